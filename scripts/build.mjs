@@ -1,0 +1,76 @@
+// Bundles src/index.ts into dist/index.js (one ESM file for `runs.using: node24`) and writes
+// dist/licenses.txt for every package inside the bundle. Deterministic: same sources, same bytes.
+//   node scripts/build.mjs          write dist/
+//   node scripts/build.mjs --check  build in memory and fail if dist/ differs (used by npm test)
+import { build } from 'esbuild';
+import { readFile, writeFile, mkdir, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const check = process.argv.includes('--check');
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: ['src/index.ts'],
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'esm',
+  outfile: 'dist/index.js',
+  write: false,
+  metafile: true,
+  legalComments: 'none',
+  sourcemap: false,
+  logLevel: 'warning',
+  // Some bundled CommonJS packages call require() for Node built-ins.
+  banner: { js: "import { createRequire as __hoistCreateRequire } from 'node:module';\nconst require = __hoistCreateRequire(import.meta.url);" },
+});
+
+/** The package directory (inside node_modules) of every bundled input. */
+function packagesOf(metafile) {
+  const dirs = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const parts = input.split(/[\\/]/);
+    const i = parts.lastIndexOf('node_modules');
+    if (i < 0) continue;
+    const name = parts[i + 1]?.startsWith('@') ? parts.slice(i + 1, i + 3) : parts.slice(i + 1, i + 2);
+    dirs.add([...parts.slice(0, i + 1), ...name].join(sep));
+  }
+  return [...dirs].sort();
+}
+
+async function licenseText(dir) {
+  const files = (await readdir(join(root, dir))).filter((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f)).sort();
+  return files.length ? readFile(join(root, dir, files[0]), 'utf8') : undefined;
+}
+
+let licenses = 'Third-party software bundled in dist/index.js\n';
+const seen = new Set();
+for (const dir of packagesOf(result.metafile)) {
+  const pkg = JSON.parse(await readFile(join(root, dir, 'package.json'), 'utf8'));
+  const id = `${pkg.name}@${pkg.version}`;
+  if (seen.has(id)) continue;
+  seen.add(id);
+  const text = await licenseText(dir);
+  licenses += `\n${'='.repeat(78)}\n${id} — ${pkg.license ?? 'UNKNOWN'}\n${'='.repeat(78)}\n${text ? text.trim() + '\n' : `(no license file shipped; package.json says ${pkg.license ?? 'nothing'})\n`}`;
+}
+
+const outputs = new Map([[join(root, 'dist/index.js'), result.outputFiles[0].contents], [join(root, 'dist/licenses.txt'), Buffer.from(licenses)]]);
+if (check) {
+  const stale = [];
+  for (const [path, bytes] of outputs) {
+    const current = existsSync(path) ? await readFile(path) : undefined;
+    if (!current || !Buffer.from(bytes).equals(current)) stale.push(relative(root, path));
+  }
+  if (stale.length) {
+    console.error(`dist/ does not match the sources (${stale.join(', ')}): run 'npm run build' and commit dist/`);
+    process.exit(1);
+  }
+  console.log('dist/ matches a fresh build');
+} else {
+  await mkdir(join(root, 'dist'), { recursive: true });
+  for (const [path, bytes] of outputs) await writeFile(path, bytes);
+  console.log(`built dist/index.js (${outputs.get(join(root, 'dist/index.js')).length} bytes) from ${seen.size} packages`);
+}

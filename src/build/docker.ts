@@ -1,0 +1,60 @@
+/**
+ * The `docker` builder: `DOCKER_BUILDKIT=1 docker build` on the daemon's own BuildKit, then
+ * `docker save` converted into an OCI layout. The argv is rendered by a pure function.
+ */
+import type { Exec } from '../exec.js';
+import { convertDockerSave, type ConvertedImage } from './docker-save.js';
+
+export interface BuildPlan {
+  context: string;
+  file: string;
+  target: string | undefined;
+  buildArgs: Array<[string, string]>;
+  labels: Array<[string, string]>;
+  network: string | undefined;
+  /** Secrets as files the builder reads (`id` → a 0600 file in the step's private directory). */
+  secretFiles: Array<{ id: string; path: string }>;
+  ssh: Array<{ id: string; paths: string[] }>;
+  /** Local names for the built image. */
+  localTags: string[];
+  /** Where the builder writes the image id. */
+  iidFile: string;
+}
+
+/** `docker build` arguments for a plan. No secret value is ever part of argv: only file paths. */
+export function renderDockerBuildArgs(plan: BuildPlan): string[] {
+  const args = ['build', '--progress=plain', '--file', plan.file, '--iidfile', plan.iidFile];
+  if (plan.target) args.push('--target', plan.target);
+  if (plan.network) args.push('--network', plan.network);
+  for (const [k, v] of plan.buildArgs) args.push('--build-arg', `${k}=${v}`);
+  for (const [k, v] of plan.labels) args.push('--label', `${k}=${v}`);
+  for (const s of plan.secretFiles) args.push('--secret', `id=${s.id},src=${s.path}`);
+  for (const s of plan.ssh) args.push('--ssh', s.paths.length ? `${s.id}=${s.paths.join(',')}` : s.id);
+  for (const t of plan.localTags) args.push('--tag', t);
+  args.push(plan.context);
+  return args;
+}
+
+export interface DockerBuilder {
+  /** Builds; returns the image id. */
+  build(plan: BuildPlan, log: (line: string) => void): Promise<string>;
+  /** Exports an image from the daemon into an OCI layout. */
+  exportLayout(imageId: string, layoutDir: string, refName?: string): Promise<ConvertedImage>;
+}
+
+export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, string | undefined>>, readIidFile: (path: string) => Promise<string>): DockerBuilder {
+  const dockerEnv = { ...env, DOCKER_BUILDKIT: '1' };
+  return {
+    async build(plan, log) {
+      await exec.run('docker', renderDockerBuildArgs(plan), { env: dockerEnv, onLine: log });
+      const id = (await readIidFile(plan.iidFile)).trim();
+      if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
+      return id;
+    },
+    async exportLayout(imageId, layoutDir, refName) {
+      const save = exec.stream('docker', ['save', imageId], { env: dockerEnv });
+      const [converted] = await Promise.all([convertDockerSave(save.stdout, layoutDir, refName), save.done]);
+      return converted;
+    },
+  };
+}

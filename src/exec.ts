@@ -1,0 +1,101 @@
+/**
+ * The one place that spawns processes. Output and errors pass through the Redactor, so a secret
+ * that a tool echoes never reaches a log or an error message.
+ */
+import { execa, type ResultPromise } from 'execa';
+import type { Readable } from 'node:stream';
+import type { Redactor } from './core/redact.js';
+
+export interface ExecOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Called with each line the process writes (stdout and stderr), already redacted. */
+  onLine?: (line: string) => void;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** A process that failed to start or exited non-zero; its message is safe to print. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+  constructor(
+    message: string,
+    readonly command: string,
+    readonly exitCode: number | undefined,
+    readonly outputTail: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface StreamingProcess {
+  /** The process's standard output, to be consumed by the caller. */
+  stdout: Readable;
+  /** Settles when the process exits; rejects with a CommandError on failure. */
+  done: Promise<void>;
+}
+
+export interface Exec {
+  run(file: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Runs a process whose standard output is a byte stream (e.g. `docker save`). */
+  stream(file: string, args: readonly string[], options?: Omit<ExecOptions, 'onLine'>): StreamingProcess;
+}
+
+const TAIL_LINES = 15;
+
+function splitLines(onLine: (line: string) => void): (chunk: Buffer) => void {
+  let pending = '';
+  return (chunk) => {
+    pending += chunk.toString('utf8');
+    const lines = pending.split(/\r?\n/);
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  };
+}
+
+export function createExec(redactor: Redactor): Exec {
+  const describe = (file: string, args: readonly string[]) => redactor.redact([file, ...args].join(' '));
+
+  const failure = (file: string, args: readonly string[], error: unknown): CommandError => {
+    const e = error as { exitCode?: number; stderr?: unknown; stdout?: unknown; all?: unknown; shortMessage?: string; code?: string };
+    const output = String(e.all ?? e.stderr ?? '');
+    const tail = redactor.redact(output.split(/\r?\n/).filter(Boolean).slice(-TAIL_LINES).join('\n'));
+    const command = describe(file, args);
+    if (e.code === 'ENOENT') {
+      return new CommandError(`${file} was not found: install it or put it on PATH`, command, undefined, '');
+    }
+    const lastLine = tail.split('\n').filter(Boolean).pop() ?? redactor.redact(e.shortMessage ?? 'failed');
+    return new CommandError(`${command} exited with code ${e.exitCode ?? '?'}: ${lastLine}`, command, e.exitCode, tail);
+  };
+
+  return {
+    async run(file, args, options = {}) {
+      const child: ResultPromise = execa(file, args, {
+        env: options.env, extendEnv: false, cwd: options.cwd, all: true, stdin: 'ignore', reject: true, stripFinalNewline: true,
+      });
+      if (options.onLine) {
+        const emit = (line: string) => options.onLine?.(redactor.redact(line));
+        child.stdout?.on('data', splitLines(emit));
+        child.stderr?.on('data', splitLines(emit));
+      }
+      try {
+        const result = await child;
+        return { stdout: String(result.stdout), stderr: String(result.stderr) };
+      } catch (error) {
+        throw failure(file, args, error);
+      }
+    },
+
+    stream(file, args, options = {}) {
+      const child = execa(file, args, {
+        env: options.env, extendEnv: false, cwd: options.cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: true },
+      });
+      const done = child.then(() => undefined, (error: unknown) => { throw failure(file, args, error); });
+      if (!child.stdout) throw new CommandError(`${file}: no standard output`, describe(file, args), undefined, '');
+      return { stdout: child.stdout, done };
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Wires the real effects together and decides failure. Any thrown value — not only Errors —
+ * fails the step with a message that has every known secret removed.
+ */
+import { ConfigError } from './config.js';
+import { Redactor } from './core/redact.js';
+import { createExec } from './exec.js';
+import { createGitHubPlatform } from './platform/github.js';
+import type { Platform } from './platform/platform.js';
+import { RegistryClient } from './registry/client.js';
+import { cleanup, run } from './run.js';
+
+/** One line per problem, without stack traces; bad inputs name their input. */
+export function describeFailure(error: unknown): string[] {
+  if (error instanceof ConfigError) return error.issues.map((i) => `Input '${i.input}': ${i.message}`);
+  if (error instanceof Error) return [error.message];
+  return [`unexpected failure: ${String(error)}`];
+}
+
+export async function main(createPlatform: () => Platform = createGitHubPlatform): Promise<void> {
+  const redactor = new Redactor();
+  let platform: Platform | undefined;
+  try {
+    platform = createPlatform();
+    if (platform.isPost) {
+      await cleanup(platform);
+      return;
+    }
+    await run({ platform, exec: createExec(redactor), redactor, createRegistryClient: (o) => new RegistryClient(o) });
+  } catch (error) {
+    for (const line of describeFailure(error)) {
+      const message = redactor.redact(line);
+      if (platform) platform.error(message);
+      else process.stdout.write(`::error::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`);
+    }
+    process.exitCode = 1;
+  }
+}

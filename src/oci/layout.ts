@@ -1,0 +1,118 @@
+/**
+ * The OCI image layout on disk (image-spec `image-layout.md`): `oci-layout`, `index.json` and
+ * content-addressed `blobs/sha256/…`. Blobs are written through a hash as they stream in, never
+ * held whole in memory.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
+
+export const MediaType = {
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+  ociConfig: 'application/vnd.oci.image.config.v1+json',
+  ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+  dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+} as const;
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  annotations?: Record<string, string>;
+  platform?: { architecture: string; os: string; variant?: string };
+}
+
+export interface ImageManifest {
+  schemaVersion: 2;
+  mediaType: string;
+  config: Descriptor;
+  layers: Descriptor[];
+  annotations?: Record<string, string>;
+}
+
+export interface LayoutImage {
+  /** The manifest descriptor from index.json. */
+  descriptor: Descriptor;
+  /** The manifest's exact bytes (what is pushed, so the digest stays the same). */
+  manifestBytes: Buffer;
+  manifest: ImageManifest;
+}
+
+export const REF_NAME = 'org.opencontainers.image.ref.name';
+
+export function blobPath(layoutDir: string, digest: string): string {
+  const [algorithm, hex] = digest.split(':');
+  if (algorithm !== 'sha256' || !hex || !/^[a-f0-9]{64}$/.test(hex)) throw new Error(`unsupported digest '${digest}'`);
+  return join(layoutDir, 'blobs', 'sha256', hex);
+}
+
+/** Creates an empty layout (or keeps an existing one). */
+export async function initLayout(layoutDir: string): Promise<void> {
+  await mkdir(join(layoutDir, 'blobs', 'sha256'), { recursive: true });
+  await writeFile(join(layoutDir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+}
+
+/** A pass-through stream that counts and hashes what flows through it. */
+export class Digester extends Transform {
+  readonly #hash = createHash('sha256');
+  size = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (e?: Error | null, data?: Buffer) => void): void {
+    this.#hash.update(chunk);
+    this.size += chunk.length;
+    done(null, chunk);
+  }
+  digest(): string {
+    return `sha256:${this.#hash.digest('hex')}`;
+  }
+}
+
+/** Streams `source` (optionally through transforms) into the layout; returns its digest and size. */
+export async function writeBlobStream(layoutDir: string, source: Readable, ...transforms: Transform[]): Promise<{ digest: string; size: number }> {
+  const tmp = join(layoutDir, 'blobs', `.tmp-${randomBytes(8).toString('hex')}`);
+  const digester = new Digester();
+  try {
+    await pipeline([source, ...transforms, digester, createWriteStream(tmp, { mode: 0o644 })]);
+    const digest = digester.digest();
+    await rename(tmp, blobPath(layoutDir, digest));
+    return { digest, size: digester.size };
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export async function writeBlobBytes(layoutDir: string, bytes: Buffer): Promise<{ digest: string; size: number }> {
+  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  await writeFile(blobPath(layoutDir, digest), bytes);
+  return { digest, size: bytes.length };
+}
+
+export async function writeIndex(layoutDir: string, manifests: Descriptor[]): Promise<void> {
+  const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests };
+  await writeFile(join(layoutDir, 'index.json'), JSON.stringify(index, null, 2));
+}
+
+export function openBlob(layoutDir: string, digest: string): Readable {
+  return createReadStream(blobPath(layoutDir, digest));
+}
+
+export async function blobSize(layoutDir: string, digest: string): Promise<number> {
+  return (await stat(blobPath(layoutDir, digest))).size;
+}
+
+/** Reads the single image manifest a layout's index.json points at. */
+export async function readLayoutImage(layoutDir: string): Promise<LayoutImage> {
+  const index = JSON.parse(await readFile(join(layoutDir, 'index.json'), 'utf8')) as { manifests?: Descriptor[] };
+  const descriptor = index.manifests?.find((m) => m.mediaType === MediaType.ociManifest || m.mediaType === MediaType.dockerManifest);
+  if (!descriptor) throw new Error(`${layoutDir}/index.json names no image manifest`);
+  const manifestBytes = await readFile(blobPath(layoutDir, descriptor.digest));
+  const manifest = JSON.parse(manifestBytes.toString('utf8')) as ImageManifest;
+  return { descriptor, manifestBytes, manifest };
+}

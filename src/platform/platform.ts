@@ -1,0 +1,41 @@
+/** What the pipeline needs from the CI system it runs in. */
+
+/** Facts about the run that the CI system provides (not user inputs). */
+export interface CiContext {
+  /** The git ref that triggered the run, e.g. `refs/tags/v2.1.106` or `refs/heads/main`. */
+  ref: string | undefined;
+  /** The commit id being built. */
+  sha: string | undefined;
+  /** Directory that relative input paths are resolved against. */
+  workspace: string;
+  /** Directory for temporary files of this job (cleaned by the runner as well). */
+  tempDir: string;
+  /** The environment the step runs in (for tools we spawn: PATH, DOCKER_HOST, …). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Annotation {
+  file?: string;
+  line?: number;
+  title?: string;
+}
+
+export interface Platform {
+  readonly name: string;
+  /** The raw value of an input, '' when it is not set. */
+  getInput(name: string): string;
+  setOutput(name: string, value: string): void;
+  /** Hide a value in every later log line. */
+  mask(value: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warning(message: string, annotation?: Annotation): void;
+  error(message: string, annotation?: Annotation): void;
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+  /** State shared between the main step and its post (cleanup) step. */
+  saveState(name: string, value: string): void;
+  getState(name: string): string;
+  /** True when this process is the post (cleanup) step. */
+  readonly isPost: boolean;
+  readonly context: CiContext;
+}

@@ -1,0 +1,116 @@
+/**
+ * Registry authentication: the `WWW-Authenticate` challenge, Basic credentials, and Bearer tokens
+ * fetched from the registry's token service per scope (the flow of Docker Hub, GHCR, GitLab).
+ */
+
+export interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+/**
+ * Parses a `WWW-Authenticate` header (RFC 7235): `Bearer realm="…",service="…",scope="…"`.
+ * Returns every challenge in order.
+ */
+export function parseChallenges(header: string): Challenge[] {
+  const challenges: Challenge[] = [];
+  const isTokenChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9!#$%&'*+.^_`|~/-]/.test(c);
+  let current: Challenge | undefined;
+  let i = 0;
+  while (i < header.length) {
+    while (i < header.length && /[\s,]/.test(header[i] ?? '')) i++;
+    const start = i;
+    while (isTokenChar(header[i])) i++;
+    const token = header.slice(start, i);
+    if (!token) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (header[j] === ' ') j++;
+    if (header[j] === '=' && current) {
+      i = j + 1;
+      while (header[i] === ' ') i++;
+      let value = '';
+      if (header[i] === '"') {
+        i++;
+        while (i < header.length && header[i] !== '"') {
+          if (header[i] === '\\') i++;
+          value += header[i] ?? '';
+          i++;
+        }
+        i++;
+      } else {
+        const v = i;
+        while (i < header.length && header[i] !== ',' && header[i] !== ' ') i++;
+        value = header.slice(v, i);
+      }
+      current.params[token.toLowerCase()] = value;
+    } else {
+      current = { scheme: token.toLowerCase(), params: {} };
+      challenges.push(current);
+    }
+  }
+  return challenges;
+}
+
+/** Credentials for one registry; the password lives in a private field so dumps cannot show it. */
+export class Credentials {
+  readonly username: string;
+  readonly #password: string;
+  constructor(username: string, password: string) {
+    this.username = username;
+    this.#password = password;
+  }
+  basic(): string {
+    return `Basic ${Buffer.from(`${this.username}:${this.#password}`).toString('base64')}`;
+  }
+  toJSON(): string {
+    return `Credentials(${this.username})`;
+  }
+}
+
+/** `repository:<path>:<actions>` */
+export function repositoryScope(path: string, actions: readonly string[]): string {
+  return `repository:${path}:${actions.join(',')}`;
+}
+
+export interface TokenResponse {
+  token?: string;
+  access_token?: string;
+  expires_in?: number;
+}
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+}
+
+/** Bearer tokens per scope, kept until shortly before they expire. */
+export class TokenCache {
+  readonly #tokens = new Map<string, CachedToken>();
+  constructor(private readonly now: () => number = Date.now) {}
+
+  get(scope: string): string | undefined {
+    const t = this.#tokens.get(scope);
+    if (!t) return undefined;
+    if (t.expiresAt <= this.now()) {
+      this.#tokens.delete(scope);
+      return undefined;
+    }
+    return t.token;
+  }
+
+  set(scope: string, response: TokenResponse): string {
+    const token = response.token ?? response.access_token;
+    if (!token) throw new Error('the token service answered without a token');
+    // A token lives 60 s when the service does not say (distribution's token spec); renew 10 s early.
+    const lifetime = Math.max(1, (response.expires_in ?? 60) - 10);
+    this.#tokens.set(scope, { token, expiresAt: this.now() + lifetime * 1000 });
+    return token;
+  }
+
+  toJSON(): string {
+    return `TokenCache(${this.#tokens.size})`;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The pipeline: config → tags → build → OCI layout → push → outputs. Effects come in through
+ * `Deps`; this module decides the order of things, what is checked before anything is built,
+ * and that nothing is pushed once something has gone wrong.
+ */
+import { access, constants, mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseConfig, secretValues, ConfigError, type Config, type ConfigIssue } from './config.js';
+import { formatReference } from './core/reference.js';
+import type { Redactor } from './core/redact.js';
+import type { Exec } from './exec.js';
+import { createDockerBuilder } from './build/docker.js';
+import { readLayoutImage } from './oci/layout.js';
+import { Credentials } from './registry/auth.js';
+import type { ClientOptions, RegistryClient } from './registry/client.js';
+import { pushImage, type PushResult } from './registry/push.js';
+import type { Platform } from './platform/platform.js';
+
+export interface Deps {
+  platform: Platform;
+  exec: Exec;
+  redactor: Redactor;
+  createRegistryClient: (options: ClientOptions) => RegistryClient;
+}
+
+const WORKDIR_STATE = 'workdir';
+export const USER_AGENT = 'hoist/0.1';
+
+/** Checks what the pure config cannot: that the files it names exist. */
+async function checkFiles(config: Config): Promise<void> {
+  const issues: ConfigIssue[] = [];
+  const isDir = async (p: string) => (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
+  const readable = async (p: string) => access(p, constants.R_OK).then(() => true, () => false);
+  if (!(await isDir(config.context))) issues.push({ input: 'context', message: `${config.context} is not a directory` });
+  else if (!(await readable(config.file))) issues.push({ input: 'file', message: `no Dockerfile at ${config.file}: set file to the Dockerfile's path` });
+  for (const s of config.secrets) {
+    if (s.kind === 'file' && !(await readable(s.path))) issues.push({ input: 'secret-files', message: `secret '${s.id}': cannot read ${s.path}` });
+  }
+  for (const s of config.ssh) {
+    for (const p of s.paths) if (!(await readable(p))) issues.push({ input: 'ssh', message: `ssh '${s.id}': cannot read ${p}` });
+  }
+  for (const [host, r] of config.registries) {
+    if (r.caFile && !(await readable(r.caFile))) issues.push({ input: 'registry-ca', message: `${host}: cannot read ${r.caFile}` });
+  }
+  if (issues.length) throw new ConfigError(issues);
+}
+
+async function createClients(deps: Deps, config: Config): Promise<Map<string, RegistryClient>> {
+  const clients = new Map<string, RegistryClient>();
+  for (const image of config.images) {
+    if (clients.has(image.host)) continue;
+    const settings = config.registries.get(image.host);
+    clients.set(image.host, deps.createRegistryClient({
+      host: image.host,
+      insecure: settings?.insecure ?? false,
+      ca: settings?.caFile ? await readFile(settings.caFile, 'utf8') : undefined,
+      credentials: settings?.username !== undefined && settings.password ? new Credentials(settings.username, settings.password) : undefined,
+      retries: config.retries,
+      userAgent: USER_AGENT,
+    }));
+  }
+  return clients;
+}
+
+/** Writes `secrets` values to 0600 files in the step's private directory; returns id → path. */
+async function writeSecretFiles(config: Config, workdir: string): Promise<Array<{ id: string; path: string }>> {
+  const dir = join(workdir, 'secrets');
+  await mkdir(dir, { mode: 0o700 });
+  const files: Array<{ id: string; path: string }> = [];
+  for (const s of config.secrets) {
+    if (s.kind === 'file') {
+      files.push({ id: s.id, path: s.path });
+    } else {
+      const path = join(dir, s.id);
+      await writeFile(path, s.value, { mode: 0o600, flag: 'wx' });
+      files.push({ id: s.id, path });
+    }
+  }
+  return files;
+}
+
+export async function run(deps: Deps): Promise<void> {
+  const { platform, exec, redactor } = deps;
+  const config = parseConfig((name) => platform.getInput(name), platform.context);
+  for (const value of secretValues(config)) {
+    redactor.add(value);
+    for (const line of value.split(/\r?\n/)) if (line.trim()) platform.mask(line.trim());
+  }
+  await checkFiles(config);
+  platform.info(`Tags: ${config.tags.join(', ')}${config.version ? ` (version ${config.version})` : ''}`);
+
+  const workdir = await mkdtemp(join(platform.context.tempDir, 'hoist-'));
+  platform.saveState(WORKDIR_STATE, workdir);
+  try {
+    const secretFiles = await writeSecretFiles(config, workdir);
+    const builder = createDockerBuilder(exec, platform.context.env, (p) => readFile(p, 'utf8'));
+    const references = config.images.flatMap((image) => config.tags.map((tag) => formatReference(image, tag)));
+    const imageId = await platform.group('Build', () => builder.build({
+      context: config.context, file: config.file, target: config.target, buildArgs: config.buildArgs, labels: config.labels,
+      network: config.network, secretFiles, ssh: config.ssh, localTags: references, iidFile: join(workdir, 'iid'),
+    }, (line) => platform.info(line)));
+    // The secret files are no longer needed once the build has read them.
+    await rm(join(workdir, 'secrets'), { recursive: true, force: true });
+
+    const layoutDir = join(workdir, 'oci');
+    const converted = await platform.group('Export to OCI layout', async () => {
+      const c = await builder.exportLayout(imageId, layoutDir, config.tags[0]);
+      platform.info(`manifest ${c.manifest.digest} (${c.manifest.size} bytes), config ${c.configDigest}`);
+      return c;
+    });
+    platform.setOutput('imageid', imageId);
+    platform.setOutput('digest', converted.manifest.digest);
+    platform.setOutput('version', config.version ?? '');
+
+    if (!config.push) {
+      platform.info('push is false: nothing was pushed');
+      platform.setOutput('tags', references.join('\n'));
+      return;
+    }
+    const image = await readLayoutImage(layoutDir);
+    const clients = await createClients(deps, config);
+    try {
+      const results = await platform.group('Push', async () => {
+        const settled = await Promise.allSettled(config.images.map((repo) => {
+          const client = clients.get(repo.host);
+          if (!client) throw new Error(`no client for ${repo.host}`);
+          return pushImage(client, layoutDir, image, repo, config.tags);
+        }));
+        for (const s of settled) if (s.status === 'fulfilled') reportPush(platform, s.value);
+        return settled;
+      });
+      const pushed = results.flatMap((s) => (s.status === 'fulfilled' ? s.value.references : []));
+      platform.setOutput('tags', pushed.join('\n'));
+      const failures = results.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+      if (failures.length) {
+        throw new Error(`push failed for ${failures.length} of ${results.length} images:\n${failures.map((f) => `  ${f instanceof Error ? f.message : String(f)}`).join('\n')}`);
+      }
+    } finally {
+      await Promise.all([...clients.values()].map((c) => c.close()));
+    }
+  } finally {
+    await rm(workdir, { recursive: true, force: true });
+  }
+}
+
+function reportPush(platform: Platform, r: PushResult): void {
+  platform.info(`${formatReference(r.repository)}@${r.digest}: ${r.blobsUploaded} blobs uploaded (${r.bytesUploaded} bytes), ${r.blobsSkipped} already there (${r.bytesSkipped} bytes)`);
+  for (const ref of r.references) platform.info(`  pushed ${ref}`);
+}
+
+/** The post step: removes what the main step left behind if it was cut short. */
+export async function cleanup(platform: Platform): Promise<void> {
+  const workdir = platform.getState(WORKDIR_STATE);
+  if (workdir) await rm(workdir, { recursive: true, force: true });
+}
