@@ -1,0 +1,138 @@
+// The action as a GitHub runner runs it: node dist/index.js with INPUT_* variables, against the
+// lab's dockerd (BuildKit) and registries, checked afterwards with skopeo and docker.
+import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lab, leaks, leftovers, password, run, runAction, skopeoDigest, toolEnv, uniqueRepo } from './lab.js';
+
+const SECRET = `hoist-secret-${Math.random().toString(36).slice(2)}-value`;
+
+async function workspaceWith(dockerfile: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'hoist-ws-'));
+  await writeFile(join(dir, 'Dockerfile'), dockerfile);
+  return dir;
+}
+
+const secretDockerfile = (base: string) => `FROM ${base}
+RUN --mount=type=secret,id=token sh -c 'test -s /run/secrets/token && echo "token bytes: $(wc -c < /run/secrets/token)" > /token-size'
+CMD ["cat", "/token-size"]
+`;
+
+describe('a tagged release, built with a secret and pushed', () => {
+  const plain = () => lab().registries.plain.host;
+  let repo: string;
+  let result: Awaited<ReturnType<typeof runAction>>;
+
+  beforeAll(async () => {
+    repo = `${plain()}/${uniqueRepo('release/app')}`;
+    const ws = await workspaceWith(secretDockerfile(`${plain()}/lab/busybox:1.36`));
+    result = await runAction({
+      workspace: ws,
+      post: true,
+      env: { GITHUB_REF: 'refs/tags/v2.1.106' },
+      inputs: { images: repo, secrets: `token=${SECRET}`, 'insecure-registries': plain() },
+    });
+  });
+
+  it('succeeds and outputs the digest, image id and tags', () => {
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(result.outputs.imageid).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(result.outputs.version).toBe('2.1.106');
+    expect(result.outputs.tags?.split('\n')).toEqual(['2.1.106', '2.1', '2', 'latest'].map((t) => `${repo}:${t}`));
+  });
+
+  it('pushed 2.1.106, 2.1, 2 and latest, all at the digest it output (skopeo)', async () => {
+    for (const tag of ['2.1.106', '2.1', '2', 'latest']) {
+      expect(await skopeoDigest(`${repo}:${tag}`), tag).toBe(result.outputs.digest);
+    }
+  });
+
+  it('the pushed image pulls and runs, and the build saw the secret through its mount', async () => {
+    const env = toolEnv();
+    await run(lab().docker.cli, ['pull', '-q', `${repo}@${result.outputs.digest}`], env);
+    const out = await run(lab().docker.cli, ['run', '--rm', `${repo}@${result.outputs.digest}`], env);
+    expect(out.trim()).toBe(`token bytes: ${SECRET.length}`);
+  });
+
+  it('never printed the secret, and left no temporary files behind', async () => {
+    expect(result.masked).toContain(SECRET); // masked the moment it was read
+    expect(leaks(result.log, SECRET)).toBe(false);
+    expect(leaks(JSON.stringify(result.outputs), SECRET)).toBe(false);
+    expect(await leftovers(result.runnerTemp)).toEqual([]);
+  });
+});
+
+describe('several registries with their own credentials', () => {
+  it('pushes to the TLS registry (lab CA, htpasswd) and the token registry in one run', async () => {
+    const { tls, token, plain } = lab().registries;
+    const name = uniqueRepo('multi/app');
+    const ws = await workspaceWith(`FROM ${plain.host}/lab/busybox:1.36\nRUN echo built > /built\n`);
+    const r = await runAction({
+      workspace: ws,
+      inputs: {
+        images: `${tls.host}/${name}\n${token.host}/${name}`,
+        version: '1.0.0',
+        'registry-auth': `${tls.host}=${tls.username}:${password(tls.passwordFile)}\n${token.host}=${token.username}:${password(token.passwordFile)}`,
+        'registry-ca': `${tls.host}=${tls.ca}`,
+        'insecure-registries': `${plain.host}, ${token.host}`,
+      },
+    });
+    expect(r.errors).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    expect(leaks(r.log, password(tls.passwordFile))).toBe(false);
+    expect(leaks(r.log, password(token.passwordFile))).toBe(false);
+    const tlsCreds = { certDir: tls.certDir, username: tls.username, passwordFile: tls.passwordFile };
+    const tokenCreds = { username: token.username, passwordFile: token.passwordFile };
+    for (const tag of ['1.0.0', '1.0', '1', 'latest']) {
+      expect(await skopeoDigest(`${tls.host}/${name}:${tag}`, tlsCreds)).toBe(r.outputs.digest);
+      expect(await skopeoDigest(`${token.host}/${name}:${tag}`, tokenCreds)).toBe(r.outputs.digest);
+    }
+  });
+
+  it('fails with a clear message when the TLS registry CA is not trusted, and pushes nothing there', async () => {
+    const { tls, plain } = lab().registries;
+    const name = uniqueRepo('untrusted/app');
+    const ws = await workspaceWith(`FROM ${plain.host}/lab/busybox:1.36\n`);
+    const r = await runAction({
+      workspace: ws,
+      inputs: { images: `${tls.host}/${name}`, version: '1.0.0', 'registry-auth': `${tls.host}=${tls.username}:${password(tls.passwordFile)}`, 'insecure-registries': plain.host },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors.join('\n')).toMatch(/certificate/i);
+    expect(r.errors.join('\n')).toContain('registry-ca');
+    expect(leaks(r.log, password(tls.passwordFile))).toBe(false);
+    expect(await skopeoDigest(`${tls.host}/${name}:1.0.0`, { certDir: tls.certDir, username: tls.username, passwordFile: tls.passwordFile })).toBeUndefined();
+  });
+});
+
+describe('bad inputs fail with one line naming the input, and push nothing', () => {
+  const cases: Array<{ name: string; input: string; inputs: Record<string, string>; env?: Record<string, string>; noDockerfile?: boolean }> = [
+    { name: 'an empty images', input: 'images', inputs: { images: '' } },
+    { name: 'a malformed secrets line', input: 'secrets', inputs: { secrets: `token=${SECRET}\nthis line has no equals sign` } },
+    { name: 'an unparsable version', input: 'version', inputs: { version: '2.x' } },
+    { name: 'an unparsable git tag', input: 'version', inputs: { version: '' }, env: { GITHUB_REF: 'refs/tags/release-two' } },
+    { name: 'a missing Dockerfile', input: 'file', inputs: {}, noDockerfile: true },
+  ];
+  it.each(cases)('$name', async (c) => {
+    const plain = lab().registries.plain.host;
+    const repo = `${plain}/${uniqueRepo('bad/app')}`;
+    const ws = c.noDockerfile ? await mkdtemp(join(tmpdir(), 'hoist-ws-')) : await workspaceWith(`FROM ${plain}/lab/busybox:1.36\n`);
+    if (c.noDockerfile) await mkdir(join(ws, 'src'));
+    const r = await runAction({
+      workspace: ws,
+      env: c.env,
+      inputs: { images: repo, version: '3.0.0', 'insecure-registries': plain, ...c.inputs },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(new RegExp(`^Input '${c.input}': `));
+    expect(r.errors[0]).not.toContain('\n');
+    expect(r.log).not.toMatch(/\n\s+at /); // no stack trace
+    expect(leaks(r.log, SECRET)).toBe(false);
+    expect(await skopeoDigest(`${repo}:3.0.0`)).toBeUndefined();
+    expect(await leftovers(r.runnerTemp)).toEqual([]);
+  });
+});

@@ -1,0 +1,173 @@
+/** The lab's facts (written by test/lab/lab.sh up) and helpers to run the action as a runner does. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+
+const execFileAsync = promisify(execFile);
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface Lab {
+  dir: string;
+  docker: { host: string; cli: string };
+  baseImage: { local: string; id: string; repository: string; tag: string };
+  registries: {
+    plain: { host: string };
+    tls: { host: string; ca: string; certDir: string; username: string; passwordFile: string };
+    token: { host: string; realm: string; service: string; username: string; passwordFile: string };
+  };
+  ssh: { port: number; user: string; repoUrl: string; privateKeyFile: string; knownHostsFile: string };
+}
+
+export const labFile = () => join(process.env.HOIST_LAB_DIR ?? '/var/tmp/hoist-lab', 'lab.json');
+export const lab = (): Lab => JSON.parse(readFileSync(labFile(), 'utf8')) as Lab;
+export const password = (file: string) => readFileSync(file, 'utf8').trim();
+
+/** A unique repository name per test, so tests never see each other's pushes. */
+export function uniqueRepo(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** The environment every tool of ours and the lab's shares: Debian's docker 20.10 CLI first. */
+export function toolEnv(): Record<string, string> {
+  return { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host };
+}
+
+export interface ActionRun {
+  exitCode: number;
+  /** What the runner's log shows: stdout and stderr without the `::add-mask::` commands it consumes. */
+  log: string;
+  /** The values the step asked the runner to mask. */
+  masked: string[];
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  /** `::error::` lines, decoded. */
+  errors: string[];
+  runnerTemp: string;
+}
+
+/** Parses GITHUB_OUTPUT / GITHUB_STATE files (`name<<delimiter` blocks and `name=value` lines). */
+export function parseFileCommands(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const value: string[] = [];
+      while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i] ?? '');
+      out[name!] = value.join('\n');
+    } else if (line.includes('=')) {
+      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    }
+  }
+  return out;
+}
+
+/** The defaults action.yml declares: a runner sets INPUT_<NAME> for each of them. */
+async function actionDefaults(actionFile: string): Promise<Record<string, string>> {
+  const action = parseYaml(await readFile(actionFile, 'utf8')) as { inputs: Record<string, { default?: string }> };
+  const env: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(action.inputs)) env[`INPUT_${name.toUpperCase()}`] = spec.default ?? '';
+  return env;
+}
+
+/**
+ * Runs `node dist/index.js` as the GitHub runner does: INPUT_* for every input (defaults from
+ * action.yml), GITHUB_OUTPUT/GITHUB_STATE/GITHUB_STEP_SUMMARY files, RUNNER_TEMP, a workspace.
+ * With `post`, runs the post step afterwards with the saved state as STATE_* variables.
+ */
+export async function runAction(options: {
+  inputs: Record<string, string>;
+  env?: Record<string, string>;
+  workspace: string;
+  post?: boolean;
+  actionFile?: string;
+  entry?: string;
+}): Promise<ActionRun> {
+  const runnerDir = await mkdtemp(join(tmpdir(), 'hoist-runner-'));
+  const runnerTemp = join(runnerDir, 'temp');
+  await execFileAsync('mkdir', ['-p', runnerTemp]);
+  const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary', GITHUB_ENV: 'env', GITHUB_PATH: 'path' };
+  for (const f of Object.values(files)) await writeFile(join(runnerDir, f), '');
+  const inputs: Record<string, string> = await actionDefaults(options.actionFile ?? join(ROOT, 'action.yml'));
+  for (const [k, v] of Object.entries(options.inputs)) inputs[`INPUT_${k.toUpperCase()}`] = v;
+  const env: Record<string, string> = {
+    ...toolEnv(),
+    CI: 'true', GITHUB_ACTIONS: 'true', RUNNER_TEMP: runnerTemp, GITHUB_WORKSPACE: options.workspace,
+    GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567', GITHUB_REF: 'refs/heads/main',
+    ...Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(runnerDir, f)])),
+    ...inputs,
+    ...options.env,
+  };
+  const entry = options.entry ?? join(ROOT, 'dist/index.js');
+  const exec = async (extra: Record<string, string>) => {
+    try {
+      const r = await execFileAsync(process.execPath, [entry], { env: { ...env, ...extra }, cwd: options.workspace, maxBuffer: 64 << 20 });
+      return { code: 0, stdout: r.stdout + r.stderr };
+    } catch (e) {
+      const err = e as { code?: number; stdout?: string; stderr?: string };
+      return { code: typeof err.code === 'number' ? err.code : 1, stdout: (err.stdout ?? '') + (err.stderr ?? '') };
+    }
+  };
+  const main = await exec({});
+  const state = parseFileCommands(await readFile(join(runnerDir, 'state'), 'utf8'));
+  let stdout = main.stdout;
+  if (options.post) {
+    const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
+    const post = await exec(stateEnv);
+    stdout += post.stdout;
+  }
+  const lines = stdout.split('\n');
+  const masked = lines.filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length));
+  const log = lines.filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  const errors = main.stdout.split('\n').filter((l) => l.startsWith('::error')).map((l) => decodeURIComponent(l.replace(/^::error[^:]*::/, '')));
+  return { exitCode: main.code, log, masked, outputs: parseFileCommands(await readFile(join(runnerDir, 'output'), 'utf8')), state, errors, runnerTemp };
+}
+
+export async function leftovers(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => f.startsWith('hoist-'));
+}
+
+export async function run(file: string, args: string[], env: Record<string, string> = toolEnv()): Promise<string> {
+  const r = await execFileAsync(file, args, { env, maxBuffer: 64 << 20 });
+  return r.stdout;
+}
+
+/** True when `text` contains `secret`; assert on this so a failure message never prints either. */
+export const leaks = (text: string, secret: string): boolean => text.includes(secret);
+
+export interface SkopeoAccess {
+  /** Directory with the registry's ca.crt (TLS checks stay on). */
+  certDir?: string;
+  username?: string;
+  passwordFile?: string;
+}
+
+/**
+ * skopeo's view of a reference in the lab: the manifest digest, or undefined if it is not there.
+ * Credentials go through a 0600 auth file in a private directory, never through argv.
+ */
+export async function skopeoDigest(reference: string, access: SkopeoAccess = {}): Promise<string | undefined> {
+  const dir = await mkdtemp(join(tmpdir(), 'hoist-skopeo-'));
+  try {
+    const args = ['inspect', '--format', '{{.Digest}}'];
+    if (access.certDir) args.push('--cert-dir', access.certDir);
+    else args.push('--tls-verify=false');
+    if (access.username && access.passwordFile) {
+      const host = reference.split('/')[0]!;
+      const auth = Buffer.from(`${access.username}:${password(access.passwordFile)}`).toString('base64');
+      await writeFile(join(dir, 'auth.json'), JSON.stringify({ auths: { [host]: { auth } } }), { mode: 0o600 });
+      args.push('--authfile', join(dir, 'auth.json'));
+    }
+    return (await run('skopeo', [...args, `docker://${reference}`])).trim();
+  } catch {
+    return undefined;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
