@@ -60349,7 +60349,7 @@ function getState(name) {
 
 // src/platform/github.ts
 import { tmpdir } from "node:os";
-var POST_MARKER = "hoist-main-ran";
+var POST_MARKER = "hoist_main_ran";
 function createGitHubPlatform(env = process.env) {
   const isPost = getState(POST_MARKER) === "true";
   if (!isPost) saveState(POST_MARKER, "true");
@@ -60850,7 +60850,14 @@ function createDockerBuilder(exec, env, readIidFile) {
   const dockerEnv = { ...env, DOCKER_BUILDKIT: "1" };
   return {
     async build(plan, log) {
-      await exec.run("docker", renderDockerBuildArgs(plan), { env: dockerEnv, onLine: log });
+      try {
+        await exec.run("docker", renderDockerBuildArgs(plan), { env: dockerEnv, onLine: log });
+      } catch (e) {
+        if (e instanceof CommandError && /buildx component is missing/i.test(e.outputTail)) {
+          throw new Error("the docker CLI on PATH needs the buildx plugin for BuildKit builds: install docker-buildx, or put a docker CLI with built-in BuildKit (20.10) first on PATH");
+        }
+        throw e;
+      }
       const id = (await readIidFile(plan.iidFile)).trim();
       if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
       return id;

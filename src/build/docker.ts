@@ -2,7 +2,7 @@
  * The `docker` builder: `DOCKER_BUILDKIT=1 docker build` on the daemon's own BuildKit, then
  * `docker save` converted into an OCI layout. The argv is rendered by a pure function.
  */
-import type { Exec } from '../exec.js';
+import { CommandError, type Exec } from '../exec.js';
 import { convertDockerSave, type ConvertedImage } from './docker-save.js';
 
 export interface BuildPlan {
@@ -46,7 +46,14 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
   const dockerEnv = { ...env, DOCKER_BUILDKIT: '1' };
   return {
     async build(plan, log) {
-      await exec.run('docker', renderDockerBuildArgs(plan), { env: dockerEnv, onLine: log });
+      try {
+        await exec.run('docker', renderDockerBuildArgs(plan), { env: dockerEnv, onLine: log });
+      } catch (e) {
+        if (e instanceof CommandError && /buildx component is missing/i.test(e.outputTail)) {
+          throw new Error('the docker CLI on PATH needs the buildx plugin for BuildKit builds: install docker-buildx, or put a docker CLI with built-in BuildKit (20.10) first on PATH');
+        }
+        throw e;
+      }
       const id = (await readIidFile(plan.iidFile)).trim();
       if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
       return id;

@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { tmpdir } from 'node:os';
 import type { Platform } from './platform.js';
 
-const POST_MARKER = 'hoist-main-ran';
+const POST_MARKER = 'hoist_main_ran';
 
 export function createGitHubPlatform(env: Readonly<Record<string, string | undefined>> = process.env): Platform {
   const isPost = core.getState(POST_MARKER) === 'true';

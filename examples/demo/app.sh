@@ -1,0 +1,2 @@
+cat /build-report
+echo "hello from the Hoist demo image"

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Set-up shared by the demo and the tests, on a fresh Debian machine as root: the test lab (system
+# packages, dockerd, registries, sshd) and the project's own toolchain (Node 24 comes from npm).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash test/lab/lab.sh up
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+node_modules/.bin/node --version | grep -q '^v24\.' || { echo "setup: node_modules/.bin/node is not Node 24" >&2; exit 1; }

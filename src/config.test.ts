@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, parseList, secretValues } from './config.js';
+import type { CiContext } from './platform/platform.js';
+
+const ctx: CiContext = { ref: 'refs/heads/main', sha: 'abcdef0123456789', workspace: '/ws', tempDir: '/tmp', env: {} };
+const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
+const issuesOf = (inputs: Record<string, string>, context = ctx) => {
+  try {
+    parseConfig(reader(inputs), context);
+    return [];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.issues;
+  }
+};
+
+describe('parseList', () => {
+  it('splits on newlines and commas, honours CSV quotes, drops comments and blanks', () => {
+    expect(parseList('a, b\n\n# note\n"c,d"\ne')).toEqual(['a', 'b', 'c,d', 'e']);
+  });
+});
+
+describe('parseConfig', () => {
+  it('reads a full set of inputs', () => {
+    const c = parseConfig(reader({
+      images: 'ghcr.io/acme/app\n127.0.0.1:5100/acme/app', context: 'app', version: 'v1.2.3',
+      secrets: 'npm=abc=def\ngem=xyz', 'secret-files': 'cert=certs/ca.pem', ssh: 'default\ngit=/keys/id',
+      'build-args': 'A=1', labels: 'org.example=x', 'registry-auth': 'ghcr.io=bot:pa:ss', 'registry-ca': '127.0.0.1:5100=ca.pem',
+      'insecure-registries': '127.0.0.1:5100', push: 'false', retries: '5',
+    }), ctx);
+    expect(c.images.map((i) => `${i.host}/${i.path}`)).toEqual(['ghcr.io/acme/app', '127.0.0.1:5100/acme/app']);
+    expect(c.context).toBe('/ws/app');
+    expect(c.file).toBe('/ws/app/Dockerfile');
+    expect(c.tags).toEqual(['1.2.3', '1.2', '1', 'latest']);
+    expect(c.secrets).toEqual([
+      { kind: 'value', id: 'npm', value: 'abc=def', input: 'secrets' },
+      { kind: 'value', id: 'gem', value: 'xyz', input: 'secrets' },
+      { kind: 'file', id: 'cert', path: '/ws/certs/ca.pem', input: 'secret-files' },
+    ]);
+    expect(c.ssh).toEqual([{ id: 'default', paths: [] }, { id: 'git', paths: ['/keys/id'] }]);
+    expect(c.registries.get('ghcr.io')).toMatchObject({ username: 'bot', password: 'pa:ss', insecure: false });
+    expect(c.registries.get('127.0.0.1:5100')).toMatchObject({ caFile: '/ws/ca.pem', insecure: true });
+    expect(c.push).toBe(false);
+    expect(c.retries).toBe(5);
+    expect(secretValues(c).sort()).toEqual(['abc=def', 'pa:ss', 'xyz']);
+  });
+
+  it('collects every problem at once, each naming its input', () => {
+    const issues = issuesOf({ images: '', version: 'two', secrets: 'no-equals-here', 'tag-latest': 'sometimes', push: 'yes', retries: '-1', 'registry-auth': 'ghcr.io' });
+    expect(issues.map((i) => i.input).sort()).toEqual(['images', 'push', 'registry-auth', 'retries', 'secrets', 'tag-latest', 'version']);
+  });
+
+  it('never echoes a secret value in a message', () => {
+    const issues = issuesOf({ images: 'ghcr.io/a/b', secrets: 'ok=fine\nsupersecretvalue-without-id\ndup=1\ndup=2', 'registry-auth': 'ghcr.io=user:' });
+    const text = issues.map((i) => i.message).join('\n');
+    expect(text).toContain('line 2');
+    expect(text).toContain("'dup' is given more than once");
+    expect(text.includes('supersecretvalue')).toBe(false);
+  });
+
+  it.each([
+    [{ images: 'ghcr.io/acme/app:1.0' }, 'images', /names a tag/],
+    [{ images: 'ghcr.io/Acme/app' }, 'images', /lower case/],
+    [{ images: 'a/b', secrets: 'empty=' }, 'secrets', /empty value/],
+    [{ images: 'a/b', ssh: 'bad id=/x' }, 'ssh', /not an ssh id/],
+  ])('%j → %s', (inputs, input, message) => {
+    expect(issuesOf(inputs)).toEqual([{ input, message: expect.stringMatching(message) }]);
+  });
+
+  it('needs some tag', () => {
+    expect(issuesOf({ images: 'a/b' }, { ...ctx, sha: undefined })).toEqual([{ input: 'version', message: expect.stringMatching(/no tag to push/) }]);
+  });
+});

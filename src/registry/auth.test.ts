@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { Credentials, parseChallenges, repositoryScope, TokenCache } from './auth.js';
+
+describe('parseChallenges', () => {
+  it.each([
+    ['Basic realm="registry"', [{ scheme: 'basic', params: { realm: 'registry' } }]],
+    ['Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"',
+      [{ scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/alpine:pull' } }]],
+    ['Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:a/b:pull,push",error="insufficient_scope"',
+      [{ scheme: 'bearer', params: { realm: 'https://ghcr.io/token', service: 'ghcr.io', scope: 'repository:a/b:pull,push', error: 'insufficient_scope' } }]],
+    ['Bearer realm=https://x/token, service=x', [{ scheme: 'bearer', params: { realm: 'https://x/token', service: 'x' } }]],
+    ['Basic realm="a \\"quoted\\" realm", Bearer realm="t"', [{ scheme: 'basic', params: { realm: 'a "quoted" realm' } }, { scheme: 'bearer', params: { realm: 't' } }]],
+    ['', []],
+  ])('%s', (header, expected) => {
+    expect(parseChallenges(header)).toEqual(expected);
+  });
+});
+
+describe('TokenCache', () => {
+  it('keeps a token until shortly before it expires', () => {
+    let now = 1_000_000;
+    const cache = new TokenCache(() => now);
+    cache.set('repository:a:pull', { token: 't1', expires_in: 300 });
+    expect(cache.get('repository:a:pull')).toBe('t1');
+    now += 289_000;
+    expect(cache.get('repository:a:pull')).toBe('t1');
+    now += 2_000;
+    expect(cache.get('repository:a:pull')).toBeUndefined();
+  });
+
+  it('accepts access_token and refuses an answer without a token', () => {
+    const cache = new TokenCache(() => 0);
+    expect(cache.set('s', { access_token: 'a' })).toBe('a');
+    expect(() => cache.set('s', {})).toThrow(/without a token/);
+  });
+});
+
+describe('Credentials', () => {
+  it('builds a Basic header and never serialises the password', () => {
+    const c = new Credentials('bot', 'hunter2-secret');
+    expect(c.basic()).toBe(`Basic ${Buffer.from('bot:hunter2-secret').toString('base64')}`);
+    expect(JSON.stringify({ c })).toBe('{"c":"Credentials(bot)"}');
+  });
+
+  it('scopes', () => {
+    expect(repositoryScope('acme/app', ['pull', 'push'])).toBe('repository:acme/app:pull,push');
+  });
+});
