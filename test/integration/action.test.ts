@@ -108,6 +108,31 @@ describe('several registries with their own credentials', () => {
   });
 });
 
+describe('an SSH agent forwarded to the build', () => {
+  it('reaches RUN --mount=type=ssh as a mounted agent socket (the build fails without the forward)', async () => {
+    const { plain } = lab().registries;
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-agent-'));
+    const sock = join(dir, 'agent.sock');
+    const agent = (await run('ssh-agent', ['-a', sock, '-s'])).match(/SSH_AGENT_PID=(\d+)/)?.[1];
+    try {
+      await run('ssh-add', ['-q', lab().ssh.privateKeyFile], { ...toolEnv(), SSH_AUTH_SOCK: sock });
+      const name = uniqueRepo('ssh/app');
+      // busybox has no ssh client; the step proves the agent socket is mounted and answers.
+      const ws = await workspaceWith(`FROM ${plain.host}/lab/busybox:1.36
+RUN --mount=type=ssh sh -c 'test -S "$SSH_AUTH_SOCK" && echo "agent socket mounted at $SSH_AUTH_SOCK" > /ssh-report'
+CMD ["cat", "/ssh-report"]
+`);
+      const r = await runAction({ workspace: ws, env: { SSH_AUTH_SOCK: sock }, inputs: { images: `${plain.host}/${name}`, version: '1.0.0', ssh: 'default', 'insecure-registries': plain.host } });
+      expect(r.errors).toEqual([]);
+      expect(r.log).toContain('--mount=type=ssh');
+      const out = await run(lab().docker.cli, ['run', '--rm', `${plain.host}/${name}@${r.outputs.digest}`]);
+      expect(out).toMatch(/^agent socket mounted at \//);
+    } finally {
+      if (agent) process.kill(Number(agent));
+    }
+  });
+});
+
 describe('bad inputs fail with one line naming the input, and push nothing', () => {
   const cases: Array<{ name: string; input: string; inputs: Record<string, string>; env?: Record<string, string>; noDockerfile?: boolean }> = [
     { name: 'an empty images', input: 'images', inputs: { images: '' } },

@@ -79,7 +79,7 @@ install_packages() {
     [ "$(id -u)" = 0 ] || die "missing packages ${missing[*]}: run as root or install them"
     log "installing ${missing[*]}"
     apt-get update -q >"$LAB_DIR/log/apt.log" 2>&1
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$LAB_DIR/log/apt.log" 2>&1 \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >>"$LAB_DIR/log/apt.log" 2>&1 \
       || die "apt-get install failed (see $LAB_DIR/log/apt.log)"
   fi
 }
