@@ -61141,18 +61141,11 @@ async function run(deps) {
     const secretFiles = await writeSecretFiles(config, workdir);
     const builder = createDockerBuilder(exec, platform3.context.env, (p) => readFile2(p, "utf8"));
     const references = config.images.flatMap((image2) => config.tags.map((tag) => formatReference(image2, tag)));
-    const imageId = await platform3.group("Build", () => builder.build({
-      context: config.context,
-      file: config.file,
-      target: config.target,
-      buildArgs: config.buildArgs,
-      labels: config.labels,
-      network: config.network,
-      secretFiles,
-      ssh: config.ssh,
-      localTags: references,
-      iidFile: join2(workdir, "iid")
-    }, (line) => platform3.info(line)));
+    const { context, file, target, buildArgs, labels, network, ssh } = config;
+    const imageId = await platform3.group("Build", () => builder.build(
+      { context, file, target, buildArgs, labels, network, ssh, secretFiles, localTags: references, iidFile: join2(workdir, "iid") },
+      (line) => platform3.info(line)
+    ));
     await rm3(join2(workdir, "secrets"), { recursive: true, force: true });
     const layoutDir = join2(workdir, "oci");
     const converted = await platform3.group("Export to OCI layout", async () => {

@@ -95,10 +95,11 @@ export async function run(deps: Deps): Promise<void> {
     const secretFiles = await writeSecretFiles(config, workdir);
     const builder = createDockerBuilder(exec, platform.context.env, (p) => readFile(p, 'utf8'));
     const references = config.images.flatMap((image) => config.tags.map((tag) => formatReference(image, tag)));
-    const imageId = await platform.group('Build', () => builder.build({
-      context: config.context, file: config.file, target: config.target, buildArgs: config.buildArgs, labels: config.labels,
-      network: config.network, secretFiles, ssh: config.ssh, localTags: references, iidFile: join(workdir, 'iid'),
-    }, (line) => platform.info(line)));
+    const { context, file, target, buildArgs, labels, network, ssh } = config;
+    const imageId = await platform.group('Build', () => builder.build(
+      { context, file, target, buildArgs, labels, network, ssh, secretFiles, localTags: references, iidFile: join(workdir, 'iid') },
+      (line) => platform.info(line),
+    ));
     // The secret files are no longer needed once the build has read them.
     await rm(join(workdir, 'secrets'), { recursive: true, force: true });
 

@@ -2,19 +2,14 @@
  * The `docker` builder: `DOCKER_BUILDKIT=1 docker build` on the daemon's own BuildKit, then
  * `docker save` converted into an OCI layout. The argv is rendered by a pure function.
  */
+import type { Config } from '../config.js';
 import { CommandError, type Exec } from '../exec.js';
 import { convertDockerSave, type ConvertedImage } from './docker-save.js';
 
-export interface BuildPlan {
-  context: string;
-  file: string;
-  target: string | undefined;
-  buildArgs: Array<[string, string]>;
-  labels: Array<[string, string]>;
-  network: string | undefined;
+/** What to build: the build settings of the config, plus where secrets, names and the id go. */
+export interface BuildPlan extends Pick<Config, 'context' | 'file' | 'target' | 'buildArgs' | 'labels' | 'network' | 'ssh'> {
   /** Secrets as files the builder reads (`id` → a 0600 file in the step's private directory). */
   secretFiles: Array<{ id: string; path: string }>;
-  ssh: Array<{ id: string; paths: string[] }>;
   /** Local names for the built image. */
   localTags: string[];
   /** Where the builder writes the image id. */

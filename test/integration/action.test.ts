@@ -14,7 +14,10 @@ async function workspaceWith(dockerfile: string): Promise<string> {
   return dir;
 }
 
+// BuildKit caches a secret-mount step whatever the secret's value, so each run gets its own
+// preceding step: the secret step then really runs with this run's secret.
 const secretDockerfile = (base: string) => `FROM ${base}
+RUN echo ${Math.random().toString(36).slice(2)} > /build-nonce
 RUN --mount=type=secret,id=token sh -c 'test -s /run/secrets/token && echo "token bytes: $(wc -c < /run/secrets/token)" > /token-size'
 CMD ["cat", "/token-size"]
 `;
