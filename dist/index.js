@@ -60750,14 +60750,6 @@ async function writeIndex(layoutDir, manifests) {
 function openBlob(layoutDir, digest) {
   return createReadStream2(blobPath(layoutDir, digest));
 }
-async function readLayoutImage(layoutDir) {
-  const index = JSON.parse(await readFile(join(layoutDir, "index.json"), "utf8"));
-  const descriptor = index.manifests?.find((m) => m.mediaType === MediaType.ociManifest || m.mediaType === MediaType.dockerManifest);
-  if (!descriptor) throw new Error(`${layoutDir}/index.json names no image manifest`);
-  const manifestBytes = await readFile(blobPath(layoutDir, descriptor.digest));
-  const manifest = JSON.parse(manifestBytes.toString("utf8"));
-  return { descriptor, manifestBytes, manifest };
-}
 
 // src/build/docker-save.ts
 async function readAll(stream) {
@@ -60822,7 +60814,8 @@ async function convertDockerSave(archive, layoutDir, refName) {
     config: { mediaType: MediaType.ociConfig, digest: configBlob.digest, size: configBlob.size },
     layers: layerDescriptors
   };
-  const manifestBlob = await writeBlobBytes(layoutDir, Buffer.from(JSON.stringify(manifest)));
+  const manifestBytes = Buffer.from(JSON.stringify(manifest));
+  const manifestBlob = await writeBlobBytes(layoutDir, manifestBytes);
   const descriptor = {
     mediaType: MediaType.ociManifest,
     digest: manifestBlob.digest,
@@ -60830,7 +60823,7 @@ async function convertDockerSave(archive, layoutDir, refName) {
     ...refName ? { annotations: { [REF_NAME]: refName } } : {}
   };
   await writeIndex(layoutDir, [descriptor]);
-  return { manifest: descriptor, configDigest: configBlob.digest };
+  return { descriptor, manifestBytes, manifest, configDigest: configBlob.digest };
 }
 
 // src/build/docker.ts
@@ -61140,7 +61133,7 @@ async function run(deps) {
   try {
     const secretFiles = await writeSecretFiles(config, workdir);
     const builder = createDockerBuilder(exec, platform3.context.env, (p) => readFile2(p, "utf8"));
-    const references = config.images.flatMap((image2) => config.tags.map((tag) => formatReference(image2, tag)));
+    const references = config.images.flatMap((image) => config.tags.map((tag) => formatReference(image, tag)));
     const { context, file, target, buildArgs, labels, network, ssh } = config;
     const imageId = await platform3.group("Build", () => builder.build(
       { context, file, target, buildArgs, labels, network, ssh, secretFiles, localTags: references, iidFile: join2(workdir, "iid") },
@@ -61150,25 +61143,24 @@ async function run(deps) {
     const layoutDir = join2(workdir, "oci");
     const converted = await platform3.group("Export to OCI layout", async () => {
       const c3 = await builder.exportLayout(imageId, layoutDir, config.tags[0]);
-      platform3.info(`manifest ${c3.manifest.digest} (${c3.manifest.size} bytes), config ${c3.configDigest}`);
+      platform3.info(`manifest ${c3.descriptor.digest} (${c3.descriptor.size} bytes), config ${c3.configDigest}`);
       return c3;
     });
     platform3.setOutput("imageid", imageId);
-    platform3.setOutput("digest", converted.manifest.digest);
+    platform3.setOutput("digest", converted.descriptor.digest);
     platform3.setOutput("version", config.version ?? "");
     if (!config.push) {
       platform3.info("push is false: nothing was pushed");
       platform3.setOutput("tags", references.join("\n"));
       return;
     }
-    const image = await readLayoutImage(layoutDir);
     const clients = await createClients(deps, config);
     try {
       const results = await platform3.group("Push", async () => {
         const settled = await Promise.allSettled(config.images.map((repo) => {
           const client = clients.get(repo.host);
           if (!client) throw new Error(`no client for ${repo.host}`);
-          return pushImage(client, layoutDir, image, repo, config.tags);
+          return pushImage(client, layoutDir, converted, repo, config.tags);
         }));
         for (const s of settled) if (s.status === "fulfilled") reportPush(platform3, s.value);
         return settled;

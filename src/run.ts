@@ -10,7 +10,6 @@ import { formatReference } from './core/reference.js';
 import type { Redactor } from './core/redact.js';
 import type { Exec } from './exec.js';
 import { createDockerBuilder } from './build/docker.js';
-import { readLayoutImage } from './oci/layout.js';
 import { Credentials } from './registry/auth.js';
 import type { ClientOptions, RegistryClient } from './registry/client.js';
 import { pushImage, type PushResult } from './registry/push.js';
@@ -106,11 +105,11 @@ export async function run(deps: Deps): Promise<void> {
     const layoutDir = join(workdir, 'oci');
     const converted = await platform.group('Export to OCI layout', async () => {
       const c = await builder.exportLayout(imageId, layoutDir, config.tags[0]);
-      platform.info(`manifest ${c.manifest.digest} (${c.manifest.size} bytes), config ${c.configDigest}`);
+      platform.info(`manifest ${c.descriptor.digest} (${c.descriptor.size} bytes), config ${c.configDigest}`);
       return c;
     });
     platform.setOutput('imageid', imageId);
-    platform.setOutput('digest', converted.manifest.digest);
+    platform.setOutput('digest', converted.descriptor.digest);
     platform.setOutput('version', config.version ?? '');
 
     if (!config.push) {
@@ -118,14 +117,13 @@ export async function run(deps: Deps): Promise<void> {
       platform.setOutput('tags', references.join('\n'));
       return;
     }
-    const image = await readLayoutImage(layoutDir);
     const clients = await createClients(deps, config);
     try {
       const results = await platform.group('Push', async () => {
         const settled = await Promise.allSettled(config.images.map((repo) => {
           const client = clients.get(repo.host);
           if (!client) throw new Error(`no client for ${repo.host}`);
-          return pushImage(client, layoutDir, image, repo, config.tags);
+          return pushImage(client, layoutDir, converted, repo, config.tags);
         }));
         for (const s of settled) if (s.status === 'fulfilled') reportPush(platform, s.value);
         return settled;

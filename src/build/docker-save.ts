@@ -7,7 +7,7 @@ import { createGzip } from 'node:zlib';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { Digester, initLayout, MediaType, REF_NAME, writeBlobBytes, writeBlobStream, writeIndex, type Descriptor, type ImageManifest } from '../oci/layout.js';
+import { Digester, initLayout, MediaType, REF_NAME, writeBlobBytes, writeBlobStream, writeIndex, type Descriptor, type ImageManifest, type LayoutImage } from '../oci/layout.js';
 
 interface SaveManifestEntry {
   Config: string;
@@ -15,8 +15,8 @@ interface SaveManifestEntry {
   Layers: string[];
 }
 
-export interface ConvertedImage {
-  manifest: Descriptor;
+/** The image as written to the layout (what the push reads), plus Docker's image id. */
+export interface ConvertedImage extends LayoutImage {
   /** The config digest, which is Docker's image id. */
   configDigest: string;
 }
@@ -90,7 +90,8 @@ export async function convertDockerSave(archive: Readable, layoutDir: string, re
     config: { mediaType: MediaType.ociConfig, digest: configBlob.digest, size: configBlob.size },
     layers: layerDescriptors,
   };
-  const manifestBlob = await writeBlobBytes(layoutDir, Buffer.from(JSON.stringify(manifest)));
+  const manifestBytes = Buffer.from(JSON.stringify(manifest));
+  const manifestBlob = await writeBlobBytes(layoutDir, manifestBytes);
   const descriptor: Descriptor = {
     mediaType: MediaType.ociManifest,
     digest: manifestBlob.digest,
@@ -98,5 +99,5 @@ export async function convertDockerSave(archive: Readable, layoutDir: string, re
     ...(refName ? { annotations: { [REF_NAME]: refName } } : {}),
   };
   await writeIndex(layoutDir, [descriptor]);
-  return { manifest: descriptor, configDigest: configBlob.digest };
+  return { descriptor, manifestBytes, manifest, configDigest: configBlob.digest };
 }
