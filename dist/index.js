@@ -6787,7 +6787,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform3 } = __require("node:stream");
+    var { Transform: Transform4 } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants4();
     var { getGlobalOrigin } = require_global();
@@ -7475,7 +7475,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform3 {
+    var InflateStream = class extends Transform4 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -11281,9 +11281,9 @@ var require_balanced_pool = __commonJS({
         if (allClientsBusy) {
           return;
         }
-        let counter = 0;
+        let counter2 = 0;
         let maxWeightIndex = this[kClients].findIndex((pool) => !pool[kNeedDrain]);
-        while (counter++ < this[kClients].length) {
+        while (counter2++ < this[kClients].length) {
           this[kIndex] = (this[kIndex] + 1) % this[kClients].length;
           const pool = this[kClients][this[kIndex]];
           if (pool[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool[kNeedDrain]) {
@@ -11908,7 +11908,7 @@ var require_retry_handler = __commonJS({
           errorCodes,
           methods
         } = retryOptions;
-        const { counter } = state;
+        const { counter: counter2 } = state;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
           cb(err);
           return;
@@ -11921,7 +11921,7 @@ var require_retry_handler = __commonJS({
           cb(err);
           return;
         }
-        if (counter > maxRetries) {
+        if (counter2 > maxRetries) {
           cb(err);
           return;
         }
@@ -11930,7 +11930,7 @@ var require_retry_handler = __commonJS({
           retryAfterHeader = Number(retryAfterHeader);
           retryAfterHeader = Number.isNaN(retryAfterHeader) ? calculateRetryAfterHeader(retryAfterHeader) : retryAfterHeader * 1e3;
         }
-        const retryTimeout = retryAfterHeader > 0 ? Math.min(retryAfterHeader, maxTimeout) : Math.min(minTimeout * timeoutFactor ** (counter - 1), maxTimeout);
+        const retryTimeout = retryAfterHeader > 0 ? Math.min(retryAfterHeader, maxTimeout) : Math.min(minTimeout * timeoutFactor ** (counter2 - 1), maxTimeout);
         setTimeout(() => cb(null), retryTimeout);
       }
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
@@ -12156,7 +12156,7 @@ var require_readable = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable5 } = __require("node:stream");
+    var { Readable: Readable6 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -12168,7 +12168,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop3 = () => {
     };
-    var BodyReadable = class extends Readable5 {
+    var BodyReadable = class extends Readable6 {
       constructor({
         resume,
         abort,
@@ -12510,7 +12510,7 @@ var require_api_request = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable5 } = require_readable();
+    var { Readable: Readable6 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -12605,7 +12605,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable5({
+        const res = new Readable6({
           resume,
           abort,
           contentType,
@@ -12920,7 +12920,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable5,
+      Readable: Readable6,
       Duplex: Duplex4,
       PassThrough: PassThrough2
     } = __require("node:stream");
@@ -12934,7 +12934,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable5 {
+    var PipelineRequest = class extends Readable6 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -12951,7 +12951,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable5 {
+    var PipelineResponse = class extends Readable6 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13961,13 +13961,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform3 } = __require("node:stream");
+    var { Transform: Transform4 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform3({
+        this.transform = new Transform4({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -16276,7 +16276,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants4();
     var EE = __require("node:events");
-    var { Readable: Readable5, pipeline: pipeline2, finished: finished7 } = __require("node:stream");
+    var { Readable: Readable6, pipeline: pipeline2, finished: finished7 } = __require("node:stream");
     var { addAbortListener: addAbortListener3, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -17215,7 +17215,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable5({ read: resume });
+              this.body = new Readable6({ read: resume });
               const onError = this.onError.bind(this);
               resolve2({
                 status,
@@ -21018,7 +21018,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform: Transform3 } = __require("node:stream");
+    var { Transform: Transform4 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF2 = 10;
@@ -21068,7 +21068,7 @@ var require_eventsource_stream = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform3 {
+    var EventSourceStream = class extends Transform4 {
       /**
        * @type {eventSourceSettings}
        */
@@ -26892,7 +26892,7 @@ var require_webidl2 = __commonJS({
 var require_util10 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform3 } = __require("node:stream");
+    var { Transform: Transform4 } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants9();
     var { getGlobalOrigin } = require_global3();
@@ -27483,7 +27483,7 @@ var require_util10 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform3 {
+    var InflateStream = class extends Transform4 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -31510,9 +31510,9 @@ var require_balanced_pool2 = __commonJS({
         if (allClientsBusy) {
           return;
         }
-        let counter = 0;
+        let counter2 = 0;
         let maxWeightIndex = this[kClients].findIndex((pool) => !pool[kNeedDrain]);
-        while (counter++ < this[kClients].length) {
+        while (counter2++ < this[kClients].length) {
           this[kIndex] = (this[kIndex] + 1) % this[kClients].length;
           const pool = this[kClients][this[kIndex]];
           if (pool[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool[kNeedDrain]) {
@@ -33084,7 +33084,7 @@ var require_retry_handler2 = __commonJS({
           errorCodes,
           methods
         } = retryOptions;
-        const { counter } = state;
+        const { counter: counter2 } = state;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
           cb(err);
           return;
@@ -33097,7 +33097,7 @@ var require_retry_handler2 = __commonJS({
           cb(err);
           return;
         }
-        if (counter > maxRetries) {
+        if (counter2 > maxRetries) {
           cb(err);
           return;
         }
@@ -33106,7 +33106,7 @@ var require_retry_handler2 = __commonJS({
           retryAfterHeader = Number(retryAfterHeader);
           retryAfterHeader = Number.isNaN(retryAfterHeader) ? calculateRetryAfterHeader(headers["retry-after"]) : retryAfterHeader * 1e3;
         }
-        const retryTimeout = retryAfterHeader > 0 ? Math.min(retryAfterHeader, maxTimeout) : Math.min(minTimeout * timeoutFactor ** (counter - 1), maxTimeout);
+        const retryTimeout = retryAfterHeader > 0 ? Math.min(retryAfterHeader, maxTimeout) : Math.min(minTimeout * timeoutFactor ** (counter2 - 1), maxTimeout);
         setTimeout(() => cb(null), retryTimeout);
       }
       onResponseStart(controller, statusCode, headers, statusMessage) {
@@ -33355,7 +33355,7 @@ var require_readable2 = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable5 } = __require("node:stream");
+    var { Readable: Readable6 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors2();
     var util = require_util9();
     var { ReadableStreamFrom } = require_util9();
@@ -33369,7 +33369,7 @@ var require_readable2 = __commonJS({
     var kBytesRead = /* @__PURE__ */ Symbol("kBytesRead");
     var noop3 = () => {
     };
-    var BodyReadable = class extends Readable5 {
+    var BodyReadable = class extends Readable6 {
       /**
        * @param {object} opts
        * @param {(this: Readable, size: number) => void} opts.resume
@@ -33758,7 +33758,7 @@ var require_api_request2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
-    var { Readable: Readable5 } = require_readable2();
+    var { Readable: Readable6 } = require_readable2();
     var { InvalidArgumentError, RequestAbortedError } = require_errors2();
     var util = require_util9();
     function noop3() {
@@ -33839,7 +33839,7 @@ var require_api_request2 = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable5({
+        const res = new Readable6({
           resume,
           abort,
           contentType,
@@ -34148,7 +34148,7 @@ var require_api_pipeline2 = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable5,
+      Readable: Readable6,
       Duplex: Duplex4,
       PassThrough: PassThrough2
     } = __require("node:stream");
@@ -34164,7 +34164,7 @@ var require_api_pipeline2 = __commonJS({
     function noop3() {
     }
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable5 {
+    var PipelineRequest = class extends Readable6 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -34181,7 +34181,7 @@ var require_api_pipeline2 = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable5 {
+    var PipelineResponse = class extends Readable6 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -35471,13 +35471,13 @@ var require_mock_pool2 = __commonJS({
 var require_pending_interceptors_formatter2 = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform3 } = __require("node:stream");
+    var { Transform: Transform4 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform3({
+        this.transform = new Transform4({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -39436,7 +39436,7 @@ var require_cache3 = __commonJS({
   "node_modules/undici/lib/interceptor/cache.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable5 } = __require("node:stream");
+    var { Readable: Readable6 } = __require("node:stream");
     var util = require_util9();
     var CacheHandler = require_cache_handler();
     var MemoryCacheStore = require_memory_cache_store();
@@ -39653,7 +39653,7 @@ var require_cache3 = __commonJS({
       return dispatch(opts, new CacheHandler(globalOpts, cacheKey, handler));
     }
     function sendCachedValue(handler, opts, result, age, context, isStale2) {
-      const stream = util.isStream(result.body) ? result.body : Readable5.from(result.body ?? []);
+      const stream = util.isStream(result.body) ? result.body : Readable6.from(result.body ?? []);
       assert(!stream.destroyed, "stream should not be destroyed");
       assert(!stream.readableDidRead, "stream should not be readableDidRead");
       const controller = {
@@ -43094,7 +43094,7 @@ var require_fetch2 = __commonJS({
       subresourceSet
     } = require_constants9();
     var EE = __require("node:events");
-    var { Readable: Readable5, pipeline: pipeline2, finished: finished7, isErrored, isReadable } = __require("node:stream");
+    var { Readable: Readable6, pipeline: pipeline2, finished: finished7, isErrored, isReadable } = __require("node:stream");
     var { addAbortListener: addAbortListener3, bufferToLowerCasedHeaderName } = require_util9();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url2();
     var { getGlobalDispatcher } = require_global4();
@@ -44079,7 +44079,7 @@ var require_fetch2 = __commonJS({
                   }
                 }
               }
-              this.body = new Readable5({ read: resume });
+              this.body = new Readable6({ read: resume });
               const onError = this.onError.bind(this);
               resolve2({
                 status,
@@ -47577,7 +47577,7 @@ var require_eventsource_stream2 = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform: Transform3 } = __require("node:stream");
+    var { Transform: Transform4 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util14();
     var BOM = [239, 187, 191];
     var LF2 = 10;
@@ -47627,7 +47627,7 @@ var require_eventsource_stream2 = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform3 {
+    var EventSourceStream = class extends Transform4 {
       /**
        * @type {eventSourceSettings}
        */
@@ -49622,7 +49622,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable5 = class _Readable extends Stream {
+    var Readable6 = class _Readable extends Stream {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -49833,7 +49833,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex4 = class extends Readable5 {
+    var Duplex4 = class extends Readable6 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -49871,7 +49871,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Transform3 = class extends Duplex4 {
+    var Transform4 = class extends Duplex4 {
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -49915,7 +49915,7 @@ var require_streamx = __commonJS({
         this._flush(transformAfterFlush.bind(this));
       }
     };
-    var PassThrough2 = class extends Transform3 {
+    var PassThrough2 = class extends Transform4 {
     };
     function transformAfterFlush(err, data) {
       const cb = this._transformState.afterFinal;
@@ -50042,9 +50042,9 @@ var require_streamx = __commonJS({
       getStreamError,
       Stream,
       Writable: Writable4,
-      Readable: Readable5,
+      Readable: Readable6,
       Duplex: Duplex4,
-      Transform: Transform3,
+      Transform: Transform4,
       // Export PassThrough for compatibility with Node.js core's stream module
       PassThrough: PassThrough2
     };
@@ -50316,7 +50316,7 @@ var require_headers3 = __commonJS({
 // node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
   "node_modules/tar-stream/extract.js"(exports, module) {
-    var { Writable: Writable4, Readable: Readable5, getStreamError } = require_streamx();
+    var { Writable: Writable4, Readable: Readable6, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers3();
@@ -50364,7 +50364,7 @@ var require_extract = __commonJS({
         return buf.subarray(this._offset, this._offset += size);
       }
     };
-    var Source = class extends Readable5 {
+    var Source = class extends Readable6 {
       constructor(self, header2, offset) {
         super();
         this.header = header2;
@@ -50680,7 +50680,7 @@ var require_constants12 = __commonJS({
 // node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
-    var { Readable: Readable5, Writable: Writable4, getStreamError } = require_streamx();
+    var { Readable: Readable6, Writable: Writable4, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants7 = require_constants12();
     var headers = require_headers3();
@@ -50773,7 +50773,7 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    var Pack = class extends Readable5 {
+    var Pack = class extends Readable6 {
       constructor(opts) {
         super(opts);
         this._drain = noop3;
@@ -52867,6 +52867,11 @@ function parseConfig(read, ctx) {
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
     issues.push({ input: "retries", message: `'${retriesRaw}' is not a whole number from 0 to 10` });
   }
+  const concurrencyRaw = read("concurrency").trim() || "8";
+  const concurrency = Number(concurrencyRaw);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    issues.push({ input: "concurrency", message: `'${concurrencyRaw}' is not a whole number from 1 to 64` });
+  }
   const config = {
     images,
     context,
@@ -52881,7 +52886,8 @@ function parseConfig(read, ctx) {
     tags,
     push: parseBool(read("push"), "push", true, issues),
     registries,
-    retries
+    retries,
+    concurrency
   };
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
@@ -59757,9 +59763,9 @@ function createExec(redactor) {
         extendEnv: false,
         cwd: options.cwd,
         all: true,
-        stdin: "ignore",
         reject: true,
-        stripFinalNewline: true
+        stripFinalNewline: true,
+        ...options.input === void 0 ? { stdin: "ignore" } : { input: options.input }
       });
       if (options.onLine) {
         const emit = (line) => options.onLine?.(redactor.redact(line));
@@ -60378,7 +60384,9 @@ function createGitHubPlatform(env = process.env) {
 
 // src/registry/client.ts
 var import_undici2 = __toESM(require_undici2(), 1);
+import { createHash } from "node:crypto";
 import { rootCertificates } from "node:tls";
+import { Transform as Transform2 } from "node:stream";
 
 // src/registry/auth.ts
 function parseChallenges(header2) {
@@ -60424,20 +60432,47 @@ function parseChallenges(header2) {
 }
 var Credentials = class {
   username;
-  #password;
-  constructor(username, password) {
+  kind;
+  /** Where the credentials came from, for messages (`registry-auth`, `~/.docker/config.json`, …). */
+  origin;
+  #secret;
+  constructor(username, secret, options = {}) {
     this.username = username;
-    this.#password = password;
+    this.#secret = secret;
+    this.kind = options.kind ?? "password";
+    this.origin = options.origin ?? "registry-auth";
   }
   basic() {
-    return `Basic ${Buffer.from(`${this.username}:${this.#password}`).toString("base64")}`;
+    return `Basic ${Buffer.from(`${this.username}:${this.#secret}`).toString("base64")}`;
+  }
+  /** The form body of an OAuth2 refresh-token grant (distribution's `oauth.md`). */
+  refreshGrant(service, scopes, clientId) {
+    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: this.#secret, client_id: clientId });
+    if (service) form.set("service", service);
+    if (scopes.length) form.set("scope", scopes.join(" "));
+    return form;
+  }
+  /** The secret itself, for the redactor only. */
+  revealForRedaction() {
+    return this.#secret;
   }
   toJSON() {
-    return `Credentials(${this.username})`;
+    return `Credentials(${this.username} from ${this.origin})`;
   }
 };
 function repositoryScope(path6, actions) {
   return `repository:${path6}:${actions.join(",")}`;
+}
+function scopeCovered(scopes, wanted) {
+  const split = (s) => {
+    const last = s.lastIndexOf(":");
+    return { resource: s.slice(0, last), actions: s.slice(last + 1).split(",") };
+  };
+  const w = split(wanted);
+  return scopes.some((s) => {
+    const have = split(s);
+    return have.resource === w.resource && w.actions.every((a2) => have.actions.includes(a2) || have.actions.includes("*"));
+  });
 }
 var TokenCache = class {
   constructor(now = Date.now) {
@@ -60474,6 +60509,7 @@ var RegistryError = class extends Error {
   status;
   code;
   retryable;
+  retryAfter;
   constructor(message, d) {
     super(message, d.cause === void 0 ? void 0 : { cause: d.cause });
     this.registry = d.registry;
@@ -60481,6 +60517,7 @@ var RegistryError = class extends Error {
     this.status = d.status;
     this.code = d.code;
     this.retryable = d.retryable;
+    this.retryAfter = d.retryAfter;
   }
 };
 function isRetryableStatus(status) {
@@ -60500,14 +60537,67 @@ function parseErrorBody(body) {
   return text ? { message: text } : {};
 }
 
+// src/registry/profiles.ts
+var MiB = 1024 * 1024;
+var GENERIC = { name: "distribution", mode: "stream", chunkSize: 16 * MiB, minChunk: 0, monolithicUpTo: 4 * MiB, trustRange: true };
+var KNOWN = [
+  // GHCR refuses PATCH bodies over 4 MiB ("416 … exceeds the maximum permissible limit of 4.00MiB").
+  { matches: (h2) => h2 === "ghcr.io", profile: { name: "ghcr", mode: "chunked", chunkSize: 4 * MiB } },
+  // Google Artifact Registry and GCR do not take chunked uploads: one PUT per blob.
+  { matches: (h2) => h2 === "gcr.io" || h2.endsWith(".gcr.io") || h2.endsWith("-docker.pkg.dev"), profile: { name: "google", mode: "monolithic" } },
+  // ECR: layer parts of 5 MiB at least (but the last) and 20 MiB at most; its upload status is not
+  // reliable after a broken part, so an interrupted upload starts a new session.
+  { matches: (h2) => /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(h2), profile: { name: "ecr", mode: "chunked", chunkSize: 10 * MiB, minChunk: 5 * MiB, trustRange: false } },
+  // ACR answers `Range: bytes=0-N` (parsed either way) and takes PATCHes up to 20 MiB comfortably.
+  { matches: (h2) => h2.endsWith(".azurecr.io"), profile: { name: "acr", mode: "chunked", chunkSize: 16 * MiB } }
+];
+function profileFor(host) {
+  const known = KNOWN.find((k) => k.matches(host.toLowerCase()));
+  return { ...GENERIC, ...known?.profile };
+}
+var SMALLEST_CHUNK = 1 * MiB;
+function learnChunkLimit(profile, failedSize) {
+  const next = Math.max(SMALLEST_CHUNK, profile.minChunk, Math.floor(failedSize / 2 / 65536) * 65536);
+  if (next >= failedSize) return false;
+  profile.mode = "chunked";
+  profile.chunkSize = next;
+  return true;
+}
+function isTooLarge(status, message) {
+  return status === 413 || status === 416 && /too large|exceeds|maximum/i.test(message);
+}
+function parseUploadRange(range) {
+  if (!range) return void 0;
+  const m = /^(?:bytes=)?(\d+)-(\d+)$/.exec(range.trim());
+  if (!m) return void 0;
+  const end = Number(m[2]);
+  return end === 0 ? 0 : end + 1;
+}
+
 // src/registry/client.ts
+var MANIFEST_TYPES = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json"
+];
 var header = (r, name) => {
   const v = r.headers[name];
   return Array.isArray(v) ? v[0] : v;
 };
 var defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function counter(onBytes) {
+  return new Transform2({
+    transform(chunk, _enc, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    }
+  });
+}
 var RegistryClient = class {
   host;
+  /** The upload profile in use; adjusted when the registry refuses a chunk size. */
+  profile;
   #base;
   #dispatcher;
   #credentials;
@@ -60519,12 +60609,14 @@ var RegistryClient = class {
     this.host = options.host;
     this.#options = options;
     this.#credentials = options.credentials;
+    this.profile = { ...profileFor(options.host), ...options.profile };
     this.#base = `${options.insecure ? "http" : "https"}://${options.host}`;
+    const timeout = options.timeoutMs ?? 12e4;
     this.#dispatcher = new import_undici2.Agent({
       connect: options.ca ? { ca: [...rootCertificates, options.ca] } : {},
-      connections: 8,
-      headersTimeout: 6e4,
-      bodyTimeout: 3e5
+      connections: options.connections ?? 16,
+      headersTimeout: timeout,
+      bodyTimeout: timeout
     });
   }
   /** Checks that the registry answers the distribution API (and learns how it authenticates). */
@@ -60537,32 +60629,153 @@ var RegistryClient = class {
     await r.body.dump();
     return r.status === 200;
   }
-  /** Uploads a blob in one streamed PUT (the monolithic upload of the distribution spec). */
-  async uploadBlob(repository, digest, size, open2) {
-    const attempts = this.#options.retries + 1;
-    for (let attempt = 1; ; attempt++) {
+  /**
+   * Asks the registry to link a blob it holds in `from` into `repository` (no bytes sent).
+   * Returns `mounted`, or the upload session the registry opened instead (spec: 202).
+   */
+  async mountBlob(repository, digest, from) {
+    const r = await this.#send({
+      method: "POST",
+      url: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+      repository,
+      scopes: [repositoryScope(repository, ["pull", "push"]), repositoryScope(from, ["pull"])],
+      expect: [201, 202]
+    });
+    await r.body.dump();
+    if (r.status === 201) return { mounted: true };
+    return { mounted: false, session: this.#location(r, repository) };
+  }
+  /** A blob's bytes from `start`, following the registry's redirect to its storage. */
+  async fetchBlob(repository, digest, start = 0) {
+    const r = await this.#send({
+      method: "GET",
+      url: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      actions: ["pull"],
+      expect: start ? [206] : [200],
+      followRedirects: true,
+      headers: start ? { range: `bytes=${start}-` } : {}
+    });
+    return r.body;
+  }
+  /**
+   * Uploads a blob the way the registry's profile says, resuming from the registry's own offset
+   * after an interruption; a failed resume starts a new session. Attempts without progress are
+   * bounded by `retries`; each attempt that moved the offset forward resets that count.
+   */
+  async uploadBlob(repository, blob, open2, options = {}) {
+    const stats = { bytesSent: 0, resumed: 0, restarted: 0 };
+    const sent = (n2) => {
+      stats.bytesSent += n2;
+      options.onSent?.(n2);
+    };
+    const body = (start, end) => async () => {
+      const source = await open2(start, end);
+      return end > start ? source.pipe(counter(sent)) : source;
+    };
+    const profile = this.profile;
+    const scopes = [repositoryScope(repository, ["pull", "push"])];
+    let failures = 0;
+    let offset = 0;
+    const retryOrThrow = async (e) => {
+      if (!(e instanceof RegistryError) || !e.retryable) throw e;
+      if (++failures > this.#options.retries) throw e;
+      await this.#wait(failures, e.retryAfter);
+    };
+    if (profile.mode === "monolithic" || blob.size <= profile.monolithicUpTo) {
+      let session2 = options.session;
+      for (; ; ) {
+        try {
+          session2 ??= await this.#startUpload(repository);
+          const url = this.#withDigest(session2, blob.digest);
+          const r = await this.#send({
+            method: "PUT",
+            url,
+            repository,
+            scopes,
+            attempts: 1,
+            expect: [201],
+            headers: { "content-type": "application/octet-stream", "content-length": String(blob.size) },
+            body: body(0, blob.size)
+          });
+          await r.body.dump();
+          return stats;
+        } catch (e) {
+          await retryOrThrow(e);
+          session2 = void 0;
+          stats.restarted++;
+          options.onEvent?.(`${blob.digest}: upload interrupted, sending it again`);
+        }
+      }
+    }
+    let session = options.session ?? await this.#startUpload(repository);
+    for (; ; ) {
+      if (offset < blob.size) {
+        const length = profile.mode === "chunked" ? Math.max(profile.chunkSize, profile.minChunk) : blob.size - offset;
+        const end = Math.min(blob.size, offset + length);
+        try {
+          const r = await this.#send({
+            method: "PATCH",
+            url: session,
+            repository,
+            scopes,
+            attempts: 1,
+            expect: [202, 204],
+            headers: { "content-type": "application/octet-stream", "content-length": String(end - offset), "content-range": `${offset}-${end - 1}` },
+            body: body(offset, end)
+          });
+          await r.body.dump();
+          session = this.#location(r, repository, session);
+          const reported = profile.trustRange ? parseUploadRange(header(r, "range")) : void 0;
+          offset = reported !== void 0 && reported > offset && reported <= end ? reported : end;
+          failures = 0;
+          continue;
+        } catch (e) {
+          if (e instanceof RegistryError && isTooLarge(e.status, e.message) && learnChunkLimit(profile, end - offset)) {
+            options.onEvent?.(`${this.host} refused a ${end - offset}-byte chunk: using ${profile.chunkSize}-byte chunks from now on`);
+          } else if (!(e instanceof RegistryError && e.status === 416)) {
+            await retryOrThrow(e);
+          } else if (++failures > this.#options.retries) {
+            throw e;
+          }
+          const status = profile.trustRange ? await this.#uploadStatus(repository, session) : void 0;
+          if (status) {
+            session = status.session;
+            options.onEvent?.(`${blob.digest}: resuming at byte ${status.offset} of ${blob.size} (interrupted at ${offset}+)`);
+            offset = status.offset;
+            stats.resumed++;
+          } else {
+            session = await this.#startUpload(repository);
+            offset = 0;
+            stats.restarted++;
+            options.onEvent?.(`${blob.digest}: upload session lost, starting again`);
+          }
+          continue;
+        }
+      }
       try {
-        const start = await this.#send({ method: "POST", url: `/v2/${repository}/blobs/uploads/`, repository, actions: ["pull", "push"], expect: [202] });
-        await start.body.dump();
-        const location = header(start, "location");
-        if (!location) throw this.#error(`the registry started an upload without a Location header`, { repository, retryable: false });
-        const url = new URL(location, this.#base);
-        url.searchParams.set("digest", digest);
-        const put = await this.#send({
+        const r = await this.#send({
           method: "PUT",
-          url: url.href,
+          url: this.#withDigest(session, blob.digest),
           repository,
-          actions: ["pull", "push"],
+          scopes,
           attempts: 1,
           expect: [201],
-          headers: { "content-type": "application/octet-stream", "content-length": String(size) },
-          body: open2
+          headers: { "content-type": "application/octet-stream", "content-length": "0" }
         });
-        await put.body.dump();
-        return;
+        await r.body.dump();
+        return stats;
       } catch (e) {
-        if (!(e instanceof RegistryError) || !e.retryable || attempt >= attempts) throw e;
-        await this.#wait(attempt, void 0);
+        if (e instanceof RegistryError && e.retryable && await this.hasBlob(repository, blob.digest).catch(() => false)) return stats;
+        if (e instanceof RegistryError && (e.code === "DIGEST_INVALID" || e.code === "BLOB_UPLOAD_INVALID" || e.code === "BLOB_UPLOAD_UNKNOWN")) {
+          if (++failures > this.#options.retries) throw e;
+          session = await this.#startUpload(repository);
+          offset = 0;
+          stats.restarted++;
+          options.onEvent?.(`${blob.digest}: the registry did not accept the finished upload (${e.code}), starting again`);
+          continue;
+        }
+        await retryOrThrow(e);
       }
     }
   }
@@ -60580,65 +60793,183 @@ var RegistryClient = class {
     await r.body.dump();
     return header(r, "docker-content-digest");
   }
-  /** The digest a tag points at, or undefined when there is no such tag. */
-  async resolveTag(repository, tag, accept) {
-    const r = await this.#send({ method: "HEAD", url: `/v2/${repository}/manifests/${tag}`, repository, actions: ["pull"], headers: { accept: accept.join(", ") }, expect: [200, 404] });
+  /** A manifest's descriptor by tag or digest, or undefined when there is none. */
+  async headManifest(repository, reference, accept = MANIFEST_TYPES) {
+    const r = await this.#send({ method: "HEAD", url: `/v2/${repository}/manifests/${reference}`, repository, actions: ["pull"], headers: { accept: accept.join(", ") }, expect: [200, 404] });
     await r.body.dump();
-    return r.status === 200 ? header(r, "docker-content-digest") : void 0;
+    if (r.status === 404) return void 0;
+    const digest = header(r, "docker-content-digest") ?? (reference.startsWith("sha256:") ? reference : void 0);
+    if (!digest) throw this.#error(`HEAD of manifest ${reference} answered without Docker-Content-Digest`, { repository, retryable: false });
+    return { digest, mediaType: header(r, "content-type") ?? "", size: Number(header(r, "content-length") ?? 0) };
+  }
+  /** The digest a tag points at, or undefined when there is no such tag. */
+  async resolveTag(repository, tag, accept = MANIFEST_TYPES) {
+    return (await this.headManifest(repository, tag, accept))?.digest;
+  }
+  /** A manifest's exact bytes, or undefined when there is none. Verifies the digest it was asked for. */
+  async getManifest(repository, reference, accept = MANIFEST_TYPES) {
+    const r = await this.#send({ method: "GET", url: `/v2/${repository}/manifests/${reference}`, repository, actions: ["pull"], headers: { accept: accept.join(", ") }, expect: [200, 404] });
+    if (r.status === 404) {
+      await r.body.dump();
+      return void 0;
+    }
+    const bytes = Buffer.from(await r.body.arrayBuffer());
+    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    if (reference.startsWith("sha256:") && digest !== reference) {
+      throw this.#error(`the manifest served for ${reference} has digest ${digest}`, { repository, retryable: false, code: "DIGEST_MISMATCH" });
+    }
+    const mediaType = header(r, "content-type")?.split(";")[0] ?? JSON.parse(bytes.toString("utf8")).mediaType ?? "";
+    return { digest, mediaType, size: bytes.length, bytes };
+  }
+  /** Every tag of a repository, following `Link` pagination (`n` per page). */
+  async listTags(repository, pageSize = 1e3) {
+    const tags = [];
+    let url = `/v2/${repository}/tags/list?n=${pageSize}`;
+    for (let pages = 0; url; pages++) {
+      if (pages > 1e4) throw this.#error("tag listing did not end after 10000 pages", { repository, retryable: false });
+      const r = await this.#send({ method: "GET", url, repository, actions: ["pull"], expect: [200, 404] });
+      if (r.status === 404) {
+        const { code } = parseErrorBody(await r.body.text());
+        if (code === "NAME_UNKNOWN" || code === void 0) return tags;
+        throw this.#error(`listing tags answered 404 ${code}`, { repository, status: 404, code, retryable: false });
+      }
+      const page = await r.body.json();
+      tags.push(...page.tags ?? []);
+      const link = header(r, "link");
+      const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : void 0;
+      url = next ? new URL(next, this.#base).href : void 0;
+    }
+    return tags;
+  }
+  /** Deletes a manifest by digest. Registries that refuse deletes say so in the error. */
+  async deleteManifest(repository, digest) {
+    try {
+      const r = await this.#send({ method: "DELETE", url: `/v2/${repository}/manifests/${digest}`, repository, actions: ["delete", "pull", "push"], expect: [202, 200, 204] });
+      await r.body.dump();
+    } catch (e) {
+      if (e instanceof RegistryError && (e.status === 405 || e.code === "UNSUPPORTED")) {
+        throw this.#error(`the registry does not allow deleting manifests (${e.status}${e.code ? ` ${e.code}` : ""}); on distribution, enable storage.delete`, { repository, status: e.status, code: e.code, retryable: false, cause: e });
+      }
+      throw e;
+    }
+  }
+  /**
+   * The manifests whose `subject` is `digest` (attestations, signatures): the referrers API, or
+   * the fallback tag `sha256-<hex>` on registries without it.
+   */
+  async referrers(repository, digest, artifactType) {
+    const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : "";
+    const r = await this.#send({ method: "GET", url: `/v2/${repository}/referrers/${digest}${query}`, repository, actions: ["pull"], expect: [200, 404] });
+    let index;
+    if (r.status === 200 && header(r, "content-type")?.startsWith("application/vnd.oci.image.index.v1+json")) {
+      index = await r.body.json();
+    } else {
+      await r.body.dump();
+      const fallback = await this.getManifest(repository, digest.replace(":", "-"), ["application/vnd.oci.image.index.v1+json"]);
+      index = fallback ? JSON.parse(fallback.bytes.toString("utf8")) : { manifests: [] };
+    }
+    const all = index?.manifests ?? [];
+    return artifactType ? all.filter((m) => m.artifactType === artifactType) : all;
   }
   async close() {
     await this.#dispatcher.close();
   }
+  async #startUpload(repository) {
+    const r = await this.#send({ method: "POST", url: `/v2/${repository}/blobs/uploads/`, repository, actions: ["pull", "push"], expect: [202] });
+    await r.body.dump();
+    const minimum = Number(header(r, "oci-chunk-min-length"));
+    if (Number.isFinite(minimum) && minimum > this.profile.minChunk) this.profile.minChunk = minimum;
+    return this.#location(r, repository);
+  }
+  /** Where the registry says an upload session stands: its next URL and the bytes it holds. */
+  async #uploadStatus(repository, session) {
+    try {
+      const r = await this.#send({ method: "GET", url: session, repository, actions: ["pull", "push"], expect: [204, 200, 404] });
+      await r.body.dump();
+      if (r.status === 404) return void 0;
+      const offset = parseUploadRange(header(r, "range"));
+      return offset === void 0 ? void 0 : { session: this.#location(r, repository, session), offset };
+    } catch (e) {
+      if (e instanceof RegistryError && !e.retryable) return void 0;
+      throw e;
+    }
+  }
+  #location(r, repository, fallback) {
+    const location = header(r, "location");
+    if (!location) {
+      if (fallback) return fallback;
+      throw this.#error("the registry answered an upload request without a Location header", { repository, retryable: false });
+    }
+    return new URL(location, r.url).href;
+  }
+  #withDigest(session, digest) {
+    const url = new URL(session, this.#base);
+    url.searchParams.set("digest", digest);
+    return url.href;
+  }
   #error(message, d) {
     return new RegistryError(`${this.host}${d.repository ? `/${d.repository}` : ""}: ${message}`, { registry: this.host, ...d });
   }
-  async #wait(attempt, retryAfter) {
-    const seconds = retryAfter ? Number(retryAfter) : NaN;
-    const ms = Number.isFinite(seconds) ? Math.min(3e4, Math.max(0, seconds * 1e3)) : Math.min(1e4, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+  async #wait(attempt, retryAfterMs) {
+    const ms = retryAfterMs !== void 0 ? Math.min(3e4, Math.max(0, retryAfterMs)) : Math.min(1e4, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
     await (this.#options.sleep ?? defaultSleep)(ms);
   }
-  async #authorization(spec) {
+  #scopes(spec) {
+    return spec.scopes ?? (spec.repository ? [repositoryScope(spec.repository, spec.actions ?? ["pull"])] : []);
+  }
+  async #authorization(scopes, repository) {
     const c3 = this.#challenge;
     if (!c3) return void 0;
-    if (c3.scheme === "basic") return this.#credentials?.basic();
+    if (c3.scheme === "basic") return this.#credentials?.kind === "password" ? this.#credentials.basic() : void 0;
     if (c3.scheme !== "bearer") return void 0;
-    const scope = spec.repository ? repositoryScope(spec.repository, spec.actions ?? ["pull"]) : "";
-    return `Bearer ${this.#tokens.get(scope) ?? await this.#fetchToken(c3, scope, spec.repository)}`;
+    const key = [...scopes].sort().join(" ");
+    return `Bearer ${this.#tokens.get(key) ?? await this.#fetchToken(c3, scopes, key, repository)}`;
   }
-  async #fetchToken(c3, scope, repository) {
+  async #fetchToken(c3, scopes, key, repository) {
     const realm = c3.params.realm;
     if (!realm) throw this.#error("the registry asked for a Bearer token but named no realm", { repository, retryable: false });
     const url = new URL(realm);
-    if (c3.params.service) url.searchParams.set("service", c3.params.service);
-    if (scope) url.searchParams.set("scope", scope);
     const headers = { "user-agent": this.#options.userAgent };
-    if (this.#credentials) headers.authorization = this.#credentials.basic();
+    const credentials = this.#credentials;
     let r;
     try {
-      r = await (0, import_undici2.request)(url, { method: "GET", headers, dispatcher: this.#dispatcher });
+      if (credentials?.kind === "identity-token") {
+        headers["content-type"] = "application/x-www-form-urlencoded";
+        const form = credentials.refreshGrant(c3.params.service, scopes, "hoist");
+        r = await (0, import_undici2.request)(url, { method: "POST", headers, body: form.toString(), dispatcher: this.#dispatcher });
+      } else {
+        if (c3.params.service) url.searchParams.set("service", c3.params.service);
+        for (const scope of scopes) url.searchParams.append("scope", scope);
+        if (credentials) headers.authorization = credentials.basic();
+        r = await (0, import_undici2.request)(url, { method: "GET", headers, dispatcher: this.#dispatcher });
+      }
     } catch (cause) {
       throw this.#error(`the token service ${url.origin} could not be reached: ${cause.message}`, { repository, retryable: true, cause });
     }
     const text = await r.body.text();
     if (r.statusCode !== 200) {
       const detail = parseErrorBody(text).message ?? `HTTP ${r.statusCode}`;
-      const who = this.#credentials ? `the credentials for ${this.host}` : `an anonymous token for ${this.host} (add it to registry-auth)`;
+      const who = credentials ? `the credentials for ${this.host} (from ${credentials.origin})` : `an anonymous token for ${this.host} (add the registry to registry-auth)`;
       throw this.#error(`the token service refused ${who}: ${detail}`, { repository, status: r.statusCode, retryable: isRetryableStatus(r.statusCode) });
     }
-    return this.#tokens.set(scope, JSON.parse(text));
+    return this.#tokens.set(key, JSON.parse(text));
   }
   async #send(spec) {
     const attempts = spec.attempts ?? this.#options.retries + 1;
-    let authRetried = false;
+    let scopes = this.#scopes(spec);
+    let authRetries = 0;
+    let url = spec.url.startsWith("http") ? spec.url : `${this.#base}${spec.url}`;
+    let redirects = 0;
     for (let attempt = 1; ; attempt++) {
       const headers = { "user-agent": this.#options.userAgent, ...spec.headers };
-      const authorization = await this.#authorization(spec);
-      if (authorization) headers.authorization = authorization;
-      const url = spec.url.startsWith("http") ? spec.url : `${this.#base}${spec.url}`;
+      if (new URL(url).origin === this.#base) {
+        const authorization = await this.#authorization(scopes, spec.repository);
+        if (authorization) headers.authorization = authorization;
+      }
       let res;
       try {
-        const r = await (0, import_undici2.request)(url, { method: spec.method, headers, body: spec.body?.(), dispatcher: this.#dispatcher });
-        res = { status: r.statusCode, headers: r.headers, body: r.body };
+        const r = await (0, import_undici2.request)(url, { method: spec.method, headers, body: await spec.body?.(), dispatcher: this.#dispatcher });
+        res = { status: r.statusCode, headers: r.headers, body: r.body, url };
       } catch (cause) {
         const message2 = cause instanceof Error ? cause.cause instanceof Error ? `${cause.message} (${cause.cause.message})` : cause.message : String(cause);
         const tlsHint = /certificate|self.signed|CERT/i.test(message2) ? ` \u2014 trust the registry's CA with registry-ca` : "";
@@ -60648,37 +60979,53 @@ var RegistryClient = class {
         continue;
       }
       if (spec.expect.includes(res.status)) return res;
+      if (spec.followRedirects && [301, 302, 303, 307, 308].includes(res.status) && header(res, "location")) {
+        await res.body.dump();
+        if (++redirects > 5) throw this.#error(`too many redirects for ${spec.url}`, { repository: spec.repository, retryable: false });
+        url = new URL(header(res, "location"), url).href;
+        attempt--;
+        continue;
+      }
       const text = await res.body.text();
-      if (res.status === 401 && !authRetried) {
+      if (res.status === 401 && authRetries < 2) {
         const challenges = parseChallenges(header(res, "www-authenticate") ?? "");
         const challenge = challenges.find((c3) => c3.scheme === "bearer") ?? challenges.find((c3) => c3.scheme === "basic");
         if (challenge) {
-          if (challenge.scheme === "basic" && !this.#credentials) {
+          if (challenge.scheme === "basic" && this.#credentials?.kind !== "password") {
             throw this.#error("the registry requires a login: add it to registry-auth (REGISTRY=USERNAME:PASSWORD)", { repository: spec.repository, status: 401, code: "UNAUTHORIZED", retryable: false });
           }
-          this.#challenge = challenge;
-          authRetried = true;
-          attempt--;
-          continue;
+          const named = challenge.params.scope?.split(" ").filter(Boolean) ?? [];
+          const missing = named.filter((s) => !scopeCovered(scopes, s));
+          if (authRetries === 0 || missing.length > 0) {
+            scopes = [...scopes, ...missing];
+            this.#challenge = challenge;
+            authRetries++;
+            attempt--;
+            continue;
+          }
         }
       }
       const { code, message } = parseErrorBody(text);
       const retryable = isRetryableStatus(res.status);
-      const err = this.#error(`${spec.method} ${new URL(url).pathname} answered ${res.status}${message ? `: ${message}` : ""}`, {
+      const retryAfter = header(res, "retry-after");
+      const retryAfterMs = retryAfter && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) * 1e3 : void 0;
+      const hint = res.status === 401 || res.status === 403 ? ` \u2014 ${this.#credentials ? `check the access of the credentials from ${this.#credentials.origin}` : "add the registry to registry-auth"}` : "";
+      const err = this.#error(`${spec.method} ${new URL(url).pathname} answered ${res.status}${message ? `: ${message}` : ""}${hint}`, {
         repository: spec.repository,
         status: res.status,
         code,
-        retryable
+        retryable,
+        retryAfter: retryAfterMs
       });
       if (!retryable || attempt >= attempts) throw err;
-      await this.#wait(attempt, header(res, "retry-after"));
+      await this.#wait(attempt, retryAfterMs);
     }
   }
 };
 
 // src/run.ts
 import { access as access2, constants as constants6, mkdtemp, readFile as readFile2, rm as rm3, stat as stat3, writeFile as writeFile3, mkdir as mkdir3 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/build/docker-save.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
@@ -60687,11 +61034,11 @@ import { posix } from "node:path";
 import { Readable as Readable4 } from "node:stream";
 
 // src/oci/layout.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
 import { join } from "node:path";
-import { Transform as Transform2 } from "node:stream";
+import { Transform as Transform3 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
 var MediaType = {
@@ -60713,8 +61060,8 @@ async function initLayout(layoutDir) {
   await mkdir2(join(layoutDir, "blobs", "sha256"), { recursive: true });
   await writeFile2(join(layoutDir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
 }
-var Digester = class extends Transform2 {
-  #hash = createHash("sha256");
+var Digester = class extends Transform3 {
+  #hash = createHash2("sha256");
   size = 0;
   _transform(chunk, _enc, done) {
     this.#hash.update(chunk);
@@ -60739,16 +61086,13 @@ async function writeBlobStream(layoutDir, source, ...transforms) {
   }
 }
 async function writeBlobBytes(layoutDir, bytes) {
-  const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+  const digest = `sha256:${createHash2("sha256").update(bytes).digest("hex")}`;
   await writeFile2(blobPath(layoutDir, digest), bytes);
   return { digest, size: bytes.length };
 }
 async function writeIndex(layoutDir, manifests) {
   const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests };
   await writeFile2(join(layoutDir, "index.json"), JSON.stringify(index, null, 2));
-}
-function openBlob(layoutDir, digest) {
-  return createReadStream2(blobPath(layoutDir, digest));
 }
 
 // src/build/docker-save.ts
@@ -60861,6 +61205,84 @@ function createDockerBuilder(exec, env, readIidFile) {
       return converted;
     }
   };
+}
+
+// src/registry/credentials.ts
+import { join as join2 } from "node:path";
+var DOCKER_HUB_KEY = "https://index.docker.io/v1/";
+function dockerConfigPath(env) {
+  if (env.DOCKER_CONFIG) return join2(env.DOCKER_CONFIG, "config.json");
+  return env.HOME ? join2(env.HOME, ".docker", "config.json") : void 0;
+}
+function normaliseKey(key) {
+  return key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
+}
+function isDockerHub(registry) {
+  return ["docker.io", "index.docker.io", "registry-1.docker.io"].includes(registry.toLowerCase());
+}
+function serverUrl(registry) {
+  return isDockerHub(registry) ? DOCKER_HUB_KEY : registry;
+}
+var CredentialError = class extends Error {
+  name = "CredentialError";
+};
+function parseAuthEntry(entry, origin) {
+  if (entry.identitytoken) return new Credentials(entry.username ?? "", entry.identitytoken, { kind: "identity-token", origin });
+  if (entry.username && entry.password) return new Credentials(entry.username, entry.password, { origin });
+  if (entry.auth) {
+    const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon <= 0) throw new CredentialError(`${origin}: the 'auth' value is not base64 of USERNAME:PASSWORD \u2014 log in again`);
+    return new Credentials(decoded.slice(0, colon), decoded.slice(colon + 1), { origin });
+  }
+  return void 0;
+}
+function parseHelperAnswer(stdout, origin) {
+  let parsed;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    throw new CredentialError(`${origin} answered something that is not JSON`);
+  }
+  if (!parsed.Secret) return void 0;
+  if (parsed.Username === "<token>") return new Credentials("", parsed.Secret, { kind: "identity-token", origin });
+  return new Credentials(parsed.Username ?? "", parsed.Secret, { origin });
+}
+async function fetchDockerCredentials(registry, sources) {
+  const path6 = dockerConfigPath(sources.env);
+  if (!path6) return void 0;
+  const text = await sources.readFile(path6);
+  if (text === void 0) return void 0;
+  let config;
+  try {
+    config = JSON.parse(text);
+  } catch {
+    throw new CredentialError(`${path6} is not valid JSON: fix or remove it`);
+  }
+  const wanted = isDockerHub(registry) ? "index.docker.io" : registry.toLowerCase();
+  const matches = (key) => {
+    const k = normaliseKey(key);
+    return k === wanted || isDockerHub(wanted) && isDockerHub(k);
+  };
+  const helperEntry = Object.entries(config.credHelpers ?? {}).find(([key]) => matches(key));
+  const helper = helperEntry?.[1] ?? config.credsStore;
+  if (helper) {
+    const origin = `docker-credential-${helper} (${path6})`;
+    let stdout;
+    try {
+      stdout = await sources.runHelper(helper, serverUrl(registry));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (/credentials not found|no credentials/i.test(message)) return fromAuths();
+      throw new CredentialError(`${origin} failed for ${registry}: ${message}`);
+    }
+    return parseHelperAnswer(stdout, origin) ?? fromAuths();
+  }
+  return fromAuths();
+  function fromAuths() {
+    const entry = Object.entries(config.auths ?? {}).find(([key]) => matches(key));
+    return entry ? parseAuthEntry(entry[1], path6) : void 0;
+  }
 }
 
 // node_modules/yocto-queue/index.js
@@ -61032,40 +61454,161 @@ function validateConcurrency(concurrency) {
   }
 }
 
-// src/registry/push.ts
-async function pushImage(client, layoutDir, image, repository, tags, concurrency = 4) {
-  const result = {
-    repository,
-    digest: image.descriptor.digest,
+// src/registry/graph.ts
+import { createReadStream as createReadStream3 } from "node:fs";
+import { Readable as Readable5 } from "node:stream";
+var INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.ociIndex, MediaType.dockerManifestList]);
+function blobsOf(node) {
+  const m = JSON.parse(node.bytes.toString("utf8"));
+  return [...m.config ? [m.config] : [], ...m.layers ?? []];
+}
+function dedupe(blobs) {
+  return [...new Map(blobs.map((b) => [b.digest, b])).values()];
+}
+function imageGraph(image) {
+  const root = { digest: image.descriptor.digest, mediaType: image.descriptor.mediaType, bytes: image.manifestBytes };
+  return { root, children: [], blobs: dedupe(blobsOf(root)) };
+}
+function layoutSource(layoutDir) {
+  return {
+    name: `layout ${layoutDir}`,
+    open: async (digest, start, end) => end > start ? createReadStream3(blobPath(layoutDir, digest), { start, end: end - 1 }) : Readable5.from([])
+  };
+}
+function graphSize(graph) {
+  return graph.blobs.reduce((n2, b) => n2 + b.size, 0) + graph.root.bytes.length + graph.children.reduce((n2, c3) => n2 + c3.bytes.length, 0);
+}
+
+// src/registry/engine.ts
+var MiB2 = 1024 * 1024;
+var mib = (n2) => `${(n2 / MiB2).toFixed(1)} MiB`;
+function byHost(targets) {
+  const hosts = /* @__PURE__ */ new Map();
+  for (const t of targets) {
+    const repos = hosts.get(t.repository.host) ?? /* @__PURE__ */ new Map();
+    hosts.set(t.repository.host, repos);
+    const seen = repos.get(t.repository.path);
+    repos.set(t.repository.path, seen ? { repository: seen.repository, tags: [.../* @__PURE__ */ new Set([...seen.tags, ...t.tags])] } : { repository: t.repository, tags: [...t.tags] });
+  }
+  return new Map([...hosts].map(([h2, repos]) => [h2, [...repos.values()]]));
+}
+async function pushGraph(graph, source, targets, options) {
+  const global3 = pLimit(options.concurrency);
+  const hosts = byHost(targets);
+  return Promise.all([...hosts].map(([host, repos]) => pushToHost(graph, source, host, repos, options, global3)));
+}
+async function pushToHost(graph, source, host, repos, options, global3) {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const client = options.clientFor(host);
+  const local = pLimit(options.perHost);
+  const run2 = (task) => local(() => global3(task));
+  const report = {
+    host,
+    registry: repos[0].repository.registry,
+    repositories: repos.map((r) => r.repository.path),
+    digest: graph.root.digest,
     references: [],
     blobsUploaded: 0,
+    blobsMounted: 0,
     blobsSkipped: 0,
     bytesUploaded: 0,
-    bytesSkipped: 0
+    bytesSent: 0,
+    bytesMounted: 0,
+    bytesSkipped: 0,
+    resumed: 0,
+    restarted: 0,
+    durationMs: 0
   };
-  const blobs = [image.manifest.config, ...image.manifest.layers];
-  const unique = [...new Map(blobs.map((b) => [b.digest, b])).values()];
-  const limit = pLimit(concurrency);
-  await Promise.all(unique.map((blob) => limit(async () => {
-    if (await client.hasBlob(repository.path, blob.digest)) {
-      result.blobsSkipped++;
-      result.bytesSkipped += blob.size;
+  const total = graphSize(graph) * repos.length;
+  let done = 0;
+  let lastProgress = started;
+  const progress = (force = false) => {
+    const t = now();
+    if (!options.log || !force && t - lastProgress < (options.progressIntervalMs ?? 1e4)) return;
+    lastProgress = t;
+    const seconds = Math.max(1e-3, (t - started) / 1e3);
+    options.log(`${host}: ${mib(done)} of ${mib(total)} in place (${Math.round(100 * done / Math.max(1, total))}%), ${mib(report.bytesSent)} sent, ${mib(report.bytesSent / seconds)}/s`);
+  };
+  const log = (line) => options.log?.(`${host}: ${line}`);
+  const holders = /* @__PURE__ */ new Map();
+  const hints = options.mountFrom?.(host) ?? [];
+  const held = (digest, repo) => holders.set(digest, [...holders.get(digest) ?? [], repo]);
+  const ensureBlob = async (repo, blob) => {
+    if (await run2(() => client.hasBlob(repo, blob.digest))) {
+      report.blobsSkipped++;
+      report.bytesSkipped += blob.size;
+      done += blob.size;
+      held(blob.digest, repo);
       return;
     }
-    await client.uploadBlob(repository.path, blob.digest, blob.size, () => openBlob(layoutDir, blob.digest));
-    result.blobsUploaded++;
-    result.bytesUploaded += blob.size;
-  })));
-  const mediaType = image.descriptor.mediaType;
-  const stored = await client.putManifest(repository.path, image.descriptor.digest, image.manifestBytes, mediaType);
-  if (stored && stored !== image.descriptor.digest) {
-    throw new Error(`${formatReference(repository)}: the registry stored the manifest as ${stored}, not ${image.descriptor.digest}`);
+    let session;
+    for (const from of [...holders.get(blob.digest) ?? [], ...hints.filter((h2) => h2 !== repo)]) {
+      const mount = await run2(() => client.mountBlob(repo, blob.digest, from));
+      if (mount.mounted) {
+        report.blobsMounted++;
+        report.bytesMounted += blob.size;
+        done += blob.size;
+        held(blob.digest, repo);
+        return;
+      }
+      session = mount.session;
+      break;
+    }
+    const stats = await run2(() => client.uploadBlob(repo, blob, (start, end) => source.open(blob.digest, start, end), {
+      session,
+      onSent: (n2) => {
+        report.bytesSent += n2;
+        done += n2;
+        progress();
+      },
+      onEvent: log
+    }));
+    done += blob.size - stats.bytesSent;
+    report.blobsUploaded++;
+    report.bytesUploaded += blob.size;
+    report.resumed += stats.resumed;
+    report.restarted += stats.restarted;
+    held(blob.digest, repo);
+  };
+  try {
+    const [first, ...rest] = repos.map((r) => r.repository.path);
+    await settleAll(graph.blobs.map(async (blob) => {
+      await ensureBlob(first, blob);
+      await settleAll(rest.map((repo) => ensureBlob(repo, blob)));
+    }));
+    for (const target of repos) {
+      for (const node of [...graph.children, graph.root]) {
+        const stored = await run2(() => client.putManifest(target.repository.path, node.digest, node.bytes, node.mediaType));
+        if (stored && stored !== node.digest) {
+          throw new RegistryError(`${formatReference(target.repository)}: the registry stored manifest ${node.digest} as ${stored}`, { registry: host, repository: target.repository.path, retryable: false });
+        }
+        done += node.bytes.length;
+      }
+    }
+    for (const target of repos) {
+      for (const tag of target.tags) {
+        await run2(() => client.putManifest(target.repository.path, tag, graph.root.bytes, graph.root.mediaType));
+        report.references.push(formatReference(target.repository, tag));
+      }
+    }
+  } catch (e) {
+    report.error = e instanceof Error ? e : new Error(String(e));
   }
-  for (const tag of tags) {
-    await client.putManifest(repository.path, tag, image.manifestBytes, mediaType);
-    result.references.push(formatReference(repository, tag));
-  }
-  return result;
+  report.durationMs = now() - started;
+  if (report.bytesSent > 0 && !report.error) progress(true);
+  return report;
+}
+async function settleAll(tasks) {
+  const results = await Promise.allSettled(tasks);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+function describeReport(r) {
+  const where = r.repositories.map((p) => `${r.registry}/${p}`).join(", ");
+  if (r.error) return `${where}: FAILED \u2014 ${r.error.message}`;
+  const seconds = (r.durationMs / 1e3).toFixed(1);
+  return `${where}@${r.digest}: ${r.blobsUploaded} uploaded (${mib(r.bytesUploaded)}; ${mib(r.bytesSent)} sent), ${r.blobsMounted} mounted, ${r.blobsSkipped} already there, ${r.references.length} tags, ${seconds} s` + (r.resumed || r.restarted ? `, ${r.resumed} resumed / ${r.restarted} restarted uploads` : "");
 }
 
 // src/run.ts
@@ -61088,6 +61631,23 @@ async function checkFiles(config) {
   }
   if (issues.length) throw new ConfigError(issues);
 }
+async function credentialsFor(deps, config, registry, host) {
+  const settings = config.registries.get(host);
+  if (settings?.username !== void 0 && settings.password) return new Credentials(settings.username, settings.password);
+  const env = deps.platform.context.env;
+  const found = await fetchDockerCredentials(registry, {
+    env,
+    readFile: (path6) => readFile2(path6, "utf8").catch((e) => e.code === "ENOENT" ? void 0 : Promise.reject(e)),
+    runHelper: async (helper, serverUrl2) => (await deps.exec.run(`docker-credential-${helper}`, ["get"], { env, input: serverUrl2 })).stdout
+  });
+  if (found) {
+    const secret = found.revealForRedaction();
+    deps.redactor.add(secret);
+    deps.platform.mask(secret);
+    deps.platform.info(`${registry}: using the credentials of ${found.username || "a token"} from ${found.origin}`);
+  }
+  return found;
+}
 async function createClients(deps, config) {
   const clients = /* @__PURE__ */ new Map();
   for (const image of config.images) {
@@ -61097,7 +61657,7 @@ async function createClients(deps, config) {
       host: image.host,
       insecure: settings?.insecure ?? false,
       ca: settings?.caFile ? await readFile2(settings.caFile, "utf8") : void 0,
-      credentials: settings?.username !== void 0 && settings.password ? new Credentials(settings.username, settings.password) : void 0,
+      credentials: await credentialsFor(deps, config, image.registry, image.host),
       retries: config.retries,
       userAgent: USER_AGENT
     }));
@@ -61105,14 +61665,14 @@ async function createClients(deps, config) {
   return clients;
 }
 async function writeSecretFiles(config, workdir) {
-  const dir = join2(workdir, "secrets");
+  const dir = join3(workdir, "secrets");
   await mkdir3(dir, { mode: 448 });
   const files = [];
   for (const s of config.secrets) {
     if (s.kind === "file") {
       files.push({ id: s.id, path: s.path });
     } else {
-      const path6 = join2(dir, s.id);
+      const path6 = join3(dir, s.id);
       await writeFile3(path6, s.value, { mode: 384, flag: "wx" });
       files.push({ id: s.id, path: path6 });
     }
@@ -61128,7 +61688,7 @@ async function run(deps) {
   }
   await checkFiles(config);
   platform3.info(`Tags: ${config.tags.join(", ")}${config.version ? ` (version ${config.version})` : ""}`);
-  const workdir = await mkdtemp(join2(platform3.context.tempDir, "hoist-"));
+  const workdir = await mkdtemp(join3(platform3.context.tempDir, "hoist-"));
   platform3.saveState(WORKDIR_STATE, workdir);
   try {
     const secretFiles = await writeSecretFiles(config, workdir);
@@ -61136,11 +61696,11 @@ async function run(deps) {
     const references = config.images.flatMap((image) => config.tags.map((tag) => formatReference(image, tag)));
     const { context, file, target, buildArgs, labels, network, ssh } = config;
     const imageId = await platform3.group("Build", () => builder.build(
-      { context, file, target, buildArgs, labels, network, ssh, secretFiles, localTags: references, iidFile: join2(workdir, "iid") },
+      { context, file, target, buildArgs, labels, network, ssh, secretFiles, localTags: references, iidFile: join3(workdir, "iid") },
       (line) => platform3.info(line)
     ));
-    await rm3(join2(workdir, "secrets"), { recursive: true, force: true });
-    const layoutDir = join2(workdir, "oci");
+    await rm3(join3(workdir, "secrets"), { recursive: true, force: true });
+    const layoutDir = join3(workdir, "oci");
     const converted = await platform3.group("Export to OCI layout", async () => {
       const c3 = await builder.exportLayout(imageId, layoutDir, config.tags[0]);
       platform3.info(`manifest ${c3.descriptor.digest} (${c3.descriptor.size} bytes), config ${c3.configDigest}`);
@@ -61156,21 +61716,26 @@ async function run(deps) {
     }
     const clients = await createClients(deps, config);
     try {
-      const results = await platform3.group("Push", async () => {
-        const settled = await Promise.allSettled(config.images.map((repo) => {
-          const client = clients.get(repo.host);
-          if (!client) throw new Error(`no client for ${repo.host}`);
-          return pushImage(client, layoutDir, converted, repo, config.tags);
-        }));
-        for (const s of settled) if (s.status === "fulfilled") reportPush(platform3, s.value);
-        return settled;
+      const reports = await platform3.group("Push", async () => {
+        const rs = await pushGraph(imageGraph(converted), layoutSource(layoutDir), config.images.map((repository) => ({ repository, tags: config.tags })), {
+          clientFor: (host) => {
+            const client = clients.get(host);
+            if (!client) throw new Error(`internal: no registry client for ${host}`);
+            return client;
+          },
+          concurrency: config.concurrency,
+          perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
+          log: (line) => platform3.info(line)
+        });
+        for (const r of rs) platform3.info(describeReport(r));
+        return rs;
       });
-      const pushed = results.flatMap((s) => s.status === "fulfilled" ? s.value.references : []);
-      platform3.setOutput("tags", pushed.join("\n"));
-      const failures = results.flatMap((s) => s.status === "rejected" ? [s.reason] : []);
-      if (failures.length) {
-        throw new Error(`push failed for ${failures.length} of ${results.length} images:
-${failures.map((f) => `  ${f instanceof Error ? f.message : String(f)}`).join("\n")}`);
+      platform3.setOutput("tags", reports.flatMap((r) => r.references).join("\n"));
+      const failed = reports.filter((r) => r.error);
+      if (failed.length) {
+        const ok = reports.length - failed.length;
+        throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):
+${failed.map((r) => `  ${describeReport(r)}`).join("\n")}`);
       }
     } finally {
       await Promise.all([...clients.values()].map((c3) => c3.close()));
@@ -61178,10 +61743,6 @@ ${failures.map((f) => `  ${f instanceof Error ? f.message : String(f)}`).join("\
   } finally {
     await rm3(workdir, { recursive: true, force: true });
   }
-}
-function reportPush(platform3, r) {
-  platform3.info(`${formatReference(r.repository)}@${r.digest}: ${r.blobsUploaded} blobs uploaded (${r.bytesUploaded} bytes), ${r.blobsSkipped} already there (${r.bytesSkipped} bytes)`);
-  for (const ref of r.references) platform3.info(`  pushed ${ref}`);
 }
 async function cleanup(platform3) {
   const workdir = platform3.getState(WORKDIR_STATE);

@@ -26,7 +26,7 @@ describe('parseConfig', () => {
       images: 'ghcr.io/acme/app\n127.0.0.1:5100/acme/app', context: 'app', version: 'v1.2.3',
       secrets: 'npm=abc=def\ngem=xyz', 'secret-files': 'cert=certs/ca.pem', ssh: 'default\ngit=/keys/id',
       'build-args': 'A=1', labels: 'org.example=x', 'registry-auth': 'ghcr.io=bot:pa:ss', 'registry-ca': '127.0.0.1:5100=ca.pem',
-      'insecure-registries': '127.0.0.1:5100', push: 'false', retries: '5',
+      'insecure-registries': '127.0.0.1:5100', push: 'false', retries: '5', concurrency: '12',
     }), ctx);
     expect(c.images.map((i) => `${i.host}/${i.path}`)).toEqual(['ghcr.io/acme/app', '127.0.0.1:5100/acme/app']);
     expect(c.context).toBe('/ws/app');
@@ -42,12 +42,13 @@ describe('parseConfig', () => {
     expect(c.registries.get('127.0.0.1:5100')).toMatchObject({ caFile: '/ws/ca.pem', insecure: true });
     expect(c.push).toBe(false);
     expect(c.retries).toBe(5);
+    expect(c.concurrency).toBe(12);
     expect(secretValues(c).sort()).toEqual(['abc=def', 'pa:ss', 'xyz']);
   });
 
   it('collects every problem at once, each naming its input', () => {
-    const issues = issuesOf({ images: '', version: 'two', secrets: 'no-equals-here', 'tag-latest': 'sometimes', push: 'yes', retries: '-1', 'registry-auth': 'ghcr.io' });
-    expect(issues.map((i) => i.input).sort()).toEqual(['images', 'push', 'registry-auth', 'retries', 'secrets', 'tag-latest', 'version']);
+    const issues = issuesOf({ images: '', version: 'two', secrets: 'no-equals-here', 'tag-latest': 'sometimes', push: 'yes', retries: '-1', concurrency: '0', 'registry-auth': 'ghcr.io' });
+    expect(issues.map((i) => i.input).sort()).toEqual(['concurrency', 'images', 'push', 'registry-auth', 'retries', 'secrets', 'tag-latest', 'version']);
   });
 
   it('never echoes a secret value in a message', () => {

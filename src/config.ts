@@ -52,6 +52,8 @@ export interface Config {
   registries: Map<string, RegistrySettings>;
   /** Retries for a failed registry request (network errors, 408, 429, 5xx). */
   retries: number;
+  /** Registry requests in flight at once, across all registries. */
+  concurrency: number;
 }
 
 export interface ConfigIssue {
@@ -201,6 +203,12 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     issues.push({ input: 'retries', message: `'${retriesRaw}' is not a whole number from 0 to 10` });
   }
 
+  const concurrencyRaw = read('concurrency').trim() || '8';
+  const concurrency = Number(concurrencyRaw);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    issues.push({ input: 'concurrency', message: `'${concurrencyRaw}' is not a whole number from 1 to 64` });
+  }
+
   const config: Config = {
     images,
     context,
@@ -216,6 +224,7 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     push: parseBool(read('push'), 'push', true, issues),
     registries,
     retries,
+    concurrency,
   };
   if (issues.length > 0) throw new ConfigError(issues);
   return config;

@@ -11,6 +11,8 @@ export interface ExecOptions {
   cwd?: string;
   /** Called with each line the process writes (stdout and stderr), already redacted. */
   onLine?: (line: string) => void;
+  /** Written to the process's standard input (never to argv or a log). */
+  input?: string;
 }
 
 export interface ExecResult {
@@ -74,7 +76,8 @@ export function createExec(redactor: Redactor): Exec {
   return {
     async run(file, args, options = {}) {
       const child: ResultPromise = execa(file, args, {
-        env: options.env, extendEnv: false, cwd: options.cwd, all: true, stdin: 'ignore', reject: true, stripFinalNewline: true,
+        env: options.env, extendEnv: false, cwd: options.cwd, all: true, reject: true, stripFinalNewline: true,
+        ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
       });
       if (options.onLine) {
         const emit = (line: string) => options.onLine?.(redactor.redact(line));

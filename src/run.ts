@@ -12,7 +12,9 @@ import type { Exec } from './exec.js';
 import { createDockerBuilder } from './build/docker.js';
 import { Credentials } from './registry/auth.js';
 import type { ClientOptions, RegistryClient } from './registry/client.js';
-import { pushImage, type PushResult } from './registry/push.js';
+import { fetchDockerCredentials } from './registry/credentials.js';
+import { describeReport, pushGraph } from './registry/engine.js';
+import { imageGraph, layoutSource } from './registry/graph.js';
 import type { Platform } from './platform/platform.js';
 
 export interface Deps {
@@ -44,6 +46,25 @@ async function checkFiles(config: Config): Promise<void> {
   if (issues.length) throw new ConfigError(issues);
 }
 
+/** Credentials for a registry: `registry-auth` first, else what `docker login` left on the machine. */
+async function credentialsFor(deps: Deps, config: Config, registry: string, host: string): Promise<Credentials | undefined> {
+  const settings = config.registries.get(host);
+  if (settings?.username !== undefined && settings.password) return new Credentials(settings.username, settings.password);
+  const env = deps.platform.context.env;
+  const found = await fetchDockerCredentials(registry, {
+    env,
+    readFile: (path) => readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))),
+    runHelper: async (helper, serverUrl) => (await deps.exec.run(`docker-credential-${helper}`, ['get'], { env, input: serverUrl })).stdout,
+  });
+  if (found) {
+    const secret = found.revealForRedaction();
+    deps.redactor.add(secret);
+    deps.platform.mask(secret);
+    deps.platform.info(`${registry}: using the credentials of ${found.username || 'a token'} from ${found.origin}`);
+  }
+  return found;
+}
+
 async function createClients(deps: Deps, config: Config): Promise<Map<string, RegistryClient>> {
   const clients = new Map<string, RegistryClient>();
   for (const image of config.images) {
@@ -53,7 +74,7 @@ async function createClients(deps: Deps, config: Config): Promise<Map<string, Re
       host: image.host,
       insecure: settings?.insecure ?? false,
       ca: settings?.caFile ? await readFile(settings.caFile, 'utf8') : undefined,
-      credentials: settings?.username !== undefined && settings.password ? new Credentials(settings.username, settings.password) : undefined,
+      credentials: await credentialsFor(deps, config, image.registry, image.host),
       retries: config.retries,
       userAgent: USER_AGENT,
     }));
@@ -119,20 +140,25 @@ export async function run(deps: Deps): Promise<void> {
     }
     const clients = await createClients(deps, config);
     try {
-      const results = await platform.group('Push', async () => {
-        const settled = await Promise.allSettled(config.images.map((repo) => {
-          const client = clients.get(repo.host);
-          if (!client) throw new Error(`no client for ${repo.host}`);
-          return pushImage(client, layoutDir, converted, repo, config.tags);
-        }));
-        for (const s of settled) if (s.status === 'fulfilled') reportPush(platform, s.value);
-        return settled;
+      const reports = await platform.group('Push', async () => {
+        const rs = await pushGraph(imageGraph(converted), layoutSource(layoutDir), config.images.map((repository) => ({ repository, tags: config.tags })), {
+          clientFor: (host) => {
+            const client = clients.get(host);
+            if (!client) throw new Error(`internal: no registry client for ${host}`);
+            return client;
+          },
+          concurrency: config.concurrency,
+          perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
+          log: (line) => platform.info(line),
+        });
+        for (const r of rs) platform.info(describeReport(r));
+        return rs;
       });
-      const pushed = results.flatMap((s) => (s.status === 'fulfilled' ? s.value.references : []));
-      platform.setOutput('tags', pushed.join('\n'));
-      const failures = results.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
-      if (failures.length) {
-        throw new Error(`push failed for ${failures.length} of ${results.length} images:\n${failures.map((f) => `  ${f instanceof Error ? f.message : String(f)}`).join('\n')}`);
+      platform.setOutput('tags', reports.flatMap((r) => r.references).join('\n'));
+      const failed = reports.filter((r) => r.error);
+      if (failed.length) {
+        const ok = reports.length - failed.length;
+        throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):\n${failed.map((r) => `  ${describeReport(r)}`).join('\n')}`);
       }
     } finally {
       await Promise.all([...clients.values()].map((c) => c.close()));
@@ -140,11 +166,6 @@ export async function run(deps: Deps): Promise<void> {
   } finally {
     await rm(workdir, { recursive: true, force: true });
   }
-}
-
-function reportPush(platform: Platform, r: PushResult): void {
-  platform.info(`${formatReference(r.repository)}@${r.digest}: ${r.blobsUploaded} blobs uploaded (${r.bytesUploaded} bytes), ${r.blobsSkipped} already there (${r.bytesSkipped} bytes)`);
-  for (const ref of r.references) platform.info(`  pushed ${ref}`);
 }
 
 /** The post step: removes what the main step left behind if it was cut short. */

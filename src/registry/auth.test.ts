@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Credentials, parseChallenges, repositoryScope, TokenCache } from './auth.js';
+import { Credentials, parseChallenges, repositoryScope, scopeCovered, TokenCache } from './auth.js';
 
 describe('parseChallenges', () => {
   it.each([
@@ -39,10 +39,22 @@ describe('Credentials', () => {
   it('builds a Basic header and never serialises the password', () => {
     const c = new Credentials('bot', 'hunter2-secret');
     expect(c.basic()).toBe(`Basic ${Buffer.from('bot:hunter2-secret').toString('base64')}`);
-    expect(JSON.stringify({ c })).toBe('{"c":"Credentials(bot)"}');
+    expect(JSON.stringify({ c })).toBe('{"c":"Credentials(bot from registry-auth)"}');
   });
 
   it('scopes', () => {
     expect(repositoryScope('acme/app', ['pull', 'push'])).toBe('repository:acme/app:pull,push');
+  });
+});
+
+describe('scopeCovered', () => {
+  it.each([
+    [['repository:a/b:pull,push'], 'repository:a/b:pull', true],
+    [['repository:a/b:pull'], 'repository:a/b:pull,push', false],
+    [['repository:a/b:pull,push'], 'repository:a/c:pull', false],
+    [['registry:catalog:*'], 'registry:catalog:*', true],
+    [[], 'repository:a/b:pull', false],
+  ])('%j covers %s: %s', (scopes, wanted, expected) => {
+    expect(scopeCovered(scopes, wanted)).toBe(expected);
   });
 });

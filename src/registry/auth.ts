@@ -54,25 +54,62 @@ export function parseChallenges(header: string): Challenge[] {
   return challenges;
 }
 
-/** Credentials for one registry; the password lives in a private field so dumps cannot show it. */
+/**
+ * Credentials for one registry; the secret lives in a private field so dumps cannot show it.
+ * `identity-token` is an OAuth2 refresh token (what `docker login` stores as `identitytoken`,
+ * and credential helpers return with the username `<token>`): it is exchanged at the token
+ * service, never sent as Basic.
+ */
 export class Credentials {
   readonly username: string;
-  readonly #password: string;
-  constructor(username: string, password: string) {
+  readonly kind: 'password' | 'identity-token';
+  /** Where the credentials came from, for messages (`registry-auth`, `~/.docker/config.json`, …). */
+  readonly origin: string;
+  readonly #secret: string;
+  constructor(username: string, secret: string, options: { kind?: 'password' | 'identity-token'; origin?: string } = {}) {
     this.username = username;
-    this.#password = password;
+    this.#secret = secret;
+    this.kind = options.kind ?? 'password';
+    this.origin = options.origin ?? 'registry-auth';
   }
   basic(): string {
-    return `Basic ${Buffer.from(`${this.username}:${this.#password}`).toString('base64')}`;
+    return `Basic ${Buffer.from(`${this.username}:${this.#secret}`).toString('base64')}`;
+  }
+  /** The form body of an OAuth2 refresh-token grant (distribution's `oauth.md`). */
+  refreshGrant(service: string | undefined, scopes: readonly string[], clientId: string): URLSearchParams {
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.#secret, client_id: clientId });
+    if (service) form.set('service', service);
+    if (scopes.length) form.set('scope', scopes.join(' '));
+    return form;
+  }
+  /** The secret itself, for the redactor only. */
+  revealForRedaction(): string {
+    return this.#secret;
   }
   toJSON(): string {
-    return `Credentials(${this.username})`;
+    return `Credentials(${this.username} from ${this.origin})`;
   }
 }
 
 /** `repository:<path>:<actions>` */
 export function repositoryScope(path: string, actions: readonly string[]): string {
   return `repository:${path}:${actions.join(',')}`;
+}
+
+/**
+ * Whether `scopes` already grant `wanted` (`repository:a/b:pull` is covered by
+ * `repository:a/b:pull,push`). Used to tell a challenge naming a new scope from one we asked for.
+ */
+export function scopeCovered(scopes: readonly string[], wanted: string): boolean {
+  const split = (s: string) => {
+    const last = s.lastIndexOf(':');
+    return { resource: s.slice(0, last), actions: s.slice(last + 1).split(',') };
+  };
+  const w = split(wanted);
+  return scopes.some((s) => {
+    const have = split(s);
+    return have.resource === w.resource && w.actions.every((a) => have.actions.includes(a) || have.actions.includes('*'));
+  });
 }
 
 export interface TokenResponse {

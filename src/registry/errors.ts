@@ -6,6 +6,8 @@ export interface RegistryErrorDetails {
   /** The registry's own error code (`BLOB_UNKNOWN`, `DENIED`, …) or a network code. */
   code?: string;
   retryable: boolean;
+  /** Milliseconds the registry asked us to wait (`Retry-After`). */
+  retryAfter?: number;
   cause?: unknown;
 }
 
@@ -16,6 +18,7 @@ export class RegistryError extends Error {
   readonly status: number | undefined;
   readonly code: string | undefined;
   readonly retryable: boolean;
+  readonly retryAfter: number | undefined;
 
   constructor(message: string, d: RegistryErrorDetails) {
     super(message, d.cause === undefined ? undefined : { cause: d.cause });
@@ -24,6 +27,7 @@ export class RegistryError extends Error {
     this.status = d.status;
     this.code = d.code;
     this.retryable = d.retryable;
+    this.retryAfter = d.retryAfter;
   }
 }
 

@@ -26,14 +26,14 @@ describe('plain registry', () => {
     const repo = uniqueRepo('client/plain');
     await c.ping();
     expect(await c.hasBlob(repo, digest)).toBe(false);
-    await c.uploadBlob(repo, digest, blob.length, () => Readable.from([blob]));
+    await c.uploadBlob(repo, { digest, size: blob.length }, () => Readable.from([blob]));
     expect(await c.hasBlob(repo, digest)).toBe(true);
     await c.close();
   });
 
   it('rejects a blob whose bytes do not match its digest, with the registry\'s own error', async () => {
     const c = client({ host: lab().registries.plain.host, insecure: true });
-    const e = await failure(c.uploadBlob(uniqueRepo('client/bad'), digest, 4, () => Readable.from([Buffer.from('nope')])));
+    const e = await failure(c.uploadBlob(uniqueRepo('client/bad'), { digest, size: 4 }, () => Readable.from([Buffer.from('nope')])));
     expect(e.status).toBe(400);
     expect(e.code).toBe('DIGEST_INVALID');
     expect(e.retryable).toBe(false);
@@ -49,7 +49,7 @@ describe('TLS registry with the lab CA and htpasswd', () => {
     const c = client({ host: tls().host, ca: await ca(), credentials: new Credentials(tls().username, password(tls().passwordFile)) });
     const repo = uniqueRepo('client/tls');
     await c.ping();
-    await c.uploadBlob(repo, digest, blob.length, () => Readable.from([blob]));
+    await c.uploadBlob(repo, { digest, size: blob.length }, () => Readable.from([blob]));
     expect(await c.hasBlob(repo, digest)).toBe(true);
     await c.close();
   });
@@ -84,7 +84,7 @@ describe('token registry (Bearer)', () => {
   it('gets a push-scoped token with credentials, and uploads', async () => {
     const c = client({ host: token().host, insecure: true, credentials: new Credentials(token().username, password(token().passwordFile)) });
     const repo = uniqueRepo('client/token');
-    await c.uploadBlob(repo, digest, blob.length, () => Readable.from([blob]));
+    await c.uploadBlob(repo, { digest, size: blob.length }, () => Readable.from([blob]));
     expect(await c.hasBlob(repo, digest)).toBe(true);
     await c.close();
     const requests = (await readFile(join(lab().dir, 'log/token-requests.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { user: string; scopes: string[]; service: string });
@@ -93,7 +93,7 @@ describe('token registry (Bearer)', () => {
 
   it('anonymous callers get a token without push, and the registry refuses the upload', async () => {
     const c = client({ host: token().host, insecure: true });
-    const e = await failure(c.uploadBlob(uniqueRepo('client/anon'), digest, blob.length, () => Readable.from([blob])));
+    const e = await failure(c.uploadBlob(uniqueRepo('client/anon'), { digest, size: blob.length }, () => Readable.from([blob])));
     expect(e.status).toBe(401);
     expect(e.retryable).toBe(false);
     await c.close();
