@@ -152,10 +152,11 @@ export interface SkopeoAccess {
  * skopeo's view of a reference in the lab: the manifest digest, or undefined if it is not there.
  * Credentials go through a 0600 auth file in a private directory, never through argv.
  */
-export async function skopeoDigest(reference: string, access: SkopeoAccess = {}): Promise<string | undefined> {
+/** Runs skopeo with the TLS and login settings of a lab registry (authfile in a temp dir, never argv). */
+async function withSkopeo<T>(reference: string, access: SkopeoAccess, use: (args: string[], dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'hoist-skopeo-'));
   try {
-    const args = ['inspect', '--format', '{{.Digest}}'];
+    const args: string[] = [];
     if (access.certDir) args.push('--cert-dir', access.certDir);
     else args.push('--tls-verify=false');
     if (access.username && access.passwordFile) {
@@ -164,10 +165,20 @@ export async function skopeoDigest(reference: string, access: SkopeoAccess = {})
       await writeFile(join(dir, 'auth.json'), JSON.stringify({ auths: { [host]: { auth } } }), { mode: 0o600 });
       args.push('--authfile', join(dir, 'auth.json'));
     }
-    return (await run('skopeo', [...args, `docker://${reference}`])).trim();
-  } catch {
-    return undefined;
+    return await use(args, dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+export async function skopeoDigest(reference: string, access: SkopeoAccess = {}): Promise<string | undefined> {
+  return withSkopeo(reference, access, (args) => run('skopeo', ['inspect', '--format', '{{.Digest}}', ...args, `docker://${reference}`]).then((out) => out.trim(), () => undefined));
+}
+
+/** Pulls every blob of an image with skopeo (which checks each digest); true when all arrive intact. */
+export async function skopeoPullsIntact(reference: string, access: SkopeoAccess = {}): Promise<boolean> {
+  return withSkopeo(reference, access, async (args, dir) => {
+    const src = args.map((a) => (a === '--tls-verify=false' ? '--src-tls-verify=false' : a === '--cert-dir' ? '--src-cert-dir' : a === '--authfile' ? '--src-authfile' : a));
+    return run('skopeo', ['copy', '--quiet', ...src, `docker://${reference}`, `dir:${join(dir, 'image')}`]).then(() => true, () => false);
+  });
 }
