@@ -33,7 +33,7 @@ async function clientsFor(extra: Array<Partial<ClientOptions> & { host: string }
 }
 
 function access(kind: 'plain' | 'tls' | 'token'): SkopeoAccess {
-  const r: { certDir?: string; username?: string; passwordFile?: string } = lab().registries[kind];
+  const r = lab().registries[kind] as { certDir?: string; username?: string; passwordFile?: string };
   return { certDir: r.certDir, username: r.username, passwordFile: r.passwordFile };
 }
 

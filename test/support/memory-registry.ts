@@ -108,17 +108,25 @@ export class MemoryRegistry {
   /** Reads the body; with a drop fault, keeps what arrived and cuts the connection. */
   async #body(req: IncomingMessage, record: RecordedRequest, dropAfter?: number): Promise<{ bytes: Buffer; complete: boolean }> {
     const chunks: Buffer[] = [];
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      if (dropAfter !== undefined && record.bytes + chunk.length >= dropAfter) {
-        const keep = chunk.subarray(0, dropAfter - record.bytes);
-        chunks.push(keep);
-        record.bytes += keep.length;
-        req.socket.destroy();
-        return { bytes: Buffer.concat(chunks), complete: false };
+    const aborted = () => ({ bytes: Buffer.concat(chunks), complete: false });
+    req.on('error', () => undefined);
+    try {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        if (dropAfter !== undefined && record.bytes + chunk.length >= dropAfter) {
+          const keep = chunk.subarray(0, dropAfter - record.bytes);
+          chunks.push(keep);
+          record.bytes += keep.length;
+          req.socket.destroy();
+          return aborted();
+        }
+        chunks.push(chunk);
+        record.bytes += chunk.length;
       }
-      chunks.push(chunk);
-      record.bytes += chunk.length;
+    } catch {
+      // The client (or a proxy) cut the connection: keep what arrived.
+      return aborted();
     }
+    if (req.readableAborted || (req.headers['content-length'] !== undefined && record.bytes < Number(req.headers['content-length']))) return aborted();
     return { bytes: Buffer.concat(chunks), complete: true };
   }
 

@@ -1,0 +1,249 @@
+/**
+ * Push benchmarks against the lab registries, printed side by side with the peers (skopeo copy,
+ * docker push) on the same data in the same run. Not a test: it prints figures.
+ *
+ *   bash bench/run.sh            (sets up the lab, bundles this file, runs it under Node 24)
+ *
+ * Each measured push runs as its own process under /usr/bin/time, so wall time and peak RSS are
+ * measured the same way for Hoist and for the peers.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import tar from 'tar-stream';
+import { parseRepository } from '../src/core/reference.js';
+import { blobPath, initLayout, readLayoutImage, writeBlobBytes, writeIndex, Digester, MediaType } from '../src/oci/layout.js';
+import { Credentials } from '../src/registry/auth.js';
+import { RegistryClient, type ClientOptions } from '../src/registry/client.js';
+import { pushGraph } from '../src/registry/engine.js';
+import { imageGraph, layoutSource } from '../src/registry/graph.js';
+import { FaultProxy } from '../test/support/fault-proxy.js';
+import { MemoryRegistry } from '../test/support/memory-registry.js';
+
+const MiB = 1024 * 1024;
+const LAB_DIR = process.env.HOIST_LAB_DIR ?? '/var/tmp/hoist-lab';
+const BENCH_DIR = process.env.HOIST_BENCH_DIR ?? '/var/tmp/hoist-bench';
+
+interface LabRegistry { host: string; ca?: string; certDir?: string; username?: string; passwordFile?: string }
+interface Lab { docker: { host: string; cli: string }; registries: Record<'plain' | 'tls' | 'token', LabRegistry> }
+const lab = (): Lab => JSON.parse(readFileSync(join(LAB_DIR, 'lab.json'), 'utf8')) as Lab;
+
+interface ChildSpec {
+  layout: string;
+  targets: Array<{ ref: string; tags: string[] }>;
+  /** Hosts reached over plain HTTP without credentials (proxies, the memory registry). */
+  plainHosts?: string[];
+}
+
+interface ChildResult { bytesSent: number; blobsUploaded: number; errors: string[] }
+
+// ---- child: one push, in its own process ----
+async function child(spec: ChildSpec): Promise<void> {
+  const l = lab();
+  const known = new Map<string, LabRegistry & { kind: string }>(Object.entries(l.registries).map(([kind, r]) => [r.host, { ...r, kind }]));
+  const clients = new Map<string, RegistryClient>();
+  const clientFor = (host: string) => {
+    let c = clients.get(host);
+    if (c) return c;
+    const r = known.get(host);
+    const o: ClientOptions = { host, insecure: true, retries: 8, userAgent: 'hoist-bench' };
+    if (r?.kind === 'tls') Object.assign(o, { insecure: false, ca: readFileSync(r.ca!, 'utf8') });
+    if (r?.username && r.passwordFile) o.credentials = new Credentials(r.username, readFileSync(r.passwordFile, 'utf8').trim());
+    clients.set(host, (c = new RegistryClient(o)));
+    return c;
+  };
+  const image = await readLayoutImage(spec.layout);
+  const reports = await pushGraph(imageGraph(image), layoutSource(spec.layout), spec.targets.map((t) => ({ repository: parseRepository(t.ref), tags: t.tags })), {
+    clientFor, concurrency: 8, perHost: 4,
+  });
+  await Promise.all([...clients.values()].map((c) => c.close()));
+  const result: ChildResult = {
+    bytesSent: reports.reduce((n, r) => n + r.bytesSent, 0),
+    blobsUploaded: reports.reduce((n, r) => n + r.blobsUploaded, 0),
+    errors: reports.flatMap((r) => (r.error ? [r.error.message] : [])),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+// ---- fixtures: OCI layouts of incompressible gzip'd tar layers ----
+async function makeLayout(dir: string, layers: number, layerBytes: number): Promise<void> {
+  if (existsSync(join(dir, 'index.json'))) return;
+  await rm(dir, { recursive: true, force: true });
+  await initLayout(dir);
+  const descriptors = [];
+  const diffIds = [];
+  for (let i = 0; i < layers; i++) {
+    const pack = tar.pack();
+    const diff = createHash('sha256');
+    const tarStream = new PassThrough();
+    pack.pipe(tarStream);
+    const entry = pack.entry({ name: `data/layer-${i}.bin`, size: layerBytes, mtime: new Date(0) });
+    const feeding = (async () => {
+      for (let left = layerBytes; left > 0; left -= MiB) {
+        if (!entry.write(randomBytes(Math.min(MiB, left)))) await new Promise<void>((r) => entry.once('drain', () => r()));
+      }
+      entry.end(() => undefined);
+      pack.finalize();
+    })();
+    const digester = new Digester();
+    const tmp = join(dir, 'blobs', `.layer-${i}`);
+    tarStream.on('data', (c: Buffer) => diff.update(c));
+    await Promise.all([feeding, pipeline(tarStream, createGzip({ level: 1 }), digester, createWriteStream(tmp))]);
+    const digest = digester.digest();
+    execFileSync('mv', [tmp, blobPath(dir, digest)]);
+    descriptors.push({ mediaType: MediaType.ociLayerGzip, digest, size: digester.size });
+    diffIds.push(`sha256:${diff.digest('hex')}`);
+  }
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['/bin/sh'] }, rootfs: { type: 'layers', diff_ids: diffIds }, history: diffIds.map(() => ({ created_by: 'bench layer' })) }));
+  const c = await writeBlobBytes(dir, config);
+  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, ...c }, layers: descriptors }));
+  const m = await writeBlobBytes(dir, manifest);
+  await writeIndex(dir, [{ mediaType: MediaType.ociManifest, ...m }]);
+}
+
+// ---- measuring ----
+interface Measured { seconds: number; rssMiB: number; ok: boolean; stdout: string; stderr: string }
+
+/** Runs a process under GNU time, asynchronously (the proxies and memory registry live in this process). */
+async function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutSeconds = 300): Promise<Measured> {
+  const child = spawn('/usr/bin/time', ['-f', 'HOIST_TIME %e %M', file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } }, timeoutSeconds * 1000);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const status = await new Promise<number | null>((r) => child.on('close', r));
+  clearTimeout(timer);
+  const m = /HOIST_TIME ([\d.]+) (\d+)/.exec(stderr);
+  return { seconds: m ? Number(m[1]) : NaN, rssMiB: m ? Number(m[2]) / 1024 : NaN, ok: status === 0, stdout, stderr: stderr.replace(/HOIST_TIME.*\n?/, '') };
+}
+
+async function hoist(spec: ChildSpec): Promise<Measured & { result?: ChildResult }> {
+  const m = await timed(process.execPath, [process.argv[1]!, 'child', JSON.stringify(spec)]);
+  const line = m.stdout.trim().split('\n').pop();
+  const result = line?.startsWith('{') ? (JSON.parse(line) as ChildResult) : undefined;
+  return { ...m, ok: m.ok && !!result && result.errors.length === 0, result };
+}
+
+/**
+ * skopeo copy from the layout, with the lab's TLS and login settings (authfile, never argv). Its
+ * blob-info cache is removed first: it remembers where blobs were pushed before and mounts them
+ * from there, which would make later runs on the same data measure nothing.
+ */
+async function skopeo(layout: string, ref: string, kind: 'plain' | 'tls' | 'token' | 'proxy', extra: string[] = [], timeoutSeconds = 300): Promise<Measured> {
+  for (const cache of ['/var/lib/containers/cache/blob-info-cache-v1.boltdb', join(process.env.HOME ?? '/root', '.local/share/containers/cache/blob-info-cache-v1.boltdb')]) await rm(cache, { force: true });
+  const args = ['copy', '--quiet', ...extra];
+  const r = kind === 'proxy' ? undefined : lab().registries[kind];
+  if (r?.certDir) args.push('--dest-cert-dir', r.certDir);
+  else args.push('--dest-tls-verify=false');
+  const authfile = join(BENCH_DIR, `auth-${kind}-${Math.random().toString(36).slice(2)}.json`);
+  if (r?.username && r.passwordFile) {
+    await writeFile(authfile, JSON.stringify({ auths: { [r.host]: { auth: Buffer.from(`${r.username}:${readFileSync(r.passwordFile, 'utf8').trim()}`).toString('base64') } } }), { mode: 0o600 });
+    args.push('--dest-authfile', authfile);
+  }
+  try {
+    return await timed('skopeo', [...args, `oci:${layout}`, `docker://${ref}`], process.env, timeoutSeconds);
+  } finally {
+    await rm(authfile, { force: true });
+  }
+}
+
+const row = (name: string, m: Measured, extra = '') => `  ${name.padEnd(58)} ${m.ok ? `${m.seconds.toFixed(2).padStart(7)} s  ${m.rssMiB.toFixed(0).padStart(5)} MiB RSS` : `FAILED${Number.isNaN(m.seconds) ? ' (killed at the time limit)' : ''}`.padStart(26)}  ${extra}`;
+
+async function main(): Promise<void> {
+  const sizeMiB = Number(process.env.BENCH_SIZE_MIB ?? 512);
+  const l = lab();
+  await mkdir(BENCH_DIR, { recursive: true });
+  const big = join(BENCH_DIR, `layout-${sizeMiB}-8`);
+  const many = join(BENCH_DIR, `layout-${sizeMiB}-64`);
+  const small = join(BENCH_DIR, 'layout-32-4');
+  console.log(`Preparing layouts under ${BENCH_DIR} (random data, gzip level 1: incompressible)…`);
+  await makeLayout(big, 8, (sizeMiB / 8) * MiB);
+  await makeLayout(many, 64, (sizeMiB / 64) * MiB);
+  await makeLayout(small, 4, 8 * MiB);
+  const bigImage = await readLayoutImage(big);
+  const imageBytes = [bigImage.manifest.config, ...bigImage.manifest.layers].reduce((n, b) => n + b.size, 0);
+  const id = Date.now().toString(36);
+  const { plain, tls, token } = l.registries;
+  const lines: string[] = [];
+  const out = (s: string) => { lines.push(s); console.log(s); };
+
+  out(`\nPush of ${(imageBytes / MiB).toFixed(0)} MiB in 8 layers (fresh repositories; wall time and peak RSS of the pushing process)`);
+  const h1 = await hoist({ layout: big, targets: [{ ref: `${plain.host}/bench/h1-${id}`, tags: ['1'] }] });
+  out(row('hoist  → 1 registry (plain)', h1, `${((h1.result?.bytesSent ?? 0) / MiB).toFixed(0)} MiB sent`));
+  const s1 = await skopeo(big, `${plain.host}/bench/s1-${id}:1`, 'plain');
+  out(row('skopeo copy oci: → 1 registry (plain)', s1));
+  const env = { ...process.env, DOCKER_HOST: l.docker.host };
+  const dockerRef = `${plain.host}/bench/d1-${id}:1`;
+  // docker push needs the image in the daemon: skopeo writes a docker-archive, docker loads it.
+  const archive = join(BENCH_DIR, `docker-${id}.tar`);
+  const loaded = spawnSync('skopeo', ['copy', '--quiet', `oci:${big}`, `docker-archive:${archive}:${dockerRef}`], { encoding: 'utf8' });
+  const load = loaded.status === 0 ? spawnSync(l.docker.cli, ['load', '-q', '-i', archive], { env, encoding: 'utf8' }) : loaded;
+  await rm(archive, { force: true });
+  if (load.status === 0) {
+    const d1 = await timed(l.docker.cli, ['push', '--quiet', dockerRef], env);
+    out(row('docker push (image in the daemon) → 1 registry', d1, '(docker gzips the layers again itself)'));
+    spawnSync(l.docker.cli, ['rmi', dockerRef], { env });
+  } else {
+    out(`  docker push: could not load the image into the daemon: ${load.stderr.trim().split('\n').pop()}`);
+  }
+  const tlsRef = `${tls.host}/bench/s1-${id}:1`;
+  const s1tls = await skopeo(big, tlsRef, 'tls');
+  const h1tls = await hoist({ layout: big, targets: [{ ref: `${tls.host}/bench/h1-${id}`, tags: ['1'] }] });
+  out(row('hoist  → 1 registry (TLS + htpasswd)', h1tls));
+  out(row('skopeo copy oci: → 1 registry (TLS + htpasswd)', s1tls));
+
+  const three = [plain, tls, token].map((r) => ({ ref: `${r.host}/bench/h3-${id}`, tags: ['1.2.3'] }));
+  const h3 = await hoist({ layout: big, targets: three });
+  out(row('hoist  → 3 registries (plain, TLS, token)', h3, `${((h3.result?.bytesSent ?? 0) / MiB).toFixed(0)} MiB sent; ${(h3.seconds / h1.seconds).toFixed(2)}× its 1-registry time`));
+  const started = Date.now();
+  const s3 = await Promise.all([skopeo(big, `${plain.host}/bench/s3-${id}:1`, 'plain'), skopeo(big, `${tls.host}/bench/s3-${id}:1`, 'tls'), skopeo(big, `${token.host}/bench/s3-${id}:1`, 'token')]);
+  const s3wall = (Date.now() - started) / 1000;
+  out(row('skopeo copy ×3 processes in parallel → same 3', { ...s3[0]!, seconds: s3wall, rssMiB: s3.reduce((n, m) => n + m.rssMiB, 0), ok: s3.every((m) => m.ok) }, '(RSS summed over the 3 processes)'));
+
+  out('\nRe-push of the unchanged image to the same 3 registries × 4 tags');
+  const again = await hoist({ layout: big, targets: three.map((t) => ({ ...t, tags: ['1.2.3', '1.2', '1', 'latest'] })) });
+  out(row('hoist  re-push (3 × 4 tags)', again, `${again.result?.bytesSent ?? '?'} blob bytes sent`));
+
+  out('\nPeak RSS whatever the image size');
+  const hs = await hoist({ layout: small, targets: [{ ref: `${plain.host}/bench/small-${id}`, tags: ['1'] }] });
+  out(row('hoist  → 1 registry, 32 MiB image', hs));
+  out(row(`hoist  → 1 registry, ${sizeMiB} MiB image`, h1));
+
+  out(`\nPush through a proxy cutting the connection every 16 MiB of request bodies`);
+  const manyImage = await readLayoutImage(many);
+  const manyBytes = [manyImage.manifest.config, ...manyImage.manifest.layers].reduce((n, b) => n + b.size, 0);
+  {
+    await using proxy = await FaultProxy.start(plain.host, { dropEvery: 16 * MiB });
+    const hp = await hoist({ layout: many, targets: [{ ref: `${proxy.host}/bench/cut-${id}`, tags: ['1'] }] });
+    out(row(`hoist  → distribution, 64 × ${sizeMiB / 64} MiB layers`, hp, `${(proxy.bodyBytes / manyBytes).toFixed(2)}× the image's bytes through the proxy, ${proxy.drops} cuts`));
+  }
+  {
+    await using proxy = await FaultProxy.start(plain.host, { dropEvery: 16 * MiB });
+    const sp = await skopeo(many, `${proxy.host}/bench/cut-s-${id}:1`, 'proxy', ['--retry-times', '20']);
+    out(row(`skopeo copy --retry-times 20 → same`, sp, `${(proxy.bodyBytes / manyBytes).toFixed(2)}× the image's bytes, ${proxy.drops} cuts`));
+  }
+  {
+    await using memory = await MemoryRegistry.start();
+    await using proxy = await FaultProxy.start(memory.host, { dropEvery: 16 * MiB });
+    const hm = await hoist({ layout: big, targets: [{ ref: `${proxy.host}/bench/cut-${id}`, tags: ['1'] }] });
+    out(row(`hoist  → spec-following registry (keeps cut PATCH data), 8 × ${sizeMiB / 8} MiB`, hm, `${(proxy.bodyBytes / imageBytes).toFixed(2)}× the image's bytes, ${proxy.drops} cuts, resumed from Range`));
+  }
+  {
+    await using memory = await MemoryRegistry.start();
+    await using proxy = await FaultProxy.start(memory.host, { dropEvery: 16 * MiB });
+    // Each 64 MiB blob crosses a cut on every attempt, so a whole-blob client cannot finish: bounded at 90 s.
+    const sm = await skopeo(big, `${proxy.host}/bench/cut-s-${id}:1`, 'proxy', ['--retry-times', '20'], 90);
+    out(row(`skopeo copy --retry-times 20 → same (90 s limit)`, sm, `${(proxy.bodyBytes / imageBytes).toFixed(2)}× the image's bytes, ${proxy.drops} cuts`));
+  }
+  await writeFile(join(BENCH_DIR, `results-${id}.txt`), `${lines.join('\n')}\n`);
+  console.log(`\n(figures saved to ${join(BENCH_DIR, `results-${id}.txt`)})`);
+}
+
+if (process.argv[2] === 'child') await child(JSON.parse(process.argv[3] ?? '{}') as ChildSpec);
+else await main();
