@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -71,8 +71,9 @@ async function child(spec: ChildSpec): Promise<void> {
 }
 
 // ---- fixtures: OCI layouts of incompressible gzip'd tar layers ----
+// Fresh random data on every run: skopeo's blob-info cache and dockerd's distribution metadata
+// remember where blobs were pushed before and mount them from there, which would measure nothing.
 async function makeLayout(dir: string, layers: number, layerBytes: number): Promise<void> {
-  if (existsSync(join(dir, 'index.json'))) return;
   await rm(dir, { recursive: true, force: true });
   await initLayout(dir);
   const descriptors = [];
