@@ -61249,8 +61249,9 @@ function parseHelperAnswer(stdout, origin) {
   return new Credentials(parsed.Username ?? "", parsed.Secret, { origin });
 }
 async function fetchDockerCredentials(registry, sources) {
-  const path6 = dockerConfigPath(sources.env);
-  if (!path6) return void 0;
+  const found = dockerConfigPath(sources.env);
+  if (!found) return void 0;
+  const path6 = found;
   const text = await sources.readFile(path6);
   if (text === void 0) return void 0;
   let config;

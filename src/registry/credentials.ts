@@ -85,8 +85,9 @@ export function parseHelperAnswer(stdout: string, origin: string): Credentials |
  * an error; a helper that cannot run, or a config file that is not JSON, is.
  */
 export async function fetchDockerCredentials(registry: string, sources: CredentialSources): Promise<Credentials | undefined> {
-  const path = dockerConfigPath(sources.env);
-  if (!path) return undefined;
+  const found = dockerConfigPath(sources.env);
+  if (!found) return undefined;
+  const path: string = found;
   const text = await sources.readFile(path);
   if (text === undefined) return undefined;
   let config: DockerConfigFile;
@@ -120,6 +121,6 @@ export async function fetchDockerCredentials(registry: string, sources: Credenti
 
   function fromAuths(): Credentials | undefined {
     const entry = Object.entries(config.auths ?? {}).find(([key]) => matches(key));
-    return entry ? parseAuthEntry(entry[1], path!) : undefined;
+    return entry ? parseAuthEntry(entry[1], path) : undefined;
   }
 }
