@@ -61035,7 +61035,7 @@ import { Readable as Readable4 } from "node:stream";
 
 // src/oci/layout.ts
 import { createHash as createHash2 } from "node:crypto";
-import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
+import { createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform as Transform3 } from "node:stream";
@@ -61456,7 +61456,7 @@ function validateConcurrency(concurrency) {
 }
 
 // src/registry/graph.ts
-import { createReadStream as createReadStream3 } from "node:fs";
+import { createReadStream as createReadStream2 } from "node:fs";
 import { Readable as Readable5 } from "node:stream";
 var INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.ociIndex, MediaType.dockerManifestList]);
 function blobsOf(node) {
@@ -61474,7 +61474,7 @@ function layoutSource(layoutDir) {
   return {
     name: `layout ${layoutDir}`,
     // 1 MiB reads: fewer, larger writes to the socket than the 64 KiB default.
-    open: async (digest, start, end) => end > start ? createReadStream3(blobPath(layoutDir, digest), { start, end: end - 1, highWaterMark: 1024 * 1024 }) : Readable5.from([])
+    open: async (digest, start, end) => end > start ? createReadStream2(blobPath(layoutDir, digest), { start, end: end - 1, highWaterMark: 1024 * 1024 }) : Readable5.from([])
   };
 }
 function graphSize(graph) {

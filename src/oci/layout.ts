@@ -4,7 +4,7 @@
  * held whole in memory.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -97,10 +97,6 @@ export async function writeBlobBytes(layoutDir: string, bytes: Buffer): Promise<
 export async function writeIndex(layoutDir: string, manifests: Descriptor[]): Promise<void> {
   const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests };
   await writeFile(join(layoutDir, 'index.json'), JSON.stringify(index, null, 2));
-}
-
-export function openBlob(layoutDir: string, digest: string): Readable {
-  return createReadStream(blobPath(layoutDir, digest));
 }
 
 export async function blobSize(layoutDir: string, digest: string): Promise<number> {
