@@ -8,6 +8,7 @@
  * measured the same way for Hoist and for the peers.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -108,11 +109,25 @@ async function makeLayout(dir: string, layers: number, layerBytes: number): Prom
 }
 
 // ---- measuring ----
-interface Measured { seconds: number; rssMiB: number; ok: boolean; stdout: string; stderr: string }
+interface Measured { seconds: number; rssMiB: number; cpuSeconds: number; ok: boolean; stdout: string; stderr: string }
+
+/** CPU seconds (user + system) the lab's registry processes have used so far. */
+function registriesCpuSeconds(): number {
+  const pids = spawnSync('pgrep', ['-f', 'docker-registry serve'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  const ticks = pids.reduce((n, pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      return n + Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return n; // exited meanwhile
+    }
+  }, 0);
+  return ticks / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+}
 
 /** Runs a process under GNU time, asynchronously (the proxies and memory registry live in this process). */
 async function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutSeconds = 300): Promise<Measured> {
-  const child = spawn('/usr/bin/time', ['-f', 'HOIST_TIME %e %M', file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('/usr/bin/time', ['-f', 'HOIST_TIME %e %M %U %S', file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } }, timeoutSeconds * 1000);
   let stdout = '';
   let stderr = '';
@@ -120,15 +135,17 @@ async function timed(file: string, args: string[], env: NodeJS.ProcessEnv = proc
   child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
   const status = await new Promise<number | null>((r) => child.on('close', r));
   clearTimeout(timer);
-  const m = /HOIST_TIME ([\d.]+) (\d+)/.exec(stderr);
-  return { seconds: m ? Number(m[1]) : NaN, rssMiB: m ? Number(m[2]) / 1024 : NaN, ok: status === 0, stdout, stderr: stderr.replace(/HOIST_TIME.*\n?/, '') };
+  const m = /HOIST_TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
+  return { seconds: m ? Number(m[1]) : NaN, rssMiB: m ? Number(m[2]) / 1024 : NaN, cpuSeconds: m ? Number(m[3]) + Number(m[4]) : NaN, ok: status === 0, stdout, stderr: stderr.replace(/HOIST_TIME.*\n?/, '') };
 }
 
-async function hoist(spec: ChildSpec): Promise<Measured & { result?: ChildResult }> {
+async function hoist(spec: ChildSpec): Promise<Measured & { result?: ChildResult; registryCpuSeconds: number }> {
+  const before = registriesCpuSeconds();
   const m = await timed(process.execPath, [process.argv[1]!, 'child', JSON.stringify(spec)]);
+  const registryCpuSeconds = registriesCpuSeconds() - before;
   const line = m.stdout.trim().split('\n').pop();
   const result = line?.startsWith('{') ? (JSON.parse(line) as ChildResult) : undefined;
-  return { ...m, ok: m.ok && !!result && result.errors.length === 0, result };
+  return { ...m, ok: m.ok && !!result && result.errors.length === 0, result, registryCpuSeconds };
 }
 
 /**
@@ -154,6 +171,16 @@ async function skopeo(layout: string, ref: string, kind: 'plain' | 'tls' | 'toke
   }
 }
 
+/**
+ * Where the time went: on a small machine the registries receiving the data (hashing and writing
+ * it) and the pusher share the same cores, so their CPU seconds over the core count bound the wall
+ * time from below, whatever the pusher does.
+ */
+const cpu = (m: { cpuSeconds: number; registryCpuSeconds: number }) => {
+  const cores = availableParallelism();
+  return `CPU: hoist ${m.cpuSeconds.toFixed(2)} s + registries ${m.registryCpuSeconds.toFixed(2)} s = at least ${((m.cpuSeconds + m.registryCpuSeconds) / cores).toFixed(2)} s of wall time on ${cores} cores`;
+};
+
 const row = (name: string, m: Measured, extra = '') => `  ${name.padEnd(58)} ${m.ok ? `${m.seconds.toFixed(2).padStart(7)} s  ${m.rssMiB.toFixed(0).padStart(5)} MiB RSS` : `FAILED${Number.isNaN(m.seconds) ? ' (killed at the time limit)' : ''}`.padStart(26)}  ${extra}`;
 
 async function main(): Promise<void> {
@@ -176,7 +203,7 @@ async function main(): Promise<void> {
 
   out(`\nPush of ${(imageBytes / MiB).toFixed(0)} MiB in 8 layers (fresh repositories; wall time and peak RSS of the pushing process)`);
   const h1 = await hoist({ layout: big, targets: [{ ref: `${plain.host}/bench/h1-${id}`, tags: ['1'] }] });
-  out(row('hoist  → 1 registry (plain)', h1, `${((h1.result?.bytesSent ?? 0) / MiB).toFixed(0)} MiB sent`));
+  out(row('hoist  → 1 registry (plain)', h1, `${((h1.result?.bytesSent ?? 0) / MiB).toFixed(0)} MiB sent; ${cpu(h1)}`));
   const s1 = await skopeo(big, `${plain.host}/bench/s1-${id}:1`, 'plain');
   out(row('skopeo copy oci: → 1 registry (plain)', s1));
   const env = { ...process.env, DOCKER_HOST: l.docker.host };
@@ -201,7 +228,7 @@ async function main(): Promise<void> {
 
   const three = [plain, tls, token].map((r) => ({ ref: `${r.host}/bench/h3-${id}`, tags: ['1.2.3'] }));
   const h3 = await hoist({ layout: big, targets: three });
-  out(row('hoist  → 3 registries (plain, TLS, token)', h3, `${((h3.result?.bytesSent ?? 0) / MiB).toFixed(0)} MiB sent; ${(h3.seconds / h1.seconds).toFixed(2)}× its 1-registry time`));
+  out(row('hoist  → 3 registries (plain, TLS, token)', h3, `${((h3.result?.bytesSent ?? 0) / MiB).toFixed(0)} MiB sent; ${(h3.seconds / h1.seconds).toFixed(2)}× its 1-registry time; ${cpu(h3)}`));
   const started = Date.now();
   const s3 = await Promise.all([skopeo(big, `${plain.host}/bench/s3-${id}:1`, 'plain'), skopeo(big, `${tls.host}/bench/s3-${id}:1`, 'tls'), skopeo(big, `${token.host}/bench/s3-${id}:1`, 'token')]);
   const s3wall = (Date.now() - started) / 1000;

@@ -61473,8 +61473,9 @@ function imageGraph(image) {
 function layoutSource(layoutDir) {
   return {
     name: `layout ${layoutDir}`,
-    // 1 MiB reads: fewer, larger writes to the socket than the 64 KiB default.
-    open: async (digest, start, end) => end > start ? createReadStream2(blobPath(layoutDir, digest), { start, end: end - 1, highWaterMark: 1024 * 1024 }) : Readable5.from([])
+    // 64 KiB reads (the default): as fast as 1 MiB reads in bench/, with about a fifth less peak RSS
+    // (each read buffer stays allocated until V8 next collects garbage).
+    open: async (digest, start, end) => end > start ? createReadStream2(blobPath(layoutDir, digest), { start, end: end - 1 }) : Readable5.from([])
   };
 }
 function graphSize(graph) {

@@ -63,8 +63,9 @@ export function imageGraph(image: LayoutImage): ImageGraph {
 export function layoutSource(layoutDir: string): BlobSource {
   return {
     name: `layout ${layoutDir}`,
-    // 1 MiB reads: fewer, larger writes to the socket than the 64 KiB default.
-    open: async (digest, start, end) => (end > start ? createReadStream(blobPath(layoutDir, digest), { start, end: end - 1, highWaterMark: 1024 * 1024 }) : Readable.from([])),
+    // 64 KiB reads (the default): as fast as 1 MiB reads in bench/, with about a fifth less peak RSS
+    // (each read buffer stays allocated until V8 next collects garbage).
+    open: async (digest, start, end) => (end > start ? createReadStream(blobPath(layoutDir, digest), { start, end: end - 1 }) : Readable.from([])),
   };
 }
 
