@@ -52626,6 +52626,50 @@ var parse = function(data, opts = {}) {
 // src/config.ts
 import { isAbsolute, resolve } from "node:path";
 
+// src/core/labels.ts
+var OCI = "org.opencontainers.image";
+var REVEALING = [`${OCI}.source`, `${OCI}.url`, `${OCI}.description`];
+function imageLabels(o2) {
+  const generated = [
+    [`${OCI}.title`, o2.repository.name],
+    [`${OCI}.description`, o2.repository.description],
+    [`${OCI}.url`, o2.repository.url],
+    [`${OCI}.source`, o2.repository.url],
+    [`${OCI}.version`, o2.version],
+    [`${OCI}.revision`, o2.revision],
+    [`${OCI}.created`, o2.created],
+    [`${OCI}.licenses`, o2.repository.licenses],
+    [`${OCI}.base.name`, o2.baseName],
+    [`${OCI}.base.digest`, o2.baseDigest]
+  ];
+  const userKeys = new Set(o2.user.map(([k]) => k));
+  const hide = o2.public && o2.repository.visibility !== "public";
+  const values = /* @__PURE__ */ new Map();
+  const withheld = [];
+  for (const [k, v] of generated) {
+    if (v === void 0 || userKeys.has(k)) continue;
+    if (hide && REVEALING.includes(k)) withheld.push(k);
+    else values.set(k, v);
+  }
+  for (const [k, v] of o2.user) values.set(k, v);
+  return { values: [...values], withheld };
+}
+var CreatedError = class extends Error {
+  name = "CreatedError";
+};
+function resolveCreated(input, sourceDateEpoch, commitTime, now) {
+  const parse2 = (raw, what) => {
+    const t = raw.trim();
+    const ms = /^\d+$/.test(t) ? Number(t) * 1e3 : /^\d{4}-\d{2}-\d{2}T/.test(t) ? Date.parse(t) : NaN;
+    if (Number.isNaN(ms)) throw new CreatedError(`${what} '${t}' is not a time: use RFC 3339 (2026-11-23T10:00:00Z) or Unix seconds`);
+    return new Date(ms).toISOString().replace(/\.000Z$/, "Z");
+  };
+  if (input.trim()) return { created: parse2(input, "created"), from: "the created input" };
+  if (sourceDateEpoch?.trim()) return { created: parse2(sourceDateEpoch, "SOURCE_DATE_EPOCH"), from: "SOURCE_DATE_EPOCH" };
+  if (commitTime?.trim()) return { created: parse2(commitTime, "the commit time"), from: "the commit time" };
+  return { created: now.toISOString().replace(/\.\d{3}Z$/, "Z"), from: "the clock (no commit time known)" };
+}
+
 // src/core/reference.ts
 var DOCKER_HUB = "docker.io";
 var DOCKER_HUB_API = "registry-1.docker.io";
@@ -52696,51 +52740,146 @@ function formatReference(repo, tag, digest) {
 
 // src/core/tags.ts
 var import_semver = __toESM(require_semver2(), 1);
-var VersionError = class extends Error {
+var AUTO_TAGS = ["version", "sha", "branch", "pr", "schedule"];
+var VERSION_LEVELS = ["full", "minor", "major"];
+var TagError = class extends Error {
   constructor(message, input) {
     super(message);
     this.input = input;
   }
   input;
-  name = "VersionError";
+  name = "TagError";
 };
-function resolveVersion(src) {
-  const raw = src.input.trim();
+function resolveVersion(o2) {
+  const raw = o2.input.trim();
   if (raw) return { version: parseSemver(raw, "version", `'${raw}'`), source: "version" };
-  const tag = src.ref?.startsWith("refs/tags/") ? src.ref.slice("refs/tags/".length) : void 0;
+  const tag = o2.gitTag?.trim();
   if (!tag) return void 0;
-  return { version: parseSemver(tag, "version", `the git tag '${tag}' (no version input was given)`), source: `git tag ${tag}` };
+  if (!o2.pattern.trim()) {
+    return { version: parseSemver(tag, "version", `the git tag '${tag}' (no version input was given)`), source: `git tag ${tag}` };
+  }
+  let re;
+  try {
+    re = new RegExp(o2.pattern.trim());
+  } catch (e) {
+    throw new TagError(`'${o2.pattern.trim()}' is not a regular expression: ${e.message}`, "version-pattern");
+  }
+  const m = re.exec(tag);
+  const captured = m?.groups?.version ?? m?.[1];
+  if (!m || captured === void 0) {
+    throw new TagError(`the git tag '${tag}' does not match ${re.source}${m ? " (the pattern needs a group around the version, e.g. ^app-(.+)$)" : ""}`, "version-pattern");
+  }
+  return { version: parseSemver(captured, "version-pattern", `'${captured}' (from the git tag '${tag}')`), source: `git tag ${tag}` };
 }
 function parseSemver(raw, input, what) {
   const text = raw.replace(/^v/i, "");
   const parsed = import_semver.default.valid(text);
   if (!parsed || text !== parsed) {
-    throw new VersionError(`${what} is not a semantic version: expected major.minor.patch such as 2.1.106 or v2.2.0-rc.1`, input);
+    throw new TagError(`${what} is not a semantic version: expected major.minor.patch such as 2.1.106 or v2.2.0-rc.1`, input);
   }
+  if (text.includes("+")) throw new TagError(`${what} has build metadata (+\u2026), which a tag cannot hold: leave it out of the version`, input);
   return parsed;
 }
-function computeTags(o2) {
-  const tags = [];
-  if (o2.version) {
-    const v = import_semver.default.parse(o2.version);
-    if (!v) throw new VersionError(`'${o2.version}' is not a semantic version`, "version");
-    tags.push(v.version);
-    if (v.prerelease.length === 0) {
-      tags.push(`${v.major}.${v.minor}`);
-      if (v.major > 0) tags.push(`${v.major}`);
-      if (o2.tagLatest !== "never") tags.push("latest");
-    } else if (o2.tagLatest === "always") {
-      tags.push("latest");
+function sanitizeTag(raw) {
+  const t = raw.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[.-]+/, "").slice(0, 128).replace(/[.-]+$/, "");
+  return t && TAG_PATTERN.test(t) ? t : void 0;
+}
+function splitExplicit(line) {
+  const slash = line.lastIndexOf("/");
+  const colon = line.lastIndexOf(":");
+  if (slash < 0 && colon < 0) return { tag: line };
+  if (colon <= slash) throw new TagError(`'${line}' names no tag: give a bare tag (1.2) or a full reference (ghcr.io/acme/app:1.2)`, "tags");
+  return { repository: line.slice(0, colon), tag: line.slice(colon + 1) };
+}
+function planTags(o2) {
+  const planned = [];
+  const add = (tag, rule, floating, repository) => {
+    if (!TAG_PATTERN.test(tag)) {
+      throw new TagError(`'${tag}' (made by ${rule === "tags" ? "a tags line" : `the ${rule} rule`}) is not a valid tag: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'`, rule === "tags" ? "tags" : "version");
     }
-  } else if (o2.sha) {
-    tags.push(`sha-${o2.sha.slice(0, 7).toLowerCase()}`);
-    if (o2.tagLatest === "always") tags.push("latest");
+    if (!planned.some((p) => p.tag === tag && p.repository === repository)) planned.push({ tag, rule, floating, repository });
+  };
+  const auto = new Set(o2.auto);
+  if (o2.version && auto.has("version")) {
+    const v = import_semver.default.parse(o2.version);
+    if (!v) throw new TagError(`'${o2.version}' is not a semantic version`, "version");
+    if (o2.levels.includes("full")) add(v.version, "version", false);
+    if (v.prerelease.length === 0) {
+      if (o2.levels.includes("minor")) add(`${v.major}.${v.minor}`, "minor", true);
+      if (o2.levels.includes("major") && (v.major > 0 || o2.majorZero)) add(`${v.major}`, "major", true);
+      if (o2.tagLatest !== "never") add("latest", "latest", o2.tagLatest === "auto");
+    } else {
+      const channel = channelOf(v);
+      if (o2.channel && channel) add(channel, "channel", true);
+      if (o2.tagLatest === "always") add("latest", "latest", false);
+    }
+  } else if (o2.tagLatest === "always") {
+    add("latest", "latest", false);
   }
-  tags.push(...o2.extra);
-  for (const t of tags) {
-    if (!TAG_PATTERN.test(t)) throw new VersionError(`'${t}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128 characters)`, "tags");
+  if (auto.has("sha") && o2.facts.sha) add(`sha-${o2.facts.sha.slice(0, 7).toLowerCase()}`, "sha", false);
+  if (auto.has("branch") && o2.facts.branch && !o2.facts.tag) {
+    const t = sanitizeTag(o2.facts.branch);
+    if (t) add(t, "branch", false);
   }
-  return [...new Set(tags)];
+  if (auto.has("pr") && o2.facts.pullRequest !== void 0) add(`pr-${o2.facts.pullRequest}`, "pr", false);
+  if (auto.has("schedule") && o2.facts.scheduled) {
+    add("nightly", "schedule", false);
+    add(`nightly-${o2.now.toISOString().slice(0, 10).replaceAll("-", "")}`, "schedule", false);
+  }
+  for (const line of o2.explicit) {
+    const { repository, tag } = splitExplicit(line);
+    add(tag, "tags", false, repository);
+  }
+  return planned;
+}
+function channelOf(v) {
+  const first = v.prerelease[0];
+  return typeof first === "string" && /^[a-z][a-z0-9-]*$/i.test(first) ? sanitizeTag(first) : void 0;
+}
+function versionOfTag(tag) {
+  const text = tag.replace(/^v/, "");
+  return import_semver.default.valid(text) === text ? import_semver.default.parse(text) ?? void 0 : void 0;
+}
+function decideTags(planned, version, existing, mode) {
+  const v = version ? import_semver.default.parse(version) : null;
+  const versions = existing.map(versionOfTag).filter((x) => x !== void 0);
+  return planned.map((p) => {
+    if (!p.floating) return { tag: p.tag, rule: p.rule, push: true };
+    if (mode === "always") return { tag: p.tag, rule: p.rule, push: true, reason: "floating-tags: always" };
+    if (!v) return { tag: p.tag, rule: p.rule, push: true };
+    const rivals = versions.filter((x) => sameLine(p.rule, x, v));
+    const highest = rivals.reduce((h2, x) => !h2 || import_semver.default.gt(x, h2) ? x : h2, void 0);
+    const scope = describeLine(p.rule, v);
+    if (!highest) return { tag: p.tag, rule: p.rule, push: true, reason: `first ${scope}` };
+    if (import_semver.default.gte(v, highest)) return { tag: p.tag, rule: p.rule, push: true, reason: `${v.version} \u2265 ${highest.version}, the highest ${scope} there` };
+    return { tag: p.tag, rule: p.rule, push: false, reason: `${highest.version} is there, higher than ${v.version}: ${p.tag} stays on it` };
+  });
+}
+function sameLine(rule, x, v) {
+  switch (rule) {
+    case "minor":
+      return x.prerelease.length === 0 && x.major === v.major && x.minor === v.minor;
+    case "major":
+      return x.prerelease.length === 0 && x.major === v.major;
+    case "latest":
+      return x.prerelease.length === 0;
+    case "channel":
+      return x.prerelease.length > 0 && channelOf(x) === channelOf(v);
+    default:
+      return false;
+  }
+}
+function describeLine(rule, v) {
+  switch (rule) {
+    case "minor":
+      return `${v.major}.${v.minor}.x release`;
+    case "major":
+      return `${v.major}.x release`;
+    case "channel":
+      return `${channelOf(v) ?? ""} pre-release`;
+    default:
+      return "release";
+  }
 }
 
 // src/config.ts
@@ -52773,6 +52912,21 @@ function parseBool(raw, input, fallback, issues) {
   issues.push({ input, message: `'${raw.trim()}' is not a boolean: use true or false` });
   return fallback;
 }
+function parseChoice(raw, input, choices, fallback, issues) {
+  const v = raw.trim().toLowerCase();
+  if (!v) return fallback;
+  if (choices.includes(v)) return v;
+  issues.push({ input, message: `'${raw.trim()}' is not one of ${choices.join(", ")}` });
+  return fallback;
+}
+function parseSubset(raw, input, choices, fallback, issues) {
+  const items = parseList(raw).map((i2) => i2.toLowerCase());
+  if (items.length === 0) return [...fallback];
+  if (items.length === 1 && items[0] === "none") return [];
+  const unknown = items.filter((i2) => !choices.includes(i2));
+  if (unknown.length) issues.push({ input, message: `${unknown.map((u2) => `'${u2}'`).join(", ")} ${unknown.length > 1 ? "are" : "is"} not one of ${choices.join(", ")} (or none)` });
+  return choices.filter((c3) => items.includes(c3));
+}
 function parsePairs(raw, input, keyPattern, what, issues) {
   const pairs = [];
   parseLines(raw).forEach((line, i2) => {
@@ -52793,10 +52947,19 @@ function parseConfig(read, ctx) {
   const imageLines = parseList(read("images"));
   if (imageLines.length === 0) issues.push({ input: "images", message: "no image given: list at least one repository, e.g. ghcr.io/acme/app" });
   for (const line of imageLines) {
+    const [name = "", ...settings] = line.split(/\s+/);
+    let visibility = "private";
+    for (const setting of settings) {
+      const m = /^visibility=(public|private)$/.exec(setting);
+      if (m) visibility = m[1];
+      else issues.push({ input: "images", message: `'${name}': unknown setting '${setting}' (known: visibility=public|private)` });
+    }
     try {
-      images.push(parseRepository(line));
+      const repository = parseRepository(name);
+      if (images.some((i2) => formatRepository(i2.repository) === formatRepository(repository))) issues.push({ input: "images", message: `'${name}' is listed twice` });
+      else images.push({ repository, visibility });
     } catch (e) {
-      issues.push({ input: "images", message: `'${line}': ${e.message}` });
+      issues.push({ input: "images", message: `'${name}': ${e.message}` });
     }
   }
   const context = abs(read("context").trim() || ".");
@@ -52825,19 +52988,52 @@ function parseConfig(read, ctx) {
     if (!SECRET_ID.test(id)) issues.push({ input: "ssh", message: `'${id}' is not an ssh id: use 'default' or id=/path/to/socket-or-key` });
     else ssh.push({ id, paths });
   }
-  const tagLatestRaw = read("tag-latest").trim().toLowerCase() || "auto";
-  let tagLatest = "auto";
-  if (tagLatestRaw === "auto" || tagLatestRaw === "always" || tagLatestRaw === "never") tagLatest = tagLatestRaw;
-  else issues.push({ input: "tag-latest", message: `'${tagLatestRaw}' is not one of auto, always, never` });
+  const tagLatest = parseChoice(read("tag-latest"), "tag-latest", ["auto", "always", "never"], "auto", issues);
+  const floating = parseChoice(read("floating-tags"), "floating-tags", ["forward", "always"], "forward", issues);
+  const auto = parseSubset(read("auto-tags"), "auto-tags", AUTO_TAGS, AUTO_TAGS, issues);
+  const levels = parseSubset(read("version-tags"), "version-tags", VERSION_LEVELS, VERSION_LEVELS, issues);
   let version;
-  let tags = [];
+  let versionSource;
+  let planned = [];
   try {
-    version = resolveVersion({ input: read("version"), ref: ctx.ref })?.version;
-    tags = computeTags({ version, sha: ctx.sha, tagLatest, extra: parseList(read("tags")) });
-    if (tags.length === 0) issues.push({ input: "version", message: "no tag to push: set version, tags, or run on a commit (GITHUB_SHA)" });
+    const resolved = resolveVersion({ input: read("version"), pattern: read("version-pattern"), gitTag: ctx.facts.git.tag });
+    version = resolved?.version;
+    versionSource = resolved?.source;
+    planned = planTags({
+      version,
+      facts: ctx.facts.git,
+      auto,
+      levels,
+      tagLatest,
+      now: ctx.now(),
+      majorZero: parseBool(read("tag-major-zero"), "tag-major-zero", false, issues),
+      channel: parseBool(read("tag-channel"), "tag-channel", false, issues),
+      explicit: parseList(read("tags"))
+    });
   } catch (e) {
-    if (!(e instanceof VersionError)) throw e;
+    if (!(e instanceof TagError)) throw e;
     issues.push({ input: e.input, message: e.message });
+  }
+  for (const t of planned) {
+    if (t.repository === void 0) continue;
+    try {
+      const named = formatRepository(parseRepository(t.repository));
+      if (!images.some((i2) => formatRepository(i2.repository) === named)) issues.push({ input: "tags", message: `'${t.repository}:${t.tag}' names a repository that is not in images: add it there, or give the bare tag` });
+      else t.repository = named;
+    } catch (e) {
+      issues.push({ input: "tags", message: `'${t.repository}:${t.tag}': ${e.message}` });
+    }
+  }
+  const targets = images.map((i2) => ({ ...i2, tags: planned.filter((t) => t.repository === void 0 || t.repository === formatRepository(i2.repository)) }));
+  for (const t of issues.some((i2) => i2.input === "tags" || i2.input === "version" || i2.input === "version-pattern") ? [] : targets) {
+    if (t.tags.length === 0) issues.push({ input: "tags", message: `${formatRepository(t.repository)} gets no tag: set version, tags, or run on a commit` });
+  }
+  let created = { created: "", from: "" };
+  try {
+    created = resolveCreated(read("created"), ctx.env.SOURCE_DATE_EPOCH, ctx.facts.commitTime, ctx.now());
+  } catch (e) {
+    if (!(e instanceof CreatedError)) throw e;
+    issues.push({ input: "created", message: e.message });
   }
   const registries = /* @__PURE__ */ new Map();
   const settingsFor = (registry) => {
@@ -52873,17 +53069,20 @@ function parseConfig(read, ctx) {
     issues.push({ input: "concurrency", message: `'${concurrencyRaw}' is not a whole number from 1 to 64` });
   }
   const config = {
-    images,
+    images: targets,
     context,
     file,
     target: read("target").trim() || void 0,
     buildArgs: parsePairs(read("build-args"), "build-args", ENV_KEY, "NAME", issues),
     labels: parsePairs(read("labels"), "labels", /^[^\s=]+$/, "KEY", issues),
+    annotations: parsePairs(read("annotations"), "annotations", /^[^\s=]+$/, "KEY", issues),
+    created,
     network: read("network").trim() || void 0,
     secrets,
     ssh,
     version,
-    tags,
+    versionSource,
+    floating,
     push: parseBool(read("push"), "push", true, issues),
     registries,
     retries,
@@ -60354,7 +60553,44 @@ function getState(name) {
 }
 
 // src/platform/github.ts
+import { readFileSync as readFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
+
+// src/platform/context.ts
+var nonEmpty = (s) => s?.trim() ? s.trim() : void 0;
+function githubFacts(env, event) {
+  const ref = env.GITHUB_REF ?? "";
+  const eventName = env.GITHUB_EVENT_NAME ?? "";
+  const prMatch = /^refs\/pull\/(\d+)\//.exec(ref);
+  const pullRequest = event?.pull_request?.number ?? (prMatch ? Number(prMatch[1]) : void 0);
+  const repo = event?.repository;
+  const license = nonEmpty(repo?.license?.spdx_id);
+  const server = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
+  const url = nonEmpty(repo?.html_url) ?? (env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : void 0);
+  const visibility = repo?.visibility ?? (repo?.private === void 0 ? void 0 : repo.private ? "private" : "public");
+  return {
+    git: {
+      tag: ref.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0,
+      // A pull request builds its head branch; GITHUB_HEAD_REF names it.
+      branch: pullRequest !== void 0 ? nonEmpty(env.GITHUB_HEAD_REF) : ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : void 0,
+      pullRequest,
+      sha: nonEmpty(env.GITHUB_SHA),
+      scheduled: eventName === "schedule"
+    },
+    commitTime: nonEmpty(event?.head_commit?.timestamp),
+    defaultBranch: nonEmpty(repo?.default_branch),
+    repository: {
+      name: nonEmpty(repo?.name) ?? env.GITHUB_REPOSITORY?.split("/")[1],
+      url,
+      description: nonEmpty(repo?.description),
+      // NOASSERTION is what GitHub answers for a license it cannot name.
+      licenses: license && license !== "NOASSERTION" ? license : void 0,
+      visibility: visibility === "public" || visibility === "private" || visibility === "internal" ? visibility : void 0
+    }
+  };
+}
+
+// src/platform/github.ts
 var POST_MARKER = "hoist_main_ran";
 function createGitHubPlatform(env = process.env) {
   const isPost = getState(POST_MARKER) === "true";
@@ -60373,13 +60609,22 @@ function createGitHubPlatform(env = process.env) {
     saveState: (name, value) => saveState(name, value),
     getState: (name) => getState(name),
     context: {
-      ref: env.GITHUB_REF || void 0,
-      sha: env.GITHUB_SHA || void 0,
+      facts: githubFacts(env, readEvent(env.GITHUB_EVENT_PATH)),
+      now: () => /* @__PURE__ */ new Date(),
       workspace: env.GITHUB_WORKSPACE || process.cwd(),
       tempDir: env.RUNNER_TEMP || tmpdir(),
       env
     }
   };
+}
+function readEvent(path6) {
+  if (!path6) return void 0;
+  try {
+    return JSON.parse(readFileSync3(path6, "utf8"));
+  } catch (e) {
+    warning(`could not read the event payload ${path6} (${e.message}): labels lack the repository's description, license and commit time`);
+    return void 0;
+  }
 }
 
 // src/registry/client.ts
@@ -61027,6 +61272,69 @@ var RegistryClient = class {
 import { access as access2, constants as constants6, mkdtemp, readFile as readFile2, rm as rm3, stat as stat3, writeFile as writeFile3, mkdir as mkdir3 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 
+// src/build/dockerfile.ts
+function instructions(text) {
+  const out = [];
+  const lines = text.split(/\r?\n/);
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const first = lines[i2];
+    if (/^\s*(#|$)/.test(first)) continue;
+    const start = i2;
+    let joined = first;
+    while (/\\\s*$/.test(joined) && i2 + 1 < lines.length) {
+      joined = joined.replace(/\\\s*$/, " ");
+      i2++;
+      if (!/^\s*#/.test(lines[i2])) joined += lines[i2];
+    }
+    const m = /^\s*([A-Za-z]+)\s*(.*)$/.exec(joined);
+    if (!m) continue;
+    out.push({ keyword: m[1].toUpperCase(), args: m[2].trim(), line: start + 1 });
+    const heredoc = /<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?/.exec(m[2]);
+    if (heredoc) while (i2 + 1 < lines.length && lines[++i2].trim() !== heredoc[1]) {
+    }
+  }
+  return out;
+}
+function expand(text, vars) {
+  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, braced, op, word, bare) => {
+    const value = vars.get(braced ?? bare);
+    if (op === "-") return value ? value : word ?? "";
+    if (op === "+") return value ? word ?? "" : "";
+    return value ?? "";
+  });
+}
+function stages(text, args) {
+  const given = new Map(args);
+  const globals = /* @__PURE__ */ new Map();
+  const result = [];
+  for (const ins of instructions(text)) {
+    if (ins.keyword === "ARG" && result.length === 0) {
+      for (const decl of ins.args.split(/\s+/)) {
+        const eq = decl.indexOf("=");
+        const name = eq < 0 ? decl : decl.slice(0, eq);
+        const fallback = eq < 0 ? void 0 : decl.slice(eq + 1).replace(/^(["'])(.*)\1$/, "$2");
+        const value = given.get(name) ?? (fallback === void 0 ? void 0 : expand(fallback, globals));
+        if (value !== void 0) globals.set(name, value);
+      }
+    } else if (ins.keyword === "FROM") {
+      const words = ins.args.split(/\s+/).filter((w) => !w.startsWith("--"));
+      const as = words.findIndex((w) => w.toLowerCase() === "as");
+      result.push({ from: expand(words[0] ?? "", globals), name: as > 0 ? words[as + 1]?.toLowerCase() : void 0, line: ins.line });
+    }
+  }
+  return result;
+}
+function baseImage(all, target) {
+  let stage = target ? all.find((s) => s.name === target.toLowerCase()) : all[all.length - 1];
+  for (let hops = 0; stage && hops <= all.length; hops++) {
+    const from = stage.from.toLowerCase();
+    const earlier = all.slice(0, all.indexOf(stage)).reverse().find((s) => s.name === from);
+    if (!earlier) return from === "scratch" ? void 0 : stage;
+    stage = earlier;
+  }
+  return void 0;
+}
+
 // src/build/docker-save.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
 import { createGzip } from "node:zlib";
@@ -61101,7 +61409,7 @@ async function readAll(stream) {
   for await (const chunk of stream) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
-async function convertDockerSave(archive, layoutDir, refName) {
+async function convertDockerSave(archive, layoutDir, refName, annotations = []) {
   await initLayout(layoutDir);
   const layers = /* @__PURE__ */ new Map();
   const jsonFiles = /* @__PURE__ */ new Map();
@@ -61156,7 +61464,8 @@ async function convertDockerSave(archive, layoutDir, refName) {
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
     config: { mediaType: MediaType.ociConfig, digest: configBlob.digest, size: configBlob.size },
-    layers: layerDescriptors
+    layers: layerDescriptors,
+    ...annotations.length ? { annotations: Object.fromEntries(annotations) } : {}
   };
   const manifestBytes = Buffer.from(JSON.stringify(manifest));
   const manifestBlob = await writeBlobBytes(layoutDir, manifestBytes);
@@ -61199,9 +61508,9 @@ function createDockerBuilder(exec, env, readIidFile) {
       if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
       return id;
     },
-    async exportLayout(imageId, layoutDir, refName) {
+    async exportLayout(imageId, layoutDir, refName, annotations) {
       const save = exec.stream("docker", ["save", imageId], { env: dockerEnv });
-      const [converted] = await Promise.all([convertDockerSave(save.stdout, layoutDir, refName), save.done]);
+      const [converted] = await Promise.all([convertDockerSave(save.stdout, layoutDir, refName, annotations), save.done]);
       return converted;
     }
   };
@@ -61483,6 +61792,9 @@ function graphSize(graph) {
 }
 
 // src/registry/engine.ts
+var TagListError = class extends Error {
+  name = "TagListError";
+};
 var MiB2 = 1024 * 1024;
 var mib = (n2) => `${(n2 / MiB2).toFixed(1)} MiB`;
 function byHost(targets) {
@@ -61491,7 +61803,8 @@ function byHost(targets) {
     const repos = hosts.get(t.repository.host) ?? /* @__PURE__ */ new Map();
     hosts.set(t.repository.host, repos);
     const seen = repos.get(t.repository.path);
-    repos.set(t.repository.path, seen ? { repository: seen.repository, tags: [.../* @__PURE__ */ new Set([...seen.tags, ...t.tags])] } : { repository: t.repository, tags: [...t.tags] });
+    if (seen && (seen.chooseTags || t.chooseTags)) throw new Error(`${formatReference(t.repository)} is named twice with tags chosen from the registry's: name it once`);
+    repos.set(t.repository.path, seen ? { repository: seen.repository, tags: [.../* @__PURE__ */ new Set([...seen.tags, ...t.tags])] } : { ...t, tags: [...t.tags] });
   }
   return new Map([...hosts].map(([h2, repos]) => [h2, [...repos.values()]]));
 }
@@ -61575,11 +61888,23 @@ async function pushToHost(graph, source, host, repos, options, global3) {
     held(blob.digest, repo);
   };
   try {
-    const [first, ...rest] = repos.map((r) => r.repository.path);
-    await settleAll(graph.blobs.map(async (blob) => {
-      await ensureBlob(first, blob);
-      await settleAll(rest.map((repo) => ensureBlob(repo, blob)));
+    const chosen = Promise.all(repos.map(async (target) => {
+      if (!target.chooseTags) return target.tags;
+      const existing = await run2(() => client.listTags(target.repository.path)).catch((e) => {
+        throw new TagListError(`${formatReference(target.repository)}: could not list its tags to choose which may move: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      });
+      return target.chooseTags(existing);
     }));
+    chosen.catch(() => void 0);
+    const [first, ...rest] = repos.map((r) => r.repository.path);
+    await settleAll([
+      chosen.then(() => void 0),
+      ...graph.blobs.map(async (blob) => {
+        await ensureBlob(first, blob);
+        await settleAll(rest.map((repo) => ensureBlob(repo, blob)));
+      })
+    ]);
+    const tagsOf = await chosen;
     for (const target of repos) {
       for (const node of [...graph.children, graph.root]) {
         const stored = await run2(() => client.putManifest(target.repository.path, node.digest, node.bytes, node.mediaType));
@@ -61589,8 +61914,8 @@ async function pushToHost(graph, source, host, repos, options, global3) {
         done += node.bytes.length;
       }
     }
-    for (const target of repos) {
-      for (const tag of target.tags) {
+    for (const [i2, target] of repos.entries()) {
+      for (const tag of tagsOf[i2]) {
         await run2(() => client.putManifest(target.repository.path, tag, graph.root.bytes, graph.root.mediaType));
         report.references.push(formatReference(target.repository, tag));
       }
@@ -61653,7 +61978,7 @@ async function credentialsFor(deps, config, registry, host) {
 }
 async function createClients(deps, config) {
   const clients = /* @__PURE__ */ new Map();
-  for (const image of config.images) {
+  for (const { repository: image } of config.images) {
     if (clients.has(image.host)) continue;
     const settings = config.registries.get(image.host);
     clients.set(image.host, deps.createRegistryClient({
@@ -61682,6 +62007,32 @@ async function writeSecretFiles(config, workdir) {
   }
   return files;
 }
+var describePlan = (image) => image.tags.map((t) => t.floating ? `${t.tag} (if highest)` : t.tag).join(", ");
+async function imageMetadata(config, facts) {
+  const base = baseImage(stages(await readFile2(config.file, "utf8"), config.buildArgs), config.target);
+  const fixed = config.images[0]?.tags.find((t) => !t.floating)?.tag;
+  const common2 = {
+    repository: facts.repository,
+    revision: facts.git.sha,
+    version: config.version ?? fixed,
+    created: config.created.created,
+    baseName: base?.from,
+    public: config.images.some((i2) => i2.visibility === "public")
+  };
+  return { labels: imageLabels({ ...common2, user: config.labels }), annotations: imageLabels({ ...common2, user: config.annotations }), base: base?.from };
+}
+function pushTargets(config, decisions) {
+  return config.images.map((image) => {
+    const name = formatRepository(image.repository);
+    const decide = (existing) => {
+      const d = decideTags(image.tags, config.version, existing, config.floating);
+      decisions.set(name, d);
+      return d.filter((x) => x.push).map((x) => x.tag);
+    };
+    const needsListing = config.floating === "forward" && image.tags.some((t) => t.floating);
+    return needsListing ? { repository: image.repository, tags: [], chooseTags: decide } : { repository: image.repository, tags: decide([]) };
+  });
+}
 async function run(deps) {
   const { platform: platform3, exec, redactor } = deps;
   const config = parseConfig((name) => platform3.getInput(name), platform3.context);
@@ -61690,37 +62041,57 @@ async function run(deps) {
     for (const line of value.split(/\r?\n/)) if (line.trim()) platform3.mask(line.trim());
   }
   await checkFiles(config);
-  platform3.info(`Tags: ${config.tags.join(", ")}${config.version ? ` (version ${config.version})` : ""}`);
+  if (config.version) platform3.info(`Version ${config.version} (from the ${config.versionSource})`);
+  for (const image of config.images) platform3.info(`${formatRepository(image.repository)}${image.visibility === "public" ? " (public)" : ""}: ${describePlan(image)}`);
+  const meta = await imageMetadata(config, platform3.context.facts);
+  if (meta.labels.withheld.length) {
+    platform3.info(`Left out of the labels because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(", ")} (set them in labels to keep them)`);
+  }
   const workdir = await mkdtemp(join3(platform3.context.tempDir, "hoist-"));
   platform3.saveState(WORKDIR_STATE, workdir);
   try {
     const secretFiles = await writeSecretFiles(config, workdir);
     const builder = createDockerBuilder(exec, platform3.context.env, (p) => readFile2(p, "utf8"));
-    const references = config.images.flatMap((image) => config.tags.map((tag) => formatReference(image, tag)));
-    const { context, file, target, buildArgs, labels, network, ssh } = config;
+    const localTags = config.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag)));
+    const { context, file, target, buildArgs, network, ssh } = config;
     const imageId = await platform3.group("Build", () => builder.build(
-      { context, file, target, buildArgs, labels, network, ssh, secretFiles, localTags: references, iidFile: join3(workdir, "iid") },
+      { context, file, target, buildArgs, labels: meta.labels.values, network, ssh, secretFiles, localTags, iidFile: join3(workdir, "iid") },
       (line) => platform3.info(line)
     ));
     await rm3(join3(workdir, "secrets"), { recursive: true, force: true });
     const layoutDir = join3(workdir, "oci");
     const converted = await platform3.group("Export to OCI layout", async () => {
-      const c3 = await builder.exportLayout(imageId, layoutDir, config.tags[0]);
+      const c3 = await builder.exportLayout(imageId, layoutDir, config.images[0]?.tags[0]?.tag, meta.annotations.values);
       platform3.info(`manifest ${c3.descriptor.digest} (${c3.descriptor.size} bytes), config ${c3.configDigest}`);
       return c3;
     });
     platform3.setOutput("imageid", imageId);
     platform3.setOutput("digest", converted.descriptor.digest);
     platform3.setOutput("version", config.version ?? "");
+    platform3.setOutput("labels", meta.labels.values.map(([k, v]) => `${k}=${v}`).join("\n"));
+    const metadata = {
+      version: config.version ?? null,
+      versionSource: config.versionSource ?? null,
+      created: config.created,
+      base: meta.base ?? null,
+      labels: Object.fromEntries(meta.labels.values),
+      annotations: Object.fromEntries(meta.annotations.values),
+      withheldLabels: meta.labels.withheld,
+      digest: converted.descriptor.digest,
+      images: []
+    };
     if (!config.push) {
       platform3.info("push is false: nothing was pushed");
-      platform3.setOutput("tags", references.join("\n"));
+      platform3.setOutput("tags", localTags.join("\n"));
+      metadata.images = config.images.map((i2) => ({ repository: formatRepository(i2.repository), visibility: i2.visibility, pushed: false, tags: [] }));
+      platform3.setOutput("metadata", JSON.stringify(metadata));
       return;
     }
     const clients = await createClients(deps, config);
+    const decisions = /* @__PURE__ */ new Map();
     try {
       const reports = await platform3.group("Push", async () => {
-        const rs = await pushGraph(imageGraph(converted), layoutSource(layoutDir), config.images.map((repository) => ({ repository, tags: config.tags })), {
+        const rs = await pushGraph(imageGraph(converted), layoutSource(layoutDir), pushTargets(config, decisions), {
           clientFor: (host) => {
             const client = clients.get(host);
             if (!client) throw new Error(`internal: no registry client for ${host}`);
@@ -61731,14 +62102,24 @@ async function run(deps) {
           log: (line) => platform3.info(line)
         });
         for (const r of rs) platform3.info(describeReport(r));
+        for (const [repository, ds] of decisions) {
+          for (const d of ds) if (!d.push) platform3.info(`${repository}: ${d.tag} not moved \u2014 ${d.reason}`);
+        }
         return rs;
       });
       platform3.setOutput("tags", reports.flatMap((r) => r.references).join("\n"));
+      metadata.images = config.images.map((i2) => {
+        const name = formatRepository(i2.repository);
+        const report = reports.find((r) => r.host === i2.repository.host);
+        return { repository: name, visibility: i2.visibility, pushed: !!report && !report.error, tags: decisions.get(name) ?? [], ...report?.error ? { error: report.error.message } : {} };
+      });
+      platform3.setOutput("metadata", JSON.stringify(metadata));
       const failed = reports.filter((r) => r.error);
       if (failed.length) {
         const ok = reports.length - failed.length;
+        const hint = failed.some((r) => r.error instanceof TagListError) ? "\n  (floating tags move only forward, which needs the registry's tag list: grant read access, or set floating-tags: always)" : "";
         throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):
-${failed.map((r) => `  ${describeReport(r)}`).join("\n")}`);
+${failed.map((r) => `  ${describeReport(r)}`).join("\n")}${hint}`);
       }
     } finally {
       await Promise.all([...clients.values()].map((c3) => c3.close()));

@@ -13,12 +13,14 @@ PLAIN=$(fact l.registries.plain.host) TLS=$(fact l.registries.tls.host)
 TLS_USER=$(fact l.registries.tls.username) TLS_PWFILE=$(fact l.registries.tls.passwordFile) CA=$(fact l.registries.tls.ca)
 CERT_DIR=$(fact l.registries.tls.certDir) DOCKER_SOCK=$(fact l.docker.host)
 VERSION=${DEMO_VERSION:-2.1.106}
+BACKPORT=${DEMO_BACKPORT:-2.0.9}
 
 runner=$(mktemp -d /tmp/hoist-demo-runner.XXXXXX); chmod 700 "$runner"
 trap 'rm -rf "$runner"' EXIT
 mkdir "$runner/temp"; : >"$runner/output"; : >"$runner/state"; : >"$runner/summary"
 
-step() { # main or post: the runner's environment for this action; secrets only in the environment
+step() { # main or post, and the version: the runner's environment for this action; secrets only in the environment
+  local VERSION=$2
   (
     export PATH=/usr/bin:/bin:/usr/sbin:/sbin DOCKER_HOST="$DOCKER_SOCK" CI=true GITHUB_ACTIONS=true
     export GITHUB_WORKSPACE="$ROOT" RUNNER_TEMP="$runner/temp" GITHUB_REF="refs/tags/v$VERSION" GITHUB_SHA=$(git rev-parse HEAD 2>/dev/null || echo 0000000)
@@ -36,17 +38,25 @@ $TLS/demo/app"
 }
 
 echo "== hoist: build examples/demo (version $VERSION) and push to $PLAIN and $TLS"
-step main
-step post
+step main "$VERSION"
+step post "$VERSION"
+release=$(sed -n '/^digest<</{n;p}' "$runner/output")
+echo
+echo "== a backport: $BACKPORT, built after $VERSION — its own line's tags move, ${VERSION%%.*} and latest stay on $VERSION"
+: >"$runner/output"; : >"$runner/state"
+step main "$BACKPORT"
+step post "$BACKPORT"
+backport=$(sed -n '/^digest<</{n;p}' "$runner/output")
 echo
 echo "== outputs"
-sed -n '/^digest<</{n;p}' "$runner/output" | sed 's/^/digest: /'
+echo "digest of $VERSION:  $release"
+echo "digest of $BACKPORT:    $backport"
 echo
 echo "== what the registries hold (skopeo)"
 auth="$runner/auth.json"
 printf '{"auths":{"%s":{"auth":"%s"}}}' "$TLS" "$(printf '%s:%s' "$TLS_USER" "$(cat "$TLS_PWFILE")" | base64 -w0)" >"$auth"; chmod 600 "$auth"
-v=$VERSION
-for tag in "$v" "${v%.*}" "${v%%.*}" latest; do
+v=$VERSION b=$BACKPORT
+for tag in "$v" "${v%.*}" "${v%%.*}" latest "$b" "${b%.*}"; do
   printf '%-40s %s\n' "$PLAIN/demo/app:$tag" "$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$PLAIN/demo/app:$tag")"
   printf '%-40s %s\n' "$TLS/demo/app:$tag" "$(skopeo inspect --cert-dir "$CERT_DIR" --authfile "$auth" --format '{{.Digest}}' "docker://$TLS/demo/app:$tag")"
 done

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, parseList, secretValues } from './config.js';
 import type { CiContext } from './platform/platform.js';
 
-const ctx: CiContext = { ref: 'refs/heads/main', sha: 'abcdef0123456789', workspace: '/ws', tempDir: '/tmp', env: {} };
+const ctx: CiContext = {
+  facts: { git: { branch: 'main', sha: 'abcdef0123456789', scheduled: false }, commitTime: '2026-11-20T09:30:00+01:00', repository: {} },
+  now: () => new Date('2026-11-23T12:00:00Z'),
+  workspace: '/ws', tempDir: '/tmp', env: {},
+};
+const noCommit: CiContext = { ...ctx, facts: { ...ctx.facts, git: { scheduled: false } } };
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
 const issuesOf = (inputs: Record<string, string>, context = ctx) => {
   try {
@@ -28,10 +33,11 @@ describe('parseConfig', () => {
       'build-args': 'A=1', labels: 'org.example=x', 'registry-auth': 'ghcr.io=bot:pa:ss', 'registry-ca': '127.0.0.1:5100=ca.pem',
       'insecure-registries': '127.0.0.1:5100', push: 'false', retries: '5', concurrency: '12',
     }), ctx);
-    expect(c.images.map((i) => `${i.host}/${i.path}`)).toEqual(['ghcr.io/acme/app', '127.0.0.1:5100/acme/app']);
+    expect(c.images.map((i) => `${i.repository.host}/${i.repository.path}`)).toEqual(['ghcr.io/acme/app', '127.0.0.1:5100/acme/app']);
     expect(c.context).toBe('/ws/app');
     expect(c.file).toBe('/ws/app/Dockerfile');
-    expect(c.tags).toEqual(['1.2.3', '1.2', '1', 'latest']);
+    expect(c.images[0]!.tags.map((t) => t.tag)).toEqual(['1.2.3', '1.2', '1', 'latest', 'sha-abcdef0', 'main']);
+    expect(c.created).toEqual({ created: '2026-11-20T08:30:00Z', from: 'the commit time' });
     expect(c.secrets).toEqual([
       { kind: 'value', id: 'npm', value: 'abc=def', input: 'secrets' },
       { kind: 'value', id: 'gem', value: 'xyz', input: 'secrets' },
@@ -69,6 +75,32 @@ describe('parseConfig', () => {
   });
 
   it('needs some tag', () => {
-    expect(issuesOf({ images: 'a/b' }, { ...ctx, sha: undefined })).toEqual([{ input: 'version', message: expect.stringMatching(/no tag to push/) }]);
+    expect(issuesOf({ images: 'a/b' }, noCommit)).toEqual([{ input: 'tags', message: expect.stringMatching(/a\/b gets no tag/) }]);
+  });
+
+  it('reads the tag inputs', () => {
+    const c = parseConfig(reader({
+      images: 'ghcr.io/acme/app, docker.io/acme/app visibility=public', version: '0.4.0', 'version-tags': 'full,major', 'tag-major-zero': 'true',
+      'auto-tags': 'version', 'floating-tags': 'always', tags: 'edge\nghcr.io/acme/app:internal', created: '1700000000',
+    }), ctx);
+    expect(c.images.map((i) => [i.visibility, i.tags.map((t) => t.tag)])).toEqual([
+      ['private', ['0.4.0', '0', 'latest', 'edge', 'internal']],
+      ['public', ['0.4.0', '0', 'latest', 'edge']],
+    ]);
+    expect(c.floating).toBe('always');
+    expect(c.created.created).toBe('2023-11-14T22:13:20Z');
+  });
+
+  it.each([
+    [{ images: 'a/b', 'auto-tags': 'sha,commit' }, 'auto-tags', /'commit' is not one of version, sha, branch, pr, schedule/],
+    [{ images: 'a/b', 'floating-tags': 'backwards' }, 'floating-tags', /not one of forward, always/],
+    [{ images: 'a/b', tags: 'ghcr.io/acme/other:1' }, 'tags', /not in images/],
+    [{ images: 'a/b visibility=secret' }, 'images', /unknown setting 'visibility=secret'/],
+    [{ images: 'a/b, docker.io/a/b' }, 'images', /listed twice/],
+    [{ images: 'a/b', created: 'yesterday' }, 'created', /not a time/],
+    [{ images: 'a/b', 'version-pattern': '^app-(.+)$' }, 'version-pattern', /'v2.0.0' does not match/],
+  ])('%j → %s', (inputs, input, message) => {
+    const tagged: CiContext = { ...ctx, facts: { ...ctx.facts, git: { ...ctx.facts.git, tag: 'v2.0.0' } } };
+    expect(issuesOf(inputs, 'version-pattern' in inputs ? tagged : ctx)).toEqual([{ input, message: expect.stringMatching(message) }]);
   });
 });

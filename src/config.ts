@@ -4,8 +4,9 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isAbsolute, resolve } from 'node:path';
-import { parseRepository, registryHost, type Repository } from './core/reference.js';
-import { computeTags, resolveVersion, VersionError, type TagLatest } from './core/tags.js';
+import { CreatedError, resolveCreated } from './core/labels.js';
+import { formatRepository, parseRepository, registryHost, type Repository } from './core/reference.js';
+import { AUTO_TAGS, planTags, resolveVersion, TagError, VERSION_LEVELS, type AutoTag, type FloatingMode, type PlannedTag, type TagLatest, type VersionLevel } from './core/tags.js';
 import type { CiContext } from './platform/platform.js';
 
 /** A secret handed to the build through `RUN --mount=type=secret,id=…`. */
@@ -30,23 +31,39 @@ export interface RegistrySettings {
   insecure: boolean;
 }
 
+export type Visibility = 'public' | 'private';
+
+/** One `images` line: a repository, how visible it is, and the tags planned for it. */
+export interface ImageTarget {
+  repository: Repository;
+  /** `visibility=public` marks a registry anyone can read; the default is private. */
+  visibility: Visibility;
+  /** Every tag planned for this image; floating ones are decided against the registry's tags. */
+  tags: PlannedTag[];
+}
+
 export interface Config {
   /** Repositories to push to, in input order. */
-  images: Repository[];
+  images: ImageTarget[];
   /** Build context directory (absolute). */
   context: string;
   /** Dockerfile path (absolute). */
   file: string;
   target: string | undefined;
   buildArgs: Array<[string, string]>;
+  /** The user's `labels` and `annotations`; the generated OCI ones are added in the run. */
   labels: Array<[string, string]>;
+  annotations: Array<[string, string]>;
+  /** The image's creation time and where it came from. */
+  created: { created: string; from: string };
   network: string | undefined;
   secrets: SecretSource[];
   ssh: SshForward[];
-  /** The release version, when the run has one. */
+  /** The release version, when the run has one, and where it came from. */
   version: string | undefined;
-  /** Tags every image gets, in order. */
-  tags: string[];
+  versionSource: string | undefined;
+  /** `forward`: floating tags move only to a higher version; `always`: they move on every release. */
+  floating: FloatingMode;
   push: boolean;
   /** Settings per registry API host. */
   registries: Map<string, RegistrySettings>;
@@ -98,6 +115,25 @@ function parseBool(raw: string, input: string, fallback: boolean, issues: Config
   return fallback;
 }
 
+/** One of a fixed set of words; '' means the default. */
+function parseChoice<T extends string>(raw: string, input: string, choices: readonly T[], fallback: T, issues: ConfigIssue[]): T {
+  const v = raw.trim().toLowerCase();
+  if (!v) return fallback;
+  if ((choices as readonly string[]).includes(v)) return v as T;
+  issues.push({ input, message: `'${raw.trim()}' is not one of ${choices.join(', ')}` });
+  return fallback;
+}
+
+/** A list drawn from a fixed set of words ('none' for the empty list); '' means the default. */
+function parseSubset<T extends string>(raw: string, input: string, choices: readonly T[], fallback: readonly T[], issues: ConfigIssue[]): T[] {
+  const items = parseList(raw).map((i) => i.toLowerCase());
+  if (items.length === 0) return [...fallback];
+  if (items.length === 1 && items[0] === 'none') return [];
+  const unknown = items.filter((i) => !(choices as readonly string[]).includes(i));
+  if (unknown.length) issues.push({ input, message: `${unknown.map((u) => `'${u}'`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not one of ${choices.join(', ')} (or none)` });
+  return choices.filter((c) => items.includes(c));
+}
+
 /** `key=value` lines. Values are never echoed in messages (they may be secret). */
 function parsePairs(raw: string, input: string, keyPattern: RegExp, what: string, issues: ConfigIssue[]): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
@@ -117,14 +153,23 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
   const issues: ConfigIssue[] = [];
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(ctx.workspace, p));
 
-  const images: Repository[] = [];
+  const images: Array<{ repository: Repository; visibility: Visibility }> = [];
   const imageLines = parseList(read('images'));
   if (imageLines.length === 0) issues.push({ input: 'images', message: 'no image given: list at least one repository, e.g. ghcr.io/acme/app' });
   for (const line of imageLines) {
+    const [name = '', ...settings] = line.split(/\s+/);
+    let visibility: Visibility = 'private';
+    for (const setting of settings) {
+      const m = /^visibility=(public|private)$/.exec(setting);
+      if (m) visibility = m[1] as Visibility;
+      else issues.push({ input: 'images', message: `'${name}': unknown setting '${setting}' (known: visibility=public|private)` });
+    }
     try {
-      images.push(parseRepository(line));
+      const repository = parseRepository(name);
+      if (images.some((i) => formatRepository(i.repository) === formatRepository(repository))) issues.push({ input: 'images', message: `'${name}' is listed twice` });
+      else images.push({ repository, visibility });
     } catch (e) {
-      issues.push({ input: 'images', message: `'${line}': ${(e as Error).message}` });
+      issues.push({ input: 'images', message: `'${name}': ${(e as Error).message}` });
     }
   }
 
@@ -157,20 +202,50 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     else ssh.push({ id, paths });
   }
 
-  const tagLatestRaw = read('tag-latest').trim().toLowerCase() || 'auto';
-  let tagLatest: TagLatest = 'auto';
-  if (tagLatestRaw === 'auto' || tagLatestRaw === 'always' || tagLatestRaw === 'never') tagLatest = tagLatestRaw;
-  else issues.push({ input: 'tag-latest', message: `'${tagLatestRaw}' is not one of auto, always, never` });
+  const tagLatest = parseChoice(read('tag-latest'), 'tag-latest', ['auto', 'always', 'never'] as const, 'auto', issues);
+  const floating = parseChoice(read('floating-tags'), 'floating-tags', ['forward', 'always'] as const, 'forward', issues);
+  const auto = parseSubset(read('auto-tags'), 'auto-tags', AUTO_TAGS, AUTO_TAGS, issues);
+  const levels = parseSubset(read('version-tags'), 'version-tags', VERSION_LEVELS, VERSION_LEVELS, issues);
 
   let version: string | undefined;
-  let tags: string[] = [];
+  let versionSource: string | undefined;
+  let planned: PlannedTag[] = [];
   try {
-    version = resolveVersion({ input: read('version'), ref: ctx.ref })?.version;
-    tags = computeTags({ version, sha: ctx.sha, tagLatest, extra: parseList(read('tags')) });
-    if (tags.length === 0) issues.push({ input: 'version', message: 'no tag to push: set version, tags, or run on a commit (GITHUB_SHA)' });
+    const resolved = resolveVersion({ input: read('version'), pattern: read('version-pattern'), gitTag: ctx.facts.git.tag });
+    version = resolved?.version;
+    versionSource = resolved?.source;
+    planned = planTags({
+      version, facts: ctx.facts.git, auto, levels, tagLatest, now: ctx.now(),
+      majorZero: parseBool(read('tag-major-zero'), 'tag-major-zero', false, issues),
+      channel: parseBool(read('tag-channel'), 'tag-channel', false, issues),
+      explicit: parseList(read('tags')),
+    });
   } catch (e) {
-    if (!(e instanceof VersionError)) throw e;
+    if (!(e instanceof TagError)) throw e;
     issues.push({ input: e.input, message: e.message });
+  }
+  // Full references in `tags` go to their own image only; they must name one of `images`.
+  for (const t of planned) {
+    if (t.repository === undefined) continue;
+    try {
+      const named = formatRepository(parseRepository(t.repository));
+      if (!images.some((i) => formatRepository(i.repository) === named)) issues.push({ input: 'tags', message: `'${t.repository}:${t.tag}' names a repository that is not in images: add it there, or give the bare tag` });
+      else t.repository = named;
+    } catch (e) {
+      issues.push({ input: 'tags', message: `'${t.repository}:${t.tag}': ${(e as Error).message}` });
+    }
+  }
+  const targets: ImageTarget[] = images.map((i) => ({ ...i, tags: planned.filter((t) => t.repository === undefined || t.repository === formatRepository(i.repository)) }));
+  for (const t of issues.some((i) => i.input === 'tags' || i.input === 'version' || i.input === 'version-pattern') ? [] : targets) {
+    if (t.tags.length === 0) issues.push({ input: 'tags', message: `${formatRepository(t.repository)} gets no tag: set version, tags, or run on a commit` });
+  }
+
+  let created = { created: '', from: '' };
+  try {
+    created = resolveCreated(read('created'), ctx.env.SOURCE_DATE_EPOCH, ctx.facts.commitTime, ctx.now());
+  } catch (e) {
+    if (!(e instanceof CreatedError)) throw e;
+    issues.push({ input: 'created', message: e.message });
   }
 
   const registries = new Map<string, RegistrySettings>();
@@ -210,17 +285,20 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
   }
 
   const config: Config = {
-    images,
+    images: targets,
     context,
     file,
     target: read('target').trim() || undefined,
     buildArgs: parsePairs(read('build-args'), 'build-args', ENV_KEY, 'NAME', issues),
     labels: parsePairs(read('labels'), 'labels', /^[^\s=]+$/, 'KEY', issues),
+    annotations: parsePairs(read('annotations'), 'annotations', /^[^\s=]+$/, 'KEY', issues),
+    created,
     network: read('network').trim() || undefined,
     secrets,
     ssh,
     version,
-    tags,
+    versionSource,
+    floating,
     push: parseBool(read('push'), 'push', true, issues),
     registries,
     retries,

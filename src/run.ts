@@ -5,16 +5,20 @@
  */
 import { access, constants, mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseConfig, secretValues, ConfigError, type Config, type ConfigIssue } from './config.js';
-import { formatReference } from './core/reference.js';
+import { baseImage, stages } from './build/dockerfile.js';
+import { parseConfig, secretValues, ConfigError, type Config, type ConfigIssue, type ImageTarget } from './config.js';
+import { imageLabels, type Labels } from './core/labels.js';
+import { formatReference, formatRepository } from './core/reference.js';
+import { decideTags, type TagDecision } from './core/tags.js';
 import type { Redactor } from './core/redact.js';
 import type { Exec } from './exec.js';
 import { createDockerBuilder } from './build/docker.js';
 import { Credentials } from './registry/auth.js';
 import type { ClientOptions, RegistryClient } from './registry/client.js';
 import { fetchDockerCredentials } from './registry/credentials.js';
-import { describeReport, pushGraph } from './registry/engine.js';
+import { describeReport, pushGraph, TagListError, type PushTarget } from './registry/engine.js';
 import { imageGraph, layoutSource } from './registry/graph.js';
+import type { RunFacts } from './platform/context.js';
 import type { Platform } from './platform/platform.js';
 
 export interface Deps {
@@ -67,7 +71,7 @@ async function credentialsFor(deps: Deps, config: Config, registry: string, host
 
 async function createClients(deps: Deps, config: Config): Promise<Map<string, RegistryClient>> {
   const clients = new Map<string, RegistryClient>();
-  for (const image of config.images) {
+  for (const { repository: image } of config.images) {
     if (clients.has(image.host)) continue;
     const settings = config.registries.get(image.host);
     clients.set(image.host, deps.createRegistryClient({
@@ -99,6 +103,38 @@ async function writeSecretFiles(config: Config, workdir: string): Promise<Array<
   return files;
 }
 
+/** The planned tags of an image as text: floating ones marked, for the log. */
+const describePlan = (image: ImageTarget) => image.tags.map((t) => (t.floating ? `${t.tag} (if highest)` : t.tag)).join(', ');
+
+/** The image's labels and manifest annotations: generated OCI ones plus the user's. */
+async function imageMetadata(config: Config, facts: RunFacts): Promise<{ labels: Labels; annotations: Labels; base?: string }> {
+  const base = baseImage(stages(await readFile(config.file, 'utf8'), config.buildArgs), config.target);
+  const fixed = config.images[0]?.tags.find((t) => !t.floating)?.tag;
+  const common = {
+    repository: facts.repository,
+    revision: facts.git.sha,
+    version: config.version ?? fixed,
+    created: config.created.created,
+    baseName: base?.from,
+    public: config.images.some((i) => i.visibility === 'public'),
+  };
+  return { labels: imageLabels({ ...common, user: config.labels }), annotations: imageLabels({ ...common, user: config.annotations }), base: base?.from };
+}
+
+/** Per image: the push target, with forward-only floating tags decided against the registry's tags. */
+function pushTargets(config: Config, decisions: Map<string, TagDecision[]>): PushTarget[] {
+  return config.images.map((image) => {
+    const name = formatRepository(image.repository);
+    const decide = (existing: readonly string[]) => {
+      const d = decideTags(image.tags, config.version, existing, config.floating);
+      decisions.set(name, d);
+      return d.filter((x) => x.push).map((x) => x.tag);
+    };
+    const needsListing = config.floating === 'forward' && image.tags.some((t) => t.floating);
+    return needsListing ? { repository: image.repository, tags: [], chooseTags: decide } : { repository: image.repository, tags: decide([]) };
+  });
+}
+
 export async function run(deps: Deps): Promise<void> {
   const { platform, exec, redactor } = deps;
   const config = parseConfig((name) => platform.getInput(name), platform.context);
@@ -107,17 +143,23 @@ export async function run(deps: Deps): Promise<void> {
     for (const line of value.split(/\r?\n/)) if (line.trim()) platform.mask(line.trim());
   }
   await checkFiles(config);
-  platform.info(`Tags: ${config.tags.join(', ')}${config.version ? ` (version ${config.version})` : ''}`);
+  if (config.version) platform.info(`Version ${config.version} (from the ${config.versionSource})`);
+  for (const image of config.images) platform.info(`${formatRepository(image.repository)}${image.visibility === 'public' ? ' (public)' : ''}: ${describePlan(image)}`);
+  const meta = await imageMetadata(config, platform.context.facts);
+  if (meta.labels.withheld.length) {
+    platform.info(`Left out of the labels because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(', ')} (set them in labels to keep them)`);
+  }
 
   const workdir = await mkdtemp(join(platform.context.tempDir, 'hoist-'));
   platform.saveState(WORKDIR_STATE, workdir);
   try {
     const secretFiles = await writeSecretFiles(config, workdir);
     const builder = createDockerBuilder(exec, platform.context.env, (p) => readFile(p, 'utf8'));
-    const references = config.images.flatMap((image) => config.tags.map((tag) => formatReference(image, tag)));
-    const { context, file, target, buildArgs, labels, network, ssh } = config;
+    // Local names for the built image: its fixed tags (floating ones are decided per registry later).
+    const localTags = config.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag)));
+    const { context, file, target, buildArgs, network, ssh } = config;
     const imageId = await platform.group('Build', () => builder.build(
-      { context, file, target, buildArgs, labels, network, ssh, secretFiles, localTags: references, iidFile: join(workdir, 'iid') },
+      { context, file, target, buildArgs, labels: meta.labels.values, network, ssh, secretFiles, localTags, iidFile: join(workdir, 'iid') },
       (line) => platform.info(line),
     ));
     // The secret files are no longer needed once the build has read them.
@@ -125,23 +167,38 @@ export async function run(deps: Deps): Promise<void> {
 
     const layoutDir = join(workdir, 'oci');
     const converted = await platform.group('Export to OCI layout', async () => {
-      const c = await builder.exportLayout(imageId, layoutDir, config.tags[0]);
+      const c = await builder.exportLayout(imageId, layoutDir, config.images[0]?.tags[0]?.tag, meta.annotations.values);
       platform.info(`manifest ${c.descriptor.digest} (${c.descriptor.size} bytes), config ${c.configDigest}`);
       return c;
     });
     platform.setOutput('imageid', imageId);
     platform.setOutput('digest', converted.descriptor.digest);
     platform.setOutput('version', config.version ?? '');
+    platform.setOutput('labels', meta.labels.values.map(([k, v]) => `${k}=${v}`).join('\n'));
+    const metadata = {
+      version: config.version ?? null,
+      versionSource: config.versionSource ?? null,
+      created: config.created,
+      base: meta.base ?? null,
+      labels: Object.fromEntries(meta.labels.values),
+      annotations: Object.fromEntries(meta.annotations.values),
+      withheldLabels: meta.labels.withheld,
+      digest: converted.descriptor.digest,
+      images: [] as Array<{ repository: string; visibility: string; pushed: boolean; tags: TagDecision[]; error?: string }>,
+    };
 
     if (!config.push) {
       platform.info('push is false: nothing was pushed');
-      platform.setOutput('tags', references.join('\n'));
+      platform.setOutput('tags', localTags.join('\n'));
+      metadata.images = config.images.map((i) => ({ repository: formatRepository(i.repository), visibility: i.visibility, pushed: false, tags: [] }));
+      platform.setOutput('metadata', JSON.stringify(metadata));
       return;
     }
     const clients = await createClients(deps, config);
+    const decisions = new Map<string, TagDecision[]>();
     try {
       const reports = await platform.group('Push', async () => {
-        const rs = await pushGraph(imageGraph(converted), layoutSource(layoutDir), config.images.map((repository) => ({ repository, tags: config.tags })), {
+        const rs = await pushGraph(imageGraph(converted), layoutSource(layoutDir), pushTargets(config, decisions), {
           clientFor: (host) => {
             const client = clients.get(host);
             if (!client) throw new Error(`internal: no registry client for ${host}`);
@@ -152,13 +209,24 @@ export async function run(deps: Deps): Promise<void> {
           log: (line) => platform.info(line),
         });
         for (const r of rs) platform.info(describeReport(r));
+        for (const [repository, ds] of decisions) {
+          for (const d of ds) if (!d.push) platform.info(`${repository}: ${d.tag} not moved — ${d.reason}`);
+        }
         return rs;
       });
       platform.setOutput('tags', reports.flatMap((r) => r.references).join('\n'));
+      metadata.images = config.images.map((i) => {
+        const name = formatRepository(i.repository);
+        const report = reports.find((r) => r.host === i.repository.host);
+        return { repository: name, visibility: i.visibility, pushed: !!report && !report.error, tags: decisions.get(name) ?? [], ...(report?.error ? { error: report.error.message } : {}) };
+      });
+      platform.setOutput('metadata', JSON.stringify(metadata));
       const failed = reports.filter((r) => r.error);
       if (failed.length) {
         const ok = reports.length - failed.length;
-        throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):\n${failed.map((r) => `  ${describeReport(r)}`).join('\n')}`);
+        const hint = failed.some((r) => r.error instanceof TagListError)
+          ? '\n  (floating tags move only forward, which needs the registry\'s tag list: grant read access, or set floating-tags: always)' : '';
+        throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):\n${failed.map((r) => `  ${describeReport(r)}`).join('\n')}${hint}`);
       }
     } finally {
       await Promise.all([...clients.values()].map((c) => c.close()));

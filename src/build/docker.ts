@@ -34,7 +34,7 @@ export interface DockerBuilder {
   /** Builds; returns the image id. */
   build(plan: BuildPlan, log: (line: string) => void): Promise<string>;
   /** Exports an image from the daemon into an OCI layout. */
-  exportLayout(imageId: string, layoutDir: string, refName?: string): Promise<ConvertedImage>;
+  exportLayout(imageId: string, layoutDir: string, refName?: string, annotations?: ReadonlyArray<readonly [string, string]>): Promise<ConvertedImage>;
 }
 
 export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, string | undefined>>, readIidFile: (path: string) => Promise<string>): DockerBuilder {
@@ -53,9 +53,9 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
       if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
       return id;
     },
-    async exportLayout(imageId, layoutDir, refName) {
+    async exportLayout(imageId, layoutDir, refName, annotations) {
       const save = exec.stream('docker', ['save', imageId], { env: dockerEnv });
-      const [converted] = await Promise.all([convertDockerSave(save.stdout, layoutDir, refName), save.done]);
+      const [converted] = await Promise.all([convertDockerSave(save.stdout, layoutDir, refName, annotations), save.done]);
       return converted;
     },
   };

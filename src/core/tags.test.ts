@@ -1,47 +1,155 @@
+import fc from 'fast-check';
+import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { computeTags, resolveVersion } from './tags.js';
+import { AUTO_TAGS, decideTags, planTags, resolveVersion, sanitizeTag, VERSION_LEVELS, type TagOptions } from './tags.js';
 
 describe('resolveVersion', () => {
+  const none = { input: '', pattern: '', gitTag: undefined };
   it.each([
-    [{ input: '2.1.106', ref: undefined }, '2.1.106', 'version'],
-    [{ input: 'v2.1.106', ref: 'refs/tags/v9.9.9' }, '2.1.106', 'version'],
-    [{ input: '', ref: 'refs/tags/v2.1.106' }, '2.1.106', 'git tag v2.1.106'],
-    [{ input: '', ref: 'refs/tags/2.2.0-rc.1' }, '2.2.0-rc.1', 'git tag 2.2.0-rc.1'],
+    [{ ...none, input: '2.1.106' }, '2.1.106', 'version'],
+    [{ ...none, input: 'v2.1.106', gitTag: 'v9.9.9' }, '2.1.106', 'version'],
+    [{ ...none, gitTag: 'v2.1.106' }, '2.1.106', 'git tag v2.1.106'],
+    [{ ...none, gitTag: '2.2.0-rc.1' }, '2.2.0-rc.1', 'git tag 2.2.0-rc.1'],
+    [{ ...none, gitTag: 'app-2.1.0', pattern: '^app-(.+)$' }, '2.1.0', 'git tag app-2.1.0'],
+    [{ ...none, gitTag: 'app/v3.0.1', pattern: '^app/v?(?<version>\\d.*)$' }, '3.0.1', 'git tag app/v3.0.1'],
   ])('%j → %s', (src, version, source) => {
     expect(resolveVersion(src)).toEqual({ version, source });
   });
 
-  it('has no version on a branch', () => {
-    expect(resolveVersion({ input: '', ref: 'refs/heads/main' })).toBeUndefined();
+  it('has no version without an input or a git tag (a branch build)', () => {
+    expect(resolveVersion(none)).toBeUndefined();
   });
 
   it.each(['2.x', '2.1', 'latest', '01.2.3', '2.1.106+build.5'])('rejects version %j, naming the input', (input) => {
-    expect(() => resolveVersion({ input, ref: undefined })).toThrow(expect.objectContaining({ input: 'version', message: expect.stringContaining('not a semantic version') }));
+    expect(() => resolveVersion({ ...none, input })).toThrow(expect.objectContaining({ input: 'version', message: expect.stringMatching(/not a semantic version|build metadata/) }));
   });
 
   it('names the git tag when that is what failed', () => {
-    expect(() => resolveVersion({ input: '', ref: 'refs/tags/release-two' })).toThrow(/the git tag 'release-two'/);
+    expect(() => resolveVersion({ ...none, gitTag: 'release-two' })).toThrow(/the git tag 'release-two'/);
+  });
+
+  it.each([
+    [{ pattern: '^app-(.+)$', gitTag: 'lib-1.0.0' }, /'lib-1.0.0' does not match \^app-\(\.\+\)\$/],
+    [{ pattern: '^app-.+$', gitTag: 'app-1.0.0' }, /needs a group around the version/],
+    [{ pattern: '^app-(', gitTag: 'app-1.0.0' }, /not a regular expression/],
+  ])('version-pattern %j is an error that says why', (o, message) => {
+    expect(() => resolveVersion({ ...none, ...o })).toThrow(expect.objectContaining({ input: 'version-pattern', message: expect.stringMatching(message) }));
   });
 });
 
-describe('computeTags', () => {
-  const base = { sha: '0123456789abcdef', tagLatest: 'auto' as const, extra: [] };
+const options = (o: Partial<TagOptions>): TagOptions => ({
+  version: undefined, facts: { scheduled: false }, auto: AUTO_TAGS, levels: VERSION_LEVELS, tagLatest: 'auto',
+  majorZero: false, channel: false, explicit: [], now: new Date('2026-11-23T05:00:00Z'), ...o,
+});
+const tagsOf = (o: Partial<TagOptions>) => planTags(options(o)).map((t) => (t.floating ? `${t.tag}*` : t.tag));
+
+describe('planTags', () => {
   it.each([
-    ['2.1.106', 'auto', ['2.1.106', '2.1', '2', 'latest']],
-    ['2.1.106', 'never', ['2.1.106', '2.1', '2']],
-    ['0.4.2', 'auto', ['0.4.2', '0.4', 'latest']],
-    ['2.2.0-rc.1', 'auto', ['2.2.0-rc.1']],
-    ['2.2.0-rc.1', 'always', ['2.2.0-rc.1', 'latest']],
-  ] as const)('%s with tag-latest %s', (version, tagLatest, tags) => {
-    expect(computeTags({ ...base, version, tagLatest })).toEqual(tags);
+    ['2.1.106', {}, ['2.1.106', '2.1*', '2*', 'latest*']],
+    ['2.1.106', { tagLatest: 'never' }, ['2.1.106', '2.1*', '2*']],
+    ['2.1.106', { tagLatest: 'always' }, ['2.1.106', '2.1*', '2*', 'latest']],
+    ['2.1.106', { levels: ['full', 'major'] }, ['2.1.106', '2*', 'latest*']],
+    ['0.4.2', {}, ['0.4.2', '0.4*', 'latest*']],
+    ['0.4.2', { majorZero: true }, ['0.4.2', '0.4*', '0*', 'latest*']],
+    ['2.2.0-rc.1', {}, ['2.2.0-rc.1']],
+    ['2.2.0-rc.1', { channel: true }, ['2.2.0-rc.1', 'rc*']],
+    ['3.0.0-beta.2', { channel: true, tagLatest: 'always' }, ['3.0.0-beta.2', 'beta*', 'latest']],
+    ['3.0.0-1', { channel: true }, ['3.0.0-1']],
+  ] as const)('%s with %j', (version, o, tags) => {
+    expect(tagsOf({ version, auto: ['version'], ...o })).toEqual(tags);
   });
 
-  it('tags an untagged build with its commit', () => {
-    expect(computeTags({ ...base, version: undefined })).toEqual(['sha-0123456']);
+  it('tags other builds from the run: commit, branch, pull request, schedule', () => {
+    expect(tagsOf({ facts: { sha: 'ABCDEF0123', branch: 'feature/Login_Page', scheduled: false } })).toEqual(['sha-abcdef0', 'feature-login_page']);
+    expect(tagsOf({ facts: { sha: 'abcdef0123', branch: 'fix', pullRequest: 42, scheduled: false } })).toEqual(['sha-abcdef0', 'fix', 'pr-42']);
+    expect(tagsOf({ facts: { branch: 'main', scheduled: true } })).toEqual(['main', 'nightly', 'nightly-20261123']);
+    expect(tagsOf({ facts: { branch: 'main', sha: 'abcdef0', scheduled: false }, auto: ['version'] })).toEqual([]);
   });
 
-  it('adds extra tags once, and rejects invalid ones', () => {
-    expect(computeTags({ ...base, version: '1.0.0', extra: ['edge', 'latest'] })).toEqual(['1.0.0', '1.0', '1', 'latest', 'edge']);
-    expect(() => computeTags({ ...base, version: undefined, extra: ['no spaces'] })).toThrow(expect.objectContaining({ input: 'tags' }));
+  it('gives a release its version tags and its commit, but no branch tag', () => {
+    expect(tagsOf({ version: '1.0.0', facts: { tag: 'v1.0.0', sha: 'abcdef0', scheduled: false } })).toEqual(['1.0.0', '1.0*', '1*', 'latest*', 'sha-abcdef0']);
+  });
+
+  it('takes explicit tags bare or as full references (what docker/metadata-action outputs)', () => {
+    const planned = planTags(options({ explicit: ['edge', 'ghcr.io/acme/app:pr-7', '127.0.0.1:5000/app:dev'] }));
+    expect(planned.map((p) => [p.tag, p.repository])).toEqual([['edge', undefined], ['pr-7', 'ghcr.io/acme/app'], ['dev', '127.0.0.1:5000/app']]);
+  });
+
+  it.each([
+    [{ explicit: ['no spaces'] }, 'tags', /'no spaces' \(made by a tags line\)/],
+    [{ explicit: ['127.0.0.1:5000/app'] }, 'tags', /names no tag/],
+    [{ explicit: ['-dash'] }, 'tags', /not starting with/],
+  ])('rejects %j naming the rule', (o, input, message) => {
+    expect(() => planTags(options(o))).toThrow(expect.objectContaining({ input, message: expect.stringMatching(message) }));
+  });
+
+  it.each([
+    ['Feature/ABC', 'feature-abc'],
+    ['dependabot/npm_and_yarn/lodash-4.17.21', 'dependabot-npm_and_yarn-lodash-4.17.21'],
+    ['.hidden--', 'hidden'],
+    ['///', undefined],
+    ['a'.repeat(200), 'a'.repeat(128)],
+  ])('sanitises branch %j → %j', (branch, tag) => {
+    expect(sanitizeTag(branch)).toBe(tag);
+  });
+});
+
+describe('decideTags', () => {
+  const decide = (version: string, existing: string[], mode: 'forward' | 'always' = 'forward') =>
+    decideTags(planTags(options({ version, auto: ['version'], channel: true })), version, existing, mode);
+  const pushed = (version: string, existing: string[]) => decide(version, existing).filter((d) => d.push).map((d) => d.tag);
+
+  it('moves everything on a first release', () => {
+    expect(pushed('1.0.0', [])).toEqual(['1.0.0', '1.0', '1', 'latest']);
+  });
+
+  it('leaves 2 and latest alone for a backport 1.9.5 after 2.0.0', () => {
+    const d = decide('1.9.5', ['1.9.4', '1.9', '1', '2.0.0', '2.0', '2', 'latest']);
+    expect(d.filter((x) => x.push).map((x) => x.tag)).toEqual(['1.9.5', '1.9', '1']);
+    expect(d.find((x) => x.tag === 'latest')).toMatchObject({ push: false, reason: '2.0.0 is there, higher than 1.9.5: latest stays on it' });
+  });
+
+  it('leaves 2.1 alone for an older 2.1.x, but moves it again on a re-run of the highest', () => {
+    expect(pushed('2.1.3', ['2.1.7', 'v2.1.5'])).toEqual(['2.1.3']);
+    expect(pushed('2.1.7', ['2.1.7', '2.1', '2', 'latest'])).toEqual(['2.1.7', '2.1', '2', 'latest']);
+  });
+
+  it('ignores pre-releases and other tags when deciding numbered ones, and moves channels forward', () => {
+    expect(pushed('2.0.0', ['2.1.0-rc.1', 'sha-abcdef0', 'main', '3'])).toEqual(['2.0.0', '2.0', '2', 'latest']);
+    expect(pushed('2.1.0-rc.2', ['2.1.0-rc.3'])).toEqual(['2.1.0-rc.2']);
+    expect(pushed('2.1.0-rc.4', ['2.1.0-rc.3', '2.1.0-beta.9'])).toEqual(['2.1.0-rc.4', 'rc']);
+  });
+
+  it('moves every floating tag when asked to (floating-tags: always)', () => {
+    expect(decide('1.9.5', ['2.0.0'], 'always').every((d) => d.push)).toBe(true);
+  });
+
+  // Any releases (stable and pre-release, 0.x included), pushed in any order, some twice: every
+  // floating tag ends on the highest version of its line present, as if pushed in order.
+  it('keeps floating tags on the highest version present, whatever the order of pushes', () => {
+    const version = fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3), fc.option(fc.tuple(fc.constantFrom('rc', 'beta'), fc.nat(3)), { nil: undefined }))
+      .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre ? `-${pre[0]}.${pre[1]}` : ''}`);
+    fc.assert(fc.property(fc.array(version, { minLength: 1, maxLength: 25 }), fc.boolean(), (releases, majorZero) => {
+      const registry = new Map<string, string>();
+      for (const v of releases) {
+        const planned = planTags(options({ version: v, auto: ['version'], channel: true, majorZero }));
+        for (const d of decideTags(planned, v, [...registry.keys()], 'forward')) if (d.push) registry.set(d.tag, v);
+      }
+      const present = [...new Set(releases)];
+      const stable = present.filter((v) => !semver.prerelease(v));
+      const highest = (vs: string[]) => vs.sort(semver.rcompare)[0];
+      const expected = new Map<string, string>(present.map((v) => [v, v]));
+      if (stable.length) expected.set('latest', highest([...stable])!);
+      for (const v of stable) {
+        const [major, minor] = [semver.major(v), semver.minor(v)];
+        expected.set(`${major}.${minor}`, highest(stable.filter((x) => semver.major(x) === major && semver.minor(x) === minor))!);
+        if (major > 0 || majorZero) expected.set(`${major}`, highest(stable.filter((x) => semver.major(x) === major))!);
+      }
+      for (const channel of ['rc', 'beta']) {
+        const pre = present.filter((v) => semver.prerelease(v)?.[0] === channel);
+        if (pre.length) expected.set(channel, highest(pre)!);
+      }
+      expect(Object.fromEntries(registry)).toEqual(Object.fromEntries(expected));
+    }), { numRuns: 300 });
   });
 });

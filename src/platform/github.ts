@@ -1,6 +1,8 @@
 /** The GitHub Actions adapter: inputs, outputs, masking, groups and state through @actions/core. */
 import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { githubFacts, type GitHubEvent } from './context.js';
 import type { Platform } from './platform.js';
 
 const POST_MARKER = 'hoist_main_ran';
@@ -22,11 +24,22 @@ export function createGitHubPlatform(env: Readonly<Record<string, string | undef
     saveState: (name, value) => core.saveState(name, value),
     getState: (name) => core.getState(name),
     context: {
-      ref: env.GITHUB_REF || undefined,
-      sha: env.GITHUB_SHA || undefined,
+      facts: githubFacts(env, readEvent(env.GITHUB_EVENT_PATH)),
+      now: () => new Date(),
       workspace: env.GITHUB_WORKSPACE || process.cwd(),
       tempDir: env.RUNNER_TEMP || tmpdir(),
       env,
     },
   };
+}
+
+/** The event payload the runner wrote. Without it only the env's facts are known (said once). */
+function readEvent(path: string | undefined): GitHubEvent | undefined {
+  if (!path) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as GitHubEvent;
+  } catch (e) {
+    core.warning(`could not read the event payload ${path} (${(e as Error).message}): labels lack the repository's description, license and commit time`);
+    return undefined;
+  }
 }

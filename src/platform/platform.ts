@@ -1,11 +1,12 @@
 /** What the pipeline needs from the CI system it runs in. */
+import type { RunFacts } from './context.js';
 
 /** Facts about the run that the CI system provides (not user inputs). */
 export interface CiContext {
-  /** The git ref that triggered the run, e.g. `refs/tags/v2.1.106` or `refs/heads/main`. */
-  ref: string | undefined;
-  /** The commit id being built. */
-  sha: string | undefined;
+  /** The git tag, branch, pull request, commit and repository of the run. */
+  facts: RunFacts;
+  /** The clock (schedule tags, the created label when no commit time is known). */
+  now: () => Date;
   /** Directory that relative input paths are resolved against. */
   workspace: string;
   /** Directory for temporary files of this job (cleaned by the runner as well). */

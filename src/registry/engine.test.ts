@@ -6,7 +6,7 @@ import { testImage, testIndex } from '../../test/support/images.js';
 import { parseRepository } from '../core/reference.js';
 import { RegistryClient } from './client.js';
 import { copyImage } from './copy.js';
-import { pushGraph, type EngineOptions } from './engine.js';
+import { pushGraph, TagListError, type EngineOptions } from './engine.js';
 
 const KiB = 1024;
 
@@ -25,6 +25,34 @@ const repo = (reg: MemoryRegistry, path: string) => parseRepository(`${reg.host}
 const blobBytes = (reg: MemoryRegistry) => reg.bytesReceived('PATCH') + reg.bytesReceived('PUT', '/blobs/');
 
 describe('pushGraph', () => {
+  it('lets a target choose its tags from those the repository already has, and moves only those', async () => {
+    await using a = await MemoryRegistry.start();
+    const old = testImage([10 * KiB]);
+    const opts = engine([a]);
+    await pushGraph(old.graph, old.source, [{ repository: repo(a, 'app'), tags: ['2.0.0', 'latest'] }], opts);
+    const image = testImage([20 * KiB]);
+    const seen: string[][] = [];
+    const [r] = await pushGraph(image.graph, image.source, [{
+      repository: repo(a, 'app'), tags: [], chooseTags: (existing) => { seen.push([...existing].sort()); return ['1.9.5']; },
+    }], opts);
+    await opts.close();
+    expect(r!.error).toBeUndefined();
+    expect(seen).toEqual([['2.0.0', 'latest']]);
+    expect(r!.references).toEqual([`${a.host}/app:1.9.5`]);
+    expect(a.repos.get('app')?.tags.get('latest')).toBe(old.graph.root.digest);
+  });
+
+  it('moves no tag of a registry whose tags cannot be listed, and says why', async () => {
+    await using a = await MemoryRegistry.start({ fault: (req) => (req.path.endsWith('/tags/list') ? { status: 403, body: '{"errors":[{"code":"DENIED","message":"no list for you"}]}' } : undefined) });
+    const image = testImage([10 * KiB]);
+    const opts = engine([a]);
+    const [r] = await pushGraph(image.graph, image.source, [{ repository: repo(a, 'app'), tags: [], chooseTags: () => ['1.0.0'] }], opts);
+    await opts.close();
+    expect(r!.error).toBeInstanceOf(TagListError);
+    expect(r!.error!.message).toMatch(/app: could not list its tags to choose which may move: .*no list for you/);
+    expect(a.repos.get('app')?.tags.size ?? 0).toBe(0);
+  });
+
   it('pushes to several registries at once; a second repository on the same registry mounts instead of uploading', async () => {
     await using a = await MemoryRegistry.start();
     await using b = await MemoryRegistry.start();

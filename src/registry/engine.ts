@@ -18,6 +18,12 @@ export interface PushTarget {
   repository: Repository;
   /** Tags to point at the root once the registry has everything; may be empty (push by digest). */
   tags: readonly string[];
+  /**
+   * Chooses the tags from those the repository already has (forward-only floating tags). When
+   * set, the engine lists the repository's tags while the blobs go up and pushes only the tags
+   * this returns; a listing that fails fails this registry before any tag moves.
+   */
+  chooseTags?: (existing: readonly string[]) => readonly string[];
 }
 
 export interface RegistryReport {
@@ -60,6 +66,11 @@ export interface EngineOptions {
   now?: () => number;
 }
 
+/** The tags of a target could not be listed, so none of its tags were moved. */
+export class TagListError extends Error {
+  override readonly name = 'TagListError';
+}
+
 const MiB = 1024 * 1024;
 const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
 
@@ -70,7 +81,8 @@ function byHost(targets: readonly PushTarget[]): Map<string, PushTarget[]> {
     const repos = hosts.get(t.repository.host) ?? new Map<string, PushTarget>();
     hosts.set(t.repository.host, repos);
     const seen = repos.get(t.repository.path);
-    repos.set(t.repository.path, seen ? { repository: seen.repository, tags: [...new Set([...seen.tags, ...t.tags])] } : { repository: t.repository, tags: [...t.tags] });
+    if (seen && (seen.chooseTags || t.chooseTags)) throw new Error(`${formatReference(t.repository)} is named twice with tags chosen from the registry's: name it once`);
+    repos.set(t.repository.path, seen ? { repository: seen.repository, tags: [...new Set([...seen.tags, ...t.tags])] } : { ...t, tags: [...t.tags] });
   }
   return new Map([...hosts].map(([h, repos]) => [h, [...repos.values()]]));
 }
@@ -150,12 +162,25 @@ async function pushToHost(
   };
 
   try {
+    // The tags each repository already has, asked for while the blobs go up.
+    const chosen = Promise.all(repos.map(async (target) => {
+      if (!target.chooseTags) return target.tags;
+      const existing = await run(() => client.listTags(target.repository.path)).catch((e: unknown) => {
+        throw new TagListError(`${formatReference(target.repository)}: could not list its tags to choose which may move: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      });
+      return target.chooseTags(existing);
+    }));
+    chosen.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
     // Each blob goes to the first repository first, so the others can mount it from there.
     const [first, ...rest] = repos.map((r) => r.repository.path);
-    await settleAll(graph.blobs.map(async (blob) => {
-      await ensureBlob(first!, blob);
-      await settleAll(rest.map((repo) => ensureBlob(repo, blob)));
-    }));
+    await settleAll([
+      chosen.then(() => undefined),
+      ...graph.blobs.map(async (blob) => {
+        await ensureBlob(first!, blob);
+        await settleAll(rest.map((repo) => ensureBlob(repo, blob)));
+      }),
+    ]);
+    const tagsOf = await chosen;
     for (const target of repos) {
       for (const node of [...graph.children, graph.root]) {
         const stored = await run(() => client.putManifest(target.repository.path, node.digest, node.bytes, node.mediaType));
@@ -166,8 +191,8 @@ async function pushToHost(
       }
     }
     // Everything is in place on this registry: now, and only now, move its tags.
-    for (const target of repos) {
-      for (const tag of target.tags) {
+    for (const [i, target] of repos.entries()) {
+      for (const tag of tagsOf[i]!) {
         await run(() => client.putManifest(target.repository.path, tag, graph.root.bytes, graph.root.mediaType));
         report.references.push(formatReference(target.repository, tag));
       }

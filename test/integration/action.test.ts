@@ -44,7 +44,7 @@ describe('a tagged release, built with a secret and pushed', () => {
     expect(result.outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(result.outputs.imageid).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(result.outputs.version).toBe('2.1.106');
-    expect(result.outputs.tags?.split('\n')).toEqual(['2.1.106', '2.1', '2', 'latest'].map((t) => `${repo}:${t}`));
+    expect(result.outputs.tags?.split('\n')).toEqual(['2.1.106', '2.1', '2', 'latest', 'sha-0123456'].map((t) => `${repo}:${t}`));
   });
 
   it('pushed 2.1.106, 2.1, 2 and latest, all at the digest it output (skopeo)', async () => {

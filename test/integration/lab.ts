@@ -148,10 +148,6 @@ export interface SkopeoAccess {
   passwordFile?: string;
 }
 
-/**
- * skopeo's view of a reference in the lab: the manifest digest, or undefined if it is not there.
- * Credentials go through a 0600 auth file in a private directory, never through argv.
- */
 /** Runs skopeo with the TLS and login settings of a lab registry (authfile in a temp dir, never argv). */
 async function withSkopeo<T>(reference: string, access: SkopeoAccess, use: (args: string[], dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'hoist-skopeo-'));
@@ -171,8 +167,18 @@ async function withSkopeo<T>(reference: string, access: SkopeoAccess, use: (args
   }
 }
 
+/** skopeo's view of a reference in the lab: the manifest digest, or undefined if it is not there. */
 export async function skopeoDigest(reference: string, access: SkopeoAccess = {}): Promise<string | undefined> {
   return withSkopeo(reference, access, (args) => run('skopeo', ['inspect', '--format', '{{.Digest}}', ...args, `docker://${reference}`]).then((out) => out.trim(), () => undefined));
+}
+
+/** The image's labels (from its config) and its manifest's annotations, as skopeo reads them. */
+export async function skopeoMetadata(reference: string, access: SkopeoAccess = {}): Promise<{ labels: Record<string, string>; annotations: Record<string, string> }> {
+  return withSkopeo(reference, access, async (args) => {
+    const inspect = JSON.parse(await run('skopeo', ['inspect', ...args, `docker://${reference}`])) as { Labels?: Record<string, string> | null };
+    const manifest = JSON.parse(await run('skopeo', ['inspect', '--raw', ...args, `docker://${reference}`])) as { annotations?: Record<string, string> };
+    return { labels: inspect.Labels ?? {}, annotations: manifest.annotations ?? {} };
+  });
 }
 
 /** Pulls every blob of an image with skopeo (which checks each digest); true when all arrive intact. */

@@ -1,0 +1,91 @@
+/**
+ * What a Dockerfile says about its stages, read without running it: each `FROM` (after `ARG`
+ * expansion with the build's arguments), with its line, so the image's base can be named in its
+ * labels. Pure.
+ */
+
+export interface Stage {
+  /** The image or earlier stage named by `FROM`, arguments expanded. */
+  from: string;
+  /** `AS name`, lower-cased as BuildKit does. */
+  name?: string;
+  /** 1-based line of the `FROM` instruction. */
+  line: number;
+}
+
+interface Instruction {
+  keyword: string;
+  args: string;
+  line: number;
+}
+
+/** Logical instructions: comments dropped, `\` continuations joined, heredoc bodies skipped. */
+function instructions(text: string): Instruction[] {
+  const out: Instruction[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const first = lines[i]!;
+    if (/^\s*(#|$)/.test(first)) continue;
+    const start = i;
+    let joined = first;
+    while (/\\\s*$/.test(joined) && i + 1 < lines.length) {
+      joined = joined.replace(/\\\s*$/, ' ');
+      i++;
+      if (!/^\s*#/.test(lines[i]!)) joined += lines[i]!;
+    }
+    const m = /^\s*([A-Za-z]+)\s*(.*)$/.exec(joined);
+    if (!m) continue;
+    out.push({ keyword: m[1]!.toUpperCase(), args: m[2]!.trim(), line: start + 1 });
+    const heredoc = /<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?/.exec(m[2]!);
+    if (heredoc) while (i + 1 < lines.length && lines[++i]!.trim() !== heredoc[1]) { /* heredoc body */ }
+  }
+  return out;
+}
+
+/** `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` as BuildKit expands them in `FROM`. */
+function expand(text: string, vars: ReadonlyMap<string, string>): string {
+  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, braced?: string, op?: string, word?: string, bare?: string) => {
+    const value = vars.get((braced ?? bare)!);
+    if (op === '-') return value ? value : (word ?? '');
+    if (op === '+') return value ? (word ?? '') : '';
+    return value ?? '';
+  });
+}
+
+/** The stages of a Dockerfile; `args` are the build's `--build-arg`s (they override `ARG` defaults). */
+export function stages(text: string, args: ReadonlyArray<readonly [string, string]>): Stage[] {
+  const given = new Map(args);
+  const globals = new Map<string, string>();
+  const result: Stage[] = [];
+  for (const ins of instructions(text)) {
+    if (ins.keyword === 'ARG' && result.length === 0) {
+      for (const decl of ins.args.split(/\s+/)) {
+        const eq = decl.indexOf('=');
+        const name = eq < 0 ? decl : decl.slice(0, eq);
+        const fallback = eq < 0 ? undefined : decl.slice(eq + 1).replace(/^(["'])(.*)\1$/, '$2');
+        const value = given.get(name) ?? (fallback === undefined ? undefined : expand(fallback, globals));
+        if (value !== undefined) globals.set(name, value);
+      }
+    } else if (ins.keyword === 'FROM') {
+      const words = ins.args.split(/\s+/).filter((w) => !w.startsWith('--'));
+      const as = words.findIndex((w) => w.toLowerCase() === 'as');
+      result.push({ from: expand(words[0] ?? '', globals), name: as > 0 ? words[as + 1]?.toLowerCase() : undefined, line: ins.line });
+    }
+  }
+  return result;
+}
+
+/**
+ * The image the built stage (the `target`, else the last) ultimately starts from: `FROM` chains
+ * through earlier stages are followed. Undefined for `scratch` or a Dockerfile without `FROM`.
+ */
+export function baseImage(all: readonly Stage[], target: string | undefined): Stage | undefined {
+  let stage = target ? all.find((s) => s.name === target.toLowerCase()) : all[all.length - 1];
+  for (let hops = 0; stage && hops <= all.length; hops++) {
+    const from = stage.from.toLowerCase();
+    const earlier = all.slice(0, all.indexOf(stage)).reverse().find((s) => s.name === from);
+    if (!earlier) return from === 'scratch' ? undefined : stage;
+    stage = earlier;
+  }
+  return undefined;
+}

@@ -1,0 +1,90 @@
+/**
+ * The facts of a run, read from what GitHub Actions and GitLab CI provide: the git tag, branch,
+ * pull/merge request, commit and its time, whether a schedule started the run, and what the
+ * repository says about itself (for labels). Pure: the environment and GitHub's event payload
+ * are arguments, so recorded contexts can be table-tested.
+ */
+import type { GitFacts } from '../core/tags.js';
+import type { RepositoryFacts } from '../core/labels.js';
+
+export interface RunFacts {
+  git: GitFacts;
+  /** ISO 8601 time of the commit, when the CI system says. */
+  commitTime?: string;
+  defaultBranch?: string;
+  repository: RepositoryFacts;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The parts of a GitHub event payload (`GITHUB_EVENT_PATH`) that are used. */
+export interface GitHubEvent {
+  pull_request?: { number?: number; head?: { ref?: string } };
+  head_commit?: { timestamp?: string } | null;
+  repository?: {
+    name?: string;
+    full_name?: string;
+    html_url?: string;
+    description?: string | null;
+    private?: boolean;
+    visibility?: string;
+    default_branch?: string;
+    license?: { spdx_id?: string | null } | null;
+  };
+}
+
+const nonEmpty = (s: string | undefined | null): string | undefined => (s?.trim() ? s.trim() : undefined);
+
+export function githubFacts(env: Env, event: GitHubEvent | undefined): RunFacts {
+  const ref = env.GITHUB_REF ?? '';
+  const eventName = env.GITHUB_EVENT_NAME ?? '';
+  const prMatch = /^refs\/pull\/(\d+)\//.exec(ref);
+  const pullRequest = event?.pull_request?.number ?? (prMatch ? Number(prMatch[1]) : undefined);
+  const repo = event?.repository;
+  const license = nonEmpty(repo?.license?.spdx_id);
+  const server = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+  const url = nonEmpty(repo?.html_url) ?? (env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined);
+  const visibility = repo?.visibility ?? (repo?.private === undefined ? undefined : repo.private ? 'private' : 'public');
+  return {
+    git: {
+      tag: ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined,
+      // A pull request builds its head branch; GITHUB_HEAD_REF names it.
+      branch: pullRequest !== undefined ? nonEmpty(env.GITHUB_HEAD_REF) : ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined,
+      pullRequest,
+      sha: nonEmpty(env.GITHUB_SHA),
+      scheduled: eventName === 'schedule',
+    },
+    commitTime: nonEmpty(event?.head_commit?.timestamp),
+    defaultBranch: nonEmpty(repo?.default_branch),
+    repository: {
+      name: nonEmpty(repo?.name) ?? env.GITHUB_REPOSITORY?.split('/')[1],
+      url,
+      description: nonEmpty(repo?.description),
+      // NOASSERTION is what GitHub answers for a license it cannot name.
+      licenses: license && license !== 'NOASSERTION' ? license : undefined,
+      visibility: visibility === 'public' || visibility === 'private' || visibility === 'internal' ? visibility : undefined,
+    },
+  };
+}
+
+export function gitlabFacts(env: Env): RunFacts {
+  const iid = nonEmpty(env.CI_MERGE_REQUEST_IID);
+  const visibility = env.CI_PROJECT_VISIBILITY;
+  return {
+    git: {
+      tag: nonEmpty(env.CI_COMMIT_TAG),
+      branch: nonEmpty(env.CI_COMMIT_BRANCH) ?? nonEmpty(env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME),
+      pullRequest: iid && /^\d+$/.test(iid) ? Number(iid) : undefined,
+      sha: nonEmpty(env.CI_COMMIT_SHA),
+      scheduled: env.CI_PIPELINE_SOURCE === 'schedule',
+    },
+    commitTime: nonEmpty(env.CI_COMMIT_TIMESTAMP),
+    defaultBranch: nonEmpty(env.CI_DEFAULT_BRANCH),
+    repository: {
+      name: nonEmpty(env.CI_PROJECT_NAME),
+      url: nonEmpty(env.CI_PROJECT_URL),
+      description: nonEmpty(env.CI_PROJECT_DESCRIPTION),
+      visibility: visibility === 'public' || visibility === 'private' || visibility === 'internal' ? visibility : undefined,
+    },
+  };
+}
