@@ -62010,7 +62010,8 @@ async function writeSecretFiles(config, workdir) {
 var describePlan = (image) => image.tags.map((t) => t.floating ? `${t.tag} (if highest)` : t.tag).join(", ");
 async function imageMetadata(config, facts) {
   const base = baseImage(stages(await readFile2(config.file, "utf8"), config.buildArgs), config.target);
-  const fixed = config.images[0]?.tags.find((t) => !t.floating)?.tag;
+  const tags = config.images[0]?.tags ?? [];
+  const fixed = (tags.find((t) => t.rule === "branch" || t.rule === "pr") ?? tags.find((t) => !t.floating))?.tag;
   const common2 = {
     repository: facts.repository,
     revision: facts.git.sha,

@@ -109,7 +109,9 @@ const describePlan = (image: ImageTarget) => image.tags.map((t) => (t.floating ?
 /** The image's labels and manifest annotations: generated OCI ones plus the user's. */
 async function imageMetadata(config: Config, facts: RunFacts): Promise<{ labels: Labels; annotations: Labels; base?: string }> {
   const base = baseImage(stages(await readFile(config.file, 'utf8'), config.buildArgs), config.target);
-  const fixed = config.images[0]?.tags.find((t) => !t.floating)?.tag;
+  // Without a release version, the tag that names this build best: its branch or pull request, else any fixed tag.
+  const tags = config.images[0]?.tags ?? [];
+  const fixed = (tags.find((t) => t.rule === 'branch' || t.rule === 'pr') ?? tags.find((t) => !t.floating))?.tag;
   const common = {
     repository: facts.repository,
     revision: facts.git.sha,
