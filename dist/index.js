@@ -6787,7 +6787,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform4 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants4();
     var { getGlobalOrigin } = require_global();
@@ -7475,7 +7475,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform4 {
+    var InflateStream = class extends Transform3 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -11281,9 +11281,9 @@ var require_balanced_pool = __commonJS({
         if (allClientsBusy) {
           return;
         }
-        let counter2 = 0;
+        let counter = 0;
         let maxWeightIndex = this[kClients].findIndex((pool) => !pool[kNeedDrain]);
-        while (counter2++ < this[kClients].length) {
+        while (counter++ < this[kClients].length) {
           this[kIndex] = (this[kIndex] + 1) % this[kClients].length;
           const pool = this[kClients][this[kIndex]];
           if (pool[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool[kNeedDrain]) {
@@ -11908,7 +11908,7 @@ var require_retry_handler = __commonJS({
           errorCodes,
           methods
         } = retryOptions;
-        const { counter: counter2 } = state;
+        const { counter } = state;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
           cb(err);
           return;
@@ -11921,7 +11921,7 @@ var require_retry_handler = __commonJS({
           cb(err);
           return;
         }
-        if (counter2 > maxRetries) {
+        if (counter > maxRetries) {
           cb(err);
           return;
         }
@@ -11930,7 +11930,7 @@ var require_retry_handler = __commonJS({
           retryAfterHeader = Number(retryAfterHeader);
           retryAfterHeader = Number.isNaN(retryAfterHeader) ? calculateRetryAfterHeader(retryAfterHeader) : retryAfterHeader * 1e3;
         }
-        const retryTimeout = retryAfterHeader > 0 ? Math.min(retryAfterHeader, maxTimeout) : Math.min(minTimeout * timeoutFactor ** (counter2 - 1), maxTimeout);
+        const retryTimeout = retryAfterHeader > 0 ? Math.min(retryAfterHeader, maxTimeout) : Math.min(minTimeout * timeoutFactor ** (counter - 1), maxTimeout);
         setTimeout(() => cb(null), retryTimeout);
       }
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
@@ -12156,7 +12156,7 @@ var require_readable = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable6 } = __require("node:stream");
+    var { Readable: Readable5 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -12168,7 +12168,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop3 = () => {
     };
-    var BodyReadable = class extends Readable6 {
+    var BodyReadable = class extends Readable5 {
       constructor({
         resume,
         abort,
@@ -12510,7 +12510,7 @@ var require_api_request = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable6 } = require_readable();
+    var { Readable: Readable5 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -12605,7 +12605,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable6({
+        const res = new Readable5({
           resume,
           abort,
           contentType,
@@ -12920,7 +12920,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable6,
+      Readable: Readable5,
       Duplex: Duplex4,
       PassThrough: PassThrough2
     } = __require("node:stream");
@@ -12934,7 +12934,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable6 {
+    var PipelineRequest = class extends Readable5 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -12951,7 +12951,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable6 {
+    var PipelineResponse = class extends Readable5 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13961,13 +13961,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform4 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform4({
+        this.transform = new Transform3({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -16276,7 +16276,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants4();
     var EE = __require("node:events");
-    var { Readable: Readable6, pipeline: pipeline2, finished: finished7 } = __require("node:stream");
+    var { Readable: Readable5, pipeline: pipeline2, finished: finished7 } = __require("node:stream");
     var { addAbortListener: addAbortListener3, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -17215,7 +17215,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable6({ read: resume });
+              this.body = new Readable5({ read: resume });
               const onError = this.onError.bind(this);
               resolve2({
                 status,
@@ -21018,7 +21018,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform: Transform4 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF2 = 10;
@@ -21068,7 +21068,7 @@ var require_eventsource_stream = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform4 {
+    var EventSourceStream = class extends Transform3 {
       /**
        * @type {eventSourceSettings}
        */
@@ -26892,7 +26892,7 @@ var require_webidl2 = __commonJS({
 var require_util10 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform4 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants9();
     var { getGlobalOrigin } = require_global3();
@@ -27483,7 +27483,7 @@ var require_util10 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform4 {
+    var InflateStream = class extends Transform3 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -31510,9 +31510,9 @@ var require_balanced_pool2 = __commonJS({
         if (allClientsBusy) {
           return;
         }
-        let counter2 = 0;
+        let counter = 0;
         let maxWeightIndex = this[kClients].findIndex((pool) => !pool[kNeedDrain]);
-        while (counter2++ < this[kClients].length) {
+        while (counter++ < this[kClients].length) {
           this[kIndex] = (this[kIndex] + 1) % this[kClients].length;
           const pool = this[kClients][this[kIndex]];
           if (pool[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool[kNeedDrain]) {
@@ -33084,7 +33084,7 @@ var require_retry_handler2 = __commonJS({
           errorCodes,
           methods
         } = retryOptions;
-        const { counter: counter2 } = state;
+        const { counter } = state;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
           cb(err);
           return;
@@ -33097,7 +33097,7 @@ var require_retry_handler2 = __commonJS({
           cb(err);
           return;
         }
-        if (counter2 > maxRetries) {
+        if (counter > maxRetries) {
           cb(err);
           return;
         }
@@ -33106,7 +33106,7 @@ var require_retry_handler2 = __commonJS({
           retryAfterHeader = Number(retryAfterHeader);
           retryAfterHeader = Number.isNaN(retryAfterHeader) ? calculateRetryAfterHeader(headers["retry-after"]) : retryAfterHeader * 1e3;
         }
-        const retryTimeout = retryAfterHeader > 0 ? Math.min(retryAfterHeader, maxTimeout) : Math.min(minTimeout * timeoutFactor ** (counter2 - 1), maxTimeout);
+        const retryTimeout = retryAfterHeader > 0 ? Math.min(retryAfterHeader, maxTimeout) : Math.min(minTimeout * timeoutFactor ** (counter - 1), maxTimeout);
         setTimeout(() => cb(null), retryTimeout);
       }
       onResponseStart(controller, statusCode, headers, statusMessage) {
@@ -33355,7 +33355,7 @@ var require_readable2 = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable6 } = __require("node:stream");
+    var { Readable: Readable5 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors2();
     var util = require_util9();
     var { ReadableStreamFrom } = require_util9();
@@ -33369,7 +33369,7 @@ var require_readable2 = __commonJS({
     var kBytesRead = /* @__PURE__ */ Symbol("kBytesRead");
     var noop3 = () => {
     };
-    var BodyReadable = class extends Readable6 {
+    var BodyReadable = class extends Readable5 {
       /**
        * @param {object} opts
        * @param {(this: Readable, size: number) => void} opts.resume
@@ -33758,7 +33758,7 @@ var require_api_request2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
-    var { Readable: Readable6 } = require_readable2();
+    var { Readable: Readable5 } = require_readable2();
     var { InvalidArgumentError, RequestAbortedError } = require_errors2();
     var util = require_util9();
     function noop3() {
@@ -33839,7 +33839,7 @@ var require_api_request2 = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable6({
+        const res = new Readable5({
           resume,
           abort,
           contentType,
@@ -34148,7 +34148,7 @@ var require_api_pipeline2 = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable6,
+      Readable: Readable5,
       Duplex: Duplex4,
       PassThrough: PassThrough2
     } = __require("node:stream");
@@ -34164,7 +34164,7 @@ var require_api_pipeline2 = __commonJS({
     function noop3() {
     }
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable6 {
+    var PipelineRequest = class extends Readable5 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -34181,7 +34181,7 @@ var require_api_pipeline2 = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable6 {
+    var PipelineResponse = class extends Readable5 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -35471,13 +35471,13 @@ var require_mock_pool2 = __commonJS({
 var require_pending_interceptors_formatter2 = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform4 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform4({
+        this.transform = new Transform3({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -39436,7 +39436,7 @@ var require_cache3 = __commonJS({
   "node_modules/undici/lib/interceptor/cache.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable6 } = __require("node:stream");
+    var { Readable: Readable5 } = __require("node:stream");
     var util = require_util9();
     var CacheHandler = require_cache_handler();
     var MemoryCacheStore = require_memory_cache_store();
@@ -39653,7 +39653,7 @@ var require_cache3 = __commonJS({
       return dispatch(opts, new CacheHandler(globalOpts, cacheKey, handler));
     }
     function sendCachedValue(handler, opts, result, age, context, isStale2) {
-      const stream = util.isStream(result.body) ? result.body : Readable6.from(result.body ?? []);
+      const stream = util.isStream(result.body) ? result.body : Readable5.from(result.body ?? []);
       assert(!stream.destroyed, "stream should not be destroyed");
       assert(!stream.readableDidRead, "stream should not be readableDidRead");
       const controller = {
@@ -43094,7 +43094,7 @@ var require_fetch2 = __commonJS({
       subresourceSet
     } = require_constants9();
     var EE = __require("node:events");
-    var { Readable: Readable6, pipeline: pipeline2, finished: finished7, isErrored, isReadable } = __require("node:stream");
+    var { Readable: Readable5, pipeline: pipeline2, finished: finished7, isErrored, isReadable } = __require("node:stream");
     var { addAbortListener: addAbortListener3, bufferToLowerCasedHeaderName } = require_util9();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url2();
     var { getGlobalDispatcher } = require_global4();
@@ -44079,7 +44079,7 @@ var require_fetch2 = __commonJS({
                   }
                 }
               }
-              this.body = new Readable6({ read: resume });
+              this.body = new Readable5({ read: resume });
               const onError = this.onError.bind(this);
               resolve2({
                 status,
@@ -47577,7 +47577,7 @@ var require_eventsource_stream2 = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform: Transform4 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util14();
     var BOM = [239, 187, 191];
     var LF2 = 10;
@@ -47627,7 +47627,7 @@ var require_eventsource_stream2 = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform4 {
+    var EventSourceStream = class extends Transform3 {
       /**
        * @type {eventSourceSettings}
        */
@@ -49622,7 +49622,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable6 = class _Readable extends Stream {
+    var Readable5 = class _Readable extends Stream {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -49833,7 +49833,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex4 = class extends Readable6 {
+    var Duplex4 = class extends Readable5 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -49871,7 +49871,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Transform4 = class extends Duplex4 {
+    var Transform3 = class extends Duplex4 {
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -49915,7 +49915,7 @@ var require_streamx = __commonJS({
         this._flush(transformAfterFlush.bind(this));
       }
     };
-    var PassThrough2 = class extends Transform4 {
+    var PassThrough2 = class extends Transform3 {
     };
     function transformAfterFlush(err, data) {
       const cb = this._transformState.afterFinal;
@@ -50042,9 +50042,9 @@ var require_streamx = __commonJS({
       getStreamError,
       Stream,
       Writable: Writable4,
-      Readable: Readable6,
+      Readable: Readable5,
       Duplex: Duplex4,
-      Transform: Transform4,
+      Transform: Transform3,
       // Export PassThrough for compatibility with Node.js core's stream module
       PassThrough: PassThrough2
     };
@@ -50316,7 +50316,7 @@ var require_headers3 = __commonJS({
 // node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
   "node_modules/tar-stream/extract.js"(exports, module) {
-    var { Writable: Writable4, Readable: Readable6, getStreamError } = require_streamx();
+    var { Writable: Writable4, Readable: Readable5, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers3();
@@ -50364,7 +50364,7 @@ var require_extract = __commonJS({
         return buf.subarray(this._offset, this._offset += size);
       }
     };
-    var Source = class extends Readable6 {
+    var Source = class extends Readable5 {
       constructor(self, header2, offset) {
         super();
         this.header = header2;
@@ -50680,7 +50680,7 @@ var require_constants12 = __commonJS({
 // node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
-    var { Readable: Readable6, Writable: Writable4, getStreamError } = require_streamx();
+    var { Readable: Readable5, Writable: Writable4, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants7 = require_constants12();
     var headers = require_headers3();
@@ -50773,7 +50773,7 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    var Pack = class extends Readable6 {
+    var Pack = class extends Readable5 {
       constructor(opts) {
         super(opts);
         this._drain = noop3;
@@ -60631,7 +60631,6 @@ function readEvent(path6) {
 var import_undici2 = __toESM(require_undici2(), 1);
 import { createHash } from "node:crypto";
 import { rootCertificates } from "node:tls";
-import { Transform as Transform2 } from "node:stream";
 
 // src/registry/auth.ts
 function parseChallenges(header2) {
@@ -60831,13 +60830,11 @@ var header = (r, name) => {
   return Array.isArray(v) ? v[0] : v;
 };
 var defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
-function counter(onBytes) {
-  return new Transform2({
-    transform(chunk, _enc, done) {
-      onBytes(chunk.length);
-      done(null, chunk);
-    }
-  });
+async function* counted(source, onBytes) {
+  for await (const chunk of source) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
 }
 var RegistryClient = class {
   host;
@@ -60916,7 +60913,7 @@ var RegistryClient = class {
     };
     const body = (start, end) => async () => {
       const source = await open2(start, end);
-      return end > start ? source.pipe(counter(sent)) : source;
+      return end > start ? counted(source, sent) : Buffer.alloc(0);
     };
     const profile = this.profile;
     const scopes = [repositoryScope(repository, ["pull", "push"])];
@@ -61213,7 +61210,8 @@ var RegistryClient = class {
       }
       let res;
       try {
-        const r = await (0, import_undici2.request)(url, { method: spec.method, headers, body: await spec.body?.(), dispatcher: this.#dispatcher });
+        const body = await spec.body?.();
+        const r = await (0, import_undici2.request)(url, { method: spec.method, headers, body, dispatcher: this.#dispatcher });
         res = { status: r.statusCode, headers: r.headers, body: r.body, url };
       } catch (cause) {
         const message2 = cause instanceof Error ? cause.cause instanceof Error ? `${cause.message} (${cause.cause.message})` : cause.message : String(cause);
@@ -61346,7 +61344,7 @@ import { createHash as createHash2 } from "node:crypto";
 import { createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
 import { join } from "node:path";
-import { Transform as Transform3 } from "node:stream";
+import { Transform as Transform2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
 var MediaType = {
@@ -61368,7 +61366,7 @@ async function initLayout(layoutDir) {
   await mkdir2(join(layoutDir, "blobs", "sha256"), { recursive: true });
   await writeFile2(join(layoutDir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
 }
-var Digester = class extends Transform3 {
+var Digester = class extends Transform2 {
   #hash = createHash2("sha256");
   size = 0;
   _transform(chunk, _enc, done) {
@@ -61765,8 +61763,7 @@ function validateConcurrency(concurrency) {
 }
 
 // src/registry/graph.ts
-import { createReadStream as createReadStream2 } from "node:fs";
-import { Readable as Readable5 } from "node:stream";
+import { open as openFile } from "node:fs/promises";
 var INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.ociIndex, MediaType.dockerManifestList]);
 function blobsOf(node) {
   const m = JSON.parse(node.bytes.toString("utf8"));
@@ -61779,13 +61776,39 @@ function imageGraph(image) {
   const root = { digest: image.descriptor.digest, mediaType: image.descriptor.mediaType, bytes: image.manifestBytes };
   return { root, children: [], blobs: dedupe(blobsOf(root)) };
 }
+var READ_SIZE = 256 * 1024;
 function layoutSource(layoutDir) {
   return {
     name: `layout ${layoutDir}`,
-    // 64 KiB reads (the default): as fast as 1 MiB reads in bench/, with about a fifth less peak RSS
-    // (each read buffer stays allocated until V8 next collects garbage).
-    open: async (digest, start, end) => end > start ? createReadStream2(blobPath(layoutDir, digest), { start, end: end - 1 }) : Readable5.from([])
+    open: async (digest, start, end) => readRange(blobPath(layoutDir, digest), start, end)
   };
+}
+async function readRange(path6, start, end) {
+  const file = await openFile(path6, "r");
+  const size = Math.min(READ_SIZE, Math.max(1, end - start));
+  const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
+  let next;
+  async function* chunks() {
+    try {
+      let position = start;
+      let turn = 0;
+      const read = (into, at) => file.read(into, 0, Math.min(into.length, end - at), at);
+      next = position < end ? read(buffers[0], position) : void 0;
+      while (next) {
+        const { bytesRead } = await next;
+        if (bytesRead === 0) throw new Error(`${path6} ended ${end - position} bytes early`);
+        const chunk = buffers[turn].subarray(0, bytesRead);
+        position += bytesRead;
+        turn = 1 - turn;
+        next = position < end ? read(buffers[turn], position) : void 0;
+        yield chunk;
+      }
+    } finally {
+      await next?.catch(() => void 0);
+      await file.close();
+    }
+  }
+  return chunks();
 }
 function graphSize(graph) {
   return graph.blobs.reduce((n2, b) => n2 + b.size, 0) + graph.root.bytes.length + graph.children.reduce((n2, c3) => n2 + c3.bytes.length, 0);

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { Credentials, parseChallenges, repositoryScope, scopeCovered, TokenCache, type Challenge, type TokenResponse } from './auth.js';
 import { isRetryableStatus, parseErrorBody, RegistryError } from './errors.js';
@@ -42,7 +42,8 @@ export interface BlobRef {
 }
 
 /** Opens bytes [start, end) of a blob; called again when an upload resumes. */
-export type OpenBlob = (start: number, end: number) => Readable | Promise<Readable>;
+/** Bytes [start, end) of the blob being uploaded (see `BlobSource.open` for the chunk contract). */
+export type OpenBlob = (start: number, end: number) => AsyncIterable<Buffer> | Promise<AsyncIterable<Buffer>>;
 
 export interface UploadOptions {
   /** An upload session already started (the 202 answer of a refused mount). */
@@ -99,7 +100,7 @@ interface RequestSpec {
   actions?: readonly Action[];
   headers?: Record<string, string>;
   /** Produces the body; called again for each attempt. */
-  body?: () => Readable | Buffer | Promise<Readable | Buffer>;
+  body?: () => AsyncIterable<Buffer> | Buffer | Promise<AsyncIterable<Buffer> | Buffer>;
   expect: readonly number[];
   /** Attempts for this request; defaults to the client's retries + 1. */
   attempts?: number;
@@ -121,14 +122,15 @@ const header = (r: Response, name: string): string | undefined => {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Counts the bytes that flow through it. */
-function counter(onBytes: (n: number) => void): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      onBytes(chunk.length);
-      done(null, chunk);
-    },
-  });
+/**
+ * Counts the bytes that pass, handing each chunk on as it is: undici asks for the next chunk only
+ * once it has written this one out, so a source may reuse its buffers.
+ */
+async function* counted(source: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
 }
 
 export class RegistryClient {
@@ -206,7 +208,7 @@ export class RegistryClient {
     };
     const body = (start: number, end: number) => async () => {
       const source = await open(start, end);
-      return end > start ? source.pipe(counter(sent)) : source;
+      return end > start ? counted(source, sent) : Buffer.alloc(0);
     };
     const profile = this.profile;
     const scopes = [repositoryScope(repository, ['pull', 'push'])];
@@ -507,7 +509,11 @@ export class RegistryClient {
       }
       let res: Response;
       try {
-        const r = await request(url, { method: spec.method, headers, body: await spec.body?.(), dispatcher: this.#dispatcher });
+        // undici writes an async-iterable body as it is (lib/core/request.js accepts any iterable)
+        // though its types list only streams: not a stream, so that no read-ahead buffering sits
+        // between the source and the socket and the source may reuse its buffers.
+        const body = (await spec.body?.()) as Dispatcher.DispatchOptions['body'];
+        const r = await request(url, { method: spec.method, headers, body, dispatcher: this.#dispatcher });
         res = { status: r.statusCode, headers: r.headers, body: r.body, url };
       } catch (cause) {
         const message = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message} (${cause.cause.message})` : cause.message) : String(cause);

@@ -3,8 +3,8 @@
  * every blob they name) and a source that opens any of those blobs from a byte offset. Sources are
  * an OCI layout on disk or a repository in a registry; the push engine does not care which.
  */
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { open as openFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { blobPath, MediaType, type Descriptor, type LayoutImage } from '../oci/layout.js';
 import type { RegistryClient } from './client.js';
 import { RegistryError } from './errors.js';
@@ -27,8 +27,11 @@ export interface ImageGraph {
 export interface BlobSource {
   /** A description for logs (`layout /tmp/x`, `registry.acme/app`). */
   name: string;
-  /** Bytes [start, end) of a blob. */
-  open(digest: string, start: number, end: number): Promise<Readable>;
+  /**
+   * Bytes [start, end) of a blob. Sources may reuse their buffers, so a consumer must be done with
+   * a chunk — written out, or copied — before it asks for the next one.
+   */
+  open(digest: string, start: number, end: number): Promise<AsyncIterable<Buffer>>;
 }
 
 const INDEX_TYPES = new Set<string>([MediaType.ociIndex, MediaType.dockerManifestList]);
@@ -60,13 +63,49 @@ export function imageGraph(image: LayoutImage): ImageGraph {
   return { root, children: [], blobs: dedupe(blobsOf(root)) };
 }
 
+/** Size of the reads from a layout: large enough for few socket writes, small enough to stay cache-friendly. */
+const READ_SIZE = 256 * 1024;
+
 export function layoutSource(layoutDir: string): BlobSource {
   return {
     name: `layout ${layoutDir}`,
-    // 64 KiB reads (the default): as fast as 1 MiB reads in bench/, with about a fifth less peak RSS
-    // (each read buffer stays allocated until V8 next collects garbage).
-    open: async (digest, start, end) => (end > start ? createReadStream(blobPath(layoutDir, digest), { start, end: end - 1 }) : Readable.from([])),
+    open: async (digest, start, end) => readRange(blobPath(layoutDir, digest), start, end),
   };
+}
+
+/**
+ * Reads [start, end) of a file into two buffers used in turn, reading the next chunk while the
+ * consumer writes the current one. Memory stays at two buffers per open blob whatever its size,
+ * instead of a fresh buffer per read that lingers until V8 collects it (which is what made peak
+ * RSS grow with the data pushed). Safe under the `BlobSource` contract: the buffer being refilled
+ * held the chunk before the current one, which the consumer finished before asking for this one.
+ */
+async function readRange(path: string, start: number, end: number): Promise<AsyncIterable<Buffer>> {
+  const file = await openFile(path, 'r');
+  const size = Math.min(READ_SIZE, Math.max(1, end - start));
+  const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
+  let next: Promise<{ bytesRead: number }> | undefined;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      let position = start;
+      let turn = 0;
+      const read = (into: Buffer, at: number) => file.read(into, 0, Math.min(into.length, end - at), at);
+      next = position < end ? read(buffers[0]!, position) : undefined;
+      while (next) {
+        const { bytesRead } = await next;
+        if (bytesRead === 0) throw new Error(`${path} ended ${end - position} bytes early`);
+        const chunk = buffers[turn]!.subarray(0, bytesRead);
+        position += bytesRead;
+        turn = 1 - turn;
+        next = position < end ? read(buffers[turn]!, position) : undefined;
+        yield chunk;
+      }
+    } finally {
+      await next?.catch(() => undefined); // a read ahead still in flight when the consumer stopped
+      await file.close();
+    }
+  }
+  return chunks();
 }
 
 /** Bytes of a blob fetched from a registry, cut to [start, end). */
@@ -75,13 +114,13 @@ export function registrySource(client: RegistryClient, repository: string): Blob
     name: `${client.host}/${repository}`,
     open: async (digest, start, end) => {
       const body = await client.fetchBlob(repository, digest, start);
-      return limit(body, end - start);
+      return limit(body, end - start); // fresh chunks from the network: nothing is reused
     },
   };
 }
 
 /** Passes exactly `length` bytes of `source` on, then ends (and stops reading the source). */
-function limit(source: Readable, length: number): Readable {
+function limit(source: Readable, length: number): AsyncIterable<Buffer> {
   async function* take(): AsyncGenerator<Buffer> {
     let left = length;
     try {
@@ -96,7 +135,7 @@ function limit(source: Readable, length: number): Readable {
       source.destroy();
     }
   }
-  return Readable.from(take(), { objectMode: false });
+  return take();
 }
 
 /**
