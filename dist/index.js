@@ -36,6 +36,503 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// node_modules/isexe/windows.js
+var require_windows = __commonJS({
+  "node_modules/isexe/windows.js"(exports, module) {
+    module.exports = isexe;
+    isexe.sync = sync;
+    var fs3 = __require("fs");
+    function checkPathExt(path6, options) {
+      var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
+      if (!pathext) {
+        return true;
+      }
+      pathext = pathext.split(";");
+      if (pathext.indexOf("") !== -1) {
+        return true;
+      }
+      for (var i2 = 0; i2 < pathext.length; i2++) {
+        var p = pathext[i2].toLowerCase();
+        if (p && path6.substr(-p.length).toLowerCase() === p) {
+          return true;
+        }
+      }
+      return false;
+    }
+    function checkStat(stat4, path6, options) {
+      if (!stat4.isSymbolicLink() && !stat4.isFile()) {
+        return false;
+      }
+      return checkPathExt(path6, options);
+    }
+    function isexe(path6, options, cb) {
+      fs3.stat(path6, function(er, stat4) {
+        cb(er, er ? false : checkStat(stat4, path6, options));
+      });
+    }
+    function sync(path6, options) {
+      return checkStat(fs3.statSync(path6), path6, options);
+    }
+  }
+});
+
+// node_modules/isexe/mode.js
+var require_mode = __commonJS({
+  "node_modules/isexe/mode.js"(exports, module) {
+    module.exports = isexe;
+    isexe.sync = sync;
+    var fs3 = __require("fs");
+    function isexe(path6, options, cb) {
+      fs3.stat(path6, function(er, stat4) {
+        cb(er, er ? false : checkStat(stat4, options));
+      });
+    }
+    function sync(path6, options) {
+      return checkStat(fs3.statSync(path6), options);
+    }
+    function checkStat(stat4, options) {
+      return stat4.isFile() && checkMode(stat4, options);
+    }
+    function checkMode(stat4, options) {
+      var mod = stat4.mode;
+      var uid = stat4.uid;
+      var gid = stat4.gid;
+      var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
+      var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
+      var u2 = parseInt("100", 8);
+      var g = parseInt("010", 8);
+      var o2 = parseInt("001", 8);
+      var ug = u2 | g;
+      var ret = mod & o2 || mod & g && gid === myGid || mod & u2 && uid === myUid || mod & ug && myUid === 0;
+      return ret;
+    }
+  }
+});
+
+// node_modules/isexe/index.js
+var require_isexe = __commonJS({
+  "node_modules/isexe/index.js"(exports, module) {
+    var fs3 = __require("fs");
+    var core;
+    if (process.platform === "win32" || global.TESTING_WINDOWS) {
+      core = require_windows();
+    } else {
+      core = require_mode();
+    }
+    module.exports = isexe;
+    isexe.sync = sync;
+    function isexe(path6, options, cb) {
+      if (typeof options === "function") {
+        cb = options;
+        options = {};
+      }
+      if (!cb) {
+        if (typeof Promise !== "function") {
+          throw new TypeError("callback not provided");
+        }
+        return new Promise(function(resolve2, reject) {
+          isexe(path6, options || {}, function(er, is) {
+            if (er) {
+              reject(er);
+            } else {
+              resolve2(is);
+            }
+          });
+        });
+      }
+      core(path6, options || {}, function(er, is) {
+        if (er) {
+          if (er.code === "EACCES" || options && options.ignoreErrors) {
+            er = null;
+            is = false;
+          }
+        }
+        cb(er, is);
+      });
+    }
+    function sync(path6, options) {
+      try {
+        return core.sync(path6, options || {});
+      } catch (er) {
+        if (options && options.ignoreErrors || er.code === "EACCES") {
+          return false;
+        } else {
+          throw er;
+        }
+      }
+    }
+  }
+});
+
+// node_modules/which/which.js
+var require_which = __commonJS({
+  "node_modules/which/which.js"(exports, module) {
+    var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
+    var path6 = __require("path");
+    var COLON = isWindows ? ";" : ":";
+    var isexe = require_isexe();
+    var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
+    var getPathInfo = (cmd, opt) => {
+      const colon = opt.colon || COLON;
+      const pathEnv = cmd.match(/\//) || isWindows && cmd.match(/\\/) ? [""] : [
+        // windows always checks the cwd first
+        ...isWindows ? [process.cwd()] : [],
+        ...(opt.path || process.env.PATH || /* istanbul ignore next: very unusual */
+        "").split(colon)
+      ];
+      const pathExtExe = isWindows ? opt.pathExt || process.env.PATHEXT || ".EXE;.CMD;.BAT;.COM" : "";
+      const pathExt = isWindows ? pathExtExe.split(colon) : [""];
+      if (isWindows) {
+        if (cmd.indexOf(".") !== -1 && pathExt[0] !== "")
+          pathExt.unshift("");
+      }
+      return {
+        pathEnv,
+        pathExt,
+        pathExtExe
+      };
+    };
+    var which2 = (cmd, opt, cb) => {
+      if (typeof opt === "function") {
+        cb = opt;
+        opt = {};
+      }
+      if (!opt)
+        opt = {};
+      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
+      const found = [];
+      const step = (i2) => new Promise((resolve2, reject) => {
+        if (i2 === pathEnv.length)
+          return opt.all && found.length ? resolve2(found) : reject(getNotFoundError(cmd));
+        const ppRaw = pathEnv[i2];
+        const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
+        const pCmd = path6.join(pathPart, cmd);
+        const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
+        resolve2(subStep(p, i2, 0));
+      });
+      const subStep = (p, i2, ii) => new Promise((resolve2, reject) => {
+        if (ii === pathExt.length)
+          return resolve2(step(i2 + 1));
+        const ext = pathExt[ii];
+        isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
+          if (!er && is) {
+            if (opt.all)
+              found.push(p + ext);
+            else
+              return resolve2(p + ext);
+          }
+          return resolve2(subStep(p, i2, ii + 1));
+        });
+      });
+      return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
+    };
+    var whichSync = (cmd, opt) => {
+      opt = opt || {};
+      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
+      const found = [];
+      for (let i2 = 0; i2 < pathEnv.length; i2++) {
+        const ppRaw = pathEnv[i2];
+        const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
+        const pCmd = path6.join(pathPart, cmd);
+        const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
+        for (let j = 0; j < pathExt.length; j++) {
+          const cur = p + pathExt[j];
+          try {
+            const is = isexe.sync(cur, { pathExt: pathExtExe });
+            if (is) {
+              if (opt.all)
+                found.push(cur);
+              else
+                return cur;
+            }
+          } catch (ex) {
+          }
+        }
+      }
+      if (opt.all && found.length)
+        return found;
+      if (opt.nothrow)
+        return null;
+      throw getNotFoundError(cmd);
+    };
+    module.exports = which2;
+    which2.sync = whichSync;
+  }
+});
+
+// node_modules/path-key/index.js
+var require_path_key = __commonJS({
+  "node_modules/path-key/index.js"(exports, module) {
+    "use strict";
+    var pathKey2 = (options = {}) => {
+      const environment = options.env || process.env;
+      const platform3 = options.platform || process.platform;
+      if (platform3 !== "win32") {
+        return "PATH";
+      }
+      return Object.keys(environment).reverse().find((key) => key.toUpperCase() === "PATH") || "Path";
+    };
+    module.exports = pathKey2;
+    module.exports.default = pathKey2;
+  }
+});
+
+// node_modules/cross-spawn/lib/util/resolveCommand.js
+var require_resolveCommand = __commonJS({
+  "node_modules/cross-spawn/lib/util/resolveCommand.js"(exports, module) {
+    "use strict";
+    var path6 = __require("path");
+    var which2 = require_which();
+    var getPathKey = require_path_key();
+    function resolveCommandAttempt(parsed, withoutPathExt) {
+      const env = parsed.options.env || process.env;
+      const cwd = process.cwd();
+      const hasCustomCwd = parsed.options.cwd != null;
+      const shouldSwitchCwd = hasCustomCwd && process.chdir !== void 0 && !process.chdir.disabled;
+      if (shouldSwitchCwd) {
+        try {
+          process.chdir(parsed.options.cwd);
+        } catch (err) {
+        }
+      }
+      let resolved;
+      try {
+        resolved = which2.sync(parsed.command, {
+          path: env[getPathKey({ env })],
+          pathExt: withoutPathExt ? path6.delimiter : void 0
+        });
+      } catch (e) {
+      } finally {
+        if (shouldSwitchCwd) {
+          process.chdir(cwd);
+        }
+      }
+      if (resolved) {
+        resolved = path6.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
+      }
+      return resolved;
+    }
+    function resolveCommand(parsed) {
+      return resolveCommandAttempt(parsed) || resolveCommandAttempt(parsed, true);
+    }
+    module.exports = resolveCommand;
+  }
+});
+
+// node_modules/cross-spawn/lib/util/escape.js
+var require_escape = __commonJS({
+  "node_modules/cross-spawn/lib/util/escape.js"(exports, module) {
+    "use strict";
+    var metaCharsRegExp = /([()\][%!^"`<>&|;, *?])/g;
+    function escapeCommand(arg) {
+      arg = arg.replace(metaCharsRegExp, "^$1");
+      return arg;
+    }
+    function escapeArgument(arg, doubleEscapeMetaChars) {
+      arg = `${arg}`;
+      arg = arg.replace(/(?=(\\+?)?)\1"/g, '$1$1\\"');
+      arg = arg.replace(/(?=(\\+?)?)\1$/, "$1$1");
+      arg = `"${arg}"`;
+      arg = arg.replace(metaCharsRegExp, "^$1");
+      if (doubleEscapeMetaChars) {
+        arg = arg.replace(metaCharsRegExp, "^$1");
+      }
+      return arg;
+    }
+    module.exports.command = escapeCommand;
+    module.exports.argument = escapeArgument;
+  }
+});
+
+// node_modules/shebang-regex/index.js
+var require_shebang_regex = __commonJS({
+  "node_modules/shebang-regex/index.js"(exports, module) {
+    "use strict";
+    module.exports = /^#!(.*)/;
+  }
+});
+
+// node_modules/shebang-command/index.js
+var require_shebang_command = __commonJS({
+  "node_modules/shebang-command/index.js"(exports, module) {
+    "use strict";
+    var shebangRegex = require_shebang_regex();
+    module.exports = (string = "") => {
+      const match = string.match(shebangRegex);
+      if (!match) {
+        return null;
+      }
+      const [path6, argument] = match[0].replace(/#! ?/, "").split(" ");
+      const binary = path6.split("/").pop();
+      if (binary === "env") {
+        return argument;
+      }
+      return argument ? `${binary} ${argument}` : binary;
+    };
+  }
+});
+
+// node_modules/cross-spawn/lib/util/readShebang.js
+var require_readShebang = __commonJS({
+  "node_modules/cross-spawn/lib/util/readShebang.js"(exports, module) {
+    "use strict";
+    var fs3 = __require("fs");
+    var shebangCommand = require_shebang_command();
+    function readShebang(command) {
+      const size = 150;
+      const buffer = Buffer.alloc(size);
+      let fd;
+      try {
+        fd = fs3.openSync(command, "r");
+        fs3.readSync(fd, buffer, 0, size, 0);
+        fs3.closeSync(fd);
+      } catch (e) {
+      }
+      return shebangCommand(buffer.toString());
+    }
+    module.exports = readShebang;
+  }
+});
+
+// node_modules/cross-spawn/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/cross-spawn/lib/parse.js"(exports, module) {
+    "use strict";
+    var path6 = __require("path");
+    var resolveCommand = require_resolveCommand();
+    var escape = require_escape();
+    var readShebang = require_readShebang();
+    var isWin = process.platform === "win32";
+    var isExecutableRegExp = /\.(?:com|exe)$/i;
+    var isCmdShimRegExp = /node_modules[\\/].bin[\\/][^\\/]+\.cmd$/i;
+    function detectShebang(parsed) {
+      parsed.file = resolveCommand(parsed);
+      const shebang = parsed.file && readShebang(parsed.file);
+      if (shebang) {
+        parsed.args.unshift(parsed.file);
+        parsed.command = shebang;
+        return resolveCommand(parsed);
+      }
+      return parsed.file;
+    }
+    function parseNonShell(parsed) {
+      if (!isWin) {
+        return parsed;
+      }
+      const commandFile = detectShebang(parsed);
+      const needsShell = !isExecutableRegExp.test(commandFile);
+      if (parsed.options.forceShell || needsShell) {
+        const needsDoubleEscapeMetaChars = isCmdShimRegExp.test(commandFile);
+        parsed.command = path6.normalize(parsed.command);
+        parsed.command = escape.command(parsed.command);
+        parsed.args = parsed.args.map((arg) => escape.argument(arg, needsDoubleEscapeMetaChars));
+        const shellCommand = [parsed.command].concat(parsed.args).join(" ");
+        parsed.args = ["/d", "/s", "/c", `"${shellCommand}"`];
+        parsed.command = process.env.comspec || "cmd.exe";
+        parsed.options.windowsVerbatimArguments = true;
+      }
+      return parsed;
+    }
+    function parse2(command, args, options) {
+      if (args && !Array.isArray(args)) {
+        options = args;
+        args = null;
+      }
+      args = args ? args.slice(0) : [];
+      options = Object.assign({}, options);
+      const parsed = {
+        command,
+        args,
+        options,
+        file: void 0,
+        original: {
+          command,
+          args
+        }
+      };
+      return options.shell ? parsed : parseNonShell(parsed);
+    }
+    module.exports = parse2;
+  }
+});
+
+// node_modules/cross-spawn/lib/enoent.js
+var require_enoent = __commonJS({
+  "node_modules/cross-spawn/lib/enoent.js"(exports, module) {
+    "use strict";
+    var isWin = process.platform === "win32";
+    function notFoundError(original, syscall) {
+      return Object.assign(new Error(`${syscall} ${original.command} ENOENT`), {
+        code: "ENOENT",
+        errno: "ENOENT",
+        syscall: `${syscall} ${original.command}`,
+        path: original.command,
+        spawnargs: original.args
+      });
+    }
+    function hookChildProcess(cp, parsed) {
+      if (!isWin) {
+        return;
+      }
+      const originalEmit = cp.emit;
+      cp.emit = function(name, arg1) {
+        if (name === "exit") {
+          const err = verifyENOENT(arg1, parsed);
+          if (err) {
+            return originalEmit.call(cp, "error", err);
+          }
+        }
+        return originalEmit.apply(cp, arguments);
+      };
+    }
+    function verifyENOENT(status, parsed) {
+      if (isWin && status === 1 && !parsed.file) {
+        return notFoundError(parsed.original, "spawn");
+      }
+      return null;
+    }
+    function verifyENOENTSync(status, parsed) {
+      if (isWin && status === 1 && !parsed.file) {
+        return notFoundError(parsed.original, "spawnSync");
+      }
+      return null;
+    }
+    module.exports = {
+      hookChildProcess,
+      verifyENOENT,
+      verifyENOENTSync,
+      notFoundError
+    };
+  }
+});
+
+// node_modules/cross-spawn/index.js
+var require_cross_spawn = __commonJS({
+  "node_modules/cross-spawn/index.js"(exports, module) {
+    "use strict";
+    var cp = __require("child_process");
+    var parse2 = require_parse();
+    var enoent = require_enoent();
+    function spawn2(command, args, options) {
+      const parsed = parse2(command, args, options);
+      const spawned = cp.spawn(parsed.command, parsed.args, parsed.options);
+      enoent.hookChildProcess(spawned, parsed);
+      return spawned;
+    }
+    function spawnSync2(command, args, options) {
+      const parsed = parse2(command, args, options);
+      const result = cp.spawnSync(parsed.command, parsed.args, parsed.options);
+      result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
+      return result;
+    }
+    module.exports = spawn2;
+    module.exports.spawn = spawn2;
+    module.exports.sync = spawnSync2;
+    module.exports._parse = parse2;
+    module.exports._enoent = enoent;
+  }
+});
+
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
   "node_modules/semver/internal/constants.js"(exports, module) {
@@ -531,7 +1028,7 @@ var require_semver = __commonJS({
 });
 
 // node_modules/semver/functions/parse.js
-var require_parse = __commonJS({
+var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
@@ -556,7 +1053,7 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var valid = (version, options) => {
       const v = parse2(version, options);
       return v ? v.version : null;
@@ -569,7 +1066,7 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var clean = (version, options) => {
       const s = parse2(version.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
@@ -606,7 +1103,7 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var diff = (version1, version2) => {
       const v1 = parse2(version1, null, true);
       const v2 = parse2(version2, null, true);
@@ -680,7 +1177,7 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var prerelease = (version, options) => {
       const parsed = parse2(version, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
@@ -868,7 +1365,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
@@ -913,7 +1410,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var constants7 = require_constants();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
@@ -2160,7 +2657,7 @@ var require_semver2 = __commonJS({
     var constants7 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -2246,503 +2743,6 @@ var require_semver2 = __commonJS({
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
-  }
-});
-
-// node_modules/isexe/windows.js
-var require_windows = __commonJS({
-  "node_modules/isexe/windows.js"(exports, module) {
-    module.exports = isexe;
-    isexe.sync = sync;
-    var fs3 = __require("fs");
-    function checkPathExt(path6, options) {
-      var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
-      if (!pathext) {
-        return true;
-      }
-      pathext = pathext.split(";");
-      if (pathext.indexOf("") !== -1) {
-        return true;
-      }
-      for (var i2 = 0; i2 < pathext.length; i2++) {
-        var p = pathext[i2].toLowerCase();
-        if (p && path6.substr(-p.length).toLowerCase() === p) {
-          return true;
-        }
-      }
-      return false;
-    }
-    function checkStat(stat4, path6, options) {
-      if (!stat4.isSymbolicLink() && !stat4.isFile()) {
-        return false;
-      }
-      return checkPathExt(path6, options);
-    }
-    function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat4) {
-        cb(er, er ? false : checkStat(stat4, path6, options));
-      });
-    }
-    function sync(path6, options) {
-      return checkStat(fs3.statSync(path6), path6, options);
-    }
-  }
-});
-
-// node_modules/isexe/mode.js
-var require_mode = __commonJS({
-  "node_modules/isexe/mode.js"(exports, module) {
-    module.exports = isexe;
-    isexe.sync = sync;
-    var fs3 = __require("fs");
-    function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat4) {
-        cb(er, er ? false : checkStat(stat4, options));
-      });
-    }
-    function sync(path6, options) {
-      return checkStat(fs3.statSync(path6), options);
-    }
-    function checkStat(stat4, options) {
-      return stat4.isFile() && checkMode(stat4, options);
-    }
-    function checkMode(stat4, options) {
-      var mod = stat4.mode;
-      var uid = stat4.uid;
-      var gid = stat4.gid;
-      var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
-      var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
-      var u2 = parseInt("100", 8);
-      var g = parseInt("010", 8);
-      var o2 = parseInt("001", 8);
-      var ug = u2 | g;
-      var ret = mod & o2 || mod & g && gid === myGid || mod & u2 && uid === myUid || mod & ug && myUid === 0;
-      return ret;
-    }
-  }
-});
-
-// node_modules/isexe/index.js
-var require_isexe = __commonJS({
-  "node_modules/isexe/index.js"(exports, module) {
-    var fs3 = __require("fs");
-    var core;
-    if (process.platform === "win32" || global.TESTING_WINDOWS) {
-      core = require_windows();
-    } else {
-      core = require_mode();
-    }
-    module.exports = isexe;
-    isexe.sync = sync;
-    function isexe(path6, options, cb) {
-      if (typeof options === "function") {
-        cb = options;
-        options = {};
-      }
-      if (!cb) {
-        if (typeof Promise !== "function") {
-          throw new TypeError("callback not provided");
-        }
-        return new Promise(function(resolve2, reject) {
-          isexe(path6, options || {}, function(er, is) {
-            if (er) {
-              reject(er);
-            } else {
-              resolve2(is);
-            }
-          });
-        });
-      }
-      core(path6, options || {}, function(er, is) {
-        if (er) {
-          if (er.code === "EACCES" || options && options.ignoreErrors) {
-            er = null;
-            is = false;
-          }
-        }
-        cb(er, is);
-      });
-    }
-    function sync(path6, options) {
-      try {
-        return core.sync(path6, options || {});
-      } catch (er) {
-        if (options && options.ignoreErrors || er.code === "EACCES") {
-          return false;
-        } else {
-          throw er;
-        }
-      }
-    }
-  }
-});
-
-// node_modules/which/which.js
-var require_which = __commonJS({
-  "node_modules/which/which.js"(exports, module) {
-    var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
-    var path6 = __require("path");
-    var COLON = isWindows ? ";" : ":";
-    var isexe = require_isexe();
-    var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
-    var getPathInfo = (cmd, opt) => {
-      const colon = opt.colon || COLON;
-      const pathEnv = cmd.match(/\//) || isWindows && cmd.match(/\\/) ? [""] : [
-        // windows always checks the cwd first
-        ...isWindows ? [process.cwd()] : [],
-        ...(opt.path || process.env.PATH || /* istanbul ignore next: very unusual */
-        "").split(colon)
-      ];
-      const pathExtExe = isWindows ? opt.pathExt || process.env.PATHEXT || ".EXE;.CMD;.BAT;.COM" : "";
-      const pathExt = isWindows ? pathExtExe.split(colon) : [""];
-      if (isWindows) {
-        if (cmd.indexOf(".") !== -1 && pathExt[0] !== "")
-          pathExt.unshift("");
-      }
-      return {
-        pathEnv,
-        pathExt,
-        pathExtExe
-      };
-    };
-    var which2 = (cmd, opt, cb) => {
-      if (typeof opt === "function") {
-        cb = opt;
-        opt = {};
-      }
-      if (!opt)
-        opt = {};
-      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
-      const found = [];
-      const step = (i2) => new Promise((resolve2, reject) => {
-        if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve2(found) : reject(getNotFoundError(cmd));
-        const ppRaw = pathEnv[i2];
-        const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path6.join(pathPart, cmd);
-        const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve2(subStep(p, i2, 0));
-      });
-      const subStep = (p, i2, ii) => new Promise((resolve2, reject) => {
-        if (ii === pathExt.length)
-          return resolve2(step(i2 + 1));
-        const ext = pathExt[ii];
-        isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
-          if (!er && is) {
-            if (opt.all)
-              found.push(p + ext);
-            else
-              return resolve2(p + ext);
-          }
-          return resolve2(subStep(p, i2, ii + 1));
-        });
-      });
-      return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
-    };
-    var whichSync = (cmd, opt) => {
-      opt = opt || {};
-      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
-      const found = [];
-      for (let i2 = 0; i2 < pathEnv.length; i2++) {
-        const ppRaw = pathEnv[i2];
-        const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path6.join(pathPart, cmd);
-        const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        for (let j = 0; j < pathExt.length; j++) {
-          const cur = p + pathExt[j];
-          try {
-            const is = isexe.sync(cur, { pathExt: pathExtExe });
-            if (is) {
-              if (opt.all)
-                found.push(cur);
-              else
-                return cur;
-            }
-          } catch (ex) {
-          }
-        }
-      }
-      if (opt.all && found.length)
-        return found;
-      if (opt.nothrow)
-        return null;
-      throw getNotFoundError(cmd);
-    };
-    module.exports = which2;
-    which2.sync = whichSync;
-  }
-});
-
-// node_modules/path-key/index.js
-var require_path_key = __commonJS({
-  "node_modules/path-key/index.js"(exports, module) {
-    "use strict";
-    var pathKey2 = (options = {}) => {
-      const environment = options.env || process.env;
-      const platform3 = options.platform || process.platform;
-      if (platform3 !== "win32") {
-        return "PATH";
-      }
-      return Object.keys(environment).reverse().find((key) => key.toUpperCase() === "PATH") || "Path";
-    };
-    module.exports = pathKey2;
-    module.exports.default = pathKey2;
-  }
-});
-
-// node_modules/cross-spawn/lib/util/resolveCommand.js
-var require_resolveCommand = __commonJS({
-  "node_modules/cross-spawn/lib/util/resolveCommand.js"(exports, module) {
-    "use strict";
-    var path6 = __require("path");
-    var which2 = require_which();
-    var getPathKey = require_path_key();
-    function resolveCommandAttempt(parsed, withoutPathExt) {
-      const env = parsed.options.env || process.env;
-      const cwd = process.cwd();
-      const hasCustomCwd = parsed.options.cwd != null;
-      const shouldSwitchCwd = hasCustomCwd && process.chdir !== void 0 && !process.chdir.disabled;
-      if (shouldSwitchCwd) {
-        try {
-          process.chdir(parsed.options.cwd);
-        } catch (err) {
-        }
-      }
-      let resolved;
-      try {
-        resolved = which2.sync(parsed.command, {
-          path: env[getPathKey({ env })],
-          pathExt: withoutPathExt ? path6.delimiter : void 0
-        });
-      } catch (e) {
-      } finally {
-        if (shouldSwitchCwd) {
-          process.chdir(cwd);
-        }
-      }
-      if (resolved) {
-        resolved = path6.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
-      }
-      return resolved;
-    }
-    function resolveCommand(parsed) {
-      return resolveCommandAttempt(parsed) || resolveCommandAttempt(parsed, true);
-    }
-    module.exports = resolveCommand;
-  }
-});
-
-// node_modules/cross-spawn/lib/util/escape.js
-var require_escape = __commonJS({
-  "node_modules/cross-spawn/lib/util/escape.js"(exports, module) {
-    "use strict";
-    var metaCharsRegExp = /([()\][%!^"`<>&|;, *?])/g;
-    function escapeCommand(arg) {
-      arg = arg.replace(metaCharsRegExp, "^$1");
-      return arg;
-    }
-    function escapeArgument(arg, doubleEscapeMetaChars) {
-      arg = `${arg}`;
-      arg = arg.replace(/(?=(\\+?)?)\1"/g, '$1$1\\"');
-      arg = arg.replace(/(?=(\\+?)?)\1$/, "$1$1");
-      arg = `"${arg}"`;
-      arg = arg.replace(metaCharsRegExp, "^$1");
-      if (doubleEscapeMetaChars) {
-        arg = arg.replace(metaCharsRegExp, "^$1");
-      }
-      return arg;
-    }
-    module.exports.command = escapeCommand;
-    module.exports.argument = escapeArgument;
-  }
-});
-
-// node_modules/shebang-regex/index.js
-var require_shebang_regex = __commonJS({
-  "node_modules/shebang-regex/index.js"(exports, module) {
-    "use strict";
-    module.exports = /^#!(.*)/;
-  }
-});
-
-// node_modules/shebang-command/index.js
-var require_shebang_command = __commonJS({
-  "node_modules/shebang-command/index.js"(exports, module) {
-    "use strict";
-    var shebangRegex = require_shebang_regex();
-    module.exports = (string = "") => {
-      const match = string.match(shebangRegex);
-      if (!match) {
-        return null;
-      }
-      const [path6, argument] = match[0].replace(/#! ?/, "").split(" ");
-      const binary = path6.split("/").pop();
-      if (binary === "env") {
-        return argument;
-      }
-      return argument ? `${binary} ${argument}` : binary;
-    };
-  }
-});
-
-// node_modules/cross-spawn/lib/util/readShebang.js
-var require_readShebang = __commonJS({
-  "node_modules/cross-spawn/lib/util/readShebang.js"(exports, module) {
-    "use strict";
-    var fs3 = __require("fs");
-    var shebangCommand = require_shebang_command();
-    function readShebang(command) {
-      const size = 150;
-      const buffer = Buffer.alloc(size);
-      let fd;
-      try {
-        fd = fs3.openSync(command, "r");
-        fs3.readSync(fd, buffer, 0, size, 0);
-        fs3.closeSync(fd);
-      } catch (e) {
-      }
-      return shebangCommand(buffer.toString());
-    }
-    module.exports = readShebang;
-  }
-});
-
-// node_modules/cross-spawn/lib/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/cross-spawn/lib/parse.js"(exports, module) {
-    "use strict";
-    var path6 = __require("path");
-    var resolveCommand = require_resolveCommand();
-    var escape = require_escape();
-    var readShebang = require_readShebang();
-    var isWin = process.platform === "win32";
-    var isExecutableRegExp = /\.(?:com|exe)$/i;
-    var isCmdShimRegExp = /node_modules[\\/].bin[\\/][^\\/]+\.cmd$/i;
-    function detectShebang(parsed) {
-      parsed.file = resolveCommand(parsed);
-      const shebang = parsed.file && readShebang(parsed.file);
-      if (shebang) {
-        parsed.args.unshift(parsed.file);
-        parsed.command = shebang;
-        return resolveCommand(parsed);
-      }
-      return parsed.file;
-    }
-    function parseNonShell(parsed) {
-      if (!isWin) {
-        return parsed;
-      }
-      const commandFile = detectShebang(parsed);
-      const needsShell = !isExecutableRegExp.test(commandFile);
-      if (parsed.options.forceShell || needsShell) {
-        const needsDoubleEscapeMetaChars = isCmdShimRegExp.test(commandFile);
-        parsed.command = path6.normalize(parsed.command);
-        parsed.command = escape.command(parsed.command);
-        parsed.args = parsed.args.map((arg) => escape.argument(arg, needsDoubleEscapeMetaChars));
-        const shellCommand = [parsed.command].concat(parsed.args).join(" ");
-        parsed.args = ["/d", "/s", "/c", `"${shellCommand}"`];
-        parsed.command = process.env.comspec || "cmd.exe";
-        parsed.options.windowsVerbatimArguments = true;
-      }
-      return parsed;
-    }
-    function parse2(command, args, options) {
-      if (args && !Array.isArray(args)) {
-        options = args;
-        args = null;
-      }
-      args = args ? args.slice(0) : [];
-      options = Object.assign({}, options);
-      const parsed = {
-        command,
-        args,
-        options,
-        file: void 0,
-        original: {
-          command,
-          args
-        }
-      };
-      return options.shell ? parsed : parseNonShell(parsed);
-    }
-    module.exports = parse2;
-  }
-});
-
-// node_modules/cross-spawn/lib/enoent.js
-var require_enoent = __commonJS({
-  "node_modules/cross-spawn/lib/enoent.js"(exports, module) {
-    "use strict";
-    var isWin = process.platform === "win32";
-    function notFoundError(original, syscall) {
-      return Object.assign(new Error(`${syscall} ${original.command} ENOENT`), {
-        code: "ENOENT",
-        errno: "ENOENT",
-        syscall: `${syscall} ${original.command}`,
-        path: original.command,
-        spawnargs: original.args
-      });
-    }
-    function hookChildProcess(cp, parsed) {
-      if (!isWin) {
-        return;
-      }
-      const originalEmit = cp.emit;
-      cp.emit = function(name, arg1) {
-        if (name === "exit") {
-          const err = verifyENOENT(arg1, parsed);
-          if (err) {
-            return originalEmit.call(cp, "error", err);
-          }
-        }
-        return originalEmit.apply(cp, arguments);
-      };
-    }
-    function verifyENOENT(status, parsed) {
-      if (isWin && status === 1 && !parsed.file) {
-        return notFoundError(parsed.original, "spawn");
-      }
-      return null;
-    }
-    function verifyENOENTSync(status, parsed) {
-      if (isWin && status === 1 && !parsed.file) {
-        return notFoundError(parsed.original, "spawnSync");
-      }
-      return null;
-    }
-    module.exports = {
-      hookChildProcess,
-      verifyENOENT,
-      verifyENOENTSync,
-      notFoundError
-    };
-  }
-});
-
-// node_modules/cross-spawn/index.js
-var require_cross_spawn = __commonJS({
-  "node_modules/cross-spawn/index.js"(exports, module) {
-    "use strict";
-    var cp = __require("child_process");
-    var parse2 = require_parse2();
-    var enoent = require_enoent();
-    function spawn2(command, args, options) {
-      const parsed = parse2(command, args, options);
-      const spawned = cp.spawn(parsed.command, parsed.args, parsed.options);
-      enoent.hookChildProcess(spawned, parsed);
-      return spawned;
-    }
-    function spawnSync2(command, args, options) {
-      const parsed = parse2(command, args, options);
-      const result = cp.spawnSync(parsed.command, parsed.args, parsed.options);
-      result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
-      return result;
-    }
-    module.exports = spawn2;
-    module.exports.spawn = spawn2;
-    module.exports.sync = spawnSync2;
-    module.exports._parse = parse2;
-    module.exports._enoent = enoent;
   }
 });
 
@@ -35782,7 +35782,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile4, readFile: readFile3, mkdir: mkdir4 } = __require("node:fs/promises");
+    var { writeFile: writeFile5, readFile: readFile3, mkdir: mkdir4 } = __require("node:fs/promises");
     var { dirname, resolve: resolve2 } = __require("node:path");
     var { setTimeout: setTimeout4, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
@@ -36019,7 +36019,7 @@ var require_snapshot_recorder = __commonJS({
           hash,
           snapshot
         }));
-        await writeFile4(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
+        await writeFile5(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
       }
       /**
        * Clears all recorded snapshots
@@ -52626,497 +52626,9 @@ var parse = function(data, opts = {}) {
 // src/config.ts
 import { isAbsolute, resolve } from "node:path";
 
-// src/core/labels.ts
-var OCI = "org.opencontainers.image";
-var REVEALING = [`${OCI}.source`, `${OCI}.url`, `${OCI}.description`];
-function imageLabels(o2) {
-  const generated = [
-    [`${OCI}.title`, o2.repository.name],
-    [`${OCI}.description`, o2.repository.description],
-    [`${OCI}.url`, o2.repository.url],
-    [`${OCI}.source`, o2.repository.url],
-    [`${OCI}.version`, o2.version],
-    [`${OCI}.revision`, o2.revision],
-    [`${OCI}.created`, o2.created],
-    [`${OCI}.licenses`, o2.repository.licenses],
-    [`${OCI}.base.name`, o2.baseName],
-    [`${OCI}.base.digest`, o2.baseDigest]
-  ];
-  const userKeys = new Set(o2.user.map(([k]) => k));
-  const hide = o2.public && o2.repository.visibility !== "public";
-  const values = /* @__PURE__ */ new Map();
-  const withheld = [];
-  for (const [k, v] of generated) {
-    if (v === void 0 || userKeys.has(k)) continue;
-    if (hide && REVEALING.includes(k)) withheld.push(k);
-    else values.set(k, v);
-  }
-  for (const [k, v] of o2.user) values.set(k, v);
-  return { values: [...values], withheld };
-}
-var CreatedError = class extends Error {
-  name = "CreatedError";
-};
-function resolveCreated(input, sourceDateEpoch, commitTime, now) {
-  const parse2 = (raw, what) => {
-    const t = raw.trim();
-    const ms = /^\d+$/.test(t) ? Number(t) * 1e3 : /^\d{4}-\d{2}-\d{2}T/.test(t) ? Date.parse(t) : NaN;
-    if (Number.isNaN(ms)) throw new CreatedError(`${what} '${t}' is not a time: use RFC 3339 (2026-11-23T10:00:00Z) or Unix seconds`);
-    return new Date(ms).toISOString().replace(/\.000Z$/, "Z");
-  };
-  if (input.trim()) return { created: parse2(input, "created"), from: "the created input" };
-  if (sourceDateEpoch?.trim()) return { created: parse2(sourceDateEpoch, "SOURCE_DATE_EPOCH"), from: "SOURCE_DATE_EPOCH" };
-  if (commitTime?.trim()) return { created: parse2(commitTime, "the commit time"), from: "the commit time" };
-  return { created: now.toISOString().replace(/\.\d{3}Z$/, "Z"), from: "the clock (no commit time known)" };
-}
-
-// src/core/reference.ts
-var DOCKER_HUB = "docker.io";
-var DOCKER_HUB_API = "registry-1.docker.io";
-var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$|^\[[0-9a-fA-F:]+\](?::[0-9]+)?$/;
-var TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
-var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
-var ReferenceError2 = class extends Error {
-  name = "ReferenceError";
-};
-function registryHost(registry) {
-  const r = registry.toLowerCase();
-  return r === DOCKER_HUB || r === "index.docker.io" ? DOCKER_HUB_API : r;
-}
-function parseReference(input) {
-  const text = input.trim();
-  if (!text) throw new ReferenceError2("the reference is empty");
-  let rest = text;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST_PATTERN.test(digest)) throw new ReferenceError2(`'${digest}' is not a sha256 digest`);
-  }
-  let tag;
-  const lastSlash = rest.lastIndexOf("/");
-  const colon = rest.indexOf(":", lastSlash + 1);
-  if (colon >= 0) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG_PATTERN.test(tag)) throw new ReferenceError2(`'${tag}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')`);
-  }
-  const parts = rest.split("/");
-  let registry = DOCKER_HUB;
-  const first = parts[0] ?? "";
-  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["))) {
-    registry = first;
-    parts.shift();
-    if (!DOMAIN.test(registry)) throw new ReferenceError2(`'${registry}' is not a valid registry host`);
-  }
-  if (registry === "index.docker.io") registry = DOCKER_HUB;
-  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift("library");
-  for (const part of parts) {
-    if (!COMPONENT.test(part)) {
-      throw new ReferenceError2(
-        part.toLowerCase() !== part ? `'${part}' must be lower case` : `'${part}' is not a valid repository name component`
-      );
-    }
-  }
-  const path6 = parts.join("/");
-  if (path6.length > 255) throw new ReferenceError2("the repository name is longer than 255 characters");
-  return { registry, host: registryHost(registry), path: path6, tag, digest };
-}
-function parseRepository(input) {
-  const ref = parseReference(input);
-  if (ref.tag !== void 0 || ref.digest !== void 0) {
-    throw new ReferenceError2(`'${input.trim()}' names a ${ref.digest ? "digest" : "tag"}; give the repository only (tags come from version/tags)`);
-  }
-  return { registry: ref.registry, host: ref.host, path: ref.path };
-}
-function formatRepository(repo) {
-  return `${repo.registry}/${repo.path}`;
-}
-function formatReference(repo, tag, digest) {
-  return `${formatRepository(repo)}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-}
-
-// src/core/tags.ts
-var import_semver = __toESM(require_semver2(), 1);
-var AUTO_TAGS = ["version", "sha", "branch", "pr", "schedule"];
-var VERSION_LEVELS = ["full", "minor", "major"];
-var TagError = class extends Error {
-  constructor(message, input) {
-    super(message);
-    this.input = input;
-  }
-  input;
-  name = "TagError";
-};
-function resolveVersion(o2) {
-  const raw = o2.input.trim();
-  if (raw) return { version: parseSemver(raw, "version", `'${raw}'`), source: "version" };
-  const tag = o2.gitTag?.trim();
-  if (!tag) return void 0;
-  if (!o2.pattern.trim()) {
-    return { version: parseSemver(tag, "version", `the git tag '${tag}' (no version input was given)`), source: `git tag ${tag}` };
-  }
-  let re;
-  try {
-    re = new RegExp(o2.pattern.trim());
-  } catch (e) {
-    throw new TagError(`'${o2.pattern.trim()}' is not a regular expression: ${e.message}`, "version-pattern");
-  }
-  const m = re.exec(tag);
-  const captured = m?.groups?.version ?? m?.[1];
-  if (!m || captured === void 0) {
-    throw new TagError(`the git tag '${tag}' does not match ${re.source}${m ? " (the pattern needs a group around the version, e.g. ^app-(.+)$)" : ""}`, "version-pattern");
-  }
-  return { version: parseSemver(captured, "version-pattern", `'${captured}' (from the git tag '${tag}')`), source: `git tag ${tag}` };
-}
-function parseSemver(raw, input, what) {
-  const text = raw.replace(/^v/i, "");
-  const parsed = import_semver.default.valid(text);
-  if (!parsed || text !== parsed) {
-    throw new TagError(`${what} is not a semantic version: expected major.minor.patch such as 2.1.106 or v2.2.0-rc.1`, input);
-  }
-  if (text.includes("+")) throw new TagError(`${what} has build metadata (+\u2026), which a tag cannot hold: leave it out of the version`, input);
-  return parsed;
-}
-function sanitizeTag(raw) {
-  const t = raw.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[.-]+/, "").slice(0, 128).replace(/[.-]+$/, "");
-  return t && TAG_PATTERN.test(t) ? t : void 0;
-}
-function splitExplicit(line) {
-  const slash = line.lastIndexOf("/");
-  const colon = line.lastIndexOf(":");
-  if (slash < 0 && colon < 0) return { tag: line };
-  if (colon <= slash) throw new TagError(`'${line}' names no tag: give a bare tag (1.2) or a full reference (ghcr.io/acme/app:1.2)`, "tags");
-  return { repository: line.slice(0, colon), tag: line.slice(colon + 1) };
-}
-function planTags(o2) {
-  const planned = [];
-  const add = (tag, rule, floating, repository) => {
-    if (!TAG_PATTERN.test(tag)) {
-      throw new TagError(`'${tag}' (made by ${rule === "tags" ? "a tags line" : `the ${rule} rule`}) is not a valid tag: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'`, rule === "tags" ? "tags" : "version");
-    }
-    if (!planned.some((p) => p.tag === tag && p.repository === repository)) planned.push({ tag, rule, floating, repository });
-  };
-  const auto = new Set(o2.auto);
-  if (o2.version && auto.has("version")) {
-    const v = import_semver.default.parse(o2.version);
-    if (!v) throw new TagError(`'${o2.version}' is not a semantic version`, "version");
-    if (o2.levels.includes("full")) add(v.version, "version", false);
-    if (v.prerelease.length === 0) {
-      if (o2.levels.includes("minor")) add(`${v.major}.${v.minor}`, "minor", true);
-      if (o2.levels.includes("major") && (v.major > 0 || o2.majorZero)) add(`${v.major}`, "major", true);
-      if (o2.tagLatest !== "never") add("latest", "latest", o2.tagLatest === "auto");
-    } else {
-      const channel = channelOf(v);
-      if (o2.channel && channel) add(channel, "channel", true);
-      if (o2.tagLatest === "always") add("latest", "latest", false);
-    }
-  } else if (o2.tagLatest === "always") {
-    add("latest", "latest", false);
-  }
-  if (auto.has("sha") && o2.facts.sha) add(`sha-${o2.facts.sha.slice(0, 7).toLowerCase()}`, "sha", false);
-  if (auto.has("branch") && o2.facts.branch && !o2.facts.tag) {
-    const t = sanitizeTag(o2.facts.branch);
-    if (t) add(t, "branch", false);
-  }
-  if (auto.has("pr") && o2.facts.pullRequest !== void 0) add(`pr-${o2.facts.pullRequest}`, "pr", false);
-  if (auto.has("schedule") && o2.facts.scheduled) {
-    add("nightly", "schedule", false);
-    add(`nightly-${o2.now.toISOString().slice(0, 10).replaceAll("-", "")}`, "schedule", false);
-  }
-  for (const line of o2.explicit) {
-    const { repository, tag } = splitExplicit(line);
-    add(tag, "tags", false, repository);
-  }
-  return planned;
-}
-function channelOf(v) {
-  const first = v.prerelease[0];
-  return typeof first === "string" && /^[a-z][a-z0-9-]*$/i.test(first) ? sanitizeTag(first) : void 0;
-}
-function versionOfTag(tag) {
-  const text = tag.replace(/^v/, "");
-  return import_semver.default.valid(text) === text ? import_semver.default.parse(text) ?? void 0 : void 0;
-}
-function decideTags(planned, version, existing, mode) {
-  const v = version ? import_semver.default.parse(version) : null;
-  const versions = existing.map(versionOfTag).filter((x) => x !== void 0);
-  return planned.map((p) => {
-    if (!p.floating) return { tag: p.tag, rule: p.rule, push: true };
-    if (mode === "always") return { tag: p.tag, rule: p.rule, push: true, reason: "floating-tags: always" };
-    if (!v) return { tag: p.tag, rule: p.rule, push: true };
-    const rivals = versions.filter((x) => sameLine(p.rule, x, v));
-    const highest = rivals.reduce((h2, x) => !h2 || import_semver.default.gt(x, h2) ? x : h2, void 0);
-    const scope = describeLine(p.rule, v);
-    if (!highest) return { tag: p.tag, rule: p.rule, push: true, reason: `first ${scope}` };
-    if (import_semver.default.gte(v, highest)) return { tag: p.tag, rule: p.rule, push: true, reason: `${v.version} \u2265 ${highest.version}, the highest ${scope} there` };
-    return { tag: p.tag, rule: p.rule, push: false, reason: `${highest.version} is there, higher than ${v.version}: ${p.tag} stays on it` };
-  });
-}
-function sameLine(rule, x, v) {
-  switch (rule) {
-    case "minor":
-      return x.prerelease.length === 0 && x.major === v.major && x.minor === v.minor;
-    case "major":
-      return x.prerelease.length === 0 && x.major === v.major;
-    case "latest":
-      return x.prerelease.length === 0;
-    case "channel":
-      return x.prerelease.length > 0 && channelOf(x) === channelOf(v);
-    default:
-      return false;
-  }
-}
-function describeLine(rule, v) {
-  switch (rule) {
-    case "minor":
-      return `${v.major}.${v.minor}.x release`;
-    case "major":
-      return `${v.major}.x release`;
-    case "channel":
-      return `${channelOf(v) ?? ""} pre-release`;
-    default:
-      return "release";
-  }
-}
-
-// src/config.ts
-var ConfigError = class extends Error {
-  constructor(issues) {
-    super(issues.map((i2) => `${i2.input}: ${i2.message}`).join("\n"));
-    this.issues = issues;
-  }
-  issues;
-  name = "ConfigError";
-};
-var SECRET_ID = /^[A-Za-z0-9_.-]+$/;
-var ENV_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-function parseLines(raw) {
-  return raw.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
-}
-function parseList(raw) {
-  const items = [];
-  for (const line of parseLines(raw)) {
-    const rows = parse(line, { relax_quotes: true, trim: true, skip_empty_lines: true, relax_column_count: true });
-    for (const row of rows) for (const cell of row) if (cell.trim()) items.push(cell.trim());
-  }
-  return items;
-}
-function parseBool(raw, input, fallback, issues) {
-  const v = raw.trim().toLowerCase();
-  if (!v) return fallback;
-  if (v === "true") return true;
-  if (v === "false") return false;
-  issues.push({ input, message: `'${raw.trim()}' is not a boolean: use true or false` });
-  return fallback;
-}
-function parseChoice(raw, input, choices, fallback, issues) {
-  const v = raw.trim().toLowerCase();
-  if (!v) return fallback;
-  if (choices.includes(v)) return v;
-  issues.push({ input, message: `'${raw.trim()}' is not one of ${choices.join(", ")}` });
-  return fallback;
-}
-function parseSubset(raw, input, choices, fallback, issues) {
-  const items = parseList(raw).map((i2) => i2.toLowerCase());
-  if (items.length === 0) return [...fallback];
-  if (items.length === 1 && items[0] === "none") return [];
-  const unknown = items.filter((i2) => !choices.includes(i2));
-  if (unknown.length) issues.push({ input, message: `${unknown.map((u2) => `'${u2}'`).join(", ")} ${unknown.length > 1 ? "are" : "is"} not one of ${choices.join(", ")} (or none)` });
-  return choices.filter((c3) => items.includes(c3));
-}
-function parsePairs(raw, input, keyPattern, what, issues) {
-  const pairs = [];
-  parseLines(raw).forEach((line, i2) => {
-    const eq = line.indexOf("=");
-    const key = eq > 0 ? line.slice(0, eq).trim() : "";
-    if (eq <= 0 || !keyPattern.test(key)) {
-      issues.push({ input, message: `line ${i2 + 1} is not ${what}=VALUE (expected ${keyPattern === SECRET_ID ? "an id of letters, digits, _ . -" : "a name"} before '=')` });
-      return;
-    }
-    pairs.push([key, line.slice(eq + 1)]);
-  });
-  return pairs;
-}
-function parseConfig(read, ctx) {
-  const issues = [];
-  const abs = (p) => isAbsolute(p) ? p : resolve(ctx.workspace, p);
-  const images = [];
-  const imageLines = parseList(read("images"));
-  if (imageLines.length === 0) issues.push({ input: "images", message: "no image given: list at least one repository, e.g. ghcr.io/acme/app" });
-  for (const line of imageLines) {
-    const [name = "", ...settings] = line.split(/\s+/);
-    let visibility = "private";
-    for (const setting of settings) {
-      const m = /^visibility=(public|private)$/.exec(setting);
-      if (m) visibility = m[1];
-      else issues.push({ input: "images", message: `'${name}': unknown setting '${setting}' (known: visibility=public|private)` });
-    }
-    try {
-      const repository = parseRepository(name);
-      if (images.some((i2) => formatRepository(i2.repository) === formatRepository(repository))) issues.push({ input: "images", message: `'${name}' is listed twice` });
-      else images.push({ repository, visibility });
-    } catch (e) {
-      issues.push({ input: "images", message: `'${name}': ${e.message}` });
-    }
-  }
-  const context = abs(read("context").trim() || ".");
-  const fileInput = read("file").trim();
-  const file = fileInput ? abs(fileInput) : resolve(context, "Dockerfile");
-  const secrets = [];
-  const seen = /* @__PURE__ */ new Set();
-  const addSecret = (s) => {
-    if (seen.has(s.id)) issues.push({ input: s.input, message: `secret id '${s.id}' is given more than once` });
-    seen.add(s.id);
-    secrets.push(s);
-  };
-  for (const [id, value] of parsePairs(read("secrets"), "secrets", SECRET_ID, "ID", issues)) {
-    if (!value) issues.push({ input: "secrets", message: `secret '${id}' has an empty value; the build would run without it` });
-    else addSecret({ kind: "value", id, value, input: "secrets" });
-  }
-  for (const [id, path6] of parsePairs(read("secret-files"), "secret-files", SECRET_ID, "ID", issues)) {
-    if (!path6.trim()) issues.push({ input: "secret-files", message: `secret '${id}' has no file path` });
-    else addSecret({ kind: "file", id, path: abs(path6.trim()), input: "secret-files" });
-  }
-  const ssh = [];
-  for (const line of parseLines(read("ssh"))) {
-    const eq = line.indexOf("=");
-    const id = (eq < 0 ? line : line.slice(0, eq)).trim();
-    const paths = eq < 0 ? [] : line.slice(eq + 1).split(",").map((p) => p.trim()).filter(Boolean).map(abs);
-    if (!SECRET_ID.test(id)) issues.push({ input: "ssh", message: `'${id}' is not an ssh id: use 'default' or id=/path/to/socket-or-key` });
-    else ssh.push({ id, paths });
-  }
-  const tagLatest = parseChoice(read("tag-latest"), "tag-latest", ["auto", "always", "never"], "auto", issues);
-  const floating = parseChoice(read("floating-tags"), "floating-tags", ["forward", "always"], "forward", issues);
-  const auto = parseSubset(read("auto-tags"), "auto-tags", AUTO_TAGS, AUTO_TAGS, issues);
-  const levels = parseSubset(read("version-tags"), "version-tags", VERSION_LEVELS, VERSION_LEVELS, issues);
-  let version;
-  let versionSource;
-  let planned = [];
-  try {
-    const resolved = resolveVersion({ input: read("version"), pattern: read("version-pattern"), gitTag: ctx.facts.git.tag });
-    version = resolved?.version;
-    versionSource = resolved?.source;
-    planned = planTags({
-      version,
-      facts: ctx.facts.git,
-      auto,
-      levels,
-      tagLatest,
-      now: ctx.now(),
-      majorZero: parseBool(read("tag-major-zero"), "tag-major-zero", false, issues),
-      channel: parseBool(read("tag-channel"), "tag-channel", false, issues),
-      explicit: parseList(read("tags"))
-    });
-  } catch (e) {
-    if (!(e instanceof TagError)) throw e;
-    issues.push({ input: e.input, message: e.message });
-  }
-  for (const t of planned) {
-    if (t.repository === void 0) continue;
-    try {
-      const named = formatRepository(parseRepository(t.repository));
-      if (!images.some((i2) => formatRepository(i2.repository) === named)) issues.push({ input: "tags", message: `'${t.repository}:${t.tag}' names a repository that is not in images: add it there, or give the bare tag` });
-      else t.repository = named;
-    } catch (e) {
-      issues.push({ input: "tags", message: `'${t.repository}:${t.tag}': ${e.message}` });
-    }
-  }
-  const targets = images.map((i2) => ({ ...i2, tags: planned.filter((t) => t.repository === void 0 || t.repository === formatRepository(i2.repository)) }));
-  for (const t of issues.some((i2) => i2.input === "tags" || i2.input === "version" || i2.input === "version-pattern") ? [] : targets) {
-    if (t.tags.length === 0) issues.push({ input: "tags", message: `${formatRepository(t.repository)} gets no tag: set version, tags, or run on a commit` });
-  }
-  let created = { created: "", from: "" };
-  try {
-    created = resolveCreated(read("created"), ctx.env.SOURCE_DATE_EPOCH, ctx.facts.commitTime, ctx.now());
-  } catch (e) {
-    if (!(e instanceof CreatedError)) throw e;
-    issues.push({ input: "created", message: e.message });
-  }
-  const registries = /* @__PURE__ */ new Map();
-  const settingsFor = (registry) => {
-    const host = registryHost(registry.trim());
-    let s = registries.get(host);
-    if (!s) registries.set(host, s = { insecure: false });
-    return s;
-  };
-  parseLines(read("registry-auth")).forEach((line, i2) => {
-    const eq = line.indexOf("=");
-    const colon = line.indexOf(":", eq + 1);
-    if (eq <= 0 || colon <= eq + 1) {
-      issues.push({ input: "registry-auth", message: `line ${i2 + 1} is not REGISTRY=USERNAME:PASSWORD` });
-      return;
-    }
-    const s = settingsFor(line.slice(0, eq));
-    s.username = line.slice(eq + 1, colon);
-    s.password = line.slice(colon + 1);
-    if (!s.password) issues.push({ input: "registry-auth", message: `line ${i2 + 1}: the password for ${line.slice(0, eq)} is empty` });
-  });
-  for (const [registry, path6] of parsePairs(read("registry-ca"), "registry-ca", /^[^\s=]+$/, "REGISTRY", issues)) {
-    settingsFor(registry).caFile = abs(path6.trim());
-  }
-  for (const registry of parseList(read("insecure-registries"))) settingsFor(registry).insecure = true;
-  const retriesRaw = read("retries").trim() || "3";
-  const retries = Number(retriesRaw);
-  if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
-    issues.push({ input: "retries", message: `'${retriesRaw}' is not a whole number from 0 to 10` });
-  }
-  const concurrencyRaw = read("concurrency").trim() || "8";
-  const concurrency = Number(concurrencyRaw);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    issues.push({ input: "concurrency", message: `'${concurrencyRaw}' is not a whole number from 1 to 64` });
-  }
-  const config = {
-    images: targets,
-    context,
-    file,
-    target: read("target").trim() || void 0,
-    buildArgs: parsePairs(read("build-args"), "build-args", ENV_KEY, "NAME", issues),
-    labels: parsePairs(read("labels"), "labels", /^[^\s=]+$/, "KEY", issues),
-    annotations: parsePairs(read("annotations"), "annotations", /^[^\s=]+$/, "KEY", issues),
-    created,
-    network: read("network").trim() || void 0,
-    secrets,
-    ssh,
-    version,
-    versionSource,
-    floating,
-    push: parseBool(read("push"), "push", true, issues),
-    registries,
-    retries,
-    concurrency
-  };
-  if (issues.length > 0) throw new ConfigError(issues);
-  return config;
-}
-function secretValues(config) {
-  const values = [];
-  for (const s of config.secrets) if (s.kind === "value") values.push(s.value);
-  for (const r of config.registries.values()) if (r.password) values.push(r.password);
-  return values;
-}
-
-// src/core/redact.ts
-var Redactor = class {
-  #values = [];
-  /** Remembers a secret value (and each line of a multi-line value). Empty values are ignored. */
-  add(value) {
-    const parts = [value, ...value.split(/\r?\n/)].map((p) => p.trim()).filter((p) => p.length >= 4);
-    for (const part of parts) if (!this.#values.includes(part)) this.#values.push(part);
-    this.#values.sort((a2, b) => b.length - a2.length);
-  }
-  /** The text with every known secret value replaced by `***`. */
-  redact(text) {
-    let out = text;
-    for (const value of this.#values) out = out.split(value).join("***");
-    return out;
-  }
-  toJSON() {
-    return `Redactor(${this.#values.length} values)`;
-  }
-};
+// src/build/ssh-agent.ts
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 
 // node_modules/is-plain-obj/index.js
 function isPlainObject(value) {
@@ -59943,6 +59455,12 @@ function splitLines(onLine) {
   };
 }
 function createExec(redactor) {
+  const running = /* @__PURE__ */ new Set();
+  const track = (child) => {
+    running.add(child);
+    child.then(() => running.delete(child), () => running.delete(child));
+    return child;
+  };
   const describe = (file, args) => redactor.redact([file, ...args].join(" "));
   const failure = (file, args, error2) => {
     const e = error2;
@@ -59952,20 +59470,22 @@ function createExec(redactor) {
     if (e.code === "ENOENT") {
       return new CommandError(`${file} was not found: install it or put it on PATH`, command, void 0, "");
     }
-    const lastLine = tail.split("\n").filter(Boolean).pop() ?? redactor.redact(e.shortMessage ?? "failed");
+    const timedOut = error2.timedOut;
+    const lastLine = timedOut ? "timed out" : tail.split("\n").filter(Boolean).pop() ?? redactor.redact(e.shortMessage ?? "failed");
     return new CommandError(`${command} exited with code ${e.exitCode ?? "?"}: ${lastLine}`, command, e.exitCode, tail);
   };
   return {
     async run(file, args, options = {}) {
-      const child = execa(file, args, {
+      const child = track(execa(file, args, {
         env: options.env,
         extendEnv: false,
         cwd: options.cwd,
         all: true,
         reject: true,
         stripFinalNewline: true,
+        timeout: options.timeoutMs,
         ...options.input === void 0 ? { stdin: "ignore" } : { input: options.input }
-      });
+      }));
       if (options.onLine) {
         const emit = (line) => options.onLine?.(redactor.redact(line));
         child.stdout?.on("data", splitLines(emit));
@@ -59979,7 +59499,7 @@ function createExec(redactor) {
       }
     },
     stream(file, args, options = {}) {
-      const child = execa(file, args, {
+      const child = track(execa(file, args, {
         env: options.env,
         extendEnv: false,
         cwd: options.cwd,
@@ -59987,15 +59507,608 @@ function createExec(redactor) {
         stdout: "pipe",
         stderr: "pipe",
         buffer: { stdout: false, stderr: true }
-      });
+      }));
       const done = child.then(() => void 0, (error2) => {
         throw failure(file, args, error2);
       });
       if (!child.stdout) throw new CommandError(`${file}: no standard output`, describe(file, args), void 0, "");
-      return { stdout: child.stdout, done };
+      return { stdout: child.stdout, done, kill: () => {
+        child.kill();
+      } };
+    },
+    stopAll() {
+      for (const child of running) child.kill("SIGTERM");
     }
   };
 }
+
+// src/build/ssh-agent.ts
+function looksLikePrivateKey(text) {
+  return /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]+-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(text);
+}
+function stopAgent(pid) {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+  }
+}
+async function startAgent(exec, dir, env, key, passphrase) {
+  const socket = join(dir, "agent.sock");
+  const started = await exec.run("ssh-agent", ["-a", socket, "-s"], { env }).catch((e) => {
+    throw new Error(`ssh-key: could not start ssh-agent (${e instanceof Error ? e.message : String(e)}): install openssh-client on the runner`);
+  });
+  const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(started.stdout)?.[1]);
+  if (!pid) throw new Error("ssh-key: ssh-agent did not say its process id");
+  let stopped = false;
+  const agent = { socket, pid, stop: () => {
+    if (!stopped) stopAgent(pid);
+    stopped = true;
+  } };
+  try {
+    const askpass = join(dir, "askpass.sh");
+    await writeFile(askpass, `#!/bin/sh
+[ -e "$HOIST_ASKPASS_USED" ] && exit 1
+: > "$HOIST_ASKPASS_USED"
+printf '%s\\n' "$HOIST_SSH_PASSPHRASE"
+`, { mode: 448 });
+    const addEnv = {
+      ...env,
+      SSH_AUTH_SOCK: socket,
+      ...passphrase ? { SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: "force", DISPLAY: env.DISPLAY ?? ":0", HOIST_SSH_PASSPHRASE: passphrase, HOIST_ASKPASS_USED: join(dir, "askpass.used") } : { SSH_ASKPASS_REQUIRE: "never" }
+    };
+    await exec.run("ssh-add", ["-q", "-"], { env: addEnv, input: key.endsWith("\n") ? key : `${key}
+`, timeoutMs: 3e4 });
+  } catch (e) {
+    agent.stop();
+    const said = e instanceof CommandError ? e.outputTail.trim().split("\n").pop() : e instanceof Error ? e.message : String(e);
+    throw new Error(`ssh-key could not be loaded into ssh-agent: ${said || "ssh-add failed"}. Check that it is a complete private key${passphrase ? " and that ssh-key-passphrase is its passphrase" : "; an encrypted key needs ssh-key-passphrase"}`);
+  }
+  return agent;
+}
+
+// src/core/labels.ts
+var OCI = "org.opencontainers.image";
+var REVEALING = [`${OCI}.source`, `${OCI}.url`, `${OCI}.description`];
+function imageLabels(o2) {
+  const generated = [
+    [`${OCI}.title`, o2.repository.name],
+    [`${OCI}.description`, o2.repository.description],
+    [`${OCI}.url`, o2.repository.url],
+    [`${OCI}.source`, o2.repository.url],
+    [`${OCI}.version`, o2.version],
+    [`${OCI}.revision`, o2.revision],
+    [`${OCI}.created`, o2.created],
+    [`${OCI}.licenses`, o2.repository.licenses],
+    [`${OCI}.base.name`, o2.baseName],
+    [`${OCI}.base.digest`, o2.baseDigest]
+  ];
+  const userKeys = new Set(o2.user.map(([k]) => k));
+  const hide = o2.public && o2.repository.visibility !== "public";
+  const values = /* @__PURE__ */ new Map();
+  const withheld = [];
+  for (const [k, v] of generated) {
+    if (v === void 0 || userKeys.has(k)) continue;
+    if (hide && REVEALING.includes(k)) withheld.push(k);
+    else values.set(k, v);
+  }
+  for (const [k, v] of o2.user) values.set(k, v);
+  return { values: [...values], withheld };
+}
+var CreatedError = class extends Error {
+  name = "CreatedError";
+};
+function resolveCreated(input, sourceDateEpoch, commitTime, now) {
+  const parse2 = (raw, what) => {
+    const t = raw.trim();
+    const ms = /^\d+$/.test(t) ? Number(t) * 1e3 : /^\d{4}-\d{2}-\d{2}T/.test(t) ? Date.parse(t) : NaN;
+    if (Number.isNaN(ms)) throw new CreatedError(`${what} '${t}' is not a time: use RFC 3339 (2026-11-23T10:00:00Z) or Unix seconds`);
+    return new Date(ms).toISOString().replace(/\.000Z$/, "Z");
+  };
+  if (input.trim()) return { created: parse2(input, "created"), from: "the created input" };
+  if (sourceDateEpoch?.trim()) return { created: parse2(sourceDateEpoch, "SOURCE_DATE_EPOCH"), from: "SOURCE_DATE_EPOCH" };
+  if (commitTime?.trim()) return { created: parse2(commitTime, "the commit time"), from: "the commit time" };
+  return { created: now.toISOString().replace(/\.\d{3}Z$/, "Z"), from: "the clock (no commit time known)" };
+}
+
+// src/core/reference.ts
+var DOCKER_HUB = "docker.io";
+var DOCKER_HUB_API = "registry-1.docker.io";
+var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$|^\[[0-9a-fA-F:]+\](?::[0-9]+)?$/;
+var TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
+var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
+var ReferenceError2 = class extends Error {
+  name = "ReferenceError";
+};
+function registryHost(registry) {
+  const r = registry.toLowerCase();
+  return r === DOCKER_HUB || r === "index.docker.io" ? DOCKER_HUB_API : r;
+}
+function parseReference(input) {
+  const text = input.trim();
+  if (!text) throw new ReferenceError2("the reference is empty");
+  let rest = text;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST_PATTERN.test(digest)) throw new ReferenceError2(`'${digest}' is not a sha256 digest`);
+  }
+  let tag;
+  const lastSlash = rest.lastIndexOf("/");
+  const colon = rest.indexOf(":", lastSlash + 1);
+  if (colon >= 0) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG_PATTERN.test(tag)) throw new ReferenceError2(`'${tag}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')`);
+  }
+  const parts = rest.split("/");
+  let registry = DOCKER_HUB;
+  const first = parts[0] ?? "";
+  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["))) {
+    registry = first;
+    parts.shift();
+    if (!DOMAIN.test(registry)) throw new ReferenceError2(`'${registry}' is not a valid registry host`);
+  }
+  if (registry === "index.docker.io") registry = DOCKER_HUB;
+  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift("library");
+  for (const part of parts) {
+    if (!COMPONENT.test(part)) {
+      throw new ReferenceError2(
+        part.toLowerCase() !== part ? `'${part}' must be lower case` : `'${part}' is not a valid repository name component`
+      );
+    }
+  }
+  const path6 = parts.join("/");
+  if (path6.length > 255) throw new ReferenceError2("the repository name is longer than 255 characters");
+  return { registry, host: registryHost(registry), path: path6, tag, digest };
+}
+function parseRepository(input) {
+  const ref = parseReference(input);
+  if (ref.tag !== void 0 || ref.digest !== void 0) {
+    throw new ReferenceError2(`'${input.trim()}' names a ${ref.digest ? "digest" : "tag"}; give the repository only (tags come from version/tags)`);
+  }
+  return { registry: ref.registry, host: ref.host, path: ref.path };
+}
+function formatRepository(repo) {
+  return `${repo.registry}/${repo.path}`;
+}
+function formatReference(repo, tag, digest) {
+  return `${formatRepository(repo)}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
+}
+
+// src/core/tags.ts
+var import_semver = __toESM(require_semver2(), 1);
+var AUTO_TAGS = ["version", "sha", "branch", "pr", "schedule"];
+var VERSION_LEVELS = ["full", "minor", "major"];
+var TagError = class extends Error {
+  constructor(message, input) {
+    super(message);
+    this.input = input;
+  }
+  input;
+  name = "TagError";
+};
+function resolveVersion(o2) {
+  const raw = o2.input.trim();
+  if (raw) return { version: parseSemver(raw, "version", `'${raw}'`), source: "version" };
+  const tag = o2.gitTag?.trim();
+  if (!tag) return void 0;
+  if (!o2.pattern.trim()) {
+    return { version: parseSemver(tag, "version", `the git tag '${tag}' (no version input was given)`), source: `git tag ${tag}` };
+  }
+  let re;
+  try {
+    re = new RegExp(o2.pattern.trim());
+  } catch (e) {
+    throw new TagError(`'${o2.pattern.trim()}' is not a regular expression: ${e.message}`, "version-pattern");
+  }
+  const m = re.exec(tag);
+  const captured = m?.groups?.version ?? m?.[1];
+  if (!m || captured === void 0) {
+    throw new TagError(`the git tag '${tag}' does not match ${re.source}${m ? " (the pattern needs a group around the version, e.g. ^app-(.+)$)" : ""}`, "version-pattern");
+  }
+  return { version: parseSemver(captured, "version-pattern", `'${captured}' (from the git tag '${tag}')`), source: `git tag ${tag}` };
+}
+function parseSemver(raw, input, what) {
+  const text = raw.replace(/^v/i, "");
+  const parsed = import_semver.default.valid(text);
+  if (!parsed || text !== parsed) {
+    throw new TagError(`${what} is not a semantic version: expected major.minor.patch such as 2.1.106 or v2.2.0-rc.1`, input);
+  }
+  if (text.includes("+")) throw new TagError(`${what} has build metadata (+\u2026), which a tag cannot hold: leave it out of the version`, input);
+  return parsed;
+}
+function sanitizeTag(raw) {
+  const t = raw.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[.-]+/, "").slice(0, 128).replace(/[.-]+$/, "");
+  return t && TAG_PATTERN.test(t) ? t : void 0;
+}
+function splitExplicit(line) {
+  const slash = line.lastIndexOf("/");
+  const colon = line.lastIndexOf(":");
+  if (slash < 0 && colon < 0) return { tag: line };
+  if (colon <= slash) throw new TagError(`'${line}' names no tag: give a bare tag (1.2) or a full reference (ghcr.io/acme/app:1.2)`, "tags");
+  return { repository: line.slice(0, colon), tag: line.slice(colon + 1) };
+}
+function planTags(o2) {
+  const planned = [];
+  const add = (tag, rule, floating, repository) => {
+    if (!TAG_PATTERN.test(tag)) {
+      throw new TagError(`'${tag}' (made by ${rule === "tags" ? "a tags line" : `the ${rule} rule`}) is not a valid tag: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'`, rule === "tags" ? "tags" : "version");
+    }
+    if (!planned.some((p) => p.tag === tag && p.repository === repository)) planned.push({ tag, rule, floating, repository });
+  };
+  const auto = new Set(o2.auto);
+  if (o2.version && auto.has("version")) {
+    const v = import_semver.default.parse(o2.version);
+    if (!v) throw new TagError(`'${o2.version}' is not a semantic version`, "version");
+    if (o2.levels.includes("full")) add(v.version, "version", false);
+    if (v.prerelease.length === 0) {
+      if (o2.levels.includes("minor")) add(`${v.major}.${v.minor}`, "minor", true);
+      if (o2.levels.includes("major") && (v.major > 0 || o2.majorZero)) add(`${v.major}`, "major", true);
+      if (o2.tagLatest !== "never") add("latest", "latest", o2.tagLatest === "auto");
+    } else {
+      const channel = channelOf(v);
+      if (o2.channel && channel) add(channel, "channel", true);
+      if (o2.tagLatest === "always") add("latest", "latest", false);
+    }
+  } else if (o2.tagLatest === "always") {
+    add("latest", "latest", false);
+  }
+  if (auto.has("sha") && o2.facts.sha) add(`sha-${o2.facts.sha.slice(0, 7).toLowerCase()}`, "sha", false);
+  if (auto.has("branch") && o2.facts.branch && !o2.facts.tag) {
+    const t = sanitizeTag(o2.facts.branch);
+    if (t) add(t, "branch", false);
+  }
+  if (auto.has("pr") && o2.facts.pullRequest !== void 0) add(`pr-${o2.facts.pullRequest}`, "pr", false);
+  if (auto.has("schedule") && o2.facts.scheduled) {
+    add("nightly", "schedule", false);
+    add(`nightly-${o2.now.toISOString().slice(0, 10).replaceAll("-", "")}`, "schedule", false);
+  }
+  for (const line of o2.explicit) {
+    const { repository, tag } = splitExplicit(line);
+    add(tag, "tags", false, repository);
+  }
+  return planned;
+}
+function channelOf(v) {
+  const first = v.prerelease[0];
+  return typeof first === "string" && /^[a-z][a-z0-9-]*$/i.test(first) ? sanitizeTag(first) : void 0;
+}
+function versionOfTag(tag) {
+  const text = tag.replace(/^v/, "");
+  return import_semver.default.valid(text) === text ? import_semver.default.parse(text) ?? void 0 : void 0;
+}
+function decideTags(planned, version, existing, mode) {
+  const v = version ? import_semver.default.parse(version) : null;
+  const versions = existing.map(versionOfTag).filter((x) => x !== void 0);
+  return planned.map((p) => {
+    if (!p.floating) return { tag: p.tag, rule: p.rule, push: true };
+    if (mode === "always") return { tag: p.tag, rule: p.rule, push: true, reason: "floating-tags: always" };
+    if (!v) return { tag: p.tag, rule: p.rule, push: true };
+    const rivals = versions.filter((x) => sameLine(p.rule, x, v));
+    const highest = rivals.reduce((h2, x) => !h2 || import_semver.default.gt(x, h2) ? x : h2, void 0);
+    const scope = describeLine(p.rule, v);
+    if (!highest) return { tag: p.tag, rule: p.rule, push: true, reason: `first ${scope}` };
+    if (import_semver.default.gte(v, highest)) return { tag: p.tag, rule: p.rule, push: true, reason: `${v.version} \u2265 ${highest.version}, the highest ${scope} there` };
+    return { tag: p.tag, rule: p.rule, push: false, reason: `${highest.version} is there, higher than ${v.version}: ${p.tag} stays on it` };
+  });
+}
+function sameLine(rule, x, v) {
+  switch (rule) {
+    case "minor":
+      return x.prerelease.length === 0 && x.major === v.major && x.minor === v.minor;
+    case "major":
+      return x.prerelease.length === 0 && x.major === v.major;
+    case "latest":
+      return x.prerelease.length === 0;
+    case "channel":
+      return x.prerelease.length > 0 && channelOf(x) === channelOf(v);
+    default:
+      return false;
+  }
+}
+function describeLine(rule, v) {
+  switch (rule) {
+    case "minor":
+      return `${v.major}.${v.minor}.x release`;
+    case "major":
+      return `${v.major}.x release`;
+    case "channel":
+      return `${channelOf(v) ?? ""} pre-release`;
+    default:
+      return "release";
+  }
+}
+
+// src/config.ts
+var ConfigError = class extends Error {
+  constructor(issues) {
+    super(issues.map((i2) => `${i2.input}: ${i2.message}`).join("\n"));
+    this.issues = issues;
+  }
+  issues;
+  name = "ConfigError";
+};
+var SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+var ENV_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+function parseLines(raw) {
+  return raw.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+}
+function parseList(raw) {
+  const items = [];
+  for (const line of parseLines(raw)) {
+    const rows = parse(line, { relax_quotes: true, trim: true, skip_empty_lines: true, relax_column_count: true });
+    for (const row of rows) for (const cell of row) if (cell.trim()) items.push(cell.trim());
+  }
+  return items;
+}
+function parseBool(raw, input, fallback, issues) {
+  const v = raw.trim().toLowerCase();
+  if (!v) return fallback;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  issues.push({ input, message: `'${raw.trim()}' is not a boolean: use true or false` });
+  return fallback;
+}
+function parseChoice(raw, input, choices, fallback, issues) {
+  const v = raw.trim().toLowerCase();
+  if (!v) return fallback;
+  if (choices.includes(v)) return v;
+  issues.push({ input, message: `'${raw.trim()}' is not one of ${choices.join(", ")}` });
+  return fallback;
+}
+function parseSubset(raw, input, choices, fallback, issues) {
+  const items = parseList(raw).map((i2) => i2.toLowerCase());
+  if (items.length === 0) return [...fallback];
+  if (items.length === 1 && items[0] === "none") return [];
+  const unknown = items.filter((i2) => !choices.includes(i2));
+  if (unknown.length) issues.push({ input, message: `${unknown.map((u2) => `'${u2}'`).join(", ")} ${unknown.length > 1 ? "are" : "is"} not one of ${choices.join(", ")} (or none)` });
+  return choices.filter((c3) => items.includes(c3));
+}
+function parseSecretEntries(raw, issues) {
+  let records;
+  try {
+    records = parse(raw, { relax_quotes: true, relax_column_count: true, skip_empty_lines: true, comment: "#", comment_no_infix: true });
+  } catch (e) {
+    const { code, lines } = e;
+    issues.push({ input: "secrets", message: `cannot be read (${code ?? "parse error"}${lines ? ` near line ${lines}` : ""}): put an entry holding newlines in double quotes, and double any quote inside it` });
+    return [];
+  }
+  const pairs = [];
+  records.forEach((cells, i2) => {
+    const entry = cells.join(",");
+    const eq = entry.indexOf("=");
+    const id = eq > 0 ? entry.slice(0, eq).trim() : "";
+    if (eq <= 0 || !SECRET_ID.test(id)) {
+      issues.push({ input: "secrets", message: `entry ${i2 + 1} is not ID=VALUE (expected an id of letters, digits, _ . - before '=')` });
+      return;
+    }
+    pairs.push([id, entry.slice(eq + 1).replace(/\r?\n$/, "")]);
+  });
+  return pairs;
+}
+function parsePairs(raw, input, keyPattern, what, issues) {
+  const pairs = [];
+  parseLines(raw).forEach((line, i2) => {
+    const eq = line.indexOf("=");
+    const key = eq > 0 ? line.slice(0, eq).trim() : "";
+    if (eq <= 0 || !keyPattern.test(key)) {
+      issues.push({ input, message: `line ${i2 + 1} is not ${what}=VALUE (expected ${keyPattern === SECRET_ID ? "an id of letters, digits, _ . -" : "a name"} before '=')` });
+      return;
+    }
+    pairs.push([key, line.slice(eq + 1)]);
+  });
+  return pairs;
+}
+function parseConfig(read, ctx) {
+  const issues = [];
+  const abs = (p) => isAbsolute(p) ? p : resolve(ctx.workspace, p);
+  const images = [];
+  const imageLines = parseList(read("images"));
+  if (imageLines.length === 0) issues.push({ input: "images", message: "no image given: list at least one repository, e.g. ghcr.io/acme/app" });
+  for (const line of imageLines) {
+    const [name = "", ...settings] = line.split(/\s+/);
+    let visibility = "private";
+    for (const setting of settings) {
+      const m = /^visibility=(public|private)$/.exec(setting);
+      if (m) visibility = m[1];
+      else issues.push({ input: "images", message: `'${name}': unknown setting '${setting}' (known: visibility=public|private)` });
+    }
+    try {
+      const repository = parseRepository(name);
+      if (images.some((i2) => formatRepository(i2.repository) === formatRepository(repository))) issues.push({ input: "images", message: `'${name}' is listed twice` });
+      else images.push({ repository, visibility });
+    } catch (e) {
+      issues.push({ input: "images", message: `'${name}': ${e.message}` });
+    }
+  }
+  const context = abs(read("context").trim() || ".");
+  const fileInput = read("file").trim();
+  const file = fileInput ? abs(fileInput) : resolve(context, "Dockerfile");
+  const secrets = [];
+  const seen = /* @__PURE__ */ new Set();
+  const addSecret = (s) => {
+    if (seen.has(s.id)) issues.push({ input: s.input, message: `secret id '${s.id}' is given more than once` });
+    seen.add(s.id);
+    secrets.push(s);
+  };
+  for (const [id, value] of parseSecretEntries(read("secrets"), issues)) {
+    if (!value) issues.push({ input: "secrets", message: `secret '${id}' has an empty value; the build would run without it` });
+    else addSecret({ kind: "value", id, value, input: "secrets" });
+  }
+  for (const [id, name] of parsePairs(read("secret-envs"), "secret-envs", SECRET_ID, "ID", issues)) {
+    const variable = name.trim();
+    const value = ctx.env[variable];
+    if (!ENV_KEY.test(variable)) issues.push({ input: "secret-envs", message: `secret '${id}': '${variable}' is not an environment variable name` });
+    else if (!value) issues.push({ input: "secret-envs", message: `secret '${id}': the environment variable ${variable} is ${value === void 0 ? "not set" : "empty"}; the build would run without it` });
+    else addSecret({ kind: "value", id, value, input: "secret-envs" });
+  }
+  for (const [id, path6] of parsePairs(read("secret-files"), "secret-files", SECRET_ID, "ID", issues)) {
+    if (!path6.trim()) issues.push({ input: "secret-files", message: `secret '${id}' has no file path` });
+    else addSecret({ kind: "file", id, path: abs(path6.trim()), input: "secret-files" });
+  }
+  const ssh = [];
+  for (const line of parseLines(read("ssh"))) {
+    const eq = line.indexOf("=");
+    const id = (eq < 0 ? line : line.slice(0, eq)).trim();
+    const paths = eq < 0 ? [] : line.slice(eq + 1).split(",").map((p) => p.trim()).filter(Boolean).map(abs);
+    if (!SECRET_ID.test(id)) issues.push({ input: "ssh", message: `'${id}' is not an ssh id: use 'default' or id=/path/to/socket-or-key` });
+    else ssh.push({ id, paths });
+  }
+  const sshKey = read("ssh-key").trim() || void 0;
+  const sshKeyPassphrase = read("ssh-key-passphrase") || void 0;
+  if (sshKey && !looksLikePrivateKey(sshKey)) issues.push({ input: "ssh-key", message: "does not hold a private key: give the whole key file, from -----BEGIN \u2026 PRIVATE KEY----- to its END line" });
+  if (sshKeyPassphrase && !sshKey) issues.push({ input: "ssh-key-passphrase", message: "is set but ssh-key is not" });
+  if (sshKey && ssh.some((f) => f.id === "default")) issues.push({ input: "ssh", message: "'default' is taken by ssh-key (Hoist's own agent is forwarded as default): remove it from ssh" });
+  const knownHosts = read("ssh-known-hosts").trim() || void 0;
+  parseLines(knownHosts ?? "").forEach((line, i2) => {
+    const fields = line.split(/\s+/);
+    if (fields.length < (line.startsWith("@") ? 4 : 3)) issues.push({ input: "ssh-known-hosts", message: `line ${i2 + 1} is not a known_hosts line (HOST KEYTYPE KEY, e.g. the output of ssh-keyscan)` });
+  });
+  if (knownHosts && seen.has("known_hosts")) issues.push({ input: "secrets", message: "the secret id 'known_hosts' is taken by ssh-known-hosts: rename the secret" });
+  const tagLatest = parseChoice(read("tag-latest"), "tag-latest", ["auto", "always", "never"], "auto", issues);
+  const floating = parseChoice(read("floating-tags"), "floating-tags", ["forward", "always"], "forward", issues);
+  const auto = parseSubset(read("auto-tags"), "auto-tags", AUTO_TAGS, AUTO_TAGS, issues);
+  const levels = parseSubset(read("version-tags"), "version-tags", VERSION_LEVELS, VERSION_LEVELS, issues);
+  let version;
+  let versionSource;
+  let planned = [];
+  try {
+    const resolved = resolveVersion({ input: read("version"), pattern: read("version-pattern"), gitTag: ctx.facts.git.tag });
+    version = resolved?.version;
+    versionSource = resolved?.source;
+    planned = planTags({
+      version,
+      facts: ctx.facts.git,
+      auto,
+      levels,
+      tagLatest,
+      now: ctx.now(),
+      majorZero: parseBool(read("tag-major-zero"), "tag-major-zero", false, issues),
+      channel: parseBool(read("tag-channel"), "tag-channel", false, issues),
+      explicit: parseList(read("tags"))
+    });
+  } catch (e) {
+    if (!(e instanceof TagError)) throw e;
+    issues.push({ input: e.input, message: e.message });
+  }
+  for (const t of planned) {
+    if (t.repository === void 0) continue;
+    try {
+      const named = formatRepository(parseRepository(t.repository));
+      if (!images.some((i2) => formatRepository(i2.repository) === named)) issues.push({ input: "tags", message: `'${t.repository}:${t.tag}' names a repository that is not in images: add it there, or give the bare tag` });
+      else t.repository = named;
+    } catch (e) {
+      issues.push({ input: "tags", message: `'${t.repository}:${t.tag}': ${e.message}` });
+    }
+  }
+  const targets = images.map((i2) => ({ ...i2, tags: planned.filter((t) => t.repository === void 0 || t.repository === formatRepository(i2.repository)) }));
+  for (const t of issues.some((i2) => i2.input === "tags" || i2.input === "version" || i2.input === "version-pattern") ? [] : targets) {
+    if (t.tags.length === 0) issues.push({ input: "tags", message: `${formatRepository(t.repository)} gets no tag: set version, tags, or run on a commit` });
+  }
+  let created = { created: "", from: "" };
+  try {
+    created = resolveCreated(read("created"), ctx.env.SOURCE_DATE_EPOCH, ctx.facts.commitTime, ctx.now());
+  } catch (e) {
+    if (!(e instanceof CreatedError)) throw e;
+    issues.push({ input: "created", message: e.message });
+  }
+  const registries = /* @__PURE__ */ new Map();
+  const settingsFor = (registry) => {
+    const host = registryHost(registry.trim());
+    let s = registries.get(host);
+    if (!s) registries.set(host, s = { insecure: false });
+    return s;
+  };
+  parseLines(read("registry-auth")).forEach((line, i2) => {
+    const eq = line.indexOf("=");
+    const colon = line.indexOf(":", eq + 1);
+    if (eq <= 0 || colon <= eq + 1) {
+      issues.push({ input: "registry-auth", message: `line ${i2 + 1} is not REGISTRY=USERNAME:PASSWORD` });
+      return;
+    }
+    const s = settingsFor(line.slice(0, eq));
+    s.username = line.slice(eq + 1, colon);
+    s.password = line.slice(colon + 1);
+    if (!s.password) issues.push({ input: "registry-auth", message: `line ${i2 + 1}: the password for ${line.slice(0, eq)} is empty` });
+  });
+  for (const [registry, path6] of parsePairs(read("registry-ca"), "registry-ca", /^[^\s=]+$/, "REGISTRY", issues)) {
+    settingsFor(registry).caFile = abs(path6.trim());
+  }
+  for (const registry of parseList(read("insecure-registries"))) settingsFor(registry).insecure = true;
+  const retriesRaw = read("retries").trim() || "3";
+  const retries = Number(retriesRaw);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
+    issues.push({ input: "retries", message: `'${retriesRaw}' is not a whole number from 0 to 10` });
+  }
+  const concurrencyRaw = read("concurrency").trim() || "8";
+  const concurrency = Number(concurrencyRaw);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    issues.push({ input: "concurrency", message: `'${concurrencyRaw}' is not a whole number from 1 to 64` });
+  }
+  const config = {
+    images: targets,
+    context,
+    file,
+    target: read("target").trim() || void 0,
+    buildArgs: parsePairs(read("build-args"), "build-args", ENV_KEY, "NAME", issues),
+    labels: parsePairs(read("labels"), "labels", /^[^\s=]+$/, "KEY", issues),
+    annotations: parsePairs(read("annotations"), "annotations", /^[^\s=]+$/, "KEY", issues),
+    created,
+    network: read("network").trim() || void 0,
+    secrets,
+    ssh,
+    sshKey,
+    sshKeyPassphrase,
+    knownHosts,
+    version,
+    versionSource,
+    floating,
+    push: parseBool(read("push"), "push", true, issues),
+    registries,
+    retries,
+    concurrency
+  };
+  const secretOwners = /* @__PURE__ */ new Map();
+  for (const sec of config.secrets) if (sec.kind === "value") secretOwners.set(sec.value, `secret '${sec.id}' (${sec.input})`);
+  for (const [host, r] of config.registries) if (r.password) secretOwners.set(r.password, `the registry-auth password for ${host}`);
+  for (const [name, value] of config.buildArgs) {
+    const owner = value ? secretOwners.get(value) : void 0;
+    if (owner) issues.push({ input: "build-args", message: `${name} has the value of ${owner}: build arguments are stored in the image history; pass it through secrets and RUN --mount=type=secret instead` });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
+}
+function secretValues(config) {
+  const values = [];
+  for (const s of config.secrets) if (s.kind === "value") values.push(s.value);
+  for (const r of config.registries.values()) if (r.password) values.push(r.password);
+  if (config.sshKey) values.push(config.sshKey);
+  if (config.sshKeyPassphrase) values.push(config.sshKeyPassphrase);
+  return values;
+}
+
+// src/core/redact.ts
+var Redactor = class {
+  #values = [];
+  /** Remembers a secret value (and each line of a multi-line value). Empty values are ignored. */
+  add(value) {
+    const parts = [value, ...value.split(/\r?\n/)].map((p) => p.trim()).filter((p) => p.length >= 4);
+    for (const part of parts) if (!this.#values.includes(part)) this.#values.push(part);
+    this.#values.sort((a2, b) => b.length - a2.length);
+  }
+  /** The text with every known secret value replaced by `***`. */
+  redact(text) {
+    let out = text;
+    for (const value of this.#values) out = out.split(value).join("***");
+    return out;
+  }
+  toJSON() {
+    return `Redactor(${this.#values.length} values)`;
+  }
+};
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -60187,7 +60300,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = promises;
+var { access, appendFile, writeFile: writeFile2 } = promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -60244,7 +60357,7 @@ var Summary = class {
     return __awaiter(this, void 0, void 0, function* () {
       const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
       const filePath = yield this.filePath();
-      const writeFunc = overwrite ? writeFile : appendFile;
+      const writeFunc = overwrite ? writeFile2 : appendFile;
       yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
       return this.emptyBuffer();
     });
@@ -61267,8 +61380,9 @@ var RegistryClient = class {
 };
 
 // src/run.ts
-import { access as access2, constants as constants6, mkdtemp, readFile as readFile2, rm as rm3, stat as stat3, writeFile as writeFile3, mkdir as mkdir3 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { rmSync } from "node:fs";
+import { access as access2, constants as constants6, mkdtemp, readFile as readFile2, rm as rm3, stat as stat3, writeFile as writeFile4, mkdir as mkdir3 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 
 // src/build/dockerfile.ts
 function instructions(text) {
@@ -61342,8 +61456,8 @@ import { Readable as Readable4 } from "node:stream";
 // src/oci/layout.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join2 } from "node:path";
 import { Transform as Transform2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
@@ -61360,11 +61474,11 @@ var REF_NAME = "org.opencontainers.image.ref.name";
 function blobPath(layoutDir, digest) {
   const [algorithm, hex] = digest.split(":");
   if (algorithm !== "sha256" || !hex || !/^[a-f0-9]{64}$/.test(hex)) throw new Error(`unsupported digest '${digest}'`);
-  return join(layoutDir, "blobs", "sha256", hex);
+  return join2(layoutDir, "blobs", "sha256", hex);
 }
 async function initLayout(layoutDir) {
-  await mkdir2(join(layoutDir, "blobs", "sha256"), { recursive: true });
-  await writeFile2(join(layoutDir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  await mkdir2(join2(layoutDir, "blobs", "sha256"), { recursive: true });
+  await writeFile3(join2(layoutDir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
 }
 var Digester = class extends Transform2 {
   #hash = createHash2("sha256");
@@ -61379,7 +61493,7 @@ var Digester = class extends Transform2 {
   }
 };
 async function writeBlobStream(layoutDir, source, ...transforms) {
-  const tmp = join(layoutDir, "blobs", `.tmp-${randomBytes(8).toString("hex")}`);
+  const tmp = join2(layoutDir, "blobs", `.tmp-${randomBytes(8).toString("hex")}`);
   const digester = new Digester();
   try {
     await pipeline([source, ...transforms, digester, createWriteStream2(tmp, { mode: 420 })]);
@@ -61393,12 +61507,12 @@ async function writeBlobStream(layoutDir, source, ...transforms) {
 }
 async function writeBlobBytes(layoutDir, bytes) {
   const digest = `sha256:${createHash2("sha256").update(bytes).digest("hex")}`;
-  await writeFile2(blobPath(layoutDir, digest), bytes);
+  await writeFile3(blobPath(layoutDir, digest), bytes);
   return { digest, size: bytes.length };
 }
 async function writeIndex(layoutDir, manifests) {
   const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests };
-  await writeFile2(join(layoutDir, "index.json"), JSON.stringify(index, null, 2));
+  await writeFile3(join2(layoutDir, "index.json"), JSON.stringify(index, null, 2));
 }
 
 // src/build/docker-save.ts
@@ -61508,18 +61622,24 @@ function createDockerBuilder(exec, env, readIidFile) {
     },
     async exportLayout(imageId, layoutDir, refName, annotations) {
       const save = exec.stream("docker", ["save", imageId], { env: dockerEnv });
-      const [converted] = await Promise.all([convertDockerSave(save.stdout, layoutDir, refName, annotations), save.done]);
-      return converted;
+      try {
+        const [converted] = await Promise.all([convertDockerSave(save.stdout, layoutDir, refName, annotations), save.done]);
+        return converted;
+      } catch (e) {
+        save.kill();
+        save.done.catch(() => void 0);
+        throw e;
+      }
     }
   };
 }
 
 // src/registry/credentials.ts
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 var DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 function dockerConfigPath(env) {
-  if (env.DOCKER_CONFIG) return join2(env.DOCKER_CONFIG, "config.json");
-  return env.HOME ? join2(env.HOME, ".docker", "config.json") : void 0;
+  if (env.DOCKER_CONFIG) return join3(env.DOCKER_CONFIG, "config.json");
+  return env.HOME ? join3(env.HOME, ".docker", "config.json") : void 0;
 }
 function normaliseKey(key) {
   return key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
@@ -61964,6 +62084,7 @@ function describeReport(r) {
 
 // src/run.ts
 var WORKDIR_STATE = "workdir";
+var AGENT_STATE = "ssh_agent_pid";
 var USER_AGENT = "hoist/0.1";
 async function checkFiles(config) {
   const issues = [];
@@ -62016,18 +62137,20 @@ async function createClients(deps, config) {
   return clients;
 }
 async function writeSecretFiles(config, workdir) {
-  const dir = join3(workdir, "secrets");
+  const dir = join4(workdir, "secrets");
   await mkdir3(dir, { mode: 448 });
   const files = [];
+  const write = async (id, value) => {
+    const path6 = join4(dir, id);
+    await writeFile4(path6, value, { mode: 384, flag: "wx" });
+    files.push({ id, path: path6 });
+  };
   for (const s of config.secrets) {
-    if (s.kind === "file") {
-      files.push({ id: s.id, path: s.path });
-    } else {
-      const path6 = join3(dir, s.id);
-      await writeFile3(path6, s.value, { mode: 384, flag: "wx" });
-      files.push({ id: s.id, path: path6 });
-    }
+    if (s.kind === "file") files.push({ id: s.id, path: s.path });
+    else await write(s.id, s.value);
   }
+  if (config.knownHosts) await write("known_hosts", `${config.knownHosts}
+`);
   return files;
 }
 var describePlan = (image) => image.tags.map((t) => t.floating ? `${t.tag} (if highest)` : t.tag).join(", ");
@@ -62071,19 +62194,33 @@ async function run(deps) {
   if (meta.labels.withheld.length) {
     platform3.info(`Left out of the labels because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(", ")} (set them in labels to keep them)`);
   }
-  const workdir = await mkdtemp(join3(platform3.context.tempDir, "hoist-"));
+  const workdir = await mkdtemp(join4(platform3.context.tempDir, "hoist-"));
   platform3.saveState(WORKDIR_STATE, workdir);
+  let agent;
+  const unhook = deps.onTerminate(() => {
+    exec.stopAll();
+    agent?.stop();
+    rmSync(workdir, { recursive: true, force: true });
+  });
   try {
     const secretFiles = await writeSecretFiles(config, workdir);
+    const ssh = [...config.ssh];
+    if (config.sshKey) {
+      agent = await startAgent(exec, workdir, platform3.context.env, config.sshKey, config.sshKeyPassphrase);
+      platform3.saveState(AGENT_STATE, String(agent.pid));
+      ssh.push({ id: "default", paths: [agent.socket] });
+      platform3.info(`ssh-key loaded into Hoist's own ssh-agent, forwarded to the build as default`);
+    }
     const builder = createDockerBuilder(exec, platform3.context.env, (p) => readFile2(p, "utf8"));
     const localTags = config.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag)));
-    const { context, file, target, buildArgs, network, ssh } = config;
+    const { context, file, target, buildArgs, network } = config;
     const imageId = await platform3.group("Build", () => builder.build(
-      { context, file, target, buildArgs, labels: meta.labels.values, network, ssh, secretFiles, localTags, iidFile: join3(workdir, "iid") },
+      { context, file, target, buildArgs, labels: meta.labels.values, network, ssh, secretFiles, localTags, iidFile: join4(workdir, "iid") },
       (line) => platform3.info(line)
     ));
-    await rm3(join3(workdir, "secrets"), { recursive: true, force: true });
-    const layoutDir = join3(workdir, "oci");
+    await rm3(join4(workdir, "secrets"), { recursive: true, force: true });
+    agent?.stop();
+    const layoutDir = join4(workdir, "oci");
     const converted = await platform3.group("Export to OCI layout", async () => {
       const c3 = await builder.exportLayout(imageId, layoutDir, config.images[0]?.tags[0]?.tag, meta.annotations.values);
       platform3.info(`manifest ${c3.descriptor.digest} (${c3.descriptor.size} bytes), config ${c3.configDigest}`);
@@ -62149,10 +62286,14 @@ ${failed.map((r) => `  ${describeReport(r)}`).join("\n")}${hint}`);
       await Promise.all([...clients.values()].map((c3) => c3.close()));
     }
   } finally {
+    agent?.stop();
     await rm3(workdir, { recursive: true, force: true });
+    unhook();
   }
 }
 async function cleanup(platform3) {
+  const pid = Number(platform3.getState(AGENT_STATE));
+  if (pid && (await readFile2(`/proc/${pid}/comm`, "utf8").catch(() => "")).trim() === "ssh-agent") stopAgent(pid);
   const workdir = platform3.getState(WORKDIR_STATE);
   if (workdir) await rm3(workdir, { recursive: true, force: true });
 }
@@ -62163,6 +62304,23 @@ function describeFailure(error2) {
   if (error2 instanceof Error) return [error2.message];
   return [`unexpected failure: ${String(error2)}`];
 }
+function onTerminate(handler) {
+  const onSignal = (signal) => {
+    try {
+      handler();
+    } finally {
+      process.stdout.write(`::error::cancelled (${signal}): cleaned up and stopped
+`);
+      process.exit(143);
+    }
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  return () => {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  };
+}
 async function main(createPlatform = createGitHubPlatform) {
   const redactor = new Redactor();
   let platform3;
@@ -62172,7 +62330,7 @@ async function main(createPlatform = createGitHubPlatform) {
       await cleanup(platform3);
       return;
     }
-    await run({ platform: platform3, exec: createExec(redactor), redactor, createRegistryClient: (o2) => new RegistryClient(o2) });
+    await run({ platform: platform3, exec: createExec(redactor), redactor, createRegistryClient: (o2) => new RegistryClient(o2), onTerminate });
   } catch (error2) {
     for (const line of describeFailure(error2)) {
       const message = redactor.redact(line);

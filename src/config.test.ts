@@ -60,7 +60,7 @@ describe('parseConfig', () => {
   it('never echoes a secret value in a message', () => {
     const issues = issuesOf({ images: 'ghcr.io/a/b', secrets: 'ok=fine\nsupersecretvalue-without-id\ndup=1\ndup=2', 'registry-auth': 'ghcr.io=user:' });
     const text = issues.map((i) => i.message).join('\n');
-    expect(text).toContain('line 2');
+    expect(text).toContain('entry 2');
     expect(text).toContain("'dup' is given more than once");
     expect(text.includes('supersecretvalue')).toBe(false);
   });
@@ -76,6 +76,60 @@ describe('parseConfig', () => {
 
   it('needs some tag', () => {
     expect(issuesOf({ images: 'a/b' }, noCommit)).toEqual([{ input: 'tags', message: expect.stringMatching(/a\/b gets no tag/) }]);
+  });
+
+  it('reads multi-line and JSON secrets in double quotes, as build-push-action users write them', () => {
+    const pem = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+    const c = parseConfig(reader({
+      images: 'a/b',
+      secrets: `"deploy_key=${pem}"\nnpmrc=//registry.npmjs.org/:_authToken=abc#def\n"json={""a"":1,""b"":[2,3]}"\n# a comment\nplain=x,y`,
+    }), ctx);
+    expect(c.secrets.map((x) => [x.id, x.kind === 'value' ? x.value : ''])).toEqual([
+      ['deploy_key', pem], ['npmrc', '//registry.npmjs.org/:_authToken=abc#def'], ['json', '{"a":1,"b":[2,3]}'], ['plain', 'x,y'],
+    ]);
+  });
+
+  it('reads secret-envs from the environment, and refuses a missing or empty one', () => {
+    const env = { ...ctx, env: { NPM_TOKEN: 'tok-123456789', EMPTY: '' } };
+    const c = parseConfig(reader({ images: 'a/b', 'secret-envs': 'npm=NPM_TOKEN' }), env);
+    expect(c.secrets).toEqual([{ kind: 'value', id: 'npm', value: 'tok-123456789', input: 'secret-envs' }]);
+    expect(secretValues(c)).toEqual(['tok-123456789']);
+    expect(issuesOf({ images: 'a/b', 'secret-envs': 'a=MISSING\nb=EMPTY\nc=not a name' }, env).map((i) => i.message)).toEqual([
+      "secret 'a': the environment variable MISSING is not set; the build would run without it",
+      "secret 'b': the environment variable EMPTY is empty; the build would run without it",
+      "secret 'c': 'not a name' is not an environment variable name",
+    ]);
+  });
+
+  it('refuses a build argument that carries a secret value, without echoing it', () => {
+    const issues = issuesOf({ images: 'a/b', secrets: 'token=s3cr3t-value-1234', 'build-args': 'TOKEN=s3cr3t-value-1234\nOTHER=fine' });
+    expect(issues).toEqual([{ input: 'build-args', message: expect.stringMatching(/^TOKEN has the value of secret 'token' \(secrets\)/) }]);
+    expect(issues[0]!.message.includes('s3cr3t')).toBe(false);
+  });
+
+  it('reports an unterminated quoted secret without quoting it', () => {
+    const issues = issuesOf({ images: 'a/b', secrets: 'ok=1\n"key=-----BEGIN\nabc' });
+    expect(issues).toEqual([{ input: 'secrets', message: expect.stringMatching(/cannot be read .*double quotes/) }]);
+    expect(issues[0]!.message.includes('BEGIN')).toBe(false);
+  });
+
+  it('reads ssh-key, its passphrase and pinned host keys; the key and passphrase are secrets', () => {
+    const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+    const c = parseConfig(reader({ images: 'a/b', 'ssh-key': key, 'ssh-key-passphrase': 'pp-123456', 'ssh-known-hosts': '# pinned\n[git.acme]:2222 ssh-ed25519 AAAAC3Nz' }), ctx);
+    expect([c.sshKey, c.sshKeyPassphrase, c.knownHosts]).toEqual([key, 'pp-123456', '# pinned\n[git.acme]:2222 ssh-ed25519 AAAAC3Nz']);
+    expect(secretValues(c)).toEqual([key, 'pp-123456']);
+  });
+
+  it.each([
+    [{ 'ssh-key': 'ghp_notakey' }, 'ssh-key', /does not hold a private key/],
+    [{ 'ssh-key-passphrase': 'x' }, 'ssh-key-passphrase', /ssh-key is not/],
+    [{ 'ssh-key': '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----', ssh: 'default' }, 'ssh', /'default' is taken by ssh-key/],
+    [{ 'ssh-known-hosts': 'github.com' }, 'ssh-known-hosts', /line 1 is not a known_hosts line/],
+    [{ 'ssh-known-hosts': 'h ssh-ed25519 AAAA', secrets: 'known_hosts=x' }, 'secrets', /'known_hosts' is taken by ssh-known-hosts/],
+  ])('%j → %s', (inputs, input, message) => {
+    const issues = issuesOf({ images: 'a/b', ...inputs });
+    expect(issues).toEqual([{ input, message: expect.stringMatching(message) }]);
+    expect(issues[0]!.message.includes('ghp_notakey')).toBe(false);
   });
 
   it('reads the tag inputs', () => {

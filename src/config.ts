@@ -4,6 +4,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isAbsolute, resolve } from 'node:path';
+import { looksLikePrivateKey } from './build/ssh-agent.js';
 import { CreatedError, resolveCreated } from './core/labels.js';
 import { formatRepository, parseRepository, registryHost, type Repository } from './core/reference.js';
 import { AUTO_TAGS, planTags, resolveVersion, TagError, VERSION_LEVELS, type AutoTag, type FloatingMode, type PlannedTag, type TagLatest, type VersionLevel } from './core/tags.js';
@@ -11,7 +12,7 @@ import type { CiContext } from './platform/platform.js';
 
 /** A secret handed to the build through `RUN --mount=type=secret,id=…`. */
 export type SecretSource =
-  | { kind: 'value'; id: string; value: string; input: 'secrets' }
+  | { kind: 'value'; id: string; value: string; input: 'secrets' | 'secret-envs' }
   | { kind: 'file'; id: string; path: string; input: 'secret-files' };
 
 /** An SSH agent socket or key files handed to the build through `RUN --mount=type=ssh`. */
@@ -59,6 +60,11 @@ export interface Config {
   network: string | undefined;
   secrets: SecretSource[];
   ssh: SshForward[];
+  /** `ssh-key`: private key material for Hoist's own agent, forwarded as `default`. */
+  sshKey: string | undefined;
+  sshKeyPassphrase: string | undefined;
+  /** `ssh-known-hosts`: pinned host keys, handed to the build as the secret `known_hosts`. */
+  knownHosts: string | undefined;
   /** The release version, when the run has one, and where it came from. */
   version: string | undefined;
   versionSource: string | undefined;
@@ -134,6 +140,35 @@ function parseSubset<T extends string>(raw: string, input: string, choices: read
   return choices.filter((c) => items.includes(c));
 }
 
+/**
+ * `secrets` entries, as docker/build-push-action reads them: one `ID=VALUE` per line, or a whole
+ * entry in double quotes so its value can span lines (PEM keys) or hold commas and quotes (JSON;
+ * `""` is a literal quote inside a quoted entry). Values are never echoed in messages.
+ */
+export function parseSecretEntries(raw: string, issues: ConfigIssue[]): Array<[string, string]> {
+  let records: string[][];
+  try {
+    records = parseCsv(raw, { relax_quotes: true, relax_column_count: true, skip_empty_lines: true, comment: '#', comment_no_infix: true }) as string[][];
+  } catch (e) {
+    // csv-parse's messages quote the offending text; only its code and line are safe to show.
+    const { code, lines } = e as { code?: string; lines?: number };
+    issues.push({ input: 'secrets', message: `cannot be read (${code ?? 'parse error'}${lines ? ` near line ${lines}` : ''}): put an entry holding newlines in double quotes, and double any quote inside it` });
+    return [];
+  }
+  const pairs: Array<[string, string]> = [];
+  records.forEach((cells, i) => {
+    const entry = cells.join(',');
+    const eq = entry.indexOf('=');
+    const id = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (eq <= 0 || !SECRET_ID.test(id)) {
+      issues.push({ input: 'secrets', message: `entry ${i + 1} is not ID=VALUE (expected an id of letters, digits, _ . - before '=')` });
+      return;
+    }
+    pairs.push([id, entry.slice(eq + 1).replace(/\r?\n$/, '')]);
+  });
+  return pairs;
+}
+
 /** `key=value` lines. Values are never echoed in messages (they may be secret). */
 function parsePairs(raw: string, input: string, keyPattern: RegExp, what: string, issues: ConfigIssue[]): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
@@ -184,9 +219,16 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     seen.add(s.id);
     secrets.push(s);
   };
-  for (const [id, value] of parsePairs(read('secrets'), 'secrets', SECRET_ID, 'ID', issues)) {
+  for (const [id, value] of parseSecretEntries(read('secrets'), issues)) {
     if (!value) issues.push({ input: 'secrets', message: `secret '${id}' has an empty value; the build would run without it` });
     else addSecret({ kind: 'value', id, value, input: 'secrets' });
+  }
+  for (const [id, name] of parsePairs(read('secret-envs'), 'secret-envs', SECRET_ID, 'ID', issues)) {
+    const variable = name.trim();
+    const value = ctx.env[variable];
+    if (!ENV_KEY.test(variable)) issues.push({ input: 'secret-envs', message: `secret '${id}': '${variable}' is not an environment variable name` });
+    else if (!value) issues.push({ input: 'secret-envs', message: `secret '${id}': the environment variable ${variable} is ${value === undefined ? 'not set' : 'empty'}; the build would run without it` });
+    else addSecret({ kind: 'value', id, value, input: 'secret-envs' });
   }
   for (const [id, path] of parsePairs(read('secret-files'), 'secret-files', SECRET_ID, 'ID', issues)) {
     if (!path.trim()) issues.push({ input: 'secret-files', message: `secret '${id}' has no file path` });
@@ -201,6 +243,18 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     if (!SECRET_ID.test(id)) issues.push({ input: 'ssh', message: `'${id}' is not an ssh id: use 'default' or id=/path/to/socket-or-key` });
     else ssh.push({ id, paths });
   }
+
+  const sshKey = read('ssh-key').trim() || undefined;
+  const sshKeyPassphrase = read('ssh-key-passphrase') || undefined;
+  if (sshKey && !looksLikePrivateKey(sshKey)) issues.push({ input: 'ssh-key', message: 'does not hold a private key: give the whole key file, from -----BEGIN … PRIVATE KEY----- to its END line' });
+  if (sshKeyPassphrase && !sshKey) issues.push({ input: 'ssh-key-passphrase', message: 'is set but ssh-key is not' });
+  if (sshKey && ssh.some((f) => f.id === 'default')) issues.push({ input: 'ssh', message: "'default' is taken by ssh-key (Hoist's own agent is forwarded as default): remove it from ssh" });
+  const knownHosts = read('ssh-known-hosts').trim() || undefined;
+  parseLines(knownHosts ?? '').forEach((line, i) => {
+    const fields = line.split(/\s+/);
+    if (fields.length < (line.startsWith('@') ? 4 : 3)) issues.push({ input: 'ssh-known-hosts', message: `line ${i + 1} is not a known_hosts line (HOST KEYTYPE KEY, e.g. the output of ssh-keyscan)` });
+  });
+  if (knownHosts && seen.has('known_hosts')) issues.push({ input: 'secrets', message: "the secret id 'known_hosts' is taken by ssh-known-hosts: rename the secret" });
 
   const tagLatest = parseChoice(read('tag-latest'), 'tag-latest', ['auto', 'always', 'never'] as const, 'auto', issues);
   const floating = parseChoice(read('floating-tags'), 'floating-tags', ['forward', 'always'] as const, 'forward', issues);
@@ -296,6 +350,9 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     network: read('network').trim() || undefined,
     secrets,
     ssh,
+    sshKey,
+    sshKeyPassphrase,
+    knownHosts,
     version,
     versionSource,
     floating,
@@ -304,6 +361,14 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     retries,
     concurrency,
   };
+  // A build argument is stored in the image's history: one carrying a secret's value leaks it.
+  const secretOwners = new Map<string, string>();
+  for (const sec of config.secrets) if (sec.kind === 'value') secretOwners.set(sec.value, `secret '${sec.id}' (${sec.input})`);
+  for (const [host, r] of config.registries) if (r.password) secretOwners.set(r.password, `the registry-auth password for ${host}`);
+  for (const [name, value] of config.buildArgs) {
+    const owner = value ? secretOwners.get(value) : undefined;
+    if (owner) issues.push({ input: 'build-args', message: `${name} has the value of ${owner}: build arguments are stored in the image history; pass it through secrets and RUN --mount=type=secret instead` });
+  }
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
 }
@@ -313,5 +378,7 @@ export function secretValues(config: Config): string[] {
   const values: string[] = [];
   for (const s of config.secrets) if (s.kind === 'value') values.push(s.value);
   for (const r of config.registries.values()) if (r.password) values.push(r.password);
+  if (config.sshKey) values.push(config.sshKey);
+  if (config.sshKeyPassphrase) values.push(config.sshKeyPassphrase);
   return values;
 }

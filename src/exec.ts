@@ -13,6 +13,8 @@ export interface ExecOptions {
   onLine?: (line: string) => void;
   /** Written to the process's standard input (never to argv or a log). */
   input?: string;
+  /** Stops the process after this long and fails (for tools that could wait on a prompt). */
+  timeoutMs?: number;
 }
 
 export interface ExecResult {
@@ -38,12 +40,16 @@ export interface StreamingProcess {
   stdout: Readable;
   /** Settles when the process exits; rejects with a CommandError on failure. */
   done: Promise<void>;
+  /** Stops the process (when its consumer gave up on its output). */
+  kill(): void;
 }
 
 export interface Exec {
   run(file: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Runs a process whose standard output is a byte stream (e.g. `docker save`). */
   stream(file: string, args: readonly string[], options?: Omit<ExecOptions, 'onLine'>): StreamingProcess;
+  /** Stops every process still running (the step was cancelled); synchronous. */
+  stopAll(): void;
 }
 
 const TAIL_LINES = 15;
@@ -59,6 +65,12 @@ function splitLines(onLine: (line: string) => void): (chunk: Buffer) => void {
 }
 
 export function createExec(redactor: Redactor): Exec {
+  const running = new Set<ResultPromise>();
+  const track = <T extends ResultPromise>(child: T): T => {
+    running.add(child);
+    child.then(() => running.delete(child), () => running.delete(child));
+    return child;
+  };
   const describe = (file: string, args: readonly string[]) => redactor.redact([file, ...args].join(' '));
 
   const failure = (file: string, args: readonly string[], error: unknown): CommandError => {
@@ -69,16 +81,17 @@ export function createExec(redactor: Redactor): Exec {
     if (e.code === 'ENOENT') {
       return new CommandError(`${file} was not found: install it or put it on PATH`, command, undefined, '');
     }
-    const lastLine = tail.split('\n').filter(Boolean).pop() ?? redactor.redact(e.shortMessage ?? 'failed');
+    const timedOut = (error as { timedOut?: boolean }).timedOut;
+    const lastLine = timedOut ? 'timed out' : tail.split('\n').filter(Boolean).pop() ?? redactor.redact(e.shortMessage ?? 'failed');
     return new CommandError(`${command} exited with code ${e.exitCode ?? '?'}: ${lastLine}`, command, e.exitCode, tail);
   };
 
   return {
     async run(file, args, options = {}) {
-      const child: ResultPromise = execa(file, args, {
-        env: options.env, extendEnv: false, cwd: options.cwd, all: true, reject: true, stripFinalNewline: true,
+      const child: ResultPromise = track(execa(file, args, {
+        env: options.env, extendEnv: false, cwd: options.cwd, all: true, reject: true, stripFinalNewline: true, timeout: options.timeoutMs,
         ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
-      });
+      }));
       if (options.onLine) {
         const emit = (line: string) => options.onLine?.(redactor.redact(line));
         child.stdout?.on('data', splitLines(emit));
@@ -93,12 +106,16 @@ export function createExec(redactor: Redactor): Exec {
     },
 
     stream(file, args, options = {}) {
-      const child = execa(file, args, {
+      const child = track(execa(file, args, {
         env: options.env, extendEnv: false, cwd: options.cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: true },
-      });
+      }));
       const done = child.then(() => undefined, (error: unknown) => { throw failure(file, args, error); });
       if (!child.stdout) throw new CommandError(`${file}: no standard output`, describe(file, args), undefined, '');
-      return { stdout: child.stdout, done };
+      return { stdout: child.stdout, done, kill: () => { child.kill(); } };
+    },
+
+    stopAll() {
+      for (const child of running) child.kill('SIGTERM');
     },
   };
 }

@@ -17,6 +17,24 @@ export function describeFailure(error: unknown): string[] {
   return [`unexpected failure: ${String(error)}`];
 }
 
+/** On SIGTERM or SIGINT (a cancelled job): the handler, then exit 143 as a terminated process does. */
+function onTerminate(handler: () => void): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    try {
+      handler();
+    } finally {
+      process.stdout.write(`::error::cancelled (${signal}): cleaned up and stopped\n`);
+      process.exit(143);
+    }
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
+}
+
 export async function main(createPlatform: () => Platform = createGitHubPlatform): Promise<void> {
   const redactor = new Redactor();
   let platform: Platform | undefined;
@@ -26,7 +44,7 @@ export async function main(createPlatform: () => Platform = createGitHubPlatform
       await cleanup(platform);
       return;
     }
-    await run({ platform, exec: createExec(redactor), redactor, createRegistryClient: (o) => new RegistryClient(o) });
+    await run({ platform, exec: createExec(redactor), redactor, createRegistryClient: (o) => new RegistryClient(o), onTerminate });
   } catch (error) {
     for (const line of describeFailure(error)) {
       const message = redactor.redact(line);

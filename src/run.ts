@@ -3,9 +3,11 @@
  * `Deps`; this module decides the order of things, what is checked before anything is built,
  * and that nothing is pushed once something has gone wrong.
  */
+import { rmSync } from 'node:fs';
 import { access, constants, mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { baseImage, stages } from './build/dockerfile.js';
+import { startAgent, stopAgent, type SshAgent } from './build/ssh-agent.js';
 import { parseConfig, secretValues, ConfigError, type Config, type ConfigIssue, type ImageTarget } from './config.js';
 import { imageLabels, type Labels } from './core/labels.js';
 import { formatReference, formatRepository } from './core/reference.js';
@@ -26,9 +28,15 @@ export interface Deps {
   exec: Exec;
   redactor: Redactor;
   createRegistryClient: (options: ClientOptions) => RegistryClient;
+  /**
+   * Runs `handler` (synchronously) if the step is cancelled (SIGTERM, SIGINT) before the returned
+   * function is called; the step then ends.
+   */
+  onTerminate: (handler: () => void) => () => void;
 }
 
 const WORKDIR_STATE = 'workdir';
+const AGENT_STATE = 'ssh_agent_pid';
 export const USER_AGENT = 'hoist/0.1';
 
 /** Checks what the pure config cannot: that the files it names exist. */
@@ -91,15 +99,16 @@ async function writeSecretFiles(config: Config, workdir: string): Promise<Array<
   const dir = join(workdir, 'secrets');
   await mkdir(dir, { mode: 0o700 });
   const files: Array<{ id: string; path: string }> = [];
+  const write = async (id: string, value: string) => {
+    const path = join(dir, id);
+    await writeFile(path, value, { mode: 0o600, flag: 'wx' });
+    files.push({ id, path });
+  };
   for (const s of config.secrets) {
-    if (s.kind === 'file') {
-      files.push({ id: s.id, path: s.path });
-    } else {
-      const path = join(dir, s.id);
-      await writeFile(path, s.value, { mode: 0o600, flag: 'wx' });
-      files.push({ id: s.id, path });
-    }
+    if (s.kind === 'file') files.push({ id: s.id, path: s.path });
+    else await write(s.id, s.value);
   }
+  if (config.knownHosts) await write('known_hosts', `${config.knownHosts}\n`);
   return files;
 }
 
@@ -154,18 +163,33 @@ export async function run(deps: Deps): Promise<void> {
 
   const workdir = await mkdtemp(join(platform.context.tempDir, 'hoist-'));
   platform.saveState(WORKDIR_STATE, workdir);
+  let agent: SshAgent | undefined;
+  // Cancelled mid-step: no secret file and no agent may outlive it.
+  const unhook = deps.onTerminate(() => {
+    exec.stopAll();
+    agent?.stop();
+    rmSync(workdir, { recursive: true, force: true });
+  });
   try {
     const secretFiles = await writeSecretFiles(config, workdir);
+    const ssh = [...config.ssh];
+    if (config.sshKey) {
+      agent = await startAgent(exec, workdir, platform.context.env, config.sshKey, config.sshKeyPassphrase);
+      platform.saveState(AGENT_STATE, String(agent.pid));
+      ssh.push({ id: 'default', paths: [agent.socket] });
+      platform.info(`ssh-key loaded into Hoist's own ssh-agent, forwarded to the build as default`);
+    }
     const builder = createDockerBuilder(exec, platform.context.env, (p) => readFile(p, 'utf8'));
     // Local names for the built image: its fixed tags (floating ones are decided per registry later).
     const localTags = config.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag)));
-    const { context, file, target, buildArgs, network, ssh } = config;
+    const { context, file, target, buildArgs, network } = config;
     const imageId = await platform.group('Build', () => builder.build(
       { context, file, target, buildArgs, labels: meta.labels.values, network, ssh, secretFiles, localTags, iidFile: join(workdir, 'iid') },
       (line) => platform.info(line),
     ));
-    // The secret files are no longer needed once the build has read them.
+    // The secret files and the agent are no longer needed once the build has run.
     await rm(join(workdir, 'secrets'), { recursive: true, force: true });
+    agent?.stop();
 
     const layoutDir = join(workdir, 'oci');
     const converted = await platform.group('Export to OCI layout', async () => {
@@ -234,12 +258,17 @@ export async function run(deps: Deps): Promise<void> {
       await Promise.all([...clients.values()].map((c) => c.close()));
     }
   } finally {
+    agent?.stop();
     await rm(workdir, { recursive: true, force: true });
+    unhook();
   }
 }
 
 /** The post step: removes what the main step left behind if it was cut short. */
 export async function cleanup(platform: Platform): Promise<void> {
+  const pid = Number(platform.getState(AGENT_STATE));
+  // Only an ssh-agent: the pid may have been reused since.
+  if (pid && (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === 'ssh-agent') stopAgent(pid);
   const workdir = platform.getState(WORKDIR_STATE);
   if (workdir) await rm(workdir, { recursive: true, force: true });
 }

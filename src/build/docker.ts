@@ -55,8 +55,14 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
     },
     async exportLayout(imageId, layoutDir, refName, annotations) {
       const save = exec.stream('docker', ['save', imageId], { env: dockerEnv });
-      const [converted] = await Promise.all([convertDockerSave(save.stdout, layoutDir, refName, annotations), save.done]);
-      return converted;
+      try {
+        const [converted] = await Promise.all([convertDockerSave(save.stdout, layoutDir, refName, annotations), save.done]);
+        return converted;
+      } catch (e) {
+        save.kill(); // a failed conversion stops reading: docker save must not stay blocked on its pipe
+        save.done.catch(() => undefined);
+        throw e;
+      }
     },
   };
 }

@@ -1,8 +1,8 @@
 /** The lab's facts (written by test/lab/lab.sh up) and helpers to run the action as a runner does. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
@@ -14,6 +14,7 @@ export interface Lab {
   dir: string;
   docker: { host: string; cli: string };
   baseImage: { local: string; id: string; repository: string; tag: string };
+  gitImage: { local: string; repository: string; tag: string };
   registries: {
     plain: { host: string };
     tls: { host: string; ca: string; certDir: string; username: string; passwordFile: string };
@@ -88,6 +89,8 @@ export async function runAction(options: {
   post?: boolean;
   actionFile?: string;
   entry?: string;
+  /** Sends `signal` (SIGTERM) to the main step once its output matches `when`: a cancelled job. */
+  cancel?: { when: RegExp; signal?: NodeJS.Signals };
 }): Promise<ActionRun> {
   const runnerDir = await mkdtemp(join(tmpdir(), 'hoist-runner-'));
   const runnerTemp = join(runnerDir, 'temp');
@@ -105,16 +108,23 @@ export async function runAction(options: {
     ...options.env,
   };
   const entry = options.entry ?? join(ROOT, 'dist/index.js');
-  const exec = async (extra: Record<string, string>) => {
-    try {
-      const r = await execFileAsync(process.execPath, [entry], { env: { ...env, ...extra }, cwd: options.workspace, maxBuffer: 64 << 20 });
-      return { code: 0, stdout: r.stdout + r.stderr };
-    } catch (e) {
-      const err = e as { code?: number; stdout?: string; stderr?: string };
-      return { code: typeof err.code === 'number' ? err.code : 1, stdout: (err.stdout ?? '') + (err.stderr ?? '') };
-    }
-  };
-  const main = await exec({});
+  const exec = (extra: Record<string, string>, cancel?: { when: RegExp; signal: NodeJS.Signals }) => new Promise<{ code: number; stdout: string }>((done, fail) => {
+    const child = spawn(process.execPath, [entry], { env: { ...env, ...extra }, cwd: options.workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let sent = false;
+    const take = (c: Buffer) => {
+      stdout += c.toString();
+      if (cancel && !sent && cancel.when.test(stdout)) {
+        sent = true;
+        child.kill(cancel.signal);
+      }
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('error', fail);
+    child.on('close', (code, signal) => done({ code: code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1), stdout }));
+  });
+  const main = await exec({}, options.cancel && { signal: 'SIGTERM', ...options.cancel });
   const state = parseFileCommands(await readFile(join(runnerDir, 'state'), 'utf8'));
   let stdout = main.stdout;
   if (options.post) {

@@ -24,6 +24,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 DOCKER=/usr/bin/docker            # Debian's 20.10 CLI: DOCKER_BUILDKIT=1 without buildx
 DOCKER_SOCK="$LAB_DIR/docker.sock"
 BASE_IMAGE=hoist-lab/busybox:1.36
+GIT_IMAGE=hoist-lab/git:1
 PLAIN_PORT=5100 TLS_PORT=5443 TOKEN_PORT=5200 ISSUER_PORT=5201 SSH_PORT=2222
 GIT_USER=hoistgit
 APT_PACKAGES=(docker.io buildah skopeo docker-registry openssh-server busybox-static apache2-utils openssl git ca-certificates curl iproute2 procps)
@@ -124,18 +125,39 @@ start_dockerd() {
   wait_for dockerd 90 docker_ok
 }
 
+busybox_rootfs() { # dir: a busybox root filesystem with root in /etc/passwd
+  local r=$1
+  rm -rf "$r" && mkdir -p "$r/bin" "$r/etc" "$r/tmp" "$r/root"
+  cp /bin/busybox "$r/bin/busybox"
+  for a in $("$r/bin/busybox" --list); do [ "$a" = busybox ] || ln -sf busybox "$r/bin/$a"; done
+  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$r/etc/passwd"
+  printf 'root:x:0:\n' >"$r/etc/group"
+  chmod 1777 "$r/tmp"
+}
+
+import_rootfs() { # rootfs-dir image: deterministic tarball (sorted, fixed owner and time) → docker import
+  tar --sort=name --owner=0 --group=0 --numeric-owner --mtime='2024-01-01 00:00:00Z' -C "$1" -cf "$1.tar" .
+  DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER" import --change 'CMD ["/bin/sh"]' "$1.tar" "$2" >/dev/null
+}
+
 make_base_image() {
-  local d="$LAB_DIR/base" tarball="$LAB_DIR/base/rootfs.tar"
   if ! DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
-    rm -rf "$d" && mkdir -p "$d/rootfs/bin" "$d/rootfs/etc" "$d/rootfs/tmp" "$d/rootfs/root"
-    cp /bin/busybox "$d/rootfs/bin/busybox"
-    for a in $("$d/rootfs/bin/busybox" --list); do [ "$a" = busybox ] || ln -sf busybox "$d/rootfs/bin/$a"; done
-    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$d/rootfs/etc/passwd"
-    printf 'root:x:0:\n' >"$d/rootfs/etc/group"
-    chmod 1777 "$d/rootfs/tmp"
-    # Deterministic tarball: sorted names, fixed owner and time, so the base digest is stable.
-    tar --sort=name --owner=0 --group=0 --numeric-owner --mtime='2024-01-01 00:00:00Z' -C "$d/rootfs" -cf "$tarball" .
-    DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER" import --change 'CMD ["/bin/sh"]' "$tarball" "$BASE_IMAGE" >/dev/null
+    busybox_rootfs "$LAB_DIR/base/rootfs"
+    import_rootfs "$LAB_DIR/base/rootfs" "$BASE_IMAGE"
+  fi
+}
+
+# A base with git and an ssh client (the host's binaries and the libraries they load), for builds
+# that clone the lab's private repository over SSH.
+make_git_image() {
+  if ! DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER" image inspect "$GIT_IMAGE" >/dev/null 2>&1; then
+    local r="$LAB_DIR/git-image/rootfs" f
+    busybox_rootfs "$r"
+    for f in /usr/bin/git /usr/lib/git-core/git /usr/bin/ssh; do
+      cp --parents -L "$f" "$r"
+      for lib in $(ldd "$f" | grep -o '/[^ ]*'); do cp --parents -L "$lib" "$r"; done
+    done
+    import_rootfs "$r" "$GIT_IMAGE"
   fi
 }
 
@@ -219,6 +241,9 @@ seed_base_image() {
   if ! skopeo inspect --tls-verify=false "docker://127.0.0.1:$PLAIN_PORT/lab/busybox:1.36" >/dev/null 2>&1; then
     skopeo copy -q --src-daemon-host "unix://$DOCKER_SOCK" --dest-tls-verify=false "$src" "docker://127.0.0.1:$PLAIN_PORT/lab/busybox:1.36" >/dev/null
   fi
+  if ! skopeo inspect --tls-verify=false "docker://127.0.0.1:$PLAIN_PORT/lab/git:1" >/dev/null 2>&1; then
+    skopeo copy -q --src-daemon-host "unix://$DOCKER_SOCK" --dest-tls-verify=false "docker-daemon:$GIT_IMAGE" "docker://127.0.0.1:$PLAIN_PORT/lab/git:1" >/dev/null
+  fi
   auth=$(mktemp "$LAB_DIR/run/auth.XXXXXX.json")
   printf '{"auths":{"127.0.0.1:%s":{"auth":"%s"},"127.0.0.1:%s":{"auth":"%s"}}}' \
     "$TLS_PORT" "$(printf 'tls-user:%s' "$tls_pw" | base64 -w0)" \
@@ -286,6 +311,7 @@ write_facts() {
   "dir": "$LAB_DIR",
   "docker": { "host": "unix://$DOCKER_SOCK", "cli": "$DOCKER" },
   "baseImage": { "local": "$BASE_IMAGE", "id": "$base_id", "repository": "lab/busybox", "tag": "1.36" },
+  "gitImage": { "local": "$GIT_IMAGE", "repository": "lab/git", "tag": "1" },
   "registries": {
     "plain": { "host": "127.0.0.1:$PLAIN_PORT", "scheme": "http" },
     "tls": { "host": "127.0.0.1:$TLS_PORT", "scheme": "https", "ca": "$LAB_DIR/tls/ca.pem",
@@ -309,6 +335,7 @@ status() {
   echo "hoist lab at $LAB_DIR"
   report dockerd docker_ok
   report base-image env DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER" image inspect "$BASE_IMAGE"
+  report git-image env DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER" image inspect "$GIT_IMAGE"
   report registry-plain registry_up plain "$PLAIN_PORT" http
   report registry-tls registry_up tls "$TLS_PORT" https
   report token-issuer issuer_up
@@ -326,6 +353,7 @@ up() {
   make_credentials
   start_dockerd
   make_base_image
+  make_git_image
   start_registries
   seed_base_image
   start_sshd
