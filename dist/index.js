@@ -59,15 +59,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat4, path6, options) {
-      if (!stat4.isSymbolicLink() && !stat4.isFile()) {
+    function checkStat(stat3, path6, options) {
+      if (!stat3.isSymbolicLink() && !stat3.isFile()) {
         return false;
       }
       return checkPathExt(path6, options);
     }
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat4) {
-        cb(er, er ? false : checkStat(stat4, path6, options));
+      fs3.stat(path6, function(er, stat3) {
+        cb(er, er ? false : checkStat(stat3, path6, options));
       });
     }
     function sync(path6, options) {
@@ -83,20 +83,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat4) {
-        cb(er, er ? false : checkStat(stat4, options));
+      fs3.stat(path6, function(er, stat3) {
+        cb(er, er ? false : checkStat(stat3, options));
       });
     }
     function sync(path6, options) {
       return checkStat(fs3.statSync(path6), options);
     }
-    function checkStat(stat4, options) {
-      return stat4.isFile() && checkMode(stat4, options);
+    function checkStat(stat3, options) {
+      return stat3.isFile() && checkMode(stat3, options);
     }
-    function checkMode(stat4, options) {
-      var mod = stat4.mode;
-      var uid = stat4.uid;
-      var gid = stat4.gid;
+    function checkMode(stat3, options) {
+      var mod = stat3.mode;
+      var uid = stat3.uid;
+      var gid = stat3.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -1411,10 +1411,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse2 = require_parse2();
-    var constants7 = require_constants();
+    var constants8 = require_constants();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
-      if (!constants7.RELEASE_TYPES.includes(truncation)) {
+      if (!constants8.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -2654,7 +2654,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants7 = require_constants();
+    var constants8 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse2 = require_parse2();
@@ -2738,8 +2738,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants7.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants7.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants8.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants8.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -8496,7 +8496,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants7 = require_constants3();
+    var constants8 = require_constants3();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -8571,7 +8571,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants8.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -8666,11 +8666,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants7.ERROR.OK) {
+          if (ret !== constants8.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants8.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants7.ERROR.PAUSED) {
+            } else if (ret === constants8.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -8693,10 +8693,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants7.ERROR.OK) {
+        if (ret === constants8.ERROR.OK) {
           return null;
         }
-        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants8.ERROR.PAUSED || ret === constants8.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -8713,7 +8713,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants7.ERROR[ret], data);
+        return new HTTPParserError(message, constants8.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -8893,7 +8893,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants7.ERROR.PAUSED : 0;
+        return pause ? constants8.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -8915,7 +8915,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -8951,13 +8951,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -14747,10 +14747,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter}${value}`
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -28504,7 +28504,7 @@ var require_client_h12 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols6();
-    var constants7 = require_constants8();
+    var constants8 = require_constants8();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
@@ -28640,7 +28640,7 @@ var require_client_h12 = __commonJS({
          */
       constructor(client, socket, { exports: exports2 }) {
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants8.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -28736,11 +28736,11 @@ var require_client_h12 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret !== constants7.ERROR.OK) {
+          if (ret !== constants8.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants8.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret === constants7.ERROR.PAUSED) {
+            } else if (ret === constants8.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -28763,10 +28763,10 @@ var require_client_h12 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants7.ERROR.OK) {
+        if (ret === constants8.ERROR.OK) {
           return null;
         }
-        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants8.ERROR.PAUSED || ret === constants8.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -28783,7 +28783,7 @@ var require_client_h12 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants7.ERROR[ret], data);
+        return new HTTPParserError(message, constants8.ERROR[ret], data);
       }
       destroy() {
         assert(currentParser === null);
@@ -28994,7 +28994,7 @@ var require_client_h12 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants7.ERROR.PAUSED : 0;
+        return pause ? constants8.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -29020,7 +29020,7 @@ var require_client_h12 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         }
         return 0;
       }
@@ -29060,13 +29060,13 @@ var require_client_h12 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -35782,8 +35782,8 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile5, readFile: readFile3, mkdir: mkdir4 } = __require("node:fs/promises");
-    var { dirname, resolve: resolve2 } = __require("node:path");
+    var { writeFile: writeFile6, readFile: readFile4, mkdir: mkdir4 } = __require("node:fs/promises");
+    var { dirname: dirname2, resolve: resolve2 } = __require("node:path");
     var { setTimeout: setTimeout4, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -35984,7 +35984,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile3(resolve2(path6), "utf8");
+          const data = await readFile4(resolve2(path6), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -36014,12 +36014,12 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         const resolvedPath = resolve2(path6);
-        await mkdir4(dirname(resolvedPath), { recursive: true });
+        await mkdir4(dirname2(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
         }));
-        await writeFile5(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
+        await writeFile6(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
       }
       /**
        * Clears all recorded snapshots
@@ -41395,10 +41395,10 @@ var require_headers2 = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this.headersMap.get(lowercaseName);
         if (exists2) {
-          const delimiter = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this.headersMap.set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter}${value}`
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this.headersMap.set(lowercaseName, { name, value });
@@ -50660,7 +50660,7 @@ var require_extract = __commonJS({
 // node_modules/tar-stream/constants.js
 var require_constants12 = __commonJS({
   "node_modules/tar-stream/constants.js"(exports, module) {
-    var constants7 = {
+    var constants8 = {
       // just for envs without fs
       S_IFMT: 61440,
       S_IFDIR: 16384,
@@ -50670,9 +50670,9 @@ var require_constants12 = __commonJS({
       S_IFLNK: 40960
     };
     try {
-      module.exports = __require("fs").constants || constants7;
+      module.exports = __require("fs").constants || constants8;
     } catch {
-      module.exports = constants7;
+      module.exports = constants8;
     }
   }
 });
@@ -50682,7 +50682,7 @@ var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
     var { Readable: Readable5, Writable: Writable4, getStreamError } = require_streamx();
     var b4a = require_b4a();
-    var constants7 = require_constants12();
+    var constants8 = require_constants12();
     var headers = require_headers3();
     var DMODE = 493;
     var FMODE = 420;
@@ -50885,16 +50885,16 @@ var require_pack = __commonJS({
       return new Pack(opts);
     };
     function modeToType(mode) {
-      switch (mode & constants7.S_IFMT) {
-        case constants7.S_IFBLK:
+      switch (mode & constants8.S_IFMT) {
+        case constants8.S_IFBLK:
           return "block-device";
-        case constants7.S_IFCHR:
+        case constants8.S_IFCHR:
           return "character-device";
-        case constants7.S_IFDIR:
+        case constants8.S_IFDIR:
           return "directory";
-        case constants7.S_IFIFO:
+        case constants8.S_IFIFO:
           return "fifo";
-        case constants7.S_IFLNK:
+        case constants8.S_IFLNK:
           return "symlink";
       }
       return "file";
@@ -51124,7 +51124,7 @@ var init_state = function(options) {
     needMoreDataSize: Math.max(
       // Skip if the remaining buffer smaller than comment
       options.comment !== null ? options.comment.length : 0,
-      ...options.delimiter ? options.delimiter.map((delimiter) => delimiter.length) : [],
+      ...options.delimiter ? options.delimiter.map((delimiter2) => delimiter2.length) : [],
       // Auto discovery of delimiter is limited to 1 character
       options.delimiter_auto ? 1 : 0,
       // Skip if the remaining buffer can be escape sequence
@@ -51376,11 +51376,11 @@ var normalize_options = function(opts) {
     }
     options.delimiter = [options.delimiter];
   }
-  options.delimiter = options.delimiter.map(function(delimiter) {
-    if (typeof delimiter === "string") {
-      delimiter = Buffer.from(delimiter, options.encoding);
+  options.delimiter = options.delimiter.map(function(delimiter2) {
+    if (typeof delimiter2 === "string") {
+      delimiter2 = Buffer.from(delimiter2, options.encoding);
     }
-    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
+    if (!Buffer.isBuffer(delimiter2) || delimiter2.length === 0) {
       throw new CsvError(
         "CSV_INVALID_OPTION_DELIMITER",
         [
@@ -51391,7 +51391,7 @@ var normalize_options = function(opts) {
         options
       );
     }
-    return delimiter;
+    return delimiter2;
   });
   if (options.escape === void 0 || options.escape === true) {
     options.escape = Buffer.from('"', options.encoding);
@@ -52462,14 +52462,14 @@ var transform = function(original_options = {}) {
       return 0;
     },
     __isDelimiter: function(buf, pos, chr) {
-      const { delimiter, ignore_last_delimiters } = this.options;
+      const { delimiter: delimiter2, ignore_last_delimiters } = this.options;
       if (ignore_last_delimiters === true && this.state.record.length === this.options.columns.length - 1) {
         return 0;
       } else if (ignore_last_delimiters !== false && typeof ignore_last_delimiters === "number" && this.state.record.length === ignore_last_delimiters - 1) {
         return 0;
       }
-      loop1: for (let i2 = 0; i2 < delimiter.length; i2++) {
-        const del = delimiter[i2];
+      loop1: for (let i2 = 0; i2 < delimiter2.length; i2++) {
+        const del = delimiter2[i2];
         if (del[0] === chr) {
           for (let j = 1; j < del.length; j++) {
             if (del[j] !== buf[pos + j]) continue loop1;
@@ -52625,6 +52625,27 @@ var parse = function(data, opts = {}) {
 
 // src/config.ts
 import { isAbsolute, resolve } from "node:path";
+
+// src/build/plan.ts
+var BUILDERS = ["docker", "buildx", "buildctl", "buildah"];
+function unsupported(builder, plan, provenanceSet) {
+  const issues = [];
+  const need = (input, what, builders) => issues.push({ input, message: `${what} needs ${builders}; builder ${builder} cannot${builder === "docker" ? " (the docker CLI without buildx)" : ""}` });
+  if (builder === "docker") {
+    if (plan.platforms.length > 1) need("platforms", "building several platforms", "buildx, buildctl or buildah");
+    if (plan.cacheTo.length) need("cache-to", "exporting a build cache", "buildx or buildctl");
+    if (plan.buildContexts.length) need("build-contexts", "named build contexts", "buildx, buildctl or buildah");
+    if (plan.sbom) need("sbom", "an SBOM attestation", "buildx or buildctl");
+    if (provenanceSet && plan.provenance !== "false") need("provenance", "a provenance attestation", "buildx or buildctl");
+  }
+  if (builder === "buildah") {
+    if (plan.platforms.length > 1) need("platforms", "building several platforms into one index", "buildx or buildctl");
+    if (plan.cacheTo.length) need("cache-to", "exporting a build cache", "buildx or buildctl");
+    if (plan.sbom) need("sbom", "an SBOM attestation", "buildx or buildctl");
+    if (provenanceSet && plan.provenance !== "false") need("provenance", "a provenance attestation", "buildx or buildctl");
+  }
+  return issues;
+}
 
 // src/build/ssh-agent.ts
 import { writeFile } from "node:fs/promises";
@@ -60048,11 +60069,33 @@ function parseConfig(read, ctx) {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     issues.push({ input: "concurrency", message: `'${concurrencyRaw}' is not a whole number from 1 to 64` });
   }
+  const builder = parseChoice(read("builder"), "builder", ["auto", ...BUILDERS], "auto", issues);
+  const platforms = parseList(read("platforms"));
+  for (const p of platforms) if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p)) issues.push({ input: "platforms", message: `'${p}' is not a platform: os/arch[/variant], e.g. linux/amd64 or linux/arm64` });
+  const addHosts = parseList(read("add-hosts"));
+  for (const h2 of addHosts) if (!/^[^\s:]+:[0-9a-fA-F.:]+$/.test(h2)) issues.push({ input: "add-hosts", message: `'${h2}' is not HOST:IP` });
+  const provenanceRaw = read("provenance").trim().toLowerCase();
+  const provenanceMap = { "": "min", true: "min", min: "min", "mode=min": "min", max: "max", "mode=max": "max", false: "false" };
+  const provenance = provenanceMap[provenanceRaw];
+  if (!provenance) issues.push({ input: "provenance", message: `'${read("provenance").trim()}' is not one of false, min, max` });
   const config = {
     images: targets,
     context,
     file,
     target: read("target").trim() || void 0,
+    builder,
+    buildkitHost: read("buildkit-host").trim() || ctx.env.BUILDKIT_HOST || void 0,
+    buildxBuilder: read("buildx-builder").trim() || void 0,
+    platforms,
+    cacheFrom: parseList(read("cache-from")),
+    cacheTo: parseList(read("cache-to")),
+    noCache: parseBool(read("no-cache"), "no-cache", false, issues),
+    pull: parseBool(read("pull"), "pull", false, issues),
+    addHosts,
+    buildContexts: parsePairs(read("build-contexts"), "build-contexts", /^[A-Za-z0-9_.-]+$/, "NAME", issues).map(([k, v]) => [k, /^[a-z-]+:\/\//.test(v.trim()) ? v.trim() : abs(v.trim())]),
+    provenance: provenance ?? "min",
+    provenanceSet: provenanceRaw !== "",
+    sbom: parseBool(read("sbom"), "sbom", false, issues),
     buildArgs: parsePairs(read("build-args"), "build-args", ENV_KEY, "NAME", issues),
     labels: parsePairs(read("labels"), "labels", /^[^\s=]+$/, "KEY", issues),
     annotations: parsePairs(read("annotations"), "annotations", /^[^\s=]+$/, "KEY", issues),
@@ -60201,15 +60244,15 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter2 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  if (key.includes(delimiter2)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter2}"`);
   }
-  if (convertedValue.includes(delimiter)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+  if (convertedValue.includes(delimiter2)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter2}"`);
   }
-  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+  return `${key}<<${delimiter2}${os2.EOL}${convertedValue}${os2.EOL}${delimiter2}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -61381,8 +61424,8 @@ var RegistryClient = class {
 
 // src/run.ts
 import { rmSync } from "node:fs";
-import { access as access2, constants as constants6, mkdtemp, readFile as readFile2, rm as rm3, stat as stat3, writeFile as writeFile4, mkdir as mkdir3 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { access as access3, constants as constants7, mkdtemp, readFile as readFile3, rm as rm3, stat as stat2, writeFile as writeFile5, mkdir as mkdir3 } from "node:fs/promises";
+import { join as join6 } from "node:path";
 
 // src/build/dockerfile.ts
 function instructions(text) {
@@ -61447,17 +61490,61 @@ function baseImage(all, target) {
   return void 0;
 }
 
-// src/build/docker-save.ts
-var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { createGzip } from "node:zlib";
-import { posix } from "node:path";
-import { Readable as Readable4 } from "node:stream";
+// src/build/builders.ts
+import { access as access2, constants as constants6 } from "node:fs/promises";
+import { delimiter, join as join4 } from "node:path";
+
+// src/build/buildah.ts
+import { writeFile as writeFile3 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+function renderBuildahArgs(plan) {
+  const args = ["build", "--file", plan.file, "--iidfile", plan.iidFile, "--layers"];
+  if (plan.target) args.push("--target", plan.target);
+  if (plan.network) args.push("--network", plan.network);
+  if (plan.platforms.length) args.push("--platform", plan.platforms.join(","));
+  for (const [k, v] of plan.buildArgs) args.push("--build-arg", `${k}=${v}`);
+  for (const [k, v] of plan.labels) args.push("--label", `${k}=${v}`);
+  for (const s of plan.secretFiles) args.push("--secret", `id=${s.id},src=${s.path}`);
+  for (const s of plan.ssh) args.push("--ssh", s.paths.length ? `${s.id}=${s.paths.join(",")}` : s.id);
+  for (const c3 of plan.cacheFrom) args.push("--cache-from", c3);
+  if (plan.noCache) args.push("--no-cache");
+  args.push(`--pull=${plan.pull ? "always" : "true"}`);
+  for (const h2 of plan.addHosts) args.push("--add-host", h2);
+  for (const [name, source] of plan.buildContexts) args.push("--build-context", `${name}=${source}`);
+  for (const t of plan.localTags) args.push("--tag", t);
+  args.push(plan.context);
+  return args;
+}
+function registriesConf(insecure) {
+  return ['unqualified-search-registries = ["docker.io"]', ...insecure.map((r) => `
+[[registry]]
+location = "${r}"
+insecure = true`)].join("\n") + "\n";
+}
+function createBuildahBuilder(exec, env, workdir, insecure, readIidFile) {
+  return {
+    name: "buildah",
+    async build(plan, layoutDir, log) {
+      const conf = join2(workdir, "registries.conf");
+      await writeFile3(conf, registriesConf(insecure));
+      const buildahEnv = { ...env, CONTAINERS_REGISTRIES_CONF: conf, BUILDAH_ISOLATION: env.BUILDAH_ISOLATION ?? "chroot" };
+      await exec.run("buildah", renderBuildahArgs(plan), { env: buildahEnv, onLine: log });
+      const id = (await readIidFile(plan.iidFile)).trim().replace(/^(sha256:)?/, "sha256:");
+      if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`buildah build wrote no image id to ${plan.iidFile}`);
+      await exec.run("buildah", ["push", "--quiet", "--format", "oci", "--compression-format", "gzip", id, `oci:${layoutDir}`], { env: buildahEnv, onLine: log });
+      return id;
+    }
+  };
+}
+
+// src/build/buildkit.ts
+import { dirname, basename } from "node:path";
 
 // src/oci/layout.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 import { Transform as Transform2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
@@ -61474,11 +61561,11 @@ var REF_NAME = "org.opencontainers.image.ref.name";
 function blobPath(layoutDir, digest) {
   const [algorithm, hex] = digest.split(":");
   if (algorithm !== "sha256" || !hex || !/^[a-f0-9]{64}$/.test(hex)) throw new Error(`unsupported digest '${digest}'`);
-  return join2(layoutDir, "blobs", "sha256", hex);
+  return join3(layoutDir, "blobs", "sha256", hex);
 }
 async function initLayout(layoutDir) {
-  await mkdir2(join2(layoutDir, "blobs", "sha256"), { recursive: true });
-  await writeFile3(join2(layoutDir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  await mkdir2(join3(layoutDir, "blobs", "sha256"), { recursive: true });
+  await writeFile4(join3(layoutDir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
 }
 var Digester = class extends Transform2 {
   #hash = createHash2("sha256");
@@ -61493,7 +61580,7 @@ var Digester = class extends Transform2 {
   }
 };
 async function writeBlobStream(layoutDir, source, ...transforms) {
-  const tmp = join2(layoutDir, "blobs", `.tmp-${randomBytes(8).toString("hex")}`);
+  const tmp = join3(layoutDir, "blobs", `.tmp-${randomBytes(8).toString("hex")}`);
   const digester = new Digester();
   try {
     await pipeline([source, ...transforms, digester, createWriteStream2(tmp, { mode: 420 })]);
@@ -61507,21 +61594,139 @@ async function writeBlobStream(layoutDir, source, ...transforms) {
 }
 async function writeBlobBytes(layoutDir, bytes) {
   const digest = `sha256:${createHash2("sha256").update(bytes).digest("hex")}`;
-  await writeFile3(blobPath(layoutDir, digest), bytes);
+  await writeFile4(blobPath(layoutDir, digest), bytes);
   return { digest, size: bytes.length };
 }
 async function writeIndex(layoutDir, manifests) {
   const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests };
-  await writeFile3(join2(layoutDir, "index.json"), JSON.stringify(index, null, 2));
+  await writeFile4(join3(layoutDir, "index.json"), JSON.stringify(index, null, 2));
+}
+async function readLayoutRoot(layoutDir) {
+  const index = JSON.parse(await readFile(join3(layoutDir, "index.json"), "utf8"));
+  const descriptor = index.manifests?.[0];
+  if (!descriptor || index.manifests.length !== 1) throw new Error(`${layoutDir}/index.json names ${index.manifests?.length ?? 0} images; expected exactly one`);
+  return { descriptor, bytes: await readFile(blobPath(layoutDir, descriptor.digest)) };
+}
+async function annotateLayoutRoot(layoutDir, annotations, refName) {
+  let { descriptor, bytes } = await readLayoutRoot(layoutDir);
+  if (annotations.length) {
+    const root = JSON.parse(bytes.toString("utf8"));
+    root.annotations = { ...root.annotations, ...Object.fromEntries(annotations) };
+    bytes = Buffer.from(JSON.stringify(root));
+    const written = await writeBlobBytes(layoutDir, bytes);
+    descriptor = { mediaType: descriptor.mediaType, digest: written.digest, size: written.size };
+  }
+  const { annotations: _old, ...plain } = descriptor;
+  descriptor = refName ? { ...plain, annotations: { [REF_NAME]: refName } } : plain;
+  await writeIndex(layoutDir, [descriptor]);
+  return { descriptor, bytes };
+}
+
+// src/build/buildkit.ts
+var provenanceValue = (p) => p === "false" ? "false" : `mode=${p}`;
+var sshArg = (s) => s.paths.length ? `${s.id}=${s.paths.join(",")}` : s.id;
+var cacheSpec = (v, key) => v.includes("type=") ? v : `type=registry,${key}=${v}`;
+function renderBuildxArgs(plan, layoutDir, builder) {
+  const args = ["buildx", "build", "--progress=plain", ...builder ? ["--builder", builder] : [], "--file", plan.file, "--output", `type=oci,dest=${layoutDir},tar=false`];
+  if (plan.target) args.push("--target", plan.target);
+  if (plan.network) args.push("--network", plan.network);
+  if (plan.platforms.length) args.push("--platform", plan.platforms.join(","));
+  for (const [k, v] of plan.buildArgs) args.push("--build-arg", `${k}=${v}`);
+  for (const [k, v] of plan.labels) args.push("--label", `${k}=${v}`);
+  for (const s of plan.secretFiles) args.push("--secret", `id=${s.id},src=${s.path}`);
+  for (const s of plan.ssh) args.push("--ssh", sshArg(s));
+  for (const c3 of plan.cacheFrom) args.push("--cache-from", c3);
+  for (const c3 of plan.cacheTo) args.push("--cache-to", c3);
+  if (plan.noCache) args.push("--no-cache");
+  if (plan.pull) args.push("--pull");
+  for (const h2 of plan.addHosts) args.push("--add-host", h2);
+  for (const [name, source] of plan.buildContexts) args.push("--build-context", `${name}=${source}`);
+  args.push(`--provenance=${provenanceValue(plan.provenance)}`);
+  if (plan.sbom) args.push("--sbom=true");
+  args.push(plan.context);
+  return args;
+}
+function renderBuildctlArgs(plan, layoutDir, address) {
+  const args = [
+    ...address ? ["--addr", address] : [],
+    "build",
+    "--progress=plain",
+    "--frontend",
+    "dockerfile.v0",
+    "--local",
+    `context=${plan.context}`,
+    "--local",
+    `dockerfile=${dirname(plan.file)}`,
+    "--opt",
+    `filename=${basename(plan.file)}`
+  ];
+  if (plan.target) args.push("--opt", `target=${plan.target}`);
+  if (plan.network) args.push("--opt", `force-network-mode=${plan.network}`, ...plan.network === "host" ? ["--allow", "network.host"] : []);
+  if (plan.platforms.length) args.push("--opt", `platform=${plan.platforms.join(",")}`);
+  for (const [k, v] of plan.buildArgs) args.push("--opt", `build-arg:${k}=${v}`);
+  for (const [k, v] of plan.labels) args.push("--opt", `label:${k}=${v}`);
+  for (const s of plan.secretFiles) args.push("--secret", `id=${s.id},src=${s.path}`);
+  for (const s of plan.ssh) args.push("--ssh", sshArg(s));
+  for (const c3 of plan.cacheFrom) args.push("--import-cache", cacheSpec(c3, "ref"));
+  for (const c3 of plan.cacheTo) args.push("--export-cache", cacheSpec(c3, "ref"));
+  if (plan.noCache) args.push("--no-cache");
+  if (plan.pull) args.push("--opt", "image-resolve-mode=pull");
+  if (plan.addHosts.length) args.push("--opt", `add-hosts=${plan.addHosts.map((h2) => h2.replace(":", "=")).join(",")}`);
+  for (const [name, source] of plan.buildContexts) {
+    if (/^[a-z-]+:\/\//.test(source)) args.push("--opt", `context:${name}=${source}`);
+    else args.push("--local", `${name}=${source}`, "--opt", `context:${name}=local:${name}`);
+  }
+  if (plan.provenance !== "false") args.push("--opt", `attest:provenance=mode=${plan.provenance}`);
+  if (plan.sbom) args.push("--opt", "attest:sbom=");
+  args.push("--output", `type=oci,dest=${layoutDir},tar=false`);
+  return args;
+}
+async function layoutImageId(layoutDir) {
+  const root = await readLayoutRoot(layoutDir);
+  const parsed = JSON.parse(root.bytes.toString("utf8"));
+  return parsed.config?.digest ?? root.descriptor.digest;
+}
+function explain(e, tool, hint) {
+  if (e instanceof CommandError && e.exitCode === void 0) throw new Error(`builder ${tool}: ${e.message}. ${hint}`);
+  if (e instanceof CommandError && /is not a docker command|unknown command "?buildx/i.test(e.outputTail)) {
+    throw new Error(`builder buildx: the docker CLI has no buildx plugin. ${hint}`);
+  }
+  if (e instanceof CommandError && /exporter "?oci"? (is )?not supported|OCI exporter is not supported|docker driver (currently )?(only supports|does not support)/i.test(e.outputTail)) {
+    throw new Error(`builder buildx: the current builder cannot export an OCI layout (the docker driver cannot): create one that can, e.g. docker buildx create --use --driver docker-container, or name it in buildx-builder`);
+  }
+  throw e;
+}
+function createBuildxBuilder(exec, env, builder) {
+  return {
+    name: "buildx",
+    async build(plan, layoutDir, log) {
+      await exec.run("docker", renderBuildxArgs(plan, layoutDir, builder), { env, onLine: log }).catch((e) => explain(e, "buildx", "Install the docker CLI with the buildx plugin (docker/setup-buildx-action), or choose another builder"));
+      return layoutImageId(layoutDir);
+    }
+  };
+}
+function createBuildctlBuilder(exec, env, address, daemonless) {
+  const tool = daemonless ? "buildctl-daemonless.sh" : "buildctl";
+  return {
+    name: "buildctl",
+    async build(plan, layoutDir, log) {
+      await exec.run(tool, renderBuildctlArgs(plan, layoutDir, daemonless ? void 0 : address), { env, onLine: log }).catch((e) => explain(e, "buildctl", daemonless ? "Run in an image with rootless BuildKit (moby/buildkit:rootless), or set buildkit-host to a BuildKit daemon" : "Install buildctl (moby/buildkit releases), and set buildkit-host to a BuildKit daemon"));
+      return layoutImageId(layoutDir);
+    }
+  };
 }
 
 // src/build/docker-save.ts
+var import_tar_stream = __toESM(require_tar_stream(), 1);
+import { createGzip } from "node:zlib";
+import { posix } from "node:path";
+import { Readable as Readable4 } from "node:stream";
 async function readAll(stream) {
   const chunks = [];
   for await (const chunk of stream) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
-async function convertDockerSave(archive, layoutDir, refName, annotations = []) {
+async function convertDockerSave(archive, layoutDir, refName) {
   await initLayout(layoutDir);
   const layers = /* @__PURE__ */ new Map();
   const jsonFiles = /* @__PURE__ */ new Map();
@@ -61576,8 +61781,7 @@ async function convertDockerSave(archive, layoutDir, refName, annotations = []) 
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
     config: { mediaType: MediaType.ociConfig, digest: configBlob.digest, size: configBlob.size },
-    layers: layerDescriptors,
-    ...annotations.length ? { annotations: Object.fromEntries(annotations) } : {}
+    layers: layerDescriptors
   };
   const manifestBytes = Buffer.from(JSON.stringify(manifest));
   const manifestBlob = await writeBlobBytes(layoutDir, manifestBytes);
@@ -61596,18 +61800,34 @@ function renderDockerBuildArgs(plan) {
   const args = ["build", "--progress=plain", "--file", plan.file, "--iidfile", plan.iidFile];
   if (plan.target) args.push("--target", plan.target);
   if (plan.network) args.push("--network", plan.network);
+  if (plan.platforms.length) args.push("--platform", plan.platforms.join(","));
   for (const [k, v] of plan.buildArgs) args.push("--build-arg", `${k}=${v}`);
   for (const [k, v] of plan.labels) args.push("--label", `${k}=${v}`);
   for (const s of plan.secretFiles) args.push("--secret", `id=${s.id},src=${s.path}`);
   for (const s of plan.ssh) args.push("--ssh", s.paths.length ? `${s.id}=${s.paths.join(",")}` : s.id);
+  for (const c3 of plan.cacheFrom) args.push("--cache-from", c3);
+  if (plan.noCache) args.push("--no-cache");
+  if (plan.pull) args.push("--pull");
+  for (const h2 of plan.addHosts) args.push("--add-host", h2);
   for (const t of plan.localTags) args.push("--tag", t);
   args.push(plan.context);
   return args;
 }
 function createDockerBuilder(exec, env, readIidFile) {
   const dockerEnv = { ...env, DOCKER_BUILDKIT: "1" };
+  const exportLayout = async (imageId, layoutDir) => {
+    const save = exec.stream("docker", ["save", imageId], { env: dockerEnv });
+    try {
+      await Promise.all([convertDockerSave(save.stdout, layoutDir), save.done]);
+    } catch (e) {
+      save.kill();
+      save.done.catch(() => void 0);
+      throw e;
+    }
+  };
   return {
-    async build(plan, log) {
+    name: "docker",
+    async build(plan, layoutDir, log) {
       try {
         await exec.run("docker", renderDockerBuildArgs(plan), { env: dockerEnv, onLine: log });
       } catch (e) {
@@ -61618,28 +61838,72 @@ function createDockerBuilder(exec, env, readIidFile) {
       }
       const id = (await readIidFile(plan.iidFile)).trim();
       if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
+      await exportLayout(id, layoutDir);
       return id;
-    },
-    async exportLayout(imageId, layoutDir, refName, annotations) {
-      const save = exec.stream("docker", ["save", imageId], { env: dockerEnv });
-      try {
-        const [converted] = await Promise.all([convertDockerSave(save.stdout, layoutDir, refName, annotations), save.done]);
-        return converted;
-      } catch (e) {
-        save.kill();
-        save.done.catch(() => void 0);
-        throw e;
-      }
     }
   };
 }
 
+// src/build/builders.ts
+var BuilderError = class extends Error {
+  name = "BuilderError";
+};
+function chooseBuilder(requested, probe, buildkitHost) {
+  const missing = {
+    buildx: "the docker CLI has no working buildx plugin: install it (docker/setup-buildx-action on GitHub)",
+    buildctl: "neither buildctl nor buildctl-daemonless.sh is on PATH: use a moby/buildkit image or install buildctl",
+    docker: "no Docker daemon answers: start one (or docker:dind on GitLab), or set DOCKER_HOST",
+    buildah: "buildah is not on PATH: install it (apt-get install buildah) or use a quay.io/buildah/stable image"
+  };
+  if (requested !== "auto") {
+    const ok = requested === "buildctl" ? buildkitHost ? probe.buildctl : probe.buildctl || probe.daemonless : probe[requested === "docker" ? "dockerDaemon" : requested];
+    if (!ok) throw new BuilderError(`builder ${requested}: ${requested === "buildctl" && buildkitHost && !probe.buildctl ? "buildctl is not on PATH (buildkit-host needs it)" : missing[requested]}`);
+    return { name: requested, why: "asked for", daemonless: requested === "buildctl" && !buildkitHost };
+  }
+  if (buildkitHost && probe.buildctl) return { name: "buildctl", why: `buildkit-host ${buildkitHost} is set`, daemonless: false };
+  if (probe.buildx) return { name: "buildx", why: "docker buildx is available (any driver; writes the OCI layout directly)", daemonless: false };
+  if (probe.daemonless) return { name: "buildctl", why: "rootless BuildKit (buildctl-daemonless.sh) is on PATH", daemonless: true };
+  if (probe.dockerDaemon) return { name: "docker", why: "a Docker daemon answers and buildx is not installed (its BuildKit builds; docker save is converted)", daemonless: false };
+  if (probe.buildah) return { name: "buildah", why: "buildah is on PATH and no BuildKit is", daemonless: false };
+  throw new BuilderError(`no builder found: ${Object.values(missing).join("; ")}`);
+}
+async function onPath(tool, path6) {
+  for (const dir of (path6 ?? "").split(delimiter).filter(Boolean)) {
+    if (await access2(join4(dir, tool), constants6.X_OK).then(() => true, () => false)) return true;
+  }
+  return false;
+}
+async function probeBuilders(exec, env) {
+  const works = (file, args) => exec.run(file, args, { env, timeoutMs: 15e3 }).then(() => true, () => false);
+  const docker = await onPath("docker", env.PATH);
+  const [buildx, dockerDaemon, buildctl, daemonless, buildah] = await Promise.all([
+    docker ? works("docker", ["buildx", "version"]) : false,
+    docker ? works("docker", ["version", "--format", "{{.Server.Version}}"]) : false,
+    onPath("buildctl", env.PATH),
+    onPath("buildctl-daemonless.sh", env.PATH),
+    onPath("buildah", env.PATH)
+  ]);
+  return { buildx, buildctl, daemonless, dockerDaemon, buildah };
+}
+function createBuilder(choice, d) {
+  switch (choice.name) {
+    case "docker":
+      return createDockerBuilder(d.exec, d.env, d.readFile);
+    case "buildah":
+      return createBuildahBuilder(d.exec, d.env, d.workdir, d.insecureRegistries, d.readFile);
+    case "buildx":
+      return createBuildxBuilder(d.exec, d.env, d.buildxBuilder);
+    case "buildctl":
+      return createBuildctlBuilder(d.exec, d.env, d.buildkitHost, choice.daemonless);
+  }
+}
+
 // src/registry/credentials.ts
-import { join as join3 } from "node:path";
+import { join as join5 } from "node:path";
 var DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 function dockerConfigPath(env) {
-  if (env.DOCKER_CONFIG) return join3(env.DOCKER_CONFIG, "config.json");
-  return env.HOME ? join3(env.HOME, ".docker", "config.json") : void 0;
+  if (env.DOCKER_CONFIG) return join5(env.DOCKER_CONFIG, "config.json");
+  return env.HOME ? join5(env.HOME, ".docker", "config.json") : void 0;
 }
 function normaliseKey(key) {
   return key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
@@ -61884,7 +62148,11 @@ function validateConcurrency(concurrency) {
 
 // src/registry/graph.ts
 import { open as openFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 var INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.ociIndex, MediaType.dockerManifestList]);
+function isIndex(mediaType) {
+  return INDEX_TYPES.has(mediaType);
+}
 function blobsOf(node) {
   const m = JSON.parse(node.bytes.toString("utf8"));
   return [...m.config ? [m.config] : [], ...m.layers ?? []];
@@ -61892,11 +62160,18 @@ function blobsOf(node) {
 function dedupe(blobs) {
   return [...new Map(blobs.map((b) => [b.digest, b])).values()];
 }
-function imageGraph(image) {
-  const root = { digest: image.descriptor.digest, mediaType: image.descriptor.mediaType, bytes: image.manifestBytes };
-  return { root, children: [], blobs: dedupe(blobsOf(root)) };
-}
 var READ_SIZE = 256 * 1024;
+async function layoutGraph(layoutDir, root) {
+  const rootNode = { digest: root.descriptor.digest, mediaType: root.descriptor.mediaType, bytes: root.bytes };
+  if (!isIndex(root.descriptor.mediaType)) return { root: rootNode, children: [], blobs: dedupe(blobsOf(rootNode)) };
+  const index = JSON.parse(root.bytes.toString("utf8"));
+  const children = [];
+  for (const d of index.manifests ?? []) {
+    if (isIndex(d.mediaType)) throw new Error(`${layoutDir}: nested indexes are not supported (${d.digest})`);
+    children.push({ digest: d.digest, mediaType: d.mediaType, bytes: await readFile2(blobPath(layoutDir, d.digest)) });
+  }
+  return { root: rootNode, children, blobs: dedupe(children.flatMap(blobsOf)) };
+}
 function layoutSource(layoutDir) {
   return {
     name: `layout ${layoutDir}`,
@@ -62088,8 +62363,8 @@ var AGENT_STATE = "ssh_agent_pid";
 var USER_AGENT = "hoist/0.1";
 async function checkFiles(config) {
   const issues = [];
-  const isDir = async (p) => (await stat3(p).catch(() => void 0))?.isDirectory() ?? false;
-  const readable2 = async (p) => access2(p, constants6.R_OK).then(() => true, () => false);
+  const isDir = async (p) => (await stat2(p).catch(() => void 0))?.isDirectory() ?? false;
+  const readable2 = async (p) => access3(p, constants7.R_OK).then(() => true, () => false);
   if (!await isDir(config.context)) issues.push({ input: "context", message: `${config.context} is not a directory` });
   else if (!await readable2(config.file)) issues.push({ input: "file", message: `no Dockerfile at ${config.file}: set file to the Dockerfile's path` });
   for (const s of config.secrets) {
@@ -62109,7 +62384,7 @@ async function credentialsFor(deps, config, registry, host) {
   const env = deps.platform.context.env;
   const found = await fetchDockerCredentials(registry, {
     env,
-    readFile: (path6) => readFile2(path6, "utf8").catch((e) => e.code === "ENOENT" ? void 0 : Promise.reject(e)),
+    readFile: (path6) => readFile3(path6, "utf8").catch((e) => e.code === "ENOENT" ? void 0 : Promise.reject(e)),
     runHelper: async (helper, serverUrl2) => (await deps.exec.run(`docker-credential-${helper}`, ["get"], { env, input: serverUrl2 })).stdout
   });
   if (found) {
@@ -62128,7 +62403,7 @@ async function createClients(deps, config) {
     clients.set(image.host, deps.createRegistryClient({
       host: image.host,
       insecure: settings?.insecure ?? false,
-      ca: settings?.caFile ? await readFile2(settings.caFile, "utf8") : void 0,
+      ca: settings?.caFile ? await readFile3(settings.caFile, "utf8") : void 0,
       credentials: await credentialsFor(deps, config, image.registry, image.host),
       retries: config.retries,
       userAgent: USER_AGENT
@@ -62137,12 +62412,12 @@ async function createClients(deps, config) {
   return clients;
 }
 async function writeSecretFiles(config, workdir) {
-  const dir = join4(workdir, "secrets");
+  const dir = join6(workdir, "secrets");
   await mkdir3(dir, { mode: 448 });
   const files = [];
   const write = async (id, value) => {
-    const path6 = join4(dir, id);
-    await writeFile4(path6, value, { mode: 384, flag: "wx" });
+    const path6 = join6(dir, id);
+    await writeFile5(path6, value, { mode: 384, flag: "wx" });
     files.push({ id, path: path6 });
   };
   for (const s of config.secrets) {
@@ -62155,7 +62430,7 @@ async function writeSecretFiles(config, workdir) {
 }
 var describePlan = (image) => image.tags.map((t) => t.floating ? `${t.tag} (if highest)` : t.tag).join(", ");
 async function imageMetadata(config, facts) {
-  const base = baseImage(stages(await readFile2(config.file, "utf8"), config.buildArgs), config.target);
+  const base = baseImage(stages(await readFile3(config.file, "utf8"), config.buildArgs), config.target);
   const tags = config.images[0]?.tags ?? [];
   const fixed = (tags.find((t) => t.rule === "branch" || t.rule === "pr") ?? tags.find((t) => !t.floating))?.tag;
   const common2 = {
@@ -62194,7 +62469,37 @@ async function run(deps) {
   if (meta.labels.withheld.length) {
     platform3.info(`Left out of the labels because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(", ")} (set them in labels to keep them)`);
   }
-  const workdir = await mkdtemp(join4(platform3.context.tempDir, "hoist-"));
+  const localTags = config.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag)));
+  const plan = {
+    context: config.context,
+    file: config.file,
+    target: config.target,
+    buildArgs: config.buildArgs,
+    labels: meta.labels.values,
+    network: config.network,
+    secretFiles: [],
+    ssh: config.ssh,
+    platforms: config.platforms,
+    cacheFrom: config.cacheFrom,
+    cacheTo: config.cacheTo,
+    noCache: config.noCache,
+    pull: config.pull,
+    addHosts: config.addHosts,
+    buildContexts: config.buildContexts,
+    provenance: config.provenance,
+    sbom: config.sbom,
+    localTags,
+    iidFile: ""
+  };
+  const choice = chooseBuilder(config.builder, await probeBuilders(exec, platform3.context.env), config.buildkitHost);
+  platform3.info(`Builder: ${choice.name} (${choice.why})`);
+  const refused = unsupported(choice.name, plan, config.provenanceSet);
+  if (refused.length) throw new ConfigError(refused);
+  if (plan.provenance !== "false" && !config.provenanceSet && (choice.name === "docker" || choice.name === "buildah")) {
+    platform3.info(`No provenance attestation: builder ${choice.name} cannot make one (buildx and buildctl do)`);
+  }
+  const workdir = await mkdtemp(join6(platform3.context.tempDir, "hoist-"));
+  plan.iidFile = join6(workdir, "iid");
   platform3.saveState(WORKDIR_STATE, workdir);
   let agent;
   const unhook = deps.onTerminate(() => {
@@ -62211,23 +62516,23 @@ async function run(deps) {
       ssh.push({ id: "default", paths: [agent.socket] });
       platform3.info(`ssh-key loaded into Hoist's own ssh-agent, forwarded to the build as default`);
     }
-    const builder = createDockerBuilder(exec, platform3.context.env, (p) => readFile2(p, "utf8"));
-    const localTags = config.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag)));
-    const { context, file, target, buildArgs, network } = config;
-    const imageId = await platform3.group("Build", () => builder.build(
-      { context, file, target, buildArgs, labels: meta.labels.values, network, ssh, secretFiles, localTags, iidFile: join4(workdir, "iid") },
-      (line) => platform3.info(line)
-    ));
-    await rm3(join4(workdir, "secrets"), { recursive: true, force: true });
-    agent?.stop();
-    const layoutDir = join4(workdir, "oci");
-    const converted = await platform3.group("Export to OCI layout", async () => {
-      const c3 = await builder.exportLayout(imageId, layoutDir, config.images[0]?.tags[0]?.tag, meta.annotations.values);
-      platform3.info(`manifest ${c3.descriptor.digest} (${c3.descriptor.size} bytes), config ${c3.configDigest}`);
-      return c3;
+    const builder = createBuilder(choice, {
+      exec,
+      env: platform3.context.env,
+      workdir,
+      readFile: (p) => readFile3(p, "utf8"),
+      buildkitHost: config.buildkitHost,
+      buildxBuilder: config.buildxBuilder,
+      insecureRegistries: [...config.registries].filter(([, r]) => r.insecure).map(([host]) => host)
     });
+    const layoutDir = join6(workdir, "oci");
+    const imageId = await platform3.group(`Build (${builder.name})`, () => builder.build({ ...plan, ssh, secretFiles }, layoutDir, (line) => platform3.info(line)));
+    await rm3(join6(workdir, "secrets"), { recursive: true, force: true });
+    agent?.stop();
+    const root = await annotateLayoutRoot(layoutDir, meta.annotations.values, config.images[0]?.tags[0]?.tag);
+    platform3.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
     platform3.setOutput("imageid", imageId);
-    platform3.setOutput("digest", converted.descriptor.digest);
+    platform3.setOutput("digest", root.descriptor.digest);
     platform3.setOutput("version", config.version ?? "");
     platform3.setOutput("labels", meta.labels.values.map(([k, v]) => `${k}=${v}`).join("\n"));
     const metadata = {
@@ -62238,7 +62543,7 @@ async function run(deps) {
       labels: Object.fromEntries(meta.labels.values),
       annotations: Object.fromEntries(meta.annotations.values),
       withheldLabels: meta.labels.withheld,
-      digest: converted.descriptor.digest,
+      digest: root.descriptor.digest,
       images: []
     };
     if (!config.push) {
@@ -62252,7 +62557,7 @@ async function run(deps) {
     const decisions = /* @__PURE__ */ new Map();
     try {
       const reports = await platform3.group("Push", async () => {
-        const rs = await pushGraph(imageGraph(converted), layoutSource(layoutDir), pushTargets(config, decisions), {
+        const rs = await pushGraph(await layoutGraph(layoutDir, root), layoutSource(layoutDir), pushTargets(config, decisions), {
           clientFor: (host) => {
             const client = clients.get(host);
             if (!client) throw new Error(`internal: no registry client for ${host}`);
@@ -62293,7 +62598,7 @@ ${failed.map((r) => `  ${describeReport(r)}`).join("\n")}${hint}`);
 }
 async function cleanup(platform3) {
   const pid = Number(platform3.getState(AGENT_STATE));
-  if (pid && (await readFile2(`/proc/${pid}/comm`, "utf8").catch(() => "")).trim() === "ssh-agent") stopAgent(pid);
+  if (pid && (await readFile3(`/proc/${pid}/comm`, "utf8").catch(() => "")).trim() === "ssh-agent") stopAgent(pid);
   const workdir = platform3.getState(WORKDIR_STATE);
   if (workdir) await rm3(workdir, { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isAbsolute, resolve } from 'node:path';
+import { BUILDERS, type BuilderName, type Provenance } from './build/plan.js';
 import { looksLikePrivateKey } from './build/ssh-agent.js';
 import { CreatedError, resolveCreated } from './core/labels.js';
 import { formatRepository, parseRepository, registryHost, type Repository } from './core/reference.js';
@@ -51,6 +52,23 @@ export interface Config {
   /** Dockerfile path (absolute). */
   file: string;
   target: string | undefined;
+  /** `builder`: auto, or one of docker, buildx, buildctl, buildah. */
+  builder: 'auto' | BuilderName;
+  /** A BuildKit daemon address for buildctl (`buildkit-host`, else BUILDKIT_HOST). */
+  buildkitHost: string | undefined;
+  /** A buildx builder instance by name (`buildx-builder`). */
+  buildxBuilder: string | undefined;
+  platforms: string[];
+  cacheFrom: string[];
+  cacheTo: string[];
+  noCache: boolean;
+  pull: boolean;
+  addHosts: string[];
+  buildContexts: Array<[string, string]>;
+  provenance: Provenance;
+  /** The user set `provenance` (the default `min` is dropped where no attestation can be made). */
+  provenanceSet: boolean;
+  sbom: boolean;
   buildArgs: Array<[string, string]>;
   /** The user's `labels` and `annotations`; the generated OCI ones are added in the run. */
   labels: Array<[string, string]>;
@@ -338,11 +356,34 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     issues.push({ input: 'concurrency', message: `'${concurrencyRaw}' is not a whole number from 1 to 64` });
   }
 
+  const builder = parseChoice(read('builder'), 'builder', ['auto', ...BUILDERS] as const, 'auto', issues);
+  const platforms = parseList(read('platforms'));
+  for (const p of platforms) if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p)) issues.push({ input: 'platforms', message: `'${p}' is not a platform: os/arch[/variant], e.g. linux/amd64 or linux/arm64` });
+  const addHosts = parseList(read('add-hosts'));
+  for (const h of addHosts) if (!/^[^\s:]+:[0-9a-fA-F.:]+$/.test(h)) issues.push({ input: 'add-hosts', message: `'${h}' is not HOST:IP` });
+  const provenanceRaw = read('provenance').trim().toLowerCase();
+  const provenanceMap: Record<string, Provenance> = { '': 'min', true: 'min', min: 'min', 'mode=min': 'min', max: 'max', 'mode=max': 'max', false: 'false' };
+  const provenance = provenanceMap[provenanceRaw];
+  if (!provenance) issues.push({ input: 'provenance', message: `'${read('provenance').trim()}' is not one of false, min, max` });
+
   const config: Config = {
     images: targets,
     context,
     file,
     target: read('target').trim() || undefined,
+    builder,
+    buildkitHost: read('buildkit-host').trim() || ctx.env.BUILDKIT_HOST || undefined,
+    buildxBuilder: read('buildx-builder').trim() || undefined,
+    platforms,
+    cacheFrom: parseList(read('cache-from')),
+    cacheTo: parseList(read('cache-to')),
+    noCache: parseBool(read('no-cache'), 'no-cache', false, issues),
+    pull: parseBool(read('pull'), 'pull', false, issues),
+    addHosts,
+    buildContexts: parsePairs(read('build-contexts'), 'build-contexts', /^[A-Za-z0-9_.-]+$/, 'NAME', issues).map(([k, v]) => [k, /^[a-z-]+:\/\//.test(v.trim()) ? v.trim() : abs(v.trim())]),
+    provenance: provenance ?? 'min',
+    provenanceSet: provenanceRaw !== '',
+    sbom: parseBool(read('sbom'), 'sbom', false, issues),
     buildArgs: parsePairs(read('build-args'), 'build-args', ENV_KEY, 'NAME', issues),
     labels: parsePairs(read('labels'), 'labels', /^[^\s=]+$/, 'KEY', issues),
     annotations: parsePairs(read('annotations'), 'annotations', /^[^\s=]+$/, 'KEY', issues),

@@ -14,12 +14,14 @@ import { formatReference, formatRepository } from './core/reference.js';
 import { decideTags, type TagDecision } from './core/tags.js';
 import type { Redactor } from './core/redact.js';
 import type { Exec } from './exec.js';
-import { createDockerBuilder } from './build/docker.js';
+import { chooseBuilder, createBuilder, probeBuilders } from './build/builders.js';
+import { unsupported, type BuildPlan } from './build/plan.js';
+import { annotateLayoutRoot } from './oci/layout.js';
 import { Credentials } from './registry/auth.js';
 import type { ClientOptions, RegistryClient } from './registry/client.js';
 import { fetchDockerCredentials } from './registry/credentials.js';
 import { describeReport, pushGraph, TagListError, type PushTarget } from './registry/engine.js';
-import { imageGraph, layoutSource } from './registry/graph.js';
+import { layoutGraph, layoutSource } from './registry/graph.js';
 import type { RunFacts } from './platform/context.js';
 import type { Platform } from './platform/platform.js';
 
@@ -161,7 +163,25 @@ export async function run(deps: Deps): Promise<void> {
     platform.info(`Left out of the labels because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(', ')} (set them in labels to keep them)`);
   }
 
+  // Local names for the built image: its fixed tags (floating ones are decided per registry later).
+  const localTags = config.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag)));
+  const plan: BuildPlan = {
+    context: config.context, file: config.file, target: config.target, buildArgs: config.buildArgs, labels: meta.labels.values, network: config.network,
+    secretFiles: [], ssh: config.ssh, platforms: config.platforms, cacheFrom: config.cacheFrom, cacheTo: config.cacheTo, noCache: config.noCache,
+    pull: config.pull, addHosts: config.addHosts, buildContexts: config.buildContexts, provenance: config.provenance, sbom: config.sbom,
+    localTags, iidFile: '',
+  };
+  // The builder is chosen, and what it cannot do refused, before any secret is written.
+  const choice = chooseBuilder(config.builder, await probeBuilders(exec, platform.context.env), config.buildkitHost);
+  platform.info(`Builder: ${choice.name} (${choice.why})`);
+  const refused = unsupported(choice.name, plan, config.provenanceSet);
+  if (refused.length) throw new ConfigError(refused);
+  if (plan.provenance !== 'false' && !config.provenanceSet && (choice.name === 'docker' || choice.name === 'buildah')) {
+    platform.info(`No provenance attestation: builder ${choice.name} cannot make one (buildx and buildctl do)`);
+  }
+
   const workdir = await mkdtemp(join(platform.context.tempDir, 'hoist-'));
+  plan.iidFile = join(workdir, 'iid');
   platform.saveState(WORKDIR_STATE, workdir);
   let agent: SshAgent | undefined;
   // Cancelled mid-step: no secret file and no agent may outlive it.
@@ -179,26 +199,21 @@ export async function run(deps: Deps): Promise<void> {
       ssh.push({ id: 'default', paths: [agent.socket] });
       platform.info(`ssh-key loaded into Hoist's own ssh-agent, forwarded to the build as default`);
     }
-    const builder = createDockerBuilder(exec, platform.context.env, (p) => readFile(p, 'utf8'));
-    // Local names for the built image: its fixed tags (floating ones are decided per registry later).
-    const localTags = config.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag)));
-    const { context, file, target, buildArgs, network } = config;
-    const imageId = await platform.group('Build', () => builder.build(
-      { context, file, target, buildArgs, labels: meta.labels.values, network, ssh, secretFiles, localTags, iidFile: join(workdir, 'iid') },
-      (line) => platform.info(line),
-    ));
+    const builder = createBuilder(choice, {
+      exec, env: platform.context.env, workdir, readFile: (p) => readFile(p, 'utf8'), buildkitHost: config.buildkitHost, buildxBuilder: config.buildxBuilder,
+      insecureRegistries: [...config.registries].filter(([, r]) => r.insecure).map(([host]) => host),
+    });
+    const layoutDir = join(workdir, 'oci');
+    const imageId = await platform.group(`Build (${builder.name})`, () => builder.build({ ...plan, ssh, secretFiles }, layoutDir, (line) => platform.info(line)));
     // The secret files and the agent are no longer needed once the build has run.
     await rm(join(workdir, 'secrets'), { recursive: true, force: true });
     agent?.stop();
 
-    const layoutDir = join(workdir, 'oci');
-    const converted = await platform.group('Export to OCI layout', async () => {
-      const c = await builder.exportLayout(imageId, layoutDir, config.images[0]?.tags[0]?.tag, meta.annotations.values);
-      platform.info(`manifest ${c.descriptor.digest} (${c.descriptor.size} bytes), config ${c.configDigest}`);
-      return c;
-    });
+    // Hoist's annotations go on the root the builder wrote (a new root digest), named by the first tag.
+    const root = await annotateLayoutRoot(layoutDir, meta.annotations.values, config.images[0]?.tags[0]?.tag);
+    platform.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
     platform.setOutput('imageid', imageId);
-    platform.setOutput('digest', converted.descriptor.digest);
+    platform.setOutput('digest', root.descriptor.digest);
     platform.setOutput('version', config.version ?? '');
     platform.setOutput('labels', meta.labels.values.map(([k, v]) => `${k}=${v}`).join('\n'));
     const metadata = {
@@ -209,7 +224,7 @@ export async function run(deps: Deps): Promise<void> {
       labels: Object.fromEntries(meta.labels.values),
       annotations: Object.fromEntries(meta.annotations.values),
       withheldLabels: meta.labels.withheld,
-      digest: converted.descriptor.digest,
+      digest: root.descriptor.digest,
       images: [] as Array<{ repository: string; visibility: string; pushed: boolean; tags: TagDecision[]; error?: string }>,
     };
 
@@ -224,7 +239,7 @@ export async function run(deps: Deps): Promise<void> {
     const decisions = new Map<string, TagDecision[]>();
     try {
       const reports = await platform.group('Push', async () => {
-        const rs = await pushGraph(imageGraph(converted), layoutSource(layoutDir), pushTargets(config, decisions), {
+        const rs = await pushGraph(await layoutGraph(layoutDir, root), layoutSource(layoutDir), pushTargets(config, decisions), {
           clientFor: (host) => {
             const client = clients.get(host);
             if (!client) throw new Error(`internal: no registry client for ${host}`);

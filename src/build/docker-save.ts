@@ -33,11 +33,8 @@ async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/**
- * Converts a `docker save` archive of one image into the OCI layout at `layoutDir`; `annotations`
- * go on the manifest (the image's OCI annotations).
- */
-export async function convertDockerSave(archive: Readable, layoutDir: string, refName?: string, annotations: ReadonlyArray<readonly [string, string]> = []): Promise<ConvertedImage> {
+/** Converts a `docker save` archive of one image into the OCI layout at `layoutDir`. */
+export async function convertDockerSave(archive: Readable, layoutDir: string, refName?: string): Promise<ConvertedImage> {
   await initLayout(layoutDir);
   const layers = new Map<string, LayerBlob>();
   const jsonFiles = new Map<string, Buffer>();
@@ -92,7 +89,6 @@ export async function convertDockerSave(archive: Readable, layoutDir: string, re
     mediaType: MediaType.ociManifest,
     config: { mediaType: MediaType.ociConfig, digest: configBlob.digest, size: configBlob.size },
     layers: layerDescriptors,
-    ...(annotations.length ? { annotations: Object.fromEntries(annotations) } : {}),
   };
   const manifestBytes = Buffer.from(JSON.stringify(manifest));
   const manifestBlob = await writeBlobBytes(layoutDir, manifestBytes);

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderDockerBuildArgs, type BuildPlan } from './docker.js';
-
-const plan: BuildPlan = {
-  context: '/ws', file: '/ws/Dockerfile', target: undefined, buildArgs: [], labels: [], network: undefined,
-  secretFiles: [], ssh: [], localTags: [], iidFile: '/tmp/iid',
-};
+import { renderDockerBuildArgs } from './docker.js';
+import { basePlan as plan } from '../../test/support/plan.js';
+import type { BuildPlan } from './plan.js';
 
 describe('renderDockerBuildArgs', () => {
   it.each<[string, Partial<BuildPlan>, string[]]>([
@@ -15,6 +12,8 @@ describe('renderDockerBuildArgs', () => {
     ['secrets as files', { secretFiles: [{ id: 'npm', path: '/tmp/hoist-x/secrets/npm' }] }, ['--secret', 'id=npm,src=/tmp/hoist-x/secrets/npm']],
     ['ssh default and keys', { ssh: [{ id: 'default', paths: [] }, { id: 'git', paths: ['/k/a', '/k/b'] }] }, ['--ssh', 'default', '--ssh', 'git=/k/a,/k/b']],
     ['local tags', { localTags: ['r/app:1', 'r/app:latest'] }, ['--tag', 'r/app:1', '--tag', 'r/app:latest']],
+    ['platform, cache, no-cache, pull, hosts', { platforms: ['linux/arm64'], cacheFrom: ['r/app:cache'], noCache: true, pull: true, addHosts: ['git.acme:10.0.0.5'] },
+      ['--platform', 'linux/arm64', '--cache-from', 'r/app:cache', '--no-cache', '--pull', '--add-host', 'git.acme:10.0.0.5']],
   ])('%s', (_name, extra, middle) => {
     expect(renderDockerBuildArgs({ ...plan, ...extra })).toEqual(['build', '--progress=plain', '--file', '/ws/Dockerfile', '--iidfile', '/tmp/iid', ...middle, '/ws']);
   });

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -99,8 +99,36 @@ export async function writeIndex(layoutDir: string, manifests: Descriptor[]): Pr
   await writeFile(join(layoutDir, 'index.json'), JSON.stringify(index, null, 2));
 }
 
-export async function blobSize(layoutDir: string, digest: string): Promise<number> {
-  return (await stat(blobPath(layoutDir, digest))).size;
+/** The manifest or index a layout's index.json names first, with its exact bytes. */
+export interface LayoutRoot {
+  descriptor: Descriptor;
+  bytes: Buffer;
+}
+
+export async function readLayoutRoot(layoutDir: string): Promise<LayoutRoot> {
+  const index = JSON.parse(await readFile(join(layoutDir, 'index.json'), 'utf8')) as { manifests?: Descriptor[] };
+  const descriptor = index.manifests?.[0];
+  if (!descriptor || index.manifests!.length !== 1) throw new Error(`${layoutDir}/index.json names ${index.manifests?.length ?? 0} images; expected exactly one`);
+  return { descriptor, bytes: await readFile(blobPath(layoutDir, descriptor.digest)) };
+}
+
+/**
+ * Adds annotations to the root manifest or index (a new blob: the digest changes) and points
+ * index.json at it, named `refName`. With no annotations the root stays as the builder wrote it.
+ */
+export async function annotateLayoutRoot(layoutDir: string, annotations: ReadonlyArray<readonly [string, string]>, refName?: string): Promise<LayoutRoot> {
+  let { descriptor, bytes } = await readLayoutRoot(layoutDir);
+  if (annotations.length) {
+    const root = JSON.parse(bytes.toString('utf8')) as { annotations?: Record<string, string> };
+    root.annotations = { ...root.annotations, ...Object.fromEntries(annotations) };
+    bytes = Buffer.from(JSON.stringify(root));
+    const written = await writeBlobBytes(layoutDir, bytes);
+    descriptor = { mediaType: descriptor.mediaType, digest: written.digest, size: written.size };
+  }
+  const { annotations: _old, ...plain } = descriptor;
+  descriptor = refName ? { ...plain, annotations: { [REF_NAME]: refName } } : plain;
+  await writeIndex(layoutDir, [descriptor]);
+  return { descriptor, bytes };
 }
 
 /** Reads the single image manifest a layout's index.json points at. */

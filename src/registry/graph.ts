@@ -5,7 +5,8 @@
  */
 import { open as openFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { blobPath, MediaType, type Descriptor, type LayoutImage } from '../oci/layout.js';
+import { readFile } from 'node:fs/promises';
+import { blobPath, MediaType, type Descriptor, type LayoutImage, type LayoutRoot } from '../oci/layout.js';
 import type { RegistryClient } from './client.js';
 import { RegistryError } from './errors.js';
 
@@ -65,6 +66,19 @@ export function imageGraph(image: LayoutImage): ImageGraph {
 
 /** Size of the reads from a layout: large enough for few socket writes, small enough to stay cache-friendly. */
 const READ_SIZE = 256 * 1024;
+
+/** The graph of a layout's root: one manifest, or an index with every platform's manifest. */
+export async function layoutGraph(layoutDir: string, root: LayoutRoot): Promise<ImageGraph> {
+  const rootNode = { digest: root.descriptor.digest, mediaType: root.descriptor.mediaType, bytes: root.bytes };
+  if (!isIndex(root.descriptor.mediaType)) return { root: rootNode, children: [], blobs: dedupe(blobsOf(rootNode)) };
+  const index = JSON.parse(root.bytes.toString('utf8')) as ParsedManifest;
+  const children: ManifestNode[] = [];
+  for (const d of index.manifests ?? []) {
+    if (isIndex(d.mediaType)) throw new Error(`${layoutDir}: nested indexes are not supported (${d.digest})`);
+    children.push({ digest: d.digest, mediaType: d.mediaType, bytes: await readFile(blobPath(layoutDir, d.digest)) });
+  }
+  return { root: rootNode, children, blobs: dedupe(children.flatMap(blobsOf)) };
+}
 
 export function layoutSource(layoutDir: string): BlobSource {
   return {

@@ -39,7 +39,7 @@ async function foundInImage(reference: string, values: Record<string, string>): 
   return [...found];
 }
 
-describe('a private repository cloned over SSH with ssh-key and pinned host keys, and a secret token', () => {
+describe.each(['docker', 'buildah'])('builder %s: a private repository cloned over SSH with ssh-key and pinned host keys, and a secret token', (builder) => {
   let r: ActionRun;
   let repo: string;
   const key = () => execFileSync('cat', [lab().ssh.privateKeyFile], { encoding: 'utf8' });
@@ -59,7 +59,7 @@ CMD ["cat", "/src/private-lib/index.js"]
       workspace: ws,
       post: true,
       inputs: {
-        images: repo, version: '1.0.0', network: 'host', 'insecure-registries': plain.host,
+        images: repo, version: '1.0.0', network: 'host', 'insecure-registries': plain.host, builder,
         'ssh-key': key(), 'ssh-known-hosts': await readFile(lab().ssh.knownHostsFile, 'utf8'), secrets: `token=${TOKEN}`,
       },
     });
@@ -67,6 +67,7 @@ CMD ["cat", "/src/private-lib/index.js"]
 
   it('builds, and the image holds the cloned repository', async () => {
     expect(r.errors).toEqual([]);
+    expect(r.log).toContain(`Builder: ${builder} (asked for)`);
     expect(r.log).toContain("ssh-key loaded into Hoist's own ssh-agent");
     const out = await run(lab().docker.cli, ['run', '--rm', `${repo}@${r.outputs.digest}`]);
     expect(out).toContain('private-lib: the secret sauce');
@@ -134,6 +135,18 @@ RUN --mount=type=secret,id=token --mount=type=ssh sh -c 'echo waiting-for-cancel
     expect(r.errors.join('\n')).toMatch(/cancelled \(SIGTERM\)/);
     expect(await leftovers(r.runnerTemp)).toEqual([]);
     expect(agentsUnder(r.runnerTemp)).toEqual([]);
+  }, 60_000);
+});
+
+describe('a builder that is not there', () => {
+  it('fails before anything is written, saying how to get it', async () => {
+    const r = await runAction({
+      workspace: await workspaceWith(`FROM ${lab().registries.plain.host}/lab/busybox:1.36\n`),
+      inputs: { images: `${lab().registries.plain.host}/${uniqueRepo('nobuildx/app')}`, version: '1.0.0', builder: 'buildx', secrets: `token=${TOKEN}` },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual([expect.stringMatching(/^builder buildx: the docker CLI has no working buildx plugin: install it/)]);
+    expect(await leftovers(r.runnerTemp)).toEqual([]);
   }, 60_000);
 });
 

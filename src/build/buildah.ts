@@ -1,0 +1,50 @@
+/**
+ * The `buildah` builder: daemonless `buildah build` (secrets and SSH through its own `--secret` /
+ * `--ssh`), then `buildah push` of the image into an OCI layout with gzip layers. Registries named
+ * in `insecure-registries` reach buildah through a registries.conf of the step's own (plain HTTP
+ * for those only); the argv is rendered by a pure function.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Exec } from '../exec.js';
+import type { Builder, BuildPlan } from './plan.js';
+
+export function renderBuildahArgs(plan: BuildPlan): string[] {
+  const args = ['build', '--file', plan.file, '--iidfile', plan.iidFile, '--layers'];
+  if (plan.target) args.push('--target', plan.target);
+  if (plan.network) args.push('--network', plan.network);
+  if (plan.platforms.length) args.push('--platform', plan.platforms.join(','));
+  for (const [k, v] of plan.buildArgs) args.push('--build-arg', `${k}=${v}`);
+  for (const [k, v] of plan.labels) args.push('--label', `${k}=${v}`);
+  for (const s of plan.secretFiles) args.push('--secret', `id=${s.id},src=${s.path}`);
+  for (const s of plan.ssh) args.push('--ssh', s.paths.length ? `${s.id}=${s.paths.join(',')}` : s.id);
+  for (const c of plan.cacheFrom) args.push('--cache-from', c);
+  if (plan.noCache) args.push('--no-cache');
+  args.push(`--pull=${plan.pull ? 'always' : 'true'}`);
+  for (const h of plan.addHosts) args.push('--add-host', h);
+  for (const [name, source] of plan.buildContexts) args.push('--build-context', `${name}=${source}`);
+  for (const t of plan.localTags) args.push('--tag', t);
+  args.push(plan.context);
+  return args;
+}
+
+/** A registries.conf marking exactly the named registries as plain HTTP. */
+export function registriesConf(insecure: readonly string[]): string {
+  return ['unqualified-search-registries = ["docker.io"]', ...insecure.map((r) => `\n[[registry]]\nlocation = "${r}"\ninsecure = true`)].join('\n') + '\n';
+}
+
+export function createBuildahBuilder(exec: Exec, env: Readonly<Record<string, string | undefined>>, workdir: string, insecure: readonly string[], readIidFile: (path: string) => Promise<string>): Builder {
+  return {
+    name: 'buildah',
+    async build(plan, layoutDir, log) {
+      const conf = join(workdir, 'registries.conf');
+      await writeFile(conf, registriesConf(insecure));
+      const buildahEnv = { ...env, CONTAINERS_REGISTRIES_CONF: conf, BUILDAH_ISOLATION: env.BUILDAH_ISOLATION ?? 'chroot' };
+      await exec.run('buildah', renderBuildahArgs(plan), { env: buildahEnv, onLine: log });
+      const id = (await readIidFile(plan.iidFile)).trim().replace(/^(sha256:)?/, 'sha256:');
+      if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`buildah build wrote no image id to ${plan.iidFile}`);
+      await exec.run('buildah', ['push', '--quiet', '--format', 'oci', '--compression-format', 'gzip', id, `oci:${layoutDir}`], { env: buildahEnv, onLine: log });
+      return id;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { basePlan as plan } from '../../test/support/plan.js';
+import { renderBuildahArgs, registriesConf } from './buildah.js';
+import { chooseBuilder, type BuilderProbe } from './builders.js';
+import { unsupported } from './plan.js';
+
+const none: BuilderProbe = { buildx: false, buildctl: false, daemonless: false, dockerDaemon: false, buildah: false };
+
+describe('chooseBuilder', () => {
+  it.each<[string, Partial<BuilderProbe>, string | undefined, string, RegExp]>([
+    ['a BuildKit address and buildctl', { buildctl: true, buildx: true }, 'tcp://bk:1234', 'buildctl', /buildkit-host tcp:\/\/bk:1234 is set/],
+    ['buildx over the daemon', { buildx: true, dockerDaemon: true, buildah: true }, undefined, 'buildx', /buildx is available/],
+    ['rootless BuildKit (GitLab)', { daemonless: true, buildah: true }, undefined, 'buildctl', /rootless BuildKit/],
+    ['a daemon without buildx', { dockerDaemon: true, buildah: true }, undefined, 'docker', /buildx is not installed/],
+    ['only buildah', { buildah: true }, undefined, 'buildah', /no BuildKit/],
+  ])('auto with %s', (_name, probe, host, name, why) => {
+    const c = chooseBuilder('auto', { ...none, ...probe }, host);
+    expect(c.name).toBe(name);
+    expect(c.why).toMatch(why);
+  });
+
+  it('says what is missing when nothing builds', () => {
+    expect(() => chooseBuilder('auto', none, undefined)).toThrow(/no builder found: .*buildx.*buildctl.*Docker daemon.*buildah/);
+  });
+
+  it.each<['docker' | 'buildx' | 'buildctl' | 'buildah', string | undefined, RegExp]>([
+    ['buildx', undefined, /builder buildx: the docker CLI has no working buildx plugin/],
+    ['buildctl', undefined, /builder buildctl: neither buildctl nor buildctl-daemonless.sh is on PATH/],
+    ['buildctl', 'tcp://bk:1234', /builder buildctl: buildctl is not on PATH \(buildkit-host needs it\)/],
+    ['docker', undefined, /builder docker: no Docker daemon answers/],
+    ['buildah', undefined, /builder buildah: buildah is not on PATH/],
+  ])('a named builder that is missing: %s', (name, host, message) => {
+    expect(() => chooseBuilder(name, none, host)).toThrow(message);
+  });
+
+  it('runs buildctl daemonless when asked for without an address', () => {
+    expect(chooseBuilder('buildctl', { ...none, daemonless: true }, undefined)).toMatchObject({ name: 'buildctl', daemonless: true });
+  });
+});
+
+describe('unsupported', () => {
+  it('refuses what the docker CLI cannot do, naming the input', () => {
+    const p = { ...plan, platforms: ['linux/amd64', 'linux/arm64'], cacheTo: ['r:cache'], buildContexts: [['a', '/a']] as Array<[string, string]>, sbom: true };
+    expect(unsupported('docker', p, true).map((i) => i.input)).toEqual(['platforms', 'cache-to', 'build-contexts', 'sbom', 'provenance']);
+    expect(unsupported('buildx', p, true)).toEqual([]);
+  });
+
+  it('drops the default provenance without an error, but refuses one asked for', () => {
+    expect(unsupported('docker', plan, false)).toEqual([]);
+    expect(unsupported('buildah', { ...plan, provenance: 'max' }, true)).toEqual([{ input: 'provenance', message: expect.stringMatching(/needs buildx or buildctl; builder buildah cannot/) }]);
+  });
+});
+
+describe('renderBuildahArgs', () => {
+  it('renders the plan, with secret files and agent sockets only', () => {
+    expect(renderBuildahArgs({ ...plan, target: 't', network: 'host', secretFiles: [{ id: 'npm', path: '/p/npm' }], ssh: [{ id: 'default', paths: ['/p/agent.sock'] }], pull: true, buildContexts: [['b', '/ws/b']] })).toEqual([
+      'build', '--file', '/ws/Dockerfile', '--iidfile', '/tmp/iid', '--layers', '--target', 't', '--network', 'host',
+      '--secret', 'id=npm,src=/p/npm', '--ssh', 'default=/p/agent.sock', '--pull=always', '--build-context', 'b=/ws/b', '/ws',
+    ]);
+  });
+
+  it('marks exactly the insecure registries as plain HTTP', () => {
+    expect(registriesConf(['127.0.0.1:5100'])).toBe('unqualified-search-registries = ["docker.io"]\n\n[[registry]]\nlocation = "127.0.0.1:5100"\ninsecure = true\n');
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { basePlan as plan } from '../../test/support/plan.js';
+import { renderBuildctlArgs, renderBuildxArgs } from './buildkit.js';
+import type { BuildPlan } from './plan.js';
+
+const full: Partial<BuildPlan> = {
+  target: 'runtime', network: 'host', platforms: ['linux/amd64', 'linux/arm64'],
+  buildArgs: [['A', '1']], labels: [['org.opencontainers.image.version', '1.0.0']],
+  secretFiles: [{ id: 'npm', path: '/tmp/hoist-x/secrets/npm' }], ssh: [{ id: 'default', paths: ['/tmp/hoist-x/agent.sock'] }],
+  cacheFrom: ['ghcr.io/acme/app:cache'], cacheTo: ['type=registry,ref=ghcr.io/acme/app:cache,mode=max'], noCache: true, pull: true,
+  addHosts: ['git.acme:10.0.0.5'], buildContexts: [['base', 'docker-image://alpine:3.20'], ['assets', '/ws/assets']], provenance: 'max', sbom: true,
+};
+
+describe('renderBuildxArgs', () => {
+  it('minimal: an OCI layout directory, and provenance in the safe min mode', () => {
+    expect(renderBuildxArgs(plan, '/tmp/hoist-x/oci')).toEqual([
+      'buildx', 'build', '--progress=plain', '--file', '/ws/Dockerfile', '--output', 'type=oci,dest=/tmp/hoist-x/oci,tar=false', '--provenance=mode=min', '/ws',
+    ]);
+  });
+
+  it('every option, and a named builder', () => {
+    expect(renderBuildxArgs({ ...plan, ...full }, '/o', 'ci-builder')).toEqual([
+      'buildx', 'build', '--progress=plain', '--builder', 'ci-builder', '--file', '/ws/Dockerfile', '--output', 'type=oci,dest=/o,tar=false',
+      '--target', 'runtime', '--network', 'host', '--platform', 'linux/amd64,linux/arm64',
+      '--build-arg', 'A=1', '--label', 'org.opencontainers.image.version=1.0.0',
+      '--secret', 'id=npm,src=/tmp/hoist-x/secrets/npm', '--ssh', 'default=/tmp/hoist-x/agent.sock',
+      '--cache-from', 'ghcr.io/acme/app:cache', '--cache-to', 'type=registry,ref=ghcr.io/acme/app:cache,mode=max', '--no-cache', '--pull',
+      '--add-host', 'git.acme:10.0.0.5', '--build-context', 'base=docker-image://alpine:3.20', '--build-context', 'assets=/ws/assets',
+      '--provenance=mode=max', '--sbom=true', '/ws',
+    ]);
+  });
+
+  it('provenance off', () => {
+    expect(renderBuildxArgs({ ...plan, provenance: 'false' }, '/o')).toContain('--provenance=false');
+  });
+});
+
+describe('renderBuildctlArgs', () => {
+  it('minimal, against a daemon address', () => {
+    expect(renderBuildctlArgs(plan, '/o', 'tcp://buildkitd:1234')).toEqual([
+      '--addr', 'tcp://buildkitd:1234', 'build', '--progress=plain', '--frontend', 'dockerfile.v0',
+      '--local', 'context=/ws', '--local', 'dockerfile=/ws', '--opt', 'filename=Dockerfile',
+      '--opt', 'attest:provenance=mode=min', '--output', 'type=oci,dest=/o,tar=false',
+    ]);
+  });
+
+  it('every option (daemonless: no address)', () => {
+    expect(renderBuildctlArgs({ ...plan, ...full, file: '/ws/docker/app.Dockerfile' }, '/o')).toEqual([
+      'build', '--progress=plain', '--frontend', 'dockerfile.v0',
+      '--local', 'context=/ws', '--local', 'dockerfile=/ws/docker', '--opt', 'filename=app.Dockerfile',
+      '--opt', 'target=runtime', '--opt', 'force-network-mode=host', '--allow', 'network.host', '--opt', 'platform=linux/amd64,linux/arm64',
+      '--opt', 'build-arg:A=1', '--opt', 'label:org.opencontainers.image.version=1.0.0',
+      '--secret', 'id=npm,src=/tmp/hoist-x/secrets/npm', '--ssh', 'default=/tmp/hoist-x/agent.sock',
+      '--import-cache', 'type=registry,ref=ghcr.io/acme/app:cache', '--export-cache', 'type=registry,ref=ghcr.io/acme/app:cache,mode=max',
+      '--no-cache', '--opt', 'image-resolve-mode=pull', '--opt', 'add-hosts=git.acme=10.0.0.5',
+      '--opt', 'context:base=docker-image://alpine:3.20', '--local', 'assets=/ws/assets', '--opt', 'context:assets=local:assets',
+      '--opt', 'attest:provenance=mode=max', '--opt', 'attest:sbom=', '--output', 'type=oci,dest=/o,tar=false',
+    ]);
+  });
+
+  it('never puts a secret value in argv: only the file path', () => {
+    const args = renderBuildctlArgs({ ...plan, secretFiles: [{ id: 'token', path: '/p/token' }] }, '/o').join(' ');
+    expect(args).toContain('id=token,src=/p/token');
+  });
+});
