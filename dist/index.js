@@ -62378,6 +62378,22 @@ async function checkFiles(config) {
   }
   if (issues.length) throw new ConfigError(issues);
 }
+async function checkSecretFiles(config, hide) {
+  const issues = [];
+  for (const s of config.secrets) {
+    if (s.kind !== "file") continue;
+    const size = (await stat2(s.path)).size;
+    if (size === 0) issues.push({ input: "secret-files", message: `secret '${s.id}': ${s.path} is empty; the build would run without it` });
+    if (size === 0 || size > 64 * 1024) continue;
+    const value = (await readFile3(s.path, "utf8")).replace(/\r?\n$/, "");
+    if (!value) continue;
+    hide(value);
+    for (const [name, arg] of config.buildArgs) {
+      if (arg === value) issues.push({ input: "build-args", message: `${name} has the value of secret '${s.id}' (secret-files): build arguments are stored in the image history; pass it through secrets and RUN --mount=type=secret instead` });
+    }
+  }
+  if (issues.length) throw new ConfigError(issues);
+}
 async function credentialsFor(deps, config, registry, host) {
   const settings = config.registries.get(host);
   if (settings?.username !== void 0 && settings.password) return new Credentials(settings.username, settings.password);
@@ -62458,11 +62474,13 @@ function pushTargets(config, decisions) {
 async function run(deps) {
   const { platform: platform3, exec, redactor } = deps;
   const config = parseConfig((name) => platform3.getInput(name), platform3.context);
-  for (const value of secretValues(config)) {
+  const hide = (value) => {
     redactor.add(value);
     for (const line of value.split(/\r?\n/)) if (line.trim()) platform3.mask(line.trim());
-  }
+  };
+  for (const value of secretValues(config)) hide(value);
   await checkFiles(config);
+  await checkSecretFiles(config, hide);
   if (config.version) platform3.info(`Version ${config.version} (from the ${config.versionSource})`);
   for (const image of config.images) platform3.info(`${formatRepository(image.repository)}${image.visibility === "public" ? " (public)" : ""}: ${describePlan(image)}`);
   const meta = await imageMetadata(config, platform3.context.facts);

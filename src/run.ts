@@ -60,6 +60,29 @@ async function checkFiles(config: Config): Promise<void> {
   if (issues.length) throw new ConfigError(issues);
 }
 
+/**
+ * The contents of `secret-files` are secrets too: masked and redacted as soon as they are read,
+ * and a build argument carrying one is refused (build arguments are stored in the image history).
+ * Files over 64 KiB (keystores, bundles) are handed to the builder unread: no log line or build
+ * argument could hold them whole.
+ */
+async function checkSecretFiles(config: Config, hide: (value: string) => void): Promise<void> {
+  const issues: ConfigIssue[] = [];
+  for (const s of config.secrets) {
+    if (s.kind !== 'file') continue;
+    const size = (await stat(s.path)).size;
+    if (size === 0) issues.push({ input: 'secret-files', message: `secret '${s.id}': ${s.path} is empty; the build would run without it` });
+    if (size === 0 || size > 64 * 1024) continue;
+    const value = (await readFile(s.path, 'utf8')).replace(/\r?\n$/, '');
+    if (!value) continue; // a lone newline
+    hide(value);
+    for (const [name, arg] of config.buildArgs) {
+      if (arg === value) issues.push({ input: 'build-args', message: `${name} has the value of secret '${s.id}' (secret-files): build arguments are stored in the image history; pass it through secrets and RUN --mount=type=secret instead` });
+    }
+  }
+  if (issues.length) throw new ConfigError(issues);
+}
+
 /** Credentials for a registry: `registry-auth` first, else what `docker login` left on the machine. */
 async function credentialsFor(deps: Deps, config: Config, registry: string, host: string): Promise<Credentials | undefined> {
   const settings = config.registries.get(host);
@@ -151,11 +174,13 @@ function pushTargets(config: Config, decisions: Map<string, TagDecision[]>): Pus
 export async function run(deps: Deps): Promise<void> {
   const { platform, exec, redactor } = deps;
   const config = parseConfig((name) => platform.getInput(name), platform.context);
-  for (const value of secretValues(config)) {
+  const hide = (value: string) => {
     redactor.add(value);
     for (const line of value.split(/\r?\n/)) if (line.trim()) platform.mask(line.trim());
-  }
+  };
+  for (const value of secretValues(config)) hide(value);
   await checkFiles(config);
+  await checkSecretFiles(config, hide);
   if (config.version) platform.info(`Version ${config.version} (from the ${config.versionSource})`);
   for (const image of config.images) platform.info(`${formatRepository(image.repository)}${image.visibility === 'public' ? ' (public)' : ''}: ${describePlan(image)}`);
   const meta = await imageMetadata(config, platform.context.facts);

@@ -138,6 +138,22 @@ RUN --mount=type=secret,id=token --mount=type=ssh sh -c 'echo waiting-for-cancel
   }, 60_000);
 });
 
+describe('secret-files', () => {
+  it('are masked as soon as read, and a build argument carrying one is refused before the build', async () => {
+    const ws = await workspaceWith(`FROM ${lab().registries.plain.host}/lab/busybox:1.36\n`);
+    await writeFile(join(ws, 'npmrc'), `${TOKEN}-file\n`, { mode: 0o600 });
+    const r = await runAction({
+      workspace: ws,
+      inputs: { images: `${lab().registries.plain.host}/${uniqueRepo('secret-file/app')}`, version: '1.0.0', 'secret-files': 'npmrc=npmrc', 'build-args': `LEAK=${TOKEN}-file` },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.masked).toContain(`${TOKEN}-file`);
+    expect(r.errors).toEqual([expect.stringMatching(/^Input 'build-args': LEAK has the value of secret 'npmrc' \(secret-files\)/)]);
+    expect(leaks(r.log, `${TOKEN}-file`)).toBe(false);
+    expect(r.log).not.toContain('Builder:');
+  }, 60_000);
+});
+
 describe('a builder that is not there', () => {
   it('fails before anything is written, saying how to get it', async () => {
     const r = await runAction({
