@@ -52628,6 +52628,23 @@ import { isAbsolute, resolve } from "node:path";
 
 // src/build/plan.ts
 var BUILDERS = ["docker", "buildx", "buildctl", "buildah"];
+var sshFlag = (s) => s.paths.length ? `${s.id}=${s.paths.join(",")}` : s.id;
+function commonBuildFlags(plan, own) {
+  const args = [];
+  if (plan.target) args.push("--target", plan.target);
+  if (plan.network) args.push("--network", plan.network);
+  if (plan.platforms.length) args.push("--platform", plan.platforms.join(","));
+  for (const [k, v] of plan.buildArgs) args.push("--build-arg", `${k}=${v}`);
+  for (const [k, v] of plan.labels) args.push("--label", `${k}=${v}`);
+  for (const s of plan.secretFiles) args.push("--secret", `id=${s.id},src=${s.path}`);
+  for (const s of plan.ssh) args.push("--ssh", sshFlag(s));
+  for (const c3 of plan.cacheFrom) args.push("--cache-from", c3);
+  args.push(...own.cacheTo ?? []);
+  if (plan.noCache) args.push("--no-cache");
+  args.push(...own.pull);
+  for (const h2 of plan.addHosts) args.push("--add-host", h2);
+  return args;
+}
 function unsupported(builder, plan, provenanceSet) {
   const issues = [];
   const need = (input, what, builders) => issues.push({ input, message: `${what} needs ${builders}; builder ${builder} cannot${builder === "docker" ? " (the docker CLI without buildx)" : ""}` });
@@ -61498,18 +61515,7 @@ import { delimiter, join as join4 } from "node:path";
 import { writeFile as writeFile3 } from "node:fs/promises";
 import { join as join2 } from "node:path";
 function renderBuildahArgs(plan) {
-  const args = ["build", "--file", plan.file, "--iidfile", plan.iidFile, "--layers"];
-  if (plan.target) args.push("--target", plan.target);
-  if (plan.network) args.push("--network", plan.network);
-  if (plan.platforms.length) args.push("--platform", plan.platforms.join(","));
-  for (const [k, v] of plan.buildArgs) args.push("--build-arg", `${k}=${v}`);
-  for (const [k, v] of plan.labels) args.push("--label", `${k}=${v}`);
-  for (const s of plan.secretFiles) args.push("--secret", `id=${s.id},src=${s.path}`);
-  for (const s of plan.ssh) args.push("--ssh", s.paths.length ? `${s.id}=${s.paths.join(",")}` : s.id);
-  for (const c3 of plan.cacheFrom) args.push("--cache-from", c3);
-  if (plan.noCache) args.push("--no-cache");
-  args.push(`--pull=${plan.pull ? "always" : "true"}`);
-  for (const h2 of plan.addHosts) args.push("--add-host", h2);
+  const args = ["build", "--file", plan.file, "--iidfile", plan.iidFile, "--layers", ...commonBuildFlags(plan, { pull: [`--pull=${plan.pull ? "always" : "true"}`] })];
   for (const [name, source] of plan.buildContexts) args.push("--build-context", `${name}=${source}`);
   for (const t of plan.localTags) args.push("--tag", t);
   args.push(plan.context);
@@ -61624,22 +61630,10 @@ async function annotateLayoutRoot(layoutDir, annotations, refName) {
 
 // src/build/buildkit.ts
 var provenanceValue = (p) => p === "false" ? "false" : `mode=${p}`;
-var sshArg = (s) => s.paths.length ? `${s.id}=${s.paths.join(",")}` : s.id;
 var cacheSpec = (v, key) => v.includes("type=") ? v : `type=registry,${key}=${v}`;
 function renderBuildxArgs(plan, layoutDir, builder) {
   const args = ["buildx", "build", "--progress=plain", ...builder ? ["--builder", builder] : [], "--file", plan.file, "--output", `type=oci,dest=${layoutDir},tar=false`];
-  if (plan.target) args.push("--target", plan.target);
-  if (plan.network) args.push("--network", plan.network);
-  if (plan.platforms.length) args.push("--platform", plan.platforms.join(","));
-  for (const [k, v] of plan.buildArgs) args.push("--build-arg", `${k}=${v}`);
-  for (const [k, v] of plan.labels) args.push("--label", `${k}=${v}`);
-  for (const s of plan.secretFiles) args.push("--secret", `id=${s.id},src=${s.path}`);
-  for (const s of plan.ssh) args.push("--ssh", sshArg(s));
-  for (const c3 of plan.cacheFrom) args.push("--cache-from", c3);
-  for (const c3 of plan.cacheTo) args.push("--cache-to", c3);
-  if (plan.noCache) args.push("--no-cache");
-  if (plan.pull) args.push("--pull");
-  for (const h2 of plan.addHosts) args.push("--add-host", h2);
+  args.push(...commonBuildFlags(plan, { cacheTo: plan.cacheTo.flatMap((c3) => ["--cache-to", c3]), pull: plan.pull ? ["--pull"] : [] }));
   for (const [name, source] of plan.buildContexts) args.push("--build-context", `${name}=${source}`);
   args.push(`--provenance=${provenanceValue(plan.provenance)}`);
   if (plan.sbom) args.push("--sbom=true");
@@ -61666,7 +61660,7 @@ function renderBuildctlArgs(plan, layoutDir, address) {
   for (const [k, v] of plan.buildArgs) args.push("--opt", `build-arg:${k}=${v}`);
   for (const [k, v] of plan.labels) args.push("--opt", `label:${k}=${v}`);
   for (const s of plan.secretFiles) args.push("--secret", `id=${s.id},src=${s.path}`);
-  for (const s of plan.ssh) args.push("--ssh", sshArg(s));
+  for (const s of plan.ssh) args.push("--ssh", sshFlag(s));
   for (const c3 of plan.cacheFrom) args.push("--import-cache", cacheSpec(c3, "ref"));
   for (const c3 of plan.cacheTo) args.push("--export-cache", cacheSpec(c3, "ref"));
   if (plan.noCache) args.push("--no-cache");
@@ -61797,18 +61791,7 @@ async function convertDockerSave(archive, layoutDir, refName) {
 
 // src/build/docker.ts
 function renderDockerBuildArgs(plan) {
-  const args = ["build", "--progress=plain", "--file", plan.file, "--iidfile", plan.iidFile];
-  if (plan.target) args.push("--target", plan.target);
-  if (plan.network) args.push("--network", plan.network);
-  if (plan.platforms.length) args.push("--platform", plan.platforms.join(","));
-  for (const [k, v] of plan.buildArgs) args.push("--build-arg", `${k}=${v}`);
-  for (const [k, v] of plan.labels) args.push("--label", `${k}=${v}`);
-  for (const s of plan.secretFiles) args.push("--secret", `id=${s.id},src=${s.path}`);
-  for (const s of plan.ssh) args.push("--ssh", s.paths.length ? `${s.id}=${s.paths.join(",")}` : s.id);
-  for (const c3 of plan.cacheFrom) args.push("--cache-from", c3);
-  if (plan.noCache) args.push("--no-cache");
-  if (plan.pull) args.push("--pull");
-  for (const h2 of plan.addHosts) args.push("--add-host", h2);
+  const args = ["build", "--progress=plain", "--file", plan.file, "--iidfile", plan.iidFile, ...commonBuildFlags(plan, { pull: plan.pull ? ["--pull"] : [] })];
   for (const t of plan.localTags) args.push("--tag", t);
   args.push(plan.context);
   return args;

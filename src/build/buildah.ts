@@ -7,21 +7,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Exec } from '../exec.js';
-import type { Builder, BuildPlan } from './plan.js';
+import { commonBuildFlags, type Builder, type BuildPlan } from './plan.js';
 
 export function renderBuildahArgs(plan: BuildPlan): string[] {
-  const args = ['build', '--file', plan.file, '--iidfile', plan.iidFile, '--layers'];
-  if (plan.target) args.push('--target', plan.target);
-  if (plan.network) args.push('--network', plan.network);
-  if (plan.platforms.length) args.push('--platform', plan.platforms.join(','));
-  for (const [k, v] of plan.buildArgs) args.push('--build-arg', `${k}=${v}`);
-  for (const [k, v] of plan.labels) args.push('--label', `${k}=${v}`);
-  for (const s of plan.secretFiles) args.push('--secret', `id=${s.id},src=${s.path}`);
-  for (const s of plan.ssh) args.push('--ssh', s.paths.length ? `${s.id}=${s.paths.join(',')}` : s.id);
-  for (const c of plan.cacheFrom) args.push('--cache-from', c);
-  if (plan.noCache) args.push('--no-cache');
-  args.push(`--pull=${plan.pull ? 'always' : 'true'}`);
-  for (const h of plan.addHosts) args.push('--add-host', h);
+  const args = ['build', '--file', plan.file, '--iidfile', plan.iidFile, '--layers', ...commonBuildFlags(plan, { pull: [`--pull=${plan.pull ? 'always' : 'true'}`] })];
   for (const [name, source] of plan.buildContexts) args.push('--build-context', `${name}=${source}`);
   for (const t of plan.localTags) args.push('--tag', t);
   args.push(plan.context);

@@ -7,28 +7,16 @@
 import { dirname, basename } from 'node:path';
 import { CommandError, type Exec } from '../exec.js';
 import { readLayoutRoot } from '../oci/layout.js';
-import type { Builder, BuildPlan } from './plan.js';
+import { commonBuildFlags, sshFlag, type Builder, type BuildPlan } from './plan.js';
 
 const provenanceValue = (p: BuildPlan['provenance']) => (p === 'false' ? 'false' : `mode=${p}`);
-const sshArg = (s: BuildPlan['ssh'][number]) => (s.paths.length ? `${s.id}=${s.paths.join(',')}` : s.id);
 /** A bare cache reference means a registry cache, as with buildx. */
 const cacheSpec = (v: string, key: 'ref') => (v.includes('type=') ? v : `type=registry,${key}=${v}`);
 
 /** `docker buildx build` writing an OCI layout directory at `layoutDir`. */
 export function renderBuildxArgs(plan: BuildPlan, layoutDir: string, builder?: string): string[] {
   const args = ['buildx', 'build', '--progress=plain', ...(builder ? ['--builder', builder] : []), '--file', plan.file, '--output', `type=oci,dest=${layoutDir},tar=false`];
-  if (plan.target) args.push('--target', plan.target);
-  if (plan.network) args.push('--network', plan.network);
-  if (plan.platforms.length) args.push('--platform', plan.platforms.join(','));
-  for (const [k, v] of plan.buildArgs) args.push('--build-arg', `${k}=${v}`);
-  for (const [k, v] of plan.labels) args.push('--label', `${k}=${v}`);
-  for (const s of plan.secretFiles) args.push('--secret', `id=${s.id},src=${s.path}`);
-  for (const s of plan.ssh) args.push('--ssh', sshArg(s));
-  for (const c of plan.cacheFrom) args.push('--cache-from', c);
-  for (const c of plan.cacheTo) args.push('--cache-to', c);
-  if (plan.noCache) args.push('--no-cache');
-  if (plan.pull) args.push('--pull');
-  for (const h of plan.addHosts) args.push('--add-host', h);
+  args.push(...commonBuildFlags(plan, { cacheTo: plan.cacheTo.flatMap((c) => ['--cache-to', c]), pull: plan.pull ? ['--pull'] : [] }));
   for (const [name, source] of plan.buildContexts) args.push('--build-context', `${name}=${source}`);
   args.push(`--provenance=${provenanceValue(plan.provenance)}`);
   if (plan.sbom) args.push('--sbom=true');
@@ -47,7 +35,7 @@ export function renderBuildctlArgs(plan: BuildPlan, layoutDir: string, address?:
   for (const [k, v] of plan.buildArgs) args.push('--opt', `build-arg:${k}=${v}`);
   for (const [k, v] of plan.labels) args.push('--opt', `label:${k}=${v}`);
   for (const s of plan.secretFiles) args.push('--secret', `id=${s.id},src=${s.path}`);
-  for (const s of plan.ssh) args.push('--ssh', sshArg(s));
+  for (const s of plan.ssh) args.push('--ssh', sshFlag(s));
   for (const c of plan.cacheFrom) args.push('--import-cache', cacheSpec(c, 'ref'));
   for (const c of plan.cacheTo) args.push('--export-cache', cacheSpec(c, 'ref'));
   if (plan.noCache) args.push('--no-cache');

@@ -4,22 +4,11 @@
  */
 import { CommandError, type Exec } from '../exec.js';
 import { convertDockerSave } from './docker-save.js';
-import type { Builder, BuildPlan } from './plan.js';
+import { commonBuildFlags, type Builder, type BuildPlan } from './plan.js';
 
 /** `docker build` arguments for a plan. No secret value is ever part of argv: only file paths. */
 export function renderDockerBuildArgs(plan: BuildPlan): string[] {
-  const args = ['build', '--progress=plain', '--file', plan.file, '--iidfile', plan.iidFile];
-  if (plan.target) args.push('--target', plan.target);
-  if (plan.network) args.push('--network', plan.network);
-  if (plan.platforms.length) args.push('--platform', plan.platforms.join(','));
-  for (const [k, v] of plan.buildArgs) args.push('--build-arg', `${k}=${v}`);
-  for (const [k, v] of plan.labels) args.push('--label', `${k}=${v}`);
-  for (const s of plan.secretFiles) args.push('--secret', `id=${s.id},src=${s.path}`);
-  for (const s of plan.ssh) args.push('--ssh', s.paths.length ? `${s.id}=${s.paths.join(',')}` : s.id);
-  for (const c of plan.cacheFrom) args.push('--cache-from', c);
-  if (plan.noCache) args.push('--no-cache');
-  if (plan.pull) args.push('--pull');
-  for (const h of plan.addHosts) args.push('--add-host', h);
+  const args = ['build', '--progress=plain', '--file', plan.file, '--iidfile', plan.iidFile, ...commonBuildFlags(plan, { pull: plan.pull ? ['--pull'] : [] })];
   for (const t of plan.localTags) args.push('--tag', t);
   args.push(plan.context);
   return args;

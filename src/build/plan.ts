@@ -45,6 +45,31 @@ export interface Builder {
   build(plan: BuildPlan, layoutDir: string, log: (line: string) => void): Promise<string>;
 }
 
+/** `id` or `id=socket-or-key[,…]`, BuildKit's `--ssh` forms. */
+export const sshFlag = (s: SshForward) => (s.paths.length ? `${s.id}=${s.paths.join(',')}` : s.id);
+
+/**
+ * The flags docker build, buildx and buildah spell the same way: stage, network, platforms,
+ * build arguments, labels, secrets (file paths only), SSH forwards, cache sources, no-cache, host
+ * entries — with each builder's own cache exports and pull flag in their place.
+ */
+export function commonBuildFlags(plan: BuildPlan, own: { cacheTo?: string[]; pull: string[] }): string[] {
+  const args: string[] = [];
+  if (plan.target) args.push('--target', plan.target);
+  if (plan.network) args.push('--network', plan.network);
+  if (plan.platforms.length) args.push('--platform', plan.platforms.join(','));
+  for (const [k, v] of plan.buildArgs) args.push('--build-arg', `${k}=${v}`);
+  for (const [k, v] of plan.labels) args.push('--label', `${k}=${v}`);
+  for (const s of plan.secretFiles) args.push('--secret', `id=${s.id},src=${s.path}`);
+  for (const s of plan.ssh) args.push('--ssh', sshFlag(s));
+  for (const c of plan.cacheFrom) args.push('--cache-from', c);
+  args.push(...(own.cacheTo ?? []));
+  if (plan.noCache) args.push('--no-cache');
+  args.push(...own.pull);
+  for (const h of plan.addHosts) args.push('--add-host', h);
+  return args;
+}
+
 export interface PlanIssue {
   input: string;
   message: string;
