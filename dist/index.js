@@ -61840,13 +61840,19 @@ function chooseBuilder(requested, probe, buildkitHost) {
   };
   if (requested !== "auto") {
     const ok = requested === "buildctl" ? buildkitHost ? probe.buildctl : probe.buildctl || probe.daemonless : probe[requested === "docker" ? "dockerDaemon" : requested];
+    if (ok && requested === "buildx" && probe.buildxDockerDriver) {
+      throw new BuilderError("builder buildx: the current buildx builder uses the docker driver, which cannot export an OCI layout: create one that can (docker buildx create --use --driver docker-container, or docker/setup-buildx-action), name it in buildx-builder, or use builder: docker");
+    }
     if (!ok) throw new BuilderError(`builder ${requested}: ${requested === "buildctl" && buildkitHost && !probe.buildctl ? "buildctl is not on PATH (buildkit-host needs it)" : missing[requested]}`);
     return { name: requested, why: "asked for", daemonless: requested === "buildctl" && !buildkitHost };
   }
   if (buildkitHost && probe.buildctl) return { name: "buildctl", why: `buildkit-host ${buildkitHost} is set`, daemonless: false };
-  if (probe.buildx) return { name: "buildx", why: "docker buildx is available (any driver; writes the OCI layout directly)", daemonless: false };
+  if (probe.buildx && !probe.buildxDockerDriver) return { name: "buildx", why: "docker buildx is available with a builder that writes OCI layouts", daemonless: false };
   if (probe.daemonless) return { name: "buildctl", why: "rootless BuildKit (buildctl-daemonless.sh) is on PATH", daemonless: true };
-  if (probe.dockerDaemon) return { name: "docker", why: "a Docker daemon answers and buildx is not installed (its BuildKit builds; docker save is converted)", daemonless: false };
+  if (probe.dockerDaemon) {
+    const why = probe.buildx ? "buildx's current builder uses the docker driver, which cannot export OCI: the daemon's BuildKit builds and docker save is converted" : "a Docker daemon answers and buildx is not installed (its BuildKit builds; docker save is converted)";
+    return { name: "docker", why, daemonless: false };
+  }
   if (probe.buildah) return { name: "buildah", why: "buildah is on PATH and no BuildKit is", daemonless: false };
   throw new BuilderError(`no builder found: ${Object.values(missing).join("; ")}`);
 }
@@ -61856,17 +61862,20 @@ async function onPath(tool, path6) {
   }
   return false;
 }
-async function probeBuilders(exec, env) {
+function buildxDriver(inspect3) {
+  return /^Driver:\s*(\S+)/m.exec(inspect3)?.[1];
+}
+async function probeBuilders(exec, env, buildxBuilder) {
   const works = (file, args) => exec.run(file, args, { env, timeoutMs: 15e3 }).then(() => true, () => false);
   const docker = await onPath("docker", env.PATH);
-  const [buildx, dockerDaemon, buildctl, daemonless, buildah] = await Promise.all([
-    docker ? works("docker", ["buildx", "version"]) : false,
+  const inspect3 = docker ? await exec.run("docker", ["buildx", "inspect", ...buildxBuilder ? [buildxBuilder] : []], { env, timeoutMs: 15e3 }).then((r) => r.stdout, () => void 0) : void 0;
+  const [dockerDaemon, buildctl, daemonless, buildah] = await Promise.all([
     docker ? works("docker", ["version", "--format", "{{.Server.Version}}"]) : false,
     onPath("buildctl", env.PATH),
     onPath("buildctl-daemonless.sh", env.PATH),
     onPath("buildah", env.PATH)
   ]);
-  return { buildx, buildctl, daemonless, dockerDaemon, buildah };
+  return { buildx: inspect3 !== void 0, buildxDockerDriver: inspect3 !== void 0 && buildxDriver(inspect3) === "docker", buildctl, daemonless, dockerDaemon, buildah };
 }
 function createBuilder(choice, d) {
   switch (choice.name) {
@@ -62492,7 +62501,7 @@ async function run(deps) {
     localTags,
     iidFile: ""
   };
-  const choice = chooseBuilder(config.builder, await probeBuilders(exec, platform3.context.env), config.buildkitHost);
+  const choice = chooseBuilder(config.builder, await probeBuilders(exec, platform3.context.env, config.buildxBuilder), config.buildkitHost);
   platform3.info(`Builder: ${choice.name} (${choice.why})`);
   const refused = unsupported(choice.name, plan, config.provenanceSet);
   if (refused.length) throw new ConfigError(refused);
@@ -62504,9 +62513,16 @@ async function run(deps) {
   platform3.saveState(WORKDIR_STATE, workdir);
   let agent;
   const unhook = deps.onTerminate(() => {
-    exec.stopAll();
-    agent?.stop();
-    rmSync(workdir, { recursive: true, force: true });
+    const attempt = (what, step) => {
+      try {
+        step();
+      } catch (e) {
+        platform3.warning(`while cancelling, could not ${what}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    attempt("stop the running tools", () => exec.stopAll());
+    attempt("stop the ssh-agent", () => agent?.stop());
+    attempt(`remove ${workdir}`, () => rmSync(workdir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }));
   });
   try {
     const secretFiles = await writeSecretFiles(config, workdir);

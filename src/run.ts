@@ -197,7 +197,7 @@ export async function run(deps: Deps): Promise<void> {
     localTags, iidFile: '',
   };
   // The builder is chosen, and what it cannot do refused, before any secret is written.
-  const choice = chooseBuilder(config.builder, await probeBuilders(exec, platform.context.env), config.buildkitHost);
+  const choice = chooseBuilder(config.builder, await probeBuilders(exec, platform.context.env, config.buildxBuilder), config.buildkitHost);
   platform.info(`Builder: ${choice.name} (${choice.why})`);
   const refused = unsupported(choice.name, plan, config.provenanceSet);
   if (refused.length) throw new ConfigError(refused);
@@ -211,9 +211,17 @@ export async function run(deps: Deps): Promise<void> {
   let agent: SshAgent | undefined;
   // Cancelled mid-step: no secret file and no agent may outlive it.
   const unhook = deps.onTerminate(() => {
-    exec.stopAll();
-    agent?.stop();
-    rmSync(workdir, { recursive: true, force: true });
+    // Each step on its own: one failing must not keep the others from running.
+    const attempt = (what: string, step: () => void) => {
+      try {
+        step();
+      } catch (e) {
+        platform.warning(`while cancelling, could not ${what}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    attempt('stop the running tools', () => exec.stopAll());
+    attempt('stop the ssh-agent', () => agent?.stop());
+    attempt(`remove ${workdir}`, () => rmSync(workdir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }));
   });
   try {
     const secretFiles = await writeSecretFiles(config, workdir);

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { basePlan as plan } from '../../test/support/plan.js';
 import { renderBuildahArgs, registriesConf } from './buildah.js';
-import { chooseBuilder, type BuilderProbe } from './builders.js';
+import { buildxDriver, chooseBuilder, type BuilderProbe } from './builders.js';
 import { unsupported } from './plan.js';
 
-const none: BuilderProbe = { buildx: false, buildctl: false, daemonless: false, dockerDaemon: false, buildah: false };
+const none: BuilderProbe = { buildx: false, buildxDockerDriver: false, buildctl: false, daemonless: false, dockerDaemon: false, buildah: false };
 
 describe('chooseBuilder', () => {
   it.each<[string, Partial<BuilderProbe>, string | undefined, string, RegExp]>([
     ['a BuildKit address and buildctl', { buildctl: true, buildx: true }, 'tcp://bk:1234', 'buildctl', /buildkit-host tcp:\/\/bk:1234 is set/],
     ['buildx over the daemon', { buildx: true, dockerDaemon: true, buildah: true }, undefined, 'buildx', /buildx is available/],
+    ['buildx whose builder has the docker driver (a stock GitHub runner)', { buildx: true, buildxDockerDriver: true, dockerDaemon: true }, undefined, 'docker', /uses the docker driver, which cannot export OCI/],
     ['rootless BuildKit (GitLab)', { daemonless: true, buildah: true }, undefined, 'buildctl', /rootless BuildKit/],
     ['a daemon without buildx', { dockerDaemon: true, buildah: true }, undefined, 'docker', /buildx is not installed/],
     ['only buildah', { buildah: true }, undefined, 'buildah', /no BuildKit/],
@@ -31,6 +32,16 @@ describe('chooseBuilder', () => {
     ['buildah', undefined, /builder buildah: buildah is not on PATH/],
   ])('a named builder that is missing: %s', (name, host, message) => {
     expect(() => chooseBuilder(name, none, host)).toThrow(message);
+  });
+
+  it('refuses buildx by name when its builder cannot export OCI, saying how to get one that can', () => {
+    expect(() => chooseBuilder('buildx', { ...none, buildx: true, buildxDockerDriver: true }, undefined)).toThrow(/docker driver, which cannot export an OCI layout: create one that can \(docker buildx create --use --driver docker-container/);
+  });
+
+  it('reads the driver from docker buildx inspect', () => {
+    expect(buildxDriver('Name:          default\nDriver:        docker\nLast Activity: 2026-11-23\n')).toBe('docker');
+    expect(buildxDriver('Name:   ci\nDriver: docker-container\n')).toBe('docker-container');
+    expect(buildxDriver('garbage')).toBeUndefined();
   });
 
   it('runs buildctl daemonless when asked for without an address', () => {

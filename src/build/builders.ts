@@ -13,6 +13,8 @@ import type { Builder, BuilderName } from './plan.js';
 /** What the machine has, as far as builders go. */
 export interface BuilderProbe {
   buildx: boolean;
+  /** The current buildx builder uses the `docker` driver, which cannot export an OCI layout. */
+  buildxDockerDriver: boolean;
   buildctl: boolean;
   /** `buildctl-daemonless.sh` (rootless BuildKit, as in moby/buildkit:rootless images). */
   daemonless: boolean;
@@ -42,13 +44,21 @@ export function chooseBuilder(requested: 'auto' | BuilderName, probe: BuilderPro
   };
   if (requested !== 'auto') {
     const ok = requested === 'buildctl' ? (buildkitHost ? probe.buildctl : probe.buildctl || probe.daemonless) : probe[requested === 'docker' ? 'dockerDaemon' : requested];
+    if (ok && requested === 'buildx' && probe.buildxDockerDriver) {
+      throw new BuilderError('builder buildx: the current buildx builder uses the docker driver, which cannot export an OCI layout: create one that can (docker buildx create --use --driver docker-container, or docker/setup-buildx-action), name it in buildx-builder, or use builder: docker');
+    }
     if (!ok) throw new BuilderError(`builder ${requested}: ${requested === 'buildctl' && buildkitHost && !probe.buildctl ? 'buildctl is not on PATH (buildkit-host needs it)' : missing[requested]}`);
     return { name: requested, why: 'asked for', daemonless: requested === 'buildctl' && !buildkitHost };
   }
   if (buildkitHost && probe.buildctl) return { name: 'buildctl', why: `buildkit-host ${buildkitHost} is set`, daemonless: false };
-  if (probe.buildx) return { name: 'buildx', why: 'docker buildx is available (any driver; writes the OCI layout directly)', daemonless: false };
+  if (probe.buildx && !probe.buildxDockerDriver) return { name: 'buildx', why: 'docker buildx is available with a builder that writes OCI layouts', daemonless: false };
   if (probe.daemonless) return { name: 'buildctl', why: 'rootless BuildKit (buildctl-daemonless.sh) is on PATH', daemonless: true };
-  if (probe.dockerDaemon) return { name: 'docker', why: 'a Docker daemon answers and buildx is not installed (its BuildKit builds; docker save is converted)', daemonless: false };
+  if (probe.dockerDaemon) {
+    const why = probe.buildx
+      ? "buildx's current builder uses the docker driver, which cannot export OCI: the daemon's BuildKit builds and docker save is converted"
+      : 'a Docker daemon answers and buildx is not installed (its BuildKit builds; docker save is converted)';
+    return { name: 'docker', why, daemonless: false };
+  }
   if (probe.buildah) return { name: 'buildah', why: 'buildah is on PATH and no BuildKit is', daemonless: false };
   throw new BuilderError(`no builder found: ${Object.values(missing).join('; ')}`);
 }
@@ -60,18 +70,25 @@ async function onPath(tool: string, path: string | undefined): Promise<boolean> 
   return false;
 }
 
-/** Looks at the machine: PATH lookups, and `docker` asked whether buildx and a daemon answer. */
-export async function probeBuilders(exec: Exec, env: Readonly<Record<string, string | undefined>>): Promise<BuilderProbe> {
+/** The driver line of `docker buildx inspect` (`Driver: docker-container`). */
+export function buildxDriver(inspect: string): string | undefined {
+  return /^Driver:\s*(\S+)/m.exec(inspect)?.[1];
+}
+
+/** Looks at the machine: PATH lookups, and `docker` asked whether buildx (and its driver) and a daemon answer. */
+export async function probeBuilders(exec: Exec, env: Readonly<Record<string, string | undefined>>, buildxBuilder?: string): Promise<BuilderProbe> {
   const works = (file: string, args: string[]) => exec.run(file, args, { env, timeoutMs: 15_000 }).then(() => true, () => false);
   const docker = await onPath('docker', env.PATH);
-  const [buildx, dockerDaemon, buildctl, daemonless, buildah] = await Promise.all([
-    docker ? works('docker', ['buildx', 'version']) : false,
+  const inspect = docker
+    ? await exec.run('docker', ['buildx', 'inspect', ...(buildxBuilder ? [buildxBuilder] : [])], { env, timeoutMs: 15_000 }).then((r) => r.stdout, () => undefined)
+    : undefined;
+  const [dockerDaemon, buildctl, daemonless, buildah] = await Promise.all([
     docker ? works('docker', ['version', '--format', '{{.Server.Version}}']) : false,
     onPath('buildctl', env.PATH),
     onPath('buildctl-daemonless.sh', env.PATH),
     onPath('buildah', env.PATH),
   ]);
-  return { buildx, buildctl, daemonless, dockerDaemon, buildah };
+  return { buildx: inspect !== undefined, buildxDockerDriver: inspect !== undefined && buildxDriver(inspect) === 'docker', buildctl, daemonless, dockerDaemon, buildah };
 }
 
 export interface BuilderDeps {
