@@ -52665,6 +52665,7 @@ function unsupported(builder, plan, provenanceSet) {
 }
 
 // src/build/ssh-agent.ts
+import { rmSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -59578,10 +59579,13 @@ async function startAgent(exec, dir, env, key, passphrase) {
   const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(started.stdout)?.[1]);
   if (!pid) throw new Error("ssh-key: ssh-agent did not say its process id");
   let stopped = false;
-  const agent = { socket, pid, stop: () => {
-    if (!stopped) stopAgent(pid);
+  const stop = () => {
+    if (stopped) return;
     stopped = true;
-  } };
+    rmSync(socket, { force: true });
+    stopAgent(pid);
+  };
+  const agent = { socket, pid, stop };
   try {
     const askpass = join(dir, "askpass.sh");
     await writeFile(askpass, `#!/bin/sh
@@ -61440,7 +61444,7 @@ var RegistryClient = class {
 };
 
 // src/run.ts
-import { rmSync } from "node:fs";
+import { rmSync as rmSync2 } from "node:fs";
 import { access as access3, constants as constants7, mkdtemp, readFile as readFile3, rm as rm3, stat as stat2, writeFile as writeFile5, mkdir as mkdir3 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 
@@ -62522,7 +62526,7 @@ async function run(deps) {
     };
     attempt("stop the running tools", () => exec.stopAll());
     attempt("stop the ssh-agent", () => agent?.stop());
-    attempt(`remove ${workdir}`, () => rmSync(workdir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }));
+    attempt(`remove ${workdir}`, () => rmSync2(workdir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }));
   });
   try {
     const secretFiles = await writeSecretFiles(config, workdir);

@@ -4,6 +4,7 @@
  * the build as `default`, and killed when the step ends — also on failure or SIGTERM, and by the
  * post step if the main step was killed outright.
  */
+import { rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CommandError, type Exec } from '../exec.js';
@@ -35,7 +36,15 @@ export async function startAgent(exec: Exec, dir: string, env: Readonly<Record<s
   const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(started.stdout)?.[1]);
   if (!pid) throw new Error('ssh-key: ssh-agent did not say its process id');
   let stopped = false;
-  const agent: SshAgent = { socket, pid, stop: () => { if (!stopped) stopAgent(pid); stopped = true; } };
+  // The socket goes first, by us: an agent unlinking it on its way out would race the removal of
+  // the directory it lives in (a recursive removal that meets a vanished entry can stop short).
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    rmSync(socket, { force: true });
+    stopAgent(pid);
+  };
+  const agent: SshAgent = { socket, pid, stop };
   try {
     // The passphrase reaches ssh-add through an askpass helper that prints an environment variable:
     // it is in neither argv nor a file. ssh-add asks again after a wrong one, so the helper answers

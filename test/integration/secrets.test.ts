@@ -129,7 +129,7 @@ RUN --mount=type=secret,id=token --mount=type=ssh sh -c 'echo waiting-for-cancel
     const r = await runAction({
       workspace: ws,
       inputs: { images: `${plain.host}/${uniqueRepo('cancel/app')}`, version: '1.0.0', 'insecure-registries': plain.host, secrets: `token=${TOKEN}`, 'ssh-key': execFileSync('cat', [lab().ssh.privateKeyFile], { encoding: 'utf8' }) },
-      cancel: { when: /waiting-for-cancel/ },
+      cancel: { when: /#\d+ [\d.]+ waiting-for-cancel/ }, // the step's own output: it is running, the secret mounted
     });
     expect(r.exitCode).toBe(143);
     expect(r.errors.join('\n')).toMatch(/cancelled \(SIGTERM\)/);
