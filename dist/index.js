@@ -379,12 +379,12 @@ var require_readShebang = __commonJS({
     var fs3 = __require("fs");
     var shebangCommand = require_shebang_command();
     function readShebang(command) {
-      const size = 150;
-      const buffer = Buffer.alloc(size);
+      const size2 = 150;
+      const buffer = Buffer.alloc(size2);
       let fd;
       try {
         fd = fs3.openSync(command, "r");
-        fs3.readSync(fd, buffer, 0, size, 0);
+        fs3.readSync(fd, buffer, 0, size2, 0);
         fs3.closeSync(fd);
       } catch (e) {
       }
@@ -6788,7 +6788,7 @@ var require_util2 = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
     var { Transform: Transform3 } = __require("node:stream");
-    var zlib = __require("node:zlib");
+    var zlib2 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants4();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
@@ -7488,7 +7488,7 @@ var require_util2 = __commonJS({
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib2.createInflate(this.#zlibOptions) : zlib2.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err) => this.destroy(err));
@@ -11001,8 +11001,8 @@ var require_pool_base = __commonJS({
       }
       get [kSize]() {
         let ret = this[kQueued];
-        for (const { [kSize]: size } of this[kClients]) {
-          ret += size;
+        for (const { [kSize]: size2 } of this[kClients]) {
+          ret += size2;
         }
         return ret;
       }
@@ -11993,7 +11993,7 @@ var require_retry_handler = __commonJS({
             this.abort(contentLengthError);
             return false;
           }
-          const { start, size, end = size - 1 } = contentRange;
+          const { start, size: size2, end = size2 - 1 } = contentRange;
           if (this.start !== start || this.end != null && this.end !== end) {
             this.abort(
               new RequestRetryError("Content-Range mismatch", statusCode, {
@@ -12023,7 +12023,7 @@ var require_retry_handler = __commonJS({
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end = size - 1 } = range;
+            const { start, size: size2, end = size2 - 1 } = range;
             assert(
               start != null && Number.isFinite(start),
               "content-range mismatch"
@@ -14829,17 +14829,17 @@ var require_headers = __commonJS({
       }
       // https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set
       toSortedArray() {
-        const size = this[kHeadersMap].size;
-        const array = new Array(size);
-        if (size <= 32) {
-          if (size === 0) {
+        const size2 = this[kHeadersMap].size;
+        const array = new Array(size2);
+        if (size2 <= 32) {
+          if (size2 === 0) {
             return array;
           }
           const iterator = this[kHeadersMap][Symbol.iterator]();
           const firstValue = iterator.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i2 = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i2 < size; ++i2) {
+          for (let i2 = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i2 < size2; ++i2) {
             value = iterator.next().value;
             x = array[i2] = [value[0], value[1].value];
             assert(x[1] !== null);
@@ -16229,7 +16229,7 @@ var require_fetch = __commonJS({
     } = require_response();
     var { HeadersList } = require_headers();
     var { Request, cloneRequest } = require_request2();
-    var zlib = __require("node:zlib");
+    var zlib2 = __require("node:zlib");
     var {
       bytesMatch,
       makePolicyContainer,
@@ -17191,23 +17191,23 @@ var require_fetch = __commonJS({
                 for (let i2 = codings.length - 1; i2 >= 0; --i2) {
                   const coding = codings[i2].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
-                    decoders.push(zlib.createGunzip({
+                    decoders.push(zlib2.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "deflate") {
                     decoders.push(createInflate({
-                      flush: zlib.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "br") {
-                    decoders.push(zlib.createBrotliDecompress({
-                      flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib2.createBrotliDecompress({
+                      flush: zlib2.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib2.constants.BROTLI_OPERATION_FLUSH
                     }));
                   } else {
                     decoders.length = 0;
@@ -17817,7 +17817,7 @@ var require_util4 = __commonJS({
       return null;
     }
     function combineByteSequences(sequences) {
-      const size = sequences.reduce((a2, b) => {
+      const size2 = sequences.reduce((a2, b) => {
         return a2 + b.byteLength;
       }, 0);
       let offset = 0;
@@ -17825,7 +17825,7 @@ var require_util4 = __commonJS({
         a2.set(b, offset);
         offset += b.byteLength;
         return a2;
-      }, new Uint8Array(size));
+      }, new Uint8Array(size2));
     }
     module.exports = {
       staticPropertyDescriptors,
@@ -21052,12 +21052,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
-      if (length !== field.length) {
+    function isFieldName(line, length, field2) {
+      if (length !== field2.length) {
         return false;
       }
       for (let i2 = 0; i2 < length; i2++) {
-        if (line[i2] !== field[i2]) {
+        if (line[i2] !== field2[i2]) {
           return false;
         }
       }
@@ -21258,13 +21258,13 @@ ${value}`;
           }
         }
       }
-      setEventFieldSize(field, size) {
-        const eventSize = this.eventSize - this.eventFieldSizes[field] + size;
+      setEventFieldSize(field2, size2) {
+        const eventSize = this.eventSize - this.eventFieldSizes[field2] + size2;
         if (this.maxEventSize > 0 && eventSize > this.maxEventSize) {
           throw createMaxEventSizeExceededError();
         }
         this.eventSize = eventSize;
-        this.eventFieldSizes[field] = size;
+        this.eventFieldSizes[field2] = size2;
       }
       /**
        * @param {EventSourceStreamEvent} event
@@ -26893,7 +26893,7 @@ var require_util10 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
     var { Transform: Transform3 } = __require("node:stream");
-    var zlib = __require("node:zlib");
+    var zlib2 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants9();
     var { getGlobalOrigin } = require_global3();
     var { collectAnHTTPQuotedString, parseMIMEType } = require_data_url2();
@@ -27496,7 +27496,7 @@ var require_util10 = __commonJS({
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib2.createInflate(this.#zlibOptions) : zlib2.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err) => this.destroy(err));
@@ -31202,8 +31202,8 @@ var require_pool_base2 = __commonJS({
       }
       get [kSize]() {
         let ret = this[kQueued];
-        for (const { [kSize]: size } of this[kClients]) {
-          ret += size;
+        for (const { [kSize]: size2 } of this[kClients]) {
+          ret += size2;
         }
         return ret;
       }
@@ -33143,7 +33143,7 @@ var require_retry_handler2 = __commonJS({
             });
           }
           validatePartialResponseContentLength(headers, contentRange, statusCode, this.retryCount);
-          const { start, size, end = size ? size - 1 : null } = contentRange;
+          const { start, size: size2, end = size2 ? size2 - 1 : null } = contentRange;
           if (this.start !== start || this.end != null && this.end !== end) {
             throw new RequestRetryError("Content-Range mismatch", statusCode, {
               headers,
@@ -33166,7 +33166,7 @@ var require_retry_handler2 = __commonJS({
               return;
             }
             validatePartialResponseContentLength(headers, range, statusCode, this.retryCount);
-            const { start, size, end = size ? size - 1 : null } = range;
+            const { start, size: size2, end = size2 ? size2 - 1 : null } = range;
             assert(
               start != null && Number.isFinite(start),
               "content-range mismatch"
@@ -35782,7 +35782,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile6, readFile: readFile4, mkdir: mkdir4 } = __require("node:fs/promises");
+    var { writeFile: writeFile6, readFile: readFile5, mkdir: mkdir4 } = __require("node:fs/promises");
     var { dirname: dirname2, resolve: resolve2 } = __require("node:path");
     var { setTimeout: setTimeout4, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
@@ -35984,7 +35984,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile4(resolve2(path6), "utf8");
+          const data = await readFile5(resolve2(path6), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -39945,7 +39945,7 @@ var require_cache3 = __commonJS({
 var require_decompress = __commonJS({
   "node_modules/undici/lib/interceptor/decompress.js"(exports, module) {
     "use strict";
-    var { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = __require("node:zlib");
+    var { createInflate, createGunzip: createGunzip2, createBrotliDecompress, createZstdDecompress: createZstdDecompress2 } = __require("node:zlib");
     var { pipeline: pipeline2, Transform: TransformStream2 } = __require("node:stream");
     var { InvalidArgumentError, ResponseExceededMaxSizeError } = require_errors2();
     var DecoratorHandler = require_decorator_handler2();
@@ -40006,13 +40006,13 @@ var require_decompress = __commonJS({
       }
     };
     var supportedEncodings = {
-      gzip: createGunzip,
-      "x-gzip": createGunzip,
+      gzip: createGunzip2,
+      "x-gzip": createGunzip2,
       br: createBrotliDecompress,
       deflate: createInflate,
       compress: createInflate,
       "x-compress": createInflate,
-      ...runtimeFeatures.has("zstd") ? { zstd: createZstdDecompress } : {}
+      ...runtimeFeatures.has("zstd") ? { zstd: createZstdDecompress2 } : {}
     };
     var defaultSkipStatusCodes = (
       /** @type {const} */
@@ -40020,17 +40020,17 @@ var require_decompress = __commonJS({
     );
     var defaultMaxSize = 0;
     function createMaxSizeLimiter(maxSize) {
-      let size = 0;
+      let size2 = 0;
       return new TransformStream2({
         transform(chunk, _encoding, callback) {
-          const decompressedSize = size + chunk.length;
+          const decompressedSize = size2 + chunk.length;
           if (decompressedSize > maxSize) {
             callback(new ResponseExceededMaxSizeError(
               `Decompressed response size (${decompressedSize}) exceeded maxSize (${maxSize})`
             ));
             return;
           }
-          size = decompressedSize;
+          size2 = decompressedSize;
           callback(null, chunk);
         }
       });
@@ -40194,8 +40194,8 @@ var require_decompress = __commonJS({
        * @returns {Array<Transform>} - Array of decompressor and limiting streams
        * @throws {Error} - If the number of content-encodings exceeds the maximum allowed
        */
-      #createDecompressionChain(encodings) {
-        const parts = encodings.split(",");
+      #createDecompressionChain(encodings2) {
+        const parts = encodings2.split(",");
         const maxContentEncodings = 5;
         if (parts.length > maxContentEncodings) {
           throw new Error(`too many content-encodings in response: ${parts.length}, maximum allowed is ${maxContentEncodings}`);
@@ -41095,8 +41095,8 @@ var require_sqlite_cache_store = __commonJS({
         assertCacheKey(key);
         const url = this.#makeValueUrl(key);
         const body = Array.isArray(value.body) ? Buffer.concat(value.body) : value.body;
-        const size = body?.byteLength;
-        if (size && size > this.#maxEntrySize) {
+        const size2 = body?.byteLength;
+        if (size2 && size2 > this.#maxEntrySize) {
           return;
         }
         const existingValue = this.#findValue(key, true);
@@ -41139,14 +41139,14 @@ var require_sqlite_cache_store = __commonJS({
       createWriteStream(key, value) {
         assertCacheKey(key);
         assertCacheValue(value);
-        let size = 0;
+        let size2 = 0;
         const body = [];
         const store = this;
         return new Writable4({
           decodeStrings: true,
           write(chunk, encoding, callback) {
-            size += chunk.byteLength;
-            if (size < store.#maxEntrySize) {
+            size2 += chunk.byteLength;
+            if (size2 < store.#maxEntrySize) {
               body.push(chunk);
             } else {
               this.destroy();
@@ -41477,17 +41477,17 @@ var require_headers2 = __commonJS({
       }
       // https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set
       toSortedArray() {
-        const size = this.headersMap.size;
-        const array = new Array(size);
-        if (size <= 32) {
-          if (size === 0) {
+        const size2 = this.headersMap.size;
+        const array = new Array(size2);
+        if (size2 <= 32) {
+          if (size2 === 0) {
             return array;
           }
           const iterator = this.headersMap[Symbol.iterator]();
           const firstValue = iterator.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i2 = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i2 < size; ++i2) {
+          for (let i2 = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i2 < size2; ++i2) {
             value = iterator.next().value;
             x = array[i2] = [value[0], value[1].value];
             assert(x[1] !== null);
@@ -43049,7 +43049,7 @@ var require_fetch2 = __commonJS({
     } = require_response2();
     var { HeadersList } = require_headers2();
     var { Request, cloneRequest, getRequestDispatcher, getRequestState } = require_request4();
-    var zlib = __require("node:zlib");
+    var zlib2 = __require("node:zlib");
     var {
       makePolicyContainer,
       clonePolicyContainer,
@@ -44050,28 +44050,28 @@ var require_fetch2 = __commonJS({
                 for (let i2 = codings.length - 1; i2 >= 0; --i2) {
                   const coding = codings[i2].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
-                    decoders.push(zlib.createGunzip({
+                    decoders.push(zlib2.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "deflate") {
                     decoders.push(createInflate({
-                      flush: zlib.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "br") {
-                    decoders.push(zlib.createBrotliDecompress({
-                      flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib2.createBrotliDecompress({
+                      flush: zlib2.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib2.constants.BROTLI_OPERATION_FLUSH
                     }));
                   } else if (coding === "zstd" && hasZstd) {
-                    decoders.push(zlib.createZstdDecompress({
-                      flush: zlib.constants.ZSTD_e_continue,
-                      finishFlush: zlib.constants.ZSTD_e_end
+                    decoders.push(zlib2.createZstdDecompress({
+                      flush: zlib2.constants.ZSTD_e_continue,
+                      finishFlush: zlib2.constants.ZSTD_e_end
                     }));
                   } else {
                     decoders.length = 0;
@@ -47611,12 +47611,12 @@ var require_eventsource_stream2 = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
-      if (length !== field.length) {
+    function isFieldName(line, length, field2) {
+      if (length !== field2.length) {
         return false;
       }
       for (let i2 = 0; i2 < length; i2++) {
-        if (line[i2] !== field[i2]) {
+        if (line[i2] !== field2[i2]) {
           return false;
         }
       }
@@ -47818,13 +47818,13 @@ ${value}`;
           }
         }
       }
-      setEventFieldSize(field, size) {
-        const eventSize = this.eventSize - this.eventFieldSizes[field] + size;
+      setEventFieldSize(field2, size2) {
+        const eventSize = this.eventSize - this.eventFieldSizes[field2] + size2;
         if (this.maxEventSize > 0 && eventSize > this.maxEventSize) {
           throw createMaxEventSizeExceededError();
         }
         this.eventSize = eventSize;
-        this.eventFieldSizes[field] = size;
+        this.eventFieldSizes[field2] = size2;
       }
       /**
        * @param {EventSourceStreamEvent} event
@@ -48596,14 +48596,14 @@ var require_b4a = __commonJS({
     function isEncoding(encoding) {
       return Buffer.isEncoding(encoding);
     }
-    function alloc(size, fill2, encoding) {
-      return Buffer.alloc(size, fill2, encoding);
+    function alloc(size2, fill2, encoding) {
+      return Buffer.alloc(size2, fill2, encoding);
     }
-    function allocUnsafe(size) {
-      return Buffer.allocUnsafe(size);
+    function allocUnsafe(size2) {
+      return Buffer.allocUnsafe(size2);
     }
-    function allocUnsafeSlow(size) {
-      return Buffer.allocUnsafeSlow(size);
+    function allocUnsafeSlow(size2) {
+      return Buffer.allocUnsafeSlow(size2);
     }
     function byteLength(string, encoding) {
       return Buffer.byteLength(string, encoding);
@@ -50133,7 +50133,7 @@ var require_headers3 = __commonJS({
       const mode = decodeOct(buf, 100, 8);
       const uid = decodeOct(buf, 108, 8);
       const gid = decodeOct(buf, 116, 8);
-      const size = decodeOct(buf, 124, 12);
+      const size2 = decodeOct(buf, 124, 12);
       const mtime = decodeOct(buf, 136, 12);
       const type = toType(typeflag);
       const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
@@ -50158,7 +50158,7 @@ var require_headers3 = __commonJS({
         mode,
         uid,
         gid,
-        size,
+        size: size2,
         byteOffset: 0,
         mtime: new Date(1e3 * mtime),
         type,
@@ -50333,25 +50333,25 @@ var require_extract = __commonJS({
         this.buffered += buffer.byteLength;
         this.queue.push(buffer);
       }
-      shiftFirst(size) {
-        return this.buffered === 0 ? null : this._next(size);
+      shiftFirst(size2) {
+        return this.buffered === 0 ? null : this._next(size2);
       }
-      shift(size) {
-        if (size > this.buffered) return null;
-        if (size === 0) return EMPTY;
-        let chunk = this._next(size);
-        if (size === chunk.byteLength) return chunk;
+      shift(size2) {
+        if (size2 > this.buffered) return null;
+        if (size2 === 0) return EMPTY;
+        let chunk = this._next(size2);
+        if (size2 === chunk.byteLength) return chunk;
         const chunks = [chunk];
-        while ((size -= chunk.byteLength) > 0) {
-          chunk = this._next(size);
+        while ((size2 -= chunk.byteLength) > 0) {
+          chunk = this._next(size2);
           chunks.push(chunk);
         }
         return b4a.concat(chunks);
       }
-      _next(size) {
+      _next(size2) {
         const buf = this.queue.peek();
         const rem = buf.byteLength - this._offset;
-        if (size >= rem) {
+        if (size2 >= rem) {
           const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
           this.queue.shift();
           this._offset = 0;
@@ -50359,9 +50359,9 @@ var require_extract = __commonJS({
           this.shifted += rem;
           return sub;
         }
-        this.buffered -= size;
-        this.shifted += size;
-        return buf.subarray(this._offset, this._offset += size);
+        this.buffered -= size2;
+        this.shifted += size2;
+        return buf.subarray(this._offset, this._offset += size2);
       }
     };
     var Source = class extends Readable5 {
@@ -50650,9 +50650,9 @@ var require_extract = __commonJS({
     };
     function noop3() {
     }
-    function overflow(size) {
-      size &= 511;
-      return size && 512 - size;
+    function overflow(size2) {
+      size2 &= 511;
+      return size2 && 512 - size2;
     }
   }
 });
@@ -50901,9 +50901,9 @@ var require_pack = __commonJS({
     }
     function noop3() {
     }
-    function overflow(self, size) {
-      size &= 511;
-      if (size) self.push(END_OF_TAR.subarray(0, 512 - size));
+    function overflow(self, size2) {
+      size2 &= 511;
+      if (size2) self.push(END_OF_TAR.subarray(0, 512 - size2));
     }
     function mapWritable(buf) {
       return b4a.isBuffer(buf) ? buf : b4a.from(buf);
@@ -50973,10 +50973,10 @@ var normalize_columns_array = function(columns) {
 
 // node_modules/csv-parse/lib/utils/ResizeableBuffer.js
 var ResizeableBuffer = class {
-  constructor(size = 100) {
-    this.size = size;
+  constructor(size2 = 100) {
+    this.size = size2;
     this.length = 0;
-    this.buf = Buffer.allocUnsafe(size);
+    this.buf = Buffer.allocUnsafe(size2);
   }
   prepend(val) {
     if (Buffer.isBuffer(val)) {
@@ -51796,7 +51796,7 @@ var std = function(array) {
 // node_modules/csv-parse/lib/api/index.js
 var isRecordEmpty = function(record) {
   return record.every(
-    (field) => field == null || field.toString && field.toString().trim() === ""
+    (field2) => field2 == null || field2.toString && field2.toString().trim() === ""
   );
 };
 var cr = 13;
@@ -52381,18 +52381,18 @@ var transform = function(original_options = {}) {
       if (enabled === false) {
         return this.__resetField();
       }
-      let field = this.state.field.toString(encoding);
+      let field2 = this.state.field.toString(encoding);
       if (rtrim === true && wasQuoting === false) {
-        field = field.trimRight();
+        field2 = field2.trimRight();
       }
       if (cast === true) {
-        const [err, f] = this.__cast(field);
+        const [err, f] = this.__cast(field2);
         if (err !== void 0) return err;
-        field = f;
+        field2 = f;
       }
-      this.state.record.push(field);
-      if (max_record_size !== 0 && typeof field === "string") {
-        this.state.record_length += field.length;
+      this.state.record.push(field2);
+      if (max_record_size !== 0 && typeof field2 === "string") {
+        this.state.record_length += field2.length;
       }
       this.__resetField();
     },
@@ -52417,7 +52417,7 @@ var transform = function(original_options = {}) {
       push(record);
     },
     // Return a tuple with the error and the casted value
-    __cast: function(field) {
+    __cast: function(field2) {
       const { columns, relax_column_count } = this.options;
       const isColumns = Array.isArray(columns);
       if (isColumns === true && relax_column_count && this.options.columns.length <= this.state.record.length) {
@@ -52426,18 +52426,18 @@ var transform = function(original_options = {}) {
       if (this.state.castField !== null) {
         try {
           const info3 = this.__infoField();
-          return [void 0, this.state.castField.call(null, field, info3)];
+          return [void 0, this.state.castField.call(null, field2, info3)];
         } catch (err) {
           return [err];
         }
       }
-      if (this.__isFloat(field)) {
-        return [void 0, parseFloat(field)];
+      if (this.__isFloat(field2)) {
+        return [void 0, parseFloat(field2)];
       } else if (this.options.cast_date !== false) {
         const info3 = this.__infoField();
-        return [void 0, this.options.cast_date.call(null, field, info3)];
+        return [void 0, this.options.cast_date.call(null, field2, info3)];
       }
-      return [void 0, field];
+      return [void 0, field2];
     },
     __compareBytes: function(sourceBuf, targetBuf, targetPos, firstByte) {
       if (sourceBuf[0] !== firstByte) return 0;
@@ -53398,7 +53398,7 @@ var defaultVerboseFunction = ({
   return `${gray(`[${timestampString}]`)} ${gray(`[${commandId}]`)} ${color(icon)} ${color(message)}`;
 };
 var serializeTimestamp = (timestamp) => `${padField(timestamp.getHours(), 2)}:${padField(timestamp.getMinutes(), 2)}:${padField(timestamp.getSeconds(), 2)}.${padField(timestamp.getMilliseconds(), 3)}`;
-var padField = (field, padding) => String(field).padStart(padding, "0");
+var padField = (field2, padding) => String(field2).padStart(padding, "0");
 var getFinalIcon = ({ failed, reject }) => {
   if (!failed) {
     return figures_default.tick;
@@ -60010,6 +60010,11 @@ function parseConfig(read, ctx) {
     if (fields.length < (line.startsWith("@") ? 4 : 3)) issues.push({ input: "ssh-known-hosts", message: `line ${i2 + 1} is not a known_hosts line (HOST KEYTYPE KEY, e.g. the output of ssh-keyscan)` });
   });
   if (knownHosts && seen.has("known_hosts")) issues.push({ input: "secrets", message: "the secret id 'known_hosts' is taken by ssh-known-hosts: rename the secret" });
+  const audit = parseChoice(read("audit"), "audit", ["fail", "warn", "off"], "fail", issues);
+  const auditValues = parseLines(read("audit-values"));
+  auditValues.forEach((v, i2) => {
+    if (v.length < 8) issues.push({ input: "audit-values", message: `line ${i2 + 1} is shorter than 8 characters: too short to look for without false alarms` });
+  });
   const tagLatest = parseChoice(read("tag-latest"), "tag-latest", ["auto", "always", "never"], "auto", issues);
   const floating = parseChoice(read("floating-tags"), "floating-tags", ["forward", "always"], "forward", issues);
   const auto = parseSubset(read("auto-tags"), "auto-tags", AUTO_TAGS, AUTO_TAGS, issues);
@@ -60126,6 +60131,8 @@ function parseConfig(read, ctx) {
     ssh,
     sshKey,
     sshKeyPassphrase,
+    audit,
+    auditValues,
     knownHosts,
     version,
     versionSource,
@@ -60145,12 +60152,26 @@ function parseConfig(read, ctx) {
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
 }
+function namedSecrets(config) {
+  const named = [];
+  for (const s of config.secrets) if (s.kind === "value") named.push({ name: `secret '${s.id}' (${s.input})`, value: s.value });
+  for (const [host, r] of config.registries) if (r.password) named.push({ name: `the registry-auth password for ${host}`, value: r.password });
+  if (config.sshKey) {
+    named.push({ name: "ssh-key", value: config.sshKey });
+    const body = config.sshKey.split(/\r?\n/).filter((l) => l && !l.startsWith("-----")).join("");
+    if (body) named.push({ name: "ssh-key (its base64 body)", value: body });
+  }
+  if (config.sshKeyPassphrase) named.push({ name: "ssh-key-passphrase", value: config.sshKeyPassphrase });
+  config.auditValues.forEach((v, i2) => named.push({ name: `audit-values line ${i2 + 1}`, value: v }));
+  return named;
+}
 function secretValues(config) {
   const values = [];
   for (const s of config.secrets) if (s.kind === "value") values.push(s.value);
   for (const r of config.registries.values()) if (r.password) values.push(r.password);
   if (config.sshKey) values.push(config.sshKey);
   if (config.sshKeyPassphrase) values.push(config.sshKeyPassphrase);
+  values.push(...config.auditValues);
   return values;
 }
 
@@ -61445,7 +61466,7 @@ var RegistryClient = class {
 
 // src/run.ts
 import { rmSync as rmSync2 } from "node:fs";
-import { access as access3, constants as constants7, mkdtemp, readFile as readFile3, rm as rm3, stat as stat2, writeFile as writeFile5, mkdir as mkdir3 } from "node:fs/promises";
+import { access as access3, constants as constants7, mkdtemp, readFile as readFile4, rm as rm3, stat as stat2, writeFile as writeFile5, mkdir as mkdir3 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 
 // src/build/dockerfile.ts
@@ -61511,50 +61532,17 @@ function baseImage(all, target) {
   return void 0;
 }
 
-// src/build/builders.ts
-import { access as access2, constants as constants6 } from "node:fs/promises";
-import { delimiter, join as join4 } from "node:path";
-
-// src/build/buildah.ts
-import { writeFile as writeFile3 } from "node:fs/promises";
-import { join as join2 } from "node:path";
-function renderBuildahArgs(plan) {
-  const args = ["build", "--file", plan.file, "--iidfile", plan.iidFile, "--layers", ...commonBuildFlags(plan, { pull: [`--pull=${plan.pull ? "always" : "true"}`] })];
-  for (const [name, source] of plan.buildContexts) args.push("--build-context", `${name}=${source}`);
-  for (const t of plan.localTags) args.push("--tag", t);
-  args.push(plan.context);
-  return args;
-}
-function registriesConf(insecure) {
-  return ['unqualified-search-registries = ["docker.io"]', ...insecure.map((r) => `
-[[registry]]
-location = "${r}"
-insecure = true`)].join("\n") + "\n";
-}
-function createBuildahBuilder(exec, env, workdir, insecure, readIidFile) {
-  return {
-    name: "buildah",
-    async build(plan, layoutDir, log) {
-      const conf = join2(workdir, "registries.conf");
-      await writeFile3(conf, registriesConf(insecure));
-      const buildahEnv = { ...env, CONTAINERS_REGISTRIES_CONF: conf, BUILDAH_ISOLATION: env.BUILDAH_ISOLATION ?? "chroot" };
-      await exec.run("buildah", renderBuildahArgs(plan), { env: buildahEnv, onLine: log });
-      const id = (await readIidFile(plan.iidFile)).trim().replace(/^(sha256:)?/, "sha256:");
-      if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`buildah build wrote no image id to ${plan.iidFile}`);
-      await exec.run("buildah", ["push", "--quiet", "--format", "oci", "--compression-format", "gzip", id, `oci:${layoutDir}`], { env: buildahEnv, onLine: log });
-      return id;
-    }
-  };
-}
-
-// src/build/buildkit.ts
-import { dirname, basename } from "node:path";
+// src/audit/audit.ts
+import { createHash as createHash4 } from "node:crypto";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { readFile as readFile2 } from "node:fs/promises";
+import * as zlib from "node:zlib";
 
 // src/oci/layout.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join2 } from "node:path";
 import { Transform as Transform2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
@@ -61571,11 +61559,11 @@ var REF_NAME = "org.opencontainers.image.ref.name";
 function blobPath(layoutDir, digest) {
   const [algorithm, hex] = digest.split(":");
   if (algorithm !== "sha256" || !hex || !/^[a-f0-9]{64}$/.test(hex)) throw new Error(`unsupported digest '${digest}'`);
-  return join3(layoutDir, "blobs", "sha256", hex);
+  return join2(layoutDir, "blobs", "sha256", hex);
 }
 async function initLayout(layoutDir) {
-  await mkdir2(join3(layoutDir, "blobs", "sha256"), { recursive: true });
-  await writeFile4(join3(layoutDir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  await mkdir2(join2(layoutDir, "blobs", "sha256"), { recursive: true });
+  await writeFile3(join2(layoutDir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
 }
 var Digester = class extends Transform2 {
   #hash = createHash2("sha256");
@@ -61590,7 +61578,7 @@ var Digester = class extends Transform2 {
   }
 };
 async function writeBlobStream(layoutDir, source, ...transforms) {
-  const tmp = join3(layoutDir, "blobs", `.tmp-${randomBytes(8).toString("hex")}`);
+  const tmp = join2(layoutDir, "blobs", `.tmp-${randomBytes(8).toString("hex")}`);
   const digester = new Digester();
   try {
     await pipeline([source, ...transforms, digester, createWriteStream2(tmp, { mode: 420 })]);
@@ -61604,15 +61592,15 @@ async function writeBlobStream(layoutDir, source, ...transforms) {
 }
 async function writeBlobBytes(layoutDir, bytes) {
   const digest = `sha256:${createHash2("sha256").update(bytes).digest("hex")}`;
-  await writeFile4(blobPath(layoutDir, digest), bytes);
+  await writeFile3(blobPath(layoutDir, digest), bytes);
   return { digest, size: bytes.length };
 }
 async function writeIndex(layoutDir, manifests) {
   const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests };
-  await writeFile4(join3(layoutDir, "index.json"), JSON.stringify(index, null, 2));
+  await writeFile3(join2(layoutDir, "index.json"), JSON.stringify(index, null, 2));
 }
 async function readLayoutRoot(layoutDir) {
-  const index = JSON.parse(await readFile(join3(layoutDir, "index.json"), "utf8"));
+  const index = JSON.parse(await readFile(join2(layoutDir, "index.json"), "utf8"));
   const descriptor = index.manifests?.[0];
   if (!descriptor || index.manifests.length !== 1) throw new Error(`${layoutDir}/index.json names ${index.manifests?.length ?? 0} images; expected exactly one`);
   return { descriptor, bytes: await readFile(blobPath(layoutDir, descriptor.digest)) };
@@ -61632,7 +61620,446 @@ async function annotateLayoutRoot(layoutDir, annotations, refName) {
   return { descriptor, bytes };
 }
 
+// src/audit/keys.ts
+import { createHash as createHash3, createPrivateKey, createPublicKey } from "node:crypto";
+var PRIVATE_KEY_BEGIN = ["OPENSSH PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY", "PRIVATE KEY", "ENCRYPTED PRIVATE KEY"].map((label) => `-----BEGIN ${label}-----`);
+function sshString(bytes) {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+function mpint(bytes) {
+  let b = bytes;
+  while (b.length > 1 && b[0] === 0) b = b.subarray(1);
+  return sshString(b[0] & 128 ? Buffer.concat([Buffer.from([0]), b]) : b);
+}
+var b64url = (s) => Buffer.from(s ?? "", "base64url");
+function wireFromJwk(jwk) {
+  if (jwk.kty === "OKP" && jwk.crv === "Ed25519") return Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(b64url(jwk.x))]);
+  if (jwk.kty === "RSA") return Buffer.concat([sshString(Buffer.from("ssh-rsa")), mpint(b64url(jwk.e)), mpint(b64url(jwk.n))]);
+  if (jwk.kty === "EC") {
+    const curve = { "P-256": "nistp256", "P-384": "nistp384", "P-521": "nistp521" }[jwk.crv ?? ""];
+    if (!curve) return void 0;
+    return Buffer.concat([sshString(Buffer.from(`ecdsa-sha2-${curve}`)), sshString(Buffer.from(curve)), sshString(Buffer.concat([Buffer.from([4]), b64url(jwk.x), b64url(jwk.y)]))]);
+  }
+  return void 0;
+}
+function openSshPublicBlob(body) {
+  const magic = Buffer.from("openssh-key-v1\0");
+  if (!body.subarray(0, magic.length).equals(magic)) return void 0;
+  let at = magic.length;
+  const str = () => {
+    const n2 = body.readUInt32BE(at);
+    const s = body.subarray(at + 4, at + 4 + n2);
+    at += 4 + n2;
+    return s;
+  };
+  str();
+  str();
+  str();
+  const keys = body.readUInt32BE(at);
+  at += 4;
+  return keys >= 1 ? str() : void 0;
+}
+function keyIdentity(block) {
+  try {
+    const m = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----([\s\S]*?)-----END \1PRIVATE KEY-----/.exec(block);
+    if (!m) return void 0;
+    let wire;
+    if (m[1] === "OPENSSH ") {
+      wire = openSshPublicBlob(Buffer.from(m[2].replace(/\s+/g, ""), "base64"));
+    } else {
+      const pub = createPublicKey(createPrivateKey(m[0]));
+      wire = wireFromJwk(pub.export({ format: "jwk" }));
+    }
+    return wire ? createHash3("sha256").update(wire).digest("base64").replace(/=+$/, "") : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/audit/matcher.ts
+var Automaton = class {
+  /** next[state * 256 + byte] → state; 16-bit while the automaton is small enough (half the cache). */
+  #next;
+  /** For each state, the patterns ending there (its own and those of its suffix links), or undefined. */
+  #out;
+  /** 1 where `#out` has patterns: a typed-array test in the hot loop instead of an array lookup. */
+  #final;
+  constructor(patterns) {
+    const goto = [/* @__PURE__ */ new Map()];
+    const out = [void 0];
+    for (const p of patterns) {
+      if (p.bytes.length === 0) throw new Error("an empty pattern matches everywhere");
+      let s = 0;
+      for (const b of p.bytes) {
+        let t = goto[s].get(b);
+        if (t === void 0) {
+          t = goto.length;
+          goto.push(/* @__PURE__ */ new Map());
+          out.push(void 0);
+          goto[s].set(b, t);
+        }
+        s = t;
+      }
+      (out[s] ??= []).push(p);
+    }
+    const n2 = goto.length;
+    const next = new Int32Array(n2 * 256);
+    const fail = new Int32Array(n2);
+    const queue = [];
+    for (let b = 0; b < 256; b++) {
+      const t = goto[0].get(b);
+      if (t !== void 0) {
+        next[b] = t;
+        queue.push(t);
+      }
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const s = queue[head];
+      const f = fail[s];
+      const inherited = out[f];
+      if (inherited) out[s] = [...out[s] ?? [], ...inherited];
+      for (let b = 0; b < 256; b++) {
+        const t = goto[s].get(b);
+        if (t !== void 0) {
+          fail[t] = next[f * 256 + b];
+          next[s * 256 + b] = t;
+          queue.push(t);
+        } else {
+          next[s * 256 + b] = next[f * 256 + b];
+        }
+      }
+    }
+    this.#next = n2 <= 65535 ? Uint16Array.from(next) : next;
+    this.#out = out;
+    this.#final = Uint8Array.from(out, (o2) => o2 ? 1 : 0);
+  }
+  /** A scanner with its own position and state, for one stream. */
+  scanner(onMatch) {
+    const next = this.#next;
+    const out = this.#out;
+    const final = this.#final;
+    let state = 0;
+    let offset = 0;
+    return {
+      write(chunk) {
+        let s = state;
+        for (let i2 = 0; i2 < chunk.length; i2++) {
+          s = next[s << 8 | chunk[i2]];
+          if (final[s] === 1) for (const p of out[s]) onMatch({ tag: p.tag, end: offset + i2 + 1 });
+        }
+        state = s;
+        offset += chunk.length;
+      },
+      get offset() {
+        return offset;
+      }
+    };
+  }
+};
+
+// src/audit/tar.ts
+var BLOCK = 512;
+var META_LIMIT = 1 << 20;
+function field(h2, start, length) {
+  let end = start;
+  while (end < start + length && h2[end] !== 0) end++;
+  return Buffer.from(h2.buffer, h2.byteOffset + start, end - start).toString("utf8");
+}
+function size(h2) {
+  if (h2[124] & 128) {
+    let n2 = h2[124] & 127;
+    for (let i2 = 125; i2 < 136; i2++) n2 = n2 * 256 + h2[i2];
+    return n2;
+  }
+  const text = field(h2, 124, 12).trim();
+  return text ? parseInt(text, 8) : 0;
+}
+function paxPath(records) {
+  let path6;
+  let i2 = 0;
+  while (i2 < records.length) {
+    const space = records.indexOf(32, i2);
+    if (space < 0) break;
+    const length = Number(records.toString("utf8", i2, space));
+    if (!length) break;
+    const record = records.toString("utf8", space + 1, i2 + length - 1);
+    if (record.startsWith("path=")) path6 = record.slice(5);
+    i2 += length;
+  }
+  return path6;
+}
+var TarWalker = class {
+  #onSegment;
+  #header = new Uint8Array(BLOCK);
+  #headerFill = 0;
+  #mode = "header";
+  #left = 0;
+  #entry;
+  #meta;
+  #metaSize = 0;
+  /** The name the next entry gets from a PAX or GNU long-name record. */
+  #nextPath;
+  constructor(onSegment) {
+    this.#onSegment = onSegment;
+  }
+  write(chunk) {
+    let i2 = 0;
+    while (i2 < chunk.length) {
+      if (this.#mode === "end") {
+        this.#onSegment(chunk.subarray(i2), void 0);
+        return;
+      }
+      if (this.#mode === "header") {
+        const take2 = Math.min(BLOCK - this.#headerFill, chunk.length - i2);
+        this.#header.set(chunk.subarray(i2, i2 + take2), this.#headerFill);
+        this.#headerFill += take2;
+        i2 += take2;
+        if (this.#headerFill === BLOCK) this.#startEntry();
+        continue;
+      }
+      const take = Math.min(this.#left, chunk.length - i2);
+      const piece = chunk.subarray(i2, i2 + take);
+      this.#onSegment(piece, this.#entry);
+      if (this.#mode === "data" && this.#meta && this.#metaSize + take <= META_LIMIT) {
+        this.#meta.push(Buffer.from(piece));
+        this.#metaSize += take;
+      }
+      this.#left -= take;
+      i2 += take;
+      if (this.#left === 0) this.#endSection();
+    }
+  }
+  #startEntry() {
+    const h2 = this.#header;
+    this.#headerFill = 0;
+    if (h2.every((b) => b === 0)) {
+      this.#mode = "end";
+      this.#onSegment(h2, void 0);
+      return;
+    }
+    const type = String.fromCharCode(h2[156]) || "0";
+    const prefix = field(h2, 257, 6).startsWith("ustar") ? field(h2, 345, 155) : "";
+    const name = field(h2, 0, 100);
+    const n2 = size(h2);
+    const path6 = this.#nextPath ?? (prefix ? `${prefix}/${name}` : name);
+    const meta = type === "x" || type === "g" || type === "L" || type === "K";
+    if (!meta) this.#nextPath = void 0;
+    this.#entry = { path: meta ? `${path6} (${type === "L" || type === "K" ? "long name" : "PAX"} record)` : path6, type, size: n2 };
+    this.#onSegment(h2, this.#entry);
+    this.#meta = meta ? [] : void 0;
+    this.#metaSize = 0;
+    this.#left = n2;
+    this.#mode = "data";
+    if (n2 === 0) this.#endSection();
+  }
+  #endSection() {
+    if (this.#mode === "data") {
+      if (this.#meta && this.#entry) {
+        const content = Buffer.concat(this.#meta);
+        if (this.#entry.type === "L") this.#nextPath = content.toString("utf8").replace(/\0+$/, "");
+        else if (this.#entry.type === "x") this.#nextPath = paxPath(content) ?? this.#nextPath;
+      }
+      this.#meta = void 0;
+      const pad = (BLOCK - this.#entry.size % BLOCK) % BLOCK;
+      this.#mode = pad ? "pad" : "header";
+      this.#left = pad;
+    } else {
+      this.#mode = "header";
+    }
+  }
+};
+
+// src/audit/audit.ts
+var MIN_SECRET_LENGTH = 8;
+var fingerprintOf = (value) => createHash4("sha256").update(value).digest("hex").slice(0, 12);
+function encodings(value) {
+  const bytes = Buffer.from(value);
+  const forms = /* @__PURE__ */ new Map([[value, "plain"]]);
+  for (let k = 0; k < 3; k++) {
+    const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString("base64");
+    const stable = encoded.slice([0, 2, 3][k], 4 * Math.floor((k + bytes.length) / 3));
+    if (stable.length >= MIN_SECRET_LENGTH) {
+      if (!forms.has(stable)) forms.set(stable, "base64");
+      const url = stable.replaceAll("+", "-").replaceAll("/", "_");
+      if (!forms.has(url)) forms.set(url, "base64url");
+    }
+  }
+  for (const [form, name] of [[bytes.toString("hex"), "hex"], [bytes.toString("hex").toUpperCase(), "hex"], [encodeURIComponent(value), "URL-encoded"], [JSON.stringify(value).slice(1, -1), "JSON-escaped"]]) {
+    if (!forms.has(form)) forms.set(form, name);
+  }
+  return [...forms];
+}
+function compile(secrets) {
+  const patterns = PRIVATE_KEY_BEGIN.map((begin) => ({ bytes: Buffer.from(begin), tag: { kind: "key", begin } }));
+  const skipped = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const s of secrets) {
+    if (s.value.length < MIN_SECRET_LENGTH) {
+      skipped.push(`${s.name} is shorter than ${MIN_SECRET_LENGTH} characters: not looked for (it would match by chance)`);
+      continue;
+    }
+    const fingerprint = fingerprintOf(s.value);
+    for (const [form, encoding] of encodings(s.value)) {
+      const key = `${s.name}\0${form}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      patterns.push({ bytes: Buffer.from(form), tag: { kind: "secret", name: s.name, fingerprint, encoding } });
+    }
+  }
+  return { automaton: new Automaton(patterns), skipped };
+}
+var KEY_CAPTURE_LIMIT = 16 * 1024;
+function decompressorFor(mediaType) {
+  if (/(\+|\.)gzip$/.test(mediaType)) return () => zlib.createGunzip({ chunkSize: 64 * 1024 });
+  if (/\+zstd$/.test(mediaType)) return typeof zlib.createZstdDecompress === "function" ? () => zlib.createZstdDecompress({ chunkSize: 64 * 1024 }) : "unsupported";
+  return void 0;
+}
+var isTar = (mediaType) => /(layer|rootfs\.diff)[^+]*\.tar(\.|\+|$)|\.tar$/.test(mediaType) || /layer\.v1\.tar/.test(mediaType);
+async function auditLayout(layoutDir, graph, o2) {
+  const { automaton, skipped } = compile(o2.secrets);
+  const result = { findings: [], skipped, layers: 0, bytes: 0 };
+  const reported = /* @__PURE__ */ new Set();
+  const report = (f) => {
+    const key = `${f.what}\0${f.where}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    result.findings.push(f);
+  };
+  const secretFinding = (tag, where) => report({ severity: "leak", what: `${tag.name}${tag.encoding === "plain" ? "" : `, ${tag.encoding}`}`, fingerprint: tag.fingerprint, where });
+  const scanText = (text, where) => {
+    const keys = [];
+    automaton.scanner((m) => m.tag.kind === "secret" ? secretFinding(m.tag, where) : keys.push(m.tag.begin)).write(Buffer.from(text));
+    if (keys.length) analyzeKey(text.slice(text.indexOf(keys[0])), where);
+  };
+  const analyzeKey = (text, where) => {
+    const block = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n|[A-Za-z-]+: [^\n]*\r?\n|\r?\n)+-----END \1PRIVATE KEY-----/.exec(text)?.[0];
+    if (!block) return;
+    const identity3 = keyIdentity(block);
+    const handed = identity3 ? [...o2.handedKeys].find(([, id]) => id === identity3)?.[0] : void 0;
+    if (handed) report({ severity: "leak", what: `the private key handed to this build (${handed}, SHA256:${identity3})`, where });
+    else report({ severity: "key", what: `a private key${identity3 ? ` (SHA256:${identity3})` : " (its public key cannot be told: encrypted or damaged)"}`, where });
+  };
+  const walkJson = (value, path6, where) => {
+    if (typeof value === "string") scanText(value, where(path6));
+    else if (Array.isArray(value)) value.forEach((v, i2) => walkJson(v, `${path6}[${i2}]`, where));
+    else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        scanText(k, where(`${path6}{key ${JSON.stringify(k)}}`));
+        walkJson(v, /^[A-Za-z_]\w*$/.test(k) ? `${path6 ? `${path6}.` : ""}${k}` : `${path6}[${JSON.stringify(k)}]`, where);
+      }
+    }
+  };
+  const scannedBlobs = /* @__PURE__ */ new Set();
+  const nodes = [graph.root, ...graph.children];
+  for (const node of nodes) {
+    const what = node === graph.root ? graph.children.length ? "index" : "manifest" : "manifest";
+    const parsed = JSON.parse(node.bytes.toString("utf8"));
+    walkJson(parsed.annotations ?? {}, "annotations", (p) => `${what} ${node.digest} ${p}`);
+    if (!parsed.config) continue;
+    const configBytes = await readFile2(blobPath(layoutDir, parsed.config.digest));
+    let config = {};
+    try {
+      config = JSON.parse(configBytes.toString("utf8"));
+      if (!scannedBlobs.has(parsed.config.digest)) walkJson(config, "", (p) => `image config ${parsed.config.digest} ${p}`);
+    } catch {
+      if (!scannedBlobs.has(parsed.config.digest)) scanText(configBytes.toString("latin1"), `config blob ${parsed.config.digest}`);
+    }
+    scannedBlobs.add(parsed.config.digest);
+    const steps = (config.history ?? []).filter((h2) => !h2.empty_layer).map((h2) => h2.created_by);
+    for (const [i2, layer] of (parsed.layers ?? []).entries()) {
+      if (scannedBlobs.has(layer.digest)) continue;
+      scannedBlobs.add(layer.digest);
+      const step = steps[i2] ? ` (${o2.redact(steps[i2].replace(/^\/bin\/sh -c (#\(nop\) )?/, "").trim()).slice(0, 100)})` : "";
+      await scanBlob(layoutDir, layer, `layer ${layer.digest}${step}`);
+    }
+  }
+  return result;
+  async function scanBlob(dir, blob, label) {
+    const decompress = decompressorFor(blob.mediaType);
+    if (decompress === "unsupported") {
+      report({ severity: "leak", what: `a layer that cannot be read (${blob.mediaType}: this Node has no zstd)`, where: label });
+      return;
+    }
+    let stream = createReadStream2(blobPath(dir, blob.digest), { highWaterMark: 256 * 1024 });
+    if (decompress) stream = stream.pipe(decompress());
+    let entry;
+    let segmentEnd = 0;
+    let capture;
+    const finishCapture = () => {
+      if (capture) analyzeKey(Buffer.concat(capture.parts).toString("latin1"), `${label}, ${capture.entry ? capture.entry.path : "blob"}`);
+      capture = void 0;
+    };
+    const scanner = automaton.scanner((m) => {
+      const where = `${label}, ${entry ? entry.type === "0" || entry.type === "\0" ? entry.path : `${entry.path} (tar header or ${entry.type === "2" ? "link" : "entry"})` : "tar padding"}`;
+      if (m.tag.kind === "secret") secretFinding(m.tag, where);
+      else if (!capture) capture = { entry, parts: [Buffer.from(m.tag.begin)], size: m.tag.begin.length, from: m.end };
+    });
+    const feed = (bytes, e) => {
+      if (capture && capture.entry !== e) finishCapture();
+      entry = e;
+      const start = segmentEnd;
+      segmentEnd += bytes.length;
+      scanner.write(bytes);
+      if (capture && capture.entry === e && capture.size < KEY_CAPTURE_LIMIT) {
+        const part = Buffer.from(bytes.subarray(Math.max(0, capture.from - start), Math.min(bytes.length, Math.max(0, capture.from - start) + KEY_CAPTURE_LIMIT - capture.size)));
+        capture.parts.push(part);
+        capture.size += part.length;
+        capture.from = segmentEnd;
+        if (/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(Buffer.concat(capture.parts).toString("latin1"))) finishCapture();
+      }
+    };
+    const walker = isTar(blob.mediaType) ? new TarWalker(feed) : void 0;
+    const whole = { path: `content (${blob.mediaType})`, type: "0", size: blob.size };
+    for await (const chunk of stream) {
+      result.bytes += chunk.length;
+      if (walker) walker.write(chunk);
+      else feed(chunk, whole);
+    }
+    finishCapture();
+    result.layers++;
+  }
+}
+
+// src/build/builders.ts
+import { access as access2, constants as constants6 } from "node:fs/promises";
+import { delimiter, join as join4 } from "node:path";
+
+// src/build/buildah.ts
+import { writeFile as writeFile4 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+function renderBuildahArgs(plan) {
+  const args = ["build", "--file", plan.file, "--iidfile", plan.iidFile, "--layers", ...commonBuildFlags(plan, { pull: [`--pull=${plan.pull ? "always" : "true"}`] })];
+  for (const [name, source] of plan.buildContexts) args.push("--build-context", `${name}=${source}`);
+  for (const t of plan.localTags) args.push("--tag", t);
+  args.push(plan.context);
+  return args;
+}
+function registriesConf(insecure) {
+  return ['unqualified-search-registries = ["docker.io"]', ...insecure.map((r) => `
+[[registry]]
+location = "${r}"
+insecure = true`)].join("\n") + "\n";
+}
+function createBuildahBuilder(exec, env, workdir, insecure, readIidFile) {
+  return {
+    name: "buildah",
+    async build(plan, layoutDir, log) {
+      const conf = join3(workdir, "registries.conf");
+      await writeFile4(conf, registriesConf(insecure));
+      const buildahEnv = { ...env, CONTAINERS_REGISTRIES_CONF: conf, BUILDAH_ISOLATION: env.BUILDAH_ISOLATION ?? "chroot" };
+      await exec.run("buildah", renderBuildahArgs(plan), { env: buildahEnv, onLine: log });
+      const id = (await readIidFile(plan.iidFile)).trim().replace(/^(sha256:)?/, "sha256:");
+      if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`buildah build wrote no image id to ${plan.iidFile}`);
+      await exec.run("buildah", ["push", "--quiet", "--format", "oci", "--compression-format", "gzip", id, `oci:${layoutDir}`], { env: buildahEnv, onLine: log });
+      return id;
+    }
+  };
+}
+
 // src/build/buildkit.ts
+import { dirname, basename } from "node:path";
 var provenanceValue = (p) => p === "false" ? "false" : `mode=${p}`;
 var cacheSpec = (v, key) => v.includes("type=") ? v : `type=registry,${key}=${v}`;
 function renderBuildxArgs(plan, layoutDir, builder) {
@@ -62144,7 +62571,7 @@ function validateConcurrency(concurrency) {
 
 // src/registry/graph.ts
 import { open as openFile } from "node:fs/promises";
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 var INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.ociIndex, MediaType.dockerManifestList]);
 function isIndex(mediaType) {
   return INDEX_TYPES.has(mediaType);
@@ -62164,7 +62591,7 @@ async function layoutGraph(layoutDir, root) {
   const children = [];
   for (const d of index.manifests ?? []) {
     if (isIndex(d.mediaType)) throw new Error(`${layoutDir}: nested indexes are not supported (${d.digest})`);
-    children.push({ digest: d.digest, mediaType: d.mediaType, bytes: await readFile2(blobPath(layoutDir, d.digest)) });
+    children.push({ digest: d.digest, mediaType: d.mediaType, bytes: await readFile3(blobPath(layoutDir, d.digest)) });
   }
   return { root: rootNode, children, blobs: dedupe(children.flatMap(blobsOf)) };
 }
@@ -62176,8 +62603,8 @@ function layoutSource(layoutDir) {
 }
 async function readRange(path6, start, end) {
   const file = await openFile(path6, "r");
-  const size = Math.min(READ_SIZE, Math.max(1, end - start));
-  const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
+  const size2 = Math.min(READ_SIZE, Math.max(1, end - start));
+  const buffers = [Buffer.allocUnsafeSlow(size2), Buffer.allocUnsafeSlow(size2)];
   let next;
   async function* chunks() {
     try {
@@ -62376,38 +62803,42 @@ async function checkFiles(config) {
 }
 async function checkSecretFiles(config, hide) {
   const issues = [];
+  const read = [];
   for (const s of config.secrets) {
     if (s.kind !== "file") continue;
-    const size = (await stat2(s.path)).size;
-    if (size === 0) issues.push({ input: "secret-files", message: `secret '${s.id}': ${s.path} is empty; the build would run without it` });
-    if (size === 0 || size > 64 * 1024) continue;
-    const value = (await readFile3(s.path, "utf8")).replace(/\r?\n$/, "");
+    const size2 = (await stat2(s.path)).size;
+    if (size2 === 0) issues.push({ input: "secret-files", message: `secret '${s.id}': ${s.path} is empty; the build would run without it` });
+    if (size2 === 0 || size2 > 64 * 1024) continue;
+    const value = (await readFile4(s.path, "utf8")).replace(/\r?\n$/, "");
     if (!value) continue;
     hide(value);
+    read.push({ name: `secret '${s.id}' (secret-files)`, value });
     for (const [name, arg] of config.buildArgs) {
       if (arg === value) issues.push({ input: "build-args", message: `${name} has the value of secret '${s.id}' (secret-files): build arguments are stored in the image history; pass it through secrets and RUN --mount=type=secret instead` });
     }
   }
   if (issues.length) throw new ConfigError(issues);
+  return read;
 }
-async function credentialsFor(deps, config, registry, host) {
+async function credentialsFor(deps, config, registry, host, found) {
   const settings = config.registries.get(host);
   if (settings?.username !== void 0 && settings.password) return new Credentials(settings.username, settings.password);
   const env = deps.platform.context.env;
-  const found = await fetchDockerCredentials(registry, {
+  const fromMachine = await fetchDockerCredentials(registry, {
     env,
-    readFile: (path6) => readFile3(path6, "utf8").catch((e) => e.code === "ENOENT" ? void 0 : Promise.reject(e)),
+    readFile: (path6) => readFile4(path6, "utf8").catch((e) => e.code === "ENOENT" ? void 0 : Promise.reject(e)),
     runHelper: async (helper, serverUrl2) => (await deps.exec.run(`docker-credential-${helper}`, ["get"], { env, input: serverUrl2 })).stdout
   });
-  if (found) {
-    const secret = found.revealForRedaction();
+  if (fromMachine) {
+    const secret = fromMachine.revealForRedaction();
     deps.redactor.add(secret);
     deps.platform.mask(secret);
-    deps.platform.info(`${registry}: using the credentials of ${found.username || "a token"} from ${found.origin}`);
+    found.push({ name: `the ${registry} credentials from ${fromMachine.origin}`, value: secret });
+    deps.platform.info(`${registry}: using the credentials of ${fromMachine.username || "a token"} from ${fromMachine.origin}`);
   }
-  return found;
+  return fromMachine;
 }
-async function createClients(deps, config) {
+async function createClients(deps, config, found) {
   const clients = /* @__PURE__ */ new Map();
   for (const { repository: image } of config.images) {
     if (clients.has(image.host)) continue;
@@ -62415,13 +62846,33 @@ async function createClients(deps, config) {
     clients.set(image.host, deps.createRegistryClient({
       host: image.host,
       insecure: settings?.insecure ?? false,
-      ca: settings?.caFile ? await readFile3(settings.caFile, "utf8") : void 0,
-      credentials: await credentialsFor(deps, config, image.registry, image.host),
+      ca: settings?.caFile ? await readFile4(settings.caFile, "utf8") : void 0,
+      credentials: await credentialsFor(deps, config, image.registry, image.host, found),
       retries: config.retries,
       userAgent: USER_AGENT
     }));
   }
   return clients;
+}
+var describeFinding = (f) => `${f.what}${f.fingerprint ? ` [sha256 ${f.fingerprint}\u2026]` : ""} in ${f.where}`;
+async function auditImage(deps, config, layoutDir, graph, secrets) {
+  const { platform: platform3, redactor } = deps;
+  if (config.audit === "off") {
+    platform3.info("audit: off \u2014 the image was not checked for secrets");
+    return { mode: "off", leaks: 0, findings: [], skipped: [], layers: 0, bytes: 0 };
+  }
+  const handedKeys = /* @__PURE__ */ new Map();
+  for (const s of secrets) {
+    const identity3 = looksLikePrivateKey(s.value) ? keyIdentity(s.value) : void 0;
+    if (identity3) handedKeys.set(s.name, identity3);
+  }
+  const result = await platform3.group("Audit", () => auditLayout(layoutDir, graph, { secrets, handedKeys, redact: (t) => redactor.redact(t) }));
+  for (const s of result.skipped) platform3.warning(`audit: ${s}`);
+  const leaks = result.findings.filter((f) => f.severity === "leak");
+  for (const f of result.findings.filter((x) => x.severity === "key")) platform3.warning(`audit: ${describeFinding(f)} (not a key of this run: reported, not failed)`);
+  if (leaks.length && config.audit === "warn") for (const f of leaks) platform3.warning(`audit: ${describeFinding(f)}`);
+  platform3.info(`audit: ${result.layers} layers (${(result.bytes / 1048576).toFixed(1)} MiB decompressed), config and annotations checked for ${secrets.length - result.skipped.length} values: ${leaks.length ? `${leaks.length} found` : "none found"}`);
+  return { mode: config.audit, leaks: leaks.length, findings: result.findings, skipped: result.skipped, layers: result.layers, bytes: result.bytes };
 }
 async function writeSecretFiles(config, workdir) {
   const dir = join6(workdir, "secrets");
@@ -62442,7 +62893,7 @@ async function writeSecretFiles(config, workdir) {
 }
 var describePlan = (image) => image.tags.map((t) => t.floating ? `${t.tag} (if highest)` : t.tag).join(", ");
 async function imageMetadata(config, facts) {
-  const base = baseImage(stages(await readFile3(config.file, "utf8"), config.buildArgs), config.target);
+  const base = baseImage(stages(await readFile4(config.file, "utf8"), config.buildArgs), config.target);
   const tags = config.images[0]?.tags ?? [];
   const fixed = (tags.find((t) => t.rule === "branch" || t.rule === "pr") ?? tags.find((t) => !t.floating))?.tag;
   const common2 = {
@@ -62467,6 +62918,41 @@ function pushTargets(config, decisions) {
     return needsListing ? { repository: image.repository, tags: [], chooseTags: decide } : { repository: image.repository, tags: decide([]) };
   });
 }
+async function pushAndReport(deps, config, graph, layoutDir, clients, metadata) {
+  const { platform: platform3 } = deps;
+  const decisions = /* @__PURE__ */ new Map();
+  const reports = await platform3.group("Push", async () => {
+    const rs = await pushGraph(graph, layoutSource(layoutDir), pushTargets(config, decisions), {
+      clientFor: (host) => {
+        const client = clients.get(host);
+        if (!client) throw new Error(`internal: no registry client for ${host}`);
+        return client;
+      },
+      concurrency: config.concurrency,
+      perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
+      log: (line) => platform3.info(line)
+    });
+    for (const r of rs) platform3.info(describeReport(r));
+    for (const [repository, ds] of decisions) {
+      for (const d of ds) if (!d.push) platform3.info(`${repository}: ${d.tag} not moved \u2014 ${d.reason}`);
+    }
+    return rs;
+  });
+  platform3.setOutput("tags", reports.flatMap((r) => r.references).join("\n"));
+  metadata.images = config.images.map((i2) => {
+    const name = formatRepository(i2.repository);
+    const report = reports.find((r) => r.host === i2.repository.host);
+    return { repository: name, visibility: i2.visibility, pushed: !!report && !report.error, tags: decisions.get(name) ?? [], ...report?.error ? { error: report.error.message } : {} };
+  });
+  platform3.setOutput("metadata", JSON.stringify(metadata));
+  const failed = reports.filter((r) => r.error);
+  if (failed.length) {
+    const ok = reports.length - failed.length;
+    const hint = failed.some((r) => r.error instanceof TagListError) ? "\n  (floating tags move only forward, which needs the registry's tag list: grant read access, or set floating-tags: always)" : "";
+    throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):
+${failed.map((r) => `  ${describeReport(r)}`).join("\n")}${hint}`);
+  }
+}
 async function run(deps) {
   const { platform: platform3, exec, redactor } = deps;
   const config = parseConfig((name) => platform3.getInput(name), platform3.context);
@@ -62476,7 +62962,7 @@ async function run(deps) {
   };
   for (const value of secretValues(config)) hide(value);
   await checkFiles(config);
-  await checkSecretFiles(config, hide);
+  const auditSecrets = [...namedSecrets(config), ...await checkSecretFiles(config, hide)];
   if (config.version) platform3.info(`Version ${config.version} (from the ${config.versionSource})`);
   for (const image of config.images) platform3.info(`${formatRepository(image.repository)}${image.visibility === "public" ? " (public)" : ""}: ${describePlan(image)}`);
   const meta = await imageMetadata(config, platform3.context.facts);
@@ -62541,7 +63027,7 @@ async function run(deps) {
       exec,
       env: platform3.context.env,
       workdir,
-      readFile: (p) => readFile3(p, "utf8"),
+      readFile: (p) => readFile4(p, "utf8"),
       buildkitHost: config.buildkitHost,
       buildxBuilder: config.buildxBuilder,
       insecureRegistries: [...config.registries].filter(([, r]) => r.insecure).map(([host]) => host)
@@ -62556,58 +63042,36 @@ async function run(deps) {
     platform3.setOutput("digest", root.descriptor.digest);
     platform3.setOutput("version", config.version ?? "");
     platform3.setOutput("labels", meta.labels.values.map(([k, v]) => `${k}=${v}`).join("\n"));
-    const metadata = {
-      version: config.version ?? null,
-      versionSource: config.versionSource ?? null,
-      created: config.created,
-      base: meta.base ?? null,
-      labels: Object.fromEntries(meta.labels.values),
-      annotations: Object.fromEntries(meta.annotations.values),
-      withheldLabels: meta.labels.withheld,
-      digest: root.descriptor.digest,
-      images: []
-    };
-    if (!config.push) {
-      platform3.info("push is false: nothing was pushed");
-      platform3.setOutput("tags", localTags.join("\n"));
-      metadata.images = config.images.map((i2) => ({ repository: formatRepository(i2.repository), visibility: i2.visibility, pushed: false, tags: [] }));
-      platform3.setOutput("metadata", JSON.stringify(metadata));
-      return;
-    }
-    const clients = await createClients(deps, config);
-    const decisions = /* @__PURE__ */ new Map();
+    const found = [];
+    const clients = config.push ? await createClients(deps, config, found) : /* @__PURE__ */ new Map();
     try {
-      const reports = await platform3.group("Push", async () => {
-        const rs = await pushGraph(await layoutGraph(layoutDir, root), layoutSource(layoutDir), pushTargets(config, decisions), {
-          clientFor: (host) => {
-            const client = clients.get(host);
-            if (!client) throw new Error(`internal: no registry client for ${host}`);
-            return client;
-          },
-          concurrency: config.concurrency,
-          perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
-          log: (line) => platform3.info(line)
-        });
-        for (const r of rs) platform3.info(describeReport(r));
-        for (const [repository, ds] of decisions) {
-          for (const d of ds) if (!d.push) platform3.info(`${repository}: ${d.tag} not moved \u2014 ${d.reason}`);
-        }
-        return rs;
-      });
-      platform3.setOutput("tags", reports.flatMap((r) => r.references).join("\n"));
-      metadata.images = config.images.map((i2) => {
-        const name = formatRepository(i2.repository);
-        const report = reports.find((r) => r.host === i2.repository.host);
-        return { repository: name, visibility: i2.visibility, pushed: !!report && !report.error, tags: decisions.get(name) ?? [], ...report?.error ? { error: report.error.message } : {} };
-      });
-      platform3.setOutput("metadata", JSON.stringify(metadata));
-      const failed = reports.filter((r) => r.error);
-      if (failed.length) {
-        const ok = reports.length - failed.length;
-        const hint = failed.some((r) => r.error instanceof TagListError) ? "\n  (floating tags move only forward, which needs the registry's tag list: grant read access, or set floating-tags: always)" : "";
-        throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):
-${failed.map((r) => `  ${describeReport(r)}`).join("\n")}${hint}`);
+      const graph = await layoutGraph(layoutDir, root);
+      const audit = await auditImage(deps, config, layoutDir, graph, [...auditSecrets, ...found]);
+      const metadata = {
+        version: config.version ?? null,
+        versionSource: config.versionSource ?? null,
+        created: config.created,
+        base: meta.base ?? null,
+        labels: Object.fromEntries(meta.labels.values),
+        annotations: Object.fromEntries(meta.annotations.values),
+        withheldLabels: meta.labels.withheld,
+        digest: root.descriptor.digest,
+        audit,
+        images: config.images.map((i2) => ({ repository: formatRepository(i2.repository), visibility: i2.visibility, pushed: false, tags: [] }))
+      };
+      if (audit.leaks > 0 && config.audit === "fail") {
+        platform3.setOutput("metadata", JSON.stringify(metadata));
+        throw new Error(`the audit found ${audit.leaks === 1 ? "a secret" : `${audit.leaks} secrets`} in the image; nothing was pushed:
+${audit.findings.filter((f) => f.severity === "leak").map((f) => `  - ${describeFinding(f)}`).join("\n")}
+Fix the Dockerfile (a secret belongs in RUN --mount=type=secret, not in ARG, ENV, a label or a file), or set audit: warn to push anyway.`);
       }
+      if (!config.push) {
+        platform3.info("push is false: nothing was pushed");
+        platform3.setOutput("tags", localTags.join("\n"));
+        platform3.setOutput("metadata", JSON.stringify(metadata));
+        return;
+      }
+      await pushAndReport(deps, config, graph, layoutDir, clients, metadata);
     } finally {
       await Promise.all([...clients.values()].map((c3) => c3.close()));
     }
@@ -62619,7 +63083,7 @@ ${failed.map((r) => `  ${describeReport(r)}`).join("\n")}${hint}`);
 }
 async function cleanup(platform3) {
   const pid = Number(platform3.getState(AGENT_STATE));
-  if (pid && (await readFile3(`/proc/${pid}/comm`, "utf8").catch(() => "")).trim() === "ssh-agent") stopAgent(pid);
+  if (pid && (await readFile4(`/proc/${pid}/comm`, "utf8").catch(() => "")).trim() === "ssh-agent") stopAgent(pid);
   const workdir = platform3.getState(WORKDIR_STATE);
   if (workdir) await rm3(workdir, { recursive: true, force: true });
 }

@@ -81,6 +81,10 @@ export interface Config {
   /** `ssh-key`: private key material for Hoist's own agent, forwarded as `default`. */
   sshKey: string | undefined;
   sshKeyPassphrase: string | undefined;
+  /** `audit`: fail (a leak stops the push), warn, or off. */
+  audit: 'fail' | 'warn' | 'off';
+  /** `audit-values`: more values to look for in the image (secrets too). */
+  auditValues: string[];
   /** `ssh-known-hosts`: pinned host keys, handed to the build as the secret `known_hosts`. */
   knownHosts: string | undefined;
   /** The release version, when the run has one, and where it came from. */
@@ -274,6 +278,12 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
   });
   if (knownHosts && seen.has('known_hosts')) issues.push({ input: 'secrets', message: "the secret id 'known_hosts' is taken by ssh-known-hosts: rename the secret" });
 
+  const audit = parseChoice(read('audit'), 'audit', ['fail', 'warn', 'off'] as const, 'fail', issues);
+  const auditValues = parseLines(read('audit-values'));
+  auditValues.forEach((v, i) => {
+    if (v.length < 8) issues.push({ input: 'audit-values', message: `line ${i + 1} is shorter than 8 characters: too short to look for without false alarms` });
+  });
+
   const tagLatest = parseChoice(read('tag-latest'), 'tag-latest', ['auto', 'always', 'never'] as const, 'auto', issues);
   const floating = parseChoice(read('floating-tags'), 'floating-tags', ['forward', 'always'] as const, 'forward', issues);
   const auto = parseSubset(read('auto-tags'), 'auto-tags', AUTO_TAGS, AUTO_TAGS, issues);
@@ -393,6 +403,8 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     ssh,
     sshKey,
     sshKeyPassphrase,
+    audit,
+    auditValues,
     knownHosts,
     version,
     versionSource,
@@ -414,6 +426,21 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
   return config;
 }
 
+/** Every secret value the config holds, named for audit findings (never with the value). */
+export function namedSecrets(config: Config): Array<{ name: string; value: string }> {
+  const named: Array<{ name: string; value: string }> = [];
+  for (const s of config.secrets) if (s.kind === 'value') named.push({ name: `secret '${s.id}' (${s.input})`, value: s.value });
+  for (const [host, r] of config.registries) if (r.password) named.push({ name: `the registry-auth password for ${host}`, value: r.password });
+  if (config.sshKey) {
+    named.push({ name: 'ssh-key', value: config.sshKey });
+    const body = config.sshKey.split(/\r?\n/).filter((l) => l && !l.startsWith('-----')).join('');
+    if (body) named.push({ name: 'ssh-key (its base64 body)', value: body });
+  }
+  if (config.sshKeyPassphrase) named.push({ name: 'ssh-key-passphrase', value: config.sshKeyPassphrase });
+  config.auditValues.forEach((v, i) => named.push({ name: `audit-values line ${i + 1}`, value: v }));
+  return named;
+}
+
 /** Every secret value the config holds: to be masked and redacted before anything is logged. */
 export function secretValues(config: Config): string[] {
   const values: string[] = [];
@@ -421,5 +448,6 @@ export function secretValues(config: Config): string[] {
   for (const r of config.registries.values()) if (r.password) values.push(r.password);
   if (config.sshKey) values.push(config.sshKey);
   if (config.sshKeyPassphrase) values.push(config.sshKeyPassphrase);
+  values.push(...config.auditValues);
   return values;
 }

@@ -7,8 +7,10 @@ import { rmSync } from 'node:fs';
 import { access, constants, mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { baseImage, stages } from './build/dockerfile.js';
-import { startAgent, stopAgent, type SshAgent } from './build/ssh-agent.js';
-import { parseConfig, secretValues, ConfigError, type Config, type ConfigIssue, type ImageTarget } from './config.js';
+import { looksLikePrivateKey, startAgent, stopAgent, type SshAgent } from './build/ssh-agent.js';
+import { auditLayout, type Finding } from './audit/audit.js';
+import { keyIdentity } from './audit/keys.js';
+import { namedSecrets, parseConfig, secretValues, ConfigError, type Config, type ConfigIssue, type ImageTarget } from './config.js';
 import { imageLabels, type Labels } from './core/labels.js';
 import { formatReference, formatRepository } from './core/reference.js';
 import { decideTags, type TagDecision } from './core/tags.js';
@@ -21,7 +23,7 @@ import { Credentials } from './registry/auth.js';
 import type { ClientOptions, RegistryClient } from './registry/client.js';
 import { fetchDockerCredentials } from './registry/credentials.js';
 import { describeReport, pushGraph, TagListError, type PushTarget } from './registry/engine.js';
-import { layoutGraph, layoutSource } from './registry/graph.js';
+import { layoutGraph, layoutSource, type ImageGraph } from './registry/graph.js';
 import type { RunFacts } from './platform/context.js';
 import type { Platform } from './platform/platform.js';
 
@@ -66,8 +68,9 @@ async function checkFiles(config: Config): Promise<void> {
  * Files over 64 KiB (keystores, bundles) are handed to the builder unread: no log line or build
  * argument could hold them whole.
  */
-async function checkSecretFiles(config: Config, hide: (value: string) => void): Promise<void> {
+async function checkSecretFiles(config: Config, hide: (value: string) => void): Promise<Array<{ name: string; value: string }>> {
   const issues: ConfigIssue[] = [];
+  const read: Array<{ name: string; value: string }> = [];
   for (const s of config.secrets) {
     if (s.kind !== 'file') continue;
     const size = (await stat(s.path)).size;
@@ -76,33 +79,36 @@ async function checkSecretFiles(config: Config, hide: (value: string) => void): 
     const value = (await readFile(s.path, 'utf8')).replace(/\r?\n$/, '');
     if (!value) continue; // a lone newline
     hide(value);
+    read.push({ name: `secret '${s.id}' (secret-files)`, value });
     for (const [name, arg] of config.buildArgs) {
       if (arg === value) issues.push({ input: 'build-args', message: `${name} has the value of secret '${s.id}' (secret-files): build arguments are stored in the image history; pass it through secrets and RUN --mount=type=secret instead` });
     }
   }
   if (issues.length) throw new ConfigError(issues);
+  return read;
 }
 
 /** Credentials for a registry: `registry-auth` first, else what `docker login` left on the machine. */
-async function credentialsFor(deps: Deps, config: Config, registry: string, host: string): Promise<Credentials | undefined> {
+async function credentialsFor(deps: Deps, config: Config, registry: string, host: string, found: Array<{ name: string; value: string }>): Promise<Credentials | undefined> {
   const settings = config.registries.get(host);
   if (settings?.username !== undefined && settings.password) return new Credentials(settings.username, settings.password);
   const env = deps.platform.context.env;
-  const found = await fetchDockerCredentials(registry, {
+  const fromMachine = await fetchDockerCredentials(registry, {
     env,
     readFile: (path) => readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))),
     runHelper: async (helper, serverUrl) => (await deps.exec.run(`docker-credential-${helper}`, ['get'], { env, input: serverUrl })).stdout,
   });
-  if (found) {
-    const secret = found.revealForRedaction();
+  if (fromMachine) {
+    const secret = fromMachine.revealForRedaction();
     deps.redactor.add(secret);
     deps.platform.mask(secret);
-    deps.platform.info(`${registry}: using the credentials of ${found.username || 'a token'} from ${found.origin}`);
+    found.push({ name: `the ${registry} credentials from ${fromMachine.origin}`, value: secret });
+    deps.platform.info(`${registry}: using the credentials of ${fromMachine.username || 'a token'} from ${fromMachine.origin}`);
   }
-  return found;
+  return fromMachine;
 }
 
-async function createClients(deps: Deps, config: Config): Promise<Map<string, RegistryClient>> {
+async function createClients(deps: Deps, config: Config, found: Array<{ name: string; value: string }>): Promise<Map<string, RegistryClient>> {
   const clients = new Map<string, RegistryClient>();
   for (const { repository: image } of config.images) {
     if (clients.has(image.host)) continue;
@@ -111,12 +117,45 @@ async function createClients(deps: Deps, config: Config): Promise<Map<string, Re
       host: image.host,
       insecure: settings?.insecure ?? false,
       ca: settings?.caFile ? await readFile(settings.caFile, 'utf8') : undefined,
-      credentials: await credentialsFor(deps, config, image.registry, image.host),
+      credentials: await credentialsFor(deps, config, image.registry, image.host, found),
       retries: config.retries,
       userAgent: USER_AGENT,
     }));
   }
   return clients;
+}
+
+/** A finding as one line: what (never the value), its fingerprint, where. */
+const describeFinding = (f: Finding) => `${f.what}${f.fingerprint ? ` [sha256 ${f.fingerprint}…]` : ''} in ${f.where}`;
+
+interface AuditSummary {
+  mode: Config['audit'];
+  leaks: number;
+  findings: Finding[];
+  skipped: string[];
+  layers: number;
+  bytes: number;
+}
+
+/** Runs the audit (unless `audit: off`), logs what it found; the caller decides whether to push. */
+async function auditImage(deps: Deps, config: Config, layoutDir: string, graph: ImageGraph, secrets: Array<{ name: string; value: string }>): Promise<AuditSummary> {
+  const { platform, redactor } = deps;
+  if (config.audit === 'off') {
+    platform.info('audit: off — the image was not checked for secrets');
+    return { mode: 'off', leaks: 0, findings: [], skipped: [], layers: 0, bytes: 0 };
+  }
+  const handedKeys = new Map<string, string>();
+  for (const s of secrets) {
+    const identity = looksLikePrivateKey(s.value) ? keyIdentity(s.value) : undefined;
+    if (identity) handedKeys.set(s.name, identity);
+  }
+  const result = await platform.group('Audit', () => auditLayout(layoutDir, graph, { secrets, handedKeys, redact: (t) => redactor.redact(t) }));
+  for (const s of result.skipped) platform.warning(`audit: ${s}`);
+  const leaks = result.findings.filter((f) => f.severity === 'leak');
+  for (const f of result.findings.filter((x) => x.severity === 'key')) platform.warning(`audit: ${describeFinding(f)} (not a key of this run: reported, not failed)`);
+  if (leaks.length && config.audit === 'warn') for (const f of leaks) platform.warning(`audit: ${describeFinding(f)}`);
+  platform.info(`audit: ${result.layers} layers (${(result.bytes / 1048576).toFixed(1)} MiB decompressed), config and annotations checked for ${secrets.length - result.skipped.length} values: ${leaks.length ? `${leaks.length} found` : 'none found'}`);
+  return { mode: config.audit, leaks: leaks.length, findings: result.findings, skipped: result.skipped, layers: result.layers, bytes: result.bytes };
 }
 
 /** Writes `secrets` values to 0600 files in the step's private directory; returns id → path. */
@@ -171,6 +210,56 @@ function pushTargets(config: Config, decisions: Map<string, TagDecision[]>): Pus
   });
 }
 
+interface Metadata {
+  version: string | null;
+  versionSource: string | null;
+  created: Config['created'];
+  base: string | null;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  withheldLabels: string[];
+  digest: string;
+  audit: AuditSummary;
+  images: Array<{ repository: string; visibility: string; pushed: boolean; tags: TagDecision[]; error?: string }>;
+}
+
+/** Pushes to every registry, sets the tags and metadata outputs, and fails naming each registry that failed. */
+async function pushAndReport(deps: Deps, config: Config, graph: ImageGraph, layoutDir: string, clients: Map<string, RegistryClient>, metadata: Metadata): Promise<void> {
+  const { platform } = deps;
+  const decisions = new Map<string, TagDecision[]>();
+  const reports = await platform.group('Push', async () => {
+    const rs = await pushGraph(graph, layoutSource(layoutDir), pushTargets(config, decisions), {
+      clientFor: (host) => {
+        const client = clients.get(host);
+        if (!client) throw new Error(`internal: no registry client for ${host}`);
+        return client;
+      },
+      concurrency: config.concurrency,
+      perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
+      log: (line) => platform.info(line),
+    });
+    for (const r of rs) platform.info(describeReport(r));
+    for (const [repository, ds] of decisions) {
+      for (const d of ds) if (!d.push) platform.info(`${repository}: ${d.tag} not moved — ${d.reason}`);
+    }
+    return rs;
+  });
+  platform.setOutput('tags', reports.flatMap((r) => r.references).join('\n'));
+  metadata.images = config.images.map((i) => {
+    const name = formatRepository(i.repository);
+    const report = reports.find((r) => r.host === i.repository.host);
+    return { repository: name, visibility: i.visibility, pushed: !!report && !report.error, tags: decisions.get(name) ?? [], ...(report?.error ? { error: report.error.message } : {}) };
+  });
+  platform.setOutput('metadata', JSON.stringify(metadata));
+  const failed = reports.filter((r) => r.error);
+  if (failed.length) {
+    const ok = reports.length - failed.length;
+    const hint = failed.some((r) => r.error instanceof TagListError)
+      ? '\n  (floating tags move only forward, which needs the registry\'s tag list: grant read access, or set floating-tags: always)' : '';
+    throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):\n${failed.map((r) => `  ${describeReport(r)}`).join('\n')}${hint}`);
+  }
+}
+
 export async function run(deps: Deps): Promise<void> {
   const { platform, exec, redactor } = deps;
   const config = parseConfig((name) => platform.getInput(name), platform.context);
@@ -180,7 +269,8 @@ export async function run(deps: Deps): Promise<void> {
   };
   for (const value of secretValues(config)) hide(value);
   await checkFiles(config);
-  await checkSecretFiles(config, hide);
+  // Everything the audit looks for: the config's secrets, secret-files contents, credentials found on the machine.
+  const auditSecrets = [...namedSecrets(config), ...(await checkSecretFiles(config, hide))];
   if (config.version) platform.info(`Version ${config.version} (from the ${config.versionSource})`);
   for (const image of config.images) platform.info(`${formatRepository(image.repository)}${image.visibility === 'public' ? ' (public)' : ''}: ${describePlan(image)}`);
   const meta = await imageMetadata(config, platform.context.facts);
@@ -249,59 +339,35 @@ export async function run(deps: Deps): Promise<void> {
     platform.setOutput('digest', root.descriptor.digest);
     platform.setOutput('version', config.version ?? '');
     platform.setOutput('labels', meta.labels.values.map(([k, v]) => `${k}=${v}`).join('\n'));
-    const metadata = {
-      version: config.version ?? null,
-      versionSource: config.versionSource ?? null,
-      created: config.created,
-      base: meta.base ?? null,
-      labels: Object.fromEntries(meta.labels.values),
-      annotations: Object.fromEntries(meta.annotations.values),
-      withheldLabels: meta.labels.withheld,
-      digest: root.descriptor.digest,
-      images: [] as Array<{ repository: string; visibility: string; pushed: boolean; tags: TagDecision[]; error?: string }>,
-    };
-
-    if (!config.push) {
-      platform.info('push is false: nothing was pushed');
-      platform.setOutput('tags', localTags.join('\n'));
-      metadata.images = config.images.map((i) => ({ repository: formatRepository(i.repository), visibility: i.visibility, pushed: false, tags: [] }));
-      platform.setOutput('metadata', JSON.stringify(metadata));
-      return;
-    }
-    const clients = await createClients(deps, config);
-    const decisions = new Map<string, TagDecision[]>();
+    // Registry clients first (push only): credentials found on the machine are secrets the audit looks for too.
+    const found: Array<{ name: string; value: string }> = [];
+    const clients = config.push ? await createClients(deps, config, found) : new Map<string, RegistryClient>();
     try {
-      const reports = await platform.group('Push', async () => {
-        const rs = await pushGraph(await layoutGraph(layoutDir, root), layoutSource(layoutDir), pushTargets(config, decisions), {
-          clientFor: (host) => {
-            const client = clients.get(host);
-            if (!client) throw new Error(`internal: no registry client for ${host}`);
-            return client;
-          },
-          concurrency: config.concurrency,
-          perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
-          log: (line) => platform.info(line),
-        });
-        for (const r of rs) platform.info(describeReport(r));
-        for (const [repository, ds] of decisions) {
-          for (const d of ds) if (!d.push) platform.info(`${repository}: ${d.tag} not moved — ${d.reason}`);
-        }
-        return rs;
-      });
-      platform.setOutput('tags', reports.flatMap((r) => r.references).join('\n'));
-      metadata.images = config.images.map((i) => {
-        const name = formatRepository(i.repository);
-        const report = reports.find((r) => r.host === i.repository.host);
-        return { repository: name, visibility: i.visibility, pushed: !!report && !report.error, tags: decisions.get(name) ?? [], ...(report?.error ? { error: report.error.message } : {}) };
-      });
-      platform.setOutput('metadata', JSON.stringify(metadata));
-      const failed = reports.filter((r) => r.error);
-      if (failed.length) {
-        const ok = reports.length - failed.length;
-        const hint = failed.some((r) => r.error instanceof TagListError)
-          ? '\n  (floating tags move only forward, which needs the registry\'s tag list: grant read access, or set floating-tags: always)' : '';
-        throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):\n${failed.map((r) => `  ${describeReport(r)}`).join('\n')}${hint}`);
+      const graph = await layoutGraph(layoutDir, root);
+      const audit = await auditImage(deps, config, layoutDir, graph, [...auditSecrets, ...found]);
+      const metadata: Metadata = {
+        version: config.version ?? null,
+        versionSource: config.versionSource ?? null,
+        created: config.created,
+        base: meta.base ?? null,
+        labels: Object.fromEntries(meta.labels.values),
+        annotations: Object.fromEntries(meta.annotations.values),
+        withheldLabels: meta.labels.withheld,
+        digest: root.descriptor.digest,
+        audit,
+        images: config.images.map((i) => ({ repository: formatRepository(i.repository), visibility: i.visibility, pushed: false, tags: [] })),
+      };
+      if (audit.leaks > 0 && config.audit === 'fail') {
+        platform.setOutput('metadata', JSON.stringify(metadata));
+        throw new Error(`the audit found ${audit.leaks === 1 ? 'a secret' : `${audit.leaks} secrets`} in the image; nothing was pushed:\n${audit.findings.filter((f) => f.severity === 'leak').map((f) => `  - ${describeFinding(f)}`).join('\n')}\nFix the Dockerfile (a secret belongs in RUN --mount=type=secret, not in ARG, ENV, a label or a file), or set audit: warn to push anyway.`);
       }
+      if (!config.push) {
+        platform.info('push is false: nothing was pushed');
+        platform.setOutput('tags', localTags.join('\n'));
+        platform.setOutput('metadata', JSON.stringify(metadata));
+        return;
+      }
+      await pushAndReport(deps, config, graph, layoutDir, clients, metadata);
     } finally {
       await Promise.all([...clients.values()].map((c) => c.close()));
     }

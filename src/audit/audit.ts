@@ -1,0 +1,226 @@
+/**
+ * The pre-push audit: every value the run knows is secret, looked for — as it is and as it is
+ * commonly re-encoded — in every layer of the built image (deleted and overwritten files included,
+ * tar headers included), in its config (Env, Labels, Cmd, history, …) and in manifest and index
+ * annotations, attestation manifests too; and every private key block, matched to the keys handed
+ * to the build. One pass over each decompressed layer, streaming; findings name the place and the
+ * input, never the value.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { blobPath, type Descriptor } from '../oci/layout.js';
+import type { ImageGraph, ManifestNode } from '../registry/graph.js';
+import { keyIdentity, PRIVATE_KEY_BEGIN } from './keys.js';
+import { Automaton, type Pattern } from './matcher.js';
+import { TarWalker, type TarEntry } from './tar.js';
+
+/** Values shorter than this are not looked for: they would match by chance. */
+export const MIN_SECRET_LENGTH = 8;
+
+export interface AuditSecret {
+  /** Where it came from, for messages: `secret 'token' (secrets)`, `ssh-key`, `registry-auth for ghcr.io`. */
+  name: string;
+  value: string;
+}
+
+export interface Finding {
+  /** `leak`: a secret of this run, or the key handed to it; `key`: some other private key (reported, does not fail). */
+  severity: 'leak' | 'key';
+  /** What was found, without the value: `secret 'token' (secrets), base64`. */
+  what: string;
+  /** The first 12 hex digits of the value's SHA-256, to tell values apart without showing them. */
+  fingerprint?: string;
+  /** Where: the layer and the step that made it, the file; or the config field. */
+  where: string;
+}
+
+export interface AuditResult {
+  findings: Finding[];
+  /** Secrets not looked for, with why. */
+  skipped: string[];
+  layers: number;
+  /** Decompressed bytes scanned. */
+  bytes: number;
+}
+
+type Tag = { kind: 'secret'; name: string; fingerprint: string; encoding: string } | { kind: 'key'; begin: string };
+
+const fingerprintOf = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 12);
+
+/**
+ * The forms a value is looked for in: plain, base64 and base64url (at each of the three byte
+ * alignments it can have inside a longer encoded text), hex, URL- and JSON-escaped.
+ */
+export function encodings(value: string): Array<[string, string]> {
+  const bytes = Buffer.from(value);
+  const forms = new Map<string, string>([[value, 'plain']]);
+  for (let k = 0; k < 3; k++) {
+    const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
+    const stable = encoded.slice([0, 2, 3][k], 4 * Math.floor((k + bytes.length) / 3));
+    if (stable.length >= MIN_SECRET_LENGTH) {
+      if (!forms.has(stable)) forms.set(stable, 'base64');
+      const url = stable.replaceAll('+', '-').replaceAll('/', '_');
+      if (!forms.has(url)) forms.set(url, 'base64url');
+    }
+  }
+  for (const [form, name] of [[bytes.toString('hex'), 'hex'], [bytes.toString('hex').toUpperCase(), 'hex'], [encodeURIComponent(value), 'URL-encoded'], [JSON.stringify(value).slice(1, -1), 'JSON-escaped']] as const) {
+    if (!forms.has(form)) forms.set(form, name);
+  }
+  return [...forms];
+}
+
+/** The automaton for a run's secrets and the private key markers; short values are left out and said. */
+export function compile(secrets: readonly AuditSecret[]): { automaton: Automaton<Tag>; skipped: string[] } {
+  const patterns: Array<Pattern<Tag>> = PRIVATE_KEY_BEGIN.map((begin) => ({ bytes: Buffer.from(begin), tag: { kind: 'key', begin } }));
+  const skipped: string[] = [];
+  const seen = new Set<string>();
+  for (const s of secrets) {
+    if (s.value.length < MIN_SECRET_LENGTH) {
+      skipped.push(`${s.name} is shorter than ${MIN_SECRET_LENGTH} characters: not looked for (it would match by chance)`);
+      continue;
+    }
+    const fingerprint = fingerprintOf(s.value);
+    for (const [form, encoding] of encodings(s.value)) {
+      const key = `${s.name}\0${form}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      patterns.push({ bytes: Buffer.from(form), tag: { kind: 'secret', name: s.name, fingerprint, encoding } });
+    }
+  }
+  return { automaton: new Automaton(patterns), skipped };
+}
+
+const KEY_CAPTURE_LIMIT = 16 * 1024;
+
+function decompressorFor(mediaType: string): (() => zlib.Gunzip | zlib.ZstdDecompress) | undefined | 'unsupported' {
+  if (/(\+|\.)gzip$/.test(mediaType)) return () => zlib.createGunzip({ chunkSize: 64 * 1024 });
+  if (/\+zstd$/.test(mediaType)) return typeof zlib.createZstdDecompress === 'function' ? () => zlib.createZstdDecompress({ chunkSize: 64 * 1024 }) : 'unsupported';
+  return undefined;
+}
+
+const isTar = (mediaType: string) => /(layer|rootfs\.diff)[^+]*\.tar(\.|\+|$)|\.tar$/.test(mediaType) || /layer\.v1\.tar/.test(mediaType);
+
+export interface AuditOptions {
+  secrets: readonly AuditSecret[];
+  /** Identities (`keyIdentity`) of the private keys handed to the build, by name. */
+  handedKeys: ReadonlyMap<string, string>;
+  /** Removes known secrets from text that goes into a finding (a Dockerfile step may hold one). */
+  redact: (text: string) => string;
+}
+
+/** Audits the image graph of an OCI layout: layers, configs, manifests, indexes. */
+export async function auditLayout(layoutDir: string, graph: ImageGraph, o: AuditOptions): Promise<AuditResult> {
+  const { automaton, skipped } = compile(o.secrets);
+  const result: AuditResult = { findings: [], skipped, layers: 0, bytes: 0 };
+  const reported = new Set<string>();
+  const report = (f: Finding) => {
+    const key = `${f.what}\0${f.where}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    result.findings.push(f);
+  };
+  const secretFinding = (tag: Extract<Tag, { kind: 'secret' }>, where: string) =>
+    report({ severity: 'leak', what: `${tag.name}${tag.encoding === 'plain' ? '' : `, ${tag.encoding}`}`, fingerprint: tag.fingerprint, where });
+
+  /** Scans a short text (a config field, an annotation) on its own. */
+  const scanText = (text: string, where: string) => {
+    const keys: string[] = [];
+    automaton.scanner((m) => (m.tag.kind === 'secret' ? secretFinding(m.tag, where) : keys.push(m.tag.begin))).write(Buffer.from(text));
+    if (keys.length) analyzeKey(text.slice(text.indexOf(keys[0]!)), where);
+  };
+  const analyzeKey = (text: string, where: string) => {
+    // A whole block: the BEGIN line, base64 lines (PEM headers allowed), the matching END line. A
+    // bare marker (the ssh binary holds one as a string) is not key material.
+    const block = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n|[A-Za-z-]+: [^\n]*\r?\n|\r?\n)+-----END \1PRIVATE KEY-----/.exec(text)?.[0];
+    if (!block) return;
+    const identity = keyIdentity(block);
+    const handed = identity ? [...o.handedKeys].find(([, id]) => id === identity)?.[0] : undefined;
+    if (handed) report({ severity: 'leak', what: `the private key handed to this build (${handed}, SHA256:${identity})`, where });
+    else report({ severity: 'key', what: `a private key${identity ? ` (SHA256:${identity})` : ' (its public key cannot be told: encrypted or damaged)'}`, where });
+  };
+  const walkJson = (value: unknown, path: string, where: (path: string) => string) => {
+    if (typeof value === 'string') scanText(value, where(path));
+    else if (Array.isArray(value)) value.forEach((v, i) => walkJson(v, `${path}[${i}]`, where));
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        scanText(k, where(`${path}{key ${JSON.stringify(k)}}`));
+        walkJson(v, /^[A-Za-z_]\w*$/.test(k) ? `${path ? `${path}.` : ''}${k}` : `${path}[${JSON.stringify(k)}]`, where);
+      }
+    }
+  };
+
+  const scannedBlobs = new Set<string>();
+  const nodes: ManifestNode[] = [graph.root, ...graph.children];
+  for (const node of nodes) {
+    const what = node === graph.root ? (graph.children.length ? 'index' : 'manifest') : 'manifest';
+    const parsed = JSON.parse(node.bytes.toString('utf8')) as { annotations?: Record<string, string>; config?: Descriptor; layers?: Descriptor[] };
+    walkJson(parsed.annotations ?? {}, 'annotations', (p) => `${what} ${node.digest} ${p}`);
+    if (!parsed.config) continue;
+    const configBytes = await readFile(blobPath(layoutDir, parsed.config.digest));
+    let config: { history?: Array<{ created_by?: string; empty_layer?: boolean }> } = {};
+    try {
+      config = JSON.parse(configBytes.toString('utf8')) as typeof config;
+      if (!scannedBlobs.has(parsed.config.digest)) walkJson(config, '', (p) => `image config ${parsed.config!.digest} ${p}`);
+    } catch {
+      // Not JSON (an artifact's config): scanned as bytes.
+      if (!scannedBlobs.has(parsed.config.digest)) scanText(configBytes.toString('latin1'), `config blob ${parsed.config.digest}`);
+    }
+    scannedBlobs.add(parsed.config.digest);
+    const steps = (config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by);
+    for (const [i, layer] of (parsed.layers ?? []).entries()) {
+      if (scannedBlobs.has(layer.digest)) continue;
+      scannedBlobs.add(layer.digest);
+      const step = steps[i] ? ` (${o.redact(steps[i]!.replace(/^\/bin\/sh -c (#\(nop\) )?/, '').trim()).slice(0, 100)})` : '';
+      await scanBlob(layoutDir, layer, `layer ${layer.digest}${step}`);
+    }
+  }
+  return result;
+
+  async function scanBlob(dir: string, blob: Descriptor, label: string): Promise<void> {
+    const decompress = decompressorFor(blob.mediaType);
+    if (decompress === 'unsupported') {
+      report({ severity: 'leak', what: `a layer that cannot be read (${blob.mediaType}: this Node has no zstd)`, where: label });
+      return;
+    }
+    let stream: Readable = createReadStream(blobPath(dir, blob.digest), { highWaterMark: 256 * 1024 });
+    if (decompress) stream = stream.pipe(decompress());
+    let entry: TarEntry | undefined;
+    let segmentEnd = 0;
+    let capture: { entry: TarEntry | undefined; parts: Buffer[]; size: number; from: number } | undefined;
+    const finishCapture = () => {
+      if (capture) analyzeKey(Buffer.concat(capture.parts).toString('latin1'), `${label}, ${capture.entry ? capture.entry.path : 'blob'}`);
+      capture = undefined;
+    };
+    const scanner = automaton.scanner((m) => {
+      const where = `${label}, ${entry ? (entry.type === '0' || entry.type === '\0' ? entry.path : `${entry.path} (tar header or ${entry.type === '2' ? 'link' : 'entry'})`) : 'tar padding'}`;
+      if (m.tag.kind === 'secret') secretFinding(m.tag, where);
+      else if (!capture) capture = { entry, parts: [Buffer.from(m.tag.begin)], size: m.tag.begin.length, from: m.end };
+    });
+    const feed = (bytes: Uint8Array, e: TarEntry | undefined) => {
+      if (capture && capture.entry !== e) finishCapture();
+      entry = e;
+      const start = segmentEnd;
+      segmentEnd += bytes.length;
+      scanner.write(bytes);
+      if (capture && capture.entry === e && capture.size < KEY_CAPTURE_LIMIT) {
+        const part = Buffer.from(bytes.subarray(Math.max(0, capture.from - start), Math.min(bytes.length, Math.max(0, capture.from - start) + KEY_CAPTURE_LIMIT - capture.size)));
+        capture.parts.push(part);
+        capture.size += part.length;
+        capture.from = segmentEnd;
+        if (/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(Buffer.concat(capture.parts).toString('latin1'))) finishCapture();
+      }
+    };
+    const walker = isTar(blob.mediaType) ? new TarWalker(feed) : undefined;
+    const whole: TarEntry = { path: `content (${blob.mediaType})`, type: '0', size: blob.size };
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      result.bytes += chunk.length;
+      if (walker) walker.write(chunk);
+      else feed(chunk, whole);
+    }
+    finishCapture();
+    result.layers++;
+  }
+}

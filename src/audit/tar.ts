@@ -1,0 +1,136 @@
+/**
+ * A streaming tar walker that tells, for every byte of a layer, which entry it belongs to — header
+ * included — so a match can be attributed to a file path (or a name, a link target, an xattr).
+ * It does not copy file contents: it cuts the stream into segments and hands them on. PAX (`x`,
+ * `g`) and GNU long-name (`L`, `K`) records are read for the names of the entries they precede.
+ */
+
+export interface TarEntry {
+  /** The path as the layer stores it (`usr/lib/.npmrc`, `.wh..env` for a whiteout). */
+  path: string;
+  /** The tar type flag (`0` file, `5` directory, `2` symlink, `x` PAX header, …). */
+  type: string;
+  size: number;
+}
+
+const BLOCK = 512;
+/** PAX and long-name records are small; a bigger one is scanned, not kept. */
+const META_LIMIT = 1 << 20;
+
+function field(h: Uint8Array, start: number, length: number): string {
+  let end = start;
+  while (end < start + length && h[end] !== 0) end++;
+  return Buffer.from(h.buffer, h.byteOffset + start, end - start).toString('utf8');
+}
+
+function size(h: Uint8Array): number {
+  if (h[124]! & 0x80) {
+    // GNU base-256: big-endian, the top bit of the first byte set.
+    let n = h[124]! & 0x7f;
+    for (let i = 125; i < 136; i++) n = n * 256 + h[i]!;
+    return n;
+  }
+  const text = field(h, 124, 12).trim();
+  return text ? parseInt(text, 8) : 0;
+}
+
+/** Paths and link targets from a PAX record set (`27 path=some/long/name\n`). */
+function paxPath(records: Buffer): string | undefined {
+  let path: string | undefined;
+  let i = 0;
+  while (i < records.length) {
+    const space = records.indexOf(0x20, i);
+    if (space < 0) break;
+    const length = Number(records.toString('utf8', i, space));
+    if (!length) break;
+    const record = records.toString('utf8', space + 1, i + length - 1);
+    if (record.startsWith('path=')) path = record.slice(5);
+    i += length;
+  }
+  return path;
+}
+
+export class TarWalker {
+  readonly #onSegment: (bytes: Uint8Array, entry: TarEntry | undefined) => void;
+  readonly #header = new Uint8Array(BLOCK);
+  #headerFill = 0;
+  #mode: 'header' | 'data' | 'pad' | 'end' = 'header';
+  #left = 0;
+  #entry: TarEntry | undefined;
+  #meta: Buffer[] | undefined;
+  #metaSize = 0;
+  /** The name the next entry gets from a PAX or GNU long-name record. */
+  #nextPath: string | undefined;
+
+  constructor(onSegment: (bytes: Uint8Array, entry: TarEntry | undefined) => void) {
+    this.#onSegment = onSegment;
+  }
+
+  write(chunk: Uint8Array): void {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.#mode === 'end') {
+        this.#onSegment(chunk.subarray(i), undefined);
+        return;
+      }
+      if (this.#mode === 'header') {
+        const take = Math.min(BLOCK - this.#headerFill, chunk.length - i);
+        this.#header.set(chunk.subarray(i, i + take), this.#headerFill);
+        this.#headerFill += take;
+        i += take;
+        if (this.#headerFill === BLOCK) this.#startEntry();
+        continue;
+      }
+      const take = Math.min(this.#left, chunk.length - i);
+      const piece = chunk.subarray(i, i + take);
+      this.#onSegment(piece, this.#entry);
+      if (this.#mode === 'data' && this.#meta && this.#metaSize + take <= META_LIMIT) {
+        this.#meta.push(Buffer.from(piece));
+        this.#metaSize += take;
+      }
+      this.#left -= take;
+      i += take;
+      if (this.#left === 0) this.#endSection();
+    }
+  }
+
+  #startEntry(): void {
+    const h = this.#header;
+    this.#headerFill = 0;
+    if (h.every((b) => b === 0)) {
+      this.#mode = 'end';
+      this.#onSegment(h, undefined);
+      return;
+    }
+    const type = String.fromCharCode(h[156]!) || '0';
+    const prefix = field(h, 257, 6).startsWith('ustar') ? field(h, 345, 155) : '';
+    const name = field(h, 0, 100);
+    const n = size(h);
+    const path = this.#nextPath ?? (prefix ? `${prefix}/${name}` : name);
+    const meta = type === 'x' || type === 'g' || type === 'L' || type === 'K';
+    if (!meta) this.#nextPath = undefined;
+    this.#entry = { path: meta ? `${path} (${type === 'L' || type === 'K' ? 'long name' : 'PAX'} record)` : path, type, size: n };
+    this.#onSegment(h, this.#entry);
+    this.#meta = meta ? [] : undefined;
+    this.#metaSize = 0;
+    this.#left = n;
+    this.#mode = 'data';
+    if (n === 0) this.#endSection();
+  }
+
+  #endSection(): void {
+    if (this.#mode === 'data') {
+      if (this.#meta && this.#entry) {
+        const content = Buffer.concat(this.#meta);
+        if (this.#entry.type === 'L') this.#nextPath = content.toString('utf8').replace(/\0+$/, '');
+        else if (this.#entry.type === 'x') this.#nextPath = paxPath(content) ?? this.#nextPath;
+      }
+      this.#meta = undefined;
+      const pad = (BLOCK - (this.#entry!.size % BLOCK)) % BLOCK;
+      this.#mode = pad ? 'pad' : 'header';
+      this.#left = pad;
+    } else {
+      this.#mode = 'header';
+    }
+  }
+}
