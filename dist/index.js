@@ -52626,6 +52626,132 @@ var parse = function(data, opts = {}) {
 // src/config.ts
 import { isAbsolute, resolve } from "node:path";
 
+// src/core/reference.ts
+var DOCKER_HUB = "docker.io";
+var DOCKER_HUB_API = "registry-1.docker.io";
+var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$|^\[[0-9a-fA-F:]+\](?::[0-9]+)?$/;
+var TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
+var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
+var ReferenceError2 = class extends Error {
+  name = "ReferenceError";
+};
+function registryHost(registry) {
+  const r = registry.toLowerCase();
+  return r === DOCKER_HUB || r === "index.docker.io" ? DOCKER_HUB_API : r;
+}
+function parseReference(input) {
+  const text = input.trim();
+  if (!text) throw new ReferenceError2("the reference is empty");
+  let rest = text;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST_PATTERN.test(digest)) throw new ReferenceError2(`'${digest}' is not a sha256 digest`);
+  }
+  let tag;
+  const lastSlash = rest.lastIndexOf("/");
+  const colon = rest.indexOf(":", lastSlash + 1);
+  if (colon >= 0) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG_PATTERN.test(tag)) throw new ReferenceError2(`'${tag}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')`);
+  }
+  const parts = rest.split("/");
+  let registry = DOCKER_HUB;
+  const first = parts[0] ?? "";
+  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["))) {
+    registry = first;
+    parts.shift();
+    if (!DOMAIN.test(registry)) throw new ReferenceError2(`'${registry}' is not a valid registry host`);
+  }
+  if (registry === "index.docker.io") registry = DOCKER_HUB;
+  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift("library");
+  for (const part of parts) {
+    if (!COMPONENT.test(part)) {
+      throw new ReferenceError2(
+        part.toLowerCase() !== part ? `'${part}' must be lower case` : `'${part}' is not a valid repository name component`
+      );
+    }
+  }
+  const path6 = parts.join("/");
+  if (path6.length > 255) throw new ReferenceError2("the repository name is longer than 255 characters");
+  return { registry, host: registryHost(registry), path: path6, tag, digest };
+}
+function parseRepository(input) {
+  const ref = parseReference(input);
+  if (ref.tag !== void 0 || ref.digest !== void 0) {
+    throw new ReferenceError2(`'${input.trim()}' names a ${ref.digest ? "digest" : "tag"}; give the repository only (tags come from version/tags)`);
+  }
+  return { registry: ref.registry, host: ref.host, path: ref.path };
+}
+function formatRepository(repo) {
+  return `${repo.registry}/${repo.path}`;
+}
+function formatReference(repo, tag, digest) {
+  return `${formatRepository(repo)}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
+}
+
+// src/audit/policy.ts
+var DOCKER_HUB2 = "docker.io";
+function qualify(path6) {
+  const parts = path6.split("/");
+  const first = parts[0] ?? "";
+  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) return path6;
+  return parts.length === 1 ? `${DOCKER_HUB2}/library/${path6}` : `${DOCKER_HUB2}/${path6}`;
+}
+function parseAllowRule(text) {
+  const [repo = "", digest] = text.trim().split("@");
+  if (digest !== void 0 && !DIGEST_PATTERN.test(digest)) throw new Error(`'${text}': '${digest}' is not a sha256 digest`);
+  if (!/^[a-z0-9._\-/:*]+$/.test(repo) || repo.includes(":") && !/^[^/]+:\d+\//.test(repo)) {
+    throw new Error(`'${text}' is not a repository pattern: registry/path, with * for one path segment and ** for any (e.g. registry.acme/golden/*)`);
+  }
+  const source = qualify(repo).split("**").map((part) => part.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")).join(".*");
+  return { text, repository: new RegExp(`^${source}$`), digest };
+}
+function checkBaseImages(uses, o2) {
+  const rules = o2.allowed.map(parseAllowRule);
+  const contexts = new Map(o2.buildContexts.map(([name, source]) => [name.toLowerCase(), source]));
+  const violations = [];
+  const check = (ref, what, line) => {
+    let parsed;
+    try {
+      parsed = parseReference(ref);
+    } catch (e) {
+      violations.push({ line, message: `${what} ${ref}: ${e.message}` });
+      return;
+    }
+    const repository = `${parsed.registry}/${parsed.path}`;
+    if (rules.length) {
+      const matching = rules.filter((r) => r.repository.test(repository));
+      if (!matching.length) {
+        violations.push({ line, message: `${what} ${ref} is not an allowed base image (allowed-base-images: ${o2.allowed.join(", ")})` });
+        return;
+      }
+      const pins = matching.filter((r) => r.digest);
+      if (pins.length === matching.length && !pins.some((r) => r.digest === parsed.digest)) {
+        violations.push({ line, message: `${what} ${ref} must be pinned to ${pins.map((r) => r.digest).join(" or ")} (allowed-base-images pins it)` });
+        return;
+      }
+    }
+    if (o2.requirePinned && !parsed.digest) {
+      const floating = !parsed.tag || parsed.tag === "latest";
+      violations.push({ line, message: `${what} ${ref} is ${floating ? `a floating tag (${parsed.tag ?? "no tag: latest"})` : "not pinned to a digest"}: write it as ${repository}${parsed.tag ? `:${parsed.tag}` : ""}@sha256:\u2026 (require-pinned-base)` });
+    }
+  };
+  for (const use of uses) {
+    const context = contexts.get(use.ref.toLowerCase());
+    if (context === void 0) check(use.ref, use.via, use.line);
+    else if (!context.startsWith("docker-image://")) violations.push({ line: use.line, message: `${use.via} ${use.ref} is the build context ${use.ref}=${context}, not an image the policy can check` });
+  }
+  for (const [name, source] of o2.buildContexts) {
+    if (source.startsWith("docker-image://")) check(source.slice("docker-image://".length), `build context ${name}:`);
+  }
+  return violations;
+}
+
 // src/build/plan.ts
 var BUILDERS = ["docker", "buildx", "buildctl", "buildah"];
 var sshFlag = (s) => s.paths.length ? `${s.id}=${s.paths.join(",")}` : s.id;
@@ -58942,7 +59068,7 @@ var createReadable = ({ subprocess, concurrentStreams, encoding }, { from, binar
   const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
   const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
   const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-  const { read, onStdoutDataDone } = getReadableMethods({
+  const { read: read2, onStdoutDataDone } = getReadableMethods({
     subprocessStdout,
     subprocess,
     binary,
@@ -58950,7 +59076,7 @@ var createReadable = ({ subprocess, concurrentStreams, encoding }, { from, binar
     preserveNewlines
   });
   const readable2 = new Readable3({
-    read,
+    read: read2,
     destroy: callbackify2(onReadableDestroy.bind(void 0, { subprocessStdout, subprocess, waitReadableDestroy })),
     highWaterMark: readableHighWaterMark,
     objectMode: readableObjectMode,
@@ -59096,7 +59222,7 @@ var createDuplex = ({ subprocess, concurrentStreams, encoding }, { from, to, bin
   const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
   const { subprocessStdin, waitWritableFinal, waitWritableDestroy } = getSubprocessStdin(subprocess, to, concurrentStreams);
   const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-  const { read, onStdoutDataDone } = getReadableMethods({
+  const { read: read2, onStdoutDataDone } = getReadableMethods({
     subprocessStdout,
     subprocess,
     binary,
@@ -59104,7 +59230,7 @@ var createDuplex = ({ subprocess, concurrentStreams, encoding }, { from, to, bin
     preserveNewlines
   });
   const duplex2 = new Duplex3({
-    read,
+    read: read2,
     ...getWritableMethods(subprocessStdin, subprocess, waitWritableFinal),
     destroy: callbackify4(onDuplexDestroy.bind(void 0, {
       subprocessStdout,
@@ -59652,74 +59778,6 @@ function resolveCreated(input, sourceDateEpoch, commitTime, now) {
   return { created: now.toISOString().replace(/\.\d{3}Z$/, "Z"), from: "the clock (no commit time known)" };
 }
 
-// src/core/reference.ts
-var DOCKER_HUB = "docker.io";
-var DOCKER_HUB_API = "registry-1.docker.io";
-var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$|^\[[0-9a-fA-F:]+\](?::[0-9]+)?$/;
-var TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
-var DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
-var ReferenceError2 = class extends Error {
-  name = "ReferenceError";
-};
-function registryHost(registry) {
-  const r = registry.toLowerCase();
-  return r === DOCKER_HUB || r === "index.docker.io" ? DOCKER_HUB_API : r;
-}
-function parseReference(input) {
-  const text = input.trim();
-  if (!text) throw new ReferenceError2("the reference is empty");
-  let rest = text;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST_PATTERN.test(digest)) throw new ReferenceError2(`'${digest}' is not a sha256 digest`);
-  }
-  let tag;
-  const lastSlash = rest.lastIndexOf("/");
-  const colon = rest.indexOf(":", lastSlash + 1);
-  if (colon >= 0) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG_PATTERN.test(tag)) throw new ReferenceError2(`'${tag}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')`);
-  }
-  const parts = rest.split("/");
-  let registry = DOCKER_HUB;
-  const first = parts[0] ?? "";
-  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["))) {
-    registry = first;
-    parts.shift();
-    if (!DOMAIN.test(registry)) throw new ReferenceError2(`'${registry}' is not a valid registry host`);
-  }
-  if (registry === "index.docker.io") registry = DOCKER_HUB;
-  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift("library");
-  for (const part of parts) {
-    if (!COMPONENT.test(part)) {
-      throw new ReferenceError2(
-        part.toLowerCase() !== part ? `'${part}' must be lower case` : `'${part}' is not a valid repository name component`
-      );
-    }
-  }
-  const path6 = parts.join("/");
-  if (path6.length > 255) throw new ReferenceError2("the repository name is longer than 255 characters");
-  return { registry, host: registryHost(registry), path: path6, tag, digest };
-}
-function parseRepository(input) {
-  const ref = parseReference(input);
-  if (ref.tag !== void 0 || ref.digest !== void 0) {
-    throw new ReferenceError2(`'${input.trim()}' names a ${ref.digest ? "digest" : "tag"}; give the repository only (tags come from version/tags)`);
-  }
-  return { registry: ref.registry, host: ref.host, path: ref.path };
-}
-function formatRepository(repo) {
-  return `${repo.registry}/${repo.path}`;
-}
-function formatReference(repo, tag, digest) {
-  return `${formatRepository(repo)}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-}
-
 // src/core/tags.ts
 var import_semver = __toESM(require_semver2(), 1);
 var AUTO_TAGS = ["version", "sha", "branch", "pr", "schedule"];
@@ -59944,11 +60002,11 @@ function parsePairs(raw, input, keyPattern, what, issues) {
   });
   return pairs;
 }
-function parseConfig(read, ctx) {
+function parseConfig(read2, ctx) {
   const issues = [];
   const abs = (p) => isAbsolute(p) ? p : resolve(ctx.workspace, p);
   const images = [];
-  const imageLines = parseList(read("images"));
+  const imageLines = parseList(read2("images"));
   if (imageLines.length === 0) issues.push({ input: "images", message: "no image given: list at least one repository, e.g. ghcr.io/acme/app" });
   for (const line of imageLines) {
     const [name = "", ...settings] = line.split(/\s+/);
@@ -59966,8 +60024,8 @@ function parseConfig(read, ctx) {
       issues.push({ input: "images", message: `'${name}': ${e.message}` });
     }
   }
-  const context = abs(read("context").trim() || ".");
-  const fileInput = read("file").trim();
+  const context = abs(read2("context").trim() || ".");
+  const fileInput = read2("file").trim();
   const file = fileInput ? abs(fileInput) : resolve(context, "Dockerfile");
   const secrets = [];
   const seen = /* @__PURE__ */ new Set();
@@ -59976,54 +60034,62 @@ function parseConfig(read, ctx) {
     seen.add(s.id);
     secrets.push(s);
   };
-  for (const [id, value] of parseSecretEntries(read("secrets"), issues)) {
+  for (const [id, value] of parseSecretEntries(read2("secrets"), issues)) {
     if (!value) issues.push({ input: "secrets", message: `secret '${id}' has an empty value; the build would run without it` });
     else addSecret({ kind: "value", id, value, input: "secrets" });
   }
-  for (const [id, name] of parsePairs(read("secret-envs"), "secret-envs", SECRET_ID, "ID", issues)) {
+  for (const [id, name] of parsePairs(read2("secret-envs"), "secret-envs", SECRET_ID, "ID", issues)) {
     const variable = name.trim();
     const value = ctx.env[variable];
     if (!ENV_KEY.test(variable)) issues.push({ input: "secret-envs", message: `secret '${id}': '${variable}' is not an environment variable name` });
     else if (!value) issues.push({ input: "secret-envs", message: `secret '${id}': the environment variable ${variable} is ${value === void 0 ? "not set" : "empty"}; the build would run without it` });
     else addSecret({ kind: "value", id, value, input: "secret-envs" });
   }
-  for (const [id, path6] of parsePairs(read("secret-files"), "secret-files", SECRET_ID, "ID", issues)) {
+  for (const [id, path6] of parsePairs(read2("secret-files"), "secret-files", SECRET_ID, "ID", issues)) {
     if (!path6.trim()) issues.push({ input: "secret-files", message: `secret '${id}' has no file path` });
     else addSecret({ kind: "file", id, path: abs(path6.trim()), input: "secret-files" });
   }
   const ssh = [];
-  for (const line of parseLines(read("ssh"))) {
+  for (const line of parseLines(read2("ssh"))) {
     const eq = line.indexOf("=");
     const id = (eq < 0 ? line : line.slice(0, eq)).trim();
     const paths = eq < 0 ? [] : line.slice(eq + 1).split(",").map((p) => p.trim()).filter(Boolean).map(abs);
     if (!SECRET_ID.test(id)) issues.push({ input: "ssh", message: `'${id}' is not an ssh id: use 'default' or id=/path/to/socket-or-key` });
     else ssh.push({ id, paths });
   }
-  const sshKey = read("ssh-key").trim() || void 0;
-  const sshKeyPassphrase = read("ssh-key-passphrase") || void 0;
+  const sshKey = read2("ssh-key").trim() || void 0;
+  const sshKeyPassphrase = read2("ssh-key-passphrase") || void 0;
   if (sshKey && !looksLikePrivateKey(sshKey)) issues.push({ input: "ssh-key", message: "does not hold a private key: give the whole key file, from -----BEGIN \u2026 PRIVATE KEY----- to its END line" });
   if (sshKeyPassphrase && !sshKey) issues.push({ input: "ssh-key-passphrase", message: "is set but ssh-key is not" });
   if (sshKey && ssh.some((f) => f.id === "default")) issues.push({ input: "ssh", message: "'default' is taken by ssh-key (Hoist's own agent is forwarded as default): remove it from ssh" });
-  const knownHosts = read("ssh-known-hosts").trim() || void 0;
+  const knownHosts = read2("ssh-known-hosts").trim() || void 0;
   parseLines(knownHosts ?? "").forEach((line, i2) => {
     const fields = line.split(/\s+/);
     if (fields.length < (line.startsWith("@") ? 4 : 3)) issues.push({ input: "ssh-known-hosts", message: `line ${i2 + 1} is not a known_hosts line (HOST KEYTYPE KEY, e.g. the output of ssh-keyscan)` });
   });
   if (knownHosts && seen.has("known_hosts")) issues.push({ input: "secrets", message: "the secret id 'known_hosts' is taken by ssh-known-hosts: rename the secret" });
-  const audit = parseChoice(read("audit"), "audit", ["fail", "warn", "off"], "fail", issues);
-  const auditValues = parseLines(read("audit-values"));
+  const audit = parseChoice(read2("audit"), "audit", ["fail", "warn", "off"], "fail", issues);
+  const auditValues = parseLines(read2("audit-values"));
   auditValues.forEach((v, i2) => {
     if (v.length < 8) issues.push({ input: "audit-values", message: `line ${i2 + 1} is shorter than 8 characters: too short to look for without false alarms` });
   });
-  const tagLatest = parseChoice(read("tag-latest"), "tag-latest", ["auto", "always", "never"], "auto", issues);
-  const floating = parseChoice(read("floating-tags"), "floating-tags", ["forward", "always"], "forward", issues);
-  const auto = parseSubset(read("auto-tags"), "auto-tags", AUTO_TAGS, AUTO_TAGS, issues);
-  const levels = parseSubset(read("version-tags"), "version-tags", VERSION_LEVELS, VERSION_LEVELS, issues);
+  const allowedBaseImages = parseList(read2("allowed-base-images"));
+  for (const pattern of allowedBaseImages) {
+    try {
+      parseAllowRule(pattern);
+    } catch (e) {
+      issues.push({ input: "allowed-base-images", message: e.message });
+    }
+  }
+  const tagLatest = parseChoice(read2("tag-latest"), "tag-latest", ["auto", "always", "never"], "auto", issues);
+  const floating = parseChoice(read2("floating-tags"), "floating-tags", ["forward", "always"], "forward", issues);
+  const auto = parseSubset(read2("auto-tags"), "auto-tags", AUTO_TAGS, AUTO_TAGS, issues);
+  const levels = parseSubset(read2("version-tags"), "version-tags", VERSION_LEVELS, VERSION_LEVELS, issues);
   let version;
   let versionSource;
   let planned = [];
   try {
-    const resolved = resolveVersion({ input: read("version"), pattern: read("version-pattern"), gitTag: ctx.facts.git.tag });
+    const resolved = resolveVersion({ input: read2("version"), pattern: read2("version-pattern"), gitTag: ctx.facts.git.tag });
     version = resolved?.version;
     versionSource = resolved?.source;
     planned = planTags({
@@ -60033,9 +60099,9 @@ function parseConfig(read, ctx) {
       levels,
       tagLatest,
       now: ctx.now(),
-      majorZero: parseBool(read("tag-major-zero"), "tag-major-zero", false, issues),
-      channel: parseBool(read("tag-channel"), "tag-channel", false, issues),
-      explicit: parseList(read("tags"))
+      majorZero: parseBool(read2("tag-major-zero"), "tag-major-zero", false, issues),
+      channel: parseBool(read2("tag-channel"), "tag-channel", false, issues),
+      explicit: parseList(read2("tags"))
     });
   } catch (e) {
     if (!(e instanceof TagError)) throw e;
@@ -60057,7 +60123,7 @@ function parseConfig(read, ctx) {
   }
   let created = { created: "", from: "" };
   try {
-    created = resolveCreated(read("created"), ctx.env.SOURCE_DATE_EPOCH, ctx.facts.commitTime, ctx.now());
+    created = resolveCreated(read2("created"), ctx.env.SOURCE_DATE_EPOCH, ctx.facts.commitTime, ctx.now());
   } catch (e) {
     if (!(e instanceof CreatedError)) throw e;
     issues.push({ input: "created", message: e.message });
@@ -60069,7 +60135,7 @@ function parseConfig(read, ctx) {
     if (!s) registries.set(host, s = { insecure: false });
     return s;
   };
-  parseLines(read("registry-auth")).forEach((line, i2) => {
+  parseLines(read2("registry-auth")).forEach((line, i2) => {
     const eq = line.indexOf("=");
     const colon = line.indexOf(":", eq + 1);
     if (eq <= 0 || colon <= eq + 1) {
@@ -60081,63 +60147,65 @@ function parseConfig(read, ctx) {
     s.password = line.slice(colon + 1);
     if (!s.password) issues.push({ input: "registry-auth", message: `line ${i2 + 1}: the password for ${line.slice(0, eq)} is empty` });
   });
-  for (const [registry, path6] of parsePairs(read("registry-ca"), "registry-ca", /^[^\s=]+$/, "REGISTRY", issues)) {
+  for (const [registry, path6] of parsePairs(read2("registry-ca"), "registry-ca", /^[^\s=]+$/, "REGISTRY", issues)) {
     settingsFor(registry).caFile = abs(path6.trim());
   }
-  for (const registry of parseList(read("insecure-registries"))) settingsFor(registry).insecure = true;
-  const retriesRaw = read("retries").trim() || "3";
+  for (const registry of parseList(read2("insecure-registries"))) settingsFor(registry).insecure = true;
+  const retriesRaw = read2("retries").trim() || "3";
   const retries = Number(retriesRaw);
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
     issues.push({ input: "retries", message: `'${retriesRaw}' is not a whole number from 0 to 10` });
   }
-  const concurrencyRaw = read("concurrency").trim() || "8";
+  const concurrencyRaw = read2("concurrency").trim() || "8";
   const concurrency = Number(concurrencyRaw);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     issues.push({ input: "concurrency", message: `'${concurrencyRaw}' is not a whole number from 1 to 64` });
   }
-  const builder = parseChoice(read("builder"), "builder", ["auto", ...BUILDERS], "auto", issues);
-  const platforms = parseList(read("platforms"));
+  const builder = parseChoice(read2("builder"), "builder", ["auto", ...BUILDERS], "auto", issues);
+  const platforms = parseList(read2("platforms"));
   for (const p of platforms) if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p)) issues.push({ input: "platforms", message: `'${p}' is not a platform: os/arch[/variant], e.g. linux/amd64 or linux/arm64` });
-  const addHosts = parseList(read("add-hosts"));
+  const addHosts = parseList(read2("add-hosts"));
   for (const h2 of addHosts) if (!/^[^\s:]+:[0-9a-fA-F.:]+$/.test(h2)) issues.push({ input: "add-hosts", message: `'${h2}' is not HOST:IP` });
-  const provenanceRaw = read("provenance").trim().toLowerCase();
+  const provenanceRaw = read2("provenance").trim().toLowerCase();
   const provenanceMap = { "": "min", true: "min", min: "min", "mode=min": "min", max: "max", "mode=max": "max", false: "false" };
   const provenance = provenanceMap[provenanceRaw];
-  if (!provenance) issues.push({ input: "provenance", message: `'${read("provenance").trim()}' is not one of false, min, max` });
+  if (!provenance) issues.push({ input: "provenance", message: `'${read2("provenance").trim()}' is not one of false, min, max` });
   const config = {
     images: targets,
     context,
     file,
-    target: read("target").trim() || void 0,
+    target: read2("target").trim() || void 0,
     builder,
-    buildkitHost: read("buildkit-host").trim() || ctx.env.BUILDKIT_HOST || void 0,
-    buildxBuilder: read("buildx-builder").trim() || void 0,
+    buildkitHost: read2("buildkit-host").trim() || ctx.env.BUILDKIT_HOST || void 0,
+    buildxBuilder: read2("buildx-builder").trim() || void 0,
     platforms,
-    cacheFrom: parseList(read("cache-from")),
-    cacheTo: parseList(read("cache-to")),
-    noCache: parseBool(read("no-cache"), "no-cache", false, issues),
-    pull: parseBool(read("pull"), "pull", false, issues),
+    cacheFrom: parseList(read2("cache-from")),
+    cacheTo: parseList(read2("cache-to")),
+    noCache: parseBool(read2("no-cache"), "no-cache", false, issues),
+    pull: parseBool(read2("pull"), "pull", false, issues),
     addHosts,
-    buildContexts: parsePairs(read("build-contexts"), "build-contexts", /^[A-Za-z0-9_.-]+$/, "NAME", issues).map(([k, v]) => [k, /^[a-z-]+:\/\//.test(v.trim()) ? v.trim() : abs(v.trim())]),
+    buildContexts: parsePairs(read2("build-contexts"), "build-contexts", /^[A-Za-z0-9_.-]+$/, "NAME", issues).map(([k, v]) => [k, /^[a-z-]+:\/\//.test(v.trim()) ? v.trim() : abs(v.trim())]),
     provenance: provenance ?? "min",
     provenanceSet: provenanceRaw !== "",
-    sbom: parseBool(read("sbom"), "sbom", false, issues),
-    buildArgs: parsePairs(read("build-args"), "build-args", ENV_KEY, "NAME", issues),
-    labels: parsePairs(read("labels"), "labels", /^[^\s=]+$/, "KEY", issues),
-    annotations: parsePairs(read("annotations"), "annotations", /^[^\s=]+$/, "KEY", issues),
+    sbom: parseBool(read2("sbom"), "sbom", false, issues),
+    buildArgs: parsePairs(read2("build-args"), "build-args", ENV_KEY, "NAME", issues),
+    labels: parsePairs(read2("labels"), "labels", /^[^\s=]+$/, "KEY", issues),
+    annotations: parsePairs(read2("annotations"), "annotations", /^[^\s=]+$/, "KEY", issues),
     created,
-    network: read("network").trim() || void 0,
+    network: read2("network").trim() || void 0,
     secrets,
     ssh,
     sshKey,
     sshKeyPassphrase,
     audit,
     auditValues,
+    allowedBaseImages,
+    requirePinnedBase: parseBool(read2("require-pinned-base"), "require-pinned-base", false, issues),
     knownHosts,
     version,
     versionSource,
     floating,
-    push: parseBool(read("push"), "push", true, issues),
+    push: parseBool(read2("push"), "push", true, issues),
     registries,
     retries,
     concurrency
@@ -61467,7 +61535,7 @@ var RegistryClient = class {
 // src/run.ts
 import { rmSync as rmSync2 } from "node:fs";
 import { access as access3, constants as constants7, mkdtemp, readFile as readFile4, rm as rm3, stat as stat2, writeFile as writeFile5, mkdir as mkdir3 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join6, relative } from "node:path";
 
 // src/build/dockerfile.ts
 function instructions(text) {
@@ -61501,10 +61569,30 @@ function expand(text, vars) {
   });
 }
 function stages(text, args) {
+  return read(text, args).stages;
+}
+function imageUses(text, args) {
+  return read(text, args).uses;
+}
+function read(text, args) {
   const given = new Map(args);
   const globals = /* @__PURE__ */ new Map();
   const result = [];
+  const uses = [];
+  const isStage = (name) => /^\d+$/.test(name) || result.some((s) => s.name === name.toLowerCase());
   for (const ins of instructions(text)) {
+    if (ins.keyword === "COPY" || ins.keyword === "ADD") {
+      const from = /(?:^|\s)--from=(\S+)/.exec(ins.args)?.[1];
+      if (from && !isStage(expand(from, globals))) uses.push({ ref: expand(from, globals), line: ins.line, via: `${ins.keyword} --from` });
+      continue;
+    }
+    if (ins.keyword === "RUN") {
+      for (const m of ins.args.matchAll(/(?:^|\s)--mount=(\S+)/g)) {
+        const from = /(?:^|,)from=([^,]+)/.exec(m[1])?.[1];
+        if (from && !isStage(expand(from, globals))) uses.push({ ref: expand(from, globals), line: ins.line, via: "RUN --mount from" });
+      }
+      continue;
+    }
     if (ins.keyword === "ARG" && result.length === 0) {
       for (const decl of ins.args.split(/\s+/)) {
         const eq = decl.indexOf("=");
@@ -61516,10 +61604,12 @@ function stages(text, args) {
     } else if (ins.keyword === "FROM") {
       const words = ins.args.split(/\s+/).filter((w) => !w.startsWith("--"));
       const as = words.findIndex((w) => w.toLowerCase() === "as");
-      result.push({ from: expand(words[0] ?? "", globals), name: as > 0 ? words[as + 1]?.toLowerCase() : void 0, line: ins.line });
+      const from = expand(words[0] ?? "", globals);
+      if (!isStage(from) && from.toLowerCase() !== "scratch") uses.push({ ref: from, line: ins.line, via: "FROM" });
+      result.push({ from, name: as > 0 ? words[as + 1]?.toLowerCase() : void 0, line: ins.line });
     }
   }
-  return result;
+  return { stages: result, uses };
 }
 function baseImage(all, target) {
   let stage = target ? all.find((s) => s.name === target.toLowerCase()) : all[all.length - 1];
@@ -62610,15 +62700,15 @@ async function readRange(path6, start, end) {
     try {
       let position = start;
       let turn = 0;
-      const read = (into, at) => file.read(into, 0, Math.min(into.length, end - at), at);
-      next = position < end ? read(buffers[0], position) : void 0;
+      const read2 = (into, at) => file.read(into, 0, Math.min(into.length, end - at), at);
+      next = position < end ? read2(buffers[0], position) : void 0;
       while (next) {
         const { bytesRead } = await next;
         if (bytesRead === 0) throw new Error(`${path6} ended ${end - position} bytes early`);
         const chunk = buffers[turn].subarray(0, bytesRead);
         position += bytesRead;
         turn = 1 - turn;
-        next = position < end ? read(buffers[turn], position) : void 0;
+        next = position < end ? read2(buffers[turn], position) : void 0;
         yield chunk;
       }
     } finally {
@@ -62803,7 +62893,7 @@ async function checkFiles(config) {
 }
 async function checkSecretFiles(config, hide) {
   const issues = [];
-  const read = [];
+  const read2 = [];
   for (const s of config.secrets) {
     if (s.kind !== "file") continue;
     const size2 = (await stat2(s.path)).size;
@@ -62812,13 +62902,13 @@ async function checkSecretFiles(config, hide) {
     const value = (await readFile4(s.path, "utf8")).replace(/\r?\n$/, "");
     if (!value) continue;
     hide(value);
-    read.push({ name: `secret '${s.id}' (secret-files)`, value });
+    read2.push({ name: `secret '${s.id}' (secret-files)`, value });
     for (const [name, arg] of config.buildArgs) {
       if (arg === value) issues.push({ input: "build-args", message: `${name} has the value of secret '${s.id}' (secret-files): build arguments are stored in the image history; pass it through secrets and RUN --mount=type=secret instead` });
     }
   }
   if (issues.length) throw new ConfigError(issues);
-  return read;
+  return read2;
 }
 async function credentialsFor(deps, config, registry, host, found) {
   const settings = config.registries.get(host);
@@ -62892,8 +62982,14 @@ async function writeSecretFiles(config, workdir) {
   return files;
 }
 var describePlan = (image) => image.tags.map((t) => t.floating ? `${t.tag} (if highest)` : t.tag).join(", ");
-async function imageMetadata(config, facts) {
-  const base = baseImage(stages(await readFile4(config.file, "utf8"), config.buildArgs), config.target);
+function imageMetadata(config, facts, dockerfile) {
+  const base = baseImage(stages(dockerfile, config.buildArgs), config.target);
+  let baseDigest;
+  try {
+    baseDigest = base ? parseReference(base.from).digest : void 0;
+  } catch {
+    baseDigest = void 0;
+  }
   const tags = config.images[0]?.tags ?? [];
   const fixed = (tags.find((t) => t.rule === "branch" || t.rule === "pr") ?? tags.find((t) => !t.floating))?.tag;
   const common2 = {
@@ -62902,6 +62998,7 @@ async function imageMetadata(config, facts) {
     version: config.version ?? fixed,
     created: config.created.created,
     baseName: base?.from,
+    baseDigest,
     public: config.images.some((i2) => i2.visibility === "public")
   };
   return { labels: imageLabels({ ...common2, user: config.labels }), annotations: imageLabels({ ...common2, user: config.annotations }), base: base?.from };
@@ -62965,7 +63062,15 @@ async function run(deps) {
   const auditSecrets = [...namedSecrets(config), ...await checkSecretFiles(config, hide)];
   if (config.version) platform3.info(`Version ${config.version} (from the ${config.versionSource})`);
   for (const image of config.images) platform3.info(`${formatRepository(image.repository)}${image.visibility === "public" ? " (public)" : ""}: ${describePlan(image)}`);
-  const meta = await imageMetadata(config, platform3.context.facts);
+  const dockerfile = await readFile4(config.file, "utf8");
+  const violations = checkBaseImages(imageUses(dockerfile, config.buildArgs), { allowed: config.allowedBaseImages, requirePinned: config.requirePinnedBase, buildContexts: config.buildContexts });
+  if (violations.length) {
+    const file = relative(platform3.context.workspace, config.file) || config.file;
+    for (const v of violations) platform3.error(`base image policy: ${v.message}`, { file, line: v.line, title: "Base image policy" });
+    throw new Error(`the base image policy refused ${violations.length === 1 ? "an image" : `${violations.length} images`} the build would use; nothing was built:
+${violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ""}${v.message}`).join("\n")}`);
+  }
+  const meta = imageMetadata(config, platform3.context.facts, dockerfile);
   if (meta.labels.withheld.length) {
     platform3.info(`Left out of the labels because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(", ")} (set them in labels to keep them)`);
   }

@@ -4,6 +4,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isAbsolute, resolve } from 'node:path';
+import { parseAllowRule } from './audit/policy.js';
 import { BUILDERS, type BuilderName, type Provenance } from './build/plan.js';
 import { looksLikePrivateKey } from './build/ssh-agent.js';
 import { CreatedError, resolveCreated } from './core/labels.js';
@@ -85,6 +86,9 @@ export interface Config {
   audit: 'fail' | 'warn' | 'off';
   /** `audit-values`: more values to look for in the image (secrets too). */
   auditValues: string[];
+  /** `allowed-base-images`: repository patterns every base image must match (empty: any). */
+  allowedBaseImages: string[];
+  requirePinnedBase: boolean;
   /** `ssh-known-hosts`: pinned host keys, handed to the build as the secret `known_hosts`. */
   knownHosts: string | undefined;
   /** The release version, when the run has one, and where it came from. */
@@ -284,6 +288,15 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     if (v.length < 8) issues.push({ input: 'audit-values', message: `line ${i + 1} is shorter than 8 characters: too short to look for without false alarms` });
   });
 
+  const allowedBaseImages = parseList(read('allowed-base-images'));
+  for (const pattern of allowedBaseImages) {
+    try {
+      parseAllowRule(pattern);
+    } catch (e) {
+      issues.push({ input: 'allowed-base-images', message: (e as Error).message });
+    }
+  }
+
   const tagLatest = parseChoice(read('tag-latest'), 'tag-latest', ['auto', 'always', 'never'] as const, 'auto', issues);
   const floating = parseChoice(read('floating-tags'), 'floating-tags', ['forward', 'always'] as const, 'forward', issues);
   const auto = parseSubset(read('auto-tags'), 'auto-tags', AUTO_TAGS, AUTO_TAGS, issues);
@@ -405,6 +418,8 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     sshKeyPassphrase,
     audit,
     auditValues,
+    allowedBaseImages,
+    requirePinnedBase: parseBool(read('require-pinned-base'), 'require-pinned-base', false, issues),
     knownHosts,
     version,
     versionSource,

@@ -5,14 +5,15 @@
  */
 import { rmSync } from 'node:fs';
 import { access, constants, mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { baseImage, stages } from './build/dockerfile.js';
+import { join, relative } from 'node:path';
+import { baseImage, imageUses, stages } from './build/dockerfile.js';
+import { checkBaseImages } from './audit/policy.js';
 import { looksLikePrivateKey, startAgent, stopAgent, type SshAgent } from './build/ssh-agent.js';
 import { auditLayout, type Finding } from './audit/audit.js';
 import { keyIdentity } from './audit/keys.js';
 import { namedSecrets, parseConfig, secretValues, ConfigError, type Config, type ConfigIssue, type ImageTarget } from './config.js';
 import { imageLabels, type Labels } from './core/labels.js';
-import { formatReference, formatRepository } from './core/reference.js';
+import { formatReference, formatRepository, parseReference } from './core/reference.js';
 import { decideTags, type TagDecision } from './core/tags.js';
 import type { Redactor } from './core/redact.js';
 import type { Exec } from './exec.js';
@@ -180,8 +181,14 @@ async function writeSecretFiles(config: Config, workdir: string): Promise<Array<
 const describePlan = (image: ImageTarget) => image.tags.map((t) => (t.floating ? `${t.tag} (if highest)` : t.tag)).join(', ');
 
 /** The image's labels and manifest annotations: generated OCI ones plus the user's. */
-async function imageMetadata(config: Config, facts: RunFacts): Promise<{ labels: Labels; annotations: Labels; base?: string }> {
-  const base = baseImage(stages(await readFile(config.file, 'utf8'), config.buildArgs), config.target);
+function imageMetadata(config: Config, facts: RunFacts, dockerfile: string): { labels: Labels; annotations: Labels; base?: string } {
+  const base = baseImage(stages(dockerfile, config.buildArgs), config.target);
+  let baseDigest: string | undefined;
+  try {
+    baseDigest = base ? parseReference(base.from).digest : undefined;
+  } catch {
+    baseDigest = undefined; // not a reference (the policy says so when it is on)
+  }
   // Without a release version, the tag that names this build best: its branch or pull request, else any fixed tag.
   const tags = config.images[0]?.tags ?? [];
   const fixed = (tags.find((t) => t.rule === 'branch' || t.rule === 'pr') ?? tags.find((t) => !t.floating))?.tag;
@@ -191,6 +198,7 @@ async function imageMetadata(config: Config, facts: RunFacts): Promise<{ labels:
     version: config.version ?? fixed,
     created: config.created.created,
     baseName: base?.from,
+    baseDigest,
     public: config.images.some((i) => i.visibility === 'public'),
   };
   return { labels: imageLabels({ ...common, user: config.labels }), annotations: imageLabels({ ...common, user: config.annotations }), base: base?.from };
@@ -273,7 +281,15 @@ export async function run(deps: Deps): Promise<void> {
   const auditSecrets = [...namedSecrets(config), ...(await checkSecretFiles(config, hide))];
   if (config.version) platform.info(`Version ${config.version} (from the ${config.versionSource})`);
   for (const image of config.images) platform.info(`${formatRepository(image.repository)}${image.visibility === 'public' ? ' (public)' : ''}: ${describePlan(image)}`);
-  const meta = await imageMetadata(config, platform.context.facts);
+  const dockerfile = await readFile(config.file, 'utf8');
+  // The base-image policy, from the Dockerfile, before anything is built.
+  const violations = checkBaseImages(imageUses(dockerfile, config.buildArgs), { allowed: config.allowedBaseImages, requirePinned: config.requirePinnedBase, buildContexts: config.buildContexts });
+  if (violations.length) {
+    const file = relative(platform.context.workspace, config.file) || config.file;
+    for (const v of violations) platform.error(`base image policy: ${v.message}`, { file, line: v.line, title: 'Base image policy' });
+    throw new Error(`the base image policy refused ${violations.length === 1 ? 'an image' : `${violations.length} images`} the build would use; nothing was built:\n${violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ''}${v.message}`).join('\n')}`);
+  }
+  const meta = imageMetadata(config, platform.context.facts, dockerfile);
   if (meta.labels.withheld.length) {
     platform.info(`Left out of the labels because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(', ')} (set them in labels to keep them)`);
   }

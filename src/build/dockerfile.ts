@@ -1,7 +1,7 @@
 /**
- * What a Dockerfile says about its stages, read without running it: each `FROM` (after `ARG`
- * expansion with the build's arguments), with its line, so the image's base can be named in its
- * labels. Pure.
+ * What a Dockerfile says about its stages and the images it uses, read without running it: each
+ * `FROM` (after `ARG` expansion with the build's arguments), `COPY --from=<image>` and
+ * `RUN --mount=…,from=<image>`, with its line — for the base label and the base-image policy. Pure.
  */
 
 export interface Stage {
@@ -54,10 +54,44 @@ function expand(text: string, vars: ReadonlyMap<string, string>): string {
 
 /** The stages of a Dockerfile; `args` are the build's `--build-arg`s (they override `ARG` defaults). */
 export function stages(text: string, args: ReadonlyArray<readonly [string, string]>): Stage[] {
+  return read(text, args).stages;
+}
+
+/** An image a Dockerfile pulls in: a stage base, a `COPY --from`, a `RUN --mount` source. */
+export interface ImageUse {
+  ref: string;
+  line: number;
+  /** `FROM`, `COPY --from`, `RUN --mount from` */
+  via: string;
+}
+
+/**
+ * Every image the Dockerfile uses, stages resolved: a `FROM` naming an earlier stage, and a
+ * `--from` naming a stage (by name or index), are not images.
+ */
+export function imageUses(text: string, args: ReadonlyArray<readonly [string, string]>): ImageUse[] {
+  return read(text, args).uses;
+}
+
+function read(text: string, args: ReadonlyArray<readonly [string, string]>): { stages: Stage[]; uses: ImageUse[] } {
   const given = new Map(args);
   const globals = new Map<string, string>();
   const result: Stage[] = [];
+  const uses: ImageUse[] = [];
+  const isStage = (name: string) => /^\d+$/.test(name) || result.some((s) => s.name === name.toLowerCase());
   for (const ins of instructions(text)) {
+    if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
+      const from = /(?:^|\s)--from=(\S+)/.exec(ins.args)?.[1];
+      if (from && !isStage(expand(from, globals))) uses.push({ ref: expand(from, globals), line: ins.line, via: `${ins.keyword} --from` });
+      continue;
+    }
+    if (ins.keyword === 'RUN') {
+      for (const m of ins.args.matchAll(/(?:^|\s)--mount=(\S+)/g)) {
+        const from = /(?:^|,)from=([^,]+)/.exec(m[1]!)?.[1];
+        if (from && !isStage(expand(from, globals))) uses.push({ ref: expand(from, globals), line: ins.line, via: 'RUN --mount from' });
+      }
+      continue;
+    }
     if (ins.keyword === 'ARG' && result.length === 0) {
       for (const decl of ins.args.split(/\s+/)) {
         const eq = decl.indexOf('=');
@@ -69,10 +103,12 @@ export function stages(text: string, args: ReadonlyArray<readonly [string, strin
     } else if (ins.keyword === 'FROM') {
       const words = ins.args.split(/\s+/).filter((w) => !w.startsWith('--'));
       const as = words.findIndex((w) => w.toLowerCase() === 'as');
-      result.push({ from: expand(words[0] ?? '', globals), name: as > 0 ? words[as + 1]?.toLowerCase() : undefined, line: ins.line });
+      const from = expand(words[0] ?? '', globals);
+      if (!isStage(from) && from.toLowerCase() !== 'scratch') uses.push({ ref: from, line: ins.line, via: 'FROM' });
+      result.push({ from, name: as > 0 ? words[as + 1]?.toLowerCase() : undefined, line: ins.line });
     }
   }
-  return result;
+  return { stages: result, uses };
 }
 
 /**

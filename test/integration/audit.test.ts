@@ -126,3 +126,46 @@ RUN --mount=type=secret,id=token sha256sum /run/secrets/token > /token.sha256 &&
     expect(await skopeoDigest(`${repo}:1.0.0`)).toBe(r.outputs.digest);
   }, 60_000);
 });
+
+describe('the base-image policy refuses, before anything is built, naming the Dockerfile line', () => {
+  const policyCases: Array<{ name: string; dockerfile: (plain: string) => string; inputs: (plain: string) => Record<string, string>; message: RegExp }> = [
+    {
+      name: 'an untrusted FROM',
+      dockerfile: () => 'FROM evil.example/base:1\nRUN true\n',
+      inputs: (p) => ({ 'allowed-base-images': `${p}/lab/*` }),
+      message: /Dockerfile:1: FROM evil.example\/base:1 is not an allowed base image/,
+    },
+    {
+      name: 'FROM x:latest with require-pinned-base',
+      dockerfile: (p) => `FROM ${p}/lab/busybox:latest\n`,
+      inputs: (p) => ({ 'allowed-base-images': `${p}/lab/*`, 'require-pinned-base': 'true' }),
+      message: /Dockerfile:1: FROM 127.0.0.1:\d+\/lab\/busybox:latest is a floating tag \(latest\)/,
+    },
+    {
+      name: 'FROM $BASE overridden by a build argument',
+      dockerfile: (p) => `ARG BASE=${p}/lab/busybox:1.36\nFROM $BASE\n`,
+      inputs: (p) => ({ 'allowed-base-images': `${p}/lab/*`, 'build-args': 'BASE=evil.example/base:1' }),
+      message: /Dockerfile:2: FROM evil.example\/base:1 is not an allowed base image/,
+    },
+  ];
+
+  it.each(policyCases)('$name', async (c) => {
+    const { plain } = lab().registries;
+    const ws = await workspace(c.dockerfile(plain.host), {});
+    const r = await runAction({ workspace: ws, inputs: { images: `${plain.host}/${uniqueRepo('policy/app')}`, version: '1.0.0', 'insecure-registries': plain.host, ...c.inputs(plain.host) } });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors.join('\n')).toMatch(/the base image policy refused an image the build would use; nothing was built/);
+    expect(r.errors.join('\n')).toMatch(c.message);
+    expect(r.log).toMatch(/::error (?=[^\n]*file=Dockerfile)(?=[^\n]*line=\d)[^\n]*::base image policy: /); // an annotation on the Dockerfile line
+    expect(r.log).not.toContain('Builder:');
+  }, 60_000);
+
+  it('passes an allowed, pinned base and records its digest in the labels', async () => {
+    const { plain } = lab().registries;
+    const digest = (await skopeoDigest(`${plain.host}/lab/busybox:1.36`))!;
+    const ws = await workspace(`FROM ${plain.host}/lab/busybox:1.36@${digest}\nRUN echo ${nonce()} > /n\n`, {});
+    const r = await runAction({ workspace: ws, inputs: { images: `${plain.host}/${uniqueRepo('policy-ok/app')}`, version: '1.0.0', 'insecure-registries': plain.host, 'allowed-base-images': `${plain.host}/lab/**`, 'require-pinned-base': 'true' } });
+    expect(r.errors).toEqual([]);
+    expect(JSON.parse(r.outputs.metadata ?? '{}').labels).toMatchObject({ 'org.opencontainers.image.base.digest': digest, 'org.opencontainers.image.base.name': `${plain.host}/lab/busybox:1.36@${digest}` });
+  }, 60_000);
+});
