@@ -96,8 +96,10 @@ export function compile(secrets: readonly AuditSecret[]): { automaton: Automaton
 const KEY_CAPTURE_LIMIT = 16 * 1024;
 
 function decompressorFor(mediaType: string): (() => zlib.Gunzip | zlib.ZstdDecompress) | undefined | 'unsupported' {
-  if (/(\+|\.)gzip$/.test(mediaType)) return () => zlib.createGunzip({ chunkSize: 64 * 1024 });
-  if (/\+zstd$/.test(mediaType)) return typeof zlib.createZstdDecompress === 'function' ? () => zlib.createZstdDecompress({ chunkSize: 64 * 1024 }) : 'unsupported';
+  // zlib streams are Transforms and take Transform options, though the typings list only zlib's: a
+  // deep readable buffer lets inflation (on the threadpool) run ahead while the scan runs here.
+  if (/(\+|\.)gzip$/.test(mediaType)) return () => zlib.createGunzip({ chunkSize: 256 * 1024, readableHighWaterMark: 8 * 1024 * 1024 } as zlib.ZlibOptions);
+  if (/\+zstd$/.test(mediaType)) return typeof zlib.createZstdDecompress === 'function' ? () => zlib.createZstdDecompress({ chunkSize: 256 * 1024, readableHighWaterMark: 8 * 1024 * 1024 } as zlib.ZstdOptions) : 'unsupported';
   return undefined;
 }
 

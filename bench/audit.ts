@@ -1,0 +1,113 @@
+/**
+ * Audit benchmark: Hoist's pre-push audit of a ~1 GiB multi-layer image for 20 secret values,
+ * against merely decompressing the same layers (`gzip -dc > /dev/null`) in the same run. Not a
+ * test: it prints figures. Each measurement is its own process under /usr/bin/time (wall, peak RSS).
+ *
+ *   bash bench/run.sh audit      (BENCH_AUDIT_MIB sets the size; default 1024)
+ */
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import tar from 'tar-stream';
+import { auditLayout } from '../src/audit/audit.js';
+import { blobPath, Digester, initLayout, MediaType, readLayoutRoot, writeBlobBytes, writeIndex } from '../src/oci/layout.js';
+import { layoutGraph } from '../src/registry/graph.js';
+
+const MiB = 1024 * 1024;
+const BENCH_DIR = process.env.HOIST_BENCH_DIR ?? '/var/tmp/hoist-bench';
+/** Secrets as pipelines have them: random base64 tokens, GitHub-style tokens, passwords with symbols. */
+const alnum = (n: number) => Array.from(randomBytes(n), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[b % 62]).join('');
+const SECRETS = Array.from({ length: 20 }, (_, i) => ({
+  name: `secret ${i}`,
+  value: i < 10 ? randomBytes(24).toString('base64') : i < 15 ? `ghp_${alnum(36)}` : `${alnum(10)}!@#${alnum(6)}`,
+}));
+
+/**
+ * Layers that look like real ones: many files, half text (source, configs: compresses well), half
+ * binary (compresses little), gzip level 6 as builders write them.
+ */
+async function makeLayout(dir: string, layers: number, layerBytes: number): Promise<string[]> {
+  await rm(dir, { recursive: true, force: true });
+  await initLayout(dir);
+  const words = 'const value = require("module"); function handler(event) { return event.body; } // config: enabled=true\n';
+  const descriptors = [];
+  const paths: string[] = [];
+  for (let i = 0; i < layers; i++) {
+    const pack = tar.pack();
+    const feeding = (async () => {
+      for (let written = 0, f = 0; written < layerBytes; f++) {
+        const size = Math.min(layerBytes - written, 256 * 1024);
+        const body = f % 2 ? randomBytes(size) : Buffer.from(words.repeat(Math.ceil(size / words.length)).slice(0, size));
+        await new Promise<void>((resolve, reject) => pack.entry({ name: `app/layer-${i}/file-${f}${f % 2 ? '.bin' : '.js'}`, size }, body, (e) => (e ? reject(e) : resolve())));
+        written += size;
+      }
+      pack.finalize();
+    })();
+    const digester = new Digester();
+    const tmp = join(dir, `layer-${i}.tmp`);
+    await Promise.all([feeding, pipeline(pack, createGzip({ level: 6 }), digester, createWriteStream(tmp))]);
+    const digest = digester.digest();
+    await rename(tmp, blobPath(dir, digest));
+    descriptors.push({ mediaType: MediaType.ociLayerGzip, digest, size: digester.size });
+    paths.push(blobPath(dir, digest));
+  }
+  const config = await writeBlobBytes(dir, Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Env: ['PATH=/usr/bin'] }, rootfs: { type: 'layers', diff_ids: [] }, history: descriptors.map(() => ({ created_by: 'bench layer' })) })));
+  const manifest = await writeBlobBytes(dir, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, ...config }, layers: descriptors })));
+  await writeIndex(dir, [{ mediaType: MediaType.ociManifest, ...manifest }]);
+  return paths;
+}
+
+interface Measured { seconds: number; rssMiB: number; ok: boolean; stdout: string }
+
+async function timed(file: string, args: string[]): Promise<Measured> {
+  const child = spawn('/usr/bin/time', ['-f', 'HOIST_TIME %e %M', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const status = await new Promise<number | null>((r) => child.on('close', r));
+  const m = /HOIST_TIME ([\d.]+) (\d+)/.exec(stderr);
+  return { seconds: m ? Number(m[1]) : NaN, rssMiB: m ? Number(m[2]) / 1024 : NaN, ok: status === 0, stdout };
+}
+
+async function child(layout: string): Promise<void> {
+  const graph = await layoutGraph(layout, await readLayoutRoot(layout));
+  const result = await auditLayout(layout, graph, { secrets: SECRETS, handedKeys: new Map(), redact: (t) => t });
+  process.stdout.write(`${JSON.stringify({ layers: result.layers, bytes: result.bytes, findings: result.findings.length })}\n`);
+}
+
+async function main(): Promise<void> {
+  const sizeMiB = Number(process.env.BENCH_AUDIT_MIB ?? 1024);
+  await mkdir(BENCH_DIR, { recursive: true });
+  const layout = join(BENCH_DIR, `audit-${sizeMiB}`);
+  console.log(`Preparing an image of ${sizeMiB} MiB uncompressed in 8 layers (half text, half binary files; gzip -6)…`);
+  const layers = await makeLayout(layout, 8, (sizeMiB / 8) * MiB);
+  const runs = 3;
+  console.log(`\nAudit for ${SECRETS.length} secret values (random base64 tokens, ghp_ tokens, passwords; each in its plain, base64, base64url, hex, URL and JSON forms) vs decompressing alone; best of ${runs}`);
+  let best: Measured | undefined;
+  let gz: Measured | undefined;
+  for (let r = 0; r < runs; r++) {
+    const g = await timed('sh', ['-c', `for f in ${layers.join(' ')}; do gzip -dc "$f"; done > /dev/null`]);
+    const a = await timed(process.execPath, [process.argv[1]!, 'child', layout]);
+    if (!gz || g.seconds < gz.seconds) gz = g;
+    if (!best || a.seconds < best.seconds) best = a;
+  }
+  const result = JSON.parse(best!.stdout.trim().split('\n').pop() ?? '{}') as { layers: number; bytes: number; findings: number };
+  console.log(`  gzip -dc of every layer > /dev/null   ${gz!.seconds.toFixed(2).padStart(6)} s  ${gz!.rssMiB.toFixed(0).padStart(4)} MiB RSS`);
+  console.log(`  hoist audit                           ${best!.seconds.toFixed(2).padStart(6)} s  ${best!.rssMiB.toFixed(0).padStart(4)} MiB RSS  ${(best!.seconds / gz!.seconds).toFixed(2)}× decompression; ${result.layers} layers, ${(result.bytes / MiB).toFixed(0)} MiB scanned, ${result.findings} findings`);
+  console.log('\nPeak memory of the audit by image size (uncompressed)');
+  for (const mib of [64, 256]) {
+    const dir = join(BENCH_DIR, `audit-${mib}`);
+    await makeLayout(dir, 8, (mib / 8) * MiB);
+    const m = await timed(process.execPath, [process.argv[1]!, 'child', dir]);
+    console.log(`  hoist audit, ${String(mib).padStart(4)} MiB image              ${m.seconds.toFixed(2).padStart(6)} s  ${m.rssMiB.toFixed(0).padStart(4)} MiB RSS`);
+  }
+  console.log(`  hoist audit, ${String(sizeMiB).padStart(4)} MiB image              ${best!.seconds.toFixed(2).padStart(6)} s  ${best!.rssMiB.toFixed(0).padStart(4)} MiB RSS`);
+}
+
+if (process.argv[2] === 'child') await child(process.argv[3]!);
+else await main();
