@@ -89,6 +89,9 @@ export interface Config {
   /** `allowed-base-images`: repository patterns every base image must match (empty: any). */
   allowedBaseImages: string[];
   requirePinnedBase: boolean;
+  /** `github-token`: the pull request comment, and ghcr.io when no other credentials are there. */
+  githubToken: string | undefined;
+  prComment: boolean;
   /** `ssh-known-hosts`: pinned host keys, handed to the build as the secret `known_hosts`. */
   knownHosts: string | undefined;
   /** The release version, when the run has one, and where it came from. */
@@ -420,6 +423,8 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     auditValues,
     allowedBaseImages,
     requirePinnedBase: parseBool(read('require-pinned-base'), 'require-pinned-base', false, issues),
+    githubToken: read('github-token').trim() || undefined,
+    prComment: parseBool(read('pr-comment'), 'pr-comment', false, issues),
     knownHosts,
     version,
     versionSource,
@@ -453,6 +458,7 @@ export function namedSecrets(config: Config): Array<{ name: string; value: strin
   }
   if (config.sshKeyPassphrase) named.push({ name: 'ssh-key-passphrase', value: config.sshKeyPassphrase });
   config.auditValues.forEach((v, i) => named.push({ name: `audit-values line ${i + 1}`, value: v }));
+  if (config.githubToken) named.push({ name: 'github-token', value: config.githubToken });
   return named;
 }
 
@@ -464,5 +470,6 @@ export function secretValues(config: Config): string[] {
   if (config.sshKey) values.push(config.sshKey);
   if (config.sshKeyPassphrase) values.push(config.sshKeyPassphrase);
   values.push(...config.auditValues);
+  if (config.githubToken) values.push(config.githubToken);
   return values;
 }

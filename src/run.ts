@@ -10,6 +10,8 @@ import { baseImage, imageUses, stages } from './build/dockerfile.js';
 import { checkBaseImages } from './audit/policy.js';
 import { looksLikePrivateKey, startAgent, stopAgent, type SshAgent } from './build/ssh-agent.js';
 import { auditLayout, type Finding } from './audit/audit.js';
+import { upsertPrComment } from './platform/pr-comment.js';
+import { renderComment, renderSummary, type RunSummary } from './report.js';
 import { keyIdentity } from './audit/keys.js';
 import { namedSecrets, parseConfig, secretValues, ConfigError, type Config, type ConfigIssue, type ImageTarget } from './config.js';
 import { imageLabels, type Labels } from './core/labels.js';
@@ -105,6 +107,10 @@ async function credentialsFor(deps: Deps, config: Config, registry: string, host
     deps.platform.mask(secret);
     found.push({ name: `the ${registry} credentials from ${fromMachine.origin}`, value: secret });
     deps.platform.info(`${registry}: using the credentials of ${fromMachine.username || 'a token'} from ${fromMachine.origin}`);
+  }
+  if (!fromMachine && registry === 'ghcr.io' && config.githubToken) {
+    deps.platform.info('ghcr.io: using the step\'s github-token');
+    return new Credentials(env.GITHUB_ACTOR || 'x-access-token', config.githubToken);
   }
   return fromMachine;
 }
@@ -218,6 +224,22 @@ function pushTargets(config: Config, decisions: Map<string, TagDecision[]>): Pus
   });
 }
 
+/** With `pr-comment: true` on a pull request: one comment, updated in place. Failures are warnings. */
+async function commentOnPullRequest(deps: Deps, config: Config, summary: RunSummary): Promise<void> {
+  const { platform } = deps;
+  const pr = platform.context.facts.git.pullRequest;
+  if (!config.prComment) return;
+  if (pr === undefined) return platform.info('pr-comment: this run is not for a pull request, so there is nothing to comment on');
+  const env = platform.context.env;
+  if (!config.githubToken || !env.GITHUB_REPOSITORY) return platform.warning('pr-comment: no github-token (or no GITHUB_REPOSITORY): the pull request was not commented on');
+  try {
+    const done = await upsertPrComment({ token: config.githubToken, apiUrl: env.GITHUB_API_URL || 'https://api.github.com', repository: env.GITHUB_REPOSITORY, pullRequest: pr, userAgent: USER_AGENT }, deps.redactor.redact(renderComment(summary)));
+    platform.info(`pr-comment: ${done} the comment on pull request #${pr}`);
+  } catch (e) {
+    platform.warning(`pr-comment: could not comment on pull request #${pr} (${deps.redactor.redact(e instanceof Error ? e.message : String(e))}); the image was pushed all the same`);
+  }
+}
+
 interface Metadata {
   version: string | null;
   versionSource: string | null;
@@ -259,7 +281,10 @@ async function pushAndReport(deps: Deps, config: Config, graph: ImageGraph, layo
     return { repository: name, visibility: i.visibility, pushed: !!report && !report.error, tags: decisions.get(name) ?? [], ...(report?.error ? { error: report.error.message } : {}) };
   });
   platform.setOutput('metadata', JSON.stringify(metadata));
+  const summary: RunSummary = { digest: metadata.digest, version: metadata.version, registries: reports, decisions, audit: metadata.audit };
+  await platform.summary(deps.redactor.redact(renderSummary(summary)));
   const failed = reports.filter((r) => r.error);
+  if (!failed.length) await commentOnPullRequest(deps, config, summary);
   if (failed.length) {
     const ok = reports.length - failed.length;
     const hint = failed.some((r) => r.error instanceof TagListError)
@@ -375,6 +400,7 @@ export async function run(deps: Deps): Promise<void> {
       };
       if (audit.leaks > 0 && config.audit === 'fail') {
         platform.setOutput('metadata', JSON.stringify(metadata));
+        await platform.summary(redactor.redact(renderSummary({ digest: metadata.digest, version: metadata.version, registries: [], decisions: new Map(), audit })));
         throw new Error(`the audit found ${audit.leaks === 1 ? 'a secret' : `${audit.leaks} secrets`} in the image; nothing was pushed:\n${audit.findings.filter((f) => f.severity === 'leak').map((f) => `  - ${describeFinding(f)}`).join('\n')}\nFix the Dockerfile (a secret belongs in RUN --mount=type=secret, not in ARG, ENV, a label or a file), or set audit: warn to push anyway.`);
       }
       if (!config.push) {

@@ -21,6 +21,11 @@ export function createGitHubPlatform(env: Readonly<Record<string, string | undef
     warning: (message, a) => core.warning(message, a && { file: a.file, startLine: a.line, title: a.title }),
     error: (message, a) => core.error(message, a && { file: a.file, startLine: a.line, title: a.title }),
     group: (title, fn) => core.group(title, fn),
+    summary: async (markdown) => {
+      // No GITHUB_STEP_SUMMARY (an old runner, a local run): the summary is not written, and said.
+      if (!env.GITHUB_STEP_SUMMARY) return core.info('No GITHUB_STEP_SUMMARY: the job summary was not written');
+      await core.summary.addRaw(markdown, true).write();
+    },
     saveState: (name, value) => core.saveState(name, value),
     getState: (name) => core.getState(name),
     context: {

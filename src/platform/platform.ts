@@ -33,6 +33,8 @@ export interface Platform {
   warning(message: string, annotation?: Annotation): void;
   error(message: string, annotation?: Annotation): void;
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+  /** Appends Markdown to the run's summary page (GitHub's job summary). */
+  summary(markdown: string): Promise<void>;
   /** State shared between the main step and its post (cleanup) step. */
   saveState(name: string, value: string): void;
   getState(name: string): string;

