@@ -132,6 +132,23 @@ describe('parseConfig', () => {
     expect(issues[0]!.message.includes('ghp_notakey')).toBe(false);
   });
 
+  it('reads registry-auth as docker/login-action\'s YAML list too', () => {
+    const c = parseConfig(reader({ images: 'ghcr.io/a/b', 'registry-auth': '- registry: ghcr.io\n  username: bot\n  password: "p:a#ss"\n- registry: docker.io\n  username: hub\n  password: tok-123456' }), ctx);
+    expect(c.registries.get('ghcr.io')).toMatchObject({ username: 'bot', password: 'p:a#ss' });
+    expect(c.registries.get('registry-1.docker.io')).toMatchObject({ username: 'hub', password: 'tok-123456' });
+    expect(secretValues(c).sort()).toEqual(['p:a#ss', 'tok-123456']);
+  });
+
+  it.each([
+    ['- registry: ghcr.io\n  username: bot', /entry 1 needs registry, username and password/],
+    ['- registry: [unclosed', /the YAML does not parse/],
+    ['ghcr.io bot secret', /line 1 is not REGISTRY=USERNAME:PASSWORD \(or give a YAML list/],
+  ])('registry-auth %j is an error that never echoes it', (raw, message) => {
+    const issues = issuesOf({ images: 'a/b', 'registry-auth': raw });
+    expect(issues).toEqual([{ input: 'registry-auth', message: expect.stringMatching(message) }]);
+    expect(issues[0]!.message.includes('secret')).toBe(false);
+  });
+
   it('reads the tag inputs', () => {
     const c = parseConfig(reader({
       images: 'ghcr.io/acme/app, docker.io/acme/app visibility=public', version: '0.4.0', 'version-tags': 'full,major', 'tag-major-zero': 'true',

@@ -3,6 +3,7 @@
  * filesystem or the network. Every problem is collected, so a user sees all of them at once.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { parse as parseYaml } from 'yaml';
 import { isAbsolute, resolve } from 'node:path';
 import { parseAllowRule } from './audit/policy.js';
 import { BUILDERS, type BuilderName, type Provenance } from './build/plan.js';
@@ -198,6 +199,42 @@ export function parseSecretEntries(raw: string, issues: ConfigIssue[]): Array<[s
   return pairs;
 }
 
+/**
+ * `registry-auth`: `REGISTRY=USERNAME:PASSWORD` lines, or the YAML list docker/login-action takes
+ * (`- registry: ghcr.io` / `username:` / `password:`). Passwords are never echoed in messages.
+ */
+export function parseRegistryAuth(raw: string, issues: ConfigIssue[]): Array<{ registry: string; username: string; password: string }> {
+  const entries: Array<{ registry: string; username: string; password: string }> = [];
+  if (/^\s*-\s/.test(raw.split(/\r?\n/).find((l) => l.trim() && !l.trim().startsWith('#')) ?? '')) {
+    let list: unknown;
+    try {
+      list = parseYaml(raw);
+    } catch {
+      issues.push({ input: 'registry-auth', message: 'is neither REGISTRY=USERNAME:PASSWORD lines nor a YAML list of registry/username/password entries (the YAML does not parse)' });
+      return entries;
+    }
+    (Array.isArray(list) ? list : []).forEach((item: unknown, i) => {
+      const e = (item ?? {}) as Record<string, unknown>;
+      const [registry, username, password] = [e.registry, e.username, e.password].map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined));
+      if (!registry || username === undefined || !password) issues.push({ input: 'registry-auth', message: `entry ${i + 1} needs registry, username and password` });
+      else entries.push({ registry, username, password });
+    });
+    return entries;
+  }
+  parseLines(raw).forEach((line, i) => {
+    const eq = line.indexOf('=');
+    const colon = line.indexOf(':', eq + 1);
+    if (eq <= 0 || colon <= eq + 1) {
+      issues.push({ input: 'registry-auth', message: `line ${i + 1} is not REGISTRY=USERNAME:PASSWORD (or give a YAML list of registry/username/password)` });
+      return;
+    }
+    const password = line.slice(colon + 1);
+    if (!password) issues.push({ input: 'registry-auth', message: `line ${i + 1}: the password for ${line.slice(0, eq)} is empty` });
+    else entries.push({ registry: line.slice(0, eq), username: line.slice(eq + 1, colon), password });
+  });
+  return entries;
+}
+
 /** `key=value` lines. Values are never echoed in messages (they may be secret). */
 function parsePairs(raw: string, input: string, keyPattern: RegExp, what: string, issues: ConfigIssue[]): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
@@ -353,18 +390,11 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     if (!s) registries.set(host, (s = { insecure: false }));
     return s;
   };
-  parseLines(read('registry-auth')).forEach((line, i) => {
-    const eq = line.indexOf('=');
-    const colon = line.indexOf(':', eq + 1);
-    if (eq <= 0 || colon <= eq + 1) {
-      issues.push({ input: 'registry-auth', message: `line ${i + 1} is not REGISTRY=USERNAME:PASSWORD` });
-      return;
-    }
-    const s = settingsFor(line.slice(0, eq));
-    s.username = line.slice(eq + 1, colon);
-    s.password = line.slice(colon + 1);
-    if (!s.password) issues.push({ input: 'registry-auth', message: `line ${i + 1}: the password for ${line.slice(0, eq)} is empty` });
-  });
+  for (const entry of parseRegistryAuth(read('registry-auth'), issues)) {
+    const s = settingsFor(entry.registry);
+    s.username = entry.username;
+    s.password = entry.password;
+  }
   for (const [registry, path] of parsePairs(read('registry-ca'), 'registry-ca', /^[^\s=]+$/, 'REGISTRY', issues)) {
     settingsFor(registry).caFile = abs(path.trim());
   }

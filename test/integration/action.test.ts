@@ -1,6 +1,6 @@
 // The action as a GitHub runner runs it: node dist/index.js with INPUT_* variables, against the
 // lab's dockerd (BuildKit) and registries, checked afterwards with skopeo and docker.
-import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,10 +30,14 @@ describe('a tagged release, built with a secret and pushed', () => {
   beforeAll(async () => {
     repo = `${plain()}/${uniqueRepo('release/app')}`;
     const ws = await workspaceWith(secretDockerfile(`${plain()}/lab/busybox:1.36`));
+    // The runner's env and event payload for a tag push, as recorded.
+    const recorded = JSON.parse(await readFile(join(import.meta.dirname, '../fixtures/contexts/github-push-tag.json'), 'utf8')) as { env: Record<string, string>; event: unknown };
+    const eventPath = join(ws, 'event.json');
+    await writeFile(eventPath, JSON.stringify(recorded.event));
     result = await runAction({
       workspace: ws,
       post: true,
-      env: { GITHUB_REF: 'refs/tags/v2.1.106' },
+      env: { ...recorded.env, GITHUB_EVENT_PATH: eventPath },
       inputs: { images: repo, secrets: `token=${SECRET}`, 'insecure-registries': plain() },
     });
   });
@@ -44,7 +48,28 @@ describe('a tagged release, built with a secret and pushed', () => {
     expect(result.outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(result.outputs.imageid).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(result.outputs.version).toBe('2.1.106');
-    expect(result.outputs.tags?.split('\n')).toEqual(['2.1.106', '2.1', '2', 'latest', 'sha-0123456'].map((t) => `${repo}:${t}`));
+    expect(result.outputs.tags?.split('\n')).toEqual(['2.1.106', '2.1', '2', 'latest', 'sha-8f3c2a1'].map((t) => `${repo}:${t}`));
+  });
+
+  it('labels the image from the event payload, and writes the job summary', () => {
+    expect(result.outputs.labels?.split('\n')).toEqual([
+      'org.opencontainers.image.title=app',
+      "org.opencontainers.image.description=Acme's app",
+      'org.opencontainers.image.url=https://github.com/acme/app',
+      'org.opencontainers.image.source=https://github.com/acme/app',
+      'org.opencontainers.image.version=2.1.106',
+      'org.opencontainers.image.revision=8f3c2a1b9d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a',
+      'org.opencontainers.image.created=2026-11-20T08:30:00Z',
+      'org.opencontainers.image.licenses=Apache-2.0',
+      `org.opencontainers.image.base.name=${plain()}/lab/busybox:1.36`,
+    ]);
+    const summary = result.summary.split('\n');
+    expect(summary[0]).toBe(`### Hoist: \`${result.outputs.digest}\` (version 2.1.106)`);
+    expect(summary.filter((l) => l.startsWith('| ') && l.includes('✅'))).toHaveLength(1);
+    expect(summary).toContain('| repository | tag | moved | why |');
+    expect(summary).toContainEqual(expect.stringMatching(/^\| \S+ \| `latest` \| yes \| first release \|$/));
+    expect(summary).toContainEqual(expect.stringMatching(/^\*\*Audit\*\* \(fail\): \d+ layers, .* — ✅ no secret found$/));
+    expect(leaks(result.summary, SECRET)).toBe(false);
   });
 
   it('pushed 2.1.106, 2.1, 2 and latest, all at the digest it output (skopeo)', async () => {
