@@ -6,6 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
 import { isAbsolute, resolve } from 'node:path';
 import { parseAllowRule } from './audit/policy.js';
+import { parseOutputs, type OutputSpec } from './build/export.js';
 import { BUILDERS, type BuilderName, type Provenance } from './build/plan.js';
 import { looksLikePrivateKey } from './build/ssh-agent.js';
 import { CreatedError, resolveCreated } from './core/labels.js';
@@ -93,6 +94,10 @@ export interface Config {
   /** `github-token`: the pull request comment, and ghcr.io when no other credentials are there. */
   githubToken: string | undefined;
   prComment: boolean;
+  /** `load`: put the image into the local Docker daemon under its fixed tags. */
+  load: boolean;
+  /** `outputs`: copies of the image as files (`type=docker|oci,dest=…`). */
+  outputs: OutputSpec[];
   /** `ssh-known-hosts`: pinned host keys, handed to the build as the secret `known_hosts`. */
   knownHosts: string | undefined;
   /** The release version, when the run has one, and where it came from. */
@@ -328,6 +333,9 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     if (v.length < 8) issues.push({ input: 'audit-values', message: `line ${i + 1} is shorter than 8 characters: too short to look for without false alarms` });
   });
 
+  const { specs: outputs, errors: outputErrors } = parseOutputs(parseLines(read('outputs')), abs);
+  for (const message of outputErrors) issues.push({ input: 'outputs', message });
+
   const allowedBaseImages = parseList(read('allowed-base-images'));
   for (const pattern of allowedBaseImages) {
     try {
@@ -455,6 +463,8 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     requirePinnedBase: parseBool(read('require-pinned-base'), 'require-pinned-base', false, issues),
     githubToken: read('github-token').trim() || undefined,
     prComment: parseBool(read('pr-comment'), 'pr-comment', false, issues),
+    load: parseBool(read('load'), 'load', false, issues),
+    outputs,
     knownHosts,
     version,
     versionSource,

@@ -3,7 +3,7 @@
  * that a tool echoes never reaches a log or an error message.
  */
 import { execa, type ResultPromise } from 'execa';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Redactor } from './core/redact.js';
 
 export interface ExecOptions {
@@ -48,6 +48,8 @@ export interface Exec {
   run(file: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Runs a process whose standard output is a byte stream (e.g. `docker save`). */
   stream(file: string, args: readonly string[], options?: Omit<ExecOptions, 'onLine'>): StreamingProcess;
+  /** Runs a process that reads a byte stream on its standard input (e.g. `docker load`). */
+  sink(file: string, args: readonly string[], options?: Omit<ExecOptions, 'onLine' | 'input'>): { stdin: Writable; done: Promise<ExecResult> };
   /** Stops every process still running (the step was cancelled); synchronous. */
   stopAll(): void;
 }
@@ -112,6 +114,13 @@ export function createExec(redactor: Redactor): Exec {
       const done = child.then(() => undefined, (error: unknown) => { throw failure(file, args, error); });
       if (!child.stdout) throw new CommandError(`${file}: no standard output`, describe(file, args), undefined, '');
       return { stdout: child.stdout, done, kill: () => { child.kill(); } };
+    },
+
+    sink(file, args, options = {}) {
+      const child = track(execa(file, args, { env: options.env, extendEnv: false, cwd: options.cwd, stdin: 'pipe', all: true, stripFinalNewline: true, timeout: options.timeoutMs }));
+      if (!child.stdin) throw new CommandError(`${file}: no standard input`, describe(file, args), undefined, '');
+      const done = child.then((r) => ({ stdout: String(r.stdout), stderr: String(r.stderr) }), (error: unknown) => { throw failure(file, args, error); });
+      return { stdin: child.stdin, done };
     },
 
     stopAll() {

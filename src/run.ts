@@ -3,9 +3,9 @@
  * `Deps`; this module decides the order of things, what is checked before anything is built,
  * and that nothing is pushed once something has gone wrong.
  */
-import { rmSync } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { access, constants, mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { baseImage, imageUses, stages } from './build/dockerfile.js';
 import { checkBaseImages } from './audit/policy.js';
 import { looksLikePrivateKey, startAgent, stopAgent, type SshAgent } from './build/ssh-agent.js';
@@ -21,6 +21,7 @@ import type { Redactor } from './core/redact.js';
 import type { Exec } from './exec.js';
 import { chooseBuilder, createBuilder, probeBuilders } from './build/builders.js';
 import { unsupported, type BuildPlan } from './build/plan.js';
+import { writeDockerArchive, writeOciLayout } from './build/export.js';
 import { annotateLayoutRoot } from './oci/layout.js';
 import { Credentials } from './registry/auth.js';
 import type { ClientOptions, RegistryClient } from './registry/client.js';
@@ -224,6 +225,28 @@ function pushTargets(config: Config, decisions: Map<string, TagDecision[]>): Pus
   });
 }
 
+/** `load` and `outputs`: the image into the local Docker daemon, and as files. After the audit. */
+async function exportCopies(deps: Deps, config: Config, layoutDir: string, graph: ImageGraph, names: readonly string[], builder: string): Promise<void> {
+  const { platform, exec } = deps;
+  if (config.load) {
+    if (builder === 'docker') {
+      platform.info(`load: the image is in the Docker daemon already, as ${names.join(', ')}`);
+    } else {
+      const load = exec.sink('docker', ['load'], { env: platform.context.env });
+      await Promise.all([writeDockerArchive(layoutDir, graph, names, load.stdin), load.done]);
+      platform.info(`load: loaded into the Docker daemon as ${names.join(', ')}`);
+    }
+  }
+  for (const spec of config.outputs) {
+    if (spec.type === 'docker') {
+      await mkdir(dirname(spec.dest), { recursive: true });
+      await writeDockerArchive(layoutDir, graph, names, createWriteStream(spec.dest, { mode: 0o644 }));
+    }
+    else await writeOciLayout(layoutDir, spec);
+    platform.info(`outputs: ${spec.type === 'docker' ? 'a Docker archive' : `an OCI layout${spec.tar ? ' (tar)' : ''}`} at ${spec.dest}`);
+  }
+}
+
 /** With `pr-comment: true` on a pull request: one comment, updated in place. Failures are warnings. */
 async function commentOnPullRequest(deps: Deps, config: Config, summary: RunSummary): Promise<void> {
   const { platform } = deps;
@@ -403,6 +426,7 @@ export async function run(deps: Deps): Promise<void> {
         await platform.summary(redactor.redact(renderSummary({ digest: metadata.digest, version: metadata.version, registries: [], decisions: new Map(), audit })));
         throw new Error(`the audit found ${audit.leaks === 1 ? 'a secret' : `${audit.leaks} secrets`} in the image; nothing was pushed:\n${audit.findings.filter((f) => f.severity === 'leak').map((f) => `  - ${describeFinding(f)}`).join('\n')}\nFix the Dockerfile (a secret belongs in RUN --mount=type=secret, not in ARG, ENV, a label or a file), or set audit: warn to push anyway.`);
       }
+      await exportCopies(deps, config, layoutDir, graph, localTags, builder.name);
       if (!config.push) {
         platform.info('push is false: nothing was pushed');
         platform.setOutput('tags', localTags.join('\n'));

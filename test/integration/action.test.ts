@@ -189,3 +189,21 @@ describe('bad inputs fail with one line naming the input, and push nothing', () 
     expect(await leftovers(r.runnerTemp)).toEqual([]);
   });
 });
+
+describe('load and outputs', () => {
+  it('puts a buildah-built image into the Docker daemon and writes it as a Docker archive and an OCI layout', async () => {
+    const { plain } = lab().registries;
+    const repo = `${plain.host}/${uniqueRepo('load/app')}`;
+    const ws = await workspaceWith(`FROM ${plain.host}/lab/busybox:1.36\nRUN echo loaded-${Math.random().toString(36).slice(2)} > /what\nCMD ["cat", "/what"]\n`);
+    const r = await runAction({
+      workspace: ws,
+      inputs: { images: repo, version: '1.0.0', 'insecure-registries': plain.host, builder: 'buildah', push: 'false', load: 'true', outputs: 'type=docker,dest=out/image.tar\ntype=oci,dest=out/layout' },
+    });
+    expect(r.errors).toEqual([]);
+    const env = toolEnv();
+    expect((await run(lab().docker.cli, ['run', '--rm', `${repo}:1.0.0`], env)).trim()).toMatch(/^loaded-/);
+    const archive = (await run('skopeo', ['inspect', '--format', '{{.Layers}}', `docker-archive:${join(ws, 'out/image.tar')}`])).trim();
+    expect(archive).toMatch(/^\[sha256:/);
+    expect((await run('skopeo', ['inspect', '--format', '{{.Digest}}', `oci:${join(ws, 'out/layout')}`])).trim()).toBe(r.outputs.digest);
+  }, 120_000);
+});

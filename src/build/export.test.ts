@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseOutputs } from './export.js';
+
+const abs = (p: string) => (p.startsWith('/') ? p : `/ws/${p}`);
+
+describe('parseOutputs', () => {
+  it('reads docker and oci exports, with tar told by the dest or tar=', () => {
+    expect(parseOutputs(['type=docker,dest=out/image.tar', 'type=oci,dest=out/layout', 'type=oci,dest=/tmp/l.tar', 'type=oci,dest=x,tar=true'], abs)).toEqual({
+      specs: [
+        { type: 'docker', dest: '/ws/out/image.tar', tar: true },
+        { type: 'oci', dest: '/ws/out/layout', tar: false },
+        { type: 'oci', dest: '/tmp/l.tar', tar: true },
+        { type: 'oci', dest: '/ws/x', tar: true },
+      ],
+      errors: [],
+    });
+  });
+
+  it.each([
+    ['type=local,dest=out', /filesystem export \(type=local\) is not supported: use type=oci or type=docker/],
+    ['type=registry', /pushing is what images and push do/],
+    ['type=oci', /dest= is missing/],
+    ['dest=x', /type must be docker or oci/],
+  ])('refuses %j, saying what to do', (line, message) => {
+    expect(parseOutputs([line], abs).errors).toEqual([expect.stringMatching(message)]);
+  });
+});
