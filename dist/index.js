@@ -74609,6 +74609,13 @@ async function exportCopies(deps, config, layoutDir, graph, names, builder) {
     platform3.info(`outputs: ${spec.type === "docker" ? "a Docker archive" : `an OCI layout${spec.tar ? " (tar)" : ""}`} at ${spec.dest}`);
   }
 }
+async function writeSummary(deps, markdown) {
+  try {
+    await deps.platform.summary(deps.redactor.redact(markdown));
+  } catch (e) {
+    deps.platform.warning(`could not write the job summary: ${deps.redactor.redact(e instanceof Error ? e.message : String(e))}`);
+  }
+}
 async function commentOnPullRequest(deps, config, summary2) {
   const { platform: platform3 } = deps;
   const pr = platform3.context.facts.git.pullRequest;
@@ -74651,10 +74658,11 @@ async function pushAndReport(deps, config, graph, layoutDir, clients, metadata) 
   });
   platform3.setOutput("metadata", JSON.stringify(metadata));
   const summary2 = { digest: metadata.digest, version: metadata.version, registries: reports, decisions, audit: metadata.audit };
-  await platform3.summary(deps.redactor.redact(renderSummary(summary2)));
+  await writeSummary(deps, renderSummary(summary2));
   const failed = reports.filter((r) => r.error);
-  if (!failed.length) await commentOnPullRequest(deps, config, summary2);
-  if (failed.length) {
+  if (!failed.length) {
+    await commentOnPullRequest(deps, config, summary2);
+  } else {
     const ok = reports.length - failed.length;
     const hint = failed.some((r) => r.error instanceof TagListError) ? "\n  (floating tags move only forward, which needs the registry's tag list: grant read access, or set floating-tags: always)" : "";
     throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):
@@ -74777,7 +74785,7 @@ ${violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ""}${v.message}`
       };
       if (audit.leaks > 0 && config.audit === "fail") {
         platform3.setOutput("metadata", JSON.stringify(metadata));
-        await platform3.summary(redactor.redact(renderSummary({ digest: metadata.digest, version: metadata.version, registries: [], decisions: /* @__PURE__ */ new Map(), audit })));
+        await writeSummary(deps, renderSummary({ digest: metadata.digest, version: metadata.version, registries: [], decisions: /* @__PURE__ */ new Map(), audit }));
         throw new Error(`the audit found ${audit.leaks === 1 ? "a secret" : `${audit.leaks} secrets`} in the image; nothing was pushed:
 ${audit.findings.filter((f) => f.severity === "leak").map((f) => `  - ${describeFinding(f)}`).join("\n")}
 Fix the Dockerfile (a secret belongs in RUN --mount=type=secret, not in ARG, ENV, a label or a file), or set audit: warn to push anyway.`);

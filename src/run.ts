@@ -247,6 +247,15 @@ async function exportCopies(deps: Deps, config: Config, layoutDir: string, graph
   }
 }
 
+/** The job summary, redacted; a summary that cannot be written is a warning, not a failed build. */
+async function writeSummary(deps: Deps, markdown: string): Promise<void> {
+  try {
+    await deps.platform.summary(deps.redactor.redact(markdown));
+  } catch (e) {
+    deps.platform.warning(`could not write the job summary: ${deps.redactor.redact(e instanceof Error ? e.message : String(e))}`);
+  }
+}
+
 /** With `pr-comment: true` on a pull request: one comment, updated in place. Failures are warnings. */
 async function commentOnPullRequest(deps: Deps, config: Config, summary: RunSummary): Promise<void> {
   const { platform } = deps;
@@ -305,10 +314,11 @@ async function pushAndReport(deps: Deps, config: Config, graph: ImageGraph, layo
   });
   platform.setOutput('metadata', JSON.stringify(metadata));
   const summary: RunSummary = { digest: metadata.digest, version: metadata.version, registries: reports, decisions, audit: metadata.audit };
-  await platform.summary(deps.redactor.redact(renderSummary(summary)));
+  await writeSummary(deps, renderSummary(summary));
   const failed = reports.filter((r) => r.error);
-  if (!failed.length) await commentOnPullRequest(deps, config, summary);
-  if (failed.length) {
+  if (!failed.length) {
+    await commentOnPullRequest(deps, config, summary);
+  } else {
     const ok = reports.length - failed.length;
     const hint = failed.some((r) => r.error instanceof TagListError)
       ? '\n  (floating tags move only forward, which needs the registry\'s tag list: grant read access, or set floating-tags: always)' : '';
@@ -423,7 +433,7 @@ export async function run(deps: Deps): Promise<void> {
       };
       if (audit.leaks > 0 && config.audit === 'fail') {
         platform.setOutput('metadata', JSON.stringify(metadata));
-        await platform.summary(redactor.redact(renderSummary({ digest: metadata.digest, version: metadata.version, registries: [], decisions: new Map(), audit })));
+        await writeSummary(deps, renderSummary({ digest: metadata.digest, version: metadata.version, registries: [], decisions: new Map(), audit }));
         throw new Error(`the audit found ${audit.leaks === 1 ? 'a secret' : `${audit.leaks} secrets`} in the image; nothing was pushed:\n${audit.findings.filter((f) => f.severity === 'leak').map((f) => `  - ${describeFinding(f)}`).join('\n')}\nFix the Dockerfile (a secret belongs in RUN --mount=type=secret, not in ARG, ENV, a label or a file), or set audit: warn to push anyway.`);
       }
       await exportCopies(deps, config, layoutDir, graph, localTags, builder.name);
