@@ -68376,6 +68376,27 @@ function githubFacts(env, event) {
     }
   };
 }
+function gitlabFacts(env) {
+  const iid = nonEmpty(env.CI_MERGE_REQUEST_IID);
+  const visibility = env.CI_PROJECT_VISIBILITY;
+  return {
+    git: {
+      tag: nonEmpty(env.CI_COMMIT_TAG),
+      branch: nonEmpty(env.CI_COMMIT_BRANCH) ?? nonEmpty(env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME),
+      pullRequest: iid && /^\d+$/.test(iid) ? Number(iid) : void 0,
+      sha: nonEmpty(env.CI_COMMIT_SHA),
+      scheduled: env.CI_PIPELINE_SOURCE === "schedule"
+    },
+    commitTime: nonEmpty(env.CI_COMMIT_TIMESTAMP),
+    defaultBranch: nonEmpty(env.CI_DEFAULT_BRANCH),
+    repository: {
+      name: nonEmpty(env.CI_PROJECT_NAME),
+      url: nonEmpty(env.CI_PROJECT_URL),
+      description: nonEmpty(env.CI_PROJECT_DESCRIPTION),
+      visibility: visibility === "public" || visibility === "private" || visibility === "internal" ? visibility : void 0
+    }
+  };
+}
 
 // src/platform/github.ts
 var POST_MARKER = "hoist_main_ran";
@@ -68416,6 +68437,94 @@ function readEvent(path6) {
     warning(`could not read the event payload ${path6} (${e.message}): labels lack the repository's description, license and commit time`);
     return void 0;
   }
+}
+
+// src/platform/gitlab.ts
+import { existsSync as existsSync2, readFileSync as readFileSync4, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join4 } from "node:path";
+var DOTENV = { digest: "IMAGE_DIGEST", imageid: "IMAGE_ID", version: "IMAGE_VERSION", tags: "IMAGE_TAGS" };
+var FILE_INPUTS = /* @__PURE__ */ new Set(["ssh-key", "ssh-key-passphrase", "ssh-known-hosts"]);
+function gitlabInput(env, name) {
+  const key = `INPUT_${name.toUpperCase()}`;
+  const value = env[key.replaceAll("-", "_")] ?? env[key] ?? "";
+  if (FILE_INPUTS.has(name) && /^\/\S+$/.test(value.trim()) && existsSync2(value.trim()) && statSync2(value.trim()).isFile()) {
+    return readFileSync4(value.trim(), "utf8");
+  }
+  if (name === "images" && !value.trim() && env.CI_REGISTRY_IMAGE) return env.CI_REGISTRY_IMAGE;
+  if (name === "registry-auth" && env.CI_REGISTRY && env.CI_REGISTRY_USER && env.CI_REGISTRY_PASSWORD) {
+    const named = value.split(/\r?\n/).some((l) => l.trim().startsWith(`${env.CI_REGISTRY}=`) || l.includes(`registry: ${env.CI_REGISTRY}`));
+    if (!named && !/^\s*-\s/.test(value)) return [value.trim(), `${env.CI_REGISTRY}=${env.CI_REGISTRY_USER}:${env.CI_REGISTRY_PASSWORD}`].filter(Boolean).join("\n");
+  }
+  return value;
+}
+function dotenvLines(outputs) {
+  const lines = [];
+  for (const [name, key] of Object.entries(DOTENV)) {
+    const value = outputs.get(name);
+    if (value !== void 0) lines.push(`${key}=${value.split(/\r?\n/).filter(Boolean).join(",")}`);
+  }
+  return lines;
+}
+var ESC = "\x1B";
+function createGitLabPlatform(env = process.env) {
+  const isPost = env.HOIST_PHASE === "post";
+  const dir = process.cwd();
+  const stateFile = join4(tmpdir2(), `hoist-state-${env.CI_JOB_ID ?? "local"}.json`);
+  const readState = () => {
+    try {
+      return JSON.parse(readFileSync4(stateFile, "utf8"));
+    } catch {
+      return {};
+    }
+  };
+  const outputs = /* @__PURE__ */ new Map();
+  const writeDotenv = () => writeFileSync2(join4(dir, env.HOIST_DOTENV || "hoist.env"), `${dotenvLines(outputs).join("\n")}
+`);
+  let section = 0;
+  const say = (line) => process.stdout.write(`${line}
+`);
+  return {
+    name: "gitlab",
+    isPost,
+    getInput: (name) => gitlabInput(env, name),
+    setOutput: (name, value) => {
+      outputs.set(name, value);
+      if (name === "metadata") writeFileSync2(join4(dir, "hoist-metadata.json"), value);
+      else writeDotenv();
+    },
+    // GitLab has no runtime masking: secrets are kept out of the log by the Redactor instead.
+    mask: () => void 0,
+    debug: (message) => {
+      if (env.CI_DEBUG_TRACE === "true" || env.HOIST_DEBUG === "true") say(`debug: ${message}`);
+    },
+    info: say,
+    warning: (message, a2) => say(`${ESC}[33mWARNING:${a2?.file ? ` ${a2.file}${a2.line ? `:${a2.line}` : ""}:` : ""} ${message}${ESC}[0m`),
+    error: (message, a2) => say(`${ESC}[31mERROR:${a2?.file ? ` ${a2.file}${a2.line ? `:${a2.line}` : ""}:` : ""} ${message}${ESC}[0m`),
+    group: async (title, fn) => {
+      const name = `hoist_${++section}`;
+      say(`${ESC}[0Ksection_start:${Math.floor(Date.now() / 1e3)}:${name}[collapsed=true]\r${ESC}[0K${title}`);
+      try {
+        return await fn();
+      } finally {
+        say(`${ESC}[0Ksection_end:${Math.floor(Date.now() / 1e3)}:${name}\r${ESC}[0K`);
+      }
+    },
+    summary: async (markdown) => {
+      writeFileSync2(join4(dir, "hoist-summary.md"), markdown, { flag: "a" });
+    },
+    saveState: (name, value) => {
+      writeFileSync2(stateFile, JSON.stringify({ ...readState(), [name]: value }), { mode: 384 });
+    },
+    getState: (name) => readState()[name] ?? "",
+    context: {
+      facts: gitlabFacts(env),
+      now: () => /* @__PURE__ */ new Date(),
+      workspace: dir,
+      tempDir: tmpdir2(),
+      env
+    }
+  };
 }
 
 // src/registry/client.ts
@@ -69060,7 +69169,7 @@ var RegistryClient = class {
 // src/run.ts
 import { createWriteStream as createWriteStream4, rmSync as rmSync2 } from "node:fs";
 import { access as access3, constants as constants7, mkdtemp, readFile as readFile4, rm as rm3, stat as stat3, writeFile as writeFile5, mkdir as mkdir4 } from "node:fs/promises";
-import { dirname as dirname3, join as join7, relative as relative2 } from "node:path";
+import { dirname as dirname3, join as join8, relative as relative2 } from "node:path";
 
 // src/build/dockerfile.ts
 function instructions(text) {
@@ -73685,11 +73794,11 @@ async function upsertPrComment(t, body) {
 
 // src/build/builders.ts
 import { access as access2, constants as constants6 } from "node:fs/promises";
-import { delimiter, join as join5 } from "node:path";
+import { delimiter, join as join6 } from "node:path";
 
 // src/build/buildah.ts
 import { writeFile as writeFile4 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 function renderBuildahArgs(plan) {
   const args = ["build", "--file", plan.file, "--iidfile", plan.iidFile, "--layers", ...commonBuildFlags(plan, { pull: [`--pull=${plan.pull ? "always" : "true"}`] })];
   for (const [name, source] of plan.buildContexts) args.push("--build-context", `${name}=${source}`);
@@ -73707,7 +73816,7 @@ function createBuildahBuilder(exec, env, workdir, insecure, readIidFile) {
   return {
     name: "buildah",
     async build(plan, layoutDir, log) {
-      const conf = join4(workdir, "registries.conf");
+      const conf = join5(workdir, "registries.conf");
       await writeFile4(conf, registriesConf(insecure));
       const buildahEnv = { ...env, CONTAINERS_REGISTRIES_CONF: conf, BUILDAH_ISOLATION: env.BUILDAH_ISOLATION ?? "chroot" };
       await exec.run("buildah", renderBuildahArgs(plan), { env: buildahEnv, onLine: log });
@@ -73950,7 +74059,7 @@ function chooseBuilder(requested, probe, buildkitHost) {
 }
 async function onPath(tool, path6) {
   for (const dir of (path6 ?? "").split(delimiter).filter(Boolean)) {
-    if (await access2(join5(dir, tool), constants6.X_OK).then(() => true, () => false)) return true;
+    if (await access2(join6(dir, tool), constants6.X_OK).then(() => true, () => false)) return true;
   }
   return false;
 }
@@ -73983,11 +74092,11 @@ function createBuilder(choice, d) {
 }
 
 // src/registry/credentials.ts
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 var DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 function dockerConfigPath(env) {
-  if (env.DOCKER_CONFIG) return join6(env.DOCKER_CONFIG, "config.json");
-  return env.HOME ? join6(env.HOME, ".docker", "config.json") : void 0;
+  if (env.DOCKER_CONFIG) return join7(env.DOCKER_CONFIG, "config.json");
+  return env.HOME ? join7(env.HOME, ".docker", "config.json") : void 0;
 }
 function normaliseKey(key) {
   return key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
@@ -74540,11 +74649,11 @@ async function auditImage(deps, config, layoutDir, graph, secrets) {
   return { mode: config.audit, leaks: leaks.length, findings: result.findings, skipped: result.skipped, layers: result.layers, bytes: result.bytes };
 }
 async function writeSecretFiles(config, workdir) {
-  const dir = join7(workdir, "secrets");
+  const dir = join8(workdir, "secrets");
   await mkdir4(dir, { mode: 448 });
   const files = [];
   const write = async (id, value) => {
-    const path6 = join7(dir, id);
+    const path6 = join8(dir, id);
     await writeFile5(path6, value, { mode: 384, flag: "wx" });
     files.push({ id, path: path6 });
   };
@@ -74722,8 +74831,8 @@ ${violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ""}${v.message}`
   if (plan.provenance !== "false" && !config.provenanceSet && (choice.name === "docker" || choice.name === "buildah")) {
     platform3.info(`No provenance attestation: builder ${choice.name} cannot make one (buildx and buildctl do)`);
   }
-  const workdir = await mkdtemp(join7(platform3.context.tempDir, "hoist-"));
-  plan.iidFile = join7(workdir, "iid");
+  const workdir = await mkdtemp(join8(platform3.context.tempDir, "hoist-"));
+  plan.iidFile = join8(workdir, "iid");
   platform3.saveState(WORKDIR_STATE, workdir);
   let agent;
   const unhook = deps.onTerminate(() => {
@@ -74756,9 +74865,9 @@ ${violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ""}${v.message}`
       buildxBuilder: config.buildxBuilder,
       insecureRegistries: [...config.registries].filter(([, r]) => r.insecure).map(([host]) => host)
     });
-    const layoutDir = join7(workdir, "oci");
+    const layoutDir = join8(workdir, "oci");
     const imageId = await platform3.group(`Build (${builder.name})`, () => builder.build({ ...plan, ssh, secretFiles }, layoutDir, (line) => platform3.info(line)));
-    await rm3(join7(workdir, "secrets"), { recursive: true, force: true });
+    await rm3(join8(workdir, "secrets"), { recursive: true, force: true });
     agent?.stop();
     const root = await annotateLayoutRoot(layoutDir, meta.annotations.values, config.images[0]?.tags[0]?.tag);
     platform3.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
@@ -74837,7 +74946,8 @@ function onTerminate(handler2) {
     process.off("SIGINT", onSignal);
   };
 }
-async function main(createPlatform = createGitHubPlatform) {
+var detectPlatform = () => process.env.GITLAB_CI !== void 0 ? createGitLabPlatform() : createGitHubPlatform();
+async function main(createPlatform = detectPlatform) {
   const redactor = new Redactor();
   let platform3;
   try {

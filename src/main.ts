@@ -6,6 +6,7 @@ import { ConfigError } from './config.js';
 import { Redactor } from './core/redact.js';
 import { createExec } from './exec.js';
 import { createGitHubPlatform } from './platform/github.js';
+import { createGitLabPlatform } from './platform/gitlab.js';
 import type { Platform } from './platform/platform.js';
 import { RegistryClient } from './registry/client.js';
 import { cleanup, run } from './run.js';
@@ -35,7 +36,10 @@ function onTerminate(handler: () => void): () => void {
   };
 }
 
-export async function main(createPlatform: () => Platform = createGitHubPlatform): Promise<void> {
+/** GitLab CI when `GITLAB_CI` is set (gitlab-ci-local sets it to false), else GitHub Actions. */
+const detectPlatform = (): Platform => (process.env.GITLAB_CI !== undefined ? createGitLabPlatform() : createGitHubPlatform());
+
+export async function main(createPlatform: () => Platform = detectPlatform): Promise<void> {
   const redactor = new Redactor();
   let platform: Platform | undefined;
   try {

@@ -27,7 +27,7 @@ BASE_IMAGE=hoist-lab/busybox:1.36
 GIT_IMAGE=hoist-lab/git:1
 PLAIN_PORT=5100 TLS_PORT=5443 TOKEN_PORT=5200 ISSUER_PORT=5201 SSH_PORT=2222
 GIT_USER=hoistgit
-APT_PACKAGES=(docker.io buildah skopeo docker-registry openssh-server busybox-static apache2-utils openssl git ca-certificates curl iproute2 procps)
+APT_PACKAGES=(docker.io buildah skopeo docker-registry openssh-server busybox-static apache2-utils openssl git ca-certificates curl iproute2 procps rsync)
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }

@@ -1,0 +1,110 @@
+/**
+ * The GitLab CI adapter, chosen when `GITLAB_CI` is set. Inputs arrive as `INPUT_*` job variables
+ * (GitLab variable names cannot hold `-`: `INPUT_BUILD_ARGS` is `build-args`); defaults come from
+ * CI variables (`CI_REGISTRY_IMAGE` for images, a login to `CI_REGISTRY`); outputs go to a dotenv
+ * report for later jobs (`IMAGE_DIGEST`, …) and the metadata and summary to files beside it; log
+ * groups are collapsible sections. GitLab has no runtime log masking: nothing secret may be
+ * printed at all (the Redactor sees every line that could carry one). There is no post step: the
+ * template's `after_script` runs the entry again with `HOIST_PHASE=post`, state in a private file.
+ */
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gitlabFacts } from './context.js';
+import type { Platform } from './platform.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Outputs → dotenv names; values must stay on one line (GitLab's dotenv has no multi-line values). */
+const DOTENV: Record<string, string> = { digest: 'IMAGE_DIGEST', imageid: 'IMAGE_ID', version: 'IMAGE_VERSION', tags: 'IMAGE_TAGS' };
+
+/** Inputs whose value may be a File-type variable: its value is the path of a file holding the secret. */
+const FILE_INPUTS = new Set(['ssh-key', 'ssh-key-passphrase', 'ssh-known-hosts']);
+
+export function gitlabInput(env: Env, name: string): string {
+  const key = `INPUT_${name.toUpperCase()}`;
+  const value = env[key.replaceAll('-', '_')] ?? env[key] ?? '';
+  if (FILE_INPUTS.has(name) && /^\/\S+$/.test(value.trim()) && existsSync(value.trim()) && statSync(value.trim()).isFile()) {
+    return readFileSync(value.trim(), 'utf8');
+  }
+  if (name === 'images' && !value.trim() && env.CI_REGISTRY_IMAGE) return env.CI_REGISTRY_IMAGE;
+  if (name === 'registry-auth' && env.CI_REGISTRY && env.CI_REGISTRY_USER && env.CI_REGISTRY_PASSWORD) {
+    // The project's own registry, unless the user names it: the job's credentials log in to it.
+    const named = value.split(/\r?\n/).some((l) => l.trim().startsWith(`${env.CI_REGISTRY}=`) || l.includes(`registry: ${env.CI_REGISTRY}`));
+    if (!named && !/^\s*-\s/.test(value)) return [value.trim(), `${env.CI_REGISTRY}=${env.CI_REGISTRY_USER}:${env.CI_REGISTRY_PASSWORD}`].filter(Boolean).join('\n');
+  }
+  return value;
+}
+
+/** One `KEY=value` line per output, within GitLab's dotenv rules (one line, no quotes needed). */
+export function dotenvLines(outputs: ReadonlyMap<string, string>): string[] {
+  const lines: string[] = [];
+  for (const [name, key] of Object.entries(DOTENV)) {
+    const value = outputs.get(name);
+    if (value !== undefined) lines.push(`${key}=${value.split(/\r?\n/).filter(Boolean).join(',')}`);
+  }
+  return lines;
+}
+
+const ESC = '\u001b';
+
+export function createGitLabPlatform(env: Env = process.env): Platform {
+  const isPost = env.HOIST_PHASE === 'post';
+  // The job runs in the project directory (CI_PROJECT_DIR on GitLab); the working directory is
+  // used because it is also where artifacts paths such as the dotenv report are resolved.
+  const dir = process.cwd();
+  // Outside the project directory, so it never lands in artifacts or the next job's checkout.
+  const stateFile = join(tmpdir(), `hoist-state-${env.CI_JOB_ID ?? 'local'}.json`);
+  const readState = (): Record<string, string> => {
+    try {
+      return JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, string>;
+    } catch {
+      return {};
+    }
+  };
+  const outputs = new Map<string, string>();
+  const writeDotenv = () => writeFileSync(join(dir, env.HOIST_DOTENV || 'hoist.env'), `${dotenvLines(outputs).join('\n')}\n`);
+  let section = 0;
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  return {
+    name: 'gitlab',
+    isPost,
+    getInput: (name) => gitlabInput(env, name),
+    setOutput: (name, value) => {
+      outputs.set(name, value);
+      if (name === 'metadata') writeFileSync(join(dir, 'hoist-metadata.json'), value);
+      else writeDotenv();
+    },
+    // GitLab has no runtime masking: secrets are kept out of the log by the Redactor instead.
+    mask: () => undefined,
+    debug: (message) => {
+      if (env.CI_DEBUG_TRACE === 'true' || env.HOIST_DEBUG === 'true') say(`debug: ${message}`);
+    },
+    info: say,
+    warning: (message, a) => say(`${ESC}[33mWARNING:${a?.file ? ` ${a.file}${a.line ? `:${a.line}` : ''}:` : ''} ${message}${ESC}[0m`),
+    error: (message, a) => say(`${ESC}[31mERROR:${a?.file ? ` ${a.file}${a.line ? `:${a.line}` : ''}:` : ''} ${message}${ESC}[0m`),
+    group: async (title, fn) => {
+      const name = `hoist_${++section}`;
+      say(`${ESC}[0Ksection_start:${Math.floor(Date.now() / 1000)}:${name}[collapsed=true]\r${ESC}[0K${title}`);
+      try {
+        return await fn();
+      } finally {
+        say(`${ESC}[0Ksection_end:${Math.floor(Date.now() / 1000)}:${name}\r${ESC}[0K`);
+      }
+    },
+    summary: async (markdown) => {
+      writeFileSync(join(dir, 'hoist-summary.md'), markdown, { flag: 'a' });
+    },
+    saveState: (name, value) => {
+      writeFileSync(stateFile, JSON.stringify({ ...readState(), [name]: value }), { mode: 0o600 });
+    },
+    getState: (name) => readState()[name] ?? '',
+    context: {
+      facts: gitlabFacts(env),
+      now: () => new Date(),
+      workspace: dir,
+      tempDir: tmpdir(),
+      env,
+    },
+  };
+}
