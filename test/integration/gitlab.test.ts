@@ -1,0 +1,98 @@
+// The GitLab component run for real by gitlab-ci-local (shell executor on the lab): a pipeline
+// includes gitlab/templates/build.yml with inputs, builds with a secret and an SSH clone of the
+// lab's private repository (the key in a File-type variable), pushes the fanned-out tags to two
+// lab registries (the TLS one's password named as a variable, not written in the pipeline), and
+// a following job reads the dotenv outputs. Bad inputs: rejected by the spec's types, or by Hoist
+// naming the input.
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { lab, leaks, password, ROOT, skopeoDigest, uniqueRepo } from './lab.js';
+
+const execFileAsync = promisify(execFile);
+const TOKEN = `gl-token-${Math.random().toString(36).slice(2)}-value`;
+const PATH = '/usr/bin:/bin:/usr/sbin:/sbin';
+
+/** A git repository with the pipeline, the template and an app; gitlab-ci-local run in it. */
+async function pipeline(include: Record<string, unknown>, jobs: Record<string, unknown>, variables: Record<string, unknown>, dockerfile: string): Promise<{ code: number; out: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'hoist-gl-'));
+  await mkdir(join(dir, 'templates'));
+  await cp(join(ROOT, 'gitlab/templates/build.yml'), join(dir, 'templates/build.yml'));
+  await mkdir(join(dir, 'app'));
+  await writeFile(join(dir, 'app/Dockerfile'), dockerfile);
+  const inputs = { hoist_command: `${join(ROOT, 'node_modules/.bin/node')} ${join(ROOT, 'dist/index.js')}`, context: 'app', ...include };
+  await writeFile(join(dir, '.gitlab-ci.yml'), stringify({ stages: ['build', 'check'], include: [{ local: 'templates/build.yml', inputs }], ...jobs }));
+  await writeFile(join(dir, '.gitlab-ci-local-variables.yml'), stringify(variables), { mode: 0o600 });
+  await writeFile(join(dir, '.gitignore'), '.gitlab-ci-local-variables.yml\n.gitlab-ci-local/\n');
+  const git = (...args: string[]) => execFileAsync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir });
+  await git('init', '-q', '-b', 'main');
+  await git('add', '-A');
+  await git('commit', '-qm', 'pipeline');
+  await git('tag', 'v4.5.6');
+  try {
+    const r = await execFileAsync(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--force-shell-executor', '--ignore-schema-paths', '#/definitions/tags/minItems'], {
+      cwd: dir, env: { PATH, HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host }, maxBuffer: 64 << 20, timeout: 240_000,
+    });
+    return { code: 0, out: r.stdout + r.stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === 'number' ? err.code : 1, out: (err.stdout ?? '') + (err.stderr ?? '') };
+  }
+}
+
+describe('the GitLab component under gitlab-ci-local', () => {
+  it('builds with a secret and an SSH clone, pushes to two registries, and hands its outputs to the next job', async () => {
+    const { plain, tls } = lab().registries;
+    const key = await readFile(lab().ssh.privateKeyFile, 'utf8');
+    const name = uniqueRepo('gitlab/app');
+    const r = await pipeline(
+      {
+        images: `${plain.host}/${name}\n${tls.host}/${name}`,
+        version: '4.5.6',
+        network: 'host',
+        insecure_registries: plain.host,
+        registry_auth: `${tls.host}=${tls.username}:$TLS_PASSWORD`,
+        registry_ca: `${tls.host}=${tls.ca}`,
+        ssh_key: '$DEPLOY_KEY',
+        ssh_known_hosts: await readFile(lab().ssh.knownHostsFile, 'utf8'),
+        secrets: 'token=$NPM_TOKEN',
+      },
+      { check: { stage: 'check', needs: ['hoist-build'], script: ['echo "OUT digest=$IMAGE_DIGEST version=$IMAGE_VERSION tags=$IMAGE_TAGS"'] } },
+      {
+        TLS_PASSWORD: password(tls.passwordFile),
+        NPM_TOKEN: TOKEN,
+        DEPLOY_KEY: { type: 'file', values: { '*': key } },
+      },
+      `FROM ${plain.host}/lab/git:1
+RUN echo ${Math.random().toString(36).slice(2)} > /n
+RUN --mount=type=secret,id=known_hosts,target=/root/.ssh/known_hosts --mount=type=ssh --mount=type=secret,id=token \\
+    test -s /run/secrets/token && git clone -q ${lab().ssh.repoUrl} /src/private-lib
+`,
+    );
+    expect(r.out).toMatch(/PASS\s+hoist-build/);
+    expect(r.code).toBe(0);
+    const out = /OUT digest=(sha256:[a-f0-9]{64}) version=4\.5\.6 tags=(\S+)/.exec(r.out);
+    expect(out).not.toBeNull();
+    const [, digest, tags] = out!;
+    expect(tags!.split(',')).toEqual(expect.arrayContaining([`${plain.host}/${name}:4.5.6`, `${plain.host}/${name}:4.5`, `${plain.host}/${name}:4`, `${plain.host}/${name}:latest`, `${tls.host}/${name}:4.5.6`]));
+    expect(await skopeoDigest(`${plain.host}/${name}:4`)).toBe(digest);
+    expect(await skopeoDigest(`${tls.host}/${name}:latest`, { certDir: tls.certDir, username: tls.username, passwordFile: tls.passwordFile })).toBe(digest);
+    expect(r.out).toMatch(/hoist_\d+ took \d+ms/); // collapsible sections, as gitlab-ci-local renders them
+    for (const secret of [TOKEN, password(tls.passwordFile), ...key.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))]) expect(leaks(r.out, secret)).toBe(false);
+  }, 300_000);
+
+  it('rejects a wrong type through the spec, and a bad value through Hoist naming the input', async () => {
+    const { plain } = lab().registries;
+    const dockerfile = `FROM ${plain.host}/lab/busybox:1.36\n`;
+    const typed = await pipeline({ images: `${plain.host}/${uniqueRepo('gitlab-bad/app')}`, push: 'maybe' }, {}, {}, dockerfile);
+    expect(typed.code).not.toBe(0);
+    expect(typed.out).toMatch(/push.*boolean|boolean.*push/i);
+    const value = await pipeline({ images: `${plain.host}/${uniqueRepo('gitlab-bad/app')}`, concurrency: 0 }, {}, {}, dockerfile);
+    expect(value.out).toMatch(/ERROR: Input 'concurrency': '0' is not a whole number from 1 to 64/);
+    expect(value.out).toMatch(/FAIL\s+hoist-build/);
+  }, 300_000);
+});
