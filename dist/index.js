@@ -1147,16 +1147,16 @@ var require_stringifyString = __commonJS({
     function lineLengthOverLimit(str, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
-      const limit = lineWidth - indentLength;
+      const limit2 = lineWidth - indentLength;
       const strLen = str.length;
-      if (strLen <= limit)
+      if (strLen <= limit2)
         return false;
       for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
         if (str[i2] === "\n") {
-          if (i2 - start > limit)
+          if (i2 - start > limit2)
             return true;
           start = i2 + 1;
-          if (strLen - start <= limit)
+          if (strLen - start <= limit2)
             return false;
         }
       }
@@ -7746,9 +7746,9 @@ var require_utf8_decoder = __commonJS({
     function trailingIncomplete(data, start) {
       const len = data.byteLength;
       if (len <= start) return 0;
-      const limit = Math.max(start, len - 4);
+      const limit2 = Math.max(start, len - 4);
       let i2 = len - 1;
-      while (i2 > limit && (data[i2] & 192) === 128) i2--;
+      while (i2 > limit2 && (data[i2] & 192) === 128) i2--;
       if (i2 < start) return 0;
       const byte = data[i2];
       let needed;
@@ -7766,9 +7766,9 @@ var require_utf8_decoder = __commonJS({
       const last = data[len - 1];
       if (last <= 127) return 0;
       if ((last & 192) !== 128) return 1;
-      const limit = Math.max(0, len - 4);
+      const limit2 = Math.max(0, len - 4);
       let i2 = len - 2;
-      while (i2 >= limit && (data[i2] & 192) === 128) i2--;
+      while (i2 >= limit2 && (data[i2] & 192) === 128) i2--;
       if (i2 < 0) return 1;
       const first = data[i2];
       let needed;
@@ -8610,8 +8610,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve2, reject) {
-              promiseResolve = resolve2;
+            return new Promise(function(resolve3, reject) {
+              promiseResolve = resolve3;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -8644,11 +8644,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve2, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve2({ value: void 0, done: true });
+          return new Promise((resolve3, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve3({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve2({ value: void 0, done: true });
+              else resolve3({ value: void 0, done: true });
             });
           });
         }
@@ -8692,8 +8692,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve2) => {
-          state.drains.push({ writes, resolve: resolve2 });
+        return new Promise((resolve3) => {
+          state.drains.push({ writes, resolve: resolve3 });
         });
       }
       write(data) {
@@ -8798,10 +8798,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         return pipeline3(...streams, (err) => {
           if (err) return reject(err);
-          resolve2();
+          resolve3();
         });
       });
     }
@@ -9471,16 +9471,16 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err);
         }
-        function onnext(resolve2, reject) {
+        function onnext(resolve3, reject) {
           if (error2) {
             return reject(error2);
           }
           if (entryStream) {
-            resolve2({ value: entryStream, done: false });
+            resolve3({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve2;
+          promiseResolve = resolve3;
           promiseReject = reject;
           consumeCallback(null);
           if (extract._finished && promiseResolve) {
@@ -9508,11 +9508,11 @@ var require_extract = __commonJS({
         function destroy(err) {
           extract.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve2, reject) => {
-            if (extract.destroyed) return resolve2({ value: void 0, done: true });
+          return new Promise((resolve3, reject) => {
+            if (extract.destroyed) return resolve3({ value: void 0, done: true });
             extract.once("close", function() {
               if (err) reject(err);
-              else resolve2({ value: void 0, done: true });
+              else resolve3({ value: void 0, done: true });
             });
           });
         }
@@ -9886,12 +9886,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve2, reject) {
+        return new Promise(function(resolve3, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve2(is);
+              resolve3(is);
             }
           });
         });
@@ -9957,27 +9957,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve2, reject) => {
+      const step = (i2) => new Promise((resolve3, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve2(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve3(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve2(subStep(p, i2, 0));
+        resolve3(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve2, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve3, reject) => {
         if (ii === pathExt.length)
-          return resolve2(step(i2 + 1));
+          return resolve3(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve2(p + ext);
+              return resolve3(p + ext);
           }
-          return resolve2(subStep(p, i2, ii + 1));
+          return resolve3(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -11260,15 +11260,15 @@ var require_trim_comparator_whitespace = __commonJS({
     var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
     var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
     var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
-    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+    var findDigitsEndIndex = (range, start, limit2, digitRuns) => {
       if (!isDigit(range[start])) {
         return start;
       }
       if (start >= digitRuns.start && start < digitRuns.end) {
-        return Math.min(start + limit, digitRuns.end);
+        return Math.min(start + limit2, digitRuns.end);
       }
       if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
-        return Math.min(start + limit, digitRuns.previousEnd);
+        return Math.min(start + limit2, digitRuns.previousEnd);
       }
       let end = start + 1;
       while (isDigit(range[end])) {
@@ -11278,7 +11278,7 @@ var require_trim_comparator_whitespace = __commonJS({
       digitRuns.previousEnd = digitRuns.end;
       digitRuns.start = start;
       digitRuns.end = end;
-      return Math.min(start + limit, end);
+      return Math.min(start + limit2, end);
     };
     var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
       if (!loose && range[start] === "0") {
@@ -11290,8 +11290,8 @@ var require_trim_comparator_whitespace = __commonJS({
       const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
       if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
         let end = digitsEnd + 1;
-        const limit = end + MAX_SAFE_BUILD_LENGTH;
-        while (end < limit && isIdentifierCharacter(range[end])) {
+        const limit2 = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit2 && isIdentifierCharacter(range[end])) {
           end++;
         }
         return end;
@@ -14627,9 +14627,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -14667,12 +14667,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -16939,8 +16939,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -19191,12 +19191,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -19866,12 +19866,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -20350,16 +20350,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request3 = requests[i2];
@@ -20370,7 +20370,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -20421,7 +20421,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -20433,7 +20433,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -20769,8 +20769,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -22030,7 +22030,7 @@ var require_readable = __commonJS({
         return this[kBody];
       }
       async dump(opts) {
-        let limit = Number.isFinite(opts?.limit) ? opts.limit : 128 * 1024;
+        let limit2 = Number.isFinite(opts?.limit) ? opts.limit : 128 * 1024;
         const signal = opts?.signal;
         if (signal != null && (typeof signal !== "object" || !("aborted" in signal))) {
           throw new InvalidArgumentError("signal must be an AbortSignal");
@@ -22039,8 +22039,8 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
-          if (this[kContentLength] > limit) {
+        return await new Promise((resolve3, reject) => {
+          if (this[kContentLength] > limit2) {
             this.destroy(new AbortError());
           }
           const onAbort = () => {
@@ -22052,11 +22052,11 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop5).on("data", function(chunk) {
-            limit -= chunk.length;
-            if (limit <= 0) {
+            limit2 -= chunk.length;
+            if (limit2 <= 0) {
               this.destroy();
             }
           }).resume();
@@ -22071,7 +22071,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -22088,7 +22088,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -22158,18 +22158,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -22426,9 +22426,9 @@ var require_api_request = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -22651,9 +22651,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -22938,9 +22938,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -23032,9 +23032,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -26897,7 +26897,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -26973,7 +26973,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable5({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -27016,7 +27016,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -30757,8 +30757,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -34362,9 +34362,9 @@ var require_dispatcher_base2 = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -34402,9 +34402,9 @@ var require_dispatcher_base2 = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve2(data);
+              return err2 ? reject(err2) : resolve3(data);
             });
           });
         }
@@ -37910,8 +37910,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -39337,12 +39337,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -40226,12 +40226,12 @@ var require_client_h22 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -40548,16 +40548,16 @@ var require_client2 = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request3 = requests[i2];
@@ -40570,7 +40570,7 @@ var require_client2 = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -40977,8 +40977,8 @@ var require_pool_base2 = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          return new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -42100,7 +42100,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug2("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -42110,7 +42110,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -42120,14 +42120,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve2, reject) => {
+        await new Promise((resolve3, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve2();
+            resolve3();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -42136,14 +42136,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve2();
+            resolve3();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve2, reject) => {
+        await new Promise((resolve3, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -42151,7 +42151,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug2("SOCKS5 tunnel established to", targetHost, targetPort, "via", info2);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve2();
+            resolve3();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -42194,8 +42194,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve2, reject) => {
-                      finalSocket.once("secureConnect", resolve2);
+                    await new Promise((resolve3, reject) => {
+                      finalSocket.once("secureConnect", resolve3);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -43321,15 +43321,15 @@ var require_readable2 = __commonJS({
         if (signal != null && (typeof signal !== "object" || !("aborted" in signal))) {
           return Promise.reject(new InvalidArgumentError("signal must be an AbortSignal"));
         }
-        const limit = opts?.limit && Number.isFinite(opts.limit) ? opts.limit : 128 * 1024;
+        const limit2 = opts?.limit && Number.isFinite(opts.limit) ? opts.limit : 128 * 1024;
         if (signal?.aborted) {
           return Promise.reject(signal.reason ?? new AbortError());
         }
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve2, reject) => {
-          if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
+        return new Promise((resolve3, reject) => {
+          if (this[kContentLength] && this[kContentLength] > limit2 || this[kBytesRead] > limit2) {
             this.destroy(new AbortError());
           }
           if (signal) {
@@ -43342,14 +43342,14 @@ var require_readable2 = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve2(null);
+                resolve3(null);
               }
             });
           } else {
-            this.on("close", resolve2);
+            this.on("close", resolve3);
           }
           this.on("error", noop5).on("data", () => {
-            if (this[kBytesRead] > limit) {
+            if (this[kBytesRead] > limit2) {
               this.destroy();
             }
           }).resume();
@@ -43374,7 +43374,7 @@ var require_readable2 = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -43389,7 +43389,7 @@ var require_readable2 = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -43463,18 +43463,18 @@ var require_readable2 = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length, encoding));
+          resolve3(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve3(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -43664,9 +43664,9 @@ var require_api_request2 = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -43878,9 +43878,9 @@ var require_api_stream2 = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -44168,9 +44168,9 @@ var require_api_upgrade2 = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -44263,9 +44263,9 @@ var require_api_connect2 = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -45539,7 +45539,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile6, readFile: readFile5, mkdir: mkdir5 } = __require("node:fs/promises");
-    var { dirname: dirname4, resolve: resolve2 } = __require("node:path");
+    var { dirname: dirname4, resolve: resolve3 } = __require("node:path");
     var { setTimeout: setTimeout4, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors4();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -45740,7 +45740,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile5(resolve2(path6), "utf8");
+          const data = await readFile5(resolve3(path6), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -45769,7 +45769,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path6) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve2(path6);
+        const resolvedPath = resolve3(path6);
         await mkdir5(dirname4(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -53749,7 +53749,7 @@ var require_fetch2 = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path6 = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path6}?` : path6,
             origin: url.origin,
@@ -53837,7 +53837,7 @@ var require_fetch2 = __commonJS({
               }
               this.body = new Readable5({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -53890,7 +53890,7 @@ var require_fetch2 = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -53914,7 +53914,7 @@ var require_fetch2 = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -60196,8 +60196,8 @@ async function writeDockerArchive(layoutDir, graph, repoTags, out) {
   const name = (d) => `blobs/sha256/${d.digest.slice("sha256:".length)}`;
   const pack = import_tar_stream.default.pack();
   const writing = pipeline2(pack, out);
-  const add = (path6, size3, body) => new Promise((resolve2, reject) => {
-    const entry = pack.entry({ name: path6, size: size3 }, (e) => e ? reject(e) : resolve2());
+  const add = (path6, size3, body) => new Promise((resolve3, reject) => {
+    const entry = pack.entry({ name: path6, size: size3 }, (e) => e ? reject(e) : resolve3());
     if (Buffer.isBuffer(body)) entry.end(body);
     else body.pipe(entry);
   });
@@ -60223,7 +60223,7 @@ async function writeOciLayout(layoutDir, spec) {
       if (entry.isDirectory()) await walk(path6);
       else {
         const size3 = (await stat(path6)).size;
-        await new Promise((resolve2, reject) => createReadStream(path6).pipe(pack.entry({ name: relative(layoutDir, path6), size: size3 }, (e) => e ? reject(e) : resolve2())));
+        await new Promise((resolve3, reject) => createReadStream(path6).pipe(pack.entry({ name: relative(layoutDir, path6), size: size3 }, (e) => e ? reject(e) : resolve3())));
       }
     }
   };
@@ -61843,8 +61843,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise = new Promise((resolve2, reject) => {
-    Object.assign(methods, { resolve: resolve2, reject });
+  const promise = new Promise((resolve3, reject) => {
+    Object.assign(methods, { resolve: resolve3, reject });
   });
   return Object.assign(promise, methods);
 };
@@ -66487,11 +66487,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises3 = weakMap.get(stream);
   const promise = createDeferred();
   promises3.push(promise);
-  const resolve2 = promise.resolve.bind(promise);
-  return { resolve: resolve2, promises: promises3 };
+  const resolve3 = promise.resolve.bind(promise);
+  return { resolve: resolve3, promises: promises3 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve2, promises: promises3 }, subprocess) => {
-  resolve2();
+var waitForConcurrentStreams = async ({ resolve: resolve3, promises: promises3 }, subprocess) => {
+  resolve3();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises3])
@@ -67440,6 +67440,31 @@ function parseBool(raw, input, fallback, issues) {
   issues.push({ input, message: `'${raw.trim()}' is not a boolean: use true or false` });
   return fallback;
 }
+function parseTransfer(read2, abs, issues) {
+  const registries = /* @__PURE__ */ new Map();
+  const settingsFor = (registry) => {
+    const host = registryHost(registry.trim());
+    let s = registries.get(host);
+    if (!s) registries.set(host, s = { insecure: false });
+    return s;
+  };
+  for (const entry of parseRegistryAuth(read2("registry-auth"), issues)) {
+    const s = settingsFor(entry.registry);
+    s.username = entry.username;
+    s.password = entry.password;
+  }
+  for (const [registry, path6] of parsePairs(read2("registry-ca"), "registry-ca", /^[^\s=]+$/, "REGISTRY", issues)) {
+    settingsFor(registry).caFile = abs(path6.trim());
+  }
+  for (const registry of parseList(read2("insecure-registries"))) settingsFor(registry).insecure = true;
+  const number = (input, fallback, min, max) => {
+    const raw = read2(input).trim() || fallback;
+    const n2 = Number(raw);
+    if (!Number.isInteger(n2) || n2 < min || n2 > max) issues.push({ input, message: `'${raw}' is not a whole number from ${min} to ${max}` });
+    return n2;
+  };
+  return { registries, retries: number("retries", "3", 0, 10), concurrency: number("concurrency", "8", 1, 64) };
+}
 function parseChoice(raw, input, choices, fallback, issues) {
   const v = raw.trim().toLowerCase();
   if (!v) return fallback;
@@ -67649,32 +67674,7 @@ function parseConfig(read2, ctx) {
     if (!(e instanceof CreatedError)) throw e;
     issues.push({ input: "created", message: e.message });
   }
-  const registries = /* @__PURE__ */ new Map();
-  const settingsFor = (registry) => {
-    const host = registryHost(registry.trim());
-    let s = registries.get(host);
-    if (!s) registries.set(host, s = { insecure: false });
-    return s;
-  };
-  for (const entry of parseRegistryAuth(read2("registry-auth"), issues)) {
-    const s = settingsFor(entry.registry);
-    s.username = entry.username;
-    s.password = entry.password;
-  }
-  for (const [registry, path6] of parsePairs(read2("registry-ca"), "registry-ca", /^[^\s=]+$/, "REGISTRY", issues)) {
-    settingsFor(registry).caFile = abs(path6.trim());
-  }
-  for (const registry of parseList(read2("insecure-registries"))) settingsFor(registry).insecure = true;
-  const retriesRaw = read2("retries").trim() || "3";
-  const retries = Number(retriesRaw);
-  if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
-    issues.push({ input: "retries", message: `'${retriesRaw}' is not a whole number from 0 to 10` });
-  }
-  const concurrencyRaw = read2("concurrency").trim() || "8";
-  const concurrency = Number(concurrencyRaw);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    issues.push({ input: "concurrency", message: `'${concurrencyRaw}' is not a whole number from 1 to 64` });
-  }
+  const { registries, retries, concurrency } = parseTransfer(read2, abs, issues);
   const builder = parseChoice(read2("builder"), "builder", ["auto", ...BUILDERS], "auto", issues);
   const platforms = parseList(read2("platforms"));
   for (const p of platforms) if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p)) issues.push({ input: "platforms", message: `'${p}' is not a platform: os/arch[/variant], e.g. linux/amd64 or linux/arm64` });
@@ -67948,11 +67948,11 @@ import { EOL as EOL3 } from "os";
 import { constants as constants4, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -67968,7 +67968,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68247,11 +68247,11 @@ var arch = os3.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -68267,7 +68267,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68527,123 +68527,177 @@ function createGitLabPlatform(env = process.env) {
   };
 }
 
-// src/registry/client.ts
-var import_undici2 = __toESM(require_undici2(), 1);
-import { createHash as createHash2 } from "node:crypto";
-import { rootCertificates } from "node:tls";
+// src/promote.ts
+import { isAbsolute as isAbsolute2, resolve as resolve2 } from "node:path";
 
-// src/registry/auth.ts
-function parseChallenges(header2) {
-  const challenges = [];
-  const isTokenChar = (c3) => c3 !== void 0 && /[A-Za-z0-9!#$%&'*+.^_`|~/-]/.test(c3);
-  let current;
-  let i2 = 0;
-  while (i2 < header2.length) {
-    while (i2 < header2.length && /[\s,]/.test(header2[i2] ?? "")) i2++;
-    const start = i2;
-    while (isTokenChar(header2[i2])) i2++;
-    const token = header2.slice(start, i2);
-    if (!token) {
-      i2++;
-      continue;
-    }
-    let j = i2;
-    while (header2[j] === " ") j++;
-    if (header2[j] === "=" && current) {
-      i2 = j + 1;
-      while (header2[i2] === " ") i2++;
-      let value = "";
-      if (header2[i2] === '"') {
-        i2++;
-        while (i2 < header2.length && header2[i2] !== '"') {
-          if (header2[i2] === "\\") i2++;
-          value += header2[i2] ?? "";
-          i2++;
-        }
-        i2++;
-      } else {
-        const v = i2;
-        while (i2 < header2.length && header2[i2] !== "," && header2[i2] !== " ") i2++;
-        value = header2.slice(v, i2);
-      }
-      current.params[token.toLowerCase()] = value;
+// node_modules/yocto-queue/index.js
+var Node = class {
+  value;
+  next;
+  constructor(value) {
+    this.value = value;
+  }
+};
+var Queue = class {
+  #head;
+  #tail;
+  #size;
+  constructor() {
+    this.clear();
+  }
+  enqueue(value) {
+    const node = new Node(value);
+    if (this.#head) {
+      this.#tail.next = node;
+      this.#tail = node;
     } else {
-      current = { scheme: token.toLowerCase(), params: {} };
-      challenges.push(current);
+      this.#head = node;
+      this.#tail = node;
+    }
+    this.#size++;
+  }
+  dequeue() {
+    const current = this.#head;
+    if (!current) {
+      return;
+    }
+    this.#head = this.#head.next;
+    this.#size--;
+    if (!this.#head) {
+      this.#tail = void 0;
+    }
+    return current.value;
+  }
+  peek() {
+    if (!this.#head) {
+      return;
+    }
+    return this.#head.value;
+  }
+  clear() {
+    this.#head = void 0;
+    this.#tail = void 0;
+    this.#size = 0;
+  }
+  get size() {
+    return this.#size;
+  }
+  *[Symbol.iterator]() {
+    let current = this.#head;
+    while (current) {
+      yield current.value;
+      current = current.next;
     }
   }
-  return challenges;
-}
-var Credentials = class {
-  username;
-  kind;
-  /** Where the credentials came from, for messages (`registry-auth`, `~/.docker/config.json`, …). */
-  origin;
-  #secret;
-  constructor(username, secret, options = {}) {
-    this.username = username;
-    this.#secret = secret;
-    this.kind = options.kind ?? "password";
-    this.origin = options.origin ?? "registry-auth";
-  }
-  basic() {
-    return `Basic ${Buffer.from(`${this.username}:${this.#secret}`).toString("base64")}`;
-  }
-  /** The form body of an OAuth2 refresh-token grant (distribution's `oauth.md`). */
-  refreshGrant(service, scopes, clientId) {
-    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: this.#secret, client_id: clientId });
-    if (service) form.set("service", service);
-    if (scopes.length) form.set("scope", scopes.join(" "));
-    return form;
-  }
-  /** The secret itself, for the redactor only. */
-  revealForRedaction() {
-    return this.#secret;
-  }
-  toJSON() {
-    return `Credentials(${this.username} from ${this.origin})`;
+  *drain() {
+    while (this.#head) {
+      yield this.dequeue();
+    }
   }
 };
-function repositoryScope(path6, actions) {
-  return `repository:${path6}:${actions.join(",")}`;
-}
-function scopeCovered(scopes, wanted) {
-  const split = (s) => {
-    const last = s.lastIndexOf(":");
-    return { resource: s.slice(0, last), actions: s.slice(last + 1).split(",") };
+
+// node_modules/p-limit/index.js
+function pLimit(concurrency) {
+  let rejectOnClear = false;
+  if (typeof concurrency === "object") {
+    ({ concurrency, rejectOnClear = false } = concurrency);
+  }
+  validateConcurrency(concurrency);
+  if (typeof rejectOnClear !== "boolean") {
+    throw new TypeError("Expected `rejectOnClear` to be a boolean");
+  }
+  const queue = new Queue();
+  let activeCount = 0;
+  const resumeNext = () => {
+    if (activeCount < concurrency && queue.size > 0) {
+      activeCount++;
+      queue.dequeue().run();
+    }
   };
-  const w = split(wanted);
-  return scopes.some((s) => {
-    const have = split(s);
-    return have.resource === w.resource && w.actions.every((a2) => have.actions.includes(a2) || have.actions.includes("*"));
-  });
-}
-var TokenCache = class {
-  constructor(now = Date.now) {
-    this.now = now;
-  }
-  now;
-  #tokens = /* @__PURE__ */ new Map();
-  get(scope) {
-    const t = this.#tokens.get(scope);
-    if (!t) return void 0;
-    if (t.expiresAt <= this.now()) {
-      this.#tokens.delete(scope);
-      return void 0;
+  const next = () => {
+    activeCount--;
+    resumeNext();
+  };
+  const run2 = async (function_, resolve3, arguments_) => {
+    const result = (async () => function_(...arguments_))();
+    resolve3(result);
+    try {
+      await result;
+    } catch {
     }
-    return t.token;
+    next();
+  };
+  const enqueue = (function_, resolve3, reject, arguments_) => {
+    const queueItem = { reject };
+    new Promise((internalResolve) => {
+      queueItem.run = internalResolve;
+      queue.enqueue(queueItem);
+    }).then(run2.bind(void 0, function_, resolve3, arguments_));
+    if (activeCount < concurrency) {
+      resumeNext();
+    }
+  };
+  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
+    enqueue(function_, resolve3, reject, arguments_);
+  });
+  Object.defineProperties(generator, {
+    activeCount: {
+      get: () => activeCount
+    },
+    pendingCount: {
+      get: () => queue.size
+    },
+    clearQueue: {
+      value() {
+        if (!rejectOnClear) {
+          queue.clear();
+          return;
+        }
+        const abortError = AbortSignal.abort().reason;
+        while (queue.size > 0) {
+          queue.dequeue().reject(abortError);
+        }
+      }
+    },
+    concurrency: {
+      get: () => concurrency,
+      set(newConcurrency) {
+        validateConcurrency(newConcurrency);
+        concurrency = newConcurrency;
+        queueMicrotask(() => {
+          while (activeCount < concurrency && queue.size > 0) {
+            resumeNext();
+          }
+        });
+      }
+    },
+    map: {
+      async value(iterable, function_) {
+        const promises3 = [];
+        try {
+          Array.from(iterable, (value, index) => {
+            const promise = generator(function_, value, index);
+            promises3.push(promise);
+            return promise;
+          });
+        } catch (error2) {
+          for (const promise of promises3) {
+            promise.catch(() => {
+            });
+          }
+          throw error2;
+        }
+        return Promise.all(promises3);
+      }
+    }
+  });
+  return generator;
+}
+function validateConcurrency(concurrency) {
+  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
   }
-  set(scope, response) {
-    const token = response.token ?? response.access_token;
-    if (!token) throw new Error("the token service answered without a token");
-    const lifetime = Math.max(1, (response.expires_in ?? 60) - 10);
-    this.#tokens.set(scope, { token, expiresAt: this.now() + lifetime * 1e3 });
-    return token;
-  }
-  toJSON() {
-    return `TokenCache(${this.#tokens.size})`;
-  }
-};
+}
 
 // src/registry/errors.ts
 var RegistryError = class extends Error {
@@ -68681,490 +68735,268 @@ function parseErrorBody(body) {
   return text ? { message: text } : {};
 }
 
-// src/registry/profiles.ts
-var MiB = 1024 * 1024;
-var GENERIC = { name: "distribution", mode: "stream", chunkSize: 16 * MiB, minChunk: 0, monolithicUpTo: 4 * MiB, trustRange: true };
-var KNOWN = [
-  // GHCR refuses PATCH bodies over 4 MiB ("416 … exceeds the maximum permissible limit of 4.00MiB").
-  { matches: (h2) => h2 === "ghcr.io", profile: { name: "ghcr", mode: "chunked", chunkSize: 4 * MiB } },
-  // Google Artifact Registry and GCR do not take chunked uploads: one PUT per blob.
-  { matches: (h2) => h2 === "gcr.io" || h2.endsWith(".gcr.io") || h2.endsWith("-docker.pkg.dev"), profile: { name: "google", mode: "monolithic" } },
-  // ECR: layer parts of 5 MiB at least (but the last) and 20 MiB at most; its upload status is not
-  // reliable after a broken part, so an interrupted upload starts a new session.
-  { matches: (h2) => /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(h2), profile: { name: "ecr", mode: "chunked", chunkSize: 10 * MiB, minChunk: 5 * MiB, trustRange: false } },
-  // ACR answers `Range: bytes=0-N` (parsed either way) and takes PATCHes up to 20 MiB comfortably.
-  { matches: (h2) => h2.endsWith(".azurecr.io"), profile: { name: "acr", mode: "chunked", chunkSize: 16 * MiB } }
-];
-function profileFor(host) {
-  const known = KNOWN.find((k) => k.matches(host.toLowerCase()));
-  return { ...GENERIC, ...known?.profile };
+// src/registry/graph.ts
+import { open as openFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
+var INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.ociIndex, MediaType.dockerManifestList]);
+function isIndex(mediaType) {
+  return INDEX_TYPES.has(mediaType);
 }
-var SMALLEST_CHUNK = 1 * MiB;
-function learnChunkLimit(profile, failedSize) {
-  const next = Math.max(SMALLEST_CHUNK, profile.minChunk, Math.floor(failedSize / 2 / 65536) * 65536);
-  if (next >= failedSize) return false;
-  profile.mode = "chunked";
-  profile.chunkSize = next;
-  return true;
+function blobsOf(node) {
+  const m = JSON.parse(node.bytes.toString("utf8"));
+  return [...m.config ? [m.config] : [], ...m.layers ?? []];
 }
-function isTooLarge(status, message) {
-  return status === 413 || status === 416 && /too large|exceeds|maximum/i.test(message);
+function dedupe(blobs) {
+  return [...new Map(blobs.map((b) => [b.digest, b])).values()];
 }
-function parseUploadRange(range) {
-  if (!range) return void 0;
-  const m = /^(?:bytes=)?(\d+)-(\d+)$/.exec(range.trim());
-  if (!m) return void 0;
-  const end = Number(m[2]);
-  return end === 0 ? 0 : end + 1;
+var READ_SIZE = 256 * 1024;
+async function layoutGraph(layoutDir, root) {
+  const rootNode = { digest: root.descriptor.digest, mediaType: root.descriptor.mediaType, bytes: root.bytes };
+  if (!isIndex(root.descriptor.mediaType)) return { root: rootNode, children: [], blobs: dedupe(blobsOf(rootNode)) };
+  const index = JSON.parse(root.bytes.toString("utf8"));
+  const children = [];
+  for (const d of index.manifests ?? []) {
+    if (isIndex(d.mediaType)) throw new Error(`${layoutDir}: nested indexes are not supported (${d.digest})`);
+    children.push({ digest: d.digest, mediaType: d.mediaType, bytes: await readFile2(blobPath(layoutDir, d.digest)) });
+  }
+  return { root: rootNode, children, blobs: dedupe(children.flatMap(blobsOf)) };
+}
+function layoutSource(layoutDir) {
+  return {
+    name: `layout ${layoutDir}`,
+    open: async (digest, start, end) => readRange(blobPath(layoutDir, digest), start, end)
+  };
+}
+async function readRange(path6, start, end) {
+  const file = await openFile(path6, "r");
+  const size3 = Math.min(READ_SIZE, Math.max(1, end - start));
+  const buffers = [Buffer.allocUnsafeSlow(size3), Buffer.allocUnsafeSlow(size3)];
+  let next;
+  async function* chunks() {
+    try {
+      let position = start;
+      let turn = 0;
+      const read2 = (into, at) => file.read(into, 0, Math.min(into.length, end - at), at);
+      next = position < end ? read2(buffers[0], position) : void 0;
+      while (next) {
+        const { bytesRead } = await next;
+        if (bytesRead === 0) throw new Error(`${path6} ended ${end - position} bytes early`);
+        const chunk = buffers[turn].subarray(0, bytesRead);
+        position += bytesRead;
+        turn = 1 - turn;
+        next = position < end ? read2(buffers[turn], position) : void 0;
+        yield chunk;
+      }
+    } finally {
+      await next?.catch(() => void 0);
+      await file.close();
+    }
+  }
+  return chunks();
+}
+function registrySource(client, repository) {
+  return {
+    name: `${client.host}/${repository}`,
+    open: async (digest, start, end) => {
+      const body = await client.fetchBlob(repository, digest, start);
+      return limit(body, end - start);
+    }
+  };
+}
+function limit(source, length) {
+  async function* take() {
+    let left = length;
+    try {
+      for await (const chunk of source) {
+        const piece = chunk.length > left ? chunk.subarray(0, left) : chunk;
+        left -= piece.length;
+        yield piece;
+        if (left <= 0) return;
+      }
+      if (left > 0) throw new Error(`the source ended ${left} bytes early`);
+    } finally {
+      source.destroy();
+    }
+  }
+  return take();
+}
+async function fetchGraph(client, repository, reference) {
+  const root = await client.getManifest(repository, reference);
+  if (!root) {
+    throw new RegistryError(`${client.host}/${repository}: no manifest ${reference}`, { registry: client.host, repository, status: 404, code: "MANIFEST_UNKNOWN", retryable: false });
+  }
+  const rootNode = { digest: root.digest, mediaType: root.mediaType, bytes: root.bytes };
+  if (!isIndex(root.mediaType)) return { root: rootNode, children: [], blobs: dedupe(blobsOf(rootNode)) };
+  const index = JSON.parse(root.bytes.toString("utf8"));
+  const children = [];
+  for (const d of index.manifests ?? []) {
+    if (isIndex(d.mediaType)) throw new RegistryError(`${client.host}/${repository}: nested indexes are not supported (${d.digest})`, { registry: client.host, repository, retryable: false });
+    const m = await client.getManifest(repository, d.digest);
+    if (!m) throw new RegistryError(`${client.host}/${repository}: the index names ${d.digest}, which the registry does not have`, { registry: client.host, repository, status: 404, code: "MANIFEST_UNKNOWN", retryable: false });
+    children.push({ digest: m.digest, mediaType: m.mediaType || d.mediaType, bytes: m.bytes });
+  }
+  return { root: rootNode, children, blobs: dedupe(children.flatMap(blobsOf)) };
+}
+function graphSize(graph) {
+  return graph.blobs.reduce((n2, b) => n2 + b.size, 0) + graph.root.bytes.length + graph.children.reduce((n2, c3) => n2 + c3.bytes.length, 0);
 }
 
-// src/registry/client.ts
-var MANIFEST_TYPES = [
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.docker.distribution.manifest.v2+json"
-];
-var header = (r, name) => {
-  const v = r.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+// src/registry/engine.ts
+var TagListError = class extends Error {
+  name = "TagListError";
 };
-var defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function* counted(source, onBytes) {
-  for await (const chunk of source) {
-    onBytes(chunk.length);
-    yield chunk;
+var MiB = 1024 * 1024;
+var mib = (n2) => `${(n2 / MiB).toFixed(1)} MiB`;
+function byHost(targets) {
+  const hosts = /* @__PURE__ */ new Map();
+  for (const t of targets) {
+    const repos = hosts.get(t.repository.host) ?? /* @__PURE__ */ new Map();
+    hosts.set(t.repository.host, repos);
+    const seen = repos.get(t.repository.path);
+    if (seen && (seen.chooseTags || t.chooseTags)) throw new Error(`${formatReference(t.repository)} is named twice with tags chosen from the registry's: name it once`);
+    repos.set(t.repository.path, seen ? { repository: seen.repository, tags: [.../* @__PURE__ */ new Set([...seen.tags, ...t.tags])] } : { ...t, tags: [...t.tags] });
   }
+  return new Map([...hosts].map(([h2, repos]) => [h2, [...repos.values()]]));
 }
-var RegistryClient = class {
-  host;
-  /** The upload profile in use; adjusted when the registry refuses a chunk size. */
-  profile;
-  #base;
-  #dispatcher;
-  #credentials;
-  #tokens = new TokenCache();
-  #options;
-  /** What the registry asked for in its last challenge. */
-  #challenge;
-  constructor(options) {
-    this.host = options.host;
-    this.#options = options;
-    this.#credentials = options.credentials;
-    this.profile = { ...profileFor(options.host), ...options.profile };
-    this.#base = `${options.insecure ? "http" : "https"}://${options.host}`;
-    const timeout = options.timeoutMs ?? 12e4;
-    this.#dispatcher = new import_undici2.Agent({
-      connect: options.ca ? { ca: [...rootCertificates, options.ca] } : {},
-      connections: options.connections ?? 16,
-      headersTimeout: timeout,
-      bodyTimeout: timeout
-    });
-  }
-  /** Checks that the registry answers the distribution API (and learns how it authenticates). */
-  async ping() {
-    const r = await this.#send({ method: "GET", url: "/v2/", expect: [200] });
-    await r.body.dump();
-  }
-  async hasBlob(repository, digest) {
-    const r = await this.#send({ method: "HEAD", url: `/v2/${repository}/blobs/${digest}`, repository, actions: ["pull", "push"], expect: [200, 404] });
-    await r.body.dump();
-    return r.status === 200;
-  }
-  /**
-   * Asks the registry to link a blob it holds in `from` into `repository` (no bytes sent).
-   * Returns `mounted`, or the upload session the registry opened instead (spec: 202).
-   */
-  async mountBlob(repository, digest, from) {
-    const r = await this.#send({
-      method: "POST",
-      url: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
-      repository,
-      scopes: [repositoryScope(repository, ["pull", "push"]), repositoryScope(from, ["pull"])],
-      expect: [201, 202]
-    });
-    await r.body.dump();
-    if (r.status === 201) return { mounted: true };
-    return { mounted: false, session: this.#location(r, repository) };
-  }
-  /** A blob's bytes from `start`, following the registry's redirect to its storage. */
-  async fetchBlob(repository, digest, start = 0) {
-    const r = await this.#send({
-      method: "GET",
-      url: `/v2/${repository}/blobs/${digest}`,
-      repository,
-      actions: ["pull"],
-      expect: start ? [206] : [200],
-      followRedirects: true,
-      headers: start ? { range: `bytes=${start}-` } : {}
-    });
-    return r.body;
-  }
-  /**
-   * Uploads a blob the way the registry's profile says, resuming from the registry's own offset
-   * after an interruption; a failed resume starts a new session. Attempts without progress are
-   * bounded by `retries`; each attempt that moved the offset forward resets that count.
-   */
-  async uploadBlob(repository, blob, open2, options = {}) {
-    const stats = { bytesSent: 0, resumed: 0, restarted: 0 };
-    const sent = (n2) => {
-      stats.bytesSent += n2;
-      options.onSent?.(n2);
-    };
-    const body = (start, end) => async () => {
-      const source = await open2(start, end);
-      return end > start ? counted(source, sent) : Buffer.alloc(0);
-    };
-    const profile = this.profile;
-    const scopes = [repositoryScope(repository, ["pull", "push"])];
-    let failures = 0;
-    let offset = 0;
-    const retryOrThrow = async (e) => {
-      if (!(e instanceof RegistryError) || !e.retryable) throw e;
-      if (++failures > this.#options.retries) throw e;
-      await this.#wait(failures, e.retryAfter);
-    };
-    if (profile.mode === "monolithic" || blob.size <= profile.monolithicUpTo) {
-      let session2 = options.session;
-      for (; ; ) {
-        try {
-          session2 ??= await this.#startUpload(repository);
-          const url = this.#withDigest(session2, blob.digest);
-          const r = await this.#send({
-            method: "PUT",
-            url,
-            repository,
-            scopes,
-            attempts: 1,
-            expect: [201],
-            headers: { "content-type": "application/octet-stream", "content-length": String(blob.size) },
-            body: body(0, blob.size)
-          });
-          await r.body.dump();
-          return stats;
-        } catch (e) {
-          await retryOrThrow(e);
-          session2 = void 0;
-          stats.restarted++;
-          options.onEvent?.(`${blob.digest}: upload interrupted, sending it again`);
-        }
+async function pushGraph(graph, source, targets, options) {
+  const global3 = pLimit(options.concurrency);
+  const hosts = byHost(targets);
+  return Promise.all([...hosts].map(([host, repos]) => pushToHost(graph, source, host, repos, options, global3)));
+}
+async function pushToHost(graph, source, host, repos, options, global3) {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const client = options.clientFor(host);
+  const local = pLimit(options.perHost);
+  const run2 = (task) => local(() => global3(task));
+  const report = {
+    host,
+    registry: repos[0].repository.registry,
+    repositories: repos.map((r) => r.repository.path),
+    digest: graph.root.digest,
+    references: [],
+    blobsUploaded: 0,
+    blobsMounted: 0,
+    blobsSkipped: 0,
+    bytesUploaded: 0,
+    bytesSent: 0,
+    bytesMounted: 0,
+    bytesSkipped: 0,
+    resumed: 0,
+    restarted: 0,
+    durationMs: 0
+  };
+  const total = graphSize(graph) * repos.length;
+  let done = 0;
+  let lastProgress = started;
+  const progress = (force = false) => {
+    const t = now();
+    if (!options.log || !force && t - lastProgress < (options.progressIntervalMs ?? 1e4)) return;
+    lastProgress = t;
+    const seconds = Math.max(1e-3, (t - started) / 1e3);
+    options.log(`${host}: ${mib(done)} of ${mib(total)} in place (${Math.round(100 * done / Math.max(1, total))}%), ${mib(report.bytesSent)} sent, ${mib(report.bytesSent / seconds)}/s`);
+  };
+  const log = (line) => options.log?.(`${host}: ${line}`);
+  const holders = /* @__PURE__ */ new Map();
+  const hints = options.mountFrom?.(host) ?? [];
+  const held = (digest, repo) => holders.set(digest, [...holders.get(digest) ?? [], repo]);
+  const ensureBlob = async (repo, blob) => {
+    if (await run2(() => client.hasBlob(repo, blob.digest))) {
+      report.blobsSkipped++;
+      report.bytesSkipped += blob.size;
+      done += blob.size;
+      held(blob.digest, repo);
+      return;
+    }
+    let session;
+    for (const from of [...holders.get(blob.digest) ?? [], ...hints.filter((h2) => h2 !== repo)]) {
+      const mount = await run2(() => client.mountBlob(repo, blob.digest, from));
+      if (mount.mounted) {
+        report.blobsMounted++;
+        report.bytesMounted += blob.size;
+        done += blob.size;
+        held(blob.digest, repo);
+        return;
       }
+      session = mount.session;
+      break;
     }
-    let session = options.session ?? await this.#startUpload(repository);
-    for (; ; ) {
-      if (offset < blob.size) {
-        const length = profile.mode === "chunked" ? Math.max(profile.chunkSize, profile.minChunk) : blob.size - offset;
-        const end = Math.min(blob.size, offset + length);
-        try {
-          const r = await this.#send({
-            method: "PATCH",
-            url: session,
-            repository,
-            scopes,
-            attempts: 1,
-            expect: [202, 204],
-            headers: { "content-type": "application/octet-stream", "content-length": String(end - offset), "content-range": `${offset}-${end - 1}` },
-            body: body(offset, end)
-          });
-          await r.body.dump();
-          session = this.#location(r, repository, session);
-          const reported = profile.trustRange ? parseUploadRange(header(r, "range")) : void 0;
-          offset = reported !== void 0 && reported > offset && reported <= end ? reported : end;
-          failures = 0;
-          continue;
-        } catch (e) {
-          if (e instanceof RegistryError && isTooLarge(e.status, e.message) && learnChunkLimit(profile, end - offset)) {
-            options.onEvent?.(`${this.host} refused a ${end - offset}-byte chunk: using ${profile.chunkSize}-byte chunks from now on`);
-          } else if (!(e instanceof RegistryError && e.status === 416)) {
-            await retryOrThrow(e);
-          } else if (++failures > this.#options.retries) {
-            throw e;
-          }
-          const status = profile.trustRange ? await this.#uploadStatus(repository, session) : void 0;
-          if (status) {
-            session = status.session;
-            options.onEvent?.(`${blob.digest}: resuming at byte ${status.offset} of ${blob.size} (interrupted at ${offset}+)`);
-            offset = status.offset;
-            stats.resumed++;
-          } else {
-            session = await this.#startUpload(repository);
-            offset = 0;
-            stats.restarted++;
-            options.onEvent?.(`${blob.digest}: upload session lost, starting again`);
-          }
-          continue;
-        }
-      }
-      try {
-        const r = await this.#send({
-          method: "PUT",
-          url: this.#withDigest(session, blob.digest),
-          repository,
-          scopes,
-          attempts: 1,
-          expect: [201],
-          headers: { "content-type": "application/octet-stream", "content-length": "0" }
-        });
-        await r.body.dump();
-        return stats;
-      } catch (e) {
-        if (e instanceof RegistryError && e.retryable && await this.hasBlob(repository, blob.digest).catch(() => false)) return stats;
-        if (e instanceof RegistryError && (e.code === "DIGEST_INVALID" || e.code === "BLOB_UPLOAD_INVALID" || e.code === "BLOB_UPLOAD_UNKNOWN")) {
-          if (++failures > this.#options.retries) throw e;
-          session = await this.#startUpload(repository);
-          offset = 0;
-          stats.restarted++;
-          options.onEvent?.(`${blob.digest}: the registry did not accept the finished upload (${e.code}), starting again`);
-          continue;
-        }
-        await retryOrThrow(e);
-      }
-    }
-  }
-  /** PUTs a manifest's exact bytes under a tag or digest; returns the digest the registry computed. */
-  async putManifest(repository, reference, bytes, mediaType) {
-    const r = await this.#send({
-      method: "PUT",
-      url: `/v2/${repository}/manifests/${reference}`,
-      repository,
-      actions: ["pull", "push"],
-      expect: [201],
-      headers: { "content-type": mediaType },
-      body: () => bytes
-    });
-    await r.body.dump();
-    return header(r, "docker-content-digest");
-  }
-  /** A manifest's descriptor by tag or digest, or undefined when there is none. */
-  async headManifest(repository, reference, accept = MANIFEST_TYPES) {
-    const r = await this.#send({ method: "HEAD", url: `/v2/${repository}/manifests/${reference}`, repository, actions: ["pull"], headers: { accept: accept.join(", ") }, expect: [200, 404] });
-    await r.body.dump();
-    if (r.status === 404) return void 0;
-    const digest = header(r, "docker-content-digest") ?? (reference.startsWith("sha256:") ? reference : void 0);
-    if (!digest) throw this.#error(`HEAD of manifest ${reference} answered without Docker-Content-Digest`, { repository, retryable: false });
-    return { digest, mediaType: header(r, "content-type") ?? "", size: Number(header(r, "content-length") ?? 0) };
-  }
-  /** The digest a tag points at, or undefined when there is no such tag. */
-  async resolveTag(repository, tag, accept = MANIFEST_TYPES) {
-    return (await this.headManifest(repository, tag, accept))?.digest;
-  }
-  /** A manifest's exact bytes, or undefined when there is none. Verifies the digest it was asked for. */
-  async getManifest(repository, reference, accept = MANIFEST_TYPES) {
-    const r = await this.#send({ method: "GET", url: `/v2/${repository}/manifests/${reference}`, repository, actions: ["pull"], headers: { accept: accept.join(", ") }, expect: [200, 404] });
-    if (r.status === 404) {
-      await r.body.dump();
-      return void 0;
-    }
-    const bytes = Buffer.from(await r.body.arrayBuffer());
-    const digest = `sha256:${createHash2("sha256").update(bytes).digest("hex")}`;
-    if (reference.startsWith("sha256:") && digest !== reference) {
-      throw this.#error(`the manifest served for ${reference} has digest ${digest}`, { repository, retryable: false, code: "DIGEST_MISMATCH" });
-    }
-    const mediaType = header(r, "content-type")?.split(";")[0] ?? JSON.parse(bytes.toString("utf8")).mediaType ?? "";
-    return { digest, mediaType, size: bytes.length, bytes };
-  }
-  /** Every tag of a repository, following `Link` pagination (`n` per page). */
-  async listTags(repository, pageSize = 1e3) {
-    const tags = [];
-    let url = `/v2/${repository}/tags/list?n=${pageSize}`;
-    for (let pages = 0; url; pages++) {
-      if (pages > 1e4) throw this.#error("tag listing did not end after 10000 pages", { repository, retryable: false });
-      const r = await this.#send({ method: "GET", url, repository, actions: ["pull"], expect: [200, 404] });
-      if (r.status === 404) {
-        const { code } = parseErrorBody(await r.body.text());
-        if (code === "NAME_UNKNOWN" || code === void 0) return tags;
-        throw this.#error(`listing tags answered 404 ${code}`, { repository, status: 404, code, retryable: false });
-      }
-      const page = await r.body.json();
-      tags.push(...page.tags ?? []);
-      const link = header(r, "link");
-      const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : void 0;
-      url = next ? new URL(next, this.#base).href : void 0;
-    }
-    return tags;
-  }
-  /** Deletes a manifest by digest. Registries that refuse deletes say so in the error. */
-  async deleteManifest(repository, digest) {
-    try {
-      const r = await this.#send({ method: "DELETE", url: `/v2/${repository}/manifests/${digest}`, repository, actions: ["delete", "pull", "push"], expect: [202, 200, 204] });
-      await r.body.dump();
-    } catch (e) {
-      if (e instanceof RegistryError && (e.status === 405 || e.code === "UNSUPPORTED")) {
-        throw this.#error(`the registry does not allow deleting manifests (${e.status}${e.code ? ` ${e.code}` : ""}); on distribution, enable storage.delete`, { repository, status: e.status, code: e.code, retryable: false, cause: e });
-      }
-      throw e;
-    }
-  }
-  /**
-   * The manifests whose `subject` is `digest` (attestations, signatures): the referrers API, or
-   * the fallback tag `sha256-<hex>` on registries without it.
-   */
-  async referrers(repository, digest, artifactType) {
-    const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : "";
-    const r = await this.#send({ method: "GET", url: `/v2/${repository}/referrers/${digest}${query}`, repository, actions: ["pull"], expect: [200, 404] });
-    let index;
-    if (r.status === 200 && header(r, "content-type")?.startsWith("application/vnd.oci.image.index.v1+json")) {
-      index = await r.body.json();
-    } else {
-      await r.body.dump();
-      const fallback = await this.getManifest(repository, digest.replace(":", "-"), ["application/vnd.oci.image.index.v1+json"]);
-      index = fallback ? JSON.parse(fallback.bytes.toString("utf8")) : { manifests: [] };
-    }
-    const all = index?.manifests ?? [];
-    return artifactType ? all.filter((m) => m.artifactType === artifactType) : all;
-  }
-  async close() {
-    await this.#dispatcher.close();
-  }
-  async #startUpload(repository) {
-    const r = await this.#send({ method: "POST", url: `/v2/${repository}/blobs/uploads/`, repository, actions: ["pull", "push"], expect: [202] });
-    await r.body.dump();
-    const minimum = Number(header(r, "oci-chunk-min-length"));
-    if (Number.isFinite(minimum) && minimum > this.profile.minChunk) this.profile.minChunk = minimum;
-    return this.#location(r, repository);
-  }
-  /** Where the registry says an upload session stands: its next URL and the bytes it holds. */
-  async #uploadStatus(repository, session) {
-    try {
-      const r = await this.#send({ method: "GET", url: session, repository, actions: ["pull", "push"], expect: [204, 200, 404] });
-      await r.body.dump();
-      if (r.status === 404) return void 0;
-      const offset = parseUploadRange(header(r, "range"));
-      return offset === void 0 ? void 0 : { session: this.#location(r, repository, session), offset };
-    } catch (e) {
-      if (e instanceof RegistryError && !e.retryable) return void 0;
-      throw e;
-    }
-  }
-  #location(r, repository, fallback) {
-    const location = header(r, "location");
-    if (!location) {
-      if (fallback) return fallback;
-      throw this.#error("the registry answered an upload request without a Location header", { repository, retryable: false });
-    }
-    return new URL(location, r.url).href;
-  }
-  #withDigest(session, digest) {
-    const url = new URL(session, this.#base);
-    url.searchParams.set("digest", digest);
-    return url.href;
-  }
-  #error(message, d) {
-    return new RegistryError(`${this.host}${d.repository ? `/${d.repository}` : ""}: ${message}`, { registry: this.host, ...d });
-  }
-  async #wait(attempt, retryAfterMs) {
-    const ms = retryAfterMs !== void 0 ? Math.min(3e4, Math.max(0, retryAfterMs)) : Math.min(1e4, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-    await (this.#options.sleep ?? defaultSleep)(ms);
-  }
-  #scopes(spec) {
-    return spec.scopes ?? (spec.repository ? [repositoryScope(spec.repository, spec.actions ?? ["pull"])] : []);
-  }
-  async #authorization(scopes, repository) {
-    const c3 = this.#challenge;
-    if (!c3) return void 0;
-    if (c3.scheme === "basic") return this.#credentials?.kind === "password" ? this.#credentials.basic() : void 0;
-    if (c3.scheme !== "bearer") return void 0;
-    const key = [...scopes].sort().join(" ");
-    return `Bearer ${this.#tokens.get(key) ?? await this.#fetchToken(c3, scopes, key, repository)}`;
-  }
-  async #fetchToken(c3, scopes, key, repository) {
-    const realm = c3.params.realm;
-    if (!realm) throw this.#error("the registry asked for a Bearer token but named no realm", { repository, retryable: false });
-    const url = new URL(realm);
-    const headers = { "user-agent": this.#options.userAgent };
-    const credentials = this.#credentials;
-    let r;
-    try {
-      if (credentials?.kind === "identity-token") {
-        headers["content-type"] = "application/x-www-form-urlencoded";
-        const form = credentials.refreshGrant(c3.params.service, scopes, "hoist");
-        r = await (0, import_undici2.request)(url, { method: "POST", headers, body: form.toString(), dispatcher: this.#dispatcher });
-      } else {
-        if (c3.params.service) url.searchParams.set("service", c3.params.service);
-        for (const scope of scopes) url.searchParams.append("scope", scope);
-        if (credentials) headers.authorization = credentials.basic();
-        r = await (0, import_undici2.request)(url, { method: "GET", headers, dispatcher: this.#dispatcher });
-      }
-    } catch (cause) {
-      throw this.#error(`the token service ${url.origin} could not be reached: ${cause.message}`, { repository, retryable: true, cause });
-    }
-    const text = await r.body.text();
-    if (r.statusCode !== 200) {
-      const detail = parseErrorBody(text).message ?? `HTTP ${r.statusCode}`;
-      const who = credentials ? `the credentials for ${this.host} (from ${credentials.origin})` : `an anonymous token for ${this.host} (add the registry to registry-auth)`;
-      throw this.#error(`the token service refused ${who}: ${detail}`, { repository, status: r.statusCode, retryable: isRetryableStatus(r.statusCode) });
-    }
-    return this.#tokens.set(key, JSON.parse(text));
-  }
-  async #send(spec) {
-    const attempts = spec.attempts ?? this.#options.retries + 1;
-    let scopes = this.#scopes(spec);
-    let authRetries = 0;
-    let url = spec.url.startsWith("http") ? spec.url : `${this.#base}${spec.url}`;
-    let redirects = 0;
-    for (let attempt = 1; ; attempt++) {
-      const headers = { "user-agent": this.#options.userAgent, ...spec.headers };
-      if (new URL(url).origin === this.#base) {
-        const authorization = await this.#authorization(scopes, spec.repository);
-        if (authorization) headers.authorization = authorization;
-      }
-      let res;
-      try {
-        const body = await spec.body?.();
-        const r = await (0, import_undici2.request)(url, { method: spec.method, headers, body, dispatcher: this.#dispatcher });
-        res = { status: r.statusCode, headers: r.headers, body: r.body, url };
-      } catch (cause) {
-        const message2 = cause instanceof Error ? cause.cause instanceof Error ? `${cause.message} (${cause.cause.message})` : cause.message : String(cause);
-        const tlsHint = /certificate|self.signed|CERT/i.test(message2) ? ` \u2014 trust the registry's CA with registry-ca` : "";
-        const err2 = this.#error(`${spec.method} ${new URL(url).pathname} failed: ${message2}${tlsHint}`, { repository: spec.repository, retryable: !tlsHint, cause });
-        if (!err2.retryable || attempt >= attempts) throw err2;
-        await this.#wait(attempt, void 0);
-        continue;
-      }
-      if (spec.expect.includes(res.status)) return res;
-      if (spec.followRedirects && [301, 302, 303, 307, 308].includes(res.status) && header(res, "location")) {
-        await res.body.dump();
-        if (++redirects > 5) throw this.#error(`too many redirects for ${spec.url}`, { repository: spec.repository, retryable: false });
-        url = new URL(header(res, "location"), url).href;
-        attempt--;
-        continue;
-      }
-      const text = await res.body.text();
-      if (res.status === 401 && authRetries < 2) {
-        const challenges = parseChallenges(header(res, "www-authenticate") ?? "");
-        const challenge = challenges.find((c3) => c3.scheme === "bearer") ?? challenges.find((c3) => c3.scheme === "basic");
-        if (challenge) {
-          if (challenge.scheme === "basic" && this.#credentials?.kind !== "password") {
-            throw this.#error("the registry requires a login: add it to registry-auth (REGISTRY=USERNAME:PASSWORD)", { repository: spec.repository, status: 401, code: "UNAUTHORIZED", retryable: false });
-          }
-          const named = challenge.params.scope?.split(" ").filter(Boolean) ?? [];
-          const missing = named.filter((s) => !scopeCovered(scopes, s));
-          if (authRetries === 0 || missing.length > 0) {
-            scopes = [...scopes, ...missing];
-            this.#challenge = challenge;
-            authRetries++;
-            attempt--;
-            continue;
-          }
-        }
-      }
-      const { code, message } = parseErrorBody(text);
-      const retryable = isRetryableStatus(res.status);
-      const retryAfter = header(res, "retry-after");
-      const retryAfterMs = retryAfter && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) * 1e3 : void 0;
-      const hint = res.status === 401 || res.status === 403 ? ` \u2014 ${this.#credentials ? `check the access of the credentials from ${this.#credentials.origin}` : "add the registry to registry-auth"}` : "";
-      const err = this.#error(`${spec.method} ${new URL(url).pathname} answered ${res.status}${message ? `: ${message}` : ""}${hint}`, {
-        repository: spec.repository,
-        status: res.status,
-        code,
-        retryable,
-        retryAfter: retryAfterMs
+    const stats = await run2(() => client.uploadBlob(repo, blob, (start, end) => source.open(blob.digest, start, end), {
+      session,
+      onSent: (n2) => {
+        report.bytesSent += n2;
+        done += n2;
+        progress();
+      },
+      onEvent: log
+    }));
+    done += blob.size - stats.bytesSent;
+    report.blobsUploaded++;
+    report.bytesUploaded += blob.size;
+    report.resumed += stats.resumed;
+    report.restarted += stats.restarted;
+    held(blob.digest, repo);
+  };
+  try {
+    const chosen = Promise.all(repos.map(async (target) => {
+      if (!target.chooseTags) return target.tags;
+      const existing = await run2(() => client.listTags(target.repository.path)).catch((e) => {
+        throw new TagListError(`${formatReference(target.repository)}: could not list its tags to choose which may move: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       });
-      if (!retryable || attempt >= attempts) throw err;
-      await this.#wait(attempt, retryAfterMs);
+      return target.chooseTags(existing);
+    }));
+    chosen.catch(() => void 0);
+    const [first, ...rest] = repos.map((r) => r.repository.path);
+    await settleAll([
+      chosen.then(() => void 0),
+      ...graph.blobs.map(async (blob) => {
+        await ensureBlob(first, blob);
+        await settleAll(rest.map((repo) => ensureBlob(repo, blob)));
+      })
+    ]);
+    const tagsOf = await chosen;
+    for (const target of repos) {
+      for (const node of [...graph.children, graph.root]) {
+        const stored = await run2(() => client.putManifest(target.repository.path, node.digest, node.bytes, node.mediaType));
+        if (stored && stored !== node.digest) {
+          throw new RegistryError(`${formatReference(target.repository)}: the registry stored manifest ${node.digest} as ${stored}`, { registry: host, repository: target.repository.path, retryable: false });
+        }
+        done += node.bytes.length;
+      }
     }
+    for (const [i2, target] of repos.entries()) {
+      for (const tag of tagsOf[i2]) {
+        await run2(() => client.putManifest(target.repository.path, tag, graph.root.bytes, graph.root.mediaType));
+        report.references.push(formatReference(target.repository, tag));
+      }
+    }
+  } catch (e) {
+    report.error = e instanceof Error ? e : new Error(String(e));
   }
-};
+  report.durationMs = now() - started;
+  if (report.bytesSent > 0 && !report.error) progress(true);
+  return report;
+}
+async function settleAll(tasks) {
+  const results = await Promise.allSettled(tasks);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+function describeReport(r) {
+  const where = r.repositories.map((p) => `${r.registry}/${p}`).join(", ");
+  if (r.error) return `${where}: FAILED \u2014 ${r.error.message}`;
+  const seconds = (r.durationMs / 1e3).toFixed(1);
+  return `${where}@${r.digest}: ${r.blobsUploaded} uploaded (${mib(r.bytesUploaded)}; ${mib(r.bytesSent)} sent), ${r.blobsMounted} mounted, ${r.blobsSkipped} already there, ${r.references.length} tags, ${seconds} s` + (r.resumed || r.restarted ? `, ${r.resumed} resumed / ${r.restarted} restarted uploads` : "");
+}
+
+// src/registry/copy.ts
+async function copyGraph(client, source, graph, targets, options) {
+  const reports = await pushGraph(graph, registrySource(client, source.path), targets, {
+    ...options,
+    mountFrom: (host) => [...host === source.host ? [source.path] : [], ...options.mountFrom?.(host) ?? []]
+  });
+  return { digest: graph.root.digest, mediaType: graph.root.mediaType, size: graphSize(graph), reports };
+}
 
 // src/run.ts
 import { createWriteStream as createWriteStream4, rmSync as rmSync2 } from "node:fs";
@@ -69257,13 +69089,13 @@ function baseImage(all, target) {
 }
 
 // src/audit/audit.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import * as zlib from "node:zlib";
 
 // src/audit/keys.ts
-import { createHash as createHash3, createPrivateKey, createPublicKey } from "node:crypto";
+import { createHash as createHash2, createPrivateKey, createPublicKey } from "node:crypto";
 var PRIVATE_KEY_BEGIN = ["OPENSSH PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY", "PRIVATE KEY", "ENCRYPTED PRIVATE KEY"].map((label) => `-----BEGIN ${label}-----`);
 function sshString(bytes) {
   const length = Buffer.alloc(4);
@@ -69314,7 +69146,7 @@ function keyIdentity(block) {
       const pub = createPublicKey(createPrivateKey(m[0]));
       wire = wireFromJwk(pub.export({ format: "jwk" }));
     }
-    return wire ? createHash3("sha256").update(wire).digest("base64").replace(/=+$/, "") : void 0;
+    return wire ? createHash2("sha256").update(wire).digest("base64").replace(/=+$/, "") : void 0;
   } catch {
     return void 0;
   }
@@ -69532,7 +69364,7 @@ var TarWalker = class {
 
 // src/audit/audit.ts
 var MIN_SECRET_LENGTH = 8;
-var fingerprintOf = (value) => createHash4("sha256").update(value).digest("hex").slice(0, 12);
+var fingerprintOf = (value) => createHash3("sha256").update(value).digest("hex").slice(0, 12);
 function encodings(value) {
   const bytes = Buffer.from(value);
   const forms = /* @__PURE__ */ new Map([[value, "plain"]]);
@@ -69617,7 +69449,7 @@ async function auditLayout(layoutDir, graph, o2) {
     const parsed = JSON.parse(node.bytes.toString("utf8"));
     walkJson(parsed.annotations ?? {}, "annotations", (p) => `${what} ${node.digest} ${p}`);
     if (!parsed.config) continue;
-    const configBytes = await readFile2(blobPath(layoutDir, parsed.config.digest));
+    const configBytes = await readFile3(blobPath(layoutDir, parsed.config.digest));
     let config = {};
     try {
       config = JSON.parse(configBytes.toString("utf8"));
@@ -70849,7 +70681,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
     defaults: withDefaults2.bind(null, endpoint2)
   });
 }
-var request2 = withDefaults2(endpoint, defaults_default);
+var request = withDefaults2(endpoint, defaults_default);
 
 // node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION3 = "0.0.0-development";
@@ -70947,7 +70779,7 @@ function withDefaults3(request22, newDefaults) {
     endpoint: newRequest.endpoint
   });
 }
-var graphql2 = withDefaults3(request2, {
+var graphql2 = withDefaults3(request, {
   headers: {
     "user-agent": `octokit-graphql.js/${VERSION3} ${getUserAgent()}`
   },
@@ -71073,7 +70905,7 @@ var Octokit = class {
   constructor(options = {}) {
     const hook2 = new before_after_hook_default.Collection();
     const requestDefaults = {
-      baseUrl: request2.endpoint.DEFAULTS.baseUrl,
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
       headers: {},
       request: Object.assign({}, options.request, {
         // @ts-ignore internal usage only, no need to type
@@ -71094,7 +70926,7 @@ var Octokit = class {
     if (options.timeZone) {
       requestDefaults.headers["time-zone"] = options.timeZone;
     }
-    this.request = request2.defaults(requestDefaults);
+    this.request = request.defaults(requestDefaults);
     this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
     this.log = createLogger(options.log);
     this.hook = hook2;
@@ -73927,7 +73759,7 @@ async function convertDockerSave(archive, layoutDir, refName) {
   const jsonFiles = /* @__PURE__ */ new Map();
   const links = /* @__PURE__ */ new Map();
   const extract = import_tar_stream2.default.extract();
-  const done = new Promise((resolve2, reject) => {
+  const done = new Promise((resolve3, reject) => {
     extract.on("entry", (header2, stream, next) => {
       const name = header2.name.replace(/^\.\//, "");
       const entry2 = stream;
@@ -73950,7 +73782,7 @@ async function convertDockerSave(archive, layoutDir, refName) {
         reject(e);
       });
     });
-    extract.on("finish", resolve2);
+    extract.on("finish", resolve3);
     extract.on("error", reject);
   });
   archive.on("error", (e) => extract.destroy(e));
@@ -74091,6 +73923,119 @@ function createBuilder(choice, d) {
   }
 }
 
+// src/registry/auth.ts
+function parseChallenges(header2) {
+  const challenges = [];
+  const isTokenChar = (c3) => c3 !== void 0 && /[A-Za-z0-9!#$%&'*+.^_`|~/-]/.test(c3);
+  let current;
+  let i2 = 0;
+  while (i2 < header2.length) {
+    while (i2 < header2.length && /[\s,]/.test(header2[i2] ?? "")) i2++;
+    const start = i2;
+    while (isTokenChar(header2[i2])) i2++;
+    const token = header2.slice(start, i2);
+    if (!token) {
+      i2++;
+      continue;
+    }
+    let j = i2;
+    while (header2[j] === " ") j++;
+    if (header2[j] === "=" && current) {
+      i2 = j + 1;
+      while (header2[i2] === " ") i2++;
+      let value = "";
+      if (header2[i2] === '"') {
+        i2++;
+        while (i2 < header2.length && header2[i2] !== '"') {
+          if (header2[i2] === "\\") i2++;
+          value += header2[i2] ?? "";
+          i2++;
+        }
+        i2++;
+      } else {
+        const v = i2;
+        while (i2 < header2.length && header2[i2] !== "," && header2[i2] !== " ") i2++;
+        value = header2.slice(v, i2);
+      }
+      current.params[token.toLowerCase()] = value;
+    } else {
+      current = { scheme: token.toLowerCase(), params: {} };
+      challenges.push(current);
+    }
+  }
+  return challenges;
+}
+var Credentials = class {
+  username;
+  kind;
+  /** Where the credentials came from, for messages (`registry-auth`, `~/.docker/config.json`, …). */
+  origin;
+  #secret;
+  constructor(username, secret, options = {}) {
+    this.username = username;
+    this.#secret = secret;
+    this.kind = options.kind ?? "password";
+    this.origin = options.origin ?? "registry-auth";
+  }
+  basic() {
+    return `Basic ${Buffer.from(`${this.username}:${this.#secret}`).toString("base64")}`;
+  }
+  /** The form body of an OAuth2 refresh-token grant (distribution's `oauth.md`). */
+  refreshGrant(service, scopes, clientId) {
+    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: this.#secret, client_id: clientId });
+    if (service) form.set("service", service);
+    if (scopes.length) form.set("scope", scopes.join(" "));
+    return form;
+  }
+  /** The secret itself, for the redactor only. */
+  revealForRedaction() {
+    return this.#secret;
+  }
+  toJSON() {
+    return `Credentials(${this.username} from ${this.origin})`;
+  }
+};
+function repositoryScope(path6, actions) {
+  return `repository:${path6}:${actions.join(",")}`;
+}
+function scopeCovered(scopes, wanted) {
+  const split = (s) => {
+    const last = s.lastIndexOf(":");
+    return { resource: s.slice(0, last), actions: s.slice(last + 1).split(",") };
+  };
+  const w = split(wanted);
+  return scopes.some((s) => {
+    const have = split(s);
+    return have.resource === w.resource && w.actions.every((a2) => have.actions.includes(a2) || have.actions.includes("*"));
+  });
+}
+var TokenCache = class {
+  constructor(now = Date.now) {
+    this.now = now;
+  }
+  now;
+  #tokens = /* @__PURE__ */ new Map();
+  get(scope) {
+    const t = this.#tokens.get(scope);
+    if (!t) return void 0;
+    if (t.expiresAt <= this.now()) {
+      this.#tokens.delete(scope);
+      return void 0;
+    }
+    return t.token;
+  }
+  set(scope, response) {
+    const token = response.token ?? response.access_token;
+    if (!token) throw new Error("the token service answered without a token");
+    const lifetime = Math.max(1, (response.expires_in ?? 60) - 10);
+    this.#tokens.set(scope, { token, expiresAt: this.now() + lifetime * 1e3 });
+    return token;
+  }
+  toJSON() {
+    return `TokenCache(${this.#tokens.size})`;
+  }
+};
+
 // src/registry/credentials.ts
 import { join as join7 } from "node:path";
 var DOCKER_HUB_KEY = "https://index.docker.io/v1/";
@@ -74170,386 +74115,6 @@ async function fetchDockerCredentials(registry, sources) {
   }
 }
 
-// node_modules/yocto-queue/index.js
-var Node = class {
-  value;
-  next;
-  constructor(value) {
-    this.value = value;
-  }
-};
-var Queue = class {
-  #head;
-  #tail;
-  #size;
-  constructor() {
-    this.clear();
-  }
-  enqueue(value) {
-    const node = new Node(value);
-    if (this.#head) {
-      this.#tail.next = node;
-      this.#tail = node;
-    } else {
-      this.#head = node;
-      this.#tail = node;
-    }
-    this.#size++;
-  }
-  dequeue() {
-    const current = this.#head;
-    if (!current) {
-      return;
-    }
-    this.#head = this.#head.next;
-    this.#size--;
-    if (!this.#head) {
-      this.#tail = void 0;
-    }
-    return current.value;
-  }
-  peek() {
-    if (!this.#head) {
-      return;
-    }
-    return this.#head.value;
-  }
-  clear() {
-    this.#head = void 0;
-    this.#tail = void 0;
-    this.#size = 0;
-  }
-  get size() {
-    return this.#size;
-  }
-  *[Symbol.iterator]() {
-    let current = this.#head;
-    while (current) {
-      yield current.value;
-      current = current.next;
-    }
-  }
-  *drain() {
-    while (this.#head) {
-      yield this.dequeue();
-    }
-  }
-};
-
-// node_modules/p-limit/index.js
-function pLimit(concurrency) {
-  let rejectOnClear = false;
-  if (typeof concurrency === "object") {
-    ({ concurrency, rejectOnClear = false } = concurrency);
-  }
-  validateConcurrency(concurrency);
-  if (typeof rejectOnClear !== "boolean") {
-    throw new TypeError("Expected `rejectOnClear` to be a boolean");
-  }
-  const queue = new Queue();
-  let activeCount = 0;
-  const resumeNext = () => {
-    if (activeCount < concurrency && queue.size > 0) {
-      activeCount++;
-      queue.dequeue().run();
-    }
-  };
-  const next = () => {
-    activeCount--;
-    resumeNext();
-  };
-  const run2 = async (function_, resolve2, arguments_) => {
-    const result = (async () => function_(...arguments_))();
-    resolve2(result);
-    try {
-      await result;
-    } catch {
-    }
-    next();
-  };
-  const enqueue = (function_, resolve2, reject, arguments_) => {
-    const queueItem = { reject };
-    new Promise((internalResolve) => {
-      queueItem.run = internalResolve;
-      queue.enqueue(queueItem);
-    }).then(run2.bind(void 0, function_, resolve2, arguments_));
-    if (activeCount < concurrency) {
-      resumeNext();
-    }
-  };
-  const generator = (function_, ...arguments_) => new Promise((resolve2, reject) => {
-    enqueue(function_, resolve2, reject, arguments_);
-  });
-  Object.defineProperties(generator, {
-    activeCount: {
-      get: () => activeCount
-    },
-    pendingCount: {
-      get: () => queue.size
-    },
-    clearQueue: {
-      value() {
-        if (!rejectOnClear) {
-          queue.clear();
-          return;
-        }
-        const abortError = AbortSignal.abort().reason;
-        while (queue.size > 0) {
-          queue.dequeue().reject(abortError);
-        }
-      }
-    },
-    concurrency: {
-      get: () => concurrency,
-      set(newConcurrency) {
-        validateConcurrency(newConcurrency);
-        concurrency = newConcurrency;
-        queueMicrotask(() => {
-          while (activeCount < concurrency && queue.size > 0) {
-            resumeNext();
-          }
-        });
-      }
-    },
-    map: {
-      async value(iterable, function_) {
-        const promises3 = [];
-        try {
-          Array.from(iterable, (value, index) => {
-            const promise = generator(function_, value, index);
-            promises3.push(promise);
-            return promise;
-          });
-        } catch (error2) {
-          for (const promise of promises3) {
-            promise.catch(() => {
-            });
-          }
-          throw error2;
-        }
-        return Promise.all(promises3);
-      }
-    }
-  });
-  return generator;
-}
-function validateConcurrency(concurrency) {
-  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
-  }
-}
-
-// src/registry/graph.ts
-import { open as openFile } from "node:fs/promises";
-import { readFile as readFile3 } from "node:fs/promises";
-var INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.ociIndex, MediaType.dockerManifestList]);
-function isIndex(mediaType) {
-  return INDEX_TYPES.has(mediaType);
-}
-function blobsOf(node) {
-  const m = JSON.parse(node.bytes.toString("utf8"));
-  return [...m.config ? [m.config] : [], ...m.layers ?? []];
-}
-function dedupe(blobs) {
-  return [...new Map(blobs.map((b) => [b.digest, b])).values()];
-}
-var READ_SIZE = 256 * 1024;
-async function layoutGraph(layoutDir, root) {
-  const rootNode = { digest: root.descriptor.digest, mediaType: root.descriptor.mediaType, bytes: root.bytes };
-  if (!isIndex(root.descriptor.mediaType)) return { root: rootNode, children: [], blobs: dedupe(blobsOf(rootNode)) };
-  const index = JSON.parse(root.bytes.toString("utf8"));
-  const children = [];
-  for (const d of index.manifests ?? []) {
-    if (isIndex(d.mediaType)) throw new Error(`${layoutDir}: nested indexes are not supported (${d.digest})`);
-    children.push({ digest: d.digest, mediaType: d.mediaType, bytes: await readFile3(blobPath(layoutDir, d.digest)) });
-  }
-  return { root: rootNode, children, blobs: dedupe(children.flatMap(blobsOf)) };
-}
-function layoutSource(layoutDir) {
-  return {
-    name: `layout ${layoutDir}`,
-    open: async (digest, start, end) => readRange(blobPath(layoutDir, digest), start, end)
-  };
-}
-async function readRange(path6, start, end) {
-  const file = await openFile(path6, "r");
-  const size3 = Math.min(READ_SIZE, Math.max(1, end - start));
-  const buffers = [Buffer.allocUnsafeSlow(size3), Buffer.allocUnsafeSlow(size3)];
-  let next;
-  async function* chunks() {
-    try {
-      let position = start;
-      let turn = 0;
-      const read2 = (into, at) => file.read(into, 0, Math.min(into.length, end - at), at);
-      next = position < end ? read2(buffers[0], position) : void 0;
-      while (next) {
-        const { bytesRead } = await next;
-        if (bytesRead === 0) throw new Error(`${path6} ended ${end - position} bytes early`);
-        const chunk = buffers[turn].subarray(0, bytesRead);
-        position += bytesRead;
-        turn = 1 - turn;
-        next = position < end ? read2(buffers[turn], position) : void 0;
-        yield chunk;
-      }
-    } finally {
-      await next?.catch(() => void 0);
-      await file.close();
-    }
-  }
-  return chunks();
-}
-function graphSize(graph) {
-  return graph.blobs.reduce((n2, b) => n2 + b.size, 0) + graph.root.bytes.length + graph.children.reduce((n2, c3) => n2 + c3.bytes.length, 0);
-}
-
-// src/registry/engine.ts
-var TagListError = class extends Error {
-  name = "TagListError";
-};
-var MiB3 = 1024 * 1024;
-var mib = (n2) => `${(n2 / MiB3).toFixed(1)} MiB`;
-function byHost(targets) {
-  const hosts = /* @__PURE__ */ new Map();
-  for (const t of targets) {
-    const repos = hosts.get(t.repository.host) ?? /* @__PURE__ */ new Map();
-    hosts.set(t.repository.host, repos);
-    const seen = repos.get(t.repository.path);
-    if (seen && (seen.chooseTags || t.chooseTags)) throw new Error(`${formatReference(t.repository)} is named twice with tags chosen from the registry's: name it once`);
-    repos.set(t.repository.path, seen ? { repository: seen.repository, tags: [.../* @__PURE__ */ new Set([...seen.tags, ...t.tags])] } : { ...t, tags: [...t.tags] });
-  }
-  return new Map([...hosts].map(([h2, repos]) => [h2, [...repos.values()]]));
-}
-async function pushGraph(graph, source, targets, options) {
-  const global3 = pLimit(options.concurrency);
-  const hosts = byHost(targets);
-  return Promise.all([...hosts].map(([host, repos]) => pushToHost(graph, source, host, repos, options, global3)));
-}
-async function pushToHost(graph, source, host, repos, options, global3) {
-  const now = options.now ?? Date.now;
-  const started = now();
-  const client = options.clientFor(host);
-  const local = pLimit(options.perHost);
-  const run2 = (task) => local(() => global3(task));
-  const report = {
-    host,
-    registry: repos[0].repository.registry,
-    repositories: repos.map((r) => r.repository.path),
-    digest: graph.root.digest,
-    references: [],
-    blobsUploaded: 0,
-    blobsMounted: 0,
-    blobsSkipped: 0,
-    bytesUploaded: 0,
-    bytesSent: 0,
-    bytesMounted: 0,
-    bytesSkipped: 0,
-    resumed: 0,
-    restarted: 0,
-    durationMs: 0
-  };
-  const total = graphSize(graph) * repos.length;
-  let done = 0;
-  let lastProgress = started;
-  const progress = (force = false) => {
-    const t = now();
-    if (!options.log || !force && t - lastProgress < (options.progressIntervalMs ?? 1e4)) return;
-    lastProgress = t;
-    const seconds = Math.max(1e-3, (t - started) / 1e3);
-    options.log(`${host}: ${mib(done)} of ${mib(total)} in place (${Math.round(100 * done / Math.max(1, total))}%), ${mib(report.bytesSent)} sent, ${mib(report.bytesSent / seconds)}/s`);
-  };
-  const log = (line) => options.log?.(`${host}: ${line}`);
-  const holders = /* @__PURE__ */ new Map();
-  const hints = options.mountFrom?.(host) ?? [];
-  const held = (digest, repo) => holders.set(digest, [...holders.get(digest) ?? [], repo]);
-  const ensureBlob = async (repo, blob) => {
-    if (await run2(() => client.hasBlob(repo, blob.digest))) {
-      report.blobsSkipped++;
-      report.bytesSkipped += blob.size;
-      done += blob.size;
-      held(blob.digest, repo);
-      return;
-    }
-    let session;
-    for (const from of [...holders.get(blob.digest) ?? [], ...hints.filter((h2) => h2 !== repo)]) {
-      const mount = await run2(() => client.mountBlob(repo, blob.digest, from));
-      if (mount.mounted) {
-        report.blobsMounted++;
-        report.bytesMounted += blob.size;
-        done += blob.size;
-        held(blob.digest, repo);
-        return;
-      }
-      session = mount.session;
-      break;
-    }
-    const stats = await run2(() => client.uploadBlob(repo, blob, (start, end) => source.open(blob.digest, start, end), {
-      session,
-      onSent: (n2) => {
-        report.bytesSent += n2;
-        done += n2;
-        progress();
-      },
-      onEvent: log
-    }));
-    done += blob.size - stats.bytesSent;
-    report.blobsUploaded++;
-    report.bytesUploaded += blob.size;
-    report.resumed += stats.resumed;
-    report.restarted += stats.restarted;
-    held(blob.digest, repo);
-  };
-  try {
-    const chosen = Promise.all(repos.map(async (target) => {
-      if (!target.chooseTags) return target.tags;
-      const existing = await run2(() => client.listTags(target.repository.path)).catch((e) => {
-        throw new TagListError(`${formatReference(target.repository)}: could not list its tags to choose which may move: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-      });
-      return target.chooseTags(existing);
-    }));
-    chosen.catch(() => void 0);
-    const [first, ...rest] = repos.map((r) => r.repository.path);
-    await settleAll([
-      chosen.then(() => void 0),
-      ...graph.blobs.map(async (blob) => {
-        await ensureBlob(first, blob);
-        await settleAll(rest.map((repo) => ensureBlob(repo, blob)));
-      })
-    ]);
-    const tagsOf = await chosen;
-    for (const target of repos) {
-      for (const node of [...graph.children, graph.root]) {
-        const stored = await run2(() => client.putManifest(target.repository.path, node.digest, node.bytes, node.mediaType));
-        if (stored && stored !== node.digest) {
-          throw new RegistryError(`${formatReference(target.repository)}: the registry stored manifest ${node.digest} as ${stored}`, { registry: host, repository: target.repository.path, retryable: false });
-        }
-        done += node.bytes.length;
-      }
-    }
-    for (const [i2, target] of repos.entries()) {
-      for (const tag of tagsOf[i2]) {
-        await run2(() => client.putManifest(target.repository.path, tag, graph.root.bytes, graph.root.mediaType));
-        report.references.push(formatReference(target.repository, tag));
-      }
-    }
-  } catch (e) {
-    report.error = e instanceof Error ? e : new Error(String(e));
-  }
-  report.durationMs = now() - started;
-  if (report.bytesSent > 0 && !report.error) progress(true);
-  return report;
-}
-async function settleAll(tasks) {
-  const results = await Promise.allSettled(tasks);
-  const failed = results.find((r) => r.status === "rejected");
-  if (failed) throw failed.reason;
-}
-function describeReport(r) {
-  const where = r.repositories.map((p) => `${r.registry}/${p}`).join(", ");
-  if (r.error) return `${where}: FAILED \u2014 ${r.error.message}`;
-  const seconds = (r.durationMs / 1e3).toFixed(1);
-  return `${where}@${r.digest}: ${r.blobsUploaded} uploaded (${mib(r.bytesUploaded)}; ${mib(r.bytesSent)} sent), ${r.blobsMounted} mounted, ${r.blobsSkipped} already there, ${r.references.length} tags, ${seconds} s` + (r.resumed || r.restarted ? `, ${r.resumed} resumed / ${r.restarted} restarted uploads` : "");
-}
-
 // src/run.ts
 var WORKDIR_STATE = "workdir";
 var AGENT_STATE = "ssh_agent_pid";
@@ -74612,9 +74177,9 @@ async function credentialsFor(deps, config, registry, host, found) {
   }
   return fromMachine;
 }
-async function createClients(deps, config, found) {
+async function createClients(deps, config, repositories, found) {
   const clients = /* @__PURE__ */ new Map();
-  for (const { repository: image } of config.images) {
+  for (const image of repositories) {
     if (clients.has(image.host)) continue;
     const settings = config.registries.get(image.host);
     clients.set(image.host, deps.createRegistryClient({
@@ -74876,7 +74441,7 @@ ${violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ""}${v.message}`
     platform3.setOutput("version", config.version ?? "");
     platform3.setOutput("labels", meta.labels.values.map(([k, v]) => `${k}=${v}`).join("\n"));
     const found = [];
-    const clients = config.push ? await createClients(deps, config, found) : /* @__PURE__ */ new Map();
+    const clients = config.push ? await createClients(deps, config, config.images.map((i2) => i2.repository), found) : /* @__PURE__ */ new Map();
     try {
       const graph = await layoutGraph(layoutDir, root);
       const audit = await auditImage(deps, config, layoutDir, graph, [...auditSecrets, ...found]);
@@ -74923,6 +74488,580 @@ async function cleanup(platform3) {
   if (workdir) await rm3(workdir, { recursive: true, force: true });
 }
 
+// src/promote.ts
+var MiB3 = 1024 * 1024;
+function parsePromote(read2, workspace) {
+  const issues = [];
+  let source;
+  try {
+    source = parseReference(read2("source"));
+    if (!source.tag && !source.digest) issues.push({ input: "source", message: `'${read2("source").trim()}' names neither a tag nor a digest: promote a release by its tag or digest` });
+  } catch (e) {
+    issues.push({ input: "source", message: read2("source").trim() ? `'${read2("source").trim()}': ${e.message}` : "no source given: the image to promote, e.g. registry.acme/staging/app@sha256:\u2026" });
+  }
+  const destinations = [];
+  for (const line of parseList(read2("destinations"))) {
+    try {
+      destinations.push(parseRepository(line));
+    } catch (e) {
+      issues.push({ input: "destinations", message: `'${line}': ${e.message}` });
+    }
+  }
+  if (!parseList(read2("destinations")).length) issues.push({ input: "destinations", message: "no destination given: list the repositories to promote to" });
+  const tags = parseList(read2("tags"));
+  for (const t of tags) if (!TAG_PATTERN.test(t)) issues.push({ input: "tags", message: `'${t}' is not a valid tag` });
+  const transfer = parseTransfer(read2, (p) => isAbsolute2(p) ? p : resolve2(workspace, p), issues);
+  if (issues.length) throw new ConfigError(issues);
+  return { source, destinations, tags: tags.length ? tags : source.tag ? [source.tag] : [], mountFrom: parseList(read2("mount-from")), ...transfer };
+}
+async function promote(deps) {
+  const { platform: platform3, redactor } = deps;
+  const config = parsePromote((name) => platform3.getInput(name), platform3.context.workspace);
+  for (const r of config.registries.values()) {
+    if (r.password) {
+      redactor.add(r.password);
+      platform3.mask(r.password);
+    }
+  }
+  const clients = await createClients(deps, config, [config.source, ...config.destinations], []);
+  try {
+    const client = clients.get(config.source.host);
+    const graph = await fetchGraph(client, config.source.path, config.source.digest ?? config.source.tag);
+    if (config.source.digest && config.source.digest !== graph.root.digest) throw new Error(`${formatReference(config.source)}: the registry answered with ${graph.root.digest}`);
+    const hints = [...config.mountFrom, ...await baseRepository(client, config.source.path, graph.root.bytes, graph.children[0]?.bytes)];
+    platform3.info(`Promoting ${formatReference(config.source)} (${graph.root.digest}, ${(graphSize(graph) / MiB3).toFixed(1)} MiB${graph.children.length ? `, ${graph.children.length} platforms` : ""}) to ${config.destinations.length} repositories${hints.length ? `; mounting from ${hints.join(", ")} where a destination has them` : ""}`);
+    const result = await platform3.group("Promote", () => copyGraph(client, config.source, graph, config.destinations.map((repository) => ({ repository, tags: config.tags })), {
+      clientFor: (host) => clients.get(host),
+      concurrency: config.concurrency,
+      perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
+      mountFrom: () => hints,
+      log: (line) => platform3.info(line)
+    }));
+    for (const r of result.reports) platform3.info(describeReport(r));
+    const sent = result.reports.reduce((n2, r) => n2 + r.bytesSent, 0);
+    platform3.setOutput("digest", result.digest);
+    platform3.setOutput("tags", result.reports.flatMap((r) => r.references).join("\n"));
+    platform3.setOutput("bytes-sent", String(sent));
+    platform3.info(`Sent ${(sent / MiB3).toFixed(1)} MiB of blobs for an image of ${(result.size / MiB3).toFixed(1)} MiB across ${config.destinations.length} destinations`);
+    await platform3.summary(redactor.redact([
+      `### Hoist promote: \`${formatReference(config.source)}\` \u2192 ${config.destinations.length} repositories`,
+      "",
+      `Digest \`${result.digest}\`; image ${(result.size / MiB3).toFixed(1)} MiB; blobs sent ${(sent / MiB3).toFixed(1)} MiB.`,
+      "",
+      ...result.reports.map((r) => `- ${describeReport(r)}`),
+      ""
+    ].join("\n")));
+    const failed = result.reports.filter((r) => r.error);
+    if (failed.length) throw new Error(`promotion failed on ${failed.length} of ${result.reports.length} registries (no tag moved on a failed one):
+${failed.map((r) => `  ${describeReport(r)}`).join("\n")}`);
+  } finally {
+    await Promise.all([...clients.values()].map((c3) => c3.close()));
+  }
+}
+async function baseRepository(client, repo, root, firstChild) {
+  try {
+    const manifest = JSON.parse((firstChild ?? root).toString("utf8"));
+    if (!manifest.config) return [];
+    const chunks = [];
+    for await (const c3 of await client.fetchBlob(repo, manifest.config.digest)) chunks.push(c3);
+    const config = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    const base = config.config?.Labels?.["org.opencontainers.image.base.name"];
+    return base ? [parseReference(base).path] : [];
+  } catch {
+    return [];
+  }
+}
+
+// src/registry/client.ts
+var import_undici2 = __toESM(require_undici2(), 1);
+import { createHash as createHash4 } from "node:crypto";
+import { rootCertificates } from "node:tls";
+
+// src/registry/profiles.ts
+var MiB4 = 1024 * 1024;
+var GENERIC = { name: "distribution", mode: "stream", chunkSize: 16 * MiB4, minChunk: 0, monolithicUpTo: 4 * MiB4, trustRange: true };
+var KNOWN = [
+  // GHCR refuses PATCH bodies over 4 MiB ("416 … exceeds the maximum permissible limit of 4.00MiB").
+  { matches: (h2) => h2 === "ghcr.io", profile: { name: "ghcr", mode: "chunked", chunkSize: 4 * MiB4 } },
+  // Google Artifact Registry and GCR do not take chunked uploads: one PUT per blob.
+  { matches: (h2) => h2 === "gcr.io" || h2.endsWith(".gcr.io") || h2.endsWith("-docker.pkg.dev"), profile: { name: "google", mode: "monolithic" } },
+  // ECR: layer parts of 5 MiB at least (but the last) and 20 MiB at most; its upload status is not
+  // reliable after a broken part, so an interrupted upload starts a new session.
+  { matches: (h2) => /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(h2), profile: { name: "ecr", mode: "chunked", chunkSize: 10 * MiB4, minChunk: 5 * MiB4, trustRange: false } },
+  // ACR answers `Range: bytes=0-N` (parsed either way) and takes PATCHes up to 20 MiB comfortably.
+  { matches: (h2) => h2.endsWith(".azurecr.io"), profile: { name: "acr", mode: "chunked", chunkSize: 16 * MiB4 } }
+];
+function profileFor(host) {
+  const known = KNOWN.find((k) => k.matches(host.toLowerCase()));
+  return { ...GENERIC, ...known?.profile };
+}
+var SMALLEST_CHUNK = 1 * MiB4;
+function learnChunkLimit(profile, failedSize) {
+  const next = Math.max(SMALLEST_CHUNK, profile.minChunk, Math.floor(failedSize / 2 / 65536) * 65536);
+  if (next >= failedSize) return false;
+  profile.mode = "chunked";
+  profile.chunkSize = next;
+  return true;
+}
+function isTooLarge(status, message) {
+  return status === 413 || status === 416 && /too large|exceeds|maximum/i.test(message);
+}
+function parseUploadRange(range) {
+  if (!range) return void 0;
+  const m = /^(?:bytes=)?(\d+)-(\d+)$/.exec(range.trim());
+  if (!m) return void 0;
+  const end = Number(m[2]);
+  return end === 0 ? 0 : end + 1;
+}
+
+// src/registry/client.ts
+var MANIFEST_TYPES = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json"
+];
+var header = (r, name) => {
+  const v = r.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+var defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function* counted(source, onBytes) {
+  for await (const chunk of source) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
+}
+var RegistryClient = class {
+  host;
+  /** The upload profile in use; adjusted when the registry refuses a chunk size. */
+  profile;
+  #base;
+  #dispatcher;
+  #credentials;
+  #tokens = new TokenCache();
+  #options;
+  /** What the registry asked for in its last challenge. */
+  #challenge;
+  constructor(options) {
+    this.host = options.host;
+    this.#options = options;
+    this.#credentials = options.credentials;
+    this.profile = { ...profileFor(options.host), ...options.profile };
+    this.#base = `${options.insecure ? "http" : "https"}://${options.host}`;
+    const timeout = options.timeoutMs ?? 12e4;
+    this.#dispatcher = new import_undici2.Agent({
+      connect: options.ca ? { ca: [...rootCertificates, options.ca] } : {},
+      connections: options.connections ?? 16,
+      headersTimeout: timeout,
+      bodyTimeout: timeout
+    });
+  }
+  /** Checks that the registry answers the distribution API (and learns how it authenticates). */
+  async ping() {
+    const r = await this.#send({ method: "GET", url: "/v2/", expect: [200] });
+    await r.body.dump();
+  }
+  async hasBlob(repository, digest) {
+    const r = await this.#send({ method: "HEAD", url: `/v2/${repository}/blobs/${digest}`, repository, actions: ["pull", "push"], expect: [200, 404] });
+    await r.body.dump();
+    return r.status === 200;
+  }
+  /**
+   * Asks the registry to link a blob it holds in `from` into `repository` (no bytes sent).
+   * Returns `mounted`, or the upload session the registry opened instead (spec: 202).
+   */
+  async mountBlob(repository, digest, from) {
+    const r = await this.#send({
+      method: "POST",
+      url: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+      repository,
+      scopes: [repositoryScope(repository, ["pull", "push"]), repositoryScope(from, ["pull"])],
+      expect: [201, 202]
+    });
+    await r.body.dump();
+    if (r.status === 201) return { mounted: true };
+    return { mounted: false, session: this.#location(r, repository) };
+  }
+  /** A blob's bytes from `start`, following the registry's redirect to its storage. */
+  async fetchBlob(repository, digest, start = 0) {
+    const r = await this.#send({
+      method: "GET",
+      url: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      actions: ["pull"],
+      expect: start ? [206] : [200],
+      followRedirects: true,
+      headers: start ? { range: `bytes=${start}-` } : {}
+    });
+    return r.body;
+  }
+  /**
+   * Uploads a blob the way the registry's profile says, resuming from the registry's own offset
+   * after an interruption; a failed resume starts a new session. Attempts without progress are
+   * bounded by `retries`; each attempt that moved the offset forward resets that count.
+   */
+  async uploadBlob(repository, blob, open2, options = {}) {
+    const stats = { bytesSent: 0, resumed: 0, restarted: 0 };
+    const sent = (n2) => {
+      stats.bytesSent += n2;
+      options.onSent?.(n2);
+    };
+    const body = (start, end) => async () => {
+      const source = await open2(start, end);
+      return end > start ? counted(source, sent) : Buffer.alloc(0);
+    };
+    const profile = this.profile;
+    const scopes = [repositoryScope(repository, ["pull", "push"])];
+    let failures = 0;
+    let offset = 0;
+    const retryOrThrow = async (e) => {
+      if (!(e instanceof RegistryError) || !e.retryable) throw e;
+      if (++failures > this.#options.retries) throw e;
+      await this.#wait(failures, e.retryAfter);
+    };
+    if (profile.mode === "monolithic" || blob.size <= profile.monolithicUpTo) {
+      let session2 = options.session;
+      for (; ; ) {
+        try {
+          session2 ??= await this.#startUpload(repository);
+          const url = this.#withDigest(session2, blob.digest);
+          const r = await this.#send({
+            method: "PUT",
+            url,
+            repository,
+            scopes,
+            attempts: 1,
+            expect: [201],
+            headers: { "content-type": "application/octet-stream", "content-length": String(blob.size) },
+            body: body(0, blob.size)
+          });
+          await r.body.dump();
+          return stats;
+        } catch (e) {
+          await retryOrThrow(e);
+          session2 = void 0;
+          stats.restarted++;
+          options.onEvent?.(`${blob.digest}: upload interrupted, sending it again`);
+        }
+      }
+    }
+    let session = options.session ?? await this.#startUpload(repository);
+    for (; ; ) {
+      if (offset < blob.size) {
+        const length = profile.mode === "chunked" ? Math.max(profile.chunkSize, profile.minChunk) : blob.size - offset;
+        const end = Math.min(blob.size, offset + length);
+        try {
+          const r = await this.#send({
+            method: "PATCH",
+            url: session,
+            repository,
+            scopes,
+            attempts: 1,
+            expect: [202, 204],
+            headers: { "content-type": "application/octet-stream", "content-length": String(end - offset), "content-range": `${offset}-${end - 1}` },
+            body: body(offset, end)
+          });
+          await r.body.dump();
+          session = this.#location(r, repository, session);
+          const reported = profile.trustRange ? parseUploadRange(header(r, "range")) : void 0;
+          offset = reported !== void 0 && reported > offset && reported <= end ? reported : end;
+          failures = 0;
+          continue;
+        } catch (e) {
+          if (e instanceof RegistryError && isTooLarge(e.status, e.message) && learnChunkLimit(profile, end - offset)) {
+            options.onEvent?.(`${this.host} refused a ${end - offset}-byte chunk: using ${profile.chunkSize}-byte chunks from now on`);
+          } else if (!(e instanceof RegistryError && e.status === 416)) {
+            await retryOrThrow(e);
+          } else if (++failures > this.#options.retries) {
+            throw e;
+          }
+          const status = profile.trustRange ? await this.#uploadStatus(repository, session) : void 0;
+          if (status) {
+            session = status.session;
+            options.onEvent?.(`${blob.digest}: resuming at byte ${status.offset} of ${blob.size} (interrupted at ${offset}+)`);
+            offset = status.offset;
+            stats.resumed++;
+          } else {
+            session = await this.#startUpload(repository);
+            offset = 0;
+            stats.restarted++;
+            options.onEvent?.(`${blob.digest}: upload session lost, starting again`);
+          }
+          continue;
+        }
+      }
+      try {
+        const r = await this.#send({
+          method: "PUT",
+          url: this.#withDigest(session, blob.digest),
+          repository,
+          scopes,
+          attempts: 1,
+          expect: [201],
+          headers: { "content-type": "application/octet-stream", "content-length": "0" }
+        });
+        await r.body.dump();
+        return stats;
+      } catch (e) {
+        if (e instanceof RegistryError && e.retryable && await this.hasBlob(repository, blob.digest).catch(() => false)) return stats;
+        if (e instanceof RegistryError && (e.code === "DIGEST_INVALID" || e.code === "BLOB_UPLOAD_INVALID" || e.code === "BLOB_UPLOAD_UNKNOWN")) {
+          if (++failures > this.#options.retries) throw e;
+          session = await this.#startUpload(repository);
+          offset = 0;
+          stats.restarted++;
+          options.onEvent?.(`${blob.digest}: the registry did not accept the finished upload (${e.code}), starting again`);
+          continue;
+        }
+        await retryOrThrow(e);
+      }
+    }
+  }
+  /** PUTs a manifest's exact bytes under a tag or digest; returns the digest the registry computed. */
+  async putManifest(repository, reference, bytes, mediaType) {
+    const r = await this.#send({
+      method: "PUT",
+      url: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      actions: ["pull", "push"],
+      expect: [201],
+      headers: { "content-type": mediaType },
+      body: () => bytes
+    });
+    await r.body.dump();
+    return header(r, "docker-content-digest");
+  }
+  /** A manifest's descriptor by tag or digest, or undefined when there is none. */
+  async headManifest(repository, reference, accept = MANIFEST_TYPES) {
+    const r = await this.#send({ method: "HEAD", url: `/v2/${repository}/manifests/${reference}`, repository, actions: ["pull"], headers: { accept: accept.join(", ") }, expect: [200, 404] });
+    await r.body.dump();
+    if (r.status === 404) return void 0;
+    const digest = header(r, "docker-content-digest") ?? (reference.startsWith("sha256:") ? reference : void 0);
+    if (!digest) throw this.#error(`HEAD of manifest ${reference} answered without Docker-Content-Digest`, { repository, retryable: false });
+    return { digest, mediaType: header(r, "content-type") ?? "", size: Number(header(r, "content-length") ?? 0) };
+  }
+  /** The digest a tag points at, or undefined when there is no such tag. */
+  async resolveTag(repository, tag, accept = MANIFEST_TYPES) {
+    return (await this.headManifest(repository, tag, accept))?.digest;
+  }
+  /** A manifest's exact bytes, or undefined when there is none. Verifies the digest it was asked for. */
+  async getManifest(repository, reference, accept = MANIFEST_TYPES) {
+    const r = await this.#send({ method: "GET", url: `/v2/${repository}/manifests/${reference}`, repository, actions: ["pull"], headers: { accept: accept.join(", ") }, expect: [200, 404] });
+    if (r.status === 404) {
+      await r.body.dump();
+      return void 0;
+    }
+    const bytes = Buffer.from(await r.body.arrayBuffer());
+    const digest = `sha256:${createHash4("sha256").update(bytes).digest("hex")}`;
+    if (reference.startsWith("sha256:") && digest !== reference) {
+      throw this.#error(`the manifest served for ${reference} has digest ${digest}`, { repository, retryable: false, code: "DIGEST_MISMATCH" });
+    }
+    const mediaType = header(r, "content-type")?.split(";")[0] ?? JSON.parse(bytes.toString("utf8")).mediaType ?? "";
+    return { digest, mediaType, size: bytes.length, bytes };
+  }
+  /** Every tag of a repository, following `Link` pagination (`n` per page). */
+  async listTags(repository, pageSize = 1e3) {
+    const tags = [];
+    let url = `/v2/${repository}/tags/list?n=${pageSize}`;
+    for (let pages = 0; url; pages++) {
+      if (pages > 1e4) throw this.#error("tag listing did not end after 10000 pages", { repository, retryable: false });
+      const r = await this.#send({ method: "GET", url, repository, actions: ["pull"], expect: [200, 404] });
+      if (r.status === 404) {
+        const { code } = parseErrorBody(await r.body.text());
+        if (code === "NAME_UNKNOWN" || code === void 0) return tags;
+        throw this.#error(`listing tags answered 404 ${code}`, { repository, status: 404, code, retryable: false });
+      }
+      const page = await r.body.json();
+      tags.push(...page.tags ?? []);
+      const link = header(r, "link");
+      const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : void 0;
+      url = next ? new URL(next, this.#base).href : void 0;
+    }
+    return tags;
+  }
+  /** Deletes a manifest by digest. Registries that refuse deletes say so in the error. */
+  async deleteManifest(repository, digest) {
+    try {
+      const r = await this.#send({ method: "DELETE", url: `/v2/${repository}/manifests/${digest}`, repository, actions: ["delete", "pull", "push"], expect: [202, 200, 204] });
+      await r.body.dump();
+    } catch (e) {
+      if (e instanceof RegistryError && (e.status === 405 || e.code === "UNSUPPORTED")) {
+        throw this.#error(`the registry does not allow deleting manifests (${e.status}${e.code ? ` ${e.code}` : ""}); on distribution, enable storage.delete`, { repository, status: e.status, code: e.code, retryable: false, cause: e });
+      }
+      throw e;
+    }
+  }
+  /**
+   * The manifests whose `subject` is `digest` (attestations, signatures): the referrers API, or
+   * the fallback tag `sha256-<hex>` on registries without it.
+   */
+  async referrers(repository, digest, artifactType) {
+    const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : "";
+    const r = await this.#send({ method: "GET", url: `/v2/${repository}/referrers/${digest}${query}`, repository, actions: ["pull"], expect: [200, 404] });
+    let index;
+    if (r.status === 200 && header(r, "content-type")?.startsWith("application/vnd.oci.image.index.v1+json")) {
+      index = await r.body.json();
+    } else {
+      await r.body.dump();
+      const fallback = await this.getManifest(repository, digest.replace(":", "-"), ["application/vnd.oci.image.index.v1+json"]);
+      index = fallback ? JSON.parse(fallback.bytes.toString("utf8")) : { manifests: [] };
+    }
+    const all = index?.manifests ?? [];
+    return artifactType ? all.filter((m) => m.artifactType === artifactType) : all;
+  }
+  async close() {
+    await this.#dispatcher.close();
+  }
+  async #startUpload(repository) {
+    const r = await this.#send({ method: "POST", url: `/v2/${repository}/blobs/uploads/`, repository, actions: ["pull", "push"], expect: [202] });
+    await r.body.dump();
+    const minimum = Number(header(r, "oci-chunk-min-length"));
+    if (Number.isFinite(minimum) && minimum > this.profile.minChunk) this.profile.minChunk = minimum;
+    return this.#location(r, repository);
+  }
+  /** Where the registry says an upload session stands: its next URL and the bytes it holds. */
+  async #uploadStatus(repository, session) {
+    try {
+      const r = await this.#send({ method: "GET", url: session, repository, actions: ["pull", "push"], expect: [204, 200, 404] });
+      await r.body.dump();
+      if (r.status === 404) return void 0;
+      const offset = parseUploadRange(header(r, "range"));
+      return offset === void 0 ? void 0 : { session: this.#location(r, repository, session), offset };
+    } catch (e) {
+      if (e instanceof RegistryError && !e.retryable) return void 0;
+      throw e;
+    }
+  }
+  #location(r, repository, fallback) {
+    const location = header(r, "location");
+    if (!location) {
+      if (fallback) return fallback;
+      throw this.#error("the registry answered an upload request without a Location header", { repository, retryable: false });
+    }
+    return new URL(location, r.url).href;
+  }
+  #withDigest(session, digest) {
+    const url = new URL(session, this.#base);
+    url.searchParams.set("digest", digest);
+    return url.href;
+  }
+  #error(message, d) {
+    return new RegistryError(`${this.host}${d.repository ? `/${d.repository}` : ""}: ${message}`, { registry: this.host, ...d });
+  }
+  async #wait(attempt, retryAfterMs) {
+    const ms = retryAfterMs !== void 0 ? Math.min(3e4, Math.max(0, retryAfterMs)) : Math.min(1e4, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+    await (this.#options.sleep ?? defaultSleep)(ms);
+  }
+  #scopes(spec) {
+    return spec.scopes ?? (spec.repository ? [repositoryScope(spec.repository, spec.actions ?? ["pull"])] : []);
+  }
+  async #authorization(scopes, repository) {
+    const c3 = this.#challenge;
+    if (!c3) return void 0;
+    if (c3.scheme === "basic") return this.#credentials?.kind === "password" ? this.#credentials.basic() : void 0;
+    if (c3.scheme !== "bearer") return void 0;
+    const key = [...scopes].sort().join(" ");
+    return `Bearer ${this.#tokens.get(key) ?? await this.#fetchToken(c3, scopes, key, repository)}`;
+  }
+  async #fetchToken(c3, scopes, key, repository) {
+    const realm = c3.params.realm;
+    if (!realm) throw this.#error("the registry asked for a Bearer token but named no realm", { repository, retryable: false });
+    const url = new URL(realm);
+    const headers = { "user-agent": this.#options.userAgent };
+    const credentials = this.#credentials;
+    let r;
+    try {
+      if (credentials?.kind === "identity-token") {
+        headers["content-type"] = "application/x-www-form-urlencoded";
+        const form = credentials.refreshGrant(c3.params.service, scopes, "hoist");
+        r = await (0, import_undici2.request)(url, { method: "POST", headers, body: form.toString(), dispatcher: this.#dispatcher });
+      } else {
+        if (c3.params.service) url.searchParams.set("service", c3.params.service);
+        for (const scope of scopes) url.searchParams.append("scope", scope);
+        if (credentials) headers.authorization = credentials.basic();
+        r = await (0, import_undici2.request)(url, { method: "GET", headers, dispatcher: this.#dispatcher });
+      }
+    } catch (cause) {
+      throw this.#error(`the token service ${url.origin} could not be reached: ${cause.message}`, { repository, retryable: true, cause });
+    }
+    const text = await r.body.text();
+    if (r.statusCode !== 200) {
+      const detail = parseErrorBody(text).message ?? `HTTP ${r.statusCode}`;
+      const who = credentials ? `the credentials for ${this.host} (from ${credentials.origin})` : `an anonymous token for ${this.host} (add the registry to registry-auth)`;
+      throw this.#error(`the token service refused ${who}: ${detail}`, { repository, status: r.statusCode, retryable: isRetryableStatus(r.statusCode) });
+    }
+    return this.#tokens.set(key, JSON.parse(text));
+  }
+  async #send(spec) {
+    const attempts = spec.attempts ?? this.#options.retries + 1;
+    let scopes = this.#scopes(spec);
+    let authRetries = 0;
+    let url = spec.url.startsWith("http") ? spec.url : `${this.#base}${spec.url}`;
+    let redirects = 0;
+    for (let attempt = 1; ; attempt++) {
+      const headers = { "user-agent": this.#options.userAgent, ...spec.headers };
+      if (new URL(url).origin === this.#base) {
+        const authorization = await this.#authorization(scopes, spec.repository);
+        if (authorization) headers.authorization = authorization;
+      }
+      let res;
+      try {
+        const body = await spec.body?.();
+        const r = await (0, import_undici2.request)(url, { method: spec.method, headers, body, dispatcher: this.#dispatcher });
+        res = { status: r.statusCode, headers: r.headers, body: r.body, url };
+      } catch (cause) {
+        const message2 = cause instanceof Error ? cause.cause instanceof Error ? `${cause.message} (${cause.cause.message})` : cause.message : String(cause);
+        const tlsHint = /certificate|self.signed|CERT/i.test(message2) ? ` \u2014 trust the registry's CA with registry-ca` : "";
+        const err2 = this.#error(`${spec.method} ${new URL(url).pathname} failed: ${message2}${tlsHint}`, { repository: spec.repository, retryable: !tlsHint, cause });
+        if (!err2.retryable || attempt >= attempts) throw err2;
+        await this.#wait(attempt, void 0);
+        continue;
+      }
+      if (spec.expect.includes(res.status)) return res;
+      if (spec.followRedirects && [301, 302, 303, 307, 308].includes(res.status) && header(res, "location")) {
+        await res.body.dump();
+        if (++redirects > 5) throw this.#error(`too many redirects for ${spec.url}`, { repository: spec.repository, retryable: false });
+        url = new URL(header(res, "location"), url).href;
+        attempt--;
+        continue;
+      }
+      const text = await res.body.text();
+      if (res.status === 401 && authRetries < 2) {
+        const challenges = parseChallenges(header(res, "www-authenticate") ?? "");
+        const challenge = challenges.find((c3) => c3.scheme === "bearer") ?? challenges.find((c3) => c3.scheme === "basic");
+        if (challenge) {
+          if (challenge.scheme === "basic" && this.#credentials?.kind !== "password") {
+            throw this.#error("the registry requires a login: add it to registry-auth (REGISTRY=USERNAME:PASSWORD)", { repository: spec.repository, status: 401, code: "UNAUTHORIZED", retryable: false });
+          }
+          const named = challenge.params.scope?.split(" ").filter(Boolean) ?? [];
+          const missing = named.filter((s) => !scopeCovered(scopes, s));
+          if (authRetries === 0 || missing.length > 0) {
+            scopes = [...scopes, ...missing];
+            this.#challenge = challenge;
+            authRetries++;
+            attempt--;
+            continue;
+          }
+        }
+      }
+      const { code, message } = parseErrorBody(text);
+      const retryable = isRetryableStatus(res.status);
+      const retryAfter = header(res, "retry-after");
+      const retryAfterMs = retryAfter && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) * 1e3 : void 0;
+      const hint = res.status === 401 || res.status === 403 ? ` \u2014 ${this.#credentials ? `check the access of the credentials from ${this.#credentials.origin}` : "add the registry to registry-auth"}` : "";
+      const err = this.#error(`${spec.method} ${new URL(url).pathname} answered ${res.status}${message ? `: ${message}` : ""}${hint}`, {
+        repository: spec.repository,
+        status: res.status,
+        code,
+        retryable,
+        retryAfter: retryAfterMs
+      });
+      if (!retryable || attempt >= attempts) throw err;
+      await this.#wait(attempt, retryAfterMs);
+    }
+  }
+};
+
 // src/main.ts
 function describeFailure(error2) {
   if (error2 instanceof ConfigError) return error2.issues.map((i2) => `Input '${i2.input}': ${i2.message}`);
@@ -74956,7 +75095,9 @@ async function main(createPlatform = detectPlatform) {
       await cleanup(platform3);
       return;
     }
-    await run({ platform: platform3, exec: createExec(redactor), redactor, createRegistryClient: (o2) => new RegistryClient(o2), onTerminate });
+    const deps = { platform: platform3, exec: createExec(redactor), redactor, createRegistryClient: (o2) => new RegistryClient(o2), onTerminate };
+    if (platform3.getInput("hoist-mode") === "promote" || process.env.HOIST_MODE === "promote") await promote(deps);
+    else await run(deps);
   } catch (error2) {
     for (const line of describeFailure(error2)) {
       const message = redactor.redact(line);

@@ -156,6 +156,39 @@ function parseBool(raw: string, input: string, fallback: boolean, issues: Config
   return fallback;
 }
 
+/** What any transfer to registries needs (a build's push, a promotion): per-registry settings, retries, concurrency. */
+export interface TransferSettings {
+  registries: Map<string, RegistrySettings>;
+  retries: number;
+  concurrency: number;
+}
+
+export function parseTransfer(read: InputReader, abs: (p: string) => string, issues: ConfigIssue[]): TransferSettings {
+  const registries = new Map<string, RegistrySettings>();
+  const settingsFor = (registry: string) => {
+    const host = registryHost(registry.trim());
+    let s = registries.get(host);
+    if (!s) registries.set(host, (s = { insecure: false }));
+    return s;
+  };
+  for (const entry of parseRegistryAuth(read('registry-auth'), issues)) {
+    const s = settingsFor(entry.registry);
+    s.username = entry.username;
+    s.password = entry.password;
+  }
+  for (const [registry, path] of parsePairs(read('registry-ca'), 'registry-ca', /^[^\s=]+$/, 'REGISTRY', issues)) {
+    settingsFor(registry).caFile = abs(path.trim());
+  }
+  for (const registry of parseList(read('insecure-registries'))) settingsFor(registry).insecure = true;
+  const number = (input: string, fallback: string, min: number, max: number) => {
+    const raw = read(input).trim() || fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) issues.push({ input, message: `'${raw}' is not a whole number from ${min} to ${max}` });
+    return n;
+  };
+  return { registries, retries: number('retries', '3', 0, 10), concurrency: number('concurrency', '8', 1, 64) };
+}
+
 /** One of a fixed set of words; '' means the default. */
 function parseChoice<T extends string>(raw: string, input: string, choices: readonly T[], fallback: T, issues: ConfigIssue[]): T {
   const v = raw.trim().toLowerCase();
@@ -391,34 +424,7 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
     issues.push({ input: 'created', message: e.message });
   }
 
-  const registries = new Map<string, RegistrySettings>();
-  const settingsFor = (registry: string) => {
-    const host = registryHost(registry.trim());
-    let s = registries.get(host);
-    if (!s) registries.set(host, (s = { insecure: false }));
-    return s;
-  };
-  for (const entry of parseRegistryAuth(read('registry-auth'), issues)) {
-    const s = settingsFor(entry.registry);
-    s.username = entry.username;
-    s.password = entry.password;
-  }
-  for (const [registry, path] of parsePairs(read('registry-ca'), 'registry-ca', /^[^\s=]+$/, 'REGISTRY', issues)) {
-    settingsFor(registry).caFile = abs(path.trim());
-  }
-  for (const registry of parseList(read('insecure-registries'))) settingsFor(registry).insecure = true;
-
-  const retriesRaw = read('retries').trim() || '3';
-  const retries = Number(retriesRaw);
-  if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
-    issues.push({ input: 'retries', message: `'${retriesRaw}' is not a whole number from 0 to 10` });
-  }
-
-  const concurrencyRaw = read('concurrency').trim() || '8';
-  const concurrency = Number(concurrencyRaw);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    issues.push({ input: 'concurrency', message: `'${concurrencyRaw}' is not a whole number from 1 to 64` });
-  }
+  const { registries, retries, concurrency } = parseTransfer(read, abs, issues);
 
   const builder = parseChoice(read('builder'), 'builder', ['auto', ...BUILDERS] as const, 'auto', issues);
   const platforms = parseList(read('platforms'));

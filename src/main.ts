@@ -8,7 +8,8 @@ import { createExec } from './exec.js';
 import { createGitHubPlatform } from './platform/github.js';
 import { createGitLabPlatform } from './platform/gitlab.js';
 import type { Platform } from './platform/platform.js';
-import { RegistryClient } from './registry/client.js';
+import { promote } from './promote.js';
+import { RegistryClient, type ClientOptions } from './registry/client.js';
 import { cleanup, run } from './run.js';
 
 /** One line per problem, without stack traces; bad inputs name their input. */
@@ -48,7 +49,10 @@ export async function main(createPlatform: () => Platform = detectPlatform): Pro
       await cleanup(platform);
       return;
     }
-    await run({ platform, exec: createExec(redactor), redactor, createRegistryClient: (o) => new RegistryClient(o), onTerminate });
+    const deps = { platform, exec: createExec(redactor), redactor, createRegistryClient: (o: ClientOptions) => new RegistryClient(o), onTerminate };
+    // promote/action.yml and gitlab/templates/promote.yml select the promotion entry.
+    if (platform.getInput('hoist-mode') === 'promote' || process.env.HOIST_MODE === 'promote') await promote(deps);
+    else await run(deps);
   } catch (error) {
     for (const line of describeFailure(error)) {
       const message = redactor.redact(line);

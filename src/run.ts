@@ -13,9 +13,9 @@ import { auditLayout, type Finding } from './audit/audit.js';
 import { upsertPrComment } from './platform/pr-comment.js';
 import { renderComment, renderSummary, type RunSummary } from './report.js';
 import { keyIdentity } from './audit/keys.js';
-import { namedSecrets, parseConfig, secretValues, ConfigError, type Config, type ConfigIssue, type ImageTarget } from './config.js';
+import { namedSecrets, parseConfig, secretValues, ConfigError, type TransferSettings, type Config, type ConfigIssue, type ImageTarget } from './config.js';
 import { imageLabels, type Labels } from './core/labels.js';
-import { formatReference, formatRepository, parseReference } from './core/reference.js';
+import { formatReference, formatRepository, parseReference, type Repository } from './core/reference.js';
 import { decideTags, type TagDecision } from './core/tags.js';
 import type { Redactor } from './core/redact.js';
 import type { Exec } from './exec.js';
@@ -93,7 +93,12 @@ async function checkSecretFiles(config: Config, hide: (value: string) => void): 
 }
 
 /** Credentials for a registry: `registry-auth` first, else what `docker login` left on the machine. */
-async function credentialsFor(deps: Deps, config: Config, registry: string, host: string, found: Array<{ name: string; value: string }>): Promise<Credentials | undefined> {
+/** What making registry clients needs: a build's config, or a promotion's. */
+export interface ClientSettings extends TransferSettings {
+  githubToken?: string;
+}
+
+async function credentialsFor(deps: Deps, config: ClientSettings, registry: string, host: string, found: Array<{ name: string; value: string }>): Promise<Credentials | undefined> {
   const settings = config.registries.get(host);
   if (settings?.username !== undefined && settings.password) return new Credentials(settings.username, settings.password);
   const env = deps.platform.context.env;
@@ -116,9 +121,9 @@ async function credentialsFor(deps: Deps, config: Config, registry: string, host
   return fromMachine;
 }
 
-async function createClients(deps: Deps, config: Config, found: Array<{ name: string; value: string }>): Promise<Map<string, RegistryClient>> {
+export async function createClients(deps: Deps, config: ClientSettings, repositories: readonly Repository[], found: Array<{ name: string; value: string }>): Promise<Map<string, RegistryClient>> {
   const clients = new Map<string, RegistryClient>();
-  for (const { repository: image } of config.images) {
+  for (const image of repositories) {
     if (clients.has(image.host)) continue;
     const settings = config.registries.get(image.host);
     clients.set(image.host, deps.createRegistryClient({
@@ -415,7 +420,7 @@ export async function run(deps: Deps): Promise<void> {
     platform.setOutput('labels', meta.labels.values.map(([k, v]) => `${k}=${v}`).join('\n'));
     // Registry clients first (push only): credentials found on the machine are secrets the audit looks for too.
     const found: Array<{ name: string; value: string }> = [];
-    const clients = config.push ? await createClients(deps, config, found) : new Map<string, RegistryClient>();
+    const clients = config.push ? await createClients(deps, config, config.images.map((i) => i.repository), found) : new Map<string, RegistryClient>();
     try {
       const graph = await layoutGraph(layoutDir, root);
       const audit = await auditImage(deps, config, layoutDir, graph, [...auditSecrets, ...found]);

@@ -4,8 +4,9 @@
  * straight from the source. Destinations on the source's own registry mount instead of copying.
  */
 import type { Reference } from '../core/reference.js';
+import type { RegistryClient } from './client.js';
 import { pushGraph, type EngineOptions, type PushTarget, type RegistryReport } from './engine.js';
-import { fetchGraph, graphSize, registrySource } from './graph.js';
+import { fetchGraph, graphSize, registrySource, type ImageGraph } from './graph.js';
 
 export interface CopyResult {
   digest: string;
@@ -17,8 +18,12 @@ export interface CopyResult {
 
 export async function copyImage(source: Reference, targets: readonly PushTarget[], options: EngineOptions): Promise<CopyResult> {
   const client = options.clientFor(source.host);
-  const reference = source.digest ?? source.tag ?? 'latest';
-  const graph = await fetchGraph(client, source.path, reference);
+  const graph = await fetchGraph(client, source.path, source.digest ?? source.tag ?? 'latest');
+  return copyGraph(client, source, graph, targets, options);
+}
+
+/** Copies a graph already fetched from `source` (the caller may have read it first, e.g. for mount hints). */
+export async function copyGraph(client: RegistryClient, source: Reference, graph: ImageGraph, targets: readonly PushTarget[], options: EngineOptions): Promise<CopyResult> {
   const reports = await pushGraph(graph, registrySource(client, source.path), targets, {
     ...options,
     mountFrom: (host) => [...(host === source.host ? [source.path] : []), ...(options.mountFrom?.(host) ?? [])],
