@@ -75068,13 +75068,12 @@ function describeFailure(error2) {
   if (error2 instanceof Error) return [error2.message];
   return [`unexpected failure: ${String(error2)}`];
 }
-function onTerminate(handler2) {
+function onTerminate(platform3, handler2) {
   const onSignal = (signal) => {
     try {
       handler2();
     } finally {
-      process.stdout.write(`::error::cancelled (${signal}): cleaned up and stopped
-`);
+      platform3.error(`cancelled (${signal}): cleaned up and stopped`);
       process.exit(143);
     }
   };
@@ -75095,7 +75094,8 @@ async function main(createPlatform = detectPlatform) {
       await cleanup(platform3);
       return;
     }
-    const deps = { platform: platform3, exec: createExec(redactor), redactor, createRegistryClient: (o2) => new RegistryClient(o2), onTerminate };
+    const p = platform3;
+    const deps = { platform: platform3, exec: createExec(redactor), redactor, createRegistryClient: (o2) => new RegistryClient(o2), onTerminate: (handler2) => onTerminate(p, handler2) };
     if (platform3.getInput("hoist-mode") === "promote" || process.env.HOIST_MODE === "promote") await promote(deps);
     else await run(deps);
   } catch (error2) {

@@ -20,12 +20,12 @@ export function describeFailure(error: unknown): string[] {
 }
 
 /** On SIGTERM or SIGINT (a cancelled job): the handler, then exit 143 as a terminated process does. */
-function onTerminate(handler: () => void): () => void {
+function onTerminate(platform: Platform, handler: () => void): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     try {
       handler();
     } finally {
-      process.stdout.write(`::error::cancelled (${signal}): cleaned up and stopped\n`);
+      platform.error(`cancelled (${signal}): cleaned up and stopped`);
       process.exit(143);
     }
   };
@@ -49,7 +49,8 @@ export async function main(createPlatform: () => Platform = detectPlatform): Pro
       await cleanup(platform);
       return;
     }
-    const deps = { platform, exec: createExec(redactor), redactor, createRegistryClient: (o: ClientOptions) => new RegistryClient(o), onTerminate };
+    const p = platform;
+    const deps = { platform, exec: createExec(redactor), redactor, createRegistryClient: (o: ClientOptions) => new RegistryClient(o), onTerminate: (handler: () => void) => onTerminate(p, handler) };
     // promote/action.yml and gitlab/templates/promote.yml select the promotion entry.
     if (platform.getInput('hoist-mode') === 'promote' || process.env.HOIST_MODE === 'promote') await promote(deps);
     else await run(deps);
