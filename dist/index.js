@@ -67555,15 +67555,18 @@ function parseConfig(read2, ctx) {
   for (const line of imageLines) {
     const [name = "", ...settings] = line.split(/\s+/);
     let visibility = "private";
+    let target;
     for (const setting of settings) {
-      const m = /^visibility=(public|private)$/.exec(setting);
-      if (m) visibility = m[1];
-      else issues.push({ input: "images", message: `'${name}': unknown setting '${setting}' (known: visibility=public|private)` });
+      const v = /^visibility=(public|private)$/.exec(setting);
+      const t = /^target=([A-Za-z0-9_.-]+)$/.exec(setting);
+      if (v) visibility = v[1];
+      else if (t) target = t[1];
+      else issues.push({ input: "images", message: `'${name}': unknown setting '${setting}' (known: visibility=public|private, target=STAGE)` });
     }
     try {
       const repository = parseRepository(name);
       if (images.some((i2) => formatRepository(i2.repository) === formatRepository(repository))) issues.push({ input: "images", message: `'${name}' is listed twice` });
-      else images.push({ repository, visibility });
+      else images.push({ repository, visibility, ...target ? { target } : {} });
     } catch (e) {
       issues.push({ input: "images", message: `'${name}': ${e.message}` });
     }
@@ -74231,15 +74234,25 @@ async function writeSecretFiles(config, workdir) {
   return files;
 }
 var describePlan = (image) => image.tags.map((t) => t.floating ? `${t.tag} (if highest)` : t.tag).join(", ");
-function imageMetadata(config, facts, dockerfile) {
-  const base = baseImage(stages(dockerfile, config.buildArgs), config.target);
+function unitsOf(config) {
+  const units = [];
+  for (const image of config.images) {
+    const target = image.target ?? config.target;
+    const unit = units.find((u2) => u2.target === target);
+    if (unit) unit.images.push(image);
+    else units.push({ target, images: [image] });
+  }
+  return units;
+}
+function imageMetadata(config, facts, dockerfile, unit) {
+  const base = baseImage(stages(dockerfile, config.buildArgs), unit.target);
   let baseDigest;
   try {
     baseDigest = base ? parseReference(base.from).digest : void 0;
   } catch {
     baseDigest = void 0;
   }
-  const tags = config.images[0]?.tags ?? [];
+  const tags = unit.images[0]?.tags ?? [];
   const fixed = (tags.find((t) => t.rule === "branch" || t.rule === "pr") ?? tags.find((t) => !t.floating))?.tag;
   const common2 = {
     repository: facts.repository,
@@ -74248,12 +74261,12 @@ function imageMetadata(config, facts, dockerfile) {
     created: config.created.created,
     baseName: base?.from,
     baseDigest,
-    public: config.images.some((i2) => i2.visibility === "public")
+    public: unit.images.some((i2) => i2.visibility === "public")
   };
   return { labels: imageLabels({ ...common2, user: config.labels }), annotations: imageLabels({ ...common2, user: config.annotations }), base: base?.from };
 }
-function pushTargets(config, decisions) {
-  return config.images.map((image) => {
+function pushTargets(config, images, decisions) {
+  return images.map((image) => {
     const name = formatRepository(image.repository);
     const decide = (existing) => {
       const d = decideTags(image.tags, config.version, existing, config.floating);
@@ -74304,44 +74317,53 @@ async function commentOnPullRequest(deps, config, summary2) {
     platform3.warning(`pr-comment: could not comment on pull request #${pr} (${deps.redactor.redact(e instanceof Error ? e.message : String(e))}); the image was pushed all the same`);
   }
 }
-async function pushAndReport(deps, config, graph, layoutDir, clients, metadata) {
+async function pushUnit(deps, config, unit, graph, layoutDir, clients, decisions) {
   const { platform: platform3 } = deps;
-  const decisions = /* @__PURE__ */ new Map();
-  const reports = await platform3.group("Push", async () => {
-    const rs = await pushGraph(graph, layoutSource(layoutDir), pushTargets(config, decisions), {
-      clientFor: (host) => {
-        const client = clients.get(host);
-        if (!client) throw new Error(`internal: no registry client for ${host}`);
-        return client;
-      },
-      concurrency: config.concurrency,
-      perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
-      log: (line) => platform3.info(line)
-    });
-    for (const r of rs) platform3.info(describeReport(r));
-    for (const [repository, ds] of decisions) {
-      for (const d of ds) if (!d.push) platform3.info(`${repository}: ${d.tag} not moved \u2014 ${d.reason}`);
-    }
-    return rs;
+  const mine = /* @__PURE__ */ new Map();
+  const reports = await pushGraph(graph, layoutSource(layoutDir), pushTargets(config, unit.images, mine), {
+    clientFor: (host) => {
+      const client = clients.get(host);
+      if (!client) throw new Error(`internal: no registry client for ${host}`);
+      return client;
+    },
+    concurrency: config.concurrency,
+    perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
+    log: (line) => platform3.info(line)
   });
-  platform3.setOutput("tags", reports.flatMap((r) => r.references).join("\n"));
-  metadata.images = config.images.map((i2) => {
-    const name = formatRepository(i2.repository);
-    const report = reports.find((r) => r.host === i2.repository.host);
-    return { repository: name, visibility: i2.visibility, pushed: !!report && !report.error, tags: decisions.get(name) ?? [], ...report?.error ? { error: report.error.message } : {} };
-  });
-  platform3.setOutput("metadata", JSON.stringify(metadata));
-  const summary2 = { digest: metadata.digest, version: metadata.version, registries: reports, decisions, audit: metadata.audit };
-  await writeSummary(deps, renderSummary(summary2));
-  const failed = reports.filter((r) => r.error);
-  if (!failed.length) {
-    await commentOnPullRequest(deps, config, summary2);
-  } else {
-    const ok = reports.length - failed.length;
-    const hint = failed.some((r) => r.error instanceof TagListError) ? "\n  (floating tags move only forward, which needs the registry's tag list: grant read access, or set floating-tags: always)" : "";
-    throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):
-${failed.map((r) => `  ${describeReport(r)}`).join("\n")}${hint}`);
+  for (const r of reports) platform3.info(describeReport(r));
+  for (const [repository, ds] of mine) {
+    decisions.set(repository, ds);
+    for (const d of ds) if (!d.push) platform3.info(`${repository}: ${d.tag} not moved \u2014 ${d.reason}`);
   }
+  return reports;
+}
+async function provePrivateStaysPrivate(deps, config, built) {
+  let kept = 0;
+  for (const b of built) {
+    const publicImages = b.unit.images.filter((i2) => i2.visibility === "public");
+    if (!publicImages.length) continue;
+    const own = new Set(b.graph.blobs.map((x) => x.digest));
+    const others = new Map(built.filter((o2) => o2 !== b).flatMap((o2) => o2.graph.blobs).filter((x) => !own.has(x.digest)).map((x) => [x.digest, x]));
+    for (const image of publicImages) {
+      const settings = config.registries.get(image.repository.host);
+      const anonymous = deps.createRegistryClient({ host: image.repository.host, insecure: settings?.insecure ?? false, ca: settings?.caFile ? await readFile4(settings.caFile, "utf8") : void 0, retries: config.retries, userAgent: USER_AGENT });
+      try {
+        const seen = [];
+        for (const blob of others.values()) {
+          const there = await anonymous.hasBlob(image.repository.path, blob.digest).catch((e) => {
+            throw new Error(`${formatRepository(image.repository)} is marked public, but it cannot be read anonymously to prove that nothing private reached it: ${e instanceof Error ? e.message : String(e)}`);
+          });
+          if (there) seen.push(blob.digest);
+        }
+        if (seen.length) throw new Error(`${formatRepository(image.repository)} is public and serves ${seen.length} private blob${seen.length > 1 ? "s" : ""} (${seen.join(", ")}): remove them from that registry now`);
+        kept += [...others.values()].reduce((n2, x) => n2 + x.size, 0);
+        deps.platform.info(`${formatRepository(image.repository)} (public): none of the ${others.size} private blobs of the other builds can be read there anonymously`);
+      } finally {
+        await anonymous.close();
+      }
+    }
+  }
+  return kept;
 }
 async function run(deps) {
   const { platform: platform3, exec, redactor } = deps;
@@ -74363,17 +74385,19 @@ async function run(deps) {
     throw new Error(`the base image policy refused ${violations.length === 1 ? "an image" : `${violations.length} images`} the build would use; nothing was built:
 ${violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ""}${v.message}`).join("\n")}`);
   }
-  const meta = imageMetadata(config, platform3.context.facts, dockerfile);
-  if (meta.labels.withheld.length) {
-    platform3.info(`Left out of the labels because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(", ")} (set them in labels to keep them)`);
+  const units = unitsOf(config);
+  const metas = units.map((u2) => imageMetadata(config, platform3.context.facts, dockerfile, u2));
+  for (const [i2, meta] of metas.entries()) {
+    if (meta.labels.withheld.length) {
+      platform3.info(`Left out of the labels${units.length > 1 ? ` of the ${units[i2].target ?? "default"} build` : ""} because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(", ")} (set them in labels to keep them)`);
+    }
   }
-  const localTags = config.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag)));
-  const plan = {
+  const planFor = (unit, labels) => ({
     context: config.context,
     file: config.file,
-    target: config.target,
+    target: unit.target,
     buildArgs: config.buildArgs,
-    labels: meta.labels.values,
+    labels: labels.values,
     network: config.network,
     secretFiles: [],
     ssh: config.ssh,
@@ -74386,18 +74410,18 @@ ${violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ""}${v.message}`
     buildContexts: config.buildContexts,
     provenance: config.provenance,
     sbom: config.sbom,
-    localTags,
+    // Local names for the built image: its fixed tags (floating ones are decided per registry later).
+    localTags: unit.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag))),
     iidFile: ""
-  };
+  });
   const choice = chooseBuilder(config.builder, await probeBuilders(exec, platform3.context.env, config.buildxBuilder), config.buildkitHost);
   platform3.info(`Builder: ${choice.name} (${choice.why})`);
-  const refused = unsupported(choice.name, plan, config.provenanceSet);
+  const refused = unsupported(choice.name, planFor(units[0], metas[0].labels), config.provenanceSet);
   if (refused.length) throw new ConfigError(refused);
-  if (plan.provenance !== "false" && !config.provenanceSet && (choice.name === "docker" || choice.name === "buildah")) {
+  if (config.provenance !== "false" && !config.provenanceSet && (choice.name === "docker" || choice.name === "buildah")) {
     platform3.info(`No provenance attestation: builder ${choice.name} cannot make one (buildx and buildctl do)`);
   }
   const workdir = await mkdtemp(join8(platform3.context.tempDir, "hoist-"));
-  plan.iidFile = join8(workdir, "iid");
   platform3.saveState(WORKDIR_STATE, workdir);
   let agent;
   const unhook = deps.onTerminate(() => {
@@ -74430,32 +74454,49 @@ ${violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ""}${v.message}`
       buildxBuilder: config.buildxBuilder,
       insecureRegistries: [...config.registries].filter(([, r]) => r.insecure).map(([host]) => host)
     });
-    const layoutDir = join8(workdir, "oci");
-    const imageId = await platform3.group(`Build (${builder.name})`, () => builder.build({ ...plan, ssh, secretFiles }, layoutDir, (line) => platform3.info(line)));
+    const built = [];
+    for (const [i2, unit] of units.entries()) {
+      const meta = metas[i2];
+      const plan = { ...planFor(unit, meta.labels), ssh, secretFiles, iidFile: join8(workdir, `iid-${i2}`) };
+      const layoutDir = join8(workdir, `oci-${i2}`);
+      const name = units.length > 1 ? ` ${unit.target ?? "default"} for ${unit.images.map((x) => formatRepository(x.repository)).join(", ")}` : "";
+      const imageId = await platform3.group(`Build${name} (${builder.name})`, () => builder.build(plan, layoutDir, (line) => platform3.info(line)));
+      const root = await annotateLayoutRoot(layoutDir, meta.annotations.values, unit.images[0]?.tags[0]?.tag);
+      platform3.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
+      built.push({ unit, meta, layoutDir, root, imageId, localTags: plan.localTags, graph: await layoutGraph(layoutDir, root) });
+    }
     await rm3(join8(workdir, "secrets"), { recursive: true, force: true });
     agent?.stop();
-    const root = await annotateLayoutRoot(layoutDir, meta.annotations.values, config.images[0]?.tags[0]?.tag);
-    platform3.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
-    platform3.setOutput("imageid", imageId);
-    platform3.setOutput("digest", root.descriptor.digest);
+    const primary = built.find((b) => b.unit.target === config.target) ?? built[built.length - 1];
+    platform3.setOutput("imageid", primary.imageId);
+    platform3.setOutput("digest", primary.root.descriptor.digest);
     platform3.setOutput("version", config.version ?? "");
-    platform3.setOutput("labels", meta.labels.values.map(([k, v]) => `${k}=${v}`).join("\n"));
+    platform3.setOutput("labels", primary.meta.labels.values.map(([k, v]) => `${k}=${v}`).join("\n"));
     const found = [];
     const clients = config.push ? await createClients(deps, config, config.images.map((i2) => i2.repository), found) : /* @__PURE__ */ new Map();
     try {
-      const graph = await layoutGraph(layoutDir, root);
-      const audit = await auditImage(deps, config, layoutDir, graph, [...auditSecrets, ...found]);
+      const audits = [];
+      for (const b of built) audits.push(await auditImage(deps, config, b.layoutDir, b.graph, [...auditSecrets, ...found]));
+      const audit = {
+        mode: config.audit,
+        leaks: audits.reduce((n2, a2) => n2 + a2.leaks, 0),
+        findings: audits.flatMap((a2) => a2.findings),
+        skipped: [...new Set(audits.flatMap((a2) => a2.skipped))],
+        layers: audits.reduce((n2, a2) => n2 + a2.layers, 0),
+        bytes: audits.reduce((n2, a2) => n2 + a2.bytes, 0)
+      };
+      const digestOf = (image) => built.find((b) => b.unit.images.includes(image)).root.descriptor.digest;
       const metadata = {
         version: config.version ?? null,
         versionSource: config.versionSource ?? null,
         created: config.created,
-        base: meta.base ?? null,
-        labels: Object.fromEntries(meta.labels.values),
-        annotations: Object.fromEntries(meta.annotations.values),
-        withheldLabels: meta.labels.withheld,
-        digest: root.descriptor.digest,
+        base: primary.meta.base ?? null,
+        labels: Object.fromEntries(primary.meta.labels.values),
+        annotations: Object.fromEntries(primary.meta.annotations.values),
+        withheldLabels: primary.meta.labels.withheld,
+        digest: primary.root.descriptor.digest,
         audit,
-        images: config.images.map((i2) => ({ repository: formatRepository(i2.repository), visibility: i2.visibility, pushed: false, tags: [] }))
+        images: config.images.map((i2) => ({ repository: formatRepository(i2.repository), visibility: i2.visibility, digest: digestOf(i2), pushed: false, tags: [] }))
       };
       if (audit.leaks > 0 && config.audit === "fail") {
         platform3.setOutput("metadata", JSON.stringify(metadata));
@@ -74464,14 +74505,41 @@ ${violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ""}${v.message}`
 ${audit.findings.filter((f) => f.severity === "leak").map((f) => `  - ${describeFinding(f)}`).join("\n")}
 Fix the Dockerfile (a secret belongs in RUN --mount=type=secret, not in ARG, ENV, a label or a file), or set audit: warn to push anyway.`);
       }
-      await exportCopies(deps, config, layoutDir, graph, localTags, builder.name);
+      await exportCopies(deps, config, primary.layoutDir, primary.graph, primary.localTags, builder.name);
       if (!config.push) {
         platform3.info("push is false: nothing was pushed");
-        platform3.setOutput("tags", localTags.join("\n"));
+        platform3.setOutput("tags", built.flatMap((b) => b.localTags).join("\n"));
         platform3.setOutput("metadata", JSON.stringify(metadata));
         return;
       }
-      await pushAndReport(deps, config, graph, layoutDir, clients, metadata);
+      const decisions = /* @__PURE__ */ new Map();
+      const reports = [];
+      await platform3.group("Push", async () => {
+        for (const b of built) reports.push(...await pushUnit(deps, config, b.unit, b.graph, b.layoutDir, clients, decisions));
+      });
+      platform3.setOutput("tags", reports.flatMap((r) => r.references).join("\n"));
+      metadata.images = config.images.map((i2) => {
+        const name = formatRepository(i2.repository);
+        const report = reports.find((r) => r.host === i2.repository.host && r.repositories.includes(i2.repository.path));
+        return { repository: name, visibility: i2.visibility, digest: digestOf(i2), pushed: !!report && !report.error, tags: decisions.get(name) ?? [], ...report?.error ? { error: report.error.message } : {} };
+      });
+      const failed = reports.filter((r) => r.error);
+      if (!failed.length && built.length > 1 && config.images.some((i2) => i2.visibility === "public")) {
+        const kept = await platform3.group("Public registries hold nothing private", () => provePrivateStaysPrivate(deps, config, built));
+        metadata.privateBytesKeptPrivate = kept;
+        platform3.info(`${(kept / 1048576).toFixed(1)} MiB of private layers and configs stayed out of the public registries`);
+      }
+      platform3.setOutput("metadata", JSON.stringify(metadata));
+      const summary2 = { digest: metadata.digest, version: metadata.version, registries: reports, decisions, audit: metadata.audit };
+      await writeSummary(deps, renderSummary(summary2));
+      if (!failed.length) {
+        await commentOnPullRequest(deps, config, summary2);
+      } else {
+        const ok = reports.length - failed.length;
+        const hint = failed.some((r) => r.error instanceof TagListError) ? "\n  (floating tags move only forward, which needs the registry's tag list: grant read access, or set floating-tags: always)" : "";
+        throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):
+${failed.map((r) => `  ${describeReport(r)}`).join("\n")}${hint}`);
+      }
     } finally {
       await Promise.all([...clients.values()].map((c3) => c3.close()));
     }

@@ -45,6 +45,8 @@ export interface ImageTarget {
   visibility: Visibility;
   /** Every tag planned for this image; floating ones are decided against the registry's tags. */
   tags: PlannedTag[];
+  /** `target=<stage>`: the build stage this image gets (default: the `target` input, else the last stage). */
+  target?: string;
 }
 
 export interface Config {
@@ -292,21 +294,24 @@ export function parseConfig(read: InputReader, ctx: CiContext): Config {
   const issues: ConfigIssue[] = [];
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(ctx.workspace, p));
 
-  const images: Array<{ repository: Repository; visibility: Visibility }> = [];
+  const images: Array<{ repository: Repository; visibility: Visibility; target?: string }> = [];
   const imageLines = parseList(read('images'));
   if (imageLines.length === 0) issues.push({ input: 'images', message: 'no image given: list at least one repository, e.g. ghcr.io/acme/app' });
   for (const line of imageLines) {
     const [name = '', ...settings] = line.split(/\s+/);
     let visibility: Visibility = 'private';
+    let target: string | undefined;
     for (const setting of settings) {
-      const m = /^visibility=(public|private)$/.exec(setting);
-      if (m) visibility = m[1] as Visibility;
-      else issues.push({ input: 'images', message: `'${name}': unknown setting '${setting}' (known: visibility=public|private)` });
+      const v = /^visibility=(public|private)$/.exec(setting);
+      const t = /^target=([A-Za-z0-9_.-]+)$/.exec(setting);
+      if (v) visibility = v[1] as Visibility;
+      else if (t) target = t[1];
+      else issues.push({ input: 'images', message: `'${name}': unknown setting '${setting}' (known: visibility=public|private, target=STAGE)` });
     }
     try {
       const repository = parseRepository(name);
       if (images.some((i) => formatRepository(i.repository) === formatRepository(repository))) issues.push({ input: 'images', message: `'${name}' is listed twice` });
-      else images.push({ repository, visibility });
+      else images.push({ repository, visibility, ...(target ? { target } : {}) });
     } catch (e) {
       issues.push({ input: 'images', message: `'${name}': ${(e as Error).message}` });
     }

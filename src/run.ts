@@ -22,11 +22,11 @@ import type { Exec } from './exec.js';
 import { chooseBuilder, createBuilder, probeBuilders } from './build/builders.js';
 import { unsupported, type BuildPlan } from './build/plan.js';
 import { writeDockerArchive, writeOciLayout } from './build/export.js';
-import { annotateLayoutRoot } from './oci/layout.js';
+import { annotateLayoutRoot, type LayoutRoot } from './oci/layout.js';
 import { Credentials } from './registry/auth.js';
 import type { ClientOptions, RegistryClient } from './registry/client.js';
 import { fetchDockerCredentials } from './registry/credentials.js';
-import { describeReport, pushGraph, TagListError, type PushTarget } from './registry/engine.js';
+import { describeReport, pushGraph, TagListError, type PushTarget, type RegistryReport } from './registry/engine.js';
 import { layoutGraph, layoutSource, type ImageGraph } from './registry/graph.js';
 import type { RunFacts } from './platform/context.js';
 import type { Platform } from './platform/platform.js';
@@ -193,8 +193,26 @@ async function writeSecretFiles(config: Config, workdir: string): Promise<Array<
 const describePlan = (image: ImageTarget) => image.tags.map((t) => (t.floating ? `${t.tag} (if highest)` : t.tag)).join(', ');
 
 /** The image's labels and manifest annotations: generated OCI ones plus the user's. */
-function imageMetadata(config: Config, facts: RunFacts, dockerfile: string): { labels: Labels; annotations: Labels; base?: string } {
-  const base = baseImage(stages(dockerfile, config.buildArgs), config.target);
+/** One build: a target stage and the images that get it. */
+interface Unit {
+  target: string | undefined;
+  images: ImageTarget[];
+}
+
+/** The builds a run makes: one per target stage its images name (`target=`), in input order. */
+function unitsOf(config: Config): Unit[] {
+  const units: Unit[] = [];
+  for (const image of config.images) {
+    const target = image.target ?? config.target;
+    const unit = units.find((u) => u.target === target);
+    if (unit) unit.images.push(image);
+    else units.push({ target, images: [image] });
+  }
+  return units;
+}
+
+function imageMetadata(config: Config, facts: RunFacts, dockerfile: string, unit: Unit): { labels: Labels; annotations: Labels; base?: string } {
+  const base = baseImage(stages(dockerfile, config.buildArgs), unit.target);
   let baseDigest: string | undefined;
   try {
     baseDigest = base ? parseReference(base.from).digest : undefined;
@@ -202,7 +220,7 @@ function imageMetadata(config: Config, facts: RunFacts, dockerfile: string): { l
     baseDigest = undefined; // not a reference (the policy says so when it is on)
   }
   // Without a release version, the tag that names this build best: its branch or pull request, else any fixed tag.
-  const tags = config.images[0]?.tags ?? [];
+  const tags = unit.images[0]?.tags ?? [];
   const fixed = (tags.find((t) => t.rule === 'branch' || t.rule === 'pr') ?? tags.find((t) => !t.floating))?.tag;
   const common = {
     repository: facts.repository,
@@ -211,14 +229,14 @@ function imageMetadata(config: Config, facts: RunFacts, dockerfile: string): { l
     created: config.created.created,
     baseName: base?.from,
     baseDigest,
-    public: config.images.some((i) => i.visibility === 'public'),
+    public: unit.images.some((i) => i.visibility === 'public'),
   };
   return { labels: imageLabels({ ...common, user: config.labels }), annotations: imageLabels({ ...common, user: config.annotations }), base: base?.from };
 }
 
 /** Per image: the push target, with forward-only floating tags decided against the registry's tags. */
-function pushTargets(config: Config, decisions: Map<string, TagDecision[]>): PushTarget[] {
-  return config.images.map((image) => {
+function pushTargets(config: Config, images: readonly ImageTarget[], decisions: Map<string, TagDecision[]>): PushTarget[] {
+  return images.map((image) => {
     const name = formatRepository(image.repository);
     const decide = (existing: readonly string[]) => {
       const d = decideTags(image.tags, config.version, existing, config.floating);
@@ -277,6 +295,17 @@ async function commentOnPullRequest(deps: Deps, config: Config, summary: RunSumm
   }
 }
 
+/** One finished build: its unit, labels, OCI layout and graph. */
+interface Built {
+  unit: Unit;
+  meta: { labels: Labels; annotations: Labels; base?: string };
+  layoutDir: string;
+  root: LayoutRoot;
+  imageId: string;
+  localTags: readonly string[];
+  graph: ImageGraph;
+}
+
 interface Metadata {
   version: string | null;
   versionSource: string | null;
@@ -287,48 +316,65 @@ interface Metadata {
   withheldLabels: string[];
   digest: string;
   audit: AuditSummary;
-  images: Array<{ repository: string; visibility: string; pushed: boolean; tags: TagDecision[]; error?: string }>;
+  images: Array<{ repository: string; visibility: string; digest: string; pushed: boolean; tags: TagDecision[]; error?: string }>;
+  /** With public and private builds: the private bytes proven absent from the public registries. */
+  privateBytesKeptPrivate?: number;
 }
 
-/** Pushes to every registry, sets the tags and metadata outputs, and fails naming each registry that failed. */
-async function pushAndReport(deps: Deps, config: Config, graph: ImageGraph, layoutDir: string, clients: Map<string, RegistryClient>, metadata: Metadata): Promise<void> {
+/** Pushes one build to its images' registries; the decisions map gets each repository's tag decisions. */
+async function pushUnit(deps: Deps, config: Config, unit: Unit, graph: ImageGraph, layoutDir: string, clients: Map<string, RegistryClient>, decisions: Map<string, TagDecision[]>): Promise<RegistryReport[]> {
   const { platform } = deps;
-  const decisions = new Map<string, TagDecision[]>();
-  const reports = await platform.group('Push', async () => {
-    const rs = await pushGraph(graph, layoutSource(layoutDir), pushTargets(config, decisions), {
-      clientFor: (host) => {
-        const client = clients.get(host);
-        if (!client) throw new Error(`internal: no registry client for ${host}`);
-        return client;
-      },
-      concurrency: config.concurrency,
-      perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
-      log: (line) => platform.info(line),
-    });
-    for (const r of rs) platform.info(describeReport(r));
-    for (const [repository, ds] of decisions) {
-      for (const d of ds) if (!d.push) platform.info(`${repository}: ${d.tag} not moved — ${d.reason}`);
-    }
-    return rs;
+  const mine = new Map<string, TagDecision[]>();
+  const reports = await pushGraph(graph, layoutSource(layoutDir), pushTargets(config, unit.images, mine), {
+    clientFor: (host) => {
+      const client = clients.get(host);
+      if (!client) throw new Error(`internal: no registry client for ${host}`);
+      return client;
+    },
+    concurrency: config.concurrency,
+    perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
+    log: (line) => platform.info(line),
   });
-  platform.setOutput('tags', reports.flatMap((r) => r.references).join('\n'));
-  metadata.images = config.images.map((i) => {
-    const name = formatRepository(i.repository);
-    const report = reports.find((r) => r.host === i.repository.host);
-    return { repository: name, visibility: i.visibility, pushed: !!report && !report.error, tags: decisions.get(name) ?? [], ...(report?.error ? { error: report.error.message } : {}) };
-  });
-  platform.setOutput('metadata', JSON.stringify(metadata));
-  const summary: RunSummary = { digest: metadata.digest, version: metadata.version, registries: reports, decisions, audit: metadata.audit };
-  await writeSummary(deps, renderSummary(summary));
-  const failed = reports.filter((r) => r.error);
-  if (!failed.length) {
-    await commentOnPullRequest(deps, config, summary);
-  } else {
-    const ok = reports.length - failed.length;
-    const hint = failed.some((r) => r.error instanceof TagListError)
-      ? '\n  (floating tags move only forward, which needs the registry\'s tag list: grant read access, or set floating-tags: always)' : '';
-    throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):\n${failed.map((r) => `  ${describeReport(r)}`).join('\n')}${hint}`);
+  for (const r of reports) platform.info(describeReport(r));
+  for (const [repository, ds] of mine) {
+    decisions.set(repository, ds);
+    for (const d of ds) if (!d.push) platform.info(`${repository}: ${d.tag} not moved — ${d.reason}`);
   }
+  return reports;
+}
+
+/**
+ * The proof for public registries: no blob of another build (a private layer, a private config)
+ * may be readable there. Each is asked for anonymously by digest; any answer fails the run.
+ * Returns the private bytes that stayed private.
+ */
+async function provePrivateStaysPrivate(deps: Deps, config: Config, built: readonly Built[]): Promise<number> {
+  let kept = 0;
+  for (const b of built) {
+    const publicImages = b.unit.images.filter((i) => i.visibility === 'public');
+    if (!publicImages.length) continue;
+    const own = new Set(b.graph.blobs.map((x) => x.digest));
+    const others = new Map(built.filter((o) => o !== b).flatMap((o) => o.graph.blobs).filter((x) => !own.has(x.digest)).map((x) => [x.digest, x]));
+    for (const image of publicImages) {
+      const settings = config.registries.get(image.repository.host);
+      const anonymous = deps.createRegistryClient({ host: image.repository.host, insecure: settings?.insecure ?? false, ca: settings?.caFile ? await readFile(settings.caFile, 'utf8') : undefined, retries: config.retries, userAgent: USER_AGENT });
+      try {
+        const seen: string[] = [];
+        for (const blob of others.values()) {
+          const there = await anonymous.hasBlob(image.repository.path, blob.digest).catch((e: unknown) => {
+            throw new Error(`${formatRepository(image.repository)} is marked public, but it cannot be read anonymously to prove that nothing private reached it: ${e instanceof Error ? e.message : String(e)}`);
+          });
+          if (there) seen.push(blob.digest);
+        }
+        if (seen.length) throw new Error(`${formatRepository(image.repository)} is public and serves ${seen.length} private blob${seen.length > 1 ? 's' : ''} (${seen.join(', ')}): remove them from that registry now`);
+        kept += [...others.values()].reduce((n, x) => n + x.size, 0);
+        deps.platform.info(`${formatRepository(image.repository)} (public): none of the ${others.size} private blobs of the other builds can be read there anonymously`);
+      } finally {
+        await anonymous.close();
+      }
+    }
+  }
+  return kept;
 }
 
 export async function run(deps: Deps): Promise<void> {
@@ -352,30 +398,31 @@ export async function run(deps: Deps): Promise<void> {
     for (const v of violations) platform.error(`base image policy: ${v.message}`, { file, line: v.line, title: 'Base image policy' });
     throw new Error(`the base image policy refused ${violations.length === 1 ? 'an image' : `${violations.length} images`} the build would use; nothing was built:\n${violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ''}${v.message}`).join('\n')}`);
   }
-  const meta = imageMetadata(config, platform.context.facts, dockerfile);
-  if (meta.labels.withheld.length) {
-    platform.info(`Left out of the labels because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(', ')} (set them in labels to keep them)`);
+  const units = unitsOf(config);
+  const metas = units.map((u) => imageMetadata(config, platform.context.facts, dockerfile, u));
+  for (const [i, meta] of metas.entries()) {
+    if (meta.labels.withheld.length) {
+      platform.info(`Left out of the labels${units.length > 1 ? ` of the ${units[i]!.target ?? 'default'} build` : ''} because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(', ')} (set them in labels to keep them)`);
+    }
   }
-
-  // Local names for the built image: its fixed tags (floating ones are decided per registry later).
-  const localTags = config.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag)));
-  const plan: BuildPlan = {
-    context: config.context, file: config.file, target: config.target, buildArgs: config.buildArgs, labels: meta.labels.values, network: config.network,
+  const planFor = (unit: Unit, labels: Labels): BuildPlan => ({
+    context: config.context, file: config.file, target: unit.target, buildArgs: config.buildArgs, labels: labels.values, network: config.network,
     secretFiles: [], ssh: config.ssh, platforms: config.platforms, cacheFrom: config.cacheFrom, cacheTo: config.cacheTo, noCache: config.noCache,
     pull: config.pull, addHosts: config.addHosts, buildContexts: config.buildContexts, provenance: config.provenance, sbom: config.sbom,
-    localTags, iidFile: '',
-  };
+    // Local names for the built image: its fixed tags (floating ones are decided per registry later).
+    localTags: unit.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag))),
+    iidFile: '',
+  });
   // The builder is chosen, and what it cannot do refused, before any secret is written.
   const choice = chooseBuilder(config.builder, await probeBuilders(exec, platform.context.env, config.buildxBuilder), config.buildkitHost);
   platform.info(`Builder: ${choice.name} (${choice.why})`);
-  const refused = unsupported(choice.name, plan, config.provenanceSet);
+  const refused = unsupported(choice.name, planFor(units[0]!, metas[0]!.labels), config.provenanceSet);
   if (refused.length) throw new ConfigError(refused);
-  if (plan.provenance !== 'false' && !config.provenanceSet && (choice.name === 'docker' || choice.name === 'buildah')) {
+  if (config.provenance !== 'false' && !config.provenanceSet && (choice.name === 'docker' || choice.name === 'buildah')) {
     platform.info(`No provenance attestation: builder ${choice.name} cannot make one (buildx and buildctl do)`);
   }
 
   const workdir = await mkdtemp(join(platform.context.tempDir, 'hoist-'));
-  plan.iidFile = join(workdir, 'iid');
   platform.saveState(WORKDIR_STATE, workdir);
   let agent: SshAgent | undefined;
   // Cancelled mid-step: no secret file and no agent may outlive it.
@@ -405,50 +452,92 @@ export async function run(deps: Deps): Promise<void> {
       exec, env: platform.context.env, workdir, readFile: (p) => readFile(p, 'utf8'), buildkitHost: config.buildkitHost, buildxBuilder: config.buildxBuilder,
       insecureRegistries: [...config.registries].filter(([, r]) => r.insecure).map(([host]) => host),
     });
-    const layoutDir = join(workdir, 'oci');
-    const imageId = await platform.group(`Build (${builder.name})`, () => builder.build({ ...plan, ssh, secretFiles }, layoutDir, (line) => platform.info(line)));
-    // The secret files and the agent are no longer needed once the build has run.
+    const built: Built[] = [];
+    for (const [i, unit] of units.entries()) {
+      const meta = metas[i]!;
+      const plan = { ...planFor(unit, meta.labels), ssh, secretFiles, iidFile: join(workdir, `iid-${i}`) };
+      const layoutDir = join(workdir, `oci-${i}`);
+      const name = units.length > 1 ? ` ${unit.target ?? 'default'} for ${unit.images.map((x) => formatRepository(x.repository)).join(', ')}` : '';
+      const imageId = await platform.group(`Build${name} (${builder.name})`, () => builder.build(plan, layoutDir, (line) => platform.info(line)));
+      // Hoist's annotations go on the root the builder wrote (a new root digest), named by the first tag.
+      const root = await annotateLayoutRoot(layoutDir, meta.annotations.values, unit.images[0]?.tags[0]?.tag);
+      platform.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
+      built.push({ unit, meta, layoutDir, root, imageId, localTags: plan.localTags, graph: await layoutGraph(layoutDir, root) });
+    }
+    // The secret files and the agent are no longer needed once the builds have run.
     await rm(join(workdir, 'secrets'), { recursive: true, force: true });
     agent?.stop();
 
-    // Hoist's annotations go on the root the builder wrote (a new root digest), named by the first tag.
-    const root = await annotateLayoutRoot(layoutDir, meta.annotations.values, config.images[0]?.tags[0]?.tag);
-    platform.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
-    platform.setOutput('imageid', imageId);
-    platform.setOutput('digest', root.descriptor.digest);
+    // The outputs describe the build of the `target` input (the final image); metadata has each image's digest.
+    const primary = built.find((b) => b.unit.target === config.target) ?? built[built.length - 1]!;
+    platform.setOutput('imageid', primary.imageId);
+    platform.setOutput('digest', primary.root.descriptor.digest);
     platform.setOutput('version', config.version ?? '');
-    platform.setOutput('labels', meta.labels.values.map(([k, v]) => `${k}=${v}`).join('\n'));
+    platform.setOutput('labels', primary.meta.labels.values.map(([k, v]) => `${k}=${v}`).join('\n'));
     // Registry clients first (push only): credentials found on the machine are secrets the audit looks for too.
     const found: Array<{ name: string; value: string }> = [];
     const clients = config.push ? await createClients(deps, config, config.images.map((i) => i.repository), found) : new Map<string, RegistryClient>();
     try {
-      const graph = await layoutGraph(layoutDir, root);
-      const audit = await auditImage(deps, config, layoutDir, graph, [...auditSecrets, ...found]);
+      const audits = [];
+      for (const b of built) audits.push(await auditImage(deps, config, b.layoutDir, b.graph, [...auditSecrets, ...found]));
+      const audit: AuditSummary = {
+        mode: config.audit, leaks: audits.reduce((n, a) => n + a.leaks, 0), findings: audits.flatMap((a) => a.findings),
+        skipped: [...new Set(audits.flatMap((a) => a.skipped))], layers: audits.reduce((n, a) => n + a.layers, 0), bytes: audits.reduce((n, a) => n + a.bytes, 0),
+      };
+      const digestOf = (image: ImageTarget) => built.find((b) => b.unit.images.includes(image))!.root.descriptor.digest;
       const metadata: Metadata = {
         version: config.version ?? null,
         versionSource: config.versionSource ?? null,
         created: config.created,
-        base: meta.base ?? null,
-        labels: Object.fromEntries(meta.labels.values),
-        annotations: Object.fromEntries(meta.annotations.values),
-        withheldLabels: meta.labels.withheld,
-        digest: root.descriptor.digest,
+        base: primary.meta.base ?? null,
+        labels: Object.fromEntries(primary.meta.labels.values),
+        annotations: Object.fromEntries(primary.meta.annotations.values),
+        withheldLabels: primary.meta.labels.withheld,
+        digest: primary.root.descriptor.digest,
         audit,
-        images: config.images.map((i) => ({ repository: formatRepository(i.repository), visibility: i.visibility, pushed: false, tags: [] })),
+        images: config.images.map((i) => ({ repository: formatRepository(i.repository), visibility: i.visibility, digest: digestOf(i), pushed: false, tags: [] })),
       };
       if (audit.leaks > 0 && config.audit === 'fail') {
         platform.setOutput('metadata', JSON.stringify(metadata));
         await writeSummary(deps, renderSummary({ digest: metadata.digest, version: metadata.version, registries: [], decisions: new Map(), audit }));
         throw new Error(`the audit found ${audit.leaks === 1 ? 'a secret' : `${audit.leaks} secrets`} in the image; nothing was pushed:\n${audit.findings.filter((f) => f.severity === 'leak').map((f) => `  - ${describeFinding(f)}`).join('\n')}\nFix the Dockerfile (a secret belongs in RUN --mount=type=secret, not in ARG, ENV, a label or a file), or set audit: warn to push anyway.`);
       }
-      await exportCopies(deps, config, layoutDir, graph, localTags, builder.name);
+      await exportCopies(deps, config, primary.layoutDir, primary.graph, primary.localTags, builder.name);
       if (!config.push) {
         platform.info('push is false: nothing was pushed');
-        platform.setOutput('tags', localTags.join('\n'));
+        platform.setOutput('tags', built.flatMap((b) => b.localTags).join('\n'));
         platform.setOutput('metadata', JSON.stringify(metadata));
         return;
       }
-      await pushAndReport(deps, config, graph, layoutDir, clients, metadata);
+      const decisions = new Map<string, TagDecision[]>();
+      const reports: RegistryReport[] = [];
+      await platform.group('Push', async () => {
+        for (const b of built) reports.push(...(await pushUnit(deps, config, b.unit, b.graph, b.layoutDir, clients, decisions)));
+      });
+      platform.setOutput('tags', reports.flatMap((r) => r.references).join('\n'));
+      metadata.images = config.images.map((i) => {
+        const name = formatRepository(i.repository);
+        const report = reports.find((r) => r.host === i.repository.host && r.repositories.includes(i.repository.path));
+        return { repository: name, visibility: i.visibility, digest: digestOf(i), pushed: !!report && !report.error, tags: decisions.get(name) ?? [], ...(report?.error ? { error: report.error.message } : {}) };
+      });
+      const failed = reports.filter((r) => r.error);
+      // Public registries: nothing of another build may be there (checked when every push landed).
+      if (!failed.length && built.length > 1 && config.images.some((i) => i.visibility === 'public')) {
+        const kept = await platform.group('Public registries hold nothing private', () => provePrivateStaysPrivate(deps, config, built));
+        metadata.privateBytesKeptPrivate = kept;
+        platform.info(`${(kept / 1048576).toFixed(1)} MiB of private layers and configs stayed out of the public registries`);
+      }
+      platform.setOutput('metadata', JSON.stringify(metadata));
+      const summary: RunSummary = { digest: metadata.digest, version: metadata.version, registries: reports, decisions, audit: metadata.audit };
+      await writeSummary(deps, renderSummary(summary));
+      if (!failed.length) {
+        await commentOnPullRequest(deps, config, summary);
+      } else {
+        const ok = reports.length - failed.length;
+        const hint = failed.some((r) => r.error instanceof TagListError)
+          ? '\n  (floating tags move only forward, which needs the registry\'s tag list: grant read access, or set floating-tags: always)' : '';
+        throw new Error(`push failed on ${failed.length} of ${reports.length} registries (${ok} succeeded; no tag moved on a failed one):\n${failed.map((r) => `  ${describeReport(r)}`).join('\n')}${hint}`);
+      }
     } finally {
       await Promise.all([...clients.values()].map((c) => c.close()));
     }
