@@ -63,3 +63,6 @@ done
 echo
 echo "== the image runs"
 DOCKER_HOST="$DOCKER_SOCK" /usr/bin/docker run --rm "$PLAIN/demo/app:$v"
+echo
+echo "== the six scenarios of ../shared/SCENARIOS.md, one app each under examples/ (built, audited, pushed, checked)"
+node_modules/.bin/vitest run --project integration test/integration/examples.test.ts --reporter verbose 2>&1 | grep -E '✓|×|Tests'

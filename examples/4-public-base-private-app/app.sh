@@ -1,0 +1,1 @@
+echo "private application on $(cat /opt/tools/README)"
