@@ -74158,6 +74158,32 @@ async function checkSecretFiles(config, hide) {
   if (issues.length) throw new ConfigError(issues);
   return read2;
 }
+function hideSecret(deps, value) {
+  deps.redactor.add(value);
+  for (const line of value.split(/\r?\n/)) if (line.trim()) deps.platform.mask(line.trim());
+}
+async function clientOptions(config, host) {
+  const settings = config.registries.get(host);
+  return {
+    host,
+    insecure: settings?.insecure ?? false,
+    ca: settings?.caFile ? await readFile4(settings.caFile, "utf8") : void 0,
+    retries: config.retries,
+    userAgent: USER_AGENT
+  };
+}
+function engineOptions(deps, config, clients) {
+  return {
+    clientFor: (host) => {
+      const client = clients.get(host);
+      if (!client) throw new Error(`internal: no registry client for ${host}`);
+      return client;
+    },
+    concurrency: config.concurrency,
+    perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
+    log: (line) => deps.platform.info(line)
+  };
+}
 async function credentialsFor(deps, config, registry, host, found) {
   const settings = config.registries.get(host);
   if (settings?.username !== void 0 && settings.password) return new Credentials(settings.username, settings.password);
@@ -74169,8 +74195,7 @@ async function credentialsFor(deps, config, registry, host, found) {
   });
   if (fromMachine) {
     const secret = fromMachine.revealForRedaction();
-    deps.redactor.add(secret);
-    deps.platform.mask(secret);
+    hideSecret(deps, secret);
     found.push({ name: `the ${registry} credentials from ${fromMachine.origin}`, value: secret });
     deps.platform.info(`${registry}: using the credentials of ${fromMachine.username || "a token"} from ${fromMachine.origin}`);
   }
@@ -74184,14 +74209,9 @@ async function createClients(deps, config, repositories, found) {
   const clients = /* @__PURE__ */ new Map();
   for (const image of repositories) {
     if (clients.has(image.host)) continue;
-    const settings = config.registries.get(image.host);
     clients.set(image.host, deps.createRegistryClient({
-      host: image.host,
-      insecure: settings?.insecure ?? false,
-      ca: settings?.caFile ? await readFile4(settings.caFile, "utf8") : void 0,
-      credentials: await credentialsFor(deps, config, image.registry, image.host, found),
-      retries: config.retries,
-      userAgent: USER_AGENT
+      ...await clientOptions(config, image.host),
+      credentials: await credentialsFor(deps, config, image.registry, image.host, found)
     }));
   }
   return clients;
@@ -74292,7 +74312,9 @@ async function exportCopies(deps, config, layoutDir, graph, names, builder) {
     if (spec.type === "docker") {
       await mkdir4(dirname3(spec.dest), { recursive: true });
       await writeDockerArchive(layoutDir, graph, names, createWriteStream4(spec.dest, { mode: 420 }));
-    } else await writeOciLayout(layoutDir, spec);
+    } else {
+      await writeOciLayout(layoutDir, spec);
+    }
     platform3.info(`outputs: ${spec.type === "docker" ? "a Docker archive" : `an OCI layout${spec.tar ? " (tar)" : ""}`} at ${spec.dest}`);
   }
 }
@@ -74320,16 +74342,7 @@ async function commentOnPullRequest(deps, config, summary2) {
 async function pushUnit(deps, config, unit, graph, layoutDir, clients, decisions) {
   const { platform: platform3 } = deps;
   const mine = /* @__PURE__ */ new Map();
-  const reports = await pushGraph(graph, layoutSource(layoutDir), pushTargets(config, unit.images, mine), {
-    clientFor: (host) => {
-      const client = clients.get(host);
-      if (!client) throw new Error(`internal: no registry client for ${host}`);
-      return client;
-    },
-    concurrency: config.concurrency,
-    perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
-    log: (line) => platform3.info(line)
-  });
+  const reports = await pushGraph(graph, layoutSource(layoutDir), pushTargets(config, unit.images, mine), engineOptions(deps, config, clients));
   for (const r of reports) platform3.info(describeReport(r));
   for (const [repository, ds] of mine) {
     decisions.set(repository, ds);
@@ -74345,8 +74358,7 @@ async function provePrivateStaysPrivate(deps, config, built) {
     const own = new Set(b.graph.blobs.map((x) => x.digest));
     const others = new Map(built.filter((o2) => o2 !== b).flatMap((o2) => o2.graph.blobs).filter((x) => !own.has(x.digest)).map((x) => [x.digest, x]));
     for (const image of publicImages) {
-      const settings = config.registries.get(image.repository.host);
-      const anonymous = deps.createRegistryClient({ host: image.repository.host, insecure: settings?.insecure ?? false, ca: settings?.caFile ? await readFile4(settings.caFile, "utf8") : void 0, retries: config.retries, userAgent: USER_AGENT });
+      const anonymous = deps.createRegistryClient(await clientOptions(config, image.repository.host));
       try {
         const seen = [];
         for (const blob of others.values()) {
@@ -74368,10 +74380,7 @@ async function provePrivateStaysPrivate(deps, config, built) {
 async function run(deps) {
   const { platform: platform3, exec, redactor } = deps;
   const config = parseConfig((name) => platform3.getInput(name), platform3.context);
-  const hide = (value) => {
-    redactor.add(value);
-    for (const line of value.split(/\r?\n/)) if (line.trim()) platform3.mask(line.trim());
-  };
+  const hide = (value) => hideSecret(deps, value);
   for (const value of secretValues(config)) hide(value);
   await checkFiles(config);
   const auditSecrets = [...namedSecrets(config), ...await checkSecretFiles(config, hide)];
@@ -74585,12 +74594,7 @@ function parsePromote(read2, workspace) {
 async function promote(deps) {
   const { platform: platform3, redactor } = deps;
   const config = parsePromote((name) => platform3.getInput(name), platform3.context.workspace);
-  for (const r of config.registries.values()) {
-    if (r.password) {
-      redactor.add(r.password);
-      platform3.mask(r.password);
-    }
-  }
+  for (const r of config.registries.values()) if (r.password) hideSecret(deps, r.password);
   const clients = await createClients(deps, config, [config.source, ...config.destinations], []);
   try {
     const client = clients.get(config.source.host);
@@ -74599,11 +74603,8 @@ async function promote(deps) {
     const hints = [...config.mountFrom, ...await baseRepository(client, config.source.path, graph.root.bytes, graph.children[0]?.bytes)];
     platform3.info(`Promoting ${formatReference(config.source)} (${graph.root.digest}, ${(graphSize(graph) / MiB3).toFixed(1)} MiB${graph.children.length ? `, ${graph.children.length} platforms` : ""}) to ${config.destinations.length} repositories${hints.length ? `; mounting from ${hints.join(", ")} where a destination has them` : ""}`);
     const result = await platform3.group("Promote", () => copyGraph(client, config.source, graph, config.destinations.map((repository) => ({ repository, tags: config.tags })), {
-      clientFor: (host) => clients.get(host),
-      concurrency: config.concurrency,
-      perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
-      mountFrom: () => hints,
-      log: (line) => platform3.info(line)
+      ...engineOptions(deps, config, clients),
+      mountFrom: () => hints
     }));
     for (const r of result.reports) platform3.info(describeReport(r));
     const sent = result.reports.reduce((n2, r) => n2 + r.bytesSent, 0);

@@ -12,7 +12,7 @@ const action = parse(readFileSync(`${root}action.yml`, 'utf8'));
 const GITHUB_ONLY = new Set(['github-token', 'pr-comment']);
 const NUMBERS = new Set(['retries', 'concurrency']);
 const OPTIONS = { builder: ['auto', 'docker', 'buildx', 'buildctl', 'buildah'], audit: ['fail', 'warn', 'off'], 'tag-latest': ['auto', 'always', 'never'], 'floating-tags': ['forward', 'always'] };
-const GITLAB_DEFAULTS = { images: '$CI_REGISTRY_IMAGE', builder: 'auto' };
+const GITLAB_DEFAULTS = { images: '$CI_REGISTRY_IMAGE' };
 
 const inputs = {
   job_name: { default: 'hoist-build', description: 'Name of the job.' },

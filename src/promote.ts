@@ -12,7 +12,7 @@ import { formatReference, parseReference, parseRepository, TAG_PATTERN, type Ref
 import { copyGraph } from './registry/copy.js';
 import { describeReport } from './registry/engine.js';
 import { fetchGraph, graphSize } from './registry/graph.js';
-import { createClients, type Deps } from './run.js';
+import { createClients, engineOptions, hideSecret, type Deps } from './run.js';
 
 const MiB = 1024 * 1024;
 
@@ -51,12 +51,7 @@ function parsePromote(read: (name: string) => string, workspace: string): Promot
 export async function promote(deps: Deps): Promise<void> {
   const { platform, redactor } = deps;
   const config = parsePromote((name) => platform.getInput(name), platform.context.workspace);
-  for (const r of config.registries.values()) {
-    if (r.password) {
-      redactor.add(r.password);
-      platform.mask(r.password);
-    }
-  }
+  for (const r of config.registries.values()) if (r.password) hideSecret(deps, r.password);
   const clients = await createClients(deps, config, [config.source, ...config.destinations], []);
   try {
     const client = clients.get(config.source.host)!;
@@ -66,11 +61,8 @@ export async function promote(deps: Deps): Promise<void> {
     const hints = [...config.mountFrom, ...(await baseRepository(client, config.source.path, graph.root.bytes, graph.children[0]?.bytes))];
     platform.info(`Promoting ${formatReference(config.source)} (${graph.root.digest}, ${(graphSize(graph) / MiB).toFixed(1)} MiB${graph.children.length ? `, ${graph.children.length} platforms` : ''}) to ${config.destinations.length} repositories${hints.length ? `; mounting from ${hints.join(', ')} where a destination has them` : ''}`);
     const result = await platform.group('Promote', () => copyGraph(client, config.source, graph, config.destinations.map((repository) => ({ repository, tags: config.tags })), {
-      clientFor: (host) => clients.get(host)!,
-      concurrency: config.concurrency,
-      perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
+      ...engineOptions(deps, config, clients),
       mountFrom: () => hints,
-      log: (line) => platform.info(line),
     }));
     for (const r of result.reports) platform.info(describeReport(r));
     const sent = result.reports.reduce((n, r) => n + r.bytesSent, 0);

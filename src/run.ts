@@ -26,7 +26,7 @@ import { annotateLayoutRoot, type LayoutRoot } from './oci/layout.js';
 import { Credentials } from './registry/auth.js';
 import type { ClientOptions, RegistryClient } from './registry/client.js';
 import { fetchDockerCredentials } from './registry/credentials.js';
-import { describeReport, pushGraph, TagListError, type PushTarget, type RegistryReport } from './registry/engine.js';
+import { describeReport, pushGraph, TagListError, type EngineOptions, type PushTarget, type RegistryReport } from './registry/engine.js';
 import { layoutGraph, layoutSource, type ImageGraph } from './registry/graph.js';
 import type { RunFacts } from './platform/context.js';
 import type { Platform } from './platform/platform.js';
@@ -92,12 +92,47 @@ async function checkSecretFiles(config: Config, hide: (value: string) => void): 
   return read;
 }
 
-/** Credentials for a registry: `registry-auth` first, else what `docker login` left on the machine. */
 /** What making registry clients needs: a build's config, or a promotion's. */
 export interface ClientSettings extends TransferSettings {
   githubToken?: string;
 }
 
+/**
+ * Keeps a secret out of every later line: the Redactor, and the platform's masking of each of its
+ * lines (a PEM key is masked line by line).
+ */
+export function hideSecret(deps: Pick<Deps, 'platform' | 'redactor'>, value: string): void {
+  deps.redactor.add(value);
+  for (const line of value.split(/\r?\n/)) if (line.trim()) deps.platform.mask(line.trim());
+}
+
+/** A client's settings for a host: plain HTTP only when named, the CA bundle the user gave. */
+async function clientOptions(config: ClientSettings, host: string): Promise<ClientOptions> {
+  const settings = config.registries.get(host);
+  return {
+    host,
+    insecure: settings?.insecure ?? false,
+    ca: settings?.caFile ? await readFile(settings.caFile, 'utf8') : undefined,
+    retries: config.retries,
+    userAgent: USER_AGENT,
+  };
+}
+
+/** The engine's options for a run with these clients (each registry gets at most half the requests). */
+export function engineOptions(deps: Pick<Deps, 'platform'>, config: ClientSettings, clients: ReadonlyMap<string, RegistryClient>): EngineOptions {
+  return {
+    clientFor: (host) => {
+      const client = clients.get(host);
+      if (!client) throw new Error(`internal: no registry client for ${host}`);
+      return client;
+    },
+    concurrency: config.concurrency,
+    perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
+    log: (line) => deps.platform.info(line),
+  };
+}
+
+/** Credentials for a registry: `registry-auth` first, else what `docker login` left on the machine. */
 async function credentialsFor(deps: Deps, config: ClientSettings, registry: string, host: string, found: Array<{ name: string; value: string }>): Promise<Credentials | undefined> {
   const settings = config.registries.get(host);
   if (settings?.username !== undefined && settings.password) return new Credentials(settings.username, settings.password);
@@ -109,8 +144,7 @@ async function credentialsFor(deps: Deps, config: ClientSettings, registry: stri
   });
   if (fromMachine) {
     const secret = fromMachine.revealForRedaction();
-    deps.redactor.add(secret);
-    deps.platform.mask(secret);
+    hideSecret(deps, secret);
     found.push({ name: `the ${registry} credentials from ${fromMachine.origin}`, value: secret });
     deps.platform.info(`${registry}: using the credentials of ${fromMachine.username || 'a token'} from ${fromMachine.origin}`);
   }
@@ -125,14 +159,9 @@ export async function createClients(deps: Deps, config: ClientSettings, reposito
   const clients = new Map<string, RegistryClient>();
   for (const image of repositories) {
     if (clients.has(image.host)) continue;
-    const settings = config.registries.get(image.host);
     clients.set(image.host, deps.createRegistryClient({
-      host: image.host,
-      insecure: settings?.insecure ?? false,
-      ca: settings?.caFile ? await readFile(settings.caFile, 'utf8') : undefined,
+      ...(await clientOptions(config, image.host)),
       credentials: await credentialsFor(deps, config, image.registry, image.host, found),
-      retries: config.retries,
-      userAgent: USER_AGENT,
     }));
   }
   return clients;
@@ -192,7 +221,6 @@ async function writeSecretFiles(config: Config, workdir: string): Promise<Array<
 /** The planned tags of an image as text: floating ones marked, for the log. */
 const describePlan = (image: ImageTarget) => image.tags.map((t) => (t.floating ? `${t.tag} (if highest)` : t.tag)).join(', ');
 
-/** The image's labels and manifest annotations: generated OCI ones plus the user's. */
 /** One build: a target stage and the images that get it. */
 interface Unit {
   target: string | undefined;
@@ -211,7 +239,15 @@ function unitsOf(config: Config): Unit[] {
   return units;
 }
 
-function imageMetadata(config: Config, facts: RunFacts, dockerfile: string, unit: Unit): { labels: Labels; annotations: Labels; base?: string } {
+/** A build's labels and manifest annotations (generated OCI ones plus the user's), and its base. */
+interface ImageMeta {
+  labels: Labels;
+  annotations: Labels;
+  base?: string;
+}
+
+/** The image's labels and manifest annotations: generated OCI ones plus the user's. */
+function imageMetadata(config: Config, facts: RunFacts, dockerfile: string, unit: Unit): ImageMeta {
   const base = baseImage(stages(dockerfile, config.buildArgs), unit.target);
   let baseDigest: string | undefined;
   try {
@@ -264,8 +300,9 @@ async function exportCopies(deps: Deps, config: Config, layoutDir: string, graph
     if (spec.type === 'docker') {
       await mkdir(dirname(spec.dest), { recursive: true });
       await writeDockerArchive(layoutDir, graph, names, createWriteStream(spec.dest, { mode: 0o644 }));
+    } else {
+      await writeOciLayout(layoutDir, spec);
     }
-    else await writeOciLayout(layoutDir, spec);
     platform.info(`outputs: ${spec.type === 'docker' ? 'a Docker archive' : `an OCI layout${spec.tar ? ' (tar)' : ''}`} at ${spec.dest}`);
   }
 }
@@ -298,7 +335,7 @@ async function commentOnPullRequest(deps: Deps, config: Config, summary: RunSumm
 /** One finished build: its unit, labels, OCI layout and graph. */
 interface Built {
   unit: Unit;
-  meta: { labels: Labels; annotations: Labels; base?: string };
+  meta: ImageMeta;
   layoutDir: string;
   root: LayoutRoot;
   imageId: string;
@@ -325,16 +362,7 @@ interface Metadata {
 async function pushUnit(deps: Deps, config: Config, unit: Unit, graph: ImageGraph, layoutDir: string, clients: Map<string, RegistryClient>, decisions: Map<string, TagDecision[]>): Promise<RegistryReport[]> {
   const { platform } = deps;
   const mine = new Map<string, TagDecision[]>();
-  const reports = await pushGraph(graph, layoutSource(layoutDir), pushTargets(config, unit.images, mine), {
-    clientFor: (host) => {
-      const client = clients.get(host);
-      if (!client) throw new Error(`internal: no registry client for ${host}`);
-      return client;
-    },
-    concurrency: config.concurrency,
-    perHost: Math.max(1, Math.ceil(config.concurrency / 2)),
-    log: (line) => platform.info(line),
-  });
+  const reports = await pushGraph(graph, layoutSource(layoutDir), pushTargets(config, unit.images, mine), engineOptions(deps, config, clients));
   for (const r of reports) platform.info(describeReport(r));
   for (const [repository, ds] of mine) {
     decisions.set(repository, ds);
@@ -356,8 +384,7 @@ async function provePrivateStaysPrivate(deps: Deps, config: Config, built: reado
     const own = new Set(b.graph.blobs.map((x) => x.digest));
     const others = new Map(built.filter((o) => o !== b).flatMap((o) => o.graph.blobs).filter((x) => !own.has(x.digest)).map((x) => [x.digest, x]));
     for (const image of publicImages) {
-      const settings = config.registries.get(image.repository.host);
-      const anonymous = deps.createRegistryClient({ host: image.repository.host, insecure: settings?.insecure ?? false, ca: settings?.caFile ? await readFile(settings.caFile, 'utf8') : undefined, retries: config.retries, userAgent: USER_AGENT });
+      const anonymous = deps.createRegistryClient(await clientOptions(config, image.repository.host)); // no credentials
       try {
         const seen: string[] = [];
         for (const blob of others.values()) {
@@ -380,10 +407,7 @@ async function provePrivateStaysPrivate(deps: Deps, config: Config, built: reado
 export async function run(deps: Deps): Promise<void> {
   const { platform, exec, redactor } = deps;
   const config = parseConfig((name) => platform.getInput(name), platform.context);
-  const hide = (value: string) => {
-    redactor.add(value);
-    for (const line of value.split(/\r?\n/)) if (line.trim()) platform.mask(line.trim());
-  };
+  const hide = (value: string) => hideSecret(deps, value);
   for (const value of secretValues(config)) hide(value);
   await checkFiles(config);
   // Everything the audit looks for: the config's secrets, secret-files contents, credentials found on the machine.
