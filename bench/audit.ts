@@ -15,7 +15,7 @@ import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { auditLayout } from '../src/audit/audit.js';
 import { blobPath, Digester, initLayout, MediaType, readLayoutRoot, writeBlobBytes, writeIndex } from '../src/oci/layout.js';
-import { layoutGraph } from '../src/registry/graph.js';
+import { layoutGraph } from '../src/oci/graph.js';
 
 const MiB = 1024 * 1024;
 const BENCH_DIR = process.env.HOIST_BENCH_DIR ?? '/var/tmp/hoist-bench';

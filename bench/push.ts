@@ -21,8 +21,8 @@ import { parseRepository } from '../src/core/reference.js';
 import { blobPath, initLayout, readLayoutImage, writeBlobBytes, writeIndex, Digester, MediaType } from '../src/oci/layout.js';
 import { Credentials } from '../src/registry/auth.js';
 import { RegistryClient, type ClientOptions } from '../src/registry/client.js';
-import { pushGraph } from '../src/registry/engine.js';
-import { imageGraph, layoutSource } from '../src/registry/graph.js';
+import { pushGraph } from '../src/push/engine.js';
+import { imageGraph, layoutSource } from '../src/oci/graph.js';
 import { FaultProxy } from '../test/support/fault-proxy.js';
 import { MemoryRegistry } from '../test/support/memory-registry.js';
 

@@ -1,11 +1,15 @@
-// Bundles src/index.ts into dist/index.js (one ESM file for `runs.using: node24`) and writes
-// dist/licenses.txt for every package inside the bundle. Deterministic: same sources, same bytes.
+// Bundles src/index.ts (the Action and the GitLab component: dist/index.js) and src/cli/index.ts
+// (the `hoist` command: dist/cli.js) as minified ESM for node24, with what only some runs need —
+// Octokit for a pull request comment, yaml for a YAML registry-auth — in chunks loaded on demand,
+// and writes dist/licenses.txt for every package inside. @actions/http-client's own undici is
+// aliased to the one Hoist uses (one copy in the bundle). Deterministic: same sources, same bytes.
 //   node scripts/build.mjs          write dist/
 //   node scripts/build.mjs --check  build in memory and fail if dist/ differs (used by npm test)
 import { build } from 'esbuild';
-import { readFile, writeFile, mkdir, readdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -13,12 +17,16 @@ const check = process.argv.includes('--check');
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: ['src/index.ts'],
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli/index.ts' },
   bundle: true,
+  splitting: true,
+  minify: true,
   platform: 'node',
   target: 'node24',
   format: 'esm',
-  outfile: 'dist/index.js',
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
+  alias: { undici: dirname(createRequire(import.meta.url).resolve('undici/package.json')) },
   write: false,
   metafile: true,
   legalComments: 'none',
@@ -57,20 +65,30 @@ for (const dir of packagesOf(result.metafile)) {
   licenses += `\n${'='.repeat(78)}\n${id} — ${pkg.license ?? 'UNKNOWN'}\n${'='.repeat(78)}\n${text ? text.trim() + '\n' : `(no license file shipped; package.json says ${pkg.license ?? 'nothing'})\n`}`;
 }
 
-const outputs = new Map([[join(root, 'dist/index.js'), result.outputFiles[0].contents], [join(root, 'dist/licenses.txt'), Buffer.from(licenses)]]);
+const outputs = new Map(result.outputFiles.map((f) => [f.path, f.contents]));
+outputs.set(join(root, 'dist/licenses.txt'), Buffer.from(licenses));
+const listDist = async (dir = join(root, 'dist')) =>
+  (await readdir(dir, { withFileTypes: true }).catch(() => [])).flatMap((e) => (e.isDirectory() ? [] : [join(dir, e.name)])).concat(
+    ...(await Promise.all((await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => listDist(join(dir, e.name))))),
+  );
 if (check) {
   const stale = [];
   for (const [path, bytes] of outputs) {
     const current = existsSync(path) ? await readFile(path) : undefined;
     if (!current || !Buffer.from(bytes).equals(current)) stale.push(relative(root, path));
   }
+  for (const path of await listDist()) if (!outputs.has(path)) stale.push(`${relative(root, path)} (not built from the sources)`);
   if (stale.length) {
     console.error(`dist/ does not match the sources (${stale.join(', ')}): run 'npm run build' and commit dist/`);
     process.exit(1);
   }
   console.log('dist/ matches a fresh build');
 } else {
-  await mkdir(join(root, 'dist'), { recursive: true });
-  for (const [path, bytes] of outputs) await writeFile(path, bytes);
-  console.log(`built dist/index.js (${outputs.get(join(root, 'dist/index.js')).length} bytes) from ${seen.size} packages`);
+  for (const path of await listDist()) if (!outputs.has(path)) await rm(path);
+  for (const [path, bytes] of outputs) {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, bytes);
+  }
+  const size = (name) => outputs.get(join(root, 'dist', name)).length;
+  console.log(`built dist/index.js (${size('index.js')} bytes), dist/cli.js (${size('cli.js')} bytes) and ${outputs.size - 3} chunks from ${seen.size} packages`);
 }

@@ -12,8 +12,9 @@ import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { blobPath, type Descriptor } from '../oci/layout.js';
-import type { ImageGraph, ManifestNode } from '../registry/graph.js';
-import { keyIdentity, PRIVATE_KEY_BEGIN } from './keys.js';
+import type { ImageGraph, ManifestNode } from '../oci/graph.js';
+import { PRIVATE_KEY_BEGIN } from '../secrets/private-key.js';
+import { keyIdentity } from './keys.js';
 import { Automaton, type Pattern } from './matcher.js';
 import { TarWalker, type TarEntry } from './tar.js';
 

@@ -6,8 +6,6 @@
  */
 import { createHash, createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
 
-export const PRIVATE_KEY_BEGIN = ['OPENSSH PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY', 'PRIVATE KEY', 'ENCRYPTED PRIVATE KEY']
-  .map((label) => `-----BEGIN ${label}-----`);
 
 function sshString(bytes: Buffer): Buffer {
   const length = Buffer.alloc(4);

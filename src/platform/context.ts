@@ -4,8 +4,8 @@
  * repository says about itself (for labels). Pure: the environment and GitHub's event payload
  * are arguments, so recorded contexts can be table-tested.
  */
-import type { GitFacts } from '../core/tags.js';
-import type { RepositoryFacts } from '../core/labels.js';
+import type { GitFacts } from '../plan/tags.js';
+import type { RepositoryFacts } from '../plan/labels.js';
 
 export interface RunFacts {
   git: GitFacts;

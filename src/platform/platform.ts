@@ -38,6 +38,8 @@ export interface Platform {
   /** State shared between the main step and its post (cleanup) step. */
   saveState(name: string, value: string): void;
   getState(name: string): string;
+  /** Draws a registry's push progress live, where the platform can (a terminal); absent elsewhere. */
+  progress?(p: { host: string; done: number; total: number; sent: number; elapsedMs: number }): void;
   /** True when this process is the post (cleanup) step. */
   readonly isPost: boolean;
   readonly context: CiContext;

@@ -1,7 +1,7 @@
 /** Test images built in memory: random layers, a config, a manifest or an index — and a BlobSource for them. */
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { BlobSource, ImageGraph, ManifestNode } from '../../src/registry/graph.js';
+import type { BlobSource, ImageGraph, ManifestNode } from '../../src/oci/graph.js';
 import type { Descriptor } from '../../src/oci/layout.js';
 
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;

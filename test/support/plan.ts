@@ -1,5 +1,5 @@
 /** A minimal build plan for argv table tests; each case adds what it tests. */
-import type { BuildPlan } from '../../src/build/plan.js';
+import type { BuildPlan } from '../../src/builders/plan.js';
 
 export const basePlan: BuildPlan = {
   context: '/ws', file: '/ws/Dockerfile', target: undefined, buildArgs: [], labels: [], network: undefined,

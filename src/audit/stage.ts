@@ -1,0 +1,68 @@
+/**
+ * The audit stage: every build's layout checked for every secret of the run (the catalog) and for
+ * private keys, before anything is pushed. Logs what it found; the pipeline decides what follows.
+ */
+import type { Built } from '../builders/stage.js';
+import type { Effects } from '../effects/effects.js';
+import type { AuditSettings } from '../inputs/audit.js';
+import type { NamedSecret } from '../secrets/catalog.js';
+import { looksLikePrivateKey } from '../secrets/private-key.js';
+import { auditLayout, type Finding } from './audit.js';
+import { keyIdentity } from './keys.js';
+
+export interface AuditSummary {
+  mode: AuditSettings['mode'];
+  leaks: number;
+  findings: Finding[];
+  skipped: string[];
+  layers: number;
+  bytes: number;
+}
+
+/** A finding as one line: what (never the value), its fingerprint, where. */
+export const describeFinding = (f: Finding) => `${f.what}${f.fingerprint ? ` [sha256 ${f.fingerprint}…]` : ''} in ${f.where}`;
+
+async function auditOne(fx: Pick<Effects, 'platform' | 'redactor'>, mode: AuditSettings['mode'], b: Built, secrets: readonly NamedSecret[]): Promise<AuditSummary> {
+  const { platform, redactor } = fx;
+  const handedKeys = new Map<string, string>();
+  for (const s of secrets) {
+    const identity = looksLikePrivateKey(s.value) ? keyIdentity(s.value) : undefined;
+    if (identity) handedKeys.set(s.name, identity);
+  }
+  const result = await platform.group('Audit', () => auditLayout(b.layoutDir, b.graph, { secrets, handedKeys, redact: (t) => redactor.redact(t) }));
+  for (const s of result.skipped) platform.warning(`audit: ${s}`);
+  const leaks = result.findings.filter((f) => f.severity === 'leak');
+  for (const f of result.findings.filter((x) => x.severity === 'key')) platform.warning(`audit: ${describeFinding(f)} (not a key of this run: reported, not failed)`);
+  if (leaks.length && mode === 'warn') for (const f of leaks) platform.warning(`audit: ${describeFinding(f)}`);
+  const checked = secrets.length - result.skipped.length;
+  platform.info(`audit: ${result.layers} layers (${(result.bytes / 1048576).toFixed(1)} MiB decompressed), config and annotations checked for ${checked} values: ${leaks.length ? `${leaks.length} found` : 'none found'}`);
+  return { mode, leaks: leaks.length, findings: result.findings, skipped: result.skipped, layers: result.layers, bytes: result.bytes };
+}
+
+/** Audits every build (unless `audit: off`) and adds up what was found. */
+export async function auditBuilds(fx: Pick<Effects, 'platform' | 'redactor'>, mode: AuditSettings['mode'], built: readonly Built[], secrets: readonly NamedSecret[]): Promise<AuditSummary> {
+  if (mode === 'off') {
+    fx.platform.info('audit: off — the image was not checked for secrets');
+    return { mode, leaks: 0, findings: [], skipped: [], layers: 0, bytes: 0 };
+  }
+  const audits: AuditSummary[] = [];
+  for (const b of built) audits.push(await auditOne(fx, mode, b, secrets));
+  const sum = (f: (a: AuditSummary) => number) => audits.reduce((n, a) => n + f(a), 0);
+  return {
+    mode,
+    leaks: sum((a) => a.leaks),
+    findings: audits.flatMap((a) => a.findings),
+    skipped: [...new Set(audits.flatMap((a) => a.skipped))],
+    layers: sum((a) => a.layers),
+    bytes: sum((a) => a.bytes),
+  };
+}
+
+/** The error that stops the push when the audit found a secret under `audit: fail`. */
+export function leakError(audit: AuditSummary): Error {
+  const lines = audit.findings.filter((f) => f.severity === 'leak').map((f) => `  - ${describeFinding(f)}`);
+  return new Error(
+    `the audit found ${audit.leaks === 1 ? 'a secret' : `${audit.leaks} secrets`} in the image; nothing was pushed:\n${lines.join('\n')}\n` +
+      'Fix the Dockerfile (a secret belongs in RUN --mount=type=secret, not in ARG, ENV, a label or a file), or set audit: warn to push anyway.',
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * BuildKit clients that write an OCI layout themselves: `docker buildx build` (any driver:
+ * docker-container, remote, kubernetes) and `buildctl` (a `buildkit-host` address, or rootless
+ * `buildctl-daemonless.sh` as GitLab jobs run it). The argv is rendered by pure functions; no
+ * secret value is ever part of it, only file paths and socket paths.
+ */
+import { dirname, basename } from 'node:path';
+import { CommandError, type Exec } from '../effects/exec.js';
+import { readLayoutRoot } from '../oci/layout.js';
+import { commonBuildFlags, sshFlag, type Builder, type BuildPlan } from './plan.js';
+
+const provenanceValue = (p: BuildPlan['provenance']) => (p === 'false' ? 'false' : `mode=${p}`);
+/** A bare cache reference means a registry cache, as with buildx. */
+const cacheSpec = (v: string, key: 'ref') => (v.includes('type=') ? v : `type=registry,${key}=${v}`);
+
+/** `docker buildx build` writing an OCI layout directory at `layoutDir`. */
+export function renderBuildxArgs(plan: BuildPlan, layoutDir: string, builder?: string): string[] {
+  const args = ['buildx', 'build', '--progress=plain', ...(builder ? ['--builder', builder] : []), '--file', plan.file, '--output', `type=oci,dest=${layoutDir},tar=false`];
+  args.push(...commonBuildFlags(plan, { cacheTo: plan.cacheTo.flatMap((c) => ['--cache-to', c]), pull: plan.pull ? ['--pull'] : [] }));
+  for (const [name, source] of plan.buildContexts) args.push('--build-context', `${name}=${source}`);
+  args.push(`--provenance=${provenanceValue(plan.provenance)}`);
+  if (plan.sbom) args.push('--sbom=true');
+  args.push(plan.context);
+  return args;
+}
+
+/** `buildctl build` (or `buildctl-daemonless.sh build`) with the Dockerfile frontend, writing an OCI layout. */
+export function renderBuildctlArgs(plan: BuildPlan, layoutDir: string, address?: string): string[] {
+  const args = [...(address ? ['--addr', address] : []), 'build', '--progress=plain', '--frontend', 'dockerfile.v0',
+    '--local', `context=${plan.context}`, '--local', `dockerfile=${dirname(plan.file)}`, '--opt', `filename=${basename(plan.file)}`];
+  if (plan.target) args.push('--opt', `target=${plan.target}`);
+  // buildctl calls network modes "force-network-mode" and needs the entitlement for host.
+  if (plan.network) args.push('--opt', `force-network-mode=${plan.network}`, ...(plan.network === 'host' ? ['--allow', 'network.host'] : []));
+  if (plan.platforms.length) args.push('--opt', `platform=${plan.platforms.join(',')}`);
+  for (const [k, v] of plan.buildArgs) args.push('--opt', `build-arg:${k}=${v}`);
+  for (const [k, v] of plan.labels) args.push('--opt', `label:${k}=${v}`);
+  for (const s of plan.secretFiles) args.push('--secret', `id=${s.id},src=${s.path}`);
+  for (const s of plan.ssh) args.push('--ssh', sshFlag(s));
+  for (const c of plan.cacheFrom) args.push('--import-cache', cacheSpec(c, 'ref'));
+  for (const c of plan.cacheTo) args.push('--export-cache', cacheSpec(c, 'ref'));
+  if (plan.noCache) args.push('--no-cache');
+  if (plan.pull) args.push('--opt', 'image-resolve-mode=pull');
+  if (plan.addHosts.length) args.push('--opt', `add-hosts=${plan.addHosts.map((h) => h.replace(':', '=')).join(',')}`);
+  for (const [name, source] of plan.buildContexts) {
+    // A directory goes up as its own local; an image or layout reference is passed on as it is.
+    if (/^[a-z-]+:\/\//.test(source)) args.push('--opt', `context:${name}=${source}`);
+    else args.push('--local', `${name}=${source}`, '--opt', `context:${name}=local:${name}`);
+  }
+  if (plan.provenance !== 'false') args.push('--opt', `attest:provenance=mode=${plan.provenance}`);
+  if (plan.sbom) args.push('--opt', 'attest:sbom=');
+  args.push('--output', `type=oci,dest=${layoutDir},tar=false`);
+  return args;
+}
+
+/** The image id of what a BuildKit client wrote: the config digest of one manifest, else the index digest. */
+async function layoutImageId(layoutDir: string): Promise<string> {
+  const root = await readLayoutRoot(layoutDir);
+  const parsed = JSON.parse(root.bytes.toString('utf8')) as { config?: { digest?: string } };
+  return parsed.config?.digest ?? root.descriptor.digest;
+}
+
+/** Turns a failed BuildKit client run into a message that says what to do. */
+function explain(e: unknown, tool: string, hint: string): never {
+  if (e instanceof CommandError && e.exitCode === undefined) throw new Error(`builder ${tool}: ${e.message}. ${hint}`);
+  if (e instanceof CommandError && /is not a docker command|unknown command "?buildx/i.test(e.outputTail)) {
+    throw new Error(`builder buildx: the docker CLI has no buildx plugin. ${hint}`);
+  }
+  if (e instanceof CommandError && /exporter "?oci"? (is )?not supported|OCI exporter is not supported|docker driver (currently )?(only supports|does not support)/i.test(e.outputTail)) {
+    throw new Error(`builder buildx: the current builder cannot export an OCI layout (the docker driver cannot): create one that can, e.g. docker buildx create --use --driver docker-container, or name it in buildx-builder`);
+  }
+  throw e;
+}
+
+export function createBuildxBuilder(exec: Exec, env: Readonly<Record<string, string | undefined>>, builder?: string): Builder {
+  return {
+    name: 'buildx',
+    async build(plan, layoutDir, log) {
+      await exec.run('docker', renderBuildxArgs(plan, layoutDir, builder), { env, onLine: log })
+        .catch((e: unknown) => explain(e, 'buildx', 'Install the docker CLI with the buildx plugin (docker/setup-buildx-action), or choose another builder'));
+      return layoutImageId(layoutDir);
+    },
+  };
+}
+
+export function createBuildctlBuilder(exec: Exec, env: Readonly<Record<string, string | undefined>>, address: string | undefined, daemonless: boolean): Builder {
+  const tool = daemonless ? 'buildctl-daemonless.sh' : 'buildctl';
+  return {
+    name: 'buildctl',
+    async build(plan, layoutDir, log) {
+      await exec.run(tool, renderBuildctlArgs(plan, layoutDir, daemonless ? undefined : address), { env, onLine: log })
+        .catch((e: unknown) => explain(e, 'buildctl', daemonless
+          ? 'Run in an image with rootless BuildKit (moby/buildkit:rootless), or set buildkit-host to a BuildKit daemon'
+          : 'Install buildctl (moby/buildkit releases), and set buildkit-host to a BuildKit daemon'));
+      return layoutImageId(layoutDir);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The `docker` builder: `DOCKER_BUILDKIT=1 docker build` on the daemon's own BuildKit, then
+ * `docker save` converted into an OCI layout. The argv is rendered by a pure function.
+ */
+import { CommandError, type Exec } from '../effects/exec.js';
+import { convertDockerSave } from '../oci/docker-save.js';
+import { commonBuildFlags, type Builder, type BuildPlan } from './plan.js';
+
+/** `docker build` arguments for a plan. No secret value is ever part of argv: only file paths. */
+export function renderDockerBuildArgs(plan: BuildPlan): string[] {
+  const args = ['build', '--progress=plain', '--file', plan.file, '--iidfile', plan.iidFile, ...commonBuildFlags(plan, { pull: plan.pull ? ['--pull'] : [] })];
+  for (const t of plan.localTags) args.push('--tag', t);
+  args.push(plan.context);
+  return args;
+}
+
+/** Builds with the daemon's BuildKit, then converts `docker save` into the OCI layout at `layoutDir`. */
+export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, string | undefined>>, readIidFile: (path: string) => Promise<string>): Builder {
+  const dockerEnv = { ...env, DOCKER_BUILDKIT: '1' };
+  const exportLayout = async (imageId: string, layoutDir: string) => {
+    const save = exec.stream('docker', ['save', imageId], { env: dockerEnv });
+    try {
+      await Promise.all([convertDockerSave(save.stdout, layoutDir), save.done]);
+    } catch (e) {
+      save.kill(); // a failed conversion stops reading: docker save must not stay blocked on its pipe
+      save.done.catch(() => undefined);
+      throw e;
+    }
+  };
+  return {
+    name: 'docker',
+    async build(plan, layoutDir, log) {
+      try {
+        await exec.run('docker', renderDockerBuildArgs(plan), { env: dockerEnv, onLine: log });
+      } catch (e) {
+        if (e instanceof CommandError && /buildx component is missing/i.test(e.outputTail)) {
+          throw new Error('the docker CLI on PATH needs the buildx plugin for BuildKit builds: install docker-buildx, or put a docker CLI with built-in BuildKit (20.10) first on PATH');
+        }
+        throw e;
+      }
+      const id = (await readIidFile(plan.iidFile)).trim();
+      if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
+      await exportLayout(id, layoutDir);
+      return id;
+    },
+  };
+}

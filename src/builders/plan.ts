@@ -1,0 +1,100 @@
+/**
+ * One build plan for every builder, and what each builder can do with it. Pure: each adapter turns
+ * the plan into its own argv; options a builder cannot honour are errors named here, before anything
+ * runs — never silently dropped.
+ */
+import type { SshForward } from '../inputs/secrets.js';
+
+export type BuilderName = 'docker' | 'buildx' | 'buildctl' | 'buildah';
+export const BUILDERS: readonly BuilderName[] = ['docker', 'buildx', 'buildctl', 'buildah'];
+
+/** Provenance attestation: off, or BuildKit's `min` (safe) or `max` (records build arguments). */
+export type Provenance = 'false' | 'min' | 'max';
+
+export interface BuildPlan {
+  context: string;
+  file: string;
+  target: string | undefined;
+  buildArgs: ReadonlyArray<readonly [string, string]>;
+  labels: ReadonlyArray<readonly [string, string]>;
+  network: string | undefined;
+  /** Secrets as files the builder reads (`id` → a 0600 file in the step's private directory). */
+  secretFiles: ReadonlyArray<{ id: string; path: string }>;
+  ssh: readonly SshForward[];
+  platforms: readonly string[];
+  cacheFrom: readonly string[];
+  cacheTo: readonly string[];
+  noCache: boolean;
+  pull: boolean;
+  /** `host:ip` */
+  addHosts: readonly string[];
+  /** `name` → a directory or `docker-image://…` / `oci-layout://…` */
+  buildContexts: ReadonlyArray<readonly [string, string]>;
+  provenance: Provenance;
+  sbom: boolean;
+  /** Local names for the built image (docker, buildah). */
+  localTags: readonly string[];
+  /** Where the builder writes the image id (docker, buildah). */
+  iidFile: string;
+}
+
+/** A builder: runs the plan and leaves the image as an OCI layout at `layoutDir`. */
+export interface Builder {
+  name: BuilderName;
+  /** Returns the image id (the config digest; for several platforms, the index digest). */
+  build(plan: BuildPlan, layoutDir: string, log: (line: string) => void): Promise<string>;
+}
+
+/** `id` or `id=socket-or-key[,…]`, BuildKit's `--ssh` forms. */
+export const sshFlag = (s: SshForward) => (s.paths.length ? `${s.id}=${s.paths.join(',')}` : s.id);
+
+/**
+ * The flags docker build, buildx and buildah spell the same way: stage, network, platforms,
+ * build arguments, labels, secrets (file paths only), SSH forwards, cache sources, no-cache, host
+ * entries — with each builder's own cache exports and pull flag in their place.
+ */
+export function commonBuildFlags(plan: BuildPlan, own: { cacheTo?: string[]; pull: string[] }): string[] {
+  const args: string[] = [];
+  if (plan.target) args.push('--target', plan.target);
+  if (plan.network) args.push('--network', plan.network);
+  if (plan.platforms.length) args.push('--platform', plan.platforms.join(','));
+  for (const [k, v] of plan.buildArgs) args.push('--build-arg', `${k}=${v}`);
+  for (const [k, v] of plan.labels) args.push('--label', `${k}=${v}`);
+  for (const s of plan.secretFiles) args.push('--secret', `id=${s.id},src=${s.path}`);
+  for (const s of plan.ssh) args.push('--ssh', sshFlag(s));
+  for (const c of plan.cacheFrom) args.push('--cache-from', c);
+  args.push(...(own.cacheTo ?? []));
+  if (plan.noCache) args.push('--no-cache');
+  args.push(...own.pull);
+  for (const h of plan.addHosts) args.push('--add-host', h);
+  return args;
+}
+
+export interface PlanIssue {
+  input: string;
+  message: string;
+}
+
+/**
+ * What `builder` cannot do with this plan. `provenanceSet` says whether the user asked for
+ * provenance (the default `min` is dropped without an error where no attestation can be made,
+ * and said so in the log).
+ */
+export function unsupported(builder: BuilderName, plan: BuildPlan, provenanceSet: boolean): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const need = (input: string, what: string, builders: string) => issues.push({ input, message: `${what} needs ${builders}; builder ${builder} cannot${builder === 'docker' ? ' (the docker CLI without buildx)' : ''}` });
+  if (builder === 'docker') {
+    if (plan.platforms.length > 1) need('platforms', 'building several platforms', 'buildx, buildctl or buildah');
+    if (plan.cacheTo.length) need('cache-to', 'exporting a build cache', 'buildx or buildctl');
+    if (plan.buildContexts.length) need('build-contexts', 'named build contexts', 'buildx, buildctl or buildah');
+    if (plan.sbom) need('sbom', 'an SBOM attestation', 'buildx or buildctl');
+    if (provenanceSet && plan.provenance !== 'false') need('provenance', 'a provenance attestation', 'buildx or buildctl');
+  }
+  if (builder === 'buildah') {
+    if (plan.platforms.length > 1) need('platforms', 'building several platforms into one index', 'buildx or buildctl');
+    if (plan.cacheTo.length) need('cache-to', 'exporting a build cache', 'buildx or buildctl');
+    if (plan.sbom) need('sbom', 'an SBOM attestation', 'buildx or buildctl');
+    if (provenanceSet && plan.provenance !== 'false') need('provenance', 'a provenance attestation', 'buildx or buildctl');
+  }
+  return issues;
+}

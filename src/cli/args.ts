@@ -1,0 +1,163 @@
+/**
+ * The command line: `hoist build|promote [flags]`, every input of the Action a flag of the same
+ * name (`--name=value` or `--name value`; a list may be repeated), and secret material never from
+ * argv — which every process on the machine can read — but from `--NAME-file PATH` or `HOIST_NAME`.
+ * Pure but for reading those files; parsed with node:util's parseArgs.
+ */
+import { parseArgs } from 'node:util';
+import { BUILD_FLAGS, PROMOTE_FLAGS, type FlagSpec } from './inputs.generated.js';
+
+export type Command = 'build' | 'promote';
+export const COMMANDS: Record<Command, { flags: readonly FlagSpec[]; summary: string }> = {
+  build: { flags: BUILD_FLAGS, summary: 'build an image, audit it for secrets, push it with its release tags' },
+  promote: { flags: PROMOTE_FLAGS, summary: 'copy an image by digest to other registries, sending only what each lacks' },
+};
+
+/** Inputs that carry secret material: never a plain flag. */
+export const SECRET_INPUTS = new Set(['secrets', 'ssh-key', 'ssh-key-passphrase', 'registry-auth', 'audit-values', 'github-token']);
+
+/** Inputs that take one value; the others are lists or lines, and a repeated flag adds a line. */
+const SINGLE = new Set([
+  'context', 'file', 'target', 'created', 'network', 'builder', 'buildkit-host', 'buildx-builder', 'provenance', 'no-cache', 'pull', 'sbom', 'audit',
+  'require-pinned-base', 'version', 'version-pattern', 'floating-tags', 'tag-latest', 'tag-major-zero', 'tag-channel', 'push', 'load', 'pr-comment',
+  'retries', 'concurrency', 'source',
+]);
+
+/** Inputs that are true or false: `--load` alone means true. */
+const BOOLEAN = new Set(['no-cache', 'pull', 'sbom', 'require-pinned-base', 'tag-major-zero', 'tag-channel', 'push', 'load', 'pr-comment']);
+
+/** Facts of the run a CI system would give, for machines that are not one (or to override it). */
+export const CONTEXT_FLAGS = {
+  'git-tag': 'the git tag this run releases (default: the tag on HEAD, or $CI tag variables)',
+  commit: 'the commit the image is built from (default: HEAD)',
+  branch: 'the branch (default: the checked-out branch)',
+  'pull-request': 'the pull request number, for pr-N tags',
+  'commit-time': 'the commit time, RFC 3339 (default: the commit time git records)',
+} as const;
+export type ContextFlag = keyof typeof CONTEXT_FLAGS;
+
+/** A command line Hoist cannot run: exit 2, with a one-line message and where help is. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(message: string, readonly command?: Command) {
+    super(message);
+  }
+}
+
+export interface CommandLine {
+  command: Command;
+  /** Input name → raw value, as the Action would get it (repeated flags joined by newlines). */
+  inputs: Map<string, string>;
+  /** `--NAME-file` paths for secret inputs, read before the run. */
+  secretFiles: Map<string, string>;
+  context: Partial<Record<ContextFlag, string>>;
+  json: boolean;
+}
+
+export type Parsed = { help: Command | 'hoist' } | { version: true } | CommandLine;
+
+export const envName = (input: string) => `HOIST_${input.toUpperCase().replaceAll('-', '_')}`;
+
+/** A bare boolean flag (`--load`, or `--load --push=false`) gets the value true, for parseArgs. */
+function withBooleanValues(args: readonly string[], flags: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  args.forEach((arg, i) => {
+    out.push(arg);
+    const next = args[i + 1];
+    if (arg.startsWith('--') && !arg.includes('=') && BOOLEAN.has(arg.slice(2)) && flags.has(arg.slice(2)) && (next === undefined || next.startsWith('--'))) out.push('true');
+  });
+  return out;
+}
+
+function refuseSecretFlag(name: string, command: Command): never {
+  throw new UsageError(`--${name} would put secret material in argv, where every process on this machine can read it: use --${name}-file PATH or the ${envName(name)} environment variable`, command);
+}
+
+export function parseCommandLine(argv: readonly string[]): Parsed {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { help: 'hoist' };
+  if (first === '--version') return { version: true };
+  if (!(first in COMMANDS)) throw new UsageError(first.startsWith('-') ? `a command comes first: hoist build or hoist promote` : `unknown command '${first}': use build or promote`);
+  const command = first as Command;
+  const names = new Set(COMMANDS[command].flags.map((f) => f.name));
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
+  for (const name of names) options[name] = { type: 'string', multiple: true };
+  for (const name of names) if (SECRET_INPUTS.has(name)) options[`${name}-file`] = { type: 'string' };
+  for (const name of Object.keys(CONTEXT_FLAGS)) if (command === 'build') options[name] = { type: 'string' };
+  let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: withBooleanValues(rest, names), options, strict: true, allowPositionals: true }));
+  } catch (e) {
+    const flag = /'(--?[a-z0-9-]+)/i.exec((e as Error).message)?.[1];
+    throw new UsageError(flag ? `${flag}: ${(e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'no such flag' : 'needs a value'}` : (e as Error).message.split('\n')[0]!, command);
+  }
+  if (values.help) return { help: command };
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}': every input is a flag (--name value)`, command);
+  const inputs = new Map<string, string>();
+  const secretFiles = new Map<string, string>();
+  for (const name of names) {
+    const given = values[name] as string[] | undefined;
+    if (given && SECRET_INPUTS.has(name)) refuseSecretFlag(name, command);
+    if (given && given.length > 1 && SINGLE.has(name)) throw new UsageError(`--${name} is given ${given.length} times: it takes one value`, command);
+    if (given) inputs.set(name, given.join('\n'));
+    const file = values[`${name}-file`] as string | undefined;
+    if (file !== undefined) secretFiles.set(name, file);
+  }
+  const context: CommandLine['context'] = {};
+  for (const name of Object.keys(CONTEXT_FLAGS) as ContextFlag[]) if (typeof values[name] === 'string') context[name] = values[name];
+  return { command, inputs, secretFiles, context, json: values.json === true };
+}
+
+/**
+ * Secret inputs from `--NAME-file` or `HOIST_NAME` (both at once is an error). The file's contents
+ * are never echoed: a file that cannot be read is named, with the reason.
+ */
+export async function readSecretInputs(line: CommandLine, env: Readonly<Record<string, string | undefined>>, readText: (path: string) => Promise<string>): Promise<void> {
+  for (const name of COMMANDS[line.command].flags.map((f) => f.name).filter((n) => SECRET_INPUTS.has(n))) {
+    const file = line.secretFiles.get(name);
+    const fromEnv = env[envName(name)];
+    if (file !== undefined && fromEnv !== undefined) throw new UsageError(`--${name}-file and ${envName(name)} are both set: give one`, line.command);
+    if (fromEnv !== undefined) line.inputs.set(name, fromEnv);
+    if (file === undefined) continue;
+    try {
+      line.inputs.set(name, (await readText(file)).replace(/\r?\n$/, ''));
+    } catch (e) {
+      throw new UsageError(`--${name}-file: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, line.command);
+    }
+  }
+}
+
+const wrap = (text: string, indent: number, width = 100) => {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width - indent) (lines.push(line), (line = word));
+    else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join(`\n${' '.repeat(indent)}`);
+};
+
+export function helpText(command: Command | 'hoist'): string {
+  if (command === 'hoist') {
+    const list = (Object.entries(COMMANDS) as Array<[Command, { summary: string }]>).map(([name, c]) => `  ${name.padEnd(9)}${c.summary}`);
+    return ['Usage: hoist <command> [flags]', '', 'Commands:', ...list, '', 'hoist <command> --help lists its flags. Exit codes: 0 done, 1 failed, 2 usage error.'].join('\n');
+  }
+  const flags = COMMANDS[command].flags.map((f) => {
+    const secret = SECRET_INPUTS.has(f.name);
+    const head = secret ? `--${f.name}-file PATH` : `--${f.name} ${BOOLEAN.has(f.name) ? '[true|false]' : 'VALUE'}`;
+    const notes = [f.required ? 'required' : '', f.default ? `default: ${f.default}` : '', secret ? `or ${envName(f.name)}; never a plain flag` : ''].filter(Boolean).join('; ');
+    return `  ${head.padEnd(34)}${wrap(`${f.summary}${notes ? ` (${notes})` : ''}`, 36)}`;
+  });
+  const context = command === 'build' ? ['', 'Run context (default: the git checkout, or the CI system\'s variables):', ...Object.entries(CONTEXT_FLAGS).map(([n, d]) => `  ${`--${n} VALUE`.padEnd(34)}${d}`)] : [];
+  return [
+    `Usage: hoist ${command} [flags]    ${COMMANDS[command].summary}`,
+    '',
+    'Flags (the inputs of the Action; a list may be given as repeated flags):',
+    ...flags,
+    ...context,
+    '',
+    '  --json                            print the outputs as JSON on stdout',
+    '  -h, --help                        this text',
+  ].join('\n');
+}

@@ -1,0 +1,69 @@
+/**
+ * `hoist`: the command-line front door. The same pipelines as the Action, with flags for inputs;
+ * exit 0 when done, 1 when the run failed, 2 for a command line or input it cannot run.
+ */
+import { ConfigError } from '../core/errors.js';
+import { createExec } from '../effects/exec.js';
+import { nodeFiles } from '../effects/files.js';
+import { realEffects } from '../effects/real.js';
+import { build } from '../pipeline/build.js';
+import { promote } from '../pipeline/promote.js';
+import { createCliPlatform } from '../platform/cli.js';
+import { Redactor } from '../secrets/redact.js';
+import { envName, helpText, parseCommandLine, readSecretInputs, SECRET_INPUTS, UsageError, type CommandLine } from './args.js';
+import { cliFacts } from './facts.js';
+
+export interface Streams {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+}
+
+const VERSION = '0.1.0';
+const SECRET_ENV_NAMES = new Set([...SECRET_INPUTS].map(envName));
+
+/** The outputs, for a person: one line each, lists indented under their name. */
+export function humanSummary(outputs: ReadonlyMap<string, string>): string {
+  const shown = ['digest', 'version', 'tags', 'bytes-sent', 'imageid'].filter((k) => outputs.get(k));
+  return shown.map((k) => `${k.padEnd(11)}${outputs.get(k)!.split('\n').join(`\n${' '.repeat(11)}`)}`).join('\n');
+}
+
+async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: Streams, redactor: Redactor): Promise<number> {
+  const exec = createExec(redactor);
+  const facts = await cliFacts(exec, env, process.cwd(), line.context);
+  const platform = createCliPlatform({ inputs: line.inputs, facts, env, redactor, out: streams.stderr, cwd: process.cwd() });
+  let failure: string[] | undefined;
+  let code = 0;
+  try {
+    await (line.command === 'build' ? build : promote)(realEffects(platform, redactor));
+  } catch (error) {
+    code = error instanceof ConfigError ? 2 : 1;
+    failure = error instanceof ConfigError ? error.issues.map((i) => `--${i.input}: ${i.message}`) : [error instanceof Error ? error.message : `unexpected failure: ${String(error)}`];
+    for (const l of failure) platform.error(l);
+  }
+  const outputs = platform.outputs;
+  if (line.json) streams.stdout.write(`${redactor.redact(JSON.stringify({ ok: code === 0, ...(failure ? { errors: failure.map((l) => redactor.redact(l)) } : {}), outputs: Object.fromEntries(outputs) }, null, 2))}\n`);
+  else if (outputs.size) streams.stdout.write(`${redactor.redact(humanSummary(outputs))}\n`);
+  return code;
+}
+
+export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, streams: Streams): Promise<number> {
+  const redactor = new Redactor();
+  try {
+    const parsed = parseCommandLine(argv);
+    if ('help' in parsed) return void streams.stdout.write(`${helpText(parsed.help)}\n`), 0;
+    if ('version' in parsed) return void streams.stdout.write(`hoist ${VERSION}\n`), 0;
+    await readSecretInputs(parsed, env, nodeFiles.readText);
+    // Hidden before anything could print them; the pipeline's catalog names and audits them.
+    for (const name of SECRET_INPUTS) {
+      const value = parsed.inputs.get(name);
+      if (value) redactor.add(value);
+    }
+    // Tools Hoist runs get the environment without the secret variables Hoist read.
+    const childEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_ENV_NAMES.has(k)));
+    return await runCommand(parsed, childEnv, streams, redactor);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    streams.stderr.write(`hoist: ${redactor.redact(error.message)}\n${error.command ? `Run 'hoist ${error.command} --help' for its flags.` : "Run 'hoist --help' for the commands."}\n`);
+    return 2;
+  }
+}

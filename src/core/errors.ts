@@ -1,0 +1,16 @@
+/** The one error a user's bad input becomes: every problem at once, each naming its input. */
+
+export interface ConfigIssue {
+  /** The input (or flag) the problem is in, as the user spells it: `build-args`, `registry-auth`. */
+  input: string;
+  /** What is wrong and how to fix it; never the value of a secret. */
+  message: string;
+}
+
+/** Bad inputs; `issues` holds one line per problem, each naming its input. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly issues: ConfigIssue[]) {
+    super(issues.map((i) => `${i.input}: ${i.message}`).join('\n'));
+  }
+}

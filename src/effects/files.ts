@@ -1,0 +1,37 @@
+/** The filesystem as the pipeline uses it: its own private directory, the files it checks and reads. */
+import { rmSync } from 'node:fs';
+import { access, constants, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface Files {
+  readText(path: string): Promise<string>;
+  /** The text of a file, or undefined when there is none (other errors are thrown). */
+  readTextIfExists(path: string): Promise<string | undefined>;
+  /** A file's size, or undefined when it cannot be read. */
+  size(path: string): Promise<number | undefined>;
+  isDirectory(path: string): Promise<boolean>;
+  readable(path: string): Promise<boolean>;
+  /** A new directory only this user can enter (0700), under `parent`. */
+  makePrivateDir(parent: string, prefix: string): Promise<string>;
+  /** Writes a new file only this user can read (0600); fails if it exists. */
+  writePrivate(path: string, data: string): Promise<void>;
+  /** Removes a file or a directory tree; nothing there is fine. */
+  remove(path: string): Promise<void>;
+  /** The same, synchronously (a cancelled step has no time to wait). */
+  removeSync(path: string): void;
+}
+
+export const nodeFiles: Files = {
+  readText: (path) => readFile(path, 'utf8'),
+  readTextIfExists: (path) => readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))),
+  size: async (path) => (await stat(path).catch(() => undefined))?.size,
+  isDirectory: async (path) => (await stat(path).catch(() => undefined))?.isDirectory() ?? false,
+  readable: (path) => access(path, constants.R_OK).then(() => true, () => false),
+  makePrivateDir: async (parent, prefix) => {
+    await mkdir(parent, { recursive: true });
+    return mkdtemp(join(parent, prefix)); // mkdtemp creates 0700
+  },
+  writePrivate: (path, data) => writeFile(path, data, { mode: 0o600, flag: 'wx' }),
+  remove: (path) => rm(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }),
+  removeSync: (path) => rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }),
+};

@@ -1,0 +1,40 @@
+/** The real effects: processes through execa, node's filesystem, our registry client, the real builders. */
+import { createBuilder, probeBuilders } from '../builders/builders.js';
+import type { Platform } from '../platform/platform.js';
+import { RegistryClient } from '../registry/client.js';
+import type { Redactor } from '../secrets/redact.js';
+import type { Effects } from './effects.js';
+import { createExec } from './exec.js';
+import { nodeFiles } from './files.js';
+
+/** On SIGTERM or SIGINT (a cancelled job): the handler, then exit 143 as a terminated process does. */
+function onTerminate(platform: Platform, handler: () => void): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    try {
+      handler();
+    } finally {
+      platform.error(`cancelled (${signal}): cleaned up and stopped`);
+      process.exit(143);
+    }
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
+}
+
+export function realEffects(platform: Platform, redactor: Redactor): Effects {
+  return {
+    platform,
+    exec: createExec(redactor),
+    redactor,
+    files: nodeFiles,
+    registry: (options) => new RegistryClient(options),
+    builders: { probe: probeBuilders, create: createBuilder },
+    // Octokit is a fifth of the bundle: loaded only when a pull request comment is asked for.
+    comment: async (target, body) => (await import('../report/pr-comment.js')).upsertPrComment(target, body),
+    onTerminate: (handler) => onTerminate(platform, handler),
+  };
+}

@@ -1,0 +1,35 @@
+/** The checks around the build: the base-image policy before it, the secret audit after it. */
+import { parseAllowRule } from '../plan/policy.js';
+import { parseBool, parseChoice, parseLines, parseList, type InputScope } from './read.js';
+
+export interface AuditSettings {
+  /** `audit`: fail (a leak stops the push), warn, or off. */
+  mode: 'fail' | 'warn' | 'off';
+  /** `audit-values`: more values to look for in the image (secrets too). */
+  values: string[];
+  /** `allowed-base-images`: repository patterns every base image must match (empty: any). */
+  allowedBaseImages: string[];
+  /** `require-pinned-base`: every base image named by digest. */
+  requirePinnedBase: boolean;
+}
+
+export function parseAuditInputs(scope: InputScope): AuditSettings {
+  const values = parseLines(scope.read('audit-values'));
+  values.forEach((v, i) => {
+    if (v.length < 8) scope.issues.push({ input: 'audit-values', message: `line ${i + 1} is shorter than 8 characters: too short to look for without false alarms` });
+  });
+  const allowedBaseImages = parseList(scope.read('allowed-base-images'));
+  for (const pattern of allowedBaseImages) {
+    try {
+      parseAllowRule(pattern);
+    } catch (e) {
+      scope.issues.push({ input: 'allowed-base-images', message: (e as Error).message });
+    }
+  }
+  return {
+    mode: parseChoice(scope, 'audit', ['fail', 'warn', 'off'] as const, 'fail'),
+    values,
+    allowedBaseImages,
+    requirePinnedBase: parseBool(scope, 'require-pinned-base', false),
+  };
+}

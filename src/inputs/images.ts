@@ -1,0 +1,41 @@
+/** `images`: the repositories a build goes to, each with its visibility and the stage it gets. */
+import { formatRepository, parseRepository, type Repository } from '../core/reference.js';
+import { parseList, type InputScope } from './read.js';
+
+export type Visibility = 'public' | 'private';
+
+/** One `images` line: `REPOSITORY [visibility=public|private] [target=STAGE]`. */
+export interface ImageSpec {
+  repository: Repository;
+  /** `visibility=public` marks a registry anyone can read; the default is private. */
+  visibility: Visibility;
+  /** `target=<stage>`: the build stage this image gets (default: the `target` input, else the last stage). */
+  target?: string;
+}
+
+export function parseImages(scope: InputScope): ImageSpec[] {
+  const { issues } = scope;
+  const images: ImageSpec[] = [];
+  const lines = parseList(scope.read('images'));
+  if (lines.length === 0) issues.push({ input: 'images', message: 'no image given: list at least one repository, e.g. ghcr.io/acme/app' });
+  for (const line of lines) {
+    const [name = '', ...settings] = line.split(/\s+/);
+    let visibility: Visibility = 'private';
+    let target: string | undefined;
+    for (const setting of settings) {
+      const v = /^visibility=(public|private)$/.exec(setting);
+      const t = /^target=([A-Za-z0-9_.-]+)$/.exec(setting);
+      if (v) visibility = v[1] as Visibility;
+      else if (t) target = t[1];
+      else issues.push({ input: 'images', message: `'${name}': unknown setting '${setting}' (known: visibility=public|private, target=STAGE)` });
+    }
+    try {
+      const repository = parseRepository(name);
+      if (images.some((i) => formatRepository(i.repository) === formatRepository(repository))) issues.push({ input: 'images', message: `'${name}' is listed twice` });
+      else images.push({ repository, visibility, ...(target ? { target } : {}) });
+    } catch (e) {
+      issues.push({ input: 'images', message: `'${name}': ${(e as Error).message}` });
+    }
+  }
+  return images;
+}

@@ -1,0 +1,70 @@
+/**
+ * The inputs stage: raw inputs → typed settings, one group per concern, and the one catalog of the
+ * secrets they hold. Every problem (the inputs' and the release plan's) is collected and thrown
+ * once, as a ConfigError, before anything runs.
+ */
+import { ConfigError } from '../core/errors.js';
+import { planRelease, type Release } from '../plan/release.js';
+import type { CiContext } from '../platform/platform.js';
+import { SecretCatalog } from '../secrets/catalog.js';
+import { parseAuditInputs, type AuditSettings } from './audit.js';
+import { parseBuilder, type BuilderSettings } from './builder.js';
+import { parseDelivery, parseMetadata, type DeliverySettings, type MetadataSettings } from './delivery.js';
+import { parseImages } from './images.js';
+import { inputScope, type InputReader } from './read.js';
+import { parseTransfer, yamlFor, type TransferSettings } from './registries.js';
+import { parseSecretInputs, type SecretSettings } from './secrets.js';
+import { parseSource, type SourceSettings } from './source.js';
+import { parseTagInputs, type TagSettings } from './tags.js';
+
+/** Everything a build run was asked to do, grouped as the stages use it. */
+export interface BuildInputs {
+  source: SourceSettings;
+  builder: BuilderSettings;
+  secrets: SecretSettings;
+  audit: AuditSettings;
+  metadata: MetadataSettings;
+  tags: TagSettings;
+  delivery: DeliverySettings;
+  transfer: TransferSettings;
+  /** The release planned from the inputs and the run's facts: version, images with their tags, created time. */
+  release: Release;
+}
+
+/**
+ * Every secret the inputs hold, under the name findings give it. The one list: an input that
+ * carries secret material is added here, and so is masked, audited and refused as a build argument.
+ */
+export function catalogSecrets(inputs: Pick<BuildInputs, 'secrets' | 'transfer' | 'audit' | 'delivery'>, catalog: SecretCatalog): SecretCatalog {
+  for (const s of inputs.secrets.secrets) if (s.kind === 'value') catalog.add(`secret '${s.id}' (${s.input})`, s.value);
+  for (const [host, r] of inputs.transfer.registries) if (r.password) catalog.add(`the registry-auth password for ${host}`, r.password);
+  if (inputs.secrets.sshKey) catalog.add('ssh-key', inputs.secrets.sshKey);
+  if (inputs.secrets.sshKeyPassphrase) catalog.add('ssh-key-passphrase', inputs.secrets.sshKeyPassphrase);
+  inputs.audit.values.forEach((v, i) => catalog.add(`audit-values line ${i + 1}`, v));
+  if (inputs.delivery.githubToken) catalog.add('github-token', inputs.delivery.githubToken);
+  return catalog;
+}
+
+/**
+ * Reads and checks every input of a build. Secrets go into `catalog` (and so are hidden) as soon as
+ * they are parsed, before any message could be printed.
+ */
+export async function readBuildInputs(read: InputReader, ctx: CiContext, catalog: SecretCatalog): Promise<BuildInputs> {
+  const scope = inputScope(read, ctx.workspace, ctx.env);
+  const images = parseImages(scope);
+  const parts = {
+    source: parseSource(scope),
+    builder: parseBuilder(scope),
+    secrets: parseSecretInputs(scope),
+    audit: parseAuditInputs(scope),
+    metadata: parseMetadata(scope),
+    tags: parseTagInputs(scope),
+    delivery: parseDelivery(scope),
+    transfer: parseTransfer(scope, await yamlFor(read('registry-auth'))),
+  };
+  catalogSecrets(parts, catalog);
+  scope.issues.push(...catalog.refuseInBuildArgs(parts.source.buildArgs));
+  const release = planRelease(images, parts.tags, parts.metadata.created, { facts: ctx.facts, now: ctx.now(), sourceDateEpoch: ctx.env.SOURCE_DATE_EPOCH }, scope.issues);
+  if (scope.issues.length) throw new ConfigError(scope.issues);
+  return { ...parts, release };
+}

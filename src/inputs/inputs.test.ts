@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../core/errors.js';
+import type { CiContext } from '../platform/platform.js';
+import { SecretCatalog } from '../secrets/catalog.js';
+import { readBuildInputs, type BuildInputs } from './index.js';
+import { parseList } from './read.js';
+
+const ctx: CiContext = {
+  facts: { git: { branch: 'main', sha: 'abcdef0123456789', scheduled: false }, commitTime: '2026-11-20T09:30:00+01:00', repository: {} },
+  now: () => new Date('2026-11-23T12:00:00Z'),
+  workspace: '/ws', tempDir: '/tmp', env: {},
+};
+const noCommit: CiContext = { ...ctx, facts: { ...ctx.facts, git: { scheduled: false } } };
+const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
+/** The inputs, and every value they hid (masked and redacted) on the way. */
+const hidden = new WeakMap<BuildInputs, string[]>();
+const parseConfig = async (read: (name: string) => string, context: CiContext) => {
+  const values: string[] = [];
+  const inputs = await readBuildInputs(read, context, new SecretCatalog((v) => values.push(v)));
+  hidden.set(inputs, values);
+  return inputs;
+};
+const secretValues = (c: BuildInputs) => hidden.get(c)!;
+const issuesOf = async (inputs: Record<string, string>, context = ctx) => {
+  try {
+    await parseConfig(reader(inputs), context);
+    return [];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.issues;
+  }
+};
+
+describe('parseList', () => {
+  it('splits on newlines and commas, honours CSV quotes, drops comments and blanks', async () => {
+    expect(parseList('a, b\n\n# note\n"c,d"\ne')).toEqual(['a', 'b', 'c,d', 'e']);
+  });
+});
+
+describe('parseConfig', () => {
+  it('reads a full set of inputs', async () => {
+    const c = await parseConfig(reader({
+      images: 'ghcr.io/acme/app\n127.0.0.1:5100/acme/app', context: 'app', version: 'v1.2.3',
+      secrets: 'npm=abc=def\ngem=xyz', 'secret-files': 'cert=certs/ca.pem', ssh: 'default\ngit=/keys/id',
+      'build-args': 'A=1', labels: 'org.example=x', 'registry-auth': 'ghcr.io=bot:pa:ss', 'registry-ca': '127.0.0.1:5100=ca.pem',
+      'insecure-registries': '127.0.0.1:5100', push: 'false', retries: '5', concurrency: '12',
+    }), ctx);
+    expect(c.release.images.map((i) => `${i.repository.host}/${i.repository.path}`)).toEqual(['ghcr.io/acme/app', '127.0.0.1:5100/acme/app']);
+    expect(c.source.context).toBe('/ws/app');
+    expect(c.source.file).toBe('/ws/app/Dockerfile');
+    expect(c.release.images[0]!.tags.map((t) => t.tag)).toEqual(['1.2.3', '1.2', '1', 'latest', 'sha-abcdef0', 'main']);
+    expect(c.release.created).toEqual({ created: '2026-11-20T08:30:00Z', from: 'the commit time' });
+    expect(c.secrets.secrets).toEqual([
+      { kind: 'value', id: 'npm', value: 'abc=def', input: 'secrets' },
+      { kind: 'value', id: 'gem', value: 'xyz', input: 'secrets' },
+      { kind: 'file', id: 'cert', path: '/ws/certs/ca.pem', input: 'secret-files' },
+    ]);
+    expect(c.secrets.ssh).toEqual([{ id: 'default', paths: [] }, { id: 'git', paths: ['/keys/id'] }]);
+    expect(c.transfer.registries.get('ghcr.io')).toMatchObject({ username: 'bot', password: 'pa:ss', insecure: false });
+    expect(c.transfer.registries.get('127.0.0.1:5100')).toMatchObject({ caFile: '/ws/ca.pem', insecure: true });
+    expect(c.delivery.push).toBe(false);
+    expect(c.transfer.retries).toBe(5);
+    expect(c.transfer.concurrency).toBe(12);
+    expect(secretValues(c).sort()).toEqual(['abc=def', 'pa:ss', 'xyz']);
+  });
+
+  it('collects every problem at once, each naming its input', async () => {
+    const issues = await issuesOf({ images: '', version: 'two', secrets: 'no-equals-here', 'tag-latest': 'sometimes', push: 'yes', retries: '-1', concurrency: '0', 'registry-auth': 'ghcr.io' });
+    expect(issues.map((i) => i.input).sort()).toEqual(['concurrency', 'images', 'push', 'registry-auth', 'retries', 'secrets', 'tag-latest', 'version']);
+  });
+
+  it('never echoes a secret value in a message', async () => {
+    const issues = await issuesOf({ images: 'ghcr.io/a/b', secrets: 'ok=fine\nsupersecretvalue-without-id\ndup=1\ndup=2', 'registry-auth': 'ghcr.io=user:' });
+    const text = issues.map((i) => i.message).join('\n');
+    expect(text).toContain('entry 2');
+    expect(text).toContain("'dup' is given more than once");
+    expect(text.includes('supersecretvalue')).toBe(false);
+  });
+
+  it.each([
+    [{ images: 'ghcr.io/acme/app:1.0' }, 'images', /names a tag/],
+    [{ images: 'ghcr.io/Acme/app' }, 'images', /lower case/],
+    [{ images: 'a/b', secrets: 'empty=' }, 'secrets', /empty value/],
+    [{ images: 'a/b', ssh: 'bad id=/x' }, 'ssh', /not an ssh id/],
+  ])('%j → %s', async (inputs, input, message) => {
+    expect(await issuesOf(inputs)).toEqual([{ input, message: expect.stringMatching(message) }]);
+  });
+
+  it('needs some tag', async () => {
+    expect(await issuesOf({ images: 'a/b' }, noCommit)).toEqual([{ input: 'tags', message: expect.stringMatching(/a\/b gets no tag/) }]);
+  });
+
+  it('reads multi-line and JSON secrets in double quotes, as build-push-action users write them', async () => {
+    const pem = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+    const c = await parseConfig(reader({
+      images: 'a/b',
+      secrets: `"deploy_key=${pem}"\nnpmrc=//registry.npmjs.org/:_authToken=abc#def\n"json={""a"":1,""b"":[2,3]}"\n# a comment\nplain=x,y`,
+    }), ctx);
+    expect(c.secrets.secrets.map((x) => [x.id, x.kind === 'value' ? x.value : ''])).toEqual([
+      ['deploy_key', pem], ['npmrc', '//registry.npmjs.org/:_authToken=abc#def'], ['json', '{"a":1,"b":[2,3]}'], ['plain', 'x,y'],
+    ]);
+  });
+
+  it('reads secret-envs from the environment, and refuses a missing or empty one', async () => {
+    const env = { ...ctx, env: { NPM_TOKEN: 'tok-123456789', EMPTY: '' } };
+    const c = await parseConfig(reader({ images: 'a/b', 'secret-envs': 'npm=NPM_TOKEN' }), env);
+    expect(c.secrets.secrets).toEqual([{ kind: 'value', id: 'npm', value: 'tok-123456789', input: 'secret-envs' }]);
+    expect(secretValues(c)).toEqual(['tok-123456789']);
+    expect((await issuesOf({ images: 'a/b', 'secret-envs': 'a=MISSING\nb=EMPTY\nc=not a name' }, env)).map((i) => i.message)).toEqual([
+      "secret 'a': the environment variable MISSING is not set; the build would run without it",
+      "secret 'b': the environment variable EMPTY is empty; the build would run without it",
+      "secret 'c': 'not a name' is not an environment variable name",
+    ]);
+  });
+
+  it('refuses a build argument that carries a secret value, without echoing it', async () => {
+    const issues = await issuesOf({ images: 'a/b', secrets: 'token=s3cr3t-value-1234', 'build-args': 'TOKEN=s3cr3t-value-1234\nOTHER=fine' });
+    expect(issues).toEqual([{ input: 'build-args', message: expect.stringMatching(/^TOKEN has the value of secret 'token' \(secrets\)/) }]);
+    expect(issues[0]!.message.includes('s3cr3t')).toBe(false);
+  });
+
+  it.each([
+    [{ 'audit-values': 'value-to-look-for-1', 'build-args': 'X=value-to-look-for-1' }, /X has the value of audit-values line 1/],
+    [{ 'registry-auth': 'ghcr.io=bot:pw-123456789', 'build-args': 'PW=pw-123456789' }, /PW has the value of the registry-auth password for ghcr.io/],
+    [{ 'github-token': 'ghs_abcdefghijkl', 'build-args': 'T=ghs_abcdefghijkl' }, /T has the value of github-token/],
+  ])('refuses a build argument carrying any secret of the catalog (%j)', async (inputs, message) => {
+    expect(await issuesOf({ images: 'a/b', ...inputs })).toEqual([{ input: 'build-args', message: expect.stringMatching(message) }]);
+  });
+
+  it('reports an unterminated quoted secret without quoting it', async () => {
+    const issues = await issuesOf({ images: 'a/b', secrets: 'ok=1\n"key=-----BEGIN\nabc' });
+    expect(issues).toEqual([{ input: 'secrets', message: expect.stringMatching(/cannot be read .*double quotes/) }]);
+    expect(issues[0]!.message.includes('BEGIN')).toBe(false);
+  });
+
+  it('reads ssh-key, its passphrase and pinned host keys; the key and passphrase are secrets', async () => {
+    const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+    const c = await parseConfig(reader({ images: 'a/b', 'ssh-key': key, 'ssh-key-passphrase': 'pp-123456', 'ssh-known-hosts': '# pinned\n[git.acme]:2222 ssh-ed25519 AAAAC3Nz' }), ctx);
+    expect([c.secrets.sshKey, c.secrets.sshKeyPassphrase, c.secrets.knownHosts]).toEqual([key, 'pp-123456', '# pinned\n[git.acme]:2222 ssh-ed25519 AAAAC3Nz']);
+    expect(secretValues(c)).toEqual([key, 'pp-123456']);
+  });
+
+  it.each([
+    [{ 'ssh-key': 'ghp_notakey' }, 'ssh-key', /does not hold a private key/],
+    [{ 'ssh-key-passphrase': 'x' }, 'ssh-key-passphrase', /ssh-key is not/],
+    [{ 'ssh-key': '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----', ssh: 'default' }, 'ssh', /'default' is taken by ssh-key/],
+    [{ 'ssh-known-hosts': 'github.com' }, 'ssh-known-hosts', /line 1 is not a known_hosts line/],
+    [{ 'ssh-known-hosts': 'h ssh-ed25519 AAAA', secrets: 'known_hosts=x' }, 'secrets', /'known_hosts' is taken by ssh-known-hosts/],
+  ])('%j → %s', async (inputs, input, message) => {
+    const issues = await issuesOf({ images: 'a/b', ...inputs });
+    expect(issues).toEqual([{ input, message: expect.stringMatching(message) }]);
+    expect(issues[0]!.message.includes('ghp_notakey')).toBe(false);
+  });
+
+  it('reads registry-auth as docker/login-action\'s YAML list too', async () => {
+    const c = await parseConfig(reader({ images: 'ghcr.io/a/b', 'registry-auth': '- registry: ghcr.io\n  username: bot\n  password: "p:a#ss"\n- registry: docker.io\n  username: hub\n  password: tok-123456' }), ctx);
+    expect(c.transfer.registries.get('ghcr.io')).toMatchObject({ username: 'bot', password: 'p:a#ss' });
+    expect(c.transfer.registries.get('registry-1.docker.io')).toMatchObject({ username: 'hub', password: 'tok-123456' });
+    expect(secretValues(c).sort()).toEqual(['p:a#ss', 'tok-123456']);
+  });
+
+  it.each([
+    ['- registry: ghcr.io\n  username: bot', /entry 1 needs registry, username and password/],
+    ['- registry: [unclosed', /the YAML does not parse/],
+    ['ghcr.io bot secret', /line 1 is not REGISTRY=USERNAME:PASSWORD \(or give a YAML list/],
+  ])('registry-auth %j is an error that never echoes it', async (raw, message) => {
+    const issues = await issuesOf({ images: 'a/b', 'registry-auth': raw });
+    expect(issues).toEqual([{ input: 'registry-auth', message: expect.stringMatching(message) }]);
+    expect(issues[0]!.message.includes('secret')).toBe(false);
+  });
+
+  it('reads the tag inputs', async () => {
+    const c = await parseConfig(reader({
+      images: 'ghcr.io/acme/app, docker.io/acme/app visibility=public', version: '0.4.0', 'version-tags': 'full,major', 'tag-major-zero': 'true',
+      'auto-tags': 'version', 'floating-tags': 'always', tags: 'edge\nghcr.io/acme/app:internal', created: '1700000000',
+    }), ctx);
+    expect(c.release.images.map((i) => [i.visibility, i.tags.map((t) => t.tag)])).toEqual([
+      ['private', ['0.4.0', '0', 'latest', 'edge', 'internal']],
+      ['public', ['0.4.0', '0', 'latest', 'edge']],
+    ]);
+    expect(c.tags.floating).toBe('always');
+    expect(c.release.created.created).toBe('2023-11-14T22:13:20Z');
+  });
+
+  it.each([
+    [{ images: 'a/b', 'auto-tags': 'sha,commit' }, 'auto-tags', /'commit' is not one of version, sha, branch, pr, schedule/],
+    [{ images: 'a/b', 'floating-tags': 'backwards' }, 'floating-tags', /not one of forward, always/],
+    [{ images: 'a/b', tags: 'ghcr.io/acme/other:1' }, 'tags', /not in images/],
+    [{ images: 'a/b visibility=secret' }, 'images', /unknown setting 'visibility=secret'/],
+    [{ images: 'a/b, docker.io/a/b' }, 'images', /listed twice/],
+    [{ images: 'a/b', created: 'yesterday' }, 'created', /not a time/],
+    [{ images: 'a/b', 'version-pattern': '^app-(.+)$' }, 'version-pattern', /'v2.0.0' does not match/],
+  ])('%j → %s', async (inputs, input, message) => {
+    const tagged: CiContext = { ...ctx, facts: { ...ctx.facts, git: { ...ctx.facts.git, tag: 'v2.0.0' } } };
+    expect(await issuesOf(inputs, 'version-pattern' in inputs ? tagged : ctx)).toEqual([{ input, message: expect.stringMatching(message) }]);
+  });
+});

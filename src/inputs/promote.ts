@@ -1,0 +1,53 @@
+/** The inputs of a promotion: what to copy, where to, with which tags. */
+import { ConfigError } from '../core/errors.js';
+import { parseReference, parseRepository, TAG_PATTERN, type Reference, type Repository } from '../core/reference.js';
+import type { CiContext } from '../platform/platform.js';
+import { SecretCatalog } from '../secrets/catalog.js';
+import { inputScope, parseList, type InputReader } from './read.js';
+import { parseTransfer, yamlFor, type TransferSettings } from './registries.js';
+
+export interface PromoteInputs {
+  /** The image to copy, by tag or digest. */
+  source: Reference;
+  destinations: Repository[];
+  /** The tags every destination gets (default: the source's tag). */
+  tags: string[];
+  /** Repositories a destination registry may already hold the base in (mounted, not sent). */
+  mountFrom: string[];
+  transfer: TransferSettings;
+}
+
+function parseSource(read: InputReader): { source?: Reference; message?: string } {
+  const raw = read('source').trim();
+  if (!raw) return { message: 'no source given: the image to promote, e.g. registry.acme/staging/app@sha256:…' };
+  try {
+    const source = parseReference(raw);
+    if (!source.tag && !source.digest) return { message: `'${raw}' names neither a tag nor a digest: promote a release by its tag or digest` };
+    return { source };
+  } catch (e) {
+    return { message: `'${raw}': ${(e as Error).message}` };
+  }
+}
+
+export async function readPromoteInputs(read: InputReader, ctx: CiContext, catalog: SecretCatalog): Promise<PromoteInputs> {
+  const scope = inputScope(read, ctx.workspace, ctx.env);
+  const { issues } = scope;
+  const { source, message } = parseSource(read);
+  if (message) issues.push({ input: 'source', message });
+  const destinations: Repository[] = [];
+  const lines = parseList(read('destinations'));
+  for (const line of lines) {
+    try {
+      destinations.push(parseRepository(line));
+    } catch (e) {
+      issues.push({ input: 'destinations', message: `'${line}': ${(e as Error).message}` });
+    }
+  }
+  if (!lines.length) issues.push({ input: 'destinations', message: 'no destination given: list the repositories to promote to' });
+  const tags = parseList(read('tags'));
+  for (const t of tags) if (!TAG_PATTERN.test(t)) issues.push({ input: 'tags', message: `'${t}' is not a valid tag` });
+  const transfer = parseTransfer(scope, await yamlFor(read('registry-auth')));
+  for (const [host, r] of transfer.registries) if (r.password) catalog.add(`the registry-auth password for ${host}`, r.password);
+  if (issues.length || !source) throw new ConfigError(issues);
+  return { source, destinations, tags: tags.length ? tags : source.tag ? [source.tag] : [], mountFrom: parseList(read('mount-from')), transfer };
+}

@@ -1,0 +1,105 @@
+/**
+ * How Hoist talks to registries: `registry-auth` (lines or docker/login-action's YAML list),
+ * `registry-ca`, `insecure-registries`, `retries`, `concurrency`. Shared by build and promote.
+ * Passwords are never echoed in messages.
+ */
+import { registryHost } from '../core/reference.js';
+import type { ConfigIssue } from '../core/errors.js';
+import { parseLines, parseList, parseNumber, parsePairs, type InputScope } from './read.js';
+
+export interface RegistrySettings {
+  /** Username and password (or token) for this registry. */
+  username?: string;
+  password?: string;
+  /** Path of a PEM bundle of extra certificate authorities to trust for this registry. */
+  caFile?: string;
+  /** Speak plain HTTP to this registry (only when the user names it in `insecure-registries`). */
+  insecure: boolean;
+}
+
+/** What any transfer to registries needs (a build's push, a promotion). */
+export interface TransferSettings {
+  /** Settings per registry API host. */
+  registries: Map<string, RegistrySettings>;
+  /** Retries for a failed registry request (network errors, 408, 429, 5xx). */
+  retries: number;
+  /** Registry requests in flight at once, across all registries. */
+  concurrency: number;
+}
+
+export interface RegistryLogin {
+  registry: string;
+  username: string;
+  password: string;
+}
+
+/** A YAML parser (loaded only when `registry-auth` is a YAML list: it is most of a bundle's weight). */
+export type YamlParse = (text: string) => unknown;
+
+/** `registry-auth` is docker/login-action's YAML list form (its first line is `- …`). */
+export const isYamlList = (raw: string) => /^\s*-\s/.test(raw.split(/\r?\n/).find((l) => l.trim() && !l.trim().startsWith('#')) ?? '');
+
+function parseYamlLogins(raw: string, issues: ConfigIssue[], parseYaml: YamlParse): RegistryLogin[] {
+  let list: unknown;
+  try {
+    list = parseYaml(raw);
+  } catch {
+    issues.push({ input: 'registry-auth', message: 'is neither REGISTRY=USERNAME:PASSWORD lines nor a YAML list of registry/username/password entries (the YAML does not parse)' });
+    return [];
+  }
+  const entries: RegistryLogin[] = [];
+  (Array.isArray(list) ? list : []).forEach((item: unknown, i) => {
+    const e = (item ?? {}) as Record<string, unknown>;
+    const [registry, username, password] = [e.registry, e.username, e.password].map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined));
+    if (!registry || username === undefined || !password) issues.push({ input: 'registry-auth', message: `entry ${i + 1} needs registry, username and password` });
+    else entries.push({ registry, username, password });
+  });
+  return entries;
+}
+
+/** `registry-auth`: `REGISTRY=USERNAME:PASSWORD` lines, or (with `parseYaml`) the YAML list docker/login-action takes. */
+export function parseRegistryAuth(raw: string, issues: ConfigIssue[], parseYaml?: YamlParse): RegistryLogin[] {
+  if (isYamlList(raw)) {
+    if (parseYaml) return parseYamlLogins(raw, issues, parseYaml);
+    issues.push({ input: 'registry-auth', message: 'is a YAML list, which this reader does not take: give REGISTRY=USERNAME:PASSWORD lines' });
+    return [];
+  }
+  const entries: RegistryLogin[] = [];
+  parseLines(raw).forEach((line, i) => {
+    const eq = line.indexOf('=');
+    const colon = line.indexOf(':', eq + 1);
+    if (eq <= 0 || colon <= eq + 1) {
+      issues.push({ input: 'registry-auth', message: `line ${i + 1} is not REGISTRY=USERNAME:PASSWORD (or give a YAML list of registry/username/password)` });
+      return;
+    }
+    const password = line.slice(colon + 1);
+    if (!password) issues.push({ input: 'registry-auth', message: `line ${i + 1}: the password for ${line.slice(0, eq)} is empty` });
+    else entries.push({ registry: line.slice(0, eq), username: line.slice(eq + 1, colon), password });
+  });
+  return entries;
+}
+
+/** The yaml package, loaded only for a YAML `registry-auth`, told to throw errors, never to print warnings (they quote the text). */
+export async function yamlFor(raw: string): Promise<YamlParse | undefined> {
+  if (!isYamlList(raw)) return undefined;
+  const { parse } = await import('yaml');
+  return (text) => parse(text, { logLevel: 'error' }) as unknown;
+}
+
+export function parseTransfer(scope: InputScope, parseYaml?: YamlParse): TransferSettings {
+  const registries = new Map<string, RegistrySettings>();
+  const settingsFor = (registry: string) => {
+    const host = registryHost(registry.trim());
+    let s = registries.get(host);
+    if (!s) registries.set(host, (s = { insecure: false }));
+    return s;
+  };
+  for (const entry of parseRegistryAuth(scope.read('registry-auth'), scope.issues, parseYaml)) {
+    const s = settingsFor(entry.registry);
+    s.username = entry.username;
+    s.password = entry.password;
+  }
+  for (const [registry, path] of parsePairs(scope, 'registry-ca', /^[^\s=]+$/, 'REGISTRY')) settingsFor(registry).caFile = scope.abs(path.trim());
+  for (const registry of parseList(scope.read('insecure-registries'))) settingsFor(registry).insecure = true;
+  return { registries, retries: parseNumber(scope, 'retries', '3', 0, 10), concurrency: parseNumber(scope, 'concurrency', '8', 1, 64) };
+}

@@ -1,0 +1,116 @@
+/**
+ * What the build is handed without keeping it: `secrets`, `secret-envs`, `secret-files`, `ssh`,
+ * `ssh-key` (+ passphrase) and `ssh-known-hosts`. Values are never echoed in messages.
+ */
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { ConfigIssue } from '../core/errors.js';
+import { looksLikePrivateKey } from '../secrets/private-key.js';
+import { ENV_KEY, parseLines, parsePairs, SECRET_ID, type InputScope } from './read.js';
+
+/** A secret handed to the build through `RUN --mount=type=secret,id=…`. */
+export type SecretSource =
+  | { kind: 'value'; id: string; value: string; input: 'secrets' | 'secret-envs' }
+  | { kind: 'file'; id: string; path: string; input: 'secret-files' };
+
+/** An SSH agent socket or key files handed to the build through `RUN --mount=type=ssh`. */
+export interface SshForward {
+  id: string;
+  /** Agent sockets or key files; empty means the runner's own `SSH_AUTH_SOCK`. */
+  paths: string[];
+}
+
+export interface SecretSettings {
+  secrets: SecretSource[];
+  ssh: SshForward[];
+  /** `ssh-key`: private key material for Hoist's own agent, forwarded as `default`. */
+  sshKey: string | undefined;
+  sshKeyPassphrase: string | undefined;
+  /** `ssh-known-hosts`: pinned host keys, handed to the build as the secret `known_hosts`. */
+  knownHosts: string | undefined;
+}
+
+/**
+ * `secrets` entries, as docker/build-push-action reads them: one `ID=VALUE` per line, or a whole
+ * entry in double quotes so its value can span lines (PEM keys) or hold commas and quotes (JSON;
+ * `""` is a literal quote inside a quoted entry).
+ */
+export function parseSecretEntries(raw: string, issues: ConfigIssue[]): Array<[string, string]> {
+  let records: string[][];
+  try {
+    records = parseCsv(raw, { relax_quotes: true, relax_column_count: true, skip_empty_lines: true, comment: '#', comment_no_infix: true }) as string[][];
+  } catch (e) {
+    // csv-parse's messages quote the offending text; only its code and line are safe to show.
+    const { code, lines } = e as { code?: string; lines?: number };
+    const where = `${code ?? 'parse error'}${lines ? ` near line ${lines}` : ''}`;
+    issues.push({ input: 'secrets', message: `cannot be read (${where}): put an entry holding newlines in double quotes, and double any quote inside it` });
+    return [];
+  }
+  const pairs: Array<[string, string]> = [];
+  records.forEach((cells, i) => {
+    const entry = cells.join(',');
+    const eq = entry.indexOf('=');
+    const id = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (eq <= 0 || !SECRET_ID.test(id)) {
+      issues.push({ input: 'secrets', message: `entry ${i + 1} is not ID=VALUE (expected an id of letters, digits, _ . - before '=')` });
+      return;
+    }
+    pairs.push([id, entry.slice(eq + 1).replace(/\r?\n$/, '')]);
+  });
+  return pairs;
+}
+
+/** `secrets`, `secret-envs` and `secret-files`, each id once. */
+function parseSecretSources(scope: InputScope): SecretSource[] {
+  const { issues } = scope;
+  const secrets: SecretSource[] = [];
+  const add = (s: SecretSource) => {
+    if (secrets.some((x) => x.id === s.id)) issues.push({ input: s.input, message: `secret id '${s.id}' is given more than once` });
+    secrets.push(s);
+  };
+  for (const [id, value] of parseSecretEntries(scope.read('secrets'), issues)) {
+    if (!value) issues.push({ input: 'secrets', message: `secret '${id}' has an empty value; the build would run without it` });
+    else add({ kind: 'value', id, value, input: 'secrets' });
+  }
+  for (const [id, name] of parsePairs(scope, 'secret-envs', SECRET_ID, 'ID')) {
+    const variable = name.trim();
+    const value = scope.env[variable];
+    if (!ENV_KEY.test(variable)) issues.push({ input: 'secret-envs', message: `secret '${id}': '${variable}' is not an environment variable name` });
+    else if (!value) {
+      issues.push({ input: 'secret-envs', message: `secret '${id}': the environment variable ${variable} is ${value === undefined ? 'not set' : 'empty'}; the build would run without it` });
+    } else add({ kind: 'value', id, value, input: 'secret-envs' });
+  }
+  for (const [id, path] of parsePairs(scope, 'secret-files', SECRET_ID, 'ID')) {
+    if (!path.trim()) issues.push({ input: 'secret-files', message: `secret '${id}' has no file path` });
+    else add({ kind: 'file', id, path: scope.abs(path.trim()), input: 'secret-files' });
+  }
+  return secrets;
+}
+
+function parseSsh(scope: InputScope): SshForward[] {
+  const ssh: SshForward[] = [];
+  for (const line of parseLines(scope.read('ssh'))) {
+    const eq = line.indexOf('=');
+    const id = (eq < 0 ? line : line.slice(0, eq)).trim();
+    const paths = eq < 0 ? [] : line.slice(eq + 1).split(',').map((p) => p.trim()).filter(Boolean).map(scope.abs);
+    if (!SECRET_ID.test(id)) scope.issues.push({ input: 'ssh', message: `'${id}' is not an ssh id: use 'default' or id=/path/to/socket-or-key` });
+    else ssh.push({ id, paths });
+  }
+  return ssh;
+}
+
+export function parseSecretInputs(scope: InputScope): SecretSettings {
+  const { issues } = scope;
+  const secrets = parseSecretSources(scope);
+  const ssh = parseSsh(scope);
+  const sshKey = scope.read('ssh-key').trim() || undefined;
+  const sshKeyPassphrase = scope.read('ssh-key-passphrase') || undefined;
+  if (sshKey && !looksLikePrivateKey(sshKey)) issues.push({ input: 'ssh-key', message: 'does not hold a private key: give the whole key file, from -----BEGIN … PRIVATE KEY----- to its END line' });
+  if (sshKeyPassphrase && !sshKey) issues.push({ input: 'ssh-key-passphrase', message: 'is set but ssh-key is not' });
+  if (sshKey && ssh.some((f) => f.id === 'default')) issues.push({ input: 'ssh', message: "'default' is taken by ssh-key (Hoist's own agent is forwarded as default): remove it from ssh" });
+  const knownHosts = scope.read('ssh-known-hosts').trim() || undefined;
+  parseLines(knownHosts ?? '').forEach((line, i) => {
+    if (line.split(/\s+/).length < (line.startsWith('@') ? 4 : 3)) issues.push({ input: 'ssh-known-hosts', message: `line ${i + 1} is not a known_hosts line (HOST KEYTYPE KEY, e.g. the output of ssh-keyscan)` });
+  });
+  if (knownHosts && secrets.some((s) => s.id === 'known_hosts')) issues.push({ input: 'secrets', message: "the secret id 'known_hosts' is taken by ssh-known-hosts: rename the secret" });
+  return { secrets, ssh, sshKey, sshKeyPassphrase, knownHosts };
+}

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import tar from 'tar-stream';
+import { describe, expect, it } from 'vitest';
+import { blobPath, readLayoutImage } from './layout.js';
+import { convertDockerSave } from './docker-save.js';
+
+const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+/** A layer tarball holding one file. */
+async function layerTar(name: string, content: string): Promise<Buffer> {
+  const pack = tar.pack();
+  pack.entry({ name, mtime: new Date(0) }, content);
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+/** The legacy `docker save` archive of an image with the given layers (the last one a repeat, as a symlink). */
+async function dockerSaveArchive(layers: Buffer[], repeatFirst: boolean): Promise<{ archive: Buffer; config: Buffer }> {
+  const diffIds = layers.map(sha);
+  if (repeatFirst) diffIds.push(diffIds[0]!);
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: diffIds } }));
+  const configName = `${sha(config).slice(7)}.json`;
+  const pack = tar.pack();
+  const paths = layers.map((_, i) => `layer${i}/layer.tar`);
+  pack.entry({ name: configName }, config);
+  layers.forEach((l, i) => {
+    pack.entry({ name: `layer${i}/`, type: 'directory' });
+    pack.entry({ name: `layer${i}/VERSION` }, '1.0');
+    pack.entry({ name: paths[i]! }, l);
+  });
+  if (repeatFirst) {
+    pack.entry({ name: 'layerR/', type: 'directory' });
+    pack.entry({ name: 'layerR/layer.tar', type: 'symlink', linkname: '../layer0/layer.tar' });
+    paths.push('layerR/layer.tar');
+  }
+  pack.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: configName, RepoTags: ['x:1'], Layers: paths }]));
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
+  return { archive: Buffer.concat(chunks), config };
+}
+
+describe('convertDockerSave', () => {
+  it('writes an OCI layout whose gzip layers decompress to the config diff ids', async () => {
+    const layers = [await layerTar('a.txt', 'first layer'), await layerTar('b.txt', 'second layer')];
+    const { archive, config } = await dockerSaveArchive(layers, true);
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-unit-'));
+    const converted = await convertDockerSave(Readable.from([archive]), dir, '1.0.0');
+
+    expect(converted.configDigest).toBe(sha(config));
+    const image = await readLayoutImage(dir);
+    expect(image.descriptor.digest).toBe(converted.descriptor.digest);
+    expect(converted.manifestBytes.equals(image.manifestBytes)).toBe(true);
+    expect(image.descriptor.annotations).toEqual({ 'org.opencontainers.image.ref.name': '1.0.0' });
+    expect(sha(image.manifestBytes)).toBe(image.descriptor.digest);
+    expect(image.manifest.layers).toHaveLength(3);
+    expect(image.manifest.layers[2]).toEqual(image.manifest.layers[0]);
+    for (const [i, layer] of image.manifest.layers.entries()) {
+      const compressed = await readFile(blobPath(dir, layer.digest));
+      expect(sha(compressed)).toBe(layer.digest);
+      expect(compressed.length).toBe(layer.size);
+      expect(sha(gunzipSync(compressed))).toBe(sha(layers[i === 2 ? 0 : i]!));
+    }
+    expect(JSON.parse(await readFile(join(dir, 'oci-layout'), 'utf8'))).toEqual({ imageLayoutVersion: '1.0.0' });
+  });
+
+  it('is deterministic', async () => {
+    const { archive } = await dockerSaveArchive([await layerTar('a', 'x')], false);
+    const a = await convertDockerSave(Readable.from([archive]), await mkdtemp(join(tmpdir(), 'hoist-unit-')));
+    const b = await convertDockerSave(Readable.from([archive]), await mkdtemp(join(tmpdir(), 'hoist-unit-')));
+    expect(a.descriptor.digest).toBe(b.descriptor.digest);
+  });
+
+  it('refuses a layer that does not match the config', async () => {
+    const { archive } = await dockerSaveArchive([await layerTar('a', 'ORIGINAL-CONTENT')], false);
+    const tampered = Buffer.from(archive.toString('latin1').replace('ORIGINAL-CONTENT', 'TAMPERED-CONTENT'), 'latin1');
+    expect(tampered.equals(archive)).toBe(false);
+    await expect(convertDockerSave(Readable.from([tampered]), await mkdtemp(join(tmpdir(), 'hoist-unit-')))).rejects.toThrow(/does not match the config's diff id/);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The built image out of the OCI layout, for `load` and `outputs`: a Docker archive (what
+ * `docker load` reads: manifest.json, the config, the layer blobs as they are — docker load
+ * decompresses them) streamed into `docker load` or a file, or the OCI layout itself as a
+ * directory or a tar. Streamed: no blob is held whole.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { cp, mkdir, readdir, stat } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import { blobPath, type Descriptor } from './layout.js';
+import type { ImageGraph } from './graph.js';
+
+/** One `outputs` entry: `type=docker,dest=img.tar`, `type=oci,dest=dir`, `type=oci,dest=img.tar,tar=true`. */
+export interface OutputSpec {
+  type: 'docker' | 'oci';
+  dest: string;
+  tar: boolean;
+}
+
+/** Parses `outputs` lines; filesystem exporters (`local`, `tar`) and `registry` are refused with the way to get them. */
+export function parseOutputs(lines: readonly string[], abs: (p: string) => string): { specs: OutputSpec[]; errors: string[] } {
+  const specs: OutputSpec[] = [];
+  const errors: string[] = [];
+  for (const line of lines) {
+    const fields = Object.fromEntries(line.split(',').map((kv) => {
+      const eq = kv.indexOf('=');
+      return eq < 0 ? [kv.trim(), ''] : [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
+    }));
+    const type = fields.type ?? '';
+    if (type === 'registry' || type === 'image') errors.push(`'${line}': pushing is what images and push do; leave it out of outputs`);
+    else if (type === 'local' || type === 'tar') errors.push(`'${line}': a filesystem export (type=${type}) is not supported: use type=oci or type=docker`);
+    else if (type !== 'docker' && type !== 'oci') errors.push(`'${line}': type must be docker or oci`);
+    else if (!fields.dest) errors.push(`'${line}': dest= is missing`);
+    else specs.push({ type, dest: abs(fields.dest), tar: type === 'docker' || fields.tar !== 'false' && (fields.tar === 'true' || /\.tar$/.test(fields.dest)) });
+  }
+  return { specs, errors };
+}
+
+/** A Docker archive of a single-platform image, named `repoTags`, written to `out`. */
+export async function writeDockerArchive(layoutDir: string, graph: ImageGraph, repoTags: readonly string[], out: Writable): Promise<void> {
+  if (graph.children.length) throw new Error('a Docker archive holds one platform: this build made several (load and type=docker need a single platform)');
+  const manifest = JSON.parse(graph.root.bytes.toString('utf8')) as { config: Descriptor; layers: Descriptor[] };
+  const name = (d: Descriptor) => `blobs/sha256/${d.digest.slice('sha256:'.length)}`;
+  const pack = tar.pack();
+  const writing = pipeline(pack, out);
+  const add = (path: string, size: number, body: NodeJS.ReadableStream | Buffer) => new Promise<void>((resolve, reject) => {
+    const entry = pack.entry({ name: path, size }, (e) => (e ? reject(e) : resolve()));
+    if (Buffer.isBuffer(body)) entry.end(body);
+    else (body as NodeJS.ReadableStream).pipe(entry);
+  });
+  const index = Buffer.from(JSON.stringify([{ Config: name(manifest.config), RepoTags: repoTags, Layers: manifest.layers.map(name) }]));
+  await add('manifest.json', index.length, index);
+  for (const d of [manifest.config, ...new Map(manifest.layers.map((l) => [l.digest, l])).values()]) {
+    await add(name(d), d.size, createReadStream(blobPath(layoutDir, d.digest)));
+  }
+  pack.finalize();
+  await writing;
+}
+
+/** The OCI layout as a directory, or as a tar of it. */
+export async function writeOciLayout(layoutDir: string, spec: OutputSpec): Promise<void> {
+  if (!spec.tar) {
+    await cp(layoutDir, spec.dest, { recursive: true });
+    return;
+  }
+  await mkdir(dirname(spec.dest), { recursive: true });
+  const pack = tar.pack();
+  const writing = pipeline(pack, createWriteStream(spec.dest, { mode: 0o644 }));
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else {
+        const size = (await stat(path)).size;
+        await new Promise<void>((resolve, reject) => createReadStream(path).pipe(pack.entry({ name: relative(layoutDir, path), size }, (e) => (e ? reject(e) : resolve()))));
+      }
+    }
+  };
+  await walk(layoutDir);
+  pack.finalize();
+  await writing;
+}

@@ -1,0 +1,77 @@
+/**
+ * The promotion pipeline: copy a built image — a reference or a digest, every platform — from one
+ * registry to others by digest, with the tags the destinations should get, sending only the blobs
+ * each destination lacks. What a destination may already hold is found by HEAD, and mounted from
+ * the repositories named in `mount-from` and the image's own base (its `base.name` label), so a
+ * base every environment has is never sent again. The summary says what the copy cost.
+ */
+import { formatReference, parseReference } from '../core/reference.js';
+import type { Effects } from '../effects/effects.js';
+import { readPromoteInputs } from '../inputs/promote.js';
+import { fetchGraph, graphSize } from '../oci/graph.js';
+import { copyGraph } from '../push/copy.js';
+import { describeReport } from '../push/engine.js';
+import { engineOptions } from '../push/options.js';
+import { pushError } from '../push/stage.js';
+import type { RegistryClient } from '../registry/client.js';
+import { closeAll, connectRegistries } from '../registry/connect.js';
+import { newCatalog } from '../secrets/hide.js';
+
+const MiB = 1024 * 1024;
+const mib = (n: number) => (n / MiB).toFixed(1);
+
+export async function promote(fx: Effects): Promise<void> {
+  const { platform, redactor } = fx;
+  const catalog = newCatalog(fx);
+  const inputs = await readPromoteInputs((name) => platform.getInput(name), platform.context, catalog);
+  const { source, destinations } = inputs;
+  const clients = await connectRegistries(fx, inputs.transfer, [source, ...destinations], catalog);
+  try {
+    const client = clients.get(source.host)!;
+    const graph = await fetchGraph(client, source.path, source.digest ?? source.tag!);
+    if (source.digest && source.digest !== graph.root.digest) throw new Error(`${formatReference(source)}: the registry answered with ${graph.root.digest}`);
+    // Where destinations may hold the base already: the mount-from repositories, and the image's base.
+    const hints = [...inputs.mountFrom, ...(await baseRepository(client, source.path, graph.root.bytes, graph.children[0]?.bytes))];
+    const platforms = graph.children.length ? `, ${graph.children.length} platforms` : '';
+    platform.info(`Promoting ${formatReference(source)} (${graph.root.digest}, ${mib(graphSize(graph))} MiB${platforms}) to ${destinations.length} repositories${hints.length ? `; mounting from ${hints.join(', ')} where a destination has them` : ''}`);
+    const targets = destinations.map((repository) => ({ repository, tags: inputs.tags }));
+    const result = await platform.group('Promote', () => copyGraph(client, source, graph, targets, { ...engineOptions(platform, inputs.transfer, clients), mountFrom: () => hints }));
+    for (const r of result.reports) platform.info(describeReport(r));
+    const sent = result.reports.reduce((n, r) => n + r.bytesSent, 0);
+    platform.setOutput('digest', result.digest);
+    platform.setOutput('tags', result.reports.flatMap((r) => r.references).join('\n'));
+    platform.setOutput('bytes-sent', String(sent));
+    platform.info(`Sent ${mib(sent)} MiB of blobs for an image of ${mib(result.size)} MiB across ${destinations.length} destinations`);
+    await platform.summary(
+      redactor.redact(
+        [
+          `### Hoist promote: \`${formatReference(source)}\` → ${destinations.length} repositories`,
+          '',
+          `Digest \`${result.digest}\`; image ${mib(result.size)} MiB; blobs sent ${mib(sent)} MiB.`,
+          '',
+          ...result.reports.map((r) => `- ${describeReport(r)}`),
+          '',
+        ].join('\n'),
+      ),
+    );
+    const failed = pushError(result.reports, 'promotion');
+    if (failed) throw failed;
+  } finally {
+    await closeAll(clients);
+  }
+}
+
+/** The repository path of the image's base, from its `org.opencontainers.image.base.name` label. */
+async function baseRepository(client: Pick<RegistryClient, 'fetchBlob'>, repo: string, root: Buffer, firstChild: Buffer | undefined): Promise<string[]> {
+  try {
+    const manifest = JSON.parse((firstChild ?? root).toString('utf8')) as { config?: { digest: string } };
+    if (!manifest.config) return [];
+    const chunks: Buffer[] = [];
+    for await (const c of await client.fetchBlob(repo, manifest.config.digest)) chunks.push(c as Buffer);
+    const config = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { config?: { Labels?: Record<string, string> } };
+    const base = config.config?.Labels?.['org.opencontainers.image.base.name'];
+    return base ? [parseReference(base).path] : [];
+  } catch {
+    return []; // no label or no config to read: the destinations get what they lack by HEAD
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The release a run makes, decided from the inputs and the run's facts before anything runs: the
+ * version, every image with the tags planned for it, and the creation time. Pure: the clock and
+ * the facts are arguments; problems go into `issues` beside the inputs' own.
+ */
+import type { ConfigIssue } from '../core/errors.js';
+import { formatRepository, parseRepository, type Repository } from '../core/reference.js';
+import type { ImageSpec, Visibility } from '../inputs/images.js';
+import type { TagSettings } from '../inputs/tags.js';
+import type { RunFacts } from '../platform/context.js';
+import { CreatedError, resolveCreated } from './labels.js';
+import { planTags, resolveVersion, TagError, type PlannedTag } from './tags.js';
+
+/** One image with every tag planned for it; floating ones are decided against the registry's tags. */
+export interface ImageTarget {
+  repository: Repository;
+  visibility: Visibility;
+  tags: PlannedTag[];
+  /** The build stage this image gets (`target=` on its line). */
+  target?: string;
+}
+
+export interface Release {
+  /** The release version, when the run has one, and where it came from. */
+  version: string | undefined;
+  versionSource: string | undefined;
+  images: ImageTarget[];
+  /** The image's creation time and where it came from. */
+  created: { created: string; from: string };
+}
+
+export interface ReleaseFacts {
+  facts: RunFacts;
+  now: Date;
+  sourceDateEpoch: string | undefined;
+}
+
+/** The tags of every image; full references in `tags` go to their own image only and must name one of `images`. */
+function planImageTags(images: readonly ImageSpec[], tags: TagSettings, facts: RunFacts, now: Date, issues: ConfigIssue[]) {
+  let planned: PlannedTag[] = [];
+  let resolved: ReturnType<typeof resolveVersion>;
+  try {
+    resolved = resolveVersion({ input: tags.version, pattern: tags.versionPattern, gitTag: facts.git.tag });
+    planned = planTags({ ...tags, version: resolved?.version, facts: facts.git, now });
+  } catch (e) {
+    if (!(e instanceof TagError)) throw e;
+    issues.push({ input: e.input, message: e.message });
+    return { resolved: undefined, targets: [], failed: true };
+  }
+  for (const t of planned) {
+    if (t.repository === undefined) continue;
+    try {
+      const named = formatRepository(parseRepository(t.repository));
+      if (!images.some((i) => formatRepository(i.repository) === named)) {
+        issues.push({ input: 'tags', message: `'${t.repository}:${t.tag}' names a repository that is not in images: add it there, or give the bare tag` });
+      } else t.repository = named;
+    } catch (e) {
+      issues.push({ input: 'tags', message: `'${t.repository}:${t.tag}': ${(e as Error).message}` });
+    }
+  }
+  const targets = images.map((i) => ({ ...i, tags: planned.filter((t) => t.repository === undefined || t.repository === formatRepository(i.repository)) }));
+  return { resolved, targets, failed: issues.some((i) => i.input === 'tags') };
+}
+
+export function planRelease(images: readonly ImageSpec[], tags: TagSettings, createdInput: string, run: ReleaseFacts, issues: ConfigIssue[]): Release {
+  const { resolved, targets, failed } = planImageTags(images, tags, run.facts, run.now, issues);
+  if (!failed) for (const t of targets) if (t.tags.length === 0) issues.push({ input: 'tags', message: `${formatRepository(t.repository)} gets no tag: set version, tags, or run on a commit` });
+  let created = { created: '', from: '' };
+  try {
+    created = resolveCreated(createdInput, run.sourceDateEpoch, run.facts.commitTime, run.now);
+  } catch (e) {
+    if (!(e instanceof CreatedError)) throw e;
+    issues.push({ input: 'created', message: e.message });
+  }
+  return { version: resolved?.version, versionSource: resolved?.source, images: targets, created };
+}

@@ -1,0 +1,68 @@
+/**
+ * The plan stage: what can be decided and checked before anything is built — that the files the
+ * inputs name are there, the base-image policy over the Dockerfile, the builds and their labels.
+ */
+import { relative } from 'node:path';
+import { ConfigError, type ConfigIssue } from '../core/errors.js';
+import { formatRepository } from '../core/reference.js';
+import type { Effects } from '../effects/effects.js';
+import type { BuildInputs } from '../inputs/index.js';
+import { imageUses } from './dockerfile.js';
+import { checkBaseImages } from './policy.js';
+import type { ImageTarget } from './release.js';
+import { imageMetadata, unitsOf, type ImageMeta, type Unit } from './units.js';
+
+export interface PlannedUnit {
+  unit: Unit;
+  meta: ImageMeta;
+}
+
+/** Checks what the pure inputs cannot: that the files they name exist. */
+export async function checkFiles(fx: Pick<Effects, 'files'>, inputs: BuildInputs): Promise<void> {
+  const { files } = fx;
+  const issues: ConfigIssue[] = [];
+  const { context, file } = inputs.source;
+  if (!(await files.isDirectory(context))) issues.push({ input: 'context', message: `${context} is not a directory` });
+  else if (!(await files.readable(file))) issues.push({ input: 'file', message: `no Dockerfile at ${file}: set file to the Dockerfile's path` });
+  for (const s of inputs.secrets.secrets) {
+    if (s.kind === 'file' && !(await files.readable(s.path))) issues.push({ input: 'secret-files', message: `secret '${s.id}': cannot read ${s.path}` });
+  }
+  for (const s of inputs.secrets.ssh) for (const p of s.paths) if (!(await files.readable(p))) issues.push({ input: 'ssh', message: `ssh '${s.id}': cannot read ${p}` });
+  for (const [host, r] of inputs.transfer.registries) {
+    if (r.caFile && !(await files.readable(r.caFile))) issues.push({ input: 'registry-ca', message: `${host}: cannot read ${r.caFile}` });
+  }
+  if (issues.length) throw new ConfigError(issues);
+}
+
+/** The planned tags of an image as text: floating ones marked, for the log. */
+const describePlan = (image: ImageTarget) => image.tags.map((t) => (t.floating ? `${t.tag} (if highest)` : t.tag)).join(', ');
+
+/** The base-image policy over every image the Dockerfile uses; refused lines are annotated. */
+function enforcePolicy(fx: Pick<Effects, 'platform'>, inputs: BuildInputs, dockerfile: string): void {
+  const { platform } = fx;
+  const uses = imageUses(dockerfile, inputs.source.buildArgs);
+  const violations = checkBaseImages(uses, { allowed: inputs.audit.allowedBaseImages, requirePinned: inputs.audit.requirePinnedBase, buildContexts: inputs.source.buildContexts });
+  if (!violations.length) return;
+  const file = relative(platform.context.workspace, inputs.source.file) || inputs.source.file;
+  for (const v of violations) platform.error(`base image policy: ${v.message}`, { file, line: v.line, title: 'Base image policy' });
+  const lines = violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ''}${v.message}`).join('\n');
+  throw new Error(`the base image policy refused ${violations.length === 1 ? 'an image' : `${violations.length} images`} the build would use; nothing was built:\n${lines}`);
+}
+
+export async function planBuild(fx: Pick<Effects, 'platform' | 'files'>, inputs: BuildInputs): Promise<PlannedUnit[]> {
+  const { platform } = fx;
+  const { release } = inputs;
+  if (release.version) platform.info(`Version ${release.version} (from the ${release.versionSource})`);
+  for (const image of release.images) platform.info(`${formatRepository(image.repository)}${image.visibility === 'public' ? ' (public)' : ''}: ${describePlan(image)}`);
+  const dockerfile = await fx.files.readText(inputs.source.file);
+  enforcePolicy(fx, inputs, dockerfile);
+  const units = unitsOf(release.images, inputs.source.target);
+  return units.map((unit) => {
+    const meta = imageMetadata(release, inputs.metadata, platform.context.facts, dockerfile, inputs.source.buildArgs, unit);
+    if (meta.labels.withheld.length) {
+      const which = units.length > 1 ? ` of the ${unit.target ?? 'default'} build` : '';
+      platform.info(`Left out of the labels${which} because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(', ')} (set them in labels to keep them)`);
+    }
+    return { unit, meta };
+  });
+}

@@ -1,0 +1,231 @@
+/**
+ * The release version, the tags a build gets, and — per registry — which floating tags may move.
+ * Pure: the git context and the clock are arguments, and the tags a repository already has are
+ * handed in by the caller (the registry client lists them).
+ *
+ * `2.1.106` → `2.1.106`, `2.1`, `2`, `latest`. The full version and the other fixed tags (commit,
+ * branch, pull request, schedule, explicit) always go up; the floating ones (`2.1`, `2`, `latest`,
+ * a pre-release channel such as `rc`) only move forward: `2.1` only if no higher `2.1.x` is there,
+ * `2` only if no higher `2.x.y`, `latest` only if no higher release at all. A backport `1.9.5`
+ * after `2.0.0` moves `1.9` and `1` and leaves `2` and `latest` where they are.
+ */
+import semver, { type SemVer } from 'semver';
+import { TAG_PATTERN } from '../core/reference.js';
+
+export type TagLatest = 'auto' | 'always' | 'never';
+export type FloatingMode = 'forward' | 'always';
+export type AutoTag = 'version' | 'sha' | 'branch' | 'pr' | 'schedule';
+export const AUTO_TAGS: readonly AutoTag[] = ['version', 'sha', 'branch', 'pr', 'schedule'];
+export type VersionLevel = 'full' | 'minor' | 'major';
+export const VERSION_LEVELS: readonly VersionLevel[] = ['full', 'minor', 'major'];
+
+/** The facts of the run that tags are made from (see `platform/context.ts`). */
+export interface GitFacts {
+  /** The git tag the run is for (`v2.1.106`), if any. */
+  tag?: string;
+  branch?: string;
+  /** Pull request (GitHub) or merge request (GitLab) number. */
+  pullRequest?: number;
+  sha?: string;
+  /** The run was started by a schedule. */
+  scheduled: boolean;
+}
+
+export class TagError extends Error {
+  override readonly name = 'TagError';
+  constructor(message: string, readonly input: string) {
+    super(message);
+  }
+}
+
+export interface VersionOptions {
+  /** The `version` input ('' when unset). */
+  input: string;
+  /** The `version-pattern` input: a regular expression whose first group (or group `version`) is the version. */
+  pattern: string;
+  gitTag: string | undefined;
+}
+
+export interface ResolvedVersion {
+  version: string;
+  /** Where it came from, for messages: `version` or `git tag v2.1.106`. */
+  source: string;
+}
+
+/** The semantic version of this build, or undefined when the run has none (a branch build). */
+export function resolveVersion(o: VersionOptions): ResolvedVersion | undefined {
+  const raw = o.input.trim();
+  if (raw) return { version: parseSemver(raw, 'version', `'${raw}'`), source: 'version' };
+  const tag = o.gitTag?.trim();
+  if (!tag) return undefined;
+  if (!o.pattern.trim()) {
+    return { version: parseSemver(tag, 'version', `the git tag '${tag}' (no version input was given)`), source: `git tag ${tag}` };
+  }
+  let re: RegExp;
+  try {
+    re = new RegExp(o.pattern.trim());
+  } catch (e) {
+    throw new TagError(`'${o.pattern.trim()}' is not a regular expression: ${(e as Error).message}`, 'version-pattern');
+  }
+  const m = re.exec(tag);
+  const captured = m?.groups?.version ?? m?.[1];
+  if (!m || captured === undefined) {
+    throw new TagError(`the git tag '${tag}' does not match ${re.source}${m ? ' (the pattern needs a group around the version, e.g. ^app-(.+)$)' : ''}`, 'version-pattern');
+  }
+  return { version: parseSemver(captured, 'version-pattern', `'${captured}' (from the git tag '${tag}')`), source: `git tag ${tag}` };
+}
+
+function parseSemver(raw: string, input: string, what: string): string {
+  const text = raw.replace(/^v/i, '');
+  const parsed = semver.valid(text);
+  if (!parsed || text !== parsed) {
+    throw new TagError(`${what} is not a semantic version: expected major.minor.patch such as 2.1.106 or v2.2.0-rc.1`, input);
+  }
+  if (text.includes('+')) throw new TagError(`${what} has build metadata (+…), which a tag cannot hold: leave it out of the version`, input);
+  return parsed;
+}
+
+/** How a tag came about, for messages and the metadata output. */
+export type TagRule = 'version' | 'minor' | 'major' | 'latest' | 'channel' | 'sha' | 'branch' | 'pr' | 'schedule' | 'tags';
+
+export interface PlannedTag {
+  tag: string;
+  rule: TagRule;
+  /** Floating tags move only forward (unless `floating-tags: always`). */
+  floating: boolean;
+  /** For `tags` lines given as full references: the repository they are for (`ghcr.io/acme/app`). */
+  repository?: string;
+}
+
+export interface TagOptions {
+  version: string | undefined;
+  facts: GitFacts;
+  auto: readonly AutoTag[];
+  levels: readonly VersionLevel[];
+  tagLatest: TagLatest;
+  /** Give 0.x releases a `0` tag (off by default: 0.x minors break by semver's rules). */
+  majorZero: boolean;
+  /** Give pre-releases a channel tag (`rc` for `2.2.0-rc.1`). */
+  channel: boolean;
+  /** Explicit `tags` lines: bare tags or full references (the output of docker/metadata-action). */
+  explicit: readonly string[];
+  /** The clock, for schedule tags (UTC date). */
+  now: Date;
+}
+
+/** Lower-cases and replaces what a tag cannot hold; `undefined` when nothing usable is left. */
+export function sanitizeTag(raw: string): string | undefined {
+  const t = raw.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 128).replace(/[.-]+$/, '');
+  return t && TAG_PATTERN.test(t) ? t : undefined;
+}
+
+/** Splits `host/path:tag` from a bare tag; a bare tag has no `/` and no `:`. */
+function splitExplicit(line: string): { repository?: string; tag: string } {
+  const slash = line.lastIndexOf('/');
+  const colon = line.lastIndexOf(':');
+  if (slash < 0 && colon < 0) return { tag: line };
+  if (colon <= slash) throw new TagError(`'${line}' names no tag: give a bare tag (1.2) or a full reference (ghcr.io/acme/app:1.2)`, 'tags');
+  return { repository: line.slice(0, colon), tag: line.slice(colon + 1) };
+}
+
+/** The tags of one build, in order, without duplicates. Invalid tags are errors naming their rule. */
+export function planTags(o: TagOptions): PlannedTag[] {
+  const planned: PlannedTag[] = [];
+  const add = (tag: string, rule: TagRule, floating: boolean, repository?: string) => {
+    if (!TAG_PATTERN.test(tag)) {
+      throw new TagError(`'${tag}' (made by ${rule === 'tags' ? 'a tags line' : `the ${rule} rule`}) is not a valid tag: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'`, rule === 'tags' ? 'tags' : 'version');
+    }
+    if (!planned.some((p) => p.tag === tag && p.repository === repository)) planned.push({ tag, rule, floating, repository });
+  };
+  const auto = new Set(o.auto);
+  if (o.version && auto.has('version')) {
+    const v = semver.parse(o.version);
+    if (!v) throw new TagError(`'${o.version}' is not a semantic version`, 'version');
+    if (o.levels.includes('full')) add(v.version, 'version', false);
+    if (v.prerelease.length === 0) {
+      if (o.levels.includes('minor')) add(`${v.major}.${v.minor}`, 'minor', true);
+      if (o.levels.includes('major') && (v.major > 0 || o.majorZero)) add(`${v.major}`, 'major', true);
+      if (o.tagLatest !== 'never') add('latest', 'latest', o.tagLatest === 'auto');
+    } else {
+      const channel = channelOf(v);
+      if (o.channel && channel) add(channel, 'channel', true);
+      if (o.tagLatest === 'always') add('latest', 'latest', false);
+    }
+  } else if (o.tagLatest === 'always') {
+    add('latest', 'latest', false);
+  }
+  if (auto.has('sha') && o.facts.sha) add(`sha-${o.facts.sha.slice(0, 7).toLowerCase()}`, 'sha', false);
+  if (auto.has('branch') && o.facts.branch && !o.facts.tag) {
+    const t = sanitizeTag(o.facts.branch);
+    if (t) add(t, 'branch', false);
+  }
+  if (auto.has('pr') && o.facts.pullRequest !== undefined) add(`pr-${o.facts.pullRequest}`, 'pr', false);
+  if (auto.has('schedule') && o.facts.scheduled) {
+    add('nightly', 'schedule', false);
+    add(`nightly-${o.now.toISOString().slice(0, 10).replaceAll('-', '')}`, 'schedule', false);
+  }
+  for (const line of o.explicit) {
+    const { repository, tag } = splitExplicit(line);
+    add(tag, 'tags', false, repository);
+  }
+  return planned;
+}
+
+/** The channel of a pre-release: its first identifier when that is a word (`rc`, `beta`). */
+function channelOf(v: SemVer): string | undefined {
+  const first = v.prerelease[0];
+  return typeof first === 'string' && /^[a-z][a-z0-9-]*$/i.test(first) ? sanitizeTag(first) : undefined;
+}
+
+/** A version tag already in a repository (`2.1.0`, `v2.1.0`), or undefined for any other tag. */
+export function versionOfTag(tag: string): SemVer | undefined {
+  const text = tag.replace(/^v/, '');
+  return semver.valid(text) === text ? (semver.parse(text) ?? undefined) : undefined;
+}
+
+export interface TagDecision {
+  tag: string;
+  rule: TagRule;
+  push: boolean;
+  /** Why a floating tag moved or stayed (`2.1.7 is already there`). */
+  reason?: string;
+}
+
+/**
+ * Which of the planned tags go to one repository, given the tags it already has. Floating tags
+ * move only if this version is at least the highest matching version there (equal: a re-run).
+ */
+export function decideTags(planned: readonly PlannedTag[], version: string | undefined, existing: readonly string[], mode: FloatingMode): TagDecision[] {
+  const v = version ? semver.parse(version) : null;
+  const versions = existing.map(versionOfTag).filter((x): x is SemVer => x !== undefined);
+  return planned.map((p): TagDecision => {
+    if (!p.floating) return { tag: p.tag, rule: p.rule, push: true };
+    if (mode === 'always') return { tag: p.tag, rule: p.rule, push: true, reason: 'floating-tags: always' };
+    if (!v) return { tag: p.tag, rule: p.rule, push: true };
+    const rivals = versions.filter((x) => sameLine(p.rule, x, v));
+    const highest = rivals.reduce<SemVer | undefined>((h, x) => (!h || semver.gt(x, h) ? x : h), undefined);
+    const scope = describeLine(p.rule, v);
+    if (!highest) return { tag: p.tag, rule: p.rule, push: true, reason: `first ${scope}` };
+    if (semver.gte(v, highest)) return { tag: p.tag, rule: p.rule, push: true, reason: `${v.version} ≥ ${highest.version}, the highest ${scope} there` };
+    return { tag: p.tag, rule: p.rule, push: false, reason: `${highest.version} is there, higher than ${v.version}: ${p.tag} stays on it` };
+  });
+}
+
+function sameLine(rule: TagRule, x: SemVer, v: SemVer): boolean {
+  switch (rule) {
+    case 'minor': return x.prerelease.length === 0 && x.major === v.major && x.minor === v.minor;
+    case 'major': return x.prerelease.length === 0 && x.major === v.major;
+    case 'latest': return x.prerelease.length === 0;
+    case 'channel': return x.prerelease.length > 0 && channelOf(x) === channelOf(v);
+    default: return false;
+  }
+}
+
+function describeLine(rule: TagRule, v: SemVer): string {
+  switch (rule) {
+    case 'minor': return `${v.major}.${v.minor}.x release`;
+    case 'major': return `${v.major}.x release`;
+    case 'channel': return `${channelOf(v) ?? ''} pre-release`;
+    default: return 'release';
+  }
+}

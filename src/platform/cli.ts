@@ -1,0 +1,96 @@
+/**
+ * The command-line adapter: inputs from flags, log lines on stderr (every one through the
+ * Redactor), outputs collected for the summary or `--json` on stdout, state in memory (the
+ * process cleans up after itself: there is no post step). On a terminal, each registry's push is a
+ * live progress bar (bytes, rate); elsewhere the engine's throttled progress lines are printed.
+ */
+import { tmpdir } from 'node:os';
+import type { RunFacts } from './context.js';
+import type { Platform } from './platform.js';
+import type { Redactor } from '../secrets/redact.js';
+
+export interface CliPlatformOptions {
+  inputs: ReadonlyMap<string, string>;
+  facts: RunFacts;
+  env: Readonly<Record<string, string | undefined>>;
+  redactor: Redactor;
+  /** Where log lines go (stderr). */
+  out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  cwd: string;
+}
+
+export interface CliPlatform extends Platform {
+  readonly outputs: ReadonlyMap<string, string>;
+}
+
+const MiB = 1024 * 1024;
+const ESC = '\u001b';
+
+/** One registry's bar: `host  [#####.....]  42%  12.0/28.5 MiB  3.1 MiB/s`. */
+export function progressBar(p: { host: string; done: number; total: number; sent: number; elapsedMs: number }, width = 24): string {
+  const ratio = p.total > 0 ? Math.min(1, p.done / p.total) : 1;
+  const filled = Math.round(ratio * width);
+  const rate = p.sent / MiB / Math.max(0.001, p.elapsedMs / 1000);
+  return `${p.host}  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%  ${(p.done / MiB).toFixed(1)}/${(p.total / MiB).toFixed(1)} MiB  ${rate.toFixed(1)} MiB/s`;
+}
+
+export function createCliPlatform(o: CliPlatformOptions): CliPlatform {
+  const outputs = new Map<string, string>();
+  const state = new Map<string, string>();
+  const tty = o.out.isTTY === true && o.env.TERM !== 'dumb';
+  const bars = new Map<string, string>();
+  let drawn = 0;
+  let lastDraw = 0;
+  const clearBars = () => {
+    if (drawn) o.out.write(`${ESC}[${drawn}A${ESC}[J`);
+    drawn = 0;
+  };
+  const drawBars = () => {
+    for (const bar of bars.values()) o.out.write(`${bar.slice(0, (o.out.columns ?? 100) - 1)}\n`);
+    drawn = bars.size;
+  };
+  const say = (line: string) => {
+    const text = o.redactor.redact(line);
+    if (!tty) return void o.out.write(`${text}\n`);
+    clearBars();
+    o.out.write(`${text}\n`);
+    drawBars();
+  };
+  const where = (a?: { file?: string; line?: number }) => (a?.file ? ` ${a.file}${a.line ? `:${a.line}` : ''}:` : '');
+  return {
+    name: 'cli',
+    isPost: false,
+    outputs,
+    getInput: (name) => o.inputs.get(name) ?? '',
+    setOutput: (name, value) => void outputs.set(name, value),
+    mask: () => undefined, // nothing to mask in: every line is redacted before it is written
+    debug: (message) => (o.env.HOIST_DEBUG === 'true' ? say(`debug: ${message}`) : undefined),
+    info: say,
+    warning: (message, a) => say(`${tty ? `${ESC}[33m` : ''}warning:${where(a)} ${message}${tty ? `${ESC}[0m` : ''}`),
+    error: (message, a) => say(`${tty ? `${ESC}[31m` : ''}error:${where(a)} ${message}${tty ? `${ESC}[0m` : ''}`),
+    group: async (title, fn) => {
+      say(`==> ${title}`);
+      try {
+        return await fn();
+      } finally {
+        if (tty && bars.size) (clearBars(), drawBars(), bars.clear(), (drawn = 0));
+      }
+    },
+    summary: async () => undefined, // the command prints its own summary from the outputs
+    saveState: (name, value) => void state.set(name, value),
+    getState: (name) => state.get(name) ?? '',
+    ...(tty
+      ? {
+          progress: (p) => {
+            bars.set(p.host, progressBar(p));
+            const now = Date.now();
+            if (now - lastDraw < 100 && p.done < p.total) return;
+            lastDraw = now;
+            clearBars();
+            drawBars();
+          },
+        }
+      : {}),
+    context: { facts: o.facts, now: () => new Date(), workspace: o.cwd, tempDir: o.env.RUNNER_TEMP || o.env.TMPDIR || tmpdir(), env: o.env },
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * The push engine: one image graph to many repositories on many registries at once.
+ *
+ * Per registry host: every blob is made present in every target repository (HEAD → skip; else
+ * mount from a repository of the same registry that has it; else upload, resumable), then the
+ * manifests are PUT by digest, and only when all of that registry's blobs and manifests are in
+ * place are its tags moved — so no tag ever points at an incomplete image. Registries are
+ * independent: one failing leaves the others to finish, and the report says which failed and why.
+ * Work runs under a global and a per-host concurrency limit.
+ */
+import pLimit, { type LimitFunction } from 'p-limit';
+import { formatReference, type Repository } from '../core/reference.js';
+import type { RegistryClient } from '../registry/client.js';
+import { RegistryError } from '../registry/errors.js';
+import { graphSize, type BlobSource, type ImageGraph } from '../oci/graph.js';
+
+export interface PushTarget {
+  repository: Repository;
+  /** Tags to point at the root once the registry has everything; may be empty (push by digest). */
+  tags: readonly string[];
+  /**
+   * Chooses the tags from those the repository already has (forward-only floating tags). When
+   * set, the engine lists the repository's tags while the blobs go up and pushes only the tags
+   * this returns; a listing that fails fails this registry before any tag moves.
+   */
+  chooseTags?: (existing: readonly string[]) => readonly string[];
+}
+
+export interface RegistryReport {
+  /** The registry's API host. */
+  host: string;
+  /** The registry as users write it (`docker.io`, `ghcr.io`). */
+  registry: string;
+  repositories: string[];
+  digest: string;
+  /** Full references whose tags now point at the image. */
+  references: string[];
+  blobsUploaded: number;
+  blobsMounted: number;
+  blobsSkipped: number;
+  /** Sizes of the blobs uploaded (each counted once). */
+  bytesUploaded: number;
+  /** Bytes actually written to the registry, re-sends after interruptions included. */
+  bytesSent: number;
+  bytesMounted: number;
+  bytesSkipped: number;
+  /** Interrupted uploads continued from the registry's offset / started over. */
+  resumed: number;
+  restarted: number;
+  durationMs: number;
+  /** Set when this registry failed; its tags were not moved. */
+  error?: Error;
+}
+
+export interface EngineOptions {
+  clientFor: (host: string) => RegistryClient;
+  /** Requests in flight across all registries. */
+  concurrency: number;
+  /** Requests in flight per registry host. */
+  perHost: number;
+  /** Repositories per host that may already hold the blobs (mount sources: the base, a copy's source). */
+  mountFrom?: (host: string) => readonly string[];
+  /** Throttled progress lines and notable events (resumes, learned chunk sizes). */
+  log?: (line: string) => void;
+  progressIntervalMs?: number;
+  /** Every change in a registry's progress, unthrottled (a terminal draws it as a bar). */
+  onProgress?: (p: Progress) => void;
+  now?: () => number;
+}
+
+/** How far one registry is: bytes in place (sent, mounted or already there) of the total, bytes sent. */
+export interface Progress {
+  host: string;
+  done: number;
+  total: number;
+  sent: number;
+  elapsedMs: number;
+}
+
+/** The tags of a target could not be listed, so none of its tags were moved. */
+export class TagListError extends Error {
+  override readonly name = 'TagListError';
+}
+
+const MiB = 1024 * 1024;
+const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
+
+/** Groups targets by registry host; the same repository named twice gets the union of tags. */
+function byHost(targets: readonly PushTarget[]): Map<string, PushTarget[]> {
+  const hosts = new Map<string, Map<string, PushTarget>>();
+  for (const t of targets) {
+    const repos = hosts.get(t.repository.host) ?? new Map<string, PushTarget>();
+    hosts.set(t.repository.host, repos);
+    const seen = repos.get(t.repository.path);
+    if (seen && (seen.chooseTags || t.chooseTags)) throw new Error(`${formatReference(t.repository)} is named twice with tags chosen from the registry's: name it once`);
+    repos.set(t.repository.path, seen ? { repository: seen.repository, tags: [...new Set([...seen.tags, ...t.tags])] } : { ...t, tags: [...t.tags] });
+  }
+  return new Map([...hosts].map(([h, repos]) => [h, [...repos.values()]]));
+}
+
+export async function pushGraph(graph: ImageGraph, source: BlobSource, targets: readonly PushTarget[], options: EngineOptions): Promise<RegistryReport[]> {
+  const global = pLimit(options.concurrency);
+  const hosts = byHost(targets);
+  return Promise.all([...hosts].map(([host, repos]) => pushToHost(graph, source, host, repos, options, global)));
+}
+
+async function pushToHost(
+  graph: ImageGraph, source: BlobSource, host: string, repos: PushTarget[], options: EngineOptions, global: LimitFunction,
+): Promise<RegistryReport> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const client = options.clientFor(host);
+  const local = pLimit(options.perHost);
+  const run = <T>(task: () => Promise<T>) => local(() => global(task));
+  const report: RegistryReport = {
+    host, registry: repos[0]!.repository.registry, repositories: repos.map((r) => r.repository.path), digest: graph.root.digest, references: [],
+    blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0, bytesSent: 0, bytesMounted: 0, bytesSkipped: 0,
+    resumed: 0, restarted: 0, durationMs: 0,
+  };
+  const total = graphSize(graph) * repos.length;
+  let done = 0;
+  let lastProgress = started;
+  const progress = (force = false) => {
+    const t = now();
+    options.onProgress?.({ host, done, total, sent: report.bytesSent, elapsedMs: t - started });
+    if (!options.log || (!force && t - lastProgress < (options.progressIntervalMs ?? 10_000))) return;
+    lastProgress = t;
+    const seconds = Math.max(0.001, (t - started) / 1000);
+    options.log(`${host}: ${mib(done)} of ${mib(total)} in place (${Math.round((100 * done) / Math.max(1, total))}%), ${mib(report.bytesSent)} sent, ${mib(report.bytesSent / seconds)}/s`);
+  };
+  const log = (line: string) => options.log?.(`${host}: ${line}`);
+
+  // Repositories of this registry known to hold a blob, filled as blobs are found or pushed.
+  const holders = new Map<string, string[]>();
+  const hints = options.mountFrom?.(host) ?? [];
+  const held = (digest: string, repo: string) => holders.set(digest, [...(holders.get(digest) ?? []), repo]);
+
+  const ensureBlob = async (repo: string, blob: { digest: string; size: number }): Promise<void> => {
+    if (await run(() => client.hasBlob(repo, blob.digest))) {
+      report.blobsSkipped++;
+      report.bytesSkipped += blob.size;
+      done += blob.size;
+      held(blob.digest, repo);
+      return;
+    }
+    let session: string | undefined;
+    for (const from of [...(holders.get(blob.digest) ?? []), ...hints.filter((h) => h !== repo)]) {
+      const mount = await run(() => client.mountBlob(repo, blob.digest, from));
+      if (mount.mounted) {
+        report.blobsMounted++;
+        report.bytesMounted += blob.size;
+        done += blob.size;
+        held(blob.digest, repo);
+        return;
+      }
+      session = mount.session; // the registry opened an upload instead: use it
+      break;
+    }
+    const stats = await run(() => client.uploadBlob(repo, blob, (start, end) => source.open(blob.digest, start, end), {
+      session,
+      onSent: (n) => {
+        report.bytesSent += n;
+        done += n;
+        progress();
+      },
+      onEvent: log,
+    }));
+    done += blob.size - stats.bytesSent; // re-sent bytes do not count as progress twice
+    report.blobsUploaded++;
+    report.bytesUploaded += blob.size;
+    report.resumed += stats.resumed;
+    report.restarted += stats.restarted;
+    held(blob.digest, repo);
+  };
+
+  try {
+    // The tags each repository already has, asked for while the blobs go up.
+    const chosen = Promise.all(repos.map(async (target) => {
+      if (!target.chooseTags) return target.tags;
+      const existing = await run(() => client.listTags(target.repository.path)).catch((e: unknown) => {
+        throw new TagListError(`${formatReference(target.repository)}: could not list its tags to choose which may move: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      });
+      return target.chooseTags(existing);
+    }));
+    chosen.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
+    // Each blob goes to the first repository first, so the others can mount it from there.
+    const [first, ...rest] = repos.map((r) => r.repository.path);
+    await settleAll([
+      chosen.then(() => undefined),
+      ...graph.blobs.map(async (blob) => {
+        await ensureBlob(first!, blob);
+        await settleAll(rest.map((repo) => ensureBlob(repo, blob)));
+      }),
+    ]);
+    const tagsOf = await chosen;
+    for (const target of repos) {
+      for (const node of [...graph.children, graph.root]) {
+        const stored = await run(() => client.putManifest(target.repository.path, node.digest, node.bytes, node.mediaType));
+        if (stored && stored !== node.digest) {
+          throw new RegistryError(`${formatReference(target.repository)}: the registry stored manifest ${node.digest} as ${stored}`, { registry: host, repository: target.repository.path, retryable: false });
+        }
+        done += node.bytes.length;
+      }
+    }
+    // Everything is in place on this registry: now, and only now, move its tags.
+    for (const [i, target] of repos.entries()) {
+      for (const tag of tagsOf[i]!) {
+        await run(() => client.putManifest(target.repository.path, tag, graph.root.bytes, graph.root.mediaType));
+        report.references.push(formatReference(target.repository, tag));
+      }
+    }
+  } catch (e) {
+    report.error = e instanceof Error ? e : new Error(String(e));
+  }
+  report.durationMs = now() - started;
+  if (report.bytesSent > 0 && !report.error) progress(true);
+  else options.onProgress?.({ host, done, total, sent: report.bytesSent, elapsedMs: now() - started });
+  return report;
+}
+
+/** Like Promise.all, but waits for every task before rejecting with the first failure. */
+async function settleAll(tasks: Array<Promise<void>>): Promise<void> {
+  const results = await Promise.allSettled(tasks);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** One line per registry for logs and error messages. */
+export function describeReport(r: RegistryReport): string {
+  const where = r.repositories.map((p) => `${r.registry}/${p}`).join(', ');
+  if (r.error) return `${where}: FAILED — ${r.error.message}`;
+  const seconds = (r.durationMs / 1000).toFixed(1);
+  return `${where}@${r.digest}: ${r.blobsUploaded} uploaded (${mib(r.bytesUploaded)}; ${mib(r.bytesSent)} sent), ${r.blobsMounted} mounted, ${r.blobsSkipped} already there, ${r.references.length} tags, ${seconds} s`
+    + (r.resumed || r.restarted ? `, ${r.resumed} resumed / ${r.restarted} restarted uploads` : '');
+}

@@ -1,0 +1,66 @@
+/**
+ * The push stage: each build to its own images' registries, sending only what each lacks, with
+ * forward-only floating tags decided per repository against the tags it already has.
+ */
+import type { Built } from '../builders/stage.js';
+import { formatRepository } from '../core/reference.js';
+import type { Effects } from '../effects/effects.js';
+import type { BuildInputs } from '../inputs/index.js';
+import { layoutSource } from '../oci/graph.js';
+import type { ImageTarget } from '../plan/release.js';
+import { decideTags, type FloatingMode, type TagDecision } from '../plan/tags.js';
+import type { RegistryClient } from '../registry/client.js';
+import { describeReport, pushGraph, TagListError, type PushTarget, type RegistryReport } from './engine.js';
+import { engineOptions } from './options.js';
+
+export interface Pushed {
+  reports: RegistryReport[];
+  /** Per repository: every planned tag, moved or not, and why. */
+  decisions: Map<string, TagDecision[]>;
+}
+
+/** Per image: the push target, with forward-only floating tags decided against the registry's tags. */
+function pushTargets(images: readonly ImageTarget[], version: string | undefined, floating: FloatingMode, decisions: Map<string, TagDecision[]>): PushTarget[] {
+  return images.map((image) => {
+    const name = formatRepository(image.repository);
+    const decide = (existing: readonly string[]) => {
+      const d = decideTags(image.tags, version, existing, floating);
+      decisions.set(name, d);
+      return d.filter((x) => x.push).map((x) => x.tag);
+    };
+    const needsListing = floating === 'forward' && image.tags.some((t) => t.floating);
+    return needsListing ? { repository: image.repository, tags: [], chooseTags: decide } : { repository: image.repository, tags: decide([]) };
+  });
+}
+
+export async function pushBuilds(fx: Pick<Effects, 'platform'>, inputs: BuildInputs, built: readonly Built[], clients: ReadonlyMap<string, RegistryClient>): Promise<Pushed> {
+  const { platform } = fx;
+  const pushed: Pushed = { reports: [], decisions: new Map() };
+  const options = engineOptions(platform, inputs.transfer, clients);
+  await platform.group('Push', async () => {
+    for (const b of built) {
+      const mine = new Map<string, TagDecision[]>();
+      const targets = pushTargets(b.unit.images, inputs.release.version, inputs.tags.floating, mine);
+      const reports = await pushGraph(b.graph, layoutSource(b.layoutDir), targets, options);
+      for (const r of reports) platform.info(describeReport(r));
+      for (const [repository, ds] of mine) {
+        pushed.decisions.set(repository, ds);
+        for (const d of ds) if (!d.push) platform.info(`${repository}: ${d.tag} not moved — ${d.reason}`);
+      }
+      pushed.reports.push(...reports);
+    }
+  });
+  return pushed;
+}
+
+/** The error for registries that failed (the others succeeded; no tag moved on a failed one). */
+export function pushError(reports: readonly RegistryReport[], what = 'push'): Error | undefined {
+  const failed = reports.filter((r) => r.error);
+  if (!failed.length) return undefined;
+  const ok = reports.length - failed.length;
+  const hint = failed.some((r) => r.error instanceof TagListError)
+    ? "\n  (floating tags move only forward, which needs the registry's tag list: grant read access, or set floating-tags: always)"
+    : '';
+  const lines = failed.map((r) => `  ${describeReport(r)}`).join('\n');
+  return new Error(`${what} failed on ${failed.length} of ${reports.length} registries (${what === 'push' ? `${ok} succeeded; ` : ''}no tag moved on a failed one):\n${lines}${hint}`);
+}

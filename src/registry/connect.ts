@@ -1,0 +1,67 @@
+/**
+ * One registry client per host, each with the settings and credentials the user gave for it:
+ * `registry-auth` first, else what `docker login` left on the machine (Docker config, credential
+ * helpers), else the step's `github-token` for ghcr.io. Credentials found on the machine are secrets
+ * of the run: they go into the catalog (hidden, and looked for by the audit) before they are used.
+ */
+import type { Repository } from '../core/reference.js';
+import { USER_AGENT, type Effects } from '../effects/effects.js';
+import type { TransferSettings } from '../inputs/registries.js';
+import type { SecretCatalog } from '../secrets/catalog.js';
+import { Credentials } from './auth.js';
+import type { ClientOptions, RegistryClient } from './client.js';
+import { fetchDockerCredentials } from './credentials.js';
+
+/** A client's settings for a host: plain HTTP only when named, the CA bundle the user gave. */
+export async function clientOptions(fx: Pick<Effects, 'files'>, transfer: TransferSettings, host: string): Promise<ClientOptions> {
+  const settings = transfer.registries.get(host);
+  return {
+    host,
+    insecure: settings?.insecure ?? false,
+    ca: settings?.caFile ? await fx.files.readText(settings.caFile) : undefined,
+    retries: transfer.retries,
+    userAgent: USER_AGENT,
+  };
+}
+
+async function credentialsFor(fx: Effects, transfer: TransferSettings, image: Repository, catalog: SecretCatalog, githubToken: string | undefined): Promise<Credentials | undefined> {
+  const settings = transfer.registries.get(image.host);
+  if (settings?.username !== undefined && settings.password) return new Credentials(settings.username, settings.password);
+  const env = fx.platform.context.env;
+  const fromMachine = await fetchDockerCredentials(image.registry, {
+    env,
+    readFile: (path) => fx.files.readTextIfExists(path),
+    runHelper: async (helper, serverUrl) => (await fx.exec.run(`docker-credential-${helper}`, ['get'], { env, input: serverUrl })).stdout,
+  });
+  if (fromMachine) {
+    catalog.add(`the ${image.registry} credentials from ${fromMachine.origin}`, fromMachine.revealForRedaction());
+    fx.platform.info(`${image.registry}: using the credentials of ${fromMachine.username || 'a token'} from ${fromMachine.origin}`);
+    return fromMachine;
+  }
+  if (image.registry === 'ghcr.io' && githubToken) {
+    fx.platform.info("ghcr.io: using the step's github-token");
+    return new Credentials(env.GITHUB_ACTOR || 'x-access-token', githubToken);
+  }
+  return undefined;
+}
+
+/** A client for every host among `repositories`, with its credentials. */
+export async function connectRegistries(
+  fx: Effects,
+  transfer: TransferSettings,
+  repositories: readonly Repository[],
+  catalog: SecretCatalog,
+  githubToken?: string,
+): Promise<Map<string, RegistryClient>> {
+  const clients = new Map<string, RegistryClient>();
+  for (const image of repositories) {
+    if (clients.has(image.host)) continue;
+    const credentials = await credentialsFor(fx, transfer, image, catalog, githubToken);
+    clients.set(image.host, fx.registry({ ...(await clientOptions(fx, transfer, image.host)), credentials }));
+  }
+  return clients;
+}
+
+export async function closeAll(clients: ReadonlyMap<string, RegistryClient>): Promise<void> {
+  await Promise.all([...clients.values()].map((c) => c.close()));
+}

@@ -1,0 +1,78 @@
+/**
+ * The auth layer: what the registry asked for in its last challenge (Basic, or Bearer from its
+ * token service with every scope a request needs), the tokens it issued per scope set, and OAuth2
+ * refresh-token grants for identity tokens. Credentials never leave this object but as headers.
+ */
+import type { Dispatcher } from 'undici';
+import { isRetryableStatus, parseErrorBody, RegistryError } from '../errors.js';
+import { TokenCache, type Challenge, type Credentials, type TokenResponse } from '../auth.js';
+import { exchange } from './http.js';
+
+export type ErrorFactory = (message: string, d: { repository?: string; status?: number; code?: string; retryable: boolean; retryAfter?: number; cause?: unknown }) => RegistryError;
+
+export class Authenticator {
+  readonly #credentials: Credentials | undefined;
+  readonly #tokens = new TokenCache();
+  readonly #dispatcher: Dispatcher;
+  readonly #host: string;
+  readonly #userAgent: string;
+  readonly #fail: ErrorFactory;
+  /** What the registry asked for in its last challenge. */
+  #challenge: Challenge | undefined;
+
+  constructor(o: { credentials: Credentials | undefined; dispatcher: Dispatcher; host: string; userAgent: string; fail: ErrorFactory }) {
+    this.#credentials = o.credentials;
+    this.#dispatcher = o.dispatcher;
+    this.#host = o.host;
+    this.#userAgent = o.userAgent;
+    this.#fail = o.fail;
+  }
+
+  get credentials(): Credentials | undefined {
+    return this.#credentials;
+  }
+
+  /** Answers a challenge from now on. */
+  learn(challenge: Challenge): void {
+    this.#challenge = challenge;
+  }
+
+  /** The Authorization header for a request needing these scopes, if the registry asked for one. */
+  async authorization(scopes: readonly string[], repository: string | undefined): Promise<string | undefined> {
+    const c = this.#challenge;
+    if (!c) return undefined;
+    if (c.scheme === 'basic') return this.#credentials?.kind === 'password' ? this.#credentials.basic() : undefined;
+    if (c.scheme !== 'bearer') return undefined;
+    const key = [...scopes].sort().join(' ');
+    return `Bearer ${this.#tokens.get(key) ?? (await this.#fetchToken(c, scopes, key, repository))}`;
+  }
+
+  async #fetchToken(c: Challenge, scopes: readonly string[], key: string, repository: string | undefined): Promise<string> {
+    const realm = c.params.realm;
+    if (!realm) throw this.#fail('the registry asked for a Bearer token but named no realm', { repository, retryable: false });
+    const url = new URL(realm);
+    const headers: Record<string, string> = { 'user-agent': this.#userAgent };
+    const credentials = this.#credentials;
+    let r;
+    try {
+      if (credentials?.kind === 'identity-token') {
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        r = await exchange(this.#dispatcher, url.href, 'POST', headers, credentials.refreshGrant(c.params.service, scopes, 'hoist').toString());
+      } else {
+        if (c.params.service) url.searchParams.set('service', c.params.service);
+        for (const scope of scopes) url.searchParams.append('scope', scope);
+        if (credentials) headers.authorization = credentials.basic();
+        r = await exchange(this.#dispatcher, url.href, 'GET', headers);
+      }
+    } catch (cause) {
+      throw this.#fail(`the token service ${url.origin} could not be reached: ${(cause as Error).message}`, { repository, retryable: true, cause });
+    }
+    const text = await r.body.text();
+    if (r.status !== 200) {
+      const detail = parseErrorBody(text).message ?? `HTTP ${r.status}`;
+      const who = credentials ? `the credentials for ${this.#host} (from ${credentials.origin})` : `an anonymous token for ${this.#host} (add the registry to registry-auth)`;
+      throw this.#fail(`the token service refused ${who}: ${detail}`, { repository, status: r.status, retryable: isRetryableStatus(r.status) });
+    }
+    return this.#tokens.set(key, JSON.parse(text) as TokenResponse);
+  }
+}

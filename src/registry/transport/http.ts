@@ -1,0 +1,47 @@
+/**
+ * The bottom layer: one HTTP exchange over undici, nothing else — no retries, no auth. Only
+ * undici's Agent and request are loaded (by path: the package index would bring fetch, WebSocket,
+ * caches and mocks, half of its size, that Hoist never uses).
+ */
+import { rootCertificates } from 'node:tls';
+import type { Agent as AgentType, Dispatcher } from 'undici';
+import Agent from 'undici/lib/dispatcher/agent.js';
+import requestOn from 'undici/lib/api/api-request.js';
+
+export type HttpMethod = Dispatcher.HttpMethod;
+
+export interface Response {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+  url: string;
+}
+
+/** A response header's (first) value. */
+export const header = (r: Pick<Response, 'headers'>, name: string): string | undefined => {
+  const v = r.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export interface AgentOptions {
+  /** Extra certificate authorities (PEM) to trust, besides the system roots. */
+  ca?: string;
+  connections: number;
+  /** Milliseconds without a response header or body byte before a request is abandoned. */
+  timeoutMs: number;
+}
+
+export function createAgent(o: AgentOptions): AgentType {
+  return new Agent({ connect: o.ca ? { ca: [...rootCertificates, o.ca] } : {}, connections: o.connections, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
+}
+
+/**
+ * Sends one request. An async-iterable body is written as it is (undici accepts any iterable though
+ * its types list only streams): no read-ahead buffer sits between the source and the socket, so
+ * the source may reuse its buffers.
+ */
+export async function exchange(dispatcher: Dispatcher, url: string, method: HttpMethod, headers: Record<string, string>, body?: AsyncIterable<Buffer> | Buffer | string): Promise<Response> {
+  const u = new URL(url);
+  const r = await requestOn.call(dispatcher, { origin: u.origin, path: `${u.pathname}${u.search}`, method, headers, body: body as Dispatcher.DispatchOptions['body'] });
+  return { status: r.statusCode, headers: r.headers, body: r.body, url };
+}

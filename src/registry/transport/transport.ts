@@ -1,0 +1,162 @@
+/**
+ * The request layer a RegistryClient speaks through: one registry host, authenticated on its
+ * challenge (asking again with the scope an `insufficient_scope` answer names), redirects followed
+ * without credentials to other origins, bounded jittered retries honouring `Retry-After`. Failures
+ * are RegistryErrors that say whether they are worth retrying and, for auth, what to fix.
+ */
+import type { Dispatcher } from 'undici';
+import { parseChallenges, repositoryScope, scopeCovered, type Credentials } from '../auth.js';
+import { isRetryableStatus, parseErrorBody, RegistryError } from '../errors.js';
+import { Authenticator } from './authenticator.js';
+import { createAgent, exchange, header, type HttpMethod, type Response } from './http.js';
+
+export type Action = 'pull' | 'push' | 'delete';
+
+export interface RequestSpec {
+  method: HttpMethod;
+  /** A path below the registry root, or an absolute URL (upload locations, pagination links). */
+  url: string;
+  repository?: string;
+  /** Token scopes this request needs; derived from `repository` + `actions` when absent. */
+  scopes?: string[];
+  actions?: readonly Action[];
+  headers?: Record<string, string>;
+  /** Produces the body; called again for each attempt. */
+  body?: () => AsyncIterable<Buffer> | Buffer | Promise<AsyncIterable<Buffer> | Buffer>;
+  expect: readonly number[];
+  /** Attempts for this request; defaults to the transport's retries + 1. */
+  attempts?: number;
+  /** Follow 3xx answers (blob downloads are redirected to storage). */
+  followRedirects?: boolean;
+}
+
+export interface TransportOptions {
+  host: string;
+  insecure: boolean;
+  ca?: string;
+  credentials?: Credentials;
+  retries: number;
+  userAgent: string;
+  sleep?: (ms: number) => Promise<void>;
+  timeoutMs?: number;
+  connections?: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const REDIRECTS = [301, 302, 303, 307, 308];
+
+export class Transport {
+  readonly host: string;
+  /** `https://host` (or `http://` for an insecure registry). */
+  readonly base: string;
+  readonly retries: number;
+  readonly #dispatcher: Dispatcher & { close(): Promise<void> };
+  readonly #auth: Authenticator;
+  readonly #options: TransportOptions;
+
+  constructor(options: TransportOptions) {
+    this.host = options.host;
+    this.retries = options.retries;
+    this.#options = options;
+    this.base = `${options.insecure ? 'http' : 'https'}://${options.host}`;
+    this.#dispatcher = createAgent({ ca: options.ca, connections: options.connections ?? 16, timeoutMs: options.timeoutMs ?? 120_000 });
+    this.#auth = new Authenticator({ credentials: options.credentials, dispatcher: this.#dispatcher, host: options.host, userAgent: options.userAgent, fail: (m, d) => this.error(m, d) });
+  }
+
+  error(message: string, d: { repository?: string; status?: number; code?: string; retryable: boolean; retryAfter?: number; cause?: unknown }): RegistryError {
+    return new RegistryError(`${this.host}${d.repository ? `/${d.repository}` : ''}: ${message}`, { registry: this.host, ...d });
+  }
+
+  /** Waits before attempt `attempt + 1`: the registry's Retry-After, else jittered exponential backoff. */
+  async wait(attempt: number, retryAfterMs: number | undefined): Promise<void> {
+    const ms = retryAfterMs !== undefined ? Math.min(30_000, Math.max(0, retryAfterMs)) : Math.min(10_000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+    await (this.#options.sleep ?? defaultSleep)(ms);
+  }
+
+  async close(): Promise<void> {
+    await this.#dispatcher.close();
+  }
+
+  /** One attempt: credentials only to the registry's own origin, never to storage it redirects to. */
+  async #attempt(spec: RequestSpec, url: string, scopes: readonly string[]): Promise<Response> {
+    const headers: Record<string, string> = { 'user-agent': this.#options.userAgent, ...spec.headers };
+    if (new URL(url).origin === this.base) {
+      const authorization = await this.#auth.authorization(scopes, spec.repository);
+      if (authorization) headers.authorization = authorization;
+    }
+    try {
+      return await exchange(this.#dispatcher, url, spec.method, headers, await spec.body?.());
+    } catch (cause) {
+      if (cause instanceof RegistryError) throw cause;
+      const message = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message} (${cause.cause.message})` : cause.message) : String(cause);
+      const tlsHint = /certificate|self.signed|CERT/i.test(message) ? " — trust the registry's CA with registry-ca" : '';
+      throw this.error(`${spec.method} ${new URL(url).pathname} failed: ${message}${tlsHint}`, { repository: spec.repository, retryable: !tlsHint, cause });
+    }
+  }
+
+  /**
+   * A 401's challenge: the scopes to ask for again, or undefined when asking again cannot help (a
+   * token refused for the scopes it was issued for means the credentials lack the access).
+   */
+  #rechallenge(res: Response, spec: RequestSpec, scopes: string[], first: boolean): string[] | undefined {
+    const challenges = parseChallenges(header(res, 'www-authenticate') ?? '');
+    const challenge = challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
+    if (!challenge) return undefined;
+    if (challenge.scheme === 'basic' && this.#auth.credentials?.kind !== 'password') {
+      throw this.error('the registry requires a login: add it to registry-auth (REGISTRY=USERNAME:PASSWORD)', { repository: spec.repository, status: 401, code: 'UNAUTHORIZED', retryable: false });
+    }
+    const missing = (challenge.params.scope?.split(' ').filter(Boolean) ?? []).filter((s) => !scopeCovered(scopes, s));
+    if (!first && missing.length === 0) return undefined;
+    this.#auth.learn(challenge);
+    return [...scopes, ...missing];
+  }
+
+  /** The error for an unexpected answer, with the registry's own code and message. */
+  #answerError(res: Response, spec: RequestSpec, text: string, url: string): RegistryError {
+    const { code, message } = parseErrorBody(text);
+    const retryAfter = header(res, 'retry-after');
+    const retryAfterMs = retryAfter && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) * 1000 : undefined;
+    const credentials = this.#auth.credentials;
+    const hint = res.status === 401 || res.status === 403 ? ` — ${credentials ? `check the access of the credentials from ${credentials.origin}` : 'add the registry to registry-auth'}` : '';
+    return this.error(`${spec.method} ${new URL(url).pathname} answered ${res.status}${message ? `: ${message}` : ''}${hint}`, {
+      repository: spec.repository, status: res.status, code, retryable: isRetryableStatus(res.status), retryAfter: retryAfterMs,
+    });
+  }
+
+  async send(spec: RequestSpec): Promise<Response> {
+    const attempts = spec.attempts ?? this.retries + 1;
+    let scopes = spec.scopes ?? (spec.repository ? [repositoryScope(spec.repository, spec.actions ?? ['pull'])] : []);
+    let authRetries = 0;
+    let url = spec.url.startsWith('http') ? spec.url : `${this.base}${spec.url}`;
+    let redirects = 0;
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      try {
+        res = await this.#attempt(spec, url, scopes);
+      } catch (e) {
+        if (!(e instanceof RegistryError) || !e.retryable || attempt >= attempts) throw e;
+        await this.wait(attempt, undefined);
+        continue;
+      }
+      if (spec.expect.includes(res.status)) return res;
+      if (spec.followRedirects && REDIRECTS.includes(res.status) && header(res, 'location')) {
+        await res.body.dump();
+        if (++redirects > 5) throw this.error(`too many redirects for ${spec.url}`, { repository: spec.repository, retryable: false });
+        url = new URL(header(res, 'location')!, url).href;
+        attempt--;
+        continue;
+      }
+      const text = await res.body.text();
+      const again = res.status === 401 && authRetries < 2 ? this.#rechallenge(res, spec, scopes, authRetries === 0) : undefined;
+      if (again) {
+        scopes = again;
+        authRetries++;
+        attempt--; // authenticating is not a failed attempt
+        continue;
+      }
+      const err = this.#answerError(res, spec, text, url);
+      if (!err.retryable || attempt >= attempts) throw err;
+      await this.wait(attempt, err.retryAfter);
+    }
+  }
+}

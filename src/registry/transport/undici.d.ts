@@ -1,0 +1,12 @@
+// Types for the two undici modules Hoist loads by path (the package index also brings fetch,
+// WebSocket, caches and mocks — half its size — which Hoist never uses).
+declare module 'undici/lib/dispatcher/agent.js' {
+  import type { Agent } from 'undici';
+  const AgentClass: typeof Agent;
+  export default AgentClass;
+}
+declare module 'undici/lib/api/api-request.js' {
+  import type { Dispatcher } from 'undici';
+  function request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
+  export default request;
+}

@@ -1,0 +1,211 @@
+/**
+ * Blob uploads the way the registry's profile says: one monolithic PUT, one streamed PATCH, or
+ * fixed chunks; an interrupted upload resumes at the registry's own offset (`Range`) or starts a
+ * new session. Attempts without progress are bounded by the retries; each attempt that moved the
+ * offset forward resets that count.
+ */
+import { repositoryScope } from './auth.js';
+import { RegistryError } from './errors.js';
+import { isTooLarge, learnChunkLimit, parseUploadRange, type UploadProfile } from './profiles.js';
+import { header, type Response } from './transport/http.js';
+import type { Transport } from './transport/transport.js';
+
+/** A blob as the client needs to know it. */
+export interface BlobRef {
+  digest: string;
+  size: number;
+}
+
+/** Bytes [start, end) of the blob being uploaded (see `BlobSource.open` for the chunk contract). */
+export type OpenBlob = (start: number, end: number) => AsyncIterable<Buffer> | Promise<AsyncIterable<Buffer>>;
+
+export interface UploadOptions {
+  /** An upload session already started (the 202 answer of a refused mount). */
+  session?: string;
+  /** Called with every byte count written to the registry, re-sends included. */
+  onSent?: (bytes: number) => void;
+  /** Told when an interrupted upload resumes or restarts (for logs). */
+  onEvent?: (message: string) => void;
+}
+
+export interface UploadStats {
+  bytesSent: number;
+  /** Times the upload continued from the registry's offset after an interruption. */
+  resumed: number;
+  /** Times the upload started over from byte 0. */
+  restarted: number;
+}
+
+/**
+ * Counts the bytes that pass, handing each chunk on as it is: undici asks for the next chunk only
+ * once it has written this one out, so a source may reuse its buffers.
+ */
+async function* counted(source: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
+}
+
+const octets = (length: number) => ({ 'content-type': 'application/octet-stream', 'content-length': String(length) });
+
+/** One upload of one blob: its session, offset, failures and stats. */
+export class BlobUpload {
+  readonly stats: UploadStats = { bytesSent: 0, resumed: 0, restarted: 0 };
+  #failures = 0;
+  #offset = 0;
+  readonly #scopes: string[];
+
+  constructor(
+    readonly t: Transport,
+    readonly profile: UploadProfile,
+    readonly repository: string,
+    readonly blob: BlobRef,
+    readonly open: OpenBlob,
+    readonly options: UploadOptions,
+    readonly hasBlob: () => Promise<boolean>,
+  ) {
+    this.#scopes = [repositoryScope(repository, ['pull', 'push'])];
+  }
+
+  async run(): Promise<UploadStats> {
+    if (this.profile.mode === 'monolithic' || this.blob.size <= this.profile.monolithicUpTo) return this.#monolithic();
+    return this.#chunked();
+  }
+
+  #body(start: number, end: number) {
+    return async () => {
+      const source = await this.open(start, end);
+      return end > start ? counted(source, (n) => {
+        this.stats.bytesSent += n;
+        this.options.onSent?.(n);
+      }) : Buffer.alloc(0);
+    };
+  }
+
+  async #retryOrThrow(e: unknown): Promise<void> {
+    if (!(e instanceof RegistryError) || !e.retryable) throw e;
+    if (++this.#failures > this.t.retries) throw e;
+    await this.t.wait(this.#failures, e.retryAfter);
+  }
+
+  #restart(why: string): void {
+    this.#offset = 0;
+    this.stats.restarted++;
+    this.options.onEvent?.(`${this.blob.digest}: ${why}`);
+  }
+
+  async #monolithic(): Promise<UploadStats> {
+    let session = this.options.session;
+    for (;;) {
+      try {
+        session ??= await startUpload(this.t, this.profile, this.repository);
+        const r = await this.t.send({ method: 'PUT', url: withDigest(this.t, session, this.blob.digest), repository: this.repository, scopes: this.#scopes, attempts: 1, expect: [201], headers: octets(this.blob.size), body: this.#body(0, this.blob.size) });
+        await r.body.dump();
+        return this.stats;
+      } catch (e) {
+        await this.#retryOrThrow(e);
+        session = undefined;
+        this.#restart('upload interrupted, sending it again');
+      }
+    }
+  }
+
+  async #chunked(): Promise<UploadStats> {
+    let session = this.options.session ?? (await startUpload(this.t, this.profile, this.repository));
+    for (;;) {
+      if (this.#offset < this.blob.size) session = await this.#sendChunk(session);
+      else {
+        const done = await this.#finish(session);
+        if (done === true) return this.stats;
+        session = done;
+      }
+    }
+  }
+
+  /** One PATCH from the offset; after a failure, where the registry says the upload stands. */
+  async #sendChunk(session: string): Promise<string> {
+    const { profile, blob } = this;
+    const start = this.#offset;
+    const end = Math.min(blob.size, start + (profile.mode === 'chunked' ? Math.max(profile.chunkSize, profile.minChunk) : blob.size - start));
+    try {
+      const headers = { ...octets(end - start), 'content-range': `${start}-${end - 1}` };
+      const r = await this.t.send({ method: 'PATCH', url: session, repository: this.repository, scopes: this.#scopes, attempts: 1, expect: [202, 204], headers, body: this.#body(start, end) });
+      await r.body.dump();
+      const reported = profile.trustRange ? parseUploadRange(header(r, 'range')) : undefined;
+      this.#offset = reported !== undefined && reported > start && reported <= end ? reported : end;
+      this.#failures = 0;
+      return location(this.t, r, this.repository, session);
+    } catch (e) {
+      if (e instanceof RegistryError && isTooLarge(e.status, e.message) && learnChunkLimit(profile, end - start)) {
+        this.options.onEvent?.(`${this.t.host} refused a ${end - start}-byte chunk: using ${profile.chunkSize}-byte chunks from now on`);
+      } else if (!(e instanceof RegistryError && e.status === 416)) await this.#retryOrThrow(e);
+      else if (++this.#failures > this.t.retries) throw e;
+      const status = profile.trustRange ? await uploadStatus(this.t, this.repository, session) : undefined;
+      if (!status) {
+        this.#restart('upload session lost, starting again');
+        return startUpload(this.t, profile, this.repository);
+      }
+      this.options.onEvent?.(`${blob.digest}: resuming at byte ${status.offset} of ${blob.size} (interrupted at ${start}+)`);
+      this.#offset = status.offset;
+      this.stats.resumed++;
+      return status.session;
+    }
+  }
+
+  /** The closing PUT: true when the blob is in place, else the new session to start over in. */
+  async #finish(session: string): Promise<true | string> {
+    try {
+      const r = await this.t.send({ method: 'PUT', url: withDigest(this.t, session, this.blob.digest), repository: this.repository, scopes: this.#scopes, attempts: 1, expect: [201], headers: octets(0) });
+      await r.body.dump();
+      return true;
+    } catch (e) {
+      // The PUT may have landed before the connection broke.
+      if (e instanceof RegistryError && e.retryable && (await this.hasBlob().catch(() => false))) return true;
+      if (e instanceof RegistryError && (e.code === 'DIGEST_INVALID' || e.code === 'BLOB_UPLOAD_INVALID' || e.code === 'BLOB_UPLOAD_UNKNOWN')) {
+        if (++this.#failures > this.t.retries) throw e;
+        this.#restart(`the registry did not accept the finished upload (${e.code}), starting again`);
+        return startUpload(this.t, this.profile, this.repository);
+      }
+      await this.#retryOrThrow(e);
+      return session;
+    }
+  }
+}
+
+/** Where an upload goes next: the answer's Location, resolved against the request. */
+export function location(t: Transport, r: Response, repository: string, fallback?: string): string {
+  const value = header(r, 'location');
+  if (value) return new URL(value, r.url).href;
+  if (fallback) return fallback;
+  throw t.error('the registry answered an upload request without a Location header', { repository, retryable: false });
+}
+
+function withDigest(t: Transport, session: string, digest: string): string {
+  const url = new URL(session, t.base);
+  url.searchParams.set('digest', digest);
+  return url.href;
+}
+
+/** Opens an upload session (and learns the registry's minimum chunk from `OCI-Chunk-Min-Length`). */
+export async function startUpload(t: Transport, profile: UploadProfile, repository: string): Promise<string> {
+  const r = await t.send({ method: 'POST', url: `/v2/${repository}/blobs/uploads/`, repository, actions: ['pull', 'push'], expect: [202] });
+  await r.body.dump();
+  const minimum = Number(header(r, 'oci-chunk-min-length'));
+  if (Number.isFinite(minimum) && minimum > profile.minChunk) profile.minChunk = minimum;
+  return location(t, r, repository);
+}
+
+/** Where the registry says an upload session stands: its next URL and the bytes it holds. */
+async function uploadStatus(t: Transport, repository: string, session: string): Promise<{ session: string; offset: number } | undefined> {
+  try {
+    const r = await t.send({ method: 'GET', url: session, repository, actions: ['pull', 'push'], expect: [204, 200, 404] });
+    await r.body.dump();
+    if (r.status === 404) return undefined;
+    const offset = parseUploadRange(header(r, 'range'));
+    return offset === undefined ? undefined : { session: location(t, r, repository, session), offset };
+  } catch (e) {
+    if (e instanceof RegistryError && !e.retryable) return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * What a build run reports, set in one place: the step's outputs (imageid, digest, version, labels,
+ * tags, metadata) and the job summary, from the record of how far the run got. Called once, when the
+ * run ends, however it ends: a failed audit or push reports what happened, a failed input nothing.
+ */
+import type { AuditSummary } from '../audit/stage.js';
+import type { Built } from '../builders/stage.js';
+import { formatRepository } from '../core/reference.js';
+import type { Effects } from '../effects/effects.js';
+import type { BuildInputs } from '../inputs/index.js';
+import type { TagDecision } from '../plan/tags.js';
+import type { Pushed } from '../push/stage.js';
+import { renderSummary, type RunSummary } from './summary.js';
+
+/** How far a build run got; each stage fills its part. */
+export interface RunRecord {
+  inputs?: BuildInputs;
+  built?: readonly Built[];
+  audit?: AuditSummary;
+  pushed?: Pushed;
+  /** With public and private builds: the private bytes proven absent from the public registries. */
+  privateBytesKeptPrivate?: number;
+}
+
+export interface Metadata {
+  version: string | null;
+  versionSource: string | null;
+  created: { created: string; from: string };
+  base: string | null;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  withheldLabels: string[];
+  digest: string;
+  audit: AuditSummary;
+  images: Array<{ repository: string; visibility: string; digest: string; pushed: boolean; tags: TagDecision[]; error?: string }>;
+  privateBytesKeptPrivate?: number;
+}
+
+/** The build the outputs describe: the `target` input's (the final image). */
+export function primaryBuild(inputs: BuildInputs, built: readonly Built[]): Built {
+  return built.find((b) => b.unit.target === inputs.source.target) ?? built[built.length - 1]!;
+}
+
+function metadataOf(inputs: BuildInputs, built: readonly Built[], audit: AuditSummary, record: RunRecord): Metadata {
+  const primary = primaryBuild(inputs, built);
+  const { release } = inputs;
+  const images = release.images.map((i) => {
+    const name = formatRepository(i.repository);
+    const digest = built.find((b) => b.unit.images.includes(i))!.root.descriptor.digest;
+    const report = record.pushed?.reports.find((r) => r.host === i.repository.host && r.repositories.includes(i.repository.path));
+    const tags = record.pushed?.decisions.get(name) ?? [];
+    return { repository: name, visibility: i.visibility, digest, pushed: !!report && !report.error, tags, ...(report?.error ? { error: report.error.message } : {}) };
+  });
+  return {
+    version: release.version ?? null,
+    versionSource: release.versionSource ?? null,
+    created: release.created,
+    base: primary.meta.base ?? null,
+    labels: Object.fromEntries(primary.meta.labels.values),
+    annotations: Object.fromEntries(primary.meta.annotations.values),
+    withheldLabels: primary.meta.labels.withheld,
+    digest: primary.root.descriptor.digest,
+    audit,
+    images,
+    ...(record.privateBytesKeptPrivate !== undefined ? { privateBytesKeptPrivate: record.privateBytesKeptPrivate } : {}),
+  };
+}
+
+/** The summary of the run as the job summary and the pull request comment render it. */
+export function runSummary(record: RunRecord): RunSummary | undefined {
+  const { inputs, built, audit } = record;
+  if (!inputs || !built?.length || !audit) return undefined;
+  const primary = primaryBuild(inputs, built);
+  return { digest: primary.root.descriptor.digest, version: inputs.release.version ?? null, registries: record.pushed?.reports ?? [], decisions: record.pushed?.decisions ?? new Map(), audit };
+}
+
+/** The job summary, redacted; a summary that cannot be written is a warning, not a failed build. */
+async function writeSummary(fx: Pick<Effects, 'platform' | 'redactor'>, markdown: string): Promise<void> {
+  try {
+    await fx.platform.summary(fx.redactor.redact(markdown));
+  } catch (e) {
+    fx.platform.warning(`could not write the job summary: ${fx.redactor.redact(e instanceof Error ? e.message : String(e))}`);
+  }
+}
+
+export async function publishOutputs(fx: Pick<Effects, 'platform' | 'redactor'>, record: RunRecord): Promise<void> {
+  const { platform } = fx;
+  const { inputs, built, audit, pushed } = record;
+  if (!inputs || !built?.length) return;
+  const primary = primaryBuild(inputs, built);
+  platform.setOutput('imageid', primary.imageId);
+  platform.setOutput('digest', primary.root.descriptor.digest);
+  platform.setOutput('version', inputs.release.version ?? '');
+  platform.setOutput('labels', primary.meta.labels.values.map(([k, v]) => `${k}=${v}`).join('\n'));
+  if (!audit) return;
+  if (pushed) platform.setOutput('tags', pushed.reports.flatMap((r) => r.references).join('\n'));
+  else if (!inputs.delivery.push && !(audit.leaks > 0 && audit.mode === 'fail')) platform.setOutput('tags', built.flatMap((b) => b.localTags).join('\n'));
+  platform.setOutput('metadata', JSON.stringify(metadataOf(inputs, built, audit, record)));
+  await writeSummary(fx, renderSummary(runSummary(record)!));
+}
