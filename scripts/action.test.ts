@@ -39,6 +39,18 @@ describe('action.yml', () => {
   });
 });
 
+describe('the hoist command line', () => {
+  it('takes exactly the inputs of action.yml and promote/action.yml as flags (src/cli/inputs.generated.ts)', () => {
+    expect(execFileSync(process.execPath, [join(ROOT, 'scripts/cli-inputs.mjs'), '--check'], { encoding: 'utf8' })).toContain('matches action.yml');
+  });
+
+  it('is the package\'s bin, a bundled file in dist/', () => {
+    const pkg = JSON.parse(read('package.json')) as { bin: Record<string, string> };
+    expect(pkg.bin).toEqual({ hoist: 'dist/cli.js' });
+    expect(read('dist/cli.js').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+});
+
 describe('gitlab/templates/build.yml', () => {
   it('is what scripts/gitlab-template.mjs makes from action.yml', () => {
     expect(execFileSync(process.execPath, [join(ROOT, 'scripts/gitlab-template.mjs'), '--check'], { encoding: 'utf8' })).toContain('matches action.yml');

@@ -1,15 +1,15 @@
 // Bundles src/index.ts (the Action and the GitLab component: dist/index.js) and src/cli/index.ts
 // (the `hoist` command: dist/cli.js) as minified ESM for node24, with what only some runs need —
 // Octokit for a pull request comment, yaml for a YAML registry-auth — in chunks loaded on demand,
-// and writes dist/licenses.txt for every package inside. @actions/http-client's own undici is
-// aliased to the one Hoist uses (one copy in the bundle). Deterministic: same sources, same bytes.
+// and writes dist/licenses.txt for every package inside. @actions/http-client, which @actions/core
+// imports only for getIDToken (never called), is replaced by a stub that throws (it would bring
+// tunnel and a second undici). Deterministic: same sources, same bytes.
 //   node scripts/build.mjs          write dist/
 //   node scripts/build.mjs --check  build in memory and fail if dist/ differs (used by npm test)
 import { build } from 'esbuild';
-import { readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,7 +26,7 @@ const result = await build({
   format: 'esm',
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
-  alias: { undici: dirname(createRequire(import.meta.url).resolve('undici/package.json')) },
+  alias: { '@actions/http-client/lib/auth': './scripts/stubs/actions-http-client.mjs', '@actions/http-client': './scripts/stubs/actions-http-client.mjs' },
   write: false,
   metafile: true,
   legalComments: 'none',
@@ -87,7 +87,8 @@ if (check) {
   for (const path of await listDist()) if (!outputs.has(path)) await rm(path);
   for (const [path, bytes] of outputs) {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, bytes);
+    await writeFile(path, bytes, { mode: path.endsWith(`${sep}cli.js`) ? 0o755 : 0o644 });
+    if (path.endsWith(`${sep}cli.js`)) await chmod(path, 0o755); // the bin of `npx hoist`
   }
   const size = (name) => outputs.get(join(root, 'dist', name)).length;
   console.log(`built dist/index.js (${size('index.js')} bytes), dist/cli.js (${size('cli.js')} bytes) and ${outputs.size - 3} chunks from ${seen.size} packages`);
