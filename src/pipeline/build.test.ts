@@ -1,0 +1,163 @@
+// The build pipeline's branches, driven through its Effects seam: fakes of Hoist's own seams (a
+// recording platform, a builder that writes real layouts) and in-process registries reached by the
+// real client. Each test asserts what reached the registries, not only what the step said.
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../core/errors.js';
+import { harness, gzipLayer } from '../../test/support/pipeline.js';
+import { MemoryRegistry } from '../../test/support/memory-registry.js';
+import { RegistryClient } from '../registry/client.js';
+import { build } from './build.js';
+import { post } from './post.js';
+import { createHash } from 'node:crypto';
+
+const SECRET = 'tok-9f8e7d6c5b4a-secret';
+const registries: MemoryRegistry[] = [];
+const registry = async (o: Parameters<typeof MemoryRegistry.start>[0] = {}) => {
+  const r = await MemoryRegistry.start(o);
+  registries.push(r);
+  return r;
+};
+afterEach(async () => {
+  await Promise.all(registries.splice(0).map((r) => r.close()));
+});
+
+const uploads = (r: MemoryRegistry) => r.requests.filter((q) => q.method === 'PUT' || q.method === 'PATCH' || q.method === 'POST');
+const tagsOf = (r: MemoryRegistry, repo: string) => [...(r.repos.get(repo)?.tags.keys() ?? [])].sort();
+const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);
+
+describe('build pipeline', () => {
+  it('builds, audits and pushes to every registry; each output is set once', async () => {
+    const [a, b] = [await registry(), await registry()];
+    const h = await harness({ images: `${a.host}/acme/app\n${b.host}/acme/app`, version: '2.1.0', 'insecure-registries': `${a.host},${b.host}`, secrets: `token=${SECRET}` });
+    await build(h.fx);
+    for (const r of [a, b]) expect(tagsOf(r, 'acme/app')).toEqual(['2', '2.1', '2.1.0', 'latest', 'main', 'sha-0123456']);
+    expect([...h.platform.outputCounts.values()].every((n) => n === 1)).toBe(true);
+    expect([...h.platform.outputs.keys()].sort()).toEqual(['digest', 'imageid', 'labels', 'metadata', 'tags', 'version']);
+    expect(h.platform.outputs.get('tags')!.split('\n')).toHaveLength(12);
+    expect(h.platform.summaries).toHaveLength(1);
+    expect(h.platform.masked).toContain(SECRET);
+    expect(await readdir(h.tempDir)).toEqual([]); // the private directory is gone
+  });
+
+  it('stops at a leak: nothing reaches any registry, the findings name the secret, metadata says why', async () => {
+    const reg = await registry();
+    const h = await harness({ images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, secrets: `token=${SECRET}` }, { files: () => ({ 'app/.env': `TOKEN=${SECRET}\n` }) });
+    const e = await failure(build(h.fx));
+    expect(e?.message).toMatch(/^the audit found a secret in the image; nothing was pushed:\n {2}- secret 'token' \(secrets\).* in layer .*app\/\.env/);
+    expect(e?.message).not.toContain(SECRET);
+    expect(uploads(reg)).toEqual([]);
+    const metadata = JSON.parse(h.platform.outputs.get('metadata')!) as { audit: { leaks: number }; images: Array<{ pushed: boolean }> };
+    expect(metadata.audit.leaks).toBe(1);
+    expect(metadata.images.map((i) => i.pushed)).toEqual([false]);
+    expect(h.platform.outputs.has('tags')).toBe(false);
+  });
+
+  it('with audit: warn, says what leaked and pushes', async () => {
+    const reg = await registry();
+    const h = await harness({ images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, secrets: `token=${SECRET}`, audit: 'warn' }, { files: () => ({ 'app/.env': SECRET }) });
+    await build(h.fx);
+    expect(h.platform.lines.filter((l) => l.level === 'warning').map((l) => l.text)).toEqual([expect.stringMatching(/^audit: secret 'token' \(secrets\)/)]);
+    expect(tagsOf(reg, 'acme/app')).toContain('1.0.0');
+  });
+
+  it('with push: false, sends nothing and outputs the local tags', async () => {
+    const reg = await registry();
+    const h = await harness({ images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, push: 'false' });
+    await build(h.fx);
+    expect(reg.requests).toEqual([]);
+    expect(h.platform.outputs.get('tags')).toBe(['1.0.0', 'sha-0123456', 'main'].map((t) => `${reg.host}/acme/app:${t}`).join('\n'));
+    expect(h.platform.log()).toContain('push is false: nothing was pushed');
+  });
+
+  it('one registry failing fails the run, names it, and moves no tag there; the other gets everything', async () => {
+    const good = await registry();
+    const bad = await registry({ fault: (q) => (q.method === 'PUT' && q.path.includes('/manifests/') ? { status: 500, body: '{"errors":[{"code":"UNKNOWN","message":"disk full"}]}' } : undefined) });
+    const h = await harness({ images: `${good.host}/acme/app\n${bad.host}/acme/app`, version: '1.0.0', 'insecure-registries': `${good.host},${bad.host}` });
+    const e = await failure(build(h.fx));
+    expect(e?.message).toMatch(new RegExp(`^push failed on 1 of 2 registries \\(1 succeeded; no tag moved on a failed one\\):\\n {2}${bad.host.replace('.', '\\.')}`));
+    expect(e?.message).toContain('disk full');
+    expect(tagsOf(good, 'acme/app')).toContain('1.0.0');
+    expect(tagsOf(bad, 'acme/app')).toEqual([]);
+    const metadata = JSON.parse(h.platform.outputs.get('metadata')!) as { images: Array<{ repository: string; pushed: boolean; error?: string }> };
+    expect(metadata.images.map((i) => i.pushed)).toEqual([true, false]);
+    expect(h.platform.summaries).toHaveLength(1);
+    expect(h.comments).toEqual([]);
+  });
+
+  it('fails when a public registry serves a private blob of the other build, and says which', async () => {
+    const pub = await registry();
+    const priv = await registry();
+    const files = (plan: { target?: string }) => ({ 'app/which': plan.target ?? 'default' });
+    // The private build's layer is already readable in the public repository (pushed there by mistake earlier).
+    const leaked = await gzipLayer(files({ target: 'app' }));
+    const digest = `sha256:${createHash('sha256').update(leaked).digest('hex')}`;
+    const seeder = new RegistryClient({ host: pub.host, insecure: true, retries: 0, userAgent: 'test' });
+    await seeder.uploadBlob('acme/base', { digest, size: leaked.length }, async () => [leaked]);
+    await seeder.close();
+    const h = await harness(
+      { images: `${pub.host}/acme/base visibility=public target=base\n${priv.host}/acme/app target=app`, version: '1.0.0', 'insecure-registries': `${pub.host},${priv.host}` },
+      { files, dockerfile: 'FROM scratch AS base\nCOPY a /a\nFROM base AS app\nCOPY b /b\n' },
+    );
+    const e = await failure(build(h.fx));
+    expect(e?.message).toMatch(new RegExp(`acme/base is public and serves 1 private blob \\(${digest}\\): remove them from that registry now`));
+  });
+
+  it('cancelled mid-build: stops the tools, removes the private directory with the secret files, and pushes nothing', async () => {
+    const reg = await registry();
+    let secretFile = '';
+    const h = await harness(
+      { images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, secrets: `token=${SECRET}` },
+      {
+        during: (plan, self) => {
+          secretFile = plan.secretFiles[0]!.path;
+          expect(existsSync(secretFile)).toBe(true);
+          self.cancel(); // SIGTERM arrives while the build runs
+          throw new Error('the builder was stopped');
+        },
+      },
+    );
+    await expect(build(h.fx)).rejects.toThrow('the builder was stopped');
+    expect(h.exec.stopped).toBe(1);
+    expect(existsSync(secretFile)).toBe(false);
+    expect(await readdir(h.tempDir)).toEqual([]);
+    expect(reg.requests).toEqual([]);
+  });
+
+  it('a pull request comment that fails is a warning: the pushed build succeeds', async () => {
+    const reg = await registry();
+    const h = await harness(
+      { images: `${reg.host}/acme/app`, 'insecure-registries': reg.host, 'pr-comment': 'true', 'github-token': 'ghs_testtoken12345' },
+      { facts: { git: { sha: '0123456789abcdef0123456789abcdef01234567', pullRequest: 7, scheduled: false } }, env: { GITHUB_REPOSITORY: 'acme/app' }, comment: async () => Promise.reject(new Error('API rate limit exceeded')) },
+    );
+    await build(h.fx);
+    expect(h.comments).toHaveLength(1);
+    expect(h.comments[0]).toContain(`${reg.host}/acme/app:pr-7`);
+    expect(h.platform.lines.filter((l) => l.level === 'warning').map((l) => l.text)).toEqual([
+      'pr-comment: could not comment on pull request #7 (API rate limit exceeded); the image was pushed all the same',
+    ]);
+    expect(tagsOf(reg, 'acme/app')).toContain('pr-7');
+  });
+
+  it('refuses bad inputs before anything is built or written', async () => {
+    const h = await harness({ images: 'ghcr.io/acme/app', version: '1.0.0', retries: 'lots', secrets: `token=${SECRET}`, 'build-args': `T=${SECRET}` });
+    const e = await failure(build(h.fx));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).issues.map((i) => i.input)).toEqual(['retries', 'build-args']);
+    expect(h.builder.plans).toEqual([]);
+    expect(await readdir(h.tempDir)).toEqual([]);
+  });
+});
+
+describe('post pipeline', () => {
+  it('removes the directory a killed main step left, and stops only a process that is an ssh-agent', async () => {
+    const h = await harness({});
+    const left = `${h.tempDir}/hoist-left`;
+    await h.fx.files.makePrivateDir(h.tempDir, 'hoist-left').then((d) => h.platform.saveState('workdir', d));
+    h.platform.saveState('ssh_agent_pid', String(process.pid)); // this test process is not an ssh-agent: left alone
+    await post(h.fx);
+    expect((await readdir(h.tempDir)).filter((f) => f.startsWith('hoist-left'))).toEqual([]);
+    expect(existsSync(left)).toBe(false);
+  });
+});
