@@ -11,6 +11,7 @@ import { RegistryClient } from '../registry/client.js';
 import { build } from './build.js';
 import { post } from './post.js';
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 
 const SECRET = 'tok-9f8e7d6c5b4a-secret';
 const registries: MemoryRegistry[] = [];
@@ -94,7 +95,7 @@ describe('build pipeline', () => {
     const leaked = await gzipLayer(files({ target: 'app' }));
     const digest = `sha256:${createHash('sha256').update(leaked).digest('hex')}`;
     const seeder = new RegistryClient({ host: pub.host, insecure: true, retries: 0, userAgent: 'test' });
-    await seeder.uploadBlob('acme/base', { digest, size: leaked.length }, async () => [leaked]);
+    await seeder.uploadBlob('acme/base', { digest, size: leaked.length }, () => Readable.from([leaked]));
     await seeder.close();
     const h = await harness(
       { images: `${pub.host}/acme/base visibility=public target=base\n${priv.host}/acme/app target=app`, version: '1.0.0', 'insecure-registries': `${pub.host},${priv.host}` },
