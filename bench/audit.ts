@@ -42,7 +42,9 @@ async function makeLayout(dir: string, layers: number, layerBytes: number): Prom
       for (let written = 0, f = 0; written < layerBytes; f++) {
         const size = Math.min(layerBytes - written, 256 * 1024);
         const body = f % 2 ? randomBytes(size) : Buffer.from(words.repeat(Math.ceil(size / words.length)).slice(0, size));
-        await new Promise<void>((resolve, reject) => pack.entry({ name: `app/layer-${i}/file-${f}${f % 2 ? '.bin' : '.js'}`, size }, body, (e) => (e ? reject(e) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          pack.entry({ name: `app/layer-${i}/file-${f}${f % 2 ? '.bin' : '.js'}`, size }, body, (e) => (e ? reject(e) : resolve())),
+        );
         written += size;
       }
       pack.finalize();
@@ -55,20 +57,45 @@ async function makeLayout(dir: string, layers: number, layerBytes: number): Prom
     descriptors.push({ mediaType: MediaType.ociLayerGzip, digest, size: digester.size });
     paths.push(blobPath(dir, digest));
   }
-  const config = await writeBlobBytes(dir, Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Env: ['PATH=/usr/bin'] }, rootfs: { type: 'layers', diff_ids: [] }, history: descriptors.map(() => ({ created_by: 'bench layer' })) })));
-  const manifest = await writeBlobBytes(dir, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, ...config }, layers: descriptors })));
+  const config = await writeBlobBytes(
+    dir,
+    Buffer.from(
+      JSON.stringify({
+        architecture: 'amd64',
+        os: 'linux',
+        config: { Env: ['PATH=/usr/bin'] },
+        rootfs: { type: 'layers', diff_ids: [] },
+        history: descriptors.map(() => ({ created_by: 'bench layer' })),
+      }),
+    ),
+  );
+  const manifest = await writeBlobBytes(
+    dir,
+    Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, ...config }, layers: descriptors }),
+    ),
+  );
   await writeIndex(dir, [{ mediaType: MediaType.ociManifest, ...manifest }]);
   return paths;
 }
 
-interface Measured { seconds: number; rssMiB: number; ok: boolean; stdout: string }
+interface Measured {
+  seconds: number;
+  rssMiB: number;
+  ok: boolean;
+  stdout: string;
+}
 
 async function timed(file: string, args: string[]): Promise<Measured> {
   const child = spawn('/usr/bin/time', ['-f', 'HOIST_TIME %e %M', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
   const status = await new Promise<number | null>((r) => child.on('close', r));
   const m = /HOIST_TIME ([\d.]+) (\d+)/.exec(stderr);
   return { seconds: m ? Number(m[1]) : NaN, rssMiB: m ? Number(m[2]) / 1024 : NaN, ok: status === 0, stdout };
@@ -87,7 +114,9 @@ async function main(): Promise<void> {
   console.log(`Preparing an image of ${sizeMiB} MiB uncompressed in 8 layers (half text, half binary files; gzip -6)…`);
   const layers = await makeLayout(layout, 8, (sizeMiB / 8) * MiB);
   const runs = 3;
-  console.log(`\nAudit for ${SECRETS.length} secret values (random base64 tokens, ghp_ tokens, passwords; each in its plain, base64, base64url, hex, URL and JSON forms) vs decompressing alone; best of ${runs}`);
+  console.log(
+    `\nAudit for ${SECRETS.length} secret values (random base64 tokens, ghp_ tokens, passwords; each in its plain, base64, base64url, hex, URL and JSON forms) vs decompressing alone; best of ${runs}`,
+  );
   let best: Measured | undefined;
   let gz: Measured | undefined;
   for (let r = 0; r < runs; r++) {
@@ -98,15 +127,21 @@ async function main(): Promise<void> {
   }
   const result = JSON.parse(best!.stdout.trim().split('\n').pop() ?? '{}') as { layers: number; bytes: number; findings: number };
   console.log(`  gzip -dc of every layer > /dev/null   ${gz!.seconds.toFixed(2).padStart(6)} s  ${gz!.rssMiB.toFixed(0).padStart(4)} MiB RSS`);
-  console.log(`  hoist audit                           ${best!.seconds.toFixed(2).padStart(6)} s  ${best!.rssMiB.toFixed(0).padStart(4)} MiB RSS  ${(best!.seconds / gz!.seconds).toFixed(2)}× decompression; ${result.layers} layers, ${(result.bytes / MiB).toFixed(0)} MiB scanned, ${result.findings} findings`);
+  console.log(
+    `  hoist audit                           ${best!.seconds.toFixed(2).padStart(6)} s  ${best!.rssMiB.toFixed(0).padStart(4)} MiB RSS  ${(best!.seconds / gz!.seconds).toFixed(2)}× decompression; ${result.layers} layers, ${(result.bytes / MiB).toFixed(0)} MiB scanned, ${result.findings} findings`,
+  );
   console.log('\nPeak memory of the audit by image size (uncompressed)');
   for (const mib of [64, 256]) {
     const dir = join(BENCH_DIR, `audit-${mib}`);
     await makeLayout(dir, 8, (mib / 8) * MiB);
     const m = await timed(process.execPath, [process.argv[1]!, 'child', dir]);
-    console.log(`  hoist audit, ${String(mib).padStart(4)} MiB image              ${m.seconds.toFixed(2).padStart(6)} s  ${m.rssMiB.toFixed(0).padStart(4)} MiB RSS`);
+    console.log(
+      `  hoist audit, ${String(mib).padStart(4)} MiB image              ${m.seconds.toFixed(2).padStart(6)} s  ${m.rssMiB.toFixed(0).padStart(4)} MiB RSS`,
+    );
   }
-  console.log(`  hoist audit, ${String(sizeMiB).padStart(4)} MiB image              ${best!.seconds.toFixed(2).padStart(6)} s  ${best!.rssMiB.toFixed(0).padStart(4)} MiB RSS`);
+  console.log(
+    `  hoist audit, ${String(sizeMiB).padStart(4)} MiB image              ${best!.seconds.toFixed(2).padStart(6)} s  ${best!.rssMiB.toFixed(0).padStart(4)} MiB RSS`,
+  );
 }
 
 if (process.argv[2] === 'child') await child(process.argv[3]!);

@@ -30,8 +30,17 @@ const MiB = 1024 * 1024;
 const LAB_DIR = process.env.HOIST_LAB_DIR ?? '/var/tmp/hoist-lab';
 const BENCH_DIR = process.env.HOIST_BENCH_DIR ?? '/var/tmp/hoist-bench';
 
-interface LabRegistry { host: string; ca?: string; certDir?: string; username?: string; passwordFile?: string }
-interface Lab { docker: { host: string; cli: string }; registries: Record<'plain' | 'tls' | 'token', LabRegistry> }
+interface LabRegistry {
+  host: string;
+  ca?: string;
+  certDir?: string;
+  username?: string;
+  passwordFile?: string;
+}
+interface Lab {
+  docker: { host: string; cli: string };
+  registries: Record<'plain' | 'tls' | 'token', LabRegistry>;
+}
 const lab = (): Lab => JSON.parse(readFileSync(join(LAB_DIR, 'lab.json'), 'utf8')) as Lab;
 
 interface ChildSpec {
@@ -41,7 +50,11 @@ interface ChildSpec {
   plainHosts?: string[];
 }
 
-interface ChildResult { bytesSent: number; blobsUploaded: number; errors: string[] }
+interface ChildResult {
+  bytesSent: number;
+  blobsUploaded: number;
+  errors: string[];
+}
 
 // ---- child: one push, in its own process ----
 async function child(spec: ChildSpec): Promise<void> {
@@ -59,9 +72,16 @@ async function child(spec: ChildSpec): Promise<void> {
     return c;
   };
   const image = await readLayoutImage(spec.layout);
-  const reports = await pushGraph(imageGraph(image), layoutSource(spec.layout), spec.targets.map((t) => ({ repository: parseRepository(t.ref), tags: t.tags })), {
-    clientFor, concurrency: 8, perHost: 4,
-  });
+  const reports = await pushGraph(
+    imageGraph(image),
+    layoutSource(spec.layout),
+    spec.targets.map((t) => ({ repository: parseRepository(t.ref), tags: t.tags })),
+    {
+      clientFor,
+      concurrency: 8,
+      perHost: 4,
+    },
+  );
   await Promise.all([...clients.values()].map((c) => c.close()));
   const result: ChildResult = {
     bytesSent: reports.reduce((n, r) => n + r.bytesSent, 0),
@@ -101,22 +121,41 @@ async function makeLayout(dir: string, layers: number, layerBytes: number): Prom
     descriptors.push({ mediaType: MediaType.ociLayerGzip, digest, size: digester.size });
     diffIds.push(`sha256:${diff.digest('hex')}`);
   }
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['/bin/sh'] }, rootfs: { type: 'layers', diff_ids: diffIds }, history: diffIds.map(() => ({ created_by: 'bench layer' })) }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Cmd: ['/bin/sh'] },
+      rootfs: { type: 'layers', diff_ids: diffIds },
+      history: diffIds.map(() => ({ created_by: 'bench layer' })),
+    }),
+  );
   const c = await writeBlobBytes(dir, config);
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, ...c }, layers: descriptors }));
+  const manifest = Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, ...c }, layers: descriptors }),
+  );
   const m = await writeBlobBytes(dir, manifest);
   await writeIndex(dir, [{ mediaType: MediaType.ociManifest, ...m }]);
 }
 
 // ---- measuring ----
-interface Measured { seconds: number; rssMiB: number; cpuSeconds: number; ok: boolean; stdout: string; stderr: string }
+interface Measured {
+  seconds: number;
+  rssMiB: number;
+  cpuSeconds: number;
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+}
 
 /** CPU seconds (user + system) the lab's registry processes have used so far. */
 function registriesCpuSeconds(): number {
   const pids = spawnSync('pgrep', ['-f', 'docker-registry serve'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   const ticks = pids.reduce((n, pid) => {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ');
       return n + Number(fields[11]) + Number(fields[12]);
     } catch {
       return n; // exited meanwhile
@@ -128,15 +167,32 @@ function registriesCpuSeconds(): number {
 /** Runs a process under GNU time, asynchronously (the proxies and memory registry live in this process). */
 async function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutSeconds = 300): Promise<Measured> {
   const child = spawn('/usr/bin/time', ['-f', 'HOIST_TIME %e %M %U %S', file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } }, timeoutSeconds * 1000);
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }, timeoutSeconds * 1000);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
   const status = await new Promise<number | null>((r) => child.on('close', r));
   clearTimeout(timer);
   const m = /HOIST_TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
-  return { seconds: m ? Number(m[1]) : NaN, rssMiB: m ? Number(m[2]) / 1024 : NaN, cpuSeconds: m ? Number(m[3]) + Number(m[4]) : NaN, ok: status === 0, stdout, stderr: stderr.replace(/HOIST_TIME.*\n?/, '') };
+  return {
+    seconds: m ? Number(m[1]) : NaN,
+    rssMiB: m ? Number(m[2]) / 1024 : NaN,
+    cpuSeconds: m ? Number(m[3]) + Number(m[4]) : NaN,
+    ok: status === 0,
+    stdout,
+    stderr: stderr.replace(/HOIST_TIME.*\n?/, ''),
+  };
 }
 
 async function hoist(spec: ChildSpec): Promise<Measured & { result?: ChildResult; registryCpuSeconds: number }> {
@@ -154,14 +210,22 @@ async function hoist(spec: ChildSpec): Promise<Measured & { result?: ChildResult
  * from there, which would make later runs on the same data measure nothing.
  */
 async function skopeo(layout: string, ref: string, kind: 'plain' | 'tls' | 'token' | 'proxy', extra: string[] = [], timeoutSeconds = 300): Promise<Measured> {
-  for (const cache of ['/var/lib/containers/cache/blob-info-cache-v1.boltdb', join(process.env.HOME ?? '/root', '.local/share/containers/cache/blob-info-cache-v1.boltdb')]) await rm(cache, { force: true });
+  for (const cache of [
+    '/var/lib/containers/cache/blob-info-cache-v1.boltdb',
+    join(process.env.HOME ?? '/root', '.local/share/containers/cache/blob-info-cache-v1.boltdb'),
+  ])
+    await rm(cache, { force: true });
   const args = ['copy', '--quiet', ...extra];
   const r = kind === 'proxy' ? undefined : lab().registries[kind];
   if (r?.certDir) args.push('--dest-cert-dir', r.certDir);
   else args.push('--dest-tls-verify=false');
   const authfile = join(BENCH_DIR, `auth-${kind}-${Math.random().toString(36).slice(2)}.json`);
   if (r?.username && r.passwordFile) {
-    await writeFile(authfile, JSON.stringify({ auths: { [r.host]: { auth: Buffer.from(`${r.username}:${readFileSync(r.passwordFile, 'utf8').trim()}`).toString('base64') } } }), { mode: 0o600 });
+    await writeFile(
+      authfile,
+      JSON.stringify({ auths: { [r.host]: { auth: Buffer.from(`${r.username}:${readFileSync(r.passwordFile, 'utf8').trim()}`).toString('base64') } } }),
+      { mode: 0o600 },
+    );
     args.push('--dest-authfile', authfile);
   }
   try {
@@ -181,7 +245,8 @@ const cpu = (m: { cpuSeconds: number; registryCpuSeconds: number }) => {
   return `CPU: hoist ${m.cpuSeconds.toFixed(2)} s + registries ${m.registryCpuSeconds.toFixed(2)} s = at least ${((m.cpuSeconds + m.registryCpuSeconds) / cores).toFixed(2)} s of wall time on ${cores} cores`;
 };
 
-const row = (name: string, m: Measured, extra = '') => `  ${name.padEnd(58)} ${m.ok ? `${m.seconds.toFixed(2).padStart(7)} s  ${m.rssMiB.toFixed(0).padStart(5)} MiB RSS` : `FAILED${Number.isNaN(m.seconds) ? ' (killed at the time limit)' : ''}`.padStart(26)}  ${extra}`;
+const row = (name: string, m: Measured, extra = '') =>
+  `  ${name.padEnd(58)} ${m.ok ? `${m.seconds.toFixed(2).padStart(7)} s  ${m.rssMiB.toFixed(0).padStart(5)} MiB RSS` : `FAILED${Number.isNaN(m.seconds) ? ' (killed at the time limit)' : ''}`.padStart(26)}  ${extra}`;
 
 async function main(): Promise<void> {
   const sizeMiB = Number(process.env.BENCH_SIZE_MIB ?? 512);
@@ -199,7 +264,10 @@ async function main(): Promise<void> {
   const id = Date.now().toString(36);
   const { plain, tls, token } = l.registries;
   const lines: string[] = [];
-  const out = (s: string) => { lines.push(s); console.log(s); };
+  const out = (s: string) => {
+    lines.push(s);
+    console.log(s);
+  };
 
   out(`\nPush of ${(imageBytes / MiB).toFixed(0)} MiB in 8 layers (fresh repositories; wall time and peak RSS of the pushing process)`);
   const h1 = await hoist({ layout: big, targets: [{ ref: `${plain.host}/bench/h1-${id}`, tags: ['1'] }] });
@@ -228,11 +296,27 @@ async function main(): Promise<void> {
 
   const three = [plain, tls, token].map((r) => ({ ref: `${r.host}/bench/h3-${id}`, tags: ['1.2.3'] }));
   const h3 = await hoist({ layout: big, targets: three });
-  out(row('hoist  → 3 registries (plain, TLS, token)', h3, `${((h3.result?.bytesSent ?? 0) / MiB).toFixed(0)} MiB sent; ${(h3.seconds / h1.seconds).toFixed(2)}× its 1-registry time; ${cpu(h3)}`));
+  out(
+    row(
+      'hoist  → 3 registries (plain, TLS, token)',
+      h3,
+      `${((h3.result?.bytesSent ?? 0) / MiB).toFixed(0)} MiB sent; ${(h3.seconds / h1.seconds).toFixed(2)}× its 1-registry time; ${cpu(h3)}`,
+    ),
+  );
   const started = Date.now();
-  const s3 = await Promise.all([skopeo(big, `${plain.host}/bench/s3-${id}:1`, 'plain'), skopeo(big, `${tls.host}/bench/s3-${id}:1`, 'tls'), skopeo(big, `${token.host}/bench/s3-${id}:1`, 'token')]);
+  const s3 = await Promise.all([
+    skopeo(big, `${plain.host}/bench/s3-${id}:1`, 'plain'),
+    skopeo(big, `${tls.host}/bench/s3-${id}:1`, 'tls'),
+    skopeo(big, `${token.host}/bench/s3-${id}:1`, 'token'),
+  ]);
   const s3wall = (Date.now() - started) / 1000;
-  out(row('skopeo copy ×3 processes in parallel → same 3', { ...s3[0]!, seconds: s3wall, rssMiB: s3.reduce((n, m) => n + m.rssMiB, 0), ok: s3.every((m) => m.ok) }, '(RSS summed over the 3 processes)'));
+  out(
+    row(
+      'skopeo copy ×3 processes in parallel → same 3',
+      { ...s3[0]!, seconds: s3wall, rssMiB: s3.reduce((n, m) => n + m.rssMiB, 0), ok: s3.every((m) => m.ok) },
+      '(RSS summed over the 3 processes)',
+    ),
+  );
 
   out('\nRe-push of the unchanged image to the same 3 registries × 4 tags');
   const again = await hoist({ layout: big, targets: three.map((t) => ({ ...t, tags: ['1.2.3', '1.2', '1', 'latest'] })) });
@@ -249,7 +333,13 @@ async function main(): Promise<void> {
   {
     await using proxy = await FaultProxy.start(plain.host, { dropEvery: 16 * MiB });
     const hp = await hoist({ layout: many, targets: [{ ref: `${proxy.host}/bench/cut-${id}`, tags: ['1'] }] });
-    out(row(`hoist  → distribution, 64 × ${sizeMiB / 64} MiB layers`, hp, `${(proxy.bodyBytes / manyBytes).toFixed(2)}× the image's bytes through the proxy, ${proxy.drops} cuts`));
+    out(
+      row(
+        `hoist  → distribution, 64 × ${sizeMiB / 64} MiB layers`,
+        hp,
+        `${(proxy.bodyBytes / manyBytes).toFixed(2)}× the image's bytes through the proxy, ${proxy.drops} cuts`,
+      ),
+    );
   }
   {
     await using proxy = await FaultProxy.start(plain.host, { dropEvery: 16 * MiB });
@@ -260,7 +350,13 @@ async function main(): Promise<void> {
     await using memory = await MemoryRegistry.start();
     await using proxy = await FaultProxy.start(memory.host, { dropEvery: 16 * MiB });
     const hm = await hoist({ layout: big, targets: [{ ref: `${proxy.host}/bench/cut-${id}`, tags: ['1'] }] });
-    out(row(`hoist  → spec-following registry (keeps cut PATCH data), 8 × ${sizeMiB / 8} MiB`, hm, `${(proxy.bodyBytes / imageBytes).toFixed(2)}× the image's bytes, ${proxy.drops} cuts, resumed from Range`));
+    out(
+      row(
+        `hoist  → spec-following registry (keeps cut PATCH data), 8 × ${sizeMiB / 8} MiB`,
+        hm,
+        `${(proxy.bodyBytes / imageBytes).toFixed(2)}× the image's bytes, ${proxy.drops} cuts, resumed from Range`,
+      ),
+    );
   }
   {
     await using memory = await MemoryRegistry.start();

@@ -25,7 +25,9 @@ describe('action.yml', () => {
   it('describes every input and output, and every input the code reads is declared', () => {
     const action = parseYaml(read('action.yml')) as { inputs: Record<string, { description?: string }>; outputs: Record<string, { description?: string }> };
     for (const [name, spec] of [...Object.entries(action.inputs), ...Object.entries(action.outputs)]) expect(spec.description, name).toBeTruthy();
-    const files = readdirSync(join(ROOT, 'src'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const files = readdirSync(join(ROOT, 'src'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
     // Inputs are read as read('name') or through a parser given the scope: parseBool(scope, 'name', …).
     const readIn = (fs: string[]) => fs.flatMap((f) => [...read(join('src', f)).matchAll(/(?:read\(|\(scope, )'([a-z-]+)'/g)].map((m) => m[1]!));
     // The build reads action.yml's inputs; the promotion (src/inputs/promote.ts) reads promote/action.yml's.
@@ -44,7 +46,7 @@ describe('the hoist command line', () => {
     expect(execFileSync(process.execPath, [join(ROOT, 'scripts/cli-inputs.mjs'), '--check'], { encoding: 'utf8' })).toContain('matches action.yml');
   });
 
-  it('is the package\'s bin, a bundled file in dist/', () => {
+  it("is the package's bin, a bundled file in dist/", () => {
     const pkg = JSON.parse(read('package.json')) as { bin: Record<string, string> };
     expect(pkg.bin).toEqual({ hoist: 'dist/cli.js' });
     expect(read('dist/cli.js').startsWith('#!/usr/bin/env node\n')).toBe(true);

@@ -68,9 +68,13 @@ for (const dir of packagesOf(result.metafile)) {
 const outputs = new Map(result.outputFiles.map((f) => [f.path, f.contents]));
 outputs.set(join(root, 'dist/licenses.txt'), Buffer.from(licenses));
 const listDist = async (dir = join(root, 'dist')) =>
-  (await readdir(dir, { withFileTypes: true }).catch(() => [])).flatMap((e) => (e.isDirectory() ? [] : [join(dir, e.name)])).concat(
-    ...(await Promise.all((await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => listDist(join(dir, e.name))))),
-  );
+  (await readdir(dir, { withFileTypes: true }).catch(() => []))
+    .flatMap((e) => (e.isDirectory() ? [] : [join(dir, e.name)]))
+    .concat(
+      ...(await Promise.all(
+        (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => listDist(join(dir, e.name))),
+      )),
+    );
 if (check) {
   const stale = [];
   for (const [path, bytes] of outputs) {
@@ -91,5 +95,7 @@ if (check) {
     if (path.endsWith(`${sep}cli.js`)) await chmod(path, 0o755); // the bin of `npx hoist`
   }
   const size = (name) => outputs.get(join(root, 'dist', name)).length;
-  console.log(`built dist/index.js (${size('index.js')} bytes), dist/cli.js (${size('cli.js')} bytes) and ${outputs.size - 3} chunks from ${seen.size} packages`);
+  console.log(
+    `built dist/index.js (${size('index.js')} bytes), dist/cli.js (${size('cli.js')} bytes) and ${outputs.size - 3} chunks from ${seen.size} packages`,
+  );
 }

@@ -15,7 +15,12 @@ const flags = (file) =>
     .map(([name, spec]) => ({
       name,
       // The first sentence: the help is a list, the README and action.yml hold the rest.
-      summary: spec.description.replace(/\s+/g, ' ').replace(/\b(e\.g|i\.e)\./g, '$1\u0000').split(/(?<=[a-z0-9)'`])\. /)[0].replace(/\u0000/g, '.').replace(/\.$/, ''),
+      summary: spec.description
+        .replace(/\s+/g, ' ')
+        .replace(/\b(e\.g|i\.e)\./g, '$1\uE000')
+        .split(/(?<=[a-z0-9)'`])\. /)[0]
+        .replace(/\uE000/g, '.')
+        .replace(/\.$/, ''),
       ...(spec.default !== undefined && !String(spec.default).includes('${{') ? { default: String(spec.default) } : {}),
       ...(spec.required ? { required: true } : {}),
     }));

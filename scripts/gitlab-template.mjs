@@ -11,13 +11,21 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const action = parse(readFileSync(`${root}action.yml`, 'utf8'));
 const GITHUB_ONLY = new Set(['github-token', 'pr-comment']);
 const NUMBERS = new Set(['retries', 'concurrency']);
-const OPTIONS = { builder: ['auto', 'docker', 'buildx', 'buildctl', 'buildah'], audit: ['fail', 'warn', 'off'], 'tag-latest': ['auto', 'always', 'never'], 'floating-tags': ['forward', 'always'] };
+const OPTIONS = {
+  builder: ['auto', 'docker', 'buildx', 'buildctl', 'buildah'],
+  audit: ['fail', 'warn', 'off'],
+  'tag-latest': ['auto', 'always', 'never'],
+  'floating-tags': ['forward', 'always'],
+};
 const GITLAB_DEFAULTS = { images: '$CI_REGISTRY_IMAGE' };
 
 const inputs = {
   job_name: { default: 'hoist-build', description: 'Name of the job.' },
   stage: { default: 'build', description: 'Stage of the job.' },
-  image: { default: 'registry.gitlab.com/hoist/hoist:0', description: 'The image the job runs in: Node 24, the Hoist bundle and the builder tools (gitlab/runtime/Dockerfile).' },
+  image: {
+    default: 'registry.gitlab.com/hoist/hoist:0',
+    description: 'The image the job runs in: Node 24, the Hoist bundle and the builder tools (gitlab/runtime/Dockerfile).',
+  },
   runner_tags: { type: 'array', default: [], description: 'Runner tags for the job.' },
   rules: { type: 'array', default: [{ when: 'on_success' }], description: 'When the job runs (GitLab rules).' },
   hoist_command: { default: 'node /opt/hoist/dist/index.js', description: 'How the job runs Hoist (a path into the runtime image).' },
@@ -53,7 +61,11 @@ const text = `${header}${stringify({ spec: { inputs } }, { lineWidth: 0 })}---\n
 const target = `${root}gitlab/templates/build.yml`;
 if (process.argv.includes('--check')) {
   let current = '';
-  try { current = readFileSync(target, 'utf8'); } catch { /* missing */ }
+  try {
+    current = readFileSync(target, 'utf8');
+  } catch {
+    /* missing */
+  }
   if (current !== text) {
     console.error('gitlab/templates/build.yml does not match action.yml: run node scripts/gitlab-template.mjs');
     process.exit(1);

@@ -11,9 +11,14 @@ const findIn = (value: string, haystack: string) => {
 describe('encodings', () => {
   it('lists each form once, with its name', () => {
     const forms = Object.fromEntries(encodings('p@ss w0rd/"x"').map(([form, name]) => [name + ':' + form, true]));
-    expect(Object.keys(forms)).toEqual(expect.arrayContaining([
-      'plain:p@ss w0rd/"x"', 'hex:7040737320773072642f227822', 'URL-encoded:p%40ss%20w0rd%2F%22x%22', 'JSON-escaped:p@ss w0rd/\\"x\\"',
-    ]));
+    expect(Object.keys(forms)).toEqual(
+      expect.arrayContaining([
+        'plain:p@ss w0rd/"x"',
+        'hex:7040737320773072642f227822',
+        'URL-encoded:p%40ss%20w0rd%2F%22x%22',
+        'JSON-escaped:p@ss w0rd/\\"x\\"',
+      ]),
+    );
   });
 
   it.each([0, 1, 2])('finds a secret base64-encoded inside a longer text, at byte offset %i mod 3', (k) => {
@@ -31,6 +36,8 @@ describe('encodings', () => {
   });
 
   it('leaves out values too short to look for, saying so', () => {
-    expect(compile([{ name: "secret 'pin'", value: '1234' }]).skipped).toEqual(["secret 'pin' is shorter than 8 characters: not looked for (it would match by chance)"]);
+    expect(compile([{ name: "secret 'pin'", value: '1234' }]).skipped).toEqual([
+      "secret 'pin' is shorter than 8 characters: not looked for (it would match by chance)",
+    ]);
   });
 });

@@ -67,7 +67,12 @@ export function encodings(value: string): Array<[string, string]> {
       if (!forms.has(url)) forms.set(url, 'base64url');
     }
   }
-  for (const [form, name] of [[bytes.toString('hex'), 'hex'], [bytes.toString('hex').toUpperCase(), 'hex'], [encodeURIComponent(value), 'URL-encoded'], [JSON.stringify(value).slice(1, -1), 'JSON-escaped']] as const) {
+  for (const [form, name] of [
+    [bytes.toString('hex'), 'hex'],
+    [bytes.toString('hex').toUpperCase(), 'hex'],
+    [encodeURIComponent(value), 'URL-encoded'],
+    [JSON.stringify(value).slice(1, -1), 'JSON-escaped'],
+  ] as const) {
     if (!forms.has(form)) forms.set(form, name);
   }
   return [...forms];
@@ -100,7 +105,10 @@ function decompressorFor(mediaType: string): (() => zlib.Gunzip | zlib.ZstdDecom
   // zlib streams are Transforms and take Transform options, though the typings list only zlib's: a
   // deep readable buffer lets inflation (on the threadpool) run ahead while the scan runs here.
   if (/(\+|\.)gzip$/.test(mediaType)) return () => zlib.createGunzip({ chunkSize: 256 * 1024, readableHighWaterMark: 8 * 1024 * 1024 } as zlib.ZlibOptions);
-  if (/\+zstd$/.test(mediaType)) return typeof zlib.createZstdDecompress === 'function' ? () => zlib.createZstdDecompress({ chunkSize: 256 * 1024, readableHighWaterMark: 8 * 1024 * 1024 } as zlib.ZstdOptions) : 'unsupported';
+  if (/\+zstd$/.test(mediaType))
+    return typeof zlib.createZstdDecompress === 'function'
+      ? () => zlib.createZstdDecompress({ chunkSize: 256 * 1024, readableHighWaterMark: 8 * 1024 * 1024 } as zlib.ZstdOptions)
+      : 'unsupported';
   return undefined;
 }
 
@@ -116,114 +124,149 @@ export interface AuditOptions {
 
 /** Audits the image graph of an OCI layout: layers, configs, manifests, indexes. */
 export async function auditLayout(layoutDir: string, graph: ImageGraph, o: AuditOptions): Promise<AuditResult> {
-  const { automaton, skipped } = compile(o.secrets);
-  const result: AuditResult = { findings: [], skipped, layers: 0, bytes: 0 };
-  const reported = new Set<string>();
-  const report = (f: Finding) => {
+  const audit = new LayoutAudit(layoutDir, o);
+  for (const node of [graph.root, ...graph.children]) await audit.scanNode(node, node === graph.root && graph.children.length > 0 ? 'index' : 'manifest');
+  return audit.result;
+}
+
+/** One audit's state: the compiled secrets, what was found (each place once), what was scanned. */
+class LayoutAudit {
+  readonly result: AuditResult;
+  readonly #automaton: Automaton<Tag>;
+  readonly #reported = new Set<string>();
+  readonly #scannedBlobs = new Set<string>();
+
+  constructor(
+    readonly layoutDir: string,
+    readonly o: AuditOptions,
+  ) {
+    const { automaton, skipped } = compile(o.secrets);
+    this.#automaton = automaton;
+    this.result = { findings: [], skipped, layers: 0, bytes: 0 };
+  }
+
+  report(f: Finding): void {
     const key = `${f.what}\0${f.where}`;
-    if (reported.has(key)) return;
-    reported.add(key);
-    result.findings.push(f);
-  };
-  const secretFinding = (tag: Extract<Tag, { kind: 'secret' }>, where: string) =>
-    report({ severity: 'leak', what: `${tag.name}${tag.encoding === 'plain' ? '' : `, ${tag.encoding}`}`, fingerprint: tag.fingerprint, where });
+    if (this.#reported.has(key)) return;
+    this.#reported.add(key);
+    this.result.findings.push(f);
+  }
+
+  secretFinding(tag: Extract<Tag, { kind: 'secret' }>, where: string): void {
+    this.report({ severity: 'leak', what: `${tag.name}${tag.encoding === 'plain' ? '' : `, ${tag.encoding}`}`, fingerprint: tag.fingerprint, where });
+  }
 
   /** Scans a short text (a config field, an annotation) on its own. */
-  const scanText = (text: string, where: string) => {
+  scanText(text: string, where: string): void {
     const keys: string[] = [];
-    automaton.scanner((m) => (m.tag.kind === 'secret' ? secretFinding(m.tag, where) : keys.push(m.tag.begin))).write(Buffer.from(text));
-    if (keys.length) analyzeKey(text.slice(text.indexOf(keys[0]!)), where);
-  };
-  const analyzeKey = (text: string, where: string) => {
+    this.#automaton.scanner((m) => (m.tag.kind === 'secret' ? this.secretFinding(m.tag, where) : keys.push(m.tag.begin))).write(Buffer.from(text));
+    if (keys.length) this.analyzeKey(text.slice(text.indexOf(keys[0]!)), where);
+  }
+
+  analyzeKey(text: string, where: string): void {
     // A whole block: the BEGIN line, base64 lines (PEM headers allowed), the matching END line. A
     // bare marker (the ssh binary holds one as a string) is not key material.
-    const block = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n|[A-Za-z-]+: [^\n]*\r?\n|\r?\n)+-----END \1PRIVATE KEY-----/.exec(text)?.[0];
+    const block = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n|[A-Za-z-]+: [^\n]*\r?\n|\r?\n)+-----END \1PRIVATE KEY-----/.exec(
+      text,
+    )?.[0];
     if (!block) return;
     const identity = keyIdentity(block);
-    const handed = identity ? [...o.handedKeys].find(([, id]) => id === identity)?.[0] : undefined;
-    if (handed) report({ severity: 'leak', what: `the private key handed to this build (${handed}, SHA256:${identity})`, where });
-    else report({ severity: 'key', what: `a private key${identity ? ` (SHA256:${identity})` : ' (its public key cannot be told: encrypted or damaged)'}`, where });
-  };
-  const walkJson = (value: unknown, path: string, where: (path: string) => string) => {
-    if (typeof value === 'string') scanText(value, where(path));
-    else if (Array.isArray(value)) value.forEach((v, i) => walkJson(v, `${path}[${i}]`, where));
+    const handed = identity ? [...this.o.handedKeys].find(([, id]) => id === identity)?.[0] : undefined;
+    if (handed) this.report({ severity: 'leak', what: `the private key handed to this build (${handed}, SHA256:${identity})`, where });
+    else
+      this.report({
+        severity: 'key',
+        what: `a private key${identity ? ` (SHA256:${identity})` : ' (its public key cannot be told: encrypted or damaged)'}`,
+        where,
+      });
+  }
+
+  walkJson(value: unknown, path: string, where: (path: string) => string): void {
+    if (typeof value === 'string') this.scanText(value, where(path));
+    else if (Array.isArray(value)) value.forEach((v, i) => this.walkJson(v, `${path}[${i}]`, where));
     else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
-        scanText(k, where(`${path}{key ${JSON.stringify(k)}}`));
-        walkJson(v, /^[A-Za-z_]\w*$/.test(k) ? `${path ? `${path}.` : ''}${k}` : `${path}[${JSON.stringify(k)}]`, where);
+        this.scanText(k, where(`${path}{key ${JSON.stringify(k)}}`));
+        this.walkJson(v, /^[A-Za-z_]\w*$/.test(k) ? `${path ? `${path}.` : ''}${k}` : `${path}[${JSON.stringify(k)}]`, where);
       }
     }
-  };
+  }
 
-  const scannedBlobs = new Set<string>();
-  const nodes: ManifestNode[] = [graph.root, ...graph.children];
-  for (const node of nodes) {
-    const what = node === graph.root ? (graph.children.length ? 'index' : 'manifest') : 'manifest';
+  /** A manifest or index: its annotations, its config, each layer once. */
+  async scanNode(node: ManifestNode, what: string): Promise<void> {
     const parsed = JSON.parse(node.bytes.toString('utf8')) as { annotations?: Record<string, string>; config?: Descriptor; layers?: Descriptor[] };
-    walkJson(parsed.annotations ?? {}, 'annotations', (p) => `${what} ${node.digest} ${p}`);
-    if (!parsed.config) continue;
-    const configBytes = await readFile(blobPath(layoutDir, parsed.config.digest));
+    this.walkJson(parsed.annotations ?? {}, 'annotations', (p) => `${what} ${node.digest} ${p}`);
+    if (!parsed.config) return;
+    const configDigest = parsed.config.digest;
+    const configBytes = await readFile(blobPath(this.layoutDir, configDigest));
     let config: { history?: Array<{ created_by?: string; empty_layer?: boolean }> } = {};
     try {
       config = JSON.parse(configBytes.toString('utf8')) as typeof config;
-      if (!scannedBlobs.has(parsed.config.digest)) walkJson(config, '', (p) => `image config ${parsed.config!.digest} ${p}`);
+      if (!this.#scannedBlobs.has(configDigest)) this.walkJson(config, '', (p) => `image config ${configDigest} ${p}`);
     } catch {
       // Not JSON (an artifact's config): scanned as bytes.
-      if (!scannedBlobs.has(parsed.config.digest)) scanText(configBytes.toString('latin1'), `config blob ${parsed.config.digest}`);
+      if (!this.#scannedBlobs.has(configDigest)) this.scanText(configBytes.toString('latin1'), `config blob ${configDigest}`);
     }
-    scannedBlobs.add(parsed.config.digest);
+    this.#scannedBlobs.add(configDigest);
     const steps = (config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by);
     for (const [i, layer] of (parsed.layers ?? []).entries()) {
-      if (scannedBlobs.has(layer.digest)) continue;
-      scannedBlobs.add(layer.digest);
-      const step = steps[i] ? ` (${o.redact(steps[i]!.replace(/^\/bin\/sh -c (#\(nop\) )?/, '').trim()).slice(0, 100)})` : '';
-      await scanBlob(layoutDir, layer, `layer ${layer.digest}${step}`);
+      if (this.#scannedBlobs.has(layer.digest)) continue;
+      this.#scannedBlobs.add(layer.digest);
+      const step = steps[i] ? ` (${this.o.redact(steps[i]!.replace(/^\/bin\/sh -c (#\(nop\) )?/, '').trim()).slice(0, 100)})` : '';
+      await this.scanBlob(layer, `layer ${layer.digest}${step}`);
     }
   }
-  return result;
 
-  async function scanBlob(dir: string, blob: Descriptor, label: string): Promise<void> {
+  /** A layer, decompressed and cut into tar entries, in one pass of the automaton; key blocks captured. */
+  async scanBlob(blob: Descriptor, label: string): Promise<void> {
     const decompress = decompressorFor(blob.mediaType);
     if (decompress === 'unsupported') {
-      report({ severity: 'leak', what: `a layer that cannot be read (${blob.mediaType}: this Node has no zstd)`, where: label });
-      return;
+      return this.report({ severity: 'leak', what: `a layer that cannot be read (${blob.mediaType}: this Node has no zstd)`, where: label });
     }
-    let stream: Readable = createReadStream(blobPath(dir, blob.digest), { highWaterMark: 256 * 1024 });
+    let stream: Readable = createReadStream(blobPath(this.layoutDir, blob.digest), { highWaterMark: 256 * 1024 });
     if (decompress) stream = stream.pipe(decompress());
+    const feed = this.#feeder(label);
+    const walker = isTar(blob.mediaType) ? new TarWalker(feed.write) : undefined;
+    const whole: TarEntry = { path: `content (${blob.mediaType})`, type: '0', size: blob.size };
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      this.result.bytes += chunk.length;
+      if (walker) walker.write(chunk);
+      else feed.write(chunk, whole);
+    }
+    feed.end();
+    this.result.layers++;
+  }
+
+  /** Feeds a layer's segments to the automaton, each tagged with its tar entry; captures key blocks for `analyzeKey`. */
+  #feeder(label: string): { write: (bytes: Uint8Array, e: TarEntry | undefined) => void; end: () => void } {
     let entry: TarEntry | undefined;
     let segmentEnd = 0;
     let capture: { entry: TarEntry | undefined; parts: Buffer[]; size: number; from: number } | undefined;
     const finishCapture = () => {
-      if (capture) analyzeKey(Buffer.concat(capture.parts).toString('latin1'), `${label}, ${capture.entry ? capture.entry.path : 'blob'}`);
+      if (capture) this.analyzeKey(Buffer.concat(capture.parts).toString('latin1'), `${label}, ${capture.entry ? capture.entry.path : 'blob'}`);
       capture = undefined;
     };
-    const scanner = automaton.scanner((m) => {
+    const scanner = this.#automaton.scanner((m) => {
       const where = `${label}, ${entry ? (entry.type === '0' || entry.type === '\0' ? entry.path : `${entry.path} (tar header or ${entry.type === '2' ? 'link' : 'entry'})`) : 'tar padding'}`;
-      if (m.tag.kind === 'secret') secretFinding(m.tag, where);
+      if (m.tag.kind === 'secret') this.secretFinding(m.tag, where);
       else if (!capture) capture = { entry, parts: [Buffer.from(m.tag.begin)], size: m.tag.begin.length, from: m.end };
     });
-    const feed = (bytes: Uint8Array, e: TarEntry | undefined) => {
+    const write = (bytes: Uint8Array, e: TarEntry | undefined) => {
       if (capture && capture.entry !== e) finishCapture();
       entry = e;
       const start = segmentEnd;
       segmentEnd += bytes.length;
       scanner.write(bytes);
       if (capture && capture.entry === e && capture.size < KEY_CAPTURE_LIMIT) {
-        const part = Buffer.from(bytes.subarray(Math.max(0, capture.from - start), Math.min(bytes.length, Math.max(0, capture.from - start) + KEY_CAPTURE_LIMIT - capture.size)));
+        const part = Buffer.from(
+          bytes.subarray(Math.max(0, capture.from - start), Math.min(bytes.length, Math.max(0, capture.from - start) + KEY_CAPTURE_LIMIT - capture.size)),
+        );
         capture.parts.push(part);
         capture.size += part.length;
         capture.from = segmentEnd;
         if (/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(Buffer.concat(capture.parts).toString('latin1'))) finishCapture();
       }
     };
-    const walker = isTar(blob.mediaType) ? new TarWalker(feed) : undefined;
-    const whole: TarEntry = { path: `content (${blob.mediaType})`, type: '0', size: blob.size };
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      result.bytes += chunk.length;
-      if (walker) walker.write(chunk);
-      else feed(chunk, whole);
-    }
-    finishCapture();
-    result.layers++;
+    return { write, end: finishCapture };
   }
 }

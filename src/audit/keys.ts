@@ -6,7 +6,6 @@
  */
 import { createHash, createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
 
-
 function sshString(bytes: Buffer): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(bytes.length);
@@ -28,7 +27,11 @@ function wireFromJwk(jwk: JsonWebKey): Buffer | undefined {
   if (jwk.kty === 'EC') {
     const curve = { 'P-256': 'nistp256', 'P-384': 'nistp384', 'P-521': 'nistp521' }[jwk.crv ?? ''];
     if (!curve) return undefined;
-    return Buffer.concat([sshString(Buffer.from(`ecdsa-sha2-${curve}`)), sshString(Buffer.from(curve)), sshString(Buffer.concat([Buffer.from([4]), b64url(jwk.x), b64url(jwk.y)]))]);
+    return Buffer.concat([
+      sshString(Buffer.from(`ecdsa-sha2-${curve}`)),
+      sshString(Buffer.from(curve)),
+      sshString(Buffer.concat([Buffer.from([4]), b64url(jwk.x), b64url(jwk.y)])),
+    ]);
   }
   return undefined;
 }

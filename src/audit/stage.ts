@@ -22,7 +22,12 @@ export interface AuditSummary {
 /** A finding as one line: what (never the value), its fingerprint, where. */
 export const describeFinding = (f: Finding) => `${f.what}${f.fingerprint ? ` [sha256 ${f.fingerprint}…]` : ''} in ${f.where}`;
 
-async function auditOne(fx: Pick<Effects, 'platform' | 'redactor'>, mode: AuditSettings['mode'], b: Built, secrets: readonly NamedSecret[]): Promise<AuditSummary> {
+async function auditOne(
+  fx: Pick<Effects, 'platform' | 'redactor'>,
+  mode: AuditSettings['mode'],
+  b: Built,
+  secrets: readonly NamedSecret[],
+): Promise<AuditSummary> {
   const { platform, redactor } = fx;
   const handedKeys = new Map<string, string>();
   for (const s of secrets) {
@@ -32,15 +37,23 @@ async function auditOne(fx: Pick<Effects, 'platform' | 'redactor'>, mode: AuditS
   const result = await platform.group('Audit', () => auditLayout(b.layoutDir, b.graph, { secrets, handedKeys, redact: (t) => redactor.redact(t) }));
   for (const s of result.skipped) platform.warning(`audit: ${s}`);
   const leaks = result.findings.filter((f) => f.severity === 'leak');
-  for (const f of result.findings.filter((x) => x.severity === 'key')) platform.warning(`audit: ${describeFinding(f)} (not a key of this run: reported, not failed)`);
+  for (const f of result.findings.filter((x) => x.severity === 'key'))
+    platform.warning(`audit: ${describeFinding(f)} (not a key of this run: reported, not failed)`);
   if (leaks.length && mode === 'warn') for (const f of leaks) platform.warning(`audit: ${describeFinding(f)}`);
   const checked = secrets.length - result.skipped.length;
-  platform.info(`audit: ${result.layers} layers (${(result.bytes / 1048576).toFixed(1)} MiB decompressed), config and annotations checked for ${checked} values: ${leaks.length ? `${leaks.length} found` : 'none found'}`);
+  platform.info(
+    `audit: ${result.layers} layers (${(result.bytes / 1048576).toFixed(1)} MiB decompressed), config and annotations checked for ${checked} values: ${leaks.length ? `${leaks.length} found` : 'none found'}`,
+  );
   return { mode, leaks: leaks.length, findings: result.findings, skipped: result.skipped, layers: result.layers, bytes: result.bytes };
 }
 
 /** Audits every build (unless `audit: off`) and adds up what was found. */
-export async function auditBuilds(fx: Pick<Effects, 'platform' | 'redactor'>, mode: AuditSettings['mode'], built: readonly Built[], secrets: readonly NamedSecret[]): Promise<AuditSummary> {
+export async function auditBuilds(
+  fx: Pick<Effects, 'platform' | 'redactor'>,
+  mode: AuditSettings['mode'],
+  built: readonly Built[],
+  secrets: readonly NamedSecret[],
+): Promise<AuditSummary> {
   if (mode === 'off') {
     fx.platform.info('audit: off — the image was not checked for secrets');
     return { mode, leaks: 0, findings: [], skipped: [], layers: 0, bytes: 0 };

@@ -2,7 +2,9 @@ import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { TarWalker, type TarEntry } from './tar.js';
 
-async function tarOf(entries: Array<{ name: string; body?: string; type?: 'file' | 'symlink'; linkname?: string; pax?: Record<string, string> }>): Promise<Buffer> {
+async function tarOf(
+  entries: Array<{ name: string; body?: string; type?: 'file' | 'symlink'; linkname?: string; pax?: Record<string, string> }>,
+): Promise<Buffer> {
   const pack = tar.pack();
   for (const e of entries) pack.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, pax: e.pax }, e.body ?? '');
   pack.finalize();

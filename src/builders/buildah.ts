@@ -10,7 +10,15 @@ import type { Exec } from '../effects/exec.js';
 import { commonBuildFlags, type Builder, type BuildPlan } from './plan.js';
 
 export function renderBuildahArgs(plan: BuildPlan): string[] {
-  const args = ['build', '--file', plan.file, '--iidfile', plan.iidFile, '--layers', ...commonBuildFlags(plan, { pull: [`--pull=${plan.pull ? 'always' : 'true'}`] })];
+  const args = [
+    'build',
+    '--file',
+    plan.file,
+    '--iidfile',
+    plan.iidFile,
+    '--layers',
+    ...commonBuildFlags(plan, { pull: [`--pull=${plan.pull ? 'always' : 'true'}`] }),
+  ];
   for (const [name, source] of plan.buildContexts) args.push('--build-context', `${name}=${source}`);
   for (const t of plan.localTags) args.push('--tag', t);
   args.push(plan.context);
@@ -22,7 +30,13 @@ export function registriesConf(insecure: readonly string[]): string {
   return ['unqualified-search-registries = ["docker.io"]', ...insecure.map((r) => `\n[[registry]]\nlocation = "${r}"\ninsecure = true`)].join('\n') + '\n';
 }
 
-export function createBuildahBuilder(exec: Exec, env: Readonly<Record<string, string | undefined>>, workdir: string, insecure: readonly string[], readIidFile: (path: string) => Promise<string>): Builder {
+export function createBuildahBuilder(
+  exec: Exec,
+  env: Readonly<Record<string, string | undefined>>,
+  workdir: string,
+  insecure: readonly string[],
+  readIidFile: (path: string) => Promise<string>,
+): Builder {
   return {
     name: 'buildah',
     async build(plan, layoutDir, log) {
@@ -32,7 +46,10 @@ export function createBuildahBuilder(exec: Exec, env: Readonly<Record<string, st
       await exec.run('buildah', renderBuildahArgs(plan), { env: buildahEnv, onLine: log });
       const id = (await readIidFile(plan.iidFile)).trim().replace(/^(sha256:)?/, 'sha256:');
       if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`buildah build wrote no image id to ${plan.iidFile}`);
-      await exec.run('buildah', ['push', '--quiet', '--format', 'oci', '--compression-format', 'gzip', id, `oci:${layoutDir}`], { env: buildahEnv, onLine: log });
+      await exec.run('buildah', ['push', '--quiet', '--format', 'oci', '--compression-format', 'gzip', id, `oci:${layoutDir}`], {
+        env: buildahEnv,
+        onLine: log,
+      });
       return id;
     },
   };

@@ -10,7 +10,13 @@ describe('chooseBuilder', () => {
   it.each<[string, Partial<BuilderProbe>, string | undefined, string, RegExp]>([
     ['a BuildKit address and buildctl', { buildctl: true, buildx: true }, 'tcp://bk:1234', 'buildctl', /buildkit-host tcp:\/\/bk:1234 is set/],
     ['buildx over the daemon', { buildx: true, dockerDaemon: true, buildah: true }, undefined, 'buildx', /buildx is available/],
-    ['buildx whose builder has the docker driver (a stock GitHub runner)', { buildx: true, buildxDockerDriver: true, dockerDaemon: true }, undefined, 'docker', /uses the docker driver, which cannot export OCI/],
+    [
+      'buildx whose builder has the docker driver (a stock GitHub runner)',
+      { buildx: true, buildxDockerDriver: true, dockerDaemon: true },
+      undefined,
+      'docker',
+      /uses the docker driver, which cannot export OCI/,
+    ],
     ['rootless BuildKit (GitLab)', { daemonless: true, buildah: true }, undefined, 'buildctl', /rootless BuildKit/],
     ['a daemon without buildx', { dockerDaemon: true, buildah: true }, undefined, 'docker', /buildx is not installed/],
     ['only buildah', { buildah: true }, undefined, 'buildah', /no BuildKit/],
@@ -35,7 +41,9 @@ describe('chooseBuilder', () => {
   });
 
   it('refuses buildx by name when its builder cannot export OCI, saying how to get one that can', () => {
-    expect(() => chooseBuilder('buildx', { ...none, buildx: true, buildxDockerDriver: true }, undefined)).toThrow(/docker driver, which cannot export an OCI layout: create one that can \(docker buildx create --use --driver docker-container/);
+    expect(() => chooseBuilder('buildx', { ...none, buildx: true, buildxDockerDriver: true }, undefined)).toThrow(
+      /docker driver, which cannot export an OCI layout: create one that can \(docker buildx create --use --driver docker-container/,
+    );
   });
 
   it('reads the driver from docker buildx inspect', () => {
@@ -58,19 +66,49 @@ describe('unsupported', () => {
 
   it('drops the default provenance without an error, but refuses one asked for', () => {
     expect(unsupported('docker', plan, false)).toEqual([]);
-    expect(unsupported('buildah', { ...plan, provenance: 'max' }, true)).toEqual([{ input: 'provenance', message: expect.stringMatching(/needs buildx or buildctl; builder buildah cannot/) }]);
+    expect(unsupported('buildah', { ...plan, provenance: 'max' }, true)).toEqual([
+      { input: 'provenance', message: expect.stringMatching(/needs buildx or buildctl; builder buildah cannot/) },
+    ]);
   });
 });
 
 describe('renderBuildahArgs', () => {
   it('renders the plan, with secret files and agent sockets only', () => {
-    expect(renderBuildahArgs({ ...plan, target: 't', network: 'host', secretFiles: [{ id: 'npm', path: '/p/npm' }], ssh: [{ id: 'default', paths: ['/p/agent.sock'] }], pull: true, buildContexts: [['b', '/ws/b']] })).toEqual([
-      'build', '--file', '/ws/Dockerfile', '--iidfile', '/tmp/iid', '--layers', '--target', 't', '--network', 'host',
-      '--secret', 'id=npm,src=/p/npm', '--ssh', 'default=/p/agent.sock', '--pull=always', '--build-context', 'b=/ws/b', '/ws',
+    expect(
+      renderBuildahArgs({
+        ...plan,
+        target: 't',
+        network: 'host',
+        secretFiles: [{ id: 'npm', path: '/p/npm' }],
+        ssh: [{ id: 'default', paths: ['/p/agent.sock'] }],
+        pull: true,
+        buildContexts: [['b', '/ws/b']],
+      }),
+    ).toEqual([
+      'build',
+      '--file',
+      '/ws/Dockerfile',
+      '--iidfile',
+      '/tmp/iid',
+      '--layers',
+      '--target',
+      't',
+      '--network',
+      'host',
+      '--secret',
+      'id=npm,src=/p/npm',
+      '--ssh',
+      'default=/p/agent.sock',
+      '--pull=always',
+      '--build-context',
+      'b=/ws/b',
+      '/ws',
     ]);
   });
 
   it('marks exactly the insecure registries as plain HTTP', () => {
-    expect(registriesConf(['127.0.0.1:5100'])).toBe('unqualified-search-registries = ["docker.io"]\n\n[[registry]]\nlocation = "127.0.0.1:5100"\ninsecure = true\n');
+    expect(registriesConf(['127.0.0.1:5100'])).toBe(
+      'unqualified-search-registries = ["docker.io"]\n\n[[registry]]\nlocation = "127.0.0.1:5100"\ninsecure = true\n',
+    );
   });
 });

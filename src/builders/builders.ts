@@ -43,15 +43,26 @@ export function chooseBuilder(requested: 'auto' | BuilderName, probe: BuilderPro
     buildah: 'buildah is not on PATH: install it (apt-get install buildah) or use a quay.io/buildah/stable image',
   };
   if (requested !== 'auto') {
-    const ok = requested === 'buildctl' ? (buildkitHost ? probe.buildctl : probe.buildctl || probe.daemonless) : probe[requested === 'docker' ? 'dockerDaemon' : requested];
+    const ok =
+      requested === 'buildctl'
+        ? buildkitHost
+          ? probe.buildctl
+          : probe.buildctl || probe.daemonless
+        : probe[requested === 'docker' ? 'dockerDaemon' : requested];
     if (ok && requested === 'buildx' && probe.buildxDockerDriver) {
-      throw new BuilderError('builder buildx: the current buildx builder uses the docker driver, which cannot export an OCI layout: create one that can (docker buildx create --use --driver docker-container, or docker/setup-buildx-action), name it in buildx-builder, or use builder: docker');
+      throw new BuilderError(
+        'builder buildx: the current buildx builder uses the docker driver, which cannot export an OCI layout: create one that can (docker buildx create --use --driver docker-container, or docker/setup-buildx-action), name it in buildx-builder, or use builder: docker',
+      );
     }
-    if (!ok) throw new BuilderError(`builder ${requested}: ${requested === 'buildctl' && buildkitHost && !probe.buildctl ? 'buildctl is not on PATH (buildkit-host needs it)' : missing[requested]}`);
+    if (!ok)
+      throw new BuilderError(
+        `builder ${requested}: ${requested === 'buildctl' && buildkitHost && !probe.buildctl ? 'buildctl is not on PATH (buildkit-host needs it)' : missing[requested]}`,
+      );
     return { name: requested, why: 'asked for', daemonless: requested === 'buildctl' && !buildkitHost };
   }
   if (buildkitHost && probe.buildctl) return { name: 'buildctl', why: `buildkit-host ${buildkitHost} is set`, daemonless: false };
-  if (probe.buildx && !probe.buildxDockerDriver) return { name: 'buildx', why: 'docker buildx is available with a builder that writes OCI layouts', daemonless: false };
+  if (probe.buildx && !probe.buildxDockerDriver)
+    return { name: 'buildx', why: 'docker buildx is available with a builder that writes OCI layouts', daemonless: false };
   if (probe.daemonless) return { name: 'buildctl', why: 'rootless BuildKit (buildctl-daemonless.sh) is on PATH', daemonless: true };
   if (probe.dockerDaemon) {
     const why = probe.buildx
@@ -65,7 +76,13 @@ export function chooseBuilder(requested: 'auto' | BuilderName, probe: BuilderPro
 
 async function onPath(tool: string, path: string | undefined): Promise<boolean> {
   for (const dir of (path ?? '').split(delimiter).filter(Boolean)) {
-    if (await access(join(dir, tool), constants.X_OK).then(() => true, () => false)) return true;
+    if (
+      await access(join(dir, tool), constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   }
   return false;
 }
@@ -77,10 +94,17 @@ export function buildxDriver(inspect: string): string | undefined {
 
 /** Looks at the machine: PATH lookups, and `docker` asked whether buildx (and its driver) and a daemon answer. */
 export async function probeBuilders(exec: Exec, env: Readonly<Record<string, string | undefined>>, buildxBuilder?: string): Promise<BuilderProbe> {
-  const works = (file: string, args: string[]) => exec.run(file, args, { env, timeoutMs: 15_000 }).then(() => true, () => false);
+  const works = (file: string, args: string[]) =>
+    exec.run(file, args, { env, timeoutMs: 15_000 }).then(
+      () => true,
+      () => false,
+    );
   const docker = await onPath('docker', env.PATH);
   const inspect = docker
-    ? await exec.run('docker', ['buildx', 'inspect', ...(buildxBuilder ? [buildxBuilder] : [])], { env, timeoutMs: 15_000 }).then((r) => r.stdout, () => undefined)
+    ? await exec.run('docker', ['buildx', 'inspect', ...(buildxBuilder ? [buildxBuilder] : [])], { env, timeoutMs: 15_000 }).then(
+        (r) => r.stdout,
+        () => undefined,
+      )
     : undefined;
   const [dockerDaemon, buildctl, daemonless, buildah] = await Promise.all([
     docker ? works('docker', ['version', '--format', '{{.Server.Version}}']) : false,
@@ -88,7 +112,14 @@ export async function probeBuilders(exec: Exec, env: Readonly<Record<string, str
     onPath('buildctl-daemonless.sh', env.PATH),
     onPath('buildah', env.PATH),
   ]);
-  return { buildx: inspect !== undefined, buildxDockerDriver: inspect !== undefined && buildxDriver(inspect) === 'docker', buildctl, daemonless, dockerDaemon, buildah };
+  return {
+    buildx: inspect !== undefined,
+    buildxDockerDriver: inspect !== undefined && buildxDriver(inspect) === 'docker',
+    buildctl,
+    daemonless,
+    dockerDaemon,
+    buildah,
+  };
 }
 
 export interface BuilderDeps {
@@ -103,10 +134,13 @@ export interface BuilderDeps {
 
 export function createBuilder(choice: Choice, d: BuilderDeps): Builder {
   switch (choice.name) {
-    case 'docker': return createDockerBuilder(d.exec, d.env, d.readFile);
-    case 'buildah': return createBuildahBuilder(d.exec, d.env, d.workdir, d.insecureRegistries, d.readFile);
-    case 'buildx': return createBuildxBuilder(d.exec, d.env, d.buildxBuilder);
-    case 'buildctl': return createBuildctlBuilder(d.exec, d.env, d.buildkitHost, choice.daemonless);
+    case 'docker':
+      return createDockerBuilder(d.exec, d.env, d.readFile);
+    case 'buildah':
+      return createBuildahBuilder(d.exec, d.env, d.workdir, d.insecureRegistries, d.readFile);
+    case 'buildx':
+      return createBuildxBuilder(d.exec, d.env, d.buildxBuilder);
+    case 'buildctl':
+      return createBuildctlBuilder(d.exec, d.env, d.buildkitHost, choice.daemonless);
   }
 }
-

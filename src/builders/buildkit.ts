@@ -15,7 +15,16 @@ const cacheSpec = (v: string, key: 'ref') => (v.includes('type=') ? v : `type=re
 
 /** `docker buildx build` writing an OCI layout directory at `layoutDir`. */
 export function renderBuildxArgs(plan: BuildPlan, layoutDir: string, builder?: string): string[] {
-  const args = ['buildx', 'build', '--progress=plain', ...(builder ? ['--builder', builder] : []), '--file', plan.file, '--output', `type=oci,dest=${layoutDir},tar=false`];
+  const args = [
+    'buildx',
+    'build',
+    '--progress=plain',
+    ...(builder ? ['--builder', builder] : []),
+    '--file',
+    plan.file,
+    '--output',
+    `type=oci,dest=${layoutDir},tar=false`,
+  ];
   args.push(...commonBuildFlags(plan, { cacheTo: plan.cacheTo.flatMap((c) => ['--cache-to', c]), pull: plan.pull ? ['--pull'] : [] }));
   for (const [name, source] of plan.buildContexts) args.push('--build-context', `${name}=${source}`);
   args.push(`--provenance=${provenanceValue(plan.provenance)}`);
@@ -26,8 +35,19 @@ export function renderBuildxArgs(plan: BuildPlan, layoutDir: string, builder?: s
 
 /** `buildctl build` (or `buildctl-daemonless.sh build`) with the Dockerfile frontend, writing an OCI layout. */
 export function renderBuildctlArgs(plan: BuildPlan, layoutDir: string, address?: string): string[] {
-  const args = [...(address ? ['--addr', address] : []), 'build', '--progress=plain', '--frontend', 'dockerfile.v0',
-    '--local', `context=${plan.context}`, '--local', `dockerfile=${dirname(plan.file)}`, '--opt', `filename=${basename(plan.file)}`];
+  const args = [
+    ...(address ? ['--addr', address] : []),
+    'build',
+    '--progress=plain',
+    '--frontend',
+    'dockerfile.v0',
+    '--local',
+    `context=${plan.context}`,
+    '--local',
+    `dockerfile=${dirname(plan.file)}`,
+    '--opt',
+    `filename=${basename(plan.file)}`,
+  ];
   if (plan.target) args.push('--opt', `target=${plan.target}`);
   // buildctl calls network modes "force-network-mode" and needs the entitlement for host.
   if (plan.network) args.push('--opt', `force-network-mode=${plan.network}`, ...(plan.network === 'host' ? ['--allow', 'network.host'] : []));
@@ -65,8 +85,13 @@ function explain(e: unknown, tool: string, hint: string): never {
   if (e instanceof CommandError && /is not a docker command|unknown command "?buildx/i.test(e.outputTail)) {
     throw new Error(`builder buildx: the docker CLI has no buildx plugin. ${hint}`);
   }
-  if (e instanceof CommandError && /exporter "?oci"? (is )?not supported|OCI exporter is not supported|docker driver (currently )?(only supports|does not support)/i.test(e.outputTail)) {
-    throw new Error(`builder buildx: the current builder cannot export an OCI layout (the docker driver cannot): create one that can, e.g. docker buildx create --use --driver docker-container, or name it in buildx-builder`);
+  if (
+    e instanceof CommandError &&
+    /exporter "?oci"? (is )?not supported|OCI exporter is not supported|docker driver (currently )?(only supports|does not support)/i.test(e.outputTail)
+  ) {
+    throw new Error(
+      `builder buildx: the current builder cannot export an OCI layout (the docker driver cannot): create one that can, e.g. docker buildx create --use --driver docker-container, or name it in buildx-builder`,
+    );
   }
   throw e;
 }
@@ -75,22 +100,35 @@ export function createBuildxBuilder(exec: Exec, env: Readonly<Record<string, str
   return {
     name: 'buildx',
     async build(plan, layoutDir, log) {
-      await exec.run('docker', renderBuildxArgs(plan, layoutDir, builder), { env, onLine: log })
+      await exec
+        .run('docker', renderBuildxArgs(plan, layoutDir, builder), { env, onLine: log })
         .catch((e: unknown) => explain(e, 'buildx', 'Install the docker CLI with the buildx plugin (docker/setup-buildx-action), or choose another builder'));
       return layoutImageId(layoutDir);
     },
   };
 }
 
-export function createBuildctlBuilder(exec: Exec, env: Readonly<Record<string, string | undefined>>, address: string | undefined, daemonless: boolean): Builder {
+export function createBuildctlBuilder(
+  exec: Exec,
+  env: Readonly<Record<string, string | undefined>>,
+  address: string | undefined,
+  daemonless: boolean,
+): Builder {
   const tool = daemonless ? 'buildctl-daemonless.sh' : 'buildctl';
   return {
     name: 'buildctl',
     async build(plan, layoutDir, log) {
-      await exec.run(tool, renderBuildctlArgs(plan, layoutDir, daemonless ? undefined : address), { env, onLine: log })
-        .catch((e: unknown) => explain(e, 'buildctl', daemonless
-          ? 'Run in an image with rootless BuildKit (moby/buildkit:rootless), or set buildkit-host to a BuildKit daemon'
-          : 'Install buildctl (moby/buildkit releases), and set buildkit-host to a BuildKit daemon'));
+      await exec
+        .run(tool, renderBuildctlArgs(plan, layoutDir, daemonless ? undefined : address), { env, onLine: log })
+        .catch((e: unknown) =>
+          explain(
+            e,
+            'buildctl',
+            daemonless
+              ? 'Run in an image with rootless BuildKit (moby/buildkit:rootless), or set buildkit-host to a BuildKit daemon'
+              : 'Install buildctl (moby/buildkit releases), and set buildkit-host to a BuildKit daemon',
+          ),
+        );
       return layoutImageId(layoutDir);
     },
   };

@@ -34,7 +34,9 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
         await exec.run('docker', renderDockerBuildArgs(plan), { env: dockerEnv, onLine: log });
       } catch (e) {
         if (e instanceof CommandError && /buildx component is missing/i.test(e.outputTail)) {
-          throw new Error('the docker CLI on PATH needs the buildx plugin for BuildKit builds: install docker-buildx, or put a docker CLI with built-in BuildKit (20.10) first on PATH');
+          throw new Error(
+            'the docker CLI on PATH needs the buildx plugin for BuildKit builds: install docker-buildx, or put a docker CLI with built-in BuildKit (20.10) first on PATH',
+          );
         }
         throw e;
       }

@@ -82,7 +82,8 @@ export interface PlanIssue {
  */
 export function unsupported(builder: BuilderName, plan: BuildPlan, provenanceSet: boolean): PlanIssue[] {
   const issues: PlanIssue[] = [];
-  const need = (input: string, what: string, builders: string) => issues.push({ input, message: `${what} needs ${builders}; builder ${builder} cannot${builder === 'docker' ? ' (the docker CLI without buildx)' : ''}` });
+  const need = (input: string, what: string, builders: string) =>
+    issues.push({ input, message: `${what} needs ${builders}; builder ${builder} cannot${builder === 'docker' ? ' (the docker CLI without buildx)' : ''}` });
   if (builder === 'docker') {
     if (plan.platforms.length > 1) need('platforms', 'building several platforms', 'buildx, buildctl or buildah');
     if (plan.cacheTo.length) need('cache-to', 'exporting a build cache', 'buildx or buildctl');

@@ -23,7 +23,13 @@ export function stopAgent(pid: number): void {
   }
 }
 
-export async function startAgent(exec: Exec, dir: string, env: Readonly<Record<string, string | undefined>>, key: string, passphrase: string | undefined): Promise<SshAgent> {
+export async function startAgent(
+  exec: Exec,
+  dir: string,
+  env: Readonly<Record<string, string | undefined>>,
+  key: string,
+  passphrase: string | undefined,
+): Promise<SshAgent> {
   const socket = join(dir, 'agent.sock');
   const started = await exec.run('ssh-agent', ['-a', socket, '-s'], { env }).catch((e: unknown) => {
     throw new Error(`ssh-key: could not start ssh-agent (${e instanceof Error ? e.message : String(e)}): install openssh-client on the runner`);
@@ -45,19 +51,29 @@ export async function startAgent(exec: Exec, dir: string, env: Readonly<Record<s
     // it is in neither argv nor a file. ssh-add asks again after a wrong one, so the helper answers
     // once and then refuses, which ends ssh-add with an error instead of a loop.
     const askpass = join(dir, 'askpass.sh');
-    await writeFile(askpass, '#!/bin/sh\n[ -e "$HOIST_ASKPASS_USED" ] && exit 1\n: > "$HOIST_ASKPASS_USED"\nprintf \'%s\\n\' "$HOIST_SSH_PASSPHRASE"\n', { mode: 0o700 });
+    await writeFile(askpass, '#!/bin/sh\n[ -e "$HOIST_ASKPASS_USED" ] && exit 1\n: > "$HOIST_ASKPASS_USED"\nprintf \'%s\\n\' "$HOIST_SSH_PASSPHRASE"\n', {
+      mode: 0o700,
+    });
     const addEnv = {
       ...env,
       SSH_AUTH_SOCK: socket,
       ...(passphrase
-        ? { SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: env.DISPLAY ?? ':0', HOIST_SSH_PASSPHRASE: passphrase, HOIST_ASKPASS_USED: join(dir, 'askpass.used') }
+        ? {
+            SSH_ASKPASS: askpass,
+            SSH_ASKPASS_REQUIRE: 'force',
+            DISPLAY: env.DISPLAY ?? ':0',
+            HOIST_SSH_PASSPHRASE: passphrase,
+            HOIST_ASKPASS_USED: join(dir, 'askpass.used'),
+          }
         : { SSH_ASKPASS_REQUIRE: 'never' }),
     };
     await exec.run('ssh-add', ['-q', '-'], { env: addEnv, input: key.endsWith('\n') ? key : `${key}\n`, timeoutMs: 30_000 });
   } catch (e) {
     agent.stop();
     const said = e instanceof CommandError ? e.outputTail.trim().split('\n').pop() : e instanceof Error ? e.message : String(e);
-    throw new Error(`ssh-key could not be loaded into ssh-agent: ${said || 'ssh-add failed'}. Check that it is a complete private key${passphrase ? ' and that ssh-key-passphrase is its passphrase' : '; an encrypted key needs ssh-key-passphrase'}`);
+    throw new Error(
+      `ssh-key could not be loaded into ssh-agent: ${said || 'ssh-add failed'}. Check that it is a complete private key${passphrase ? ' and that ssh-key-passphrase is its passphrase' : '; an encrypted key needs ssh-key-passphrase'}`,
+    );
   }
   return agent;
 }

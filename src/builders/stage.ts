@@ -34,9 +34,23 @@ export interface Built {
 function planFor(inputs: BuildInputs, unit: Unit, labels: Labels): BuildPlan {
   const { source, builder: b, secrets } = inputs;
   return {
-    context: source.context, file: source.file, target: unit.target, buildArgs: source.buildArgs, labels: labels.values, network: b.network,
-    secretFiles: [], ssh: secrets.ssh, platforms: b.platforms, cacheFrom: b.cacheFrom, cacheTo: b.cacheTo, noCache: b.noCache,
-    pull: b.pull, addHosts: b.addHosts, buildContexts: source.buildContexts, provenance: b.provenance, sbom: b.sbom,
+    context: source.context,
+    file: source.file,
+    target: unit.target,
+    buildArgs: source.buildArgs,
+    labels: labels.values,
+    network: b.network,
+    secretFiles: [],
+    ssh: secrets.ssh,
+    platforms: b.platforms,
+    cacheFrom: b.cacheFrom,
+    cacheTo: b.cacheTo,
+    noCache: b.noCache,
+    pull: b.pull,
+    addHosts: b.addHosts,
+    buildContexts: source.buildContexts,
+    provenance: b.provenance,
+    sbom: b.sbom,
     // Local names for the built image: its fixed tags (floating ones are decided per registry later).
     localTags: unit.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag))),
     iidFile: '',
@@ -88,7 +102,15 @@ export async function runBuilds(fx: Effects, inputs: BuildInputs, planned: reado
   }
   const insecureRegistries = [...inputs.transfer.registries].filter(([, r]) => r.insecure).map(([host]) => host);
   const { buildkitHost, buildxBuilder } = inputs.builder;
-  const builder = fx.builders.create(choice, { exec, env: platform.context.env, workdir: work.dir, readFile: (p) => fx.files.readText(p), buildkitHost, buildxBuilder, insecureRegistries });
+  const builder = fx.builders.create(choice, {
+    exec,
+    env: platform.context.env,
+    workdir: work.dir,
+    readFile: (p) => fx.files.readText(p),
+    buildkitHost,
+    buildxBuilder,
+    insecureRegistries,
+  });
   const built: Built[] = [];
   for (const [i, { unit, meta }] of planned.entries()) {
     const plan = { ...planFor(inputs, unit, meta.labels), ssh, secretFiles, iidFile: join(work.dir, `iid-${i}`) };

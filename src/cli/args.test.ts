@@ -29,7 +29,11 @@ describe('parseCommandLine', () => {
   });
 
   it('takes the run context as flags', () => {
-    expect(line(['build', '--git-tag', 'v1.2.3', '--commit', 'abc', '--branch', 'main']).context).toEqual({ 'git-tag': 'v1.2.3', commit: 'abc', branch: 'main' });
+    expect(line(['build', '--git-tag', 'v1.2.3', '--commit', 'abc', '--branch', 'main']).context).toEqual({
+      'git-tag': 'v1.2.3',
+      commit: 'abc',
+      branch: 'main',
+    });
   });
 
   it.each([
@@ -77,7 +81,9 @@ describe('readSecretInputs', () => {
   });
 
   it('refuses both forms at once, and names an unreadable file without its contents', async () => {
-    await expect(readSecretInputs(line(['build', '--registry-auth-file', '/run/auth']), { HOIST_REGISTRY_AUTH: 'x' }, readText)).rejects.toThrow(/--registry-auth-file and HOIST_REGISTRY_AUTH are both set/);
+    await expect(readSecretInputs(line(['build', '--registry-auth-file', '/run/auth']), { HOIST_REGISTRY_AUTH: 'x' }, readText)).rejects.toThrow(
+      /--registry-auth-file and HOIST_REGISTRY_AUTH are both set/,
+    );
     await expect(readSecretInputs(line(['build', '--secrets-file', '/nope']), {}, readText)).rejects.toThrow(/^--secrets-file: cannot read \/nope \(ENOENT\)$/);
   });
 });
@@ -93,10 +99,20 @@ describe('the command line around the run', () => {
   });
 
   it('draws a registry as a bar with bytes and rate', () => {
-    expect(progressBar({ host: 'ghcr.io', done: 5 * 1048576, total: 10 * 1048576, sent: 4 * 1048576, elapsedMs: 2000 }, 10)).toBe('ghcr.io  [#####.....]  50%  5.0/10.0 MiB  2.0 MiB/s');
+    expect(progressBar({ host: 'ghcr.io', done: 5 * 1048576, total: 10 * 1048576, sent: 4 * 1048576, elapsedMs: 2000 }, 10)).toBe(
+      'ghcr.io  [#####.....]  50%  5.0/10.0 MiB  2.0 MiB/s',
+    );
   });
 
   it('prints the outputs for a person, lists indented', () => {
-    expect(humanSummary(new Map([['digest', 'sha256:ab'], ['tags', 'a:1\na:2'], ['metadata', '{}']]))).toBe('digest     sha256:ab\ntags       a:1\n           a:2');
+    expect(
+      humanSummary(
+        new Map([
+          ['digest', 'sha256:ab'],
+          ['tags', 'a:1\na:2'],
+          ['metadata', '{}'],
+        ]),
+      ),
+    ).toBe('digest     sha256:ab\ntags       a:1\n           a:2');
   });
 });

@@ -18,9 +18,32 @@ export const SECRET_INPUTS = new Set(['secrets', 'ssh-key', 'ssh-key-passphrase'
 
 /** Inputs that take one value; the others are lists or lines, and a repeated flag adds a line. */
 const SINGLE = new Set([
-  'context', 'file', 'target', 'created', 'network', 'builder', 'buildkit-host', 'buildx-builder', 'provenance', 'no-cache', 'pull', 'sbom', 'audit',
-  'require-pinned-base', 'version', 'version-pattern', 'floating-tags', 'tag-latest', 'tag-major-zero', 'tag-channel', 'push', 'load', 'pr-comment',
-  'retries', 'concurrency', 'source',
+  'context',
+  'file',
+  'target',
+  'created',
+  'network',
+  'builder',
+  'buildkit-host',
+  'buildx-builder',
+  'provenance',
+  'no-cache',
+  'pull',
+  'sbom',
+  'audit',
+  'require-pinned-base',
+  'version',
+  'version-pattern',
+  'floating-tags',
+  'tag-latest',
+  'tag-major-zero',
+  'tag-channel',
+  'push',
+  'load',
+  'pr-comment',
+  'retries',
+  'concurrency',
+  'source',
 ]);
 
 /** Inputs that are true or false: `--load` alone means true. */
@@ -39,7 +62,10 @@ export type ContextFlag = keyof typeof CONTEXT_FLAGS;
 /** A command line Hoist cannot run: exit 2, with a one-line message and where help is. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
-  constructor(message: string, readonly command?: Command) {
+  constructor(
+    message: string,
+    readonly command?: Command,
+  ) {
     super(message);
   }
 }
@@ -64,23 +90,31 @@ function withBooleanValues(args: readonly string[], flags: ReadonlySet<string>):
   args.forEach((arg, i) => {
     out.push(arg);
     const next = args[i + 1];
-    if (arg.startsWith('--') && !arg.includes('=') && BOOLEAN.has(arg.slice(2)) && flags.has(arg.slice(2)) && (next === undefined || next.startsWith('--'))) out.push('true');
+    if (arg.startsWith('--') && !arg.includes('=') && BOOLEAN.has(arg.slice(2)) && flags.has(arg.slice(2)) && (next === undefined || next.startsWith('--')))
+      out.push('true');
   });
   return out;
 }
 
 function refuseSecretFlag(name: string, command: Command): never {
-  throw new UsageError(`--${name} would put secret material in argv, where every process on this machine can read it: use --${name}-file PATH or the ${envName(name)} environment variable`, command);
+  throw new UsageError(
+    `--${name} would put secret material in argv, where every process on this machine can read it: use --${name}-file PATH or the ${envName(name)} environment variable`,
+    command,
+  );
 }
 
 export function parseCommandLine(argv: readonly string[]): Parsed {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { help: 'hoist' };
   if (first === '--version') return { version: true };
-  if (!(first in COMMANDS)) throw new UsageError(first.startsWith('-') ? `a command comes first: hoist build or hoist promote` : `unknown command '${first}': use build or promote`);
+  if (!(first in COMMANDS))
+    throw new UsageError(first.startsWith('-') ? `a command comes first: hoist build or hoist promote` : `unknown command '${first}': use build or promote`);
   const command = first as Command;
   const names = new Set(COMMANDS[command].flags.map((f) => f.name));
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  };
   for (const name of names) options[name] = { type: 'string', multiple: true };
   for (const name of names) if (SECRET_INPUTS.has(name)) options[`${name}-file`] = { type: 'string' };
   for (const name of Object.keys(CONTEXT_FLAGS)) if (command === 'build') options[name] = { type: 'string' };
@@ -90,7 +124,12 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
     ({ values, positionals } = parseArgs({ args: withBooleanValues(rest, names), options, strict: true, allowPositionals: true }));
   } catch (e) {
     const flag = /'(--?[a-z0-9-]+)/i.exec((e as Error).message)?.[1];
-    throw new UsageError(flag ? `${flag}: ${(e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'no such flag' : 'needs a value'}` : (e as Error).message.split('\n')[0]!, command);
+    throw new UsageError(
+      flag
+        ? `${flag}: ${(e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'no such flag' : 'needs a value'}`
+        : (e as Error).message.split('\n')[0]!,
+      command,
+    );
   }
   if (values.help) return { help: command };
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}': every input is a flag (--name value)`, command);
@@ -113,7 +152,11 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
  * Secret inputs from `--NAME-file` or `HOIST_NAME` (both at once is an error). The file's contents
  * are never echoed: a file that cannot be read is named, with the reason.
  */
-export async function readSecretInputs(line: CommandLine, env: Readonly<Record<string, string | undefined>>, readText: (path: string) => Promise<string>): Promise<void> {
+export async function readSecretInputs(
+  line: CommandLine,
+  env: Readonly<Record<string, string | undefined>>,
+  readText: (path: string) => Promise<string>,
+): Promise<void> {
   for (const name of COMMANDS[line.command].flags.map((f) => f.name).filter((n) => SECRET_INPUTS.has(n))) {
     const file = line.secretFiles.get(name);
     const fromEnv = env[envName(name)];
@@ -132,8 +175,10 @@ const wrap = (text: string, indent: number, width = 100) => {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
-    if (line && line.length + word.length + 1 > width - indent) (lines.push(line), (line = word));
-    else line = line ? `${line} ${word}` : word;
+    if (line && line.length + word.length + 1 > width - indent) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
   }
   return [...lines, line].join(`\n${' '.repeat(indent)}`);
 };
@@ -141,15 +186,31 @@ const wrap = (text: string, indent: number, width = 100) => {
 export function helpText(command: Command | 'hoist'): string {
   if (command === 'hoist') {
     const list = (Object.entries(COMMANDS) as Array<[Command, { summary: string }]>).map(([name, c]) => `  ${name.padEnd(9)}${c.summary}`);
-    return ['Usage: hoist <command> [flags]', '', 'Commands:', ...list, '', 'hoist <command> --help lists its flags. Exit codes: 0 done, 1 failed, 2 usage error.'].join('\n');
+    return [
+      'Usage: hoist <command> [flags]',
+      '',
+      'Commands:',
+      ...list,
+      '',
+      'hoist <command> --help lists its flags. Exit codes: 0 done, 1 failed, 2 usage error.',
+    ].join('\n');
   }
   const flags = COMMANDS[command].flags.map((f) => {
     const secret = SECRET_INPUTS.has(f.name);
     const head = secret ? `--${f.name}-file PATH` : `--${f.name} ${BOOLEAN.has(f.name) ? '[true|false]' : 'VALUE'}`;
-    const notes = [f.required ? 'required' : '', f.default ? `default: ${f.default}` : '', secret ? `or ${envName(f.name)}; never a plain flag` : ''].filter(Boolean).join('; ');
+    const notes = [f.required ? 'required' : '', f.default ? `default: ${f.default}` : '', secret ? `or ${envName(f.name)}; never a plain flag` : '']
+      .filter(Boolean)
+      .join('; ');
     return `  ${head.padEnd(34)}${wrap(`${f.summary}${notes ? ` (${notes})` : ''}`, 36)}`;
   });
-  const context = command === 'build' ? ['', 'Run context (default: the git checkout, or the CI system\'s variables):', ...Object.entries(CONTEXT_FLAGS).map(([n, d]) => `  ${`--${n} VALUE`.padEnd(34)}${d}`)] : [];
+  const context =
+    command === 'build'
+      ? [
+          '',
+          "Run context (default: the git checkout, or the CI system's variables):",
+          ...Object.entries(CONTEXT_FLAGS).map(([n, d]) => `  ${`--${n} VALUE`.padEnd(34)}${d}`),
+        ]
+      : [];
   return [
     `Usage: hoist ${command} [flags]    ${COMMANDS[command].summary}`,
     '',

@@ -27,15 +27,26 @@ export async function cliFacts(exec: Exec, env: Env, cwd: string, flags: Partial
   const inCheckout = (await git('rev-parse', '--is-inside-work-tree')) === 'true';
   const ask = async (...args: string[]) => (inCheckout ? git(...args) : undefined);
   const sha = flags.commit ?? fromEnv(env, 'GIT_COMMIT', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'CI_COMMIT_SHA') ?? (await ask('rev-parse', 'HEAD'));
-  const tag = flags['git-tag'] ?? fromEnv(env, 'TAG_NAME', 'BUILDKITE_TAG', 'CIRCLE_TAG', 'CI_COMMIT_TAG') ?? (await ask('describe', '--tags', '--exact-match', 'HEAD'));
-  const branch = flags.branch ?? fromEnv(env, 'BRANCH_NAME', 'BUILDKITE_BRANCH', 'CIRCLE_BRANCH', 'CI_COMMIT_BRANCH') ?? (await ask('symbolic-ref', '--short', '-q', 'HEAD'));
-  if (flags['pull-request'] !== undefined && !/^\d+$/.test(flags['pull-request'])) throw new UsageError(`--pull-request: '${flags['pull-request']}' is not a pull request number`, 'build');
+  const tag =
+    flags['git-tag'] ?? fromEnv(env, 'TAG_NAME', 'BUILDKITE_TAG', 'CIRCLE_TAG', 'CI_COMMIT_TAG') ?? (await ask('describe', '--tags', '--exact-match', 'HEAD'));
+  const branch =
+    flags.branch ??
+    fromEnv(env, 'BRANCH_NAME', 'BUILDKITE_BRANCH', 'CIRCLE_BRANCH', 'CI_COMMIT_BRANCH') ??
+    (await ask('symbolic-ref', '--short', '-q', 'HEAD'));
+  if (flags['pull-request'] !== undefined && !/^\d+$/.test(flags['pull-request']))
+    throw new UsageError(`--pull-request: '${flags['pull-request']}' is not a pull request number`, 'build');
   const pr = flags['pull-request'] ?? fromEnv(env, 'CHANGE_ID', 'BUILDKITE_PULL_REQUEST', 'CI_COMMIT_PULL_REQUEST');
   const commitTime = flags['commit-time'] ?? (sha && (await ask('show', '-s', '--format=%cI', sha)));
   const url = remoteUrl(await ask('remote', 'get-url', 'origin'));
   const pullRequest = pr && /^\d+$/.test(pr) ? Number(pr) : undefined;
   return {
-    git: { ...(tag ? { tag } : {}), ...(branch ? { branch: branch.replace(/^origin\//, '') } : {}), ...(pullRequest ? { pullRequest } : {}), ...(sha ? { sha } : {}), scheduled: false },
+    git: {
+      ...(tag ? { tag } : {}),
+      ...(branch ? { branch: branch.replace(/^origin\//, '') } : {}),
+      ...(pullRequest ? { pullRequest } : {}),
+      ...(sha ? { sha } : {}),
+      scheduled: false,
+    },
     ...(commitTime ? { commitTime } : {}),
     repository: url ? { url, name: url.split('/').slice(3).join('/') } : {},
   };

@@ -24,7 +24,15 @@ const SECRET_ENV_NAMES = new Set([...SECRET_INPUTS].map(envName));
 /** The outputs, for a person: one line each, lists indented under their name. */
 export function humanSummary(outputs: ReadonlyMap<string, string>): string {
   const shown = ['digest', 'version', 'tags', 'bytes-sent', 'imageid'].filter((k) => outputs.get(k));
-  return shown.map((k) => `${k.padEnd(11)}${outputs.get(k)!.split('\n').join(`\n${' '.repeat(11)}`)}`).join('\n');
+  return shown
+    .map(
+      (k) =>
+        `${k.padEnd(11)}${outputs
+          .get(k)!
+          .split('\n')
+          .join(`\n${' '.repeat(11)}`)}`,
+    )
+    .join('\n');
 }
 
 async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: Streams, redactor: Redactor): Promise<number> {
@@ -37,11 +45,17 @@ async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: St
     await (line.command === 'build' ? build : promote)(realEffects(platform, redactor));
   } catch (error) {
     code = error instanceof ConfigError ? 2 : 1;
-    failure = error instanceof ConfigError ? error.issues.map((i) => `--${i.input}: ${i.message}`) : [error instanceof Error ? error.message : `unexpected failure: ${String(error)}`];
+    failure =
+      error instanceof ConfigError
+        ? error.issues.map((i) => `--${i.input}: ${i.message}`)
+        : [error instanceof Error ? error.message : `unexpected failure: ${String(error)}`];
     for (const l of failure) platform.error(l);
   }
   const outputs = platform.outputs;
-  if (line.json) streams.stdout.write(`${redactor.redact(JSON.stringify({ ok: code === 0, ...(failure ? { errors: failure.map((l) => redactor.redact(l)) } : {}), outputs: Object.fromEntries(outputs) }, null, 2))}\n`);
+  if (line.json)
+    streams.stdout.write(
+      `${redactor.redact(JSON.stringify({ ok: code === 0, ...(failure ? { errors: failure.map((l) => redactor.redact(l)) } : {}), outputs: Object.fromEntries(outputs) }, null, 2))}\n`,
+    );
   else if (outputs.size) streams.stdout.write(`${redactor.redact(humanSummary(outputs))}\n`);
   return code;
 }
@@ -50,8 +64,8 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, strea
   const redactor = new Redactor();
   try {
     const parsed = parseCommandLine(argv);
-    if ('help' in parsed) return void streams.stdout.write(`${helpText(parsed.help)}\n`), 0;
-    if ('version' in parsed) return void streams.stdout.write(`hoist ${VERSION}\n`), 0;
+    if ('help' in parsed) return (void streams.stdout.write(`${helpText(parsed.help)}\n`), 0);
+    if ('version' in parsed) return (void streams.stdout.write(`hoist ${VERSION}\n`), 0);
     await readSecretInputs(parsed, env, nodeFiles.readText);
     // Hidden before anything could print them; the pipeline's catalog names and audits them.
     for (const name of SECRET_INPUTS) {
@@ -63,7 +77,9 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, strea
     return await runCommand(parsed, childEnv, streams, redactor);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    streams.stderr.write(`hoist: ${redactor.redact(error.message)}\n${error.command ? `Run 'hoist ${error.command} --help' for its flags.` : "Run 'hoist --help' for the commands."}\n`);
+    streams.stderr.write(
+      `hoist: ${redactor.redact(error.message)}\n${error.command ? `Run 'hoist ${error.command} --help' for its flags.` : "Run 'hoist --help' for the commands."}\n`,
+    );
     return 2;
   }
 }

@@ -9,7 +9,10 @@ describe('parseReference', () => {
     ['ghcr.io/acme/app', { registry: 'ghcr.io', host: 'ghcr.io', path: 'acme/app', tag: undefined }],
     ['127.0.0.1:5100/demo/app:latest', { registry: '127.0.0.1:5100', host: '127.0.0.1:5100', path: 'demo/app', tag: 'latest' }],
     ['localhost/app', { registry: 'localhost', host: 'localhost', path: 'app', tag: undefined }],
-    ['registry.gitlab.com/group/sub/project/image', { registry: 'registry.gitlab.com', host: 'registry.gitlab.com', path: 'group/sub/project/image', tag: undefined }],
+    [
+      'registry.gitlab.com/group/sub/project/image',
+      { registry: 'registry.gitlab.com', host: 'registry.gitlab.com', path: 'group/sub/project/image', tag: undefined },
+    ],
   ])('%s', (input, expected) => {
     expect(parseReference(input)).toMatchObject(expected);
   });

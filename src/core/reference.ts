@@ -54,7 +54,8 @@ export function parseReference(input: string): Reference {
   if (colon >= 0) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG_PATTERN.test(tag)) throw new ReferenceError(`'${tag}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')`);
+    if (!TAG_PATTERN.test(tag))
+      throw new ReferenceError(`'${tag}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')`);
   }
   const parts = rest.split('/');
   let registry = DOCKER_HUB;
@@ -68,11 +69,7 @@ export function parseReference(input: string): Reference {
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');
   for (const part of parts) {
     if (!COMPONENT.test(part)) {
-      throw new ReferenceError(
-        part.toLowerCase() !== part
-          ? `'${part}' must be lower case`
-          : `'${part}' is not a valid repository name component`,
-      );
+      throw new ReferenceError(part.toLowerCase() !== part ? `'${part}' must be lower case` : `'${part}' is not a valid repository name component`);
     }
   }
   const path = parts.join('/');

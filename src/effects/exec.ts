@@ -66,65 +66,101 @@ function splitLines(onLine: (line: string) => void): (chunk: Buffer) => void {
   };
 }
 
-export function createExec(redactor: Redactor): Exec {
-  const running = new Set<ResultPromise>();
-  const track = <T extends ResultPromise>(child: T): T => {
-    running.add(child);
-    child.then(() => running.delete(child), () => running.delete(child));
+/** A failed process as a CommandError whose message and tail are redacted. */
+function commandFailure(redactor: Redactor, file: string, args: readonly string[], error: unknown): CommandError {
+  const e = error as { exitCode?: number; stderr?: unknown; stdout?: unknown; all?: unknown; shortMessage?: string; code?: string; timedOut?: boolean };
+  const output = String(e.all ?? e.stderr ?? '');
+  const tail = redactor.redact(output.split(/\r?\n/).filter(Boolean).slice(-TAIL_LINES).join('\n'));
+  const command = redactor.redact([file, ...args].join(' '));
+  if (e.code === 'ENOENT') return new CommandError(`${file} was not found: install it or put it on PATH`, command, undefined, '');
+  const lastLine = e.timedOut ? 'timed out' : (tail.split('\n').filter(Boolean).pop() ?? redactor.redact(e.shortMessage ?? 'failed'));
+  return new CommandError(`${command} exited with code ${e.exitCode ?? '?'}: ${lastLine}`, command, e.exitCode, tail);
+}
+
+/** Every process through execa, with no environment but the one given (`extendEnv: false`). */
+class ProcessRunner implements Exec {
+  readonly #running = new Set<ResultPromise>();
+  readonly #redactor: Redactor;
+
+  constructor(redactor: Redactor) {
+    this.#redactor = redactor;
+  }
+
+  #track<T extends ResultPromise>(child: T): T {
+    this.#running.add(child);
+    const forget = () => this.#running.delete(child);
+    child.then(forget, forget);
     return child;
-  };
-  const describe = (file: string, args: readonly string[]) => redactor.redact([file, ...args].join(' '));
+  }
 
-  const failure = (file: string, args: readonly string[], error: unknown): CommandError => {
-    const e = error as { exitCode?: number; stderr?: unknown; stdout?: unknown; all?: unknown; shortMessage?: string; code?: string };
-    const output = String(e.all ?? e.stderr ?? '');
-    const tail = redactor.redact(output.split(/\r?\n/).filter(Boolean).slice(-TAIL_LINES).join('\n'));
-    const command = describe(file, args);
-    if (e.code === 'ENOENT') {
-      return new CommandError(`${file} was not found: install it or put it on PATH`, command, undefined, '');
+  #fail(file: string, args: readonly string[]) {
+    return (error: unknown): never => {
+      throw commandFailure(this.#redactor, file, args, error);
+    };
+  }
+
+  async run(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const stdin = options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input };
+    const child: ResultPromise = this.#track(
+      execa(file, args, {
+        env: options.env,
+        extendEnv: false,
+        cwd: options.cwd,
+        all: true,
+        reject: true,
+        stripFinalNewline: true,
+        timeout: options.timeoutMs,
+        ...stdin,
+      }),
+    );
+    if (options.onLine) {
+      const emit = (line: string) => options.onLine?.(this.#redactor.redact(line));
+      child.stdout?.on('data', splitLines(emit));
+      child.stderr?.on('data', splitLines(emit));
     }
-    const timedOut = (error as { timedOut?: boolean }).timedOut;
-    const lastLine = timedOut ? 'timed out' : tail.split('\n').filter(Boolean).pop() ?? redactor.redact(e.shortMessage ?? 'failed');
-    return new CommandError(`${command} exited with code ${e.exitCode ?? '?'}: ${lastLine}`, command, e.exitCode, tail);
-  };
+    const result = await child.catch(this.#fail(file, args));
+    return { stdout: String(result.stdout), stderr: String(result.stderr) };
+  }
 
-  return {
-    async run(file, args, options = {}) {
-      const child: ResultPromise = track(execa(file, args, {
-        env: options.env, extendEnv: false, cwd: options.cwd, all: true, reject: true, stripFinalNewline: true, timeout: options.timeoutMs,
-        ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
-      }));
-      if (options.onLine) {
-        const emit = (line: string) => options.onLine?.(redactor.redact(line));
-        child.stdout?.on('data', splitLines(emit));
-        child.stderr?.on('data', splitLines(emit));
-      }
-      try {
-        const result = await child;
-        return { stdout: String(result.stdout), stderr: String(result.stderr) };
-      } catch (error) {
-        throw failure(file, args, error);
-      }
-    },
+  stream(file: string, args: readonly string[], options: Omit<ExecOptions, 'onLine'> = {}): StreamingProcess {
+    const child = this.#track(
+      execa(file, args, {
+        env: options.env,
+        extendEnv: false,
+        cwd: options.cwd,
+        stdin: 'ignore',
+        stdout: 'pipe',
+        stderr: 'pipe',
+        buffer: { stdout: false, stderr: true },
+      }),
+    );
+    const done = child.then(() => undefined, this.#fail(file, args));
+    if (!child.stdout) throw new CommandError(`${file}: no standard output`, this.#redactor.redact([file, ...args].join(' ')), undefined, '');
+    return { stdout: child.stdout, done, kill: () => void child.kill() };
+  }
 
-    stream(file, args, options = {}) {
-      const child = track(execa(file, args, {
-        env: options.env, extendEnv: false, cwd: options.cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: true },
-      }));
-      const done = child.then(() => undefined, (error: unknown) => { throw failure(file, args, error); });
-      if (!child.stdout) throw new CommandError(`${file}: no standard output`, describe(file, args), undefined, '');
-      return { stdout: child.stdout, done, kill: () => { child.kill(); } };
-    },
+  sink(file: string, args: readonly string[], options: Omit<ExecOptions, 'onLine' | 'input'> = {}): { stdin: Writable; done: Promise<ExecResult> } {
+    const child = this.#track(
+      execa(file, args, {
+        env: options.env,
+        extendEnv: false,
+        cwd: options.cwd,
+        stdin: 'pipe',
+        all: true,
+        stripFinalNewline: true,
+        timeout: options.timeoutMs,
+      }),
+    );
+    if (!child.stdin) throw new CommandError(`${file}: no standard input`, this.#redactor.redact([file, ...args].join(' ')), undefined, '');
+    const done = child.then((r) => ({ stdout: String(r.stdout), stderr: String(r.stderr) }), this.#fail(file, args));
+    return { stdin: child.stdin, done };
+  }
 
-    sink(file, args, options = {}) {
-      const child = track(execa(file, args, { env: options.env, extendEnv: false, cwd: options.cwd, stdin: 'pipe', all: true, stripFinalNewline: true, timeout: options.timeoutMs }));
-      if (!child.stdin) throw new CommandError(`${file}: no standard input`, describe(file, args), undefined, '');
-      const done = child.then((r) => ({ stdout: String(r.stdout), stderr: String(r.stderr) }), (error: unknown) => { throw failure(file, args, error); });
-      return { stdin: child.stdin, done };
-    },
+  stopAll(): void {
+    for (const child of this.#running) child.kill('SIGTERM');
+  }
+}
 
-    stopAll() {
-      for (const child of running) child.kill('SIGTERM');
-    },
-  };
+export function createExec(redactor: Redactor): Exec {
+  return new ProcessRunner(redactor);
 }

@@ -26,7 +26,11 @@ export const nodeFiles: Files = {
   readTextIfExists: (path) => readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))),
   size: async (path) => (await stat(path).catch(() => undefined))?.size,
   isDirectory: async (path) => (await stat(path).catch(() => undefined))?.isDirectory() ?? false,
-  readable: (path) => access(path, constants.R_OK).then(() => true, () => false),
+  readable: (path) =>
+    access(path, constants.R_OK).then(
+      () => true,
+      () => false,
+    ),
   makePrivateDir: async (parent, prefix) => {
     await mkdir(parent, { recursive: true });
     return mkdtemp(join(parent, prefix)); // mkdtemp creates 0700

@@ -16,7 +16,8 @@ export interface AuditSettings {
 export function parseAuditInputs(scope: InputScope): AuditSettings {
   const values = parseLines(scope.read('audit-values'));
   values.forEach((v, i) => {
-    if (v.length < 8) scope.issues.push({ input: 'audit-values', message: `line ${i + 1} is shorter than 8 characters: too short to look for without false alarms` });
+    if (v.length < 8)
+      scope.issues.push({ input: 'audit-values', message: `line ${i + 1} is shorter than 8 characters: too short to look for without false alarms` });
   });
   const allowedBaseImages = parseList(scope.read('allowed-base-images'));
   for (const pattern of allowedBaseImages) {

@@ -31,7 +31,8 @@ export function parseImages(scope: InputScope): ImageSpec[] {
     }
     try {
       const repository = parseRepository(name);
-      if (images.some((i) => formatRepository(i.repository) === formatRepository(repository))) issues.push({ input: 'images', message: `'${name}' is listed twice` });
+      if (images.some((i) => formatRepository(i.repository) === formatRepository(repository)))
+        issues.push({ input: 'images', message: `'${name}' is listed twice` });
       else images.push({ repository, visibility, ...(target ? { target } : {}) });
     } catch (e) {
       issues.push({ input: 'images', message: `'${name}': ${(e as Error).message}` });

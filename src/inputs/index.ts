@@ -6,7 +6,7 @@
 import { ConfigError } from '../core/errors.js';
 import { planRelease, type Release } from '../plan/release.js';
 import type { CiContext } from '../platform/platform.js';
-import { SecretCatalog } from '../secrets/catalog.js';
+import type { SecretCatalog } from '../secrets/catalog.js';
 import { parseAuditInputs, type AuditSettings } from './audit.js';
 import { parseBuilder, type BuilderSettings } from './builder.js';
 import { parseDelivery, parseMetadata, type DeliverySettings, type MetadataSettings } from './delivery.js';
@@ -64,7 +64,13 @@ export async function readBuildInputs(read: InputReader, ctx: CiContext, catalog
   };
   catalogSecrets(parts, catalog);
   scope.issues.push(...catalog.refuseInBuildArgs(parts.source.buildArgs));
-  const release = planRelease(images, parts.tags, parts.metadata.created, { facts: ctx.facts, now: ctx.now(), sourceDateEpoch: ctx.env.SOURCE_DATE_EPOCH }, scope.issues);
+  const release = planRelease(
+    images,
+    parts.tags,
+    parts.metadata.created,
+    { facts: ctx.facts, now: ctx.now(), sourceDateEpoch: ctx.env.SOURCE_DATE_EPOCH },
+    scope.issues,
+  );
   if (scope.issues.length) throw new ConfigError(scope.issues);
   return { ...parts, release };
 }

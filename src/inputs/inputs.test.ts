@@ -8,7 +8,9 @@ import { parseList } from './read.js';
 const ctx: CiContext = {
   facts: { git: { branch: 'main', sha: 'abcdef0123456789', scheduled: false }, commitTime: '2026-11-20T09:30:00+01:00', repository: {} },
   now: () => new Date('2026-11-23T12:00:00Z'),
-  workspace: '/ws', tempDir: '/tmp', env: {},
+  workspace: '/ws',
+  tempDir: '/tmp',
+  env: {},
 };
 const noCommit: CiContext = { ...ctx, facts: { ...ctx.facts, git: { scheduled: false } } };
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
@@ -39,12 +41,25 @@ describe('parseList', () => {
 
 describe('parseConfig', () => {
   it('reads a full set of inputs', async () => {
-    const c = await parseConfig(reader({
-      images: 'ghcr.io/acme/app\n127.0.0.1:5100/acme/app', context: 'app', version: 'v1.2.3',
-      secrets: 'npm=abc=def\ngem=xyz', 'secret-files': 'cert=certs/ca.pem', ssh: 'default\ngit=/keys/id',
-      'build-args': 'A=1', labels: 'org.example=x', 'registry-auth': 'ghcr.io=bot:pa:ss', 'registry-ca': '127.0.0.1:5100=ca.pem',
-      'insecure-registries': '127.0.0.1:5100', push: 'false', retries: '5', concurrency: '12',
-    }), ctx);
+    const c = await parseConfig(
+      reader({
+        images: 'ghcr.io/acme/app\n127.0.0.1:5100/acme/app',
+        context: 'app',
+        version: 'v1.2.3',
+        secrets: 'npm=abc=def\ngem=xyz',
+        'secret-files': 'cert=certs/ca.pem',
+        ssh: 'default\ngit=/keys/id',
+        'build-args': 'A=1',
+        labels: 'org.example=x',
+        'registry-auth': 'ghcr.io=bot:pa:ss',
+        'registry-ca': '127.0.0.1:5100=ca.pem',
+        'insecure-registries': '127.0.0.1:5100',
+        push: 'false',
+        retries: '5',
+        concurrency: '12',
+      }),
+      ctx,
+    );
     expect(c.release.images.map((i) => `${i.repository.host}/${i.repository.path}`)).toEqual(['ghcr.io/acme/app', '127.0.0.1:5100/acme/app']);
     expect(c.source.context).toBe('/ws/app');
     expect(c.source.file).toBe('/ws/app/Dockerfile');
@@ -55,7 +70,10 @@ describe('parseConfig', () => {
       { kind: 'value', id: 'gem', value: 'xyz', input: 'secrets' },
       { kind: 'file', id: 'cert', path: '/ws/certs/ca.pem', input: 'secret-files' },
     ]);
-    expect(c.secrets.ssh).toEqual([{ id: 'default', paths: [] }, { id: 'git', paths: ['/keys/id'] }]);
+    expect(c.secrets.ssh).toEqual([
+      { id: 'default', paths: [] },
+      { id: 'git', paths: ['/keys/id'] },
+    ]);
     expect(c.transfer.registries.get('ghcr.io')).toMatchObject({ username: 'bot', password: 'pa:ss', insecure: false });
     expect(c.transfer.registries.get('127.0.0.1:5100')).toMatchObject({ caFile: '/ws/ca.pem', insecure: true });
     expect(c.delivery.push).toBe(false);
@@ -65,7 +83,16 @@ describe('parseConfig', () => {
   });
 
   it('collects every problem at once, each naming its input', async () => {
-    const issues = await issuesOf({ images: '', version: 'two', secrets: 'no-equals-here', 'tag-latest': 'sometimes', push: 'yes', retries: '-1', concurrency: '0', 'registry-auth': 'ghcr.io' });
+    const issues = await issuesOf({
+      images: '',
+      version: 'two',
+      secrets: 'no-equals-here',
+      'tag-latest': 'sometimes',
+      push: 'yes',
+      retries: '-1',
+      concurrency: '0',
+      'registry-auth': 'ghcr.io',
+    });
     expect(issues.map((i) => i.input).sort()).toEqual(['concurrency', 'images', 'push', 'registry-auth', 'retries', 'secrets', 'tag-latest', 'version']);
   });
 
@@ -92,12 +119,18 @@ describe('parseConfig', () => {
 
   it('reads multi-line and JSON secrets in double quotes, as build-push-action users write them', async () => {
     const pem = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
-    const c = await parseConfig(reader({
-      images: 'a/b',
-      secrets: `"deploy_key=${pem}"\nnpmrc=//registry.npmjs.org/:_authToken=abc#def\n"json={""a"":1,""b"":[2,3]}"\n# a comment\nplain=x,y`,
-    }), ctx);
+    const c = await parseConfig(
+      reader({
+        images: 'a/b',
+        secrets: `"deploy_key=${pem}"\nnpmrc=//registry.npmjs.org/:_authToken=abc#def\n"json={""a"":1,""b"":[2,3]}"\n# a comment\nplain=x,y`,
+      }),
+      ctx,
+    );
     expect(c.secrets.secrets.map((x) => [x.id, x.kind === 'value' ? x.value : ''])).toEqual([
-      ['deploy_key', pem], ['npmrc', '//registry.npmjs.org/:_authToken=abc#def'], ['json', '{"a":1,"b":[2,3]}'], ['plain', 'x,y'],
+      ['deploy_key', pem],
+      ['npmrc', '//registry.npmjs.org/:_authToken=abc#def'],
+      ['json', '{"a":1,"b":[2,3]}'],
+      ['plain', 'x,y'],
     ]);
   });
 
@@ -135,7 +168,10 @@ describe('parseConfig', () => {
 
   it('reads ssh-key, its passphrase and pinned host keys; the key and passphrase are secrets', async () => {
     const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
-    const c = await parseConfig(reader({ images: 'a/b', 'ssh-key': key, 'ssh-key-passphrase': 'pp-123456', 'ssh-known-hosts': '# pinned\n[git.acme]:2222 ssh-ed25519 AAAAC3Nz' }), ctx);
+    const c = await parseConfig(
+      reader({ images: 'a/b', 'ssh-key': key, 'ssh-key-passphrase': 'pp-123456', 'ssh-known-hosts': '# pinned\n[git.acme]:2222 ssh-ed25519 AAAAC3Nz' }),
+      ctx,
+    );
     expect([c.secrets.sshKey, c.secrets.sshKeyPassphrase, c.secrets.knownHosts]).toEqual([key, 'pp-123456', '# pinned\n[git.acme]:2222 ssh-ed25519 AAAAC3Nz']);
     expect(secretValues(c)).toEqual([key, 'pp-123456']);
   });
@@ -152,8 +188,14 @@ describe('parseConfig', () => {
     expect(issues[0]!.message.includes('ghp_notakey')).toBe(false);
   });
 
-  it('reads registry-auth as docker/login-action\'s YAML list too', async () => {
-    const c = await parseConfig(reader({ images: 'ghcr.io/a/b', 'registry-auth': '- registry: ghcr.io\n  username: bot\n  password: "p:a#ss"\n- registry: docker.io\n  username: hub\n  password: tok-123456' }), ctx);
+  it("reads registry-auth as docker/login-action's YAML list too", async () => {
+    const c = await parseConfig(
+      reader({
+        images: 'ghcr.io/a/b',
+        'registry-auth': '- registry: ghcr.io\n  username: bot\n  password: "p:a#ss"\n- registry: docker.io\n  username: hub\n  password: tok-123456',
+      }),
+      ctx,
+    );
     expect(c.transfer.registries.get('ghcr.io')).toMatchObject({ username: 'bot', password: 'p:a#ss' });
     expect(c.transfer.registries.get('registry-1.docker.io')).toMatchObject({ username: 'hub', password: 'tok-123456' });
     expect(secretValues(c).sort()).toEqual(['p:a#ss', 'tok-123456']);
@@ -170,10 +212,19 @@ describe('parseConfig', () => {
   });
 
   it('reads the tag inputs', async () => {
-    const c = await parseConfig(reader({
-      images: 'ghcr.io/acme/app, docker.io/acme/app visibility=public', version: '0.4.0', 'version-tags': 'full,major', 'tag-major-zero': 'true',
-      'auto-tags': 'version', 'floating-tags': 'always', tags: 'edge\nghcr.io/acme/app:internal', created: '1700000000',
-    }), ctx);
+    const c = await parseConfig(
+      reader({
+        images: 'ghcr.io/acme/app, docker.io/acme/app visibility=public',
+        version: '0.4.0',
+        'version-tags': 'full,major',
+        'tag-major-zero': 'true',
+        'auto-tags': 'version',
+        'floating-tags': 'always',
+        tags: 'edge\nghcr.io/acme/app:internal',
+        created: '1700000000',
+      }),
+      ctx,
+    );
     expect(c.release.images.map((i) => [i.visibility, i.tags.map((t) => t.tag)])).toEqual([
       ['private', ['0.4.0', '0', 'latest', 'edge', 'internal']],
       ['public', ['0.4.0', '0', 'latest', 'edge']],

@@ -2,7 +2,7 @@
 import { ConfigError } from '../core/errors.js';
 import { parseReference, parseRepository, TAG_PATTERN, type Reference, type Repository } from '../core/reference.js';
 import type { CiContext } from '../platform/platform.js';
-import { SecretCatalog } from '../secrets/catalog.js';
+import type { SecretCatalog } from '../secrets/catalog.js';
 import { inputScope, parseList, type InputReader } from './read.js';
 import { parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 

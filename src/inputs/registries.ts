@@ -44,14 +44,20 @@ function parseYamlLogins(raw: string, issues: ConfigIssue[], parseYaml: YamlPars
   try {
     list = parseYaml(raw);
   } catch {
-    issues.push({ input: 'registry-auth', message: 'is neither REGISTRY=USERNAME:PASSWORD lines nor a YAML list of registry/username/password entries (the YAML does not parse)' });
+    issues.push({
+      input: 'registry-auth',
+      message: 'is neither REGISTRY=USERNAME:PASSWORD lines nor a YAML list of registry/username/password entries (the YAML does not parse)',
+    });
     return [];
   }
   const entries: RegistryLogin[] = [];
   (Array.isArray(list) ? list : []).forEach((item: unknown, i) => {
     const e = (item ?? {}) as Record<string, unknown>;
-    const [registry, username, password] = [e.registry, e.username, e.password].map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined));
-    if (!registry || username === undefined || !password) issues.push({ input: 'registry-auth', message: `entry ${i + 1} needs registry, username and password` });
+    const [registry, username, password] = [e.registry, e.username, e.password].map((v) =>
+      typeof v === 'string' || typeof v === 'number' ? String(v) : undefined,
+    );
+    if (!registry || username === undefined || !password)
+      issues.push({ input: 'registry-auth', message: `entry ${i + 1} needs registry, username and password` });
     else entries.push({ registry, username, password });
   });
   return entries;

@@ -9,8 +9,7 @@ import { ENV_KEY, parseLines, parsePairs, SECRET_ID, type InputScope } from './r
 
 /** A secret handed to the build through `RUN --mount=type=secret,id=…`. */
 export type SecretSource =
-  | { kind: 'value'; id: string; value: string; input: 'secrets' | 'secret-envs' }
-  | { kind: 'file'; id: string; path: string; input: 'secret-files' };
+  { kind: 'value'; id: string; value: string; input: 'secrets' | 'secret-envs' } | { kind: 'file'; id: string; path: string; input: 'secret-files' };
 
 /** An SSH agent socket or key files handed to the build through `RUN --mount=type=ssh`. */
 export interface SshForward {
@@ -76,7 +75,10 @@ function parseSecretSources(scope: InputScope): SecretSource[] {
     const value = scope.env[variable];
     if (!ENV_KEY.test(variable)) issues.push({ input: 'secret-envs', message: `secret '${id}': '${variable}' is not an environment variable name` });
     else if (!value) {
-      issues.push({ input: 'secret-envs', message: `secret '${id}': the environment variable ${variable} is ${value === undefined ? 'not set' : 'empty'}; the build would run without it` });
+      issues.push({
+        input: 'secret-envs',
+        message: `secret '${id}': the environment variable ${variable} is ${value === undefined ? 'not set' : 'empty'}; the build would run without it`,
+      });
     } else add({ kind: 'value', id, value, input: 'secret-envs' });
   }
   for (const [id, path] of parsePairs(scope, 'secret-files', SECRET_ID, 'ID')) {
@@ -91,7 +93,15 @@ function parseSsh(scope: InputScope): SshForward[] {
   for (const line of parseLines(scope.read('ssh'))) {
     const eq = line.indexOf('=');
     const id = (eq < 0 ? line : line.slice(0, eq)).trim();
-    const paths = eq < 0 ? [] : line.slice(eq + 1).split(',').map((p) => p.trim()).filter(Boolean).map(scope.abs);
+    const paths =
+      eq < 0
+        ? []
+        : line
+            .slice(eq + 1)
+            .split(',')
+            .map((p) => p.trim())
+            .filter(Boolean)
+            .map(scope.abs);
     if (!SECRET_ID.test(id)) scope.issues.push({ input: 'ssh', message: `'${id}' is not an ssh id: use 'default' or id=/path/to/socket-or-key` });
     else ssh.push({ id, paths });
   }
@@ -104,13 +114,17 @@ export function parseSecretInputs(scope: InputScope): SecretSettings {
   const ssh = parseSsh(scope);
   const sshKey = scope.read('ssh-key').trim() || undefined;
   const sshKeyPassphrase = scope.read('ssh-key-passphrase') || undefined;
-  if (sshKey && !looksLikePrivateKey(sshKey)) issues.push({ input: 'ssh-key', message: 'does not hold a private key: give the whole key file, from -----BEGIN … PRIVATE KEY----- to its END line' });
+  if (sshKey && !looksLikePrivateKey(sshKey))
+    issues.push({ input: 'ssh-key', message: 'does not hold a private key: give the whole key file, from -----BEGIN … PRIVATE KEY----- to its END line' });
   if (sshKeyPassphrase && !sshKey) issues.push({ input: 'ssh-key-passphrase', message: 'is set but ssh-key is not' });
-  if (sshKey && ssh.some((f) => f.id === 'default')) issues.push({ input: 'ssh', message: "'default' is taken by ssh-key (Hoist's own agent is forwarded as default): remove it from ssh" });
+  if (sshKey && ssh.some((f) => f.id === 'default'))
+    issues.push({ input: 'ssh', message: "'default' is taken by ssh-key (Hoist's own agent is forwarded as default): remove it from ssh" });
   const knownHosts = scope.read('ssh-known-hosts').trim() || undefined;
   parseLines(knownHosts ?? '').forEach((line, i) => {
-    if (line.split(/\s+/).length < (line.startsWith('@') ? 4 : 3)) issues.push({ input: 'ssh-known-hosts', message: `line ${i + 1} is not a known_hosts line (HOST KEYTYPE KEY, e.g. the output of ssh-keyscan)` });
+    if (line.split(/\s+/).length < (line.startsWith('@') ? 4 : 3))
+      issues.push({ input: 'ssh-known-hosts', message: `line ${i + 1} is not a known_hosts line (HOST KEYTYPE KEY, e.g. the output of ssh-keyscan)` });
   });
-  if (knownHosts && secrets.some((s) => s.id === 'known_hosts')) issues.push({ input: 'secrets', message: "the secret id 'known_hosts' is taken by ssh-known-hosts: rename the secret" });
+  if (knownHosts && secrets.some((s) => s.id === 'known_hosts'))
+    issues.push({ input: 'secrets', message: "the secret id 'known_hosts' is taken by ssh-known-hosts: rename the secret" });
   return { secrets, ssh, sshKey, sshKeyPassphrase, knownHosts };
 }

@@ -82,6 +82,8 @@ describe('convertDockerSave', () => {
     const { archive } = await dockerSaveArchive([await layerTar('a', 'ORIGINAL-CONTENT')], false);
     const tampered = Buffer.from(archive.toString('latin1').replace('ORIGINAL-CONTENT', 'TAMPERED-CONTENT'), 'latin1');
     expect(tampered.equals(archive)).toBe(false);
-    await expect(convertDockerSave(Readable.from([tampered]), await mkdtemp(join(tmpdir(), 'hoist-unit-')))).rejects.toThrow(/does not match the config's diff id/);
+    await expect(convertDockerSave(Readable.from([tampered]), await mkdtemp(join(tmpdir(), 'hoist-unit-')))).rejects.toThrow(
+      /does not match the config's diff id/,
+    );
   });
 });

@@ -7,7 +7,18 @@ import { createGzip } from 'node:zlib';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { Digester, initLayout, MediaType, REF_NAME, writeBlobBytes, writeBlobStream, writeIndex, type Descriptor, type ImageManifest, type LayoutImage } from './layout.js';
+import {
+  Digester,
+  initLayout,
+  MediaType,
+  REF_NAME,
+  writeBlobBytes,
+  writeBlobStream,
+  writeIndex,
+  type Descriptor,
+  type ImageManifest,
+  type LayoutImage,
+} from './layout.js';
 
 interface SaveManifestEntry {
   Config: string;
@@ -58,7 +69,13 @@ export async function convertDockerSave(archive: Readable, layoutDir: string, re
           for await (const _ of entry) void _; // directories, VERSION files, …
         }
       })();
-      work.then(() => next(), (e: unknown) => { extract.destroy(e as Error); reject(e); });
+      work.then(
+        () => next(),
+        (e: unknown) => {
+          extract.destroy(e as Error);
+          reject(e);
+        },
+      );
     });
     extract.on('finish', resolve);
     extract.on('error', reject);

@@ -25,16 +25,19 @@ export function parseOutputs(lines: readonly string[], abs: (p: string) => strin
   const specs: OutputSpec[] = [];
   const errors: string[] = [];
   for (const line of lines) {
-    const fields = Object.fromEntries(line.split(',').map((kv) => {
-      const eq = kv.indexOf('=');
-      return eq < 0 ? [kv.trim(), ''] : [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
-    }));
+    const fields = Object.fromEntries(
+      line.split(',').map((kv) => {
+        const eq = kv.indexOf('=');
+        return eq < 0 ? [kv.trim(), ''] : [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
+      }),
+    );
     const type = fields.type ?? '';
     if (type === 'registry' || type === 'image') errors.push(`'${line}': pushing is what images and push do; leave it out of outputs`);
     else if (type === 'local' || type === 'tar') errors.push(`'${line}': a filesystem export (type=${type}) is not supported: use type=oci or type=docker`);
     else if (type !== 'docker' && type !== 'oci') errors.push(`'${line}': type must be docker or oci`);
     else if (!fields.dest) errors.push(`'${line}': dest= is missing`);
-    else specs.push({ type, dest: abs(fields.dest), tar: type === 'docker' || fields.tar !== 'false' && (fields.tar === 'true' || /\.tar$/.test(fields.dest)) });
+    else
+      specs.push({ type, dest: abs(fields.dest), tar: type === 'docker' || (fields.tar !== 'false' && (fields.tar === 'true' || /\.tar$/.test(fields.dest))) });
   }
   return { specs, errors };
 }
@@ -46,11 +49,12 @@ export async function writeDockerArchive(layoutDir: string, graph: ImageGraph, r
   const name = (d: Descriptor) => `blobs/sha256/${d.digest.slice('sha256:'.length)}`;
   const pack = tar.pack();
   const writing = pipeline(pack, out);
-  const add = (path: string, size: number, body: NodeJS.ReadableStream | Buffer) => new Promise<void>((resolve, reject) => {
-    const entry = pack.entry({ name: path, size }, (e) => (e ? reject(e) : resolve()));
-    if (Buffer.isBuffer(body)) entry.end(body);
-    else (body as NodeJS.ReadableStream).pipe(entry);
-  });
+  const add = (path: string, size: number, body: NodeJS.ReadableStream | Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      const entry = pack.entry({ name: path, size }, (e) => (e ? reject(e) : resolve()));
+      if (Buffer.isBuffer(body)) entry.end(body);
+      else (body as NodeJS.ReadableStream).pipe(entry);
+    });
   const index = Buffer.from(JSON.stringify([{ Config: name(manifest.config), RepoTags: repoTags, Layers: manifest.layers.map(name) }]));
   await add('manifest.json', index.length, index);
   for (const d of [manifest.config, ...new Map(manifest.layers.map((l) => [l.digest, l])).values()]) {
@@ -75,7 +79,9 @@ export async function writeOciLayout(layoutDir: string, spec: OutputSpec): Promi
       if (entry.isDirectory()) await walk(path);
       else {
         const size = (await stat(path)).size;
-        await new Promise<void>((resolve, reject) => createReadStream(path).pipe(pack.entry({ name: relative(layoutDir, path), size }, (e) => (e ? reject(e) : resolve()))));
+        await new Promise<void>((resolve, reject) =>
+          createReadStream(path).pipe(pack.entry({ name: relative(layoutDir, path), size }, (e) => (e ? reject(e) : resolve()))),
+        );
       }
     }
   };

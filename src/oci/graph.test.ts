@@ -36,7 +36,9 @@ describe('annotateLayoutRoot', () => {
     expect(root.descriptor.digest).not.toBe(image.graph.root.digest);
     expect(JSON.parse(root.bytes.toString('utf8')).annotations).toEqual({ 'org.opencontainers.image.version': '1.2.3' });
     const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string; annotations: Record<string, string> }> };
-    expect(index.manifests).toEqual([expect.objectContaining({ digest: root.descriptor.digest, annotations: { 'org.opencontainers.image.ref.name': '1.2.3' } })]);
+    expect(index.manifests).toEqual([
+      expect.objectContaining({ digest: root.descriptor.digest, annotations: { 'org.opencontainers.image.ref.name': '1.2.3' } }),
+    ]);
     expect((await layoutGraph(dir, root)).children).toHaveLength(2);
   });
 

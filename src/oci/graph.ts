@@ -159,16 +159,34 @@ function limit(source: Readable, length: number): AsyncIterable<Buffer> {
 export async function fetchGraph(client: RegistryClient, repository: string, reference: string): Promise<ImageGraph> {
   const root = await client.getManifest(repository, reference);
   if (!root) {
-    throw new RegistryError(`${client.host}/${repository}: no manifest ${reference}`, { registry: client.host, repository, status: 404, code: 'MANIFEST_UNKNOWN', retryable: false });
+    throw new RegistryError(`${client.host}/${repository}: no manifest ${reference}`, {
+      registry: client.host,
+      repository,
+      status: 404,
+      code: 'MANIFEST_UNKNOWN',
+      retryable: false,
+    });
   }
   const rootNode = { digest: root.digest, mediaType: root.mediaType, bytes: root.bytes };
   if (!isIndex(root.mediaType)) return { root: rootNode, children: [], blobs: dedupe(blobsOf(rootNode)) };
   const index = JSON.parse(root.bytes.toString('utf8')) as ParsedManifest;
   const children: ManifestNode[] = [];
   for (const d of index.manifests ?? []) {
-    if (isIndex(d.mediaType)) throw new RegistryError(`${client.host}/${repository}: nested indexes are not supported (${d.digest})`, { registry: client.host, repository, retryable: false });
+    if (isIndex(d.mediaType))
+      throw new RegistryError(`${client.host}/${repository}: nested indexes are not supported (${d.digest})`, {
+        registry: client.host,
+        repository,
+        retryable: false,
+      });
     const m = await client.getManifest(repository, d.digest);
-    if (!m) throw new RegistryError(`${client.host}/${repository}: the index names ${d.digest}, which the registry does not have`, { registry: client.host, repository, status: 404, code: 'MANIFEST_UNKNOWN', retryable: false });
+    if (!m)
+      throw new RegistryError(`${client.host}/${repository}: the index names ${d.digest}, which the registry does not have`, {
+        registry: client.host,
+        repository,
+        status: 404,
+        code: 'MANIFEST_UNKNOWN',
+        retryable: false,
+      });
     children.push({ digest: m.digest, mediaType: m.mediaType || d.mediaType, bytes: m.bytes });
   }
   return { root: rootNode, children, blobs: dedupe(children.flatMap(blobsOf)) };

@@ -108,7 +108,8 @@ export interface LayoutRoot {
 export async function readLayoutRoot(layoutDir: string): Promise<LayoutRoot> {
   const index = JSON.parse(await readFile(join(layoutDir, 'index.json'), 'utf8')) as { manifests?: Descriptor[] };
   const descriptor = index.manifests?.[0];
-  if (!descriptor || index.manifests!.length !== 1) throw new Error(`${layoutDir}/index.json names ${index.manifests?.length ?? 0} images; expected exactly one`);
+  if (!descriptor || index.manifests!.length !== 1)
+    throw new Error(`${layoutDir}/index.json names ${index.manifests?.length ?? 0} images; expected exactly one`);
   return { descriptor, bytes: await readFile(blobPath(layoutDir, descriptor.digest)) };
 }
 

@@ -26,12 +26,21 @@ afterEach(async () => {
 
 const uploads = (r: MemoryRegistry) => r.requests.filter((q) => q.method === 'PUT' || q.method === 'PATCH' || q.method === 'POST');
 const tagsOf = (r: MemoryRegistry, repo: string) => [...(r.repos.get(repo)?.tags.keys() ?? [])].sort();
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
 
 describe('build pipeline', () => {
   it('builds, audits and pushes to every registry; each output is set once', async () => {
     const [a, b] = [await registry(), await registry()];
-    const h = await harness({ images: `${a.host}/acme/app\n${b.host}/acme/app`, version: '2.1.0', 'insecure-registries': `${a.host},${b.host}`, secrets: `token=${SECRET}` });
+    const h = await harness({
+      images: `${a.host}/acme/app\n${b.host}/acme/app`,
+      version: '2.1.0',
+      'insecure-registries': `${a.host},${b.host}`,
+      secrets: `token=${SECRET}`,
+    });
     await build(h.fx);
     for (const r of [a, b]) expect(tagsOf(r, 'acme/app')).toEqual(['2', '2.1', '2.1.0', 'latest', 'main', 'sha-0123456']);
     expect([...h.platform.outputCounts.values()].every((n) => n === 1)).toBe(true);
@@ -44,7 +53,10 @@ describe('build pipeline', () => {
 
   it('stops at a leak: nothing reaches any registry, the findings name the secret, metadata says why', async () => {
     const reg = await registry();
-    const h = await harness({ images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, secrets: `token=${SECRET}` }, { files: () => ({ 'app/.env': `TOKEN=${SECRET}\n` }) });
+    const h = await harness(
+      { images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, secrets: `token=${SECRET}` },
+      { files: () => ({ 'app/.env': `TOKEN=${SECRET}\n` }) },
+    );
     const e = await failure(build(h.fx));
     expect(e?.message).toMatch(/^the audit found a secret in the image; nothing was pushed:\n {2}- secret 'token' \(secrets\).* in layer .*app\/\.env/);
     expect(e?.message).not.toContain(SECRET);
@@ -57,7 +69,10 @@ describe('build pipeline', () => {
 
   it('with audit: warn, says what leaked and pushes', async () => {
     const reg = await registry();
-    const h = await harness({ images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, secrets: `token=${SECRET}`, audit: 'warn' }, { files: () => ({ 'app/.env': SECRET }) });
+    const h = await harness(
+      { images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, secrets: `token=${SECRET}`, audit: 'warn' },
+      { files: () => ({ 'app/.env': SECRET }) },
+    );
     await build(h.fx);
     expect(h.platform.lines.filter((l) => l.level === 'warning').map((l) => l.text)).toEqual([expect.stringMatching(/^audit: secret 'token' \(secrets\)/)]);
     expect(tagsOf(reg, 'acme/app')).toContain('1.0.0');
@@ -74,10 +89,15 @@ describe('build pipeline', () => {
 
   it('one registry failing fails the run, names it, and moves no tag there; the other gets everything', async () => {
     const good = await registry();
-    const bad = await registry({ fault: (q) => (q.method === 'PUT' && q.path.includes('/manifests/') ? { status: 500, body: '{"errors":[{"code":"UNKNOWN","message":"disk full"}]}' } : undefined) });
+    const bad = await registry({
+      fault: (q) =>
+        q.method === 'PUT' && q.path.includes('/manifests/') ? { status: 500, body: '{"errors":[{"code":"UNKNOWN","message":"disk full"}]}' } : undefined,
+    });
     const h = await harness({ images: `${good.host}/acme/app\n${bad.host}/acme/app`, version: '1.0.0', 'insecure-registries': `${good.host},${bad.host}` });
     const e = await failure(build(h.fx));
-    expect(e?.message).toMatch(new RegExp(`^push failed on 1 of 2 registries \\(1 succeeded; no tag moved on a failed one\\):\\n {2}${bad.host.replace('.', '\\.')}`));
+    expect(e?.message).toMatch(
+      new RegExp(`^push failed on 1 of 2 registries \\(1 succeeded; no tag moved on a failed one\\):\\n {2}${bad.host.replace('.', '\\.')}`),
+    );
     expect(e?.message).toContain('disk full');
     expect(tagsOf(good, 'acme/app')).toContain('1.0.0');
     expect(tagsOf(bad, 'acme/app')).toEqual([]);
@@ -98,7 +118,11 @@ describe('build pipeline', () => {
     await seeder.uploadBlob('acme/base', { digest, size: leaked.length }, () => Readable.from([leaked]));
     await seeder.close();
     const h = await harness(
-      { images: `${pub.host}/acme/base visibility=public target=base\n${priv.host}/acme/app target=app`, version: '1.0.0', 'insecure-registries': `${pub.host},${priv.host}` },
+      {
+        images: `${pub.host}/acme/base visibility=public target=base\n${priv.host}/acme/app target=app`,
+        version: '1.0.0',
+        'insecure-registries': `${pub.host},${priv.host}`,
+      },
       { files, dockerfile: 'FROM scratch AS base\nCOPY a /a\nFROM base AS app\nCOPY b /b\n' },
     );
     const e = await failure(build(h.fx));
@@ -130,7 +154,11 @@ describe('build pipeline', () => {
     const reg = await registry();
     const h = await harness(
       { images: `${reg.host}/acme/app`, 'insecure-registries': reg.host, 'pr-comment': 'true', 'github-token': 'ghs_testtoken12345' },
-      { facts: { git: { sha: '0123456789abcdef0123456789abcdef01234567', pullRequest: 7, scheduled: false } }, env: { GITHUB_REPOSITORY: 'acme/app' }, comment: async () => Promise.reject(new Error('API rate limit exceeded')) },
+      {
+        facts: { git: { sha: '0123456789abcdef0123456789abcdef01234567', pullRequest: 7, scheduled: false } },
+        env: { GITHUB_REPOSITORY: 'acme/app' },
+        comment: async () => Promise.reject(new Error('API rate limit exceeded')),
+      },
     );
     await build(h.fx);
     expect(h.comments).toHaveLength(1);

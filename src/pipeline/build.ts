@@ -31,7 +31,15 @@ export async function build(fx: Effects): Promise<void> {
     record.built = await runBuilds(fx, inputs, planned, choice, work);
     // Registry clients before the audit: credentials found on the machine are secrets it looks for too.
     const { delivery, transfer } = inputs;
-    const clients = delivery.push ? await connectRegistries(fx, transfer, inputs.release.images.map((i) => i.repository), catalog, delivery.githubToken) : new Map();
+    const clients = delivery.push
+      ? await connectRegistries(
+          fx,
+          transfer,
+          inputs.release.images.map((i) => i.repository),
+          catalog,
+          delivery.githubToken,
+        )
+      : new Map();
     try {
       record.audit = await auditBuilds(fx, inputs.audit.mode, record.built, catalog.all);
       if (record.audit.leaks > 0 && record.audit.mode === 'fail') throw leakError(record.audit);
@@ -41,7 +49,9 @@ export async function build(fx: Effects): Promise<void> {
       const failed = pushError(record.pushed.reports);
       if (failed) throw failed;
       if (record.built.length > 1 && inputs.release.images.some((i) => i.visibility === 'public')) {
-        record.privateBytesKeptPrivate = await platform.group('Public registries hold nothing private', () => provePrivateStaysPrivate(fx, transfer, record.built!));
+        record.privateBytesKeptPrivate = await platform.group('Public registries hold nothing private', () =>
+          provePrivateStaysPrivate(fx, transfer, record.built!),
+        );
         platform.info(`${(record.privateBytesKeptPrivate / 1048576).toFixed(1)} MiB of private layers and configs stayed out of the public registries`);
       }
     } finally {

@@ -22,20 +22,37 @@ const start = async (o: Parameters<typeof MemoryRegistry.start>[0] = {}) => {
 async function staged(reg: MemoryRegistry) {
   const image = testImage([40_000, 20_000]);
   const client = new RegistryClient({ host: reg.host, insecure: true, retries: 0, userAgent: 'test' });
-  await pushGraph(image.graph, image.source, [{ repository: { registry: reg.host, host: reg.host, path: 'acme/app' }, tags: ['2.0.0'] }], { clientFor: () => client, concurrency: 2, perHost: 2 });
+  await pushGraph(image.graph, image.source, [{ repository: { registry: reg.host, host: reg.host, path: 'acme/app' }, tags: ['2.0.0'] }], {
+    clientFor: () => client,
+    concurrency: 2,
+    perHost: 2,
+  });
   await client.close();
   return { digest: image.graph.root.digest, bytes: image.graph.blobs.reduce((n, b) => n + b.size, 0) };
 }
 
 describe('promote pipeline', () => {
   it('copies by digest with the tags, sending each destination only what it lacks; one failing destination fails the run', async () => {
-    const [src, prod, broken] = [await start(), await start(), await start({ fault: (q) => (q.method === 'PUT' && q.path.includes('/manifests/') ? { status: 503 } : undefined) })];
+    const [src, prod, broken] = [
+      await start(),
+      await start(),
+      await start({ fault: (q) => (q.method === 'PUT' && q.path.includes('/manifests/') ? { status: 503 } : undefined) }),
+    ];
     const { digest, bytes } = await staged(src);
-    const inputs = { source: `${src.host}/acme/app:2.0.0`, destinations: `${prod.host}/prod/app\n${broken.host}/prod/app`, tags: '2.0.0, stable', 'insecure-registries': [src.host, prod.host, broken.host].join(','), retries: '0' };
+    const inputs = {
+      source: `${src.host}/acme/app:2.0.0`,
+      destinations: `${prod.host}/prod/app\n${broken.host}/prod/app`,
+      tags: '2.0.0, stable',
+      'insecure-registries': [src.host, prod.host, broken.host].join(','),
+      retries: '0',
+    };
     const h = await harness(inputs);
     await expect(promote(h.fx)).rejects.toThrow(new RegExp(`^promotion failed on 1 of 2 registries \\(no tag moved on a failed one\\):\\n {2}${broken.host}`));
     expect(h.platform.outputs.get('digest')).toBe(digest);
-    expect([...(prod.repos.get('prod/app')?.tags.entries() ?? [])]).toEqual([['2.0.0', digest], ['stable', digest]]);
+    expect([...(prod.repos.get('prod/app')?.tags.entries() ?? [])]).toEqual([
+      ['2.0.0', digest],
+      ['stable', digest],
+    ]);
     expect(broken.repos.get('prod/app')?.tags.size ?? 0).toBe(0);
     expect(Number(h.platform.outputs.get('bytes-sent'))).toBe(2 * bytes); // each destination lacked every blob
 
@@ -46,8 +63,13 @@ describe('promote pipeline', () => {
 
   it('names the input of a source without tag or digest', async () => {
     const h = await harness({ source: 'ghcr.io/acme/app', destinations: 'ghcr.io/acme/prod' });
-    const e = await promote(h.fx).then(() => undefined, (x: unknown) => x);
+    const e = await promote(h.fx).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(ConfigError);
-    expect((e as ConfigError).issues).toEqual([{ input: 'source', message: "'ghcr.io/acme/app' names neither a tag nor a digest: promote a release by its tag or digest" }]);
+    expect((e as ConfigError).issues).toEqual([
+      { input: 'source', message: "'ghcr.io/acme/app' names neither a tag nor a digest: promote a release by its tag or digest" },
+    ]);
   });
 });

@@ -33,9 +33,13 @@ export async function promote(fx: Effects): Promise<void> {
     // Where destinations may hold the base already: the mount-from repositories, and the image's base.
     const hints = [...inputs.mountFrom, ...(await baseRepository(client, source.path, graph.root.bytes, graph.children[0]?.bytes))];
     const platforms = graph.children.length ? `, ${graph.children.length} platforms` : '';
-    platform.info(`Promoting ${formatReference(source)} (${graph.root.digest}, ${mib(graphSize(graph))} MiB${platforms}) to ${destinations.length} repositories${hints.length ? `; mounting from ${hints.join(', ')} where a destination has them` : ''}`);
+    platform.info(
+      `Promoting ${formatReference(source)} (${graph.root.digest}, ${mib(graphSize(graph))} MiB${platforms}) to ${destinations.length} repositories${hints.length ? `; mounting from ${hints.join(', ')} where a destination has them` : ''}`,
+    );
     const targets = destinations.map((repository) => ({ repository, tags: inputs.tags }));
-    const result = await platform.group('Promote', () => copyGraph(client, source, graph, targets, { ...engineOptions(platform, inputs.transfer, clients), mountFrom: () => hints }));
+    const result = await platform.group('Promote', () =>
+      copyGraph(client, source, graph, targets, { ...engineOptions(platform, inputs.transfer, clients), mountFrom: () => hints }),
+    );
     for (const r of result.reports) platform.info(describeReport(r));
     const sent = result.reports.reduce((n, r) => n + r.bytesSent, 0);
     platform.setOutput('digest', result.digest);

@@ -25,7 +25,12 @@ describe('stages', () => {
   });
 
   it('lets build arguments override ARG defaults', () => {
-    expect(stages(dockerfile, [['DEBIAN', '13'], ['REGISTRY', 'mirror.acme']])[1]!.from).toBe('mirror.acme/library/debian:13-slim');
+    expect(
+      stages(dockerfile, [
+        ['DEBIAN', '13'],
+        ['REGISTRY', 'mirror.acme'],
+      ])[1]!.from,
+    ).toBe('mirror.acme/library/debian:13-slim');
   });
 
   it('expands ${VAR:-default} and ${VAR:+alt}', () => {

@@ -37,19 +37,25 @@ function instructions(text: string): Instruction[] {
     if (!m) continue;
     out.push({ keyword: m[1]!.toUpperCase(), args: m[2]!.trim(), line: start + 1 });
     const heredoc = /<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?/.exec(m[2]!);
-    if (heredoc) while (i + 1 < lines.length && lines[++i]!.trim() !== heredoc[1]) { /* heredoc body */ }
+    if (heredoc)
+      while (i + 1 < lines.length && lines[++i]!.trim() !== heredoc[1]) {
+        /* heredoc body */
+      }
   }
   return out;
 }
 
 /** `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` as BuildKit expands them in `FROM`. */
 function expand(text: string, vars: ReadonlyMap<string, string>): string {
-  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, braced?: string, op?: string, word?: string, bare?: string) => {
-    const value = vars.get((braced ?? bare)!);
-    if (op === '-') return value ? value : (word ?? '');
-    if (op === '+') return value ? (word ?? '') : '';
-    return value ?? '';
-  });
+  return text.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_, braced?: string, op?: string, word?: string, bare?: string) => {
+      const value = vars.get((braced ?? bare)!);
+      if (op === '-') return value ? value : (word ?? '');
+      if (op === '+') return value ? (word ?? '') : '';
+      return value ?? '';
+    },
+  );
 }
 
 /** The stages of a Dockerfile; `args` are the build's `--build-arg`s (they override `ARG` defaults). */
@@ -119,7 +125,10 @@ export function baseImage(all: readonly Stage[], target: string | undefined): St
   let stage = target ? all.find((s) => s.name === target.toLowerCase()) : all[all.length - 1];
   for (let hops = 0; stage && hops <= all.length; hops++) {
     const from = stage.from.toLowerCase();
-    const earlier = all.slice(0, all.indexOf(stage)).reverse().find((s) => s.name === from);
+    const earlier = all
+      .slice(0, all.indexOf(stage))
+      .reverse()
+      .find((s) => s.name === from);
     if (!earlier) return from === 'scratch' ? undefined : stage;
     stage = earlier;
   }

@@ -3,7 +3,12 @@ import { imageLabels, resolveCreated, type LabelOptions } from './labels.js';
 
 const base: LabelOptions = {
   repository: { name: 'app', url: 'https://github.com/acme/app', description: 'The app', licenses: 'MIT', visibility: 'private' },
-  revision: 'abc123', version: '2.1.0', created: '2026-11-20T08:30:00Z', baseName: 'debian:12', user: [], public: false,
+  revision: 'abc123',
+  version: '2.1.0',
+  created: '2026-11-20T08:30:00Z',
+  baseName: 'debian:12',
+  user: [],
+  public: false,
 };
 
 describe('imageLabels', () => {
@@ -31,13 +36,25 @@ describe('imageLabels', () => {
   });
 
   it('treats a repository of unknown visibility as private, and a public one as public', () => {
-    expect(imageLabels({ ...base, public: true, repository: { url: 'u' } }).withheld).toEqual(['org.opencontainers.image.url', 'org.opencontainers.image.source']);
+    expect(imageLabels({ ...base, public: true, repository: { url: 'u' } }).withheld).toEqual([
+      'org.opencontainers.image.url',
+      'org.opencontainers.image.source',
+    ]);
     expect(imageLabels({ ...base, public: true, repository: { ...base.repository, visibility: 'public' } }).withheld).toEqual([]);
   });
 
   it('lets user labels win and keeps their order after the generated ones', () => {
-    const l = imageLabels({ ...base, user: [['team', 'core'], ['org.opencontainers.image.title', 'App']] });
-    expect(l.values.slice(-2)).toEqual([['team', 'core'], ['org.opencontainers.image.title', 'App']]);
+    const l = imageLabels({
+      ...base,
+      user: [
+        ['team', 'core'],
+        ['org.opencontainers.image.title', 'App'],
+      ],
+    });
+    expect(l.values.slice(-2)).toEqual([
+      ['team', 'core'],
+      ['org.opencontainers.image.title', 'App'],
+    ]);
     expect(l.values.filter(([k]) => k === 'org.opencontainers.image.title')).toHaveLength(1);
   });
 });

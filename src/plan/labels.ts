@@ -76,7 +76,12 @@ export class CreatedError extends Error {
  * `SOURCE_DATE_EPOCH`, else the commit time — so rebuilding a commit gives the same labels —
  * and only when none is known, the clock.
  */
-export function resolveCreated(input: string, sourceDateEpoch: string | undefined, commitTime: string | undefined, now: Date): { created: string; from: string } {
+export function resolveCreated(
+  input: string,
+  sourceDateEpoch: string | undefined,
+  commitTime: string | undefined,
+  now: Date,
+): { created: string; from: string } {
   const parse = (raw: string, what: string): string => {
     const t = raw.trim();
     const ms = /^\d+$/.test(t) ? Number(t) * 1000 : /^\d{4}-\d{2}-\d{2}T/.test(t) ? Date.parse(t) : NaN;

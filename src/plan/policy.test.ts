@@ -38,8 +38,15 @@ describe('checkBaseImages', () => {
   });
 
   it('refuses floating and unpinned tags with require-pinned-base', () => {
-    const v = checkBaseImages(imageUses('FROM alpine\nFROM alpine:latest\nFROM alpine:3.20\nFROM alpine:3.20@' + D + '\n', []), { ...opts, requirePinned: true });
-    expect(v.map((x) => [x.line, x.message.replace(/:.*/, '')])).toEqual([[1, 'FROM alpine is a floating tag (no tag'], [2, 'FROM alpine'], [3, 'FROM alpine']]);
+    const v = checkBaseImages(imageUses('FROM alpine\nFROM alpine:latest\nFROM alpine:3.20\nFROM alpine:3.20@' + D + '\n', []), {
+      ...opts,
+      requirePinned: true,
+    });
+    expect(v.map((x) => [x.line, x.message.replace(/:.*/, '')])).toEqual([
+      [1, 'FROM alpine is a floating tag (no tag'],
+      [2, 'FROM alpine'],
+      [3, 'FROM alpine'],
+    ]);
     expect(v[1]!.message).toContain('a floating tag (latest)');
     expect(v[2]!.message).toContain('not pinned to a digest');
   });
@@ -51,7 +58,13 @@ describe('checkBaseImages', () => {
   });
 
   it('checks named build contexts: an image context is checked, a directory standing in for a base is refused', () => {
-    const v = checkBaseImages(imageUses('FROM base\nCOPY --from=assets / /\n', []), { ...opts, buildContexts: [['base', 'docker-image://evil.example/x:1'], ['assets', '/ws/assets']] });
+    const v = checkBaseImages(imageUses('FROM base\nCOPY --from=assets / /\n', []), {
+      ...opts,
+      buildContexts: [
+        ['base', 'docker-image://evil.example/x:1'],
+        ['assets', '/ws/assets'],
+      ],
+    });
     expect(v).toEqual([
       { line: 2, message: 'COPY --from assets is the build context assets=/ws/assets, not an image the policy can check' },
       { line: undefined, message: expect.stringMatching(/^build context base: evil.example\/x:1 is not an allowed base image/) },

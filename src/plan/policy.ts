@@ -39,10 +39,18 @@ function qualify(path: string): string {
 export function parseAllowRule(text: string): AllowRule {
   const [repo = '', digest] = text.trim().split('@');
   if (digest !== undefined && !DIGEST_PATTERN.test(digest)) throw new Error(`'${text}': '${digest}' is not a sha256 digest`);
-  if (!/^[a-z0-9._\-/:*]+$/.test(repo) || repo.includes(':') && !/^[^/]+:\d+\//.test(repo)) {
+  if (!/^[a-z0-9._\-/:*]+$/.test(repo) || (repo.includes(':') && !/^[^/]+:\d+\//.test(repo))) {
     throw new Error(`'${text}' is not a repository pattern: registry/path, with * for one path segment and ** for any (e.g. registry.acme/golden/*)`);
   }
-  const source = qualify(repo).split('**').map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('.*');
+  const source = qualify(repo)
+    .split('**')
+    .map((part) =>
+      part
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]*'),
+    )
+    .join('.*');
   return { text, repository: new RegExp(`^${source}$`), digest };
 }
 
@@ -73,13 +81,17 @@ export function checkBaseImages(uses: readonly ImageUse[], o: PolicyOptions): Vi
     }
     if (o.requirePinned && !parsed.digest) {
       const floating = !parsed.tag || parsed.tag === 'latest';
-      violations.push({ line, message: `${what} ${ref} is ${floating ? `a floating tag (${parsed.tag ?? 'no tag: latest'})` : 'not pinned to a digest'}: write it as ${repository}${parsed.tag ? `:${parsed.tag}` : ''}@sha256:… (require-pinned-base)` });
+      violations.push({
+        line,
+        message: `${what} ${ref} is ${floating ? `a floating tag (${parsed.tag ?? 'no tag: latest'})` : 'not pinned to a digest'}: write it as ${repository}${parsed.tag ? `:${parsed.tag}` : ''}@sha256:… (require-pinned-base)`,
+      });
     }
   };
   for (const use of uses) {
     const context = contexts.get(use.ref.toLowerCase());
     if (context === undefined) check(use.ref, use.via, use.line);
-    else if (!context.startsWith('docker-image://')) violations.push({ line: use.line, message: `${use.via} ${use.ref} is the build context ${use.ref}=${context}, not an image the policy can check` });
+    else if (!context.startsWith('docker-image://'))
+      violations.push({ line: use.line, message: `${use.via} ${use.ref} is the build context ${use.ref}=${context}, not an image the policy can check` });
   }
   for (const [name, source] of o.buildContexts) {
     if (source.startsWith('docker-image://')) check(source.slice('docker-image://'.length), `build context ${name}:`);

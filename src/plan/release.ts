@@ -64,7 +64,9 @@ function planImageTags(images: readonly ImageSpec[], tags: TagSettings, facts: R
 
 export function planRelease(images: readonly ImageSpec[], tags: TagSettings, createdInput: string, run: ReleaseFacts, issues: ConfigIssue[]): Release {
   const { resolved, targets, failed } = planImageTags(images, tags, run.facts, run.now, issues);
-  if (!failed) for (const t of targets) if (t.tags.length === 0) issues.push({ input: 'tags', message: `${formatRepository(t.repository)} gets no tag: set version, tags, or run on a commit` });
+  if (!failed)
+    for (const t of targets)
+      if (t.tags.length === 0) issues.push({ input: 'tags', message: `${formatRepository(t.repository)} gets no tag: set version, tags, or run on a commit` });
   let created = { created: '', from: '' };
   try {
     created = resolveCreated(createdInput, run.sourceDateEpoch, run.facts.commitTime, run.now);

@@ -27,7 +27,8 @@ export async function checkFiles(fx: Pick<Effects, 'files'>, inputs: BuildInputs
   for (const s of inputs.secrets.secrets) {
     if (s.kind === 'file' && !(await files.readable(s.path))) issues.push({ input: 'secret-files', message: `secret '${s.id}': cannot read ${s.path}` });
   }
-  for (const s of inputs.secrets.ssh) for (const p of s.paths) if (!(await files.readable(p))) issues.push({ input: 'ssh', message: `ssh '${s.id}': cannot read ${p}` });
+  for (const s of inputs.secrets.ssh)
+    for (const p of s.paths) if (!(await files.readable(p))) issues.push({ input: 'ssh', message: `ssh '${s.id}': cannot read ${p}` });
   for (const [host, r] of inputs.transfer.registries) {
     if (r.caFile && !(await files.readable(r.caFile))) issues.push({ input: 'registry-ca', message: `${host}: cannot read ${r.caFile}` });
   }
@@ -41,19 +42,26 @@ const describePlan = (image: ImageTarget) => image.tags.map((t) => (t.floating ?
 function enforcePolicy(fx: Pick<Effects, 'platform'>, inputs: BuildInputs, dockerfile: string): void {
   const { platform } = fx;
   const uses = imageUses(dockerfile, inputs.source.buildArgs);
-  const violations = checkBaseImages(uses, { allowed: inputs.audit.allowedBaseImages, requirePinned: inputs.audit.requirePinnedBase, buildContexts: inputs.source.buildContexts });
+  const violations = checkBaseImages(uses, {
+    allowed: inputs.audit.allowedBaseImages,
+    requirePinned: inputs.audit.requirePinnedBase,
+    buildContexts: inputs.source.buildContexts,
+  });
   if (!violations.length) return;
   const file = relative(platform.context.workspace, inputs.source.file) || inputs.source.file;
   for (const v of violations) platform.error(`base image policy: ${v.message}`, { file, line: v.line, title: 'Base image policy' });
   const lines = violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ''}${v.message}`).join('\n');
-  throw new Error(`the base image policy refused ${violations.length === 1 ? 'an image' : `${violations.length} images`} the build would use; nothing was built:\n${lines}`);
+  throw new Error(
+    `the base image policy refused ${violations.length === 1 ? 'an image' : `${violations.length} images`} the build would use; nothing was built:\n${lines}`,
+  );
 }
 
 export async function planBuild(fx: Pick<Effects, 'platform' | 'files'>, inputs: BuildInputs): Promise<PlannedUnit[]> {
   const { platform } = fx;
   const { release } = inputs;
   if (release.version) platform.info(`Version ${release.version} (from the ${release.versionSource})`);
-  for (const image of release.images) platform.info(`${formatRepository(image.repository)}${image.visibility === 'public' ? ' (public)' : ''}: ${describePlan(image)}`);
+  for (const image of release.images)
+    platform.info(`${formatRepository(image.repository)}${image.visibility === 'public' ? ' (public)' : ''}: ${describePlan(image)}`);
   const dockerfile = await fx.files.readText(inputs.source.file);
   enforcePolicy(fx, inputs, dockerfile);
   const units = unitsOf(release.images, inputs.source.target);
@@ -61,7 +69,9 @@ export async function planBuild(fx: Pick<Effects, 'platform' | 'files'>, inputs:
     const meta = imageMetadata(release, inputs.metadata, platform.context.facts, dockerfile, inputs.source.buildArgs, unit);
     if (meta.labels.withheld.length) {
       const which = units.length > 1 ? ` of the ${unit.target ?? 'default'} build` : '';
-      platform.info(`Left out of the labels${which} because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(', ')} (set them in labels to keep them)`);
+      platform.info(
+        `Left out of the labels${which} because a target registry is public and the repository is not known to be: ${meta.labels.withheld.join(', ')} (set them in labels to keep them)`,
+      );
     }
     return { unit, meta };
   });

@@ -21,7 +21,9 @@ describe('resolveVersion', () => {
   });
 
   it.each(['2.x', '2.1', 'latest', '01.2.3', '2.1.106+build.5'])('rejects version %j, naming the input', (input) => {
-    expect(() => resolveVersion({ ...none, input })).toThrow(expect.objectContaining({ input: 'version', message: expect.stringMatching(/not a semantic version|build metadata/) }));
+    expect(() => resolveVersion({ ...none, input })).toThrow(
+      expect.objectContaining({ input: 'version', message: expect.stringMatching(/not a semantic version|build metadata/) }),
+    );
   });
 
   it('names the git tag when that is what failed', () => {
@@ -38,8 +40,16 @@ describe('resolveVersion', () => {
 });
 
 const options = (o: Partial<TagOptions>): TagOptions => ({
-  version: undefined, facts: { scheduled: false }, auto: AUTO_TAGS, levels: VERSION_LEVELS, tagLatest: 'auto',
-  majorZero: false, channel: false, explicit: [], now: new Date('2026-11-23T05:00:00Z'), ...o,
+  version: undefined,
+  facts: { scheduled: false },
+  auto: AUTO_TAGS,
+  levels: VERSION_LEVELS,
+  tagLatest: 'auto',
+  majorZero: false,
+  channel: false,
+  explicit: [],
+  now: new Date('2026-11-23T05:00:00Z'),
+  ...o,
 });
 const tagsOf = (o: Partial<TagOptions>) => planTags(options(o)).map((t) => (t.floating ? `${t.tag}*` : t.tag));
 
@@ -72,7 +82,11 @@ describe('planTags', () => {
 
   it('takes explicit tags bare or as full references (what docker/metadata-action outputs)', () => {
     const planned = planTags(options({ explicit: ['edge', 'ghcr.io/acme/app:pr-7', '127.0.0.1:5000/app:dev'] }));
-    expect(planned.map((p) => [p.tag, p.repository])).toEqual([['edge', undefined], ['pr-7', 'ghcr.io/acme/app'], ['dev', '127.0.0.1:5000/app']]);
+    expect(planned.map((p) => [p.tag, p.repository])).toEqual([
+      ['edge', undefined],
+      ['pr-7', 'ghcr.io/acme/app'],
+      ['dev', '127.0.0.1:5000/app'],
+    ]);
   });
 
   it.each([
@@ -97,7 +111,10 @@ describe('planTags', () => {
 describe('decideTags', () => {
   const decide = (version: string, existing: string[], mode: 'forward' | 'always' = 'forward') =>
     decideTags(planTags(options({ version, auto: ['version'], channel: true })), version, existing, mode);
-  const pushed = (version: string, existing: string[]) => decide(version, existing).filter((d) => d.push).map((d) => d.tag);
+  const pushed = (version: string, existing: string[]) =>
+    decide(version, existing)
+      .filter((d) => d.push)
+      .map((d) => d.tag);
 
   it('moves everything on a first release', () => {
     expect(pushed('1.0.0', [])).toEqual(['1.0.0', '1.0', '1', 'latest']);
@@ -127,29 +144,33 @@ describe('decideTags', () => {
   // Any releases (stable and pre-release, 0.x included), pushed in any order, some twice: every
   // floating tag ends on the highest version of its line present, as if pushed in order.
   it('keeps floating tags on the highest version present, whatever the order of pushes', () => {
-    const version = fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3), fc.option(fc.tuple(fc.constantFrom('rc', 'beta'), fc.nat(3)), { nil: undefined }))
+    const version = fc
+      .tuple(fc.nat(3), fc.nat(3), fc.nat(3), fc.option(fc.tuple(fc.constantFrom('rc', 'beta'), fc.nat(3)), { nil: undefined }))
       .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre ? `-${pre[0]}.${pre[1]}` : ''}`);
-    fc.assert(fc.property(fc.array(version, { minLength: 1, maxLength: 25 }), fc.boolean(), (releases, majorZero) => {
-      const registry = new Map<string, string>();
-      for (const v of releases) {
-        const planned = planTags(options({ version: v, auto: ['version'], channel: true, majorZero }));
-        for (const d of decideTags(planned, v, [...registry.keys()], 'forward')) if (d.push) registry.set(d.tag, v);
-      }
-      const present = [...new Set(releases)];
-      const stable = present.filter((v) => !semver.prerelease(v));
-      const highest = (vs: string[]) => vs.sort(semver.rcompare)[0];
-      const expected = new Map<string, string>(present.map((v) => [v, v]));
-      if (stable.length) expected.set('latest', highest([...stable])!);
-      for (const v of stable) {
-        const [major, minor] = [semver.major(v), semver.minor(v)];
-        expected.set(`${major}.${minor}`, highest(stable.filter((x) => semver.major(x) === major && semver.minor(x) === minor))!);
-        if (major > 0 || majorZero) expected.set(`${major}`, highest(stable.filter((x) => semver.major(x) === major))!);
-      }
-      for (const channel of ['rc', 'beta']) {
-        const pre = present.filter((v) => semver.prerelease(v)?.[0] === channel);
-        if (pre.length) expected.set(channel, highest(pre)!);
-      }
-      expect(Object.fromEntries(registry)).toEqual(Object.fromEntries(expected));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(version, { minLength: 1, maxLength: 25 }), fc.boolean(), (releases, majorZero) => {
+        const registry = new Map<string, string>();
+        for (const v of releases) {
+          const planned = planTags(options({ version: v, auto: ['version'], channel: true, majorZero }));
+          for (const d of decideTags(planned, v, [...registry.keys()], 'forward')) if (d.push) registry.set(d.tag, v);
+        }
+        const present = [...new Set(releases)];
+        const stable = present.filter((v) => !semver.prerelease(v));
+        const highest = (vs: string[]) => vs.sort(semver.rcompare)[0];
+        const expected = new Map<string, string>(present.map((v) => [v, v]));
+        if (stable.length) expected.set('latest', highest([...stable])!);
+        for (const v of stable) {
+          const [major, minor] = [semver.major(v), semver.minor(v)];
+          expected.set(`${major}.${minor}`, highest(stable.filter((x) => semver.major(x) === major && semver.minor(x) === minor))!);
+          if (major > 0 || majorZero) expected.set(`${major}`, highest(stable.filter((x) => semver.major(x) === major))!);
+        }
+        for (const channel of ['rc', 'beta']) {
+          const pre = present.filter((v) => semver.prerelease(v)?.[0] === channel);
+          if (pre.length) expected.set(channel, highest(pre)!);
+        }
+        expect(Object.fromEntries(registry)).toEqual(Object.fromEntries(expected));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

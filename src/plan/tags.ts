@@ -33,7 +33,10 @@ export interface GitFacts {
 
 export class TagError extends Error {
   override readonly name = 'TagError';
-  constructor(message: string, readonly input: string) {
+  constructor(
+    message: string,
+    readonly input: string,
+  ) {
     super(message);
   }
 }
@@ -70,7 +73,10 @@ export function resolveVersion(o: VersionOptions): ResolvedVersion | undefined {
   const m = re.exec(tag);
   const captured = m?.groups?.version ?? m?.[1];
   if (!m || captured === undefined) {
-    throw new TagError(`the git tag '${tag}' does not match ${re.source}${m ? ' (the pattern needs a group around the version, e.g. ^app-(.+)$)' : ''}`, 'version-pattern');
+    throw new TagError(
+      `the git tag '${tag}' does not match ${re.source}${m ? ' (the pattern needs a group around the version, e.g. ^app-(.+)$)' : ''}`,
+      'version-pattern',
+    );
   }
   return { version: parseSemver(captured, 'version-pattern', `'${captured}' (from the git tag '${tag}')`), source: `git tag ${tag}` };
 }
@@ -115,7 +121,12 @@ export interface TagOptions {
 
 /** Lower-cases and replaces what a tag cannot hold; `undefined` when nothing usable is left. */
 export function sanitizeTag(raw: string): string | undefined {
-  const t = raw.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 128).replace(/[.-]+$/, '');
+  const t = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, '-')
+    .replace(/^[.-]+/, '')
+    .slice(0, 128)
+    .replace(/[.-]+$/, '');
   return t && TAG_PATTERN.test(t) ? t : undefined;
 }
 
@@ -133,7 +144,10 @@ export function planTags(o: TagOptions): PlannedTag[] {
   const planned: PlannedTag[] = [];
   const add = (tag: string, rule: TagRule, floating: boolean, repository?: string) => {
     if (!TAG_PATTERN.test(tag)) {
-      throw new TagError(`'${tag}' (made by ${rule === 'tags' ? 'a tags line' : `the ${rule} rule`}) is not a valid tag: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'`, rule === 'tags' ? 'tags' : 'version');
+      throw new TagError(
+        `'${tag}' (made by ${rule === 'tags' ? 'a tags line' : `the ${rule} rule`}) is not a valid tag: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'`,
+        rule === 'tags' ? 'tags' : 'version',
+      );
     }
     if (!planned.some((p) => p.tag === tag && p.repository === repository)) planned.push({ tag, rule, floating, repository });
   };
@@ -213,19 +227,28 @@ export function decideTags(planned: readonly PlannedTag[], version: string | und
 
 function sameLine(rule: TagRule, x: SemVer, v: SemVer): boolean {
   switch (rule) {
-    case 'minor': return x.prerelease.length === 0 && x.major === v.major && x.minor === v.minor;
-    case 'major': return x.prerelease.length === 0 && x.major === v.major;
-    case 'latest': return x.prerelease.length === 0;
-    case 'channel': return x.prerelease.length > 0 && channelOf(x) === channelOf(v);
-    default: return false;
+    case 'minor':
+      return x.prerelease.length === 0 && x.major === v.major && x.minor === v.minor;
+    case 'major':
+      return x.prerelease.length === 0 && x.major === v.major;
+    case 'latest':
+      return x.prerelease.length === 0;
+    case 'channel':
+      return x.prerelease.length > 0 && channelOf(x) === channelOf(v);
+    default:
+      return false;
   }
 }
 
 function describeLine(rule: TagRule, v: SemVer): string {
   switch (rule) {
-    case 'minor': return `${v.major}.${v.minor}.x release`;
-    case 'major': return `${v.major}.x release`;
-    case 'channel': return `${channelOf(v) ?? ''} pre-release`;
-    default: return 'release';
+    case 'minor':
+      return `${v.major}.${v.minor}.x release`;
+    case 'major':
+      return `${v.major}.x release`;
+    case 'channel':
+      return `${channelOf(v) ?? ''} pre-release`;
+    default:
+      return 'release';
   }
 }

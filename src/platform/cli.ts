@@ -73,7 +73,13 @@ export function createCliPlatform(o: CliPlatformOptions): CliPlatform {
       try {
         return await fn();
       } finally {
-        if (tty && bars.size) (clearBars(), drawBars(), bars.clear(), (drawn = 0));
+        // The finished bars stay on the screen, above what follows.
+        if (tty && bars.size) {
+          clearBars();
+          drawBars();
+          bars.clear();
+          drawn = 0;
+        }
       }
     },
     summary: async () => undefined, // the command prints its own summary from the outputs

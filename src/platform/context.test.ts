@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { githubFacts, gitlabFacts, type GitHubEvent } from './context.js';
 
 /** Contexts as the runners give them: env variables and, on GitHub, the event payload. */
-const recorded = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '../../test/fixtures/contexts', `${name}.json`), 'utf8')) as { env: Record<string, string>; event?: GitHubEvent };
+const recorded = (name: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '../../test/fixtures/contexts', `${name}.json`), 'utf8')) as {
+    env: Record<string, string>;
+    event?: GitHubEvent;
+  };
 
 describe('githubFacts', () => {
   it('reads a tag push', () => {
@@ -21,14 +25,26 @@ describe('githubFacts', () => {
     const { env, event } = recorded('github-pull-request');
     const f = githubFacts(env, event);
     expect(f.git).toEqual({ tag: undefined, branch: 'feature/Login', pullRequest: 42, sha: '1111111111111111111111111111111111111111', scheduled: false });
-    expect(f.repository).toEqual({ name: 'secret-app', url: 'https://github.com/acme/secret-app', description: undefined, licenses: undefined, visibility: 'private' });
+    expect(f.repository).toEqual({
+      name: 'secret-app',
+      url: 'https://github.com/acme/secret-app',
+      description: undefined,
+      licenses: undefined,
+      visibility: 'private',
+    });
   });
 
   it('reads a scheduled run, with only the env to say where the repository is', () => {
     const { env, event } = recorded('github-schedule');
     const f = githubFacts(env, event);
     expect(f.git).toMatchObject({ branch: 'main', scheduled: true });
-    expect(f.repository).toEqual({ name: 'app', url: 'https://github.example.com/acme/app', description: undefined, licenses: undefined, visibility: undefined });
+    expect(f.repository).toEqual({
+      name: 'app',
+      url: 'https://github.example.com/acme/app',
+      description: undefined,
+      licenses: undefined,
+      visibility: undefined,
+    });
   });
 
   it('takes the pull request number from the ref when there is no payload', () => {

@@ -19,18 +19,32 @@ describe('gitlabInput', () => {
   });
 
   it('defaults images to CI_REGISTRY_IMAGE and logs in to CI_REGISTRY with the job credentials', () => {
-    const env = { CI_REGISTRY_IMAGE: 'registry.gitlab.com/acme/app', CI_REGISTRY: 'registry.gitlab.com', CI_REGISTRY_USER: 'gitlab-ci-token', CI_REGISTRY_PASSWORD: 'job-token-123456' };
+    const env = {
+      CI_REGISTRY_IMAGE: 'registry.gitlab.com/acme/app',
+      CI_REGISTRY: 'registry.gitlab.com',
+      CI_REGISTRY_USER: 'gitlab-ci-token',
+      CI_REGISTRY_PASSWORD: 'job-token-123456',
+    };
     expect(gitlabInput(env, 'images')).toBe('registry.gitlab.com/acme/app');
     expect(gitlabInput({ ...env, INPUT_IMAGES: 'ghcr.io/a/b' }, 'images')).toBe('ghcr.io/a/b');
-    expect(gitlabInput({ ...env, INPUT_REGISTRY_AUTH: 'ghcr.io=u:p' }, 'registry-auth')).toBe('ghcr.io=u:p\nregistry.gitlab.com=gitlab-ci-token:job-token-123456');
+    expect(gitlabInput({ ...env, INPUT_REGISTRY_AUTH: 'ghcr.io=u:p' }, 'registry-auth')).toBe(
+      'ghcr.io=u:p\nregistry.gitlab.com=gitlab-ci-token:job-token-123456',
+    );
     expect(gitlabInput({ ...env, INPUT_REGISTRY_AUTH: 'registry.gitlab.com=deploy:tok' }, 'registry-auth')).toBe('registry.gitlab.com=deploy:tok');
   });
 });
 
 describe('dotenvLines', () => {
   it('writes the outputs later jobs read, one line each', () => {
-    expect(dotenvLines(new Map([['digest', 'sha256:abc'], ['tags', 'r/a:1\nr/a:latest'], ['version', '1.0.0'], ['labels', 'x=y']]))).toEqual([
-      'IMAGE_DIGEST=sha256:abc', 'IMAGE_VERSION=1.0.0', 'IMAGE_TAGS=r/a:1,r/a:latest',
-    ]);
+    expect(
+      dotenvLines(
+        new Map([
+          ['digest', 'sha256:abc'],
+          ['tags', 'r/a:1\nr/a:latest'],
+          ['version', '1.0.0'],
+          ['labels', 'x=y'],
+        ]),
+      ),
+    ).toEqual(['IMAGE_DIGEST=sha256:abc', 'IMAGE_VERSION=1.0.0', 'IMAGE_TAGS=r/a:1,r/a:latest']);
   });
 });

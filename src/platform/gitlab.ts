@@ -31,7 +31,8 @@ export function gitlabInput(env: Env, name: string): string {
   if (name === 'registry-auth' && env.CI_REGISTRY && env.CI_REGISTRY_USER && env.CI_REGISTRY_PASSWORD) {
     // The project's own registry, unless the user names it: the job's credentials log in to it.
     const named = value.split(/\r?\n/).some((l) => l.trim().startsWith(`${env.CI_REGISTRY}=`) || l.includes(`registry: ${env.CI_REGISTRY}`));
-    if (!named && !/^\s*-\s/.test(value)) return [value.trim(), `${env.CI_REGISTRY}=${env.CI_REGISTRY_USER}:${env.CI_REGISTRY_PASSWORD}`].filter(Boolean).join('\n');
+    if (!named && !/^\s*-\s/.test(value))
+      return [value.trim(), `${env.CI_REGISTRY}=${env.CI_REGISTRY_USER}:${env.CI_REGISTRY_PASSWORD}`].filter(Boolean).join('\n');
   }
   return value;
 }

@@ -23,7 +23,13 @@ export async function copyImage(source: Reference, targets: readonly PushTarget[
 }
 
 /** Copies a graph already fetched from `source` (the caller may have read it first, e.g. for mount hints). */
-export async function copyGraph(client: RegistryClient, source: Reference, graph: ImageGraph, targets: readonly PushTarget[], options: EngineOptions): Promise<CopyResult> {
+export async function copyGraph(
+  client: RegistryClient,
+  source: Reference,
+  graph: ImageGraph,
+  targets: readonly PushTarget[],
+  options: EngineOptions,
+): Promise<CopyResult> {
   const reports = await pushGraph(graph, registrySource(client, source.path), targets, {
     ...options,
     mountFrom: (host) => [...(host === source.host ? [source.path] : []), ...(options.mountFrom?.(host) ?? [])],

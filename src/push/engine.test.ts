@@ -11,13 +11,17 @@ import { pushGraph, TagListError, type EngineOptions } from './engine.js';
 const KiB = 1024;
 
 function engine(registries: MemoryRegistry[], extra: Partial<EngineOptions> = {}): EngineOptions & { close: () => Promise<void> } {
-  const clients = new Map(registries.map((r) => [r.host, new RegistryClient({ host: r.host, insecure: true, retries: 2, userAgent: 't', sleep: async () => {} })]));
+  const clients = new Map(
+    registries.map((r) => [r.host, new RegistryClient({ host: r.host, insecure: true, retries: 2, userAgent: 't', sleep: async () => {} })]),
+  );
   return {
     clientFor: (host) => clients.get(host)!,
     concurrency: 8,
     perHost: 4,
     ...extra,
-    close: async () => { await Promise.all([...clients.values()].map((c) => c.close())); },
+    close: async () => {
+      await Promise.all([...clients.values()].map((c) => c.close()));
+    },
   };
 }
 
@@ -32,9 +36,21 @@ describe('pushGraph', () => {
     await pushGraph(old.graph, old.source, [{ repository: repo(a, 'app'), tags: ['2.0.0', 'latest'] }], opts);
     const image = testImage([20 * KiB]);
     const seen: string[][] = [];
-    const [r] = await pushGraph(image.graph, image.source, [{
-      repository: repo(a, 'app'), tags: [], chooseTags: (existing) => { seen.push([...existing].sort()); return ['1.9.5']; },
-    }], opts);
+    const [r] = await pushGraph(
+      image.graph,
+      image.source,
+      [
+        {
+          repository: repo(a, 'app'),
+          tags: [],
+          chooseTags: (existing) => {
+            seen.push([...existing].sort());
+            return ['1.9.5'];
+          },
+        },
+      ],
+      opts,
+    );
     await opts.close();
     expect(r!.error).toBeUndefined();
     expect(seen).toEqual([['2.0.0', 'latest']]);
@@ -43,7 +59,9 @@ describe('pushGraph', () => {
   });
 
   it('moves no tag of a registry whose tags cannot be listed, and says why', async () => {
-    await using a = await MemoryRegistry.start({ fault: (req) => (req.path.endsWith('/tags/list') ? { status: 403, body: '{"errors":[{"code":"DENIED","message":"no list for you"}]}' } : undefined) });
+    await using a = await MemoryRegistry.start({
+      fault: (req) => (req.path.endsWith('/tags/list') ? { status: 403, body: '{"errors":[{"code":"DENIED","message":"no list for you"}]}' } : undefined),
+    });
     const image = testImage([10 * KiB]);
     const opts = engine([a]);
     const [r] = await pushGraph(image.graph, image.source, [{ repository: repo(a, 'app'), tags: [], chooseTags: () => ['1.0.0'] }], opts);
@@ -58,11 +76,16 @@ describe('pushGraph', () => {
     await using b = await MemoryRegistry.start();
     const image = testImage([300 * KiB, 200 * KiB, 100 * KiB]);
     const opts = engine([a, b]);
-    const reports = await pushGraph(image.graph, image.source, [
-      { repository: repo(a, 'team/app'), tags: ['1.0.0', 'latest'] },
-      { repository: repo(a, 'mirror/app'), tags: ['1.0.0'] },
-      { repository: repo(b, 'team/app'), tags: ['1.0.0'] },
-    ], opts);
+    const reports = await pushGraph(
+      image.graph,
+      image.source,
+      [
+        { repository: repo(a, 'team/app'), tags: ['1.0.0', 'latest'] },
+        { repository: repo(a, 'mirror/app'), tags: ['1.0.0'] },
+        { repository: repo(b, 'team/app'), tags: ['1.0.0'] },
+      ],
+      opts,
+    );
     await opts.close();
     const ra = reports.find((r) => r.host === a.host)!;
     expect(ra.error).toBeUndefined();
@@ -71,7 +94,11 @@ describe('pushGraph', () => {
     expect(ra.references).toEqual([`${a.host}/team/app:1.0.0`, `${a.host}/team/app:latest`, `${a.host}/mirror/app:1.0.0`]);
     const imageBytes = image.graph.blobs.reduce((n, x) => n + x.size, 0);
     expect(blobBytes(a)).toBe(imageBytes); // once, not twice
-    for (const [reg, path] of [[a, 'team/app'], [a, 'mirror/app'], [b, 'team/app']] as const) {
+    for (const [reg, path] of [
+      [a, 'team/app'],
+      [a, 'mirror/app'],
+      [b, 'team/app'],
+    ] as const) {
       expect(reg.repos.get(path)?.tags.get('1.0.0')).toBe(image.graph.root.digest);
       for (const x of image.graph.blobs) expect(reg.repos.get(path)?.blobs.has(x.digest)).toBe(true);
     }
@@ -93,7 +120,7 @@ describe('pushGraph', () => {
     expect(a.repos.get('x/app')?.tags.get('1.0')).toBe(image.graph.root.digest);
   });
 
-  it('mounts from a repository named as a hint (the base image\'s) when the blob is there', async () => {
+  it("mounts from a repository named as a hint (the base image's) when the blob is there", async () => {
     await using a = await MemoryRegistry.start();
     const base = testImage([100 * KiB]);
     const app = testImage([10 * KiB], base);
@@ -109,13 +136,23 @@ describe('pushGraph', () => {
   it('one failing registry does not stop the others, and its tags never move', async () => {
     await using good = await MemoryRegistry.start();
     // The bad registry takes every blob but refuses the manifest by digest.
-    await using bad = await MemoryRegistry.start({ fault: (r) => (r.method === 'PUT' && r.path.includes('/manifests/') ? { status: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errors: [{ code: 'DENIED', message: 'quota exceeded' }] }) } : undefined) });
+    await using bad = await MemoryRegistry.start({
+      fault: (r) =>
+        r.method === 'PUT' && r.path.includes('/manifests/')
+          ? { status: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errors: [{ code: 'DENIED', message: 'quota exceeded' }] }) }
+          : undefined,
+    });
     const image = testImage([20 * KiB]);
     const opts = engine([good, bad]);
-    const reports = await pushGraph(image.graph, image.source, [
-      { repository: repo(good, 'a/app'), tags: ['2.0.0', 'latest'] },
-      { repository: repo(bad, 'a/app'), tags: ['2.0.0', 'latest'] },
-    ], opts);
+    const reports = await pushGraph(
+      image.graph,
+      image.source,
+      [
+        { repository: repo(good, 'a/app'), tags: ['2.0.0', 'latest'] },
+        { repository: repo(bad, 'a/app'), tags: ['2.0.0', 'latest'] },
+      ],
+      opts,
+    );
     await opts.close();
     const [rg, rb] = [reports.find((r) => r.host === good.host)!, reports.find((r) => r.host === bad.host)!];
     expect(rg.error).toBeUndefined();
@@ -123,7 +160,9 @@ describe('pushGraph', () => {
     expect(rb.error?.message).toMatch(new RegExp(`${bad.host}/a/app: PUT .* answered 403: quota exceeded`));
     expect(rb.references).toEqual([]);
     // The only manifest PUT on the bad registry was by digest: no tag was attempted.
-    expect(bad.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/')).map((r) => r.path)).toEqual([`/v2/a/app/manifests/${image.graph.root.digest}`]);
+    expect(bad.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/')).map((r) => r.path)).toEqual([
+      `/v2/a/app/manifests/${image.graph.root.digest}`,
+    ]);
   });
 
   it('prints throttled progress lines while bytes flow', async () => {
@@ -153,7 +192,11 @@ describe('copyImage', () => {
     dst.seedBlob('prod/app', image.blobs.get(shared.digest)!);
 
     const opts = engine([src, dst]);
-    const result = await copyImage({ ...repo(src, 'team/app'), tag: '1.0.0', digest: undefined }, [{ repository: repo(dst, 'prod/app'), tags: ['1.0.0'] }], opts);
+    const result = await copyImage(
+      { ...repo(src, 'team/app'), tag: '1.0.0', digest: undefined },
+      [{ repository: repo(dst, 'prod/app'), tags: ['1.0.0'] }],
+      opts,
+    );
     await opts.close();
     expect(result.digest).toBe(image.graph.root.digest);
     const [report] = result.reports;
@@ -173,7 +216,11 @@ describe('copyImage', () => {
     await seed.close();
     const before = blobBytes(reg);
     const opts = engine([reg]);
-    const result = await copyImage({ ...repo(reg, 'staging/app'), tag: 'rc', digest: undefined }, [{ repository: repo(reg, 'prod/app'), tags: ['1.0.0'] }], opts);
+    const result = await copyImage(
+      { ...repo(reg, 'staging/app'), tag: 'rc', digest: undefined },
+      [{ repository: repo(reg, 'prod/app'), tags: ['1.0.0'] }],
+      opts,
+    );
     await opts.close();
     expect(result.reports[0]).toMatchObject({ blobsMounted: 3, blobsUploaded: 0 });
     expect(blobBytes(reg)).toBe(before);

@@ -92,7 +92,8 @@ function byHost(targets: readonly PushTarget[]): Map<string, PushTarget[]> {
     const repos = hosts.get(t.repository.host) ?? new Map<string, PushTarget>();
     hosts.set(t.repository.host, repos);
     const seen = repos.get(t.repository.path);
-    if (seen && (seen.chooseTags || t.chooseTags)) throw new Error(`${formatReference(t.repository)} is named twice with tags chosen from the registry's: name it once`);
+    if (seen && (seen.chooseTags || t.chooseTags))
+      throw new Error(`${formatReference(t.repository)} is named twice with tags chosen from the registry's: name it once`);
     repos.set(t.repository.path, seen ? { repository: seen.repository, tags: [...new Set([...seen.tags, ...t.tags])] } : { ...t, tags: [...t.tags] });
   }
   return new Map([...hosts].map(([h, repos]) => [h, [...repos.values()]]));
@@ -105,117 +106,183 @@ export async function pushGraph(graph: ImageGraph, source: BlobSource, targets: 
 }
 
 async function pushToHost(
-  graph: ImageGraph, source: BlobSource, host: string, repos: PushTarget[], options: EngineOptions, global: LimitFunction,
+  graph: ImageGraph,
+  source: BlobSource,
+  host: string,
+  repos: PushTarget[],
+  options: EngineOptions,
+  global: LimitFunction,
 ): Promise<RegistryReport> {
-  const now = options.now ?? Date.now;
-  const started = now();
-  const client = options.clientFor(host);
-  const local = pLimit(options.perHost);
-  const run = <T>(task: () => Promise<T>) => local(() => global(task));
-  const report: RegistryReport = {
-    host, registry: repos[0]!.repository.registry, repositories: repos.map((r) => r.repository.path), digest: graph.root.digest, references: [],
-    blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0, bytesSent: 0, bytesMounted: 0, bytesSkipped: 0,
-    resumed: 0, restarted: 0, durationMs: 0,
-  };
-  const total = graphSize(graph) * repos.length;
-  let done = 0;
-  let lastProgress = started;
-  const progress = (force = false) => {
-    const t = now();
-    options.onProgress?.({ host, done, total, sent: report.bytesSent, elapsedMs: t - started });
-    if (!options.log || (!force && t - lastProgress < (options.progressIntervalMs ?? 10_000))) return;
-    lastProgress = t;
-    const seconds = Math.max(0.001, (t - started) / 1000);
-    options.log(`${host}: ${mib(done)} of ${mib(total)} in place (${Math.round((100 * done) / Math.max(1, total))}%), ${mib(report.bytesSent)} sent, ${mib(report.bytesSent / seconds)}/s`);
-  };
-  const log = (line: string) => options.log?.(`${host}: ${line}`);
+  return new HostPush(graph, source, host, repos, options, global).run();
+}
 
-  // Repositories of this registry known to hold a blob, filled as blobs are found or pushed.
-  const holders = new Map<string, string[]>();
-  const hints = options.mountFrom?.(host) ?? [];
-  const held = (digest: string, repo: string) => holders.set(digest, [...(holders.get(digest) ?? []), repo]);
+/** One registry host's push: its blobs, then its manifests by digest, then — all in place — its tags. */
+class HostPush {
+  readonly report: RegistryReport;
+  readonly #client: RegistryClient;
+  readonly #limit: <T>(task: () => Promise<T>) => Promise<T>;
+  readonly #now: () => number;
+  readonly #started: number;
+  readonly #total: number;
+  #done = 0;
+  #lastProgress: number;
+  /** Repositories of this registry known to hold a blob, filled as blobs are found or pushed. */
+  readonly #holders = new Map<string, string[]>();
+  readonly #hints: readonly string[];
 
-  const ensureBlob = async (repo: string, blob: { digest: string; size: number }): Promise<void> => {
-    if (await run(() => client.hasBlob(repo, blob.digest))) {
+  constructor(
+    readonly graph: ImageGraph,
+    readonly source: BlobSource,
+    readonly host: string,
+    readonly repos: PushTarget[],
+    readonly options: EngineOptions,
+    global: LimitFunction,
+  ) {
+    this.#now = options.now ?? Date.now;
+    this.#started = this.#lastProgress = this.#now();
+    this.#client = options.clientFor(host);
+    const local = pLimit(options.perHost);
+    this.#limit = (task) => local(() => global(task));
+    this.#total = graphSize(graph) * repos.length;
+    this.#hints = options.mountFrom?.(host) ?? [];
+    this.report = {
+      host,
+      registry: repos[0]!.repository.registry,
+      repositories: repos.map((r) => r.repository.path),
+      digest: graph.root.digest,
+      references: [],
+      blobsUploaded: 0,
+      blobsMounted: 0,
+      blobsSkipped: 0,
+      bytesUploaded: 0,
+      bytesSent: 0,
+      bytesMounted: 0,
+      bytesSkipped: 0,
+      resumed: 0,
+      restarted: 0,
+      durationMs: 0,
+    };
+  }
+
+  #progress(force = false): void {
+    const { options, report, host } = this;
+    const t = this.#now();
+    options.onProgress?.({ host, done: this.#done, total: this.#total, sent: report.bytesSent, elapsedMs: t - this.#started });
+    if (!options.log || (!force && t - this.#lastProgress < (options.progressIntervalMs ?? 10_000))) return;
+    this.#lastProgress = t;
+    const seconds = Math.max(0.001, (t - this.#started) / 1000);
+    const percent = Math.round((100 * this.#done) / Math.max(1, this.#total));
+    options.log(
+      `${host}: ${mib(this.#done)} of ${mib(this.#total)} in place (${percent}%), ${mib(report.bytesSent)} sent, ${mib(report.bytesSent / seconds)}/s`,
+    );
+  }
+
+  #held(digest: string, repo: string): void {
+    this.#holders.set(digest, [...(this.#holders.get(digest) ?? []), repo]);
+  }
+
+  /** A blob into a repository: already there (HEAD), mounted from a holder or a hint, else uploaded. */
+  async #ensureBlob(repo: string, blob: { digest: string; size: number }): Promise<void> {
+    const { report } = this;
+    const client = this.#client;
+    if (await this.#limit(() => client.hasBlob(repo, blob.digest))) {
       report.blobsSkipped++;
       report.bytesSkipped += blob.size;
-      done += blob.size;
-      held(blob.digest, repo);
-      return;
+      this.#done += blob.size;
+      return this.#held(blob.digest, repo);
     }
     let session: string | undefined;
-    for (const from of [...(holders.get(blob.digest) ?? []), ...hints.filter((h) => h !== repo)]) {
-      const mount = await run(() => client.mountBlob(repo, blob.digest, from));
+    for (const from of [...(this.#holders.get(blob.digest) ?? []), ...this.#hints.filter((h) => h !== repo)]) {
+      const mount = await this.#limit(() => client.mountBlob(repo, blob.digest, from));
       if (mount.mounted) {
         report.blobsMounted++;
         report.bytesMounted += blob.size;
-        done += blob.size;
-        held(blob.digest, repo);
-        return;
+        this.#done += blob.size;
+        return this.#held(blob.digest, repo);
       }
       session = mount.session; // the registry opened an upload instead: use it
       break;
     }
-    const stats = await run(() => client.uploadBlob(repo, blob, (start, end) => source.open(blob.digest, start, end), {
-      session,
-      onSent: (n) => {
-        report.bytesSent += n;
-        done += n;
-        progress();
-      },
-      onEvent: log,
-    }));
-    done += blob.size - stats.bytesSent; // re-sent bytes do not count as progress twice
+    const onSent = (n: number) => {
+      report.bytesSent += n;
+      this.#done += n;
+      this.#progress();
+    };
+    const open = (start: number, end: number) => this.source.open(blob.digest, start, end);
+    const stats = await this.#limit(() =>
+      client.uploadBlob(repo, blob, open, { session, onSent, onEvent: (line) => this.options.log?.(`${this.host}: ${line}`) }),
+    );
+    this.#done += blob.size - stats.bytesSent; // re-sent bytes do not count as progress twice
     report.blobsUploaded++;
     report.bytesUploaded += blob.size;
     report.resumed += stats.resumed;
     report.restarted += stats.restarted;
-    held(blob.digest, repo);
-  };
-
-  try {
-    // The tags each repository already has, asked for while the blobs go up.
-    const chosen = Promise.all(repos.map(async (target) => {
-      if (!target.chooseTags) return target.tags;
-      const existing = await run(() => client.listTags(target.repository.path)).catch((e: unknown) => {
-        throw new TagListError(`${formatReference(target.repository)}: could not list its tags to choose which may move: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-      });
-      return target.chooseTags(existing);
-    }));
-    chosen.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
-    // Each blob goes to the first repository first, so the others can mount it from there.
-    const [first, ...rest] = repos.map((r) => r.repository.path);
-    await settleAll([
-      chosen.then(() => undefined),
-      ...graph.blobs.map(async (blob) => {
-        await ensureBlob(first!, blob);
-        await settleAll(rest.map((repo) => ensureBlob(repo, blob)));
-      }),
-    ]);
-    const tagsOf = await chosen;
-    for (const target of repos) {
-      for (const node of [...graph.children, graph.root]) {
-        const stored = await run(() => client.putManifest(target.repository.path, node.digest, node.bytes, node.mediaType));
-        if (stored && stored !== node.digest) {
-          throw new RegistryError(`${formatReference(target.repository)}: the registry stored manifest ${node.digest} as ${stored}`, { registry: host, repository: target.repository.path, retryable: false });
-        }
-        done += node.bytes.length;
-      }
-    }
-    // Everything is in place on this registry: now, and only now, move its tags.
-    for (const [i, target] of repos.entries()) {
-      for (const tag of tagsOf[i]!) {
-        await run(() => client.putManifest(target.repository.path, tag, graph.root.bytes, graph.root.mediaType));
-        report.references.push(formatReference(target.repository, tag));
-      }
-    }
-  } catch (e) {
-    report.error = e instanceof Error ? e : new Error(String(e));
+    this.#held(blob.digest, repo);
   }
-  report.durationMs = now() - started;
-  if (report.bytesSent > 0 && !report.error) progress(true);
-  else options.onProgress?.({ host, done, total, sent: report.bytesSent, elapsedMs: now() - started });
-  return report;
+
+  /** The tags each repository gets, its existing tags listed (while the blobs go up) where they decide. */
+  #chooseTags(): Promise<Array<readonly string[]>> {
+    const chosen = Promise.all(
+      this.repos.map(async (target) => {
+        if (!target.chooseTags) return target.tags;
+        const existing = await this.#limit(() => this.#client.listTags(target.repository.path)).catch((e: unknown) => {
+          throw new TagListError(
+            `${formatReference(target.repository)}: could not list its tags to choose which may move: ${e instanceof Error ? e.message : String(e)}`,
+            { cause: e },
+          );
+        });
+        return target.chooseTags(existing);
+      }),
+    );
+    chosen.catch(() => undefined); // awaited later; a failure must not surface as unhandled meanwhile
+    return chosen;
+  }
+
+  /** Every manifest by digest, children first, the digest the registry stored checked. */
+  async #putManifests(): Promise<void> {
+    for (const target of this.repos) {
+      for (const node of [...this.graph.children, this.graph.root]) {
+        const stored = await this.#limit(() => this.#client.putManifest(target.repository.path, node.digest, node.bytes, node.mediaType));
+        if (stored && stored !== node.digest) {
+          throw new RegistryError(`${formatReference(target.repository)}: the registry stored manifest ${node.digest} as ${stored}`, {
+            registry: this.host,
+            repository: target.repository.path,
+            retryable: false,
+          });
+        }
+        this.#done += node.bytes.length;
+      }
+    }
+  }
+
+  async run(): Promise<RegistryReport> {
+    const { graph, report } = this;
+    try {
+      const chosen = this.#chooseTags();
+      // Each blob goes to the first repository first, so the others can mount it from there.
+      const [first, ...rest] = this.repos.map((r) => r.repository.path);
+      const blobs = graph.blobs.map(async (blob) => {
+        await this.#ensureBlob(first!, blob);
+        await settleAll(rest.map((repo) => this.#ensureBlob(repo, blob)));
+      });
+      await settleAll([chosen.then(() => undefined), ...blobs]);
+      const tagsOf = await chosen;
+      await this.#putManifests();
+      // Everything is in place on this registry: now, and only now, move its tags.
+      for (const [i, target] of this.repos.entries()) {
+        for (const tag of tagsOf[i]!) {
+          await this.#limit(() => this.#client.putManifest(target.repository.path, tag, graph.root.bytes, graph.root.mediaType));
+          report.references.push(formatReference(target.repository, tag));
+        }
+      }
+    } catch (e) {
+      report.error = e instanceof Error ? e : new Error(String(e));
+    }
+    report.durationMs = this.#now() - this.#started;
+    if (report.bytesSent > 0 && !report.error) this.#progress(true);
+    else this.options.onProgress?.({ host: this.host, done: this.#done, total: this.#total, sent: report.bytesSent, elapsedMs: report.durationMs });
+    return report;
+  }
 }
 
 /** Like Promise.all, but waits for every task before rejecting with the first failure. */
@@ -230,6 +297,8 @@ export function describeReport(r: RegistryReport): string {
   const where = r.repositories.map((p) => `${r.registry}/${p}`).join(', ');
   if (r.error) return `${where}: FAILED — ${r.error.message}`;
   const seconds = (r.durationMs / 1000).toFixed(1);
-  return `${where}@${r.digest}: ${r.blobsUploaded} uploaded (${mib(r.bytesUploaded)}; ${mib(r.bytesSent)} sent), ${r.blobsMounted} mounted, ${r.blobsSkipped} already there, ${r.references.length} tags, ${seconds} s`
-    + (r.resumed || r.restarted ? `, ${r.resumed} resumed / ${r.restarted} restarted uploads` : '');
+  return (
+    `${where}@${r.digest}: ${r.blobsUploaded} uploaded (${mib(r.bytesUploaded)}; ${mib(r.bytesSent)} sent), ${r.blobsMounted} mounted, ${r.blobsSkipped} already there, ${r.references.length} tags, ${seconds} s` +
+    (r.resumed || r.restarted ? `, ${r.resumed} resumed / ${r.restarted} restarted uploads` : '')
+  );
 }

@@ -4,7 +4,11 @@ import type { TransferSettings } from '../inputs/registries.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { EngineOptions } from './engine.js';
 
-export function engineOptions(platform: Pick<Platform, 'info' | 'progress'>, transfer: TransferSettings, clients: ReadonlyMap<string, RegistryClient>): EngineOptions {
+export function engineOptions(
+  platform: Pick<Platform, 'info' | 'progress'>,
+  transfer: TransferSettings,
+  clients: ReadonlyMap<string, RegistryClient>,
+): EngineOptions {
   return {
     clientFor: (host) => {
       const client = clients.get(host);

@@ -33,7 +33,12 @@ function pushTargets(images: readonly ImageTarget[], version: string | undefined
   });
 }
 
-export async function pushBuilds(fx: Pick<Effects, 'platform'>, inputs: BuildInputs, built: readonly Built[], clients: ReadonlyMap<string, RegistryClient>): Promise<Pushed> {
+export async function pushBuilds(
+  fx: Pick<Effects, 'platform'>,
+  inputs: BuildInputs,
+  built: readonly Built[],
+  clients: ReadonlyMap<string, RegistryClient>,
+): Promise<Pushed> {
   const { platform } = fx;
   const pushed: Pushed = { reports: [], decisions: new Map() };
   const options = engineOptions(platform, inputs.transfer, clients);
@@ -62,5 +67,7 @@ export function pushError(reports: readonly RegistryReport[], what = 'push'): Er
     ? "\n  (floating tags move only forward, which needs the registry's tag list: grant read access, or set floating-tags: always)"
     : '';
   const lines = failed.map((r) => `  ${describeReport(r)}`).join('\n');
-  return new Error(`${what} failed on ${failed.length} of ${reports.length} registries (${what === 'push' ? `${ok} succeeded; ` : ''}no tag moved on a failed one):\n${lines}${hint}`);
+  return new Error(
+    `${what} failed on ${failed.length} of ${reports.length} registries (${what === 'push' ? `${ok} succeeded; ` : ''}no tag moved on a failed one):\n${lines}${hint}`,
+  );
 }

@@ -4,12 +4,22 @@ import { Credentials, parseChallenges, repositoryScope, scopeCovered, TokenCache
 describe('parseChallenges', () => {
   it.each([
     ['Basic realm="registry"', [{ scheme: 'basic', params: { realm: 'registry' } }]],
-    ['Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"',
-      [{ scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/alpine:pull' } }]],
-    ['Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:a/b:pull,push",error="insufficient_scope"',
-      [{ scheme: 'bearer', params: { realm: 'https://ghcr.io/token', service: 'ghcr.io', scope: 'repository:a/b:pull,push', error: 'insufficient_scope' } }]],
+    [
+      'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"',
+      [{ scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/alpine:pull' } }],
+    ],
+    [
+      'Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:a/b:pull,push",error="insufficient_scope"',
+      [{ scheme: 'bearer', params: { realm: 'https://ghcr.io/token', service: 'ghcr.io', scope: 'repository:a/b:pull,push', error: 'insufficient_scope' } }],
+    ],
     ['Bearer realm=https://x/token, service=x', [{ scheme: 'bearer', params: { realm: 'https://x/token', service: 'x' } }]],
-    ['Basic realm="a \\"quoted\\" realm", Bearer realm="t"', [{ scheme: 'basic', params: { realm: 'a "quoted" realm' } }, { scheme: 'bearer', params: { realm: 't' } }]],
+    [
+      'Basic realm="a \\"quoted\\" realm", Bearer realm="t"',
+      [
+        { scheme: 'basic', params: { realm: 'a "quoted" realm' } },
+        { scheme: 'bearer', params: { realm: 't' } },
+      ],
+    ],
     ['', []],
   ])('%s', (header, expected) => {
     expect(parseChallenges(header)).toEqual(expected);

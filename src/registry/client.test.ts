@@ -12,7 +12,9 @@ import { RegistryError } from './errors.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 const servers: Array<{ close: () => void }> = [];
-afterEach(() => { while (servers.length) servers.pop()?.close(); });
+afterEach(() => {
+  while (servers.length) servers.pop()?.close();
+});
 
 async function serve(handler: Handler): Promise<{ host: string; requests: Array<{ method: string; url: string; auth?: string }> }> {
   const requests: Array<{ method: string; url: string; auth?: string }> = [];
@@ -36,7 +38,15 @@ describe('RegistryClient retries', () => {
       else if (n === 2) res.writeHead(429, { 'retry-after': '2' }).end();
       else res.writeHead(200).end();
     });
-    const c = new RegistryClient({ host, insecure: true, retries: 3, userAgent: 't', sleep: async (ms) => { waits.push(ms); } });
+    const c = new RegistryClient({
+      host,
+      insecure: true,
+      retries: 3,
+      userAgent: 't',
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
     expect(await c.hasBlob('a/b', digest)).toBe(true);
     expect(requests).toHaveLength(3);
     expect(waits[1]).toBe(2000);
@@ -53,8 +63,12 @@ describe('RegistryClient retries', () => {
     await c.close();
   });
 
-  it('fails at once on other 4xx with the registry\'s own error text', async () => {
-    const { host, requests } = await serve((_req, res) => res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] })));
+  it("fails at once on other 4xx with the registry's own error text", async () => {
+    const { host, requests } = await serve((_req, res) =>
+      res
+        .writeHead(403, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] })),
+    );
     const c = new RegistryClient({ host, insecure: true, retries: 3, userAgent: 't', sleep: async () => {} });
     const e = await c.putManifest('a/b', 'latest', Buffer.from('{}'), 'application/vnd.oci.image.manifest.v1+json').catch((err: unknown) => err);
     expect(e).toMatchObject({ status: 403, code: 'DENIED', retryable: false });
@@ -105,7 +119,8 @@ describe('RegistryClient against the memory registry', () => {
   const bytes = (n: number) => randomBytes(n);
   const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
   const opener = (b: Buffer) => (start: number, end: number) => Readable.from([b.subarray(start, end)]);
-  const clientOf = (reg: MemoryRegistry, o: Partial<ClientOptions> = {}) => new RegistryClient({ host: reg.host, insecure: true, retries: 3, userAgent: 't', sleep: noSleep, ...o });
+  const clientOf = (reg: MemoryRegistry, o: Partial<ClientOptions> = {}) =>
+    new RegistryClient({ host: reg.host, insecure: true, retries: 3, userAgent: 't', sleep: noSleep, ...o });
 
   it('uploads small blobs in one PUT and large ones in one streamed PATCH', async () => {
     await using reg = await MemoryRegistry.start();
@@ -121,7 +136,7 @@ describe('RegistryClient against the memory registry', () => {
     await c.close();
   });
 
-  it('resumes a cut streamed upload from the registry\'s Range instead of starting over', async () => {
+  it("resumes a cut streamed upload from the registry's Range instead of starting over", async () => {
     const blob = bytes(8 * MiB);
     let cuts = 0;
     await using reg = await MemoryRegistry.start({ fault: (r) => (r.method === 'PATCH' && cuts++ < 2 ? { dropAfterBytes: 3 * MiB } : undefined) });
@@ -166,7 +181,12 @@ describe('RegistryClient against the memory registry', () => {
     const blob = bytes(5 * MiB);
     const waits: number[] = [];
     await using reg = await MemoryRegistry.start({ fault: (r) => (r.method === 'PATCH' ? { status: 429, headers: { 'retry-after': '3' } } : undefined) });
-    const c = clientOf(reg, { retries: 2, sleep: async (ms) => { waits.push(ms); } });
+    const c = clientOf(reg, {
+      retries: 2,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
     const e = await c.uploadBlob('a/b', { digest: sha(blob), size: blob.length }, opener(blob)).catch((err: unknown) => err);
     expect(e).toMatchObject({ status: 429, retryable: true });
     expect(waits).toEqual([3000, 3000]);
@@ -201,7 +221,14 @@ describe('RegistryClient against the memory registry', () => {
   it('lists every tag across pages, and an unknown repository as none', async () => {
     await using reg = await MemoryRegistry.start();
     const c = clientOf(reg);
-    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { digest: reg.seedBlob('a/b', Buffer.from('{}')), size: 2, mediaType: 'application/vnd.oci.image.config.v1+json' }, layers: [] }));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { digest: reg.seedBlob('a/b', Buffer.from('{}')), size: 2, mediaType: 'application/vnd.oci.image.config.v1+json' },
+        layers: [],
+      }),
+    );
     const tags = Array.from({ length: 25 }, (_, i) => `1.0.${i}`);
     for (const t of tags) await c.putManifest('a/b', t, manifest, 'application/vnd.oci.image.manifest.v1+json');
     expect((await c.listTags('a/b', 10)).sort()).toEqual([...tags].sort());
@@ -213,7 +240,14 @@ describe('RegistryClient against the memory registry', () => {
   it('gets, heads and deletes manifests by digest, and explains a registry that refuses deletes', async () => {
     await using reg = await MemoryRegistry.start();
     const c = clientOf(reg);
-    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { digest: reg.seedBlob('a/b', Buffer.from('{}')), size: 2, mediaType: 'application/vnd.oci.image.config.v1+json' }, layers: [] }));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { digest: reg.seedBlob('a/b', Buffer.from('{}')), size: 2, mediaType: 'application/vnd.oci.image.config.v1+json' },
+        layers: [],
+      }),
+    );
     const digest = sha(manifest);
     await c.putManifest('a/b', 'v1', manifest, 'application/vnd.oci.image.manifest.v1+json');
     expect(await c.headManifest('a/b', 'v1')).toEqual({ digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: manifest.length });
@@ -234,9 +268,25 @@ describe('RegistryClient against the memory registry', () => {
     await using reg = await MemoryRegistry.start();
     const c = clientOf(reg);
     const configDigest = reg.seedBlob('a/b', Buffer.from('{}'));
-    const image = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { digest: configDigest, size: 2, mediaType: 'application/vnd.oci.image.config.v1+json' }, layers: [] }));
+    const image = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { digest: configDigest, size: 2, mediaType: 'application/vnd.oci.image.config.v1+json' },
+        layers: [],
+      }),
+    );
     await c.putManifest('a/b', sha(image), image, 'application/vnd.oci.image.manifest.v1+json');
-    const attestation = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/vnd.in-toto+json', config: { digest: configDigest, size: 2, mediaType: 'application/vnd.oci.empty.v1+json' }, layers: [], subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(image), size: image.length } }));
+    const attestation = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType: 'application/vnd.in-toto+json',
+        config: { digest: configDigest, size: 2, mediaType: 'application/vnd.oci.empty.v1+json' },
+        layers: [],
+        subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(image), size: image.length },
+      }),
+    );
     await c.putManifest('a/b', sha(attestation), attestation, 'application/vnd.oci.image.manifest.v1+json');
     expect(await c.referrers('a/b', sha(image))).toMatchObject([{ digest: sha(attestation), artifactType: 'application/vnd.in-toto+json' }]);
     expect(await c.referrers('a/b', sha(image), 'application/spdx+json')).toEqual([]);

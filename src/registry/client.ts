@@ -101,8 +101,11 @@ export class RegistryClient {
    */
   async mountBlob(repository: string, digest: string, from: string): Promise<{ mounted: true } | { mounted: false; session: string }> {
     const r = await this.#send({
-      method: 'POST', url: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, repository,
-      scopes: [repositoryScope(repository, ['pull', 'push']), repositoryScope(from, ['pull'])], expect: [201, 202],
+      method: 'POST',
+      url: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+      repository,
+      scopes: [repositoryScope(repository, ['pull', 'push']), repositoryScope(from, ['pull'])],
+      expect: [201, 202],
     });
     await r.body.dump();
     if (r.status === 201) return { mounted: true };
@@ -112,7 +115,12 @@ export class RegistryClient {
   /** A blob's bytes from `start`, following the registry's redirect to its storage. */
   async fetchBlob(repository: string, digest: string, start = 0): Promise<Readable> {
     const r = await this.#send({
-      method: 'GET', url: `/v2/${repository}/blobs/${digest}`, repository, actions: ['pull'], expect: start ? [206] : [200], followRedirects: true,
+      method: 'GET',
+      url: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      actions: ['pull'],
+      expect: start ? [206] : [200],
+      followRedirects: true,
       headers: start ? { range: `bytes=${start}-` } : {},
     });
     return r.body;
@@ -126,8 +134,13 @@ export class RegistryClient {
   /** PUTs a manifest's exact bytes under a tag or digest; returns the digest the registry computed. */
   async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string | undefined> {
     const r = await this.#send({
-      method: 'PUT', url: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull', 'push'], expect: [201],
-      headers: { 'content-type': mediaType }, body: () => bytes,
+      method: 'PUT',
+      url: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      actions: ['pull', 'push'],
+      expect: [201],
+      headers: { 'content-type': mediaType },
+      body: () => bytes,
     });
     await r.body.dump();
     return header(r, 'docker-content-digest');
@@ -135,7 +148,14 @@ export class RegistryClient {
 
   /** A manifest's descriptor by tag or digest, or undefined when there is none. */
   async headManifest(repository: string, reference: string, accept: readonly string[] = MANIFEST_TYPES): Promise<ManifestRef | undefined> {
-    const r = await this.#send({ method: 'HEAD', url: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull'], headers: { accept: accept.join(', ') }, expect: [200, 404] });
+    const r = await this.#send({
+      method: 'HEAD',
+      url: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      actions: ['pull'],
+      headers: { accept: accept.join(', ') },
+      expect: [200, 404],
+    });
     await r.body.dump();
     if (r.status === 404) return undefined;
     const digest = header(r, 'docker-content-digest') ?? (reference.startsWith('sha256:') ? reference : undefined);
@@ -150,7 +170,14 @@ export class RegistryClient {
 
   /** A manifest's exact bytes, or undefined when there is none. Verifies the digest it was asked for. */
   async getManifest(repository: string, reference: string, accept: readonly string[] = MANIFEST_TYPES): Promise<Manifest | undefined> {
-    const r = await this.#send({ method: 'GET', url: `/v2/${repository}/manifests/${reference}`, repository, actions: ['pull'], headers: { accept: accept.join(', ') }, expect: [200, 404] });
+    const r = await this.#send({
+      method: 'GET',
+      url: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      actions: ['pull'],
+      headers: { accept: accept.join(', ') },
+      expect: [200, 404],
+    });
     if (r.status === 404) {
       await r.body.dump();
       return undefined;
@@ -188,11 +215,23 @@ export class RegistryClient {
   /** Deletes a manifest by digest. Registries that refuse deletes say so in the error. */
   async deleteManifest(repository: string, digest: string): Promise<void> {
     try {
-      const r = await this.#send({ method: 'DELETE', url: `/v2/${repository}/manifests/${digest}`, repository, actions: ['delete', 'pull', 'push'], expect: [202, 200, 204] });
+      const r = await this.#send({
+        method: 'DELETE',
+        url: `/v2/${repository}/manifests/${digest}`,
+        repository,
+        actions: ['delete', 'pull', 'push'],
+        expect: [202, 200, 204],
+      });
       await r.body.dump();
     } catch (e) {
       if (e instanceof RegistryError && (e.status === 405 || e.code === 'UNSUPPORTED')) {
-        throw this.#error(`the registry does not allow deleting manifests (${e.status}${e.code ? ` ${e.code}` : ''}); on distribution, enable storage.delete`, { repository, status: e.status, code: e.code, retryable: false, cause: e });
+        throw this.#error(`the registry does not allow deleting manifests (${e.status}${e.code ? ` ${e.code}` : ''}); on distribution, enable storage.delete`, {
+          repository,
+          status: e.status,
+          code: e.code,
+          retryable: false,
+          cause: e,
+        });
       }
       throw e;
     }

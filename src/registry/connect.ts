@@ -24,7 +24,13 @@ export async function clientOptions(fx: Pick<Effects, 'files'>, transfer: Transf
   };
 }
 
-async function credentialsFor(fx: Effects, transfer: TransferSettings, image: Repository, catalog: SecretCatalog, githubToken: string | undefined): Promise<Credentials | undefined> {
+async function credentialsFor(
+  fx: Effects,
+  transfer: TransferSettings,
+  image: Repository,
+  catalog: SecretCatalog,
+  githubToken: string | undefined,
+): Promise<Credentials | undefined> {
   const settings = transfer.registries.get(image.host);
   if (settings?.username !== undefined && settings.password) return new Credentials(settings.username, settings.password);
   const env = fx.platform.context.env;

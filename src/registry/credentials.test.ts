@@ -34,10 +34,13 @@ describe('fetchDockerCredentials', () => {
   });
 
   it('asks the credential helper named for the registry, then the default store', async () => {
-    const s = sources({ credHelpers: { '123.dkr.ecr.eu-west-1.amazonaws.com': 'ecr-login' }, credsStore: 'pass' }, {
-      'ecr-login': () => JSON.stringify({ ServerURL: 'x', Username: 'AWS', Secret: 'ecr-token' }),
-      pass: () => JSON.stringify({ ServerURL: 'x', Username: '<token>', Secret: 'refresh-token' }),
-    });
+    const s = sources(
+      { credHelpers: { '123.dkr.ecr.eu-west-1.amazonaws.com': 'ecr-login' }, credsStore: 'pass' },
+      {
+        'ecr-login': () => JSON.stringify({ ServerURL: 'x', Username: 'AWS', Secret: 'ecr-token' }),
+        pass: () => JSON.stringify({ ServerURL: 'x', Username: '<token>', Secret: 'refresh-token' }),
+      },
+    );
     const ecr = await fetchDockerCredentials('123.dkr.ecr.eu-west-1.amazonaws.com', s);
     expect(ecr?.basic()).toBe(new Credentials('AWS', 'ecr-token').basic());
     expect(ecr?.origin).toMatch(/docker-credential-ecr-login/);
@@ -47,7 +50,14 @@ describe('fetchDockerCredentials', () => {
   });
 
   it('treats "credentials not found" from a helper as none, and other helper failures as errors', async () => {
-    const notFound = sources({ credsStore: 'desktop' }, { desktop: () => { throw new Error('exited with code 1: credentials not found in native keychain'); } });
+    const notFound = sources(
+      { credsStore: 'desktop' },
+      {
+        desktop: () => {
+          throw new Error('exited with code 1: credentials not found in native keychain');
+        },
+      },
+    );
     expect(await fetchDockerCredentials('ghcr.io', notFound)).toBeUndefined();
     const missing = sources({ credsStore: 'osxkeychain' });
     await expect(fetchDockerCredentials('ghcr.io', missing)).rejects.toThrow(/docker-credential-osxkeychain .*failed for ghcr.io: .*not found/);

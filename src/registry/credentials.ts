@@ -37,7 +37,10 @@ export function dockerConfigPath(env: Record<string, string | undefined>): strin
 
 /** `https://ghcr.io/v1/` → `ghcr.io`; how Docker matches `auths` keys to a registry. */
 function normaliseKey(key: string): string {
-  return key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  return key
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
 }
 
 function isDockerHub(registry: string): boolean {

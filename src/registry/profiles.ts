@@ -41,7 +41,10 @@ const KNOWN: KnownRegistry[] = [
   { matches: (h) => h === 'gcr.io' || h.endsWith('.gcr.io') || h.endsWith('-docker.pkg.dev'), profile: { name: 'google', mode: 'monolithic' } },
   // ECR: layer parts of 5 MiB at least (but the last) and 20 MiB at most; its upload status is not
   // reliable after a broken part, so an interrupted upload starts a new session.
-  { matches: (h) => /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(h), profile: { name: 'ecr', mode: 'chunked', chunkSize: 10 * MiB, minChunk: 5 * MiB, trustRange: false } },
+  {
+    matches: (h) => /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(h),
+    profile: { name: 'ecr', mode: 'chunked', chunkSize: 10 * MiB, minChunk: 5 * MiB, trustRange: false },
+  },
   // ACR answers `Range: bytes=0-N` (parsed either way) and takes PATCHes up to 20 MiB comfortably.
   { matches: (h) => h.endsWith('.azurecr.io'), profile: { name: 'acr', mode: 'chunked', chunkSize: 16 * MiB } },
 ];

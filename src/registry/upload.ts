@@ -76,10 +76,12 @@ export class BlobUpload {
   #body(start: number, end: number) {
     return async () => {
       const source = await this.open(start, end);
-      return end > start ? counted(source, (n) => {
-        this.stats.bytesSent += n;
-        this.options.onSent?.(n);
-      }) : Buffer.alloc(0);
+      return end > start
+        ? counted(source, (n) => {
+            this.stats.bytesSent += n;
+            this.options.onSent?.(n);
+          })
+        : Buffer.alloc(0);
     };
   }
 
@@ -100,7 +102,16 @@ export class BlobUpload {
     for (;;) {
       try {
         session ??= await startUpload(this.t, this.profile, this.repository);
-        const r = await this.t.send({ method: 'PUT', url: withDigest(this.t, session, this.blob.digest), repository: this.repository, scopes: this.#scopes, attempts: 1, expect: [201], headers: octets(this.blob.size), body: this.#body(0, this.blob.size) });
+        const r = await this.t.send({
+          method: 'PUT',
+          url: withDigest(this.t, session, this.blob.digest),
+          repository: this.repository,
+          scopes: this.#scopes,
+          attempts: 1,
+          expect: [201],
+          headers: octets(this.blob.size),
+          body: this.#body(0, this.blob.size),
+        });
         await r.body.dump();
         return this.stats;
       } catch (e) {
@@ -130,7 +141,16 @@ export class BlobUpload {
     const end = Math.min(blob.size, start + (profile.mode === 'chunked' ? Math.max(profile.chunkSize, profile.minChunk) : blob.size - start));
     try {
       const headers = { ...octets(end - start), 'content-range': `${start}-${end - 1}` };
-      const r = await this.t.send({ method: 'PATCH', url: session, repository: this.repository, scopes: this.#scopes, attempts: 1, expect: [202, 204], headers, body: this.#body(start, end) });
+      const r = await this.t.send({
+        method: 'PATCH',
+        url: session,
+        repository: this.repository,
+        scopes: this.#scopes,
+        attempts: 1,
+        expect: [202, 204],
+        headers,
+        body: this.#body(start, end),
+      });
       await r.body.dump();
       const reported = profile.trustRange ? parseUploadRange(header(r, 'range')) : undefined;
       this.#offset = reported !== undefined && reported > start && reported <= end ? reported : end;
@@ -156,7 +176,15 @@ export class BlobUpload {
   /** The closing PUT: true when the blob is in place, else the new session to start over in. */
   async #finish(session: string): Promise<true | string> {
     try {
-      const r = await this.t.send({ method: 'PUT', url: withDigest(this.t, session, this.blob.digest), repository: this.repository, scopes: this.#scopes, attempts: 1, expect: [201], headers: octets(0) });
+      const r = await this.t.send({
+        method: 'PUT',
+        url: withDigest(this.t, session, this.blob.digest),
+        repository: this.repository,
+        scopes: this.#scopes,
+        attempts: 1,
+        expect: [201],
+        headers: octets(0),
+      });
       await r.body.dump();
       return true;
     } catch (e) {

@@ -49,7 +49,14 @@ function metadataOf(inputs: BuildInputs, built: readonly Built[], audit: AuditSu
     const digest = built.find((b) => b.unit.images.includes(i))!.root.descriptor.digest;
     const report = record.pushed?.reports.find((r) => r.host === i.repository.host && r.repositories.includes(i.repository.path));
     const tags = record.pushed?.decisions.get(name) ?? [];
-    return { repository: name, visibility: i.visibility, digest, pushed: !!report && !report.error, tags, ...(report?.error ? { error: report.error.message } : {}) };
+    return {
+      repository: name,
+      visibility: i.visibility,
+      digest,
+      pushed: !!report && !report.error,
+      tags,
+      ...(report?.error ? { error: report.error.message } : {}),
+    };
   });
   return {
     version: release.version ?? null,
@@ -71,7 +78,13 @@ export function runSummary(record: RunRecord): RunSummary | undefined {
   const { inputs, built, audit } = record;
   if (!inputs || !built?.length || !audit) return undefined;
   const primary = primaryBuild(inputs, built);
-  return { digest: primary.root.descriptor.digest, version: inputs.release.version ?? null, registries: record.pushed?.reports ?? [], decisions: record.pushed?.decisions ?? new Map(), audit };
+  return {
+    digest: primary.root.descriptor.digest,
+    version: inputs.release.version ?? null,
+    registries: record.pushed?.reports ?? [],
+    decisions: record.pushed?.decisions ?? new Map(),
+    audit,
+  };
 }
 
 /** The job summary, redacted; a summary that cannot be written is a warning, not a failed build. */

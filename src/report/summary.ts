@@ -25,7 +25,9 @@ export function renderSummary(s: RunSummary): string {
   if (s.registries.length) {
     lines.push('| registry | references | uploaded | mounted | already there | sent | time | result |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of s.registries) {
-      lines.push(`| ${cell(r.registry)} | ${r.references.map((x) => `\`${cell(x)}\``).join('<br>') || '—'} | ${r.blobsUploaded} (${size(r.bytesUploaded)}) | ${r.blobsMounted} (${size(r.bytesMounted)}) | ${r.blobsSkipped} (${size(r.bytesSkipped)}) | ${size(r.bytesSent)} | ${(r.durationMs / 1000).toFixed(1)} s | ${r.error ? `❌ ${cell(r.error.message)}` : '✅'} |`);
+      lines.push(
+        `| ${cell(r.registry)} | ${r.references.map((x) => `\`${cell(x)}\``).join('<br>') || '—'} | ${r.blobsUploaded} (${size(r.bytesUploaded)}) | ${r.blobsMounted} (${size(r.bytesMounted)}) | ${r.blobsSkipped} (${size(r.bytesSkipped)}) | ${size(r.bytesSent)} | ${(r.durationMs / 1000).toFixed(1)} s | ${r.error ? `❌ ${cell(r.error.message)}` : '✅'} |`,
+      );
     }
     lines.push('');
   }
@@ -40,10 +42,15 @@ export function renderSummary(s: RunSummary): string {
     lines.push('**Audit**: off — the image was not checked for secrets.');
   } else {
     const leaks = a.findings.filter((f) => f.severity === 'leak');
-    lines.push(`**Audit** (${a.mode}): ${a.layers} layers, ${size(a.bytes)} decompressed — ${leaks.length ? `❌ ${leaks.length} secret${leaks.length > 1 ? 's' : ''} found` : '✅ no secret found'}`);
+    lines.push(
+      `**Audit** (${a.mode}): ${a.layers} layers, ${size(a.bytes)} decompressed — ${leaks.length ? `❌ ${leaks.length} secret${leaks.length > 1 ? 's' : ''} found` : '✅ no secret found'}`,
+    );
     if (a.findings.length) {
       lines.push('', '| found | where |', '| --- | --- |');
-      for (const f of a.findings) lines.push(`| ${cell(f.what)}${f.fingerprint ? ` (sha256 ${f.fingerprint}…)` : ''}${f.severity === 'key' ? ' — reported only' : ''} | ${cell(f.where)} |`);
+      for (const f of a.findings)
+        lines.push(
+          `| ${cell(f.what)}${f.fingerprint ? ` (sha256 ${f.fingerprint}…)` : ''}${f.severity === 'key' ? ' — reported only' : ''} | ${cell(f.where)} |`,
+        );
     }
     for (const skipped of a.skipped) lines.push('', `_${cell(skipped)}_`);
   }

@@ -47,7 +47,10 @@ export class SecretCatalog {
     for (const [name, value] of buildArgs) {
       const owner = this.ownerOf(value);
       if (owner) {
-        issues.push({ input: 'build-args', message: `${name} has the value of ${owner}: build arguments are stored in the image history; pass it through secrets and RUN --mount=type=secret instead` });
+        issues.push({
+          input: 'build-args',
+          message: `${name} has the value of ${owner}: build arguments are stored in the image history; pass it through secrets and RUN --mount=type=secret instead`,
+        });
       }
     }
     return issues;

@@ -11,7 +11,12 @@ import type { SecretCatalog } from './catalog.js';
 
 const READ_LIMIT = 64 * 1024;
 
-export async function catalogSecretFiles(files: Files, secrets: readonly SecretSource[], buildArgs: ReadonlyArray<readonly [string, string]>, catalog: SecretCatalog): Promise<void> {
+export async function catalogSecretFiles(
+  files: Files,
+  secrets: readonly SecretSource[],
+  buildArgs: ReadonlyArray<readonly [string, string]>,
+  catalog: SecretCatalog,
+): Promise<void> {
   const issues: ConfigIssue[] = [];
   for (const s of secrets) {
     if (s.kind !== 'file') continue;

@@ -31,7 +31,10 @@ describe('a tagged release, built with a secret and pushed', () => {
     repo = `${plain()}/${uniqueRepo('release/app')}`;
     const ws = await workspaceWith(secretDockerfile(`${plain()}/lab/busybox:1.36`));
     // The runner's env and event payload for a tag push, as recorded.
-    const recorded = JSON.parse(await readFile(join(import.meta.dirname, '../fixtures/contexts/github-push-tag.json'), 'utf8')) as { env: Record<string, string>; event: unknown };
+    const recorded = JSON.parse(await readFile(join(import.meta.dirname, '../fixtures/contexts/github-push-tag.json'), 'utf8')) as {
+      env: Record<string, string>;
+      event: unknown;
+    };
     const eventPath = join(ws, 'event.json');
     await writeFile(eventPath, JSON.stringify(recorded.event));
     result = await runAction({
@@ -126,7 +129,12 @@ describe('several registries with their own credentials', () => {
     const ws = await workspaceWith(`FROM ${plain.host}/lab/busybox:1.36\n`);
     const r = await runAction({
       workspace: ws,
-      inputs: { images: `${tls.host}/${name}`, version: '1.0.0', 'registry-auth': `${tls.host}=${tls.username}:${password(tls.passwordFile)}`, 'insecure-registries': plain.host },
+      inputs: {
+        images: `${tls.host}/${name}`,
+        version: '1.0.0',
+        'registry-auth': `${tls.host}=${tls.username}:${password(tls.passwordFile)}`,
+        'insecure-registries': plain.host,
+      },
     });
     expect(r.exitCode).toBe(1);
     expect(r.errors.join('\n')).toMatch(/certificate/i);
@@ -150,7 +158,11 @@ describe('an SSH agent forwarded to the build', () => {
 RUN --mount=type=ssh sh -c 'test -S "$SSH_AUTH_SOCK" && echo "agent socket mounted at $SSH_AUTH_SOCK" > /ssh-report'
 CMD ["cat", "/ssh-report"]
 `);
-      const r = await runAction({ workspace: ws, env: { SSH_AUTH_SOCK: sock }, inputs: { images: `${plain.host}/${name}`, version: '1.0.0', ssh: 'default', 'insecure-registries': plain.host } });
+      const r = await runAction({
+        workspace: ws,
+        env: { SSH_AUTH_SOCK: sock },
+        inputs: { images: `${plain.host}/${name}`, version: '1.0.0', ssh: 'default', 'insecure-registries': plain.host },
+      });
       expect(r.errors).toEqual([]);
       expect(r.log).toContain('--mount=type=ssh');
       const out = await run(lab().docker.cli, ['run', '--rm', `${plain.host}/${name}@${r.outputs.digest}`]);
@@ -194,10 +206,20 @@ describe('load and outputs', () => {
   it('puts a buildah-built image into the Docker daemon and writes it as a Docker archive and an OCI layout', async () => {
     const { plain } = lab().registries;
     const repo = `${plain.host}/${uniqueRepo('load/app')}`;
-    const ws = await workspaceWith(`FROM ${plain.host}/lab/busybox:1.36\nRUN echo loaded-${Math.random().toString(36).slice(2)} > /what\nCMD ["cat", "/what"]\n`);
+    const ws = await workspaceWith(
+      `FROM ${plain.host}/lab/busybox:1.36\nRUN echo loaded-${Math.random().toString(36).slice(2)} > /what\nCMD ["cat", "/what"]\n`,
+    );
     const r = await runAction({
       workspace: ws,
-      inputs: { images: repo, version: '1.0.0', 'insecure-registries': plain.host, builder: 'buildah', push: 'false', load: 'true', outputs: 'type=docker,dest=out/image.tar\ntype=oci,dest=out/layout' },
+      inputs: {
+        images: repo,
+        version: '1.0.0',
+        'insecure-registries': plain.host,
+        builder: 'buildah',
+        push: 'false',
+        load: 'true',
+        outputs: 'type=docker,dest=out/image.tar\ntype=oci,dest=out/layout',
+      },
     });
     expect(r.errors).toEqual([]);
     const env = toolEnv();

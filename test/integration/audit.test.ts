@@ -70,7 +70,8 @@ const cases: Case[] = [
     dockerfile: (b) => `FROM ${b}\nCOPY deploy_key /root/.ssh/id_ed25519\nRUN echo ${nonce()} > /n\n`,
     files: { deploy_key: 'KEY' },
     inputs: { 'ssh-key': 'KEY' },
-    finding: /the private key handed to this build \(ssh-key, SHA256:[A-Za-z0-9+/]+\) in layer sha256:[0-9a-f]+ \(COPY deploy_key \/root\/.ssh\/id_ed25519[^)]*\), root\/.ssh\/id_ed25519/,
+    finding:
+      /the private key handed to this build \(ssh-key, SHA256:[A-Za-z0-9+/]+\) in layer sha256:[0-9a-f]+ \(COPY deploy_key \/root\/.ssh\/id_ed25519[^)]*\), root\/.ssh\/id_ed25519/,
   },
 ];
 
@@ -82,34 +83,52 @@ async function workspace(dockerfile: string, files: Record<string, string>): Pro
 }
 
 describe('leaky images fail the audit, naming the place, and nothing is pushed', () => {
-  it.each(cases)('$name', async (c) => {
-    const { plain } = lab().registries;
-    const key = await readFile(lab().ssh.privateKeyFile, 'utf8');
-    const fill = (v: string) => (v === 'KEY' ? key : v);
-    const repo = `${plain.host}/${uniqueRepo('audit/app')}`;
-    const ws = await workspace(c.dockerfile(`${plain.host}/lab/busybox:1.36`), Object.fromEntries(Object.entries(c.files ?? {}).map(([k, v]) => [k, fill(v)])));
-    const r = await runAction({
-      workspace: ws,
-      inputs: { images: repo, version: '1.0.0', 'insecure-registries': plain.host, ...Object.fromEntries(Object.entries(c.inputs ?? {}).map(([k, v]) => [k, fill(v)])) },
-    });
-    expect(r.exitCode).toBe(1);
-    const message = r.errors.join('\n');
-    expect(message).toMatch(/the audit found (a secret|\d+ secrets) in the image; nothing was pushed/);
-    expect(message).toMatch(c.finding);
-    expect(leaks(r.log, TOKEN)).toBe(false);
-    for (const line of key.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))) expect(leaks(r.log, line)).toBe(false);
-    expect(await skopeoDigest(`${repo}:1.0.0`)).toBeUndefined();
-  }, 60_000);
+  it.each(cases)(
+    '$name',
+    async (c) => {
+      const { plain } = lab().registries;
+      const key = await readFile(lab().ssh.privateKeyFile, 'utf8');
+      const fill = (v: string) => (v === 'KEY' ? key : v);
+      const repo = `${plain.host}/${uniqueRepo('audit/app')}`;
+      const ws = await workspace(
+        c.dockerfile(`${plain.host}/lab/busybox:1.36`),
+        Object.fromEntries(Object.entries(c.files ?? {}).map(([k, v]) => [k, fill(v)])),
+      );
+      const r = await runAction({
+        workspace: ws,
+        inputs: {
+          images: repo,
+          version: '1.0.0',
+          'insecure-registries': plain.host,
+          ...Object.fromEntries(Object.entries(c.inputs ?? {}).map(([k, v]) => [k, fill(v)])),
+        },
+      });
+      expect(r.exitCode).toBe(1);
+      const message = r.errors.join('\n');
+      expect(message).toMatch(/the audit found (a secret|\d+ secrets) in the image; nothing was pushed/);
+      expect(message).toMatch(c.finding);
+      expect(leaks(r.log, TOKEN)).toBe(false);
+      for (const line of key.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))) expect(leaks(r.log, line)).toBe(false);
+      expect(await skopeoDigest(`${repo}:1.0.0`)).toBeUndefined();
+    },
+    60_000,
+  );
 });
 
 describe('clean images pass without a false alarm', () => {
   it('a secret used through its mount only, a hash of it kept, an ssh client in the image', async () => {
     const { plain } = lab().registries;
     const repo = `${plain.host}/${uniqueRepo('audit-clean/app')}`;
-    const ws = await workspace(`FROM ${plain.host}/lab/git:1
+    const ws = await workspace(
+      `FROM ${plain.host}/lab/git:1
 RUN --mount=type=secret,id=token sha256sum /run/secrets/token > /token.sha256 && echo ${nonce()} > /n
-`, {});
-    const r = await runAction({ workspace: ws, inputs: { images: repo, version: '1.0.0', 'insecure-registries': plain.host, secrets: `token=${TOKEN}\nshort=abc` } });
+`,
+      {},
+    );
+    const r = await runAction({
+      workspace: ws,
+      inputs: { images: repo, version: '1.0.0', 'insecure-registries': plain.host, secrets: `token=${TOKEN}\nshort=abc` },
+    });
     expect(r.errors).toEqual([]);
     expect(r.log).toMatch(/audit: \d+ layers \([\d.]+ MiB decompressed\), config and annotations checked for 1 values: none found/);
     expect(r.log).toContain("audit: secret 'short' (secrets) is shorter than 8 characters: not looked for");
@@ -121,7 +140,10 @@ RUN --mount=type=secret,id=token sha256sum /run/secrets/token > /token.sha256 &&
     const { plain } = lab().registries;
     const repo = `${plain.host}/${uniqueRepo('audit-warn/app')}`;
     const ws = await workspace(`FROM ${plain.host}/lab/busybox:1.36\nLABEL t=${TOKEN}\nRUN echo ${nonce()} > /n\n`, {});
-    const r = await runAction({ workspace: ws, inputs: { images: repo, version: '1.0.0', 'insecure-registries': plain.host, 'audit-values': TOKEN, audit: 'warn' } });
+    const r = await runAction({
+      workspace: ws,
+      inputs: { images: repo, version: '1.0.0', 'insecure-registries': plain.host, 'audit-values': TOKEN, audit: 'warn' },
+    });
     expect(r.errors).toEqual([]);
     expect(r.log).toMatch(/::warning::audit: audit-values line 1 .* config\.Labels\.t\n/);
     expect(JSON.parse(r.outputs.metadata ?? '{}').audit).toMatchObject({ mode: 'warn', leaks: 2 }); // the label, and the LABEL step in the history
@@ -151,23 +173,42 @@ describe('the base-image policy refuses, before anything is built, naming the Do
     },
   ];
 
-  it.each(policyCases)('$name', async (c) => {
-    const { plain } = lab().registries;
-    const ws = await workspace(c.dockerfile(plain.host), {});
-    const r = await runAction({ workspace: ws, inputs: { images: `${plain.host}/${uniqueRepo('policy/app')}`, version: '1.0.0', 'insecure-registries': plain.host, ...c.inputs(plain.host) } });
-    expect(r.exitCode).toBe(1);
-    expect(r.errors.join('\n')).toMatch(/the base image policy refused an image the build would use; nothing was built/);
-    expect(r.errors.join('\n')).toMatch(c.message);
-    expect(r.log).toMatch(/::error (?=[^\n]*file=Dockerfile)(?=[^\n]*line=\d)[^\n]*::base image policy: /); // an annotation on the Dockerfile line
-    expect(r.log).not.toContain('Builder:');
-  }, 60_000);
+  it.each(policyCases)(
+    '$name',
+    async (c) => {
+      const { plain } = lab().registries;
+      const ws = await workspace(c.dockerfile(plain.host), {});
+      const r = await runAction({
+        workspace: ws,
+        inputs: { images: `${plain.host}/${uniqueRepo('policy/app')}`, version: '1.0.0', 'insecure-registries': plain.host, ...c.inputs(plain.host) },
+      });
+      expect(r.exitCode).toBe(1);
+      expect(r.errors.join('\n')).toMatch(/the base image policy refused an image the build would use; nothing was built/);
+      expect(r.errors.join('\n')).toMatch(c.message);
+      expect(r.log).toMatch(/::error (?=[^\n]*file=Dockerfile)(?=[^\n]*line=\d)[^\n]*::base image policy: /); // an annotation on the Dockerfile line
+      expect(r.log).not.toContain('Builder:');
+    },
+    60_000,
+  );
 
   it('passes an allowed, pinned base and records its digest in the labels', async () => {
     const { plain } = lab().registries;
     const digest = (await skopeoDigest(`${plain.host}/lab/busybox:1.36`))!;
     const ws = await workspace(`FROM ${plain.host}/lab/busybox:1.36@${digest}\nRUN echo ${nonce()} > /n\n`, {});
-    const r = await runAction({ workspace: ws, inputs: { images: `${plain.host}/${uniqueRepo('policy-ok/app')}`, version: '1.0.0', 'insecure-registries': plain.host, 'allowed-base-images': `${plain.host}/lab/**`, 'require-pinned-base': 'true' } });
+    const r = await runAction({
+      workspace: ws,
+      inputs: {
+        images: `${plain.host}/${uniqueRepo('policy-ok/app')}`,
+        version: '1.0.0',
+        'insecure-registries': plain.host,
+        'allowed-base-images': `${plain.host}/lab/**`,
+        'require-pinned-base': 'true',
+      },
+    });
     expect(r.errors).toEqual([]);
-    expect(JSON.parse(r.outputs.metadata ?? '{}').labels).toMatchObject({ 'org.opencontainers.image.base.digest': digest, 'org.opencontainers.image.base.name': `${plain.host}/lab/busybox:1.36@${digest}` });
+    expect(JSON.parse(r.outputs.metadata ?? '{}').labels).toMatchObject({
+      'org.opencontainers.image.base.digest': digest,
+      'org.opencontainers.image.base.name': `${plain.host}/lab/busybox:1.36@${digest}`,
+    });
   }, 60_000);
 });

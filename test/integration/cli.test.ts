@@ -21,7 +21,11 @@ interface CliRun {
 
 function hoist(args: string[], o: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], { cwd: o.cwd, env: { ...toolEnv(), TMPDIR: o.cwd, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+      cwd: o.cwd,
+      env: { ...toolEnv(), TMPDIR: o.cwd, ...o.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -52,7 +56,19 @@ describe('hoist build and hoist promote', () => {
     const repo = uniqueRepo('cli/app');
     const tlsPassword = password(tls.passwordFile);
     const r = await hoist(
-      ['build', '--images', `${plain.host}/${repo}`, `--images=${tls.host}/${repo}`, '--secret-files', 'token=token.txt', '--insecure-registries', plain.host, '--registry-ca', `${tls.host}=${tls.ca}`, '--json'],
+      [
+        'build',
+        '--images',
+        `${plain.host}/${repo}`,
+        `--images=${tls.host}/${repo}`,
+        '--secret-files',
+        'token=token.txt',
+        '--insecure-registries',
+        plain.host,
+        '--registry-ca',
+        `${tls.host}=${tls.ca}`,
+        '--json',
+      ],
       { cwd: dir, env: { HOIST_REGISTRY_AUTH: `${tls.host}=${tls.username}:${tlsPassword}` } },
     );
     expect(r.stderr).toMatch(/Version 3\.1\.4 \(from the git tag v3\.1\.4\)/);
@@ -79,14 +95,29 @@ describe('hoist build and hoist promote', () => {
 
     // Promotion: plain → the token registry, with a human summary on stdout.
     const dest = `${token.host}/${uniqueRepo('cli/production')}`;
-    const p = await hoist(['promote', '--source', `${plain.host}/${repo}@${digest}`, '--destinations', dest, '--tags', '3.1.4', '--tags', 'stable', `--insecure-registries=${plain.host},${token.host}`], {
-      cwd: dir,
-      env: { HOIST_REGISTRY_AUTH: `${token.host}=${token.username}:${password(token.passwordFile)}` },
-    });
+    const p = await hoist(
+      [
+        'promote',
+        '--source',
+        `${plain.host}/${repo}@${digest}`,
+        '--destinations',
+        dest,
+        '--tags',
+        '3.1.4',
+        '--tags',
+        'stable',
+        `--insecure-registries=${plain.host},${token.host}`,
+      ],
+      {
+        cwd: dir,
+        env: { HOIST_REGISTRY_AUTH: `${token.host}=${token.username}:${password(token.passwordFile)}` },
+      },
+    );
     expect(p.code).toBe(0);
     expect(p.stdout).toMatch(new RegExp(`^digest +${digest}$`, 'm'));
     expect(p.stdout).toMatch(/^bytes-sent +\d+$/m);
-    for (const t of ['3.1.4', 'stable']) expect(await skopeoDigest(`${dest}:${t}`, { username: token.username, passwordFile: token.passwordFile })).toBe(digest);
+    for (const t of ['3.1.4', 'stable'])
+      expect(await skopeoDigest(`${dest}:${t}`, { username: token.username, passwordFile: token.passwordFile })).toBe(digest);
     expect(leaks(p.stdout + p.stderr, password(token.passwordFile))).toBe(false);
   }, 180_000);
 
@@ -94,30 +125,42 @@ describe('hoist build and hoist promote', () => {
     ['--secrets', `token=${TOKEN}`],
     ['--registry-auth', `127.0.0.1:5100=me:${TOKEN}`],
     ['--ssh-key', TOKEN],
-  ])('refuses %s as a plain flag before anything runs (exit 2), naming the safe forms', async (flag, value) => {
-    const dir = await checkout('v1.0.0');
-    const repo = `${lab().registries.plain.host}/${uniqueRepo('cli/refused')}`;
-    const r = await hoist(['build', '--images', repo, '--insecure-registries', lab().registries.plain.host, flag, value], { cwd: dir });
-    expect(r.code).toBe(2);
-    const name = flag.slice(2);
-    expect(r.stderr).toContain(`hoist: ${flag} would put secret material in argv`);
-    expect(r.stderr).toContain(`--${name}-file PATH`);
-    expect(r.stderr).toContain(`HOIST_${name.toUpperCase().replaceAll('-', '_')}`);
-    expect(leaks(r.stdout + r.stderr, TOKEN)).toBe(false);
-    expect(r.stderr).not.toMatch(/Builder:|Build |Push/); // nothing ran
-    expect(await skopeoDigest(`${repo}:1.0.0`)).toBeUndefined();
-  }, 60_000);
+  ])(
+    'refuses %s as a plain flag before anything runs (exit 2), naming the safe forms',
+    async (flag, value) => {
+      const dir = await checkout('v1.0.0');
+      const repo = `${lab().registries.plain.host}/${uniqueRepo('cli/refused')}`;
+      const r = await hoist(['build', '--images', repo, '--insecure-registries', lab().registries.plain.host, flag, value], { cwd: dir });
+      expect(r.code).toBe(2);
+      const name = flag.slice(2);
+      expect(r.stderr).toContain(`hoist: ${flag} would put secret material in argv`);
+      expect(r.stderr).toContain(`--${name}-file PATH`);
+      expect(r.stderr).toContain(`HOIST_${name.toUpperCase().replaceAll('-', '_')}`);
+      expect(leaks(r.stdout + r.stderr, TOKEN)).toBe(false);
+      expect(r.stderr).not.toMatch(/Builder:|Build |Push/); // nothing ran
+      expect(await skopeoDigest(`${repo}:1.0.0`)).toBeUndefined();
+    },
+    60_000,
+  );
 
   it('names the flag of a bad value or a missing file (exit 2); a failed push exits 1', async () => {
     const dir = await checkout('v1.0.0');
-    const { plain: { host: plain }, tls } = lab().registries;
+    const {
+      plain: { host: plain },
+      tls,
+    } = lab().registries;
     const bad = await hoist(['build', '--images', `${plain}/${uniqueRepo('cli/bad')}`, '--retries', 'many'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/error: --retries: 'many' is not a whole number from 0 to 10/);
-    const failed = await hoist(['build', '--images', `${plain}/${uniqueRepo('cli/fail')}`, '--insecure-registries', plain, '--file', 'Missing.Dockerfile'], { cwd: dir });
+    const failed = await hoist(['build', '--images', `${plain}/${uniqueRepo('cli/fail')}`, '--insecure-registries', plain, '--file', 'Missing.Dockerfile'], {
+      cwd: dir,
+    });
     expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(/--file: no Dockerfile at .*Missing\.Dockerfile/);
-    const refused = await hoist(['build', '--images', `${tls.host}/${uniqueRepo('cli/nologin')}`, '--secret-files', 'token=token.txt', '--registry-ca', `${tls.host}=${tls.ca}`], { cwd: dir });
+    const refused = await hoist(
+      ['build', '--images', `${tls.host}/${uniqueRepo('cli/nologin')}`, '--secret-files', 'token=token.txt', '--registry-ca', `${tls.host}=${tls.ca}`],
+      { cwd: dir },
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/error: push failed on 1 of 1 registries/);
   }, 120_000);

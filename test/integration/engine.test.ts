@@ -28,7 +28,9 @@ async function clientsFor(extra: Array<Partial<ClientOptions> & { host: string }
     clientFor: (host) => clients.get(host)!,
     concurrency: 8,
     perHost: 4,
-    close: async () => { await Promise.all([...clients.values()].map((c) => c.close())); },
+    close: async () => {
+      await Promise.all([...clients.values()].map((c) => c.close()));
+    },
   };
 }
 
@@ -56,16 +58,29 @@ describe('push engine on the lab registries', () => {
     const imageBytes = image.graph.blobs.reduce((n, b) => n + b.size, 0);
     expect(tokenReport.bytesSent).toBe(imageBytes);
 
-    const scopes = (await readFile(join(lab().dir, 'log/token-requests.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { scopes: string[] }).scopes);
+    const scopes = (await readFile(join(lab().dir, 'log/token-requests.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { scopes: string[] }).scopes);
     expect(scopes).toContainEqual([`repository:${repo}-mirror:pull,push`, `repository:${repo}:pull`]);
 
-    for (const [kind, path] of [['plain', repo], ['tls', repo], ['token', repo], ['token', `${repo}-mirror`]] as const) {
+    for (const [kind, path] of [
+      ['plain', repo],
+      ['tls', repo],
+      ['token', repo],
+      ['token', `${repo}-mirror`],
+    ] as const) {
       const ref = `${lab().registries[kind].host}/${path}:1.0.0`;
       expect(await skopeoDigest(ref, access(kind))).toBe(image.graph.root.digest);
       expect(await skopeoPullsIntact(ref, access(kind))).toBe(true);
     }
 
-    const again = await pushGraph(image.graph, image.source, targets.map((t) => ({ ...t, tags: [...t.tags, '1.0', '1'] })), opts);
+    const again = await pushGraph(
+      image.graph,
+      image.source,
+      targets.map((t) => ({ ...t, tags: [...t.tags, '1.0', '1'] })),
+      opts,
+    );
     for (const r of again) expect(r).toMatchObject({ bytesSent: 0, blobsUploaded: 0, blobsMounted: 0 });
     expect(await skopeoDigest(`${tls.host}/${repo}:1.0`, access('tls'))).toBe(image.graph.root.digest);
     await opts.close();
@@ -79,7 +94,11 @@ describe('push engine on the lab registries', () => {
     const opts = await clientsFor();
     await pushGraph(app.graph, app.source, [{ repository: parseRepository(`${plain.host}/${repo}`), tags: ['rc'] }], opts);
     await pushGraph(base.graph, base.source, [{ repository: parseRepository(`${tls.host}/${repo}`), tags: ['base'] }], opts);
-    const result = await copyImage({ ...parseRepository(`${plain.host}/${repo}`), tag: 'rc', digest: undefined }, [{ repository: parseRepository(`${tls.host}/${repo}`), tags: ['1.0.0'] }], opts);
+    const result = await copyImage(
+      { ...parseRepository(`${plain.host}/${repo}`), tag: 'rc', digest: undefined },
+      [{ repository: parseRepository(`${tls.host}/${repo}`), tags: ['1.0.0'] }],
+      opts,
+    );
     await opts.close();
     const [report] = result.reports;
     expect(report?.error).toBeUndefined();
@@ -124,14 +143,21 @@ describe('push engine through a fault-injecting proxy', () => {
   it('never moves a tag when the registry keeps failing: the report names the registry and the tags are absent', async () => {
     const { plain } = lab().registries;
     // Blobs go through; every manifest PUT is answered 503.
-    await using proxy = await FaultProxy.start(plain.host, { answer: (r) => (r.method === 'PUT' && r.path.includes('/manifests/') ? { status: 503, retryAfter: 0 } : undefined) });
+    await using proxy = await FaultProxy.start(plain.host, {
+      answer: (r) => (r.method === 'PUT' && r.path.includes('/manifests/') ? { status: 503, retryAfter: 0 } : undefined),
+    });
     const image = testImage([1 * MiB]);
     const repo = uniqueRepo('engine/notag');
     const opts = await clientsFor([{ host: proxy.host, insecure: true, retries: 2 }]);
-    const [bad, good] = await pushGraph(image.graph, image.source, [
-      { repository: parseRepository(`${proxy.host}/${repo}`), tags: ['1.0.0'] },
-      { repository: parseRepository(`${lab().registries.tls.host}/${repo}`), tags: ['1.0.0'] },
-    ], opts);
+    const [bad, good] = await pushGraph(
+      image.graph,
+      image.source,
+      [
+        { repository: parseRepository(`${proxy.host}/${repo}`), tags: ['1.0.0'] },
+        { repository: parseRepository(`${lab().registries.tls.host}/${repo}`), tags: ['1.0.0'] },
+      ],
+      opts,
+    );
     await opts.close();
     expect(bad?.error?.message).toMatch(new RegExp(`${proxy.host}/${repo}: PUT .* answered 503`));
     expect(good?.error).toBeUndefined();

@@ -14,7 +14,10 @@ async function pullRequestRun(api: GitHubApi, repo: string) {
   const { plain } = lab().registries;
   const ws = await mkdtemp(join(tmpdir(), 'hoist-ws-'));
   await writeFile(join(ws, 'Dockerfile'), `FROM ${plain.host}/lab/busybox:1.36\nRUN echo ${Math.random().toString(36).slice(2)} > /n\n`);
-  const recorded = JSON.parse(await readFile(join(import.meta.dirname, '../fixtures/contexts/github-pull-request.json'), 'utf8')) as { env: Record<string, string>; event: unknown };
+  const recorded = JSON.parse(await readFile(join(import.meta.dirname, '../fixtures/contexts/github-pull-request.json'), 'utf8')) as {
+    env: Record<string, string>;
+    event: unknown;
+  };
   const eventPath = join(ws, 'event.json');
   await writeFile(eventPath, JSON.stringify(recorded.event));
   return runAction({
@@ -35,10 +38,17 @@ describe('a pull request build', () => {
     const summary = first.summary.split('\n');
     expect(summary[0]).toBe(`### Hoist: \`${first.outputs.digest}\``);
     expect(summary).toContain('| registry | references | uploaded | mounted | already there | sent | time | result |');
-    expect(summary.find((l) => l.startsWith(`| ${lab().registries.plain.host} |`))).toMatch(new RegExp(`^\\| \\S+ \\| \`${repo.replace(/[./]/g, '\\$&')}:sha-1111111\`<br>.*:pr-42\` \\| 3 \\(.+\\) \\| 0 \\(0\\.0 KiB\\) \\| 0 \\(0\\.0 KiB\\) \\| .+ \\| [\\d.]+ s \\| ✅ \\|$`));
+    expect(summary.find((l) => l.startsWith(`| ${lab().registries.plain.host} |`))).toMatch(
+      new RegExp(
+        `^\\| \\S+ \\| \`${repo.replace(/[./]/g, '\\$&')}:sha-1111111\`<br>.*:pr-42\` \\| 3 \\(.+\\) \\| 0 \\(0\\.0 KiB\\) \\| 0 \\(0\\.0 KiB\\) \\| .+ \\| [\\d.]+ s \\| ✅ \\|$`,
+      ),
+    );
     expect(summary).toContainEqual(expect.stringMatching(/^\*\*Audit\*\* \(fail\): 2 layers, .* — ✅ no secret found$/));
 
-    expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /repos/acme/secret-app/issues/42/comments', 'POST /repos/acme/secret-app/issues/42/comments']);
+    expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /repos/acme/secret-app/issues/42/comments',
+      'POST /repos/acme/secret-app/issues/42/comments',
+    ]);
     expect(api.calls[0]!.authorization).toBe(`token ${TOKEN}`);
     expect(api.comments).toHaveLength(1);
     expect(api.comments[0]!.body).toContain(first.outputs.digest);
@@ -46,7 +56,10 @@ describe('a pull request build', () => {
 
     const second = await pullRequestRun(api, repo);
     expect(second.errors).toEqual([]);
-    expect(api.calls.slice(2).map((c) => `${c.method} ${c.path}`)).toEqual(['GET /repos/acme/secret-app/issues/42/comments', `PATCH /repos/acme/secret-app/issues/comments/${api.comments[0]!.id}`]);
+    expect(api.calls.slice(2).map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /repos/acme/secret-app/issues/42/comments',
+      `PATCH /repos/acme/secret-app/issues/comments/${api.comments[0]!.id}`,
+    ]);
     expect(api.comments).toHaveLength(1); // updated in place, not repeated
     expect(api.comments[0]!.body).toContain(second.outputs.digest);
     expect(second.log).toContain('pr-comment: updated the comment on pull request #42');

@@ -18,7 +18,12 @@ const TOKEN = `gl-token-${Math.random().toString(36).slice(2)}-value`;
 const PATH = '/usr/bin:/bin:/usr/sbin:/sbin';
 
 /** A git repository with the pipeline, the template and an app; gitlab-ci-local run in it. */
-async function pipeline(include: Record<string, unknown>, jobs: Record<string, unknown>, variables: Record<string, unknown>, dockerfile: string): Promise<{ code: number; out: string }> {
+async function pipeline(
+  include: Record<string, unknown>,
+  jobs: Record<string, unknown>,
+  variables: Record<string, unknown>,
+  dockerfile: string,
+): Promise<{ code: number; out: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'hoist-gl-'));
   await mkdir(join(dir, 'templates'));
   await cp(join(ROOT, 'gitlab/templates/build.yml'), join(dir, 'templates/build.yml'));
@@ -34,9 +39,16 @@ async function pipeline(include: Record<string, unknown>, jobs: Record<string, u
   await git('commit', '-qm', 'pipeline');
   await git('tag', 'v4.5.6');
   try {
-    const r = await execFileAsync(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--force-shell-executor', '--ignore-schema-paths', '#/definitions/tags/minItems'], {
-      cwd: dir, env: { PATH, HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host }, maxBuffer: 64 << 20, timeout: 240_000,
-    });
+    const r = await execFileAsync(
+      join(ROOT, 'node_modules/.bin/node'),
+      [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--force-shell-executor', '--ignore-schema-paths', '#/definitions/tags/minItems'],
+      {
+        cwd: dir,
+        env: { PATH, HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host },
+        maxBuffer: 64 << 20,
+        timeout: 240_000,
+      },
+    );
     return { code: 0, out: r.stdout + r.stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -78,11 +90,20 @@ RUN --mount=type=secret,id=known_hosts,target=/root/.ssh/known_hosts --mount=typ
     const out = /OUT digest=(sha256:[a-f0-9]{64}) version=4\.5\.6 tags=(\S+)/.exec(r.out);
     expect(out).not.toBeNull();
     const [, digest, tags] = out!;
-    expect(tags!.split(',')).toEqual(expect.arrayContaining([`${plain.host}/${name}:4.5.6`, `${plain.host}/${name}:4.5`, `${plain.host}/${name}:4`, `${plain.host}/${name}:latest`, `${tls.host}/${name}:4.5.6`]));
+    expect(tags!.split(',')).toEqual(
+      expect.arrayContaining([
+        `${plain.host}/${name}:4.5.6`,
+        `${plain.host}/${name}:4.5`,
+        `${plain.host}/${name}:4`,
+        `${plain.host}/${name}:latest`,
+        `${tls.host}/${name}:4.5.6`,
+      ]),
+    );
     expect(await skopeoDigest(`${plain.host}/${name}:4`)).toBe(digest);
     expect(await skopeoDigest(`${tls.host}/${name}:latest`, { certDir: tls.certDir, username: tls.username, passwordFile: tls.passwordFile })).toBe(digest);
     expect(r.out).toMatch(/hoist_\d+ took \d+ms/); // collapsible sections, as gitlab-ci-local renders them
-    for (const secret of [TOKEN, password(tls.passwordFile), ...key.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))]) expect(leaks(r.out, secret)).toBe(false);
+    for (const secret of [TOKEN, password(tls.passwordFile), ...key.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))])
+      expect(leaks(r.out, secret)).toBe(false);
   }, 300_000);
 
   it('rejects a wrong type through the spec, and a bad value through Hoist naming the input', async () => {

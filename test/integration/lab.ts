@@ -78,7 +78,8 @@ export function parseFileCommands(text: string): Record<string, string> {
 async function actionDefaults(actionFile: string): Promise<Record<string, string>> {
   const action = parseYaml(await readFile(actionFile, 'utf8')) as { inputs: Record<string, { default?: string }> };
   const env: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(action.inputs)) env[`INPUT_${name.toUpperCase()}`] = (spec.default ?? '').replace(/\$\{\{\s*github\.token\s*\}\}/g, '');
+  for (const [name, spec] of Object.entries(action.inputs))
+    env[`INPUT_${name.toUpperCase()}`] = (spec.default ?? '').replace(/\$\{\{\s*github\.token\s*\}\}/g, '');
   return env;
 }
 
@@ -106,29 +107,35 @@ export async function runAction(options: {
   for (const [k, v] of Object.entries(options.inputs)) inputs[`INPUT_${k.toUpperCase()}`] = v;
   const env: Record<string, string> = {
     ...toolEnv(),
-    CI: 'true', GITHUB_ACTIONS: 'true', RUNNER_TEMP: runnerTemp, GITHUB_WORKSPACE: options.workspace,
-    GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567', GITHUB_REF: 'refs/heads/main',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_REPOSITORY: 'acme/app',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REF: 'refs/heads/main',
     ...Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(runnerDir, f)])),
     ...inputs,
     ...options.env,
   };
   const entry = options.entry ?? join(ROOT, 'dist/index.js');
-  const exec = (extra: Record<string, string>, cancel?: { when: RegExp; signal: NodeJS.Signals }) => new Promise<{ code: number; stdout: string }>((done, fail) => {
-    const child = spawn(process.execPath, [entry], { env: { ...env, ...extra }, cwd: options.workspace, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let sent = false;
-    const take = (c: Buffer) => {
-      stdout += c.toString();
-      if (cancel && !sent && cancel.when.test(stdout)) {
-        sent = true;
-        child.kill(cancel.signal);
-      }
-    };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    child.on('error', fail);
-    child.on('close', (code, signal) => done({ code: code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1), stdout }));
-  });
+  const exec = (extra: Record<string, string>, cancel?: { when: RegExp; signal: NodeJS.Signals }) =>
+    new Promise<{ code: number; stdout: string }>((done, fail) => {
+      const child = spawn(process.execPath, [entry], { env: { ...env, ...extra }, cwd: options.workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let sent = false;
+      const take = (c: Buffer) => {
+        stdout += c.toString();
+        if (cancel && !sent && cancel.when.test(stdout)) {
+          sent = true;
+          child.kill(cancel.signal);
+        }
+      };
+      child.stdout.on('data', take);
+      child.stderr.on('data', take);
+      child.on('error', fail);
+      child.on('close', (code, signal) => done({ code: code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1), stdout }));
+    });
   const main = await exec({}, options.cancel && { signal: 'SIGTERM', ...options.cancel });
   const state = parseFileCommands(await readFile(join(runnerDir, 'state'), 'utf8'));
   let stdout = main.stdout;
@@ -140,9 +147,21 @@ export async function runAction(options: {
   const lines = stdout.split('\n');
   const masked = lines.filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length));
   const log = lines.filter((l) => !l.startsWith('::add-mask::')).join('\n');
-  const errors = main.stdout.split('\n').filter((l) => l.startsWith('::error')).map((l) => decodeURIComponent(l.replace(/^::error[^:]*::/, '')));
+  const errors = main.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('::error'))
+    .map((l) => decodeURIComponent(l.replace(/^::error[^:]*::/, '')));
   const summary = await readFile(join(runnerDir, 'summary'), 'utf8');
-  return { exitCode: main.code, log, masked, outputs: parseFileCommands(await readFile(join(runnerDir, 'output'), 'utf8')), state, errors, runnerTemp, summary };
+  return {
+    exitCode: main.code,
+    log,
+    masked,
+    outputs: parseFileCommands(await readFile(join(runnerDir, 'output'), 'utf8')),
+    state,
+    errors,
+    runnerTemp,
+    summary,
+  };
 }
 
 export async function leftovers(dir: string): Promise<string[]> {
@@ -185,11 +204,19 @@ async function withSkopeo<T>(reference: string, access: SkopeoAccess, use: (args
 
 /** skopeo's view of a reference in the lab: the manifest digest, or undefined if it is not there. */
 export async function skopeoDigest(reference: string, access: SkopeoAccess = {}): Promise<string | undefined> {
-  return withSkopeo(reference, access, (args) => run('skopeo', ['inspect', '--format', '{{.Digest}}', ...args, `docker://${reference}`]).then((out) => out.trim(), () => undefined));
+  return withSkopeo(reference, access, (args) =>
+    run('skopeo', ['inspect', '--format', '{{.Digest}}', ...args, `docker://${reference}`]).then(
+      (out) => out.trim(),
+      () => undefined,
+    ),
+  );
 }
 
 /** The image's labels (from its config) and its manifest's annotations, as skopeo reads them. */
-export async function skopeoMetadata(reference: string, access: SkopeoAccess = {}): Promise<{ labels: Record<string, string>; annotations: Record<string, string> }> {
+export async function skopeoMetadata(
+  reference: string,
+  access: SkopeoAccess = {},
+): Promise<{ labels: Record<string, string>; annotations: Record<string, string> }> {
   return withSkopeo(reference, access, async (args) => {
     const inspect = JSON.parse(await run('skopeo', ['inspect', ...args, `docker://${reference}`])) as { Labels?: Record<string, string> | null };
     const manifest = JSON.parse(await run('skopeo', ['inspect', '--raw', ...args, `docker://${reference}`])) as { annotations?: Record<string, string> };
@@ -200,7 +227,12 @@ export async function skopeoMetadata(reference: string, access: SkopeoAccess = {
 /** Pulls every blob of an image with skopeo (which checks each digest); true when all arrive intact. */
 export async function skopeoPullsIntact(reference: string, access: SkopeoAccess = {}): Promise<boolean> {
   return withSkopeo(reference, access, async (args, dir) => {
-    const src = args.map((a) => (a === '--tls-verify=false' ? '--src-tls-verify=false' : a === '--cert-dir' ? '--src-cert-dir' : a === '--authfile' ? '--src-authfile' : a));
-    return run('skopeo', ['copy', '--quiet', ...src, `docker://${reference}`, `dir:${join(dir, 'image')}`]).then(() => true, () => false);
+    const src = args.map((a) =>
+      a === '--tls-verify=false' ? '--src-tls-verify=false' : a === '--cert-dir' ? '--src-cert-dir' : a === '--authfile' ? '--src-authfile' : a,
+    );
+    return run('skopeo', ['copy', '--quiet', ...src, `docker://${reference}`, `dir:${join(dir, 'image')}`]).then(
+      () => true,
+      () => false,
+    );
   });
 }

@@ -15,7 +15,10 @@ const blob = Buffer.from(`hoist lab blob ${Math.random()}`);
 const digest = `sha256:${createHash('sha256').update(blob).digest('hex')}`;
 
 async function failure(p: Promise<unknown>): Promise<RegistryError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(RegistryError);
   return e as RegistryError;
 }
@@ -31,7 +34,7 @@ describe('plain registry', () => {
     await c.close();
   });
 
-  it('rejects a blob whose bytes do not match its digest, with the registry\'s own error', async () => {
+  it("rejects a blob whose bytes do not match its digest, with the registry's own error", async () => {
     const c = client({ host: lab().registries.plain.host, insecure: true });
     const e = await failure(c.uploadBlob(uniqueRepo('client/bad'), { digest, size: 4 }, () => Readable.from([Buffer.from('nope')])));
     expect(e.status).toBe(400);
@@ -87,7 +90,10 @@ describe('token registry (Bearer)', () => {
     await c.uploadBlob(repo, { digest, size: blob.length }, () => Readable.from([blob]));
     expect(await c.hasBlob(repo, digest)).toBe(true);
     await c.close();
-    const requests = (await readFile(join(lab().dir, 'log/token-requests.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { user: string; scopes: string[]; service: string });
+    const requests = (await readFile(join(lab().dir, 'log/token-requests.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { user: string; scopes: string[]; service: string });
     expect(requests).toContainEqual(expect.objectContaining({ user: token().username, service: token().service, scopes: [`repository:${repo}:pull,push`] }));
   });
 

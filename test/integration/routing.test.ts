@@ -16,12 +16,15 @@ describe('per-image routing with a public registry', () => {
   it('sends the public registry only the base, proves it, and the private registries the whole image', async () => {
     const { plain, tls, token } = lab().registries;
     const ws = await mkdtemp(join(tmpdir(), 'hoist-ws-'));
-    await writeFile(join(ws, 'Dockerfile'), `FROM ${plain.host}/lab/busybox:1.36 AS app-base
+    await writeFile(
+      join(ws, 'Dockerfile'),
+      `FROM ${plain.host}/lab/busybox:1.36 AS app-base
 RUN echo "base ${Math.random().toString(36).slice(2)}" > /base.txt
 FROM app-base AS runtime
 RUN echo "private application ${Math.random().toString(36).slice(2)}" > /app.txt
 CMD ["cat", "/app.txt"]
-`);
+`,
+    );
     const name = uniqueRepo('split');
     const pub = `${plain.host}/${name}/app-base`;
     const [privTls, privToken] = [`${tls.host}/${name}/app`, `${token.host}/${name}/app`];
@@ -45,18 +48,45 @@ CMD ["cat", "/app.txt"]
     expect(r.log).toMatch(/\(public\): none of the \d+ private blobs of the other builds can be read there anonymously/);
 
     // Independently: ask the public registry for every private digest.
-    const raw = (ref: string) => run('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]).then((t) => JSON.parse(t) as { config: { digest: string }; layers: Array<{ digest: string }> });
+    const raw = (ref: string) =>
+      run('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]).then(
+        (t) => JSON.parse(t) as { config: { digest: string }; layers: Array<{ digest: string }> },
+      );
     const base = await raw(`${pub}@${digestOf(pub)}`);
-    const full = await raw(`${privToken}@${digestOf(privToken)}`).catch(async () => JSON.parse(await run('skopeo', ['inspect', '--raw', '--tls-verify=false', '--creds', `${token.username}:${password(token.passwordFile)}`, `docker://${privToken}@${digestOf(privToken)}`])) as { config: { digest: string }; layers: Array<{ digest: string }> });
+    const full = await raw(`${privToken}@${digestOf(privToken)}`).catch(
+      async () =>
+        JSON.parse(
+          await run('skopeo', [
+            'inspect',
+            '--raw',
+            '--tls-verify=false',
+            '--creds',
+            `${token.username}:${password(token.passwordFile)}`,
+            `docker://${privToken}@${digestOf(privToken)}`,
+          ]),
+        ) as { config: { digest: string }; layers: Array<{ digest: string }> },
+    );
     const baseBlobs = new Set([base.config.digest, ...base.layers.map((l) => l.digest)]);
     const privateBlobs = [full.config.digest, ...full.layers.map((l) => l.digest)].filter((d) => !baseBlobs.has(d));
     expect(privateBlobs.length).toBeGreaterThanOrEqual(2); // the application layer and its config
     for (const digest of privateBlobs) {
-      const code = (await execFileAsync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-I', `http://${pub.split('/')[0]}/v2/${pub.split('/').slice(1).join('/')}/blobs/${digest}`])).stdout;
+      const code = (
+        await execFileAsync('curl', [
+          '-s',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code}',
+          '-I',
+          `http://${pub.split('/')[0]}/v2/${pub.split('/').slice(1).join('/')}/blobs/${digest}`,
+        ])
+      ).stdout;
       expect(code, digest).toBe('404');
     }
     // The private registries hold the whole image, intact; it pulls and runs.
-    expect(await skopeoPullsIntact(`${privTls}@${digestOf(privTls)}`, { certDir: tls.certDir, username: tls.username, passwordFile: tls.passwordFile })).toBe(true);
+    expect(await skopeoPullsIntact(`${privTls}@${digestOf(privTls)}`, { certDir: tls.certDir, username: tls.username, passwordFile: tls.passwordFile })).toBe(
+      true,
+    );
     expect(await skopeoDigest(`${pub}:1.0.0`)).toBe(digestOf(pub));
     const env = toolEnv();
     await new Promise<void>((resolve, reject) => {

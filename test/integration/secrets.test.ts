@@ -59,8 +59,14 @@ CMD ["cat", "/src/private-lib/index.js"]
       workspace: ws,
       post: true,
       inputs: {
-        images: repo, version: '1.0.0', network: 'host', 'insecure-registries': plain.host, builder,
-        'ssh-key': key(), 'ssh-known-hosts': await readFile(lab().ssh.knownHostsFile, 'utf8'), secrets: `token=${TOKEN}`,
+        images: repo,
+        version: '1.0.0',
+        network: 'host',
+        'insecure-registries': plain.host,
+        builder,
+        'ssh-key': key(),
+        'ssh-known-hosts': await readFile(lab().ssh.knownHostsFile, 'utf8'),
+        secrets: `token=${TOKEN}`,
       },
     });
   }, 120_000);
@@ -74,12 +80,18 @@ CMD ["cat", "/src/private-lib/index.js"]
   });
 
   it('left the key and the token out of every layer, the config and its history', async () => {
-    const privateKeyBody = key().split('\n').filter((l) => l && !l.startsWith('-----')).join('\n');
+    const privateKeyBody = key()
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'))
+      .join('\n');
     expect(await foundInImage(`${repo}@${r.outputs.digest}`, { token: TOKEN, key: privateKeyBody })).toEqual([]);
   });
 
   it('never printed them, stopped its agent, and left no file behind', async () => {
-    for (const line of key().split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))) expect(leaks(r.log, line)).toBe(false);
+    for (const line of key()
+      .split('\n')
+      .filter((l) => l.length > 20 && !l.startsWith('-----')))
+      expect(leaks(r.log, line)).toBe(false);
     expect(leaks(r.log, TOKEN)).toBe(false);
     expect(agentsUnder(r.runnerTemp)).toEqual([]);
     expect(await leftovers(r.runnerTemp)).toEqual([]);
@@ -87,7 +99,8 @@ CMD ["cat", "/src/private-lib/index.js"]
 });
 
 describe('an encrypted ssh-key', () => {
-  const ws = () => workspaceWith(`FROM ${lab().registries.plain.host}/lab/busybox:1.36
+  const ws = () =>
+    workspaceWith(`FROM ${lab().registries.plain.host}/lab/busybox:1.36
 RUN --mount=type=ssh sh -c 'test -S "$SSH_AUTH_SOCK"'
 `);
   const keyWith = async (passphrase: string) => {
@@ -96,8 +109,12 @@ RUN --mount=type=ssh sh -c 'test -S "$SSH_AUTH_SOCK"'
     return readFile(join(dir, 'id'), 'utf8');
   };
   const inputs = (key: string, passphrase: string) => ({
-    images: `${lab().registries.plain.host}/${uniqueRepo('ssh-enc/app')}`, version: '1.0.0', 'insecure-registries': lab().registries.plain.host,
-    'ssh-key': key, 'ssh-key-passphrase': passphrase, push: 'false',
+    images: `${lab().registries.plain.host}/${uniqueRepo('ssh-enc/app')}`,
+    version: '1.0.0',
+    'insecure-registries': lab().registries.plain.host,
+    'ssh-key': key,
+    'ssh-key-passphrase': passphrase,
+    push: 'false',
   });
 
   it('loads with its passphrase', async () => {
@@ -128,7 +145,13 @@ RUN --mount=type=secret,id=token --mount=type=ssh sh -c 'echo waiting-for-cancel
 `);
     const r = await runAction({
       workspace: ws,
-      inputs: { images: `${plain.host}/${uniqueRepo('cancel/app')}`, version: '1.0.0', 'insecure-registries': plain.host, secrets: `token=${TOKEN}`, 'ssh-key': execFileSync('cat', [lab().ssh.privateKeyFile], { encoding: 'utf8' }) },
+      inputs: {
+        images: `${plain.host}/${uniqueRepo('cancel/app')}`,
+        version: '1.0.0',
+        'insecure-registries': plain.host,
+        secrets: `token=${TOKEN}`,
+        'ssh-key': execFileSync('cat', [lab().ssh.privateKeyFile], { encoding: 'utf8' }),
+      },
       cancel: { when: /#\d+ [\d.]+ waiting-for-cancel/ }, // the step's own output: it is running, the secret mounted
     });
     expect(r.exitCode).toBe(143);
@@ -144,7 +167,12 @@ describe('secret-files', () => {
     await writeFile(join(ws, 'npmrc'), `${TOKEN}-file\n`, { mode: 0o600 });
     const r = await runAction({
       workspace: ws,
-      inputs: { images: `${lab().registries.plain.host}/${uniqueRepo('secret-file/app')}`, version: '1.0.0', 'secret-files': 'npmrc=npmrc', 'build-args': `LEAK=${TOKEN}-file` },
+      inputs: {
+        images: `${lab().registries.plain.host}/${uniqueRepo('secret-file/app')}`,
+        version: '1.0.0',
+        'secret-files': 'npmrc=npmrc',
+        'build-args': `LEAK=${TOKEN}-file`,
+      },
     });
     expect(r.exitCode).toBe(1);
     expect(r.masked).toContain(`${TOKEN}-file`);
@@ -177,8 +205,16 @@ RUN --mount=type=secret,id=token sh -c 'echo build-running; sleep 3'
     const watcher = setInterval(() => seen.push(execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' })), 200);
     try {
       const r = await runAction({
-        workspace: ws, env: { HOIST_NPM: TOKEN },
-        inputs: { images: `${plain.host}/${uniqueRepo('argv/app')}`, version: '1.0.0', 'insecure-registries': plain.host, secrets: `token=${TOKEN}`, 'secret-envs': 'npm=HOIST_NPM', push: 'false' },
+        workspace: ws,
+        env: { HOIST_NPM: TOKEN },
+        inputs: {
+          images: `${plain.host}/${uniqueRepo('argv/app')}`,
+          version: '1.0.0',
+          'insecure-registries': plain.host,
+          secrets: `token=${TOKEN}`,
+          'secret-envs': 'npm=HOIST_NPM',
+          push: 'false',
+        },
       });
       expect(r.errors).toEqual([]);
     } finally {
@@ -189,4 +225,3 @@ RUN --mount=type=secret,id=token sh -c 'echo build-running; sleep 3'
     expect(seen.some((s) => leaks(s, TOKEN))).toBe(false);
   }, 60_000);
 });
-

@@ -30,11 +30,14 @@ describe('releases pushed as 2.0.0, 2.1.0, 1.9.5, 2.1.1-rc.1, 2.1.1', () => {
     repo = `${plain}/${uniqueRepo('releases/app')}`;
     const ws = await workspace();
     for (const v of releases) {
-      runs.set(v, await runAction({
-        workspace: ws,
-        env: { GITHUB_REF: `refs/tags/v${v}` },
-        inputs: { images: repo, 'insecure-registries': plain, 'auto-tags': 'version', 'tag-channel': 'true', 'build-args': `NONCE=${v}-${Math.random()}` },
-      }));
+      runs.set(
+        v,
+        await runAction({
+          workspace: ws,
+          env: { GITHUB_REF: `refs/tags/v${v}` },
+          inputs: { images: repo, 'insecure-registries': plain, 'auto-tags': 'version', 'tag-channel': 'true', 'build-args': `NONCE=${v}-${Math.random()}` },
+        }),
+      );
     }
   }, 180_000);
 
@@ -49,8 +52,18 @@ describe('releases pushed as 2.0.0, 2.1.0, 1.9.5, 2.1.1-rc.1, 2.1.1', () => {
   it('left every tag on the highest version of its line (skopeo)', async () => {
     const digest = (v: string) => runs.get(v)!.outputs.digest;
     const expected: Record<string, string> = {
-      '2.0.0': '2.0.0', '2.1.0': '2.1.0', '1.9.5': '1.9.5', '2.1.1-rc.1': '2.1.1-rc.1', '2.1.1': '2.1.1',
-      '2.0': '2.0.0', '2.1': '2.1.1', '1.9': '1.9.5', '2': '2.1.1', '1': '1.9.5', latest: '2.1.1', rc: '2.1.1-rc.1',
+      '2.0.0': '2.0.0',
+      '2.1.0': '2.1.0',
+      '1.9.5': '1.9.5',
+      '2.1.1-rc.1': '2.1.1-rc.1',
+      '2.1.1': '2.1.1',
+      '2.0': '2.0.0',
+      '2.1': '2.1.1',
+      '1.9': '1.9.5',
+      '2': '2.1.1',
+      '1': '1.9.5',
+      latest: '2.1.1',
+      rc: '2.1.1-rc.1',
     };
     for (const [tag, v] of Object.entries(expected)) expect(await skopeoDigest(`${repo}:${tag}`), tag).toBe(digest(v));
   });
@@ -71,15 +84,24 @@ describe('labels', () => {
     const plain = lab().registries.plain.host;
     const ws = await workspace();
     const event = join(ws, 'event.json');
-    await writeFile(event, JSON.stringify({
-      head_commit: { timestamp: '2026-11-20T09:30:00+01:00' },
-      repository: { name: 'app', html_url: 'https://github.com/acme/app', description: 'Internal app', private: true, license: { spdx_id: 'MIT' } },
-    }));
+    await writeFile(
+      event,
+      JSON.stringify({
+        head_commit: { timestamp: '2026-11-20T09:30:00+01:00' },
+        repository: { name: 'app', html_url: 'https://github.com/acme/app', description: 'Internal app', private: true, license: { spdx_id: 'MIT' } },
+      }),
+    );
     const pub = `${plain}/${uniqueRepo('public/app')}`;
     const r = await runAction({
       workspace: ws,
       env: { GITHUB_REF: 'refs/tags/v3.0.0', GITHUB_EVENT_PATH: event },
-      inputs: { images: `${pub} visibility=public`, 'insecure-registries': plain, labels: 'team=core', annotations: 'team=core', 'build-args': `NONCE=${Math.random()}` },
+      inputs: {
+        images: `${pub} visibility=public`,
+        'insecure-registries': plain,
+        labels: 'team=core',
+        annotations: 'team=core',
+        'build-args': `NONCE=${Math.random()}`,
+      },
     });
     expect(r.errors).toEqual([]);
     const { labels, annotations } = await skopeoMetadata(`${pub}:3.0.0`);

@@ -22,10 +22,16 @@ function libtrustKeyId(pem) {
   const der = createPublicKey(pem).export({ type: 'spki', format: 'der' });
   const bytes = createHash('sha256').update(der).digest().subarray(0, 30);
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0, value = 0, out = '';
+  let bits = 0,
+    value = 0,
+    out = '';
   for (const b of bytes) {
-    value = (value << 8) | b; bits += 8;
-    while (bits >= 5) { out += alphabet[(value >>> (bits - 5)) & 31]; bits -= 5; }
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
   }
   if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
   return out.match(/.{4}/g).join(':');
@@ -43,35 +49,61 @@ function authenticate(header) {
 }
 
 function grant(user, scope) {
-  const first = scope.indexOf(':'), last = scope.lastIndexOf(':');
+  const first = scope.indexOf(':'),
+    last = scope.lastIndexOf(':');
   if (first < 0 || last === first) return null;
-  const type = scope.slice(0, first), name = scope.slice(first + 1, last);
-  const asked = scope.slice(last + 1).split(',').filter(Boolean);
+  const type = scope.slice(0, first),
+    name = scope.slice(first + 1, last);
+  const asked = scope
+    .slice(last + 1)
+    .split(',')
+    .filter(Boolean);
   const allowed = user ? ['pull', 'push', 'delete', '*'] : ['pull'];
   return { type, name, actions: asked.filter((a) => allowed.includes(a)) };
 }
 
 createServer((req, res) => {
   const url = new URL(req.url, `http://127.0.0.1:${port}`);
-  if (url.pathname === '/healthz') { res.end('ok'); return; }
-  if (url.pathname !== '/token') { res.writeHead(404).end(); return; }
+  if (url.pathname === '/healthz') {
+    res.end('ok');
+    return;
+  }
+  if (url.pathname !== '/token') {
+    res.writeHead(404).end();
+    return;
+  }
   const who = authenticate(req.headers.authorization);
-  const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
-  appendFileSync(join(dir, 'log/token-requests.jsonl'), JSON.stringify({
-    time: new Date().toISOString(), user: who?.user ?? '(rejected)', service: url.searchParams.get('service'), scopes,
-  }) + '\n');
+  const scopes = url.searchParams
+    .getAll('scope')
+    .flatMap((s) => s.split(' '))
+    .filter(Boolean);
+  appendFileSync(
+    join(dir, 'log/token-requests.jsonl'),
+    JSON.stringify({
+      time: new Date().toISOString(),
+      user: who?.user ?? '(rejected)',
+      service: url.searchParams.get('service'),
+      scopes,
+    }) + '\n',
+  );
   if (!who) {
     res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] }));
     return;
   }
   const now = Math.floor(Date.now() / 1000);
   const claims = {
-    iss: ISSUER, sub: who.user, aud: url.searchParams.get('service') ?? SERVICE,
-    iat: now, nbf: now - 5, exp: now + TTL_SECONDS, jti: randomUUID(),
+    iss: ISSUER,
+    sub: who.user,
+    aud: url.searchParams.get('service') ?? SERVICE,
+    iat: now,
+    nbf: now - 5,
+    exp: now + TTL_SECONDS,
+    jti: randomUUID(),
     access: scopes.map((s) => grant(who.user, s)).filter(Boolean),
   };
   const signingInput = `${b64url({ typ: 'JWT', alg: 'RS256', kid })}.${b64url(claims)}`;
   const token = `${signingInput}.${sign('sha256', Buffer.from(signingInput), key).toString('base64url')}`;
-  res.writeHead(200, { 'content-type': 'application/json' })
+  res
+    .writeHead(200, { 'content-type': 'application/json' })
     .end(JSON.stringify({ token, access_token: token, expires_in: TTL_SECONDS, issued_at: new Date(now * 1000).toISOString() }));
 }).listen(port, '127.0.0.1');

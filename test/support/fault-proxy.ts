@@ -28,7 +28,10 @@ export class FaultProxy {
   host = '';
   readonly #server: Server;
 
-  private constructor(readonly upstream: string, readonly plan: FaultPlan) {
+  private constructor(
+    readonly upstream: string,
+    readonly plan: FaultPlan,
+  ) {
     this.#server = createServer((req, res) => this.#forward(req, res));
   }
 
@@ -54,7 +57,9 @@ export class FaultProxy {
     const answer = this.plan.answer?.(info, n);
     if (answer) {
       this.answered++;
-      req.on('data', (chunk: Buffer) => { this.answeredBodyBytes += chunk.length; });
+      req.on('data', (chunk: Buffer) => {
+        this.answeredBodyBytes += chunk.length;
+      });
       req.on('end', () => res.writeHead(answer.status, answer.retryAfter !== undefined ? { 'retry-after': String(answer.retryAfter) } : {}).end());
       return;
     }

@@ -4,7 +4,12 @@
  */
 import { createServer, type Server } from 'node:http';
 
-export interface RecordedCall { method: string; path: string; body?: { body?: string }; authorization?: string }
+export interface RecordedCall {
+  method: string;
+  path: string;
+  body?: { body?: string };
+  authorization?: string;
+}
 
 export class GitHubApi implements AsyncDisposable {
   readonly calls: RecordedCall[] = [];
@@ -24,10 +29,13 @@ export class GitHubApi implements AsyncDisposable {
   }
 
   static async start(): Promise<GitHubApi> {
+    // oxlint-disable-next-line prefer-const -- assigned once the server exists; the handler reads it later
     let api!: GitHubApi;
     const server = createServer((req, res) => {
       let text = '';
-      req.on('data', (c: Buffer) => { text += c.toString(); });
+      req.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
       req.on('end', () => {
         const path = (req.url ?? '').split('?')[0]!;
         const body = text ? (JSON.parse(text) as { body?: string }) : undefined;

@@ -19,9 +19,15 @@ function blob(bytes: Buffer, mediaType: string, store: Map<string, Buffer>): Des
 }
 
 function manifest(layers: Buffer[], store: Map<string, Buffer>, platform = 'amd64', shared: Descriptor[] = []): ManifestNode {
-  const config = blob(Buffer.from(JSON.stringify({ architecture: platform, os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, nonce: randomBytes(4).toString('hex') })), 'application/vnd.oci.image.config.v1+json', store);
+  const config = blob(
+    Buffer.from(JSON.stringify({ architecture: platform, os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, nonce: randomBytes(4).toString('hex') })),
+    'application/vnd.oci.image.config.v1+json',
+    store,
+  );
   const body = {
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config,
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config,
     layers: [...shared, ...layers.map((l) => blob(l, 'application/vnd.oci.image.layer.v1.tar+gzip', store))],
   };
   const bytes = Buffer.from(JSON.stringify(body));
@@ -43,7 +49,12 @@ export function memorySource(blobs: Map<string, Buffer>): BlobSource {
 export function testImage(layerSizes: number[], base?: TestImage): TestImage {
   const blobs = new Map(base?.blobs ?? []);
   const shared = base ? (JSON.parse(base.graph.root.bytes.toString('utf8')) as { layers: Descriptor[] }).layers : [];
-  const root = manifest(layerSizes.map((n) => randomBytes(n)), blobs, 'amd64', shared);
+  const root = manifest(
+    layerSizes.map((n) => randomBytes(n)),
+    blobs,
+    'amd64',
+    shared,
+  );
   const parsed = JSON.parse(root.bytes.toString('utf8')) as { config: Descriptor; layers: Descriptor[] };
   return { graph: { root, children: [], blobs: [parsed.config, ...parsed.layers] }, blobs, source: memorySource(blobs) };
 }
@@ -53,8 +64,24 @@ export function testIndex(layerSize: number): TestImage {
   const blobs = new Map<string, Buffer>();
   const common = blob(randomBytes(layerSize), 'application/vnd.oci.image.layer.v1.tar+gzip', blobs);
   const children = ['amd64', 'arm64'].map((p) => manifest([randomBytes(layerSize)], blobs, p, [common]));
-  const index = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: children.map((c, i) => ({ mediaType: c.mediaType, digest: c.digest, size: c.bytes.length, platform: { os: 'linux', architecture: i ? 'arm64' : 'amd64' } })) };
+  const index = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: children.map((c, i) => ({
+      mediaType: c.mediaType,
+      digest: c.digest,
+      size: c.bytes.length,
+      platform: { os: 'linux', architecture: i ? 'arm64' : 'amd64' },
+    })),
+  };
   const bytes = Buffer.from(JSON.stringify(index));
-  const all = children.flatMap((c) => { const m = JSON.parse(c.bytes.toString('utf8')) as { config: Descriptor; layers: Descriptor[] }; return [m.config, ...m.layers]; });
-  return { graph: { root: { digest: sha256(bytes), mediaType: index.mediaType, bytes }, children, blobs: [...new Map(all.map((b) => [b.digest, b])).values()] }, blobs, source: memorySource(blobs) };
+  const all = children.flatMap((c) => {
+    const m = JSON.parse(c.bytes.toString('utf8')) as { config: Descriptor; layers: Descriptor[] };
+    return [m.config, ...m.layers];
+  });
+  return {
+    graph: { root: { digest: sha256(bytes), mediaType: index.mediaType, bytes }, children, blobs: [...new Map(all.map((b) => [b.digest, b])).values()] },
+    blobs,
+    source: memorySource(blobs),
+  };
 }

@@ -61,9 +61,12 @@ export class MemoryRegistry {
 
   private constructor(options: MemoryRegistryOptions) {
     this.#options = options;
-    this.#server = createServer((req, res) => void this.#handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(e));
-    }));
+    this.#server = createServer(
+      (req, res) =>
+        void this.#handle(req, res).catch((e: unknown) => {
+          if (!res.headersSent) res.writeHead(500).end(String(e));
+        }),
+    );
   }
 
   static async start(options: MemoryRegistryOptions = {}): Promise<MemoryRegistry> {
@@ -141,7 +144,8 @@ export class MemoryRegistry {
       return false;
     }
     const needed = [...(name ? [`repository:${name}:${action}`] : []), ...extra, ...(this.#options.extraScope ? [this.#options.extraScope] : [])];
-    const challenge = (error?: string) => `Bearer realm="http://${this.host}/token",service="memory"${needed.length ? `,scope="${(error ? needed : needed.filter((s) => s !== this.#options.extraScope)).join(' ')}"` : ''}${error ? `,error="${error}"` : ''}`;
+    const challenge = (error?: string) =>
+      `Bearer realm="http://${this.host}/token",service="memory"${needed.length ? `,scope="${(error ? needed : needed.filter((s) => s !== this.#options.extraScope)).join(' ')}"` : ''}${error ? `,error="${error}"` : ''}`;
     if (!header.startsWith('Bearer ')) {
       res.writeHead(401, { 'www-authenticate': challenge() }).end();
       return false;
@@ -164,10 +168,15 @@ export class MemoryRegistry {
     const header = req.headers.authorization;
     const user = header === `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     if (header && !user) return this.#error(res, 401, 'UNAUTHORIZED', 'bad credentials');
-    const scopes = query.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean)
+    const scopes = query
+      .getAll('scope')
+      .flatMap((s) => s.split(' '))
+      .filter(Boolean)
       .map((s) => (user ? s : auth.anonymousPull ? s.replace(/:[^:]*$/, ':pull') : ''))
       .filter(Boolean);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: Buffer.from(JSON.stringify(scopes)).toString('base64url'), expires_in: 300 }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ token: Buffer.from(JSON.stringify(scopes)).toString('base64url'), expires_in: 300 }));
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -259,7 +268,10 @@ export class MemoryRegistry {
           const cr = /^(\d+)-(\d+)$/.exec(contentRange);
           if (!cr || Number(cr[1]) !== upload.size) {
             req.resume();
-            return this.#error(res, 416, 'BLOB_UPLOAD_INVALID', `range ${contentRange} does not continue at ${upload.size}`, { range: range(), location: location(id) });
+            return this.#error(res, 416, 'BLOB_UPLOAD_INVALID', `range ${contentRange} does not continue at ${upload.size}`, {
+              range: range(),
+              location: location(id),
+            });
           }
         }
         // A cut connection keeps what arrived, as a streaming registry does.
@@ -284,7 +296,11 @@ export class MemoryRegistry {
         const body = (await this.#body(req, record)).bytes;
         const digest = sha256(body);
         if (reference.startsWith('sha256:') && reference !== digest) return this.#error(res, 400, 'DIGEST_INVALID', 'manifest digest did not match');
-        const parsed = JSON.parse(body.toString('utf8')) as { config?: { digest: string }; layers?: Array<{ digest: string }>; manifests?: Array<{ digest: string }> };
+        const parsed = JSON.parse(body.toString('utf8')) as {
+          config?: { digest: string };
+          layers?: Array<{ digest: string }>;
+          manifests?: Array<{ digest: string }>;
+        };
         for (const b of [...(parsed.config ? [parsed.config] : []), ...(parsed.layers ?? [])]) {
           if (!repo.blobs.has(b.digest)) return this.#error(res, 400, 'MANIFEST_BLOB_UNKNOWN', `blob unknown to registry: ${b.digest}`);
         }
@@ -313,7 +329,8 @@ export class MemoryRegistry {
     }
 
     if (kind === 'tags') {
-      if (!this.repos.get(name)?.tags.size && !this.repos.get(name)?.manifests.size) return this.#error(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
+      if (!this.repos.get(name)?.tags.size && !this.repos.get(name)?.manifests.size)
+        return this.#error(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
       const all = [...repo.tags.keys()].sort();
       const n = Number(url.searchParams.get('n') ?? all.length);
       const last = url.searchParams.get('last');
@@ -328,11 +345,26 @@ export class MemoryRegistry {
     if (kind === 'referrers') {
       const subject = rest;
       const manifests = [...repo.manifests].flatMap(([digest, m]) => {
-        const parsed = JSON.parse(m.bytes.toString('utf8')) as { subject?: { digest: string }; artifactType?: string; config?: { mediaType: string }; annotations?: Record<string, string> };
+        const parsed = JSON.parse(m.bytes.toString('utf8')) as {
+          subject?: { digest: string };
+          artifactType?: string;
+          config?: { mediaType: string };
+          annotations?: Record<string, string>;
+        };
         if (parsed.subject?.digest !== subject) return [];
-        return [{ mediaType: m.mediaType, digest, size: m.bytes.length, artifactType: parsed.artifactType ?? parsed.config?.mediaType, annotations: parsed.annotations }];
+        return [
+          {
+            mediaType: m.mediaType,
+            digest,
+            size: m.bytes.length,
+            artifactType: parsed.artifactType ?? parsed.config?.mediaType,
+            annotations: parsed.annotations,
+          },
+        ];
       });
-      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' }).end(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+      res
+        .writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' })
+        .end(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
       return;
     }
     this.#error(res, 405, 'UNSUPPORTED', 'The operation is unsupported.');

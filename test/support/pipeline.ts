@@ -31,7 +31,10 @@ export interface RecordingPlatform extends Platform {
   log(): string;
 }
 
-export function recordingPlatform(inputs: Record<string, string>, o: { workspace: string; tempDir: string; facts?: Partial<RunFacts>; env?: Record<string, string> }): RecordingPlatform {
+export function recordingPlatform(
+  inputs: Record<string, string>,
+  o: { workspace: string; tempDir: string; facts?: Partial<RunFacts>; env?: Record<string, string> },
+): RecordingPlatform {
   const outputs = new Map<string, string>();
   const outputCounts = new Map<string, number>();
   const lines: RecordingPlatform['lines'] = [];
@@ -39,7 +42,14 @@ export function recordingPlatform(inputs: Record<string, string>, o: { workspace
   const summaries: string[] = [];
   const masked: string[] = [];
   return {
-    name: 'test', isPost: false, outputs, outputCounts, lines, summaries, masked, state,
+    name: 'test',
+    isPost: false,
+    outputs,
+    outputCounts,
+    lines,
+    summaries,
+    masked,
+    state,
     log: () => lines.map((l) => `${l.level}: ${l.text}`).join('\n'),
     getInput: (name) => inputs[name] ?? '',
     setOutput: (name, value) => {
@@ -56,7 +66,12 @@ export function recordingPlatform(inputs: Record<string, string>, o: { workspace
     saveState: (name, value) => void state.set(name, value),
     getState: (name) => state.get(name) ?? '',
     context: {
-      facts: { git: { sha: '0123456789abcdef0123456789abcdef01234567', branch: 'main', scheduled: false }, commitTime: '2026-11-30T10:00:00Z', repository: {}, ...o.facts },
+      facts: {
+        git: { sha: '0123456789abcdef0123456789abcdef01234567', branch: 'main', scheduled: false },
+        commitTime: '2026-11-30T10:00:00Z',
+        repository: {},
+        ...o.facts,
+      },
       now: () => new Date('2026-12-01T12:00:00Z'),
       workspace: o.workspace,
       tempDir: o.tempDir,
@@ -90,9 +105,24 @@ export function layoutBuilder(files: ImageFiles, during?: (plan: BuildPlan) => P
       await initLayout(layoutDir);
       const gz = await gzipLayer(files(plan));
       const layer = await writeBlobBytes(layoutDir, gz);
-      const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: Object.fromEntries(plan.labels) }, rootfs: { type: 'layers', diff_ids: [] }, history: [{ created_by: `fake build of ${plan.target ?? 'default'}` }] }));
+      const config = Buffer.from(
+        JSON.stringify({
+          architecture: 'amd64',
+          os: 'linux',
+          config: { Labels: Object.fromEntries(plan.labels) },
+          rootfs: { type: 'layers', diff_ids: [] },
+          history: [{ created_by: `fake build of ${plan.target ?? 'default'}` }],
+        }),
+      );
       const cfg = await writeBlobBytes(layoutDir, config);
-      const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, ...cfg }, layers: [{ mediaType: MediaType.ociLayerGzip, ...layer }] }));
+      const manifest = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MediaType.ociManifest,
+          config: { mediaType: MediaType.ociConfig, ...cfg },
+          layers: [{ mediaType: MediaType.ociLayerGzip, ...layer }],
+        }),
+      );
       const m = await writeBlobBytes(layoutDir, manifest);
       await writeIndex(layoutDir, [{ mediaType: MediaType.ociManifest, ...m }]);
       return cfg.digest;
@@ -129,7 +159,17 @@ export interface Harness {
   cancel(): void;
 }
 
-export async function harness(inputs: Record<string, string>, o: { files?: ImageFiles; during?: (plan: BuildPlan, h: Harness) => Promise<void> | void; dockerfile?: string; comment?: (body: string) => Promise<'created' | 'updated'>; facts?: Partial<RunFacts>; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function harness(
+  inputs: Record<string, string>,
+  o: {
+    files?: ImageFiles;
+    during?: (plan: BuildPlan, h: Harness) => Promise<void> | void;
+    dockerfile?: string;
+    comment?: (body: string) => Promise<'created' | 'updated'>;
+    facts?: Partial<RunFacts>;
+    env?: Record<string, string>;
+  } = {},
+): Promise<Harness> {
   const workspace = await mkdtemp(join(tmpdir(), 'hoist-ws-'));
   const tempDir = await mkdtemp(join(tmpdir(), 'hoist-runner-'));
   await writeFile(join(workspace, 'Dockerfile'), o.dockerfile ?? 'FROM scratch\nCOPY . /app\n');

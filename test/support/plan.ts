@@ -2,7 +2,23 @@
 import type { BuildPlan } from '../../src/builders/plan.js';
 
 export const basePlan: BuildPlan = {
-  context: '/ws', file: '/ws/Dockerfile', target: undefined, buildArgs: [], labels: [], network: undefined,
-  secretFiles: [], ssh: [], localTags: [], iidFile: '/tmp/iid', platforms: [], cacheFrom: [], cacheTo: [], noCache: false, pull: false,
-  addHosts: [], buildContexts: [], provenance: 'min', sbom: false,
+  context: '/ws',
+  file: '/ws/Dockerfile',
+  target: undefined,
+  buildArgs: [],
+  labels: [],
+  network: undefined,
+  secretFiles: [],
+  ssh: [],
+  localTags: [],
+  iidFile: '/tmp/iid',
+  platforms: [],
+  cacheFrom: [],
+  cacheTo: [],
+  noCache: false,
+  pull: false,
+  addHosts: [],
+  buildContexts: [],
+  provenance: 'min',
+  sbom: false,
 };

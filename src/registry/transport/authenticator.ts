@@ -4,11 +4,14 @@
  * refresh-token grants for identity tokens. Credentials never leave this object but as headers.
  */
 import type { Dispatcher } from 'undici';
-import { isRetryableStatus, parseErrorBody, RegistryError } from '../errors.js';
+import { isRetryableStatus, parseErrorBody, type RegistryError } from '../errors.js';
 import { TokenCache, type Challenge, type Credentials, type TokenResponse } from '../auth.js';
 import { exchange } from './http.js';
 
-export type ErrorFactory = (message: string, d: { repository?: string; status?: number; code?: string; retryable: boolean; retryAfter?: number; cause?: unknown }) => RegistryError;
+export type ErrorFactory = (
+  message: string,
+  d: { repository?: string; status?: number; code?: string; retryable: boolean; retryAfter?: number; cause?: unknown },
+) => RegistryError;
 
 export class Authenticator {
   readonly #credentials: Credentials | undefined;
@@ -70,7 +73,9 @@ export class Authenticator {
     const text = await r.body.text();
     if (r.status !== 200) {
       const detail = parseErrorBody(text).message ?? `HTTP ${r.status}`;
-      const who = credentials ? `the credentials for ${this.#host} (from ${credentials.origin})` : `an anonymous token for ${this.#host} (add the registry to registry-auth)`;
+      const who = credentials
+        ? `the credentials for ${this.#host} (from ${credentials.origin})`
+        : `an anonymous token for ${this.#host} (add the registry to registry-auth)`;
       throw this.#fail(`the token service refused ${who}: ${detail}`, { repository, status: r.status, retryable: isRetryableStatus(r.status) });
     }
     return this.#tokens.set(key, JSON.parse(text) as TokenResponse);

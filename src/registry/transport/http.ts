@@ -32,7 +32,12 @@ export interface AgentOptions {
 }
 
 export function createAgent(o: AgentOptions): AgentType {
-  return new Agent({ connect: o.ca ? { ca: [...rootCertificates, o.ca] } : {}, connections: o.connections, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
+  return new Agent({
+    connect: o.ca ? { ca: [...rootCertificates, o.ca] } : {},
+    connections: o.connections,
+    headersTimeout: o.timeoutMs,
+    bodyTimeout: o.timeoutMs,
+  });
 }
 
 /**
@@ -40,8 +45,20 @@ export function createAgent(o: AgentOptions): AgentType {
  * its types list only streams): no read-ahead buffer sits between the source and the socket, so
  * the source may reuse its buffers.
  */
-export async function exchange(dispatcher: Dispatcher, url: string, method: HttpMethod, headers: Record<string, string>, body?: AsyncIterable<Buffer> | Buffer | string): Promise<Response> {
+export async function exchange(
+  dispatcher: Dispatcher,
+  url: string,
+  method: HttpMethod,
+  headers: Record<string, string>,
+  body?: AsyncIterable<Buffer> | Buffer | string,
+): Promise<Response> {
   const u = new URL(url);
-  const r = await requestOn.call(dispatcher, { origin: u.origin, path: `${u.pathname}${u.search}`, method, headers, body: body as Dispatcher.DispatchOptions['body'] });
+  const r = await requestOn.call(dispatcher, {
+    origin: u.origin,
+    path: `${u.pathname}${u.search}`,
+    method,
+    headers,
+    body: body as Dispatcher.DispatchOptions['body'],
+  });
   return { status: r.statusCode, headers: r.headers, body: r.body, url };
 }

@@ -60,7 +60,13 @@ export class Transport {
     this.#options = options;
     this.base = `${options.insecure ? 'http' : 'https'}://${options.host}`;
     this.#dispatcher = createAgent({ ca: options.ca, connections: options.connections ?? 16, timeoutMs: options.timeoutMs ?? 120_000 });
-    this.#auth = new Authenticator({ credentials: options.credentials, dispatcher: this.#dispatcher, host: options.host, userAgent: options.userAgent, fail: (m, d) => this.error(m, d) });
+    this.#auth = new Authenticator({
+      credentials: options.credentials,
+      dispatcher: this.#dispatcher,
+      host: options.host,
+      userAgent: options.userAgent,
+      fail: (m, d) => this.error(m, d),
+    });
   }
 
   error(message: string, d: { repository?: string; status?: number; code?: string; retryable: boolean; retryAfter?: number; cause?: unknown }): RegistryError {
@@ -69,7 +75,8 @@ export class Transport {
 
   /** Waits before attempt `attempt + 1`: the registry's Retry-After, else jittered exponential backoff. */
   async wait(attempt: number, retryAfterMs: number | undefined): Promise<void> {
-    const ms = retryAfterMs !== undefined ? Math.min(30_000, Math.max(0, retryAfterMs)) : Math.min(10_000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+    const ms =
+      retryAfterMs !== undefined ? Math.min(30_000, Math.max(0, retryAfterMs)) : Math.min(10_000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
     await (this.#options.sleep ?? defaultSleep)(ms);
   }
 
@@ -103,7 +110,12 @@ export class Transport {
     const challenge = challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
     if (!challenge) return undefined;
     if (challenge.scheme === 'basic' && this.#auth.credentials?.kind !== 'password') {
-      throw this.error('the registry requires a login: add it to registry-auth (REGISTRY=USERNAME:PASSWORD)', { repository: spec.repository, status: 401, code: 'UNAUTHORIZED', retryable: false });
+      throw this.error('the registry requires a login: add it to registry-auth (REGISTRY=USERNAME:PASSWORD)', {
+        repository: spec.repository,
+        status: 401,
+        code: 'UNAUTHORIZED',
+        retryable: false,
+      });
     }
     const missing = (challenge.params.scope?.split(' ').filter(Boolean) ?? []).filter((s) => !scopeCovered(scopes, s));
     if (!first && missing.length === 0) return undefined;
@@ -117,9 +129,16 @@ export class Transport {
     const retryAfter = header(res, 'retry-after');
     const retryAfterMs = retryAfter && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) * 1000 : undefined;
     const credentials = this.#auth.credentials;
-    const hint = res.status === 401 || res.status === 403 ? ` — ${credentials ? `check the access of the credentials from ${credentials.origin}` : 'add the registry to registry-auth'}` : '';
+    const hint =
+      res.status === 401 || res.status === 403
+        ? ` — ${credentials ? `check the access of the credentials from ${credentials.origin}` : 'add the registry to registry-auth'}`
+        : '';
     return this.error(`${spec.method} ${new URL(url).pathname} answered ${res.status}${message ? `: ${message}` : ''}${hint}`, {
-      repository: spec.repository, status: res.status, code, retryable: isRetryableStatus(res.status), retryAfter: retryAfterMs,
+      repository: spec.repository,
+      status: res.status,
+      code,
+      retryable: isRetryableStatus(res.status),
+      retryAfter: retryAfterMs,
     });
   }
 

@@ -1,0 +1,61 @@
+// What Hoist costs before it does anything: the bytes of dist/ (what an entry loads at start —
+// itself and the chunks it imports statically — and what only some runs load: Octokit for a pull
+// request comment, yaml for a YAML registry-auth), and the cold start of each entry, side by side
+// with bare `node -e 0` on the same Node. Targets: at most 1.0 MB loaded at start, at most 100 ms
+// over bare node.
+//   bash bench/run.sh bundle     (BENCH_RUNS, default 30)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const dist = join(root, 'dist');
+const runs = Number(process.env.BENCH_RUNS ?? 30);
+
+/** A module and every chunk it imports statically (not `import()`), each once. */
+function loadedAtStart(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]+from\s*)?["'](\.[^"']+)["']/g)) loadedAtStart(resolve(dirname(file), m[1]!), seen);
+  return seen;
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+const size = (files: Iterable<string>) => [...files].reduce((n, f) => n + statSync(f).size, 0);
+const allJs = [...readdirSync(dist), ...readdirSync(join(dist, 'chunks')).map((f) => `chunks/${f}`)].filter((f) => f.endsWith('.js')).map((f) => join(dist, f));
+
+/** Median and 90th percentile of `runs` wall times of a command, in ms. */
+function time(args: string[], env: NodeJS.ProcessEnv): { median: number; p90: number } {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    spawnSync(process.execPath, args, { env, stdio: 'ignore' });
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(runs / 2)]!, p90: times[Math.floor(runs * 0.9)]! };
+}
+
+console.log(`dist/: ${allJs.length} JavaScript files, ${kb(size(allJs))} in all`);
+for (const entry of ['index.js', 'cli.js']) {
+  const start = loadedAtStart(join(dist, entry));
+  const lazy = allJs.filter((f) => !start.has(f) && !f.endsWith('index.js') && !f.endsWith('cli.js'));
+  console.log(`  ${entry.padEnd(9)} loads ${kb(size(start))} at start (${start.size} files); on demand: ${lazy.map((f) => `${f.slice(dist.length + 1)} ${kb(statSync(f).size)}`).join(', ')}`);
+}
+
+const bare = { PATH: process.env.PATH, HOME: process.env.HOME };
+// The Action with no inputs (it loads everything it needs at start, then reports the missing input),
+// and the command line answering --help.
+const rows: Array<[string, string[], NodeJS.ProcessEnv]> = [
+  ['node -e 0 (bare node)', ['-e', '0'], bare],
+  ['node dist/index.js (no inputs)', [join(dist, 'index.js')], { ...bare, GITHUB_ACTIONS: 'true' }],
+  ['node dist/cli.js --help', [join(dist, 'cli.js'), '--help'], bare],
+];
+console.log(`\ncold start on Node ${process.version}, ${runs} runs each (median / p90):`);
+const base = time(rows[0]![1], rows[0]![2]);
+for (const [name, args, env] of rows) {
+  const t = name.startsWith('node -e') ? base : time(args, env);
+  const over = name.startsWith('node -e') ? '' : `   +${(t.median - base.median).toFixed(0)} ms over bare node`;
+  console.log(`  ${name.padEnd(34)} ${t.median.toFixed(0).padStart(4)} ms / ${t.p90.toFixed(0).padStart(4)} ms${over}`);
+}
