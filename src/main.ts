@@ -5,9 +5,6 @@
  */
 import { ConfigError } from './core/errors.js';
 import { realEffects } from './effects/real.js';
-import { build } from './pipeline/build.js';
-import { post } from './pipeline/post.js';
-import { promote } from './pipeline/promote.js';
 import { createGitHubPlatform } from './platform/github.js';
 import { createGitLabPlatform } from './platform/gitlab.js';
 import type { Platform } from './platform/platform.js';
@@ -29,10 +26,11 @@ export async function main(createPlatform: () => Platform = detectPlatform): Pro
   try {
     platform = createPlatform();
     const fx = realEffects(platform, redactor);
-    if (platform.isPost) await post(fx);
+    // Each pipeline loads what it needs when it is chosen: the post step runs on every job, and needs little.
+    if (platform.isPost) await (await import('./pipeline/post.js')).post(fx);
     // promote/action.yml and gitlab/templates/promote.yml select the promotion entry.
-    else if (platform.getInput('hoist-mode') === 'promote' || process.env.HOIST_MODE === 'promote') await promote(fx);
-    else await build(fx);
+    else if (platform.getInput('hoist-mode') === 'promote' || process.env.HOIST_MODE === 'promote') await (await import('./pipeline/promote.js')).promote(fx);
+    else await (await import('./pipeline/build.js')).build(fx);
   } catch (error) {
     for (const line of describeFailure(error)) {
       const message = redactor.redact(line);

@@ -19,8 +19,8 @@ export interface Effects {
   /** Every known secret value, removed from any text before it is printed. */
   redactor: Redactor;
   files: Files;
-  /** A registry client for one host. */
-  registry: (options: ClientOptions) => RegistryClient;
+  /** A registry client for one host (the HTTP stack is loaded when the first one is made). */
+  registry: (options: ClientOptions) => Promise<RegistryClient>;
   /** What builders this machine has, and one of them ready to run. */
   builders: {
     probe(exec: Exec, env: Readonly<Record<string, string | undefined>>, buildxBuilder?: string): Promise<BuilderProbe>;

@@ -2,8 +2,9 @@
  * The one place that spawns processes. Output and errors pass through the Redactor, so a secret
  * that a tool echoes never reaches a log or an error message.
  */
-import { execa, type ResultPromise } from 'execa';
-import type { Readable, Writable } from 'node:stream';
+import type { ResultPromise } from 'execa';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Redactor } from '../secrets/redact.js';
 
 export interface ExecOptions {
@@ -77,10 +78,16 @@ function commandFailure(redactor: Redactor, file: string, args: readonly string[
   return new CommandError(`${command} exited with code ${e.exitCode ?? '?'}: ${lastLine}`, command, e.exitCode, tail);
 }
 
+let execaModule: Promise<typeof import('execa')> | undefined;
+/** execa and what it brings load with the first process: a run that ends at its inputs, or the post step, never pays for them. */
+const loadExeca = () => (execaModule ??= import('execa'));
+
 /** Every process through execa, with no environment but the one given (`extendEnv: false`). */
 class ProcessRunner implements Exec {
   readonly #running = new Set<ResultPromise>();
   readonly #redactor: Redactor;
+  /** stopAll was called: a process still waiting for execa to load never starts. */
+  #stopped = false;
 
   constructor(redactor: Redactor) {
     this.#redactor = redactor;
@@ -93,6 +100,13 @@ class ProcessRunner implements Exec {
     return child;
   }
 
+  /** execa, or a CommandError when the step was stopped in the meantime. */
+  async #execa(file: string, args: readonly string[]): Promise<(typeof import('execa'))['execa']> {
+    const { execa } = await loadExeca();
+    if (this.#stopped) throw new CommandError(`${file} was not started: the step is stopping`, this.#redactor.redact([file, ...args].join(' ')), undefined, '');
+    return execa;
+  }
+
   #fail(file: string, args: readonly string[]) {
     return (error: unknown): never => {
       throw commandFailure(this.#redactor, file, args, error);
@@ -101,6 +115,7 @@ class ProcessRunner implements Exec {
 
   async run(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const stdin = options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input };
+    const execa = await this.#execa(file, args);
     const child: ResultPromise = this.#track(
       execa(file, args, {
         env: options.env,
@@ -123,8 +138,15 @@ class ProcessRunner implements Exec {
   }
 
   stream(file: string, args: readonly string[], options: Omit<ExecOptions, 'onLine'> = {}): StreamingProcess {
-    const child = this.#track(
-      execa(file, args, {
+    const stdout = new PassThrough({ highWaterMark: 256 * 1024 });
+    let child: ResultPromise | undefined;
+    let killed = false;
+    const done = (async () => {
+      const execa = await this.#execa(file, args).catch((e: unknown) => {
+        stdout.destroy(e as Error); // never started: the reader must not wait for bytes
+        throw e;
+      });
+      const settings = {
         env: options.env,
         extendEnv: false,
         cwd: options.cwd,
@@ -132,31 +154,53 @@ class ProcessRunner implements Exec {
         stdout: 'pipe',
         stderr: 'pipe',
         buffer: { stdout: false, stderr: true },
-      }),
-    );
-    const done = child.then(() => undefined, this.#fail(file, args));
-    if (!child.stdout) throw new CommandError(`${file}: no standard output`, this.#redactor.redact([file, ...args].join(' ')), undefined, '');
-    return { stdout: child.stdout, done, kill: () => void child.kill() };
+      } as const;
+      child = this.#track(execa(file, args, settings));
+      if (killed) child.kill();
+      child.stdout!.pipe(stdout);
+      await child.then(() => undefined, this.#fail(file, args));
+    })();
+    return {
+      stdout,
+      done,
+      kill: () => {
+        killed = true;
+        child?.kill();
+      },
+    };
   }
 
   sink(file: string, args: readonly string[], options: Omit<ExecOptions, 'onLine' | 'input'> = {}): { stdin: Writable; done: Promise<ExecResult> } {
-    const child = this.#track(
-      execa(file, args, {
-        env: options.env,
-        extendEnv: false,
-        cwd: options.cwd,
-        stdin: 'pipe',
-        all: true,
-        stripFinalNewline: true,
-        timeout: options.timeoutMs,
-      }),
-    );
-    if (!child.stdin) throw new CommandError(`${file}: no standard input`, this.#redactor.redact([file, ...args].join(' ')), undefined, '');
-    const done = child.then((r) => ({ stdout: String(r.stdout), stderr: String(r.stderr) }), this.#fail(file, args));
-    return { stdin: child.stdin, done };
+    const stdin = new PassThrough({ highWaterMark: 256 * 1024 });
+    const done = (async () => {
+      try {
+        const execa = await this.#execa(file, args);
+        const child = this.#track(
+          execa(file, args, {
+            env: options.env,
+            extendEnv: false,
+            cwd: options.cwd,
+            stdin: 'pipe',
+            all: true,
+            stripFinalNewline: true,
+            timeout: options.timeoutMs,
+          }),
+        );
+        // A process that exits early fails the writer too (EPIPE), rather than leaving it waiting.
+        const feeding = pipeline(stdin, child.stdin).catch(() => undefined);
+        const r = await child.catch(this.#fail(file, args));
+        await feeding;
+        return { stdout: String(r.stdout), stderr: String(r.stderr) };
+      } catch (e) {
+        stdin.destroy(e as Error);
+        throw e;
+      }
+    })();
+    return { stdin, done };
   }
 
   stopAll(): void {
+    this.#stopped = true;
     for (const child of this.#running) child.kill('SIGTERM');
   }
 }

@@ -1,7 +1,6 @@
 /** The real effects: processes through execa, node's filesystem, our registry client, the real builders. */
 import { createBuilder, probeBuilders } from '../builders/builders.js';
 import type { Platform } from '../platform/platform.js';
-import { RegistryClient } from '../registry/client.js';
 import type { Redactor } from '../secrets/redact.js';
 import type { Effects } from './effects.js';
 import { createExec } from './exec.js';
@@ -31,7 +30,8 @@ export function realEffects(platform: Platform, redactor: Redactor): Effects {
     exec: createExec(redactor),
     redactor,
     files: nodeFiles,
-    registry: (options) => new RegistryClient(options),
+    // The HTTP stack (undici, node:http) loads with the first client: not for a run that ends at its inputs, nor the post step.
+    registry: async (options) => new (await import('../registry/client.js')).RegistryClient(options),
     builders: { probe: probeBuilders, create: createBuilder },
     // Octokit is a fifth of the bundle: loaded only when a pull request comment is asked for.
     comment: async (target, body) => (await import('../report/pr-comment.js')).upsertPrComment(target, body),

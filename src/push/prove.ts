@@ -18,7 +18,7 @@ async function proveOne(
   others: ReadonlyMap<string, Blob>,
 ): Promise<number> {
   const name = formatRepository(image.repository);
-  const anonymous = fx.registry(await clientOptions(fx, transfer, image.repository.host)); // no credentials
+  const anonymous = await fx.registry(await clientOptions(fx, transfer, image.repository.host)); // no credentials
   try {
     const seen: string[] = [];
     for (const blob of others.values()) {

@@ -63,7 +63,7 @@ export async function connectRegistries(
   for (const image of repositories) {
     if (clients.has(image.host)) continue;
     const credentials = await credentialsFor(fx, transfer, image, catalog, githubToken);
-    clients.set(image.host, fx.registry({ ...(await clientOptions(fx, transfer, image.host)), credentials }));
+    clients.set(image.host, await fx.registry({ ...(await clientOptions(fx, transfer, image.host)), credentials }));
   }
   return clients;
 }

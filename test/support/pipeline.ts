@@ -185,7 +185,7 @@ export async function harness(
     exec,
     redactor: new Redactor(),
     files: nodeFiles,
-    registry: (options) => new RegistryClient({ ...options, retries: 0 }),
+    registry: async (options) => new RegistryClient({ ...options, retries: 0 }),
     builders: { probe: async () => PROBE, create: () => builder },
     comment: async (_target, body) => {
       comments.push(body);
