@@ -2,7 +2,7 @@
  * The one place that spawns processes. Output and errors pass through the Redactor, so a secret
  * that a tool echoes never reaches a log or an error message.
  */
-import type { ResultPromise } from 'execa';
+import type { execa as Execa, ResultPromise } from 'execa';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Redactor } from '../secrets/redact.js';
@@ -78,7 +78,7 @@ function commandFailure(redactor: Redactor, file: string, args: readonly string[
   return new CommandError(`${command} exited with code ${e.exitCode ?? '?'}: ${lastLine}`, command, e.exitCode, tail);
 }
 
-let execaModule: Promise<typeof import('execa')> | undefined;
+let execaModule: Promise<{ execa: typeof Execa }> | undefined;
 /** execa and what it brings load with the first process: a run that ends at its inputs, or the post step, never pays for them. */
 const loadExeca = () => (execaModule ??= import('execa'));
 
@@ -101,7 +101,7 @@ class ProcessRunner implements Exec {
   }
 
   /** execa, or a CommandError when the step was stopped in the meantime. */
-  async #execa(file: string, args: readonly string[]): Promise<(typeof import('execa'))['execa']> {
+  async #execa(file: string, args: readonly string[]): Promise<typeof Execa> {
     const { execa } = await loadExeca();
     if (this.#stopped) throw new CommandError(`${file} was not started: the step is stopping`, this.#redactor.redact([file, ...args].join(' ')), undefined, '');
     return execa;
