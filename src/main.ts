@@ -9,6 +9,7 @@ import { createGitHubPlatform } from './platform/github.js';
 import { createGitLabPlatform } from './platform/gitlab.js';
 import type { Platform } from './platform/platform.js';
 import { Redactor } from './secrets/redact.js';
+import { redacting } from './secrets/redacting-platform.js';
 
 /** One line per problem, without stack traces; bad inputs name their input. */
 export function describeFailure(error: unknown, inputWord = 'Input'): string[] {
@@ -24,7 +25,7 @@ export async function main(createPlatform: () => Platform = detectPlatform): Pro
   const redactor = new Redactor();
   let platform: Platform | undefined;
   try {
-    platform = createPlatform();
+    platform = redacting(createPlatform(), redactor);
     const fx = realEffects(platform, redactor);
     // Each pipeline loads what it needs when it is chosen: the post step runs on every job, and needs little.
     if (platform.isPost) await (await import('./pipeline/post.js')).post(fx);

@@ -25,6 +25,8 @@ export interface AuditSecret {
   /** Where it came from, for messages: `secret 'token' (secrets)`, `ssh-key`, `registry-auth for ghcr.io`. */
   name: string;
   value: string;
+  /** The exact bytes, for a value that is not UTF-8 text (a binary secret file); `value` is then its latin1 reading. */
+  bytes?: Buffer;
 }
 
 export interface Finding {
@@ -55,9 +57,9 @@ const fingerprintOf = (value: string) => createHash('sha256').update(value).dige
  * The forms a value is looked for in: plain, base64 and base64url (at each of the three byte
  * alignments it can have inside a longer encoded text), hex, URL- and JSON-escaped.
  */
-export function encodings(value: string): Array<[string, string]> {
-  const bytes = Buffer.from(value);
-  const forms = new Map<string, string>([[value, 'plain']]);
+export function encodings(value: string, raw?: Buffer): Array<[string | Buffer, string]> {
+  const bytes = raw ?? Buffer.from(value);
+  const forms = new Map<string | Buffer, string>([[raw ?? value, 'plain']]);
   for (let k = 0; k < 3; k++) {
     const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
     const stable = encoded.slice([0, 2, 3][k], 4 * Math.floor((k + bytes.length) / 3));
@@ -67,12 +69,14 @@ export function encodings(value: string): Array<[string, string]> {
       if (!forms.has(url)) forms.set(url, 'base64url');
     }
   }
-  for (const [form, name] of [
-    [bytes.toString('hex'), 'hex'],
-    [bytes.toString('hex').toUpperCase(), 'hex'],
-    [encodeURIComponent(value), 'URL-encoded'],
-    [JSON.stringify(value).slice(1, -1), 'JSON-escaped'],
-  ] as const) {
+  // A binary value (a keystore, a DER key) has no URL or JSON text form.
+  const textForms = raw
+    ? []
+    : ([
+        [encodeURIComponent(value), 'URL-encoded'],
+        [JSON.stringify(value).slice(1, -1), 'JSON-escaped'],
+      ] as const);
+  for (const [form, name] of [[bytes.toString('hex'), 'hex'], [bytes.toString('hex').toUpperCase(), 'hex'], ...textForms] as const) {
     if (!forms.has(form)) forms.set(form, name);
   }
   return [...forms];
@@ -89,11 +93,12 @@ export function compile(secrets: readonly AuditSecret[]): { automaton: Automaton
       continue;
     }
     const fingerprint = fingerprintOf(s.value);
-    for (const [form, encoding] of encodings(s.value)) {
-      const key = `${s.name}\0${form}`;
+    for (const [form, encoding] of encodings(s.value, s.bytes)) {
+      const bytes = typeof form === 'string' ? Buffer.from(form) : form;
+      const key = `${s.name}\0${bytes.toString('hex')}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      patterns.push({ bytes: Buffer.from(form), tag: { kind: 'secret', name: s.name, fingerprint, encoding } });
+      patterns.push({ bytes, tag: { kind: 'secret', name: s.name, fingerprint, encoding } });
     }
   }
   return { automaton: new Automaton(patterns), skipped };
@@ -226,7 +231,9 @@ class LayoutAudit {
     let stream: Readable = createReadStream(blobPath(this.layoutDir, blob.digest), { highWaterMark: 256 * 1024 });
     if (decompress) stream = stream.pipe(decompress());
     const feed = this.#feeder(label);
-    const walker = isTar(blob.mediaType) ? new TarWalker(feed.write) : undefined;
+    // A tar that cannot be walked is not audited, whatever its bytes held: said, and it fails under audit: fail.
+    const broken = (reason: string) => this.report({ severity: 'leak', what: `a layer that cannot be audited (${reason})`, where: label });
+    const walker = isTar(blob.mediaType) ? new TarWalker(feed.write, broken) : undefined;
     const whole: TarEntry = { path: `content (${blob.mediaType})`, type: '0', size: blob.size };
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       this.result.bytes += chunk.length;

@@ -23,7 +23,8 @@ function field(h: Uint8Array, start: number, length: number): string {
   return Buffer.from(h.buffer, h.byteOffset + start, end - start).toString('utf8');
 }
 
-function size(h: Uint8Array): number {
+/** The size field: octal digits (NUL- or space-terminated), or GNU base-256; undefined when it is neither. */
+function size(h: Uint8Array): number | undefined {
   if (h[124]! & 0x80) {
     // GNU base-256: big-endian, the top bit of the first byte set.
     let n = h[124]! & 0x7f;
@@ -31,12 +32,28 @@ function size(h: Uint8Array): number {
     return n;
   }
   const text = field(h, 124, 12).trim();
+  if (!/^[0-7]*$/.test(text)) return undefined;
   return text ? parseInt(text, 8) : 0;
 }
 
-/** Paths and link targets from a PAX record set (`27 path=some/long/name\n`). */
-function paxPath(records: Buffer): string | undefined {
-  let path: string | undefined;
+/** The header's checksum holds: the sum of its bytes, the checksum field counted as spaces. */
+function checksumHolds(h: Uint8Array): boolean {
+  const stored = field(h, 148, 8).trim();
+  if (!/^[0-7]+$/.test(stored)) return false;
+  let unsigned = 0;
+  let signed = 0; // historic tars summed signed bytes
+  for (let i = 0; i < BLOCK; i++) {
+    const b = i >= 148 && i < 156 ? 0x20 : h[i]!;
+    unsigned += b;
+    signed += b > 127 ? b - 256 : b;
+  }
+  const value = parseInt(stored, 8);
+  return value === unsigned || value === signed;
+}
+
+/** What a PAX record set says about the next entry: its path, and its size when the header's cannot hold it. */
+function paxRecords(records: Buffer): { path?: string; size?: number } {
+  const out: { path?: string; size?: number } = {};
   let i = 0;
   while (i < records.length) {
     const space = records.indexOf(0x20, i);
@@ -44,10 +61,11 @@ function paxPath(records: Buffer): string | undefined {
     const length = Number(records.toString('utf8', i, space));
     if (!length) break;
     const record = records.toString('utf8', space + 1, i + length - 1);
-    if (record.startsWith('path=')) path = record.slice(5);
+    if (record.startsWith('path=')) out.path = record.slice(5);
+    if (record.startsWith('size=') && /^\d+$/.test(record.slice(5))) out.size = Number(record.slice(5));
     i += length;
   }
-  return path;
+  return out;
 }
 
 export class TarWalker {
@@ -61,9 +79,23 @@ export class TarWalker {
   #metaSize = 0;
   /** The name the next entry gets from a PAX or GNU long-name record. */
   #nextPath: string | undefined;
+  /** The size the next entry gets from a PAX record. */
+  #nextSize: number | undefined;
+  readonly #onBroken: (reason: string) => void;
 
-  constructor(onSegment: (bytes: Uint8Array, entry: TarEntry | undefined) => void) {
+  /**
+   * `onBroken` is told when a header cannot be walked (bad checksum, a size that is not a number):
+   * the rest of the stream is then handed on as bytes of no entry — scanned, but not walked.
+   */
+  constructor(onSegment: (bytes: Uint8Array, entry: TarEntry | undefined) => void, onBroken: (reason: string) => void = () => undefined) {
     this.#onSegment = onSegment;
+    this.#onBroken = onBroken;
+  }
+
+  #broken(reason: string): void {
+    this.#mode = 'end';
+    this.#onBroken(reason);
+    this.#onSegment(this.#header, undefined);
   }
 
   write(chunk: Uint8Array): void {
@@ -102,13 +134,16 @@ export class TarWalker {
       this.#onSegment(h, undefined);
       return;
     }
+    const headerSize = size(h);
+    if (!checksumHolds(h)) return this.#broken('a tar header whose checksum does not hold');
+    if (headerSize === undefined) return this.#broken('a tar header whose size is not a number');
     const type = String.fromCharCode(h[156]!) || '0';
     const prefix = field(h, 257, 6).startsWith('ustar') ? field(h, 345, 155) : '';
     const name = field(h, 0, 100);
-    const n = size(h);
     const path = this.#nextPath ?? (prefix ? `${prefix}/${name}` : name);
     const meta = type === 'x' || type === 'g' || type === 'L' || type === 'K';
-    if (!meta) this.#nextPath = undefined;
+    const n = meta ? headerSize : (this.#nextSize ?? headerSize);
+    if (!meta) this.#nextPath = this.#nextSize = undefined;
     this.#entry = { path: meta ? `${path} (${type === 'L' || type === 'K' ? 'long name' : 'PAX'} record)` : path, type, size: n };
     this.#onSegment(h, this.#entry);
     this.#meta = meta ? [] : undefined;
@@ -123,7 +158,11 @@ export class TarWalker {
       if (this.#meta && this.#entry) {
         const content = Buffer.concat(this.#meta);
         if (this.#entry.type === 'L') this.#nextPath = content.toString('utf8').replace(/\0+$/, '');
-        else if (this.#entry.type === 'x') this.#nextPath = paxPath(content) ?? this.#nextPath;
+        else if (this.#entry.type === 'x') {
+          const pax = paxRecords(content);
+          this.#nextPath = pax.path ?? this.#nextPath;
+          this.#nextSize = pax.size ?? this.#nextSize;
+        }
       }
       this.#meta = undefined;
       const pad = (BLOCK - (this.#entry!.size % BLOCK)) % BLOCK;

@@ -10,6 +10,7 @@ import { build } from '../pipeline/build.js';
 import { promote } from '../pipeline/promote.js';
 import { createCliPlatform } from '../platform/cli.js';
 import { Redactor } from '../secrets/redact.js';
+import { redacting } from '../secrets/redacting-platform.js';
 import { envName, helpText, parseCommandLine, readSecretInputs, SECRET_INPUTS, UsageError, type CommandLine } from './args.js';
 import { cliFacts } from './facts.js';
 
@@ -38,7 +39,7 @@ export function humanSummary(outputs: ReadonlyMap<string, string>): string {
 async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: Streams, redactor: Redactor): Promise<number> {
   const exec = createExec(redactor);
   const facts = await cliFacts(exec, env, process.cwd(), line.context);
-  const platform = createCliPlatform({ inputs: line.inputs, facts, env, redactor, out: streams.stderr, cwd: process.cwd() });
+  const platform = redacting(createCliPlatform({ inputs: line.inputs, facts, env, redactor, out: streams.stderr, cwd: process.cwd() }), redactor);
   let failure: string[] | undefined;
   let code = 0;
   try {

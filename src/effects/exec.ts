@@ -8,7 +8,10 @@ import { pipeline } from 'node:stream/promises';
 import type { Redactor } from '../secrets/redact.js';
 
 export interface ExecOptions {
+  /** The environment to start from; only the names `childEnvironment` allows reach the process. */
   env?: Record<string, string | undefined>;
+  /** More names this process needs (a credential helper: its cloud's variables). */
+  allowEnv?: RegExp;
   cwd?: string;
   /** Called with each line the process writes (stdout and stderr), already redacted. */
   onLine?: (line: string) => void;
@@ -78,6 +81,26 @@ function commandFailure(redactor: Redactor, file: string, args: readonly string[
   return new CommandError(`${command} exited with code ${e.exitCode ?? '?'}: ${lastLine}`, command, e.exitCode, tail);
 }
 
+/**
+ * What a tool Hoist runs may see of the step's environment: an allow-list (the tools' own settings,
+ * locale, proxies, paths), never the step's inputs (`INPUT_*`, which hold the secrets), tokens of
+ * the CI system, or anything named like a credential. Hoist adds what a tool needs on top
+ * (DOCKER_BUILDKIT, SSH_AUTH_SOCK, the askpass variables of ssh-add).
+ */
+const ALLOWED_ENV =
+  /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|TZ|TERM|TMPDIR|TMP|TEMP|HOSTNAME|DISPLAY|SOURCE_DATE_EPOCH|SSL_CERT_FILE|SSL_CERT_DIR|SSH_AUTH_SOCK|SSH_ASKPASS|SSH_ASKPASS_REQUIRE|HOIST_SSH_PASSPHRASE|HOIST_ASKPASS_USED|REGISTRY_AUTH_FILE|STORAGE_DRIVER|STORAGE_OPTS|BUILDKIT_HOST|BUILDKIT_PROGRESS|LC_\w+|XDG_\w+|DOCKER_\w+|BUILDX_\w+|BUILDAH_\w+|CONTAINERS_\w+|_BUILDAH_\w+|_CONTAINERS_\w+|(?:HTTP|HTTPS|ALL|NO)_PROXY|(?:http|https|all|no)_proxy)$/;
+const CREDENTIAL_NAME = /PASSWORD|PASSWD|TOKEN|SECRET|CREDENTIAL|AUTH_CONFIG/i;
+const HOIST_OWN = new Set(['HOIST_SSH_PASSPHRASE', 'HOIST_ASKPASS_USED']);
+
+export function childEnvironment(env: Readonly<Record<string, string | undefined>> | undefined, allow?: RegExp): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env ?? {})) {
+    if (value === undefined) continue;
+    if (allow?.test(name) || HOIST_OWN.has(name) || (ALLOWED_ENV.test(name) && !CREDENTIAL_NAME.test(name))) out[name] = value;
+  }
+  return out;
+}
+
 let execaModule: Promise<{ execa: typeof Execa }> | undefined;
 /** execa and what it brings load with the first process: a run that ends at its inputs, or the post step, never pays for them. */
 const loadExeca = () => (execaModule ??= import('execa'));
@@ -118,7 +141,7 @@ class ProcessRunner implements Exec {
     const execa = await this.#execa(file, args);
     const child: ResultPromise = this.#track(
       execa(file, args, {
-        env: options.env,
+        env: childEnvironment(options.env, options.allowEnv),
         extendEnv: false,
         cwd: options.cwd,
         all: true,
@@ -147,7 +170,7 @@ class ProcessRunner implements Exec {
         throw e;
       });
       const settings = {
-        env: options.env,
+        env: childEnvironment(options.env, options.allowEnv),
         extendEnv: false,
         cwd: options.cwd,
         stdin: 'ignore',
@@ -177,7 +200,7 @@ class ProcessRunner implements Exec {
         const execa = await this.#execa(file, args);
         const child = this.#track(
           execa(file, args, {
-            env: options.env,
+            env: childEnvironment(options.env, options.allowEnv),
             extendEnv: false,
             cwd: options.cwd,
             stdin: 'pipe',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 export interface Files {
   readText(path: string): Promise<string>;
+  readBytes(path: string): Promise<Buffer>;
   /** The text of a file, or undefined when there is none (other errors are thrown). */
   readTextIfExists(path: string): Promise<string | undefined>;
   /** A file's size, or undefined when it cannot be read. */
@@ -23,6 +24,7 @@ export interface Files {
 
 export const nodeFiles: Files = {
   readText: (path) => readFile(path, 'utf8'),
+  readBytes: (path) => readFile(path),
   readTextIfExists: (path) => readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))),
   size: async (path) => (await stat(path).catch(() => undefined))?.size,
   isDirectory: async (path) => (await stat(path).catch(() => undefined))?.isDirectory() ?? false,

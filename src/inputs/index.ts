@@ -37,7 +37,11 @@ export interface BuildInputs {
  */
 export function catalogSecrets(inputs: Pick<BuildInputs, 'secrets' | 'transfer' | 'audit' | 'delivery'>, catalog: SecretCatalog): SecretCatalog {
   for (const s of inputs.secrets.secrets) if (s.kind === 'value') catalog.add(`secret '${s.id}' (${s.input})`, s.value);
-  for (const [host, r] of inputs.transfer.registries) if (r.password) catalog.add(`the registry-auth password for ${host}`, r.password);
+  for (const [host, r] of inputs.transfer.registries) {
+    if (!r.password) continue;
+    catalog.add(`the registry-auth password for ${host}`, r.password);
+    catalog.hide(Buffer.from(`${r.username ?? ''}:${r.password}`).toString('base64')); // as a Basic authorization carries it
+  }
   if (inputs.secrets.sshKey) catalog.add('ssh-key', inputs.secrets.sshKey);
   if (inputs.secrets.sshKeyPassphrase) catalog.add('ssh-key-passphrase', inputs.secrets.sshKeyPassphrase);
   inputs.audit.values.forEach((v, i) => catalog.add(`audit-values line ${i + 1}`, v));
@@ -63,7 +67,9 @@ export async function readBuildInputs(read: InputReader, ctx: CiContext, catalog
     transfer: parseTransfer(scope, await yamlFor(read('registry-auth'))),
   };
   catalogSecrets(parts, catalog);
-  scope.issues.push(...catalog.refuseInBuildArgs(parts.source.buildArgs));
+  for (const s of scope.sensitive) catalog.add(s.name, s.value);
+  scope.issues.push(...catalog.refuseIn('build-args', parts.source.buildArgs));
+  scope.issues.push(...catalog.refuseIn('labels', parts.metadata.labels), ...catalog.refuseIn('annotations', parts.metadata.annotations));
   const release = planRelease(
     images,
     parts.tags,

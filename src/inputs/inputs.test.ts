@@ -79,7 +79,8 @@ describe('parseConfig', () => {
     expect(c.delivery.push).toBe(false);
     expect(c.transfer.retries).toBe(5);
     expect(c.transfer.concurrency).toBe(12);
-    expect(secretValues(c).sort()).toEqual(['abc=def', 'pa:ss', 'xyz']);
+    // The password is hidden as itself and as the Basic authorization that carries it (base64 of bot:pa:ss).
+    expect(secretValues(c).sort()).toEqual([Buffer.from('bot:pa:ss').toString('base64'), 'abc=def', 'pa:ss', 'xyz'].sort());
   });
 
   it('collects every problem at once, each naming its input', async () => {
@@ -142,7 +143,7 @@ describe('parseConfig', () => {
     expect((await issuesOf({ images: 'a/b', 'secret-envs': 'a=MISSING\nb=EMPTY\nc=not a name' }, env)).map((i) => i.message)).toEqual([
       "secret 'a': the environment variable MISSING is not set; the build would run without it",
       "secret 'b': the environment variable EMPTY is empty; the build would run without it",
-      "secret 'c': 'not a name' is not an environment variable name",
+      "secret 'c': the value given is not an environment variable name (give its name, NPM_TOKEN, not $NPM_TOKEN); it is not printed",
     ]);
   });
 
@@ -158,6 +159,40 @@ describe('parseConfig', () => {
     [{ 'github-token': 'ghs_abcdefghijkl', 'build-args': 'T=ghs_abcdefghijkl' }, /T has the value of github-token/],
   ])('refuses a build argument carrying any secret of the catalog (%j)', async (inputs, message) => {
     expect(await issuesOf({ images: 'a/b', ...inputs })).toEqual([{ input: 'build-args', message: expect.stringMatching(message) }]);
+  });
+
+  it.each([
+    ['secret-files', 'npm=//registry.npmjs.org/:_authToken=npm_0123456789abcdef'],
+    ['secret-envs', 'npm=npm_0123456789abcdef'],
+    ['ssh', 'default=-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA0123456789\n-----END OPENSSH PRIVATE KEY-----'],
+    ['ssh', 'deploy=/keys/id,ghp_0123456789abcdef:x'],
+  ])('%s holding a secret where a name or path belongs: refused without printing it, and hidden', async (input, raw) => {
+    let hiddenValues: string[] = [];
+    const issues = await (async () => {
+      try {
+        const values: string[] = [];
+        hiddenValues = values;
+        await readBuildInputs(reader({ images: 'a/b', [input]: raw }), ctx, new SecretCatalog((v) => values.push(v)));
+        return [];
+      } catch (e) {
+        return (e as ConfigError).issues;
+      }
+    })();
+    expect(issues).toEqual([{ input, message: expect.stringMatching(/it is not printed$/) }]);
+    const text = JSON.stringify(issues);
+    for (const part of raw.split(/[=\n,]/).filter((p) => p.length > 12)) expect(text.includes(part), part).toBe(false);
+    expect(hiddenValues).toContain(raw);
+  });
+
+  it.each([
+    ['labels', 'org.example.token=tok-9f8e7d6c5b4a'],
+    ['annotations', 'note=uses tok-9f8e7d6c5b4a for npm'],
+  ])('refuses %s carrying a secret, as it refuses build arguments', async (input, pair) => {
+    const issues = await issuesOf({ images: 'a/b', secrets: 'npm=tok-9f8e7d6c5b4a', [input]: pair });
+    expect(issues).toEqual([
+      { input, message: expect.stringMatching(new RegExp(`(has|contains) the value of secret 'npm' \\(secrets\\): ${input} are published with the image`)) },
+    ]);
+    expect(issues[0]!.message).not.toContain('tok-9f8e7d6c5b4a');
   });
 
   it('reports an unterminated quoted secret without quoting it', async () => {
@@ -198,7 +233,7 @@ describe('parseConfig', () => {
     );
     expect(c.transfer.registries.get('ghcr.io')).toMatchObject({ username: 'bot', password: 'p:a#ss' });
     expect(c.transfer.registries.get('registry-1.docker.io')).toMatchObject({ username: 'hub', password: 'tok-123456' });
-    expect(secretValues(c).sort()).toEqual(['p:a#ss', 'tok-123456']);
+    expect(secretValues(c).sort()).toEqual(['p:a#ss', 'tok-123456', ...['bot:p:a#ss', 'hub:tok-123456'].map((s) => Buffer.from(s).toString('base64'))].sort());
   });
 
   it.each([

@@ -18,10 +18,12 @@ export interface InputScope {
   abs: (path: string) => string;
   /** The step's environment (for `secret-envs`, `BUILDKIT_HOST`, `SOURCE_DATE_EPOCH`). */
   env: Readonly<Record<string, string | undefined>>;
+  /** Inputs found holding secret material where a name or path belongs: hidden before any message is shown. */
+  sensitive: Array<{ name: string; value: string }>;
 }
 
 export function inputScope(read: InputReader, workspace: string, env: InputScope['env']): InputScope {
-  return { read, issues: [], abs: (p) => (isAbsolute(p) ? p : resolve(workspace, p)), env };
+  return { read, issues: [], abs: (p) => (isAbsolute(p) ? p : resolve(workspace, p)), env, sensitive: [] };
 }
 
 export const SECRET_ID = /^[A-Za-z0-9_.-]+$/;

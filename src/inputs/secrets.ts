@@ -73,8 +73,21 @@ function parseSecretSources(scope: InputScope): SecretSource[] {
   for (const [id, name] of parsePairs(scope, 'secret-envs', SECRET_ID, 'ID')) {
     const variable = name.trim();
     const value = scope.env[variable];
-    if (!ENV_KEY.test(variable)) issues.push({ input: 'secret-envs', message: `secret '${id}': '${variable}' is not an environment variable name` });
-    else if (!value) {
+    if (!ENV_KEY.test(variable)) {
+      // Most likely the variable's value was given ($TOKEN for TOKEN): never printed, and hidden.
+      misplaced(
+        scope,
+        'secret-envs',
+        `secret '${id}': the value given is not an environment variable name (give its name, NPM_TOKEN, not $NPM_TOKEN); it is not printed`,
+      );
+    } else if (!value && !/^[A-Z_][A-Z0-9_]*$/.test(variable)) {
+      // Not set, and not named as variables are: it may be a token given in place of a name.
+      misplaced(
+        scope,
+        'secret-envs',
+        `secret '${id}': no environment variable has the name given (give the variable's name, NPM_TOKEN, not its value); it is not printed`,
+      );
+    } else if (!value) {
       issues.push({
         input: 'secret-envs',
         message: `secret '${id}': the environment variable ${variable} is ${value === undefined ? 'not set' : 'empty'}; the build would run without it`,
@@ -83,13 +96,40 @@ function parseSecretSources(scope: InputScope): SecretSource[] {
   }
   for (const [id, path] of parsePairs(scope, 'secret-files', SECRET_ID, 'ID')) {
     if (!path.trim()) issues.push({ input: 'secret-files', message: `secret '${id}' has no file path` });
-    else add({ kind: 'file', id, path: scope.abs(path.trim()), input: 'secret-files' });
+    else if (!looksLikePath(path.trim())) {
+      // A secret's contents where its path belongs (on GitLab: a variable that is not of type File).
+      misplaced(
+        scope,
+        'secret-files',
+        `secret '${id}': the value given is not a file path (on GitLab, make the variable a File-type variable); it is not printed`,
+      );
+    } else add({ kind: 'file', id, path: scope.abs(path.trim()), input: 'secret-files' });
   }
   return secrets;
 }
 
+/** A path as a user writes one: no whitespace, no `:` or `=` (which a token or a key line holds). */
+const looksLikePath = (value: string) => value.length <= 4096 && !/[\s:=]/.test(value);
+
+/**
+ * An input that holds secret material where it should name a path or a variable: the whole input
+ * is hidden (and so looked for by the audit) and the message never shows it.
+ */
+function misplaced(scope: InputScope, input: string, message: string): void {
+  scope.issues.push({ input, message });
+  scope.sensitive.push({ name: `the ${input} input (a secret given in place of a name)`, value: scope.read(input) });
+}
+
 function parseSsh(scope: InputScope): SshForward[] {
   const ssh: SshForward[] = [];
+  if (looksLikePrivateKey(scope.read('ssh')) || /PRIVATE KEY-----/.test(scope.read('ssh'))) {
+    misplaced(
+      scope,
+      'ssh',
+      'holds a private key: give the key in ssh-key (Hoist loads it into its own agent), or a path to the key file here; it is not printed',
+    );
+    return ssh;
+  }
   for (const line of parseLines(scope.read('ssh'))) {
     const eq = line.indexOf('=');
     const id = (eq < 0 ? line : line.slice(0, eq)).trim();
@@ -102,7 +142,13 @@ function parseSsh(scope: InputScope): SshForward[] {
             .map((p) => p.trim())
             .filter(Boolean)
             .map(scope.abs);
-    if (!SECRET_ID.test(id)) scope.issues.push({ input: 'ssh', message: `'${id}' is not an ssh id: use 'default' or id=/path/to/socket-or-key` });
+    if (!SECRET_ID.test(id))
+      scope.issues.push({
+        input: 'ssh',
+        message: `'${id.length > 40 ? `${id.slice(0, 8)}…` : id}' is not an ssh id: use 'default' or id=/path/to/socket-or-key`,
+      });
+    else if (paths.some((p) => !looksLikePath(p)))
+      misplaced(scope, 'ssh', `'${id}': a value given is not a path to an agent socket or key file; it is not printed`);
     else ssh.push({ id, paths });
   }
   return ssh;

@@ -2,7 +2,8 @@
 // recording platform, a builder that writes real layouts) and in-process registries reached by the
 // real client. Each test asserts what reached the registries, not only what the step said.
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
 import { harness, gzipLayer } from '../../test/support/pipeline.js';
@@ -65,6 +66,33 @@ describe('build pipeline', () => {
     expect(metadata.audit.leaks).toBe(1);
     expect(metadata.images.map((i) => i.pushed)).toEqual([false]);
     expect(h.platform.outputs.has('tags')).toBe(false);
+  });
+
+  it('after a leak, no output, summary, log line or error holds the secret (a file named after it)', async () => {
+    const reg = await registry();
+    const h = await harness(
+      { images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, secrets: `token=${SECRET}` },
+      { files: () => ({ [`app/cache/${SECRET}.json`]: '{}', 'app/.npmrc': `//registry.npmjs.org/:_authToken=${SECRET}` }) },
+    );
+    const e = await failure(build(h.fx));
+    expect(e?.message).toMatch(/^the audit found 2 secrets in the image; nothing was pushed/);
+    const everything = [...h.platform.outputs.values(), ...h.platform.summaries, h.platform.log(), ...h.platform.state.values()].join('\n');
+    expect(everything).toContain('app/cache/***.json');
+    expect(everything.includes(SECRET)).toBe(false);
+    expect(uploads(reg)).toEqual([]);
+  });
+
+  it('finds a binary secret file (not UTF-8) byte for byte', async () => {
+    const reg = await registry();
+    const keystore = Buffer.from([0xfe, 0xed, 0xfe, 0xed, 0x00, 0x02, 0x9c, 0xff, 0x80, 0x41, 0x42, 0xc3, 0x28, 0x11, 0x22, 0x33]);
+    const h = await harness(
+      { images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, 'secret-files': 'ks=keystore.jks' },
+      { files: () => ({ 'app/keystore.jks': keystore }) },
+    );
+    await writeFile(join(h.workspace, 'keystore.jks'), keystore);
+    const e = await failure(build(h.fx));
+    expect(e?.message).toMatch(/secret 'ks' \(secret-files\) \[sha256 [0-9a-f]{12}…\] in layer .*app\/keystore\.jks/);
+    expect(uploads(reg)).toEqual([]);
   });
 
   it('with audit: warn, says what leaked and pushes', async () => {
@@ -182,11 +210,32 @@ describe('build pipeline', () => {
 describe('post pipeline', () => {
   it('removes the directory a killed main step left, and stops only a process that is an ssh-agent', async () => {
     const h = await harness({});
-    const left = `${h.tempDir}/hoist-left`;
-    await h.fx.files.makePrivateDir(h.tempDir, 'hoist-left').then((d) => h.platform.saveState('workdir', d));
+    const dir = await h.fx.files.makePrivateDir(h.tempDir, 'hoist-');
+    await writeFile(join(dir, '.hoist-workdir'), 'a'.repeat(32));
+    await writeFile(join(dir, 'secret'), SECRET);
+    h.platform.saveState('workdir', dir);
+    h.platform.saveState('workdir_mark', 'a'.repeat(32));
     h.platform.saveState('ssh_agent_pid', String(process.pid)); // this test process is not an ssh-agent: left alone
     await post(h.fx);
-    expect((await readdir(h.tempDir)).filter((f) => f.startsWith('hoist-left'))).toEqual([]);
-    expect(existsSync(left)).toBe(false);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it.each([
+    ['a directory without the mark', async (d: string) => d, 'a'.repeat(32)],
+    ['a mark that differs', async (d: string) => (await writeFile(join(d, '.hoist-workdir'), 'b'.repeat(32)), d), 'a'.repeat(32)],
+    [
+      'a link to a marked directory',
+      async (d: string) => (await writeFile(join(d, '.hoist-workdir'), 'a'.repeat(32)), await symlink(d, `${d}-link`), `${d}-link`),
+      'a'.repeat(32),
+    ],
+  ])('deletes nothing when the saved state names %s (a planted state file)', async (_name, plant, mark) => {
+    const h = await harness({});
+    const victim = await mkdtemp(join(h.tempDir, 'hoist-victim-'));
+    await writeFile(join(victim, 'precious'), 'keep me');
+    h.platform.saveState('workdir', await plant(victim));
+    h.platform.saveState('workdir_mark', mark);
+    await post(h.fx);
+    expect(existsSync(join(victim, 'precious'))).toBe(true);
+    expect(h.platform.lines.map((l) => l.text)).toEqual([expect.stringMatching(/is not a directory this step made \(no mark of its own\): left as it is$/)]);
   });
 });

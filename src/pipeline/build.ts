@@ -23,7 +23,7 @@ export async function build(fx: Effects): Promise<void> {
   const catalog = newCatalog(fx);
   const inputs = await readBuildInputs((name) => platform.getInput(name), platform.context, catalog);
   await checkFiles(fx, inputs);
-  await catalogSecretFiles(fx.files, inputs.secrets.secrets, inputs.source.buildArgs, catalog);
+  await catalogSecretFiles(fx.files, inputs.secrets.secrets, { buildArgs: inputs.source.buildArgs, ...inputs.metadata }, catalog);
   const planned = await planBuild(fx, inputs);
   const choice = await chooseBuilderFor(fx, inputs, planned[0]!);
   const record: RunRecord = { inputs };

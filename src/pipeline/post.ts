@@ -1,8 +1,21 @@
-/** The post step: removes what the main step left behind if it was cut short. */
+/**
+ * The post step: removes what the main step left behind if it was cut short — only a directory
+ * Hoist made (its mark file holds the token the saved state names), and only an ssh-agent.
+ */
+import { lstat } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
 import { AGENT_STATE } from '../builders/stage.js';
 import { stopAgent } from '../builders/ssh-agent.js';
 import type { Effects } from '../effects/effects.js';
-import { WORKDIR_STATE } from './workdir.js';
+import { MARK_FILE, WORKDIR_MARK_STATE, WORKDIR_STATE } from './workdir.js';
+
+/** The saved directory is Hoist's own: absolute, named hoist-*, a real directory of this user, with our mark. */
+async function isOurs(fx: Pick<Effects, 'files'>, dir: string, mark: string): Promise<boolean> {
+  if (!isAbsolute(dir) || !basename(dir).startsWith('hoist-') || !/^[0-9a-f]{32}$/.test(mark)) return false;
+  const s = await lstat(dir).catch(() => undefined);
+  if (!s?.isDirectory() || (process.getuid && s.uid !== process.getuid())) return false;
+  return (await fx.files.readTextIfExists(join(dir, MARK_FILE)).catch(() => undefined)) === mark;
+}
 
 export async function post(fx: Pick<Effects, 'platform' | 'files'>): Promise<void> {
   const { platform, files } = fx;
@@ -10,5 +23,13 @@ export async function post(fx: Pick<Effects, 'platform' | 'files'>): Promise<voi
   // Only an ssh-agent: the pid may have been reused since.
   if (pid && ((await files.readTextIfExists(`/proc/${pid}/comm`).catch(() => '')) ?? '').trim() === 'ssh-agent') stopAgent(pid);
   const workdir = platform.getState(WORKDIR_STATE);
-  if (workdir) await files.remove(workdir);
+  if (!workdir) return;
+  if (await isOurs(fx, workdir, platform.getState(WORKDIR_MARK_STATE))) await files.remove(workdir);
+  else if (
+    await lstat(workdir).then(
+      () => true,
+      () => false,
+    )
+  )
+    platform.warning(`post: ${workdir} is not a directory this step made (no mark of its own): left as it is`);
 }

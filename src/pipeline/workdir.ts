@@ -3,9 +3,14 @@
  * step: secret files, the ssh-agent, running tools. Removed when the work ends, on failure, when
  * the step is cancelled (SIGTERM/SIGINT), and by the post step through the saved state.
  */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { Effects } from '../effects/effects.js';
 
 export const WORKDIR_STATE = 'workdir';
+export const WORKDIR_MARK_STATE = 'workdir_mark';
+/** The file in the private directory that says Hoist made it, holding a token only the saved state knows. */
+export const MARK_FILE = '.hoist-workdir';
 
 export interface Workdir {
   dir: string;
@@ -16,7 +21,10 @@ export interface Workdir {
 export async function withWorkdir<T>(fx: Pick<Effects, 'platform' | 'exec' | 'files' | 'onTerminate'>, work: (w: Workdir) => Promise<T>): Promise<T> {
   const { platform, files } = fx;
   const dir = await files.makePrivateDir(platform.context.tempDir, 'hoist-');
+  const mark = randomBytes(16).toString('hex');
+  await files.writePrivate(join(dir, MARK_FILE), mark);
   platform.saveState(WORKDIR_STATE, dir);
+  platform.saveState(WORKDIR_MARK_STATE, mark);
   const stops: Array<() => void> = [];
   // Each step on its own: one failing must not keep the others from running.
   const attempt = (what: string, step: () => void) => {

@@ -19,30 +19,83 @@ interface Instruction {
   line: number;
 }
 
-/** Logical instructions: comments dropped, `\` continuations joined, heredoc bodies skipped. */
-function instructions(text: string): Instruction[] {
+/** What the parser directives at the top of a Dockerfile say (BuildKit reads only these two that matter here). */
+interface Directives {
+  /** The line-continuation character: `\` unless `# escape=` says `` ` ``. */
+  escape: '\\' | '`';
+  /** `# syntax=`: the frontend image BuildKit runs to read the rest of the file. */
+  syntax?: { image: string; line: number };
+  /** The index of the first line after the directives. */
+  body: number;
+}
+
+/**
+ * Parser directives as BuildKit reads them: `# key=value` lines at the very top; the first line
+ * that is not one — an instruction, another comment, a blank line — ends them.
+ */
+function directives(lines: readonly string[]): Directives {
+  const d: Directives = { escape: '\\', body: 0 };
+  const seen = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/.exec(lines[i]!);
+    const key = m?.[1]!.toLowerCase();
+    if (!m || !key || seen.has(key)) return { ...d, body: i };
+    seen.add(key);
+    if (key === 'escape' && (m[2] === '`' || m[2] === '\\')) d.escape = m[2];
+    if (key === 'syntax') d.syntax = { image: m[2]!, line: i + 1 };
+  }
+  return { ...d, body: lines.length };
+}
+
+/** The heredocs an instruction opens (`<<EOF`, `<<-"EOF"`), outside quotes, in order: only RUN, COPY and ADD have them. */
+function heredocs(keyword: string, args: string): Array<{ name: string; tabs: boolean }> {
+  if (!['RUN', 'COPY', 'ADD'].includes(keyword)) return [];
+  const found: Array<{ name: string; tabs: boolean }> = [];
+  let quote: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    const m = c === '<' ? /^<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/.exec(args.slice(i)) : null;
+    if (m) {
+      found.push({ name: m[3]!, tabs: m[1] === '-' });
+      i += m[0].length - 1;
+    }
+  }
+  return found;
+}
+
+/** Logical instructions as BuildKit sees them: comments dropped, continuations joined with the file's escape character, heredoc bodies skipped. */
+function instructions(text: string): { list: Instruction[]; syntax?: Directives['syntax'] } {
   const out: Instruction[] = [];
   const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
+  const d = directives(lines);
+  const continued = new RegExp(`${d.escape === '`' ? '`' : '\\\\'}[ \\t]*$`);
+  for (let i = d.body; i < lines.length; i++) {
     const first = lines[i]!;
     if (/^\s*(#|$)/.test(first)) continue;
     const start = i;
     let joined = first;
-    while (/\\\s*$/.test(joined) && i + 1 < lines.length) {
-      joined = joined.replace(/\\\s*$/, ' ');
+    while (continued.test(joined) && i + 1 < lines.length) {
+      joined = joined.replace(continued, ' ');
       i++;
-      if (!/^\s*#/.test(lines[i]!)) joined += lines[i]!;
+      if (!/^\s*(#|$)/.test(lines[i]!)) joined += lines[i]!;
     }
     const m = /^\s*([A-Za-z]+)\s*(.*)$/.exec(joined);
     if (!m) continue;
-    out.push({ keyword: m[1]!.toUpperCase(), args: m[2]!.trim(), line: start + 1 });
-    const heredoc = /<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?/.exec(m[2]!);
-    if (heredoc)
-      while (i + 1 < lines.length && lines[++i]!.trim() !== heredoc[1]) {
-        /* heredoc body */
+    const keyword = m[1]!.toUpperCase();
+    out.push({ keyword, args: m[2]!.trim(), line: start + 1 });
+    for (const doc of heredocs(keyword, m[2]!)) {
+      while (i + 1 < lines.length) {
+        const line = lines[++i]!;
+        if ((doc.tabs ? line.replace(/^\t+/, '') : line) === doc.name) break;
       }
+    }
   }
-  return out;
+  return { list: out, syntax: d.syntax };
 }
 
 /** `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` as BuildKit expands them in `FROM`. */
@@ -85,7 +138,10 @@ function read(text: string, args: ReadonlyArray<readonly [string, string]>): { s
   const result: Stage[] = [];
   const uses: ImageUse[] = [];
   const isStage = (name: string) => /^\d+$/.test(name) || result.some((s) => s.name === name.toLowerCase());
-  for (const ins of instructions(text)) {
+  const { list, syntax } = instructions(text);
+  // The frontend image reads (and so decides) everything else: it is an image the build uses.
+  if (syntax) uses.push({ ref: syntax.image, line: syntax.line, via: '# syntax=' });
+  for (const ins of list) {
     if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
       const from = /(?:^|\s)--from=(\S+)/.exec(ins.args)?.[1];
       if (from && !isStage(expand(from, globals))) uses.push({ ref: expand(from, globals), line: ins.line, via: `${ins.keyword} --from` });

@@ -75,3 +75,42 @@ describe('checkBaseImages', () => {
     expect(() => parseAllowRule(p)).toThrow(/is not a repository pattern|is not a sha256 digest/);
   });
 });
+
+describe('the Dockerfile read as BuildKit reads it (no way around the policy)', () => {
+  const golden = { allowed: ['registry.acme/golden/*'], requirePinned: false, buildContexts: [] };
+  const refused = (text: string) => checkBaseImages(imageUses(text, []), golden).map((v) => [v.line, v.message]);
+
+  it.each([
+    [
+      'a LABEL value that looks like a heredoc',
+      'FROM registry.acme/golden/os:1\nLABEL x="<<END"\nFROM evil.example/base:1\nEND\n',
+      3,
+      /evil\.example\/base:1 is not an allowed base image/,
+    ],
+    [
+      'the escape directive: a trailing backslash is no continuation',
+      '# escape=`\nFROM registry.acme/golden/os:1 \\\nFROM evil.example/base:1\n',
+      3,
+      /evil\.example\/base:1/,
+    ],
+    [
+      'the syntax directive: the frontend image',
+      '# syntax=evil.example/dockerfile:1\nFROM registry.acme/golden/os:1\n',
+      1,
+      /evil\.example\/dockerfile:1 is not an allowed base image/,
+    ],
+  ])('%s is checked', (_name, text, line, message) => {
+    expect(refused(text)).toEqual([[line, expect.stringMatching(message)]]);
+  });
+
+  it('still skips real heredoc bodies (RUN, COPY), several per instruction, <<- with tabs', () => {
+    const text =
+      'FROM registry.acme/golden/os:1\nRUN <<A cat <<-"B"\nFROM evil.example/a:1\nA\n\tFROM evil.example/b:1\n\tB\nCOPY <<EOF /x\nFROM evil.example/c:1\nEOF\n';
+    expect(refused(text)).toEqual([]);
+  });
+
+  it('reads the escape directive only at the top, before any blank line or instruction', () => {
+    const text = '\n# escape=`\nFROM registry.acme/golden/os:1 \\\n  AS base\n';
+    expect(imageUses(text, [])).toEqual([{ ref: 'registry.acme/golden/os:1', line: 3, via: 'FROM' }]);
+  });
+});

@@ -1,11 +1,23 @@
 /** The GitHub Actions adapter: inputs, outputs, masking, groups and state through @actions/core. */
 import * as core from '@actions/core';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { githubFacts, type GitHubEvent } from './context.js';
 import type { Platform } from './platform.js';
 
 const POST_MARKER = 'hoist_main_ran';
+
+/**
+ * A log line is never a workflow command: text that could be read as one (a tool's output, a
+ * registry's error body starting a line with `::`) is fenced with `::stop-commands::`, under a
+ * token nobody can guess, so the runner prints it as it is.
+ */
+export function fenced(message: string): string {
+  if (!/(^|[\r\n])\s*::/.test(message)) return message;
+  const token = randomBytes(16).toString('hex');
+  return `::stop-commands::${token}\n${message}\n::${token}::`;
+}
 
 export function createGitHubPlatform(env: Readonly<Record<string, string | undefined>> = process.env): Platform {
   const isPost = core.getState(POST_MARKER) === 'true';
@@ -17,7 +29,7 @@ export function createGitHubPlatform(env: Readonly<Record<string, string | undef
     setOutput: (name, value) => core.setOutput(name, value),
     mask: (value) => core.setSecret(value),
     debug: (message) => core.debug(message),
-    info: (message) => core.info(message),
+    info: (message) => core.info(fenced(message)),
     warning: (message, a) => core.warning(message, a && { file: a.file, startLine: a.line, title: a.title }),
     error: (message, a) => core.error(message, a && { file: a.file, startLine: a.line, title: a.title }),
     group: (title, fn) => core.group(title, fn),

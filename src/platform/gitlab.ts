@@ -11,6 +11,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gitlabFacts } from './context.js';
+import { privateState } from './private-state.js';
 import type { Platform } from './platform.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -55,14 +56,7 @@ export function createGitLabPlatform(env: Env = process.env): Platform {
   // used because it is also where artifacts paths such as the dotenv report are resolved.
   const dir = process.cwd();
   // Outside the project directory, so it never lands in artifacts or the next job's checkout.
-  const stateFile = join(tmpdir(), `hoist-state-${env.CI_JOB_ID ?? 'local'}.json`);
-  const readState = (): Record<string, string> => {
-    try {
-      return JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, string>;
-    } catch {
-      return {};
-    }
-  };
+  const state = privateState(tmpdir(), env.CI_JOB_ID ?? 'local', isPost ? 'post' : 'main');
   const outputs = new Map<string, string>();
   const writeDotenv = () => writeFileSync(join(dir, env.HOIST_DOTENV || 'hoist.env'), `${dotenvLines(outputs).join('\n')}\n`);
   let section = 0;
@@ -96,10 +90,8 @@ export function createGitLabPlatform(env: Env = process.env): Platform {
     summary: async (markdown) => {
       writeFileSync(join(dir, 'hoist-summary.md'), markdown, { flag: 'a' });
     },
-    saveState: (name, value) => {
-      writeFileSync(stateFile, JSON.stringify({ ...readState(), [name]: value }), { mode: 0o600 });
-    },
-    getState: (name) => readState()[name] ?? '',
+    saveState: (name, value) => state.set(name, value),
+    getState: (name) => state.get(name),
     context: {
       facts: gitlabFacts(env),
       now: () => new Date(),

@@ -10,8 +10,12 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { repositoryScope, type Credentials } from './auth.js';
 import { parseErrorBody, RegistryError } from './errors.js';
+import { TAG_PATTERN } from '../core/reference.js';
 import { profileFor, type UploadProfile } from './profiles.js';
-import { header } from './transport/http.js';
+
+/** The digests Hoist speaks: sha256 and sha512, lower-case hex of their length. */
+const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+import { BODY_LIMITS, errorText, header, readLimited } from './transport/http.js';
 import { Transport, type RequestSpec } from './transport/transport.js';
 import { BlobUpload, location, type BlobRef, type OpenBlob, type UploadOptions, type UploadStats } from './upload.js';
 
@@ -83,6 +87,33 @@ export class RegistryClient {
     return this.#t.error(message, d);
   }
 
+  /**
+   * Digests and references go into request paths: whatever their source (a manifest the registry
+   * served, a label), they must follow the OCI grammar, so `sha256:0/../../x` never becomes a path.
+   */
+  #digest(digest: string, repository: string): void {
+    if (!DIGEST.test(digest))
+      throw this.#error(`'${digest.slice(0, 80)}' is not a digest (algorithm:hex)`, { repository, retryable: false, code: 'DIGEST_INVALID' });
+  }
+
+  #reference(reference: string, repository: string): void {
+    if (!DIGEST.test(reference) && !TAG_PATTERN.test(reference))
+      throw this.#error(`'${reference.slice(0, 80)}' is neither a tag nor a digest`, { repository, retryable: false });
+  }
+
+  #repository(path: string): void {
+    if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(path)) {
+      throw this.#error(`'${path.slice(0, 80)}' is not a repository name`, { retryable: false });
+    }
+  }
+
+  /** A body read whole, within its limit (a registry is not trusted to answer small). */
+  async #read(body: Parameters<typeof readLimited>[0], limit: number, what: string, repository: string): Promise<Buffer> {
+    return readLimited(body, limit, what).catch((e: unknown) => {
+      throw this.#error((e as Error).message, { repository, retryable: false, cause: e });
+    });
+  }
+
   /** Checks that the registry answers the distribution API (and learns how it authenticates). */
   async ping(): Promise<void> {
     const r = await this.#send({ method: 'GET', url: '/v2/', expect: [200] });
@@ -90,6 +121,7 @@ export class RegistryClient {
   }
 
   async hasBlob(repository: string, digest: string): Promise<boolean> {
+    this.#digest(digest, repository);
     const r = await this.#send({ method: 'HEAD', url: `/v2/${repository}/blobs/${digest}`, repository, actions: ['pull', 'push'], expect: [200, 404] });
     await r.body.dump();
     return r.status === 200;
@@ -100,6 +132,8 @@ export class RegistryClient {
    * Returns `mounted`, or the upload session the registry opened instead (spec: 202).
    */
   async mountBlob(repository: string, digest: string, from: string): Promise<{ mounted: true } | { mounted: false; session: string }> {
+    this.#digest(digest, repository);
+    this.#repository(from);
     const r = await this.#send({
       method: 'POST',
       url: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
@@ -114,6 +148,7 @@ export class RegistryClient {
 
   /** A blob's bytes from `start`, following the registry's redirect to its storage. */
   async fetchBlob(repository: string, digest: string, start = 0): Promise<Readable> {
+    this.#digest(digest, repository);
     const r = await this.#send({
       method: 'GET',
       url: `/v2/${repository}/blobs/${digest}`,
@@ -128,11 +163,13 @@ export class RegistryClient {
 
   /** Uploads a blob the way the registry's profile says, resuming after interruptions (`upload.ts`). */
   async uploadBlob(repository: string, blob: BlobRef, open: OpenBlob, options: UploadOptions = {}): Promise<UploadStats> {
+    this.#digest(blob.digest, repository);
     return new BlobUpload(this.#t, this.profile, repository, blob, open, options, () => this.hasBlob(repository, blob.digest)).run();
   }
 
   /** PUTs a manifest's exact bytes under a tag or digest; returns the digest the registry computed. */
   async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string | undefined> {
+    this.#reference(reference, repository);
     const r = await this.#send({
       method: 'PUT',
       url: `/v2/${repository}/manifests/${reference}`,
@@ -148,6 +185,7 @@ export class RegistryClient {
 
   /** A manifest's descriptor by tag or digest, or undefined when there is none. */
   async headManifest(repository: string, reference: string, accept: readonly string[] = MANIFEST_TYPES): Promise<ManifestRef | undefined> {
+    this.#reference(reference, repository);
     const r = await this.#send({
       method: 'HEAD',
       url: `/v2/${repository}/manifests/${reference}`,
@@ -170,6 +208,7 @@ export class RegistryClient {
 
   /** A manifest's exact bytes, or undefined when there is none. Verifies the digest it was asked for. */
   async getManifest(repository: string, reference: string, accept: readonly string[] = MANIFEST_TYPES): Promise<Manifest | undefined> {
+    this.#reference(reference, repository);
     const r = await this.#send({
       method: 'GET',
       url: `/v2/${repository}/manifests/${reference}`,
@@ -182,7 +221,7 @@ export class RegistryClient {
       await r.body.dump();
       return undefined;
     }
-    const bytes = Buffer.from(await r.body.arrayBuffer());
+    const bytes = await this.#read(r.body, BODY_LIMITS.manifest, `manifest ${reference}`, repository);
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (reference.startsWith('sha256:') && digest !== reference) {
       throw this.#error(`the manifest served for ${reference} has digest ${digest}`, { repository, retryable: false, code: 'DIGEST_MISMATCH' });
@@ -199,11 +238,11 @@ export class RegistryClient {
       if (pages > 10_000) throw this.#error('tag listing did not end after 10000 pages', { repository, retryable: false });
       const r = await this.#send({ method: 'GET', url, repository, actions: ['pull'], expect: [200, 404] });
       if (r.status === 404) {
-        const { code } = parseErrorBody(await r.body.text());
+        const { code } = parseErrorBody(await errorText(r.body));
         if (code === 'NAME_UNKNOWN' || code === undefined) return tags; // a repository not pushed yet has no tags
         throw this.#error(`listing tags answered 404 ${code}`, { repository, status: 404, code, retryable: false });
       }
-      const page = (await r.body.json()) as { tags?: string[] | null };
+      const page = JSON.parse((await this.#read(r.body, BODY_LIMITS.listing, 'a page of tags', repository)).toString('utf8')) as { tags?: string[] | null };
       tags.push(...(page.tags ?? []));
       const link = header(r, 'link');
       const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
@@ -214,6 +253,7 @@ export class RegistryClient {
 
   /** Deletes a manifest by digest. Registries that refuse deletes say so in the error. */
   async deleteManifest(repository: string, digest: string): Promise<void> {
+    this.#digest(digest, repository);
     try {
       const r = await this.#send({
         method: 'DELETE',
@@ -242,11 +282,12 @@ export class RegistryClient {
    * the fallback tag `sha256-<hex>` on registries without it.
    */
   async referrers(repository: string, digest: string, artifactType?: string): Promise<Referrer[]> {
+    this.#digest(digest, repository);
     const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
     const r = await this.#send({ method: 'GET', url: `/v2/${repository}/referrers/${digest}${query}`, repository, actions: ['pull'], expect: [200, 404] });
     let index: { manifests?: Referrer[] } | undefined;
     if (r.status === 200 && header(r, 'content-type')?.startsWith('application/vnd.oci.image.index.v1+json')) {
-      index = (await r.body.json()) as typeof index;
+      index = JSON.parse((await this.#read(r.body, BODY_LIMITS.listing, 'the referrers index', repository)).toString('utf8')) as typeof index;
     } else {
       await r.body.dump();
       const fallback = await this.getManifest(repository, digest.replace(':', '-'), ['application/vnd.oci.image.index.v1+json']);

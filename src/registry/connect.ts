@@ -12,6 +12,8 @@ import { Credentials } from './auth.js';
 import type { ClientOptions, RegistryClient } from './client.js';
 import { fetchDockerCredentials } from './credentials.js';
 
+const HELPER_ENV = /^(AWS_\w+|AZURE_\w+|GOOGLE_\w+|CLOUDSDK_\w+|DOCKER_CONFIG)$/;
+
 /** A client's settings for a host: plain HTTP only when named, the CA bundle the user gave. */
 export async function clientOptions(fx: Pick<Effects, 'files'>, transfer: TransferSettings, host: string): Promise<ClientOptions> {
   const settings = transfer.registries.get(host);
@@ -37,7 +39,8 @@ async function credentialsFor(
   const fromMachine = await fetchDockerCredentials(image.registry, {
     env,
     readFile: (path) => fx.files.readTextIfExists(path),
-    runHelper: async (helper, serverUrl) => (await fx.exec.run(`docker-credential-${helper}`, ['get'], { env, input: serverUrl })).stdout,
+    // A helper gets its cloud's own variables (ecr-login: AWS_*, gcr: CLOUDSDK_*/GOOGLE_*), nothing of the step's inputs.
+    runHelper: async (helper, serverUrl) => (await fx.exec.run(`docker-credential-${helper}`, ['get'], { env, input: serverUrl, allowEnv: HELPER_ENV })).stdout,
   });
   if (fromMachine) {
     catalog.add(`the ${image.registry} credentials from ${fromMachine.origin}`, fromMachine.revealForRedaction());

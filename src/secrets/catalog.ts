@@ -10,7 +10,12 @@ import { keyBody, looksLikePrivateKey } from './private-key.js';
 export interface NamedSecret {
   name: string;
   value: string;
+  /** The exact bytes of a value that is not UTF-8 text (then `value` is its latin1 reading). */
+  bytes?: Buffer;
 }
+
+/** A secret this long found inside a longer text is a leak, not a coincidence. */
+const MIN_CONTAINED = 8;
 
 export class SecretCatalog {
   readonly #entries: NamedSecret[] = [];
@@ -22,13 +27,18 @@ export class SecretCatalog {
   }
 
   /** Adds a secret: hidden from now on, audited, refused as a build argument. */
-  add(name: string, value: string): void {
+  add(name: string, value: string, bytes?: Buffer): void {
     if (!value) return;
     this.#hide(value);
-    this.#entries.push({ name, value });
+    this.#entries.push({ name, value, ...(bytes ? { bytes } : {}) });
     // A private key also leaks as its body on one line (a key pasted into an env file).
     const body = looksLikePrivateKey(value) ? keyBody(value) : '';
     if (body) this.#entries.push({ name: `${name} (its base64 body)`, value: body });
+  }
+
+  /** Hides a form of a secret that is not looked for in the image (a Basic authorization value). */
+  hide(value: string): void {
+    if (value) this.#hide(value);
   }
 
   /** Every secret, named, in the order added (for the audit). */
@@ -41,17 +51,27 @@ export class SecretCatalog {
     return value ? this.#entries.find((e) => e.value === value)?.name : undefined;
   }
 
-  /** A build argument is stored in the image's history: one carrying a secret's value leaks it. */
-  refuseInBuildArgs(buildArgs: ReadonlyArray<readonly [string, string]>): ConfigIssue[] {
+  /** The secret a text holds: equal to one, or containing one long enough not to match by chance. */
+  heldIn(text: string): { name: string; whole: boolean } | undefined {
+    const owner = this.ownerOf(text);
+    if (owner) return { name: owner, whole: true };
+    const inside = this.#entries.find((e) => e.value.length >= MIN_CONTAINED && text.includes(e.value));
+    return inside && { name: inside.name, whole: false };
+  }
+
+  /**
+   * Build arguments are stored in the image's history, labels in its config, annotations in its
+   * manifest: one carrying a secret ships it. Refused before anything runs.
+   */
+  refuseIn(input: 'build-args' | 'labels' | 'annotations', pairs: ReadonlyArray<readonly [string, string]>): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
-    for (const [name, value] of buildArgs) {
-      const owner = this.ownerOf(value);
-      if (owner) {
-        issues.push({
-          input: 'build-args',
-          message: `${name} has the value of ${owner}: build arguments are stored in the image history; pass it through secrets and RUN --mount=type=secret instead`,
-        });
-      }
+    const fix =
+      input === 'build-args'
+        ? 'build arguments are stored in the image history; pass it through secrets and RUN --mount=type=secret instead'
+        : `${input} are published with the image (and in the step's outputs): remove it`;
+    for (const [name, value] of pairs) {
+      const held = this.heldIn(value);
+      if (held) issues.push({ input, message: `${name} ${held.whole ? 'has the value of' : 'contains the value of'} ${held.name}: ${fix}` });
     }
     return issues;
   }

@@ -15,3 +15,12 @@ describe('Redactor', () => {
     expect(JSON.stringify({ r })).not.toContain('s3cr3t');
   });
 });
+
+describe('Redactor, the forms a value takes', () => {
+  it('removes a value URL-encoded and base64-encoded (as in a Basic authorization)', () => {
+    const r = new Redactor();
+    r.add('p@ss/w0rd+x');
+    const basic = Buffer.from('p@ss/w0rd+x').toString('base64').replace(/=+$/, '');
+    expect(r.redact(`url https://u:${encodeURIComponent('p@ss/w0rd+x')}@host and ${basic}`)).toBe('url https://u:***@host and ***');
+  });
+});

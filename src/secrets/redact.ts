@@ -5,10 +5,14 @@
 export class Redactor {
   #values: string[] = [];
 
-  /** Remembers a secret value (and each line of a multi-line value). Empty values are ignored. */
+  /**
+   * Remembers a secret value, each line of a multi-line value, and the forms it takes in URLs and
+   * headers (URL-encoded; base64, as in a Basic authorization). Values under 4 characters are ignored.
+   */
   add(value: string): void {
-    const parts = [value, ...value.split(/\r?\n/)].map((p) => p.trim()).filter((p) => p.length >= 4);
-    for (const part of parts) if (!this.#values.includes(part)) this.#values.push(part);
+    const lines = [value, ...value.split(/\r?\n/)].map((p) => p.trim()).filter((p) => p.length >= 4);
+    const encoded = lines.flatMap((p) => [encodeURIComponent(p), ...(p.length >= 8 ? [Buffer.from(p).toString('base64').replace(/=+$/, '')] : [])]);
+    for (const part of [...lines, ...encoded]) if (!this.#values.includes(part)) this.#values.push(part);
     this.#values.sort((a, b) => b.length - a.length); // longest first, so no partial remains
   }
 

@@ -11,22 +11,28 @@ import type { SecretCatalog } from './catalog.js';
 
 const READ_LIMIT = 64 * 1024;
 
+type Pairs = ReadonlyArray<readonly [string, string]>;
+
 export async function catalogSecretFiles(
   files: Files,
   secrets: readonly SecretSource[],
-  buildArgs: ReadonlyArray<readonly [string, string]>,
+  where: { buildArgs: Pairs; labels: Pairs; annotations: Pairs },
   catalog: SecretCatalog,
 ): Promise<void> {
+  const { buildArgs, labels, annotations } = where;
   const issues: ConfigIssue[] = [];
   for (const s of secrets) {
     if (s.kind !== 'file') continue;
     const size = (await files.size(s.path)) ?? 0;
     if (size === 0) issues.push({ input: 'secret-files', message: `secret '${s.id}': ${s.path} is empty; the build would run without it` });
     if (size === 0 || size > READ_LIMIT) continue;
-    const value = (await files.readText(s.path)).replace(/\r?\n$/, '');
-    catalog.add(`secret '${s.id}' (secret-files)`, value); // a lone newline adds nothing
+    const bytes = await files.readBytes(s.path);
+    const text = bytes.toString('utf8');
+    if (Buffer.from(text).equals(bytes))
+      catalog.add(`secret '${s.id}' (secret-files)`, text.replace(/\r?\n$/, '')); // a lone newline adds nothing
+    else catalog.add(`secret '${s.id}' (secret-files)`, bytes.toString('latin1'), bytes); // binary: looked for byte for byte
   }
   // The inputs stage refused the other secrets already: what is found now is a file's contents.
-  issues.push(...catalog.refuseInBuildArgs(buildArgs));
+  issues.push(...catalog.refuseIn('build-args', buildArgs), ...catalog.refuseIn('labels', labels), ...catalog.refuseIn('annotations', annotations));
   if (issues.length) throw new ConfigError(issues);
 }

@@ -157,6 +157,13 @@ describe('hoist build and hoist promote', () => {
     });
     expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(/--file: no Dockerfile at .*Missing\.Dockerfile/);
+    // NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment does not turn Hoist's TLS checks off.
+    const untrusted = await hoist(['build', '--images', `${tls.host}/${uniqueRepo('cli/noca')}`, '--secret-files', 'token=token.txt'], {
+      cwd: dir,
+      env: { NODE_TLS_REJECT_UNAUTHORIZED: '0', HOIST_REGISTRY_AUTH: `${tls.host}=${tls.username}:${password(tls.passwordFile)}` },
+    });
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(/trust the registry's CA with registry-ca/);
     const refused = await hoist(
       ['build', '--images', `${tls.host}/${uniqueRepo('cli/nologin')}`, '--secret-files', 'token=token.txt', '--registry-ca', `${tls.host}=${tls.ca}`],
       { cwd: dir },

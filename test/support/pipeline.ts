@@ -19,6 +19,7 @@ import type { RunFacts } from '../../src/platform/context.js';
 import type { Platform } from '../../src/platform/platform.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { Redactor } from '../../src/secrets/redact.js';
+import { redacting } from '../../src/secrets/redacting-platform.js';
 
 export interface RecordingPlatform extends Platform {
   outputs: Map<string, string>;
@@ -81,7 +82,7 @@ export function recordingPlatform(
 }
 
 /** A gzip layer holding these files. */
-export async function gzipLayer(files: Record<string, string>): Promise<Buffer> {
+export async function gzipLayer(files: Record<string, string | Buffer>): Promise<Buffer> {
   const pack = tar.pack();
   for (const [name, content] of Object.entries(files)) pack.entry({ name, mtime: new Date(0) }, content);
   pack.finalize();
@@ -91,7 +92,7 @@ export async function gzipLayer(files: Record<string, string>): Promise<Buffer> 
 }
 
 /** What the fake builder puts in the image of a plan (by target stage). */
-export type ImageFiles = (plan: BuildPlan) => Record<string, string>;
+export type ImageFiles = (plan: BuildPlan) => Record<string, string | Buffer>;
 
 /** A builder that writes one-layer OCI layouts; `during` runs while it "builds" (to cancel, say). */
 export function layoutBuilder(files: ImageFiles, during?: (plan: BuildPlan) => Promise<void> | void): Builder & { plans: BuildPlan[] } {
@@ -180,10 +181,12 @@ export async function harness(
   // eslint-disable-next-line prefer-const
   let h: Harness;
   const builder = layoutBuilder(o.files ?? (() => ({ 'app/hello.txt': 'hello' })), (plan) => o.during?.(plan, h));
+  const redactor = new Redactor();
   const fx: Effects = {
-    platform,
+    // As main.ts wires it: every byte that leaves through the platform is redacted.
+    platform: redacting(platform, redactor),
     exec,
-    redactor: new Redactor(),
+    redactor,
     files: nodeFiles,
     registry: async (options) => new RegistryClient({ ...options, retries: 0 }),
     builders: { probe: async () => PROBE, create: () => builder },

@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici';
 import { isRetryableStatus, parseErrorBody, type RegistryError } from '../errors.js';
 import { TokenCache, type Challenge, type Credentials, type TokenResponse } from '../auth.js';
-import { exchange } from './http.js';
+import { BODY_LIMITS, exchange, readLimited } from './http.js';
 
 export type ErrorFactory = (
   message: string,
@@ -70,7 +70,11 @@ export class Authenticator {
     } catch (cause) {
       throw this.#fail(`the token service ${url.origin} could not be reached: ${(cause as Error).message}`, { repository, retryable: true, cause });
     }
-    const text = await r.body.text();
+    const text = (
+      await readLimited(r.body, BODY_LIMITS.token, `the token service's answer`).catch((e: unknown) => {
+        throw this.#fail((e as Error).message, { repository, retryable: false, cause: e });
+      })
+    ).toString('utf8');
     if (r.status !== 200) {
       const detail = parseErrorBody(text).message ?? `HTTP ${r.status}`;
       const who = credentials

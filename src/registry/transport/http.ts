@@ -33,7 +33,8 @@ export interface AgentOptions {
 
 export function createAgent(o: AgentOptions): AgentType {
   return new Agent({
-    connect: o.ca ? { ca: [...rootCertificates, o.ca] } : {},
+    // Explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot turn the checks off.
+    connect: { rejectUnauthorized: true, ...(o.ca ? { ca: [...rootCertificates, o.ca] } : {}) },
     connections: o.connections,
     headersTimeout: o.timeoutMs,
     bodyTimeout: o.timeoutMs,
@@ -61,4 +62,49 @@ export async function exchange(
     body: body as Dispatcher.DispatchOptions['body'],
   });
   return { status: r.statusCode, headers: r.headers, body: r.body, url };
+}
+
+/** Most a body read whole from a registry may hold; beyond it the read stops and fails. */
+export const BODY_LIMITS = {
+  /** distribution's own limit for a manifest. */
+  manifest: 4 << 20,
+  /** A page of tags, a referrers index, an image config. */
+  listing: 16 << 20,
+  token: 1 << 20,
+  /** An error answer: only its code and message are used. */
+  error: 64 << 10,
+} as const;
+
+/** The body as bytes, at most `limit` of them; more is an error (the rest is not read). */
+export async function readLimited(body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void }, limit: number, what: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy?.();
+      throw new BodyTooLargeError(`${what} is larger than ${limit} bytes: refused`);
+    }
+    parts.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(parts);
+}
+
+export class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
+
+/** An error answer's text, cut at the limit (a registry's error body is never trusted to be small). */
+export async function errorText(body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void }): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    parts.push(Buffer.from(chunk).subarray(0, Math.max(0, BODY_LIMITS.error - size)));
+    size += chunk.length;
+    if (size >= BODY_LIMITS.error) {
+      body.destroy?.();
+      break;
+    }
+  }
+  return Buffer.concat(parts).toString('utf8');
 }

@@ -8,7 +8,7 @@ import type { Dispatcher } from 'undici';
 import { parseChallenges, repositoryScope, scopeCovered, type Credentials } from '../auth.js';
 import { isRetryableStatus, parseErrorBody, RegistryError } from '../errors.js';
 import { Authenticator } from './authenticator.js';
-import { createAgent, exchange, header, type HttpMethod, type Response } from './http.js';
+import { createAgent, errorText, exchange, header, type HttpMethod, type Response } from './http.js';
 
 export type Action = 'pull' | 'push' | 'delete';
 
@@ -165,8 +165,11 @@ export class Transport {
         attempt--;
         continue;
       }
-      const text = await res.body.text();
-      const again = res.status === 401 && authRetries < 2 ? this.#rechallenge(res, spec, scopes, authRetries === 0) : undefined;
+      const text = await errorText(res.body);
+      // Only the registry's own origin may change how Hoist authenticates to it: a 401 from storage
+      // it redirected to must never get its challenge answered with the registry's credentials.
+      const ours = new URL(url).origin === this.base;
+      const again = ours && res.status === 401 && authRetries < 2 ? this.#rechallenge(res, spec, scopes, authRetries === 0) : undefined;
       if (again) {
         scopes = again;
         authRetries++;
