@@ -16,7 +16,7 @@ describe('action.yml', () => {
     expect((parseYaml(read('action.yml')) as { runs: unknown }).runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' });
   });
 
-  it.each(['action.yml', 'promote/action.yml'])('%s is valid against the published schema', (file) => {
+  it.each(['action.yml', 'promote/action.yml', 'prune/action.yml'])('%s is valid against the published schema', (file) => {
     // The validator's bundled schema lists runtimes up to node20; node24 is checked above.
     const state = validateAction(read(file).replace('using: node24', 'using: node20'));
     expect(state.errors).toEqual([]);
@@ -32,12 +32,16 @@ describe('action.yml', () => {
     const readIn = (fs: string[]) => fs.flatMap((f) => [...read(join('src', f)).matchAll(/(?:read\(|\(scope, )'([a-z-]+)'/g)].map((m) => m[1]!));
     // The build reads action.yml's inputs; the promotion (src/inputs/promote.ts) reads promote/action.yml's.
     const promoteFile = join('inputs', 'promote.ts');
-    const build = readIn(files.filter((f) => f !== promoteFile && !f.startsWith('cli')));
+    const pruneFile = join('pipeline', 'prune.ts');
+    const build = readIn(files.filter((f) => f !== promoteFile && f !== pruneFile && !f.startsWith('cli')));
     expect(build.length).toBeGreaterThan(20);
     expect(build.filter((name) => !(name in action.inputs))).toEqual([]);
     const promote = parseYaml(read('promote/action.yml')) as { inputs: Record<string, { description?: string }> };
     expect(readIn([promoteFile]).filter((name) => !(name in promote.inputs))).toEqual([]);
     for (const [name, spec] of Object.entries(promote.inputs)) expect(spec.description, name).toBeTruthy();
+    const pruneAction = parseYaml(read('prune/action.yml')) as { inputs: Record<string, { description?: string }> };
+    expect(readIn([pruneFile]).filter((name) => !(name in pruneAction.inputs))).toEqual([]);
+    expect(readIn([pruneFile]).length).toBeGreaterThan(4);
   });
 });
 

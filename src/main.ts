@@ -18,6 +18,9 @@ export function describeFailure(error: unknown, inputWord = 'Input'): string[] {
   return [`unexpected failure: ${String(error)}`];
 }
 
+/** The entry a sub-action or component selects (`hoist-mode` input, or `HOIST_MODE` on GitLab). */
+const mode = (platform: Platform) => platform.getInput('hoist-mode') || process.env.HOIST_MODE || 'build';
+
 /** GitLab CI when `GITLAB_CI` is set (gitlab-ci-local sets it to false), else GitHub Actions. */
 const detectPlatform = (): Platform => (process.env.GITLAB_CI !== undefined ? createGitLabPlatform() : createGitHubPlatform());
 
@@ -30,7 +33,8 @@ export async function main(createPlatform: () => Platform = detectPlatform): Pro
     // Each pipeline loads what it needs when it is chosen: the post step runs on every job, and needs little.
     if (platform.isPost) await (await import('./pipeline/post.js')).post(fx);
     // promote/action.yml and gitlab/templates/promote.yml select the promotion entry.
-    else if (platform.getInput('hoist-mode') === 'promote' || process.env.HOIST_MODE === 'promote') await (await import('./pipeline/promote.js')).promote(fx);
+    else if (mode(platform) === 'promote') await (await import('./pipeline/promote.js')).promote(fx);
+    else if (mode(platform) === 'prune') await (await import('./pipeline/prune.js')).prune(fx);
     else await (await import('./pipeline/build.js')).build(fx);
   } catch (error) {
     for (const line of describeFailure(error)) {

@@ -108,7 +108,9 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { help: 'hoist' };
   if (first === '--version') return { version: true };
   if (!(first in COMMANDS))
-    throw new UsageError(first.startsWith('-') ? `a command comes first: hoist build or hoist promote` : `unknown command '${first}': use build or promote`);
+    throw new UsageError(
+      first.startsWith('-') ? `a command comes first: hoist build or hoist promote` : `unknown command '${first}': use build, promote, tags or audit`,
+    );
   const command = first as Command;
   const names = new Set(COMMANDS[command].flags.map((f) => f.name));
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
@@ -191,6 +193,8 @@ export function helpText(command: Command | 'hoist'): string {
       '',
       'Commands:',
       ...list,
+      '  tags     list, delete (only the tags named) or prune the tags of a repository',
+      '  audit    the pre-push audit on an image already in a registry, or an OCI layout',
       '',
       'hoist <command> --help lists its flags. Exit codes: 0 done, 1 failed, 2 usage error.',
     ].join('\n');

@@ -13,6 +13,8 @@ import { Redactor } from '../secrets/redact.js';
 import { redacting } from '../secrets/redacting-platform.js';
 import { envName, helpText, parseCommandLine, readSecretInputs, SECRET_INPUTS, UsageError, type CommandLine } from './args.js';
 import { cliFacts } from './facts.js';
+import { MAINTAIN_HELP, parseMaintain } from './maintain.js';
+import { runMaintain } from './maintain-run.js';
 
 export interface Streams {
   stdout: NodeJS.WritableStream;
@@ -61,9 +63,28 @@ async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: St
   return code;
 }
 
+/** `hoist tags …` and `hoist audit …`. */
+async function maintain(argv: readonly string[], env: NodeJS.ProcessEnv, streams: Streams, redactor: Redactor): Promise<number> {
+  const line = await parseMaintain(argv, env, nodeFiles.readText, process.cwd());
+  if (line === 'help') return (void streams.stdout.write(`${MAINTAIN_HELP}\n`), 0);
+  for (const name of ['HOIST_REGISTRY_AUTH', 'HOIST_AUDIT_VALUES']) if (env[name]) redactor.add(env[name]!);
+  for (const r of line.transfer.registries.values()) if (r.password) redactor.add(r.password);
+  const childEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_ENV_NAMES.has(k)));
+  const facts = { git: { scheduled: false }, repository: {} };
+  const platform = redacting(createCliPlatform({ inputs: new Map(), facts, env: childEnv, redactor, out: streams.stderr, cwd: process.cwd() }), redactor);
+  const print = (text: string) => void streams.stdout.write(`${redactor.redact(text)}\n`);
+  try {
+    return await runMaintain(realEffects(platform, redactor), line, print);
+  } catch (error) {
+    platform.error(error instanceof Error ? error.message : `unexpected failure: ${String(error)}`);
+    return 1;
+  }
+}
+
 export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, streams: Streams): Promise<number> {
   const redactor = new Redactor();
   try {
+    if (argv[0] === 'tags' || argv[0] === 'audit') return await maintain(argv, env, streams, redactor);
     const parsed = parseCommandLine(argv);
     if ('help' in parsed) return (void streams.stdout.write(`${helpText(parsed.help)}\n`), 0);
     if ('version' in parsed) return (void streams.stdout.write(`hoist ${VERSION}\n`), 0);

@@ -3,37 +3,15 @@
 // from HOIST_REGISTRY_AUTH, two registries (plain, TLS with the lab CA), then a promotion to the
 // token registry; checked with skopeo. Secret material given as a flag is refused before anything
 // runs, with exit code 2.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { lab, leaks, password, ROOT, skopeoDigest, toolEnv, uniqueRepo } from './lab.js';
+import { hoist, lab, leaks, password, skopeoDigest, uniqueRepo } from './lab.js';
 
 const TOKEN = `cli-secret-${Math.random().toString(36).slice(2)}-value`;
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function hoist(args: string[], o: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
-      cwd: o.cwd,
-      env: { ...toolEnv(), TMPDIR: o.cwd, ...o.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 /** A git checkout of a small app, its HEAD tagged `tag`. */
 async function checkout(tag: string): Promise<string> {

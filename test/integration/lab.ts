@@ -17,6 +17,8 @@ export interface Lab {
   gitImage: { local: string; repository: string; tag: string };
   registries: {
     plain: { host: string };
+    /** Deletes disabled (storage.delete off). */
+    nodelete: { host: string };
     tls: { host: string; ca: string; certDir: string; username: string; passwordFile: string };
     token: { host: string; realm: string; service: string; username: string; passwordFile: string };
   };
@@ -234,5 +236,28 @@ export async function skopeoPullsIntact(reference: string, access: SkopeoAccess 
       () => true,
       () => false,
     );
+  });
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/cli.js` (the `hoist` command) in `cwd`, with the lab's tool environment. */
+export function hoist(args: string[], o: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+      cwd: o.cwd,
+      env: { ...toolEnv(), TMPDIR: o.cwd, ...o.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
   });
 }

@@ -8,6 +8,7 @@
 # Components (all on 127.0.0.1):
 #   dockerd with BuildKit        unix socket $LAB_DIR/docker.sock (its own data root)
 #   registry "plain"             http://127.0.0.1:5100            no auth
+#   registry "nodelete"          http://127.0.0.1:5300            no auth, deletes disabled (storage.delete off)
 #   registry "tls"               https://127.0.0.1:5443           lab CA + htpasswd (Basic)
 #   registry "token"             http://127.0.0.1:5200            Bearer tokens from the issuer below
 #   token issuer                 http://127.0.0.1:5201/token      test/lab/token-issuer.mjs
@@ -25,7 +26,7 @@ DOCKER=/usr/bin/docker            # Debian's 20.10 CLI: DOCKER_BUILDKIT=1 withou
 DOCKER_SOCK="$LAB_DIR/docker.sock"
 BASE_IMAGE=hoist-lab/busybox:1.36
 GIT_IMAGE=hoist-lab/git:1
-PLAIN_PORT=5100 TLS_PORT=5443 TOKEN_PORT=5200 ISSUER_PORT=5201 SSH_PORT=2222
+PLAIN_PORT=5100 NODELETE_PORT=5300 TLS_PORT=5443 TOKEN_PORT=5200 ISSUER_PORT=5201 SSH_PORT=2222
 GIT_USER=hoistgit
 APT_PACKAGES=(docker.io buildah skopeo docker-registry openssh-server busybox-static apache2-utils openssl git ca-certificates curl iproute2 procps rsync)
 
@@ -162,8 +163,8 @@ make_git_image() {
 }
 
 # --- registries ------------------------------------------------------------------------------
-write_registry_config() { # name port auth-yaml tls-yaml
-  local name=$1 port=$2 auth=$3 tls=$4
+write_registry_config() { # name port auth-yaml tls-yaml [delete: true|false]
+  local name=$1 port=$2 auth=$3 tls=$4 delete=${5:-true}
   mkdir -p "$LAB_DIR/registry/$name/data"
   cat >"$LAB_DIR/registry/$name/config.yml" <<YAML
 version: 0.1
@@ -175,7 +176,7 @@ storage:
   filesystem:
     rootdirectory: $LAB_DIR/registry/$name/data
   delete:
-    enabled: true
+    enabled: $delete
   cache:
     blobdescriptor: inmemory
 http:
@@ -203,6 +204,7 @@ start_registry() { # name port scheme
 
 start_registries() {
   write_registry_config plain "$PLAIN_PORT" "" ""
+  write_registry_config nodelete "$NODELETE_PORT" "" "" false
   write_registry_config tls "$TLS_PORT" "auth:
   htpasswd:
     realm: hoist-lab
@@ -216,6 +218,7 @@ start_registries() {
     issuer: hoist-lab-issuer
     rootcertbundle: $LAB_DIR/tls/token.pem" ""
   start_registry plain "$PLAIN_PORT" http
+  start_registry nodelete "$NODELETE_PORT" http
   start_registry tls "$TLS_PORT" https
   start_token_issuer
   start_registry token "$TOKEN_PORT" http
@@ -314,6 +317,7 @@ write_facts() {
   "gitImage": { "local": "$GIT_IMAGE", "repository": "lab/git", "tag": "1" },
   "registries": {
     "plain": { "host": "127.0.0.1:$PLAIN_PORT", "scheme": "http" },
+    "nodelete": { "host": "127.0.0.1:$NODELETE_PORT", "scheme": "http" },
     "tls": { "host": "127.0.0.1:$TLS_PORT", "scheme": "https", "ca": "$LAB_DIR/tls/ca.pem",
              "certDir": "$LAB_DIR/certs.d/127.0.0.1:$TLS_PORT",
              "username": "tls-user", "passwordFile": "$LAB_DIR/secrets/tls-user.password" },
@@ -337,6 +341,7 @@ status() {
   report base-image env DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER" image inspect "$BASE_IMAGE"
   report git-image env DOCKER_HOST="unix://$DOCKER_SOCK" "$DOCKER" image inspect "$GIT_IMAGE"
   report registry-plain registry_up plain "$PLAIN_PORT" http
+  report registry-nodel registry_up nodelete "$NODELETE_PORT" http
   report registry-tls registry_up tls "$TLS_PORT" https
   report token-issuer issuer_up
   report registry-token registry_up token "$TOKEN_PORT" http
@@ -362,7 +367,7 @@ up() {
 }
 
 down() {
-  for s in sshd registry-token token-issuer registry-tls registry-plain dockerd; do stop_bg "$s"; done
+  for s in sshd registry-token token-issuer registry-tls registry-nodelete registry-plain dockerd; do stop_bg "$s"; done
   # dockerd leaves its containerd behind when killed hard; end what lives under our exec root.
   pkill -f "$LAB_DIR/docker-exec" 2>/dev/null || true
   rm -f "$LAB_DIR/lab.json"

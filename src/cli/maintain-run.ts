@@ -1,0 +1,131 @@
+/** Runs `hoist tags …` and `hoist audit` on the real effects; returns the exit code. */
+import { describeFinding } from '../audit/stage.js';
+import { formatRepository, type Repository } from '../core/reference.js';
+import type { Effects } from '../effects/effects.js';
+import { parseSecretInputs } from '../inputs/secrets.js';
+import { inputScope } from '../inputs/read.js';
+import { auditLayoutDir, auditRegistryImage } from '../maintain/audit.js';
+import { checkDeletes, planDeletes, runDeletes } from '../maintain/delete.js';
+import { parseDuration, planPrune } from '../maintain/prune.js';
+import { byDigest, describeTags } from '../maintain/tags.js';
+import { withWorkdir } from '../pipeline/workdir.js';
+import type { RegistryClient } from '../registry/client.js';
+import { closeAll, connectRegistries } from '../registry/connect.js';
+import { newCatalog } from '../secrets/hide.js';
+import type { MaintainLine } from './maintain.js';
+
+type Print = (text: string) => void;
+
+async function withClients<T>(
+  fx: Effects,
+  line: MaintainLine,
+  repos: readonly Repository[],
+  use: (client: (r: Repository) => RegistryClient) => Promise<T>,
+): Promise<T> {
+  const clients = await connectRegistries(fx, line.transfer, repos, newCatalog(fx));
+  try {
+    return await use((r) => clients.get(r.host)!);
+  } finally {
+    await closeAll(clients);
+  }
+}
+
+async function deleteTags(fx: Effects, client: RegistryClient, repository: Repository, names: string[], dryRun: boolean) {
+  const all = await describeTags(client, repository.path, { labels: false, concurrency: 8 });
+  const plans = await planDeletes(client, repository.path, all, names);
+  if (!dryRun) {
+    await checkDeletes(client, repository.path); // a registry that refuses deletes is refused before any tag moves
+    await runDeletes(client, repository.path, plans);
+  }
+  for (const p of plans) {
+    const how = p.how === 'manifest' ? `the manifest ${p.digest} with it (no other tag had it)` : `only the tag; ${p.digest} stays for ${p.keptBy.join(', ')}`;
+    fx.platform.info(`${formatRepository(repository)}:${p.tag}: ${dryRun ? 'would delete' : 'deleted'} ${how}`);
+  }
+  return plans;
+}
+
+async function runTags(fx: Effects, line: MaintainLine, print: Print): Promise<number> {
+  const c = line.command;
+  if (c.verb === 'list') {
+    return withClients(fx, line, [c.repository], async (client) => {
+      const tags = await describeTags(client(c.repository), c.repository.path, { labels: line.json, concurrency: line.transfer.concurrency });
+      if (line.json) print(JSON.stringify(tags, null, 2));
+      else if (c.digest) for (const [digest, names] of byDigest(tags)) print(`${digest}  ${names.join(' ')}`);
+      else for (const t of tags) print(t.tag);
+      return 0;
+    });
+  }
+  if (c.verb === 'delete') {
+    const byRepo = new Map<string, { repository: Repository; tags: string[] }>();
+    for (const t of c.targets) {
+      const key = formatRepository(t.repository);
+      byRepo.set(key, { repository: t.repository, tags: [...(byRepo.get(key)?.tags ?? []), t.tag] });
+    }
+    return withClients(
+      fx,
+      line,
+      [...byRepo.values()].map((r) => r.repository),
+      async (client) => {
+        const out = [];
+        for (const { repository, tags } of byRepo.values()) out.push(...(await deleteTags(fx, client(repository), repository, tags, c.dryRun)));
+        if (line.json) print(JSON.stringify({ dryRun: c.dryRun, deleted: out }, null, 2));
+        return 0;
+      },
+    );
+  }
+  if (c.verb !== 'prune') return 2;
+  return withClients(fx, line, [c.repository], async (client) => {
+    const cl = client(c.repository);
+    const tags = await describeTags(cl, c.repository.path, { labels: true, concurrency: line.transfer.concurrency });
+    const decisions = planPrune(tags, {
+      keep: c.keep,
+      ...(c.match ? { match: c.match } : {}),
+      ...(c.olderThan ? { olderThanMs: parseDuration(c.olderThan)! } : {}),
+      now: new Date(),
+    });
+    for (const d of decisions) fx.platform.info(`${d.prune ? (c.dryRun ? 'would prune' : 'prune') : 'keep'} ${d.tag}: ${d.why}`);
+    const going = decisions.filter((d) => d.prune).map((d) => d.tag);
+    if (going.length) await deleteTags(fx, cl, c.repository, going, c.dryRun);
+    if (line.json) print(JSON.stringify({ dryRun: c.dryRun, decisions }, null, 2));
+    else for (const t of going) print(t);
+    return 0;
+  });
+}
+
+async function runAudit(fx: Effects, line: MaintainLine, print: Print): Promise<number> {
+  const c = line.command;
+  if (c.verb !== 'audit') return 2;
+  const catalog = newCatalog(fx);
+  if (c.valuesFile)
+    (await fx.files.readText(c.valuesFile))
+      .split(/\r?\n/)
+      .map((v) => v.trim())
+      .filter(Boolean)
+      .forEach((v, i) => catalog.add(`audit-values line ${i + 1}`, v));
+  const env = fx.platform.context.env;
+  if (line.auditValues)
+    line.auditValues
+      .split(/\r?\n/)
+      .map((v) => v.trim())
+      .filter(Boolean)
+      .forEach((v, i) => catalog.add(`HOIST_AUDIT_VALUES line ${i + 1}`, v));
+  const scope = inputScope((name) => (name === 'secret-envs' ? c.secretEnvs.join('\n') : ''), fx.platform.context.workspace, env);
+  for (const s of parseSecretInputs(scope).secrets) if (s.kind === 'value') catalog.add(`secret '${s.id}' (secret-envs)`, s.value);
+  if (scope.issues.length) throw new Error(scope.issues.map((i) => `--${i.input}: ${i.message}`).join('\n'));
+  if (!catalog.all.length) throw new Error('audit: no values to look for: give --audit-values-file, HOIST_AUDIT_VALUES or --secret-envs');
+  const source = c.source;
+  const audit =
+    'layout' in source
+      ? await auditLayoutDir(fx, source.layout, catalog.all)
+      : await withWorkdir(fx, (work) =>
+          withClients(fx, line, [source.ref], (client) => auditRegistryImage(fx, client(source.ref), source.ref, work.dir, catalog.all)),
+        );
+  const leaks = audit.findings.filter((f) => f.severity === 'leak');
+  if (line.json) print(JSON.stringify(audit, null, 2));
+  else for (const f of leaks) print(describeFinding(f));
+  return leaks.length ? 1 : 0;
+}
+
+export function runMaintain(fx: Effects, line: MaintainLine, print: Print): Promise<number> {
+  return line.command.verb === 'audit' ? runAudit(fx, line, print) : runTags(fx, line, print);
+}

@@ -1,0 +1,176 @@
+/**
+ * `hoist tags list|delete|prune` and `hoist audit`: looking after what is already in the
+ * registries, with the same registry settings as a build (`--registry-auth-file` or
+ * HOIST_REGISTRY_AUTH, `--registry-ca`, `--insecure-registries`, the Docker config's credentials).
+ */
+import { parseArgs } from 'node:util';
+import { parseReference, parseRepository, type Reference, type Repository } from '../core/reference.js';
+import { inputScope } from '../inputs/read.js';
+import { parseTransfer, yamlFor, type TransferSettings } from '../inputs/registries.js';
+import { UsageError } from './args.js';
+
+export type MaintainCommand =
+  | { verb: 'list'; repository: Repository; digest: boolean }
+  | { verb: 'delete'; targets: Array<{ repository: Repository; tag: string }>; dryRun: boolean }
+  | { verb: 'prune'; repository: Repository; keep: number; match?: string; olderThan?: string; dryRun: boolean }
+  | { verb: 'audit'; source: { ref: Reference } | { layout: string }; valuesFile?: string; secretEnvs: string[] };
+
+export interface MaintainLine {
+  command: MaintainCommand;
+  /** HOIST_AUDIT_VALUES, read here: tools never get it. */
+  auditValues: string;
+  transfer: TransferSettings;
+  json: boolean;
+}
+
+const COMMON = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  'registry-auth-file': { type: 'string' },
+  'registry-ca': { type: 'string', multiple: true },
+  'insecure-registries': { type: 'string', multiple: true },
+  retries: { type: 'string' },
+  concurrency: { type: 'string' },
+} as const;
+
+export const MAINTAIN_HELP = `Usage:
+  hoist tags list REPO [--digest] [--json]            every tag, sorted (--digest: grouped by the digest they share)
+  hoist tags delete REPO:TAG... [--dry-run] [--json]  removes only the named tags; a shared digest stays for the others
+  hoist tags prune REPO --keep N [--match GLOB] [--older-than 30d] [--dry-run] [--json]
+                                                      keeps the newest N matching tags; never a release's digest,
+                                                      latest or a version tag unless --match names them
+  hoist audit REF|LAYOUT_DIR [--audit-values-file F] [--secret-envs ID=VAR]... [--json]
+                                                      the pre-push audit on an image already pushed (exit 1 on a leak)
+
+Registry settings, as for hoist build: --registry-auth-file PATH (or HOIST_REGISTRY_AUTH), --registry-ca REGISTRY=PEM,
+--insecure-registries HOST, --retries N, --concurrency N; credentials from the Docker config work as they are.`;
+
+type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
+function parse(argv: readonly string[], extra: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>): { values: Values; positionals: string[] } {
+  try {
+    return parseArgs({ args: [...argv], options: { ...COMMON, ...extra }, strict: true, allowPositionals: true });
+  } catch (e) {
+    const flag = /'(--?[a-z0-9-]+)/i.exec((e as Error).message)?.[1];
+    throw new UsageError(
+      flag
+        ? `${flag}: ${(e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'no such flag' : 'needs a value'}`
+        : (e as Error).message.split('\n')[0]!,
+    );
+  }
+}
+
+const repo = (text: string | undefined, what: string): Repository => {
+  if (!text) throw new UsageError(`${what}: give a repository, e.g. registry.acme/team/app`);
+  try {
+    return parseRepository(text);
+  } catch (e) {
+    throw new UsageError(`${what}: '${text}': ${(e as Error).message}`);
+  }
+};
+
+function command(verb: string | undefined, rest: string[]): { command: MaintainCommand; values: Values } {
+  if (verb === 'list') {
+    const { values, positionals } = parse(rest, { digest: { type: 'boolean' } });
+    if (positionals.length !== 1) throw new UsageError('tags list takes one repository');
+    return { command: { verb, repository: repo(positionals[0], 'tags list'), digest: values.digest === true }, values };
+  }
+  if (verb === 'delete') {
+    const { values, positionals } = parse(rest, { 'dry-run': { type: 'boolean' } });
+    if (!positionals.length) throw new UsageError('tags delete takes REPO:TAG arguments');
+    const targets = positionals.map((p) => {
+      const ref = (() => {
+        try {
+          return parseReference(p);
+        } catch (e) {
+          throw new UsageError(`tags delete: '${p}': ${(e as Error).message}`);
+        }
+      })();
+      if (!ref.tag || ref.digest) throw new UsageError(`tags delete: '${p}' names no tag: give REPO:TAG`);
+      return { repository: { registry: ref.registry, host: ref.host, path: ref.path }, tag: ref.tag };
+    });
+    return { command: { verb, targets, dryRun: values['dry-run'] === true }, values };
+  }
+  if (verb === 'prune') {
+    const { values, positionals } = parse(rest, {
+      keep: { type: 'string' },
+      match: { type: 'string' },
+      'older-than': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    });
+    if (positionals.length !== 1) throw new UsageError('tags prune takes one repository');
+    const keep = Number(values.keep);
+    if (values.keep === undefined || !Number.isInteger(keep) || keep < 0)
+      throw new UsageError('tags prune: --keep N (a whole number, the tags to keep) is required');
+    const olderThan = values['older-than'] as string | undefined;
+    if (olderThan !== undefined && !/^\d+[mhdw]$/.test(olderThan)) throw new UsageError(`--older-than: '${olderThan}' is not a duration (90m, 12h, 30d, 2w)`);
+    return {
+      command: {
+        verb,
+        repository: repo(positionals[0], 'tags prune'),
+        keep,
+        ...(values.match ? { match: values.match as string } : {}),
+        ...(olderThan ? { olderThan } : {}),
+        dryRun: values['dry-run'] === true,
+      },
+      values,
+    };
+  }
+  throw new UsageError(verb ? `unknown tags command '${verb}': use list, delete or prune` : 'tags needs a command: list, delete or prune');
+}
+
+function auditCommand(rest: string[]): { command: MaintainCommand; values: Values } {
+  const { values, positionals } = parse(rest, { 'audit-values-file': { type: 'string' }, 'secret-envs': { type: 'string', multiple: true } });
+  if (positionals.length !== 1) throw new UsageError('audit takes one image reference or OCI layout directory');
+  const target = positionals[0]!;
+  let source: { ref: Reference } | { layout: string };
+  if (target.startsWith('.') || target.startsWith('/')) source = { layout: target };
+  else {
+    try {
+      source = { ref: parseReference(target) };
+    } catch (e) {
+      throw new UsageError(`audit: '${target}': ${(e as Error).message} (an OCI layout directory starts with ./ or /)`);
+    }
+  }
+  return {
+    command: {
+      verb: 'audit',
+      source,
+      ...(values['audit-values-file'] ? { valuesFile: values['audit-values-file'] as string } : {}),
+      secretEnvs: (values['secret-envs'] as string[] | undefined) ?? [],
+    },
+    values,
+  };
+}
+
+/** Parses `tags …` and `audit …`; the registry settings go through the same input parsers as a build's. */
+export async function parseMaintain(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  readText: (path: string) => Promise<string>,
+  cwd: string,
+): Promise<MaintainLine | 'help'> {
+  const [first, second, ...rest] = argv;
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
+  const { command: c, values } = first === 'audit' ? auditCommand([second, ...rest].filter((x): x is string => x !== undefined)) : command(second, rest);
+  const authFile = values['registry-auth-file'] as string | undefined;
+  if (authFile !== undefined && env.HOIST_REGISTRY_AUTH !== undefined)
+    throw new UsageError('--registry-auth-file and HOIST_REGISTRY_AUTH are both set: give one');
+  const registryAuth =
+    authFile === undefined
+      ? (env.HOIST_REGISTRY_AUTH ?? '')
+      : await readText(authFile).catch((e: NodeJS.ErrnoException) => {
+          throw new UsageError(`--registry-auth-file: cannot read ${authFile} (${e.code ?? 'error'})`);
+        });
+  const inputs: Record<string, string> = {
+    'registry-auth': registryAuth,
+    'registry-ca': ((values['registry-ca'] as string[] | undefined) ?? []).join('\n'),
+    'insecure-registries': ((values['insecure-registries'] as string[] | undefined) ?? []).join('\n'),
+    retries: (values.retries as string | undefined) ?? '',
+    concurrency: (values.concurrency as string | undefined) ?? '',
+  };
+  const scope = inputScope((name) => inputs[name] ?? '', cwd, env);
+  const transfer = parseTransfer(scope, await yamlFor(registryAuth));
+  if (scope.issues.length) throw new UsageError(scope.issues.map((i) => `--${i.input}: ${i.message}`).join('\n'));
+  return { command: c, transfer, json: values.json === true, auditValues: env.HOIST_AUDIT_VALUES ?? '' };
+}

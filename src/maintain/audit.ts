@@ -1,0 +1,52 @@
+/**
+ * The pre-push audit, run on an image that is already somewhere: in a registry (every platform's
+ * layers fetched into a private OCI layout first, digests checked) or in an OCI layout directory.
+ */
+import { join } from 'node:path';
+import { auditBuilds, type AuditSummary } from '../audit/stage.js';
+import type { Built } from '../builders/stage.js';
+import type { Reference } from '../core/reference.js';
+import type { Effects } from '../effects/effects.js';
+import { fetchGraph, layoutGraph, type ImageGraph } from '../oci/graph.js';
+import { initLayout, readLayoutRoot, writeBlobStream } from '../oci/layout.js';
+import type { RegistryClient } from '../registry/client.js';
+import type { NamedSecret } from '../secrets/catalog.js';
+
+/** A layout (and its graph) holding the image `ref` names, fetched into `dir`. */
+async function fetchLayout(client: RegistryClient, ref: Reference, dir: string): Promise<ImageGraph> {
+  const graph = await fetchGraph(client, ref.path, ref.digest ?? ref.tag ?? 'latest');
+  await initLayout(dir);
+  for (const blob of graph.blobs) {
+    const written = await writeBlobStream(dir, await client.fetchBlob(ref.path, blob.digest));
+    if (written.digest !== blob.digest) throw new Error(`${client.host}/${ref.path}: blob ${blob.digest} arrived as ${written.digest}`);
+  }
+  return graph;
+}
+
+/** As the build's audit shapes it: one "build" whose layout the auditor reads. */
+const asBuilt = (layoutDir: string, graph: ImageGraph): Built => ({
+  unit: { target: undefined, images: [] },
+  meta: { labels: { values: [], withheld: [] }, annotations: { values: [], withheld: [] } },
+  layoutDir,
+  root: { descriptor: { mediaType: graph.root.mediaType, digest: graph.root.digest, size: graph.root.bytes.length }, bytes: graph.root.bytes },
+  imageId: graph.root.digest,
+  localTags: [],
+  graph,
+});
+
+export async function auditRegistryImage(
+  fx: Pick<Effects, 'platform' | 'redactor'>,
+  client: RegistryClient,
+  ref: Reference,
+  workdir: string,
+  secrets: readonly NamedSecret[],
+): Promise<AuditSummary> {
+  const dir = join(workdir, 'image');
+  const graph = await fx.platform.group(`Fetch ${ref.registry}/${ref.path}`, () => fetchLayout(client, ref, dir));
+  return auditBuilds(fx, 'fail', [asBuilt(dir, graph)], secrets);
+}
+
+export async function auditLayoutDir(fx: Pick<Effects, 'platform' | 'redactor'>, dir: string, secrets: readonly NamedSecret[]): Promise<AuditSummary> {
+  const root = await readLayoutRoot(dir);
+  return auditBuilds(fx, 'fail', [asBuilt(dir, await layoutGraph(dir, root))], secrets);
+}

@@ -1,0 +1,62 @@
+/**
+ * What a repository holds: every tag (pagination followed) with the digest it points at and, for
+ * Hoist-built images, their version and created labels — read through the registry client.
+ */
+import pLimit from 'p-limit';
+import { isIndex } from '../oci/graph.js';
+import type { RegistryClient } from '../registry/client.js';
+import { readLimited, BODY_LIMITS } from '../registry/transport/http.js';
+
+export interface TagInfo {
+  tag: string;
+  digest: string;
+  mediaType: string;
+  /** `org.opencontainers.image.version` of the image (or its first platform's). */
+  version?: string;
+  /** When the image was made: its `created` label, else its config's `created`. */
+  created?: string;
+}
+
+/** Every tag of a repository with its digest, sorted by tag; `labels` also reads each image's config. */
+export async function describeTags(client: RegistryClient, repository: string, o: { labels: boolean; concurrency: number }): Promise<TagInfo[]> {
+  const tags = [...new Set(await client.listTags(repository))].sort();
+  const limit = pLimit(o.concurrency);
+  const infos = await Promise.all(
+    tags.map((tag) =>
+      limit(async () => {
+        const ref = await client.headManifest(repository, tag);
+        if (!ref) return undefined; // deleted while we listed
+        const info: TagInfo = { tag, digest: ref.digest, mediaType: ref.mediaType };
+        return o.labels ? { ...info, ...(await imageDates(client, repository, ref.digest)) } : info;
+      }),
+    ),
+  );
+  return infos.filter((i): i is TagInfo => i !== undefined);
+}
+
+/** The version and created time an image's config records (an index: its first platform's). */
+async function imageDates(client: RegistryClient, repository: string, digest: string): Promise<{ version?: string; created?: string }> {
+  let manifest = await client.getManifest(repository, digest);
+  if (manifest && isIndex(manifest.mediaType)) {
+    const first = (JSON.parse(manifest.bytes.toString('utf8')) as { manifests?: Array<{ digest: string }> }).manifests?.[0];
+    manifest = first ? await client.getManifest(repository, first.digest) : undefined;
+  }
+  const config = manifest && (JSON.parse(manifest.bytes.toString('utf8')) as { config?: { digest: string; mediaType?: string } }).config;
+  if (!config || !/config|container\.image/.test(config.mediaType ?? '')) return {};
+  const body = await client.fetchBlob(repository, config.digest);
+  const parsed = JSON.parse((await readLimited(body, BODY_LIMITS.listing, `the config of ${digest}`)).toString('utf8')) as {
+    created?: string;
+    config?: { Labels?: Record<string, string> };
+  };
+  const labels = parsed.config?.Labels ?? {};
+  const created = labels['org.opencontainers.image.created'] ?? parsed.created;
+  const version = labels['org.opencontainers.image.version'];
+  return { ...(version ? { version } : {}), ...(created ? { created } : {}) };
+}
+
+/** Tags grouped by the digest they share, each group's tags sorted. */
+export function byDigest(tags: readonly TagInfo[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const t of tags) groups.set(t.digest, [...(groups.get(t.digest) ?? []), t.tag].sort());
+  return groups;
+}

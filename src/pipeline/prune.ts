@@ -1,0 +1,82 @@
+/**
+ * The prune pipeline (prune/action.yml, gitlab/templates/prune.yml, the same as `hoist tags
+ * prune`): every tag listed with its image's created time, the retention decided, the tags that
+ * go deleted — only those tags, a digest another tag keeps staying — after checking that the
+ * registry deletes at all.
+ */
+import { ConfigError } from '../core/errors.js';
+import { formatRepository, parseRepository, type Repository } from '../core/reference.js';
+import type { Effects } from '../effects/effects.js';
+import { inputScope, optional, parseBool } from '../inputs/read.js';
+import { parseTransfer, yamlFor } from '../inputs/registries.js';
+import { checkDeletes, planDeletes, runDeletes } from '../maintain/delete.js';
+import { parseDuration, planPrune } from '../maintain/prune.js';
+import { describeTags } from '../maintain/tags.js';
+import { closeAll, connectRegistries } from '../registry/connect.js';
+import { newCatalog } from '../secrets/hide.js';
+
+async function readPruneInputs(fx: Effects) {
+  const read = (name: string) => fx.platform.getInput(name);
+  const scope = inputScope(read, fx.platform.context.workspace, fx.platform.context.env);
+  let repository: Repository | undefined;
+  try {
+    repository = parseRepository(read('repository'));
+  } catch (e) {
+    scope.issues.push({
+      input: 'repository',
+      message: read('repository').trim()
+        ? `'${read('repository').trim()}': ${(e as Error).message}`
+        : 'no repository given: the repository to prune, e.g. registry.acme/team/app',
+    });
+  }
+  const keep = Number(read('keep').trim());
+  if (!read('keep').trim() || !Number.isInteger(keep) || keep < 0)
+    scope.issues.push({ input: 'keep', message: `'${read('keep').trim()}' is not a whole number of tags to keep` });
+  const olderThan = optional(scope, 'older-than');
+  const olderThanMs = olderThan === undefined ? undefined : parseDuration(olderThan);
+  if (olderThan !== undefined && olderThanMs === undefined)
+    scope.issues.push({ input: 'older-than', message: `'${olderThan}' is not a duration (90m, 12h, 30d, 2w)` });
+  const dryRun = parseBool(scope, 'dry-run', false);
+  const transfer = parseTransfer(scope, await yamlFor(read('registry-auth')));
+  if (scope.issues.length || !repository) throw new ConfigError(scope.issues);
+  return { repository, keep, match: optional(scope, 'match'), olderThanMs, dryRun, transfer };
+}
+
+export async function prune(fx: Effects): Promise<void> {
+  const { platform } = fx;
+  const catalog = newCatalog(fx);
+  const inputs = await readPruneInputs(fx);
+  for (const [host, r] of inputs.transfer.registries) if (r.password) catalog.add(`the registry-auth password for ${host}`, r.password);
+  const { repository, dryRun } = inputs;
+  const clients = await connectRegistries(fx, inputs.transfer, [repository], catalog);
+  try {
+    const client = clients.get(repository.host)!;
+    const tags = await describeTags(client, repository.path, { labels: true, concurrency: inputs.transfer.concurrency });
+    const decisions = planPrune(tags, {
+      keep: inputs.keep,
+      ...(inputs.match ? { match: inputs.match } : {}),
+      ...(inputs.olderThanMs !== undefined ? { olderThanMs: inputs.olderThanMs } : {}),
+      now: platform.context.now(),
+    });
+    for (const d of decisions) platform.info(`${d.prune ? (dryRun ? 'would prune' : 'prune') : 'keep'} ${d.tag}: ${d.why}`);
+    const going = decisions.filter((d) => d.prune).map((d) => d.tag);
+    if (going.length && !dryRun) {
+      const plans = await planDeletes(client, repository.path, tags, going);
+      await checkDeletes(client, repository.path); // refused whole when the registry does not delete
+      await runDeletes(client, repository.path, plans);
+    }
+    platform.setOutput('pruned', going.join('\n'));
+    platform.setOutput(
+      'kept',
+      decisions
+        .filter((d) => !d.prune && d.why !== 'not matched')
+        .map((d) => d.tag)
+        .join('\n'),
+    );
+    await platform.summary(
+      `### Hoist prune: \`${formatRepository(repository)}\`\n\n${dryRun ? 'Would prune' : 'Pruned'} ${going.length} of ${tags.length} tags${going.length ? `: ${going.map((t) => `\`${t}\``).join(', ')}` : ''}.\n`,
+    );
+  } finally {
+    await closeAll(clients);
+  }
+}

@@ -1,0 +1,111 @@
+// `hoist tags` and `hoist audit` on the lab's registries, checked with skopeo: the seed's exercise
+// (four tags pushed, listed, one deleted while the others keep the digest, then all deleted),
+// retention of commit tags next to releases, an audit of pushed images, and a registry that
+// refuses deletes (nothing half-deleted).
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hoist, lab, ROOT, run, runAction, skopeoDigest, uniqueRepo } from './lab.js';
+
+const plainArgs = () => ['--insecure-registries', lab().registries.plain.host, '--insecure-registries', lab().registries.nodelete.host];
+const listTags = async (ref: string) =>
+  ((JSON.parse(await run('skopeo', ['list-tags', '--tls-verify=false', `docker://${ref}`])) as { Tags: string[] }).Tags ?? []).sort();
+
+/** Tags `tags` of a new image (its own layer, so its own digest) in `repo`, by skopeo from a layout Hoist did not make. */
+async function pushImage(repo: string, tags: string[], content = Math.random().toString(36), extra: string[] = []): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'hoist-tags-'));
+  await writeFile(join(dir, 'Dockerfile'), `FROM ${lab().registries.plain.host}/lab/busybox:1.36\nRUN echo ${content} > /content\n`);
+  const r = await hoist(['build', '--images', repo, ...tags.flatMap((t) => ['--tags', t]), '--auto-tags', 'none', ...plainArgs(), ...extra, '--json'], {
+    cwd: dir,
+  });
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { outputs: { digest: string } }).outputs.digest;
+}
+
+describe('hoist tags', () => {
+  it('lists four tags of one digest, deletes 2.1 alone, then deletes the rest', async () => {
+    const repo = `${lab().registries.plain.host}/${uniqueRepo('tags/app')}`;
+    const digest = await pushImage(repo, ['2.1.106', '2.1', '2', 'latest']);
+    const cwd = tmpdir();
+    const list = await hoist(['tags', 'list', repo, ...plainArgs()], { cwd });
+    expect(list.stdout.trim().split('\n')).toEqual(['2', '2.1', '2.1.106', 'latest']);
+    const grouped = await hoist(['tags', 'list', repo, '--digest', ...plainArgs()], { cwd });
+    expect(grouped.stdout.trim()).toBe(`${digest}  2 2.1 2.1.106 latest`);
+    const json = JSON.parse((await hoist(['tags', 'list', repo, '--json', ...plainArgs()], { cwd })).stdout) as Array<{
+      tag: string;
+      digest: string;
+      created?: string;
+    }>;
+    expect(json.map((t) => [t.tag, t.digest])).toEqual(['2', '2.1', '2.1.106', 'latest'].map((t) => [t, digest]));
+    expect(json[0]!.created).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+
+    const one = await hoist(['tags', 'delete', `${repo}:2.1`, ...plainArgs()], { cwd });
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stderr).toContain(`${repo}:2.1: deleted only the tag; ${digest} stays for 2, 2.1.106, latest`);
+    expect(await listTags(repo)).toEqual(['2', '2.1.106', 'latest']);
+    for (const t of ['2', '2.1.106', 'latest']) expect(await skopeoDigest(`${repo}:${t}`)).toBe(digest);
+
+    const rest = await hoist(['tags', 'delete', `${repo}:2`, `${repo}:2.1.106`, `${repo}:latest`, ...plainArgs()], { cwd });
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(await listTags(repo)).toEqual([]);
+    expect(await skopeoDigest(`${repo}@${digest}`)).toBeUndefined(); // the manifest went with its last tag
+  }, 180_000);
+
+  it('prunes commit tags to the newest 3, keeping both releases, one of which shares a pruned-looking commit tag', async () => {
+    const repo = `${lab().registries.plain.host}/${uniqueRepo('tags/prune')}`;
+    const commits: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const tag = `sha-${String(i).padStart(2, '0')}${Math.random().toString(16).slice(2, 7)}`;
+      const tags = i === 1 ? [tag, '1.0.0'] : [tag]; // the release 1.0.0 is this old commit's image
+      await pushImage(repo, tags, undefined, ['--created', String(1_764_000_000 + i * 3600)]); // an hour apart
+      commits.push(tag);
+    }
+    await pushImage(repo, ['2.0.0'], undefined, ['--created', String(1_764_000_000 + 12 * 3600)]);
+    const cwd = tmpdir();
+    const dry = await hoist(['tags', 'prune', repo, '--keep', '3', '--match', 'sha-*', '--dry-run', ...plainArgs()], { cwd });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(await listTags(repo)).toHaveLength(14); // a dry run changes nothing
+    const r = await hoist(['tags', 'prune', repo, '--keep', '3', '--match', 'sha-*', ...plainArgs()], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`keep ${commits[1]}: its image is also tagged outside the match (a release): kept`);
+    expect(await listTags(repo)).toEqual([...commits.slice(9), commits[1]!, '1.0.0', '2.0.0'].sort());
+  }, 300_000);
+
+  it('runs as the prune sub-action (prune/action.yml): outputs what went and what stayed', async () => {
+    const repo = `${lab().registries.plain.host}/${uniqueRepo('tags/action')}`;
+    for (let i = 0; i < 4; i++) await pushImage(repo, i === 1 ? [`sha-${i}`, '3.0.0'] : [`sha-${i}`], undefined, ['--created', String(1_764_000_000 + i * 60)]);
+    const r = await runAction({
+      workspace: tmpdir(),
+      actionFile: join(ROOT, 'prune/action.yml'),
+      inputs: { repository: repo, keep: '1', match: 'sha-*', 'insecure-registries': lab().registries.plain.host },
+    });
+    expect(r.errors).toEqual([]);
+    expect(r.outputs.pruned!.split('\n')).toEqual(['sha-0', 'sha-2']); // sha-3 is the newest; sha-1 is 3.0.0's image
+    expect(await listTags(repo)).toEqual(['3.0.0', 'sha-1', 'sha-3']);
+    expect(r.summary).toContain('Pruned 2 of 5 tags');
+  }, 120_000);
+
+  it('refuses on a registry without deletes, naming the setting, and deletes nothing', async () => {
+    const repo = `${lab().registries.nodelete.host}/${uniqueRepo('tags/nodelete')}`;
+    await pushImage(repo, ['1.0', '1.0.1']);
+    const r = await hoist(['tags', 'delete', `${repo}:1.0`, ...plainArgs()], { cwd: tmpdir() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/does not allow deleting manifests .*enable storage\.delete/);
+    expect(await listTags(repo)).toEqual(['1.0', '1.0.1']);
+  }, 120_000);
+});
+
+describe('hoist audit', () => {
+  it('fails on a pushed image holding a value, naming layer and file; passes a clean one', async () => {
+    const value = `leaked-${Math.random().toString(36).slice(2)}-value`;
+    const repo = `${lab().registries.plain.host}/${uniqueRepo('audit/pushed')}`;
+    await pushImage(repo, ['leaky'], value);
+    const bad = await hoist(['audit', `${repo}:leaky`, ...plainArgs()], { cwd: tmpdir(), env: { HOIST_AUDIT_VALUES: value } });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^HOIST_AUDIT_VALUES line 1 \[sha256 [0-9a-f]{12}…\] in layer sha256:[0-9a-f]{64}.*, content$/m);
+    expect(bad.stdout + bad.stderr).not.toContain(value);
+    const clean = await hoist(['audit', `${repo}:leaky`, ...plainArgs()], { cwd: tmpdir(), env: { HOIST_AUDIT_VALUES: 'nowhere-in-this-image-42' } });
+    expect(clean.code).toBe(0);
+  }, 120_000);
+});
