@@ -36,6 +36,7 @@ export function createBuildahBuilder(
   workdir: string,
   insecure: readonly string[],
   readIidFile: (path: string) => Promise<string>,
+  certDir?: string,
 ): Builder {
   return {
     name: 'buildah',
@@ -43,7 +44,10 @@ export function createBuildahBuilder(
       const conf = join(workdir, 'registries.conf');
       await writeFile(conf, registriesConf(insecure));
       const buildahEnv = { ...env, CONTAINERS_REGISTRIES_CONF: conf, BUILDAH_ISOLATION: env.BUILDAH_ISOLATION ?? 'chroot' };
-      await exec.run('buildah', renderBuildahArgs(plan), { env: buildahEnv, onLine: log });
+      // The step's CAs for every pull (an added trust, beside the system's); logins come with REGISTRY_AUTH_FILE.
+      const args = renderBuildahArgs(plan);
+      if (certDir) args.splice(1, 0, '--cert-dir', certDir);
+      await exec.run('buildah', args, { env: buildahEnv, onLine: log });
       const id = (await readIidFile(plan.iidFile)).trim().replace(/^(sha256:)?/, 'sha256:');
       if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`buildah build wrote no image id to ${plan.iidFile}`);
       await exec.run('buildah', ['push', '--quiet', '--format', 'oci', '--compression-format', 'gzip', id, `oci:${layoutDir}`], {

@@ -127,6 +127,8 @@ export interface BuilderDeps {
   env: Readonly<Record<string, string | undefined>>;
   workdir: string;
   insecureRegistries: readonly string[];
+  /** A directory of extra CAs for buildah's --cert-dir (the others take theirs from DOCKER_CONFIG or the daemon). */
+  certDir?: string;
   buildkitHost: string | undefined;
   buildxBuilder: string | undefined;
   readFile: (path: string) => Promise<string>;
@@ -137,7 +139,7 @@ export function createBuilder(choice: Choice, d: BuilderDeps): Builder {
     case 'docker':
       return createDockerBuilder(d.exec, d.env, d.readFile);
     case 'buildah':
-      return createBuildahBuilder(d.exec, d.env, d.workdir, d.insecureRegistries, d.readFile);
+      return createBuildahBuilder(d.exec, d.env, d.workdir, d.insecureRegistries, d.readFile, d.certDir);
     case 'buildx':
       return createBuildxBuilder(d.exec, d.env, d.buildxBuilder);
     case 'buildctl':

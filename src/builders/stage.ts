@@ -14,8 +14,11 @@ import type { Labels } from '../plan/labels.js';
 import type { PlannedUnit } from '../plan/stage.js';
 import type { ImageMeta, Unit } from '../plan/units.js';
 import type { Workdir } from '../pipeline/workdir.js';
+import { allowingEnv, HELPER_ENV } from '../effects/exec.js';
 import { chooseBuilder, type Choice } from './builders.js';
-import { unsupported, type BuildPlan } from './plan.js';
+import { writeBuilderAccess, type BuilderRegistryAccess } from './registry-access.js';
+import { unsupported, type Builder, type BuildPlan } from './plan.js';
+import { CacheWatch } from './cache-watch.js';
 import { startAgent } from './ssh-agent.js';
 
 export const AGENT_STATE = 'ssh_agent_pid';
@@ -29,6 +32,8 @@ export interface Built {
   imageId: string;
   localTags: readonly string[];
   graph: ImageGraph;
+  /** Steps mounting a secret that came from the build cache (they ran with an earlier value). */
+  cachedSecretSteps: string[];
 }
 
 function planFor(inputs: BuildInputs, unit: Unit, labels: Labels): BuildPlan {
@@ -87,6 +92,55 @@ async function writeSecretFiles(fx: Pick<Effects, 'files'>, inputs: BuildInputs,
   return out;
 }
 
+/** The builders' registry settings: the step's, in its private directory; what the daemon cannot be told is said. */
+async function registryAccess(fx: Pick<Effects, 'platform'>, inputs: BuildInputs, choice: Choice, dir: string): Promise<BuilderRegistryAccess> {
+  const { transfer, delivery } = inputs;
+  const env = fx.platform.context.env;
+  // ghcr.io through the step's github-token, as for the push, when nothing else logs in to it.
+  const ghcr =
+    delivery.githubToken && !transfer.registries.get('ghcr.io')?.password
+      ? [{ host: 'ghcr.io', username: env.GITHUB_ACTOR || 'x-access-token', password: delivery.githubToken }]
+      : [];
+  const access = await writeBuilderAccess(dir, transfer, env, ghcr);
+  if (choice.name === 'docker' && access.caHosts.length) {
+    fx.platform.info(
+      `registry-ca: the Docker daemon checks ${access.caHosts.join(', ')} with its own trust store when it pulls a base from there: put the CA at /etc/docker/certs.d/<host>/ca.crt on the daemon's machine (Hoist's own pushes use registry-ca as given)`,
+    );
+  }
+  return access;
+}
+
+/**
+ * One build, its output watched for secret-mounting steps served from the cache: said (warn),
+ * built again without the cache (rebuild), or refused (fail).
+ */
+async function buildWatched(fx: Pick<Effects, 'platform' | 'files'>, builder: Builder, plan: BuildPlan, layoutDir: string, mode: 'warn' | 'rebuild' | 'fail') {
+  const { platform } = fx;
+  const run = async (p: BuildPlan) => {
+    const watch = new CacheWatch();
+    const imageId = await builder.build(p, layoutDir, (line) => {
+      watch.feed(line);
+      platform.info(line);
+    });
+    return { imageId, cachedSecretSteps: watch.cached };
+  };
+  const first = await run(plan);
+  if (!first.cachedSecretSteps.length || plan.noCache) return first;
+  const steps = first.cachedSecretSteps.map((s) => `"${s}"`).join(', ');
+  const why = `came from the build cache: ${first.cachedSecretSteps.length === 1 ? 'it' : 'they'} ran with an earlier value of the secret, which the audit cannot know`;
+  if (mode === 'fail')
+    throw new Error(
+      `secret-cache: fail — ${steps} ${why}; nothing was pushed. Set secret-cache: rebuild to run ${first.cachedSecretSteps.length === 1 ? 'it' : 'them'} again`,
+    );
+  if (mode === 'warn') {
+    platform.warning(`${steps} ${why}; set secret-cache: rebuild to run such steps again, or fail to refuse the build`);
+    return first;
+  }
+  platform.info(`secret-cache: rebuild — ${steps} came from the build cache: building again without the cache`);
+  await fx.files.remove(layoutDir);
+  return { ...(await run({ ...plan, noCache: true })), cachedSecretSteps: [] };
+}
+
 export async function runBuilds(fx: Effects, inputs: BuildInputs, planned: readonly PlannedUnit[], choice: Choice, work: Workdir): Promise<Built[]> {
   const { platform, exec } = fx;
   const secretsDir = await fx.files.makePrivateDir(work.dir, 'secrets-');
@@ -102,9 +156,12 @@ export async function runBuilds(fx: Effects, inputs: BuildInputs, planned: reado
   }
   const insecureRegistries = [...inputs.transfer.registries].filter(([, r]) => r.insecure).map(([host]) => host);
   const { buildkitHost, buildxBuilder } = inputs.builder;
+  const access = await registryAccess(fx, inputs, choice, work.dir);
   const builder = fx.builders.create(choice, {
-    exec,
-    env: platform.context.env,
+    exec: allowingEnv(exec, HELPER_ENV),
+    // The step's logins, helpers and CAs reach every pull the builder makes (bases, COPY --from, caches).
+    env: { ...platform.context.env, DOCKER_CONFIG: access.dockerConfig, REGISTRY_AUTH_FILE: access.authFile },
+    certDir: access.certDir,
     workdir: work.dir,
     readFile: (p) => fx.files.readText(p),
     buildkitHost,
@@ -116,11 +173,13 @@ export async function runBuilds(fx: Effects, inputs: BuildInputs, planned: reado
     const plan = { ...planFor(inputs, unit, meta.labels), ssh, secretFiles, iidFile: join(work.dir, `iid-${i}`) };
     const layoutDir = join(work.dir, `oci-${i}`);
     const name = planned.length > 1 ? ` ${unit.target ?? 'default'} for ${unit.images.map((x) => formatRepository(x.repository)).join(', ')}` : '';
-    const imageId = await platform.group(`Build${name} (${builder.name})`, () => builder.build(plan, layoutDir, (line) => platform.info(line)));
+    const { imageId, cachedSecretSteps } = await platform.group(`Build${name} (${builder.name})`, () =>
+      buildWatched(fx, builder, plan, layoutDir, inputs.builder.secretCache),
+    );
     // Hoist's annotations go on the root the builder wrote (a new root digest), named by the first tag.
     const root = await annotateLayoutRoot(layoutDir, meta.annotations.values, unit.images[0]?.tags[0]?.tag);
     platform.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
-    built.push({ unit, meta, layoutDir, root, imageId, localTags: plan.localTags, graph: await layoutGraph(layoutDir, root) });
+    built.push({ unit, meta, layoutDir, root, imageId, localTags: plan.localTags, graph: await layoutGraph(layoutDir, root), cachedSecretSteps });
   }
   // The secret files and the agent are no longer needed once the builds have run.
   await fx.files.remove(secretsDir);

@@ -98,6 +98,11 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "default": "false"
   },
   {
+    "name": "secret-cache",
+    "summary": "What to do when a RUN step that mounts a secret or the SSH agent comes from the build cache (BuildKit and buildah key it on its text, not on the secret's value, so a cached layer may hold what the step wrote with an earlier value): warn (say which steps, in the log and the summary), rebuild (build again without the cache — every step runs again, which costs the whole build's time once more), or fail (push nothing)",
+    "default": "warn"
+  },
+  {
     "name": "secrets",
     "summary": "Secrets for RUN --mount=type=secret, one ID=VALUE per line; an entry in double quotes may span lines (PEM keys) or hold commas and quotes (JSON; double a quote inside)"
   },

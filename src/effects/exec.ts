@@ -231,3 +231,19 @@ class ProcessRunner implements Exec {
 export function createExec(redactor: Redactor): Exec {
   return new ProcessRunner(redactor);
 }
+
+/**
+ * The variables of the clouds' credential helpers (ecr-login: AWS_..., gcr: CLOUDSDK_... and GOOGLE_...,
+ * acr: AZURE_...): a helper, or a tool that runs one (docker, buildah pulling a base), gets them.
+ */
+export const HELPER_ENV = /^(AWS_\w+|AZURE_\w+|GOOGLE_\w+|CLOUDSDK_\w+)$/;
+
+/** The same Exec, its processes allowed `allow`'s names of the environment too. */
+export function allowingEnv(exec: Exec, allow: RegExp): Exec {
+  return {
+    run: (file, args, options = {}) => exec.run(file, args, { ...options, allowEnv: allow }),
+    stream: (file, args, options = {}) => exec.stream(file, args, { ...options, allowEnv: allow }),
+    sink: (file, args, options = {}) => exec.sink(file, args, { ...options, allowEnv: allow }),
+    stopAll: () => exec.stopAll(),
+  };
+}

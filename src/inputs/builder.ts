@@ -21,6 +21,8 @@ export interface BuilderSettings {
   /** The user set `provenance` (the default `min` is dropped where no attestation can be made). */
   provenanceSet: boolean;
   sbom: boolean;
+  /** `secret-cache`: what to do when a step that mounts a secret is served from the build cache. */
+  secretCache: 'warn' | 'rebuild' | 'fail';
 }
 
 const PROVENANCE: Record<string, Provenance> = { '': 'min', true: 'min', min: 'min', 'mode=min': 'min', max: 'max', 'mode=max': 'max', false: 'false' };
@@ -51,5 +53,6 @@ export function parseBuilder(scope: InputScope): BuilderSettings {
     provenance: provenance ?? 'min',
     provenanceSet: provenanceRaw !== '',
     sbom: parseBool(scope, 'sbom', false),
+    secretCache: parseChoice(scope, 'secret-cache', ['warn', 'rebuild', 'fail'] as const, 'warn'),
   };
 }

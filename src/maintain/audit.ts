@@ -32,6 +32,7 @@ const asBuilt = (layoutDir: string, graph: ImageGraph): Built => ({
   imageId: graph.root.digest,
   localTags: [],
   graph,
+  cachedSecretSteps: [],
 });
 
 export async function auditRegistryImage(

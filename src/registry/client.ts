@@ -16,6 +16,7 @@ import { profileFor, type UploadProfile } from './profiles.js';
 /** The digests Hoist speaks: sha256 and sha512, lower-case hex of their length. */
 const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 import { BODY_LIMITS, errorText, header, readLimited } from './transport/http.js';
+import type { ProxySettings } from './transport/proxy.js';
 import { Transport, type RequestSpec } from './transport/transport.js';
 import { BlobUpload, location, type BlobRef, type OpenBlob, type UploadOptions, type UploadStats } from './upload.js';
 
@@ -40,6 +41,8 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Connections kept open to the registry. */
   connections?: number;
+  /** The step's HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  proxy?: ProxySettings;
 }
 
 export interface ManifestRef {

@@ -6,16 +6,16 @@
  */
 import type { Repository } from '../core/reference.js';
 import { USER_AGENT, type Effects } from '../effects/effects.js';
+import { HELPER_ENV } from '../effects/exec.js';
 import type { TransferSettings } from '../inputs/registries.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { Credentials } from './auth.js';
 import type { ClientOptions, RegistryClient } from './client.js';
 import { fetchDockerCredentials } from './credentials.js';
-
-const HELPER_ENV = /^(AWS_\w+|AZURE_\w+|GOOGLE_\w+|CLOUDSDK_\w+|DOCKER_CONFIG)$/;
+import { proxySettings } from './transport/proxy.js';
 
 /** A client's settings for a host: plain HTTP only when named, the CA bundle the user gave. */
-export async function clientOptions(fx: Pick<Effects, 'files'>, transfer: TransferSettings, host: string): Promise<ClientOptions> {
+export async function clientOptions(fx: Pick<Effects, 'files' | 'platform'>, transfer: TransferSettings, host: string): Promise<ClientOptions> {
   const settings = transfer.registries.get(host);
   return {
     host,
@@ -23,6 +23,7 @@ export async function clientOptions(fx: Pick<Effects, 'files'>, transfer: Transf
     ca: settings?.caFile ? await fx.files.readText(settings.caFile) : undefined,
     retries: transfer.retries,
     userAgent: USER_AGENT,
+    proxy: proxySettings(fx.platform.context.env),
   };
 }
 

@@ -84,6 +84,7 @@ export function runSummary(record: RunRecord): RunSummary | undefined {
     registries: record.pushed?.reports ?? [],
     decisions: record.pushed?.decisions ?? new Map(),
     audit,
+    cachedSecretSteps: built.flatMap((b) => b.cachedSecretSteps),
   };
 }
 

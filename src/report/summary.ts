@@ -13,6 +13,8 @@ export interface RunSummary {
   registries: readonly RegistryReport[];
   decisions: ReadonlyMap<string, readonly TagDecision[]>;
   audit: { mode: string; leaks: number; findings: readonly Finding[]; skipped: readonly string[]; layers: number; bytes: number };
+  /** Steps mounting a secret that came from the build cache (secret-cache: warn). */
+  cachedSecretSteps?: readonly string[];
 }
 
 const MiB = 1024 * 1024;
@@ -35,6 +37,11 @@ export function renderSummary(s: RunSummary): string {
   if (decided.length) {
     lines.push('**Floating tags**', '', '| repository | tag | moved | why |', '| --- | --- | --- | --- |');
     for (const { repo, d } of decided) lines.push(`| ${cell(repo)} | \`${cell(d.tag)}\` | ${d.push ? 'yes' : 'no'} | ${cell(d.reason ?? '')} |`);
+    lines.push('');
+  }
+  if (s.cachedSecretSteps?.length) {
+    lines.push('**From the build cache, with an earlier value of a secret** (secret-cache: rebuild runs them again):', '');
+    for (const step of s.cachedSecretSteps) lines.push(`- \`${cell(step)}\``);
     lines.push('');
   }
   const a = s.audit;

@@ -23,6 +23,8 @@ export interface Lab {
     token: { host: string; realm: string; service: string; username: string; passwordFile: string };
   };
   ssh: { port: number; user: string; repoUrl: string; privateKeyFile: string; knownHostsFile: string };
+  /** tinyproxy: `url` forwards (its `log` lists each request), `denyUrl` refuses every client. */
+  proxy: { url: string; log: string; denyUrl: string };
 }
 
 export const labFile = () => join(process.env.HOIST_LAB_DIR ?? '/var/tmp/hoist-lab', 'lab.json');

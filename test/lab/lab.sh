@@ -13,6 +13,8 @@
 #   registry "token"             http://127.0.0.1:5200            Bearer tokens from the issuer below
 #   token issuer                 http://127.0.0.1:5201/token      test/lab/token-issuer.mjs
 #   sshd + git                   ssh://hoistgit@127.0.0.1:2222    private repository, lab key pair
+#   proxy (tinyproxy)            http://127.0.0.1:3128            forwards and tunnels for 127.0.0.1, logs each request
+#   proxy-deny (tinyproxy)       http://127.0.0.1:3129            refuses every client (403)
 #   buildah, skopeo              command-line tools
 # Everything the lab creates lives in $HOIST_LAB_DIR (default /var/tmp/hoist-lab); the facts tests
 # need are written to $HOIST_LAB_DIR/lab.json. Passwords and keys are generated once, kept 0600 in
@@ -28,7 +30,8 @@ BASE_IMAGE=hoist-lab/busybox:1.36
 GIT_IMAGE=hoist-lab/git:1
 PLAIN_PORT=5100 NODELETE_PORT=5300 TLS_PORT=5443 TOKEN_PORT=5200 ISSUER_PORT=5201 SSH_PORT=2222
 GIT_USER=hoistgit
-APT_PACKAGES=(docker.io buildah skopeo docker-registry openssh-server busybox-static apache2-utils openssl git ca-certificates curl iproute2 procps rsync)
+PROXY_PORT=3128 PROXY_DENY_PORT=3129
+APT_PACKAGES=(docker.io buildah skopeo docker-registry openssh-server busybox-static apache2-utils openssl git ca-certificates curl iproute2 procps rsync tinyproxy)
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
@@ -224,6 +227,37 @@ start_registries() {
   start_registry token "$TOKEN_PORT" http
 }
 
+# --- proxies -----------------------------------------------------------------------------------
+proxy_up() { curl -s -o /dev/null -x "http://127.0.0.1:$1" "http://127.0.0.1:$PLAIN_PORT/v2/"; }
+
+start_proxy() { # name port allow-address
+  local name=$1 port=$2 allow=$3 conf="$LAB_DIR/proxy/$1.conf"
+  if alive "$name" && proxy_up "$port"; then return 0; fi
+  stop_bg "$name"
+  port_open "$port" && die "port $port is taken by another process; free it for $name"
+  mkdir -p "$LAB_DIR/proxy"
+  # No ConnectPort line: CONNECT tunnels to any port (the lab's registries are not on 443).
+  cat >"$conf" <<CONF
+User root
+Group root
+Port $port
+Listen 127.0.0.1
+Timeout 600
+LogFile "$LAB_DIR/log/$name.requests"
+LogLevel Connect
+MaxClients 64
+Allow $allow
+DisableViaHeader Yes
+CONF
+  start_bg "$name" tinyproxy -d -c "$conf"
+  wait_for "$name" 20 port_open "$port"
+}
+
+start_proxies() {
+  start_proxy proxy "$PROXY_PORT" 127.0.0.1
+  start_proxy proxy-deny "$PROXY_DENY_PORT" 10.255.255.1
+}
+
 issuer_up() { curl -sf "http://127.0.0.1:$ISSUER_PORT/healthz" >/dev/null; }
 
 start_token_issuer() {
@@ -256,6 +290,10 @@ seed_base_image() {
   fi
   if ! skopeo inspect --authfile "$auth" --tls-verify=false "docker://127.0.0.1:$TOKEN_PORT/lab/busybox:1.36" >/dev/null 2>&1; then
     skopeo copy -q --src-daemon-host "unix://$DOCKER_SOCK" --authfile "$auth" --dest-tls-verify=false "$src" "docker://127.0.0.1:$TOKEN_PORT/lab/busybox:1.36" >/dev/null
+  fi
+  # A private golden base: only token-user may pull it.
+  if ! skopeo inspect --authfile "$auth" --tls-verify=false "docker://127.0.0.1:$TOKEN_PORT/golden/busybox:1.36" >/dev/null 2>&1; then
+    skopeo copy -q --src-daemon-host "unix://$DOCKER_SOCK" --authfile "$auth" --dest-tls-verify=false "$src" "docker://127.0.0.1:$TOKEN_PORT/golden/busybox:1.36" >/dev/null
   fi
   rm -f "$auth"
 }
@@ -325,6 +363,7 @@ write_facts() {
                "service": "hoist-lab-registry",
                "username": "token-user", "passwordFile": "$LAB_DIR/secrets/token-user.password" }
   },
+  "proxy": { "url": "http://127.0.0.1:$PROXY_PORT", "log": "$LAB_DIR/log/proxy.requests", "denyUrl": "http://127.0.0.1:$PROXY_DENY_PORT" },
   "ssh": { "port": $SSH_PORT, "user": "$GIT_USER",
            "repoUrl": "ssh://$GIT_USER@127.0.0.1:$SSH_PORT$LAB_DIR/git/private-lib.git",
            "privateKeyFile": "$LAB_DIR/ssh/id_ed25519", "knownHostsFile": "$LAB_DIR/ssh/known_hosts" }
@@ -346,6 +385,8 @@ status() {
   report token-issuer issuer_up
   report registry-token registry_up token "$TOKEN_PORT" http
   report sshd ssh_up
+  report proxy port_open "$PROXY_PORT"
+  report proxy-deny port_open "$PROXY_DENY_PORT"
   report buildah buildah --version
   report skopeo skopeo --version
   return $bad
@@ -362,12 +403,13 @@ up() {
   start_registries
   seed_base_image
   start_sshd
+  start_proxies
   write_facts
   status
 }
 
 down() {
-  for s in sshd registry-token token-issuer registry-tls registry-nodelete registry-plain dockerd; do stop_bg "$s"; done
+  for s in proxy-deny proxy sshd registry-token token-issuer registry-tls registry-nodelete registry-plain dockerd; do stop_bg "$s"; done
   # dockerd leaves its containerd behind when killed hard; end what lives under our exec root.
   pkill -f "$LAB_DIR/docker-exec" 2>/dev/null || true
   rm -f "$LAB_DIR/lab.json"

@@ -1,7 +1,7 @@
 // The lab's token issuer: the Bearer flow of Docker Hub, GHCR and GitLab in miniature.
 // The real registry (docker-registry, auth: token) validates what this signs against the lab's
 // token certificate. Users: token-user (pull, push, delete everywhere); anonymous callers get
-// pull only. Every request is appended to $HOIST_LAB_DIR/log/token-requests.jsonl (without
+// pull only, and nothing under golden/ (the private golden bases). Every request is appended to $HOIST_LAB_DIR/log/token-requests.jsonl (without
 // credentials) so tests can see which scopes a client asked for.
 import { createServer } from 'node:http';
 import { createPrivateKey, createPublicKey, createHash, sign, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -58,7 +58,8 @@ function grant(user, scope) {
     .slice(last + 1)
     .split(',')
     .filter(Boolean);
-  const allowed = user ? ['pull', 'push', 'delete', '*'] : ['pull'];
+  // Repositories under golden/ are private: an anonymous caller gets nothing there.
+  const allowed = user ? ['pull', 'push', 'delete', '*'] : name.startsWith('golden/') ? [] : ['pull'];
   return { type, name, actions: asked.filter((a) => allowed.includes(a)) };
 }
 

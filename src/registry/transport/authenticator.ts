@@ -16,16 +16,16 @@ export type ErrorFactory = (
 export class Authenticator {
   readonly #credentials: Credentials | undefined;
   readonly #tokens = new TokenCache();
-  readonly #dispatcher: Dispatcher;
+  readonly #dispatcherFor: (url: string) => Dispatcher;
   readonly #host: string;
   readonly #userAgent: string;
   readonly #fail: ErrorFactory;
   /** What the registry asked for in its last challenge. */
   #challenge: Challenge | undefined;
 
-  constructor(o: { credentials: Credentials | undefined; dispatcher: Dispatcher; host: string; userAgent: string; fail: ErrorFactory }) {
+  constructor(o: { credentials: Credentials | undefined; dispatcherFor: (url: string) => Dispatcher; host: string; userAgent: string; fail: ErrorFactory }) {
     this.#credentials = o.credentials;
-    this.#dispatcher = o.dispatcher;
+    this.#dispatcherFor = o.dispatcherFor;
     this.#host = o.host;
     this.#userAgent = o.userAgent;
     this.#fail = o.fail;
@@ -60,12 +60,12 @@ export class Authenticator {
     try {
       if (credentials?.kind === 'identity-token') {
         headers['content-type'] = 'application/x-www-form-urlencoded';
-        r = await exchange(this.#dispatcher, url.href, 'POST', headers, credentials.refreshGrant(c.params.service, scopes, 'hoist').toString());
+        r = await exchange(this.#dispatcherFor(url.href), url.href, 'POST', headers, credentials.refreshGrant(c.params.service, scopes, 'hoist').toString());
       } else {
         if (c.params.service) url.searchParams.set('service', c.params.service);
         for (const scope of scopes) url.searchParams.append('scope', scope);
         if (credentials) headers.authorization = credentials.basic();
-        r = await exchange(this.#dispatcher, url.href, 'GET', headers);
+        r = await exchange(this.#dispatcherFor(url.href), url.href, 'GET', headers);
       }
     } catch (cause) {
       throw this.#fail(`the token service ${url.origin} could not be reached: ${(cause as Error).message}`, { repository, retryable: true, cause });

@@ -6,6 +6,9 @@
 import { rootCertificates } from 'node:tls';
 import type { Agent as AgentType, Dispatcher } from 'undici';
 import Agent from 'undici/lib/dispatcher/agent.js';
+import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
+import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js';
+import connectOn from 'undici/lib/api/api-connect.js';
 import requestOn from 'undici/lib/api/api-request.js';
 
 export type HttpMethod = Dispatcher.HttpMethod;
@@ -32,9 +35,21 @@ export interface AgentOptions {
 }
 
 export function createAgent(o: AgentOptions): AgentType {
-  return new Agent({
-    // Explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot turn the checks off.
-    connect: { rejectUnauthorized: true, ...(o.ca ? { ca: [...rootCertificates, o.ca] } : {}) },
+  return new Agent({ connect: tlsOptions(o.ca), connections: o.connections, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
+}
+
+/** TLS as Hoist checks it — explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot turn it off. */
+const tlsOptions = (ca: string | undefined) => ({ rejectUnauthorized: true, ...(ca ? { ca: [...rootCertificates, ca] } : {}) });
+
+/** Requests through a proxy (a CONNECT tunnel), TLS to the registry checked as for a direct one. */
+export function createProxyAgent(proxy: string, o: AgentOptions): Dispatcher & { close(): Promise<void> } {
+  // ProxyAgent opens its tunnels with `connect`, which undici's package index puts on every
+  // dispatcher; loaded by path, Hoist puts it there itself, once, when a proxy is first used.
+  DispatcherBase.prototype.connect ??= connectOn;
+  return new ProxyAgent({
+    uri: proxy,
+    requestTls: tlsOptions(o.ca),
+    proxyTls: { rejectUnauthorized: true },
     connections: o.connections,
     headersTimeout: o.timeoutMs,
     bodyTimeout: o.timeoutMs,

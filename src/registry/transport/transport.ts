@@ -8,7 +8,8 @@ import type { Dispatcher } from 'undici';
 import { parseChallenges, repositoryScope, scopeCovered, type Credentials } from '../auth.js';
 import { isRetryableStatus, parseErrorBody, RegistryError } from '../errors.js';
 import { Authenticator } from './authenticator.js';
-import { createAgent, errorText, exchange, header, type HttpMethod, type Response } from './http.js';
+import { createAgent, createProxyAgent, errorText, exchange, header, type HttpMethod, type Response } from './http.js';
+import { describeProxy, proxyFor, type ProxySettings } from './proxy.js';
 
 export type Action = 'pull' | 'push' | 'delete';
 
@@ -40,6 +41,8 @@ export interface TransportOptions {
   sleep?: (ms: number) => Promise<void>;
   timeoutMs?: number;
   connections?: number;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY of the step (`proxySettings`). */
+  proxy?: ProxySettings;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -51,6 +54,8 @@ export class Transport {
   readonly base: string;
   readonly retries: number;
   readonly #dispatcher: Dispatcher & { close(): Promise<void> };
+  /** One dispatcher per proxy the requests need, made when first needed. */
+  readonly #proxied = new Map<string, Dispatcher & { close(): Promise<void> }>();
   readonly #auth: Authenticator;
   readonly #options: TransportOptions;
 
@@ -59,10 +64,10 @@ export class Transport {
     this.retries = options.retries;
     this.#options = options;
     this.base = `${options.insecure ? 'http' : 'https'}://${options.host}`;
-    this.#dispatcher = createAgent({ ca: options.ca, connections: options.connections ?? 16, timeoutMs: options.timeoutMs ?? 120_000 });
+    this.#dispatcher = createAgent(this.#agentOptions());
     this.#auth = new Authenticator({
       credentials: options.credentials,
-      dispatcher: this.#dispatcher,
+      dispatcherFor: (url) => this.#dispatcherFor(url),
       host: options.host,
       userAgent: options.userAgent,
       fail: (m, d) => this.error(m, d),
@@ -81,7 +86,20 @@ export class Transport {
   }
 
   async close(): Promise<void> {
-    await this.#dispatcher.close();
+    await Promise.all([this.#dispatcher, ...this.#proxied.values()].map((d) => d.close()));
+  }
+
+  #agentOptions() {
+    return { ca: this.#options.ca, connections: this.#options.connections ?? 16, timeoutMs: this.#options.timeoutMs ?? 120_000 };
+  }
+
+  /** Direct, or through the proxy the step's HTTPS_PROXY/HTTP_PROXY/NO_PROXY choose for this URL. */
+  #dispatcherFor(url: string): Dispatcher {
+    const proxy = this.#options.proxy && proxyFor(url, this.#options.proxy);
+    if (!proxy) return this.#dispatcher;
+    let d = this.#proxied.get(proxy);
+    if (!d) this.#proxied.set(proxy, (d = createProxyAgent(proxy, this.#agentOptions())));
+    return d;
   }
 
   /** One attempt: credentials only to the registry's own origin, never to storage it redirects to. */
@@ -91,13 +109,21 @@ export class Transport {
       const authorization = await this.#auth.authorization(scopes, spec.repository);
       if (authorization) headers.authorization = authorization;
     }
+    const proxy = this.#options.proxy && proxyFor(url, this.#options.proxy);
     try {
-      return await exchange(this.#dispatcher, url, spec.method, headers, await spec.body?.());
+      return await exchange(this.#dispatcherFor(url), url, spec.method, headers, await spec.body?.());
     } catch (cause) {
       if (cause instanceof RegistryError) throw cause;
       const message = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message} (${cause.cause.message})` : cause.message) : String(cause);
       const tlsHint = /certificate|self.signed|CERT/i.test(message) ? " — trust the registry's CA with registry-ca" : '';
-      throw this.error(`${spec.method} ${new URL(url).pathname} failed: ${message}${tlsHint}`, { repository: spec.repository, retryable: !tlsHint, cause });
+      const refused = proxy !== undefined && /Proxy response \(\d+\)/i.test(message);
+      // Through a proxy, the proxy is named: a refusal is its answer, not the registry's.
+      const via = proxy ? ` through the proxy ${describeProxy(proxy)}${refused ? ' (the proxy refused: check its rules, HTTPS_PROXY and NO_PROXY)' : ''}` : '';
+      throw this.error(`${spec.method} ${new URL(url).pathname} failed${via}: ${message}${tlsHint}`, {
+        repository: spec.repository,
+        retryable: !tlsHint && !refused,
+        cause,
+      });
     }
   }
 
