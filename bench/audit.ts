@@ -11,6 +11,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { gzipSync, zipSync } from 'fflate';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { auditLayout } from '../src/audit/audit.js';
@@ -30,7 +31,7 @@ const SECRETS = Array.from({ length: 20 }, (_, i) => ({
  * Layers that look like real ones: many files, half text (source, configs: compresses well), half
  * binary (compresses little), gzip level 6 as builders write them.
  */
-async function makeLayout(dir: string, layers: number, layerBytes: number): Promise<string[]> {
+async function makeLayout(dir: string, layers: number, layerBytes: number, archives = false): Promise<string[]> {
   await rm(dir, { recursive: true, force: true });
   await initLayout(dir);
   const words = 'const value = require("module"); function handler(event) { return event.body; } // config: enabled=true\n';
@@ -41,11 +42,17 @@ async function makeLayout(dir: string, layers: number, layerBytes: number): Prom
     const feeding = (async () => {
       for (let written = 0, f = 0; written < layerBytes; f++) {
         const size = Math.min(layerBytes - written, 256 * 1024);
-        const body = f % 2 ? randomBytes(size) : Buffer.from(words.repeat(Math.ceil(size / words.length)).slice(0, size));
-        await new Promise<void>((resolve, reject) =>
-          pack.entry({ name: `app/layer-${i}/file-${f}${f % 2 ? '.bin' : '.js'}`, size }, body, (e) => (e ? reject(e) : resolve())),
-        );
-        written += size;
+        const text = (n: number) => Buffer.from(words.repeat(Math.ceil(n / words.length)).slice(0, n));
+        // With archives, every third file is a jar (deflated text and binary members) or a gzip-compressed file.
+        const archive = archives && f % 3 === 2;
+        const body = archive
+          ? Buffer.from(f % 2 ? gzipSync(text(size)) : zipSync({ 'a/App.class': randomBytes(size / 2), 'a/app.properties': text(size / 2) }, { level: 6 }))
+          : f % 2
+            ? randomBytes(size)
+            : text(size);
+        const name = `app/layer-${i}/file-${f}${archive ? (f % 2 ? '.log.gz' : '.jar') : f % 2 ? '.bin' : '.js'}`;
+        await new Promise<void>((resolve, reject) => pack.entry({ name, size: body.length }, body, (e) => (e ? reject(e) : resolve())));
+        written += body.length;
       }
       pack.finalize();
     })();
@@ -130,6 +137,24 @@ async function main(): Promise<void> {
   console.log(
     `  hoist audit                           ${best!.seconds.toFixed(2).padStart(6)} s  ${best!.rssMiB.toFixed(0).padStart(4)} MiB RSS  ${(best!.seconds / gz!.seconds).toFixed(2)}× decompression; ${result.layers} layers, ${(result.bytes / MiB).toFixed(0)} MiB scanned, ${result.findings} findings`,
   );
+  // The same, with a third of the files jars and gzip-compressed files, which the audit opens.
+  const archived = join(BENCH_DIR, `audit-archives-${sizeMiB}`);
+  const archiveLayers = await makeLayout(archived, 8, (sizeMiB / 8) * MiB, true);
+  let ag: Measured | undefined;
+  let aa: Measured | undefined;
+  for (let r = 0; r < runs; r++) {
+    const g = await timed('sh', ['-c', `for f in ${archiveLayers.join(' ')}; do gzip -dc "$f"; done > /dev/null`]);
+    const a = await timed(process.execPath, [process.argv[1]!, 'child', archived]);
+    if (!ag || g.seconds < ag.seconds) ag = g;
+    if (!aa || a.seconds < aa.seconds) aa = a;
+  }
+  const ar = JSON.parse(aa!.stdout.trim().split('\n').pop() ?? '{}') as { layers: number; bytes: number; findings: number };
+  console.log(`\nThe same size, a third of the files jars and .gz files (opened and scanned inside too)`);
+  console.log(`  gzip -dc of every layer > /dev/null   ${ag!.seconds.toFixed(2).padStart(6)} s  ${ag!.rssMiB.toFixed(0).padStart(4)} MiB RSS`);
+  console.log(
+    `  hoist audit                           ${aa!.seconds.toFixed(2).padStart(6)} s  ${aa!.rssMiB.toFixed(0).padStart(4)} MiB RSS  ${(aa!.seconds / ag!.seconds).toFixed(2)}× decompression; ${(ar.bytes / MiB).toFixed(0)} MiB scanned (archives' contents included), ${ar.findings} findings`,
+  );
+
   console.log('\nPeak memory of the audit by image size (uncompressed)');
   for (const mib of [64, 256]) {
     const dir = join(BENCH_DIR, `audit-${mib}`);

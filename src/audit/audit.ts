@@ -16,7 +16,8 @@ import type { ImageGraph, ManifestNode } from '../oci/graph.js';
 import { PRIVATE_KEY_BEGIN } from '../secrets/private-key.js';
 import { keyIdentity } from './keys.js';
 import { Automaton, type Pattern } from './matcher.js';
-import { TarWalker, type TarEntry } from './tar.js';
+import { TarWalker, type TarEntry, type TarPart } from './tar.js';
+import { ContentRouter, DEFAULT_LIMITS, type Limits, type RouteContext } from './nested.js';
 
 /** Values shorter than this are not looked for: they would match by chance. */
 export const MIN_SECRET_LENGTH = 8;
@@ -31,7 +32,8 @@ export interface AuditSecret {
 
 export interface Finding {
   /** `leak`: a secret of this run, or the key handed to it; `key`: some other private key (reported, does not fail). */
-  severity: 'leak' | 'key';
+  /** `limit`: a part not fully audited (a bound passed, a format not read); it fails only under `audit-limits: strict`. */
+  severity: 'leak' | 'key' | 'limit';
   /** What was found, without the value: `secret 'token' (secrets), base64`. */
   what: string;
   /** The first 12 hex digits of the value's SHA-256, to tell values apart without showing them. */
@@ -47,6 +49,19 @@ export interface AuditResult {
   layers: number;
   /** Decompressed bytes scanned. */
   bytes: number;
+}
+
+/**
+ * A secret inside an archive is found twice: in the archive's bytes, and in the member that holds
+ * it. Only the member's place is kept (`app.tar.gz!/etc/.npmrc`, not `app.tar.gz`).
+ */
+function mostPrecise(findings: readonly Finding[]): Finding[] {
+  return findings.filter(
+    (f) =>
+      !findings.some(
+        (g) => g !== f && g.what === f.what && g.where.length > f.where.length && g.where.startsWith(f.where) && '!/'.includes(g.where[f.where.length]!),
+      ),
+  );
 }
 
 type Tag = { kind: 'secret'; name: string; fingerprint: string; encoding: string } | { kind: 'key'; begin: string };
@@ -69,12 +84,17 @@ export function encodings(value: string, raw?: Buffer): Array<[string | Buffer, 
       if (!forms.has(url)) forms.set(url, 'base64url');
     }
   }
-  // A binary value (a keystore, a DER key) has no URL or JSON text form.
+  // A binary value (a keystore, a DER key) has no URL, JSON or UTF-16 text form.
+  // UTF-16LE without its last zero byte is also UTF-16BE one byte on: one pattern for both, and
+  // one that starts with the text's first byte (a pattern starting with 0 would make every zero
+  // byte of a binary file a place to look).
+  const utf16 = Buffer.from(value, 'utf16le').subarray(0, -1);
   const textForms = raw
     ? []
     : ([
         [encodeURIComponent(value), 'URL-encoded'],
         [JSON.stringify(value).slice(1, -1), 'JSON-escaped'],
+        [utf16, 'UTF-16'],
       ] as const);
   for (const [form, name] of [[bytes.toString('hex'), 'hex'], [bytes.toString('hex').toUpperCase(), 'hex'], ...textForms] as const) {
     if (!forms.has(form)) forms.set(form, name);
@@ -83,8 +103,11 @@ export function encodings(value: string, raw?: Buffer): Array<[string | Buffer, 
 }
 
 /** The automaton for a run's secrets and the private key markers; short values are left out and said. */
-export function compile(secrets: readonly AuditSecret[]): { automaton: Automaton<Tag>; skipped: string[] } {
+export function compile(secrets: readonly AuditSecret[]): { automaton: Automaton<Tag>; wrapped: Automaton<Tag>; wrappedSpan: number; skipped: string[] } {
   const patterns: Array<Pattern<Tag>> = PRIVATE_KEY_BEGIN.map((begin) => ({ bytes: Buffer.from(begin), tag: { kind: 'key', begin } }));
+  // The base64 forms once more, for the stream read with its line breaks left out: base64 wrapped
+  // at any width (base64's 76, openssl's 64, PEM bodies), LF or CRLF.
+  const wrapped: Array<Pattern<Tag>> = [];
   const skipped: string[] = [];
   const seen = new Set<string>();
   for (const s of secrets) {
@@ -99,12 +122,112 @@ export function compile(secrets: readonly AuditSecret[]): { automaton: Automaton
       if (seen.has(key)) continue;
       seen.add(key);
       patterns.push({ bytes, tag: { kind: 'secret', name: s.name, fingerprint, encoding } });
+      if (encoding.startsWith('base64')) wrapped.push({ bytes, tag: { kind: 'secret', name: s.name, fingerprint, encoding } });
     }
   }
-  return { automaton: new Automaton(patterns), skipped };
+  return { automaton: new Automaton(patterns), wrapped: new Automaton(wrapped), wrappedSpan: Math.max(0, ...wrapped.map((p) => p.bytes.length)), skipped };
 }
 
 const KEY_CAPTURE_LIMIT = 16 * 1024;
+
+/** The bytes without CR and LF. */
+function withoutLineBreaks(bytes: Uint8Array): Uint8Array {
+  const out = Buffer.allocUnsafe(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b !== 10 && b !== 13) out[n++] = b;
+  }
+  return out.subarray(0, n);
+}
+
+const BASE64_BYTE = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_') BASE64_BYTE[c.charCodeAt(0)] = 1;
+/** Bytes before a line break that must all be base64 for the break to be inside wrapped base64. */
+const WRAP_PROBE = 16;
+
+/**
+ * Base64 broken by line feeds (any width, LF or CRLF). A match that the line breaks hide must have
+ * a break inside it, and the line before that break is base64 to its end: only the windows around
+ * such breaks (as wide as the longest pattern each way) are read again with the breaks left out —
+ * so text with no wrapped base64 costs a look at 16 bytes per line, not another pass.
+ */
+export class WrappedScan {
+  /** Bytes kept from the previous chunk: the reach before the breaks not yet looked at, and those breaks. */
+  #tail: Buffer = Buffer.alloc(0);
+  /** Where in `#tail` the breaks not yet looked at begin. */
+  #from = 0;
+
+  constructor(
+    readonly automaton: Automaton<Tag>,
+    /** The longest wrapped pattern, in bytes. */
+    readonly span: number,
+    readonly onMatch: (m: { tag: Tag }) => void,
+  ) {}
+
+  write(chunk: Uint8Array): void {
+    if (this.span === 0) return;
+    this.#look(this.#tail, Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length), false);
+  }
+
+  /** The entry ended: the breaks near its end are looked at with what there is. */
+  end(): void {
+    if (this.#tail.length) this.#look(Buffer.alloc(0), this.#tail, true);
+    this.#tail = Buffer.alloc(0);
+    this.#from = 0;
+  }
+
+  /**
+   * The breaks of `prev + data` from `#from` on (no copy of the chunk: a window that reaches into
+   * `prev` is the only thing put together).
+   */
+  #look(prev: Buffer, data: Buffer, final: boolean): void {
+    const reach = this.span + 2 * WRAP_PROBE;
+    const n = prev.length + data.length;
+    const at = (i: number) => (i < prev.length ? prev[i]! : data[i - prev.length]!);
+    const slice = (from: number, to: number) =>
+      from >= prev.length
+        ? data.subarray(from - prev.length, to - prev.length)
+        : Buffer.concat([prev.subarray(from), data.subarray(0, Math.max(0, to - prev.length))]);
+    // A break whose window would run past the data waits for the next chunk (unless this is the end).
+    const limit = final ? n : Math.max(this.#from, n - reach - 1);
+    let from = -1;
+    let to = -1;
+    const flush = () => {
+      if (from >= 0) this.automaton.scanner(this.onMatch).write(withoutLineBreaks(slice(from, to)));
+      from = to = -1;
+    };
+    const next = (i: number) => {
+      if (i < prev.length) {
+        const p = prev.indexOf(10, i);
+        if (p >= 0) return p;
+        i = prev.length;
+      }
+      const d = data.indexOf(10, i - prev.length);
+      return d < 0 ? -1 : d + prev.length;
+    };
+    for (let nl = next(this.#from); nl >= 0 && nl < limit; nl = next(nl + 1)) {
+      const end = nl > 0 && at(nl - 1) === 13 ? nl - 1 : nl;
+      if (end < WRAP_PROBE) continue;
+      let ok = true;
+      for (let i = end - WRAP_PROBE; i < end && ok; i++) ok = BASE64_BYTE[at(i)] === 1;
+      if (!ok) continue;
+      const start = Math.max(0, end - reach);
+      const stop = Math.min(n, nl + 1 + reach);
+      if (from >= 0 && start <= to) to = stop;
+      else {
+        flush();
+        from = start;
+        to = stop;
+      }
+    }
+    flush();
+    if (final) return;
+    const keep = Math.max(0, limit - reach);
+    this.#tail = Buffer.from(slice(keep, n));
+    this.#from = limit - keep;
+  }
+}
 
 function decompressorFor(mediaType: string): (() => zlib.Gunzip | zlib.ZstdDecompress) | undefined | 'unsupported' {
   // zlib streams are Transforms and take Transform options, though the typings list only zlib's: a
@@ -120,6 +243,10 @@ function decompressorFor(mediaType: string): (() => zlib.Gunzip | zlib.ZstdDecom
 const isTar = (mediaType: string) => /(layer|rootfs\.diff)[^+]*\.tar(\.|\+|$)|\.tar$/.test(mediaType) || /layer\.v1\.tar/.test(mediaType);
 
 export interface AuditOptions {
+  /** Bounds on opening archives and compressed files inside layers (default DEFAULT_LIMITS). */
+  limits?: Limits;
+  /** `audit-limits: strict`: a part not fully audited is a failure, not a warning. */
+  strictLimits?: boolean;
   secrets: readonly AuditSecret[];
   /** Identities (`keyIdentity`) of the private keys handed to the build, by name. */
   handedKeys: ReadonlyMap<string, string>;
@@ -131,13 +258,15 @@ export interface AuditOptions {
 export async function auditLayout(layoutDir: string, graph: ImageGraph, o: AuditOptions): Promise<AuditResult> {
   const audit = new LayoutAudit(layoutDir, o);
   for (const node of [graph.root, ...graph.children]) await audit.scanNode(node, node === graph.root && graph.children.length > 0 ? 'index' : 'manifest');
-  return audit.result;
+  return { ...audit.result, findings: mostPrecise(audit.result.findings) };
 }
 
 /** One audit's state: the compiled secrets, what was found (each place once), what was scanned. */
 class LayoutAudit {
   readonly result: AuditResult;
   readonly #automaton: Automaton<Tag>;
+  readonly #wrapped: Automaton<Tag>;
+  readonly #wrappedSpan: number;
   readonly #reported = new Set<string>();
   readonly #scannedBlobs = new Set<string>();
 
@@ -145,8 +274,10 @@ class LayoutAudit {
     readonly layoutDir: string,
     readonly o: AuditOptions,
   ) {
-    const { automaton, skipped } = compile(o.secrets);
+    const { automaton, wrapped, wrappedSpan, skipped } = compile(o.secrets);
     this.#automaton = automaton;
+    this.#wrapped = wrapped;
+    this.#wrappedSpan = wrappedSpan;
     this.result = { findings: [], skipped, layers: 0, bytes: 0 };
   }
 
@@ -233,15 +364,58 @@ class LayoutAudit {
     const feed = this.#feeder(label);
     // A tar that cannot be walked is not audited, whatever its bytes held: said, and it fails under audit: fail.
     const broken = (reason: string) => this.report({ severity: 'leak', what: `a layer that cannot be audited (${reason})`, where: label });
-    const walker = isTar(blob.mediaType) ? new TarWalker(feed.write, broken) : undefined;
+    // Each file's contents also go to a router that opens what they hold (archives, compressed files).
+    const cx = this.#routeContext(label);
+    let routed: { entry: TarEntry; router: ContentRouter } | undefined;
+    const segment = (bytes: Uint8Array, e: TarEntry | undefined, part: TarPart) => {
+      feed.write(bytes, e);
+      if (part === 'data' && e && (e.type === '0' || e.type === '\0')) {
+        if (routed?.entry !== e) {
+          routed?.router.end();
+          routed = { entry: e, router: new ContentRouter(e.path, 1, cx) };
+        }
+        routed.router.push(bytes);
+      } else if (part === 'header' || part === 'end') {
+        routed?.router.end();
+        routed = undefined;
+      }
+    };
+    const walker = isTar(blob.mediaType) ? new TarWalker(segment, broken) : undefined;
     const whole: TarEntry = { path: `content (${blob.mediaType})`, type: '0', size: blob.size };
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       this.result.bytes += chunk.length;
       if (walker) walker.write(chunk);
       else feed.write(chunk, whole);
     }
+    routed?.router.end();
     feed.end();
     this.result.layers++;
+  }
+
+  /** How a layer's containers are opened: one budget of decoded bytes, each thing inside scanned under its path. */
+  #routeContext(label: string): RouteContext {
+    const cx: RouteContext = {
+      limits: this.o.limits ?? DEFAULT_LIMITS,
+      budget: { used: 0, exceeded: false },
+      open: (path, depth) => {
+        const feed = this.#feeder(label);
+        const entry: TarEntry = { path, type: '0', size: 0 };
+        const router = new ContentRouter(path, depth, cx);
+        return {
+          write: (bytes) => {
+            this.result.bytes += bytes.length;
+            feed.write(bytes, entry);
+            router.push(bytes);
+          },
+          end: () => {
+            router.end();
+            feed.end();
+          },
+        };
+      },
+      limit: (what, path) => this.report({ severity: this.o.strictLimits ? 'leak' : 'limit', what: `not fully audited: ${what}`, where: `${label}, ${path}` }),
+    };
+    return cx;
   }
 
   /** Feeds a layer's segments to the automaton, each tagged with its tar entry; captures key blocks for `analyzeKey`. */
@@ -258,12 +432,18 @@ class LayoutAudit {
       if (m.tag.kind === 'secret') this.secretFinding(m.tag, where);
       else if (!capture) capture = { entry, parts: [Buffer.from(m.tag.begin)], size: m.tag.begin.length, from: m.end };
     });
+    const wrappedHit = (m: { tag: Tag }) => {
+      if (m.tag.kind === 'secret') this.secretFinding(m.tag, `${label}, ${entry ? entry.path : 'tar padding'}`);
+    };
+    const unwrapped = new WrappedScan(this.#wrapped, this.#wrappedSpan, wrappedHit);
     const write = (bytes: Uint8Array, e: TarEntry | undefined) => {
       if (capture && capture.entry !== e) finishCapture();
+      if (e !== entry) unwrapped.end(); // nothing carries over from one entry to the next
       entry = e;
       const start = segmentEnd;
       segmentEnd += bytes.length;
       scanner.write(bytes);
+      unwrapped.write(bytes);
       if (capture && capture.entry === e && capture.size < KEY_CAPTURE_LIMIT) {
         const part = Buffer.from(
           bytes.subarray(Math.max(0, capture.from - start), Math.min(bytes.length, Math.max(0, capture.from - start) + KEY_CAPTURE_LIMIT - capture.size)),
@@ -274,6 +454,12 @@ class LayoutAudit {
         if (/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(Buffer.concat(capture.parts).toString('latin1'))) finishCapture();
       }
     };
-    return { write, end: finishCapture };
+    return {
+      write,
+      end: () => {
+        unwrapped.end();
+        finishCapture();
+      },
+    };
   }
 }

@@ -27,6 +27,7 @@ async function auditOne(
   mode: AuditSettings['mode'],
   b: Built,
   secrets: readonly NamedSecret[],
+  strictLimits: boolean,
 ): Promise<AuditSummary> {
   const { platform, redactor } = fx;
   const handedKeys = new Map<string, string>();
@@ -34,9 +35,13 @@ async function auditOne(
     const identity = looksLikePrivateKey(s.value) ? keyIdentity(s.value) : undefined;
     if (identity) handedKeys.set(s.name, identity);
   }
-  const result = await platform.group('Audit', () => auditLayout(b.layoutDir, b.graph, { secrets, handedKeys, redact: (t) => redactor.redact(t) }));
+  const result = await platform.group('Audit', () =>
+    auditLayout(b.layoutDir, b.graph, { secrets, handedKeys, redact: (t) => redactor.redact(t), strictLimits }),
+  );
   for (const s of result.skipped) platform.warning(`audit: ${s}`);
   const leaks = result.findings.filter((f) => f.severity === 'leak');
+  for (const f of result.findings.filter((x) => x.severity === 'limit'))
+    platform.warning(`audit: ${describeFinding(f)} (set audit-limits: strict to fail on it)`);
   for (const f of result.findings.filter((x) => x.severity === 'key'))
     platform.warning(`audit: ${describeFinding(f)} (not a key of this run: reported, not failed)`);
   if (leaks.length && mode === 'warn') for (const f of leaks) platform.warning(`audit: ${describeFinding(f)}`);
@@ -53,13 +58,14 @@ export async function auditBuilds(
   mode: AuditSettings['mode'],
   built: readonly Built[],
   secrets: readonly NamedSecret[],
+  strictLimits = false,
 ): Promise<AuditSummary> {
   if (mode === 'off') {
     fx.platform.info('audit: off — the image was not checked for secrets');
     return { mode, leaks: 0, findings: [], skipped: [], layers: 0, bytes: 0 };
   }
   const audits: AuditSummary[] = [];
-  for (const b of built) audits.push(await auditOne(fx, mode, b, secrets));
+  for (const b of built) audits.push(await auditOne(fx, mode, b, secrets, strictLimits));
   const sum = (f: (a: AuditSummary) => number) => audits.reduce((n, a) => n + f(a), 0);
   return {
     mode,

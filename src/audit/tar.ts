@@ -68,8 +68,11 @@ function paxRecords(records: Buffer): { path?: string; size?: number } {
   return out;
 }
 
+/** Which part of the stream a segment is: an entry's header block, its contents, the padding after them, or what follows the end. */
+export type TarPart = 'header' | 'data' | 'pad' | 'end';
+
 export class TarWalker {
-  readonly #onSegment: (bytes: Uint8Array, entry: TarEntry | undefined) => void;
+  readonly #onSegment: (bytes: Uint8Array, entry: TarEntry | undefined, part: TarPart) => void;
   readonly #header = new Uint8Array(BLOCK);
   #headerFill = 0;
   #mode: 'header' | 'data' | 'pad' | 'end' = 'header';
@@ -87,7 +90,7 @@ export class TarWalker {
    * `onBroken` is told when a header cannot be walked (bad checksum, a size that is not a number):
    * the rest of the stream is then handed on as bytes of no entry — scanned, but not walked.
    */
-  constructor(onSegment: (bytes: Uint8Array, entry: TarEntry | undefined) => void, onBroken: (reason: string) => void = () => undefined) {
+  constructor(onSegment: (bytes: Uint8Array, entry: TarEntry | undefined, part: TarPart) => void, onBroken: (reason: string) => void = () => undefined) {
     this.#onSegment = onSegment;
     this.#onBroken = onBroken;
   }
@@ -95,14 +98,14 @@ export class TarWalker {
   #broken(reason: string): void {
     this.#mode = 'end';
     this.#onBroken(reason);
-    this.#onSegment(this.#header, undefined);
+    this.#onSegment(this.#header, undefined, 'end');
   }
 
   write(chunk: Uint8Array): void {
     let i = 0;
     while (i < chunk.length) {
       if (this.#mode === 'end') {
-        this.#onSegment(chunk.subarray(i), undefined);
+        this.#onSegment(chunk.subarray(i), undefined, 'end');
         return;
       }
       if (this.#mode === 'header') {
@@ -115,7 +118,7 @@ export class TarWalker {
       }
       const take = Math.min(this.#left, chunk.length - i);
       const piece = chunk.subarray(i, i + take);
-      this.#onSegment(piece, this.#entry);
+      this.#onSegment(piece, this.#entry, this.#mode === 'data' ? 'data' : 'pad');
       if (this.#mode === 'data' && this.#meta && this.#metaSize + take <= META_LIMIT) {
         this.#meta.push(Buffer.from(piece));
         this.#metaSize += take;
@@ -131,7 +134,7 @@ export class TarWalker {
     this.#headerFill = 0;
     if (h.every((b) => b === 0)) {
       this.#mode = 'end';
-      this.#onSegment(h, undefined);
+      this.#onSegment(h, undefined, 'end');
       return;
     }
     const headerSize = size(h);
@@ -145,7 +148,7 @@ export class TarWalker {
     const n = meta ? headerSize : (this.#nextSize ?? headerSize);
     if (!meta) this.#nextPath = this.#nextSize = undefined;
     this.#entry = { path: meta ? `${path} (${type === 'L' || type === 'K' ? 'long name' : 'PAX'} record)` : path, type, size: n };
-    this.#onSegment(h, this.#entry);
+    this.#onSegment(h, this.#entry, 'header');
     this.#meta = meta ? [] : undefined;
     this.#metaSize = 0;
     this.#left = n;

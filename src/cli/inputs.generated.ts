@@ -132,6 +132,11 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "default": "fail"
   },
   {
+    "name": "audit-limits",
+    "summary": "What a part of the image the audit could not fully read means: report (default: a warning, and a line in the summary — an archive past the bounds of depth, expansion or size, a format not read inside layers such as xz or bzip2) or strict (it fails the audit like a leak)",
+    "default": "report"
+  },
+  {
     "name": "audit-values",
     "summary": "More values the audit looks for, one per line (at least 8 characters), e.g. tokens the build fetches itself"
   },

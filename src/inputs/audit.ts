@@ -11,6 +11,8 @@ export interface AuditSettings {
   allowedBaseImages: string[];
   /** `require-pinned-base`: every base image named by digest. */
   requirePinnedBase: boolean;
+  /** `audit-limits`: report (a part not fully audited is a warning) or strict (it fails the audit). */
+  limits: 'report' | 'strict';
 }
 
 export function parseAuditInputs(scope: InputScope): AuditSettings {
@@ -32,5 +34,6 @@ export function parseAuditInputs(scope: InputScope): AuditSettings {
     values,
     allowedBaseImages,
     requirePinnedBase: parseBool(scope, 'require-pinned-base', false),
+    limits: parseChoice(scope, 'audit-limits', ['report', 'strict'] as const, 'report'),
   };
 }

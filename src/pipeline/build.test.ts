@@ -95,6 +95,19 @@ describe('build pipeline', () => {
     expect(uploads(reg)).toEqual([]);
   });
 
+  it('finds a secret file over 64 KiB (a bundle) copied into the image', async () => {
+    const reg = await registry();
+    const bundle = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 251));
+    const h = await harness(
+      { images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, 'secret-files': 'bundle=bundle.p12' },
+      { files: () => ({ 'app/certs/bundle.p12': bundle }) },
+    );
+    await writeFile(join(h.workspace, 'bundle.p12'), bundle);
+    const e = await failure(build(h.fx));
+    expect(e?.message).toMatch(/secret 'bundle' \(secret-files, the 256 bytes at 0\).* in layer .*app\/certs\/bundle\.p12/);
+    expect(uploads(reg)).toEqual([]);
+  });
+
   it('with audit: warn, says what leaked and pushes', async () => {
     const reg = await registry();
     const h = await harness(

@@ -41,7 +41,7 @@ export async function build(fx: Effects): Promise<void> {
         )
       : new Map();
     try {
-      record.audit = await auditBuilds(fx, inputs.audit.mode, record.built, catalog.all);
+      record.audit = await auditBuilds(fx, inputs.audit.mode, record.built, catalog.all, inputs.audit.limits === 'strict');
       if (record.audit.leaks > 0 && record.audit.mode === 'fail') throw leakError(record.audit);
       await deliverLocally(fx, delivery, primaryBuild(inputs, record.built), choice.name);
       if (!delivery.push) return platform.info('push is false: nothing was pushed');

@@ -13,6 +13,24 @@ const READ_LIMIT = 64 * 1024;
 
 type Pairs = ReadonlyArray<readonly [string, string]>;
 
+/** A part of a big secret file looked for in the image: long enough never to match by chance. */
+const SAMPLE = 256;
+/** Bigger secret files are handed to the builder and not looked for (said in the log). */
+const SAMPLE_LIMIT = 256 * 1024 * 1024;
+
+/**
+ * A secret file too big for a pattern of its own (a keystore, a bundle): its first, middle and
+ * last 256 bytes are looked for, each byte for byte — a copy of the file in the image holds them.
+ */
+async function catalogSamples(files: Files, s: Extract<SecretSource, { kind: 'file' }>, size: number, catalog: SecretCatalog): Promise<void> {
+  if (size > SAMPLE_LIMIT) return;
+  const bytes = await files.readBytes(s.path);
+  for (const at of [0, Math.floor((size - SAMPLE) / 2), size - SAMPLE]) {
+    const part = bytes.subarray(at, at + SAMPLE);
+    catalog.add(`secret '${s.id}' (secret-files, the ${SAMPLE} bytes at ${at})`, part.toString('latin1'), Buffer.from(part));
+  }
+}
+
 export async function catalogSecretFiles(
   files: Files,
   secrets: readonly SecretSource[],
@@ -25,7 +43,11 @@ export async function catalogSecretFiles(
     if (s.kind !== 'file') continue;
     const size = (await files.size(s.path)) ?? 0;
     if (size === 0) issues.push({ input: 'secret-files', message: `secret '${s.id}': ${s.path} is empty; the build would run without it` });
-    if (size === 0 || size > READ_LIMIT) continue;
+    if (size === 0) continue;
+    if (size > READ_LIMIT) {
+      await catalogSamples(files, s, size, catalog);
+      continue;
+    }
     const bytes = await files.readBytes(s.path);
     const text = bytes.toString('utf8');
     if (Buffer.from(text).equals(bytes))

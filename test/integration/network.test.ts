@@ -42,6 +42,28 @@ describe.each(['docker', 'buildah'])('builder %s: a golden base behind a passwor
   }, 240_000);
 });
 
+describe('a golden base in a TLS registry of the company’s own CA, behind a password', () => {
+  it('buildah pulls it with registry-auth and registry-ca alone; the docker builder is told where its daemon wants the CA', async () => {
+    const { plain, tls } = lab().registries;
+    const secret = password(tls.passwordFile);
+    const ws = await workspace(`FROM ${tls.host}/lab/busybox:1.36\nRUN echo on-tls-golden > /marker\n`);
+    const inputs = {
+      version: '1.0.0',
+      pull: 'true',
+      'registry-auth': `${tls.host}=${tls.username}:${secret}`,
+      'registry-ca': `${tls.host}=${tls.ca}`,
+      'insecure-registries': plain.host,
+    };
+    const image = `${plain.host}/${uniqueRepo('network/tls-golden')}`;
+    const r = await runAction({ workspace: ws, env: await noLogin(), inputs: { ...inputs, images: image, builder: 'buildah' } });
+    expect(r.errors).toEqual([]);
+    expect(await skopeoDigest(`${image}:1.0.0`)).toBe(r.outputs.digest);
+    expect(leaks(r.log, secret)).toBe(false);
+    const d = await runAction({ workspace: ws, env: await noLogin(), inputs: { ...inputs, images: `${image}-docker`, builder: 'docker' } });
+    expect(d.log).toContain(`registry-ca: the Docker daemon checks ${tls.host} with its own trust store`);
+  }, 240_000);
+});
+
 describe('behind a proxy', () => {
   const proxied = (extra: Record<string, string> = {}) => ({ HTTPS_PROXY: lab().proxy.url, HTTP_PROXY: lab().proxy.url, ...extra });
 

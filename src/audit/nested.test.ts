@@ -1,0 +1,127 @@
+// Leaks as they really ship — inside archives, compressed files and wrapped encodings — found by
+// the audit of a build, with the path through the containers; bounds that end a bomb, reported.
+import { gzipSync, strToU8, zipSync } from 'fflate';
+import { zstdCompressSync } from 'node:zlib';
+import tar from 'tar-stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { harness } from '../../test/support/pipeline.js';
+import { MemoryRegistry } from '../../test/support/memory-registry.js';
+import { build } from '../pipeline/build.js';
+
+const SECRET = 'tok-nested-7f3a9c2e5b1d-value';
+const registries: MemoryRegistry[] = [];
+afterEach(async () => {
+  await Promise.all(registries.splice(0).map((r) => r.close()));
+});
+
+async function tarOf(files: Record<string, Uint8Array | string>): Promise<Buffer> {
+  const pack = tar.pack();
+  for (const [name, content] of Object.entries(files)) pack.entry({ name }, typeof content === 'string' ? content : Buffer.from(content));
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+const wrap = (text: string, width: number, eol = '\n') => (text.match(new RegExp(`.{1,${width}}`, 'g')) ?? []).join(eol);
+
+async function audit(files: Record<string, string | Buffer>, extra: Record<string, string> = {}) {
+  const reg = await MemoryRegistry.start();
+  registries.push(reg);
+  const h = await harness(
+    { images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, secrets: `token=${SECRET}`, ...extra },
+    { files: () => files },
+  );
+  const error = await build(h.fx).then(
+    () => undefined,
+    (e: Error) => e,
+  );
+  return { error, log: h.platform.log(), pushed: reg.requests.some((q) => q.method === 'PUT') };
+}
+
+describe('the audit opens what layers hold', () => {
+  it.each([
+    [
+      'a deflated .jar',
+      async () => ({
+        'app/lib/app.jar': Buffer.from(zipSync({ 'BOOT-INF/classes/application.properties': strToU8(`db.password=${SECRET}\n`) }, { level: 6 })),
+      }),
+      'app/lib/app.jar!/BOOT-INF/classes/application.properties',
+    ],
+    ['a gzip-compressed log', async () => ({ 'var/log/app.log.1.gz': Buffer.from(gzipSync(strToU8(`login token=${SECRET}\n`))) }), 'var/log/app.log.1.gz!'],
+    [
+      'a file in a .tar.gz',
+      async () => ({ 'opt/cache/pkg.tar.gz': Buffer.from(gzipSync(await tarOf({ 'pkg/.npmrc': `//registry/:_authToken=${SECRET}` }))) }),
+      'opt/cache/pkg.tar.gz!/pkg/.npmrc',
+    ],
+    [
+      'an archive two levels deep (a jar in a .tar.gz)',
+      async () => ({ 'srv/release.tar.gz': Buffer.from(gzipSync(await tarOf({ 'lib/inner.jar': zipSync({ 'secret.txt': strToU8(SECRET) }) }))) }),
+      'srv/release.tar.gz!/lib/inner.jar!/secret.txt',
+    ],
+    [
+      'base64 wrapped at 76 columns',
+      async () => ({ 'etc/app.b64': wrap(Buffer.from(`{"token":"${SECRET}","pad":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}`).toString('base64'), 76) }),
+      'etc/app.b64',
+    ],
+    [
+      'base64 wrapped at 64 columns, CRLF',
+      async () => ({ 'etc/app.pem': wrap(Buffer.from(`prefix ${SECRET} suffix and more text here`).toString('base64'), 64, '\r\n') }),
+      'etc/app.pem',
+    ],
+    ['a zstd-compressed file', async () => ({ 'var/cache/blob.zst': zstdCompressSync(Buffer.from(`key=${SECRET}\n`)) }), 'var/cache/blob.zst!'],
+    [
+      'UTF-16LE text',
+      async () => ({ 'win/config.ini': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`Token=${SECRET}\r\n`, 'utf16le')]) }),
+      'win/config.ini',
+    ],
+  ])('%s: fails, names the path through it, pushes nothing', async (_name, files, path) => {
+    const r = await audit(await files());
+    expect(r.error?.message).toMatch(/^the audit found a secret in the image/); // one finding: the innermost place
+    expect(r.error?.message).toContain(`, ${path}\n`);
+    expect(r.pushed).toBe(false);
+    expect(r.log.includes(SECRET)).toBe(false);
+  });
+
+  it('passes an image full of clean archives with no false alarm', async () => {
+    const r = await audit({
+      'app/lib/a.jar': Buffer.from(zipSync({ 'META-INF/MANIFEST.MF': strToU8('Manifest-Version: 1.0\n'), 'a/B.class': new Uint8Array(4096).fill(7) })),
+      'app/data.tar.gz': Buffer.from(gzipSync(await tarOf({ 'x.txt': 'hello '.repeat(1000) }))),
+      'app/readme.b64': wrap(Buffer.from('nothing secret here '.repeat(50)).toString('base64'), 76),
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.pushed).toBe(true);
+  });
+
+  it('ends a decompression bomb within its bound, reported as not fully audited; strict fails on it', async () => {
+    const bomb = Buffer.from(gzipSync(new Uint8Array(100 * 1024 * 1024), { level: 6 })); // 100 MiB of zeros in ~100 KiB
+    const reported = await audit({ 'tmp/bomb.gz': bomb });
+    expect(reported.error).toBeUndefined();
+    expect(reported.log).toMatch(/warning: audit: not fully audited: it expands more than 200 times \(a decompression bomb\?\).* in layer .*tmp\/bomb\.gz/);
+    const strict = await audit({ 'tmp/bomb.gz': bomb }, { 'audit-limits': 'strict' });
+    expect(strict.error?.message).toMatch(/not fully audited: it expands more than 200 times/);
+    expect(strict.pushed).toBe(false);
+  }, 60_000);
+
+  it('stops at its depth bound, and says which formats it does not read', async () => {
+    let deep: Uint8Array = strToU8(SECRET);
+    for (let i = 0; i < 7; i++) deep = gzipSync(deep);
+    const r = await audit({ 'deep.gz': Buffer.from(deep), 'data.xz': Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2, 3]) });
+    expect(r.log).toMatch(/not fully audited: containers nested deeper than 4 levels/);
+    expect(r.log).toMatch(/not fully audited: a xz stream, which the audit does not read inside layers.* data\.xz/);
+  }, 60_000);
+});
+
+describe('wrapped base64 across chunk boundaries', () => {
+  it.each([1, 7, 64, 100])('is found when the stream arrives %i bytes at a time', async (size) => {
+    const { compile, WrappedScan } = await import('./audit.js');
+    const { wrapped, wrappedSpan } = compile([{ name: 'token', value: SECRET }]);
+    const text = `header line\n${wrap(Buffer.from(`{"a":"${'x'.repeat(size % 5)}","token":"${SECRET}","b":"padding padding padding"}`).toString('base64'), 64, '\r\n')}\nfooter\n`;
+    const found: string[] = [];
+    const scan = new WrappedScan(wrapped, wrappedSpan, (m) => void (m.tag.kind === 'secret' && found.push(m.tag.name)));
+    const bytes = Buffer.from(text);
+    for (let i = 0; i < bytes.length; i += size) scan.write(bytes.subarray(i, i + size));
+    scan.end();
+    expect(found.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,205 @@
+/**
+ * What a file inside a layer holds when it is itself a container: a gzip stream (a `.tar.gz`, a
+ * rotated log), a zip (`.jar`, `.war`, `.whl`, `.apk`, `.nupkg`: stored and deflated entries), a tar.
+ * Recognised by content, not by name; decoded as it streams (fflate, synchronously, so the layer is
+ * still read in one pass), each thing inside handed on as content of its own — to be scanned and,
+ * nested, routed again. Bounded: a depth, an expansion ratio and a total of decoded bytes per
+ * layer; what passes a bound is reported as not fully audited, never passed in silence.
+ */
+import { Gunzip, Unzip, UnzipInflate, type UnzipFile } from 'fflate';
+import { zstdDecompressSync } from 'node:zlib';
+import { TarWalker, type TarEntry } from './tar.js';
+
+/** The most of a zstd stream inside a layer that is gathered to be decoded. */
+const ZSTD_INPUT = 64 * 1024 * 1024;
+
+export interface Limits {
+  /** How deep containers are opened (a jar in a tar.gz in a layer is depth 2). */
+  depth: number;
+  /** Decoded bytes per encoded byte above which a stream is a bomb, not content. */
+  ratio: number;
+  /** Decoded bytes per layer, across all its containers. */
+  bytes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { depth: 4, ratio: 200, bytes: 2 * 1024 ** 3 };
+
+/** Where decoded content goes: scanned under its path, and routed again (one level deeper). */
+export interface ContentSink {
+  write(bytes: Uint8Array): void;
+  end(): void;
+}
+
+export interface RouteContext {
+  limits: Limits;
+  /** Decoded bytes so far in this layer (shared by every router of the layer). */
+  budget: { used: number; exceeded: boolean };
+  /** A sink for content found at `path`, `depth` levels down. */
+  open(path: string, depth: number): ContentSink;
+  /** Reports a part that was not fully audited (a bound passed, a format not read, a corrupt container). */
+  limit(what: string, path: string): void;
+}
+
+type Kind = 'gzip' | 'zip' | 'tar' | 'zstd' | 'bzip2' | 'xz' | 'plain';
+
+export function sniff(head: Uint8Array): Kind {
+  const b = (i: number) => head[i];
+  if (b(0) === 0x1f && b(1) === 0x8b) return 'gzip';
+  if (b(0) === 0x50 && b(1) === 0x4b && b(2) === 0x03 && b(3) === 0x04) return 'zip';
+  if (b(0) === 0x28 && b(1) === 0xb5 && b(2) === 0x2f && b(3) === 0xfd) return 'zstd';
+  if (b(0) === 0x42 && b(1) === 0x5a && b(2) === 0x68) return 'bzip2';
+  if (b(0) === 0xfd && b(1) === 0x37 && b(2) === 0x7a && b(3) === 0x58 && b(4) === 0x5a && b(5) === 0x00) return 'xz';
+  if (head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar') return 'tar';
+  return 'plain';
+}
+
+const SNIFF = 512;
+
+/** The path of something inside a container: `app.jar!/META-INF/x`, `pkg.tar.gz!/pkg/.npmrc`. */
+const inside = (path: string, name: string) => `${path.endsWith('!') ? path : `${path}!`}/${name}`;
+
+/** One file's contents, routed into what they hold. */
+export class ContentRouter {
+  #head: Buffer[] = [];
+  #headSize = 0;
+  #decoder: { push(bytes: Uint8Array, final: boolean): void } | undefined;
+  #stopped = false;
+  #in = 0;
+  #out = 0;
+
+  constructor(
+    readonly path: string,
+    readonly depth: number,
+    readonly cx: RouteContext,
+  ) {}
+
+  push(bytes: Uint8Array): void {
+    if (this.#stopped) return;
+    this.#in += bytes.length;
+    if (this.#decoder) return this.#feed(bytes, false);
+    this.#head.push(Buffer.from(bytes));
+    this.#headSize += bytes.length;
+    if (this.#headSize >= SNIFF) this.#start();
+  }
+
+  end(): void {
+    if (this.#stopped) return;
+    if (!this.#decoder && this.#headSize) this.#start();
+    if (this.#decoder) this.#feed(new Uint8Array(0), true);
+  }
+
+  #feed(bytes: Uint8Array, final: boolean): void {
+    try {
+      this.#decoder!.push(bytes, final);
+    } catch (e) {
+      this.#stop(`a damaged container (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+
+  #stop(why: string): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.cx.limit(why, this.path);
+  }
+
+  /** Counts decoded bytes against the bounds; false once one is passed. */
+  #allow(n: number): boolean {
+    const { limits, budget } = this.cx;
+    this.#out += n;
+    budget.used += n;
+    if (budget.used > limits.bytes) {
+      if (!budget.exceeded) this.cx.limit(`the layer's archives hold more than ${limits.bytes} decoded bytes: the rest is not audited`, this.path);
+      budget.exceeded = true;
+      this.#stopped = true;
+      return false;
+    }
+    if (this.#out > limits.ratio * this.#in + (1 << 20)) {
+      this.#stop(`it expands more than ${limits.ratio} times (a decompression bomb?): the rest is not audited`);
+      return false;
+    }
+    return true;
+  }
+
+  #start(): void {
+    const head = Buffer.concat(this.#head);
+    this.#head = [];
+    const kind = sniff(head);
+    if (kind === 'plain') return void (this.#stopped = true); // nothing inside: the parent scanned it
+    if (kind === 'bzip2' || kind === 'xz') return this.#stop(`a ${kind} stream, which the audit does not read inside layers`);
+    if (this.depth > this.cx.limits.depth) return this.#stop(`containers nested deeper than ${this.cx.limits.depth} levels`);
+    this.#decoder = kind === 'gzip' ? this.#gzip() : kind === 'zip' ? this.#zip() : kind === 'zstd' ? this.#zstd() : this.#tar();
+    this.#feed(head, false);
+  }
+
+  #gzip() {
+    const sink = this.cx.open(`${this.path}!`, this.depth + 1);
+    const g = new Gunzip((chunk, final) => {
+      if (chunk.length && this.#allow(chunk.length)) sink.write(chunk);
+      if (final) sink.end();
+    });
+    return { push: (bytes: Uint8Array, final: boolean) => g.push(bytes, final) };
+  }
+
+  /**
+   * zstd (Node's own): no synchronous stream exists, so the frame is gathered — at most
+   * ZSTD_INPUT bytes of it — and decoded at its end, its output bounded by what the budget has left.
+   */
+  #zstd() {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const sink = this.cx.open(`${this.path}!`, this.depth + 1);
+    return {
+      push: (bytes: Uint8Array, final: boolean) => {
+        size += bytes.length;
+        if (size > ZSTD_INPUT) return this.#stop(`a zstd stream larger than ${ZSTD_INPUT} bytes inside a layer: the rest is not audited`);
+        parts.push(Buffer.from(bytes));
+        if (!final) return;
+        const room = Math.max(0, Math.min(this.cx.limits.bytes - this.cx.budget.used, this.cx.limits.ratio * size + (1 << 20)));
+        const out = zstdDecompressSync(Buffer.concat(parts), { maxOutputLength: room + 1 });
+        if (this.#allow(out.length)) sink.write(out);
+        sink.end();
+      },
+    };
+  }
+
+  #zip() {
+    const unzip = new Unzip((file: UnzipFile) => {
+      const sink = this.cx.open(inside(this.path, file.name), this.depth + 1);
+      file.ondata = (err, chunk, final) => {
+        if (err) return this.#stop(`a damaged zip entry ${file.name} (${err.message})`);
+        if (chunk.length && this.#allow(chunk.length)) sink.write(chunk);
+        if (final) sink.end();
+      };
+      if (file.compression !== 0 && file.compression !== 8)
+        return this.cx.limit(`a zip entry compressed with method ${file.compression}, which the audit does not read`, inside(this.path, file.name));
+      file.start();
+    });
+    unzip.register(UnzipInflate);
+    return { push: (bytes: Uint8Array, final: boolean) => unzip.push(bytes, final) };
+  }
+
+  #tar() {
+    let current: { entry: TarEntry; sink: ContentSink } | undefined;
+    const close = () => {
+      current?.sink.end();
+      current = undefined;
+    };
+    const walker = new TarWalker(
+      (bytes, entry, part) => {
+        if (part !== 'data' || !entry || (entry.type !== '0' && entry.type !== '\0')) return part === 'header' ? close() : undefined;
+        if (current?.entry !== entry) {
+          close();
+          current = { entry, sink: this.cx.open(inside(this.path, entry.path), this.depth + 1) };
+        }
+        if (this.#allow(bytes.length)) current.sink.write(bytes);
+      },
+      (reason) => this.#stop(reason),
+    );
+    return {
+      push: (bytes: Uint8Array, final: boolean) => {
+        walker.write(bytes);
+        if (final) close();
+      },
+    };
+  }
+}
