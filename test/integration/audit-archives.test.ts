@@ -53,7 +53,7 @@ describe('the audit opens archives and wrapped encodings in real images', () => 
       const { plain } = lab().registries;
       const image = `${plain.host}/${uniqueRepo('audit/archive')}`;
       // A nonce of its own: a cached secret step would hold an earlier run's token (secret-cache).
-    const ws = await workspace(c.dockerfile(`${plain.host}/lab/busybox:1.36`).replace('\n', `\nRUN echo ${Math.random()} > /nonce\n`), c.files);
+      const ws = await workspace(c.dockerfile(`${plain.host}/lab/busybox:1.36`).replace('\n', `\nRUN echo ${Math.random()} > /nonce\n`), c.files);
       const r = await runAction({
         workspace: ws,
         inputs: { images: image, version: '1.0.0', 'insecure-registries': plain.host, secrets: `token=${TOKEN}`, builder: 'docker' },
