@@ -77,6 +77,8 @@ export class ContentRouter {
     if (this.#stopped) return;
     this.#in += bytes.length;
     if (this.#decoder) return this.#feed(bytes, false);
+    // The common case, a first segment long enough to tell: decided on it as it is, with no copy.
+    if (this.#headSize === 0 && bytes.length >= SNIFF) return this.#decide(bytes);
     this.#head.push(Buffer.from(bytes));
     this.#headSize += bytes.length;
     if (this.#headSize >= SNIFF) this.#start();
@@ -123,6 +125,10 @@ export class ContentRouter {
   #start(): void {
     const head = Buffer.concat(this.#head);
     this.#head = [];
+    this.#decide(head);
+  }
+
+  #decide(head: Uint8Array): void {
     const kind = sniff(head);
     if (kind === 'plain') return void (this.#stopped = true); // nothing inside: the parent scanned it
     if (kind === 'bzip2' || kind === 'xz') return this.#stop(`a ${kind} stream, which the audit does not read inside layers`);
