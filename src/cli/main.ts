@@ -6,15 +6,12 @@ import { ConfigError } from '../core/errors.js';
 import { createExec } from '../effects/exec.js';
 import { nodeFiles } from '../effects/files.js';
 import { realEffects } from '../effects/real.js';
-import { build } from '../pipeline/build.js';
-import { promote } from '../pipeline/promote.js';
 import { createCliPlatform } from '../platform/cli.js';
 import { Redactor } from '../secrets/redact.js';
 import { redacting } from '../secrets/redacting-platform.js';
 import { envName, helpText, parseCommandLine, readSecretInputs, SECRET_INPUTS, UsageError, type CommandLine } from './args.js';
 import { cliFacts } from './facts.js';
 import { MAINTAIN_HELP, parseMaintain } from './maintain.js';
-import { runMaintain } from './maintain-run.js';
 
 export interface Streams {
   stdout: NodeJS.WritableStream;
@@ -45,7 +42,9 @@ async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: St
   let failure: string[] | undefined;
   let code = 0;
   try {
-    await (line.command === 'build' ? build : promote)(realEffects(platform, redactor));
+    // The pipeline loads when it runs: --help and a refused command line stay quick.
+    const pipeline = line.command === 'build' ? (await import('../pipeline/build.js')).build : (await import('../pipeline/promote.js')).promote;
+    await pipeline(realEffects(platform, redactor));
   } catch (error) {
     code = error instanceof ConfigError ? 2 : 1;
     failure =
@@ -74,7 +73,7 @@ async function maintain(argv: readonly string[], env: NodeJS.ProcessEnv, streams
   const platform = redacting(createCliPlatform({ inputs: new Map(), facts, env: childEnv, redactor, out: streams.stderr, cwd: process.cwd() }), redactor);
   const print = (text: string) => void streams.stdout.write(`${redactor.redact(text)}\n`);
   try {
-    return await runMaintain(realEffects(platform, redactor), line, print);
+    return await (await import('./maintain-run.js')).runMaintain(realEffects(platform, redactor), line, print);
   } catch (error) {
     platform.error(error instanceof Error ? error.message : `unexpected failure: ${String(error)}`);
     return 1;
