@@ -103,6 +103,13 @@ function refuseSecretFlag(name: string, command: Command): never {
   );
 }
 
+/** parseArgs's error as a one-line usage error naming the flag (`--imagez: no such flag`). */
+export function usageFromParseArgs(e: unknown, command?: Command): UsageError {
+  const flag = /'(--?[a-z0-9-]+)/i.exec((e as Error).message)?.[1];
+  const what = (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'no such flag' : 'needs a value';
+  return new UsageError(flag ? `${flag}: ${what}` : (e as Error).message.split('\n')[0]!, command);
+}
+
 export function parseCommandLine(argv: readonly string[]): Parsed {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { help: 'hoist' };
@@ -125,13 +132,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   try {
     ({ values, positionals } = parseArgs({ args: withBooleanValues(rest, names), options, strict: true, allowPositionals: true }));
   } catch (e) {
-    const flag = /'(--?[a-z0-9-]+)/i.exec((e as Error).message)?.[1];
-    throw new UsageError(
-      flag
-        ? `${flag}: ${(e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'no such flag' : 'needs a value'}`
-        : (e as Error).message.split('\n')[0]!,
-      command,
-    );
+    throw usageFromParseArgs(e, command);
   }
   if (values.help) return { help: command };
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}': every input is a flag (--name value)`, command);

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { parseReference, parseRepository, type Reference, type Repository } from '../core/reference.js';
 import { inputScope } from '../inputs/read.js';
 import { parseTransfer, yamlFor, type TransferSettings } from '../inputs/registries.js';
-import { UsageError } from './args.js';
+import { usageFromParseArgs, UsageError } from './args.js';
 
 export type MaintainCommand =
   | { verb: 'list'; repository: Repository; digest: boolean }
@@ -51,12 +51,7 @@ function parse(argv: readonly string[], extra: Record<string, { type: 'string' |
   try {
     return parseArgs({ args: [...argv], options: { ...COMMON, ...extra }, strict: true, allowPositionals: true });
   } catch (e) {
-    const flag = /'(--?[a-z0-9-]+)/i.exec((e as Error).message)?.[1];
-    throw new UsageError(
-      flag
-        ? `${flag}: ${(e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'no such flag' : 'needs a value'}`
-        : (e as Error).message.split('\n')[0]!,
-    );
+    throw usageFromParseArgs(e);
   }
 }
 

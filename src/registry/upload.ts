@@ -97,22 +97,27 @@ export class BlobUpload {
     this.options.onEvent?.(`${this.blob.digest}: ${why}`);
   }
 
+  /** The PUT that ends an upload session: the whole blob (monolithic), or nothing more (after PATCHes). */
+  async #put(session: string, length: number): Promise<void> {
+    const r = await this.t.send({
+      method: 'PUT',
+      url: withDigest(this.t, session, this.blob.digest),
+      repository: this.repository,
+      scopes: this.#scopes,
+      attempts: 1,
+      expect: [201],
+      headers: octets(length),
+      ...(length ? { body: this.#body(0, length) } : {}),
+    });
+    await r.body.dump();
+  }
+
   async #monolithic(): Promise<UploadStats> {
     let session = this.options.session;
     for (;;) {
       try {
         session ??= await startUpload(this.t, this.profile, this.repository);
-        const r = await this.t.send({
-          method: 'PUT',
-          url: withDigest(this.t, session, this.blob.digest),
-          repository: this.repository,
-          scopes: this.#scopes,
-          attempts: 1,
-          expect: [201],
-          headers: octets(this.blob.size),
-          body: this.#body(0, this.blob.size),
-        });
-        await r.body.dump();
+        await this.#put(session, this.blob.size);
         return this.stats;
       } catch (e) {
         await this.#retryOrThrow(e);
@@ -176,16 +181,7 @@ export class BlobUpload {
   /** The closing PUT: true when the blob is in place, else the new session to start over in. */
   async #finish(session: string): Promise<true | string> {
     try {
-      const r = await this.t.send({
-        method: 'PUT',
-        url: withDigest(this.t, session, this.blob.digest),
-        repository: this.repository,
-        scopes: this.#scopes,
-        attempts: 1,
-        expect: [201],
-        headers: octets(0),
-      });
-      await r.body.dump();
+      await this.#put(session, 0);
       return true;
     } catch (e) {
       // The PUT may have landed before the connection broke.
