@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const layers = await makeLayout(layout, 8, (sizeMiB / 8) * MiB);
   const runs = 3;
   console.log(
-    `\nAudit for ${SECRETS.length} secret values (random base64 tokens, ghp_ tokens, passwords; each in its plain, base64, base64url, hex, URL and JSON forms) vs decompressing alone; best of ${runs}`,
+    `\nAudit for ${SECRETS.length} secret values (random base64 tokens, ghp_ tokens, passwords; each in its plain, base64, base64url (also wrapped), hex, URL-, JSON-escaped and UTF-16 forms) vs decompressing alone; best of ${runs}`,
   );
   let best: Measured | undefined;
   let gz: Measured | undefined;
