@@ -95,6 +95,28 @@ describe('behind a proxy', () => {
     expect((await readFile(lab().proxy.log, 'utf8')).slice(mark)).not.toContain(`CONNECT ${plain.host}`);
   }, 240_000);
 
+  it('reaches a token registry and its token service through it', async () => {
+    const { plain, token } = lab().registries;
+    const ws = await workspace(`FROM ${plain.host}/lab/busybox:1.36\nRUN echo ${Math.random()} > /n\n`);
+    const before = (await readFile(lab().proxy.log, 'utf8')).length;
+    const image = `${token.host}/${uniqueRepo('network/token-proxied')}`;
+    const r = await runAction({
+      workspace: ws,
+      env: proxied(),
+      inputs: {
+        images: image,
+        version: '1.0.0',
+        'registry-auth': `${token.host}=${token.username}:${password(token.passwordFile)}`,
+        'insecure-registries': `${plain.host}, ${token.host}`,
+      },
+    });
+    expect(r.errors).toEqual([]);
+    const log = (await readFile(lab().proxy.log, 'utf8')).slice(before);
+    expect(log).toContain(`CONNECT ${token.host}`);
+    expect(log).toContain(`CONNECT ${new URL(token.realm).host}`); // the token service, too
+    expect(await skopeoDigest(`${image}:1.0.0`, { username: token.username, passwordFile: token.passwordFile })).toBe(r.outputs.digest);
+  }, 120_000);
+
   it('names the proxy that refuses, not the registry', async () => {
     const { plain } = lab().registries;
     const ws = await workspace(`FROM ${plain.host}/lab/busybox:1.36\n`);

@@ -6,7 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hoist, lab, ROOT, run, runAction, skopeoDigest, uniqueRepo } from './lab.js';
+import { hoist, lab, password, ROOT, run, runAction, skopeoDigest, uniqueRepo } from './lab.js';
 
 const plainArgs = () => ['--insecure-registries', lab().registries.plain.host, '--insecure-registries', lab().registries.nodelete.host];
 const listTags = async (ref: string) =>
@@ -84,6 +84,23 @@ describe('hoist tags', () => {
     expect(r.outputs.pruned!.split('\n')).toEqual(['sha-0', 'sha-2']); // sha-3 is the newest; sha-1 is 3.0.0's image
     expect(await listTags(repo)).toEqual(['3.0.0', 'sha-1', 'sha-3']);
     expect(r.summary).toContain('Pruned 2 of 5 tags');
+  }, 120_000);
+
+  it('deletes one tag on a token registry (Bearer tokens with the delete scope), the others staying', async () => {
+    const { token } = lab().registries;
+    const repo = `${token.host}/${uniqueRepo('tags/token')}`;
+    const env = { HOIST_REGISTRY_AUTH: `${token.host}=${token.username}:${password(token.passwordFile)}` };
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-tags-'));
+    await writeFile(join(dir, 'Dockerfile'), `FROM ${lab().registries.plain.host}/lab/busybox:1.36\nRUN echo ${Math.random()} > /n\n`);
+    const built = await hoist(
+      ['build', '--images', repo, '--tags', '1.2.3', '--tags', '1.2', '--auto-tags', 'none', ...plainArgs(), '--insecure-registries', token.host, '--json'],
+      { cwd: dir, env },
+    );
+    expect(built.code, built.stderr).toBe(0);
+    const r = await hoist(['tags', 'delete', `${repo}:1.2`, '--insecure-registries', token.host], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    const list = await hoist(['tags', 'list', repo, '--insecure-registries', token.host], { cwd: dir, env });
+    expect(list.stdout.trim().split('\n')).toEqual(['1.2.3']);
   }, 120_000);
 
   it('refuses on a registry without deletes, naming the setting, and deletes nothing', async () => {
