@@ -105,8 +105,8 @@ export function encodings(value: string, raw?: Buffer): Array<[string | Buffer, 
 /** The automaton for a run's secrets and the private key markers; short values are left out and said. */
 export function compile(secrets: readonly AuditSecret[]): { automaton: Automaton<Tag>; wrapped: Automaton<Tag>; wrappedSpan: number; skipped: string[] } {
   const patterns: Array<Pattern<Tag>> = PRIVATE_KEY_BEGIN.map((begin) => ({ bytes: Buffer.from(begin), tag: { kind: 'key', begin } }));
-  // The base64 forms once more, for the stream read with its line breaks left out: base64 wrapped
-  // at any width (base64's 76, openssl's 64, PEM bodies), LF or CRLF.
+  // The base64 and hex forms once more, for the stream read with its line breaks left out: base64
+  // wrapped at any width (base64's 76, openssl's 64, PEM bodies) and hex as `xxd -p` writes it, LF or CRLF.
   const wrapped: Array<Pattern<Tag>> = [];
   const skipped: string[] = [];
   const seen = new Set<string>();
@@ -122,7 +122,8 @@ export function compile(secrets: readonly AuditSecret[]): { automaton: Automaton
       if (seen.has(key)) continue;
       seen.add(key);
       patterns.push({ bytes, tag: { kind: 'secret', name: s.name, fingerprint, encoding } });
-      if (encoding.startsWith('base64')) wrapped.push({ bytes, tag: { kind: 'secret', name: s.name, fingerprint, encoding } });
+      // Hex wraps too (`xxd -p` writes 60 digits a line); its digits are base64 characters, so the same windows find it.
+      if (encoding.startsWith('base64') || encoding === 'hex') wrapped.push({ bytes, tag: { kind: 'secret', name: s.name, fingerprint, encoding } });
     }
   }
   return { automaton: new Automaton(patterns), wrapped: new Automaton(wrapped), wrappedSpan: Math.max(0, ...wrapped.map((p) => p.bytes.length)), skipped };

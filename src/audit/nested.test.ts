@@ -71,6 +71,11 @@ describe('the audit opens what layers hold', () => {
     ],
     ['a zstd-compressed file', async () => ({ 'var/cache/blob.zst': zstdCompressSync(Buffer.from(`key=${SECRET}\n`)) }), 'var/cache/blob.zst!'],
     [
+      'hex as xxd -p writes it (60 digits a line)',
+      async () => ({ 'tmp/dump.hex': wrap(Buffer.from(`cfg ${SECRET} end`).toString('hex'), 60) + '\n' }),
+      'tmp/dump.hex',
+    ],
+    [
       'UTF-16LE text',
       async () => ({ 'win/config.ini': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`Token=${SECRET}\r\n`, 'utf16le')]) }),
       'win/config.ini',
