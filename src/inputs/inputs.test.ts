@@ -195,6 +195,17 @@ describe('parseConfig', () => {
     expect(issues[0]!.message).not.toContain('tok-9f8e7d6c5b4a');
   });
 
+  it('goes on without version tags from a git tag that is no version, when auto-tags asks for none (as metadata-action)', async () => {
+    const tagged: CiContext = { ...ctx, facts: { ...ctx.facts, git: { ...ctx.facts.git, tag: 'sometag' } } };
+    const c = await parseConfig(reader({ images: 'a/b', 'auto-tags': 'sha' }), tagged);
+    expect(c.release.version).toBeUndefined();
+    expect(c.release.images[0]!.tags.map((t) => t.tag)).toEqual(['sha-abcdef0']);
+    expect(c.release.warnings).toEqual(["the git tag 'sometag' is not a semantic version: no version tags (auto-tags does not ask for them)"]);
+    expect(await issuesOf({ images: 'a/b' }, tagged)).toEqual([
+      { input: 'version', message: expect.stringMatching(/the git tag 'sometag' .* is not a semantic version/) },
+    ]);
+  });
+
   it('reports an unterminated quoted secret without quoting it', async () => {
     const issues = await issuesOf({ images: 'a/b', secrets: 'ok=1\n"key=-----BEGIN\nabc' });
     expect(issues).toEqual([{ input: 'secrets', message: expect.stringMatching(/cannot be read .*double quotes/) }]);

@@ -27,6 +27,8 @@ export interface Release {
   images: ImageTarget[];
   /** The image's creation time and where it came from. */
   created: { created: string; from: string };
+  /** What the plan went on without, to be said in the log (a git tag that is no version, when none is needed). */
+  warnings: string[];
 }
 
 export interface ReleaseFacts {
@@ -36,11 +38,26 @@ export interface ReleaseFacts {
 }
 
 /** The tags of every image; full references in `tags` go to their own image only and must name one of `images`. */
-function planImageTags(images: readonly ImageSpec[], tags: TagSettings, facts: RunFacts, now: Date, issues: ConfigIssue[]) {
+/**
+ * The version; a git tag that is not one (`sometag`) is only an error when version tags are asked
+ * for — otherwise, as metadata-action does, the run goes on without version tags and says so.
+ */
+function versionOf(tags: TagSettings, facts: RunFacts, warnings: string[]): ReturnType<typeof resolveVersion> {
+  try {
+    return resolveVersion({ input: tags.version, pattern: tags.versionPattern, gitTag: facts.git.tag });
+  } catch (e) {
+    const fromGitTag = !tags.version.trim() && !tags.versionPattern.trim() && facts.git.tag;
+    if (!(e instanceof TagError) || !fromGitTag || tags.auto.includes('version')) throw e;
+    warnings.push(`the git tag '${facts.git.tag}' is not a semantic version: no version tags (auto-tags does not ask for them)`);
+    return undefined;
+  }
+}
+
+function planImageTags(images: readonly ImageSpec[], tags: TagSettings, facts: RunFacts, now: Date, issues: ConfigIssue[], warnings: string[]) {
   let planned: PlannedTag[] = [];
   let resolved: ReturnType<typeof resolveVersion>;
   try {
-    resolved = resolveVersion({ input: tags.version, pattern: tags.versionPattern, gitTag: facts.git.tag });
+    resolved = versionOf(tags, facts, warnings);
     planned = planTags({ ...tags, version: resolved?.version, facts: facts.git, now });
   } catch (e) {
     if (!(e instanceof TagError)) throw e;
@@ -63,7 +80,8 @@ function planImageTags(images: readonly ImageSpec[], tags: TagSettings, facts: R
 }
 
 export function planRelease(images: readonly ImageSpec[], tags: TagSettings, createdInput: string, run: ReleaseFacts, issues: ConfigIssue[]): Release {
-  const { resolved, targets, failed } = planImageTags(images, tags, run.facts, run.now, issues);
+  const warnings: string[] = [];
+  const { resolved, targets, failed } = planImageTags(images, tags, run.facts, run.now, issues, warnings);
   if (!failed)
     for (const t of targets)
       if (t.tags.length === 0) issues.push({ input: 'tags', message: `${formatRepository(t.repository)} gets no tag: set version, tags, or run on a commit` });
@@ -74,5 +92,5 @@ export function planRelease(images: readonly ImageSpec[], tags: TagSettings, cre
     if (!(e instanceof CreatedError)) throw e;
     issues.push({ input: 'created', message: e.message });
   }
-  return { version: resolved?.version, versionSource: resolved?.source, images: targets, created };
+  return { version: resolved?.version, versionSource: resolved?.source, images: targets, created, warnings };
 }

@@ -59,6 +59,7 @@ function enforcePolicy(fx: Pick<Effects, 'platform'>, inputs: BuildInputs, docke
 export async function planBuild(fx: Pick<Effects, 'platform' | 'files'>, inputs: BuildInputs): Promise<PlannedUnit[]> {
   const { platform } = fx;
   const { release } = inputs;
+  for (const w of release.warnings) platform.warning(w);
   if (release.version) platform.info(`Version ${release.version} (from the ${release.versionSource})`);
   for (const image of release.images)
     platform.info(`${formatRepository(image.repository)}${image.visibility === 'public' ? ' (public)' : ''}: ${describePlan(image)}`);

@@ -20,9 +20,15 @@ describe('resolveVersion', () => {
     expect(resolveVersion(none)).toBeUndefined();
   });
 
-  it.each(['2.x', '2.1', 'latest', '01.2.3', '2.1.106+build.5'])('rejects version %j, naming the input', (input) => {
+  it.each(['2.x', '2.1', 'latest', '01.2.3'])('rejects version %j, naming the input', (input) => {
     expect(() => resolveVersion({ ...none, input })).toThrow(
-      expect.objectContaining({ input: 'version', message: expect.stringMatching(/not a semantic version|build metadata/) }),
+      expect.objectContaining({ input: 'version', message: expect.stringMatching(/is not a semantic version/) }),
+    );
+  });
+
+  it.each(['2.1.106+build.5', 'v1.1.1+build'])('rejects %j with the message for build metadata', (input) => {
+    expect(() => resolveVersion({ ...none, input })).toThrow(
+      expect.objectContaining({ input: 'version', message: `'${input}' has build metadata (+…), which a tag cannot hold: leave it out of the version` }),
     );
   });
 

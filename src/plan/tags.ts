@@ -84,10 +84,11 @@ export function resolveVersion(o: VersionOptions): ResolvedVersion | undefined {
 function parseSemver(raw: string, input: string, what: string): string {
   const text = raw.replace(/^v/i, '');
   const parsed = semver.valid(text);
+  // semver drops build metadata when it reads a version: said before the check that would hide it.
+  if (parsed && text.includes('+')) throw new TagError(`${what} has build metadata (+…), which a tag cannot hold: leave it out of the version`, input);
   if (!parsed || text !== parsed) {
     throw new TagError(`${what} is not a semantic version: expected major.minor.patch such as 2.1.106 or v2.2.0-rc.1`, input);
   }
-  if (text.includes('+')) throw new TagError(`${what} has build metadata (+…), which a tag cannot hold: leave it out of the version`, input);
   return parsed;
 }
 
