@@ -196,6 +196,11 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "summary": "Extra tags, one per line or comma-separated: bare tags (edge) or full references of one of the images (ghcr.io/acme/app:edge), so docker/metadata-action's tags output can be passed in"
   },
   {
+    "name": "sha-source",
+    "summary": "On a pull request, which commit the sha- tag and the revision label name: merge (the merge commit the CI system built, as docker/metadata-action does by default) or head (the pull request's own head commit, from the event payload; on GitLab CI_MERGE_REQUEST_SOURCE_BRANCH_SHA)",
+    "default": "merge"
+  },
+  {
     "name": "push",
     "summary": "Push the image (true) or only build it (false)",
     "default": "true"

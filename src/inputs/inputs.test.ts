@@ -206,6 +206,17 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('names the pull request head in the sha- tag and the revision with sha-source: head (the merge commit by default)', async () => {
+    const pr: CiContext = { ...ctx, facts: { ...ctx.facts, git: { sha: '1111111aaaaaaa', headSha: '2222222bbbbbbb', pullRequest: 7, scheduled: false } } };
+    const merge = await parseConfig(reader({ images: 'a/b' }), pr);
+    expect(merge.release.images[0]!.tags.map((t) => t.tag)).toContain('sha-1111111');
+    expect(merge.release.revision).toBe('1111111aaaaaaa');
+    const head = await parseConfig(reader({ images: 'a/b', 'sha-source': 'head' }), pr);
+    expect(head.release.images[0]!.tags.map((t) => t.tag)).toEqual(expect.arrayContaining(['sha-2222222', 'pr-7']));
+    expect(head.release.revision).toBe('2222222bbbbbbb');
+    expect(await issuesOf({ images: 'a/b', 'sha-source': 'branch' }, pr)).toEqual([{ input: 'sha-source', message: "'branch' is not one of merge, head" }]);
+  });
+
   it('reports an unterminated quoted secret without quoting it', async () => {
     const issues = await issuesOf({ images: 'a/b', secrets: 'ok=1\n"key=-----BEGIN\nabc' });
     expect(issues).toEqual([{ input: 'secrets', message: expect.stringMatching(/cannot be read .*double quotes/) }]);

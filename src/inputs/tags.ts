@@ -20,6 +20,8 @@ export interface TagSettings {
   channel: boolean;
   /** `tags`: bare tags for every image, or full references for one. */
   explicit: string[];
+  /** `sha-source`: on a pull request, the `sha-` tag and revision label from the merge commit (default) or the PR's head. */
+  shaSource: 'merge' | 'head';
 }
 
 export function parseTagInputs(scope: InputScope): TagSettings {
@@ -33,5 +35,6 @@ export function parseTagInputs(scope: InputScope): TagSettings {
     majorZero: parseBool(scope, 'tag-major-zero', false),
     channel: parseBool(scope, 'tag-channel', false),
     explicit: parseList(scope.read('tags')),
+    shaSource: parseChoice(scope, 'sha-source', ['merge', 'head'] as const, 'merge'),
   };
 }

@@ -29,6 +29,8 @@ export interface Release {
   created: { created: string; from: string };
   /** What the plan went on without, to be said in the log (a git tag that is no version, when none is needed). */
   warnings: string[];
+  /** The commit the `sha-` tag and the revision label name (a pull request's head with `sha-source: head`). */
+  revision: string | undefined;
 }
 
 export interface ReleaseFacts {
@@ -81,7 +83,9 @@ function planImageTags(images: readonly ImageSpec[], tags: TagSettings, facts: R
 
 export function planRelease(images: readonly ImageSpec[], tags: TagSettings, createdInput: string, run: ReleaseFacts, issues: ConfigIssue[]): Release {
   const warnings: string[] = [];
-  const { resolved, targets, failed } = planImageTags(images, tags, run.facts, run.now, issues, warnings);
+  const head = tags.shaSource === 'head' ? run.facts.git.headSha : undefined;
+  const facts = head ? { ...run.facts, git: { ...run.facts.git, sha: head } } : run.facts;
+  const { resolved, targets, failed } = planImageTags(images, tags, facts, run.now, issues, warnings);
   if (!failed)
     for (const t of targets)
       if (t.tags.length === 0) issues.push({ input: 'tags', message: `${formatRepository(t.repository)} gets no tag: set version, tags, or run on a commit` });
@@ -92,5 +96,5 @@ export function planRelease(images: readonly ImageSpec[], tags: TagSettings, cre
     if (!(e instanceof CreatedError)) throw e;
     issues.push({ input: 'created', message: e.message });
   }
-  return { version: resolved?.version, versionSource: resolved?.source, images: targets, created, warnings };
+  return { version: resolved?.version, versionSource: resolved?.source, images: targets, created, warnings, revision: facts.git.sha };
 }

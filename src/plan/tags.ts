@@ -27,6 +27,8 @@ export interface GitFacts {
   /** Pull request (GitHub) or merge request (GitLab) number. */
   pullRequest?: number;
   sha?: string;
+  /** A pull request's head commit (`sha` is then the merge commit the CI system built). */
+  headSha?: string;
   /** The run was started by a schedule. */
   scheduled: boolean;
 }

@@ -57,7 +57,7 @@ export function imageMetadata(
   const fixed = (tags.find((t) => t.rule === 'branch' || t.rule === 'pr') ?? tags.find((t) => !t.floating))?.tag;
   const common = {
     repository: facts.repository,
-    revision: facts.git.sha,
+    revision: release.revision ?? facts.git.sha,
     version: release.version ?? fixed,
     created: release.created.created,
     baseName: base?.from,

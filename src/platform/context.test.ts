@@ -21,10 +21,17 @@ describe('githubFacts', () => {
     });
   });
 
-  it('reads a pull request: its number, its head branch, a private repository, no license it can name', () => {
+  it('reads a pull request: its number, its head branch and commit, a private repository, no license it can name', () => {
     const { env, event } = recorded('github-pull-request');
     const f = githubFacts(env, event);
-    expect(f.git).toEqual({ tag: undefined, branch: 'feature/Login', pullRequest: 42, sha: '1111111111111111111111111111111111111111', scheduled: false });
+    expect(f.git).toEqual({
+      tag: undefined,
+      branch: 'feature/Login',
+      pullRequest: 42,
+      sha: '1111111111111111111111111111111111111111',
+      headSha: '2222222222222222222222222222222222222222',
+      scheduled: false,
+    });
     expect(f.repository).toEqual({
       name: 'secret-app',
       url: 'https://github.com/acme/secret-app',

@@ -19,7 +19,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** The parts of a GitHub event payload (`GITHUB_EVENT_PATH`) that are used. */
 export interface GitHubEvent {
-  pull_request?: { number?: number; head?: { ref?: string } };
+  pull_request?: { number?: number; head?: { ref?: string; sha?: string } };
   head_commit?: { timestamp?: string } | null;
   repository?: {
     name?: string;
@@ -52,6 +52,7 @@ export function githubFacts(env: Env, event: GitHubEvent | undefined): RunFacts 
       branch: pullRequest !== undefined ? nonEmpty(env.GITHUB_HEAD_REF) : ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined,
       pullRequest,
       sha: nonEmpty(env.GITHUB_SHA),
+      ...(event?.pull_request?.head?.sha ? { headSha: event.pull_request.head.sha } : {}),
       scheduled: eventName === 'schedule',
     },
     commitTime: nonEmpty(event?.head_commit?.timestamp),
@@ -76,6 +77,7 @@ export function gitlabFacts(env: Env): RunFacts {
       branch: nonEmpty(env.CI_COMMIT_BRANCH) ?? nonEmpty(env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME),
       pullRequest: iid && /^\d+$/.test(iid) ? Number(iid) : undefined,
       sha: nonEmpty(env.CI_COMMIT_SHA),
+      ...(env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA ? { headSha: env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA } : {}),
       scheduled: env.CI_PIPELINE_SOURCE === 'schedule',
     },
     commitTime: nonEmpty(env.CI_COMMIT_TIMESTAMP),
