@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { repositoryScope, type Credentials } from './auth.js';
+import { repositoryScope } from './auth.js';
 import { parseErrorBody, RegistryError } from './errors.js';
 import { TAG_PATTERN } from '../core/reference.js';
 import { profileFor, type UploadProfile } from './profiles.js';
@@ -16,33 +16,15 @@ import { profileFor, type UploadProfile } from './profiles.js';
 /** The digests Hoist speaks: sha256 and sha512, lower-case hex of their length. */
 const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 import { BODY_LIMITS, errorText, header, readLimited } from './transport/http.js';
-import type { ProxySettings } from './transport/proxy.js';
-import { Transport, type RequestSpec } from './transport/transport.js';
+import { Transport, type RequestSpec, type TransportOptions } from './transport/transport.js';
 import { BlobUpload, location, type BlobRef, type OpenBlob, type UploadOptions, type UploadStats } from './upload.js';
 
 export type { BlobRef, OpenBlob, UploadOptions, UploadStats } from './upload.js';
 
-export interface ClientOptions {
-  /** The registry's API host[:port]. */
-  host: string;
-  /** Plain HTTP instead of HTTPS. */
-  insecure: boolean;
-  /** Extra certificate authorities (PEM) to trust, besides the system roots. */
-  ca?: string;
-  credentials?: Credentials;
-  /** Further attempts after a retryable failure. */
-  retries: number;
-  userAgent: string;
-  /** Waits between attempts (replaceable in tests). */
-  sleep?: (ms: number) => Promise<void>;
+/** The transport's settings, and the upload profile the client adds on top. */
+export interface ClientOptions extends TransportOptions {
   /** Overrides the upload profile known for the host (tests, and users with odd proxies). */
   profile?: Partial<UploadProfile>;
-  /** Milliseconds without a response header or body byte before a request is abandoned. */
-  timeoutMs?: number;
-  /** Connections kept open to the registry. */
-  connections?: number;
-  /** The step's HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
-  proxy?: ProxySettings;
 }
 
 export interface ManifestRef {

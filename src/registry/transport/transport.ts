@@ -32,14 +32,21 @@ export interface RequestSpec {
 }
 
 export interface TransportOptions {
+  /** The registry's API host[:port]. */
   host: string;
+  /** Plain HTTP instead of HTTPS. */
   insecure: boolean;
+  /** Extra certificate authorities (PEM) to trust, besides the system roots. */
   ca?: string;
   credentials?: Credentials;
+  /** Further attempts after a retryable failure. */
   retries: number;
   userAgent: string;
+  /** Waits between attempts (replaceable in tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds without a response header or body byte before a request is abandoned. */
   timeoutMs?: number;
+  /** Connections kept open to the registry. */
   connections?: number;
   /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY of the step (`proxySettings`). */
   proxy?: ProxySettings;
