@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { localBlob, type Adopted } from '../oci/adopt.js';
 import { blobPath, type Descriptor } from '../oci/layout.js';
 import type { ImageGraph, ManifestNode } from '../oci/graph.js';
 import { PRIVATE_KEY_BEGIN } from '../secrets/private-key.js';
@@ -253,6 +254,8 @@ export interface AuditOptions {
   handedKeys: ReadonlyMap<string, string>;
   /** Removes known secrets from text that goes into a finding (a Dockerfile step may hold one). */
   redact: (text: string) => string;
+  /** Layers the manifest names by a base's registry blob: the layout's stand-in holds the same content. */
+  adopted?: Adopted;
 }
 
 /** Audits the image graph of an OCI layout: layers, configs, manifests, indexes. */
@@ -350,7 +353,7 @@ class LayoutAudit {
       if (this.#scannedBlobs.has(layer.digest)) continue;
       this.#scannedBlobs.add(layer.digest);
       const step = steps[i] ? ` (${this.o.redact(steps[i]!.replace(/^\/bin\/sh -c (#\(nop\) )?/, '').trim()).slice(0, 100)})` : '';
-      await this.scanBlob(layer, `layer ${layer.digest}${step}`);
+      await this.scanBlob(localBlob(this.o.adopted, layer), `layer ${layer.digest}${step}`);
     }
   }
 

@@ -36,7 +36,7 @@ async function auditOne(
     if (identity) handedKeys.set(s.name, identity);
   }
   const result = await platform.group('Audit', () =>
-    auditLayout(b.layoutDir, b.graph, { secrets, handedKeys, redact: (t) => redactor.redact(t), strictLimits }),
+    auditLayout(b.layoutDir, b.graph, { secrets, handedKeys, redact: (t) => redactor.redact(t), strictLimits, adopted: b.adopted }),
   );
   for (const s of result.skipped) platform.warning(`audit: ${s}`);
   const leaks = result.findings.filter((f) => f.severity === 'leak');

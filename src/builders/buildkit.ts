@@ -23,7 +23,7 @@ export function renderBuildxArgs(plan: BuildPlan, layoutDir: string, builder?: s
     '--file',
     plan.file,
     '--output',
-    `type=oci,dest=${layoutDir},tar=false`,
+    `type=oci,dest=${layoutDir},tar=false${plan.epoch === undefined ? '' : ',rewrite-timestamp=true'}`,
   ];
   args.push(...commonBuildFlags(plan, { cacheTo: plan.cacheTo.flatMap((c) => ['--cache-to', c]), pull: plan.pull ? ['--pull'] : [] }));
   for (const [name, source] of plan.buildContexts) args.push('--build-context', `${name}=${source}`);
@@ -68,7 +68,7 @@ export function renderBuildctlArgs(plan: BuildPlan, layoutDir: string, address?:
   }
   if (plan.provenance !== 'false') args.push('--opt', `attest:provenance=mode=${plan.provenance}`);
   if (plan.sbom) args.push('--opt', 'attest:sbom=');
-  args.push('--output', `type=oci,dest=${layoutDir},tar=false`);
+  args.push('--output', `type=oci,dest=${layoutDir},tar=false${plan.epoch === undefined ? '' : ',rewrite-timestamp=true'}`);
   return args;
 }
 

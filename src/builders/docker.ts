@@ -17,10 +17,19 @@ export function renderDockerBuildArgs(plan: BuildPlan): string[] {
 /** Builds with the daemon's BuildKit, then converts `docker save` into the OCI layout at `layoutDir`. */
 export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, string | undefined>>, readIidFile: (path: string) => Promise<string>): Builder {
   const dockerEnv = { ...env, DOCKER_BUILDKIT: '1' };
-  const exportLayout = async (imageId: string, layoutDir: string) => {
+  const exportLayout = async (imageId: string, layoutDir: string, plan: BuildPlan, log: (line: string) => void) => {
     const save = exec.stream('docker', ['save', imageId], { env: dockerEnv });
     try {
-      await Promise.all([convertDockerSave(save.stdout, layoutDir), save.done]);
+      const [converted] = await Promise.all([
+        convertDockerSave(save.stdout, layoutDir, { keepUncompressed: plan.keepUncompressed, epoch: plan.epoch }),
+        save.done,
+      ]);
+      const kept = converted.manifest.layers.length - converted.compressed;
+      log(
+        `docker save → OCI layout: ${converted.compressed} layer${converted.compressed === 1 ? '' : 's'} compressed` +
+          (kept ? `, ${kept} left for the base's own blob${kept === 1 ? '' : 's'}` : '') +
+          (plan.epoch === undefined ? '' : `, ${converted.clamped} file times clamped to ${new Date(plan.epoch * 1000).toISOString()}`),
+      );
     } catch (e) {
       save.kill(); // a failed conversion stops reading: docker save must not stay blocked on its pipe
       save.done.catch(() => undefined);
@@ -42,7 +51,7 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
       }
       const id = (await readIidFile(plan.iidFile)).trim();
       if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
-      await exportLayout(id, layoutDir);
+      await exportLayout(id, layoutDir, plan, log);
       return id;
     },
   };

@@ -36,6 +36,16 @@ export interface BuildPlan {
   localTags: readonly string[];
   /** Where the builder writes the image id (docker, buildah). */
   iidFile: string;
+  /**
+   * `reproducible`: the epoch (Unix seconds) file times and image times are clamped to —
+   * `SOURCE_DATE_EPOCH` for BuildKit, `--timestamp` for buildah, Hoist's own clamp on the docker path.
+   */
+  epoch?: number;
+  /**
+   * The docker path: asked once the image's diff ids are known, which layers are the base's own
+   * (left uncompressed: the base's registry blob takes their place, `oci/adopt.ts`).
+   */
+  keepUncompressed?: (diffIds: readonly string[]) => Promise<ReadonlySet<string>>;
 }
 
 /** A builder: runs the plan and leaves the image as an OCI layout at `layoutDir`. */

@@ -5,9 +5,10 @@
  */
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
-import { formatReference, formatRepository } from '../core/reference.js';
+import { formatReference, formatRepository, type Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
+import { adoptBaseLayers, type Adopted } from '../oci/adopt.js';
 import { layoutGraph, type ImageGraph } from '../oci/graph.js';
 import { annotateLayoutRoot, type LayoutRoot } from '../oci/layout.js';
 import type { Labels } from '../plan/labels.js';
@@ -18,6 +19,7 @@ import { allowingEnv, HELPER_ENV } from '../effects/exec.js';
 import { chooseBuilder, type Choice } from './builders.js';
 import { writeBuilderAccess, type BuilderRegistryAccess } from './registry-access.js';
 import { unsupported, type Builder, type BuildPlan } from './plan.js';
+import { baseReference, type LearnedBase } from './bases.js';
 import { CacheWatch } from './cache-watch.js';
 import { startAgent } from './ssh-agent.js';
 
@@ -34,15 +36,33 @@ export interface Built {
   graph: ImageGraph;
   /** Steps mounting a secret that came from the build cache (they ran with an earlier value). */
   cachedSecretSteps: string[];
+  /** The image's base, when it names a registry image: its repository is where registries may mount from. */
+  base?: Reference;
+  /** Base layers the manifest names by the base's registry blobs (the layout holds stand-ins). */
+  adopted: Adopted;
 }
+
+/** Learns a base image's layers (once per run); undefined for scratch and unreadable names. */
+export type BaseFinder = (base: string | undefined) => Promise<LearnedBase | undefined>;
+
+/** The epoch a reproducible build clamps to: the release's creation time, in Unix seconds. */
+export function epochOf(inputs: BuildInputs): number | undefined {
+  return inputs.builder.reproducible ? Math.floor(Date.parse(inputs.release.created.created) / 1000) : undefined;
+}
+
+/** Builders that hand back layers without the base's original compressed blobs. */
+const RECOMPRESSING = new Set(['docker', 'buildah']);
 
 function planFor(inputs: BuildInputs, unit: Unit, labels: Labels): BuildPlan {
   const { source, builder: b, secrets } = inputs;
+  const epoch = epochOf(inputs);
+  // BuildKit (0.11 on) takes its times from SOURCE_DATE_EPOCH; the user's own value wins.
+  const sde = epoch !== undefined && !source.buildArgs.some(([k]) => k === 'SOURCE_DATE_EPOCH') ? [['SOURCE_DATE_EPOCH', String(epoch)] as const] : [];
   return {
     context: source.context,
     file: source.file,
     target: unit.target,
-    buildArgs: source.buildArgs,
+    buildArgs: [...source.buildArgs, ...sde],
     labels: labels.values,
     network: b.network,
     secretFiles: [],
@@ -59,6 +79,7 @@ function planFor(inputs: BuildInputs, unit: Unit, labels: Labels): BuildPlan {
     // Local names for the built image: its fixed tags (floating ones are decided per registry later).
     localTags: unit.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag))),
     iidFile: '',
+    ...(epoch === undefined ? {} : { epoch }),
   };
 }
 
@@ -141,7 +162,14 @@ async function buildWatched(fx: Pick<Effects, 'platform' | 'files'>, builder: Bu
   return { ...(await run({ ...plan, noCache: true })), cachedSecretSteps: [] };
 }
 
-export async function runBuilds(fx: Effects, inputs: BuildInputs, planned: readonly PlannedUnit[], choice: Choice, work: Workdir): Promise<Built[]> {
+export async function runBuilds(
+  fx: Effects,
+  inputs: BuildInputs,
+  planned: readonly PlannedUnit[],
+  choice: Choice,
+  work: Workdir,
+  findBase: BaseFinder = async () => undefined,
+): Promise<Built[]> {
   const { platform, exec } = fx;
   const secretsDir = await fx.files.makePrivateDir(work.dir, 'secrets-');
   const secretFiles = await writeSecretFiles(fx, inputs, secretsDir);
@@ -170,16 +198,40 @@ export async function runBuilds(fx: Effects, inputs: BuildInputs, planned: reado
   });
   const built: Built[] = [];
   for (const [i, { unit, meta }] of planned.entries()) {
-    const plan = { ...planFor(inputs, unit, meta.labels), ssh, secretFiles, iidFile: join(work.dir, `iid-${i}`) };
+    // The base's layers are learned from its registry while the builder runs (the builders that recompress them only).
+    const learning = RECOMPRESSING.has(builder.name) ? findBase(meta.base) : Promise.resolve(undefined);
+    const keepUncompressed = async (diffIds: readonly string[]) => {
+      const layers = (await learning)?.layers;
+      return new Set(diffIds.filter((d) => layers?.has(d)));
+    };
+    const plan = { ...planFor(inputs, unit, meta.labels), ssh, secretFiles, iidFile: join(work.dir, `iid-${i}`), keepUncompressed };
     const layoutDir = join(work.dir, `oci-${i}`);
     const name = planned.length > 1 ? ` ${unit.target ?? 'default'} for ${unit.images.map((x) => formatRepository(x.repository)).join(', ')}` : '';
-    const { imageId, cachedSecretSteps } = await platform.group(`Build${name} (${builder.name})`, () =>
-      buildWatched(fx, builder, plan, layoutDir, inputs.builder.secretCache),
-    );
+    const { imageId, cachedSecretSteps, adopted } = await platform.group(`Build${name} (${builder.name})`, async () => {
+      const result = await buildWatched(fx, builder, plan, layoutDir, inputs.builder.secretCache);
+      const learned = await learning;
+      if (!learned) return { ...result, adopted: new Map() as Adopted };
+      platform.info(`Base ${formatReference(learned.reference, learned.reference.tag, learned.reference.digest)}: ${learned.note}`);
+      const { adopted: a } = await adoptBaseLayers(layoutDir, learned.layers);
+      if (a.size) platform.info(`${a.size} base layer${a.size === 1 ? '' : 's'} named by the base's own blobs, not the builder's recompression`);
+      return { ...result, adopted: a };
+    });
     // Hoist's annotations go on the root the builder wrote (a new root digest), named by the first tag.
     const root = await annotateLayoutRoot(layoutDir, meta.annotations.values, unit.images[0]?.tags[0]?.tag);
     platform.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
-    built.push({ unit, meta, layoutDir, root, imageId, localTags: plan.localTags, graph: await layoutGraph(layoutDir, root), cachedSecretSteps });
+    const base = baseReference(meta.base);
+    built.push({
+      unit,
+      meta,
+      layoutDir,
+      root,
+      imageId,
+      localTags: plan.localTags,
+      graph: await layoutGraph(layoutDir, root),
+      cachedSecretSteps,
+      adopted,
+      ...(base ? { base } : {}),
+    });
   }
   // The secret files and the agent are no longer needed once the builds have run.
   await fx.files.remove(secretsDir);

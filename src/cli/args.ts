@@ -46,8 +46,9 @@ const SINGLE = new Set([
   'source',
 ]);
 
-/** Inputs that are true or false: `--load` alone means true. */
-const BOOLEAN = new Set(['no-cache', 'pull', 'sbom', 'require-pinned-base', 'tag-major-zero', 'tag-channel', 'push', 'load', 'pr-comment']);
+/** Inputs that are true or false (their default says so): `--load` alone means true. */
+const BOOLEAN = new Set([...BUILD_FLAGS, ...PROMOTE_FLAGS].filter((f) => f.default === 'true' || f.default === 'false').map((f) => f.name));
+for (const name of BOOLEAN) SINGLE.add(name);
 
 /** Facts of the run a CI system would give, for machines that are not one (or to override it). */
 export const CONTEXT_FLAGS = {

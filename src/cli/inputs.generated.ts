@@ -76,6 +76,11 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "default": "false"
   },
   {
+    "name": "reproducible",
+    "summary": "Clamp file times in the layers the build makes, and the image's own times, to the creation time (created, SOURCE_DATE_EPOCH, else the commit time), so a rebuild of the same commit gives the same digest, cached or not",
+    "default": "false"
+  },
+  {
     "name": "pull",
     "summary": "Always pull newer versions of the base images",
     "default": "false"

@@ -13,6 +13,11 @@ export interface BuilderSettings {
   cacheFrom: string[];
   cacheTo: string[];
   noCache: boolean;
+  /**
+   * `reproducible`: file times in the layers the build makes, and the image's times, clamped to the
+   * creation time — the same commit gives the same digest, cached or not.
+   */
+  reproducible: boolean;
   pull: boolean;
   /** `host:ip` entries for the build's /etc/hosts. */
   addHosts: string[];
@@ -47,6 +52,7 @@ export function parseBuilder(scope: InputScope): BuilderSettings {
     cacheFrom: parseList(scope.read('cache-from')),
     cacheTo: parseList(scope.read('cache-to')),
     noCache: parseBool(scope, 'no-cache', false),
+    reproducible: parseBool(scope, 'reproducible', false),
     pull: parseBool(scope, 'pull', false),
     addHosts,
     network: optional(scope, 'network'),

@@ -33,6 +33,7 @@ const asBuilt = (layoutDir: string, graph: ImageGraph): Built => ({
   localTags: [],
   graph,
   cachedSecretSteps: [],
+  adopted: new Map(),
 });
 
 export async function auditRegistryImage(

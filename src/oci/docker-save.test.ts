@@ -52,7 +52,7 @@ describe('convertDockerSave', () => {
     const layers = [await layerTar('a.txt', 'first layer'), await layerTar('b.txt', 'second layer')];
     const { archive, config } = await dockerSaveArchive(layers, true);
     const dir = await mkdtemp(join(tmpdir(), 'hoist-unit-'));
-    const converted = await convertDockerSave(Readable.from([archive]), dir, '1.0.0');
+    const converted = await convertDockerSave(Readable.from([archive]), dir, { refName: '1.0.0' });
 
     expect(converted.configDigest).toBe(sha(config));
     const image = await readLayoutImage(dir);
@@ -85,5 +85,77 @@ describe('convertDockerSave', () => {
     await expect(convertDockerSave(Readable.from([tampered]), await mkdtemp(join(tmpdir(), 'hoist-unit-')))).rejects.toThrow(
       /does not match the config's diff id/,
     );
+  });
+
+  it('leaves the layers the caller names uncompressed, the others gzip-compressed', async () => {
+    const layers = [await layerTar('base.txt', 'the base'), await layerTar('app.txt', 'the app')];
+    const { archive } = await dockerSaveArchive(layers, false);
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-unit-'));
+    let asked: readonly string[] = [];
+    const converted = await convertDockerSave(Readable.from([archive]), dir, {
+      keepUncompressed: async (diffIds) => {
+        asked = diffIds;
+        return new Set([sha(layers[0]!)]);
+      },
+    });
+    expect(asked).toEqual(layers.map(sha));
+    expect(converted.compressed).toBe(1);
+    const [base, app] = converted.manifest.layers;
+    expect(base).toEqual({ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha(layers[0]!), size: layers[0]!.length });
+    expect((await readFile(blobPath(dir, base!.digest))).equals(layers[0]!)).toBe(true);
+    expect(app!.mediaType).toBe('application/vnd.oci.image.layer.v1.tar+gzip');
+    expect(gunzipSync(await readFile(blobPath(dir, app!.digest))).equals(layers[1]!)).toBe(true);
+    await expect(readFile(blobPath(dir, sha(layers[1]!)))).rejects.toThrow(/ENOENT/); // the uncompressed copy is gone
+  });
+
+  it('with an epoch, clamps own layers and the config times; the base layer stays as it is', async () => {
+    const late = async (name: string) => {
+      const pack = tar.pack();
+      pack.entry({ name, mtime: new Date('2030-01-01T00:00:00Z') }, 'x');
+      pack.finalize();
+      const chunks: Buffer[] = [];
+      for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
+      return Buffer.concat(chunks);
+    };
+    const layers = [await late('base'), await late('app')];
+    const { archive } = await dockerSaveArchive(layers, false);
+    const epoch = Date.parse('2026-11-20T09:30:00Z') / 1000;
+    const run = async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'hoist-unit-'));
+      const c = await convertDockerSave(Readable.from([archive]), dir, { epoch, keepUncompressed: async () => new Set([sha(layers[0]!)]) });
+      return { dir, c, config: JSON.parse(await readFile(blobPath(dir, c.manifest.config.digest), 'utf8')) };
+    };
+    const { dir, c, config } = await run();
+    expect(c.clamped).toBe(1);
+    expect(config.created).toBe('2026-11-20T09:30:00Z');
+    expect(config.rootfs.diff_ids[0]).toBe(sha(layers[0]!));
+    const app = gunzipSync(await readFile(blobPath(dir, c.manifest.layers[1]!.digest)));
+    expect(config.rootfs.diff_ids[1]).toBe(sha(app));
+    expect(app.equals(layers[1]!)).toBe(false);
+    expect(app.length).toBe(layers[1]!.length);
+    expect((await run()).c.descriptor.digest).toBe(c.descriptor.digest);
+  });
+
+  it("reads Docker 25's OCI-form archive: blobs/sha256 names, compressed layers kept as they are", async () => {
+    const plain = await layerTar('a.txt', 'uncompressed layer');
+    const zipped = await layerTar('b.txt', 'compressed layer');
+    const gz = (await import('node:zlib')).gzipSync(zipped);
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha(plain), sha(zipped)] } }));
+    const at = (b: Buffer) => `blobs/sha256/${sha(b).slice(7)}`;
+    const pack = tar.pack();
+    pack.entry({ name: 'blobs/', type: 'directory' });
+    pack.entry({ name: at(plain) }, plain);
+    pack.entry({ name: at(gz) }, gz);
+    pack.entry({ name: at(config) }, config);
+    pack.entry({ name: 'oci-layout' }, '{"imageLayoutVersion":"1.0.0"}');
+    pack.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: at(config), RepoTags: ['x:1'], Layers: [at(plain), at(gz)] }]));
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-unit-'));
+    const converted = await convertDockerSave(Readable.from([Buffer.concat(chunks)]), dir);
+    expect(converted.configDigest).toBe(sha(config));
+    expect(converted.manifest.layers[1]).toEqual({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(gz), size: gz.length });
+    expect(gunzipSync(await readFile(blobPath(dir, converted.manifest.layers[0]!.digest))).equals(plain)).toBe(true);
   });
 });

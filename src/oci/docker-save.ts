@@ -1,13 +1,27 @@
 /**
- * `docker save` output (the legacy Docker archive: manifest.json, <config>.json and uncompressed
- * <id>/layer.tar entries) → an OCI image layout with gzip-compressed layers. Streams the archive
- * straight from `docker save`: each layer is compressed and hashed on its way to disk.
+ * `docker save` output → an OCI image layout. Both archive forms are read: Docker's legacy one
+ * (manifest.json, <config>.json, uncompressed <id>/layer.tar) and the OCI-layout form of Docker 25+
+ * (blobs/sha256/…, layers uncompressed or, with the containerd store, as their original
+ * compressed blobs). Entries are told apart by their content, not their names.
+ *
+ * Two passes, so a layer is compressed only when it has to be: the archive is streamed to disk as
+ * it comes (each layer hashed on the way: its diff id), then — the config read, so every layer's
+ * place known — the layers the caller names (the base's: Hoist puts the base's own blob in their
+ * place) stay as they are, and the image's own layers are gzip-compressed, several at once, their
+ * file times clamped first when the build is reproducible.
  */
-import { createGzip } from 'node:zlib';
+import { availableParallelism } from 'node:os';
 import { posix } from 'node:path';
-import { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Readable, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip, createZstdDecompress } from 'node:zlib';
+import pLimit from 'p-limit';
 import tar from 'tar-stream';
+import { ClampTimes } from './tar-times.js';
 import {
+  blobPath,
   Digester,
   initLayout,
   MediaType,
@@ -26,50 +40,108 @@ interface SaveManifestEntry {
   Layers: string[];
 }
 
-/** The image as written to the layout (what the push reads), plus Docker's image id. */
-export interface ConvertedImage extends LayoutImage {
-  /** The config digest, which is Docker's image id. */
-  configDigest: string;
+export interface ConvertOptions {
+  /** The `org.opencontainers.image.ref.name` of the image in index.json. */
+  refName?: string;
+  /**
+   * Asked once the config is read: the diff ids of layers to leave uncompressed, because a base
+   * image's own compressed blob of the same content will stand in the manifest for them.
+   */
+  keepUncompressed?: (diffIds: readonly string[]) => Promise<ReadonlySet<string>>;
+  /** Reproducible: file times in the image's own layers, and the config's times, clamped to this (Unix seconds). */
+  epoch?: number;
 }
 
-interface LayerBlob {
+/** The image as written to the layout (what the push reads). */
+export interface ConvertedImage extends LayoutImage {
+  /** The config digest: Docker's image id, unless the times were clamped. */
+  configDigest: string;
+  /** Own layers compressed, and their headers or PAX records whose times were clamped. */
+  compressed: number;
+  clamped: number;
+}
+
+type Kind = 'tar' | 'gzip' | 'zstd';
+/** A layer as it came out of the archive, in the layout under its own digest. */
+interface SavedLayer {
+  kind: Kind;
   digest: string;
   size: number;
   diffId: string;
 }
 
-async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+const GZIP = Buffer.from([0x1f, 0x8b]);
+const ZSTD = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+const JSON_LIMIT = 64 * 1024 * 1024;
+
+/** What an archive entry holds, from its first bytes. */
+function sniff(head: Buffer): Kind | 'json' | 'other' {
+  if (head.subarray(0, 2).equals(GZIP)) return 'gzip';
+  if (head.subarray(0, 4).equals(ZSTD)) return 'zstd';
+  if (head.length >= 512 && (head.toString('latin1', 257, 262) === 'ustar' || head.subarray(0, 512).every((b) => b === 0))) return 'tar';
+  const first = head.toString('utf8').trimStart()[0];
+  return first === '{' || first === '[' ? 'json' : 'other';
 }
 
-/** Converts a `docker save` archive of one image into the OCI layout at `layoutDir`. */
-export async function convertDockerSave(archive: Readable, layoutDir: string, refName?: string): Promise<ConvertedImage> {
-  await initLayout(layoutDir);
-  const layers = new Map<string, LayerBlob>();
-  const jsonFiles = new Map<string, Buffer>();
+/** The first `n` bytes of a stream (fewer if it is shorter), and the whole stream to read on. */
+async function peek(stream: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; all: AsyncIterable<Buffer> }> {
+  const it = stream[Symbol.asyncIterator]();
+  const seen: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < n) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    seen.push(r.value);
+    length += r.value.length;
+  }
+  async function* all(): AsyncGenerator<Buffer> {
+    yield* seen;
+    if (done) return;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  return { head: Buffer.concat(seen), all: all() };
+}
+
+const decompressor = (kind: Kind): Transform[] => (kind === 'gzip' ? [createGunzip()] : kind === 'zstd' ? [createZstdDecompress()] : []);
+
+/** The diff id of a compressed blob in the layout: its content hashed once more, decompressed. */
+async function diffIdOf(layoutDir: string, digest: string, kind: Kind): Promise<string> {
+  const d = new Digester();
+  d.resume(); // only the hash is wanted
+  await pipeline([createReadStream(blobPath(layoutDir, digest)), ...decompressor(kind), d]);
+  return d.digest();
+}
+
+/** Pass one: every entry of the archive — layers to the layout, JSON documents kept, links noted. */
+async function readArchive(archive: Readable, layoutDir: string) {
+  const layers = new Map<string, SavedLayer>();
+  const json = new Map<string, Buffer>();
   const links = new Map<string, string>(); // docker save links a repeated layer to its first copy
   const extract = tar.extract();
+  const entry = async (name: string, header: tar.Header, stream: AsyncIterable<Buffer>) => {
+    if (header.type === 'symlink' && header.linkname) links.set(name, posix.normalize(posix.join(posix.dirname(name), header.linkname)));
+    if (header.type !== 'file') {
+      for await (const _ of stream) void _;
+      return;
+    }
+    const { head, all } = await peek(stream, 512);
+    const kind = sniff(head);
+    if (kind === 'json' && (header.size ?? 0) <= JSON_LIMIT) {
+      const chunks: Buffer[] = [];
+      for await (const c of all) chunks.push(c);
+      json.set(name, Buffer.concat(chunks));
+    } else if (kind === 'tar' || kind === 'gzip' || kind === 'zstd') {
+      const blob = await writeBlobStream(layoutDir, Readable.from(all));
+      layers.set(name, { kind, ...blob, diffId: kind === 'tar' ? blob.digest : await diffIdOf(layoutDir, blob.digest, kind) });
+    } else for await (const _ of all) void _; // VERSION files, the v1 `json` of each layer, …
+  };
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
-      const name = header.name.replace(/^\.\//, '');
-      const entry = stream as unknown as AsyncIterable<Buffer>; // tar-stream entries are streamx streams that yield Buffers
-      const work = (async () => {
-        if (header.type === 'file' && name.endsWith('.tar')) {
-          const uncompressed = new Digester();
-          const blob = await writeBlobStream(layoutDir, Readable.from(entry), uncompressed, createGzip({ level: 6 }));
-          layers.set(name, { ...blob, diffId: uncompressed.digest() });
-        } else if (header.type === 'symlink' && header.linkname) {
-          links.set(name, posix.normalize(posix.join(posix.dirname(name), header.linkname)));
-          for await (const _ of entry) void _;
-        } else if (header.type === 'file' && name.endsWith('.json')) {
-          jsonFiles.set(name, await readAll(entry));
-        } else {
-          for await (const _ of entry) void _; // directories, VERSION files, …
-        }
-      })();
-      work.then(
+      entry(header.name.replace(/^\.\//, ''), header, stream as unknown as AsyncIterable<Buffer>).then(
         () => next(),
         (e: unknown) => {
           extract.destroy(e as Error);
@@ -83,29 +155,78 @@ export async function convertDockerSave(archive: Readable, layoutDir: string, re
   archive.on('error', (e) => extract.destroy(e));
   archive.pipe(extract);
   await done;
+  return { layers, json, links };
+}
 
-  const saveManifest = jsonFiles.get('manifest.json');
+/** The image's own layer, gzip-compressed (its times clamped first when reproducible); the saved form removed. */
+async function compressOwn(layoutDir: string, saved: SavedLayer, epoch: number | undefined) {
+  const clamp = epoch === undefined ? undefined : new ClampTimes(epoch);
+  const content = new Digester();
+  const source = createReadStream(blobPath(layoutDir, saved.digest), { highWaterMark: 256 * 1024 });
+  const blob = await writeBlobStream(layoutDir, source, ...decompressor(saved.kind), ...(clamp ? [clamp] : []), content, createGzip({ level: 6 }));
+  if (blob.digest !== saved.digest) await rm(blobPath(layoutDir, saved.digest), { force: true });
+  return { descriptor: { mediaType: MediaType.ociLayerGzip, digest: blob.digest, size: blob.size }, diffId: content.digest(), clamped: clamp?.clamped ?? 0 };
+}
+
+const LAYER_TYPES: Record<Kind, string> = { tar: MediaType.ociLayer, gzip: MediaType.ociLayerGzip, zstd: 'application/vnd.oci.image.layer.v1.tar+zstd' };
+
+interface Config {
+  created?: string;
+  history?: Array<{ created?: string }>;
+  rootfs?: { diff_ids?: string[] };
+}
+
+/** The config with its times clamped to the epoch and the layers' new diff ids. */
+function clampConfig(config: Config, epoch: number, diffIds: readonly string[]): Buffer {
+  const at = new Date(epoch * 1000).toISOString().replace(/\.000Z$/, 'Z');
+  const later = (t: string | undefined) => t === undefined || Number.isNaN(Date.parse(t)) || Date.parse(t) > epoch * 1000;
+  const history = config.history?.map((h) => (later(h.created) ? { ...h, created: at } : h));
+  return Buffer.from(
+    JSON.stringify({ ...config, created: at, ...(history ? { history } : {}), rootfs: { ...config.rootfs, type: 'layers', diff_ids: diffIds } }),
+  );
+}
+
+/** Converts a `docker save` archive of one image into the OCI layout at `layoutDir`. */
+export async function convertDockerSave(archive: Readable, layoutDir: string, options: ConvertOptions = {}): Promise<ConvertedImage> {
+  await initLayout(layoutDir);
+  const { layers, json, links } = await readArchive(archive, layoutDir);
+  const saveManifest = json.get('manifest.json');
   if (!saveManifest) throw new Error('docker save output has no manifest.json');
   const entries = JSON.parse(saveManifest.toString('utf8')) as SaveManifestEntry[];
   const entry = entries[0];
   if (!entry || entries.length !== 1) throw new Error(`docker save output holds ${entries.length} images; expected exactly one`);
-  const configBytes = jsonFiles.get(entry.Config);
-  if (!configBytes) throw new Error(`docker save output lacks the image config ${entry.Config}`);
-  const config = JSON.parse(configBytes.toString('utf8')) as { rootfs?: { diff_ids?: string[] } };
+  const originalConfig = json.get(entry.Config);
+  if (!originalConfig) throw new Error(`docker save output lacks the image config ${entry.Config}`);
+  const config = JSON.parse(originalConfig.toString('utf8')) as Config;
 
-  const layerDescriptors: Descriptor[] = entry.Layers.map((path, i) => {
+  const saved = entry.Layers.map((path, i) => {
     const layer = layers.get(path) ?? layers.get(links.get(path) ?? '');
     if (!layer) throw new Error(`docker save output lacks layer ${path}`);
     const expected = config.rootfs?.diff_ids?.[i];
     if (expected && expected !== layer.diffId) throw new Error(`layer ${path}: content ${layer.diffId} does not match the config's diff id ${expected}`);
-    return { mediaType: MediaType.ociLayerGzip, digest: layer.digest, size: layer.size };
+    return layer;
   });
+  const keep = (await options.keepUncompressed?.(saved.map((l) => l.diffId))) ?? new Set<string>();
+  const limit = pLimit(Math.max(1, Math.min(4, availableParallelism())));
+  const done = new Map<string, Promise<{ descriptor: Descriptor; diffId: string; clamped: number }>>(); // a repeated layer is compressed once
+  const converted = await Promise.all(
+    saved.map((layer) => {
+      if (keep.has(layer.diffId) || (layer.kind !== 'tar' && options.epoch === undefined)) {
+        return { descriptor: { mediaType: LAYER_TYPES[layer.kind], digest: layer.digest, size: layer.size }, diffId: layer.diffId, clamped: 0 };
+      }
+      const once = done.get(layer.digest) ?? limit(() => compressOwn(layoutDir, layer, options.epoch));
+      done.set(layer.digest, once);
+      return once;
+    }),
+  );
+  const diffIds = converted.map((c) => c.diffId);
+  const configBytes = options.epoch === undefined ? originalConfig : clampConfig(config, options.epoch, diffIds);
   const configBlob = await writeBlobBytes(layoutDir, configBytes);
   const manifest: ImageManifest = {
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
     config: { mediaType: MediaType.ociConfig, digest: configBlob.digest, size: configBlob.size },
-    layers: layerDescriptors,
+    layers: converted.map((c) => c.descriptor),
   };
   const manifestBytes = Buffer.from(JSON.stringify(manifest));
   const manifestBlob = await writeBlobBytes(layoutDir, manifestBytes);
@@ -113,8 +234,15 @@ export async function convertDockerSave(archive: Readable, layoutDir: string, re
     mediaType: MediaType.ociManifest,
     digest: manifestBlob.digest,
     size: manifestBlob.size,
-    ...(refName ? { annotations: { [REF_NAME]: refName } } : {}),
+    ...(options.refName ? { annotations: { [REF_NAME]: options.refName } } : {}),
   };
   await writeIndex(layoutDir, [descriptor]);
-  return { descriptor, manifestBytes, manifest, configDigest: configBlob.digest };
+  return {
+    descriptor,
+    manifestBytes,
+    manifest,
+    configDigest: configBlob.digest,
+    compressed: done.size,
+    clamped: [...new Set(converted)].reduce((n, c) => n + c.clamped, 0),
+  };
 }

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { blobPath, type Descriptor } from './layout.js';
 import type { ImageGraph } from './graph.js';
+import { localBlob, type Adopted } from './adopt.js';
 
 /** One `outputs` entry: `type=docker,dest=img.tar`, `type=oci,dest=dir`, `type=oci,dest=img.tar,tar=true`. */
 export interface OutputSpec {
@@ -42,8 +43,8 @@ export function parseOutputs(lines: readonly string[], abs: (p: string) => strin
   return { specs, errors };
 }
 
-/** A Docker archive of a single-platform image, named `repoTags`, written to `out`. */
-export async function writeDockerArchive(layoutDir: string, graph: ImageGraph, repoTags: readonly string[], out: Writable): Promise<void> {
+/** A Docker archive of a single-platform image, named `repoTags`, written to `out` (adopted layers as their stand-ins). */
+export async function writeDockerArchive(layoutDir: string, graph: ImageGraph, repoTags: readonly string[], out: Writable, adopted?: Adopted): Promise<void> {
   if (graph.children.length) throw new Error('a Docker archive holds one platform: this build made several (load and type=docker need a single platform)');
   const manifest = JSON.parse(graph.root.bytes.toString('utf8')) as { config: Descriptor; layers: Descriptor[] };
   const name = (d: Descriptor) => `blobs/sha256/${d.digest.slice('sha256:'.length)}`;
@@ -55,19 +56,20 @@ export async function writeDockerArchive(layoutDir: string, graph: ImageGraph, r
       if (Buffer.isBuffer(body)) entry.end(body);
       else (body as NodeJS.ReadableStream).pipe(entry);
     });
-  const index = Buffer.from(JSON.stringify([{ Config: name(manifest.config), RepoTags: repoTags, Layers: manifest.layers.map(name) }]));
+  const layers = manifest.layers.map((l) => localBlob(adopted, l));
+  const index = Buffer.from(JSON.stringify([{ Config: name(manifest.config), RepoTags: repoTags, Layers: layers.map(name) }]));
   await add('manifest.json', index.length, index);
-  for (const d of [manifest.config, ...new Map(manifest.layers.map((l) => [l.digest, l])).values()]) {
+  for (const d of [manifest.config, ...new Map(layers.map((l) => [l.digest, l])).values()]) {
     await add(name(d), d.size, createReadStream(blobPath(layoutDir, d.digest)));
   }
   pack.finalize();
   await writing;
 }
 
-/** The OCI layout as a directory, or as a tar of it. */
-export async function writeOciLayout(layoutDir: string, spec: OutputSpec): Promise<void> {
+/** The OCI layout as a directory, or as a tar of it; files for which `leave` is true are left out. */
+export async function writeOciLayout(layoutDir: string, spec: OutputSpec, leave: (path: string) => boolean = () => false): Promise<void> {
   if (!spec.tar) {
-    await cp(layoutDir, spec.dest, { recursive: true });
+    await cp(layoutDir, spec.dest, { recursive: true, filter: (path) => !leave(path) });
     return;
   }
   await mkdir(dirname(spec.dest), { recursive: true });
@@ -77,7 +79,7 @@ export async function writeOciLayout(layoutDir: string, spec: OutputSpec): Promi
     for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else {
+      else if (!leave(path)) {
         const size = (await stat(path)).size;
         await new Promise<void>((resolve, reject) =>
           createReadStream(path).pipe(pack.entry({ name: relative(layoutDir, path), size }, (e) => (e ? reject(e) : resolve()))),

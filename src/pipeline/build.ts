@@ -4,14 +4,16 @@
  * once something has gone wrong (a leak under `audit: fail`, a bad input, a failed build).
  */
 import { auditBuilds, leakError } from '../audit/stage.js';
+import { baseFinder, baseReference, buildPlatform } from '../builders/bases.js';
 import { chooseBuilderFor, runBuilds } from '../builders/stage.js';
 import type { Effects } from '../effects/effects.js';
 import { readBuildInputs } from '../inputs/index.js';
+import { withCheckoutCommitTime } from '../platform/context.js';
 import { checkFiles, planBuild } from '../plan/stage.js';
 import { deliverLocally } from '../push/local.js';
 import { provePrivateStaysPrivate } from '../push/prove.js';
 import { pushBuilds, pushError } from '../push/stage.js';
-import { closeAll, connectRegistries } from '../registry/connect.js';
+import { closeAll, connectBases, connectRegistries } from '../registry/connect.js';
 import { commentOnPullRequest } from '../report/comment.js';
 import { primaryBuild, publishOutputs, runSummary, type RunRecord } from '../report/outputs.js';
 import { catalogSecretFiles } from '../secrets/secret-files.js';
@@ -21,29 +23,39 @@ import { withWorkdir } from './workdir.js';
 export async function build(fx: Effects): Promise<void> {
   const { platform } = fx;
   const catalog = newCatalog(fx);
-  const inputs = await readBuildInputs((name) => platform.getInput(name), platform.context, catalog);
+  const { context } = platform;
+  const git = (args: string[]) =>
+    fx.exec.run('git', args, { env: context.env, cwd: context.workspace }).then(
+      (r) => r.stdout.trim() || undefined,
+      () => undefined, // not a checkout, or no git: the clock, and the log says so
+    );
+  const facts = await withCheckoutCommitTime(context.facts, git);
+  const inputs = await readBuildInputs((name) => platform.getInput(name), { ...context, facts }, catalog);
   await checkFiles(fx, inputs);
   await catalogSecretFiles(fx.files, inputs.secrets.secrets, { buildArgs: inputs.source.buildArgs, ...inputs.metadata }, catalog);
   const planned = await planBuild(fx, inputs);
   const choice = await chooseBuilderFor(fx, inputs, planned[0]!);
   const record: RunRecord = { inputs };
   await withWorkdir(fx, async (work) => {
-    record.built = await runBuilds(fx, inputs, planned, choice, work);
-    // Registry clients before the audit: credentials found on the machine are secrets it looks for too.
+    // Registry clients before the build: the bases' registries are read for their layers, and
+    // credentials found on the machine are secrets the audit looks for too.
     const { delivery, transfer } = inputs;
-    const clients = delivery.push
-      ? await connectRegistries(
-          fx,
-          transfer,
-          inputs.release.images.map((i) => i.repository),
-          catalog,
-          delivery.githubToken,
-        )
-      : new Map();
+    const bases = planned.flatMap((p) => baseReference(p.meta.base) ?? []);
+    const targets = delivery.push ? inputs.release.images.map((i) => i.repository) : [];
+    const clients = await connectRegistries(fx, transfer, targets, catalog, delivery.githubToken);
     try {
+      await connectBases(fx, transfer, bases, catalog, clients);
+      record.built = await runBuilds(
+        fx,
+        inputs,
+        planned,
+        choice,
+        work,
+        baseFinder((host) => clients.get(host), buildPlatform(inputs.builder.platforms)),
+      );
       record.audit = await auditBuilds(fx, inputs.audit.mode, record.built, catalog.all, inputs.audit.limits === 'strict');
       if (record.audit.leaks > 0 && record.audit.mode === 'fail') throw leakError(record.audit);
-      await deliverLocally(fx, delivery, primaryBuild(inputs, record.built), choice.name);
+      await deliverLocally(fx, delivery, primaryBuild(inputs, record.built), choice.name, (host) => clients.get(host));
       if (!delivery.push) return platform.info('push is false: nothing was pushed');
       record.pushed = await pushBuilds(fx, inputs, record.built, clients);
       const failed = pushError(record.pushed.reports);

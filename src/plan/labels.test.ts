@@ -65,7 +65,7 @@ describe('resolveCreated', () => {
     ['1700000000', undefined, undefined, '2023-11-14T22:13:20Z', 'the created input'],
     ['', '1700000000', '2026-01-01T00:00:00Z', '2023-11-14T22:13:20Z', 'SOURCE_DATE_EPOCH'],
     ['', undefined, '2026-11-20T09:30:00+01:00', '2026-11-20T08:30:00Z', 'the commit time'],
-    ['', undefined, undefined, '2026-11-23T12:34:56Z', 'the clock (no commit time known)'],
+    ['', undefined, undefined, '2026-11-23T12:34:56Z', 'the clock (no commit time known: not a git checkout)'],
   ])('%j / %j / %j → %s', (input, epoch, commit, created, from) => {
     expect(resolveCreated(input, epoch, commit, now)).toEqual({ created, from });
   });

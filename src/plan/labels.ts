@@ -81,6 +81,7 @@ export function resolveCreated(
   sourceDateEpoch: string | undefined,
   commitTime: string | undefined,
   now: Date,
+  commitTimeFrom = 'the commit time',
 ): { created: string; from: string } {
   const parse = (raw: string, what: string): string => {
     const t = raw.trim();
@@ -90,6 +91,6 @@ export function resolveCreated(
   };
   if (input.trim()) return { created: parse(input, 'created'), from: 'the created input' };
   if (sourceDateEpoch?.trim()) return { created: parse(sourceDateEpoch, 'SOURCE_DATE_EPOCH'), from: 'SOURCE_DATE_EPOCH' };
-  if (commitTime?.trim()) return { created: parse(commitTime, 'the commit time'), from: 'the commit time' };
-  return { created: now.toISOString().replace(/\.\d{3}Z$/, 'Z'), from: 'the clock (no commit time known)' };
+  if (commitTime?.trim()) return { created: parse(commitTime, 'the commit time'), from: commitTimeFrom };
+  return { created: now.toISOString().replace(/\.\d{3}Z$/, 'Z'), from: 'the clock (no commit time known: not a git checkout)' };
 }

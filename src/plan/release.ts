@@ -91,7 +91,7 @@ export function planRelease(images: readonly ImageSpec[], tags: TagSettings, cre
       if (t.tags.length === 0) issues.push({ input: 'tags', message: `${formatRepository(t.repository)} gets no tag: set version, tags, or run on a commit` });
   let created = { created: '', from: '' };
   try {
-    created = resolveCreated(createdInput, run.sourceDateEpoch, run.facts.commitTime, run.now);
+    created = resolveCreated(createdInput, run.sourceDateEpoch, run.facts.commitTime, run.now, run.facts.commitTimeFrom);
   } catch (e) {
     if (!(e instanceof CreatedError)) throw e;
     issues.push({ input: 'created', message: e.message });

@@ -61,6 +61,9 @@ export async function planBuild(fx: Pick<Effects, 'platform' | 'files'>, inputs:
   const { release } = inputs;
   for (const w of release.warnings) platform.warning(w);
   if (release.version) platform.info(`Version ${release.version} (from the ${release.versionSource})`);
+  platform.info(
+    `Created ${release.created.created} (from ${release.created.from})${inputs.builder.reproducible ? ": reproducible, the layers' file times are clamped to it" : ''}`,
+  );
   for (const image of release.images)
     platform.info(`${formatRepository(image.repository)}${image.visibility === 'public' ? ' (public)' : ''}: ${describePlan(image)}`);
   const dockerfile = await fx.files.readText(inputs.source.file);

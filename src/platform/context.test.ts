@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { githubFacts, gitlabFacts, type GitHubEvent } from './context.js';
+import { githubFacts, gitlabFacts, withCheckoutCommitTime, type GitHubEvent } from './context.js';
 
 /** Contexts as the runners give them: env variables and, on GitHub, the event payload. */
 const recorded = (name: string) =>
@@ -16,6 +16,7 @@ describe('githubFacts', () => {
     expect(githubFacts(env, event)).toEqual({
       git: { tag: 'v2.1.106', branch: undefined, pullRequest: undefined, sha: '8f3c2a1b9d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a', scheduled: false },
       commitTime: '2026-11-20T09:30:00+01:00',
+      commitTimeFrom: "the event's commit time",
       defaultBranch: 'main',
       repository: { name: 'app', url: 'https://github.com/acme/app', description: "Acme's app", licenses: 'Apache-2.0', visibility: 'public' },
     });
@@ -64,6 +65,7 @@ describe('gitlabFacts', () => {
     expect(gitlabFacts(recorded('gitlab-tag').env)).toEqual({
       git: { tag: 'v1.9.5', branch: undefined, pullRequest: undefined, sha: '4444444444444444444444444444444444444444', scheduled: false },
       commitTime: '2026-11-21T17:02:11+00:00',
+      commitTimeFrom: 'the commit time CI_COMMIT_TIMESTAMP gives',
       defaultBranch: 'main',
       repository: { name: 'app', url: 'https://gitlab.example.com/acme/app', description: undefined, visibility: 'internal' },
     });
@@ -77,5 +79,23 @@ describe('gitlabFacts', () => {
 
   it('reads a scheduled pipeline', () => {
     expect(gitlabFacts(recorded('gitlab-schedule').env).git).toMatchObject({ branch: 'main', scheduled: true });
+  });
+});
+
+describe('withCheckoutCommitTime', () => {
+  const facts = { git: { sha: 'abc123', scheduled: false }, repository: {} };
+  it("takes the checkout's commit time when the CI system gave none, and asks git for the run's commit", async () => {
+    const asked: string[][] = [];
+    const got = await withCheckoutCommitTime(facts, async (args) => {
+      asked.push(args);
+      return '2026-11-20T09:30:00+01:00';
+    });
+    expect(asked).toEqual([['show', '-s', '--format=%cI', 'abc123']]);
+    expect(got).toMatchObject({ commitTime: '2026-11-20T09:30:00+01:00', commitTimeFrom: "the checkout's commit time (git)" });
+  });
+  it('keeps the CI system’s time, and no time outside a checkout', async () => {
+    const given = { ...facts, commitTime: '2026-01-01T00:00:00Z' };
+    expect(await withCheckoutCommitTime(given, async () => 'never asked')).toBe(given);
+    expect(await withCheckoutCommitTime(facts, async () => undefined)).toBe(facts);
   });
 });

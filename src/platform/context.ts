@@ -9,8 +9,10 @@ import type { RepositoryFacts } from '../plan/labels.js';
 
 export interface RunFacts {
   git: GitFacts;
-  /** ISO 8601 time of the commit, when the CI system says. */
+  /** ISO 8601 time of the commit, when the CI system says (or the checkout's git). */
   commitTime?: string;
+  /** Where `commitTime` came from, for the log. */
+  commitTimeFrom?: string;
   defaultBranch?: string;
   repository: RepositoryFacts;
 }
@@ -56,6 +58,7 @@ export function githubFacts(env: Env, event: GitHubEvent | undefined): RunFacts 
       scheduled: eventName === 'schedule',
     },
     commitTime: nonEmpty(event?.head_commit?.timestamp),
+    ...(nonEmpty(event?.head_commit?.timestamp) ? { commitTimeFrom: "the event's commit time" } : {}),
     defaultBranch: nonEmpty(repo?.default_branch),
     repository: {
       name: nonEmpty(repo?.name) ?? env.GITHUB_REPOSITORY?.split('/')[1],
@@ -81,6 +84,7 @@ export function gitlabFacts(env: Env): RunFacts {
       scheduled: env.CI_PIPELINE_SOURCE === 'schedule',
     },
     commitTime: nonEmpty(env.CI_COMMIT_TIMESTAMP),
+    ...(nonEmpty(env.CI_COMMIT_TIMESTAMP) ? { commitTimeFrom: 'the commit time CI_COMMIT_TIMESTAMP gives' } : {}),
     defaultBranch: nonEmpty(env.CI_DEFAULT_BRANCH),
     repository: {
       name: nonEmpty(env.CI_PROJECT_NAME),
@@ -89,4 +93,14 @@ export function gitlabFacts(env: Env): RunFacts {
       visibility: visibility === 'public' || visibility === 'private' || visibility === 'internal' ? visibility : undefined,
     },
   };
+}
+
+/**
+ * The facts, with the commit time from the checkout's git when the CI system gave none (an event
+ * without `head_commit`: pull requests, manual runs), so a rebuild of a commit keeps its times.
+ */
+export async function withCheckoutCommitTime(facts: RunFacts, askGit: (args: string[]) => Promise<string | undefined>): Promise<RunFacts> {
+  if (facts.commitTime) return facts;
+  const time = await askGit(['show', '-s', '--format=%cI', facts.git.sha ?? 'HEAD']);
+  return time && /^\d{4}-\d{2}-\d{2}T/.test(time) ? { ...facts, commitTime: time, commitTimeFrom: "the checkout's commit time (git)" } : facts;
 }

@@ -192,8 +192,13 @@ class HostPush {
       return this.#held(blob.digest, repo);
     }
     let session: string | undefined;
-    for (const from of [...(this.#holders.get(blob.digest) ?? []), ...this.#hints.filter((h) => h !== repo)]) {
-      const mount = await this.#limit(() => client.mountBlob(repo, blob.digest, from));
+    for (const from of new Set([...(this.#holders.get(blob.digest) ?? []), ...this.#hints.filter((h) => h !== repo)])) {
+      // A mount is only a shortcut: a source repository the credentials may not read is passed over.
+      const mount = await this.#limit(() => client.mountBlob(repo, blob.digest, from)).catch((e: unknown) => {
+        if (e instanceof RegistryError && (e.status === 401 || e.status === 403 || e.status === 404)) return undefined;
+        throw e;
+      });
+      if (!mount) continue;
       if (mount.mounted) {
         report.blobsMounted++;
         report.bytesMounted += blob.size;

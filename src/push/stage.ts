@@ -6,6 +6,7 @@ import type { Built } from '../builders/stage.js';
 import { formatRepository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
+import { adoptingSource, mountHints } from '../oci/adopt.js';
 import { layoutSource } from '../oci/graph.js';
 import type { ImageTarget } from '../plan/release.js';
 import { decideTags, type FloatingMode, type TagDecision } from '../plan/tags.js';
@@ -46,7 +47,8 @@ export async function pushBuilds(
     for (const b of built) {
       const mine = new Map<string, TagDecision[]>();
       const targets = pushTargets(b.unit.images, inputs.release.version, inputs.tags.floating, mine);
-      const reports = await pushGraph(b.graph, layoutSource(b.layoutDir), targets, options);
+      const source = adoptingSource(layoutSource(b.layoutDir), b.adopted, (host) => clients.get(host));
+      const reports = await pushGraph(b.graph, source, targets, { ...options, mountFrom: mountHints(b.base, b.adopted) });
       for (const r of reports) platform.info(describeReport(r));
       for (const [repository, ds] of mine) {
         pushed.decisions.set(repository, ds);

@@ -72,6 +72,28 @@ export async function connectRegistries(
   return clients;
 }
 
+/**
+ * Clients for the bases' registries, added to `clients` (a target's client serves its bases too).
+ * Soft: a base registry Hoist cannot log in to only means its layers are sent as the builder made them.
+ */
+export async function connectBases(
+  fx: Effects,
+  transfer: TransferSettings,
+  bases: readonly Repository[],
+  catalog: SecretCatalog,
+  clients: Map<string, RegistryClient>,
+): Promise<void> {
+  for (const base of bases) {
+    if (clients.has(base.host)) continue;
+    try {
+      const credentials = await credentialsFor(fx, transfer, base, catalog, undefined);
+      clients.set(base.host, await fx.registry({ ...(await clientOptions(fx, transfer, base.host)), credentials }));
+    } catch (e) {
+      fx.platform.info(`${base.registry}: no client for the base image's registry (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+}
+
 export async function closeAll(clients: ReadonlyMap<string, RegistryClient>): Promise<void> {
   await Promise.all([...clients.values()].map((c) => c.close()));
 }

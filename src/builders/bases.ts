@@ -1,0 +1,108 @@
+/**
+ * What the base image of a build is made of, read from its registry with the step's credentials:
+ * its manifest (for an index, the build platform's), its config, and so each layer's diff id →
+ * the registry's compressed descriptor. With it a layer the builder handed back recompressed is
+ * named by the base's own blob (`oci/adopt.ts`). Learning fails soft: the build goes on and its
+ * layers are sent as built, and the log says why.
+ */
+import { createHash } from 'node:crypto';
+import { arch } from 'node:process';
+import { parseReference, type Reference } from '../core/reference.js';
+import type { BaseLayer, BaseLayers } from '../oci/adopt.js';
+import { isIndex } from '../oci/graph.js';
+import type { Descriptor } from '../oci/layout.js';
+import type { RegistryClient } from '../registry/client.js';
+import { readLimited } from '../registry/transport/http.js';
+
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
+
+const NODE_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+
+/** The platform a build makes: the one `platforms` names, else this machine's. */
+export function buildPlatform(platforms: readonly string[]): Platform {
+  const [os, architecture, variant] = (platforms.length === 1 ? platforms[0]! : `linux/${NODE_ARCH[arch] ?? arch}`).split('/');
+  return { os: os!, architecture: architecture ?? NODE_ARCH[arch] ?? arch, ...(variant ? { variant } : {}) };
+}
+
+export interface LearnedBase {
+  reference: Reference;
+  layers: BaseLayers;
+  /** What the log says about it. */
+  note: string;
+}
+
+const CONFIG_LIMIT = 8 * 1024 * 1024;
+
+/** The base's layers by diff id, from its registry; throws when the registry cannot say. */
+export async function learnBase(client: RegistryClient, reference: Reference, want: Platform): Promise<BaseLayers> {
+  const where = reference.digest ?? reference.tag ?? 'latest';
+  let manifest = await client.getManifest(reference.path, where);
+  if (!manifest) throw new Error(`the registry has no manifest ${where}`);
+  if (isIndex(manifest.mediaType)) {
+    const index = JSON.parse(manifest.bytes.toString('utf8')) as { manifests?: Descriptor[] };
+    const match = index.manifests?.find(
+      (m) => m.platform?.os === want.os && m.platform.architecture === want.architecture && (!want.variant || m.platform.variant === want.variant),
+    );
+    const name = `${want.os}/${want.architecture}${want.variant ? `/${want.variant}` : ''}`;
+    if (!match) throw new Error(`its index has no ${name} image`);
+    manifest = await client.getManifest(reference.path, match.digest);
+    if (!manifest) throw new Error(`the registry lacks the ${name} manifest its index names`);
+  }
+  const image = JSON.parse(manifest.bytes.toString('utf8')) as { config?: Descriptor; layers?: Descriptor[] };
+  if (!image.config || !image.layers) throw new Error(`${manifest.mediaType} is not an image manifest`);
+  if (image.config.size > CONFIG_LIMIT) throw new Error(`its config is ${image.config.size} bytes`);
+  const bytes = await readLimited(await client.fetchBlob(reference.path, image.config.digest), CONFIG_LIMIT, 'the base config');
+  if (`sha256:${createHash('sha256').update(bytes).digest('hex')}` !== image.config.digest) throw new Error('its config does not match its digest');
+  const diffIds = (JSON.parse(bytes.toString('utf8')) as { rootfs?: { diff_ids?: string[] } }).rootfs?.diff_ids ?? [];
+  if (diffIds.length !== image.layers.length) throw new Error(`its config names ${diffIds.length} layers, its manifest ${image.layers.length}`);
+  const origin = { host: reference.host, path: reference.path };
+  return new Map<string, BaseLayer>(
+    image.layers.map((d, i) => [diffIds[i]!, { descriptor: { mediaType: d.mediaType, digest: d.digest, size: d.size }, origin }]),
+  );
+}
+
+/** The base a unit names, as a reference; undefined for `scratch`, stage names and unexpanded text. */
+export function baseReference(base: string | undefined): Reference | undefined {
+  if (!base) return undefined;
+  try {
+    return parseReference(base);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Learns each base once per run; failures become a note and no layers. */
+export function baseFinder(
+  clientFor: (host: string) => RegistryClient | undefined,
+  want: Platform,
+): (base: string | undefined) => Promise<LearnedBase | undefined> {
+  const seen = new Map<string, Promise<LearnedBase | undefined>>();
+  return (base) => {
+    const reference = baseReference(base);
+    if (!reference) return Promise.resolve(undefined);
+    const key = `${reference.host}/${reference.path}@${reference.digest ?? reference.tag ?? 'latest'}`;
+    const known = seen.get(key);
+    if (known) return known;
+    const learning = (async (): Promise<LearnedBase> => {
+      const client = clientFor(reference.host);
+      if (!client) return { reference, layers: new Map(), note: `no registry client for ${reference.host}` };
+      try {
+        const layers = await learnBase(client, reference, want);
+        const mib = [...layers.values()].reduce((n, l) => n + l.descriptor.size, 0) / 1048576;
+        return { reference, layers, note: `${layers.size} layer${layers.size === 1 ? '' : 's'} (${mib.toFixed(1)} MiB) known by their registry digests` };
+      } catch (e) {
+        return {
+          reference,
+          layers: new Map(),
+          note: `could not be read from its registry (${e instanceof Error ? e.message : String(e)}): its layers go as the builder made them`,
+        };
+      }
+    })();
+    seen.set(key, learning);
+    return learning;
+  };
+}
