@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import { RegistryClient, type ClientOptions } from '../src/registry/client.js';
 import { pushGraph } from '../src/push/engine.js';
 import { imageGraph, layoutSource } from '../src/oci/graph.js';
 import { FaultProxy } from '../test/support/fault-proxy.js';
+import { row, timed, type Measured } from './measure.js';
 import { MemoryRegistry } from '../test/support/memory-registry.js';
 
 const MiB = 1024 * 1024;
@@ -139,15 +140,6 @@ async function makeLayout(dir: string, layers: number, layerBytes: number): Prom
 }
 
 // ---- measuring ----
-interface Measured {
-  seconds: number;
-  rssMiB: number;
-  cpuSeconds: number;
-  ok: boolean;
-  stdout: string;
-  stderr: string;
-}
-
 /** CPU seconds (user + system) the lab's registry processes have used so far. */
 function registriesCpuSeconds(): number {
   const pids = spawnSync('pgrep', ['-f', 'docker-registry serve'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
@@ -162,37 +154,6 @@ function registriesCpuSeconds(): number {
     }
   }, 0);
   return ticks / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
-}
-
-/** Runs a process under GNU time, asynchronously (the proxies and memory registry live in this process). */
-async function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutSeconds = 300): Promise<Measured> {
-  const child = spawn('/usr/bin/time', ['-f', 'HOIST_TIME %e %M %U %S', file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }, timeoutSeconds * 1000);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const status = await new Promise<number | null>((r) => child.on('close', r));
-  clearTimeout(timer);
-  const m = /HOIST_TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
-  return {
-    seconds: m ? Number(m[1]) : NaN,
-    rssMiB: m ? Number(m[2]) / 1024 : NaN,
-    cpuSeconds: m ? Number(m[3]) + Number(m[4]) : NaN,
-    ok: status === 0,
-    stdout,
-    stderr: stderr.replace(/HOIST_TIME.*\n?/, ''),
-  };
 }
 
 async function hoist(spec: ChildSpec): Promise<Measured & { result?: ChildResult; registryCpuSeconds: number }> {
@@ -244,9 +205,6 @@ const cpu = (m: { cpuSeconds: number; registryCpuSeconds: number }) => {
   const cores = availableParallelism();
   return `CPU: hoist ${m.cpuSeconds.toFixed(2)} s + registries ${m.registryCpuSeconds.toFixed(2)} s = at least ${((m.cpuSeconds + m.registryCpuSeconds) / cores).toFixed(2)} s of wall time on ${cores} cores`;
 };
-
-const row = (name: string, m: Measured, extra = '') =>
-  `  ${name.padEnd(58)} ${m.ok ? `${m.seconds.toFixed(2).padStart(7)} s  ${m.rssMiB.toFixed(0).padStart(5)} MiB RSS` : `FAILED${Number.isNaN(m.seconds) ? ' (killed at the time limit)' : ''}`.padStart(26)}  ${extra}`;
 
 async function main(): Promise<void> {
   const sizeMiB = Number(process.env.BENCH_SIZE_MIB ?? 512);

@@ -31,17 +31,20 @@ export function buildPlatform(platforms: readonly string[]): Platform {
 export interface LearnedBase {
   reference: Reference;
   layers: BaseLayers;
+  /** What the reference pointed at in its registry (an index's digest for a multi-platform base). */
+  digest?: string;
   /** What the log says about it. */
   note: string;
 }
 
 const CONFIG_LIMIT = 8 * 1024 * 1024;
 
-/** The base's layers by diff id, from its registry; throws when the registry cannot say. */
-export async function learnBase(client: RegistryClient, reference: Reference, want: Platform): Promise<BaseLayers> {
+/** The base's layers by diff id, and the digest its reference names, from its registry; throws when the registry cannot say. */
+export async function learnBase(client: RegistryClient, reference: Reference, want: Platform): Promise<{ layers: BaseLayers; digest: string }> {
   const where = reference.digest ?? reference.tag ?? 'latest';
   let manifest = await client.getManifest(reference.path, where);
   if (!manifest) throw new Error(`the registry has no manifest ${where}`);
+  const digest = manifest.digest;
   if (isIndex(manifest.mediaType)) {
     const index = JSON.parse(manifest.bytes.toString('utf8')) as { manifests?: Descriptor[] };
     const match = index.manifests?.find(
@@ -60,9 +63,10 @@ export async function learnBase(client: RegistryClient, reference: Reference, wa
   const diffIds = (JSON.parse(bytes.toString('utf8')) as { rootfs?: { diff_ids?: string[] } }).rootfs?.diff_ids ?? [];
   if (diffIds.length !== image.layers.length) throw new Error(`its config names ${diffIds.length} layers, its manifest ${image.layers.length}`);
   const origin = { host: reference.host, path: reference.path };
-  return new Map<string, BaseLayer>(
+  const layers = new Map<string, BaseLayer>(
     image.layers.map((d, i) => [diffIds[i]!, { descriptor: { mediaType: d.mediaType, digest: d.digest, size: d.size }, origin }]),
   );
+  return { layers, digest };
 }
 
 /** The base a unit names, as a reference; undefined for `scratch`, stage names and unexpanded text. */
@@ -91,9 +95,14 @@ export function baseFinder(
       const client = clientFor(reference.host);
       if (!client) return { reference, layers: new Map(), note: `no registry client for ${reference.host}` };
       try {
-        const layers = await learnBase(client, reference, want);
+        const { layers, digest } = await learnBase(client, reference, want);
         const mib = [...layers.values()].reduce((n, l) => n + l.descriptor.size, 0) / 1048576;
-        return { reference, layers, note: `${layers.size} layer${layers.size === 1 ? '' : 's'} (${mib.toFixed(1)} MiB) known by their registry digests` };
+        return {
+          reference,
+          layers,
+          digest,
+          note: `${layers.size} layer${layers.size === 1 ? '' : 's'} (${mib.toFixed(1)} MiB) known by their registry digests`,
+        };
       } catch (e) {
         return {
           reference,

@@ -4,9 +4,10 @@
  * in `insecure-registries` reach buildah through a registries.conf of the step's own (plain HTTP
  * for those only); the argv is rendered by a pure function.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Exec } from '../effects/exec.js';
+import { blobPath, readLayoutRoot, writeBlobBytes, writeIndex, type ImageManifest } from '../oci/layout.js';
 import { commonBuildFlags, type Builder, type BuildPlan } from './plan.js';
 
 export function renderBuildahArgs(plan: BuildPlan): string[] {
@@ -56,7 +57,34 @@ export function createBuildahBuilder(
         env: buildahEnv,
         onLine: log,
       });
+      if (plan.epoch !== undefined) await forgetIntermediates(layoutDir);
       return id;
     },
   };
+}
+
+/**
+ * What buildah's layer cache leaks into an image, for reproducible builds: the ids of the
+ * intermediate images it committed (`FROM 080eadf30bc7` history comments) and the digest it puts
+ * in the `base.digest` annotation — both differ between a cached build and one without the cache.
+ * The comments go; the annotation is left to Hoist, which sets it from the base's registry.
+ */
+export async function forgetIntermediates(layoutDir: string): Promise<void> {
+  const root = await readLayoutRoot(layoutDir);
+  const manifest = JSON.parse(root.bytes.toString('utf8')) as ImageManifest;
+  const config = JSON.parse(await readFile(blobPath(layoutDir, manifest.config.digest), 'utf8')) as { history?: Array<{ comment?: string }> };
+  const history = config.history?.map(({ comment, ...h }) =>
+    comment && /^FROM [0-9a-f]{12,64}$/.test(comment) ? h : { ...h, ...(comment ? { comment } : {}) },
+  );
+  const written = await writeBlobBytes(layoutDir, Buffer.from(JSON.stringify({ ...config, ...(history ? { history } : {}) })));
+  const { 'org.opencontainers.image.base.digest': _leaked, ...annotations } = manifest.annotations ?? {};
+  const bytes = Buffer.from(
+    JSON.stringify({
+      ...manifest,
+      config: { ...manifest.config, digest: written.digest, size: written.size },
+      ...(manifest.annotations ? { annotations } : {}),
+    }),
+  );
+  const blob = await writeBlobBytes(layoutDir, bytes);
+  await writeIndex(layoutDir, [{ ...root.descriptor, digest: blob.digest, size: blob.size }]);
 }

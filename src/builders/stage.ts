@@ -10,6 +10,7 @@ import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
 import { adoptBaseLayers, type Adopted } from '../oci/adopt.js';
 import { layoutGraph, type ImageGraph } from '../oci/graph.js';
+import { clampLayoutTimes } from '../oci/reproducible.js';
 import { annotateLayoutRoot, type LayoutRoot } from '../oci/layout.js';
 import type { Labels } from '../plan/labels.js';
 import type { PlannedUnit } from '../plan/stage.js';
@@ -207,17 +208,26 @@ export async function runBuilds(
     const plan = { ...planFor(inputs, unit, meta.labels), ssh, secretFiles, iidFile: join(work.dir, `iid-${i}`), keepUncompressed };
     const layoutDir = join(work.dir, `oci-${i}`);
     const name = planned.length > 1 ? ` ${unit.target ?? 'default'} for ${unit.images.map((x) => formatRepository(x.repository)).join(', ')}` : '';
-    const { imageId, cachedSecretSteps, adopted } = await platform.group(`Build${name} (${builder.name})`, async () => {
+    const { imageId, cachedSecretSteps, adopted, baseDigest } = await platform.group(`Build${name} (${builder.name})`, async () => {
       const result = await buildWatched(fx, builder, plan, layoutDir, inputs.builder.secretCache);
       const learned = await learning;
-      if (!learned) return { ...result, adopted: new Map() as Adopted };
+      // buildah's --timestamp does not reach the layers it takes from its cache: Hoist clamps what buildah made.
+      if (plan.epoch !== undefined && builder.name === 'buildah') {
+        const clamped = await clampLayoutTimes(layoutDir, plan.epoch, new Set(learned?.layers.keys()));
+        platform.info(`reproducible: ${clamped} file times in the build's own layers clamped to ${new Date(plan.epoch * 1000).toISOString()}`);
+      }
+      if (!learned) return { ...result, adopted: new Map() as Adopted, baseDigest: undefined };
       platform.info(`Base ${formatReference(learned.reference, learned.reference.tag, learned.reference.digest)}: ${learned.note}`);
-      const { adopted: a } = await adoptBaseLayers(layoutDir, learned.layers);
+      const { adopted: a, matched } = await adoptBaseLayers(layoutDir, learned.layers);
       if (a.size) platform.info(`${a.size} base layer${a.size === 1 ? '' : 's'} named by the base's own blobs, not the builder's recompression`);
-      return { ...result, adopted: a };
+      // The base's digest only when the image holds every layer of it (a daemon's older cached base does not).
+      return { ...result, adopted: a, baseDigest: matched === learned.layers.size ? learned.digest : undefined };
     });
-    // Hoist's annotations go on the root the builder wrote (a new root digest), named by the first tag.
-    const root = await annotateLayoutRoot(layoutDir, meta.annotations.values, unit.images[0]?.tags[0]?.tag);
+    // Hoist's annotations go on the root the builder wrote (a new root digest), named by the first tag;
+    // the base's digest as its registry said it while the build ran, unless the FROM pinned one.
+    const BASE_DIGEST = 'org.opencontainers.image.base.digest';
+    const learnedDigest = baseDigest && !meta.annotations.values.some(([k]) => k === BASE_DIGEST) ? [[BASE_DIGEST, baseDigest] as const] : [];
+    const root = await annotateLayoutRoot(layoutDir, [...meta.annotations.values, ...learnedDigest], unit.images[0]?.tags[0]?.tag);
     platform.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
     const base = baseReference(meta.base);
     built.push({

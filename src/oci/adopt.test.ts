@@ -94,7 +94,7 @@ describe('base layers by their own blobs', () => {
     const baseBlobs = await seedBase(a, ca, 'golden/os', base, true);
     const app = await layerTar('app/main', 'the application');
 
-    const learned = await learnBase(ca, parseReference(`${a.host}/golden/os:1`), buildPlatform(['linux/amd64']));
+    const { layers: learned } = await learnBase(ca, parseReference(`${a.host}/golden/os:1`), buildPlatform(['linux/amd64']));
     expect([...learned.keys()]).toEqual(base.map(sha));
 
     const dir = await mkdtemp(join(tmpdir(), 'hoist-unit-'));
@@ -150,7 +150,7 @@ describe('base layers by their own blobs', () => {
     const ca = client(a);
     const base = [await layerTar('x', 'base')];
     await seedBase(a, ca, 'os', base);
-    const learned = await learnBase(ca, parseReference(`${a.host}/os:1`), buildPlatform(['linux/amd64']));
+    const { layers: learned } = await learnBase(ca, parseReference(`${a.host}/os:1`), buildPlatform(['linux/amd64']));
     const dir = await mkdtemp(join(tmpdir(), 'hoist-unit-'));
     await convertDockerSave(Readable.from([await dockerSave([await layerTar('y', 'other')])]), dir);
     const before = await readLayoutRoot(dir);

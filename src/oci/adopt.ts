@@ -41,18 +41,19 @@ export function ociLayerType(mediaType: string): string | undefined {
 /**
  * Rewrites the layout's image manifest so that base layers are named by the base's blobs.
  * Returns the adopted layers (none when the builder already kept the base's blobs, or the image is
- * not built on `bases`) and the root, new or as it was.
+ * not built on `bases`), how many of the base's layers the image has, and the root, new or as it was.
  */
-export async function adoptBaseLayers(layoutDir: string, bases: BaseLayers): Promise<{ root: LayoutRoot; adopted: Adopted }> {
+export async function adoptBaseLayers(layoutDir: string, bases: BaseLayers): Promise<{ root: LayoutRoot; adopted: Adopted; matched: number }> {
   const root = await readLayoutRoot(layoutDir);
   const adopted = new Map<string, AdoptedLayer>();
   if (!bases.size || (root.descriptor.mediaType !== MediaType.ociManifest && root.descriptor.mediaType !== MediaType.dockerManifest)) {
-    return { root, adopted };
+    return { root, adopted, matched: 0 };
   }
   const manifest = JSON.parse(root.bytes.toString('utf8')) as ImageManifest;
   const config = JSON.parse(await readFile(blobPath(layoutDir, manifest.config.digest), 'utf8')) as { rootfs?: { diff_ids?: string[] } };
   const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== manifest.layers.length) return { root, adopted };
+  if (diffIds.length !== manifest.layers.length) return { root, adopted, matched: 0 };
+  const matched = new Set(diffIds.filter((d) => bases.has(d))).size;
   const layers = manifest.layers.map((layer, i) => {
     const base = bases.get(diffIds[i]!);
     const mediaType = base && ociLayerType(base.descriptor.mediaType);
@@ -60,12 +61,12 @@ export async function adoptBaseLayers(layoutDir: string, bases: BaseLayers): Pro
     adopted.set(base.descriptor.digest, { standIn: layer, origin: base.origin });
     return { ...(layer.annotations ? { annotations: layer.annotations } : {}), mediaType, digest: base.descriptor.digest, size: base.descriptor.size };
   });
-  if (!adopted.size) return { root, adopted };
+  if (!adopted.size) return { root, adopted, matched };
   const bytes = Buffer.from(JSON.stringify({ ...manifest, layers }));
   const written = await writeBlobBytes(layoutDir, bytes);
   const descriptor: Descriptor = { ...root.descriptor, digest: written.digest, size: written.size };
   await writeIndex(layoutDir, [descriptor]);
-  return { root: { descriptor, bytes }, adopted };
+  return { root: { descriptor, bytes }, adopted, matched };
 }
 
 /** The layout's own blob for a descriptor the manifest names: the stand-in of an adopted layer, else itself. */

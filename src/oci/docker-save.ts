@@ -13,13 +13,11 @@
 import { availableParallelism } from 'node:os';
 import { posix } from 'node:path';
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { Readable, type Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip, createZstdDecompress } from 'node:zlib';
 import pLimit from 'p-limit';
 import tar from 'tar-stream';
-import { ClampTimes } from './tar-times.js';
+import { clampConfig, compressOwn, decompressor, type Config, type Kind, type LayerBlob } from './reproducible.js';
 import {
   blobPath,
   Digester,
@@ -61,14 +59,8 @@ export interface ConvertedImage extends LayoutImage {
   clamped: number;
 }
 
-type Kind = 'tar' | 'gzip' | 'zstd';
 /** A layer as it came out of the archive, in the layout under its own digest. */
-interface SavedLayer {
-  kind: Kind;
-  digest: string;
-  size: number;
-  diffId: string;
-}
+type SavedLayer = LayerBlob;
 
 const GZIP = Buffer.from([0x1f, 0x8b]);
 const ZSTD = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
@@ -105,8 +97,6 @@ async function peek(stream: AsyncIterable<Buffer>, n: number): Promise<{ head: B
   }
   return { head: Buffer.concat(seen), all: all() };
 }
-
-const decompressor = (kind: Kind): Transform[] => (kind === 'gzip' ? [createGunzip()] : kind === 'zstd' ? [createZstdDecompress()] : []);
 
 /** The diff id of a compressed blob in the layout: its content hashed once more, decompressed. */
 async function diffIdOf(layoutDir: string, digest: string, kind: Kind): Promise<string> {
@@ -158,34 +148,6 @@ async function readArchive(archive: Readable, layoutDir: string) {
   return { layers, json, links };
 }
 
-/** The image's own layer, gzip-compressed (its times clamped first when reproducible); the saved form removed. */
-async function compressOwn(layoutDir: string, saved: SavedLayer, epoch: number | undefined) {
-  const clamp = epoch === undefined ? undefined : new ClampTimes(epoch);
-  const content = new Digester();
-  const source = createReadStream(blobPath(layoutDir, saved.digest), { highWaterMark: 256 * 1024 });
-  const blob = await writeBlobStream(layoutDir, source, ...decompressor(saved.kind), ...(clamp ? [clamp] : []), content, createGzip({ level: 6 }));
-  if (blob.digest !== saved.digest) await rm(blobPath(layoutDir, saved.digest), { force: true });
-  return { descriptor: { mediaType: MediaType.ociLayerGzip, digest: blob.digest, size: blob.size }, diffId: content.digest(), clamped: clamp?.clamped ?? 0 };
-}
-
-const LAYER_TYPES: Record<Kind, string> = { tar: MediaType.ociLayer, gzip: MediaType.ociLayerGzip, zstd: 'application/vnd.oci.image.layer.v1.tar+zstd' };
-
-interface Config {
-  created?: string;
-  history?: Array<{ created?: string }>;
-  rootfs?: { diff_ids?: string[] };
-}
-
-/** The config with its times clamped to the epoch and the layers' new diff ids. */
-function clampConfig(config: Config, epoch: number, diffIds: readonly string[]): Buffer {
-  const at = new Date(epoch * 1000).toISOString().replace(/\.000Z$/, 'Z');
-  const later = (t: string | undefined) => t === undefined || Number.isNaN(Date.parse(t)) || Date.parse(t) > epoch * 1000;
-  const history = config.history?.map((h) => (later(h.created) ? { ...h, created: at } : h));
-  return Buffer.from(
-    JSON.stringify({ ...config, created: at, ...(history ? { history } : {}), rootfs: { ...config.rootfs, type: 'layers', diff_ids: diffIds } }),
-  );
-}
-
 /** Converts a `docker save` archive of one image into the OCI layout at `layoutDir`. */
 export async function convertDockerSave(archive: Readable, layoutDir: string, options: ConvertOptions = {}): Promise<ConvertedImage> {
   await initLayout(layoutDir);
@@ -208,6 +170,7 @@ export async function convertDockerSave(archive: Readable, layoutDir: string, op
   });
   const keep = (await options.keepUncompressed?.(saved.map((l) => l.diffId))) ?? new Set<string>();
   const limit = pLimit(Math.max(1, Math.min(4, availableParallelism())));
+  const LAYER_TYPES: Record<Kind, string> = { tar: MediaType.ociLayer, gzip: MediaType.ociLayerGzip, zstd: 'application/vnd.oci.image.layer.v1.tar+zstd' };
   const done = new Map<string, Promise<{ descriptor: Descriptor; diffId: string; clamped: number }>>(); // a repeated layer is compressed once
   const converted = await Promise.all(
     saved.map((layer) => {

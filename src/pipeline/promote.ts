@@ -42,16 +42,21 @@ export async function promote(fx: Effects): Promise<void> {
     );
     for (const r of result.reports) platform.info(describeReport(r));
     const sent = result.reports.reduce((n, r) => n + r.bytesSent, 0);
+    // What the destinations had already, or mounted from a repository of theirs: bytes shared with their bases.
+    const shared = result.reports.reduce((n, r) => n + r.bytesMounted + r.bytesSkipped, 0);
     platform.setOutput('digest', result.digest);
     platform.setOutput('tags', result.reports.flatMap((r) => r.references).join('\n'));
     platform.setOutput('bytes-sent', String(sent));
-    platform.info(`Sent ${mib(sent)} MiB of blobs for an image of ${mib(result.size)} MiB across ${destinations.length} destinations`);
+    platform.setOutput('bytes-shared', String(shared));
+    platform.info(
+      `Sent ${mib(sent)} MiB of blobs for an image of ${mib(result.size)} MiB across ${destinations.length} destinations; ${mib(shared)} MiB were there already or mounted (shared with what they hold: their bases)`,
+    );
     await platform.summary(
       redactor.redact(
         [
           `### Hoist promote: \`${formatReference(source)}\` → ${destinations.length} repositories`,
           '',
-          `Digest \`${result.digest}\`; image ${mib(result.size)} MiB; blobs sent ${mib(sent)} MiB.`,
+          `Digest \`${result.digest}\`; image ${mib(result.size)} MiB; blobs sent ${mib(sent)} MiB (the image's own); ${mib(shared)} MiB shared with what the destinations had (their bases), not sent.`,
           '',
           ...result.reports.map((r) => `- ${describeReport(r)}`),
           '',

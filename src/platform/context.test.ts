@@ -84,13 +84,13 @@ describe('gitlabFacts', () => {
 
 describe('withCheckoutCommitTime', () => {
   const facts = { git: { sha: 'abc123', scheduled: false }, repository: {} };
-  it("takes the checkout's commit time when the CI system gave none, and asks git for the run's commit", async () => {
+  it("takes the checkout's commit time when the CI system gave none, from the commit the checkout holds", async () => {
     const asked: string[][] = [];
     const got = await withCheckoutCommitTime(facts, async (args) => {
       asked.push(args);
       return '2026-11-20T09:30:00+01:00';
     });
-    expect(asked).toEqual([['show', '-s', '--format=%cI', 'abc123']]);
+    expect(asked).toEqual([['log', '-1', '--format=%cI', 'HEAD']]);
     expect(got).toMatchObject({ commitTime: '2026-11-20T09:30:00+01:00', commitTimeFrom: "the checkout's commit time (git)" });
   });
   it('keeps the CI system’s time, and no time outside a checkout', async () => {

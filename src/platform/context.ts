@@ -101,6 +101,7 @@ export function gitlabFacts(env: Env): RunFacts {
  */
 export async function withCheckoutCommitTime(facts: RunFacts, askGit: (args: string[]) => Promise<string | undefined>): Promise<RunFacts> {
   if (facts.commitTime) return facts;
-  const time = await askGit(['show', '-s', '--format=%cI', facts.git.sha ?? 'HEAD']);
+  // HEAD: what the checkout holds is what is built, whichever commit the CI system names.
+  const time = await askGit(['log', '-1', '--format=%cI', 'HEAD']);
   return time && /^\d{4}-\d{2}-\d{2}T/.test(time) ? { ...facts, commitTime: time, commitTimeFrom: "the checkout's commit time (git)" } : facts;
 }

@@ -9,6 +9,7 @@ import { formatRepository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
 import type { TagDecision } from '../plan/tags.js';
+import type { RegistryReport } from '../push/engine.js';
 import type { Pushed } from '../push/stage.js';
 import { renderSummary, type RunSummary } from './summary.js';
 
@@ -32,9 +33,32 @@ export interface Metadata {
   withheldLabels: string[];
   digest: string;
   audit: AuditSummary;
-  images: Array<{ repository: string; visibility: string; digest: string; pushed: boolean; tags: TagDecision[]; error?: string }>;
+  images: Array<{ repository: string; visibility: string; digest: string; pushed: boolean; tags: TagDecision[]; transfer?: Transfer; error?: string }>;
   privateBytesKeptPrivate?: number;
 }
+
+/** What one registry's push moved (the registry's figures: several repositories of one host share them). */
+export interface Transfer {
+  blobsUploaded: number;
+  blobsMounted: number;
+  blobsSkipped: number;
+  bytesUploaded: number;
+  bytesSent: number;
+  bytesMounted: number;
+  bytesSkipped: number;
+  durationMs: number;
+}
+
+const transferOf = (r: RegistryReport): Transfer => ({
+  blobsUploaded: r.blobsUploaded,
+  blobsMounted: r.blobsMounted,
+  blobsSkipped: r.blobsSkipped,
+  bytesUploaded: r.bytesUploaded,
+  bytesSent: r.bytesSent,
+  bytesMounted: r.bytesMounted,
+  bytesSkipped: r.bytesSkipped,
+  durationMs: r.durationMs,
+});
 
 /** The build the outputs describe: the `target` input's (the final image). */
 export function primaryBuild(inputs: BuildInputs, built: readonly Built[]): Built {
@@ -55,6 +79,7 @@ function metadataOf(inputs: BuildInputs, built: readonly Built[], audit: AuditSu
       digest,
       pushed: !!report && !report.error,
       tags,
+      ...(report ? { transfer: transferOf(report) } : {}),
       ...(report?.error ? { error: report.error.message } : {}),
     };
   });

@@ -1,0 +1,103 @@
+/**
+ * An image on a large base, pushed to a registry that already holds the base: Hoist (the Docker
+ * daemon's BuildKit, `docker save` converted, base layers named by the base's own blobs) next to
+ * `docker push` of the same kind of image. Both go through one counting proxy in front of the lab's
+ * plain registry, so the bytes each sends are measured the same way. Not a test: it prints figures.
+ *
+ *   bash bench/run.sh base        (BENCH_BASE_MIB, default 200; BENCH_APP_MIB, default 5)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { FaultProxy } from '../test/support/fault-proxy.js';
+import { row, timed } from './measure.js';
+
+const MiB = 1024 * 1024;
+const LAB_DIR = process.env.HOIST_LAB_DIR ?? '/var/tmp/hoist-lab';
+const BENCH_DIR = process.env.HOIST_BENCH_DIR ?? '/var/tmp/hoist-bench';
+const ROOT = resolve(import.meta.dirname, '../..');
+
+interface Lab {
+  docker: { host: string; cli: string };
+  registries: { plain: { host: string } };
+}
+
+function must(file: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): string {
+  const r = spawnSync(file, args, { env, encoding: 'utf8', cwd, maxBuffer: 64 * MiB });
+  if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  return r.stdout;
+}
+
+async function main(): Promise<void> {
+  const baseMiB = Number(process.env.BENCH_BASE_MIB ?? 200);
+  const appMiB = Number(process.env.BENCH_APP_MIB ?? 5);
+  const l = JSON.parse(readFileSync(join(LAB_DIR, 'lab.json'), 'utf8')) as Lab;
+  const env = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: l.docker.host, DOCKER_BUILDKIT: '1' };
+  const docker = l.docker.cli;
+  // Every push goes through this proxy: the registry is the lab's, the bytes are counted here.
+  const proxy = await FaultProxy.start(`http://${l.registries.plain.host}`, {});
+  const id = Date.now().toString(36);
+  const base = `${proxy.host}/bench/base-${id}:1`;
+  await mkdir(BENCH_DIR, { recursive: true });
+
+  console.log(`Preparing a ${baseMiB} MiB base, pushed with docker push to ${base}…`);
+  const baseCtx = await mkdtemp(join(BENCH_DIR, 'base-'));
+  await writeFile(join(baseCtx, 'Dockerfile'), `FROM ${l.registries.plain.host}/lab/busybox:1.36\nRUN head -c ${baseMiB * MiB} /dev/urandom > /base.bin\n`);
+  must(docker, ['build', '-q', '-t', base, baseCtx], env);
+  must(docker, ['push', '--quiet', base], env); // the daemon now knows where the base's layers are
+
+  const app = async (name: string) => {
+    const ctx = await mkdtemp(join(BENCH_DIR, `${name}-`));
+    await writeFile(join(ctx, 'Dockerfile'), `FROM ${base}\nRUN head -c ${appMiB * MiB} /dev/urandom > /app-${name}.bin\n`);
+    return ctx;
+  };
+  const lines: string[] = [];
+  const out = (s: string) => {
+    lines.push(s);
+    console.log(s);
+  };
+  const sent = (before: number) => `${((proxy.bodyBytes - before) / MiB).toFixed(1)} MiB sent`;
+
+  out(`\nAn image on a ${baseMiB} MiB base plus a ${appMiB} MiB layer, pushed to a registry that holds the base (wall time, peak RSS, bytes sent)`);
+  // docker: build, then push (the base's layers are mounted: the daemon knows their digests from its own push).
+  const dockerCtx = await app('docker');
+  const dockerRef = `${proxy.host}/bench/app-docker-${id}:1`;
+  const build = await timed(docker, ['build', '-q', '-t', dockerRef, dockerCtx], env);
+  out(row('docker build', build));
+  let before = proxy.bodyBytes;
+  const push = await timed(docker, ['push', '--quiet', dockerRef], env);
+  out(row('docker push', push, sent(before)));
+
+  // Hoist: build with the daemon's BuildKit, docker save converted, audited and pushed, in one run.
+  const hoistCtx = await app('hoist');
+  spawnSync('git', ['init', '-q'], { cwd: hoistCtx });
+  before = proxy.bodyBytes;
+  const cli = join(ROOT, 'dist/cli.js');
+  const h = await timed(
+    process.execPath,
+    [cli, 'build', '--images', `${proxy.host}/bench/app-hoist-${id}`, '--tags', '1', '--builder', 'docker', '--insecure-registries', proxy.host, '--json'],
+    { ...env, TMPDIR: BENCH_DIR },
+  );
+  const hoistSent = proxy.bodyBytes - before;
+  let pushMs = NaN;
+  try {
+    const metadata = JSON.parse(
+      /"metadata":\s*("(?:[^"\\]|\\.)*")/.exec(h.stdout)?.[1] ? JSON.parse(/"metadata":\s*("(?:[^"\\]|\\.)*")/.exec(h.stdout)![1]!) : '{}',
+    ) as {
+      images?: Array<{ transfer?: { durationMs: number } }>;
+    };
+    pushMs = metadata.images?.[0]?.transfer?.durationMs ?? NaN;
+  } catch {
+    /* the figure stays unknown, and says so */
+  }
+  out(row('hoist build (docker builder: build, save, audit, push)', h, `${(hoistSent / MiB).toFixed(1)} MiB sent`));
+  out(`  ${'  of which the push'.padEnd(58)} ${Number.isNaN(pushMs) ? '   (unknown)' : `${(pushMs / 1000).toFixed(2).padStart(7)} s`}`);
+  if (!h.ok) out(`  hoist failed: ${h.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  out(`  the application layer is ${appMiB} MiB; without the base's own blobs Hoist would send ${baseMiB + appMiB} MiB`);
+  spawnSync(docker, ['rmi', dockerRef, base], { env });
+  await proxy.close();
+  await writeFile(join(BENCH_DIR, 'base-results.txt'), `${lines.join('\n')}\n`);
+}
+
+await main();
