@@ -6,7 +6,6 @@
  *
  *   bash bench/run.sh base        (BENCH_BASE_MIB, default 200; BENCH_APP_MIB, default 5)
  */
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,10 +22,10 @@ interface Lab {
   registries: { plain: { host: string } };
 }
 
-function must(file: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): string {
-  const r = spawnSync(file, args, { env, encoding: 'utf8', cwd, maxBuffer: 64 * MiB });
-  if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
-  return r.stdout;
+/** Runs a process without blocking this one (the counting proxy lives here). */
+async function must(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const m = await timed(file, args, env, 600);
+  if (!m.ok) throw new Error(`${file} ${args.join(' ')} failed: ${(m.stderr || m.stdout).trim().split('\n').slice(-3).join(' | ')}`);
 }
 
 async function main(): Promise<void> {
@@ -36,7 +35,7 @@ async function main(): Promise<void> {
   const env = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: l.docker.host, DOCKER_BUILDKIT: '1' };
   const docker = l.docker.cli;
   // Every push goes through this proxy: the registry is the lab's, the bytes are counted here.
-  const proxy = await FaultProxy.start(`http://${l.registries.plain.host}`, {});
+  const proxy = await FaultProxy.start(l.registries.plain.host, {});
   const id = Date.now().toString(36);
   const base = `${proxy.host}/bench/base-${id}:1`;
   await mkdir(BENCH_DIR, { recursive: true });
@@ -44,8 +43,8 @@ async function main(): Promise<void> {
   console.log(`Preparing a ${baseMiB} MiB base, pushed with docker push to ${base}…`);
   const baseCtx = await mkdtemp(join(BENCH_DIR, 'base-'));
   await writeFile(join(baseCtx, 'Dockerfile'), `FROM ${l.registries.plain.host}/lab/busybox:1.36\nRUN head -c ${baseMiB * MiB} /dev/urandom > /base.bin\n`);
-  must(docker, ['build', '-q', '-t', base, baseCtx], env);
-  must(docker, ['push', '--quiet', base], env); // the daemon now knows where the base's layers are
+  await must(docker, ['build', '-q', '-t', base, baseCtx], env);
+  await must(docker, ['push', '--quiet', base], env); // the daemon now knows where the base's layers are
 
   const app = async (name: string) => {
     const ctx = await mkdtemp(join(BENCH_DIR, `${name}-`));
@@ -71,22 +70,35 @@ async function main(): Promise<void> {
 
   // Hoist: build with the daemon's BuildKit, docker save converted, audited and pushed, in one run.
   const hoistCtx = await app('hoist');
-  spawnSync('git', ['init', '-q'], { cwd: hoistCtx });
+  await must('git', ['-C', hoistCtx, 'init', '-q'], env);
   before = proxy.bodyBytes;
   const cli = join(ROOT, 'dist/cli.js');
   const h = await timed(
     process.execPath,
-    [cli, 'build', '--images', `${proxy.host}/bench/app-hoist-${id}`, '--tags', '1', '--builder', 'docker', '--insecure-registries', proxy.host, '--json'],
+    [
+      cli,
+      'build',
+      '--context',
+      hoistCtx,
+      '--file',
+      join(hoistCtx, 'Dockerfile'),
+      '--images',
+      `${proxy.host}/bench/app-hoist-${id}`,
+      '--tags',
+      '1',
+      '--builder',
+      'docker',
+      '--insecure-registries',
+      proxy.host,
+      '--json',
+    ],
     { ...env, TMPDIR: BENCH_DIR },
   );
   const hoistSent = proxy.bodyBytes - before;
   let pushMs = NaN;
   try {
-    const metadata = JSON.parse(
-      /"metadata":\s*("(?:[^"\\]|\\.)*")/.exec(h.stdout)?.[1] ? JSON.parse(/"metadata":\s*("(?:[^"\\]|\\.)*")/.exec(h.stdout)![1]!) : '{}',
-    ) as {
-      images?: Array<{ transfer?: { durationMs: number } }>;
-    };
+    const { outputs } = JSON.parse(h.stdout) as { outputs: { metadata?: string } };
+    const metadata = JSON.parse(outputs.metadata ?? '{}') as { images?: Array<{ transfer?: { durationMs: number } }> };
     pushMs = metadata.images?.[0]?.transfer?.durationMs ?? NaN;
   } catch {
     /* the figure stays unknown, and says so */
@@ -95,7 +107,7 @@ async function main(): Promise<void> {
   out(`  ${'  of which the push'.padEnd(58)} ${Number.isNaN(pushMs) ? '   (unknown)' : `${(pushMs / 1000).toFixed(2).padStart(7)} s`}`);
   if (!h.ok) out(`  hoist failed: ${h.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   out(`  the application layer is ${appMiB} MiB; without the base's own blobs Hoist would send ${baseMiB + appMiB} MiB`);
-  spawnSync(docker, ['rmi', dockerRef, base], { env });
+  await timed(docker, ['rmi', dockerRef, base], env);
   await proxy.close();
   await writeFile(join(BENCH_DIR, 'base-results.txt'), `${lines.join('\n')}\n`);
 }
