@@ -64,6 +64,18 @@ describe('unsupported', () => {
     expect(unsupported('buildx', p, true)).toEqual([]);
   });
 
+  it('refuses annotations at levels one image manifest does not have, on docker and buildah', () => {
+    const index = { levels: ['index' as const], key: 'org.x', value: '1', prefix: 'index' };
+    const manifest = { levels: ['manifest' as const], key: 'org.y', value: '2', prefix: 'manifest' };
+    for (const b of ['docker', 'buildah'] as const) {
+      expect(unsupported(b, { ...plan, annotations: [manifest, index] }, false)).toEqual([
+        { input: 'annotations', message: expect.stringMatching(/^annotations at 'index:' .* needs buildx or buildctl; .*manifest: \(the default\)/) },
+      ]);
+    }
+    expect(unsupported('docker', { ...plan, annotations: [manifest] }, false)).toEqual([]);
+    expect(unsupported('buildctl', { ...plan, annotations: [manifest, index] }, false)).toEqual([]);
+  });
+
   it('drops the default provenance without an error, but refuses one asked for', () => {
     expect(unsupported('docker', plan, false)).toEqual([]);
     expect(unsupported('buildah', { ...plan, provenance: 'max' }, true)).toEqual([

@@ -165,4 +165,23 @@ describe('renderBuildctlArgs', () => {
     const args = renderBuildctlArgs({ ...plan, secretFiles: [{ id: 'token', path: '/p/token' }] }, '/o').join(' ');
     expect(args).toContain('id=token,src=/p/token');
   });
+
+  it('hands the annotations to the exporter at their levels, a comma in a value quoted', () => {
+    const annotations = [
+      { levels: ['manifest' as const], key: 'org.x', value: 'plain', prefix: '' },
+      { levels: ['index' as const, 'manifest-descriptor' as const], key: 'org.v', value: 'acme, inc', prefix: 'index,manifest-descriptor' },
+      { levels: ['manifest' as const], platform: 'linux/arm64', key: 'com.arch', value: 'arm', prefix: 'manifest[linux/arm64]' },
+    ];
+    const args = renderBuildctlArgs({ ...plan, annotations }, '/o');
+    expect(args.slice(-2)).toEqual([
+      '--output',
+      'type=oci,dest=/o,tar=false,annotation.org.x=plain,"annotation-index.org.v=acme, inc","annotation-manifest-descriptor.org.v=acme, inc",annotation-manifest[linux/arm64].com.arch=arm',
+    ]);
+    const buildx = renderBuildxArgs({ ...plan, annotations }, '/o');
+    expect(buildx.filter((_, i) => buildx[i - 1] === '--annotation')).toEqual([
+      'org.x=plain',
+      'index,manifest-descriptor:org.v=acme, inc',
+      'manifest[linux/arm64]:com.arch=arm',
+    ]);
+  });
 });

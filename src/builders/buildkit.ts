@@ -27,6 +27,7 @@ export function renderBuildxArgs(plan: BuildPlan, layoutDir: string, builder?: s
   ];
   args.push(...commonBuildFlags(plan, { cacheTo: plan.cacheTo.flatMap((c) => ['--cache-to', c]), pull: plan.pull ? ['--pull'] : [] }));
   for (const [name, source] of plan.buildContexts) args.push('--build-context', `${name}=${source}`);
+  for (const a of plan.annotations) args.push('--annotation', `${a.prefix ? `${a.prefix}:` : ''}${a.key}=${a.value}`);
   args.push(`--provenance=${provenanceValue(plan.provenance)}`);
   if (plan.sbom) args.push('--sbom=true');
   args.push(plan.context);
@@ -68,9 +69,20 @@ export function renderBuildctlArgs(plan: BuildPlan, layoutDir: string, address?:
   }
   if (plan.provenance !== 'false') args.push('--opt', `attest:provenance=mode=${plan.provenance}`);
   if (plan.sbom) args.push('--opt', 'attest:sbom=');
-  args.push('--output', `type=oci,dest=${layoutDir},tar=false${plan.epoch === undefined ? '' : ',rewrite-timestamp=true'}`);
+  const output = [`type=oci`, `dest=${layoutDir}`, 'tar=false', ...(plan.epoch === undefined ? [] : ['rewrite-timestamp=true']), ...annotationAttributes(plan)];
+  args.push('--output', output.map(csvField).join(','));
   return args;
 }
+
+/** The exporter's annotation attributes: `annotation-index.k=v`, `annotation-manifest[linux/arm64].k=v`, `annotation.k=v`. */
+function annotationAttributes(plan: BuildPlan): string[] {
+  return plan.annotations.flatMap((a) =>
+    a.prefix ? a.levels.map((l) => `annotation-${l}${a.platform ? `[${a.platform}]` : ''}.${a.key}=${a.value}`) : [`annotation.${a.key}=${a.value}`],
+  );
+}
+
+/** One field of BuildKit's comma-separated output spec, quoted as CSV when it holds a comma or a quote. */
+const csvField = (f: string) => (/[",]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f);
 
 /** The image id of what a BuildKit client wrote: the config digest of one manifest, else the index digest. */
 async function layoutImageId(layoutDir: string): Promise<string> {

@@ -3,6 +3,7 @@
  * the plan into its own argv; options a builder cannot honour are errors named here, before anything
  * runs — never silently dropped.
  */
+import type { LeveledAnnotation } from '../inputs/delivery.js';
 import type { SshForward } from '../inputs/secrets.js';
 
 export type BuilderName = 'docker' | 'buildx' | 'buildctl' | 'buildah';
@@ -17,6 +18,8 @@ export interface BuildPlan {
   target: string | undefined;
   buildArgs: ReadonlyArray<readonly [string, string]>;
   labels: ReadonlyArray<readonly [string, string]>;
+  /** The user's `annotations` with their levels; BuildKit builders place them, Hoist does for the others (manifest level only). */
+  annotations: readonly LeveledAnnotation[];
   network: string | undefined;
   /** Secrets as files the builder reads (`id` → a 0600 file in the step's private directory). */
   secretFiles: ReadonlyArray<{ id: string; path: string }>;
@@ -94,6 +97,14 @@ export function unsupported(builder: BuilderName, plan: BuildPlan, provenanceSet
   const issues: PlanIssue[] = [];
   const need = (input: string, what: string, builders: string) =>
     issues.push({ input, message: `${what} needs ${builders}; builder ${builder} cannot${builder === 'docker' ? ' (the docker CLI without buildx)' : ''}` });
+  const placed = plan.annotations.filter((a) => a.platform || a.levels.some((l) => l !== 'manifest'));
+  if ((builder === 'docker' || builder === 'buildah') && placed.length) {
+    need(
+      'annotations',
+      `annotations at ${[...new Set(placed.map((a) => `'${a.prefix}:'`))].join(', ')} (an image index, descriptors, a platform's manifest)`,
+      'buildx or buildctl; this builder makes one image manifest, which takes manifest: (the default)',
+    );
+  }
   if (builder === 'docker') {
     if (plan.platforms.length > 1) need('platforms', 'building several platforms', 'buildx, buildctl or buildah');
     if (plan.cacheTo.length) need('cache-to', 'exporting a build cache', 'buildx or buildctl');

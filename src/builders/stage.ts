@@ -65,6 +65,7 @@ function planFor(inputs: BuildInputs, unit: Unit, labels: Labels): BuildPlan {
     target: unit.target,
     buildArgs: [...source.buildArgs, ...sde],
     labels: labels.values,
+    annotations: inputs.metadata.leveledAnnotations,
     network: b.network,
     secretFiles: [],
     ssh: secrets.ssh,
@@ -227,7 +228,10 @@ export async function runBuilds(
     // the base's digest as its registry said it while the build ran, unless the FROM pinned one.
     const BASE_DIGEST = 'org.opencontainers.image.base.digest';
     const learnedDigest = baseDigest && !meta.annotations.values.some(([k]) => k === BASE_DIGEST) ? [[BASE_DIGEST, baseDigest] as const] : [];
-    const root = await annotateLayoutRoot(layoutDir, [...meta.annotations.values, ...learnedDigest], unit.images[0]?.tags[0]?.tag);
+    // BuildKit placed the user's annotations at their levels: Hoist adds only the generated ones it was not given.
+    const given = new Set(inputs.metadata.leveledAnnotations.map((a) => a.key));
+    const own = builder.name === 'buildx' || builder.name === 'buildctl' ? meta.annotations.values.filter(([k]) => !given.has(k)) : meta.annotations.values;
+    const root = await annotateLayoutRoot(layoutDir, [...own, ...learnedDigest], unit.images[0]?.tags[0]?.tag);
     platform.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
     const base = baseReference(meta.base);
     built.push({

@@ -35,7 +35,7 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "annotations",
-    "summary": "Manifest annotations, one KEY=VALUE per line, added to the generated org.opencontainers.image.* ones"
+    "summary": "Annotations, one [LEVELS:]KEY=VALUE per line as metadata-action writes them (levels manifest, the default, index, manifest-descriptor, index-descriptor, comma-separated, with an optional [os/arch] selector), added to the generated org.opencontainers.image.* ones"
   },
   {
     "name": "created",

@@ -25,17 +25,69 @@ export function parseDelivery(scope: InputScope): DeliverySettings {
   };
 }
 
+/** Where an annotation goes, as BuildKit (and metadata-action's `annotations` output) name it. */
+export type AnnotationLevel = 'manifest' | 'index' | 'manifest-descriptor' | 'index-descriptor';
+const LEVELS: readonly AnnotationLevel[] = ['manifest', 'index', 'manifest-descriptor', 'index-descriptor'];
+
+/** One `annotations` line: `[levels[platform]:]key=value`. */
+export interface LeveledAnnotation {
+  /** The levels, `manifest` when the line names none. */
+  levels: AnnotationLevel[];
+  /** A platform selector (`manifest[linux/arm64]:…`). */
+  platform?: string;
+  key: string;
+  value: string;
+  /** The prefix as written (`manifest,index`, `manifest[linux/arm64]`), empty when none. */
+  prefix: string;
+}
+
 /** The user's labels and annotations, and the `created` input (resolved in `plan/metadata.ts`). */
 export interface MetadataSettings {
   labels: Array<[string, string]>;
+  /** The manifest-level annotations (no platform selector), for the image manifest itself. */
   annotations: Array<[string, string]>;
+  /** Every `annotations` line with its levels: BuildKit builders place them; the others take only `manifest`. */
+  leveledAnnotations: LeveledAnnotation[];
   created: string;
 }
 
+/** Splits `manifest,index[linux/amd64]:org.x=1` into its levels, platform and key; unknown levels are input errors. */
+function leveled(scope: InputScope, pairs: ReadonlyArray<readonly [string, string]>): LeveledAnnotation[] {
+  const out: LeveledAnnotation[] = [];
+  for (const [raw, value] of pairs) {
+    const m = /^([a-z-]+(?:,[a-z-]+)*)(?:\[([^\]]+)\])?:(.+)$/.exec(raw);
+    if (!m) {
+      if (raw.includes(':'))
+        scope.issues.push({ input: 'annotations', message: `'${raw}' is not [LEVELS:]KEY (levels: ${LEVELS.join(', ')}, as metadata-action writes them)` });
+      else out.push({ levels: ['manifest'], key: raw, value, prefix: '' });
+      continue;
+    }
+    const levels = m[1]!.split(',');
+    const unknown = levels.filter((l) => !LEVELS.includes(l as AnnotationLevel));
+    if (unknown.length) {
+      scope.issues.push({
+        input: 'annotations',
+        message: `'${raw}': unknown level ${unknown.map((u) => `'${u}'`).join(', ')}: the levels are ${LEVELS.join(', ')}`,
+      });
+      continue;
+    }
+    out.push({
+      levels: [...new Set(levels)] as AnnotationLevel[],
+      ...(m[2] ? { platform: m[2] } : {}),
+      key: m[3]!,
+      value,
+      prefix: raw.slice(0, raw.length - m[3]!.length - 1),
+    });
+  }
+  return out;
+}
+
 export function parseMetadata(scope: InputScope): MetadataSettings {
+  const leveledAnnotations = leveled(scope, parsePairs(scope, 'annotations', /^[^\s=]+$/, 'KEY'));
   return {
     labels: parsePairs(scope, 'labels', /^[^\s=]+$/, 'KEY'),
-    annotations: parsePairs(scope, 'annotations', /^[^\s=]+$/, 'KEY'),
+    annotations: leveledAnnotations.filter((a) => a.levels.includes('manifest') && !a.platform).map((a) => [a.key, a.value]),
+    leveledAnnotations,
     created: scope.read('created'),
   };
 }

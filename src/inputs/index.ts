@@ -69,7 +69,13 @@ export async function readBuildInputs(read: InputReader, ctx: CiContext, catalog
   catalogSecrets(parts, catalog);
   for (const s of scope.sensitive) catalog.add(s.name, s.value);
   scope.issues.push(...catalog.refuseIn('build-args', parts.source.buildArgs));
-  scope.issues.push(...catalog.refuseIn('labels', parts.metadata.labels), ...catalog.refuseIn('annotations', parts.metadata.annotations));
+  scope.issues.push(
+    ...catalog.refuseIn('labels', parts.metadata.labels),
+    ...catalog.refuseIn(
+      'annotations',
+      parts.metadata.leveledAnnotations.map((a) => [a.key, a.value] as [string, string]),
+    ),
+  );
   const release = planRelease(
     images,
     parts.tags,

@@ -97,6 +97,35 @@ describe('parseConfig', () => {
     expect(issues.map((i) => i.input).sort()).toEqual(['concurrency', 'images', 'push', 'registry-auth', 'retries', 'secrets', 'tag-latest', 'version']);
   });
 
+  it("reads metadata-action's annotation levels; an unknown level is an input error", async () => {
+    const c = await parseConfig(
+      reader({
+        images: 'a/b',
+        tags: 't',
+        annotations: [
+          'org.opencontainers.image.title=plain',
+          'manifest:org.opencontainers.image.description=m',
+          'index,manifest-descriptor:org.opencontainers.image.vendor=acme, inc',
+          'manifest[linux/arm64]:com.acme.arch=arm',
+        ].join('\n'),
+      }),
+      ctx,
+    );
+    expect(c.metadata.annotations).toEqual([
+      ['org.opencontainers.image.title', 'plain'],
+      ['org.opencontainers.image.description', 'm'],
+    ]);
+    expect(c.metadata.leveledAnnotations.map((a) => [a.prefix, a.levels, a.platform, a.key])).toEqual([
+      ['', ['manifest'], undefined, 'org.opencontainers.image.title'],
+      ['manifest', ['manifest'], undefined, 'org.opencontainers.image.description'],
+      ['index,manifest-descriptor', ['index', 'manifest-descriptor'], undefined, 'org.opencontainers.image.vendor'],
+      ['manifest[linux/arm64]', ['manifest'], 'linux/arm64', 'com.acme.arch'],
+    ]);
+    expect(await issuesOf({ images: 'a/b', tags: 't', annotations: 'manifests:org.x=1\nindex:org.y=2' })).toEqual([
+      { input: 'annotations', message: "'manifests:org.x': unknown level 'manifests': the levels are manifest, index, manifest-descriptor, index-descriptor" },
+    ]);
+  });
+
   it('never echoes a secret value in a message', async () => {
     const issues = await issuesOf({ images: 'ghcr.io/a/b', secrets: 'ok=fine\nsupersecretvalue-without-id\ndup=1\ndup=2', 'registry-auth': 'ghcr.io=user:' });
     const text = issues.map((i) => i.message).join('\n');

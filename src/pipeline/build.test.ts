@@ -47,6 +47,16 @@ describe('build pipeline', () => {
     expect([...h.platform.outputCounts.values()].every((n) => n === 1)).toBe(true);
     expect([...h.platform.outputs.keys()].sort()).toEqual(['digest', 'imageid', 'labels', 'metadata', 'tags', 'version']);
     expect(h.platform.outputs.get('tags')!.split('\n')).toHaveLength(12);
+    // build-push-action's keys, as `fromJSON(steps.build.outputs.metadata)['containerimage.digest']` reads them.
+    const metadata = JSON.parse(h.platform.outputs.get('metadata')!) as Record<string, unknown>;
+    expect(metadata['containerimage.digest']).toBe(h.platform.outputs.get('digest'));
+    expect(metadata['containerimage.descriptor']).toMatchObject({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: h.platform.outputs.get('digest'),
+    });
+    expect(metadata['containerimage.config.digest']).toBe(h.platform.outputs.get('imageid'));
+    expect((metadata['image.name'] as string).split(',').sort()).toEqual(h.platform.outputs.get('tags')!.split('\n').sort());
+    expect((metadata.images as Array<{ transfer: { blobsUploaded: number } }>).map((i) => i.transfer.blobsUploaded)).toEqual([2, 2]);
     expect(h.platform.summaries).toHaveLength(1);
     expect(h.platform.masked).toContain(SECRET);
     expect(await readdir(h.tempDir)).toEqual([]); // the private directory is gone

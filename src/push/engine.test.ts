@@ -29,6 +29,39 @@ const repo = (reg: MemoryRegistry, path: string) => parseRepository(`${reg.host}
 const blobBytes = (reg: MemoryRegistry) => reg.bytesReceived('PATCH') + reg.bytesReceived('PUT', '/blobs/');
 
 describe('pushGraph', () => {
+  it('leaves a tag already at the image alone: a re-run writes no manifest, even where tags are immutable', async () => {
+    await using a = await MemoryRegistry.start({ immutableTags: true });
+    const image = testImage([10 * KiB]);
+    const opts = engine([a]);
+    const target = [{ repository: repo(a, 'app'), tags: ['1.0.0', 'latest'] }];
+    const [first] = await pushGraph(image.graph, image.source, target, opts);
+    expect(first!.error).toBeUndefined();
+    const puts = () => a.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/')).length;
+    const before = puts();
+    const [again] = await pushGraph(image.graph, image.source, target, opts);
+    await opts.close();
+    expect(again!.error).toBeUndefined();
+    expect(again!.tagsUnchanged).toBe(2);
+    expect(again!.references).toEqual([`${a.host}/app:1.0.0`, `${a.host}/app:latest`]);
+    expect(puts() - before).toBe(1); // the manifest by digest only; no tag written again
+  });
+
+  it('names the tag and the immutability setting when the registry refuses to move a tag', async () => {
+    await using a = await MemoryRegistry.start({ immutableTags: true });
+    const opts = engine([a]);
+    const old = testImage([10 * KiB]);
+    await pushGraph(old.graph, old.source, [{ repository: repo(a, 'app'), tags: ['latest'] }], opts);
+    const image = testImage([10 * KiB]);
+    const [r] = await pushGraph(image.graph, image.source, [{ repository: repo(a, 'app'), tags: ['2.0.0', 'latest'] }], opts);
+    await opts.close();
+    expect(r!.error?.message).toMatch(
+      new RegExp(
+        `^${a.host.replace(/\./g, '\\.')}/app:latest is at ${old.graph.root.digest} and the registry refused to move it to ${image.graph.root.digest}: its tags are immutable \\(ECR imageTagMutability IMMUTABLE`,
+      ),
+    );
+    expect(a.repos.get('app')?.tags.get('latest')).toBe(old.graph.root.digest);
+  });
+
   it('lets a target choose its tags from those the repository already has, and moves only those', async () => {
     await using a = await MemoryRegistry.start();
     const old = testImage([10 * KiB]);

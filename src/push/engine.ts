@@ -44,6 +44,8 @@ export interface RegistryReport {
   bytesSent: number;
   bytesMounted: number;
   bytesSkipped: number;
+  /** Tags that already pointed at the image: not written again. */
+  tagsUnchanged: number;
   /** Interrupted uploads continued from the registry's offset / started over. */
   resumed: number;
   restarted: number;
@@ -158,6 +160,7 @@ class HostPush {
       bytesSent: 0,
       bytesMounted: 0,
       bytesSkipped: 0,
+      tagsUnchanged: 0,
       resumed: 0,
       restarted: 0,
       durationMs: 0,
@@ -260,6 +263,30 @@ class HostPush {
     }
   }
 
+  /**
+   * Points a tag at the root. A tag already there is left as it is (a re-run writes nothing, which
+   * registries with immutable tags require); a refused move of an existing tag names the setting.
+   */
+  async #moveTag(target: PushTarget, tag: string): Promise<void> {
+    const { graph, report } = this;
+    const path = target.repository.path;
+    const at = await this.#limit(() => this.#client.headManifest(path, tag));
+    if (at?.digest === graph.root.digest) {
+      report.tagsUnchanged++;
+      return;
+    }
+    try {
+      await this.#limit(() => this.#client.putManifest(path, tag, graph.root.bytes, graph.root.mediaType));
+    } catch (e) {
+      const refused = e instanceof RegistryError && e.status !== undefined && [400, 403, 409, 412].includes(e.status);
+      if (!at || !refused || !/immutab|already exists|overwrit|TAG_INVALID|DENIED/i.test(`${e.message} ${(e as RegistryError).code ?? ''}`)) throw e;
+      throw new RegistryError(
+        `${formatReference(target.repository, tag)} is at ${at.digest} and the registry refused to move it to ${graph.root.digest}: its tags are immutable (ECR imageTagMutability IMMUTABLE, a Harbor immutability rule, Artifact Registry immutable tags). Release under a new tag, or let this one move (${e.message})`,
+        { registry: this.host, repository: path, status: (e as RegistryError).status, code: 'TAG_IMMUTABLE', retryable: false, cause: e },
+      );
+    }
+  }
+
   async run(): Promise<RegistryReport> {
     const { graph, report } = this;
     try {
@@ -276,7 +303,7 @@ class HostPush {
       // Everything is in place on this registry: now, and only now, move its tags.
       for (const [i, target] of this.repos.entries()) {
         for (const tag of tagsOf[i]!) {
-          await this.#limit(() => this.#client.putManifest(target.repository.path, tag, graph.root.bytes, graph.root.mediaType));
+          await this.#moveTag(target, tag);
           report.references.push(formatReference(target.repository, tag));
         }
       }

@@ -35,6 +35,11 @@ export interface Metadata {
   audit: AuditSummary;
   images: Array<{ repository: string; visibility: string; digest: string; pushed: boolean; tags: TagDecision[]; transfer?: Transfer; error?: string }>;
   privateBytesKeptPrivate?: number;
+  /** build-push-action's keys (buildx's metadata file), for workflows that read them. */
+  'containerimage.digest': string;
+  'containerimage.descriptor': { mediaType: string; digest: string; size: number };
+  'containerimage.config.digest'?: string;
+  'image.name': string;
 }
 
 /** What one registry's push moved (the registry's figures: several repositories of one host share them). */
@@ -95,6 +100,14 @@ function metadataOf(inputs: BuildInputs, built: readonly Built[], audit: AuditSu
     audit,
     images,
     ...(record.privateBytesKeptPrivate !== undefined ? { privateBytesKeptPrivate: record.privateBytesKeptPrivate } : {}),
+    'containerimage.digest': primary.root.descriptor.digest,
+    'containerimage.descriptor': { mediaType: primary.root.descriptor.mediaType, digest: primary.root.descriptor.digest, size: primary.root.descriptor.size },
+    ...(primary.graph.children.length ? {} : { 'containerimage.config.digest': primary.imageId }),
+    // As buildx writes it: every name the image was pushed as (or tagged locally as), comma-separated.
+    'image.name': (record.pushed
+      ? record.pushed.reports.filter((r) => r.digest === primary.root.descriptor.digest).flatMap((r) => r.references)
+      : primary.localTags
+    ).join(','),
   };
 }
 

@@ -32,6 +32,8 @@ export interface MemoryRegistryOptions {
   extraScope?: string;
   /** Answer DELETE of manifests with 405 UNSUPPORTED. */
   refuseDeletes?: boolean;
+  /** Tags cannot be moved once set, as an ECR repository with imageTagMutability IMMUTABLE (its 400 TAG_INVALID). */
+  immutableTags?: boolean;
   /** Called for each request before it is served; a returned fault replaces the normal answer. */
   fault?: (r: { method: string; path: string; query: URLSearchParams }, n: number) => Fault | undefined;
 }
@@ -308,6 +310,14 @@ export class MemoryRegistry {
           if (!repo.manifests.has(c.digest)) return this.#error(res, 400, 'MANIFEST_UNKNOWN', `manifest unknown: ${c.digest}`);
         }
         repo.manifests.set(digest, { bytes: body, mediaType: req.headers['content-type'] ?? '' });
+        if (this.#options.immutableTags && !reference.startsWith('sha256:') && repo.tags.has(reference) && repo.tags.get(reference) !== digest) {
+          return this.#error(
+            res,
+            400,
+            'TAG_INVALID',
+            `The image tag '${reference}' already exists in the '${name}' repository and cannot be overwritten because the repository is immutable.`,
+          );
+        }
         if (!reference.startsWith('sha256:')) repo.tags.set(reference, digest);
         res.writeHead(201, { location: `/v2/${name}/manifests/${digest}`, 'docker-content-digest': digest }).end();
         return;

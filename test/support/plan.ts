@@ -7,6 +7,7 @@ export const basePlan: BuildPlan = {
   target: undefined,
   buildArgs: [],
   labels: [],
+  annotations: [],
   network: undefined,
   secretFiles: [],
   ssh: [],
