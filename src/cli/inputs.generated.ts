@@ -201,6 +201,14 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "summary": "Extra tags, one per line or comma-separated: bare tags (edge) or full references of one of the images (ghcr.io/acme/app:edge), so docker/metadata-action's tags output can be passed in"
   },
   {
+    "name": "tag-prefix",
+    "summary": "A prefix on every tag the run makes (not on tags lines), as metadata-action's flavor: prefix=; add ,onlatest=true to put it on latest too"
+  },
+  {
+    "name": "tag-suffix",
+    "summary": "A variant's suffix on every tag the run makes (not on tags lines): -alpine gives 2.1.106-alpine, 2.1-alpine, 2-alpine, each moving forward among -alpine releases only; add ,onlatest=true for latest-alpine (else latest stays latest)"
+  },
+  {
     "name": "sha-source",
     "summary": "On a pull request, which commit the sha- tag and the revision label name: merge (the merge commit the CI system built, as docker/metadata-action does by default) or head (the pull request's own head commit, from the event payload; on GitLab CI_MERGE_REQUEST_SOURCE_BRANCH_SHA)",
     "default": "merge"

@@ -126,6 +126,16 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('reads tag-suffix with onlatest, and refuses what a tag cannot hold', async () => {
+    const c = await parseConfig(reader({ images: 'a/b', version: '1.0.0', 'tag-suffix': '-alpine, onlatest=true' }), ctx);
+    expect(c.tags.variant).toEqual({ prefix: '', suffix: '-alpine', prefixOnLatest: false, suffixOnLatest: true });
+    expect(c.release.images[0]!.tags.map((t) => t.tag)).toContain('latest-alpine');
+    expect(await issuesOf({ images: 'a/b', version: '1.0.0', 'tag-prefix': 'a b', 'tag-suffix': '-x,latest=true' })).toEqual([
+      { input: 'tag-prefix', message: "'a b' cannot be part of a tag: letters, digits, '_', '.', '-'" },
+      { input: 'tag-suffix', message: "'latest=true' is not an option: only onlatest=true|false follows the suffix" },
+    ]);
+  });
+
   it('never echoes a secret value in a message', async () => {
     const issues = await issuesOf({ images: 'ghcr.io/a/b', secrets: 'ok=fine\nsupersecretvalue-without-id\ndup=1\ndup=2', 'registry-auth': 'ghcr.io=user:' });
     const text = issues.map((i) => i.message).join('\n');

@@ -1,5 +1,5 @@
 /** The tag inputs, checked for form; the tags themselves are planned in `plan/images.ts`. */
-import { AUTO_TAGS, VERSION_LEVELS, type AutoTag, type FloatingMode, type TagLatest, type VersionLevel } from '../plan/tags.js';
+import { AUTO_TAGS, VERSION_LEVELS, type AutoTag, type FloatingMode, type TagLatest, type Variant, type VersionLevel } from '../plan/tags.js';
 import { parseBool, parseChoice, parseList, parseSubset, type InputScope } from './read.js';
 
 export interface TagSettings {
@@ -22,6 +22,26 @@ export interface TagSettings {
   explicit: string[];
   /** `sha-source`: on a pull request, the `sha-` tag and revision label from the merge commit (default) or the PR's head. */
   shaSource: 'merge' | 'head';
+  /** `tag-prefix` / `tag-suffix`: a variant's tags (`2.1-alpine`), as metadata-action's flavor. */
+  variant: Variant;
+}
+
+/** `-alpine`, or `-alpine,onlatest=true` (metadata-action's flavor: `latest` gets it too). */
+function affix(scope: InputScope, input: string): { value: string; onLatest: boolean } {
+  const [value = '', ...options] = scope
+    .read(input)
+    .split(',')
+    .map((x) => x.trim());
+  let onLatest = false;
+  for (const o of options) {
+    if (/^onlatest=(true|false)$/.test(o)) onLatest = o.endsWith('true');
+    else scope.issues.push({ input, message: `'${o}' is not an option: only onlatest=true|false follows the ${input.slice(4)}` });
+  }
+  if (value && !/^[\w.-]+$/.test(value)) {
+    scope.issues.push({ input, message: `'${value}' cannot be part of a tag: letters, digits, '_', '.', '-'` });
+    return { value: '', onLatest }; // said once, here: not again by every tag it would have made
+  }
+  return { value, onLatest };
 }
 
 export function parseTagInputs(scope: InputScope): TagSettings {
@@ -36,5 +56,13 @@ export function parseTagInputs(scope: InputScope): TagSettings {
     channel: parseBool(scope, 'tag-channel', false),
     explicit: parseList(scope.read('tags')),
     shaSource: parseChoice(scope, 'sha-source', ['merge', 'head'] as const, 'merge'),
+    variant: variantOf(affix(scope, 'tag-prefix'), affix(scope, 'tag-suffix')),
   };
 }
+
+const variantOf = (prefix: { value: string; onLatest: boolean }, suffix: { value: string; onLatest: boolean }): Variant => ({
+  prefix: prefix.value,
+  suffix: suffix.value,
+  prefixOnLatest: prefix.onLatest,
+  suffixOnLatest: suffix.onLatest,
+});

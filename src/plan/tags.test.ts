@@ -179,4 +179,58 @@ describe('decideTags', () => {
       { numRuns: 300 },
     );
   });
+
+  const alpine = { prefix: '', suffix: '-alpine', prefixOnLatest: false, suffixOnLatest: true };
+
+  it('plans a variant: every made tag suffixed, latest only with onlatest, tags lines as given', () => {
+    const tags = (variant: typeof alpine) =>
+      planTags(options({ version: '2.1.0', auto: ['version', 'sha'], facts: { sha: 'abcdef0123', scheduled: false }, explicit: ['edge'], variant })).map(
+        (t) => t.tag,
+      );
+    expect(tags(alpine)).toEqual(['2.1.0-alpine', '2.1-alpine', '2-alpine', 'latest-alpine', 'sha-abcdef0-alpine', 'edge']);
+    expect(tags({ ...alpine, suffixOnLatest: false })).toContain('latest');
+    expect(tags({ prefix: 'py3.12-', suffix: '', prefixOnLatest: false, suffixOnLatest: false })).toEqual([
+      'py3.12-2.1.0',
+      'py3.12-2.1',
+      'py3.12-2',
+      'latest',
+      'py3.12-sha-abcdef0',
+      'edge',
+    ]);
+  });
+
+  // Two variants of one image in one repository, released in any order: each variant's floating
+  // tags follow its own releases only (2-alpine never moves for a plain release, nor 2 for an alpine one).
+  it('moves each variant’s floating tags along its own releases only', () => {
+    const release = fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.boolean()).map(([a, b, c, isAlpine]) => ({ v: `${a}.${b}.${c}`, isAlpine }));
+    fc.assert(
+      fc.property(fc.array(release, { minLength: 1, maxLength: 20 }), (releases) => {
+        const registry = new Map<string, string>();
+        for (const { v, isAlpine } of releases) {
+          const variant = isAlpine ? alpine : undefined;
+          const planned = planTags(options({ version: v, auto: ['version'], variant }));
+          for (const d of decideTags(planned, v, [...registry.keys()], 'forward', variant)) if (d.push) registry.set(d.tag, v);
+        }
+        const highest = (vs: string[]) => [...vs].sort(semver.rcompare)[0]!;
+        const expected = new Map<string, string>();
+        for (const [suffix, own] of [
+          ['', releases.filter((r) => !r.isAlpine).map((r) => r.v)],
+          ['-alpine', releases.filter((r) => r.isAlpine).map((r) => r.v)],
+        ] as const) {
+          if (!own.length) continue;
+          for (const v of own) {
+            expected.set(`${v}${suffix}`, v);
+            expected.set(
+              `${semver.major(v)}.${semver.minor(v)}${suffix}`,
+              highest(own.filter((x) => semver.major(x) === semver.major(v) && semver.minor(x) === semver.minor(v))),
+            );
+            if (semver.major(v) > 0) expected.set(`${semver.major(v)}${suffix}`, highest(own.filter((x) => semver.major(x) === semver.major(v))));
+          }
+          expected.set(`latest${suffix}`, highest(own));
+        }
+        expect(Object.fromEntries(registry)).toEqual(Object.fromEntries(expected));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

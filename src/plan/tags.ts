@@ -120,6 +120,24 @@ export interface TagOptions {
   explicit: readonly string[];
   /** The clock, for schedule tags (UTC date). */
   now: Date;
+  /** A variant's prefix and suffix on every tag the run's facts make (`tags` lines stay as given). */
+  variant?: Variant;
+}
+
+/** An image variant's tags, as metadata-action's flavor: `2.1-alpine`; `latest` only with onlatest. */
+export interface Variant {
+  prefix: string;
+  suffix: string;
+  prefixOnLatest: boolean;
+  suffixOnLatest: boolean;
+}
+
+export const NO_VARIANT: Variant = { prefix: '', suffix: '', prefixOnLatest: false, suffixOnLatest: false };
+
+/** A tag of the variant: `latest` takes the prefix and suffix only where onlatest says so. */
+function inVariant(tag: string, rule: TagRule, v: Variant): string {
+  if (rule === 'latest') return `${v.prefixOnLatest ? v.prefix : ''}${tag}${v.suffixOnLatest ? v.suffix : ''}`;
+  return `${v.prefix}${tag}${v.suffix}`;
 }
 
 /** Lower-cases and replaces what a tag cannot hold; `undefined` when nothing usable is left. */
@@ -145,7 +163,9 @@ function splitExplicit(line: string): { repository?: string; tag: string } {
 /** The tags of one build, in order, without duplicates. Invalid tags are errors naming their rule. */
 export function planTags(o: TagOptions): PlannedTag[] {
   const planned: PlannedTag[] = [];
-  const add = (tag: string, rule: TagRule, floating: boolean, repository?: string) => {
+  const variant = o.variant ?? NO_VARIANT;
+  const add = (bare: string, rule: TagRule, floating: boolean, repository?: string) => {
+    const tag = rule === 'tags' ? bare : inVariant(bare, rule, variant);
     if (!TAG_PATTERN.test(tag)) {
       throw new TagError(
         `'${tag}' (made by ${rule === 'tags' ? 'a tags line' : `the ${rule} rule`}) is not a valid tag: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'`,
@@ -194,9 +214,14 @@ function channelOf(v: SemVer): string | undefined {
   return typeof first === 'string' && /^[a-z][a-z0-9-]*$/i.test(first) ? sanitizeTag(first) : undefined;
 }
 
-/** A version tag already in a repository (`2.1.0`, `v2.1.0`), or undefined for any other tag. */
-export function versionOfTag(tag: string): SemVer | undefined {
-  const text = tag.replace(/^v/, '');
+/**
+ * A version tag already in a repository (`2.1.0`, `v2.1.0`; of a variant, `2.1.0-alpine`), or
+ * undefined for any other tag — of the variant: another variant's releases are another line.
+ */
+export function versionOfTag(tag: string, variant: Variant = NO_VARIANT): SemVer | undefined {
+  const { prefix, suffix } = variant;
+  if (!tag.startsWith(prefix) || !tag.endsWith(suffix) || tag.length <= prefix.length + suffix.length) return undefined;
+  const text = tag.slice(prefix.length, tag.length - suffix.length).replace(/^v/, '');
   return semver.valid(text) === text ? (semver.parse(text) ?? undefined) : undefined;
 }
 
@@ -212,9 +237,15 @@ export interface TagDecision {
  * Which of the planned tags go to one repository, given the tags it already has. Floating tags
  * move only if this version is at least the highest matching version there (equal: a re-run).
  */
-export function decideTags(planned: readonly PlannedTag[], version: string | undefined, existing: readonly string[], mode: FloatingMode): TagDecision[] {
+export function decideTags(
+  planned: readonly PlannedTag[],
+  version: string | undefined,
+  existing: readonly string[],
+  mode: FloatingMode,
+  variant: Variant = NO_VARIANT,
+): TagDecision[] {
   const v = version ? semver.parse(version) : null;
-  const versions = existing.map(versionOfTag).filter((x): x is SemVer => x !== undefined);
+  const versions = existing.map((t) => versionOfTag(t, variant)).filter((x): x is SemVer => x !== undefined);
   return planned.map((p): TagDecision => {
     if (!p.floating) return { tag: p.tag, rule: p.rule, push: true };
     if (mode === 'always') return { tag: p.tag, rule: p.rule, push: true, reason: 'floating-tags: always' };

@@ -9,7 +9,7 @@ import type { BuildInputs } from '../inputs/index.js';
 import { adoptingSource, mountHints } from '../oci/adopt.js';
 import { layoutSource } from '../oci/graph.js';
 import type { ImageTarget } from '../plan/release.js';
-import { decideTags, type FloatingMode, type TagDecision } from '../plan/tags.js';
+import { decideTags, type FloatingMode, type TagDecision, type Variant } from '../plan/tags.js';
 import type { RegistryClient } from '../registry/client.js';
 import { describeReport, pushGraph, TagListError, type PushTarget, type RegistryReport } from './engine.js';
 import { engineOptions } from './options.js';
@@ -21,11 +21,17 @@ export interface Pushed {
 }
 
 /** Per image: the push target, with forward-only floating tags decided against the registry's tags. */
-function pushTargets(images: readonly ImageTarget[], version: string | undefined, floating: FloatingMode, decisions: Map<string, TagDecision[]>): PushTarget[] {
+function pushTargets(
+  images: readonly ImageTarget[],
+  version: string | undefined,
+  floating: FloatingMode,
+  decisions: Map<string, TagDecision[]>,
+  variant?: Variant,
+): PushTarget[] {
   return images.map((image) => {
     const name = formatRepository(image.repository);
     const decide = (existing: readonly string[]) => {
-      const d = decideTags(image.tags, version, existing, floating);
+      const d = decideTags(image.tags, version, existing, floating, variant);
       decisions.set(name, d);
       return d.filter((x) => x.push).map((x) => x.tag);
     };
@@ -46,7 +52,7 @@ export async function pushBuilds(
   await platform.group('Push', async () => {
     for (const b of built) {
       const mine = new Map<string, TagDecision[]>();
-      const targets = pushTargets(b.unit.images, inputs.release.version, inputs.tags.floating, mine);
+      const targets = pushTargets(b.unit.images, inputs.release.version, inputs.tags.floating, mine, inputs.tags.variant);
       const source = adoptingSource(layoutSource(b.layoutDir), b.adopted, (host) => clients.get(host));
       const reports = await pushGraph(b.graph, source, targets, { ...options, mountFrom: mountHints(b.base, b.adopted) });
       for (const r of reports) platform.info(describeReport(r));

@@ -86,4 +86,34 @@ describe('a drop-in for build-push-action and metadata-action', () => {
       new RegExp(`${repo.replace(/[.]/g, '\\.')}:\\S+ is at sha256:[a-f0-9]{64} and the registry refused to move it .*immutable`),
     );
   }, 180_000);
+
+  it('tags variants on their own lines: a backport of the alpine variant moves only its own floating tags', async () => {
+    const ws = await workspaceWith(`FROM ${plain()}/lab/busybox:1.36\n`);
+    const repo = `${plain()}/${uniqueRepo('dropin/variants')}`;
+    const release = async (version: string, suffix?: string) => {
+      const r = await runAction({
+        workspace: ws,
+        inputs: {
+          images: repo,
+          version,
+          builder: 'docker',
+          'auto-tags': 'version',
+          'insecure-registries': plain(),
+          ...(suffix ? { 'tag-suffix': suffix } : {}),
+        },
+      });
+      expect(r.errors).toEqual([]);
+      return r.outputs.digest!;
+    };
+    const plain210 = await release('2.1.0');
+    const alpine200 = await release('2.0.0', '-alpine,onlatest=true');
+    const alpine195 = await release('1.9.5', '-alpine,onlatest=true'); // a backport
+    const at = async (tag: string) => (await run('skopeo', ['inspect', '--tls-verify=false', '--format', '{{.Digest}}', `docker://${repo}:${tag}`])).trim();
+    expect(await at('2-alpine')).toBe(alpine200);
+    expect(await at('latest-alpine')).toBe(alpine200);
+    expect(await at('1-alpine')).toBe(alpine195);
+    expect(await at('1.9-alpine')).toBe(alpine195);
+    expect(await at('2')).toBe(plain210);
+    expect(await at('latest')).toBe(plain210);
+  }, 180_000);
 });
