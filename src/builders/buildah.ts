@@ -21,6 +21,7 @@ export function renderBuildahArgs(plan: BuildPlan): string[] {
     ...commonBuildFlags(plan, { pull: [`--pull=${plan.pull ? 'always' : 'true'}`] }),
   ];
   for (const [name, source] of plan.buildContexts) args.push('--build-context', `${name}=${source}`);
+  for (const u of plan.extras.ulimits) args.push('--ulimit', u);
   // buildah's own reproducibility: the image's times and every file of the layers it makes at the epoch.
   if (plan.epoch !== undefined) args.push('--timestamp', String(plan.epoch));
   for (const t of plan.localTags) args.push('--tag', t);

@@ -76,6 +76,13 @@ describe('unsupported', () => {
     expect(unsupported('buildctl', { ...plan, annotations: [manifest, index] }, false)).toEqual([]);
   });
 
+  it('refuses the build options a builder would ignore, naming each input', () => {
+    const extras = { shmSize: 1024, ulimits: ['nofile=1:2'], allow: ['network.host'], noCacheFilters: ['a'], attests: ['type=sbom'] };
+    expect(unsupported('docker', { ...plan, extras }, false).map((i) => i.input)).toEqual(['shm-size', 'ulimit', 'allow', 'no-cache-filters', 'attests']);
+    expect(unsupported('buildah', { ...plan, extras }, false).map((i) => i.input)).toEqual(['shm-size', 'allow', 'no-cache-filters', 'attests']);
+    expect(unsupported('buildx', { ...plan, extras }, false)).toEqual([]);
+  });
+
   it('drops the default provenance without an error, but refuses one asked for', () => {
     expect(unsupported('docker', plan, false)).toEqual([]);
     expect(unsupported('buildah', { ...plan, provenance: 'max' }, true)).toEqual([

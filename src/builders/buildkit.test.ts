@@ -184,4 +184,35 @@ describe('renderBuildctlArgs', () => {
       'manifest[linux/arm64]:com.arch=arm',
     ]);
   });
+
+  it('passes shm-size, ulimit, allow, no-cache-filters and attests to buildx and buildctl as each spells them', () => {
+    const extras = {
+      shmSize: 2 * 1024 ** 3,
+      ulimits: ['nofile=1024:2048'],
+      allow: ['security.insecure'],
+      noCacheFilters: ['deps', 'test'],
+      attests: ['type=sbom,generator=acme/scanner'],
+    };
+    const p = { ...plan, extras, sbom: true };
+    const buildx = renderBuildxArgs(p, '/o');
+    const after = (flag: string, args: string[]) => args.filter((_, i) => args[i - 1] === flag);
+    expect(after('--shm-size', buildx)).toEqual([String(2 * 1024 ** 3)]);
+    expect(after('--ulimit', buildx)).toEqual(['nofile=1024:2048']);
+    expect(after('--allow', buildx)).toEqual(['security.insecure']);
+    expect(after('--no-cache-filter', buildx)).toEqual(['deps,test']);
+    expect(after('--attest', buildx)).toEqual(['type=sbom,generator=acme/scanner']);
+    expect(buildx).not.toContain('--sbom=true'); // the attests line of that type says it all
+    const buildctl = renderBuildctlArgs(p, '/o');
+    expect(after('--opt', buildctl)).toEqual(
+      expect.arrayContaining([
+        `shm-size=${2 * 1024 ** 3}`,
+        'ulimit=nofile=1024:2048',
+        'no-cache=deps,test',
+        'attest:sbom=generator=acme/scanner',
+        'attest:provenance=mode=min',
+      ]),
+    );
+    expect(after('--opt', buildctl)).not.toContain('attest:sbom=');
+    expect(after('--allow', buildctl)).toEqual(['security.insecure']);
+  });
 });

@@ -13,6 +13,9 @@ const provenanceValue = (p: BuildPlan['provenance']) => (p === 'false' ? 'false'
 /** A bare cache reference means a registry cache, as with buildx. */
 const cacheSpec = (v: string, key: 'ref') => (v.includes('type=') ? v : `type=registry,${key}=${v}`);
 
+/** The attestation types `attests` names. */
+const attestTypes = (plan: BuildPlan) => new Set(plan.extras.attests.map((a) => /^type=([a-z]+)/.exec(a)?.[1]));
+
 /** `docker buildx build` writing an OCI layout directory at `layoutDir`. */
 export function renderBuildxArgs(plan: BuildPlan, layoutDir: string, builder?: string): string[] {
   const args = [
@@ -28,8 +31,15 @@ export function renderBuildxArgs(plan: BuildPlan, layoutDir: string, builder?: s
   args.push(...commonBuildFlags(plan, { cacheTo: plan.cacheTo.flatMap((c) => ['--cache-to', c]), pull: plan.pull ? ['--pull'] : [] }));
   for (const [name, source] of plan.buildContexts) args.push('--build-context', `${name}=${source}`);
   for (const a of plan.annotations) args.push('--annotation', `${a.prefix ? `${a.prefix}:` : ''}${a.key}=${a.value}`);
-  args.push(`--provenance=${provenanceValue(plan.provenance)}`);
-  if (plan.sbom) args.push('--sbom=true');
+  const x = plan.extras;
+  if (x.shmSize !== undefined) args.push('--shm-size', String(x.shmSize));
+  for (const u of x.ulimits) args.push('--ulimit', u);
+  for (const a of x.allow) args.push('--allow', a);
+  if (x.noCacheFilters.length) args.push('--no-cache-filter', x.noCacheFilters.join(','));
+  for (const a of x.attests) args.push('--attest', a);
+  // An `attests` line of a type says all about that type: the provenance and sbom inputs step aside.
+  if (!attestTypes(plan).has('provenance')) args.push(`--provenance=${provenanceValue(plan.provenance)}`);
+  if (plan.sbom && !attestTypes(plan).has('sbom')) args.push('--sbom=true');
   args.push(plan.context);
   return args;
 }
@@ -67,8 +77,15 @@ export function renderBuildctlArgs(plan: BuildPlan, layoutDir: string, address?:
     if (/^[a-z-]+:\/\//.test(source)) args.push('--opt', `context:${name}=${source}`);
     else args.push('--local', `${name}=${source}`, '--opt', `context:${name}=local:${name}`);
   }
-  if (plan.provenance !== 'false') args.push('--opt', `attest:provenance=mode=${plan.provenance}`);
-  if (plan.sbom) args.push('--opt', 'attest:sbom=');
+  const x = plan.extras;
+  if (x.shmSize !== undefined) args.push('--opt', `shm-size=${x.shmSize}`);
+  if (x.ulimits.length) args.push('--opt', `ulimit=${x.ulimits.join(',')}`);
+  for (const a of x.allow) if (!(a === 'network.host' && plan.network === 'host')) args.push('--allow', a);
+  if (x.noCacheFilters.length) args.push('--opt', `no-cache=${x.noCacheFilters.join(',')}`);
+  // buildx's --attest type=sbom,generator=… is the frontend's attest:sbom=generator=…
+  for (const a of x.attests) args.push('--opt', `attest:${/^type=([a-z]+)/.exec(a)![1]}=${a.replace(/^type=[a-z]+,?/, '')}`);
+  if (plan.provenance !== 'false' && !attestTypes(plan).has('provenance')) args.push('--opt', `attest:provenance=mode=${plan.provenance}`);
+  if (plan.sbom && !attestTypes(plan).has('sbom')) args.push('--opt', 'attest:sbom=');
   const output = [`type=oci`, `dest=${layoutDir}`, 'tar=false', ...(plan.epoch === undefined ? [] : ['rewrite-timestamp=true']), ...annotationAttributes(plan)];
   args.push('--output', output.map(csvField).join(','));
   return args;

@@ -3,6 +3,7 @@
  * the plan into its own argv; options a builder cannot honour are errors named here, before anything
  * runs — never silently dropped.
  */
+import type { BuildExtras } from '../inputs/builder.js';
 import type { LeveledAnnotation } from '../inputs/delivery.js';
 import type { SshForward } from '../inputs/secrets.js';
 
@@ -35,6 +36,8 @@ export interface BuildPlan {
   buildContexts: ReadonlyArray<readonly [string, string]>;
   provenance: Provenance;
   sbom: boolean;
+  /** shm-size, ulimit, allow, no-cache-filters, attests. */
+  extras: BuildExtras;
   /** Local names for the built image (docker, buildah). */
   localTags: readonly string[];
   /** Where the builder writes the image id (docker, buildah). */
@@ -104,6 +107,19 @@ export function unsupported(builder: BuilderName, plan: BuildPlan, provenanceSet
       `annotations at ${[...new Set(placed.map((a) => `'${a.prefix}:'`))].join(', ')} (an image index, descriptors, a platform's manifest)`,
       'buildx or buildctl; this builder makes one image manifest, which takes manifest: (the default)',
     );
+  }
+  const x = plan.extras;
+  if (builder === 'docker') {
+    if (x.shmSize !== undefined) need('shm-size', "a /dev/shm size (the daemon's BuildKit ignores --shm-size)", 'buildx or buildctl');
+    if (x.ulimits.length) need('ulimit', "ulimits (the daemon's BuildKit ignores --ulimit)", 'buildx, buildctl or buildah');
+  }
+  if (builder === 'buildah' && x.shmSize !== undefined) {
+    need('shm-size', "a /dev/shm size (buildah's chroot isolation, which Hoist runs it with, shares the host's /dev/shm)", 'buildx or buildctl');
+  }
+  if (builder === 'docker' || builder === 'buildah') {
+    if (x.allow.length) need('allow', 'BuildKit entitlements', 'buildx or buildctl');
+    if (x.noCacheFilters.length) need('no-cache-filters', 'stages built without the cache', 'buildx or buildctl');
+    if (x.attests.length) need('attests', 'attestations', 'buildx or buildctl');
   }
   if (builder === 'docker') {
     if (plan.platforms.length > 1) need('platforms', 'building several platforms', 'buildx, buildctl or buildah');

@@ -42,6 +42,7 @@ const SINGLE = new Set([
   'load',
   'pr-comment',
   'retries',
+  'shm-size',
   'concurrency',
   'source',
 ]);

@@ -103,6 +103,26 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "default": "false"
   },
   {
+    "name": "shm-size",
+    "summary": "Size of /dev/shm for RUN steps (2g, 512m): buildx, buildctl (the daemon's BuildKit and buildah's chroot isolation would ignore it, so they refuse it)"
+  },
+  {
+    "name": "ulimit",
+    "summary": "Ulimits for RUN steps, NAME=SOFT[:HARD] (nofile=1024:2048), one per line: buildx, buildctl, buildah"
+  },
+  {
+    "name": "allow",
+    "summary": "BuildKit entitlements, network.host, security.insecure (buildx, buildctl)"
+  },
+  {
+    "name": "no-cache-filters",
+    "summary": "Stages built without the cache, comma-separated (buildx, buildctl)"
+  },
+  {
+    "name": "attests",
+    "summary": "Attestations as buildx's --attest, one per line (type=sbom,generator=…; type=provenance,mode=max): buildx, buildctl"
+  },
+  {
     "name": "secret-cache",
     "summary": "What to do when a RUN step that mounts a secret or the SSH agent comes from the build cache (BuildKit and buildah key it on its text, not on the secret's value, so a cached layer may hold what the step wrote with an earlier value): warn (say which steps, in the log and the summary), rebuild (build again without the cache — every step runs again, which costs the whole build's time once more), or fail (push nothing)",
     "default": "warn"

@@ -1,6 +1,6 @@
 /** How the image is built: which builder, for which platforms, with what cache and attestations. */
 import { BUILDERS, type BuilderName, type Provenance } from '../builders/plan.js';
-import { optional, parseBool, parseChoice, parseList, type InputScope } from './read.js';
+import { optional, parseBool, parseChoice, parseLines, parseList, type InputScope } from './read.js';
 
 export interface BuilderSettings {
   /** `builder`: auto, or one of docker, buildx, buildctl, buildah. */
@@ -28,6 +28,47 @@ export interface BuilderSettings {
   sbom: boolean;
   /** `secret-cache`: what to do when a step that mounts a secret is served from the build cache. */
   secretCache: 'warn' | 'rebuild' | 'fail';
+  extras: BuildExtras;
+}
+
+/** build-push-action's other build options: `RUN`'s resources, BuildKit entitlements, cache filters, attestations. */
+export interface BuildExtras {
+  /** `shm-size`: /dev/shm of RUN steps, in bytes. */
+  shmSize: number | undefined;
+  /** `ulimit`: `nofile=1024:1024` lines. */
+  ulimits: string[];
+  /** `allow`: BuildKit entitlements (`network.host`, `security.insecure`). */
+  allow: string[];
+  /** `no-cache-filters`: stages built without the cache. */
+  noCacheFilters: string[];
+  /** `attests`: `type=sbom,generator=…` lines, as buildx's --attest. */
+  attests: string[];
+}
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i;
+const ENTITLEMENTS = ['network.host', 'security.insecure'];
+
+export function parseBuildExtras(scope: InputScope): BuildExtras {
+  const { issues } = scope;
+  const shm = scope.read('shm-size').trim();
+  const m = SIZE.exec(shm);
+  if (shm && !m) issues.push({ input: 'shm-size', message: `'${shm}' is not a size: a number with an optional unit b, k, m or g (2g, 512m)` });
+  const unit = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m?.[2] ?? '').toLowerCase() as '' | 'b' | 'k' | 'm' | 'g'];
+  const ulimits = parseList(scope.read('ulimit'));
+  for (const u of ulimits)
+    if (!/^[a-z]+=-?\d+(:-?\d+)?$/.test(u)) issues.push({ input: 'ulimit', message: `'${u}' is not NAME=SOFT[:HARD] (nofile=1024:2048)` });
+  const allow = parseList(scope.read('allow'));
+  for (const a of allow) if (!ENTITLEMENTS.includes(a)) issues.push({ input: 'allow', message: `'${a}' is not an entitlement: ${ENTITLEMENTS.join(', ')}` });
+  const attests = parseLines(scope.read('attests'));
+  for (const a of attests)
+    if (!/^type=(provenance|sbom)(,|$)/.test(a)) issues.push({ input: 'attests', message: `'${a}' does not start with type=provenance or type=sbom` });
+  return {
+    shmSize: m ? Math.round(Number(m[1]) * unit) : undefined,
+    ulimits,
+    allow,
+    noCacheFilters: parseList(scope.read('no-cache-filters')),
+    attests,
+  };
 }
 
 const PROVENANCE: Record<string, Provenance> = { '': 'min', true: 'min', min: 'min', 'mode=min': 'min', max: 'max', 'mode=max': 'max', false: 'false' };
@@ -60,5 +101,6 @@ export function parseBuilder(scope: InputScope): BuilderSettings {
     provenanceSet: provenanceRaw !== '',
     sbom: parseBool(scope, 'sbom', false),
     secretCache: parseChoice(scope, 'secret-cache', ['warn', 'rebuild', 'fail'] as const, 'warn'),
+    extras: parseBuildExtras(scope),
   };
 }

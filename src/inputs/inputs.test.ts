@@ -136,6 +136,26 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it("reads build-push-action's other build options, and names a malformed one", async () => {
+    const c = await parseConfig(
+      reader({ images: 'a/b', tags: 't', 'shm-size': '2g', ulimit: 'nofile=1024:2048', allow: 'network.host', attests: 'type=sbom,generator=x' }),
+      ctx,
+    );
+    expect(c.builder.extras).toEqual({
+      shmSize: 2 * 1024 ** 3,
+      ulimits: ['nofile=1024:2048'],
+      allow: ['network.host'],
+      noCacheFilters: [],
+      attests: ['type=sbom,generator=x'],
+    });
+    expect((await issuesOf({ images: 'a/b', tags: 't', 'shm-size': 'big', ulimit: 'nofile', allow: 'root', attests: 'sbom' })).map((i) => i.input)).toEqual([
+      'shm-size',
+      'ulimit',
+      'allow',
+      'attests',
+    ]);
+  });
+
   it('never echoes a secret value in a message', async () => {
     const issues = await issuesOf({ images: 'ghcr.io/a/b', secrets: 'ok=fine\nsupersecretvalue-without-id\ndup=1\ndup=2', 'registry-auth': 'ghcr.io=user:' });
     const text = issues.map((i) => i.message).join('\n');

@@ -116,4 +116,19 @@ describe('a drop-in for build-push-action and metadata-action', () => {
     expect(await at('2')).toBe(plain210);
     expect(await at('latest')).toBe(plain210);
   }, 180_000);
+
+  it('gives RUN steps the ulimit asked for (buildah); builders that would ignore shm-size or ulimit refuse them first', async () => {
+    const ws = await workspaceWith(`FROM ${plain()}/lab/busybox:1.36\nRUN echo ${uniqueRepo('n')} && echo "nofile $(ulimit -n) of $(ulimit -Hn)"\n`);
+    const inputs = { images: `${plain()}/${uniqueRepo('dropin/limits')}`, tags: 't', ulimit: 'nofile=2048:4096', push: 'false' };
+    const r = await runAction({ workspace: ws, inputs: { ...inputs, builder: 'buildah' } });
+    expect(r.errors).toEqual([]);
+    expect(r.log).toMatch(/nofile 2048 of 4096/);
+    const shm = await runAction({ workspace: ws, inputs: { ...inputs, 'shm-size': '256m', builder: 'buildah' } });
+    expect(shm.errors).toEqual([expect.stringMatching(/^Input 'shm-size': a \/dev\/shm size \(buildah's chroot isolation/)]);
+    const refused = await runAction({ workspace: ws, inputs: { ...inputs, 'shm-size': '256m', builder: 'docker' } });
+    expect(refused.errors).toEqual([
+      "Input 'shm-size': a /dev/shm size (the daemon's BuildKit ignores --shm-size) needs buildx or buildctl; builder docker cannot (the docker CLI without buildx)",
+      "Input 'ulimit': ulimits (the daemon's BuildKit ignores --ulimit) needs buildx, buildctl or buildah; builder docker cannot (the docker CLI without buildx)",
+    ]);
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ export const basePlan: BuildPlan = {
   buildArgs: [],
   labels: [],
   annotations: [],
+  extras: { shmSize: undefined, ulimits: [], allow: [], noCacheFilters: [], attests: [] },
   network: undefined,
   secretFiles: [],
   ssh: [],
