@@ -178,7 +178,8 @@ export function planTags(o: TagOptions): PlannedTag[] {
   if (o.version && auto.has('version')) {
     const v = semver.parse(o.version);
     if (!v) throw new TagError(`'${o.version}' is not a semantic version`, 'version');
-    if (o.levels.includes('full')) add(v.version, 'version', false);
+    // A pre-release has no minor or major line: any version level gives its full version (as metadata-action's patterns do).
+    if (o.levels.includes('full') || (v.prerelease.length > 0 && o.levels.length > 0)) add(v.version, 'version', false);
     if (v.prerelease.length === 0) {
       if (o.levels.includes('minor')) add(`${v.major}.${v.minor}`, 'minor', true);
       if (o.levels.includes('major') && (v.major > 0 || o.majorZero)) add(`${v.major}`, 'major', true);
