@@ -392,13 +392,18 @@ class LayoutAudit {
       else feed.write(chunk, whole);
     }
     routed?.router.end();
+    // What the pass left to decode later (xz, bzip2), nested ones included, before the layer counts as audited.
+    while (cx.pending.length) await cx.pending.shift();
     feed.end();
     this.result.layers++;
   }
 
   /** How a layer's containers are opened: one budget of decoded bytes, each thing inside scanned under its path. */
-  #routeContext(label: string): RouteContext {
-    const cx: RouteContext = {
+  #routeContext(label: string): RouteContext & { pending: Array<Promise<void>> } {
+    const pending: Array<Promise<void>> = [];
+    const cx: RouteContext & { pending: Array<Promise<void>> } = {
+      pending,
+      defer: (work) => void pending.push(work),
       limits: this.o.limits ?? DEFAULT_LIMITS,
       budget: { used: 0, exceeded: false },
       open: (path, depth) => {

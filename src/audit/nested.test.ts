@@ -1,6 +1,7 @@
 // Leaks as they really ship — inside archives, compressed files and wrapped encodings — found by
 // the audit of a build, with the path through the containers; bounds that end a bomb, reported.
 import { gzipSync, strToU8, zipSync } from 'fflate';
+import { execFileSync } from 'node:child_process';
 import { zstdCompressSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -71,6 +72,20 @@ describe('the audit opens what layers hold', () => {
     ],
     ['a zstd-compressed file', async () => ({ 'var/cache/blob.zst': zstdCompressSync(Buffer.from(`key=${SECRET}\n`)) }), 'var/cache/blob.zst!'],
     [
+      'a file in a .tar.xz (xz -9, as Debian packages and release tarballs ship)',
+      async () => ({ 'opt/dist/app.tar.xz': execFileSync('xz', ['-9', '-c'], { input: await tarOf({ 'app/.env': `TOKEN=${SECRET}\n` }) }) }),
+      'opt/dist/app.tar.xz!/app/.env',
+    ],
+    [
+      'a bzip2-compressed dump inside a .tar.gz',
+      async () => ({
+        'backup/db.tar.gz': Buffer.from(
+          gzipSync(await tarOf({ 'dump.sql.bz2': execFileSync('bzip2', ['-c'], { input: Buffer.from(`INSERT ... '${SECRET}';\n`.repeat(3)) }) })),
+        ),
+      }),
+      'backup/db.tar.gz!/dump.sql.bz2!',
+    ],
+    [
       'hex as xxd -p writes it (60 digits a line)',
       async () => ({ 'tmp/dump.hex': wrap(Buffer.from(`cfg ${SECRET} end`).toString('hex'), 60) + '\n' }),
       'tmp/dump.hex',
@@ -108,12 +123,22 @@ describe('the audit opens what layers hold', () => {
     expect(strict.pushed).toBe(false);
   }, 60_000);
 
-  it('stops at its depth bound, and says which formats it does not read', async () => {
+  it('stops at its depth bound, and says what it could not read: a damaged xz stream', async () => {
     let deep: Uint8Array = strToU8(SECRET);
     for (let i = 0; i < 7; i++) deep = gzipSync(deep);
     const r = await audit({ 'deep.gz': Buffer.from(deep), 'data.xz': Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2, 3]) });
     expect(r.log).toMatch(/not fully audited: containers nested deeper than 4 levels/);
-    expect(r.log).toMatch(/not fully audited: a xz stream, which the audit does not read inside layers.* data\.xz/);
+    expect(r.log).toMatch(/not fully audited: a damaged xz stream .* data\.xz/);
+  }, 60_000);
+
+  it('ends a bzip2 bomb within its bounds, reported', async () => {
+    // 4 GiB of zeros in a few KiB (64 concatenated streams of 64 MiB, which bzip2 -d reads as one):
+    // decoded whole it would take minutes and gigabytes, and the test's time limit.
+    const one = execFileSync('bzip2', ['-9', '-c'], { input: Buffer.alloc(64 * 1024 * 1024) });
+    const bomb = Buffer.concat(Array.from({ length: 64 }, () => one));
+    const r = await audit({ 'tmp/zeros.bz2': bomb });
+    expect(r.error).toBeUndefined();
+    expect(r.log).toMatch(/not fully audited: it expands more than 200 times .*tmp\/zeros\.bz2/);
   }, 60_000);
 });
 

@@ -38,6 +38,8 @@ export interface RouteContext {
   open(path: string, depth: number): ContentSink;
   /** Reports a part that was not fully audited (a bound passed, a format not read, a corrupt container). */
   limit(what: string, path: string): void;
+  /** Work that finishes after the layer's pass (xz and bzip2, decoded by libraries loaded on first use); the audit awaits it. */
+  defer(work: Promise<void>): void;
 }
 
 type Kind = 'gzip' | 'zip' | 'tar' | 'zstd' | 'bzip2' | 'xz' | 'plain';
@@ -131,9 +133,9 @@ export class ContentRouter {
   #decide(head: Uint8Array): void {
     const kind = sniff(head);
     if (kind === 'plain') return void (this.#stopped = true); // nothing inside: the parent scanned it
-    if (kind === 'bzip2' || kind === 'xz') return this.#stop(`a ${kind} stream, which the audit does not read inside layers`);
     if (this.depth > this.cx.limits.depth) return this.#stop(`containers nested deeper than ${this.cx.limits.depth} levels`);
-    this.#decoder = kind === 'gzip' ? this.#gzip() : kind === 'zip' ? this.#zip() : kind === 'zstd' ? this.#zstd() : this.#tar();
+    this.#decoder =
+      kind === 'gzip' ? this.#gzip() : kind === 'zip' ? this.#zip() : kind === 'zstd' ? this.#zstd() : kind === 'tar' ? this.#tar() : this.#later(kind);
     this.#feed(head, false);
   }
 
@@ -166,6 +168,41 @@ export class ContentRouter {
         sink.end();
       },
     };
+  }
+
+  /**
+   * xz and bzip2: the stream is gathered (at most ZSTD_INPUT bytes) and decoded after the layer's
+   * pass by a library loaded only then — xz-decompress (xz-embedded in WebAssembly), unbzip2-stream —
+   * its output bounded as any other's.
+   */
+  #later(kind: 'xz' | 'bzip2') {
+    const parts: Buffer[] = [];
+    let size = 0;
+    return {
+      push: (bytes: Uint8Array, final: boolean) => {
+        size += bytes.length;
+        if (size > ZSTD_INPUT) return this.#stop(`a ${kind} stream larger than ${ZSTD_INPUT} bytes inside a layer: the rest is not audited`);
+        parts.push(Buffer.from(bytes));
+        if (final) this.cx.defer(this.#decodeLater(kind, Buffer.concat(parts)));
+      },
+    };
+  }
+
+  async #decodeLater(kind: 'xz' | 'bzip2', input: Buffer): Promise<void> {
+    const sink = this.cx.open(`${this.path}!`, this.depth + 1);
+    try {
+      // What the bounds leave for this stream: the decoder is stopped once past it, a bomb never decoded whole.
+      const room = Math.max(0, Math.min(this.cx.limits.bytes - this.cx.budget.used, this.cx.limits.ratio * input.length + (1 << 20)));
+      for await (const chunk of kind === 'xz' ? xzChunks(input) : bzip2Chunks(input, room)) {
+        if (!chunk.length) continue;
+        if (!this.#allow(chunk.length)) return;
+        sink.write(chunk);
+      }
+    } catch (e) {
+      this.#stop(`a damaged ${kind} stream (${e instanceof Error ? e.message : String(e)})`);
+    } finally {
+      sink.end();
+    }
   }
 
   #zip() {
@@ -207,5 +244,52 @@ export class ContentRouter {
         if (final) close();
       },
     };
+  }
+}
+
+/** An xz stream's content, as xz-decompress reads it. */
+async function* xzChunks(input: Buffer): AsyncGenerator<Uint8Array> {
+  const { XzReadableStream } = await import('xz-decompress');
+  const source = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new Uint8Array(input));
+      controller.close();
+    },
+  });
+  const reader = new XzReadableStream(source).getReader();
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) yield r.value;
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+const ENOUGH = new Error('enough');
+
+/**
+ * A bzip2 stream's content, a megabyte of input at a time. unbzip2-stream decodes synchronously
+ * (a block, at most ~46 MB, per call); once more than `room` bytes came out, the next block is
+ * refused, so a bomb stops after its first blocks.
+ */
+async function* bzip2Chunks(input: Buffer, room: number): AsyncGenerator<Buffer> {
+  const unbzip2 = (await import('unbzip2-stream')).default;
+  const decoder = unbzip2();
+  const out: Buffer[] = [];
+  let total = 0;
+  let failure: unknown;
+  decoder.on('data', (c: Buffer) => {
+    out.push(c);
+    total += c.length;
+    if (total > room) throw ENOUGH; // caught by the decoder, which stops and says 'error'
+  });
+  decoder.on('error', (e: unknown) => (failure ??= e));
+  const STEP = 1 << 20;
+  for (let at = 0; ; at += STEP) {
+    const last = at + STEP >= input.length;
+    decoder.write(input.subarray(at, at + STEP));
+    if (last) decoder.end();
+    if (failure && failure !== ENOUGH) throw failure;
+    yield* out.splice(0);
+    if (last || failure) return;
   }
 }

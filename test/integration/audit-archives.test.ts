@@ -27,6 +27,12 @@ const cases: Array<{ name: string; dockerfile: (base: string) => string; files?:
     path: /opt\/pkg\.tar\.gz!\/p\/\.npmrc/,
   },
   {
+    name: 'a bzip2-compressed backup inside a .tar.gz',
+    dockerfile: (b) =>
+      `FROM ${b}\nRUN --mount=type=secret,id=token mkdir -p /b /var/backups && (echo "-- dump"; cat /run/secrets/token) | bzip2 > /b/db.sql.bz2 && tar czf /var/backups/db.tar.gz -C / b && rm -rf /b\n`,
+    path: /var\/backups\/db\.tar\.gz!\/b\/db\.sql\.bz2!/,
+  },
+  {
     name: 'base64 wrapped at 76 columns',
     dockerfile: (b) => `FROM ${b}\nRUN --mount=type=secret,id=token base64 /run/secrets/token > /etc/app.b64\n`,
     path: /etc\/app\.b64/,
