@@ -2,6 +2,8 @@
 // the audit of a build, with the path through the containers; bounds that end a bomb, reported.
 import { gzipSync, strToU8, zipSync } from 'fflate';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { zstdCompressSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -130,6 +132,13 @@ describe('the audit opens what layers hold', () => {
     expect(r.log).toMatch(/not fully audited: containers nested deeper than 4 levels/);
     expect(r.log).toMatch(/not fully audited: a damaged xz stream .* data\.xz/);
   }, 60_000);
+
+  it.each(['xxd.txt', 'hexdump-C.txt', 'od-x.txt', 'od-An-tx1.txt'])('reads a hex dump (%s) back into its bytes and finds the secret in them', async (file) => {
+    const fixtures = join(import.meta.dirname, '../../test/fixtures/hexdumps');
+    const r = await audit({ 'tmp/debug/request.dump': readFileSync(join(fixtures, file)) }, { secrets: 'token=tok-hexdump-4b7e91c2d8a3-value' });
+    expect(r.error?.message).toMatch(/secret 'token' \(secrets\).* in layer .*tmp\/debug\/request\.dump \(as a hex dump\)/);
+    expect(r.pushed).toBe(false);
+  });
 
   it('ends a bzip2 bomb within its bounds, reported', async () => {
     // 4 GiB of zeros in a few KiB (64 concatenated streams of 64 MiB, which bzip2 -d reads as one):

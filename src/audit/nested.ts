@@ -1,6 +1,6 @@
 /**
  * What a file inside a layer holds when it is itself a container: a gzip stream (a `.tar.gz`, a
- * rotated log), a zip (`.jar`, `.war`, `.whl`, `.apk`, `.nupkg`: stored and deflated entries), a tar.
+ * rotated log), an xz or bzip2 stream, a hex dump (`hexdump.ts`), a zip (`.jar`, `.war`, `.whl`, `.apk`, `.nupkg`: stored and deflated entries), a tar.
  * Recognised by content, not by name; decoded as it streams (fflate, synchronously, so the layer is
  * still read in one pass), each thing inside handed on as content of its own — to be scanned and,
  * nested, routed again. Bounded: a depth, an expansion ratio and a total of decoded bytes per
@@ -8,6 +8,7 @@
  */
 import { Gunzip, Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import { zstdDecompressSync } from 'node:zlib';
+import { DumpDecoder, sniffDump, type DumpFormat } from './hexdump.js';
 import { TarWalker, type TarEntry } from './tar.js';
 
 /** The most of a zstd stream inside a layer that is gathered to be decoded. */
@@ -132,11 +133,30 @@ export class ContentRouter {
 
   #decide(head: Uint8Array): void {
     const kind = sniff(head);
+    const dump = kind === 'plain' ? sniffDump(head) : undefined;
+    if (dump) {
+      this.#decoder = this.#dump(dump);
+      return this.#feed(head, false);
+    }
     if (kind === 'plain') return void (this.#stopped = true); // nothing inside: the parent scanned it
     if (this.depth > this.cx.limits.depth) return this.#stop(`containers nested deeper than ${this.cx.limits.depth} levels`);
     this.#decoder =
       kind === 'gzip' ? this.#gzip() : kind === 'zip' ? this.#zip() : kind === 'zstd' ? this.#zstd() : kind === 'tar' ? this.#tar() : this.#later(kind);
     this.#feed(head, false);
+  }
+
+  /** A hex dump (xxd, hexdump -C, od): the bytes it shows, scanned (and routed) as content of their own. */
+  #dump(format: DumpFormat) {
+    const sink = this.cx.open(`${this.path} (as a hex dump)`, this.depth + 1);
+    const decoder = new DumpDecoder(format, (bytes) => {
+      if (this.#allow(bytes.length)) sink.write(bytes);
+    });
+    return {
+      push: (bytes: Uint8Array, final: boolean) => {
+        decoder.push(bytes, final);
+        if (final) sink.end();
+      },
+    };
   }
 
   #gzip() {

@@ -33,6 +33,11 @@ const cases: Array<{ name: string; dockerfile: (base: string) => string; files?:
     path: /var\/backups\/db\.tar\.gz!\/b\/db\.sql\.bz2!/,
   },
   {
+    name: 'a hex dump (busybox hexdump -C) left by a debugging step',
+    dockerfile: (b) => `FROM ${b}\nRUN --mount=type=secret,id=token mkdir -p /var/debug && hexdump -C /run/secrets/token > /var/debug/token.dump\n`,
+    path: /var\/debug\/token\.dump \(as a hex dump\)/,
+  },
+  {
     name: 'base64 wrapped at 76 columns',
     dockerfile: (b) => `FROM ${b}\nRUN --mount=type=secret,id=token base64 /run/secrets/token > /etc/app.b64\n`,
     path: /etc\/app\.b64/,

@@ -1,0 +1,141 @@
+/**
+ * Hex dumps read back into the bytes they show: `xxd` (offset, colon, 2-byte groups, text column),
+ * `hexdump -C` / `od -A x -t x1z` (offset, bytes, `|text|`), `od -t x1` (offset or none, bytes) and
+ * the word forms of `od -x` and plain `hexdump` (little-endian 2-byte words, which are swapped
+ * back). A dump spreads a secret over lines, offsets and separators, so no pattern finds it in the
+ * text; decoded, it is content like any other. The format is told by the first line, then each
+ * line is read by it (a `*` repeat marker or the closing offset line holds no bytes). Streaming.
+ */
+export type DumpFormat = 'xxd' | 'canonical' | 'bytes' | 'words';
+
+const XXD = /^[0-9a-f]{4,16}: [0-9a-f]{2}/;
+const CANONICAL = /^[0-9a-f]{6,16} {2}(?:[0-9a-f]{2} {1,2}){2,}.*\|/;
+const BYTES = /^(?:[0-7]{7,}|[0-9a-f]{6,}|) [0-9a-f]{2}(?: [0-9a-f]{2}){3,}(?:\s+>.*<)?\s*$/;
+const WORDS = /^[0-9a-f]{7,} [0-9a-f]{4}(?: [0-9a-f]{4}){3,}\s*$/;
+
+/** The dump format of a text's first line, if it is one. */
+export function sniffDump(head: Uint8Array): DumpFormat | undefined {
+  const text = Buffer.from(head.subarray(0, 512)).toString('latin1');
+  const nl = text.indexOf('\n');
+  const first = (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
+  if (nl < 0 && head.length >= 512) return undefined; // no line in the first 512 bytes: not a dump
+  if (XXD.test(first)) return 'xxd';
+  if (CANONICAL.test(first)) return 'canonical';
+  if (WORDS.test(first)) return 'words';
+  if (BYTES.test(first)) return 'bytes';
+  return undefined;
+}
+
+const hexToken = /^[0-9a-f]+$/;
+
+/** The bytes one line of a dump shows; empty for lines that show none. */
+export function dumpLine(line: string, format: DumpFormat): Buffer {
+  let tokens: string[];
+  if (format === 'xxd') {
+    const colon = line.indexOf(': ');
+    if (colon < 0) return Buffer.alloc(0);
+    const rest = line.slice(colon + 2);
+    const text = rest.indexOf('  '); // two spaces part the hex from the text column
+    tokens = (text < 0 ? rest : rest.slice(0, text)).split(' ');
+  } else if (format === 'canonical') {
+    const bar = line.indexOf('|');
+    tokens = (bar < 0 ? line : line.slice(0, bar)).trim().split(/\s+/).slice(1);
+  } else {
+    tokens = line.trim().split(/\s+/);
+    if (tokens.length && (format === 'words' || tokens[0]!.length >= 6)) tokens = tokens.slice(1); // the offset
+  }
+  const bytes: Buffer[] = [];
+  for (const t of tokens) {
+    if (!t || t.length % 2 || !hexToken.test(t)) break;
+    const b = Buffer.from(t, 'hex');
+    bytes.push(format === 'words' ? b.reverse() : b);
+  }
+  return Buffer.concat(bytes);
+}
+
+/** The offset a line starts with, as printed (no radix known yet); undefined for `*` and od -An lines. */
+function lineOffset(line: string, format: DumpFormat): string | undefined {
+  const m = format === 'xxd' ? /^([0-9a-f]+):/.exec(line) : /^([0-9a-f]{6,})(?:\s|$)/.exec(line);
+  return m?.[1];
+}
+
+/** The most bytes one `*` line stands for that are given back: enough for any secret, never a bomb. */
+const MAX_REPEAT = 1 << 20;
+
+/**
+ * Decodes a dump as it streams, line by line, into `out`. A `*` line (od, hexdump and xxd -a
+ * print it for lines repeating the one before) is given back as those lines, up to the next
+ * offset; the offsets' radix (od: octal, the others: hex) is told by the first line's length and
+ * the second line's offset. For od's words, the closing offset trims the last word's padding.
+ */
+export class DumpDecoder {
+  #partial = '';
+  #sent = 0;
+  #first: { offset: string; length: number } | undefined;
+  #radix: number | undefined;
+  #last: Buffer | undefined;
+  #repeat = false;
+  /** Words: the last line's bytes, held until the next line says whether the dump ended inside a word. */
+  #held: Buffer | undefined;
+
+  constructor(
+    readonly format: DumpFormat,
+    readonly out: (bytes: Buffer) => void,
+  ) {}
+
+  push(bytes: Uint8Array, final: boolean): void {
+    const text = this.#partial + Buffer.from(bytes).toString('latin1');
+    const lines = text.split('\n');
+    this.#partial = final ? '' : lines.pop()!;
+    if (this.#partial.length > 4096) this.#partial = ''; // no dump has such lines: not one after all
+    for (const line of lines) this.#line(line.replace(/\r$/, ''));
+    if (final) this.#release(undefined);
+  }
+
+  #line(line: string): void {
+    if (line.trim() === '*') return void (this.#repeat = true);
+    const bytes = dumpLine(line, this.format);
+    const printed = lineOffset(line, this.format);
+    if (printed !== undefined) this.#at(printed);
+    if (!bytes.length) {
+      if (printed !== undefined && this.format === 'words') this.#release(this.#value(printed)); // the closing offset: the dump's length
+      return;
+    }
+    if (!this.#first && printed !== undefined) this.#first = { offset: printed, length: bytes.length };
+    this.#emit(bytes);
+  }
+
+  /** A line's offset: learns the radix, and gives back what a pending `*` stood for. */
+  #at(printed: string): void {
+    if (this.#radix === undefined && this.#first && printed !== this.#first.offset) {
+      const step = (radix: number) => parseInt(printed, radix) - parseInt(this.#first!.offset, radix);
+      this.#radix = step(16) === this.#first.length ? 16 : step(8) === this.#first.length ? 8 : 16;
+    }
+    if (!this.#repeat || !this.#last) return;
+    this.#repeat = false;
+    const missing = Math.min(MAX_REPEAT, this.#value(printed) - this.#sent - (this.#held?.length ?? 0));
+    for (let n = Math.floor(missing / this.#last.length); n > 0; n--) this.#emit(this.#last);
+  }
+
+  #value(printed: string): number {
+    return parseInt(printed, this.#radix ?? 16);
+  }
+
+  #emit(bytes: Buffer): void {
+    this.#last = bytes;
+    if (this.format !== 'words') {
+      this.#sent += bytes.length;
+      return this.out(bytes);
+    }
+    this.#release(undefined);
+    this.#held = bytes;
+  }
+
+  #release(total: number | undefined): void {
+    if (!this.#held) return;
+    const keep = total === undefined || Number.isNaN(total) ? this.#held.length : Math.max(0, Math.min(this.#held.length, total - this.#sent));
+    if (keep) this.out(this.#held.subarray(0, keep));
+    this.#sent += keep;
+    this.#held = undefined;
+  }
+}
