@@ -41,3 +41,45 @@ describe('encodings', () => {
     ]);
   });
 });
+
+describe('attestations', () => {
+  it('finds a secret in a provenance attestation, raw and in a DSSE envelope (base64 payload), naming the attestation layer', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { initLayout, writeBlobBytes, MediaType } = await import('../oci/layout.js');
+    const { auditLayout } = await import('./audit.js');
+    const SECRET = 'ghp_provenance0123456789abcdefXYZ';
+    // BuildKit's provenance in mode=max records the build arguments: a secret passed as one is in it.
+    const statement = {
+      _type: 'https://in-toto.io/Statement/v0.1',
+      predicateType: 'https://slsa.dev/provenance/v0.2',
+      subject: [{ name: 'pkg:docker/acme/app', digest: { sha256: '0'.repeat(64) } }],
+      predicate: { invocation: { parameters: { args: { 'build-arg:NPM_TOKEN': SECRET } } } },
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-unit-'));
+    await initLayout(dir);
+    const cases = [
+      Buffer.from(JSON.stringify(statement)),
+      Buffer.from(
+        JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: Buffer.from(JSON.stringify(statement)).toString('base64'), signatures: [] }),
+      ),
+    ];
+    for (const layerBytes of cases) {
+      const layer = await writeBlobBytes(dir, layerBytes);
+      const config = await writeBlobBytes(dir, Buffer.from('{}'));
+      const bytes = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MediaType.ociManifest,
+          config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+          layers: [{ mediaType: 'application/vnd.in-toto+json', ...layer, annotations: { 'in-toto.io/predicate-type': statement.predicateType } }],
+        }),
+      );
+      const node = { digest: (await writeBlobBytes(dir, bytes)).digest, mediaType: MediaType.ociManifest, bytes };
+      const graph = { root: node, children: [], blobs: [] };
+      const result = await auditLayout(dir, graph, { secrets: [{ name: "build-arg 'NPM_TOKEN'", value: SECRET }], handedKeys: new Map(), redact: (t) => t });
+      expect(result.findings.filter((f) => f.severity === 'leak').map((f) => f.where)).toEqual([expect.stringContaining(`layer ${layer.digest}`)]);
+    }
+  });
+});

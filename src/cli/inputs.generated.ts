@@ -14,7 +14,7 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "context",
-    "summary": "Build context directory, relative to the workspace",
+    "summary": "Build context: a directory relative to the workspace, or a git repository as BuildKit writes it (https://github.com/acme/app.git#ref:subdir, git@host:repo.git#ref), which Hoist clones first (ssh-key and ssh-known-hosts for SSH, github-token for the GitHub server); file is then relative to it",
     "default": "."
   },
   {

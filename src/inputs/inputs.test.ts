@@ -156,6 +156,25 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it.each([
+    ['https://github.com/acme/app.git#v2.1.0:docker', { url: 'https://github.com/acme/app.git', ref: 'v2.1.0', subdir: 'docker' }],
+    ['git@github.com:acme/app.git#main', { url: 'git@github.com:acme/app.git', ref: 'main' }],
+    ['ssh://git@git.acme:2222/team/app.git', { url: 'ssh://git@git.acme:2222/team/app.git' }],
+    ['https://github.com/acme/app', { url: 'https://github.com/acme/app' }],
+  ])('reads the git context %s', async (context, git) => {
+    const c = await parseConfig(reader({ images: 'a/b', tags: 't', context }), ctx);
+    expect(c.source.git).toEqual(git);
+  });
+
+  it('refuses a URL context that is no git repository, and a subdirectory outside it', async () => {
+    expect(await issuesOf({ images: 'a/b', tags: 't', context: 'https://example.com/ctx.tar.gz' })).toEqual([
+      { input: 'context', message: expect.stringMatching(/is a URL but not a git repository/) },
+    ]);
+    expect(await issuesOf({ images: 'a/b', tags: 't', context: 'https://github.com/acme/app.git#main:../etc' })).toEqual([
+      { input: 'context', message: "'../etc' must be a directory inside the repository" },
+    ]);
+  });
+
   it('never echoes a secret value in a message', async () => {
     const issues = await issuesOf({ images: 'ghcr.io/a/b', secrets: 'ok=fine\nsupersecretvalue-without-id\ndup=1\ndup=2', 'registry-auth': 'ghcr.io=user:' });
     const text = issues.map((i) => i.message).join('\n');

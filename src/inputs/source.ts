@@ -1,9 +1,20 @@
 /** What is built: the context, the Dockerfile, the stage, build arguments and named contexts. */
 import { ENV_KEY, optional, parsePairs, type InputScope } from './read.js';
 
+/** A git repository as the build context, BuildKit's way: `URL#ref:subdir`. */
+export interface GitContext {
+  url: string;
+  ref?: string;
+  subdir?: string;
+  /** The `file` input as given: relative to the repository's context directory. */
+  file?: string;
+}
+
 export interface SourceSettings {
-  /** Build context directory (absolute). */
+  /** Build context directory (absolute); for a git context, the clone's once it is made. */
   context: string;
+  /** `context` names a git repository: Hoist clones it first (`builders/git-context.ts`). */
+  git?: GitContext;
   /** Dockerfile path (absolute). */
   file: string;
   /** `target`: the stage the outputs describe (default: the last stage). */
@@ -13,13 +24,38 @@ export interface SourceSettings {
   buildContexts: Array<[string, string]>;
 }
 
+const GIT_URL = /^((?:https?|ssh|git):\/\/[^#\s]+|[\w.-]+@[\w.-]+:[^#\s]+)(?:#([^:\s]*)(?::(\S+))?)?$/;
+
+/** A git context, when `context` is one; a remote URL that is not a git repository is an input error. */
+function gitContext(scope: InputScope, raw: string, file: string | undefined): GitContext | undefined {
+  const m = GIT_URL.exec(raw);
+  if (!m) return undefined;
+  const [, url, ref, subdir] = m;
+  const isGit =
+    !/^https?:/.test(url!) || /\.git$/.test(url!) || raw.includes('#') || /^https:\/\/(github\.com|gitlab\.com|bitbucket\.org)\/[^/]+\/[^/]+\/?$/.test(url!);
+  if (!isGit) {
+    scope.issues.push({
+      input: 'context',
+      message: `'${raw}' is a URL but not a git repository (a tarball or a Dockerfile URL is not supported): give a repository URL ending in .git, or a directory`,
+    });
+    return undefined;
+  }
+  if (subdir && (subdir.startsWith('/') || subdir.split('/').includes('..'))) {
+    scope.issues.push({ input: 'context', message: `'${subdir}' must be a directory inside the repository` });
+  }
+  return { url: url!, ...(ref ? { ref } : {}), ...(subdir ? { subdir } : {}), ...(file ? { file } : {}) };
+}
+
 export function parseSource(scope: InputScope): SourceSettings {
-  const context = scope.abs(scope.read('context').trim() || '.');
+  const raw = scope.read('context').trim();
   const file = optional(scope, 'file');
+  const git = gitContext(scope, raw, file);
+  const context = git ? '' : scope.abs(raw || '.');
   const contexts = parsePairs(scope, 'build-contexts', /^[A-Za-z0-9_.-]+$/, 'NAME');
   return {
+    ...(git ? { git } : {}),
     context,
-    file: file ? scope.abs(file) : scope.abs(`${context}/Dockerfile`),
+    file: git ? '' : file ? scope.abs(file) : scope.abs(`${context}/Dockerfile`),
     target: optional(scope, 'target'),
     buildArgs: parsePairs(scope, 'build-args', ENV_KEY, 'NAME'),
     buildContexts: contexts.map(([k, v]) => [k, /^[a-z-]+:\/\//.test(v.trim()) ? v.trim() : scope.abs(v.trim())]),

@@ -5,6 +5,7 @@
  */
 import { auditBuilds, leakError } from '../audit/stage.js';
 import { baseFinder, baseReference, buildPlatform } from '../builders/bases.js';
+import { withClonedContext } from '../builders/git-context.js';
 import { chooseBuilderFor, runBuilds } from '../builders/stage.js';
 import type { Effects } from '../effects/effects.js';
 import { readBuildInputs } from '../inputs/index.js';
@@ -30,13 +31,15 @@ export async function build(fx: Effects): Promise<void> {
       () => undefined, // not a checkout, or no git: the clock, and the log says so
     );
   const facts = await withCheckoutCommitTime(context.facts, git);
-  const inputs = await readBuildInputs((name) => platform.getInput(name), { ...context, facts }, catalog);
-  await checkFiles(fx, inputs);
-  await catalogSecretFiles(fx.files, inputs.secrets.secrets, { buildArgs: inputs.source.buildArgs, ...inputs.metadata }, catalog);
-  const planned = await planBuild(fx, inputs);
-  const choice = await chooseBuilderFor(fx, inputs, planned[0]!);
-  const record: RunRecord = { inputs };
+  const given = await readBuildInputs((name) => platform.getInput(name), { ...context, facts }, catalog);
+  const record: RunRecord = { inputs: given };
   await withWorkdir(fx, async (work) => {
+    // A git context is cloned first: everything after reads its files as those of a directory.
+    const inputs = (record.inputs = await withClonedContext(fx, given, work.dir));
+    await checkFiles(fx, inputs);
+    await catalogSecretFiles(fx.files, inputs.secrets.secrets, { buildArgs: inputs.source.buildArgs, ...inputs.metadata }, catalog);
+    const planned = await planBuild(fx, inputs);
+    const choice = await chooseBuilderFor(fx, inputs, planned[0]!);
     // Registry clients before the build: the bases' registries are read for their layers, and
     // credentials found on the machine are secrets the audit looks for too.
     const { delivery, transfer } = inputs;
@@ -71,5 +74,5 @@ export async function build(fx: Effects): Promise<void> {
       await publishOutputs(fx, record);
     }
   });
-  if (record.pushed) await commentOnPullRequest(fx, inputs.delivery, runSummary(record)!);
+  if (record.pushed) await commentOnPullRequest(fx, given.delivery, runSummary(record)!);
 }
