@@ -77,10 +77,13 @@ describe('unsupported', () => {
   });
 
   it('refuses the build options a builder would ignore, naming each input', () => {
-    const extras = { shmSize: 1024, ulimits: ['nofile=1:2'], allow: ['network.host'], noCacheFilters: ['a'], attests: ['type=sbom'] };
+    const extras = { shmSize: 1024, ulimits: ['nofile=1:2'], allow: ['network.host'], noCacheFilters: ['a'], attests: ['type=sbom'], call: 'build' };
     expect(unsupported('docker', { ...plan, extras }, false).map((i) => i.input)).toEqual(['shm-size', 'ulimit', 'allow', 'no-cache-filters', 'attests']);
     expect(unsupported('buildah', { ...plan, extras }, false).map((i) => i.input)).toEqual(['shm-size', 'allow', 'no-cache-filters', 'attests']);
     expect(unsupported('buildx', { ...plan, extras }, false)).toEqual([]);
+    const check = { ...plan, extras: { ...plan.extras, call: 'check' } };
+    expect(unsupported('buildctl', check, false).map((i) => i.input)).toEqual(['call']);
+    expect(unsupported('buildx', check, false)).toEqual([]);
   });
 
   it('drops the default provenance without an error, but refuses one asked for', () => {

@@ -192,6 +192,7 @@ describe('renderBuildctlArgs', () => {
       allow: ['security.insecure'],
       noCacheFilters: ['deps', 'test'],
       attests: ['type=sbom,generator=acme/scanner'],
+      call: 'build',
     };
     const p = { ...plan, extras, sbom: true };
     const buildx = renderBuildxArgs(p, '/o');
@@ -214,5 +215,17 @@ describe('renderBuildctlArgs', () => {
     );
     expect(after('--opt', buildctl)).not.toContain('attest:sbom=');
     expect(after('--allow', buildctl)).toEqual(['security.insecure']);
+  });
+
+  it('runs a frontend method (call: check) with no output, attestations or provenance', () => {
+    const args = renderBuildxArgs(
+      { ...plan, extras: { ...plan.extras, attests: ['type=sbom'], call: 'check' }, sbom: true },
+      '',
+      undefined,
+      'check,error=true',
+    );
+    expect(args.slice(0, 7)).toEqual(['buildx', 'build', '--progress=plain', '--file', '/ws/Dockerfile', '--call', 'check,error=true']);
+    expect(args.join(' ')).not.toMatch(/--output|--attest|--provenance|--sbom/);
+    expect(args[args.length - 1]).toBe('/ws');
   });
 });

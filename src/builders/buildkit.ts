@@ -17,17 +17,9 @@ const cacheSpec = (v: string, key: 'ref') => (v.includes('type=') ? v : `type=re
 const attestTypes = (plan: BuildPlan) => new Set(plan.extras.attests.map((a) => /^type=([a-z]+)/.exec(a)?.[1]));
 
 /** `docker buildx build` writing an OCI layout directory at `layoutDir`. */
-export function renderBuildxArgs(plan: BuildPlan, layoutDir: string, builder?: string): string[] {
-  const args = [
-    'buildx',
-    'build',
-    '--progress=plain',
-    ...(builder ? ['--builder', builder] : []),
-    '--file',
-    plan.file,
-    '--output',
-    `type=oci,dest=${layoutDir},tar=false${plan.epoch === undefined ? '' : ',rewrite-timestamp=true'}`,
-  ];
+export function renderBuildxArgs(plan: BuildPlan, layoutDir: string, builder?: string, call?: string): string[] {
+  const output = ['--output', `type=oci,dest=${layoutDir},tar=false${plan.epoch === undefined ? '' : ',rewrite-timestamp=true'}`];
+  const args = ['buildx', 'build', '--progress=plain', ...(builder ? ['--builder', builder] : []), '--file', plan.file, ...(call ? ['--call', call] : output)];
   args.push(...commonBuildFlags(plan, { cacheTo: plan.cacheTo.flatMap((c) => ['--cache-to', c]), pull: plan.pull ? ['--pull'] : [] }));
   for (const [name, source] of plan.buildContexts) args.push('--build-context', `${name}=${source}`);
   for (const a of plan.annotations) args.push('--annotation', `${a.prefix ? `${a.prefix}:` : ''}${a.key}=${a.value}`);
@@ -37,6 +29,10 @@ export function renderBuildxArgs(plan: BuildPlan, layoutDir: string, builder?: s
   for (const a of x.allow) args.push('--allow', a);
   if (x.noCacheFilters.length) args.push('--no-cache-filter', x.noCacheFilters.join(','));
   for (const a of x.attests) args.push('--attest', a);
+  if (call) {
+    args.push(plan.context); // a frontend method: no attestations, nothing exported
+    return args.filter((a, i) => !(a === '--attest' || args[i - 1] === '--attest'));
+  }
   // An `attests` line of a type says all about that type: the provenance and sbom inputs step aside.
   if (!attestTypes(plan).has('provenance')) args.push(`--provenance=${provenanceValue(plan.provenance)}`);
   if (plan.sbom && !attestTypes(plan).has('sbom')) args.push('--sbom=true');
@@ -133,6 +129,11 @@ export function createBuildxBuilder(exec: Exec, env: Readonly<Record<string, str
         .run('docker', renderBuildxArgs(plan, layoutDir, builder), { env, onLine: log })
         .catch((e: unknown) => explain(e, 'buildx', 'Install the docker CLI with the buildx plugin (docker/setup-buildx-action), or choose another builder'));
       return layoutImageId(layoutDir);
+    },
+    async call(plan, method, log) {
+      await exec
+        .run('docker', renderBuildxArgs(plan, '', builder, method), { env, onLine: log })
+        .catch((e: unknown) => explain(e, 'buildx', `call: ${method} needs buildx 0.15 or later (docker/setup-buildx-action)`));
     },
   };
 }

@@ -59,6 +59,8 @@ export interface Builder {
   name: BuilderName;
   /** Returns the image id (the config digest; for several platforms, the index digest). */
   build(plan: BuildPlan, layoutDir: string, log: (line: string) => void): Promise<string>;
+  /** `call` other than build (buildx): the frontend method, its result in the log; nothing is built. */
+  call?(plan: BuildPlan, method: string, log: (line: string) => void): Promise<void>;
 }
 
 /** `id` or `id=socket-or-key[,…]`, BuildKit's `--ssh` forms. */
@@ -116,6 +118,7 @@ export function unsupported(builder: BuilderName, plan: BuildPlan, provenanceSet
   if (builder === 'buildah' && x.shmSize !== undefined) {
     need('shm-size', "a /dev/shm size (buildah's chroot isolation, which Hoist runs it with, shares the host's /dev/shm)", 'buildx or buildctl');
   }
+  if (x.call !== 'build' && builder !== 'buildx') need('call', `call: ${x.call.split(',')[0]} (a frontend method: lint, outline, targets)`, 'buildx');
   if (builder === 'docker' || builder === 'buildah') {
     if (x.allow.length) need('allow', 'BuildKit entitlements', 'buildx or buildctl');
     if (x.noCacheFilters.length) need('no-cache-filters', 'stages built without the cache', 'buildx or buildctl');

@@ -253,3 +253,27 @@ export async function runBuilds(
   agent?.stop();
   return built;
 }
+
+/**
+ * `call` other than build (buildx): the frontend method runs — `check` lints the Dockerfile,
+ * `outline` and `targets` describe it — and its result is the log; nothing is built or pushed.
+ */
+export async function runCall(fx: Effects, inputs: BuildInputs, first: PlannedUnit, choice: Choice, work: Workdir): Promise<void> {
+  const { platform, exec } = fx;
+  const access = await registryAccess(fx, inputs, choice, work.dir);
+  const builder = fx.builders.create(choice, {
+    exec: allowingEnv(exec, HELPER_ENV),
+    env: { ...platform.context.env, DOCKER_CONFIG: access.dockerConfig, REGISTRY_AUTH_FILE: access.authFile },
+    certDir: access.certDir,
+    workdir: work.dir,
+    readFile: (p) => fx.files.readText(p),
+    buildkitHost: inputs.builder.buildkitHost,
+    buildxBuilder: inputs.builder.buildxBuilder,
+    insecureRegistries: [],
+  });
+  const method = inputs.builder.extras.call;
+  if (!builder.call) throw new Error(`call: ${method} needs buildx; builder ${builder.name} cannot`);
+  const plan = { ...planFor(inputs, first.unit, first.meta.labels), iidFile: join(work.dir, 'iid-call') };
+  await platform.group(`call: ${method} (${builder.name})`, () => builder.call!(plan, method, (line) => platform.info(line)));
+  platform.info(`call: ${method.split(',')[0]} — nothing was built or pushed`);
+}

@@ -43,6 +43,7 @@ const SINGLE = new Set([
   'pr-comment',
   'retries',
   'shm-size',
+  'call',
   'concurrency',
   'source',
 ]);

@@ -123,6 +123,11 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "summary": "Attestations as buildx's --attest, one per line (type=sbom,generator=…; type=provenance,mode=max): buildx, buildctl"
   },
   {
+    "name": "call",
+    "summary": "build (default), or a frontend method that builds nothing, with buildx: check (lint the Dockerfile; check,error=true fails on a warning), outline, targets",
+    "default": "build"
+  },
+  {
     "name": "secret-cache",
     "summary": "What to do when a RUN step that mounts a secret or the SSH agent comes from the build cache (BuildKit and buildah key it on its text, not on the secret's value, so a cached layer may hold what the step wrote with an earlier value): warn (say which steps, in the log and the summary), rebuild (build again without the cache — every step runs again, which costs the whole build's time once more), or fail (push nothing)",
     "default": "warn"

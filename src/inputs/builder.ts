@@ -43,6 +43,8 @@ export interface BuildExtras {
   noCacheFilters: string[];
   /** `attests`: `type=sbom,generator=…` lines, as buildx's --attest. */
   attests: string[];
+  /** `call`: `build` (the default), or a frontend method that builds nothing — `check`, `outline`, `targets` (buildx). */
+  call: string;
 }
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i;
@@ -68,7 +70,18 @@ export function parseBuildExtras(scope: InputScope): BuildExtras {
     allow,
     noCacheFilters: parseList(scope.read('no-cache-filters')),
     attests,
+    call: parseCall(scope),
   };
+}
+
+/** `build`, `check`, `outline`, `targets`, with buildx's options after a comma (`check,error=true`). */
+function parseCall(scope: InputScope): string {
+  const call = scope.read('call').trim() || 'build';
+  if (!/^(build|check|outline|targets)(,[a-z]+=[\w.-]+)*$/.test(call)) {
+    scope.issues.push({ input: 'call', message: `'${call}' is not build, check, outline or targets (with buildx's options after a comma: check,error=true)` });
+    return 'build';
+  }
+  return call;
 }
 
 const PROVENANCE: Record<string, Provenance> = { '': 'min', true: 'min', min: 'min', 'mode=min': 'min', max: 'max', 'mode=max': 'max', false: 'false' };

@@ -147,13 +147,12 @@ describe('parseConfig', () => {
       allow: ['network.host'],
       noCacheFilters: [],
       attests: ['type=sbom,generator=x'],
+      call: 'build',
     });
-    expect((await issuesOf({ images: 'a/b', tags: 't', 'shm-size': 'big', ulimit: 'nofile', allow: 'root', attests: 'sbom' })).map((i) => i.input)).toEqual([
-      'shm-size',
-      'ulimit',
-      'allow',
-      'attests',
-    ]);
+    expect((await parseConfig(reader({ images: 'a/b', tags: 't', call: 'check,error=true' }), ctx)).builder.extras.call).toBe('check,error=true');
+    expect(
+      (await issuesOf({ images: 'a/b', tags: 't', 'shm-size': 'big', ulimit: 'nofile', allow: 'root', attests: 'sbom', call: 'lint' })).map((i) => i.input),
+    ).toEqual(['shm-size', 'ulimit', 'allow', 'attests', 'call']);
   });
 
   it.each([

@@ -6,7 +6,7 @@
 import { auditBuilds, leakError } from '../audit/stage.js';
 import { baseFinder, baseReference, buildPlatform } from '../builders/bases.js';
 import { withClonedContext } from '../builders/git-context.js';
-import { chooseBuilderFor, runBuilds } from '../builders/stage.js';
+import { chooseBuilderFor, runBuilds, runCall } from '../builders/stage.js';
 import type { Effects } from '../effects/effects.js';
 import { readBuildInputs } from '../inputs/index.js';
 import { withCheckoutCommitTime } from '../platform/context.js';
@@ -40,6 +40,7 @@ export async function build(fx: Effects): Promise<void> {
     await catalogSecretFiles(fx.files, inputs.secrets.secrets, { buildArgs: inputs.source.buildArgs, ...inputs.metadata }, catalog);
     const planned = await planBuild(fx, inputs);
     const choice = await chooseBuilderFor(fx, inputs, planned[0]!);
+    if (inputs.builder.extras.call !== 'build') return runCall(fx, inputs, planned[0]!, choice, work);
     // Registry clients before the build: the bases' registries are read for their layers, and
     // credentials found on the machine are secrets the audit looks for too.
     const { delivery, transfer } = inputs;

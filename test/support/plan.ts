@@ -8,7 +8,7 @@ export const basePlan: BuildPlan = {
   buildArgs: [],
   labels: [],
   annotations: [],
-  extras: { shmSize: undefined, ulimits: [], allow: [], noCacheFilters: [], attests: [] },
+  extras: { shmSize: undefined, ulimits: [], allow: [], noCacheFilters: [], attests: [], call: 'build' },
   network: undefined,
   secretFiles: [],
   ssh: [],
