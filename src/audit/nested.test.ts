@@ -140,6 +140,13 @@ describe('the audit opens what layers hold', () => {
     expect(r.pushed).toBe(false);
   });
 
+  it('ends a zip bomb within its bounds, reported, and still finds a secret in the entry beside it', async () => {
+    const jar = zipSync({ 'zeros.bin': new Uint8Array(200 * 1024 * 1024), 'app.properties': strToU8(`token=${SECRET}\n`) }, { level: 9 });
+    const r = await audit({ 'app/bomb.jar': Buffer.from(jar) });
+    expect(r.error?.message).toMatch(/app\/bomb\.jar!\/app\.properties/);
+    expect(r.log).toMatch(/not fully audited: it expands more than 200 times .*app\/bomb\.jar!\/zeros\.bin/);
+  }, 60_000);
+
   it('ends a bzip2 bomb within its bounds, reported', async () => {
     // 4 GiB of zeros in a few KiB (64 concatenated streams of 64 MiB, which bzip2 -d reads as one):
     // decoded whole it would take minutes and gigabytes, and the test's time limit.

@@ -6,8 +6,8 @@
  * nested, routed again. Bounded: a depth, an expansion ratio and a total of decoded bytes per
  * layer; what passes a bound is reported as not fully audited, never passed in silence.
  */
-import { Gunzip, Unzip, UnzipInflate, type UnzipFile } from 'fflate';
-import { zstdDecompressSync } from 'node:zlib';
+import { Gunzip, Unzip, UnzipInflate, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
+import { inflateRawSync, zstdDecompressSync } from 'node:zlib';
 import { DumpDecoder, sniffDump, type DumpFormat } from './hexdump.js';
 import { TarWalker, type TarEntry } from './tar.js';
 
@@ -108,7 +108,7 @@ export class ContentRouter {
   }
 
   /** Counts decoded bytes against the bounds; false once one is passed. */
-  #allow(n: number): boolean {
+  #allow(n: number, ratioChecked = false): boolean {
     const { limits, budget } = this.cx;
     this.#out += n;
     budget.used += n;
@@ -118,7 +118,7 @@ export class ContentRouter {
       this.#stopped = true;
       return false;
     }
-    if (this.#out > limits.ratio * this.#in + (1 << 20)) {
+    if (!ratioChecked && this.#out > limits.ratio * this.#in + (1 << 20)) {
       this.#stop(`it expands more than ${limits.ratio} times (a decompression bomb?): the rest is not audited`);
       return false;
     }
@@ -227,17 +227,29 @@ export class ContentRouter {
 
   #zip() {
     const unzip = new Unzip((file: UnzipFile) => {
-      const sink = this.cx.open(inside(this.path, file.name), this.depth + 1);
+      const path = inside(this.path, file.name);
+      const sink = this.cx.open(path, this.depth + 1);
+      // An entry of known size has its own expansion bound: a bomb entry stops alone, the entries beside it are still read.
+      const cap = file.size === undefined ? undefined : this.cx.limits.ratio * file.size + (1 << 20);
+      let out = 0;
+      let bombed = false;
       file.ondata = (err, chunk, final) => {
         if (err) return this.#stop(`a damaged zip entry ${file.name} (${err.message})`);
-        if (chunk.length && this.#allow(chunk.length)) sink.write(chunk);
+        if (bombed) return;
+        out += chunk.length;
+        if (cap !== undefined && out > cap) {
+          bombed = true;
+          this.cx.limit(`it expands more than ${this.cx.limits.ratio} times (a decompression bomb?): the rest is not audited`, path);
+          return sink.end();
+        }
+        if (chunk.length && this.#allow(chunk.length, cap !== undefined)) sink.write(chunk);
         if (final) sink.end();
       };
       if (file.compression !== 0 && file.compression !== 8)
         return this.cx.limit(`a zip entry compressed with method ${file.compression}, which the audit does not read`, inside(this.path, file.name));
       file.start();
     });
-    unzip.register(UnzipInflate);
+    unzip.register(NativeInflate);
     return { push: (bytes: Uint8Array, final: boolean) => unzip.push(bytes, final) };
   }
 
@@ -311,5 +323,63 @@ async function* bzip2Chunks(input: Buffer, room: number): AsyncGenerator<Buffer>
     if (failure && failure !== ENOUGH) throw failure;
     yield* out.splice(0);
     if (last || failure) return;
+  }
+}
+
+/** The most of a deflated zip entry gathered for Node's native inflate; larger ones stream through fflate. */
+const NATIVE_ENTRY = 16 * 1024 * 1024;
+/** The most one natively inflated entry may give; past it (a bomb, a lying header) fflate streams it, under the bounds. */
+const NATIVE_OUTPUT = 64 * 1024 * 1024;
+
+/**
+ * Deflated zip entries (the class files of a jar) inflated by Node's zlib, several times faster
+ * than JavaScript: an entry of known size is gathered and inflated at its end. An entry of unknown
+ * size, a large one, or one whose output passes NATIVE_OUTPUT goes through fflate's streaming
+ * inflate instead, so the router's bounds see its output as it comes.
+ */
+class NativeInflate implements UnzipDecoder {
+  static readonly compression = 8;
+  ondata: (err: FlateError | null, data: Uint8Array, final: boolean) => void = () => undefined;
+  #parts: Uint8Array[] = [];
+  #size = 0;
+  #stream: UnzipInflate | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly compressed?: number,
+    readonly original?: number,
+  ) {
+    if (compressed === undefined || compressed > NATIVE_ENTRY) this.#streamed();
+  }
+
+  #streamed(): UnzipInflate {
+    const s = (this.#stream = new UnzipInflate());
+    s.ondata = (err, data, final) => this.ondata(err, data, final);
+    return s;
+  }
+
+  push(chunk: Uint8Array, final: boolean): void {
+    if (this.#stream) return this.#stream.push(chunk, final);
+    this.#parts.push(chunk.slice()); // fflate reuses its buffers
+    this.#size += chunk.length;
+    if (this.#size > NATIVE_ENTRY) return this.#replay(final);
+    if (!final) return;
+    const input = Buffer.concat(this.#parts);
+    let out: Buffer;
+    try {
+      out = inflateRawSync(input, { maxOutputLength: Math.min(NATIVE_OUTPUT, (this.original ?? NATIVE_OUTPUT) + 1) });
+    } catch {
+      return this.#replay(true); // too large for its header, or damaged: fflate says which, under the bounds
+    }
+    this.#parts = [];
+    this.ondata(null, out, true);
+  }
+
+  /** What was gathered, and the rest, through fflate's streaming inflate. */
+  #replay(final: boolean): void {
+    const parts = this.#parts;
+    this.#parts = [];
+    const s = this.#streamed();
+    parts.forEach((p, i) => s.push(p, final && i === parts.length - 1));
   }
 }
