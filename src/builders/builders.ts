@@ -141,7 +141,7 @@ export function createBuilder(choice: Choice, d: BuilderDeps): Builder {
     case 'buildah':
       return createBuildahBuilder(d.exec, d.env, d.workdir, d.insecureRegistries, d.readFile, d.certDir);
     case 'buildx':
-      return createBuildxBuilder(d.exec, d.env, d.buildxBuilder);
+      return createBuildxBuilder(d.exec, d.env, d.buildxBuilder, d.readFile);
     case 'buildctl':
       return createBuildctlBuilder(d.exec, d.env, d.buildkitHost, choice.daemonless);
   }

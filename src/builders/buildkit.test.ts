@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { basePlan as plan } from '../../test/support/plan.js';
-import { renderBuildctlArgs, renderBuildxArgs } from './buildkit.js';
+import { createBuildxBuilder, renderBuildctlArgs, renderBuildxArgs } from './buildkit.js';
 import type { BuildPlan } from './plan.js';
 
 const full: Partial<BuildPlan> = {
@@ -227,5 +227,42 @@ describe('renderBuildctlArgs', () => {
     expect(args.slice(0, 7)).toEqual(['buildx', 'build', '--progress=plain', '--file', '/ws/Dockerfile', '--call', 'check,error=true']);
     expect(args.join(' ')).not.toMatch(/--output|--attest|--provenance|--sbom/);
     expect(args[args.length - 1]).toBe('/ws');
+  });
+
+  it("keeps buildx's build reference from its metadata file, for build-push-action's buildx.build.ref", async () => {
+    const { mkdtemp, readFile, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { initLayout, writeBlobBytes, writeIndex, MediaType } = await import('../oci/layout.js');
+    const layoutDir = join(await mkdtemp(join(tmpdir(), 'hoist-unit-')), 'oci');
+    const seen: string[][] = [];
+    const exec = {
+      run: async (_file: string, args: readonly string[]) => {
+        seen.push([...args]);
+        // What buildx does: the layout, and the metadata file it was told to write.
+        await initLayout(layoutDir);
+        const config = await writeBlobBytes(layoutDir, Buffer.from('{}'));
+        const manifest = Buffer.from(
+          JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, ...config }, layers: [] }),
+        );
+        await writeIndex(layoutDir, [{ mediaType: MediaType.ociManifest, ...(await writeBlobBytes(layoutDir, manifest)) }]);
+        await writeFile(
+          args[args.indexOf('--metadata-file') + 1]!,
+          JSON.stringify({ 'buildx.build.ref': 'ci/ci0/qm2cxy3j9d4t', 'containerimage.digest': 'x' }),
+        );
+        return { stdout: '', stderr: '' };
+      },
+      stream: () => {
+        throw new Error('not used');
+      },
+      sink: () => {
+        throw new Error('not used');
+      },
+      stopAll: () => undefined,
+    };
+    const builder = createBuildxBuilder(exec, {}, undefined, (p) => readFile(p, 'utf8'));
+    await builder.build(plan, layoutDir, () => undefined);
+    expect(seen[0]![seen[0]!.length - 1]).toBe(plan.context); // the context stays last
+    expect(builder.buildRef?.()).toBe('ci/ci0/qm2cxy3j9d4t');
   });
 });

@@ -121,13 +121,28 @@ function explain(e: unknown, tool: string, hint: string): never {
   throw e;
 }
 
-export function createBuildxBuilder(exec: Exec, env: Readonly<Record<string, string | undefined>>, builder?: string): Builder {
+export function createBuildxBuilder(
+  exec: Exec,
+  env: Readonly<Record<string, string | undefined>>,
+  builder?: string,
+  readFile?: (path: string) => Promise<string>,
+): Builder {
+  let ref: string | undefined;
   return {
     name: 'buildx',
+    buildRef: () => ref,
     async build(plan, layoutDir, log) {
+      const metadataFile = `${layoutDir}.buildx-metadata.json`;
+      const args = renderBuildxArgs(plan, layoutDir, builder);
+      args.splice(args.length - 1, 0, '--metadata-file', metadataFile);
       await exec
-        .run('docker', renderBuildxArgs(plan, layoutDir, builder), { env, onLine: log })
+        .run('docker', args, { env, onLine: log })
         .catch((e: unknown) => explain(e, 'buildx', 'Install the docker CLI with the buildx plugin (docker/setup-buildx-action), or choose another builder'));
+      // buildx's own record of the build; only its reference is kept (an older buildx may write none).
+      ref = await readFile?.(metadataFile).then(
+        (text) => (JSON.parse(text) as Record<string, unknown>)['buildx.build.ref'] as string | undefined,
+        () => undefined,
+      );
       return layoutImageId(layoutDir);
     },
     async call(plan, method, log) {

@@ -59,6 +59,8 @@ export interface Builder {
   name: BuilderName;
   /** Returns the image id (the config digest; for several platforms, the index digest). */
   build(plan: BuildPlan, layoutDir: string, log: (line: string) => void): Promise<string>;
+  /** buildx: the build's reference (`builder/node/id`, from its metadata file), for build-push-action's `buildx.build.ref`. */
+  buildRef?(): string | undefined;
   /** `call` other than build (buildx): the frontend method, its result in the log; nothing is built. */
   call?(plan: BuildPlan, method: string, log: (line: string) => void): Promise<void>;
 }

@@ -41,6 +41,8 @@ export interface Built {
   base?: Reference;
   /** Base layers the manifest names by the base's registry blobs (the layout holds stand-ins). */
   adopted: Adopted;
+  /** buildx's reference of the build (`buildx.build.ref`), where there is one. */
+  buildRef?: string;
 }
 
 /** Learns a base image's layers (once per run); undefined for scratch and unreadable names. */
@@ -246,6 +248,7 @@ export async function runBuilds(
       cachedSecretSteps,
       adopted,
       ...(base ? { base } : {}),
+      ...(builder.buildRef?.() ? { buildRef: builder.buildRef()! } : {}),
     });
   }
   // The secret files and the agent are no longer needed once the builds have run.

@@ -40,6 +40,7 @@ export interface Metadata {
   'containerimage.descriptor': { mediaType: string; digest: string; size: number };
   'containerimage.config.digest'?: string;
   'image.name': string;
+  'buildx.build.ref'?: string;
 }
 
 /** What one registry's push moved (the registry's figures: several repositories of one host share them). */
@@ -104,6 +105,7 @@ function metadataOf(inputs: BuildInputs, built: readonly Built[], audit: AuditSu
     'containerimage.descriptor': { mediaType: primary.root.descriptor.mediaType, digest: primary.root.descriptor.digest, size: primary.root.descriptor.size },
     ...(primary.graph.children.length ? {} : { 'containerimage.config.digest': primary.imageId }),
     // As buildx writes it: every name the image was pushed as (or tagged locally as), comma-separated.
+    ...(primary.buildRef ? { 'buildx.build.ref': primary.buildRef } : {}),
     'image.name': (record.pushed
       ? record.pushed.reports.filter((r) => r.digest === primary.root.descriptor.digest).flatMap((r) => r.references)
       : primary.localTags
