@@ -6,7 +6,6 @@
  *   bash bench/run.sh audit      (BENCH_AUDIT_MIB sets the size; default 1024)
  */
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import tar from 'tar-stream';
 import { auditLayout } from '../src/audit/audit.js';
 import { blobPath, Digester, initLayout, MediaType, readLayoutRoot, writeBlobBytes, writeIndex } from '../src/oci/layout.js';
 import { layoutGraph } from '../src/oci/graph.js';
+import { timed, type Measured } from './measure.js';
 
 const MiB = 1024 * 1024;
 const BENCH_DIR = process.env.HOIST_BENCH_DIR ?? '/var/tmp/hoist-bench';
@@ -84,28 +84,6 @@ async function makeLayout(dir: string, layers: number, layerBytes: number, archi
   );
   await writeIndex(dir, [{ mediaType: MediaType.ociManifest, ...manifest }]);
   return paths;
-}
-
-interface Measured {
-  seconds: number;
-  rssMiB: number;
-  ok: boolean;
-  stdout: string;
-}
-
-async function timed(file: string, args: string[]): Promise<Measured> {
-  const child = spawn('/usr/bin/time', ['-f', 'HOIST_TIME %e %M', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const status = await new Promise<number | null>((r) => child.on('close', r));
-  const m = /HOIST_TIME ([\d.]+) (\d+)/.exec(stderr);
-  return { seconds: m ? Number(m[1]) : NaN, rssMiB: m ? Number(m[2]) / 1024 : NaN, ok: status === 0, stdout };
 }
 
 async function child(layout: string): Promise<void> {

@@ -167,6 +167,25 @@ async function buildWatched(fx: Pick<Effects, 'platform' | 'files'>, builder: Bu
   return { ...(await run({ ...plan, noCache: true })), cachedSecretSteps: [] };
 }
 
+/** The chosen builder, with the step's registry settings for every pull it makes (bases, COPY --from, caches). */
+async function builderFor(fx: Effects, inputs: BuildInputs, choice: Choice, work: Workdir): Promise<Builder> {
+  const { platform, exec } = fx;
+  const insecureRegistries = [...inputs.transfer.registries].filter(([, r]) => r.insecure).map(([host]) => host);
+  const { buildkitHost, buildxBuilder } = inputs.builder;
+  const access = await registryAccess(fx, inputs, choice, work.dir);
+  return fx.builders.create(choice, {
+    exec: allowingEnv(exec, HELPER_ENV),
+    // The step's logins, helpers and CAs reach every pull the builder makes (bases, COPY --from, caches).
+    env: { ...platform.context.env, DOCKER_CONFIG: access.dockerConfig, REGISTRY_AUTH_FILE: access.authFile },
+    certDir: access.certDir,
+    workdir: work.dir,
+    readFile: (p) => fx.files.readText(p),
+    buildkitHost,
+    buildxBuilder,
+    insecureRegistries,
+  });
+}
+
 export async function runBuilds(
   fx: Effects,
   inputs: BuildInputs,
@@ -187,20 +206,7 @@ export async function runBuilds(
     ssh.push({ id: 'default', paths: [agent.socket] });
     platform.info("ssh-key loaded into Hoist's own ssh-agent, forwarded to the build as default");
   }
-  const insecureRegistries = [...inputs.transfer.registries].filter(([, r]) => r.insecure).map(([host]) => host);
-  const { buildkitHost, buildxBuilder } = inputs.builder;
-  const access = await registryAccess(fx, inputs, choice, work.dir);
-  const builder = fx.builders.create(choice, {
-    exec: allowingEnv(exec, HELPER_ENV),
-    // The step's logins, helpers and CAs reach every pull the builder makes (bases, COPY --from, caches).
-    env: { ...platform.context.env, DOCKER_CONFIG: access.dockerConfig, REGISTRY_AUTH_FILE: access.authFile },
-    certDir: access.certDir,
-    workdir: work.dir,
-    readFile: (p) => fx.files.readText(p),
-    buildkitHost,
-    buildxBuilder,
-    insecureRegistries,
-  });
+  const builder = await builderFor(fx, inputs, choice, work);
   const built: Built[] = [];
   for (const [i, { unit, meta }] of planned.entries()) {
     // The base's layers are learned from its registry while the builder runs (the builders that recompress them only).
@@ -262,18 +268,8 @@ export async function runBuilds(
  * `outline` and `targets` describe it — and its result is the log; nothing is built or pushed.
  */
 export async function runCall(fx: Effects, inputs: BuildInputs, first: PlannedUnit, choice: Choice, work: Workdir): Promise<void> {
-  const { platform, exec } = fx;
-  const access = await registryAccess(fx, inputs, choice, work.dir);
-  const builder = fx.builders.create(choice, {
-    exec: allowingEnv(exec, HELPER_ENV),
-    env: { ...platform.context.env, DOCKER_CONFIG: access.dockerConfig, REGISTRY_AUTH_FILE: access.authFile },
-    certDir: access.certDir,
-    workdir: work.dir,
-    readFile: (p) => fx.files.readText(p),
-    buildkitHost: inputs.builder.buildkitHost,
-    buildxBuilder: inputs.builder.buildxBuilder,
-    insecureRegistries: [],
-  });
+  const { platform } = fx;
+  const builder = await builderFor(fx, inputs, choice, work);
   const method = inputs.builder.extras.call;
   if (!builder.call) throw new Error(`call: ${method} needs buildx; builder ${builder.name} cannot`);
   const plan = { ...planFor(inputs, first.unit, first.meta.labels), iidFile: join(work.dir, 'iid-call') };
