@@ -46,5 +46,13 @@ describe('dotenvLines', () => {
         ]),
       ),
     ).toEqual(['IMAGE_DIGEST=sha256:abc', 'IMAGE_VERSION=1.0.0', 'IMAGE_TAGS=r/a:1,r/a:latest']);
+    expect(
+      dotenvLines(
+        new Map([
+          ['bytes-sent', '1024'],
+          ['bytes-shared', '2048'],
+        ]),
+      ),
+    ).toEqual(['HOIST_BYTES_SENT=1024', 'HOIST_BYTES_SHARED=2048']);
   });
 });

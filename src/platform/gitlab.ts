@@ -17,7 +17,15 @@ import type { Platform } from './platform.js';
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Outputs → dotenv names; values must stay on one line (GitLab's dotenv has no multi-line values). */
-const DOTENV: Record<string, string> = { digest: 'IMAGE_DIGEST', imageid: 'IMAGE_ID', version: 'IMAGE_VERSION', tags: 'IMAGE_TAGS' };
+const DOTENV: Record<string, string> = {
+  digest: 'IMAGE_DIGEST',
+  imageid: 'IMAGE_ID',
+  version: 'IMAGE_VERSION',
+  tags: 'IMAGE_TAGS',
+  // promote's
+  'bytes-sent': 'HOIST_BYTES_SENT',
+  'bytes-shared': 'HOIST_BYTES_SHARED',
+};
 
 /** Inputs whose value may be a File-type variable: its value is the path of a file holding the secret. */
 const FILE_INPUTS = new Set(['ssh-key', 'ssh-key-passphrase', 'ssh-known-hosts']);

@@ -23,14 +23,20 @@ async function pipeline(
   jobs: Record<string, unknown>,
   variables: Record<string, unknown>,
   dockerfile: string,
+  promote?: Record<string, unknown>,
 ): Promise<{ code: number; out: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'hoist-gl-'));
   await mkdir(join(dir, 'templates'));
-  await cp(join(ROOT, 'gitlab/templates/build.yml'), join(dir, 'templates/build.yml'));
+  for (const t of ['build', 'promote']) await cp(join(ROOT, `gitlab/templates/${t}.yml`), join(dir, `templates/${t}.yml`));
   await mkdir(join(dir, 'app'));
   await writeFile(join(dir, 'app/Dockerfile'), dockerfile);
   const inputs = { hoist_command: `${join(ROOT, 'node_modules/.bin/node')} ${join(ROOT, 'dist/index.js')}`, context: 'app', ...include };
-  await writeFile(join(dir, '.gitlab-ci.yml'), stringify({ stages: ['build', 'check'], include: [{ local: 'templates/build.yml', inputs }], ...jobs }));
+  const command = inputs.hoist_command;
+  const promoteInclude = promote ? [{ local: 'templates/promote.yml', inputs: { hoist_command: command, ...promote } }] : [];
+  await writeFile(
+    join(dir, '.gitlab-ci.yml'),
+    stringify({ stages: ['build', 'deploy', 'check'], include: [{ local: 'templates/build.yml', inputs }, ...promoteInclude], ...jobs }),
+  );
   await writeFile(join(dir, '.gitlab-ci-local-variables.yml'), stringify(variables), { mode: 0o600 });
   await writeFile(join(dir, '.gitignore'), '.gitlab-ci-local-variables.yml\n.gitlab-ci-local/\n');
   const git = (...args: string[]) => execFileAsync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir });
@@ -104,6 +110,31 @@ RUN --mount=type=secret,id=known_hosts,target=/root/.ssh/known_hosts --mount=typ
     expect(r.out).toMatch(/hoist_\d+ took \d+ms/); // collapsible sections, as gitlab-ci-local renders them
     for (const secret of [TOKEN, password(tls.passwordFile), ...key.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))])
       expect(leaks(r.out, secret)).toBe(false);
+  }, 300_000);
+
+  it('promotes the build by the digest from its dotenv, and hands the promotion’s outputs to the next job', async () => {
+    const { plain, token } = lab().registries;
+    const name = uniqueRepo('gitlab/promoted');
+    const dest = `${token.host}/${name}`;
+    const r = await pipeline(
+      { images: `${plain.host}/${name}`, version: '7.0.1', insecure_registries: plain.host },
+      { check: { stage: 'check', needs: ['hoist-promote'], script: ['echo "OUT digest=$IMAGE_DIGEST sent=$HOIST_BYTES_SENT shared=$HOIST_BYTES_SHARED"'] } },
+      { TOKEN_PASSWORD: password(token.passwordFile) },
+      `FROM ${plain.host}/lab/busybox:1.36\nRUN echo ${Math.random().toString(36).slice(2)} > /n\n`,
+      {
+        source: `${plain.host}/${name}@$IMAGE_DIGEST`,
+        destinations: dest,
+        tags: 'stable',
+        registry_auth: `${token.host}=${token.username}:$TOKEN_PASSWORD`,
+        insecure_registries: `${plain.host}, ${token.host}`,
+      },
+    );
+    expect(r.out).toMatch(/PASS\s+hoist-promote/);
+    const out = /OUT digest=(sha256:[a-f0-9]{64}) sent=(\d+) shared=(\d+)/.exec(r.out);
+    expect(out).not.toBeNull();
+    expect(Number(out![3])).toBeGreaterThan(0); // the base: the token registry holds lab/busybox
+    expect(await skopeoDigest(`${dest}:stable`, { username: token.username, passwordFile: token.passwordFile })).toBe(out![1]);
+    expect(leaks(r.out, password(token.passwordFile))).toBe(false);
   }, 300_000);
 
   it('rejects a wrong type through the spec, and a bad value through Hoist naming the input', async () => {
