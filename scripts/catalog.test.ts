@@ -1,0 +1,49 @@
+// The component project scripts/catalog.mjs lays out, against the CI/CD catalog's rules: every
+// component under templates/, a README section for each (its inputs read from the template), a
+// plain semver release tag — and the check fails on each kind of break.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs script, no types
+import { checkLayout, COMPONENTS, inputsOf } from './catalog.mjs';
+
+const node = process.execPath;
+const script = join(import.meta.dirname, 'catalog.mjs');
+const layOut = (tag: string) => {
+  const out = join(mkdtempSync(join(tmpdir(), 'hoist-catalog-')), 'project');
+  execFileSync(node, [script, tag, out]);
+  return out;
+};
+
+describe('the GitLab component project', () => {
+  it('has every component under templates/ and a README section listing each one’s inputs', () => {
+    const out = layOut('1.4.0');
+    expect(checkLayout(out, '1.4.0')).toEqual([]);
+    const readme = readFileSync(join(out, 'README.md'), 'utf8');
+    for (const name of COMPONENTS as string[]) {
+      const inputs = Object.keys(inputsOf(readFileSync(join(out, 'templates', `${name}.yml`), 'utf8')));
+      expect(inputs.length).toBeGreaterThan(3);
+      const section = readme.slice(readme.indexOf(`### ${name}\n`));
+      for (const input of inputs) expect(section, `${name}: ${input}`).toContain(`| \`${input}\` |`);
+    }
+  });
+
+  it('refuses a v-prefixed release tag, as the catalog does', () => {
+    expect(() => execFileSync(node, [script, 'v1.4.0', join(tmpdir(), 'never')], { stdio: 'pipe' })).toThrow(/not plain semantic versioning/);
+  });
+
+  it('fails the check on a component outside templates/, a missing README section, a missing component', () => {
+    const out = layOut('1.4.0');
+    writeFileSync(join(out, 'stray.yml'), 'spec: {}\n');
+    writeFileSync(join(out, 'README.md'), readFileSync(join(out, 'README.md'), 'utf8').replace('### promote\n', '### (gone)\n'));
+    renameSync(join(out, 'templates', 'prune.yml'), join(out, 'prune.yml.bak'));
+    expect(checkLayout(out, '1.4')).toEqual([
+      "the release tag '1.4' is not plain semantic versioning (1.2.3): the catalog refuses it",
+      'stray.yml is a component outside templates/',
+      'README.md has no section for the promote component',
+      'the prune component is missing from templates/',
+    ]);
+  });
+});
