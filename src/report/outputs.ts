@@ -44,16 +44,10 @@ export interface Metadata {
 }
 
 /** What one registry's push moved (the registry's figures: several repositories of one host share them). */
-export interface Transfer {
-  blobsUploaded: number;
-  blobsMounted: number;
-  blobsSkipped: number;
-  bytesUploaded: number;
-  bytesSent: number;
-  bytesMounted: number;
-  bytesSkipped: number;
-  durationMs: number;
-}
+export type Transfer = Pick<
+  RegistryReport,
+  'blobsUploaded' | 'blobsMounted' | 'blobsSkipped' | 'bytesUploaded' | 'bytesSent' | 'bytesMounted' | 'bytesSkipped' | 'durationMs'
+>;
 
 const transferOf = (r: RegistryReport): Transfer => ({
   blobsUploaded: r.blobsUploaded,
