@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zstdCompressSync } from 'node:zlib';
-import tar from 'tar-stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tarOf } from '../../test/support/tar.js';
 import { harness } from '../../test/support/pipeline.js';
 import { MemoryRegistry } from '../../test/support/memory-registry.js';
 import { build } from '../pipeline/build.js';
@@ -16,15 +16,6 @@ const registries: MemoryRegistry[] = [];
 afterEach(async () => {
   await Promise.all(registries.splice(0).map((r) => r.close()));
 });
-
-async function tarOf(files: Record<string, Uint8Array | string>): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const [name, content] of Object.entries(files)) pack.entry({ name }, typeof content === 'string' ? content : Buffer.from(content));
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
-}
 
 const wrap = (text: string, width: number, eol = '\n') => (text.match(new RegExp(`.{1,${width}}`, 'g')) ?? []).join(eol);
 

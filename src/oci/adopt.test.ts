@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
+import { layerTar } from '../../test/support/tar.js';
 import { MemoryRegistry } from '../../test/support/memory-registry.js';
 import { auditLayout } from '../audit/audit.js';
 import { buildPlatform, learnBase } from '../builders/bases.js';
@@ -18,15 +19,6 @@ import { layoutGraph, layoutSource } from './graph.js';
 import { readLayoutRoot } from './layout.js';
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-
-async function layerTar(name: string, content: string | Buffer): Promise<Buffer> {
-  const pack = tar.pack();
-  pack.entry({ name, mtime: new Date(0) }, content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
-}
 
 /** A base image in the registry as another tool wrote it: Docker media types, gzip level 9, under `path:tag`. */
 async function seedBase(reg: MemoryRegistry, client: RegistryClient, path: string, layers: Buffer[], asIndex = false) {

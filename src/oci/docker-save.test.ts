@@ -6,20 +6,11 @@ import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
+import { layerTar } from '../../test/support/tar.js';
 import { blobPath, readLayoutImage } from './layout.js';
 import { convertDockerSave } from './docker-save.js';
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-
-/** A layer tarball holding one file. */
-async function layerTar(name: string, content: string): Promise<Buffer> {
-  const pack = tar.pack();
-  pack.entry({ name, mtime: new Date(0) }, content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
-}
 
 /** The legacy `docker save` archive of an image with the given layers (the last one a repeat, as a symlink). */
 async function dockerSaveArchive(layers: Buffer[], repeatFirst: boolean): Promise<{ archive: Buffer; config: Buffer }> {
