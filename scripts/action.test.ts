@@ -16,7 +16,7 @@ describe('action.yml', () => {
     expect((parseYaml(read('action.yml')) as { runs: unknown }).runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' });
   });
 
-  it.each(['action.yml', 'promote/action.yml', 'prune/action.yml'])('%s is valid against the published schema', (file) => {
+  it.each(['action.yml', 'promote/action.yml', 'prune/action.yml', 'merge/action.yml'])('%s is valid against the published schema', (file) => {
     // The validator's bundled schema lists runtimes up to node20; node24 is checked above.
     const state = validateAction(read(file).replace('using: node24', 'using: node20'));
     expect(state.errors).toEqual([]);
@@ -33,7 +33,8 @@ describe('action.yml', () => {
     // The build reads action.yml's inputs; the promotion (src/inputs/promote.ts) reads promote/action.yml's.
     const promoteFile = join('inputs', 'promote.ts');
     const pruneFile = join('pipeline', 'prune.ts');
-    const build = readIn(files.filter((f) => f !== promoteFile && f !== pruneFile && !f.startsWith('cli')));
+    const mergeFiles = [join('inputs', 'merge.ts'), join('pipeline', 'merge.ts')];
+    const build = readIn(files.filter((f) => f !== promoteFile && f !== pruneFile && !mergeFiles.includes(f) && !f.startsWith('cli')));
     expect(build.length).toBeGreaterThan(20);
     expect(build.filter((name) => !(name in action.inputs))).toEqual([]);
     const promote = parseYaml(read('promote/action.yml')) as { inputs: Record<string, { description?: string }> };
@@ -42,6 +43,20 @@ describe('action.yml', () => {
     const pruneAction = parseYaml(read('prune/action.yml')) as { inputs: Record<string, { description?: string }> };
     expect(readIn([pruneFile]).filter((name) => !(name in pruneAction.inputs))).toEqual([]);
     expect(readIn([pruneFile]).length).toBeGreaterThan(4);
+    const mergeAction = parseYaml(read('merge/action.yml')) as { inputs: Record<string, { description?: string }> };
+    expect(readIn(mergeFiles).filter((name) => !(name in mergeAction.inputs))).toEqual([]);
+    expect(readIn(mergeFiles)).toContain('sources-dir');
+  });
+
+  it("merge/action.yml's tag and registry inputs are the build's own, word for word", () => {
+    const build = parseYaml(read('action.yml')) as { inputs: Record<string, unknown> };
+    const merge = parseYaml(read('merge/action.yml')) as { inputs: Record<string, unknown> };
+    const shared = Object.keys(merge.inputs).filter((n) => n in build.inputs && n !== 'images');
+    expect(shared).toEqual(expect.arrayContaining(['version', 'tags', 'tag-latest', 'floating-tags', 'tag-prefix', 'registry-auth', 'registry-ca']));
+    for (const name of shared) expect(merge.inputs[name], name).toEqual(build.inputs[name]);
+    // Every input the tag plan reads (src/inputs/tags.ts) is one a merge takes.
+    const tagInputs = [...read('src/inputs/tags.ts').matchAll(/(?:read\(|\(scope, )'([a-z-]+)'/g)].map((m) => m[1]!);
+    expect(tagInputs.filter((n) => !(n in merge.inputs))).toEqual([]);
   });
 });
 

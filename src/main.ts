@@ -32,8 +32,9 @@ export async function main(createPlatform: () => Platform = detectPlatform): Pro
     const fx = realEffects(platform, redactor);
     // Each pipeline loads what it needs when it is chosen: the post step runs on every job, and needs little.
     if (platform.isPost) await (await import('./pipeline/post.js')).post(fx);
-    // promote/action.yml and gitlab/templates/promote.yml select the promotion entry.
+    // promote/, merge/ and prune/action.yml, and the GitLab components of those names, select their entries.
     else if (mode(platform) === 'promote') await (await import('./pipeline/promote.js')).promote(fx);
+    else if (mode(platform) === 'merge') await (await import('./pipeline/merge.js')).merge(fx);
     else if (mode(platform) === 'prune') await (await import('./pipeline/prune.js')).prune(fx);
     else await (await import('./pipeline/build.js')).build(fx);
   } catch (error) {

@@ -7,6 +7,7 @@ import type { Effects } from '../effects/effects.js';
 import type { AuditSettings } from '../inputs/audit.js';
 import type { NamedSecret } from '../secrets/catalog.js';
 import { looksLikePrivateKey } from '../secrets/private-key.js';
+import { indexPlatforms } from '../oci/graph.js';
 import { auditLayout, type Finding } from './audit.js';
 import { keyIdentity } from './keys.js';
 
@@ -46,8 +47,9 @@ async function auditOne(
     platform.warning(`audit: ${describeFinding(f)} (not a key of this run: reported, not failed)`);
   if (leaks.length && mode === 'warn') for (const f of leaks) platform.warning(`audit: ${describeFinding(f)}`);
   const checked = secrets.length - result.skipped.length;
+  const platforms = indexPlatforms(b.graph);
   platform.info(
-    `audit: ${result.layers} layers (${(result.bytes / 1048576).toFixed(1)} MiB decompressed), config and annotations checked for ${checked} values: ${leaks.length ? `${leaks.length} found` : 'none found'}`,
+    `audit: ${platforms.length ? `${platforms.join(', ')}: ` : ''}${result.layers} layers (${(result.bytes / 1048576).toFixed(1)} MiB decompressed), config and annotations checked for ${checked} values: ${leaks.length ? `${leaks.length} found` : 'none found'}`,
   );
   return { mode, leaks: leaks.length, findings: result.findings, skipped: result.skipped, layers: result.layers, bytes: result.bytes };
 }

@@ -6,26 +6,17 @@
  * layers are sent as built, and the log says why.
  */
 import { createHash } from 'node:crypto';
-import { arch } from 'node:process';
 import { parseReference, type Reference } from '../core/reference.js';
 import type { BaseLayer, BaseLayers } from '../oci/adopt.js';
 import { isIndex } from '../oci/graph.js';
 import type { Descriptor } from '../oci/layout.js';
+import { formatPlatform, hostPlatform, parsePlatform, samePlatform, type Platform } from '../oci/platform.js';
 import type { RegistryClient } from '../registry/client.js';
 import { readLimited } from '../registry/transport/http.js';
 
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
-
-const NODE_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
-
 /** The platform a build makes: the one `platforms` names, else this machine's. */
 export function buildPlatform(platforms: readonly string[]): Platform {
-  const [os, architecture, variant] = (platforms.length === 1 ? platforms[0]! : `linux/${NODE_ARCH[arch] ?? arch}`).split('/');
-  return { os: os!, architecture: architecture ?? NODE_ARCH[arch] ?? arch, ...(variant ? { variant } : {}) };
+  return platforms.length === 1 ? parsePlatform(platforms[0]!) : hostPlatform();
 }
 
 export interface LearnedBase {
@@ -47,10 +38,8 @@ export async function learnBase(client: RegistryClient, reference: Reference, wa
   const digest = manifest.digest;
   if (isIndex(manifest.mediaType)) {
     const index = JSON.parse(manifest.bytes.toString('utf8')) as { manifests?: Descriptor[] };
-    const match = index.manifests?.find(
-      (m) => m.platform?.os === want.os && m.platform.architecture === want.architecture && (!want.variant || m.platform.variant === want.variant),
-    );
-    const name = `${want.os}/${want.architecture}${want.variant ? `/${want.variant}` : ''}`;
+    const match = index.manifests?.find((m) => m.platform && samePlatform(m.platform, want));
+    const name = formatPlatform(want);
     if (!match) throw new Error(`its index has no ${name} image`);
     manifest = await client.getManifest(reference.path, match.digest);
     if (!manifest) throw new Error(`the registry lacks the ${name} manifest its index names`);
@@ -79,23 +68,23 @@ export function baseReference(base: string | undefined): Reference | undefined {
   }
 }
 
-/** Learns each base once per run; failures become a note and no layers. */
-export function baseFinder(
-  clientFor: (host: string) => RegistryClient | undefined,
-  want: Platform,
-): (base: string | undefined) => Promise<LearnedBase | undefined> {
+/** The base's layers for one platform (by default the build's). */
+export type BaseFinder = (base: string | undefined, platform?: Platform) => Promise<LearnedBase | undefined>;
+
+/** Learns each base once per run and platform; failures become a note and no layers. */
+export function baseFinder(clientFor: (host: string) => RegistryClient | undefined, want: Platform): BaseFinder {
   const seen = new Map<string, Promise<LearnedBase | undefined>>();
-  return (base) => {
+  return (base, platform = want) => {
     const reference = baseReference(base);
     if (!reference) return Promise.resolve(undefined);
-    const key = `${reference.host}/${reference.path}@${reference.digest ?? reference.tag ?? 'latest'}`;
+    const key = `${reference.host}/${reference.path}@${reference.digest ?? reference.tag ?? 'latest'} ${formatPlatform(platform)}`;
     const known = seen.get(key);
     if (known) return known;
     const learning = (async (): Promise<LearnedBase> => {
       const client = clientFor(reference.host);
       if (!client) return { reference, layers: new Map(), note: `no registry client for ${reference.host}` };
       try {
-        const { layers, digest } = await learnBase(client, reference, want);
+        const { layers, digest } = await learnBase(client, reference, platform);
         const mib = [...layers.values()].reduce((n, l) => n + l.descriptor.size, 0) / 1048576;
         return {
           reference,

@@ -60,8 +60,13 @@ describe('chooseBuilder', () => {
 describe('unsupported', () => {
   it('refuses what the docker CLI cannot do, naming the input', () => {
     const p = { ...plan, platforms: ['linux/amd64', 'linux/arm64'], cacheTo: ['r:cache'], buildContexts: [['a', '/a']] as Array<[string, string]>, sbom: true };
-    expect(unsupported('docker', p, true).map((i) => i.input)).toEqual(['platforms', 'cache-to', 'build-contexts', 'sbom', 'provenance']);
+    expect(unsupported('docker', p, true).map((i) => i.input)).toEqual(['cache-to', 'build-contexts', 'sbom', 'provenance']);
     expect(unsupported('buildx', p, true)).toEqual([]);
+  });
+
+  it('takes several platforms on every builder: docker and buildah build them one at a time, Hoist assembles the index', () => {
+    for (const b of ['docker', 'buildah', 'buildx', 'buildctl'] as const)
+      expect(unsupported(b, { ...plan, platforms: ['linux/amd64', 'linux/arm64'] }, false)).toEqual([]);
   });
 
   it('refuses annotations at levels one image manifest does not have, on docker and buildah', () => {

@@ -127,14 +127,12 @@ export function unsupported(builder: BuilderName, plan: BuildPlan, provenanceSet
     if (x.attests.length) need('attests', 'attestations', 'buildx or buildctl');
   }
   if (builder === 'docker') {
-    if (plan.platforms.length > 1) need('platforms', 'building several platforms', 'buildx, buildctl or buildah');
     if (plan.cacheTo.length) need('cache-to', 'exporting a build cache', 'buildx or buildctl');
     if (plan.buildContexts.length) need('build-contexts', 'named build contexts', 'buildx, buildctl or buildah');
     if (plan.sbom) need('sbom', 'an SBOM attestation', 'buildx or buildctl');
     if (provenanceSet && plan.provenance !== 'false') need('provenance', 'a provenance attestation', 'buildx or buildctl');
   }
   if (builder === 'buildah') {
-    if (plan.platforms.length > 1) need('platforms', 'building several platforms into one index', 'buildx or buildctl');
     if (plan.cacheTo.length) need('cache-to', 'exporting a build cache', 'buildx or buildctl');
     if (plan.sbom) need('sbom', 'an SBOM attestation', 'buildx or buildctl');
     if (provenanceSet && plan.provenance !== 'false') need('provenance', 'a provenance attestation', 'buildx or buildctl');

@@ -8,9 +8,8 @@ import { ConfigError } from '../core/errors.js';
 import { formatReference, formatRepository, type Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
-import { adoptBaseLayers, type Adopted } from '../oci/adopt.js';
-import { layoutGraph, type ImageGraph } from '../oci/graph.js';
-import { clampLayoutTimes } from '../oci/reproducible.js';
+import type { Adopted } from '../oci/adopt.js';
+import { layoutGraph, layoutPlatforms, type ImageGraph } from '../oci/graph.js';
 import { annotateLayoutRoot, type LayoutRoot } from '../oci/layout.js';
 import type { Labels } from '../plan/labels.js';
 import type { PlannedUnit } from '../plan/stage.js';
@@ -20,8 +19,8 @@ import { allowingEnv, HELPER_ENV } from '../effects/exec.js';
 import { chooseBuilder, type Choice } from './builders.js';
 import { writeBuilderAccess, type BuilderRegistryAccess } from './registry-access.js';
 import { unsupported, type Builder, type BuildPlan } from './plan.js';
-import { baseReference, type LearnedBase } from './bases.js';
-import { CacheWatch } from './cache-watch.js';
+import { baseReference, type BaseFinder } from './bases.js';
+import { buildLayout, checkEmulation } from './layout-build.js';
 import { startAgent } from './ssh-agent.js';
 
 export const AGENT_STATE = 'ssh_agent_pid';
@@ -41,20 +40,16 @@ export interface Built {
   base?: Reference;
   /** Base layers the manifest names by the base's registry blobs (the layout holds stand-ins). */
   adopted: Adopted;
+  /** The image's platforms (`os/arch[/variant]`): an index's, or its config's. */
+  platforms: string[];
   /** buildx's reference of the build (`buildx.build.ref`), where there is one. */
   buildRef?: string;
 }
-
-/** Learns a base image's layers (once per run); undefined for scratch and unreadable names. */
-export type BaseFinder = (base: string | undefined) => Promise<LearnedBase | undefined>;
 
 /** The epoch a reproducible build clamps to: the release's creation time, in Unix seconds. */
 export function epochOf(inputs: BuildInputs): number | undefined {
   return inputs.builder.reproducible ? Math.floor(Date.parse(inputs.release.created.created) / 1000) : undefined;
 }
-
-/** Builders that hand back layers without the base's original compressed blobs. */
-const RECOMPRESSING = new Set(['docker', 'buildah']);
 
 function planFor(inputs: BuildInputs, unit: Unit, labels: Labels): BuildPlan {
   const { source, builder: b, secrets } = inputs;
@@ -136,37 +131,6 @@ async function registryAccess(fx: Pick<Effects, 'platform'>, inputs: BuildInputs
   return access;
 }
 
-/**
- * One build, its output watched for secret-mounting steps served from the cache: said (warn),
- * built again without the cache (rebuild), or refused (fail).
- */
-async function buildWatched(fx: Pick<Effects, 'platform' | 'files'>, builder: Builder, plan: BuildPlan, layoutDir: string, mode: 'warn' | 'rebuild' | 'fail') {
-  const { platform } = fx;
-  const run = async (p: BuildPlan) => {
-    const watch = new CacheWatch();
-    const imageId = await builder.build(p, layoutDir, (line) => {
-      watch.feed(line);
-      platform.info(line);
-    });
-    return { imageId, cachedSecretSteps: watch.cached };
-  };
-  const first = await run(plan);
-  if (!first.cachedSecretSteps.length || plan.noCache) return first;
-  const steps = first.cachedSecretSteps.map((s) => `"${s}"`).join(', ');
-  const why = `came from the build cache: ${first.cachedSecretSteps.length === 1 ? 'it' : 'they'} ran with an earlier value of the secret, which the audit cannot know`;
-  if (mode === 'fail')
-    throw new Error(
-      `secret-cache: fail — ${steps} ${why}; nothing was pushed. Set secret-cache: rebuild to run ${first.cachedSecretSteps.length === 1 ? 'it' : 'them'} again`,
-    );
-  if (mode === 'warn') {
-    platform.warning(`${steps} ${why}; set secret-cache: rebuild to run such steps again, or fail to refuse the build`);
-    return first;
-  }
-  platform.info(`secret-cache: rebuild — ${steps} came from the build cache: building again without the cache`);
-  await fx.files.remove(layoutDir);
-  return { ...(await run({ ...plan, noCache: true })), cachedSecretSteps: [] };
-}
-
 /** The chosen builder, with the step's registry settings for every pull it makes (bases, COPY --from, caches). */
 async function builderFor(fx: Effects, inputs: BuildInputs, choice: Choice, work: Workdir): Promise<Builder> {
   const { platform, exec } = fx;
@@ -195,6 +159,7 @@ export async function runBuilds(
   findBase: BaseFinder = async () => undefined,
 ): Promise<Built[]> {
   const { platform, exec } = fx;
+  await checkEmulation(fx.files, choice.name, inputs.builder.platforms, await fx.files.readText(inputs.source.file));
   const secretsDir = await fx.files.makePrivateDir(work.dir, 'secrets-');
   const secretFiles = await writeSecretFiles(fx, inputs, secretsDir);
   const ssh = [...inputs.secrets.ssh];
@@ -209,30 +174,18 @@ export async function runBuilds(
   const builder = await builderFor(fx, inputs, choice, work);
   const built: Built[] = [];
   for (const [i, { unit, meta }] of planned.entries()) {
-    // The base's layers are learned from its registry while the builder runs (the builders that recompress them only).
-    const learning = RECOMPRESSING.has(builder.name) ? findBase(meta.base) : Promise.resolve(undefined);
-    const keepUncompressed = async (diffIds: readonly string[]) => {
-      const layers = (await learning)?.layers;
-      return new Set(diffIds.filter((d) => layers?.has(d)));
-    };
-    const plan = { ...planFor(inputs, unit, meta.labels), ssh, secretFiles, iidFile: join(work.dir, `iid-${i}`), keepUncompressed };
+    const plan = { ...planFor(inputs, unit, meta.labels), ssh, secretFiles, iidFile: join(work.dir, `iid-${i}`) };
     const layoutDir = join(work.dir, `oci-${i}`);
     const name = planned.length > 1 ? ` ${unit.target ?? 'default'} for ${unit.images.map((x) => formatRepository(x.repository)).join(', ')}` : '';
-    const { imageId, cachedSecretSteps, adopted, baseDigest } = await platform.group(`Build${name} (${builder.name})`, async () => {
-      const result = await buildWatched(fx, builder, plan, layoutDir, inputs.builder.secretCache);
-      const learned = await learning;
-      // buildah's --timestamp does not reach the layers it takes from its cache: Hoist clamps what buildah made.
-      if (plan.epoch !== undefined && builder.name === 'buildah') {
-        const clamped = await clampLayoutTimes(layoutDir, plan.epoch, new Set(learned?.layers.keys()));
-        platform.info(`reproducible: ${clamped} file times in the build's own layers clamped to ${new Date(plan.epoch * 1000).toISOString()}`);
-      }
-      if (!learned) return { ...result, adopted: new Map() as Adopted, baseDigest: undefined };
-      platform.info(`Base ${formatReference(learned.reference, learned.reference.tag, learned.reference.digest)}: ${learned.note}`);
-      const { adopted: a, matched } = await adoptBaseLayers(layoutDir, learned.layers);
-      if (a.size) platform.info(`${a.size} base layer${a.size === 1 ? '' : 's'} named by the base's own blobs, not the builder's recompression`);
-      // The base's digest only when the image holds every layer of it (a daemon's older cached base does not).
-      return { ...result, adopted: a, baseDigest: matched === learned.layers.size ? learned.digest : undefined };
-    });
+    const {
+      imageId,
+      cachedSecretSteps,
+      adopted,
+      baseDigest,
+      platforms: oneByOne,
+    } = await platform.group(`Build${name} (${builder.name})`, () =>
+      buildLayout(fx, builder, plan, layoutDir, inputs.builder.secretCache, meta.base, findBase),
+    );
     // Hoist's annotations go on the root the builder wrote (a new root digest), named by the first tag;
     // the base's digest as its registry said it while the build ran, unless the FROM pinned one.
     const BASE_DIGEST = 'org.opencontainers.image.base.digest';
@@ -243,14 +196,16 @@ export async function runBuilds(
     const root = await annotateLayoutRoot(layoutDir, [...own, ...learnedDigest], unit.images[0]?.tags[0]?.tag);
     platform.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
     const base = baseReference(meta.base);
+    const graph = await layoutGraph(layoutDir, root);
     built.push({
       unit,
       meta,
       layoutDir,
       root,
       imageId,
-      localTags: plan.localTags,
-      graph: await layoutGraph(layoutDir, root),
+      localTags: oneByOne.length ? [] : plan.localTags,
+      graph,
+      platforms: await layoutPlatforms(layoutDir, graph),
       cachedSecretSteps,
       adopted,
       ...(base ? { base } : {}),

@@ -43,7 +43,12 @@ async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: St
   let code = 0;
   try {
     // The pipeline loads when it runs: --help and a refused command line stay quick.
-    const pipeline = line.command === 'build' ? (await import('../pipeline/build.js')).build : (await import('../pipeline/promote.js')).promote;
+    const pipeline =
+      line.command === 'build'
+        ? (await import('../pipeline/build.js')).build
+        : line.command === 'merge'
+          ? (await import('../pipeline/merge.js')).merge
+          : (await import('../pipeline/promote.js')).promote;
     await pipeline(realEffects(platform, redactor));
   } catch (error) {
     code = error instanceof ConfigError ? 2 : 1;

@@ -94,3 +94,6 @@ export function formatRepository(repo: Repository): string {
 export function formatReference(repo: Repository, tag?: string, digest?: string): string {
   return `${formatRepository(repo)}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
 }
+
+/** A reference as written: repository, tag and digest, each where it has one. */
+export const formatFull = (ref: Reference): string => formatReference(ref, ref.tag, ref.digest);

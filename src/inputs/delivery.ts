@@ -4,6 +4,8 @@ import { optional, parseBool, parseLines, parsePairs, type InputScope } from './
 
 export interface DeliverySettings {
   push: boolean;
+  /** `push-by-digest`: the image is pushed by digest only, no tag set or moved (a platform's part of a merge). */
+  pushByDigest: boolean;
   /** `load`: put the image into the local Docker daemon under its fixed tags. */
   load: boolean;
   /** `outputs`: copies of the image as files (`type=docker|oci,dest=…`). */
@@ -16,8 +18,12 @@ export interface DeliverySettings {
 export function parseDelivery(scope: InputScope): DeliverySettings {
   const { specs, errors } = parseOutputs(parseLines(scope.read('outputs')), scope.abs);
   for (const message of errors) scope.issues.push({ input: 'outputs', message });
+  const push = parseBool(scope, 'push', true);
+  const pushByDigest = parseBool(scope, 'push-by-digest', false);
+  if (pushByDigest && !push) scope.issues.push({ input: 'push-by-digest', message: 'pushing by digest needs push: true (or leave push-by-digest off)' });
   return {
-    push: parseBool(scope, 'push', true),
+    push,
+    pushByDigest,
     load: parseBool(scope, 'load', false),
     outputs: specs,
     githubToken: optional(scope, 'github-token'),

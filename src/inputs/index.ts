@@ -12,7 +12,7 @@ import { parseBuilder, type BuilderSettings } from './builder.js';
 import { parseDelivery, parseMetadata, type DeliverySettings, type MetadataSettings } from './delivery.js';
 import { parseImages } from './images.js';
 import { inputScope, type InputReader } from './read.js';
-import { parseTransfer, yamlFor, type TransferSettings } from './registries.js';
+import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 import { parseSecretInputs, type SecretSettings } from './secrets.js';
 import { parseSource, type SourceSettings } from './source.js';
 import { parseTagInputs, type TagSettings } from './tags.js';
@@ -37,11 +37,7 @@ export interface BuildInputs {
  */
 export function catalogSecrets(inputs: Pick<BuildInputs, 'secrets' | 'transfer' | 'audit' | 'delivery'>, catalog: SecretCatalog): SecretCatalog {
   for (const s of inputs.secrets.secrets) if (s.kind === 'value') catalog.add(`secret '${s.id}' (${s.input})`, s.value);
-  for (const [host, r] of inputs.transfer.registries) {
-    if (!r.password) continue;
-    catalog.add(`the registry-auth password for ${host}`, r.password);
-    catalog.hide(Buffer.from(`${r.username ?? ''}:${r.password}`).toString('base64')); // as a Basic authorization carries it
-  }
+  catalogRegistryPasswords(inputs.transfer, catalog);
   if (inputs.secrets.sshKey) catalog.add('ssh-key', inputs.secrets.sshKey);
   if (inputs.secrets.sshKeyPassphrase) catalog.add('ssh-key-passphrase', inputs.secrets.sshKeyPassphrase);
   inputs.audit.values.forEach((v, i) => catalog.add(`audit-values line ${i + 1}`, v));

@@ -4,7 +4,7 @@ import { parseReference, parseRepository, TAG_PATTERN, type Reference, type Repo
 import type { CiContext } from '../platform/platform.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { inputScope, parseList, type InputReader } from './read.js';
-import { parseTransfer, yamlFor, type TransferSettings } from './registries.js';
+import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 
 export interface PromoteInputs {
   /** The image to copy, by tag or digest. */
@@ -47,7 +47,7 @@ export async function readPromoteInputs(read: InputReader, ctx: CiContext, catal
   const tags = parseList(read('tags'));
   for (const t of tags) if (!TAG_PATTERN.test(t)) issues.push({ input: 'tags', message: `'${t}' is not a valid tag` });
   const transfer = parseTransfer(scope, await yamlFor(read('registry-auth')));
-  for (const [host, r] of transfer.registries) if (r.password) catalog.add(`the registry-auth password for ${host}`, r.password);
+  catalogRegistryPasswords(transfer, catalog);
   if (issues.length || !source) throw new ConfigError(issues);
   return { source, destinations, tags: tags.length ? tags : source.tag ? [source.tag] : [], mountFrom: parseList(read('mount-from')), transfer };
 }

@@ -6,6 +6,7 @@
 import { registryHost } from '../core/reference.js';
 import type { ConfigIssue } from '../core/errors.js';
 import { parseLines, parseList, parseNumber, parsePairs, type InputScope } from './read.js';
+import type { SecretCatalog } from '../secrets/catalog.js';
 
 export interface RegistrySettings {
   /** Username and password (or token) for this registry. */
@@ -108,4 +109,13 @@ export function parseTransfer(scope: InputScope, parseYaml?: YamlParse): Transfe
   for (const [registry, path] of parsePairs(scope, 'registry-ca', /^[^\s=]+$/, 'REGISTRY')) settingsFor(registry).caFile = scope.abs(path.trim());
   for (const registry of parseList(scope.read('insecure-registries'))) settingsFor(registry).insecure = true;
   return { registries, retries: parseNumber(scope, 'retries', '3', 0, 10), concurrency: parseNumber(scope, 'concurrency', '8', 1, 64) };
+}
+
+/** Each registry-auth password into the catalog, also as the Basic authorization that carries it. */
+export function catalogRegistryPasswords(transfer: TransferSettings, catalog: Pick<SecretCatalog, 'add' | 'hide'>): void {
+  for (const [host, r] of transfer.registries) {
+    if (!r.password) continue;
+    catalog.add(`the registry-auth password for ${host}`, r.password);
+    catalog.hide(Buffer.from(`${r.username ?? ''}:${r.password}`).toString('base64'));
+  }
 }

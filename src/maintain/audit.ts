@@ -7,7 +7,7 @@ import { auditBuilds, type AuditSummary } from '../audit/stage.js';
 import type { Built } from '../builders/stage.js';
 import type { Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
-import { fetchGraph, layoutGraph, type ImageGraph } from '../oci/graph.js';
+import { fetchGraph, indexPlatforms, layoutGraph, type ImageGraph } from '../oci/graph.js';
 import { initLayout, readLayoutRoot, writeBlobStream } from '../oci/layout.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { NamedSecret } from '../secrets/catalog.js';
@@ -33,6 +33,7 @@ const asBuilt = (layoutDir: string, graph: ImageGraph): Built => ({
   localTags: [],
   graph,
   cachedSecretSteps: [],
+  platforms: indexPlatforms(graph),
   adopted: new Map(),
 });
 

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { blobPath, MediaType, type Descriptor, type LayoutImage, type LayoutRoot } from './layout.js';
 import type { RegistryClient } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
+import { formatPlatform, isRealPlatform } from './platform.js';
 
 export interface ManifestNode {
   digest: string;
@@ -195,4 +196,22 @@ export async function fetchGraph(client: RegistryClient, repository: string, ref
 /** Total bytes of the graph's blobs and manifests. */
 export function graphSize(graph: ImageGraph): number {
   return graph.blobs.reduce((n, b) => n + b.size, 0) + graph.root.bytes.length + graph.children.reduce((n, c) => n + c.bytes.length, 0);
+}
+
+/** The real platforms an index lists (`os/arch[/variant]`), attestation entries left out; empty for one image manifest. */
+export function indexPlatforms(graph: Pick<ImageGraph, 'root'>): string[] {
+  if (!isIndex(graph.root.mediaType)) return [];
+  const index = JSON.parse(graph.root.bytes.toString('utf8')) as { manifests?: Descriptor[] };
+  return (index.manifests ?? []).flatMap((m) => (isRealPlatform(m.platform) ? [formatPlatform(m.platform)] : []));
+}
+
+/** The platforms of a layout's image: an index's, or the one its config names. */
+export async function layoutPlatforms(layoutDir: string, graph: ImageGraph): Promise<string[]> {
+  if (isIndex(graph.root.mediaType)) return indexPlatforms(graph);
+  const manifest = JSON.parse(graph.root.bytes.toString('utf8')) as ParsedManifest;
+  if (!manifest.config) return [];
+  const config = JSON.parse(await readFile(blobPath(layoutDir, manifest.config.digest), 'utf8')) as { os?: string; architecture?: string; variant?: string };
+  return config.os && config.architecture
+    ? [formatPlatform({ os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) })]
+    : [];
 }

@@ -5,7 +5,7 @@
  * the repositories named in `mount-from` and the image's own base (its `base.name` label), so a
  * base every environment has is never sent again. The summary says what the copy cost.
  */
-import { formatReference, parseReference } from '../core/reference.js';
+import { formatFull, parseReference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import { readPromoteInputs } from '../inputs/promote.js';
 import { fetchGraph, graphSize } from '../oci/graph.js';
@@ -29,12 +29,12 @@ export async function promote(fx: Effects): Promise<void> {
   try {
     const client = clients.get(source.host)!;
     const graph = await fetchGraph(client, source.path, source.digest ?? source.tag!);
-    if (source.digest && source.digest !== graph.root.digest) throw new Error(`${formatReference(source)}: the registry answered with ${graph.root.digest}`);
+    if (source.digest && source.digest !== graph.root.digest) throw new Error(`${formatFull(source)}: the registry answered with ${graph.root.digest}`);
     // Where destinations may hold the base already: the mount-from repositories, and the image's base.
     const hints = [...inputs.mountFrom, ...(await baseRepository(client, source.path, graph.root.bytes, graph.children[0]?.bytes))];
     const platforms = graph.children.length ? `, ${graph.children.length} platforms` : '';
     platform.info(
-      `Promoting ${formatReference(source)} (${graph.root.digest}, ${mib(graphSize(graph))} MiB${platforms}) to ${destinations.length} repositories${hints.length ? `; mounting from ${hints.join(', ')} where a destination has them` : ''}`,
+      `Promoting ${formatFull(source)} (${graph.root.digest}, ${mib(graphSize(graph))} MiB${platforms}) to ${destinations.length} repositories${hints.length ? `; mounting from ${hints.join(', ')} where a destination has them` : ''}`,
     );
     const targets = destinations.map((repository) => ({ repository, tags: inputs.tags }));
     const result = await platform.group('Promote', () =>
@@ -54,7 +54,7 @@ export async function promote(fx: Effects): Promise<void> {
     await platform.summary(
       redactor.redact(
         [
-          `### Hoist promote: \`${formatReference(source)}\` → ${destinations.length} repositories`,
+          `### Hoist promote: \`${formatFull(source)}\` → ${destinations.length} repositories`,
           '',
           `Digest \`${result.digest}\`; image ${mib(result.size)} MiB; blobs sent ${mib(sent)} MiB (the image's own); ${mib(shared)} MiB shared with what the destinations had (their bases), not sent.`,
           '',

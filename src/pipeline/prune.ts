@@ -8,7 +8,7 @@ import { ConfigError } from '../core/errors.js';
 import { formatRepository, parseRepository, type Repository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import { inputScope, optional, parseBool } from '../inputs/read.js';
-import { parseTransfer, yamlFor } from '../inputs/registries.js';
+import { catalogRegistryPasswords, parseTransfer, yamlFor } from '../inputs/registries.js';
 import { checkDeletes, planDeletes, runDeletes } from '../maintain/delete.js';
 import { parseDuration, planPrune } from '../maintain/prune.js';
 import { describeTags } from '../maintain/tags.js';
@@ -46,7 +46,7 @@ export async function prune(fx: Effects): Promise<void> {
   const { platform } = fx;
   const catalog = newCatalog(fx);
   const inputs = await readPruneInputs(fx);
-  for (const [host, r] of inputs.transfer.registries) if (r.password) catalog.add(`the registry-auth password for ${host}`, r.password);
+  catalogRegistryPasswords(inputs.transfer, catalog);
   const { repository, dryRun } = inputs;
   const clients = await connectRegistries(fx, inputs.transfer, [repository], catalog);
   try {

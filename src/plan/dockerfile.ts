@@ -190,3 +190,10 @@ export function baseImage(all: readonly Stage[], target: string | undefined): St
   }
   return undefined;
 }
+
+/** 1-based lines of the `RUN` instructions: what needs the build platform's own binaries (or their emulation). */
+export function runLines(text: string): number[] {
+  return instructions(text)
+    .list.filter((i) => i.keyword === 'RUN')
+    .map((i) => i.line);
+}

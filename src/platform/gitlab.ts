@@ -22,6 +22,7 @@ const DOTENV: Record<string, string> = {
   imageid: 'IMAGE_ID',
   version: 'IMAGE_VERSION',
   tags: 'IMAGE_TAGS',
+  platforms: 'IMAGE_PLATFORMS',
   // promote's
   'bytes-sent': 'HOIST_BYTES_SENT',
   'bytes-shared': 'HOIST_BYTES_SHARED',

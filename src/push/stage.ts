@@ -21,7 +21,7 @@ export interface Pushed {
 }
 
 /** Per image: the push target, with forward-only floating tags decided against the registry's tags. */
-function pushTargets(
+export function pushTargets(
   images: readonly ImageTarget[],
   version: string | undefined,
   floating: FloatingMode,
@@ -52,10 +52,18 @@ export async function pushBuilds(
   await platform.group('Push', async () => {
     for (const b of built) {
       const mine = new Map<string, TagDecision[]>();
-      const targets = pushTargets(b.unit.images, inputs.release.version, inputs.tags.floating, mine, inputs.tags.variant);
+      // push-by-digest: a platform's part of a later merge, which tags the index; nothing here moves a tag.
+      const targets = inputs.delivery.pushByDigest
+        ? b.unit.images.map((image) => ({ repository: image.repository, tags: [] }))
+        : pushTargets(b.unit.images, inputs.release.version, inputs.tags.floating, mine, inputs.tags.variant);
       const source = adoptingSource(layoutSource(b.layoutDir), b.adopted, (host) => clients.get(host));
       const reports = await pushGraph(b.graph, source, targets, { ...options, mountFrom: mountHints(b.base, b.adopted) });
       for (const r of reports) platform.info(describeReport(r));
+      if (inputs.delivery.pushByDigest) {
+        platform.info(
+          `push-by-digest: ${b.unit.images.map((i) => `${formatRepository(i.repository)}@${b.root.descriptor.digest}`).join(', ')} (${b.platforms.join(', ') || 'platform unknown'}); no tag set — merge joins it`,
+        );
+      }
       for (const [repository, ds] of mine) {
         pushed.decisions.set(repository, ds);
         for (const d of ds) if (!d.push) platform.info(`${repository}: ${d.tag} not moved — ${d.reason}`);

@@ -138,6 +138,7 @@ export async function publishOutputs(fx: Pick<Effects, 'platform' | 'redactor'>,
   const primary = primaryBuild(inputs, built);
   platform.setOutput('imageid', primary.imageId);
   platform.setOutput('digest', primary.root.descriptor.digest);
+  platform.setOutput('platforms', primary.platforms.join(','));
   platform.setOutput('version', inputs.release.version ?? '');
   platform.setOutput('labels', primary.meta.labels.values.map(([k, v]) => `${k}=${v}`).join('\n'));
   if (!audit) return;

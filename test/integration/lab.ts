@@ -15,6 +15,8 @@ export interface Lab {
   docker: { host: string; cli: string };
   baseImage: { local: string; id: string; repository: string; tag: string };
   gitImage: { local: string; repository: string; tag: string };
+  /** An index of linux/amd64 and linux/arm64 busybox images in the plain registry; qemu-aarch64 is registered. */
+  multiImage: { reference: string; platforms: string[] };
   registries: {
     plain: { host: string };
     /** Deletes disabled (storage.delete off). */

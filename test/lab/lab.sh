@@ -16,6 +16,8 @@
 #   proxy (tinyproxy)            http://127.0.0.1:3128            forwards and tunnels for 127.0.0.1, logs each request
 #   proxy-deny (tinyproxy)       http://127.0.0.1:3129            refuses every client (403)
 #   buildah, skopeo              command-line tools
+#   QEMU user emulation          qemu-aarch64 registered in binfmt_misc (mounted if it is not), for arm64 RUN steps
+#   a multi-platform base        127.0.0.1:5100/lab/busybox-multi:1.36 (amd64 + arm64, Debian's busybox-static)
 # Everything the lab creates lives in $HOIST_LAB_DIR (default /var/tmp/hoist-lab); the facts tests
 # need are written to $HOIST_LAB_DIR/lab.json. Passwords and keys are generated once, kept 0600 in
 # that directory, and never printed.
@@ -31,7 +33,8 @@ GIT_IMAGE=hoist-lab/git:1
 PLAIN_PORT=5100 NODELETE_PORT=5300 TLS_PORT=5443 TOKEN_PORT=5200 ISSUER_PORT=5201 SSH_PORT=2222
 GIT_USER=hoistgit
 PROXY_PORT=3128 PROXY_DENY_PORT=3129
-APT_PACKAGES=(docker.io buildah skopeo docker-registry openssh-server busybox-static apache2-utils openssl git ca-certificates curl iproute2 procps rsync tinyproxy xz-utils bzip2)
+APT_PACKAGES=(docker.io buildah skopeo docker-registry openssh-server busybox-static apache2-utils openssl git ca-certificates curl iproute2 procps rsync tinyproxy xz-utils bzip2 qemu-user-static)
+MULTI_IMAGE=lab/busybox-multi:1.36 # in the plain registry: an index of linux/amd64 and linux/arm64
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
@@ -129,11 +132,12 @@ start_dockerd() {
   wait_for dockerd 90 docker_ok
 }
 
-busybox_rootfs() { # dir: a busybox root filesystem with root in /etc/passwd
-  local r=$1
+busybox_rootfs() { # dir [busybox-binary]: a busybox root filesystem with root in /etc/passwd
+  local r=$1 bin=${2:-/bin/busybox} a
   rm -rf "$r" && mkdir -p "$r/bin" "$r/etc" "$r/tmp" "$r/root"
-  cp /bin/busybox "$r/bin/busybox"
-  for a in $("$r/bin/busybox" --list); do [ "$a" = busybox ] || ln -sf busybox "$r/bin/$a"; done
+  cp "$bin" "$r/bin/busybox"
+  # The applet list from the host's busybox: Debian builds both architectures from one configuration.
+  for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$r/bin/$a"; done
   printf 'root:x:0:0:root:/root:/bin/sh\n' >"$r/etc/passwd"
   printf 'root:x:0:\n' >"$r/etc/group"
   chmod 1777 "$r/tmp"
@@ -163,6 +167,63 @@ make_git_image() {
     done
     import_rootfs "$r" "$GIT_IMAGE"
   fi
+}
+
+# --- emulation and a multi-platform base ---------------------------------------------------
+BINFMT=/proc/sys/fs/binfmt_misc
+
+emulation_ok() { [ "$(head -n1 "$BINFMT/qemu-aarch64" 2>/dev/null)" = enabled ]; }
+
+# QEMU user emulation for arm64 RUN steps. The F flag (Debian's entry has it) opens the
+# interpreter when it is registered, so it works inside build containers and chroots too.
+setup_emulation() {
+  emulation_ok && return 0
+  [ -e "$BINFMT/register" ] || mount -t binfmt_misc binfmt_misc "$BINFMT" \
+    || die "binfmt_misc is not mounted and cannot be: arm64 emulation needs it (mount -t binfmt_misc binfmt_misc $BINFMT as root)"
+  [ -e "$BINFMT/qemu-aarch64" ] || cat /usr/lib/binfmt.d/qemu-aarch64.conf >"$BINFMT/register" \
+    || die "could not register qemu-aarch64 in $BINFMT"
+  [ -e "$BINFMT/qemu-aarch64" ] && echo 1 >"$BINFMT/qemu-aarch64"
+  emulation_ok || die "qemu-aarch64 is registered in $BINFMT but not enabled"
+}
+
+# Debian's arm64 busybox-static, as a package file (the only arm64 binary the lab needs).
+arm64_busybox() { # prints the path of the arm64 busybox binary
+  local d="$LAB_DIR/base/arm64"
+  if [ ! -x "$d/bin/busybox" ]; then
+    mkdir -p "$d/deb"
+    dpkg --print-foreign-architectures | grep -qx arm64 || { dpkg --add-architecture arm64 && apt-get update -q >>"$LAB_DIR/log/apt.log" 2>&1; }
+    (cd "$d/deb" && rm -f ./*.deb && apt-get download -q busybox-static:arm64 >>"$LAB_DIR/log/apt.log" 2>&1) \
+      || die "could not download Debian's busybox-static:arm64 (see $LAB_DIR/log/apt.log)"
+    dpkg-deb -x "$d"/deb/busybox-static_*_arm64.deb "$d/pkg"
+    mkdir -p "$d/bin" && cp "$d/pkg/bin/busybox" "$d/bin/busybox"
+  fi
+  echo "$d/bin/busybox"
+}
+
+multi_up() { skopeo inspect --raw --tls-verify=false "docker://127.0.0.1:$PLAIN_PORT/$MULTI_IMAGE" 2>/dev/null | grep -q arm64; }
+
+# An index of two busybox images, amd64 and arm64: each made with buildah from its root filesystem
+# and pushed by skopeo, then the index written by hand (buildah 1.28's manifest push loses children).
+seed_multi_image() {
+  multi_up && return 0
+  local a r c raw entries=() registry="http://127.0.0.1:$PLAIN_PORT/v2/${MULTI_IMAGE%%:*}"
+  for a in amd64 arm64; do
+    r="$LAB_DIR/base/rootfs-$a"
+    busybox_rootfs "$r" "$([ $a = arm64 ] && arm64_busybox || echo /bin/busybox)"
+    tar --sort=name --owner=0 --group=0 --numeric-owner --mtime='2024-01-01 00:00:00Z' -C "$r" -cf "$r.tar" .
+    c=$(buildah from --arch "$a" scratch 2>/dev/null)
+    buildah add --quiet "$c" "$r.tar" / >/dev/null 2>&1
+    buildah config --os linux --arch "$a" --cmd '["/bin/sh"]' "$c" 2>/dev/null
+    buildah commit --quiet --timestamp 1704067200 "$c" "hoist-lab-busybox-$a" >/dev/null 2>&1
+    buildah rm "$c" >/dev/null 2>&1
+    skopeo copy -q --format oci --dest-tls-verify=false "containers-storage:localhost/hoist-lab-busybox-$a:latest" "docker://127.0.0.1:$PLAIN_PORT/$MULTI_IMAGE-$a"
+    raw=$(skopeo inspect --raw --tls-verify=false "docker://127.0.0.1:$PLAIN_PORT/$MULTI_IMAGE-$a")
+    entries+=("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:$(printf '%s' "$raw" | sha256sum | cut -d' ' -f1)\",\"size\":$(printf '%s' "$raw" | wc -c),\"platform\":{\"architecture\":\"$a\",\"os\":\"linux\"}}")
+  done
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s,%s]}' "${entries[0]}" "${entries[1]}" >"$LAB_DIR/base/multi-index.json"
+  curl -sf -X PUT -H 'Content-Type: application/vnd.oci.image.index.v1+json' --data-binary "@$LAB_DIR/base/multi-index.json" \
+    "$registry/manifests/${MULTI_IMAGE##*:}" >/dev/null || die "the registry refused the multi-platform index"
+  multi_up || die "the multi-platform base did not reach 127.0.0.1:$PLAIN_PORT/$MULTI_IMAGE"
 }
 
 # --- registries ------------------------------------------------------------------------------
@@ -352,6 +413,7 @@ write_facts() {
   "dir": "$LAB_DIR",
   "docker": { "host": "unix://$DOCKER_SOCK", "cli": "$DOCKER" },
   "baseImage": { "local": "$BASE_IMAGE", "id": "$base_id", "repository": "lab/busybox", "tag": "1.36" },
+  "multiImage": { "reference": "127.0.0.1:$PLAIN_PORT/$MULTI_IMAGE", "platforms": ["linux/amd64", "linux/arm64"] },
   "gitImage": { "local": "$GIT_IMAGE", "repository": "lab/git", "tag": "1" },
   "registries": {
     "plain": { "host": "127.0.0.1:$PLAIN_PORT", "scheme": "http" },
@@ -387,6 +449,8 @@ status() {
   report sshd ssh_up
   report proxy port_open "$PROXY_PORT"
   report proxy-deny port_open "$PROXY_DENY_PORT"
+  report emulation emulation_ok
+  report multi-base multi_up
   report buildah buildah --version
   report skopeo skopeo --version
   return $bad
@@ -402,6 +466,8 @@ up() {
   make_git_image
   start_registries
   seed_base_image
+  setup_emulation
+  seed_multi_image
   start_sshd
   start_proxies
   write_facts

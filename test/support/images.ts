@@ -45,14 +45,14 @@ export function memorySource(blobs: Map<string, Buffer>): BlobSource {
   };
 }
 
-/** An image with layers of the given sizes (random, incompressible bytes). */
-export function testImage(layerSizes: number[], base?: TestImage): TestImage {
+/** An image with layers of the given sizes (random, incompressible bytes), for `architecture` (linux). */
+export function testImage(layerSizes: number[], base?: TestImage, architecture = 'amd64'): TestImage {
   const blobs = new Map(base?.blobs ?? []);
   const shared = base ? (JSON.parse(base.graph.root.bytes.toString('utf8')) as { layers: Descriptor[] }).layers : [];
   const root = manifest(
     layerSizes.map((n) => randomBytes(n)),
     blobs,
-    'amd64',
+    architecture,
     shared,
   );
   const parsed = JSON.parse(root.bytes.toString('utf8')) as { config: Descriptor; layers: Descriptor[] };

@@ -1,0 +1,87 @@
+/**
+ * The merge pipeline: images built apart (one platform per runner, each with push-by-digest)
+ * joined into one index, which every target repository gets with the children it lacks — blobs
+ * streamed from the source registries, mounted where a target's registry holds them — and the
+ * version's tags, moved only forward as a build moves them. Every source is read and every
+ * platform checked before anything is written.
+ */
+import { join } from 'node:path';
+import { ConfigError, type ConfigIssue } from '../core/errors.js';
+import { formatFull, formatRepository, type Reference } from '../core/reference.js';
+import type { Effects } from '../effects/effects.js';
+import { parseSource, readMergeInputs, type MergeInputs } from '../inputs/merge.js';
+import { parseLines } from '../inputs/read.js';
+import { describeReport, pushGraph } from '../push/engine.js';
+import { joinParts, readPart } from '../push/merge.js';
+import { engineOptions } from '../push/options.js';
+import { pushError, pushTargets } from '../push/stage.js';
+import type { TagDecision } from '../plan/tags.js';
+import { closeAll, connectRegistries } from '../registry/connect.js';
+import { newCatalog } from '../secrets/hide.js';
+
+/** The sources the inputs name, then those in the files of `sources-dir` (by file name). */
+async function allSources(fx: Pick<Effects, 'files'>, inputs: MergeInputs): Promise<Reference[]> {
+  const sources = [...inputs.sources];
+  if (!inputs.sourcesDir) return sources;
+  const issues: ConfigIssue[] = [];
+  if (!(await fx.files.isDirectory(inputs.sourcesDir))) throw new ConfigError([{ input: 'sources-dir', message: `${inputs.sourcesDir} is not a directory` }]);
+  for (const name of await fx.files.listFiles(inputs.sourcesDir)) {
+    for (const line of parseLines(await fx.files.readText(join(inputs.sourcesDir, name)))) {
+      const { source, issue } = parseSource(line, 'sources-dir');
+      if (source) sources.push(source);
+      if (issue) issues.push({ ...issue, message: `${name}: ${issue.message}` });
+    }
+  }
+  if (!sources.length)
+    issues.push({ input: 'sources-dir', message: `${inputs.sourcesDir} holds no source: each file names an image by digest (repo@sha256:…)` });
+  if (issues.length) throw new ConfigError(issues);
+  return sources;
+}
+
+export async function merge(fx: Effects): Promise<void> {
+  const { platform, redactor } = fx;
+  const catalog = newCatalog(fx);
+  const inputs = await readMergeInputs((name) => platform.getInput(name), platform.context, catalog);
+  const sources = await allSources(fx, inputs);
+  const images = inputs.release.images;
+  const clients = await connectRegistries(fx, inputs.transfer, [...sources, ...images.map((i) => i.repository)], catalog);
+  try {
+    const clientFor = (host: string) => clients.get(host)!;
+    const parts = [];
+    for (const source of sources) parts.push(await readPart(clientFor(source.host), source));
+    const joined = joinParts(parts, clientFor);
+    platform.info(`Index of ${joined.platforms.join(', ')} from ${sources.length} source${sources.length === 1 ? '' : 's'}: ${joined.graph.root.digest}`);
+    const decisions = new Map<string, TagDecision[]>();
+    const targets = pushTargets(images, inputs.release.version, inputs.tags.floating, decisions, inputs.tags.variant);
+    // A target's registry may hold a source's blobs in the source's repository: mounted, not sent.
+    const mountFrom = (host: string) => [...new Set(sources.filter((s) => s.host === host).map((s) => s.path))];
+    const reports = await platform.group('Merge', () =>
+      pushGraph(joined.graph, joined.source, targets, { ...engineOptions(platform, inputs.transfer, clients), mountFrom }),
+    );
+    for (const r of reports) platform.info(describeReport(r));
+    for (const [repository, ds] of decisions) for (const d of ds) if (!d.push) platform.info(`${repository}: ${d.tag} not moved — ${d.reason}`);
+    const tags = reports.flatMap((r) => r.references);
+    platform.setOutput('digest', joined.graph.root.digest);
+    platform.setOutput('platforms', joined.platforms.join(','));
+    platform.setOutput('version', inputs.release.version ?? '');
+    platform.setOutput('tags', tags.join('\n'));
+    const sent = reports.reduce((n, r) => n + r.bytesSent, 0);
+    await platform.summary(
+      redactor.redact(
+        [
+          `### Hoist merge: ${joined.platforms.join(', ')} → ${images.map((i) => `\`${formatRepository(i.repository)}\``).join(', ')}`,
+          '',
+          `Index \`${joined.graph.root.digest}\` of ${sources.map((s) => `\`${formatFull(s)}\``).join(', ')}; ${(sent / 1048576).toFixed(1)} MiB sent.`,
+          '',
+          ...reports.map((r) => `- ${describeReport(r)}`),
+          ...[...decisions].flatMap(([repository, ds]) => ds.filter((d) => !d.push).map((d) => `- ${repository}: \`${d.tag}\` not moved — ${d.reason}`)),
+          '',
+        ].join('\n'),
+      ),
+    );
+    const failed = pushError(reports, 'merge');
+    if (failed) throw failed;
+  } finally {
+    await closeAll(clients);
+  }
+}
