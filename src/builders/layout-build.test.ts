@@ -41,7 +41,7 @@ describe('checkEmulation', () => {
     await expect(
       checkEmulation(filesWith({ [entry]: 'enabled\ninterpreter /usr/bin/qemu\nflags: F\n' }), 'buildah', platforms, dockerfile),
     ).resolves.toBeUndefined();
-    await expect(checkEmulation(filesWith({ [entry]: 'disabled\n' }), 'buildah', platforms, dockerfile)).rejects.toThrow();
+    await expect(checkEmulation(filesWith({ [entry]: 'disabled\n' }), 'buildah', platforms, dockerfile)).rejects.toThrow(`has no ${qemu} entry`);
   });
 
   it('builds any platform from a Dockerfile that runs nothing, and leaves BuildKit’s own builders to themselves', async () => {
