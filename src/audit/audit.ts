@@ -261,7 +261,8 @@ export interface AuditOptions {
 /** Audits the image graph of an OCI layout: layers, configs, manifests, indexes. */
 export async function auditLayout(layoutDir: string, graph: ImageGraph, o: AuditOptions): Promise<AuditResult> {
   const audit = new LayoutAudit(layoutDir, o);
-  for (const node of [graph.root, ...graph.children]) await audit.scanNode(node, node === graph.root && graph.children.length > 0 ? 'index' : 'manifest');
+  for (const node of [graph.root, ...graph.children, ...(graph.referrers ?? [])])
+    await audit.scanNode(node, node === graph.root && graph.children.length > 0 ? 'index' : 'manifest');
   return { ...audit.result, findings: mostPrecise(audit.result.findings) };
 }
 

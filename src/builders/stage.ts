@@ -9,7 +9,8 @@ import { formatReference, formatRepository, type Reference } from '../core/refer
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
 import type { Adopted } from '../oci/adopt.js';
-import { layoutGraph, layoutPlatforms, type ImageGraph } from '../oci/graph.js';
+import { addReferrers, layoutGraph, layoutPlatforms, type ImageGraph } from '../oci/graph.js';
+import { attestationsToReferrers } from '../oci/referrers.js';
 import { annotateLayoutRoot, type LayoutRoot } from '../oci/layout.js';
 import type { Labels } from '../plan/labels.js';
 import type { PlannedUnit } from '../plan/stage.js';
@@ -193,10 +194,16 @@ export async function runBuilds(
     // BuildKit placed the user's annotations at their levels: Hoist adds only the generated ones it was not given.
     const given = new Set(inputs.metadata.leveledAnnotations.map((a) => a.key));
     const own = builder.name === 'buildx' || builder.name === 'buildctl' ? meta.annotations.values.filter(([k]) => !given.has(k)) : meta.annotations.values;
+    // BuildKit's attestations become referrers of their images: the index lists only real platforms.
+    const { referrers } = await attestationsToReferrers(layoutDir);
+    if (referrers.length)
+      platform.info(
+        `${referrers.length} attestation${referrers.length === 1 ? '' : 's'} kept as referrers of ${referrers.length === 1 ? 'its image' : 'their images'}, not as unknown/unknown platforms`,
+      );
     const root = await annotateLayoutRoot(layoutDir, [...own, ...learnedDigest], unit.images[0]?.tags[0]?.tag);
     platform.info(`OCI layout: ${root.descriptor.mediaType} ${root.descriptor.digest} (${root.descriptor.size} bytes), image id ${imageId}`);
     const base = baseReference(meta.base);
-    const graph = await layoutGraph(layoutDir, root);
+    const graph = addReferrers(await layoutGraph(layoutDir, root), referrers);
     built.push({
       unit,
       meta,

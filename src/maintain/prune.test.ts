@@ -34,6 +34,13 @@ describe('planPrune', () => {
     expect(pruned({ keep: 2, now })).toEqual(['nightly', 'sha-a']); // sha-b: 1.0.0's; sha-d: latest's
   });
 
+  it('without --match, never a referrers tag (sha256-<hex>: the attestations of an image on a registry without the referrers API)', () => {
+    const referrers = tag(`sha256-${'a'.repeat(64)}`, 'd9', 0);
+    const decisions = planPrune([...tags, referrers], { keep: 0, now });
+    expect(decisions.find((d) => d.tag === referrers.tag)).toMatchObject({ prune: false, why: expect.stringContaining('referrers tags are kept') });
+    expect(decisions.filter((d) => d.prune).map((d) => d.tag)).toContain('sha-a');
+  });
+
   it('with --older-than, only what is older; unknown ages are kept', () => {
     expect(pruned({ keep: 0, match: '*', olderThanMs: 21.5 * 3_600_000, now })).toEqual(['1.0.0', 'sha-a', 'sha-b']);
   });

@@ -41,17 +41,26 @@ export function parseDuration(text: string): number | undefined {
   return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 'm' | 'h' | 'd' | 'w'];
 }
 
+/** The referrers tag schema's fallback tags: `sha256-<hex>` of the subject. */
+const REFERRERS_TAG = /^sha256-[a-f0-9]{64}$/;
+
 export function planPrune(tags: readonly TagInfo[], o: PruneOptions): PruneDecision[] {
   const matcher = o.match ? globToRegExp(o.match) : undefined;
-  // Protected unless the glob names them: latest and version tags, which a glob like `sha-*` never does.
-  const candidate = (t: TagInfo) => (matcher ? matcher.test(t.tag) : t.tag !== 'latest' && !VERSION_TAG.test(t.tag));
+  // Protected unless the glob names them: latest and version tags, which a glob like `sha-*` never
+  // does, and the referrers tags (`sha256-<hex>`) that list an image's attestations and signatures.
+  const candidate = (t: TagInfo) => (matcher ? matcher.test(t.tag) : t.tag !== 'latest' && !VERSION_TAG.test(t.tag) && !REFERRERS_TAG.test(t.tag));
   const outside = new Set(tags.filter((t) => !candidate(t)).map((t) => t.digest));
   const time = (t: TagInfo) => (t.created && !Number.isNaN(Date.parse(t.created)) ? Date.parse(t.created) : undefined);
   // Newest first: by created time, tags without one after those with, then by tag order (later is newer).
   const ordered = tags.filter(candidate).sort((a, b) => (time(b) ?? -Infinity) - (time(a) ?? -Infinity) || b.tag.localeCompare(a.tag));
   const decisions: PruneDecision[] = tags
     .filter((t) => !candidate(t))
-    .map((t) => ({ tag: t.tag, digest: t.digest, prune: false, why: matcher ? 'not matched' : 'latest and version tags are kept unless --match names them' }));
+    .map((t) => ({
+      tag: t.tag,
+      digest: t.digest,
+      prune: false,
+      why: matcher ? 'not matched' : 'latest, version tags and referrers tags are kept unless --match names them',
+    }));
   ordered.forEach((t, i) => {
     const created = time(t);
     let why = '';

@@ -7,7 +7,7 @@ import { open as openFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { readFile } from 'node:fs/promises';
 import { blobPath, MediaType, type Descriptor, type LayoutImage, type LayoutRoot } from './layout.js';
-import type { RegistryClient } from '../registry/client.js';
+import type { Referrer, RegistryClient } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
 import { formatPlatform, isRealPlatform } from './platform.js';
 
@@ -22,8 +22,13 @@ export interface ImageGraph {
   root: ManifestNode;
   /** Child manifests of an index, in the order they must be pushed (before the root). */
   children: ManifestNode[];
-  /** Every config and layer blob of every manifest, deduplicated. */
+  /** Every config and layer blob of every manifest, deduplicated (the referrers' too). */
   blobs: Descriptor[];
+  /**
+   * Manifests whose `subject` is the root or a child (attestations, signatures): pushed after
+   * what they refer to, listed by the registry's referrers API or, without it, the fallback tag.
+   */
+  referrers?: ManifestNode[];
 }
 
 export interface BlobSource {
@@ -50,7 +55,8 @@ export function isIndex(mediaType: string): boolean {
   return INDEX_TYPES.has(mediaType);
 }
 
-function blobsOf(node: ManifestNode): Descriptor[] {
+/** The config and layers a manifest names. */
+export function blobsOf(node: ManifestNode): Descriptor[] {
   const m = JSON.parse(node.bytes.toString('utf8')) as ParsedManifest;
   return [...(m.config ? [m.config] : []), ...(m.layers ?? [])];
 }
@@ -193,9 +199,45 @@ export async function fetchGraph(client: RegistryClient, repository: string, ref
   return { root: rootNode, children, blobs: dedupe(children.flatMap(blobsOf)) };
 }
 
+/** A referrer's entry in a referrers index, and the digest of its subject. */
+export function referrerEntry(node: ManifestNode): { subject: string; entry: Referrer } {
+  const m = JSON.parse(node.bytes.toString('utf8')) as ParsedManifest & { artifactType?: string; annotations?: Record<string, string> };
+  if (!m.subject) throw new Error(`manifest ${node.digest} has no subject`);
+  const artifactType = m.artifactType ?? m.config?.mediaType;
+  return {
+    subject: m.subject.digest,
+    entry: {
+      mediaType: node.mediaType,
+      digest: node.digest,
+      size: node.bytes.length,
+      ...(artifactType ? { artifactType } : {}),
+      ...(m.annotations ? { annotations: m.annotations } : {}),
+    },
+  };
+}
+
+/** The graph with the referrers of its root and children in the registry (attestations, signatures), so a copy keeps them. */
+export async function withReferrers(client: RegistryClient, repository: string, graph: ImageGraph): Promise<ImageGraph> {
+  const referrers: ManifestNode[] = [];
+  for (const node of [graph.root, ...graph.children]) {
+    for (const r of await client.referrers(repository, node.digest)) {
+      if (isIndex(r.mediaType) || referrers.some((x) => x.digest === r.digest)) continue;
+      const m = await client.getManifest(repository, r.digest);
+      if (m) referrers.push({ digest: m.digest, mediaType: m.mediaType || r.mediaType, bytes: m.bytes });
+    }
+  }
+  return addReferrers(graph, referrers);
+}
+
+/** The graph with `referrers` (and their blobs) added. */
+export function addReferrers(graph: ImageGraph, referrers: readonly ManifestNode[]): ImageGraph {
+  if (!referrers.length) return graph;
+  return { ...graph, referrers: [...(graph.referrers ?? []), ...referrers], blobs: dedupe([...graph.blobs, ...referrers.flatMap(blobsOf)]) };
+}
+
 /** Total bytes of the graph's blobs and manifests. */
 export function graphSize(graph: ImageGraph): number {
-  return graph.blobs.reduce((n, b) => n + b.size, 0) + graph.root.bytes.length + graph.children.reduce((n, c) => n + c.bytes.length, 0);
+  return graph.blobs.reduce((n, b) => n + b.size, 0) + [graph.root, ...graph.children, ...(graph.referrers ?? [])].reduce((n, c) => n + c.bytes.length, 0);
 }
 
 /** The real platforms an index lists (`os/arch[/variant]`), attestation entries left out; empty for one image manifest. */

@@ -8,7 +8,7 @@
 import { formatFull, parseReference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import { readPromoteInputs } from '../inputs/promote.js';
-import { fetchGraph, graphSize } from '../oci/graph.js';
+import { fetchGraph, graphSize, withReferrers } from '../oci/graph.js';
 import { copyGraph } from '../push/copy.js';
 import { describeReport } from '../push/engine.js';
 import { engineOptions } from '../push/options.js';
@@ -28,13 +28,15 @@ export async function promote(fx: Effects): Promise<void> {
   const clients = await connectRegistries(fx, inputs.transfer, [source, ...destinations], catalog);
   try {
     const client = clients.get(source.host)!;
-    const graph = await fetchGraph(client, source.path, source.digest ?? source.tag!);
+    // The image's referrers (attestations, signatures) go with it.
+    const graph = await withReferrers(client, source.path, await fetchGraph(client, source.path, source.digest ?? source.tag!));
     if (source.digest && source.digest !== graph.root.digest) throw new Error(`${formatFull(source)}: the registry answered with ${graph.root.digest}`);
     // Where destinations may hold the base already: the mount-from repositories, and the image's base.
     const hints = [...inputs.mountFrom, ...(await baseRepository(client, source.path, graph.root.bytes, graph.children[0]?.bytes))];
     const platforms = graph.children.length ? `, ${graph.children.length} platforms` : '';
+    const kept = graph.referrers?.length ? `, ${graph.referrers.length} referrer${graph.referrers.length === 1 ? '' : 's'}` : '';
     platform.info(
-      `Promoting ${formatFull(source)} (${graph.root.digest}, ${mib(graphSize(graph))} MiB${platforms}) to ${destinations.length} repositories${hints.length ? `; mounting from ${hints.join(', ')} where a destination has them` : ''}`,
+      `Promoting ${formatFull(source)} (${graph.root.digest}, ${mib(graphSize(graph))} MiB${platforms}${kept}) to ${destinations.length} repositories${hints.length ? `; mounting from ${hints.join(', ')} where a destination has them` : ''}`,
     );
     const targets = destinations.map((repository) => ({ repository, tags: inputs.tags }));
     const result = await platform.group('Promote', () =>

@@ -10,9 +10,9 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { formatReference, type Repository } from '../core/reference.js';
-import type { RegistryClient } from '../registry/client.js';
+import type { Referrer, RegistryClient } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
-import { graphSize, type BlobSource, type ImageGraph } from '../oci/graph.js';
+import { graphSize, referrerEntry, type BlobSource, type ImageGraph } from '../oci/graph.js';
 
 export interface PushTarget {
   repository: Repository;
@@ -264,6 +264,31 @@ class HostPush {
   }
 
   /**
+   * The referrers, after what they refer to. A registry that does not answer `OCI-Subject` has no
+   * referrers API: the subject's fallback tag (`sha256-<hex>`) then lists them, as the spec asks.
+   */
+  async #putReferrers(): Promise<void> {
+    for (const target of this.repos) {
+      const path = target.repository.path;
+      const fallback = new Map<string, Referrer[]>();
+      for (const node of this.graph.referrers ?? []) {
+        const put = await this.#limit(() => this.#client.putManifestWithSubject(path, node.digest, node.bytes, node.mediaType));
+        if (put.digest && put.digest !== node.digest) {
+          throw new RegistryError(`${formatReference(target.repository)}: the registry stored referrer ${node.digest} as ${put.digest}`, {
+            registry: this.host,
+            repository: path,
+            retryable: false,
+          });
+        }
+        this.#done += node.bytes.length;
+        const { subject, entry } = referrerEntry(node);
+        if (!put.subject) fallback.set(subject, [...(fallback.get(subject) ?? []), entry]);
+      }
+      for (const [subject, entries] of fallback) await this.#limit(() => this.#client.addToReferrersTag(path, subject, entries));
+    }
+  }
+
+  /**
    * Points a tag at the root. A tag already there is left as it is (a re-run writes nothing, which
    * registries with immutable tags require); a refused move of an existing tag names the setting.
    */
@@ -300,6 +325,7 @@ class HostPush {
       await settleAll([chosen.then(() => undefined), ...blobs]);
       const tagsOf = await chosen;
       await this.#putManifests();
+      await this.#putReferrers();
       // Everything is in place on this registry: now, and only now, move its tags.
       for (const [i, target] of this.repos.entries()) {
         for (const tag of tagsOf[i]!) {

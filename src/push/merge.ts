@@ -8,7 +8,17 @@
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
 import { formatFull, type Reference } from '../core/reference.js';
-import { fetchGraph, isIndex, registrySource, type BlobSource, type ImageGraph, type ManifestNode } from '../oci/graph.js';
+import {
+  blobsOf,
+  fetchGraph,
+  isIndex,
+  referrerEntry,
+  registrySource,
+  withReferrers,
+  type BlobSource,
+  type ImageGraph,
+  type ManifestNode,
+} from '../oci/graph.js';
 import { MediaType, type Descriptor } from '../oci/layout.js';
 import { formatPlatform, isRealPlatform, samePlatform, type Platform } from '../oci/platform.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -37,7 +47,7 @@ async function configPlatform(client: RegistryClient, repository: string, manife
 
 /** Reads one source from its registry; a source named by digest must be what the registry holds. */
 export async function readPart(client: RegistryClient, source: Reference): Promise<MergePart> {
-  const graph = await fetchGraph(client, source.path, source.digest ?? source.tag!);
+  const graph = await withReferrers(client, source.path, await fetchGraph(client, source.path, source.digest ?? source.tag!));
   if (source.digest && graph.root.digest !== source.digest) throw new Error(`${formatFull(source)}: the registry answered with ${graph.root.digest}`);
   if (isIndex(graph.root.mediaType)) {
     const index = JSON.parse(graph.root.bytes.toString('utf8')) as { manifests?: Descriptor[] };
@@ -95,11 +105,18 @@ export function joinParts(parts: readonly MergePart[], clientFor: (host: string)
     for (const b of part.graph.blobs) if (!owner.has(b.digest)) owner.set(b.digest, part);
   }
   const listed = new Set(entries.map((e) => e.entry.digest));
-  const blobs = new Map<string, Descriptor>();
-  for (const part of parts) for (const b of part.graph.blobs) blobs.set(b.digest, b);
   const sources = new Map(parts.map((p) => [p, registrySource(clientFor(p.source.host), p.source.path)]));
+  // The parts' referrers whose subject is in the index (a source index's own referrers describe that index, not this one).
+  const referrers = new Map(parts.flatMap((p) => (p.graph.referrers ?? []).filter((r) => listed.has(referrerEntry(r).subject)).map((r) => [r.digest, r])));
+  const kept = [...children.values()].filter((c) => listed.has(c.digest));
+  const blobs = new Map([...kept, ...referrers.values()].flatMap(blobsOf).map((b) => [b.digest, b]));
   return {
-    graph: { root, children: [...children.values()].filter((c) => listed.has(c.digest)), blobs: [...blobs.values()] },
+    graph: {
+      root,
+      children: kept,
+      blobs: [...blobs.values()],
+      ...(referrers.size ? { referrers: [...referrers.values()] } : {}),
+    },
     platforms: entries.flatMap((e) => (isRealPlatform(e.entry.platform) ? [formatPlatform(e.entry.platform)] : [])),
     source: {
       name: parts.map((p) => formatFull(p.source)).join(', '),

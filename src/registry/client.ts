@@ -154,6 +154,14 @@ export class RegistryClient {
 
   /** PUTs a manifest's exact bytes under a tag or digest; returns the digest the registry computed. */
   async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string | undefined> {
+    return (await this.putManifestWithSubject(repository, reference, bytes, mediaType)).digest;
+  }
+
+  /**
+   * PUT of a manifest, with the registry's `OCI-Subject` answer: a registry with the referrers API
+   * names the subject of a manifest that has one; without it, the client keeps the fallback tag.
+   */
+  async putManifestWithSubject(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<{ digest?: string; subject?: string }> {
     this.#reference(reference, repository);
     const r = await this.#send({
       method: 'PUT',
@@ -165,7 +173,24 @@ export class RegistryClient {
       body: () => bytes,
     });
     await r.body.dump();
-    return header(r, 'docker-content-digest');
+    const digest = header(r, 'docker-content-digest');
+    const subject = header(r, 'oci-subject');
+    return { ...(digest ? { digest } : {}), ...(subject ? { subject } : {}) };
+  }
+
+  /**
+   * The referrers tag schema, for registries without the referrers API: the index tagged
+   * `sha256-<hex>` of the subject lists its referrers; `add` joins it (read, extended, written back).
+   */
+  async addToReferrersTag(repository: string, subject: string, add: readonly Referrer[]): Promise<void> {
+    this.#digest(subject, repository);
+    const tag = subject.replace(':', '-');
+    const current = await this.getManifest(repository, tag, ['application/vnd.oci.image.index.v1+json']);
+    const listed = current ? ((JSON.parse(current.bytes.toString('utf8')) as { manifests?: Referrer[] }).manifests ?? []) : [];
+    const missing = add.filter((a) => !listed.some((l) => l.digest === a.digest));
+    if (!missing.length) return;
+    const index = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [...listed, ...missing] };
+    await this.putManifest(repository, tag, Buffer.from(JSON.stringify(index)), index.mediaType);
   }
 
   /** A manifest's descriptor by tag or digest, or undefined when there is none. */

@@ -3,12 +3,18 @@
 // time, the index assembled by Hoist), each platform's image run; a platform without emulation
 // refused only when the Dockerfile runs something; and two "runners" pushing by digest, joined by
 // merge with the build's forward-only tags — a backport leaves latest alone, a collision writes
-// nothing.
+// nothing. Attestations are referrers of their images, carried by merge and promotion.
+import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lab, ROOT, run, runAction, skopeoDigest, uniqueRepo } from './lab.js';
+import { parseRepository } from '../../src/core/reference.js';
+import { addReferrers } from '../../src/oci/graph.js';
+import { pushGraph } from '../../src/push/engine.js';
+import { RegistryClient } from '../../src/registry/client.js';
+import { testImage } from '../support/images.js';
+import { lab, password, ROOT, run, runAction, skopeoDigest, uniqueRepo } from './lab.js';
 
 interface Index {
   mediaType: string;
@@ -135,4 +141,77 @@ describe('multi-platform images', () => {
       expect(await skopeoDigest(`${app}:3.0.0`)).toBeUndefined();
     }, 300_000);
   });
+});
+
+describe('attestations stay referrers across registries', () => {
+  const { plain, token } = lab().registries;
+  const group = uniqueRepo('referrers');
+
+  it('on distribution (no referrers API): a part’s attestation is found by its fallback tag, and merge and promote carry it; the index lists only platforms', async () => {
+    const client = new RegistryClient({ host: plain.host, insecure: true, retries: 1, userAgent: 'hoist-test', sleep: async () => {} });
+    const options = { clientFor: () => client, concurrency: 4, perHost: 4 };
+    // One platform's part with an attestation, as a buildx runner pushes it (the lab has no buildx).
+    const part = testImage([4096], undefined, 'arm64');
+    const statement = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://slsa.dev/provenance/v0.2', group }));
+    const digestOf = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    const config = Buffer.from('{"architecture":"unknown","os":"unknown"}');
+    const attestation = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType: 'application/vnd.docker.attestation.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digestOf(config), size: config.length },
+        layers: [{ mediaType: 'application/vnd.in-toto+json', digest: digestOf(statement), size: statement.length }],
+        subject: { mediaType: part.graph.root.mediaType, digest: part.graph.root.digest, size: part.graph.root.bytes.length },
+      }),
+    );
+    part.blobs.set(digestOf(config), config);
+    part.blobs.set(digestOf(statement), statement);
+    const graph = addReferrers(part.graph, [{ digest: digestOf(attestation), mediaType: 'application/vnd.oci.image.manifest.v1+json', bytes: attestation }]);
+    const [pushed] = await pushGraph(graph, part.source, [{ repository: parseRepository(`${plain.host}/${group}/parts`), tags: [] }], options);
+    expect(pushed!.error).toBeUndefined();
+    const fallback = `${plain.host}/${group}/parts:${part.graph.root.digest.replace(':', '-')}`;
+    expect((await raw(fallback)).manifests.map((m) => m.digest)).toEqual([digestOf(attestation)]);
+    const amd = testImage([4096]);
+    await pushGraph(amd.graph, amd.source, [{ repository: parseRepository(`${plain.host}/${group}/parts`), tags: [] }], options);
+    await client.close();
+
+    const merged = await runAction({
+      workspace: ROOT,
+      actionFile: join(ROOT, 'merge/action.yml'),
+      inputs: {
+        images: `${plain.host}/${group}/app`,
+        sources: `${plain.host}/${group}/parts@${amd.graph.root.digest}\n${plain.host}/${group}/parts@${part.graph.root.digest}`,
+        tags: 'joined',
+        'insecure-registries': plain.host,
+      },
+    });
+    expect(merged.errors).toEqual([]);
+    expect(platformsOf(await raw(`${plain.host}/${group}/app:joined`))).toEqual(['linux/amd64', 'linux/arm64']);
+    const tag = part.graph.root.digest.replace(':', '-');
+    expect((await raw(`${plain.host}/${group}/app:${tag}`)).manifests.map((m) => m.digest)).toEqual([digestOf(attestation)]);
+
+    const promoted = await runAction({
+      workspace: ROOT,
+      actionFile: join(ROOT, 'promote/action.yml'),
+      inputs: {
+        source: `${plain.host}/${group}/app:joined`,
+        destinations: `${token.host}/${group}/prod`,
+        'registry-auth': `${token.host}=${token.username}:${password(token.passwordFile)}`,
+        'insecure-registries': `${plain.host}, ${token.host}`,
+      },
+    });
+    expect(promoted.errors).toEqual([]);
+    expect(promoted.log).toMatch(/2 platforms, 1 referrer\)/);
+    const auth = await mkdtemp(join(tmpdir(), 'hoist-auth-'));
+    await writeFile(
+      join(auth, 'auth.json'),
+      JSON.stringify({ auths: { [token.host]: { auth: Buffer.from(`${token.username}:${password(token.passwordFile)}`).toString('base64') } } }),
+      { mode: 0o600 },
+    );
+    const atDest = JSON.parse(
+      await run('skopeo', ['inspect', '--raw', '--tls-verify=false', '--authfile', join(auth, 'auth.json'), `docker://${token.host}/${group}/prod:${tag}`]),
+    ) as Index;
+    expect(atDest.manifests.map((m) => m.digest)).toEqual([digestOf(attestation)]);
+  }, 300_000);
 });

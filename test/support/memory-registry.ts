@@ -34,6 +34,8 @@ export interface MemoryRegistryOptions {
   refuseDeletes?: boolean;
   /** Tags cannot be moved once set, as an ECR repository with imageTagMutability IMMUTABLE (its 400 TAG_INVALID). */
   immutableTags?: boolean;
+  /** No referrers API, as distribution 2.8: 404 for /referrers, no OCI-Subject header (clients fall back to the sha256-<hex> tag). */
+  noReferrers?: boolean;
   /** Called for each request before it is served; a returned fault replaces the normal answer. */
   fault?: (r: { method: string; path: string; query: URLSearchParams }, n: number) => Fault | undefined;
 }
@@ -302,6 +304,7 @@ export class MemoryRegistry {
           config?: { digest: string };
           layers?: Array<{ digest: string }>;
           manifests?: Array<{ digest: string }>;
+          subject?: { digest: string };
         };
         for (const b of [...(parsed.config ? [parsed.config] : []), ...(parsed.layers ?? [])]) {
           if (!repo.blobs.has(b.digest)) return this.#error(res, 400, 'MANIFEST_BLOB_UNKNOWN', `blob unknown to registry: ${b.digest}`);
@@ -319,7 +322,8 @@ export class MemoryRegistry {
           );
         }
         if (!reference.startsWith('sha256:')) repo.tags.set(reference, digest);
-        res.writeHead(201, { location: `/v2/${name}/manifests/${digest}`, 'docker-content-digest': digest }).end();
+        const subject = parsed.subject && !this.#options.noReferrers ? { 'oci-subject': parsed.subject.digest } : {};
+        res.writeHead(201, { location: `/v2/${name}/manifests/${digest}`, 'docker-content-digest': digest, ...subject }).end();
         return;
       }
       const digest = reference.startsWith('sha256:') ? reference : repo.tags.get(reference);
@@ -352,6 +356,7 @@ export class MemoryRegistry {
       return;
     }
 
+    if (kind === 'referrers' && this.#options.noReferrers) return this.#error(res, 404, 'NOT_FOUND', 'page not found');
     if (kind === 'referrers') {
       const subject = rest;
       const manifests = [...repo.manifests].flatMap(([digest, m]) => {
