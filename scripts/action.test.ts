@@ -72,18 +72,23 @@ describe('the hoist command line', () => {
   });
 });
 
-describe('gitlab/templates/build.yml', () => {
-  it('is what scripts/gitlab-template.mjs makes from action.yml', () => {
-    expect(execFileSync(process.execPath, [join(ROOT, 'scripts/gitlab-template.mjs'), '--check'], { encoding: 'utf8' })).toContain('matches action.yml');
+describe('gitlab/templates/build.yml and merge.yml', () => {
+  it('are what scripts/gitlab-template.mjs makes from action.yml and merge/action.yml', () => {
+    const out = execFileSync(process.execPath, [join(ROOT, 'scripts/gitlab-template.mjs'), '--check'], { encoding: 'utf8' });
+    expect(out).toContain('build.yml matches action.yml');
+    expect(out).toContain('merge.yml matches merge/action.yml');
   });
 
-  it('passes every input through job variables, never through script text', () => {
-    const [spec, job] = read('gitlab/templates/build.yml').split('\n---\n');
+  it.each([
+    ['build', 'INPUT_BUILD_ARGS'],
+    ['merge', 'INPUT_SOURCES_DIR'],
+  ])('%s passes every input through job variables, never through script text', (name, variable) => {
+    const [spec, job] = read(`gitlab/templates/${name}.yml`).split('\n---\n');
     expect(spec).toContain('spec:');
-    const parsed = parseYaml(job!) as Record<string, { script: string[]; after_script: string[]; variables: Record<string, string> }>;
+    const parsed = parseYaml(job!) as Record<string, { script: string[]; after_script?: string[]; variables: Record<string, string> }>;
     const body = Object.values(parsed)[0]!;
-    expect([...body.script, ...body.after_script].join('\n')).not.toContain('$[[');
-    expect(Object.keys(body.variables)).toContain('INPUT_BUILD_ARGS');
+    expect([...body.script, ...(body.after_script ?? [])].join('\n')).not.toContain('$[[');
+    expect(Object.keys(body.variables)).toContain(variable);
   });
 });
 

@@ -1,5 +1,5 @@
 // Lays out the GitLab CI/CD component project from this repository, as the catalog wants it:
-// templates/<name>.yml for every component (build, promote, prune), a README.md with a section per
+// templates/<name>.yml for every component (build, promote, merge, prune), a README.md with a section per
 // component listing its inputs (read from each template's spec, so it cannot drift), and the
 // release tag checked to be plain semver (the catalog refuses v1.2.3). `--check DIR` verifies an
 // existing layout against the catalog's rules instead (the tests run both).
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const COMPONENTS = ['build', 'promote', 'prune'];
+export const COMPONENTS = ['build', 'promote', 'merge', 'prune'];
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$/;
 
 /** A component's inputs, from the spec document of its template. */

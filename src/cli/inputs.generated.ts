@@ -249,6 +249,10 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "default": "false"
   },
   {
+    "name": "digest-dir",
+    "summary": "With push-by-digest: a directory to write a file into, named after the image's platforms (linux-arm64), holding REPOSITORY@DIGEST for each image — what merge's sources-dir reads once the runners' files are gathered (upload-artifact / download-artifact, GitLab artifacts)"
+  },
+  {
     "name": "load",
     "summary": "Also put the image into the local Docker daemon under its fixed tags (any builder; one platform)",
     "default": "false"

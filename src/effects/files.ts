@@ -1,7 +1,7 @@
 /** The filesystem as the pipeline uses it: its own private directory, the files it checks and reads. */
 import { rmSync } from 'node:fs';
 import { access, constants, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface Files {
   readText(path: string): Promise<string>;
@@ -18,6 +18,8 @@ export interface Files {
   makePrivateDir(parent: string, prefix: string): Promise<string>;
   /** Writes a new file only this user can read (0600); fails if it exists. */
   writePrivate(path: string, data: string): Promise<void>;
+  /** Writes a file that is not secret (its directory made as needed), replacing what was there. */
+  writeText(path: string, data: string): Promise<void>;
   /** Removes a file or a directory tree; nothing there is fine. */
   remove(path: string): Promise<void>;
   /** The same, synchronously (a cancelled step has no time to wait). */
@@ -43,6 +45,10 @@ export const nodeFiles: Files = {
   makePrivateDir: async (parent, prefix) => {
     await mkdir(parent, { recursive: true });
     return mkdtemp(join(parent, prefix)); // mkdtemp creates 0700
+  },
+  writeText: async (path, data) => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, data);
   },
   writePrivate: (path, data) => writeFile(path, data, { mode: 0o600, flag: 'wx' }),
   remove: (path) => rm(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }),

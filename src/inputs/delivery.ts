@@ -6,6 +6,8 @@ export interface DeliverySettings {
   push: boolean;
   /** `push-by-digest`: the image is pushed by digest only, no tag set or moved (a platform's part of a merge). */
   pushByDigest: boolean;
+  /** `digest-dir`: where push-by-digest writes the file a merge's sources-dir reads (absolute). */
+  digestDir: string | undefined;
   /** `load`: put the image into the local Docker daemon under its fixed tags. */
   load: boolean;
   /** `outputs`: copies of the image as files (`type=docker|oci,dest=…`). */
@@ -21,9 +23,12 @@ export function parseDelivery(scope: InputScope): DeliverySettings {
   const push = parseBool(scope, 'push', true);
   const pushByDigest = parseBool(scope, 'push-by-digest', false);
   if (pushByDigest && !push) scope.issues.push({ input: 'push-by-digest', message: 'pushing by digest needs push: true (or leave push-by-digest off)' });
+  const digestDir = optional(scope, 'digest-dir');
   return {
     push,
     pushByDigest,
+    // Only a push by digest has a digest file to write (the GitLab component always names the directory).
+    digestDir: digestDir && pushByDigest ? scope.abs(digestDir) : undefined,
     load: parseBool(scope, 'load', false),
     outputs: specs,
     githubToken: optional(scope, 'github-token'),

@@ -2,6 +2,7 @@
  * The push stage: each build to its own images' registries, sending only what each lacks, with
  * forward-only floating tags decided per repository against the tags it already has.
  */
+import { join } from 'node:path';
 import type { Built } from '../builders/stage.js';
 import { formatRepository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
@@ -41,7 +42,7 @@ export function pushTargets(
 }
 
 export async function pushBuilds(
-  fx: Pick<Effects, 'platform'>,
+  fx: Pick<Effects, 'platform' | 'files'>,
   inputs: BuildInputs,
   built: readonly Built[],
   clients: ReadonlyMap<string, RegistryClient>,
@@ -59,11 +60,7 @@ export async function pushBuilds(
       const source = adoptingSource(layoutSource(b.layoutDir), b.adopted, (host) => clients.get(host));
       const reports = await pushGraph(b.graph, source, targets, { ...options, mountFrom: mountHints(b.base, b.adopted) });
       for (const r of reports) platform.info(describeReport(r));
-      if (inputs.delivery.pushByDigest) {
-        platform.info(
-          `push-by-digest: ${b.unit.images.map((i) => `${formatRepository(i.repository)}@${b.root.descriptor.digest}`).join(', ')} (${b.platforms.join(', ') || 'platform unknown'}); no tag set — merge joins it`,
-        );
-      }
+      if (inputs.delivery.pushByDigest) await recordDigest(fx, inputs.delivery.digestDir, b, reports);
       for (const [repository, ds] of mine) {
         pushed.decisions.set(repository, ds);
         for (const d of ds) if (!d.push) platform.info(`${repository}: ${d.tag} not moved — ${d.reason}`);
@@ -72,6 +69,19 @@ export async function pushBuilds(
     }
   });
   return pushed;
+}
+
+/**
+ * push-by-digest: the log names what was pushed; with `digest-dir`, a file named after the
+ * platforms holds each reference — one runner's part of a merge's sources-dir.
+ */
+async function recordDigest(fx: Pick<Effects, 'platform' | 'files'>, dir: string | undefined, b: Built, reports: readonly RegistryReport[]): Promise<void> {
+  const refs = b.unit.images.map((i) => `${formatRepository(i.repository)}@${b.root.descriptor.digest}`);
+  fx.platform.info(`push-by-digest: ${refs.join(', ')} (${b.platforms.join(', ') || 'platform unknown'}); no tag set — merge joins it`);
+  if (!dir || reports.some((r) => r.error)) return;
+  const name = (b.platforms.join('_') || b.root.descriptor.digest.slice(7, 19)).replace(/\//g, '-');
+  await fx.files.writeText(join(dir, name), `${refs.join('\n')}\n`);
+  fx.platform.info(`push-by-digest: ${join(dir, name)} written for merge's sources-dir`);
 }
 
 /** The error for registries that failed (the others succeeded; no tag moved on a failed one). */

@@ -23,19 +23,19 @@ async function pipeline(
   jobs: Record<string, unknown>,
   variables: Record<string, unknown>,
   dockerfile: string,
-  promote?: Record<string, unknown>,
+  others: Partial<Record<'promote' | 'merge', Record<string, unknown>>> = {},
 ): Promise<{ code: number; out: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'hoist-gl-'));
   await mkdir(join(dir, 'templates'));
-  for (const t of ['build', 'promote']) await cp(join(ROOT, `gitlab/templates/${t}.yml`), join(dir, `templates/${t}.yml`));
+  for (const t of ['build', 'promote', 'merge']) await cp(join(ROOT, `gitlab/templates/${t}.yml`), join(dir, `templates/${t}.yml`));
   await mkdir(join(dir, 'app'));
   await writeFile(join(dir, 'app/Dockerfile'), dockerfile);
   const inputs = { hoist_command: `${join(ROOT, 'node_modules/.bin/node')} ${join(ROOT, 'dist/index.js')}`, context: 'app', ...include };
   const command = inputs.hoist_command;
-  const promoteInclude = promote ? [{ local: 'templates/promote.yml', inputs: { hoist_command: command, ...promote } }] : [];
+  const more = Object.entries(others).map(([t, given]) => ({ local: `templates/${t}.yml`, inputs: { hoist_command: command, ...given } }));
   await writeFile(
     join(dir, '.gitlab-ci.yml'),
-    stringify({ stages: ['build', 'deploy', 'check'], include: [{ local: 'templates/build.yml', inputs }, ...promoteInclude], ...jobs }),
+    stringify({ stages: ['build', 'deploy', 'check'], include: [{ local: 'templates/build.yml', inputs }, ...more], ...jobs }),
   );
   await writeFile(join(dir, '.gitlab-ci-local-variables.yml'), stringify(variables), { mode: 0o600 });
   await writeFile(join(dir, '.gitignore'), '.gitlab-ci-local-variables.yml\n.gitlab-ci-local/\n');
@@ -122,11 +122,13 @@ RUN --mount=type=secret,id=known_hosts,target=/root/.ssh/known_hosts --mount=typ
       { TOKEN_PASSWORD: password(token.passwordFile) },
       `FROM ${plain.host}/lab/busybox:1.36\nRUN echo ${Math.random().toString(36).slice(2)} > /n\n`,
       {
-        source: `${plain.host}/${name}@$IMAGE_DIGEST`,
-        destinations: dest,
-        tags: 'stable',
-        registry_auth: `${token.host}=${token.username}:$TOKEN_PASSWORD`,
-        insecure_registries: `${plain.host}, ${token.host}`,
+        promote: {
+          source: `${plain.host}/${name}@$IMAGE_DIGEST`,
+          destinations: dest,
+          tags: 'stable',
+          registry_auth: `${token.host}=${token.username}:$TOKEN_PASSWORD`,
+          insecure_registries: `${plain.host}, ${token.host}`,
+        },
       },
     );
     expect(r.out).toMatch(/PASS\s+hoist-promote/);
@@ -135,6 +137,30 @@ RUN --mount=type=secret,id=known_hosts,target=/root/.ssh/known_hosts --mount=typ
     expect(Number(out![3])).toBeGreaterThan(0); // the base: the token registry holds lab/busybox
     expect(await skopeoDigest(`${dest}:stable`, { username: token.username, passwordFile: token.passwordFile })).toBe(out![1]);
     expect(leaks(r.out, password(token.passwordFile))).toBe(false);
+  }, 300_000);
+
+  it('builds each platform in a parallel:matrix job pushed by digest, and the merge component joins them from their hoist-digests/ artifacts', async () => {
+    const { plain } = lab().registries;
+    const name = uniqueRepo('gitlab/multi');
+    const r = await pipeline(
+      { images: `${plain.host}/${name}-parts`, platforms: 'linux/$ARCH', push_by_digest: true, builder: 'buildah', insecure_registries: plain.host },
+      {
+        // The build component's job, made a matrix: one job per platform, as one runner per architecture would run it.
+        'hoist-build': { parallel: { matrix: [{ ARCH: ['amd64', 'arm64'] }] } },
+        check: { stage: 'check', needs: ['hoist-merge'], script: ['echo "OUT digest=$IMAGE_DIGEST platforms=$IMAGE_PLATFORMS tags=$IMAGE_TAGS"'] },
+      },
+      {},
+      `FROM ${lab().multiImage.reference}\nRUN uname -m > /arch && echo ${Math.random().toString(36).slice(2)} > /n\n`,
+      { merge: { images: `${plain.host}/${name}`, version: '5.1.0', insecure_registries: plain.host } },
+    );
+    expect(r.out).toMatch(/PASS\s+hoist-merge/);
+    const out = /OUT digest=(sha256:[a-f0-9]{64}) platforms=(\S+) tags=(\S+)/.exec(r.out);
+    expect(out).not.toBeNull();
+    expect(out![2]).toBe('linux/amd64,linux/arm64');
+    expect(out![3]!.split(',')).toEqual(
+      expect.arrayContaining([`${plain.host}/${name}:5.1.0`, `${plain.host}/${name}:5.1`, `${plain.host}/${name}:5`, `${plain.host}/${name}:latest`]),
+    );
+    expect(await skopeoDigest(`${plain.host}/${name}:5`)).toBe(out![1]);
   }, 300_000);
 
   it('rejects a wrong type through the spec, and a bad value through Hoist naming the input', async () => {
