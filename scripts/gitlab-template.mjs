@@ -54,7 +54,8 @@ function template(name, c) {
           needs: {
             type: 'array',
             default: ['hoist-build'],
-            description: "Jobs to wait for and take artifacts from: the platforms' build jobs (their hoist-digests/ files); every job of a parallel:matrix by its name.",
+            description:
+              "Jobs to wait for and take artifacts from: the platforms' build jobs (their hoist-digests/ files); every job of a parallel:matrix by its name.",
           },
         }
       : {}),
