@@ -24,6 +24,18 @@ const COMPONENTS = {
     job: 'hoist-build',
     stage: 'build',
     defaults: { images: '$CI_REGISTRY_IMAGE', 'digest-dir': 'hoist-digests' },
+    // GitLab's own, in place of pr-comment and github-token (src/report/comment.ts reads them).
+    gitlabOnly: {
+      'mr-comment': {
+        description:
+          'One note on the merge request with the references and digest, updated in place on every run (GitLab notes API). API failures are warnings.',
+        default: 'false',
+      },
+      'gitlab-token': {
+        description:
+          'The token for the note: name a masked variable ($MR_NOTE_TOKEN), a project access token with the api scope. Default: the job token (CI_JOB_TOKEN), where the instance lets it write notes.',
+      },
+    },
     post: true,
     paths: ['hoist-metadata.json', 'hoist-summary.md', 'hoist-digests/'],
   },
@@ -62,7 +74,7 @@ function template(name, c) {
     hoist_command: { default: 'node /opt/hoist/dist/index.js', description: 'How the job runs Hoist (a path into the runtime image).' },
   };
   const variables = c.mode ? { HOIST_MODE: c.mode } : {};
-  for (const [input, spec] of Object.entries(action.inputs)) {
+  for (const [input, spec] of [...Object.entries(action.inputs), ...Object.entries(c.gitlabOnly ?? {})]) {
     if (GITHUB_ONLY.has(input) || input === 'hoist-mode') continue;
     const key = input.replaceAll('-', '_');
     const entry = { description: spec.description };

@@ -8,6 +8,7 @@ import type { Builder } from '../builders/plan.js';
 import type { BuilderDeps, BuilderProbe, Choice } from '../builders/builders.js';
 import type { Platform } from '../platform/platform.js';
 import type { ClientOptions, RegistryClient } from '../registry/client.js';
+import type { NoteTarget } from '../report/mr-note.js';
 import type { CommentTarget } from '../report/pr-comment.js';
 import type { Redactor } from '../secrets/redact.js';
 import type { Exec } from './exec.js';
@@ -28,6 +29,8 @@ export interface Effects {
   };
   /** Creates or updates the pull request comment (GitHub's API, loaded only when asked for). */
   comment: (target: CommentTarget, body: string) => Promise<'created' | 'updated'>;
+  /** Creates or updates the merge request note (GitLab's notes API, loaded only when asked for). */
+  note: (target: NoteTarget, body: string) => Promise<'created' | 'updated'>;
   /**
    * Runs `handler` (synchronously) if the step is cancelled (SIGTERM, SIGINT) before the returned
    * function is called; the step then ends.

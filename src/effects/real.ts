@@ -35,6 +35,7 @@ export function realEffects(platform: Platform, redactor: Redactor): Effects {
     builders: { probe: probeBuilders, create: createBuilder },
     // Octokit is a fifth of the bundle: loaded only when a pull request comment is asked for.
     comment: async (target, body) => (await import('../report/pr-comment.js')).upsertPrComment(target, body),
+    note: async (target, body) => (await import('../report/mr-note.js')).upsertMrNote(target, body),
     onTerminate: (handler) => onTerminate(platform, handler),
   };
 }

@@ -15,6 +15,10 @@ export interface DeliverySettings {
   /** `github-token`: the pull request comment, and ghcr.io when no other credentials are there. */
   githubToken: string | undefined;
   prComment: boolean;
+  /** GitLab: `mr-comment`, one note on the merge request, updated in place. */
+  mrComment: boolean;
+  /** GitLab: `gitlab-token`, the token for the note (default CI_JOB_TOKEN). */
+  gitlabToken: string | undefined;
 }
 
 export function parseDelivery(scope: InputScope): DeliverySettings {
@@ -33,6 +37,8 @@ export function parseDelivery(scope: InputScope): DeliverySettings {
     outputs: specs,
     githubToken: optional(scope, 'github-token'),
     prComment: parseBool(scope, 'pr-comment', false),
+    mrComment: parseBool(scope, 'mr-comment', false),
+    gitlabToken: optional(scope, 'gitlab-token'),
   };
 }
 

@@ -42,6 +42,7 @@ export function catalogSecrets(inputs: Pick<BuildInputs, 'secrets' | 'transfer' 
   if (inputs.secrets.sshKeyPassphrase) catalog.add('ssh-key-passphrase', inputs.secrets.sshKeyPassphrase);
   inputs.audit.values.forEach((v, i) => catalog.add(`audit-values line ${i + 1}`, v));
   if (inputs.delivery.githubToken) catalog.add('github-token', inputs.delivery.githubToken);
+  if (inputs.delivery.gitlabToken) catalog.add('gitlab-token', inputs.delivery.gitlabToken);
   return catalog;
 }
 

@@ -15,7 +15,7 @@ import { deliverLocally } from '../push/local.js';
 import { provePrivateStaysPrivate } from '../push/prove.js';
 import { pushBuilds, pushError } from '../push/stage.js';
 import { closeAll, connectBases, connectRegistries } from '../registry/connect.js';
-import { commentOnPullRequest } from '../report/comment.js';
+import { commentOnPullRequest, noteOnMergeRequest } from '../report/comment.js';
 import { primaryBuild, publishOutputs, runSummary, type RunRecord } from '../report/outputs.js';
 import { catalogSecretFiles } from '../secrets/secret-files.js';
 import { newCatalog } from '../secrets/hide.js';
@@ -76,4 +76,5 @@ export async function build(fx: Effects): Promise<void> {
     }
   });
   if (record.pushed) await commentOnPullRequest(fx, given.delivery, runSummary(record)!);
+  if (record.pushed) await noteOnMergeRequest(fx, given.delivery, runSummary(record)!);
 }

@@ -96,8 +96,13 @@ export function createGitLabPlatform(env: Env = process.env): Platform {
         say(`${ESC}[0Ksection_end:${Math.floor(Date.now() / 1000)}:${name}\r${ESC}[0K`);
       }
     },
+    // GitLab has no job summary page: the summary is a collapsed section of the log, and an artifact.
     summary: async (markdown) => {
       writeFileSync(join(dir, 'hoist-summary.md'), markdown, { flag: 'a' });
+      const name = `hoist_${++section}`;
+      say(`${ESC}[0Ksection_start:${Math.floor(Date.now() / 1000)}:${name}[collapsed=true]\r${ESC}[0KHoist summary`);
+      for (const line of markdown.trimEnd().split('\n')) say(line);
+      say(`${ESC}[0Ksection_end:${Math.floor(Date.now() / 1000)}:${name}\r${ESC}[0K`);
     },
     saveState: (name, value) => state.set(name, value),
     getState: (name) => state.get(name),

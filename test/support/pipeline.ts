@@ -12,6 +12,7 @@ import tar from 'tar-stream';
 import type { BuilderProbe } from '../../src/builders/builders.js';
 import type { Builder, BuildPlan } from '../../src/builders/plan.js';
 import type { Effects } from '../../src/effects/effects.js';
+import type { NoteTarget } from '../../src/report/mr-note.js';
 import type { Exec } from '../../src/effects/exec.js';
 import { nodeFiles } from '../../src/effects/files.js';
 import { initLayout, MediaType, writeBlobBytes, writeIndex } from '../../src/oci/layout.js';
@@ -156,6 +157,7 @@ export interface Harness {
   workspace: string;
   tempDir: string;
   comments: string[];
+  notes: Array<{ target: NoteTarget; body: string }>;
   /** Calls the handler the pipeline registered for SIGTERM, as a cancelled job would. */
   cancel(): void;
 }
@@ -178,6 +180,7 @@ export async function harness(
   const exec = noProcesses();
   const terminate: Array<() => void> = [];
   const comments: string[] = [];
+  const notes: Harness['notes'] = [];
   // eslint-disable-next-line prefer-const
   let h: Harness;
   const builder = layoutBuilder(o.files ?? (() => ({ 'app/hello.txt': 'hello' })), (plan) => o.during?.(plan, h));
@@ -194,11 +197,15 @@ export async function harness(
       comments.push(body);
       return o.comment ? o.comment(body) : 'created';
     },
+    note: async (target, body) => {
+      notes.push({ target, body });
+      return 'created';
+    },
     onTerminate: (handler) => {
       terminate.push(handler);
       return () => void terminate.splice(terminate.indexOf(handler), 1);
     },
   };
-  h = { fx, platform, builder, exec, workspace, tempDir, comments, cancel: () => terminate.forEach((t) => t()) };
+  h = { fx, platform, builder, exec, workspace, tempDir, comments, notes, cancel: () => terminate.forEach((t) => t()) };
   return h;
 }
