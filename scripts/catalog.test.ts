@@ -30,6 +30,39 @@ describe('the GitLab component project', () => {
     }
   });
 
+  it('pins each component’s runtime image to its own version, and ships the pipeline that tests and releases them', () => {
+    const out = layOut('1.4.0');
+    for (const name of COMPONENTS as string[]) {
+      const template = readFileSync(join(out, 'templates', `${name}.yml`), 'utf8');
+      expect(template).toMatch(/^spec:\n {2}component: \[version\]\n/m);
+      expect(inputsOf(template).image.default).toBe('registry.gitlab.com/hoist/hoist:$[[ component.version ]]');
+    }
+    const ci = readFileSync(join(out, '.gitlab-ci.yml'), 'utf8');
+    for (const name of COMPONENTS as string[]) expect(ci).toContain(`component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/${name}@$CI_COMMIT_SHA`);
+    expect(readFileSync(join(out, 'runtime/Dockerfile'), 'utf8')).toContain('ARG BUILDKIT_IMAGE=');
+    expect(readFileSync(join(out, 'dist/index.js'), 'utf8')).toBe(readFileSync(join(import.meta.dirname, '../dist/index.js'), 'utf8'));
+  });
+
+  it('fails the check on an unpinned image, an untested component, a release on every pipeline, no pipeline', () => {
+    const out = layOut('1.4.0');
+    const merge = join(out, 'templates', 'merge.yml');
+    writeFileSync(merge, readFileSync(merge, 'utf8').replace('$[[ component.version ]]', '0'));
+    const ci = join(out, '.gitlab-ci.yml');
+    writeFileSync(
+      ci,
+      readFileSync(ci, 'utf8')
+        .replace('/prune@$CI_COMMIT_SHA', '/prune@1.0.0')
+        .replace(/\n {2}rules:\n {4}- if: \$CI_COMMIT_TAG[^\n]*/, ''),
+    );
+    expect(checkLayout(out, '1.4.0')).toEqual([
+      'templates/merge: its image is not pinned to $[[ component.version ]]',
+      '.gitlab-ci.yml does not test the prune component',
+      '.gitlab-ci.yml releases on every pipeline, not on a tag',
+    ]);
+    renameSync(ci, `${ci}.bak`);
+    expect(checkLayout(out, '1.4.0')).toContain('there is no .gitlab-ci.yml: the components are neither tested nor released');
+  });
+
   it('refuses a v-prefixed release tag, as the catalog does', () => {
     expect(() => execFileSync(node, [script, 'v1.4.0', join(tmpdir(), 'never')], { stdio: 'pipe' })).toThrow(/not plain semantic versioning/);
   });
