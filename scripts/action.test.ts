@@ -18,11 +18,14 @@ describe('action.yml', () => {
     expect((parseYaml(read('action.yml')) as { runs: unknown }).runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' });
   });
 
-  it.each(['action.yml', 'promote/action.yml', 'prune/action.yml', 'merge/action.yml'])('%s is valid against the published schema', (file) => {
-    // The validator's bundled schema lists runtimes up to node20; node24 is checked above.
-    const state = validateAction(read(file).replace('using: node24', 'using: node20'));
-    expect(state.errors).toEqual([]);
-  });
+  it.each(['action.yml', 'promote/action.yml', 'prune/action.yml', 'merge/action.yml', 'stale/action.yml'])(
+    '%s is valid against the published schema',
+    (file) => {
+      // The validator's bundled schema lists runtimes up to node20; node24 is checked above.
+      const state = validateAction(read(file).replace('using: node24', 'using: node20'));
+      expect(state.errors).toEqual([]);
+    },
+  );
 
   it('describes every input and output, and every input the code reads is declared', () => {
     const action = parseYaml(read('action.yml')) as { inputs: Record<string, { description?: string }>; outputs: Record<string, { description?: string }> };
@@ -36,7 +39,8 @@ describe('action.yml', () => {
     const promoteFile = join('inputs', 'promote.ts');
     const pruneFile = join('pipeline', 'prune.ts');
     const mergeFiles = [join('inputs', 'merge.ts'), join('pipeline', 'merge.ts')];
-    const build = readIn(files.filter((f) => f !== promoteFile && f !== pruneFile && !mergeFiles.includes(f) && !f.startsWith('cli')));
+    const staleFile = join('pipeline', 'stale.ts');
+    const build = readIn(files.filter((f) => f !== promoteFile && f !== pruneFile && f !== staleFile && !mergeFiles.includes(f) && !f.startsWith('cli')));
     expect(build.length).toBeGreaterThan(20);
     // GitLab's own inputs (the MR note) are declared by the GitLab component, not action.yml.
     const gitlabInputs = inputsOfTemplate('gitlab/templates/build.yml');
@@ -51,6 +55,9 @@ describe('action.yml', () => {
     const mergeAction = parseYaml(read('merge/action.yml')) as { inputs: Record<string, { description?: string }> };
     expect(readIn(mergeFiles).filter((name) => !(name in mergeAction.inputs))).toEqual([]);
     expect(readIn(mergeFiles)).toContain('sources-dir');
+    const staleAction = parseYaml(read('stale/action.yml')) as { inputs: Record<string, { description?: string }> };
+    expect(readIn([staleFile]).filter((name) => !(name in staleAction.inputs))).toEqual([]);
+    expect(readIn([staleFile])).toEqual(expect.arrayContaining(['hierarchy', 'images', 'registry-auth']));
   });
 
   it("merge/action.yml's tag and registry inputs are the build's own, word for word", () => {

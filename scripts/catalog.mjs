@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const COMPONENTS = ['build', 'promote', 'merge', 'prune'];
+export const COMPONENTS = ['build', 'promote', 'merge', 'prune', 'stale'];
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$/;
 /** Where the components' runtime image lives unless the layout is told otherwise. */
 export const RUNTIME_REPOSITORY = 'registry.gitlab.com/hoist/hoist';
@@ -144,10 +144,15 @@ export function projectPipeline() {
           dry_run: true,
         },
       },
+      {
+        component: component('stale'),
+        inputs: { ...common, job_name: 'test-stale', stage: 'deploy', rules: [{ when: 'on_success' }], images: '$HOIST_TEST_IMAGE/app@$IMAGE_DIGEST' },
+      },
     ],
     // Keys added to the components' jobs: one platform per matrix job; the promotion takes the test build's digest only.
     'test-platforms': { parallel: { matrix: [{ ARCH: ['amd64', 'arm64'] }] } },
     'test-promote': { needs: ['test-build'] },
+    'test-stale': { needs: ['test-build'] },
     'runtime-image': { rules: [{ if: '$HOIST_BOOTSTRAP_IMAGE' }] },
     release: {
       stage: 'release',
@@ -157,7 +162,7 @@ export function projectPipeline() {
       release: {
         tag_name: '$CI_COMMIT_TAG',
         name: 'Hoist $CI_COMMIT_TAG',
-        description: 'Hoist CI/CD components $CI_COMMIT_TAG: build, promote, merge, prune.',
+        description: 'Hoist CI/CD components $CI_COMMIT_TAG: build, promote, merge, prune, stale.',
       },
     },
   };

@@ -48,6 +48,15 @@ const COMPONENTS = {
     needs: true,
     paths: ['hoist-summary.md'],
   },
+  stale: {
+    action: 'stale/action.yml',
+    job: 'hoist-stale',
+    stage: 'test',
+    mode: 'stale',
+    defaults: {},
+    rules: [{ if: '$CI_PIPELINE_SOURCE == "schedule"' }],
+    paths: ['hoist-summary.md'],
+  },
 };
 
 function template(name, c) {
@@ -60,7 +69,7 @@ function template(name, c) {
       description: 'The image the job runs in: Node 24, the Hoist bundle and the builder tools (gitlab/runtime/Dockerfile).',
     },
     runner_tags: { type: 'array', default: [], description: 'Runner tags for the job.' },
-    rules: { type: 'array', default: [{ when: 'on_success' }], description: 'When the job runs (GitLab rules).' },
+    rules: { type: 'array', default: c.rules ?? [{ when: 'on_success' }], description: 'When the job runs (GitLab rules).' },
     ...(c.needs
       ? {
           needs: {

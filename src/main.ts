@@ -34,6 +34,7 @@ export async function main(createPlatform: () => Platform = detectPlatform): Pro
     if (platform.isPost) await (await import('./pipeline/post.js')).post(fx);
     // promote/, merge/ and prune/action.yml, and the GitLab components of those names, select their entries.
     else if (mode(platform) === 'promote') await (await import('./pipeline/promote.js')).promote(fx);
+    else if (mode(platform) === 'stale') await (await import('./pipeline/stale.js')).stale(fx);
     else if (mode(platform) === 'merge') await (await import('./pipeline/merge.js')).merge(fx);
     else if (mode(platform) === 'prune') await (await import('./pipeline/prune.js')).prune(fx);
     else await (await import('./pipeline/build.js')).build(fx);

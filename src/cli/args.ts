@@ -1,17 +1,18 @@
 /**
- * The command line: `hoist build|promote|merge [flags]`, every input of the Action a flag of the same
+ * The command line: `hoist build|promote|merge|stale [flags]`, every input of the Action a flag of the same
  * name (`--name=value` or `--name value`; a list may be repeated), and secret material never from
  * argv — which every process on the machine can read — but from `--NAME-file PATH` or `HOIST_NAME`.
  * Pure but for reading those files; parsed with node:util's parseArgs.
  */
 import { parseArgs } from 'node:util';
-import { BUILD_FLAGS, MERGE_FLAGS, PROMOTE_FLAGS, type FlagSpec } from './inputs.generated.js';
+import { BUILD_FLAGS, MERGE_FLAGS, PROMOTE_FLAGS, STALE_FLAGS, type FlagSpec } from './inputs.generated.js';
 
-export type Command = 'build' | 'promote' | 'merge';
+export type Command = 'build' | 'promote' | 'merge' | 'stale';
 export const COMMANDS: Record<Command, { flags: readonly FlagSpec[]; summary: string }> = {
   build: { flags: BUILD_FLAGS, summary: 'build an image, audit it for secrets, push it with its release tags' },
   promote: { flags: PROMOTE_FLAGS, summary: 'copy an image by digest to other registries, sending only what each lacks' },
   merge: { flags: MERGE_FLAGS, summary: 'join images built per platform (pushed by digest) into one index, with forward-only tags' },
+  stale: { flags: STALE_FLAGS, summary: 'list the images built on a base that has moved since (exit 1 when any is)' },
 };
 
 /** Inputs that carry secret material: never a plain flag. */
@@ -48,10 +49,13 @@ const SINGLE = new Set([
   'concurrency',
   'source',
   'sources-dir',
+  'hierarchy',
 ]);
 
 /** Inputs that are true or false (their default says so): `--load` alone means true. */
-const BOOLEAN = new Set([...BUILD_FLAGS, ...PROMOTE_FLAGS, ...MERGE_FLAGS].filter((f) => f.default === 'true' || f.default === 'false').map((f) => f.name));
+const BOOLEAN = new Set(
+  [...BUILD_FLAGS, ...PROMOTE_FLAGS, ...MERGE_FLAGS, ...STALE_FLAGS].filter((f) => f.default === 'true' || f.default === 'false').map((f) => f.name),
+);
 for (const name of BOOLEAN) SINGLE.add(name);
 
 /** Facts of the run a CI system would give, for machines that are not one (or to override it). */
@@ -121,7 +125,9 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (first === '--version') return { version: true };
   if (!(first in COMMANDS))
     throw new UsageError(
-      first.startsWith('-') ? `a command comes first: hoist build, promote or merge` : `unknown command '${first}': use build, promote, merge, tags or audit`,
+      first.startsWith('-')
+        ? `a command comes first: hoist build, promote, merge or stale`
+        : `unknown command '${first}': use build, promote, merge, stale, tags or audit`,
     );
   const command = first as Command;
   const names = new Set(COMMANDS[command].flags.map((f) => f.name));

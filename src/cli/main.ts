@@ -48,7 +48,9 @@ async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: St
         ? (await import('../pipeline/build.js')).build
         : line.command === 'merge'
           ? (await import('../pipeline/merge.js')).merge
-          : (await import('../pipeline/promote.js')).promote;
+          : line.command === 'stale'
+            ? (await import('../pipeline/stale.js')).stale
+            : (await import('../pipeline/promote.js')).promote;
     await pipeline(realEffects(platform, redactor));
   } catch (error) {
     code = error instanceof ConfigError ? 2 : 1;

@@ -7,6 +7,7 @@ import { registryHost } from '../core/reference.js';
 import type { ConfigIssue } from '../core/errors.js';
 import { parseLines, parseList, parseNumber, parsePairs, type InputScope } from './read.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
+import { loadYaml } from './yaml.js';
 
 export interface RegistrySettings {
   /** Username and password (or token) for this registry. */
@@ -89,8 +90,7 @@ export function parseRegistryAuth(raw: string, issues: ConfigIssue[], parseYaml?
 /** The yaml package, loaded only for a YAML `registry-auth`, told to throw errors, never to print warnings (they quote the text). */
 export async function yamlFor(raw: string): Promise<YamlParse | undefined> {
   if (!isYamlList(raw)) return undefined;
-  const { parse } = await import('yaml');
-  return (text) => parse(text, { logLevel: 'error' }) as unknown;
+  return loadYaml();
 }
 
 export function parseTransfer(scope: InputScope, parseYaml?: YamlParse): TransferSettings {

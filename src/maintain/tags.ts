@@ -36,22 +36,33 @@ export async function describeTags(client: RegistryClient, repository: string, o
 
 /** The version and created time an image's config records (an index: its first platform's). */
 async function imageDates(client: RegistryClient, repository: string, digest: string): Promise<{ version?: string; created?: string }> {
-  let manifest = await client.getManifest(repository, digest);
+  const image = await imageConfig(client, repository, digest);
+  if (!image) return {};
+  const created = image.labels['org.opencontainers.image.created'] ?? image.created;
+  const version = image.labels['org.opencontainers.image.version'];
+  return { ...(version ? { version } : {}), ...(created ? { created } : {}) };
+}
+
+/** An image's labels and created time from its config (an index: its first platform's); undefined when there is no such image. */
+export async function imageConfig(
+  client: RegistryClient,
+  repository: string,
+  reference: string,
+): Promise<{ digest: string; labels: Record<string, string>; created?: string } | undefined> {
+  const root = await client.getManifest(repository, reference);
+  let manifest = root;
   if (manifest && isIndex(manifest.mediaType)) {
     const first = (JSON.parse(manifest.bytes.toString('utf8')) as { manifests?: Array<{ digest: string }> }).manifests?.[0];
     manifest = first ? await client.getManifest(repository, first.digest) : undefined;
   }
   const config = manifest && (JSON.parse(manifest.bytes.toString('utf8')) as { config?: { digest: string; mediaType?: string } }).config;
-  if (!config || !/config|container\.image/.test(config.mediaType ?? '')) return {};
+  if (!root || !config || !/config|container\.image/.test(config.mediaType ?? '')) return root ? { digest: root.digest, labels: {} } : undefined;
   const body = await client.fetchBlob(repository, config.digest);
-  const parsed = JSON.parse((await readLimited(body, BODY_LIMITS.listing, `the config of ${digest}`)).toString('utf8')) as {
+  const parsed = JSON.parse((await readLimited(body, BODY_LIMITS.listing, `the config of ${reference}`)).toString('utf8')) as {
     created?: string;
-    config?: { Labels?: Record<string, string> };
+    config?: { Labels?: Record<string, string> | null };
   };
-  const labels = parsed.config?.Labels ?? {};
-  const created = labels['org.opencontainers.image.created'] ?? parsed.created;
-  const version = labels['org.opencontainers.image.version'];
-  return { ...(version ? { version } : {}), ...(created ? { created } : {}) };
+  return { digest: root.digest, labels: parsed.config?.Labels ?? {}, ...(parsed.created ? { created: parsed.created } : {}) };
 }
 
 /** Tags grouped by the digest they share, each group's tags sorted. */

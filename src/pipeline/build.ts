@@ -8,8 +8,8 @@ import { baseFinder, baseReference, buildPlatform } from '../builders/bases.js';
 import { withClonedContext } from '../builders/git-context.js';
 import { chooseBuilderFor, runBuilds, runCall } from '../builders/stage.js';
 import type { Effects } from '../effects/effects.js';
-import { readBuildInputs } from '../inputs/index.js';
-import { withCheckoutCommitTime } from '../platform/context.js';
+import { readBuildInputs, type BuildInputs } from '../inputs/index.js';
+import { withCheckoutCommitTime, type RunFacts } from '../platform/context.js';
 import { checkFiles, planBuild } from '../plan/stage.js';
 import { deliverLocally } from '../push/local.js';
 import { provePrivateStaysPrivate } from '../push/prove.js';
@@ -18,24 +18,58 @@ import { closeAll, connectBases, connectRegistries } from '../registry/connect.j
 import { commentOnPullRequest, noteOnMergeRequest } from '../report/comment.js';
 import { primaryBuild, publishOutputs, runSummary, type RunRecord } from '../report/outputs.js';
 import { catalogSecretFiles } from '../secrets/secret-files.js';
+import type { SecretCatalog } from '../secrets/catalog.js';
 import { newCatalog } from '../secrets/hide.js';
 import { withWorkdir } from './workdir.js';
 
 export async function build(fx: Effects): Promise<void> {
   const { platform } = fx;
+  // A family of images from one step: each entry a build of its own, parents first.
+  const hierarchy = platform.getInput('hierarchy').trim();
+  if (hierarchy) return (await import('./hierarchy.js')).buildHierarchy(fx, hierarchy);
   const catalog = newCatalog(fx);
-  const { context } = platform;
+  const facts = await checkoutFacts(fx);
+  const record = await runBuild(fx, (name) => platform.getInput(name), facts, catalog, { publish: true });
+  if (record.pushed) {
+    await commentOnPullRequest(fx, record.inputs!.delivery, runSummary(record)!);
+    await noteOnMergeRequest(fx, record.inputs!.delivery, runSummary(record)!);
+  }
+}
+
+/** The run's facts, with the checkout's commit time when the workspace is a git checkout. */
+export async function checkoutFacts(fx: Pick<Effects, 'platform' | 'exec'>): Promise<RunFacts> {
+  const { context } = fx.platform;
   const git = (args: string[]) =>
     fx.exec.run('git', args, { env: context.env, cwd: context.workspace }).then(
       (r) => r.stdout.trim() || undefined,
       () => undefined, // not a checkout, or no git: the clock, and the log says so
     );
-  const facts = await withCheckoutCommitTime(context.facts, git);
-  const given = await readBuildInputs((name) => platform.getInput(name), { ...context, facts }, catalog);
-  const record: RunRecord = { inputs: given };
+  return withCheckoutCommitTime(context.facts, git);
+}
+
+export interface RunOptions {
+  /** Set the step's outputs and summary from this build (a single build does; a hierarchy sums its entries). */
+  publish: boolean;
+  /** Changes the inputs once read, in the run's private directory (a hierarchy pins each child's parent). */
+  prepare?: (inputs: BuildInputs, workdir: string) => Promise<BuildInputs>;
+}
+
+/** One build, from its inputs to its push; what it made is in the returned record, also when it throws (`record` argument). */
+export async function runBuild(
+  fx: Effects,
+  read: (name: string) => string,
+  facts: RunFacts,
+  catalog: SecretCatalog,
+  o: RunOptions,
+  record: RunRecord = {},
+): Promise<RunRecord> {
+  const { platform } = fx;
+  const given = await readBuildInputs(read, { ...platform.context, facts }, catalog);
+  record.inputs = given;
   await withWorkdir(fx, async (work) => {
     // A git context is cloned first: everything after reads its files as those of a directory.
-    const inputs = (record.inputs = await withClonedContext(fx, given, work.dir));
+    const cloned = await withClonedContext(fx, given, work.dir);
+    const inputs = (record.inputs = o.prepare ? await o.prepare(cloned, work.dir) : cloned);
     await checkFiles(fx, inputs);
     await catalogSecretFiles(fx.files, inputs.secrets.secrets, { buildArgs: inputs.source.buildArgs, ...inputs.metadata }, catalog);
     const planned = await planBuild(fx, inputs);
@@ -72,9 +106,8 @@ export async function build(fx: Effects): Promise<void> {
       }
     } finally {
       await closeAll(clients);
-      await publishOutputs(fx, record);
+      if (o.publish) await publishOutputs(fx, record);
     }
   });
-  if (record.pushed) await commentOnPullRequest(fx, given.delivery, runSummary(record)!);
-  if (record.pushed) await noteOnMergeRequest(fx, given.delivery, runSummary(record)!);
+  return record;
 }

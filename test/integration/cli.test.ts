@@ -88,9 +88,11 @@ describe('hoist build and hoist promote', () => {
       ],
       {
         cwd: dir,
-        env: { HOIST_REGISTRY_AUTH: `${token.host}=${token.username}:${password(token.passwordFile)}` },
+        // login-action's YAML form, which the bundle parses with yaml loaded on demand.
+        env: { HOIST_REGISTRY_AUTH: `- registry: ${token.host}\n  username: ${token.username}\n  password: ${password(token.passwordFile)}\n` },
       },
     );
+    expect(p.stderr).not.toContain('YAML does not parse');
     expect(p.code).toBe(0);
     expect(p.stdout).toMatch(new RegExp(`^digest +${digest}$`, 'm'));
     expect(p.stdout).toMatch(/^bytes-sent +\d+$/m);

@@ -1,0 +1,248 @@
+/**
+ * A family of images from one step (`hierarchy`): each entry of the file built as a build of its
+ * own, parents first, every child on the digest just pushed for its parent — its Dockerfile's
+ * `FROM` of the parent's repository pinned to that digest, whatever tag it names — so no child
+ * picks up a stale or racing parent. An entry whose inputs (context, Dockerfile, build arguments,
+ * target, platforms, parent digest) are those its tags' image recorded is not built again; a
+ * failure skips that entry's descendants, not its siblings. The summary shows the tree.
+ */
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ConfigError } from '../core/errors.js';
+import { formatReference, formatRepository, parseReference, type Repository } from '../core/reference.js';
+import type { Effects } from '../effects/effects.js';
+import { orderEntries, parseHierarchy, type HierarchyEntry } from '../inputs/hierarchy.js';
+import { readBuildInputs, type BuildInputs } from '../inputs/index.js';
+import { loadYaml } from '../inputs/yaml.js';
+import { imageConfig } from '../maintain/tags.js';
+import { stages } from '../plan/dockerfile.js';
+import { closeAll, connectRegistries } from '../registry/connect.js';
+import type { SecretCatalog } from '../secrets/catalog.js';
+import { newCatalog } from '../secrets/hide.js';
+import { checkoutFacts, runBuild } from './build.js';
+
+/** The label that records a build's inputs, so an unchanged entry is known without building it. */
+export const INPUTS_LABEL = 'dev.hoist.inputs.digest';
+
+export interface EntryResult {
+  name: string;
+  status: 'built' | 'unchanged' | 'failed' | 'skipped';
+  /** The image's digest (built or found), its repositories, and what went wrong. */
+  digest?: string;
+  repositories: Repository[];
+  references?: string[];
+  error?: string;
+}
+
+/** Every file under the context (but `.git`), in order: path, kind and content, hashed. */
+async function contextDigest(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const walk = async (at: string): Promise<void> => {
+    for (const name of (await readdir(at)).sort()) {
+      if (name === '.git') continue;
+      const path = join(at, name);
+      const st = await lstat(path);
+      const rel = relative(dir, path);
+      if (st.isDirectory()) {
+        hash.update(`d ${rel}\n`);
+        await walk(path);
+      } else if (st.isSymbolicLink()) hash.update(`l ${rel} ${await readlink(path)}\n`);
+      else
+        hash.update(
+          `f ${rel} ${st.mode & 0o111 ? 'x' : '-'} ${createHash('sha256')
+            .update(await readFile(path))
+            .digest('hex')}\n`,
+        );
+    }
+  };
+  await walk(dir);
+  return hash.digest('hex');
+}
+
+/** What an entry's image is made from: the same inputs give the same digest. */
+export async function inputsDigest(inputs: BuildInputs, dockerfile: string, parentDigest: string | undefined): Promise<string> {
+  const { source, builder } = inputs;
+  const canonical = JSON.stringify({
+    context: await contextDigest(source.context),
+    dockerfile,
+    target: source.target ?? null,
+    buildArgs: [...source.buildArgs].sort(([a], [b]) => a.localeCompare(b)),
+    platforms: builder.platforms,
+    parent: parentDigest ?? null,
+  });
+  return `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
+}
+
+/** The Dockerfile with every `FROM` of the parent's repositories pinned to `digest`; throws when none names them. */
+export function pinFrom(dockerfile: string, buildArgs: ReadonlyArray<readonly [string, string]>, parent: EntryResult, entry: string): string {
+  const lines = dockerfile.split('\n');
+  let pinned = 0;
+  for (const stage of stages(dockerfile, buildArgs)) {
+    let ref;
+    try {
+      ref = parseReference(stage.from);
+    } catch {
+      continue; // scratch, an earlier stage
+    }
+    if (!parent.repositories.some((r) => r.host === ref.host && r.path === ref.path)) continue;
+    const m = /^(\s*FROM\s+)((?:--\S+\s+)*)(\S+)(.*)$/i.exec(lines[stage.line - 1] ?? '');
+    if (!m)
+      throw new ConfigError([{ input: 'hierarchy', message: `${entry}: line ${stage.line} of its Dockerfile is a FROM Hoist cannot pin (split over lines)` }]);
+    lines[stage.line - 1] = `${m[1]}${m[2]}${formatReference(ref, ref.tag, parent.digest)}${m[4]}`;
+    pinned++;
+  }
+  if (!pinned) {
+    throw new ConfigError([
+      {
+        input: 'hierarchy',
+        message: `${entry} is from ${parent.name}, but no FROM of its Dockerfile names ${parent.name}'s images (${parent.repositories.map(formatRepository).join(', ')}): build it FROM one of them`,
+      },
+    ]);
+  }
+  return lines.join('\n');
+}
+
+/** The step's inputs with the entry's in their place, and the inputs label. */
+function entryReader(read: (name: string) => string, entry: HierarchyEntry, label?: string): (name: string) => string {
+  const own: Record<string, string | undefined> = {
+    context: entry.context,
+    file: entry.file ?? '',
+    target: entry.target ?? '',
+    'build-args': entry.buildArgs.length ? entry.buildArgs.map(([k, v]) => `${k}=${v}`).join('\n') : undefined,
+    images: entry.images.join('\n'),
+    version: entry.version,
+    labels: label ? [read('labels'), `${INPUTS_LABEL}=${label}`].filter(Boolean).join('\n') : undefined,
+  };
+  return (name) => own[name] ?? read(name);
+}
+
+/** The image every one of the entry's repositories holds under a planned tag with these inputs, if any. */
+async function unchangedImage(fx: Effects, inputs: BuildInputs, digest: string, catalog: SecretCatalog): Promise<string | undefined> {
+  const images = inputs.release.images;
+  const clients = await connectRegistries(
+    fx,
+    inputs.transfer,
+    images.map((i) => i.repository),
+    catalog,
+  );
+  try {
+    let found: string | undefined;
+    for (const image of images) {
+      const client = clients.get(image.repository.host)!;
+      let here: string | undefined;
+      for (const t of image.tags) {
+        const config = await imageConfig(client, image.repository.path, t.tag).catch(() => undefined);
+        if (config?.labels[INPUTS_LABEL] === digest) {
+          here = config.digest;
+          break;
+        }
+      }
+      if (!here || (found && found !== here)) return undefined;
+      found = here;
+    }
+    return found;
+  } finally {
+    await closeAll(clients);
+  }
+}
+
+async function buildEntry(
+  fx: Effects,
+  entry: HierarchyEntry,
+  parent: EntryResult | undefined,
+  catalog: SecretCatalog,
+  facts: Awaited<ReturnType<typeof checkoutFacts>>,
+): Promise<EntryResult> {
+  const { platform } = fx;
+  const step = (name: string) => platform.getInput(name);
+  const read = entryReader(step, entry);
+  const probe = await readBuildInputs(read, { ...platform.context, facts }, catalog);
+  const repositories = probe.release.images.map((i) => i.repository);
+  if (!probe.delivery.push)
+    throw new ConfigError([{ input: 'push', message: 'a hierarchy pushes each parent before its children are built on it: set push: true' }]);
+  const dockerfile = await fx.files.readText(probe.source.file).catch(() => {
+    throw new ConfigError([{ input: 'hierarchy', message: `${entry.name}: no Dockerfile at ${probe.source.file}` }]);
+  });
+  const pinned = parent ? pinFrom(dockerfile, probe.source.buildArgs, parent, entry.name) : dockerfile;
+  const digest = await inputsDigest(probe, pinned, parent?.digest);
+  const same = await unchangedImage(fx, probe, digest, catalog);
+  if (same) {
+    platform.info(
+      `${entry.name}: unchanged — ${repositories.map(formatRepository).join(', ')} already hold ${same}, built from these inputs (${digest.slice(0, 19)}…); not built, no tag moved`,
+    );
+    return { name: entry.name, status: 'unchanged', digest: same, repositories };
+  }
+  const prepare = async (inputs: BuildInputs, workdir: string) => {
+    if (!parent) return inputs;
+    const file = join(workdir, 'Dockerfile.pinned');
+    await fx.files.writeText(file, pinned);
+    platform.info(`${entry.name}: built on ${parent.name} at ${parent.digest} (its FROM pinned)`);
+    return { ...inputs, source: { ...inputs.source, file } };
+  };
+  const record = await runBuild(fx, entryReader(step, entry, digest), facts, catalog, { publish: false, prepare });
+  const built = record.built?.[0];
+  if (!built || !record.pushed) throw new Error(`${entry.name}: nothing was pushed`);
+  return {
+    name: entry.name,
+    status: 'built',
+    digest: built.root.descriptor.digest,
+    repositories,
+    references: record.pushed.reports.flatMap((r) => r.references),
+  };
+}
+
+function tree(entries: readonly HierarchyEntry[], results: ReadonlyMap<string, EntryResult>): string[] {
+  const icon = { built: '🔨 built', unchanged: '✅ unchanged', failed: '❌ failed', skipped: '⏭️ skipped' } as const;
+  return entries.map((e) => {
+    const r = results.get(e.name)!;
+    const detail = r.digest ? ` \`${r.digest}\`` : r.error ? ` — ${r.error.split('\n')[0]}` : '';
+    return `${'  '.repeat(e.ancestors.length)}- **${e.name}** ${icon[r.status]}${detail}`;
+  });
+}
+
+export async function buildHierarchy(fx: Effects, file: string): Promise<void> {
+  const { platform, redactor } = fx;
+  const path = isAbsolute(file) ? file : resolve(platform.context.workspace, file);
+  const text = await fx.files.readTextIfExists(path);
+  if (text === undefined) throw new ConfigError([{ input: 'hierarchy', message: `no hierarchy file at ${path}` }]);
+  const parse = await loadYaml();
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new ConfigError([{ input: 'hierarchy', message: `${file} is not YAML: ${(e as Error).message.split('\n')[0]}` }]);
+  }
+  const entries = orderEntries(parseHierarchy(doc, file), file);
+  const catalog = newCatalog(fx);
+  const facts = await checkoutFacts(fx);
+  const results = new Map<string, EntryResult>();
+  for (const entry of entries) {
+    const parent = entry.from ? results.get(entry.from) : undefined;
+    if (parent && (parent.status === 'failed' || parent.status === 'skipped')) {
+      results.set(entry.name, { name: entry.name, status: 'skipped', repositories: [], error: `${entry.from} ${parent.status}` });
+      platform.info(`${entry.name}: skipped — ${entry.from} ${parent.status}`);
+      continue;
+    }
+    platform.info(`── ${entry.name}${entry.from ? ` (from ${entry.from})` : ''} ──`);
+    try {
+      results.set(entry.name, await buildEntry(fx, entry, parent, catalog, facts));
+    } catch (e) {
+      const message = redactor.redact(
+        e instanceof ConfigError ? e.issues.map((i) => `${i.input}: ${i.message}`).join('; ') : e instanceof Error ? e.message : String(e),
+      );
+      results.set(entry.name, { name: entry.name, status: 'failed', repositories: [], error: message });
+      platform.error(`${entry.name}: ${message}`);
+    }
+  }
+  const all = [...results.values()];
+  platform.setOutput('hierarchy', JSON.stringify(all.map(({ repositories, ...r }) => ({ ...r, repositories: repositories.map(formatRepository) }))));
+  await platform.summary(redactor.redact([`### Hoist hierarchy: ${file}`, '', ...tree(entries, results), ''].join('\n')));
+  const count = (s: EntryResult['status']) => all.filter((r) => r.status === s).length;
+  platform.info(`hierarchy: ${count('built')} built, ${count('unchanged')} unchanged, ${count('failed')} failed, ${count('skipped')} skipped`);
+  const failed = all.filter((r) => r.status === 'failed');
+  if (failed.length)
+    throw new Error(
+      `${failed.length} of ${all.length} images of ${file} failed (${failed.map((r) => r.name).join(', ')}); ${count('skipped') ? 'their descendants were skipped' : 'nothing depended on them'}`,
+    );
+}

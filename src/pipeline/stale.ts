@@ -1,0 +1,140 @@
+/**
+ * The stale report (`hoist stale`, the stale sub-action and component): which images are built on
+ * a base that has moved since. Each image's config records its base (`base.name`, `base.digest`);
+ * the base's tag is read again, and an image whose recorded digest is no longer what that tag
+ * points at is stale — and so is every image built on a stale one, with the chain down from the
+ * ancestor that changed. The images are those a hierarchy file plans (each entry's version tag,
+ * else latest) or the references given. Anything stale fails the step: the rebuild list for a
+ * scheduled pipeline.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../core/errors.js';
+import { formatFull, parseReference, type Reference } from '../core/reference.js';
+import type { Effects } from '../effects/effects.js';
+import { orderEntries, parseHierarchy } from '../inputs/hierarchy.js';
+import { inputScope, parseList } from '../inputs/read.js';
+import { catalogRegistryPasswords, parseTransfer, yamlFor } from '../inputs/registries.js';
+import { loadYaml } from '../inputs/yaml.js';
+import { imageConfig } from '../maintain/tags.js';
+import type { RegistryClient } from '../registry/client.js';
+import { closeAll, connectRegistries } from '../registry/connect.js';
+import { newCatalog } from '../secrets/hide.js';
+
+const BASE_NAME = 'org.opencontainers.image.base.name';
+const BASE_DIGEST = 'org.opencontainers.image.base.digest';
+const MAX_DEPTH = 16;
+
+export interface Verdict {
+  image: string;
+  stale: boolean;
+  /** Why: the base that moved (recorded and current digest), or the chain to it; or why it cannot tell. */
+  reason: string;
+  /** From the image to the ancestor that changed. */
+  chain: string[];
+}
+
+/** The images the step names: the hierarchy's entries (their version tag, else latest), and `images` references. */
+async function imagesToCheck(fx: Effects, read: (n: string) => string): Promise<Reference[]> {
+  const refs: Reference[] = [];
+  const file = read('hierarchy').trim();
+  if (file) {
+    const path = isAbsolute(file) ? file : resolve(fx.platform.context.workspace, file);
+    const text = await fx.files.readTextIfExists(path);
+    if (text === undefined) throw new ConfigError([{ input: 'hierarchy', message: `no hierarchy file at ${path}` }]);
+    const parse = await loadYaml();
+    let doc: unknown;
+    try {
+      doc = parse(text);
+    } catch (e) {
+      throw new ConfigError([{ input: 'hierarchy', message: `${file} is not YAML: ${(e as Error).message.split('\n')[0]}` }]);
+    }
+    for (const e of orderEntries(parseHierarchy(doc, file), file)) {
+      for (const image of e.images) refs.push({ ...parseReference(image.split(/\s+/)[0]!), tag: e.version ?? 'latest', digest: undefined });
+    }
+  }
+  for (const line of parseList(read('images'))) {
+    try {
+      const ref = parseReference(line);
+      refs.push(ref.tag || ref.digest ? ref : { ...ref, tag: 'latest' });
+    } catch (e) {
+      throw new ConfigError([{ input: 'images', message: `'${line}': ${(e as Error).message}` }]);
+    }
+  }
+  if (!refs.length) throw new ConfigError([{ input: 'hierarchy', message: 'nothing to check: give a hierarchy file, or images (references with their tags)' }]);
+  return refs;
+}
+
+/** Whether one image sits on a base that moved, following its bases up. */
+export async function checkImage(
+  clientFor: (host: string) => Promise<RegistryClient>,
+  ref: Reference,
+  seen: Map<string, Promise<Verdict>> = new Map(),
+  depth = 0,
+): Promise<Verdict> {
+  const name = formatFull(ref);
+  const known = seen.get(name);
+  if (known) return known;
+  const verdict = (async (): Promise<Verdict> => {
+    const config = await imageConfig(await clientFor(ref.host), ref.path, ref.digest ?? ref.tag ?? 'latest');
+    if (!config) return { image: name, stale: false, reason: 'not in its registry', chain: [] };
+    const baseName = config.labels[BASE_NAME];
+    const recorded = config.labels[BASE_DIGEST];
+    if (!baseName || !recorded) return { image: name, stale: false, reason: 'records no base (base.name and base.digest labels)', chain: [] };
+    const base = parseReference(baseName);
+    if (!base.tag) return { image: name, stale: false, reason: `its base ${baseName} is pinned by digest alone: it cannot move`, chain: [] };
+    const tagRef = { ...base, digest: undefined };
+    const current = (await (await clientFor(base.host)).headManifest(base.path, base.tag))?.digest;
+    if (!current) return { image: name, stale: true, reason: `its base ${formatFull(tagRef)} is gone from its registry`, chain: [formatFull(tagRef)] };
+    if (current !== recorded)
+      return { image: name, stale: true, reason: `its base ${formatFull(tagRef)} moved: built on ${recorded}, now ${current}`, chain: [formatFull(tagRef)] };
+    if (depth >= MAX_DEPTH) return { image: name, stale: false, reason: `its base is current (bases deeper than ${MAX_DEPTH} not followed)`, chain: [] };
+    const up = await checkImage(clientFor, tagRef, seen, depth + 1);
+    if (up.stale) return { image: name, stale: true, reason: `built on ${up.image}, which is stale: ${up.reason}`, chain: [up.image, ...up.chain] };
+    return { image: name, stale: false, reason: `its base ${formatFull(tagRef)} is current (${current})`, chain: [] };
+  })();
+  seen.set(name, verdict);
+  return verdict;
+}
+
+export async function stale(fx: Effects): Promise<void> {
+  const { platform, redactor } = fx;
+  const read = (name: string) => platform.getInput(name);
+  const scope = inputScope(read, platform.context.workspace, platform.context.env);
+  const transfer = parseTransfer(scope, await yamlFor(read('registry-auth')));
+  if (scope.issues.length) throw new ConfigError(scope.issues);
+  const catalog = newCatalog(fx);
+  catalogRegistryPasswords(transfer, catalog);
+  const refs = await imagesToCheck(fx, read);
+  const clients = await connectRegistries(fx, transfer, refs, catalog);
+  try {
+    const clientFor = async (host: string) => {
+      const known = clients.get(host);
+      if (known) return known;
+      const more = await connectRegistries(fx, transfer, [parseReference(`${host}/x`)], catalog);
+      for (const [h, c] of more) clients.set(h, c);
+      return clients.get(host)!;
+    };
+    const seen = new Map<string, Promise<Verdict>>();
+    const verdicts: Verdict[] = [];
+    for (const ref of refs) verdicts.push(await checkImage(clientFor, ref, seen));
+    const staleOnes = verdicts.filter((v) => v.stale);
+    for (const v of verdicts) platform.info(`${v.stale ? 'STALE' : 'ok'}  ${v.image}: ${v.reason}`);
+    platform.setOutput('stale', staleOnes.map((v) => v.image).join('\n'));
+    await platform.summary(
+      redactor.redact(
+        [
+          `### Hoist stale: ${staleOnes.length} of ${verdicts.length} images on an outdated base`,
+          '',
+          ...verdicts.map(
+            (v) => `- ${v.stale ? '❌' : '✅'} \`${v.image}\` — ${v.reason}${v.chain.length > 1 ? ` (${[v.image, ...v.chain].join(' on ')})` : ''}`,
+          ),
+          '',
+        ].join('\n'),
+      ),
+    );
+    if (staleOnes.length)
+      throw new Error(`${staleOnes.length} of ${verdicts.length} images are built on an outdated base; rebuild: ${staleOnes.map((v) => v.image).join(', ')}`);
+  } finally {
+    await closeAll(clients);
+  }
+}
