@@ -7,7 +7,7 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lab, ROOT, run, runAction, skopeoDigest, uniqueRepo } from './lab.js';
+import { hoist, lab, ROOT, run, runAction, skopeoDigest, uniqueRepo } from './lab.js';
 
 interface Entry {
   name: string;
@@ -94,6 +94,25 @@ describe('a hierarchy of images', () => {
     expect(none.r.log).not.toContain('docker save');
     expect(await Promise.all(tags.map((t) => skopeoDigest(`${group}/${t}`)))).toEqual(before);
   }, 600_000);
+
+  it('a failed entry skips its descendants, not its siblings; the step fails naming it (hoist build --hierarchy)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-family-fail-'));
+    for (const d of ['base', 'broken', 'child', 'sibling']) await mkdir(join(dir, d));
+    await writeFile(join(dir, 'base/Dockerfile'), `FROM ${plain.host}/lab/busybox:1.36\nRUN echo base > /base\n`);
+    await writeFile(join(dir, 'broken/Dockerfile'), `FROM ${group}/f-base:1\nRUN exit 3\n`);
+    await writeFile(join(dir, 'child/Dockerfile'), `FROM ${group}/f-broken:1\n`);
+    await writeFile(join(dir, 'sibling/Dockerfile'), `FROM ${group}/f-base:1\nRUN echo sibling > /sibling\n`);
+    const entry = (name: string, from?: string) =>
+      `  - { name: ${name}, context: ${name}, version: 1.0.0, images: [${group}/f-${name}]${from ? `, from: ${from}` : ''} }\n`;
+    await writeFile(join(dir, 'family.yml'), `images:\n${entry('base')}${entry('broken', 'base')}${entry('child', 'broken')}${entry('sibling', 'base')}`);
+    const r = await hoist(['build', '--hierarchy', 'family.yml', '--insecure-registries', plain.host, '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const entries = JSON.parse((JSON.parse(r.stdout) as { outputs: { hierarchy: string } }).outputs.hierarchy) as Entry[];
+    expect(Object.fromEntries(entries.map((e) => [e.name, e.status]))).toEqual({ base: 'built', broken: 'failed', sibling: 'built', child: 'skipped' });
+    expect(r.stderr).toMatch(/1 of 4 images of family\.yml failed \(broken\); their descendants were skipped/);
+    expect(await skopeoDigest(`${group}/f-sibling:1.0.0`)).toMatch(/^sha256:/);
+    expect(await skopeoDigest(`${group}/f-child:1.0.0`)).toBeUndefined();
+  }, 300_000);
 
   it('stale lists runtime and app once the os is rebuilt elsewhere, with the chain; none after the family is rebuilt', async () => {
     const staleRun = () =>
