@@ -111,7 +111,16 @@ describe('the component project’s own pipeline', () => {
   }, 480_000);
 
   it('runs every job: the runtime image, then each component tested from the same commit; no release without a tag', () => {
-    for (const job of ['runtime-image', 'test-build', 'test-platforms: \\[amd64\\]', 'test-platforms: \\[arm64\\]', 'test-merge', 'test-promote', 'test-stale', 'test-prune'])
+    for (const job of [
+      'runtime-image',
+      'test-build',
+      'test-platforms: \\[amd64\\]',
+      'test-platforms: \\[arm64\\]',
+      'test-merge',
+      'test-promote',
+      'test-stale',
+      'test-prune',
+    ])
       expect(result.out, job).toMatch(new RegExp(`PASS\\s+${job}`));
     expect(result.out).not.toMatch(/PASS\s+release/);
     expect(result.code).toBe(0);
