@@ -48,7 +48,7 @@ export async function imageConfig(
   client: RegistryClient,
   repository: string,
   reference: string,
-): Promise<{ digest: string; labels: Record<string, string>; created?: string } | undefined> {
+): Promise<{ digest: string; labels: Record<string, string>; annotations: Record<string, string>; created?: string } | undefined> {
   const root = await client.getManifest(repository, reference);
   let manifest = root;
   if (manifest && isIndex(manifest.mediaType)) {
@@ -56,13 +56,16 @@ export async function imageConfig(
     manifest = first ? await client.getManifest(repository, first.digest) : undefined;
   }
   const config = manifest && (JSON.parse(manifest.bytes.toString('utf8')) as { config?: { digest: string; mediaType?: string } }).config;
-  if (!root || !config || !/config|container\.image/.test(config.mediaType ?? '')) return root ? { digest: root.digest, labels: {} } : undefined;
+  // Hoist annotates the root it pushes (an index's, or the image manifest's); a manifest's own annotations come after.
+  const annotationsOf = (m: typeof root) => (m ? ((JSON.parse(m.bytes.toString('utf8')) as { annotations?: Record<string, string> }).annotations ?? {}) : {});
+  const annotations = { ...annotationsOf(manifest), ...annotationsOf(root) };
+  if (!root || !config || !/config|container\.image/.test(config.mediaType ?? '')) return root ? { digest: root.digest, labels: {}, annotations } : undefined;
   const body = await client.fetchBlob(repository, config.digest);
   const parsed = JSON.parse((await readLimited(body, BODY_LIMITS.listing, `the config of ${reference}`)).toString('utf8')) as {
     created?: string;
     config?: { Labels?: Record<string, string> | null };
   };
-  return { digest: root.digest, labels: parsed.config?.Labels ?? {}, ...(parsed.created ? { created: parsed.created } : {}) };
+  return { digest: root.digest, labels: parsed.config?.Labels ?? {}, annotations, ...(parsed.created ? { created: parsed.created } : {}) };
 }
 
 /** Tags grouped by the digest they share, each group's tags sorted. */

@@ -159,6 +159,14 @@ async function buildEntry(
   const read = entryReader(step, entry);
   const probe = await readBuildInputs(read, { ...platform.context, facts }, catalog);
   const repositories = probe.release.images.map((i) => i.repository);
+  if (probe.source.git) {
+    throw new ConfigError([
+      {
+        input: 'hierarchy',
+        message: `${entry.name}: context must be a directory of the checkout (a git URL's content cannot be compared with what the registry holds)`,
+      },
+    ]);
+  }
   if (!probe.delivery.push)
     throw new ConfigError([{ input: 'push', message: 'a hierarchy pushes each parent before its children are built on it: set push: true' }]);
   const dockerfile = await fx.files.readText(probe.source.file).catch(() => {

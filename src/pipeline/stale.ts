@@ -1,6 +1,7 @@
 /**
  * The stale report (`hoist stale`, the stale sub-action and component): which images are built on
- * a base that has moved since. Each image's config records its base (`base.name`, `base.digest`);
+ * a base that has moved since. Each image records its base (`base.name`, `base.digest`: labels
+ * where its FROM was pinned, else the manifest annotations Hoist sets from the base's registry);
  * the base's tag is read again, and an image whose recorded digest is no longer what that tag
  * points at is stale — and so is every image built on a stale one, with the chain down from the
  * ancestor that changed. The images are those a hierarchy file plans (each entry's version tag,
@@ -77,9 +78,11 @@ export async function checkImage(
   const verdict = (async (): Promise<Verdict> => {
     const config = await imageConfig(await clientFor(ref.host), ref.path, ref.digest ?? ref.tag ?? 'latest');
     if (!config) return { image: name, stale: false, reason: 'not in its registry', chain: [] };
-    const baseName = config.labels[BASE_NAME];
-    const recorded = config.labels[BASE_DIGEST];
-    if (!baseName || !recorded) return { image: name, stale: false, reason: 'records no base (base.name and base.digest labels)', chain: [] };
+    // The labels a pinned FROM (or a hierarchy) records, else the annotations Hoist sets from the base's registry.
+    const recordedBase = config.labels[BASE_NAME] && config.labels[BASE_DIGEST] ? config.labels : config.annotations;
+    const baseName = recordedBase[BASE_NAME];
+    const recorded = recordedBase[BASE_DIGEST];
+    if (!baseName || !recorded) return { image: name, stale: false, reason: 'records no base (base.name and base.digest labels or annotations)', chain: [] };
     const base = parseReference(baseName);
     if (!base.tag) return { image: name, stale: false, reason: `its base ${baseName} is pinned by digest alone: it cannot move`, chain: [] };
     const tagRef = { ...base, digest: undefined };

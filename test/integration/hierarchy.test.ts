@@ -95,6 +95,33 @@ describe('a hierarchy of images', () => {
     expect(await Promise.all(tags.map((t) => skopeoDigest(`${group}/${t}`)))).toEqual(before);
   }, 600_000);
 
+  it('stale also knows an image of a single build by the base annotations Hoist set from the base’s registry', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-single-'));
+    const buildOne = (context: string, images: string) =>
+      runAction({ workspace: dir, inputs: { context, images, version: '1.0.0', 'insecure-registries': plain.host } });
+    for (const d of ['golden', 'service']) await mkdir(join(dir, d));
+    await writeFile(join(dir, 'golden/Dockerfile'), `FROM ${plain.host}/lab/busybox:1.36\nRUN echo golden 1 > /golden\n`);
+    await writeFile(join(dir, 'service/Dockerfile'), `FROM ${group}/golden:1\nRUN echo service > /service\n`);
+    expect((await buildOne('golden', `${group}/golden`)).errors).toEqual([]);
+    expect((await buildOne('service', `${group}/service`)).errors).toEqual([]);
+    const check = () =>
+      runAction({
+        workspace: dir,
+        actionFile: join(ROOT, 'stale/action.yml'),
+        inputs: { images: `${group}/service:1.0.0`, 'insecure-registries': plain.host },
+      });
+    expect((await check()).outputs.stale).toBe('');
+    await writeFile(join(dir, 'golden/Dockerfile'), `FROM ${plain.host}/lab/busybox:1.36\nRUN echo golden 2 > /golden\n`);
+    expect(
+      (await runAction({ workspace: dir, inputs: { context: 'golden', images: `${group}/golden`, version: '1.0.1', 'insecure-registries': plain.host } }))
+        .errors,
+    ).toEqual([]);
+    const outdated = await check();
+    expect(outdated.exitCode).toBe(1);
+    expect(outdated.outputs.stale).toBe(`${group}/service:1.0.0`);
+    expect(outdated.log).toContain(`its base ${group}/golden:1 moved`);
+  }, 300_000);
+
   it('a failed entry skips its descendants, not its siblings; the step fails naming it (hoist build --hierarchy)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hoist-family-fail-'));
     for (const d of ['base', 'broken', 'child', 'sibling']) await mkdir(join(dir, d));
