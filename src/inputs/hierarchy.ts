@@ -5,7 +5,10 @@
  * or an unknown `from` an input error naming the entries.
  */
 import { ConfigError, type ConfigIssue } from '../core/errors.js';
+import { isAbsolute, resolve } from 'node:path';
 import { parseRepository } from '../core/reference.js';
+import type { Files } from '../effects/files.js';
+import { loadYaml } from './yaml.js';
 
 export interface HierarchyEntry {
   name: string;
@@ -123,4 +126,19 @@ export function orderEntries(entries: ReadonlyArray<Omit<HierarchyEntry, 'ancest
     ]);
   // Depth first: an entry after every ancestor, entries of one depth in file order.
   return ordered.sort((a, b) => a.ancestors.length - b.ancestors.length);
+}
+
+/** Reads, parses and orders the hierarchy file `file` (relative to the workspace). */
+export async function readHierarchy(files: Pick<Files, 'readTextIfExists'>, workspace: string, file: string): Promise<HierarchyEntry[]> {
+  const path = isAbsolute(file) ? file : resolve(workspace, file);
+  const text = await files.readTextIfExists(path);
+  if (text === undefined) throw new ConfigError([{ input: 'hierarchy', message: `no hierarchy file at ${path}` }]);
+  const parse = await loadYaml();
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new ConfigError([{ input: 'hierarchy', message: `${file} is not YAML: ${(e as Error).message.split('\n')[0]}` }]);
+  }
+  return orderEntries(parseHierarchy(doc, file), file);
 }

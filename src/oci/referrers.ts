@@ -14,7 +14,24 @@ const REFERENCE_DIGEST = 'vnd.docker.reference.digest';
 /** The artifact type a referrers listing shows for a BuildKit attestation manifest. */
 export const ATTESTATION_ARTIFACT = 'application/vnd.docker.attestation.manifest.v1+json';
 
-const isAttestation = (d: Descriptor) => d.annotations?.[REFERENCE_TYPE] === 'attestation-manifest';
+/** An index entry that is BuildKit's attestation manifest, not a platform. */
+export const isAttestation = (d: Descriptor) => d.annotations?.[REFERENCE_TYPE] === 'attestation-manifest';
+
+/** The image an attestation entry describes (its `vnd.docker.reference.digest`). */
+export const attestedDigest = (d: Descriptor) => d.annotations?.[REFERENCE_DIGEST];
+
+/** An attestation manifest rewritten as a referrer of `image`: its subject, its artifact type. */
+export function asReferrer(attestation: Buffer, image: Pick<Descriptor, 'mediaType' | 'digest' | 'size'>): Buffer {
+  const manifest = JSON.parse(attestation.toString('utf8')) as Record<string, unknown>;
+  return Buffer.from(
+    JSON.stringify({
+      ...manifest,
+      artifactType: ATTESTATION_ARTIFACT,
+      subject: { mediaType: image.mediaType, digest: image.digest, size: image.size },
+      annotations: { ...(manifest.annotations as Record<string, string> | undefined), [REFERENCE_TYPE]: 'attestation-manifest' },
+    }),
+  );
+}
 
 /**
  * Rewrites a layout whose root index lists attestation manifests: the index without them, each
@@ -29,18 +46,10 @@ export async function attestationsToReferrers(layoutDir: string): Promise<{ root
   if (!entries.some(isAttestation)) return { root, referrers: [] };
   const referrers: ManifestNode[] = [];
   for (const a of entries.filter(isAttestation)) {
-    const image = entries.find((e) => e.digest === a.annotations?.[REFERENCE_DIGEST] && !isAttestation(e));
+    const image = entries.find((e) => e.digest === attestedDigest(a) && !isAttestation(e));
     if (!image)
       throw new Error(`${layoutDir}: attestation ${a.digest} names ${a.annotations?.[REFERENCE_DIGEST] ?? 'no image'}, which the index does not list`);
-    const manifest = JSON.parse(await readFile(blobPath(layoutDir, a.digest), 'utf8')) as Record<string, unknown>;
-    const bytes = Buffer.from(
-      JSON.stringify({
-        ...manifest,
-        artifactType: ATTESTATION_ARTIFACT,
-        subject: { mediaType: image.mediaType, digest: image.digest, size: image.size },
-        annotations: { ...(manifest.annotations as Record<string, string> | undefined), [REFERENCE_TYPE]: 'attestation-manifest' },
-      }),
-    );
+    const bytes = asReferrer(await readFile(blobPath(layoutDir, a.digest)), image);
     const written = await writeBlobBytes(layoutDir, bytes);
     referrers.push({ digest: written.digest, mediaType: a.mediaType, bytes });
   }

@@ -8,13 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { formatReference, formatRepository, parseReference, type Repository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
-import { orderEntries, parseHierarchy, type HierarchyEntry } from '../inputs/hierarchy.js';
+import { readHierarchy, type HierarchyEntry } from '../inputs/hierarchy.js';
 import { readBuildInputs, type BuildInputs } from '../inputs/index.js';
-import { loadYaml } from '../inputs/yaml.js';
 import { imageConfig } from '../maintain/tags.js';
 import { stages } from '../plan/dockerfile.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
@@ -211,17 +210,7 @@ function tree(entries: readonly HierarchyEntry[], results: ReadonlyMap<string, E
 
 export async function buildHierarchy(fx: Effects, file: string): Promise<void> {
   const { platform, redactor } = fx;
-  const path = isAbsolute(file) ? file : resolve(platform.context.workspace, file);
-  const text = await fx.files.readTextIfExists(path);
-  if (text === undefined) throw new ConfigError([{ input: 'hierarchy', message: `no hierarchy file at ${path}` }]);
-  const parse = await loadYaml();
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    throw new ConfigError([{ input: 'hierarchy', message: `${file} is not YAML: ${(e as Error).message.split('\n')[0]}` }]);
-  }
-  const entries = orderEntries(parseHierarchy(doc, file), file);
+  const entries = await readHierarchy(fx.files, platform.context.workspace, file);
   const catalog = newCatalog(fx);
   const facts = await checkoutFacts(fx);
   const results = new Map<string, EntryResult>();

@@ -8,14 +8,12 @@
  * else latest) or the references given. Anything stale fails the step: the rebuild list for a
  * scheduled pipeline.
  */
-import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { formatFull, parseReference, type Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
-import { orderEntries, parseHierarchy } from '../inputs/hierarchy.js';
+import { readHierarchy } from '../inputs/hierarchy.js';
 import { inputScope, parseList } from '../inputs/read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor } from '../inputs/registries.js';
-import { loadYaml } from '../inputs/yaml.js';
 import { imageConfig } from '../maintain/tags.js';
 import type { RegistryClient } from '../registry/client.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
@@ -39,17 +37,7 @@ async function imagesToCheck(fx: Effects, read: (n: string) => string): Promise<
   const refs: Reference[] = [];
   const file = read('hierarchy').trim();
   if (file) {
-    const path = isAbsolute(file) ? file : resolve(fx.platform.context.workspace, file);
-    const text = await fx.files.readTextIfExists(path);
-    if (text === undefined) throw new ConfigError([{ input: 'hierarchy', message: `no hierarchy file at ${path}` }]);
-    const parse = await loadYaml();
-    let doc: unknown;
-    try {
-      doc = parse(text);
-    } catch (e) {
-      throw new ConfigError([{ input: 'hierarchy', message: `${file} is not YAML: ${(e as Error).message.split('\n')[0]}` }]);
-    }
-    for (const e of orderEntries(parseHierarchy(doc, file), file)) {
+    for (const e of await readHierarchy(fx.files, fx.platform.context.workspace, file)) {
       for (const image of e.images) refs.push({ ...parseReference(image.split(/\s+/)[0]!), tag: e.version ?? 'latest', digest: undefined });
     }
   }

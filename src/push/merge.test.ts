@@ -1,5 +1,6 @@
 // Joining per-platform images into one index, against an in-memory registry: what each source
 // brings, the collision refused before anything is written, the same image named twice listed once.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryRegistry } from '../../test/support/memory-registry.js';
 import { testImage, testIndex } from '../../test/support/images.js';
@@ -81,6 +82,66 @@ describe('joinParts', () => {
     const joined = joinParts(parts, () => s.client);
     expect(joined.platforms).toEqual(['linux/amd64', 'linux/arm64']);
     expect(joined.graph.children.map((c) => c.digest)).toEqual(index.graph.children.map((c) => c.digest));
+  });
+
+  it('turns a buildx runner’s attestation entry into a referrer of its image: the index lists platforms only', async () => {
+    await using s = await setup();
+    const image = testImage([2 * KiB], undefined, 'arm64');
+    const statement = Buffer.from('{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"https://slsa.dev/provenance/v0.2"}');
+    const config = Buffer.from('{"architecture":"unknown","os":"unknown"}');
+    const digestOf = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    for (const b of [statement, config]) image.blobs.set(digestOf(b), b);
+    const attestation = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digestOf(config), size: config.length },
+        layers: [{ mediaType: 'application/vnd.in-toto+json', digest: digestOf(statement), size: statement.length }],
+      }),
+    );
+    const root = image.graph.root;
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          { mediaType: root.mediaType, digest: root.digest, size: root.bytes.length, platform: { os: 'linux', architecture: 'arm64' } },
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: digestOf(attestation),
+            size: attestation.length,
+            platform: { os: 'unknown', architecture: 'unknown' },
+            annotations: { 'vnd.docker.reference.digest': root.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
+          },
+        ],
+      }),
+    );
+    const graph = {
+      root: { digest: digestOf(index), mediaType: 'application/vnd.oci.image.index.v1+json', bytes: index },
+      children: [root, { digest: digestOf(attestation), mediaType: 'application/vnd.oci.image.manifest.v1+json', bytes: attestation }],
+      blobs: [
+        ...image.graph.blobs,
+        { mediaType: 'x', digest: digestOf(config), size: config.length },
+        { mediaType: 'x', digest: digestOf(statement), size: statement.length },
+      ],
+    };
+    const [r] = await pushGraph(graph, image.source, [{ repository: parseRepository(`${s.registry.host}/parts`), tags: [] }], s.options);
+    expect(r!.error).toBeUndefined();
+    const amd = await s.push(testImage([KiB]), 'parts');
+    const joined = joinParts(
+      [await readPart(s.client, parseReference(`${s.registry.host}/parts@${digestOf(index)}`)), await readPart(s.client, amd)],
+      () => s.client,
+    );
+    expect(joined.platforms).toEqual(['linux/arm64', 'linux/amd64']);
+    expect((JSON.parse(joined.graph.root.bytes.toString('utf8')) as { manifests: unknown[] }).manifests).toHaveLength(2);
+    expect(joined.graph.children.map((c) => c.digest)).toEqual([root.digest, amd.digest]);
+    const [pushed] = await pushGraph(joined.graph, joined.source, [{ repository: parseRepository(`${s.registry.host}/app`), tags: ['1'] }], {
+      ...s.options,
+      mountFrom: () => ['parts'],
+    });
+    expect(pushed!.error).toBeUndefined();
+    const referrers = await s.client.referrers('app', root.digest);
+    expect(referrers.map((x) => x.artifactType)).toEqual(['application/vnd.docker.attestation.manifest.v1+json']);
   });
 
   it('refuses a source whose registry holds another digest than the one named', async () => {

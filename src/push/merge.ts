@@ -21,6 +21,7 @@ import {
 } from '../oci/graph.js';
 import { MediaType, type Descriptor } from '../oci/layout.js';
 import { formatPlatform, isRealPlatform, samePlatform, type Platform } from '../oci/platform.js';
+import { asReferrer, attestedDigest, isAttestation } from '../oci/referrers.js';
 import type { RegistryClient } from '../registry/client.js';
 import { readLimited } from '../registry/transport/http.js';
 
@@ -73,14 +74,26 @@ export interface Joined {
 
 /**
  * The index of every part's platforms, in the order given. Two different images of one platform
- * are refused (a ConfigError naming both); the same image twice is listed once. Entries that are not
- * platforms (BuildKit's attestation manifests) go with the image they describe.
+ * are refused (a ConfigError naming both); the same image twice is listed once. A source index's
+ * attestation entries (`unknown/unknown`, a buildx runner's) become referrers of the image they
+ * describe, as Hoist's own builds keep them; the sources' referrers go with their images.
  */
 export function joinParts(parts: readonly MergePart[], clientFor: (host: string) => RegistryClient): Joined {
   const entries: Array<{ entry: Descriptor; from: MergePart }> = [];
   const issues = [];
+  // A source index's attestation entries (a buildx runner's) become referrers of their images: the index lists platforms only.
+  const attestations: ManifestNode[] = [];
   for (const part of parts) {
     for (const entry of part.entries) {
+      if (isAttestation(entry)) {
+        const image = part.entries.find((e) => e.digest === attestedDigest(entry) && !isAttestation(e));
+        const node = part.graph.children.find((c) => c.digest === entry.digest);
+        if (image && node) {
+          const bytes = asReferrer(node.bytes, image);
+          attestations.push({ digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, mediaType: node.mediaType, bytes });
+        }
+        continue;
+      }
       if (entries.some((e) => e.entry.digest === entry.digest)) continue;
       const twin = isRealPlatform(entry.platform)
         ? entries.find((e) => isRealPlatform(e.entry.platform) && samePlatform(e.entry.platform, entry.platform!))
@@ -107,7 +120,9 @@ export function joinParts(parts: readonly MergePart[], clientFor: (host: string)
   const listed = new Set(entries.map((e) => e.entry.digest));
   const sources = new Map(parts.map((p) => [p, registrySource(clientFor(p.source.host), p.source.path)]));
   // The parts' referrers whose subject is in the index (a source index's own referrers describe that index, not this one).
-  const referrers = new Map(parts.flatMap((p) => (p.graph.referrers ?? []).filter((r) => listed.has(referrerEntry(r).subject)).map((r) => [r.digest, r])));
+  const referrers = new Map(
+    [...parts.flatMap((p) => p.graph.referrers ?? []), ...attestations].filter((r) => listed.has(referrerEntry(r).subject)).map((r) => [r.digest, r]),
+  );
   const kept = [...children.values()].filter((c) => listed.has(c.digest));
   const blobs = new Map([...kept, ...referrers.values()].flatMap(blobsOf).map((b) => [b.digest, b]));
   return {
