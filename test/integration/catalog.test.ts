@@ -123,6 +123,8 @@ describe('the component project’s own pipeline', () => {
     ])
       expect(result.out, job).toMatch(new RegExp(`PASS\\s+${job}`));
     expect(result.out).not.toMatch(/PASS\s+release/);
+    // GitLab has no job summary page: the summary is a collapsed section of each job's log.
+    expect(result.out).toMatch(/test-build +hoist_\d+_started\n(?:test-build +> .*\n)*?test-build +> ### Hoist: `sha256:[a-f0-9]{64}`/);
     expect(result.code).toBe(0);
     expect(leaks(result.out, SECRET)).toBe(false);
   });
