@@ -143,9 +143,11 @@ RUN --mount=type=secret,id=known_hosts,target=/root/.ssh/known_hosts --mount=typ
     const { plain } = lab().registries;
     const name = uniqueRepo('gitlab/multi');
     const r = await pipeline(
-      { images: `${plain.host}/${name}-parts`, platforms: 'linux/$ARCH', push_by_digest: true, builder: 'buildah', insecure_registries: plain.host },
+      { images: `${plain.host}/${name}-parts`, platforms: 'linux/$ARCH', push_by_digest: true, builder: 'docker', insecure_registries: plain.host },
       {
         // The build component's job, made a matrix: one job per platform, as one runner per architecture would run it.
+        // (The docker builder: two buildah jobs at once on one shell runner share containers-storage, where one name
+        // cannot hold two platforms of a base — the second pull takes it from the first.)
         'hoist-build': { parallel: { matrix: [{ ARCH: ['amd64', 'arm64'] }] } },
         check: { stage: 'check', needs: ['hoist-merge'], script: ['echo "OUT digest=$IMAGE_DIGEST platforms=$IMAGE_PLATFORMS tags=$IMAGE_TAGS"'] },
       },
