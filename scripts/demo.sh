@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
+# Every node this script starts, directly or through a tool's `#!/usr/bin/env node`, is the
+# project's Node 24 (node_modules/.bin/node), whatever Node the machine has on its PATH.
+export PATH="$ROOT/node_modules/.bin:$PATH"
 bash scripts/setup.sh >/dev/null
 LAB=$(node_modules/.bin/node -p 'JSON.stringify(require(process.argv[1]))' "${HOIST_LAB_DIR:-/var/tmp/hoist-lab}/lab.json")
 fact() { node_modules/.bin/node -e "const l=$LAB; console.log($1)"; }

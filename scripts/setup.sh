@@ -3,8 +3,9 @@
 # packages, dockerd, registries, sshd) and the project's own toolchain (Node 24 comes from npm).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash test/lab/lab.sh up
+# The toolchain first, so the lab's own Node programs (the token issuer) run on Node 24 too.
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
 node_modules/.bin/node --version | grep -q '^v24\.' || { echo "setup: node_modules/.bin/node is not Node 24" >&2; exit 1; }
+bash test/lab/lab.sh up
