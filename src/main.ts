@@ -7,6 +7,7 @@ import { ConfigError } from './core/errors.js';
 import { realEffects } from './effects/real.js';
 import { createGitHubPlatform } from './platform/github.js';
 import { createGitLabPlatform } from './platform/gitlab.js';
+import { logText } from './platform/log-safe.js';
 import type { Platform } from './platform/platform.js';
 import { Redactor } from './secrets/redact.js';
 import { redacting } from './secrets/redacting-platform.js';
@@ -40,7 +41,7 @@ export async function main(createPlatform: () => Platform = detectPlatform): Pro
     else await (await import('./pipeline/build.js')).build(fx);
   } catch (error) {
     for (const line of describeFailure(error)) {
-      const message = redactor.redact(line);
+      const message = logText(redactor.redact(line));
       if (platform) platform.error(message);
       else process.stdout.write(`::error::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`);
     }

@@ -7,6 +7,7 @@ import { createExec } from '../effects/exec.js';
 import { nodeFiles } from '../effects/files.js';
 import { realEffects } from '../effects/real.js';
 import { createCliPlatform } from '../platform/cli.js';
+import { logText } from '../platform/log-safe.js';
 import { Redactor } from '../secrets/redact.js';
 import { redacting } from '../secrets/redacting-platform.js';
 import { envName, helpText, parseCommandLine, readSecretInputs, SECRET_INPUTS, UsageError, type CommandLine } from './args.js';
@@ -65,7 +66,7 @@ async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: St
     streams.stdout.write(
       `${redactor.redact(JSON.stringify({ ok: code === 0, ...(failure ? { errors: failure.map((l) => redactor.redact(l)) } : {}), outputs: Object.fromEntries(outputs) }, null, 2))}\n`,
     );
-  else if (outputs.size) streams.stdout.write(`${redactor.redact(humanSummary(outputs))}\n`);
+  else if (outputs.size) streams.stdout.write(`${logText(redactor.redact(humanSummary(outputs)))}\n`);
   return code;
 }
 
@@ -78,7 +79,8 @@ async function maintain(argv: readonly string[], env: NodeJS.ProcessEnv, streams
   const childEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_ENV_NAMES.has(k)));
   const facts = { git: { scheduled: false }, repository: {} };
   const platform = redacting(createCliPlatform({ inputs: new Map(), facts, env: childEnv, redactor, out: streams.stderr, cwd: process.cwd() }), redactor);
-  const print = (text: string) => void streams.stdout.write(`${redactor.redact(text)}\n`);
+  // Tag names and a pushed image's file names are the registry's and the image's bytes: inert (log-safe.ts).
+  const print = (text: string) => void streams.stdout.write(`${logText(redactor.redact(text))}\n`);
   try {
     return await (await import('./maintain-run.js')).runMaintain(realEffects(platform, redactor), line, print);
   } catch (error) {
@@ -106,7 +108,7 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, strea
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     streams.stderr.write(
-      `hoist: ${redactor.redact(error.message)}\n${error.command ? `Run 'hoist ${error.command} --help' for its flags.` : "Run 'hoist --help' for the commands."}\n`,
+      `hoist: ${logText(redactor.redact(error.message))}\n${error.command ? `Run 'hoist ${error.command} --help' for its flags.` : "Run 'hoist --help' for the commands."}\n`,
     );
     return 2;
   }

@@ -6,6 +6,7 @@
  */
 import { tmpdir } from 'node:os';
 import type { RunFacts } from './context.js';
+import { logText } from './log-safe.js';
 import type { Platform } from './platform.js';
 import type { Redactor } from '../secrets/redact.js';
 
@@ -49,8 +50,10 @@ export function createCliPlatform(o: CliPlatformOptions): CliPlatform {
     for (const bar of bars.values()) o.out.write(`${bar.slice(0, (o.out.columns ?? 100) - 1)}\n`);
     drawn = bars.size;
   };
-  const say = (line: string) => {
-    const text = o.redactor.redact(line);
+  // Hoist's own colours are added after a message is made inert (log-safe.ts): a tool's or a
+  // registry's escape sequences never reach the terminal.
+  const say = (line: string, colour = '') => {
+    const text = `${tty ? colour : ''}${logText(o.redactor.redact(line))}${tty && colour ? `${ESC}[0m` : ''}`;
     if (!tty) return void o.out.write(`${text}\n`);
     clearBars();
     o.out.write(`${text}\n`);
@@ -66,8 +69,8 @@ export function createCliPlatform(o: CliPlatformOptions): CliPlatform {
     mask: () => undefined, // nothing to mask in: every line is redacted before it is written
     debug: (message) => (o.env.HOIST_DEBUG === 'true' ? say(`debug: ${message}`) : undefined),
     info: say,
-    warning: (message, a) => say(`${tty ? `${ESC}[33m` : ''}warning:${where(a)} ${message}${tty ? `${ESC}[0m` : ''}`),
-    error: (message, a) => say(`${tty ? `${ESC}[31m` : ''}error:${where(a)} ${message}${tty ? `${ESC}[0m` : ''}`),
+    warning: (message, a) => say(`warning:${where(a)} ${message}`, `${ESC}[33m`),
+    error: (message, a) => say(`error:${where(a)} ${message}`, `${ESC}[31m`),
     group: async (title, fn) => {
       say(`==> ${title}`);
       try {

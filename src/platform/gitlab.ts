@@ -11,6 +11,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gitlabFacts } from './context.js';
+import { logText } from './log-safe.js';
 import { privateState } from './private-state.js';
 import type { Platform } from './platform.js';
 
@@ -58,6 +59,7 @@ export function dotenvLines(outputs: ReadonlyMap<string, string>): string[] {
 }
 
 const ESC = '\u001b';
+const where = (a?: { file?: string; line?: number }) => (a?.file ? ` ${logText(a.file)}${a.line ? `:${a.line}` : ''}:` : '');
 
 export function createGitLabPlatform(env: Env = process.env): Platform {
   const isPost = env.HOIST_PHASE === 'post';
@@ -82,14 +84,16 @@ export function createGitLabPlatform(env: Env = process.env): Platform {
     // GitLab has no runtime masking: secrets are kept out of the log by the Redactor instead.
     mask: () => undefined,
     debug: (message) => {
-      if (env.CI_DEBUG_TRACE === 'true' || env.HOIST_DEBUG === 'true') say(`debug: ${message}`);
+      if (env.CI_DEBUG_TRACE === 'true' || env.HOIST_DEBUG === 'true') say(`debug: ${logText(message)}`);
     },
-    info: say,
-    warning: (message, a) => say(`${ESC}[33mWARNING:${a?.file ? ` ${a.file}${a.line ? `:${a.line}` : ''}:` : ''} ${message}${ESC}[0m`),
-    error: (message, a) => say(`${ESC}[31mERROR:${a?.file ? ` ${a.file}${a.line ? `:${a.line}` : ''}:` : ''} ${message}${ESC}[0m`),
+    // Every message may hold a tool's or a registry's bytes: made inert (log-safe.ts) before Hoist's
+    // own colours and section markers are put around it.
+    info: (message) => say(logText(message)),
+    warning: (message, a) => say(`${ESC}[33mWARNING:${where(a)} ${logText(message)}${ESC}[0m`),
+    error: (message, a) => say(`${ESC}[31mERROR:${where(a)} ${logText(message)}${ESC}[0m`),
     group: async (title, fn) => {
       const name = `hoist_${++section}`;
-      say(`${ESC}[0Ksection_start:${Math.floor(Date.now() / 1000)}:${name}[collapsed=true]\r${ESC}[0K${title}`);
+      say(`${ESC}[0Ksection_start:${Math.floor(Date.now() / 1000)}:${name}[collapsed=true]\r${ESC}[0K${logText(title)}`);
       try {
         return await fn();
       } finally {
@@ -101,7 +105,7 @@ export function createGitLabPlatform(env: Env = process.env): Platform {
       writeFileSync(join(dir, 'hoist-summary.md'), markdown, { flag: 'a' });
       const name = `hoist_${++section}`;
       say(`${ESC}[0Ksection_start:${Math.floor(Date.now() / 1000)}:${name}[collapsed=true]\r${ESC}[0KHoist summary`);
-      for (const line of markdown.trimEnd().split('\n')) say(line);
+      say(logText(markdown.trimEnd()));
       say(`${ESC}[0Ksection_end:${Math.floor(Date.now() / 1000)}:${name}\r${ESC}[0K`);
     },
     saveState: (name, value) => state.set(name, value),

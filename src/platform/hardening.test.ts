@@ -3,21 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, chmod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fenced } from './github.js';
 import { privateState } from './private-state.js';
-
-describe('GitHub log lines', () => {
-  it('fence text that a runner would read as workflow commands', () => {
-    const body = 'denied\n::error::injected\n::save-state name=workdir::/home/runner';
-    const out = fenced(body).split('\n');
-    const token = /^::stop-commands::([0-9a-f]{32})$/.exec(out[0]!)?.[1];
-    expect(token).toBeDefined();
-    expect(out.slice(1, -1).join('\n')).toBe(body);
-    expect(out.at(-1)).toBe(`::${token}::`);
-    expect(fenced('plain line')).toBe('plain line');
-    expect(fenced('  ::warning::x')).toMatch(/^::stop-commands::/);
-  });
-});
 
 describe('GitLab state between script and after_script', () => {
   it('survives from main to post in a private directory, and main starts afresh', () => {

@@ -19,8 +19,17 @@ export interface RunSummary {
 
 const MiB = 1024 * 1024;
 const size = (n: number) => (n >= MiB ? `${(n / MiB).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
-/** Table cells: no pipes or newlines from the data may break the table. */
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** A code span's text in a table cell: no pipe, backtick or line break from the data may end it or the table. */
+const code = (s: string) =>
+  s
+    .replace(/`/g, "'")
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ');
+/**
+ * Free text in a table cell (a registry's error, a finding's file name): every Markdown and HTML
+ * character escaped, so the data cannot add links, images, emphasis or a fake verdict of its own.
+ */
+const cell = (s: string) => s.replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
 
 export function renderSummary(s: RunSummary): string {
   const lines = [`### Hoist: \`${s.digest}\`${s.version ? ` (version ${s.version})` : ''}`, ''];
@@ -28,7 +37,7 @@ export function renderSummary(s: RunSummary): string {
     lines.push('| registry | references | uploaded | mounted | already there | sent | time | result |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of s.registries) {
       lines.push(
-        `| ${cell(r.registry)} | ${r.references.map((x) => `\`${cell(x)}\``).join('<br>') || '—'} | ${r.blobsUploaded} (${size(r.bytesUploaded)}) | ${r.blobsMounted} (${size(r.bytesMounted)}) | ${r.blobsSkipped} (${size(r.bytesSkipped)}) | ${size(r.bytesSent)} | ${(r.durationMs / 1000).toFixed(1)} s | ${r.error ? `❌ ${cell(r.error.message)}` : '✅'} |`,
+        `| ${cell(r.registry)} | ${r.references.map((x) => `\`${code(x)}\``).join('<br>') || '—'} | ${r.blobsUploaded} (${size(r.bytesUploaded)}) | ${r.blobsMounted} (${size(r.bytesMounted)}) | ${r.blobsSkipped} (${size(r.bytesSkipped)}) | ${size(r.bytesSent)} | ${(r.durationMs / 1000).toFixed(1)} s | ${r.error ? `❌ ${cell(r.error.message)}` : '✅'} |`,
       );
     }
     lines.push('');
@@ -36,12 +45,12 @@ export function renderSummary(s: RunSummary): string {
   const decided = [...s.decisions].flatMap(([repo, ds]) => ds.filter((d) => d.reason).map((d) => ({ repo, d })));
   if (decided.length) {
     lines.push('**Floating tags**', '', '| repository | tag | moved | why |', '| --- | --- | --- | --- |');
-    for (const { repo, d } of decided) lines.push(`| ${cell(repo)} | \`${cell(d.tag)}\` | ${d.push ? 'yes' : 'no'} | ${cell(d.reason ?? '')} |`);
+    for (const { repo, d } of decided) lines.push(`| ${cell(repo)} | \`${code(d.tag)}\` | ${d.push ? 'yes' : 'no'} | ${cell(d.reason ?? '')} |`);
     lines.push('');
   }
   if (s.cachedSecretSteps?.length) {
     lines.push('**From the build cache, with an earlier value of a secret** (secret-cache: rebuild runs them again):', '');
-    for (const step of s.cachedSecretSteps) lines.push(`- \`${cell(step)}\``);
+    for (const step of s.cachedSecretSteps) lines.push(`- \`${code(step)}\``);
     lines.push('');
   }
   const a = s.audit;

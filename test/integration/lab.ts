@@ -56,6 +56,8 @@ export interface ActionRun {
   runnerTemp: string;
   /** What the step wrote to GITHUB_STEP_SUMMARY. */
   summary: string;
+  /** Everything the main (and post) step printed, byte for byte, as the runner reads it. */
+  raw: string;
 }
 
 /** Parses GITHUB_OUTPUT / GITHUB_STATE files (`name<<delimiter` blocks and `name=value` lines). */
@@ -167,6 +169,7 @@ export async function runAction(options: {
     errors,
     runnerTemp,
     summary,
+    raw: stdout,
   };
 }
 
