@@ -109,7 +109,6 @@ export function parse(text: string): ParseResult {
     try {
       child = nodeFromLine(buf, escape);
       if (canContainHeredoc(child) && buf.includes('<<')) {
-        child.heredocs = [];
         for (const doc of heredocsFromLine(buf)) {
           let content = '';
           let terminated = false;
@@ -125,7 +124,7 @@ export function parse(text: string): ParseResult {
             content += body;
           }
           if (!terminated) throw new DockerfileError('unterminated heredoc');
-          child.heredocs.push({ ...doc, content });
+          (child.heredocs ??= []).push({ ...doc, content });
         }
       }
     } catch (e) {
