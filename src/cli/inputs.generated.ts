@@ -206,6 +206,11 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "default": "forward"
   },
   {
+    "name": "release-tags",
+    "summary": "protect: a release tag (the full version, 1.4.2) that already holds an image built from another commit (its org.opencontainers.image.revision) is not moved and the step fails naming it; a re-run of the same commit still works",
+    "default": "protect"
+  },
+  {
     "name": "tag-latest",
     "summary": "auto (a stable release gets latest when it is the highest there), always (every build moves latest), or never",
     "default": "auto"
@@ -314,6 +319,11 @@ export const PROMOTE_FLAGS: readonly FlagSpec[] = [
     "summary": "Tags the destinations get, one per line or comma-separated"
   },
   {
+    "name": "release-tags",
+    "summary": "protect: a release tag (the full version, 1.4.2; for promote, every tag given that is a version) that already holds an image built from another commit (its org.opencontainers.image.revision) is not moved and the step fails naming it; a re-run of the same commit still works",
+    "default": "protect"
+  },
+  {
     "name": "mount-from",
     "summary": "Repositories the destinations may already hold the base in (mounted instead of sent)"
   },
@@ -372,6 +382,11 @@ export const MERGE_FLAGS: readonly FlagSpec[] = [
     "name": "floating-tags",
     "summary": "forward: the floating tags (2.1, 2, latest, a channel) move only when this release is the highest of their line in that registry, so a backport never moves them back",
     "default": "forward"
+  },
+  {
+    "name": "release-tags",
+    "summary": "protect: a release tag (the full version, 1.4.2) that already holds an image built from another commit (its org.opencontainers.image.revision) is not moved and the step fails naming it; a re-run of the same commit still works",
+    "default": "protect"
   },
   {
     "name": "tag-latest",

@@ -48,10 +48,23 @@ async function runTags(fx: Effects, line: MaintainLine, print: Print): Promise<n
   const c = line.command;
   if (c.verb === 'list') {
     return withClients(fx, line, [c.repository], async (client) => {
+      // Names only: one request per page of the listing. Digests (one HEAD per tag) only with --digest.
+      if (!c.digest) {
+        const names = [...new Set(await client(c.repository).listTags(c.repository.path))].sort();
+        if (line.json)
+          print(
+            JSON.stringify(
+              names.map((tag) => ({ tag })),
+              null,
+              2,
+            ),
+          );
+        else for (const t of names) print(t);
+        return 0;
+      }
       const tags = await describeTags(client(c.repository), c.repository.path, { labels: line.json, concurrency: line.transfer.concurrency });
       if (line.json) print(JSON.stringify(tags, null, 2));
-      else if (c.digest) for (const [digest, names] of byDigest(tags)) print(`${digest}  ${names.join(' ')}`);
-      else for (const t of tags) print(t.tag);
+      else for (const [digest, names] of byDigest(tags)) print(`${digest}  ${names.join(' ')}`);
       return 0;
     });
   }

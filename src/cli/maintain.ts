@@ -34,7 +34,7 @@ const COMMON = {
 } as const;
 
 export const MAINTAIN_HELP = `Usage:
-  hoist tags list REPO [--digest] [--json]            every tag, sorted (--digest: grouped by the digest they share)
+  hoist tags list REPO [--digest] [--json]            every tag, sorted, one request per page (--digest: each tag read, grouped by digest)
   hoist tags delete REPO:TAG... [--dry-run] [--json]  removes only the named tags; a shared digest stays for the others
   hoist tags prune REPO --keep N [--match GLOB] [--older-than 30d] [--dry-run] [--json]
                                                       keeps the newest N matching tags; never a release's digest,

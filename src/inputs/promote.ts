@@ -3,7 +3,7 @@ import { ConfigError } from '../core/errors.js';
 import { parseReference, parseRepository, TAG_PATTERN, type Reference, type Repository } from '../core/reference.js';
 import type { CiContext } from '../platform/platform.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
-import { inputScope, parseList, type InputReader } from './read.js';
+import { inputScope, parseChoice, parseList, type InputReader } from './read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 
 export interface PromoteInputs {
@@ -12,9 +12,38 @@ export interface PromoteInputs {
   destinations: Repository[];
   /** The tags every destination gets (default: the source's tag). */
   tags: string[];
-  /** Repositories a destination registry may already hold the base in (mounted, not sent). */
-  mountFrom: string[];
+  /**
+   * Repositories a destination registry may already hold the base in (mounted, not sent):
+   * `registry/repo` for that registry's destinations, a bare `repo` for every destination registry.
+   */
+  mountFrom: MountHint[];
+  /** `release-tags`: `protect` keeps a version tag on its commit's image; `overwrite` lets it move. */
+  releaseTags: 'protect' | 'overwrite';
   transfer: TransferSettings;
+}
+
+export interface MountHint {
+  /** The API host the hint is for; undefined: every destination registry. */
+  host?: string;
+  path: string;
+}
+
+const REPOSITORY_PATH = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+/**
+ * One `mount-from` line: `registry.acme/base/busybox` (a first part with a dot, a port or
+ * `localhost` names the registry, as in an image reference; a tag or digest is ignored) or a bare
+ * `base/busybox`, which stands for that repository on every destination registry.
+ */
+export function parseMountHint(line: string): MountHint {
+  const first = line.split('/')[0]!;
+  if (line.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    const ref = parseReference(line);
+    return { host: ref.host, path: ref.path };
+  }
+  const path = line.replace(/@.*$/, '').replace(/:[^/]*$/, '');
+  if (!REPOSITORY_PATH.test(path)) throw new Error(`'${line}' is not a repository: give registry/repo or repo (lower-case letters, digits, . _ - and /)`);
+  return { path };
 }
 
 function parseSource(read: InputReader): { source?: Reference; message?: string } {
@@ -46,8 +75,17 @@ export async function readPromoteInputs(read: InputReader, ctx: CiContext, catal
   if (!lines.length) issues.push({ input: 'destinations', message: 'no destination given: list the repositories to promote to' });
   const tags = parseList(read('tags'));
   for (const t of tags) if (!TAG_PATTERN.test(t)) issues.push({ input: 'tags', message: `'${t}' is not a valid tag` });
+  const mountFrom: MountHint[] = [];
+  for (const line of parseList(read('mount-from'))) {
+    try {
+      mountFrom.push(parseMountHint(line));
+    } catch (e) {
+      issues.push({ input: 'mount-from', message: (e as Error).message.startsWith(`'${line}'`) ? (e as Error).message : `'${line}': ${(e as Error).message}` });
+    }
+  }
+  const releaseTags = parseChoice(scope, 'release-tags', ['protect', 'overwrite'] as const, 'protect');
   const transfer = parseTransfer(scope, await yamlFor(read('registry-auth')));
   catalogRegistryPasswords(transfer, catalog);
   if (issues.length || !source) throw new ConfigError(issues);
-  return { source, destinations, tags: tags.length ? tags : source.tag ? [source.tag] : [], mountFrom: parseList(read('mount-from')), transfer };
+  return { source, destinations, tags: tags.length ? tags : source.tag ? [source.tag] : [], mountFrom, releaseTags, transfer };
 }

@@ -56,7 +56,11 @@ export async function merge(fx: Effects): Promise<void> {
     // A target's registry may hold a source's blobs in the source's repository: mounted, not sent.
     const mountFrom = (host: string) => [...new Set(sources.filter((s) => s.host === host).map((s) => s.path))];
     const reports = await platform.group('Merge', () =>
-      pushGraph(joined.graph, joined.source, targets, { ...engineOptions(platform, inputs.transfer, clients), mountFrom }),
+      pushGraph(joined.graph, joined.source, targets, {
+        ...engineOptions(platform, inputs.transfer, clients),
+        mountFrom,
+        releaseTags: inputs.tags.releaseTags,
+      }),
     );
     for (const r of reports) platform.info(describeReport(r));
     for (const [repository, ds] of decisions) for (const d of ds) if (!d.push) platform.info(`${repository}: ${d.tag} not moved — ${d.reason}`);

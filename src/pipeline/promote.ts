@@ -16,6 +16,7 @@ import { pushError } from '../push/stage.js';
 import type { RegistryClient } from '../registry/client.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import { newCatalog } from '../secrets/hide.js';
+import { versionOfTag } from '../plan/tags.js';
 
 const MiB = 1024 * 1024;
 const mib = (n: number) => (n / MiB).toFixed(1);
@@ -31,17 +32,31 @@ export async function promote(fx: Effects): Promise<void> {
     // The image's referrers (attestations, signatures) go with it.
     const graph = await withReferrers(client, source.path, await fetchGraph(client, source.path, source.digest ?? source.tag!));
     if (source.digest && source.digest !== graph.root.digest) throw new Error(`${formatFull(source)}: the registry answered with ${graph.root.digest}`);
-    // Where destinations may hold the base already: the mount-from repositories, and the image's base.
-    const hints = [...inputs.mountFrom, ...(await baseRepository(client, source.path, graph.root.bytes, graph.children[0]?.bytes))];
+    // Where destinations may hold the base already: the mount-from repositories (trusted: the user
+    // named them), and the image's base from its label (untrusted: the source names it, so a blob is
+    // mounted from there only once the source is shown to hold it — HEAD at the source).
+    const named = (host: string) => inputs.mountFrom.filter((h) => h.host === undefined || h.host === host).map((h) => h.path);
+    const labelled = await baseRepository(client, source.path, graph.root.bytes, graph.children[0]?.bytes);
+    const hints = [...new Set([...inputs.mountFrom.map((h) => (h.host ? `${h.host}/${h.path}` : h.path)), ...labelled])];
     const platforms = graph.children.length ? `, ${graph.children.length} platforms` : '';
     const kept = graph.referrers?.length ? `, ${graph.referrers.length} referrer${graph.referrers.length === 1 ? '' : 's'}` : '';
     platform.info(
       `Promoting ${formatFull(source)} (${graph.root.digest}, ${mib(graphSize(graph))} MiB${platforms}${kept}) to ${destinations.length} repositories${hints.length ? `; mounting from ${hints.join(', ')} where a destination has them` : ''}`,
     );
-    const targets = destinations.map((repository) => ({ repository, tags: inputs.tags }));
-    const result = await platform.group('Promote', () =>
-      copyGraph(client, source, graph, targets, { ...engineOptions(platform, inputs.transfer, clients), mountFrom: () => hints }),
-    );
+    // Version tags given to promote are release tags: not moved onto another commit's image (release-tags).
+    const targets = destinations.map((repository) => ({
+      repository,
+      tags: inputs.tags,
+      releaseTags: inputs.tags.filter((t) => versionOfTag(t) !== undefined),
+    }));
+    const options = {
+      ...engineOptions(platform, inputs.transfer, clients),
+      mountFrom: named,
+      untrustedMountFrom: () => labelled,
+      sourceHolds: (digest: string) => client.hasBlob(source.path, digest),
+      releaseTags: inputs.releaseTags,
+    };
+    const result = await platform.group('Promote', () => copyGraph(client, source, graph, targets, options));
     for (const r of result.reports) platform.info(describeReport(r));
     const sent = result.reports.reduce((n, r) => n + r.bytesSent, 0);
     // What the destinations had already, or mounted from a repository of theirs: bytes shared with their bases.

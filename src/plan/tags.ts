@@ -31,6 +31,13 @@ export interface GitFacts {
   headSha?: string;
   /** The run was started by a schedule. */
   scheduled: boolean;
+  /** The full git ref (refs/heads/main, refs/tags/v1.2.3, refs/pull/15/merge), for metadata-action's rules. */
+  ref?: string;
+  /** The event that started the run (push, pull_request, schedule, …). */
+  event?: string;
+  /** The event payload's base_ref (a tag push) and pull_request.base.ref, for {{base_ref}}. */
+  baseRef?: string;
+  prBaseRef?: string;
 }
 
 export class TagError extends Error {
@@ -122,6 +129,8 @@ export interface TagOptions {
   now: Date;
   /** A variant's prefix and suffix on every tag the run's facts make (`tags` lines stay as given). */
   variant?: Variant;
+  /** Characters of the commit in the `sha-` tag (metadata-action's DOCKER_METADATA_SHORT_SHA_LENGTH; default 7). */
+  shaLength?: number;
 }
 
 /** An image variant's tags, as metadata-action's flavor: `2.1-alpine`; `latest` only with onlatest. */
@@ -134,9 +143,13 @@ export interface Variant {
 
 export const NO_VARIANT: Variant = { prefix: '', suffix: '', prefixOnLatest: false, suffixOnLatest: false };
 
-/** A tag of the variant: `latest` takes the prefix and suffix only where onlatest says so. */
+/**
+ * A tag of the variant: `latest` takes the prefix and suffix only where onlatest says so; `pr-N`
+ * keeps its own prefix and takes only the suffix (as metadata-action's type=ref,event=pr).
+ */
 function inVariant(tag: string, rule: TagRule, v: Variant): string {
   if (rule === 'latest') return `${v.prefixOnLatest ? v.prefix : ''}${tag}${v.suffixOnLatest ? v.suffix : ''}`;
+  if (rule === 'pr') return `${tag}${v.suffix}`;
   return `${v.prefix}${tag}${v.suffix}`;
 }
 
@@ -192,8 +205,10 @@ export function planTags(o: TagOptions): PlannedTag[] {
   } else if (o.tagLatest === 'always') {
     add('latest', 'latest', false);
   }
-  if (auto.has('sha') && o.facts.sha) add(`sha-${o.facts.sha.slice(0, 7).toLowerCase()}`, 'sha', false);
-  if (auto.has('branch') && o.facts.branch && !o.facts.tag) {
+  if (auto.has('sha') && o.facts.sha) add(`sha-${o.facts.sha.slice(0, o.shaLength ?? 7).toLowerCase()}`, 'sha', false);
+  // A pull request gets pr-N, never its head branch's tag (that branch's own builds keep it; under
+  // pull_request_target its author would choose the name): as metadata-action.
+  if (auto.has('branch') && o.facts.branch && !o.facts.tag && o.facts.pullRequest === undefined) {
     const t = sanitizeTag(o.facts.branch);
     if (t) add(t, 'branch', false);
   }
@@ -258,6 +273,26 @@ export function decideTags(
     if (semver.gte(v, highest)) return { tag: p.tag, rule: p.rule, push: true, reason: `${v.version} ≥ ${highest.version}, the highest ${scope} there` };
     return { tag: p.tag, rule: p.rule, push: false, reason: `${highest.version} is there, higher than ${v.version}: ${p.tag} stays on it` };
   });
+}
+
+/**
+ * The highest release of the line a floating tag follows (`2.1` → the highest `2.1.x`), read from
+ * the tag names a repository has, with the version tag that names it; undefined when none is there.
+ */
+export function lineLeader(
+  rule: TagRule,
+  version: string,
+  existing: readonly string[],
+  variant: Variant = NO_VARIANT,
+): { tag: string; version: string } | undefined {
+  const v = semver.parse(version);
+  if (!v) return undefined;
+  let best: { tag: string; v: SemVer } | undefined;
+  for (const tag of existing) {
+    const x = versionOfTag(tag, variant);
+    if (x && sameLine(rule, x, v) && (!best || semver.gt(x, best.v) || (semver.eq(x, best.v) && tag < best.tag))) best = { tag, v: x };
+  }
+  return best && { tag: best.tag, version: best.v.version };
 }
 
 function sameLine(rule: TagRule, x: SemVer, v: SemVer): boolean {

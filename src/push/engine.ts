@@ -13,6 +13,10 @@ import { formatReference, type Repository } from '../core/reference.js';
 import type { Referrer, RegistryClient } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
 import { graphSize, referrerEntry, type BlobSource, type ImageGraph } from '../oci/graph.js';
+import type { FloatingPlan } from './floating.js';
+import type { ReleaseTagMode } from './release-tags.js';
+import { tagRepositories } from './tagging.js';
+import { SourceDigestError, verifyingOpen } from './verify.js';
 
 export interface PushTarget {
   repository: Repository;
@@ -24,6 +28,10 @@ export interface PushTarget {
    * this returns; a listing that fails fails this registry before any tag moves.
    */
   chooseTags?: (existing: readonly string[]) => readonly string[];
+  /** The floating tags among the chosen ones: re-read before and after they are written (`floating.ts`). */
+  floating?: FloatingPlan;
+  /** Release tags among the tags: not moved onto another commit's image (`release-tags.ts`). */
+  releaseTags?: readonly string[];
 }
 
 export interface RegistryReport {
@@ -60,8 +68,21 @@ export interface EngineOptions {
   concurrency: number;
   /** Requests in flight per registry host. */
   perHost: number;
-  /** Repositories per host that may already hold the blobs (mount sources: the base, a copy's source). */
+  /** Repositories per host that may already hold the blobs (mount sources: the base, a copy's source, the user's). */
   mountFrom?: (host: string) => readonly string[];
+  /**
+   * Repositories named by what is being copied (a source's `base.name` label), not by the user:
+   * a blob is mounted from them only where `sourceHolds` shows the source has it, so an untrusted
+   * source cannot make Hoist link a blob it never held with the user's credentials.
+   */
+  untrustedMountFrom?: (host: string) => readonly string[];
+  sourceHolds?: (digest: string) => Promise<boolean>;
+  /** `protect` (default): release tags are not moved onto another commit's image. */
+  releaseTags?: ReleaseTagMode;
+  /** Milliseconds before floating tags are read again after writing (default 1000), and how often at most (default 5). */
+  settleMs?: number;
+  settleRounds?: number;
+  sleep?: (ms: number) => Promise<void>;
   /** Throttled progress lines and notable events (resumes, learned chunk sizes). */
   log?: (line: string) => void;
   progressIntervalMs?: number;
@@ -96,7 +117,12 @@ function byHost(targets: readonly PushTarget[]): Map<string, PushTarget[]> {
     const seen = repos.get(t.repository.path);
     if (seen && (seen.chooseTags || t.chooseTags))
       throw new Error(`${formatReference(t.repository)} is named twice with tags chosen from the registry's: name it once`);
-    repos.set(t.repository.path, seen ? { repository: seen.repository, tags: [...new Set([...seen.tags, ...t.tags])] } : { ...t, tags: [...t.tags] });
+    repos.set(
+      t.repository.path,
+      seen
+        ? { repository: seen.repository, tags: [...new Set([...seen.tags, ...t.tags])], releaseTags: [...(seen.releaseTags ?? []), ...(t.releaseTags ?? [])] }
+        : { ...t, tags: [...t.tags] },
+    );
   }
   return new Map([...hosts].map(([h, repos]) => [h, [...repos.values()]]));
 }
@@ -104,18 +130,13 @@ function byHost(targets: readonly PushTarget[]): Map<string, PushTarget[]> {
 export async function pushGraph(graph: ImageGraph, source: BlobSource, targets: readonly PushTarget[], options: EngineOptions): Promise<RegistryReport[]> {
   const global = pLimit(options.concurrency);
   const hosts = byHost(targets);
-  return Promise.all([...hosts].map(([host, repos]) => pushToHost(graph, source, host, repos, options, global)));
+  const halt: Halt = {};
+  return Promise.all([...hosts].map(([host, repos]) => new HostPush(graph, source, host, repos, options, global, halt).run()));
 }
 
-async function pushToHost(
-  graph: ImageGraph,
-  source: BlobSource,
-  host: string,
-  repos: PushTarget[],
-  options: EngineOptions,
-  global: LimitFunction,
-): Promise<RegistryReport> {
-  return new HostPush(graph, source, host, repos, options, global).run();
+/** Shared by every registry of one push: a source that served wrong bytes stops them all. */
+interface Halt {
+  error?: Error;
 }
 
 /** One registry host's push: its blobs, then its manifests by digest, then — all in place — its tags. */
@@ -131,6 +152,9 @@ class HostPush {
   /** Repositories of this registry known to hold a blob, filled as blobs are found or pushed. */
   readonly #holders = new Map<string, string[]>();
   readonly #hints: readonly string[];
+  readonly #untrusted: readonly string[];
+  readonly #sourceHolds = new Map<string, Promise<boolean>>();
+  readonly #skipped = new Set<string>();
 
   constructor(
     readonly graph: ImageGraph,
@@ -139,6 +163,7 @@ class HostPush {
     readonly repos: PushTarget[],
     readonly options: EngineOptions,
     global: LimitFunction,
+    readonly halt: Halt,
   ) {
     this.#now = options.now ?? Date.now;
     this.#started = this.#lastProgress = this.#now();
@@ -147,6 +172,7 @@ class HostPush {
     this.#limit = (task) => local(() => global(task));
     this.#total = graphSize(graph) * repos.length;
     this.#hints = options.mountFrom?.(host) ?? [];
+    this.#untrusted = options.untrustedMountFrom?.(host) ?? [];
     this.report = {
       host,
       registry: repos[0]!.repository.registry,
@@ -184,10 +210,35 @@ class HostPush {
     this.#holders.set(digest, [...(this.#holders.get(digest) ?? []), repo]);
   }
 
+  /**
+   * Where a blob may be mounted from: repositories of this registry it was pushed to or found in,
+   * the trusted hints, and an untrusted hint only once the source is shown to hold the blob.
+   */
+  async #mountSources(repo: string, digest: string): Promise<string[]> {
+    const trusted = [...(this.#holders.get(digest) ?? []), ...this.#hints];
+    const untrusted = this.#untrusted.filter((h) => !trusted.includes(h));
+    let held = false;
+    if (untrusted.length && this.options.sourceHolds) {
+      let check = this.#sourceHolds.get(digest);
+      if (!check) this.#sourceHolds.set(digest, (check = this.options.sourceHolds(digest).catch(() => false)));
+      held = await check;
+      if (!held) this.#skipHint(untrusted.join(', '), `the source does not hold ${digest}, so it is not mounted from a repository the source names`);
+    }
+    return [...new Set([...trusted, ...(held ? untrusted : [])])].filter((h) => h !== repo);
+  }
+
+  /** Says once per hint why it was not used. */
+  #skipHint(hint: string, why: string): void {
+    if (this.#skipped.has(hint)) return;
+    this.#skipped.add(hint);
+    this.options.log?.(`${this.host}: mount-from ${hint} skipped — ${why}`);
+  }
+
   /** A blob into a repository: already there (HEAD), mounted from a holder or a hint, else uploaded. */
   async #ensureBlob(repo: string, blob: { digest: string; size: number }): Promise<void> {
     const { report } = this;
     const client = this.#client;
+    if (this.halt.error) throw this.halt.error;
     if (await this.#limit(() => client.hasBlob(repo, blob.digest))) {
       report.blobsSkipped++;
       report.bytesSkipped += blob.size;
@@ -195,11 +246,12 @@ class HostPush {
       return this.#held(blob.digest, repo);
     }
     let session: string | undefined;
-    for (const from of new Set([...(this.#holders.get(blob.digest) ?? []), ...this.#hints.filter((h) => h !== repo)])) {
-      // A mount is only a shortcut: a source repository the credentials may not read is passed over.
+    for (const from of await this.#mountSources(repo, blob.digest)) {
+      // A mount is only a shortcut: a hint that cannot be used (no access, no such repository, not a name) is passed over.
       const mount = await this.#limit(() => client.mountBlob(repo, blob.digest, from)).catch((e: unknown) => {
-        if (e instanceof RegistryError && (e.status === 401 || e.status === 403 || e.status === 404)) return undefined;
-        throw e;
+        if (!(e instanceof RegistryError)) throw e;
+        this.#skipHint(from, e.message);
+        return undefined;
       });
       if (!mount) continue;
       if (mount.mounted) {
@@ -216,10 +268,13 @@ class HostPush {
       this.#done += n;
       this.#progress();
     };
-    const open = (start: number, end: number) => this.source.open(blob.digest, start, end);
+    const open = verifyingOpen(this.source, blob);
     const stats = await this.#limit(() =>
       client.uploadBlob(repo, blob, open, { session, onSent, onEvent: (line) => this.options.log?.(`${this.host}: ${line}`) }),
-    );
+    ).catch((e: unknown) => {
+      if (e instanceof SourceDigestError) this.halt.error ??= e;
+      throw e;
+    });
     this.#done += blob.size - stats.bytesSent; // re-sent bytes do not count as progress twice
     report.blobsUploaded++;
     report.bytesUploaded += blob.size;
@@ -228,9 +283,9 @@ class HostPush {
     this.#held(blob.digest, repo);
   }
 
-  /** The tags each repository gets, its existing tags listed (while the blobs go up) where they decide. */
+  /** The tags each repository gets, its existing tags listed — once everything is up, as late as possible — where they decide. */
   #chooseTags(): Promise<Array<readonly string[]>> {
-    const chosen = Promise.all(
+    return Promise.all(
       this.repos.map(async (target) => {
         if (!target.chooseTags) return target.tags;
         const existing = await this.#limit(() => this.#client.listTags(target.repository.path)).catch((e: unknown) => {
@@ -242,8 +297,6 @@ class HostPush {
         return target.chooseTags(existing);
       }),
     );
-    chosen.catch(() => undefined); // awaited later; a failure must not surface as unhandled meanwhile
-    return chosen;
   }
 
   /** Every manifest by digest, children first, the digest the registry stored checked. */
@@ -288,51 +341,27 @@ class HostPush {
     }
   }
 
-  /**
-   * Points a tag at the root. A tag already there is left as it is (a re-run writes nothing, which
-   * registries with immutable tags require); a refused move of an existing tag names the setting.
-   */
-  async #moveTag(target: PushTarget, tag: string): Promise<void> {
-    const { graph, report } = this;
-    const path = target.repository.path;
-    const at = await this.#limit(() => this.#client.headManifest(path, tag));
-    if (at?.digest === graph.root.digest) {
-      report.tagsUnchanged++;
-      return;
-    }
-    try {
-      await this.#limit(() => this.#client.putManifest(path, tag, graph.root.bytes, graph.root.mediaType));
-    } catch (e) {
-      const refused = e instanceof RegistryError && e.status !== undefined && [400, 403, 409, 412].includes(e.status);
-      if (!at || !refused || !/immutab|already exists|overwrit|TAG_INVALID|DENIED/i.test(`${e.message} ${(e as RegistryError).code ?? ''}`)) throw e;
-      throw new RegistryError(
-        `${formatReference(target.repository, tag)} is at ${at.digest} and the registry refused to move it to ${graph.root.digest}: its tags are immutable (ECR imageTagMutability IMMUTABLE, a Harbor immutability rule, Artifact Registry immutable tags). Release under a new tag, or let this one move (${e.message})`,
-        { registry: this.host, repository: path, status: (e as RegistryError).status, code: 'TAG_IMMUTABLE', retryable: false, cause: e },
-      );
-    }
-  }
-
   async run(): Promise<RegistryReport> {
     const { graph, report } = this;
     try {
-      const chosen = this.#chooseTags();
       // Each blob goes to the first repository first, so the others can mount it from there.
       const [first, ...rest] = this.repos.map((r) => r.repository.path);
       const blobs = graph.blobs.map(async (blob) => {
         await this.#ensureBlob(first!, blob);
         await settleAll(rest.map((repo) => this.#ensureBlob(repo, blob)));
       });
-      await settleAll([chosen.then(() => undefined), ...blobs]);
-      const tagsOf = await chosen;
+      await settleAll(blobs);
+      if (this.halt.error) throw this.halt.error;
       await this.#putManifests();
       await this.#putReferrers();
-      // Everything is in place on this registry: now, and only now, move its tags.
-      for (const [i, target] of this.repos.entries()) {
-        for (const tag of tagsOf[i]!) {
-          await this.#moveTag(target, tag);
-          report.references.push(formatReference(target.repository, tag));
-        }
-      }
+      // Everything is in place on this registry: now, and only now, decide and move its tags.
+      const tagsOf = await this.#chooseTags();
+      const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+      await tagRepositories(
+        { ...this.options, client: this.#client, host: this.host, graph, source: this.source, limit: this.#limit, report, sleep },
+        this.repos,
+        tagsOf,
+      );
     } catch (e) {
       report.error = e instanceof Error ? e : new Error(String(e));
     }

@@ -37,7 +37,16 @@ export function pushTargets(
       return d.filter((x) => x.push).map((x) => x.tag);
     };
     const needsListing = floating === 'forward' && image.tags.some((t) => t.floating);
-    return needsListing ? { repository: image.repository, tags: [], chooseTags: decide } : { repository: image.repository, tags: decide([]) };
+    // The full version tag: not moved onto another commit's image (release-tags: protect).
+    const releaseTags = image.tags.filter((t) => t.rule === 'version').map((t) => t.tag);
+    if (!needsListing) return { repository: image.repository, tags: decide([]), releaseTags };
+    const onLeft = (tag: string, reason: string) =>
+      decisions.set(
+        name,
+        (decisions.get(name) ?? []).map((d) => (d.tag === tag ? { ...d, push: false, reason } : d)),
+      );
+    const plan = version ? { version, variant, tags: image.tags.filter((t) => t.floating).map(({ tag, rule }) => ({ tag, rule })), onLeft } : undefined;
+    return { repository: image.repository, tags: [], chooseTags: decide, releaseTags, ...(plan ? { floating: plan } : {}) };
   });
 }
 
@@ -58,7 +67,7 @@ export async function pushBuilds(
         ? b.unit.images.map((image) => ({ repository: image.repository, tags: [] }))
         : pushTargets(b.unit.images, inputs.release.version, inputs.tags.floating, mine, inputs.tags.variant);
       const source = adoptingSource(layoutSource(b.layoutDir), b.adopted, (host) => clients.get(host));
-      const reports = await pushGraph(b.graph, source, targets, { ...options, mountFrom: mountHints(b.base, b.adopted) });
+      const reports = await pushGraph(b.graph, source, targets, { ...options, releaseTags: inputs.tags.releaseTags, mountFrom: mountHints(b.base, b.adopted) });
       for (const r of reports) platform.info(describeReport(r));
       if (inputs.delivery.pushByDigest) await recordDigest(fx, inputs.delivery.digestDir, b, reports);
       for (const [repository, ds] of mine) {

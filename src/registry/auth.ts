@@ -138,6 +138,10 @@ export class TokenCache {
     return t.token;
   }
 
+  delete(scope: string): void {
+    this.#tokens.delete(scope);
+  }
+
   set(scope: string, response: TokenResponse): string {
     const token = response.token ?? response.access_token;
     if (!token) throw new Error('the token service answered without a token');

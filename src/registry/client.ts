@@ -174,6 +174,15 @@ export class RegistryClient {
     });
     await r.body.dump();
     const digest = header(r, 'docker-content-digest');
+    // Trust nothing: a registry (or a proxy or cache before it) that stored other bytes says so here.
+    const sent = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    if (digest?.startsWith('sha256:') && digest !== sent) {
+      throw this.#error(`PUT of manifest ${reference} (${sent}) answered Docker-Content-Digest ${digest}: the registry stored other bytes than it was sent`, {
+        repository,
+        retryable: false,
+        code: 'DIGEST_MISMATCH',
+      });
+    }
     const subject = header(r, 'oci-subject');
     return { ...(digest ? { digest } : {}), ...(subject ? { subject } : {}) };
   }

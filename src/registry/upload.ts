@@ -110,6 +110,14 @@ export class BlobUpload {
       ...(length ? { body: this.#body(0, length) } : {}),
     });
     await r.body.dump();
+    const stored = header(r, 'docker-content-digest');
+    if (stored && stored !== this.blob.digest) {
+      throw this.t.error(`the upload of blob ${this.blob.digest} answered Docker-Content-Digest ${stored}: the registry stored other bytes than it was sent`, {
+        repository: this.repository,
+        retryable: false,
+        code: 'DIGEST_MISMATCH',
+      });
+    }
   }
 
   async #monolithic(): Promise<UploadStats> {

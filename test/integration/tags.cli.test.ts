@@ -32,7 +32,10 @@ describe('hoist tags', () => {
     expect(list.stdout.trim().split('\n')).toEqual(['2', '2.1', '2.1.106', 'latest']);
     const grouped = await hoist(['tags', 'list', repo, '--digest', ...plainArgs()], { cwd });
     expect(grouped.stdout.trim()).toBe(`${digest}  2 2.1 2.1.106 latest`);
-    const json = JSON.parse((await hoist(['tags', 'list', repo, '--json', ...plainArgs()], { cwd })).stdout) as Array<{
+    // Without --digest, --json lists names only (one request per page); with it, each tag's digest and dates.
+    const names = JSON.parse((await hoist(['tags', 'list', repo, '--json', ...plainArgs()], { cwd })).stdout) as Array<{ tag: string }>;
+    expect(names).toEqual(['2', '2.1', '2.1.106', 'latest'].map((tag) => ({ tag })));
+    const json = JSON.parse((await hoist(['tags', 'list', repo, '--json', '--digest', ...plainArgs()], { cwd })).stdout) as Array<{
       tag: string;
       digest: string;
       created?: string;

@@ -40,14 +40,29 @@ export class Authenticator {
     this.#challenge = challenge;
   }
 
-  /** The Authorization header for a request needing these scopes, if the registry asked for one. */
-  async authorization(scopes: readonly string[], repository: string | undefined): Promise<string | undefined> {
+  /**
+   * Drops the cached token for these scopes (the registry refused it: revoked, or expired earlier
+   * than the token service said), so the next request fetches a new one. Returns the token
+   * service's origin, for messages, or undefined when no Bearer token was in use.
+   */
+  forget(scopes: readonly string[]): string | undefined {
     const c = this.#challenge;
+    if (c?.scheme !== 'bearer') return undefined;
+    this.#tokens.delete([...scopes].sort().join(' '));
+    return c.params.realm ? new URL(c.params.realm).origin : this.#host;
+  }
+
+  /** The Authorization header for a request needing these scopes, if the registry asked for one. */
+  async authorization(scopes: readonly string[], repository: string | undefined, used?: { cachedToken: boolean }): Promise<string | undefined> {
+    const c = this.#challenge;
+    if (used) used.cachedToken = false;
     if (!c) return undefined;
     if (c.scheme === 'basic') return this.#credentials?.kind === 'password' ? this.#credentials.basic() : undefined;
     if (c.scheme !== 'bearer') return undefined;
     const key = [...scopes].sort().join(' ');
-    return `Bearer ${this.#tokens.get(key) ?? (await this.#fetchToken(c, scopes, key, repository))}`;
+    const cached = this.#tokens.get(key);
+    if (used) used.cachedToken = cached !== undefined;
+    return `Bearer ${cached ?? (await this.#fetchToken(c, scopes, key, repository))}`;
   }
 
   async #fetchToken(c: Challenge, scopes: readonly string[], key: string, repository: string | undefined): Promise<string> {

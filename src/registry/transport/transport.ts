@@ -110,10 +110,11 @@ export class Transport {
   }
 
   /** One attempt: credentials only to the registry's own origin, never to storage it redirects to. */
-  async #attempt(spec: RequestSpec, url: string, scopes: readonly string[]): Promise<Response> {
+  async #attempt(spec: RequestSpec, url: string, scopes: readonly string[], sent: { cachedToken: boolean }): Promise<Response> {
     const headers: Record<string, string> = { 'user-agent': this.#options.userAgent, ...spec.headers };
+    sent.cachedToken = false;
     if (new URL(url).origin === this.base) {
-      const authorization = await this.#auth.authorization(scopes, spec.repository);
+      const authorization = await this.#auth.authorization(scopes, spec.repository, sent);
       if (authorization) headers.authorization = authorization;
     }
     const proxy = this.#options.proxy && proxyFor(url, this.#options.proxy);
@@ -181,10 +182,13 @@ export class Transport {
     let authRetries = 0;
     let url = spec.url.startsWith('http') ? spec.url : `${this.base}${spec.url}`;
     let redirects = 0;
+    const sent = { cachedToken: false };
+    /** The token service that issued a replacement for a refused token, once per request. */
+    let renewedAt: string | undefined;
     for (let attempt = 1; ; attempt++) {
       let res: Response;
       try {
-        res = await this.#attempt(spec, url, scopes);
+        res = await this.#attempt(spec, url, scopes, sent);
       } catch (e) {
         if (!(e instanceof RegistryError) || !e.retryable || attempt >= attempts) throw e;
         await this.wait(attempt, undefined);
@@ -202,12 +206,29 @@ export class Transport {
       // Only the registry's own origin may change how Hoist authenticates to it: a 401 from storage
       // it redirected to must never get its challenge answered with the registry's credentials.
       const ours = new URL(url).origin === this.base;
-      const again = ours && res.status === 401 && authRetries < 2 ? this.#rechallenge(res, spec, scopes, authRetries === 0) : undefined;
+      const again =
+        ours && res.status === 401 && authRetries < 2
+          ? this.#rechallenge(res, spec, scopes, authRetries === 0 && !sent.cachedToken && renewedAt === undefined)
+          : undefined;
       if (again) {
         scopes = again;
         authRetries++;
         attempt--; // authenticating is not a failed attempt
         continue;
+      }
+      // A cached token refused (revoked, or expired before the service said): one new token, once.
+      if (ours && res.status === 401 && sent.cachedToken && renewedAt === undefined) {
+        renewedAt = this.#auth.forget(scopes);
+        if (renewedAt !== undefined) {
+          attempt--;
+          continue;
+        }
+      }
+      if (renewedAt !== undefined && res.status === 401) {
+        throw this.error(
+          `${spec.method} ${new URL(url).pathname} answered 401 to a cached token and again to a new one from ${renewedAt} (${parseErrorBody(text).message ?? 'unauthorized'}) — the registry refuses tokens its service issues: check the access of the credentials${this.#auth.credentials ? ` from ${this.#auth.credentials.origin}` : ''} and the clocks of registry and token service`,
+          { repository: spec.repository, status: 401, code: parseErrorBody(text).code ?? 'UNAUTHORIZED', retryable: false },
+        );
       }
       const err = this.#answerError(res, spec, text, url);
       if (!err.retryable || attempt >= attempts) throw err;

@@ -1,0 +1,88 @@
+/**
+ * The engine's last step on one registry, once the image is complete there: release tags checked
+ * for every repository first (none moves if one is protected), then the fixed tags — the version
+ * tag among them, which floating tags' leaders are read from — each read back after it is written,
+ * then the floating tags, re-read before and after each write (`floating.ts`).
+ */
+import { formatReference } from '../core/reference.js';
+import type { BlobSource, ImageGraph } from '../oci/graph.js';
+import type { RegistryClient } from '../registry/client.js';
+import { RegistryError } from '../registry/errors.js';
+import type { EngineOptions, PushTarget, RegistryReport } from './engine.js';
+import { convergeFloating } from './floating.js';
+import { checkReleaseTags, revisionOfGraph } from './release-tags.js';
+
+export interface TagContext extends Pick<EngineOptions, 'log' | 'releaseTags' | 'settleMs' | 'settleRounds'> {
+  client: RegistryClient;
+  host: string;
+  graph: ImageGraph;
+  source: BlobSource;
+  limit: <T>(task: () => Promise<T>) => Promise<T>;
+  report: RegistryReport;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export async function tagRepositories(c: TagContext, repos: readonly PushTarget[], tagsOf: ReadonlyArray<readonly string[]>): Promise<void> {
+  const { graph, report } = c;
+  if ((c.releaseTags ?? 'protect') === 'protect' && repos.some((t) => t.releaseTags?.length)) {
+    const revision = await revisionOfGraph(graph, c.source);
+    for (const [i, target] of repos.entries()) {
+      const release = (target.releaseTags ?? []).filter((t) => tagsOf[i]!.includes(t));
+      const check = { client: c.client, host: c.host, repository: target.repository.path, name: formatReference(target.repository) };
+      await checkReleaseTags({ ...check, digest: graph.root.digest, revision, limit: c.limit }, release);
+    }
+  }
+  for (const [i, target] of repos.entries()) {
+    const floating = new Set(target.floating?.tags.map((t) => t.tag));
+    for (const tag of tagsOf[i]!.filter((t) => !floating.has(t))) {
+      await moveTag(c, target, tag);
+      report.references.push(formatReference(target.repository, tag));
+    }
+  }
+  for (const [i, target] of repos.entries()) {
+    const plan = target.floating;
+    const allowed = tagsOf[i]!.filter((t) => plan?.tags.some((p) => p.tag === t));
+    if (!plan || !allowed.length) continue;
+    const name = formatReference(target.repository);
+    const settle = { sleep: c.sleep, settleMs: c.settleMs ?? 1000, rounds: c.settleRounds ?? 5 };
+    const log = (line: string) => c.log?.(line);
+    const { ours } = await convergeFloating(
+      { client: c.client, repository: target.repository.path, name, root: graph.root, limit: c.limit, log, ...settle },
+      plan,
+      allowed,
+    );
+    for (const tag of ours) report.references.push(formatReference(target.repository, tag));
+  }
+}
+
+/**
+ * Points a tag at the root and reads it back. A tag already there is left as it is (a re-run
+ * writes nothing, which registries with immutable tags require); a refused move of an existing
+ * tag names the setting; a tag that reads back as another image is an error naming the registry.
+ */
+async function moveTag(c: TagContext, target: PushTarget, tag: string): Promise<void> {
+  const { graph, report } = c;
+  const path = target.repository.path;
+  const at = await c.limit(() => c.client.headManifest(path, tag));
+  if (at?.digest === graph.root.digest) {
+    report.tagsUnchanged++;
+    return;
+  }
+  try {
+    await c.limit(() => c.client.putManifest(path, tag, graph.root.bytes, graph.root.mediaType));
+  } catch (e) {
+    const refused = e instanceof RegistryError && e.status !== undefined && [400, 403, 409, 412].includes(e.status);
+    if (!at || !refused || !/immutab|already exists|overwrit|TAG_INVALID|DENIED/i.test(`${e.message} ${(e as RegistryError).code ?? ''}`)) throw e;
+    throw new RegistryError(
+      `${formatReference(target.repository, tag)} is at ${at.digest} and the registry refused to move it to ${graph.root.digest}: its tags are immutable (ECR imageTagMutability IMMUTABLE, a Harbor immutability rule, Artifact Registry immutable tags). Release under a new tag, or let this one move (${e.message})`,
+      { registry: c.host, repository: path, status: (e as RegistryError).status, code: 'TAG_IMMUTABLE', retryable: false, cause: e },
+    );
+  }
+  const now = await c.limit(() => c.client.headManifest(path, tag));
+  if (now?.digest !== graph.root.digest) {
+    throw new RegistryError(
+      `${c.host}: ${formatReference(target.repository, tag)} was written as ${graph.root.digest} but reads back as ${now?.digest ?? 'nothing'} (the registry, or a proxy or cache before it, serves other bytes than it was sent — or another run moved the tag at that moment)`,
+      { registry: c.host, repository: path, code: 'TAG_READBACK_MISMATCH', retryable: false },
+    );
+  }
+}
