@@ -1,9 +1,11 @@
-// Bundles src/index.ts (the Action and the GitLab component: dist/index.js) and src/cli/index.ts
-// (the `hoist` command: dist/cli.js) as minified ESM for node24, with what only some runs need —
+// Bundles src/index.ts (the Action and the GitLab component) and src/cli/index.ts (the `hoist`
+// command) as minified ESM into dist/chunks/{index,cli}.js, with what only some runs need —
 // Octokit for a pull request comment, yaml for a YAML registry-auth — in chunks loaded on demand,
 // and writes dist/licenses.txt for every package inside. @actions/http-client, which @actions/core
 // imports only for getIDToken (never called), is replaced by a stub that throws (it would bring
-// tunnel and a second undici). Deterministic: same sources, same bytes.
+// tunnel and a second undici). dist/index.js and dist/cli.js are Node version guards (guard.mjs):
+// on a Node outside package.json's engines they print one line and exit 2, loading nothing else,
+// and otherwise import their bundle. Deterministic: same sources, same bytes.
 //   node scripts/build.mjs          write dist/
 //   node scripts/build.mjs --check  build in memory and fail if dist/ differs (used by npm test)
 import { build } from 'esbuild';
@@ -11,18 +13,24 @@ import { chmod, readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { guard, parseEngines } from './guard.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
+/** The Nodes that run the bundle: package.json's engines (zlib's zstd: 22.15, 23.8), which the guards enforce. */
+const engines = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).engines.node;
+const oldest = parseEngines(engines)
+  .map((r) => r.min)
+  .sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2])[0];
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli/index.ts' },
+  entryPoints: { 'chunks/index': 'src/index.ts', 'chunks/cli': 'src/cli/index.ts' },
   bundle: true,
   splitting: true,
   minify: true,
   platform: 'node',
-  target: 'node24',
+  target: `node${oldest.join('.')}`,
   format: 'esm',
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
@@ -54,7 +62,7 @@ async function licenseText(dir) {
   return files.length ? readFile(join(root, dir, files[0]), 'utf8') : undefined;
 }
 
-let licenses = 'Third-party software bundled in dist/index.js\n';
+let licenses = 'Third-party software bundled in dist/\n';
 const seen = new Set();
 for (const dir of packagesOf(result.metafile)) {
   const pkg = JSON.parse(await readFile(join(root, dir, 'package.json'), 'utf8'));
@@ -67,6 +75,11 @@ for (const dir of packagesOf(result.metafile)) {
 
 const outputs = new Map(result.outputFiles.map((f) => [f.path, f.contents]));
 outputs.set(join(root, 'dist/licenses.txt'), Buffer.from(licenses));
+outputs.set(join(root, 'dist/index.js'), Buffer.from(guard(engines, './chunks/index.js', 'Hoist', 'run it with runs.using: node24 (action.yml)')));
+outputs.set(
+  join(root, 'dist/cli.js'),
+  Buffer.from(guard(engines, './chunks/cli.js', 'hoist', `install Node.js 24 (https://nodejs.org/), or run npx -p node@24 -p hoist-cli hoist`)),
+);
 const listDist = async (dir = join(root, 'dist')) =>
   (await readdir(dir, { withFileTypes: true }).catch(() => []))
     .flatMap((e) => (e.isDirectory() ? [] : [join(dir, e.name)]))
@@ -91,11 +104,12 @@ if (check) {
   for (const path of await listDist()) if (!outputs.has(path)) await rm(path);
   for (const [path, bytes] of outputs) {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, bytes, { mode: path.endsWith(`${sep}cli.js`) ? 0o755 : 0o644 });
-    if (path.endsWith(`${sep}cli.js`)) await chmod(path, 0o755); // the bin of `npx hoist`
+    const bin = path === join(root, 'dist/cli.js'); // the package's bin, `hoist`
+    await writeFile(path, bytes, { mode: bin ? 0o755 : 0o644 });
+    if (bin) await chmod(path, 0o755);
   }
   const size = (name) => outputs.get(join(root, 'dist', name)).length;
   console.log(
-    `built dist/index.js (${size('index.js')} bytes), dist/cli.js (${size('cli.js')} bytes) and ${outputs.size - 3} chunks from ${seen.size} packages`,
+    `built dist/chunks/index.js (${size('chunks/index.js')} bytes), dist/chunks/cli.js (${size('chunks/cli.js')} bytes), their Node guards (${engines}) dist/index.js and dist/cli.js, and ${outputs.size - 5} chunks from ${seen.size} packages`,
   );
 }
