@@ -16,11 +16,17 @@ export interface Match<T> {
   end: number;
 }
 
+/** Flags in the value `step` returns: patterns end at the state reached; the byte was a stop byte. */
+export const MATCH = 1;
+export const STOP = 2;
+/** The state in a value `step` returns (its row: the state's number × 256). 0 is the root. */
+export const STATE = -256;
+
 export class Automaton<T> {
   /**
-   * The transitions, indexed by row (state × 256) + byte, holding the next state's row — or, for a
-   * state where patterns end, its row bitwise-inverted (negative): one load and one sign test per
-   * byte in the hot loop.
+   * The transitions, indexed by row (state × 256) + byte, holding the next state's row, its low bits
+   * flags: MATCH where patterns end at the next state, STOP where the byte is one the caller asked
+   * to be told of (the bytes that may begin an escape): one load and one bit test per byte in the hot loop.
    */
   readonly #rows: Int32Array;
   /** Bytes that leave the root: at the root, the others are skipped with a 256-byte table that stays in cache. */
@@ -28,7 +34,11 @@ export class Automaton<T> {
   /** For each state, the patterns ending there (its own and those of its suffix links), or undefined. */
   readonly #out: Array<Pattern<T>[] | undefined>;
 
-  constructor(patterns: ReadonlyArray<Pattern<T>>) {
+  constructor(
+    patterns: ReadonlyArray<Pattern<T>>,
+    /** Bytes at which a scanner's `onStop` is called (before the byte is read), with the state then. */
+    stops: Uint8Array = new Uint8Array(256),
+  ) {
     // 1. The trie.
     const goto: Array<Map<number, number>> = [new Map()];
     const out: Array<Pattern<T>[] | undefined> = [undefined];
@@ -78,15 +88,28 @@ export class Automaton<T> {
     const rows = new Int32Array(n * 256);
     for (let i = 0; i < rows.length; i++) {
       const t = next[i]!;
-      rows[i] = out[t] ? ~(t << 8) : t << 8;
+      rows[i] = (t << 8) | (out[t] ? MATCH : 0) | (stops[i & 255] ? STOP : 0);
     }
     this.#rows = rows;
     this.#out = out;
-    this.#starts = Uint8Array.from({ length: 256 }, (_, b) => (next[b] !== 0 ? 1 : 0));
+    this.#starts = Uint8Array.from({ length: 256 }, (_, b) => (next[b] !== 0 || stops[b] ? 1 : 0));
   }
 
-  /** A scanner with its own position and state, for one stream. */
-  scanner(onMatch: (m: Match<T>) => void): Scanner {
+  /** One step, for code that walks the automaton itself: the value for `byte` read in `state` (STATE, MATCH, STOP). */
+  step(state: number, byte: number): number {
+    return this.#rows[state + byte]!;
+  }
+
+  /** The patterns that end where `step` returned `value` (with MATCH set). */
+  ending(value: number): ReadonlyArray<Pattern<T>> {
+    return this.#out[value >> 8]!;
+  }
+
+  /**
+   * A scanner with its own position and state, for one stream; `onStop` (if given) is told of each
+   * stop byte before it is read: its index in the chunk written and the state it is read in.
+   */
+  scanner(onMatch: (m: Match<T>) => void, onStop?: (index: number, state: number) => void): Scanner {
     const rows = this.#rows;
     const out = this.#out;
     const starts = this.#starts;
@@ -101,11 +124,12 @@ export class Automaton<T> {
             while (i < length && starts[chunk[i]!] === 0) i++;
             if (i === length) break;
           }
-          r = rows[r + chunk[i]!]!;
-          if (r < 0) {
-            r = ~r;
-            for (const p of out[r >> 8]!) onMatch({ tag: p.tag, end: offset + i + 1 });
+          const v = rows[r + chunk[i]!]!;
+          if ((v & 3) !== 0) {
+            if ((v & STOP) !== 0 && onStop) onStop(i, r);
+            if ((v & MATCH) !== 0) for (const p of out[v >> 8]!) onMatch({ tag: p.tag, end: offset + i + 1 });
           }
+          r = v & STATE;
         }
         row = r;
         offset += chunk.length;

@@ -1,0 +1,337 @@
+/**
+ * The escape spellings the audit reads through, as byte-at-a-time decoders: each takes the text a
+ * byte at a time and puts out what it reads as — a byte as it was (kind 0), a byte an escape made
+ * (the escape's kind), or a piece the reading removes (a quote, a soft line break). A sequence that
+ * turns out not to be an escape is given back as it was. Used by `escapes.ts` from a place where an
+ * escape may begin, for as long as what is read could still be part of a secret.
+ */
+
+/** Where a decoder puts what it reads. */
+export interface Sink {
+  /** A byte of the reading: `kind` 0 if it was in the text as it is, otherwise the kind of escape that made it. */
+  out(byte: number, kind: number): void;
+  /** A piece of the text the reading leaves out (a quote, a soft line break), made by an escape of `kind`. */
+  cut(kind: number): void;
+}
+
+export interface Decoder {
+  push(byte: number, sink: Sink): void;
+  /** No part of an escape is held back. */
+  readonly idle: boolean;
+}
+
+const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+export const isHex = (b: number) => b >= 0 && HEX[b]! >= 0;
+const isAlnum = (b: number) => (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a);
+export const isAlpha = (b: number) => (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a;
+
+/** A code point as UTF-8 (a lone surrogate as WTF-8), each byte of `kind`. */
+function utf8(cp: number, kind: number, sink: Sink): void {
+  if (cp < 0x80) sink.out(cp, kind);
+  else if (cp < 0x800) {
+    sink.out(0xc0 | (cp >> 6), kind);
+    sink.out(0x80 | (cp & 63), kind);
+  } else if (cp < 0x10000) {
+    sink.out(0xe0 | (cp >> 12), kind);
+    sink.out(0x80 | ((cp >> 6) & 63), kind);
+    sink.out(0x80 | (cp & 63), kind);
+  } else {
+    sink.out(0xf0 | (cp >> 18), kind);
+    sink.out(0x80 | ((cp >> 12) & 63), kind);
+    sink.out(0x80 | ((cp >> 6) & 63), kind);
+    sink.out(0x80 | (cp & 63), kind);
+  }
+}
+
+/** Backslash escapes' kinds, most telling first. */
+export const BACKSLASH_KINDS = ['', 'JSON \\u-escaped', '\\x-escaped', 'octal-escaped', 'backslash-escaped'];
+const [U, X, OCTAL, SIMPLE] = [1, 2, 3, 4];
+const SIMPLE_ESCAPES = new Int16Array(256).fill(-1);
+for (const [c, b] of Object.entries({ n: 10, t: 9, r: 13, b: 8, f: 12, v: 11, a: 7, e: 27 })) SIMPLE_ESCAPES[c.charCodeAt(0)] = b;
+
+/**
+ * Backslash escapes as JSON, JavaScript, C, Python, Java properties, YAML and TOML double-quoted
+ * strings write them: `\uXXXX` (any case; surrogate pairs joined), `\u{X…}`, `\UXXXXXXXX`, `\xXX`,
+ * octal `\0`–`\377`, `\n` and the other letters, a line continued with `\` (the next line's
+ * indentation left out, as YAML and TOML read it), and any other character after `\` as itself.
+ * `\x` and octal make a byte; `\u` a character, as UTF-8.
+ */
+export class BackslashDecoder implements Decoder {
+  /** 0 text, 1 after `\`, 2 hex digits, 3 `\u{…}`, 4 octal digits, 5 after `\` CR, 6 the indentation after a continued line. */
+  #st = 0;
+  #held: number[] = [];
+  #acc = 0;
+  #count = 0;
+  #need = 0;
+  #kind = 0;
+  /** A high surrogate waiting for its low half. */
+  #high = -1;
+
+  /** `plain`: what a byte outside an escape does (a shell's `$'…'` ends at a quote). */
+  constructor(readonly plain: (b: number, sink: Sink) => void = (b, sink) => sink.out(b, 0)) {}
+
+  get idle(): boolean {
+    return this.#st === 0 && this.#high < 0;
+  }
+
+  push(b: number, sink: Sink): void {
+    switch (this.#st) {
+      case 0:
+        if (b === 0x5c) {
+          this.#st = 1;
+          this.#held = [b];
+          return;
+        }
+        this.#flushHigh(sink);
+        return this.plain(b, sink);
+      case 1:
+        if (b === 0x75 || b === 0x55 || b === 0x78) {
+          this.#held.push(b);
+          [this.#st, this.#need, this.#kind, this.#acc, this.#count] = [2, b === 0x75 ? 4 : b === 0x55 ? 8 : 2, b === 0x78 ? X : U, 0, 0];
+        } else if (b >= 0x30 && b <= 0x37) [this.#st, this.#acc, this.#count, this.#kind] = [4, b - 0x30, 1, OCTAL];
+        else if (b === 0x0a || b === 0x0d) {
+          this.#flushHigh(sink);
+          sink.cut(SIMPLE);
+          this.#st = b === 0x0a ? 6 : 5;
+        } else {
+          this.#st = 0;
+          this.#flushHigh(sink);
+          const simple = SIMPLE_ESCAPES[b]!;
+          sink.out(simple >= 0 ? simple : b, SIMPLE);
+        }
+        return;
+      case 2: {
+        const h = HEX[b]!;
+        if (h >= 0) {
+          this.#held.push(b);
+          this.#acc = this.#acc * 16 + h;
+          if (++this.#count === this.#need) this.#finish(sink);
+          return;
+        }
+        if (b === 0x7b && this.#count === 0 && this.#need === 4) {
+          this.#held.push(b);
+          this.#st = 3;
+          return;
+        }
+        if (this.#kind === X && this.#count > 0) this.#finish(sink);
+        else this.#giveBack(sink);
+        return this.push(b, sink);
+      }
+      case 3: {
+        const h = HEX[b]!;
+        if (h >= 0 && this.#count < 6) {
+          this.#held.push(b);
+          this.#acc = this.#acc * 16 + h;
+          this.#count++;
+          return;
+        }
+        if (b === 0x7d && this.#count > 0 && this.#acc <= 0x10ffff) return this.#finish(sink);
+        this.#giveBack(sink);
+        return this.push(b, sink);
+      }
+      case 4:
+        if (b >= 0x30 && b <= 0x37) {
+          this.#acc = this.#acc * 8 + b - 0x30;
+          if (++this.#count === 3) this.#finish(sink);
+          return;
+        }
+        this.#finish(sink);
+        return this.push(b, sink);
+      case 5:
+        this.#st = 6;
+        if (b !== 0x0a) this.push(b, sink);
+        return;
+      case 6:
+        if (b === 0x20 || b === 0x09) return;
+        this.#st = 0;
+        return this.push(b, sink);
+    }
+  }
+
+  #finish(sink: Sink): void {
+    this.#st = 0;
+    const c = this.#acc;
+    if (this.#kind !== U) {
+      this.#flushHigh(sink);
+      return sink.out(c & 0xff, this.#kind);
+    }
+    if (this.#need === 4 && c >= 0xdc00 && c <= 0xdfff && this.#high >= 0) {
+      const cp = 0x10000 + ((this.#high - 0xd800) << 10) + (c - 0xdc00);
+      this.#high = -1;
+      return utf8(cp, U, sink);
+    }
+    this.#flushHigh(sink);
+    if (this.#need === 4 && c >= 0xd800 && c <= 0xdbff) this.#high = c;
+    else if (c <= 0x10ffff) utf8(c, U, sink);
+  }
+
+  #flushHigh(sink: Sink): void {
+    if (this.#high >= 0) utf8(this.#high, U, sink);
+    this.#high = -1;
+  }
+
+  /** Not an escape after all: the bytes held, as they were. */
+  #giveBack(sink: Sink): void {
+    this.#st = 0;
+    this.#flushHigh(sink);
+    for (const x of this.#held) sink.out(x, 0);
+  }
+}
+
+/** The named references that stand for printable ASCII (XML's five and HTML's), and a few spaces. */
+const ENTITIES: Record<string, number> = {
+  amp: 38, AMP: 38, lt: 60, LT: 60, gt: 62, GT: 62, quot: 34, QUOT: 34, apos: 39, excl: 33, num: 35, dollar: 36, percnt: 37, lpar: 40,
+  rpar: 41, ast: 42, midast: 42, plus: 43, comma: 44, period: 46, sol: 47, colon: 58, semi: 59, equals: 61, quest: 63, commat: 64,
+  lsqb: 91, lbrack: 91, bsol: 92, rsqb: 93, rbrack: 93, Hat: 94, lowbar: 95, UnderBar: 95, grave: 96, DiacriticalGrave: 96,
+  lcub: 123, lbrace: 123, verbar: 124, vert: 124, VerticalLine: 124, rcub: 125, rbrace: 125, Tab: 9, NewLine: 10, nbsp: 0xa0,
+}; // prettier-ignore
+
+/** XML and HTML character references: named (`&amp;`, `&plus;`), decimal (`&#43;`) and hex (`&#x2B;`, any case, leading zeros). */
+export class EntityDecoder implements Decoder {
+  /** 0 text, 1 after `&`, 2 after `&#`, 3 decimal digits, 4 hex digits, 5 a name. */
+  #st = 0;
+  #held: number[] = [];
+  #acc = 0;
+  #count = 0;
+
+  get idle(): boolean {
+    return this.#st === 0;
+  }
+
+  push(b: number, sink: Sink): void {
+    switch (this.#st) {
+      case 0:
+        if (b === 0x26) {
+          this.#st = 1;
+          this.#held = [b];
+        } else sink.out(b, 0);
+        return;
+      case 1:
+        if (b === 0x23) this.#st = 2;
+        else if (isAlpha(b)) this.#st = 5;
+        else return this.#giveBack(b, sink);
+        this.#held.push(b);
+        this.#count = 0;
+        return;
+      case 2:
+        if (b === 0x78 || b === 0x58) this.#st = 4;
+        else if (b >= 0x30 && b <= 0x39) [this.#st, this.#count] = [3, 1];
+        else return this.#giveBack(b, sink);
+        this.#held.push(b);
+        this.#acc = b === 0x78 || b === 0x58 ? 0 : b - 0x30;
+        return;
+      case 3:
+      case 4: {
+        const digit = this.#st === 3 ? (b >= 0x30 && b <= 0x39 ? b - 0x30 : -1) : HEX[b]!;
+        if (digit >= 0 && this.#count < 12) {
+          this.#held.push(b);
+          this.#acc = Math.min(this.#acc * (this.#st === 3 ? 10 : 16) + digit, 0x110000);
+          this.#count++;
+          return;
+        }
+        if (b === 0x3b && this.#count > 0 && this.#acc > 0 && this.#acc <= 0x10ffff) {
+          this.#st = 0;
+          return utf8(this.#acc, 1, sink);
+        }
+        return this.#giveBack(b, sink);
+      }
+      case 5:
+        if (isAlnum(b) && this.#held.length < 34) {
+          this.#held.push(b);
+          return;
+        }
+        if (b === 0x3b) {
+          const cp = ENTITIES[String.fromCharCode(...this.#held.slice(1))];
+          if (cp !== undefined) {
+            this.#st = 0;
+            return utf8(cp, 1, sink);
+          }
+        }
+        return this.#giveBack(b, sink);
+    }
+  }
+
+  #giveBack(b: number, sink: Sink): void {
+    this.#st = 0;
+    for (const x of this.#held) sink.out(x, 0);
+    this.push(b, sink);
+  }
+}
+
+/** Percent-encoding (`%2B`, `%2b`, any subset of characters); in form encoding also `+` for a space. */
+export class PercentDecoder implements Decoder {
+  /** 0 text, 1 after `%`, 2 after `%` and a digit. */
+  #st = 0;
+  #acc = 0;
+  #digit = 0;
+
+  constructor(readonly form: boolean) {}
+
+  get idle(): boolean {
+    return this.#st === 0;
+  }
+
+  push(b: number, sink: Sink): void {
+    if (this.#st === 0) {
+      if (b === 0x25) this.#st = 1;
+      else if (b === 0x2b && this.form) sink.out(0x20, 1);
+      else sink.out(b, 0);
+      return;
+    }
+    const h = HEX[b]!;
+    if (h < 0) {
+      sink.out(0x25, 0);
+      if (this.#st === 2) sink.out(this.#digit, 0);
+      this.#st = 0;
+      return this.push(b, sink);
+    }
+    if (this.#st === 1) [this.#st, this.#acc, this.#digit] = [2, h, b];
+    else {
+      this.#st = 0;
+      sink.out(this.#acc * 16 + h, 1);
+    }
+  }
+}
+
+/** Quoted-printable: `=2B` (either case) and soft line breaks (`=` CRLF or LF). */
+export class QuotedPrintableDecoder implements Decoder {
+  /** 0 text, 1 after `=`, 2 after `=` and a digit, 3 after `=` CR. */
+  #st = 0;
+  #first = 0;
+
+  get idle(): boolean {
+    return this.#st === 0;
+  }
+
+  push(b: number, sink: Sink): void {
+    switch (this.#st) {
+      case 0:
+        if (b === 0x3d) this.#st = 1;
+        else sink.out(b, 0);
+        return;
+      case 1:
+        if (isHex(b)) [this.#st, this.#first] = [2, b];
+        else if (b === 0x0d) this.#st = 3;
+        else if (b === 0x0a) [this.#st] = [0, sink.cut(1)];
+        else this.#giveBack([0x3d], b, sink);
+        return;
+      case 2:
+        if (isHex(b)) {
+          this.#st = 0;
+          sink.out(HEX[this.#first]! * 16 + HEX[b]!, 1);
+        } else this.#giveBack([0x3d, this.#first], b, sink);
+        return;
+      case 3:
+        if (b === 0x0a) [this.#st] = [0, sink.cut(1)];
+        else this.#giveBack([0x3d, 0x0d], b, sink);
+        return;
+    }
+  }
+
+  #giveBack(held: number[], b: number, sink: Sink): void {
+    this.#st = 0;
+    for (const x of held) sink.out(x, 0);
+    this.push(b, sink);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The quoting spellings the audit reads through (a sibling of `escape-decoders.ts`): shell words,
+ * YAML's single-quoted scalars, YAML's line folding.
+ */
+import { BackslashDecoder, type Decoder, type Sink } from './escape-decoders.js';
+
+/** Where a shell reader is: outside quotes, in '…', in "…", in $'…'. */
+export const ShellMode = { Outside: 0, Single: 1, Double: 2, AnsiC: 3 } as const;
+export type ShellMode = (typeof ShellMode)[keyof typeof ShellMode];
+
+/**
+ * A shell word as POSIX shells and bash read it: quotes removed ('a'"b"c), `\` before any
+ * character outside quotes, before `"` `\` `$` `` ` `` in double quotes, `$'…'` with C escapes
+ * (as `printf %q` and `${v@Q}` write them), `\` newline as a continued line.
+ */
+export class ShellDecoder implements Decoder {
+  /** 0 text, 1 after `\`, 2 after `$`. */
+  #st = 0;
+  readonly #ansi = new BackslashDecoder((b, sink) => (b === 0x27 ? ((this.mode = ShellMode.Outside), sink.cut(1)) : sink.out(b, 0)));
+
+  constructor(public mode: ShellMode) {}
+
+  get idle(): boolean {
+    return this.#st === 0 && (this.mode !== ShellMode.AnsiC || this.#ansi.idle);
+  }
+
+  push(b: number, sink: Sink): void {
+    if (this.mode === ShellMode.AnsiC) return this.#ansi.push(b, sink);
+    if (this.#st === 1) {
+      this.#st = 0;
+      if (b === 0x0a) sink.cut(1);
+      else if (this.mode === ShellMode.Outside || b === 0x22 || b === 0x5c || b === 0x24 || b === 0x60) sink.out(b, 1);
+      else {
+        sink.out(0x5c, 0);
+        sink.out(b, 0);
+      }
+      return;
+    }
+    if (this.#st === 2) {
+      this.#st = 0;
+      if (b === 0x27 || b === 0x22) {
+        this.mode = b === 0x27 ? ShellMode.AnsiC : ShellMode.Double;
+        return sink.cut(1);
+      }
+      sink.out(0x24, 0);
+      return this.push(b, sink);
+    }
+    const quote = this.mode === ShellMode.Single ? 0x27 : this.mode === ShellMode.Double ? 0x22 : -1;
+    if (b === quote) {
+      this.mode = ShellMode.Outside;
+      sink.cut(1);
+    } else if (this.mode === ShellMode.Outside && (b === 0x27 || b === 0x22)) {
+      this.mode = b === 0x27 ? ShellMode.Single : ShellMode.Double;
+      sink.cut(1);
+    } else if (b === 0x5c && this.mode !== ShellMode.Single) this.#st = 1;
+    else if (b === 0x24 && this.mode === ShellMode.Outside) this.#st = 2;
+    else sink.out(b, 0);
+  }
+}
+
+/** YAML single-quoted scalars: `''` for `'`. */
+export class YamlSingleDecoder implements Decoder {
+  #quote = false;
+
+  get idle(): boolean {
+    return !this.#quote;
+  }
+
+  push(b: number, sink: Sink): void {
+    if (!this.#quote) {
+      if (b === 0x27) this.#quote = true;
+      else sink.out(b, 0);
+      return;
+    }
+    this.#quote = false;
+    if (b === 0x27) return sink.out(0x27, 1);
+    sink.out(0x27, 0);
+    this.push(b, sink);
+  }
+}
+
+/** YAML's line folding in flow and folded scalars: a line break and the next line's indentation read as one space (n breaks: n−1 newlines). */
+export class FoldDecoder implements Decoder {
+  /** 0 text, 1 after CR, 2 in the breaks and indentation. */
+  #st = 0;
+  #breaks = 0;
+
+  get idle(): boolean {
+    return this.#st === 0;
+  }
+
+  push(b: number, sink: Sink): void {
+    if (this.#st === 1 && b !== 0x0a) {
+      this.#st = 0;
+      sink.out(0x0d, 0);
+    }
+    if (this.#st === 2 && b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) {
+      this.#st = 0;
+      if (this.#breaks === 1) sink.out(0x20, 1);
+      else for (let k = 1; k < this.#breaks; k++) sink.out(0x0a, 1);
+    }
+    if (b === 0x0a) {
+      this.#breaks = this.#st === 2 ? this.#breaks + 1 : 1;
+      this.#st = 2;
+    } else if (b === 0x0d) this.#st = this.#st === 2 ? 2 : 1;
+    else if (this.#st === 0) sink.out(b, 0);
+  }
+}
