@@ -1,19 +1,40 @@
 /**
  * A fault-injecting HTTP reverse proxy on loopback, in front of a real registry: it cuts the
  * connection each time another `dropEvery` bytes of request bodies have passed (mid-upload), answers
- * some requests itself (429/503 with `Retry-After`), and stalls others. It counts the body bytes
- * clients sent through it, so tests and benchmarks can say how much was re-sent.
+ * some requests itself (429/503 with `Retry-After`, a 401 with the registry's own challenge), stalls
+ * others, and — a registry that lies — rewrites what passes (`tamper`: other bytes stored, other
+ * bytes or digests served). It counts the body bytes clients sent through it, so tests and
+ * benchmarks can say how much was re-sent.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  authorization?: string;
+}
+
+/** Rewrites one exchange: the request's path and body before forwarding, the answer's headers and body after. Bodies are buffered whole. */
+export interface Tamper {
+  request?: (req: ProxiedRequest, body: Buffer) => { path?: string; body?: Buffer } | undefined;
+  response?: (
+    req: ProxiedRequest,
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+    body: Buffer,
+  ) => { headers?: Record<string, string>; body?: Buffer } | undefined;
+}
 
 export interface FaultPlan {
   /** Cut the connection whenever the running total of body bytes crosses a multiple of this. */
   dropEvery?: number;
   /** Answer a request itself instead of forwarding it (n counts requests from 1). */
-  answer?: (req: { method: string; path: string }, n: number) => { status: number; retryAfter?: number } | undefined;
+  answer?: (req: ProxiedRequest, n: number) => { status: number; retryAfter?: number; headers?: Record<string, string> } | undefined;
   /** Milliseconds to hold a request before forwarding it. */
-  stall?: (req: { method: string; path: string }, n: number) => number;
+  stall?: (req: ProxiedRequest, n: number) => number;
+  /** The exchanges to rewrite (undefined: passed on as they are). */
+  tamper?: (req: ProxiedRequest) => Tamper | undefined;
 }
 
 export class FaultProxy {
@@ -25,7 +46,10 @@ export class FaultProxy {
   answeredBodyBytes = 0;
   stalls = 0;
   requests = 0;
+  tampered = 0;
   host = '';
+  /** The last `WWW-Authenticate` the registry sent (for a proxy that answers 401 as the registry would). */
+  challenge: string | undefined;
   readonly #server: Server;
 
   private constructor(
@@ -53,14 +77,19 @@ export class FaultProxy {
 
   async #forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const n = ++this.requests;
-    const info = { method: req.method ?? 'GET', path: req.url ?? '/' };
+    const info: ProxiedRequest = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    };
     const answer = this.plan.answer?.(info, n);
     if (answer) {
       this.answered++;
       req.on('data', (chunk: Buffer) => {
         this.answeredBodyBytes += chunk.length;
       });
-      req.on('end', () => res.writeHead(answer.status, answer.retryAfter !== undefined ? { 'retry-after': String(answer.retryAfter) } : {}).end());
+      const headers = { ...(answer.retryAfter !== undefined ? { 'retry-after': String(answer.retryAfter) } : {}), ...answer.headers };
+      req.on('end', () => res.writeHead(answer.status, headers).end());
       return;
     }
     const stall = this.plan.stall?.(info, n) ?? 0;
@@ -70,9 +99,12 @@ export class FaultProxy {
       await new Promise((r) => setTimeout(r, stall));
       req.resume();
     }
+    const tamper = this.plan.tamper?.(info);
+    if (tamper) return this.#tampered(req, res, info, tamper);
     const [hostname, port] = this.upstream.split(':');
     // The Host header is passed on unchanged, so the registry's Location headers point at the proxy.
     const up = request({ hostname, port: Number(port), method: req.method, path: req.url, headers: req.headers }, (upRes) => {
+      if (upRes.headers['www-authenticate']) this.challenge = String(upRes.headers['www-authenticate']);
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
       upRes.pipe(res);
     });
@@ -101,5 +133,31 @@ export class FaultProxy {
     });
     req.on('end', () => up.end());
     req.on('error', () => up.destroy());
+  }
+
+  /** One exchange buffered whole and rewritten as the tamper says. */
+  async #tampered(req: IncomingMessage, res: ServerResponse, info: ProxiedRequest, tamper: Tamper): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body: Buffer = Buffer.concat(chunks);
+    this.bodyBytes += body.length;
+    const changed = tamper.request?.(info, body);
+    if (changed) this.tampered++;
+    body = changed?.body ?? body;
+    const [hostname, port] = this.upstream.split(':');
+    const headers = { ...req.headers, 'content-length': String(body.length) };
+    const up = request({ hostname, port: Number(port), method: req.method, path: changed?.path ?? req.url, headers }, async (upRes) => {
+      const parts: Buffer[] = [];
+      for await (const c of upRes) parts.push(c as Buffer);
+      const answer = Buffer.concat(parts);
+      const out = tamper.response?.(info, upRes.statusCode ?? 502, upRes.headers, answer);
+      if (out) this.tampered++;
+      const outBody = out?.body ?? answer;
+      const outHeaders = { ...upRes.headers, ...out?.headers, ...(out?.body ? { 'content-length': String(outBody.length) } : {}) };
+      res.writeHead(upRes.statusCode ?? 502, outHeaders);
+      res.end(info.method === 'HEAD' ? undefined : outBody);
+    });
+    up.on('error', () => res.destroy());
+    up.end(body);
   }
 }

@@ -1,0 +1,76 @@
+// Concurrent releases on one repository of the lab's distribution registry, each through its own
+// delaying proxy (a seeded random delay before every request: every protocol step — HEAD, upload,
+// manifest PUT, tag listing, tag read, tag write — lands in an order no one chose).
+// Property: when all releases have ended, every floating tag (major, minor, latest, channel; a
+// variant's with its suffix) points at the highest release of its line, and each version tag at
+// its own image. Nearest real-world variant: a `git push --tags` of 2.1.0 and 2.2.0 starting two
+// release jobs at once, with a CDN or registry mirror adding latency on either path.
+import { describe, expect, it } from 'vitest';
+import { parseRepository, type Repository } from '../../src/core/reference.js';
+import type { Variant } from '../../src/plan/tags.js';
+import { pushGraph } from '../../src/push/engine.js';
+import { RegistryClient } from '../../src/registry/client.js';
+import { FaultProxy } from '../support/fault-proxy.js';
+import { expectedFloating, randomVersions, releaseImage, releaseTarget, rng } from '../support/releases.js';
+import { lab, uniqueRepo } from './lab.js';
+
+const client = (host: string) => new RegistryClient({ host, insecure: true, retries: 3, userAgent: 'hoist-race-test' });
+
+async function releaseThroughProxy(path: string, version: string, seed: number, variant: Variant | undefined, log: string[]) {
+  const random = rng(seed);
+  // Up to 60 ms before each request: a release of ~25 requests spreads over about a second.
+  await using proxy = await FaultProxy.start(lab().registries.plain.host, { stall: () => Math.floor(random() * 60) + 1 });
+  const c = client(proxy.host);
+  try {
+    const image = releaseImage(variant ? `${version}${variant.suffix}` : version, `rev-${version}-${seed}`);
+    const repository: Repository = parseRepository(`${proxy.host}/${path}`);
+    const [report] = await pushGraph(image.graph, image.source, [releaseTarget(repository, version, new Map(), variant)], {
+      clientFor: () => c,
+      concurrency: 4,
+      perHost: 4,
+      settleMs: 150,
+      log: (l) => log.push(`${version}: ${l}`),
+    });
+    return { version, digest: image.graph.root.digest, error: report!.error };
+  } finally {
+    await c.close();
+  }
+}
+
+async function tagsOf(path: string): Promise<Map<string, string>> {
+  const c = client(lab().registries.plain.host);
+  const out = new Map<string, string>();
+  for (const t of await c.listTags(path)) out.set(t, (await c.resolveTag(path, t))!);
+  await c.close();
+  return out;
+}
+
+describe('floating tags under concurrent releases (distribution, delaying proxies)', () => {
+  const trials: Array<{ seed: number; variant?: Variant }> = [
+    { seed: 11 },
+    { seed: 12 },
+    { seed: 13 },
+    { seed: 14 },
+    { seed: 15, variant: { prefix: '', suffix: '-alpine', prefixOnLatest: false, suffixOnLatest: false } },
+    { seed: 16, variant: { prefix: '', suffix: '-alpine', prefixOnLatest: false, suffixOnLatest: true } },
+  ];
+  for (const { seed, variant } of trials) {
+    it(`seed ${seed}${variant ? ` (variant ${variant.suffix}${variant.suffixOnLatest ? ', onlatest' : ''})` : ''}: every floating tag ends on the highest release of its line`, async () => {
+      const started = Date.now();
+      const random = rng(seed);
+      const versions = randomVersions(random, 3 + (seed % 3));
+      const path = uniqueRepo('race/app');
+      const log: string[] = [];
+      const runs = await Promise.all(versions.map((v, i) => releaseThroughProxy(path, v, seed * 1000 + i, variant, log)));
+      for (const r of runs) expect(r.error, `${r.version}: ${r.error?.message}`).toBeUndefined();
+      const digestOf = new Map(runs.map((r) => [r.version, r.digest]));
+      const tags = await tagsOf(path);
+      const suffix = variant?.suffix ?? '';
+      for (const v of versions) expect(tags.get(`${v}${suffix}`), v).toBe(digestOf.get(v));
+      const want = expectedFloating(versions, variant);
+      expect(want.size).toBeGreaterThan(0);
+      for (const [tag, v] of want) expect(tags.get(tag), `${versions.join(' ')}: ${tag} → ${v}\n${log.join('\n')}`).toBe(digestOf.get(v));
+      expect(Date.now() - started).toBeLessThan(60_000); // bounded: delays and re-reads are bounded
+    }, 90_000);
+  }
+});
