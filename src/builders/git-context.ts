@@ -9,9 +9,11 @@
  * in argv or the environment.
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ConfigError } from '../core/errors.js';
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
 import type { GitContext } from '../inputs/source.js';
+import { resolveInside } from '../plan/confine.js';
 import { startAgent } from './ssh-agent.js';
 
 export interface GitAccess {
@@ -70,12 +72,16 @@ export async function cloneGitContext(
   const commit = await run(['-C', repo, 'rev-parse', 'HEAD']);
   const context = resolve(repo, git.subdir ?? '.');
   const file = resolve(context, git.file ?? 'Dockerfile');
+  // Links followed: a symlink committed in the repository (`docker -> /etc`) must not lead out of it,
+  // whatever allow-outside-workspace says (that widens the workspace, never a remote repository).
   for (const [what, path] of [
     ['context', context],
     ['file', file],
   ] as const) {
-    const inside = relative(repo, path);
-    if (inside.startsWith('..') || isAbsolute(inside)) throw new Error(`${what}: ${path} is outside the repository ${where}`);
+    const r = await resolveInside(files, path, repo);
+    const lexical = relative(repo, path);
+    if (!r.inside || lexical.startsWith('..') || isAbsolute(lexical))
+      throw new ConfigError([{ input: what, message: `${path}${r.real && r.real !== path ? ` (${r.real})` : ''} is outside the repository ${where}` }]);
   }
   platform.info(`Context: ${where}${git.subdir ? ` (${git.subdir})` : ''} cloned at ${commit}`);
   return { context, file, commit };

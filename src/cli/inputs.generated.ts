@@ -26,6 +26,11 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "summary": "Path of the Dockerfile (default: <context>/Dockerfile)"
   },
   {
+    "name": "allow-outside-workspace",
+    "summary": "Let the context, the Dockerfile, build-contexts directories and the hierarchy file (and a hierarchy's contexts and Dockerfiles) resolve, links followed, outside the workspace",
+    "default": "false"
+  },
+  {
     "name": "target",
     "summary": "Build stage to stop at"
   },
@@ -457,6 +462,11 @@ export const STALE_FLAGS: readonly FlagSpec[] = [
   {
     "name": "hierarchy",
     "summary": "A hierarchy file (the build's): each entry's image is checked at its version tag, else latest"
+  },
+  {
+    "name": "allow-outside-workspace",
+    "summary": "Let the hierarchy file resolve, links followed, outside the workspace (refused otherwise)",
+    "default": "false"
   },
   {
     "name": "images",

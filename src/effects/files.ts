@@ -1,6 +1,6 @@
 /** The filesystem as the pipeline uses it: its own private directory, the files it checks and reads. */
 import { rmSync } from 'node:fs';
-import { access, constants, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export interface Files {
@@ -11,6 +11,8 @@ export interface Files {
   /** A file's size, or undefined when it cannot be read. */
   size(path: string): Promise<number | undefined>;
   isDirectory(path: string): Promise<boolean>;
+  /** The path with every link followed (`realpath`), or undefined when it does not exist. */
+  realpath(path: string): Promise<string | undefined>;
   /** The regular files directly in a directory, by name, sorted. */
   listFiles(dir: string): Promise<string[]>;
   readable(path: string): Promise<boolean>;
@@ -32,6 +34,7 @@ export const nodeFiles: Files = {
   readTextIfExists: (path) => readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))),
   size: async (path) => (await stat(path).catch(() => undefined))?.size,
   isDirectory: async (path) => (await stat(path).catch(() => undefined))?.isDirectory() ?? false,
+  realpath: (path) => realpath(path).catch(() => undefined),
   listFiles: async (dir) =>
     (await readdir(dir, { withFileTypes: true }))
       .filter((e) => e.isFile())

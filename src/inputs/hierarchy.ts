@@ -8,6 +8,7 @@ import { ConfigError, type ConfigIssue } from '../core/errors.js';
 import { isAbsolute, resolve } from 'node:path';
 import { parseRepository } from '../core/reference.js';
 import type { Files } from '../effects/files.js';
+import { confinePath, workspaceConfinement } from '../plan/confine.js';
 import { loadYaml } from './yaml.js';
 
 export interface HierarchyEntry {
@@ -128,9 +129,20 @@ export function orderEntries(entries: ReadonlyArray<Omit<HierarchyEntry, 'ancest
   return ordered.sort((a, b) => a.ancestors.length - b.ancestors.length);
 }
 
-/** Reads, parses and orders the hierarchy file `file` (relative to the workspace). */
-export async function readHierarchy(files: Pick<Files, 'readTextIfExists'>, workspace: string, file: string): Promise<HierarchyEntry[]> {
+/**
+ * Reads, parses and orders the hierarchy file `file` (relative to the workspace). The file, links
+ * followed, must be inside the workspace unless the workflow allows otherwise (`allowOutside`):
+ * a committed symlink must not have a file of the runner parsed and quoted in an error.
+ */
+export async function readHierarchy(
+  files: Pick<Files, 'readTextIfExists' | 'realpath'>,
+  workspace: string,
+  file: string,
+  allowOutside = false,
+): Promise<HierarchyEntry[]> {
   const path = isAbsolute(file) ? file : resolve(workspace, file);
+  const outside = allowOutside ? undefined : await confinePath(files, 'hierarchy', path, workspaceConfinement(workspace));
+  if (outside) throw new ConfigError([outside]);
   const text = await files.readTextIfExists(path);
   if (text === undefined) throw new ConfigError([{ input: 'hierarchy', message: `no hierarchy file at ${path}` }]);
   const parse = await loadYaml();

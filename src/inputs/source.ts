@@ -1,5 +1,5 @@
 /** What is built: the context, the Dockerfile, the stage, build arguments and named contexts. */
-import { ENV_KEY, optional, parsePairs, type InputScope } from './read.js';
+import { ENV_KEY, optional, parseBool, parsePairs, type InputScope } from './read.js';
 
 /** A git repository as the build context, BuildKit's way: `URL#ref:subdir`. */
 export interface GitContext {
@@ -22,6 +22,11 @@ export interface SourceSettings {
   buildArgs: Array<[string, string]>;
   /** `name` → an absolute directory, or a `docker-image://…` / `oci-layout://…` reference. */
   buildContexts: Array<[string, string]>;
+  /**
+   * `allow-outside-workspace`: the context, Dockerfile and named-context directories may resolve
+   * (links followed) outside the workspace. Only the workflow sets it; a hierarchy entry cannot.
+   */
+  allowOutsideWorkspace: boolean;
 }
 
 const GIT_URL = /^((?:https?|ssh|git):\/\/[^#\s]+|[\w.-]+@[\w.-]+:[^#\s]+)(?:#([^:\s]*)(?::(\S+))?)?$/;
@@ -59,5 +64,6 @@ export function parseSource(scope: InputScope): SourceSettings {
     target: optional(scope, 'target'),
     buildArgs: parsePairs(scope, 'build-args', ENV_KEY, 'NAME'),
     buildContexts: contexts.map(([k, v]) => [k, /^[a-z-]+:\/\//.test(v.trim()) ? v.trim() : scope.abs(v.trim())]),
+    allowOutsideWorkspace: parseBool(scope, 'allow-outside-workspace', false),
   };
 }

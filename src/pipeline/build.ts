@@ -10,6 +10,7 @@ import { chooseBuilderFor, runBuilds, runCall } from '../builders/stage.js';
 import type { Effects } from '../effects/effects.js';
 import { readBuildInputs, type BuildInputs } from '../inputs/index.js';
 import { withCheckoutCommitTime, type RunFacts } from '../platform/context.js';
+import { confineSource, workspaceConfinement } from '../plan/confine.js';
 import { checkFiles, planBuild } from '../plan/stage.js';
 import { deliverLocally } from '../push/local.js';
 import { provePrivateStaysPrivate } from '../push/prove.js';
@@ -69,6 +70,12 @@ export async function runBuild(
   await withWorkdir(fx, async (work) => {
     // A git context is cloned first: everything after reads its files as those of a directory.
     const cloned = await withClonedContext(fx, given, work.dir);
+    // Before anything reads them: the paths resolve inside the workspace (a clone's, inside its repository).
+    await confineSource(
+      fx.files,
+      given.source.git ? { ...cloned.source, context: '', file: '' } : cloned.source,
+      workspaceConfinement(platform.context.workspace),
+    );
     const inputs = (record.inputs = o.prepare ? await o.prepare(cloned, work.dir) : cloned);
     await checkFiles(fx, inputs);
     await catalogSecretFiles(fx.files, inputs.secrets.secrets, { buildArgs: inputs.source.buildArgs, ...inputs.metadata }, catalog);

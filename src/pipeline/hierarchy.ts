@@ -7,8 +7,7 @@
  * failure skips that entry's descendants, not its siblings. The summary shows the tree.
  */
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { formatReference, formatRepository, parseReference, type Repository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
@@ -19,7 +18,9 @@ import { stages } from '../plan/dockerfile.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { newCatalog } from '../secrets/hide.js';
+import { confineSource, workspaceConfinement } from '../plan/confine.js';
 import { checkoutFacts, runBuild } from './build.js';
+import { CONTEXT_DIGEST_CAP, contextDigest } from './context-digest.js';
 
 /** The label that records a build's inputs, so an unchanged entry is known without building it. */
 export const INPUTS_LABEL = 'dev.hoist.inputs.digest';
@@ -34,36 +35,13 @@ export interface EntryResult {
   error?: string;
 }
 
-/** Every file under the context (but `.git`), in order: path, kind and content, hashed. */
-async function contextDigest(dir: string): Promise<string> {
-  const hash = createHash('sha256');
-  const walk = async (at: string): Promise<void> => {
-    for (const name of (await readdir(at)).sort()) {
-      if (name === '.git') continue;
-      const path = join(at, name);
-      const st = await lstat(path);
-      const rel = relative(dir, path);
-      if (st.isDirectory()) {
-        hash.update(`d ${rel}\n`);
-        await walk(path);
-      } else if (st.isSymbolicLink()) hash.update(`l ${rel} ${await readlink(path)}\n`);
-      else
-        hash.update(
-          `f ${rel} ${st.mode & 0o111 ? 'x' : '-'} ${createHash('sha256')
-            .update(await readFile(path))
-            .digest('hex')}\n`,
-        );
-    }
-  };
-  await walk(dir);
-  return hash.digest('hex');
-}
-
 /** What an entry's image is made from: the same inputs give the same digest. */
-export async function inputsDigest(inputs: BuildInputs, dockerfile: string, parentDigest: string | undefined): Promise<string> {
+export async function inputsDigest(inputs: BuildInputs, dockerfile: string, parentDigest: string | undefined): Promise<string | { tooLarge: number }> {
   const { source, builder } = inputs;
+  const context = await contextDigest(source.context, source.file);
+  if ('tooLarge' in context) return context;
   const canonical = JSON.stringify({
-    context: await contextDigest(source.context),
+    context: context.digest,
     dockerfile,
     target: source.target ?? null,
     buildArgs: [...source.buildArgs].sort(([a], [b]) => a.localeCompare(b)),
@@ -168,13 +146,18 @@ async function buildEntry(
   }
   if (!probe.delivery.push)
     throw new ConfigError([{ input: 'push', message: 'a hierarchy pushes each parent before its children are built on it: set push: true' }]);
+  // The entry's context and Dockerfile are the hierarchy file's word, repository content: nothing is read before they are confined.
+  await confineSource(fx.files, probe.source, workspaceConfinement(platform.context.workspace, 'hierarchy', entry.name));
   const dockerfile = await fx.files.readText(probe.source.file).catch(() => {
     throw new ConfigError([{ input: 'hierarchy', message: `${entry.name}: no Dockerfile at ${probe.source.file}` }]);
   });
   const pinned = parent ? pinFrom(dockerfile, probe.source.buildArgs, parent, entry.name) : dockerfile;
-  const digest = await inputsDigest(probe, pinned, parent?.digest);
-  const same = await unchangedImage(fx, probe, digest, catalog);
-  if (same) {
+  const inputs = await inputsDigest(probe, pinned, parent?.digest);
+  const digest = typeof inputs === 'string' ? inputs : undefined;
+  if (typeof inputs !== 'string')
+    platform.info(`${entry.name}: its context holds more than ${CONTEXT_DIGEST_CAP / 1024 ** 3} GiB of files: not compared with what its tags hold, built`);
+  const same = digest && (await unchangedImage(fx, probe, digest, catalog));
+  if (same && digest) {
     platform.info(
       `${entry.name}: unchanged — ${repositories.map(formatRepository).join(', ')} already hold ${same}, built from these inputs (${digest.slice(0, 19)}…); not built, no tag moved`,
     );
@@ -210,7 +193,7 @@ function tree(entries: readonly HierarchyEntry[], results: ReadonlyMap<string, E
 
 export async function buildHierarchy(fx: Effects, file: string): Promise<void> {
   const { platform, redactor } = fx;
-  const entries = await readHierarchy(fx.files, platform.context.workspace, file);
+  const entries = await readHierarchy(fx.files, platform.context.workspace, file, platform.getInput('allow-outside-workspace').trim() === 'true');
   const catalog = newCatalog(fx);
   const facts = await checkoutFacts(fx);
   const results = new Map<string, EntryResult>();

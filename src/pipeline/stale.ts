@@ -37,7 +37,7 @@ async function imagesToCheck(fx: Effects, read: (n: string) => string): Promise<
   const refs: Reference[] = [];
   const file = read('hierarchy').trim();
   if (file) {
-    for (const e of await readHierarchy(fx.files, fx.platform.context.workspace, file)) {
+    for (const e of await readHierarchy(fx.files, fx.platform.context.workspace, file, read('allow-outside-workspace').trim() === 'true')) {
       for (const image of e.images) refs.push({ ...parseReference(image.split(/\s+/)[0]!), tag: e.version ?? 'latest', digest: undefined });
     }
   }
