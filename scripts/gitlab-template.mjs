@@ -23,7 +23,8 @@ const COMPONENTS = {
     action: 'action.yml',
     job: 'hoist-build',
     stage: 'build',
-    defaults: { images: '$CI_REGISTRY_IMAGE', 'digest-dir': 'hoist-digests' },
+    // push: images is always set here (CI_REGISTRY_IMAGE), Hoist's form, so push is true unless said (action.yml's rule).
+    defaults: { images: '$CI_REGISTRY_IMAGE', 'digest-dir': 'hoist-digests', push: 'true' },
     // GitLab's own, in place of pr-comment and github-token (src/report/comment.ts reads them).
     gitlabOnly: {
       'mr-comment': {

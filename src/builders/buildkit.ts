@@ -7,7 +7,14 @@
 import { dirname, basename } from 'node:path';
 import { CommandError, type Exec } from '../effects/exec.js';
 import { readLayoutRoot } from '../oci/layout.js';
+import { GHA_CACHE_ENV, isGhaCache } from '../inputs/builder.js';
 import { commonBuildFlags, sshFlag, type Builder, type BuildPlan } from './plan.js';
+
+/**
+ * The runner's cache variables reach buildx and buildctl only when the plan asks for a `type=gha`
+ * cache: both read them from their environment (buildctl's `loadGithubEnv`), never from argv.
+ */
+const ghaEnv = (plan: BuildPlan) => ([...plan.cacheFrom, ...plan.cacheTo].some(isGhaCache) ? { allowEnv: GHA_CACHE_ENV } : {});
 
 const provenanceValue = (p: BuildPlan['provenance']) => (p === 'false' ? 'false' : `mode=${p}`);
 /** A bare cache reference means a registry cache, as with buildx. */
@@ -75,6 +82,7 @@ export function renderBuildctlArgs(plan: BuildPlan, layoutDir: string, address?:
   }
   const x = plan.extras;
   if (x.shmSize !== undefined) args.push('--opt', `shm-size=${x.shmSize}`);
+  if (x.cgroupParent) args.push('--opt', `cgroup-parent=${x.cgroupParent}`);
   if (x.ulimits.length) args.push('--opt', `ulimit=${x.ulimits.join(',')}`);
   for (const a of x.allow) if (!(a === 'network.host' && plan.network === 'host')) args.push('--allow', a);
   if (x.noCacheFilters.length) args.push('--opt', `no-cache=${x.noCacheFilters.join(',')}`);
@@ -136,7 +144,7 @@ export function createBuildxBuilder(
       const args = renderBuildxArgs(plan, layoutDir, builder);
       args.splice(args.length - 1, 0, '--metadata-file', metadataFile);
       await exec
-        .run('docker', args, { env, onLine: log })
+        .run('docker', args, { env, onLine: log, ...ghaEnv(plan) })
         .catch((e: unknown) => explain(e, 'buildx', 'Install the docker CLI with the buildx plugin (docker/setup-buildx-action), or choose another builder'));
       // buildx's own record of the build; only its reference is kept (an older buildx may write none).
       ref = await readFile?.(metadataFile).then(
@@ -164,7 +172,7 @@ export function createBuildctlBuilder(
     name: 'buildctl',
     async build(plan, layoutDir, log) {
       await exec
-        .run(tool, renderBuildctlArgs(plan, layoutDir, daemonless ? undefined : address), { env, onLine: log })
+        .run(tool, renderBuildctlArgs(plan, layoutDir, daemonless ? undefined : address), { env, onLine: log, ...ghaEnv(plan) })
         .catch((e: unknown) =>
           explain(
             e,

@@ -87,6 +87,7 @@ export function commonBuildFlags(plan: BuildPlan, own: { cacheTo?: string[]; pul
   if (plan.noCache) args.push('--no-cache');
   args.push(...own.pull);
   for (const h of plan.addHosts) args.push('--add-host', h);
+  if (plan.extras.cgroupParent) args.push('--cgroup-parent', plan.extras.cgroupParent);
   return args;
 }
 

@@ -17,7 +17,7 @@ import type { PlannedUnit } from '../plan/stage.js';
 import type { ImageMeta, Unit } from '../plan/units.js';
 import type { Workdir } from '../pipeline/workdir.js';
 import { allowingEnv, HELPER_ENV } from '../effects/exec.js';
-import { chooseBuilder, type Choice } from './builders.js';
+import { BuilderError, chooseBuilder, type Choice } from './builders.js';
 import { writeBuilderAccess, type BuilderRegistryAccess } from './registry-access.js';
 import { unsupported, type Builder, type BuildPlan } from './plan.js';
 import { baseReference, type BaseFinder } from './bases.js';
@@ -88,8 +88,20 @@ function planFor(inputs: BuildInputs, unit: Unit, labels: Labels): BuildPlan {
 export async function chooseBuilderFor(fx: Pick<Effects, 'platform' | 'exec' | 'builders'>, inputs: BuildInputs, first: PlannedUnit): Promise<Choice> {
   const { platform } = fx;
   const b = inputs.builder;
-  const choice = chooseBuilder(b.builder, await fx.builders.probe(fx.exec, platform.context.env, b.buildxBuilder), b.buildkitHost);
-  platform.info(`Builder: ${choice.name} (${choice.why})`);
+  const probe = await fx.builders.probe(fx.exec, platform.context.env, b.buildxBuilder);
+  let choice: Choice;
+  try {
+    choice = chooseBuilder(b.builder, probe, b.buildkitHost);
+  } catch (e) {
+    // build-push-action's `builder: NAME` is a buildx instance: without buildx, say what Hoist's builder input takes.
+    if (!b.builderIsInstance || !(e instanceof BuilderError)) throw e;
+    throw new BuilderError(
+      `builder: '${b.buildxBuilder}' is taken as a buildx builder instance (build-push-action's meaning), but ${e.message.replace(/^builder buildx: /, '')}; or set builder: auto (or docker, buildctl, buildah) to let Hoist build without buildx`,
+    );
+  }
+  platform.info(
+    `Builder: ${choice.name} (${choice.why}${b.builderIsInstance ? `; builder instance ${b.buildxBuilder}, as build-push-action's builder input names it` : ''})`,
+  );
   const refused = unsupported(choice.name, planFor(inputs, first.unit, first.meta.labels), b.provenanceSet);
   if (refused.length) throw new ConfigError(refused);
   if (b.provenance !== 'false' && !b.provenanceSet && (choice.name === 'docker' || choice.name === 'buildah')) {

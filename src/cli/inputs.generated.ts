@@ -18,7 +18,7 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "context",
-    "summary": "Build context: a directory relative to the workspace, or a git repository as BuildKit writes it (https://github.com/acme/app.git#ref:subdir, git@host:repo.git#ref), which Hoist clones first (ssh-key and ssh-known-hosts for SSH, github-token for the GitHub server); file is then relative to it",
+    "summary": "Build context: a directory relative to the workspace ({{defaultContext}}, build-push-action's, is the run's repository at its ref as a git context; {{defaultContext}}:subdir a directory of it), or a git repository as BuildKit writes it (https://github.com/acme/app.git#ref:subdir, git@host:repo.git#ref), which Hoist clones first (ssh-key and ssh-known-hosts for SSH, github-token for the GitHub server); file is then relative to it",
     "default": "."
   },
   {
@@ -36,7 +36,7 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "build-args",
-    "summary": "Build arguments, one NAME=VALUE per line"
+    "summary": "Build arguments, one NAME=VALUE per line (commas stay in the value; an entry in double quotes may span lines)"
   },
   {
     "name": "labels",
@@ -73,11 +73,11 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "cache-from",
-    "summary": "Cache sources, one per line (a registry reference, or type=… as with buildx)"
+    "summary": "Cache sources, one per line (a registry reference, or type=… as with buildx; type=gha,scope=… is one entry)"
   },
   {
     "name": "cache-to",
-    "summary": "Cache destinations, one per line (buildx or buildctl)"
+    "summary": "Cache destinations, one per line, each one entry with its commas (type=gha,mode=max; type=registry,ref=…,mode=max): buildx or buildctl"
   },
   {
     "name": "no-cache",
@@ -112,6 +112,10 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "default": "false"
   },
   {
+    "name": "cgroup-parent",
+    "summary": "The parent cgroup of RUN steps (docker, buildx, buildctl, buildah)"
+  },
+  {
     "name": "shm-size",
     "summary": "Size of /dev/shm for RUN steps (2g, 512m): buildx, buildctl (the daemon's BuildKit and buildah's chroot isolation would ignore it, so they refuse it)"
   },
@@ -143,7 +147,7 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "secrets",
-    "summary": "Secrets for RUN --mount=type=secret, one ID=VALUE per line; an entry in double quotes may span lines (PEM keys) or hold commas and quotes (JSON; double a quote inside)"
+    "summary": "Secrets for RUN --mount=type=secret, one ID=VALUE per line; an entry in double quotes may span lines (PEM keys) or hold commas and quotes (JSON; double a quote inside), and keeps its final newline (a pasted key needs it)"
   },
   {
     "name": "secret-files",
@@ -151,7 +155,7 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "secret-envs",
-    "summary": "Secrets read from environment variables, one ID=VARIABLE per line (e.g. npm=NPM_TOKEN with env: NPM_TOKEN: ${{ secrets.NPM_TOKEN }})"
+    "summary": "Secrets read from environment variables, ID=VARIABLE, one per line or comma-separated (e.g. npm=NPM_TOKEN with env: NPM_TOKEN: ${{ secrets.NPM_TOKEN }})"
   },
   {
     "name": "ssh",
@@ -240,6 +244,10 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "summary": "Extra tags, one per line or comma-separated: bare tags (edge) or full references of one of the images (ghcr.io/acme/app:edge), so docker/metadata-action's tags output can be passed in"
   },
   {
+    "name": "flavor",
+    "summary": "docker/metadata-action's flavor, one per line: latest=auto|true|false, prefix=…[,onlatest=true], suffix=…[,onlatest=true]. For the tag rules in tags, or (without rules) Hoist's own tags like tag-prefix/tag-suffix and tag-latest"
+  },
+  {
     "name": "tag-prefix",
     "summary": "A prefix on every tag the run makes (not on tags lines), as metadata-action's flavor: prefix=; add ,onlatest=true to put it on latest too"
   },
@@ -254,8 +262,7 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "push",
-    "summary": "Push the image (true) or only build it (false)",
-    "default": "true"
+    "summary": "Push the image (true) or only build it (false)"
   },
   {
     "name": "push-by-digest",

@@ -238,12 +238,13 @@ export function createExec(redactor: Redactor): Exec {
  */
 export const HELPER_ENV = /^(AWS_\w+|AZURE_\w+|GOOGLE_\w+|CLOUDSDK_\w+)$/;
 
-/** The same Exec, its processes allowed `allow`'s names of the environment too. */
+/** The same Exec, its processes allowed `allow`'s names of the environment too (beside a call's own `allowEnv`). */
 export function allowingEnv(exec: Exec, allow: RegExp): Exec {
+  const both = (own: RegExp | undefined) => (own ? new RegExp(`(?:${allow.source})|(?:${own.source})`) : allow);
   return {
-    run: (file, args, options = {}) => exec.run(file, args, { ...options, allowEnv: allow }),
-    stream: (file, args, options = {}) => exec.stream(file, args, { ...options, allowEnv: allow }),
-    sink: (file, args, options = {}) => exec.sink(file, args, { ...options, allowEnv: allow }),
+    run: (file, args, options = {}) => exec.run(file, args, { ...options, allowEnv: both(options.allowEnv) }),
+    stream: (file, args, options = {}) => exec.stream(file, args, { ...options, allowEnv: both(options.allowEnv) }),
+    sink: (file, args, options = {}) => exec.sink(file, args, { ...options, allowEnv: both(options.allowEnv) }),
     stopAll: () => exec.stopAll(),
   };
 }

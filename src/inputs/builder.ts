@@ -1,17 +1,21 @@
 /** How the image is built: which builder, for which platforms, with what cache and attestations. */
 import { BUILDERS, type BuilderName, type Provenance } from '../builders/plan.js';
-import { optional, parseBool, parseChoice, parseLines, parseList, type InputScope } from './read.js';
+import { inputList, optional, parseBool, parseChoice, parseList, type InputScope } from './read.js';
 
 export interface BuilderSettings {
   /** `builder`: auto, or one of docker, buildx, buildctl, buildah. */
   builder: 'auto' | BuilderName;
   /** A BuildKit daemon address for buildctl (`buildkit-host`, else BUILDKIT_HOST). */
   buildkitHost: string | undefined;
-  /** A buildx builder instance by name (`buildx-builder`). */
+  /** A buildx builder instance by name (`buildx-builder`, or build-push-action's `builder: NAME`). */
   buildxBuilder: string | undefined;
+  /** `builder` named a buildx instance (build-push-action's meaning): said, and a hint when buildx is missing. */
+  builderIsInstance: boolean;
   platforms: string[];
   cacheFrom: string[];
   cacheTo: string[];
+  /** A `type=gha` cache is asked for: the runner's cache variables go to the builder (and only then). */
+  ghaCache: boolean;
   noCache: boolean;
   /**
    * `reproducible`: file times in the layers the build makes, and the image's times, clamped to the
@@ -45,6 +49,8 @@ export interface BuildExtras {
   attests: string[];
   /** `call`: `build` (the default), or a frontend method that builds nothing — `check`, `outline`, `targets` (buildx). */
   call: string;
+  /** `cgroup-parent`: the cgroup RUN steps run under. */
+  cgroupParent?: string;
 }
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i;
@@ -56,12 +62,12 @@ export function parseBuildExtras(scope: InputScope): BuildExtras {
   const m = SIZE.exec(shm);
   if (shm && !m) issues.push({ input: 'shm-size', message: `'${shm}' is not a size: a number with an optional unit b, k, m or g (2g, 512m)` });
   const unit = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m?.[2] ?? '').toLowerCase() as '' | 'b' | 'k' | 'm' | 'g'];
-  const ulimits = parseList(scope.read('ulimit'));
+  const ulimits = inputList(scope, 'ulimit', { ignoreComma: true, comment: true });
   for (const u of ulimits)
     if (!/^[a-z]+=-?\d+(:-?\d+)?$/.test(u)) issues.push({ input: 'ulimit', message: `'${u}' is not NAME=SOFT[:HARD] (nofile=1024:2048)` });
   const allow = parseList(scope.read('allow'));
   for (const a of allow) if (!ENTITLEMENTS.includes(a)) issues.push({ input: 'allow', message: `'${a}' is not an entitlement: ${ENTITLEMENTS.join(', ')}` });
-  const attests = parseLines(scope.read('attests'));
+  const attests = inputList(scope, 'attests', { ignoreComma: true, comment: true });
   for (const a of attests)
     if (!/^type=(provenance|sbom)(,|$)/.test(a)) issues.push({ input: 'attests', message: `'${a}' does not start with type=provenance or type=sbom` });
   return {
@@ -71,6 +77,7 @@ export function parseBuildExtras(scope: InputScope): BuildExtras {
     noCacheFilters: parseList(scope.read('no-cache-filters')),
     attests,
     call: parseCall(scope),
+    ...(optional(scope, 'cgroup-parent') ? { cgroupParent: optional(scope, 'cgroup-parent') } : {}),
   };
 }
 
@@ -86,6 +93,27 @@ function parseCall(scope: InputScope): string {
 
 const PROVENANCE: Record<string, Provenance> = { '': 'min', true: 'min', min: 'min', 'mode=min': 'min', max: 'max', 'mode=max': 'max', false: 'false' };
 
+/** The runner's variables BuildKit's `type=gha` cache reads (buildx and buildctl take them from their environment). */
+export const GHA_CACHE_ENV = /^(ACTIONS_RUNTIME_TOKEN|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_SERVICE_V2)$/;
+export const isGhaCache = (spec: string) => /(^|,)\s*type\s*=\s*gha\s*(,|$)/.test(spec);
+
+/** build-push-action's `BUILDX_NO_DEFAULT_ATTESTATIONS`: a true value (1, true) drops the default provenance. */
+const noDefaultAttestations = (v: string | undefined) => !!v && /^(1|t|true)$/i.test(v.trim());
+
+/**
+ * `builder`: one of Hoist's builders, or — as in build-push-action — the name of a buildx
+ * instance, passed on to buildx (`buildx-builder`).
+ */
+function parseBuilderName(scope: InputScope): { builder: 'auto' | BuilderName; instance?: string } {
+  const raw = scope.read('builder').trim();
+  const v = raw.toLowerCase();
+  if (!v) return { builder: 'auto' };
+  if ((['auto', ...BUILDERS] as string[]).includes(v)) return { builder: v as 'auto' | BuilderName };
+  if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(raw)) return { builder: 'buildx', instance: raw };
+  scope.issues.push({ input: 'builder', message: `'${raw}' is not one of auto, ${BUILDERS.join(', ')}, nor a buildx builder name` });
+  return { builder: 'auto' };
+}
+
 export function parseBuilder(scope: InputScope): BuilderSettings {
   const { issues } = scope;
   const platforms = parseList(scope.read('platforms'));
@@ -98,22 +126,35 @@ export function parseBuilder(scope: InputScope): BuilderSettings {
   const provenanceRaw = scope.read('provenance').trim().toLowerCase();
   const provenance = PROVENANCE[provenanceRaw];
   if (!provenance) issues.push({ input: 'provenance', message: `'${scope.read('provenance').trim()}' is not one of false, min, max` });
+  const { builder, instance } = parseBuilderName(scope);
+  const named = optional(scope, 'buildx-builder');
+  if (instance && named && named !== instance)
+    issues.push({ input: 'builder', message: `'${instance}' names a buildx builder and buildx-builder names '${named}': give one of them` });
+  const cacheFrom = inputList(scope, 'cache-from', { ignoreComma: true, comment: true });
+  const cacheTo = inputList(scope, 'cache-to', { ignoreComma: true, comment: true });
+  const extras = parseBuildExtras(scope);
+  const provenanceSet = provenanceRaw !== '';
+  const sbom = parseBool(scope, 'sbom', false);
+  // As build-push-action: the provenance and sbom inputs take precedence over an attests line of their type.
+  extras.attests = extras.attests.filter((a) => !(provenanceSet && /^type=provenance(,|$)/.test(a)) && !(sbom && /^type=sbom(,|$)/.test(a)));
   return {
-    builder: parseChoice(scope, 'builder', ['auto', ...BUILDERS] as const, 'auto'),
+    builder,
     buildkitHost: optional(scope, 'buildkit-host') ?? (scope.env.BUILDKIT_HOST || undefined),
-    buildxBuilder: optional(scope, 'buildx-builder'),
+    buildxBuilder: instance ?? named,
+    builderIsInstance: instance !== undefined,
     platforms,
-    cacheFrom: parseList(scope.read('cache-from')),
-    cacheTo: parseList(scope.read('cache-to')),
+    cacheFrom,
+    cacheTo,
+    ghaCache: [...cacheFrom, ...cacheTo].some(isGhaCache),
     noCache: parseBool(scope, 'no-cache', false),
     reproducible: parseBool(scope, 'reproducible', false),
     pull: parseBool(scope, 'pull', false),
     addHosts,
     network: optional(scope, 'network'),
-    provenance: provenance ?? 'min',
-    provenanceSet: provenanceRaw !== '',
-    sbom: parseBool(scope, 'sbom', false),
+    provenance: !provenanceSet && noDefaultAttestations(scope.env.BUILDX_NO_DEFAULT_ATTESTATIONS) ? 'false' : (provenance ?? 'min'),
+    provenanceSet,
+    sbom,
     secretCache: parseChoice(scope, 'secret-cache', ['warn', 'rebuild', 'fail'] as const, 'warn'),
-    extras: parseBuildExtras(scope),
+    extras,
   };
 }

@@ -21,10 +21,15 @@ export interface DeliverySettings {
   gitlabToken: string | undefined;
 }
 
-export function parseDelivery(scope: InputScope): DeliverySettings {
+/**
+ * `push` when it is not set: true where `images` names the repositories (Hoist's form), false
+ * where only `tags` does (build-push-action's form, whose push defaults to false) — a workflow
+ * moved over from build-push-action unchanged builds and pushes nothing, as before.
+ */
+export function parseDelivery(scope: InputScope, pushDefault = true): DeliverySettings {
   const { specs, errors } = parseOutputs(parseLines(scope.read('outputs')), scope.abs);
   for (const message of errors) scope.issues.push({ input: 'outputs', message });
-  const push = parseBool(scope, 'push', true);
+  const push = parseBool(scope, 'push', pushDefault);
   const pushByDigest = parseBool(scope, 'push-by-digest', false);
   if (pushByDigest && !push) scope.issues.push({ input: 'push-by-digest', message: 'pushing by digest needs push: true (or leave push-by-digest off)' });
   const digestDir = optional(scope, 'digest-dir');

@@ -13,11 +13,17 @@ export interface ImageSpec {
   target?: string;
 }
 
-export function parseImages(scope: InputScope): ImageSpec[] {
+/**
+ * `images`; when it is empty, the repositories that `tags` names in full references
+ * (build-push-action's form, `tags: user/app:latest`), else an input error.
+ */
+export function parseImages(scope: InputScope, fromTags: readonly string[] = []): ImageSpec[] {
   const { issues } = scope;
   const images: ImageSpec[] = [];
-  const lines = parseList(scope.read('images'));
-  if (lines.length === 0) issues.push({ input: 'images', message: 'no image given: list at least one repository, e.g. ghcr.io/acme/app' });
+  const given = parseList(scope.read('images'));
+  const lines = given.length ? given : [...new Set(fromTags)];
+  if (lines.length === 0)
+    issues.push({ input: 'images', message: 'no image given: list at least one repository, e.g. ghcr.io/acme/app (or give full references in tags)' });
   for (const line of lines) {
     const [name = '', ...settings] = line.split(/\s+/);
     let visibility: Visibility = 'private';

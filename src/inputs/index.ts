@@ -17,6 +17,9 @@ import { parseSecretInputs, type SecretSettings } from './secrets.js';
 import { parseSource, type SourceSettings } from './source.js';
 import { parseTagInputs, type TagSettings } from './tags.js';
 
+/** `ghcr.io/acme/app:1.2` (a repository and a tag), not a bare tag. */
+const isFullReference = (t: string) => t.includes('/') && t.lastIndexOf(':') > t.lastIndexOf('/');
+
 /** Everything a build run was asked to do, grouped as the stages use it. */
 export interface BuildInputs {
   source: SourceSettings;
@@ -52,19 +55,32 @@ export function catalogSecrets(inputs: Pick<BuildInputs, 'secrets' | 'transfer' 
  */
 export async function readBuildInputs(read: InputReader, ctx: CiContext, catalog: SecretCatalog): Promise<BuildInputs> {
   const scope = inputScope(read, ctx.workspace, ctx.env);
-  const images = parseImages(scope);
+  const tags = parseTagInputs(scope);
+  // build-push-action's form: no images, the repositories named by full references in tags.
+  const bpaForm = !read('images').trim() && tags.explicit.some(isFullReference);
+  const images = parseImages(scope, bpaForm ? tags.explicit.filter(isFullReference).map((t) => t.slice(0, t.lastIndexOf(':'))) : []);
+  if (bpaForm) {
+    tags.auto = []; // the tags given are all the tags, as with build-push-action
+    scope.notes.push(
+      read('push').trim()
+        ? "images is not set: the repositories are those the tags name (build-push-action's form), with no automatic tags"
+        : "images is not set: the repositories are those the tags name (build-push-action's form), with no automatic tags; push is not set and defaults to false there, as in build-push-action — set push: true to push",
+    );
+  }
   const parts = {
     source: parseSource(scope),
     builder: parseBuilder(scope),
     secrets: parseSecretInputs(scope),
     audit: parseAuditInputs(scope),
     metadata: parseMetadata(scope),
-    tags: parseTagInputs(scope),
-    delivery: parseDelivery(scope),
+    tags,
+    delivery: parseDelivery(scope, !bpaForm),
     transfer: parseTransfer(scope, await yamlFor(read('registry-auth'))),
   };
   catalogSecrets(parts, catalog);
   for (const s of scope.sensitive) catalog.add(s.name, s.value);
+  // The runner's cache token goes to the builder's environment for a gha cache: hidden, and looked for in the image.
+  if (parts.builder.ghaCache && ctx.env.ACTIONS_RUNTIME_TOKEN) catalog.add('ACTIONS_RUNTIME_TOKEN (for the gha cache)', ctx.env.ACTIONS_RUNTIME_TOKEN);
   scope.issues.push(...catalog.refuseIn('build-args', parts.source.buildArgs));
   scope.issues.push(
     ...catalog.refuseIn('labels', parts.metadata.labels),
@@ -81,5 +97,6 @@ export async function readBuildInputs(read: InputReader, ctx: CiContext, catalog
     scope.issues,
   );
   if (scope.issues.length) throw new ConfigError(scope.issues);
+  release.warnings.unshift(...scope.notes);
   return { ...parts, release };
 }

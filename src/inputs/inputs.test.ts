@@ -335,8 +335,18 @@ describe('parseConfig', () => {
     expect(secretValues(c).sort()).toEqual(['p:a#ss', 'tok-123456', ...['bot:p:a#ss', 'hub:tok-123456'].map((s) => Buffer.from(s).toString('base64'))].sort());
   });
 
+  // login-action's context.ts: `auth.registry || 'docker.io'`. Nearest real workflow: a Docker Hub login listed first, unnamed.
+  it('takes a YAML registry-auth entry without registry as Docker Hub, as docker/login-action does', async () => {
+    const c = await parseConfig(
+      reader({ images: 'acme/app', 'registry-auth': '- username: hub\n  password: tok-123456\n- registry: ghcr.io\n  username: bot\n  password: p-9876543' }),
+      ctx,
+    );
+    expect(c.transfer.registries.get('registry-1.docker.io')).toMatchObject({ username: 'hub', password: 'tok-123456' });
+    expect(c.transfer.registries.get('ghcr.io')).toMatchObject({ username: 'bot' });
+  });
+
   it.each([
-    ['- registry: ghcr.io\n  username: bot', /entry 1 needs registry, username and password/],
+    ['- registry: ghcr.io\n  username: bot', /entry 1 needs username and password/],
     ['- registry: [unclosed', /the YAML does not parse/],
     ['ghcr.io bot secret', /line 1 is not REGISTRY=USERNAME:PASSWORD \(or give a YAML list/],
   ])('registry-auth %j is an error that never echoes it', async (raw, message) => {

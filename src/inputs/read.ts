@@ -20,10 +20,12 @@ export interface InputScope {
   env: Readonly<Record<string, string | undefined>>;
   /** Inputs found holding secret material where a name or path belongs: hidden before any message is shown. */
   sensitive: Array<{ name: string; value: string }>;
+  /** What the inputs were taken to mean where that is worth a log line (build-push-action's forms). */
+  notes: string[];
 }
 
 export function inputScope(read: InputReader, workspace: string, env: InputScope['env']): InputScope {
-  return { read, issues: [], abs: (p) => (isAbsolute(p) ? p : resolve(workspace, p)), env, sensitive: [] };
+  return { read, issues: [], abs: (p) => (isAbsolute(p) ? p : resolve(workspace, p)), env, sensitive: [], notes: [] };
 }
 
 export const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
@@ -45,6 +47,68 @@ export function parseList(raw: string): string[] {
     for (const row of rows) for (const cell of row) if (cell.trim()) items.push(cell.trim());
   }
   return items;
+}
+
+/** How a list input is split, as `@docker/actions-toolkit`'s `Util.getInputList` options name it. */
+export interface ListOptions {
+  /** One entry per CSV record: commas inside a line stay (`type=gha,mode=max` is one entry). */
+  ignoreComma?: boolean;
+  /** Lines starting with `#` are comments (never `#` inside an entry: `FOO=bar#baz` stays). */
+  comment?: boolean;
+  /** `false`: double quotes are plain characters (`outputs`, whose entries hold quoted CSV of their own). */
+  quote?: boolean;
+  /** `false`: entries keep their surrounding whitespace and newlines (`secrets`: a key's final newline). */
+  trim?: boolean;
+}
+
+/**
+ * A list input read as build-push-action reads it: CSV records (a double-quoted entry may span
+ * lines and hold commas; `""` is a quote), blank records dropped, each record one entry when
+ * `ignoreComma`, else every comma-separated cell. Throws a ListError (no value in its message)
+ * when the quoting does not close.
+ */
+export function readInputList(raw: string, o: ListOptions = {}): string[] {
+  const text = o.trim === false ? raw : raw.trim();
+  if (!text) return [];
+  let records: string[][];
+  try {
+    records = parseCsv(text, {
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      ...(o.comment ? { comment: '#', comment_no_infix: true } : {}),
+      ...(o.quote === false ? { quote: false } : {}),
+    }) as string[][];
+  } catch (e) {
+    // csv-parse's messages quote the offending text; only its code and line are safe to show.
+    const { code, lines } = e as { code?: string; lines?: number };
+    throw new ListError(`${code ?? 'parse error'}${lines ? ` near line ${lines}` : ''}`);
+  }
+  const items: string[] = [];
+  for (const r of records) {
+    if (r.length === 1) items.push(...(o.ignoreComma ? r : r[0]!.split(',')));
+    else if (o.ignoreComma) items.push(r.join(','));
+    else items.push(...r);
+  }
+  return items.filter(Boolean).map((i) => (o.trim === false ? i : i.trim()));
+}
+
+export class ListError extends Error {
+  override readonly name = 'ListError';
+}
+
+/** `readInputList` for one input, a quoting error said once under its name. */
+export function inputList(scope: InputScope, input: string, o: ListOptions = {}): string[] {
+  try {
+    return readInputList(scope.read(input), o);
+  } catch (e) {
+    if (!(e instanceof ListError)) throw e;
+    scope.issues.push({
+      input,
+      message: `cannot be read (${e.message}): put an entry holding newlines or commas in double quotes, and double any quote inside it`,
+    });
+    return [];
+  }
 }
 
 export function parseBool(scope: InputScope, input: string, fallback: boolean): boolean {
@@ -88,15 +152,20 @@ export function parseNumber(scope: InputScope, input: string, fallback: string, 
   return n;
 }
 
-/** `key=value` lines. Values are never echoed in messages (they may be secret). */
-export function parsePairs(scope: InputScope, input: string, keyPattern: RegExp, what: string): Array<[string, string]> {
+/**
+ * `key=value` entries, one per line as build-push-action reads them: a double-quoted entry may span
+ * lines (`"MULTILINE=a\nb"`), commas stay in the value, `#` lines are comments. With `commas`,
+ * entries may also be comma-separated on a line (`secret-envs`, as build-push-action splits it).
+ * Values are never echoed in messages (they may be secret).
+ */
+export function parsePairs(scope: InputScope, input: string, keyPattern: RegExp, what: string, commas = false): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
-  parseLines(scope.read(input)).forEach((line, i) => {
+  inputList(scope, input, { ignoreComma: !commas, comment: true }).forEach((line, i) => {
     const eq = line.indexOf('=');
     const key = eq > 0 ? line.slice(0, eq).trim() : '';
     if (eq <= 0 || !keyPattern.test(key)) {
       const expected = keyPattern === SECRET_ID ? 'an id of letters, digits, _ . -' : 'a name';
-      scope.issues.push({ input, message: `line ${i + 1} is not ${what}=VALUE (expected ${expected} before '=')` });
+      scope.issues.push({ input, message: `entry ${i + 1} is not ${what}=VALUE (expected ${expected} before '=')` });
       return;
     }
     pairs.push([key, line.slice(eq + 1)]);

@@ -58,9 +58,10 @@ function parseYamlLogins(raw: string, issues: ConfigIssue[], parseYaml: YamlPars
     const [registry, username, password] = [e.registry, e.username, e.password].map((v) =>
       typeof v === 'string' || typeof v === 'number' ? String(v) : undefined,
     );
-    if (!registry || username === undefined || !password)
-      issues.push({ input: 'registry-auth', message: `entry ${i + 1} needs registry, username and password` });
-    else entries.push({ registry, username, password });
+    // An entry without registry is Docker Hub's, as in docker/login-action.
+    if (username === undefined || !password)
+      issues.push({ input: 'registry-auth', message: `entry ${i + 1} needs username and password (and registry, else docker.io)` });
+    else entries.push({ registry: registry || 'docker.io', username, password });
   });
   return entries;
 }

@@ -53,7 +53,8 @@ export function parseSecretEntries(raw: string, issues: ConfigIssue[]): Array<[s
       issues.push({ input: 'secrets', message: `entry ${i + 1} is not ID=VALUE (expected an id of letters, digits, _ . - before '=')` });
       return;
     }
-    pairs.push([id, entry.slice(eq + 1).replace(/\r?\n$/, '')]);
+    // Kept as given, final newline included (build-push-action reads secrets untrimmed): a pasted key needs it.
+    pairs.push([id, entry.slice(eq + 1)]);
   });
   return pairs;
 }
@@ -70,7 +71,7 @@ function parseSecretSources(scope: InputScope): SecretSource[] {
     if (!value) issues.push({ input: 'secrets', message: `secret '${id}' has an empty value; the build would run without it` });
     else add({ kind: 'value', id, value, input: 'secrets' });
   }
-  for (const [id, name] of parsePairs(scope, 'secret-envs', SECRET_ID, 'ID')) {
+  for (const [id, name] of parsePairs(scope, 'secret-envs', SECRET_ID, 'ID', true)) {
     const variable = name.trim();
     const value = scope.env[variable];
     if (!ENV_KEY.test(variable)) {

@@ -89,7 +89,14 @@ const isRule = (line: string) => line.includes('=');
  */
 function tagLines(scope: InputScope): Pick<TagSettings, 'explicit' | 'rules' | 'flavor'> {
   const lines = inputList(scope, 'tags', { ignoreComma: true, comment: true });
-  const explicit = lines.filter((l) => !isRule(l)).flatMap((l) => l.split(',').map((t) => t.trim()).filter(Boolean));
+  const explicit = lines
+    .filter((l) => !isRule(l))
+    .flatMap((l) =>
+      l
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    );
   let rules: TagRuleSpec[] = [];
   let flavor: Flavor | undefined;
   try {

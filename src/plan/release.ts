@@ -9,6 +9,7 @@ import type { ImageSpec, Visibility } from '../inputs/images.js';
 import type { TagSettings } from '../inputs/tags.js';
 import type { RunFacts } from '../platform/context.js';
 import { CreatedError, resolveCreated } from './labels.js';
+import { metaContext, planMetaTags } from './meta/plan.js';
 import { planTags, resolveVersion, TagError, type PlannedTag } from './tags.js';
 
 /** One image with every tag planned for it; floating ones are decided against the registry's tags. */
@@ -31,6 +32,8 @@ export interface Release {
   warnings: string[];
   /** The commit the `sha-` tag and the revision label name (a pull request's head with `sha-source: head`). */
   revision: string | undefined;
+  /** With metadata-action's tag rules: its `version` output (the first tag), else undefined. */
+  metaVersion?: string;
 }
 
 export interface ReleaseFacts {
@@ -55,12 +58,42 @@ function versionOf(tags: TagSettings, facts: RunFacts, warnings: string[]): Retu
   }
 }
 
+/**
+ * metadata-action's rules, when `tags` has any: they make every tag but the `tags` lines given as
+ * they are; the version for forward-only decisions is Hoist's (input, git tag) or the semver rule's.
+ */
+function planRuleTags(tags: TagSettings, facts: RunFacts, now: Date, warnings: string[]) {
+  const { planned, meta } = planMetaTags(
+    tags.rules,
+    tags.flavor ?? { latest: 'auto', prefix: '', prefixLatest: false, suffix: '', suffixLatest: false },
+    metaContext(facts, now, tags.shaLength),
+  );
+  warnings.push(...meta.warnings);
+  let resolved: ReturnType<typeof resolveVersion>;
+  try {
+    resolved = resolveVersion({ input: tags.version, pattern: tags.versionPattern, gitTag: facts.git.tag });
+  } catch {
+    resolved = undefined; // a git tag that is no version: the rules said what they make of it
+  }
+  resolved ??= meta.semver ? { version: meta.semver, source: 'the semver tag rule' } : undefined;
+  const explicit = planTags({ ...tags, auto: [], tagLatest: 'never', version: undefined, facts: facts.git, now });
+  return { resolved, planned: [...planned, ...explicit.filter((e) => !planned.some((p) => p.tag === e.tag && !e.repository))], main: meta.main };
+}
+
+/** flavor's latest= for Hoist's own tags (without rules): false is tag-latest never, true always. */
+const latestOf = (tags: TagSettings): TagSettings['tagLatest'] =>
+  tags.flavor?.latest === 'true' ? 'always' : tags.flavor?.latest === 'false' ? 'never' : tags.tagLatest;
+
 function planImageTags(images: readonly ImageSpec[], tags: TagSettings, facts: RunFacts, now: Date, issues: ConfigIssue[], warnings: string[]) {
   let planned: PlannedTag[] = [];
   let resolved: ReturnType<typeof resolveVersion>;
+  let main: string | undefined;
   try {
-    resolved = versionOf(tags, facts, warnings);
-    planned = planTags({ ...tags, version: resolved?.version, facts: facts.git, now });
+    if (tags.rules.length) ({ resolved, planned, main } = planRuleTags(tags, facts, now, warnings));
+    else {
+      resolved = versionOf(tags, facts, warnings);
+      planned = planTags({ ...tags, tagLatest: latestOf(tags), version: resolved?.version, facts: facts.git, now });
+    }
   } catch (e) {
     if (!(e instanceof TagError)) throw e;
     issues.push({ input: e.input, message: e.message });
@@ -78,14 +111,14 @@ function planImageTags(images: readonly ImageSpec[], tags: TagSettings, facts: R
     }
   }
   const targets = images.map((i) => ({ ...i, tags: planned.filter((t) => t.repository === undefined || t.repository === formatRepository(i.repository)) }));
-  return { resolved, targets, failed: issues.some((i) => i.input === 'tags') };
+  return { resolved, targets, failed: issues.some((i) => i.input === 'tags'), main };
 }
 
 export function planRelease(images: readonly ImageSpec[], tags: TagSettings, createdInput: string, run: ReleaseFacts, issues: ConfigIssue[]): Release {
   const warnings: string[] = [];
   const head = tags.shaSource === 'head' ? run.facts.git.headSha : undefined;
   const facts = head ? { ...run.facts, git: { ...run.facts.git, sha: head } } : run.facts;
-  const { resolved, targets, failed } = planImageTags(images, tags, facts, run.now, issues, warnings);
+  const { resolved, targets, failed, main } = planImageTags(images, tags, facts, run.now, issues, warnings);
   if (!failed)
     for (const t of targets)
       if (t.tags.length === 0) issues.push({ input: 'tags', message: `${formatRepository(t.repository)} gets no tag: set version, tags, or run on a commit` });
@@ -96,5 +129,13 @@ export function planRelease(images: readonly ImageSpec[], tags: TagSettings, cre
     if (!(e instanceof CreatedError)) throw e;
     issues.push({ input: 'created', message: e.message });
   }
-  return { version: resolved?.version, versionSource: resolved?.source, images: targets, created, warnings, revision: facts.git.sha };
+  return {
+    version: resolved?.version,
+    versionSource: resolved?.source,
+    images: targets,
+    created,
+    warnings,
+    revision: facts.git.sha,
+    ...(tags.rules.length ? { metaVersion: main ?? '' } : {}),
+  };
 }

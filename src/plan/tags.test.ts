@@ -77,7 +77,13 @@ describe('planTags', () => {
 
   it('tags other builds from the run: commit, branch, pull request, schedule', () => {
     expect(tagsOf({ facts: { sha: 'ABCDEF0123', branch: 'feature/Login_Page', scheduled: false } })).toEqual(['sha-abcdef0', 'feature-login_page']);
-    expect(tagsOf({ facts: { sha: 'abcdef0123', branch: 'fix', pullRequest: 42, scheduled: false } })).toEqual(['sha-abcdef0', 'fix', 'pr-42']);
+    // A pull request is tagged pr-N, never with its head branch (metadata-action's pr rows: no branch tag there).
+    expect(tagsOf({ facts: { sha: 'abcdef0123', branch: 'fix', pullRequest: 42, scheduled: false } })).toEqual(['sha-abcdef0', 'pr-42']);
+    // DOCKER_METADATA_SHORT_SHA_LENGTH, and a variant's prefix that pr-N does not take (its suffix it does).
+    expect(tagsOf({ shaLength: 12, facts: { sha: 'abcdef0123456789', scheduled: false } })).toEqual(['sha-abcdef012345']);
+    expect(
+      tagsOf({ variant: { prefix: 'app-', suffix: '-slim', prefixOnLatest: false, suffixOnLatest: false }, facts: { pullRequest: 7, scheduled: false } }),
+    ).toEqual(['pr-7-slim']);
     expect(tagsOf({ facts: { branch: 'main', scheduled: true } })).toEqual(['main', 'nightly', 'nightly-20261123']);
     expect(tagsOf({ facts: { branch: 'main', sha: 'abcdef0', scheduled: false }, auto: ['version'] })).toEqual([]);
   });

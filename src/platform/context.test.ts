@@ -14,7 +14,15 @@ describe('githubFacts', () => {
   it('reads a tag push', () => {
     const { env, event } = recorded('github-push-tag');
     expect(githubFacts(env, event)).toEqual({
-      git: { tag: 'v2.1.106', branch: undefined, pullRequest: undefined, sha: '8f3c2a1b9d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a', scheduled: false },
+      git: {
+        tag: 'v2.1.106',
+        branch: undefined,
+        pullRequest: undefined,
+        sha: '8f3c2a1b9d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a',
+        scheduled: false,
+        ref: 'refs/tags/v2.1.106',
+        event: 'push',
+      },
       commitTime: '2026-11-20T09:30:00+01:00',
       commitTimeFrom: "the event's commit time",
       defaultBranch: 'main',
@@ -32,6 +40,8 @@ describe('githubFacts', () => {
       sha: '1111111111111111111111111111111111111111',
       headSha: '2222222222222222222222222222222222222222',
       scheduled: false,
+      ref: 'refs/pull/42/merge',
+      event: 'pull_request',
     });
     expect(f.repository).toEqual({
       name: 'secret-app',

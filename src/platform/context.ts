@@ -21,7 +21,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** The parts of a GitHub event payload (`GITHUB_EVENT_PATH`) that are used. */
 export interface GitHubEvent {
-  pull_request?: { number?: number; head?: { ref?: string; sha?: string } };
+  number?: number;
+  base_ref?: string | null;
+  pull_request?: { number?: number; head?: { ref?: string; sha?: string }; base?: { ref?: string } };
   head_commit?: { timestamp?: string } | null;
   repository?: {
     name?: string;
@@ -38,8 +40,9 @@ export interface GitHubEvent {
 const nonEmpty = (s: string | undefined | null): string | undefined => (s?.trim() ? s.trim() : undefined);
 
 export function githubFacts(env: Env, event: GitHubEvent | undefined): RunFacts {
-  const ref = env.GITHUB_REF ?? '';
   const eventName = env.GITHUB_EVENT_NAME ?? '';
+  // pull_request_target runs on the base branch's ref; the pull request's is what it is about (as metadata-action).
+  const ref = /pull_request_target/.test(eventName) && event?.number !== undefined ? `refs/pull/${event.number}/merge` : (env.GITHUB_REF ?? '');
   const prMatch = /^refs\/pull\/(\d+)\//.exec(ref);
   const pullRequest = event?.pull_request?.number ?? (prMatch ? Number(prMatch[1]) : undefined);
   const repo = event?.repository;
@@ -56,6 +59,10 @@ export function githubFacts(env: Env, event: GitHubEvent | undefined): RunFacts 
       sha: nonEmpty(env.GITHUB_SHA),
       ...(event?.pull_request?.head?.sha ? { headSha: event.pull_request.head.sha } : {}),
       scheduled: eventName === 'schedule',
+      ...(ref ? { ref } : {}),
+      ...(eventName ? { event: eventName } : {}),
+      ...(typeof event?.base_ref === 'string' ? { baseRef: event.base_ref } : {}),
+      ...(event?.pull_request?.base?.ref ? { prBaseRef: event.pull_request.base.ref } : {}),
     },
     commitTime: nonEmpty(event?.head_commit?.timestamp),
     ...(nonEmpty(event?.head_commit?.timestamp) ? { commitTimeFrom: "the event's commit time" } : {}),

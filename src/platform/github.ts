@@ -17,6 +17,7 @@ export function createGitHubPlatform(env: Readonly<Record<string, string | undef
     // secrets untrimmed, as build-push-action reads it: a quoted entry keeps its final newline.
     getInput: (name) => core.getInput(name, { trimWhitespace: name !== 'secrets' }),
     setOutput: (name, value) => core.setOutput(name, value),
+    exportVariable: (name, value) => core.exportVariable(name, value),
     mask: (value) => core.setSecret(value),
     // Every message may hold a tool's or a registry's bytes (log-safe.ts): a log line is fenced
     // when the runner could read it as a command; the others are commands @actions/core writes

@@ -26,6 +26,8 @@ export interface Platform {
   /** The raw value of an input, '' when it is not set. */
   getInput(name: string): string;
   setOutput(name: string, value: string): void;
+  /** Sets a variable for the job's later steps (GitHub's GITHUB_ENV), where the platform has such a thing. */
+  exportVariable?(name: string, value: string): void;
   /** Hide a value in every later log line. */
   mask(value: string): void;
   debug(message: string): void;

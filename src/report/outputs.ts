@@ -107,6 +107,26 @@ function metadataOf(inputs: BuildInputs, built: readonly Built[], audit: AuditSu
   };
 }
 
+/** metadata-action's `annotations` (at its default level, manifest) and `tag-names` outputs. */
+function metadataActionOutputs(inputs: BuildInputs, primary: Built): { annotations: string; 'tag-names': string; json: string } {
+  const names = [...new Set(inputs.release.images.flatMap((i) => i.tags.map((t) => t.tag)))];
+  return {
+    annotations: primary.meta.annotations.values.map(([k, v]) => `manifest:${k}=${v}`).join('\n'),
+    'tag-names': names.join('\n'),
+    json: '',
+  };
+}
+
+/** metadata-action's `json` output: tags (the references), tag-names, labels, annotations. */
+function metadataActionJson(inputs: BuildInputs, primary: Built, tags: readonly string[]) {
+  return {
+    tags,
+    'tag-names': [...new Set(inputs.release.images.flatMap((i) => i.tags.map((t) => t.tag)))],
+    labels: Object.fromEntries(primary.meta.labels.values),
+    annotations: primary.meta.annotations.values.map(([k, v]) => `manifest:${k}=${v}`),
+  };
+}
+
 /** The summary of the run as the job summary and the pull request comment render it. */
 export function runSummary(record: RunRecord): RunSummary | undefined {
   const { inputs, built, audit } = record;
@@ -139,11 +159,24 @@ export async function publishOutputs(fx: Pick<Effects, 'platform' | 'redactor'>,
   platform.setOutput('imageid', primary.imageId);
   platform.setOutput('digest', primary.root.descriptor.digest);
   platform.setOutput('platforms', primary.platforms.join(','));
-  platform.setOutput('version', inputs.release.version ?? '');
-  platform.setOutput('labels', primary.meta.labels.values.map(([k, v]) => `${k}=${v}`).join('\n'));
+  const meta = metadataActionOutputs(inputs, primary);
+  const set = (name: keyof typeof meta | 'tags' | 'version' | 'labels', value: string) => {
+    platform.setOutput(name, value);
+    // As docker/metadata-action does, for a later step that reads env.DOCKER_METADATA_OUTPUT_VERSION.
+    platform.exportVariable?.(`DOCKER_METADATA_OUTPUT_${name.replace(/\W/g, '_').toUpperCase()}`, value);
+  };
+  set('version', inputs.release.metaVersion ?? inputs.release.version ?? '');
+  set('labels', primary.meta.labels.values.map(([k, v]) => `${k}=${v}`).join('\n'));
+  set('annotations', meta.annotations);
+  set('tag-names', meta['tag-names']);
   if (!audit) return;
-  if (pushed) platform.setOutput('tags', pushed.reports.flatMap((r) => r.references).join('\n'));
-  else if (!inputs.delivery.push && !(audit.leaks > 0 && audit.mode === 'fail')) platform.setOutput('tags', built.flatMap((b) => b.localTags).join('\n'));
+  const tags = pushed
+    ? pushed.reports.flatMap((r) => r.references)
+    : !inputs.delivery.push && !(audit.leaks > 0 && audit.mode === 'fail')
+      ? built.flatMap((b) => b.localTags)
+      : undefined;
+  if (tags) set('tags', tags.join('\n'));
+  set('json', JSON.stringify(metadataActionJson(inputs, primary, tags ?? [])));
   platform.setOutput('metadata', JSON.stringify(metadataOf(inputs, built, audit, record)));
   await writeSummary(fx, renderSummary(runSummary(record)!));
 }

@@ -14,6 +14,7 @@ export function redacting<P extends Platform>(platform: P, redactor: Redactor): 
     ...platform,
     getInput: (name: string) => platform.getInput(name),
     setOutput: (name: string, value: string) => platform.setOutput(name, r(value)),
+    ...(platform.exportVariable ? { exportVariable: (name: string, value: string) => platform.exportVariable!(name, r(value)) } : {}),
     mask: (value: string) => platform.mask(value),
     debug: (message: string) => platform.debug(r(message)),
     info: (message: string) => platform.info(r(message)),
