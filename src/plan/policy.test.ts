@@ -83,15 +83,9 @@ describe('the Dockerfile read as BuildKit reads it (no way around the policy)', 
   it.each([
     [
       'a LABEL value that looks like a heredoc',
-      'FROM registry.acme/golden/os:1\nLABEL x="<<END"\nFROM evil.example/base:1\nEND\n',
+      'FROM registry.acme/golden/os:1\nLABEL x="<<END"\nFROM evil.example/base:1\n',
       3,
       /evil\.example\/base:1 is not an allowed base image/,
-    ],
-    [
-      'the escape directive: a trailing backslash is no continuation',
-      '# escape=`\nFROM registry.acme/golden/os:1 \\\nFROM evil.example/base:1\n',
-      3,
-      /evil\.example\/base:1/,
     ],
     [
       'the syntax directive: the frontend image',
@@ -101,6 +95,14 @@ describe('the Dockerfile read as BuildKit reads it (no way around the policy)', 
     ],
   ])('%s is checked', (_name, text, line, message) => {
     expect(refused(text)).toEqual([[line, expect.stringMatching(message)]]);
+  });
+
+  // BuildKit refuses these outright (the reader's refusal names the line): nothing gets to the policy.
+  it.each([
+    ['a heredoc-looking LABEL leaves its "terminator" an instruction', 'FROM registry.acme/golden/os:1\nLABEL x="<<END"\nFROM evil.example/base:1\nEND\n', 4],
+    ['with escape `, a trailing backslash is an argument, not a continuation', '# escape=`\nFROM registry.acme/golden/os:1 \\\nFROM evil.example/base:1\n', 2],
+  ])('%s: refused', (_name, text, line) => {
+    expect(() => imageUses(text, [])).toThrow(expect.objectContaining({ line }));
   });
 
   it('still skips real heredoc bodies (RUN, COPY), several per instruction, <<- with tabs', () => {

@@ -7,7 +7,7 @@ import { ConfigError, type ConfigIssue } from '../core/errors.js';
 import { formatRepository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
-import { imageUses } from './dockerfile.js';
+import { DockerfileError, imageUses } from './dockerfile.js';
 import { checkBaseImages } from './policy.js';
 import type { ImageTarget } from './release.js';
 import { imageMetadata, unitsOf, type ImageMeta, type Unit } from './units.js';
@@ -41,14 +41,26 @@ const describePlan = (image: ImageTarget) => image.tags.map((t) => (t.floating ?
 /** The base-image policy over every image the Dockerfile uses; refused lines are annotated. */
 function enforcePolicy(fx: Pick<Effects, 'platform'>, inputs: BuildInputs, dockerfile: string): void {
   const { platform } = fx;
-  const uses = imageUses(dockerfile, inputs.source.buildArgs);
+  const file = relative(platform.context.workspace, inputs.source.file) || inputs.source.file;
+  let uses;
+  try {
+    uses = imageUses(dockerfile, inputs.source.buildArgs, {
+      platforms: inputs.builder.platforms,
+      targets: unitsOf(inputs.release.images, inputs.source.target).map((u) => u.target),
+    });
+  } catch (e) {
+    if (!(e instanceof DockerfileError)) throw e;
+    platform.error(`BuildKit would refuse this Dockerfile: ${e.reason}`, { file, line: e.line, title: 'Dockerfile' });
+    throw new ConfigError([
+      { input: 'file', message: `${file}${e.line ? `:${e.line}` : ''}: ${e.reason} (BuildKit refuses this Dockerfile; nothing was built)` },
+    ]);
+  }
   const violations = checkBaseImages(uses, {
     allowed: inputs.audit.allowedBaseImages,
     requirePinned: inputs.audit.requirePinnedBase,
     buildContexts: inputs.source.buildContexts,
   });
   if (!violations.length) return;
-  const file = relative(platform.context.workspace, inputs.source.file) || inputs.source.file;
   for (const v of violations) platform.error(`base image policy: ${v.message}`, { file, line: v.line, title: 'Base image policy' });
   const lines = violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ''}${v.message}`).join('\n');
   throw new Error(
@@ -70,7 +82,7 @@ export async function planBuild(fx: Pick<Effects, 'platform' | 'files'>, inputs:
   enforcePolicy(fx, inputs, dockerfile);
   const units = unitsOf(release.images, inputs.source.target);
   return units.map((unit) => {
-    const meta = imageMetadata(release, inputs.metadata, platform.context.facts, dockerfile, inputs.source.buildArgs, unit);
+    const meta = imageMetadata(release, inputs.metadata, platform.context.facts, dockerfile, inputs.source.buildArgs, unit, inputs.builder.platforms[0]);
     if (meta.labels.withheld.length) {
       const which = units.length > 1 ? ` of the ${unit.target ?? 'default'} build` : '';
       platform.info(

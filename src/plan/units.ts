@@ -50,8 +50,10 @@ export function imageMetadata(
   dockerfile: string,
   buildArgs: ReadonlyArray<readonly [string, string]>,
   unit: Unit,
+  /** The first platform built: the one whose base the labels name when the base differs per platform. */
+  platform?: string,
 ): ImageMeta {
-  const base = baseImage(stages(dockerfile, buildArgs), unit.target);
+  const base = baseImage(stages(dockerfile, buildArgs, { platform, target: unit.target }), unit.target);
   // Without a release version, the tag that names this build best: its branch or pull request, else any fixed tag.
   const tags = unit.images[0]?.tags ?? [];
   const fixed = (tags.find((t) => t.rule === 'branch' || t.rule === 'pr') ?? tags.find((t) => !t.floating))?.tag;

@@ -5,13 +5,13 @@
  * `#!` first line, from `# syntax=`, else `// syntax=`, else a JSON document's `"syntax"`. Pure.
  */
 
-/** A refusal of the reader, with the 1-based line BuildKit names. */
+/** A refusal of the reader: BuildKit's reason, and the 1-based line it names. */
 export class DockerfileError extends Error {
   constructor(
-    message: string,
+    readonly reason: string,
     readonly line?: number,
   ) {
-    super(message);
+    super(line ? `line ${line}: ${reason}` : reason);
   }
 }
 

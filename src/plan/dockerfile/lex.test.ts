@@ -9,6 +9,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LexError, patternRegex, processWord, processWords, reversePattern } from './lex.js';
 
+/** The result, or 'error' where the lexer refuses (as BuildKit's test files write it). */
+const outcome = <T>(f: () => T): T | 'error' => {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof LexError) return 'error';
+    throw e;
+  }
+};
 const root = join(import.meta.dirname, '../../../test/fixtures/buildkit-parser');
 /** `EnvsFromSlice`: `k=v`, or `k` alone set to "". */
 const envs = (list: string[]) => new Map(list.map((e) => [e.split('=')[0]!, e.includes('=') ? e.slice(e.indexOf('=') + 1) : '']));
@@ -19,11 +28,19 @@ describe('envVarTest: ProcessWord of each line (Unix rows)', () => {
     .split('\n')
     .map((l, i) => [l, i + 1] as const)
     .filter(([l]) => !l.startsWith('#') && l.trim())
-    .map(([l, n]) => [n, ...l.trim().split('|').map((p) => p.trim())] as [number, string, string, string])
+    .map(
+      ([l, n]) =>
+        [
+          n,
+          ...l
+            .trim()
+            .split('|')
+            .map((p) => p.trim()),
+        ] as [number, string, string, string],
+    )
     .filter(([, platform]) => platform === 'A' || platform === 'U');
   it.each(rows)('line %i (%s): %s → %s', (_n, _p, source, expected) => {
-    if (expected === 'error') expect(() => processWord(source, env)).toThrow(LexError);
-    else expect(processWord(source, env).result).toBe(expected);
+    expect(outcome(() => processWord(source, env).result)).toBe(expected);
   });
 });
 
@@ -130,7 +147,13 @@ describe('lex_test.go tables', () => {
       ['FOO', 'NEEDLE', 'REPLACEMENT'],
       [],
     ],
-    ['${FOO/$NEEDLE/$REPLACEMENT}', { FOO: 'http://google.de', NEEDLE: 'http://', REPLACEMENT: 'https://' }, 'https://google.de', ['FOO', 'NEEDLE', 'REPLACEMENT'], []],
+    [
+      '${FOO/$NEEDLE/$REPLACEMENT}',
+      { FOO: 'http://google.de', NEEDLE: 'http://', REPLACEMENT: 'https://' },
+      'https://google.de',
+      ['FOO', 'NEEDLE', 'REPLACEMENT'],
+      [],
+    ],
     ['${FOO//\\//\\/}', { FOO: '/tmp/foo.txt' }, '\\/tmp\\/foo.txt', ['FOO'], []],
     ['${FOO/$BAR/ww}', { FOO: 'xxyy', BAR: '' }, 'wwxxyy', ['FOO', 'BAR'], []],
     ['${FOO//ww}', { FOO: 'xxyy' }, undefined, [], []],
@@ -139,19 +162,20 @@ describe('lex_test.go tables', () => {
     ['${FOO///}', {}, '', [], ['FOO']],
   ];
   it.each(table)('ProcessWordWithMatches %s', (input, env, expected, matched, unmatched) => {
-    const e = new Map(Object.entries(env));
-    if (expected === undefined) return void expect(() => processWord(input, e)).toThrow(LexError);
-    const r = processWord(input, e);
-    expect(r.result).toBe(expected);
-    expect([...r.matched].sort()).toEqual([...matched].sort());
-    expect([...r.unmatched].sort()).toEqual([...unmatched].sort());
+    const r = outcome(() => processWord(input, new Map(Object.entries(env))));
+    const seen = r === 'error' ? 'error' : { result: r.result, matched: [...r.matched].sort(), unmatched: [...r.unmatched].sort() };
+    expect(seen).toEqual(expected === undefined ? 'error' : { result: expected, matched: [...matched].sort(), unmatched: [...unmatched].sort() });
   });
 
   it('the release-file pattern of TestProcessWithMatchesPlatform', () => {
     const release = 'something-${VERSION}.${TARGETOS}-${TARGETARCH}${TARGETVARIANT:+-${TARGETVARIANT}}.tar.gz';
     const base = { VERSION: 'v1.2.3', TARGETOS: 'linux' };
-    expect(processWord(release, new Map(Object.entries({ ...base, TARGETARCH: 'arm', TARGETVARIANT: 'v7' }))).result).toBe('something-v1.2.3.linux-arm-v7.tar.gz');
-    expect(processWord(release, new Map(Object.entries({ ...base, TARGETARCH: 'arm64', TARGETVARIANT: '' }))).result).toBe('something-v1.2.3.linux-arm64.tar.gz');
+    expect(processWord(release, new Map(Object.entries({ ...base, TARGETARCH: 'arm', TARGETVARIANT: 'v7' }))).result).toBe(
+      'something-v1.2.3.linux-arm-v7.tar.gz',
+    );
+    expect(processWord(release, new Map(Object.entries({ ...base, TARGETARCH: 'arm64', TARGETVARIANT: '' }))).result).toBe(
+      'something-v1.2.3.linux-arm64.tar.gz',
+    );
     expect(processWord(release, new Map(Object.entries({ ...base, TARGETARCH: 'arm64' }))).result).toBe('something-v1.2.3.linux-arm64.tar.gz');
   });
 });

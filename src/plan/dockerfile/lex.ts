@@ -332,9 +332,9 @@ function goReplaceAll(re: RegExp, src: string, template: string): string {
 /** Reverses a pattern, keeping each escape before what it escapes (`a\*c` → `c\*a`). */
 export function reversePattern(pattern: string): string {
   const p = Array.from(pattern);
-  const out = new Array<string>(p.length);
+  const out: string[] = [];
   const lastIdx = p.length - 1;
-  for (let i = 0; i <= lastIdx; ) {
+  for (let i = 0; i <= lastIdx;) {
     const o = lastIdx - i;
     if (p[i] === '\\' && i !== lastIdx) {
       out[o - 1] = p[i]!;

@@ -168,8 +168,9 @@ describe('parser_heredoc_test.go', () => {
   });
 
   it('ParseHeredoc: valid, refused, and not heredocs', () => {
-    for (const src of ['<<EOF', "<<'EOF'", '<<"EOF"', '<<-EOF', "<<-'EOF'", '<<-"EOF"', '<<EO"F"', '<< EOF', '<<- EOF']) expect(parseHeredoc(src)?.name).toBe('EOF');
-    for (const src of ["<<'EOF", '<<"EOF', "<<EOF'", '<<EOF"']) expect(() => parseHeredoc(src)).toThrow();
+    for (const src of ['<<EOF', "<<'EOF'", '<<"EOF"', '<<-EOF', "<<-'EOF'", '<<-"EOF"', '<<EO"F"', '<< EOF', '<<- EOF'])
+      expect(parseHeredoc(src)?.name).toBe('EOF');
+    for (const src of ["<<'EOF", '<<"EOF', "<<EOF'", '<<EOF"']) expect(() => parseHeredoc(src)).toThrow(/unexpected end of statement/);
     for (const src of ['', 'EOF', '<<', '<<-', '<EOF', '<<<EOF', '<<EOF sh']) expect(parseHeredoc(src)).toBeUndefined();
   });
 
@@ -191,7 +192,7 @@ describe('parser_heredoc_test.go', () => {
   });
 
   it('an unterminated heredoc is refused, naming its line', () => {
-    expect(() => parse('FROM a\nRUN <<EOF\necho\n')).toThrow(expect.objectContaining({ message: 'unterminated heredoc', line: 2 }));
+    expect(() => parse('FROM a\nRUN <<EOF\necho\n')).toThrow(expect.objectContaining({ reason: 'unterminated heredoc', line: 2 }));
   });
 });
 
@@ -219,7 +220,9 @@ describe('directives_test.go', () => {
   });
 
   it('a repeated directive and an invalid escape are refused with their line', () => {
-    expect(() => parse('# escape=`\n# escape=\\\nFROM a\n')).toThrow(expect.objectContaining({ message: 'only one escape parser directive can be used', line: 2 }));
+    expect(() => parse('# escape=`\n# escape=\\\nFROM a\n')).toThrow(
+      expect.objectContaining({ reason: 'only one escape parser directive can be used', line: 2 }),
+    );
     expect(() => parse('# escape=x\nFROM a\n')).toThrow(expect.objectContaining({ line: 1 }));
   });
 });
@@ -245,10 +248,16 @@ describe('line_parsers_test.go, json_test.go, parser_test.go', () => {
     expect([values(n.next), n.json]).toEqual([want, true]);
   });
 
-  it.each(['["a",42,"b"]', '["a",123.456,"b"]', '["a",{},"b"]', '["a",{"c": "d"},"b"]', '["a",["c"],"b"]', '["a",true,"b"]', '["a",false,"b"]', '["a",null,"b"]'])(
-    'JSON array with a non-string refused: %s',
-    (json) => expect(() => nodeFromLine(`CMD ${json}`, '\\')).toThrow('arrays must be comprised of strings only'),
-  );
+  it.each([
+    '["a",42,"b"]',
+    '["a",123.456,"b"]',
+    '["a",{},"b"]',
+    '["a",{"c": "d"},"b"]',
+    '["a",["c"],"b"]',
+    '["a",true,"b"]',
+    '["a",false,"b"]',
+    '["a",null,"b"]',
+  ])('JSON array with a non-string refused: %s', (json) => expect(() => nodeFromLine(`CMD ${json}`, '\\')).toThrow('arrays must be comprised of strings only'));
 
   it.each([
     ['foo', ['foo']],

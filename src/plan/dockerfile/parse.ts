@@ -128,7 +128,7 @@ export function parse(text: string): ParseResult {
         }
       }
     } catch (e) {
-      if (e instanceof DockerfileError && e.line === undefined) throw new DockerfileError(e.message, startLine);
+      if (e instanceof DockerfileError && e.line === undefined) throw new DockerfileError(e.reason, startLine);
       if (e instanceof LexError) throw new DockerfileError(e.message, startLine);
       throw e;
     }
