@@ -4,6 +4,7 @@
  * decompresses them) streamed into `docker load` or a file, or the OCI layout itself as a
  * directory or a tar. Streamed: no blob is held whole.
  */
+import { onDiskFull } from './disk.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { cp, mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -68,6 +69,10 @@ export async function writeDockerArchive(layoutDir: string, graph: ImageGraph, r
 
 /** The OCI layout as a directory, or as a tar of it; files for which `leave` is true are left out. */
 export async function writeOciLayout(layoutDir: string, spec: OutputSpec, leave: (path: string) => boolean = () => false): Promise<void> {
+  await onDiskFull(dirname(spec.dest), `the OCI layout output ${spec.dest}`, () => copyLayout(layoutDir, spec, leave));
+}
+
+async function copyLayout(layoutDir: string, spec: OutputSpec, leave: (path: string) => boolean): Promise<void> {
   if (!spec.tar) {
     await cp(layoutDir, spec.dest, { recursive: true, filter: (path) => !leave(path) });
     return;

@@ -3,6 +3,7 @@
  * content-addressed `blobs/sha256/…`. Blobs are written through a hash as they stream in, never
  * held whole in memory.
  */
+import { onDiskFull } from './disk.js';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -55,8 +56,10 @@ export function blobPath(layoutDir: string, digest: string): string {
 
 /** Creates an empty layout (or keeps an existing one). */
 export async function initLayout(layoutDir: string): Promise<void> {
-  await mkdir(join(layoutDir, 'blobs', 'sha256'), { recursive: true });
-  await writeFile(join(layoutDir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  await onDiskFull(layoutDir, 'a new OCI layout', async () => {
+    await mkdir(join(layoutDir, 'blobs', 'sha256'), { recursive: true });
+    await writeFile(join(layoutDir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  });
 }
 
 /** A pass-through stream that counts and hashes what flows through it. */
@@ -78,7 +81,9 @@ export async function writeBlobStream(layoutDir: string, source: Readable, ...tr
   const tmp = join(layoutDir, 'blobs', `.tmp-${randomBytes(8).toString('hex')}`);
   const digester = new Digester();
   try {
-    await pipeline([source, ...transforms, digester, createWriteStream(tmp, { mode: 0o644 })]);
+    await onDiskFull(layoutDir, `a blob of the OCI layout (${digester.size} bytes written so far)`, () =>
+      pipeline([source, ...transforms, digester, createWriteStream(tmp, { mode: 0o644 })]),
+    );
     const digest = digester.digest();
     await rename(tmp, blobPath(layoutDir, digest));
     return { digest, size: digester.size };
@@ -90,13 +95,13 @@ export async function writeBlobStream(layoutDir: string, source: Readable, ...tr
 
 export async function writeBlobBytes(layoutDir: string, bytes: Buffer): Promise<{ digest: string; size: number }> {
   const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  await writeFile(blobPath(layoutDir, digest), bytes);
+  await onDiskFull(layoutDir, `blob ${digest} of the OCI layout (${bytes.length} bytes)`, () => writeFile(blobPath(layoutDir, digest), bytes));
   return { digest, size: bytes.length };
 }
 
 export async function writeIndex(layoutDir: string, manifests: Descriptor[]): Promise<void> {
   const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests };
-  await writeFile(join(layoutDir, 'index.json'), JSON.stringify(index, null, 2));
+  await onDiskFull(layoutDir, "the OCI layout's index.json", () => writeFile(join(layoutDir, 'index.json'), JSON.stringify(index, null, 2)));
 }
 
 /** The manifest or index a layout's index.json names first, with its exact bytes. */

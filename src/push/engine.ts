@@ -224,7 +224,7 @@ class HostPush {
       held = await check;
       if (!held) this.#skipHint(untrusted.join(', '), `the source does not hold ${digest}, so it is not mounted from a repository the source names`);
     }
-    return [...new Set([...trusted, ...(held ? untrusted : [])])].filter((h) => h !== repo);
+    return [...new Set([...trusted, ...(held ? untrusted : [])])].filter((h) => h !== repo && !this.#skipped.has(h));
   }
 
   /** Says once per hint why it was not used. */

@@ -1,4 +1,5 @@
 /** `load` and `outputs`: the audited image into the local Docker daemon, and as files. */
+import { onDiskFull } from '../oci/disk.js';
 import { createWriteStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -53,7 +54,9 @@ export async function deliverLocally(
   for (const spec of delivery.outputs) {
     if (spec.type === 'docker') {
       await mkdir(dirname(spec.dest), { recursive: true });
-      await writeDockerArchive(b.layoutDir, b.graph, names, createWriteStream(spec.dest, { mode: 0o644 }), b.adopted);
+      await onDiskFull(dirname(spec.dest), `the Docker archive ${spec.dest}`, () =>
+        writeDockerArchive(b.layoutDir, b.graph, names, createWriteStream(spec.dest, { mode: 0o644 }), b.adopted),
+      );
     } else {
       await writeOciLayout(b.layoutDir, spec, await completeLayout(b, clientFor));
     }

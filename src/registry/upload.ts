@@ -68,9 +68,38 @@ export class BlobUpload {
     this.#scopes = [repositoryScope(repository, ['pull', 'push'])];
   }
 
+  /** The upload session in use, cancelled when the upload fails for good. */
+  #session: string | undefined;
+
   async run(): Promise<UploadStats> {
-    if (this.profile.mode === 'monolithic' || this.blob.size <= this.profile.monolithicUpTo) return this.#monolithic();
-    return this.#chunked();
+    try {
+      if (this.profile.mode === 'monolithic' || this.blob.size <= this.profile.monolithicUpTo) return await this.#monolithic();
+      return await this.#chunked();
+    } catch (e) {
+      await this.#cancel();
+      throw e;
+    }
+  }
+
+  /** Cancels the session (spec: DELETE of its URL), so the registry keeps no partial upload; best effort. */
+  async #cancel(): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    if (!session) return;
+    try {
+      const r = await this.t.send({
+        method: 'DELETE',
+        url: session,
+        repository: this.repository,
+        scopes: this.#scopes,
+        attempts: 1,
+        expect: [204, 200, 202, 404],
+      });
+      await r.body.dump();
+      this.options.onEvent?.(`${this.blob.digest}: upload cancelled`);
+    } catch {
+      // the session expires on its own
+    }
   }
 
   #body(start: number, end: number) {
@@ -125,7 +154,9 @@ export class BlobUpload {
     for (;;) {
       try {
         session ??= await startUpload(this.t, this.profile, this.repository);
+        this.#session = session;
         await this.#put(session, this.blob.size);
+        this.#session = undefined;
         return this.stats;
       } catch (e) {
         await this.#retryOrThrow(e);
@@ -138,10 +169,14 @@ export class BlobUpload {
   async #chunked(): Promise<UploadStats> {
     let session = this.options.session ?? (await startUpload(this.t, this.profile, this.repository));
     for (;;) {
+      this.#session = session;
       if (this.#offset < this.blob.size) session = await this.#sendChunk(session);
       else {
         const done = await this.#finish(session);
-        if (done === true) return this.stats;
+        if (done === true) {
+          this.#session = undefined;
+          return this.stats;
+        }
         session = done;
       }
     }
