@@ -55,6 +55,8 @@ export interface ListOptions {
   ignoreComma?: boolean;
   /** Lines starting with `#` are comments (never `#` inside an entry: `FOO=bar#baz` stays). */
   comment?: boolean;
+  /** With `comment`: a `#` inside a line starts a comment too (actions-toolkit's `comment` without `commentNoInfix`). */
+  commentInfix?: boolean;
   /** `false`: double quotes are plain characters (`outputs`, whose entries hold quoted CSV of their own). */
   quote?: boolean;
   /** `false`: entries keep their surrounding whitespace and newlines (`secrets`: a key's final newline). */
@@ -76,7 +78,7 @@ export function readInputList(raw: string, o: ListOptions = {}): string[] {
       relax_quotes: true,
       relax_column_count: true,
       skip_empty_lines: true,
-      ...(o.comment ? { comment: '#', comment_no_infix: true } : {}),
+      ...(o.comment ? { comment: '#', comment_no_infix: !o.commentInfix } : {}),
       ...(o.quote === false ? { quote: false } : {}),
     }) as string[][];
   } catch (e) {

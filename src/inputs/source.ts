@@ -51,8 +51,25 @@ function gitContext(scope: InputScope, raw: string, file: string | undefined): G
   return { url: url!, ...(ref ? { ref } : {}), ...(subdir ? { subdir } : {}), ...(file ? { file } : {}) };
 }
 
+/**
+ * build-push-action's `{{defaultContext}}`: the run's repository at its ref, as a git context
+ * (`https://github.com/acme/app.git#refs/heads/main`), which Hoist clones like any other.
+ */
+function defaultContext(scope: InputScope, input: string, raw: string): string {
+  if (!raw.includes('{{')) return raw;
+  const { GITHUB_SERVER_URL: server = 'https://github.com', GITHUB_REPOSITORY: repo, GITHUB_REF: ref, GITHUB_SHA: sha } = scope.env;
+  const rendered = raw.replace(/\{\{\s*defaultContext\s*\}\}/g, () => `${server.replace(/\/+$/, '')}/${repo}.git#${ref || sha}`);
+  if (rendered.includes('{{')) scope.issues.push({ input, message: "takes {{defaultContext}} only (the run's repository at its ref, as build-push-action)" });
+  else if (rendered !== raw && (!repo || !(ref || sha)))
+    scope.issues.push({
+      input,
+      message: "{{defaultContext}} is the run's GitHub repository at its ref, which this run does not name (GITHUB_REPOSITORY, GITHUB_REF): give a directory",
+    });
+  return rendered;
+}
+
 export function parseSource(scope: InputScope): SourceSettings {
-  const raw = scope.read('context').trim();
+  const raw = defaultContext(scope, 'context', scope.read('context').trim());
   const file = optional(scope, 'file');
   const git = gitContext(scope, raw, file);
   const context = git ? '' : scope.abs(raw || '.');
@@ -63,7 +80,10 @@ export function parseSource(scope: InputScope): SourceSettings {
     file: git ? '' : file ? scope.abs(file) : scope.abs(`${context}/Dockerfile`),
     target: optional(scope, 'target'),
     buildArgs: parsePairs(scope, 'build-args', ENV_KEY, 'NAME'),
-    buildContexts: contexts.map(([k, v]) => [k, /^[a-z-]+:\/\//.test(v.trim()) ? v.trim() : scope.abs(v.trim())]),
+    buildContexts: contexts.map(([k, value]) => {
+      const v = defaultContext(scope, 'build-contexts', value.trim());
+      return [k, /^[a-z-]+:\/\//.test(v) ? v : scope.abs(v)];
+    }),
     allowOutsideWorkspace: parseBool(scope, 'allow-outside-workspace', false),
   };
 }
