@@ -121,9 +121,7 @@ function canonical(argv: readonly string[], attestations: boolean) {
       else if (a === '--file') {
         const file = v.replace(/^(\.\/|\/ws\/)/, '');
         if (file !== 'Dockerfile') put(a, file); // the default, said or not
-      }
-        v.replace(/^(\.\/|\/ws\/)/, '') !== 'Dockerfile' && put(a, v.replace(/^(\.\/|\/ws\/)/, '')); // the default, said or not
-      else if (!['--output', '--iidfile', '--metadata-file', '--tag'].includes(a)) put(a, v);
+      } else if (!['--output', '--iidfile', '--metadata-file', '--tag'].includes(a)) put(a, v);
     } else if (['--push', '--load', '--no-cache', '--pull'].includes(a)) put(a, 'true');
     else if (!a.startsWith('-') && i === argv.length - 1) context = a === '/ws' ? '.' : a.replace(/^\/ws\//, '');
   }
