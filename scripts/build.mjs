@@ -8,6 +8,7 @@
 // and otherwise import their bundle. Deterministic: same sources, same bytes.
 //   node scripts/build.mjs          write dist/
 //   node scripts/build.mjs --check  build in memory and fail if dist/ differs (used by npm test)
+//   --metafile FILE                 also write esbuild's metafile (which sources each dist/ file holds)
 import { build } from 'esbuild';
 import { chmod, readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -72,6 +73,9 @@ for (const dir of packagesOf(result.metafile)) {
   const text = await licenseText(dir);
   licenses += `\n${'='.repeat(78)}\n${id} — ${pkg.license ?? 'UNKNOWN'}\n${'='.repeat(78)}\n${text ? text.trim() + '\n' : `(no license file shipped; package.json says ${pkg.license ?? 'nothing'})\n`}`;
 }
+
+const metafileAt = process.argv.indexOf('--metafile');
+if (metafileAt > 0) await writeFile(process.argv[metafileAt + 1], JSON.stringify(result.metafile));
 
 const outputs = new Map(result.outputFiles.map((f) => [f.path, f.contents]));
 outputs.set(join(root, 'dist/licenses.txt'), Buffer.from(licenses));

@@ -38,6 +38,15 @@ export function uniqueRepo(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
 
+/**
+ * With HOIST_IMPORT_LOG naming a file (test/integration/dist-chunks.test.ts sets it), every run of
+ * dist/ records the dist/ files it loads there (scripts/import-recorder.mjs); otherwise nothing.
+ */
+export const importRecorderEnv = (): Record<string, string> =>
+  process.env.HOIST_IMPORT_LOG
+    ? { HOIST_IMPORT_LOG: process.env.HOIST_IMPORT_LOG, NODE_OPTIONS: `--import=${join(ROOT, 'scripts/import-recorder.mjs')}` }
+    : {};
+
 /** The environment every tool of ours and the lab's shares: Debian's docker 20.10 CLI first. */
 export function toolEnv(): Record<string, string> {
   return { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host };
@@ -124,6 +133,7 @@ export async function runAction(options: {
     GITHUB_REF: 'refs/heads/main',
     ...Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(runnerDir, f)])),
     ...inputs,
+    ...importRecorderEnv(),
     ...options.env,
   };
   const entry = options.entry ?? join(ROOT, 'dist/index.js');
@@ -257,7 +267,7 @@ export function hoist(args: string[], o: { cwd: string; env?: Record<string, str
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
       cwd: o.cwd,
-      env: { ...toolEnv(), TMPDIR: o.cwd, ...o.env },
+      env: { ...toolEnv(), TMPDIR: o.cwd, ...importRecorderEnv(), ...o.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
