@@ -43,9 +43,7 @@ export function uniqueRepo(prefix: string): string {
  * dist/ records the dist/ files it loads there (scripts/import-recorder.mjs); otherwise nothing.
  */
 export const importRecorderEnv = (): Record<string, string> =>
-  process.env.HOIST_IMPORT_LOG
-    ? { HOIST_IMPORT_LOG: process.env.HOIST_IMPORT_LOG, NODE_OPTIONS: `--import=${join(ROOT, 'scripts/import-recorder.mjs')}` }
-    : {};
+  process.env.HOIST_IMPORT_LOG ? { HOIST_IMPORT_LOG: process.env.HOIST_IMPORT_LOG, NODE_OPTIONS: `--import=${join(ROOT, 'scripts/import-recorder.mjs')}` } : {};
 
 /** The environment every tool of ours and the lab's shares: Debian's docker 20.10 CLI first. */
 export function toolEnv(): Record<string, string> {
