@@ -266,3 +266,68 @@ describe('renderBuildctlArgs', () => {
     expect(builder.buildRef?.()).toBe('ci/ci0/qm2cxy3j9d4t');
   });
 });
+
+/**
+ * The gha cache's runtime variables: buildx and buildctl read ACTIONS_RUNTIME_TOKEN and the cache
+ * URLs from their environment (buildctl's loadGithubEnv), so they reach the builder's environment
+ * only when a type=gha cache is asked for, and never its argv. Nearest real workflow:
+ * build-push-action's README cache example (cache-from: type=gha, cache-to: type=gha,mode=max).
+ */
+describe('the gha cache variables', () => {
+  const env = {
+    PATH: '/usr/bin',
+    ACTIONS_RUNTIME_TOKEN: 'eyJ0eXAi.runtime-token',
+    ACTIONS_CACHE_URL: 'https://artifactcache.example/abc/',
+    ACTIONS_RESULTS_URL: 'https://results.example/',
+    ACTIONS_CACHE_SERVICE_V2: 'True',
+    GITHUB_TOKEN: 'ghs_notforbuildkit',
+  };
+  const childEnvOf = async (which: 'buildx' | 'buildctl', cache: Partial<typeof plan>) => {
+    const { childEnvironment } = await import('../effects/exec.js');
+    const seen: Array<{ args: readonly string[]; env: Record<string, string> }> = [];
+    const exec = {
+      run: async (_file: string, args: readonly string[], o: { env?: Record<string, string | undefined>; allowEnv?: RegExp } = {}) => {
+        seen.push({ args, env: childEnvironment(o.env, o.allowEnv) });
+        throw new Error('stop after the call is seen');
+      },
+      stream: () => {
+        throw new Error('not used');
+      },
+      sink: () => {
+        throw new Error('not used');
+      },
+      stopAll: () => undefined,
+    };
+    const { createBuildctlBuilder } = await import('./buildkit.js');
+    const builder = which === 'buildx' ? createBuildxBuilder(exec, env, undefined) : createBuildctlBuilder(exec, env, 'tcp://buildkitd:1234', false);
+    await builder.build({ ...plan, ...cache }, '/tmp/hoist-x/oci', () => undefined).catch(() => undefined);
+    return seen[0]!;
+  };
+
+  it.each(['buildx', 'buildctl'] as const)('reach %s with a type=gha cache, in its environment only', async (which) => {
+    const { args, env: child } = await childEnvOf(which, { cacheFrom: ['type=gha,scope=app'], cacheTo: ['type=gha,mode=max,scope=app'] });
+    expect(child).toMatchObject({
+      ACTIONS_RUNTIME_TOKEN: env.ACTIONS_RUNTIME_TOKEN,
+      ACTIONS_CACHE_URL: env.ACTIONS_CACHE_URL,
+      ACTIONS_RESULTS_URL: env.ACTIONS_RESULTS_URL,
+      ACTIONS_CACHE_SERVICE_V2: 'True',
+    });
+    expect(child.GITHUB_TOKEN).toBeUndefined();
+    expect(args.join(' ')).not.toContain('runtime-token');
+    expect(args).toContain('type=gha,mode=max,scope=app'); // one entry, as given
+  });
+
+  it.each(['buildx', 'buildctl'] as const)('never reach %s without one', async (which) => {
+    const { env: child } = await childEnvOf(which, { cacheFrom: ['ghcr.io/acme/app:cache'], cacheTo: ['type=registry,ref=ghcr.io/acme/app:cache,mode=max'] });
+    expect(Object.keys(child).filter((k) => k.startsWith('ACTIONS_'))).toEqual([]);
+  });
+
+  it('passes cgroup-parent to buildctl as the frontend option', () => {
+    expect(renderBuildctlArgs({ ...plan, extras: { ...plan.extras, cgroupParent: 'ci.slice' } }, '/o')).toEqual(
+      expect.arrayContaining(['--opt', 'cgroup-parent=ci.slice']),
+    );
+    expect(renderBuildxArgs({ ...plan, extras: { ...plan.extras, cgroupParent: 'ci.slice' } }, '/o')).toEqual(
+      expect.arrayContaining(['--cgroup-parent', 'ci.slice']),
+    );
+  });
+});
