@@ -92,6 +92,14 @@ describe('pinFrom', () => {
     ]);
   });
 
+  it('refuses to pin a FROM continued over lines, and a Dockerfile BuildKit refuses, naming the line', () => {
+    // Nearest real-world variant: a long `FROM --platform=$BUILDPLATFORM \\` split for readability.
+    expect(() => pinFrom('FROM \\\n  registry.acme/golden/python:3.13\n', [], parent, 'app')).toThrow(/line 1 of its Dockerfile is a FROM Hoist cannot pin/);
+    expect(() => pinFrom('FROM registry.acme/golden/python:3.13\nFORM x\n', [], parent, 'app')).toThrow(
+      /app: its Dockerfile, line 2: unknown instruction: FORM/,
+    );
+  });
+
   it('refuses a child whose Dockerfile does not build on its parent', () => {
     expect(() => pinFrom('FROM debian:12\n', [], parent, 'app')).toThrow(
       /app is from python, but no FROM of its Dockerfile names python's images \(registry\.acme\/golden\/python\)/,

@@ -14,7 +14,7 @@ import type { Effects } from '../effects/effects.js';
 import { readHierarchy, type HierarchyEntry } from '../inputs/hierarchy.js';
 import { readBuildInputs, type BuildInputs } from '../inputs/index.js';
 import { imageConfig } from '../maintain/tags.js';
-import { stages } from '../plan/dockerfile.js';
+import { DockerfileError, stages } from '../plan/dockerfile.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { newCatalog } from '../secrets/hide.js';
@@ -55,7 +55,15 @@ export async function inputsDigest(inputs: BuildInputs, dockerfile: string, pare
 export function pinFrom(dockerfile: string, buildArgs: ReadonlyArray<readonly [string, string]>, parent: EntryResult, entry: string): string {
   const lines = dockerfile.split('\n');
   let pinned = 0;
-  for (const stage of stages(dockerfile, buildArgs)) {
+  let all;
+  try {
+    all = stages(dockerfile, buildArgs);
+  } catch (e) {
+    if (e instanceof DockerfileError)
+      throw new ConfigError([{ input: 'hierarchy', message: `${entry}: its Dockerfile, ${e.message} (BuildKit refuses it too)` }]);
+    throw e;
+  }
+  for (const stage of all) {
     let ref;
     try {
       ref = parseReference(stage.from);
@@ -63,7 +71,7 @@ export function pinFrom(dockerfile: string, buildArgs: ReadonlyArray<readonly [s
       continue; // scratch, an earlier stage
     }
     if (!parent.repositories.some((r) => r.host === ref.host && r.path === ref.path)) continue;
-    const m = /^(\s*FROM\s+)((?:--\S+\s+)*)(\S+)(.*)$/i.exec(lines[stage.line - 1] ?? '');
+    const m = stage.endLine === stage.line ? /^(\s*FROM\s+)((?:--\S+\s+)*)(\S+)(.*)$/i.exec(lines[stage.line - 1] ?? '') : null;
     if (!m)
       throw new ConfigError([{ input: 'hierarchy', message: `${entry}: line ${stage.line} of its Dockerfile is a FROM Hoist cannot pin (split over lines)` }]);
     lines[stage.line - 1] = `${m[1]}${m[2]}${formatReference(ref, ref.tag, parent.digest)}${m[4]}`;

@@ -26,9 +26,9 @@ const refs = (text: string, args: Array<[string, string]> = [], platforms?: stri
 describe('stages', () => {
   it('reads every FROM with its line, expanding global ARGs and skipping heredocs', () => {
     expect(stages(dockerfile, [])).toEqual([
-      { from: 'docker.io/library/golang:1.23', name: 'build', line: 4 },
-      { from: 'docker.io/library/debian:12-slim', name: 'runtime', line: 10 },
-      { from: 'runtime', name: 'final', line: 12 },
+      { from: 'docker.io/library/golang:1.23', name: 'build', line: 4, endLine: 5 },
+      { from: 'docker.io/library/debian:12-slim', name: 'runtime', line: 10, endLine: 10 },
+      { from: 'runtime', name: 'final', line: 12, endLine: 12 },
     ]);
   });
 
@@ -199,7 +199,8 @@ describe('property: any continuation/comment/escape layout of a FROM line reads 
         if (crlf) text = text.replace(/\n/g, '\r\n');
         // The reference: the logical line read on its own.
         const reference = stages(`${logical}\n`, []);
-        expect(stages(text, [])).toEqual([{ ...reference[0], line: escape === '`' ? 2 : 1 }]);
+        const first = escape === '`' ? 2 : 1;
+        expect(stages(text, [])).toEqual([{ ...reference[0], line: first, endLine: first + text.split(/\r?\n/).length - 2 - (first - 1) }]);
         expect(reference[0]).toMatchObject({ from: ref, name });
       }),
       { numRuns: 500 },

@@ -20,6 +20,8 @@ export interface Stage {
   name?: string;
   /** 1-based line of the `FROM` instruction. */
   line: number;
+  /** Its last line (a continued `FROM` spans several). */
+  endLine: number;
 }
 
 /** An image a Dockerfile pulls in: a stage base, a `COPY --from`, a `RUN --mount` source, the frontend. */
@@ -66,6 +68,7 @@ interface RawStage {
   name?: string;
   platform?: string;
   line: number;
+  endLine: number;
   /** `COPY --from` and `RUN --mount from` sources, as written. */
   sources: Array<{ from: string; via: 'COPY --from' | 'RUN --mount from'; line: number }>;
 }
@@ -147,7 +150,7 @@ export function structure(text: string): Structure {
         if (!STAGE_NAME.test(name))
           throw new DockerfileError(`invalid name for build stage: "${args[2]}", name can't start with a number or contain symbols`, line);
       } else if (args.length !== 1) throw new DockerfileError('FROM requires either one or three arguments', line);
-      s.stages.push({ base: args[0]!, name, platform: flags.get('platform')?.[0], line, sources: [] });
+      s.stages.push({ base: args[0]!, name, platform: flags.get('platform')?.[0], line, endLine: node.endLine!, sources: [] });
     } else if (!stage) {
       throw new DockerfileError(`no build stage in current context (${node.value} before the first FROM)`, line);
     } else if (keyword === 'onbuild') {
@@ -225,7 +228,7 @@ export function evaluate(s: Structure, text: string, args: ReadonlyArray<readonl
       checkImage(from, st.line);
       uses.push({ ref: from, line: st.line, via: 'FROM' });
     }
-    stages.push({ from, name: st.name, line: st.line });
+    stages.push({ from, name: st.name, line: st.line, endLine: st.endLine });
   }
   for (const st of s.stages) {
     for (const src of st.sources) {
