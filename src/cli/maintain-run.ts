@@ -95,6 +95,8 @@ async function runTags(fx: Effects, line: MaintainLine, print: Print): Promise<n
       ...(c.match ? { match: c.match } : {}),
       ...(c.olderThan ? { olderThanMs: parseDuration(c.olderThan)! } : {}),
       now: new Date(),
+      unprotect: c.unprotect,
+      pruneUnknownAge: c.pruneUnknownAge,
     });
     for (const d of decisions) fx.platform.info(`${d.prune ? (c.dryRun ? 'would prune' : 'prune') : 'keep'} ${d.tag}: ${d.why}`);
     const going = decisions.filter((d) => d.prune).map((d) => d.tag);

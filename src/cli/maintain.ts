@@ -7,12 +7,22 @@ import { parseArgs } from 'node:util';
 import { parseReference, parseRepository, type Reference, type Repository } from '../core/reference.js';
 import { inputScope } from '../inputs/read.js';
 import { parseTransfer, yamlFor, type TransferSettings } from '../inputs/registries.js';
+import { UNPROTECTABLE, type Unprotectable } from '../maintain/prune.js';
 import { usageFromParseArgs, UsageError } from './args.js';
 
 export type MaintainCommand =
   | { verb: 'list'; repository: Repository; digest: boolean }
   | { verb: 'delete'; targets: Array<{ repository: Repository; tag: string }>; dryRun: boolean }
-  | { verb: 'prune'; repository: Repository; keep: number; match?: string; olderThan?: string; dryRun: boolean }
+  | {
+      verb: 'prune';
+      repository: Repository;
+      keep: number;
+      match?: string;
+      olderThan?: string;
+      dryRun: boolean;
+      unprotect: Unprotectable[];
+      pruneUnknownAge: boolean;
+    }
   | { verb: 'audit'; source: { ref: Reference } | { layout: string }; valuesFile?: string; secretEnvs: string[] };
 
 export interface MaintainLine {
@@ -36,7 +46,7 @@ const COMMON = {
 export const MAINTAIN_HELP = `Usage:
   hoist tags list REPO [--digest] [--json]            every tag, sorted, one request per page (--digest: each tag read, grouped by digest)
   hoist tags delete REPO:TAG... [--dry-run] [--json]  removes only the named tags; a shared digest stays for the others
-  hoist tags prune REPO --keep N [--match GLOB] [--older-than 30d] [--dry-run] [--json]
+  hoist tags prune REPO --keep N [--match GLOB] [--older-than 30d] [--unprotect latest,releases] [--prune-unknown-age] [--dry-run] [--json]
                                                       keeps the newest N matching tags; never a release's digest,
                                                       latest or a version tag unless --match names them
   hoist audit REF|LAYOUT_DIR [--audit-values-file F] [--secret-envs ID=VAR]... [--json]
@@ -92,8 +102,16 @@ function command(verb: string | undefined, rest: string[]): { command: MaintainC
       match: { type: 'string' },
       'older-than': { type: 'string' },
       'dry-run': { type: 'boolean' },
+      unprotect: { type: 'string' },
+      'prune-unknown-age': { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('tags prune takes one repository');
+    const unprotect = ((values.unprotect as string | undefined) ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
+    const unknown = unprotect.filter((u) => !(UNPROTECTABLE as readonly string[]).includes(u));
+    if (unknown.length) throw new UsageError(`--unprotect: '${unknown.join(',')}' is not one of ${UNPROTECTABLE.join(', ')}`);
     const keep = Number(values.keep);
     if (values.keep === undefined || !Number.isInteger(keep) || keep < 0)
       throw new UsageError('tags prune: --keep N (a whole number, the tags to keep) is required');
@@ -107,6 +125,8 @@ function command(verb: string | undefined, rest: string[]): { command: MaintainC
         ...(values.match ? { match: values.match as string } : {}),
         ...(olderThan ? { olderThan } : {}),
         dryRun: values['dry-run'] === true,
+        unprotect: unprotect as Unprotectable[],
+        pruneUnknownAge: values['prune-unknown-age'] === true,
       },
       values,
     };

@@ -1,8 +1,12 @@
 /**
  * Retention for commit and nightly tags: of the tags a glob matches, keep the newest N (by the
- * image's created time, else by the tag's order), and — with `olderThan` — prune only those older
- * than that. Never pruned: a tag whose digest a tag outside the match shares (a release), and
- * `latest` or a version tag unless the glob names them explicitly. Pure: the caller lists the tags.
+ * image's created time), and — with `olderThan` — prune only those older than that. Never pruned,
+ * whatever the glob: a signature, attestation or SBOM (cosign's `sha256-<hex>.sig/.att/.sbom`
+ * tags, the referrers fallback tag `sha256-<hex>`, any manifest with a `subject` or a signing or
+ * attestation media type — admission controllers refuse a deployed image without them). Kept
+ * unless a separate explicit option names them (`unprotect`): `latest`, and releases (version
+ * tags, and any tag whose image a tag outside the match shares). Kept unless asked
+ * (`pruneUnknownAge`): a tag whose image's age is not known. Pure: the caller lists the tags.
  */
 import type { TagInfo } from './tags.js';
 
@@ -13,7 +17,14 @@ export interface PruneOptions {
   /** Only tags whose image is older than this many milliseconds are pruned. */
   olderThanMs?: number;
   now: Date;
+  /** Protected kinds this run may prune when they match: `latest`, `releases`. */
+  unprotect?: ReadonlyArray<Unprotectable>;
+  /** Prune a tag whose image records no created time (kept otherwise: its age is not known). */
+  pruneUnknownAge?: boolean;
 }
+
+export const UNPROTECTABLE = ['latest', 'releases'] as const;
+export type Unprotectable = (typeof UNPROTECTABLE)[number];
 
 export interface PruneDecision {
   tag: string;
@@ -41,38 +52,48 @@ export function parseDuration(text: string): number | undefined {
   return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 'm' | 'h' | 'd' | 'w'];
 }
 
-/** The referrers tag schema's fallback tags: `sha256-<hex>` of the subject. */
-const REFERRERS_TAG = /^sha256-[a-f0-9]{64}$/;
+/**
+ * cosign's tags (`sha256-<hex>.sig`, `.att`, `.sbom`, any other suffix) and the referrers tag
+ * schema's fallback tag (`sha256-<hex>`), for any digest algorithm.
+ */
+export const SIGNATURE_TAG = /^sha(256|384|512)-[a-f0-9]{64,128}([.-].*)?$/;
+
+const KEEP_ALWAYS = 'a signature, attestation, SBOM or referrer: never pruned';
 
 export function planPrune(tags: readonly TagInfo[], o: PruneOptions): PruneDecision[] {
   const matcher = o.match ? globToRegExp(o.match) : undefined;
-  // Protected unless the glob names them: latest and version tags, which a glob like `sha-*` never
-  // does, and the referrers tags (`sha256-<hex>`) that list an image's attestations and signatures.
-  const candidate = (t: TagInfo) => (matcher ? matcher.test(t.tag) : t.tag !== 'latest' && !VERSION_TAG.test(t.tag) && !REFERRERS_TAG.test(t.tag));
-  const outside = new Set(tags.filter((t) => !candidate(t)).map((t) => t.digest));
+  const unprotect = new Set(o.unprotect ?? []);
+  const artefact = (t: TagInfo) => SIGNATURE_TAG.test(t.tag) || t.artefact !== undefined;
+  const protectedBy = (t: TagInfo): string | undefined =>
+    t.tag === 'latest' && !unprotect.has('latest')
+      ? 'latest is kept unless unprotect names latest'
+      : VERSION_TAG.test(t.tag) && !unprotect.has('releases')
+        ? 'a release (version tag) is kept unless unprotect names releases'
+        : undefined;
+  const decisions: PruneDecision[] = [];
+  const candidates: TagInfo[] = [];
+  for (const t of tags) {
+    const why = artefact(t) ? (t.artefact ? `${t.artefact}: never pruned` : KEEP_ALWAYS) : matcher && !matcher.test(t.tag) ? 'not matched' : protectedBy(t);
+    if (why) decisions.push({ tag: t.tag, digest: t.digest, prune: false, why });
+    else candidates.push(t);
+  }
+  // An image also tagged outside the candidates (a release, latest, an unmatched tag) stays.
+  const outside = new Set(tags.filter((t) => !candidates.includes(t) && !artefact(t)).map((t) => t.digest));
   const time = (t: TagInfo) => (t.created && !Number.isNaN(Date.parse(t.created)) ? Date.parse(t.created) : undefined);
   // Newest first: by created time, tags without one after those with, then by tag order (later is newer).
-  const ordered = tags.filter(candidate).sort((a, b) => (time(b) ?? -Infinity) - (time(a) ?? -Infinity) || b.tag.localeCompare(a.tag));
-  const decisions: PruneDecision[] = tags
-    .filter((t) => !candidate(t))
-    .map((t) => ({
-      tag: t.tag,
-      digest: t.digest,
-      prune: false,
-      why: matcher ? 'not matched' : 'latest, version tags and referrers tags are kept unless --match names them',
-    }));
+  const ordered = candidates.sort((a, b) => (time(b) ?? -Infinity) - (time(a) ?? -Infinity) || b.tag.localeCompare(a.tag));
   ordered.forEach((t, i) => {
     const created = time(t);
     let why = '';
     if (i < o.keep) why = `one of the newest ${o.keep}`;
     else if (outside.has(t.digest)) why = 'its image is also tagged outside the match (a release): kept';
-    else if (o.olderThanMs !== undefined && created === undefined) why = 'its age is not known (no created time): kept';
-    else if (o.olderThanMs !== undefined && created! > o.now.getTime() - o.olderThanMs) why = 'not older than --older-than';
+    else if (created === undefined && !o.pruneUnknownAge) why = 'its age is not known (no created time): kept unless prune-unknown-age';
+    else if (o.olderThanMs !== undefined && created !== undefined && created > o.now.getTime() - o.olderThanMs) why = 'not older than older-than';
     decisions.push({
       tag: t.tag,
       digest: t.digest,
       prune: !why,
-      why: why || (created ? `older than the newest ${o.keep} (created ${t.created})` : `older than the newest ${o.keep} (by tag order)`),
+      why: why || (created ? `older than the newest ${o.keep} (created ${t.created})` : `older than the newest ${o.keep}, of unknown age (prune-unknown-age)`),
     });
   });
   return decisions.sort((a, b) => a.tag.localeCompare(b.tag));

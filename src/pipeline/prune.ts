@@ -7,10 +7,10 @@
 import { ConfigError } from '../core/errors.js';
 import { formatRepository, parseRepository, type Repository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
-import { inputScope, optional, parseBool } from '../inputs/read.js';
+import { inputScope, optional, parseBool, parseSubset } from '../inputs/read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor } from '../inputs/registries.js';
 import { checkDeletes, planDeletes, runDeletes } from '../maintain/delete.js';
-import { parseDuration, planPrune } from '../maintain/prune.js';
+import { parseDuration, planPrune, UNPROTECTABLE } from '../maintain/prune.js';
 import { describeTags } from '../maintain/tags.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import { newCatalog } from '../secrets/hide.js';
@@ -37,9 +37,11 @@ async function readPruneInputs(fx: Effects) {
   if (olderThan !== undefined && olderThanMs === undefined)
     scope.issues.push({ input: 'older-than', message: `'${olderThan}' is not a duration (90m, 12h, 30d, 2w)` });
   const dryRun = parseBool(scope, 'dry-run', false);
+  const unprotect = parseSubset(scope, 'unprotect', UNPROTECTABLE, []);
+  const pruneUnknownAge = parseBool(scope, 'prune-unknown-age', false);
   const transfer = parseTransfer(scope, await yamlFor(read('registry-auth')));
   if (scope.issues.length || !repository) throw new ConfigError(scope.issues);
-  return { repository, keep, match: optional(scope, 'match'), olderThanMs, dryRun, transfer };
+  return { repository, keep, match: optional(scope, 'match'), olderThanMs, dryRun, transfer, unprotect, pruneUnknownAge };
 }
 
 export async function prune(fx: Effects): Promise<void> {
@@ -57,6 +59,8 @@ export async function prune(fx: Effects): Promise<void> {
       ...(inputs.match ? { match: inputs.match } : {}),
       ...(inputs.olderThanMs !== undefined ? { olderThanMs: inputs.olderThanMs } : {}),
       now: platform.context.now(),
+      unprotect: inputs.unprotect,
+      pruneUnknownAge: inputs.pruneUnknownAge,
     });
     for (const d of decisions) platform.info(`${d.prune ? (dryRun ? 'would prune' : 'prune') : 'keep'} ${d.tag}: ${d.why}`);
     const going = decisions.filter((d) => d.prune).map((d) => d.tag);
