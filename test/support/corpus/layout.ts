@@ -24,6 +24,8 @@ export interface AuditRun {
   findings: Finding[];
   stderr: string;
   ms: number;
+  /** The audit did not finish within the time it was given (and was killed). */
+  timedOut: boolean;
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -77,13 +79,13 @@ export async function writeLayout(layoutDir: string, layers: Array<{ dir: string
  * looking for `values` (one a line: the finding for values[i] is named `audit-values line i+1`).
  * The values file is removed before this returns.
  */
-export async function auditLayout(cwd: string, layoutName: string, values: readonly string[]): Promise<AuditRun> {
+export async function auditLayout(cwd: string, layoutName: string, values: readonly string[], timeoutMs = 120_000): Promise<AuditRun> {
   for (const v of values) if (/[\r\n]/.test(v) || v.trim() !== v) throw new Error('a value for the values file must be one trimmed line');
   const valuesFile = join(cwd, `values-${process.pid}-${Date.now()}.txt`);
   await writeFile(valuesFile, `${values.join('\n')}\n`, { mode: 0o600 });
   const started = performance.now();
   try {
-    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((done, fail) => {
+    const r = await new Promise<{ code: number; stdout: string; stderr: string; timedOut: boolean }>((done, fail) => {
       const child = spawn(NODE, [join(ROOT, 'dist/cli.js'), 'audit', `./${layoutName}`, '--audit-values-file', valuesFile, '--json'], {
         cwd,
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, TMPDIR: cwd },
@@ -93,14 +95,23 @@ export async function auditLayout(cwd: string, layoutName: string, values: reado
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, timeoutMs);
       child.on('error', fail);
-      child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        done({ code: code ?? 1, stdout, stderr, timedOut });
+      });
     });
     const ms = performance.now() - started;
+    if (r.timedOut) return { code: r.code, findings: [], stderr: r.stderr, ms, timedOut: true };
     const start = r.stdout.indexOf('{\n');
     if (start < 0) throw new Error(`hoist audit wrote no JSON summary (exit ${r.code}): ${r.stderr.slice(0, 2000)}`);
     const summary = JSON.parse(r.stdout.slice(start)) as { findings: Finding[] };
-    return { code: r.code, findings: summary.findings, stderr: r.stderr, ms };
+    return { code: r.code, findings: summary.findings, stderr: r.stderr, ms, timedOut: false };
   } finally {
     await rm(valuesFile, { force: true });
   }
