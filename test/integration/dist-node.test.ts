@@ -5,24 +5,16 @@
 // oldest Node engines allows (node@22.15.0, installed by scripts/setup.sh) the CLI runs. The
 // CLI's own tests run on that Node as well: npm run test:oldest-node.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { machineNode } from '../support/machine-node.js';
 import { ROOT } from './lab.js';
 
 const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
 const OLDEST = join(ROOT, 'node_modules/.node-oldest/node_modules/.bin/node');
 const versionOf = (node: string) => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
-
-/** The first `node` on the machine's PATH that is not one the project brings (Debian's, nvm's, a CI image's). */
-function machineNode(): string {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/local/bin')) {
-    if (!dir || dir.includes('node_modules')) continue;
-    if (existsSync(join(dir, 'node'))) return join(dir, 'node');
-  }
-  throw new Error('no node on the machine outside node_modules: this test needs the machine’s own (older) Node');
-}
 
 const run = (node: string, file: string, args: string[] = []) => {
   // No inputs, no GitHub runner: the Action would fail on its missing input, the guard must not get that far.
