@@ -54,7 +54,8 @@ async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: St
             : (await import('../pipeline/promote.js')).promote;
     await pipeline(realEffects(platform, redactor));
   } catch (error) {
-    code = error instanceof ConfigError ? 2 : 1;
+    // A missing builder or Docker daemon is the machine's set-up, as bad as a bad flag: exit 2 (by name: no static import of the builders).
+    code = error instanceof ConfigError || (error instanceof Error && error.name === 'BuilderError') ? 2 : 1;
     failure =
       error instanceof ConfigError
         ? error.issues.map((i) => `--${i.input}: ${i.message}`)

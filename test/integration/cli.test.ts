@@ -123,6 +123,33 @@ describe('hoist build and hoist promote', () => {
     60_000,
   );
 
+  // The nearest real-world variants: a Jenkins agent whose Docker daemon is down or whose
+  // DOCKER_HOST is wrong, a container image without buildah or BuildKit.
+  it.each([
+    ['a Docker daemon that does not answer', ['--builder', 'docker'], /^error: builder docker: no Docker daemon answers: start one .*, or set DOCKER_HOST$/],
+    ['buildah not on PATH', ['--builder', 'buildah'], /^error: builder buildah: buildah is not on PATH: install it/],
+    [
+      'neither buildctl nor its rootless script on PATH',
+      ['--builder', 'buildctl'],
+      /^error: builder buildctl: neither buildctl nor buildctl-daemonless\.sh is on PATH/,
+    ],
+    ['no builder at all', [], /^error: no builder found: .*no Docker daemon answers.*buildah is not on PATH/],
+  ])('%s: one line naming the fix, exit 2, no stack trace, nothing pushed', async (_, flags, line) => {
+    const dir = await checkout('v1.0.0');
+    const repo = `${lab().registries.plain.host}/${uniqueRepo('cli/nobuilder')}`;
+    const empty = await mkdtemp(join(tmpdir(), 'hoist-nobin-')); // a PATH with no tools at all
+    const r = await hoist(['build', '--images', repo, '--version', '1.0.0', '--insecure-registries', lab().registries.plain.host, ...flags], {
+      cwd: dir,
+      env: { PATH: empty, DOCKER_HOST: `unix://${join(empty, 'docker.sock')}` },
+    });
+    expect(r.code).toBe(2);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(line);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(await skopeoDigest(`${repo}:1.0.0`)).toBeUndefined();
+  });
+
   it('names the flag of a bad value or a missing file (exit 2); a failed push exits 1', async () => {
     const dir = await checkout('v1.0.0');
     const {
