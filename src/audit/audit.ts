@@ -17,6 +17,7 @@ import type { ImageGraph, ManifestNode } from '../oci/graph.js';
 import { PRIVATE_KEY_BEGIN } from '../secrets/private-key.js';
 import { keyIdentity } from './keys.js';
 import { Automaton, type Pattern } from './matcher.js';
+import { EscapeScan, escapeFamilies, Families, type EscapedMatch } from './escapes.js';
 import { TarWalker, type TarEntry, type TarPart } from './tar.js';
 import { ContentRouter, DEFAULT_LIMITS, type Limits, type RouteContext } from './nested.js';
 
@@ -71,7 +72,8 @@ const fingerprintOf = (value: string) => createHash('sha256').update(value).dige
 
 /**
  * The forms a value is looked for in: plain, base64 and base64url (at each of the three byte
- * alignments it can have inside a longer encoded text), hex, URL- and JSON-escaped.
+ * alignments it can have inside a longer encoded text), hex, UTF-16. Escaped characters (JSON,
+ * URL, XML, shell, …) are not forms here: the scan reads through them (`escapes.ts`).
  */
 export function encodings(value: string, raw?: Buffer): Array<[string | Buffer, string]> {
   const bytes = raw ?? Buffer.from(value);
@@ -90,21 +92,26 @@ export function encodings(value: string, raw?: Buffer): Array<[string | Buffer, 
   // one that starts with the text's first byte (a pattern starting with 0 would make every zero
   // byte of a binary file a place to look).
   const utf16 = Buffer.from(value, 'utf16le').subarray(0, -1);
-  const textForms = raw
-    ? []
-    : ([
-        [encodeURIComponent(value), 'URL-encoded'],
-        [JSON.stringify(value).slice(1, -1), 'JSON-escaped'],
-        [utf16, 'UTF-16'],
-      ] as const);
+  const textForms = raw ? [] : ([[utf16, 'UTF-16']] as const);
   for (const [form, name] of [[bytes.toString('hex'), 'hex'], [bytes.toString('hex').toUpperCase(), 'hex'], ...textForms] as const) {
     if (!forms.has(form)) forms.set(form, name);
   }
   return [...forms];
 }
 
+/** What a run's secrets compile to: the automata, the escape families read through, the longest patterns. */
+export interface Compiled {
+  automaton: Automaton<Tag>;
+  families: Families;
+  /** The longest pattern of `automaton`, in bytes. */
+  span: number;
+  wrapped: Automaton<Tag>;
+  wrappedSpan: number;
+  skipped: string[];
+}
+
 /** The automaton for a run's secrets and the private key markers; short values are left out and said. */
-export function compile(secrets: readonly AuditSecret[]): { automaton: Automaton<Tag>; wrapped: Automaton<Tag>; wrappedSpan: number; skipped: string[] } {
+export function compile(secrets: readonly AuditSecret[]): Compiled {
   const patterns: Array<Pattern<Tag>> = PRIVATE_KEY_BEGIN.map((begin) => ({ bytes: Buffer.from(begin), tag: { kind: 'key', begin } }));
   // The base64 and hex forms once more, for the stream read with its line breaks left out: base64
   // wrapped at any width (base64's 76, openssl's 64, PEM bodies) and hex as `xxd -p` writes it, LF or CRLF.
@@ -127,7 +134,16 @@ export function compile(secrets: readonly AuditSecret[]): { automaton: Automaton
       if (encoding.startsWith('base64') || encoding === 'hex') wrapped.push({ bytes, tag: { kind: 'secret', name: s.name, fingerprint, encoding } });
     }
   }
-  return { automaton: new Automaton(patterns), wrapped: new Automaton(wrapped), wrappedSpan: Math.max(0, ...wrapped.map((p) => p.bytes.length)), skipped };
+  // The automaton stops where an escape may begin: the scan reads on from there as each escape family decodes.
+  const families = new Families(escapeFamilies(patterns.some((p) => p.bytes.includes(0x20))));
+  return {
+    automaton: new Automaton(patterns, families.stops),
+    families,
+    span: Math.max(0, ...patterns.map((p) => p.bytes.length)),
+    wrapped: new Automaton(wrapped),
+    wrappedSpan: Math.max(0, ...wrapped.map((p) => p.bytes.length)),
+    skipped,
+  };
 }
 
 const KEY_CAPTURE_LIMIT = 16 * 1024;
@@ -269,9 +285,7 @@ export async function auditLayout(layoutDir: string, graph: ImageGraph, o: Audit
 /** One audit's state: the compiled secrets, what was found (each place once), what was scanned. */
 class LayoutAudit {
   readonly result: AuditResult;
-  readonly #automaton: Automaton<Tag>;
-  readonly #wrapped: Automaton<Tag>;
-  readonly #wrappedSpan: number;
+  readonly #compiled: Compiled;
   readonly #reported = new Set<string>();
   readonly #scannedBlobs = new Set<string>();
 
@@ -279,11 +293,8 @@ class LayoutAudit {
     readonly layoutDir: string,
     readonly o: AuditOptions,
   ) {
-    const { automaton, wrapped, wrappedSpan, skipped } = compile(o.secrets);
-    this.#automaton = automaton;
-    this.#wrapped = wrapped;
-    this.#wrappedSpan = wrappedSpan;
-    this.result = { findings: [], skipped, layers: 0, bytes: 0 };
+    this.#compiled = compile(o.secrets);
+    this.result = { findings: [], skipped: this.#compiled.skipped, layers: 0, bytes: 0 };
   }
 
   report(f: Finding): void {
@@ -293,14 +304,22 @@ class LayoutAudit {
     this.result.findings.push(f);
   }
 
-  secretFinding(tag: Extract<Tag, { kind: 'secret' }>, where: string): void {
-    this.report({ severity: 'leak', what: `${tag.name}${tag.encoding === 'plain' ? '' : `, ${tag.encoding}`}`, fingerprint: tag.fingerprint, where });
+  /** `escapes`: the escapes the value was read through (`JSON \u-escaped`), if any. */
+  secretFinding(tag: Extract<Tag, { kind: 'secret' }>, where: string, escapes?: string): void {
+    const how = [tag.encoding === 'plain' ? '' : tag.encoding, escapes ?? ''].filter(Boolean).join(', ');
+    this.report({ severity: 'leak', what: `${tag.name}${how ? `, ${how}` : ''}`, fingerprint: tag.fingerprint, where });
+  }
+
+  /** A scan of one stream by the compiled automaton, reading through escapes. */
+  #scan(onMatch: (m: EscapedMatch<Tag>) => void): EscapeScan<Tag> {
+    const { automaton, families, span } = this.#compiled;
+    return new EscapeScan(automaton, families, span, onMatch);
   }
 
   /** Scans a short text (a config field, an annotation) on its own. */
   scanText(text: string, where: string): void {
     const keys: string[] = [];
-    this.#automaton.scanner((m) => (m.tag.kind === 'secret' ? this.secretFinding(m.tag, where) : keys.push(m.tag.begin))).write(Buffer.from(text));
+    this.#scan((m) => (m.tag.kind === 'secret' ? this.secretFinding(m.tag, where, m.escapes) : m.escapes || keys.push(m.tag.begin))).write(Buffer.from(text));
     if (keys.length) this.analyzeKey(text.slice(text.indexOf(keys[0]!)), where);
   }
 
@@ -437,15 +456,17 @@ class LayoutAudit {
       if (capture) this.analyzeKey(Buffer.concat(capture.parts).toString('latin1'), `${label}, ${capture.entry ? capture.entry.path : 'blob'}`);
       capture = undefined;
     };
-    const scanner = this.#automaton.scanner((m) => {
+    const scanner = this.#scan((m) => {
+      // A key marker is looked for as it is: a block is read from the bytes that follow it.
+      if (m.tag.kind === 'key' && m.escapes) return;
       const where = `${label}, ${entry ? (entry.type === '0' || entry.type === '\0' ? entry.path : `${entry.path} (tar header or ${entry.type === '2' ? 'link' : 'entry'})`) : 'tar padding'}`;
-      if (m.tag.kind === 'secret') this.secretFinding(m.tag, where);
+      if (m.tag.kind === 'secret') this.secretFinding(m.tag, where, m.escapes);
       else if (!capture) capture = { entry, parts: [Buffer.from(m.tag.begin)], size: m.tag.begin.length, from: m.end };
     });
     const wrappedHit = (m: { tag: Tag }) => {
       if (m.tag.kind === 'secret') this.secretFinding(m.tag, `${label}, ${entry ? entry.path : 'tar padding'}`);
     };
-    const unwrapped = new WrappedScan(this.#wrapped, this.#wrappedSpan, wrappedHit);
+    const unwrapped = new WrappedScan(this.#compiled.wrapped, this.#compiled.wrappedSpan, wrappedHit);
     const write = (bytes: Uint8Array, e: TarEntry | undefined) => {
       if (capture && capture.entry !== e) finishCapture();
       if (e !== entry) unwrapped.end(); // nothing carries over from one entry to the next
