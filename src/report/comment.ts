@@ -26,6 +26,7 @@ export async function commentOnPullRequest(
       repository: env.GITHUB_REPOSITORY,
       pullRequest: pr,
       userAgent: USER_AGENT,
+      env,
     };
     const done = await fx.comment(target, redactor.redact(renderComment(summary)));
     platform.info(`pr-comment: ${done} the comment on pull request #${pr}`);

@@ -25,12 +25,12 @@ function setup(api: GitLabApi, env: Record<string, string>, delivery: { mrCommen
   return { platform, run: (digest: string) => noteOnMergeRequest(fx, { ...delivery } as never, summary(digest)), api };
 }
 
-const gitlabEnv = (api: GitLabApi) => ({ CI_API_V4_URL: api.url, CI_PROJECT_ID: 'acme/app', CI_JOB_TOKEN: JOB_TOKEN });
+const gitlabEnv = (api: GitLabApi) => ({ CI_API_V4_URL: api.url, CI_PROJECT_ID: 'acme/app', CI_JOB_TOKEN: JOB_TOKEN, GITLAB_USER_LOGIN: api.jobUser });
 
 describe('the merge request note', () => {
   it('is created once with the job token, then updated in place (found on a later page, among others)', async () => {
     await using api = await GitLabApi.start();
-    for (let i = 0; i < 120; i++) api.notes.push({ id: i + 1, body: `review comment ${i}`, system: false });
+    for (let i = 0; i < 120; i++) api.notes.push({ id: i + 1, body: `review comment ${i}`, system: false, author: { username: 'reviewer' } });
     const s = setup(api, gitlabEnv(api), { mrComment: true });
     await s.run(`sha256:${'a'.repeat(64)}`);
     expect(s.platform.log()).toContain('mr-comment: created the note on merge request !42');
@@ -52,10 +52,40 @@ describe('the merge request note', () => {
 
   it('sends a token input as PRIVATE-TOKEN', async () => {
     await using api = await GitLabApi.start();
+    api.users.set('glpat-note-token-0123456789', 'release-bot');
     const s = setup(api, gitlabEnv(api), { mrComment: true, gitlabToken: 'glpat-note-token-0123456789' });
     await s.run(`sha256:${'c'.repeat(64)}`);
-    expect(api.calls.map((c) => c.privateToken)).toEqual(['glpat-note-token-0123456789', 'glpat-note-token-0123456789']);
+    expect(api.calls.map((c) => `${c.method} ${c.path.split('/').pop()}`)).toEqual(['GET user', 'GET notes', 'POST notes']);
+    expect(api.calls.map((c) => c.privateToken)).toEqual(Array(3).fill('glpat-note-token-0123456789'));
     expect(api.calls.some((c) => c.jobToken)).toBe(false);
+  });
+
+  // Property: only a note written by the token's own identity is updated — pasting the marker
+  // takes nothing over. Real-world variant: a reviewer quotes Hoist's note (marker included) in a
+  // reply, or pastes it on purpose; a note by another pipeline user; a system note quoting it.
+  it("updates only its own identity's note: a pasted marker (another user, a system note) is left alone", async () => {
+    for (const kind of ['job', 'private'] as const) {
+      await using api = await GitLabApi.start();
+      api.users.set('glpat-identity-token-0123456789', 'release-bot');
+      const me = kind === 'job' ? api.jobUser : 'release-bot';
+      api.notes.push(
+        { id: 1, body: '<!-- hoist:image --> quoted by a reviewer', system: false, author: { username: 'mallory' } },
+        { id: 2, body: '<!-- hoist:image --> from a system note', system: true, author: { username: me } },
+        { id: 3, body: '<!-- hoist:image --> started by someone else', system: false, author: { username: 'another-pipeline-user' } },
+      );
+      const s = setup(api, gitlabEnv(api), { mrComment: true, ...(kind === 'private' ? { gitlabToken: 'glpat-identity-token-0123456789' } : {}) });
+      await s.run(`sha256:${'e'.repeat(64)}`);
+      expect(s.platform.log(), kind).toContain('created the note');
+      expect(
+        api.notes.slice(0, 3).map((n) => n.body),
+        kind,
+      ).toEqual(['<!-- hoist:image --> quoted by a reviewer', '<!-- hoist:image --> from a system note', '<!-- hoist:image --> started by someone else']);
+      await s.run(`sha256:${'f'.repeat(64)}`);
+      expect(s.platform.log(), kind).toContain('updated the note');
+      const own = api.notes.filter((n) => n.author?.username === me && !n.system);
+      expect(own, kind).toHaveLength(1);
+      expect(own[0]!.body, kind).toContain('f'.repeat(64));
+    }
   });
 
   it('turns a refusal into a warning naming the token to give, without the token in it', async () => {

@@ -1,6 +1,8 @@
 /**
  * One note per merge request with the image references and digest, updated in place on every run
- * (found again by its marker), through GitLab's notes API — with the job's `CI_JOB_TOKEN` or a
+ * (found again by its marker, and only a note the token's own identity wrote: the user `GET /user`
+ * names for a token, the user who started the pipeline — GITLAB_USER_LOGIN — for CI_JOB_TOKEN,
+ * whose notes are that user's; anyone can paste the marker), through GitLab's notes API — with the job's `CI_JOB_TOKEN` or a
  * token input, through the proxy the environment names, TLS checked. Failures come back as an
  * error for a warning: they never fail a build that succeeded.
  */
@@ -51,10 +53,16 @@ export async function upsertMrNote(t: NoteTarget, body: string): Promise<'create
     };
   };
   try {
+    const me =
+      t.tokenKind === 'job'
+        ? t.env.GITLAB_USER_LOGIN
+        : ((await call('GET', `${t.apiUrl.replace(/\/+$/, '')}/user`)).json as { username?: string } | null)?.username;
     let ours: { id: number } | undefined;
-    for (let page = 1, pages = 0; page && !ours && pages < MAX_PAGES; pages++) {
+    for (let page = 1, pages = 0; page && !ours && me && pages < MAX_PAGES; pages++) {
       const r = await call('GET', `${base}?per_page=100&page=${page}`);
-      ours = (r.json as Array<{ id: number; body?: string }>).find((n) => n.body?.includes(COMMENT_MARKER));
+      ours = (r.json as Array<{ id: number; body?: string; system?: boolean; author?: { username?: string } }>).find(
+        (n) => n.body?.includes(COMMENT_MARKER) && !n.system && n.author?.username === me,
+      );
       page = Number(r.next) || 0;
     }
     if (ours) {

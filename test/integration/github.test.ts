@@ -46,7 +46,9 @@ describe('a pull request build', () => {
     );
     expect(summary).toContainEqual(expect.stringMatching(/^\*\*Audit\*\* \(fail\): 2 layers, .* — ✅ no secret found$/));
 
+    // GET /user first: whose comments are ours (an installation token is refused it: a bot's are).
     expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /user',
       'GET /repos/acme/secret-app/issues/42/comments',
       'POST /repos/acme/secret-app/issues/42/comments',
     ]);
@@ -57,7 +59,8 @@ describe('a pull request build', () => {
 
     const second = await pullRequestRun(api, repo);
     expect(second.errors).toEqual([]);
-    expect(api.calls.slice(2).map((c) => `${c.method} ${c.path}`)).toEqual([
+    expect(api.calls.slice(3).map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /user',
       'GET /repos/acme/secret-app/issues/42/comments',
       `PATCH /repos/acme/secret-app/issues/comments/${api.comments[0]!.id}`,
     ]);

@@ -1,6 +1,8 @@
 /**
  * A local stand-in for the GitHub REST API's issue comments, recording every request: enough for
  * the pull request comment (list, create, update), and a switch to answer like a rate limit.
+ * Each token has an identity: a user named in `users` (a personal access token: `GET /user`
+ * answers), else an installation token (GITHUB_TOKEN: `/user` refused, comments by a bot).
  */
 import { createServer, type Server } from 'node:http';
 
@@ -13,7 +15,9 @@ export interface RecordedCall {
 
 export class GitHubApi implements AsyncDisposable {
   readonly calls: RecordedCall[] = [];
-  readonly comments: Array<{ id: number; body: string }> = [];
+  readonly comments: Array<{ id: number; body: string; user: { login: string; type: 'User' | 'Bot' } }> = [];
+  /** Token → the user it belongs to (a personal access token); any other token is an installation's. */
+  readonly users = new Map<string, string>();
   /** Answer every request with 403 and a rate-limit message. */
   rateLimited = false;
   #server: Server;
@@ -42,9 +46,14 @@ export class GitHubApi implements AsyncDisposable {
         api.calls.push({ method: req.method ?? '', path, body, authorization: req.headers.authorization });
         const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
         if (api.rateLimited) return json(403, { message: 'API rate limit exceeded for installation' });
+        const token = (req.headers.authorization ?? '').replace(/^(token|bearer)\s+/i, '');
+        const user = api.users.get(token);
+        const author = user ? { login: user, type: 'User' as const } : { login: 'github-actions[bot]', type: 'Bot' as const };
+        if (req.method === 'GET' && path === '/user')
+          return user ? json(200, { login: user }) : json(403, { message: 'Resource not accessible by integration' });
         if (req.method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/.test(path)) return json(200, api.comments);
         if (req.method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/.test(path)) {
-          const c = { id: api.#nextId++, body: body?.body ?? '' };
+          const c = { id: api.#nextId++, body: body?.body ?? '', user: author };
           api.comments.push(c);
           return json(201, c);
         }

@@ -1,7 +1,8 @@
 /**
  * A local stand-in for GitLab's merge request notes API (REST v4), recording every request: list
  * (paginated by `x-next-page`, `per_page`), create, update — and switches to refuse the token or
- * answer a server error, as a real instance can.
+ * answer a server error, as a real instance can. A note's author is the token's identity: the
+ * pipeline's user (`jobUser`) for the job token, a user of `users` for an access token (`GET /user`).
  */
 import { createServer, type Server } from 'node:http';
 
@@ -16,7 +17,11 @@ export interface RecordedGitLabCall {
 
 export class GitLabApi implements AsyncDisposable {
   readonly calls: RecordedGitLabCall[] = [];
-  readonly notes: Array<{ id: number; body: string; system: boolean }> = [];
+  readonly notes: Array<{ id: number; body: string; system: boolean; author?: { username: string } }> = [];
+  /** Who the job token writes as (GITLAB_USER_LOGIN of the pipeline). */
+  jobUser = 'pipeline-user';
+  /** Access token → its user's username; an unknown access token is refused. */
+  readonly users = new Map<string, string>();
   /** Answer with this status (401, 403, 500) and GitLab's error shape. */
   failWith: number | undefined;
   #server: Server;
@@ -56,6 +61,9 @@ export class GitLabApi implements AsyncDisposable {
         if (api.failWith === 401) return json(401, { message: '401 Unauthorized' });
         if (api.failWith === 403) return json(403, { message: '403 Forbidden' });
         if (api.failWith) return json(api.failWith, { message: `${api.failWith} Internal Server Error` });
+        const identity = token('job-token') ? api.jobUser : api.users.get(token('private-token') ?? '');
+        if (url.pathname === '/api/v4/user')
+          return token('private-token') && identity ? json(200, { username: identity }) : json(401, { message: '401 Unauthorized' });
         const notes = /^\/api\/v4\/projects\/([^/]+)\/merge_requests\/(\d+)\/notes(?:\/(\d+))?$/.exec(url.pathname);
         if (!notes) return json(404, { error: '404 Not Found' });
         if (req.method === 'GET' && !notes[3]) {
@@ -66,7 +74,7 @@ export class GitLabApi implements AsyncDisposable {
           return json(200, slice, { 'x-next-page': next });
         }
         if (req.method === 'POST' && !notes[3]) {
-          const n = { id: api.#nextId++, body: body?.body ?? '', system: false };
+          const n = { id: api.#nextId++, body: body?.body ?? '', system: false, ...(identity ? { author: { username: identity } } : {}) };
           api.notes.push(n);
           return json(201, n);
         }
