@@ -26,6 +26,8 @@ describe('parseCommandLine', () => {
   it('reads a bare boolean flag as true, and takes an explicit value', () => {
     expect(Object.fromEntries(line(['build', '--load', '--push=false', '--pull']).inputs)).toEqual({ load: 'true', push: 'false', pull: 'true' });
     expect(line(['build', '--no-cache', 'false']).inputs.get('no-cache')).toBe('false');
+    // push has no default of its own (it depends on images: see inputs/delivery.ts), and is still a switch.
+    expect(line(['build', '--push']).inputs.get('push')).toBe('true');
   });
 
   it('takes the run context as flags', () => {

@@ -52,10 +52,14 @@ const SINGLE = new Set([
   'hierarchy',
 ]);
 
-/** Inputs that are true or false (their default says so): `--load` alone means true. */
-const BOOLEAN = new Set(
-  [...BUILD_FLAGS, ...PROMOTE_FLAGS, ...MERGE_FLAGS, ...STALE_FLAGS].filter((f) => f.default === 'true' || f.default === 'false').map((f) => f.name),
-);
+/**
+ * Inputs that are true or false (their default says so, or — `push`, whose default depends on
+ * whether `images` is given — they are named here): `--load` alone means true.
+ */
+const BOOLEAN = new Set([
+  ...[...BUILD_FLAGS, ...PROMOTE_FLAGS, ...MERGE_FLAGS, ...STALE_FLAGS].filter((f) => f.default === 'true' || f.default === 'false').map((f) => f.name),
+  'push',
+]);
 for (const name of BOOLEAN) SINGLE.add(name);
 
 /** Facts of the run a CI system would give, for machines that are not one (or to override it). */
