@@ -41,6 +41,14 @@ describe('stages', () => {
     ).toBe('mirror.acme/library/debian:13-slim');
   });
 
+  it('resolves quotes and escapes in FROM as the shell lexer does', () => {
+    expect(froms('FROM "alpine:3"\nFROM \'a\'lpine\nFROM al\\pine\n')).toEqual(['alpine:3', 'alpine', 'alpine']);
+  });
+
+  it('refuses a target stage the file does not have, as BuildKit does', () => {
+    expect(() => stages(dockerfile, [], { target: 'nope' })).toThrow('target stage "nope" could not be found (its stages: build, runtime, final)');
+  });
+
   it('expands every operator of the lexer: :- :+ - + # ## % %% / //', () => {
     const text =
       'ARG TAG\nARG V=v1.2.3-rc1\nFROM alpine:${TAG:-3.20}${TAG:+-custom}\nFROM a:${V#v}\nFROM a:${V%%-*}\nFROM a:${V//./-}\nFROM a:${V##*.}${V%.*}\n';
@@ -135,6 +143,7 @@ describe('where BuildKit refuses, the reader refuses, naming the line', () => {
     ['an unterminated heredoc', 'FROM alpine\nRUN <<EOF\ntrue\n', 2, 'unterminated heredoc'],
     ['a repeated directive', '# syntax=docker/dockerfile:1\n# syntax=docker/dockerfile:1.7\nFROM alpine\n', 2, 'only one syntax parser directive'],
     ['no FROM at all', 'ARG X=1\n', undefined, 'dockerfile contains no stages to build'],
+    ['quotes resolved, then no FROM arguments left', 'FROM ""\n', 1, 'base name ("") should not be blank'],
   ])('%s', (_n, text, line, reason) => {
     let error: unknown;
     try {
@@ -156,7 +165,7 @@ describe('baseImage and runLines', () => {
 
   it('has none for scratch or an unknown target', () => {
     expect(baseImage(stages('FROM scratch\nCOPY x /\n', []), undefined)).toBeUndefined();
-    expect(baseImage(stages(dockerfile, []), 'nope')).toBeUndefined();
+    expect(baseImage(stages(dockerfile, []), 'nope')).toBeUndefined(); // (stages() for that target refuses it)
   });
 
   it('RUN lines are the logical instructions, not heredoc bodies or comments', () => {

@@ -46,7 +46,8 @@ function extractBuilderFlags(line: string, escape: string): [string, string[]] {
   let word: number[] = [];
   let quote = 0;
   let blankOK = false;
-  const text = () => Buffer.from(word).toString('utf8');
+  // Go writes each byte of a flag as a rune of its own: a non-ASCII byte becomes its Latin-1 character.
+  const text = () => Buffer.from(word).toString('latin1');
   const space = (c: number) => (c >= 9 && c <= 13) || c === 32 || c === 0x85 || c === 0xa0;
   for (let pos = 0; pos <= b.length; pos++) {
     const ch = pos < b.length ? b[pos]! : -1;

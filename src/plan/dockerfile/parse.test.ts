@@ -289,3 +289,13 @@ describe('line_parsers_test.go, json_test.go, parser_test.go', () => {
     expect(() => parse(`\n\t\tFROM image\n\t\tLABEL test=${'a'.repeat(65536)}\n`)).toThrow(DockerfileError);
   });
 });
+
+describe('flags, byte by byte as BuildKit reads them', () => {
+  it('quotes and escapes resolved; a non-ASCII byte is its Latin-1 character (Go writes bytes as runes); NBSP splits a flag', () => {
+    expect(nodeFromLine('COPY --from="a b" --chown=x\\ y src dst', '\\').flags).toEqual(['--from=a b', '--chown=x y']);
+    expect(nodeFromLine('COPY --from=café src dst', '\\').flags).toEqual(['--from=cafÃ©']);
+    expect(nodeFromLine('COPY -- --from=x src dst', '\\').flags).toEqual([]);
+    const split = nodeFromLine('COPY --from=àb src dst', '\\'); // à is C3 A0, and A0 is a space to Go's unicode.IsSpace
+    expect([split.flags, values(split.next)]).toEqual([['--from=Ã'], ['b', 'src', 'dst']]);
+  });
+});

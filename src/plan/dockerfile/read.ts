@@ -202,6 +202,12 @@ function checkImage(ref: string, line: number): void {
 
 /** The stages and the images one build (one platform, one target) reads. */
 export function evaluate(s: Structure, text: string, args: ReadonlyArray<readonly [string, string]>, view: BuildView): { stages: Stage[]; uses: ImageUse[] } {
+  if (view.target && !s.stages.some((st) => st.name === view.target!.toLowerCase())) {
+    const names = s.stages.flatMap((st) => (st.name ? [st.name] : []));
+    throw new DockerfileError(
+      `target stage "${view.target}" could not be found${names.length ? ` (its stages: ${names.join(', ')})` : ' (it names no stage)'}`,
+    );
+  }
   const given = new Map(args);
   const env = platformArgs(view.platform, view.buildPlatform, view.target || s.stages.at(-1)!.name, given);
   for (const a of s.metaArgs) {
