@@ -138,6 +138,8 @@ describe('where BuildKit refuses, the reader refuses, naming the line', () => {
     ['an unknown FROM flag', 'FROM --plaform=linux/amd64 alpine\n', 1, 'unknown flag: --plaform'],
     ['COPY --from with a variable', 'ARG X=a\nFROM alpine\nCOPY --from=$X / /\n', 3, 'variable expansion is not supported for --from'],
     ['RUN --mount from with a variable', 'FROM alpine\nRUN --mount=from=$X,target=/x true\n', 2, "'from' doesn't support variable expansion"],
+    ['ADD --from (ADD has no such flag)', 'FROM alpine\nADD --from=evil.example/x:1 / /\n', 2, 'unknown flag: --from'],
+    ['COPY --from twice', 'FROM alpine\nCOPY --from=a --from=b / /\n', 2, 'duplicate flag specified: --from'],
     ['a stage index out of range', 'FROM alpine\nCOPY --from=3 / /\n', 2, 'invalid stage index 3'],
     ['an upper-case image name', 'FROM alpine AS build\nFROM Build\n', 2, 'failed to parse stage name "Build"'],
     ['an unterminated heredoc', 'FROM alpine\nRUN <<EOF\ntrue\n', 2, 'unterminated heredoc'],

@@ -160,6 +160,7 @@ export function structure(text: string): Structure {
     } else if (keyword === 'copy' || keyword === 'add') {
       const from = flagValues(node, line).get('from');
       if (from && keyword === 'add') throw new DockerfileError('unknown flag: --from', line);
+      if (from && from.length > 1) throw new DockerfileError('duplicate flag specified: --from', line);
       const v = from?.at(-1);
       if (v !== undefined && v !== '') stage.sources.push({ from: v, via: 'COPY --from', line });
     } else if (keyword === 'run') {
