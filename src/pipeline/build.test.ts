@@ -45,7 +45,19 @@ describe('build pipeline', () => {
     await build(h.fx);
     for (const r of [a, b]) expect(tagsOf(r, 'acme/app')).toEqual(['2', '2.1', '2.1.0', 'latest', 'main', 'sha-0123456']);
     expect([...h.platform.outputCounts.values()].every((n) => n === 1)).toBe(true);
-    expect([...h.platform.outputs.keys()].sort()).toEqual(['digest', 'imageid', 'labels', 'metadata', 'platforms', 'tags', 'version']);
+    // metadata-action's annotations, tag-names and json beside Hoist's own.
+    expect([...h.platform.outputs.keys()].sort()).toEqual([
+      'annotations',
+      'digest',
+      'imageid',
+      'json',
+      'labels',
+      'metadata',
+      'platforms',
+      'tag-names',
+      'tags',
+      'version',
+    ]);
     expect(h.platform.outputs.get('tags')!.split('\n')).toHaveLength(12);
     // build-push-action's keys, as `fromJSON(steps.build.outputs.metadata)['containerimage.digest']` reads them.
     const metadata = JSON.parse(h.platform.outputs.get('metadata')!) as Record<string, unknown>;
