@@ -45,6 +45,10 @@ describe('stages', () => {
     expect(froms('FROM "alpine:3"\nFROM \'a\'lpine\nFROM al\\pine\n')).toEqual(['alpine:3', 'alpine', 'alpine']);
   });
 
+  it('takes what Docker takes as a name: an upper-case first component is a host, a sha512 digest a digest', () => {
+    expect(refs(`FROM Nexus/app:1\nFROM alpine@sha512:${'a'.repeat(128)}\n`)).toEqual(['Nexus/app:1', `alpine@sha512:${'a'.repeat(128)}`]);
+  });
+
   it('refuses a target stage the file does not have, as BuildKit does', () => {
     expect(() => stages(dockerfile, [], { target: 'nope' })).toThrow('target stage "nope" could not be found (its stages: build, runtime, final)');
   });

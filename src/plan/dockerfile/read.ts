@@ -193,9 +193,14 @@ const expand = (word: string, env: ReadonlyMap<string, string>, escape: string, 
 
 /** BuildKit's `ParseNormalizedNamed`, for a name that is not a stage: refused as it refuses it. */
 function checkImage(ref: string, line: number): void {
+  // A digest of another algorithm than sha256 is a reference too; its name is what is checked.
+  let name = ref.replace(/@(?!sha256:)[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/, '');
+  // A first component with upper-case letters is a registry host to Docker (`Nexus/app`), not a path.
+  const first = /^([^/]+)\//.exec(name)?.[1];
+  if (first && first !== first.toLowerCase() && !/[.:]/.test(first) && /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(first))
+    name = `registry.invalid${name.slice(first.length)}`;
   try {
-    // A digest of another algorithm than sha256 is a reference too; its name is what is checked.
-    parseReference(ref.replace(/@(?!sha256:)[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/, ''));
+    parseReference(name);
   } catch (e) {
     throw new DockerfileError(`failed to parse stage name "${ref}": ${(e as Error).message}`, line);
   }
