@@ -1,35 +1,41 @@
 // Lays out the GitLab CI/CD component project from this repository, as the catalog wants it:
-// templates/<name>.yml for every component (build, promote, merge, prune), each running in the
-// runtime image of its own release (`$[[ component.version ]]`); a README.md with a section per
-// component listing its inputs (read from each template's spec, so it cannot drift); the runtime
-// image's Dockerfile with the bundle it copies; and a .gitlab-ci.yml that builds that image with
-// the build component of the same commit, tests every component from the same commit, and
-// publishes a release on a plain semver tag (the catalog refuses v1.2.3). `--check DIR` verifies
-// an existing layout against the catalog's rules instead (the tests run both).
+// templates/<name>.yml for every component (build, promote, merge, prune, stale), each job running
+// in the runtime image of its own commit (`image: REPO:commit-$[[ component.sha ]]` in the job
+// body: GitLab does not interpolate `$[[ component.* ]]` inside spec:, and a component included by
+// SHA has no version); a README.md with a section per component listing its inputs (read from each
+// template's spec, so it cannot drift); the LICENSE; the runtime image's Dockerfile (this
+// repository's, which also makes the `hoist` command's image) with the bundle it copies; and a
+// .gitlab-ci.yml that builds that image with the build component of the same commit, tests every
+// component from the same commit, and publishes a release on a plain semver tag (the catalog
+// refuses v1.2.3) with glab. `--check DIR` verifies an existing layout against the catalog's rules
+// instead (scripts/catalog-check.mjs; the tests run both).
 //   node scripts/catalog.mjs TAG OUT-DIR [RUNTIME-REPOSITORY]
 //   node scripts/catalog.mjs --check DIR [TAG]
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { checkLayout, COMPONENTS, inputsOf, RELEASE_IMAGE, SEMVER } from './catalog-check.mjs';
 
+export { checkLayout, COMPONENTS, inputsOf };
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const COMPONENTS = ['build', 'promote', 'merge', 'prune', 'stale'];
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$/;
 /** Where the components' runtime image lives unless the layout is told otherwise. */
 export const RUNTIME_REPOSITORY = 'registry.gitlab.com/hoist/hoist';
 const RELEASE_RULE = '$CI_COMMIT_TAG =~ /^\\d+\\.\\d+\\.\\d+$/';
 
 /**
- * A template as the catalog publishes it: the runtime image pinned to the component's own
- * version (`spec: component: [version]` declares the interpolation).
+ * A template as the catalog publishes it: the `image` input goes (its default could not name the
+ * release: GitLab leaves `$[[ component.* ]]` in spec: as it is), and the job runs in the runtime
+ * image of the component's own commit, which a release and a SHA include both have. A consumer
+ * who wants another image sets `image:` on the job (`hoist-build: { image: … }`).
  */
 export function pinTemplate(text, repository) {
   const [spec, job] = text.split('\n---\n');
-  const pinned = spec
-    .replace(/^spec:\n/m, 'spec:\n  component: [version]\n')
-    .replace(/^(    image:\n      default: )\S+$/m, `$1${repository}:$[[ component.version ]]`);
-  return `${pinned}\n---\n${job}`;
+  const unpinned = spec.replace(/^ {4}image:\n(?: {6}.*\n)+/m, '');
+  if (unpinned === spec) throw new Error('the template has no image input to pin');
+  const pinned = unpinned.replace(/^spec:\n/m, 'spec:\n  component: [sha]\n');
+  const body = job.replace(/^ {2}image: \$\[\[ inputs\.image \]\]$/m, `  image: ${repository}:commit-$[[ component.sha ]]`);
+  return `${pinned}\n---\n${body}`;
 }
 
 const component = (name) => `$CI_SERVER_FQDN/$CI_PROJECT_PATH/${name}@$CI_COMMIT_SHA`;
@@ -40,18 +46,21 @@ const component = (name) => `$CI_SERVER_FQDN/$CI_PROJECT_PATH/${name}@$CI_COMMIT
  * (registries, the private repository, the bases) comes from CI/CD variables with defaults for
  * GitLab.com, so the same file runs in the lab with the lab's.
  */
-export function projectPipeline() {
+export function projectPipeline(repository = RUNTIME_REPOSITORY) {
   const run = '$HOIST_RUN';
   const access = { hoist_command: run, registry_auth: '$HOIST_TEST_REGISTRY_AUTH', insecure_registries: '$HOIST_TEST_INSECURE' };
-  // The tests run in the runtime image this pipeline built (a commit's components have no release version yet).
-  const common = { ...access, image: '$HOIST_TEST_RUNTIME' };
+  // The tests run in the templates' own image, the runtime image this pipeline built for its commit.
+  const common = access;
   const pipeline = {
     // The matrix has a stage of its own: on a shell runner the jobs of one stage share a checkout,
     // and with it the dotenv report the promotion reads from the test build.
     stages: ['build', 'test', 'matrix', 'deploy', 'release'],
     variables: {
       HOIST_RUN: { value: 'node /opt/hoist/dist/index.js', description: 'How the jobs run Hoist: the runtime image’s bundle.' },
-      HOIST_RUNTIME_IMAGE: { value: '$CI_REGISTRY_IMAGE', description: 'Where the runtime image goes (its tags: the release version).' },
+      HOIST_RUNTIME_IMAGE: {
+        value: repository,
+        description: 'Where the runtime image goes: the repository the templates name (image: REPO:commit-SHA); a release tag adds its version tags.',
+      },
       HOIST_NODE_IMAGE: { value: 'node:24-alpine', description: 'The runtime image’s Node 24.' },
       HOIST_BUILDKIT_IMAGE: { value: 'moby/buildkit:rootless', description: 'The runtime image’s base: rootless BuildKit.' },
       HOIST_RUNTIME_PACKAGES: { value: 'ca-certificates git libgcc libstdc++ openssh-client', description: 'apk packages added to the base.' },
@@ -59,7 +68,6 @@ export function projectPipeline() {
         value: '',
         description: 'The image the runtime-image job runs in: the last release’s runtime image (set it to build this one).',
       },
-      HOIST_TEST_RUNTIME: { value: '$HOIST_RUNTIME_IMAGE:commit-$CI_COMMIT_SHA', description: 'The image the tests run in: the runtime image of this commit.' },
       HOIST_TEST_IMAGE: { value: '$CI_REGISTRY_IMAGE/test', description: 'Where the tests push.' },
       HOIST_TEST_NETWORK: { value: '', description: 'The test build’s network (host to reach a repository on the runner’s loopback).' },
       HOIST_TEST_BASE: { value: 'alpine/git:latest', description: 'A base with git and ssh, for the test build.' },
@@ -79,7 +87,6 @@ export function projectPipeline() {
           ...access,
           job_name: 'runtime-image',
           stage: 'build',
-          image: '$HOIST_BOOTSTRAP_IMAGE',
           context: '.',
           file: 'runtime/Dockerfile',
           images: '$HOIST_RUNTIME_IMAGE',
@@ -153,10 +160,10 @@ export function projectPipeline() {
     'test-platforms': { parallel: { matrix: [{ ARCH: ['amd64', 'arm64'] }] } },
     'test-promote': { needs: ['test-build'] },
     'test-stale': { needs: ['test-build'] },
-    'runtime-image': { rules: [{ if: '$HOIST_BOOTSTRAP_IMAGE' }] },
+    'runtime-image': { image: '$HOIST_BOOTSTRAP_IMAGE', rules: [{ if: '$HOIST_BOOTSTRAP_IMAGE' }] },
     release: {
       stage: 'release',
-      image: 'registry.gitlab.com/gitlab-org/release-cli:latest',
+      image: RELEASE_IMAGE, // the release keyword runs glab here
       rules: [{ if: RELEASE_RULE }],
       script: ['echo "Hoist components $CI_COMMIT_TAG, runtime image $HOIST_RUNTIME_IMAGE:$CI_COMMIT_TAG"'],
       release: {
@@ -167,12 +174,6 @@ export function projectPipeline() {
     },
   };
   return `# The Hoist component project's pipeline, generated by scripts/catalog.mjs.\n${stringify(pipeline, { lineWidth: 0 })}`;
-}
-
-/** A component's inputs, from the spec document of its template. */
-export function inputsOf(template) {
-  const [spec] = parseAllDocuments(template).map((d) => d.toJS());
-  return spec?.spec?.inputs ?? {};
 }
 
 function readme(components) {
@@ -199,43 +200,6 @@ function readme(components) {
   return `${lines.join('\n')}\n`;
 }
 
-/** The problems of a laid-out component project, by the catalog's rules (empty: none). */
-export function checkLayout(dir, tag) {
-  const problems = [];
-  if (tag !== undefined && !SEMVER.test(tag)) problems.push(`the release tag '${tag}' is not plain semantic versioning (1.2.3): the catalog refuses it`);
-  const templates = join(dir, 'templates');
-  if (!existsSync(templates)) return [...problems, 'there is no templates/ directory'];
-  for (const entry of readdirSync(dir)) {
-    if (entry.endsWith('.yml') && entry !== '.gitlab-ci.yml') problems.push(`${entry} is a component outside templates/`);
-  }
-  const found = readdirSync(templates).map((f) => {
-    const path = join(templates, f);
-    return statSync(path).isDirectory() ? [f, join(path, 'template.yml')] : [f.replace(/\.yml$/, ''), path];
-  });
-  const text = existsSync(join(dir, 'README.md')) ? readFileSync(join(dir, 'README.md'), 'utf8') : undefined;
-  if (!text) problems.push('there is no README.md');
-  for (const [name, path] of found) {
-    if (!existsSync(path)) problems.push(`templates/${name} has no template.yml`);
-    else if (!Object.keys(inputsOf(readFileSync(path, 'utf8'))).length) problems.push(`templates/${name}: no spec.inputs`);
-    if (text && !text.includes(`### ${name}\n`)) problems.push(`README.md has no section for the ${name} component`);
-  }
-  for (const name of COMPONENTS) if (!found.some(([n]) => n === name)) problems.push(`the ${name} component is missing from templates/`);
-  for (const [name, path] of found) {
-    if (existsSync(path) && !readFileSync(path, 'utf8').includes('$[[ component.version ]]'))
-      problems.push(`templates/${name}: its image is not pinned to $[[ component.version ]]`);
-  }
-  const ci = existsSync(join(dir, '.gitlab-ci.yml')) ? readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8') : undefined;
-  if (!ci) problems.push('there is no .gitlab-ci.yml: the components are neither tested nor released');
-  else {
-    for (const name of COMPONENTS) if (!ci.includes(`/${name}@$CI_COMMIT_SHA`)) problems.push(`.gitlab-ci.yml does not test the ${name} component`);
-    const pipeline = parseAllDocuments(ci)[0]?.toJS() ?? {};
-    const release = Object.values(pipeline).find((j) => j && typeof j === 'object' && j.release);
-    if (!release) problems.push('.gitlab-ci.yml has no release job');
-    else if (!JSON.stringify(release.rules ?? []).includes('CI_COMMIT_TAG')) problems.push('.gitlab-ci.yml releases on every pipeline, not on a tag');
-  }
-  return problems;
-}
-
 function layOut(tag, out, repository = RUNTIME_REPOSITORY) {
   if (!SEMVER.test(tag)) throw new Error(`'${tag}' is not plain semantic versioning (1.2.3): the catalog refuses it; release as ${tag.replace(/^v/, '')}`);
   rmSync(out, { recursive: true, force: true });
@@ -246,10 +210,11 @@ function layOut(tag, out, repository = RUNTIME_REPOSITORY) {
     return [name, inputsOf(text)];
   });
   writeFileSync(join(out, 'README.md'), readme(components));
-  writeFileSync(join(out, '.gitlab-ci.yml'), projectPipeline());
+  writeFileSync(join(out, '.gitlab-ci.yml'), projectPipeline(repository));
+  copyFileSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
   // What the runtime image is built from: its Dockerfile, the bundle, and the tests' apps.
   mkdirSync(join(out, 'runtime'));
-  copyFileSync(join(root, 'gitlab/runtime/Dockerfile'), join(out, 'runtime/Dockerfile'));
+  copyFileSync(join(root, 'Dockerfile'), join(out, 'runtime/Dockerfile'));
   cpSync(join(root, 'dist'), join(out, 'dist'), { recursive: true });
   cpSync(join(root, 'gitlab/project/test'), join(out, 'test'), { recursive: true });
   const problems = checkLayout(out, tag);

@@ -15,6 +15,7 @@ const OPTIONS = {
   audit: ['fail', 'warn', 'off'],
   'tag-latest': ['auto', 'always', 'never'],
   'floating-tags': ['forward', 'always'],
+  'release-tags': ['protect', 'overwrite'],
 };
 
 /** The components generated from an action file: build (action.yml) and merge (merge/action.yml). */
@@ -67,7 +68,8 @@ function template(name, c) {
     stage: { default: c.stage, description: 'Stage of the job.' },
     image: {
       default: 'registry.gitlab.com/hoist/hoist:0',
-      description: 'The image the job runs in: Node 24, the Hoist bundle and the builder tools (gitlab/runtime/Dockerfile).',
+      description:
+        "The image the job runs in: Node 24, the Hoist bundle and the builder tools (the repository's Dockerfile). The catalog's components run in the image of their own commit instead (scripts/catalog.mjs).",
     },
     runner_tags: { type: 'array', default: [], description: 'Runner tags for the job.' },
     rules: { type: 'array', default: c.rules ?? [{ when: 'on_success' }], description: 'When the job runs (GitLab rules).' },
