@@ -232,3 +232,29 @@ describe('property: any continuation/comment/escape layout of a FROM line reads 
     );
   });
 });
+
+describe("dockerfile2llb's convert_test.go: what decides the images", () => {
+  const foo = 'FROM scratch AS foo\nENV FOO bar\nFROM foo\nCOPY --from=foo f1 /\nCOPY --from=0 f2 /\n\t';
+  it.each([
+    ['FROM scratch\nENV FOO bar\nCOPY f1 f2 /sub/\nRUN ls -l\n', undefined],
+    [foo, undefined],
+    [foo, 'Foo'],
+    ['FROM scratch\n\tADD http://github.com/moby/buildkit/blob/master/README.md /\n\t\t', undefined],
+  ])('TestDockerfileParsing: read, no image used (%#)', (text, target) => {
+    expect(imageUses(text, [], { targets: [target] })).toEqual([]);
+  });
+
+  it.each([
+    [foo, 'nosuch', 'target stage "nosuch" could not be found'],
+    ['FROM "" AS foo', undefined, 'base name ("") should not be blank'],
+    ['FROM ${BLANK} AS foo', undefined, 'base name (${BLANK}) should not be blank'],
+    ['FROM busybox AS stage0\nCOPY --from=stage0 f1 /sub/\n', undefined, 'circular dependency detected on stage: stage0'],
+    [
+      'FROM busybox AS stage0\nCOPY --from=stage2 f1 /sub/\nFROM busybox AS stage1\nCOPY --from=stage0 f2 /sub/\nFROM busybox AS stage2\nCOPY --from=stage1 f2 /sub/\n',
+      undefined,
+      'circular dependency detected on stage: stage0',
+    ],
+  ])('refused as BuildKit refuses it (%#)', (text, target, reason) => {
+    expect(() => imageUses(text, [], { targets: [target] })).toThrow(expect.objectContaining({ reason: expect.stringContaining(reason) }));
+  });
+});

@@ -7,8 +7,8 @@ const dockerfile = `ARG BASE=registry.acme/golden/node:20
 FROM \${BASE} AS build
 COPY --from=docker.io/library/alpine:3.20 /bin/busybox /bin/
 RUN --mount=type=bind,from=ghcr.io/tools/lint:1,target=/lint /lint/run
-COPY --from=build /out /out
 FROM registry.acme/golden/distroless@${D}
+COPY --from=build /out /out
 COPY --from=0 /out /app
 `;
 
@@ -18,7 +18,7 @@ describe('imageUses', () => {
       { ref: 'registry.acme/golden/node:20', line: 2, via: 'FROM' },
       { ref: 'docker.io/library/alpine:3.20', line: 3, via: 'COPY --from' },
       { ref: 'ghcr.io/tools/lint:1', line: 4, via: 'RUN --mount from' },
-      { ref: `registry.acme/golden/distroless@${D}`, line: 6, via: 'FROM' },
+      { ref: `registry.acme/golden/distroless@${D}`, line: 5, via: 'FROM' },
     ]);
   });
 });

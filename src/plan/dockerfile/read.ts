@@ -179,7 +179,36 @@ export function structure(text: string): Structure {
     }
   }
   if (!s.stages.length) throw new DockerfileError('dockerfile contains no stages to build');
+  checkCycles(s.stages);
   return s;
+}
+
+/** BuildKit's `validateCircularDependency`: a stage that needs itself through `COPY --from` or `RUN --mount from`, first found from the earliest stage. */
+function checkCycles(all: readonly RawStage[]): void {
+  const deps = all.map((st) =>
+    st.sources.flatMap((src) => {
+      const i = src.via === 'COPY --from' && /^[+-]?\d+$/.test(src.from) ? Number(src.from) : all.findIndex((o) => o.name === src.from.toLowerCase());
+      return i >= 0 && i < all.length ? [{ stage: i, line: src.line }] : [];
+    }),
+  );
+  const visited = new Set<number>();
+  const path = new Set<number>();
+  const visit = (i: number): number | undefined => {
+    if (visited.has(i)) return undefined;
+    visited.add(i);
+    path.add(i);
+    for (const d of deps[i]!) {
+      if (path.has(d.stage)) return d.line;
+      const line = visit(d.stage);
+      if (line !== undefined) return line;
+    }
+    path.delete(i);
+    return undefined;
+  };
+  all.forEach((st, i) => {
+    const line = visit(i);
+    if (line !== undefined) throw new DockerfileError(`circular dependency detected on stage: ${st.name ?? `stage-${i}`}`, line);
+  });
 }
 
 const expand = (word: string, env: ReadonlyMap<string, string>, escape: string, line: number): string => {
