@@ -261,3 +261,64 @@ describe("dockerfile2llb's convert_test.go: what decides the images", () => {
     expect(() => imageUses(text, [], { targets: [target] })).toThrow(expect.objectContaining({ reason: expect.stringContaining(reason) }));
   });
 });
+
+describe('property: FROM over the predefined platform arguments reads, for each platform built, what the shell rules give', () => {
+  /** What BuildKit sets for each platform spelling (containerd's normalization), written out by hand. */
+  const PLATFORMS: Record<string, { os: string; arch: string; variant: string }> = {
+    'linux/amd64': { os: 'linux', arch: 'amd64', variant: '' },
+    'linux/amd64/v2': { os: 'linux', arch: 'amd64', variant: 'v2' },
+    'linux/arm64': { os: 'linux', arch: 'arm64', variant: '' },
+    'linux/arm64/v8': { os: 'linux', arch: 'arm64', variant: '' },
+    'linux/arm': { os: 'linux', arch: 'arm', variant: 'v7' },
+    'linux/arm/v6': { os: 'linux', arch: 'arm', variant: 'v6' },
+    'linux/386': { os: 'linux', arch: '386', variant: '' },
+    'linux/riscv64': { os: 'linux', arch: 'riscv64', variant: '' },
+  };
+  const VARS = ['TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'TARGETPLATFORM'] as const;
+  const word = fc.stringMatching(/^[a-z0-9]{0,4}$/);
+  // (`${V//r}` with an empty pattern is BuildKit's `${V//…}` replace-all missing its `/`: refused, see the lexer tables)
+  const expr = fc
+    .record({ v: fc.constantFrom(...VARS), op: fc.constantFrom('$', '${}', ':-', '-', ':+', '+', '#', '%', '/'), w: word, r: word })
+    .filter((e) => e.op !== '/' || e.w !== '');
+  const value = (v: (typeof VARS)[number], p: string) => {
+    const t = PLATFORMS[p]!;
+    return { TARGETOS: t.os, TARGETARCH: t.arch, TARGETVARIANT: t.variant, TARGETPLATFORM: `${t.os}/${t.arch}${t.variant ? `/${t.variant}` : ''}` }[v];
+  };
+  /** The reference: each operator's documented meaning, on literal words (every predefined argument is set). */
+  const reference = (e: { v: (typeof VARS)[number]; op: string; w: string; r: string }, p: string): string => {
+    const val = value(e.v, p);
+    switch (e.op) {
+      case ':-':
+        return val === '' ? e.w : val;
+      case ':+':
+        return val === '' ? '' : e.w;
+      case '+':
+        return e.w;
+      case '#':
+        return val.startsWith(e.w) ? val.slice(e.w.length) : val;
+      case '%':
+        return val.endsWith(e.w) ? val.slice(0, val.length - e.w.length) : val;
+      case '/':
+        return val.replace(e.w, e.r);
+      default:
+        return val; // $V, ${V}, ${V-w}
+    }
+  };
+  const written = (e: { v: string; op: string; w: string; r: string }) =>
+    e.op === '$' ? `$${e.v}` : e.op === '${}' ? `\${${e.v}}` : e.op === '/' ? `\${${e.v}/${e.w}/${e.r}}` : `\${${e.v}${e.op}${e.w}}`;
+
+  it('imageUses over random platform sets = the union of the reference readings', () => {
+    fc.assert(
+      fc.property(
+        fc.array(expr, { minLength: 1, maxLength: 3 }),
+        fc.uniqueArray(fc.constantFrom(...Object.keys(PLATFORMS)), { minLength: 1, maxLength: 4 }),
+        (parts, platforms) => {
+          const text = `FROM reg.example/${parts.map((e) => `p${written(e)}${e.op === '$' ? '.' : ''}q`).join('-')}:1\n`;
+          const want = [...new Set(platforms.map((p) => `reg.example/${parts.map((e) => `p${reference(e, p)}${e.op === '$' ? '.' : ''}q`).join('-')}:1`))];
+          expect(refs(text, [], platforms)).toEqual(want);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
