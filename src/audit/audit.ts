@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import * as zlib from 'node:zlib';
 import { localBlob, type Adopted } from '../oci/adopt.js';
 import { blobPath, type Descriptor } from '../oci/layout.js';
 import type { ImageGraph, ManifestNode } from '../oci/graph.js';
@@ -18,8 +17,9 @@ import { PRIVATE_KEY_BEGIN } from '../secrets/private-key.js';
 import { keyIdentity } from './keys.js';
 import { Automaton, type Pattern } from './matcher.js';
 import { EscapeScan, escapeFamilies, Families, type EscapedMatch } from './escapes.js';
-import { TarWalker, type TarEntry, type TarPart } from './tar.js';
-import { ContentRouter, DEFAULT_LIMITS, type Limits, type RouteContext } from './nested.js';
+import { TarWalker, type TarEntry } from './tar.js';
+import { isLayerTar, layerDecompressor } from './decoders/layer.js';
+import { DEFAULT_LIMITS, LayerRoutes, type Limits } from './nested.js';
 
 /** Values shorter than this are not looked for: they would match by chance. */
 export const MIN_SECRET_LENGTH = 8;
@@ -55,13 +55,19 @@ export interface AuditResult {
 
 /**
  * A secret inside an archive is found twice: in the archive's bytes, and in the member that holds
- * it. Only the member's place is kept (`app.tar.gz!/etc/.npmrc`, not `app.tar.gz`).
+ * it. Only the member's place is kept (`app.tar.gz!/etc/.npmrc`, not `app.tar.gz`); so for a value found
+ * encoded in a text and plain in the run decoded from it (`release.yaml!(base64 at 120)`).
  */
 function mostPrecise(findings: readonly Finding[]): Finding[] {
   return findings.filter(
     (f) =>
       !findings.some(
-        (g) => g !== f && g.what === f.what && g.where.length > f.where.length && g.where.startsWith(f.where) && '!/'.includes(g.where[f.where.length]!),
+        (g) =>
+          g !== f &&
+          (g.what === f.what || (!!g.fingerprint && g.fingerprint === f.fingerprint)) &&
+          g.where.length > f.where.length &&
+          g.where.startsWith(f.where) &&
+          '!/'.includes(g.where[f.where.length]!),
       ),
   );
 }
@@ -247,19 +253,6 @@ export class WrappedScan {
   }
 }
 
-function decompressorFor(mediaType: string): (() => zlib.Gunzip | zlib.ZstdDecompress) | undefined | 'unsupported' {
-  // zlib streams are Transforms and take Transform options, though the typings list only zlib's: a
-  // deep readable buffer lets inflation (on the threadpool) run ahead while the scan runs here.
-  if (/(\+|\.)gzip$/.test(mediaType)) return () => zlib.createGunzip({ chunkSize: 256 * 1024, readableHighWaterMark: 8 * 1024 * 1024 } as zlib.ZlibOptions);
-  if (/\+zstd$/.test(mediaType))
-    return typeof zlib.createZstdDecompress === 'function'
-      ? () => zlib.createZstdDecompress({ chunkSize: 256 * 1024, readableHighWaterMark: 8 * 1024 * 1024 } as zlib.ZstdOptions)
-      : 'unsupported';
-  return undefined;
-}
-
-const isTar = (mediaType: string) => /(layer|rootfs\.diff)[^+]*\.tar(\.|\+|$)|\.tar$/.test(mediaType) || /layer\.v1\.tar/.test(mediaType);
-
 export interface AuditOptions {
   /** Bounds on opening archives and compressed files inside layers (default DEFAULT_LIMITS). */
   limits?: Limits;
@@ -379,7 +372,7 @@ class LayoutAudit {
 
   /** A layer, decompressed and cut into tar entries, in one pass of the automaton; key blocks captured. */
   async scanBlob(blob: Descriptor, label: string): Promise<void> {
-    const decompress = decompressorFor(blob.mediaType);
+    const decompress = layerDecompressor(blob.mediaType);
     if (decompress === 'unsupported') {
       return this.report({ severity: 'leak', what: `a layer that cannot be read (${blob.mediaType}: this Node has no zstd)`, where: label });
     }
@@ -388,63 +381,48 @@ class LayoutAudit {
     const feed = this.#feeder(label);
     // A tar that cannot be walked is not audited, whatever its bytes held: said, and it fails under audit: fail.
     const broken = (reason: string) => this.report({ severity: 'leak', what: `a layer that cannot be audited (${reason})`, where: label });
-    // Each file's contents also go to a router that opens what they hold (archives, compressed files).
-    const cx = this.#routeContext(label);
-    let routed: { entry: TarEntry; router: ContentRouter } | undefined;
-    const segment = (bytes: Uint8Array, e: TarEntry | undefined, part: TarPart) => {
-      feed.write(bytes, e);
-      if (part === 'data' && e && (e.type === '0' || e.type === '\0')) {
-        if (routed?.entry !== e) {
-          routed?.router.end();
-          routed = { entry: e, router: new ContentRouter(e.path, 1, cx) };
-        }
-        routed.router.push(bytes);
-      } else if (part === 'header' || part === 'end') {
-        routed?.router.end();
-        routed = undefined;
-      }
-    };
-    const walker = isTar(blob.mediaType) ? new TarWalker(segment, broken) : undefined;
+    // Each file's contents also go to a router that opens what they hold (archives, compressed streams, encoded runs).
+    const routes = this.#routes(label);
+    const walker = isLayerTar(blob.mediaType)
+      ? new TarWalker((bytes, e, part) => {
+          feed.write(bytes, e);
+          routes.segment(bytes, e, part);
+        }, broken)
+      : undefined;
     const whole: TarEntry = { path: `content (${blob.mediaType})`, type: '0', size: blob.size };
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       this.result.bytes += chunk.length;
       if (walker) walker.write(chunk);
       else feed.write(chunk, whole);
+      await routes.settled; // what the chunk held is decoded before the next is read: memory stays one chunk deep
     }
-    routed?.router.end();
-    // What the pass left to decode later (xz, bzip2), nested ones included, before the layer counts as audited.
-    while (cx.pending.length) await cx.pending.shift();
+    await routes.finish();
     feed.end();
     this.result.layers++;
   }
 
-  /** How a layer's containers are opened: one budget of decoded bytes, each thing inside scanned under its path. */
-  #routeContext(label: string): RouteContext & { pending: Array<Promise<void>> } {
-    const pending: Array<Promise<void>> = [];
-    const cx: RouteContext & { pending: Array<Promise<void>> } = {
-      pending,
-      defer: (work) => void pending.push(work),
+  /** How a layer's files are opened: each thing inside scanned under its path, and routed again. */
+  #routes(label: string): LayerRoutes {
+    return new LayerRoutes({
       limits: this.o.limits ?? DEFAULT_LIMITS,
-      budget: { used: 0, exceeded: false },
-      open: (path, depth) => {
+      open: (path, depth, route) => {
         const feed = this.#feeder(label);
         const entry: TarEntry = { path, type: '0', size: 0 };
-        const router = new ContentRouter(path, depth, cx);
+        const router = route(path, depth);
         return {
           write: (bytes) => {
             this.result.bytes += bytes.length;
             feed.write(bytes, entry);
-            router.push(bytes);
+            return router.push(bytes);
           },
-          end: () => {
-            router.end();
+          end: async () => {
+            await router.end();
             feed.end();
           },
         };
       },
       limit: (what, path) => this.report({ severity: this.o.strictLimits ? 'leak' : 'limit', what: `not fully audited: ${what}`, where: `${label}, ${path}` }),
-    };
-    return cx;
+    });
   }
 
   /** Feeds a layer's segments to the automaton, each tagged with its tar entry; captures key blocks for `analyzeKey`. */

@@ -1,385 +1,255 @@
 /**
- * What a file inside a layer holds when it is itself a container: a gzip stream (a `.tar.gz`, a
- * rotated log), an xz or bzip2 stream, a hex dump (`hexdump.ts`), a zip (`.jar`, `.war`, `.whl`, `.apk`, `.nupkg`: stored and deflated entries), a tar.
- * Recognised by content, not by name; decoded as it streams (fflate, synchronously, so the layer is
- * still read in one pass), each thing inside handed on as content of its own — to be scanned and,
- * nested, routed again. Bounded: a depth, an expansion ratio and a total of decoded bytes per
- * layer; what passes a bound is reported as not fully audited, never passed in silence.
+ * The router: what a file inside a layer holds when it is more than bytes. Content is offered to
+ * the decoder registry (`decoders/registry.ts`) by its first bytes; a decoder that claims it is fed
+ * the content as it streams and writes what it decodes to sinks, each scanned under its path
+ * (`app.deb!/data.tar.xz!/etc/app/.env`) and routed again, one level deeper. Content none claims is
+ * searched for streams that start anywhere in it, for encoded runs if it is text, and tried as
+ * brotli. Bounded, per file as well as per layer, so one crafted file cannot starve the rest: a
+ * depth, an expansion ratio, decoded bytes, time, and streams found inside one file. What passes a
+ * bound is reported as not fully audited, never passed in silence.
  */
-import { Gunzip, Unzip, UnzipInflate, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
-import { inflateRawSync, zstdDecompressSync } from 'node:zlib';
-import { DumpDecoder, sniffDump, type DumpFormat } from './hexdump.js';
-import { TarWalker, type TarEntry } from './tar.js';
-
-/** The most of a zstd stream inside a layer that is gathered to be decoded. */
-const ZSTD_INPUT = 64 * 1024 * 1024;
+import { EmbeddedStreams } from './decoders/embedded.js';
+import { brotliStream } from './decoders/native.js';
+import { claim } from './decoders/registry.js';
+import { EncodedRuns } from './decoders/runs.js';
+import { looksBinary, tryBrotli } from './decoders/trial.js';
+import type { TarEntry, TarPart } from './tar.js';
+import { errorText, inside, type DecodeEnv, type Decoding, type Sink } from './decoders/types.js';
 
 export interface Limits {
   /** How deep containers are opened (a jar in a tar.gz in a layer is depth 2). */
   depth: number;
   /** Decoded bytes per encoded byte above which a stream is a bomb, not content. */
   ratio: number;
-  /** Decoded bytes per layer, across all its containers. */
+  /** Decoded bytes per layer, across all its files. */
   bytes: number;
+  /** Decoded bytes from one file of a layer, everything inside it included. */
+  fileBytes: number;
+  /** Milliseconds spent decoding one file of a layer. */
+  fileMs: number;
+  /** Streams tried inside one file (found by their magic anywhere in it). */
+  streams: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { depth: 4, ratio: 200, bytes: 2 * 1024 ** 3 };
+export const DEFAULT_LIMITS: Limits = { depth: 6, ratio: 200, bytes: 8 * 1024 ** 3, fileBytes: 1024 ** 3, fileMs: 20_000, streams: 20_000 };
 
-/** Where decoded content goes: scanned under its path, and routed again (one level deeper). */
-export interface ContentSink {
-  write(bytes: Uint8Array): void;
-  end(): void;
-}
-
+/** What a layer gives its routers: where decoded content goes and where limits are said. */
 export interface RouteContext {
   limits: Limits;
-  /** Decoded bytes so far in this layer (shared by every router of the layer). */
-  budget: { used: number; exceeded: boolean };
-  /** A sink for content found at `path`, `depth` levels down. */
-  open(path: string, depth: number): ContentSink;
+  /** A sink for content found at `path`, `depth` levels down: scanned, and routed by the router given. */
+  open(path: string, depth: number, route: (path: string, depth: number) => ContentRouter): Sink;
   /** Reports a part that was not fully audited (a bound passed, a format not read, a corrupt container). */
   limit(what: string, path: string): void;
-  /** Work that finishes after the layer's pass (xz and bzip2, decoded by libraries loaded on first use); the audit awaits it. */
-  defer(work: Promise<void>): void;
 }
 
-type Kind = 'gzip' | 'zip' | 'tar' | 'zstd' | 'bzip2' | 'xz' | 'plain';
+/** One file of a layer and all it holds: its own share of the bounds. */
+interface FileBudget {
+  bytes: number;
+  ms: number;
+  streams: number;
+  stopped: boolean;
+}
 
-export function sniff(head: Uint8Array): Kind {
-  const b = (i: number) => head[i];
-  if (b(0) === 0x1f && b(1) === 0x8b) return 'gzip';
-  if (b(0) === 0x50 && b(1) === 0x4b && b(2) === 0x03 && b(3) === 0x04) return 'zip';
-  if (b(0) === 0x28 && b(1) === 0xb5 && b(2) === 0x2f && b(3) === 0xfd) return 'zstd';
-  if (b(0) === 0x42 && b(1) === 0x5a && b(2) === 0x68) return 'bzip2';
-  if (b(0) === 0xfd && b(1) === 0x37 && b(2) === 0x7a && b(3) === 0x58 && b(4) === 0x5a && b(5) === 0x00) return 'xz';
-  if (head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar') return 'tar';
-  return 'plain';
+/** The routing of one layer: its decoded bytes, and one budget per file. */
+export class LayerRoutes {
+  used = 0;
+  exceeded = false;
+  /** The routing of the segments handed over so far, in order. */
+  settled: Promise<void> = Promise.resolve();
+  #routed: { entry: TarEntry; router: ContentRouter } | undefined;
+
+  constructor(readonly cx: RouteContext) {}
+
+  /** A segment of the layer's tar: a regular file's contents go to its router, in order; a header ends the file before. */
+  segment(bytes: Uint8Array, e: TarEntry | undefined, part: TarPart): void {
+    const r = this.#routed;
+    if (part === 'data' && e && (e.type === '0' || e.type === '\0')) {
+      if (r?.entry !== e) {
+        if (r) this.settled = this.settled.then(() => r.router.end());
+        this.#routed = { entry: e, router: this.file(e.path) };
+      }
+      const router = this.#routed!.router;
+      this.settled = this.settled.then(() => router.push(bytes));
+    } else if ((part === 'header' || part === 'end') && r) {
+      this.settled = this.settled.then(() => r.router.end());
+      this.#routed = undefined;
+    }
+  }
+
+  /** The last file ended, everything routed. */
+  finish(): Promise<void> {
+    const r = this.#routed;
+    this.#routed = undefined;
+    return (this.settled = this.settled.then(() => r?.router.end()));
+  }
+
+  /** The router for a file of the layer (depth 1), with a fresh budget. */
+  file(path: string): ContentRouter {
+    return new ContentRouter(path, 1, this, { bytes: 0, ms: 0, streams: 0, stopped: false });
+  }
+
+  sink(path: string, depth: number, file: FileBudget): Sink {
+    return this.cx.open(path, depth, (p, d) => new ContentRouter(p, d, this, file));
+  }
 }
 
 const SNIFF = 512;
+/** A stream found inside content (not at its start) that fails having given less than this was a chance match. */
+const QUIET_FAILURE = 4096;
 
-/** The path of something inside a container: `app.jar!/META-INF/x`, `pkg.tar.gz!/pkg/.npmrc`. */
-const inside = (path: string, name: string) => `${path.endsWith('!') ? path : `${path}!`}/${name}`;
-
-/** One file's contents, routed into what they hold. */
+/** One content's routing: gathered to SNIFF bytes, then claimed by a decoder or treated as plain. */
 export class ContentRouter {
   #head: Buffer[] = [];
   #headSize = 0;
-  #decoder: { push(bytes: Uint8Array, final: boolean): void } | undefined;
+  #decoding: Decoding | undefined;
+  #plain: { streams: EmbeddedStreams; runs: EncodedRuns | undefined } | undefined;
   #stopped = false;
   #in = 0;
   #out = 0;
+  readonly #limits: Limits;
 
   constructor(
     readonly path: string,
     readonly depth: number,
-    readonly cx: RouteContext,
-  ) {}
+    readonly layer: LayerRoutes,
+    readonly file: FileBudget,
+  ) {
+    this.#limits = layer.cx.limits;
+  }
 
-  push(bytes: Uint8Array): void {
-    if (this.#stopped) return;
+  async push(bytes: Uint8Array): Promise<void> {
+    if (this.#stopped || this.file.stopped) return;
     this.#in += bytes.length;
-    if (this.#decoder) return this.#feed(bytes, false);
-    // The common case, a first segment long enough to tell: decided on it as it is, with no copy.
-    if (this.#headSize === 0 && bytes.length >= SNIFF) return this.#decide(bytes);
-    this.#head.push(Buffer.from(bytes));
-    this.#headSize += bytes.length;
-    if (this.#headSize >= SNIFF) this.#start();
-  }
-
-  end(): void {
-    if (this.#stopped) return;
-    if (!this.#decoder && this.#headSize) this.#start();
-    if (this.#decoder) this.#feed(new Uint8Array(0), true);
-  }
-
-  #feed(bytes: Uint8Array, final: boolean): void {
+    const started = this.depth === 1 ? performance.now() : 0;
     try {
-      this.#decoder!.push(bytes, final);
+      if (this.#decoding || this.#plain) await this.#feed(bytes);
+      else if (this.#headSize === 0 && bytes.length >= SNIFF) await this.#decide(bytes);
+      else {
+        this.#head.push(Buffer.from(bytes));
+        this.#headSize += bytes.length;
+        if (this.#headSize >= SNIFF) await this.#start();
+      }
+    } finally {
+      if (this.depth === 1) this.#clock(performance.now() - started);
+    }
+  }
+
+  async end(): Promise<void> {
+    const started = this.depth === 1 ? performance.now() : 0;
+    if (!this.#decoding && !this.#plain && this.#headSize && !this.#stopped && !this.file.stopped) await this.#start();
+    try {
+      await this.#decoding?.end();
+      await this.#plain?.streams.end();
+      await this.#plain?.runs?.end();
     } catch (e) {
-      this.#stop(`a damaged container (${e instanceof Error ? e.message : String(e)})`);
+      this.#limit(`a damaged container (${errorText(e)})`);
+    }
+    if (this.depth === 1) this.#clock(performance.now() - started);
+  }
+
+  #clock(ms: number): void {
+    this.file.ms += ms;
+    if (this.file.ms > this.#limits.fileMs && !this.file.stopped) {
+      this.file.stopped = true;
+      this.layer.cx.limit(`decoding what it holds took more than ${this.#limits.fileMs / 1000} s: the rest is not audited`, this.path);
     }
   }
 
-  #stop(why: string): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    this.cx.limit(why, this.path);
-  }
-
-  /** Counts decoded bytes against the bounds; false once one is passed. */
-  #allow(n: number, ratioChecked = false): boolean {
-    const { limits, budget } = this.cx;
-    this.#out += n;
-    budget.used += n;
-    if (budget.used > limits.bytes) {
-      if (!budget.exceeded) this.cx.limit(`the layer's archives hold more than ${limits.bytes} decoded bytes: the rest is not audited`, this.path);
-      budget.exceeded = true;
-      this.#stopped = true;
-      return false;
-    }
-    if (!ratioChecked && this.#out > limits.ratio * this.#in + (1 << 20)) {
-      this.#stop(`it expands more than ${limits.ratio} times (a decompression bomb?): the rest is not audited`);
-      return false;
-    }
-    return true;
-  }
-
-  #start(): void {
-    const head = Buffer.concat(this.#head);
-    this.#head = [];
-    this.#decide(head);
-  }
-
-  #decide(head: Uint8Array): void {
-    const kind = sniff(head);
-    const dump = kind === 'plain' ? sniffDump(head) : undefined;
-    if (dump) {
-      this.#decoder = this.#dump(dump);
-      return this.#feed(head, false);
-    }
-    if (kind === 'plain') return void (this.#stopped = true); // nothing inside: the parent scanned it
-    if (this.depth > this.cx.limits.depth) return this.#stop(`containers nested deeper than ${this.cx.limits.depth} levels`);
-    this.#decoder =
-      kind === 'gzip' ? this.#gzip() : kind === 'zip' ? this.#zip() : kind === 'zstd' ? this.#zstd() : kind === 'tar' ? this.#tar() : this.#later(kind);
-    this.#feed(head, false);
-  }
-
-  /** A hex dump (xxd, hexdump -C, od): the bytes it shows, scanned (and routed) as content of their own. */
-  #dump(format: DumpFormat) {
-    const sink = this.cx.open(`${this.path} (as a hex dump)`, this.depth + 1);
-    const decoder = new DumpDecoder(format, (bytes) => {
-      if (this.#allow(bytes.length)) sink.write(bytes);
-    });
-    return {
-      push: (bytes: Uint8Array, final: boolean) => {
-        decoder.push(bytes, final);
-        if (final) sink.end();
-      },
-    };
-  }
-
-  #gzip() {
-    const sink = this.cx.open(`${this.path}!`, this.depth + 1);
-    const g = new Gunzip((chunk, final) => {
-      if (chunk.length && this.#allow(chunk.length)) sink.write(chunk);
-      if (final) sink.end();
-    });
-    return { push: (bytes: Uint8Array, final: boolean) => g.push(bytes, final) };
-  }
-
-  /**
-   * zstd (Node's own): no synchronous stream exists, so the frame is gathered — at most
-   * ZSTD_INPUT bytes of it — and decoded at its end, its output bounded by what the budget has left.
-   */
-  #zstd() {
-    const parts: Buffer[] = [];
-    let size = 0;
-    const sink = this.cx.open(`${this.path}!`, this.depth + 1);
-    return {
-      push: (bytes: Uint8Array, final: boolean) => {
-        size += bytes.length;
-        if (size > ZSTD_INPUT) return this.#stop(`a zstd stream larger than ${ZSTD_INPUT} bytes inside a layer: the rest is not audited`);
-        parts.push(Buffer.from(bytes));
-        if (!final) return;
-        const room = Math.max(0, Math.min(this.cx.limits.bytes - this.cx.budget.used, this.cx.limits.ratio * size + (1 << 20)));
-        const out = zstdDecompressSync(Buffer.concat(parts), { maxOutputLength: room + 1 });
-        if (this.#allow(out.length)) sink.write(out);
-        sink.end();
-      },
-    };
-  }
-
-  /**
-   * xz and bzip2: the stream is gathered (at most ZSTD_INPUT bytes) and decoded after the layer's
-   * pass by a library loaded only then — xz-decompress (xz-embedded in WebAssembly), unbzip2-stream —
-   * its output bounded as any other's.
-   */
-  #later(kind: 'xz' | 'bzip2') {
-    const parts: Buffer[] = [];
-    let size = 0;
-    return {
-      push: (bytes: Uint8Array, final: boolean) => {
-        size += bytes.length;
-        if (size > ZSTD_INPUT) return this.#stop(`a ${kind} stream larger than ${ZSTD_INPUT} bytes inside a layer: the rest is not audited`);
-        parts.push(Buffer.from(bytes));
-        if (final) this.cx.defer(this.#decodeLater(kind, Buffer.concat(parts)));
-      },
-    };
-  }
-
-  async #decodeLater(kind: 'xz' | 'bzip2', input: Buffer): Promise<void> {
-    const sink = this.cx.open(`${this.path}!`, this.depth + 1);
+  async #feed(bytes: Uint8Array): Promise<void> {
     try {
-      // What the bounds leave for this stream: the decoder is stopped once past it, a bomb never decoded whole.
-      const room = Math.max(0, Math.min(this.cx.limits.bytes - this.cx.budget.used, this.cx.limits.ratio * input.length + (1 << 20)));
-      for await (const chunk of kind === 'xz' ? xzChunks(input) : bzip2Chunks(input, room)) {
-        if (!chunk.length) continue;
-        if (!this.#allow(chunk.length)) return;
-        sink.write(chunk);
+      if (this.#decoding) await this.#decoding.push(bytes);
+      else {
+        await this.#plain!.streams.push(bytes);
+        await this.#plain!.runs?.push(bytes);
       }
     } catch (e) {
-      this.#stop(`a damaged ${kind} stream (${e instanceof Error ? e.message : String(e)})`);
-    } finally {
-      sink.end();
+      this.#limit(`a damaged container (${errorText(e)}): the rest is not audited`);
     }
   }
 
-  #zip() {
-    const unzip = new Unzip((file: UnzipFile) => {
-      const path = inside(this.path, file.name);
-      const sink = this.cx.open(path, this.depth + 1);
-      // An entry of known size has its own expansion bound: a bomb entry stops alone, the entries beside it are still read.
-      const cap = file.size === undefined ? undefined : this.cx.limits.ratio * file.size + (1 << 20);
-      let out = 0;
-      let bombed = false;
-      file.ondata = (err, chunk, final) => {
-        if (err) return this.#stop(`a damaged zip entry ${file.name} (${err.message})`);
-        if (bombed) return;
-        out += chunk.length;
-        if (cap !== undefined && out > cap) {
-          bombed = true;
-          this.cx.limit(`it expands more than ${this.cx.limits.ratio} times (a decompression bomb?): the rest is not audited`, path);
-          return sink.end();
-        }
-        if (chunk.length && this.#allow(chunk.length, cap !== undefined)) sink.write(chunk);
-        if (final) sink.end();
-      };
-      if (file.compression !== 0 && file.compression !== 8)
-        return this.cx.limit(`a zip entry compressed with method ${file.compression}, which the audit does not read`, inside(this.path, file.name));
-      file.start();
-    });
-    unzip.register(NativeInflate);
-    return { push: (bytes: Uint8Array, final: boolean) => unzip.push(bytes, final) };
+  #limit(what: string, path = this.path): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.layer.cx.limit(what, path);
   }
 
-  #tar() {
-    let current: { entry: TarEntry; sink: ContentSink } | undefined;
-    const close = () => {
-      current?.sink.end();
-      current = undefined;
-    };
-    const walker = new TarWalker(
-      (bytes, entry, part) => {
-        if (part !== 'data' || !entry || (entry.type !== '0' && entry.type !== '\0')) return part === 'header' ? close() : undefined;
-        if (current?.entry !== entry) {
-          close();
-          current = { entry, sink: this.cx.open(inside(this.path, entry.path), this.depth + 1) };
-        }
-        if (this.#allow(bytes.length)) current.sink.write(bytes);
+  #start(): Promise<void> {
+    const head = Buffer.concat(this.#head);
+    this.#head = [];
+    return this.#decide(head);
+  }
+
+  async #decide(head: Uint8Array): Promise<void> {
+    const decoder = claim(head, this.path);
+    const deep = this.depth > this.#limits.depth;
+    if (decoder && deep) return this.#limit(`containers nested deeper than ${this.#limits.depth} levels (a ${decoder.name} here)`);
+    if (decoder) this.#decoding = decoder.open(this.env(this.path, false));
+    else if (!deep && looksBinary(head) && tryBrotli(head)) this.#decoding = brotliStream(this.env(this.path, false));
+    else if (deep) return void (this.#stopped = true);
+    else this.#plain = { streams: this.#embedded(), runs: looksBinary(head) ? undefined : this.#runs() };
+    await this.#feed(head);
+  }
+
+  #embedded(): EmbeddedStreams {
+    return new EmbeddedStreams(
+      ({ offset, decoder }) => {
+        this.file.streams++;
+        return decoder.open(this.env(`${this.path}@${offset}`, true));
       },
-      (reason) => this.#stop(reason),
+      this.#limits.streams,
+      () => this.layer.cx.limit(`more than ${this.#limits.streams} compressed streams start inside it: the rest were not opened`, this.path),
     );
+  }
+
+  #runs(): EncodedRuns {
+    return new EncodedRuns((offset, alphabet) => this.layer.sink(`${this.path}!(${alphabet} at ${offset})`, this.depth + 1, this.file));
+  }
+
+  /** What a decoder of this content (or of a stream found at an offset inside it, `quiet`) is given. */
+  env(path: string, quiet: boolean): DecodeEnv {
+    let out = 0;
+    let stopped = false;
+    const { file, layer } = this;
+    const limits = this.#limits;
+    const stop = (what: string, at = path) => {
+      if (stopped) return;
+      stopped = true;
+      if (!quiet || out >= QUIET_FAILURE) this.layer.cx.limit(what, at);
+    };
     return {
-      push: (bytes: Uint8Array, final: boolean) => {
-        walker.write(bytes);
-        if (final) close();
+      path,
+      ratio: limits.ratio,
+      get stopped() {
+        return stopped || file.stopped || layer.exceeded;
+      },
+      open: (name) => this.layer.sink(name === undefined ? `${path}!` : inside(path, name), this.depth + 1, this.file),
+      openAt: (p) => this.layer.sink(p, this.depth + 1, this.file),
+      limit: (what, at) => (at && at !== path ? this.layer.cx.limit(what, at) : stop(what)),
+      allow: (n) => {
+        out += n;
+        this.#out += n;
+        this.file.bytes += n;
+        this.layer.used += n;
+        if (this.layer.used > limits.bytes) {
+          if (!this.layer.exceeded) this.layer.cx.limit(`the layer's files hold more than ${limits.bytes} decoded bytes: the rest is not audited`, path);
+          this.layer.exceeded = true;
+          return false;
+        }
+        if (this.file.bytes > limits.fileBytes) {
+          if (!this.file.stopped) this.layer.cx.limit(`it holds more than ${limits.fileBytes} decoded bytes: the rest is not audited`, path);
+          this.file.stopped = true;
+          return false;
+        }
+        if (!quiet && this.#out > limits.ratio * this.#in + (1 << 20)) {
+          stop(`it expands more than ${limits.ratio} times (a decompression bomb?): the rest is not audited`);
+          return false;
+        }
+        if (quiet && out > limits.ratio * (this.#in + 1024) + (1 << 20)) {
+          stop(`it expands more than ${limits.ratio} times (a decompression bomb?): the rest is not audited`);
+          return false;
+        }
+        return !stopped;
       },
     };
-  }
-}
-
-/** An xz stream's content, as xz-decompress reads it. */
-async function* xzChunks(input: Buffer): AsyncGenerator<Uint8Array> {
-  const { XzReadableStream } = await import('xz-decompress');
-  const source = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(new Uint8Array(input));
-      controller.close();
-    },
-  });
-  const reader = new XzReadableStream(source).getReader();
-  try {
-    for (let r = await reader.read(); !r.done; r = await reader.read()) yield r.value;
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-}
-
-const ENOUGH = new Error('enough');
-
-/**
- * A bzip2 stream's content, a megabyte of input at a time. unbzip2-stream decodes synchronously
- * (a block, at most ~46 MB, per call); once more than `room` bytes came out, the next block is
- * refused, so a bomb stops after its first blocks.
- */
-async function* bzip2Chunks(input: Buffer, room: number): AsyncGenerator<Buffer> {
-  const unbzip2 = (await import('unbzip2-stream')).default;
-  const decoder = unbzip2();
-  const out: Buffer[] = [];
-  let total = 0;
-  let failure: unknown;
-  decoder.on('data', (c: Buffer) => {
-    out.push(c);
-    total += c.length;
-    if (total > room) throw ENOUGH; // caught by the decoder, which stops and says 'error'
-  });
-  decoder.on('error', (e: unknown) => (failure ??= e));
-  const STEP = 1 << 20;
-  for (let at = 0; ; at += STEP) {
-    const last = at + STEP >= input.length;
-    decoder.write(input.subarray(at, at + STEP));
-    if (last) decoder.end();
-    if (failure && failure !== ENOUGH) throw failure;
-    yield* out.splice(0);
-    if (last || failure) return;
-  }
-}
-
-/** The most of a deflated zip entry gathered for Node's native inflate; larger ones stream through fflate. */
-const NATIVE_ENTRY = 16 * 1024 * 1024;
-/** The most one natively inflated entry may give; past it (a bomb, a lying header) fflate streams it, under the bounds. */
-const NATIVE_OUTPUT = 64 * 1024 * 1024;
-
-/**
- * Deflated zip entries (the class files of a jar) inflated by Node's zlib, several times faster
- * than JavaScript: an entry of known size is gathered and inflated at its end. An entry of unknown
- * size, a large one, or one whose output passes NATIVE_OUTPUT goes through fflate's streaming
- * inflate instead, so the router's bounds see its output as it comes.
- */
-class NativeInflate implements UnzipDecoder {
-  static readonly compression = 8;
-  ondata: (err: FlateError | null, data: Uint8Array, final: boolean) => void = () => undefined;
-  #parts: Uint8Array[] = [];
-  #size = 0;
-  #stream: UnzipInflate | undefined;
-
-  constructor(
-    readonly name: string,
-    readonly compressed?: number,
-    readonly original?: number,
-  ) {
-    if (compressed === undefined || compressed > NATIVE_ENTRY) this.#streamed();
-  }
-
-  #streamed(): UnzipInflate {
-    const s = (this.#stream = new UnzipInflate());
-    s.ondata = (err, data, final) => this.ondata(err, data, final);
-    return s;
-  }
-
-  push(chunk: Uint8Array, final: boolean): void {
-    if (this.#stream) return this.#stream.push(chunk, final);
-    this.#parts.push(chunk.slice()); // fflate reuses its buffers
-    this.#size += chunk.length;
-    if (this.#size > NATIVE_ENTRY) return this.#replay(final);
-    if (!final) return;
-    const input = Buffer.concat(this.#parts);
-    let out: Buffer;
-    try {
-      out = inflateRawSync(input, { maxOutputLength: Math.min(NATIVE_OUTPUT, (this.original ?? NATIVE_OUTPUT) + 1) });
-    } catch {
-      return this.#replay(true); // too large for its header, or damaged: fflate says which, under the bounds
-    }
-    this.#parts = [];
-    this.ondata(null, out, true);
-  }
-
-  /** What was gathered, and the rest, through fflate's streaming inflate. */
-  #replay(final: boolean): void {
-    const parts = this.#parts;
-    this.#parts = [];
-    const s = this.#streamed();
-    parts.forEach((p, i) => s.push(p, final && i === parts.length - 1));
   }
 }

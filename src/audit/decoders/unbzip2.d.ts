@@ -1,5 +1,9 @@
-/** unbzip2-stream: a `through` stream that decodes bzip2 synchronously as it is written. */
-declare module 'unbzip2-stream' {
-  import type { Duplex } from 'node:stream';
-  export default function unbzip2Stream(): Duplex & { write(data: Buffer): boolean; end(): void };
+/** unbzip2-stream's block decoder and bit reader, driven by `bzip2.ts`. */
+declare module 'unbzip2-stream/lib/bzip2.js' {
+  const bzip2: unknown;
+  export default bzip2;
+}
+declare module 'unbzip2-stream/lib/bit_iterator.js' {
+  const bitIterator: unknown;
+  export default bitIterator;
 }

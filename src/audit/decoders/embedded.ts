@@ -1,0 +1,109 @@
+/**
+ * Compressed streams wherever they start inside content nothing else claimed: zlib (git loose
+ * objects and packfiles, PDF FlateDecode, PNG zTXt/iTXt, Java serialization), gzip members, zstd
+ * frames, xz, bzip2 and lz4 streams. Each chunk is searched (Buffer.indexOf, native) for the magic
+ * numbers; a hit is checked cheaply (zlib: its header, its first deflate block's header in
+ * JavaScript, then zlib on the first KiB; the others: the fields after their magic), and only then
+ * opened and fed the content from there on, until its own end mark. Trials are bounded per file
+ * (`maxStreams`), and a stream found this way that turns out damaged is named only once it gave
+ * something: a chance match is not a finding.
+ */
+import { isBzip2 } from './bzip2.js';
+import { isLz4, lz4 } from './lz4.js';
+import { gzip, isGzip, isZstd, probeZlib, zlibStream, zstd } from './native.js';
+import type { Decoder, Decoding } from './types.js';
+import { isXz, xz } from './xz.js';
+import { bzip2 } from './bzip2.js';
+
+interface Kind {
+  needle: Buffer;
+  /** Offset of the needle inside the stream's header (bzip2's block magic follows `BZh9`). */
+  back: number;
+  check: (bytes: Uint8Array, at: number) => boolean;
+  decoder: Decoder;
+}
+
+const KINDS: Kind[] = [
+  ...[0x01, 0x5e, 0x9c, 0xda].map((flg) => ({ needle: Buffer.from([0x78, flg]), back: 0, check: probeZlib, decoder: zlibStream })),
+  { needle: Buffer.from([0x1f, 0x8b, 0x08]), back: 0, check: isGzip, decoder: gzip },
+  { needle: Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), back: 0, check: isZstd, decoder: zstd },
+  { needle: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), back: 0, check: isXz, decoder: xz },
+  { needle: Buffer.from('1AY&SY'), back: 4, check: isBzip2, decoder: bzip2 },
+  { needle: Buffer.from([0x04, 0x22, 0x4d, 0x18]), back: 0, check: isLz4, decoder: lz4 },
+];
+/** Bytes kept from the previous chunk, so a header cut by a chunk boundary is still seen. */
+const CARRY = 16;
+
+export interface Found {
+  /** Offset in the content where the stream starts. */
+  offset: number;
+  decoder: Decoder;
+}
+
+/** Where, in `data` (the carried bytes then the chunk), streams start: sorted, those before `from` left out. */
+export function candidates(data: Uint8Array, from: number): Array<{ at: number; kind: Kind }> {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.length);
+  const out: Array<{ at: number; kind: Kind }> = [];
+  for (const kind of KINDS) {
+    for (let i = buf.indexOf(kind.needle, Math.max(0, from + kind.back)); i >= 0; i = buf.indexOf(kind.needle, i + 1)) {
+      const at = i - kind.back;
+      if (at >= from && kind.check(buf, at)) out.push({ at, kind });
+    }
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * The streams inside one content. `open(found)` opens a decoding for a stream found at an offset;
+ * it is fed from there on, chunk by chunk, until it says it finished.
+ */
+export class EmbeddedStreams {
+  #carry = new Uint8Array(0);
+  #offset = 0;
+  #active: Decoding[] = [];
+  #opened = 0;
+
+  constructor(
+    readonly open: (found: Found) => Decoding | undefined,
+    readonly maxStreams: number,
+    readonly tooMany: () => void,
+  ) {}
+
+  async push(chunk: Uint8Array): Promise<void> {
+    for (const d of this.#active) if (!d.finished) await d.push(chunk);
+    await this.#settle();
+    const carry = this.#carry;
+    // Headers that start in the carried bytes and end in this chunk, then those inside the chunk.
+    const junction = carry.length ? Buffer.concat([carry, chunk.subarray(0, CARRY)]) : undefined;
+    const found = [
+      ...(junction ? candidates(junction, 0).filter((c) => c.at < carry.length && c.at + c.kind.back + c.kind.needle.length > carry.length) : []),
+      ...candidates(chunk, 0).map((c) => ({ ...c, at: c.at + carry.length })),
+    ];
+    for (const { at, kind } of found) {
+      if (this.#opened++ >= this.maxStreams) {
+        if (this.#opened === this.maxStreams + 1) this.tooMany();
+        break;
+      }
+      const d = this.open({ offset: this.#offset - carry.length + at, decoder: kind.decoder });
+      if (!d) continue;
+      this.#active.push(d);
+      if (at < carry.length) await d.push(carry.subarray(at));
+      await d.push(chunk.subarray(Math.max(0, at - carry.length)));
+    }
+    this.#offset += chunk.length;
+    this.#carry = chunk.length >= CARRY ? chunk.slice(chunk.length - CARRY) : Buffer.concat([carry, chunk]).subarray(-CARRY);
+    await this.#settle();
+  }
+
+  async end(): Promise<void> {
+    for (const d of this.#active.splice(0)) await d.end();
+  }
+
+  /** Streams that reached their end are closed. */
+  async #settle(): Promise<void> {
+    const finished = this.#active.filter((d) => d.finished);
+    if (!finished.length) return;
+    this.#active = this.#active.filter((d) => !d.finished);
+    for (const d of finished) await d.end();
+  }
+}

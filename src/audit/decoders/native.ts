@@ -1,0 +1,156 @@
+/**
+ * The streams Node's zlib decodes natively, off the main thread and as they come: gzip (every
+ * member), zlib (RFC 1950: git objects, PDF FlateDecode, PNG zTXt), raw deflate, brotli and zstd.
+ * Memory is the window and a 64 KiB buffer each way; output is taken only as fast as it is scanned.
+ */
+import { once } from 'node:events';
+import type { Transform } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { errorText, startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
+
+const STREAM = { chunkSize: 64 * 1024, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 };
+/** zstd frames asking for a larger window than 32 MiB (`--long=27` and up) are refused: the memory bound holds. */
+const ZSTD_WINDOW_LOG_MAX = 25;
+
+/**
+ * A Node Transform driven as a Decoding: input written with backpressure, output pumped to the
+ * sink (each chunk allowed first). Input after the stream's own end (trailing bytes) is dropped.
+ * `benign` tells an error that ends the stream normally (gzip's "incorrect header check" after a
+ * member: trailing bytes that are not another member).
+ */
+export function transformDecoding(env: DecodeEnv, name: string, stream: Transform, benign: (e: Error, out: number) => boolean = () => false): Decoding {
+  const sink = env.open();
+  let out = 0;
+  let failure: Error | undefined;
+  let done = false;
+  stream.on('error', (e: Error) => {
+    if (!done && !benign(e, out)) failure ??= e;
+    done = true;
+  });
+  const pump = (async () => {
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (!env.allow(chunk.length)) break;
+        out += chunk.length;
+        await sink.write(chunk);
+      }
+    } catch {
+      // told by the 'error' handler
+    } finally {
+      done = true;
+      stream.destroy();
+      await sink.end();
+    }
+  })();
+  const ended = pump.then(() => undefined);
+  return {
+    get finished() {
+      return done;
+    },
+    async push(bytes) {
+      if (done || env.stopped) return;
+      if (!stream.write(bytes)) await Promise.race([once(stream, 'drain').catch(() => undefined), ended]);
+    },
+    async end() {
+      if (!done) stream.end();
+      await pump;
+      if (failure && !env.stopped) env.limit(`a damaged ${name} stream (${errorText(failure)}): the rest is not audited`);
+    },
+  };
+}
+
+/** gzip's member header: ID1 ID2, deflate, no reserved flag bits. */
+export const isGzip = (h: Uint8Array, at = 0) => startsWith(h, [0x1f, 0x8b, 0x08], at) && h.length > at + 3 && (h[at + 3]! & 0xe0) === 0;
+
+/** RFC 1950's header: deflate (CM 8), a window of at most 32 KiB (CINFO ≤ 7), no preset dictionary, FCHECK. */
+export function isZlibHeader(h: Uint8Array, at = 0): boolean {
+  if (h.length < at + 2) return false;
+  const cmf = h[at]!;
+  const flg = h[at + 1]!;
+  return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && (flg & 0x20) === 0 && ((cmf << 8) | flg) % 31 === 0;
+}
+
+/** zstd's frame magic and a frame header descriptor without its reserved bit. */
+export const isZstd = (h: Uint8Array, at = 0) => startsWith(h, [0x28, 0xb5, 0x2f, 0xfd], at) && h.length > at + 4 && (h[at + 4]! & 0x08) === 0;
+
+export const gzip: Decoder = {
+  name: 'gzip',
+  sniff: (h) => startsWith(h, [0x1f, 0x8b]),
+  open: (env) => transformDecoding(env, 'gzip', zlib.createGunzip(STREAM), (e, out) => out > 0 && /incorrect header check/.test(e.message)),
+};
+
+export const zlibStream: Decoder = {
+  name: 'zlib',
+  sniff: (h) => isZlibHeader(h) && probeZlib(h),
+  open: (env) => transformDecoding(env, 'zlib', zlib.createInflate(STREAM)),
+};
+
+export const zstd: Decoder = {
+  name: 'zstd',
+  sniff: (h) => startsWith(h, [0x28, 0xb5, 0x2f, 0xfd]),
+  open: (env) =>
+    transformDecoding(env, 'zstd', zlib.createZstdDecompress({ ...STREAM, params: { [zlib.constants.ZSTD_d_windowLogMax]: ZSTD_WINDOW_LOG_MAX } })),
+};
+
+/** Raw deflate, where a container says a member is one. */
+export const rawDeflate = (env: DecodeEnv) => transformDecoding(env, 'deflate', zlib.createInflateRaw(STREAM));
+
+export const brotliStream = (env: DecodeEnv) => transformDecoding(env, 'brotli', zlib.createBrotliDecompress(STREAM));
+
+/** Brotli has no magic number: claimed by its name (`app.js.br`). Content nothing claims is tried too (`trial.ts`). */
+export const brotli: Decoder = {
+  name: 'brotli',
+  sniff: (_h, path) => /\.br$/i.test(path.replace(/!$/, '')),
+  open: brotliStream,
+};
+
+/**
+ * Whether bytes that start with a zlib header start a zlib stream: the first deflate block's
+ * header read in JavaScript (most chance headers fail here, for nothing), then zlib itself on the
+ * first bytes, flushed rather than finished, so a stream cut by the window is not an error.
+ */
+export function probeZlib(h: Uint8Array, at = 0): boolean {
+  if (!isZlibHeader(h, at) || !deflateHeaderHolds(h, at + 2)) return false;
+  try {
+    const out = zlib.inflateSync(h.subarray(at, at + 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 16 * 1024 });
+    return out.length > 0 || h.length - at >= 8;
+  } catch (e) {
+    return (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+  }
+}
+
+/** The first deflate block's header: its type, a stored block's length check, a dynamic block's code-length code complete. */
+export function deflateHeaderHolds(d: Uint8Array, at: number): boolean {
+  if (d.length <= at) return false;
+  let pos = 0;
+  const bits = (n: number) => {
+    let v = 0;
+    for (let i = 0; i < n; i++, pos++) {
+      const byte = d[at + (pos >> 3)];
+      if (byte === undefined) return -1;
+      v |= ((byte >> (pos & 7)) & 1) << i;
+    }
+    return v;
+  };
+  bits(1);
+  const type = bits(2);
+  if (type === 3 || type < 0) return false;
+  if (type === 0) {
+    const o = at + 1;
+    if (d.length < o + 4) return true;
+    return (d[o]! | (d[o + 1]! << 8)) === (~(d[o + 2]! | (d[o + 3]! << 8)) & 0xffff);
+  }
+  if (type === 1) return true;
+  const hlit = bits(5);
+  const hdist = bits(5);
+  const hclen = bits(4);
+  if (hlit > 29 || hdist > 29) return false;
+  if (hclen < 0) return true;
+  let space = 0;
+  for (let i = 0; i < hclen + 4; i++) {
+    const len = bits(3);
+    if (len < 0) return true;
+    if (len) space += 128 >> len;
+  }
+  return space === 128; // zlib refuses an incomplete or over-subscribed code-length code
+}

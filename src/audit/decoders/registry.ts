@@ -1,0 +1,22 @@
+/**
+ * Every decoder the audit knows, in the order content is offered to them: containers and streams
+ * with a magic number at their first byte, then the formats told by their first line (hex dumps) or
+ * by name (brotli). Content none claims is plain: the router still looks inside it for streams that
+ * start anywhere (`embedded.ts`), encoded runs in text (`runs.ts`) and a brotli stream (`trial.ts`).
+ */
+import { ar } from './ar.js';
+import { bzip2 } from './bzip2.js';
+import { cpio } from './cpio.js';
+import { dump } from './dump.js';
+import { lz4 } from './lz4.js';
+import { brotli, gzip, zlibStream, zstd } from './native.js';
+import { rpm } from './rpm.js';
+import { tar } from './tar.js';
+import type { Decoder } from './types.js';
+import { xz } from './xz.js';
+import { zip } from './zip.js';
+
+export const DECODERS: readonly Decoder[] = [gzip, zstd, xz, bzip2, lz4, zip, ar, cpio, rpm, tar, zlibStream, dump, brotli];
+
+/** The decoder that claims content starting with `head` at `path`, if one does. */
+export const claim = (head: Uint8Array, path: string): Decoder | undefined => DECODERS.find((d) => d.sniff(head, path));

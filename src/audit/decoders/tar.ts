@@ -1,0 +1,38 @@
+/** tar (ustar, GNU, PAX), walked by `TarWalker`: each regular file's contents a member. */
+import { TarWalker } from '../tar.js';
+import { Members, type Decoder } from './types.js';
+
+export const isTar = (h: Uint8Array) => h.length >= 262 && Buffer.from(h.subarray(257, 262)).toString('latin1') === 'ustar';
+
+export const tar: Decoder = {
+  name: 'tar',
+  sniff: isTar,
+  open(env) {
+    const members = new Members(env);
+    let current: unknown;
+    const walker = new TarWalker(
+      (bytes, entry, part) => {
+        if (part !== 'data' || !entry || (entry.type !== '0' && entry.type !== '\0' && entry.type !== '7')) {
+          if (part === 'header') [current] = [undefined, members.close()];
+          return;
+        }
+        if (current !== entry) {
+          current = entry;
+          members.start(entry.path);
+        }
+        members.data(bytes);
+      },
+      (reason) => env.limit(reason),
+    );
+    return {
+      push(bytes) {
+        walker.write(bytes);
+        return members.settled;
+      },
+      end() {
+        members.close();
+        return members.settled;
+      },
+    };
+  },
+};

@@ -1,0 +1,34 @@
+/**
+ * Brotli has no magic number. Content nothing claimed, that is not text, is tried: its first bytes
+ * decoded with a small output bound. Random bytes often decode for a while, so a trial counts only
+ * when what it gave looks like what brotli is used for — text (a bundle, a page, JSON) — or starts
+ * with a format the registry knows.
+ */
+import * as zlib from 'node:zlib';
+
+/** Whether the first bytes are not text (a NUL, or more than a tenth control or invalid bytes). */
+export function looksBinary(head: Uint8Array): boolean {
+  const n = Math.min(head.length, 512);
+  let odd = 0;
+  for (let i = 0; i < n; i++) {
+    const b = head[i]!;
+    if (b === 0) return true;
+    if ((b < 0x20 && b !== 9 && b !== 10 && b !== 13) || b === 0x7f) odd++;
+  }
+  return odd * 10 > n;
+}
+
+/** Whether `head` starts a brotli stream whose content is text. */
+export function tryBrotli(head: Uint8Array): boolean {
+  if (head.length < 8) return false;
+  let out: Buffer;
+  try {
+    out = zlib.brotliDecompressSync(head.subarray(0, 1024), { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH, maxOutputLength: 1 << 20 });
+  } catch {
+    return false;
+  }
+  if (out.length < 32) return false;
+  let text = 0;
+  for (const b of out.subarray(0, 4096)) if (b === 9 || b === 10 || b === 13 || (b >= 0x20 && b < 0x7f) || b >= 0xc2) text++;
+  return text >= 0.95 * Math.min(out.length, 4096);
+}

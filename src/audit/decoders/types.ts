@@ -1,0 +1,99 @@
+/**
+ * The one interface every decoder and container of the audit implements. A decoder claims content
+ * by its first bytes (and, for formats without a magic number, its name); once opened it is fed the
+ * content as it streams and writes what it decodes to sinks the router gives it — one for a
+ * stream's content (`app.js.br!`), one per member of a container (`app.deb!/data.tar.xz`) — each of
+ * them scanned and routed again. Decoders never gather a whole stream: what they hold at once is
+ * bounded by their format's block or window, and every decoded byte is asked for (`allow`) before
+ * it is written, so the router's bounds (bytes, expansion, time, depth) stop them.
+ */
+
+/** Where decoded content goes: scanned under its path, and routed again (one level deeper). */
+export interface Sink {
+  write(bytes: Uint8Array): void | Promise<void>;
+  end(): void | Promise<void>;
+}
+
+export interface DecodeEnv {
+  /** The path of the content being decoded (`var/lib/app.deb`, `app.deb!/data.tar.xz`). */
+  readonly path: string;
+  /** A sink for a stream's content (no name: `path!`) or for a member of a container (`path!/name`). */
+  open(name?: string): Sink;
+  /** A sink under a path of the decoder's own making (`etc/key.hex (as a hex dump)`). */
+  openAt(path: string): Sink;
+  /**
+   * Counts `n` decoded bytes against the bounds; false once one is passed (the decoder then stops:
+   * the router has already reported what was not audited).
+   */
+  allow(n: number): boolean;
+  /** Reports a part not fully audited (a bound passed, a damaged stream, a format not read), at `path` or this content. */
+  limit(what: string, path?: string): void;
+  /** Decoded bytes per encoded byte above which a stream is a bomb (a zip member of known size checks its own). */
+  readonly ratio: number;
+  /** True once the bounds stopped this content: the decoder drops what it is fed. */
+  readonly stopped: boolean;
+}
+
+/** One content being decoded. */
+export interface Decoding {
+  push(bytes: Uint8Array): void | Promise<void>;
+  /** The content ended; a stream cut short says so here (through `env.limit`). */
+  end(): void | Promise<void>;
+  /** The stream ended on its own (an embedded stream's end mark): what follows is not its input. */
+  readonly finished?: boolean;
+}
+
+export interface Decoder {
+  /** For messages: `gzip`, `xz`, `ar archive`. */
+  readonly name: string;
+  /** Whether content starting with `head` (up to 512 bytes, fewer only when the content is shorter) at `path` is this format. */
+  sniff(head: Uint8Array, path: string): boolean;
+  open(env: DecodeEnv): Decoding;
+}
+
+/** The path of something inside a container: `app.jar!/META-INF/x`, `pkg.tar.gz!/pkg/.npmrc`. */
+export const inside = (path: string, name: string) => `${path.endsWith('!') ? path : `${path}!`}/${name}`;
+
+/** The bytes `head` starts with at `at`. */
+export function startsWith(head: Uint8Array, magic: readonly number[], at = 0): boolean {
+  if (head.length < at + magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (head[at + i] !== magic[i]) return false;
+  return true;
+}
+
+export const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * A container's members as its parser, which runs synchronously on each input chunk, meets them:
+ * each member's bytes are queued to its sink in order, and `settled` is awaited before the next
+ * chunk, so no more than one chunk of input waits.
+ */
+export class Members {
+  #queue: Promise<void> = Promise.resolve();
+  #current: Sink | undefined;
+
+  constructor(readonly env: DecodeEnv) {}
+
+  start(name: string): void {
+    this.close();
+    this.#current = this.env.open(name);
+  }
+
+  data(bytes: Uint8Array): void {
+    const sink = this.#current;
+    if (!sink || !bytes.length) return;
+    if (!this.env.allow(bytes.length)) return this.close();
+    const copy = bytes.slice();
+    this.#queue = this.#queue.then(() => sink.write(copy));
+  }
+
+  close(): void {
+    const sink = this.#current;
+    this.#current = undefined;
+    if (sink) this.#queue = this.#queue.then(() => sink.end());
+  }
+
+  get settled(): Promise<void> {
+    return this.#queue;
+  }
+}

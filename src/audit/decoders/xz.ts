@@ -1,0 +1,106 @@
+/**
+ * xz (`.tar.xz`, a `.deb`'s data.tar.xz, an rpm payload), by xz-decompress: xz-embedded compiled to
+ * WebAssembly, loaded on first use. Streamed: input is handed over as the decoder asks for it, its
+ * output taken as fast as it is scanned. The package's lock (one context at a time) is replaced by
+ * none — its contexts are separate allocations — so an xz inside an xz does not wait on itself.
+ */
+import { errorText, startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
+
+interface XzModule {
+  XzReadableStream?: XzClass;
+  default?: { XzReadableStream?: XzClass };
+}
+type XzClass = (new (source: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>) & { _contextMutex?: unknown };
+
+let loaded: Promise<XzClass> | undefined;
+
+/** The class, whichever way the module is seen: its named export from source, the default export's member from the bundle's chunk. */
+export function xzClass(): Promise<XzClass> {
+  return (loaded ??= import('xz-decompress').then((m: XzModule) => {
+    const cls = m.XzReadableStream ?? m.default?.XzReadableStream;
+    if (typeof cls !== 'function') throw new Error('xz-decompress has no XzReadableStream export');
+    cls._contextMutex = { acquire: async () => undefined, release: () => undefined };
+    return cls;
+  }));
+}
+
+/** Stream header: magic, flags' first byte zero, a known check type. */
+const isXz = (h: Uint8Array, at = 0) => startsWith(h, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00], at) && h.length > at + 7 && (h[at + 7]! & 0xf0) === 0;
+
+/**
+ * A web ReadableStream fed by `push`: each push resolves once the decoder has taken its bytes,
+ * so no more than one chunk of input waits.
+ */
+export function fedStream(): { source: ReadableStream<Uint8Array>; give(bytes: Uint8Array | null): Promise<void> } {
+  let waiting: ((b: Uint8Array | null) => void) | undefined;
+  let offered: { bytes: Uint8Array | null; taken: () => void } | undefined;
+  const takers: Array<() => void> = [];
+  const source = new ReadableStream<Uint8Array>(
+    {
+      pull: async (controller) => {
+        const bytes = offered ? offered.bytes : await new Promise<Uint8Array | null>((r) => (waiting = r));
+        offered?.taken();
+        offered = undefined;
+        takers.shift()?.();
+        if (bytes === null) controller.close();
+        else controller.enqueue(bytes);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return {
+    source,
+    give: (bytes) =>
+      new Promise<void>((taken) => {
+        if (waiting) {
+          const w = waiting;
+          waiting = undefined;
+          takers.push(taken);
+          w(bytes);
+        } else offered = { bytes, taken };
+      }),
+  };
+}
+
+export const xz: Decoder = {
+  name: 'xz',
+  sniff: (h) => startsWith(h, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
+  open(env: DecodeEnv): Decoding {
+    const sink = env.open();
+    const feed = fedStream();
+    let failure: unknown;
+    let done = false;
+    const pump = (async () => {
+      const reader = new (await xzClass())(feed.source).getReader();
+      try {
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          if (!r.value.length) continue;
+          if (!env.allow(r.value.length)) break;
+          await sink.write(r.value);
+        }
+      } finally {
+        await reader.cancel().catch(() => undefined);
+      }
+    })()
+      .catch((e: unknown) => void (failure = e))
+      .finally(() => (done = true));
+    const ended = pump.then(() => undefined);
+    return {
+      get finished() {
+        return done;
+      },
+      async push(bytes) {
+        if (done || env.stopped) return;
+        await Promise.race([feed.give(bytes.slice()), ended]);
+      },
+      async end() {
+        if (!done) void feed.give(null);
+        await pump;
+        await sink.end();
+        if (failure !== undefined && !env.stopped) env.limit(`a damaged xz stream (${errorText(failure)}): the rest is not audited`);
+      },
+    };
+  },
+};
+
+export { isXz };

@@ -1,0 +1,126 @@
+/**
+ * The zip family (`.jar`, `.war`, `.whl`, `.apk`, `.nupkg`, `.docx`): fflate's streaming `Unzip`
+ * walks the local headers; stored members pass as they are, deflated ones are inflated by Node's
+ * zlib (`NativeInflate`: an entry of known size gathered, at most 4 MiB, and inflated at its end;
+ * others stream through fflate). A member of known size has its own expansion bound, so a bomb
+ * member stops alone. Other methods are named as not read.
+ */
+import { Unzip, UnzipInflate, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
+import { inflateRawSync } from 'node:zlib';
+import { inside, startsWith, type Decoder, type Sink } from './types.js';
+
+export const zip: Decoder = {
+  name: 'zip',
+  sniff: (h) => startsWith(h, [0x50, 0x4b, 0x03, 0x04]),
+  open(env) {
+    let queue: Promise<void> = Promise.resolve();
+    const run = (f: () => void | Promise<void>) => void (queue = queue.then(f));
+    const unzip = new Unzip((file: UnzipFile) => {
+      const path = inside(env.path, file.name);
+      if (file.compression !== 0 && file.compression !== 8)
+        return env.limit(`a zip entry compressed with method ${file.compression}, which the audit does not read`, path);
+      const sink: Sink = env.open(file.name);
+      const cap = file.size === undefined ? undefined : env.ratio * file.size + (1 << 20);
+      let out = 0;
+      let over = false;
+      file.ondata = (err, chunk, final) => {
+        if (over) return;
+        if (err) {
+          over = true;
+          env.limit(`a damaged zip entry (${err.message}): the rest is not audited`, path);
+          return run(() => sink.end());
+        }
+        out += chunk.length;
+        if (cap !== undefined && out > cap) {
+          over = true;
+          env.limit(`it expands more than ${env.ratio} times (a decompression bomb?): the rest is not audited`, path);
+          return run(() => sink.end());
+        }
+        if (chunk.length && env.allow(chunk.length)) {
+          const copy = chunk.slice();
+          run(() => sink.write(copy));
+        }
+        if (final) run(() => sink.end());
+      };
+      file.start();
+    });
+    unzip.register(NativeInflate);
+    return {
+      push(bytes) {
+        if (env.stopped) return;
+        try {
+          unzip.push(bytes, false);
+        } catch (e) {
+          env.limit(`a damaged zip (${(e as Error).message}): the rest is not audited`);
+        }
+        return queue;
+      },
+      end() {
+        try {
+          unzip.push(new Uint8Array(0), true);
+        } catch (e) {
+          env.limit(`a damaged zip (${(e as Error).message}): the rest is not audited`);
+        }
+        return queue;
+      },
+    };
+  },
+};
+
+/** The most of a deflated zip entry gathered for Node's native inflate; larger ones stream through fflate. */
+const NATIVE_ENTRY = 4 * 1024 * 1024;
+/** The most one natively inflated entry may give; past it (a bomb, a lying header) fflate streams it, under the bounds. */
+const NATIVE_OUTPUT = 16 * 1024 * 1024;
+
+/**
+ * Deflated zip entries (the class files of a jar) inflated by Node's zlib, several times faster
+ * than JavaScript: an entry of known size is gathered and inflated at its end. An entry of unknown
+ * size, a large one, or one whose output passes NATIVE_OUTPUT goes through fflate's streaming
+ * inflate instead, so the bounds see its output as it comes.
+ */
+class NativeInflate implements UnzipDecoder {
+  static readonly compression = 8;
+  ondata: (err: FlateError | null, data: Uint8Array, final: boolean) => void = () => undefined;
+  #parts: Uint8Array[] = [];
+  #size = 0;
+  #stream: UnzipInflate | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly compressed?: number,
+    readonly original?: number,
+  ) {
+    if (compressed === undefined || compressed > NATIVE_ENTRY) this.#streamed();
+  }
+
+  #streamed(): UnzipInflate {
+    const s = (this.#stream = new UnzipInflate());
+    s.ondata = (err, data, final) => this.ondata(err, data, final);
+    return s;
+  }
+
+  push(chunk: Uint8Array, final: boolean): void {
+    if (this.#stream) return this.#stream.push(chunk, final);
+    this.#parts.push(chunk.slice()); // fflate reuses its buffers
+    this.#size += chunk.length;
+    if (this.#size > NATIVE_ENTRY) return this.#replay(final);
+    if (!final) return;
+    const input = Buffer.concat(this.#parts);
+    let out: Buffer;
+    try {
+      out = inflateRawSync(input, { maxOutputLength: Math.min(NATIVE_OUTPUT, (this.original ?? NATIVE_OUTPUT) + 1) });
+    } catch {
+      return this.#replay(true); // too large for its header, or damaged: fflate says which, under the bounds
+    }
+    this.#parts = [];
+    this.ondata(null, out, true);
+  }
+
+  /** What was gathered, and the rest, through fflate's streaming inflate. */
+  #replay(final: boolean): void {
+    const parts = this.#parts;
+    this.#parts = [];
+    const s = this.#streamed();
+    parts.forEach((p, i) => s.push(p, final && i === parts.length - 1));
+  }
+}
