@@ -4,7 +4,7 @@
 // (`node dist/cli.js audit ./LAYOUT --audit-values-file F --json`) as a user runs it.
 // Property: every artifact's value is found (a `leak` finding for its values line) and the finding
 // names the path through the containers; every clean twin (the same artifact made with a value
-// the audit is not told about) gives no leak finding, and the clean image exits 0.
+// the audit is not told about) gives no leak finding and is read to its end (no 'limit'), and the clean image exits 0.
 // Nearest real-world variant beside each artifact: see `realWorld` in test/support/corpus/*-artifacts.ts
 // (e.g. `COPY . .` of a checkout whose gc'd history holds an .env; a vendor .deb left after dpkg -i).
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,6 +18,8 @@ import { secretOf } from '../support/corpus/secrets.js';
 import { textArtifacts } from '../support/corpus/text-artifacts.js';
 
 const artifacts: Artifact[] = [...binaryArtifacts, ...textArtifacts];
+/** Each image's audit: a bound on crafted input must hold on ordinary artifacts too (a hang is a failure, not a wait). */
+const AUDIT_TIMEOUT_MS = 90_000;
 const secrets = artifacts.map((a) => secretOf(a.shape));
 let work = '';
 let leaky: AuditRun;
@@ -42,8 +44,8 @@ beforeAll(async () => {
   figures.leakyBytes = await image('leaky', (i) => secrets[i]!);
   figures.cleanBytes = await image('clean', (i) => secretOf(artifacts[i]!.shape));
   figures.makeMs = performance.now() - started;
-  leaky = await auditLayout(work, 'leaky', secrets);
-  clean = await auditLayout(work, 'clean', secrets);
+  leaky = await auditLayout(work, 'leaky', secrets, AUDIT_TIMEOUT_MS);
+  clean = await auditLayout(work, 'clean', secrets, AUDIT_TIMEOUT_MS);
 }, 300_000);
 
 afterAll(async () => {
@@ -56,11 +58,15 @@ afterAll(async () => {
 });
 
 describe('the shipped audit on a corpus of real artifacts', () => {
+  it('finishes on both images', () => {
+    expect({ leaky: leaky.timedOut, clean: clean.timedOut }).toEqual({ leaky: false, clean: false });
+  });
+
   it.each(artifacts.map((a, i) => ({ ...a, i })))('$id — $name: found, the path named', ({ i, where }) => {
     const found = findingsFor(leaky, i);
     expect(
       found.length,
-      `no leak finding for this artifact's value; the audit said: ${JSON.stringify(leaky.findings.filter((f) => f.where.includes(`/srv/${artifacts[i]!.id}/`)))}`,
+      `no leak finding for this artifact's value${leaky.timedOut ? ' (the audit did not finish)' : ''}; the audit said: ${JSON.stringify(leaky.findings.filter((f) => f.where.includes(`/srv/${artifacts[i]!.id}/`)))}`,
     ).toBeGreaterThan(0);
     expect(
       found.map((f) => f.where),
@@ -70,6 +76,11 @@ describe('the shipped audit on a corpus of real artifacts', () => {
 
   it.each(artifacts)('$id: the clean twin gives no leak finding', ({ id }) => {
     expect(clean.findings.filter((f) => f.severity === 'leak' && f.where.includes(`/srv/${id}/`))).toEqual([]);
+  });
+
+  // A valid, ordinary artifact is read to its end: a "not fully audited" on it would fail a clean image under audit-limits: strict.
+  it.each(artifacts)('$id: the clean twin is fully audited (no limit finding)', ({ id }) => {
+    expect(clean.findings.filter((f) => f.severity === 'limit' && f.where.includes(`/srv/${id}/`)).map((f) => f.what)).toEqual([]);
   });
 
   it('fails the leaky image (exit 1) and passes the clean one (exit 0, no leak finding anywhere)', () => {

@@ -21,7 +21,7 @@ const deb = (z: string, ext: string): Artifact => ({
 printf 'Package: myapp\\nVersion: 1.0\\nArchitecture: amd64\\nMaintainer: CI <ci@example.com>\\nDescription: app\\n' > pkg/DEBIAN/control
 printf '[database]\\npassword = %s\\n' "$S" > pkg/etc/myapp/credentials.conf
 dpkg-deb --root-owner-group -Z${z} --build pkg "$OUT/myapp_1.0_amd64.deb" > /dev/null
-ar t "$OUT/myapp_1.0_amd64.deb" | grep -qx data.tar.${ext}`,
+ar t "$OUT/myapp_1.0_amd64.deb" | grep -x data.tar.${ext} > /dev/null`,
   where: new RegExp(`deb-${z}/myapp_1\\.0_amd64\\.deb.*data\\.tar\\.${ext}.*etc/myapp/credentials\\.conf`),
 });
 
@@ -142,7 +142,7 @@ mkdir -p fat/BOOT-INF/lib fat/BOOT-INF/classes/com/example fat/META-INF && mv ap
 printf 'Manifest-Version: 1.0\\nMain-Class: org.springframework.boot.loader.launch.JarLauncher\\n' > fat/META-INF/MANIFEST.MF
 head -c 6000 /dev/urandom > fat/BOOT-INF/classes/com/example/App.class
 (cd fat && zip -qrX ../app.jar META-INF BOOT-INF/classes && zip -qrX0 ../app.jar BOOT-INF/lib)
-unzip -v app.jar | grep -q 'Stored.*BOOT-INF/lib/app-config-1.0.jar' && cp app.jar "$OUT/"`,
+unzip -v app.jar | grep 'Stored.*BOOT-INF/lib/app-config-1.0.jar' > /dev/null && cp app.jar "$OUT/"`,
     where: /fat-jar\/app\.jar.*BOOT-INF\/lib\/app-config-1\.0\.jar.*application\.properties/,
   },
   {
