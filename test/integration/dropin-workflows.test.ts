@@ -1,5 +1,5 @@
-// Five workflows as the anchors' READMEs write them (docker/build-push-action's "Path context",
-// its secrets example, docker/metadata-action's "Basic" and "Semver" examples on a tag push,
+// Six workflows as the anchors' READMEs write them (docker/build-push-action's "Path context",
+// its setup-buildx and secrets examples, docker/metadata-action's "Basic" and "Semver" examples on a tag push,
 // a backport and a pull request), moved over to Hoist by changing only the `uses:` line — or, for
 // metadata-action, by deleting its step and moving its `tags:`/`flavor:` into Hoist's — and run
 // through the shipped action (dist/) against the lab's registry and dockerd. Each says what
@@ -136,6 +136,22 @@ describe("the anchors' README workflows, moved over", () => {
     expect(await tagsOf(repo)).toEqual(['pr-15', 'sha-a9c8c58']);
     expect((await ev.exported()).DOCKER_METADATA_OUTPUT_VERSION).toBe('pr-15');
   }, 120_000);
+
+  // build-push-action README with docker/setup-buildx-action: `builder: ${{ steps.buildx.outputs.name }}`.
+  // Property: a buildx instance name is buildx's (as in build-push-action); where there is no buildx
+  // (this lab), the error says so and how to build without it — before anything is built or pushed.
+  it('6. builder: naming a buildx instance where there is no buildx fails with the way out, nothing built', async () => {
+    const repo = `${plain()}/${uniqueRepo('readme/instance')}`;
+    const r = await runAction({
+      workspace: await workspaceWith(`FROM ${base()}\n`),
+      inputs: { context: '.', push: 'true', tags: `${repo}:latest`, builder: 'builder-3f2a9c', 'insecure-registries': plain() },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors.join('\n')).toMatch(
+      /builder: 'builder-3f2a9c' is taken as a buildx builder instance \(build-push-action's meaning\), but .*buildx.*; or set builder: auto/,
+    );
+    expect(await tagsOf(repo)).toEqual([]);
+  }, 60_000);
 
   // build-push-action README "Secrets": a quoted multi-line secret keeps its final newline, secret-envs
   // comma-separated, a quoted multi-line build-arg, cache-from/cache-to entries with commas kept.
