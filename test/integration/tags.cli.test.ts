@@ -7,6 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hoist, lab, password, ROOT, run, runAction, skopeoDigest, uniqueRepo } from './lab.js';
+import { parseRepository } from '../../src/core/reference.js';
+import { pushGraph } from '../../src/push/engine.js';
+import { RegistryClient } from '../../src/registry/client.js';
+import { FaultProxy } from '../support/fault-proxy.js';
+import { releaseImage } from '../support/releases.js';
 
 const plainArgs = () => ['--insecure-registries', lab().registries.plain.host, '--insecure-registries', lab().registries.nodelete.host];
 const listTags = async (ref: string) =>
@@ -24,6 +29,35 @@ async function pushImage(repo: string, tags: string[], content = Math.random().t
 }
 
 describe('hoist tags', () => {
+  // Property: listing names costs one request per page of the registry's listing, whatever the
+  // number of tags; digests (one HEAD per tag) only with --digest. Nearest real-world variant: a
+  // repository with a tag per commit (hundreds) listed by a cleanup job.
+  it('lists 301 tags in O(pages) requests; --digest reads each tag', async () => {
+    const path = uniqueRepo('tags/many');
+    const image = releaseImage('1.0.0', 'r');
+    const c = new RegistryClient({ host: lab().registries.plain.host, insecure: true, retries: 0, userAgent: 't' });
+    await pushGraph(image.graph, image.source, [{ repository: parseRepository(`${lab().registries.plain.host}/${path}`), tags: [] }], {
+      clientFor: () => c,
+      concurrency: 8,
+      perHost: 8,
+    });
+    const names = Array.from({ length: 301 }, (_, i) => `t${String(i).padStart(3, '0')}`);
+    for (let i = 0; i < names.length; i += 16) {
+      await Promise.all(names.slice(i, i + 16).map((t) => c.putManifest(path, t, image.graph.root.bytes, image.graph.root.mediaType)));
+    }
+    await c.close();
+    await using counting = await FaultProxy.start(lab().registries.plain.host, {});
+    const cwd = tmpdir();
+    const list = await hoist(['tags', 'list', `${counting.host}/${path}`, '--insecure-registries', counting.host], { cwd });
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout.trim().split('\n')).toEqual(names);
+    expect(counting.requests).toBeLessThanOrEqual(3); // the ping, and one page (n=1000)
+    const before = counting.requests;
+    const digests = await hoist(['tags', 'list', `${counting.host}/${path}`, '--digest', '--insecure-registries', counting.host], { cwd });
+    expect(digests.stdout.trim()).toBe(`${image.graph.root.digest}  ${names.join(' ')}`);
+    expect(counting.requests - before).toBeGreaterThanOrEqual(301);
+  }, 120_000);
+
   it('lists four tags of one digest, deletes 2.1 alone, then deletes the rest', async () => {
     const repo = `${lab().registries.plain.host}/${uniqueRepo('tags/app')}`;
     const digest = await pushImage(repo, ['2.1.106', '2.1', '2', 'latest']);
