@@ -80,6 +80,21 @@ describe('the Dockerfile as BuildKit reads it (dist, the daemon’s BuildKit)', 
     60_000,
   );
 
+  it('a BUILDKIT_SYNTAX build argument names the frontend BuildKit runs: under the policy too', async () => {
+    const r = await runAction({
+      workspace: await workspace(`FROM ${base}\n`),
+      inputs: {
+        images: `${plain.host}/${uniqueRepo('df-reader/syntax-arg')}`,
+        version: '1.0.0',
+        'build-args': 'BUILDKIT_SYNTAX=evil.example/frontend:1',
+        ...policy,
+      },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors.join('\n')).toMatch(/BUILDKIT_SYNTAX evil\.example\/frontend:1 is not an allowed base image/);
+    expect(r.log).not.toContain('Builder:');
+  }, 60_000);
+
   it('a Dockerfile BuildKit refuses is refused by name and line, with no policy set, before any builder runs', async () => {
     const r = await runAction({
       workspace: await workspace(`FROM ${base} AS 1st\nCOPY app.txt /app.txt\n`),
