@@ -230,4 +230,68 @@ sys.stdout.buffer.write(png + chunk(b'IDAT', zlib.compress(b'\\x00\\x00')) + chu
 EOF`,
     where: new RegExp(`png-${chunk.toLowerCase()}/chart\\.png`),
   })),
+  {
+    id: 'apk-gzip-members',
+    name: 'an Alpine-style .apk: three gzip members (signature, control, data: tar segments without end blocks) concatenated',
+    realWorld: 'a locally built .apk (abuild) left in /tmp of an Alpine image',
+    shape: 'token',
+    script: `mkdir -p data/etc/app && printf 'TOKEN=%s\\n' "$S" > data/etc/app/config && printf 'pkgname = app\\npkgver = 1.0-r0\\n' > .PKGINFO && printf 'sig' > .SIGN.RSA.builder.rsa.pub
+python3 - <<'PY' > "$OUT/app-1.0-r0.apk"
+import gzip, os, sys, tarfile
+def segment(paths, root='.'):
+    out = b''
+    for p in paths:
+        data = open(os.path.join(root, p), 'rb').read()
+        info = tarfile.TarInfo(p); info.size = len(data); info.mtime = 0
+        out += info.tobuf(tarfile.GNU_FORMAT) + data + b'\\0' * (-len(data) % 512)
+    return gzip.compress(out, mtime=0)
+sys.stdout.buffer.write(segment(['.SIGN.RSA.builder.rsa.pub']) + segment(['.PKGINFO']) + segment(['etc/app/config'], 'data'))
+PY`,
+    where: /apk-gzip-members\/app-1\.0-r0\.apk.*etc\/app\/config/,
+  },
+  {
+    id: 'gzip-members',
+    name: 'a log appended to as gzip members (`gzip -c >> app.log.gz`), the token in the second member',
+    realWorld: 'a rotated application log compressed in pieces',
+    shape: 'token',
+    script: `printf 'boot ok\\n' | gzip -n > "$OUT/app.log.gz" && printf 'login with token %s\\n' "$S" | gzip -n >> "$OUT/app.log.gz"`,
+    where: /gzip-members\/app\.log\.gz/,
+  },
+  {
+    id: 'image-archive',
+    name: 'a saved image (an OCI layout, tarred; its layer a .tar.gz named only by its digest) inside the image',
+    realWorld: '`docker save` / `skopeo copy … oci-archive:` output in a CI tooling image or a build cache',
+    shape: 'token',
+    script: `mkdir -p layer/app && printf 'DB_PASSWORD=%s\\n' "$S" > layer/app/.env
+python3 - <<'PY'
+import gzip, hashlib, io, json, os, tarfile
+os.makedirs('oci/blobs/sha256')
+def put(b):
+    h = hashlib.sha256(b).hexdigest(); open('oci/blobs/sha256/' + h, 'wb').write(b); return {'digest': 'sha256:' + h, 'size': len(b)}
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode='w', format=tarfile.PAX_FORMAT) as t: t.add('layer/app', arcname='app')
+layer = put(gzip.compress(buf.getvalue(), mtime=0))
+config = put(json.dumps({'architecture': 'amd64', 'os': 'linux', 'rootfs': {'type': 'layers', 'diff_ids': ['sha256:' + hashlib.sha256(buf.getvalue()).hexdigest()]}}).encode())
+m = {'schemaVersion': 2, 'mediaType': 'application/vnd.oci.image.manifest.v1+json', 'config': dict(mediaType='application/vnd.oci.image.config.v1+json', **config), 'layers': [dict(mediaType='application/vnd.oci.image.layer.v1.tar+gzip', **layer)]}
+manifest = put(json.dumps(m).encode())
+open('oci/index.json', 'w').write(json.dumps({'schemaVersion': 2, 'manifests': [dict(mediaType=m['mediaType'], **manifest)]}))
+open('oci/oci-layout', 'w').write('{"imageLayoutVersion":"1.0.0"}')
+PY
+tar -C oci -cf "$OUT/app-image.tar" .`,
+    where: /image-archive\/app-image\.tar.*blobs\/sha256\/[0-9a-f]{64}.*app\/\.env/,
+  },
+  {
+    id: 'sqlite-db',
+    name: 'a SQLite database (python3 sqlite3) with an API token in a row',
+    realWorld: 'an application database (Grafana, a Django dev DB) baked into the image',
+    shape: 'token',
+    script: `python3 - <<'PY'
+import os, sqlite3
+s = open('secret').read()
+db = sqlite3.connect(os.path.join(os.environ['OUT'], 'app.db'))
+db.execute('create table tokens (name text, token text)'); db.executemany('insert into tokens values (?, ?)', [('ci', s), ('other', 'x' * 40)])
+db.commit(); db.close()
+PY`,
+    where: /sqlite-db\/app\.db/,
+  },
 ];

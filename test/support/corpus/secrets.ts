@@ -2,11 +2,12 @@
  * Secret values shaped like the ones real pipelines carry, each with the characters its format
  * has to escape: a base64-ish token (+/=), one with HTML-sensitive characters (.NET and XML
  * escape them), one beyond ASCII (json.dumps, XML character references, esbuild's ASCII output),
- * one with a quote (shell quoting), one a URL's password has to percent-encode.
+ * one with a quote (shell quoting), one a URL's password has to percent-encode, one Java's
+ * Properties.store escapes (= : # ! and beyond ASCII).
  */
 import { randomInt } from 'node:crypto';
 
-export type Shape = 'token' | 'html' | 'unicode' | 'shell' | 'url' | 'alnum';
+export type Shape = 'token' | 'html' | 'unicode' | 'shell' | 'url' | 'props' | 'alnum';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const SPECIALS: Record<Shape, string[]> = {
@@ -16,6 +17,7 @@ const SPECIALS: Record<Shape, string[]> = {
   unicode: ['é', '€', '😀', '"', '\\', 'ß'],
   shell: ["'", '$', '"', '!', '`'],
   url: ['@', ':', '/', '?', '#', '%', '&', '+', '='],
+  props: ['=', ':', '#', '!', 'é', '€', '\\'],
 };
 
 /** A fresh value of `shape`: 28 random alphanumerics with the shape's specials at random places, never at an end. */

@@ -175,4 +175,59 @@ out.write('apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: app-settings\\
     ),
     where: /yaml-b64-gzip\/configmap\.yaml/,
   },
+  {
+    id: 'k8s-secret',
+    name: 'a Kubernetes Secret manifest: data.password = base64 of the value',
+    realWorld: 'deployment manifests rendered into the image by a CI step',
+    shape: 'token',
+    script: py(
+      'secret.yaml',
+      `out.write('apiVersion: v1\\nkind: Secret\\nmetadata:\\n  name: db\\ntype: Opaque\\ndata:\\n  password: ' + base64.b64encode(s.encode()).decode() + '\\n')`,
+    ),
+    where: /k8s-secret\/secret\.yaml/,
+  },
+  {
+    id: 'utf16-ps1',
+    name: 'a PowerShell script saved as UTF-16LE with BOM (Set-Content -Encoding Unicode), the password in it',
+    realWorld: 'a Windows-authored deploy script COPYed into a Linux image',
+    shape: 'token',
+    script: `python3 - <<'EOF'
+import os
+s = open('secret').read()
+open(os.path.join(os.environ['OUT'], 'deploy.ps1'), 'w', encoding='utf-16', newline='\\r\\n').write("$env:DB_PASSWORD = '" + s + "'\\nStart-Process app.exe\\n")
+EOF`,
+    where: /utf16-ps1\/deploy\.ps1/,
+  },
+  {
+    id: 'base32-file',
+    name: 'the value base32-encoded by coreutils `base32` (wrapped at 76)',
+    realWorld: 'a TOTP seed or token stored base32 by a provisioning step',
+    shape: 'token',
+    script: `printf '%s' "$S" | base32 > "$OUT/token.b32"`,
+    where: /base32-file\/token\.b32/,
+  },
+  {
+    id: 'yaml-escaped',
+    name: 'a YAML double-quoted scalar as PyYAML writes it without allow_unicode (\\xE9, \\u20AC, \\U0001F600, \\", \\\\)',
+    realWorld: 'an Ansible/Helm values file dumped by a Python tool',
+    shape: 'unicode',
+    script: py(
+      'values.yaml',
+      `def esc(v): return ''.join('\\\\' + c if c in '"\\\\' else c if 0x20 <= ord(c) < 0x7f else '\\\\x%02X' % ord(c) if ord(c) <= 0xff else '\\\\u%04X' % ord(c) if ord(c) <= 0xffff else '\\\\U%08X' % ord(c) for c in v)
+out.write('database:\\n  user: app\\n  password: "' + esc(s) + '"\\n')`,
+    ),
+    where: /yaml-escaped\/values\.yaml/,
+  },
+  {
+    id: 'java-properties',
+    name: 'a .properties file as java.util.Properties.store writes it (\\= \\: \\# \\! \\\\, \\uXXXX beyond ASCII)',
+    realWorld: 'a Java build writing gradle.properties or application.properties with Properties.store',
+    shape: 'props',
+    script: py(
+      'application.properties',
+      `def esc(v): return ''.join('\\\\' + c if c in '=:#!\\\\' else c if 0x20 <= ord(c) < 0x7f else ''.join('\\\\u%04X' % u for u in (lambda b: [b[i] << 8 | b[i + 1] for i in range(0, len(b), 2)])(c.encode('utf-16-be'))) for c in v)
+out.write('#Thu Dec 03 07:00:00 UTC 2026\\nspring.datasource.password=' + esc(s) + '\\n')`,
+    ),
+    where: /java-properties\/application\.properties/,
+  },
 ];
