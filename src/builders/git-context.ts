@@ -14,7 +14,10 @@ import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
 import type { GitContext } from '../inputs/source.js';
 import { resolveInside } from '../plan/confine.js';
-import { startAgent } from './ssh-agent.js';
+import { GIT_AGENT_STATE, startAgent, type SshAgent } from './ssh-agent.js';
+
+/** The clone's agent keeps ssh-key this long: a shallow clone, with its submodules. */
+const CLONE_KEY_LIFETIME_S = 15 * 60;
 
 export interface GitAccess {
   githubToken?: string;
@@ -34,6 +37,8 @@ export async function cloneGitContext(
   git: GitContext,
   dir: string,
   access: GitAccess,
+  /** Told of the agent as soon as it runs, so a cancelled step (and the post step) can stop it. */
+  onAgent?: (agent: SshAgent) => void,
 ): Promise<{ context: string; file: string; commit: string }> {
   const { exec, files, platform } = fx;
   const env: Record<string, string | undefined> = { ...platform.context.env, GIT_TERMINAL_PROMPT: '0' };
@@ -44,22 +49,34 @@ export async function cloneGitContext(
     await files.writePrivate(known, `${access.knownHosts}\n`);
     ssh.push('-o', `UserKnownHostsFile=${known}`, '-o', 'StrictHostKeyChecking=yes');
   }
-  const agent = access.sshKey && /^(ssh:|[\w.-]+@)/.test(git.url) ? await startAgent(exec, dir, env, access.sshKey, access.sshKeyPassphrase) : undefined;
+  const agent =
+    access.sshKey && /^(ssh:|[\w.-]+@)/.test(git.url)
+      ? await startAgent(exec, dir, env, access.sshKey, access.sshKeyPassphrase, CLONE_KEY_LIFETIME_S)
+      : undefined;
   if (agent) {
     env.SSH_AUTH_SOCK = agent.socket;
+    onAgent?.(agent);
   }
   env.GIT_SSH_COMMAND = ssh.map(shellQuote).join(' ');
-  if (access.githubToken && git.url.startsWith(`https://${access.githubHost}/`)) {
+  // Credentials reach git from a 0600 file only: github-token for the GitHub server, and any the context URL held.
+  const stored: string[] = [];
+  if (git.credentials) {
+    const u = new URL(git.url);
+    stored.push(`${u.protocol}//${encodeURIComponent(git.credentials.username)}:${encodeURIComponent(git.credentials.password)}@${u.host}`);
+  }
+  if (access.githubToken && git.url.startsWith(`https://${access.githubHost}/`) && !git.credentials)
+    stored.push(`https://x-access-token:${encodeURIComponent(access.githubToken)}@${access.githubHost}`);
+  if (stored.length) {
     const store = join(dir, 'git-credentials');
-    await files.writePrivate(store, `https://x-access-token:${encodeURIComponent(access.githubToken)}@${access.githubHost}\n`);
-    config.push('-c', `credential.helper=store --file=${store}`);
+    await files.writePrivate(store, `${stored.join('\n')}\n`);
+    config.push('-c', 'credential.helper=', '-c', `credential.helper=store --file=${store}`);
   }
   const repo = join(dir, 'repository');
   const run = (args: string[]) => exec.run('git', [...config, ...args], { env, allowEnv: GIT_ENV }).then((r) => r.stdout.trim());
   const where = `${git.url}${git.ref ? `#${git.ref}` : ''}`;
   try {
     await run(['init', '-q', repo]);
-    await run(['-C', repo, 'fetch', '-q', '--depth', '1', '--no-tags', git.url, git.ref ?? 'HEAD']).catch((e: unknown) => {
+    await run(['-C', repo, 'fetch', '-q', '--depth', '1', '--no-tags', '--end-of-options', git.url, git.ref ?? 'HEAD']).catch((e: unknown) => {
       throw new Error(
         `context: could not fetch ${where} (${e instanceof Error ? e.message.split('\n')[0] : String(e)}): check the URL and ref, and that the runner may read it (ssh-key with ssh-known-hosts for SSH, github-token for ${access.githubHost})`,
       );
@@ -88,17 +105,30 @@ export async function cloneGitContext(
 }
 
 /** The inputs with a git context cloned and put in its place (a directory context is left as it is). */
-export async function withClonedContext(fx: Pick<Effects, 'exec' | 'files' | 'platform'>, inputs: BuildInputs, workdir: string): Promise<BuildInputs> {
+export async function withClonedContext(
+  fx: Pick<Effects, 'exec' | 'files' | 'platform'>,
+  inputs: BuildInputs,
+  work: { dir: string; onEnd(stop: () => void): void },
+): Promise<BuildInputs> {
   const { git } = inputs.source;
   if (!git) return inputs;
-  const dir = await fx.files.makePrivateDir(workdir, 'git-');
+  const dir = await fx.files.makePrivateDir(work.dir, 'git-');
   const server = fx.platform.context.env.GITHUB_SERVER_URL;
-  const { context, file } = await cloneGitContext(fx, git, dir, {
-    githubToken: inputs.delivery.githubToken,
-    githubHost: server ? new URL(server).host : 'github.com',
-    sshKey: inputs.secrets.sshKey,
-    sshKeyPassphrase: inputs.secrets.sshKeyPassphrase,
-    knownHosts: inputs.secrets.knownHosts,
-  });
+  const { context, file } = await cloneGitContext(
+    fx,
+    git,
+    dir,
+    {
+      githubToken: inputs.delivery.githubToken,
+      githubHost: server ? new URL(server).host : 'github.com',
+      sshKey: inputs.secrets.sshKey,
+      sshKeyPassphrase: inputs.secrets.sshKeyPassphrase,
+      knownHosts: inputs.secrets.knownHosts,
+    },
+    (agent) => {
+      work.onEnd(() => agent.stop());
+      fx.platform.saveState(GIT_AGENT_STATE, String(agent.pid));
+    },
+  );
   return { ...inputs, source: { ...inputs.source, context, file } };
 }

@@ -2,7 +2,8 @@
  * Hoist's own ssh-agent for the `ssh-key` input: started on a socket in the step's private
  * directory, the key loaded through stdin (never written to disk, never in argv), forwarded to
  * the build as `default`, and killed when the step ends — also on failure or SIGTERM, and by the
- * post step if the main step was killed outright.
+ * post step if the main step was killed outright. The key is loaded with a lifetime (`ssh-add -t`):
+ * an agent that survived everything still forgets it.
  */
 import { rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -14,6 +15,9 @@ export interface SshAgent {
   pid: number;
   stop(): void;
 }
+
+/** The saved state naming the git context's agent, for the post step. */
+export const GIT_AGENT_STATE = 'git_ssh_agent_pid';
 
 export function stopAgent(pid: number): void {
   try {
@@ -29,6 +33,8 @@ export async function startAgent(
   env: Readonly<Record<string, string | undefined>>,
   key: string,
   passphrase: string | undefined,
+  /** Seconds the agent keeps the key (`ssh-add -t`): the longest the work needing it may last. */
+  lifetimeSeconds: number,
 ): Promise<SshAgent> {
   const socket = join(dir, 'agent.sock');
   const started = await exec.run('ssh-agent', ['-a', socket, '-s'], { env }).catch((e: unknown) => {
@@ -67,7 +73,11 @@ export async function startAgent(
           }
         : { SSH_ASKPASS_REQUIRE: 'never' }),
     };
-    await exec.run('ssh-add', ['-q', '-'], { env: addEnv, input: key.endsWith('\n') ? key : `${key}\n`, timeoutMs: 30_000 });
+    await exec.run('ssh-add', ['-q', '-t', String(Math.max(1, Math.round(lifetimeSeconds))), '-'], {
+      env: addEnv,
+      input: key.endsWith('\n') ? key : `${key}\n`,
+      timeoutMs: 30_000,
+    });
   } catch (e) {
     agent.stop();
     const said = e instanceof CommandError ? e.outputTail.trim().split('\n').pop() : e instanceof Error ? e.message : String(e);

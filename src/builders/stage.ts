@@ -25,6 +25,8 @@ import { buildLayout, checkEmulation } from './layout-build.js';
 import { startAgent } from './ssh-agent.js';
 
 export const AGENT_STATE = 'ssh_agent_pid';
+/** The build's agent keeps ssh-key this long: the longest a job may run (GitHub's limit, 6 hours). */
+const BUILD_KEY_LIFETIME_S = 6 * 3600;
 
 /** One finished build: its unit, labels, OCI layout and graph. */
 export interface Built {
@@ -177,7 +179,7 @@ export async function runBuilds(
   const secretFiles = await writeSecretFiles(fx, inputs, secretsDir);
   const ssh = [...inputs.secrets.ssh];
   const { sshKey, sshKeyPassphrase } = inputs.secrets;
-  const agent = sshKey ? await startAgent(exec, work.dir, platform.context.env, sshKey, sshKeyPassphrase) : undefined;
+  const agent = sshKey ? await startAgent(exec, work.dir, platform.context.env, sshKey, sshKeyPassphrase, BUILD_KEY_LIFETIME_S) : undefined;
   if (agent) {
     work.onEnd(() => agent.stop());
     platform.saveState(AGENT_STATE, String(agent.pid));

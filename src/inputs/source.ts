@@ -3,7 +3,10 @@ import { ENV_KEY, optional, parseBool, parsePairs, type InputScope } from './rea
 
 /** A git repository as the build context, BuildKit's way: `URL#ref:subdir`. */
 export interface GitContext {
+  /** The repository's URL, without credentials: safe to print. */
   url: string;
+  /** Credentials the URL held (`https://user:token@host/…`): taken out, for git's credential file only. */
+  credentials?: { username: string; password: string };
   ref?: string;
   subdir?: string;
   /** The `file` input as given: relative to the repository's context directory. */
@@ -32,10 +35,27 @@ export interface SourceSettings {
 const GIT_URL = /^((?:https?|ssh|git):\/\/[^#\s]+|[\w.-]+@[\w.-]+:[^#\s]+)(?:#([^:\s]*)(?::(\S+))?)?$/;
 
 /** A git context, when `context` is one; a remote URL that is not a git repository is an input error. */
-function gitContext(scope: InputScope, raw: string, file: string | undefined): GitContext | undefined {
-  const m = GIT_URL.exec(raw);
-  if (!m) return undefined;
-  const [, url, ref, subdir] = m;
+function gitContext(scope: InputScope, given: string, file: string | undefined): GitContext | undefined {
+  if (!GIT_URL.test(given)) return undefined;
+  // Credentials in the URL are secrets: hidden at once, and kept out of the URL that is printed and put on git's argv.
+  const userinfo = /^(https?:\/\/)([^@/#\s]+)@/.exec(given);
+  let credentials: GitContext['credentials'];
+  if (userinfo) {
+    const [user, pass] = userinfo[2]!.split(/:(.*)/s) as [string, string | undefined];
+    const decode = (s: string) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    };
+    // `https://TOKEN@host` (a token as the user name) and `https://user:TOKEN@host` both carry a secret.
+    credentials = pass === undefined ? { username: 'x-access-token', password: decode(user) } : { username: decode(user), password: decode(pass) };
+    for (const value of new Set([userinfo[2]!, credentials.password, decode(userinfo[2]!)]))
+      if (value.length >= 4) scope.sensitive.push({ name: 'the credentials in the context URL', value });
+  }
+  const raw = userinfo ? `${userinfo[1]}${given.slice(userinfo[0].length)}` : given;
+  const [, url, ref, subdir] = GIT_URL.exec(raw)!;
   const isGit =
     !/^https?:/.test(url!) || /\.git$/.test(url!) || raw.includes('#') || /^https:\/\/(github\.com|gitlab\.com|bitbucket\.org)\/[^/]+\/[^/]+\/?$/.test(url!);
   if (!isGit) {
@@ -48,7 +68,13 @@ function gitContext(scope: InputScope, raw: string, file: string | undefined): G
   if (subdir && (subdir.startsWith('/') || subdir.split('/').includes('..'))) {
     scope.issues.push({ input: 'context', message: `'${subdir}' must be a directory inside the repository` });
   }
-  return { url: url!, ...(ref ? { ref } : {}), ...(subdir ? { subdir } : {}), ...(file ? { file } : {}) };
+  // git reads an argument starting with '-' as an option (`--upload-pack=…` runs a command): refused before any git runs.
+  if (ref?.startsWith('-') || subdir?.startsWith('-'))
+    scope.issues.push({
+      input: 'context',
+      message: `'${ref?.startsWith('-') ? ref : subdir}' starts with '-', which git would read as an option: name a branch, tag or commit`,
+    });
+  return { url: url!, ...(credentials ? { credentials } : {}), ...(ref ? { ref } : {}), ...(subdir ? { subdir } : {}), ...(file ? { file } : {}) };
 }
 
 /**

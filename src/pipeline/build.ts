@@ -69,7 +69,7 @@ export async function runBuild(
   record.inputs = given;
   await withWorkdir(fx, async (work) => {
     // A git context is cloned first: everything after reads its files as those of a directory.
-    const cloned = await withClonedContext(fx, given, work.dir);
+    const cloned = await withClonedContext(fx, given, work);
     // Before anything reads them: the paths resolve inside the workspace (a clone's, inside its repository).
     await confineSource(
       fx.files,

@@ -5,7 +5,7 @@
 import { lstat } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { AGENT_STATE } from '../builders/stage.js';
-import { stopAgent } from '../builders/ssh-agent.js';
+import { GIT_AGENT_STATE, stopAgent } from '../builders/ssh-agent.js';
 import type { Effects } from '../effects/effects.js';
 import { MARK_FILE, WORKDIR_MARK_STATE, WORKDIR_STATE } from './workdir.js';
 
@@ -19,9 +19,11 @@ async function isOurs(fx: Pick<Effects, 'files'>, dir: string, mark: string): Pr
 
 export async function post(fx: Pick<Effects, 'platform' | 'files'>): Promise<void> {
   const { platform, files } = fx;
-  const pid = Number(platform.getState(AGENT_STATE));
-  // Only an ssh-agent: the pid may have been reused since.
-  if (pid && ((await files.readTextIfExists(`/proc/${pid}/comm`).catch(() => '')) ?? '').trim() === 'ssh-agent') stopAgent(pid);
+  // The build's agent and the git context's. Only an ssh-agent: the pid may have been reused since.
+  for (const state of [AGENT_STATE, GIT_AGENT_STATE]) {
+    const pid = Number(platform.getState(state));
+    if (pid && ((await files.readTextIfExists(`/proc/${pid}/comm`).catch(() => '')) ?? '').trim() === 'ssh-agent') stopAgent(pid);
+  }
   const workdir = platform.getState(WORKDIR_STATE);
   if (!workdir) return;
   if (await isOurs(fx, workdir, platform.getState(WORKDIR_MARK_STATE))) await files.remove(workdir);
