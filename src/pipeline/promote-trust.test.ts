@@ -57,18 +57,20 @@ describe('promote: mount-from', () => {
     expect(Number(h.platform.outputs.get('bytes-sent'))).toBe(image.graph.blobs[0]!.size); // the config; the layer was mounted
   });
 
-  it('refuses a malformed line before anything runs, naming the input', async () => {
+  it('refuses a malformed line (and a wrong release-tags) before anything runs, naming the inputs', async () => {
     const src = await start();
     const h = await harness({
       source: `${src.host}/acme/app:1.0.0`,
       destinations: `${src.host}/prod/app`,
-      'mount-from': 'Base/BusyBox',
+      'mount-from': `Base/BusyBox\n${src.host}/base/ok`,
+      'release-tags': 'sometimes',
       'insecure-registries': src.host,
     });
     const e = await promote(h.fx).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ConfigError);
     expect((e as ConfigError).issues).toEqual([
       { input: 'mount-from', message: expect.stringMatching(/^'Base\/BusyBox' is not a repository: give registry\/repo or repo/) },
+      { input: 'release-tags', message: expect.stringMatching(/sometimes/) },
     ]);
     expect(src.requests).toEqual([]);
   });
