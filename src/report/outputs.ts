@@ -107,23 +107,14 @@ function metadataOf(inputs: BuildInputs, built: readonly Built[], audit: AuditSu
   };
 }
 
-/** metadata-action's `annotations` (at its default level, manifest) and `tag-names` outputs. */
-function metadataActionOutputs(inputs: BuildInputs, primary: Built): { annotations: string; 'tag-names': string; json: string } {
-  const names = [...new Set(inputs.release.images.flatMap((i) => i.tags.map((t) => t.tag)))];
+/** metadata-action's outputs beside Hoist's: annotations at its default level (manifest), the tag names, its json. */
+function metadataActionOutputs(inputs: BuildInputs, primary: Built) {
+  const annotations = primary.meta.annotations.values.map(([k, v]) => `manifest:${k}=${v}`);
+  const tagNames = [...new Set(inputs.release.images.flatMap((i) => i.tags.map((t) => t.tag)))];
   return {
-    annotations: primary.meta.annotations.values.map(([k, v]) => `manifest:${k}=${v}`).join('\n'),
-    'tag-names': names.join('\n'),
-    json: '',
-  };
-}
-
-/** metadata-action's `json` output: tags (the references), tag-names, labels, annotations. */
-function metadataActionJson(inputs: BuildInputs, primary: Built, tags: readonly string[]) {
-  return {
-    tags,
-    'tag-names': [...new Set(inputs.release.images.flatMap((i) => i.tags.map((t) => t.tag)))],
-    labels: Object.fromEntries(primary.meta.labels.values),
-    annotations: primary.meta.annotations.values.map(([k, v]) => `manifest:${k}=${v}`),
+    annotations,
+    tagNames,
+    json: (tags: readonly string[]) => ({ tags, 'tag-names': tagNames, labels: Object.fromEntries(primary.meta.labels.values), annotations }),
   };
 }
 
@@ -160,15 +151,15 @@ export async function publishOutputs(fx: Pick<Effects, 'platform' | 'redactor'>,
   platform.setOutput('digest', primary.root.descriptor.digest);
   platform.setOutput('platforms', primary.platforms.join(','));
   const meta = metadataActionOutputs(inputs, primary);
-  const set = (name: keyof typeof meta | 'tags' | 'version' | 'labels', value: string) => {
+  const set = (name: string, value: string) => {
     platform.setOutput(name, value);
     // As docker/metadata-action does, for a later step that reads env.DOCKER_METADATA_OUTPUT_VERSION.
     platform.exportVariable?.(`DOCKER_METADATA_OUTPUT_${name.replace(/\W/g, '_').toUpperCase()}`, value);
   };
   set('version', inputs.release.metaVersion ?? inputs.release.version ?? '');
   set('labels', primary.meta.labels.values.map(([k, v]) => `${k}=${v}`).join('\n'));
-  set('annotations', meta.annotations);
-  set('tag-names', meta['tag-names']);
+  set('annotations', meta.annotations.join('\n'));
+  set('tag-names', meta.tagNames.join('\n'));
   if (!audit) return;
   const tags = pushed
     ? pushed.reports.flatMap((r) => r.references)
@@ -176,7 +167,7 @@ export async function publishOutputs(fx: Pick<Effects, 'platform' | 'redactor'>,
       ? built.flatMap((b) => b.localTags)
       : undefined;
   if (tags) set('tags', tags.join('\n'));
-  set('json', JSON.stringify(metadataActionJson(inputs, primary, tags ?? [])));
+  set('json', JSON.stringify(meta.json(tags ?? [])));
   platform.setOutput('metadata', JSON.stringify(metadataOf(inputs, built, audit, record)));
   await writeSummary(fx, renderSummary(runSummary(record)!));
 }
