@@ -82,6 +82,10 @@ export function adoptingSource(layout: BlobSource, adopted: Adopted, clientFor: 
   if (!adopted.size) return layout;
   return {
     name: layout.name,
+    origin: (digest) => {
+      const layer = adopted.get(digest);
+      return layer ? `${layer.origin.host}/${layer.origin.path}` : layout.name;
+    },
     open: async (digest, start, end) => {
       const layer = adopted.get(digest);
       if (!layer) return layout.open(digest, start, end);

@@ -39,6 +39,8 @@ export interface BlobSource {
    * a chunk — written out, or copied — before it asks for the next one.
    */
   open(digest: string, start: number, end: number): Promise<AsyncIterable<Buffer>>;
+  /** Where one blob comes from, for messages, when the source joins several (`registry/repo`). */
+  origin?(digest: string): string;
 }
 
 const INDEX_TYPES = new Set<string>([MediaType.ociIndex, MediaType.dockerManifestList]);

@@ -135,6 +135,10 @@ export function joinParts(parts: readonly MergePart[], clientFor: (host: string)
     platforms: entries.flatMap((e) => (isRealPlatform(e.entry.platform) ? [formatPlatform(e.entry.platform)] : [])),
     source: {
       name: parts.map((p) => formatFull(p.source)).join(', '),
+      origin: (digest) => {
+        const part = owner.get(digest);
+        return part ? `${part.source.host}/${part.source.path}` : 'no source';
+      },
       open: (digest, start, end) => {
         const part = owner.get(digest);
         if (!part) throw new Error(`no source holds ${digest}`);

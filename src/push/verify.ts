@@ -37,7 +37,7 @@ export function verifyingOpen(source: BlobSource, blob: { digest: string; size: 
   let hash: Hash = createHash(algorithm);
   let hashed = 0;
   const fail = (): never => {
-    throw new SourceDigestError(source.name, blob.digest, `${algorithm}:${hash.digest('hex')}`);
+    throw new SourceDigestError(source.origin?.(blob.digest) ?? source.name, blob.digest, `${algorithm}:${hash.digest('hex')}`);
   };
   async function rehash(to: number): Promise<void> {
     hash = createHash(algorithm);
