@@ -59,8 +59,13 @@ function lineOffset(line: string, format: DumpFormat): string | undefined {
   return m?.[1];
 }
 
-/** The most bytes one `*` line stands for that are given back: enough for any secret, never a bomb. */
-const MAX_REPEAT = 1 << 20;
+/**
+ * The most bytes one `*` line stands for that are given back, and the most all of a dump's `*`
+ * lines give back: a `*` repeats the line before it, so a few copies show all a value could span
+ * (more copies hold nothing new), and a crafted dump of `*` lines with far-apart offsets is not a bomb.
+ */
+const MAX_REPEAT = 4096;
+const MAX_REPEATED = 1 << 20;
 
 /**
  * Decodes a dump as it streams, line by line, into `out`. A `*` line (od, hexdump and xxd -a
@@ -77,6 +82,8 @@ export class DumpDecoder {
   #repeat = false;
   /** Words: the last line's bytes, held until the next line says whether the dump ended inside a word. */
   #held: Buffer | undefined;
+  /** Bytes given back for `*` lines so far. */
+  #repeated = 0;
 
   constructor(
     readonly format: DumpFormat,
@@ -113,8 +120,13 @@ export class DumpDecoder {
     }
     if (!this.#repeat || !this.#last) return;
     this.#repeat = false;
-    const missing = Math.min(MAX_REPEAT, this.#value(printed) - this.#sent - (this.#held?.length ?? 0));
-    for (let n = Math.floor(missing / this.#last.length); n > 0; n--) this.#emit(this.#last);
+    const gap = Math.floor((this.#value(printed) - this.#sent - (this.#held?.length ?? 0)) / this.#last.length);
+    const given = Math.max(0, Math.min(gap, Math.floor(Math.min(MAX_REPEAT, MAX_REPEATED - this.#repeated) / this.#last.length)));
+    for (let n = given; n > 0; n--) {
+      this.#repeated += this.#last.length;
+      this.#emit(this.#last);
+    }
+    if (gap > given) this.#sent += (gap - given) * this.#last.length; // the copies not given back still count for the offsets
   }
 
   #value(printed: string): number {

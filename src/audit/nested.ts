@@ -202,7 +202,9 @@ export class ContentRouter {
   }
 
   #runs(): EncodedRuns {
-    return new EncodedRuns((offset, alphabet) => this.layer.sink(`${this.path}!(${alphabet} at ${offset})`, this.depth + 1, this.file));
+    return new EncodedRuns((offset, alphabet) =>
+      this.layer.sink(`${this.path.endsWith('!') ? this.path : `${this.path}!`}(${alphabet} at ${offset})`, this.depth + 1, this.file),
+    );
   }
 
   /** What a decoder of this content (or of a stream found at an offset inside it, `quiet`) is given. */

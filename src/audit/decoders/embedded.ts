@@ -1,7 +1,7 @@
 /**
  * Compressed streams wherever they start inside content nothing else claimed: zlib (git loose
  * objects and packfiles, PDF FlateDecode, PNG zTXt/iTXt, Java serialization), gzip members, zstd
- * frames, xz, bzip2 and lz4 streams. Each chunk is searched (Buffer.indexOf, native) for the magic
+ * frames, xz, bzip2 and lz4 streams, and zip archives (after a launch script, a self-extractor's code). Each chunk is searched (Buffer.indexOf, native) for the magic
  * numbers; a hit is checked cheaply (zlib: its header, its first deflate block's header in
  * JavaScript, then zlib on the first KiB; the others: the fields after their magic), and only then
  * opened and fed the content from there on, until its own end mark. Trials are bounded per file
@@ -14,6 +14,7 @@ import { gzip, isGzip, isZstd, probeZlib, zlibStream, zstd } from './native.js';
 import type { Decoder, Decoding } from './types.js';
 import { isXz, xz } from './xz.js';
 import { bzip2 } from './bzip2.js';
+import { isZipLocal, zip } from './zip.js';
 
 interface Kind {
   needle: Buffer;
@@ -30,6 +31,8 @@ const KINDS: Kind[] = [
   { needle: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), back: 0, check: isXz, decoder: xz },
   { needle: Buffer.from('1AY&SY'), back: 4, check: isBzip2, decoder: bzip2 },
   { needle: Buffer.from([0x04, 0x22, 0x4d, 0x18]), back: 0, check: isLz4, decoder: lz4 },
+  // A zip after other bytes: a self-extracting archive, an executable Spring Boot jar (a launch script first).
+  { needle: Buffer.from([0x50, 0x4b, 0x03, 0x04]), back: 0, check: isZipLocal, decoder: zip },
 ];
 /** Bytes kept from the previous chunk, so a header cut by a chunk boundary is still seen. */
 const CARRY = 16;

@@ -100,7 +100,7 @@ export const brotliStream = (env: DecodeEnv) => transformDecoding(env, 'brotli',
 /** Brotli has no magic number: claimed by its name (`app.js.br`). Content nothing claims is tried too (`trial.ts`). */
 export const brotli: Decoder = {
   name: 'brotli',
-  sniff: (_h, path) => /\.br$/i.test(path.replace(/!$/, '')),
+  sniff: (_h, path) => /\.br$/i.test(path),
   open: brotliStream,
 };
 

@@ -97,7 +97,7 @@ export function recordWalk(
       return members.settled;
     },
     end() {
-      if (mode === 'data' || mode === 'name' || (mode === 'skip' && left) || pending.length) stop('it ends inside a member');
+      if (mode === 'data' || mode === 'name' || (mode === 'skip' && left) || pending.some((b) => b !== 0)) stop('it ends inside a member');
       members.close();
       return members.settled;
     },

@@ -9,6 +9,13 @@ import { Unzip, UnzipInflate, type FlateError, type UnzipDecoder, type UnzipFile
 import { inflateRawSync } from 'node:zlib';
 import { inside, startsWith, type Decoder, type Sink } from './types.js';
 
+/** A local file header: its signature, a version needed below 6.4, a method zip tools write, a name of sane length. */
+export function isZipLocal(h: Uint8Array, at = 0): boolean {
+  if (!startsWith(h, [0x50, 0x4b, 0x03, 0x04], at) || h.length < at + 30) return false;
+  const u16 = (i: number) => h[at + i]! | (h[at + i + 1]! << 8);
+  return u16(4) <= 64 && [0, 8, 9, 12, 14, 93, 95, 99].includes(u16(8)) && u16(26) > 0 && u16(26) <= 1024;
+}
+
 export const zip: Decoder = {
   name: 'zip',
   sniff: (h) => startsWith(h, [0x50, 0x4b, 0x03, 0x04]),
