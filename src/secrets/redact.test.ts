@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Redactor } from './redact.js';
+import { hider } from './hide.js';
 
 describe('Redactor', () => {
   it('removes every known value and each line of multi-line ones', () => {
@@ -22,5 +23,39 @@ describe('Redactor, the forms a value takes', () => {
     r.add('p@ss/w0rd+x');
     const basic = Buffer.from('p@ss/w0rd+x').toString('base64').replace(/=+$/, '');
     expect(r.redact(`url https://u:${encodeURIComponent('p@ss/w0rd+x')}@host and ${basic}`)).toBe('url https://u:***@host and ***');
+  });
+});
+
+// Property: a multi-line secret is hidden whole, and line by line only where a line is a secret
+// on its own — never an ordinary word of it. Real-world variants: a secret file holding a branch
+// name and a token (`main\nghp_…`), a JSON service-account key, a PEM key whose body lines must
+// stay hidden, an env file with `ENV=production`.
+describe('multi-line secrets', () => {
+  const token = 'ghp_R4nd0mT0kenValue123';
+  const pemBody = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
+  const values = [
+    `main\n${token}\n`,
+    `{\n  "type": "service_account",\n  "project_id": "acme",\n  "private_key_id": "${token}"\n}`,
+    `-----BEGIN PRIVATE KEY-----\n${pemBody}\nAbCdEfGhIjKlMnOp\n-----END PRIVATE KEY-----\n`,
+    `production\nService account\nPROD\nDB_PASSWORD=${token}`,
+  ];
+
+  it.each(values)('%j: the whole value and its secret lines are hidden, ordinary words are not', (value) => {
+    const r = new Redactor();
+    r.add(value);
+    expect(r.redact(`whole: ${value.trim()}`)).toBe('whole: ***');
+    const text = `pushed :main and :latest to production with PROD, the Service account, -----BEGIN PRIVATE KEY----- and {`;
+    expect(r.redact(text)).toBe(text);
+    for (const secretLine of value.split('\n').filter((l) => l.includes(token) || l === pemBody || l === 'AbCdEfGhIjKlMnOp'))
+      expect(r.redact(`line: ${secretLine.trim()}`)).not.toContain(token.slice(4));
+  });
+
+  it('the platform masks the same parts, line by line (GitHub masks what one log line holds)', () => {
+    const masked: string[] = [];
+    const hide = hider({ platform: { mask: (v) => masked.push(v) }, redactor: new Redactor() });
+    hide(values[0]!);
+    hide(values[2]!);
+    hide('single-line-value');
+    expect(masked).toEqual([token, pemBody, 'AbCdEfGhIjKlMnOp', 'single-line-value']);
   });
 });
