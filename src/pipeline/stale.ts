@@ -30,6 +30,23 @@ export interface Verdict {
   reason: string;
   /** From the image to the ancestor that changed. */
   chain: string[];
+  /** The image's record could not be read (a base.name that is no reference, a registry that failed): said, not counted. */
+  unknown?: boolean;
+}
+
+/**
+ * The base an image records as its own. The manifest annotations are the image's own (Hoist sets
+ * them on every build, from the FROM or the base's registry); config labels are inherited through
+ * FROM, so an unpinned child of a pinned parent carries its parent's base.digest label: labels
+ * count only where the annotations name no base, or the same one.
+ */
+export function recordedBase(config: { labels: Record<string, string>; annotations: Record<string, string> }): { name?: string; digest?: string } {
+  const own = config.annotations;
+  if (own[BASE_NAME] && own[BASE_DIGEST]) return { name: own[BASE_NAME], digest: own[BASE_DIGEST] };
+  const labels = config.labels;
+  if (labels[BASE_NAME] && labels[BASE_DIGEST] && (!own[BASE_NAME] || own[BASE_NAME] === labels[BASE_NAME]))
+    return { name: labels[BASE_NAME], digest: labels[BASE_DIGEST] };
+  return { ...(own[BASE_NAME] ? { name: own[BASE_NAME] } : {}) };
 }
 
 /** The images the step names: the hierarchy's entries (their version tag, else latest), and `images` references. */
@@ -59,19 +76,30 @@ export async function checkImage(
   ref: Reference,
   seen: Map<string, Promise<Verdict>> = new Map(),
   depth = 0,
+  below: ReadonlySet<string> = new Set(),
 ): Promise<Verdict> {
   const name = formatFull(ref);
+  // Records that name each other as bases (a registry's labels are untrusted) end here, not in a wait on itself.
+  if (below.has(name)) return { image: name, stale: false, unknown: true, reason: 'cannot tell: its recorded bases form a cycle', chain: [] };
   const known = seen.get(name);
   if (known) return known;
   const verdict = (async (): Promise<Verdict> => {
     const config = await imageConfig(await clientFor(ref.host), ref.path, ref.digest ?? ref.tag ?? 'latest');
     if (!config) return { image: name, stale: false, reason: 'not in its registry', chain: [] };
-    // The labels a pinned FROM (or a hierarchy) records, else the annotations Hoist sets from the base's registry.
-    const recordedBase = config.labels[BASE_NAME] && config.labels[BASE_DIGEST] ? config.labels : config.annotations;
-    const baseName = recordedBase[BASE_NAME];
-    const recorded = recordedBase[BASE_DIGEST];
+    const { name: baseName, digest: recorded } = recordedBase(config);
     if (!baseName || !recorded) return { image: name, stale: false, reason: 'records no base (base.name and base.digest labels or annotations)', chain: [] };
-    const base = parseReference(baseName);
+    let base: Reference;
+    try {
+      base = parseReference(baseName);
+    } catch (e) {
+      return {
+        image: name,
+        stale: false,
+        unknown: true,
+        reason: `cannot tell: its base.name '${baseName}' is no image reference (${(e as Error).message})`,
+        chain: [],
+      };
+    }
     if (!base.tag) return { image: name, stale: false, reason: `its base ${baseName} is pinned by digest alone: it cannot move`, chain: [] };
     const tagRef = { ...base, digest: undefined };
     const current = (await (await clientFor(base.host)).headManifest(base.path, base.tag))?.digest;
@@ -79,12 +107,20 @@ export async function checkImage(
     if (current !== recorded)
       return { image: name, stale: true, reason: `its base ${formatFull(tagRef)} moved: built on ${recorded}, now ${current}`, chain: [formatFull(tagRef)] };
     if (depth >= MAX_DEPTH) return { image: name, stale: false, reason: `its base is current (bases deeper than ${MAX_DEPTH} not followed)`, chain: [] };
-    const up = await checkImage(clientFor, tagRef, seen, depth + 1);
+    const up = await checkImage(clientFor, tagRef, seen, depth + 1, new Set([...below, name]));
     if (up.stale) return { image: name, stale: true, reason: `built on ${up.image}, which is stale: ${up.reason}`, chain: [up.image, ...up.chain] };
     return { image: name, stale: false, reason: `its base ${formatFull(tagRef)} is current (${current})`, chain: [] };
   })();
-  seen.set(name, verdict);
-  return verdict;
+  // One image's trouble (its registry failing, a record that cannot be read) is that image's note, not the report's failure.
+  const settled = verdict.catch((e: unknown): Verdict => ({
+    image: name,
+    stale: false,
+    unknown: true,
+    reason: `cannot tell: ${e instanceof Error ? e.message : String(e)}`,
+    chain: [],
+  }));
+  seen.set(name, settled);
+  return settled;
 }
 
 export async function stale(fx: Effects): Promise<void> {
@@ -109,7 +145,9 @@ export async function stale(fx: Effects): Promise<void> {
     const verdicts: Verdict[] = [];
     for (const ref of refs) verdicts.push(await checkImage(clientFor, ref, seen));
     const staleOnes = verdicts.filter((v) => v.stale);
-    for (const v of verdicts) platform.info(`${v.stale ? 'STALE' : 'ok'}  ${v.image}: ${v.reason}`);
+    for (const v of verdicts)
+      if (v.unknown) platform.warning(`??  ${v.image}: ${v.reason}`);
+      else platform.info(`${v.stale ? 'STALE' : 'ok'}  ${v.image}: ${v.reason}`);
     platform.setOutput('stale', staleOnes.map((v) => v.image).join('\n'));
     await platform.summary(
       redactor.redact(
@@ -117,7 +155,8 @@ export async function stale(fx: Effects): Promise<void> {
           `### Hoist stale: ${staleOnes.length} of ${verdicts.length} images on an outdated base`,
           '',
           ...verdicts.map(
-            (v) => `- ${v.stale ? '❌' : '✅'} \`${v.image}\` — ${v.reason}${v.chain.length > 1 ? ` (${[v.image, ...v.chain].join(' on ')})` : ''}`,
+            (v) =>
+              `- ${v.stale ? '❌' : v.unknown ? '❔' : '✅'} \`${v.image}\` — ${v.reason}${v.chain.length > 1 ? ` (${[v.image, ...v.chain].join(' on ')})` : ''}`,
           ),
           '',
         ].join('\n'),
