@@ -3,6 +3,7 @@
  * layers fetched into a private OCI layout first, digests checked) or in an OCI layout directory.
  */
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import { auditBuilds, type AuditSummary } from '../audit/stage.js';
 import type { Built } from '../builders/stage.js';
 import type { Reference } from '../core/reference.js';
@@ -12,12 +13,29 @@ import { initLayout, readLayoutRoot, writeBlobStream } from '../oci/layout.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { NamedSecret } from '../secrets/catalog.js';
 
-/** A layout (and its graph) holding the image `ref` names, fetched into `dir`. */
-async function fetchLayout(client: RegistryClient, ref: Reference, dir: string): Promise<ImageGraph> {
+/** The most a pushed image's blobs may hold, together, to be fetched to disk for an audit. */
+export const AUDIT_FETCH_LIMIT = 32 * 1024 ** 3;
+
+/** Passes a blob's bytes on, failing once more arrive than its descriptor declared. */
+const atMost = (limit: number, what: string) => {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      done(seen > limit ? new Error(`${what} sent more than the ${limit} bytes its manifest declares: refused`) : null, chunk);
+    },
+  });
+};
+
+/** A layout (and its graph) holding the image `ref` names, fetched into `dir`: no more bytes than its manifests declare, those within a limit. */
+async function fetchLayout(client: RegistryClient, ref: Reference, dir: string, limit = AUDIT_FETCH_LIMIT): Promise<ImageGraph> {
   const graph = await fetchGraph(client, ref.path, ref.digest ?? ref.tag ?? 'latest');
+  const total = graph.blobs.reduce((n, b) => n + b.size, 0);
+  if (total > limit) throw new Error(`${client.host}/${ref.path}: its blobs declare ${total} bytes, more than the ${limit} an audit fetches to disk: refused`);
   await initLayout(dir);
   for (const blob of graph.blobs) {
-    const written = await writeBlobStream(dir, await client.fetchBlob(ref.path, blob.digest));
+    const where = `${client.host}/${ref.path}: blob ${blob.digest}`;
+    const written = await writeBlobStream(dir, await client.fetchBlob(ref.path, blob.digest), atMost(blob.size, where));
     if (written.digest !== blob.digest) throw new Error(`${client.host}/${ref.path}: blob ${blob.digest} arrived as ${written.digest}`);
   }
   return graph;
@@ -43,9 +61,10 @@ export async function auditRegistryImage(
   ref: Reference,
   workdir: string,
   secrets: readonly NamedSecret[],
+  limit = AUDIT_FETCH_LIMIT,
 ): Promise<AuditSummary> {
   const dir = join(workdir, 'image');
-  const graph = await fx.platform.group(`Fetch ${ref.registry}/${ref.path}`, () => fetchLayout(client, ref, dir));
+  const graph = await fx.platform.group(`Fetch ${ref.registry}/${ref.path}`, () => fetchLayout(client, ref, dir, limit));
   return auditBuilds(fx, 'fail', [asBuilt(dir, graph)], secrets);
 }
 

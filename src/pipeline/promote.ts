@@ -15,6 +15,7 @@ import { engineOptions } from '../push/options.js';
 import { pushError } from '../push/stage.js';
 import type { RegistryClient } from '../registry/client.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
+import { BODY_LIMITS, readLimited } from '../registry/transport/http.js';
 import { newCatalog } from '../secrets/hide.js';
 import { versionOfTag } from '../plan/tags.js';
 
@@ -92,9 +93,8 @@ async function baseRepository(client: Pick<RegistryClient, 'fetchBlob'>, repo: s
   try {
     const manifest = JSON.parse((firstChild ?? root).toString('utf8')) as { config?: { digest: string } };
     if (!manifest.config) return [];
-    const chunks: Buffer[] = [];
-    for await (const c of await client.fetchBlob(repo, manifest.config.digest)) chunks.push(c as Buffer);
-    const config = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { config?: { Labels?: Record<string, string> } };
+    const body = await readLimited(await client.fetchBlob(repo, manifest.config.digest), BODY_LIMITS.listing, `the config of ${repo}`);
+    const config = JSON.parse(body.toString('utf8')) as { config?: { Labels?: Record<string, string> } };
     const base = config.config?.Labels?.['org.opencontainers.image.base.name'];
     return base ? [parseReference(base).path] : [];
   } catch {
