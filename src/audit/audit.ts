@@ -67,7 +67,7 @@ function mostPrecise(findings: readonly Finding[]): Finding[] {
           (g.what === f.what || (!!g.fingerprint && g.fingerprint === f.fingerprint)) &&
           g.where.length > f.where.length &&
           g.where.startsWith(f.where) &&
-          '!/'.includes(g.where[f.where.length]!),
+          '!/@'.includes(g.where[f.where.length]!),
       ),
   );
 }
@@ -141,7 +141,7 @@ export function compile(secrets: readonly AuditSecret[]): Compiled {
     }
   }
   // The automaton stops where an escape may begin: the scan reads on from there as each escape family decodes.
-  const families = new Families(escapeFamilies(patterns.some((p) => p.bytes.includes(0x20))));
+  const families = new Families(escapeFamilies(patterns.some((p) => p.tag.kind === 'secret' && p.bytes.includes(0x20))));
   return {
     automaton: new Automaton(patterns, families.stops),
     families,

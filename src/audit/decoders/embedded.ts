@@ -10,7 +10,7 @@
  */
 import { isBzip2 } from './bzip2.js';
 import { isLz4, lz4 } from './lz4.js';
-import { gzip, isGzip, isZstd, probeZlib, zlibStream, zstd } from './native.js';
+import { gzipMember, isGzip, isZstd, probeZlib, zlibStream, zstd } from './native.js';
 import type { Decoder, Decoding } from './types.js';
 import { isXz, xz } from './xz.js';
 import { bzip2 } from './bzip2.js';
@@ -26,7 +26,7 @@ interface Kind {
 
 const KINDS: Kind[] = [
   ...[0x01, 0x5e, 0x9c, 0xda].map((flg) => ({ needle: Buffer.from([0x78, flg]), back: 0, check: probeZlib, decoder: zlibStream })),
-  { needle: Buffer.from([0x1f, 0x8b, 0x08]), back: 0, check: isGzip, decoder: gzip },
+  { needle: Buffer.from([0x1f, 0x8b, 0x08]), back: 0, check: isGzip, decoder: gzipMember },
   { needle: Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), back: 0, check: isZstd, decoder: zstd },
   { needle: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), back: 0, check: isXz, decoder: xz },
   { needle: Buffer.from('1AY&SY'), back: 4, check: isBzip2, decoder: bzip2 },

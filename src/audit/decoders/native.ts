@@ -154,3 +154,51 @@ export function deflateHeaderHolds(d: Uint8Array, at: number): boolean {
   }
   return space === 128; // zlib refuses an incomplete or over-subscribed code-length code
 }
+
+/** The length of a gzip member's header (FEXTRA, FNAME, FCOMMENT, FHCRC read), or undefined while more bytes are needed. */
+export function gzipHeaderLength(h: Uint8Array): number | undefined {
+  if (h.length < 10) return undefined;
+  const flags = h[3]!;
+  let at = 10;
+  if (flags & 4) {
+    if (h.length < at + 2) return undefined;
+    at += 2 + (h[at]! | (h[at + 1]! << 8));
+  }
+  for (const bit of [8, 16]) {
+    if (!(flags & bit)) continue;
+    const nul = h.indexOf(0, at);
+    if (nul < 0) return h.length > 64 * 1024 ? -1 : undefined;
+    at = nul + 1;
+  }
+  if (flags & 2) at += 2;
+  return h.length < at ? undefined : at;
+}
+
+/**
+ * One gzip member found inside other bytes: its header read here, its deflate stream inflated raw,
+ * which ends at the stream's own end — bytes after it (the trailer, what follows) are not its input,
+ * as they would be to a gunzip that reads them as a next member and fails.
+ */
+export const gzipMember: Decoder = {
+  name: 'gzip',
+  sniff: (h) => isGzip(h),
+  open(env) {
+    let head: Buffer = Buffer.alloc(0);
+    let inner: Decoding | undefined;
+    return {
+      get finished() {
+        return inner?.finished ?? false;
+      },
+      async push(bytes) {
+        if (inner) return inner.push(bytes);
+        head = Buffer.concat([head, bytes]);
+        const length = gzipHeaderLength(head);
+        if (length === undefined) return;
+        if (length < 0) return env.limit('a damaged gzip stream (a header name without its end)');
+        inner = rawDeflate(env);
+        await inner.push(head.subarray(length));
+      },
+      end: () => inner?.end() ?? env.limit('a damaged gzip stream (it ends inside its header)'),
+    };
+  },
+};

@@ -3,7 +3,7 @@
  * characters — a Helm release record (base64 of gzip of JSON), a data: URI, a Kubernetes Secret's
  * values, a hex-encoded blob — decoded as they stream and routed as content of their own, so what
  * they hold is scanned and opened in turn (base64 → gzip → JSON), each level one deeper. Line
- * breaks inside a run (base64 wrapped at 64 or 76 columns) do not end it.
+ * breaks inside a run (base64 wrapped at 64 or 76 columns, indented as in a YAML block) do not end it.
  */
 import type { Sink } from './types.js';
 
@@ -12,7 +12,7 @@ type Alphabet = 'base64' | 'hex' | 'base32';
 
 const B64 = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_') B64[c.charCodeAt(0)] = 1;
-const RUN = /[A-Za-z0-9+/_-]{40,}(?:={0,2}\r?\n[A-Za-z0-9+/_-]{16,})*={0,3}/g;
+const RUN = /[A-Za-z0-9+/_-]{40,}(?:={0,2}\r?\n[ \t]*[A-Za-z0-9+/_-]{16,})*={0,3}/g;
 
 function alphabetOf(run: string): Alphabet {
   if (/^[0-9a-fA-F\s]*$/.test(run)) return 'hex';
@@ -61,7 +61,7 @@ export class EncodedRuns {
     if (this.#open) {
       // The open run goes on as far as this chunk's leading base64 characters do.
       let i = 0;
-      while (i < text.length && (B64[text.charCodeAt(i)] || text[i] === '=' || text[i] === '\n' || text[i] === '\r')) i++;
+      while (i < text.length && (B64[text.charCodeAt(i)] || '=\n\r \t'.includes(text[i]!))) i++;
       await this.#continue(text.slice(0, i), i === text.length);
       if (i === text.length) return;
       from = i;

@@ -1,0 +1,94 @@
+// Property: a compressed stream is opened wherever it starts inside a file nothing else claims,
+// and an encoded run inside text is decoded and routed again (stacked: base64 → gzip → JSON), so a
+// value inside is found, the finding naming the file (and `@offset` for the stream); clean content
+// of the same shapes gives nothing. Nearest real-world variants: git's loose objects and packfiles
+// (made here by git itself, `git gc`), a resource pack with a zlib blob at an offset, a PNG zTXt
+// chunk, a Helm release record, a ConfigMap's binaryData, a JS bundle with a base64 data: URI.
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { auditFiles, has, SECRET, tool } from './testing.js';
+
+const env = (value: string) => `DB_HOST=db\nDB_PASSWORD=${value}\n`;
+
+describe('streams at any offset', () => {
+  const kinds: Array<[string, (b: Buffer) => Buffer, number]> = [
+    ['zlib', (b) => deflateSync(b), 777],
+    ['gzip', (b) => gzipSync(b), 777],
+    ['zstd', (b) => zstdCompressSync(b), 777],
+    ['bzip2', (b) => tool('sh', ['-c', 'bzip2 -c < in'], { in: b }), 777],
+    ['lz4', (b) => tool('sh', ['-c', 'lz4 -q -c < in'], { in: b }), 777],
+    // xz-embedded reads past a stream's end and fails on what follows, losing the last output: an xz stream is found where it runs to the end (an rpm payload).
+    ['xz', (b) => tool('sh', ['-c', 'xz -c < in'], { in: b }), 0],
+  ];
+  it.each(kinds.filter(([k]) => ['zlib', 'gzip', 'zstd'].includes(k) || has(k)))(
+    'a %s stream between random bytes is found, named by its offset',
+    async (_kind, compress, after) => {
+      for (const before of [1, 3001, 300_000]) {
+        const stream = compress(Buffer.from(env(SECRET).repeat(4)));
+        const file = Buffer.concat([randomBytes(before), stream, randomBytes(after)]);
+        expect(await auditFiles({ 'opt/res/resources.pak': file })).toEqual([{ severity: 'leak', what: 'token', path: `opt/res/resources.pak@${before}!` }]);
+      }
+    },
+  );
+
+  it('random binary content with no stream in it gives nothing (64 MiB: chance headers are tried and dropped)', async () => {
+    expect(await auditFiles({ 'usr/lib/libbig.so': randomBytes(64 << 20) })).toEqual([]);
+  }, 60_000);
+});
+
+describe('git, as git writes it', () => {
+  it.skipIf(!has('git'))('an .env committed then removed: found in the loose object, and after git gc in the packfile', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'hoist-git-'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' });
+    try {
+      git('init', '-q');
+      writeFileSync(join(repo, 'README'), 'app\n'.repeat(100));
+      writeFileSync(join(repo, '.env'), env(SECRET));
+      git('add', '.');
+      git('commit', '-qm', 'first');
+      git('rm', '-q', '.env');
+      git('commit', '-qm', 'remove');
+      const objects = (dir: string) => readdirSync(join(repo, '.git', dir), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+      const loose = Object.fromEntries(
+        objects('objects').map((e) => [`app/.git/${join(e.parentPath, e.name).slice(repo.length + 6)}`, readFileSync(join(e.parentPath, e.name))]),
+      );
+      const found = await auditFiles(loose);
+      expect(found).toHaveLength(1);
+      expect(found[0]!.path).toMatch(/^app\/\.git\/objects\/[0-9a-f]{2}\/[0-9a-f]{38}!$/);
+      git('gc', '-q', '--aggressive');
+      const pack = objects('objects/pack').find((e) => e.name.endsWith('.pack'))!;
+      const packed = await auditFiles({ [`app/.git/objects/pack/${pack.name}`]: readFileSync(join(pack.parentPath, pack.name)) });
+      expect(packed).toEqual([{ severity: 'leak', what: 'token', path: expect.stringMatching(/^app\/\.git\/objects\/pack\/pack-[0-9a-f]{40}\.pack@\d+!$/) }]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('encoded runs in text', () => {
+  const helm = (value: string) =>
+    Buffer.from(gzipSync(JSON.stringify({ name: 'app', config: { password: value }, manifest: 'x'.repeat(300) }))).toString('base64');
+
+  it('a Helm release record (base64 of base64 of gzip of JSON, as kubectl shows the Secret)', async () => {
+    const record = (value: string) =>
+      `apiVersion: v1\nkind: Secret\ndata:\n  release: ${Buffer.from(helm(value)).toString('base64')}\ntype: helm.sh/release.v1\n`;
+    const found = await auditFiles({ 'k8s/release.yaml': record(SECRET) });
+    expect(found).toEqual([{ severity: 'leak', what: 'token', path: expect.stringMatching(/^k8s\/release\.yaml!\(base64 at \d+\)!\(base64 at 0\)!$/) }]);
+    expect(await auditFiles({ 'k8s/release.yaml': record('clean-value-here') })).toEqual([]);
+  });
+
+  it('base64 of gzip wrapped at 76 columns (a ConfigMap binaryData value), and hex of zlib', async () => {
+    const wrapped = helm(SECRET).replace(/.{76}/g, '$&\n    ');
+    expect(await auditFiles({ 'k8s/cm.yaml': `binaryData:\n  settings.json.gz: |\n    ${wrapped}\n` })).toEqual([
+      { severity: 'leak', what: 'token', path: expect.stringMatching(/^k8s\/cm\.yaml!\(base64 at \d+\)!$/) },
+    ]);
+    expect(await auditFiles({ 'etc/blob.txt': `blob=${deflateSync(env(SECRET)).toString('hex')}\n` })).toEqual([
+      { severity: 'leak', what: 'token', path: 'etc/blob.txt!(hex at 5)!' },
+    ]);
+  });
+});
