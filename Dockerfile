@@ -18,13 +18,13 @@ ARG PACKAGES="ca-certificates git libgcc libstdc++ openssh-client"
 RUN if [ -n "$PACKAGES" ]; then apk add --no-cache $PACKAGES; fi
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 COPY dist/ /opt/hoist/dist/
-# `hoist` on PATH; the entrypoint runs it for a Hoist command (or a flag) and anything else as
+# `hoist` on PATH (no /usr/bin/env needed); the entrypoint runs it for a Hoist command (or a flag) and anything else as
 # given, so a GitLab job's shell, `sh -c …` or `node …` work in the same image.
-RUN ln -s /opt/hoist/dist/cli.js /usr/local/bin/hoist \
+RUN printf '%s\n' '#!/bin/sh' 'exec node /opt/hoist/dist/cli.js "$@"' >/usr/local/bin/hoist \
  && printf '%s\n' '#!/bin/sh' \
       'case "$1" in build|promote|merge|stale|tags|audit|-*) exec /usr/local/bin/hoist "$@" ;; esac' \
       'exec "$@"' >/usr/local/bin/hoist-entrypoint \
- && chmod 755 /usr/local/bin/hoist-entrypoint
+ && chmod 755 /usr/local/bin/hoist /usr/local/bin/hoist-entrypoint
 USER 1000:1000
 # Rootless BuildKit inside an unprivileged job container needs no process sandbox of its own.
 ENV BUILDKITD_FLAGS=--oci-worker-no-process-sandbox

@@ -13,44 +13,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { labBase } from '../support/lab-node-base.js';
 import { lab, leaks, ROOT, run, skopeoDigest, toolEnv, uniqueRepo } from './lab.js';
 
 const execFileAsync = promisify(execFile);
 const SECRET = `catalog-token-${Math.random().toString(36).slice(2)}-value`;
-
-/**
- * The runtime image's bases as the lab can make them (it cannot pull node or moby/buildkit): one
- * image with busybox, git, ssh, this Node 24 and the libraries they load, for both build arguments;
- * its user 1000 is rootless BuildKit's.
- */
-async function labBase(): Promise<string> {
-  const { plain } = lab().registries;
-  const reference = `${plain.host}/lab/node-git:24.2`;
-  if (await skopeoDigest(reference)) return reference;
-  const root = await mkdtemp(join(tmpdir(), 'hoist-node-'));
-  const r = join(root, 'rootfs');
-  const script = [
-    'set -e',
-    `mkdir -p "${r}/bin" "${r}/etc" "${r}/tmp" "${r}/root" "${r}/usr/local/bin" && chmod 1777 "${r}/tmp"`,
-    `cp /bin/busybox "${r}/bin/busybox" && for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "${r}/bin/$a"; done`,
-    `printf 'root:x:0:0:root:/root:/bin/sh\\nuser:x:1000:1000:user:/home/user:/bin/sh\\n' >"${r}/etc/passwd" && printf 'root:x:0:\\nuser:x:1000:\\n' >"${r}/etc/group" && mkdir -p "${r}/home/user" && chown 1000:1000 "${r}/home/user"`,
-    `cp -L "${process.execPath}" "${r}/usr/local/bin/node"`,
-    `for f in "${process.execPath}" /usr/bin/git /usr/lib/git-core/git /usr/bin/ssh; do cp --parents -L "$f" "${r}"; for lib in $(ldd "$f" | grep -o '/[^ ]*'); do cp --parents -L "$lib" "${r}"; done; done`,
-    `tar --sort=name --owner=0 --group=0 --numeric-owner -C "${r}" -cf "${root}/rootfs.tar" .`,
-  ].join('\n');
-  await execFileAsync('bash', ['-c', script], { env: toolEnv() });
-  await execFileAsync('docker', ['import', join(root, 'rootfs.tar'), 'hoist-lab/node-git:24.2'], { env: toolEnv() });
-  await run('skopeo', [
-    'copy',
-    '-q',
-    '--src-daemon-host',
-    lab().docker.host,
-    '--dest-tls-verify=false',
-    'docker-daemon:hoist-lab/node-git:24.2',
-    `docker://${reference}`,
-  ]);
-  return reference;
-}
 
 describe('the component project’s own pipeline', () => {
   const { plain } = lab().registries;
@@ -64,7 +31,7 @@ describe('the component project’s own pipeline', () => {
   beforeAll(async () => {
     const base = await labBase();
     dir = join(await mkdtemp(join(tmpdir(), 'hoist-catalog-')), 'hoist');
-    await execFileAsync(process.execPath, [join(ROOT, 'scripts/catalog.mjs'), '0.9.0', dir]);
+    await execFileAsync(process.execPath, [join(ROOT, 'scripts/catalog.mjs'), '0.9.0', dir, runtime]);
     const git = (...args: string[]) => execFileAsync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir });
     await git('init', '-q', '-b', 'main');
     // The project's path, which the `component:` includes name: acme/hoist.
@@ -127,6 +94,23 @@ describe('the component project’s own pipeline', () => {
     expect(result.out).toMatch(/test-build +hoist_\d+_started\n(?:test-build +> .*\n)*?test-build +> ### Hoist: `sha256:[a-f0-9]{64}`/);
     expect(result.code).toBe(0);
     expect(leaks(result.out, SECRET)).toBe(false);
+  });
+
+  it('runs each component’s job in the runtime image of the commit it was included from (component.sha, in the job body)', async () => {
+    const preview = (
+      await execFileAsync(
+        process.execPath,
+        [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--preview', '--ignore-schema-paths', '#/definitions/tags/minItems'],
+        {
+          cwd: dir,
+          env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root' },
+          maxBuffer: 16 << 20,
+        },
+      )
+    ).stdout;
+    const images = [...preview.matchAll(/^ {2}image:\n {4}name: (\S+)$/gm)].map((m) => m[1]);
+    expect(images.filter((i) => i === `${runtime}:commit-${sha}`).length).toBeGreaterThanOrEqual(7); // every test-* job
+    expect(images.filter((i) => i !== `${runtime}:commit-${sha}`).sort()).toEqual(['$HOIST_BOOTSTRAP_IMAGE', 'registry.gitlab.com/gitlab-org/cli:latest']);
   });
 
   it('releases on a plain semver tag only', async () => {
