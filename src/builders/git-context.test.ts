@@ -83,3 +83,20 @@ describe('git context URLs', () => {
     expect(issues).toEqual([expect.stringMatching(/^context: '-.*' starts with '-', which git would read as an option/)]);
   });
 });
+
+describe('named contexts', () => {
+  it.each(['https://x-access-token:ghs_buildctx0123@github.com/acme/lib.git', 'https://ghp_tokenAsUser0123456@github.com/acme/lib.git#main'])(
+    '%s: credentials in a build-contexts URL are refused (they would be on the builder argv) and hidden',
+    async (url) => {
+      const hidden: string[] = [];
+      const read = (n: string) => ({ images: 'r.example/a', tags: 't', 'build-contexts': `lib=${url}` })[n] ?? '';
+      const error = await readBuildInputs(read, ctx, new SecretCatalog((v) => hidden.push(v))).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      const messages = (error as ConfigError).issues.map((i) => `${i.input}: ${i.message}`);
+      expect(messages).toEqual([expect.stringMatching(/^build-contexts: lib: its URL holds credentials/)]);
+      const secret = /\/\/([^@]+)@/.exec(url)![1]!;
+      expect(hidden).toContain(secret);
+      expect(messages.join('\n')).not.toContain(secret);
+    },
+  );
+});

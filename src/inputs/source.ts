@@ -108,6 +108,15 @@ export function parseSource(scope: InputScope): SourceSettings {
     buildArgs: parsePairs(scope, 'build-args', ENV_KEY, 'NAME'),
     buildContexts: contexts.map(([k, value]) => {
       const v = defaultContext(scope, 'build-contexts', value.trim());
+      // A named context goes to the builder's argv as given: credentials in its URL would be on it, and in logs.
+      const userinfo = /^[a-z-]+:\/\/([^@/#\s]+)@/.exec(v);
+      if (userinfo && /^https?:/.test(v)) {
+        scope.sensitive.push({ name: `the credentials in build-contexts (${k})`, value: userinfo[1]! });
+        scope.issues.push({
+          input: 'build-contexts',
+          message: `${k}: its URL holds credentials, which would be on the builder's command line: give the URL without them and the token as secrets (GIT_AUTH_TOKEN.<host>=…, as BuildKit reads it)`,
+        });
+      }
       return [k, /^[a-z-]+:\/\//.test(v) ? v : scope.abs(v)];
     }),
     allowOutsideWorkspace: parseBool(scope, 'allow-outside-workspace', false),

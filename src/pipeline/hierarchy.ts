@@ -19,6 +19,7 @@ import { closeAll, connectRegistries } from '../registry/connect.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { newCatalog } from '../secrets/hide.js';
 import { confineSource, workspaceConfinement } from '../plan/confine.js';
+import { cell, code } from '../report/summary.js';
 import { checkoutFacts, runBuild } from './build.js';
 import { CONTEXT_DIGEST_CAP, contextDigest } from './context-digest.js';
 
@@ -194,7 +195,8 @@ function tree(entries: readonly HierarchyEntry[], results: ReadonlyMap<string, E
   const icon = { built: '🔨 built', unchanged: '✅ unchanged', failed: '❌ failed', skipped: '⏭️ skipped' } as const;
   return entries.map((e) => {
     const r = results.get(e.name)!;
-    const detail = r.digest ? ` \`${r.digest}\`` : r.error ? ` — ${r.error.split('\n')[0]}` : '';
+    // An entry's error may quote a tool or a registry: escaped as Markdown text.
+    const detail = r.digest ? ` \`${code(r.digest)}\`` : r.error ? ` — ${cell(r.error.split('\n')[0]!)}` : '';
     return `${'  '.repeat(e.ancestors.length)}- **${e.name}** ${icon[r.status]}${detail}`;
   });
 }

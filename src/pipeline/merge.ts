@@ -17,6 +17,7 @@ import { engineOptions } from '../push/options.js';
 import { pushError, pushTargets } from '../push/stage.js';
 import type { TagDecision } from '../plan/tags.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
+import { cell } from '../report/summary.js';
 import { newCatalog } from '../secrets/hide.js';
 
 /** The sources the inputs name, then those in the files of `sources-dir` (by file name). */
@@ -77,7 +78,7 @@ export async function merge(fx: Effects): Promise<void> {
           '',
           `Index \`${joined.graph.root.digest}\` of ${sources.map((s) => `\`${formatFull(s)}\``).join(', ')}; ${(sent / 1048576).toFixed(1)} MiB sent.`,
           '',
-          ...reports.map((r) => `- ${describeReport(r)}`),
+          ...reports.map((r) => `- ${cell(describeReport(r))}`), // a registry's error message: Markdown-escaped
           ...[...decisions].flatMap(([repository, ds]) => ds.filter((d) => !d.push).map((d) => `- ${repository}: \`${d.tag}\` not moved — ${d.reason}`)),
           '',
         ].join('\n'),

@@ -16,6 +16,7 @@ import { pushError } from '../push/stage.js';
 import type { RegistryClient } from '../registry/client.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import { BODY_LIMITS, readLimited } from '../registry/transport/http.js';
+import { cell } from '../report/summary.js';
 import { newCatalog } from '../secrets/hide.js';
 import { versionOfTag } from '../plan/tags.js';
 
@@ -76,7 +77,7 @@ export async function promote(fx: Effects): Promise<void> {
           '',
           `Digest \`${result.digest}\`; image ${mib(result.size)} MiB; blobs sent ${mib(sent)} MiB (the image's own); ${mib(shared)} MiB shared with what the destinations had (their bases), not sent.`,
           '',
-          ...result.reports.map((r) => `- ${describeReport(r)}`),
+          ...result.reports.map((r) => `- ${cell(describeReport(r))}`), // a registry's error message: Markdown-escaped
           '',
         ].join('\n'),
       ),

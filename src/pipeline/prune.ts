@@ -13,6 +13,7 @@ import { checkDeletes, planDeletes, runDeletes } from '../maintain/delete.js';
 import { parseDuration, planPrune, UNPROTECTABLE } from '../maintain/prune.js';
 import { describeTags } from '../maintain/tags.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
+import { code } from '../report/summary.js';
 import { newCatalog } from '../secrets/hide.js';
 
 async function readPruneInputs(fx: Effects) {
@@ -78,7 +79,7 @@ export async function prune(fx: Effects): Promise<void> {
         .join('\n'),
     );
     await platform.summary(
-      `### Hoist prune: \`${formatRepository(repository)}\`\n\n${dryRun ? 'Would prune' : 'Pruned'} ${going.length} of ${tags.length} tags${going.length ? `: ${going.map((t) => `\`${t}\``).join(', ')}` : ''}.\n`,
+      `### Hoist prune: \`${formatRepository(repository)}\`\n\n${dryRun ? 'Would prune' : 'Pruned'} ${going.length} of ${tags.length} tags${going.length ? `: ${going.map((t) => `\`${code(t)}\``).join(', ')}` : ''}.\n`,
     );
   } finally {
     await closeAll(clients);

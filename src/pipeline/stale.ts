@@ -17,6 +17,7 @@ import { catalogRegistryPasswords, parseTransfer, yamlFor } from '../inputs/regi
 import { imageConfig } from '../maintain/tags.js';
 import type { RegistryClient } from '../registry/client.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
+import { cell, code } from '../report/summary.js';
 import { newCatalog } from '../secrets/hide.js';
 
 const BASE_NAME = 'org.opencontainers.image.base.name';
@@ -46,7 +47,7 @@ export function recordedBase(config: { labels: Record<string, string>; annotatio
   const labels = config.labels;
   if (labels[BASE_NAME] && labels[BASE_DIGEST] && (!own[BASE_NAME] || own[BASE_NAME] === labels[BASE_NAME]))
     return { name: labels[BASE_NAME], digest: labels[BASE_DIGEST] };
-  return { ...(own[BASE_NAME] ? { name: own[BASE_NAME] } : {}) };
+  return own[BASE_NAME] ? { name: own[BASE_NAME] } : {};
 }
 
 /** The images the step names: the hierarchy's entries (their version tag, else latest), and `images` references. */
@@ -156,7 +157,8 @@ export async function stale(fx: Effects): Promise<void> {
           '',
           ...verdicts.map(
             (v) =>
-              `- ${v.stale ? '❌' : v.unknown ? '❔' : '✅'} \`${v.image}\` — ${v.reason}${v.chain.length > 1 ? ` (${[v.image, ...v.chain].join(' on ')})` : ''}`,
+              // A reason quotes the registry's records (a base.name label): escaped as Markdown text.
+              `- ${v.stale ? '❌' : v.unknown ? '❔' : '✅'} \`${code(v.image)}\` — ${cell(v.reason)}${v.chain.length > 1 ? ` (${cell([v.image, ...v.chain].join(' on '))})` : ''}`,
           ),
           '',
         ].join('\n'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMENT_MARKER, renderComment, renderSummary, type RunSummary } from './summary.js';
+import { cell, code, COMMENT_MARKER, renderComment, renderSummary, type RunSummary } from './summary.js';
 
 const base: RunSummary = {
   digest: 'sha256:abc',
@@ -55,5 +55,35 @@ describe('renderComment', () => {
   it('starts with the marker that finds it again', () => {
     expect(renderComment(base).startsWith(COMMENT_MARKER)).toBe(true);
     expect(renderComment(base)).toContain('_Nothing was pushed._');
+  });
+});
+
+// Property: text from a registry, a tool or an image (an error message, a file name, a base.name
+// label) cannot add Markdown or HTML of its own to a summary: no link, image, emphasis, HTML or
+// table cell. Real-world variant: a registry's 401 body `see [docs](https://evil.example)`, a
+// layer file named `<img src=https://track.example/p.gif>`, an error saying `**✅ audit passed**`.
+describe('untrusted text in summaries', () => {
+  const hostile = [
+    'denied: see [the docs](https://evil.example/login)',
+    '![pixel](https://track.example/p.gif)',
+    '<img src=https://track.example/p.gif> <script>x</script>',
+    '**✅ no secret found** | forged | cell',
+    'line one\nline two\r\n### heading',
+    '`code` ~~struck~~ _em_ &amp;',
+  ];
+  it.each(hostile)('%j stays text', (text) => {
+    const out = cell(text);
+    expect(out).not.toMatch(/(^|[^\\])[[\]<>*_`|~&]/);
+    expect(out).not.toMatch(/[\r\n]/);
+    const rendered = renderSummary({
+      ...base,
+      registries: [{ registry: 'r.example', references: [], error: { message: text } } as unknown as RunSummary['registries'][number]],
+    });
+    const row = rendered.split('\n').find((l) => l.startsWith('| r.example |'))!;
+    expect(row.split(/(?<!\\)\|/).length).toBe(10); // still eight cells
+  });
+
+  it('a code span cannot be closed by the data', () => {
+    expect(code('tag`](https://evil)`')).not.toContain('`');
   });
 });

@@ -19,8 +19,8 @@ export interface RunSummary {
 
 const MiB = 1024 * 1024;
 const size = (n: number) => (n >= MiB ? `${(n / MiB).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
-/** A code span's text in a table cell: no pipe, backtick or line break from the data may end it or the table. */
-const code = (s: string) =>
+/** A code span's text (in a table cell too): no pipe, backtick or line break from the data may end it or the table. */
+export const code = (s: string) =>
   s
     .replace(/`/g, "'")
     .replace(/\|/g, '\\|')
@@ -29,7 +29,7 @@ const code = (s: string) =>
  * Free text in a table cell (a registry's error, a finding's file name): every Markdown and HTML
  * character escaped, so the data cannot add links, images, emphasis or a fake verdict of its own.
  */
-const cell = (s: string) => s.replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+export const cell = (s: string) => s.replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
 
 export function renderSummary(s: RunSummary): string {
   const lines = [`### Hoist: \`${s.digest}\`${s.version ? ` (version ${s.version})` : ''}`, ''];
