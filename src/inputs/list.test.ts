@@ -68,3 +68,26 @@ describe('list inputs as Hoist reads them', () => {
     expect(JSON.stringify(t.issues)).not.toContain('s3cr3t');
   });
 });
+
+/**
+ * Generated entries (a seeded generator: commas, quotes, `#`, `=`, spaces, newlines, CRLF), written
+ * as a workflow author writes them for build-push-action — an entry holding a newline, a comma or
+ * starting with a quote in double quotes, quotes doubled — read back entry for entry. Property:
+ * what one entry says stays one entry, whatever it holds.
+ */
+describe('generated list inputs round-trip', () => {
+  let seed = 0x5eed;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+  const ALPHABET = ['a', 'Z', '0', '=', ',', '"', '#', ' ', '\n', '-', '/', ':', 'é', '\r\n'];
+  const entry = () => {
+    let s = `K${rand(100)}=`;
+    for (let i = rand(12); i > 0; i--) s += ALPHABET[rand(ALPHABET.length)];
+    return s.replace(/[\s]+$/, 'x'); // trailing whitespace of an entry is trimmed, as by build-push-action
+  };
+  const written = (e: string) => (/[\n",]|^\s/.test(e) ? `"${e.replaceAll('"', '""')}"` : e);
+  it.each(Array.from({ length: 200 }, (_, i) => i))('case %i', () => {
+    const entries = Array.from({ length: 1 + rand(5) }, entry);
+    const raw = entries.map(written).join(rand(2) ? '\n' : '\r\n');
+    expect(readInputList(raw, { ignoreComma: true }).map((e) => e.replaceAll('\r\n', '\n'))).toEqual(entries.map((e) => e.replaceAll('\r\n', '\n').trim()));
+  });
+});
