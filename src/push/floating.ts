@@ -27,6 +27,9 @@
  * puts H's image there, whatever the order of lists, reads and writes; a lower release that writes
  * after H's re-read is undone by its own settle read, and H's delayed re-check undoes one that
  * stopped before its settle phase (killed) as long as it wrote before that re-check.
+ * Limits: the settle phase runs at most `rounds` times (reaching that is logged), and a line's leader
+ * is read from full version tags, so a release whose `version-tags` leave out `full` cannot be seen
+ * by the others.
  */
 import semver from 'semver';
 import type { ManifestNode } from '../oci/graph.js';
