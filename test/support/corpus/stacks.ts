@@ -92,13 +92,15 @@ const tool = (cmd: string, args: string[], input: Buffer) => execFileSync(cmd, a
 /**
  * What a compressor compresses: the payload inside a file's worth of text, as a pipeline compresses
  * files, not bare values (xz, zstd and brotli store a lone short value raw: it would be found as plain bytes).
+ * A brotli stream is compressed alone: it has no magic number, so it is found only as a whole (a
+ * `.br` file, a member, a decoded stream), never in the middle of other bytes.
  */
 const CONTEXT = Buffer.from(Array.from({ length: 30 }, (_, i) => `# setting ${i} for the service = value-${(i * 7) % 13}\n`).join(''));
-const inContext = (payload: Buffer) => Buffer.concat([CONTEXT, payload, CONTEXT]);
-const outOfContext = (bytes: Buffer) => bytes.subarray(CONTEXT.length, bytes.length - CONTEXT.length);
+const inContext = (payload: Buffer, prev?: Encoding) => (prev === 'brotli' ? payload : Buffer.concat([CONTEXT, payload, CONTEXT]));
+const outOfContext = (bytes: Buffer, prev?: Encoding) => (prev === 'brotli' ? bytes : bytes.subarray(CONTEXT.length, bytes.length - CONTEXT.length));
 
 /** One step: `payload` encoded by `e` (member names and spellings from `seed`). */
-export async function encode(e: Encoding, payload: Buffer, seed: number): Promise<Buffer> {
+export async function encode(e: Encoding, payload: Buffer, seed: number, prev?: Encoding): Promise<Buffer> {
   const r = prng(seed);
   switch (e) {
     case 'base64':
@@ -108,17 +110,17 @@ export async function encode(e: Encoding, payload: Buffer, seed: number): Promis
     case 'hex':
       return Buffer.from(r() < 0.5 ? payload.toString('hex') : payload.toString('hex').toUpperCase());
     case 'gzip':
-      return gzipSync(inContext(payload));
+      return gzipSync(inContext(payload, prev));
     case 'zlib':
-      return deflateSync(inContext(payload));
+      return deflateSync(inContext(payload, prev));
     case 'brotli':
-      return brotliCompressSync(inContext(payload));
+      return brotliCompressSync(inContext(payload, prev));
     case 'bzip2':
-      return tool('bzip2', ['-c'], inContext(payload));
+      return tool('bzip2', ['-c'], inContext(payload, prev));
     case 'xz':
-      return tool('xz', ['-c'], inContext(payload));
+      return tool('xz', ['-c'], inContext(payload, prev));
     case 'zstd':
-      return tool('zstd', ['-q', '-c'], inContext(payload));
+      return tool('zstd', ['-q', '-c'], inContext(payload, prev));
     case 'tar':
       return tarOf({ 'README.md': 'notes\n', [`data/part-${seed % 1000}.bin`]: payload });
     case 'zip':
@@ -140,7 +142,7 @@ export async function encode(e: Encoding, payload: Buffer, seed: number): Promis
 /** The value through the stack, innermost first. */
 export async function encodeStack(value: string, stack: readonly Encoding[], seed: number): Promise<Buffer> {
   let payload: Buffer = Buffer.from(value, 'utf8');
-  for (const [i, e] of stack.entries()) payload = await encode(e, payload, seed + i * 7919);
+  for (const [i, e] of stack.entries()) payload = await encode(e, payload, seed + i * 7919, stack[i - 1]);
   if (decodeStack(payload, stack, seed) !== value) throw new Error(`the generator is wrong: ${stack.join(' > ')} (seed ${seed}) does not decode back`);
   return payload;
 }
@@ -173,7 +175,7 @@ function tarMember(tar: Buffer, name: string): Buffer {
 }
 
 /** One step undone, by independent decoders: the generator's own check that a case holds its value. */
-export function decode(e: Encoding, bytes: Buffer, seed: number): Buffer {
+export function decode(e: Encoding, bytes: Buffer, seed: number, prev?: Encoding): Buffer {
   const text = () => bytes.toString('utf8');
   switch (e) {
     case 'base64':
@@ -183,15 +185,15 @@ export function decode(e: Encoding, bytes: Buffer, seed: number): Buffer {
     case 'hex':
       return Buffer.from(text(), 'hex');
     case 'gzip':
-      return outOfContext(gunzipSync(bytes));
+      return outOfContext(gunzipSync(bytes), prev);
     case 'zlib':
-      return outOfContext(inflateSync(bytes));
+      return outOfContext(inflateSync(bytes), prev);
     case 'brotli':
-      return outOfContext(brotliDecompressSync(bytes));
+      return outOfContext(brotliDecompressSync(bytes), prev);
     case 'bzip2':
     case 'xz':
     case 'zstd':
-      return outOfContext(tool(e, ['-dc'], bytes));
+      return outOfContext(tool(e, ['-dc'], bytes), prev);
     case 'tar':
       return tarMember(bytes, `data/part-${seed % 1000}.bin`);
     case 'zip':
@@ -208,6 +210,6 @@ export function decode(e: Encoding, bytes: Buffer, seed: number): Buffer {
 /** The stack undone, outermost first. */
 export function decodeStack(bytes: Buffer, stack: readonly Encoding[], seed: number): string {
   let payload = bytes;
-  for (let i = stack.length - 1; i >= 0; i--) payload = decode(stack[i]!, payload, seed + i * 7919);
+  for (let i = stack.length - 1; i >= 0; i--) payload = decode(stack[i]!, payload, seed + i * 7919, stack[i - 1]);
   return payload.toString('utf8');
 }
