@@ -18,6 +18,8 @@ export interface Decoder {
   push(byte: number, sink: Sink): void;
   /** No part of an escape is held back. */
   readonly idle: boolean;
+  /** Back to its start, reading in `mode` (a family's decoders are reused to try a place out). */
+  reset(mode: number): void;
 }
 
 const HEX = new Int8Array(256).fill(-1);
@@ -51,6 +53,25 @@ const SIMPLE_ESCAPES = new Int16Array(256).fill(-1);
 for (const [c, b] of Object.entries({ n: 10, t: 9, r: 13, b: 8, f: 12, v: 11, a: 7, e: 27 })) SIMPLE_ESCAPES[c.charCodeAt(0)] = b;
 
 /**
+ * What a backslash escape at `i` makes, read from the bytes alone where that is quick: the byte
+ * (`\n`, `\"`, `\+`); -1 where it takes a decoder to tell (`\u`, `\x`, octal, a continued line,
+ * the chunk's end).
+ */
+export function quickBackslash(chunk: Uint8Array, i: number): number {
+  const b = i + 1 < chunk.length ? chunk[i + 1]! : -1;
+  if (b < 0 || b === 0x75 || b === 0x55 || b === 0x78 || (b >= 0x30 && b <= 0x37) || b === 0x0a || b === 0x0d) return -1;
+  const simple = SIMPLE_ESCAPES[b]!;
+  return simple >= 0 ? simple : b;
+}
+
+/** What `%XX` or `=XX` at `i` makes: the byte; -2 if it is not one; -1 where the chunk ends first. */
+export function quickHexPair(chunk: Uint8Array, i: number): number {
+  if (i + 2 >= chunk.length) return -1;
+  const [h, l] = [HEX[chunk[i + 1]!]!, HEX[chunk[i + 2]!]!];
+  return h < 0 || l < 0 ? -2 : h * 16 + l;
+}
+
+/**
  * Backslash escapes as JSON, JavaScript, C, Python, Java properties, YAML and TOML double-quoted
  * strings write them: `\uXXXX` (any case; surrogate pairs joined), `\u{X…}`, `\UXXXXXXXX`, `\xXX`,
  * octal `\0`–`\377`, `\n` and the other letters, a line continued with `\` (the next line's
@@ -75,12 +96,18 @@ export class BackslashDecoder implements Decoder {
     return this.#st === 0 && this.#high < 0;
   }
 
+  reset(): void {
+    this.#st = 0;
+    this.#high = -1;
+  }
+
   push(b: number, sink: Sink): void {
     switch (this.#st) {
       case 0:
         if (b === 0x5c) {
           this.#st = 1;
-          this.#held = [b];
+          this.#held.length = 0;
+          this.#held.push(b);
           return;
         }
         this.#flushHigh(sink);
@@ -88,9 +115,17 @@ export class BackslashDecoder implements Decoder {
       case 1:
         if (b === 0x75 || b === 0x55 || b === 0x78) {
           this.#held.push(b);
-          [this.#st, this.#need, this.#kind, this.#acc, this.#count] = [2, b === 0x75 ? 4 : b === 0x55 ? 8 : 2, b === 0x78 ? X : U, 0, 0];
-        } else if (b >= 0x30 && b <= 0x37) [this.#st, this.#acc, this.#count, this.#kind] = [4, b - 0x30, 1, OCTAL];
-        else if (b === 0x0a || b === 0x0d) {
+          this.#st = 2;
+          this.#need = b === 0x75 ? 4 : b === 0x55 ? 8 : 2;
+          this.#kind = b === 0x78 ? X : U;
+          this.#acc = 0;
+          this.#count = 0;
+        } else if (b >= 0x30 && b <= 0x37) {
+          this.#st = 4;
+          this.#acc = b - 0x30;
+          this.#count = 1;
+          this.#kind = OCTAL;
+        } else if (b === 0x0a || b === 0x0d) {
           this.#flushHigh(sink);
           sink.cut(SIMPLE);
           this.#st = b === 0x0a ? 6 : 5;
@@ -199,12 +234,17 @@ export class EntityDecoder implements Decoder {
     return this.#st === 0;
   }
 
+  reset(): void {
+    this.#st = 0;
+  }
+
   push(b: number, sink: Sink): void {
     switch (this.#st) {
       case 0:
         if (b === 0x26) {
           this.#st = 1;
-          this.#held = [b];
+          this.#held.length = 0;
+          this.#held.push(b);
         } else sink.out(b, 0);
         return;
       case 1:
@@ -216,8 +256,10 @@ export class EntityDecoder implements Decoder {
         return;
       case 2:
         if (b === 0x78 || b === 0x58) this.#st = 4;
-        else if (b >= 0x30 && b <= 0x39) [this.#st, this.#count] = [3, 1];
-        else return this.#giveBack(b, sink);
+        else if (b >= 0x30 && b <= 0x39) {
+          this.#st = 3;
+          this.#count = 1;
+        } else return this.#giveBack(b, sink);
         this.#held.push(b);
         this.#acc = b === 0x78 || b === 0x58 ? 0 : b - 0x30;
         return;
@@ -272,6 +314,10 @@ export class PercentDecoder implements Decoder {
     return this.#st === 0;
   }
 
+  reset(): void {
+    this.#st = 0;
+  }
+
   push(b: number, sink: Sink): void {
     if (this.#st === 0) {
       if (b === 0x25) this.#st = 1;
@@ -286,8 +332,11 @@ export class PercentDecoder implements Decoder {
       this.#st = 0;
       return this.push(b, sink);
     }
-    if (this.#st === 1) [this.#st, this.#acc, this.#digit] = [2, h, b];
-    else {
+    if (this.#st === 1) {
+      this.#st = 2;
+      this.#acc = h;
+      this.#digit = b;
+    } else {
       this.#st = 0;
       sink.out(this.#acc * 16 + h, 1);
     }
@@ -304,6 +353,10 @@ export class QuotedPrintableDecoder implements Decoder {
     return this.#st === 0;
   }
 
+  reset(): void {
+    this.#st = 0;
+  }
+
   push(b: number, sink: Sink): void {
     switch (this.#st) {
       case 0:
@@ -311,10 +364,14 @@ export class QuotedPrintableDecoder implements Decoder {
         else sink.out(b, 0);
         return;
       case 1:
-        if (isHex(b)) [this.#st, this.#first] = [2, b];
-        else if (b === 0x0d) this.#st = 3;
-        else if (b === 0x0a) [this.#st] = [0, sink.cut(1)];
-        else this.#giveBack([0x3d], b, sink);
+        if (isHex(b)) {
+          this.#st = 2;
+          this.#first = b;
+        } else if (b === 0x0d) this.#st = 3;
+        else if (b === 0x0a) {
+          sink.cut(1);
+          this.#st = 0;
+        } else this.#giveBack([0x3d], b, sink);
         return;
       case 2:
         if (isHex(b)) {
@@ -323,8 +380,10 @@ export class QuotedPrintableDecoder implements Decoder {
         } else this.#giveBack([0x3d, this.#first], b, sink);
         return;
       case 3:
-        if (b === 0x0a) [this.#st] = [0, sink.cut(1)];
-        else this.#giveBack([0x3d, 0x0d], b, sink);
+        if (b === 0x0a) {
+          sink.cut(1);
+          this.#st = 0;
+        } else this.#giveBack([0x3d, 0x0d], b, sink);
         return;
     }
   }

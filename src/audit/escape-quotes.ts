@@ -16,16 +16,26 @@ export type ShellMode = (typeof ShellMode)[keyof typeof ShellMode];
 export class ShellDecoder implements Decoder {
   /** 0 text, 1 after `\`, 2 after `$`. */
   #st = 0;
-  readonly #ansi = new BackslashDecoder((b, sink) => (b === 0x27 ? ((this.mode = ShellMode.Outside), sink.cut(1)) : sink.out(b, 0)));
+  /** The reader of `$'…'`, made when one is met. */
+  #ansi: BackslashDecoder | undefined;
 
   constructor(public mode: ShellMode) {}
 
   get idle(): boolean {
-    return this.#st === 0 && (this.mode !== ShellMode.AnsiC || this.#ansi.idle);
+    return this.#st === 0 && (this.mode !== ShellMode.AnsiC || (this.#ansi?.idle ?? true));
+  }
+
+  reset(mode: number): void {
+    this.#st = 0;
+    this.mode = mode as ShellMode;
+    this.#ansi?.reset();
   }
 
   push(b: number, sink: Sink): void {
-    if (this.mode === ShellMode.AnsiC) return this.#ansi.push(b, sink);
+    if (this.mode === ShellMode.AnsiC) {
+      this.#ansi ??= new BackslashDecoder((c, out) => (c === 0x27 ? ((this.mode = ShellMode.Outside), out.cut(1)) : out.out(c, 0)));
+      return this.#ansi.push(b, sink);
+    }
     if (this.#st === 1) {
       this.#st = 0;
       if (b === 0x0a) sink.cut(1);
@@ -66,6 +76,10 @@ export class YamlSingleDecoder implements Decoder {
     return !this.#quote;
   }
 
+  reset(): void {
+    this.#quote = false;
+  }
+
   push(b: number, sink: Sink): void {
     if (!this.#quote) {
       if (b === 0x27) this.#quote = true;
@@ -87,6 +101,10 @@ export class FoldDecoder implements Decoder {
 
   get idle(): boolean {
     return this.#st === 0;
+  }
+
+  reset(): void {
+    this.#st = 0;
   }
 
   push(b: number, sink: Sink): void {

@@ -20,6 +20,8 @@ import {
   isHex,
   PercentDecoder,
   QuotedPrintableDecoder,
+  quickBackslash,
+  quickHexPair,
   type Decoder,
   type Sink,
 } from './escape-decoders.js';
@@ -29,63 +31,152 @@ import { FoldDecoder, ShellDecoder, ShellMode, YamlSingleDecoder } from './escap
 export interface Family {
   /** The names of its kinds of escape (index 0 unused), most telling first: a finding names the first it used. */
   kinds: readonly string[];
-  /** The bytes an escape of this family can begin with. */
+  /** The bytes an escape of this family can begin with, anywhere. */
   triggers: string;
+  /** Bytes that only remove (a quote): they matter only inside a match, so they are stopped at only where a pattern has begun. */
+  inside?: string;
   /**
-   * The decoders to read on with from a trigger byte, one per state the text may be in there (a
-   * quote may open or close); none where no escape begins. `next` is the byte after (-1: not known
-   * yet); `state` the automaton's state before the trigger (0: no pattern begun).
+   * The modes to read on in from a trigger byte, one per state the text may be in there (a quote
+   * may open or close); none where no escape begins. `next` is the byte after (-1: not known yet);
+   * `state` the automaton's state before the trigger (0: no pattern begun).
    */
-  open(trigger: number, next: number, state: number): Decoder[] | undefined;
+  modes(trigger: number, next: number, state: number): readonly number[] | undefined;
+  /** A decoder reading in `mode`. */
+  decoder(mode: number): Decoder;
+  /**
+   * What the escape at `i` makes, where the bytes alone tell quickly (most places where a trigger
+   * byte is met are then over without a decoder): the byte; -2 if no escape is there; -1 if it
+   * takes a decoder.
+   */
+  quick?(chunk: Uint8Array, i: number, mode: number): number;
+  /**
+   * Whether it takes part in second rounds (an escape of one family making the byte that begins
+   * an escape of another, as `\u0025` makes `%`): character escapes do; quoting (shell, YAML) does not.
+   */
+  rounds?: boolean;
+  /**
+   * For a family with several modes that read the triggers in `alike` alike (a quote, which opens
+   * or closes): the bytes after which they read differently. A place whose first mode is over
+   * before any of them is over in every mode (a quote followed by plain text).
+   */
+  modal?: { alike: string; after: string };
 }
 
 const Q1 = 0x27;
 const Q2 = 0x22;
+const ONE = [0] as const;
+const { Outside, Single, Double, AnsiC } = ShellMode;
+const [OPEN_OR_CLOSE_1, OPEN_OR_CLOSE_2, AFTER_BACKSLASH, AFTER_DOLLAR] = [[Outside, Single], [Outside, Double], [Outside, Double, AnsiC], [Outside]];
 
 /** Every family the audit reads through. Those that only make a space are left out when no pattern has one. */
 export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
   const families: Family[] = [
-    { kinds: BACKSLASH_KINDS, triggers: '\\', open: () => [new BackslashDecoder()] },
-    { kinds: ['', 'XML entities'], triggers: '&', open: (_, next) => (next < 0 || next === 0x23 || isAlpha(next) ? [new EntityDecoder()] : undefined) },
-    { kinds: ['', 'URL-encoded'], triggers: '%', open: (_, next) => (next < 0 || isHex(next) ? [new PercentDecoder(false)] : undefined) },
+    { kinds: BACKSLASH_KINDS, triggers: '\\', modes: () => ONE, decoder: () => new BackslashDecoder(), quick: quickBackslash, rounds: true },
+    {
+      kinds: ['', 'XML entities'],
+      triggers: '&',
+      modes: (_, next) => (next < 0 || next === 0x23 || isAlpha(next) ? ONE : undefined),
+      decoder: () => new EntityDecoder(),
+      rounds: true,
+    },
+    {
+      kinds: ['', 'URL-encoded'],
+      triggers: '%',
+      modes: (_, next) => (next < 0 || isHex(next) ? ONE : undefined),
+      decoder: () => new PercentDecoder(false),
+      quick: quickHexPair,
+      rounds: true,
+    },
     {
       kinds: ['', 'quoted-printable'],
       triggers: '=',
-      open: (_, next) => (next < 0 || isHex(next) || next === 0x0a || next === 0x0d ? [new QuotedPrintableDecoder()] : undefined),
+      modes: (_, next) => (next < 0 || isHex(next) || next === 0x0a || next === 0x0d ? ONE : undefined),
+      decoder: () => new QuotedPrintableDecoder(),
+      quick: (chunk, i) => (i + 1 < chunk.length && (chunk[i + 1] === 0x0a || chunk[i + 1] === 0x0d) ? -1 : quickHexPair(chunk, i)),
+      rounds: true,
     },
     {
       kinds: ['', 'shell-quoted'],
-      triggers: `'"\\$`,
-      open: (b, next, state) => {
+      triggers: '\\$',
+      inside: `'"`,
+      modal: { alike: `'"`, after: `\\$'"` },
+      modes: (b, next, state) => {
         // A quote only removes: it matters inside a match, where a pattern has begun. It opens or closes.
-        if (b === Q1 || b === Q2)
-          return state === 0 ? undefined : [new ShellDecoder(ShellMode.Outside), new ShellDecoder(b === Q1 ? ShellMode.Single : ShellMode.Double)];
-        if (b === 0x24) return next < 0 || next === Q1 || next === Q2 ? [new ShellDecoder(ShellMode.Outside)] : undefined;
-        return [new ShellDecoder(ShellMode.Outside), new ShellDecoder(ShellMode.Double), new ShellDecoder(ShellMode.AnsiC)];
+        if (b === Q1 || b === Q2) return state === 0 ? undefined : b === Q1 ? OPEN_OR_CLOSE_1 : OPEN_OR_CLOSE_2;
+        if (b === 0x24) return next < 0 || next === Q1 || next === Q2 ? AFTER_DOLLAR : undefined;
+        return AFTER_BACKSLASH;
+      },
+      decoder: (mode) => new ShellDecoder(mode as ShellMode),
+      quick: (chunk, i, mode) => {
+        if (chunk[i] !== 0x5c || i + 1 >= chunk.length) return -1;
+        const b = chunk[i + 1]!;
+        if (mode === AnsiC) return quickBackslash(chunk, i);
+        if (b === 0x0a) return -1;
+        return mode === Outside || b === Q2 || b === 0x5c || b === 0x24 || b === 0x60 ? b : -2;
       },
     },
-    { kinds: ['', "YAML single-quoted ('')"], triggers: "'", open: (_, next) => (next < 0 || next === Q1 ? [new YamlSingleDecoder()] : undefined) },
+    {
+      kinds: ['', "YAML single-quoted ('')"],
+      triggers: "'",
+      modes: (_, next) => (next < 0 || next === Q1 ? ONE : undefined),
+      decoder: () => new YamlSingleDecoder(),
+    },
   ];
   if (patternsHaveSpace) {
     families.push(
-      { kinds: ['', 'form-encoded'], triggers: '%+', open: (b, next) => (b === 0x2b || next < 0 || isHex(next) ? [new PercentDecoder(true)] : undefined) },
-      { kinds: ['', 'YAML folded'], triggers: '\r\n', open: (_, __, state) => (state === 0 ? undefined : [new FoldDecoder()]) },
+      {
+        kinds: ['', 'form-encoded'],
+        triggers: '%+',
+        modes: (b, next) => (b === 0x2b || next < 0 || isHex(next) ? ONE : undefined),
+        decoder: () => new PercentDecoder(true),
+        quick: (chunk, i) => (chunk[i] === 0x2b ? 0x20 : quickHexPair(chunk, i)),
+        rounds: true,
+      },
+      { kinds: ['', 'YAML folded'], triggers: '', inside: '\r\n', modes: (_, __, state) => (state === 0 ? undefined : ONE), decoder: () => new FoldDecoder() },
     );
   }
   return families;
 }
 
-/** The families by trigger byte, and the stop table for the automaton. */
+/** The families by trigger byte, the stop table for the automaton, and a decoder per family and mode to try places with. */
 export class Families {
   readonly at: Family[][] = Array.from({ length: 256 }, () => []);
+  /** Those that take part in second rounds, by trigger byte. */
+  readonly inner: Family[][] = Array.from({ length: 256 }, () => []);
+  /** For the automaton: 3 where a byte is stopped at everywhere, 1 only where a pattern has begun. */
   readonly stops = new Uint8Array(256);
+  readonly #tryers: Decoder[][];
+  /** Per family (by its index in `list`), the bytes after which its modes read differently. */
+  readonly #modal: Uint8Array[];
 
   constructor(readonly list: readonly Family[]) {
-    for (const f of list)
-      for (const c of f.triggers) {
+    this.#tryers = list.map(() => []);
+    this.#modal = list.map((f) => {
+      const bytes = new Uint8Array(256);
+      for (const c of f.modal?.after ?? '') bytes[c.charCodeAt(0)] = 1;
+      return bytes;
+    });
+    for (const f of list) {
+      for (const c of f.triggers) this.stops[c.charCodeAt(0)] = 3;
+      for (const c of f.inside ?? '') this.stops[c.charCodeAt(0)] ||= 1;
+      for (const c of new Set(f.triggers + (f.inside ?? ''))) {
         this.at[c.charCodeAt(0)]!.push(f);
-        this.stops[c.charCodeAt(0)] = 1;
+        if (f.rounds) this.inner[c.charCodeAt(0)]!.push(f);
       }
+    }
+  }
+
+  /** The decoder of `family` in `mode` kept for trying places out, reset. */
+  tryer(family: Family, mode: number): Decoder {
+    const kept = this.#tryers[this.list.indexOf(family)]!;
+    const d = (kept[mode] ??= family.decoder(mode));
+    d.reset(mode);
+    return d;
+  }
+
+  /** The bytes after which `family`'s modes read differently. */
+  modal(family: Family): Uint8Array {
+    return this.#modal[this.list.indexOf(family)]!;
   }
 }
 
@@ -143,10 +234,74 @@ export class EscapeScan<T> implements Scanner {
     const b = chunk[i]!;
     const next = i + 1 < chunk.length ? chunk[i + 1]! : -1;
     for (const family of this.families.at[b]!) {
-      const decoders = family.open(b, next, state);
-      if (decoders) for (const d of decoders) this.#run(new Fork(this, family, d, state, 1, undefined), i);
+      const modes = family.modes(b, next, state);
+      if (!modes) continue;
+      let sameSoFar = false;
+      for (const mode of modes) {
+        // The first mode's reading ended before anything read differently in this one.
+        if (sameSoFar) break;
+        const quick = family.quick ? family.quick(chunk, i, mode) : -1;
+        if (quick === -2) continue;
+        if (quick >= 0) {
+          // One byte made: the place is over unless it begins or goes on with a pattern, or begins a second round.
+          const v = this.automaton.step(state, quick);
+          if ((v & (MATCH | STATE)) === 0 && (!family.rounds || this.families.inner[quick]!.length === 0)) continue;
+        }
+        const worth = this.#worthAFork(family, mode, i, state, family.rounds === true);
+        if (worth === 2) this.#run(new Fork(this, family, family.decoder(mode), state, 1, undefined), i);
+        else sameSoFar = worth === 0 && modes.length > 1 && family.modal?.alike.includes(String.fromCharCode(b)) === true;
+      }
     }
   }
+
+  /**
+   * Tries the place out with the family's kept decoder, as a fork would read it, but without one:
+   * most places end within a few bytes (no escape after all, or what it decodes to begins no
+   * pattern) and cost no allocation. A fork is made (and reads the place again) only where the
+   * reading finds a match, decodes a byte that may begin a second round, or runs past the chunk
+   * (2). Over, it says whether a byte after which modes read differently was read (1) or not (0).
+   */
+  #worthAFork(family: Family, mode: number, i: number, state: number, rounds: boolean): 0 | 1 | 2 {
+    const t = this.#trial;
+    t.rounds = rounds;
+    const d = this.families.tryer(family, mode);
+    t.state = state;
+    t.decoded = 0;
+    t.first = -1;
+    t.worth = false;
+    const chunk = this.#chunk;
+    const limit = Math.min(chunk.length, i + this.span * RAW_PER_BYTE);
+    const modal = this.families.modal(family);
+    let differs: 0 | 1 = 0;
+    for (let j = i; j < limit; j++) {
+      if (j > i && modal[chunk[j]!]) differs = 1;
+      d.push(chunk[j]!, t);
+      if (t.worth) return 2;
+      if (d.idle && (t.first < 0 || this.automaton.depth(t.state) <= t.decoded - t.first)) return differs;
+    }
+    return 2;
+  }
+
+  /** The sink of tried places. */
+  readonly #trial = {
+    state: 0,
+    decoded: 0,
+    first: -1,
+    worth: false,
+    rounds: false,
+    out: (b: number, kind: number) => {
+      const t = this.#trial;
+      const v = this.automaton.step(t.state, b);
+      t.decoded++;
+      if (kind && t.first < 0) t.first = t.decoded;
+      t.state = v & STATE;
+      if (t.first >= 0 && ((v & MATCH) !== 0 || (kind && t.rounds && this.families.inner[b]!.length > 0))) t.worth = true;
+    },
+    cut: () => {
+      const t = this.#trial;
+      if (t.first < 0) t.first = t.decoded;
+    },
+  };
 
   /** A fork reads on from `from` until it stops or the chunk ends (then it goes on with the next). */
   #run(fork: Fork<T>, from: number): void {
@@ -197,24 +352,28 @@ class Fork<T> implements Sink {
     readonly outer: Fork<T> | undefined,
   ) {}
 
-  /** Reads one byte; false once this reading can no longer make a match an escape made. */
+  /**
+   * Reads one byte; false once this reading can no longer make a match an escape made: the
+   * pattern begun (the state's depth) no longer reaches back to its first escape, nothing is held,
+   * and no second round is reading. A later escape is another place, tried on its own.
+   */
   push(b: number): boolean {
     this.decoder.push(b, this);
-    const span = this.scan.span;
-    // Nothing decoded differently yet and nothing held: the text here is as it is, the main scan's.
-    const fresh = this.#first < 0 ? !this.decoder.idle : this.#decoded - this.#first <= span;
-    return (
-      (++this.#read < span * RAW_PER_BYTE && fresh && (this.state !== 0 || !this.decoder.idle)) ||
-      (this.#inner.length > 0 && this.#read < 2 * span * RAW_PER_BYTE)
-    );
+    if (++this.#read > this.scan.span * RAW_PER_BYTE) return false;
+    return !this.decoder.idle || this.#reaches() || (this.#inner.length > 0 && this.#read < 2 * this.scan.span * RAW_PER_BYTE);
+  }
+
+  #reaches(): boolean {
+    return this.#first >= 0 && this.scan.automaton.depth(this.state) > this.#decoded - this.#first;
   }
 
   out(b: number, kind: number): void {
     if (kind) this.#mark(this.#decoded + 1, kind);
-    if (this.depth < MAX_DEPTH) {
-      for (const family of this.scan.families.at[b]!) {
-        const decoders = family.open(b, -1, this.state);
-        if (decoders) for (const d of decoders) this.#inner.push(new Fork(this.scan, family, d, this.state, this.depth + 1, this));
+    // A second round begins where an escape made the byte that begins another (`\u0025` for `%`).
+    if (kind && this.depth < MAX_DEPTH && this.family.rounds) {
+      for (const family of this.scan.families.inner[b]!) {
+        const modes = family.modes(b, -1, this.state);
+        if (modes) for (const mode of modes) this.#inner.push(new Fork(this.scan, family, family.decoder(mode), this.state, this.depth + 1, this));
       }
     }
     if (this.#inner.length) this.#inner = this.#inner.filter((f) => f.push(b));

@@ -31,12 +31,17 @@ export class Automaton<T> {
   readonly #rows: Int32Array;
   /** Bytes that leave the root: at the root, the others are skipped with a 256-byte table that stays in cache. */
   readonly #starts: Uint8Array;
+  /** For each state, the length of the text it stands for (the longest pattern prefix it has read). */
+  readonly #depth: Int32Array;
   /** For each state, the patterns ending there (its own and those of its suffix links), or undefined. */
   readonly #out: Array<Pattern<T>[] | undefined>;
 
   constructor(
     patterns: ReadonlyArray<Pattern<T>>,
-    /** Bytes at which a scanner's `onStop` is called (before the byte is read), with the state then. */
+    /**
+     * Bytes at which a scanner's `onStop` is called (before the byte is read), with the state then:
+     * 1 where a pattern has begun (not at the root), 3 everywhere.
+     */
     stops: Uint8Array = new Uint8Array(256),
   ) {
     // 1. The trie.
@@ -61,11 +66,13 @@ export class Automaton<T> {
     const n = goto.length;
     const next = new Int32Array(n * 256);
     const fail = new Int32Array(n);
+    const depth = new Int32Array(n);
     const queue: number[] = [];
     for (let b = 0; b < 256; b++) {
       const t = goto[0]!.get(b);
       if (t !== undefined) {
         next[b] = t;
+        depth[t] = 1;
         queue.push(t);
       }
     }
@@ -78,6 +85,7 @@ export class Automaton<T> {
         const t = goto[s]!.get(b);
         if (t !== undefined) {
           fail[t] = next[f * 256 + b]!;
+          depth[t] = depth[s]! + 1;
           next[s * 256 + b] = t;
           queue.push(t);
         } else {
@@ -88,16 +96,23 @@ export class Automaton<T> {
     const rows = new Int32Array(n * 256);
     for (let i = 0; i < rows.length; i++) {
       const t = next[i]!;
-      rows[i] = (t << 8) | (out[t] ? MATCH : 0) | (stops[i & 255] ? STOP : 0);
+      const stop = stops[i & 255]!;
+      rows[i] = (t << 8) | (out[t] ? MATCH : 0) | (stop & 2 || (stop && i >= 256) ? STOP : 0);
     }
     this.#rows = rows;
     this.#out = out;
-    this.#starts = Uint8Array.from({ length: 256 }, (_, b) => (next[b] !== 0 || stops[b] ? 1 : 0));
+    this.#depth = depth;
+    this.#starts = Uint8Array.from({ length: 256 }, (_, b) => (next[b] !== 0 || stops[b]! & 2 ? 1 : 0));
   }
 
   /** One step, for code that walks the automaton itself: the value for `byte` read in `state` (STATE, MATCH, STOP). */
   step(state: number, byte: number): number {
     return this.#rows[state + byte]!;
+  }
+
+  /** How many of the last bytes read the state stands for: a match to come begins no further back. */
+  depth(state: number): number {
+    return this.#depth[state >> 8]!;
   }
 
   /** The patterns that end where `step` returned `value` (with MATCH set). */
