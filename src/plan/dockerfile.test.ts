@@ -50,7 +50,12 @@ describe('stages', () => {
   });
 
   it('refuses a target stage the file does not have, as BuildKit does', () => {
-    expect(() => stages(dockerfile, [], { target: 'nope' })).toThrow('target stage "nope" could not be found (its stages: build, runtime, final)');
+    expect(() => stages(dockerfile, [], { target: 'nope' })).toThrow(
+      expect.objectContaining({
+        input: 'target',
+        reason: `target stage "nope" could not be found: set target to one of the Dockerfile's stages (build, runtime, final)`,
+      }),
+    );
   });
 
   it('expands every operator of the lexer: :- :+ - + # ## % %% / //', () => {

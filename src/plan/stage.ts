@@ -50,6 +50,7 @@ function enforcePolicy(fx: Pick<Effects, 'platform'>, inputs: BuildInputs, docke
     });
   } catch (e) {
     if (!(e instanceof DockerfileError)) throw e;
+    if (e.input) throw new ConfigError([{ input: e.input, message: `${e.reason} (BuildKit refuses it too; nothing was built)` }]);
     platform.error(`BuildKit would refuse this Dockerfile: ${e.reason}`, { file, line: e.line, title: 'Dockerfile' });
     throw new ConfigError([
       { input: 'file', message: `${file}${e.line ? `:${e.line}` : ''}: ${e.reason} (BuildKit refuses this Dockerfile; nothing was built)` },

@@ -10,6 +10,8 @@ export class DockerfileError extends Error {
   constructor(
     readonly reason: string,
     readonly line?: number,
+    /** The input at fault when it is not the file itself (`target`). */
+    readonly input?: string,
   ) {
     super(line ? `line ${line}: ${reason}` : reason);
   }

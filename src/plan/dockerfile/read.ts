@@ -240,7 +240,9 @@ export function evaluate(s: Structure, text: string, args: ReadonlyArray<readonl
   if (view.target && !s.stages.some((st) => st.name === view.target!.toLowerCase())) {
     const names = s.stages.flatMap((st) => (st.name ? [st.name] : []));
     throw new DockerfileError(
-      `target stage "${view.target}" could not be found${names.length ? ` (its stages: ${names.join(', ')})` : ' (it names no stage)'}`,
+      `target stage "${view.target}" could not be found${names.length ? `: set target to one of the Dockerfile's stages (${names.join(', ')})` : ' (the Dockerfile names no stage)'}`,
+      undefined,
+      'target',
     );
   }
   const given = new Map(args);
