@@ -86,7 +86,14 @@ export interface Syntax {
 }
 
 /** The frontend BuildKit runs for this Dockerfile, as `DetectSyntax` finds it; undefined when none is named. */
-export function detectSyntax(text: string): Syntax | undefined {
+export const detectSyntax = (text: string): Syntax | undefined => findDirective('syntax', text, true);
+
+/**
+ * A directive as BuildKit's `parseDirective` finds it before parsing: after a byte-order mark and a
+ * `#!` line, in `#` form — and, for the syntax (`anyFormat`), in `//` form or as a JSON document's key.
+ * `image` is the value's first space-separated word, `cmdline` the whole value.
+ */
+export function findDirective(key: string, text: string, anyFormat: boolean): Syntax | undefined {
   let body = discardBOM(text);
   let offset = 0;
   const nl = body.indexOf('\n');
@@ -94,13 +101,14 @@ export function detectSyntax(text: string): Syntax | undefined {
     body = nl < 0 ? '' : body.slice(nl + 1);
     offset = 1;
   }
-  for (const form of ['#', '//'] as const) {
-    const found = new DirectiveParser(offset, form).parseAll(body).find((d) => d.name === 'syntax');
+  for (const form of anyFormat ? (['#', '//'] as const) : (['#'] as const)) {
+    const found = new DirectiveParser(offset, form).parseAll(body).find((d) => d.name === key);
     if (found) return { image: found.value.split(' ')[0]!, cmdline: found.value, line: found.line, form };
   }
+  if (!anyFormat) return undefined;
   try {
     const json: unknown = JSON.parse(body);
-    const v = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>).syntax : undefined;
+    const v = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>)[key] : undefined;
     // Go's json.Unmarshal into a map takes a key's last occurrence, as JSON.parse does.
     if (typeof v === 'string') return { image: v, cmdline: v, line: offset, form: 'json' };
   } catch {

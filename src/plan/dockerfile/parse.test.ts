@@ -5,7 +5,7 @@
  * variant: a `# syntax=docker/dockerfile:1` Dockerfile with `RUN <<EOF` scripts and `COPY <<file.txt`.
  */
 import { describe, expect, it } from 'vitest';
-import { DirectiveParser, DockerfileError, detectSyntax } from './directives.js';
+import { DirectiveParser, DockerfileError, detectSyntax, findDirective } from './directives.js';
 import { nodeFromLine, parseWords, type Node } from './line-parsers.js';
 import { parse, parseHeredoc } from './parse.js';
 
@@ -217,6 +217,17 @@ describe('directives_test.go', () => {
   ] as Array<[string, string | undefined, string?, number?]>)('DetectSyntax %j', (dt, image, cmdline, line) => {
     const s = detectSyntax(dt);
     expect(s && [s.image, s.cmdline, s.line]).toEqual(image === undefined ? undefined : [image, cmdline, line]);
+  });
+
+  it.each([
+    ['#check = skip=all // opts\nFROM busybox\n', 'skip=all', 'skip=all // opts', 1],
+    ['#!/bin/sh\n# check = skip=all\nFROM busybox\n', 'skip=all', 'skip=all', 2],
+    ['#!/bin/sh\n\n# check = skip=all\n', undefined],
+    ['FROM busybox\nRUN ls\n', undefined],
+    ['//check=skip=all\n//key=value', undefined],
+  ] as Array<[string, string | undefined, string?, number?]>)('ParseDirective("check") %j', (dt, value, cmdline, line) => {
+    const d = findDirective('check', dt, false);
+    expect(d && [d.image, d.cmdline, d.line]).toEqual(value === undefined ? undefined : [value, cmdline, line]);
   });
 
   it('a repeated directive and an invalid escape are refused with their line', () => {
