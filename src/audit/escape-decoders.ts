@@ -113,29 +113,7 @@ export class BackslashDecoder implements Decoder {
         this.#flushHigh(sink);
         return this.plain(b, sink);
       case 1:
-        if (b === 0x75 || b === 0x55 || b === 0x78) {
-          this.#held.push(b);
-          this.#st = 2;
-          this.#need = b === 0x75 ? 4 : b === 0x55 ? 8 : 2;
-          this.#kind = b === 0x78 ? X : U;
-          this.#acc = 0;
-          this.#count = 0;
-        } else if (b >= 0x30 && b <= 0x37) {
-          this.#st = 4;
-          this.#acc = b - 0x30;
-          this.#count = 1;
-          this.#kind = OCTAL;
-        } else if (b === 0x0a || b === 0x0d) {
-          this.#flushHigh(sink);
-          sink.cut(SIMPLE);
-          this.#st = b === 0x0a ? 6 : 5;
-        } else {
-          this.#st = 0;
-          this.#flushHigh(sink);
-          const simple = SIMPLE_ESCAPES[b]!;
-          sink.out(simple >= 0 ? simple : b, SIMPLE);
-        }
-        return;
+        return this.#afterBackslash(b, sink);
       case 2: {
         const h = HEX[b]!;
         if (h >= 0) {
@@ -181,6 +159,32 @@ export class BackslashDecoder implements Decoder {
         if (b === 0x20 || b === 0x09) return;
         this.#st = 0;
         return this.push(b, sink);
+    }
+  }
+
+  /** The byte after `\\`: which escape it is. */
+  #afterBackslash(b: number, sink: Sink): void {
+    if (b === 0x75 || b === 0x55 || b === 0x78) {
+      this.#held.push(b);
+      this.#st = 2;
+      this.#need = b === 0x75 ? 4 : b === 0x55 ? 8 : 2;
+      this.#kind = b === 0x78 ? X : U;
+      this.#acc = 0;
+      this.#count = 0;
+    } else if (b >= 0x30 && b <= 0x37) {
+      this.#st = 4;
+      this.#acc = b - 0x30;
+      this.#count = 1;
+      this.#kind = OCTAL;
+    } else if (b === 0x0a || b === 0x0d) {
+      this.#flushHigh(sink);
+      sink.cut(SIMPLE);
+      this.#st = b === 0x0a ? 6 : 5;
+    } else {
+      this.#st = 0;
+      this.#flushHigh(sink);
+      const simple = SIMPLE_ESCAPES[b]!;
+      sink.out(simple >= 0 ? simple : b, SIMPLE);
     }
   }
 
