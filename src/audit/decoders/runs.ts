@@ -12,7 +12,8 @@ type Alphabet = 'base64' | 'hex' | 'base32';
 
 const B64 = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_') B64[c.charCodeAt(0)] = 1;
-const RUN = /[A-Za-z0-9+/_-]{40,}(?:={0,2}\r?\n[ \t]*[A-Za-z0-9+/_-]{16,})*={0,3}/g;
+// A run is tried only where one starts (the lookbehind): each character is looked at about once, not once per start inside a word.
+const RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{40,}(?:={0,2}\r?\n[ \t]*[A-Za-z0-9+/_-]{16,})*={0,3}/g;
 
 function alphabetOf(run: string): Alphabet {
   if (/^[0-9a-fA-F\s]*$/.test(run)) return 'hex';
