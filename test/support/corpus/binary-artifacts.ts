@@ -281,6 +281,34 @@ tar -C oci -cf "$OUT/app-image.tar" .`,
     where: /image-archive\/app-image\.tar.*blobs\/sha256\/[0-9a-f]{64}.*app\/\.env/,
   },
   {
+    id: 'zip-streamed',
+    name: 'a zip written to a pipe by Info-ZIP (`zip - … | cat`: sizes in data descriptors after each entry)',
+    realWorld: 'an archive streamed by a build step (Java ZipOutputStream writes entries the same way)',
+    shape: 'token',
+    script: `mkdir -p cfg && printf 'api_key: %s\\n' "$S" > cfg/secrets.yml && printf 'name: app\\n' > cfg/app.yml
+zip -q -r - cfg | cat > "$OUT/config.zip"`,
+    where: /zip-streamed\/config\.zip.*cfg\/secrets\.yml/,
+  },
+  {
+    id: 'makeself-run',
+    name: 'a self-extracting installer: a shell script with a gzip’d tar appended (makeself style)',
+    realWorld: 'a vendor agent installed from install.run, the .run kept in the image',
+    shape: 'token',
+    script: `mkdir -p payload/agent && printf 'AGENT_KEY=%s\\n' "$S" > payload/agent/agent.conf
+{ printf '#!/bin/sh\\n# installer\\nARCHIVE=$(awk "/^__ARCHIVE__/ {print NR + 1; exit 0; }" "$0")\\ntail -n+$ARCHIVE "$0" | tar xz -C /opt\\nexit 0\\n__ARCHIVE__\\n'; tar -C payload -cf - agent | gzip -9; } > "$OUT/install.run"`,
+    where: /makeself-run\/install\.run.*agent\/agent\.conf/,
+  },
+  {
+    id: 'executable-jar',
+    name: 'a Spring Boot “fully executable” jar: a launch script prepended to the zip',
+    realWorld: 'bootJar { launchScript() } output installed as /opt/app/app (init.d service)',
+    shape: 'token',
+    script: `mkdir -p j/BOOT-INF/classes && printf 'spring.datasource.password=%s\\n' "$S" > j/BOOT-INF/classes/application.properties
+(cd j && zip -qrX ../app.jar .)
+{ printf '#!/bin/bash\\n# Spring Boot launch script\\nexec java -jar "$0" "$@"\\n'; head -c 3000 /dev/zero | tr '\\0' '#'; printf '\\n'; cat app.jar; } > "$OUT/app"`,
+    where: /executable-jar\/app.*BOOT-INF\/classes\/application\.properties/,
+  },
+  {
     id: 'sqlite-db',
     name: 'a SQLite database (python3 sqlite3) with an API token in a row',
     realWorld: 'an application database (Grafana, a Django dev DB) baked into the image',
