@@ -32,26 +32,33 @@ export async function tagRepositories(c: TagContext, repos: readonly PushTarget[
       await checkReleaseTags({ ...check, digest: graph.root.digest, revision, limit: c.limit }, release);
     }
   }
-  for (const [i, target] of repos.entries()) {
-    const floating = new Set(target.floating?.tags.map((t) => t.tag));
-    for (const tag of tagsOf[i]!.filter((t) => !floating.has(t))) {
-      await moveTag(c, target, tag);
-      report.references.push(formatReference(target.repository, tag));
+  const placed = repos.map(() => new Set<string>());
+  try {
+    for (const [i, target] of repos.entries()) {
+      const floating = new Set(target.floating?.tags.map((t) => t.tag));
+      for (const tag of tagsOf[i]!.filter((t) => !floating.has(t))) {
+        await moveTag(c, target, tag);
+        placed[i]!.add(tag);
+      }
     }
-  }
-  for (const [i, target] of repos.entries()) {
-    const plan = target.floating;
-    const allowed = tagsOf[i]!.filter((t) => plan?.tags.some((p) => p.tag === t));
-    if (!plan || !allowed.length) continue;
-    const name = formatReference(target.repository);
-    const settle = { sleep: c.sleep, settleMs: c.settleMs ?? 1000, rounds: c.settleRounds ?? 5 };
-    const log = (line: string) => c.log?.(line);
-    const { ours } = await convergeFloating(
-      { client: c.client, repository: target.repository.path, name, root: graph.root, limit: c.limit, log, ...settle },
-      plan,
-      allowed,
-    );
-    for (const tag of ours) report.references.push(formatReference(target.repository, tag));
+    for (const [i, target] of repos.entries()) {
+      const plan = target.floating;
+      const allowed = tagsOf[i]!.filter((t) => plan?.tags.some((p) => p.tag === t));
+      if (!plan || !allowed.length) continue;
+      const name = formatReference(target.repository);
+      const settle = { sleep: c.sleep, settleMs: c.settleMs ?? 1000, rounds: c.settleRounds ?? 5 };
+      const log = (line: string) => c.log?.(line);
+      const { ours } = await convergeFloating(
+        { client: c.client, repository: target.repository.path, name, root: graph.root, limit: c.limit, log, ...settle },
+        plan,
+        allowed,
+      );
+      for (const tag of ours) placed[i]!.add(tag);
+    }
+  } finally {
+    // In the order the tags were planned, whichever phase placed them (also when a later one failed).
+    for (const [i, target] of repos.entries())
+      for (const tag of tagsOf[i]!) if (placed[i]!.has(tag)) report.references.push(formatReference(target.repository, tag));
   }
 }
 

@@ -12,7 +12,8 @@ import { pushGraph } from '../../src/push/engine.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { expectedFloating, randomVersions, releaseImage, releaseTarget, rng } from '../support/releases.js';
-import { lab, uniqueRepo } from './lab.js';
+import { hoist, lab, uniqueRepo } from './lab.js';
+import { tmpdir } from 'node:os';
 
 const client = (host: string) => new RegistryClient({ host, insecure: true, retries: 3, userAgent: 'hoist-race-test' });
 
@@ -73,4 +74,75 @@ describe('floating tags under concurrent releases (distribution, delaying proxie
       expect(Date.now() - started).toBeLessThan(60_000); // bounded: delays and re-reads are bounded
     }, 90_000);
   }
+});
+
+// The same property with the artefact that ships: `hoist merge` (dist/cli.js) processes at once,
+// each joining its own image into an index and tagging it with forward-only floating tags, each
+// through its own delaying proxy in front of distribution.
+describe('concurrent `hoist merge` releases (dist), delaying proxies', () => {
+  it('seed 21: every floating tag ends on the highest release of its line', async () => {
+    const random = rng(21);
+    const versions = randomVersions(random, 4);
+    const path = uniqueRepo('race/merged');
+    const staged = uniqueRepo('race/parts');
+    const parts = await Promise.all(
+      versions.map(async (v) => {
+        const image = releaseImage(v, `rev-${v}`);
+        const c = client(lab().registries.plain.host);
+        const [r] = await pushGraph(image.graph, image.source, [{ repository: parseRepository(`${lab().registries.plain.host}/${staged}`), tags: [] }], {
+          clientFor: () => c,
+          concurrency: 4,
+          perHost: 4,
+        });
+        await c.close();
+        expect(r!.error).toBeUndefined();
+        return image.graph.root.digest;
+      }),
+    );
+    const proxies = await Promise.all(
+      versions.map((_, i) =>
+        FaultProxy.start(lab().registries.plain.host, {
+          stall: (
+            (r) => () =>
+              Math.floor(r() * 60) + 1
+          )(rng(2100 + i)),
+        }),
+      ),
+    );
+    try {
+      const runs = await Promise.all(
+        versions.map((v, i) => {
+          const host = proxies[i]!.host;
+          return hoist(
+            [
+              'merge',
+              '--sources',
+              `${host}/${staged}@${parts[i]}`,
+              '--images',
+              `${host}/${path}`,
+              '--version',
+              v,
+              '--tag-channel',
+              'true',
+              '--insecure-registries',
+              host,
+              '--json',
+            ],
+            { cwd: tmpdir() },
+          );
+        }),
+      );
+      const digestOf = new Map<string, string>();
+      for (const [i, r] of runs.entries()) {
+        expect(r.code, r.stderr).toBe(0);
+        digestOf.set(versions[i]!, (JSON.parse(r.stdout) as { outputs: { digest: string } }).outputs.digest);
+      }
+      const tags = await tagsOf(path);
+      for (const v of versions) expect(tags.get(v), v).toBe(digestOf.get(v));
+      for (const [tag, v] of expectedFloating(versions))
+        expect(tags.get(tag), `${versions.join(' ')}: ${tag} → ${v}\n${runs.map((r) => r.stderr).join('\n')}`).toBe(digestOf.get(v));
+    } finally {
+      await Promise.all(proxies.map((p) => p.close()));
+    }
+  }, 120_000);
 });
