@@ -12,8 +12,6 @@ type Alphabet = 'base64' | 'hex' | 'base32';
 
 const B64 = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_') B64[c.charCodeAt(0)] = 1;
-// A run is tried only where one starts (the lookbehind): each character is looked at about once, not once per start inside a word.
-const RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{40,}(?:={0,2}\r?\n[ \t]*[A-Za-z0-9+/_-]{16,})*={0,3}/g;
 
 function alphabetOf(run: string): Alphabet {
   if (/^[0-9a-fA-F\s]*$/.test(run)) return 'hex';
@@ -42,55 +40,80 @@ function decode(text: string, alphabet: Alphabet): Buffer {
 /** How many characters of an unfinished run can be decoded now without cutting a group. */
 const whole = (length: number, alphabet: Alphabet) => length - (length % (alphabet === 'hex' ? 2 : alphabet === 'base32' ? 8 : 4));
 
+const GAP = new Uint8Array(256);
+for (const c of '=\r\n \t') GAP[c.charCodeAt(0)] = 1;
+/** A wrapped run's next line is this long at least (base64 is wrapped at 64 or 76; its last line may be short). */
+const MIN_LINE = 16;
+
 /**
- * Finds and decodes the runs of one text. A run still open at a chunk's end is decoded as far as a
- * whole group and continued with the next chunk (a long record streams, it is not gathered).
+ * Finds and decodes the runs of one text, reading its bytes once with a table (no regular
+ * expression, no string of the whole chunk): a run of at least MIN_RUN base64 characters opens,
+ * a line break (with `=` padding, CR, indentation) followed by MIN_LINE more continues it. A run
+ * still open at a chunk's end is decoded as far as a whole group and continued with the next chunk.
  */
 export class EncodedRuns {
   #open: { sink: Sink; alphabet: Alphabet; rest: string } | undefined;
+  /** The gap since the last segment: any bytes, only padding and whitespace, a line break among them. */
+  #gap = { any: false, clean: true, newline: false };
   #offset = 0;
-  #tail = '';
+  /** The end of the chunk before, when it ended inside a segment too short to tell. */
+  #tail: Buffer = Buffer.alloc(0);
 
   constructor(readonly open: (offset: number, alphabet: Alphabet) => Sink | undefined) {}
 
   async push(chunk: Uint8Array): Promise<void> {
-    const text = this.#tail + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1');
+    const bytes = this.#tail.length ? Buffer.concat([this.#tail, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const base = this.#offset - this.#tail.length;
     this.#offset += chunk.length;
-    this.#tail = '';
-    let from = 0;
-    if (this.#open) {
-      // The open run goes on as far as this chunk's leading base64 characters do.
-      let i = 0;
-      while (i < text.length && (B64[text.charCodeAt(i)] || '=\n\r \t'.includes(text[i]!))) i++;
-      await this.#continue(text.slice(0, i), i === text.length);
-      if (i === text.length) return;
-      from = i;
-    }
-    const re = new RegExp(RUN.source, 'g'); // its own: a decoded run's router runs this too, meanwhile
-    re.lastIndex = from;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const atEnd = m.index + m[0].length === text.length;
-      const sink = this.open(base + m.index, alphabetOf(m[0].slice(0, 64)));
-      if (!sink) continue;
-      this.#open = { sink, alphabet: alphabetOf(m[0].slice(0, 64)), rest: '' };
-      await this.#continue(m[0], atEnd);
-    }
-    // A run may start in the last characters: they are looked at again with the next chunk.
-    if (!this.#open) {
-      let i = text.length;
-      while (i > 0 && text.length - i < MIN_RUN && B64[text.charCodeAt(i - 1)]) i--;
-      this.#tail = text.slice(i);
+    this.#tail = Buffer.alloc(0);
+    const n = bytes.length;
+    let i = 0;
+    while (i < n) {
+      // The gap before the next segment (it may have begun in the chunk before).
+      const gap = this.#gap;
+      const gapStart = i;
+      while (i < n && !B64[bytes[i]!]) {
+        if (!GAP[bytes[i]!]) gap.clean = false;
+        else if (bytes[i] === 10) gap.newline = true;
+        i++;
+      }
+      if (i > gapStart) gap.any = true;
+      if (this.#open && !gap.clean) await this.end();
+      if (i === n) break;
+      const start = i;
+      while (i < n && B64[bytes[i]!]) i++;
+      const atEnd = i === n;
+      if (this.#open && gap.any && atEnd && i - start < MIN_LINE) {
+        // A short start of a line at the chunk's end: whether it continues the run is told with the next chunk.
+        this.#tail = Buffer.from(bytes.subarray(start));
+        break;
+      }
+      this.#gap = { any: false, clean: true, newline: false };
+      if (this.#open) {
+        // Straight on from the chunk before, or the next line of a wrapped run.
+        if (!gap.any || (gap.newline && (i - start >= MIN_LINE || atEnd))) {
+          await this.#continue(bytes.toString('latin1', start, i), atEnd);
+          continue;
+        }
+        await this.end();
+      }
+      if (i - start >= MIN_RUN) {
+        const text = bytes.toString('latin1', start, i);
+        const alphabet = alphabetOf(text.slice(0, 64));
+        const sink = this.open(base + start, alphabet);
+        if (!sink) continue;
+        this.#open = { sink, alphabet, rest: '' };
+        await this.#continue(text, atEnd);
+      } else if (atEnd) this.#tail = Buffer.from(bytes.subarray(start)); // it may start a run: looked at again with the next chunk
     }
   }
 
   async #continue(piece: string, more: boolean): Promise<void> {
     const run = this.#open!;
-    const text = run.rest + piece.replace(/[\s=]/g, '');
+    const text = run.rest + piece;
     const n = more ? whole(text.length, run.alphabet) : text.length;
     run.rest = text.slice(n);
     if (n) await run.sink.write(decode(text.slice(0, n), run.alphabet));
-    if (!more) await this.end();
   }
 
   async end(): Promise<void> {
