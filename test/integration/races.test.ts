@@ -17,10 +17,13 @@ import { tmpdir } from 'node:os';
 
 const client = (host: string) => new RegistryClient({ host, insecure: true, retries: 3, userAgent: 'hoist-race-test' });
 
-async function releaseThroughProxy(path: string, version: string, seed: number, variant: Variant | undefined, log: string[]) {
+async function releaseThroughProxy(path: string, version: string, seed: number, variant: Variant | undefined, log: string[], seen?: string[]) {
   const random = rng(seed);
   // Up to 60 ms before each request: a release of ~25 requests spreads over about a second.
-  await using proxy = await FaultProxy.start(lab().registries.plain.host, { stall: () => Math.floor(random() * 60) + 1 });
+  await using proxy = await FaultProxy.start(lab().registries.plain.host, {
+    stall: () => Math.floor(random() * 60) + 1,
+    answer: (q) => void seen?.push(`${q.method} ${q.path}`),
+  });
   const c = client(proxy.host);
   try {
     const image = releaseImage(variant ? `${version}${variant.suffix}` : version, `rev-${version}-${seed}`);
@@ -145,4 +148,32 @@ describe('concurrent `hoist merge` releases (dist), delaying proxies', () => {
       await Promise.all(proxies.map((p) => p.close()));
     }
   }, 120_000);
+});
+
+// The forward-only decision reads tag names (one request per page of the listing), never each tag.
+// Nearest real-world variant: a repository with a tag per commit, hundreds of them, released into.
+describe('the forward-only decision on a repository with 301 tags', () => {
+  it('costs a few listings and reads of the tags it moves, not one request per tag', async () => {
+    const path = uniqueRepo('race/many');
+    const seed = releaseImage('0.1.0', 'seed');
+    const c = client(lab().registries.plain.host);
+    const repository = parseRepository(`${lab().registries.plain.host}/${path}`);
+    await pushGraph(seed.graph, seed.source, [{ repository, tags: [] }], { clientFor: () => c, concurrency: 4, perHost: 4 });
+    const names = Array.from({ length: 300 }, (_, i) => `sha-${i.toString(16).padStart(7, '0')}`);
+    for (let i = 0; i < names.length; i += 16)
+      await Promise.all(names.slice(i, i + 16).map((t) => c.putManifest(path, t, seed.graph.root.bytes, seed.graph.root.mediaType)));
+    await c.putManifest(path, '1.9.0', seed.graph.root.bytes, seed.graph.root.mediaType);
+    await c.close();
+    const seen: string[] = [];
+    const log: string[] = [];
+    const run = await releaseThroughProxy(path, '2.0.0', 1, undefined, log, seen);
+    expect(run.error).toBeUndefined();
+    const listings = seen.filter((l) => l.includes('/tags/list'));
+    const tagReads = seen.filter((l) => l.startsWith('HEAD') && l.includes('/manifests/') && !l.includes('sha256:'));
+    // One listing to decide, one right before the floating writes, one per settle round (one here).
+    expect(listings.length).toBe(3);
+    // The tags it moves (2.0.0, 2.0, 2, latest: before and after writing) and the line leaders: never the 300 others.
+    expect(tagReads.every((l) => !l.includes('/manifests/sha-'))).toBe(true);
+    expect(seen.length).toBeLessThan(40);
+  }, 60_000);
 });
