@@ -3,12 +3,13 @@
 // RUN step (or a package's install script) printing `::stop-commands::`, legacy `##[cmd]` lines,
 // a `::` line behind U+0085 or a carriage return, and GitLab section markers, before Hoist masks
 // the registry password it found in the machine's Docker config for a hierarchy's next entry.
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runnerCommands } from '../support/runner-commands.js';
-import { lab, password, runAction, skopeoDigest, uniqueRepo } from './lab.js';
+import { lab, password, ROOT, runAction, skopeoDigest, toolEnv, uniqueRepo } from './lab.js';
 
 /** Lines a RUN step prints: printf's octal escapes give U+0085 (\302\205), U+00A0, CR and ESC. */
 const HOSTILE = [
@@ -73,5 +74,43 @@ describe('workflow commands in build output', () => {
         passwordFile: tls.passwordFile,
       }),
     ).toBe(entries.find((e) => e.name === 'app')!.digest);
+  });
+
+  it('on GitLab, reach the job log with no escape, carriage return or section marker of their own', async () => {
+    const { plain } = lab().registries;
+    const ws = await mkdtemp(join(tmpdir(), 'hoist-ws-'));
+    await writeFile(join(ws, 'Dockerfile'), `FROM ${plain.host}/lab/busybox:1.36\nRUN printf '${HOSTILE.join('\\n')}\\n' && echo ${Math.random()} > /n\n`);
+    const image = `${plain.host}/${uniqueRepo('inject/gitlab')}`;
+    const out = await new Promise<{ code: number; text: string }>((done, fail) => {
+      const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], {
+        cwd: ws,
+        env: {
+          ...toolEnv(),
+          GITLAB_CI: 'true',
+          CI_JOB_ID: `inj-${Date.now()}`,
+          INPUT_IMAGES: image,
+          INPUT_INSECURE_REGISTRIES: plain.host,
+          INPUT_NO_CACHE: 'true',
+          INPUT_TAGS: 'v1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let text = '';
+      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (text += c.toString()));
+      child.on('error', fail);
+      child.on('close', (code) => done({ code: code ?? 1, text }));
+    });
+    expect(out.code, out.text).toBe(0);
+    expect(out.text).toContain('audit passed');
+    // Hoist's own markers and colours are the only escapes and carriage returns left.
+    // eslint-disable-next-line no-control-regex -- Hoist's own section markers
+    const sections = /\u001b\[0Ksection_(start|end):\d+:hoist_\d+(\[collapsed=true\])?\r\u001b\[0K/g;
+    // eslint-disable-next-line no-control-regex -- Hoist's own colours
+    const colours = /\u001b\[(3[13]|0)m/g;
+    const own = out.text.replace(sections, '').replace(colours, '');
+    // eslint-disable-next-line no-control-regex -- the controls are what the test looks for
+    expect(own).not.toMatch(/[\u001b\r\u0085]/);
+    expect(own).not.toMatch(/section_(start|end):/);
   });
 });
