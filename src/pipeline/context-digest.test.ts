@@ -4,7 +4,7 @@
 // exception, a Dockerfile-specific `app.Dockerfile.dockerignore`, a 2 GiB build artefact in the
 // context (which made `readFile` throw ERR_FS_FILE_TOO_LARGE), a FIFO left in the tree.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,4 +85,13 @@ describe('contextDigest', () => {
     expect(await digestOf(dir)).toMatch(/^[0-9a-f]{64}$/);
     expect(await digestOf(dir, undefined, 1024 ** 3)).toMatch(/^too large: 21474836\d\d$/);
   }, 60_000);
+
+  it('reads a .dockerignore only as a regular file: a link to /dev/zero or a FIFO is refused, not read', async () => {
+    for (const make of [(p: string) => symlinkSync('/dev/zero', p), (p: string) => execFileSync('mkfifo', [p])]) {
+      const dir = context();
+      rmSync(join(dir, '.dockerignore'));
+      make(join(dir, '.dockerignore'));
+      await expect(contextDigest(dir)).rejects.toThrow(/\.dockerignore is not a regular file .*make it one/);
+    }
+  });
 });

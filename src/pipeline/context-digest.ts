@@ -16,11 +16,17 @@ export const CONTEXT_DIGEST_CAP = 4 * 1024 ** 3;
 
 export type ContextDigest = { digest: string } | { tooLarge: number };
 
+/** A .dockerignore is repository content: read only as a regular file (never through a link: `/dev/zero`, a FIFO), within a limit. */
+const IGNORE_LIMIT = 1024 * 1024;
+
 async function ignoreFile(context: string, dockerfile: string | undefined): Promise<DockerIgnore> {
   const candidates = [...(dockerfile ? [join(dirname(dockerfile), `${basename(dockerfile)}.dockerignore`)] : []), join(context, '.dockerignore')];
   for (const path of candidates) {
-    const text = await readFile(path, 'utf8').catch(() => undefined);
-    if (text !== undefined) return new DockerIgnore(text);
+    const st = await lstat(path).catch(() => undefined);
+    if (!st) continue;
+    if (!st.isFile() || st.size > IGNORE_LIMIT)
+      throw new Error(`${path} is not a regular file of at most ${IGNORE_LIMIT} bytes (a link, a device or a FIFO is not read): make it one`);
+    return new DockerIgnore(await readFile(path, 'utf8'));
   }
   return new DockerIgnore('');
 }
