@@ -33,6 +33,10 @@ step() { # main or post, and the version: the runner's environment for this acti
     export DEMO_INPUT_IMAGES="$PLAIN/demo/app
 $TLS/demo/app"
     export DEMO_INPUT_CONTEXT=examples/demo DEMO_INPUT_TAG_LATEST=auto DEMO_INPUT_PUSH=true DEMO_INPUT_RETRIES=3
+    # The demo releases the same versions from every commit of this repository into a lab that
+    # keeps its registries: release tags of an earlier commit's run may move (a real release would
+    # keep protect, the default, and be refused).
+    export DEMO_INPUT_RELEASE_TAGS=overwrite
     export DEMO_INPUT_SECRETS="demo_token=demo-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
     export DEMO_INPUT_REGISTRY_AUTH="$TLS=$TLS_USER:$(cat "$TLS_PWFILE")"
     export DEMO_INPUT_REGISTRY_CA="$TLS=$CA" DEMO_INPUT_INSECURE_REGISTRIES="$PLAIN"
