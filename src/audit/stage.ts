@@ -3,6 +3,7 @@
  * private keys, before anything is pushed. Logs what it found; the pipeline decides what follows.
  */
 import type { Built } from '../builders/stage.js';
+import { FindingError } from '../core/errors.js';
 import type { Effects } from '../effects/effects.js';
 import type { AuditSettings } from '../inputs/audit.js';
 import type { NamedSecret } from '../secrets/catalog.js';
@@ -82,7 +83,7 @@ export async function auditBuilds(
 /** The error that stops the push when the audit found a secret under `audit: fail`. */
 export function leakError(audit: AuditSummary): Error {
   const lines = audit.findings.filter((f) => f.severity === 'leak').map((f) => `  - ${describeFinding(f)}`);
-  return new Error(
+  return new FindingError(
     `the audit found ${audit.leaks === 1 ? 'a secret' : `${audit.leaks} secrets`} in the image; nothing was pushed:\n${lines.join('\n')}\n` +
       'Fix the Dockerfile (a secret belongs in RUN --mount=type=secret, not in ARG, ENV, a label or a file), or set audit: warn to push anyway.',
   );

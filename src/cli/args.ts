@@ -130,7 +130,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (!(first in COMMANDS))
     throw new UsageError(
       first.startsWith('-')
-        ? `a command comes first: hoist build, promote, merge or stale`
+        ? `a command comes first: hoist build, promote, merge, stale, tags or audit`
         : `unknown command '${first}': use build, promote, merge, stale, tags or audit`,
     );
   const command = first as Command;
@@ -212,7 +212,7 @@ export function helpText(command: Command | 'hoist'): string {
       '  tags     list, delete (only the tags named) or prune the tags of a repository',
       '  audit    the pre-push audit on an image already in a registry, or an OCI layout',
       '',
-      'hoist <command> --help lists its flags. Exit codes: 0 done, 1 failed, 2 usage error.',
+      'hoist <command> --help lists its flags. Exit codes: 0 done, 1 found (leak, stale, policy), 2 usage error, 3 could not finish.',
     ].join('\n');
   }
   const flags = COMMANDS[command].flags.map((f) => {
@@ -221,7 +221,9 @@ export function helpText(command: Command | 'hoist'): string {
     const notes = [f.required ? 'required' : '', f.default ? `default: ${f.default}` : '', secret ? `or ${envName(f.name)}; never a plain flag` : '']
       .filter(Boolean)
       .join('; ');
-    return `  ${head.padEnd(34)}${wrap(`${f.summary}${notes ? ` (${notes})` : ''}`, 36)}`;
+    // A flag longer than its column starts its text on the next line, aligned (not glued to it).
+    const lead = head.length < 34 ? `  ${head.padEnd(34)}` : `  ${head}\n${' '.repeat(36)}`;
+    return `${lead}${wrap(`${f.summary}${notes ? ` (${notes})` : ''}`, 36)}`;
   });
   const context =
     command === 'build'

@@ -1,6 +1,6 @@
 /**
  * `hoist`: the command-line front door. The same pipelines as the Action, with flags for inputs;
- * exit 0 when done, 1 when the run failed, 2 for a command line or input it cannot run.
+ * the exit codes of exit.ts; results on stdout, everything else on stderr, in the CLI's dialect.
  */
 import { ConfigError } from '../core/errors.js';
 import { createExec } from '../effects/exec.js';
@@ -10,8 +10,21 @@ import { createCliPlatform } from '../platform/cli.js';
 import { logText } from '../platform/log-safe.js';
 import { Redactor } from '../secrets/redact.js';
 import { redacting } from '../secrets/redacting-platform.js';
-import { envName, helpText, parseCommandLine, readSecretInputs, SECRET_INPUTS, UsageError, type CommandLine } from './args.js';
+import {
+  envName,
+  helpText,
+  parseCommandLine,
+  readSecretInputs,
+  SECRET_INPUTS,
+  UsageError,
+  type Command,
+  type CommandLine,
+} from './args.js';
+import { cliDialect } from './dialect.js';
+import { exitCodeFor } from './exit.js';
 import { cliFacts } from './facts.js';
+import { didYouMean, examples, topHelp, VERBS } from './help.js';
+import { envelope } from './json.js';
 import { MAINTAIN_HELP, parseMaintain } from './maintain.js';
 
 export interface Streams {
@@ -21,6 +34,25 @@ export interface Streams {
 
 const VERSION = '0.1.0';
 const SECRET_ENV_NAMES = new Set([...SECRET_INPUTS].map(envName));
+
+/** Flags every verb takes, wherever they stand: `-q`/`--quiet`. */
+function globalFlags(argv: readonly string[]): { argv: string[]; quiet: boolean } {
+  const rest = argv.filter((a) => a !== '-q' && a !== '--quiet');
+  return { argv: rest, quiet: rest.length !== argv.length };
+}
+
+/** A verb's help page: its flags, then examples. */
+function verbHelp(verb: string): string {
+  return `${verb === 'tags' || verb === 'audit' ? MAINTAIN_HELP : helpText(verb as Command)}\n${examples(verb)}`;
+}
+
+/** `--imagez: no such flag` → the same, and the verb's nearest flag. */
+function withSuggestion(message: string, verb: string | undefined): string {
+  const flag = /^(--?[a-z0-9-]+): no such flag$/.exec(message)?.[1];
+  if (!flag || !verb || !(verb in VERBS)) return message;
+  const near = didYouMean(flag, [...new Set(verbHelp(verb).match(/--[a-z][a-z0-9-]*/g) ?? [])]);
+  return near ? `${message}: did you mean ${near}?` : message;
+}
 
 /** The outputs, for a person: one line each, lists indented under their name. */
 export function humanSummary(outputs: ReadonlyMap<string, string>): string {
@@ -36,10 +68,13 @@ export function humanSummary(outputs: ReadonlyMap<string, string>): string {
     .join('\n');
 }
 
-async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: Streams, redactor: Redactor): Promise<number> {
+async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: Streams, redactor: Redactor, quiet: boolean): Promise<number> {
   const exec = createExec(redactor);
   const facts = await cliFacts(exec, env, process.cwd(), line.context);
-  const platform = redacting(createCliPlatform({ inputs: line.inputs, facts, env, redactor, out: streams.stderr, cwd: process.cwd() }), redactor);
+  const platform = redacting(
+    createCliPlatform({ inputs: line.inputs, facts, env, redactor, out: streams.stderr, cwd: process.cwd(), quiet, dialect: cliDialect }),
+    redactor,
+  );
   let failure: string[] | undefined;
   let code = 0;
   try {
@@ -54,8 +89,8 @@ async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: St
             : (await import('../pipeline/promote.js')).promote;
     await pipeline(realEffects(platform, redactor));
   } catch (error) {
-    // A missing builder or Docker daemon is the machine's set-up, as bad as a bad flag: exit 2 (by name: no static import of the builders).
-    code = error instanceof ConfigError || (error instanceof Error && error.name === 'BuilderError') ? 2 : 1;
+    // A missing builder or Docker daemon is the machine's set-up, as bad as a bad flag: exit 2 (exit.ts).
+    code = exitCodeFor(error);
     failure =
       error instanceof ConfigError
         ? error.issues.map((i) => `--${i.input}: ${i.message}`)
@@ -63,39 +98,51 @@ async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: St
     for (const l of failure) platform.error(l);
   }
   const outputs = platform.outputs;
-  if (line.json)
-    streams.stdout.write(
-      `${redactor.redact(JSON.stringify({ ok: code === 0, ...(failure ? { errors: failure.map((l) => redactor.redact(l)) } : {}), outputs: Object.fromEntries(outputs) }, null, 2))}\n`,
-    );
-  else if (outputs.size) streams.stdout.write(`${logText(redactor.redact(humanSummary(outputs)))}\n`);
+  if (line.json) {
+    const errors = (failure ?? []).map((l) => redactor.redact(cliDialect(l)));
+    streams.stdout.write(`${redactor.redact(JSON.stringify(envelope(line.command, code, errors, outputs), null, 2))}\n`);
+  } else if (line.command === 'stale') {
+    // The result a script wants: the images to rebuild, one a line (the report is on stderr).
+    for (const image of (outputs.get('stale') ?? '').split('\n').filter(Boolean)) streams.stdout.write(`${logText(redactor.redact(image))}\n`);
+  } else if (outputs.size) streams.stdout.write(`${logText(redactor.redact(humanSummary(outputs)))}\n`);
   return code;
 }
 
 /** `hoist tags …` and `hoist audit …`. */
-async function maintain(argv: readonly string[], env: NodeJS.ProcessEnv, streams: Streams, redactor: Redactor): Promise<number> {
+async function maintain(argv: readonly string[], env: NodeJS.ProcessEnv, streams: Streams, redactor: Redactor, quiet: boolean): Promise<number> {
   const line = await parseMaintain(argv, env, nodeFiles.readText, process.cwd());
-  if (line === 'help') return (void streams.stdout.write(`${MAINTAIN_HELP}\n`), 0);
+  if (line === 'help') return (void streams.stdout.write(`${verbHelp(argv[0]!)}\n`), 0);
   for (const name of ['HOIST_REGISTRY_AUTH', 'HOIST_AUDIT_VALUES']) if (env[name]) redactor.add(env[name]!);
   for (const r of line.transfer.registries.values()) if (r.password) redactor.add(r.password);
   const childEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_ENV_NAMES.has(k)));
   const facts = { git: { scheduled: false }, repository: {} };
-  const platform = redacting(createCliPlatform({ inputs: new Map(), facts, env: childEnv, redactor, out: streams.stderr, cwd: process.cwd() }), redactor);
+  const platform = redacting(
+    createCliPlatform({ inputs: new Map(), facts, env: childEnv, redactor, out: streams.stderr, cwd: process.cwd(), quiet, dialect: cliDialect }),
+    redactor,
+  );
   // Tag names and a pushed image's file names are the registry's and the image's bytes: inert (log-safe.ts).
   const print = (text: string) => void streams.stdout.write(`${logText(redactor.redact(text))}\n`);
   try {
     return await (await import('./maintain-run.js')).runMaintain(realEffects(platform, redactor), line, print);
   } catch (error) {
     platform.error(error instanceof Error ? error.message : `unexpected failure: ${String(error)}`);
-    return 1;
+    return exitCodeFor(error);
   }
 }
 
-export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, streams: Streams): Promise<number> {
+export async function cli(given: readonly string[], env: NodeJS.ProcessEnv, streams: Streams): Promise<number> {
   const redactor = new Redactor();
+  const { argv, quiet } = globalFlags(given);
   try {
-    if (argv[0] === 'tags' || argv[0] === 'audit') return await maintain(argv, env, streams, redactor);
+    if (argv[0] === 'help' && argv[1] !== undefined) {
+      if (!(argv[1] in VERBS)) throw new UsageError(unknownVerb(argv[1]));
+      return (void streams.stdout.write(`${verbHelp(argv[1])}\n`), 0);
+    }
+    if (argv[0] === '-v' || argv[0] === '--version') return (void streams.stdout.write(`hoist ${VERSION}\n`), 0);
+    if (argv[0] !== undefined && !argv[0].startsWith('-') && argv[0] !== 'help' && !(argv[0] in VERBS)) throw new UsageError(unknownVerb(argv[0]));
+    if (argv[0] === 'tags' || argv[0] === 'audit') return await maintain(argv, env, streams, redactor, quiet);
     const parsed = parseCommandLine(argv);
-    if ('help' in parsed) return (void streams.stdout.write(`${helpText(parsed.help)}\n`), 0);
+    if ('help' in parsed) return (void streams.stdout.write(`${parsed.help === 'hoist' ? topHelp(VERSION) : verbHelp(parsed.help)}\n`), 0);
     if ('version' in parsed) return (void streams.stdout.write(`hoist ${VERSION}\n`), 0);
     await readSecretInputs(parsed, env, nodeFiles.readText);
     // Hidden before anything could print them; the pipeline's catalog names and audits them.
@@ -105,12 +152,18 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, strea
     }
     // Tools Hoist runs get the environment without the secret variables Hoist read.
     const childEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_ENV_NAMES.has(k)));
-    return await runCommand(parsed, childEnv, streams, redactor);
+    return await runCommand(parsed, childEnv, streams, redactor, quiet);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
+    const verb = error.command ?? (argv[0] !== undefined && argv[0] in VERBS ? argv[0] : undefined);
     streams.stderr.write(
-      `hoist: ${logText(redactor.redact(error.message))}\n${error.command ? `Run 'hoist ${error.command} --help' for its flags.` : "Run 'hoist --help' for the commands."}\n`,
+      `hoist: ${logText(redactor.redact(cliDialect(withSuggestion(error.message, verb))))}\n${verb ? `Run 'hoist help ${verb}' for its flags and examples.` : "Run 'hoist --help' for the commands."}\n`,
     );
     return 2;
   }
+}
+
+function unknownVerb(word: string): string {
+  const near = didYouMean(word, Object.keys(VERBS));
+  return `unknown command '${word}'${near ? `: did you mean ${near}?` : ''} (commands: ${Object.keys(VERBS).join(', ')})`;
 }

@@ -12,6 +12,7 @@ import { withWorkdir } from '../pipeline/workdir.js';
 import type { RegistryClient } from '../registry/client.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import { newCatalog } from '../secrets/hide.js';
+import { UsageError } from './args.js';
 import type { MaintainLine } from './maintain.js';
 
 type Print = (text: string) => void;
@@ -112,7 +113,11 @@ async function runAudit(fx: Effects, line: MaintainLine, print: Print): Promise<
   if (c.verb !== 'audit') return 2;
   const catalog = newCatalog(fx);
   if (c.valuesFile)
-    (await fx.files.readText(c.valuesFile))
+    (
+      await fx.files.readText(c.valuesFile).catch((e: NodeJS.ErrnoException) => {
+        throw new UsageError(`--audit-values-file: cannot read ${c.valuesFile} (${e.code ?? 'error'})`);
+      })
+    )
       .split(/\r?\n/)
       .map((v) => v.trim())
       .filter(Boolean)
@@ -126,8 +131,8 @@ async function runAudit(fx: Effects, line: MaintainLine, print: Print): Promise<
       .forEach((v, i) => catalog.add(`HOIST_AUDIT_VALUES line ${i + 1}`, v));
   const scope = inputScope((name) => (name === 'secret-envs' ? c.secretEnvs.join('\n') : ''), fx.platform.context.workspace, env);
   for (const s of parseSecretInputs(scope).secrets) if (s.kind === 'value') catalog.add(`secret '${s.id}' (secret-envs)`, s.value);
-  if (scope.issues.length) throw new Error(scope.issues.map((i) => `--${i.input}: ${i.message}`).join('\n'));
-  if (!catalog.all.length) throw new Error('audit: no values to look for: give --audit-values-file, HOIST_AUDIT_VALUES or --secret-envs');
+  if (scope.issues.length) throw new UsageError(scope.issues.map((i) => `--${i.input}: ${i.message}`).join('\n'));
+  if (!catalog.all.length) throw new UsageError('audit: no values to look for: give --audit-values-file, HOIST_AUDIT_VALUES or --secret-envs');
   const source = c.source;
   const audit =
     'layout' in source

@@ -14,3 +14,12 @@ export class ConfigError extends Error {
     super(issues.map((i) => `${i.input}: ${i.message}`).join('\n'));
   }
 }
+
+/**
+ * The check found something the user asked it to look for — a secret in the image, an image on a
+ * moved base, a base image or a release tag the policy refuses: exit 1, as opposed to a check that
+ * could not run (exit 3) or a command line that could not start (exit 2).
+ */
+export class FindingError extends Error {
+  override readonly name = 'FindingError';
+}

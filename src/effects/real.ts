@@ -6,14 +6,14 @@ import type { Effects } from './effects.js';
 import { createExec } from './exec.js';
 import { nodeFiles } from './files.js';
 
-/** On SIGTERM or SIGINT (a cancelled job): the handler, then exit 143 as a terminated process does. */
+/** On SIGTERM or SIGINT (a cancelled job, Ctrl-C): the handler, then exit 143 or 130 as a process that signal ended does. */
 function onTerminate(platform: Platform, handler: () => void): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     try {
       handler();
     } finally {
       platform.error(`cancelled (${signal}): cleaned up and stopped`);
-      process.exit(143);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
     }
   };
   process.once('SIGTERM', onSignal);

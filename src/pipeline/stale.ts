@@ -8,7 +8,7 @@
  * else latest) or the references given. Anything stale fails the step: the rebuild list for a
  * scheduled pipeline.
  */
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, FindingError } from '../core/errors.js';
 import { formatFull, parseReference, type Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import { readHierarchy } from '../inputs/hierarchy.js';
@@ -165,7 +165,13 @@ export async function stale(fx: Effects): Promise<void> {
       ),
     );
     if (staleOnes.length)
-      throw new Error(`${staleOnes.length} of ${verdicts.length} images are built on an outdated base; rebuild: ${staleOnes.map((v) => v.image).join(', ')}`);
+      throw new FindingError(
+        `${staleOnes.length} of ${verdicts.length} images are built on an outdated base; rebuild: ${staleOnes.map((v) => v.image).join(', ')}`,
+      );
+    // Not stale is not the answer for an image that could not be read: the report is incomplete.
+    const unknown = verdicts.filter((v) => v.unknown);
+    if (unknown.length)
+      throw new Error(`could not check ${unknown.length} of ${verdicts.length} images: ${unknown.map((v) => `${v.image} (${v.reason})`).join('; ')}`);
   } finally {
     await closeAll(clients);
   }

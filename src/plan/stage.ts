@@ -3,7 +3,7 @@
  * inputs name are there, the base-image policy over the Dockerfile, the builds and their labels.
  */
 import { relative } from 'node:path';
-import { ConfigError, type ConfigIssue } from '../core/errors.js';
+import { ConfigError, FindingError, type ConfigIssue } from '../core/errors.js';
 import { formatRepository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
@@ -64,7 +64,7 @@ function enforcePolicy(fx: Pick<Effects, 'platform'>, inputs: BuildInputs, docke
   if (!violations.length) return;
   for (const v of violations) platform.error(`base image policy: ${v.message}`, { file, line: v.line, title: 'Base image policy' });
   const lines = violations.map((v) => `  - ${v.line ? `${file}:${v.line}: ` : ''}${v.message}`).join('\n');
-  throw new Error(
+  throw new FindingError(
     `the base image policy refused ${violations.length === 1 ? 'an image' : `${violations.length} images`} the build would use; nothing was built:\n${lines}`,
   );
 }

@@ -18,6 +18,10 @@ export interface CliPlatformOptions {
   /** Where log lines go (stderr). */
   out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   cwd: string;
+  /** --quiet: warnings and errors only. */
+  quiet?: boolean;
+  /** Each message in the front door's dialect (the CLI's flags, not the Action's inputs). */
+  dialect?: (message: string) => string;
 }
 
 export interface CliPlatform extends Platform {
@@ -39,6 +43,9 @@ export function createCliPlatform(o: CliPlatformOptions): CliPlatform {
   const outputs = new Map<string, string>();
   const state = new Map<string, string>();
   const tty = o.out.isTTY === true && o.env.TERM !== 'dumb';
+  // https://no-color.org: any non-empty NO_COLOR turns colour off; bars and cursor moves stay on a terminal.
+  const colours = tty && !o.env.NO_COLOR;
+  const spell = o.dialect ?? ((m: string) => m);
   const bars = new Map<string, string>();
   let drawn = 0;
   let lastDraw = 0;
@@ -53,7 +60,7 @@ export function createCliPlatform(o: CliPlatformOptions): CliPlatform {
   // Hoist's own colours are added after a message is made inert (log-safe.ts): a tool's or a
   // registry's escape sequences never reach the terminal.
   const say = (line: string, colour = '') => {
-    const text = `${tty ? colour : ''}${logText(o.redactor.redact(line))}${tty && colour ? `${ESC}[0m` : ''}`;
+    const text = `${colours ? colour : ''}${logText(o.redactor.redact(spell(line)))}${colours && colour ? `${ESC}[0m` : ''}`;
     if (!tty) return void o.out.write(`${text}\n`);
     clearBars();
     o.out.write(`${text}\n`);
@@ -68,11 +75,11 @@ export function createCliPlatform(o: CliPlatformOptions): CliPlatform {
     setOutput: (name, value) => void outputs.set(name, value),
     mask: () => undefined, // nothing to mask in: every line is redacted before it is written
     debug: (message) => (o.env.HOIST_DEBUG === 'true' ? say(`debug: ${message}`) : undefined),
-    info: say,
+    info: (message) => (o.quiet ? undefined : say(message)),
     warning: (message, a) => say(`warning:${where(a)} ${message}`, `${ESC}[33m`),
     error: (message, a) => say(`error:${where(a)} ${message}`, `${ESC}[31m`),
     group: async (title, fn) => {
-      say(`==> ${title}`);
+      if (!o.quiet) say(`==> ${title}`);
       try {
         return await fn();
       } finally {

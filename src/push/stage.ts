@@ -104,5 +104,7 @@ export function pushError(reports: readonly RegistryReport[], what = 'push'): Er
   const lines = failed.map((r) => `  ${describeReport(r)}`).join('\n');
   return new Error(
     `${what} failed on ${failed.length} of ${reports.length} registries (${what === 'push' ? `${ok} succeeded; ` : ''}no tag moved on a failed one):\n${lines}${hint}`,
+    // Kept for the exit code (cli/exit.ts): a refused release tag is the policy's finding, a network failure is not.
+    { cause: failed.length === 1 ? failed[0]!.error : new AggregateError(failed.map((r) => r.error)) },
   );
 }

@@ -1,0 +1,35 @@
+/**
+ * The command line's own spelling of what the pipelines say in the Action's: a message made deep
+ * down names an input as a workflow spells it (`set audit: warn`, `add it to registry-auth`, `with
+ * registry-ca`); the CLI's front door rewrites each such phrase to the flag or the environment
+ * variable a shell user has (`--audit warn`, `HOIST_REGISTRY_AUTH or --registry-auth-file`).
+ * Only names of real inputs are rewritten, and only in those phrases: a tag or an image named
+ * `audit` stays as it is.
+ */
+import { BUILD_FLAGS, MERGE_FLAGS, PROMOTE_FLAGS, STALE_FLAGS } from './inputs.generated.js';
+
+const SECRET = new Set(['secrets', 'ssh-key', 'ssh-key-passphrase', 'registry-auth', 'audit-values', 'github-token']);
+const INPUTS = new Set([...BUILD_FLAGS, ...PROMOTE_FLAGS, ...MERGE_FLAGS, ...STALE_FLAGS].map((f) => f.name));
+
+const envName = (input: string) => `HOIST_${input.toUpperCase().replaceAll('-', '_')}`;
+
+/** How a shell user gives an input: its flag, or for secret material its variable and its file flag. */
+export function cliSpelling(input: string, value?: string): string {
+  if (SECRET.has(input)) return `${envName(input)} or --${input}-file${value ? ` (${value})` : ''}`;
+  return value === undefined ? `--${input}` : `--${input} ${value}`;
+}
+
+const known = (name: string) => INPUTS.has(name);
+
+/** The message with every Action-dialect phrase naming an input spelled as the CLI's. */
+export function cliDialect(message: string): string {
+  return (
+    message
+      // "set audit: warn", "set release-tags: overwrite", "set floating-tags: always"
+      .replace(/\bset ([a-z][a-z0-9-]*): ([A-Za-z0-9._-]+)/g, (all, name: string, value: string) => (known(name) ? `set ${cliSpelling(name, value)}` : all))
+      // "add it to registry-auth (REGISTRY=USERNAME:PASSWORD)", "list it in insecure-registries", "trust the CA with registry-ca"
+      .replace(/\b(to|in|with|the) ([a-z][a-z0-9-]*)\b(?![:=/.-]\w)/g, (all, word: string, name: string) =>
+        known(name) && name.includes('-') ? `${word} ${cliSpelling(name)}` : all,
+      )
+  );
+}

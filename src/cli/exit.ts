@@ -1,0 +1,41 @@
+/**
+ * The exit codes of every `hoist` verb (README, "Exit codes"), one table for scripts:
+ *   0  done
+ *   1  the check found something: a secret in the image, an image on a moved base, a base image or
+ *      a release tag the policy refuses
+ *   2  a usage or input error, found before anything ran (a flag, a value, a missing file, no builder)
+ *   3  could not check or could not finish: the network, a login, a registry that refused, a build step
+ *   130 / 143  cancelled by SIGINT (Ctrl-C) / SIGTERM
+ */
+export const EXIT = { done: 0, found: 1, usage: 2, failed: 3, sigint: 130, sigterm: 143 } as const;
+
+const USAGE = new Set(['UsageError', 'ConfigError', 'BuilderError']);
+const FOUND = new Set(['FindingError', 'ProtectedTagError']);
+
+/** The exit code an error stands for, by its name (no static import of the modules that throw them) and its causes. */
+export function exitCodeFor(error: unknown): number {
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e instanceof Error && !seen.has(e); e = e.cause) {
+    seen.add(e);
+    if (USAGE.has(e.name)) return EXIT.usage;
+    if (FOUND.has(e.name)) return EXIT.found;
+    // Several registries failed: a finding only when every one of them was refused by the policy.
+    if (e instanceof AggregateError && e.errors.length)
+      return e.errors.every((x) => exitCodeFor(x) === EXIT.found) ? EXIT.found : EXIT.failed;
+  }
+  return EXIT.failed;
+}
+
+/**
+ * Ctrl-C and a cancelled job: the exit code a shell gives a process its signal ended, after the
+ * cleanup a pipeline registered (effects/real.ts) — which then exits itself with the same code.
+ */
+export function exitOnSignals(): void {
+  for (const [signal, code] of [
+    ['SIGINT', EXIT.sigint],
+    ['SIGTERM', EXIT.sigterm],
+  ] as const)
+    process.on(signal, () => {
+      if (process.listenerCount(signal) === 1) process.exit(code);
+    });
+}
