@@ -39,7 +39,7 @@ const COMPONENTS = {
       },
     },
     post: true,
-    paths: ['hoist-metadata.json', 'hoist-summary.md', 'hoist-digests/'],
+    paths: ['hoist-metadata.json', 'hoist-summary.md', 'hoist-digests/', 'hoist-hierarchy-pipeline.yml'],
   },
   merge: {
     action: 'merge/action.yml',

@@ -116,6 +116,15 @@ function refuseSecretFlag(name: string, command: Command): never {
   );
 }
 
+/** Short names of hoist build's flags: `--plan` is `--hierarchy-plan`, `--entry NAME` is `--hierarchy-entry NAME`. */
+const ALIASES: Partial<Record<Command, Record<string, string>>> = { build: { '--plan': '--hierarchy-plan', '--entry': '--hierarchy-entry' } };
+const withAliases = (args: readonly string[], command: Command): string[] =>
+  args.map((arg) => {
+    const [flag, ...value] = arg.split('=');
+    const long = ALIASES[command]?.[flag!];
+    return long ? [long, ...value].join('=') : arg;
+  });
+
 /** parseArgs's error as a one-line usage error naming the flag (`--imagez: no such flag`). */
 export function usageFromParseArgs(e: unknown, command?: Command): UsageError {
   const flag = /'(--?[a-z0-9-]+)/i.exec((e as Error).message)?.[1];
@@ -145,7 +154,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: withBooleanValues(rest, names), options, strict: true, allowPositionals: true }));
+    ({ values, positionals } = parseArgs({ args: withBooleanValues(withAliases(rest, command), names), options, strict: true, allowPositionals: true }));
   } catch (e) {
     throw usageFromParseArgs(e, command);
   }

@@ -17,6 +17,15 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "summary": "A hierarchy file (YAML): a family of images built from this one step, parents first — each entry a name, a context (file, target, build-args), images, a version, and from: the entry it is built on"
   },
   {
+    "name": "hierarchy-plan",
+    "summary": "With hierarchy: build nothing, only plan",
+    "default": "false"
+  },
+  {
+    "name": "hierarchy-entry",
+    "summary": "With hierarchy: build only this entry, as one job of a planned family"
+  },
+  {
     "name": "context",
     "summary": "Build context: a directory relative to the workspace ({{defaultContext}}, build-push-action's, is the run's repository at its ref as a git context; {{defaultContext}}:subdir a directory of it), or a git repository as BuildKit writes it (https://github.com/acme/app.git#ref:subdir, git@host:repo.git#ref), which Hoist clones first (ssh-key and ssh-known-hosts for SSH, github-token for the GitHub server); file is then relative to it",
     "default": "."

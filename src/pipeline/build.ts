@@ -7,6 +7,7 @@ import { auditBuilds, leakError } from '../audit/stage.js';
 import { baseFinder, baseReference, buildPlatform } from '../builders/bases.js';
 import { withClonedContext } from '../builders/git-context.js';
 import { chooseBuilderFor, runBuilds, runCall } from '../builders/stage.js';
+import { ConfigError } from '../core/errors.js';
 import type { Effects } from '../effects/effects.js';
 import { readBuildInputs, type BuildInputs } from '../inputs/index.js';
 import { withCheckoutCommitTime, type RunFacts } from '../platform/context.js';
@@ -28,6 +29,9 @@ export async function build(fx: Effects): Promise<void> {
   // A family of images from one step: each entry a build of its own, parents first.
   const hierarchy = platform.getInput('hierarchy').trim();
   if (hierarchy) return (await import('./hierarchy.js')).buildHierarchy(fx, hierarchy);
+  for (const input of ['hierarchy-plan', 'hierarchy-entry'])
+    if (!['', 'false'].includes(platform.getInput(input).trim()))
+      throw new ConfigError([{ input, message: `${input} works on a family of images: set hierarchy to its file` }]);
   const catalog = newCatalog(fx);
   const facts = await checkoutFacts(fx);
   const record = await runBuild(fx, (name) => platform.getInput(name), facts, catalog, { publish: true });
