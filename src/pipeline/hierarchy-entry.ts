@@ -182,7 +182,13 @@ export async function resolveEntry(
 }
 
 /** The entry built on `parent` (or left as it is when its tags hold an image of these inputs). */
-export async function buildEntry(fx: Effects, entry: HierarchyEntry, parent: EntryResult | undefined, catalog: SecretCatalog, facts: Facts): Promise<EntryResult> {
+export async function buildEntry(
+  fx: Effects,
+  entry: HierarchyEntry,
+  parent: EntryResult | undefined,
+  catalog: SecretCatalog,
+  facts: Facts,
+): Promise<EntryResult> {
   const { platform } = fx;
   const step = (name: string) => platform.getInput(name);
   const { repositories, pinned, digest, existing } = await resolveEntry(fx, entry, parent, catalog, facts);

@@ -50,8 +50,7 @@ export async function buildOneEntry(fx: Effects, file: string, entries: readonly
   const { platform } = fx;
   const byName = new Map(entries.map((e) => [e.name, e]));
   const entry = byName.get(name);
-  if (!entry)
-    throw new ConfigError([{ input: 'hierarchy-entry', message: `${file} has no entry '${name}' (entries: ${[...byName.keys()].join(', ')})` }]);
+  if (!entry) throw new ConfigError([{ input: 'hierarchy-entry', message: `${file} has no entry '${name}' (entries: ${[...byName.keys()].join(', ')})` }]);
   const catalog = newCatalog(fx);
   const facts = await checkoutFacts(fx);
   const parent = await findAncestors(entry, byName, (e, p) => resolveEntry(fx, e, p, catalog, facts));

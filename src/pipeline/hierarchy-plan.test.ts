@@ -1,0 +1,146 @@
+// The plan of a family built as CI jobs, with fakes of Hoist's own seams (the registry look-up an
+// entry's inputs digest makes, the resolution of an ancestor): what needs building is what changed
+// and everything under it, by depth, parents' level first; the GitLab child pipeline needs only
+// the parents it builds and holds no secret; an entry's job finds its ancestors root first and
+// refuses naming the first one missing.
+// Nearest real-world variant: a golden-image family (OS → runtimes → frameworks → apps) where a
+// security fix lands in one runtime on a Tuesday and only that runtime's subtree must rebuild.
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../core/errors.js';
+import { orderEntries, type HierarchyEntry } from '../inputs/hierarchy.js';
+import type { EntryResult, ResolvedEntry } from './hierarchy-entry.js';
+import { findAncestors } from './hierarchy-job.js';
+import { childPipeline, levels, planEntries, type LookUp } from './hierarchy-plan.js';
+
+const family = (pairs: Array<[string, string?]>): HierarchyEntry[] =>
+  orderEntries(
+    pairs.map(([name, from]) => ({ name, context: name, buildArgs: [], images: [`r.example/g/${name}`], ...(from ? { from } : {}) })),
+    'family.yml',
+  );
+
+const golden = family([['app1', 'runtime'], ['os'], ['runtime', 'os'], ['app2', 'runtime'], ['tool', 'os']]);
+
+/** A registry where `changed` entries hold no image of their inputs; every look-up recorded with its parent's digest. */
+function fakeRegistry(changed: Set<string>) {
+  const calls: Array<[string, string | undefined]> = [];
+  const lookUp: LookUp = async (entry, parent) => {
+    calls.push([entry.name, parent?.digest]);
+    const repositories = [{ registry: 'r.example', host: 'r.example', path: `g/${entry.name}` }];
+    return changed.has(entry.name) ? { repositories } : { repositories, existing: `sha256:${entry.name}-on-${parent?.digest ?? 'none'}` };
+  };
+  return { calls, lookUp };
+}
+
+describe('planEntries and levels', () => {
+  it('nothing changed: nothing to build, every entry looked up on its parent’s found digest', async () => {
+    const { calls, lookUp } = fakeRegistry(new Set());
+    const plan = await planEntries(golden, lookUp);
+    expect(levels(plan)).toEqual([]);
+    expect(calls).toContainEqual(['runtime', 'sha256:os-on-none']);
+    expect(calls).toContainEqual(['app2', 'sha256:runtime-on-sha256:os-on-none']);
+  });
+
+  it('a change in runtime plans runtime and its apps, not os nor its sibling tool; apps are not looked up', async () => {
+    const { calls, lookUp } = fakeRegistry(new Set(['runtime']));
+    const plan = await planEntries(golden, lookUp);
+    expect(levels(plan)).toEqual([['runtime'], ['app1', 'app2']]);
+    expect(calls.map(([n]) => n).sort()).toEqual(['os', 'runtime', 'tool']);
+    expect(plan.find((p) => p.name === 'tool')).toMatchObject({ status: 'unchanged', digest: 'sha256:tool-on-sha256:os-on-none' });
+  });
+
+  it('a change in the root plans the whole family, level by level in file order', async () => {
+    const plan = await planEntries(golden, fakeRegistry(new Set(['os'])).lookUp);
+    expect(levels(plan)).toEqual([['os'], ['runtime', 'tool'], ['app1', 'app2']]);
+  });
+
+  it('generated families: every planned entry comes after its planned parent, and exactly the changed subtrees are planned', async () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      let x = seed;
+      const rand = (n: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % n);
+      const size = 1 + rand(12);
+      const pairs: Array<[string, string?]> = [];
+      for (let i = 0; i < size; i++) pairs.push([`e${i}`, i && rand(4) ? `e${rand(i)}` : undefined]);
+      const entries = family(pairs.sort(() => rand(3) - 1));
+      const changed = new Set(entries.filter(() => rand(5) === 0).map((e) => e.name));
+      const out = levels(await planEntries(entries, fakeRegistry(changed).lookUp));
+      const levelOf = new Map(out.flatMap((l, i) => l.map((n) => [n, i] as const)));
+      for (const e of entries) {
+        const expected = changed.has(e.name) || e.ancestors.some((a) => changed.has(a));
+        expect(levelOf.has(e.name)).toBe(expected);
+        const parentFirst = !expected || !e.from || !levelOf.has(e.from) || levelOf.get(e.from)! < levelOf.get(e.name)!;
+        expect(parentFirst, `${e.name} after ${e.from}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('childPipeline (GitLab)', () => {
+  const options = {
+    component: 'gitlab.example/hoist/hoist/build@1.2.0',
+    file: 'images.yml',
+    image: 'registry.gitlab.com/hoist/hoist:1.2.0',
+    inputs: { insecure_registries: 'r.example', push: 'true', retries: '3', registry_auth: 'r.example=u:SECRET', hierarchy_plan: 'true', tags: '' },
+  };
+
+  it('one component include per entry to build, needs only on a parent it builds, secrets withheld', async () => {
+    const plan = await planEntries(golden, fakeRegistry(new Set(['runtime'])).lookUp);
+    const { text, withheld } = childPipeline(plan, options);
+    const doc = JSON.parse(text) as Record<string, unknown> & { include: Array<{ component: string; inputs: Record<string, unknown> }> };
+    expect(doc.include.map((i) => i.inputs.hierarchy_entry)).toEqual(['runtime', 'app1', 'app2']);
+    expect(doc.include[0]).toEqual({
+      component: options.component,
+      inputs: { insecure_registries: 'r.example', push: true, retries: 3, job_name: 'hoist-runtime', hierarchy: 'images.yml', hierarchy_entry: 'runtime' },
+    });
+    expect(doc['hoist-runtime']).toEqual({ needs: [] });
+    expect(doc['hoist-app2']).toEqual({ needs: ['hoist-runtime'] });
+    expect(text).not.toContain('SECRET');
+    expect(withheld).toEqual(['registry_auth']);
+  });
+
+  it('an empty plan is still a valid pipeline: one job saying so', () => {
+    const doc = JSON.parse(childPipeline([], options).text) as Record<string, { image: string }>;
+    expect(Object.keys(doc)).toEqual(['hoist-hierarchy-unchanged']);
+    expect(doc['hoist-hierarchy-unchanged']!.image).toBe(options.image);
+  });
+});
+
+describe('findAncestors (an entry’s job)', () => {
+  const byName = new Map(golden.map((e) => [e.name, e]));
+  const resolved = (e: HierarchyEntry, existing?: string): ResolvedEntry =>
+    ({
+      entry: e,
+      probe: {
+        release: { images: [{ repository: { registry: 'r.example', host: 'r.example', path: `g/${e.name}` }, tags: [{ tag: '1.0.0' }, { tag: 'latest' }] }] },
+      },
+      repositories: [{ registry: 'r.example', host: 'r.example', path: `g/${e.name}` }],
+      pinned: '',
+      digest: `sha256:inputs-of-${e.name}`,
+      ...(existing ? { existing } : {}),
+    }) as unknown as ResolvedEntry;
+
+  it('root first, each resolved on the digest found for its parent', async () => {
+    const seen: Array<[string, string | undefined]> = [];
+    const parent = await findAncestors(byName.get('app1')!, byName, async (e, p: EntryResult | undefined) => {
+      seen.push([e.name, p?.digest]);
+      return resolved(e, `sha256:${e.name}`);
+    });
+    expect(seen).toEqual([
+      ['os', undefined],
+      ['runtime', 'sha256:os'],
+    ]);
+    expect(parent).toMatchObject({ name: 'runtime', digest: 'sha256:runtime' });
+  });
+
+  it('a parent not built from its inputs in this run: refused, naming it, its tags and the inputs digest looked for', async () => {
+    const err = await findAncestors(byName.get('app1')!, byName, async (e) => resolved(e, e.name === 'os' ? 'sha256:os' : undefined)).catch((x) => x);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues[0]!.input).toBe('hierarchy-entry');
+    expect((err as ConfigError).issues[0]!.message).toBe(
+      "app1 is built on runtime, which has no image from its inputs in this run: looked for an image labelled dev.hoist.inputs.digest=sha256:inputs-of-runtime under r.example/g/runtime:{1.0.0,latest}, found none — runtime's job failed or has not run yet; run it (or re-run it) first",
+    );
+  });
+
+  it('a root entry has no ancestors to find', async () => {
+    expect(await findAncestors(byName.get('os')!, byName, () => Promise.reject(new Error('not called')))).toBeUndefined();
+  });
+});
