@@ -151,7 +151,8 @@ describe('the audit opens what layers hold', () => {
 
 describe('wrapped base64 across chunk boundaries', () => {
   it.each([1, 7, 64, 100])('is found when the stream arrives %i bytes at a time', async (size) => {
-    const { compile, WrappedScan } = await import('./audit.js');
+    const { compile } = await import('./audit.js');
+    const { WrappedScan } = await import('./wrapped.js');
     const { wrapped, wrappedSpan } = compile([{ name: 'token', value: SECRET }]);
     const text = `header line\n${wrap(Buffer.from(`{"a":"${'x'.repeat(size % 5)}","token":"${SECRET}","b":"padding padding padding"}`).toString('base64'), 64, '\r\n')}\nfooter\n`;
     const found: string[] = [];

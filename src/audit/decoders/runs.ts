@@ -37,6 +37,26 @@ function decode(text: string, alphabet: Alphabet): Buffer {
   return Buffer.from(out);
 }
 
+/**
+ * Where, from `from` on, the next run of MIN_RUN base64 characters starts — or the start of a
+ * segment that reaches the end (it may go on in the next chunk), or the end. Only every MIN_RUN-th
+ * byte is looked at first (a run that long covers one of them), then the segment around a hit.
+ */
+function nextRun(bytes: Uint8Array, from: number): number {
+  const n = bytes.length;
+  for (let p = from + MIN_RUN - 1; p < n + MIN_RUN - 1; p += MIN_RUN) {
+    const q = Math.min(p, n - 1);
+    if (!B64[bytes[q]!]) continue;
+    let start = q;
+    while (start > from && B64[bytes[start - 1]!]) start--;
+    let end = q + 1;
+    while (end < n && B64[bytes[end]!]) end++;
+    if (end - start >= MIN_RUN || end === n) return start;
+    p = end; // the next probe is MIN_RUN - 1 past the segment's end
+  }
+  return n;
+}
+
 /** How many characters of an unfinished run can be decoded now without cutting a group. */
 const whole = (length: number, alphabet: Alphabet) => length - (length % (alphabet === 'hex' ? 2 : alphabet === 'base32' ? 8 : 4));
 
@@ -69,6 +89,11 @@ export class EncodedRuns {
     const n = bytes.length;
     let i = 0;
     while (i < n) {
+      if (!this.#open) {
+        i = nextRun(bytes, i);
+        this.#gap = { any: false, clean: true, newline: false };
+        if (i === n) break;
+      }
       // The gap before the next segment (it may have begun in the chunk before).
       const gap = this.#gap;
       const gapStart = i;
