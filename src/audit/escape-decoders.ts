@@ -22,7 +22,7 @@ export interface Decoder {
   reset(mode: number): void;
 }
 
-const HEX = new Int8Array(256).fill(-1);
+export const HEX = new Int8Array(256).fill(-1);
 for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
 export const isHex = (b: number) => b >= 0 && HEX[b]! >= 0;
 const isAlnum = (b: number) => (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a);
@@ -64,11 +64,12 @@ export function quickBackslash(chunk: Uint8Array, i: number): number {
   return simple >= 0 ? simple : b;
 }
 
-/** What `%XX` or `=XX` at `i` makes: the byte; -2 if it is not one; -1 where the chunk ends first. */
-export function quickHexPair(chunk: Uint8Array, i: number): number {
+/** For `\x` and octal read as characters: -2 (nothing else than the byte reading) unless the escape at `i` is one of them above 0x7F. */
+export function quickAboveAscii(chunk: Uint8Array, i: number): number {
   if (i + 2 >= chunk.length) return -1;
-  const [h, l] = [HEX[chunk[i + 1]!]!, HEX[chunk[i + 2]!]!];
-  return h < 0 || l < 0 ? -2 : h * 16 + l;
+  const b = chunk[i + 1]!;
+  if (b === 0x78) return HEX[chunk[i + 2]!]! >= 8 ? -1 : -2;
+  return b >= 0x32 && b <= 0x33 ? -1 : -2;
 }
 
 /**
@@ -90,7 +91,11 @@ export class BackslashDecoder implements Decoder {
   #high = -1;
 
   /** `plain`: what a byte outside an escape does (a shell's `$'…'` ends at a quote). */
-  constructor(readonly plain: (b: number, sink: Sink) => void = (b, sink) => sink.out(b, 0)) {}
+  constructor(
+    readonly plain: (b: number, sink: Sink) => void = (b, sink) => sink.out(b, 0),
+    /** `\x` and octal as a character (Python, YAML, TOML) rather than a byte (C, shells): they differ above 0x7F. */
+    readonly characters = false,
+  ) {}
 
   get idle(): boolean {
     return this.#st === 0 && this.#high < 0;
@@ -193,7 +198,7 @@ export class BackslashDecoder implements Decoder {
     const c = this.#acc;
     if (this.#kind !== U) {
       this.#flushHigh(sink);
-      return sink.out(c & 0xff, this.#kind);
+      return this.characters ? utf8(c & 0xff, this.#kind, sink) : sink.out(c & 0xff, this.#kind);
     }
     if (this.#need === 4 && c >= 0xdc00 && c <= 0xdfff && this.#high >= 0) {
       const cp = 0x10000 + ((this.#high - 0xd800) << 10) + (c - 0xdc00);
@@ -301,100 +306,6 @@ export class EntityDecoder implements Decoder {
   #giveBack(b: number, sink: Sink): void {
     this.#st = 0;
     for (const x of this.#held) sink.out(x, 0);
-    this.push(b, sink);
-  }
-}
-
-/** Percent-encoding (`%2B`, `%2b`, any subset of characters); in form encoding also `+` for a space. */
-export class PercentDecoder implements Decoder {
-  /** 0 text, 1 after `%`, 2 after `%` and a digit. */
-  #st = 0;
-  #acc = 0;
-  #digit = 0;
-
-  constructor(readonly form: boolean) {}
-
-  get idle(): boolean {
-    return this.#st === 0;
-  }
-
-  reset(): void {
-    this.#st = 0;
-  }
-
-  push(b: number, sink: Sink): void {
-    if (this.#st === 0) {
-      if (b === 0x25) this.#st = 1;
-      else if (b === 0x2b && this.form) sink.out(0x20, 1);
-      else sink.out(b, 0);
-      return;
-    }
-    const h = HEX[b]!;
-    if (h < 0) {
-      sink.out(0x25, 0);
-      if (this.#st === 2) sink.out(this.#digit, 0);
-      this.#st = 0;
-      return this.push(b, sink);
-    }
-    if (this.#st === 1) {
-      this.#st = 2;
-      this.#acc = h;
-      this.#digit = b;
-    } else {
-      this.#st = 0;
-      sink.out(this.#acc * 16 + h, 1);
-    }
-  }
-}
-
-/** Quoted-printable: `=2B` (either case) and soft line breaks (`=` CRLF or LF). */
-export class QuotedPrintableDecoder implements Decoder {
-  /** 0 text, 1 after `=`, 2 after `=` and a digit, 3 after `=` CR. */
-  #st = 0;
-  #first = 0;
-
-  get idle(): boolean {
-    return this.#st === 0;
-  }
-
-  reset(): void {
-    this.#st = 0;
-  }
-
-  push(b: number, sink: Sink): void {
-    switch (this.#st) {
-      case 0:
-        if (b === 0x3d) this.#st = 1;
-        else sink.out(b, 0);
-        return;
-      case 1:
-        if (isHex(b)) {
-          this.#st = 2;
-          this.#first = b;
-        } else if (b === 0x0d) this.#st = 3;
-        else if (b === 0x0a) {
-          sink.cut(1);
-          this.#st = 0;
-        } else this.#giveBack([0x3d], b, sink);
-        return;
-      case 2:
-        if (isHex(b)) {
-          this.#st = 0;
-          sink.out(HEX[this.#first]! * 16 + HEX[b]!, 1);
-        } else this.#giveBack([0x3d, this.#first], b, sink);
-        return;
-      case 3:
-        if (b === 0x0a) {
-          sink.cut(1);
-          this.#st = 0;
-        } else this.#giveBack([0x3d, 0x0d], b, sink);
-        return;
-    }
-  }
-
-  #giveBack(held: number[], b: number, sink: Sink): void {
-    this.#st = 0;
-    for (const x of held) sink.out(x, 0);
     this.push(b, sink);
   }
 }

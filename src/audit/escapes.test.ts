@@ -4,7 +4,7 @@ import { compile } from './audit.js';
 import { EscapeScan } from './escapes.js';
 
 /** What the scan finds of `value` in `text` (cut into the given chunks): each finding's encoding and escapes. */
-export function findIn(value: string, text: string | Buffer, cuts: number[] = []): string[] {
+function findIn(value: string, text: string | Buffer, cuts: number[] = []): string[] {
   const { automaton, families, span } = compile([{ name: 'secret', value }]);
   const found = new Set<string>();
   const scan = new EscapeScan(automaton, families, span, (m) => {
@@ -133,10 +133,11 @@ const FORMATS: Format[] = [
     write: (v, _, b, a) => `a: '${b.replaceAll("'", "''")}'\ntoken: '${v.replaceAll("'", "''")}'\nz: '${a.replaceAll("'", "''")}'\n`,
   },
   {
+    // Writers escape punctuation, not letters or digits: an inner escape's digits stay as they are.
     name: 'two rounds: percent-encoded, then JSON-escaped (% as \\u0025)',
     names: /URL-encoded, (JSON \\u-escaped|backslash-escaped)|JSON \\u-escaped|URL-encoded/,
     write: (v, rs, b, a) =>
-      `{"b": ${JSON.stringify(b)}, "url": "${spell(spell(v, percentChar, rs), (c, r) => (c === '%' && r < 0.7 ? '\\u0025' : jsonChar(c, r)), rs.slice(1))}", "a": ${JSON.stringify(a)}}`,
+      `{"b": ${JSON.stringify(b)}, "url": "${spell(spell(v, percentChar, rs), (c, r) => (c === '%' && r < 0.7 ? '\\u0025' : /[A-Za-z0-9]/.test(c) ? c : jsonChar(c, r)), rs.slice(1))}", "a": ${JSON.stringify(a)}}`,
   },
 ];
 

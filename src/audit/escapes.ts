@@ -12,173 +12,10 @@
  * any spelling of the family: each later escape in it is read by the fork already running.
  */
 import { MATCH, STATE, type Automaton, type Match, type Scanner } from './matcher.js';
-import {
-  BACKSLASH_KINDS,
-  BackslashDecoder,
-  EntityDecoder,
-  isAlpha,
-  isHex,
-  PercentDecoder,
-  QuotedPrintableDecoder,
-  quickBackslash,
-  quickHexPair,
-  type Decoder,
-  type Sink,
-} from './escape-decoders.js';
-import { FoldDecoder, ShellDecoder, ShellMode, YamlSingleDecoder } from './escape-quotes.js';
+import { BACKSLASH_KINDS, type Decoder, type Sink } from './escape-decoders.js';
+import type { Families, Family } from './escape-families.js';
 
-/** A way of escaping characters, and where in a text its escapes may begin. */
-export interface Family {
-  /** The names of its kinds of escape (index 0 unused), most telling first: a finding names the first it used. */
-  kinds: readonly string[];
-  /** The bytes an escape of this family can begin with, anywhere. */
-  triggers: string;
-  /** Bytes that only remove (a quote): they matter only inside a match, so they are stopped at only where a pattern has begun. */
-  inside?: string;
-  /**
-   * The modes to read on in from a trigger byte, one per state the text may be in there (a quote
-   * may open or close); none where no escape begins. `next` is the byte after (-1: not known yet);
-   * `state` the automaton's state before the trigger (0: no pattern begun).
-   */
-  modes(trigger: number, next: number, state: number): readonly number[] | undefined;
-  /** A decoder reading in `mode`. */
-  decoder(mode: number): Decoder;
-  /**
-   * What the escape at `i` makes, where the bytes alone tell quickly (most places where a trigger
-   * byte is met are then over without a decoder): the byte; -2 if no escape is there; -1 if it
-   * takes a decoder.
-   */
-  quick?(chunk: Uint8Array, i: number, mode: number): number;
-  /**
-   * Whether it takes part in second rounds (an escape of one family making the byte that begins
-   * an escape of another, as `\u0025` makes `%`): character escapes do; quoting (shell, YAML) does not.
-   */
-  rounds?: boolean;
-  /**
-   * For a family with several modes that read the triggers in `alike` alike (a quote, which opens
-   * or closes): the bytes after which they read differently. A place whose first mode is over
-   * before any of them is over in every mode (a quote followed by plain text).
-   */
-  modal?: { alike: string; after: string };
-}
-
-const Q1 = 0x27;
-const Q2 = 0x22;
-const ONE = [0] as const;
-const { Outside, Single, Double, AnsiC } = ShellMode;
-const [OPEN_OR_CLOSE_1, OPEN_OR_CLOSE_2, AFTER_BACKSLASH, AFTER_DOLLAR] = [[Outside, Single], [Outside, Double], [Outside, Double, AnsiC], [Outside]];
-
-/** Every family the audit reads through. Those that only make a space are left out when no pattern has one. */
-export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
-  const families: Family[] = [
-    { kinds: BACKSLASH_KINDS, triggers: '\\', modes: () => ONE, decoder: () => new BackslashDecoder(), quick: quickBackslash, rounds: true },
-    {
-      kinds: ['', 'XML entities'],
-      triggers: '&',
-      modes: (_, next) => (next < 0 || next === 0x23 || isAlpha(next) ? ONE : undefined),
-      decoder: () => new EntityDecoder(),
-      rounds: true,
-    },
-    {
-      kinds: ['', 'URL-encoded'],
-      triggers: '%',
-      modes: (_, next) => (next < 0 || isHex(next) ? ONE : undefined),
-      decoder: () => new PercentDecoder(false),
-      quick: quickHexPair,
-      rounds: true,
-    },
-    {
-      kinds: ['', 'quoted-printable'],
-      triggers: '=',
-      modes: (_, next) => (next < 0 || isHex(next) || next === 0x0a || next === 0x0d ? ONE : undefined),
-      decoder: () => new QuotedPrintableDecoder(),
-      quick: (chunk, i) => (i + 1 < chunk.length && (chunk[i + 1] === 0x0a || chunk[i + 1] === 0x0d) ? -1 : quickHexPair(chunk, i)),
-      rounds: true,
-    },
-    {
-      kinds: ['', 'shell-quoted'],
-      triggers: '\\$',
-      inside: `'"`,
-      modal: { alike: `'"`, after: `\\$'"` },
-      modes: (b, next, state) => {
-        // A quote only removes: it matters inside a match, where a pattern has begun. It opens or closes.
-        if (b === Q1 || b === Q2) return state === 0 ? undefined : b === Q1 ? OPEN_OR_CLOSE_1 : OPEN_OR_CLOSE_2;
-        if (b === 0x24) return next < 0 || next === Q1 || next === Q2 ? AFTER_DOLLAR : undefined;
-        return AFTER_BACKSLASH;
-      },
-      decoder: (mode) => new ShellDecoder(mode as ShellMode),
-      quick: (chunk, i, mode) => {
-        if (chunk[i] !== 0x5c || i + 1 >= chunk.length) return -1;
-        const b = chunk[i + 1]!;
-        if (mode === AnsiC) return quickBackslash(chunk, i);
-        if (b === 0x0a) return -1;
-        return mode === Outside || b === Q2 || b === 0x5c || b === 0x24 || b === 0x60 ? b : -2;
-      },
-    },
-    {
-      kinds: ['', "YAML single-quoted ('')"],
-      triggers: "'",
-      modes: (_, next) => (next < 0 || next === Q1 ? ONE : undefined),
-      decoder: () => new YamlSingleDecoder(),
-    },
-  ];
-  if (patternsHaveSpace) {
-    families.push(
-      {
-        kinds: ['', 'form-encoded'],
-        triggers: '%+',
-        modes: (b, next) => (b === 0x2b || next < 0 || isHex(next) ? ONE : undefined),
-        decoder: () => new PercentDecoder(true),
-        quick: (chunk, i) => (chunk[i] === 0x2b ? 0x20 : quickHexPair(chunk, i)),
-        rounds: true,
-      },
-      { kinds: ['', 'YAML folded'], triggers: '', inside: '\r\n', modes: (_, __, state) => (state === 0 ? undefined : ONE), decoder: () => new FoldDecoder() },
-    );
-  }
-  return families;
-}
-
-/** The families by trigger byte, the stop table for the automaton, and a decoder per family and mode to try places with. */
-export class Families {
-  readonly at: Family[][] = Array.from({ length: 256 }, () => []);
-  /** Those that take part in second rounds, by trigger byte. */
-  readonly inner: Family[][] = Array.from({ length: 256 }, () => []);
-  /** For the automaton: 3 where a byte is stopped at everywhere, 1 only where a pattern has begun. */
-  readonly stops = new Uint8Array(256);
-  readonly #tryers: Decoder[][];
-  /** Per family (by its index in `list`), the bytes after which its modes read differently. */
-  readonly #modal: Uint8Array[];
-
-  constructor(readonly list: readonly Family[]) {
-    this.#tryers = list.map(() => []);
-    this.#modal = list.map((f) => {
-      const bytes = new Uint8Array(256);
-      for (const c of f.modal?.after ?? '') bytes[c.charCodeAt(0)] = 1;
-      return bytes;
-    });
-    for (const f of list) {
-      for (const c of f.triggers) this.stops[c.charCodeAt(0)] = 3;
-      for (const c of f.inside ?? '') this.stops[c.charCodeAt(0)] ||= 1;
-      for (const c of new Set(f.triggers + (f.inside ?? ''))) {
-        this.at[c.charCodeAt(0)]!.push(f);
-        if (f.rounds) this.inner[c.charCodeAt(0)]!.push(f);
-      }
-    }
-  }
-
-  /** The decoder of `family` in `mode` kept for trying places out, reset. */
-  tryer(family: Family, mode: number): Decoder {
-    const kept = this.#tryers[this.list.indexOf(family)]!;
-    const d = (kept[mode] ??= family.decoder(mode));
-    d.reset(mode);
-    return d;
-  }
-
-  /** The bytes after which `family`'s modes read differently. */
-  modal(family: Family): Uint8Array {
-    return this.#modal[this.list.indexOf(family)]!;
-  }
-}
+export { escapeFamilies, Families, type Family } from './escape-families.js';
 
 /** A match with, when escapes made it, which (`JSON \u-escaped`; `URL-encoded, JSON \u-escaped` for two rounds). */
 export type EscapedMatch<T> = Match<T> & { escapes?: string };
@@ -291,11 +128,12 @@ export class EscapeScan<T> implements Scanner {
     rounds: false,
     out: (b: number, kind: number) => {
       const t = this.#trial;
+      if (t.rounds && (kind || (t.first >= 0 && t.state !== 0)) && this.families.inner[b]!.length > 0) t.worth = true;
       const v = this.automaton.step(t.state, b);
       t.decoded++;
       if (kind && t.first < 0) t.first = t.decoded;
       t.state = v & STATE;
-      if (t.first >= 0 && ((v & MATCH) !== 0 || (kind && t.rounds && this.families.inner[b]!.length > 0))) t.worth = true;
+      if (t.first >= 0 && (v & MATCH) !== 0) t.worth = true;
     },
     cut: () => {
       const t = this.#trial;
@@ -350,6 +188,8 @@ class Fork<T> implements Sink {
     public state: number,
     readonly depth: number,
     readonly outer: Fork<T> | undefined,
+    /** A second round begun at a byte as it was (two families in one value): bytes the outer reading made are taken as they are. */
+    readonly mixed = false,
   ) {}
 
   /**
@@ -357,8 +197,9 @@ class Fork<T> implements Sink {
    * pattern begun (the state's depth) no longer reaches back to its first escape, nothing is held,
    * and no second round is reading. A later escape is another place, tried on its own.
    */
-  push(b: number): boolean {
-    this.decoder.push(b, this);
+  push(b: number, made = 0): boolean {
+    if (made && this.mixed && this.decoder.idle) this.out(b, 0);
+    else this.decoder.push(b, this);
     if (++this.#read > this.scan.span * RAW_PER_BYTE) return false;
     return !this.decoder.idle || this.#reaches() || (this.#inner.length > 0 && this.#read < 2 * this.scan.span * RAW_PER_BYTE);
   }
@@ -369,14 +210,15 @@ class Fork<T> implements Sink {
 
   out(b: number, kind: number): void {
     if (kind) this.#mark(this.#decoded + 1, kind);
-    // A second round begins where an escape made the byte that begins another (`\u0025` for `%`).
-    if (kind && this.depth < MAX_DEPTH && this.family.rounds) {
+    // A second round begins where an escape made the byte that begins another (`\u0025` for `%`),
+    // or where one begins inside what this reading has begun (`%2B…\u0027…`: two families in one value).
+    if ((kind || (this.state !== 0 && this.#first >= 0)) && this.depth < MAX_DEPTH && this.family.rounds) {
       for (const family of this.scan.families.inner[b]!) {
         const modes = family.modes(b, -1, this.state);
-        if (modes) for (const mode of modes) this.#inner.push(new Fork(this.scan, family, family.decoder(mode), this.state, this.depth + 1, this));
+        if (modes) for (const mode of modes) this.#inner.push(new Fork(this.scan, family, family.decoder(mode), this.state, this.depth + 1, this, !kind));
       }
     }
-    if (this.#inner.length) this.#inner = this.#inner.filter((f) => f.push(b));
+    if (this.#inner.length) this.#inner = this.#inner.filter((f) => f.push(b, kind));
     const automaton = this.scan.automaton;
     const v = automaton.step(this.state, b);
     this.#decoded++;

@@ -1,0 +1,170 @@
+/**
+ * The escape families the audit reads through (`escapes.ts`): for each, the bytes its escapes
+ * begin with, the modes to read on in from there, a decoder, and a quick look for the common case.
+ */
+import { STATE } from './matcher.js';
+import { BACKSLASH_KINDS, BackslashDecoder, EntityDecoder, isAlpha, isHex, quickAboveAscii, quickBackslash, type Decoder } from './escape-decoders.js';
+import { PercentDecoder, QuotedPrintableDecoder, quickHexPair } from './escape-percent.js';
+import { FoldDecoder, ShellDecoder, ShellMode, YamlSingleDecoder } from './escape-quotes.js';
+
+/** A way of escaping characters, and where in a text its escapes may begin. */
+export interface Family {
+  /** The names of its kinds of escape (index 0 unused), most telling first: a finding names the first it used. */
+  kinds: readonly string[];
+  /** The bytes an escape of this family can begin with, anywhere. */
+  triggers: string;
+  /** Bytes that only remove (a quote): they matter only inside a match, so they are stopped at only where a pattern has begun. */
+  inside?: string;
+  /**
+   * The modes to read on in from a trigger byte, one per state the text may be in there (a quote
+   * may open or close); none where no escape begins. `next` is the byte after (-1: not known yet);
+   * `state` the automaton's state before the trigger (0: no pattern begun).
+   */
+  modes(trigger: number, next: number, state: number): readonly number[] | undefined;
+  /** A decoder reading in `mode`. */
+  decoder(mode: number): Decoder;
+  /**
+   * What the escape at `i` makes, where the bytes alone tell quickly (most places where a trigger
+   * byte is met are then over without a decoder): the byte; -2 if no escape is there; -1 if it
+   * takes a decoder.
+   */
+  quick?(chunk: Uint8Array, i: number, mode: number): number;
+  /**
+   * Whether it takes part in second rounds (an escape of one family making the byte that begins
+   * an escape of another, as `\u0025` makes `%`): character escapes do; quoting (shell, YAML) does not.
+   */
+  rounds?: boolean;
+  /**
+   * For a family with several modes that read the triggers in `alike` alike (a quote, which opens
+   * or closes): the bytes after which they read differently. A place whose first mode is over
+   * before any of them is over in every mode (a quote followed by plain text).
+   */
+  modal?: { alike: string; after: string };
+}
+
+const Q1 = 0x27;
+const Q2 = 0x22;
+const ONE = [0] as const;
+const BYTE_OR_CHARACTER = [0, 1] as const;
+const { Outside, Single, Double, AnsiC } = ShellMode;
+const [OPEN_OR_CLOSE_1, OPEN_OR_CLOSE_2, AFTER_BACKSLASH, AFTER_DOLLAR] = [[Outside, Single], [Outside, Double], [Outside, Double, AnsiC], [Outside]];
+
+/** Every family the audit reads through. Those that only make a space are left out when no pattern has one. */
+export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
+  const families: Family[] = [
+    {
+      kinds: BACKSLASH_KINDS,
+      triggers: '\\',
+      // \x and octal make a byte in C and shells, a character in Python, YAML and TOML: read both ways where they differ.
+      modes: () => BYTE_OR_CHARACTER,
+      decoder: (mode) => new BackslashDecoder(undefined, mode === 1),
+      quick: (chunk, i, mode) => (mode === 0 ? quickBackslash(chunk, i) : quickAboveAscii(chunk, i)),
+      rounds: true,
+    },
+    {
+      kinds: ['', 'XML entities'],
+      triggers: '&',
+      modes: (_, next) => (next < 0 || next === 0x23 || isAlpha(next) ? ONE : undefined),
+      decoder: () => new EntityDecoder(),
+      rounds: true,
+    },
+    {
+      kinds: ['', 'URL-encoded'],
+      triggers: '%',
+      modes: (_, next) => (next < 0 || isHex(next) ? ONE : undefined),
+      decoder: () => new PercentDecoder(false),
+      quick: quickHexPair,
+      rounds: true,
+    },
+    {
+      kinds: ['', 'quoted-printable'],
+      triggers: '=',
+      modes: (_, next) => (next < 0 || isHex(next) || next === 0x0a || next === 0x0d ? ONE : undefined),
+      decoder: () => new QuotedPrintableDecoder(),
+      quick: (chunk, i) => (i + 1 < chunk.length && (chunk[i + 1] === 0x0a || chunk[i + 1] === 0x0d) ? -1 : quickHexPair(chunk, i)),
+      rounds: true,
+    },
+    {
+      kinds: ['', 'shell-quoted'],
+      triggers: '\\$',
+      inside: `'"`,
+      modal: { alike: `'"`, after: `\\$'"` },
+      modes: (b, next, state) => {
+        // A quote only removes: it matters inside a match, where a pattern has begun. It opens or closes.
+        if (b === Q1 || b === Q2) return state === 0 ? undefined : b === Q1 ? OPEN_OR_CLOSE_1 : OPEN_OR_CLOSE_2;
+        if (b === 0x24) return next < 0 || next === Q1 || next === Q2 ? AFTER_DOLLAR : undefined;
+        return AFTER_BACKSLASH;
+      },
+      decoder: (mode) => new ShellDecoder(mode as ShellMode),
+      quick: (chunk, i, mode) => {
+        if (chunk[i] !== 0x5c || i + 1 >= chunk.length) return -1;
+        const b = chunk[i + 1]!;
+        if (mode === AnsiC) return quickBackslash(chunk, i);
+        if (b === 0x0a) return -1;
+        return mode === Outside || b === Q2 || b === 0x5c || b === 0x24 || b === 0x60 ? b : -2;
+      },
+    },
+    {
+      kinds: ['', "YAML single-quoted ('')"],
+      triggers: "'",
+      modes: (_, next) => (next < 0 || next === Q1 ? ONE : undefined),
+      decoder: () => new YamlSingleDecoder(),
+    },
+  ];
+  if (patternsHaveSpace) {
+    families.push(
+      {
+        kinds: ['', 'form-encoded'],
+        triggers: '%+',
+        modes: (b, next) => (b === 0x2b || next < 0 || isHex(next) ? ONE : undefined),
+        decoder: () => new PercentDecoder(true),
+        quick: (chunk, i) => (chunk[i] === 0x2b ? 0x20 : quickHexPair(chunk, i)),
+        rounds: true,
+      },
+      { kinds: ['', 'YAML folded'], triggers: '', inside: '\r\n', modes: (_, __, state) => (state === 0 ? undefined : ONE), decoder: () => new FoldDecoder() },
+    );
+  }
+  return families;
+}
+
+/** The families by trigger byte, the stop table for the automaton, and a decoder per family and mode to try places with. */
+export class Families {
+  readonly at: Family[][] = Array.from({ length: 256 }, () => []);
+  /** Those that take part in second rounds, by trigger byte. */
+  readonly inner: Family[][] = Array.from({ length: 256 }, () => []);
+  /** For the automaton: 3 where a byte is stopped at everywhere, 1 only where a pattern has begun. */
+  readonly stops = new Uint8Array(256);
+  readonly #tryers: Decoder[][];
+  /** Per family (by its index in `list`), the bytes after which its modes read differently. */
+  readonly #modal: Uint8Array[];
+
+  constructor(readonly list: readonly Family[]) {
+    this.#tryers = list.map(() => []);
+    this.#modal = list.map((f) => {
+      const bytes = new Uint8Array(256);
+      for (const c of f.modal?.after ?? '') bytes[c.charCodeAt(0)] = 1;
+      return bytes;
+    });
+    for (const f of list) {
+      for (const c of f.triggers) this.stops[c.charCodeAt(0)] = 3;
+      for (const c of f.inside ?? '') this.stops[c.charCodeAt(0)] ||= 1;
+      for (const c of new Set(f.triggers + (f.inside ?? ''))) {
+        this.at[c.charCodeAt(0)]!.push(f);
+        if (f.rounds) this.inner[c.charCodeAt(0)]!.push(f);
+      }
+    }
+  }
+
+  /** The decoder of `family` in `mode` kept for trying places out, reset. */
+  tryer(family: Family, mode: number): Decoder {
+    const kept = this.#tryers[this.list.indexOf(family)]!;
+    const d = (kept[mode] ??= family.decoder(mode));
+    d.reset(mode);
+    return d;
+  }
+
+  /** The bytes after which `family`'s modes read differently. */
+  modal(family: Family): Uint8Array {
+    return this.#modal[this.list.indexOf(family)]!;
+  }
+}
