@@ -113,6 +113,13 @@ describe('workflows', () => {
     expect(lint(yaml, name).map((r) => `${r.line}:${r.column} ${r.message}`)).toEqual([]);
   });
 
+  it('the README shows the hierarchy as jobs: a plan job and a matrix job per level, each reading its level of the plan (linted above)', () => {
+    const jobs = readmeWorkflows.find((y) => y.includes('hierarchy-entry: ${{ matrix.entry }}'));
+    expect(jobs).toBeDefined();
+    expect(jobs).toContain('hierarchy-plan: true');
+    for (const level of [0, 1, 2]) expect(jobs).toContain(`entry: \${{ fromJSON(needs.plan.outputs.levels)[${level}] }}`);
+  });
+
   it('the README shows at least one workflow', () => {
     expect(readmeWorkflows.length).toBeGreaterThan(0);
   });
