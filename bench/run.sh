@@ -5,6 +5,7 @@
 # it needs (the lab, GNU time, node_modules), bundles each with esbuild, runs it on Node 24.
 # `bash bench/run.sh bundle` measures dist/ itself: bytes loaded at start and cold start vs bare node.
 # `bash bench/run.sh base`: an image on a 200 MiB base pushed to a registry holding the base, next to docker push.
+# `bash bench/run.sh hierarchy-jobs`: a 12-image family as CI jobs (4 at a time) vs one step, and a job's overhead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
