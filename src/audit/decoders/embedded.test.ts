@@ -22,8 +22,9 @@ describe('streams at any offset', () => {
     ['zstd', (b) => zstdCompressSync(b), 777],
     ['bzip2', (b) => tool('sh', ['-c', 'bzip2 -c < in'], { in: b }), 777],
     ['lz4', (b) => tool('sh', ['-c', 'lz4 -q -c < in'], { in: b }), 777],
-    // xz-embedded reads past a stream's end and fails on what follows, losing the last output: an xz stream is found where it runs to the end (an rpm payload).
-    ['xz', (b) => tool('sh', ['-c', 'xz -c < in'], { in: b }), 0],
+    // xz with bytes after it (given to xz-embedded, they failed the stream and lost its last output: xz-walk.ts gives it the stream alone), and with a SHA-256 check.
+    ['xz', (b) => tool('sh', ['-c', 'xz -c < in'], { in: b }), 777],
+    ['xz', (b) => tool('sh', ['-c', 'xz --check=sha256 -c < in'], { in: b }), 777],
   ];
   it.each(kinds.filter(([k]) => ['zlib', 'gzip', 'zstd'].includes(k) || has(k)))(
     'a %s stream between random bytes is found, named by its offset',

@@ -16,6 +16,13 @@ describe.each([
   ['gzip -9', 'gzip', cli('gzip', ['-9', '-c']), 'app.log.1.gz'],
   ['xz -9', 'xz', cli('xz', ['-9', '-c']), 'dump.sql.xz'],
   ['xz --check=none -0', 'xz', cli('xz', ['--check=none', '-0', '-c']), 'notes.xz'],
+  [
+    'xz -T2 --block-size=64KiB --check=sha256 (many blocks, the check rpm writes)',
+    'xz',
+    cli('xz', ['-T2', '--block-size=64KiB', '--check=sha256', '-c']),
+    'multi.xz',
+  ],
+  ['xz --x86 --lzma2 (a BCJ filter before LZMA2)', 'xz', cli('xz', ['--x86', '--lzma2=preset=6', '-c']), 'bin.xz'],
   ['bzip2 -9', 'bzip2', cli('bzip2', ['-9', '-c']), 'dump.sql.bz2'],
   ['zstd -19', 'zstd', cli('zstd', ['-19', '-c', '-q']), 'cache.zst'],
   ['lz4 -9', 'lz4', cli('lz4', ['-9', '-c', '-q']), 'cache.lz4'],

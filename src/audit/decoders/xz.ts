@@ -1,9 +1,11 @@
 /**
  * xz (`.tar.xz`, a `.deb`'s data.tar.xz, an rpm payload), by xz-decompress: xz-embedded compiled to
  * WebAssembly, loaded on first use. Streamed: input is handed over as the decoder asks for it, its
- * output taken as fast as it is scanned. The package's lock (one context at a time) is replaced by
+ * output taken as fast as it is scanned; the container is walked here first (`xz-walk.ts`), so the
+ * decoder is given one stream, rewritten without its integrity check. The package's lock (one context at a time) is replaced by
  * none — its contexts are separate allocations — so an xz inside an xz does not wait on itself.
  */
+import { XzWalk } from './xz-walk.js';
 import { errorText, startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 interface XzModule {
@@ -85,18 +87,35 @@ export const xz: Decoder = {
       .catch((e: unknown) => void (failure = e))
       .finally(() => (done = true));
     const ended = pump.then(() => undefined);
+    const pieces: Uint8Array[] = [];
+    let malformed: string | undefined;
+    const walk = new XzWalk(
+      (b) => pieces.push(b.slice()),
+      (why) => (malformed = why),
+    );
+    let closed = false;
+    const give = async (bytes: Uint8Array | null) => {
+      if (closed) return;
+      if (bytes === null) closed = true;
+      await Promise.race([feed.give(bytes), ended]);
+    };
     return {
       get finished() {
-        return done;
+        return done || walk.done;
       },
       async push(bytes) {
-        if (done || env.stopped) return;
-        await Promise.race([feed.give(bytes.slice()), ended]);
+        if (done || closed || env.stopped) return;
+        walk.push(bytes);
+        const input = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces.splice(0));
+        pieces.length = 0;
+        if (input.length) await give(input);
+        if (walk.done || malformed) void give(null); // the stream's end: what follows is not fed to it
       },
       async end() {
-        if (!done) void feed.give(null);
+        if (!done) void give(null);
         await pump;
         await sink.end();
+        if (malformed !== undefined) failure ??= new Error(malformed);
         if (failure !== undefined && !env.stopped) env.limit(`a damaged xz stream (${errorText(failure)}): the rest is not audited`);
       },
     };

@@ -1,0 +1,237 @@
+/**
+ * The xz container walked in JavaScript, so that xz-embedded is given exactly one stream, rewritten
+ * to carry no integrity check: the stream's end is known (bytes after it — a tar's padding, other
+ * data around an embedded stream — are not fed to a decoder that fails on them and loses its last
+ * output), and check types xz-embedded refuses (SHA-256: rpm's xz payloads) do not stop it. Blocks
+ * pass through as they are (their LZMA2 chunks walked to find where they end), each block's check
+ * is dropped, and the index and footer are written anew for the check-less stream. Memory: the
+ * current chunk header and the index (a few bytes per block).
+ */
+import { crc32 } from 'node:zlib';
+
+const CHECK_SIZE = [0, 4, 4, 4, 8, 8, 8, 16, 16, 16, 32, 32, 32, 64, 64, 64];
+
+type State =
+  | { at: 'header' }
+  | { at: 'block-header' }
+  | { at: 'block-header-rest'; size: number }
+  | { at: 'chunk' }
+  | { at: 'chunk-data'; left: number }
+  | { at: 'pad-check'; left: number }
+  | { at: 'index' }
+  | { at: 'done' };
+
+const varints = (values: number[]) => {
+  const out: number[] = [];
+  for (let v of values) {
+    while (v >= 0x80) {
+      out.push((v % 0x80) | 0x80);
+      v = Math.floor(v / 0x80);
+    }
+    out.push(v);
+  }
+  return out;
+};
+
+/**
+ * A block header with only its last filter, LZMA2 — a BCJ or delta filter before it, which
+ * xz-embedded here does not have, left out: the data then comes out as those filters left it,
+ * which for text is the text (a BCJ filter changes only the four bytes after x86 call and jump
+ * opcodes). Sizes kept, padding and CRC32 written anew; undefined when it cannot be read.
+ */
+function lzma2Only(h: Uint8Array): Buffer | undefined {
+  const flags = h[1]!;
+  if ((flags & 0x03) === 0) return Buffer.from(h);
+  let i = 2;
+  const varint = () => {
+    const start = i;
+    while (i < h.length && h[i]! & 0x80) i++;
+    i++;
+    return h.subarray(start, i);
+  };
+  const sizes: Uint8Array[] = [];
+  if (flags & 0x40) sizes.push(varint());
+  if (flags & 0x80) sizes.push(varint());
+  let last: Uint8Array | undefined;
+  for (let f = 0; f <= (flags & 0x03); f++) {
+    const start = i;
+    varint(); // the filter ID
+    const propsSize = h[i]!;
+    varint();
+    i += propsSize;
+    if (i > h.length - 4) return undefined;
+    last = h.subarray(start, i);
+  }
+  const body = [0, flags & 0xfc, ...sizes.flatMap((v) => [...v]), ...last!];
+  while ((body.length + 4) % 4) body.push(0);
+  body[0] = (body.length + 4) / 4 - 1;
+  const out = Buffer.alloc(body.length + 4);
+  out.set(body);
+  out.writeUInt32LE(crc32(out.subarray(0, body.length)), body.length);
+  return out;
+}
+
+export class XzWalk {
+  #state: State = { at: 'header' };
+  #pending: Buffer = Buffer.alloc(0);
+  #check = 0;
+  /** This block's size so far (header + compressed data), for its padding and the index. */
+  #blockSize = 0;
+  #blockOut = 0;
+  readonly #records: Array<[number, number]> = [];
+
+  /** `out` gets the rewritten stream; `onEnd` is told once the stream's footer was reached. */
+  constructor(
+    readonly out: (bytes: Uint8Array) => void,
+    readonly fail: (why: string) => void,
+  ) {}
+
+  get done(): boolean {
+    return this.#state.at === 'done';
+  }
+
+  /** Walks `input`; returns how many of its bytes belonged to the stream. */
+  push(input: Uint8Array): number {
+    const data: Buffer = this.#pending.length ? Buffer.concat([this.#pending, input]) : Buffer.from(input.buffer, input.byteOffset, input.length);
+    const carried = this.#pending.length;
+    this.#pending = Buffer.alloc(0);
+    let i = 0;
+    const need = (n: number) => {
+      if (data.length - i >= n) return true;
+      this.#pending = Buffer.from(data.subarray(i));
+      i = data.length;
+      return false;
+    };
+    while (i < data.length && this.#state.at !== 'done') {
+      const s = this.#state;
+      if (s.at === 'header') {
+        if (!need(12)) break;
+        this.#check = data[i + 7]! & 0x0f;
+        const flags = Buffer.from([0, 0]);
+        const crc = Buffer.alloc(4);
+        crc.writeUInt32LE(crc32(flags));
+        this.out(Buffer.concat([data.subarray(i, i + 6), flags, crc]));
+        i += 12;
+        this.#state = { at: 'block-header' };
+      } else if (s.at === 'block-header') {
+        if (data[i] === 0) {
+          this.#state = { at: 'index' };
+          continue;
+        }
+        this.#state = { at: 'block-header-rest', size: (data[i]! + 1) * 4 };
+      } else if (s.at === 'block-header-rest') {
+        if (!need(s.size)) break;
+        const header = lzma2Only(data.subarray(i, i + s.size));
+        if (!header) {
+          this.#state = { at: 'done' };
+          this.fail('a block header that cannot be read');
+          break;
+        }
+        this.out(header);
+        i += s.size;
+        this.#blockSize = header.length;
+        this.#blockOut = 0;
+        this.#state = { at: 'chunk' };
+      } else if (s.at === 'chunk') {
+        const used = this.#chunkHeader(data, i);
+        if (used === undefined) {
+          if (!need(data.length - i + 1)) break;
+          continue;
+        }
+        i += used;
+      } else if (s.at === 'chunk-data') {
+        const take = Math.min(s.left, data.length - i);
+        this.out(data.subarray(i, i + take));
+        i += take;
+        s.left -= take;
+        if (!s.left) this.#state = { at: 'chunk' };
+      } else if (s.at === 'pad-check') {
+        const take = Math.min(s.left, data.length - i);
+        i += take; // padding was written already; the check is dropped
+        s.left -= take;
+        if (!s.left) this.#state = { at: 'block-header' };
+      } else if (s.at === 'index') {
+        // The stream's own index and footer are read past (their length: records, padding, CRC, 12-byte footer).
+        const end = this.#indexEnd(data, i);
+        if (end === undefined) {
+          if (!need(data.length - i + 1)) break;
+          continue;
+        }
+        this.out(this.#index());
+        i = end;
+        this.#state = { at: 'done' };
+      }
+    }
+    return Math.max(0, i - carried);
+  }
+
+  /** An LZMA2 chunk's header (or the block's end mark) at `i`: written, the state set; how many bytes it took, or undefined while more are needed. */
+  #chunkHeader(data: Buffer, i: number): number | undefined {
+    const c = data[i]!;
+    if (c === 0) {
+      this.out(data.subarray(i, i + 1));
+      this.#blockSize++;
+      const pad = (4 - (this.#blockSize % 4)) % 4;
+      this.#records.push([this.#blockSize, this.#blockOut]);
+      this.#state = { at: 'pad-check', left: pad + CHECK_SIZE[this.#check]! };
+      if (pad) this.out(Buffer.alloc(pad));
+      return 1;
+    }
+    if (c === 1 || c === 2) {
+      if (data.length - i < 3) return undefined;
+      const size = data.readUInt16BE(i + 1) + 1;
+      this.#blockOut += size;
+      this.#chunk(data.subarray(i, i + 3), size);
+      return 3;
+    }
+    if (c >= 0x80) {
+      const header = c >= 0xc0 ? 6 : 5;
+      if (data.length - i < header) return undefined;
+      this.#blockOut += (c & 0x1f) * 0x10000 + data.readUInt16BE(i + 1) + 1;
+      this.#chunk(data.subarray(i, i + header), data.readUInt16BE(i + 3) + 1);
+      return header;
+    }
+    this.#state = { at: 'done' };
+    this.fail(`an LZMA2 chunk of unknown kind ${c}`);
+    return 1;
+  }
+
+  #chunk(header: Uint8Array, size: number): void {
+    this.out(header);
+    this.#blockSize += header.length + size;
+    this.#state = { at: 'chunk-data', left: size };
+  }
+
+  /** Where the stream's index and footer end, or undefined while they are not all here. */
+  #indexEnd(data: Buffer, at: number): number | undefined {
+    let i = at + 1;
+    const read = () => {
+      let v = 0;
+      for (let shift = 1; i < data.length; shift *= 0x80) {
+        const b = data[i++]!;
+        v += (b & 0x7f) * shift;
+        if (!(b & 0x80)) return v;
+      }
+      return undefined;
+    };
+    const count = read();
+    if (count === undefined) return undefined;
+    for (let r = 0; r < 2 * count; r++) if (read() === undefined) return undefined;
+    const end = i + ((4 - ((i - at) % 4)) % 4) + 4 + 12;
+    return end <= data.length ? end : undefined;
+  }
+
+  /** The index and footer of the rewritten stream: each block's size without its check. */
+  #index(): Buffer {
+    const body = [0, ...varints([this.#records.length]), ...varints(this.#records.flat())];
+    while (body.length % 4) body.push(0);
+    const index = Buffer.from(body);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32LE(crc32(index));
+    const footer = Buffer.alloc(12);
+    footer.writeUInt32LE((index.length + 4) / 4 - 1, 4);
+    footer.writeUInt32LE(crc32(footer.subarray(4, 10)), 0);
+    footer.write('YZ', 10, 'latin1');
+    return Buffer.concat([index, crc, footer]);
+  }
+}
