@@ -64,14 +64,6 @@ export function quickBackslash(chunk: Uint8Array, i: number): number {
   return simple >= 0 ? simple : b;
 }
 
-/** For `\x` and octal read as characters: -2 (nothing else than the byte reading) unless the escape at `i` is one of them above 0x7F. */
-export function quickAboveAscii(chunk: Uint8Array, i: number): number {
-  if (i + 2 >= chunk.length) return -1;
-  const b = chunk[i + 1]!;
-  if (b === 0x78) return HEX[chunk[i + 2]!]! >= 8 ? -1 : -2;
-  return b >= 0x32 && b <= 0x33 ? -1 : -2;
-}
-
 /**
  * Backslash escapes as JSON, JavaScript, C, Python, Java properties, YAML and TOML double-quoted
  * strings write them: `\uXXXX` (any case; surrogate pairs joined), `\u{X…}`, `\UXXXXXXXX`, `\xXX`,
@@ -89,21 +81,24 @@ export class BackslashDecoder implements Decoder {
   #kind = 0;
   /** A high surrogate waiting for its low half. */
   #high = -1;
+  /** A UTF-8 lead byte from `\x` or octal, waiting to see whether continuation bytes follow (C: bytes) or not (Python, YAML, TOML: `\xE9` is é). */
+  #lead = -1;
+  #leadKind = 0;
+  /** Continuation bytes still expected after a lead. */
+  #cont = 0;
 
   /** `plain`: what a byte outside an escape does (a shell's `$'…'` ends at a quote). */
-  constructor(
-    readonly plain: (b: number, sink: Sink) => void = (b, sink) => sink.out(b, 0),
-    /** `\x` and octal as a character (Python, YAML, TOML) rather than a byte (C, shells): they differ above 0x7F. */
-    readonly characters = false,
-  ) {}
+  constructor(readonly plain: (b: number, sink: Sink) => void = (b, sink) => sink.out(b, 0)) {}
 
   get idle(): boolean {
-    return this.#st === 0 && this.#high < 0;
+    return this.#st === 0 && this.#high < 0 && this.#lead < 0;
   }
 
   reset(): void {
     this.#st = 0;
     this.#high = -1;
+    this.#lead = -1;
+    this.#cont = 0;
   }
 
   push(b: number, sink: Sink): void {
@@ -196,10 +191,7 @@ export class BackslashDecoder implements Decoder {
   #finish(sink: Sink): void {
     this.#st = 0;
     const c = this.#acc;
-    if (this.#kind !== U) {
-      this.#flushHigh(sink);
-      return this.characters ? utf8(c & 0xff, this.#kind, sink) : sink.out(c & 0xff, this.#kind);
-    }
+    if (this.#kind !== U) return this.#byte(c & 0xff, sink);
     if (this.#need === 4 && c >= 0xdc00 && c <= 0xdfff && this.#high >= 0) {
       const cp = 0x10000 + ((this.#high - 0xd800) << 10) + (c - 0xdc00);
       this.#high = -1;
@@ -210,9 +202,36 @@ export class BackslashDecoder implements Decoder {
     else if (c <= 0x10ffff) utf8(c, U, sink);
   }
 
+  /**
+   * A byte from `\x` or octal: C and shells mean the byte, Python, YAML and TOML the character
+   * (they differ above 0x7F). Read as bytes where they make UTF-8 (`\xc3\xa9`), else as characters.
+   */
+  #byte(b: number, sink: Sink): void {
+    const kind = this.#kind;
+    if (b >= 0x80 && b <= 0xbf && this.#lead >= 0) {
+      const lead = this.#lead;
+      this.#lead = -1;
+      this.#cont = (lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : 1) - 1;
+      sink.out(lead, this.#leadKind);
+      return sink.out(b, kind);
+    }
+    if (b >= 0x80 && b <= 0xbf && this.#cont > 0) {
+      this.#cont--;
+      return sink.out(b, kind);
+    }
+    this.#flushHigh(sink);
+    if (b >= 0xc2 && b <= 0xf4) {
+      this.#lead = b;
+      this.#leadKind = kind;
+    } else utf8(b, kind, sink);
+  }
+
+  /** What was held for the next escape, which did not come: a lone high surrogate, a lead byte (then a character). */
   #flushHigh(sink: Sink): void {
     if (this.#high >= 0) utf8(this.#high, U, sink);
-    this.#high = -1;
+    if (this.#lead >= 0) utf8(this.#lead, this.#leadKind, sink);
+    this.#high = this.#lead = -1;
+    this.#cont = 0;
   }
 
   /** Not an escape after all: the bytes held, as they were. */

@@ -3,7 +3,7 @@
  * begin with, the modes to read on in from there, a decoder, and a quick look for the common case.
  */
 import { STATE } from './matcher.js';
-import { BACKSLASH_KINDS, BackslashDecoder, EntityDecoder, isAlpha, isHex, quickAboveAscii, quickBackslash, type Decoder } from './escape-decoders.js';
+import { BACKSLASH_KINDS, BackslashDecoder, EntityDecoder, isAlpha, isHex, quickBackslash, type Decoder } from './escape-decoders.js';
 import { PercentDecoder, QuotedPrintableDecoder, quickHexPair } from './escape-percent.js';
 import { FoldDecoder, ShellDecoder, ShellMode, YamlSingleDecoder } from './escape-quotes.js';
 
@@ -45,7 +45,6 @@ export interface Family {
 const Q1 = 0x27;
 const Q2 = 0x22;
 const ONE = [0] as const;
-const BYTE_OR_CHARACTER = [0, 1] as const;
 const { Outside, Single, Double, AnsiC } = ShellMode;
 const [OPEN_OR_CLOSE_1, OPEN_OR_CLOSE_2, AFTER_BACKSLASH, AFTER_DOLLAR] = [[Outside, Single], [Outside, Double], [Outside, Double, AnsiC], [Outside]];
 
@@ -55,10 +54,9 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
     {
       kinds: BACKSLASH_KINDS,
       triggers: '\\',
-      // \x and octal make a byte in C and shells, a character in Python, YAML and TOML: read both ways where they differ.
-      modes: () => BYTE_OR_CHARACTER,
-      decoder: (mode) => new BackslashDecoder(undefined, mode === 1),
-      quick: (chunk, i, mode) => (mode === 0 ? quickBackslash(chunk, i) : quickAboveAscii(chunk, i)),
+      modes: () => ONE,
+      decoder: () => new BackslashDecoder(),
+      quick: quickBackslash,
       rounds: true,
     },
     {

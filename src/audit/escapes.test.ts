@@ -139,6 +139,19 @@ const FORMATS: Format[] = [
     write: (v, rs, b, a) =>
       `{"b": ${JSON.stringify(b)}, "url": "${spell(spell(v, percentChar, rs), (c, r) => (c === '%' && r < 0.7 ? '\\u0025' : /[A-Za-z0-9]/.test(c) ? c : jsonChar(c, r)), rs.slice(1))}", "a": ${JSON.stringify(a)}}`,
   },
+  {
+    name: 'two rounds: XML entities, then JSON-escaped (& as \\u0026)',
+    names: /XML entities/,
+    write: (v, rs, b, a) =>
+      `{"b": ${JSON.stringify(b)}, "xml": "${spell(spell(v, xmlChar, rs), (c, r) => (/[A-Za-z0-9#;]/.test(c) ? c : jsonChar(c, r)), rs.slice(1))}", "a": ${JSON.stringify(a)}}`,
+  },
+  {
+    // As XML writers do it: & < > " ' escaped (named, decimal or hex), the percent escapes left as they are.
+    name: 'two rounds: percent-encoded (some characters left as they are), then XML-escaped',
+    names: /URL-encoded|XML entities/,
+    write: (v, rs, b, a) =>
+      `<url value="${spell(spell(v, percentChar, rs), (c, r) => ('&<>"\''.includes(c) ? xmlChar(c, r) : c), rs.slice(1))}"/>${spell(a + b, xmlChar, rs)}`,
+  },
 ];
 
 const rsArb = fc.array(fc.double({ min: 0, max: 0.9999, noNaN: true }), { minLength: 3, maxLength: 40 });
@@ -167,7 +180,7 @@ describe('escapes read as families', () => {
     fc.assert(
       fc.property(secretArb, secretArb, rsArb, textArb, textArb, cutsArb, (value, other, rs, before, after, cuts) => {
         const text = format.write(other, rs, before, after);
-        fc.pre(value.length >= 12 && !everyReading(text).some((t) => t.includes(value)));
+        fc.pre(value.length >= 12 && new Set(value).size >= 5 && !everyReading(text).some((t) => t.includes(value)));
         expect(findIn(value, text, cuts), text).toEqual([]);
       }),
       { numRuns: 150 },
@@ -179,7 +192,9 @@ describe('escapes read as families', () => {
     fc.assert(
       fc.property(fc.constantFrom(...FORMATS), secretArb, rsArb, fc.nat(), (format, value, rs, at) => {
         const spare = SECRET_CHARS.find((c) => !value.includes(c) && /[A-Za-z0-9]/.test(c));
-        fc.pre(value.length >= 10 && spare !== undefined);
+        // Values as tokens and passwords are (5+ distinct characters): a run of one or two characters can be
+        // read out of text that holds it nearly by mixing a reading as it is with a decoded one.
+        fc.pre(value.length >= 10 && new Set(value).size >= 5 && spare !== undefined);
         const i = at % value.length;
         const near = value.slice(0, i) + spare + value.slice(i + 1);
         const text = format.write(near, rs, 'x', 'y');

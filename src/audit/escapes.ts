@@ -20,8 +20,8 @@ export { escapeFamilies, Families, type Family } from './escape-families.js';
 /** A match with, when escapes made it, which (`JSON \u-escaped`; `URL-encoded, JSON \u-escaped` for two rounds). */
 export type EscapedMatch<T> = Match<T> & { escapes?: string };
 
-/** Rounds of decoding: a fork's decoded bytes fork again once. */
-const MAX_DEPTH = 2;
+/** Rounds of decoding: a fork's decoded bytes fork again, twice at most (an inner escape before the outer's first, as in `%60\u002520`). */
+const MAX_DEPTH = 3;
 /** Raw bytes a fork may read per byte of the longest pattern (the longest escape of one character, leading zeros aside). */
 const RAW_PER_BYTE = 16;
 
