@@ -77,6 +77,12 @@ async function pool(ws: string, names: readonly string[], limit: number): Promis
   return times;
 }
 
+/** The plan's levels from `--json` (typed outputs: an array; a string of JSON from an older bundle). */
+const levelsOf = (stdout: string): string[][] => {
+  const v = (JSON.parse(stdout) as { outputs: { levels: string | string[][] } }).outputs.levels;
+  return typeof v === 'string' ? (JSON.parse(v) as string[][]) : v;
+};
+
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const s = (x: number) => `${x.toFixed(2)} s`;
 
@@ -89,7 +95,7 @@ async function main(): Promise<void> {
 
   const start = performance.now();
   const planned = await hoist(jobsWs, ['build', '--hierarchy', 'family.yml', '--plan', '--json']);
-  const levels = JSON.parse((JSON.parse(planned.stdout) as { outputs: { levels: string } }).outputs.levels) as string[][];
+  const levels = levelsOf(planned.stdout);
   const jobTimes: number[] = [];
   const levelTimes: number[] = [];
   for (const level of levels) {
@@ -103,7 +109,7 @@ async function main(): Promise<void> {
   const idle = await pool(jobsWs, levels.flat(), 1);
   const stepIdle = await hoist(stepWs, ['build', '--hierarchy', 'family.yml']);
   const replan = await hoist(jobsWs, ['build', '--hierarchy', 'family.yml', '--plan', '--json']);
-  const left = JSON.parse((JSON.parse(replan.stdout) as { outputs: { levels: string } }).outputs.levels) as string[][];
+  const left = levelsOf(replan.stdout);
 
   const n = levels.flat().length;
   console.log(`hierarchy as jobs: ${n} images in ${levels.length} levels (${levels.map((l) => l.length).join(' + ')}), tiny images, lab registry ${registry}`);
