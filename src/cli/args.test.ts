@@ -118,3 +118,13 @@ describe('the command line around the run', () => {
     ).toBe('digest     sha256:ab\ntags       a:1\n           a:2');
   });
 });
+
+describe('hoist build --plan / --entry (a hierarchy as CI jobs)', () => {
+  it('are hierarchy-plan and hierarchy-entry, also in the =value form; other commands do not take them', () => {
+    const line = parseCommandLine(['build', '--hierarchy', 'images.yml', '--plan']) as CommandLine;
+    expect(line.inputs.get('hierarchy-plan')).toBe('true');
+    expect((parseCommandLine(['build', '--hierarchy=images.yml', '--entry', 'app']) as CommandLine).inputs.get('hierarchy-entry')).toBe('app');
+    expect((parseCommandLine(['build', '--entry=app']) as CommandLine).inputs.get('hierarchy-entry')).toBe('app');
+    expect(() => parseCommandLine(['stale', '--plan'])).toThrow(UsageError);
+  });
+});
