@@ -28,7 +28,7 @@ export function cliDialect(message: string): string {
       // "set audit: warn", "set release-tags: overwrite", "set floating-tags: always"
       .replace(/\bset ([a-z][a-z0-9-]*): ([A-Za-z0-9._-]+)/g, (all, name: string, value: string) => (known(name) ? `set ${cliSpelling(name, value)}` : all))
       // "add it to registry-auth (REGISTRY=USERNAME:PASSWORD)", "list it in insecure-registries", "trust the CA with registry-ca"
-      .replace(/\b(to|in|with|the) ([a-z][a-z0-9-]*)\b(?![:=/.-]\w)/g, (all, word: string, name: string) =>
+      .replace(/\b(to|in|with) ([a-z][a-z0-9-]*)\b(?![:=/.-]\w)/g, (all, word: string, name: string) =>
         known(name) && name.includes('-') ? `${word} ${cliSpelling(name)}` : all,
       )
   );

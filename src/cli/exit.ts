@@ -10,7 +10,9 @@
 export const EXIT = { done: 0, found: 1, usage: 2, failed: 3, sigint: 130, sigterm: 143 } as const;
 
 const USAGE = new Set(['UsageError', 'ConfigError', 'BuilderError']);
-const FOUND = new Set(['FindingError', 'ProtectedTagError']);
+const FOUND = new Set(['FindingError']);
+/** Registry-side refusals that are the policy's finding (push/release-tags.ts), by their code. */
+const FOUND_CODES = new Set(['RELEASE_TAG_PROTECTED']);
 
 /** The exit code an error stands for, by its name (no static import of the modules that throw them) and its causes. */
 export function exitCodeFor(error: unknown): number {
@@ -18,10 +20,9 @@ export function exitCodeFor(error: unknown): number {
   for (let e: unknown = error; e instanceof Error && !seen.has(e); e = e.cause) {
     seen.add(e);
     if (USAGE.has(e.name)) return EXIT.usage;
-    if (FOUND.has(e.name)) return EXIT.found;
+    if (FOUND.has(e.name) || FOUND_CODES.has(String((e as { code?: unknown }).code))) return EXIT.found;
     // Several registries failed: a finding only when every one of them was refused by the policy.
-    if (e instanceof AggregateError && e.errors.length)
-      return e.errors.every((x) => exitCodeFor(x) === EXIT.found) ? EXIT.found : EXIT.failed;
+    if (e instanceof AggregateError && e.errors.length) return e.errors.every((x) => exitCodeFor(x) === EXIT.found) ? EXIT.found : EXIT.failed;
   }
   return EXIT.failed;
 }

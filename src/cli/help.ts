@@ -36,10 +36,7 @@ export const EXAMPLES: Record<string, string[]> = {
     'hoist tags delete registry.acme/team/app:pr-41 registry.acme/team/app:pr-42',
     'hoist tags prune registry.acme/team/app --keep 20 --match "sha-*" --dry-run',
   ],
-  audit: [
-    'HOIST_AUDIT_VALUES="$DEPLOY_TOKEN" hoist audit registry.acme/team/app:1.4.2',
-    'hoist audit ./layout --audit-values-file values.txt --json',
-  ],
+  audit: ['HOIST_AUDIT_VALUES="$DEPLOY_TOKEN" hoist audit registry.acme/team/app:1.4.2', 'hoist audit ./layout --audit-values-file values.txt --json'],
 };
 
 export const examples = (verb: string) => ['', 'Examples:', ...(EXAMPLES[verb] ?? []).map((e) => `  ${e}`)].join('\n');
@@ -57,9 +54,7 @@ function distance(a: string, b: string): number {
 
 /** The candidate nearest `word` (within a third of its length, at least 2 edits, or a prefix), if any. */
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  const best = candidates
-    .map((c) => ({ c, d: c.startsWith(word) && word.length >= 3 ? 0.5 : distance(word, c) }))
-    .sort((x, y) => x.d - y.d)[0];
+  const best = candidates.map((c) => ({ c, d: c.startsWith(word) && word.length >= 3 ? 0.5 : distance(word, c) })).sort((x, y) => x.d - y.d)[0];
   return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.c : undefined;
 }
 

@@ -10,8 +10,6 @@ const LINES = new Set(['tags', 'labels', 'annotations', 'tag-names', 'stale']);
 /** Outputs that are comma-separated. */
 const COMMAS = new Set(['platforms']);
 const NUMBERS = new Set(['bytes-sent', 'bytes-shared']);
-/** Outputs that are JSON documents. */
-const DOCUMENTS = new Set(['metadata', 'json', 'hierarchy']);
 
 export type OutputValue = string | number | string[] | unknown;
 
@@ -24,7 +22,13 @@ export function typedOutput(name: string, value: string): OutputValue {
       .map((v) => v.trim())
       .filter(Boolean);
   if (NUMBERS.has(name) && /^\d+$/.test(value)) return Number(value);
-  if (DOCUMENTS.has(name) && value) return JSON.parse(value) as unknown;
+  // The JSON outputs (metadata, json, hierarchy, levels, and any added later) as what they are.
+  if (/^[[{]/.test(value))
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
   return value;
 }
 

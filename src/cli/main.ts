@@ -10,16 +10,7 @@ import { createCliPlatform } from '../platform/cli.js';
 import { logText } from '../platform/log-safe.js';
 import { Redactor } from '../secrets/redact.js';
 import { redacting } from '../secrets/redacting-platform.js';
-import {
-  envName,
-  helpText,
-  parseCommandLine,
-  readSecretInputs,
-  SECRET_INPUTS,
-  UsageError,
-  type Command,
-  type CommandLine,
-} from './args.js';
+import { envName, helpText, parseCommandLine, readSecretInputs, SECRET_INPUTS, UsageError, type Command, type CommandLine } from './args.js';
 import { cliDialect } from './dialect.js';
 import { exitCodeFor } from './exit.js';
 import { cliFacts } from './facts.js';

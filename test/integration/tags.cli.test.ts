@@ -144,7 +144,7 @@ describe('hoist tags', () => {
     const repo = `${lab().registries.nodelete.host}/${uniqueRepo('tags/nodelete')}`;
     await pushImage(repo, ['1.0', '1.0.1']);
     const r = await hoist(['tags', 'delete', `${repo}:1.0`, ...plainArgs()], { cwd: tmpdir() });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3); // the registry refused: could not finish
     expect(r.stderr).toMatch(/does not allow deleting manifests .*enable storage\.delete/);
     expect(await listTags(repo)).toEqual(['1.0', '1.0.1']);
   }, 120_000);

@@ -1,0 +1,79 @@
+// The CLI's contract pieces, pure: the exit code of each class of error, the typed --json outputs,
+// the CLI's dialect for input names, "did you mean". Nearest real-world variants: a registry that
+// refuses a release tag next to one that is down, `jq .outputs.tags[]`, a mistyped `--imagez`.
+import { describe, expect, it } from 'vitest';
+import { BuilderError } from '../builders/builders.js';
+import { ConfigError, FindingError } from '../core/errors.js';
+import { ProtectedTagError } from '../push/release-tags.js';
+import { RegistryError } from '../registry/errors.js';
+import { UsageError } from './args.js';
+import { cliDialect } from './dialect.js';
+import { exitCodeFor } from './exit.js';
+import { didYouMean } from './help.js';
+import { typedOutput } from './json.js';
+
+const refused = () => new ProtectedTagError('r:1.0.0 is a release tag', { registry: 'r', code: 'RELEASE_TAG_PROTECTED', retryable: false });
+const down = () => new RegistryError('connect ECONNREFUSED', { registry: 'r', code: 'ECONNREFUSED', retryable: true });
+
+describe('exitCodeFor', () => {
+  it.each([
+    ['a usage error', new UsageError('--x: no such flag'), 2],
+    ['bad inputs', new ConfigError([{ input: 'retries', message: 'no' }]), 2],
+    ['no builder', new BuilderError('no Docker daemon answers'), 2],
+    ['a leak, a stale image, a policy refusal', new FindingError('found'), 1],
+    ['a refused release tag, wrapped by the push', new Error('push failed', { cause: refused() }), 1],
+    ['every registry refused the release tag', new Error('push failed', { cause: new AggregateError([refused(), refused()]) }), 1],
+    ['one refused, one down', new Error('push failed', { cause: new AggregateError([refused(), down()]) }), 3],
+    ['a registry that is down', down(), 3],
+    ['a failed build step', new Error('RUN exit 3'), 3],
+    ['not an Error at all', 'boom', 3],
+  ])('%s → %i', (_, error, code) => expect(exitCodeFor(error)).toBe(code));
+
+  it('ends on a cycle of causes', () => {
+    const a = new Error('a');
+    const b = new Error('b', { cause: a });
+    (a as { cause?: unknown }).cause = b;
+    expect(exitCodeFor(a)).toBe(3);
+  });
+});
+
+describe('typedOutput', () => {
+  it('lists as arrays, counts as numbers, JSON as objects, the rest as strings', () => {
+    expect(typedOutput('tags', 'r/a:1\nr/a:latest')).toEqual(['r/a:1', 'r/a:latest']);
+    expect(typedOutput('tags', '')).toEqual([]);
+    expect(typedOutput('stale', '')).toEqual([]);
+    expect(typedOutput('platforms', 'linux/amd64, linux/arm64')).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(typedOutput('bytes-sent', '1234')).toBe(1234);
+    expect(typedOutput('metadata', '{"labels":{"a":"b"}}')).toEqual({ labels: { a: 'b' } });
+    expect(typedOutput('levels', '[["os"],["app"]]')).toEqual([['os'], ['app']]);
+    expect(typedOutput('digest', 'sha256:ab')).toBe('sha256:ab');
+    expect(typedOutput('version', '[not json')).toBe('[not json');
+  });
+});
+
+describe('cliDialect', () => {
+  it.each([
+    ['…, or set audit: warn to push anyway.', '…, or set --audit warn to push anyway.'],
+    [
+      'the registry requires a login: add it to registry-auth (REGISTRY=USERNAME:PASSWORD)',
+      'the registry requires a login: add it to HOIST_REGISTRY_AUTH or --registry-auth-file (REGISTRY=USERNAME:PASSWORD)',
+    ],
+    ["trust the registry's CA with registry-ca", "trust the registry's CA with --registry-ca"],
+    ['list the host in insecure-registries', 'list the host in --insecure-registries'],
+    ['or set release-tags: overwrite to move it', 'or set --release-tags overwrite to move it'],
+  ])('%s', (action, cli) => expect(cliDialect(action)).toBe(cli));
+
+  it('leaves words that are not input names, and input names outside those phrases', () => {
+    for (const text of ['set colour: red', 'pushed to registry.acme/app', 'the tag audit-values stays', 'with build-args=FOO', 'registry-auth: bad line 2'])
+      expect(cliDialect(text)).toBe(text);
+  });
+});
+
+describe('didYouMean', () => {
+  it('the nearest name, or none when nothing is near', () => {
+    expect(didYouMean('biuld', ['build', 'promote', 'merge', 'stale', 'tags', 'audit'])).toBe('build');
+    expect(didYouMean('--imagez', ['--images', '--tags', '--file'])).toBe('--images');
+    expect(didYouMean('prom', ['build', 'promote'])).toBe('promote');
+    expect(didYouMean('deploy', ['build', 'promote', 'merge', 'stale', 'tags', 'audit'])).toBeUndefined();
+  });
+});
