@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   const layers = await makeLayout(layout, 8, (sizeMiB / 8) * MiB);
   const runs = 3;
   console.log(
-    `\nAudit for ${SECRETS.length} secret values (random base64 tokens, ghp_ tokens, passwords; each in its plain, base64, base64url (also wrapped), hex, URL-, JSON-escaped and UTF-16 forms) vs decompressing alone; best of ${runs}`,
+    `\nAudit for ${SECRETS.length} secret values (random base64 tokens, ghp_ tokens, passwords; each in its plain, base64, base64url (also wrapped), hex and UTF-16 forms, read through every escape family) vs decompressing alone; best of ${runs}`,
   );
   const { gz, best, result } = await bestOf(runs, layers, layout);
   console.log(`  gzip -dc of every layer > /dev/null   ${gz.seconds.toFixed(2).padStart(6)} s  ${gz.rssMiB.toFixed(0).padStart(4)} MiB RSS`);
