@@ -103,6 +103,7 @@ export class ContentRouter {
   #headSize = 0;
   #decoding: Decoding | undefined;
   #plain: { streams: EmbeddedStreams; runs: EncodedRuns | undefined } | undefined;
+  #after: EmbeddedStreams | undefined;
   #stopped = false;
   #in = 0;
   #out = 0;
@@ -139,6 +140,7 @@ export class ContentRouter {
     if (!this.#decoding && !this.#plain && this.#headSize && !this.#stopped && !this.file.stopped) await this.#start();
     try {
       await this.#decoding?.end();
+      await this.#after?.end();
       await this.#plain?.streams.end();
       await this.#plain?.runs?.end();
     } catch (e) {
@@ -157,8 +159,10 @@ export class ContentRouter {
 
   async #feed(bytes: Uint8Array): Promise<void> {
     try {
-      if (this.#decoding) await this.#decoding.push(bytes);
-      else {
+      if (this.#decoding) {
+        await this.#decoding.push(bytes);
+        await this.#after?.push(bytes);
+      } else {
         await this.#plain!.streams.push(bytes);
         await this.#plain!.runs?.push(bytes);
       }
@@ -183,15 +187,20 @@ export class ContentRouter {
     const decoder = claim(head, this.path);
     const deep = this.depth > this.#limits.depth;
     if (decoder && deep) return this.#limit(`containers nested deeper than ${this.#limits.depth} levels (a ${decoder.name} here)`);
-    if (decoder) this.#decoding = decoder.open(this.env(this.path, false));
-    else if (!deep && looksBinary(head) && tryBrotli(head)) this.#decoding = brotliStream(this.env(this.path, false));
+    if (decoder) {
+      this.#decoding = decoder.open(this.env(this.path, false));
+      // Streams after this one's end (concatenated members, frames) are found as streams inside the content.
+      if (decoder.more) this.#after = this.#embedded(1);
+    } else if (!deep && looksBinary(head) && tryBrotli(head)) this.#decoding = brotliStream(this.env(this.path, false));
     else if (deep) return void (this.#stopped = true);
     else this.#plain = { streams: this.#embedded(), runs: looksBinary(head) ? undefined : this.#runs() };
     await this.#feed(head);
   }
 
-  #embedded(): EmbeddedStreams {
+  /** Streams starting anywhere in the content from byte `from` on. */
+  #embedded(from = 0): EmbeddedStreams {
     return new EmbeddedStreams(
+      from,
       ({ offset, decoder }) => {
         this.file.streams++;
         return decoder.open(this.env(`${this.path}@${offset}`, true));

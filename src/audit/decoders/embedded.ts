@@ -67,6 +67,8 @@ export class EmbeddedStreams {
   #opened = 0;
 
   constructor(
+    /** Streams starting before this offset are not looked for (the one a decoder at byte 0 already reads). */
+    readonly from: number,
     readonly open: (found: Found) => Decoding | undefined,
     readonly maxStreams: number,
     readonly tooMany: () => void,
@@ -83,6 +85,7 @@ export class EmbeddedStreams {
       ...candidates(chunk, 0).map((c) => ({ ...c, at: c.at + carry.length })),
     ];
     for (const { at, kind } of found) {
+      if (this.#offset - carry.length + at < this.from) continue;
       if (this.#opened++ >= this.maxStreams) {
         if (this.#opened === this.maxStreams + 1) this.tooMany();
         break;

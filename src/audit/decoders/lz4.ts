@@ -54,6 +54,7 @@ function frameHeader(peek: Uint8Array): { length: number; flags: number; blockMa
 export const lz4: Decoder = {
   name: 'lz4',
   sniff: (h) => isLz4(h),
+  more: true,
   open(env: DecodeEnv): Decoding {
     const sink = env.open();
     const parts: Uint8Array[] = [];

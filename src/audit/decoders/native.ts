@@ -73,10 +73,16 @@ export function isZlibHeader(h: Uint8Array, at = 0): boolean {
 /** zstd's frame magic and a frame header descriptor without its reserved bit. */
 export const isZstd = (h: Uint8Array, at = 0) => startsWith(h, [0x28, 0xb5, 0x2f, 0xfd], at) && h.length > at + 4 && (h[at + 4]! & 0x08) === 0;
 
+/**
+ * gzip: a member's header read here, its deflate stream inflated raw (Node's gunzip reads what
+ * follows a member as the next one, fails on other bytes and loses its output); further members
+ * (`cat a.gz b.gz`, pigz) are found after it as streams inside the content (`more`).
+ */
 export const gzip: Decoder = {
   name: 'gzip',
   sniff: (h) => startsWith(h, [0x1f, 0x8b]),
-  open: (env) => transformDecoding(env, 'gzip', zlib.createGunzip(STREAM), (e, out) => out > 0 && /incorrect header check/.test(e.message)),
+  open: (env) => gzipMember.open(env),
+  more: true,
 };
 
 export const zlibStream: Decoder = {

@@ -49,6 +49,8 @@ export interface Decoder {
   /** Whether content starting with `head` (up to 512 bytes, fewer only when the content is shorter) at `path` is this format. */
   sniff(head: Uint8Array, path: string): boolean;
   open(env: DecodeEnv): Decoding;
+  /** A stream that ends on its own mark: others may follow it (`cat a.gz b.gz`), looked for as streams inside the content. */
+  readonly more?: boolean;
 }
 
 /** The path of something inside a container: `app.jar!/META-INF/x`, `pkg.tar.gz!/pkg/.npmrc`. */

@@ -67,6 +67,7 @@ export function fedStream(): { source: ReadableStream<Uint8Array>; give(bytes: U
 export const xz: Decoder = {
   name: 'xz',
   sniff: (h) => startsWith(h, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
+  more: true,
   open(env: DecodeEnv): Decoding {
     const sink = env.open();
     const feed = fedStream();
