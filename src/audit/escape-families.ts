@@ -2,7 +2,6 @@
  * The escape families the audit reads through (`escapes.ts`): for each, the bytes its escapes
  * begin with, the modes to read on in from there, a decoder, and a quick look for the common case.
  */
-import { STATE } from './matcher.js';
 import { BACKSLASH_KINDS, BackslashDecoder, EntityDecoder, isAlpha, isHex, quickBackslash, type Decoder } from './escape-decoders.js';
 import { PercentDecoder, QuotedPrintableDecoder, quickHexPair } from './escape-percent.js';
 import { FoldDecoder, ShellDecoder, ShellMode, YamlSingleDecoder } from './escape-quotes.js';
@@ -42,6 +41,8 @@ export interface Family {
   modal?: { alike: string; after: string };
 }
 
+/** Any state but the root, for `modes`: they tell only the root from the rest. */
+const STATE_BEGUN = 256;
 const Q1 = 0x27;
 const Q2 = 0x22;
 const ONE = [0] as const;
@@ -132,6 +133,11 @@ export class Families {
   readonly inner: Family[][] = Array.from({ length: 256 }, () => []);
   /** For the automaton: 3 where a byte is stopped at everywhere, 1 only where a pattern has begun. */
   readonly stops = new Uint8Array(256);
+  /**
+   * By trigger byte × next byte: 1 if some family reads on from there where no pattern has begun,
+   * 2 where one has — most stops end on this one look (`=t`, `&&`, a quote where nothing began).
+   */
+  readonly pairs = new Uint8Array(65536);
   readonly #tryers: Decoder[][];
   /** Per family (by its index in `list`), the bytes after which its modes read differently. */
   readonly #modal: Uint8Array[];
@@ -147,6 +153,8 @@ export class Families {
       for (const c of f.triggers) this.stops[c.charCodeAt(0)] = 3;
       for (const c of f.inside ?? '') this.stops[c.charCodeAt(0)] ||= 1;
       for (const c of new Set(f.triggers + (f.inside ?? ''))) {
+        const b = c.charCodeAt(0);
+        for (let n = 0; n < 256; n++) this.pairs[b * 256 + n]! |= (f.modes(b, n, 0) ? 1 : 0) | (f.modes(b, n, STATE_BEGUN) ? 2 : 0);
         this.at[c.charCodeAt(0)]!.push(f);
         if (f.rounds) this.inner[c.charCodeAt(0)]!.push(f);
       }

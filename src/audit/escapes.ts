@@ -12,7 +12,7 @@
  * any spelling of the family: each later escape in it is read by the fork already running.
  */
 import { MATCH, STATE, type Automaton, type Match, type Scanner } from './matcher.js';
-import { BACKSLASH_KINDS, type Decoder, type Sink } from './escape-decoders.js';
+import type { Decoder, Sink } from './escape-decoders.js';
 import type { Families, Family } from './escape-families.js';
 
 export { escapeFamilies, Families, type Family } from './escape-families.js';
@@ -70,6 +70,7 @@ export class EscapeScan<T> implements Scanner {
     const chunk = this.#chunk;
     const b = chunk[i]!;
     const next = i + 1 < chunk.length ? chunk[i + 1]! : -1;
+    if (next >= 0 && (this.families.pairs[b * 256 + next]! & (state === 0 ? 1 : 2)) === 0) return;
     for (const family of this.families.at[b]!) {
       const modes = family.modes(b, next, state);
       if (!modes) continue;
