@@ -63,7 +63,7 @@ describe('the Hoist image (Dockerfile), built and pushed by Hoist', () => {
   it('runs hoist: with no arguments its help, and any Hoist command', async () => {
     const bare = await docker([image]);
     expect(bare.code).toBe(0);
-    expect(bare.stdout).toMatch(/^Usage: hoist <command>/);
+    expect(bare.stdout).toMatch(/^Usage: hoist <command>/m);
     const help = await docker([image, 'build', '--help']);
     expect(help.stdout).toContain('--images VALUE');
   });

@@ -74,7 +74,7 @@ describe('dist/ on the oldest Node engines allows', () => {
     const r = run(OLDEST, join(ROOT, 'dist/cli.js'), ['--help']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Usage: hoist <command>/);
+    expect(r.stdout).toMatch(/^Usage: hoist <command>/m);
   });
 
   it('dist/index.js runs on it as far as the Action’s own input check', () => {

@@ -68,7 +68,7 @@ describe('the hoist-cli npm package', () => {
     const installed = join(prefix, 'lib/node_modules/hoist-cli');
     expect(existsSync(join(installed, 'node_modules'))).toBe(false); // nothing else came with it
     const help = await execFileAsync(join(prefix, 'bin/hoist'), ['--help'], { cwd: dir, env });
-    expect(help.stdout).toMatch(/^Usage: hoist <command>/);
+    expect(help.stdout).toMatch(/^Usage: hoist <command>/m);
     const build = await execFileAsync(join(prefix, 'bin/hoist'), ['build', '--help'], { cwd: dir, env });
     expect(build.stdout).toContain('--images VALUE');
 
