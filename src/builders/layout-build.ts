@@ -11,6 +11,7 @@ import type { Effects } from '../effects/effects.js';
 import type { Files } from '../effects/files.js';
 import { adoptBaseLayers, type Adopted } from '../oci/adopt.js';
 import { assembleIndex } from '../oci/assemble.js';
+import { toolDiskFull } from '../oci/disk.js';
 import { clampLayoutTimes } from '../oci/reproducible.js';
 import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../oci/platform.js';
 import { runLines } from '../plan/dockerfile.js';
@@ -97,6 +98,22 @@ async function buildOne(
 
 /** Builds a unit into `layoutDir`: at once, or (one-platform builders, several platforms) platform by platform, then the index. */
 export async function buildLayout(
+  fx: Fx,
+  builder: Builder,
+  plan: BuildPlan,
+  layoutDir: string,
+  secretCache: 'warn' | 'rebuild' | 'fail',
+  base: string | undefined,
+  findBase: BaseFinder,
+): Promise<LayoutBuild> {
+  try {
+    return await buildLayoutOnce(fx, builder, plan, layoutDir, secretCache, base, findBase);
+  } catch (e) {
+    throw await toolDiskFull(e, layoutDir, builder.name);
+  }
+}
+
+async function buildLayoutOnce(
   fx: Fx,
   builder: Builder,
   plan: BuildPlan,

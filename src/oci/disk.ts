@@ -26,6 +26,23 @@ async function space(dir: string): Promise<{ free: number; total: number } | und
   }
 }
 
+/**
+ * A builder that failed because a disk filled (its own output says so: `no space left on device`):
+ * the error names the layout directory it wrote into and the space left there, beside the tool's
+ * line — the full disk may also be the builder's own storage (Docker's data root, BuildKit's cache).
+ */
+export async function toolDiskFull(error: unknown, dir: string, tool: string): Promise<unknown> {
+  if (!(error instanceof Error)) return error;
+  const text = `${error.message}\n${String((error as { outputTail?: unknown }).outputTail ?? '')}`;
+  if (!/no space left on device|disk quota exceeded/i.test(text)) return error;
+  const s = await space(dir);
+  const left = s ? `${(s.free / MiB).toFixed(1)} MiB free of ${(s.total / MiB).toFixed(1)} MiB` : 'free space unknown';
+  return new DiskFullError(
+    `${tool} ran out of disk space while writing the image into ${dir} (${left} there; or its own storage filled): free space, or point the runner's temp directory (RUNNER_TEMP, TMPDIR) at a larger disk. Nothing was pushed. ${tool} said: ${error.message}`,
+    { cause: error },
+  );
+}
+
 /** Runs `work`; a full disk or quota becomes a DiskFullError naming `dir`, `what` and the free space. */
 export async function onDiskFull<T>(dir: string, what: string, work: () => Promise<T>): Promise<T> {
   try {

@@ -66,4 +66,22 @@ describe.skipIf(!root)('a full runner temp directory (tmpfs)', () => {
     const tags = await run('skopeo', ['list-tags', '--tls-verify=false', `docker://${repo}`]).catch((x: unknown) => String(x));
     expect(tags).not.toContain('1.0.0');
   }, 180_000);
+
+  it('a builder that writes the layout itself (buildah) and runs out of space: its error names the directory and the free space (dist)', async () => {
+    const temp = await tmpfs(3 * 1024);
+    const ws = await mkdtemp(join(tmpdir(), 'hoist-ws-'));
+    await writeFile(join(ws, 'Dockerfile'), `FROM ${lab().registries.plain.host}/lab/busybox:1.36\nRUN head -c 6000000 /dev/urandom > /big\n`);
+    const repo = `${lab().registries.plain.host}/${uniqueRepo('disk/buildah')}`;
+    const r = await runAction({
+      workspace: ws,
+      env: { RUNNER_TEMP: temp },
+      inputs: { images: repo, version: '1.0.0', builder: 'buildah', 'insecure-registries': lab().registries.plain.host },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors.join('\n')).toMatch(
+      new RegExp(`(buildah ran out of disk space while writing the image into|no space left in) ${temp}/\\S+ .*MiB free of 3\\.0 MiB there`),
+    );
+    const tags = await run('skopeo', ['list-tags', '--tls-verify=false', `docker://${repo}`]).catch((x: unknown) => String(x));
+    expect(tags).not.toContain('1.0.0');
+  }, 180_000);
 });
