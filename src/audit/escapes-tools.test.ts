@@ -35,7 +35,8 @@ const py = (code: string, input: string) => run('python3', ['-c', `import sys\n$
 const systemTextJson = (value: unknown) =>
   JSON.stringify(value).replace(/[+<>&'`\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 
-describe('escaped secrets as real tools write them', () => {
+// Each case starts its tool six times (python3 with PyYAML takes a while on a busy machine).
+describe('escaped secrets as real tools write them', { timeout: 60_000 }, () => {
   const cases: Array<[string, (v: string) => string, RegExp]> = [
     ['JSON.stringify', (v) => JSON.stringify({ password: v }), /backslash-escaped|JSON \\u-escaped|^plain$/],
     ["System.Text.Json's default encoder (+ as \\u002B)", (v) => systemTextJson({ Password: v }), /JSON \\u-escaped/],
@@ -99,7 +100,7 @@ describe('escaped secrets as real tools write them', () => {
   });
 });
 
-describe('through the audit of a layer', () => {
+describe('through the audit of a layer', { timeout: 60_000 }, () => {
   it('names the file and the escapes, never the value', async () => {
     const { initLayout, writeBlobBytes, MediaType } = await import('../oci/layout.js');
     const { auditLayout } = await import('./audit.js');
