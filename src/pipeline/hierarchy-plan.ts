@@ -135,6 +135,11 @@ export async function planHierarchy(fx: Effects, file: string, entries: readonly
       Object.entries(env).flatMap(([k, v]) => (k.startsWith('INPUT_') && v !== undefined ? [[k.slice('INPUT_'.length).toLowerCase(), v]] : [])),
     );
     const child = childPipeline(plan, { component, file, inputs, image: env.CI_JOB_IMAGE ?? 'registry.gitlab.com/hoist/hoist:0' });
+    // An artifact outlives the job and anyone who can read the pipeline reads it: no secret the run holds goes in.
+    if (fx.redactor.redact(child.text) !== child.text)
+      throw new ConfigError([
+        { input: 'hierarchy-plan', message: `an input of the plan job holds a secret value: ${CHILD_PIPELINE} would carry it; move it into a secret input` },
+      ]);
     await fx.files.writeText(join(platform.context.workspace, CHILD_PIPELINE), child.text);
     platform.info(`wrote ${CHILD_PIPELINE}: ${out.flat().length} job(s)`);
     if (child.withheld.length)
