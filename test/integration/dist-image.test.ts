@@ -53,9 +53,9 @@ describe('the Hoist image (Dockerfile), built and pushed by Hoist', () => {
       ],
       { cwd: ROOT, env: { TMPDIR: tmp } },
     );
-    expect(r.code, r.stderr).toBe(0);
+    if (r.code !== 0) throw new Error(`hoist build of the Dockerfile failed (exit ${r.code}): ${r.stderr}`);
     const digest = (JSON.parse(r.stdout) as { outputs: { digest: string } }).outputs.digest;
-    expect(await skopeoDigest(`${repo}:0.1.0`)).toBe(digest);
+    if ((await skopeoDigest(`${repo}:0.1.0`)) !== digest) throw new Error(`${repo}:0.1.0 is not at the digest the build output, ${digest}`);
     image = `${repo}@${digest}`;
     await execFileAsync('docker', ['pull', '-q', image], { env: toolEnv() });
   }, 300_000);
