@@ -4,9 +4,10 @@
 // base64url, hex, gzip, zlib, bzip2, xz, zstd, brotli, tar, zip, JSON escapes, XML entities,
 // percent-encoding; text escapes only on text, a random subset of characters in a random spelling),
 // placed at a random offset inside random bytes (text between delimiters, as text sits in a file;
-// a brotli stream, which has no magic number, as a whole file). Property: every value is found (a
-// `leak` finding for its values line, naming its file); the same stacks over clean values never
-// give a leak finding. Nearest real-world variant: a Helm record (base64 > gzip > JSON escapes), a
+// a brotli stream, which has no magic number, and a tar, walked from its first header, as a whole
+// file; a compressor gets text inside a file's worth of text, a stream or an archive alone).
+// Property: every value is found (a `leak` finding for its values line, naming its file); the same
+// stacks over clean values never give a leak finding. Nearest real-world variant: a Helm record (base64 > gzip > JSON escapes), a
 // .jar in a .tar.gz, a percent-encoded token in a URL, a zstd frame inside an application bundle.
 // Bounded to about 60 s: batches of cases per audit run (one process per case is too slow).
 // Replay a run with AUDIT_PROPERTY_SEED=<the seed it printed>; AUDIT_PROPERTY_REPORT=<file> lists every miss.
@@ -53,7 +54,8 @@ function randomBytes(n: number, seed: number): Buffer {
 /** The file a case becomes: the encoded value at a random offset in random bytes. */
 async function placed(c: Case, v: string): Promise<{ bytes: Buffer; ext: string }> {
   const payload = await encodeStack(v, c.stack, c.seed);
-  if (c.stack.at(-1) === 'brotli') return { bytes: payload, ext: 'br' };
+  // No magic number (brotli), or walked from its first header (tar): a whole file, as a .br or a .tar is.
+  if (c.stack.at(-1) === 'brotli' || c.stack.at(-1) === 'tar') return { bytes: payload, ext: c.stack.at(-1) === 'brotli' ? 'br' : 'tar' };
   const d = textOut(c.stack) ? Buffer.from(c.delim) : Buffer.alloc(0);
   return { bytes: Buffer.concat([randomBytes(c.before, c.seed), d, payload, d, randomBytes(c.after, c.seed + 1)]), ext: 'bin' };
 }

@@ -90,14 +90,17 @@ function percentEncode(text: string, r: () => number): string {
 const tool = (cmd: string, args: string[], input: Buffer) => execFileSync(cmd, args, { input, maxBuffer: 1 << 28 });
 
 /**
- * What a compressor compresses: the payload inside a file's worth of text, as a pipeline compresses
- * files, not bare values (xz, zstd and brotli store a lone short value raw: it would be found as plain bytes).
- * A brotli stream is compressed alone: it has no magic number, so it is found only as a whole (a
- * `.br` file, a member, a decoded stream), never in the middle of other bytes.
+ * What a compressor compresses. Text (the value, or an encoding of it) inside a file's worth of
+ * text, as a pipeline compresses files, not bare values (xz, zstd and brotli store a lone short
+ * value raw: it would be found as plain bytes). A compressed stream or an archive alone, as a
+ * `.tar.gz` or a `.js.br` is made: a brotli stream has no magic number and a tar is walked from
+ * its first header, so each is found as a whole (a file, a member, a decoded stream), never in
+ * the middle of other bytes.
  */
 const CONTEXT = Buffer.from(Array.from({ length: 30 }, (_, i) => `# setting ${i} for the service = value-${(i * 7) % 13}\n`).join(''));
-const inContext = (payload: Buffer, prev?: Encoding) => (prev === 'brotli' ? payload : Buffer.concat([CONTEXT, payload, CONTEXT]));
-const outOfContext = (bytes: Buffer, prev?: Encoding) => (prev === 'brotli' ? bytes : bytes.subarray(CONTEXT.length, bytes.length - CONTEXT.length));
+const wrapped = (prev?: Encoding) => prev === undefined || TEXT_OUT.has(prev);
+const inContext = (payload: Buffer, prev?: Encoding) => (wrapped(prev) ? Buffer.concat([CONTEXT, payload, CONTEXT]) : payload);
+const outOfContext = (bytes: Buffer, prev?: Encoding) => (wrapped(prev) ? bytes.subarray(CONTEXT.length, bytes.length - CONTEXT.length) : bytes);
 
 /** One step: `payload` encoded by `e` (member names and spellings from `seed`). */
 export async function encode(e: Encoding, payload: Buffer, seed: number, prev?: Encoding): Promise<Buffer> {
