@@ -24,6 +24,7 @@ export async function clientOptions(fx: Pick<Effects, 'files' | 'platform'>, tra
     retries: transfer.retries,
     userAgent: USER_AGENT,
     proxy: proxySettings(fx.platform.context.env),
+    log: (message) => fx.platform.info(message),
   };
 }
 

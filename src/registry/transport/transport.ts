@@ -50,15 +50,26 @@ export interface TransportOptions {
   connections?: number;
   /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY of the step (`proxySettings`). */
   proxy?: ProxySettings;
+  /** Said once, when a loopback registry turns out to speak plain HTTP. */
+  log?: (message: string) => void;
 }
+
+/** 127.0.0.0/8, ::1 and localhost: Docker reaches a registry there over plain HTTP when it answers no TLS. */
+export function isLoopback(host: string): boolean {
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
+  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+/** What TLS says when the other end answered in plain HTTP (OpenSSL's "wrong version number", a too-long record). */
+const PLAIN_ANSWER = /WRONG_VERSION_NUMBER|wrong version number|packet length too long|http request/i;
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const REDIRECTS = [301, 302, 303, 307, 308];
 
 export class Transport {
   readonly host: string;
-  /** `https://host` (or `http://` for an insecure registry). */
-  readonly base: string;
+  /** `https://host` (or `http://` for an insecure registry, or a loopback one that answers no TLS). */
+  base: string;
   readonly retries: number;
   readonly #dispatcher: Dispatcher & { close(): Promise<void> };
   /** One dispatcher per proxy the requests need, made when first needed. */
@@ -123,6 +134,24 @@ export class Transport {
     } catch (cause) {
       if (cause instanceof RegistryError) throw cause;
       const message = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message} (${cause.cause.message})` : cause.message) : String(cause);
+      const plainAnswer =
+        !proxy && url.startsWith(`https://${this.host}/`) && PLAIN_ANSWER.test(`${message} ${(cause as { cause?: { code?: string } })?.cause?.code ?? ''}`);
+      if (plainAnswer && isLoopback(this.host)) {
+        // As Docker does for 127.0.0.0/8 and localhost: the same request again over plain HTTP, and every later one.
+        this.base = `http://${this.host}`;
+        this.#options.log?.(`${this.host}: a loopback registry that answers in plain HTTP: using HTTP, as Docker does`);
+        return this.#attempt(spec, `http://${url.slice('https://'.length)}`, scopes, sent);
+      }
+      if (plainAnswer)
+        throw this.error(
+          `${spec.method} ${new URL(url).pathname}: the registry answered in plain HTTP, not TLS: if it is a plain-HTTP registry, add ${this.host} to insecure-registries`,
+          {
+            repository: spec.repository,
+            code: 'PLAIN_HTTP',
+            retryable: false,
+            cause,
+          },
+        );
       const tlsHint = /certificate|self.signed|CERT/i.test(message) ? " — trust the registry's CA with registry-ca" : '';
       const refused = proxy !== undefined && /Proxy response \(\d+\)/i.test(message);
       // Through a proxy, the proxy is named: a refusal is its answer, not the registry's.
