@@ -5,8 +5,9 @@
 // include pointed at the same template file, runs: os, then app1 and app2, each on os's digest.
 // Nearest real-world variant: `trigger: include: - artifact: hoist-hierarchy-pipeline.yml` in a
 // GitLab pipeline whose child jobs run on separate runners.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -99,4 +100,46 @@ describe('a hierarchy as a GitLab child pipeline', () => {
       expect(labels['org.opencontainers.image.base.digest']).toBe(os);
     }
   }, 600_000);
+  it('a secret never reaches the child pipeline: a secret input is left out (said), a secret value in another input refuses the plan', async () => {
+    const { plain } = lab().registries;
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-gl-plan-secret-'));
+    await mkdir(join(dir, 'os'));
+    await writeFile(join(dir, 'os/Dockerfile'), `FROM ${plain.host}/lab/busybox:1.36\n`);
+    await writeFile(join(dir, 'family.yml'), `images:\n  - { name: os, context: os, version: 1.0.0, images: [${plain.host}/${uniqueRepo('gl-secret')}/os] }\n`);
+    const secret = `npm-${Math.random().toString(36).slice(2)}-token`;
+    const plan = (inputs: Record<string, string>) =>
+      spawnSync(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'dist/index.js')], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          PATH: '/usr/bin:/bin:/usr/sbin:/sbin',
+          HOME: process.env.HOME ?? '/root',
+          DOCKER_HOST: lab().docker.host,
+          GITLAB_CI: 'true',
+          CI_PROJECT_DIR: dir,
+          CI_JOB_ID: '7',
+          HOIST_COMPONENT: COMPONENT,
+          INPUT_HIERARCHY: 'family.yml',
+          INPUT_HIERARCHY_PLAN: 'true',
+          INPUT_PUSH: 'true',
+          INPUT_INSECURE_REGISTRIES: plain.host,
+          INPUT_SECRETS: `npm_token=${secret}`,
+          ...inputs,
+        },
+      });
+    const withheld = plan({});
+    expect(withheld.status, withheld.stdout + withheld.stderr).toBe(0);
+    expect(withheld.stdout + withheld.stderr).toContain('secrets carries secrets: not written into hoist-hierarchy-pipeline.yml');
+    const text = await readFile(join(dir, 'hoist-hierarchy-pipeline.yml'), 'utf8');
+    expect(text).toContain('"hierarchy_entry": "os"');
+    expect(text).not.toContain(secret);
+
+    await writeFile(join(dir, 'hoist-hierarchy-pipeline.yml'), '');
+    const refused = plan({ INPUT_CGROUP_PARENT: `/ci/${secret}` }); // (labels with it are refused earlier, by the catalog)
+    expect(refused.status).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain("Input 'hierarchy-plan': an input of the plan job holds a secret value");
+    expect(refused.stdout + refused.stderr).not.toContain(secret);
+    expect(await readFile(join(dir, 'hoist-hierarchy-pipeline.yml'), 'utf8')).toBe('');
+    expect(existsSync(join(dir, 'hoist-hierarchy-pipeline.yml'))).toBe(true);
+  }, 120_000);
 });
