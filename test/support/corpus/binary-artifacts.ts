@@ -309,6 +309,20 @@ zip -q -r - cfg | cat > "$OUT/config.zip"`,
     where: /executable-jar\/app.*BOOT-INF\/classes\/application\.properties/,
   },
   {
+    id: 'pyc-b64-gzip',
+    name: 'a compiled Python module only (compileall -b, the .py removed): settings embedded as base64 of gzip, beside a bytes icon',
+    realWorld: 'a Python app shipped as .pyc, its default config baked in as a compressed blob',
+    shape: 'token',
+    script: `mkdir app && python3 - <<'PY'
+import base64, gzip, json, os
+s = open('secret').read()
+blob = base64.b64encode(gzip.compress(json.dumps({'api_key': s, 'region': 'eu-west-1'}).encode(), mtime=0)).decode()
+open('app/settings.py', 'w').write('import base64, gzip, json\\nICON = %r\\nDEFAULTS = json.loads(gzip.decompress(base64.b64decode(%r)))\\n' % (os.urandom(3000), blob))
+PY
+python3 -m compileall -q -b app && rm app/settings.py && test -f app/settings.pyc && cp -r app "$OUT/"`,
+    where: /pyc-b64-gzip\/app\/settings\.pyc/,
+  },
+  {
     id: 'sqlite-db',
     name: 'a SQLite database (python3 sqlite3) with an API token in a row',
     realWorld: 'an application database (Grafana, a Django dev DB) baked into the image',
