@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { errorText, startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
+import { errorText, startsWith, trial, TOO_LARGE, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const STREAM = { chunkSize: 64 * 1024, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 };
 /** zstd frames asking for a larger window than 32 MiB (`--long=27` and up) are refused: the memory bound holds. */
@@ -117,12 +117,8 @@ export const brotli: Decoder = {
  */
 export function probeZlib(h: Uint8Array, at = 0): boolean {
   if (!isZlibHeader(h, at) || !deflateHeaderHolds(h, at + 2)) return false;
-  try {
-    const out = zlib.inflateSync(h.subarray(at, at + 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 16 * 1024 });
-    return out.length > 0 || h.length - at >= 8;
-  } catch (e) {
-    return (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-  }
+  const out = trial(() => zlib.inflateSync(h.subarray(at, at + 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 16 * 1024 }));
+  return out === TOO_LARGE || (out instanceof Buffer && (out.length > 0 || h.length - at >= 8));
 }
 
 /** The first deflate block's header: its type, a stored block's length check, a dynamic block's code-length code complete. */

@@ -5,6 +5,7 @@
  * with a format the registry knows.
  */
 import * as zlib from 'node:zlib';
+import { trial } from './types.js';
 
 /** Whether the first bytes are not text (a NUL, or more than a tenth control or invalid bytes). */
 export function looksBinary(head: Uint8Array): boolean {
@@ -21,12 +22,8 @@ export function looksBinary(head: Uint8Array): boolean {
 /** Whether `head` starts a brotli stream whose content is text. */
 export function tryBrotli(head: Uint8Array): boolean {
   if (head.length < 8) return false;
-  let out: Buffer;
-  try {
-    out = zlib.brotliDecompressSync(head.subarray(0, 1024), { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH, maxOutputLength: 1 << 20 });
-  } catch {
-    return false;
-  }
+  const out = trial(() => zlib.brotliDecompressSync(head.subarray(0, 1024), { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH, maxOutputLength: 1 << 20 }));
+  if (!(out instanceof Buffer)) return false;
   if (out.length < 32) return false;
   let text = 0;
   for (const b of out.subarray(0, 4096)) if (b === 9 || b === 10 || b === 13 || (b >= 0x20 && b < 0x7f) || b >= 0xc2) text++;

@@ -63,6 +63,25 @@ export function startsWith(head: Uint8Array, magic: readonly number[], at = 0): 
   return true;
 }
 
+/** What `trial` gives when the output passed the bound it was given: the trial decoded that much. */
+export const TOO_LARGE = Symbol('too large');
+
+/**
+ * Runs a trial that usually fails (a chance header, random bytes tried as brotli) without the cost
+ * of a stack trace for each failure: undefined when it threw.
+ */
+export function trial<T>(f: () => T): T | typeof TOO_LARGE | undefined {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return f();
+  } catch (e) {
+    return (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? TOO_LARGE : undefined;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
