@@ -193,7 +193,7 @@ export class ContentRouter {
       if (decoder.more) this.#after = this.#embedded(1);
     } else if (!deep && looksBinary(head) && tryBrotli(head)) this.#decoding = brotliStream(this.env(this.path, false));
     else if (deep) return void (this.#stopped = true);
-    else this.#plain = { streams: this.#embedded(), runs: looksBinary(head) ? undefined : this.#runs() };
+    else this.#plain = { streams: this.#embedded(), runs: this.#runs(!looksBinary(head)) };
     await this.#feed(head);
   }
 
@@ -210,9 +210,10 @@ export class ContentRouter {
     );
   }
 
-  #runs(): EncodedRuns {
-    return new EncodedRuns((offset, alphabet) =>
-      this.layer.sink(`${this.path.endsWith('!') ? this.path : `${this.path}!`}(${alphabet} at ${offset})`, this.depth + 1, this.file),
+  #runs(delimited: boolean): EncodedRuns {
+    return new EncodedRuns(
+      (offset, alphabet) => this.layer.sink(`${this.path.endsWith('!') ? this.path : `${this.path}!`}(${alphabet} at ${offset})`, this.depth + 1, this.file),
+      delimited,
     );
   }
 

@@ -83,6 +83,14 @@ describe('encoded runs in text', () => {
     expect(await auditFiles({ 'k8s/release.yaml': record('clean-value-here') })).toEqual([]);
   });
 
+  it('a base64 run of a gzip inside a binary file (a .pyc constant, a Go string table): found whatever byte comes before it', async () => {
+    const run = Buffer.from(gzipSync(JSON.stringify({ api_key: SECRET, pad: 'x'.repeat(200) })).toString('base64'));
+    for (const before of [Buffer.from([0x00, 0x01]), Buffer.from('\x00k'), Buffer.from('\x00kQ'), Buffer.from('\x00kQz')]) {
+      const found = await auditFiles({ 'app/settings.pyc': Buffer.concat([randomBytes(300), before, run, Buffer.from('\x00\x02'), randomBytes(200)]) });
+      expect(found).toEqual([{ severity: 'leak', what: 'token', path: expect.stringMatching(/^app\/settings\.pyc!\(base64 at \d+\)!$/) }]);
+    }
+  });
+
   it('base64 of gzip wrapped at 76 columns (a ConfigMap binaryData value), and hex of zlib', async () => {
     const wrapped = helm(SECRET).replace(/.{76}/g, '$&\n    ');
     expect(await auditFiles({ 'k8s/cm.yaml': `binaryData:\n  settings.json.gz: |\n    ${wrapped}\n` })).toEqual([

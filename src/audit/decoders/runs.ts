@@ -57,8 +57,11 @@ function nextRun(bytes: Uint8Array, from: number): number {
   return n;
 }
 
+/** Characters per group of an encoding: a run is decoded whole groups at a time. */
+const group = (alphabet: Alphabet) => (alphabet === 'hex' ? 2 : alphabet === 'base32' ? 8 : 4);
+
 /** How many characters of an unfinished run can be decoded now without cutting a group. */
-const whole = (length: number, alphabet: Alphabet) => length - (length % (alphabet === 'hex' ? 2 : alphabet === 'base32' ? 8 : 4));
+const whole = (length: number, alphabet: Alphabet) => length - (length % group(alphabet));
 
 const GAP = new Uint8Array(256);
 for (const c of '=\r\n \t') GAP[c.charCodeAt(0)] = 1;
@@ -72,14 +75,22 @@ const MIN_LINE = 16;
  * still open at a chunk's end is decoded as far as a whole group and continued with the next chunk.
  */
 export class EncodedRuns {
-  #open: { sink: Sink; alphabet: Alphabet; rest: string } | undefined;
+  #open: { alphabet: Alphabet; lanes: Array<{ sink: Sink; skip: number; rest: string }> } | undefined;
   /** The gap since the last segment: any bytes, only padding and whitespace, a line break among them. */
   #gap = { any: false, clean: true, newline: false };
   #offset = 0;
   /** The end of the chunk before, when it ended inside a segment too short to tell. */
   #tail: Buffer = Buffer.alloc(0);
 
-  constructor(readonly open: (offset: number, alphabet: Alphabet) => Sink | undefined) {}
+  constructor(
+    readonly open: (offset: number, alphabet: Alphabet) => Sink | undefined,
+    /**
+     * Whether a run's first character is where its encoding starts (text: runs are delimited). In
+     * binary content the bytes next to a run are often base64 characters by chance, so the run is
+     * also decoded from each of its next few characters (every alignment of its groups).
+     */
+    readonly delimited = true,
+  ) {}
 
   async push(chunk: Uint8Array): Promise<void> {
     const bytes = this.#tail.length ? Buffer.concat([this.#tail, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
@@ -125,27 +136,37 @@ export class EncodedRuns {
       if (i - start >= MIN_RUN) {
         const text = bytes.toString('latin1', start, i);
         const alphabet = alphabetOf(text.slice(0, 64));
-        const sink = this.open(base + start, alphabet);
-        if (!sink) continue;
-        this.#open = { sink, alphabet, rest: '' };
+        const lanes = [];
+        for (let skip = 0; skip < (this.delimited ? 1 : group(alphabet)); skip++) {
+          const sink = this.open(base + start + skip, alphabet);
+          if (sink) lanes.push({ sink, skip, rest: '' });
+        }
+        if (!lanes.length) continue;
+        this.#open = { alphabet, lanes };
         await this.#continue(text, atEnd);
       } else if (atEnd) this.#tail = Buffer.from(bytes.subarray(start)); // it may start a run: looked at again with the next chunk
     }
   }
 
   async #continue(piece: string, more: boolean): Promise<void> {
-    const run = this.#open!;
-    const text = run.rest + piece;
-    const n = more ? whole(text.length, run.alphabet) : text.length;
-    run.rest = text.slice(n);
-    if (n) await run.sink.write(decode(text.slice(0, n), run.alphabet));
+    const { alphabet, lanes } = this.#open!;
+    for (const lane of lanes) {
+      const dropped = Math.min(lane.skip, piece.length);
+      lane.skip -= dropped;
+      const text = lane.rest + piece.slice(dropped);
+      const n = more ? whole(text.length, alphabet) : text.length;
+      lane.rest = text.slice(n);
+      if (n) await lane.sink.write(decode(text.slice(0, n), alphabet));
+    }
   }
 
   async end(): Promise<void> {
     const run = this.#open;
     this.#open = undefined;
     if (!run) return;
-    if (run.rest) await run.sink.write(decode(run.rest, run.alphabet));
-    await run.sink.end();
+    for (const lane of run.lanes) {
+      if (lane.rest) await lane.sink.write(decode(lane.rest, run.alphabet));
+      await lane.sink.end();
+    }
   }
 }
