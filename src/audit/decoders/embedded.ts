@@ -64,6 +64,8 @@ export class EmbeddedStreams {
   #carry = new Uint8Array(0);
   #offset = 0;
   #active: Decoding[] = [];
+  /** An archive found inside: its own later local headers are its members, not archives of their own. */
+  #archive: Decoding | undefined;
   #opened = 0;
 
   constructor(
@@ -85,6 +87,7 @@ export class EmbeddedStreams {
       ...candidates(chunk, 0).map((c) => ({ ...c, at: c.at + carry.length })),
     ];
     for (const { at, kind } of found) {
+      if (kind.decoder === zip && this.#archive && !this.#archive.finished) continue;
       if (this.#offset - carry.length + at < this.from) continue;
       if (this.#opened++ >= this.maxStreams) {
         if (this.#opened === this.maxStreams + 1) this.tooMany();
@@ -93,6 +96,7 @@ export class EmbeddedStreams {
       const d = this.open({ offset: this.#offset - carry.length + at, decoder: kind.decoder });
       if (!d) continue;
       this.#active.push(d);
+      if (kind.decoder === zip) this.#archive = d;
       if (at < carry.length) await d.push(carry.subarray(at));
       await d.push(chunk.subarray(Math.max(0, at - carry.length)));
     }
