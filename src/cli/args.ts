@@ -139,7 +139,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (!(first in COMMANDS))
     throw new UsageError(
       first.startsWith('-')
-        ? `a command comes first: hoist build, promote, merge, stale, tags or audit`
+        ? `a command comes first: hoist build, promote, merge, stale, tags, audit or inspect`
         : `unknown command '${first}': use build, promote, merge, stale, tags or audit`,
     );
   const command = first as Command;

@@ -8,6 +8,7 @@ export const VERBS: Record<string, string> = {
   ...Object.fromEntries(Object.entries(COMMANDS).map(([name, c]) => [name, c.summary])),
   tags: 'list, delete (only the tags named) or prune the tags of a repository',
   audit: 'the pre-push audit on an image already in a registry, or an OCI layout',
+  inspect: 'what an image in a registry is: digest, platforms, config, labels, base, size, referrers',
 };
 
 export const EXIT_CODES = [
@@ -37,6 +38,12 @@ export const EXAMPLES: Record<string, string[]> = {
     'hoist tags prune registry.acme/team/app --keep 20 --match "sha-*" --dry-run',
   ],
   audit: ['HOIST_AUDIT_VALUES="$DEPLOY_TOKEN" hoist audit registry.acme/team/app:1.4.2', 'hoist audit ./layout --audit-values-file values.txt --json'],
+  inspect: [
+    'hoist inspect registry.acme/team/app:1.4.2',
+    'hoist inspect registry.acme/team/app:1.4.2 --json | jq -r .digest',
+    'hoist inspect registry.acme/team/app:1.4.2 --raw manifest | sha256sum   # the digest, from the bytes as served',
+    'hoist inspect registry.acme/team/app:1.4.2 --platform linux/arm64 --raw config | jq .config.Env',
+  ],
 };
 
 export const examples = (verb: string) => ['', 'Examples:', ...(EXAMPLES[verb] ?? []).map((e) => `  ${e}`)].join('\n');

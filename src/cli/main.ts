@@ -34,7 +34,7 @@ function globalFlags(argv: readonly string[]): { argv: string[]; quiet: boolean 
 
 /** A verb's help page: its flags, then examples. */
 function verbHelp(verb: string): string {
-  return `${verb === 'tags' || verb === 'audit' ? MAINTAIN_HELP : helpText(verb as Command)}\n${examples(verb)}`;
+  return `${verb === 'tags' || verb === 'audit' || verb === 'inspect' ? MAINTAIN_HELP : helpText(verb as Command)}\n${examples(verb)}`;
 }
 
 /** `--imagez: no such flag` → the same, and the verb's nearest flag. */
@@ -114,9 +114,16 @@ async function maintain(argv: readonly string[], env: NodeJS.ProcessEnv, streams
   // Tag names and a pushed image's file names are the registry's and the image's bytes: inert (log-safe.ts).
   const print = (text: string) => void streams.stdout.write(`${logText(redactor.redact(text))}\n`);
   try {
-    return await (await import('./maintain-run.js')).runMaintain(realEffects(platform, redactor), line, print);
+    // --raw: the registry's bytes exactly, unless they hold a secret of this run (then redacted) or go to a terminal (made inert).
+    const raw = (bytes: Buffer) => {
+      const text = bytes.toString('utf8');
+      const safe = redactor.redact(text);
+      void streams.stdout.write(safe !== text || (streams.stdout as { isTTY?: boolean }).isTTY ? `${logText(safe)}\n` : bytes);
+    };
+    return await (await import('./maintain-run.js')).runMaintain(realEffects(platform, redactor), line, { print, raw });
   } catch (error) {
-    platform.error(error instanceof Error ? error.message : `unexpected failure: ${String(error)}`);
+    if (error instanceof ConfigError) for (const i of error.issues) platform.error(`${i.input}: ${i.message}`);
+    else platform.error(error instanceof Error ? error.message : `unexpected failure: ${String(error)}`);
     return exitCodeFor(error);
   }
 }
@@ -131,7 +138,7 @@ export async function cli(given: readonly string[], env: NodeJS.ProcessEnv, stre
     }
     if (argv[0] === '-v' || argv[0] === '--version') return (void streams.stdout.write(`hoist ${VERSION}\n`), 0);
     if (argv[0] !== undefined && !argv[0].startsWith('-') && argv[0] !== 'help' && !(argv[0] in VERBS)) throw new UsageError(unknownVerb(argv[0]));
-    if (argv[0] === 'tags' || argv[0] === 'audit') return await maintain(argv, env, streams, redactor, quiet);
+    if (argv[0] === 'tags' || argv[0] === 'audit' || argv[0] === 'inspect') return await maintain(argv, env, streams, redactor, quiet);
     const parsed = parseCommandLine(argv);
     if ('help' in parsed) return (void streams.stdout.write(`${parsed.help === 'hoist' ? topHelp(VERSION) : verbHelp(parsed.help)}\n`), 0);
     if ('version' in parsed) return (void streams.stdout.write(`hoist ${VERSION}\n`), 0);

@@ -16,6 +16,11 @@ import { UsageError } from './args.js';
 import type { MaintainLine } from './maintain.js';
 
 type Print = (text: string) => void;
+/** Where results go: text (made inert, redacted), and the registry's bytes as served (--raw). */
+export interface Out {
+  print: Print;
+  raw: (bytes: Buffer) => void;
+}
 
 async function withClients<T>(
   fx: Effects,
@@ -146,6 +151,11 @@ async function runAudit(fx: Effects, line: MaintainLine, print: Print): Promise<
   return leaks.length ? 1 : 0;
 }
 
-export function runMaintain(fx: Effects, line: MaintainLine, print: Print): Promise<number> {
-  return line.command.verb === 'audit' ? runAudit(fx, line, print) : runTags(fx, line, print);
+export async function runMaintain(fx: Effects, line: MaintainLine, out: Out): Promise<number> {
+  const c = line.command;
+  if (c.verb === 'inspect') {
+    const { runInspect } = await import('./verbs/inspect.js');
+    return withClients(fx, line, [c.ref], (client) => runInspect(client(c.ref), c, line.json, out));
+  }
+  return c.verb === 'audit' ? runAudit(fx, line, out.print) : runTags(fx, line, out.print);
 }

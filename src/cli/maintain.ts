@@ -9,6 +9,7 @@ import { inputScope } from '../inputs/read.js';
 import { parseTransfer, yamlFor, type TransferSettings } from '../inputs/registries.js';
 import { UNPROTECTABLE, type Unprotectable } from '../maintain/prune.js';
 import { usageFromParseArgs, UsageError } from './args.js';
+import type { InspectCommand } from './verbs/inspect.js';
 
 export type MaintainCommand =
   | { verb: 'list'; repository: Repository; digest: boolean }
@@ -23,7 +24,8 @@ export type MaintainCommand =
       unprotect: Unprotectable[];
       pruneUnknownAge: boolean;
     }
-  | { verb: 'audit'; source: { ref: Reference } | { layout: string }; valuesFile?: string; secretEnvs: string[] };
+  | { verb: 'audit'; source: { ref: Reference } | { layout: string }; valuesFile?: string; secretEnvs: string[] }
+  | InspectCommand;
 
 export interface MaintainLine {
   command: MaintainCommand;
@@ -51,6 +53,9 @@ export const MAINTAIN_HELP = `Usage:
                                                       latest or a version tag unless --match names them
   hoist audit REF|LAYOUT_DIR [--audit-values-file F] [--secret-envs ID=VAR]... [--json]
                                                       the pre-push audit on an image already pushed (exit 1 on a leak)
+  hoist inspect REF [--platform OS/ARCH] [--raw manifest|config] [--json]
+                                                      digest, media type, platforms, config, labels, base, size, referrers;
+                                                      --raw: the registry's bytes as served
 
 Registry settings, as for hoist build: --registry-auth-file PATH (or HOIST_REGISTRY_AUTH), --registry-ca REGISTRY=PEM,
 --insecure-registries HOST, --retries N, --concurrency N; credentials from the Docker config work as they are.`;
@@ -134,6 +139,23 @@ function command(verb: string | undefined, rest: string[]): { command: MaintainC
   throw new UsageError(verb ? `unknown tags command '${verb}': use list, delete or prune` : 'tags needs a command: list, delete or prune');
 }
 
+function inspectCommand(rest: string[]): { command: MaintainCommand; values: Values } {
+  const { values, positionals } = parse(rest, { raw: { type: 'string' }, platform: { type: 'string' } });
+  if (positionals.length !== 1) throw new UsageError('inspect takes one image reference, e.g. registry.acme/team/app:1.4.2');
+  const raw = values.raw as string | undefined;
+  if (raw !== undefined && raw !== 'manifest' && raw !== 'config') throw new UsageError(`--raw: '${raw}' is not manifest or config`);
+  const platform = values.platform as string | undefined;
+  if (platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform))
+    throw new UsageError(`--platform: '${platform}' is not OS/ARCH (linux/arm64)`);
+  let ref: Reference;
+  try {
+    ref = parseReference(positionals[0]!);
+  } catch (e) {
+    throw new UsageError(`inspect: '${positionals[0]}': ${(e as Error).message}`);
+  }
+  return { command: { verb: 'inspect', ref, ...(raw ? { raw } : {}), ...(platform ? { platform } : {}) }, values };
+}
+
 function auditCommand(rest: string[]): { command: MaintainCommand; values: Values } {
   const { values, positionals } = parse(rest, { 'audit-values-file': { type: 'string' }, 'secret-envs': { type: 'string', multiple: true } });
   if (positionals.length !== 1) throw new UsageError('audit takes one image reference or OCI layout directory');
@@ -167,7 +189,8 @@ export async function parseMaintain(
 ): Promise<MaintainLine | 'help'> {
   const [first, second, ...rest] = argv;
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  const { command: c, values } = first === 'audit' ? auditCommand([second, ...rest].filter((x): x is string => x !== undefined)) : command(second, rest);
+  const args = [second, ...rest].filter((x): x is string => x !== undefined);
+  const { command: c, values } = first === 'audit' ? auditCommand(args) : first === 'inspect' ? inspectCommand(args) : command(second, rest);
   const authFile = values['registry-auth-file'] as string | undefined;
   if (authFile !== undefined && env.HOIST_REGISTRY_AUTH !== undefined)
     throw new UsageError('--registry-auth-file and HOIST_REGISTRY_AUTH are both set: give one');

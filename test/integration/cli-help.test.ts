@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { hoist, lab, ROOT, uniqueRepo } from './lab.js';
 
 const cwd = tmpdir();
-const VERBS = ['build', 'promote', 'merge', 'stale', 'tags', 'audit'];
+const VERBS = ['build', 'promote', 'merge', 'stale', 'tags', 'audit', 'inspect'];
 
 describe('help', () => {
   it.each(VERBS)('hoist help %s and hoist VERB --help: the same page, its flags and examples, exit 0', async (verb) => {
@@ -23,7 +23,7 @@ describe('help', () => {
     expect(a.stdout).not.toContain('Commands:'); // not the top-level page
   });
 
-  it('the top page and -v list all six commands; the exit-code table is on it', async () => {
+  it('the top page and the usage error list every command; -v the version; the exit-code table is on it', async () => {
     const top = await hoist(['--help'], { cwd });
     for (const v of VERBS) expect(top.stdout).toMatch(new RegExp(`^  ${v} +\\S`, 'm'));
     expect(top.stdout).toMatch(/^ {2}3 +could not check or could not finish/m);

@@ -60,6 +60,9 @@ export function isLoopback(host: string): boolean {
   return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
 
+/** Loopback hosts already said to answer in plain HTTP (a run makes several clients per host). */
+const saidPlain = new Set<string>();
+
 /** What TLS says when the other end answered in plain HTTP (OpenSSL's "wrong version number", a too-long record). */
 const PLAIN_ANSWER = /WRONG_VERSION_NUMBER|wrong version number|packet length too long|http request/i;
 
@@ -139,7 +142,10 @@ export class Transport {
       if (plainAnswer && isLoopback(this.host)) {
         // As Docker does for 127.0.0.0/8 and localhost: the same request again over plain HTTP, and every later one.
         this.base = `http://${this.host}`;
-        this.#options.log?.(`${this.host}: a loopback registry that answers in plain HTTP: using HTTP, as Docker does`);
+        if (!saidPlain.has(this.host)) {
+          saidPlain.add(this.host);
+          this.#options.log?.(`${this.host}: a loopback registry that answers in plain HTTP: using HTTP, as Docker does`);
+        }
         return this.#attempt(spec, `http://${url.slice('https://'.length)}`, scopes, sent);
       }
       if (plainAnswer)
