@@ -36,6 +36,16 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
       throw e;
     }
   };
+  // The daemon keeps nothing of a build it was not asked to load: the tags `docker build` made go
+  // (the image with them, unless another tag of the user's names it). Failing to is said, not fatal.
+  const removeTags = async (tags: readonly string[], log: (line: string) => void) => {
+    try {
+      await exec.run('docker', ['image', 'rm', ...tags], { env: dockerEnv });
+      log(`removed the tags it made from the Docker daemon (load is false): ${tags.join(', ')}`);
+    } catch (e) {
+      log(`could not remove the tags it made from the Docker daemon (${tags.join(', ')}): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
+  };
   return {
     name: 'docker',
     async build(plan, layoutDir, log) {
@@ -52,6 +62,7 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
       const id = (await readIidFile(plan.iidFile)).trim();
       if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
       await exportLayout(id, layoutDir, plan, log);
+      if (!plan.keepLocalTags && plan.localTags.length) await removeTags(plan.localTags, log);
       return id;
     },
   };

@@ -40,6 +40,8 @@ export interface BuildPlan {
   extras: BuildExtras;
   /** Local names for the built image (docker, buildah). */
   localTags: readonly string[];
+  /** `load: true`: the docker builder leaves its tags in the daemon; otherwise it removes them once the image is saved. */
+  keepLocalTags?: boolean;
   /** Where the builder writes the image id (docker, buildah). */
   iidFile: string;
   /**

@@ -81,6 +81,7 @@ function planFor(inputs: BuildInputs, unit: Unit, labels: Labels): BuildPlan {
     extras: b.extras,
     // Local names for the built image: its fixed tags (floating ones are decided per registry later).
     localTags: unit.images.flatMap((image) => image.tags.filter((t) => !t.floating).map((t) => formatReference(image.repository, t.tag))),
+    keepLocalTags: inputs.delivery.load,
     iidFile: '',
     ...(epoch === undefined ? {} : { epoch }),
   };
