@@ -7,12 +7,24 @@
 import { parseArgs } from 'node:util';
 import { BUILD_FLAGS, MERGE_FLAGS, PROMOTE_FLAGS, STALE_FLAGS, type FlagSpec } from './inputs.generated.js';
 
-export type Command = 'build' | 'promote' | 'merge' | 'stale';
+export type Command = 'build' | 'promote' | 'merge' | 'stale' | 'push';
+
+/** `hoist push`: the build's inputs that apply to an image already built (where it goes, its tags, its audit). */
+const PUSH_INPUTS = new Set([
+  ...['images', 'version', 'version-pattern', 'version-tags', 'floating-tags', 'release-tags', 'tag-latest', 'tag-major-zero', 'tag-channel'],
+  ...['auto-tags', 'tags', 'flavor', 'tag-prefix', 'tag-suffix', 'sha-source', 'created'],
+  ...['secrets', 'secret-files', 'secret-envs', 'audit', 'audit-limits', 'audit-values'],
+  ...['registry-auth', 'registry-ca', 'insecure-registries', 'github-token', 'retries', 'concurrency'],
+]);
 export const COMMANDS: Record<Command, { flags: readonly FlagSpec[]; summary: string }> = {
   build: { flags: BUILD_FLAGS, summary: 'build an image, audit it for secrets, push it with its release tags' },
   promote: { flags: PROMOTE_FLAGS, summary: 'copy an image by digest to other registries, sending only what each lacks' },
   merge: { flags: MERGE_FLAGS, summary: 'join images built per platform (pushed by digest) into one index, with forward-only tags' },
   stale: { flags: STALE_FLAGS, summary: 'list the images built on a base that has moved since (exit 1 when any is)' },
+  push: {
+    flags: BUILD_FLAGS.filter((f) => PUSH_INPUTS.has(f.name)),
+    summary: 'push an image built earlier (OCI layout or docker archive): audited, tagged as a build is',
+  },
 };
 
 /** Inputs that carry secret material: never a plain flag. */
@@ -139,8 +151,8 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (!(first in COMMANDS))
     throw new UsageError(
       first.startsWith('-')
-        ? `a command comes first: hoist build, promote, merge, stale, tags, audit or inspect`
-        : `unknown command '${first}': use build, promote, merge, stale, tags or audit`,
+        ? `a command comes first: hoist build, promote, merge, stale, push, tags, audit or inspect`
+        : `unknown command '${first}': use build, promote, merge, stale, push, tags, audit or inspect`,
     );
   const command = first as Command;
   const names = new Set(COMMANDS[command].flags.map((f) => f.name));
@@ -159,8 +171,11 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
     throw usageFromParseArgs(e, command);
   }
   if (values.help) return { help: command };
-  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}': every input is a flag (--name value)`, command);
   const inputs = new Map<string, string>();
+  if (command === 'push') {
+    if (positionals.length !== 1) throw new UsageError('push takes one OCI layout directory or docker archive (hoist push ./layout --images …)', command);
+    inputs.set('artefact', positionals[0]!);
+  } else if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}': every input is a flag (--name value)`, command);
   const secretFiles = new Map<string, string>();
   for (const name of names) {
     const given = values[name] as string[] | undefined;
@@ -243,7 +258,7 @@ export function helpText(command: Command | 'hoist'): string {
         ]
       : [];
   return [
-    `Usage: hoist ${command} [flags]    ${COMMANDS[command].summary}`,
+    `Usage: hoist ${command}${command === 'push' ? ' LAYOUT|ARCHIVE' : ''} [flags]    ${COMMANDS[command].summary}`,
     '',
     'Flags (the inputs of the Action; a list may be given as repeated flags):',
     ...flags,

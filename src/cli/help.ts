@@ -27,6 +27,11 @@ export const EXAMPLES: Record<string, string[]> = {
     'hoist build --images registry.acme/team/app --push=false --load   # build and test locally first',
   ],
   promote: ['hoist promote --source registry.acme/team/app@sha256:… --destinations prod.acme/app --tags 1.4.2 --tags stable'],
+  push: [
+    'hoist build --images registry.acme/team/app --push=false --load --outputs type=oci,dest=out/layout   # build once',
+    'docker run --rm registry.acme/team/app:1.4.2 ./run-tests                                              # test it',
+    'hoist push out/layout --images registry.acme/team/app --version 1.4.2                               # push what was tested',
+  ],
   merge: ['hoist merge --images registry.acme/team/app --sources-dir digests/ --version 1.4.2'],
   stale: [
     'hoist stale --images registry.acme/team/app:1.4.2 --images registry.acme/team/worker   # exit 1: rebuild what it prints',

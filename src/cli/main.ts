@@ -77,7 +77,9 @@ async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: St
           ? (await import('../pipeline/merge.js')).merge
           : line.command === 'stale'
             ? (await import('../pipeline/stale.js')).stale
-            : (await import('../pipeline/promote.js')).promote;
+            : line.command === 'push'
+              ? (await import('../pipeline/push-artefact.js')).pushArtefact
+              : (await import('../pipeline/promote.js')).promote;
     await pipeline(realEffects(platform, redactor));
   } catch (error) {
     // A missing builder or Docker daemon is the machine's set-up, as bad as a bad flag: exit 2 (exit.ts).

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { hoist, lab, ROOT, uniqueRepo } from './lab.js';
 
 const cwd = tmpdir();
-const VERBS = ['build', 'promote', 'merge', 'stale', 'tags', 'audit', 'inspect'];
+const VERBS = ['build', 'promote', 'merge', 'stale', 'push', 'tags', 'audit', 'inspect'];
 
 describe('help', () => {
   it.each(VERBS)('hoist help %s and hoist VERB --help: the same page, its flags and examples, exit 0', async (verb) => {

@@ -1,0 +1,105 @@
+/**
+ * `hoist push LAYOUT|ARCHIVE`: an image built earlier — by `hoist build --push=false --outputs
+ * type=oci,dest=DIR`, by `docker save`, or by any tool that writes an OCI layout — audited as a
+ * build is, then pushed to every image with the same forward-only tag fan-out as a build. An OCI
+ * layout is pushed as it is (the digest that was tested is the digest pushed); a docker archive is
+ * converted first (its layers compressed: a registry image of its own). Inputs are the build's
+ * (images, version, tags, audit, registries); `artefact` names the layout directory or the archive.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { auditBuilds, leakError } from '../audit/stage.js';
+import type { Built } from '../builders/stage.js';
+import { ConfigError } from '../core/errors.js';
+import type { Effects } from '../effects/effects.js';
+import { readBuildInputs } from '../inputs/index.js';
+import { convertDockerSave } from '../oci/docker-save.js';
+import { layoutGraph, layoutPlatforms } from '../oci/graph.js';
+import { readLayoutRoot } from '../oci/layout.js';
+import { pushBuilds, pushError } from '../push/stage.js';
+import { closeAll, connectRegistries } from '../registry/connect.js';
+import { newCatalog } from '../secrets/hide.js';
+import { withWorkdir } from './workdir.js';
+
+const exists = (path: string) =>
+  stat(path).then(
+    (s) => s,
+    () => undefined,
+  );
+
+/** The artefact as an OCI layout directory: used in place, or a docker archive converted into `work`. */
+async function layoutOf(fx: Pick<Effects, 'platform'>, artefact: string, work: string): Promise<string> {
+  const found = await exists(artefact);
+  if (!found)
+    throw new ConfigError([{ input: 'artefact', message: `${artefact}: no such file or directory (give an OCI layout directory or a docker archive)` }]);
+  if (found.isDirectory()) {
+    if (!(await exists(join(artefact, 'oci-layout'))) || !(await exists(join(artefact, 'index.json'))))
+      throw new ConfigError([{ input: 'artefact', message: `${artefact} is no OCI layout (it has no oci-layout and index.json)` }]);
+    return artefact;
+  }
+  const dir = join(work, 'layout');
+  fx.platform.info(`${artefact}: a docker archive, converted into an OCI layout (its layers compressed)`);
+  try {
+    await convertDockerSave(createReadStream(artefact), dir);
+  } catch (e) {
+    throw new ConfigError([
+      {
+        input: 'artefact',
+        message: `${artefact} is no docker archive (${(e as Error).message}); an OCI layout in a tar: extract it and give the directory`,
+      },
+    ]);
+  }
+  return dir;
+}
+
+export async function pushArtefact(fx: Effects): Promise<void> {
+  const { platform } = fx;
+  const artefact = platform.getInput('artefact').trim();
+  if (!artefact) throw new ConfigError([{ input: 'artefact', message: 'give the OCI layout directory or docker archive to push' }]);
+  const catalog = newCatalog(fx);
+  const inputs = await readBuildInputs((name) => platform.getInput(name), platform.context, catalog);
+  await withWorkdir(fx, async (work) => {
+    const layoutDir = await layoutOf(fx, artefact, work.dir);
+    let root;
+    try {
+      root = await readLayoutRoot(layoutDir);
+    } catch (e) {
+      throw new ConfigError([{ input: 'artefact', message: (e as Error).message }]);
+    }
+    const graph = await layoutGraph(layoutDir, root);
+    const built: Built = {
+      unit: { target: undefined, images: inputs.release.images },
+      meta: { labels: { values: [], withheld: [] }, annotations: { values: [], withheld: [] } },
+      layoutDir,
+      root,
+      imageId: root.descriptor.digest,
+      localTags: [],
+      graph,
+      cachedSecretSteps: [],
+      adopted: new Map(),
+      platforms: await layoutPlatforms(layoutDir, graph),
+    };
+    platform.info(`${artefact}: ${root.descriptor.mediaType} ${root.descriptor.digest} (${built.platforms.join(', ') || 'platform unknown'})`);
+    const audit = await auditBuilds(fx, inputs.audit.mode, [built], catalog.all, inputs.audit.limits === 'strict');
+    if (audit.leaks > 0 && audit.mode === 'fail') throw leakError(audit);
+    const clients = await connectRegistries(
+      fx,
+      inputs.transfer,
+      inputs.release.images.map((i) => i.repository),
+      catalog,
+      inputs.delivery.githubToken,
+    );
+    try {
+      const pushed = await pushBuilds(fx, inputs, [built], clients);
+      platform.setOutput('digest', root.descriptor.digest);
+      platform.setOutput('platforms', built.platforms.join(','));
+      platform.setOutput('version', inputs.release.version ?? '');
+      platform.setOutput('tags', pushed.reports.flatMap((r) => r.references).join('\n'));
+      const failed = pushError(pushed.reports);
+      if (failed) throw failed;
+    } finally {
+      await closeAll(clients);
+    }
+  });
+}
