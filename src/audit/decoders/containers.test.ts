@@ -52,6 +52,20 @@ describe('cpio', () => {
     expect(await auditFiles({ 'boot/initramfs.cpio': archive })).toEqual([{ severity: 'leak', what: 'token', path: 'boot/initramfs.cpio!/etc/app/token.env' }]);
   });
 
+  it.skipIf(!has('cpio'))('an initramfs with an early uncompressed archive, then the main one gzip-compressed after its trailer', async () => {
+    const archive = tool(
+      'sh',
+      ['-c', '(cd early && find . | cpio -o -H newc --quiet) > out && (cd main && find . | cpio -o -H newc --quiet | gzip -c) >> out && cat out'],
+      {
+        'early/kernel/x86/microcode/GenuineIntel.bin': 'microcode',
+        'main/etc/app/token.env': env(SECRET),
+      },
+    );
+    expect(await auditFiles({ 'boot/initrd.img': archive })).toEqual([
+      { severity: 'leak', what: 'token', path: expect.stringMatching(/^boot\/initrd\.img@\d+!\/(\.\/)?etc\/app\/token\.env$/) },
+    ]);
+  });
+
   it.skipIf(!has('cpio') || !has('zstd'))('an initramfs compressed with zstd: found through the stream and the archive', async () => {
     const archive = tool('sh', ['-c', 'find etc | cpio -o -H newc --quiet | zstd -q -c'], { 'etc/app/token.env': env(SECRET) });
     expect(await auditFiles({ 'boot/initrd.img': archive })).toEqual([{ severity: 'leak', what: 'token', path: 'boot/initrd.img!/etc/app/token.env' }]);

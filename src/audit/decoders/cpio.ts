@@ -12,8 +12,11 @@ export const isCpio = (h: Uint8Array, at = 0) => /^0707(0[12]|07)$/.test(magicOf
 export const cpio: Decoder = {
   name: 'cpio archive',
   sniff: (h) => isCpio(h),
+  // An initramfs is an uncompressed early archive (microcode) then the main one compressed: found as a stream after the trailer.
+  more: true,
   open(env) {
     let name = '';
+    let trailer = false;
     return recordWalk(
       env,
       'cpio archive',
@@ -32,7 +35,7 @@ export const cpio: Decoder = {
           const nameSize = parseInt(first.toString('latin1', 59, 65), 8);
           return Number.isNaN(nameSize) ? 'a name size that is not a number' : 76 + nameSize;
         }
-        return 'a header that is not a cpio header';
+        return trailer ? 'end' : 'a header that is not a cpio header';
       },
       (h) => {
         if (h.length === 4) return { name: undefined, skip: 0, size: 0, pad: 0 };
@@ -40,7 +43,11 @@ export const cpio: Decoder = {
         const size = newc ? parseInt(h.toString('latin1', 54, 62), 16) : parseInt(h.toString('latin1', 65, 76), 8);
         if (!Number.isSafeInteger(size)) return 'a size that is not a number';
         name = h.toString('utf8', newc ? 110 : 76).replace(/\0[\s\S]*$/, '');
-        if (name === 'TRAILER!!!') return { name: undefined, skip: 0, size: 0, pad: 0 };
+        if (name === 'TRAILER!!!') {
+          trailer = true;
+          return { name: undefined, skip: 0, size: 0, pad: 0 };
+        }
+        trailer = false;
         return { name, skip: 0, size, pad: newc ? (4 - (size % 4)) % 4 : 0 };
       },
     );

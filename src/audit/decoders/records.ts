@@ -20,7 +20,7 @@ export interface Header {
 
 /**
  * `headerLength(first)` says how long the header starting with `first` (at least `peek` bytes) is,
- * or a reason it is not one; `parse(header)` reads it (a reason again when it is damaged).
+ * or a reason it is not one (`end`: the archive ended cleanly before it); `parse(header)` reads it (a reason again when it is damaged).
  */
 export function recordWalk(
   env: DecodeEnv,
@@ -37,11 +37,7 @@ export function recordWalk(
   let left = 0;
   let header: Header | undefined;
   let nameBuf = Buffer.alloc(0);
-  const stop = (why: string) => {
-    mode = 'end';
-    members.close();
-    env.limit(`a damaged ${kind} (${why}): the rest is not audited`);
-  };
+  const stop = (why: string) => void ([mode] = ['end', members.close(), env.limit(`a damaged ${kind} (${why}): the rest is not audited`)]);
   const walk = (chunk: Buffer) => {
     let i = 0;
     while (i < chunk.length && mode !== 'end') {
@@ -50,6 +46,7 @@ export function recordWalk(
         i = chunk.length;
         if (pending.length < peek) return;
         const length = headerLength(pending);
+        if (length === 'end') return void (mode = 'end'); // what follows the archive is not part of it
         if (typeof length === 'string') return stop(length);
         if (pending.length < length) return;
         const parsed = parse(pending.subarray(0, length));
@@ -97,7 +94,7 @@ export function recordWalk(
       return members.settled;
     },
     end() {
-      if (mode === 'data' || mode === 'name' || (mode === 'skip' && left) || pending.some((b) => b !== 0)) stop('it ends inside a member');
+      if (mode !== 'end' && (mode === 'data' || mode === 'name' || (mode === 'skip' && left) || pending.some((b) => b !== 0))) stop('it ends inside a member');
       members.close();
       return members.settled;
     },
