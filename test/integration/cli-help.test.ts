@@ -19,7 +19,8 @@ describe('help', () => {
     const b = await hoist([verb, '--help'], { cwd });
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(a.stdout).toBe(b.stdout);
-    expect(a.stdout).toMatch(new RegExp(`Examples:\\n(  hoist ${verb} .*\\n|  [A-Z_]+=.* hoist ${verb} .*\\n)+`));
+    const examples = a.stdout.split('\nExamples:\n')[1] ?? '';
+    expect(examples).toMatch(new RegExp(`^ {2}(\\S+=\\S+ )?hoist ${verb} `, 'm'));
     expect(a.stdout).not.toContain('Commands:'); // not the top-level page
   });
 
