@@ -167,6 +167,8 @@ export interface AuditOptions {
   redact: (text: string) => string;
   /** Layers the manifest names by a base's registry blob: the layout's stand-in holds the same content. */
   adopted?: Adopted;
+  /** Told as each layer chunk is read (decompressed bytes and layers so far), for a progress line. */
+  progress?: (so: { bytes: number; layers: number }) => void;
 }
 
 /** Audits the image graph of an OCI layout: layers, configs, manifests, indexes. */
@@ -294,6 +296,7 @@ class LayoutAudit {
     const whole: TarEntry = { path: `content (${blob.mediaType})`, type: '0', size: blob.size };
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       this.result.bytes += chunk.length;
+      this.o.progress?.(this.result);
       if (walker) walker.write(chunk);
       else feed.write(chunk, whole);
       await routes.settled; // what the chunk held is decoded before the next is read: memory stays one chunk deep

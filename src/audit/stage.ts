@@ -4,6 +4,7 @@
  */
 import type { Built } from '../builders/stage.js';
 import { FindingError } from '../core/errors.js';
+import { mib, progressInterval, startTicker } from '../platform/ticker.js';
 import type { Effects } from '../effects/effects.js';
 import type { AuditSettings } from '../inputs/audit.js';
 import type { NamedSecret } from '../secrets/catalog.js';
@@ -37,9 +38,25 @@ async function auditOne(
     const identity = looksLikePrivateKey(s.value) ? keyIdentity(s.value) : undefined;
     if (identity) handedKeys.set(s.name, identity);
   }
-  const result = await platform.group('Audit', () =>
-    auditLayout(b.layoutDir, b.graph, { secrets, handedKeys, redact: (t) => redactor.redact(t), strictLimits, adopted: b.adopted }),
+  const so = { bytes: 0, layers: 0 };
+  const stop = startTicker(
+    (line) => platform.info(line),
+    'audit',
+    () => `${so.layers} layers, ${mib(so.bytes)} decompressed so far`,
+    progressInterval(platform.context.env),
   );
+  const result = await platform
+    .group('Audit', () =>
+      auditLayout(b.layoutDir, b.graph, {
+        secrets,
+        handedKeys,
+        redact: (t) => redactor.redact(t),
+        strictLimits,
+        adopted: b.adopted,
+        progress: (p) => Object.assign(so, { bytes: p.bytes, layers: p.layers }),
+      }),
+    )
+    .finally(stop);
   for (const s of result.skipped) platform.warning(`audit: ${s}`);
   const leaks = result.findings.filter((f) => f.severity === 'leak');
   for (const f of result.findings.filter((x) => x.severity === 'limit'))

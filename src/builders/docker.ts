@@ -3,7 +3,9 @@
  * `docker save` converted into an OCI layout. The argv is rendered by a pure function.
  */
 import { CommandError, type Exec } from '../effects/exec.js';
+import { Transform } from 'node:stream';
 import { convertDockerSave } from '../oci/docker-save.js';
+import { mib, progressInterval, startTicker } from '../platform/ticker.js';
 import { commonBuildFlags, type Builder, type BuildPlan } from './plan.js';
 
 /** `docker build` arguments for a plan. No secret value is ever part of argv: only file paths. */
@@ -19,9 +21,21 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
   const dockerEnv = { ...env, DOCKER_BUILDKIT: '1' };
   const exportLayout = async (imageId: string, layoutDir: string, plan: BuildPlan, log: (line: string) => void) => {
     const save = exec.stream('docker', ['save', imageId], { env: dockerEnv });
+    // A large image spends a while here: the bytes read so far, every few seconds.
+    let read = 0;
+    const counted = save.stdout.pipe(
+      new Transform({
+        transform(chunk: Buffer, _, next) {
+          read += chunk.length;
+          next(null, chunk);
+        },
+      }),
+    );
+    save.stdout.on('error', (e) => counted.destroy(e));
+    const stop = startTicker(log, 'docker save → OCI layout', () => `${mib(read)} read`, progressInterval(env));
     try {
       const [converted] = await Promise.all([
-        convertDockerSave(save.stdout, layoutDir, { keepUncompressed: plan.keepUncompressed, epoch: plan.epoch }),
+        convertDockerSave(counted, layoutDir, { keepUncompressed: plan.keepUncompressed, epoch: plan.epoch }).finally(stop),
         save.done,
       ]);
       const kept = converted.manifest.layers.length - converted.compressed;
@@ -31,6 +45,7 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
           (plan.epoch === undefined ? '' : `, ${converted.clamped} file times clamped to ${new Date(plan.epoch * 1000).toISOString()}`),
       );
     } catch (e) {
+      stop();
       save.kill(); // a failed conversion stops reading: docker save must not stay blocked on its pipe
       save.done.catch(() => undefined);
       throw e;

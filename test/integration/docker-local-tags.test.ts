@@ -47,3 +47,21 @@ describe('docker builder: the daemon keeps the tags only with load', () => {
     await run('docker', ['image', 'rm', `${repo}:1.2.3`]).catch(() => undefined);
   }, 180_000);
 });
+
+// Progress of the long phases without a bar, as periodic lines in a CI log (the period shortened
+// so a small image shows it). Nearest real-world variant: a 300 MiB image that used to spend 15 s
+// converting docker save output with nothing printed.
+describe('progress lines for the docker-save conversion and the audit', () => {
+  it('names the phase and the bytes so far', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-progress-'));
+    await writeFile(join(dir, 'Dockerfile'), `FROM ${lab().registries.plain.host}/lab/busybox:1.36\nRUN head -c 48000000 /dev/urandom > /blob\n`);
+    const repo = `${lab().registries.plain.host}/${uniqueRepo('local/progress')}`;
+    const r = await hoist(['build', '--builder', 'docker', '--images', repo, '--version', '1.0.0', '--insecure-registries', lab().registries.plain.host], {
+      cwd: dir,
+      env: { HOIST_PROGRESS_INTERVAL_MS: '20' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^docker save → OCI layout: \d+\.\d MiB read \(\d+ s\)$/m);
+    expect(r.stderr).toMatch(/^audit: \d+ layers, \d+\.\d MiB decompressed so far \(\d+ s\)$/m);
+  }, 180_000);
+});
