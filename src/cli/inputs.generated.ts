@@ -434,6 +434,10 @@ export const MERGE_FLAGS: readonly FlagSpec[] = [
     "summary": "Extra tags, one per line or comma-separated: bare tags (edge) or full references of one of the images (ghcr.io/acme/app:edge), so docker/metadata-action's tags output can be passed in"
   },
   {
+    "name": "flavor",
+    "summary": "docker/metadata-action's flavor, one per line: latest=auto|true|false, prefix=…[,onlatest=true], suffix=…[,onlatest=true]. For the tag rules in tags, or (without rules) Hoist's own tags like tag-prefix/tag-suffix and tag-latest"
+  },
+  {
     "name": "tag-prefix",
     "summary": "A prefix on every tag the run makes (not on tags lines), as metadata-action's flavor: prefix=; add ,onlatest=true to put it on latest too"
   },
