@@ -38,6 +38,7 @@ export async function main(createPlatform: () => Platform = detectPlatform): Pro
     else if (mode(platform) === 'stale') await (await import('./pipeline/stale.js')).stale(fx);
     else if (mode(platform) === 'merge') await (await import('./pipeline/merge.js')).merge(fx);
     else if (mode(platform) === 'prune') await (await import('./pipeline/prune.js')).prune(fx);
+    else if (mode(platform) === 'push') await (await import('./pipeline/push-artefact.js')).pushArtefact(fx);
     else await (await import('./pipeline/build.js')).build(fx);
   } catch (error) {
     for (const line of describeFailure(error)) {

@@ -86,7 +86,7 @@ async function runCommand(line: CommandLine, env: NodeJS.ProcessEnv, streams: St
     code = exitCodeFor(error);
     failure =
       error instanceof ConfigError
-        ? error.issues.map((i) => `--${i.input}: ${i.message}`)
+        ? error.issues.map((i) => `${i.input === 'artefact' ? 'LAYOUT|ARCHIVE' : `--${i.input}`}: ${i.message}`)
         : [error instanceof Error ? error.message : `unexpected failure: ${String(error)}`];
     for (const l of failure) platform.error(l);
   }

@@ -8,7 +8,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { auditBuilds, leakError } from '../audit/stage.js';
 import type { Built } from '../builders/stage.js';
 import { ConfigError } from '../core/errors.js';
@@ -29,24 +29,23 @@ const exists = (path: string) =>
   );
 
 /** The artefact as an OCI layout directory: used in place, or a docker archive converted into `work`. */
-async function layoutOf(fx: Pick<Effects, 'platform'>, artefact: string, work: string): Promise<string> {
+async function layoutOf(fx: Pick<Effects, 'platform'>, given: string, artefact: string, work: string): Promise<string> {
   const found = await exists(artefact);
-  if (!found)
-    throw new ConfigError([{ input: 'artefact', message: `${artefact}: no such file or directory (give an OCI layout directory or a docker archive)` }]);
+  if (!found) throw new ConfigError([{ input: 'artefact', message: `${given}: no such file or directory (give an OCI layout directory or a docker archive)` }]);
   if (found.isDirectory()) {
     if (!(await exists(join(artefact, 'oci-layout'))) || !(await exists(join(artefact, 'index.json'))))
-      throw new ConfigError([{ input: 'artefact', message: `${artefact} is no OCI layout (it has no oci-layout and index.json)` }]);
+      throw new ConfigError([{ input: 'artefact', message: `${given} is no OCI layout (it has no oci-layout and index.json)` }]);
     return artefact;
   }
   const dir = join(work, 'layout');
-  fx.platform.info(`${artefact}: a docker archive, converted into an OCI layout (its layers compressed)`);
+  fx.platform.info(`${given}: a docker archive, converted into an OCI layout (its layers compressed)`);
   try {
     await convertDockerSave(createReadStream(artefact), dir);
   } catch (e) {
     throw new ConfigError([
       {
         input: 'artefact',
-        message: `${artefact} is no docker archive (${(e as Error).message}); an OCI layout in a tar: extract it and give the directory`,
+        message: `${given} is no docker archive (${(e as Error).message}); an OCI layout in a tar: extract it and give the directory`,
       },
     ]);
   }
@@ -55,12 +54,14 @@ async function layoutOf(fx: Pick<Effects, 'platform'>, artefact: string, work: s
 
 export async function pushArtefact(fx: Effects): Promise<void> {
   const { platform } = fx;
-  const artefact = platform.getInput('artefact').trim();
+  const given = platform.getInput('artefact').trim();
+  // Relative to the workspace (the Action's checkout, the CLI's working directory).
+  const artefact = given && resolve(platform.context.workspace, given);
   if (!artefact) throw new ConfigError([{ input: 'artefact', message: 'give the OCI layout directory or docker archive to push' }]);
   const catalog = newCatalog(fx);
   const inputs = await readBuildInputs((name) => platform.getInput(name), platform.context, catalog);
   await withWorkdir(fx, async (work) => {
-    const layoutDir = await layoutOf(fx, artefact, work.dir);
+    const layoutDir = await layoutOf(fx, given, artefact, work.dir);
     let root;
     try {
       root = await readLayoutRoot(layoutDir);
@@ -80,7 +81,7 @@ export async function pushArtefact(fx: Effects): Promise<void> {
       adopted: new Map(),
       platforms: await layoutPlatforms(layoutDir, graph),
     };
-    platform.info(`${artefact}: ${root.descriptor.mediaType} ${root.descriptor.digest} (${built.platforms.join(', ') || 'platform unknown'})`);
+    platform.info(`${given}: ${root.descriptor.mediaType} ${root.descriptor.digest} (${built.platforms.join(', ') || 'platform unknown'})`);
     const audit = await auditBuilds(fx, inputs.audit.mode, [built], catalog.all, inputs.audit.limits === 'strict');
     if (audit.leaks > 0 && audit.mode === 'fail') throw leakError(audit);
     const clients = await connectRegistries(

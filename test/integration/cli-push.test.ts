@@ -4,11 +4,11 @@
 // docker archive (`docker save`, from any tool) converted and pushed, a leak refused with nothing
 // pushed, bad input exit 2. Checked with skopeo. Nearest real-world variants: build-push-action#1016
 // and buildx#733 (build, test the image, push that digest without building again).
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hoist, lab, run, skopeoDigest, uniqueRepo } from './lab.js';
+import { hoist, lab, ROOT, run, runAction, skopeoDigest, uniqueRepo } from './lab.js';
 
 const plain = () => lab().registries.plain.host;
 
@@ -83,9 +83,31 @@ describe('hoist push', () => {
     expect(await skopeoDigest(`${repo}:1.0.0`)).toBeUndefined();
   }, 180_000);
 
+  it('runs as the push sub-action (push/action.yml): the tested layout pushed by digest, its outputs set', async () => {
+    const a = await builtLayout('3.0.0', `action-${Math.random()}`);
+    const repo = `${plain()}/${uniqueRepo('push/action')}`;
+    const r = await runAction({
+      workspace: a.dir,
+      actionFile: join(ROOT, 'push/action.yml'),
+      inputs: { artefact: 'out/layout', images: repo, version: '3.0.0', 'insecure-registries': plain() },
+    });
+    expect(r.errors).toEqual([]);
+    expect(r.outputs.digest).toBe(a.digest);
+    // The release tags, and the run's own (sha-…) as a build in the same workflow would get.
+    expect(r.outputs.tags!.split('\n')).toEqual(expect.arrayContaining(['3', '3.0', '3.0.0', 'latest'].map((t) => `${repo}:${t}`)));
+    expect(await skopeoDigest(`${repo}:3.0.0`)).toBe(a.digest);
+  }, 180_000);
+
+  it('push/action.yml takes the build inputs it shares word for word from action.yml', async () => {
+    const { parse } = await import('yaml');
+    const read = async (f: string) => parse(await readFile(join(ROOT, f), 'utf8')) as { inputs: Record<string, unknown> };
+    const [build, push] = [await read('action.yml'), await read('push/action.yml')];
+    for (const [name, spec] of Object.entries(push.inputs)) if (!['artefact', 'hoist-mode'].includes(name)) expect(spec, name).toEqual(build.inputs[name]);
+  });
+
   it.each([
     ['no artefact', [], /push takes one OCI layout directory or docker archive/],
-    ['a missing path', ['./nowhere'], /artefact: \.\/nowhere: no such file or directory/],
+    ['a missing path', ['./nowhere'], /LAYOUT\|ARCHIVE: \.\/nowhere: no such file or directory/],
     ['a directory that is no layout', ['./plain-dir'], /plain-dir is no OCI layout/],
     ['a file that is no archive', ['./notes.txt'], /notes\.txt is no docker archive/],
   ])('%s: exit 2, nothing pushed', async (_, args, message) => {
