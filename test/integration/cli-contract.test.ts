@@ -5,7 +5,7 @@
 // `hoist tags list … | head -1`, Ctrl-C on a laptop, a CI job cancelled mid-push.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +174,33 @@ describe('exit codes: one table for every verb', () => {
     },
     60_000,
   );
+
+  it('SIGINT during a build: its cleanup runs, then exit 130 (not 143), its private directory gone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-contract-'));
+    await writeFile(join(dir, 'Dockerfile'), `FROM ${plain()}/lab/busybox:1.36\nRUN echo ${Math.random()} && sleep 60\n`);
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'dist/cli.js'), 'build', '--images', `${plain()}/${uniqueRepo('contract/int')}`, '--version', '1.0.0', ...ins(plain())],
+      {
+        cwd: dir,
+        env: { ...process.env, TMPDIR: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    const started = new Promise<void>((r) =>
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+        if (/sleep 60/.test(stderr)) r();
+      }),
+    );
+    await started;
+    child.kill('SIGINT');
+    const exit = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    expect(exit, stderr).toBe(130);
+    expect(stderr).toMatch(/cancelled \(SIGINT\): cleaned up and stopped/);
+    expect((await readdir(dir)).filter((f) => f.startsWith('hoist-'))).toEqual([]);
+  }, 120_000);
 });
 
 describe('stdout is the result, --json one schema per verb', () => {
