@@ -151,8 +151,8 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (!(first in COMMANDS))
     throw new UsageError(
       first.startsWith('-')
-        ? `a command comes first: hoist build, promote, merge, stale, push, tags, audit or inspect`
-        : `unknown command '${first}': use build, promote, merge, stale, push, tags, audit or inspect`,
+        ? `a command comes first: hoist build, promote, merge, stale, push, tags, audit, inspect or completion`
+        : `unknown command '${first}': use build, promote, merge, stale, push, tags, audit, inspect or completion`,
     );
   const command = first as Command;
   const names = new Set(COMMANDS[command].flags.map((f) => f.name));

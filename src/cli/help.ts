@@ -9,6 +9,7 @@ export const VERBS: Record<string, string> = {
   tags: 'list, delete (only the tags named) or prune the tags of a repository',
   audit: 'the pre-push audit on an image already in a registry, or an OCI layout',
   inspect: 'what an image in a registry is: digest, platforms, config, labels, base, size, referrers',
+  completion: 'print a shell completion script (bash, zsh or fish) from the same flag table',
 };
 
 export const EXIT_CODES = [
@@ -43,6 +44,11 @@ export const EXAMPLES: Record<string, string[]> = {
     'hoist tags prune registry.acme/team/app --keep 20 --match "sha-*" --dry-run',
   ],
   audit: ['HOIST_AUDIT_VALUES="$DEPLOY_TOKEN" hoist audit registry.acme/team/app:1.4.2', 'hoist audit ./layout --audit-values-file values.txt --json'],
+  completion: [
+    'source <(hoist completion bash)   # in ~/.bashrc',
+    'source <(hoist completion zsh)    # in ~/.zshrc',
+    'hoist completion fish | source    # in ~/.config/fish/config.fish',
+  ],
   inspect: [
     'hoist inspect registry.acme/team/app:1.4.2',
     'hoist inspect registry.acme/team/app:1.4.2 --json | jq -r .digest',
@@ -77,7 +83,7 @@ export function topHelp(version: string): string {
     'Usage: hoist <command> [flags]',
     '',
     'Commands:',
-    ...Object.entries(VERBS).map(([name, summary]) => `  ${name.padEnd(9)}${summary}`),
+    ...Object.entries(VERBS).map(([name, summary]) => `  ${name.padEnd(12)}${summary}`),
     '',
     'hoist help <command> (or hoist <command> --help) shows its flags and examples.',
     'Everywhere: --json (results as JSON on stdout), -q/--quiet (warnings and errors only), NO_COLOR=1 (no colours).',

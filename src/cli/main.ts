@@ -10,10 +10,11 @@ import { createCliPlatform } from '../platform/cli.js';
 import { logText } from '../platform/log-safe.js';
 import { Redactor } from '../secrets/redact.js';
 import { redacting } from '../secrets/redacting-platform.js';
-import { envName, helpText, parseCommandLine, readSecretInputs, SECRET_INPUTS, UsageError, type Command, type CommandLine } from './args.js';
+import { COMMANDS, envName, helpText, parseCommandLine, readSecretInputs, SECRET_INPUTS, UsageError, type Command, type CommandLine } from './args.js';
 import { cliDialect } from './dialect.js';
 import { exitCodeFor } from './exit.js';
 import { cliFacts } from './facts.js';
+import { completionScript, SHELLS, type Shell } from './completion.js';
 import { didYouMean, examples, topHelp, VERBS } from './help.js';
 import { envelope } from './json.js';
 import { MAINTAIN_HELP, parseMaintain } from './maintain.js';
@@ -34,14 +35,35 @@ function globalFlags(argv: readonly string[]): { argv: string[]; quiet: boolean 
 
 /** A verb's help page: its flags, then examples. */
 function verbHelp(verb: string): string {
+  if (verb === 'completion') return `Usage: hoist completion ${SHELLS.join('|')}    ${VERBS.completion}\n${examples(verb)}`;
   return `${verb === 'tags' || verb === 'audit' || verb === 'inspect' ? MAINTAIN_HELP : helpText(verb as Command)}\n${examples(verb)}`;
+}
+
+/**
+ * A verb's flags, from its help page: the first word of each flag line (build, promote, merge,
+ * stale, push), or its own usage lines and the registry settings (tags, audit, inspect) — never a
+ * flag a description quotes (RUN --mount=…).
+ */
+function flagsOf(verb: string): string[] {
+  const flags = (text: string) => text.match(/--[a-z][a-z0-9-]*/g) ?? [];
+  if (verb in COMMANDS)
+    return [
+      ...new Set(
+        verbHelp(verb)
+          .split('\n')
+          .flatMap((l) => flags(/^ {2}(?:-h, )?(--[a-z][a-z0-9-]*)/.exec(l)?.[1] ?? '')),
+      ),
+    ].sort();
+  const [usage, settings = ''] = MAINTAIN_HELP.split('\nRegistry settings');
+  const own = usage!.split(/\n(?= {2}hoist )/).filter((s) => s.trimStart().startsWith(`hoist ${verb} `));
+  return [...new Set([...own.flatMap(flags), ...flags(settings), '--help', '--json'])].sort();
 }
 
 /** `--imagez: no such flag` → the same, and the verb's nearest flag. */
 function withSuggestion(message: string, verb: string | undefined): string {
   const flag = /^(--?[a-z0-9-]+): no such flag$/.exec(message)?.[1];
   if (!flag || !verb || !(verb in VERBS)) return message;
-  const near = didYouMean(flag, [...new Set(verbHelp(verb).match(/--[a-z][a-z0-9-]*/g) ?? [])]);
+  const near = didYouMean(flag, flagsOf(verb));
   return near ? `${message}: did you mean ${near}?` : message;
 }
 
@@ -139,6 +161,17 @@ export async function cli(given: readonly string[], env: NodeJS.ProcessEnv, stre
       return (void streams.stdout.write(`${verbHelp(argv[1])}\n`), 0);
     }
     if (argv[0] === '-v' || argv[0] === '--version') return (void streams.stdout.write(`hoist ${VERSION}\n`), 0);
+    if (argv[0] === 'completion') {
+      if (argv[1] === '--help' || argv[1] === '-h') return (void streams.stdout.write(`${verbHelp('completion')}\n`), 0);
+      if (!SHELLS.includes(argv[1] as Shell) || argv.length !== 2) throw new UsageError(`completion takes one shell: ${SHELLS.join(', ')}`);
+      // The flags of every verb, read from its help page: the same table as the help and "did you mean".
+      const table = Object.fromEntries(
+        Object.keys(VERBS)
+          .filter((v) => v !== 'completion')
+          .map((v) => [v, flagsOf(v)]),
+      );
+      return (void streams.stdout.write(completionScript(argv[1] as Shell, table)), 0);
+    }
     if (argv[0] !== undefined && !argv[0].startsWith('-') && argv[0] !== 'help' && !(argv[0] in VERBS)) throw new UsageError(unknownVerb(argv[0]));
     if (argv[0] === 'tags' || argv[0] === 'audit' || argv[0] === 'inspect') return await maintain(argv, env, streams, redactor, quiet);
     const parsed = parseCommandLine(argv);

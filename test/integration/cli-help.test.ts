@@ -4,6 +4,7 @@
 // variables rather than the Action's inputs. Nearest real-world variants: a developer's first
 // `hoist help build`, a typo in a Jenkinsfile, a CI log viewer without colour support.
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { hoist, lab, ROOT, uniqueRepo } from './lab.js';
 
 const cwd = tmpdir();
-const VERBS = ['build', 'promote', 'merge', 'stale', 'push', 'tags', 'audit', 'inspect'];
+const VERBS = ['build', 'promote', 'merge', 'stale', 'push', 'tags', 'audit', 'inspect', 'completion'];
 
 describe('help', () => {
   it.each(VERBS)('hoist help %s and hoist VERB --help: the same page, its flags and examples, exit 0', async (verb) => {
@@ -100,5 +101,44 @@ describe('the CLI speaks its own dialect, quietly when asked, in colour only whe
     const plain = await tty({ NO_COLOR: '1' });
     expect(plain.stdout).toMatch(/^error: /m);
     expect(plain.stdout).not.toContain('\u001b[');
+  });
+});
+
+describe('hoist completion', () => {
+  const complete = async (words: string[]) => {
+    const script = join(cwd, `hoist-completion-${process.pid}.bash`);
+    await writeFile(script, (await hoist(['completion', 'bash'], { cwd })).stdout);
+    const line = `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _hoist; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    return (await promisify(execFile)('bash', ['-c', line])).stdout.split('\n').filter(Boolean);
+  };
+
+  it("bash: verbs, each verb's flags, tags' subcommands, from the same table as the help", async () => {
+    expect(await complete(['hoist', 'pr'])).toEqual(['promote']);
+    expect(await complete(['hoist', 'build', '--ima'])).toEqual(['--images']);
+    expect(await complete(['hoist', 'build', '--mou'])).toEqual([]); // RUN --mount in a description is no flag
+    expect(await complete(['hoist', 'tags', 'pr'])).toEqual(['prune']);
+    expect(await complete(['hoist', 'inspect', '--r'])).toEqual(expect.arrayContaining(['--raw', '--retries', '--registry-ca']));
+    expect(await complete(['hoist', 'audit', '--ra'])).toEqual([]); // inspect's flag, not audit's
+  });
+
+  it.each(['build', 'promote', 'merge', 'stale', 'push'])('every flag it completes for %s is one %s takes', async (verb) => {
+    const script = (await hoist(['completion', 'bash'], { cwd })).stdout;
+    const flags = new RegExp(`^ {4}${verb}\\) words="([^"]*)"`, 'm').exec(script)![1]!.split(' ');
+    expect(flags.length).toBeGreaterThan(5);
+    // Every flag given a value, then --help: the page prints only if parsing accepted every flag.
+    const r = await hoist([verb, ...flags.filter((f) => f !== '--help' && f !== '--json').flatMap((f) => [f, 'x']), '--help'], { cwd });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('zsh (through bashcompinit) and fish scripts carry the same table; an unknown shell is exit 2', async () => {
+    const zsh = (await hoist(['completion', 'zsh'], { cwd })).stdout;
+    expect(zsh).toMatch(/^autoload -U \+X bashcompinit && bashcompinit$/m);
+    expect(zsh).toContain('complete -F _hoist hoist');
+    const fish = (await hoist(['completion', 'fish'], { cwd })).stdout;
+    expect(fish).toContain("complete -c hoist -n '__fish_seen_subcommand_from build' -l images");
+    expect(fish).toContain("complete -c hoist -n '__fish_seen_subcommand_from tags' -a 'list delete prune'");
+    const bad = await hoist(['completion', 'powershell'], { cwd });
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('completion takes one shell: bash, zsh, fish')]);
   });
 });
