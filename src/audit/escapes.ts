@@ -24,6 +24,11 @@ export type EscapedMatch<T> = Match<T> & { escapes?: string };
 const MAX_DEPTH = 3;
 /** Raw bytes a fork may read per byte of the longest pattern (the longest escape of one character, leading zeros aside). */
 const RAW_PER_BYTE = 16;
+/** How far into an escape's sequence (`&#x1F600;`, `%2B`, `\u002B`) another family's escape is looked for. */
+const WITHIN = 12;
+/** The bytes an escape's sequence is made of after its first: digits, letters (hex, names, `u`, `x`), `#`. */
+const SEQUENCE = new Uint8Array(256);
+for (const c of '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ#{') SEQUENCE[c.charCodeAt(0)] = 1;
 
 /**
  * One stream's scan: the automaton over the bytes as they are, and forks from each place an escape
@@ -70,6 +75,7 @@ export class EscapeScan<T> implements Scanner {
     const chunk = this.#chunk;
     const b = chunk[i]!;
     const next = i + 1 < chunk.length ? chunk[i + 1]! : -1;
+    let led = this.families.inner[b]!.length > 0 && this.#within(i, state);
     if (next >= 0 && (this.families.pairs[b * 256 + next]! & (state === 0 ? 1 : 2)) === 0) return;
     for (const family of this.families.at[b]!) {
       const modes = family.modes(b, next, state);
@@ -86,10 +92,43 @@ export class EscapeScan<T> implements Scanner {
           if ((v & (MATCH | STATE)) === 0 && (!family.rounds || this.families.inner[quick]!.length === 0)) continue;
         }
         const worth = this.#worthAFork(family, mode, i, state, family.rounds === true);
-        if (worth === 2) this.#run(new Fork(this, family, family.decoder(mode), state, 1, undefined), i);
-        else sameSoFar = worth === 0 && modes.length > 1 && family.modal?.alike.includes(String.fromCharCode(b)) === true;
+        if (worth === 2) {
+          this.#run(new Fork(this, family, family.decoder(mode), state, 1, undefined), i);
+          // The value may be escaped again by another family over this one (percent-encoded, then XML-escaped): its reading from here.
+          if (family.rounds && !led) led = this.#lead(i, state, undefined);
+        } else sameSoFar = worth === 0 && modes.length > 1 && family.modal?.alike.includes(String.fromCharCode(b)) === true;
       }
     }
+  }
+
+  /**
+   * An escape of another family inside the sequence this byte begins (`%&#53;6`: percent-encoded,
+   * then XML-escaped; `&#\u00386;`: XML, then JSON): the other family's reading begins here, with
+   * this byte as it is, and this family's reading of what it makes begins at once (a second round
+   * from a byte as it was). Looked for only within an escape's length, through its digits and name.
+   */
+  #within(i: number, state: number): boolean {
+    const chunk = this.#chunk;
+    const own = this.families.inner[chunk[i]!]!;
+    const end = Math.min(chunk.length, i + WITHIN);
+    for (let j = i + 1; j < end; j++) {
+      const c = chunk[j]!;
+      const other = this.families.inner[c]!;
+      if (other.length) return other.some((f) => !own.includes(f)) && this.#lead(i, state, other);
+      if (!SEQUENCE[c]) return false;
+    }
+    return false;
+  }
+
+  /** Readings by other families (`among`, or every one that takes part in rounds) from the escape at `i`, as it is. */
+  #lead(i: number, state: number, among: readonly Family[] | undefined): boolean {
+    const own = this.families.inner[this.#chunk[i]!]!;
+    for (const family of among ?? this.families.list) {
+      if (!family.rounds || own.includes(family)) continue;
+      const t = family.triggers.charCodeAt(0);
+      for (const mode of family.modes(t, -1, state) ?? []) this.#run(new Fork(this, family, family.decoder(mode), state, 1, undefined, false, true), i);
+    }
+    return true;
   }
 
   /**
@@ -191,7 +230,17 @@ class Fork<T> implements Sink {
     readonly outer: Fork<T> | undefined,
     /** A second round begun at a byte as it was (two families in one value): bytes the outer reading made are taken as they are. */
     readonly mixed = false,
-  ) {}
+    /**
+     * Begun at another family's escape as it is (`#lead`): the value escaped by one family, then by
+     * this one over it. A second round begins at its first byte, and its second rounds read bytes
+     * this reading made as escapes (`&#92;u0041`), as a stack of escapes is read.
+     */
+    readonly stacked = false,
+  ) {
+    this.#lead = stacked;
+  }
+
+  #lead: boolean;
 
   /**
    * Reads one byte; false once this reading can no longer make a match an escape made: the
@@ -213,10 +262,14 @@ class Fork<T> implements Sink {
     if (kind) this.#mark(this.#decoded + 1, kind);
     // A second round begins where an escape made the byte that begins another (`\u0025` for `%`),
     // or where one begins inside what this reading has begun (`%2B…\u0027…`: two families in one value).
-    if ((kind || (this.state !== 0 && this.#first >= 0)) && this.depth < MAX_DEPTH && this.family.rounds) {
+    const lead = this.#lead;
+    this.#lead = false;
+    if ((kind || lead || (this.state !== 0 && this.#first >= 0)) && this.depth < MAX_DEPTH && this.family.rounds) {
       for (const family of this.scan.families.inner[b]!) {
         const modes = family.modes(b, -1, this.state);
-        if (modes) for (const mode of modes) this.#inner.push(new Fork(this.scan, family, family.decoder(mode), this.state, this.depth + 1, this, !kind));
+        if (modes)
+          for (const mode of modes)
+            this.#inner.push(new Fork(this.scan, family, family.decoder(mode), this.state, this.depth + 1, this, !kind && !this.stacked));
       }
     }
     if (this.#inner.length) this.#inner = this.#inner.filter((f) => f.push(b, kind));

@@ -12,7 +12,7 @@ import { EmbeddedStreams } from './decoders/embedded.js';
 import { brotliStream } from './decoders/native.js';
 import { claim } from './decoders/registry.js';
 import { EncodedRuns } from './decoders/runs.js';
-import { looksBinary, tryBrotli } from './decoders/trial.js';
+import { looksBinary, looksText, tryBrotli } from './decoders/trial.js';
 import type { TarEntry, TarPart } from './tar.js';
 import { errorText, inside, type DecodeEnv, type Decoding, type Sink } from './decoders/types.js';
 
@@ -191,7 +191,7 @@ export class ContentRouter {
       this.#decoding = decoder.open(this.env(this.path, false));
       // Streams after this one's end (concatenated members, frames) are found as streams inside the content.
       if (decoder.more) this.#after = this.#embedded(1);
-    } else if (!deep && looksBinary(head) && tryBrotli(head)) this.#decoding = brotliStream(this.env(this.path, false));
+    } else if (!deep && !looksText(head) && tryBrotli(head)) this.#decoding = brotliStream(this.env(this.path, false));
     else if (deep) return void (this.#stopped = true);
     else this.#plain = { streams: this.#embedded(), runs: this.#runs(!looksBinary(head)) };
     await this.#feed(head);

@@ -8,6 +8,12 @@
 import type { Sink } from './types.js';
 
 export const MIN_RUN = 40;
+/**
+ * A shorter run (a short value encoded twice: base64 of base64 of 12 characters is 24) is decoded
+ * too, but routed only when what it decodes to is itself a run of an encoding (`stacked`): a word
+ * or a path of that length decodes to bytes that are not.
+ */
+export const MIN_SHORT = 16;
 type Alphabet = 'base64' | 'hex' | 'base32';
 
 const B64 = new Uint8Array(256);
@@ -44,17 +50,24 @@ function decode(text: string, alphabet: Alphabet): Buffer {
  */
 function nextRun(bytes: Uint8Array, from: number): number {
   const n = bytes.length;
-  for (let p = from + MIN_RUN - 1; p < n + MIN_RUN - 1; p += MIN_RUN) {
+  for (let p = from + MIN_SHORT - 1; p < n + MIN_SHORT - 1; p += MIN_SHORT) {
     const q = Math.min(p, n - 1);
     if (!B64[bytes[q]!]) continue;
     let start = q;
     while (start > from && B64[bytes[start - 1]!]) start--;
     let end = q + 1;
     while (end < n && B64[bytes[end]!]) end++;
-    if (end - start >= MIN_RUN || end === n) return start;
-    p = end; // the next probe is MIN_RUN - 1 past the segment's end
+    if (end - start >= MIN_SHORT || end === n) return start;
+    p = end; // the next probe is MIN_SHORT - 1 past the segment's end
   }
   return n;
+}
+
+/** Whether decoded bytes are themselves a run of an encoding (base64, base64url, hex, base32): a short value encoded twice. */
+export function stacked(decoded: Uint8Array): boolean {
+  if (decoded.length < 8) return false;
+  for (const b of decoded) if (!B64[b] && b !== 0x3d) return false;
+  return true;
 }
 
 /** Characters per group of an encoding: a run is decoded whole groups at a time. */
@@ -144,7 +157,22 @@ export class EncodedRuns {
         if (!lanes.length) continue;
         this.#open = { alphabet, lanes };
         await this.#continue(text, atEnd);
-      } else if (atEnd) this.#tail = Buffer.from(bytes.subarray(start)); // it may start a run: looked at again with the next chunk
+      } else if (atEnd)
+        this.#tail = Buffer.from(bytes.subarray(start)); // it may start a run: looked at again with the next chunk
+      else if (i - start >= MIN_SHORT) await this.#short(bytes.toString('latin1', start, i), base + start);
+    }
+  }
+
+  /** A run shorter than MIN_RUN: routed, from each alignment that decodes to another encoding's run. */
+  async #short(text: string, offset: number): Promise<void> {
+    const alphabet = alphabetOf(text);
+    for (let skip = 0; skip < (this.delimited ? 1 : group(alphabet)); skip++) {
+      const decoded = decode(text.slice(skip), alphabet);
+      if (!stacked(decoded)) continue;
+      const sink = this.open(offset + skip, alphabet);
+      if (!sink) continue;
+      await sink.write(decoded);
+      await sink.end();
     }
   }
 
@@ -163,6 +191,10 @@ export class EncodedRuns {
   async end(): Promise<void> {
     const run = this.#open;
     this.#open = undefined;
+    const tail = this.#tail;
+    this.#tail = Buffer.alloc(0);
+    // A short run that ended the content (a longer one is open).
+    if (!run && tail.length >= MIN_SHORT && tail.every((b) => B64[b] === 1)) await this.#short(tail.toString('latin1'), this.#offset - tail.length);
     if (!run) return;
     for (const lane of run.lanes) {
       if (lane.rest) await lane.sink.write(decode(lane.rest, run.alphabet));

@@ -4,6 +4,7 @@
  * when what it gave looks like what brotli is used for — text (a bundle, a page, JSON) — or starts
  * with a format the registry knows.
  */
+import { isUtf8 } from 'node:buffer';
 import * as zlib from 'node:zlib';
 import { trial } from './types.js';
 
@@ -17,6 +18,18 @@ export function looksBinary(head: Uint8Array): boolean {
     if ((b < 0x20 && b !== 9 && b !== 10 && b !== 13) || b === 0x7f) odd++;
   }
   return odd * 10 > n;
+}
+
+/**
+ * Whether the first bytes are text: not binary by `looksBinary`, and UTF-8 (a sequence cut at the
+ * end aside). A short compressed stream often has no NUL and few control bytes (a tenth of random
+ * bytes are), so it passes `looksBinary`; it is almost never UTF-8.
+ */
+export function looksText(head: Uint8Array): boolean {
+  if (looksBinary(head)) return false;
+  const n = Math.min(head.length, 512);
+  for (let cut = 0; cut <= 3 && cut <= n; cut++) if (isUtf8(head.subarray(0, n - cut))) return true;
+  return false;
 }
 
 /** Whether `head` starts a brotli stream whose content is text. */
