@@ -102,6 +102,18 @@ describe('stacks of encodings that once slipped through the audit', () => {
     60_000,
   );
 
+  // A run of an encoding, then escaped as text: the escapes of its characters read before runs are looked for.
+  it.each(
+    [
+      ['zstd', 'base64', 'json'],
+      ['xz', 'base64url', 'json'],
+      ['zlib', 'hex', 'json'],
+      ['gzip', 'base64', 'xml'],
+      ['zstd', 'base64url', 'percent'],
+      ['hex', 'base64', 'percent'],
+    ].map((s) => [s.join(' > '), s] as [string, Encoding[]]),
+  )('an encoded run escaped as text: %s', async (_, stack) => expect(await missesOf(stack, values('+/=&<>%"\\'), 20)).toEqual([]), 60_000);
+
   it('reads an escape of the outer family inside the inner one’s sequence, in the escape scan itself', () => {
     const value = 'p+ss/w0rd<&>"x';
     const hits = (text: string) => {

@@ -5,6 +5,7 @@
  * they hold is scanned and opened in turn (base64 → gzip → JSON), each level one deeper. Line
  * breaks inside a run (base64 wrapped at 64 or 76 columns, indented as in a YAML block) do not end it.
  */
+import { safeEnd, unescapeRuns } from './run-escapes.js';
 import type { Sink } from './types.js';
 
 export const MIN_RUN = 40;
@@ -105,7 +106,18 @@ export class EncodedRuns {
     readonly delimited = true,
   ) {}
 
-  async push(chunk: Uint8Array): Promise<void> {
+  /** The end of the chunk before, from a byte that may begin an escape it cut. */
+  #cut: Buffer = Buffer.alloc(0);
+
+  /** A chunk of the text: its escapes of a run's characters read (`run-escapes.ts`), then its runs. */
+  async push(data: Uint8Array): Promise<void> {
+    const whole = this.#cut.length ? Buffer.concat([this.#cut, data]) : data;
+    const end = safeEnd(whole);
+    this.#cut = Buffer.from(whole.subarray(end));
+    if (end > 0) await this.#scan(unescapeRuns(whole.subarray(0, end)));
+  }
+
+  async #scan(chunk: Uint8Array): Promise<void> {
     const bytes = this.#tail.length ? Buffer.concat([this.#tail, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const base = this.#offset - this.#tail.length;
     this.#offset += chunk.length;
@@ -127,7 +139,7 @@ export class EncodedRuns {
         i++;
       }
       if (i > gapStart) gap.any = true;
-      if (this.#open && !gap.clean) await this.end();
+      if (this.#open && !gap.clean) await this.#close();
       if (i === n) break;
       const start = i;
       while (i < n && B64[bytes[i]!]) i++;
@@ -144,7 +156,7 @@ export class EncodedRuns {
           await this.#continue(bytes.toString('latin1', start, i), atEnd);
           continue;
         }
-        await this.end();
+        await this.#close();
       }
       if (i - start >= MIN_RUN) {
         const text = bytes.toString('latin1', start, i);
@@ -189,6 +201,14 @@ export class EncodedRuns {
   }
 
   async end(): Promise<void> {
+    const cut = this.#cut;
+    this.#cut = Buffer.alloc(0);
+    if (cut.length) await this.#scan(unescapeRuns(cut));
+    await this.#close();
+  }
+
+  /** The run open ends (and a short one that ended the text is looked at). */
+  async #close(): Promise<void> {
     const run = this.#open;
     this.#open = undefined;
     const tail = this.#tail;

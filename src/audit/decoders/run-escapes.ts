@@ -1,0 +1,81 @@
+/**
+ * Encoded runs written through a text escape: base64 or hex inside a JSON string whose writer
+ * escapes `+` as `\u002B` (System.Text.Json) or `/` as `\/` (PHP), inside XML with `&#43;`, inside
+ * a URL with `%2B` and `%3D`. Before runs are looked for, each escape that makes a character of an
+ * encoding's alphabet (or its `=` padding) is read as that character, so the run is whole again.
+ * Only the bytes that may begin an escape are looked at (Buffer.indexOf, native); a chunk with
+ * none of them is passed on as it is.
+ */
+import { HEX } from '../escape-decoders.js';
+
+/** Characters of base64, base64url, hex and base32, and the `=` padding. */
+const RUN = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=') RUN[c.charCodeAt(0)] = 1;
+/** The longest escape read here (`&#x0002B;` with a few leading zeros, `\u002B`). */
+export const LONGEST = 12;
+const TRIGGERS = [0x5c, 0x26, 0x25];
+
+const hexAt = (b: Uint8Array, at: number, n: number): number => {
+  if (at + n > b.length) return -1;
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const h = HEX[b[at + k]!]!;
+    if (h < 0) return -1;
+    v = v * 16 + h;
+  }
+  return v;
+};
+
+/** The escape at `at`: the character it makes and its length, or undefined (not one, or not a run's character). */
+function escapeAt(b: Uint8Array, at: number): { byte: number; length: number } | undefined {
+  const t = b[at];
+  let byte = -1;
+  let length = 0;
+  if (t === 0x25) [byte, length] = [hexAt(b, at + 1, 2), 3];
+  else if (t === 0x5c) {
+    const k = b[at + 1];
+    if (k === 0x75) [byte, length] = [hexAt(b, at + 2, 4), 6];
+    else if (k === 0x78) [byte, length] = [hexAt(b, at + 2, 2), 4];
+    else if (k === 0x2f) [byte, length] = [0x2f, 2];
+  } else if (t === 0x26 && b[at + 1] === 0x23) {
+    const hex = b[at + 2] === 0x78 || b[at + 2] === 0x58;
+    let v = 0;
+    let j = at + (hex ? 3 : 2);
+    for (; j < b.length && j < at + LONGEST; j++) {
+      const d = hex ? HEX[b[j]!]! : b[j]! >= 0x30 && b[j]! <= 0x39 ? b[j]! - 0x30 : -1;
+      if (d < 0) break;
+      v = v * (hex ? 16 : 10) + d;
+    }
+    if (b[j] === 0x3b && j > at + (hex ? 3 : 2)) [byte, length] = [v, j + 1 - at];
+  }
+  return byte >= 0 && byte < 256 && RUN[byte] ? { byte, length } : undefined;
+}
+
+/** `bytes` with each escape of a run's character read as that character (the same buffer when none is). */
+export function unescapeRuns(bytes: Uint8Array): Uint8Array {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const at: number[] = [];
+  for (const t of TRIGGERS) for (let i = buf.indexOf(t); i >= 0; i = buf.indexOf(t, i + 1)) at.push(i);
+  if (!at.length) return bytes;
+  at.sort((x, y) => x - y);
+  const out = Buffer.allocUnsafe(buf.length);
+  let w = 0;
+  let r = 0;
+  for (const i of at) {
+    if (i < r) continue;
+    const e = escapeAt(buf, i);
+    if (!e) continue;
+    w += buf.copy(out, w, r, i);
+    out[w++] = e.byte;
+    r = i + e.length;
+  }
+  if (r === 0) return bytes;
+  w += buf.copy(out, w, r);
+  return out.subarray(0, w);
+}
+
+/** Where to cut `bytes` so that no escape is cut: before a trigger in its last LONGEST bytes, or its end. */
+export function safeEnd(bytes: Uint8Array): number {
+  for (let i = Math.max(0, bytes.length - LONGEST); i < bytes.length; i++) if (TRIGGERS.includes(bytes[i]!)) return i;
+  return bytes.length;
+}
