@@ -132,7 +132,7 @@ export async function inspectImage(client: RegistryClient, ref: Reference, platf
     const name = platformName(config);
     if (!out.platforms.length) out.platforms = [{ platform: name, digest: image.digest, size: image.bytes.length }];
     out.labels = c.Labels ?? {};
-    out.annotations = { ...(imageBody.annotations ?? {}), ...out.annotations };
+    out.annotations = { ...imageBody.annotations, ...out.annotations };
     out.image = {
       platform: name,
       digest: image.digest,

@@ -11,7 +11,12 @@ describe('startTicker', () => {
   it('says the phase, the work so far and the seconds, each period, until stopped', () => {
     const lines: string[] = [];
     let read = 0;
-    const stop = startTicker((l) => lines.push(l), 'docker save → OCI layout', () => `${read} MiB read`, 5000);
+    const stop = startTicker(
+      (l) => lines.push(l),
+      'docker save → OCI layout',
+      () => `${read} MiB read`,
+      5000,
+    );
     vi.advanceTimersByTime(4999);
     expect(lines).toEqual([]); // a short phase says nothing
     read = 120;
