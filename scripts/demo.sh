@@ -20,14 +20,14 @@ BACKPORT=${DEMO_BACKPORT:-2.0.9}
 
 runner=$(mktemp -d /tmp/hoist-demo-runner.XXXXXX); chmod 700 "$runner"
 trap 'rm -rf "$runner"' EXIT
-mkdir "$runner/temp"; : >"$runner/output"; : >"$runner/state"; : >"$runner/summary"
+mkdir "$runner/temp"; : >"$runner/output"; : >"$runner/state"; : >"$runner/summary"; : >"$runner/env"
 
 step() { # main or post, and the version: the runner's environment for this action; secrets only in the environment
   local VERSION=$2
   (
     export PATH=/usr/bin:/bin:/usr/sbin:/sbin DOCKER_HOST="$DOCKER_SOCK" CI=true GITHUB_ACTIONS=true
     export GITHUB_WORKSPACE="$ROOT" RUNNER_TEMP="$runner/temp" GITHUB_REF="refs/tags/v$VERSION" GITHUB_SHA=$(git rev-parse HEAD 2>/dev/null || echo 0000000)
-    export GITHUB_OUTPUT="$runner/output" GITHUB_STATE="$runner/state" GITHUB_STEP_SUMMARY="$runner/summary"
+    export GITHUB_OUTPUT="$runner/output" GITHUB_STATE="$runner/state" GITHUB_STEP_SUMMARY="$runner/summary" GITHUB_ENV="$runner/env"
     # Runner input names hold '-' (INPUT_TAG-LATEST), which bash cannot export: scripts/local-runner.mjs
     # renames DEMO_INPUT_TAG_LATEST inside node, so no value passes through argv.
     export DEMO_INPUT_IMAGES="$PLAIN/demo/app

@@ -17,7 +17,9 @@ export function createGitHubPlatform(env: Readonly<Record<string, string | undef
     // secrets untrimmed, as build-push-action reads it: a quoted entry keeps its final newline.
     getInput: (name) => core.getInput(name, { trimWhitespace: name !== 'secrets' }),
     setOutput: (name, value) => core.setOutput(name, value),
-    exportVariable: (name, value) => core.exportVariable(name, value),
+    // Only through the GITHUB_ENV file: without it @actions/core falls back to `::set-env`, which
+    // the runner refuses (disabled since 2020) — the variable is then not set, and said in the debug log.
+    exportVariable: (name, value) => (env.GITHUB_ENV ? core.exportVariable(name, value) : core.debug(`No GITHUB_ENV: ${name} not exported`)),
     mask: (value) => core.setSecret(value),
     // Every message may hold a tool's or a registry's bytes (log-safe.ts): a log line is fenced
     // when the runner could read it as a command; the others are commands @actions/core writes
