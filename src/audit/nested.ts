@@ -191,7 +191,7 @@ export class ContentRouter {
       this.#decoding = decoder.open(this.env(this.path, false));
       // Streams after this one's end (concatenated members, frames) are found as streams inside the content.
       if (decoder.more) this.#after = this.#embedded(1);
-    } else if (!deep && !looksText(head) && tryBrotli(head)) this.#decoding = brotliStream(this.env(this.path, false));
+    } else if (!deep && !looksText(head) && tryBrotli(head, (out) => claim(out, '') !== undefined)) this.#decoding = brotliStream(this.env(this.path, false));
     else if (deep) return void (this.#stopped = true);
     else this.#plain = { streams: this.#embedded(), runs: this.#runs(!looksBinary(head)) };
     await this.#feed(head);

@@ -33,11 +33,13 @@ export function looksText(head: Uint8Array): boolean {
 }
 
 /** Whether `head` starts a brotli stream whose content is text. */
-export function tryBrotli(head: Uint8Array): boolean {
+export function tryBrotli(head: Uint8Array, known: (out: Uint8Array) => boolean = () => false, depth = 0): boolean {
   if (head.length < 8) return false;
   const out = trial(() => zlib.brotliDecompressSync(head.subarray(0, 1024), { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH, maxOutputLength: 1 << 20 }));
   if (!(out instanceof Buffer)) return false;
   if (out.length < 32) return false;
+  // What it gave is a format the registry knows (a tar, a zip), or brotli of text again (`.tar.br`, a `.br` compressed twice).
+  if (known(out) || (depth < 2 && tryBrotli(out, known, depth + 1))) return true;
   let text = 0;
   for (const b of out.subarray(0, 4096)) if (b === 9 || b === 10 || b === 13 || (b >= 0x20 && b < 0x7f) || b >= 0xc2) text++;
   return text >= 0.95 * Math.min(out.length, 4096);
