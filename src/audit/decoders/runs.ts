@@ -11,8 +11,8 @@ import type { Sink } from './types.js';
 export const MIN_RUN = 40;
 /**
  * A shorter run (a short value encoded twice: base64 of base64 of 12 characters is 24) is decoded
- * too, but routed only when what it decodes to is itself a run of an encoding (`stacked`): a word
- * or a path of that length decodes to bytes that are not.
+ * too, but routed only when what it decodes to is text (`stacked`): a word or a path of that
+ * length decodes to bytes that are not.
  */
 export const MIN_SHORT = 16;
 type Alphabet = 'base64' | 'hex' | 'base32';
@@ -64,10 +64,14 @@ function nextRun(bytes: Uint8Array, from: number): number {
   return n;
 }
 
-/** Whether decoded bytes are themselves a run of an encoding (base64, base64url, hex, base32): a short value encoded twice. */
+/**
+ * Whether a short run's decoded bytes are text (printable ASCII): a short value encoded twice, or
+ * escaped (JSON, XML, percent) and then encoded. A word or a path of that length decodes to bytes
+ * that are not (each byte printable by chance about one time in three).
+ */
 export function stacked(decoded: Uint8Array): boolean {
   if (decoded.length < 8) return false;
-  for (const b of decoded) if (!B64[b] && b !== 0x3d) return false;
+  for (const b of decoded) if ((b < 0x20 || b > 0x7e) && b !== 9 && b !== 10 && b !== 13) return false;
   return true;
 }
 
