@@ -1,6 +1,7 @@
 // The shipped bundle, every file of it: dist/cli.js and dist/index.js are run on the lab through
 // each lazily loaded chunk — the CLI's build (a hierarchy file, login-action's YAML credentials:
-// the yaml chunk), promote, merge, stale, tags list/prune and audit; the Action's build with its
+// the yaml chunk; the hierarchy's plan and one entry's job), promote, merge, stale, tags list/prune,
+// audit, inspect, and push of a layout built without pushing; the Action's build with its
 // post step and a pull request comment (Octokit, against a GitHub API stand-in), the GitLab
 // component's build with a merge request note (GitLab API stand-in), the prune sub-action — each
 // process recording the dist/ files it loads (scripts/import-recorder.mjs, an --import hook).
@@ -45,7 +46,8 @@ describe('every file of dist/ is loaded by a test run', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hoist-chunks-'));
-    log = join(dir, 'imports.log');
+    // Outside the build context: the recorder appends to it during every run, which would change the context's digest.
+    log = join(await mkdtemp(join(tmpdir(), 'hoist-imports-')), 'imports.log');
     await writeFile(log, '');
     process.env.HOIST_IMPORT_LOG = log; // lab.ts's hoist() and runAction() pass it on
     await writeFile(join(dir, 'Dockerfile'), `FROM ${plain.host}/lab/busybox:1.36\nRUN echo ${Math.random().toString(36).slice(2)} > /n\n`);
@@ -75,7 +77,7 @@ describe('every file of dist/ is loaded by a test run', () => {
     expect(r.code).toBe(0);
   }, 600_000);
 
-  it('the CLI: build (hierarchy, YAML credentials), promote, merge, stale, tags, prune, audit', async () => {
+  it('the CLI: build (hierarchy, YAML credentials, plan, entry), promote, merge, stale, tags, prune, audit, inspect, push', async () => {
     const insecure = ['--insecure-registries', `${plain.host},${token.host}`];
     // login-action's YAML form, parsed by the yaml chunk.
     const auth = { HOIST_REGISTRY_AUTH: `- registry: ${token.host}\n  username: ${token.username}\n  password: ${password(token.passwordFile)}\n` };
@@ -85,6 +87,7 @@ describe('every file of dist/ is loaded by a test run', () => {
     const digest = (await skopeoDigest(`${group}/app:1.2.3`))!;
     expect(digest).toMatch(/^sha256:/);
     const source = `${group}/app@${digest}`;
+    const out = await mkdtemp(join(tmpdir(), 'hoist-chunks-out-'));
     const runs = [
       ['promote', '--source', source, '--destinations', `${token.host}/${uniqueRepo('chunks/promoted')}`, '--tags', '1.2.3', ...insecure],
       ['merge', '--images', `${group}/merged`, '--sources', source, '--version', '1.2.3', ...insecure],
@@ -92,6 +95,13 @@ describe('every file of dist/ is loaded by a test run', () => {
       ['tags', 'list', `${group}/app`, ...insecure],
       ['tags', 'prune', `${group}/app`, '--keep', '1', '--match', 'sha-*', '--dry-run', ...insecure],
       ['audit', `${group}/app:1.2.3`, ...insecure],
+      ['inspect', `${group}/app:1.2.3`, ...insecure],
+      // The family as CI jobs: the plan (nothing to build now), then the entry's own job (unchanged).
+      ['build', '--hierarchy', 'family.yml', '--plan', ...insecure],
+      ['build', '--hierarchy', 'family.yml', '--entry', 'app', ...insecure],
+      // Build without pushing into an OCI layout, then push that layout.
+      ['build', '--images', `${group}/pushed`, '--version', '1.2.4', '--push=false', '--outputs', `type=oci,dest=${join(out, 'layout')}`, ...insecure],
+      ['push', join(out, 'layout'), '--images', `${group}/pushed`, '--version', '1.2.4', ...insecure],
     ];
     for (const args of runs) {
       const r = await hoist(args, { cwd: dir, env: { ...auth, HOIST_AUDIT_VALUES: `not-in-the-image-${Math.random()}` } });
