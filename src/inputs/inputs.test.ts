@@ -2,36 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
 import type { CiContext } from '../platform/platform.js';
 import { SecretCatalog } from '../secrets/catalog.js';
-import { readBuildInputs, type BuildInputs } from './index.js';
+import { readBuildInputs } from './index.js';
 import { parseList } from './read.js';
+import { ctx, reader, parseConfig, secretValues, issuesOf } from '../../test/support/inputs.js';
 
-const ctx: CiContext = {
-  facts: { git: { branch: 'main', sha: 'abcdef0123456789', scheduled: false }, commitTime: '2026-11-20T09:30:00+01:00', repository: {} },
-  now: () => new Date('2026-11-23T12:00:00Z'),
-  workspace: '/ws',
-  tempDir: '/tmp',
-  env: {},
-};
 const noCommit: CiContext = { ...ctx, facts: { ...ctx.facts, git: { scheduled: false } } };
-const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
-/** The inputs, and every value they hid (masked and redacted) on the way. */
-const hidden = new WeakMap<BuildInputs, string[]>();
-const parseConfig = async (read: (name: string) => string, context: CiContext) => {
-  const values: string[] = [];
-  const inputs = await readBuildInputs(read, context, new SecretCatalog((v) => values.push(v)));
-  hidden.set(inputs, values);
-  return inputs;
-};
-const secretValues = (c: BuildInputs) => hidden.get(c)!;
-const issuesOf = async (inputs: Record<string, string>, context = ctx) => {
-  try {
-    await parseConfig(reader(inputs), context);
-    return [];
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    return e.issues;
-  }
-};
 
 describe('parseList', () => {
   it('splits on newlines and commas, honours CSV quotes, drops comments and blanks', async () => {
