@@ -12,18 +12,10 @@ import { planTags, VERSION_LEVELS, type TagDecision, type Variant } from '../../
 import type { PushTarget } from '../../src/push/engine.js';
 import { pushTargets } from '../../src/push/stage.js';
 import { memorySource, type TestImage } from './images.js';
+import { mulberry32 } from './random.js';
 
 /** mulberry32: a small seeded generator, so a failing interleaving can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** `n` distinct versions from a small space (so lines collide): majors 1–2, minors 0–2, patches 0–3, some release candidates. */
 export function randomVersions(random: () => number, n: number): string[] {

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { brotliCompressSync, brotliDecompressSync, deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import { unzipSync, zipSync } from 'fflate';
 import { tarOf } from '../tar.js';
+import { mulberry32 } from '../random.js';
 
 export const ENCODINGS = ['base64', 'base64url', 'hex', 'gzip', 'zlib', 'bzip2', 'xz', 'zstd', 'brotli', 'tar', 'zip', 'json', 'xml', 'percent'] as const;
 export type Encoding = (typeof ENCODINGS)[number];
@@ -32,16 +33,7 @@ export function validStack(stack: readonly Encoding[]): boolean {
 export const textOut = (stack: readonly Encoding[]) => (stack.length ? TEXT_OUT.has(stack.at(-1)!) : true);
 
 /** A small deterministic PRNG (mulberry32), so one seed gives one spelling of an escape. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 const hexOf = (n: number, width: number, upper: boolean) => {
   const h = n.toString(16).padStart(width, '0');
