@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../core/errors.js';
+import type { ConfigError } from '../core/errors.js';
 import type { CiContext } from '../platform/platform.js';
 import { SecretCatalog } from '../secrets/catalog.js';
 import { readBuildInputs } from './index.js';
