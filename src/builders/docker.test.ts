@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { renderDockerBuildArgs } from './docker.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { createDockerBuilder, renderDockerBuildArgs } from './docker.js';
+import { CommandError, type Exec } from '../effects/exec.js';
 import { basePlan as plan } from '../../test/support/plan.js';
 import type { BuildPlan } from './plan.js';
 
@@ -46,5 +52,119 @@ describe('renderDockerBuildArgs', () => {
       ...middle,
       '/ws',
     ]);
+  });
+});
+
+// The class: without load, the docker builder never names the build by a tag another run may share
+// (the user's tags), so no run can remove the image another run is about to save. Shown on a fake of
+// Hoist's own Exec seam that keeps a daemon's name table: two runs building the same names, the
+// second built between the first's build and its cleanup, as a parallel:matrix on one daemon does.
+// Nearest real-world variant: test/integration/gitlab.test.ts's amd64 + arm64 matrix jobs.
+describe('docker builder without load: names of its own', () => {
+  // The smallest archive docker save writes: an image of no layers.
+  const saveArchive = async (): Promise<Buffer> => {
+    const pack = tar.pack();
+    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
+    pack.entry({ name: 'c.json' }, config);
+    pack.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'c.json', RepoTags: [], Layers: [] }]));
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  };
+  function daemon() {
+    const tags = new Map<string, string>(); // name → image id
+    const images = new Set<string>();
+    const calls: string[][] = [];
+    let next = 0;
+    let removals = 0;
+    // The second image's save waits for the first run's cleanup (bounded): the interleaving that broke.
+    const saveGate = async (id: string) => {
+      for (let i = 0; id.endsWith('2') && removals === 0 && i < 50; i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    const exec: Exec = {
+      async run(file, args) {
+        calls.push([file, ...args]);
+        if (args[0] === 'build') {
+          const id = `sha256:${(++next).toString(16).padStart(64, '0')}`;
+          images.add(id);
+          for (let i = 0; i < args.length; i++) if (args[i] === '--tag') tags.set(args[i + 1]!, id);
+          iid.set(args[args.indexOf('--iidfile') + 1]!, id);
+        } else if (args[0] === 'image' && args[1] === 'rm') {
+          for (const name of args.slice(2)) {
+            const id = tags.get(name);
+            if (!id) throw new CommandError(`docker exited with code 1: No such image: ${name}`, 'docker image rm', 1, '');
+            tags.delete(name);
+            removals++;
+            if (![...tags.values()].includes(id)) images.delete(id);
+          }
+        }
+        return { stdout: '', stderr: '' };
+      },
+      stream(file, args) {
+        calls.push([file, ...args]);
+        const id = args[1]!;
+        // docker save reads the image when it starts: here, once the previous run's cleanup is over.
+        let settle!: (e?: Error) => void;
+        const done = new Promise<void>((resolve, reject) => (settle = (e) => (e ? reject(e) : resolve())));
+        done.catch(() => undefined);
+        const stdout = Readable.from(
+          (async function* () {
+            await saveGate(id);
+            if (!images.has(id)) {
+              settle(new CommandError(`docker exited with code 1: No such image: ${id}`, 'docker save', 1, ''));
+              return;
+            }
+            yield await saveArchive();
+            settle();
+          })(),
+        );
+        return { stdout, done, kill() {} };
+      },
+      sink() {
+        throw new Error('not used');
+      },
+      stopAll() {},
+    };
+    const iid = new Map<string, string>();
+    return { exec, tags, images, calls, readIid: async (path: string) => iid.get(path) ?? '' };
+  }
+
+  it('tags each build with a run tag only, and removes only that tag', async () => {
+    const d = daemon();
+    const builder = createDockerBuilder(d.exec, {}, d.readIid);
+    const userTags = ['r/app:1.2.3', 'r/app:1.2'];
+    const one = { ...plan, localTags: userTags, iidFile: '/tmp/iid-a' };
+    await expect(builder.build(one, await mkdtemp(join(tmpdir(), 'hoist-docker-')), () => undefined)).resolves.toMatch(/^sha256:/);
+    const argv = d.calls.flat();
+    for (const t of userTags) expect(argv).not.toContain(t);
+    const built = d.calls.find((c) => c[1] === 'build')!;
+    const runTag = built[built.indexOf('--tag') + 1]!;
+    expect(runTag).toMatch(/^hoist-build:run-[a-f0-9]{16}$/);
+    expect(d.calls.at(-1)).toEqual(['docker', 'image', 'rm', runTag]);
+    expect(d.tags.size).toBe(0);
+  });
+
+  it("a second run's build between the first's build and cleanup keeps its image", async () => {
+    const d = daemon();
+    const builder = createDockerBuilder(d.exec, {}, d.readIid);
+    const same = { ...plan, localTags: ['r/app:1.2.3'] };
+    const a = builder.build({ ...same, iidFile: '/tmp/iid-a' }, await mkdtemp(join(tmpdir(), 'hoist-docker-a-')), () => undefined);
+    const b = builder.build({ ...same, iidFile: '/tmp/iid-b' }, await mkdtemp(join(tmpdir(), 'hoist-docker-b-')), () => undefined);
+    await a;
+    expect(await b).toMatch(/^sha256:/); // its save found its image: a failed one says "No such image"
+    expect(d.images.size).toBe(0); // and each run's cleanup dropped its own image
+  });
+
+  it('with load: the user tags, kept', async () => {
+    const d = daemon();
+    const builder = createDockerBuilder(d.exec, {}, d.readIid);
+    await builder.build(
+      { ...plan, localTags: ['r/app:1'], keepLocalTags: true, iidFile: '/tmp/iid-a' },
+      await mkdtemp(join(tmpdir(), 'hoist-docker-')),
+      () => undefined,
+    );
+    expect(d.tags.get('r/app:1')).toBeDefined();
+    expect(d.calls.some((c) => c[1] === 'image')).toBe(false);
   });
 });

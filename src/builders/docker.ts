@@ -3,6 +3,7 @@
  * `docker save` converted into an OCI layout. The argv is rendered by a pure function.
  */
 import { CommandError, type Exec } from '../effects/exec.js';
+import { randomBytes } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { convertDockerSave } from '../oci/docker-save.js';
 import { mib, progressInterval, startTicker } from '../platform/ticker.js';
@@ -46,26 +47,39 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
       );
     } catch (e) {
       stop();
+      // When docker save itself failed (the image went from the daemon), its own error says why;
+      // the conversion's ("no manifest.json") only says the archive ended early.
+      const saveFailed = await Promise.race([
+        save.done.then(
+          () => undefined,
+          (s: unknown) => s,
+        ),
+        new Promise((r) => setTimeout(r, 2000, undefined)),
+      ]);
       save.kill(); // a failed conversion stops reading: docker save must not stay blocked on its pipe
       save.done.catch(() => undefined);
-      throw e;
+      throw saveFailed instanceof Error ? saveFailed : e;
     }
   };
-  // The daemon keeps nothing of a build it was not asked to load: the tags `docker build` made go
-  // (the image with them, unless another tag of the user's names it). Failing to is said, not fatal.
-  const removeTags = async (tags: readonly string[], log: (line: string) => void) => {
+  // The daemon keeps nothing of a build it was not asked to load. Such a build is named only by a
+  // tag of its own run (never the user's tags: two jobs of one pipeline building the same names at
+  // once would each remove the image the other is still saving), removed once the image is saved —
+  // which drops the image too unless another name holds it. Failing to remove it is said, not fatal.
+  const removeTag = async (tag: string, log: (line: string) => void) => {
     try {
-      await exec.run('docker', ['image', 'rm', ...tags], { env: dockerEnv });
-      log(`removed the tags it made from the Docker daemon (load is false): ${tags.join(', ')}`);
+      await exec.run('docker', ['image', 'rm', tag], { env: dockerEnv });
+      log(`removed its run's own tag ${tag} from the Docker daemon (load is false: the image is not kept there)`);
     } catch (e) {
-      log(`could not remove the tags it made from the Docker daemon (${tags.join(', ')}): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      log(`could not remove its run's own tag ${tag} from the Docker daemon: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
     }
   };
   return {
     name: 'docker',
     async build(plan, layoutDir, log) {
+      const runTag = plan.keepLocalTags ? undefined : `hoist-build:run-${randomBytes(8).toString('hex')}`;
+      const tagged = runTag ? { ...plan, localTags: [runTag] } : plan;
       try {
-        await exec.run('docker', renderDockerBuildArgs(plan), { env: dockerEnv, onLine: log });
+        await exec.run('docker', renderDockerBuildArgs(tagged), { env: dockerEnv, onLine: log });
       } catch (e) {
         if (e instanceof CommandError && /buildx component is missing/i.test(e.outputTail)) {
           throw new Error(
@@ -74,11 +88,14 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
         }
         throw e;
       }
-      const id = (await readIidFile(plan.iidFile)).trim();
-      if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
-      await exportLayout(id, layoutDir, plan, log);
-      if (!plan.keepLocalTags && plan.localTags.length) await removeTags(plan.localTags, log);
-      return id;
+      try {
+        const id = (await readIidFile(plan.iidFile)).trim();
+        if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
+        await exportLayout(id, layoutDir, plan, log);
+        return id;
+      } finally {
+        if (runTag) await removeTag(runTag, log);
+      }
     },
   };
 }

@@ -1,7 +1,8 @@
-// The docker builder leaves nothing of a build in the daemon unless load is asked for: the tags
-// `docker build` made are removed once the image is saved into the OCI layout; with --load they
-// stay. Nearest real-world variants:
-// a shared Jenkins agent whose disk fills with every build's tags; `--load` to run tests on the image.
+// The docker builder leaves nothing of a build in the daemon unless load is asked for: without load
+// it names the build only by a tag of its own run (never the user's tags), removed once the image is
+// saved into the OCI layout; with --load the user's tags stay. Nearest real-world variants:
+// a shared Jenkins agent whose disk fills with every build's tags; `--load` to run tests on the image;
+// a GitLab parallel:matrix whose jobs build the same names at once on one shell runner's daemon.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,16 +22,49 @@ async function app(): Promise<string> {
 }
 
 describe('docker builder: the daemon keeps the tags only with load', () => {
-  it('without load: pushed, and the tags it made are gone from the daemon (said in the log)', async () => {
+  it('without load: pushed, no user tag ever in the daemon, and its run tag gone (said in the log)', async () => {
     const dir = await app();
     const repo = `${lab().registries.plain.host}/${uniqueRepo('local/noload')}`;
     const r = await hoist(['build', '--builder', 'docker', '--images', repo, '--version', '1.2.3', '--insecure-registries', lab().registries.plain.host], {
       cwd: dir,
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`removed the tags it made from the Docker daemon (load is false): ${repo}:1.2.3`);
+    const runTag = /removed its run's own tag (hoist-build:run-[a-f0-9]{16}) from the Docker daemon/.exec(r.stderr)?.[1];
+    expect(runTag, r.stderr).toBeDefined();
+    expect(await inDaemon(runTag!)).toBeUndefined();
     for (const t of ['1.2.3', '1.2', '1', 'latest']) expect(await inDaemon(`${repo}:${t}`)).toBeUndefined();
   }, 180_000);
+
+  // The class: concurrent runs on one daemon building the same names (the same tags, and with a warm
+  // cache the same image id) never remove what another run is still saving. Three at once, each
+  // pushing by digest, as a parallel:matrix of one shell runner does.
+  it('without load: four runs at once building the same names all pass', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-local-tags-'));
+    // 32 MB of one build's random bytes: the cache gives every run the same image id, and its save takes long enough to overlap.
+    await writeFile(
+      join(dir, 'Dockerfile'),
+      `FROM ${lab().registries.plain.host}/lab/busybox:1.36\nRUN head -c 32000000 /dev/urandom > /blob && echo ${Math.random()} > /n\n`,
+    );
+    const repo = `${lab().registries.plain.host}/${uniqueRepo('local/race')}`;
+    const args = [
+      'build',
+      '--builder',
+      'docker',
+      '--images',
+      repo,
+      '--version',
+      '1.2.3',
+      '--push-by-digest',
+      '--audit',
+      'off',
+      '--insecure-registries',
+      lab().registries.plain.host,
+    ];
+    expect((await hoist(args, { cwd: dir })).code).toBe(0); // warms the cache
+    const runs = await Promise.all([0, 1, 2, 3].map((i) => new Promise((r) => setTimeout(r, i * 250)).then(() => hoist(args, { cwd: dir }))));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    for (const t of ['1.2.3', '1.2', '1', 'latest']) expect(await inDaemon(`${repo}:${t}`)).toBeUndefined();
+  }, 240_000);
 
   it('with --load: the tags stay in the daemon', async () => {
     const dir = await app();
