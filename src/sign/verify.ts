@@ -1,0 +1,140 @@
+/**
+ * Key signatures of an image, read and checked as `cosign verify --key` does: the manifest tagged
+ * `sha256-<hex>.sig` in the image's repository, each of its layers a simple-signing payload whose
+ * descriptor carries the signature.
+ *
+ * Contract (stable; promote's require-signature, base-signers and `hoist inspect` use it):
+ *   verifyImageSignatures(store, repository, manifestDigest, { keys }) → Promise<VerifyResult>
+ *     store: anything with getManifest + fetchBlob — a RegistryClient is one.
+ *     keys: the public keys trusted (KeyObject, ECDSA P-256; keys.ts reads them).
+ *   A layer counts as `verified` only when all hold: it is a simple-signing payload; the blob the
+ *   registry serves hashes to the layer's digest and size; its signature verifies over those exact
+ *   bytes with one of the keys; its critical.type is cosign's; its docker-manifest-digest is
+ *   `manifestDigest`. Every other layer is in `rejected` with the reason. No `.sig` manifest is one
+ *   rejection ("no signature"). A registry that cannot be read throws (the caller's "could not
+ *   check", exit 3); what was read and does not verify is a result, never a throw.
+ *   `verified.length > 0` is the one test of "signed by a trusted key".
+ */
+import { createHash, type KeyObject } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { keyFingerprint, verifyPayload } from './keys.js';
+import { COSIGN_TYPE, parseSimpleSigning, SIGNATURE_ANNOTATION, signatureTag, SIMPLE_SIGNING } from './payload.js';
+
+/** What verification reads: a RegistryClient satisfies it; tests may pass their own. */
+export interface SignatureStore {
+  getManifest(repository: string, reference: string, accept?: readonly string[]): Promise<{ digest: string; bytes: Buffer } | undefined>;
+  fetchBlob(repository: string, digest: string): Promise<Readable>;
+}
+
+export interface VerifiedSignature {
+  /** `sha256:<hex>` of the SPKI DER of the key that verified it (keys.ts `keyFingerprint`). */
+  keyId: string;
+  /** The image manifest digest the payload names (= the one asked about). */
+  digest: string;
+  /** The payload blob's digest: which layer of the `.sig` manifest. */
+  payloadDigest: string;
+  /** critical.identity.docker-reference, as the signer wrote it (cosign ignores it; shown for people). */
+  dockerReference: string;
+  /** The payload's optional claims (annotations given to `cosign sign -a`), or null. */
+  optional: Record<string, unknown> | null;
+}
+
+export interface RejectedSignature {
+  reason: string;
+  payloadDigest?: string;
+}
+
+export interface VerifyResult {
+  /** The tag read: `sha256-<hex>.sig`. */
+  tag: string;
+  /** The `.sig` manifest's digest, when there is one. */
+  manifest?: string;
+  verified: VerifiedSignature[];
+  rejected: RejectedSignature[];
+}
+
+export interface TrustedKeys {
+  keys: readonly KeyObject[];
+}
+
+const SIG_MANIFEST_TYPES = ['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'];
+/** A payload is a few hundred bytes; a registry serving more is not trusted to stop. */
+const PAYLOAD_LIMIT = 1 << 20;
+
+interface Layer {
+  mediaType?: unknown;
+  digest?: unknown;
+  size?: unknown;
+  annotations?: Record<string, unknown>;
+}
+
+async function readPayload(stream: Readable, size: number): Promise<Buffer | string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > Math.min(size, PAYLOAD_LIMIT)) {
+      stream.destroy();
+      return `the registry served more than the descriptor's ${size} bytes (tampered payload)`;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+const short = (keyId: string) => keyId.slice(0, 19);
+
+async function checkLayer(store: SignatureStore, repository: string, digest: string, layer: Layer, keys: readonly KeyObject[]): Promise<VerifiedSignature | RejectedSignature> {
+  const payloadDigest = typeof layer.digest === 'string' ? layer.digest : undefined;
+  const at = payloadDigest ? { payloadDigest } : {};
+  if (layer.mediaType !== SIMPLE_SIGNING) return { reason: `a layer of media type ${String(layer.mediaType).slice(0, 80)} is not a simple-signing payload`, ...at };
+  if (!payloadDigest || !/^sha256:[a-f0-9]{64}$/.test(payloadDigest) || typeof layer.size !== 'number' || layer.size < 0)
+    return { reason: 'a payload descriptor without a sha256 digest and size', ...at };
+  const signature = layer.annotations?.[SIGNATURE_ANNOTATION];
+  if (typeof signature !== 'string' || !signature) return { reason: `a payload without the ${SIGNATURE_ANNOTATION} annotation (unsigned)`, ...at };
+  const bytes = await readPayload(await store.fetchBlob(repository, payloadDigest), layer.size);
+  if (typeof bytes === 'string') return { reason: bytes, ...at };
+  const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  if (actual !== payloadDigest || bytes.length !== layer.size)
+    return { reason: `the payload served hashes to ${actual} (${bytes.length} bytes), not its descriptor's digest and size (tampered payload)`, ...at };
+  const key = keys.find((k) => verifyPayload(k, bytes, signature));
+  if (!key)
+    return {
+      reason: keys.length ? `the signature does not verify with ${keys.length === 1 ? 'the key given' : `any of the ${keys.length} keys given`} (another key, or a tampered payload or signature)` : 'no key was given to verify with',
+      ...at,
+    };
+  const keyId = keyFingerprint(key);
+  const claims = parseSimpleSigning(bytes);
+  if (typeof claims === 'string') return { reason: `signed by ${short(keyId)}, but ${claims}`, ...at };
+  if (claims.type !== COSIGN_TYPE) return { reason: `signed by ${short(keyId)}, but critical.type is '${claims.type.slice(0, 80)}', not '${COSIGN_TYPE}'`, ...at };
+  if (claims.digest !== digest) return { reason: `signed by ${short(keyId)}, but for another image: ${claims.digest}`, ...at };
+  return { keyId, digest, payloadDigest, dockerReference: claims.dockerReference, optional: claims.optional };
+}
+
+export async function verifyImageSignatures(store: SignatureStore, repository: string, manifestDigest: string, trust: TrustedKeys): Promise<VerifyResult> {
+  const tag = signatureTag(manifestDigest);
+  const manifest = await store.getManifest(repository, tag, SIG_MANIFEST_TYPES);
+  const result: VerifyResult = { tag, verified: [], rejected: [] };
+  if (!manifest) return { ...result, rejected: [{ reason: `no signature: ${repository}:${tag} does not exist` }] };
+  result.manifest = manifest.digest;
+  let layers: Layer[];
+  try {
+    const doc = JSON.parse(manifest.bytes.toString('utf8')) as { layers?: unknown };
+    layers = Array.isArray(doc.layers) ? (doc.layers as Layer[]) : [];
+  } catch {
+    return { ...result, rejected: [{ reason: `${tag} is not a JSON manifest` }] };
+  }
+  if (!layers.length) return { ...result, rejected: [{ reason: `no signature: ${tag} has no layers` }] };
+  for (const layer of layers) {
+    const checked = await checkLayer(store, repository, manifestDigest, typeof layer === 'object' && layer ? layer : {}, trust.keys);
+    if ('keyId' in checked) result.verified.push(checked);
+    else result.rejected.push(checked);
+  }
+  return result;
+}
+
+/** One line for a person: who signed, or why nothing verifies. */
+export function describeVerification(r: VerifyResult): string {
+  if (r.verified.length) return `verified: ${[...new Set(r.verified.map((v) => v.keyId))].join(', ')} signed ${r.verified[0]!.digest}`;
+  return `not verified: ${r.rejected.map((x) => x.reason).join('; ')}`;
+}
