@@ -200,7 +200,9 @@ export async function loadVerificationKeys(value: string, input: string, readTex
   if (!paths.length) return fail(input, 'is empty: give a public key (cosign.pub) as PEM text or a path');
   const keys: VerificationKey[] = [];
   for (const path of paths) {
-    const text = await readText(path).catch((e: NodeJS.ErrnoException) => fail(input, `cannot read ${path} (${e.code ?? 'error'}): give the path of cosign.pub`));
+    const text = await readText(path).catch((e: NodeJS.ErrnoException) =>
+      fail(input, `cannot read ${path} (${e.code ?? 'error'}): give the path of cosign.pub`),
+    );
     keys.push(...parseVerificationKeys(text, input, path));
   }
   return keys;

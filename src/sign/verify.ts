@@ -84,10 +84,17 @@ async function readPayload(stream: Readable, size: number): Promise<Buffer | str
 
 const short = (keyId: string) => keyId.slice(0, 19);
 
-async function checkLayer(store: SignatureStore, repository: string, digest: string, layer: Layer, keys: readonly KeyObject[]): Promise<VerifiedSignature | RejectedSignature> {
+async function checkLayer(
+  store: SignatureStore,
+  repository: string,
+  digest: string,
+  layer: Layer,
+  keys: readonly KeyObject[],
+): Promise<VerifiedSignature | RejectedSignature> {
   const payloadDigest = typeof layer.digest === 'string' ? layer.digest : undefined;
   const at = payloadDigest ? { payloadDigest } : {};
-  if (layer.mediaType !== SIMPLE_SIGNING) return { reason: `a layer of media type ${String(layer.mediaType).slice(0, 80)} is not a simple-signing payload`, ...at };
+  if (layer.mediaType !== SIMPLE_SIGNING)
+    return { reason: `a layer of media type ${String(layer.mediaType).slice(0, 80)} is not a simple-signing payload`, ...at };
   if (!payloadDigest || !/^sha256:[a-f0-9]{64}$/.test(payloadDigest) || typeof layer.size !== 'number' || layer.size < 0)
     return { reason: 'a payload descriptor without a sha256 digest and size', ...at };
   const signature = layer.annotations?.[SIGNATURE_ANNOTATION];
@@ -100,13 +107,16 @@ async function checkLayer(store: SignatureStore, repository: string, digest: str
   const key = keys.find((k) => verifyPayload(k, bytes, signature));
   if (!key)
     return {
-      reason: keys.length ? `the signature does not verify with ${keys.length === 1 ? 'the key given' : `any of the ${keys.length} keys given`} (another key, or a tampered payload or signature)` : 'no key was given to verify with',
+      reason: keys.length
+        ? `the signature does not verify with ${keys.length === 1 ? 'the key given' : `any of the ${keys.length} keys given`} (another key, or a tampered payload or signature)`
+        : 'no key was given to verify with',
       ...at,
     };
   const keyId = keyFingerprint(key);
   const claims = parseSimpleSigning(bytes);
   if (typeof claims === 'string') return { reason: `signed by ${short(keyId)}, but ${claims}`, ...at };
-  if (claims.type !== COSIGN_TYPE) return { reason: `signed by ${short(keyId)}, but critical.type is '${claims.type.slice(0, 80)}', not '${COSIGN_TYPE}'`, ...at };
+  if (claims.type !== COSIGN_TYPE)
+    return { reason: `signed by ${short(keyId)}, but critical.type is '${claims.type.slice(0, 80)}', not '${COSIGN_TYPE}'`, ...at };
   if (claims.digest !== digest) return { reason: `signed by ${short(keyId)}, but for another image: ${claims.digest}`, ...at };
   return { keyId, digest, payloadDigest, dockerReference: claims.dockerReference, optional: claims.optional };
 }
