@@ -1,7 +1,7 @@
 // Signing keys in every form cosign and OpenSSL write one read to the same key; every bad key is
 // one ConfigError naming the input, and no message holds a line of the key. Nearest real-world
 // variant: cosign's own encrypted key fixtures (test/fixtures/cosign/, password "hello").
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,21 +10,23 @@ import { ConfigError } from '../core/errors.js';
 import { keyFingerprint, loadVerificationKeys, parseSigningKey, parseVerificationKeys, signPayload, verifyPayload } from './keys.js';
 
 const p256 = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const pem = (k: ReturnType<typeof p256>['privateKey'], type: 'pkcs8' | 'sec1', extra: object = {}) =>
-  k.export({ type, format: 'pem', ...extra } as Parameters<typeof k.export>[0]).toString();
+const pem = (k: KeyObject, type: 'pkcs8' | 'sec1', extra: { cipher?: string; passphrase?: string } = {}) =>
+  k.export({ type, format: 'pem', ...extra }).toString();
 
 /** The issue a bad key gives, checked to hold no line of the key's text. */
 function issueOf(run: () => unknown, keyText: string): { input: string; message: string } {
+  let error: unknown;
   try {
     run();
   } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    const issues = (e as ConfigError).issues;
-    expect(issues).toHaveLength(1);
-    for (const line of keyText.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))) expect((e as Error).message).not.toContain(line);
-    return issues[0]!;
+    error = e;
   }
-  throw new Error('no error');
+  expect(error).toBeInstanceOf(ConfigError);
+  const issues = (error as ConfigError).issues;
+  expect(issues).toHaveLength(1);
+  const body = keyText.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
+  expect(body.filter((line) => (error as Error).message.includes(line))).toEqual([]);
+  return issues[0]!;
 }
 
 describe('parseSigningKey', () => {
@@ -44,10 +46,10 @@ describe('parseSigningKey', () => {
 
   it('property: a cosign key made as cosign makes one, with any password, decrypts to its key; any other password is signing-key-password', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ minLength: 1, maxLength: 40 }), (password, other) => {
+      fc.property(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ minLength: 1, maxLength: 8 }), (password, more) => {
         const pair = cosignKeyPair(password);
         expect(parseSigningKey(pair.key, password).fingerprint).toBe(keyFingerprint(pair.publicKey));
-        if (other !== password) expect(issueOf(() => parseSigningKey(pair.key, other), pair.key).input).toBe('signing-key-password');
+        expect(issueOf(() => parseSigningKey(pair.key, password + more), pair.key).input).toBe('signing-key-password');
       }),
       { numRuns: 4 },
     );
