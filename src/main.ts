@@ -3,6 +3,7 @@
  * the pipeline the step asks for, and decides failure. Any thrown value — not only Errors — fails
  * the step with a message that has every known secret removed.
  */
+import { RESULT, resultFor, resultOfCode, type Result } from './cli/exit.js';
 import { ConfigError } from './core/errors.js';
 import { realEffects } from './effects/real.js';
 import { createGitHubPlatform } from './platform/github.js';
@@ -28,6 +29,20 @@ const detectPlatform = (): Platform => (process.env.GITLAB_CI !== undefined ? cr
 export async function main(createPlatform: () => Platform = detectPlatform): Promise<void> {
   const redactor = new Redactor();
   let platform: Platform | undefined;
+  // The `result` output (HOIST_RESULT on GitLab), once, however the main step ends: the class of
+  // cli/exit.ts's table — also when a signal's cleanup (effects/real.ts) exits the process.
+  let reported = false;
+  const report = (result: Result) => {
+    if (reported || !platform || platform.isPost) return;
+    reported = true;
+    try {
+      platform.setOutput('result', result);
+    } catch (e) {
+      platform.warning(`could not set the result output (${result}): ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  const onExit = (code: number) => report(resultOfCode(code));
+  process.once('exit', onExit);
   try {
     platform = redacting(createPlatform(), redactor);
     const fx = realEffects(platform, redactor);
@@ -40,12 +55,16 @@ export async function main(createPlatform: () => Platform = detectPlatform): Pro
     else if (mode(platform) === 'prune') await (await import('./pipeline/prune.js')).prune(fx);
     else if (mode(platform) === 'push') await (await import('./pipeline/push-artefact.js')).pushArtefact(fx);
     else await (await import('./pipeline/build.js')).build(fx);
+    report(RESULT.done);
   } catch (error) {
+    report(resultFor(error));
     for (const line of describeFailure(error)) {
       const message = logText(redactor.redact(line));
       if (platform) platform.error(message);
       else process.stdout.write(`::error::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`);
     }
     process.exitCode = 1;
+  } finally {
+    process.off('exit', onExit);
   }
 }

@@ -8,7 +8,7 @@ import { ProtectedTagError } from '../push/release-tags.js';
 import { RegistryError } from '../registry/errors.js';
 import { UsageError } from './args.js';
 import { cliDialect } from './dialect.js';
-import { exitCodeFor } from './exit.js';
+import { EXIT, exitCodeFor, RESULT, resultFor, resultOfCode } from './exit.js';
 import { didYouMean } from './help.js';
 import { typedOutput } from './json.js';
 
@@ -28,6 +28,26 @@ describe('exitCodeFor', () => {
     ['a failed build step', new Error('RUN exit 3'), 3],
     ['not an Error at all', 'boom', 3],
   ])('%s → %i', (_, error, code) => expect(exitCodeFor(error)).toBe(code));
+
+  // The Action's `result` output and GitLab's HOIST_RESULT: the same class as the exit code, as a word.
+  it.each([
+    ['bad inputs', new ConfigError([{ input: 'retries', message: 'no' }]), 'failed-input'],
+    ['no builder', new BuilderError('no Docker daemon answers'), 'failed-input'],
+    ['a leak, a stale image, a policy refusal', new FindingError('found'), 'found'],
+    ['every registry refused the release tag', new Error('push failed', { cause: new AggregateError([refused(), refused()]) }), 'found'],
+    ['one refused, one down', new Error('push failed', { cause: new AggregateError([refused(), down()]) }), 'failed'],
+    ['a registry that is down', down(), 'failed'],
+    ['not an Error at all', 'boom', 'failed'],
+  ])('result of %s: %s', (_, error, result) => {
+    expect(resultFor(error)).toBe(result);
+    expect(resultOfCode(exitCodeFor(error))).toBe(result);
+  });
+
+  it('result words for every exit code: 0 ok, 1 found, 2 failed-input, 3 failed, 130/143 cancelled; an unknown code failed', () => {
+    expect(Object.values(EXIT).map(resultOfCode)).toEqual(['ok', 'found', 'failed-input', 'failed', 'cancelled', 'cancelled']);
+    expect(Object.keys(RESULT)).toEqual(Object.keys(EXIT));
+    expect(resultOfCode(7)).toBe('failed');
+  });
 
   it('ends on a cycle of causes', () => {
     const a = new Error('a');

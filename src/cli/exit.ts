@@ -9,6 +9,21 @@
  */
 export const EXIT = { done: 0, found: 1, usage: 2, failed: 3, sigint: 130, sigterm: 143 } as const;
 
+/**
+ * The same classes as words: every Action's `result` output and the GitLab components'
+ * `HOIST_RESULT`, set however the step ends, so that a later step (`if: always()`) or job
+ * (`when: always`) can tell "found something" from "bad input" from "could not finish".
+ */
+export const RESULT = {
+  done: 'ok',
+  found: 'found',
+  usage: 'failed-input',
+  failed: 'failed',
+  sigint: 'cancelled',
+  sigterm: 'cancelled',
+} as const satisfies Record<keyof typeof EXIT, string>;
+export type Result = (typeof RESULT)[keyof typeof RESULT];
+
 const USAGE = new Set(['UsageError', 'ConfigError', 'BuilderError']);
 const FOUND = new Set(['FindingError']);
 /** Registry-side refusals that are the policy's finding (push/release-tags.ts), by their code. */
@@ -26,6 +41,15 @@ export function exitCodeFor(error: unknown): number {
   }
   return EXIT.failed;
 }
+
+/** The result word of an exit code of the table (an unknown code: failed). */
+export function resultOfCode(code: number): Result {
+  const entry = Object.entries(EXIT).find(([, c]) => c === code);
+  return entry ? RESULT[entry[0] as keyof typeof EXIT] : RESULT.failed;
+}
+
+/** The result word a run that threw `error` reports: by the class its exit code stands for. */
+export const resultFor = (error: unknown): Result => resultOfCode(exitCodeFor(error));
 
 /**
  * Ctrl-C and a cancelled job: the exit code a shell gives a process its signal ended, after the

@@ -1,18 +1,16 @@
-/** Runs `hoist tags …` and `hoist audit` on the real effects; returns the exit code. */
-import { describeFinding } from '../audit/stage.js';
+/**
+ * Runs `hoist tags …`, `hoist audit` and `hoist inspect` on the real effects; returns the exit code.
+ * The tag verbs are here; audit and inspect load their own modules (verbs/) when they run, so a
+ * `tags list` loads the registry client and little else.
+ */
 import { formatRepository, type Repository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
-import { parseSecretInputs } from '../inputs/secrets.js';
-import { inputScope } from '../inputs/read.js';
-import { auditLayoutDir, auditRegistryImage } from '../maintain/audit.js';
 import { checkDeletes, planDeletes, runDeletes } from '../maintain/delete.js';
 import { parseDuration, planPrune } from '../maintain/prune.js';
 import { byDigest, describeTags } from '../maintain/tags.js';
-import { withWorkdir } from '../pipeline/workdir.js';
 import type { RegistryClient } from '../registry/client.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import { newCatalog } from '../secrets/hide.js';
-import { UsageError } from './args.js';
 import type { MaintainLine } from './maintain.js';
 
 type Print = (text: string) => void;
@@ -113,49 +111,15 @@ async function runTags(fx: Effects, line: MaintainLine, print: Print): Promise<n
   });
 }
 
-async function runAudit(fx: Effects, line: MaintainLine, print: Print): Promise<number> {
-  const c = line.command;
-  if (c.verb !== 'audit') return 2;
-  const catalog = newCatalog(fx);
-  if (c.valuesFile)
-    (
-      await fx.files.readText(c.valuesFile).catch((e: NodeJS.ErrnoException) => {
-        throw new UsageError(`--audit-values-file: cannot read ${c.valuesFile} (${e.code ?? 'error'})`);
-      })
-    )
-      .split(/\r?\n/)
-      .map((v) => v.trim())
-      .filter(Boolean)
-      .forEach((v, i) => catalog.add(`audit-values line ${i + 1}`, v));
-  const env = fx.platform.context.env;
-  if (line.auditValues)
-    line.auditValues
-      .split(/\r?\n/)
-      .map((v) => v.trim())
-      .filter(Boolean)
-      .forEach((v, i) => catalog.add(`HOIST_AUDIT_VALUES line ${i + 1}`, v));
-  const scope = inputScope((name) => (name === 'secret-envs' ? c.secretEnvs.join('\n') : ''), fx.platform.context.workspace, env);
-  for (const s of parseSecretInputs(scope).secrets) if (s.kind === 'value') catalog.add(`secret '${s.id}' (secret-envs)`, s.value);
-  if (scope.issues.length) throw new UsageError(scope.issues.map((i) => `--${i.input}: ${i.message}`).join('\n'));
-  if (!catalog.all.length) throw new UsageError('audit: no values to look for: give --audit-values-file, HOIST_AUDIT_VALUES or --secret-envs');
-  const source = c.source;
-  const audit =
-    'layout' in source
-      ? await auditLayoutDir(fx, source.layout, catalog.all)
-      : await withWorkdir(fx, (work) =>
-          withClients(fx, line, [source.ref], (client) => auditRegistryImage(fx, client(source.ref), source.ref, work.dir, catalog.all)),
-        );
-  const leaks = audit.findings.filter((f) => f.severity === 'leak');
-  if (line.json) print(JSON.stringify(audit, null, 2));
-  else for (const f of leaks) print(describeFinding(f));
-  return leaks.length ? 1 : 0;
-}
-
 export async function runMaintain(fx: Effects, line: MaintainLine, out: Out): Promise<number> {
   const c = line.command;
   if (c.verb === 'inspect') {
     const { runInspect } = await import('./verbs/inspect.js');
     return withClients(fx, line, [c.ref], (client) => runInspect(client(c.ref), c, line.json, out));
   }
-  return c.verb === 'audit' ? runAudit(fx, line, out.print) : runTags(fx, line, out.print);
+  if (c.verb === 'audit') {
+    const { runAudit } = await import('./verbs/audit.js');
+    return runAudit(fx, line, out.print, (ref, use) => withClients(fx, line, [ref], (client) => use(client(ref))));
+  }
+  return runTags(fx, line, out.print);
 }

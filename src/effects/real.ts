@@ -1,5 +1,5 @@
 /** The real effects: processes through execa, node's filesystem, our registry client, the real builders. */
-import { createBuilder, probeBuilders } from '../builders/builders.js';
+import type * as BuilderModule from '../builders/builders.js';
 import type { Platform } from '../platform/platform.js';
 import type { Redactor } from '../secrets/redact.js';
 import type { Effects } from './effects.js';
@@ -25,6 +25,9 @@ function onTerminate(platform: Platform, handler: () => void): () => void {
 }
 
 export function realEffects(platform: Platform, redactor: Redactor): Effects {
+  // The builders (and the archive code they carry) load with the probe that precedes every build:
+  // the verbs that build nothing — tags, inspect, promote — never load them.
+  let builders: typeof BuilderModule | undefined;
   return {
     platform,
     exec: createExec(redactor),
@@ -32,7 +35,13 @@ export function realEffects(platform: Platform, redactor: Redactor): Effects {
     files: nodeFiles,
     // The HTTP stack (undici, node:http) loads with the first client: not for a run that ends at its inputs, nor the post step.
     registry: async (options) => new (await import('../registry/client.js')).RegistryClient(options),
-    builders: { probe: probeBuilders, create: createBuilder },
+    builders: {
+      probe: async (exec, env, buildxBuilder) => (builders ??= await import('../builders/builders.js')).probeBuilders(exec, env, buildxBuilder),
+      create: (choice, deps) => {
+        if (!builders) throw new Error('a builder was created before the machine was probed for builders');
+        return builders.createBuilder(choice, deps);
+      },
+    },
     // Octokit is a fifth of the bundle: loaded only when a pull request comment is asked for.
     comment: async (target, body) => (await import('../report/pr-comment.js')).upsertPrComment(target, body),
     note: async (target, body) => (await import('../report/mr-note.js')).upsertMrNote(target, body),

@@ -27,6 +27,8 @@ const DOTENV: Record<string, string> = {
   // promote's
   'bytes-sent': 'HOIST_BYTES_SENT',
   'bytes-shared': 'HOIST_BYTES_SHARED',
+  // every component's: ok, found, failed-input, failed, cancelled (cli/exit.ts RESULT)
+  result: 'HOIST_RESULT',
 };
 
 /** Inputs whose value may be a File-type variable: its value is the path of a file holding the secret. */
