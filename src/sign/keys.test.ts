@@ -4,7 +4,10 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it as vitestIt } from 'vitest';
+
+/** scrypt at cosign's N=32768 (and 65536) takes a second on a loaded machine: each test gets time for it. */
+const it = (name: string, fn: () => unknown) => vitestIt(name, fn, 60_000);
 import { cosignEncrypt, cosignKeyPair } from '../../test/support/cosign-key.js';
 import { ConfigError } from '../core/errors.js';
 import { keyFingerprint, loadVerificationKeys, parseSigningKey, parseVerificationKeys, signPayload, verifyPayload } from './keys.js';
