@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FaultProxy } from '../test/support/fault-proxy.js';
-import { row, timed } from './measure.js';
+import { row, timed, type Measured } from './measure.js';
 
 const MiB = 1024 * 1024;
 const LAB_DIR = process.env.HOIST_LAB_DIR ?? '/var/tmp/hoist-lab';
@@ -26,6 +26,28 @@ interface Lab {
 async function must(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const m = await timed(file, args, env, 600);
   if (!m.ok) throw new Error(`${file} ${args.join(' ')} failed: ${(m.stderr || m.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+}
+
+/**
+ * Where Hoist's run went, from the times its log lines arrived: start (process, inputs, builder
+ * probe, registry clients), the daemon's build, docker save → OCI layout (the time the log line
+ * names), the audit, the push (its group to the end of the process).
+ */
+function phases(m: Measured): Array<[string, number]> {
+  const at = (re: RegExp) => m.stderrLines.find((l) => re.test(l.line))?.ms ?? NaN;
+  const build = at(/^==> Build/);
+  const built = at(/^OCI layout: /);
+  const save = Number(/^docker save → OCI layout: [\d.]+ MiB in ([\d.]+) s/m.exec(m.stderr)?.[1] ?? NaN) * 1000;
+  const audit = at(/^==> Audit/);
+  const audited = at(/^audit: .* checked for /);
+  const pushing = at(/^==> Push/);
+  return [
+    ['of which the start (inputs, builder, clients)', build / 1000],
+    ['of which docker build', (built - build - save) / 1000],
+    ['of which docker save → OCI layout', save / 1000],
+    ['of which the audit', (audited - audit) / 1000],
+    ['of which the push (group to exit)', (m.seconds * 1000 - pushing) / 1000],
+  ];
 }
 
 async function main(): Promise<void> {
@@ -104,7 +126,10 @@ async function main(): Promise<void> {
     /* the figure stays unknown, and says so */
   }
   out(row('hoist build (docker builder: build, save, audit, push)', h, `${(hoistSent / MiB).toFixed(1)} MiB sent`));
-  out(`  ${'  of which the push'.padEnd(58)} ${Number.isNaN(pushMs) ? '   (unknown)' : `${(pushMs / 1000).toFixed(2).padStart(7)} s`}`);
+  for (const [what, seconds] of phases(h)) out(`  ${`  ${what}`.padEnd(58)} ${Number.isNaN(seconds) ? '   (unknown)' : `${seconds.toFixed(2).padStart(7)} s`}`);
+  out(`  ${'  of which the push (its transfer)'.padEnd(58)} ${Number.isNaN(pushMs) ? '   (unknown)' : `${(pushMs / 1000).toFixed(2).padStart(7)} s`}`);
+  const floor = build.seconds + push.seconds;
+  out(`  hoist / (docker build + docker push): ${(h.seconds / floor).toFixed(2)}× (goal ≤ 3×)`);
   if (!h.ok) out(`  hoist failed: ${h.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   out(`  the application layer is ${appMiB} MiB; without the base's own blobs Hoist would send ${baseMiB + appMiB} MiB`);
   await timed(docker, ['rmi', dockerRef, base], env);

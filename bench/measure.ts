@@ -8,6 +8,8 @@ export interface Measured {
   ok: boolean;
   stdout: string;
   stderr: string;
+  /** Each line of stderr with the milliseconds since the start at which it arrived (where a run's phases begin and end). */
+  stderrLines: Array<{ ms: number; line: string }>;
 }
 
 /** Runs a process under GNU time, asynchronously (the proxies and memory registry live in this process). */
@@ -20,13 +22,21 @@ export async function timed(file: string, args: string[], env: NodeJS.ProcessEnv
       /* already gone */
     }
   }, timeoutSeconds * 1000);
+  const start = performance.now();
   let stdout = '';
   let stderr = '';
+  const stderrLines: Measured['stderrLines'] = [];
   child.stdout.on('data', (c: Buffer) => {
     stdout += c.toString();
   });
   child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
+    const ms = performance.now() - start;
+    const text = c.toString();
+    const pending = stderr.slice(stderr.lastIndexOf('\n') + 1);
+    stderr += text;
+    const lines = (pending + text).split('\n');
+    lines.pop();
+    for (const line of lines) stderrLines.push({ ms, line });
   });
   const status = await new Promise<number | null>((r) => child.on('close', r));
   clearTimeout(timer);
@@ -38,6 +48,7 @@ export async function timed(file: string, args: string[], env: NodeJS.ProcessEnv
     ok: status === 0,
     stdout,
     stderr: stderr.replace(/HOIST_TIME.*\n?/, ''),
+    stderrLines,
   };
 }
 

@@ -34,6 +34,7 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
     );
     save.stdout.on('error', (e) => counted.destroy(e));
     const stop = startTicker(log, 'docker save → OCI layout', () => `${mib(read)} read`, progressInterval(env));
+    const started = Date.now();
     try {
       const [converted] = await Promise.all([
         convertDockerSave(counted, layoutDir, { keepUncompressed: plan.keepUncompressed, epoch: plan.epoch }).finally(stop),
@@ -41,7 +42,7 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
       ]);
       const kept = converted.manifest.layers.length - converted.compressed;
       log(
-        `docker save → OCI layout: ${converted.compressed} layer${converted.compressed === 1 ? '' : 's'} compressed` +
+        `docker save → OCI layout: ${mib(read)} in ${((Date.now() - started) / 1000).toFixed(2)} s, ${converted.compressed} layer${converted.compressed === 1 ? '' : 's'} compressed` +
           (kept ? `, ${kept} left for the base's own blob${kept === 1 ? '' : 's'}` : '') +
           (plan.epoch === undefined ? '' : `, ${converted.clamped} file times clamped to ${new Date(plan.epoch * 1000).toISOString()}`),
       );

@@ -1,5 +1,5 @@
 /** Where the audited image goes besides the registries, and what the run reports back. */
-import { parseOutputs, type OutputSpec } from '../oci/export.js';
+import { parseOutputs, type OutputSpec } from '../oci/outputs.js';
 import { optional, parseBool, parseLines, parsePairs, type InputScope } from './read.js';
 
 export interface DeliverySettings {

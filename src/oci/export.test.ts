@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOutputs } from './export.js';
+import { parseOutputs } from './outputs.js';
 
 const abs = (p: string) => (p.startsWith('/') ? p : `/ws/${p}`);
 

@@ -14,35 +14,7 @@ import tar from 'tar-stream';
 import { blobPath, type Descriptor } from './layout.js';
 import type { ImageGraph } from './graph.js';
 import { localBlob, type Adopted } from './adopt.js';
-
-/** One `outputs` entry: `type=docker,dest=img.tar`, `type=oci,dest=dir`, `type=oci,dest=img.tar,tar=true`. */
-export interface OutputSpec {
-  type: 'docker' | 'oci';
-  dest: string;
-  tar: boolean;
-}
-
-/** Parses `outputs` lines; filesystem exporters (`local`, `tar`) and `registry` are refused with the way to get them. */
-export function parseOutputs(lines: readonly string[], abs: (p: string) => string): { specs: OutputSpec[]; errors: string[] } {
-  const specs: OutputSpec[] = [];
-  const errors: string[] = [];
-  for (const line of lines) {
-    const fields = Object.fromEntries(
-      line.split(',').map((kv) => {
-        const eq = kv.indexOf('=');
-        return eq < 0 ? [kv.trim(), ''] : [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
-      }),
-    );
-    const type = fields.type ?? '';
-    if (type === 'registry' || type === 'image') errors.push(`'${line}': pushing is what images and push do; leave it out of outputs`);
-    else if (type === 'local' || type === 'tar') errors.push(`'${line}': a filesystem export (type=${type}) is not supported: use type=oci or type=docker`);
-    else if (type !== 'docker' && type !== 'oci') errors.push(`'${line}': type must be docker or oci`);
-    else if (!fields.dest) errors.push(`'${line}': dest= is missing`);
-    else
-      specs.push({ type, dest: abs(fields.dest), tar: type === 'docker' || (fields.tar !== 'false' && (fields.tar === 'true' || /\.tar$/.test(fields.dest))) });
-  }
-  return { specs, errors };
-}
+import type { OutputSpec } from './outputs.js';
 
 /** A Docker archive of a single-platform image, named `repoTags`, written to `out` (adopted layers as their stand-ins). */
 export async function writeDockerArchive(layoutDir: string, graph: ImageGraph, repoTags: readonly string[], out: Writable, adopted?: Adopted): Promise<void> {

@@ -1,0 +1,33 @@
+/**
+ * The `outputs` input: where the built image is also written (a Docker archive, an OCI layout as a
+ * directory or a tar). Only the parsing, apart from `export.ts`, so that reading the inputs does not
+ * load the archive writer (tar-stream) a run may never need.
+ */
+/** One `outputs` entry: `type=docker,dest=img.tar`, `type=oci,dest=dir`, `type=oci,dest=img.tar,tar=true`. */
+export interface OutputSpec {
+  type: 'docker' | 'oci';
+  dest: string;
+  tar: boolean;
+}
+
+/** Parses `outputs` lines; filesystem exporters (`local`, `tar`) and `registry` are refused with the way to get them. */
+export function parseOutputs(lines: readonly string[], abs: (p: string) => string): { specs: OutputSpec[]; errors: string[] } {
+  const specs: OutputSpec[] = [];
+  const errors: string[] = [];
+  for (const line of lines) {
+    const fields = Object.fromEntries(
+      line.split(',').map((kv) => {
+        const eq = kv.indexOf('=');
+        return eq < 0 ? [kv.trim(), ''] : [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
+      }),
+    );
+    const type = fields.type ?? '';
+    if (type === 'registry' || type === 'image') errors.push(`'${line}': pushing is what images and push do; leave it out of outputs`);
+    else if (type === 'local' || type === 'tar') errors.push(`'${line}': a filesystem export (type=${type}) is not supported: use type=oci or type=docker`);
+    else if (type !== 'docker' && type !== 'oci') errors.push(`'${line}': type must be docker or oci`);
+    else if (!fields.dest) errors.push(`'${line}': dest= is missing`);
+    else
+      specs.push({ type, dest: abs(fields.dest), tar: type === 'docker' || (fields.tar !== 'false' && (fields.tar === 'true' || /\.tar$/.test(fields.dest))) });
+  }
+  return { specs, errors };
+}
