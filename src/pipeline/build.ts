@@ -3,26 +3,36 @@
  * in through `Effects`; this module decides only the order of things and that nothing is pushed
  * once something has gone wrong (a leak under `audit: fail`, a bad input, a failed build).
  */
-import { auditBuilds, leakError } from '../audit/stage.js';
 import { baseFinder, baseReference, buildPlatform } from '../builders/bases.js';
 import { withClonedContext } from '../builders/git-context.js';
-import { chooseBuilderFor, runBuilds, runCall } from '../builders/stage.js';
 import { ConfigError } from '../core/errors.js';
 import type { Effects } from '../effects/effects.js';
 import { readBuildInputs, type BuildInputs } from '../inputs/index.js';
 import { withCheckoutCommitTime, type RunFacts } from '../platform/context.js';
 import { confineSource, workspaceConfinement } from '../plan/confine.js';
 import { checkFiles, planBuild } from '../plan/stage.js';
-import { deliverLocally } from '../push/local.js';
-import { provePrivateStaysPrivate } from '../push/prove.js';
-import { pushBuilds, pushError } from '../push/stage.js';
-import { closeAll, connectBases, connectRegistries } from '../registry/connect.js';
-import { commentOnPullRequest, noteOnMergeRequest } from '../report/comment.js';
 import { primaryBuild, publishOutputs, runSummary, type RunRecord } from '../report/outputs.js';
 import { catalogSecretFiles } from '../secrets/secret-files.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { newCatalog } from '../secrets/hide.js';
 import { withWorkdir } from './workdir.js';
+
+/**
+ * The stages after the inputs — builders, audit, registry clients, push — load once the inputs are
+ * read: a run that stops at its inputs pays for none of them (the cold start bench/bundle.ts
+ * measures), and the HTTP stack (undici) loads with the first registry client, not here.
+ */
+async function stages() {
+  const [builders, audit, local, push, prove, connect] = await Promise.all([
+    import('../builders/stage.js'),
+    import('../audit/stage.js'),
+    import('../push/local.js'),
+    import('../push/stage.js'),
+    import('../push/prove.js'),
+    import('../registry/connect.js'),
+  ]);
+  return { ...builders, ...audit, ...local, ...push, ...prove, ...connect };
+}
 
 export async function build(fx: Effects): Promise<void> {
   const { platform } = fx;
@@ -36,6 +46,7 @@ export async function build(fx: Effects): Promise<void> {
   const facts = await checkoutFacts(fx);
   const record = await runBuild(fx, (name) => platform.getInput(name), facts, catalog, { publish: true });
   if (record.pushed) {
+    const { commentOnPullRequest, noteOnMergeRequest } = await import('../report/comment.js');
     await commentOnPullRequest(fx, record.inputs!.delivery, runSummary(record)!);
     await noteOnMergeRequest(fx, record.inputs!.delivery, runSummary(record)!);
   }
@@ -84,6 +95,20 @@ export async function runBuild(
     await checkFiles(fx, inputs);
     await catalogSecretFiles(fx.files, inputs.secrets.secrets, { buildArgs: inputs.source.buildArgs, ...inputs.metadata }, catalog);
     const planned = await planBuild(fx, inputs);
+    const {
+      chooseBuilderFor,
+      runCall,
+      runBuilds,
+      connectRegistries,
+      connectBases,
+      auditBuilds,
+      leakError,
+      deliverLocally,
+      pushBuilds,
+      pushError,
+      provePrivateStaysPrivate,
+      closeAll,
+    } = await stages();
     const choice = await chooseBuilderFor(fx, inputs, planned[0]!);
     if (inputs.builder.extras.call !== 'build') return runCall(fx, inputs, planned[0]!, choice, work);
     // Registry clients before the build: the bases' registries are read for their layers, and
