@@ -166,16 +166,31 @@ function actionPage(root) {
   return lines;
 }
 
+/** The GitLab components: the actions' own, in their order, then any other template under gitlab/templates/. */
+export function gitlabComponents(root) {
+  const names = readdirSync(join(root, 'gitlab/templates'))
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => f.slice(0, -4));
+  const known = ACTIONS.filter((a) => a.gitlab && names.includes(a.gitlab));
+  const others = names
+    .filter((n) => !known.some((a) => a.gitlab === n))
+    .sort()
+    .map((n) => ({ gitlab: n, file: ACTIONS.find((a) => a.file === `${n}/action.yml`)?.file ?? `gitlab/templates/${n}.yml` }));
+  return [...known, ...others];
+}
+
 function gitlabPage(root) {
   const lines = [GENERATED, '', '# Inputs: the GitLab CI/CD components', ''];
   lines.push("Each component takes its action's inputs with `_` for `-` (`build_args` for `build-args`), typed, plus the job's own (`job_name`, `stage`,");
   lines.push('`image`, `runner_tags`, `rules`, `hoist_command`). Read from the `spec:` header of each `gitlab/templates/*.yml`. See also');
   lines.push("[gitlab/README.md](../../gitlab/README.md) and [the Action's inputs](action.md).", '');
-  for (const a of ACTIONS.filter((x) => x.gitlab)) lines.push(`- [${a.gitlab}](#${a.gitlab}): \`component: $CI_SERVER_FQDN/acme/hoist/${a.gitlab}@0\``);
-  for (const a of ACTIONS.filter((x) => x.gitlab)) {
+  const components = gitlabComponents(root);
+  for (const a of components) lines.push(`- [${a.gitlab}](#${a.gitlab}): \`component: $CI_SERVER_FQDN/acme/hoist/${a.gitlab}@0\``);
+  for (const a of components) {
     const inputs = gitlabInputs(root, a.gitlab);
     const options = Object.fromEntries(inputs.filter(([, s]) => s.options).map(([n, s]) => [n, s.options]));
-    lines.push('', `## ${a.gitlab}`, '', `\`gitlab/templates/${a.gitlab}.yml\`, the component of \`${a.file}\`.`, '');
+    const of = a.file.startsWith('gitlab/') ? '' : `, the component of \`${a.file}\``;
+    lines.push('', `## ${a.gitlab}`, '', `\`gitlab/templates/${a.gitlab}.yml\`${of}.`, '');
     lines.push(...inputTable(inputs, { options }));
   }
   return lines;

@@ -5,13 +5,26 @@
 // signing inputs and `result` output — inputs of that kind are added below to a copy of
 // action.yml the way the other helpers add them.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script, no types
-import { ACTIONS, cell, defaultOf, firstSentence, gitlabInputs, readAction, render, secretInputs, topicOf, TOPICS, typeOf } from './input-docs.mjs';
+import {
+  ACTIONS,
+  cell,
+  defaultOf,
+  firstSentence,
+  gitlabComponents,
+  gitlabInputs,
+  readAction,
+  render,
+  secretInputs,
+  topicOf,
+  TOPICS,
+  typeOf,
+} from './input-docs.mjs';
 // @ts-expect-error: a plain .mjs script, no types
 import { tableProblems } from './markdown-tables.mjs';
 import { SECRET_INPUTS } from '../src/cli/args.js';
@@ -72,7 +85,14 @@ describe('the input reference (scripts/input-docs.mjs)', () => {
 
   it("lists each GitLab component's spec inputs, and each CLI verb's flags with secrets only as --NAME-file or HOIST_NAME", () => {
     const gitlab = read('docs/inputs/gitlab.md');
-    for (const a of (ACTIONS as Action[]).filter((x) => x.gitlab)) {
+    const components = gitlabComponents(ROOT) as Action[];
+    // Every template under gitlab/templates/ is a component on the page (push.yml arrives without a line here).
+    expect(components.map((c) => `${c.gitlab}.yml`).sort()).toEqual(
+      readdirSync(join(ROOT, 'gitlab/templates'))
+        .filter((f) => f.endsWith('.yml'))
+        .sort(),
+    );
+    for (const a of components) {
       const rows = tableRows(section(gitlab, a.gitlab!));
       for (const [name] of gitlabInputs(ROOT, a.gitlab) as [string, Spec][])
         expect(
