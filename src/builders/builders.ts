@@ -100,13 +100,14 @@ export async function probeBuilders(exec: Exec, env: Readonly<Record<string, str
       () => false,
     );
   const docker = await onPath('docker', env.PATH);
-  const inspect = docker
-    ? await exec.run('docker', ['buildx', 'inspect', ...(buildxBuilder ? [buildxBuilder] : [])], { env, timeoutMs: 15_000 }).then(
-        (r) => r.stdout,
-        () => undefined,
-      )
-    : undefined;
-  const [dockerDaemon, buildctl, daemonless, buildah] = await Promise.all([
+  // At once: each docker call is a CLI start and a daemon round trip.
+  const [inspect, dockerDaemon, buildctl, daemonless, buildah] = await Promise.all([
+    docker
+      ? exec.run('docker', ['buildx', 'inspect', ...(buildxBuilder ? [buildxBuilder] : [])], { env, timeoutMs: 15_000 }).then(
+          (r) => r.stdout,
+          () => undefined,
+        )
+      : undefined,
     docker ? works('docker', ['version', '--format', '{{.Server.Version}}']) : false,
     onPath('buildctl', env.PATH),
     onPath('buildctl-daemonless.sh', env.PATH),
