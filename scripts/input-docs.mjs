@@ -54,7 +54,7 @@ export const TOPICS = {
   },
   registries: {
     page: 'docs/registries.md',
-    inputs: ['images', 'push', 'registry-auth', 'registry-ca', 'insecure-registries', 'github-token', 'retries', 'concurrency'],
+    inputs: ['images', 'push', 'registry-auth', 'registry-ca', 'insecure-registries', 'github-token', 'pr-comment', 'retries', 'concurrency'],
   },
   hierarchies: { page: 'docs/hierarchies.md', inputs: ['hierarchy', 'hierarchy-plan', 'hierarchy-entry'] },
   signing: { page: 'docs/signing.md', inputs: [] },
