@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
-export const COMPONENTS = ['build', 'promote', 'merge', 'prune', 'stale'];
+export const COMPONENTS = ['build', 'promote', 'merge', 'prune', 'stale', 'push'];
 export const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$/;
 /** The image GitLab documents for the release keyword since release-cli's deprecation (glab). */
 export const RELEASE_IMAGE = 'registry.gitlab.com/gitlab-org/cli:latest';

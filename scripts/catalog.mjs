@@ -1,5 +1,5 @@
 // Lays out the GitLab CI/CD component project from this repository, as the catalog wants it:
-// templates/<name>.yml for every component (build, promote, merge, prune, stale), each job running
+// templates/<name>.yml for every component (build, promote, merge, prune, stale, push), each job running
 // in the runtime image of its own commit (`image: REPO:commit-$[[ component.sha ]]` in the job
 // body: GitLab does not interpolate `$[[ component.* ]]` inside spec:, and a component included by
 // SHA has no version); a README.md with a section per component listing its inputs (read from each
@@ -155,6 +155,26 @@ export function projectPipeline(repository = RUNTIME_REPOSITORY) {
         component: component('stale'),
         inputs: { ...common, job_name: 'test-stale', stage: 'deploy', rules: [{ when: 'on_success' }], images: '$HOIST_TEST_IMAGE/app@$IMAGE_DIGEST' },
       },
+      // Build once into an OCI layout without pushing (the build component keeps hoist-layout/ as an
+      // artifact), then the push component pushes that layout: the digest built is the digest pushed.
+      {
+        component: component('build'),
+        inputs: {
+          ...common,
+          job_name: 'test-layout',
+          stage: 'matrix',
+          context: 'test/pushed',
+          images: '$HOIST_TEST_IMAGE/pushed',
+          build_args: 'BASE=$HOIST_TEST_MULTI_BASE',
+          push: false,
+          outputs: 'type=oci,dest=hoist-layout',
+          digest_dir: '',
+        },
+      },
+      {
+        component: component('push'),
+        inputs: { ...common, job_name: 'test-push', stage: 'deploy', needs: ['test-layout'], images: '$HOIST_TEST_IMAGE/pushed' },
+      },
     ],
     // Keys added to the components' jobs: one platform per matrix job; the promotion takes the test build's digest only.
     'test-platforms': { parallel: { matrix: [{ ARCH: ['amd64', 'arm64'] }] } },
@@ -169,7 +189,7 @@ export function projectPipeline(repository = RUNTIME_REPOSITORY) {
       release: {
         tag_name: '$CI_COMMIT_TAG',
         name: 'Hoist $CI_COMMIT_TAG',
-        description: 'Hoist CI/CD components $CI_COMMIT_TAG: build, promote, merge, prune, stale.',
+        description: 'Hoist CI/CD components $CI_COMMIT_TAG: build, promote, merge, prune, stale, push.',
       },
     },
   };

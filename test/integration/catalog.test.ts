@@ -5,7 +5,8 @@
 // pull moby/buildkit or node), and carries Node 24, git, ssh and the bundle; the test build clones
 // the lab's private repository over SSH with a secret; a matrix builds two platforms that the
 // merge component joins; the promotion takes the test build's digest from its dotenv; prune runs
-// dry. The release job waits for a semver tag.
+// dry; a build without push writes an OCI layout that the push component pushes (build once, push
+// later). The release job waits for a semver tag.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,8 @@ describe('the component project’s own pipeline', () => {
       'test-promote',
       'test-stale',
       'test-prune',
+      'test-layout',
+      'test-push',
     ])
       expect(result.out, job).toMatch(new RegExp(`PASS\\s+${job}`));
     expect(result.out).not.toMatch(/PASS\s+release/);
@@ -109,7 +112,7 @@ describe('the component project’s own pipeline', () => {
       )
     ).stdout;
     const images = [...preview.matchAll(/^ {2}image:\n {4}name: (\S+)$/gm)].map((m) => m[1]);
-    expect(images.filter((i) => i === `${runtime}:commit-${sha}`).length).toBe(6); // test-build, -platforms, -merge, -promote, -stale, -prune
+    expect(images.filter((i) => i === `${runtime}:commit-${sha}`).length).toBe(8); // test-build, -platforms, -merge, -promote, -stale, -prune, -layout, -push
     expect(images.filter((i) => i !== `${runtime}:commit-${sha}`).sort()).toEqual(['$HOIST_BOOTSTRAP_IMAGE', 'registry.gitlab.com/gitlab-org/cli:latest']);
   });
 
@@ -153,5 +156,14 @@ describe('the component project’s own pipeline', () => {
       manifests: Array<{ platform: { architecture: string } }>;
     };
     expect(index.manifests.map((m) => m.platform.architecture)).toEqual(['amd64', 'arm64']);
+  });
+
+  it('pushed the layout the build without push wrote, by its own digest', async () => {
+    // The build's summary names the digest it built; the push job names the layout's; the registry holds it.
+    const built = /test-layout +> ### Hoist: `(sha256:[a-f0-9]{64})`/.exec(result.out)?.[1];
+    const layout = /test-push +> hoist-layout: \S+ (sha256:[a-f0-9]{64})/.exec(result.out)?.[1];
+    expect(built).toMatch(/^sha256:/);
+    expect(layout).toBe(built);
+    expect(await skopeoDigest(`${tests}/pushed:sha-${sha.slice(0, 7)}`)).toBe(built);
   });
 });

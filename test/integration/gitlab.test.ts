@@ -2,8 +2,9 @@
 // includes gitlab/templates/build.yml with inputs, builds with a secret and an SSH clone of the
 // lab's private repository (the key in a File-type variable), pushes the fanned-out tags to two
 // lab registries (the TLS one's password named as a variable, not written in the pipeline), and
-// a following job reads the dotenv outputs. Bad inputs: rejected by the spec's types, or by Hoist
-// naming the input.
+// a following job reads the dotenv outputs. Build once into an OCI layout, then the push
+// component pushes that layout (the same digest). Bad inputs: rejected by the spec's types, or by
+// Hoist naming the input; a failed job's HOIST_RESULT reaches a later `when: always` job.
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,11 +24,11 @@ async function pipeline(
   jobs: Record<string, unknown>,
   variables: Record<string, unknown>,
   dockerfile: string,
-  others: Partial<Record<'promote' | 'merge', Record<string, unknown>>> = {},
+  others: Partial<Record<'promote' | 'merge' | 'push', Record<string, unknown>>> = {},
 ): Promise<{ code: number; out: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'hoist-gl-'));
   await mkdir(join(dir, 'templates'));
-  for (const t of ['build', 'promote', 'merge']) await cp(join(ROOT, `gitlab/templates/${t}.yml`), join(dir, `templates/${t}.yml`));
+  for (const t of ['build', 'promote', 'merge', 'push']) await cp(join(ROOT, `gitlab/templates/${t}.yml`), join(dir, `templates/${t}.yml`));
   await mkdir(join(dir, 'app'));
   await writeFile(join(dir, 'app/Dockerfile'), dockerfile);
   const inputs = { hoist_command: `${join(ROOT, 'node_modules/.bin/node')} ${join(ROOT, 'dist/index.js')}`, context: 'app', ...include };
@@ -163,6 +164,48 @@ RUN --mount=type=secret,id=known_hosts,target=/root/.ssh/known_hosts --mount=typ
       expect.arrayContaining([`${plain.host}/${name}:5.1.0`, `${plain.host}/${name}:5.1`, `${plain.host}/${name}:5`, `${plain.host}/${name}:latest`]),
     );
     expect(await skopeoDigest(`${plain.host}/${name}:5`)).toBe(out![1]);
+  }, 300_000);
+
+  // Scenario 11 (build-push-action#1016, buildx#733): build once, test that image, push exactly it.
+  it('builds once into an OCI layout without pushing, and the push component pushes that layout: the same digest, the fan-out tags', async () => {
+    const { plain } = lab().registries;
+    const name = uniqueRepo('gitlab/pushed');
+    const r = await pipeline(
+      { images: `${plain.host}/${name}`, version: '6.2.0', push: false, outputs: 'type=oci,dest=hoist-layout', insecure_registries: plain.host },
+      { check: { stage: 'check', needs: ['hoist-push'], script: ['echo "OUT digest=$IMAGE_DIGEST tags=$IMAGE_TAGS result=$HOIST_RESULT"'] } },
+      {},
+      `FROM ${plain.host}/lab/busybox:1.36\nRUN echo ${Math.random().toString(36).slice(2)} > /n\n`,
+      { push: { images: `${plain.host}/${name}`, version: '6.2.0', insecure_registries: plain.host } },
+    );
+    expect(r.out).toMatch(/PASS\s+hoist-build/);
+    expect(r.out).toMatch(/PASS\s+hoist-push/);
+    const built = /hoist-build +> ### Hoist: `(sha256:[a-f0-9]{64})`/.exec(r.out)?.[1];
+    expect(built).toMatch(/^sha256:/);
+    const out = /OUT digest=(sha256:[a-f0-9]{64}) tags=(\S+) result=(\S+)/.exec(r.out);
+    expect(out?.slice(1)).toEqual([built, expect.any(String), 'ok']);
+    expect(out![2]!.split(',')).toEqual(expect.arrayContaining(['6.2.0', '6.2', '6', 'latest'].map((t) => `${plain.host}/${name}:${t}`)));
+    for (const t of ['6.2.0', '6', 'latest']) expect(await skopeoDigest(`${plain.host}/${name}:${t}`)).toBe(built);
+  }, 300_000);
+
+  it('hands a failed job’s HOIST_RESULT to a later when: always job: failed for a registry nothing answers on, failed-input for a missing layout', async () => {
+    const { plain } = lab().registries;
+    const always = { check: { stage: 'check', needs: ['hoist-push'], when: 'always', script: ['echo "OUT result=$HOIST_RESULT"'] } };
+    const dockerfile = `FROM ${plain.host}/lab/busybox:1.36\n`;
+    const down = await pipeline(
+      { images: `${plain.host}/${uniqueRepo('gitlab-bad/pushed')}`, push: false, outputs: 'type=oci,dest=hoist-layout', insecure_registries: plain.host },
+      always,
+      {},
+      dockerfile,
+      { push: { images: '127.0.0.1:1/acme/app', version: '1.0.0', insecure_registries: '127.0.0.1:1', retries: 0 } },
+    );
+    expect(down.out).toMatch(/FAIL\s+hoist-push/);
+    expect(down.out).toMatch(/ECONNREFUSED 127\.0\.0\.1:1/);
+    expect(down.out).toMatch(/OUT result=failed$/m);
+    const missing = await pipeline({ images: `${plain.host}/${uniqueRepo('gitlab-bad/pushed')}`, rules: [{ when: 'never' }] }, always, {}, dockerfile, {
+      push: { images: `${plain.host}/${uniqueRepo('gitlab-bad/pushed')}`, artefact: 'no-such-layout', needs: [], insecure_registries: plain.host },
+    });
+    expect(missing.out).toMatch(/ERROR: Input 'artefact': no-such-layout: no such file or directory/);
+    expect(missing.out).toMatch(/OUT result=failed-input$/m);
   }, 300_000);
 
   it('rejects a wrong type through the spec, and a bad value through Hoist naming the input', async () => {
