@@ -1,4 +1,5 @@
-// Writes gitlab/templates/build.yml from action.yml and merge.yml from merge/action.yml, so each
+// Writes gitlab/templates/build.yml from action.yml, and merge.yml, stale.yml and push.yml from
+// merge/, stale/ and push/action.yml, so each
 // GitLab component has exactly its action's inputs (names with _ for -, typed: boolean, number, options) plus the job's own (name,
 // stage, image, runner tags, rules, the command). Inputs reach the job as variables, never as
 // script text. `--check` fails when the committed template differs (the tests run it).
@@ -39,7 +40,8 @@ const COMPONENTS = {
       },
     },
     post: true,
-    paths: ['hoist-metadata.json', 'hoist-summary.md', 'hoist-digests/', 'hoist-hierarchy-pipeline.yml'],
+    // hoist-layout/: where `outputs: type=oci,dest=hoist-layout` puts the image for the push component.
+    paths: ['hoist-metadata.json', 'hoist-summary.md', 'hoist-digests/', 'hoist-hierarchy-pipeline.yml', 'hoist-layout/'],
   },
   merge: {
     action: 'merge/action.yml',
@@ -47,8 +49,17 @@ const COMPONENTS = {
     stage: 'deploy',
     mode: 'merge',
     defaults: { images: '$CI_REGISTRY_IMAGE', 'sources-dir': 'hoist-digests' },
-    needs: true,
+    needs: "Jobs to wait for and take artifacts from: the platforms' build jobs (their hoist-digests/ files); every job of a parallel:matrix by its name.",
     paths: ['hoist-summary.md'],
+  },
+  // Build once (push: false, outputs: type=oci,dest=hoist-layout), test that image, then push it.
+  push: {
+    action: 'push/action.yml',
+    job: 'hoist-push',
+    stage: 'deploy',
+    mode: 'push',
+    defaults: { images: '$CI_REGISTRY_IMAGE', artefact: 'hoist-layout' },
+    needs: 'Jobs to wait for and take artifacts from: the build job whose outputs wrote the layout (its hoist-layout/ artifact).',
   },
   stale: {
     action: 'stale/action.yml',
@@ -73,16 +84,7 @@ function template(name, c) {
     },
     runner_tags: { type: 'array', default: [], description: 'Runner tags for the job.' },
     rules: { type: 'array', default: c.rules ?? [{ when: 'on_success' }], description: 'When the job runs (GitLab rules).' },
-    ...(c.needs
-      ? {
-          needs: {
-            type: 'array',
-            default: ['hoist-build'],
-            description:
-              "Jobs to wait for and take artifacts from: the platforms' build jobs (their hoist-digests/ files); every job of a parallel:matrix by its name.",
-          },
-        }
-      : {}),
+    ...(c.needs ? { needs: { type: 'array', default: ['hoist-build'], description: c.needs } } : {}),
     hoist_command: { default: 'node /opt/hoist/dist/index.js', description: 'How the job runs Hoist (a path into the runtime image).' },
   };
   const variables = c.mode ? { HOIST_MODE: c.mode } : {};
@@ -109,7 +111,7 @@ function template(name, c) {
     // $HOIST_COMMAND is split into words by the shell, never evaluated: no input becomes script text.
     script: ['$HOIST_COMMAND'],
     ...(c.post ? { after_script: ['HOIST_PHASE=post $HOIST_COMMAND'] } : {}),
-    artifacts: { when: 'always', reports: { dotenv: 'hoist.env' }, paths: c.paths },
+    artifacts: { when: 'always', reports: { dotenv: 'hoist.env' }, ...(c.paths ? { paths: c.paths } : {}) },
   };
   const header = `# Generated from ${c.action} by scripts/gitlab-template.mjs: edit those, then run it.\n`;
   return `${header}${stringify({ spec: { inputs } }, { lineWidth: 0 })}---\n${stringify({ '$[[ inputs.job_name ]]': job }, { lineWidth: 0 })}`;
