@@ -104,7 +104,7 @@ export function typeOf(spec, options) {
   if (spec.default === 'true' || spec.default === 'false' || spec.type === 'boolean' || /\(true\).*\(false\)/.test(first)) return 'boolean';
   if (spec.type === 'number' || /^\d+$/.test(String(spec.default ?? ''))) return 'number';
   if (spec.type === 'array') return 'array';
-  if (/per line|comma-separated/.test(spec.description ?? '')) return 'list';
+  if (/per line|comma-separated/i.test(spec.description ?? '')) return 'list';
   return 'string';
 }
 
