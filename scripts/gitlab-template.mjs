@@ -17,6 +17,8 @@ const OPTIONS = {
   'tag-latest': ['auto', 'always', 'never'],
   'floating-tags': ['forward', 'always'],
   'release-tags': ['protect', 'overwrite'],
+  // A choice whose default is false: a string with options, not a boolean.
+  sign: ['false', 'key'],
 };
 
 /** The components generated from an action file: build (action.yml) and merge (merge/action.yml). */
@@ -93,7 +95,7 @@ function template(name, c) {
     const key = input.replaceAll('-', '_');
     const entry = { description: spec.description };
     const fallback = c.defaults[input] ?? spec.default ?? '';
-    if (fallback === 'true' || fallback === 'false') Object.assign(entry, { type: 'boolean', default: fallback === 'true' });
+    if ((fallback === 'true' || fallback === 'false') && !OPTIONS[input]) Object.assign(entry, { type: 'boolean', default: fallback === 'true' });
     else if (NUMBERS.has(input)) Object.assign(entry, { type: 'number', default: Number(fallback) });
     else Object.assign(entry, { default: fallback });
     if (OPTIONS[input]) entry.options = OPTIONS[input];

@@ -52,7 +52,7 @@ export const COMMANDS: Record<Command, { flags: readonly FlagSpec[]; summary: st
 };
 
 /** Inputs that carry secret material: never a plain flag. */
-export const SECRET_INPUTS = new Set(['secrets', 'ssh-key', 'ssh-key-passphrase', 'registry-auth', 'audit-values', 'github-token']);
+export const SECRET_INPUTS = new Set(['secrets', 'ssh-key', 'ssh-key-passphrase', 'registry-auth', 'audit-values', 'github-token', 'signing-key', 'signing-key-password']);
 
 /** Inputs that take one value; the others are lists or lines, and a repeated flag adds a line. */
 const SINGLE = new Set([

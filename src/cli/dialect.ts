@@ -8,7 +8,7 @@
  */
 import { BUILD_FLAGS, MERGE_FLAGS, PROMOTE_FLAGS, STALE_FLAGS } from './inputs.generated.js';
 
-const SECRET = new Set(['secrets', 'ssh-key', 'ssh-key-passphrase', 'registry-auth', 'audit-values', 'github-token']);
+const SECRET = new Set(['secrets', 'ssh-key', 'ssh-key-passphrase', 'registry-auth', 'audit-values', 'github-token', 'signing-key', 'signing-key-password']);
 const INPUTS = new Set([...BUILD_FLAGS, ...PROMOTE_FLAGS, ...MERGE_FLAGS, ...STALE_FLAGS].map((f) => f.name));
 
 const envName = (input: string) => `HOIST_${input.toUpperCase().replaceAll('-', '_')}`;

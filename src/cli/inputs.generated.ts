@@ -321,6 +321,19 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "name": "concurrency",
     "summary": "Registry requests in flight at once across all registries (1 to 64); each registry gets at most half",
     "default": "8"
+  },
+  {
+    "name": "sign",
+    "summary": "Sign the pushed image as cosign does: false (default), or key (with signing-key) — after the image and its tags are pushed, each registry gets the signature in the image's repository as the manifest tagged sha256-<digest>.sig that cosign verify --key reads (other signers' signatures kept); an index is signed with each of its platform images (cosign sign --recursive)",
+    "default": "false"
+  },
+  {
+    "name": "signing-key",
+    "summary": "The private key for sign: key (the whole key file): cosign.key from cosign generate-key-pair (with signing-key-password), or a PEM EC P-256 key (PKCS#8 PRIVATE KEY or EC PRIVATE KEY)"
+  },
+  {
+    "name": "signing-key-password",
+    "summary": "The password of an encrypted signing-key (cosign's COSIGN_PASSWORD)"
   }
 ];
 

@@ -6,7 +6,7 @@
  *                  "metadata": { … }, "bytes-sent": 1234, … } }
  */
 /** Outputs that are one item a line. */
-const LINES = new Set(['tags', 'labels', 'annotations', 'tag-names', 'stale']);
+const LINES = new Set(['tags', 'labels', 'annotations', 'tag-names', 'stale', 'signatures']);
 /** Outputs that are comma-separated. */
 const COMMAS = new Set(['platforms']);
 const NUMBERS = new Set(['bytes-sent', 'bytes-shared']);

@@ -69,7 +69,7 @@ function withSuggestion(message: string, verb: string | undefined): string {
 
 /** The outputs, for a person: one line each, lists indented under their name. */
 export function humanSummary(outputs: ReadonlyMap<string, string>): string {
-  const shown = ['digest', 'version', 'tags', 'bytes-sent', 'imageid'].filter((k) => outputs.get(k));
+  const shown = ['digest', 'version', 'tags', 'signatures', 'bytes-sent', 'imageid'].filter((k) => outputs.get(k));
   return shown
     .map(
       (k) =>

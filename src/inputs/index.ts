@@ -14,6 +14,7 @@ import { parseImages } from './images.js';
 import { inputScope, type InputReader } from './read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 import { parseSecretInputs, type SecretSettings } from './secrets.js';
+import { parseSigning, type SigningSettings } from './signing.js';
 import { parseSource, type SourceSettings } from './source.js';
 import { parseTagInputs, type TagSettings } from './tags.js';
 
@@ -30,6 +31,8 @@ export interface BuildInputs {
   tags: TagSettings;
   delivery: DeliverySettings;
   transfer: TransferSettings;
+  /** `sign`: the key signature pushed after the image (src/sign/). */
+  signing: SigningSettings;
   /** The release planned from the inputs and the run's facts: version, images with their tags, created time. */
   release: Release;
 }
@@ -38,7 +41,10 @@ export interface BuildInputs {
  * Every secret the inputs hold, under the name findings give it. The one list: an input that
  * carries secret material is added here, and so is masked, audited and refused as a build argument.
  */
-export function catalogSecrets(inputs: Pick<BuildInputs, 'secrets' | 'transfer' | 'audit' | 'delivery'>, catalog: SecretCatalog): SecretCatalog {
+export function catalogSecrets(
+  inputs: Pick<BuildInputs, 'secrets' | 'transfer' | 'audit' | 'delivery'> & Partial<Pick<BuildInputs, 'signing'>>,
+  catalog: SecretCatalog,
+): SecretCatalog {
   for (const s of inputs.secrets.secrets) if (s.kind === 'value') catalog.add(`secret '${s.id}' (${s.input})`, s.value);
   catalogRegistryPasswords(inputs.transfer, catalog);
   if (inputs.secrets.sshKey) catalog.add('ssh-key', inputs.secrets.sshKey);
@@ -46,6 +52,8 @@ export function catalogSecrets(inputs: Pick<BuildInputs, 'secrets' | 'transfer' 
   inputs.audit.values.forEach((v, i) => catalog.add(`audit-values line ${i + 1}`, v));
   if (inputs.delivery.githubToken) catalog.add('github-token', inputs.delivery.githubToken);
   if (inputs.delivery.gitlabToken) catalog.add('gitlab-token', inputs.delivery.gitlabToken);
+  if (inputs.signing?.key) catalog.add('signing-key', inputs.signing.key);
+  if (inputs.signing?.password) catalog.add('signing-key-password', inputs.signing.password);
   return catalog;
 }
 
@@ -76,6 +84,7 @@ export async function readBuildInputs(read: InputReader, ctx: CiContext, catalog
     tags,
     delivery: parseDelivery(scope, !bpaForm),
     transfer: parseTransfer(scope, await yamlFor(read('registry-auth'))),
+    signing: parseSigning(scope),
   };
   catalogSecrets(parts, catalog);
   for (const s of scope.sensitive) catalog.add(s.name, s.value);

@@ -82,6 +82,8 @@ export async function runBuild(
   const { platform } = fx;
   const given = await readBuildInputs(read, { ...platform.context, facts }, catalog);
   record.inputs = given;
+  // sign: key — the key read and checked before anything is built or pushed (src/sign/ loads only for a run that signs).
+  const signer = given.signing.mode === 'key' ? (await import('../sign/stage.js')).loadSigner(given.signing) : undefined;
   await withWorkdir(fx, async (work) => {
     // A git context is cloned first: everything after reads its files as those of a directory.
     const cloned = await withClonedContext(fx, given, work);
@@ -134,6 +136,7 @@ export async function runBuild(
       record.pushed = await pushBuilds(fx, inputs, record.built, clients);
       const failed = pushError(record.pushed.reports);
       if (failed) throw failed;
+      if (signer) record.signatures = await (await import('../sign/stage.js')).signPushed(fx, signer, record.built, clients);
       if (record.built.length > 1 && inputs.release.images.some((i) => i.visibility === 'public')) {
         record.privateBytesKeptPrivate = await platform.group('Public registries hold nothing private', () =>
           provePrivateStaysPrivate(fx, transfer, record.built!),

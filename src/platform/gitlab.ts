@@ -32,7 +32,7 @@ const DOTENV: Record<string, string> = {
 };
 
 /** Inputs whose value may be a File-type variable: its value is the path of a file holding the secret. */
-const FILE_INPUTS = new Set(['ssh-key', 'ssh-key-passphrase', 'ssh-known-hosts']);
+const FILE_INPUTS = new Set(['ssh-key', 'ssh-key-passphrase', 'ssh-known-hosts', 'signing-key', 'signing-key-password']);
 
 export function gitlabInput(env: Env, name: string): string {
   const key = `INPUT_${name.toUpperCase()}`;

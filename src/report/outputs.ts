@@ -11,6 +11,7 @@ import type { BuildInputs } from '../inputs/index.js';
 import type { TagDecision } from '../plan/tags.js';
 import type { RegistryReport } from '../push/engine.js';
 import type { Pushed } from '../push/stage.js';
+import type { SignatureRecord } from '../sign/stage.js';
 import { renderSummary, type RunSummary } from './summary.js';
 
 /** How far a build run got; each stage fills its part. */
@@ -21,6 +22,8 @@ export interface RunRecord {
   pushed?: Pushed;
   /** With public and private builds: the private bytes proven absent from the public registries. */
   privateBytesKeptPrivate?: number;
+  /** sign: key — each `.sig` written after the push (src/sign/stage.ts). */
+  signatures?: SignatureRecord[];
 }
 
 export interface Metadata {
@@ -167,6 +170,7 @@ export async function publishOutputs(fx: Pick<Effects, 'platform' | 'redactor'>,
       ? built.flatMap((b) => b.localTags)
       : undefined;
   if (tags) set('tags', tags.join('\n'));
+  if (record.signatures) platform.setOutput('signatures', record.signatures.map((s) => s.reference).join('\n'));
   set('json', JSON.stringify(meta.json(tags ?? [])));
   platform.setOutput('metadata', JSON.stringify(metadataOf(inputs, built, audit, record)));
   await writeSummary(fx, renderSummary(runSummary(record)!));
