@@ -202,6 +202,10 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "default": "false"
   },
   {
+    "name": "base-signers",
+    "summary": "Public keys (cosign.pub: PEM text, or paths one per line, relative to the workspace) of whom you trust to sign base images"
+  },
+  {
     "name": "ssh-known-hosts",
     "summary": "Pinned host keys (known_hosts lines, e.g. from ssh-keyscan), handed to the build as the secret known_hosts: RUN --mount=type=secret,id=known_hosts,target=/root/.ssh/known_hosts --mount=type=ssh git clone … Host-key checking stays on"
   },
@@ -360,6 +364,19 @@ export const PROMOTE_FLAGS: readonly FlagSpec[] = [
   {
     "name": "mount-from",
     "summary": "Repositories the destinations may already hold the base in (mounted instead of sent)"
+  },
+  {
+    "name": "require-signature",
+    "summary": "true: the source's manifest digest must carry a cosign key signature (the sha256-<hex>.sig manifest) that verifies against verify-key, over that very digest, before anything is copied; otherwise nothing is copied, no destination tag moves, and the step fails naming the digest and why (unsigned, another key, another digest, a tampered payload)",
+    "default": "false"
+  },
+  {
+    "name": "verify-key",
+    "summary": "The signer's public key (cosign.pub): PEM text, or paths of PEM files, one per line (relative to the workspace)"
+  },
+  {
+    "name": "verify-identity",
+    "summary": "Keyless signatures (a Fulcio certificate's identity and OIDC issuer) are not verified by this version: setting it is refused with an error saying so; use verify-key"
   },
   {
     "name": "registry-auth",

@@ -115,7 +115,7 @@ export async function runMaintain(fx: Effects, line: MaintainLine, out: Out): Pr
   const c = line.command;
   if (c.verb === 'inspect') {
     const { runInspect } = await import('./verbs/inspect.js');
-    return withClients(fx, line, [c.ref], (client) => runInspect(client(c.ref), c, line.json, out));
+    return withClients(fx, line, [c.ref], (client) => runInspect(client(c.ref), c, line.json, out, fx.files));
   }
   if (c.verb === 'audit') {
     const { runAudit } = await import('./verbs/audit.js');

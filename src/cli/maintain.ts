@@ -53,9 +53,10 @@ export const MAINTAIN_HELP = `Usage:
                                                       latest or a version tag unless --match names them
   hoist audit REF|LAYOUT_DIR [--audit-values-file F] [--secret-envs ID=VAR]... [--json]
                                                       the pre-push audit on an image already pushed (exit 1 on a leak)
-  hoist inspect REF [--platform OS/ARCH] [--raw manifest|config] [--json]
-                                                      digest, media type, platforms, config, labels, base, size, referrers;
-                                                      --raw: the registry's bytes as served
+  hoist inspect REF [--platform OS/ARCH] [--raw manifest|config] [--key PATH]... [--json]
+                                                      digest, media type, platforms, config, labels, base, size, referrers,
+                                                      cosign signatures and attestations; --raw: the registry's bytes as served;
+                                                      --key cosign.pub: whether each signature verifies with it
 
 Registry settings, as for hoist build: --registry-auth-file PATH (or HOIST_REGISTRY_AUTH), --registry-ca REGISTRY=PEM,
 --insecure-registries HOST, --retries N, --concurrency N; credentials from the Docker config work as they are.`;
@@ -140,7 +141,7 @@ function command(verb: string | undefined, rest: string[]): { command: MaintainC
 }
 
 function inspectCommand(rest: string[]): { command: MaintainCommand; values: Values } {
-  const { values, positionals } = parse(rest, { raw: { type: 'string' }, platform: { type: 'string' } });
+  const { values, positionals } = parse(rest, { raw: { type: 'string' }, platform: { type: 'string' }, key: { type: 'string', multiple: true } });
   if (positionals.length !== 1) throw new UsageError('inspect takes one image reference, e.g. registry.acme/team/app:1.4.2');
   const raw = values.raw as string | undefined;
   if (raw !== undefined && raw !== 'manifest' && raw !== 'config') throw new UsageError(`--raw: '${raw}' is not manifest or config`);
@@ -153,7 +154,9 @@ function inspectCommand(rest: string[]): { command: MaintainCommand; values: Val
   } catch (e) {
     throw new UsageError(`inspect: '${positionals[0]}': ${(e as Error).message}`);
   }
-  return { command: { verb: 'inspect', ref, ...(raw ? { raw } : {}), ...(platform ? { platform } : {}) }, values };
+  const keys = (values.key as string[] | undefined) ?? [];
+  if (keys.length && raw) throw new UsageError('--key verifies the signatures inspect lists: leave out --raw');
+  return { command: { verb: 'inspect', ref, ...(raw ? { raw } : {}), ...(platform ? { platform } : {}), ...(keys.length ? { keys } : {}) }, values };
 }
 
 function auditCommand(rest: string[]): { command: MaintainCommand; values: Values } {

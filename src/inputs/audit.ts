@@ -13,6 +13,11 @@ export interface AuditSettings {
   requirePinnedBase: boolean;
   /** `audit-limits`: report (a part not fully audited is a warning) or strict (it fails the audit). */
   limits: 'report' | 'strict';
+  /**
+   * `base-signers` as given: public keys (PEM text, or paths one a line) one of which must have signed
+   * every base image, checked by digest before the build (`trust/bases.ts`); '' for none.
+   */
+  baseSigners: string;
 }
 
 export function parseAuditInputs(scope: InputScope): AuditSettings {
@@ -29,7 +34,13 @@ export function parseAuditInputs(scope: InputScope): AuditSettings {
       scope.issues.push({ input: 'allowed-base-images', message: (e as Error).message });
     }
   }
+  const baseSigners = scope.read('base-signers').trim();
+  if (/PRIVATE KEY-----/.test(baseSigners)) {
+    scope.sensitive.push({ name: 'the base-signers input (a private key given in place of a public one)', value: baseSigners });
+    scope.issues.push({ input: 'base-signers', message: "holds a private key: give the signers' public keys (cosign.pub), never a private one" });
+  }
   return {
+    baseSigners,
     mode: parseChoice(scope, 'audit', ['fail', 'warn', 'off'] as const, 'fail'),
     values,
     allowedBaseImages,

@@ -3,7 +3,7 @@ import { ConfigError } from '../core/errors.js';
 import { parseReference, parseRepository, TAG_PATTERN, type Reference, type Repository } from '../core/reference.js';
 import type { CiContext } from '../platform/platform.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
-import { inputScope, parseChoice, parseList, type InputReader } from './read.js';
+import { inputScope, parseBool, parseChoice, parseList, type InputReader, type InputScope } from './read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 
 export interface PromoteInputs {
@@ -20,6 +20,15 @@ export interface PromoteInputs {
   /** `release-tags`: `protect` keeps a version tag on its commit's image; `overwrite` lets it move. */
   releaseTags: 'protect' | 'overwrite';
   transfer: TransferSettings;
+  /** `require-signature` and what verifies it (`pipeline/promote.ts` requireSignature, `trust/gate.ts`). */
+  signature: SignatureRequirement;
+}
+
+export interface SignatureRequirement {
+  /** `require-signature`: nothing is copied unless a signature of the source's digest verifies. */
+  required: boolean;
+  /** `verify-key` as given: PEM public keys, or paths (one a line, relative to the workspace); read when the run verifies. */
+  keys: string;
 }
 
 export interface MountHint {
@@ -58,6 +67,38 @@ function parseSource(read: InputReader): { source?: Reference; message?: string 
   }
 }
 
+/**
+ * `require-signature`, `verify-key`, `verify-identity`. A key without the requirement would check
+ * nothing, so it is refused rather than ignored; a certificate identity (keyless) is refused because
+ * this version verifies key signatures only, and says so instead of letting an unverified image through.
+ */
+export function parseSignatureRequirement(scope: InputScope): SignatureRequirement {
+  const required = parseBool(scope, 'require-signature', false);
+  const keys = scope.read('verify-key').trim();
+  const identity = scope.read('verify-identity').trim();
+  if (identity)
+    scope.issues.push({
+      input: 'verify-identity',
+      message:
+        'keyless signatures (a certificate identity and its OIDC issuer) cannot be verified by this version of Hoist, only key signatures: remove verify-identity and give verify-key (cosign.pub)',
+    });
+  if (/PRIVATE KEY-----/.test(keys)) {
+    scope.sensitive.push({ name: 'the verify-key input (a private key given in place of a public one)', value: keys });
+    scope.issues.push({ input: 'verify-key', message: 'holds a private key: give the public key (cosign.pub), never the private one' });
+  }
+  if (required && !keys && !identity)
+    scope.issues.push({
+      input: 'verify-key',
+      message: "require-signature is true but no key is given: set verify-key to the signer's public key (cosign.pub, PEM text or a path)",
+    });
+  if (!required && keys)
+    scope.issues.push({
+      input: 'require-signature',
+      message: 'verify-key is given but require-signature is not true: set require-signature: true to promote only images it signed',
+    });
+  return { required, keys };
+}
+
 export async function readPromoteInputs(read: InputReader, ctx: CiContext, catalog: SecretCatalog): Promise<PromoteInputs> {
   const scope = inputScope(read, ctx.workspace, ctx.env);
   const { issues } = scope;
@@ -86,6 +127,8 @@ export async function readPromoteInputs(read: InputReader, ctx: CiContext, catal
   const releaseTags = parseChoice(scope, 'release-tags', ['protect', 'overwrite'] as const, 'protect');
   const transfer = parseTransfer(scope, await yamlFor(read('registry-auth')));
   catalogRegistryPasswords(transfer, catalog);
+  const signature = parseSignatureRequirement(scope);
+  for (const s of scope.sensitive) catalog.add(s.name, s.value);
   if (issues.length || !source) throw new ConfigError(issues);
-  return { source, destinations, tags: tags.length ? tags : source.tag ? [source.tag] : [], mountFrom, releaseTags, transfer };
+  return { source, destinations, tags: tags.length ? tags : source.tag ? [source.tag] : [], mountFrom, releaseTags, transfer, signature };
 }

@@ -2,7 +2,8 @@
  * `hoist inspect REF`: what an image is, read from its registry without pulling a layer — the root
  * manifest (digest, media type, size), its platforms, one platform's config summary (the first, or
  * the one asked for), labels and annotations, the base it records, its size (config and compressed
- * layers) and what refers to it (signatures, attestations, SBOMs). Environment variables are named,
+ * layers), what refers to it (signatures, attestations, SBOMs: OCI referrers) and cosign's tagged
+ * signatures, attestations and SBOMs of the image and each platform (`sha256-<hex>.sig`…). Environment variables are named,
  * never their values: an image's ENV may hold what its builder should not have put there.
  */
 import { ConfigError } from '../core/errors.js';
@@ -10,6 +11,7 @@ import { formatFull, type Reference } from '../core/reference.js';
 import { isIndex } from '../oci/graph.js';
 import type { Manifest, RegistryClient } from '../registry/client.js';
 import { BODY_LIMITS, readLimited } from '../registry/transport/http.js';
+import { findTagged, layersOf } from '../trust/artefacts.js';
 
 const BASE_NAME = 'org.opencontainers.image.base.name';
 const BASE_DIGEST = 'org.opencontainers.image.base.digest';
@@ -44,6 +46,23 @@ export interface Inspected {
   annotations: Record<string, string>;
   base?: { name?: string; digest?: string };
   referrers: Array<{ digest: string; artifactType?: string; mediaType: string; size: number }>;
+  /** cosign's tagged artefacts of the root and of each platform (`sha256-<hex>.sig`, `.att`, `.sbom`). */
+  signatures: TaggedEntry[];
+}
+
+export interface TaggedEntry {
+  /** The manifest they are about: the root's digest, or a platform's. */
+  subject: string;
+  /** `index`, `image`, or the platform (`linux/arm64`) for a platform's own. */
+  of: string;
+  kind: 'sig' | 'att' | 'sbom';
+  tag: string;
+  digest: string;
+  /** Signatures in a `.sig`, statements in an `.att`. */
+  layers: number;
+  /** With `--key`, for a `.sig`: who verified it, or why nothing did. */
+  verified?: string;
+  notVerified?: string;
 }
 
 interface Descriptor {
@@ -118,6 +137,7 @@ export async function inspectImage(client: RegistryClient, ref: Reference, platf
     labels: {},
     annotations: rootBody.annotations ?? {},
     referrers: [],
+    signatures: [],
   };
   if (isIndex(root.mediaType))
     out.platforms = (rootBody.manifests ?? [])
@@ -160,6 +180,20 @@ export async function inspectImage(client: RegistryClient, ref: Reference, platf
     size: r.size,
     ...(r.artifactType ? { artifactType: r.artifactType } : {}),
   }));
+  const subjects = [
+    { digest: root.digest, of: isIndex(root.mediaType) ? 'index' : 'image' },
+    ...out.platforms.filter((p) => p.digest !== root.digest).map((p) => ({ digest: p.digest, of: p.platform })),
+  ];
+  for (const subject of subjects)
+    for (const t of await findTagged(client, ref.path, subject.digest))
+      out.signatures.push({
+        subject: subject.digest,
+        of: subject.of,
+        kind: t.kind,
+        tag: t.tag,
+        digest: t.manifest.digest,
+        layers: layersOf(t.manifest).length,
+      });
   return out;
 }
 
@@ -183,9 +217,21 @@ export function describeInspected(i: Inspected): string {
     ['base', i.base ? `${i.base.name ?? '?'}${i.base.digest ? `@${i.base.digest}` : ''}` : undefined],
     ['labels', Object.entries(i.labels).map(([k, v]) => `${k}=${v}`)],
     ['referrers', i.referrers.map((r) => `${r.digest}  ${r.artifactType ?? r.mediaType}`)],
+    ['signatures', i.signatures.flatMap(describeTagged)],
   ];
   return lines
     .filter(([, v]) => (Array.isArray(v) ? v.length : v))
     .map(([k, v]) => `${k.padEnd(12)}${Array.isArray(v) ? v.join(`\n${' '.repeat(12)}`) : v}`)
     .join('\n');
+}
+
+const KIND_NAMES = { sig: ['signature', 'signatures'], att: ['attestation', 'attestations'], sbom: ['SBOM', 'SBOMs'] } as const;
+
+/** One tagged artefact: its tag, what it holds and of what; with --key, the verdict under it. */
+function describeTagged(t: TaggedEntry): string[] {
+  const [one, many] = KIND_NAMES[t.kind];
+  const head = `${t.tag}  ${t.layers} ${t.layers === 1 ? one : many} (${t.of})`;
+  if (t.verified) return [head, `  verified: ${t.verified}`];
+  if (t.notVerified) return [head, `  not verified: ${t.notVerified}`];
+  return [head];
 }

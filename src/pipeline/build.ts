@@ -93,10 +93,14 @@ export async function runBuild(
       given.source.git ? { ...cloned.source, context: '', file: '' } : cloned.source,
       workspaceConfinement(platform.context.workspace),
     );
-    const inputs = (record.inputs = o.prepare ? await o.prepare(cloned, work.dir) : cloned);
-    await checkFiles(fx, inputs);
-    await catalogSecretFiles(fx.files, inputs.secrets.secrets, { buildArgs: inputs.source.buildArgs, ...inputs.metadata }, catalog);
-    const planned = await planBuild(fx, inputs);
+    const prepared = (record.inputs = o.prepare ? await o.prepare(cloned, work.dir) : cloned);
+    await checkFiles(fx, prepared);
+    await catalogSecretFiles(fx.files, prepared.secrets.secrets, { buildArgs: prepared.source.buildArgs, ...prepared.metadata }, catalog);
+    // base-signers: after the policy, every base verified by digest and the build pinned to it (trust/bases.ts).
+    const { inputs, planned } = prepared.audit.baseSigners
+      ? await (await import('../trust/bases.js')).trustBases(fx, prepared, await planBuild(fx, prepared), catalog, work.dir)
+      : { inputs: prepared, planned: await planBuild(fx, prepared) };
+    record.inputs = inputs;
     const {
       chooseBuilderFor,
       runCall,

@@ -5,7 +5,8 @@
  * the repositories named in `mount-from` and the image's own base (its `base.name` label), so a
  * base every environment has is never sent again. The summary says what the copy cost.
  */
-import { formatFull, parseReference } from '../core/reference.js';
+import { FindingError } from '../core/errors.js';
+import { formatFull, formatRepository, parseReference, type Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import { readPromoteInputs } from '../inputs/promote.js';
 import { fetchGraph, graphSize, withReferrers } from '../oci/graph.js';
@@ -19,6 +20,8 @@ import { BODY_LIMITS, readLimited } from '../registry/transport/http.js';
 import { cell } from '../report/summary.js';
 import { newCatalog } from '../secrets/hide.js';
 import { versionOfTag } from '../plan/tags.js';
+import { findTagged } from '../trust/artefacts.js';
+import { copyTaggedArtefacts } from '../trust/carry.js';
 
 const MiB = 1024 * 1024;
 const mib = (n: number) => (n / MiB).toFixed(1);
@@ -34,6 +37,10 @@ export async function promote(fx: Effects): Promise<void> {
     // The image's referrers (attestations, signatures) go with it.
     const graph = await withReferrers(client, source.path, await fetchGraph(client, source.path, source.digest ?? source.tag!));
     if (source.digest && source.digest !== graph.root.digest) throw new Error(`${formatFull(source)}: the registry answered with ${graph.root.digest}`);
+    // require-signature: the digest about to be copied is verified before any byte is sent anywhere.
+    const signed = inputs.signature.required ? await requireSignature(fx, client, source, graph.root.digest, inputs.signature.keys) : undefined;
+    // cosign's tagged signatures and attestations of the image (and of each platform, as --recursive signs them) go with it.
+    const artefacts = (await Promise.all([graph.root, ...graph.children].map((n) => findTagged(client, source.path, n.digest)))).flat();
     // Where destinations may hold the base already: the mount-from repositories (trusted: the user
     // named them), and the image's base from its label (untrusted: the source names it, so a blob is
     // mounted from there only once the source is shown to hold it — HEAD at the source).
@@ -58,11 +65,19 @@ export async function promote(fx: Effects): Promise<void> {
       sourceHolds: (digest: string) => client.hasBlob(source.path, digest),
       releaseTags: inputs.releaseTags,
     };
+    // Signatures first: once a destination's tag moves, the image it names is signed there too.
+    const carried = artefacts.length
+      ? await platform.group('Signatures and attestations', () => copyTaggedArtefacts(client, source, artefacts, targets, options))
+      : { copied: [], reports: [] };
+    for (const r of carried.reports) if (r.error) platform.info(describeReport(r));
+    const unsigned = pushError(carried.reports, 'copy of the signatures');
+    if (unsigned) throw unsigned; // the image is not copied where its signatures could not go
+    if (carried.copied.length) platform.info(`Copied ${carried.copied.join(', ')} to ${destinations.length} repositories`);
     const result = await platform.group('Promote', () => copyGraph(client, source, graph, targets, options));
     for (const r of result.reports) platform.info(describeReport(r));
-    const sent = result.reports.reduce((n, r) => n + r.bytesSent, 0);
+    const sent = [...carried.reports, ...result.reports].reduce((n, r) => n + r.bytesSent, 0);
     // What the destinations had already, or mounted from a repository of theirs: bytes shared with their bases.
-    const shared = result.reports.reduce((n, r) => n + r.bytesMounted + r.bytesSkipped, 0);
+    const shared = [...carried.reports, ...result.reports].reduce((n, r) => n + r.bytesMounted + r.bytesSkipped, 0);
     platform.setOutput('digest', result.digest);
     platform.setOutput('tags', result.reports.flatMap((r) => r.references).join('\n'));
     platform.setOutput('bytes-sent', String(sent));
@@ -79,6 +94,8 @@ export async function promote(fx: Effects): Promise<void> {
           '',
           ...result.reports.map((r) => `- ${cell(describeReport(r))}`), // a registry's error message: Markdown-escaped
           '',
+          ...(signed ? [`Signed: \`${result.digest}\` by ${cell(signed)}.`, ''] : []),
+          ...(carried.copied.length ? [`Copied along: ${carried.copied.map((t) => `\`${t}\``).join(', ')}.`, ''] : []),
         ].join('\n'),
       ),
     );
@@ -87,6 +104,24 @@ export async function promote(fx: Effects): Promise<void> {
   } finally {
     await closeAll(clients);
   }
+}
+
+/**
+ * The gate of `require-signature`: a signature of `digest` in the source repository that one of the
+ * `verify-key` keys verifies (`trust/gate.ts`); else a FindingError naming the digest and why, before
+ * anything is copied. Returns who signed, for the log and the summary.
+ */
+async function requireSignature(fx: Effects, client: RegistryClient, source: Reference, digest: string, keys: string): Promise<string> {
+  const { readSigners, verifyDigest, whyNotVerified, describeSigners } = await import('../trust/gate.js');
+  const signers = await readSigners(fx.files, keys, 'verify-key', fx.platform.context.workspace);
+  const result = await verifyDigest(client, source.path, digest, signers);
+  if (!result.verified.length)
+    throw new FindingError(
+      `${formatRepository(source)}@${digest} is not promoted: ${whyNotVerified(result)}; nothing was copied and no tag moved (require-signature)`,
+    );
+  const who = describeSigners(result, signers);
+  fx.platform.info(`Signature verified: ${digest} by ${who}`);
+  return who;
 }
 
 /** The repository path of the image's base, from its `org.opencontainers.image.base.name` label. */

@@ -1,0 +1,186 @@
+// Promotion of signed images only (require-signature + verify-key), through the pipeline's Effects
+// seam between in-process registries. The signatures are made without Hoist's signer: openssl's key,
+// payload and signature (test/support/openssl-cosign.ts), stored as cosign stores them.
+//
+// Property: with require-signature, a destination receives nothing — no blob, no manifest, no tag —
+// unless a signature over the source's very digest verifies with a given key; when one does, the
+// image arrives with its .sig (and .att), and the summary names the key's fingerprint.
+// Nearest real-world variant: CI signs staging images with `cosign sign --key`; the release job
+// promotes staging → production, and an attacker with push rights to staging pushes an unsigned
+// image, one signed with their own key, a valid .sig copied from another image, or an edited payload.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, FindingError } from '../core/errors.js';
+import { parseRepository } from '../core/reference.js';
+import { pushGraph } from '../push/engine.js';
+import { RegistryClient } from '../registry/client.js';
+import { harness } from '../../test/support/pipeline.js';
+import { MemoryRegistry } from '../../test/support/memory-registry.js';
+import { releaseImage } from '../../test/support/releases.js';
+import { opensslKey, opensslSign, opensslVerifies, pushSignatures, simpleSigning, type OpensslKey } from '../../test/support/openssl-cosign.js';
+import { exitCodeFor } from '../cli/exit.js';
+import { promote } from './promote.js';
+
+const registries: MemoryRegistry[] = [];
+afterEach(async () => {
+  await Promise.all(registries.splice(0).map((r) => r.close()));
+});
+let dir: string;
+let signer: OpensslKey;
+let stranger: OpensslKey;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hoist-keys-'));
+  signer = await opensslKey(dir, 'signer');
+  stranger = await opensslKey(dir, 'stranger');
+});
+afterAll(() => undefined);
+
+async function staged(reg: MemoryRegistry, path: string, version: string) {
+  const image = releaseImage(version, `r-${version}`);
+  const client = new RegistryClient({ host: reg.host, insecure: true, retries: 0, userAgent: 'test' });
+  const [r] = await pushGraph(image.graph, image.source, [{ repository: parseRepository(`${reg.host}/${path}`), tags: [version] }], {
+    clientFor: () => client,
+    concurrency: 2,
+    perHost: 2,
+  });
+  await client.close();
+  expect(r!.error).toBeUndefined();
+  return image.graph.root.digest;
+}
+
+async function promoteSigned(src: MemoryRegistry, dest: MemoryRegistry, source: string, key: string) {
+  const h = await harness({
+    source,
+    destinations: `${dest.host}/prod/app`,
+    'require-signature': 'true',
+    'verify-key': key,
+    'insecure-registries': `${src.host},${dest.host}`,
+    retries: '0',
+  });
+  const error = await promote(h.fx).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return { h, error };
+}
+
+describe('promote: require-signature refuses before anything is copied', () => {
+  const cases: Array<[string, (src: MemoryRegistry, digest: string, other: string) => Promise<void>, RegExp]> = [
+    ['an unsigned image', async () => undefined, /: unsigned: no signature/],
+    [
+      'an image signed by another key',
+      async (src, digest) => {
+        const payload = simpleSigning(`${src.host}/staging/app`, digest);
+        await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(stranger, payload, dir) }]);
+      },
+      /signed by another key or tampered: the signature does not verify with the key given/,
+    ],
+    [
+      'a valid signature over another digest (a .sig copied from another image)',
+      async (src, digest, other) => {
+        const payload = simpleSigning(`${src.host}/staging/app`, other);
+        await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(signer, payload, dir) }]);
+      },
+      /signature over another digest: signed by sha256:[0-9a-f]{12}, but for another image: sha256:/,
+    ],
+    [
+      'a payload changed after signing (the digest inside rewritten to this image)',
+      async (src, digest, other) => {
+        const signed = simpleSigning(`${src.host}/staging/app`, other);
+        const signature = await opensslSign(signer, signed, dir);
+        const tampered = Buffer.from(signed.toString('utf8').replace(other, digest));
+        expect(await opensslVerifies(signer, tampered, signature, dir)).toBe(false); // the independent reader agrees
+        await pushSignatures(`${src.host}/staging/app`, digest, [{ payload: tampered, signature }]);
+      },
+      /signed by another key or tampered: the signature does not verify/,
+    ],
+  ];
+  for (const [name, sign, reason] of cases)
+    it(`refuses ${name}: nothing reaches the destination, a finding (exit 1) naming the digest`, async () => {
+      const src = await MemoryRegistry.start();
+      const dest = await MemoryRegistry.start();
+      registries.push(src, dest);
+      const digest = await staged(src, 'staging/app', '1.0.0');
+      const other = await staged(src, 'staging/app', '0.9.0');
+      await sign(src, digest, other);
+      const { h, error } = await promoteSigned(src, dest, `${src.host}/staging/app:1.0.0`, signer.publicPem);
+      expect(error).toBeInstanceOf(FindingError);
+      expect(exitCodeFor(error)).toBe(1);
+      const message = (error as Error).message;
+      expect(message).not.toContain('\n');
+      expect(message).toContain(`${src.host}/staging/app@${digest} is not promoted`);
+      expect(message).toMatch(reason);
+      expect(message).toMatch(/nothing was copied and no tag moved/);
+      expect(dest.requests).toEqual([]); // not a HEAD, not a byte
+      expect(h.platform.outputs.get('digest')).toBeUndefined();
+    });
+});
+
+describe('promote: a payload changed in storage', () => {
+  /** Nearest real-world variant: a compromised or misbehaving registry (or a proxy) serving other bytes for the signature's blob. */
+  it('refuses a signature whose payload the registry serves altered, naming it a tampered payload', async () => {
+    let payloadPath = '';
+    const src = await MemoryRegistry.start({
+      fault: (q) => (q.method === 'GET' && q.path === payloadPath ? { status: 200, body: '{"critical":{"type":"x"}}'.padEnd(190, ' ') } : undefined),
+    });
+    const dest = await MemoryRegistry.start();
+    registries.push(src, dest);
+    const digest = await staged(src, 'staging/app', '3.0.0');
+    const payload = simpleSigning(`${src.host}/staging/app`, digest);
+    await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(signer, payload, dir) }]);
+    payloadPath = `/v2/staging/app/blobs/sha256:${(await import('node:crypto')).createHash('sha256').update(payload).digest('hex')}`;
+    const { error } = await promoteSigned(src, dest, `${src.host}/staging/app:3.0.0`, signer.publicPem);
+    expect(error).toBeInstanceOf(FindingError);
+    expect((error as Error).message).toMatch(/is not promoted: tampered payload: .*\(tampered payload\); nothing was copied/);
+    expect(dest.requests).toEqual([]);
+  });
+});
+
+describe('promote: a signed image', () => {
+  it('is copied with its .sig, verified by the key (a path or PEM text, among several); the summary names the key', async () => {
+    const src = await MemoryRegistry.start();
+    const dest = await MemoryRegistry.start();
+    registries.push(src, dest);
+    const digest = await staged(src, 'staging/app', '2.0.0');
+    const payload = simpleSigning(`${src.host}/staging/app`, digest);
+    const sig = await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(signer, payload, dir) }]);
+    // verify-key: the stranger's key as PEM text does not verify, the signer's path does.
+    const { h, error } = await promoteSigned(src, dest, `${src.host}/staging/app:2.0.0`, `${signer.publicPath}\n${stranger.publicPath}`);
+    expect(error).toBeUndefined();
+    const repo = dest.repos.get('prod/app')!;
+    expect(repo.tags.get('2.0.0')).toBe(digest);
+    expect(repo.tags.get(`${digest.replace(':', '-')}.sig`)).toBe(sig);
+    expect(repo.blobs.has(`sha256:${(await import('node:crypto')).createHash('sha256').update(payload).digest('hex')}`)).toBe(true);
+    const summary = h.platform.summaries.join('\n');
+    expect(summary).toContain(`by key ${signer.fingerprint} (${signer.publicPath})`); // openssl's fingerprint of the DER key
+    expect(summary).toContain(`${digest.replace(':', '-')}.sig`);
+    // The destination's .sig manifest was written before its tag 2.0.0 moved.
+    const puts = dest.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/')).map((r) => r.path.split('/manifests/')[1]);
+    expect(puts.indexOf(`${digest.replace(':', '-')}.sig`)).toBeLessThan(puts.indexOf('2.0.0'));
+  });
+
+  it('refuses verify-identity (keyless is not verified by this version), a private key in verify-key, and a key without require-signature', async () => {
+    const src = await MemoryRegistry.start();
+    registries.push(src);
+    const keyless = await harness({
+      source: `${src.host}/a/b:1`,
+      destinations: `${src.host}/c/d`,
+      'require-signature': 'true',
+      'verify-identity': 'https://token.actions.githubusercontent.com ^https://github.com/acme/',
+    });
+    const e1 = await promote(keyless.fx).catch((x: unknown) => x);
+    expect(e1).toBeInstanceOf(ConfigError);
+    expect((e1 as ConfigError).issues).toEqual([
+      { input: 'verify-identity', message: expect.stringMatching(/^keyless signatures .* cannot be verified by this version of Hoist/) },
+    ]);
+    const { readFile } = await import('node:fs/promises');
+    const privateKey = await readFile(signer.privatePath, 'utf8');
+    const leaked = await harness({ source: `${src.host}/a/b:1`, destinations: `${src.host}/c/d`, 'verify-key': privateKey });
+    const e2 = await promote(leaked.fx).catch((x: unknown) => x);
+    expect((e2 as ConfigError).issues.map((i) => i.input)).toEqual(['verify-key', 'require-signature']);
+    expect(String((e2 as Error).message)).not.toContain(privateKey.split('\n')[1]!);
+    expect(src.requests).toEqual([]);
+  });
+});

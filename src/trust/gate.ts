@@ -1,0 +1,64 @@
+/**
+ * The signature gate shared by promote (`require-signature` + `verify-key`) and the build
+ * (`base-signers`): the keys read, an image's manifest digest checked against them with
+ * `sign/verify.ts` (`cosign verify --key`'s rules), and, when nothing verifies, one line saying why —
+ * the most telling rejection first: a signature over another digest, a tampered payload, another
+ * key, none at all. The signing modules load only here, when a run verifies.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { Files } from '../effects/files.js';
+import type { VerificationKey } from '../sign/keys.js';
+import type { SignatureStore, VerifyResult } from '../sign/verify.js';
+
+export interface TrustedSigners {
+  /** The input they came from (`verify-key`, `base-signers`, `--key`). */
+  input: string;
+  keys: VerificationKey[];
+}
+
+/** The keys of a key input (PEM text or paths, relative to `dir`); a problem is a ConfigError naming the input. */
+export async function readSigners(files: Pick<Files, 'readText'>, value: string, input: string, dir: string): Promise<TrustedSigners> {
+  const { loadVerificationKeys } = await import('../sign/keys.js');
+  const keys = await loadVerificationKeys(value, input, (path) => files.readText(isAbsolute(path) ? path : resolve(dir, path)));
+  return { input, keys };
+}
+
+/** `digest`'s key signatures in `repository`, judged against the signers. */
+export async function verifyDigest(store: SignatureStore, repository: string, digest: string, signers: TrustedSigners): Promise<VerifyResult> {
+  const { verifyImageSignatures } = await import('../sign/verify.js');
+  return verifyImageSignatures(store, repository, digest, { keys: signers.keys.map((k) => k.key) });
+}
+
+/** Rejections by how much they tell, most first: an attack names itself before an absence does. */
+const RANKS: Array<[RegExp, string]> = [
+  [/for another image/, 'signature over another digest'],
+  [/\(tampered payload\)$/, 'tampered payload'],
+  [/does not verify/, 'signed by another key or tampered'],
+  [/^no signature/, 'unsigned'],
+];
+
+/** Why nothing verified, in one clause: `signed by another key: the signature does not verify…`. */
+export function whyNotVerified(result: VerifyResult): string {
+  const rejected = result.rejected;
+  if (!rejected.length) return 'unsigned: no signature was found';
+  const rank = (reason: string) => {
+    const i = RANKS.findIndex(([re]) => re.test(reason));
+    return i < 0 ? RANKS.length : i;
+  };
+  const best = [...rejected].sort((a, b) => rank(a.reason) - rank(b.reason))[0]!;
+  const label = RANKS[rank(best.reason)]?.[1];
+  const more = rejected.length > 1 ? ` (${rejected.length} signatures, none verifies)` : '';
+  return `${label && !best.reason.startsWith(label) ? `${label}: ` : ''}${best.reason}${more}`;
+}
+
+/** Who signed, for a summary: each verifying key's fingerprint and where its input named it. */
+export function describeSigners(result: VerifyResult, signers: TrustedSigners): string {
+  const ids = [...new Set(result.verified.map((v) => v.keyId))];
+  return ids
+    .map((id) => {
+      const key = signers.keys.find((k) => k.fingerprint === id);
+      const as = [...new Set(result.verified.filter((v) => v.keyId === id).map((v) => v.dockerReference))].join(', ');
+      return `key ${id}${key ? ` (${key.source})` : ''}${as ? `, signed as ${as}` : ''}`;
+    })
+    .join('; ');
+}
