@@ -11,25 +11,13 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script, no types
-import {
-  ACTIONS,
-  cell,
-  defaultOf,
-  firstSentence,
-  gitlabComponents,
-  gitlabInputs,
-  readAction,
-  render,
-  secretInputs,
-  topicOf,
-  TOPICS,
-  typeOf,
-} from './input-docs.mjs';
+import * as inputDocs from './input-docs.mjs';
 // @ts-expect-error: a plain .mjs script, no types
 import { tableProblems } from './markdown-tables.mjs';
 import { SECRET_INPUTS } from '../src/cli/args.js';
 
 type Spec = { description: string; default?: string; required?: boolean };
+const { ACTIONS, cell, defaultOf, firstSentence, gitlabComponents, gitlabInputs, readAction, render, secretInputs, topicOf, TOPICS, typeOf } = inputDocs;
 type Action = { file: string; title: string; verb?: string; gitlab?: string };
 const ROOT = join(import.meta.dirname, '..');
 const read = (path: string, root = ROOT) => readFileSync(join(root, path), 'utf8');
