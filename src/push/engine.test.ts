@@ -43,7 +43,36 @@ describe('pushGraph', () => {
     expect(again!.error).toBeUndefined();
     expect(again!.tagsUnchanged).toBe(2);
     expect(again!.references).toEqual([`${a.host}/app:1.0.0`, `${a.host}/app:latest`]);
-    expect(puts() - before).toBe(1); // the manifest by digest only; no tag written again
+    expect(puts() - before).toBe(0); // the manifest by digest was there too: nothing written
+  });
+
+  // Property: a re-push of an unchanged image only reads — each blob, the manifest by digest and
+  // each tag once, all before anything would be written — and writes nothing; a tag that points
+  // elsewhere is read again right before it moves. Nearest real-world variant: a CI job re-run on
+  // the same commit pushing to three registries under 1.2.3, 1.2, 1 and latest.
+  it('re-pushes an unchanged image with one read per blob, manifest and tag, and reads a moving tag again before writing it', async () => {
+    await using a = await MemoryRegistry.start();
+    const image = testImage([10 * KiB, 20 * KiB]);
+    const opts = engine([a]);
+    const tags = ['1.2.3', '1.2', '1', 'latest'];
+    const target = [{ repository: repo(a, 'app'), tags, releaseTags: ['1.2.3'] }];
+    expect((await pushGraph(image.graph, image.source, target, opts))[0]!.error).toBeUndefined();
+    const from = a.requests.length;
+    const [again] = await pushGraph(image.graph, image.source, target, opts);
+    expect(again!.error).toBeUndefined();
+    expect(again!.tagsUnchanged).toBe(4);
+    const seen = a.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/sha256:[0-9a-f]{64}/, 'D')}`);
+    expect(seen.filter((l) => !l.startsWith('HEAD'))).toEqual([]);
+    expect(seen.filter((l) => l.includes('/blobs/'))).toHaveLength(3);
+    expect(seen.filter((l) => l.includes('/manifests/')).sort()).toEqual([...tags, 'D'].map((t) => `HEAD /v2/app/manifests/${t}`).sort());
+
+    const other = testImage([30 * KiB]);
+    const at = a.requests.length;
+    const [moved] = await pushGraph(other.graph, other.source, [{ repository: repo(a, 'app'), tags: ['latest'] }], opts);
+    await opts.close();
+    expect(moved!.error).toBeUndefined();
+    const onLatest = a.requests.slice(at).filter((r) => r.path.endsWith('/manifests/latest'));
+    expect(onLatest.map((r) => r.method)).toEqual(['HEAD', 'HEAD', 'PUT', 'HEAD']); // early read, read before writing, write, read back
   });
 
   it('names the tag and the immutability setting when the registry refuses to move a tag', async () => {

@@ -15,6 +15,7 @@ import { RegistryError } from '../registry/errors.js';
 import { graphSize, referrerEntry, type BlobSource, type ImageGraph } from '../oci/graph.js';
 import type { FloatingPlan } from './floating.js';
 import type { ReleaseTagMode } from './release-tags.js';
+import { Presence } from './presence.js';
 import { tagRepositories } from './tagging.js';
 import { SourceDigestError, verifyingOpen } from './verify.js';
 
@@ -155,6 +156,7 @@ class HostPush {
   readonly #untrusted: readonly string[];
   readonly #sourceHolds = new Map<string, Promise<boolean>>();
   readonly #skipped = new Set<string>();
+  #presence: Presence | undefined;
 
   constructor(
     readonly graph: ImageGraph,
@@ -303,6 +305,10 @@ class HostPush {
   async #putManifests(): Promise<void> {
     for (const target of this.repos) {
       for (const node of [...this.graph.children, this.graph.root]) {
+        if (await this.#presence?.hasManifest(target.repository.path, node.digest)) {
+          this.#done += node.bytes.length;
+          continue;
+        }
         const stored = await this.#limit(() => this.#client.putManifest(target.repository.path, node.digest, node.bytes, node.mediaType));
         if (stored && stored !== node.digest) {
           throw new RegistryError(`${formatReference(target.repository)}: the registry stored manifest ${node.digest} as ${stored}`, {
@@ -344,6 +350,8 @@ class HostPush {
   async run(): Promise<RegistryReport> {
     const { graph, report } = this;
     try {
+      // What the repositories already hold is read alongside the blob checks (`presence.ts`).
+      this.#presence = new Presence(this.#client, this.#limit, graph, this.repos);
       // Each blob goes to the first repository first, so the others can mount it from there.
       const [first, ...rest] = this.repos.map((r) => r.repository.path);
       const blobs = graph.blobs.map(async (blob) => {
@@ -358,7 +366,7 @@ class HostPush {
       const tagsOf = await this.#chooseTags();
       const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
       await tagRepositories(
-        { ...this.options, client: this.#client, host: this.host, graph, source: this.source, limit: this.#limit, report, sleep },
+        { ...this.options, client: this.#client, host: this.host, graph, source: this.source, limit: this.#limit, report, sleep, presence: this.#presence },
         this.repos,
         tagsOf,
       );

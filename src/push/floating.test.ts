@@ -93,6 +93,7 @@ describe('floating tags under concurrent releases', () => {
       sleep,
       settleMs: 5,
       rounds: 5,
+      wroteFixedTags: true,
       ...extra,
     });
     const plan = (version: string) => ({
@@ -149,6 +150,25 @@ describe('floating tags under concurrent releases', () => {
     expect(hLog.some((l) => l.includes('repaired'))).toBe(true);
     const tags = await tagsNow(reg, repository);
     expect([tags.get('2'), tags.get('latest')]).toEqual([high.graph.root.digest, high.graph.root.digest]);
+    await client.close();
+  });
+
+  // Property: the settle wait is paid by a run that wrote a tag (its version tag or a floating
+  // one) and by no other. Nearest real-world variant: a release job re-run on the same commit after
+  // a flaky later step, every tag already on its image.
+  it('settles after writing, and skips the wait and re-reads when the run wrote no tag at all', async () => {
+    await using reg = await MemoryRegistry.start();
+    const { high, client, ctx, plan } = await twoReleases(reg);
+    const waits: number[] = [];
+    const sleepRecorded = async (ms: number) => void waits.push(ms);
+    const first = await convergeFloating(ctx(high, [], { sleep: sleepRecorded }), plan('2.2.0'), ['2', 'latest']);
+    expect(first.ours.sort()).toEqual(['2', 'latest']);
+    expect(waits).toEqual([5]);
+    const rerun = await convergeFloating(ctx(high, [], { sleep: sleepRecorded, wroteFixedTags: false }), plan('2.2.0'), ['2', 'latest']);
+    expect(rerun.ours.sort()).toEqual(['2', 'latest']);
+    expect(waits).toEqual([5]); // no second wait
+    await convergeFloating(ctx(high, [], { sleep: sleepRecorded, wroteFixedTags: true }), plan('2.2.0'), ['2', 'latest']);
+    expect(waits).toEqual([5, 5]); // the version tag was just written: others may have listed before it
     await client.close();
   });
 

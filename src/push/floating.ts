@@ -12,7 +12,8 @@
  *   this release leads). A tag off its target is repaired when the value there is this release's
  *   own write (a higher release landed meanwhile: yield to it) or when this release leads (a
  *   lower release overwrote it after its own re-read: set it back). A value neither ours nor
- *   ours to guard is left to the release that wrote it.
+ *   ours to guard is left to the release that wrote it. A run that wrote no tag at all (a re-run
+ *   of a release already in place: version tag and floating tags found on its image) skips it.
  *
  * Why the end state converges for any interleaving (registries linearisable per tag, version tags
  * never moved once written — `release-tags: protect` — and every writer following this protocol):
@@ -27,6 +28,11 @@
  * puts H's image there, whatever the order of lists, reads and writes; a lower release that writes
  * after H's re-read is undone by its own settle read, and H's delayed re-check undoes one that
  * stopped before its settle phase (killed) as long as it wrote before that re-check.
+ * The proof needs no particular delay, only a re-read after the last write; `settleMs` is the
+ * window in which a killed writer's stale write, or a tag listing that lags behind the tags (an
+ * eventually consistent registry), is still caught, so it is kept for every run that wrote. A run
+ * that wrote nothing has no write to re-check, and its version tag predates the run: a lower
+ * release whose listing missed it was covered by the settle phase of the run that wrote it.
  * Limits: the settle phase runs at most `rounds` times (reaching that is logged), and a line's leader
  * is read from full version tags, so a release whose `version-tags` leave out `full` cannot be seen
  * by the others.
@@ -56,6 +62,8 @@ export interface FloatingContext {
   sleep: (ms: number) => Promise<void>;
   settleMs: number;
   rounds: number;
+  /** Whether this run wrote one of the repository's fixed tags (its version tag among them) before the floating ones. */
+  wroteFixedTags: boolean;
 }
 
 export interface FloatingResult {
@@ -84,6 +92,7 @@ export async function convergeFloating(ctx: FloatingContext, plan: FloatingPlan,
   };
 
   let names = await limit(() => client.listTags(repository));
+  let wrote = ctx.wroteFixedTags;
   for (const tag of allowed) {
     const { leader, higher, digest } = await targetOf(tag, names);
     const at = await limit(() => client.headManifest(repository, tag));
@@ -97,9 +106,13 @@ export async function convergeFloating(ctx: FloatingContext, plan: FloatingPlan,
     guarded.set(tag, new Set([root.digest]));
     if (at?.digest === root.digest) continue;
     await limit(() => client.putManifest(repository, tag, root.bytes, root.mediaType));
+    wrote = true;
     log(`${name}:${tag}: was at ${at?.digest ?? 'nothing'}, now ${root.digest} (${v} leads its line)`);
   }
 
+  // Nothing written by this run (a re-run of a release already in place): no write of its own to
+  // re-check, and its version tag landed in an earlier run, whose settle phase guarded that moment.
+  if (!wrote) return { ours: [...guarded.keys()], left };
   for (let round = 1; guarded.size > 0 && round <= ctx.rounds; round++) {
     await ctx.sleep(ctx.settleMs);
     names = await limit(() => client.listTags(repository));

@@ -10,6 +10,7 @@ import type { RegistryClient } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
 import type { EngineOptions, PushTarget, RegistryReport } from './engine.js';
 import { convergeFloating } from './floating.js';
+import type { Presence } from './presence.js';
 import { checkReleaseTags, revisionOfGraph } from './release-tags.js';
 
 export interface TagContext extends Pick<EngineOptions, 'log' | 'releaseTags' | 'settleMs' | 'settleRounds'> {
@@ -20,24 +21,36 @@ export interface TagContext extends Pick<EngineOptions, 'log' | 'releaseTags' | 
   limit: <T>(task: () => Promise<T>) => Promise<T>;
   report: RegistryReport;
   sleep: (ms: number) => Promise<void>;
+  /** The early reads: a fixed tag already at the image is neither checked, read again nor written. */
+  presence?: Pick<Presence, 'tagAtRoot'>;
 }
 
 export async function tagRepositories(c: TagContext, repos: readonly PushTarget[], tagsOf: ReadonlyArray<readonly string[]>): Promise<void> {
   const { graph, report } = c;
-  if ((c.releaseTags ?? 'protect') === 'protect' && repos.some((t) => t.releaseTags?.length)) {
-    const revision = await revisionOfGraph(graph, c.source);
+  if ((c.releaseTags ?? 'protect') === 'protect') {
+    // Release tags already at this image need no check (nothing moves); the others are read now.
+    const release = await Promise.all(
+      repos.map(async (target, i) => {
+        const listed = (target.releaseTags ?? []).filter((t) => tagsOf[i]!.includes(t));
+        const atRoot = await Promise.all(listed.map((t) => c.presence?.tagAtRoot(target.repository.path, t)));
+        return listed.filter((_, j) => atRoot[j] !== true);
+      }),
+    );
+    const revision = release.some((r) => r.length) ? await revisionOfGraph(graph, c.source) : undefined;
     for (const [i, target] of repos.entries()) {
-      const release = (target.releaseTags ?? []).filter((t) => tagsOf[i]!.includes(t));
+      if (!release[i]!.length) continue;
       const check = { client: c.client, host: c.host, repository: target.repository.path, name: formatReference(target.repository) };
-      await checkReleaseTags({ ...check, digest: graph.root.digest, revision, limit: c.limit }, release);
+      await checkReleaseTags({ ...check, digest: graph.root.digest, revision, limit: c.limit }, release[i]!);
     }
   }
   const placed = repos.map(() => new Set<string>());
+  /** Per repository: whether this run wrote one of its fixed tags (the version tag the floating ones follow). */
+  const wrote = repos.map(() => false);
   try {
     for (const [i, target] of repos.entries()) {
       const floating = new Set(target.floating?.tags.map((t) => t.tag));
       for (const tag of tagsOf[i]!.filter((t) => !floating.has(t))) {
-        await moveTag(c, target, tag);
+        if (await moveTag(c, target, tag)) wrote[i] = true;
         placed[i]!.add(tag);
       }
     }
@@ -49,7 +62,7 @@ export async function tagRepositories(c: TagContext, repos: readonly PushTarget[
       const settle = { sleep: c.sleep, settleMs: c.settleMs ?? 1000, rounds: c.settleRounds ?? 5 };
       const log = (line: string) => c.log?.(line);
       const { ours } = await convergeFloating(
-        { client: c.client, repository: target.repository.path, name, root: graph.root, limit: c.limit, log, ...settle },
+        { client: c.client, repository: target.repository.path, name, root: graph.root, limit: c.limit, log, ...settle, wroteFixedTags: wrote[i]! },
         plan,
         allowed,
       );
@@ -63,17 +76,21 @@ export async function tagRepositories(c: TagContext, repos: readonly PushTarget[
 }
 
 /**
- * Points a tag at the root and reads it back. A tag already there is left as it is (a re-run
+ * Points a tag at the root and reads it back; says whether it wrote. A tag already there is left as it is (a re-run
  * writes nothing, which registries with immutable tags require); a refused move of an existing
  * tag names the setting; a tag that reads back as another image is an error naming the registry.
  */
-async function moveTag(c: TagContext, target: PushTarget, tag: string): Promise<void> {
+async function moveTag(c: TagContext, target: PushTarget, tag: string): Promise<boolean> {
   const { graph, report } = c;
   const path = target.repository.path;
+  if (await c.presence?.tagAtRoot(path, tag)) {
+    report.tagsUnchanged++;
+    return false;
+  }
   const at = await c.limit(() => c.client.headManifest(path, tag));
   if (at?.digest === graph.root.digest) {
     report.tagsUnchanged++;
-    return;
+    return false;
   }
   try {
     await c.limit(() => c.client.putManifest(path, tag, graph.root.bytes, graph.root.mediaType));
@@ -92,4 +109,5 @@ async function moveTag(c: TagContext, target: PushTarget, tag: string): Promise<
       { registry: c.host, repository: path, code: 'TAG_READBACK_MISMATCH', retryable: false },
     );
   }
+  return true;
 }

@@ -38,6 +38,28 @@ describe('TokenCache', () => {
     expect(cache.get('repository:a:pull')).toBeUndefined();
   });
 
+  // Property: a token issued for a repository's pull,push serves its pull requests too, and only
+  // while it lives; a refusal drops every token that could have served the request. Nearest
+  // real-world variant: a push to Docker Hub or GHCR reading its tags after uploading (one token
+  // exchange per repository instead of one per action set).
+  it('serves a request from a live token whose scopes cover it, and forgets all of those on a refusal', () => {
+    let now = 0;
+    const cache = new TokenCache(() => now);
+    cache.set('repository:a:pull,push', { token: 'push-a', expires_in: 60 });
+    cache.set('repository:b:pull repository:c:pull,push', { token: 'mount', expires_in: 60 });
+    expect(cache.covering(['repository:a:pull'])).toBe('push-a');
+    expect(cache.covering(['repository:b:pull'])).toBe('mount');
+    expect(cache.covering(['repository:b:pull', 'repository:c:push'])).toBe('mount');
+    expect(cache.covering(['repository:b:push'])).toBeUndefined();
+    expect(cache.covering(['repository:d:pull'])).toBeUndefined();
+    expect(cache.covering([])).toBeUndefined();
+    cache.deleteCovering(['repository:c:pull']);
+    expect(cache.covering(['repository:b:pull'])).toBeUndefined();
+    expect(cache.covering(['repository:a:pull'])).toBe('push-a');
+    now += 51_000;
+    expect(cache.covering(['repository:a:pull'])).toBeUndefined();
+  });
+
   it('accepts access_token and refuses an answer without a token', () => {
     const cache = new TokenCache(() => 0);
     expect(cache.set('s', { access_token: 'a' })).toBe('a');

@@ -138,8 +138,31 @@ export class TokenCache {
     return t.token;
   }
 
+  /**
+   * A live token issued for scopes that cover all of `scopes` (a push's `pull,push` token serves
+   * its `pull` reads): one token per repository and run instead of one per set of actions.
+   */
+  covering(scopes: readonly string[]): string | undefined {
+    if (!scopes.length) return undefined;
+    for (const key of this.#tokens.keys()) {
+      const issued = key.split(' ');
+      if (scopes.every((s) => scopeCovered(issued, s))) {
+        const token = this.get(key);
+        if (token) return token;
+      }
+    }
+    return undefined;
+  }
+
   delete(scope: string): void {
     this.#tokens.delete(scope);
+  }
+
+  /** Drops every token that could have served `scopes` (the registry refused one of them). */
+  deleteCovering(scopes: readonly string[]): void {
+    this.#tokens.delete([...scopes].sort().join(' '));
+    if (!scopes.length) return;
+    for (const key of this.#tokens.keys()) if (scopes.every((s) => scopeCovered(key.split(' '), s))) this.#tokens.delete(key);
   }
 
   set(scope: string, response: TokenResponse): string {

@@ -218,6 +218,21 @@ describe('RegistryClient against the memory registry', () => {
     await c.close();
   });
 
+  // Property: within a repository, the pull,push token of a push serves its pull reads (tags,
+  // manifests) — one token exchange, not one per action set. Nearest real-world variant: a push
+  // to Docker Hub reading its tags back (auth.docker.io rate-limits token requests).
+  it('reads a repository it pushed to with the push token, without asking for a pull token', async () => {
+    await using reg = await MemoryRegistry.start({ auth: { scheme: 'bearer', username: 'u', password: 'p' } });
+    const c = clientOf(reg, { credentials: new Credentials('u', 'p') });
+    expect(await c.hasBlob('a/b', `sha256:${'0'.repeat(64)}`)).toBe(false);
+    expect(await c.headManifest('a/b', 'latest')).toBeUndefined();
+    expect(await c.listTags('a/b')).toEqual([]);
+    expect(await c.headManifest('a/c', 'latest')).toBeUndefined(); // another repository: its own token
+    const tokens = reg.requests.filter((r) => r.path === '/token').map((r) => r.query.getAll('scope'));
+    expect(tokens).toEqual([['repository:a/b:pull,push'], ['repository:a/c:pull']]);
+    await c.close();
+  });
+
   it('lists every tag across pages, and an unknown repository as none', async () => {
     await using reg = await MemoryRegistry.start();
     const c = clientOf(reg);

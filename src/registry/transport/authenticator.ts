@@ -48,7 +48,7 @@ export class Authenticator {
   forget(scopes: readonly string[]): string | undefined {
     const c = this.#challenge;
     if (c?.scheme !== 'bearer') return undefined;
-    this.#tokens.delete([...scopes].sort().join(' '));
+    this.#tokens.deleteCovering(scopes);
     return c.params.realm ? new URL(c.params.realm).origin : this.#host;
   }
 
@@ -60,7 +60,7 @@ export class Authenticator {
     if (c.scheme === 'basic') return this.#credentials?.kind === 'password' ? this.#credentials.basic() : undefined;
     if (c.scheme !== 'bearer') return undefined;
     const key = [...scopes].sort().join(' ');
-    const cached = this.#tokens.get(key);
+    const cached = this.#tokens.get(key) ?? this.#tokens.covering(scopes);
     if (used) used.cachedToken = cached !== undefined;
     return `Bearer ${cached ?? (await this.#fetchToken(c, scopes, key, repository))}`;
   }
