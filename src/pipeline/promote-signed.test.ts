@@ -161,6 +161,35 @@ describe('promote: a signed image', () => {
     expect(puts.indexOf(`${digest.replace(':', '-')}.sig`)).toBeLessThan(puts.indexOf('2.0.0'));
   });
 
+  /**
+   * Property: promotion adds the source's signatures to a destination's, never drops one there.
+   * Nearest real-world variant: production's own approval key countersigned the image after an
+   * earlier promotion; the release is promoted again (a re-run, another tag).
+   */
+  it("keeps a destination's own signatures: the .sig there gets the source's layers appended", async () => {
+    const src = await MemoryRegistry.start();
+    const dest = await MemoryRegistry.start();
+    registries.push(src, dest);
+    const digest = await staged(src, 'staging/app', '4.0.0');
+    const payload = simpleSigning(`${src.host}/staging/app`, digest);
+    const signature = await opensslSign(signer, payload, dir);
+    await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature }]);
+    const approval = simpleSigning(`${dest.host}/prod/app`, digest);
+    const approvalSignature = await opensslSign(stranger, approval, dir);
+    await pushSignatures(`${dest.host}/prod/app`, digest, [{ payload: approval, signature: approvalSignature }]);
+    const { error } = await promoteSigned(src, dest, `${src.host}/staging/app:4.0.0`, signer.publicPath);
+    expect(error).toBeUndefined();
+    const client = new RegistryClient({ host: dest.host, insecure: true, retries: 0, userAgent: 'test' });
+    const sig = await client.getManifest('prod/app', `${digest.replace(':', '-')}.sig`);
+    await client.close();
+    const layers = (JSON.parse(sig!.bytes.toString('utf8')) as { layers: Array<{ annotations: Record<string, string> }> }).layers;
+    expect(layers.map((l) => l.annotations['dev.cosignproject.cosign/signature'])).toEqual([approvalSignature, signature]);
+    // Again: nothing to add, the .sig is not written.
+    const before = dest.requests.length;
+    expect((await promoteSigned(src, dest, `${src.host}/staging/app:4.0.0`, signer.publicPath)).error).toBeUndefined();
+    expect(dest.requests.slice(before).filter((r) => r.method === 'PUT' && r.path.endsWith('.sig'))).toEqual([]);
+  });
+
   it('refuses verify-identity (keyless is not verified by this version), a private key in verify-key, and a key without require-signature', async () => {
     const src = await MemoryRegistry.start();
     registries.push(src);
