@@ -36,7 +36,7 @@ function globalFlags(argv: readonly string[]): { argv: string[]; quiet: boolean 
 /** A verb's help page: its flags, then examples. */
 function verbHelp(verb: string): string {
   if (verb === 'completion') return `Usage: hoist completion ${SHELLS.join('|')}    ${VERBS.completion}\n${examples(verb)}`;
-  return `${verb === 'tags' || verb === 'audit' || verb === 'inspect' ? MAINTAIN_HELP : helpText(verb as Command)}\n${examples(verb)}`;
+  return `${verb === 'tags' || verb === 'audit' || verb === 'inspect' || verb === 'verify' ? MAINTAIN_HELP : helpText(verb as Command)}\n${examples(verb)}`;
 }
 
 /**
@@ -173,7 +173,7 @@ export async function cli(given: readonly string[], env: NodeJS.ProcessEnv, stre
       return (void streams.stdout.write(completionScript(argv[1] as Shell, table)), 0);
     }
     if (argv[0] !== undefined && !argv[0].startsWith('-') && argv[0] !== 'help' && !(argv[0] in VERBS)) throw new UsageError(unknownVerb(argv[0]));
-    if (argv[0] === 'tags' || argv[0] === 'audit' || argv[0] === 'inspect') return await maintain(argv, env, streams, redactor, quiet);
+    if (argv[0] === 'tags' || argv[0] === 'audit' || argv[0] === 'inspect' || argv[0] === 'verify') return await maintain(argv, env, streams, redactor, quiet);
     const parsed = parseCommandLine(argv);
     if ('help' in parsed) return (void streams.stdout.write(`${parsed.help === 'hoist' ? topHelp(VERSION) : verbHelp(parsed.help)}\n`), 0);
     if ('version' in parsed) return (void streams.stdout.write(`hoist ${VERSION}\n`), 0);

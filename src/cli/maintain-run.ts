@@ -117,6 +117,11 @@ export async function runMaintain(fx: Effects, line: MaintainLine, out: Out): Pr
     const { runInspect } = await import('./verbs/inspect.js');
     return withClients(fx, line, [c.ref], (client) => runInspect(client(c.ref), c, line.json, out, fx.files));
   }
+  if (c.verb === 'verify') {
+    const { runVerify } = await import('./verbs/verify.js');
+    const error = (text: string) => fx.platform.error(text);
+    return withClients(fx, line, [c.ref], (client) => runVerify(client(c.ref), c, line.json, { print: out.print, error }, fx.files));
+  }
   if (c.verb === 'audit') {
     const { runAudit } = await import('./verbs/audit.js');
     return runAudit(fx, line, out.print, (ref, use) => withClients(fx, line, [ref], (client) => use(client(ref))));

@@ -10,6 +10,7 @@ import { parseTransfer, yamlFor, type TransferSettings } from '../inputs/registr
 import { UNPROTECTABLE, type Unprotectable } from '../maintain/prune.js';
 import { usageFromParseArgs, UsageError } from './args.js';
 import type { InspectCommand } from './verbs/inspect.js';
+import type { VerifyCommand } from './verbs/verify.js';
 
 export type MaintainCommand =
   | { verb: 'list'; repository: Repository; digest: boolean }
@@ -25,7 +26,8 @@ export type MaintainCommand =
       pruneUnknownAge: boolean;
     }
   | { verb: 'audit'; source: { ref: Reference } | { layout: string }; valuesFile?: string; secretEnvs: string[] }
-  | InspectCommand;
+  | InspectCommand
+  | VerifyCommand;
 
 export interface MaintainLine {
   command: MaintainCommand;
@@ -57,6 +59,10 @@ export const MAINTAIN_HELP = `Usage:
                                                       digest, media type, platforms, config, labels, base, size, referrers,
                                                       cosign signatures and attestations; --raw: the registry's bytes as served;
                                                       --key cosign.pub: whether each signature verifies with it
+  hoist verify REF --key PATH [--key PATH]... [--json]
+                                                      exit 0 when a cosign key signature of REF's digest verifies with
+                                                      one of the keys (cosign.pub); 1 when none does: unsigned, another
+                                                      key, another digest, a tampered payload; 3 registry not readable
 
 Registry settings, as for hoist build: --registry-auth-file PATH (or HOIST_REGISTRY_AUTH), --registry-ca REGISTRY=PEM,
 --insecure-registries HOST, --retries N, --concurrency N; credentials from the Docker config work as they are.`;
@@ -159,6 +165,20 @@ function inspectCommand(rest: string[]): { command: MaintainCommand; values: Val
   return { command: { verb: 'inspect', ref, ...(raw ? { raw } : {}), ...(platform ? { platform } : {}), ...(keys.length ? { keys } : {}) }, values };
 }
 
+function verifyCommand(rest: string[]): { command: MaintainCommand; values: Values } {
+  const { values, positionals } = parse(rest, { key: { type: 'string', multiple: true } });
+  if (positionals.length !== 1) throw new UsageError('verify takes one image reference, e.g. registry.acme/team/app:1.4.2');
+  const keys = (values.key as string[] | undefined) ?? [];
+  if (!keys.length) throw new UsageError('verify: give the public key to verify with: --key cosign.pub (repeat for several)');
+  let ref: Reference;
+  try {
+    ref = parseReference(positionals[0]!);
+  } catch (e) {
+    throw new UsageError(`verify: '${positionals[0]}': ${(e as Error).message}`);
+  }
+  return { command: { verb: 'verify', ref, keys }, values };
+}
+
 function auditCommand(rest: string[]): { command: MaintainCommand; values: Values } {
   const { values, positionals } = parse(rest, { 'audit-values-file': { type: 'string' }, 'secret-envs': { type: 'string', multiple: true } });
   if (positionals.length !== 1) throw new UsageError('audit takes one image reference or OCI layout directory');
@@ -193,7 +213,8 @@ export async function parseMaintain(
   const [first, second, ...rest] = argv;
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
   const args = [second, ...rest].filter((x): x is string => x !== undefined);
-  const { command: c, values } = first === 'audit' ? auditCommand(args) : first === 'inspect' ? inspectCommand(args) : command(second, rest);
+  const { command: c, values } =
+    first === 'audit' ? auditCommand(args) : first === 'inspect' ? inspectCommand(args) : first === 'verify' ? verifyCommand(args) : command(second, rest);
   const authFile = values['registry-auth-file'] as string | undefined;
   if (authFile !== undefined && env.HOIST_REGISTRY_AUTH !== undefined)
     throw new UsageError('--registry-auth-file and HOIST_REGISTRY_AUTH are both set: give one');

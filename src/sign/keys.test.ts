@@ -4,10 +4,7 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it as vitestIt } from 'vitest';
-
-/** scrypt at cosign's N=32768 (and 65536) takes a second on a loaded machine: each test gets time for it. */
-const it = (name: string, fn: () => unknown) => vitestIt(name, fn, 60_000);
+import { describe, expect, it } from 'vitest';
 import { cosignEncrypt, cosignKeyPair } from '../../test/support/cosign-key.js';
 import { ConfigError } from '../core/errors.js';
 import { keyFingerprint, loadVerificationKeys, parseSigningKey, parseVerificationKeys, signPayload, verifyPayload } from './keys.js';
@@ -32,7 +29,8 @@ function issueOf(run: () => unknown, keyText: string): { input: string; message:
   return issues[0]!;
 }
 
-describe('parseSigningKey', () => {
+/** scrypt at cosign's N=32768 (and 65536) takes seconds on a loaded machine: each test gets time for it. */
+describe('parseSigningKey', { timeout: 60_000 }, () => {
   it('reads PKCS#8, SEC1 and encrypted PKCS#8 forms of one P-256 key to the same key, which signs what its public key verifies', () => {
     const { privateKey, publicKey } = p256();
     const forms = [
@@ -65,8 +63,8 @@ describe('parseSigningKey', () => {
       expect(key.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
       expect(key.publicPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
       const wrong = issueOf(() => parseSigningKey(text, 'hellO'), text);
-      expect(wrong).toEqual({ input: 'signing-key-password', message: expect.stringMatching(/does not decrypt signing-key/) });
-      expect(issueOf(() => parseSigningKey(text), text).message).toMatch(/set signing-key-password/);
+      expect(wrong).toEqual({ input: 'signing-key-password', message: expect.stringMatching(/does not decrypt the key in signing-key/) });
+      expect(issueOf(() => parseSigningKey(text), text).message).toMatch(/give its password in signing-key-password/);
     }
   });
 

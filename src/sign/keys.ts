@@ -125,8 +125,11 @@ function decryptCosign(body: string, password: string, inputs: KeyInputs, givenP
     return Buffer.from(xsalsa20poly1305(secret, nonce).decrypt(sealed));
   } catch {
     return givenPassword
-      ? fail(inputs.password, `does not decrypt ${inputs.key} (a wrong password, or a key damaged in copying): give the password the key was made with`)
-      : fail(inputs.password, `${inputs.key} is an encrypted cosign key: set ${inputs.password} to its password`);
+      ? fail(
+          inputs.password,
+          `does not decrypt the key in ${inputs.key} (a wrong password, or a key damaged in copying): give the password the key was made with`,
+        )
+      : fail(inputs.password, `the key in ${inputs.key} is an encrypted cosign key: give its password in ${inputs.password}`);
   }
 }
 
@@ -149,11 +152,11 @@ export function parseSigningKey(pem: string, password?: string, inputs: KeyInput
     privateKey = privateFromDer(decryptCosign(block.body, password ?? '', inputs, password !== undefined && password !== ''));
     if (!privateKey) return fail(inputs.key, 'decrypts to something that is not a private key: the cosign key is damaged');
   } else if (block.type === 'ENCRYPTED PRIVATE KEY' || block.headers.some((h) => /^Proc-Type:.*ENCRYPTED/i.test(h))) {
-    if (!password) return fail(inputs.password, `${inputs.key} is an encrypted key: set ${inputs.password} to its password`);
+    if (!password) return fail(inputs.password, `the key in ${inputs.key} is encrypted: give its password in ${inputs.password}`);
     try {
       privateKey = createPrivateKey({ key: block.pem, format: 'pem', passphrase: password });
     } catch {
-      return fail(inputs.password, `does not decrypt ${inputs.key} (a wrong password?): give the password the key was made with`);
+      return fail(inputs.password, `does not decrypt the key in ${inputs.key} (a wrong password?): give the password the key was made with`);
     }
   } else {
     try {
