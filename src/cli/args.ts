@@ -39,6 +39,9 @@ const PUSH_INPUTS = new Set([
   'github-token',
   'retries',
   'concurrency',
+  'sign',
+  'signing-key',
+  'signing-key-password',
 ]);
 export const COMMANDS: Record<Command, { flags: readonly FlagSpec[]; summary: string }> = {
   build: { flags: BUILD_FLAGS, summary: 'build an image, audit it for secrets, push it with its release tags' },

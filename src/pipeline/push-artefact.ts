@@ -60,6 +60,8 @@ export async function pushArtefact(fx: Effects): Promise<void> {
   if (!artefact) throw new ConfigError([{ input: 'artefact', message: 'give the OCI layout directory or docker archive to push' }]);
   const catalog = newCatalog(fx);
   const inputs = await readBuildInputs((name) => platform.getInput(name), platform.context, catalog);
+  // sign: key — the key read and checked before anything is pushed (src/sign/ loads only for a run that signs).
+  const signer = inputs.signing.mode === 'key' ? (await import('../sign/stage.js')).loadSigner(inputs.signing) : undefined;
   await withWorkdir(fx, async (work) => {
     const layoutDir = await layoutOf(fx, given, artefact, work.dir);
     let root;
@@ -99,6 +101,10 @@ export async function pushArtefact(fx: Effects): Promise<void> {
       platform.setOutput('tags', pushed.reports.flatMap((r) => r.references).join('\n'));
       const failed = pushError(pushed.reports);
       if (failed) throw failed;
+      if (signer) {
+        const signed = await (await import('../sign/stage.js')).signPushed(fx, signer, [built], clients);
+        platform.setOutput('signatures', signed.map((s) => s.reference).join('\n'));
+      }
     } finally {
       await closeAll(clients);
     }
