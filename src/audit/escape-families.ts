@@ -41,6 +41,10 @@ export interface Family {
   modal?: { alike: string; after: string };
 }
 
+/** The bytes an escape's sequence is made of after its first: digits, letters (hex, names, `u`, `x`), `#`. */
+export const SEQUENCE = new Uint8Array(256);
+for (const c of '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ#{') SEQUENCE[c.charCodeAt(0)] = 1;
+
 /** Any state but the root, for `modes`: they tell only the root from the rest. */
 const STATE_BEGUN = 256;
 const Q1 = 0x27;
@@ -138,6 +142,12 @@ export class Families {
    * 2 where one has — most stops end on this one look (`=t`, `&&`, a quote where nothing began).
    */
   readonly pairs = new Uint8Array(65536);
+  /**
+   * `pairs`, and, for a byte that begins an escape taking part in rounds, every next byte that may
+   * go on with its sequence or begin another family's escape inside it (`%&#53;6`): where this is 0
+   * for the state, a stop is over before it is looked at, and the automaton does not tell it.
+   */
+  readonly worth = new Uint8Array(65536);
   readonly #tryers: Decoder[][];
   /** Per family (by its index in `list`), the bytes after which its modes read differently. */
   readonly #modal: Uint8Array[];
@@ -159,6 +169,9 @@ export class Families {
         if (f.rounds) this.inner[c.charCodeAt(0)]!.push(f);
       }
     }
+    for (let b = 0; b < 256; b++)
+      for (let n = 0; n < 256; n++)
+        this.worth[b * 256 + n] = this.pairs[b * 256 + n]! | (this.inner[b]!.length && (SEQUENCE[n] || this.inner[n]!.length) ? 3 : 0);
   }
 
   /** The decoder of `family` in `mode` kept for trying places out, reset. */

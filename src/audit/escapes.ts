@@ -13,7 +13,7 @@
  */
 import { MATCH, STATE, type Automaton, type Match, type Scanner } from './matcher.js';
 import type { Decoder, Sink } from './escape-decoders.js';
-import type { Families, Family } from './escape-families.js';
+import { SEQUENCE, type Families, type Family } from './escape-families.js';
 
 export { escapeFamilies, Families, type Family } from './escape-families.js';
 
@@ -26,9 +26,6 @@ const MAX_DEPTH = 3;
 const RAW_PER_BYTE = 16;
 /** How far into an escape's sequence (`&#x1F600;`, `%2B`, `\u002B`) another family's escape is looked for. */
 const WITHIN = 12;
-/** The bytes an escape's sequence is made of after its first: digits, letters (hex, names, `u`, `x`), `#`. */
-const SEQUENCE = new Uint8Array(256);
-for (const c of '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ#{') SEQUENCE[c.charCodeAt(0)] = 1;
 
 /**
  * One stream's scan: the automaton over the bytes as they are, and forks from each place an escape
@@ -54,7 +51,7 @@ export class EscapeScan<T> implements Scanner {
     readonly span: number,
     readonly onMatch: (m: EscapedMatch<T>) => void,
   ) {
-    this.#raw = automaton.scanner(onMatch, (i, state) => this.#stop(i, state));
+    this.#raw = automaton.scanner(onMatch, (i, state) => this.#stop(i, state), families.worth);
   }
 
   get offset(): number {

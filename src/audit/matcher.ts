@@ -2,6 +2,12 @@
  * Multi-pattern byte matching in one pass (Aho-Corasick, compiled to a dense automaton: one table
  * lookup per byte), fed chunk by chunk so a stream is never held whole. Matches across chunk
  * boundaries are found: the automaton's state carries over.
+ *
+ * The table has a column per byte class, not per byte: each byte that occurs in a pattern is a
+ * class of its own, the bytes that occur in none share one (per kind of stop), so 20 secrets in
+ * all their forms take a few MiB, not tens. Where no pattern has begun, a byte that begins none
+ * — or whose next byte does not go on with one — is skipped by a table of byte pairs, so plain
+ * bytes cost one lookup each and most are never stepped through.
  */
 
 export interface Pattern<T> {
@@ -19,18 +25,73 @@ export interface Match<T> {
 /** Flags in the value `step` returns: patterns end at the state reached; the byte was a stop byte. */
 export const MATCH = 1;
 export const STOP = 2;
-/** The state in a value `step` returns (its row: the state's number × 256). 0 is the root. */
-export const STATE = -256;
+/** The state in a value `step` returns (its row's offset in the table, a multiple of 4). 0 is the root. */
+export const STATE = -4;
+
+/**
+ * Each byte's class: each byte that occurs in a pattern its own, the others one per kind of stop;
+ * `width`, the columns of a row, rounded up to a multiple of 4 so a row's offset leaves two flag bits.
+ */
+function byteClasses(patterns: ReadonlyArray<Pattern<unknown>>, stops: Uint8Array): { cls: Uint8Array; stopOf: Uint8Array; width: number } {
+  const cls = new Uint8Array(256);
+  const used = new Uint8Array(256);
+  for (const p of patterns) {
+    if (p.bytes.length === 0) throw new Error('an empty pattern matches everywhere');
+    for (const b of p.bytes) used[b] = 1;
+  }
+  let classes = 0;
+  const shared = new Map<number, number>();
+  for (let b = 0; b < 256; b++) {
+    if (used[b]) cls[b] = classes++;
+    else if (!shared.has(stops[b]!)) shared.set(stops[b]!, classes++);
+  }
+  for (let b = 0; b < 256; b++) if (!used[b]) cls[b] = shared.get(stops[b]!)!;
+  const stopOf = new Uint8Array(classes);
+  for (let b = 0; b < 256; b++) stopOf[cls[b]!] = stops[b]!;
+  return { cls, stopOf, width: (classes + 3) & ~3 };
+}
+
+/**
+ * By byte × next byte, 1 where the byte can be skipped at the root: it is no stop there, and it
+ * begins no pattern (`after`: the state it leads to), or the next byte is no stop and does not go
+ * on with one (`depthAfter`: the depth of the state the two lead to) — the state after the two is
+ * then the one after the next alone. With a pattern of one byte, only the first rule holds.
+ */
+function rootSkips(
+  patterns: ReadonlyArray<Pattern<unknown>>,
+  stops: Uint8Array,
+  after: (b: number) => number,
+  depthAfter: (state: number, b: number) => number,
+): Uint8Array {
+  const pairs = Math.min(...patterns.map((p) => p.bytes.length)) >= 2;
+  const skip = new Uint8Array(65536);
+  for (let b = 0; b < 256; b++) {
+    if (stops[b]! & 2) continue;
+    const state = after(b);
+    for (let next = 0; next < 256; next++) skip[(b << 8) | next] = state === 0 || (pairs && stops[next] === 0 && depthAfter(state, next) !== 2) ? 1 : 0;
+  }
+  return skip;
+}
 
 export class Automaton<T> {
   /**
-   * The transitions, indexed by row (state × 256) + byte, holding the next state's row, its low bits
-   * flags: MATCH where patterns end at the next state, STOP where the byte is one the caller asked
-   * to be told of (the bytes that may begin an escape): one load and one bit test per byte in the hot loop.
+   * The transitions, indexed by row (state × classes) + the byte's class, holding the next state's
+   * row, its low bits flags: MATCH where patterns end at the next state, STOP where the byte is one
+   * the caller asked to be told of (the bytes that may begin an escape).
    */
   readonly #rows: Int32Array;
-  /** Bytes that leave the root: at the root, the others are skipped with a 256-byte table that stays in cache. */
+  /** Each byte's class: its column in a row. */
+  readonly #class: Uint8Array;
+  /** Columns per row: the classes, rounded up to a multiple of 4 (so a row's offset leaves the flag bits free). */
+  readonly #width: number;
+  /** Bytes that leave the root or are stopped at there: at the root, the others are skipped. */
   readonly #starts: Uint8Array;
+  /**
+   * By byte × next byte, 1 where, at the root, the byte can be skipped: it is no stop there, and it
+   * begins no pattern, or the next byte does not go on with one and is no stop (the state after
+   * the two is then the one after the next alone).
+   */
+  readonly #skip: Uint8Array;
   /** For each state, the length of the text it stands for (the longest pattern prefix it has read). */
   readonly #depth: Int32Array;
   /** For each state, the patterns ending there (its own and those of its suffix links), or undefined. */
@@ -44,105 +105,128 @@ export class Automaton<T> {
      */
     stops: Uint8Array = new Uint8Array(256),
   ) {
-    // 1. The trie.
-    const goto: Array<Map<number, number>> = [new Map()];
+    const { cls, stopOf, width } = byteClasses(patterns, stops);
+    // 1. The trie: children per state as (class, state) pairs.
+    const kids: number[][] = [[]];
     const out: Array<Pattern<T>[] | undefined> = [undefined];
     for (const p of patterns) {
-      if (p.bytes.length === 0) throw new Error('an empty pattern matches everywhere');
       let s = 0;
       for (const b of p.bytes) {
-        let t = goto[s]!.get(b);
-        if (t === undefined) {
-          t = goto.length;
-          goto.push(new Map());
+        const c = cls[b]!;
+        const list = kids[s]!;
+        let t = -1;
+        for (let k = 0; k < list.length; k += 2) if (list[k] === c) t = list[k + 1]!;
+        if (t < 0) {
+          t = kids.length;
+          kids.push([]);
           out.push(undefined);
-          goto[s]!.set(b, t);
+          list.push(c, t);
         }
         s = t;
       }
       (out[s] ??= []).push(p);
     }
-    // 2. Failure links, breadth first, folded straight into a dense transition table.
-    const n = goto.length;
-    const next = new Int32Array(n * 256);
+    // 2. Failure links, breadth first, folded straight into the dense table (rows first hold bare row offsets).
+    const n = kids.length;
+    const rows = new Int32Array(n * width);
     const fail = new Int32Array(n);
     const depth = new Int32Array(n);
     const queue: number[] = [];
-    for (let b = 0; b < 256; b++) {
-      const t = goto[0]!.get(b);
-      if (t !== undefined) {
-        next[b] = t;
-        depth[t] = 1;
-        queue.push(t);
-      }
+    const root = kids[0]!;
+    for (let k = 0; k < root.length; k += 2) {
+      const t = root[k + 1]!;
+      rows[root[k]!] = t * width;
+      depth[t] = 1;
+      queue.push(t);
     }
     for (let head = 0; head < queue.length; head++) {
       const s = queue[head]!;
       const f = fail[s]!;
       const inherited = out[f];
       if (inherited) out[s] = [...(out[s] ?? []), ...inherited];
-      for (let b = 0; b < 256; b++) {
-        const t = goto[s]!.get(b);
-        if (t !== undefined) {
-          fail[t] = next[f * 256 + b]!;
-          depth[t] = depth[s]! + 1;
-          next[s * 256 + b] = t;
-          queue.push(t);
-        } else {
-          next[s * 256 + b] = next[f * 256 + b]!;
-        }
+      rows.copyWithin(s * width, f * width, f * width + width);
+      const list = kids[s]!;
+      for (let k = 0; k < list.length; k += 2) {
+        const c = list[k]!;
+        const t = list[k + 1]!;
+        fail[t] = rows[f * width + c]! / width;
+        depth[t] = depth[s]! + 1;
+        rows[s * width + c] = t * width;
+        queue.push(t);
       }
     }
-    const rows = new Int32Array(n * 256);
+    // 3. The flags.
     for (let i = 0; i < rows.length; i++) {
-      const t = next[i]!;
-      const stop = stops[i & 255]!;
-      rows[i] = (t << 8) | (out[t] ? MATCH : 0) | (stop & 2 || (stop && i >= 256) ? STOP : 0);
+      const t = rows[i]! / width;
+      const stop = stopOf[i % width] ?? 0;
+      rows[i] = rows[i]! | (out[t] ? MATCH : 0) | (stop & 2 || (stop && i >= width) ? STOP : 0);
     }
     this.#rows = rows;
+    this.#class = cls;
+    this.#width = width;
     this.#out = out;
     this.#depth = depth;
-    this.#starts = Uint8Array.from({ length: 256 }, (_, b) => (next[b] !== 0 || stops[b]! & 2 ? 1 : 0));
+    this.#starts = Uint8Array.from({ length: 256 }, (_, b) => (rows[cls[b]!]! & STATE || stops[b]! & 2 ? 1 : 0));
+    this.#skip = rootSkips(
+      patterns,
+      stops,
+      (b) => rows[cls[b]!]! & STATE,
+      (after, b) => depth[(rows[after + cls[b]!]! & STATE) / width]!,
+    );
   }
 
   /** One step, for code that walks the automaton itself: the value for `byte` read in `state` (STATE, MATCH, STOP). */
   step(state: number, byte: number): number {
-    return this.#rows[state + byte]!;
+    return this.#rows[state + this.#class[byte]!]!;
   }
 
   /** How many of the last bytes read the state stands for: a match to come begins no further back. */
   depth(state: number): number {
-    return this.#depth[state >> 8]!;
+    return this.#depth[(state & STATE) / this.#width]!;
   }
 
   /** The patterns that end where `step` returned `value` (with MATCH set). */
   ending(value: number): ReadonlyArray<Pattern<T>> {
-    return this.#out[value >> 8]!;
+    return this.#out[(value & STATE) / this.#width]!;
   }
 
   /**
    * A scanner with its own position and state, for one stream; `onStop` (if given) is told of each
    * stop byte before it is read: its index in the chunk written and the state it is read in.
+   * `worth` (by byte × next byte: 1 where it is worth telling at the root, 2 where a pattern has
+   * begun) spares the call where the byte after a stop byte already says nothing begins there; a
+   * stop byte that ends a chunk is always told.
    */
-  scanner(onMatch: (m: Match<T>) => void, onStop?: (index: number, state: number) => void): Scanner {
+  scanner(onMatch: (m: Match<T>) => void, onStop?: (index: number, state: number) => void, worth?: Uint8Array): Scanner {
     const rows = this.#rows;
+    const cls = this.#class;
     const out = this.#out;
     const starts = this.#starts;
+    const skip = this.#skip;
+    const width = this.#width;
     let row = 0;
     let offset = 0;
     return {
       write(chunk: Uint8Array) {
         let r = row;
         const length = chunk.length;
+        const last = length - 1;
         for (let i = 0; i < length; i++) {
+          let b = chunk[i]!;
           if (r === 0) {
-            while (i < length && starts[chunk[i]!] === 0) i++;
-            if (i === length) break;
+            // At the root: on past the bytes that begin nothing here, a pair of bytes at a time.
+            while (i < last) {
+              const next = chunk[i + 1]!;
+              if (skip[(b << 8) | next] === 0) break;
+              b = next;
+              i++;
+            }
+            if (i === last && starts[b] === 0) break;
           }
-          const v = rows[r + chunk[i]!]!;
+          const v = rows[r + cls[b]!]!;
           if ((v & 3) !== 0) {
-            if ((v & STOP) !== 0 && onStop) onStop(i, r);
-            if ((v & MATCH) !== 0) for (const p of out[v >> 8]!) onMatch({ tag: p.tag, end: offset + i + 1 });
+            if ((v & STOP) !== 0 && onStop && (worth === undefined || i === last || (worth[(b << 8) | chunk[i + 1]!]! & (r === 0 ? 1 : 2)) !== 0)) onStop(i, r);
+            if ((v & MATCH) !== 0) for (const p of out[(v & STATE) / width]!) onMatch({ tag: p.tag, end: offset + i + 1 });
           }
           r = v & STATE;
         }

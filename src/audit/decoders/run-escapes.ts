@@ -51,25 +51,73 @@ function escapeAt(b: Uint8Array, at: number): { byte: number; length: number } |
   return byte >= 0 && byte < 256 && RUN[byte] ? { byte, length } : undefined;
 }
 
-/** `bytes` with each escape of a run's character read as that character (the same buffer when none is). */
-export function unescapeRuns(bytes: Uint8Array): Uint8Array {
+/** The two bytes each escape read here begins with (`%` alone: its next two bytes are checked by `escapeAt`). */
+const NEEDLES = [Buffer.from('%'), Buffer.from('\\u'), Buffer.from('\\x'), Buffer.from('\\/'), Buffer.from('&#')];
+/** Whitespace a wrapped run's lines are broken and indented with: it does not end a run's stretch. */
+const SPACE = new Uint8Array(256);
+for (const c of '\r\n\t ') SPACE[c.charCodeAt(0)] = 1;
+/** Bytes of a stretch looked at either side of an escape: far enough to see a run's MIN_SHORT characters. */
+const REACH = 64;
+
+/**
+ * Whether the escape at `at` (of `length` bytes) sits in a stretch of at least `need` run
+ * characters (escaped ones counted, whitespace passed over) — the shortest run that is routed; the
+ * stretch before it counted back to `stop` (where the previous escape that joins it ended, whose
+ * own stretch is `carried`). A stretch cut by the chunk's start or end may be longer: it counts.
+ */
+function inRun(b: Uint8Array, at: number, length: number, stop: number, carried: number, need: number): boolean {
+  let n = 1;
+  let j = at - 1;
+  for (; j >= Math.max(stop, at - REACH) && (RUN[b[j]!] || SPACE[b[j]!]); j--) n += RUN[b[j]!]!;
+  if (j < 0) return true;
+  if (j < stop) n += carried;
+  for (j = at + length; j < b.length && j < at + length + REACH && n < need;) {
+    if (RUN[b[j]!]) n++;
+    else if (!SPACE[b[j]!]) {
+      const e = escapeAt(b, j);
+      if (!e) break;
+      n++;
+      j += e.length;
+      continue;
+    }
+    j++;
+  }
+  return n >= need || j >= b.length;
+}
+
+/**
+ * `bytes` with each escape of a run's character read as that character (the same buffer when none
+ * is): only escapes inside a stretch of run characters long enough to be routed (`need`) — in
+ * binary content a `%4A` or `\/` met by chance is left as it is, and the chunk is not copied.
+ */
+export function unescapeRuns(bytes: Uint8Array, need: number): Uint8Array {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const at: number[] = [];
-  for (const t of TRIGGERS) for (let i = buf.indexOf(t); i >= 0; i = buf.indexOf(t, i + 1)) at.push(i);
+  for (const t of NEEDLES) for (let i = buf.indexOf(t); i >= 0; i = buf.indexOf(t, i + 1)) at.push(i);
   if (!at.length) return bytes;
   at.sort((x, y) => x - y);
-  const out = Buffer.allocUnsafe(buf.length);
+  let out: Buffer | undefined;
   let w = 0;
   let r = 0;
+  /** Where the last escape that counted ended, and the stretch of run characters up to it. */
+  let end = -1;
+  let carried = 0;
   for (const i of at) {
     if (i < r) continue;
     const e = escapeAt(buf, i);
-    if (!e) continue;
+    if (!e || !inRun(buf, i, e.length, end, carried, need)) continue;
+    // The stretch up to this escape, for the next one: what joins it before, this escape, and the previous stretch.
+    let n = 1;
+    let j = i - 1;
+    for (; j >= Math.max(end, i - REACH) && (RUN[buf[j]!] || SPACE[buf[j]!]); j--) n += RUN[buf[j]!]!;
+    carried = n + (j < end ? carried : 0);
+    end = i + e.length;
+    out ??= Buffer.allocUnsafe(buf.length);
     w += buf.copy(out, w, r, i);
     out[w++] = e.byte;
     r = i + e.length;
   }
-  if (r === 0) return bytes;
+  if (!out) return bytes;
   w += buf.copy(out, w, r);
   return out.subarray(0, w);
 }

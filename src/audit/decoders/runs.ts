@@ -118,7 +118,7 @@ export class EncodedRuns {
     const whole = this.#cut.length ? Buffer.concat([this.#cut, data]) : data;
     const end = safeEnd(whole);
     this.#cut = Buffer.from(whole.subarray(end));
-    if (end > 0) await this.#scan(unescapeRuns(whole.subarray(0, end)));
+    if (end > 0) await this.#scan(unescapeRuns(whole.subarray(0, end), MIN_SHORT));
   }
 
   async #scan(chunk: Uint8Array): Promise<void> {
@@ -207,7 +207,7 @@ export class EncodedRuns {
   async end(): Promise<void> {
     const cut = this.#cut;
     this.#cut = Buffer.alloc(0);
-    if (cut.length) await this.#scan(unescapeRuns(cut));
+    if (cut.length) await this.#scan(unescapeRuns(cut, MIN_SHORT));
     await this.#close();
   }
 
