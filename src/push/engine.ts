@@ -350,14 +350,14 @@ class HostPush {
   async run(): Promise<RegistryReport> {
     const { graph, report } = this;
     try {
-      // What the repositories already hold is read alongside the blob checks (`presence.ts`).
-      this.#presence = new Presence(this.#client, this.#limit, graph, this.repos);
       // Each blob goes to the first repository first, so the others can mount it from there.
       const [first, ...rest] = this.repos.map((r) => r.repository.path);
       const blobs = graph.blobs.map(async (blob) => {
         await this.#ensureBlob(first!, blob);
         await settleAll(rest.map((repo) => this.#ensureBlob(repo, blob)));
       });
+      // What the repositories already hold, read alongside the blob checks, queued after them (`presence.ts`).
+      this.#presence = new Presence(this.#client, this.#limit, graph, this.repos);
       await settleAll(blobs);
       if (this.halt.error) throw this.halt.error;
       await this.#putManifests();

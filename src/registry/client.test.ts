@@ -219,12 +219,14 @@ describe('RegistryClient against the memory registry', () => {
   });
 
   // Property: within a repository, the pull,push token of a push serves its pull reads (tags,
-  // manifests) — one token exchange, not one per action set. Nearest real-world variant: a push
+  // manifests), and requests made at once share one token request — one token exchange per
+  // repository, not one per request or action set. Nearest real-world variant: a push
   // to Docker Hub reading its tags back (auth.docker.io rate-limits token requests).
-  it('reads a repository it pushed to with the push token, without asking for a pull token', async () => {
+  it('asks for one token per repository: concurrent requests share it, and the push token serves the reads', async () => {
     await using reg = await MemoryRegistry.start({ auth: { scheme: 'bearer', username: 'u', password: 'p' } });
     const c = clientOf(reg, { credentials: new Credentials('u', 'p') });
-    expect(await c.hasBlob('a/b', `sha256:${'0'.repeat(64)}`)).toBe(false);
+    const digests = ['0', '1', '2', '3'].map((d) => `sha256:${d.repeat(64)}`);
+    expect(await Promise.all(digests.map((d) => c.hasBlob('a/b', d)))).toEqual([false, false, false, false]); // four at once: one token
     expect(await c.headManifest('a/b', 'latest')).toBeUndefined();
     expect(await c.listTags('a/b')).toEqual([]);
     expect(await c.headManifest('a/c', 'latest')).toBeUndefined(); // another repository: its own token

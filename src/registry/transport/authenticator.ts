@@ -5,7 +5,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { isRetryableStatus, parseErrorBody, type RegistryError } from '../errors.js';
-import { TokenCache, type Challenge, type Credentials, type TokenResponse } from '../auth.js';
+import { scopeCovered, TokenCache, type Challenge, type Credentials, type TokenResponse } from '../auth.js';
 import { BODY_LIMITS, exchange, readLimited } from './http.js';
 
 export type ErrorFactory = (
@@ -20,6 +20,8 @@ export class Authenticator {
   readonly #host: string;
   readonly #userAgent: string;
   readonly #fail: ErrorFactory;
+  /** Token requests in flight, by scope set: concurrent requests needing the same scopes share one. */
+  readonly #pending = new Map<string, Promise<string>>();
   /** What the registry asked for in its last challenge. */
   #challenge: Challenge | undefined;
 
@@ -62,7 +64,12 @@ export class Authenticator {
     const key = [...scopes].sort().join(' ');
     const cached = this.#tokens.get(key) ?? this.#tokens.covering(scopes);
     if (used) used.cachedToken = cached !== undefined;
-    return `Bearer ${cached ?? (await this.#fetchToken(c, scopes, key, repository))}`;
+    if (cached) return `Bearer ${cached}`;
+    const inFlight = [...this.#pending].find(([k]) => k === key || (scopes.length > 0 && scopes.every((s) => scopeCovered(k.split(' '), s))));
+    if (inFlight) return `Bearer ${await inFlight[1]}`;
+    const fetching = this.#fetchToken(c, scopes, key, repository).finally(() => this.#pending.delete(key));
+    this.#pending.set(key, fetching);
+    return `Bearer ${await fetching}`;
   }
 
   async #fetchToken(c: Challenge, scopes: readonly string[], key: string, repository: string | undefined): Promise<string> {
