@@ -1,14 +1,20 @@
 /** A layer blob as its media type says: the decompressor its bytes go through, and whether it is a tar. */
 import * as zlib from 'node:zlib';
 
+/** The size of each inflated chunk of a layer, and how far inflation may run ahead of the scan. */
+const CHUNK = 256 * 1024;
+const AHEAD = 8 * 1024 * 1024;
+
 export function layerDecompressor(mediaType: string): (() => zlib.Gunzip | zlib.ZstdDecompress) | undefined | 'unsupported' {
   // zlib streams are Transforms and take Transform options, though the typings list only zlib's: a
-  // deep readable buffer lets inflation (on the threadpool) run ahead while the scan runs here.
-  if (/(\+|\.)gzip$/.test(mediaType)) return () => zlib.createGunzip({ chunkSize: 256 * 1024, readableHighWaterMark: 8 * 1024 * 1024 } as zlib.ZlibOptions);
+  // deep readable buffer lets inflation (on the threadpool) run ahead while the scan runs here. Its
+  // side is in object mode so that each read gives one chunk as inflated: a byte-mode read() gives
+  // the whole buffer joined, a copy of up to its depth in one allocation, whose freeing lets the
+  // allocator keep as much again for good (peak RSS).
+  const stream = { chunkSize: CHUNK, readableObjectMode: true, readableHighWaterMark: AHEAD / CHUNK };
+  if (/(\+|\.)gzip$/.test(mediaType)) return () => zlib.createGunzip(stream as zlib.ZlibOptions);
   if (/\+zstd$/.test(mediaType))
-    return typeof zlib.createZstdDecompress === 'function'
-      ? () => zlib.createZstdDecompress({ chunkSize: 256 * 1024, readableHighWaterMark: 8 * 1024 * 1024 } as zlib.ZstdOptions)
-      : 'unsupported';
+    return typeof zlib.createZstdDecompress === 'function' ? () => zlib.createZstdDecompress(stream as zlib.ZstdOptions) : 'unsupported';
   return undefined;
 }
 
