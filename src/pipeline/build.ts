@@ -84,6 +84,7 @@ export async function runBuild(
   record.inputs = given;
   // sign: key — the key read and checked before anything is built or pushed (src/sign/ loads only for a run that signs).
   const signer = given.signing.mode === 'key' ? (await import('../sign/stage.js')).loadSigner(given.signing) : undefined;
+  const started = platform.context.now();
   await withWorkdir(fx, async (work) => {
     // A git context is cloned first: everything after reads its files as those of a directory.
     const cloned = await withClonedContext(fx, given, work);
@@ -135,12 +136,14 @@ export async function runBuild(
       );
       record.audit = await auditBuilds(fx, inputs.audit.mode, record.built, catalog.all, inputs.audit.limits === 'strict');
       if (record.audit.leaks > 0 && record.audit.mode === 'fail') throw leakError(record.audit);
+      // sign: key — each build's SLSA provenance, signed, and audited like the image before anything is pushed.
+      const attested = signer && (await (await import('../sign/stage.js')).attestBuilds(fx, signer, inputs, record.built, catalog.all, started));
       await deliverLocally(fx, delivery, primaryBuild(inputs, record.built), choice.name, (host) => clients.get(host));
       if (!delivery.push) return platform.info('push is false: nothing was pushed');
       record.pushed = await pushBuilds(fx, inputs, record.built, clients);
       const failed = pushError(record.pushed.reports);
       if (failed) throw failed;
-      if (signer) record.signatures = await (await import('../sign/stage.js')).signPushed(fx, signer, record.built, clients);
+      if (signer) record.signatures = await (await import('../sign/stage.js')).signPushed(fx, signer, record.built, clients, attested?.attestations);
       if (record.built.length > 1 && inputs.release.images.some((i) => i.visibility === 'public')) {
         record.privateBytesKeptPrivate = await platform.group('Public registries hold nothing private', () =>
           provePrivateStaysPrivate(fx, transfer, record.built!),

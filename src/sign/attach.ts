@@ -34,7 +34,7 @@ export interface AttachedSignature {
   added: boolean;
 }
 
-interface Descriptor {
+export interface Descriptor {
   mediaType: string;
   digest: string;
   size: number;
@@ -100,6 +100,26 @@ async function existing(client: SignatureWriter, repository: string, tag: string
   return { layers: doc.layers as Descriptor[], digest: current.digest };
 }
 
+/**
+ * Appends one layer (its blob uploaded) to the cosign manifest under `tag`, keeping every layer
+ * there; `same` tells a layer already there that stands for this one (then nothing is written).
+ */
+export async function appendLayer(
+  client: SignatureWriter,
+  repository: string,
+  tag: string,
+  blob: Buffer,
+  layer: Descriptor,
+  same: (l: Descriptor) => boolean,
+): Promise<{ manifest: string; added: boolean }> {
+  const { layers, digest: current } = await existing(client, repository, tag);
+  if (current && layers.some(same)) return { manifest: current, added: false };
+  await putBlob(client, repository, blob);
+  const { bytes, config } = signatureManifest([...layers, layer]);
+  await putBlob(client, repository, config);
+  return { manifest: (await client.putManifest(repository, tag, bytes, OCI_MANIFEST)) ?? sha256(bytes), added: true };
+}
+
 export async function attachSignature(
   client: SignatureWriter,
   repository: string,
@@ -110,18 +130,14 @@ export async function attachSignature(
   const tag = signatureTag(digest);
   const payload = simpleSigningPayload(dockerReference, digest);
   const payloadDigest = sha256(payload);
-  const { layers, digest: current } = await existing(client, repository, tag);
-  const mine = layers.some((l) => l.digest === payloadDigest && verifyPayload(key.publicKey, payload, l.annotations?.[SIGNATURE_ANNOTATION] ?? ''));
-  if (mine && current) return { digest, tag, manifest: current, payloadDigest, added: false };
-  await putBlob(client, repository, payload);
   const layer: Descriptor = {
     mediaType: SIMPLE_SIGNING,
     size: payload.length,
     digest: payloadDigest,
     annotations: { [SIGNATURE_ANNOTATION]: signPayload(key.privateKey, payload) },
   };
-  const { bytes, config } = signatureManifest([...layers, layer]);
-  await putBlob(client, repository, config);
-  const written = (await client.putManifest(repository, tag, bytes, OCI_MANIFEST)) ?? sha256(bytes);
-  return { digest, tag, manifest: written, payloadDigest, added: true };
+  // This key's signature over the same payload is already there: a re-run writes nothing.
+  const same = (l: Descriptor) => l.digest === payloadDigest && verifyPayload(key.publicKey, payload, l.annotations?.[SIGNATURE_ANNOTATION] ?? '');
+  const { manifest, added } = await appendLayer(client, repository, tag, payload, layer, same);
+  return { digest, tag, manifest, payloadDigest, added };
 }

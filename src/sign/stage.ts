@@ -5,13 +5,19 @@
  * signature of the root manifest and, for an index, of each platform manifest (as `cosign sign
  * --recursive`), into each image repository the build pushed to. Loaded only by a run that signs.
  */
+import { auditBuilds, leakError, type AuditSummary } from '../audit/stage.js';
 import type { Built } from '../builders/stage.js';
 import { formatRepository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
+import type { BuildInputs } from '../inputs/index.js';
 import type { SigningSettings } from '../inputs/signing.js';
+import { MediaType, writeBlobBytes } from '../oci/layout.js';
 import type { RegistryClient } from '../registry/client.js';
-import { attachSignature } from './attach.js';
+import type { NamedSecret } from '../secrets/catalog.js';
+import { attachSignature, signatureManifest } from './attach.js';
+import { attachAttestation, DSSE, dsseEnvelope } from './attest.js';
 import { parseSigningKey, type SigningKey } from './keys.js';
+import { provenanceStatement, SLSA_PROVENANCE_V1 } from './provenance.js';
 
 /** One signature written (or found already there): the `signatures` output's line and the summary's. */
 export interface SignatureRecord {
@@ -26,10 +32,54 @@ export interface SignatureRecord {
   added: boolean;
 }
 
+/** A build's provenance, signed and audited before the push; attached after it. */
+export interface Attestation {
+  built: Built;
+  envelope: Buffer;
+}
+
+const HOIST_VERSION = '0.1.0';
+
 /** The signing key, read and checked: throws the ConfigError naming signing-key or signing-key-password. */
 export function loadSigner(settings: SigningSettings): SigningKey | undefined {
   if (settings.mode !== 'key' || !settings.key) return undefined;
   return parseSigningKey(settings.key, settings.password);
+}
+
+/**
+ * Before the push: each build's SLSA v1 provenance, in a DSSE envelope signed with the key, written
+ * into the build's layout as cosign's `.att` manifest would hold it and audited there like the
+ * image (a leak under audit: fail stops the run before anything is pushed).
+ */
+export async function attestBuilds(
+  fx: Pick<Effects, 'platform' | 'redactor'>,
+  key: SigningKey,
+  inputs: BuildInputs,
+  built: readonly Built[],
+  secrets: readonly NamedSecret[],
+  startedOn: Date,
+): Promise<{ attestations: Attestation[]; audit: AuditSummary }> {
+  const { context } = fx.platform;
+  const attestations: Attestation[] = [];
+  const views: Built[] = [];
+  for (const b of built) {
+    const run = { env: context.env, workspace: context.workspace, startedOn, finishedOn: context.now(), hoistVersion: HOIST_VERSION };
+    const envelope = dsseEnvelope(provenanceStatement(b, inputs, signedDigests(b), run), key);
+    const layer = { mediaType: DSSE, ...(await writeBlobBytes(b.layoutDir, envelope)), annotations: { predicateType: SLSA_PROVENANCE_V1 } };
+    const { bytes, config } = signatureManifest([layer]);
+    const configDescriptor = { mediaType: MediaType.ociConfig, ...(await writeBlobBytes(b.layoutDir, config)) };
+    const manifest = await writeBlobBytes(b.layoutDir, bytes);
+    // The audit reads what a registry would get: this manifest, its config and the envelope.
+    views.push({
+      ...b,
+      platforms: [],
+      graph: { root: { digest: manifest.digest, mediaType: MediaType.ociManifest, bytes }, children: [], blobs: [configDescriptor, layer] },
+    });
+    attestations.push({ built: b, envelope });
+  }
+  const audit = await auditBuilds(fx, inputs.audit.mode, views, secrets, inputs.audit.limits === 'strict');
+  if (audit.leaks > 0 && audit.mode === 'fail') throw leakError(audit);
+  return { attestations, audit };
 }
 
 /** The manifests a build's signature covers: the root, and an index's platform images. */
@@ -42,6 +92,7 @@ export async function signPushed(
   key: SigningKey,
   built: readonly Built[],
   clients: ReadonlyMap<string, RegistryClient>,
+  attestations: readonly Attestation[] = [],
 ): Promise<SignatureRecord[]> {
   const records: SignatureRecord[] = [];
   await fx.platform.group('Sign', async () => {
@@ -55,6 +106,11 @@ export async function signPushed(
           const a = await attachSignature(client, image.repository.path, name, digest, key);
           records.push({ reference: `${name}:${a.tag}`, repository: name, digest, manifest: a.manifest, keyId: key.fingerprint, added: a.added });
           fx.platform.info(`${name}@${digest}: ${a.added ? 'signed' : 'already signed by this key'} (${name}:${a.tag})`);
+          const att = attestations.find((x) => x.built === b);
+          if (att) {
+            const t = await attachAttestation(client, image.repository.path, digest, att.envelope, SLSA_PROVENANCE_V1);
+            fx.platform.info(`${name}@${digest}: SLSA v1 provenance attested (${name}:${t.tag})`);
+          }
         }
       }
     }
