@@ -10,7 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { BlobRef, OpenBlob } from '../registry/upload.js';
-import { signPayload, verifyPayload, type SigningKey } from './keys.js';
+import { signPayload, verifyPayload } from './ecdsa.js';
+import type { SigningKey } from './keys.js';
 import { SIGNATURE_ANNOTATION, signatureTag, simpleSigningPayload, SIMPLE_SIGNING } from './payload.js';
 import type { SignatureStore } from './verify.js';
 

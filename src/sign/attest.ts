@@ -12,7 +12,8 @@
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import { appendLayer, type SignatureWriter } from './attach.js';
-import { keyFingerprint, signPayload, verifyPayload, type SigningKey } from './keys.js';
+import { keyFingerprint, signPayload, verifyPayload } from './ecdsa.js';
+import type { SigningKey } from './keys.js';
 import { attestationTag } from './payload.js';
 import type { SignatureStore, TrustedKeys } from './verify.js';
 

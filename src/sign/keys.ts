@@ -16,9 +16,14 @@
  * Every problem is a ConfigError with one issue naming the input (signing-key, signing-key-password,
  * verify-key or the name given) and the fix; the key's text is never part of a message.
  */
-import { createHash, createPrivateKey, createPublicKey, scryptSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, scryptSync, type KeyObject } from 'node:crypto';
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 import { ConfigError } from '../core/errors.js';
+import { keyFingerprint } from './ecdsa.js';
+
+// The ECDSA operations live apart (no @noble import there), so that what only signs or verifies —
+// promote carrying .sig manifests, verification — does not load the key decryption.
+export { keyFingerprint, signPayload, verifyPayload } from './ecdsa.js';
 
 export interface SigningKey {
   privateKey: KeyObject;
@@ -63,11 +68,6 @@ export function pemBlocks(text: string): Array<{ type: string; body: string; hea
     blocks.push({ type: m[1]!, body, headers, pem: m[0] });
   }
   return blocks;
-}
-
-export function keyFingerprint(key: KeyObject): string {
-  const spki = (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'der' });
-  return `sha256:${createHash('sha256').update(spki).digest('hex')}`;
 }
 
 /** What a key is, for a message: `an RSA key`, `an Ed25519 key`, `an EC key on secp384r1`. */
@@ -209,19 +209,4 @@ export async function loadVerificationKeys(value: string, input: string, readTex
     keys.push(...parseVerificationKeys(text, input, path));
   }
   return keys;
-}
-
-/** cosign's signature: ECDSA-SHA256 over the exact payload bytes, ASN.1 DER, base64. */
-export function signPayload(key: KeyObject, payload: Buffer): string {
-  return sign('sha256', payload, { key, dsaEncoding: 'der' }).toString('base64');
-}
-
-/** Whether a base64 DER signature verifies over `payload` with `key`; false for a malformed one. */
-export function verifyPayload(key: KeyObject, payload: Buffer, signature: string): boolean {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signature)) return false;
-  try {
-    return verify('sha256', payload, { key, dsaEncoding: 'der' }, Buffer.from(signature, 'base64'));
-  } catch {
-    return false;
-  }
 }

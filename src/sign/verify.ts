@@ -17,7 +17,7 @@
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { keyFingerprint, verifyPayload } from './keys.js';
+import { keyFingerprint, verifyPayload } from './ecdsa.js';
 import { COSIGN_TYPE, parseSimpleSigning, SIGNATURE_ANNOTATION, signatureTag, SIMPLE_SIGNING } from './payload.js';
 
 /** What verification reads: a RegistryClient satisfies it; tests may pass their own. */
