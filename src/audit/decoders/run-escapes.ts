@@ -51,8 +51,12 @@ function escapeAt(b: Uint8Array, at: number): { byte: number; length: number } |
   return byte >= 0 && byte < 256 && RUN[byte] ? { byte, length } : undefined;
 }
 
-/** The two bytes each escape read here begins with (`%` alone: its next two bytes are checked by `escapeAt`). */
-const NEEDLES = [Buffer.from('%'), Buffer.from('\\u'), Buffer.from('\\x'), Buffer.from('\\/'), Buffer.from('&#')];
+/**
+ * The two bytes each escape read here begins with, searched for natively: a run's characters are
+ * 0x2B–0x7A, so a percent escape of one begins `%2`…`%7` (a `%` alone is met by chance every few
+ * hundred bytes of binary content).
+ */
+const NEEDLES = ['%2', '%3', '%4', '%5', '%6', '%7', '\\u', '\\x', '\\/', '&#'].map((n) => Buffer.from(n));
 /** Whitespace a wrapped run's lines are broken and indented with: it does not end a run's stretch. */
 const SPACE = new Uint8Array(256);
 for (const c of '\r\n\t ') SPACE[c.charCodeAt(0)] = 1;
