@@ -1,7 +1,9 @@
 // The shipped bundle, every file of it: dist/cli.js and dist/index.js are run on the lab through
 // each lazily loaded chunk — the CLI's build (a hierarchy file, login-action's YAML credentials:
 // the yaml chunk; the hierarchy's plan and one entry's job), promote, merge, stale, tags list/prune,
-// audit, inspect, and push of a layout built without pushing; the Action's build with its
+// audit, inspect (also with --key), push of a layout built without pushing, and the signature
+// checks' refusals of an unsigned image (verify, promote --require-signature, a signing build's
+// --base-signers); the Action's build with its
 // post step and a pull request comment (Octokit, against a GitHub API stand-in), the GitLab
 // component's build with a merge request note (GitLab API stand-in), the prune sub-action — each
 // process recording the dist/ files it loads (scripts/import-recorder.mjs, an --import hook).
@@ -18,6 +20,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubApi } from '../support/github-api.js';
 import { GitLabApi } from '../support/gitlab-api.js';
+import { opensslKey } from '../support/openssl-cosign.js';
 import { hoist, lab, password, ROOT, runAction, skopeoDigest, uniqueRepo } from './lab.js';
 
 const execFileAsync = promisify(execFile);
@@ -106,6 +109,21 @@ describe('every file of dist/ is loaded by a test run', () => {
     for (const args of runs) {
       const r = await hoist(args, { cwd: dir, env: { ...auth, HOIST_AUDIT_VALUES: `not-in-the-image-${Math.random()}` } });
       expect(r.code, `hoist ${args.slice(0, 2).join(' ')}: ${r.stderr}`).toBe(0);
+    }
+    // Signatures (src/trust/, src/sign/): inspect --key; then an unsigned image refused (exit 1) by verify, by promote
+    // --require-signature, and as the base of a build with --base-signers that would sign (sign: key reads its key first).
+    const key = await opensslKey(out, 'chunks');
+    const listed = await hoist(['inspect', `${group}/app:1.2.3`, '--key', key.publicPath, ...insecure], { cwd: dir });
+    expect(listed.code, listed.stderr).toBe(0);
+    const refusals = [
+      ['verify', `${group}/app:1.2.3`, '--key', key.publicPath, ...insecure],
+      ['promote', '--source', source, '--destinations', `${group}/refused`, '--require-signature', 'true', '--verify-key', key.publicPath, ...insecure],
+      ['build', '--images', `${group}/based`, '--version', '1.2.5', '--base-signers', key.publicPath, '--sign', 'key', ...insecure],
+    ];
+    for (const args of refusals) {
+      const r = await hoist(args, { cwd: dir, env: { ...auth, HOIST_SIGNING_KEY: await readFile(key.privatePath, 'utf8') } });
+      expect(r.stderr, `hoist ${args[0]}`).toMatch(/unsigned|no signature/);
+      expect(r.code, `hoist ${args[0]}: ${r.stderr}`).toBe(1);
     }
   }, 240_000);
 
