@@ -55,7 +55,16 @@ export const COMMANDS: Record<Command, { flags: readonly FlagSpec[]; summary: st
 };
 
 /** Inputs that carry secret material: never a plain flag. */
-export const SECRET_INPUTS = new Set(['secrets', 'ssh-key', 'ssh-key-passphrase', 'registry-auth', 'audit-values', 'github-token', 'signing-key', 'signing-key-password']);
+export const SECRET_INPUTS = new Set([
+  'secrets',
+  'ssh-key',
+  'ssh-key-passphrase',
+  'registry-auth',
+  'audit-values',
+  'github-token',
+  'signing-key',
+  'signing-key-password',
+]);
 
 /** Inputs that take one value; the others are lists or lines, and a repeated flag adds a line. */
 const SINGLE = new Set([
@@ -96,10 +105,14 @@ const SINGLE = new Set([
  * whether `images` is given — they are named here): `--load` alone means true.
  */
 const BOOLEAN = new Set([
-  ...[...BUILD_FLAGS, ...PROMOTE_FLAGS, ...MERGE_FLAGS, ...STALE_FLAGS].filter((f) => f.default === 'true' || f.default === 'false').map((f) => f.name),
+  ...[...BUILD_FLAGS, ...PROMOTE_FLAGS, ...MERGE_FLAGS, ...STALE_FLAGS]
+    // sign defaults to false but is a choice (false, key): `--sign key`, never `--sign` alone.
+    .filter((f) => (f.default === 'true' || f.default === 'false') && f.name !== 'sign')
+    .map((f) => f.name),
   'push',
 ]);
 for (const name of BOOLEAN) SINGLE.add(name);
+SINGLE.add('sign');
 
 /** Facts of the run a CI system would give, for machines that are not one (or to override it). */
 export const CONTEXT_FLAGS = {

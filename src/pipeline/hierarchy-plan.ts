@@ -60,7 +60,16 @@ export function levels(plan: readonly PlannedEntry[]): string[][] {
 }
 
 /** Component inputs whose values are secrets: never written into a file the pipeline keeps. */
-const SECRET_KEYS = new Set(['registry_auth', 'secrets', 'ssh_key', 'ssh_key_passphrase', 'audit_values', 'gitlab_token', 'signing_key', 'signing_key_password']);
+const SECRET_KEYS = new Set([
+  'registry_auth',
+  'secrets',
+  'ssh_key',
+  'ssh_key_passphrase',
+  'audit_values',
+  'gitlab_token',
+  'signing_key',
+  'signing_key_password',
+]);
 const NUMBER_KEYS = new Set(['retries', 'concurrency']);
 
 export interface ChildOptions {
