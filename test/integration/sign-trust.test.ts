@@ -19,7 +19,7 @@ import { pushGraph } from '../../src/push/engine.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { releaseImage } from '../support/releases.js';
 import { opensslKey, opensslSign, opensslVerifies, pushSignatures, simpleSigning, type OpensslKey } from '../support/openssl-cosign.js';
-import { hoist, lab, run, skopeoDigest, uniqueRepo } from './lab.js';
+import { hoist, lab, ROOT, run, runAction, skopeoDigest, uniqueRepo } from './lab.js';
 
 const plain = () => lab().registries.plain.host;
 let dir: string;
@@ -110,7 +110,7 @@ describe('promote --require-signature (dist/cli.js)', () => {
       expect(await skopeoDigest(`${dest}:${digest.replace(':', '-')}.sig`)).toBeUndefined();
     });
 
-  it('copies a signed image with its .sig; the destination payload verifies with openssl; the summary names the key', async () => {
+  it('copies a signed image with its .sig; the destination payload verifies with openssl; the log names the key', async () => {
     const repo = `${plain()}/${uniqueRepo('staging/app')}`;
     const digest = await pushImage(repo, '2.0.0');
     const payload = simpleSigning(repo, digest);
@@ -134,6 +134,34 @@ describe('promote --require-signature (dist/cli.js)', () => {
     expect(bytes.equals(payload)).toBe(true);
     expect(await opensslVerifies(signer, bytes, layer.annotations['dev.cosignproject.cosign/signature']!, dir)).toBe(true);
   });
+});
+
+describe('the promote sub-action (promote/action.yml, dist/index.js)', () => {
+  /** Nearest real-world variant: `verify-key: ${{ vars.COSIGN_PUB }}` — the PEM text in a workflow variable, not a file. */
+  it('takes verify-key as PEM text, refuses unsigned (result found), and names the signing key in the job summary', async () => {
+    const repo = `${plain()}/${uniqueRepo('staging/app')}`;
+    const signedDigest = await pushImage(repo, '3.0.0');
+    await pushImage(repo, '3.0.1'); // unsigned
+    const payload = simpleSigning(repo, signedDigest);
+    await pushSignatures(repo, signedDigest, [{ payload, signature: await opensslSign(signer, payload, dir) }]);
+    const dest = `${plain()}/${uniqueRepo('prod/app')}`;
+    const step = (tag: string) =>
+      runAction({
+        workspace: dir,
+        actionFile: join(ROOT, 'promote/action.yml'),
+        inputs: { source: `${repo}:${tag}`, destinations: dest, 'require-signature': 'true', 'verify-key': signer.publicPem, 'insecure-registries': plain() },
+      });
+    const refused = await step('3.0.1');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.outputs.result).toBe('found');
+    expect(refused.errors).toEqual([expect.stringMatching(/is not promoted: unsigned: no signature/)]);
+    expect(await skopeoDigest(`${dest}:3.0.1`)).toBeUndefined();
+    const promoted = await step('3.0.0');
+    expect(promoted.errors).toEqual([]);
+    expect(promoted.outputs.digest).toBe(signedDigest);
+    expect(promoted.summary).toContain(`Signed: \`${signedDigest}\` by key ${signer.fingerprint} (verify-key), signed as ${repo}.`);
+    expect(promoted.summary).toContain(`Copied along: \`${signedDigest.replace(':', '-')}.sig\`.`);
+  }, 120_000);
 });
 
 describe('base-signers and sign: key (dist/cli.js, the lab daemon)', () => {
