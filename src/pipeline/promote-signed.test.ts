@@ -8,17 +8,20 @@
 // Nearest real-world variant: CI signs staging images with `cosign sign --key`; the release job
 // promotes staging → production, and an attacker with push rights to staging pushes an unsigned
 // image, one signed with their own key, a valid .sig copied from another image, or an edited payload.
+import { createHash } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, FindingError } from '../core/errors.js';
 import { parseRepository } from '../core/reference.js';
+import { addReferrers } from '../oci/graph.js';
 import { pushGraph } from '../push/engine.js';
 import { RegistryClient } from '../registry/client.js';
 import { harness } from '../../test/support/pipeline.js';
 import { MemoryRegistry } from '../../test/support/memory-registry.js';
 import { releaseImage } from '../../test/support/releases.js';
+import { testIndex } from '../../test/support/images.js';
 import { opensslKey, opensslSign, opensslVerifies, pushSignatures, simpleSigning, type OpensslKey } from '../../test/support/openssl-cosign.js';
 import { exitCodeFor } from '../cli/exit.js';
 import { promote } from './promote.js';
@@ -118,6 +121,45 @@ describe('promote: require-signature refuses before anything is copied', () => {
     });
 });
 
+describe('promote: a signature this version cannot read', () => {
+  /** Nearest real-world variant: cosign 3 (`--new-bundle-format`) storing the signature as an OCI referrer, not a .sig tag. */
+  it('refuses an image whose only signature is a Sigstore bundle referrer, and says that one is there', async () => {
+    const src = await MemoryRegistry.start();
+    const dest = await MemoryRegistry.start();
+    registries.push(src, dest);
+    const image = releaseImage('6.0.0', 'r6');
+    const empty = Buffer.from('{}');
+    const bundle = Buffer.from(JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial: {}, messageSignature: {} }));
+    const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    image.blobs.set(sha(empty), empty);
+    image.blobs.set(sha(bundle), bundle);
+    const referrer = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha(empty), size: 2 },
+        layers: [{ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', digest: sha(bundle), size: bundle.length }],
+        subject: { mediaType: image.graph.root.mediaType, digest: image.graph.root.digest, size: image.graph.root.bytes.length },
+      }),
+    );
+    const graph = addReferrers(image.graph, [{ digest: sha(referrer), mediaType: 'application/vnd.oci.image.manifest.v1+json', bytes: referrer }]);
+    const client = new RegistryClient({ host: src.host, insecure: true, retries: 0, userAgent: 'test' });
+    const [r] = await pushGraph(graph, image.source, [{ repository: parseRepository(`${src.host}/staging/app`), tags: ['6.0.0'] }], {
+      clientFor: () => client,
+      concurrency: 2,
+      perHost: 2,
+    });
+    await client.close();
+    expect(r!.error).toBeUndefined();
+    const { error } = await promoteSigned(src, dest, `${src.host}/staging/app:6.0.0`, signer.publicPem);
+    expect((error as Error).message).toMatch(
+      /is not promoted: unsigned: .*; 1 Sigstore bundle referrer is attached, which this version does not verify; nothing was copied/,
+    );
+    expect(dest.requests).toEqual([]);
+  });
+});
+
 describe('promote: a payload changed in storage', () => {
   /** Nearest real-world variant: a compromised or misbehaving registry (or a proxy) serving other bytes for the signature's blob. */
   it('refuses a signature whose payload the registry serves altered, naming it a tampered payload', async () => {
@@ -159,6 +201,41 @@ describe('promote: a signed image', () => {
     // The destination's .sig manifest was written before its tag 2.0.0 moved.
     const puts = dest.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/')).map((r) => r.path.split('/manifests/')[1]);
     expect(puts.indexOf(`${digest.replace(':', '-')}.sig`)).toBeLessThan(puts.indexOf('2.0.0'));
+  });
+
+  /**
+   * Property: the signature that gates a multi-platform promotion is the index's; every platform's
+   * own .sig travels too. Nearest real-world variant: `cosign sign --recursive` of a linux/amd64 +
+   * linux/arm64 release, or Hoist's own `sign: key` of an index.
+   */
+  it("gates an index on the index's signature and carries each platform's .sig along", async () => {
+    const src = await MemoryRegistry.start();
+    const dest = await MemoryRegistry.start();
+    registries.push(src, dest);
+    const index = testIndex(512);
+    const client = new RegistryClient({ host: src.host, insecure: true, retries: 0, userAgent: 'test' });
+    await pushGraph(index.graph, index.source, [{ repository: parseRepository(`${src.host}/staging/multi`), tags: ['5.0.0'] }], {
+      clientFor: () => client,
+      concurrency: 2,
+      perHost: 2,
+    });
+    await client.close();
+    const signed = [index.graph.root.digest, ...index.graph.children.map((c) => c.digest)];
+    // Only a platform signed: not enough, the index is what the tag names.
+    const platformOnly = simpleSigning(`${src.host}/staging/multi`, signed[1]!);
+    await pushSignatures(`${src.host}/staging/multi`, signed[1]!, [{ payload: platformOnly, signature: await opensslSign(signer, platformOnly, dir) }]);
+    const refused = await promoteSigned(src, dest, `${src.host}/staging/multi:5.0.0`, signer.publicPem);
+    expect((refused.error as Error).message).toContain(`${src.host}/staging/multi@${signed[0]} is not promoted: unsigned`);
+    expect(dest.requests).toEqual([]);
+    for (const digest of [signed[0]!, signed[2]!]) {
+      const payload = simpleSigning(`${src.host}/staging/multi`, digest);
+      await pushSignatures(`${src.host}/staging/multi`, digest, [{ payload, signature: await opensslSign(signer, payload, dir) }]);
+    }
+    const { error } = await promoteSigned(src, dest, `${src.host}/staging/multi:5.0.0`, signer.publicPem);
+    expect(error).toBeUndefined();
+    const tags = dest.repos.get('prod/app')!.tags;
+    expect(tags.get('5.0.0')).toBe(signed[0]);
+    for (const digest of signed) expect(tags.has(`${digest.replace(':', '-')}.sig`), digest).toBe(true);
   });
 
   /**

@@ -9,7 +9,7 @@ import { FindingError } from '../core/errors.js';
 import { formatFull, formatRepository, parseReference, type Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import { readPromoteInputs } from '../inputs/promote.js';
-import { fetchGraph, graphSize, withReferrers } from '../oci/graph.js';
+import { fetchGraph, graphSize, referrerEntry, withReferrers, type ImageGraph } from '../oci/graph.js';
 import { copyGraph } from '../push/copy.js';
 import { describeReport } from '../push/engine.js';
 import { engineOptions } from '../push/options.js';
@@ -38,7 +38,7 @@ export async function promote(fx: Effects): Promise<void> {
     const graph = await withReferrers(client, source.path, await fetchGraph(client, source.path, source.digest ?? source.tag!));
     if (source.digest && source.digest !== graph.root.digest) throw new Error(`${formatFull(source)}: the registry answered with ${graph.root.digest}`);
     // require-signature: the digest about to be copied is verified before any byte is sent anywhere.
-    const signed = inputs.signature.required ? await requireSignature(fx, client, source, graph.root.digest, inputs.signature.keys) : undefined;
+    const signed = inputs.signature.required ? await requireSignature(fx, client, source, graph, inputs.signature.keys) : undefined;
     // cosign's tagged signatures and attestations of the image (and of each platform, as --recursive signs them) go with it.
     const artefacts = (await Promise.all([graph.root, ...graph.children].map((n) => findTagged(client, source.path, n.digest)))).flat();
     // Where destinations may hold the base already: the mount-from repositories (trusted: the user
@@ -111,14 +111,19 @@ export async function promote(fx: Effects): Promise<void> {
  * `verify-key` keys verifies (`trust/gate.ts`); else a FindingError naming the digest and why, before
  * anything is copied. Returns who signed, for the log and the summary.
  */
-async function requireSignature(fx: Effects, client: RegistryClient, source: Reference, digest: string, keys: string): Promise<string> {
+async function requireSignature(fx: Effects, client: RegistryClient, source: Reference, graph: ImageGraph, keys: string): Promise<string> {
   const { readSigners, verifyDigest, whyNotVerified, describeSigners } = await import('../trust/gate.js');
   const signers = await readSigners(fx.files, keys, 'verify-key', fx.platform.context.workspace);
+  const digest = graph.root.digest;
   const result = await verifyDigest(client, source.path, digest, signers);
-  if (!result.verified.length)
+  if (!result.verified.length) {
+    // cosign's newer Sigstore-bundle referrers are listed, not verified, in this version: say so rather than only "unsigned".
+    const bundles = (graph.referrers ?? []).filter((r) => /sigstore\.bundle/.test(referrerEntry(r).entry.artifactType ?? '')).length;
+    const note = bundles ? `; ${bundles} Sigstore bundle referrer${bundles === 1 ? ' is' : 's are'} attached, which this version does not verify` : '';
     throw new FindingError(
-      `${formatRepository(source)}@${digest} is not promoted: ${whyNotVerified(result)}; nothing was copied and no tag moved (require-signature)`,
+      `${formatRepository(source)}@${digest} is not promoted: ${whyNotVerified(result)}${note}; nothing was copied and no tag moved (require-signature)`,
     );
+  }
   const who = describeSigners(result, signers);
   fx.platform.info(`Signature verified: ${digest} by ${who}`);
   return who;
