@@ -156,6 +156,7 @@ RUN --mount=type=secret,id=token --mount=type=ssh sh -c 'echo waiting-for-cancel
     });
     expect(r.exitCode).toBe(143);
     expect(r.errors.join('\n')).toMatch(/cancelled \(SIGTERM\)/);
+    expect(r.outputs.result).toBe('cancelled'); // set on the way out, after the cleanup (main.ts)
     expect(await leftovers(r.runnerTemp)).toEqual([]);
     expect(agentsUnder(r.runnerTemp)).toEqual([]);
   }, 60_000);
