@@ -58,7 +58,9 @@ export class EscapeScan<T> implements Scanner {
     return this.#raw.offset;
   }
 
-  write(chunk: Uint8Array): void {
+  write(input: Uint8Array): void {
+    // One kind of array for every read of it here and in the automaton (Buffers and plain Uint8Arrays both come).
+    const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
     this.#chunk = chunk;
     const running = this.#forks;
     this.#forks = [];

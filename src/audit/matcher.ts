@@ -207,7 +207,9 @@ export class Automaton<T> {
     let row = 0;
     let offset = 0;
     return {
-      write(chunk: Uint8Array) {
+      write(input: Uint8Array) {
+        // One kind of array in the loop (Buffers and plain Uint8Arrays both come): its loads stay monomorphic.
+        const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
         let r = row;
         const length = chunk.length;
         const last = length - 1;
