@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const hoistCtx = await app('hoist');
   await must('git', ['-C', hoistCtx, 'init', '-q'], env);
   before = proxy.bodyBytes;
-  const cli = join(ROOT, 'dist/cli.js');
+  const cli = join(process.env.BENCH_DIST ?? join(ROOT, 'dist'), 'cli.js'); // BENCH_DIST: another build of dist/, side by side
   const h = await timed(
     process.execPath,
     [
@@ -115,12 +115,17 @@ async function main(): Promise<void> {
       '--json',
     ],
     { ...env, TMPDIR: BENCH_DIR },
+    300,
+    hoistCtx, // the workspace: Hoist refuses a context outside it
   );
   const hoistSent = proxy.bodyBytes - before;
   let pushMs = NaN;
   try {
-    const { outputs } = JSON.parse(h.stdout) as { outputs: { metadata?: string } };
-    const metadata = JSON.parse(outputs.metadata ?? '{}') as { images?: Array<{ transfer?: { durationMs: number } }> };
+    const { outputs } = JSON.parse(h.stdout) as { outputs: { metadata?: string | object } };
+    // --json types its outputs (metadata an object); an older bundle gave a string of JSON.
+    const metadata = (typeof outputs.metadata === 'string' ? JSON.parse(outputs.metadata) : (outputs.metadata ?? {})) as {
+      images?: Array<{ transfer?: { durationMs: number } }>;
+    };
     pushMs = metadata.images?.[0]?.transfer?.durationMs ?? NaN;
   } catch {
     /* the figure stays unknown, and says so */
@@ -132,6 +137,9 @@ async function main(): Promise<void> {
   out(`  hoist / (docker build + docker push): ${(h.seconds / floor).toFixed(2)}× (goal ≤ 3×)`);
   if (!h.ok) out(`  hoist failed: ${h.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   out(`  the application layer is ${appMiB} MiB; without the base's own blobs Hoist would send ${baseMiB + appMiB} MiB`);
+  // What the save path costs the daemon alone: the same kind of image saved to nowhere.
+  const saved = await timed('/bin/sh', ['-c', `${docker} save ${dockerRef} > /dev/null`], env);
+  out(row('docker save of the docker-built image, to /dev/null (for the split)', saved));
   await timed(docker, ['rmi', dockerRef, base], env);
   await proxy.close();
   await writeFile(join(BENCH_DIR, 'base-results.txt'), `${lines.join('\n')}\n`);

@@ -3,13 +3,15 @@
 // needs them), and the cold start of each entry — the Action with no inputs (it loads the build
 // pipeline and stops at the inputs), the command line's --help — side by side with bare
 // `node -e 0` on the same Node. Targets: at most 1.0 MB, at most 100 ms over bare node.
-//   bash bench/run.sh bundle     (BENCH_RUNS, default 30)
+//   bash bench/run.sh bundle     (BENCH_RUNS, default 30; BENCH_DIST, another build of dist/ to measure)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
-const dist = join(root, 'dist');
+const dist = process.env.BENCH_DIST ?? join(root, 'dist'); // BENCH_DIST: another build of dist/, to compare
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 
 /** A module and every chunk it imports statically (not `import()`), each once. */
@@ -48,6 +50,15 @@ for (const entry of ['index.js', 'cli.js']) {
   );
 }
 
+/** What a run loads from dist/, recorded by a load hook (what it imports on demand too): files and bytes. */
+function loadedBy(args: string[], env: NodeJS.ProcessEnv): { files: number; bytes: number } {
+  const log = join(mkdtempSync(join(tmpdir(), 'hoist-bench-loads-')), 'loads.log');
+  const hook = `import{appendFileSync as a}from'node:fs';import{registerHooks as r}from'node:module';r({load(u,c,n){if(u.startsWith(${JSON.stringify(pathToFileURL(dist).href)}))a(${JSON.stringify(log)},u.slice(7)+'\\n');return n(u,c)}})`;
+  spawnSync(process.execPath, [`--import=data:text/javascript,${encodeURIComponent(hook)}`, ...args], { env, stdio: 'ignore' });
+  const files = new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean));
+  return { files: files.size, bytes: size(files) };
+}
+
 const bare = { PATH: process.env.PATH, HOME: process.env.HOME };
 // The Action with no inputs (it loads everything it needs at start, then reports the missing input),
 // and the command line answering --help.
@@ -56,6 +67,8 @@ const rows: Array<[string, string[], NodeJS.ProcessEnv]> = [
   ['node dist/index.js (no inputs)', [join(dist, 'index.js')], { ...bare, GITHUB_ACTIONS: 'true' }],
   ['node dist/cli.js --help', [join(dist, 'cli.js'), '--help'], bare],
 ];
+const actionLoads = loadedBy([join(dist, 'index.js')], { ...bare, GITHUB_ACTIONS: 'true' });
+console.log(`  node dist/index.js with no inputs loads ${kb(actionLoads.bytes)} (${actionLoads.files} files) before it reports the missing input`);
 console.log(`\ncold start on Node ${process.version}, ${runs} runs each (median / p90):`);
 const base = time(rows[0]![1], rows[0]![2]);
 for (const [name, args, env] of rows) {

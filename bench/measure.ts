@@ -13,8 +13,8 @@ export interface Measured {
 }
 
 /** Runs a process under GNU time, asynchronously (the proxies and memory registry live in this process). */
-export async function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutSeconds = 300): Promise<Measured> {
-  const child = spawn('/usr/bin/time', ['-f', 'HOIST_TIME %e %M %U %S', file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+export async function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutSeconds = 300, cwd?: string): Promise<Measured> {
+  const child = spawn('/usr/bin/time', ['-f', 'HOIST_TIME %e %M %U %S', file, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const timer = setTimeout(() => {
     try {
       process.kill(-child.pid!, 'SIGKILL');

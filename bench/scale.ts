@@ -17,7 +17,8 @@
  * the first's (and it does not fall below a third of it, which would say the fixed cost was
  * mis-measured); otherwise "grows faster than linearly" or "sublinear", with the figures.
  *
- *   bash bench/run.sh scale      (BENCH_SCALE_IMAGES, default 5,10,20; BENCH_SCALE_REGISTRIES, default 1,10,25,50)
+ *   bash bench/run.sh scale      (BENCH_SCALE_IMAGES, default 5,10,20; BENCH_SCALE_REGISTRIES, default 1,10,25,50;
+ *                                 BENCH_DIST, another build of dist/ to measure)
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -45,7 +46,7 @@ const id = Date.now().toString(36);
 
 /** `hoist ARGS` in `cwd` under GNU time; fails the benchmark when Hoist fails. */
 async function hoist(cwd: string, args: string[]): Promise<Measured> {
-  const m = await timed(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], { ...env, TMPDIR: cwd }, 1200);
+  const m = await timed(process.execPath, [join(process.env.BENCH_DIST ?? join(ROOT, 'dist'), 'cli.js'), ...args], { ...env, TMPDIR: cwd }, 1200, cwd);
   if (!m.ok) throw new Error(`hoist ${args.slice(0, 2).join(' ')} failed: ${m.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return m;
 }

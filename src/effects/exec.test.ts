@@ -57,3 +57,54 @@ describe('the environment of child processes', () => {
     }
   });
 });
+
+// The process runner itself, on real processes (sh, cat): what every builder, git and credential
+// helper call relies on. Nearest real-world variants: docker build failing with its last error
+// line, a credential helper waiting on a prompt (the timeout), `docker save` of an image that went.
+describe('processes', () => {
+  const redactor = new Redactor();
+  redactor.add('s3cr3t-value');
+  const exec = createExec(redactor);
+  const env = { PATH: process.env.PATH };
+
+  it('gives stdout and stderr without their final line break, and each line to onLine, redacted', async () => {
+    const lines: string[] = [];
+    const r = await exec.run('/bin/sh', ['-c', 'printf "one\\ntwo s3cr3t-value\\n"; echo err >&2'], { env, onLine: (l) => lines.push(l) });
+    expect(r).toEqual({ stdout: 'one\ntwo s3cr3t-value', stderr: 'err' });
+    expect(lines.sort()).toEqual(['err', 'one', 'two ***']);
+  });
+
+  it('writes input to stdin', async () => {
+    expect((await exec.run('cat', [], { env, input: 'from stdin\n' })).stdout).toBe('from stdin');
+  });
+
+  it('fails with the exit code and the last line of its output, redacted; a missing tool by name', async () => {
+    const failed = exec.run('/bin/sh', ['-c', 'echo building; echo "no space left s3cr3t-value" >&2; exit 3'], { env });
+    await expect(failed).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/exited with code 3: no space left \*\*\*$/) });
+    await expect(failed).rejects.toMatchObject({ outputTail: 'building\nno space left ***' });
+    await expect(exec.run('hoist-no-such-tool', [], { env })).rejects.toThrow('hoist-no-such-tool was not found: install it or put it on PATH');
+  });
+
+  it('stops a process past its timeout', async () => {
+    const t = Date.now();
+    await expect(exec.run('sleep', ['5'], { env, timeoutMs: 200 })).rejects.toThrow(/timed out$/);
+    expect(Date.now() - t).toBeLessThan(4000);
+  });
+
+  it('streams stdout; a failed stream rejects with its stderr', async () => {
+    const s = exec.stream('/bin/sh', ['-c', 'head -c 300000 /dev/zero; echo "No such image: x" >&2; exit 1'], { env });
+    let bytes = 0;
+    for await (const c of s.stdout) bytes += (c as Buffer).length;
+    expect(bytes).toBe(300000);
+    await expect(s.done).rejects.toThrow(/exited with code 1: No such image: x$/);
+  });
+
+  it('stopAll ends what runs and starts nothing more', async () => {
+    const own = createExec(new Redactor());
+    const running = own.run('sleep', ['5'], { env });
+    await new Promise((r) => setTimeout(r, 100));
+    own.stopAll();
+    await expect(running).rejects.toThrow(/sleep 5 exited with code \?/);
+    await expect(own.run('true', [], { env })).rejects.toThrow('true was not started: the step is stopping');
+  });
+});

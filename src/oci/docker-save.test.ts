@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
@@ -97,6 +97,39 @@ describe('convertDockerSave', () => {
     expect(app!.mediaType).toBe('application/vnd.oci.image.layer.v1.tar+gzip');
     expect(gunzipSync(await readFile(blobPath(dir, app!.digest))).equals(layers[1]!)).toBe(true);
     await expect(readFile(blobPath(dir, sha(layers[1]!)))).rejects.toThrow(/ENOENT/); // the uncompressed copy is gone
+  });
+
+  // The docker path's overlap: an image's own layer is gzip'd while `docker save` still streams the
+  // base (docker save orders layers by their v1 ids, so the own layer often comes first). Nearest
+  // real-world variant: a 5 MiB app layer ahead of a 200 MiB base in the archive.
+  it('compresses an own layer as soon as it is on disk, before the rest of the archive has come', async () => {
+    const [base, app] = [await layerTar('base.txt', 'the base'), await layerTar('app.txt', 'the app')];
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha(base), sha(app)] } }));
+    const pack = tar.pack();
+    const archive = new PassThrough();
+    pack.pipe(archive);
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-unit-'));
+    const converting = convertDockerSave(archive, dir, { keepUncompressed: async (ids) => new Set(ids.filter((d) => d === sha(base))) });
+    pack.entry({ name: 'app/layer.tar' }, app);
+    // Only the app layer has come: its uncompressed copy goes once its gzip'd blob is written.
+    const uncompressed = blobPath(dir, sha(app));
+    let gone = false;
+    for (let i = 0; i < 200 && !gone; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      gone = await readFile(uncompressed).then(
+        () => false,
+        () => true,
+      );
+    }
+    expect(gone, 'the app layer was compressed before the archive went on').toBe(true);
+    pack.entry({ name: 'base/layer.tar' }, base);
+    pack.entry({ name: 'c.json' }, config);
+    pack.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'c.json', RepoTags: null, Layers: ['base/layer.tar', 'app/layer.tar'] }]));
+    pack.finalize();
+    const converted = await converting;
+    expect(converted.compressed).toBe(1);
+    expect(gunzipSync(await readFile(blobPath(dir, converted.manifest.layers[1]!.digest))).equals(app)).toBe(true);
+    expect(converted.manifest.layers[0]!.digest).toBe(sha(base));
   });
 
   it('with an epoch, clamps own layers and the config times; the base layer stays as it is', async () => {

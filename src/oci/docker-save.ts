@@ -4,11 +4,12 @@
  * (blobs/sha256/…, layers uncompressed or, with the containerd store, as their original
  * compressed blobs). Entries are told apart by their content, not their names.
  *
- * Two passes, so a layer is compressed only when it has to be: the archive is streamed to disk as
- * it comes (each layer hashed on the way: its diff id), then — the config read, so every layer's
- * place known — the layers the caller names (the base's: Hoist puts the base's own blob in their
- * place) stay as they are, and the image's own layers are gzip-compressed, several at once, their
- * file times clamped first when the build is reproducible.
+ * A layer is compressed only when it has to be: the archive is streamed to disk as it comes (each
+ * layer hashed on the way: its diff id); the layers the caller names (the base's: Hoist puts the
+ * base's own blob in their place) stay as they are, and each of the image's own layers is
+ * gzip-compressed as soon as it is on disk — while the rest of the archive streams in — several at
+ * once, its file times clamped first when the build is reproducible. The config, read last, checks
+ * every layer's place.
  */
 import { availableParallelism } from 'node:os';
 import { posix } from 'node:path';
@@ -42,8 +43,10 @@ export interface ConvertOptions {
   /** The `org.opencontainers.image.ref.name` of the image in index.json. */
   refName?: string;
   /**
-   * Asked once the config is read: the diff ids of layers to leave uncompressed, because a base
-   * image's own compressed blob of the same content will stand in the manifest for them.
+   * The diff ids of layers to leave uncompressed, because a base image's own compressed blob of the
+   * same content will stand in the manifest for them: asked for each layer as soon as it is on disk
+   * (an own layer is compressed right away), and for all of them once the config is read. The
+   * answers must agree.
    */
   keepUncompressed?: (diffIds: readonly string[]) => Promise<ReadonlySet<string>>;
   /** Reproducible: file times in the image's own layers, and the config's times, clamped to this (Unix seconds). */
@@ -106,8 +109,8 @@ async function diffIdOf(layoutDir: string, digest: string, kind: Kind): Promise<
   return d.digest();
 }
 
-/** Pass one: every entry of the archive — layers to the layout, JSON documents kept, links noted. */
-async function readArchive(archive: Readable, layoutDir: string) {
+/** Pass one: every entry of the archive — layers to the layout (each told to `onLayer` once written), JSON documents kept, links noted. */
+async function readArchive(archive: Readable, layoutDir: string, onLayer: (layer: SavedLayer) => void) {
   const layers = new Map<string, SavedLayer>();
   const json = new Map<string, Buffer>();
   const links = new Map<string, string>(); // docker save links a repeated layer to its first copy
@@ -126,7 +129,9 @@ async function readArchive(archive: Readable, layoutDir: string) {
       json.set(name, Buffer.concat(chunks));
     } else if (kind === 'tar' || kind === 'gzip' || kind === 'zstd') {
       const blob = await writeBlobStream(layoutDir, Readable.from(all));
-      layers.set(name, { kind, ...blob, diffId: kind === 'tar' ? blob.digest : await diffIdOf(layoutDir, blob.digest, kind) });
+      const layer = { kind, ...blob, diffId: kind === 'tar' ? blob.digest : await diffIdOf(layoutDir, blob.digest, kind) };
+      layers.set(name, layer);
+      onLayer(layer);
     } else for await (const _ of all) void _; // VERSION files, the v1 `json` of each layer, …
   };
   const done = new Promise<void>((resolve, reject) => {
@@ -151,7 +156,33 @@ async function readArchive(archive: Readable, layoutDir: string) {
 /** Converts a `docker save` archive of one image into the OCI layout at `layoutDir`. */
 export async function convertDockerSave(archive: Readable, layoutDir: string, options: ConvertOptions = {}): Promise<ConvertedImage> {
   await initLayout(layoutDir);
-  const { layers, json, links } = await readArchive(archive, layoutDir);
+  const limit = pLimit(Math.max(1, Math.min(4, availableParallelism())));
+  // What to keep is known layer by layer (the base's diff ids are learned while the image builds):
+  // an own layer is compressed as soon as it is on disk, while the rest of the archive streams in
+  // (zlib works off the main thread, which hashes what comes). A repeated layer is compressed once.
+  type Compressed = { descriptor: Descriptor; diffId: string; clamped: number };
+  const compressing = new Map<string, Promise<Compressed>>();
+  const compress = (layer: SavedLayer): Promise<Compressed> => {
+    const once = compressing.get(layer.digest) ?? limit(() => compressOwn(layoutDir, layer, options.epoch));
+    compressing.set(layer.digest, once);
+    return once;
+  };
+  const keeps = async (layer: SavedLayer) => (await options.keepUncompressed?.([layer.diffId]))?.has(layer.diffId) ?? false;
+  const rewritten = (layer: SavedLayer) => layer.kind === 'tar' || options.epoch !== undefined;
+  const early: Array<Promise<unknown>> = [];
+  const onLayer = (layer: SavedLayer) => {
+    if (!rewritten(layer)) return;
+    const started = keeps(layer).then((keep) => (keep ? undefined : compress(layer)));
+    started.catch(() => undefined); // awaited below, with the rest; not an unhandled rejection meanwhile
+    early.push(started);
+  };
+  let read;
+  try {
+    read = await readArchive(archive, layoutDir, onLayer);
+  } finally {
+    await Promise.allSettled(early); // nothing writes into the layout once this returns or throws
+  }
+  const { layers, json, links } = read;
   const saveManifest = json.get('manifest.json');
   if (!saveManifest) throw new Error('docker save output has no manifest.json');
   const entries = JSON.parse(saveManifest.toString('utf8')) as SaveManifestEntry[];
@@ -169,17 +200,13 @@ export async function convertDockerSave(archive: Readable, layoutDir: string, op
     return layer;
   });
   const keep = (await options.keepUncompressed?.(saved.map((l) => l.diffId))) ?? new Set<string>();
-  const limit = pLimit(Math.max(1, Math.min(4, availableParallelism())));
   const LAYER_TYPES: Record<Kind, string> = { tar: MediaType.ociLayer, gzip: MediaType.ociLayerGzip, zstd: 'application/vnd.oci.image.layer.v1.tar+zstd' };
-  const done = new Map<string, Promise<{ descriptor: Descriptor; diffId: string; clamped: number }>>(); // a repeated layer is compressed once
   const converted = await Promise.all(
     saved.map((layer) => {
-      if (keep.has(layer.diffId) || (layer.kind !== 'tar' && options.epoch === undefined)) {
+      if (keep.has(layer.diffId) || !rewritten(layer)) {
         return { descriptor: { mediaType: LAYER_TYPES[layer.kind], digest: layer.digest, size: layer.size }, diffId: layer.diffId, clamped: 0 };
       }
-      const once = done.get(layer.digest) ?? limit(() => compressOwn(layoutDir, layer, options.epoch));
-      done.set(layer.digest, once);
-      return once;
+      return compress(layer);
     }),
   );
   const diffIds = converted.map((c) => c.diffId);
@@ -205,7 +232,7 @@ export async function convertDockerSave(archive: Readable, layoutDir: string, op
     manifestBytes,
     manifest,
     configDigest: configBlob.digest,
-    compressed: done.size,
+    compressed: compressing.size,
     clamped: [...new Set(converted)].reduce((n, c) => n + c.clamped, 0),
   };
 }
