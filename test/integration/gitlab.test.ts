@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { opensslKey, opensslSign, pushSignatures, simpleSigning } from '../support/openssl-cosign.js';
 import { lab, leaks, password, ROOT, skopeoDigest, uniqueRepo } from './lab.js';
 
 const execFileAsync = promisify(execFile);
@@ -185,6 +186,53 @@ RUN --mount=type=secret,id=known_hosts,target=/root/.ssh/known_hosts --mount=typ
     expect(out?.slice(1)).toEqual([built, expect.any(String), 'ok']);
     expect(out![2]!.split(',')).toEqual(expect.arrayContaining(['6.2.0', '6.2', '6', 'latest'].map((t) => `${plain.host}/${name}:${t}`)));
     for (const t of ['6.2.0', '6', 'latest']) expect(await skopeoDigest(`${plain.host}/${name}:${t}`)).toBe(built);
+  }, 300_000);
+
+  /**
+   * Property: the components take the signature inputs as the Action does. Nearest real-world
+   * variant: a platform team's signed golden base (base_signers on the build component) and a
+   * production promotion gated on the release key (require_signature on the promote component),
+   * where the build job did not sign.
+   */
+  it('builds on a base signed by a base_signers key, and the promote component refuses the unsigned build: nothing at the destination', async () => {
+    const { plain } = lab().registries;
+    const keys = await mkdtemp(join(tmpdir(), 'hoist-gl-keys-'));
+    const golden = await opensslKey(keys, 'golden');
+    const base = `${plain.host}/${uniqueRepo('gitlab-golden/busybox')}`;
+    await execFileAsync('skopeo', [
+      'copy',
+      '--quiet',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      `docker://${plain.host}/lab/busybox:1.36`,
+      `docker://${base}:1.36`,
+    ]);
+    const baseDigest = (await skopeoDigest(`${base}:1.36`))!;
+    const payload = simpleSigning(base, baseDigest);
+    await pushSignatures(base, baseDigest, [{ payload, signature: await opensslSign(golden, payload, keys) }]);
+    const name = uniqueRepo('gitlab-signed/app');
+    const dest = `${plain.host}/${uniqueRepo('gitlab-signed/prod')}`;
+    const r = await pipeline(
+      { images: `${plain.host}/${name}`, version: '7.1.0', insecure_registries: plain.host, base_signers: golden.publicPath },
+      {},
+      {},
+      `FROM ${base}:1.36\nRUN echo ${Math.random().toString(36).slice(2)} > /n\n`,
+      {
+        promote: {
+          source: `${plain.host}/${name}@$IMAGE_DIGEST`,
+          destinations: dest,
+          require_signature: true,
+          verify_key: golden.publicPath,
+          insecure_registries: plain.host,
+        },
+      },
+    );
+    expect(r.out).toMatch(/PASS\s+hoist-build/);
+    expect(r.out).toContain(`Base ${base}:1.36 verified at ${baseDigest}: key ${golden.fingerprint}`);
+    expect(r.out).toMatch(/FAIL\s+hoist-promote/);
+    const refused = new RegExp(`${plain.host}/${name}@(sha256:[a-f0-9]{64}) is not promoted: unsigned`).exec(r.out);
+    expect(refused).not.toBeNull();
+    expect(await skopeoDigest(`${dest}@${refused![1]}`)).toBeUndefined();
   }, 300_000);
 
   it('hands a failed job’s HOIST_RESULT to a later when: always job: failed for a registry nothing answers on, failed-input for a missing layout', async () => {
