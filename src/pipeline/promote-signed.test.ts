@@ -281,12 +281,24 @@ describe('promote: a signed image', () => {
     expect((e1 as ConfigError).issues).toEqual([
       { input: 'verify-identity', message: expect.stringMatching(/^keyless signatures .* cannot be verified by this version of Hoist/) },
     ]);
+    // An RSA public key: read before any request, refused as the input it is (exit 2), naming the fix.
+    const { generateKeyPairSync } = await import('node:crypto');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const dest = await MemoryRegistry.start();
+    registries.push(dest);
+    await staged(src, 'a/b', '1');
+    const wrongKind = await promoteSigned(src, dest, `${src.host}/a/b:1`, rsa);
+    expect(wrongKind.error).toBeInstanceOf(ConfigError);
+    expect(exitCodeFor(wrongKind.error)).toBe(2);
+    expect((wrongKind.error as ConfigError).issues).toEqual([{ input: 'verify-key', message: expect.stringMatching(/P-256/) }]);
+    expect(dest.requests).toEqual([]);
     const { readFile } = await import('node:fs/promises');
     const privateKey = await readFile(signer.privatePath, 'utf8');
+    const before = src.requests.length;
     const leaked = await harness({ source: `${src.host}/a/b:1`, destinations: `${src.host}/c/d`, 'verify-key': privateKey });
     const e2 = await promote(leaked.fx).catch((x: unknown) => x);
     expect((e2 as ConfigError).issues.map((i) => i.input)).toEqual(['verify-key', 'require-signature']);
     expect(String((e2 as Error).message)).not.toContain(privateKey.split('\n')[1]!);
-    expect(src.requests).toEqual([]);
+    expect(src.requests.length).toBe(before);
   });
 });

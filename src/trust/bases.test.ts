@@ -5,7 +5,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FindingError } from '../core/errors.js';
+import { ConfigError, FindingError } from '../core/errors.js';
 import { parseReference, parseRepository } from '../core/reference.js';
 import { imageUses } from '../plan/dockerfile.js';
 import { pushGraph } from '../push/engine.js';
@@ -127,6 +127,17 @@ describe('build with base-signers', () => {
     expect((e as Error).message).toContain(`Dockerfile:2: COPY --from ${reg.host}/other/tools:1 (${unsignedDigest}): unsigned`);
     expect((e as Error).message).not.toContain('golden/node');
     expect(refused.builder.plans).toEqual([]);
+
+    // A private key where the signers' public keys belong: refused before anything runs, never shown.
+    const privateKey = await readFile(golden.privatePath, 'utf8');
+    const leaked = await harness({ ...inputs, 'base-signers': privateKey }, { dockerfile: `FROM ${reg.host}/golden/node:1\n` });
+    const requests = reg.requests.length;
+    const e2 = await build(leaked.fx).catch((x: unknown) => x);
+    expect((e2 as ConfigError).issues).toEqual([
+      { input: 'base-signers', message: expect.stringMatching(/holds a private key: give the signers' public keys/) },
+    ]);
+    expect(leaked.platform.log()).not.toContain(privateKey.split('\n')[1]!);
+    expect(reg.requests.length).toBe(requests);
 
     let built = '';
     const accepted = await harness(inputs, {
