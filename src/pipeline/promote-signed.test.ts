@@ -181,19 +181,22 @@ describe('promote: a payload changed in storage', () => {
 });
 
 describe('promote: a signed image', () => {
-  it('is copied with its .sig, verified by the key (a path or PEM text, among several); the summary names the key', async () => {
+  it('is copied with its .sig and .att, verified by one of several keys; the summary names the key', async () => {
     const src = await MemoryRegistry.start();
     const dest = await MemoryRegistry.start();
     registries.push(src, dest);
     const digest = await staged(src, 'staging/app', '2.0.0');
     const payload = simpleSigning(`${src.host}/staging/app`, digest);
     const sig = await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(signer, payload, dir) }]);
-    // verify-key: the stranger's key as PEM text does not verify, the signer's path does.
+    const statement = Buffer.from(JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: 'e30=', signatures: [] }));
+    const att = await pushSignatures(`${src.host}/staging/app`, digest, [{ payload: statement, signature: 'unused' }], { insecure: true, kind: 'att' });
+    // verify-key: two paths; the stranger's key does not verify, the signer's does.
     const { h, error } = await promoteSigned(src, dest, `${src.host}/staging/app:2.0.0`, `${signer.publicPath}\n${stranger.publicPath}`);
     expect(error).toBeUndefined();
     const repo = dest.repos.get('prod/app')!;
     expect(repo.tags.get('2.0.0')).toBe(digest);
     expect(repo.tags.get(`${digest.replace(':', '-')}.sig`)).toBe(sig);
+    expect(repo.tags.get(`${digest.replace(':', '-')}.att`)).toBe(att);
     expect(repo.blobs.has(`sha256:${(await import('node:crypto')).createHash('sha256').update(payload).digest('hex')}`)).toBe(true);
     const summary = h.platform.summaries.join('\n');
     expect(summary).toContain(`by key ${signer.fingerprint} (${signer.publicPath})`); // openssl's fingerprint of the DER key

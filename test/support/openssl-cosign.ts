@@ -76,13 +76,16 @@ export interface SignatureLayer {
 }
 
 /** The `.sig` manifest cosign writes for these signatures, and its blobs. */
-export function signatureManifest(layers: readonly SignatureLayer[]): { graph: ImageGraph; blobs: Map<string, Buffer> } {
+export function signatureManifest(
+  layers: readonly SignatureLayer[],
+  mediaType = 'application/vnd.dev.cosign.simplesigning.v1+json',
+): { graph: ImageGraph; blobs: Map<string, Buffer> } {
   const blobs = new Map<string, Buffer>();
   const descriptors = layers.map((l) => {
     const digest = sha256(l.payload);
     blobs.set(digest, l.payload);
     return {
-      mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
+      mediaType,
       size: l.payload.length,
       digest,
       annotations: { 'dev.cosignproject.cosign/signature': l.signature },
@@ -107,15 +110,19 @@ export function signatureManifest(layers: readonly SignatureLayer[]): { graph: I
   };
 }
 
-/** Pushes the `.sig` manifest of `subject` (tagged `sha256-<hex>.sig`) to `repository` (`host/path`); its digest. */
+/**
+ * Pushes the `.sig` manifest of `subject` (tagged `sha256-<hex>.sig`) to `repository` (`host/path`);
+ * its digest. With `kind: 'att'`, an attestation manifest as cosign tags it (`.att`, DSSE layers).
+ */
 export async function pushSignatures(
   repository: string,
   subject: string,
   layers: readonly SignatureLayer[],
-  o: { insecure?: boolean; username?: string; password?: string } = { insecure: true },
+  o: { insecure?: boolean; username?: string; password?: string; kind?: 'sig' | 'att' } = { insecure: true },
 ): Promise<string> {
   const repo = parseRepository(repository);
-  const { graph, blobs } = signatureManifest(layers);
+  const kind = o.kind ?? 'sig';
+  const { graph, blobs } = signatureManifest(layers, kind === 'att' ? 'application/vnd.dsse.envelope.v1+json' : undefined);
   const client = new RegistryClient({
     host: repo.host,
     insecure: o.insecure ?? true,
@@ -124,7 +131,7 @@ export async function pushSignatures(
     ...(o.username ? { credentials: new Credentials(o.username, o.password ?? '', { origin: 'test' }) } : {}),
   });
   try {
-    const [report] = await pushGraph(graph, memorySource(blobs), [{ repository: repo, tags: [`${subject.replace(':', '-')}.sig`] }], {
+    const [report] = await pushGraph(graph, memorySource(blobs), [{ repository: repo, tags: [`${subject.replace(':', '-')}.${kind}`] }], {
       clientFor: () => client,
       concurrency: 2,
       perHost: 2,
