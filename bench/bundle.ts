@@ -1,5 +1,5 @@
 // What Hoist costs before it does anything: the bytes of dist/ (in all, and what each entry imports
-// statically; the pipelines, the HTTP stack, execa, Octokit and yaml are chunks loaded when a run
+// statically; the pipelines, the HTTP stack, Octokit and yaml are chunks loaded when a run
 // needs them), and the cold start of each entry — the Action with no inputs (it loads the build
 // pipeline and stops at the inputs), the command line's --help — side by side with bare
 // `node -e 0` on the same Node. Targets: at most 1.0 MB, at most 100 ms over bare node.

@@ -1,4 +1,4 @@
-/** The real effects: processes through execa, node's filesystem, our registry client, the real builders. */
+/** The real effects: processes through node:child_process, node's filesystem, our registry client, the real builders. */
 import type * as BuilderModule from '../builders/builders.js';
 import type { Platform } from '../platform/platform.js';
 import type { Redactor } from '../secrets/redact.js';
