@@ -2,9 +2,13 @@
  * An image on a large base, pushed to a registry that already holds the base: Hoist (the Docker
  * daemon's BuildKit, `docker save` converted, base layers named by the base's own blobs) next to
  * `docker push` of the same kind of image. Both go through one counting proxy in front of the lab's
- * plain registry, so the bytes each sends are measured the same way. Not a test: it prints figures.
+ * plain registry, so the bytes each sends are measured the same way. Not a test: it prints figures:
+ * the ratio to docker build + docker push (goal ≤ 3×), where Hoist's run went (from the times its
+ * log lines arrived: start, docker build, docker save → OCI layout, audit, push), and the daemon's
+ * own `docker save` of the same kind of image to /dev/null, the part of the save no client can avoid.
  *
- *   bash bench/run.sh base        (BENCH_BASE_MIB, default 200; BENCH_APP_MIB, default 5)
+ *   bash bench/run.sh base        (BENCH_BASE_MIB, default 200; BENCH_APP_MIB, default 5;
+ *                                  BENCH_DIST, another build of dist/ to measure)
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
