@@ -45,10 +45,16 @@ function phases(m: Measured): Array<[string, number]> {
   const audit = at(/^==> Audit/);
   const audited = at(/^audit: .* checked for /);
   const pushing = at(/^==> Push/);
+  // A bundle whose log line does not say the save's own time: the build and the save together.
+  const buildAndSave: Array<[string, number]> = Number.isNaN(save)
+    ? [['of which docker build + save → OCI layout', (built - build) / 1000]]
+    : [
+        ['of which docker build', (built - build - save) / 1000],
+        ['of which docker save → OCI layout', save / 1000],
+      ];
   return [
     ['of which the start (inputs, builder, clients)', build / 1000],
-    ['of which docker build', (built - build - save) / 1000],
-    ['of which docker save → OCI layout', save / 1000],
+    ...buildAndSave,
     ['of which the audit', (audited - audit) / 1000],
     ['of which the push (group to exit)', (m.seconds * 1000 - pushing) / 1000],
   ];
