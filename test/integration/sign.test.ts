@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cosignKeyPair } from '../support/cosign-key.js';
-import { hoist, lab, leaks, password, run, skopeoDigest, toolEnv, uniqueRepo, type SkopeoAccess } from './lab.js';
+import { hoist, lab, leaks, password, run, runAction, skopeoDigest, toolEnv, uniqueRepo, type SkopeoAccess } from './lab.js';
 
 const { plain, tls, token } = lab().registries;
 let dir: string;
@@ -279,6 +279,23 @@ describe('sign: key', () => {
     const pub = join(dir, 'fixture.pub');
     await writeFile(pub, await publicOfFixture(fixture));
     expect(await opensslVerified(repo, digest, pub, {})).toEqual({ verified: 1, layers: 1, named: [digest] });
+  }, 300_000);
+
+  it('as the GitHub Action: every line of the key and the password are masked (add-mask), none is in the log; outputs signatures', async () => {
+    const ws = await workspace(`FROM ${plain.host}/lab/busybox:1.36\nCOPY app.txt /app.txt\n`);
+    const repo = `${plain.host}/${uniqueRepo('sign/action')}`;
+    const key = await readFile(cosign.key, 'utf8');
+    const r = await runAction({
+      workspace: ws,
+      inputs: { images: repo, version: '1.0.0', sign: 'key', 'signing-key': key, 'signing-key-password': cosign.password, 'insecure-registries': plain.host },
+    });
+    expect(r.errors).toEqual([]);
+    const body = key.split('\n').filter((l) => l && !l.startsWith('-----'));
+    expect(body.filter((l) => !r.masked.includes(l))).toEqual([]);
+    expect(r.masked).toContain(cosign.password);
+    expect([...body, cosign.password].filter((v) => leaks(r.raw.replace(/::add-mask::.*\n/g, ''), v))).toEqual([]);
+    expect(r.outputs.signatures).toBe(`${repo}:${r.outputs.digest!.replace(':', '-')}.sig`);
+    expect(await opensslVerified(repo, r.outputs.digest!, cosign.pub, {})).toEqual({ verified: 1, layers: 1, named: [r.outputs.digest] });
   }, 300_000);
 
   it('refuses a key that cannot sign before anything is pushed (exit 2), the key and password never printed', async () => {
