@@ -18,6 +18,14 @@ describe('gitlabInput', () => {
     expect(gitlabInput({ INPUT_CONTEXT: dir }, 'context')).toBe(dir);
   });
 
+  it('reads File-type variables for signing-key and signing-key-password (COSIGN_PRIVATE_KEY, COSIGN_PASSWORD as files)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hoist-gl-'));
+    writeFileSync(join(dir, 'COSIGN_PRIVATE_KEY'), '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nabc\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n');
+    writeFileSync(join(dir, 'COSIGN_PASSWORD'), 'pw-from-a-file');
+    expect(gitlabInput({ INPUT_SIGNING_KEY: join(dir, 'COSIGN_PRIVATE_KEY') }, 'signing-key')).toContain('BEGIN ENCRYPTED SIGSTORE PRIVATE KEY');
+    expect(gitlabInput({ INPUT_SIGNING_KEY_PASSWORD: join(dir, 'COSIGN_PASSWORD') }, 'signing-key-password')).toBe('pw-from-a-file');
+  });
+
   it('defaults images to CI_REGISTRY_IMAGE and logs in to CI_REGISTRY with the job credentials', () => {
     const env = {
       CI_REGISTRY_IMAGE: 'registry.gitlab.com/acme/app',
