@@ -19,6 +19,9 @@ describe('signing inputs', () => {
     expect(hidden).toContain(cosign.trim());
     expect(hidden).toContain('pw-0123456789');
     expect((await parseConfig(reader(base), ctx)).signing).toEqual({ mode: 'off' });
+    // A password from a file (GitLab File-type variable, echo > file) loses its final line break only.
+    const fromFile = await parseConfig(reader({ ...base, sign: 'key', 'signing-key': cosign, 'signing-key-password': 'pw-0123456789\n' }), ctx);
+    expect(fromFile.signing.password).toBe('pw-0123456789');
   });
 
   it('refuses what cannot sign, one issue per input', async () => {

@@ -18,7 +18,8 @@ export function parseSigning(scope: InputScope): SigningSettings {
   const { issues } = scope;
   const raw = scope.read('sign').trim().toLowerCase();
   const key = scope.read('signing-key').trim() || undefined;
-  const password = scope.read('signing-key-password') || undefined;
+  // A File-type variable or a file written by echo ends with a line break the password never has.
+  const password = scope.read('signing-key-password').replace(/\r?\n$/, '') || undefined;
   const mode = raw === '' || raw === 'false' ? 'off' : raw === 'key' || raw === 'true' ? 'key' : raw;
   if (mode === 'keyless')
     issues.push({
