@@ -5,7 +5,7 @@
  * the shipped dist/cli.js on Node 24; the goal for tags list is ≤ 3 × skopeo + 150 ms. Not a test:
  * it prints figures.
  *
- *   bash bench/run.sh cli
+ *   bash bench/run.sh cli        (BENCH_DIST: another build of dist/ to measure, e.g. the last commit's)
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ async function median(file: string, args: string[]): Promise<number> {
 }
 
 const ms = (n: number) => `${n.toFixed(0).padStart(5)} ms`;
-const cli = join(ROOT, 'dist/cli.js');
+const cli = join(process.env.BENCH_DIST ?? join(ROOT, 'dist'), 'cli.js'); // BENCH_DIST: another build of dist/, side by side
 
 const bare = await median(NODE, ['-e', '0']);
 console.log(`Cold start, median of ${RUNS} (Node ${process.version}):`);
