@@ -9,6 +9,9 @@ import { convertDockerSave } from '../oci/docker-save.js';
 import { mib, progressInterval, startTicker } from '../platform/ticker.js';
 import { commonBuildFlags, type Builder, type BuildPlan } from './plan.js';
 
+/** docker save's output is read on in chunks of at least this many bytes. */
+const JOIN_BYTES = 1024 * 1024;
+
 /** `docker build` arguments for a plan. No secret value is ever part of argv: only file paths. */
 export function renderDockerBuildArgs(plan: BuildPlan): string[] {
   const args = ['build', '--progress=plain', '--file', plan.file, '--iidfile', plan.iidFile, ...commonBuildFlags(plan, { pull: plan.pull ? ['--pull'] : [] })];
@@ -22,13 +25,30 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
   const dockerEnv = { ...env, DOCKER_BUILDKIT: '1' };
   const exportLayout = async (imageId: string, layoutDir: string, plan: BuildPlan, log: (line: string) => void) => {
     const save = exec.stream('docker', ['save', imageId], { env: dockerEnv });
-    // A large image spends a while here: the bytes read so far, every few seconds.
+    // A large image spends a while here: the bytes read so far, every few seconds. A pipe gives
+    // 64 KiB at a time and the conversion pays per chunk (hash, tar entry, write): joined into 1 MiB
+    // chunks, a 207 MiB archive through a pipe cost about a fifth less CPU to convert (0.95 → 0.75 s).
     let read = 0;
+    let held: Buffer[] = [];
+    let heldBytes = 0;
+    const joined = () => {
+      const chunk = Buffer.concat(held, heldBytes);
+      held = [];
+      heldBytes = 0;
+      return chunk;
+    };
     const counted = save.stdout.pipe(
       new Transform({
+        highWaterMark: JOIN_BYTES,
         transform(chunk: Buffer, _, next) {
           read += chunk.length;
-          next(null, chunk);
+          held.push(chunk);
+          heldBytes += chunk.length;
+          if (heldBytes < JOIN_BYTES) next();
+          else next(null, joined());
+        },
+        flush(next) {
+          next(null, heldBytes ? joined() : undefined);
         },
       }),
     );
