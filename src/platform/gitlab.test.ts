@@ -62,5 +62,6 @@ describe('dotenvLines', () => {
         ]),
       ),
     ).toEqual(['HOIST_BYTES_SENT=1024', 'HOIST_BYTES_SHARED=2048']);
+    expect(dotenvLines(new Map([['signatures', 'r/a:sha256-1.sig\nr/a:sha256-2.sig']]))).toEqual(['IMAGE_SIGNATURES=r/a:sha256-1.sig,r/a:sha256-2.sig']);
   });
 });

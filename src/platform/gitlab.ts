@@ -24,6 +24,8 @@ const DOTENV: Record<string, string> = {
   version: 'IMAGE_VERSION',
   tags: 'IMAGE_TAGS',
   platforms: 'IMAGE_PLATFORMS',
+  // sign: key — each .sig reference written, comma-separated
+  signatures: 'IMAGE_SIGNATURES',
   // promote's
   'bytes-sent': 'HOIST_BYTES_SENT',
   'bytes-shared': 'HOIST_BYTES_SHARED',
