@@ -13,7 +13,7 @@
  *   repository of its own there (so each registry's blobs are checked, mounted or uploaded).
  *
  * For each axis: wall time, Hoist's CPU, and the marginal cost of each added image or registry
- * between consecutive counts. "linear" when the marginal cost of the last step is within 1.5× of
+ * between consecutive counts, in wall time and in CPU (steadier on a shared machine). "linear" when the marginal cost of the last step is within 1.5× of
  * the first's (and it does not fall below a third of it, which would say the fixed cost was
  * mis-measured); otherwise "grows faster than linearly" or "sublinear", with the figures.
  *
@@ -90,18 +90,24 @@ function linearity(points: Array<{ n: number; seconds: number }>, unit: string):
 
 async function images(): Promise<string[]> {
   const out: string[] = [];
-  const points: Array<{ n: number; seconds: number }> = [];
+  const points: Array<{ n: number; seconds: number; cpu: number }> = [];
   out.push('Images: a hierarchy of N tiny images built and pushed in one step (wall, Hoist CPU, peak RSS, per image)');
   for (const n of counts('BENCH_SCALE_IMAGES', '5,10,20')) {
     const ws = await family(n, `${id}-${n}`);
     const m = await hoist(ws, ['build', '--hierarchy', 'family.yml', '--insecure-registries', registry, '--json']);
-    points.push({ n, seconds: m.seconds });
+    points.push({ n, seconds: m.seconds, cpu: m.cpuSeconds });
     out.push(
       `  ${`${n} images`.padEnd(16)} ${m.seconds.toFixed(2).padStart(7)} s  ${m.cpuSeconds.toFixed(2).padStart(6)} s CPU  ${m.rssMiB.toFixed(0).padStart(4)} MiB  ${(m.seconds / n).toFixed(3)} s per image`,
     );
     console.log(out[out.length - 1]);
   }
-  out.push(`  ${linearity(points, 'image')}`);
+  out.push(`  wall: ${linearity(points, 'image')}`);
+  out.push(
+    `  CPU:  ${linearity(
+      points.map((p) => ({ n: p.n, seconds: p.cpu })),
+      'image',
+    )}`,
+  );
   return out;
 }
 
@@ -126,7 +132,7 @@ async function registries(): Promise<string[]> {
   ]);
   // One proxy per registry host, each on its own port in front of the lab's plain registry.
   const proxies = await Promise.all(Array.from({ length: Math.max(...rs) }, () => FaultProxy.start(registry, {})));
-  const points: Array<{ n: number; seconds: number }> = [];
+  const points: Array<{ n: number; seconds: number; cpu: number }> = [];
   out.push('Registries: one image pushed to R registries, 4 tags each (wall, Hoist CPU, peak RSS, requests, per registry)');
   try {
     for (const r of rs) {
@@ -146,7 +152,7 @@ async function registries(): Promise<string[]> {
         '--json',
       ]);
       const requests = proxies.reduce((n, p) => n + p.requests, 0) - before;
-      points.push({ n: r, seconds: m.seconds });
+      points.push({ n: r, seconds: m.seconds, cpu: m.cpuSeconds });
       out.push(
         `  ${`${r} registr${r === 1 ? 'y' : 'ies'}`.padEnd(16)} ${m.seconds.toFixed(2).padStart(7)} s  ${m.cpuSeconds.toFixed(2).padStart(6)} s CPU  ${m.rssMiB.toFixed(0).padStart(4)} MiB  ${String(requests).padStart(5)} requests (${(requests / r).toFixed(1)} per registry)  ${(m.seconds / r).toFixed(3)} s per registry`,
       );
@@ -155,7 +161,13 @@ async function registries(): Promise<string[]> {
   } finally {
     await Promise.all(proxies.map((p) => p.close()));
   }
-  out.push(`  ${linearity(points, 'registry')}`);
+  out.push(`  wall: ${linearity(points, 'registry')}`);
+  out.push(
+    `  CPU:  ${linearity(
+      points.map((p) => ({ n: p.n, seconds: p.cpu })),
+      'registry',
+    )}`,
+  );
   return out;
 }
 
