@@ -46,11 +46,11 @@ describe('pushGraph', () => {
     expect(puts() - before).toBe(0); // the manifest by digest was there too: nothing written
   });
 
-  // Property: a re-push of an unchanged image only reads — each blob, the manifest by digest and
-  // each tag once, all before anything would be written — and writes nothing; a tag that points
-  // elsewhere is read again right before it moves. Nearest real-world variant: a CI job re-run on
+  // Property: a re-push of an unchanged image only reads — the manifest by digest (its blobs are
+  // then there: the registry took a manifest naming them) and each tag once — and writes nothing;
+  // a tag that points elsewhere is read again right before it moves. Nearest real-world variant: a CI job re-run on
   // the same commit pushing to three registries under 1.2.3, 1.2, 1 and latest.
-  it('re-pushes an unchanged image with one read per blob, manifest and tag, and reads a moving tag again before writing it', async () => {
+  it('re-pushes an unchanged image with one read of its manifest and of each tag, and reads a moving tag again before writing it', async () => {
     await using a = await MemoryRegistry.start();
     const image = testImage([10 * KiB, 20 * KiB]);
     const opts = engine([a]);
@@ -63,7 +63,8 @@ describe('pushGraph', () => {
     expect(again!.tagsUnchanged).toBe(4);
     const seen = a.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/sha256:[0-9a-f]{64}/, 'D')}`);
     expect(seen.filter((l) => !l.startsWith('HEAD'))).toEqual([]);
-    expect(seen.filter((l) => l.includes('/blobs/'))).toHaveLength(3);
+    expect(seen.filter((l) => l.includes('/blobs/'))).toEqual([]);
+    expect(again!.blobsSkipped).toBe(3);
     expect(seen.filter((l) => l.includes('/manifests/')).sort()).toEqual([...tags, 'D'].map((t) => `HEAD /v2/app/manifests/${t}`).sort());
 
     const other = testImage([30 * KiB]);

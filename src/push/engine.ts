@@ -1,12 +1,12 @@
 /**
  * The push engine: one image graph to many repositories on many registries at once.
  *
- * Per registry host: every blob is made present in every target repository (HEAD → skip; else
- * mount from a repository of the same registry that has it; else upload, resumable), then the
- * manifests are PUT by digest, and only when all of that registry's blobs and manifests are in
- * place are its tags moved — so no tag ever points at an incomplete image. Registries are
- * independent: one failing leaves the others to finish, and the report says which failed and why.
- * Work runs under a global and a per-host concurrency limit.
+ * Per registry host: every blob is made present in every target repository (already there — the
+ * image's manifest in the repository, or a HEAD of the blob —; else mounted from a repository of
+ * the same registry that has it; else uploaded, resumable), then the manifests not yet there are
+ * PUT by digest, and only when all of that registry's blobs and manifests are in place are its
+ * tags moved — so no tag ever points at an incomplete image. Registries are independent: one
+ * failing leaves the others to finish. Work runs under a global and a per-host concurrency limit.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { formatReference, type Repository } from '../core/reference.js';
@@ -236,12 +236,12 @@ class HostPush {
     this.options.log?.(`${this.host}: mount-from ${hint} skipped — ${why}`);
   }
 
-  /** A blob into a repository: already there (HEAD), mounted from a holder or a hint, else uploaded. */
+  /** A blob into a repository: already there, mounted from a holder or a hint, else uploaded. */
   async #ensureBlob(repo: string, blob: { digest: string; size: number }): Promise<void> {
-    const { report } = this;
-    const client = this.#client;
+    const [report, client] = [this.report, this.#client];
     if (this.halt.error) throw this.halt.error;
-    if (await this.#limit(() => client.hasBlob(repo, blob.digest))) {
+    // Held already: the image's manifest is there (registries refuse a manifest naming blobs they lack), or the blob.
+    if ((await this.#presence?.hasManifest(repo, this.graph.root.digest)) || (await this.#limit(() => client.hasBlob(repo, blob.digest)))) {
       report.blobsSkipped++;
       report.bytesSkipped += blob.size;
       this.#done += blob.size;
@@ -350,14 +350,14 @@ class HostPush {
   async run(): Promise<RegistryReport> {
     const { graph, report } = this;
     try {
+      // What the repositories already hold, read first: the image's manifests and the fixed tags (`presence.ts`).
+      this.#presence = new Presence(this.#client, this.#limit, graph, this.repos);
       // Each blob goes to the first repository first, so the others can mount it from there.
       const [first, ...rest] = this.repos.map((r) => r.repository.path);
       const blobs = graph.blobs.map(async (blob) => {
         await this.#ensureBlob(first!, blob);
         await settleAll(rest.map((repo) => this.#ensureBlob(repo, blob)));
       });
-      // What the repositories already hold, read alongside the blob checks, queued after them (`presence.ts`).
-      this.#presence = new Presence(this.#client, this.#limit, graph, this.repos);
       await settleAll(blobs);
       if (this.halt.error) throw this.halt.error;
       await this.#putManifests();

@@ -86,6 +86,47 @@ describe('push engine on the lab registries', () => {
     await opts.close();
   });
 
+  // Property: a re-push of an unchanged image to distribution only reads — one HEAD of the manifest
+  // by digest (distribution refuses a manifest naming blobs it lacks, so its blobs are there) and
+  // one per tag, nothing written — and asks the token service once per repository. Nearest real-world variant: a CI job re-run on the same commit, pushing to a
+  // registry behind a token service (Docker Hub, GHCR) under 1.2.3, 1.2, 1 and latest.
+  it('re-pushes an unchanged image with reads only: its manifest and each tag once, and one token', async () => {
+    const { plain, token } = lab().registries;
+    const seen: string[] = [];
+    const record = (q: { method: string; path: string }) => void seen.push(`${q.method} ${q.path.replace(/sha256:[0-9a-f]{64}/, 'D')}`);
+    await using toPlain = await FaultProxy.start(plain.host, { answer: record });
+    await using toToken = await FaultProxy.start(token.host, { answer: record });
+    const image = testImage([2 * MiB, 64 * 1024]);
+    const repo = uniqueRepo('engine/repush');
+    const tags = ['1.2.3', '1.2', '1', 'latest'];
+    const targets = [toPlain, toToken].map((p) => ({ repository: parseRepository(`${p.host}/${repo}`), tags, releaseTags: ['1.2.3'] }));
+    const credentials = new Credentials(token.username!, password(token.passwordFile!));
+    const extra = [
+      { host: toPlain.host, insecure: true },
+      { host: toToken.host, insecure: true, credentials },
+    ];
+    const first = await clientsFor(extra);
+    for (const r of await pushGraph(image.graph, image.source, targets, first)) expect(r.error).toBeUndefined();
+    await first.close();
+    const tokenLog = join(lab().dir, 'log/token-requests.jsonl');
+    const tokensBefore = (await readFile(tokenLog, 'utf8')).trim().split('\n').length;
+    seen.length = 0;
+    const opts = await clientsFor(extra); // new clients: no token cached
+    const again = await pushGraph(image.graph, image.source, targets, opts);
+    await opts.close();
+    for (const r of again) {
+      expect(r.error).toBeUndefined();
+      expect(r).toMatchObject({ bytesSent: 0, blobsSkipped: 3, tagsUnchanged: 4 });
+    }
+    const reads = [`HEAD /v2/${repo}/manifests/D`, ...tags.map((t) => `HEAD /v2/${repo}/manifests/${t}`)];
+    // Each registry: exactly these reads; the token registry also its 401 challenges, answered once.
+    expect(seen.filter((l) => !l.startsWith('HEAD'))).toEqual([]);
+    expect([...new Set(seen)].sort()).toEqual(reads.sort());
+    expect(seen.length).toBeLessThanOrEqual(2 * reads.length + 4); // at most the first 4 requests to the token registry answered 401
+    const tokenLines = (await readFile(tokenLog, 'utf8')).trim().split('\n').slice(tokensBefore);
+    expect(tokenLines.filter((l) => l.includes(repo))).toHaveLength(1);
+  });
+
   it('copies an image from one registry to another by digest, sending only what the destination lacks', async () => {
     const { plain, tls } = lab().registries;
     const base = testImage([2 * MiB]);

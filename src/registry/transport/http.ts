@@ -3,7 +3,7 @@
  * undici's Agent and request are loaded (by path: the package index would bring fetch, WebSocket,
  * caches and mocks, half of its size, that Hoist never uses).
  */
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import type { Agent as AgentType, Dispatcher } from 'undici';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
@@ -39,7 +39,29 @@ export function createAgent(o: AgentOptions): AgentType {
 }
 
 /** TLS as Hoist checks it — explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot turn it off. */
-const tlsOptions = (ca: string | undefined) => ({ rejectUnauthorized: true, ...(ca ? { ca: [...rootCertificates, ca] } : {}) });
+function tlsOptions(ca: string | undefined) {
+  if (!ca) return { rejectUnauthorized: true };
+  const secureContext = contextFor(ca);
+  // A CA that does not parse keeps failing where it did: on connecting, with TLS's own message.
+  return { rejectUnauthorized: true, ...(secureContext ? { secureContext } : { ca: [...rootCertificates, ca] }) };
+}
+
+/**
+ * The system roots plus an extra CA, as one TLS context made once per CA. Passed as `ca`, every
+ * connection built its own and parsed the ~150 system roots again: ~30 ms of the event loop per
+ * connection, which held up every request in flight (a re-push to a registry with registry-ca).
+ */
+const contexts = new Map<string, SecureContext | undefined>();
+function contextFor(ca: string): SecureContext | undefined {
+  if (!contexts.has(ca)) {
+    try {
+      contexts.set(ca, createSecureContext({ ca: [...rootCertificates, ca] }));
+    } catch {
+      contexts.set(ca, undefined);
+    }
+  }
+  return contexts.get(ca);
+}
 
 /** Requests through a proxy (a CONNECT tunnel), TLS to the registry checked as for a direct one. */
 export function createProxyAgent(proxy: string, o: AgentOptions): Dispatcher & { close(): Promise<void> } {
