@@ -4,10 +4,12 @@
 // in-process one, the platform a recording fake; and the GitLab dotenv name it goes out under.
 // Nearest real-world variant: a release workflow's `if: always()` step that files an issue on
 // `found` and retries on `failed` (build-push-action has no such output: its users parse the log).
-import { mkdtemp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { MemoryRegistry } from '../test/support/memory-registry.js';
 import { gzipLayer, recordingPlatform, type RecordingPlatform } from '../test/support/pipeline.js';
 import { EXIT, RESULT } from './cli/exit.js';
@@ -85,6 +87,24 @@ describe('main(): the result output', () => {
     const platform = { ...recordingPlatform({}, { workspace, tempDir: workspace }), isPost: true };
     await main(() => platform);
     expect(platform.outputs.has('result')).toBe(false);
+  });
+
+  // main() sets it whichever entry the step selects: every action.yml, a new sub-action's too, must declare it.
+  it('is declared by every action.yml of the repository', async () => {
+    const root = join(import.meta.dirname, '..');
+    const files = [
+      'action.yml',
+      ...(await readdir(root, { withFileTypes: true }))
+        .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'action.yml')))
+        .map((d) => `${d.name}/action.yml`),
+    ];
+    expect(files).toEqual(
+      expect.arrayContaining(['action.yml', 'promote/action.yml', 'merge/action.yml', 'prune/action.yml', 'stale/action.yml', 'push/action.yml']),
+    );
+    for (const f of files) {
+      const action = parse(await readFile(join(root, f), 'utf8')) as { outputs?: Record<string, { description?: string }> };
+      expect(action.outputs?.result?.description, f).toMatch(/ok; found .*failed-input .*failed .*cancelled/);
+    }
   });
 
   it('has a word for every exit code of the table, and goes to GitLab as HOIST_RESULT', () => {
