@@ -94,6 +94,12 @@ describe('sign: key in the build pipeline', () => {
       predicate: { buildDefinition: { buildType: 'urn:hoist:container-build:v1', externalParameters: { dockerfile: 'Dockerfile', version: '1.2.0' } } },
     });
     expect(h.platform.log()).toMatch(/SLSA v1 provenance attested/);
+    // The same build again: the same image, nothing new in its .sig or .att (a re-run of a CI job).
+    await build(h.fx);
+    expect(h.platform.outputs.get('digest')).toBe(digest);
+    expect(h.platform.log()).toMatch(/already signed by this key[\s\S]*the same provenance already attested by this key/);
+    expect((await verifyImageAttestations(client, 'acme/app', digest, { keys: [signer.publicKey] })).verified).toHaveLength(1);
+    expect((await verifyImageSignatures(client, 'acme/app', digest, { keys: [signer.publicKey] })).verified).toHaveLength(1);
     expect(h.platform.log()).not.toContain(key.split('\n')[1]);
     await client.close();
   });

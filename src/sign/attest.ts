@@ -61,16 +61,35 @@ export function openEnvelope(bytes: Buffer, keys: readonly KeyObject[]): { state
   }
 }
 
+/**
+ * An annotation naming what an attestation stands for apart from its run (the key, the subjects,
+ * the build definition): a re-run of the same build attests nothing new. Only ever used to skip.
+ */
+export const ATTESTATION_IDENTITY = 'dev.hoist.attestation.identity';
+
+/** The `.att` layer of an envelope: cosign's media type and `predicateType` annotation (and Hoist's identity, when given). */
+export function attestationLayer(envelope: Buffer, predicateType: string, identity?: string) {
+  return {
+    mediaType: DSSE,
+    size: envelope.length,
+    digest: sha256(envelope),
+    annotations: { predicateType, ...(identity ? { [ATTESTATION_IDENTITY]: identity } : {}) },
+  };
+}
+
 export async function attachAttestation(
   client: SignatureWriter,
   repository: string,
   digest: string,
   envelope: Buffer,
   predicateType: string,
+  identity?: string,
 ): Promise<{ tag: string; manifest: string; added: boolean }> {
   const tag = attestationTag(digest);
-  const layer = { mediaType: DSSE, size: envelope.length, digest: sha256(envelope), annotations: { predicateType } };
-  const { manifest, added } = await appendLayer(client, repository, tag, envelope, layer, (l) => l.digest === layer.digest);
+  const layer = attestationLayer(envelope, predicateType, identity);
+  const same = (l: { digest: string; annotations?: Record<string, string> }) =>
+    l.digest === layer.digest || (identity !== undefined && l.annotations?.[ATTESTATION_IDENTITY] === identity);
+  const { manifest, added } = await appendLayer(client, repository, tag, envelope, layer, same);
   return { tag, manifest, added };
 }
 

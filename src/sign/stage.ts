@@ -5,6 +5,7 @@
  * signature of the root manifest and, for an index, of each platform manifest (as `cosign sign
  * --recursive`), into each image repository the build pushed to. Loaded only by a run that signs.
  */
+import { createHash } from 'node:crypto';
 import { auditBuilds, leakError, type AuditSummary } from '../audit/stage.js';
 import type { Built } from '../builders/stage.js';
 import { formatRepository } from '../core/reference.js';
@@ -15,7 +16,7 @@ import { MediaType, writeBlobBytes } from '../oci/layout.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { NamedSecret } from '../secrets/catalog.js';
 import { attachSignature, signatureManifest } from './attach.js';
-import { attachAttestation, DSSE, dsseEnvelope } from './attest.js';
+import { attachAttestation, attestationLayer, dsseEnvelope } from './attest.js';
 import { parseSigningKey, type SigningKey } from './keys.js';
 import { provenanceStatement, SLSA_PROVENANCE_V1 } from './provenance.js';
 
@@ -36,6 +37,8 @@ export interface SignatureRecord {
 export interface Attestation {
   built: Built;
   envelope: Buffer;
+  /** What it stands for apart from its run's times: a re-run of the same build attaches nothing new. */
+  identity: string;
 }
 
 const HOIST_VERSION = '0.1.0';
@@ -64,8 +67,14 @@ export async function attestBuilds(
   const views: Built[] = [];
   for (const b of built) {
     const run = { env: context.env, workspace: context.workspace, startedOn, finishedOn: context.now(), hoistVersion: HOIST_VERSION };
-    const envelope = dsseEnvelope(provenanceStatement(b, inputs, signedDigests(b), run), key);
-    const layer = { mediaType: DSSE, ...(await writeBlobBytes(b.layoutDir, envelope)), annotations: { predicateType: SLSA_PROVENANCE_V1 } };
+    const statement = provenanceStatement(b, inputs, signedDigests(b), run);
+    const envelope = dsseEnvelope(statement, key);
+    const { subject, predicate } = JSON.parse(statement.toString('utf8')) as { subject: unknown; predicate: { buildDefinition: unknown } };
+    const identity = createHash('sha256')
+      .update(JSON.stringify([key.fingerprint, subject, predicate.buildDefinition]))
+      .digest('hex');
+    const layer = attestationLayer(envelope, SLSA_PROVENANCE_V1, identity);
+    await writeBlobBytes(b.layoutDir, envelope);
     const { bytes, config } = signatureManifest([layer]);
     const configDescriptor = { mediaType: MediaType.ociConfig, ...(await writeBlobBytes(b.layoutDir, config)) };
     const manifest = await writeBlobBytes(b.layoutDir, bytes);
@@ -75,7 +84,7 @@ export async function attestBuilds(
       platforms: [],
       graph: { root: { digest: manifest.digest, mediaType: MediaType.ociManifest, bytes }, children: [], blobs: [configDescriptor, layer] },
     });
-    attestations.push({ built: b, envelope });
+    attestations.push({ built: b, envelope, identity });
   }
   const audit = await auditBuilds(fx, inputs.audit.mode, views, secrets, inputs.audit.limits === 'strict');
   if (audit.leaks > 0 && audit.mode === 'fail') throw leakError(audit);
@@ -108,8 +117,10 @@ export async function signPushed(
           fx.platform.info(`${name}@${digest}: ${a.added ? 'signed' : 'already signed by this key'} (${name}:${a.tag})`);
           const att = attestations.find((x) => x.built === b);
           if (att) {
-            const t = await attachAttestation(client, image.repository.path, digest, att.envelope, SLSA_PROVENANCE_V1);
-            fx.platform.info(`${name}@${digest}: SLSA v1 provenance attested (${name}:${t.tag})`);
+            const t = await attachAttestation(client, image.repository.path, digest, att.envelope, SLSA_PROVENANCE_V1, att.identity);
+            fx.platform.info(
+              `${name}@${digest}: ${t.added ? 'SLSA v1 provenance attested' : 'the same provenance already attested by this key'} (${name}:${t.tag})`,
+            );
           }
         }
       }

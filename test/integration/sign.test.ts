@@ -237,6 +237,7 @@ describe('sign: key', () => {
     const again = await hoist(args, { cwd: ws, env });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('already signed by this key');
+    expect(await opensslAttested(repo, digest, cosign.pub)).toEqual([{ verified: true, predicateType: 'https://slsa.dev/provenance/v1', subjects: signed }]);
     expect(await opensslVerified(repo, digest, cosign.pub, {})).toEqual({ verified: 1, layers: 1, named: [digest] });
     const second = await hoist([...args.filter((a) => a !== '--json'), '--signing-key-file', pkcs8.key], { cwd: ws });
     expect(second.code, second.stderr).toBe(0);
