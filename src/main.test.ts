@@ -9,7 +9,7 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { MemoryRegistry } from '../test/support/memory-registry.js';
 import { gzipLayer, recordingPlatform, type RecordingPlatform } from '../test/support/pipeline.js';
 import { EXIT, RESULT } from './cli/exit.js';
@@ -104,6 +104,17 @@ describe('main(): the result output', () => {
     for (const f of files) {
       const action = parse(await readFile(join(root, f), 'utf8')) as { outputs?: Record<string, { description?: string }> };
       expect(action.outputs?.result?.description, f).toMatch(/ok; found .*failed-input .*failed .*cancelled/);
+    }
+  });
+
+  // A failed job's dotenv reaches later jobs only when its artifacts are kept on failure too.
+  it('reaches later GitLab jobs from every component: the dotenv report kept however the job ends', async () => {
+    const dir = join(import.meta.dirname, '../gitlab/templates');
+    const names = (await readdir(dir)).filter((f) => f.endsWith('.yml'));
+    expect(names).toEqual(expect.arrayContaining(['build.yml', 'promote.yml', 'merge.yml', 'prune.yml', 'stale.yml', 'push.yml']));
+    for (const name of names) {
+      const job = Object.values(parseAllDocuments(await readFile(join(dir, name), 'utf8'))[1]!.toJS() as Record<string, { artifacts?: unknown }>)[0];
+      expect(job?.artifacts, name).toMatchObject({ when: 'always', reports: { dotenv: 'hoist.env' } });
     }
   });
 
