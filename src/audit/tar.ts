@@ -51,6 +51,13 @@ function checksumHolds(h: Uint8Array): boolean {
   return value === unsigned || value === signed;
 }
 
+/** Whether a tar header (ustar magic, a name, a checksum that holds) starts at `at`: a tar found inside other bytes. */
+export function tarHeaderAt(b: Uint8Array, at: number): boolean {
+  if (at < 0 || b.length < at + BLOCK || b[at] === 0) return false;
+  const h = b.subarray(at, at + BLOCK);
+  return field(h, 257, 6).startsWith('ustar') && checksumHolds(h) && size(h) !== undefined;
+}
+
 /** What a PAX record set says about the next entry: its path, and its size when the header's cannot hold it. */
 function paxRecords(records: Buffer): { path?: string; size?: number } {
   const out: { path?: string; size?: number } = {};

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { EmbeddedStreams } from './embedded.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 
 const env = (value: string) => `DB_HOST=db\nDB_PASSWORD=${value}\n`;
@@ -36,6 +37,38 @@ describe('streams at any offset', () => {
       }
     },
   );
+
+  // Nearest real-world variant: `makeself --nocomp` (an installer script, its payload an uncompressed tar appended), a tar inside a firmware image.
+  it.skipIf(!has('tar'))('an uncompressed tar after other bytes: its members walked, named by its offset; its clean twin gives nothing', async () => {
+    const payload = (value: string) =>
+      tool('sh', ['-c', 'mkdir -p agent && cp in agent/agent.conf && printf "x=1\\n" > agent/other && tar -cf - agent'], { in: env(value) });
+    for (const before of [1, 3001, 300_000]) {
+      const script = Buffer.from('#!/bin/sh\ntail -c +N "$0" | tar x\nexit 0\n');
+      const file = (value: string) => Buffer.concat([script, randomBytes(before), payload(value), randomBytes(777)]);
+      const at = script.length + before;
+      expect(await auditFiles({ 'opt/agent/install.run': file(SECRET) })).toEqual([
+        { severity: 'leak', what: 'token', path: `opt/agent/install.run@${at}!/agent/agent.conf` },
+      ]);
+      expect(await auditFiles({ 'opt/agent/install.run': file('clean-value-here') })).toEqual([]);
+    }
+  });
+
+  it('a tar header cut by a chunk boundary anywhere is found once (its magic is 257 bytes in)', async () => {
+    const tarBytes = tool('sh', ['-c', 'mkdir -p d && cp in d/f && tar -cf - d'], { in: env(SECRET) });
+    const content = Buffer.concat([randomBytes(5000), tarBytes, randomBytes(300)]);
+    for (let cut = 5000 - 40; cut <= 5000 + 560; cut += 7) {
+      const found: number[] = [];
+      const streams = new EmbeddedStreams(
+        0,
+        ({ offset, decoder }) => (decoder.name === 'tar' && found.push(offset) ? { push: () => undefined, end: () => undefined } : undefined),
+        1000,
+        () => undefined,
+      );
+      for (const piece of [content.subarray(0, cut), content.subarray(cut, cut + 300), content.subarray(cut + 300)]) await streams.push(piece);
+      await streams.end();
+      expect(found, `cut at ${cut}`).toEqual([5000]);
+    }
+  });
 
   it('random binary content with no stream in it gives nothing (64 MiB: chance headers are tried and dropped)', async () => {
     expect(await auditFiles({ 'usr/lib/libbig.so': randomBytes(64 << 20) })).toEqual([]);

@@ -15,6 +15,8 @@ import type { Decoder, Decoding } from './types.js';
 import { isXz, xz } from './xz.js';
 import { bzip2 } from './bzip2.js';
 import { isZipLocal, zip } from './zip.js';
+import { tar } from './tar.js';
+import { tarHeaderAt } from '../tar.js';
 
 interface Kind {
   needle: Buffer;
@@ -33,9 +35,14 @@ const KINDS: Kind[] = [
   { needle: Buffer.from([0x04, 0x22, 0x4d, 0x18]), back: 0, check: isLz4, decoder: lz4 },
   // A zip after other bytes: a self-extracting archive, an executable Spring Boot jar (a launch script first).
   { needle: Buffer.from([0x50, 0x4b, 0x03, 0x04]), back: 0, check: isZipLocal, decoder: zip },
+  // A tar after other bytes (an installer script with its payload appended uncompressed, `makeself --nocomp`): its header's magic is 257 bytes in.
+  { needle: Buffer.from('ustar'), back: 257, check: tarHeaderAt, decoder: tar },
 ];
-/** Bytes kept from the previous chunk, so a header cut by a chunk boundary is still seen. */
-const CARRY = 16;
+/**
+ * Bytes kept from the previous chunk, so a header cut by a chunk boundary is still seen — a whole
+ * tar header (its magic is 257 bytes in, its checksum covers 512).
+ */
+const CARRY = 512;
 
 export interface Found {
   /** Offset in the content where the stream starts. */
@@ -64,8 +71,10 @@ export class EmbeddedStreams {
   #carry = new Uint8Array(0);
   #offset = 0;
   #active: Decoding[] = [];
-  /** An archive found inside: its own later local headers are its members, not archives of their own. */
+  /** An archive found inside (zip, tar): its own later headers are its members', not archives of their own. */
   #archive: Decoding | undefined;
+  /** The offsets of streams opened from the previous chunk's last CARRY bytes: the junction with the next finds them again. */
+  #recent: number[] = [];
   #opened = 0;
 
   constructor(
@@ -80,14 +89,18 @@ export class EmbeddedStreams {
     for (const d of this.#active) if (!d.finished) await d.push(chunk);
     await this.#settle();
     const carry = this.#carry;
-    // Headers that start in the carried bytes and end in this chunk, then those inside the chunk.
     const junction = carry.length ? Buffer.concat([carry, chunk.subarray(0, CARRY)]) : undefined;
+    // Headers that start in the carried bytes (checked now that their end is here), then those inside the chunk.
+    const recent = this.#recent;
+    this.#recent = [];
     const found = [
-      ...(junction ? candidates(junction, 0).filter((c) => c.at < carry.length && c.at + c.kind.back + c.kind.needle.length > carry.length) : []),
+      ...(junction ? candidates(junction, 0).filter((c) => c.at < carry.length && !recent.includes(this.#offset - carry.length + c.at)) : []),
       ...candidates(chunk, 0).map((c) => ({ ...c, at: c.at + carry.length })),
     ];
     for (const { at, kind } of found) {
-      if (kind.decoder === zip && this.#archive && !this.#archive.finished) continue;
+      if (at >= carry.length + chunk.length - CARRY) this.#recent.push(this.#offset - carry.length + at);
+      // Until the chunk in which it ends is over: its headers after it in the chunk were read already.
+      if ((kind.decoder === zip || kind.decoder === tar) && this.#archive) continue;
       if (this.#offset - carry.length + at < this.from) continue;
       if (this.#opened++ >= this.maxStreams) {
         if (this.#opened === this.maxStreams + 1) this.tooMany();
@@ -96,7 +109,7 @@ export class EmbeddedStreams {
       const d = this.open({ offset: this.#offset - carry.length + at, decoder: kind.decoder });
       if (!d) continue;
       this.#active.push(d);
-      if (kind.decoder === zip) this.#archive = d;
+      if (kind.decoder === zip || kind.decoder === tar) this.#archive = d;
       if (at < carry.length) await d.push(carry.subarray(at));
       await d.push(chunk.subarray(Math.max(0, at - carry.length)));
     }
@@ -113,6 +126,7 @@ export class EmbeddedStreams {
   async #settle(): Promise<void> {
     const finished = this.#active.filter((d) => d.finished);
     if (!finished.length) return;
+    if (this.#archive?.finished) this.#archive = undefined;
     this.#active = this.#active.filter((d) => !d.finished);
     for (const d of finished) await d.end();
   }

@@ -10,8 +10,10 @@ export const tar: Decoder = {
   open(env) {
     const members = new Members(env);
     let current: unknown;
+    let finished = false;
     const walker = new TarWalker(
       (bytes, entry, part) => {
+        if (part === 'end') finished = true;
         if (part !== 'data' || !entry || (entry.type !== '0' && entry.type !== '\0' && entry.type !== '7')) {
           if (part === 'header') [current] = [undefined, members.close()];
           return;
@@ -25,6 +27,10 @@ export const tar: Decoder = {
       (reason) => env.limit(reason),
     );
     return {
+      /** The end blocks were read (a tar found inside other bytes: what follows is not its). */
+      get finished() {
+        return finished;
+      },
       push(bytes) {
         walker.write(bytes);
         return members.settled;

@@ -299,6 +299,15 @@ zip -q -r - cfg | cat > "$OUT/config.zip"`,
     where: /makeself-run\/install\.run.*agent\/agent\.conf/,
   },
   {
+    id: 'makeself-nocomp',
+    name: 'a self-extracting installer with its tar appended uncompressed (`makeself --nocomp` style)',
+    realWorld: 'a vendor agent installed from install.run built with makeself --nocomp, the .run kept in the image',
+    shape: 'token',
+    script: `mkdir -p payload/agent && printf 'AGENT_KEY=%s\\n' "$S" > payload/agent/agent.conf && printf 'level=info\\n' > payload/agent/log.conf
+{ printf '#!/bin/sh\\n# installer\\nSKIP=$(awk "/^__ARCHIVE__/ {print NR + 1; exit 0; }" "$0")\\ntail -n+$SKIP "$0" | tar x -C /opt\\nexit 0\\n__ARCHIVE__\\n'; tar -C payload -cf - agent; } > "$OUT/install.run"`,
+    where: /makeself-nocomp\/install\.run@\d+!\/agent\/agent\.conf/,
+  },
+  {
     id: 'executable-jar',
     name: 'a Spring Boot “fully executable” jar: a launch script prepended to the zip',
     realWorld: 'bootJar { launchScript() } output installed as /opt/app/app (init.d service)',
