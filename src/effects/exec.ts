@@ -2,7 +2,7 @@
  * The one place that spawns processes. Output and errors pass through the Redactor, so a secret
  * that a tool echoes never reaches a log or an error message.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { execa as Execa, ResultPromise } from 'execa';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Redactor } from '../secrets/redact.js';
@@ -101,156 +101,119 @@ export function childEnvironment(env: Readonly<Record<string, string | undefined
   return out;
 }
 
-/** How a process ended, in the shape `commandFailure` reads (execa's, which Hoist used before). */
-interface Ended {
-  exitCode?: number;
-  signal?: NodeJS.Signals;
-  stdout: string;
-  stderr: string;
-  all: string;
-  timedOut: boolean;
-  shortMessage?: string;
-  code?: string;
-}
+let execaModule: Promise<{ execa: typeof Execa }> | undefined;
+/** execa and what it brings load with the first process: a run that ends at its inputs, or the post step, never pays for them. */
+const loadExeca = () => (execaModule ??= import('execa'));
 
-/** A process's output as text without its final line break (what a caller of `run` compares and parses). */
-const text = (chunks: Buffer[]) =>
-  Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
-
-/** After SIGTERM, a process that is still there this long later gets SIGKILL (a tool that ignores the first). */
-const FORCE_KILL_MS = 5_000;
-
-/** Every process any runner started that still runs: none may outlive the step (stopped when Node exits). */
-const live = new Set<ChildProcess>();
-let exitHook = false;
-
-/**
- * Every process through node:child_process, with no environment but the one given. (execa did
- * this before; it cost a cold start 30–70 ms to load for what these forty lines do.)
- */
+/** Every process through execa, with no environment but the one given (`extendEnv: false`). */
 class ProcessRunner implements Exec {
-  readonly #running = new Set<ChildProcess>();
+  readonly #running = new Set<ResultPromise>();
   readonly #redactor: Redactor;
-  /** stopAll was called: no process starts any more. */
+  /** stopAll was called: a process still waiting for execa to load never starts. */
   #stopped = false;
 
   constructor(redactor: Redactor) {
     this.#redactor = redactor;
   }
 
-  /** Starts a process; `stdin`/`stdout` as node's stdio. Throws a CommandError once the step is stopping. */
-  #spawn(file: string, args: readonly string[], options: ExecOptions, stdin: 'ignore' | 'pipe', stdout: 'pipe' | 'ignore' = 'pipe'): ChildProcess {
-    if (this.#stopped) throw new CommandError(`${file} was not started: the step is stopping`, this.#redactor.redact([file, ...args].join(' ')), undefined, '');
-    if (!exitHook) {
-      process.once('exit', () => {
-        for (const child of live) child.kill('SIGTERM');
-      });
-      exitHook = true;
-    }
-    const child = spawn(file, [...args], { env: childEnvironment(options.env, options.allowEnv), cwd: options.cwd, stdio: [stdin, stdout, 'pipe'] });
+  #track<T extends ResultPromise>(child: T): T {
     this.#running.add(child);
-    live.add(child);
-    const forget = () => {
-      this.#running.delete(child);
-      live.delete(child);
-    };
-    child.once('close', forget);
-    child.once('error', forget);
+    const forget = () => this.#running.delete(child);
+    child.then(forget, forget);
     return child;
   }
 
-  /**
-   * How `child` ended: its output (stdout and stderr each, and both in the order they came), its
-   * exit code or signal, and whether `timeoutMs` stopped it. `collect` false leaves stdout to the caller.
-   */
-  #ended(child: ChildProcess, timeoutMs: number | undefined, onChunk?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void, collect = true): Promise<Ended> {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const all: Buffer[] = [];
-    if (collect)
-      child.stdout?.on('data', (c: Buffer) => {
-        out.push(c);
-        all.push(c);
-        onChunk?.('stdout', c);
-      });
-    child.stderr?.on('data', (c: Buffer) => {
-      err.push(c);
-      all.push(c);
-      onChunk?.('stderr', c);
-    });
-    let timedOut = false;
-    let force: NodeJS.Timeout | undefined;
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGTERM');
-            force = setTimeout(() => child.kill('SIGKILL'), FORCE_KILL_MS).unref();
-          }, timeoutMs);
-    return new Promise((resolve) => {
-      const done = (e: Partial<Ended>) => {
-        clearTimeout(timer);
-        clearTimeout(force);
-        resolve({ stdout: text(out), stderr: text(err), all: text(all), timedOut, ...e });
-      };
-      child.once('error', (e: NodeJS.ErrnoException) => done({ code: e.code, shortMessage: e.message }));
-      child.once('close', (code, signal) => done(code === null ? { signal: signal ?? undefined, shortMessage: `killed with ${signal}` } : { exitCode: code }));
-    });
+  /** execa, or a CommandError when the step was stopped in the meantime. */
+  async #execa(file: string, args: readonly string[]): Promise<typeof Execa> {
+    const { execa } = await loadExeca();
+    if (this.#stopped) throw new CommandError(`${file} was not started: the step is stopping`, this.#redactor.redact([file, ...args].join(' ')), undefined, '');
+    return execa;
   }
 
-  #check(file: string, args: readonly string[], r: Ended): Ended {
-    if (r.exitCode === 0 && !r.timedOut) return r;
-    throw commandFailure(this.#redactor, file, args, r);
+  #fail(file: string, args: readonly string[]) {
+    return (error: unknown): never => {
+      throw commandFailure(this.#redactor, file, args, error);
+    };
   }
 
   async run(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const child = this.#spawn(file, args, options, options.input === undefined ? 'ignore' : 'pipe');
-    const lines = options.onLine && {
-      stdout: splitLines((line) => options.onLine?.(this.#redactor.redact(line))),
-      stderr: splitLines((line) => options.onLine?.(this.#redactor.redact(line))),
-    };
-    const ended = this.#ended(child, options.timeoutMs, lines ? (stream, chunk) => lines[stream](chunk) : undefined);
-    if (options.input !== undefined) {
-      child.stdin!.on('error', () => undefined); // a process that exits without reading its input: its exit says why
-      child.stdin!.end(options.input);
+    const stdin = options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input };
+    const execa = await this.#execa(file, args);
+    const child: ResultPromise = this.#track(
+      execa(file, args, {
+        env: childEnvironment(options.env, options.allowEnv),
+        extendEnv: false,
+        cwd: options.cwd,
+        all: true,
+        reject: true,
+        stripFinalNewline: true,
+        timeout: options.timeoutMs,
+        ...stdin,
+      }),
+    );
+    if (options.onLine) {
+      const emit = (line: string) => options.onLine?.(this.#redactor.redact(line));
+      child.stdout?.on('data', splitLines(emit));
+      child.stderr?.on('data', splitLines(emit));
     }
-    const r = this.#check(file, args, await ended);
-    return { stdout: r.stdout, stderr: r.stderr };
+    const result = await child.catch(this.#fail(file, args));
+    return { stdout: String(result.stdout), stderr: String(result.stderr) };
   }
 
   stream(file: string, args: readonly string[], options: Omit<ExecOptions, 'onLine'> = {}): StreamingProcess {
     const stdout = new PassThrough({ highWaterMark: 256 * 1024 });
-    let child: ChildProcess | undefined;
-    try {
-      child = this.#spawn(file, args, options, 'ignore');
-    } catch (e) {
-      stdout.destroy(e as Error); // never started: the reader must not wait for bytes
-      const done = Promise.reject(e as Error);
-      return { stdout, done, kill: () => undefined };
-    }
-    const started = child;
-    started.stdout!.pipe(stdout);
-    const done = this.#ended(started, undefined, undefined, false).then((r) => {
-      if (r.code) stdout.destroy(commandFailure(this.#redactor, file, args, r)); // it never started
-      this.#check(file, args, r);
-    });
-    return { stdout, done, kill: () => void started.kill() };
+    let child: ResultPromise | undefined;
+    let killed = false;
+    const done = (async () => {
+      const execa = await this.#execa(file, args).catch((e: unknown) => {
+        stdout.destroy(e as Error); // never started: the reader must not wait for bytes
+        throw e;
+      });
+      const settings = {
+        env: childEnvironment(options.env, options.allowEnv),
+        extendEnv: false,
+        cwd: options.cwd,
+        stdin: 'ignore',
+        stdout: 'pipe',
+        stderr: 'pipe',
+        buffer: { stdout: false, stderr: true },
+      } as const;
+      child = this.#track(execa(file, args, settings));
+      if (killed) child.kill();
+      child.stdout!.pipe(stdout);
+      await child.then(() => undefined, this.#fail(file, args));
+    })();
+    return {
+      stdout,
+      done,
+      kill: () => {
+        killed = true;
+        child?.kill();
+      },
+    };
   }
 
   sink(file: string, args: readonly string[], options: Omit<ExecOptions, 'onLine' | 'input'> = {}): { stdin: Writable; done: Promise<ExecResult> } {
     const stdin = new PassThrough({ highWaterMark: 256 * 1024 });
     const done = (async () => {
       try {
-        const child = this.#spawn(file, args, options, 'pipe');
-        const ended = this.#ended(child, options.timeoutMs);
+        const execa = await this.#execa(file, args);
+        const child = this.#track(
+          execa(file, args, {
+            env: childEnvironment(options.env, options.allowEnv),
+            extendEnv: false,
+            cwd: options.cwd,
+            stdin: 'pipe',
+            all: true,
+            stripFinalNewline: true,
+            timeout: options.timeoutMs,
+          }),
+        );
         // A process that exits early fails the writer too (EPIPE), rather than leaving it waiting.
-        const feeding = pipeline(stdin, child.stdin!).catch(() => undefined);
-        const r = this.#check(file, args, await ended);
+        const feeding = pipeline(stdin, child.stdin).catch(() => undefined);
+        const r = await child.catch(this.#fail(file, args));
         await feeding;
-        return { stdout: r.stdout, stderr: r.stderr };
+        return { stdout: String(r.stdout), stderr: String(r.stderr) };
       } catch (e) {
         stdin.destroy(e as Error);
         throw e;
