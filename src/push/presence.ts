@@ -4,10 +4,10 @@
  * point at the root. A manifest already there is not PUT again and a tag already at the image is
  * neither read again nor written, so a re-push of an unchanged image costs one round of reads.
  *
- * Only "already there" is taken from these early reads. A tag that points elsewhere (or nowhere)
- * is read again right before it is written, as before, so release-tag protection and the
- * immutable-tag message see the tag as it is then; a read that fails counts as "not there" and
- * the write path runs as it would have.
+ * Only "already there" is taken from these early reads as a reason not to write. A tag found
+ * elsewhere (or nowhere) is written without another read — release tags are checked, late, by
+ * `release-tags.ts`; a refused write reads the tag then, for its message —; a tag whose read
+ * failed is read again right before it is written.
  */
 import type { ImageGraph } from '../oci/graph.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -15,9 +15,11 @@ import type { PushTarget } from './engine.js';
 
 const key = (repository: string, reference: string) => `${repository}@${reference}`;
 
+export type TagState = 'image' | 'elsewhere' | undefined;
+
 export class Presence {
   readonly #manifests = new Map<string, Promise<boolean>>();
-  readonly #tags = new Map<string, Promise<boolean>>();
+  readonly #tags = new Map<string, Promise<TagState>>();
 
   constructor(client: Pick<RegistryClient, 'headManifest'>, limit: <T>(task: () => Promise<T>) => Promise<T>, graph: ImageGraph, repos: readonly PushTarget[]) {
     const head = (repository: string, reference: string, digest: string) =>
@@ -28,7 +30,14 @@ export class Presence {
     for (const target of repos) {
       const path = target.repository.path;
       for (const node of [...graph.children, graph.root]) this.#manifests.set(key(path, node.digest), head(path, node.digest, node.digest));
-      for (const tag of target.tags) this.#tags.set(key(path, tag), head(path, tag, graph.root.digest));
+      for (const tag of target.tags)
+        this.#tags.set(
+          key(path, tag),
+          limit(() => client.headManifest(path, tag)).then(
+            (at): TagState => (at?.digest === graph.root.digest ? 'image' : 'elsewhere'),
+            () => undefined,
+          ),
+        );
     }
   }
 
@@ -38,7 +47,12 @@ export class Presence {
   }
 
   /** Whether the tag pointed at the image being pushed when the push began. */
-  tagAtRoot(repository: string, tag: string): Promise<boolean> {
-    return this.#tags.get(key(repository, tag)) ?? Promise.resolve(false);
+  async tagAtRoot(repository: string, tag: string): Promise<boolean> {
+    return (await this.tagState(repository, tag)) === 'image';
+  }
+
+  /** Where the tag pointed when the push began: at the image, elsewhere (or nowhere), or unknown (not read, or the read failed). */
+  tagState(repository: string, tag: string): Promise<TagState> {
+    return this.#tags.get(key(repository, tag)) ?? Promise.resolve(undefined);
   }
 }

@@ -22,7 +22,7 @@ export interface TagContext extends Pick<EngineOptions, 'log' | 'releaseTags' | 
   report: RegistryReport;
   sleep: (ms: number) => Promise<void>;
   /** The early reads: a fixed tag already at the image is neither checked, read again nor written. */
-  presence?: Pick<Presence, 'tagAtRoot'>;
+  presence?: Pick<Presence, 'tagAtRoot' | 'tagState'>;
 }
 
 export async function tagRepositories(c: TagContext, repos: readonly PushTarget[], tagsOf: ReadonlyArray<readonly string[]>): Promise<void> {
@@ -49,10 +49,13 @@ export async function tagRepositories(c: TagContext, repos: readonly PushTarget[
   try {
     for (const [i, target] of repos.entries()) {
       const floating = new Set(target.floating?.tags.map((t) => t.tag));
-      for (const tag of tagsOf[i]!.filter((t) => !floating.has(t))) {
+      // A repository's fixed tags at once (each written and read back); the first failure is reported.
+      const moves = tagsOf[i]!.filter((t) => !floating.has(t)).map(async (tag) => {
         if (await moveTag(c, target, tag)) wrote[i] = true;
         placed[i]!.add(tag);
-      }
+      });
+      const failed = (await Promise.allSettled(moves)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     for (const [i, target] of repos.entries()) {
       const plan = target.floating;
@@ -83,12 +86,10 @@ export async function tagRepositories(c: TagContext, repos: readonly PushTarget[
 async function moveTag(c: TagContext, target: PushTarget, tag: string): Promise<boolean> {
   const { graph, report } = c;
   const path = target.repository.path;
-  if (await c.presence?.tagAtRoot(path, tag)) {
-    report.tagsUnchanged++;
-    return false;
-  }
-  const at = await c.limit(() => c.client.headManifest(path, tag));
-  if (at?.digest === graph.root.digest) {
+  const early = await c.presence?.tagState(path, tag);
+  // Read right before writing when the early read could not say (a tag already at the image is never written again).
+  const read = early === undefined ? await c.limit(() => c.client.headManifest(path, tag)) : undefined;
+  if (early === 'image' || read?.digest === graph.root.digest) {
     report.tagsUnchanged++;
     return false;
   }
@@ -96,7 +97,13 @@ async function moveTag(c: TagContext, target: PushTarget, tag: string): Promise<
     await c.limit(() => c.client.putManifest(path, tag, graph.root.bytes, graph.root.mediaType));
   } catch (e) {
     const refused = e instanceof RegistryError && e.status !== undefined && [400, 403, 409, 412].includes(e.status);
-    if (!at || !refused || !/immutab|already exists|overwrit|TAG_INVALID|DENIED/i.test(`${e.message} ${(e as RegistryError).code ?? ''}`)) throw e;
+    if (!refused || !/immutab|already exists|overwrit|TAG_INVALID|DENIED/i.test(`${e.message} ${(e as RegistryError).code ?? ''}`)) throw e;
+    const at = read ?? (await c.limit(() => c.client.headManifest(path, tag)));
+    if (at?.digest === graph.root.digest) {
+      report.tagsUnchanged++; // another run of this image placed it meanwhile
+      return false;
+    }
+    if (!at) throw e;
     throw new RegistryError(
       `${formatReference(target.repository, tag)} is at ${at.digest} and the registry refused to move it to ${graph.root.digest}: its tags are immutable (ECR imageTagMutability IMMUTABLE, a Harbor immutability rule, Artifact Registry immutable tags). Release under a new tag, or let this one move (${e.message})`,
       { registry: c.host, repository: path, status: (e as RegistryError).status, code: 'TAG_IMMUTABLE', retryable: false, cause: e },
