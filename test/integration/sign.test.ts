@@ -10,10 +10,10 @@
 // printed. Nearest real-world variants: a cosign.key made by `cosign generate-key-pair` (here made as
 // cosign makes it, and cosign's own test key fixture), `cosign verify --key cosign.pub IMAGE` in a
 // deploy job (hoist verify's exit codes), and a second signer appending to the same `.sig`.
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosignKeyPair } from '../support/cosign-key.js';
 import { hoist, lab, leaks, password, run, runAction, skopeoDigest, toolEnv, uniqueRepo, type SkopeoAccess } from './lab.js';
 
@@ -51,10 +51,15 @@ beforeAll(async () => {
   await writeFile(join(dir, 'app.txt'), `${Math.random()}\n`);
 });
 
+// The test's keys (and the workspaces under the same directory) do not outlive it.
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
 /** Writes an auth file for skopeo when the registry needs a login (never on argv). */
 async function authFile(reference: string, access: SkopeoAccess): Promise<string[]> {
   if (!access.username || !access.passwordFile) return [];
-  const file = join(await mkdtemp(join(tmpdir(), 'hoist-sign-auth-')), 'auth.json');
+  const file = join(await mkdtemp(join(dir, 'auth-')), 'auth.json');
   const host = reference.split('/')[0]!;
   await writeFile(
     file,
@@ -83,7 +88,7 @@ async function opensslVerified(
   access: SkopeoAccess,
 ): Promise<{ verified: number; layers: number; named: string[] }> {
   const reference = `${repository}:${digest.replace(':', '-')}.sig`;
-  const out = await mkdtemp(join(tmpdir(), 'hoist-sig-'));
+  const out = await mkdtemp(join(dir, 'sig-'));
   const args = access.certDir ? ['--src-cert-dir', access.certDir] : ['--src-tls-verify=false'];
   await run('skopeo', ['copy', '--quiet', ...args, ...(await authFile(reference, access)), `docker://${reference}`, `dir:${out}`]);
   const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { layers: Layer[] };
@@ -116,7 +121,7 @@ async function opensslAttested(
   pub: string,
 ): Promise<Array<{ verified: boolean; predicateType: string; subjects: string[] }>> {
   const reference = `${repository}:${digest.replace(':', '-')}.att`;
-  const out = await mkdtemp(join(tmpdir(), 'hoist-att-'));
+  const out = await mkdtemp(join(dir, 'att-'));
   await run('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `docker://${reference}`, `dir:${out}`]);
   const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { layers: Layer[] };
   const results = [];
