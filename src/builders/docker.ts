@@ -20,6 +20,33 @@ export function renderDockerBuildArgs(plan: BuildPlan): string[] {
   return args;
 }
 
+/** A pass-through that joins a pipe's 64 KiB chunks into chunks of at least JOIN_BYTES, counting what went by. */
+function joinedChunks(): { stream: Transform; read: () => number } {
+  let read = 0;
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  const joined = () => {
+    const chunk = Buffer.concat(held, heldBytes);
+    held = [];
+    heldBytes = 0;
+    return chunk;
+  };
+  const stream = new Transform({
+    highWaterMark: JOIN_BYTES,
+    transform(chunk: Buffer, _, next) {
+      read += chunk.length;
+      held.push(chunk);
+      heldBytes += chunk.length;
+      if (heldBytes < JOIN_BYTES) next();
+      else next(null, joined());
+    },
+    flush(next) {
+      next(null, heldBytes ? joined() : undefined);
+    },
+  });
+  return { stream, read: () => read };
+}
+
 /** Builds with the daemon's BuildKit, then converts `docker save` into the OCI layout at `layoutDir`. */
 export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, string | undefined>>, readIidFile: (path: string) => Promise<string>): Builder {
   const dockerEnv = { ...env, DOCKER_BUILDKIT: '1' };
@@ -28,32 +55,10 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
     // A large image spends a while here: the bytes read so far, every few seconds. A pipe gives
     // 64 KiB at a time and the conversion pays per chunk (hash, tar entry, write): joined into 1 MiB
     // chunks, a 207 MiB archive through a pipe cost about a fifth less CPU to convert (0.95 → 0.75 s).
-    let read = 0;
-    let held: Buffer[] = [];
-    let heldBytes = 0;
-    const joined = () => {
-      const chunk = Buffer.concat(held, heldBytes);
-      held = [];
-      heldBytes = 0;
-      return chunk;
-    };
-    const counted = save.stdout.pipe(
-      new Transform({
-        highWaterMark: JOIN_BYTES,
-        transform(chunk: Buffer, _, next) {
-          read += chunk.length;
-          held.push(chunk);
-          heldBytes += chunk.length;
-          if (heldBytes < JOIN_BYTES) next();
-          else next(null, joined());
-        },
-        flush(next) {
-          next(null, heldBytes ? joined() : undefined);
-        },
-      }),
-    );
+    const counter = joinedChunks();
+    const counted = save.stdout.pipe(counter.stream);
     save.stdout.on('error', (e) => counted.destroy(e));
-    const stop = startTicker(log, 'docker save → OCI layout', () => `${mib(read)} read`, progressInterval(env));
+    const stop = startTicker(log, 'docker save → OCI layout', () => `${mib(counter.read())} read`, progressInterval(env));
     const started = Date.now();
     try {
       const [converted] = await Promise.all([
@@ -62,7 +67,7 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
       ]);
       const kept = converted.manifest.layers.length - converted.compressed;
       log(
-        `docker save → OCI layout: ${mib(read)} in ${((Date.now() - started) / 1000).toFixed(2)} s, ${converted.compressed} layer${converted.compressed === 1 ? '' : 's'} compressed` +
+        `docker save → OCI layout: ${mib(counter.read())} in ${((Date.now() - started) / 1000).toFixed(2)} s, ${converted.compressed} layer${converted.compressed === 1 ? '' : 's'} compressed` +
           (kept ? `, ${kept} left for the base's own blob${kept === 1 ? '' : 's'}` : '') +
           (plan.epoch === undefined ? '' : `, ${converted.clamped} file times clamped to ${new Date(plan.epoch * 1000).toISOString()}`),
       );

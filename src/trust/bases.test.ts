@@ -5,7 +5,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, FindingError } from '../core/errors.js';
+import { FindingError, type ConfigError } from '../core/errors.js';
 import { parseReference, parseRepository } from '../core/reference.js';
 import { imageUses } from '../plan/dockerfile.js';
 import { pushGraph } from '../push/engine.js';

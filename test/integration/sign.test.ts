@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosignKeyPair } from '../support/cosign-key.js';
+import { FaultProxy } from '../support/fault-proxy.js';
 import { hoist, lab, leaks, password, run, runAction, skopeoDigest, toolEnv, uniqueRepo, type SkopeoAccess } from './lab.js';
 
 const { plain, tls, token } = lab().registries;
@@ -200,6 +201,25 @@ describe('sign: key', () => {
     expect([other.code, other.stderr]).toEqual([1, expect.stringMatching(/no signature verifies with .*stranger\.pub: the signature does not verify/)]);
     const unsigned = await hoist(['verify', `${plain.host}/lab/busybox:1.36`, '--key', pkcs8.pub, ...insecure], { cwd: ws });
     expect([unsigned.code, unsigned.stderr]).toEqual([1, expect.stringMatching(/no signature: lab\/busybox:sha256-[a-f0-9]{64}\.sig does not exist/)]);
+    // A registry that names a signed digest for a tag serving other bytes (a lying cache in front of it):
+    // the verdict is on the bytes the tag serves. Class: no digest is taken from a header's word.
+    await run('skopeo', [
+      'copy',
+      '--quiet',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      `docker://${plain.host}/lab/busybox:1.36`,
+      `docker://${plainRepo}:other`,
+    ]);
+    const liar = await FaultProxy.start(plain.host, {
+      tamper: (req) => (req.path.endsWith(`/manifests/other`) ? { response: () => ({ headers: { 'docker-content-digest': digest } }) } : undefined),
+    });
+    try {
+      const lied = await hoist(['verify', `${liar.host}/${name}:other`, '--key', pkcs8.pub, '--insecure-registries', liar.host], { cwd: ws });
+      expect([lied.code, lied.stderr]).toEqual([1, expect.stringMatching(/no signature/)]);
+    } finally {
+      await liar.close();
+    }
     const down = await hoist(['verify', `127.0.0.1:1/${name}:1.0.0`, '--key', pkcs8.pub, '--insecure-registries', '127.0.0.1:1', '--retries', '0'], {
       cwd: ws,
     });

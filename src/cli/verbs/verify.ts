@@ -26,7 +26,9 @@ export interface VerifyOut {
 export async function runVerify(client: RegistryClient, c: VerifyCommand, json: boolean, out: VerifyOut, files: Pick<Files, 'readText'>): Promise<number> {
   const [{ loadVerificationKeys }, { verifyImageSignatures }] = await Promise.all([import('../../sign/keys.js'), import('../../sign/verify.js')]);
   const keys = await loadVerificationKeys(c.keys.join('\n'), '--key', (path) => files.readText(path));
-  const digest = c.ref.digest ?? (await client.headManifest(c.ref.path, c.ref.tag ?? 'latest'))?.digest;
+  // The digest is the hash of the manifest's bytes as served, never a header's word for it: a verdict
+  // on a digest the tag does not serve would bless other bytes. (By digest, the client checks the bytes.)
+  const digest = (await client.getManifest(c.ref.path, c.ref.digest ?? c.ref.tag ?? 'latest'))?.digest;
   if (!digest) throw new ConfigError([{ input: 'verify', message: `${formatFull(c.ref)}: no such image in its registry` }]);
   const result = await verifyImageSignatures(client, c.ref.path, digest, { keys: keys.map((k) => k.key) });
   const name = formatRepository(c.ref);

@@ -1,0 +1,3 @@
+import { createRequire as __hoistCreateRequire } from 'node:module';
+const require = __hoistCreateRequire(import.meta.url);
+import{arch as n}from"node:process";var e={x64:"amd64",arm64:"arm64",arm:"arm",ia32:"386",ppc64:"ppc64le",s390x:"s390x",riscv64:"riscv64"};function i(){return{os:"linux",architecture:e[n]??n}}function s(r){let[t,o,a]=r.split("/");return{os:t,architecture:o??i().architecture,...a?{variant:a}:{}}}function u(r){return`${r.os}/${r.architecture}${r.variant?`/${r.variant}`:""}`}function f(r,t){return r.os===t.os&&r.architecture===t.architecture&&(!r.variant||!t.variant||r.variant===t.variant)}function m(r){return!!r&&r.os!=="unknown"&&r.architecture!=="unknown"}export{i as a,s as b,u as c,f as d,m as e};

@@ -1,0 +1,3 @@
+import { createRequire as __hoistCreateRequire } from 'node:module';
+const require = __hoistCreateRequire(import.meta.url);
+import{createHash as n,createPublicKey as a,sign as i,verify as s}from"node:crypto";function f(e){let t=(e.type==="private"?a(e):e).export({type:"spki",format:"der"});return`sha256:${n("sha256").update(t).digest("hex")}`}function c(e,t){return i("sha256",t,{key:e,dsaEncoding:"der"}).toString("base64")}function p(e,t,r){if(!/^[A-Za-z0-9+/]+={0,2}$/.test(r))return!1;try{return s("sha256",t,{key:e,dsaEncoding:"der"},Buffer.from(r,"base64"))}catch{return!1}}export{f as a,c as b,p as c};
