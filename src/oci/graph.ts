@@ -89,46 +89,104 @@ export async function layoutGraph(layoutDir: string, root: LayoutRoot): Promise<
   return { root: rootNode, children, blobs: dedupe(children.flatMap(blobsOf)) };
 }
 
-export function layoutSource(layoutDir: string): BlobSource {
+export function layoutSource(layoutDir: string, buffers: BufferPool = readBuffers): BlobSource {
   return {
     name: `layout ${layoutDir}`,
-    open: async (digest, start, end) => readRange(blobPath(layoutDir, digest), start, end),
+    open: async (digest, start, end) => readRange(blobPath(layoutDir, digest), start, end, buffers),
   };
 }
 
 /**
- * Reads [start, end) of a file into two buffers used in turn, reading the next chunk while the
- * consumer writes the current one. Memory stays at two buffers per open blob whatever its size,
- * instead of a fresh buffer per read that lingers until V8 collects it (which is what made peak
- * RSS grow with the data pushed). Safe under the `BlobSource` contract: the buffer being refilled
- * held the chunk before the current one, which the consumer finished before asking for this one.
+ * Chunks whose buffers a source lends: `release()` says the consumer holds none of them any more
+ * (every one written out — flushed from the socket, not just queued on it — or copied). Only then,
+ * and once the source has stopped reading, do they go back to the source's pool; a consumer that
+ * never calls it leaves them to the garbage collector, which is always safe.
  */
-async function readRange(path: string, start: number, end: number): Promise<AsyncIterable<Buffer>> {
+export interface LentChunks extends AsyncIterable<Buffer> {
+  release(): void;
+}
+
+/** Gives the buffers of `chunks` back to their source, when it lent them (see `LentChunks`). */
+export function releaseChunks(chunks: AsyncIterable<Buffer>): void {
+  (chunks as Partial<LentChunks>).release?.();
+}
+
+/**
+ * A bounded free list of equal-sized read buffers. Opening a blob used to allocate two fresh
+ * 256 KiB buffers, which lingered until V8 collected them: with many layers pushed to several
+ * registries that garbage, not the data in flight, set the peak RSS. A buffer comes back only
+ * through `LentChunks.release`; beyond `keep` free buffers, returned ones are dropped.
+ */
+export class BufferPool {
+  readonly #free: Buffer[] = [];
+  constructor(
+    readonly size: number,
+    readonly keep: number,
+  ) {}
+  take(): Buffer {
+    return this.#free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+  }
+  give(buffer: Buffer): void {
+    if (buffer.length === this.size && this.#free.length < this.keep && !this.#free.includes(buffer)) this.#free.push(buffer);
+  }
+  get free(): number {
+    return this.#free.length;
+  }
+}
+
+/** At most 8 MiB idle: enough for 16 blob uploads in flight to start without allocating. */
+const readBuffers = new BufferPool(READ_SIZE, 32);
+
+/**
+ * Reads [start, end) of a file into two buffers used in turn, reading the next chunk while the
+ * consumer writes the current one. Memory stays at two buffers per open blob whatever its size.
+ * Safe under the `BlobSource` contract: the buffer being refilled held the chunk before the
+ * current one, which the consumer finished before asking for this one. The last chunk may still
+ * sit on a socket when the consumer asks for the end (a write below the socket's high-water mark
+ * returns at once), so the buffers go back to `buffers` only on `release()` (see `LentChunks`).
+ */
+async function readRange(path: string, start: number, end: number, buffers: BufferPool): Promise<LentChunks> {
   const file = await openFile(path, 'r');
-  const size = Math.min(READ_SIZE, Math.max(1, end - start));
-  const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
+  const pooled = end - start >= buffers.size;
+  const lent: Buffer[] = [];
+  let stopped = false;
+  let released = false;
+  const giveBack = () => {
+    if (stopped && released) for (const b of lent.splice(0)) buffers.give(b);
+  };
+  const buffer = (turn: number): Buffer => {
+    while (lent.length <= turn) lent.push(pooled ? buffers.take() : Buffer.allocUnsafeSlow(Math.max(1, end - start)));
+    return lent[turn]!;
+  };
   let next: Promise<{ bytesRead: number }> | undefined;
   async function* chunks(): AsyncGenerator<Buffer> {
     try {
       let position = start;
       let turn = 0;
       const read = (into: Buffer, at: number) => file.read(into, 0, Math.min(into.length, end - at), at);
-      next = position < end ? read(buffers[0]!, position) : undefined;
+      next = position < end ? read(buffer(0), position) : undefined;
       while (next) {
         const { bytesRead } = await next;
         if (bytesRead === 0) throw new Error(`${path} ended ${end - position} bytes early`);
-        const chunk = buffers[turn]!.subarray(0, bytesRead);
+        const chunk = lent[turn]!.subarray(0, bytesRead);
         position += bytesRead;
         turn = 1 - turn;
-        next = position < end ? read(buffers[turn]!, position) : undefined;
+        next = position < end ? read(buffer(turn), position) : undefined;
         yield chunk;
       }
     } finally {
       await next?.catch(() => undefined); // a read ahead still in flight when the consumer stopped
       await file.close();
+      stopped = true;
+      giveBack();
     }
   }
-  return chunks();
+  return Object.assign(chunks(), {
+    release: () => {
+      released = true;
+      giveBack();
+    },
+  });
 }
 
 /** Bytes of a blob fetched from a registry, cut to [start, end). */

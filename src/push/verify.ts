@@ -7,7 +7,7 @@
  * is never left holding a session with the wrong bytes.
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { BlobSource } from '../oci/graph.js';
+import { releaseChunks, type BlobSource, type LentChunks } from '../oci/graph.js';
 import { RegistryError } from '../registry/errors.js';
 import type { OpenBlob } from '../registry/upload.js';
 
@@ -43,10 +43,12 @@ export function verifyingOpen(source: BlobSource, blob: { digest: string; size: 
     hash = createHash(algorithm);
     hashed = 0;
     if (to > 0) {
-      for await (const chunk of await source.open(blob.digest, 0, to)) {
+      const chunks = await source.open(blob.digest, 0, to);
+      for await (const chunk of chunks) {
         hash.update(chunk);
         hashed += chunk.length;
       }
+      releaseChunks(chunks); // hashed, so no longer held
     }
     if (hashed !== to) fail();
   }
@@ -63,6 +65,7 @@ export function verifyingOpen(source: BlobSource, blob: { digest: string; size: 
         yield chunk;
       }
     }
-    return checked();
+    const verified: LentChunks = Object.assign(checked(), { release: () => releaseChunks(chunks) });
+    return verified;
   };
 }

@@ -102,9 +102,25 @@ export class BlobUpload {
     }
   }
 
+  /** The chunks of the body last sent, released once the registry has accepted it (see `#accepted`). */
+  #sent: AsyncIterable<Buffer> | undefined;
+
+  /**
+   * The registry answered the request carrying `#sent` with success: it has read the whole body, so
+   * every byte has left the socket and the source may reuse its buffers (`LentChunks` in oci/graph.ts). Bodies of
+   * failed attempts are never released: their last chunk may still be queued on a socket.
+   */
+  #accepted(): void {
+    const body = this.#sent;
+    this.#sent = undefined;
+    (body as { release?: () => void } | undefined)?.release?.();
+  }
+
   #body(start: number, end: number) {
     return async () => {
+      this.#sent = undefined;
       const source = await this.open(start, end);
+      this.#sent = source;
       return end > start
         ? counted(source, (n) => {
             this.stats.bytesSent += n;
@@ -128,6 +144,7 @@ export class BlobUpload {
 
   /** The PUT that ends an upload session: the whole blob (monolithic), or nothing more (after PATCHes). */
   async #put(session: string, length: number): Promise<void> {
+    this.#sent = undefined;
     const r = await this.t.send({
       method: 'PUT',
       url: withDigest(this.t, session, this.blob.digest),
@@ -138,6 +155,7 @@ export class BlobUpload {
       headers: octets(length),
       ...(length ? { body: this.#body(0, length) } : {}),
     });
+    this.#accepted();
     await r.body.dump();
     const stored = header(r, 'docker-content-digest');
     if (stored && stored !== this.blob.digest) {
@@ -187,6 +205,7 @@ export class BlobUpload {
     const { profile, blob } = this;
     const start = this.#offset;
     const end = Math.min(blob.size, start + (profile.mode === 'chunked' ? Math.max(profile.chunkSize, profile.minChunk) : blob.size - start));
+    this.#sent = undefined;
     try {
       const headers = { ...octets(end - start), 'content-range': `${start}-${end - 1}` };
       const r = await this.t.send({
@@ -199,6 +218,7 @@ export class BlobUpload {
         headers,
         body: this.#body(start, end),
       });
+      this.#accepted();
       await r.body.dump();
       const reported = profile.trustRange ? parseUploadRange(header(r, 'range')) : undefined;
       this.#offset = reported !== undefined && reported > start && reported <= end ? reported : end;
