@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import * as inputDocs from './input-docs.mjs';
 // @ts-expect-error: a plain .mjs script, no types
 import { tableProblems } from './markdown-tables.mjs';
-import { SECRET_INPUTS } from '../src/cli/args.js';
+import { SECRET_INPUTS } from '../src/secrets/inputs.js';
 
 type Spec = { description: string; default?: string; required?: boolean };
 const { ACTIONS, cell, defaultOf, firstSentence, gitlabComponents, gitlabInputs, readAction, render, secretInputs, topicOf, TOPICS, typeOf } = inputDocs;
@@ -31,7 +31,19 @@ const tableRows = (text: string) => text.split('\n').filter((l) => l.startsWith(
 /** A copy of the project's sources of the docs (action files, templates, src/, docs/) to change freely. */
 function copyProject(): string {
   const root = mkdtempSync(join(tmpdir(), 'hoist-input-docs-'));
-  for (const path of ['action.yml', 'promote', 'merge', 'push', 'prune', 'stale', 'gitlab/templates', 'src/cli', 'docs', 'scripts/input-docs.mjs']) {
+  for (const path of [
+    'action.yml',
+    'promote',
+    'merge',
+    'push',
+    'prune',
+    'stale',
+    'gitlab/templates',
+    'src/cli',
+    'src/secrets',
+    'docs',
+    'scripts/input-docs.mjs',
+  ]) {
     cpSync(join(ROOT, path), join(root, path), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
@@ -88,7 +100,7 @@ describe('the input reference (scripts/input-docs.mjs)', () => {
           `${a.gitlab}: ${name}`,
         ).toBe(true);
     }
-    // The generator reads the CLI's own declaration: the same set the parser refuses as plain flags.
+    // The generator reads the one table (src/secrets/inputs.ts): the same set the CLI's parser refuses as plain flags.
     expect(new Set(secretInputs(ROOT))).toEqual(SECRET_INPUTS);
     const cli = read('docs/inputs/cli.md');
     for (const a of (ACTIONS as Action[]).filter((x) => x.verb)) {

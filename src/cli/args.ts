@@ -5,6 +5,7 @@
  * Pure but for reading those files; parsed with node:util's parseArgs.
  */
 import { parseArgs } from 'node:util';
+import { SECRET_INPUTS } from '../secrets/inputs.js';
 import { BUILD_FLAGS, MERGE_FLAGS, PROMOTE_FLAGS, STALE_FLAGS, type FlagSpec } from './inputs.generated.js';
 
 export type Command = 'build' | 'promote' | 'merge' | 'stale' | 'push';
@@ -53,18 +54,6 @@ export const COMMANDS: Record<Command, { flags: readonly FlagSpec[]; summary: st
     summary: 'push an image built earlier (OCI layout or docker archive): audited, tagged as a build is',
   },
 };
-
-/** Inputs that carry secret material: never a plain flag. */
-export const SECRET_INPUTS = new Set([
-  'secrets',
-  'ssh-key',
-  'ssh-key-passphrase',
-  'registry-auth',
-  'audit-values',
-  'github-token',
-  'signing-key',
-  'signing-key-password',
-]);
 
 /** Inputs that take one value; the others are lists or lines, and a repeated flag adds a line. */
 const SINGLE = new Set([

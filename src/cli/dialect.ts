@@ -6,16 +6,16 @@
  * Only names of real inputs are rewritten, and only in those phrases: a tag or an image named
  * `audit` stays as it is.
  */
+import { SECRET_INPUTS } from '../secrets/inputs.js';
 import { BUILD_FLAGS, MERGE_FLAGS, PROMOTE_FLAGS, STALE_FLAGS } from './inputs.generated.js';
 
-const SECRET = new Set(['secrets', 'ssh-key', 'ssh-key-passphrase', 'registry-auth', 'audit-values', 'github-token', 'signing-key', 'signing-key-password']);
 const INPUTS = new Set([...BUILD_FLAGS, ...PROMOTE_FLAGS, ...MERGE_FLAGS, ...STALE_FLAGS].map((f) => f.name));
 
 const envName = (input: string) => `HOIST_${input.toUpperCase().replaceAll('-', '_')}`;
 
 /** How a shell user gives an input: its flag, or for secret material its variable and its file flag. */
 export function cliSpelling(input: string, value?: string): string {
-  if (SECRET.has(input)) return `${envName(input)} or --${input}-file${value ? ` (${value})` : ''}`;
+  if (SECRET_INPUTS.has(input)) return `${envName(input)} or --${input}-file${value ? ` (${value})` : ''}`;
   return value === undefined ? `--${input}` : `--${input} ${value}`;
 }
 

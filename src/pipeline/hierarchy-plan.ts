@@ -11,6 +11,7 @@ import type { Repository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import type { HierarchyEntry } from '../inputs/hierarchy.js';
 import { newCatalog } from '../secrets/hide.js';
+import { GITLAB_SECRET_KEYS } from '../secrets/inputs.js';
 import { checkoutFacts } from './build.js';
 import { resolveEntry, type EntryResult } from './hierarchy-entry.js';
 
@@ -59,17 +60,6 @@ export function levels(plan: readonly PlannedEntry[]): string[][] {
   return [...byDepth.entries()].sort(([a], [b]) => a - b).map(([, names]) => names);
 }
 
-/** Component inputs whose values are secrets: never written into a file the pipeline keeps. */
-const SECRET_KEYS = new Set([
-  'registry_auth',
-  'secrets',
-  'ssh_key',
-  'ssh_key_passphrase',
-  'audit_values',
-  'gitlab_token',
-  'signing_key',
-  'signing_key_password',
-]);
 const NUMBER_KEYS = new Set(['retries', 'concurrency']);
 
 export interface ChildOptions {
@@ -95,7 +85,8 @@ export function childPipeline(plan: readonly PlannedEntry[], o: ChildOptions): {
   const withheld: string[] = [];
   for (const [key, value] of Object.entries(o.inputs).sort(([a], [b]) => a.localeCompare(b))) {
     if (!value || key === 'hierarchy_plan' || key === 'hierarchy_entry' || key === 'hierarchy' || key === 'command') continue;
-    if (SECRET_KEYS.has(key)) {
+    // A secret input (src/secrets/inputs.ts) is never written into a file the pipeline keeps.
+    if (GITLAB_SECRET_KEYS.has(key)) {
       withheld.push(key);
       continue;
     }

@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GITLAB_FILE_SECRETS } from '../secrets/inputs.js';
 import { gitlabFacts } from './context.js';
 import { logText } from './log-safe.js';
 import { privateState } from './private-state.js';
@@ -33,8 +34,11 @@ const DOTENV: Record<string, string> = {
   result: 'HOIST_RESULT',
 };
 
-/** Inputs whose value may be a File-type variable: its value is the path of a file holding the secret. */
-const FILE_INPUTS = new Set(['ssh-key', 'ssh-key-passphrase', 'ssh-known-hosts', 'signing-key', 'signing-key-password']);
+/**
+ * Inputs whose value may be a File-type variable (its value the path of a file holding it): the
+ * secret ones the table says may (src/secrets/inputs.ts), and ssh-known-hosts, public but many lines.
+ */
+const FILE_INPUTS = new Set([...GITLAB_FILE_SECRETS, 'ssh-known-hosts']);
 
 export function gitlabInput(env: Env, name: string): string {
   const key = `INPUT_${name.toUpperCase()}`;
