@@ -18,7 +18,7 @@ const OPTIONS = {
   'floating-tags': ['forward', 'always'],
   'release-tags': ['protect', 'overwrite'],
   // A choice whose default is false: a string with options, not a boolean.
-  sign: ['false', 'key'],
+  sign: ['false', 'key', 'keyless'],
 };
 
 /** The components generated from an action file: build (action.yml) and merge (merge/action.yml). */

@@ -338,6 +338,21 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
   {
     "name": "signing-key-password",
     "summary": "The password of an encrypted signing-key (cosign's COSIGN_PASSWORD)"
+  },
+  {
+    "name": "fulcio-url",
+    "summary": "With sign: keyless, the Fulcio certificate authority that certifies the job's OIDC identity (a private Sigstore deployment's)",
+    "default": "https://fulcio.sigstore.dev"
+  },
+  {
+    "name": "rekor-url",
+    "summary": "With sign: keyless, the Rekor transparency log that records each signature (a private Sigstore deployment's)",
+    "default": "https://rekor.sigstore.dev"
+  },
+  {
+    "name": "oidc-token-variable",
+    "summary": "With sign: keyless, the environment variable holding the OIDC token (audience sigstore): on GitLab the name under id_tokens:. When it is empty on GitHub, the token is requested from the runner (permissions: id-token: write)",
+    "default": "SIGSTORE_ID_TOKEN"
   }
 ];
 

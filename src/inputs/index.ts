@@ -54,6 +54,8 @@ export function catalogSecrets(
   if (inputs.delivery.gitlabToken) catalog.add('gitlab-token', inputs.delivery.gitlabToken);
   if (inputs.signing?.key) catalog.add('signing-key', inputs.signing.key);
   if (inputs.signing?.password) catalog.add('signing-key-password', inputs.signing.password);
+  if (inputs.signing?.keyless?.token) catalog.add('the OIDC token (oidc-token-variable)', inputs.signing.keyless.token);
+  if (inputs.signing?.keyless?.request) catalog.add('ACTIONS_ID_TOKEN_REQUEST_TOKEN', inputs.signing.keyless.request.bearer);
   return catalog;
 }
 

@@ -26,8 +26,12 @@ describe('signing inputs', () => {
 
   it('refuses what cannot sign, one issue per input', async () => {
     const cases: Array<[Record<string, string>, string, RegExp]> = [
-      [{ sign: 'keyless' }, 'sign', /keyless signing is not available in this version: use sign: key/],
-      [{ sign: 'yes please' }, 'sign', /is not one of false, key/],
+      [
+        { sign: 'keyless' },
+        'sign',
+        /keyless needs the CI's OIDC token and there is none: on GitHub give the job permissions: id-token: write; on GitLab declare id_tokens: SIGSTORE_ID_TOKEN/,
+      ],
+      [{ sign: 'yes please' }, 'sign', /is not one of false, key, keyless/],
       [{ sign: 'key' }, 'signing-key', /is required with sign: key/],
       [{ 'signing-key': key }, 'sign', /signing-key is set but sign is not: set sign: key/],
       [{ sign: 'key', 'signing-key': 'my-token-value' }, 'signing-key', /does not hold a private key/],
@@ -39,5 +43,40 @@ describe('signing inputs', () => {
       const secret = [inputs['signing-key'], inputs['signing-key-password']].filter((v): v is string => !!v);
       expect(secret.filter((v) => issues[0]!.message.includes(v))).toEqual([]);
     }
+  });
+
+  // sign: keyless — the OIDC token found at the inputs (GitLab's id_tokens: variable, else GitHub's
+  // token request), hidden at once; none anywhere is one issue naming both places it comes from.
+  // Nearest real-world variant: a GitLab job with id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore, a
+  // GitHub job with permissions: id-token: write, a private Sigstore deployment's URLs.
+  it("sign: keyless takes the token from the named variable or GitHub's request, hidden; URLs and the variable name are checked", async () => {
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4IiwiaXNzIjoieSJ9.c2ln';
+    const gitlab = { ...ctx, env: { GITLAB_ID: token } };
+    const inputs = await parseConfig(
+      reader({ ...base, sign: 'keyless', 'oidc-token-variable': 'GITLAB_ID', 'fulcio-url': 'https://fulcio.internal/' }),
+      gitlab,
+    );
+    expect(inputs.signing).toEqual({ mode: 'keyless', keyless: { fulcioUrl: 'https://fulcio.internal', rekorUrl: 'https://rekor.sigstore.dev', token } });
+    expect(secretValues(inputs)).toContain(token);
+    const github = {
+      ...ctx,
+      env: { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner.test/token?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'bearer-secret-0123' },
+    };
+    const gh = await parseConfig(reader({ ...base, sign: 'keyless' }), github);
+    expect(gh.signing.keyless?.request).toEqual({ url: 'https://runner.test/token?api-version=2.0', bearer: 'bearer-secret-0123' });
+    expect(secretValues(gh)).toContain('bearer-secret-0123');
+    const cases: Array<[Record<string, string>, string, RegExp]> = [
+      [{ 'fulcio-url': 'fulcio.internal' }, 'fulcio-url', /is not an http\(s\) URL of the service/],
+      [{ 'rekor-url': 'https://user:pw@rekor.internal' }, 'rekor-url', /is not an http\(s\) URL of the service \(no credentials/],
+      [{ 'oidc-token-variable': '$TOKEN' }, 'oidc-token-variable', /is not a variable name/],
+      [{ 'signing-key': key }, 'signing-key', /is set with sign: keyless/],
+    ];
+    for (const [more, input, message] of cases)
+      expect(await issuesOf({ ...base, sign: 'keyless', 'oidc-token-variable': 'GITLAB_ID', ...more }, gitlab)).toContainEqual({
+        input,
+        message: expect.stringMatching(message),
+      });
+    // Only the variable named is read: a token under another name is no token.
+    expect(await issuesOf({ ...base, sign: 'keyless' }, gitlab)).toEqual([{ input: 'sign', message: expect.stringMatching(/id_tokens: SIGSTORE_ID_TOKEN/) }]);
   });
 });

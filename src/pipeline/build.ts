@@ -82,8 +82,8 @@ export async function runBuild(
   const { platform } = fx;
   const given = await readBuildInputs(read, { ...platform.context, facts }, catalog);
   record.inputs = given;
-  // sign: key — the key read and checked before anything is built or pushed (src/sign/ loads only for a run that signs).
-  const signer = given.signing.mode === 'key' ? (await import('../sign/stage.js')).loadSigner(given.signing) : undefined;
+  // sign: key or keyless — the key (or the OIDC token) read and checked before anything is built or pushed (src/sign/ loads only for a run that signs).
+  const signer = given.signing.mode === 'off' ? undefined : await (await import('../sign/stage.js')).signerFor(given.signing, catalog);
   const started = platform.context.now();
   await withWorkdir(fx, async (work) => {
     // A git context is cloned first: everything after reads its files as those of a directory.

@@ -61,7 +61,7 @@ export async function pushArtefact(fx: Effects): Promise<void> {
   const catalog = newCatalog(fx);
   const inputs = await readBuildInputs((name) => platform.getInput(name), platform.context, catalog);
   // sign: key — the key read and checked before anything is pushed (src/sign/ loads only for a run that signs).
-  const signer = inputs.signing.mode === 'key' ? (await import('../sign/stage.js')).loadSigner(inputs.signing) : undefined;
+  const signer = inputs.signing.mode === 'off' ? undefined : await (await import('../sign/stage.js')).signerFor(inputs.signing, catalog);
   await withWorkdir(fx, async (work) => {
     const layoutDir = await layoutOf(fx, given, artefact, work.dir);
     let root;

@@ -15,7 +15,10 @@ import { initializeTLog, rekorHandler } from '@sigstore/mock/dist/rekor/index.js
 import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
-import { BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, keylessSign, KeylessError, tokenClaims } from './keyless.js';
+import { ConfigError } from '../core/errors.js';
+import { SecretCatalog } from '../secrets/catalog.js';
+import { BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, githubIdToken, keylessSign, KeylessError, tokenClaims } from './keyless.js';
+import { loadKeyless } from './stage.js';
 import { SIGNATURE_ANNOTATION, simpleSigningPayload } from './payload.js';
 
 type Handler = { path: string; fn: (body: string) => Promise<{ statusCode: number; response: string | ArrayBufferView; contentType?: string }> };
@@ -145,4 +148,46 @@ describe('keylessSign against stand-in Fulcio and Rekor', () => {
     expect((err as Error).message).toMatch(/^fulcio-url http:\/\/127\.0\.0\.1:\d+: no signing certificate/);
     expect((err as Error).message).not.toContain(TOKEN);
   }, 30_000);
+
+  // GitHub's token request, served by a loopback stand-in of the runner's endpoint (as actions/core's
+  // getIDToken calls it: the URL's own query kept, audience=sigstore added, the bearer in a header).
+  it('GitHub: the token is requested for audience sigstore and hidden; a refusal names permissions: id-token: write (property: no secret in any message)', async () => {
+    const seen: string[] = [];
+    const runner = createServer((req, res) => {
+      seen.push(`${req.url} ${req.headers.authorization ?? ''}`);
+      if (req.headers.authorization !== 'bearer runner-bearer-0123') return void res.writeHead(403).end('{"message":"no id-token permission"}');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value: TOKEN }));
+    });
+    await new Promise<void>((resolve) => runner.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(runner.address() as AddressInfo).port}/token?api-version=2.0`;
+    try {
+      expect(await githubIdToken({ url, bearer: 'runner-bearer-0123' })).toBe(TOKEN);
+      expect(seen[0]).toBe('/token?api-version=2.0&audience=sigstore bearer runner-bearer-0123');
+      const hidden: string[] = [];
+      const catalog = new SecretCatalog((v) => hidden.push(v));
+      const signer = await loadKeyless(
+        { mode: 'keyless', keyless: { fulcioUrl: fulcio.url, rekorUrl: rekor.url, request: { url, bearer: 'runner-bearer-0123' } } },
+        catalog,
+      );
+      expect(signer?.keyless.token).toBe(TOKEN);
+      expect(hidden).toContain(TOKEN);
+      const refused = await loadKeyless(
+        { mode: 'keyless', keyless: { fulcioUrl: fulcio.url, rekorUrl: rekor.url, request: { url, bearer: 'wrong-bearer-4567' } } },
+        catalog,
+      ).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ConfigError);
+      expect(String(refused)).toMatch(/answered 403: is permissions: id-token: write given to the job\?/);
+      expect(String(refused)).not.toContain('wrong-bearer-4567');
+    } finally {
+      runner.close();
+    }
+    // GitLab: a variable that holds no JWT is the input error naming oidc-token-variable.
+    const bad = await loadKeyless(
+      { mode: 'keyless', keyless: { fulcioUrl: fulcio.url, rekorUrl: rekor.url, token: 'gitlab-ci-token-not-a-jwt' } },
+      new SecretCatalog(() => {}),
+    ).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(ConfigError);
+    expect((bad as ConfigError).issues[0]?.input).toBe('oidc-token-variable');
+    expect(String((bad as Error).message)).not.toContain('gitlab-ci-token-not-a-jwt');
+  });
 });

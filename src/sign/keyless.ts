@@ -145,6 +145,28 @@ export async function keylessSign(payload: Buffer, endpoints: KeylessEndpoints):
 export const FULCIO_ISSUER_OID = ISSUER_V2;
 
 /**
+ * GitHub's OIDC token for audience `sigstore` (the runner's token request, as actions/core's
+ * getIDToken makes it). Failures name the request's variable and status, never the bearer or token.
+ */
+export async function githubIdToken(request: { url: string; bearer: string }, fetchFn: typeof fetch = fetch): Promise<string> {
+  const url = new URL(request.url);
+  url.searchParams.set('audience', 'sigstore');
+  let response: Response;
+  try {
+    response = await fetchFn(url, { headers: { authorization: `bearer ${request.bearer}`, accept: 'application/json' } });
+  } catch (err) {
+    throw new KeylessError(`the OIDC token request (ACTIONS_ID_TOKEN_REQUEST_URL) failed: ${clean(err, request.bearer)}`);
+  }
+  if (!response.ok)
+    throw new KeylessError(
+      `the OIDC token request (ACTIONS_ID_TOKEN_REQUEST_URL) was answered ${response.status}: is permissions: id-token: write given to the job?`,
+    );
+  const body = (await response.json().catch(() => ({}))) as { value?: unknown };
+  if (typeof body.value !== 'string' || !body.value) throw new KeylessError('the OIDC token request (ACTIONS_ID_TOKEN_REQUEST_URL) answered without a token');
+  return body.value;
+}
+
+/**
  * Signs `digest` keyless and appends the signature to `sha256-<hex>.sig` (other layers kept). A
  * keyless signature is new each run (a new key and certificate): the layer is appended unless one
  * by the same identity over the same payload is already there.

@@ -14,10 +14,12 @@ import type { BuildInputs } from '../inputs/index.js';
 import type { SigningSettings } from '../inputs/signing.js';
 import { MediaType, writeBlobBytes } from '../oci/layout.js';
 import type { RegistryClient } from '../registry/client.js';
-import type { NamedSecret } from '../secrets/catalog.js';
+import type { NamedSecret, SecretCatalog } from '../secrets/catalog.js';
+import { ConfigError } from '../core/errors.js';
 import { attachSignature, signatureManifest } from './attach.js';
 import { attachAttestation, attestationLayer, dsseEnvelope } from './attest.js';
 import { parseSigningKey, type SigningKey } from './keys.js';
+import { attachKeylessSignature, githubIdToken, KeylessError, tokenClaims, type KeylessEndpoints } from './keyless.js';
 import { provenanceStatement, SLSA_PROVENANCE_V1 } from './provenance.js';
 
 /** One signature written (or found already there): the `signatures` output's line and the summary's. */
@@ -49,6 +51,40 @@ export function loadSigner(settings: SigningSettings): SigningKey | undefined {
   return parseSigningKey(settings.key, settings.password);
 }
 
+/** sign: keyless — the endpoints and the CI's OIDC token, found before anything is built. */
+export interface KeylessSigner {
+  keyless: KeylessEndpoints;
+}
+
+/** The run's signer, before anything is built: the key (sign: key) or the keyless endpoints and token. */
+export async function signerFor(settings: SigningSettings, catalog: SecretCatalog): Promise<SigningKey | KeylessSigner | undefined> {
+  return settings.mode === 'keyless' ? loadKeyless(settings, catalog) : loadSigner(settings);
+}
+
+/**
+ * The OIDC token of a keyless run: the variable's (GitLab's id_tokens:), else GitHub's token request;
+ * hidden at once. A token that is not a JWT is the input error, before anything is built.
+ */
+export async function loadKeyless(settings: SigningSettings, catalog: SecretCatalog, fetchFn?: typeof fetch): Promise<KeylessSigner | undefined> {
+  const k = settings.keyless;
+  if (settings.mode !== 'keyless' || !k) return undefined;
+  let token = k.token;
+  if (!token && k.request) {
+    try {
+      token = await githubIdToken(k.request, fetchFn);
+    } catch (err) {
+      throw err instanceof KeylessError ? new ConfigError([{ input: 'sign', message: `keyless: ${err.message}` }]) : err;
+    }
+    catalog.add('the OIDC token (GitHub)', token);
+  }
+  try {
+    tokenClaims(token ?? '');
+  } catch (err) {
+    throw new ConfigError([{ input: k.request ? 'sign' : 'oidc-token-variable', message: (err as Error).message }]);
+  }
+  return { keyless: { fulcioUrl: k.fulcioUrl, rekorUrl: k.rekorUrl, token: token ?? '' } };
+}
+
 /**
  * Before the push: each build's SLSA v1 provenance, in a DSSE envelope signed with the key, written
  * into the build's layout as cosign's `.att` manifest would hold it and audited there like the
@@ -56,12 +92,16 @@ export function loadSigner(settings: SigningSettings): SigningKey | undefined {
  */
 export async function attestBuilds(
   fx: Pick<Effects, 'platform' | 'redactor'>,
-  key: SigningKey,
+  key: SigningKey | KeylessSigner,
   inputs: BuildInputs,
   built: readonly Built[],
   secrets: readonly NamedSecret[],
   startedOn: Date,
-): Promise<{ attestations: Attestation[]; audit: AuditSummary }> {
+): Promise<{ attestations: Attestation[]; audit?: AuditSummary }> {
+  if ('keyless' in key) {
+    fx.platform.info('sign: keyless signs the image; its SLSA provenance is attested only with sign: key in this version');
+    return { attestations: [] };
+  }
   const { context } = fx.platform;
   const attestations: Attestation[] = [];
   const views: Built[] = [];
@@ -98,11 +138,12 @@ export function signedDigests(b: Pick<Built, 'graph'>): string[] {
 
 export async function signPushed(
   fx: Pick<Effects, 'platform'>,
-  key: SigningKey,
+  key: SigningKey | KeylessSigner,
   built: readonly Built[],
   clients: ReadonlyMap<string, RegistryClient>,
   attestations: readonly Attestation[] = [],
 ): Promise<SignatureRecord[]> {
+  if ('keyless' in key) return signKeyless(fx, key, built, clients);
   const records: SignatureRecord[] = [];
   await fx.platform.group('Sign', async () => {
     fx.platform.info(`signing with the key ${key.fingerprint} (verify with its public key: cosign verify --key cosign.pub, or hoist verify --key)`);
@@ -125,6 +166,36 @@ export async function signPushed(
         }
       }
     }
+  });
+  return records;
+}
+
+/** sign: keyless — each manifest signed with a certificate for the CI's identity, as `cosign sign` (keyless) stores it. */
+async function signKeyless(
+  fx: Pick<Effects, 'platform'>,
+  signer: KeylessSigner,
+  built: readonly Built[],
+  clients: ReadonlyMap<string, RegistryClient>,
+): Promise<SignatureRecord[]> {
+  const records: SignatureRecord[] = [];
+  await fx.platform.group('Sign (keyless)', async () => {
+    fx.platform.info(`signing keyless: certificates from ${signer.keyless.fulcioUrl}, entries in ${signer.keyless.rekorUrl}`);
+    for (const b of built)
+      for (const image of b.unit.images) {
+        const client = clients.get(image.repository.host);
+        if (!client) throw new Error(`${formatRepository(image.repository)}: no registry client to write its signature with`);
+        const name = formatRepository(image.repository);
+        for (const digest of signedDigests(b)) {
+          let a;
+          try {
+            a = await attachKeylessSignature(client, image.repository.path, name, digest, signer.keyless);
+          } catch (err) {
+            throw err instanceof KeylessError ? new Error(`${name}@${digest}: not signed: ${err.message}`) : err;
+          }
+          records.push({ reference: `${name}:${a.tag}`, repository: name, digest, manifest: a.manifest, keyId: `${a.identity} (${a.issuer})`, added: a.added });
+          fx.platform.info(`${name}@${digest}: ${a.added ? 'signed' : 'already signed'} by ${a.identity} (issuer ${a.issuer}) (${name}:${a.tag})`);
+        }
+      }
   });
   return records;
 }
