@@ -159,13 +159,10 @@ export class ContentRouter {
 
   async #feed(bytes: Uint8Array): Promise<void> {
     try {
-      if (this.#decoding) {
-        await this.#decoding.push(bytes);
-        await this.#after?.push(bytes);
-      } else {
-        await this.#plain!.streams.push(bytes);
-        await this.#plain!.runs?.push(bytes);
-      }
+      await this.#decoding?.push(bytes);
+      await this.#after?.push(bytes);
+      await this.#plain?.streams.push(bytes);
+      await this.#plain?.runs?.push(bytes);
     } catch (e) {
       this.#limit(`a damaged container (${errorText(e)}): the rest is not audited`);
     }
@@ -191,8 +188,12 @@ export class ContentRouter {
       this.#decoding = decoder.open(this.env(this.path, false));
       // Streams after this one's end (concatenated members, frames) are found as streams inside the content.
       if (decoder.more) this.#after = this.#embedded(1);
-    } else if (!deep && !looksText(head) && tryBrotli(head, (out) => claim(out, '') !== undefined)) this.#decoding = brotliStream(this.env(this.path, false));
-    else if (deep) return void (this.#stopped = true);
+    } else if (!deep && !looksText(head) && tryBrotli(head, (out) => claim(out, '') !== undefined)) {
+      // Brotli by trial, without a name to say so: the content is read as plain as well (a few random bytes before
+      // text often read as a brotli uncompressed meta-block, whose stream then fails), and the stream is a trial (quiet).
+      this.#decoding = brotliStream(this.env(this.path, true));
+      this.#plain = { streams: this.#embedded(), runs: this.#runs(!looksBinary(head)) };
+    } else if (deep) return void (this.#stopped = true);
     else this.#plain = { streams: this.#embedded(), runs: this.#runs(!looksBinary(head)) };
     await this.#feed(head);
   }
@@ -230,6 +231,7 @@ export class ContentRouter {
     };
     return {
       path,
+      trial: quiet,
       ratio: limits.ratio,
       get stopped() {
         return stopped || file.stopped || layer.exceeded;

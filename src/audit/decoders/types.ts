@@ -30,6 +30,12 @@ export interface DecodeEnv {
   limit(what: string, path?: string): void;
   /** Decoded bytes per encoded byte above which a stream is a bomb (a zip member of known size checks its own). */
   readonly ratio: number;
+  /**
+   * True for content found by a trial rather than claimed (a magic number met inside other bytes, brotli tried on
+   * content nothing claimed): bytes may match a format by chance, so a failure is reported only with evidence the
+   * bytes were that format — the stream expanded what it was given (a chance stored block gives its input back).
+   */
+  readonly trial?: boolean;
   /** True once the bounds stopped this content: the decoder drops what it is fed. */
   readonly stopped: boolean;
 }
