@@ -8,12 +8,15 @@
  * each consumer flushes equal the file's bytes. A buffer reused too early is refilled with another
  * read's bytes before its consumer flushes it, and the comparison fails: the last test shows it
  * does, with a consumer that releases before flushing.
- * Nearest real-world variant: many layers pushed at once to a registry that checks every blob's
- * digest (the memory registry), the last chunk of each blob short; a reused-too-early buffer
- * makes the registry refuse the blob.
+ * Nearest real-world variant: many layers pushed at once, through a link that reads slowly, to a
+ * registry that checks every blob's digest (the memory registry), the last chunk of each blob
+ * short; a buffer reused too early would make the registry refuse a blob. (On loopback the
+ * kernel's socket buffers usually absorb a blob's tail, so this one passes even with the early
+ * release that the property test catches: it shows the pool in the real push, not the bound.)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,35 +158,74 @@ describe('layout source buffer pool', () => {
   });
 });
 
+/**
+ * A TCP proxy that reads the client's bytes slowly (a pause every 64 KiB), so uploads overlap and
+ * the client's sockets see back-pressure, as on a slow link.
+ */
+async function slowReader(upstreamPort: number): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const up = connect(upstreamPort, '127.0.0.1');
+    sockets.add(client).add(up);
+    let since = 0;
+    client.on('data', (chunk: Buffer) => {
+      since += chunk.length;
+      if (!up.write(chunk) || since >= 64 * 1024) {
+        since = 0;
+        client.pause();
+        setTimeout(() => client.resume(), 2);
+      }
+    });
+    up.pipe(client);
+    client.on('close', () => up.destroy());
+    up.on('close', () => client.destroy());
+    client.on('error', () => undefined);
+    up.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
 describe('layout source buffer pool, pushing (real-world variant)', () => {
-  it('pushes many layers at once, each blob stored under its own digest by a registry that checks it', async () => {
+  it('pushes many layers at once through a slow link, each blob stored under its own digest by a registry that checks it', async () => {
     const layout = join(dir, 'layout');
     await initLayout(layout);
-    // 24 layers whose last chunk is short (under the socket's high-water mark), all sharing one small pool.
+    // 16 layers of 2 MiB and a short last chunk (under the socket's high-water mark), all sharing one small pool.
     const layers = [];
-    for (let i = 0; i < 24; i++) layers.push({ mediaType: MediaType.ociLayerGzip, ...(await writeBlobBytes(layout, randomBytes(256 * 1024 + 1 + i * 4099))) });
+    for (let i = 0; i < 16; i++)
+      layers.push({ mediaType: MediaType.ociLayerGzip, ...(await writeBlobBytes(layout, randomBytes(2 * 1024 * 1024 + 1 + i * 997))) });
     const config = { mediaType: MediaType.ociConfig, ...(await writeBlobBytes(layout, Buffer.from('{"architecture":"amd64","os":"linux"}'))) };
     const m = await writeBlobBytes(layout, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers })));
     await writeIndex(layout, [{ mediaType: MediaType.ociManifest, ...m }]);
     const pool = new CountingPool(256 * 1024, 4);
     await using registry = await MemoryRegistry.start();
-    const client = new RegistryClient({ host: registry.host, insecure: true, retries: 0, userAgent: 'hoist-test' });
+    const link = await slowReader(Number(registry.host.split(':')[1]));
+    const host = `127.0.0.1:${link.port}`;
+    const client = new RegistryClient({ host, insecure: true, retries: 0, userAgent: 'hoist-test' });
     try {
       const [report] = await pushGraph(
         imageGraph(await readLayoutImage(layout)),
         layoutSource(layout, pool),
-        [{ repository: parseRepository(`${registry.host}/app`), tags: ['1'] }],
+        [{ repository: parseRepository(`${host}/app`), tags: ['1'] }],
         {
           clientFor: () => client,
           concurrency: 8,
           perHost: 8,
         },
       );
-      expect(report!.error).toBeUndefined();
-      expect(report!.blobsUploaded).toBe(25);
-      expect(pool.allocated).toBeLessThan(48); // 2 per layer without reuse
+      expect(report!.error?.message).toBeUndefined();
+      expect(report!.blobsUploaded).toBe(17);
+      expect(pool.allocated).toBeLessThan(32); // 2 per layer without reuse
     } finally {
       await client.close();
+      await link.close();
     }
-  });
+  }, 60_000);
 });
