@@ -36,7 +36,8 @@ export interface BlobSource {
   name: string;
   /**
    * Bytes [start, end) of a blob. Sources may reuse their buffers, so a consumer must be done with
-   * a chunk — written out, or copied — before it asks for the next one.
+   * a chunk — written out, or copied — before it asks for the next one. A source may lend its
+   * buffers (`LentChunks`): they are reused only after the consumer calls `release()`.
    */
   open(digest: string, start: number, end: number): Promise<AsyncIterable<Buffer>>;
   /** Where one blob comes from, for messages, when the source joins several (`registry/repo`). */
