@@ -1,94 +1,40 @@
 // Keyless signing against STAND-INS of Fulcio and Rekor: the Sigstore project's own mock handlers
 // (@sigstore/mock's fulcioHandler / rekorHandler, a CA, CT log and transparency log with keys made
-// here) served on loopback by a small http server in this file — no nock, no interception: Hoist's
+// here) served on loopback by test/support/sigstore-standins.ts — no nock, no interception: Hoist's
 // real HTTP path (the @sigstore/sign client) talks to a real socket. The root of trust is self-made
 // from the stand-ins' keys; @sigstore/verify checks the result as cosign verify would check the real
 // thing (certificate chain, SCT, Rekor SET, signature over the payload, identity).
 // Nearest real-world variant: a GitHub/GitLab job signing against a private Sigstore deployment
 // (fulcio-url, rekor-url) whose trusted_root.json the verifier is given.
-import { createHash, generateKeyPairSync, verify, X509Certificate, type KeyObject } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createHash, verify, X509Certificate } from 'node:crypto';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fulcioHandler, initializeCA, initializeCTLog } from '@sigstore/mock/dist/fulcio/index.js';
-import { initializeTLog, rekorHandler } from '@sigstore/mock/dist/rekor/index.js';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
+import { jwt, serveHandlers, startStandins, type Standins, type StandIn } from '../../test/support/sigstore-standins.js';
 import { ConfigError } from '../core/errors.js';
 import { SecretCatalog } from '../secrets/catalog.js';
 import { BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, githubIdToken, keylessSign, KeylessError, tokenClaims } from './keyless.js';
-import { loadKeyless } from './stage.js';
 import { SIGNATURE_ANNOTATION, simpleSigningPayload } from './payload.js';
+import { loadKeyless } from './stage.js';
 
-type Handler = { path: string; fn: (body: string) => Promise<{ statusCode: number; response: string | ArrayBufferView; contentType?: string }> };
-
-/** Serves the mock handlers on 127.0.0.1: one stand-in service per server. */
-async function serve(handlers: Handler[]): Promise<{ server: Server; url: string; requests: string[] }> {
-  const requests: string[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      requests.push(`${req.method} ${req.url}`);
-      const h = handlers.find((x) => x.path === req.url && req.method === 'POST');
-      if (!h) return void res.writeHead(404).end('no such stand-in route');
-      void h.fn(body).then((r) => {
-        res.writeHead(r.statusCode, { 'content-type': r.contentType ?? 'text/plain' });
-        res.end(typeof r.response === 'string' ? r.response : Buffer.from(r.response.buffer, r.response.byteOffset, r.response.byteLength));
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
-}
-
-const b64u = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-/** An OIDC token as GitLab's id_tokens gives one (unsigned here: the stand-in Fulcio only reads its claims). */
-const jwt = (claims: object) => `${b64u({ alg: 'RS256', typ: 'JWT' })}.${b64u(claims)}.${Buffer.from('stand-in-signature').toString('base64url')}`;
-const TOKEN = jwt({ iss: 'https://gitlab.example.test', sub: 'project_path:team/app:ref_type:branch:ref:main', aud: 'sigstore' });
 const SUB = 'project_path:team/app:ref_type:branch:ref:main';
+/** An OIDC token as GitLab's id_tokens gives one. */
+const TOKEN = jwt({ iss: 'https://gitlab.example.test', sub: SUB, aud: 'sigstore' });
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
-let fulcio: Awaited<ReturnType<typeof serve>>;
-let rekor: Awaited<ReturnType<typeof serve>>;
+let standins: Standins;
+let fulcio: StandIn;
+let rekor: StandIn;
 let root: TrustedRoot;
 
 beforeAll(async () => {
-  const keys = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const caKeys = keys();
-  const ctlog = await initializeCTLog(caKeys);
-  const ca = await initializeCA(caKeys, ctlog);
-  fulcio = await serve([fulcioHandler(ca)]);
-  const tlogKeys = keys();
-  const rekorRoutes: Handler[] = [];
-  rekor = await serve(rekorRoutes);
-  // The log's entries name its URL, known once its server listens.
-  rekorRoutes.push(rekorHandler(await initializeTLog(rekor.url, tlogKeys)));
-  const start = '2000-01-01T00:00:00Z';
-  const spki = (k: { publicKey: KeyObject }) => k.publicKey.export({ type: 'spki', format: 'der' });
-  const keyId = (der: Buffer) => createHash('sha256').update(der).digest('base64');
-  const pub = (der: Buffer) => ({ rawBytes: der.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start } });
-  root = TrustedRoot.fromJSON({
-    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: [{ baseUrl: rekor.url, hashAlgorithm: 'SHA2_256', publicKey: pub(spki(tlogKeys)), logId: { keyId: keyId(spki(tlogKeys)) } }],
-    certificateAuthorities: [
-      {
-        subject: { organization: 'stand-in', commonName: 'stand-in fulcio' },
-        uri: fulcio.url,
-        certChain: { certificates: [{ rawBytes: Buffer.from(ca.rootCertificate.buffer).toString('base64') }] },
-        validFor: { start },
-      },
-    ],
-    ctlogs: [{ baseUrl: 'stand-in-ct', hashAlgorithm: 'SHA2_256', publicKey: pub(spki(caKeys)), logId: { keyId: keyId(spki(caKeys)) } }],
-    timestampAuthorities: [],
-  });
+  standins = await startStandins();
+  ({ fulcio, rekor, root } = standins);
 });
-afterAll(() => {
-  fulcio.server.close();
-  rekor.server.close();
-});
+afterAll(() => standins.close());
 
 describe('keylessSign against stand-in Fulcio and Rekor', () => {
   it('writes cosign keyless annotations whose signature, certificate and Rekor bundle verify (property: what cosign verify --certificate-identity checks holds)', async () => {
@@ -141,7 +87,7 @@ describe('keylessSign against stand-in Fulcio and Rekor', () => {
   });
 
   it('an unreachable Fulcio is an error naming fulcio-url and not the token (real variant: a private deployment down)', async () => {
-    const dead = await serve([]);
+    const dead = await serveHandlers([]);
     dead.server.close();
     const err = await keylessSign(Buffer.from('x'), { fulcioUrl: dead.url, rekorUrl: rekor.url, token: TOKEN }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KeylessError);
