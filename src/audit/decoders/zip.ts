@@ -5,7 +5,7 @@
  * others stream through fflate). A member of known size has its own expansion bound, so a bomb
  * member stops alone. Other methods are named as not read.
  */
-import { Unzip, UnzipInflate, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
+import { Unzip, UnzipInflate, UnzipPassThrough, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
 import { inflateRawSync } from 'node:zlib';
 import { inside, startsWith, type Decoder, type Sink } from './types.js';
 
@@ -24,8 +24,7 @@ export const zip: Decoder = {
     const run = (f: () => void | Promise<void>) => void (queue = queue.then(f));
     const unzip = new Unzip((file: UnzipFile) => {
       const path = inside(env.path, file.name);
-      if (file.compression !== 0 && file.compression !== 8)
-        return env.limit(`a zip entry compressed with method ${file.compression}, which the audit does not read`, path);
+      if (!READ.has(file.compression)) return env.limit(`a zip entry ${methodName(file.compression)}, which the audit does not read`, path);
       const sink: Sink = env.open(file.name);
       const cap = file.size === undefined ? undefined : env.ratio * file.size + (1 << 20);
       let out = 0;
@@ -52,6 +51,7 @@ export const zip: Decoder = {
       file.start();
     });
     unzip.register(NativeInflate);
+    for (const member of WHOLE_STREAMS) unzip.register(member);
     return {
       push(bytes) {
         if (env.stopped) return;
@@ -73,6 +73,26 @@ export const zip: Decoder = {
     };
   },
 };
+
+/**
+ * Methods whose member data is a whole stream of a format the registry reads, magic number and all: bzip2 (12,
+ * `zip -Z bzip2`, Python's ZIP_BZIP2), zstd (93) and xz (95). Such a member's bytes go to its sink as they are and
+ * the router there claims the stream, so the member is read by the same decoder, under the same bounds, as a
+ * `.bz2`, `.zst` or `.xz` file (its content at `app.zip!/member!`).
+ */
+const WHOLE_STREAMS = [12, 93, 95].map(
+  (method) =>
+    class extends UnzipPassThrough {
+      static override readonly compression = method;
+    },
+);
+const READ = new Set([0, 8, ...WHOLE_STREAMS.map((m) => m.compression)]);
+
+/** A method the audit does not read, named: LZMA (14) is raw LZMA1 (a 4-byte header and 5-byte properties), which no decoder here reads. */
+function methodName(method: number): string {
+  const known: Record<number, string> = { 1: 'shrunk', 6: 'imploded', 9: 'deflate64', 14: 'lzma', 98: 'ppmd', 99: 'AES-encrypted' };
+  return method === 99 ? `encrypted (AES, method 99)` : `compressed with ${known[method] ? `${known[method]} (method ${method})` : `method ${method}`}`;
+}
 
 /** The most of a deflated zip entry gathered for Node's native inflate; larger ones stream through fflate. */
 const NATIVE_ENTRY = 4 * 1024 * 1024;
