@@ -10,8 +10,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Effects } from '../effects/effects.js';
 import type { TransferSettings } from '../inputs/registries.js';
-import { dockerConfigPath, serverUrl, type DockerConfigFile } from '../registry/credentials.js';
+import { machineCredentials } from '../registry/connect.js';
+import { CredentialError, dockerConfigPath, serverUrl, type DockerConfigFile } from '../registry/credentials.js';
+import { resolveCredentials } from '../registry/resolve.js';
 
 export interface BuilderRegistryAccess {
   /** The directory to hand docker, buildx and buildctl as DOCKER_CONFIG. */
@@ -23,9 +26,6 @@ export interface BuilderRegistryAccess {
   /** Registries whose CA the user gave: the Docker daemon must be told on its own machine. */
   caHosts: string[];
 }
-
-/** The API host's key in a Docker config (`registry-1.docker.io` is Docker Hub's historical URL). */
-const keyFor = (host: string) => serverUrl(host === 'registry-1.docker.io' ? 'docker.io' : host);
 
 export async function writeBuilderAccess(
   dir: string,
@@ -42,7 +42,8 @@ export async function writeBuilderAccess(
     ...[...transfer.registries].filter(([, r]) => r.password).map(([host, r]) => ({ host, username: r.username ?? '', password: r.password! })),
     ...extra,
   ];
-  for (const l of logins) auths[keyFor(l.host)] = { auth: Buffer.from(`${l.username}:${l.password}`).toString('base64') };
+  // Keyed as Docker keys them: Docker Hub's API host under its index URL (registry/credentials.ts#serverUrl).
+  for (const l of logins) auths[serverUrl(l.host)] = { auth: Buffer.from(`${l.username}:${l.password}`).toString('base64') };
   const authFile = join(configDir, 'config.json');
   await writeFile(authFile, JSON.stringify({ ...machine, auths }), { mode: 0o600, flag: 'wx' });
   // What else lives in the machine's Docker config directory: buildx builders, contexts, CLI plugins.
@@ -60,4 +61,25 @@ export async function writeBuilderAccess(
     for (const [i, [, r]] of cas.entries()) await writeFile(join(certDir, `ca-${i}.crt`), await readFile(r.caFile!));
   }
   return { dockerConfig: configDir, authFile, ...(certDir ? { certDir } : {}), caHosts: cas.map(([host]) => host) };
+}
+
+/** The github-token login for ghcr.io the builders get, when the one precedence chooses it. */
+export async function githubTokenLogin(
+  fx: Pick<Effects, 'files' | 'exec' | 'platform'>,
+  transfer: TransferSettings,
+  githubToken: string,
+): Promise<Array<{ host: string; username: string; password: string }>> {
+  const machine = machineCredentials(fx);
+  const lookup = async (registry: string) => {
+    try {
+      return await machine(registry);
+    } catch (e) {
+      // Unreadable here, it fails the push that needs it with its own message; the builders keep the token.
+      if (!(e instanceof CredentialError)) throw e;
+      fx.platform.info(`ghcr.io: the builders log in with the step's github-token (${e.message})`);
+      return undefined;
+    }
+  };
+  const chosen = await resolveCredentials('ghcr.io', { transfer, machine: lookup, githubToken, actor: fx.platform.context.env.GITHUB_ACTOR });
+  return chosen?.source === 'github-token' ? [{ host: 'ghcr.io', username: chosen.credentials.username, password: githubToken }] : [];
 }

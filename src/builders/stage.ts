@@ -18,7 +18,7 @@ import type { ImageMeta, Unit } from '../plan/units.js';
 import type { Workdir } from '../pipeline/workdir.js';
 import { allowingEnv, HELPER_ENV } from '../effects/exec.js';
 import { BuilderError, chooseBuilder, type Choice } from './builders.js';
-import { writeBuilderAccess, type BuilderRegistryAccess } from './registry-access.js';
+import { githubTokenLogin, writeBuilderAccess, type BuilderRegistryAccess } from './registry-access.js';
 import { unsupported, type Builder, type BuildPlan } from './plan.js';
 import { baseReference, type BaseFinder } from './bases.js';
 import { buildLayout, checkEmulation } from './layout-build.js';
@@ -130,14 +130,12 @@ async function writeSecretFiles(fx: Pick<Effects, 'files'>, inputs: BuildInputs,
 }
 
 /** The builders' registry settings: the step's, in its private directory; what the daemon cannot be told is said. */
-async function registryAccess(fx: Pick<Effects, 'platform'>, inputs: BuildInputs, choice: Choice, dir: string): Promise<BuilderRegistryAccess> {
+async function registryAccess(fx: Effects, inputs: BuildInputs, choice: Choice, dir: string): Promise<BuilderRegistryAccess> {
   const { transfer, delivery } = inputs;
   const env = fx.platform.context.env;
-  // ghcr.io through the step's github-token, as for the push, when nothing else logs in to it.
-  const ghcr =
-    delivery.githubToken && !transfer.registries.get('ghcr.io')?.password
-      ? [{ host: 'ghcr.io', username: env.GITHUB_ACTOR || 'x-access-token', password: delivery.githubToken }]
-      : [];
+  // ghcr.io through the step's github-token when the push would use it (registry/resolve.ts): neither
+  // registry-auth nor the machine's Docker config logs in to it. The machine's own login stays as it is.
+  const ghcr = delivery.githubToken ? await githubTokenLogin(fx, transfer, delivery.githubToken) : [];
   const access = await writeBuilderAccess(dir, transfer, env, ghcr);
   if (choice.name === 'docker' && access.caHosts.length) {
     fx.platform.info(

@@ -19,8 +19,24 @@ export interface Reference extends Repository {
   digest: string | undefined;
 }
 
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_API = 'registry-1.docker.io';
+/**
+ * Docker Hub's names, the one table: as users write it, its API host, the host of its historical
+ * index URL (how `docker login` keys it in a Docker config, `https://index.docker.io/v1/`), and
+ * every name that means it.
+ */
+export const DOCKER_HUB = {
+  name: 'docker.io',
+  api: 'registry-1.docker.io',
+  index: 'index.docker.io',
+  configKey: 'https://index.docker.io/v1/',
+  aliases: ['docker.io', 'index.docker.io', 'registry-1.docker.io'],
+} as const;
+
+/** Whether a registry name (any case) is Docker Hub's, by any of its names. */
+export function isDockerHub(registry: string): boolean {
+  return (DOCKER_HUB.aliases as readonly string[]).includes(registry.toLowerCase());
+}
+
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$|^\[[0-9a-fA-F:]+\](?::[0-9]+)?$/;
 export const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
@@ -32,8 +48,7 @@ export class ReferenceError extends Error {
 
 /** The API host for a registry name (`docker.io` and `index.docker.io` → `registry-1.docker.io`). */
 export function registryHost(registry: string): string {
-  const r = registry.toLowerCase();
-  return r === DOCKER_HUB || r === 'index.docker.io' ? DOCKER_HUB_API : r;
+  return isDockerHub(registry) ? DOCKER_HUB.api : registry.toLowerCase();
 }
 
 /** Parses `[registry/]path[:tag][@digest]`. Throws ReferenceError with the reason. */
@@ -58,15 +73,15 @@ export function parseReference(input: string): Reference {
       throw new ReferenceError(`'${tag}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')`);
   }
   const parts = rest.split('/');
-  let registry = DOCKER_HUB;
+  let registry: string = DOCKER_HUB.name;
   const first = parts[0] ?? '';
   if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
     registry = first;
     parts.shift();
     if (!DOMAIN.test(registry)) throw new ReferenceError(`'${registry}' is not a valid registry host`);
   }
-  if (registry === 'index.docker.io') registry = DOCKER_HUB;
-  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');
+  if (registry === DOCKER_HUB.index) registry = DOCKER_HUB.name;
+  if (registry === DOCKER_HUB.name && parts.length === 1) parts.unshift('library');
   for (const part of parts) {
     if (!COMPONENT.test(part)) {
       throw new ReferenceError(part.toLowerCase() !== part ? `'${part}' must be lower case` : `'${part}' is not a valid repository name component`);

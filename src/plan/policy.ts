@@ -6,7 +6,7 @@
  * `latest`, or none, is refused). Checked before the build starts, from the Dockerfile. Pure.
  */
 import type { ImageUse } from './dockerfile.js';
-import { DIGEST_PATTERN, parseReference } from '../core/reference.js';
+import { DIGEST_PATTERN, DOCKER_HUB, parseReference } from '../core/reference.js';
 
 export interface PolicyOptions {
   allowed: readonly string[];
@@ -26,14 +26,12 @@ interface AllowRule {
   digest?: string;
 }
 
-const DOCKER_HUB = 'docker.io';
-
 /** `debian` → `docker.io/library/debian`, `acme/app` → `docker.io/acme/app`, `ghcr.io/x` unchanged. */
 function qualify(path: string): string {
   const parts = path.split('/');
   const first = parts[0] ?? '';
   if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) return path;
-  return parts.length === 1 ? `${DOCKER_HUB}/library/${path}` : `${DOCKER_HUB}/${path}`;
+  return parts.length === 1 ? `${DOCKER_HUB.name}/library/${path}` : `${DOCKER_HUB.name}/${path}`;
 }
 
 export function parseAllowRule(text: string): AllowRule {

@@ -9,9 +9,10 @@ import { USER_AGENT, type Effects } from '../effects/effects.js';
 import { HELPER_ENV } from '../effects/exec.js';
 import type { TransferSettings } from '../inputs/registries.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
-import { Credentials } from './auth.js';
+import type { Credentials } from './auth.js';
 import type { ClientOptions, RegistryClient } from './client.js';
 import { fetchDockerCredentials } from './credentials.js';
+import { resolveCredentials } from './resolve.js';
 import { proxySettings } from './transport/proxy.js';
 
 /** A client's settings for a host: plain HTTP only when named, the CA bundle the user gave. */
@@ -28,6 +29,25 @@ export async function clientOptions(fx: Pick<Effects, 'files' | 'platform'>, tra
   };
 }
 
+/** The machine's credentials for a registry (Docker config, helpers), added to the catalog before they are used. */
+export function machineCredentials(
+  fx: Pick<Effects, 'files' | 'exec' | 'platform'>,
+  catalog?: SecretCatalog,
+): (registry: string) => Promise<Credentials | undefined> {
+  const env = fx.platform.context.env;
+  return async (registry) => {
+    const found = await fetchDockerCredentials(registry, {
+      env,
+      readFile: (path) => fx.files.readTextIfExists(path),
+      // A helper gets its cloud's own variables (ecr-login: AWS_*, gcr: CLOUDSDK_*/GOOGLE_*), nothing of the step's inputs.
+      runHelper: async (helper, serverUrl) =>
+        (await fx.exec.run(`docker-credential-${helper}`, ['get'], { env, input: serverUrl, allowEnv: HELPER_ENV })).stdout,
+    });
+    if (found) catalog?.add(`the ${registry} credentials from ${found.origin}`, found.revealForRedaction());
+    return found;
+  };
+}
+
 async function credentialsFor(
   fx: Effects,
   transfer: TransferSettings,
@@ -35,25 +55,12 @@ async function credentialsFor(
   catalog: SecretCatalog,
   githubToken: string | undefined,
 ): Promise<Credentials | undefined> {
-  const settings = transfer.registries.get(image.host);
-  if (settings?.username !== undefined && settings.password) return new Credentials(settings.username, settings.password);
   const env = fx.platform.context.env;
-  const fromMachine = await fetchDockerCredentials(image.registry, {
-    env,
-    readFile: (path) => fx.files.readTextIfExists(path),
-    // A helper gets its cloud's own variables (ecr-login: AWS_*, gcr: CLOUDSDK_*/GOOGLE_*), nothing of the step's inputs.
-    runHelper: async (helper, serverUrl) => (await fx.exec.run(`docker-credential-${helper}`, ['get'], { env, input: serverUrl, allowEnv: HELPER_ENV })).stdout,
-  });
-  if (fromMachine) {
-    catalog.add(`the ${image.registry} credentials from ${fromMachine.origin}`, fromMachine.revealForRedaction());
-    fx.platform.info(`${image.registry}: using the credentials of ${fromMachine.username || 'a token'} from ${fromMachine.origin}`);
-    return fromMachine;
-  }
-  if (image.registry === 'ghcr.io' && githubToken) {
-    fx.platform.info("ghcr.io: using the step's github-token");
-    return new Credentials(env.GITHUB_ACTOR || 'x-access-token', githubToken);
-  }
-  return undefined;
+  const chosen = await resolveCredentials(image.registry, { transfer, machine: machineCredentials(fx, catalog), githubToken, actor: env.GITHUB_ACTOR });
+  if (chosen?.source === 'machine')
+    fx.platform.info(`${image.registry}: using the credentials of ${chosen.credentials.username || 'a token'} from ${chosen.credentials.origin}`);
+  if (chosen?.source === 'github-token') fx.platform.info("ghcr.io: using the step's github-token");
+  return chosen?.credentials;
 }
 
 /** A client for every host among `repositories`, with its credentials. */

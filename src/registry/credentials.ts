@@ -5,6 +5,7 @@
  * module is only asked for registries `registry-auth` does not name.
  */
 import { join } from 'node:path';
+import { DOCKER_HUB, isDockerHub } from '../core/reference.js';
 import { Credentials } from './auth.js';
 
 export interface DockerAuthEntry {
@@ -28,8 +29,6 @@ export interface CredentialSources {
   runHelper: (helper: string, serverUrl: string) => Promise<string>;
 }
 
-const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
-
 export function dockerConfigPath(env: Record<string, string | undefined>): string | undefined {
   if (env.DOCKER_CONFIG) return join(env.DOCKER_CONFIG, 'config.json');
   return env.HOME ? join(env.HOME, '.docker', 'config.json') : undefined;
@@ -43,13 +42,9 @@ function normaliseKey(key: string): string {
     .toLowerCase();
 }
 
-function isDockerHub(registry: string): boolean {
-  return ['docker.io', 'index.docker.io', 'registry-1.docker.io'].includes(registry.toLowerCase());
-}
-
 /** The server URL Docker uses for a registry in `auths` and with helpers. */
 export function serverUrl(registry: string): string {
-  return isDockerHub(registry) ? DOCKER_HUB_KEY : registry;
+  return isDockerHub(registry) ? DOCKER_HUB.configKey : registry;
 }
 
 export class CredentialError extends Error {
@@ -99,7 +94,7 @@ export async function fetchDockerCredentials(registry: string, sources: Credenti
   } catch {
     throw new CredentialError(`${path} is not valid JSON: fix or remove it`);
   }
-  const wanted = isDockerHub(registry) ? 'index.docker.io' : registry.toLowerCase();
+  const wanted = isDockerHub(registry) ? DOCKER_HUB.index : registry.toLowerCase();
   const matches = (key: string) => {
     const k = normaliseKey(key);
     return k === wanted || (isDockerHub(wanted) && isDockerHub(k));
