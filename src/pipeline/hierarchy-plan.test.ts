@@ -5,7 +5,9 @@
 // refuses naming the first one missing.
 // Nearest real-world variant: a golden-image family (OS → runtimes → frameworks → apps) where a
 // security fix lands in one runtime on a Tuesday and only that runtime's subtree must rebuild.
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../core/errors.js';
 import { orderEntries, type HierarchyEntry } from '../inputs/hierarchy.js';
 import type { EntryResult, ResolvedEntry } from './hierarchy-entry.js';
@@ -95,6 +97,28 @@ describe('childPipeline (GitLab)', () => {
     expect(doc['hoist-app2']).toEqual({ needs: ['hoist-runtime'] });
     expect(text).not.toContain('SECRET');
     expect(withheld).toEqual(['registry_auth']);
+  });
+
+  // The class: every value the child pipeline passes has the type the build component's spec gives
+  // its input (GitLab refuses the pipeline otherwise: "`sign` input: provided value is not a string").
+  // Every input at a value of its own type, as the plan job's INPUT_* variables hold them.
+  it("every input passed typed as gitlab/templates/build.yml's spec types it", async () => {
+    const spec = (
+      parseAllDocuments(await readFile(new URL('../../gitlab/templates/build.yml', import.meta.url), 'utf8'))[0]!.toJS() as {
+        spec: { inputs: Record<string, { type?: string; default?: unknown; options?: unknown[] }> };
+      }
+    ).spec.inputs;
+    const inputs = Object.fromEntries(
+      Object.entries(spec)
+        .filter(([, s]) => s.type !== 'array')
+        .map(([key, s]) => [key, String(s.options?.[0] ?? s.default ?? (s.type === 'number' ? 1 : 'x'))]),
+    );
+    const plan = await planEntries(golden, fakeRegistry(new Set(['runtime'])).lookUp);
+    const passed = (JSON.parse(childPipeline(plan, { ...options, inputs }).text) as { include: Array<{ inputs: Record<string, unknown> }> }).include[0]!.inputs;
+    const typeOf = (key: string) => spec[key]?.type ?? 'string';
+    const wrong = Object.entries(passed).filter(([key, value]) => key in spec && typeof value !== typeOf(key));
+    expect(wrong).toEqual([]);
+    expect(Object.keys(passed)).toContain('sign');
   });
 
   it('an empty plan is still a valid pipeline: one job saying so', () => {

@@ -61,6 +61,8 @@ export function levels(plan: readonly PlannedEntry[]): string[][] {
 }
 
 const NUMBER_KEYS = new Set(['retries', 'concurrency']);
+/** Choices whose values include true/false words but are strings in the component's spec (scripts/gitlab-template.mjs's OPTIONS). */
+const CHOICE_KEYS = new Set(['sign']);
 
 export interface ChildOptions {
   /** The build component, as the parent pipeline includes it (`$CI_SERVER_FQDN/group/hoist/build@1.2.0`). */
@@ -90,7 +92,9 @@ export function childPipeline(plan: readonly PlannedEntry[], o: ChildOptions): {
       withheld.push(key);
       continue;
     }
-    shared[key] = value === 'true' ? true : value === 'false' ? false : NUMBER_KEYS.has(key) && /^\d+$/.test(value) ? Number(value) : value;
+    // Each value typed as the build component's spec types it (a boolean, a number, or a string — a choice such as sign: false stays a string).
+    const flag = !CHOICE_KEYS.has(key) && (value === 'true' || value === 'false');
+    shared[key] = flag ? value === 'true' : NUMBER_KEYS.has(key) && /^\d+$/.test(value) ? Number(value) : value;
   }
   if (!toBuild.length) {
     const note = { image: o.image, script: ['echo "hoist: every image of the family is up to date: nothing to build"'] };

@@ -96,7 +96,11 @@ RUN --mount=type=secret,id=token test -s /run/secrets/token
   it('sets result found when the audit finds the build’s secret in the image; nothing pushed', async () => {
     const { plain } = lab().registries;
     const dir = await mkdtemp(join(tmpdir(), 'hoist-la-'));
-    await writeFile(join(dir, 'Dockerfile'), `FROM ${plain.host}/lab/busybox:1.36\nRUN --mount=type=secret,id=token cp /run/secrets/token /leaked\n`);
+    // A step of this run's own first (no earlier run's cached layer holds an earlier secret, which the audit could not know).
+    await writeFile(
+      join(dir, 'Dockerfile'),
+      `FROM ${plain.host}/lab/busybox:1.36\nRUN echo ${Math.random().toString(36).slice(2)} > /nonce\nRUN --mount=type=secret,id=token cp /run/secrets/token /leaked\n`,
+    );
     const repo = `${plain.host}/${uniqueRepo('local-action/leak')}`;
     const r = await localAction(dir, [
       `INPUT_IMAGES=${repo}`,
