@@ -345,4 +345,27 @@ db.commit(); db.close()
 PY`,
     where: /sqlite-db\/app\.db/,
   },
+  {
+    id: 'zip-bzip2',
+    name: 'a zip whose members Info-ZIP compressed with bzip2 (`zip -Z bzip2`, method 12)',
+    realWorld: 'a backup or release archive made with zip -Z bzip2 for a better ratio, copied into the image',
+    shape: 'token',
+    script: `mkdir -p cfg && { for i in $(seq 1 40); do printf 'feature_%s: enabled\\n' "$i"; done; printf 'api_key: %s\\n' "$S"; } > cfg/secrets.yml
+printf 'name: app\\n' > cfg/app.yml && zip -q -r -Z bzip2 "$OUT/config.zip" cfg && unzip -v "$OUT/config.zip" | grep 'BZip2.*cfg/secrets.yml' > /dev/null`,
+    where: /zip-bzip2\/config\.zip!\/cfg\/secrets\.yml!/,
+  },
+  {
+    id: 'whl-bzip2',
+    name: "a wheel-like zip written by Python's zipfile with ZIP_BZIP2 (method 12)",
+    realWorld: 'a plugin bundle a Python build script zipped with compression=ZIP_BZIP2',
+    shape: 'url',
+    script: `python3 - <<'PY'
+import os, zipfile
+s = open('secret').read()
+with zipfile.ZipFile(os.path.join(os.environ['OUT'], 'plugin-1.0-py3-none-any.whl'), 'w', zipfile.ZIP_BZIP2) as z:
+    z.writestr('plugin/__init__.py', 'VERSION = "1.0"\\n')
+    z.writestr('plugin/settings.py', 'DATABASE_URL = "postgres://app:%s@db:5432/app"\\n' % s)
+PY`,
+    where: /whl-bzip2\/plugin-1\.0-py3-none-any\.whl!\/plugin\/settings\.py!/,
+  },
 ];
