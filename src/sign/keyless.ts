@@ -75,11 +75,15 @@ function clean(err: unknown, token: string): string {
 export async function keylessSign(payload: Buffer, endpoints: KeylessEndpoints): Promise<KeylessSignature> {
   const { token } = endpoints;
   const claims = tokenClaims(token);
-  const [{ MessageSignatureBundleBuilder, RekorWitness }, { Fulcio }, { bundleToJSON }] = await Promise.all([
+  // CommonJS packages: their exports are the namespace's default, in Node and in the bundle alike.
+  const [sigstore, fulcioClient, bundles] = await Promise.all([
     import('@sigstore/sign'),
     import('@sigstore/sign/dist/external/fulcio.js'),
     import('@sigstore/bundle'),
   ]);
+  const { MessageSignatureBundleBuilder, RekorWitness } = sigstore.default;
+  const { Fulcio } = fulcioClient.default;
+  const { bundleToJSON } = bundles.default;
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const fetchOptions = { retry: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 4000 }, timeout: 30_000 };
   let chain: string[] = [];

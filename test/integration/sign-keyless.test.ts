@@ -1,0 +1,152 @@
+// `sign: keyless` on the shipped CLI (dist/cli.js) against the lab's plain registry, with STAND-INS
+// of Fulcio and Rekor (@sigstore/mock's handlers on loopback, test/support/sigstore-standins.ts) and
+// a self-made root of trust. What Hoist stored is read back by skopeo (an independent reader) and
+// checked without Hoist's code: openssl verifies the signature annotation over the payload bytes with
+// the certificate annotation's key, the certificate is issued by the chain annotation's root, the
+// Rekor bundle's SET verifies with the log's key over cosign's canonical form, its hashedrekord body
+// names the payload's digest and this signature; and @sigstore/verify, given a bundle rebuilt from the
+// annotations alone (as cosign rebuilds one), verifies it for the token's identity.
+//
+// Property: every manifest a keyless run pushes carries, in its `sha256-<hex>.sig`, a cosign keyless
+// signature over its own digest that a verifier holding the deployment's root of trust accepts for
+// the CI's identity and for no other; with no OIDC token the run stops at its inputs, naming where
+// the token comes from on GitHub and GitLab, and nothing is pushed.
+// Nearest real-world variant: a GitLab job with id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore signing
+// against a private Sigstore deployment, `cosign verify --certificate-identity … --certificate-oidc-issuer …`.
+import { createHash, verify } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleFromJSON } from '@sigstore/bundle';
+import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jwt, startStandins, type Standins } from '../support/sigstore-standins.js';
+import { hoist, lab, leaks, run, skopeoDigest, uniqueRepo } from './lab.js';
+
+const { plain } = lab().registries;
+const SUB = 'project_path:team/app:ref_type:branch:ref:main';
+const ISSUER = 'https://gitlab.example.test';
+const TOKEN = jwt({ iss: ISSUER, sub: SUB, aud: 'sigstore' });
+let dir: string;
+let standins: Standins;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hoist-keyless-'));
+  standins = await startStandins();
+});
+afterAll(async () => {
+  standins.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Layer {
+  mediaType: string;
+  digest: string;
+  annotations: Record<string, string>;
+}
+
+/** skopeo copies `repo:sha256-<hex>.sig` into a directory: its layers and payload files. */
+async function readSig(repo: string, digest: string): Promise<{ out: string; layers: Layer[] }> {
+  const out = await mkdtemp(join(dir, 'sig-'));
+  await run('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `docker://${repo}:${digest.replace(':', '-')}.sig`, `dir:${out}`]);
+  return { out, layers: (JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { layers: Layer[] }).layers };
+}
+
+async function workspace(): Promise<string> {
+  const ws = await mkdtemp(join(dir, 'ws-'));
+  await writeFile(join(ws, 'Dockerfile'), `FROM ${plain.host}/lab/busybox:1.36\nCOPY app.txt /app.txt\n`);
+  await writeFile(join(ws, 'app.txt'), `${Math.random()}\n`);
+  return ws;
+}
+
+describe('sign: keyless (stand-in Fulcio and Rekor)', () => {
+  it('stores a cosign keyless signature that openssl, the SET and @sigstore/verify accept for the CI identity only', async () => {
+    const ws = await workspace();
+    const repo = `${plain.host}/${uniqueRepo('keyless/app')}`;
+    const args = ['build', '--images', repo, '--version', '1.0.0', '--sign', 'keyless', '--insecure-registries', plain.host, '--json'];
+    const urls = ['--fulcio-url', standins.fulcio.url, '--rekor-url', standins.rekor.url];
+    const r = await hoist([...args, ...urls], { cwd: ws, env: { SIGSTORE_ID_TOKEN: TOKEN } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(leaks(r.stdout + r.stderr, TOKEN)).toBe(false);
+    const { digest, signatures } = (JSON.parse(r.stdout) as { outputs: { digest: string; signatures: string[] } }).outputs;
+    expect(await skopeoDigest(`${repo}:1.0.0`)).toBe(digest);
+    expect(signatures).toEqual([`${repo}:${digest.replace(':', '-')}.sig`]);
+    const { out, layers } = await readSig(repo, digest);
+    expect(layers).toHaveLength(1);
+    const layer = layers[0]!;
+    const a = layer.annotations;
+    const payloadFile = join(out, layer.digest.slice(7));
+    const payload = await readFile(payloadFile);
+    expect((JSON.parse(payload.toString()) as { critical: { image: Record<string, string> } }).critical.image['docker-manifest-digest']).toBe(digest);
+    // openssl: the signature over the payload bytes with the certificate's key; the chain's root issued the certificate.
+    await writeFile(join(out, 'cert.pem'), a['dev.sigstore.cosign/certificate']!);
+    await writeFile(join(out, 'chain.pem'), a['dev.sigstore.cosign/chain']!);
+    await writeFile(join(out, 'pub.pem'), await run('openssl', ['x509', '-in', join(out, 'cert.pem'), '-pubkey', '-noout']));
+    await writeFile(join(out, 'sig.der'), Buffer.from(a['dev.cosignproject.cosign/signature']!, 'base64'));
+    const dgst = await run('openssl', ['dgst', '-sha256', '-verify', join(out, 'pub.pem'), '-signature', join(out, 'sig.der'), payloadFile]);
+    expect(dgst.trim()).toBe('Verified OK');
+    expect(a['dev.sigstore.cosign/chain']!.replace(/\s/g, '')).toBe(standins.caPem.replace(/\s/g, ''));
+    // The Rekor bundle: its SET over cosign's canonical JSON (keys sorted) verifies with the log's key.
+    const rb = JSON.parse(a['dev.sigstore.cosign/bundle']!) as {
+      SignedEntryTimestamp: string;
+      Payload: { body: string; integratedTime: number; logIndex: number; logID: string };
+    };
+    const p = rb.Payload;
+    const canonical = JSON.stringify({ body: p.body, integratedTime: p.integratedTime, logID: p.logID, logIndex: p.logIndex });
+    expect(verify('sha256', Buffer.from(canonical), standins.rekorKey, Buffer.from(rb.SignedEntryTimestamp, 'base64'))).toBe(true);
+    const body = JSON.parse(Buffer.from(p.body, 'base64').toString()) as {
+      kind: string;
+      apiVersion: string;
+      spec: { data: { hash: { value: string } }; signature: { content: string; publicKey: { content: string } } };
+    };
+    expect(body.kind).toBe('hashedrekord');
+    expect(body.spec.data.hash.value).toBe(createHash('sha256').update(payload).digest('hex'));
+    expect(body.spec.signature.content).toBe(a['dev.cosignproject.cosign/signature']);
+    // @sigstore/verify over a bundle rebuilt from the annotations alone, with the stand-ins' root of trust.
+    const certDer = pemBody(a['dev.sigstore.cosign/certificate']!);
+    const bundle = bundleFromJSON({
+      // v0.1: the form whose log entry may stand on its SET alone, as cosign's annotation gives it (no inclusion proof).
+      mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1',
+      verificationMaterial: {
+        x509CertificateChain: { certificates: [{ rawBytes: certDer }] },
+        tlogEntries: [
+          {
+            logIndex: String(p.logIndex),
+            logId: { keyId: Buffer.from(p.logID, 'hex').toString('base64') },
+            kindVersion: { kind: body.kind, version: body.apiVersion },
+            integratedTime: String(p.integratedTime),
+            inclusionPromise: { signedEntryTimestamp: rb.SignedEntryTimestamp },
+            canonicalizedBody: p.body,
+          },
+        ],
+      },
+      messageSignature: {
+        messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(payload).digest('base64') },
+        signature: a['dev.cosignproject.cosign/signature'],
+      },
+    });
+    const verifier = new Verifier(toTrustMaterial(standins.root), { tlogThreshold: 1, ctlogThreshold: 1 });
+    expect(verifier.verify(toSignedEntity(bundle, payload), { subjectAlternativeName: SUB }).identity?.subjectAlternativeName).toBe(SUB);
+    expect(() => verifier.verify(toSignedEntity(bundle, payload), { subjectAlternativeName: 'someone-else' })).toThrow(/certificate identity error/);
+    expect(standins.fulcio.requests).toEqual(['POST /api/v2/signingCert']);
+    expect(standins.rekor.requests).toEqual(['POST /api/v1/log/entries']);
+  }, 300_000);
+
+  it('with no OIDC token: exit 2 naming id-token: write (GitHub) and id_tokens: (GitLab), nothing pushed, no request made', async () => {
+    const ws = await workspace();
+    const repo = `${plain.host}/${uniqueRepo('keyless/none')}`;
+    const before = standins.fulcio.requests.length;
+    const r = await hoist(['build', '--images', repo, '--version', '1.0.0', '--sign', 'keyless', '--insecure-registries', plain.host], { cwd: ws });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /sign: keyless needs the CI's OIDC token and there is none: on GitHub give the job permissions: id-token: write; on GitLab declare id_tokens: SIGSTORE_ID_TOKEN/,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await skopeoDigest(`${repo}:1.0.0`)).toBeUndefined();
+    expect(standins.fulcio.requests.length).toBe(before);
+  }, 120_000);
+});
+
+function pemBody(pem: string): string {
+  return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s/g, '');
+}
