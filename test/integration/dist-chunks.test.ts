@@ -3,7 +3,7 @@
 // the yaml chunk; the hierarchy's plan and one entry's job), promote, merge, stale, tags list/prune,
 // audit, inspect (also with --key), push of a layout built without pushing, and the signature
 // checks' refusals of an unsigned image (verify, promote --require-signature, a signing build's
-// --base-signers); the Action's build with its
+// --base-signers), a keyless build (sign-keyless.test.ts, run here under the recorder); the Action's build with its
 // post step and a pull request comment (Octokit, against a GitHub API stand-in), the GitLab
 // component's build with a merge request note (GitLab API stand-in), the prune sub-action — each
 // process recording the dist/ files it loads (scripts/import-recorder.mjs, an --import hook).
@@ -79,6 +79,20 @@ describe('every file of dist/ is loaded by a test run', () => {
     expect(r.out, 'audit-dist.test.ts failed').toBe('');
     expect(r.code).toBe(0);
   }, 600_000);
+
+  // sign: keyless loads the Sigstore client (its own chunks) only then: the keyless build on the stand-ins.
+  it('sign: keyless, through test/integration/sign-keyless.test.ts under the same recorder', async () => {
+    const r = await execFileAsync(
+      process.execPath,
+      [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'integration', 'test/integration/sign-keyless.test.ts'],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', HOIST_IMPORT_LOG: log }, maxBuffer: 64 << 20 },
+    ).then(
+      () => ({ code: 0, out: '' }),
+      (e: { stdout?: string; stderr?: string; code?: number }) => ({ code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
+    );
+    expect(r.out, 'sign-keyless.test.ts failed').toBe('');
+    expect(r.code).toBe(0);
+  }, 300_000);
 
   it('the CLI: build (hierarchy, YAML credentials, plan, entry), promote, merge, stale, tags, prune, audit, inspect, push', async () => {
     const insecure = ['--insecure-registries', `${plain.host},${token.host}`];
