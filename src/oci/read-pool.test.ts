@@ -26,6 +26,7 @@ import { pushGraph } from '../push/engine.js';
 import { parseRepository } from '../core/reference.js';
 import { RegistryClient } from '../registry/client.js';
 import { MemoryRegistry } from '../../test/support/memory-registry.js';
+import { mulberry32 } from '../../test/support/random.js';
 
 /** A pool that counts what it allocates, so the test can tell reuse happened. */
 class CountingPool extends BufferPool {
@@ -34,17 +35,6 @@ class CountingPool extends BufferPool {
     if (this.free === 0) this.allocated++;
     return super.take();
   }
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CHUNK = 4096;
@@ -113,7 +103,7 @@ async function consume(pool: BufferPool, random: () => number, release: Release)
 
 /** Workers on one pool, each running consumers one after another (so ranges start while others end); the first mismatch, or undefined. */
 async function trial(seed: number, each: number, release: (random: () => number) => Release, pool = new CountingPool(CHUNK, 8)) {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   let consumers = 0;
   let mismatch: string | undefined;
   const worker = async (w: number) => {
