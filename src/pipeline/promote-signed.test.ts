@@ -9,36 +9,21 @@
 // promotes staging → production, and an attacker with push rights to staging pushes an unsigned
 // image, one signed with their own key, a valid .sig copied from another image, or an edited payload.
 import { createHash } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, FindingError } from '../core/errors.js';
 import { parseRepository } from '../core/reference.js';
 import { addReferrers } from '../oci/graph.js';
 import { pushGraph } from '../push/engine.js';
 import { RegistryClient } from '../registry/client.js';
 import { harness } from '../../test/support/pipeline.js';
-import { MemoryRegistry } from '../../test/support/memory-registry.js';
+import type { MemoryRegistry } from '../../test/support/memory-registry.js';
 import { releaseImage } from '../../test/support/releases.js';
 import { testIndex } from '../../test/support/images.js';
-import { opensslKey, opensslSign, opensslVerifies, pushSignatures, simpleSigning, type OpensslKey } from '../../test/support/openssl-cosign.js';
+import { opensslSign, opensslVerifies, pushSignatures, simpleSigning, signingFixture } from '../../test/support/openssl-cosign.js';
 import { exitCodeFor } from '../cli/exit.js';
 import { promote } from './promote.js';
 
-const registries: MemoryRegistry[] = [];
-afterEach(async () => {
-  await Promise.all(registries.splice(0).map((r) => r.close()));
-});
-let dir: string;
-let signer: OpensslKey;
-let stranger: OpensslKey;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hoist-keys-'));
-  signer = await opensslKey(dir, 'signer');
-  stranger = await opensslKey(dir, 'stranger');
-});
-afterAll(() => undefined);
+const { keys, registry } = signingFixture();
 
 async function staged(reg: MemoryRegistry, path: string, version: string) {
   const image = releaseImage(version, `r-${version}`);
@@ -76,7 +61,7 @@ describe('promote: require-signature refuses before anything is copied', () => {
       'an image signed by another key',
       async (src, digest) => {
         const payload = simpleSigning(`${src.host}/staging/app`, digest);
-        await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(stranger, payload, dir) }]);
+        await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(keys.stranger, payload, keys.dir) }]);
       },
       /signed by another key or tampered: the signature does not verify with the key given/,
     ],
@@ -84,7 +69,7 @@ describe('promote: require-signature refuses before anything is copied', () => {
       'a valid signature over another digest (a .sig copied from another image)',
       async (src, digest, other) => {
         const payload = simpleSigning(`${src.host}/staging/app`, other);
-        await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(signer, payload, dir) }]);
+        await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(keys.signer, payload, keys.dir) }]);
       },
       /signature over another digest: signed by sha256:[0-9a-f]{12}, but for another image: sha256:/,
     ],
@@ -92,9 +77,9 @@ describe('promote: require-signature refuses before anything is copied', () => {
       'a payload changed after signing (the digest inside rewritten to this image)',
       async (src, digest, other) => {
         const signed = simpleSigning(`${src.host}/staging/app`, other);
-        const signature = await opensslSign(signer, signed, dir);
+        const signature = await opensslSign(keys.signer, signed, keys.dir);
         const tampered = Buffer.from(signed.toString('utf8').replace(other, digest));
-        expect(await opensslVerifies(signer, tampered, signature, dir)).toBe(false); // the independent reader agrees
+        expect(await opensslVerifies(keys.signer, tampered, signature, keys.dir)).toBe(false); // the independent reader agrees
         await pushSignatures(`${src.host}/staging/app`, digest, [{ payload: tampered, signature }]);
       },
       /signed by another key or tampered: the signature does not verify/,
@@ -102,13 +87,12 @@ describe('promote: require-signature refuses before anything is copied', () => {
   ];
   for (const [name, sign, reason] of cases)
     it(`refuses ${name}: nothing reaches the destination, a finding (exit 1) naming the digest`, async () => {
-      const src = await MemoryRegistry.start();
-      const dest = await MemoryRegistry.start();
-      registries.push(src, dest);
+      const src = await registry();
+      const dest = await registry();
       const digest = await staged(src, 'staging/app', '1.0.0');
       const other = await staged(src, 'staging/app', '0.9.0');
       await sign(src, digest, other);
-      const { h, error } = await promoteSigned(src, dest, `${src.host}/staging/app:1.0.0`, signer.publicPem);
+      const { h, error } = await promoteSigned(src, dest, `${src.host}/staging/app:1.0.0`, keys.signer.publicPem);
       expect(error).toBeInstanceOf(FindingError);
       expect(exitCodeFor(error)).toBe(1);
       const message = (error as Error).message;
@@ -124,9 +108,8 @@ describe('promote: require-signature refuses before anything is copied', () => {
 describe('promote: a signature this version cannot read', () => {
   /** Nearest real-world variant: cosign 3 (`--new-bundle-format`) storing the signature as an OCI referrer, not a .sig tag. */
   it('refuses an image whose only signature is a Sigstore bundle referrer, and says that one is there', async () => {
-    const src = await MemoryRegistry.start();
-    const dest = await MemoryRegistry.start();
-    registries.push(src, dest);
+    const src = await registry();
+    const dest = await registry();
     const image = releaseImage('6.0.0', 'r6');
     const empty = Buffer.from('{}');
     const bundle = Buffer.from(JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial: {}, messageSignature: {} }));
@@ -152,7 +135,7 @@ describe('promote: a signature this version cannot read', () => {
     });
     await client.close();
     expect(r!.error).toBeUndefined();
-    const { error } = await promoteSigned(src, dest, `${src.host}/staging/app:6.0.0`, signer.publicPem);
+    const { error } = await promoteSigned(src, dest, `${src.host}/staging/app:6.0.0`, keys.signer.publicPem);
     expect((error as Error).message).toMatch(
       /is not promoted: unsigned: .*; 1 Sigstore bundle referrer is attached, which this version does not verify; nothing was copied/,
     );
@@ -164,16 +147,15 @@ describe('promote: a payload changed in storage', () => {
   /** Nearest real-world variant: a compromised or misbehaving registry (or a proxy) serving other bytes for the signature's blob. */
   it('refuses a signature whose payload the registry serves altered, naming it a tampered payload', async () => {
     let payloadPath = '';
-    const src = await MemoryRegistry.start({
+    const src = await registry({
       fault: (q) => (q.method === 'GET' && q.path === payloadPath ? { status: 200, body: '{"critical":{"type":"x"}}'.padEnd(190, ' ') } : undefined),
     });
-    const dest = await MemoryRegistry.start();
-    registries.push(src, dest);
+    const dest = await registry();
     const digest = await staged(src, 'staging/app', '3.0.0');
     const payload = simpleSigning(`${src.host}/staging/app`, digest);
-    await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(signer, payload, dir) }]);
+    await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(keys.signer, payload, keys.dir) }]);
     payloadPath = `/v2/staging/app/blobs/sha256:${(await import('node:crypto')).createHash('sha256').update(payload).digest('hex')}`;
-    const { error } = await promoteSigned(src, dest, `${src.host}/staging/app:3.0.0`, signer.publicPem);
+    const { error } = await promoteSigned(src, dest, `${src.host}/staging/app:3.0.0`, keys.signer.publicPem);
     expect(error).toBeInstanceOf(FindingError);
     expect((error as Error).message).toMatch(/is not promoted: tampered payload: .*\(tampered payload\); nothing was copied/);
     expect(dest.requests).toEqual([]);
@@ -182,16 +164,15 @@ describe('promote: a payload changed in storage', () => {
 
 describe('promote: a signed image', () => {
   it('is copied with its .sig and .att, verified by one of several keys; the summary names the key', async () => {
-    const src = await MemoryRegistry.start();
-    const dest = await MemoryRegistry.start();
-    registries.push(src, dest);
+    const src = await registry();
+    const dest = await registry();
     const digest = await staged(src, 'staging/app', '2.0.0');
     const payload = simpleSigning(`${src.host}/staging/app`, digest);
-    const sig = await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(signer, payload, dir) }]);
+    const sig = await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature: await opensslSign(keys.signer, payload, keys.dir) }]);
     const statement = Buffer.from(JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: 'e30=', signatures: [] }));
     const att = await pushSignatures(`${src.host}/staging/app`, digest, [{ payload: statement, signature: 'unused' }], { insecure: true, kind: 'att' });
     // verify-key: two paths; the stranger's key does not verify, the signer's does.
-    const { h, error } = await promoteSigned(src, dest, `${src.host}/staging/app:2.0.0`, `${signer.publicPath}\n${stranger.publicPath}`);
+    const { h, error } = await promoteSigned(src, dest, `${src.host}/staging/app:2.0.0`, `${keys.signer.publicPath}\n${keys.stranger.publicPath}`);
     expect(error).toBeUndefined();
     const repo = dest.repos.get('prod/app')!;
     expect(repo.tags.get('2.0.0')).toBe(digest);
@@ -199,7 +180,7 @@ describe('promote: a signed image', () => {
     expect(repo.tags.get(`${digest.replace(':', '-')}.att`)).toBe(att);
     expect(repo.blobs.has(`sha256:${(await import('node:crypto')).createHash('sha256').update(payload).digest('hex')}`)).toBe(true);
     const summary = h.platform.summaries.join('\n');
-    expect(summary).toContain(`by key ${signer.fingerprint} (${signer.publicPath})`); // openssl's fingerprint of the DER key
+    expect(summary).toContain(`by key ${keys.signer.fingerprint} (${keys.signer.publicPath})`); // openssl's fingerprint of the DER key
     expect(summary).toContain(`${digest.replace(':', '-')}.sig`);
     // The destination's .sig manifest was written before its tag 2.0.0 moved.
     const puts = dest.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/')).map((r) => r.path.split('/manifests/')[1]);
@@ -212,9 +193,8 @@ describe('promote: a signed image', () => {
    * linux/arm64 release, or Hoist's own `sign: key` of an index.
    */
   it("gates an index on the index's signature and carries each platform's .sig along", async () => {
-    const src = await MemoryRegistry.start();
-    const dest = await MemoryRegistry.start();
-    registries.push(src, dest);
+    const src = await registry();
+    const dest = await registry();
     const index = testIndex(512);
     const client = new RegistryClient({ host: src.host, insecure: true, retries: 0, userAgent: 'test' });
     await pushGraph(index.graph, index.source, [{ repository: parseRepository(`${src.host}/staging/multi`), tags: ['5.0.0'] }], {
@@ -226,15 +206,17 @@ describe('promote: a signed image', () => {
     const signed = [index.graph.root.digest, ...index.graph.children.map((c) => c.digest)];
     // Only a platform signed: not enough, the index is what the tag names.
     const platformOnly = simpleSigning(`${src.host}/staging/multi`, signed[1]!);
-    await pushSignatures(`${src.host}/staging/multi`, signed[1]!, [{ payload: platformOnly, signature: await opensslSign(signer, platformOnly, dir) }]);
-    const refused = await promoteSigned(src, dest, `${src.host}/staging/multi:5.0.0`, signer.publicPem);
+    await pushSignatures(`${src.host}/staging/multi`, signed[1]!, [
+      { payload: platformOnly, signature: await opensslSign(keys.signer, platformOnly, keys.dir) },
+    ]);
+    const refused = await promoteSigned(src, dest, `${src.host}/staging/multi:5.0.0`, keys.signer.publicPem);
     expect((refused.error as Error).message).toContain(`${src.host}/staging/multi@${signed[0]} is not promoted: unsigned`);
     expect(dest.requests).toEqual([]);
     for (const digest of [signed[0]!, signed[2]!]) {
       const payload = simpleSigning(`${src.host}/staging/multi`, digest);
-      await pushSignatures(`${src.host}/staging/multi`, digest, [{ payload, signature: await opensslSign(signer, payload, dir) }]);
+      await pushSignatures(`${src.host}/staging/multi`, digest, [{ payload, signature: await opensslSign(keys.signer, payload, keys.dir) }]);
     }
-    const { error } = await promoteSigned(src, dest, `${src.host}/staging/multi:5.0.0`, signer.publicPem);
+    const { error } = await promoteSigned(src, dest, `${src.host}/staging/multi:5.0.0`, keys.signer.publicPem);
     expect(error).toBeUndefined();
     const tags = dest.repos.get('prod/app')!.tags;
     expect(tags.get('5.0.0')).toBe(signed[0]);
@@ -247,17 +229,16 @@ describe('promote: a signed image', () => {
    * earlier promotion; the release is promoted again (a re-run, another tag).
    */
   it("keeps a destination's own signatures: the .sig there gets the source's layers appended", async () => {
-    const src = await MemoryRegistry.start();
-    const dest = await MemoryRegistry.start();
-    registries.push(src, dest);
+    const src = await registry();
+    const dest = await registry();
     const digest = await staged(src, 'staging/app', '4.0.0');
     const payload = simpleSigning(`${src.host}/staging/app`, digest);
-    const signature = await opensslSign(signer, payload, dir);
+    const signature = await opensslSign(keys.signer, payload, keys.dir);
     await pushSignatures(`${src.host}/staging/app`, digest, [{ payload, signature }]);
     const approval = simpleSigning(`${dest.host}/prod/app`, digest);
-    const approvalSignature = await opensslSign(stranger, approval, dir);
+    const approvalSignature = await opensslSign(keys.stranger, approval, keys.dir);
     await pushSignatures(`${dest.host}/prod/app`, digest, [{ payload: approval, signature: approvalSignature }]);
-    const { error } = await promoteSigned(src, dest, `${src.host}/staging/app:4.0.0`, signer.publicPath);
+    const { error } = await promoteSigned(src, dest, `${src.host}/staging/app:4.0.0`, keys.signer.publicPath);
     expect(error).toBeUndefined();
     const client = new RegistryClient({ host: dest.host, insecure: true, retries: 0, userAgent: 'test' });
     const sig = await client.getManifest('prod/app', `${digest.replace(':', '-')}.sig`);
@@ -266,13 +247,12 @@ describe('promote: a signed image', () => {
     expect(layers.map((l) => l.annotations['dev.cosignproject.cosign/signature'])).toEqual([approvalSignature, signature]);
     // Again: nothing to add, the .sig is not written.
     const before = dest.requests.length;
-    expect((await promoteSigned(src, dest, `${src.host}/staging/app:4.0.0`, signer.publicPath)).error).toBeUndefined();
+    expect((await promoteSigned(src, dest, `${src.host}/staging/app:4.0.0`, keys.signer.publicPath)).error).toBeUndefined();
     expect(dest.requests.slice(before).filter((r) => r.method === 'PUT' && r.path.endsWith('.sig'))).toEqual([]);
   });
 
   it('refuses verify-identity (keyless is not verified by this version), a private key in verify-key, and a key without require-signature', async () => {
-    const src = await MemoryRegistry.start();
-    registries.push(src);
+    const src = await registry();
     const keyless = await harness({
       source: `${src.host}/a/b:1`,
       destinations: `${src.host}/c/d`,
@@ -287,8 +267,7 @@ describe('promote: a signed image', () => {
     // An RSA public key: read before any request, refused as the input it is (exit 2), naming the fix.
     const { generateKeyPairSync } = await import('node:crypto');
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const dest = await MemoryRegistry.start();
-    registries.push(dest);
+    const dest = await registry();
     await staged(src, 'a/b', '1');
     const wrongKind = await promoteSigned(src, dest, `${src.host}/a/b:1`, rsa);
     expect(wrongKind.error).toBeInstanceOf(ConfigError);
@@ -296,7 +275,7 @@ describe('promote: a signed image', () => {
     expect((wrongKind.error as ConfigError).issues).toEqual([{ input: 'verify-key', message: expect.stringMatching(/P-256/) }]);
     expect(dest.requests).toEqual([]);
     const { readFile } = await import('node:fs/promises');
-    const privateKey = await readFile(signer.privatePath, 'utf8');
+    const privateKey = await readFile(keys.signer.privatePath, 'utf8');
     const before = src.requests.length;
     const leaked = await harness({ source: `${src.host}/a/b:1`, destinations: `${src.host}/c/d`, 'verify-key': privateKey });
     const e2 = await promote(leaked.fx).catch((x: unknown) => x);

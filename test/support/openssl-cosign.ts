@@ -10,15 +10,18 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { parseRepository } from '../../src/core/reference.js';
 import type { ImageGraph } from '../../src/oci/graph.js';
 import { pushGraph } from '../../src/push/engine.js';
 import { Credentials } from '../../src/registry/auth.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { memorySource } from './images.js';
+import { MemoryRegistry } from './memory-registry.js';
 
 const run = promisify(execFile);
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -141,4 +144,42 @@ export async function pushSignatures(
   } finally {
     await client.close();
   }
+}
+
+export interface SigningKeys {
+  /** A private directory for the keys and the payload files openssl reads, removed after the file's tests. */
+  dir: string;
+  /** The key whose signatures the tests trust. */
+  signer: OpensslKey;
+  /** Another key: its signatures must never be taken for the signer's. */
+  stranger: OpensslKey;
+}
+
+/**
+ * The setup the tests of what trusts signatures share: a signer's and a stranger's openssl keys made
+ * once per file (filled in before its first test), and the in-process registries a test starts,
+ * closed after each test.
+ */
+export function signingFixture(): { keys: SigningKeys; registry(this: void, options?: Parameters<typeof MemoryRegistry.start>[0]): Promise<MemoryRegistry> } {
+  const keys = {} as SigningKeys;
+  const open: MemoryRegistry[] = [];
+  beforeAll(async () => {
+    keys.dir = await mkdtemp(join(tmpdir(), 'hoist-keys-'));
+    keys.signer = await opensslKey(keys.dir, 'signer');
+    keys.stranger = await opensslKey(keys.dir, 'stranger');
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((r) => r.close()));
+  });
+  afterAll(async () => {
+    if (keys.dir) await rm(keys.dir, { recursive: true, force: true });
+  });
+  return {
+    keys,
+    async registry(options?: Parameters<typeof MemoryRegistry.start>[0]) {
+      const registry = await MemoryRegistry.start(options);
+      open.push(registry);
+      return registry;
+    },
+  };
 }
