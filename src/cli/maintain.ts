@@ -10,7 +10,8 @@ import { parseTransfer, yamlFor, type TransferSettings } from '../inputs/registr
 import { UNPROTECTABLE, type Unprotectable } from '../maintain/prune.js';
 import { usageFromParseArgs, UsageError } from './args.js';
 import type { InspectCommand } from './verbs/inspect.js';
-import type { VerifyCommand } from './verbs/verify.js';
+import { identityGiven, identityPolicy } from '../sign/identity.js';
+import type { KeylessFlags, VerifyCommand } from './verbs/verify.js';
 
 export type MaintainCommand =
   | { verb: 'list'; repository: Repository; digest: boolean }
@@ -60,9 +61,13 @@ export const MAINTAIN_HELP = `Usage:
                                                       cosign signatures and attestations; --raw: the registry's bytes as served;
                                                       --key cosign.pub: whether each signature verifies with it
   hoist verify REF --key PATH [--key PATH]... [--json]
-                                                      exit 0 when a cosign key signature of REF's digest verifies with
-                                                      one of the keys (cosign.pub); 1 when none does: unsigned, another
-                                                      key, another digest, a tampered payload; 3 registry not readable
+  hoist verify REF --certificate-identity ID|--certificate-identity-regexp RE
+                   --certificate-oidc-issuer URL|--certificate-oidc-issuer-regexp RE --trusted-root trusted_root.json [--json]
+                                                      exit 0 when a cosign signature of REF's digest verifies: by one of
+                                                      the keys (cosign.pub), or keyless, by a Fulcio certificate of that
+                                                      identity and issuer, chained to the trusted root and logged in its
+                                                      Rekor; 1 when none does: unsigned, another key or identity, another
+                                                      digest, a tampered payload or SET; 3 registry not readable
 
 Registry settings, as for hoist build: --registry-auth-file PATH (or HOIST_REGISTRY_AUTH), --registry-ca REGISTRY=PEM,
 --insecure-registries HOST, --retries N, --concurrency N; credentials from the Docker config work as they are.`;
@@ -166,17 +171,54 @@ function inspectCommand(rest: string[]): { command: MaintainCommand; values: Val
 }
 
 function verifyCommand(rest: string[]): { command: MaintainCommand; values: Values } {
-  const { values, positionals } = parse(rest, { key: { type: 'string', multiple: true } });
+  const { values, positionals } = parse(rest, VERIFY_FLAGS);
   if (positionals.length !== 1) throw new UsageError('verify takes one image reference, e.g. registry.acme/team/app:1.4.2');
   const keys = (values.key as string[] | undefined) ?? [];
-  if (!keys.length) throw new UsageError('verify: give the public key to verify with: --key cosign.pub (repeat for several)');
+  const keyless = keylessFlags(values);
+  if (!keys.length && !keyless)
+    throw new UsageError(
+      'verify: give the public key to verify with: --key cosign.pub (repeat for several), or a keyless signer: --certificate-identity, --certificate-oidc-issuer and --trusted-root',
+    );
   let ref: Reference;
   try {
     ref = parseReference(positionals[0]!);
   } catch (e) {
     throw new UsageError(`verify: '${positionals[0]}': ${(e as Error).message}`);
   }
-  return { command: { verb: 'verify', ref, keys }, values };
+  return { command: { verb: 'verify', ref, keys, ...(keyless ? { keyless } : {}) }, values };
+}
+
+/** verify's flags: cosign's names (`cosign verify --key`, `--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`, `--trusted-root`). */
+const VERIFY_FLAGS = {
+  key: { type: 'string', multiple: true },
+  'certificate-identity': { type: 'string' },
+  'certificate-identity-regexp': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
+  'certificate-oidc-issuer-regexp': { type: 'string' },
+  'trusted-root': { type: 'string' },
+} as const;
+
+/** The keyless flags checked (both identity and issuer, and the root of trust), or undefined when none is given. */
+function keylessFlags(values: Values): KeylessFlags | undefined {
+  const str = (name: string) => values[name] as string | undefined;
+  const given = {
+    identity: str('certificate-identity'),
+    identityRegexp: str('certificate-identity-regexp'),
+    issuer: str('certificate-oidc-issuer'),
+    issuerRegexp: str('certificate-oidc-issuer-regexp'),
+  };
+  const trustedRoot = str('trusted-root');
+  if (!identityGiven(given) && trustedRoot === undefined) return undefined;
+  try {
+    identityPolicy(given); // checked here, rebuilt where it is used
+  } catch (e) {
+    throw new UsageError(`verify: ${(e as Error).message}`);
+  }
+  if (!trustedRoot)
+    throw new UsageError(
+      "verify: --trusted-root is missing: give the Sigstore deployment's trusted_root.json (as cosign verify --trusted-root; Hoist fetches no root by TUF)",
+    );
+  return { ...given, trustedRoot };
 }
 
 function auditCommand(rest: string[]): { command: MaintainCommand; values: Values } {

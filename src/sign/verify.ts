@@ -14,10 +14,16 @@
  *   rejection ("no signature"). A registry that cannot be read throws (the caller's "could not
  *   check", exit 3); what was read and does not verify is a result, never a throw.
  *   `verified.length > 0` is the one test of "signed by a trusted key".
+ *   With `keyless` (a trusted root and an identity policy), a layer carrying cosign's certificate
+ *   annotation is judged as `cosign verify --certificate-identity` judges it (keyless-verify.ts)
+ *   instead of by the keys; a layer without one is a key signature, verified by the keys only.
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { keyFingerprint, verifyPayload } from './ecdsa.js';
+import type { IdentityPolicy } from './identity.js';
+import type { KeylessRoot } from './keyless-verify.js';
+import { CERTIFICATE_ANNOTATION } from './keyless.js';
 import { COSIGN_TYPE, parseSimpleSigning, SIGNATURE_ANNOTATION, signatureTag, SIMPLE_SIGNING } from './payload.js';
 
 /** What verification reads: a RegistryClient satisfies it; tests may pass their own. */
@@ -37,6 +43,8 @@ export interface VerifiedSignature {
   dockerReference: string;
   /** The payload's optional claims (annotations given to `cosign sign -a`), or null. */
   optional: Record<string, unknown> | null;
+  /** A keyless signature's certificate identity, OIDC issuer and Rekor entry (keyId is then the ephemeral key's). */
+  certificate?: { subject: string; issuer: string; logIndex: number; integratedTime: number };
 }
 
 export interface RejectedSignature {
@@ -55,6 +63,8 @@ export interface VerifyResult {
 
 export interface TrustedKeys {
   keys: readonly KeyObject[];
+  /** Keyless signatures: the root of trust (trusted_root.json) and who may have signed. */
+  keyless?: { root: KeylessRoot; policy: IdentityPolicy };
 }
 
 const SIG_MANIFEST_TYPES = ['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'];
@@ -89,8 +99,9 @@ async function checkLayer(
   repository: string,
   digest: string,
   layer: Layer,
-  keys: readonly KeyObject[],
+  trust: TrustedKeys,
 ): Promise<VerifiedSignature | RejectedSignature> {
+  const { keys } = trust;
   const payloadDigest = typeof layer.digest === 'string' ? layer.digest : undefined;
   const at = payloadDigest ? { payloadDigest } : {};
   if (layer.mediaType !== SIMPLE_SIGNING)
@@ -104,21 +115,31 @@ async function checkLayer(
   const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   if (actual !== payloadDigest || bytes.length !== layer.size)
     return { reason: `the payload served hashes to ${actual} (${bytes.length} bytes), not its descriptor's digest and size (tampered payload)`, ...at };
-  const key = keys.find((k) => verifyPayload(k, bytes, signature));
-  if (!key)
-    return {
-      reason: keys.length
-        ? `the signature does not verify with ${keys.length === 1 ? 'the key given' : `any of the ${keys.length} keys given`} (another key, or a tampered payload or signature)`
-        : 'no key was given to verify with',
-      ...at,
-    };
-  const keyId = keyFingerprint(key);
+  let keyId: string;
+  let certificate: VerifiedSignature['certificate'];
+  if (trust.keyless && typeof layer.annotations?.[CERTIFICATE_ANNOTATION] === 'string') {
+    const { verifyKeyless } = await import('./keyless-verify.js');
+    const signer = verifyKeyless(trust.keyless.root, trust.keyless.policy, bytes, layer.annotations);
+    if ('reason' in signer) return { reason: signer.reason, ...at };
+    ({ keyId } = signer);
+    certificate = { subject: signer.subject, issuer: signer.issuer, logIndex: signer.logIndex, integratedTime: signer.integratedTime };
+  } else {
+    const key = keys.find((k) => verifyPayload(k, bytes, signature));
+    if (!key) return { reason: keyRejection(keys.length, !!trust.keyless), ...at };
+    keyId = keyFingerprint(key);
+  }
   const claims = parseSimpleSigning(bytes);
-  if (typeof claims === 'string') return { reason: `signed by ${short(keyId)}, but ${claims}`, ...at };
-  if (claims.type !== COSIGN_TYPE)
-    return { reason: `signed by ${short(keyId)}, but critical.type is '${claims.type.slice(0, 80)}', not '${COSIGN_TYPE}'`, ...at };
-  if (claims.digest !== digest) return { reason: `signed by ${short(keyId)}, but for another image: ${claims.digest}`, ...at };
-  return { keyId, digest, payloadDigest, dockerReference: claims.dockerReference, optional: claims.optional };
+  const by = certificate ? certificate.subject : short(keyId);
+  if (typeof claims === 'string') return { reason: `signed by ${by}, but ${claims}`, ...at };
+  if (claims.type !== COSIGN_TYPE) return { reason: `signed by ${by}, but critical.type is '${claims.type.slice(0, 80)}', not '${COSIGN_TYPE}'`, ...at };
+  if (claims.digest !== digest) return { reason: `signed by ${by}, but for another image: ${claims.digest}`, ...at };
+  return { keyId, digest, payloadDigest, dockerReference: claims.dockerReference, optional: claims.optional, ...(certificate ? { certificate } : {}) };
+}
+
+function keyRejection(keys: number, keyless: boolean): string {
+  if (keys)
+    return `the signature does not verify with ${keys === 1 ? 'the key given' : `any of the ${keys} keys given`} (another key, or a tampered payload or signature)`;
+  return keyless ? 'a key signature (no certificate): only a keyless signature can match the certificate identity given' : 'no key was given to verify with';
 }
 
 export async function verifyImageSignatures(store: SignatureStore, repository: string, manifestDigest: string, trust: TrustedKeys): Promise<VerifyResult> {
@@ -136,7 +157,7 @@ export async function verifyImageSignatures(store: SignatureStore, repository: s
   }
   if (!layers.length) return { ...result, rejected: [{ reason: `no signature: ${tag} has no layers` }] };
   for (const layer of layers) {
-    const checked = await checkLayer(store, repository, manifestDigest, typeof layer === 'object' && layer ? layer : {}, trust.keys);
+    const checked = await checkLayer(store, repository, manifestDigest, typeof layer === 'object' && layer ? layer : {}, trust);
     if ('keyId' in checked) result.verified.push(checked);
     else result.rejected.push(checked);
   }

@@ -147,6 +147,145 @@ describe('sign: keyless (stand-in Fulcio and Rekor)', () => {
   }, 120_000);
 });
 
+describe('hoist verify --certificate-identity (keyless, stand-in Fulcio and Rekor, a self-made trusted_root.json)', () => {
+  // Property: the shipped CLI verifies a keyless signature for exactly the identity, issuer and root
+  // of trust that made it (exit 0), and every other case is exit 1 with the one reason that tells it;
+  // incomplete flags are exit 2 naming the flag, before any request.
+  // Nearest real-world variant: a deploy job's `cosign verify --certificate-identity-regexp
+  // '^https://github.com/acme/' --certificate-oidc-issuer https://token.actions.githubusercontent.com`.
+  it('exit 0 for the signer; 1 naming why for another identity, issuer, CA, digest, a tampered SET, a key signature; 2 for bad flags', async () => {
+    const ws = await workspace();
+    const repo = `${plain.host}/${uniqueRepo('keyless/verify')}`;
+    const insecure = ['--insecure-registries', plain.host];
+    const built = await hoist(
+      [
+        'build',
+        '--images',
+        repo,
+        '--version',
+        '1.0.0',
+        '--sign',
+        'keyless',
+        ...insecure,
+        '--fulcio-url',
+        standins.fulcio.url,
+        '--rekor-url',
+        standins.rekor.url,
+        '--json',
+      ],
+      { cwd: ws, env: { SIGSTORE_ID_TOKEN: TOKEN } },
+    );
+    expect(built.code, built.stderr).toBe(0);
+    const { digest } = (JSON.parse(built.stdout) as { outputs: { digest: string } }).outputs;
+    const root = await standins.writeRoot(join(ws, 'trusted_root.json'));
+    const who = (identity: string, issuer: string, r = root) => [
+      '--certificate-identity',
+      identity,
+      '--certificate-oidc-issuer',
+      issuer,
+      '--trusted-root',
+      r,
+      ...insecure,
+    ];
+    const verify = (ref: string, flags: string[]) => hoist(['verify', ref, ...flags], { cwd: ws });
+
+    const ok = await verify(`${repo}:1.0.0`, who(SUB, ISSUER));
+    expect([ok.code, ok.stdout.trim()], ok.stderr).toEqual([
+      0,
+      expect.stringMatching(new RegExp(`^${repo}@${digest}: signed by ${SUB} \\(issuer ${ISSUER}, Rekor entry \\d+ at `)),
+    ]);
+    const json = await verify(`${repo}:1.0.0`, [...who(SUB, ISSUER), '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect((JSON.parse(json.stdout) as { verified: Array<{ certificate: unknown }> }).verified.map((v) => v.certificate)).toEqual([
+      expect.objectContaining({ subject: SUB, issuer: ISSUER }),
+    ]);
+    const regexp = await verify(`${repo}:1.0.0`, [
+      '--certificate-identity-regexp',
+      '^project_path:team/app:',
+      '--certificate-oidc-issuer-regexp',
+      '^https://gitlab\\.',
+      '--trusted-root',
+      root,
+      ...insecure,
+    ]);
+    expect(regexp.code, regexp.stderr).toBe(0);
+
+    const refusal = async (ref: string, flags: string[], reason: RegExp) => {
+      const r = await verify(ref, flags);
+      expect([r.code, r.stderr.trim()]).toEqual([1, expect.stringMatching(reason)]);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    };
+    await refusal(
+      `${repo}:1.0.0`,
+      who('project_path:team/other:ref_type:branch:ref:main', ISSUER),
+      new RegExp(`wrong identity: the certificate is for '${SUB}'`),
+    );
+    await refusal(
+      `${repo}:1.0.0`,
+      who(SUB, 'https://token.actions.githubusercontent.com'),
+      new RegExp(`wrong issuer: '${SUB}' was vouched for by '${ISSUER}'`),
+    );
+    // A trusted root whose certificate authority is another deployment's (same log): the chain is untrusted.
+    const other = await startStandins();
+    const otherRoot = await standins.writeRoot(join(ws, 'other_root.json'), {
+      ...standins.rootJSON(),
+      certificateAuthorities: other.rootJSON().certificateAuthorities,
+    });
+    other.close();
+    await refusal(`${repo}:1.0.0`, who(SUB, ISSUER, otherRoot), /untrusted certificate: .*does not chain to a certificate authority of the trusted root/);
+
+    // The signature copied under another image's .sig tag (skopeo, as anyone with push access could): its payload names the first digest.
+    await run('skopeo', [
+      'copy',
+      '--quiet',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      `docker://${plain.host}/lab/busybox:1.36`,
+      `docker://${repo}:other`,
+    ]);
+    const otherDigest = (await skopeoDigest(`${repo}:other`))!;
+    const sigOf = (d: string) => `docker://${repo}:${d.replace(':', '-')}.sig`;
+    await run('skopeo', ['copy', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false', sigOf(digest), sigOf(otherDigest)]);
+    await refusal(`${repo}:other`, who(SUB, ISSUER), new RegExp(`signed by ${SUB}, but for another image: ${digest}`));
+
+    // The SET tampered with in the registry (one bit of the signed entry timestamp, pushed back by skopeo).
+    const { out, layers } = await readSig(repo, digest);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { layers: Layer[] };
+    const rb = JSON.parse(layers[0]!.annotations['dev.sigstore.cosign/bundle']!) as { SignedEntryTimestamp: string };
+    const set = Buffer.from(rb.SignedEntryTimestamp, 'base64');
+    set[set.length - 4]! ^= 1;
+    manifest.layers[0]!.annotations['dev.sigstore.cosign/bundle'] = JSON.stringify({ ...rb, SignedEntryTimestamp: set.toString('base64') });
+    await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest));
+    await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `dir:${out}`, sigOf(digest)]);
+    await refusal(`${repo}:1.0.0`, who(SUB, ISSUER), /SET invalid: the Rekor bundle's signed entry timestamp does not verify/);
+
+    // An image signed with a key only: no certificate for the identity to match.
+    await run('openssl', ['ecparam', '-genkey', '-name', 'prime256v1', '-noout', '-out', join(ws, 'k.pem')]);
+    const keyed = await hoist(['build', '--images', repo, '--version', '2.0.0', '--sign', 'key', '--signing-key-file', join(ws, 'k.pem'), ...insecure], {
+      cwd: ws,
+    });
+    expect(keyed.code, keyed.stderr).toBe(0);
+    await refusal(`${repo}:2.0.0`, who(SUB, ISSUER), /a key signature \(no certificate\): only a keyless signature can match the certificate identity given/);
+
+    // Incomplete or unreadable flags: exit 2 naming the flag, as cosign requires identity and issuer both.
+    const usage = async (flags: string[], message: RegExp) => {
+      const r = await verify(`${repo}:1.0.0`, flags);
+      expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(message)]);
+    };
+    await usage(
+      ['--certificate-identity', SUB, '--trusted-root', root, ...insecure],
+      /--certificate-oidc-issuer \(or --certificate-oidc-issuer-regexp\) is missing/,
+    );
+    await usage(
+      ['--certificate-oidc-issuer', ISSUER, '--trusted-root', root, ...insecure],
+      /--certificate-identity \(or --certificate-identity-regexp\) is missing/,
+    );
+    await usage(['--certificate-identity', SUB, '--certificate-oidc-issuer', ISSUER, ...insecure], /--trusted-root is missing/);
+    await writeFile(join(ws, 'not-root.json'), '{"mediaType":"application/json"}');
+    await usage(who(SUB, ISSUER, join(ws, 'not-root.json')), /--trusted-root: .*not a Sigstore trusted root/);
+  }, 300_000);
+});
+
 function pemBody(pem: string): string {
   return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s/g, '');
 }

@@ -4,6 +4,7 @@
 // test talks to a real socket. Their keys are made here, and so is the root of trust that names
 // them (a TrustedRoot as a private Sigstore deployment's trusted_root.json would).
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fulcioHandler, initializeCA, initializeCTLog } from '@sigstore/mock/dist/fulcio/index.js';
@@ -44,6 +45,10 @@ export interface Standins {
   rekor: StandIn;
   /** The root of trust naming the stand-ins' CA, CT log and transparency log. */
   root: TrustedRoot;
+  /** The same root as a Sigstore trusted_root.json holds it (`cosign verify --trusted-root`), as a JSON object. */
+  rootJSON(): Record<string, unknown>;
+  /** Writes that trusted_root.json to `path` (for `hoist verify --trusted-root`). */
+  writeRoot(path: string, root?: Record<string, unknown>): Promise<string>;
   /** The CA's root certificate, PEM. */
   caPem: string;
   /** The transparency log's public key (it signs each entry's SET). */
@@ -90,6 +95,11 @@ export async function startStandins(): Promise<Standins> {
     root,
     caPem,
     rekorKey: tlogKeys.publicKey,
+    rootJSON: () => TrustedRoot.toJSON(root) as Record<string, unknown>,
+    async writeRoot(path, json = TrustedRoot.toJSON(root) as Record<string, unknown>) {
+      await writeFile(path, `${JSON.stringify(json, null, 2)}\n`);
+      return path;
+    },
     close() {
       fulcio.server.close();
       rekor.server.close();

@@ -1,20 +1,34 @@
 /**
  * `hoist verify REF --key cosign.pub [--key …] [--json]`: whether the image REF names carries a
- * cosign key signature that one of the keys verifies (src/sign/verify.ts), as `cosign verify --key`.
+ * cosign key signature that one of the keys verifies (src/sign/verify.ts), as `cosign verify --key`;
+ * and keyless, as `cosign verify --certificate-identity[-regexp] --certificate-oidc-issuer[-regexp]
+ * --trusted-root`: a Fulcio certificate of that identity and issuer, chained to the trusted root, its
+ * Rekor entry vouched for by the root's log (src/sign/keyless-verify.ts). Both may be given: a
+ * layer with a certificate is judged keyless, one without by the keys.
  * Exit codes by the CLI's table (exit.ts): 0 verified; 1 found — no signature verifies (unsigned,
- * another key, another digest, a tampered payload); 2 a key that cannot be read, an image that does
- * not exist; 3 the registry could not be read. Keys are read before any request.
+ * another key or identity, another digest, a tampered payload or SET, an untrusted or expired
+ * certificate); 2 a key or trusted root that cannot be read, an image that does not exist; 3 the
+ * registry could not be read. Keys and the trusted root are read before any request.
  */
 import { formatFull, formatRepository, type Reference } from '../../core/reference.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Files } from '../../effects/files.js';
 import type { RegistryClient } from '../../registry/client.js';
+import type { IdentityGiven } from '../../sign/identity.js';
+import type { TrustedKeys, VerifiedSignature } from '../../sign/verify.js';
 
 export interface VerifyCommand {
   verb: 'verify';
   ref: Reference;
   /** `--key`: public key files (cosign.pub), relative to the working directory. */
   keys: string[];
+  /** The keyless flags, checked by the parser (identity and issuer both given, a trusted root). */
+  keyless?: KeylessFlags;
+}
+
+export interface KeylessFlags extends IdentityGiven {
+  /** `--trusted-root`: a Sigstore trusted_root.json, relative to the working directory. */
+  trustedRoot: string;
 }
 
 export interface VerifyOut {
@@ -25,21 +39,46 @@ export interface VerifyOut {
 
 export async function runVerify(client: RegistryClient, c: VerifyCommand, json: boolean, out: VerifyOut, files: Pick<Files, 'readText'>): Promise<number> {
   const [{ loadVerificationKeys }, { verifyImageSignatures }] = await Promise.all([import('../../sign/keys.js'), import('../../sign/verify.js')]);
-  const keys = await loadVerificationKeys(c.keys.join('\n'), '--key', (path) => files.readText(path));
+  const keys = c.keys.length ? await loadVerificationKeys(c.keys.join('\n'), '--key', (path) => files.readText(path)) : [];
+  const keyless = c.keyless ? await keylessTrust(c.keyless, files) : undefined;
   // The digest is the hash of the manifest's bytes as served, never a header's word for it: a verdict
   // on a digest the tag does not serve would bless other bytes. (By digest, the client checks the bytes.)
   const digest = (await client.getManifest(c.ref.path, c.ref.digest ?? c.ref.tag ?? 'latest'))?.digest;
   if (!digest) throw new ConfigError([{ input: 'verify', message: `${formatFull(c.ref)}: no such image in its registry` }]);
-  const result = await verifyImageSignatures(client, c.ref.path, digest, { keys: keys.map((k) => k.key) });
+  const result = await verifyImageSignatures(client, c.ref.path, digest, { keys: keys.map((k) => k.key), ...(keyless ? { keyless } : {}) });
   const name = formatRepository(c.ref);
   const sourceOf = (keyId: string) => keys.find((k) => k.fingerprint === keyId)?.source ?? keyId;
+  const signer = (v: VerifiedSignature) =>
+    v.certificate
+      ? `${v.certificate.subject} (issuer ${v.certificate.issuer}, Rekor entry ${v.certificate.logIndex} at ${new Date(v.certificate.integratedTime * 1000).toISOString()})`
+      : `${sourceOf(v.keyId)} (${v.keyId})`;
   if (json) {
     const verified = result.verified.map((v) => ({ ...v, key: sourceOf(v.keyId) }));
     out.print(JSON.stringify({ reference: formatFull(c.ref), digest, signatures: `${name}:${result.tag}`, verified, rejected: result.rejected }, null, 2));
   } else {
-    for (const v of result.verified) out.print(`${name}@${digest}: signed by ${sourceOf(v.keyId)} (${v.keyId})`);
+    for (const v of result.verified) out.print(`${name}@${digest}: signed by ${signer(v)}`);
   }
   if (result.verified.length) return 0;
-  out.error(`${name}@${digest}: no signature verifies with ${keys.map((k) => k.source).join(', ')}: ${result.rejected.map((r) => r.reason).join('; ')}`);
+  const trusted = [...keys.map((k) => k.source), ...(c.keyless ? [`a certificate of ${keylessWords(c.keyless)}`] : [])].join(', ');
+  out.error(`${name}@${digest}: no signature verifies with ${trusted}: ${result.rejected.map((r) => r.reason).join('; ')}`);
   return 1;
 }
+
+/** The trusted root read and the identity policy made, before any request; a root that cannot be read is the --trusted-root input error. */
+async function keylessTrust(k: KeylessFlags, files: Pick<Files, 'readText'>): Promise<NonNullable<TrustedKeys['keyless']>> {
+  const [{ identityPolicy }, { loadTrustedRoot }] = await Promise.all([import('../../sign/identity.js'), import('../../sign/keyless-verify.js')]);
+  let text: string;
+  try {
+    text = await files.readText(k.trustedRoot);
+  } catch (e) {
+    throw new ConfigError([{ input: '--trusted-root', message: `cannot read ${k.trustedRoot} (${(e as NodeJS.ErrnoException).code ?? 'error'})` }]);
+  }
+  try {
+    return { root: await loadTrustedRoot(text, k.trustedRoot), policy: identityPolicy(k) };
+  } catch (e) {
+    throw new ConfigError([{ input: '--trusted-root', message: (e as Error).message }]);
+  }
+}
+
+const keylessWords = (k: KeylessFlags) =>
+  `${k.identity !== undefined ? `'${k.identity}'` : `/${k.identityRegexp ?? ''}/`} from ${k.issuer !== undefined ? `'${k.issuer}'` : `/${k.issuerRegexp ?? ''}/`}`;
