@@ -9,7 +9,7 @@ export const VERBS: Record<string, string> = {
   tags: 'list, delete (only the tags named) or prune the tags of a repository',
   audit: 'the pre-push audit on an image already in a registry, or an OCI layout',
   inspect: 'what an image in a registry is: digest, platforms, config, labels, base, size, referrers',
-  verify: 'whether an image carries a cosign key signature one of the given public keys verifies (exit 0, else 1)',
+  verify: 'whether an image carries a cosign signature by one of the given public keys, or keyless by a certificate identity (exit 0, else 1)',
   completion: 'print a shell completion script (bash, zsh or fish) from the same flag table',
 };
 
@@ -48,6 +48,7 @@ export const EXAMPLES: Record<string, string[]> = {
   verify: [
     'hoist verify registry.acme/team/app:1.4.2 --key cosign.pub && deploy   # exit 1: unsigned, or not by this key',
     'hoist verify registry.acme/team/app@sha256:… --key cosign.pub --json | jq .verified',
+    "hoist verify registry.acme/team/app:1.4.2 --certificate-identity-regexp '^https://github.com/acme/' --certificate-oidc-issuer https://token.actions.githubusercontent.com --trusted-root trusted_root.json",
   ],
   completion: [
     'source <(hoist completion bash)   # in ~/.bashrc',
