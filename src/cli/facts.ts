@@ -4,7 +4,7 @@
  * CircleCI, Drone/Woodpecker), then the git checkout itself.
  */
 import type { Exec } from '../effects/exec.js';
-import type { RunFacts } from '../platform/context.js';
+import type { RunFacts } from '../core/facts.js';
 import { UsageError, type ContextFlag } from './args.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -5,16 +5,7 @@
  * For an image going to a public registry, the labels that would reveal a private repository
  * (`source`, `url`, `description`) are left out, unless the user sets them explicitly.
  */
-
-export interface RepositoryFacts {
-  name?: string;
-  url?: string;
-  description?: string;
-  /** SPDX expression (`Apache-2.0`). */
-  licenses?: string;
-  /** Unknown is treated as private. */
-  visibility?: 'public' | 'private' | 'internal';
-}
+import type { RepositoryFacts } from '../core/facts.js';
 
 const OCI = 'org.opencontainers.image';
 /** Labels that point at, or describe, the source repository. */

@@ -7,7 +7,7 @@ import type { ConfigIssue } from '../core/errors.js';
 import { formatRepository, parseRepository, type Repository } from '../core/reference.js';
 import type { ImageSpec, Visibility } from '../inputs/images.js';
 import type { TagSettings } from '../inputs/tags.js';
-import type { RunFacts } from '../platform/context.js';
+import type { RunFacts } from '../core/facts.js';
 import { CreatedError, resolveCreated } from './labels.js';
 import { metaContext, planMetaTags } from './meta/plan.js';
 import { planTags, resolveVersion, TagError, type PlannedTag } from './tags.js';

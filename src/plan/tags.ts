@@ -10,6 +10,7 @@
  * after `2.0.0` moves `1.9` and `1` and leaves `2` and `latest` where they are.
  */
 import semver, { type SemVer } from 'semver';
+import type { GitFacts } from '../core/facts.js';
 import { TAG_PATTERN } from '../core/reference.js';
 
 export type TagLatest = 'auto' | 'always' | 'never';
@@ -18,27 +19,6 @@ export type AutoTag = 'version' | 'sha' | 'branch' | 'pr' | 'schedule';
 export const AUTO_TAGS: readonly AutoTag[] = ['version', 'sha', 'branch', 'pr', 'schedule'];
 export type VersionLevel = 'full' | 'minor' | 'major';
 export const VERSION_LEVELS: readonly VersionLevel[] = ['full', 'minor', 'major'];
-
-/** The facts of the run that tags are made from (see `platform/context.ts`). */
-export interface GitFacts {
-  /** The git tag the run is for (`v2.1.106`), if any. */
-  tag?: string;
-  branch?: string;
-  /** Pull request (GitHub) or merge request (GitLab) number. */
-  pullRequest?: number;
-  sha?: string;
-  /** A pull request's head commit (`sha` is then the merge commit the CI system built). */
-  headSha?: string;
-  /** The run was started by a schedule. */
-  scheduled: boolean;
-  /** The full git ref (refs/heads/main, refs/tags/v1.2.3, refs/pull/15/merge), for metadata-action's rules. */
-  ref?: string;
-  /** The event that started the run (push, pull_request, schedule, …). */
-  event?: string;
-  /** The event payload's base_ref (a tag push) and pull_request.base.ref, for {{base_ref}}. */
-  baseRef?: string;
-  prBaseRef?: string;
-}
 
 export class TagError extends Error {
   override readonly name = 'TagError';

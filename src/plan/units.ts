@@ -4,7 +4,7 @@
  */
 import { parseReference } from '../core/reference.js';
 import type { MetadataSettings } from '../inputs/delivery.js';
-import type { RunFacts } from '../platform/context.js';
+import type { RunFacts } from '../core/facts.js';
 import { baseImage, stages } from './dockerfile.js';
 import { imageLabels, type Labels } from './labels.js';
 import type { ImageTarget, Release } from './release.js';

@@ -5,7 +5,7 @@
  * live progress bar (bytes, rate); elsewhere the engine's throttled progress lines are printed.
  */
 import { tmpdir } from 'node:os';
-import type { RunFacts } from './context.js';
+import type { RunFacts } from '../core/facts.js';
 import { logText } from './log-safe.js';
 import type { Platform } from './platform.js';
 import type { Redactor } from '../secrets/redact.js';

@@ -4,18 +4,7 @@
  * repository says about itself (for labels). Pure: the environment and GitHub's event payload
  * are arguments, so recorded contexts can be table-tested.
  */
-import type { GitFacts } from '../plan/tags.js';
-import type { RepositoryFacts } from '../plan/labels.js';
-
-export interface RunFacts {
-  git: GitFacts;
-  /** ISO 8601 time of the commit, when the CI system says (or the checkout's git). */
-  commitTime?: string;
-  /** Where `commitTime` came from, for the log. */
-  commitTimeFrom?: string;
-  defaultBranch?: string;
-  repository: RepositoryFacts;
-}
+import type { RunFacts } from '../core/facts.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,5 +1,5 @@
 /** What the pipeline needs from the CI system it runs in. */
-import type { RunFacts } from './context.js';
+import type { RunFacts } from '../core/facts.js';
 
 /** Facts about the run that the CI system provides (not user inputs). */
 export interface CiContext {

@@ -16,7 +16,7 @@ import type { NoteTarget } from '../../src/report/mr-note.js';
 import type { Exec } from '../../src/effects/exec.js';
 import { nodeFiles } from '../../src/effects/files.js';
 import { initLayout, MediaType, writeBlobBytes, writeIndex } from '../../src/oci/layout.js';
-import type { RunFacts } from '../../src/platform/context.js';
+import type { RunFacts } from '../../src/core/facts.js';
 import type { Platform } from '../../src/platform/platform.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { Redactor } from '../../src/secrets/redact.js';

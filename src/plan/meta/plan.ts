@@ -4,7 +4,7 @@
  * or fixed) so the forward-only decision applies to `{{major}}.{{minor}}`, `{{major}}` and
  * `latest` as to Hoist's own. Pure.
  */
-import type { RunFacts } from '../../platform/context.js';
+import type { RunFacts } from '../../core/facts.js';
 import { TAG_PATTERN } from '../../core/reference.js';
 import { TagError, type PlannedTag } from '../tags.js';
 import type { Flavor, TagRuleSpec } from './rules.js';
