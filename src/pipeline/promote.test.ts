@@ -56,6 +56,31 @@ describe('promote pipeline', () => {
     expect(broken.repos.get('prod/app')?.tags.size ?? 0).toBe(0);
     expect(Number(h.platform.outputs.get('bytes-sent'))).toBe(2 * bytes); // each destination lacked every blob
 
+    // The outputs and the summary, pinned (hosts, digest and seconds named).
+    expect([...h.platform.outputs.keys()]).toEqual(['digest', 'tags', 'bytes-sent', 'bytes-shared']);
+    expect(h.platform.outputs.get('tags')).toBe(`${prod.host}/prod/app:2.0.0\n${prod.host}/prod/app:stable`);
+    expect(h.platform.outputs.get('bytes-shared')).toBe('0');
+    const named = (text: string) =>
+      [
+        [src.host, 'SRC'],
+        [prod.host, 'PROD'],
+        [broken.host, 'BROKEN'],
+        [digest, 'DIGEST'],
+      ]
+        .reduce((t, [v, n]) => t.split(v!).join(n), text)
+        .replace(/\d+\.\d s\b/g, 'T s');
+    expect(h.platform.summaries.map(named)).toEqual([
+      [
+        '### Hoist promote: `SRC/acme/app:2.0.0` → 2 repositories',
+        '',
+        "Digest `DIGEST`; image 0.1 MiB; blobs sent 0.1 MiB (the image's own); 0.0 MiB shared with what the destinations had (their bases), not sent.",
+        '',
+        '- PROD/prod/app@DIGEST: 3 uploaded (0.1 MiB; 0.1 MiB sent), 0 mounted, 0 already there, 2 tags, T s',
+        '- BROKEN/prod/app: FAILED — BROKEN/prod/app: PUT /v2/prod/app/manifests/DIGEST answered 503',
+        '',
+      ].join('\n'),
+    ]);
+
     const again = await harness({ ...inputs, destinations: `${prod.host}/prod/app` });
     await promote(again.fx);
     expect(again.platform.outputs.get('bytes-sent')).toBe('0');
