@@ -8,7 +8,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Exec } from '../effects/exec.js';
 import { blobPath, readLayoutRoot, writeBlobBytes, writeIndex, type ImageManifest } from '../oci/layout.js';
-import { commonBuildFlags, type Builder, type BuildPlan } from './plan.js';
+import type { Builder, BuildPlan } from '../core/builder.js';
+import { commonBuildFlags } from './plan.js';
 
 export function renderBuildahArgs(plan: BuildPlan): string[] {
   const args = [

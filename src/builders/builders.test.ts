@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { basePlan as plan } from '../../test/support/plan.js';
 import { renderBuildahArgs, registriesConf } from './buildah.js';
-import { buildxDriver, chooseBuilder, type BuilderProbe } from './builders.js';
+import type { BuilderProbe } from '../core/builder.js';
+import { buildxDriver, chooseBuilder } from './builders.js';
 import { unsupported } from './plan.js';
 
 const none: BuilderProbe = { buildx: false, buildxDockerDriver: false, buildctl: false, daemonless: false, dockerDaemon: false, buildah: false };

@@ -8,27 +8,7 @@ import type { Exec } from '../effects/exec.js';
 import { createBuildahBuilder } from './buildah.js';
 import { createBuildctlBuilder, createBuildxBuilder } from './buildkit.js';
 import { createDockerBuilder } from './docker.js';
-import type { Builder, BuilderName } from './plan.js';
-
-/** What the machine has, as far as builders go. */
-export interface BuilderProbe {
-  buildx: boolean;
-  /** The current buildx builder uses the `docker` driver, which cannot export an OCI layout. */
-  buildxDockerDriver: boolean;
-  buildctl: boolean;
-  /** `buildctl-daemonless.sh` (rootless BuildKit, as in moby/buildkit:rootless images). */
-  daemonless: boolean;
-  /** A Docker daemon answers (its BuildKit builds with DOCKER_BUILDKIT=1). */
-  dockerDaemon: boolean;
-  buildah: boolean;
-}
-
-export interface Choice {
-  name: BuilderName;
-  why: string;
-  /** buildctl through buildctl-daemonless.sh rather than a daemon address. */
-  daemonless: boolean;
-}
+import type { Builder, BuilderDeps, BuilderName, BuilderProbe, Choice } from '../core/builder.js';
 
 export class BuilderError extends Error {
   override readonly name = 'BuilderError';
@@ -121,18 +101,6 @@ export async function probeBuilders(exec: Exec, env: Readonly<Record<string, str
     dockerDaemon,
     buildah,
   };
-}
-
-export interface BuilderDeps {
-  exec: Exec;
-  env: Readonly<Record<string, string | undefined>>;
-  workdir: string;
-  insecureRegistries: readonly string[];
-  /** A directory of extra CAs for buildah's --cert-dir (the others take theirs from DOCKER_CONFIG or the daemon). */
-  certDir?: string;
-  buildkitHost: string | undefined;
-  buildxBuilder: string | undefined;
-  readFile: (path: string) => Promise<string>;
 }
 
 export function createBuilder(choice: Choice, d: BuilderDeps): Builder {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { basePlan as plan } from '../../test/support/plan.js';
 import { createBuildxBuilder, renderBuildctlArgs, renderBuildxArgs } from './buildkit.js';
-import type { BuildPlan } from './plan.js';
+import type { BuildPlan } from '../core/builder.js';
 
 const full: Partial<BuildPlan> = {
   target: 'runtime',

@@ -8,7 +8,8 @@ import { dirname, basename } from 'node:path';
 import { CommandError, type Exec } from '../effects/exec.js';
 import { readLayoutRoot } from '../oci/layout.js';
 import { GHA_CACHE_ENV, isGhaCache } from '../inputs/builder.js';
-import { commonBuildFlags, sshFlag, type Builder, type BuildPlan } from './plan.js';
+import type { Builder, BuildPlan } from '../core/builder.js';
+import { commonBuildFlags, sshFlag } from './plan.js';
 
 /**
  * The runner's cache variables reach buildx and buildctl only when the plan asks for a `type=gha`

@@ -7,7 +7,7 @@ import tar from 'tar-stream';
 import { createDockerBuilder, renderDockerBuildArgs } from './docker.js';
 import { CommandError, type Exec } from '../effects/exec.js';
 import { basePlan as plan } from '../../test/support/plan.js';
-import type { BuildPlan } from './plan.js';
+import type { BuildPlan } from '../core/builder.js';
 
 describe('renderDockerBuildArgs', () => {
   it.each<[string, Partial<BuildPlan>, string[]]>([

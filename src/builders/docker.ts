@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { convertDockerSave } from '../oci/docker-save.js';
 import { mib, progressInterval, startTicker } from '../platform/ticker.js';
-import { commonBuildFlags, type Builder, type BuildPlan } from './plan.js';
+import type { Builder, BuildPlan } from '../core/builder.js';
+import { commonBuildFlags } from './plan.js';
 
 /** docker save's output is read on in chunks of at least this many bytes. */
 const JOIN_BYTES = 1024 * 1024;

@@ -17,7 +17,7 @@ import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../o
 import { runLines } from '../plan/dockerfile.js';
 import type { BaseFinder } from './bases.js';
 import { CacheWatch } from './cache-watch.js';
-import type { Builder, BuilderName, BuildPlan } from './plan.js';
+import type { Builder, BuilderName, BuildPlan } from '../core/builder.js';
 
 /** Builders that hand back layers without the base's original compressed blobs, and build one platform at a time. */
 export const RECOMPRESSING = new Set<BuilderName>(['docker', 'buildah']);

@@ -3,69 +3,7 @@
  * the plan into its own argv; options a builder cannot honour are errors named here, before anything
  * runs — never silently dropped.
  */
-import type { BuildExtras } from '../inputs/builder.js';
-import type { LeveledAnnotation } from '../inputs/delivery.js';
-import type { SshForward } from '../inputs/secrets.js';
-
-export type BuilderName = 'docker' | 'buildx' | 'buildctl' | 'buildah';
-export const BUILDERS: readonly BuilderName[] = ['docker', 'buildx', 'buildctl', 'buildah'];
-
-/** Provenance attestation: off, or BuildKit's `min` (safe) or `max` (records build arguments). */
-export type Provenance = 'false' | 'min' | 'max';
-
-export interface BuildPlan {
-  context: string;
-  file: string;
-  target: string | undefined;
-  buildArgs: ReadonlyArray<readonly [string, string]>;
-  labels: ReadonlyArray<readonly [string, string]>;
-  /** The user's `annotations` with their levels; BuildKit builders place them, Hoist does for the others (manifest level only). */
-  annotations: readonly LeveledAnnotation[];
-  network: string | undefined;
-  /** Secrets as files the builder reads (`id` → a 0600 file in the step's private directory). */
-  secretFiles: ReadonlyArray<{ id: string; path: string }>;
-  ssh: readonly SshForward[];
-  platforms: readonly string[];
-  cacheFrom: readonly string[];
-  cacheTo: readonly string[];
-  noCache: boolean;
-  pull: boolean;
-  /** `host:ip` */
-  addHosts: readonly string[];
-  /** `name` → a directory or `docker-image://…` / `oci-layout://…` */
-  buildContexts: ReadonlyArray<readonly [string, string]>;
-  provenance: Provenance;
-  sbom: boolean;
-  /** shm-size, ulimit, allow, no-cache-filters, attests. */
-  extras: BuildExtras;
-  /** Local names for the built image (docker, buildah). */
-  localTags: readonly string[];
-  /** `load: true`: the docker builder leaves its tags in the daemon; otherwise it removes them once the image is saved. */
-  keepLocalTags?: boolean;
-  /** Where the builder writes the image id (docker, buildah). */
-  iidFile: string;
-  /**
-   * `reproducible`: the epoch (Unix seconds) file times and image times are clamped to —
-   * `SOURCE_DATE_EPOCH` for BuildKit, `--timestamp` for buildah, Hoist's own clamp on the docker path.
-   */
-  epoch?: number;
-  /**
-   * The docker path: asked once the image's diff ids are known, which layers are the base's own
-   * (left uncompressed: the base's registry blob takes their place, `oci/adopt.ts`).
-   */
-  keepUncompressed?: (diffIds: readonly string[]) => Promise<ReadonlySet<string>>;
-}
-
-/** A builder: runs the plan and leaves the image as an OCI layout at `layoutDir`. */
-export interface Builder {
-  name: BuilderName;
-  /** Returns the image id (the config digest; for several platforms, the index digest). */
-  build(plan: BuildPlan, layoutDir: string, log: (line: string) => void): Promise<string>;
-  /** buildx: the build's reference (`builder/node/id`, from its metadata file), for build-push-action's `buildx.build.ref`. */
-  buildRef?(): string | undefined;
-  /** `call` other than build (buildx): the frontend method, its result in the log; nothing is built. */
-  call?(plan: BuildPlan, method: string, log: (line: string) => void): Promise<void>;
-}
+import type { BuilderName, BuildPlan, SshForward } from '../core/builder.js';
 
 /** `id` or `id=socket-or-key[,…]`, BuildKit's `--ssh` forms. */
 export const sshFlag = (s: SshForward) => (s.paths.length ? `${s.id}=${s.paths.join(',')}` : s.id);

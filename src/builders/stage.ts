@@ -4,6 +4,7 @@
  * OCI layout, Hoist's annotations on each root; the secrets gone as soon as the builds are done.
  */
 import { join } from 'node:path';
+import type { Builder, BuildPlan, Choice } from '../core/builder.js';
 import { ConfigError } from '../core/errors.js';
 import { formatReference, formatRepository, type Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
@@ -15,11 +16,11 @@ import { annotateLayoutRoot, type LayoutRoot } from '../oci/layout.js';
 import type { Labels } from '../plan/labels.js';
 import type { PlannedUnit } from '../plan/stage.js';
 import type { ImageMeta, Unit } from '../plan/units.js';
-import type { Workdir } from '../pipeline/workdir.js';
+import type { Workdir } from '../core/workdir.js';
 import { allowingEnv, HELPER_ENV } from '../effects/exec.js';
-import { BuilderError, chooseBuilder, type Choice } from './builders.js';
+import { BuilderError, chooseBuilder } from './builders.js';
 import { githubTokenLogin, writeBuilderAccess, type BuilderRegistryAccess } from './registry-access.js';
-import { unsupported, type Builder, type BuildPlan } from './plan.js';
+import { unsupported } from './plan.js';
 import { baseReference, type BaseFinder } from './bases.js';
 import { buildLayout, checkEmulation } from './layout-build.js';
 import { startAgent } from './ssh-agent.js';

@@ -4,8 +4,7 @@
  * real ones; unit tests hand in fakes of Hoist's own seams (a builder that writes a layout, a
  * platform that records) and real in-process servers.
  */
-import type { Builder } from '../builders/plan.js';
-import type { BuilderDeps, BuilderProbe, Choice } from '../builders/builders.js';
+import type { Builder, BuilderDeps, BuilderProbe, Choice } from '../core/builder.js';
 import type { Platform } from '../platform/platform.js';
 import type { ClientOptions, RegistryClient } from '../registry/client.js';
 import type { NoteTarget } from '../report/mr-note.js';

@@ -3,28 +3,13 @@
  * that a tool echoes never reaches a log or an error message.
  */
 import type { execa as Execa, ResultPromise } from 'execa';
-import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Exec, ExecOptions, ExecResult, StreamingProcess } from '../core/exec.js';
 import type { Redactor } from '../secrets/redact.js';
 
-export interface ExecOptions {
-  /** The environment to start from; only the names `childEnvironment` allows reach the process. */
-  env?: Record<string, string | undefined>;
-  /** More names this process needs (a credential helper: its cloud's variables). */
-  allowEnv?: RegExp;
-  cwd?: string;
-  /** Called with each line the process writes (stdout and stderr), already redacted. */
-  onLine?: (line: string) => void;
-  /** Written to the process's standard input (never to argv or a log). */
-  input?: string;
-  /** Stops the process after this long and fails (for tools that could wait on a prompt). */
-  timeoutMs?: number;
-}
-
-export interface ExecResult {
-  stdout: string;
-  stderr: string;
-}
+/** The contract lives in core/ (what builders and the CLI take); this module is its implementation. */
+export type { Exec, ExecOptions, ExecResult, StreamingProcess };
 
 /** A process that failed to start or exited non-zero; its message is safe to print. */
 export class CommandError extends Error {
@@ -37,25 +22,6 @@ export class CommandError extends Error {
   ) {
     super(message);
   }
-}
-
-export interface StreamingProcess {
-  /** The process's standard output, to be consumed by the caller. */
-  stdout: Readable;
-  /** Settles when the process exits; rejects with a CommandError on failure. */
-  done: Promise<void>;
-  /** Stops the process (when its consumer gave up on its output). */
-  kill(): void;
-}
-
-export interface Exec {
-  run(file: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
-  /** Runs a process whose standard output is a byte stream (e.g. `docker save`). */
-  stream(file: string, args: readonly string[], options?: Omit<ExecOptions, 'onLine'>): StreamingProcess;
-  /** Runs a process that reads a byte stream on its standard input (e.g. `docker load`). */
-  sink(file: string, args: readonly string[], options?: Omit<ExecOptions, 'onLine' | 'input'>): { stdin: Writable; done: Promise<ExecResult> };
-  /** Stops every process still running (the step was cancelled); synchronous. */
-  stopAll(): void;
 }
 
 const TAIL_LINES = 15;

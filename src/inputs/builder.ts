@@ -1,5 +1,5 @@
 /** How the image is built: which builder, for which platforms, with what cache and attestations. */
-import { BUILDERS, type BuilderName, type Provenance } from '../builders/plan.js';
+import { BUILDERS, type BuildExtras, type BuilderName, type Provenance } from '../core/builder.js';
 import { inputList, optional, parseBool, parseChoice, parseList, type InputScope } from './read.js';
 
 export interface BuilderSettings {
@@ -33,24 +33,6 @@ export interface BuilderSettings {
   /** `secret-cache`: what to do when a step that mounts a secret is served from the build cache. */
   secretCache: 'warn' | 'rebuild' | 'fail';
   extras: BuildExtras;
-}
-
-/** build-push-action's other build options: `RUN`'s resources, BuildKit entitlements, cache filters, attestations. */
-export interface BuildExtras {
-  /** `shm-size`: /dev/shm of RUN steps, in bytes. */
-  shmSize: number | undefined;
-  /** `ulimit`: `nofile=1024:1024` lines. */
-  ulimits: string[];
-  /** `allow`: BuildKit entitlements (`network.host`, `security.insecure`). */
-  allow: string[];
-  /** `no-cache-filters`: stages built without the cache. */
-  noCacheFilters: string[];
-  /** `attests`: `type=sbom,generator=…` lines, as buildx's --attest. */
-  attests: string[];
-  /** `call`: `build` (the default), or a frontend method that builds nothing — `check`, `outline`, `targets` (buildx). */
-  call: string;
-  /** `cgroup-parent`: the cgroup RUN steps run under. */
-  cgroupParent?: string;
 }
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i;

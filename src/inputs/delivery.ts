@@ -1,4 +1,5 @@
 /** Where the audited image goes besides the registries, and what the run reports back. */
+import type { AnnotationLevel, LeveledAnnotation } from '../core/builder.js';
 import { parseOutputs, type OutputSpec } from '../oci/outputs.js';
 import { optional, parseBool, parseLines, parsePairs, type InputScope } from './read.js';
 
@@ -47,21 +48,7 @@ export function parseDelivery(scope: InputScope, pushDefault = true): DeliverySe
   };
 }
 
-/** Where an annotation goes, as BuildKit (and metadata-action's `annotations` output) name it. */
-export type AnnotationLevel = 'manifest' | 'index' | 'manifest-descriptor' | 'index-descriptor';
 const LEVELS: readonly AnnotationLevel[] = ['manifest', 'index', 'manifest-descriptor', 'index-descriptor'];
-
-/** One `annotations` line: `[levels[platform]:]key=value`. */
-export interface LeveledAnnotation {
-  /** The levels, `manifest` when the line names none. */
-  levels: AnnotationLevel[];
-  /** A platform selector (`manifest[linux/arm64]:…`). */
-  platform?: string;
-  key: string;
-  value: string;
-  /** The prefix as written (`manifest,index`, `manifest[linux/arm64]`), empty when none. */
-  prefix: string;
-}
 
 /** The user's labels and annotations, and the `created` input (resolved in `plan/metadata.ts`). */
 export interface MetadataSettings {

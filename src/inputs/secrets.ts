@@ -3,6 +3,7 @@
  * `ssh-key` (+ passphrase) and `ssh-known-hosts`. Values are never echoed in messages.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import type { SshForward } from '../core/builder.js';
 import type { ConfigIssue } from '../core/errors.js';
 import { looksLikePrivateKey } from '../secrets/private-key.js';
 import { ENV_KEY, parseLines, parsePairs, SECRET_ID, type InputScope } from './read.js';
@@ -10,13 +11,6 @@ import { ENV_KEY, parseLines, parsePairs, SECRET_ID, type InputScope } from './r
 /** A secret handed to the build through `RUN --mount=type=secret,id=…`. */
 export type SecretSource =
   { kind: 'value'; id: string; value: string; input: 'secrets' | 'secret-envs' } | { kind: 'file'; id: string; path: string; input: 'secret-files' };
-
-/** An SSH agent socket or key files handed to the build through `RUN --mount=type=ssh`. */
-export interface SshForward {
-  id: string;
-  /** Agent sockets or key files; empty means the runner's own `SSH_AUTH_SOCK`. */
-  paths: string[];
-}
 
 export interface SecretSettings {
   secrets: SecretSource[];

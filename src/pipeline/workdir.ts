@@ -5,18 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { Workdir } from '../core/workdir.js';
 import type { Effects } from '../effects/effects.js';
 
 export const WORKDIR_STATE = 'workdir';
 export const WORKDIR_MARK_STATE = 'workdir_mark';
 /** The file in the private directory that says Hoist made it, holding a token only the saved state knows. */
 export const MARK_FILE = '.hoist-workdir';
-
-export interface Workdir {
-  dir: string;
-  /** Runs `stop` when the work ends or the step is cancelled, before the directory is removed. */
-  onEnd(stop: () => void): void;
-}
 
 export async function withWorkdir<T>(fx: Pick<Effects, 'platform' | 'exec' | 'files' | 'onTerminate'>, work: (w: Workdir) => Promise<T>): Promise<T> {
   const { platform, files } = fx;

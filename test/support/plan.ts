@@ -1,5 +1,5 @@
 /** A minimal build plan for argv table tests; each case adds what it tests. */
-import type { BuildPlan } from '../../src/builders/plan.js';
+import type { BuildPlan } from '../../src/core/builder.js';
 
 export const basePlan: BuildPlan = {
   context: '/ws',
