@@ -382,7 +382,7 @@ export const PROMOTE_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "require-signature",
-    "summary": "true: the source's manifest digest must carry a cosign key signature (the sha256-<hex>.sig manifest) that verifies against verify-key, over that very digest, before anything is copied; otherwise nothing is copied, no destination tag moves, and the step fails naming the digest and why (unsigned, another key, another digest, a tampered payload)",
+    "summary": "true: the source's manifest digest must carry a cosign signature (the sha256-<hex>.sig manifest) that verifies, over that very digest, before anything is copied: by verify-key, or keyless by verify-identity and verify-oidc-issuer under trusted-root; otherwise nothing is copied, no destination tag moves, and the step fails naming the digest and why (unsigned, another key or identity, another digest, a tampered payload or SET, an untrusted certificate)",
     "default": "false"
   },
   {
@@ -391,7 +391,15 @@ export const PROMOTE_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "verify-identity",
-    "summary": "Keyless signatures (a Fulcio certificate's identity and OIDC issuer) are not verified by this version: setting it is refused with an error saying so; use verify-key"
+    "summary": "The keyless signer's certificate identity (cosign verify's --certificate-identity): the Fulcio certificate's subject, an email or a workflow URI, exactly; between slashes, a regular expression matched anywhere in it (--certificate-identity-regexp), e.g. /^https://github.com/acme/. With verify-oidc-issuer and trusted-root, and require-signature: true"
+  },
+  {
+    "name": "verify-oidc-issuer",
+    "summary": "The OIDC issuer that vouched for verify-identity (cosign verify's --certificate-oidc-issuer), e.g. https://token.actions.githubusercontent.com or https://gitlab.com; between slashes, a regular expression"
+  },
+  {
+    "name": "trusted-root",
+    "summary": "The Sigstore deployment's trusted_root.json (cosign verify --trusted-root), a path relative to the workspace: its Fulcio certificate authorities and Rekor logs are what a keyless signature must chain to and be logged in"
   },
   {
     "name": "registry-auth",

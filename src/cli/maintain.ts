@@ -10,8 +10,7 @@ import { parseTransfer, yamlFor, type TransferSettings } from '../inputs/registr
 import { UNPROTECTABLE, type Unprotectable } from '../maintain/prune.js';
 import { usageFromParseArgs, UsageError } from './args.js';
 import type { InspectCommand } from './verbs/inspect.js';
-import { identityGiven, identityPolicy } from '../sign/identity.js';
-import type { KeylessFlags, VerifyCommand } from './verbs/verify.js';
+import { keylessFlags, VERIFY_FLAGS, type VerifyCommand } from './verbs/verify.js';
 
 export type MaintainCommand =
   | { verb: 'list'; repository: Repository; digest: boolean }
@@ -186,39 +185,6 @@ function verifyCommand(rest: string[]): { command: MaintainCommand; values: Valu
     throw new UsageError(`verify: '${positionals[0]}': ${(e as Error).message}`);
   }
   return { command: { verb: 'verify', ref, keys, ...(keyless ? { keyless } : {}) }, values };
-}
-
-/** verify's flags: cosign's names (`cosign verify --key`, `--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`, `--trusted-root`). */
-const VERIFY_FLAGS = {
-  key: { type: 'string', multiple: true },
-  'certificate-identity': { type: 'string' },
-  'certificate-identity-regexp': { type: 'string' },
-  'certificate-oidc-issuer': { type: 'string' },
-  'certificate-oidc-issuer-regexp': { type: 'string' },
-  'trusted-root': { type: 'string' },
-} as const;
-
-/** The keyless flags checked (both identity and issuer, and the root of trust), or undefined when none is given. */
-function keylessFlags(values: Values): KeylessFlags | undefined {
-  const str = (name: string) => values[name] as string | undefined;
-  const given = {
-    identity: str('certificate-identity'),
-    identityRegexp: str('certificate-identity-regexp'),
-    issuer: str('certificate-oidc-issuer'),
-    issuerRegexp: str('certificate-oidc-issuer-regexp'),
-  };
-  const trustedRoot = str('trusted-root');
-  if (!identityGiven(given) && trustedRoot === undefined) return undefined;
-  try {
-    identityPolicy(given); // checked here, rebuilt where it is used
-  } catch (e) {
-    throw new UsageError(`verify: ${(e as Error).message}`);
-  }
-  if (!trustedRoot)
-    throw new UsageError(
-      "verify: --trusted-root is missing: give the Sigstore deployment's trusted_root.json (as cosign verify --trusted-root; Hoist fetches no root by TUF)",
-    );
-  return { ...given, trustedRoot };
 }
 
 function auditCommand(rest: string[]): { command: MaintainCommand; values: Values } {

@@ -2,6 +2,7 @@
 import { ConfigError } from '../core/errors.js';
 import { parseReference, parseRepository, TAG_PATTERN, type Reference, type Repository } from '../core/reference.js';
 import type { CiContext } from '../platform/platform.js';
+import { identityGiven, identityPolicy, slashed, type IdentityGiven, type IdentityNames } from '../sign/identity.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { inputScope, parseBool, parseChoice, parseList, type InputReader, type InputScope } from './read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
@@ -29,7 +30,17 @@ export interface SignatureRequirement {
   required: boolean;
   /** `verify-key` as given: PEM public keys, or paths (one a line, relative to the workspace); read when the run verifies. */
   keys: string;
+  /** Keyless signers: `verify-identity` and `verify-oidc-issuer` (exact, or `/regexp/`), and `trusted-root` (a path, read when the run verifies). */
+  keyless?: { given: IdentityGiven; trustedRoot: string };
 }
+
+/** How promote's inputs name the keyless values (one input for each value's exact and /regexp/ forms). */
+export const PROMOTE_IDENTITY_NAMES: IdentityNames = {
+  identity: 'verify-identity',
+  identityRegexp: 'verify-identity',
+  issuer: 'verify-oidc-issuer',
+  issuerRegexp: 'verify-oidc-issuer',
+};
 
 export interface MountHint {
   /** The API host the hint is for; undefined: every destination registry. */
@@ -68,35 +79,46 @@ function parseSource(read: InputReader): { source?: Reference; message?: string 
 }
 
 /**
- * `require-signature`, `verify-key`, `verify-identity`. A key without the requirement would check
- * nothing, so it is refused rather than ignored; a certificate identity (keyless) is refused because
- * this version verifies key signatures only, and says so instead of letting an unverified image through.
+ * `require-signature`, `verify-key`, and keyless: `verify-identity`, `verify-oidc-issuer` (both, as
+ * cosign requires) and `trusted-root`. A key or identity without the requirement would check
+ * nothing, so it is refused rather than ignored.
  */
 export function parseSignatureRequirement(scope: InputScope): SignatureRequirement {
   const required = parseBool(scope, 'require-signature', false);
   const keys = scope.read('verify-key').trim();
-  const identity = scope.read('verify-identity').trim();
-  if (identity)
-    scope.issues.push({
-      input: 'verify-identity',
-      message:
-        'keyless signatures (a certificate identity and its OIDC issuer) cannot be verified by this version of Hoist, only key signatures: remove verify-identity and give verify-key (cosign.pub)',
-    });
+  const given = { ...slashed(scope.read('verify-identity'), 'identity'), ...slashed(scope.read('verify-oidc-issuer'), 'issuer') };
+  const trustedRoot = scope.read('trusted-root').trim();
+  const keyless = identityGiven(given) || trustedRoot;
+  if (keyless) {
+    try {
+      identityPolicy(given, PROMOTE_IDENTITY_NAMES);
+    } catch (e) {
+      const message = (e as Error).message;
+      const input = message.startsWith('verify-oidc-issuer') ? 'verify-oidc-issuer' : 'verify-identity';
+      scope.issues.push({ input, message: message.slice(input.length + 1) });
+    }
+    if (!trustedRoot)
+      scope.issues.push({
+        input: 'trusted-root',
+        message: "is missing: give the path of the Sigstore deployment's trusted_root.json (as cosign verify --trusted-root; Hoist fetches no root by TUF)",
+      });
+  }
   if (/PRIVATE KEY-----/.test(keys)) {
     scope.sensitive.push({ name: 'the verify-key input (a private key given in place of a public one)', value: keys });
     scope.issues.push({ input: 'verify-key', message: 'holds a private key: give the public key (cosign.pub), never the private one' });
   }
-  if (required && !keys && !identity)
+  if (required && !keys && !keyless)
     scope.issues.push({
       input: 'verify-key',
-      message: "require-signature is true but no key is given: set verify-key to the signer's public key (cosign.pub, PEM text or a path)",
+      message:
+        "require-signature is true but no signer is given: set verify-key to the signer's public key (cosign.pub, PEM text or a path), or verify-identity, verify-oidc-issuer and trusted-root for keyless signatures",
     });
-  if (!required && keys)
+  if (!required && (keys || keyless))
     scope.issues.push({
       input: 'require-signature',
-      message: 'verify-key is given but require-signature is not true: set require-signature: true to promote only images it signed',
+      message: `${keys ? 'verify-key' : 'verify-identity'} is given but require-signature is not true: set require-signature: true to promote only images it signed`,
     });
-  return { required, keys };
+  return { required, keys, ...(keyless ? { keyless: { given, trustedRoot } } : {}) };
 }
 
 export async function readPromoteInputs(read: InputReader, ctx: CiContext, catalog: SecretCatalog): Promise<PromoteInputs> {

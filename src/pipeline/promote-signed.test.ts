@@ -251,18 +251,22 @@ describe('promote: a signed image', () => {
     expect(dest.requests.slice(before).filter((r) => r.method === 'PUT' && r.path.endsWith('.sig'))).toEqual([]);
   });
 
-  it('refuses verify-identity (keyless is not verified by this version), a private key in verify-key, and a key without require-signature', async () => {
+  it('refuses verify-identity without its issuer and trusted root (cosign needs both), a private key in verify-key, and a key without require-signature', async () => {
     const src = await registry();
     const keyless = await harness({
       source: `${src.host}/a/b:1`,
       destinations: `${src.host}/c/d`,
       'require-signature': 'true',
-      'verify-identity': 'https://token.actions.githubusercontent.com ^https://github.com/acme/',
+      'verify-identity': '/^https://github.com/acme//',
     });
     const e1 = await promote(keyless.fx).catch((x: unknown) => x);
     expect(e1).toBeInstanceOf(ConfigError);
     expect((e1 as ConfigError).issues).toEqual([
-      { input: 'verify-identity', message: expect.stringMatching(/^keyless signatures .* cannot be verified by this version of Hoist/) },
+      {
+        input: 'verify-oidc-issuer',
+        message: expect.stringMatching(/^is missing: keyless verification needs both the certificate identity and its OIDC issuer/),
+      },
+      { input: 'trusted-root', message: expect.stringMatching(/^is missing: give the path of the Sigstore deployment's trusted_root.json/) },
     ]);
     // An RSA public key: read before any request, refused as the input it is (exit 2), naming the fix.
     const { generateKeyPairSync } = await import('node:crypto');

@@ -8,7 +8,7 @@
 import { FindingError } from '../core/errors.js';
 import { formatFull, formatRepository, parseReference, type Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
-import { readPromoteInputs } from '../inputs/promote.js';
+import { PROMOTE_IDENTITY_NAMES, readPromoteInputs, type SignatureRequirement } from '../inputs/promote.js';
 import { fetchGraph, graphSize, referrerEntry, withReferrers, type ImageGraph } from '../oci/graph.js';
 import { copyGraph } from '../push/copy.js';
 import { describeReport } from '../push/engine.js';
@@ -38,7 +38,7 @@ export async function promote(fx: Effects): Promise<void> {
     const graph = await withReferrers(client, source.path, await fetchGraph(client, source.path, source.digest ?? source.tag!));
     if (source.digest && source.digest !== graph.root.digest) throw new Error(`${formatFull(source)}: the registry answered with ${graph.root.digest}`);
     // require-signature: the digest about to be copied is verified before any byte is sent anywhere.
-    const signed = inputs.signature.required ? await requireSignature(fx, client, source, graph, inputs.signature.keys) : undefined;
+    const signed = inputs.signature.required ? await requireSignature(fx, client, source, graph, inputs.signature) : undefined;
     // cosign's tagged signatures and attestations of the image (and of each platform, as --recursive signs them) go with it.
     const artefacts = (await Promise.all([graph.root, ...graph.children].map((n) => findTagged(client, source.path, n.digest)))).flat();
     // Where destinations may hold the base already: the mount-from repositories (trusted: the user
@@ -108,12 +108,15 @@ export async function promote(fx: Effects): Promise<void> {
 
 /**
  * The gate of `require-signature`: a signature of `digest` in the source repository that one of the
- * `verify-key` keys verifies (`trust/gate.ts`); else a FindingError naming the digest and why, before
+ * `verify-key` keys verifies, or keyless by `verify-identity` from `verify-oidc-issuer` under
+ * `trusted-root` (`trust/gate.ts`); else a FindingError naming the digest and why, before
  * anything is copied. Returns who signed, for the log and the summary.
  */
-async function requireSignature(fx: Effects, client: RegistryClient, source: Reference, graph: ImageGraph, keys: string): Promise<string> {
-  const { readSigners, verifyDigest, whyNotVerified, describeSigners } = await import('../trust/gate.js');
-  const signers = await readSigners(fx.files, keys, 'verify-key', fx.platform.context.workspace);
+async function requireSignature(fx: Effects, client: RegistryClient, source: Reference, graph: ImageGraph, required: SignatureRequirement): Promise<string> {
+  const { readSigners, readKeylessSigners, verifyDigest, whyNotVerified, describeSigners } = await import('../trust/gate.js');
+  const dir = fx.platform.context.workspace;
+  const signers = required.keys ? await readSigners(fx.files, required.keys, 'verify-key', dir) : { input: 'verify-identity', keys: [] };
+  if (required.keyless) signers.keyless = await readKeylessSigners(fx.files, required.keyless, PROMOTE_IDENTITY_NAMES, 'trusted-root', dir);
   const digest = graph.root.digest;
   const result = await verifyDigest(client, source.path, digest, signers);
   if (!result.verified.length) {

@@ -50,12 +50,25 @@ function matcher(exact: string | undefined, regexp: string | undefined, names: [
     return { exact };
   }
   if (regexp === undefined || !regexp.trim())
-    throw new Error(`${names[0]} (or ${names[1]}) is missing: keyless verification needs both the certificate identity and its OIDC issuer, as cosign does`);
+    throw new Error(
+      `${names[0]}${names[1] === names[0] ? '' : ` (or ${names[1]})`} is missing: keyless verification needs both the certificate identity and its OIDC issuer, as cosign does`,
+    );
   try {
     return { regexp: new RegExp(regexp, 'u') };
   } catch (e) {
     throw new Error(`${names[1]} '${regexp}' is not a regular expression: ${(e as Error).message}`);
   }
+}
+
+/**
+ * One input standing for both forms (an action's `verify-identity`): `/…/` is a regular expression,
+ * anything else the exact value. `identity` and `issuer` name which pair of fields it fills.
+ */
+export function slashed(value: string, field: 'identity' | 'issuer'): IdentityGiven {
+  const v = value.trim();
+  if (!v) return {};
+  const re = /^\/(.+)\/$/s.exec(v);
+  return re ? { [`${field}Regexp`]: re[1] } : { [field]: v };
 }
 
 /** Whether any keyless value is given at all (then all that is required must be). */

@@ -138,11 +138,6 @@ export function verifyKeyless(
     !/^[0-9a-f]+$/.test(p.logID)
   )
     return { reason: `the Rekor bundle lacks SignedEntryTimestamp, body, integratedTime, logIndex or logID` };
-  const at = new Date(p.integratedTime * 1000);
-  if (at < new Date(leaf.validFrom) || at > new Date(leaf.validTo))
-    return {
-      reason: `expired: the entry was logged at ${at.toISOString()}, outside the certificate's validity (${new Date(leaf.validFrom).toISOString()} to ${new Date(leaf.validTo).toISOString()})`,
-    };
   let body: { kind?: unknown; apiVersion?: unknown; spec?: { signature?: { publicKey?: { content?: unknown } } } };
   try {
     body = JSON.parse(Buffer.from(p.body, 'base64').toString('utf8')) as typeof body;
@@ -154,6 +149,11 @@ export function verifyKeyless(
   const logged = body.spec?.signature?.publicKey?.content;
   if (typeof logged !== 'string' || pemBase64(Buffer.from(logged, 'base64').toString('utf8')) !== pemBase64(pem))
     return { reason: "the Rekor entry is for another certificate than this layer's" };
+  const at = new Date(p.integratedTime * 1000);
+  if (at < new Date(leaf.validFrom) || at > new Date(leaf.validTo))
+    return {
+      reason: `expired: the entry was logged at ${at.toISOString()}, outside the certificate's validity (${new Date(leaf.validFrom).toISOString()} to ${new Date(leaf.validTo).toISOString()})`,
+    };
   const { verifier, lib, bundle } = root;
   let signer;
   try {

@@ -3,17 +3,46 @@
  * (`base-signers`): the keys read, an image's manifest digest checked against them with
  * `sign/verify.ts` (`cosign verify --key`'s rules), and, when nothing verifies, one line saying why —
  * the most telling rejection first: a signature over another digest, a tampered payload, another
- * key, none at all. The signing modules load only here, when a run verifies.
+ * key, a keyless signature not trusted or by another identity, none at all. Keyless signers
+ * (`readKeylessSigners`) are judged beside the keys: a layer with a certificate by the identity. The signing modules load only here, when a run verifies.
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { Files } from '../effects/files.js';
 import type { VerificationKey } from '../sign/keys.js';
-import type { SignatureStore, VerifyResult } from '../sign/verify.js';
+import { ConfigError } from '../core/errors.js';
+import type { IdentityGiven, IdentityNames } from '../sign/identity.js';
+import type { SignatureStore, TrustedKeys, VerifyResult } from '../sign/verify.js';
 
 export interface TrustedSigners {
   /** The input they came from (`verify-key`, `base-signers`, `--key`). */
   input: string;
   keys: VerificationKey[];
+  /** Keyless signers: the trusted root read and the identity policy (`verify-identity`, `verify-oidc-issuer`, `trusted-root`). */
+  keyless?: NonNullable<TrustedKeys['keyless']>;
+}
+
+/**
+ * Keyless signers: the identity and issuer given (checked with the inputs already) and the trusted
+ * root read from `trustedRoot` (relative to `dir`); a root that cannot be read is a ConfigError
+ * naming `rootInput`. Loads the Sigstore verifier.
+ */
+export async function readKeylessSigners(
+  files: Pick<Files, 'readText'>,
+  k: { given: IdentityGiven; trustedRoot: string },
+  names: IdentityNames,
+  rootInput: string,
+  dir: string,
+): Promise<NonNullable<TrustedSigners['keyless']>> {
+  const [{ identityPolicy }, { loadTrustedRoot }] = await Promise.all([import('../sign/identity.js'), import('../sign/keyless-verify.js')]);
+  const path = isAbsolute(k.trustedRoot) ? k.trustedRoot : resolve(dir, k.trustedRoot);
+  const text = await files.readText(path).catch((e: NodeJS.ErrnoException) => {
+    throw new ConfigError([{ input: rootInput, message: `cannot read ${k.trustedRoot} (${e.code ?? 'error'}): give the path of trusted_root.json` }]);
+  });
+  try {
+    return { root: await loadTrustedRoot(text, k.trustedRoot), policy: identityPolicy(k.given, names) };
+  } catch (e) {
+    throw new ConfigError([{ input: rootInput, message: (e as Error).message }]);
+  }
 }
 
 /** The keys of a key input (PEM text or paths, relative to `dir`); a problem is a ConfigError naming the input. */
@@ -26,7 +55,7 @@ export async function readSigners(files: Pick<Files, 'readText'>, value: string,
 /** `digest`'s key signatures in `repository`, judged against the signers. */
 export async function verifyDigest(store: SignatureStore, repository: string, digest: string, signers: TrustedSigners): Promise<VerifyResult> {
   const { verifyImageSignatures } = await import('../sign/verify.js');
-  return verifyImageSignatures(store, repository, digest, { keys: signers.keys.map((k) => k.key) });
+  return verifyImageSignatures(store, repository, digest, { keys: signers.keys.map((k) => k.key), ...(signers.keyless ? { keyless: signers.keyless } : {}) });
 }
 
 /** Rejections by how much they tell, most first: an attack names itself before an absence does. */
@@ -34,6 +63,10 @@ const RANKS: Array<[RegExp, string]> = [
   [/for another image/, 'signature over another digest'],
   [/\(tampered payload\)$/, 'tampered payload'],
   [/does not verify/, 'signed by another key or tampered'],
+  // Keyless: the reasons name themselves (keyless-verify.ts, identity.ts).
+  [/^(SET invalid|untrusted certificate|expired|the Rekor entry|no Rekor bundle)/, ''],
+  [/^wrong (identity|issuer)/, ''],
+  [/^a key signature \(no certificate\)/, ''],
   [/^no signature/, 'unsigned'],
 ];
 
@@ -53,12 +86,12 @@ export function whyNotVerified(result: VerifyResult): string {
 
 /** Who signed, for a summary: each verifying key's fingerprint and where its input named it. */
 export function describeSigners(result: VerifyResult, signers: TrustedSigners): string {
-  const ids = [...new Set(result.verified.map((v) => v.keyId))];
-  return ids
-    .map((id) => {
-      const key = signers.keys.find((k) => k.fingerprint === id);
-      const as = [...new Set(result.verified.filter((v) => v.keyId === id).map((v) => v.dockerReference))].join(', ');
-      return `key ${id}${key ? ` (${key.source})` : ''}${as ? `, signed as ${as}` : ''}`;
-    })
-    .join('; ');
+  const keyless = [...new Set(result.verified.filter((v) => v.certificate).map((v) => `keyless ${v.certificate!.subject} (issuer ${v.certificate!.issuer})`))];
+  const ids = [...new Set(result.verified.filter((v) => !v.certificate).map((v) => v.keyId))];
+  const keyed = ids.map((id) => {
+    const key = signers.keys.find((k) => k.fingerprint === id);
+    const as = [...new Set(result.verified.filter((v) => v.keyId === id).map((v) => v.dockerReference))].join(', ');
+    return `key ${id}${key ? ` (${key.source})` : ''}${as ? `, signed as ${as}` : ''}`;
+  });
+  return [...keyed, ...keyless].join('; ');
 }

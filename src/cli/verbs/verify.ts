@@ -14,7 +14,8 @@ import { formatFull, formatRepository, type Reference } from '../../core/referen
 import { ConfigError } from '../../core/errors.js';
 import type { Files } from '../../effects/files.js';
 import type { RegistryClient } from '../../registry/client.js';
-import type { IdentityGiven } from '../../sign/identity.js';
+import { identityGiven, identityPolicy, type IdentityGiven } from '../../sign/identity.js';
+import { UsageError } from '../args.js';
 import type { TrustedKeys, VerifiedSignature } from '../../sign/verify.js';
 
 export interface VerifyCommand {
@@ -29,6 +30,39 @@ export interface VerifyCommand {
 export interface KeylessFlags extends IdentityGiven {
   /** `--trusted-root`: a Sigstore trusted_root.json, relative to the working directory. */
   trustedRoot: string;
+}
+
+/** verify's flags: cosign's names (`cosign verify --key`, `--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`, `--trusted-root`). */
+export const VERIFY_FLAGS = {
+  key: { type: 'string', multiple: true },
+  'certificate-identity': { type: 'string' },
+  'certificate-identity-regexp': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
+  'certificate-oidc-issuer-regexp': { type: 'string' },
+  'trusted-root': { type: 'string' },
+} as const;
+
+/** The keyless flags checked (both identity and issuer, and the root of trust), or undefined when none is given. */
+export function keylessFlags(values: Record<string, unknown>): KeylessFlags | undefined {
+  const str = (name: string) => values[name] as string | undefined;
+  const given = {
+    identity: str('certificate-identity'),
+    identityRegexp: str('certificate-identity-regexp'),
+    issuer: str('certificate-oidc-issuer'),
+    issuerRegexp: str('certificate-oidc-issuer-regexp'),
+  };
+  const trustedRoot = str('trusted-root');
+  if (!identityGiven(given) && trustedRoot === undefined) return undefined;
+  try {
+    identityPolicy(given); // checked here, rebuilt where it is used
+  } catch (e) {
+    throw new UsageError(`verify: ${(e as Error).message}`);
+  }
+  if (!trustedRoot)
+    throw new UsageError(
+      "verify: --trusted-root is missing: give the Sigstore deployment's trusted_root.json (as cosign verify --trusted-root; Hoist fetches no root by TUF)",
+    );
+  return { ...given, trustedRoot };
 }
 
 export interface VerifyOut {
