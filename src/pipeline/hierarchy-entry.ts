@@ -15,21 +15,14 @@ import { DockerfileError, stages } from '../plan/dockerfile.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { confineSource, workspaceConfinement } from '../plan/confine.js';
+import type { EntryResult } from '../plan/hierarchy.js';
 import { runBuild, type checkoutFacts } from './build.js';
 import { CONTEXT_DIGEST_CAP, contextDigest } from './context-digest.js';
 
 /** The label that records a build's inputs, so an unchanged entry is known without building it. */
 export const INPUTS_LABEL = 'dev.hoist.inputs.digest';
 
-export interface EntryResult {
-  name: string;
-  status: 'built' | 'unchanged' | 'failed' | 'skipped';
-  /** The image's digest (built or found), its repositories, and what went wrong. */
-  digest?: string;
-  repositories: Repository[];
-  references?: string[];
-  error?: string;
-}
+export type { EntryResult } from '../plan/hierarchy.js';
 
 /** What an entry's image is made from: the same inputs give the same digest. */
 export async function inputsDigest(inputs: BuildInputs, dockerfile: string, parentDigest: string | undefined): Promise<string | { tooLarge: number }> {

@@ -10,8 +10,9 @@ import { ConfigError } from '../core/errors.js';
 import { formatRepository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import type { HierarchyEntry } from '../inputs/hierarchy.js';
+import { entryReport } from '../report/hierarchy.js';
+import { publish } from '../report/publish.js';
 import { newCatalog } from '../secrets/hide.js';
-import { code } from '../report/summary.js';
 import { checkoutFacts } from './build.js';
 import { buildEntry, INPUTS_LABEL, resolveEntry, type EntryResult, type ResolvedEntry } from './hierarchy-entry.js';
 
@@ -55,10 +56,5 @@ export async function buildOneEntry(fx: Effects, file: string, entries: readonly
   const facts = await checkoutFacts(fx);
   const parent = await findAncestors(entry, byName, (e, p) => resolveEntry(fx, e, p, catalog, facts));
   if (parent) platform.info(`${entry.name}: its parent ${parent.name} is ${parent.digest} (found by its inputs digest)`);
-  const result = await buildEntry(fx, entry, parent, catalog, facts);
-  const { repositories, ...rest } = result;
-  platform.setOutput('hierarchy', JSON.stringify([{ ...rest, repositories: repositories.map(formatRepository) }]));
-  if (result.digest) platform.setOutput('digest', result.digest);
-  const on = parent ? ` on ${parent.name} \`${code(parent.digest!)}\`` : '';
-  await platform.summary(`### Hoist hierarchy: ${file}, ${entry.name}\n\n- **${entry.name}** ${result.status}${on}: \`${code(result.digest ?? '')}\`\n`);
+  await publish(fx, entryReport(file, await buildEntry(fx, entry, parent, catalog, facts), parent));
 }

@@ -11,7 +11,7 @@ import { ConfigError } from '../core/errors.js';
 import { MemoryRegistry } from '../../test/support/memory-registry.js';
 import { harness, type Harness } from '../../test/support/pipeline.js';
 import type { Effects } from '../effects/effects.js';
-import { CHILD_PIPELINE } from './hierarchy-plan.js';
+import { CHILD_PIPELINE } from '../plan/hierarchy.js';
 import { build } from './build.js';
 
 const registries: MemoryRegistry[] = [];

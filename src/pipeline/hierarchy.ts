@@ -7,25 +7,15 @@
  * failure skips that entry's descendants, not its siblings. The summary shows the tree.
  */
 import { ConfigError } from '../core/errors.js';
-import { formatRepository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
-import { readHierarchy, type HierarchyEntry } from '../inputs/hierarchy.js';
+import { readHierarchy } from '../inputs/hierarchy.js';
+import { familyReport } from '../report/hierarchy.js';
+import { publish } from '../report/publish.js';
 import { newCatalog } from '../secrets/hide.js';
-import { cell, code } from '../report/summary.js';
 import { checkoutFacts } from './build.js';
 import { buildEntry, type EntryResult } from './hierarchy-entry.js';
 
 export { INPUTS_LABEL, inputsDigest, pinFrom, type EntryResult } from './hierarchy-entry.js';
-
-function tree(entries: readonly HierarchyEntry[], results: ReadonlyMap<string, EntryResult>): string[] {
-  const icon = { built: '🔨 built', unchanged: '✅ unchanged', failed: '❌ failed', skipped: '⏭️ skipped' } as const;
-  return entries.map((e) => {
-    const r = results.get(e.name)!;
-    // An entry's error may quote a tool or a registry: escaped as Markdown text.
-    const detail = r.digest ? ` \`${code(r.digest)}\`` : r.error ? ` — ${cell(r.error.split('\n')[0]!)}` : '';
-    return `${'  '.repeat(e.ancestors.length)}- **${e.name}** ${icon[r.status]}${detail}`;
-  });
-}
 
 export async function buildHierarchy(fx: Effects, file: string): Promise<void> {
   const { platform, redactor } = fx;
@@ -59,8 +49,7 @@ export async function buildHierarchy(fx: Effects, file: string): Promise<void> {
     }
   }
   const all = [...results.values()];
-  platform.setOutput('hierarchy', JSON.stringify(all.map(({ repositories, ...r }) => ({ ...r, repositories: repositories.map(formatRepository) }))));
-  await platform.summary(redactor.redact([`### Hoist hierarchy: ${file}`, '', ...tree(entries, results), ''].join('\n')));
+  await publish(fx, familyReport(file, entries, results));
   const count = (s: EntryResult['status']) => all.filter((r) => r.status === s).length;
   platform.info(`hierarchy: ${count('built')} built, ${count('unchanged')} unchanged, ${count('failed')} failed, ${count('skipped')} skipped`);
   const failed = all.filter((r) => r.status === 'failed');

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../core/errors.js';
-import { formatFull, formatRepository, type Reference } from '../core/reference.js';
+import type { Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import { parseSource, readMergeInputs, type MergeInputs } from '../inputs/merge.js';
 import { parseLines } from '../inputs/read.js';
@@ -17,7 +17,8 @@ import { engineOptions } from '../push/options.js';
 import { pushError, pushTargets } from '../push/stage.js';
 import type { TagDecision } from '../plan/tags.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
-import { cell } from '../report/summary.js';
+import { mergeReport } from '../report/merge.js';
+import { publish } from '../report/publish.js';
 import { newCatalog } from '../secrets/hide.js';
 
 /** The sources the inputs name, then those in the files of `sources-dir` (by file name). */
@@ -40,7 +41,7 @@ async function allSources(fx: Pick<Effects, 'files'>, inputs: MergeInputs): Prom
 }
 
 export async function merge(fx: Effects): Promise<void> {
-  const { platform, redactor } = fx;
+  const { platform } = fx;
   const catalog = newCatalog(fx);
   const inputs = await readMergeInputs((name) => platform.getInput(name), platform.context, catalog);
   const sources = await allSources(fx, inputs);
@@ -65,24 +66,17 @@ export async function merge(fx: Effects): Promise<void> {
     );
     for (const r of reports) platform.info(describeReport(r));
     for (const [repository, ds] of decisions) for (const d of ds) if (!d.push) platform.info(`${repository}: ${d.tag} not moved — ${d.reason}`);
-    const tags = reports.flatMap((r) => r.references);
-    platform.setOutput('digest', joined.graph.root.digest);
-    platform.setOutput('platforms', joined.platforms.join(','));
-    platform.setOutput('version', inputs.release.version ?? '');
-    platform.setOutput('tags', tags.join('\n'));
-    const sent = reports.reduce((n, r) => n + r.bytesSent, 0);
-    await platform.summary(
-      redactor.redact(
-        [
-          `### Hoist merge: ${joined.platforms.join(', ')} → ${images.map((i) => `\`${formatRepository(i.repository)}\``).join(', ')}`,
-          '',
-          `Index \`${joined.graph.root.digest}\` of ${sources.map((s) => `\`${formatFull(s)}\``).join(', ')}; ${(sent / 1048576).toFixed(1)} MiB sent.`,
-          '',
-          ...reports.map((r) => `- ${cell(describeReport(r))}`), // a registry's error message: Markdown-escaped
-          ...[...decisions].flatMap(([repository, ds]) => ds.filter((d) => !d.push).map((d) => `- ${repository}: \`${d.tag}\` not moved — ${d.reason}`)),
-          '',
-        ].join('\n'),
-      ),
+    await publish(
+      fx,
+      mergeReport({
+        digest: joined.graph.root.digest,
+        platforms: joined.platforms,
+        sources,
+        repositories: images.map((i) => i.repository),
+        version: inputs.release.version,
+        reports,
+        decisions,
+      }),
     );
     const failed = pushError(reports, 'merge');
     if (failed) throw failed;

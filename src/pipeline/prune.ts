@@ -5,7 +5,7 @@
  * registry deletes at all.
  */
 import { ConfigError } from '../core/errors.js';
-import { formatRepository, parseRepository, type Repository } from '../core/reference.js';
+import { parseRepository, type Repository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import { inputScope, optional, parseBool, parseSubset } from '../inputs/read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor } from '../inputs/registries.js';
@@ -13,7 +13,8 @@ import { checkDeletes, planDeletes, runDeletes } from '../maintain/delete.js';
 import { parseDuration, planPrune, UNPROTECTABLE } from '../maintain/prune.js';
 import { describeTags } from '../maintain/tags.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
-import { code } from '../report/summary.js';
+import { publish } from '../report/publish.js';
+import { pruneReport } from '../report/prune.js';
 import { newCatalog } from '../secrets/hide.js';
 
 async function readPruneInputs(fx: Effects) {
@@ -70,17 +71,7 @@ export async function prune(fx: Effects): Promise<void> {
       await checkDeletes(client, repository.path); // refused whole when the registry does not delete
       await runDeletes(client, repository.path, plans);
     }
-    platform.setOutput('pruned', going.join('\n'));
-    platform.setOutput(
-      'kept',
-      decisions
-        .filter((d) => !d.prune && d.why !== 'not matched')
-        .map((d) => d.tag)
-        .join('\n'),
-    );
-    await platform.summary(
-      `### Hoist prune: \`${formatRepository(repository)}\`\n\n${dryRun ? 'Would prune' : 'Pruned'} ${going.length} of ${tags.length} tags${going.length ? `: ${going.map((t) => `\`${code(t)}\``).join(', ')}` : ''}.\n`,
-    );
+    await publish(fx, pruneReport({ repository, dryRun, decisions, tags: tags.length }));
   } finally {
     await closeAll(clients);
   }

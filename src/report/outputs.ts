@@ -12,6 +12,7 @@ import type { TagDecision } from '../plan/tags.js';
 import type { RegistryReport } from '../push/engine.js';
 import type { Pushed } from '../push/stage.js';
 import type { SignatureRecord } from '../sign/stage.js';
+import { writeSummary } from './publish.js';
 import { renderSummary, type RunSummary } from './summary.js';
 
 /** How far a build run got; each stage fills its part. */
@@ -134,15 +135,6 @@ export function runSummary(record: RunRecord): RunSummary | undefined {
     audit,
     cachedSecretSteps: built.flatMap((b) => b.cachedSecretSteps),
   };
-}
-
-/** The job summary, redacted; a summary that cannot be written is a warning, not a failed build. */
-async function writeSummary(fx: Pick<Effects, 'platform' | 'redactor'>, markdown: string): Promise<void> {
-  try {
-    await fx.platform.summary(fx.redactor.redact(markdown));
-  } catch (e) {
-    fx.platform.warning(`could not write the job summary: ${fx.redactor.redact(e instanceof Error ? e.message : String(e))}`);
-  }
 }
 
 export async function publishOutputs(fx: Pick<Effects, 'platform' | 'redactor'>, record: RunRecord): Promise<void> {

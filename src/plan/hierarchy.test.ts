@@ -1,18 +1,14 @@
-// The plan of a family built as CI jobs, with fakes of Hoist's own seams (the registry look-up an
-// entry's inputs digest makes, the resolution of an ancestor): what needs building is what changed
-// and everything under it, by depth, parents' level first; the GitLab child pipeline needs only
-// the parents it builds and holds no secret; an entry's job finds its ancestors root first and
-// refuses naming the first one missing.
+// The plan of a family built as CI jobs, pure, with a fake of Hoist's own look-up seam (the registry
+// look-up an entry's inputs digest makes): what needs building is what changed and everything under
+// it, by depth, parents' level first; the GitLab child pipeline needs only the parents it builds and
+// holds no secret.
 // Nearest real-world variant: a golden-image family (OS → runtimes → frameworks → apps) where a
 // security fix lands in one runtime on a Tuesday and only that runtime's subtree must rebuild.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ConfigError } from '../core/errors.js';
 import { orderEntries, type HierarchyEntry } from '../inputs/hierarchy.js';
-import type { EntryResult, ResolvedEntry } from './hierarchy-entry.js';
-import { findAncestors } from './hierarchy-job.js';
-import { childPipeline, levels, planEntries, type LookUp } from './hierarchy-plan.js';
+import { childPipeline, jobInputs, levels, planEntries, type LookUp } from './hierarchy.js';
 
 const family = (pairs: Array<[string, string?]>): HierarchyEntry[] =>
   orderEntries(
@@ -121,50 +117,19 @@ describe('childPipeline (GitLab)', () => {
     expect(Object.keys(passed)).toContain('sign');
   });
 
+  // The plan job's INPUT_* variables are the component inputs its child jobs get (GitLab names them upper-cased).
+  it('the plan job’s inputs: its INPUT_* variables, names lower-cased, nothing else', () => {
+    expect(
+      jobInputs({ INPUT_INSECURE_REGISTRIES: 'r.example', INPUT_HIERARCHY_PLAN: 'true', CI_JOB_TOKEN: 'x', HOME: '/root', INPUT_TAGS: undefined }),
+    ).toEqual({
+      insecure_registries: 'r.example',
+      hierarchy_plan: 'true',
+    });
+  });
+
   it('an empty plan is still a valid pipeline: one job saying so', () => {
     const doc = JSON.parse(childPipeline([], options).text) as Record<string, { image: string }>;
     expect(Object.keys(doc)).toEqual(['hoist-hierarchy-unchanged']);
     expect(doc['hoist-hierarchy-unchanged']!.image).toBe(options.image);
-  });
-});
-
-describe('findAncestors (an entry’s job)', () => {
-  const byName = new Map(golden.map((e) => [e.name, e]));
-  const resolved = (e: HierarchyEntry, existing?: string): ResolvedEntry =>
-    ({
-      entry: e,
-      probe: {
-        release: { images: [{ repository: { registry: 'r.example', host: 'r.example', path: `g/${e.name}` }, tags: [{ tag: '1.0.0' }, { tag: 'latest' }] }] },
-      },
-      repositories: [{ registry: 'r.example', host: 'r.example', path: `g/${e.name}` }],
-      pinned: '',
-      digest: `sha256:inputs-of-${e.name}`,
-      ...(existing ? { existing } : {}),
-    }) as unknown as ResolvedEntry;
-
-  it('root first, each resolved on the digest found for its parent', async () => {
-    const seen: Array<[string, string | undefined]> = [];
-    const parent = await findAncestors(byName.get('app1')!, byName, async (e, p: EntryResult | undefined) => {
-      seen.push([e.name, p?.digest]);
-      return resolved(e, `sha256:${e.name}`);
-    });
-    expect(seen).toEqual([
-      ['os', undefined],
-      ['runtime', 'sha256:os'],
-    ]);
-    expect(parent).toMatchObject({ name: 'runtime', digest: 'sha256:runtime' });
-  });
-
-  it('a parent not built from its inputs in this run: refused, naming it, its tags and the inputs digest looked for', async () => {
-    const err = await findAncestors(byName.get('app1')!, byName, async (e) => resolved(e, e.name === 'os' ? 'sha256:os' : undefined)).catch((x) => x);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).issues[0]!.input).toBe('hierarchy-entry');
-    expect((err as ConfigError).issues[0]!.message).toBe(
-      "app1 is built on runtime, which has no image from its inputs in this run: looked for an image labelled dev.hoist.inputs.digest=sha256:inputs-of-runtime under r.example/g/runtime:{1.0.0,latest}, found none — runtime's job failed or has not run yet; run it (or re-run it) first",
-    );
-  });
-
-  it('a root entry has no ancestors to find', async () => {
-    expect(await findAncestors(byName.get('os')!, byName, () => Promise.reject(new Error('not called')))).toBeUndefined();
   });
 });
