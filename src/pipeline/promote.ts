@@ -17,7 +17,8 @@ import { pushError } from '../push/stage.js';
 import type { RegistryClient } from '../registry/client.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import { BODY_LIMITS, readLimited } from '../registry/transport/http.js';
-import { cell } from '../report/summary.js';
+import { promoteReport } from '../report/promote.js';
+import { publish } from '../report/publish.js';
 import { newCatalog } from '../secrets/hide.js';
 import { versionOfTag } from '../plan/tags.js';
 import { findTagged } from '../trust/artefacts.js';
@@ -27,7 +28,7 @@ const MiB = 1024 * 1024;
 const mib = (n: number) => (n / MiB).toFixed(1);
 
 export async function promote(fx: Effects): Promise<void> {
-  const { platform, redactor } = fx;
+  const { platform } = fx;
   const catalog = newCatalog(fx);
   const inputs = await readPromoteInputs((name) => platform.getInput(name), platform.context, catalog);
   const { source, destinations } = inputs;
@@ -78,26 +79,22 @@ export async function promote(fx: Effects): Promise<void> {
     const sent = [...carried.reports, ...result.reports].reduce((n, r) => n + r.bytesSent, 0);
     // What the destinations had already, or mounted from a repository of theirs: bytes shared with their bases.
     const shared = [...carried.reports, ...result.reports].reduce((n, r) => n + r.bytesMounted + r.bytesSkipped, 0);
-    platform.setOutput('digest', result.digest);
-    platform.setOutput('tags', result.reports.flatMap((r) => r.references).join('\n'));
-    platform.setOutput('bytes-sent', String(sent));
-    platform.setOutput('bytes-shared', String(shared));
     platform.info(
       `Sent ${mib(sent)} MiB of blobs for an image of ${mib(result.size)} MiB across ${destinations.length} destinations; ${mib(shared)} MiB were there already or mounted (shared with what they hold: their bases)`,
     );
-    await platform.summary(
-      redactor.redact(
-        [
-          `### Hoist promote: \`${formatFull(source)}\` → ${destinations.length} repositories`,
-          '',
-          `Digest \`${result.digest}\`; image ${mib(result.size)} MiB; blobs sent ${mib(sent)} MiB (the image's own); ${mib(shared)} MiB shared with what the destinations had (their bases), not sent.`,
-          '',
-          ...result.reports.map((r) => `- ${cell(describeReport(r))}`), // a registry's error message: Markdown-escaped
-          '',
-          ...(signed ? [`Signed: \`${result.digest}\` by ${cell(signed)}.`, ''] : []),
-          ...(carried.copied.length ? [`Copied along: ${carried.copied.map((t) => `\`${t}\``).join(', ')}.`, ''] : []),
-        ].join('\n'),
-      ),
+    await publish(
+      fx,
+      promoteReport({
+        source,
+        destinations: destinations.length,
+        digest: result.digest,
+        size: result.size,
+        reports: result.reports,
+        sent,
+        shared,
+        ...(signed ? { signed } : {}),
+        copied: carried.copied,
+      }),
     );
     const failed = pushError(result.reports, 'promotion');
     if (failed) throw failed;
