@@ -3,7 +3,7 @@
 // the yaml chunk; the hierarchy's plan and one entry's job), promote, merge, stale, tags list/prune,
 // audit, inspect (also with --key), push of a layout built without pushing, and the signature
 // checks' refusals of an unsigned image (verify, promote --require-signature, a signing build's
-// --base-signers), a keyless build (sign-keyless.test.ts, run here under the recorder); the Action's build with its
+// --base-signers), a keyless build, its keyless verify and promote (sign-keyless.test.ts, run here under the recorder); the Action's build with its
 // post step and a pull request comment (Octokit, against a GitHub API stand-in), the GitLab
 // component's build with a merge request note (GitLab API stand-in), the prune sub-action — each
 // process recording the dist/ files it loads (scripts/import-recorder.mjs, an --import hook).

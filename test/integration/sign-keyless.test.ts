@@ -153,7 +153,7 @@ describe('hoist verify --certificate-identity (keyless, stand-in Fulcio and Reko
   // incomplete flags are exit 2 naming the flag, before any request.
   // Nearest real-world variant: a deploy job's `cosign verify --certificate-identity-regexp
   // '^https://github.com/acme/' --certificate-oidc-issuer https://token.actions.githubusercontent.com`.
-  it('exit 0 for the signer; 1 naming why for another identity, issuer, CA, digest, a tampered SET, a key signature; 2 for bad flags', async () => {
+  it('exit 0 for the signer; 1 naming why for another identity, issuer, CA, digest, a tampered SET, a key signature; 2 for bad flags; promote copies only for the signer', async () => {
     const ws = await workspace();
     const repo = `${plain.host}/${uniqueRepo('keyless/verify')}`;
     const insecure = ['--insecure-registries', plain.host];
@@ -233,6 +233,35 @@ describe('hoist verify --certificate-identity (keyless, stand-in Fulcio and Reko
     });
     other.close();
     await refusal(`${repo}:1.0.0`, who(SUB, ISSUER, otherRoot), /untrusted certificate: .*does not chain to a certificate authority of the trusted root/);
+
+    // hoist promote --require-signature with the keyless signer: copied (with its .sig) for the signer, nothing for another identity.
+    const promoteTo = (dest: string, identity: string) =>
+      hoist(
+        [
+          'promote',
+          '--source',
+          `${repo}:1.0.0`,
+          '--destinations',
+          dest,
+          '--require-signature',
+          'true',
+          '--verify-identity',
+          identity,
+          '--verify-oidc-issuer',
+          ISSUER,
+          '--trusted-root',
+          root,
+          ...insecure,
+        ],
+        { cwd: ws },
+      );
+    const promoted = await promoteTo(`${repo}-prod`, '/^project_path:team\\/app:/');
+    expect(promoted.code, promoted.stderr).toBe(0);
+    expect(await skopeoDigest(`${repo}-prod:1.0.0`)).toBe(digest);
+    expect(await skopeoDigest(`${repo}-prod:${digest.replace(':', '-')}.sig`)).toBe(await skopeoDigest(`${repo}:${digest.replace(':', '-')}.sig`));
+    const refused = await promoteTo(`${repo}-refused`, 'project_path:team/other:ref_type:branch:ref:main');
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringMatching(new RegExp(`is not promoted: wrong identity: the certificate is for '${SUB}'`))]);
+    expect(await skopeoDigest(`${repo}-refused:1.0.0`)).toBeUndefined();
 
     // The signature copied under another image's .sig tag (skopeo, as anyone with push access could): its payload names the first digest.
     await run('skopeo', [
