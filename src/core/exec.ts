@@ -42,3 +42,8 @@ export interface Exec {
   /** Stops every process still running (the step was cancelled); synchronous. */
   stopAll(): void;
 }
+/**
+ * The variables of the clouds' credential helpers (ecr-login: AWS_..., gcr: CLOUDSDK_... and GOOGLE_...,
+ * acr: AZURE_...): a helper, or a tool that runs one (docker, buildah pulling a base), gets them.
+ */
+export const HELPER_ENV = /^(AWS_\w+|AZURE_\w+|GOOGLE_\w+|CLOUDSDK_\w+)$/;

@@ -5,10 +5,9 @@
  * platform that records) and real in-process servers.
  */
 import type { Builder, BuilderDeps, BuilderProbe, Choice } from '../core/builder.js';
+import type { CommentTarget, NoteTarget } from '../core/comment.js';
 import type { Platform } from '../platform/platform.js';
 import type { ClientOptions, RegistryClient } from '../registry/client.js';
-import type { NoteTarget } from '../report/mr-note.js';
-import type { CommentTarget } from '../report/pr-comment.js';
 import type { Redactor } from '../secrets/redact.js';
 import type { Exec } from './exec.js';
 import type { Files } from './files.js';
@@ -36,5 +35,3 @@ export interface Effects {
    */
   onTerminate: (handler: () => void) => () => void;
 }
-
-export const USER_AGENT = 'hoist/0.1';

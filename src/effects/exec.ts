@@ -6,6 +6,7 @@ import type { execa as Execa, ResultPromise } from 'execa';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Exec, ExecOptions, ExecResult, StreamingProcess } from '../core/exec.js';
+export { HELPER_ENV } from '../core/exec.js';
 import type { Redactor } from '../secrets/redact.js';
 
 /** The contract lives in core/ (what builders and the CLI take); this module is its implementation. */
@@ -197,12 +198,6 @@ class ProcessRunner implements Exec {
 export function createExec(redactor: Redactor): Exec {
   return new ProcessRunner(redactor);
 }
-
-/**
- * The variables of the clouds' credential helpers (ecr-login: AWS_..., gcr: CLOUDSDK_... and GOOGLE_...,
- * acr: AZURE_...): a helper, or a tool that runs one (docker, buildah pulling a base), gets them.
- */
-export const HELPER_ENV = /^(AWS_\w+|AZURE_\w+|GOOGLE_\w+|CLOUDSDK_\w+)$/;
 
 /** The same Exec, its processes allowed `allow`'s names of the environment too (beside a call's own `allowEnv`). */
 export function allowingEnv(exec: Exec, allow: RegExp): Exec {

@@ -2,31 +2,10 @@
 import { rmSync } from 'node:fs';
 import { access, constants, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Files } from '../core/files.js';
 
-export interface Files {
-  readText(path: string): Promise<string>;
-  readBytes(path: string): Promise<Buffer>;
-  /** The text of a file, or undefined when there is none (other errors are thrown). */
-  readTextIfExists(path: string): Promise<string | undefined>;
-  /** A file's size, or undefined when it cannot be read. */
-  size(path: string): Promise<number | undefined>;
-  isDirectory(path: string): Promise<boolean>;
-  /** The path with every link followed (`realpath`), or undefined when it does not exist. */
-  realpath(path: string): Promise<string | undefined>;
-  /** The regular files directly in a directory, by name, sorted. */
-  listFiles(dir: string): Promise<string[]>;
-  readable(path: string): Promise<boolean>;
-  /** A new directory only this user can enter (0700), under `parent`. */
-  makePrivateDir(parent: string, prefix: string): Promise<string>;
-  /** Writes a new file only this user can read (0600); fails if it exists. */
-  writePrivate(path: string, data: string): Promise<void>;
-  /** Writes a file that is not secret (its directory made as needed), replacing what was there. */
-  writeText(path: string, data: string): Promise<void>;
-  /** Removes a file or a directory tree; nothing there is fine. */
-  remove(path: string): Promise<void>;
-  /** The same, synchronously (a cancelled step has no time to wait). */
-  removeSync(path: string): void;
-}
+/** The contract lives in core/; this module is its implementation. */
+export type { Files };
 
 export const nodeFiles: Files = {
   readText: (path) => readFile(path, 'utf8'),

@@ -5,29 +5,12 @@
  */
 import { registryHost } from '../core/reference.js';
 import type { ConfigIssue } from '../core/errors.js';
+import type { RegistrySettings, TransferSettings } from '../core/transfer.js';
 import { parseLines, parseList, parseNumber, parsePairs, type InputScope } from './read.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { loadYaml } from './yaml.js';
 
-export interface RegistrySettings {
-  /** Username and password (or token) for this registry. */
-  username?: string;
-  password?: string;
-  /** Path of a PEM bundle of extra certificate authorities to trust for this registry. */
-  caFile?: string;
-  /** Speak plain HTTP to this registry (only when the user names it in `insecure-registries`). */
-  insecure: boolean;
-}
-
-/** What any transfer to registries needs (a build's push, a promotion). */
-export interface TransferSettings {
-  /** Settings per registry API host. */
-  registries: Map<string, RegistrySettings>;
-  /** Retries for a failed registry request (network errors, 408, 429, 5xx). */
-  retries: number;
-  /** Registry requests in flight at once, across all registries. */
-  concurrency: number;
-}
+export type { RegistrySettings, TransferSettings };
 
 export interface RegistryLogin {
   registry: string;

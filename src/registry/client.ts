@@ -21,6 +21,9 @@ import { BlobUpload, location, type BlobRef, type OpenBlob, type UploadOptions, 
 
 export type { BlobRef, OpenBlob, UploadOptions, UploadStats } from './upload.js';
 
+/** The User-Agent of every request Hoist makes: registries, and the PR comment and MR note. */
+export const USER_AGENT = 'hoist/0.1';
+
 /** The transport's settings, and the upload profile the client adds on top. */
 export interface ClientOptions extends TransportOptions {
   /** Overrides the upload profile known for the host (tests, and users with odd proxies). */

@@ -4,19 +4,28 @@
  * helpers), else the step's `github-token` for ghcr.io. Credentials found on the machine are secrets
  * of the run: they go into the catalog (hidden, and looked for by the audit) before they are used.
  */
+import { HELPER_ENV, type Exec } from '../core/exec.js';
+import type { Files } from '../core/files.js';
 import type { Repository } from '../core/reference.js';
-import { USER_AGENT, type Effects } from '../effects/effects.js';
-import { HELPER_ENV } from '../effects/exec.js';
-import type { TransferSettings } from '../inputs/registries.js';
+import type { TransferSettings } from '../core/transfer.js';
+import type { Platform } from '../platform/platform.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import type { Credentials } from './auth.js';
-import type { ClientOptions, RegistryClient } from './client.js';
+import { USER_AGENT, type ClientOptions, type RegistryClient } from './client.js';
 import { fetchDockerCredentials } from './credentials.js';
 import { resolveCredentials } from './resolve.js';
 import { proxySettings } from './transport/proxy.js';
 
+/** What connecting takes of the effects seam (`Effects` has it all): files, processes, the platform, the client factory. */
+export interface ConnectEffects {
+  files: Pick<Files, 'readText' | 'readTextIfExists'>;
+  exec: Exec;
+  platform: Platform;
+  registry: (options: ClientOptions) => Promise<RegistryClient>;
+}
+
 /** A client's settings for a host: plain HTTP only when named, the CA bundle the user gave. */
-export async function clientOptions(fx: Pick<Effects, 'files' | 'platform'>, transfer: TransferSettings, host: string): Promise<ClientOptions> {
+export async function clientOptions(fx: Pick<ConnectEffects, 'files' | 'platform'>, transfer: TransferSettings, host: string): Promise<ClientOptions> {
   const settings = transfer.registries.get(host);
   return {
     host,
@@ -31,7 +40,7 @@ export async function clientOptions(fx: Pick<Effects, 'files' | 'platform'>, tra
 
 /** The machine's credentials for a registry (Docker config, helpers), added to the catalog before they are used. */
 export function machineCredentials(
-  fx: Pick<Effects, 'files' | 'exec' | 'platform'>,
+  fx: Pick<ConnectEffects, 'files' | 'exec' | 'platform'>,
   catalog?: SecretCatalog,
 ): (registry: string) => Promise<Credentials | undefined> {
   const env = fx.platform.context.env;
@@ -49,7 +58,7 @@ export function machineCredentials(
 }
 
 async function credentialsFor(
-  fx: Effects,
+  fx: ConnectEffects,
   transfer: TransferSettings,
   image: Repository,
   catalog: SecretCatalog,
@@ -65,7 +74,7 @@ async function credentialsFor(
 
 /** A client for every host among `repositories`, with its credentials. */
 export async function connectRegistries(
-  fx: Effects,
+  fx: ConnectEffects,
   transfer: TransferSettings,
   repositories: readonly Repository[],
   catalog: SecretCatalog,
@@ -85,7 +94,7 @@ export async function connectRegistries(
  * Soft: a base registry Hoist cannot log in to only means its layers are sent as the builder made them.
  */
 export async function connectBases(
-  fx: Effects,
+  fx: ConnectEffects,
   transfer: TransferSettings,
   bases: readonly Repository[],
   catalog: SecretCatalog,

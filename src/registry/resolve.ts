@@ -6,7 +6,7 @@
  * port is its own (`ghcr.io:443` is not ghcr.io). Pure but for the machine lookup it is given.
  */
 import { registryHost } from '../core/reference.js';
-import type { TransferSettings } from '../inputs/registries.js';
+import type { TransferSettings } from '../core/transfer.js';
 import { Credentials } from './auth.js';
 
 export type CredentialSource = 'registry-auth' | 'machine' | 'github-token';

@@ -2,7 +2,8 @@
  * With `pr-comment: true` on a pull request: one comment, updated in place; with `mr-comment: true`
  * on a GitLab merge request pipeline, one note. Failures are warnings.
  */
-import { USER_AGENT, type Effects } from '../effects/effects.js';
+import type { Effects } from '../effects/effects.js';
+import { USER_AGENT } from '../registry/client.js';
 import type { NoteTarget } from './mr-note.js';
 import type { DeliverySettings } from '../inputs/delivery.js';
 import { renderComment, type RunSummary } from './summary.js';

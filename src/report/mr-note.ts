@@ -6,22 +6,12 @@
  * token input, through the proxy the environment names, TLS checked. Failures come back as an
  * error for a warning: they never fail a build that succeeded.
  */
+import type { NoteTarget } from '../core/comment.js';
 import { describeProxy, proxyFor, proxySettings } from '../registry/transport/proxy.js';
 import { createAgent, createProxyAgent, errorText, exchange, header, readLimited, type HttpMethod } from '../registry/transport/http.js';
 import { COMMENT_MARKER } from './summary.js';
 
-export interface NoteTarget {
-  /** CI_API_V4_URL, e.g. https://gitlab.example.com/api/v4 */
-  apiUrl: string;
-  /** CI_PROJECT_ID */
-  project: string;
-  mergeRequest: number;
-  token: string;
-  /** `job`: CI_JOB_TOKEN, sent as JOB-TOKEN; `private`: a personal, project or group access token. */
-  tokenKind: 'job' | 'private';
-  userAgent: string;
-  env: Readonly<Record<string, string | undefined>>;
-}
+export type { NoteTarget };
 
 const PAGE_LIMIT = 4 * 1024 * 1024;
 const MAX_PAGES = 50;

@@ -9,21 +9,12 @@
  * environment names. Rate limits and API failures come back as a message for a warning.
  */
 import { Octokit } from '@octokit/rest';
+import type { CommentTarget } from '../core/comment.js';
 import { proxyFor, proxySettings } from '../registry/transport/proxy.js';
 import { createAgent, createProxyAgent, exchange, readLimited, type HttpMethod } from '../registry/transport/http.js';
 import { COMMENT_MARKER } from './summary.js';
 
-export interface CommentTarget {
-  token: string;
-  /** GITHUB_API_URL (GitHub Enterprise Server, or a test server). */
-  apiUrl: string;
-  /** `owner/name` */
-  repository: string;
-  pullRequest: number;
-  userAgent: string;
-  /** The step's environment, for the proxy settings (HTTPS_PROXY, NO_PROXY). */
-  env?: Readonly<Record<string, string | undefined>>;
-}
+export type { CommentTarget };
 
 const ANSWER_LIMIT = 16 * 1024 * 1024;
 

@@ -1,5 +1,5 @@
 /** Keeps a secret out of every later line: the Redactor, and the platform's masking of each of its lines. */
-import type { Platform } from '../platform/platform.js';
+import type { Platform } from '../core/platform.js';
 import { secretParts, type Redactor } from './redact.js';
 import { SecretCatalog } from './catalog.js';
 

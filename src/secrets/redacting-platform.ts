@@ -4,7 +4,7 @@
  * the dotenv report, hoist-metadata.json), the job summary, saved state. Whatever a stage hands
  * over — a finding's file name, a registry's error body, a tool's output — passes through here.
  */
-import type { Annotation, Platform } from '../platform/platform.js';
+import type { Annotation, Platform } from '../core/platform.js';
 import type { Redactor } from './redact.js';
 
 export function redacting<P extends Platform>(platform: P, redactor: Redactor): P {
