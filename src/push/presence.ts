@@ -11,7 +11,7 @@
  */
 import type { ImageGraph } from '../oci/graph.js';
 import type { RegistryClient } from '../registry/client.js';
-import type { PushTarget } from './engine.js';
+import type { PushTarget } from './types.js';
 
 const key = (repository: string, reference: string) => `${repository}@${reference}`;
 

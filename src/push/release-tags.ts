@@ -6,7 +6,7 @@
  * before any of its tags moves.
  */
 import { isIndex, type BlobSource, type ImageGraph } from '../oci/graph.js';
-import { imageConfig } from '../maintain/tags.js';
+import { imageConfig } from '../oci/image-config.js';
 import type { RegistryClient } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
 

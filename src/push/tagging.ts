@@ -8,7 +8,7 @@ import { formatReference } from '../core/reference.js';
 import type { BlobSource, ImageGraph } from '../oci/graph.js';
 import type { RegistryClient } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
-import type { EngineOptions, PushTarget, RegistryReport } from './engine.js';
+import type { EngineOptions, PushTarget, RegistryReport } from './types.js';
 import { convergeFloating } from './floating.js';
 import type { Presence } from './presence.js';
 import { checkReleaseTags, revisionOfGraph } from './release-tags.js';
