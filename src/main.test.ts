@@ -5,13 +5,13 @@
 // Nearest real-world variant: a release workflow's `if: always()` step that files an issue on
 // `found` and retries on `failed` (build-push-action has no such output: its users parse the log).
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { MemoryRegistry } from '../test/support/memory-registry.js';
-import { gzipLayer, recordingPlatform, type RecordingPlatform } from '../test/support/pipeline.js';
+import { gzipLayer, harness, recordingPlatform, type Harness, type RecordingPlatform } from '../test/support/pipeline.js';
 import { EXIT, RESULT } from './cli/exit.js';
 import { main } from './main.js';
 import { initLayout, MediaType, writeBlobBytes, writeIndex } from './oci/layout.js';
@@ -122,5 +122,148 @@ describe('main(): the result output', () => {
     expect(Object.keys(RESULT).sort()).toEqual(Object.keys(EXIT).sort());
     expect(new Set(Object.values(RESULT))).toEqual(new Set(['ok', 'found', 'failed-input', 'failed', 'cancelled']));
     expect(dotenvLines(new Map([['result', 'found']]))).toEqual(['HOIST_RESULT=found']);
+  });
+});
+
+// main() dispatches on hoist-mode (HOIST_MODE on GitLab) to each pipeline, and whatever the pipeline,
+// sets the result output once; a bad input ends with failed-input and nothing pushed. The effects
+// are the unit harness's fakes of Hoist's own seams (a builder writing real layouts, no process),
+// the registries in-process ones reached by the real client.
+// Nearest real-world variant: a release workflow using the build, then promote/, merge/ and prune/
+// sub-actions of the same tag, each step's `result` read by an `if: always()` step.
+describe('main(): each mode through the harness', () => {
+  /** main() on the harness's platform and fakes; the harness, to read what it recorded. */
+  async function run(inputs: Record<string, string>, o: Parameters<typeof harness>[1] = {}): Promise<Harness> {
+    const h = await harness({ retries: '0', ...inputs }, o);
+    await main(
+      () => h.platform,
+      (platform, redactor) => ({ ...h.fx, platform, redactor }),
+    );
+    return h;
+  }
+  const registry = async () => {
+    const r = await MemoryRegistry.start();
+    registries.push(r);
+    return r;
+  };
+  const writes = (r: MemoryRegistry) => r.requests.filter((q) => q.method === 'PUT' || q.method === 'POST' || q.method === 'PATCH');
+  const errors = (h: Harness) => h.platform.lines.filter((l) => l.level === 'error').map((l) => l.text);
+  /** A build of acme/app:1.0.0 pushed to `reg` through main(); its digest. */
+  const built = async (reg: MemoryRegistry) => {
+    const h = await run({ images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host });
+    expect(errors(h)).toEqual([]);
+    return h.platform.outputs.get('digest')!;
+  };
+
+  it('build (no hoist-mode): built and pushed, its outputs and result ok; a bad input: failed-input, nothing built or pushed', async () => {
+    const reg = await registry();
+    const h = await run({ images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host });
+    expect([h.platform.outputs.get('result'), h.platform.outputCounts.get('result'), process.exitCode]).toEqual(['ok', 1, undefined]);
+    expect(reg.repos.get('acme/app')?.tags.get('1.0.0')).toBe(h.platform.outputs.get('digest'));
+    expect(h.builder.plans).toHaveLength(1);
+
+    const before = writes(reg).length;
+    const bad = await run({ images: `${reg.host}/acme/app`, version: '1.0.1', 'insecure-registries': reg.host, concurrency: '0' });
+    expect(errors(bad)).toEqual(["Input 'concurrency': '0' is not a whole number from 1 to 64"]);
+    expect([bad.platform.outputs.get('result'), process.exitCode, bad.builder.plans.length, writes(reg).length]).toEqual(['failed-input', 1, 0, before]);
+  });
+
+  it('promote: copied with its outputs, result ok; a source without tag or digest: failed-input, nothing copied', async () => {
+    const [src, dst] = [await registry(), await registry()];
+    const digest = await built(src);
+    const common = { 'hoist-mode': 'promote', destinations: `${dst.host}/prod/app`, tags: '1.0.0', 'insecure-registries': `${src.host},${dst.host}` };
+    const h = await run({ ...common, source: `${src.host}/acme/app:1.0.0` });
+    expect([h.platform.outputs.get('result'), h.platform.outputs.get('digest'), dst.repos.get('prod/app')?.tags.get('1.0.0')]).toEqual(['ok', digest, digest]);
+    expect([...h.platform.outputs.keys()]).toEqual(['digest', 'tags', 'bytes-sent', 'bytes-shared', 'result']);
+
+    const before = writes(dst).length;
+    const bad = await run({ ...common, source: `${src.host}/acme/app` });
+    expect(errors(bad)).toEqual([`Input 'source': '${src.host}/acme/app' names neither a tag nor a digest: promote a release by its tag or digest`]);
+    expect([bad.platform.outputs.get('result'), process.exitCode, writes(dst).length]).toEqual(['failed-input', 1, before]);
+  });
+
+  it('merge: one index with its outputs, result ok; a source naming neither digest nor tag: failed-input, nothing pushed', async () => {
+    const [src, dst] = [await registry(), await registry()];
+    const digest = await built(src);
+    const common = { 'hoist-mode': 'merge', images: `${dst.host}/acme/app`, version: '1.0.0', 'insecure-registries': `${src.host},${dst.host}` };
+    const h = await run({ ...common, sources: `${src.host}/acme/app@${digest}` });
+    expect([h.platform.outputs.get('result'), h.platform.outputs.get('platforms')]).toEqual(['ok', 'linux/amd64']);
+    expect(dst.repos.get('acme/app')?.tags.get('1.0.0')).toBe(h.platform.outputs.get('digest'));
+
+    const before = writes(dst).length;
+    const bad = await run({ ...common, sources: `${src.host}/acme/app` });
+    expect(errors(bad)).toEqual([
+      `Input 'sources': '${src.host}/acme/app' names neither a digest nor a tag: give repo@sha256:… (push-by-digest's digest output)`,
+    ]);
+    expect([bad.platform.outputs.get('result'), process.exitCode, writes(dst).length]).toEqual(['failed-input', 1, before]);
+  });
+
+  it('prune: tags pruned with their outputs, result ok; keep not a number: failed-input, nothing deleted', async () => {
+    const reg = await registry();
+    await built(reg);
+    const common = { 'hoist-mode': 'prune', repository: `${reg.host}/acme/app`, match: 'sha-*', 'insecure-registries': reg.host };
+    const bad = await run({ ...common, keep: 'all' });
+    expect(errors(bad)).toEqual(["Input 'keep': 'all' is not a whole number of tags to keep"]);
+    expect([bad.platform.outputs.get('result'), process.exitCode, reg.requests.filter((q) => q.method === 'DELETE')]).toEqual(['failed-input', 1, []]);
+    process.exitCode = undefined;
+
+    const h = await run({ ...common, match: '', keep: '0', unprotect: 'latest,releases' });
+    expect([h.platform.outputs.get('result'), h.platform.outputs.get('pruned')]).toEqual(['ok', '1\n1.0\n1.0.0\nlatest\nmain\nsha-0123456']);
+    expect(reg.repos.get('acme/app')?.tags.size).toBe(0);
+  });
+
+  it('stale: an image on no base checked, nothing stale, result ok; no image to check: failed-input', async () => {
+    const reg = await registry();
+    await built(reg);
+    const h = await run({ 'hoist-mode': 'stale', images: `${reg.host}/acme/app:1.0.0`, 'insecure-registries': reg.host });
+    expect(h.platform.outputs.get('stale')).toBe('');
+    expect([h.platform.outputs.get('result'), process.exitCode]).toEqual(['ok', undefined]); // built FROM scratch: no base to be behind
+
+    const bad = await run({ 'hoist-mode': 'stale', 'insecure-registries': reg.host });
+    expect(errors(bad)).toEqual(["Input 'hierarchy': nothing to check: give a hierarchy file, or images (references with their tags)"]);
+    expect([bad.platform.outputs.get('result'), process.exitCode]).toEqual(['failed-input', 1]);
+  });
+
+  it('hierarchy, hierarchy-plan and hierarchy-entry (through the build entry): result ok; an entry the file lacks: failed-input, nothing pushed', async () => {
+    const reg = await registry();
+    const family = async (h: Harness) => {
+      await mkdir(join(h.workspace, 'os'));
+      await writeFile(join(h.workspace, 'os', 'Dockerfile'), 'FROM scratch\nCOPY . /os\n');
+      await writeFile(join(h.workspace, 'family.yml'), `images:\n  - { name: os, context: os, version: 1.0.0, images: [${reg.host}/g/os] }\n`);
+    };
+    const common = { hierarchy: 'family.yml', 'insecure-registries': reg.host };
+    // The family's files in the harness's workspace, then main() on it.
+    const runFamily = async (inputs: Record<string, string>) => {
+      const h = await harness({ retries: '0', ...common, ...inputs });
+      await family(h);
+      await main(
+        () => h.platform,
+        (platform, redactor) => ({ ...h.fx, platform, redactor }),
+      );
+      return h;
+    };
+    const plan = await runFamily({ 'hierarchy-plan': 'true' });
+    expect([plan.platform.outputs.get('result'), plan.platform.outputs.get('levels'), plan.builder.plans.length]).toEqual(['ok', '[["os"]]', 0]);
+    const whole = await runFamily({});
+    expect([whole.platform.outputs.get('result'), (JSON.parse(whole.platform.outputs.get('hierarchy')!) as Array<{ status: string }>)[0]!.status]).toEqual([
+      'ok',
+      'built',
+    ]);
+    const job = await runFamily({ 'hierarchy-entry': 'os' });
+    expect([job.platform.outputs.get('result'), job.platform.outputs.get('digest')]).toEqual(['ok', reg.repos.get('g/os')?.tags.get('1.0.0')]);
+    const before = writes(reg).length;
+    const bad = await runFamily({ 'hierarchy-entry': 'web' });
+    expect(errors(bad)).toEqual(["Input 'hierarchy-entry': family.yml has no entry 'web' (entries: os)"]);
+    expect([bad.platform.outputs.get('result'), process.exitCode, writes(reg).length]).toEqual(['failed-input', 1, before]);
+  });
+
+  // An unknown mode ran the build before: a typo in a hand-written action.yml or HOIST_MODE built and pushed.
+  it('an unknown hoist-mode: failed-input naming the modes, nothing built or pushed', async () => {
+    const reg = await registry();
+    const h = await run({ 'hoist-mode': 'promte', images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host });
+    expect(errors(h)).toEqual([
+      "Input 'hoist-mode': 'promte' is not one of build, promote, stale, merge, prune, push: the action.yml of a sub-action sets it (HOIST_MODE on GitLab)",
+    ]);
+    expect([h.platform.outputs.get('result'), process.exitCode, h.builder.plans.length, reg.requests.length]).toEqual(['failed-input', 1, 0, 0]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { RESULT, resultFor, resultOfCode, type Result } from './cli/exit.js';
 import { ConfigError } from './core/errors.js';
+import type { Effects } from './effects/effects.js';
 import { realEffects } from './effects/real.js';
 import { createGitHubPlatform } from './platform/github.js';
 import { createGitLabPlatform } from './platform/gitlab.js';
@@ -20,13 +21,44 @@ export function describeFailure(error: unknown, inputWord = 'Input'): string[] {
   return [`unexpected failure: ${String(error)}`];
 }
 
-/** The entry a sub-action or component selects (`hoist-mode` input, or `HOIST_MODE` on GitLab). */
-const mode = (platform: Platform) => platform.getInput('hoist-mode') || process.env.HOIST_MODE || 'build';
+/**
+ * The pipelines a step can select, each loaded when chosen: the post step runs on every job and
+ * needs little. promote/, merge/, prune/, stale/ and push/action.yml, and the GitLab components of
+ * those names, select theirs; action.yml and the build component select none: the build.
+ */
+const PIPELINES: Record<string, (fx: Effects) => Promise<void>> = {
+  build: async (fx) => (await import('./pipeline/build.js')).build(fx),
+  promote: async (fx) => (await import('./pipeline/promote.js')).promote(fx),
+  stale: async (fx) => (await import('./pipeline/stale.js')).stale(fx),
+  merge: async (fx) => (await import('./pipeline/merge.js')).merge(fx),
+  prune: async (fx) => (await import('./pipeline/prune.js')).prune(fx),
+  push: async (fx) => (await import('./pipeline/push-artefact.js')).pushArtefact(fx),
+};
+
+/** The pipeline a sub-action or component selects (`hoist-mode` input, or `HOIST_MODE` on GitLab); an unknown name is an input error, not a build. */
+function pipelineOf(platform: Platform): (fx: Effects) => Promise<void> {
+  const name = (platform.getInput('hoist-mode') || process.env.HOIST_MODE || 'build').trim();
+  const pipeline = Object.hasOwn(PIPELINES, name) ? PIPELINES[name] : undefined;
+  if (pipeline) return pipeline;
+  throw new ConfigError([
+    {
+      input: 'hoist-mode',
+      message: `'${name}' is not one of ${Object.keys(PIPELINES).join(', ')}: the action.yml of a sub-action sets it (HOIST_MODE on GitLab)`,
+    },
+  ]);
+}
 
 /** GitLab CI when `GITLAB_CI` is set (gitlab-ci-local sets it to false), else GitHub Actions. */
 const detectPlatform = (): Platform => (process.env.GITLAB_CI !== undefined ? createGitLabPlatform() : createGitHubPlatform());
 
-export async function main(createPlatform: () => Platform = detectPlatform): Promise<void> {
+/**
+ * Runs the step. `wire` makes the effects from the platform (already redacting) and the run's
+ * redactor: the real ones, or the unit tests' fakes of Hoist's own seams (test/support/pipeline.ts).
+ */
+export async function main(
+  createPlatform: () => Platform = detectPlatform,
+  wire: (platform: Platform, redactor: Redactor) => Effects = realEffects,
+): Promise<void> {
   const redactor = new Redactor();
   let platform: Platform | undefined;
   // The `result` output (HOIST_RESULT on GitLab), once, however the main step ends: the class of
@@ -45,16 +77,9 @@ export async function main(createPlatform: () => Platform = detectPlatform): Pro
   process.once('exit', onExit);
   try {
     platform = redacting(createPlatform(), redactor);
-    const fx = realEffects(platform, redactor);
-    // Each pipeline loads what it needs when it is chosen: the post step runs on every job, and needs little.
+    const fx = wire(platform, redactor);
     if (platform.isPost) await (await import('./pipeline/post.js')).post(fx);
-    // promote/, merge/ and prune/action.yml, and the GitLab components of those names, select their entries.
-    else if (mode(platform) === 'promote') await (await import('./pipeline/promote.js')).promote(fx);
-    else if (mode(platform) === 'stale') await (await import('./pipeline/stale.js')).stale(fx);
-    else if (mode(platform) === 'merge') await (await import('./pipeline/merge.js')).merge(fx);
-    else if (mode(platform) === 'prune') await (await import('./pipeline/prune.js')).prune(fx);
-    else if (mode(platform) === 'push') await (await import('./pipeline/push-artefact.js')).pushArtefact(fx);
-    else await (await import('./pipeline/build.js')).build(fx);
+    else await pipelineOf(platform)(fx);
     report(RESULT.done);
   } catch (error) {
     report(resultFor(error));
