@@ -13,7 +13,7 @@ import { ConfigError } from '../core/errors.js';
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
 import type { GitContext } from '../inputs/source.js';
-import { resolveInside } from '../plan/confine.js';
+import { resolveInside } from '../inputs/confine.js';
 import { GIT_AGENT_STATE, startAgent, type SshAgent } from './ssh-agent.js';
 
 /** The clone's agent keeps ssh-key this long: a shallow clone, with its submodules. */

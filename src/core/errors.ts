@@ -23,3 +23,14 @@ export class ConfigError extends Error {
 export class FindingError extends Error {
   override readonly name = 'FindingError';
 }
+
+/** A tag input that cannot be used (a version that is no semantic version, a bad tag rule), naming the input: the inputs and the plan make it a ConfigIssue. */
+export class TagError extends Error {
+  override readonly name = 'TagError';
+  constructor(
+    message: string,
+    readonly input: string,
+  ) {
+    super(message);
+  }
+}

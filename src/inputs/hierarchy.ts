@@ -8,7 +8,7 @@ import { ConfigError, type ConfigIssue } from '../core/errors.js';
 import { isAbsolute, resolve } from 'node:path';
 import { parseRepository } from '../core/reference.js';
 import type { Files } from '../effects/files.js';
-import { confinePath, workspaceConfinement } from '../plan/confine.js';
+import { confinePath, workspaceConfinement } from './confine.js';
 import { loadYaml } from './yaml.js';
 
 export interface HierarchyEntry {

@@ -14,7 +14,7 @@ import { imageConfig } from '../maintain/tags.js';
 import { DockerfileError, stages } from '../plan/dockerfile.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
-import { confineSource, workspaceConfinement } from '../plan/confine.js';
+import { confineSource, workspaceConfinement } from '../inputs/confine.js';
 import type { EntryResult } from '../plan/hierarchy.js';
 import { runBuild, type checkoutFacts } from './build.js';
 import { CONTEXT_DIGEST_CAP, contextDigest } from './context-digest.js';

@@ -3,14 +3,14 @@
  * version, every image with the tags planned for it, and the creation time. Pure: the clock and
  * the facts are arguments; problems go into `issues` beside the inputs' own.
  */
-import type { ConfigIssue } from '../core/errors.js';
+import { TagError, type ConfigIssue } from '../core/errors.js';
 import { formatRepository, parseRepository, type Repository } from '../core/reference.js';
 import type { ImageSpec, Visibility } from '../inputs/images.js';
 import type { TagSettings } from '../inputs/tags.js';
 import type { RunFacts } from '../core/facts.js';
 import { CreatedError, resolveCreated } from './labels.js';
 import { metaContext, planMetaTags } from './meta/plan.js';
-import { planTags, resolveVersion, TagError, type PlannedTag } from './tags.js';
+import { planTags, resolveVersion, type PlannedTag } from './tags.js';
 
 /** One image with every tag planned for it; floating ones are decided against the registry's tags. */
 export interface ImageTarget {

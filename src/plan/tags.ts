@@ -11,6 +11,7 @@
  */
 import semver, { type SemVer } from 'semver';
 import type { GitFacts } from '../core/facts.js';
+import { TagError } from '../core/errors.js';
 import { TAG_PATTERN } from '../core/reference.js';
 
 export type TagLatest = 'auto' | 'always' | 'never';
@@ -19,16 +20,6 @@ export type AutoTag = 'version' | 'sha' | 'branch' | 'pr' | 'schedule';
 export const AUTO_TAGS: readonly AutoTag[] = ['version', 'sha', 'branch', 'pr', 'schedule'];
 export type VersionLevel = 'full' | 'minor' | 'major';
 export const VERSION_LEVELS: readonly VersionLevel[] = ['full', 'minor', 'major'];
-
-export class TagError extends Error {
-  override readonly name = 'TagError';
-  constructor(
-    message: string,
-    readonly input: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface VersionOptions {
   /** The `version` input ('' when unset). */

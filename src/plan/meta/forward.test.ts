@@ -10,7 +10,7 @@ import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { decideTags } from '../tags.js';
 import { metaContext, planMetaTags } from './plan.js';
-import { parseFlavor, parseTagRules } from './rules.js';
+import { parseFlavor, parseTagRules } from '../../inputs/tag-rules.js';
 
 const rules = parseTagRules(['type=semver,pattern={{version}}', 'type=semver,pattern={{major}}.{{minor}}', 'type=semver,pattern={{major}}', 'type=sha']);
 const flavor = parseFlavor([]);

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, parseFlavor, parseTagRules } from './rules.js';
+import { DEFAULT_RULES, parseFlavor, parseTagRules } from '../../inputs/tag-rules.js';
 import { computeMetaVersion, type MetaContext } from './version.js';
 
 interface Row {

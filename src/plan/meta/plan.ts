@@ -6,8 +6,9 @@
  */
 import type { RunFacts } from '../../core/facts.js';
 import { TAG_PATTERN } from '../../core/reference.js';
-import { TagError, type PlannedTag } from '../tags.js';
-import type { Flavor, TagRuleSpec } from './rules.js';
+import { TagError } from '../../core/errors.js';
+import type { Flavor, TagRuleSpec } from '../../inputs/tag-rules.js';
+import type { PlannedTag } from '../tags.js';
 import { computeMetaVersion, type MetaContext, type MetaVersion } from './version.js';
 
 /** The context metadata-action would read in this run (GitLab's facts mapped onto GitHub's refs). */

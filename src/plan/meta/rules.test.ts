@@ -9,8 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TagError } from '../tags.js';
-import { parseFlavor, parseTagRule, parseTagRules } from './rules.js';
+import { TagError } from '../../core/errors.js';
+import { parseFlavor, parseTagRule, parseTagRules } from '../../inputs/tag-rules.js';
 import { dateHelper, formatDate, renderTemplate } from './template.js';
 import { parsePep440 } from './pep440.js';
 

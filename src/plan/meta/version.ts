@@ -8,9 +8,10 @@
  * clock and the run are arguments.
  */
 import semver from 'semver';
-import { TagError, type TagRule } from '../tags.js';
+import { TagError } from '../../core/errors.js';
+import type { Flavor, TagRuleSpec } from '../../inputs/tag-rules.js';
+import type { TagRule } from '../tags.js';
 import { parsePep440 } from './pep440.js';
-import type { Flavor, TagRuleSpec } from './rules.js';
 import { dateHelper, isRawStatement, renderTemplate, TemplateError, type TemplateValue } from './template.js';
 
 /** What metadata-action reads of the run (its `Context`, the repository's default branch). */

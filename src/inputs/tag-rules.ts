@@ -6,7 +6,7 @@
  * highest first, ties in the order given. Bad rules throw a TagError naming the line. Pure.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { TagError } from '../tags.js';
+import { TagError } from '../core/errors.js';
 
 export const RULE_TYPES = ['schedule', 'semver', 'pep440', 'match', 'edge', 'ref', 'raw', 'sha'] as const;
 export type RuleType = (typeof RULE_TYPES)[number];
