@@ -16,6 +16,7 @@ import { isXz, xz } from './xz.js';
 import { bzip2 } from './bzip2.js';
 import { isZipLocal, zip } from './zip.js';
 import { tar } from './tar.js';
+import { gitPack, packAt } from './gitpack.js';
 import { tarHeaderAt } from '../tar.js';
 
 interface Kind {
@@ -37,7 +38,15 @@ const KINDS: Kind[] = [
   { needle: Buffer.from([0x50, 0x4b, 0x03, 0x04]), back: 0, check: isZipLocal, decoder: zip },
   // A tar after other bytes (an installer script with its payload appended uncompressed, `makeself --nocomp`): its header's magic is 257 bytes in.
   { needle: Buffer.from('ustar'), back: 257, check: tarHeaderAt, decoder: tar },
+  // A git pack inside other bytes (a bundle in a backup, a pack in a cache): read as a pack, its objects' zlib streams not again on their own.
+  { needle: Buffer.from('PACK\0\0\0'), back: 0, check: packAt, decoder: gitPack },
 ];
+/** Archives found inside: while one is read, the headers inside it are its own (a pack's objects are zlib streams). */
+const ARCHIVES = new Map<Decoder, Decoder[]>([
+  [zip, [zip, tar]],
+  [tar, [zip, tar]],
+  [gitPack, [zip, tar, gitPack, zlibStream]],
+]);
 /**
  * Bytes kept from the previous chunk, so a header cut by a chunk boundary is still seen — a whole
  * tar header (its magic is 257 bytes in, its checksum covers 512).
@@ -72,7 +81,7 @@ export class EmbeddedStreams {
   #offset = 0;
   #active: Decoding[] = [];
   /** An archive found inside (zip, tar): its own later headers are its members', not archives of their own. */
-  #archive: Decoding | undefined;
+  #archive: { decoding: Decoding; inner: Decoder[] } | undefined;
   /** The offsets of streams opened from the previous chunk's last CARRY bytes: the junction with the next finds them again. */
   #recent: number[] = [];
   #opened = 0;
@@ -100,7 +109,7 @@ export class EmbeddedStreams {
     for (const { at, kind } of found) {
       if (at >= carry.length + chunk.length - CARRY) this.#recent.push(this.#offset - carry.length + at);
       // Until the chunk in which it ends is over: its headers after it in the chunk were read already.
-      if ((kind.decoder === zip || kind.decoder === tar) && this.#archive) continue;
+      if (this.#archive?.inner.includes(kind.decoder)) continue;
       if (this.#offset - carry.length + at < this.from) continue;
       if (this.#opened++ >= this.maxStreams) {
         if (this.#opened === this.maxStreams + 1) this.tooMany();
@@ -109,7 +118,8 @@ export class EmbeddedStreams {
       const d = this.open({ offset: this.#offset - carry.length + at, decoder: kind.decoder });
       if (!d) continue;
       this.#active.push(d);
-      if (kind.decoder === zip || kind.decoder === tar) this.#archive = d;
+      const inner = ARCHIVES.get(kind.decoder);
+      if (inner) this.#archive = { decoding: d, inner };
       if (at < carry.length) await d.push(carry.subarray(at));
       await d.push(chunk.subarray(Math.max(0, at - carry.length)));
     }
@@ -126,7 +136,7 @@ export class EmbeddedStreams {
   async #settle(): Promise<void> {
     const finished = this.#active.filter((d) => d.finished);
     if (!finished.length) return;
-    if (this.#archive?.finished) this.#archive = undefined;
+    if (this.#archive?.decoding.finished) this.#archive = undefined;
     this.#active = this.#active.filter((d) => !d.finished);
     for (const d of finished) await d.end();
   }

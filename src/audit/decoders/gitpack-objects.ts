@@ -1,0 +1,174 @@
+/**
+ * The pieces of a git packfile, as git reads them: an object's header (type, size, and a delta's
+ * base — a negative offset or an object id), a delta applied to its base (copy and insert
+ * instructions, every size checked), an object's id (the hash of `<type> <size>\0<content>`), and
+ * the bounded cache of objects that later deltas may name as their base.
+ */
+import { createHash } from 'node:crypto';
+
+export const TYPES = ['', 'commit', 'tree', 'blob', 'tag', '', 'ofs-delta', 'ref-delta'] as const;
+export const OFS_DELTA = 6;
+export const REF_DELTA = 7;
+
+export interface ObjectHeader {
+  type: number;
+  /** The inflated size of what follows (a delta's size is the delta's, not its result's). */
+  size: number;
+  /** Bytes of the header, the base's offset or id included: the zlib stream starts there. */
+  length: number;
+  /** OFS_DELTA: the base's offset in the pack. */
+  baseOffset?: number;
+  /** REF_DELTA: the base's id, hex. */
+  baseId?: string;
+}
+
+/**
+ * The header of the object at `at` (its offset in the pack is `offset`), or `more` while the bytes
+ * end inside it, or a reason it is damaged. `idLength` is the repository's hash length (20, 32 for sha256).
+ */
+export function readHeader(b: Uint8Array, at: number, offset: number, idLength: number): ObjectHeader | 'more' | string {
+  let i = at;
+  if (i >= b.length) return 'more';
+  let c = b[i++]!;
+  const type = (c >> 4) & 7;
+  let size = c & 0x0f;
+  let shift = 4;
+  while (c & 0x80) {
+    if (i >= b.length) return 'more';
+    if (shift > 49) return 'an object size longer than 53 bits';
+    c = b[i++]!;
+    size += (c & 0x7f) * 2 ** shift;
+    shift += 7;
+  }
+  if (!TYPES[type]) return `an object of unknown type ${type}`;
+  if (type === OFS_DELTA) {
+    if (i >= b.length) return 'more';
+    c = b[i++]!;
+    let back = c & 0x7f;
+    while (c & 0x80) {
+      if (i >= b.length) return 'more';
+      if (back > 2 ** 45) return 'a delta base offset longer than 53 bits';
+      c = b[i++]!;
+      back = (back + 1) * 128 + (c & 0x7f);
+    }
+    if (back > offset || back === 0) return `a delta whose base offset (${back} back) is outside the pack`;
+    return { type, size, length: i - at, baseOffset: offset - back };
+  }
+  if (type === REF_DELTA) {
+    if (b.length < i + idLength) return 'more';
+    return { type, size, length: i + idLength - at, baseId: Buffer.from(b.buffer, b.byteOffset + i, idLength).toString('hex') };
+  }
+  return { type, size, length: i - at };
+}
+
+/** A delta's header: the base's size and the result's, each a little-endian base-128 number. */
+export function deltaSizes(d: Uint8Array): { source: number; target: number; at: number } | undefined {
+  let at = 0;
+  const read = () => {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      if (at >= d.length || shift > 49) return undefined;
+      const c = d[at++]!;
+      v += (c & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (!(c & 0x80)) return v;
+    }
+  };
+  const source = read();
+  const target = read();
+  return source === undefined || target === undefined ? undefined : { source, target, at };
+}
+
+/** The result of applying delta `d` (whose header `deltaSizes` read) to `base`, or a reason the delta is damaged. */
+export function applyDelta(base: Uint8Array, d: Uint8Array, sizes: { source: number; target: number; at: number }): Buffer | string {
+  if (sizes.source !== base.length) return `a delta for a base of ${sizes.source} bytes applied to one of ${base.length}`;
+  const out = Buffer.allocUnsafe(sizes.target);
+  let o = 0;
+  let i = sizes.at;
+  while (i < d.length) {
+    const cmd = d[i++]!;
+    if (cmd & 0x80) {
+      let off = 0;
+      let size = 0;
+      for (let bit = 0; bit < 4; bit++) if (cmd & (1 << bit)) off += (d[i++] ?? 0) * 2 ** (8 * bit);
+      for (let bit = 0; bit < 3; bit++) if (cmd & (16 << bit)) size += (d[i++] ?? 0) << (8 * bit);
+      if (i > d.length) return 'a delta copy instruction cut short';
+      if (size === 0) size = 0x10000;
+      if (off + size > base.length) return 'a delta copying past the end of its base';
+      if (o + size > out.length) return 'a delta whose result is longer than it says';
+      out.set(base.subarray(off, off + size), o);
+      o += size;
+    } else if (cmd) {
+      if (i + cmd > d.length) return 'a delta insert instruction cut short';
+      if (o + cmd > out.length) return 'a delta whose result is longer than it says';
+      out.set(d.subarray(i, i + cmd), o);
+      o += cmd;
+      i += cmd;
+    } else return 'a delta with the reserved instruction 0';
+  }
+  return o === out.length ? out : 'a delta whose result is shorter than it says';
+}
+
+/** An object's id: the hash of `<type> <size>\0` and its content (sha1, or sha256 in a repository of that format). */
+export function objectId(type: number, content: Uint8Array, idLength: number): string {
+  return createHash(idLength === 32 ? 'sha256' : 'sha1')
+    .update(`${TYPES[type]} ${content.length}\0`)
+    .update(content)
+    .digest('hex');
+}
+
+export interface Cached {
+  type: number;
+  data: Uint8Array;
+  id: string;
+  /** Deltas between it and a whole object. */
+  depth: number;
+}
+
+/** Bytes an entry costs beyond its content (its objects, its map slots). */
+const OVERHEAD = 256;
+
+/**
+ * Objects that may be a later delta's base, by offset and by id, most recently used kept: the
+ * bytes held never pass `budget`. An object larger than half of it is not kept.
+ */
+export class ObjectCache {
+  #byOffset = new Map<number, Cached>();
+  #byId = new Map<string, number>();
+  #bytes = 0;
+
+  constructor(readonly budget: number) {}
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  put(offset: number, entry: Cached): void {
+    const cost = entry.data.length + OVERHEAD;
+    if (cost > this.budget / 2) return;
+    // A small result of zlib sits in a larger buffer: kept alone, so the budget counts what is held.
+    if (entry.data.buffer.byteLength > entry.data.length + 1024) entry = { ...entry, data: new Uint8Array(entry.data) };
+    this.#byOffset.set(offset, entry);
+    this.#byId.set(entry.id, offset);
+    this.#bytes += cost;
+    for (const [old, e] of this.#byOffset) {
+      if (this.#bytes <= this.budget) break;
+      this.#byOffset.delete(old);
+      if (this.#byId.get(e.id) === old) this.#byId.delete(e.id);
+      this.#bytes -= e.data.length + OVERHEAD;
+    }
+  }
+
+  /** The object at `offset`, or with id `id`, if still kept (then kept longest). */
+  get(offset: number | undefined, id?: string): Cached | undefined {
+    const at = offset ?? (id === undefined ? undefined : this.#byId.get(id));
+    if (at === undefined) return undefined;
+    const e = this.#byOffset.get(at);
+    if (e) {
+      this.#byOffset.delete(at);
+      this.#byOffset.set(at, e);
+    }
+    return e;
+  }
+}
