@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
 import type { Exec, ExecOptions } from '../effects/exec.js';
 import { nodeFiles } from '../effects/files.js';
-import { readBuildInputs } from '../inputs/index.js';
+import { readBuildInputs } from '../plan/inputs.js';
 import type { CiContext } from '../platform/platform.js';
 import { SecretCatalog } from '../secrets/catalog.js';
 import { recordingPlatform } from '../../test/support/pipeline.js';

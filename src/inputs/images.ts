@@ -1,8 +1,9 @@
 /** `images`: the repositories a build goes to, each with its visibility and the stage it gets. */
 import { formatRepository, parseRepository, type Repository } from '../core/reference.js';
+import type { Visibility } from '../core/release.js';
 import { parseList, type InputScope } from './read.js';
 
-export type Visibility = 'public' | 'private';
+export type { Visibility };
 
 /** One `images` line: `REPOSITORY [visibility=public|private] [target=STAGE]`. */
 export interface ImageSpec {

@@ -1,16 +1,17 @@
 /**
  * The inputs stage: raw inputs → typed settings, one group per concern, and the one catalog of the
- * secrets they hold. Every problem (the inputs' and the release plan's) is collected and thrown
- * once, as a ConfigError, before anything runs.
+ * secrets they hold. The problems are collected, not thrown: `plan/inputs.ts` plans the release
+ * beside them and throws every problem (the inputs' and the release plan's) once, as a ConfigError,
+ * before anything runs.
  */
-import { ConfigError } from '../core/errors.js';
-import { planRelease, type Release } from '../plan/release.js';
-import type { CiContext } from '../platform/platform.js';
+import type { ConfigIssue } from '../core/errors.js';
+import type { CiContext } from '../core/platform.js';
+import type { Release } from '../core/release.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { parseAuditInputs, type AuditSettings } from './audit.js';
 import { parseBuilder, type BuilderSettings } from './builder.js';
 import { parseDelivery, parseMetadata, type DeliverySettings, type MetadataSettings } from './delivery.js';
-import { parseImages } from './images.js';
+import { parseImages, type ImageSpec } from './images.js';
 import { inputScope, type InputReader } from './read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 import { parseSecretInputs, type SecretSettings } from './secrets.js';
@@ -59,11 +60,19 @@ export function catalogSecrets(
   return catalog;
 }
 
+/** A build's settings as read, before its release is planned: the images it names, the problems found, the notes to say. */
+export interface InputSettings {
+  settings: Omit<BuildInputs, 'release'>;
+  images: ImageSpec[];
+  issues: ConfigIssue[];
+  notes: string[];
+}
+
 /**
  * Reads and checks every input of a build. Secrets go into `catalog` (and so are hidden) as soon as
  * they are parsed, before any message could be printed.
  */
-export async function readBuildInputs(read: InputReader, ctx: CiContext, catalog: SecretCatalog): Promise<BuildInputs> {
+export async function readInputSettings(read: InputReader, ctx: CiContext, catalog: SecretCatalog): Promise<InputSettings> {
   const scope = inputScope(read, ctx.workspace, ctx.env);
   const tags = parseTagInputs(scope);
   // build-push-action's form: no images, the repositories named by full references in tags.
@@ -100,14 +109,5 @@ export async function readBuildInputs(read: InputReader, ctx: CiContext, catalog
       parts.metadata.leveledAnnotations.map((a) => [a.key, a.value] as [string, string]),
     ),
   );
-  const release = planRelease(
-    images,
-    parts.tags,
-    parts.metadata.created,
-    { facts: ctx.facts, now: ctx.now(), sourceDateEpoch: ctx.env.SOURCE_DATE_EPOCH },
-    scope.issues,
-  );
-  if (scope.issues.length) throw new ConfigError(scope.issues);
-  release.warnings.unshift(...scope.notes);
-  return { ...parts, release };
+  return { settings: parts, images, issues: scope.issues, notes: scope.notes };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigError } from '../core/errors.js';
 import type { CiContext } from '../platform/platform.js';
 import { SecretCatalog } from '../secrets/catalog.js';
-import { readBuildInputs } from './index.js';
+import { readBuildInputs } from '../plan/inputs.js';
 import { parseList } from './read.js';
 import { ctx, reader, parseConfig, secretValues, issuesOf } from '../../test/support/inputs.js';
 

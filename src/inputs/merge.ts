@@ -3,12 +3,12 @@
  * output them), the repositories the index goes to, and the same tag inputs as a build — the
  * version's tags move with the build's forward-only rules.
  */
-import { ConfigError } from '../core/errors.js';
+import type { ConfigIssue } from '../core/errors.js';
+import type { CiContext } from '../core/platform.js';
 import { parseReference, type Reference } from '../core/reference.js';
-import { planRelease, type Release } from '../plan/release.js';
-import type { CiContext } from '../platform/platform.js';
+import type { Release } from '../core/release.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
-import { parseImages } from './images.js';
+import { parseImages, type ImageSpec } from './images.js';
 import { inputScope, parseLines, parseList, type InputReader } from './read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 import { parseTagInputs, type TagSettings } from './tags.js';
@@ -35,7 +35,15 @@ export function parseSource(line: string, input: string): { source?: Reference; 
   }
 }
 
-export async function readMergeInputs(read: InputReader, ctx: CiContext, catalog: SecretCatalog): Promise<MergeInputs> {
+/** A merge's settings as read, before its release is planned (`plan/inputs.ts`): the images, the problems found, the `created` input. */
+export interface MergeSettings {
+  settings: Omit<MergeInputs, 'release'>;
+  images: ImageSpec[];
+  issues: ConfigIssue[];
+  created: string;
+}
+
+export async function readMergeSettings(read: InputReader, ctx: CiContext, catalog: SecretCatalog): Promise<MergeSettings> {
   const scope = inputScope(read, ctx.workspace, ctx.env);
   const { issues } = scope;
   const sources: Reference[] = [];
@@ -56,7 +64,5 @@ export async function readMergeInputs(read: InputReader, ctx: CiContext, catalog
   const tags = parseTagInputs(scope);
   const transfer = parseTransfer(scope, await yamlFor(read('registry-auth')));
   catalogRegistryPasswords(transfer, catalog);
-  const release = planRelease(images, tags, read('created'), { facts: ctx.facts, now: ctx.now(), sourceDateEpoch: ctx.env.SOURCE_DATE_EPOCH }, issues);
-  if (issues.length) throw new ConfigError(issues);
-  return { sources, sourcesDir: dir ? scope.abs(dir) : undefined, tags, transfer, release };
+  return { settings: { sources, sourcesDir: dir ? scope.abs(dir) : undefined, tags, transfer }, images, issues, created: read('created') };
 }

@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { BUILD_FLAGS } from '../cli/inputs.generated.js';
 import type { CiContext } from '../platform/platform.js';
 import { SecretCatalog } from '../secrets/catalog.js';
-import { readBuildInputs } from './index.js';
+import { readBuildInputs } from '../plan/inputs.js';
 
 const root = new URL('../../', import.meta.url);
 const action = parseYaml(readFileSync(new URL('action.yml', root), 'utf8')) as { inputs: Record<string, { default?: string }> };

@@ -13,7 +13,7 @@ import { auditBuilds, leakError } from '../audit/stage.js';
 import type { Built } from '../builders/stage.js';
 import { ConfigError } from '../core/errors.js';
 import type { Effects } from '../effects/effects.js';
-import { readBuildInputs } from '../inputs/index.js';
+import { readBuildInputs } from '../plan/inputs.js';
 import { convertDockerSave } from '../oci/docker-save.js';
 import { layoutGraph, layoutPlatforms } from '../oci/graph.js';
 import { readLayoutRoot } from '../oci/layout.js';

@@ -4,37 +4,16 @@
  * the facts are arguments; problems go into `issues` beside the inputs' own.
  */
 import { TagError, type ConfigIssue } from '../core/errors.js';
-import { formatRepository, parseRepository, type Repository } from '../core/reference.js';
-import type { ImageSpec, Visibility } from '../inputs/images.js';
+import { formatRepository, parseRepository } from '../core/reference.js';
+import type { ImageTarget, Release } from '../core/release.js';
+import type { ImageSpec } from '../inputs/images.js';
 import type { TagSettings } from '../inputs/tags.js';
 import type { RunFacts } from '../core/facts.js';
 import { CreatedError, resolveCreated } from './labels.js';
 import { metaContext, planMetaTags } from './meta/plan.js';
 import { planTags, resolveVersion, type PlannedTag } from './tags.js';
 
-/** One image with every tag planned for it; floating ones are decided against the registry's tags. */
-export interface ImageTarget {
-  repository: Repository;
-  visibility: Visibility;
-  tags: PlannedTag[];
-  /** The build stage this image gets (`target=` on its line). */
-  target?: string;
-}
-
-export interface Release {
-  /** The release version, when the run has one, and where it came from. */
-  version: string | undefined;
-  versionSource: string | undefined;
-  images: ImageTarget[];
-  /** The image's creation time and where it came from. */
-  created: { created: string; from: string };
-  /** What the plan went on without, to be said in the log (a git tag that is no version, when none is needed). */
-  warnings: string[];
-  /** The commit the `sha-` tag and the revision label name (a pull request's head with `sha-source: head`). */
-  revision: string | undefined;
-  /** With metadata-action's tag rules: its `version` output (the first tag), else undefined. */
-  metaVersion?: string;
-}
+export type { ImageTarget, Release };
 
 export interface ReleaseFacts {
   facts: RunFacts;

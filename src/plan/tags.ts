@@ -13,6 +13,10 @@ import semver, { type SemVer } from 'semver';
 import type { GitFacts } from '../core/facts.js';
 import { TagError } from '../core/errors.js';
 import { TAG_PATTERN } from '../core/reference.js';
+import type { PlannedTag, TagRule } from '../core/release.js';
+
+/** The planned tag is the release's contract (core/); planned here. */
+export type { PlannedTag, TagRule };
 
 export type TagLatest = 'auto' | 'always' | 'never';
 export type FloatingMode = 'forward' | 'always';
@@ -70,18 +74,6 @@ function parseSemver(raw: string, input: string, what: string): string {
     throw new TagError(`${what} is not a semantic version: expected major.minor.patch such as 2.1.106 or v2.2.0-rc.1`, input);
   }
   return parsed;
-}
-
-/** How a tag came about, for messages and the metadata output. */
-export type TagRule = 'version' | 'minor' | 'major' | 'latest' | 'channel' | 'sha' | 'branch' | 'pr' | 'schedule' | 'tags';
-
-export interface PlannedTag {
-  tag: string;
-  rule: TagRule;
-  /** Floating tags move only forward (unless `floating-tags: always`). */
-  floating: boolean;
-  /** For `tags` lines given as full references: the repository they are for (`ghcr.io/acme/app`). */
-  repository?: string;
 }
 
 export interface TagOptions {

@@ -3,7 +3,8 @@
  * a reader over a plain record, and what the inputs hid (masked and redacted) on the way.
  */
 import { ConfigError, type ConfigIssue } from '../../src/core/errors.js';
-import { readBuildInputs, type BuildInputs } from '../../src/inputs/index.js';
+import type { BuildInputs } from '../../src/inputs/index.js';
+import { readBuildInputs } from '../../src/plan/inputs.js';
 import type { CiContext } from '../../src/platform/platform.js';
 import { SecretCatalog } from '../../src/secrets/catalog.js';
 
