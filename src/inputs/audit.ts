@@ -1,5 +1,5 @@
 /** The checks around the build: the base-image policy before it, the secret audit after it. */
-import { parseAllowRule } from '../plan/policy.js';
+import { parseAllowRule } from './allow-rule.js';
 import { parseBool, parseChoice, parseLines, parseList, type InputScope } from './read.js';
 
 export interface AuditSettings {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { imageUses } from './dockerfile.js';
-import { checkBaseImages, parseAllowRule } from './policy.js';
+import { parseAllowRule } from '../inputs/allow-rule.js';
+import { checkBaseImages } from './policy.js';
 
 const D = 'sha256:' + 'a'.repeat(64);
 const dockerfile = `ARG BASE=registry.acme/golden/node:20

@@ -6,7 +6,8 @@
  * `latest`, or none, is refused). Checked before the build starts, from the Dockerfile. Pure.
  */
 import type { ImageUse } from './dockerfile.js';
-import { DIGEST_PATTERN, DOCKER_HUB, parseReference } from '../core/reference.js';
+import { parseReference } from '../core/reference.js';
+import { parseAllowRule } from '../inputs/allow-rule.js';
 
 export interface PolicyOptions {
   allowed: readonly string[];
@@ -18,38 +19,6 @@ export interface Violation {
   /** Dockerfile line, when the Dockerfile shows it (a named build context does not). */
   line?: number;
   message: string;
-}
-
-interface AllowRule {
-  text: string;
-  repository: RegExp;
-  digest?: string;
-}
-
-/** `debian` → `docker.io/library/debian`, `acme/app` → `docker.io/acme/app`, `ghcr.io/x` unchanged. */
-function qualify(path: string): string {
-  const parts = path.split('/');
-  const first = parts[0] ?? '';
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) return path;
-  return parts.length === 1 ? `${DOCKER_HUB.name}/library/${path}` : `${DOCKER_HUB.name}/${path}`;
-}
-
-export function parseAllowRule(text: string): AllowRule {
-  const [repo = '', digest] = text.trim().split('@');
-  if (digest !== undefined && !DIGEST_PATTERN.test(digest)) throw new Error(`'${text}': '${digest}' is not a sha256 digest`);
-  if (!/^[a-z0-9._\-/:*]+$/.test(repo) || (repo.includes(':') && !/^[^/]+:\d+\//.test(repo))) {
-    throw new Error(`'${text}' is not a repository pattern: registry/path, with * for one path segment and ** for any (e.g. registry.acme/golden/*)`);
-  }
-  const source = qualify(repo)
-    .split('**')
-    .map((part) =>
-      part
-        .split('*')
-        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('[^/]*'),
-    )
-    .join('.*');
-  return { text, repository: new RegExp(`^${source}$`), digest };
 }
 
 export function checkBaseImages(uses: readonly ImageUse[], o: PolicyOptions): Violation[] {
