@@ -43,3 +43,19 @@ export interface Release {
   /** With metadata-action's tag rules: its `version` output (the first tag), else undefined. */
   metaVersion?: string;
 }
+
+/** How tags are asked for (the `tags` inputs, read by `inputs/tags.ts`, planned by `plan/tags.ts`). */
+export type TagLatest = 'auto' | 'always' | 'never';
+export type FloatingMode = 'forward' | 'always';
+export type AutoTag = 'version' | 'sha' | 'branch' | 'pr' | 'schedule';
+export const AUTO_TAGS: readonly AutoTag[] = ['version', 'sha', 'branch', 'pr', 'schedule'];
+export type VersionLevel = 'full' | 'minor' | 'major';
+export const VERSION_LEVELS: readonly VersionLevel[] = ['full', 'minor', 'major'];
+
+/** An image variant's tags, as metadata-action's flavor: `2.1-alpine`; `latest` only with onlatest. */
+export interface Variant {
+  prefix: string;
+  suffix: string;
+  prefixOnLatest: boolean;
+  suffixOnLatest: boolean;
+}

@@ -1,5 +1,5 @@
 /** The tag inputs, checked for form; the tags themselves are planned in `plan/images.ts`. */
-import { AUTO_TAGS, VERSION_LEVELS, type AutoTag, type FloatingMode, type TagLatest, type Variant, type VersionLevel } from '../plan/tags.js';
+import { AUTO_TAGS, VERSION_LEVELS, type AutoTag, type FloatingMode, type TagLatest, type Variant, type VersionLevel } from '../core/release.js';
 import { TagError } from '../core/errors.js';
 import { parseFlavor, parseTagRules, type Flavor, type TagRuleSpec } from './tag-rules.js';
 import { inputList, parseBool, parseChoice, parseSubset, type InputScope } from './read.js';

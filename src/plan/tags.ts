@@ -13,17 +13,11 @@ import semver, { type SemVer } from 'semver';
 import type { GitFacts } from '../core/facts.js';
 import { TagError } from '../core/errors.js';
 import { TAG_PATTERN } from '../core/reference.js';
-import type { PlannedTag, TagRule } from '../core/release.js';
+import type { AutoTag, FloatingMode, PlannedTag, TagLatest, TagRule, Variant, VersionLevel } from '../core/release.js';
 
-/** The planned tag is the release's contract (core/); planned here. */
-export type { PlannedTag, TagRule };
-
-export type TagLatest = 'auto' | 'always' | 'never';
-export type FloatingMode = 'forward' | 'always';
-export type AutoTag = 'version' | 'sha' | 'branch' | 'pr' | 'schedule';
-export const AUTO_TAGS: readonly AutoTag[] = ['version', 'sha', 'branch', 'pr', 'schedule'];
-export type VersionLevel = 'full' | 'minor' | 'major';
-export const VERSION_LEVELS: readonly VersionLevel[] = ['full', 'minor', 'major'];
+/** The planned tag and the tag options are the release's contract (core/); planned here. */
+export type { AutoTag, FloatingMode, PlannedTag, TagLatest, TagRule, Variant, VersionLevel };
+export { AUTO_TAGS, VERSION_LEVELS } from '../core/release.js';
 
 export interface VersionOptions {
   /** The `version` input ('' when unset). */
@@ -94,14 +88,6 @@ export interface TagOptions {
   variant?: Variant;
   /** Characters of the commit in the `sha-` tag (metadata-action's DOCKER_METADATA_SHORT_SHA_LENGTH; default 7). */
   shaLength?: number;
-}
-
-/** An image variant's tags, as metadata-action's flavor: `2.1-alpine`; `latest` only with onlatest. */
-export interface Variant {
-  prefix: string;
-  suffix: string;
-  prefixOnLatest: boolean;
-  suffixOnLatest: boolean;
 }
 
 export const NO_VARIANT: Variant = { prefix: '', suffix: '', prefixOnLatest: false, suffixOnLatest: false };
