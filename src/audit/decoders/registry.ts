@@ -10,14 +10,16 @@ import { cpio } from './cpio.js';
 import { dump } from './dump.js';
 import { gitPack } from './gitpack.js';
 import { lz4 } from './lz4.js';
+import { lzmaAlone } from './lzma.js';
 import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { rpm } from './rpm.js';
+import { sevenZip } from './sevenzip.js';
 import { tar } from './tar.js';
 import type { Decoder } from './types.js';
 import { xz } from './xz.js';
 import { zip } from './zip.js';
 
-export const DECODERS: readonly Decoder[] = [gzip, zstd, xz, bzip2, lz4, zip, ar, cpio, rpm, gitPack, tar, zlibStream, dump, brotli];
+export const DECODERS: readonly Decoder[] = [gzip, zstd, xz, bzip2, lz4, zip, sevenZip, ar, cpio, rpm, gitPack, tar, zlibStream, lzmaAlone, dump, brotli];
 
 /** The decoder that claims content starting with `head` at `path`, if one does. */
 export const claim = (head: Uint8Array, path: string): Decoder | undefined => DECODERS.find((d) => d.sniff(head, path));

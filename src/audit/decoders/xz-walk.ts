@@ -33,13 +33,20 @@ const varints = (values: number[]) => {
   return out;
 };
 
+/** A filter before LZMA2 in a block: its ID (4: x86 BCJ, 3: delta, 5–11: other BCJs) and properties. */
+export interface XzFilter {
+  id: number;
+  props: Uint8Array;
+}
+
 /**
  * A block header with only its last filter, LZMA2 — a BCJ or delta filter before it, which
- * xz-embedded here does not have, left out: the data then comes out as those filters left it,
- * which for text is the text (a BCJ filter changes only the four bytes after x86 call and jump
- * opcodes). Sizes kept, padding and CRC32 written anew; undefined when it cannot be read.
+ * xz-embedded here does not have, left out and given to `filters`: the x86 BCJ filter is then
+ * reversed on the output (`bcj.ts`); others leave the data as they made it, which for text is the
+ * text (a BCJ filter changes only branch operands). Sizes kept, padding and CRC32 written anew;
+ * undefined when it cannot be read.
  */
-function lzma2Only(h: Uint8Array): Buffer | undefined {
+function lzma2Only(h: Uint8Array, filters: XzFilter[]): Buffer | undefined {
   const flags = h[1]!;
   if ((flags & 0x03) === 0) return Buffer.from(h);
   let i = 2;
@@ -55,12 +62,13 @@ function lzma2Only(h: Uint8Array): Buffer | undefined {
   let last: Uint8Array | undefined;
   for (let f = 0; f <= (flags & 0x03); f++) {
     const start = i;
-    varint(); // the filter ID
+    const id = varint(); // the filter ID
     const propsSize = h[i]!;
     varint();
     i += propsSize;
     if (i > h.length - 4) return undefined;
     last = h.subarray(start, i);
+    if (f < (flags & 0x03)) filters.push({ id: id.length === 1 ? id[0]! : -1, props: h.subarray(i - propsSize, i) });
   }
   const body = [0, flags & 0xfc, ...sizes.flatMap((v) => [...v]), ...last!];
   while ((body.length + 4) % 4) body.push(0);
@@ -84,6 +92,8 @@ export class XzWalk {
   constructor(
     readonly out: (bytes: Uint8Array) => void,
     readonly fail: (why: string) => void,
+    /** Told of each block: the filters before its LZMA2 (first to last), and once it ends, its decoded size. */
+    readonly blocks?: { start(filters: XzFilter[]): void; end(size: number): void },
   ) {}
 
   get done(): boolean {
@@ -121,13 +131,15 @@ export class XzWalk {
         this.#state = { at: 'block-header-rest', size: (data[i]! + 1) * 4 };
       } else if (s.at === 'block-header-rest') {
         if (!need(s.size)) break;
-        const header = lzma2Only(data.subarray(i, i + s.size));
+        const filters: XzFilter[] = [];
+        const header = lzma2Only(data.subarray(i, i + s.size), filters);
         if (!header) {
           this.#state = { at: 'done' };
           this.fail('a block header that cannot be read');
           break;
         }
         this.out(header);
+        this.blocks?.start(filters);
         i += s.size;
         this.#blockSize = header.length;
         this.#blockOut = 0;
@@ -173,6 +185,7 @@ export class XzWalk {
       this.#blockSize++;
       const pad = (4 - (this.#blockSize % 4)) % 4;
       this.#records.push([this.#blockSize, this.#blockOut]);
+      this.blocks?.end(this.#blockOut);
       this.#state = { at: 'pad-check', left: pad + CHECK_SIZE[this.#check]! };
       if (pad) this.out(Buffer.alloc(pad));
       return 1;

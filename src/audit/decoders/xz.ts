@@ -2,9 +2,11 @@
  * xz (`.tar.xz`, a `.deb`'s data.tar.xz, an rpm payload), by xz-decompress: xz-embedded compiled to
  * WebAssembly, loaded on first use. Streamed: input is handed over as the decoder asks for it, its
  * output taken as fast as it is scanned; the container is walked here first (`xz-walk.ts`), so the
- * decoder is given one stream, rewritten without its integrity check. The package's lock (one context at a time) is replaced by
+ * decoder is given one stream, rewritten without its integrity check (and a block's x86 BCJ filter
+ * reversed on its output, `bcj.ts`). The package's lock (one context at a time) is replaced by
  * none — its contexts are separate allocations — so an xz inside an xz does not wait on itself.
  */
+import { XzBlockFilters } from './bcj.js';
 import { XzWalk } from './xz-walk.js';
 import { errorText, startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
@@ -73,14 +75,22 @@ export const xz: Decoder = {
     const feed = fedStream();
     let failure: unknown;
     let done = false;
+    const filters = new XzBlockFilters();
+    const write = async (pieces: Uint8Array[]) => {
+      for (const piece of pieces) {
+        if (!env.allow(piece.length)) return false;
+        await sink.write(piece);
+      }
+      return true;
+    };
     const pump = (async () => {
       const reader = new (await xzClass())(feed.source).getReader();
       try {
-        for (let r = await reader.read(); !r.done; r = await reader.read()) {
-          if (!r.value.length) continue;
-          if (!env.allow(r.value.length)) break;
-          await sink.write(r.value);
+        let going = true;
+        for (let r = await reader.read(); !r.done && going; r = await reader.read()) {
+          if (r.value.length) going = await write(filters.apply(r.value));
         }
+        if (going) await write(filters.finish());
       } finally {
         await reader.cancel().catch(() => undefined);
       }
@@ -93,6 +103,7 @@ export const xz: Decoder = {
     const walk = new XzWalk(
       (b) => pieces.push(b.slice()),
       (why) => (malformed = why),
+      filters,
     );
     let closed = false;
     const give = async (bytes: Uint8Array | null) => {

@@ -1,7 +1,7 @@
 // Property: a zip member compressed with any method whose data is a stream the audit reads — bzip2
-// (12), zstd (93), xz (95) — is read through that stream's decoder and a value in it found; a clean
-// twin passes; a member in a method the audit cannot read (LZMA, 14: raw LZMA1, for which there is no
-// decoder) is named as not audited, its method said, and the other members are still read.
+// (12), zstd (93), xz (95) — is read through that stream's decoder, and an LZMA one (14: raw LZMA1
+// after a 4-byte header and its properties) by lzma-zip.ts; a value in it is found, a clean twin
+// passes, and a damaged LZMA member is named as not audited while the other members are still read.
 // Nearest real-world variants: `zip -Z bzip2` (Info-ZIP), Python's zipfile with ZIP_BZIP2 and
 // ZIP_LZMA (wheels and backups written by scripts), a zip whose members were written by a zstd- or
 // xz-capable archiver (their data made here by the real zstd and xz tools).
@@ -89,15 +89,24 @@ describe('zip members in methods other than stored and deflate', () => {
     expect(await auditFiles({ 'srv/bundle.zip': made('clean-value-nothing') })).toEqual([]);
   });
 
-  it.skipIf(!has('python3'))("Python's zipfile ZIP_LZMA (method 14, raw LZMA1): each member named as not audited, with its method", async () => {
+  it.skipIf(!has('python3'))("Python's zipfile ZIP_LZMA (method 14, raw LZMA1 with its end marker): read", async () => {
     const lzma = python('ZIP_LZMA', SECRET);
     expect(lzma.readUInt16LE(8)).toBe(14);
-    expect(await auditFiles({ 'srv/old.zip': lzma })).toEqual(
-      ['README.md', 'conf/.env'].map((m) => ({
-        severity: 'limit',
-        what: 'not fully audited: a zip entry compressed with lzma (method 14), which the audit does not read',
-        path: `srv/old.zip!/${m}`,
-      })),
-    );
+    expect(await auditFiles({ 'srv/old.zip': lzma })).toEqual(leakAt('srv/old.zip!/conf/.env'));
+    expect(await auditFiles({ 'srv/old.zip': python('ZIP_LZMA', 'clean-value-nothing') })).toEqual([]);
+  });
+
+  it.skipIf(!has('7zz'))("7-Zip's zip with -mm=LZMA (no end marker: the member's size ends it); a damaged member named, the others read", async () => {
+    const made = (value: string) =>
+      tool('7zz', ['a', '-bd', '-bso0', '-tzip', '-mm=LZMA', 'out.zip', 'README.md', 'conf'], { 'conf/.env': env(value), 'README.md': readme }, 'out.zip');
+    expect(made(SECRET).readUInt16LE(8)).toBe(14);
+    expect(await auditFiles({ 'srv/old.zip': made(SECRET) })).toEqual(leakAt('srv/old.zip!/conf/.env'));
+    expect(await auditFiles({ 'srv/old.zip': made('clean-value-nothing') })).toEqual([]);
+    const damaged = made(SECRET);
+    const at = 30 + damaged.readUInt16LE(26) + 9 + 2; // README.md's first LZMA bytes after its header
+    damaged.writeUInt8(damaged.readUInt8(at) ^ 0xff, at);
+    const findings = await auditFiles({ 'srv/old.zip': damaged });
+    expect(findings).toContainEqual(leakAt('srv/old.zip!/conf/.env')[0]);
+    expect(findings.filter((f) => f.severity === 'limit').map((f) => f.path)).toEqual(['srv/old.zip!/README.md']);
   });
 });

@@ -3,10 +3,12 @@
  * walks the local headers; stored members pass as they are, deflated ones are inflated by Node's
  * zlib (`NativeInflate`: an entry of known size gathered, at most 4 MiB, and inflated at its end;
  * others stream through fflate). A member of known size has its own expansion bound, so a bomb
- * member stops alone. Other methods are named as not read.
+ * member stops alone. LZMA members (14) are decoded by `lzma-zip.ts`; bzip2, zstd and xz ones (12, 93, 95)
+ * are whole streams for the registry. Other methods are named as not read.
  */
 import { Unzip, UnzipInflate, UnzipPassThrough, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
 import { inflateRawSync } from 'node:zlib';
+import { ZipLzma } from './lzma-zip.js';
 import { inside, startsWith, type Decoder, type Sink } from './types.js';
 
 /** A local file header: its signature, a version needed below 6.4, a method zip tools write, a name of sane length. */
@@ -51,6 +53,7 @@ export const zip: Decoder = {
       file.start();
     });
     unzip.register(NativeInflate);
+    unzip.register(ZipLzma);
     for (const member of WHOLE_STREAMS) unzip.register(member);
     return {
       push(bytes) {
@@ -86,9 +89,9 @@ const WHOLE_STREAMS = [12, 93, 95].map(
       static override readonly compression = method;
     },
 );
-const READ = new Set([0, 8, ...WHOLE_STREAMS.map((m) => m.compression)]);
+const READ = new Set([0, 8, ZipLzma.compression, ...WHOLE_STREAMS.map((m) => m.compression)]);
 
-/** A method the audit does not read, named: LZMA (14) is raw LZMA1 (a 4-byte header and 5-byte properties), which no decoder here reads. */
+/** A method the audit does not read, named (LZMA, 14, is read: `lzma-zip.ts`). */
 function methodName(method: number): string {
   const known: Record<number, string> = { 1: 'shrunk', 6: 'imploded', 9: 'deflate64', 14: 'lzma', 98: 'ppmd', 99: 'AES-encrypted' };
   return method === 99 ? `encrypted (AES, method 99)` : `compressed with ${known[method] ? `${known[method]} (method ${method})` : `method ${method}`}`;

@@ -1,0 +1,119 @@
+/**
+ * A 7z folder decoded through its coders: the chain from its packed stream to its output (each
+ * coder one in and one out stream — BCJ2's four are not read), each stage streaming into the next:
+ * Copy, LZMA (`lzma.ts`), LZMA2 (`lzma2.ts`), Deflate and BZip2 (the registry's own decoders, driven
+ * with an environment whose sink is the next stage), BCJ x86 (`bcj.ts`). Every stage ends at its
+ * coder's unpacked size; only the folder's output is counted against the bounds (by its sink).
+ */
+import { BcjX86 } from './bcj.js';
+import { bzip2 } from './bzip2.js';
+import { parseProps } from './lzma-core.js';
+import { lzmaRun, type Emit } from './lzma.js';
+import { lzma2Run } from './lzma2.js';
+import { rawDeflate } from './native.js';
+import type { Coder, Folder } from './sevenzip-header.js';
+import type { DecodeEnv, Decoding } from './types.js';
+
+const NAMES: Record<string, string> = {
+  '00': 'Copy',
+  '030101': 'LZMA',
+  '21': 'LZMA2',
+  '040108': 'Deflate',
+  '040109': 'Deflate64',
+  '040202': 'BZip2',
+  '030401': 'PPMd',
+  '03030103': 'BCJ x86',
+  '0303011b': 'BCJ2',
+  '03030205': 'PowerPC BCJ',
+  '03030401': 'IA64 BCJ',
+  '03030501': 'ARM BCJ',
+  '03030701': 'ARM Thumb BCJ',
+  '03030805': 'SPARC BCJ',
+  '0a': 'ARM64 BCJ',
+  '03': 'Delta',
+  '06f10701': 'AES-256',
+};
+const READ = new Set(['00', '030101', '21', '040108', '040202', '03030103']);
+
+/** The folder's coders from its packed stream to its output, when that is a simple chain; else undefined. */
+function chain(f: Folder): number[] | undefined {
+  if (f.packed.length !== 1 || f.coders.some((c) => c.ins !== 1 || c.outs !== 1)) return undefined;
+  const order: number[] = [];
+  let coder: number | undefined = f.packed[0];
+  while (coder !== undefined && order.length <= f.coders.length) {
+    order.push(coder);
+    const out = coder;
+    coder = f.binds.find(([, o]) => o === out)?.[0];
+  }
+  return order.length === f.coders.length ? order : undefined;
+}
+
+export const supported = (f: Folder) => chain(f) !== undefined && f.coders.every((c) => READ.has(c.id));
+
+/** What makes a folder unreadable, for the message: `compressed with PPMd (coder 030401)`, `encrypted (AES-256…)`. */
+export function describeCoders(f: Folder): string {
+  const bad = f.coders.filter((c) => !READ.has(c.id));
+  const named = (c: Coder) => `${NAMES[c.id] ?? 'an unknown method'} (coder ${c.id})`;
+  if (bad.some((c) => c.id === '06f10701')) return 'encrypted (AES-256, coder 06f10701)';
+  if (!bad.length) return 'in a coder graph of several streams';
+  return `compressed with ${bad.map(named).join(' + ')}`;
+}
+
+/** One coder as a stage writing to `emit`. */
+function stage(c: Coder, size: number, emit: Emit, env: DecodeEnv, fail: (why: string) => void): Decoding {
+  if (c.id === '030101') {
+    const props = c.props.length === 5 ? parseProps(c.props[0]!, new DataView(c.props.buffer, c.props.byteOffset + 1, 4).getUint32(0, true)) : undefined;
+    if (props) return lzmaRun(props, size, emit, fail);
+    fail('LZMA properties that cannot be read');
+  } else if (c.id === '21') return lzma2Run(c.props[0] ?? 0xff, size, emit, fail);
+  else if (c.id === '03030103') {
+    const bcj = new BcjX86();
+    return { push: async (b) => void (await emit(bcj.push(b))), end: async () => void (await emit(bcj.end())) };
+  } else if (c.id === '040108' || c.id === '040202') {
+    const inner: DecodeEnv = {
+      path: env.path,
+      open: () => ({ write: async (b) => void (await emit(b)), end: () => undefined }),
+      openAt: () => ({ write: async (b) => void (await emit(b)), end: () => undefined }),
+      allow: () => !env.stopped,
+      limit: (what) => fail(what),
+      ratio: env.ratio,
+      get stopped() {
+        return env.stopped;
+      },
+    };
+    return c.id === '040108' ? rawDeflate(inner) : bzip2.open(inner);
+  } else if (c.id === '00') return { push: async (b) => void (await emit(b)), end: () => undefined };
+  return { push: () => undefined, end: () => undefined };
+}
+
+/** Decodes folder `f`, its packed stream read by `packs[0]`, its output to `emit`; damage told to `fail`. */
+export async function decodeFolder(
+  f: Folder,
+  packs: Array<() => Iterable<Uint8Array>>,
+  emit: Emit,
+  env: DecodeEnv,
+  fail: (why: string) => void,
+): Promise<void> {
+  const order = chain(f);
+  if (!order || !packs[0]) return fail('a coder graph that cannot be read');
+  let failed = false;
+  const failOnce = (why: string) => {
+    if (!failed) fail(why);
+    failed = true;
+  };
+  const stages: Decoding[] = [];
+  let next: Emit = emit;
+  for (const k of [...order].reverse()) {
+    const s = stage(f.coders[k]!, f.sizes[k] ?? 0, next, env, failOnce);
+    stages.unshift(s);
+    next = async (b) => {
+      await s.push(b.slice());
+      return !env.stopped && !failed;
+    };
+  }
+  for (const piece of packs[0]()) {
+    if (env.stopped || failed) break;
+    await stages[0]!.push(piece);
+  }
+  for (const s of stages) await s.end();
+}

@@ -1,0 +1,92 @@
+// Property: a 7z archive made by the real 7-Zip (7zz) is read whatever its settings — default
+// (LZMA2, solid, LZMA-compressed header), -mx=1…9, non-solid, LZMA, Deflate, BZip2, Copy, a plain
+// header (-mhc=off), the BCJ x86 filter on an executable — and a value in a member is found at
+// `a.7z!/path`; each clean twin passes; a coder the audit does not have (PPMd) and an encrypted
+// archive are named as not audited, with the coder; a cut archive is named, never a throw.
+// Nearest real-world variants: `7z a backup.7z ./config` in a Dockerfile, a release shipped as .7z,
+// a .7z inside a .tar.gz, a jar/zip inside a .7z, installers that are BCJ-filtered executables.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { tarOf } from '../../../test/support/tar.js';
+import { auditFiles, has, SECRET, tool } from './testing.js';
+
+const files = (value: string) => ({
+  'app/conf/.env': `# credentials\nDB_PASSWORD=${value}\n`.repeat(30),
+  'app/README.md': '# app\nnothing here\n'.repeat(300),
+  'app/empty.txt': '',
+});
+const sevenZip = (args: string[], content: Record<string, string | Uint8Array>) =>
+  tool('7zz', ['a', '-bd', '-bso0', ...args, 'out.7z', ...new Set(Object.keys(content).map((p) => p.split('/')[0]!))], content, 'out.7z');
+const leak = (path: string) => [{ severity: 'leak', what: 'token', path }];
+
+/** A copy of an ELF executable with the value written (as UTF-16, as a Windows binary holds its strings) right after `count` E8/E9 opcodes. */
+function executable(value: string, count: number): Buffer {
+  const elf = Buffer.from(readFileSync(process.execPath).subarray(0, 1 << 20));
+  const utf16 = Buffer.from(value, 'utf16le');
+  for (let i = 200_000, n = 0; i < elf.length - 200 && n < count; i++)
+    if (elf[i] === 0xe8 || elf[i] === 0xe9) {
+      utf16.copy(elf, i + 1);
+      n++;
+      i += Math.floor(elf.length / (count + 2));
+    }
+  return elf;
+}
+
+describe.skipIf(!has('7zz'))('7z archives made by 7-Zip', { timeout: 60_000 }, () => {
+  it.each([
+    [[]],
+    [['-mx=1']],
+    [['-mx=9']],
+    [['-ms=off']],
+    [['-m0=LZMA']],
+    [['-mhc=off']],
+    [['-m0=Deflate']],
+    [['-m0=BZip2']],
+    [['-m0=Copy']],
+    [['-mx=5', '-mf=BCJ']],
+  ])('7zz a %j: the member found at its path, the clean twin passes', async (args: string[]) => {
+    expect(await auditFiles({ 'srv/backup.7z': sevenZip(args, files(SECRET)) })).toEqual(leak('srv/backup.7z!/app/conf/.env'));
+    expect(await auditFiles({ 'srv/backup.7z': sevenZip(args, files('clean-value-nothing')) })).toEqual([]);
+  });
+
+  it('PPMd (-m0=PPMd) is named as not audited, with the coder', async () => {
+    expect(await auditFiles({ 'srv/backup.7z': sevenZip(['-m0=PPMd'], files(SECRET)) })).toEqual([
+      {
+        severity: 'limit',
+        what: 'not fully audited: a 7z entry compressed with PPMd (coder 030401), which the audit does not read (and 1 more files of its block)',
+        path: 'srv/backup.7z!/app/README.md',
+      },
+    ]);
+  });
+
+  it('an encrypted archive (-p, names visible) is named as not audited', async () => {
+    const findings = await auditFiles({ 'srv/backup.7z': sevenZip(['-pfixture-password'], files(SECRET)) });
+    expect(findings).toEqual([expect.objectContaining({ severity: 'limit', what: expect.stringContaining('encrypted (AES-256, coder 06f10701)') })]);
+  });
+
+  it('an executable filtered by BCJ x86 (chosen by 7-Zip for it): a UTF-16 value right after call/jump opcodes found', async () => {
+    const archive = sevenZip([], { 'bin/app': executable(SECRET, 30) });
+    expect(await auditFiles({ 'opt/app.7z': archive })).toEqual([{ severity: 'leak', what: 'token, UTF-16', path: 'opt/app.7z!/bin/app' }]);
+    expect(await auditFiles({ 'opt/app.7z': sevenZip([], { 'bin/app': executable('clean-value-nothing', 30) }) })).toEqual([]);
+  });
+
+  it('nested: a .7z inside a .tar.gz, a zip inside a .7z', async () => {
+    const inner = sevenZip([], files(SECRET));
+    const tarball = gzipSync(await tarOf({ 'dist/backup.7z': inner }));
+    const zip = tool('zip', ['-qr', 'out.zip', 'app'], files(SECRET), 'out.zip');
+    const outer = sevenZip([], { 'pkg/lib.zip': zip, 'pkg/notes.txt': 'notes\n' });
+    expect(await auditFiles({ 'srv/release.tar.gz': tarball, 'srv/bundle.7z': outer })).toEqual([
+      ...leak('srv/release.tar.gz!/dist/backup.7z!/app/conf/.env'),
+      ...leak('srv/bundle.7z!/pkg/lib.zip!/app/conf/.env'),
+    ]);
+  });
+
+  it('a cut archive is named as not audited', async () => {
+    const archive = sevenZip([], files(SECRET));
+    const findings = await auditFiles({ 'srv/cut.7z': archive.subarray(0, archive.length - 20) });
+    expect(findings).toEqual([
+      { severity: 'limit', what: 'not fully audited: a 7z archive that ends early (its header is missing): not audited', path: 'srv/cut.7z' },
+    ]);
+  });
+});
