@@ -10,13 +10,13 @@ import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
 import { readBuildInputs } from '../plan/inputs.js';
 import type { RunFacts } from '../core/facts.js';
-import { withCheckoutCommitTime } from '../platform/context.js';
 import { confineSource, workspaceConfinement } from '../inputs/confine.js';
 import { checkFiles, planBuild } from '../plan/stage.js';
 import { primaryBuild, publishOutputs, runSummary, type RunRecord } from '../report/outputs.js';
 import { catalogSecretFiles } from '../secrets/secret-files.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { newCatalog } from '../secrets/hide.js';
+import { checkoutFacts } from './facts.js';
 import { withWorkdir } from './workdir.js';
 
 /**
@@ -40,7 +40,7 @@ export async function build(fx: Effects): Promise<void> {
   const { platform } = fx;
   // A family of images from one step: each entry a build of its own, parents first.
   const hierarchy = platform.getInput('hierarchy').trim();
-  if (hierarchy) return (await import('./hierarchy.js')).buildHierarchy(fx, hierarchy);
+  if (hierarchy) return (await import('./hierarchy.js')).buildHierarchy(fx, hierarchy, runBuild);
   for (const input of ['hierarchy-plan', 'hierarchy-entry'])
     if (!['', 'false'].includes(platform.getInput(input).trim()))
       throw new ConfigError([{ input, message: `${input} works on a family of images: set hierarchy to its file` }]);
@@ -52,17 +52,6 @@ export async function build(fx: Effects): Promise<void> {
     await commentOnPullRequest(fx, record.inputs!.delivery, runSummary(record)!);
     await noteOnMergeRequest(fx, record.inputs!.delivery, runSummary(record)!);
   }
-}
-
-/** The run's facts, with the checkout's commit time when the workspace is a git checkout. */
-export async function checkoutFacts(fx: Pick<Effects, 'platform' | 'exec'>): Promise<RunFacts> {
-  const { context } = fx.platform;
-  const git = (args: string[]) =>
-    fx.exec.run('git', args, { env: context.env, cwd: context.workspace }).then(
-      (r) => r.stdout.trim() || undefined,
-      () => undefined, // not a checkout, or no git: the clock, and the log says so
-    );
-  return withCheckoutCommitTime(context.facts, git);
 }
 
 export interface RunOptions {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { formatReference, formatRepository, parseReference, type Repository } from '../core/reference.js';
+import type { RunFacts } from '../core/facts.js';
 import type { Effects } from '../effects/effects.js';
 import type { HierarchyEntry } from '../inputs/hierarchy.js';
 import type { BuildInputs } from '../inputs/index.js';
@@ -16,8 +17,8 @@ import { DockerfileError, stages } from '../plan/dockerfile.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { confineSource, workspaceConfinement } from '../inputs/confine.js';
+import type { RunRecord } from '../report/outputs.js';
 import type { EntryResult } from '../plan/hierarchy.js';
-import { runBuild, type checkoutFacts } from './build.js';
 import { CONTEXT_DIGEST_CAP, contextDigest } from './context-digest.js';
 
 /** The label that records a build's inputs, so an unchanged entry is known without building it. */
@@ -136,7 +137,19 @@ export interface ResolvedEntry {
   existing?: string;
 }
 
-type Facts = Awaited<ReturnType<typeof checkoutFacts>>;
+type Facts = RunFacts;
+
+/**
+ * One build from its inputs to its push (`build.ts#runBuild`), handed in by the build pipeline that
+ * loads the family: this module never imports its caller back.
+ */
+export type RunBuild = (
+  fx: Effects,
+  read: (name: string) => string,
+  facts: RunFacts,
+  catalog: SecretCatalog,
+  o: { publish: boolean; prepare?: (inputs: BuildInputs, workdir: string) => Promise<BuildInputs> },
+) => Promise<RunRecord>;
 
 /** The entry's inputs, pinned Dockerfile and inputs digest, and the image its tags hold from them, if any. */
 export async function resolveEntry(
@@ -182,6 +195,7 @@ export async function buildEntry(
   parent: EntryResult | undefined,
   catalog: SecretCatalog,
   facts: Facts,
+  runBuild: RunBuild,
 ): Promise<EntryResult> {
   const { platform } = fx;
   const step = (name: string) => platform.getInput(name);

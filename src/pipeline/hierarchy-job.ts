@@ -13,8 +13,8 @@ import type { HierarchyEntry } from '../inputs/hierarchy.js';
 import { entryReport } from '../report/hierarchy.js';
 import { publish } from '../report/publish.js';
 import { newCatalog } from '../secrets/hide.js';
-import { checkoutFacts } from './build.js';
-import { buildEntry, INPUTS_LABEL, resolveEntry, type EntryResult, type ResolvedEntry } from './hierarchy-entry.js';
+import { checkoutFacts } from './facts.js';
+import { buildEntry, INPUTS_LABEL, resolveEntry, type EntryResult, type ResolvedEntry, type RunBuild } from './hierarchy-entry.js';
 
 /** The refusal when an ancestor has no image of its current inputs: names it and what was looked for. */
 export function missingAncestor(entry: string, ancestor: ResolvedEntry): ConfigError {
@@ -47,7 +47,7 @@ export async function findAncestors(
 }
 
 /** `hierarchy-entry: NAME`: that entry alone, on its parent's image of this run. */
-export async function buildOneEntry(fx: Effects, file: string, entries: readonly HierarchyEntry[], name: string): Promise<void> {
+export async function buildOneEntry(fx: Effects, file: string, entries: readonly HierarchyEntry[], name: string, runBuild: RunBuild): Promise<void> {
   const { platform } = fx;
   const byName = new Map(entries.map((e) => [e.name, e]));
   const entry = byName.get(name);
@@ -56,5 +56,5 @@ export async function buildOneEntry(fx: Effects, file: string, entries: readonly
   const facts = await checkoutFacts(fx);
   const parent = await findAncestors(entry, byName, (e, p) => resolveEntry(fx, e, p, catalog, facts));
   if (parent) platform.info(`${entry.name}: its parent ${parent.name} is ${parent.digest} (found by its inputs digest)`);
-  await publish(fx, entryReport(file, await buildEntry(fx, entry, parent, catalog, facts), parent));
+  await publish(fx, entryReport(file, await buildEntry(fx, entry, parent, catalog, facts, runBuild), parent));
 }

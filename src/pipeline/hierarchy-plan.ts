@@ -12,7 +12,7 @@ import { CHILD_PIPELINE, childPipeline, jobInputs, levels, planEntries } from '.
 import { planReport } from '../report/hierarchy.js';
 import { publish } from '../report/publish.js';
 import { newCatalog } from '../secrets/hide.js';
-import { checkoutFacts } from './build.js';
+import { checkoutFacts } from './facts.js';
 import { resolveEntry } from './hierarchy-entry.js';
 
 /** `hierarchy-plan: true`: the `levels` output, the summary, and on GitLab the child pipeline. */

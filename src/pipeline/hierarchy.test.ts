@@ -12,7 +12,7 @@ import { MemoryRegistry } from '../../test/support/memory-registry.js';
 import { harness, type Harness } from '../../test/support/pipeline.js';
 import type { Effects } from '../effects/effects.js';
 import { CHILD_PIPELINE } from '../plan/hierarchy.js';
-import { build } from './build.js';
+import { build, runBuild } from './build.js';
 
 const registries: MemoryRegistry[] = [];
 afterEach(async () => {
@@ -157,7 +157,7 @@ describe('hierarchy as CI jobs', () => {
     await family(plan, reg);
     await writeFile(join(plan.workspace, 'runtime/Dockerfile'), await readFile(join(h.workspace, 'runtime/Dockerfile'), 'utf8'));
     const fx: Effects = { ...plan.fx, platform: { ...plan.fx.platform, name: 'gitlab' } };
-    await (await import('./hierarchy.js')).buildHierarchy(fx, 'family.yml');
+    await (await import('./hierarchy.js')).buildHierarchy(fx, 'family.yml', runBuild);
     expect(plan.builder.plans).toEqual([]);
     expect(Object.fromEntries(plan.platform.outputs)).toEqual({
       levels: '[["runtime"],["app"]]',

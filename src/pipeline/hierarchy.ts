@@ -12,12 +12,13 @@ import { readHierarchy } from '../inputs/hierarchy.js';
 import { familyReport } from '../report/hierarchy.js';
 import { publish } from '../report/publish.js';
 import { newCatalog } from '../secrets/hide.js';
-import { checkoutFacts } from './build.js';
-import { buildEntry, type EntryResult } from './hierarchy-entry.js';
+import { checkoutFacts } from './facts.js';
+import { buildEntry, type EntryResult, type RunBuild } from './hierarchy-entry.js';
 
 export { INPUTS_LABEL, inputsDigest, pinFrom, type EntryResult } from './hierarchy-entry.js';
 
-export async function buildHierarchy(fx: Effects, file: string): Promise<void> {
+/** The family of `file`; `runBuild` is the build pipeline's one build (it loads this module, which never imports it back). */
+export async function buildHierarchy(fx: Effects, file: string, runBuild: RunBuild): Promise<void> {
   const { platform, redactor } = fx;
   const entries = await readHierarchy(fx.files, platform.context.workspace, file, platform.getInput('allow-outside-workspace').trim() === 'true');
   // A family built as CI jobs: the plan (what to build, by level), or one entry's job.
@@ -26,7 +27,7 @@ export async function buildHierarchy(fx: Effects, file: string): Promise<void> {
     if (only) throw new ConfigError([{ input: 'hierarchy-entry', message: 'hierarchy-plan builds nothing: give hierarchy-plan or hierarchy-entry, not both' }]);
     return (await import('./hierarchy-plan.js')).planHierarchy(fx, file, entries);
   }
-  if (only) return (await import('./hierarchy-job.js')).buildOneEntry(fx, file, entries, only);
+  if (only) return (await import('./hierarchy-job.js')).buildOneEntry(fx, file, entries, only, runBuild);
   const catalog = newCatalog(fx);
   const facts = await checkoutFacts(fx);
   const results = new Map<string, EntryResult>();
@@ -39,7 +40,7 @@ export async function buildHierarchy(fx: Effects, file: string): Promise<void> {
     }
     platform.info(`── ${entry.name}${entry.from ? ` (from ${entry.from})` : ''} ──`);
     try {
-      results.set(entry.name, await buildEntry(fx, entry, parent, catalog, facts));
+      results.set(entry.name, await buildEntry(fx, entry, parent, catalog, facts, runBuild));
     } catch (e) {
       const message = redactor.redact(
         e instanceof ConfigError ? e.issues.map((i) => `${i.input}: ${i.message}`).join('; ') : e instanceof Error ? e.message : String(e),
