@@ -23,12 +23,19 @@ export interface AuditSummary {
 }
 
 /** A finding as one line: what (never the value), its fingerprint, where. */
+/**
+ * What the audit reads of an image: its OCI layout, its graph, and the base layers adopted (the
+ * layout holds their stand-ins). A build's `Built` is one; `maintain/audit.ts` gives a fetched or
+ * given layout.
+ */
+export type AuditedImage = Pick<Built, 'layoutDir' | 'graph' | 'adopted'>;
+
 export const describeFinding = (f: Finding) => `${f.what}${f.fingerprint ? ` [sha256 ${f.fingerprint}…]` : ''} in ${f.where}`;
 
 async function auditOne(
   fx: Pick<Effects, 'platform' | 'redactor'>,
   mode: AuditSettings['mode'],
-  b: Built,
+  b: AuditedImage,
   secrets: readonly NamedSecret[],
   strictLimits: boolean,
 ): Promise<AuditSummary> {
@@ -76,7 +83,7 @@ async function auditOne(
 export async function auditBuilds(
   fx: Pick<Effects, 'platform' | 'redactor'>,
   mode: AuditSettings['mode'],
-  built: readonly Built[],
+  built: readonly AuditedImage[],
   secrets: readonly NamedSecret[],
   strictLimits = false,
 ): Promise<AuditSummary> {

@@ -4,11 +4,10 @@
  */
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
-import { auditBuilds, type AuditSummary } from '../audit/stage.js';
-import type { Built } from '../builders/stage.js';
+import { auditBuilds, type AuditedImage, type AuditSummary } from '../audit/stage.js';
 import type { Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
-import { fetchGraph, indexPlatforms, layoutGraph, type ImageGraph } from '../oci/graph.js';
+import { fetchGraph, layoutGraph, type ImageGraph } from '../oci/graph.js';
 import { initLayout, readLayoutRoot, writeBlobStream } from '../oci/layout.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { NamedSecret } from '../secrets/catalog.js';
@@ -41,19 +40,8 @@ async function fetchLayout(client: RegistryClient, ref: Reference, dir: string, 
   return graph;
 }
 
-/** As the build's audit shapes it: one "build" whose layout the auditor reads. */
-const asBuilt = (layoutDir: string, graph: ImageGraph): Built => ({
-  unit: { target: undefined, images: [] },
-  meta: { labels: { values: [], withheld: [] }, annotations: { values: [], withheld: [] } },
-  layoutDir,
-  root: { descriptor: { mediaType: graph.root.mediaType, digest: graph.root.digest, size: graph.root.bytes.length }, bytes: graph.root.bytes },
-  imageId: graph.root.digest,
-  localTags: [],
-  graph,
-  cachedSecretSteps: [],
-  platforms: indexPlatforms(graph),
-  adopted: new Map(),
-});
+/** What the audit reads of a layout: nothing of it is adopted from a base's registry. */
+const audited = (layoutDir: string, graph: ImageGraph): AuditedImage => ({ layoutDir, graph, adopted: new Map() });
 
 export async function auditRegistryImage(
   fx: Pick<Effects, 'platform' | 'redactor'>,
@@ -65,10 +53,10 @@ export async function auditRegistryImage(
 ): Promise<AuditSummary> {
   const dir = join(workdir, 'image');
   const graph = await fx.platform.group(`Fetch ${ref.registry}/${ref.path}`, () => fetchLayout(client, ref, dir, limit));
-  return auditBuilds(fx, 'fail', [asBuilt(dir, graph)], secrets);
+  return auditBuilds(fx, 'fail', [audited(dir, graph)], secrets);
 }
 
 export async function auditLayoutDir(fx: Pick<Effects, 'platform' | 'redactor'>, dir: string, secrets: readonly NamedSecret[]): Promise<AuditSummary> {
   const root = await readLayoutRoot(dir);
-  return auditBuilds(fx, 'fail', [asBuilt(dir, await layoutGraph(dir, root))], secrets);
+  return auditBuilds(fx, 'fail', [audited(dir, await layoutGraph(dir, root))], secrets);
 }
