@@ -17,23 +17,15 @@ import { catalogRegistryPasswords, parseTransfer, yamlFor } from '../inputs/regi
 import { imageConfig } from '../maintain/tags.js';
 import type { RegistryClient } from '../registry/client.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
-import { cell, code } from '../report/summary.js';
+import { publish } from '../report/publish.js';
+import { staleReport, type Verdict } from '../report/stale.js';
 import { newCatalog } from '../secrets/hide.js';
 
 const BASE_NAME = 'org.opencontainers.image.base.name';
 const BASE_DIGEST = 'org.opencontainers.image.base.digest';
 const MAX_DEPTH = 16;
 
-export interface Verdict {
-  image: string;
-  stale: boolean;
-  /** Why: the base that moved (recorded and current digest), or the chain to it; or why it cannot tell. */
-  reason: string;
-  /** From the image to the ancestor that changed. */
-  chain: string[];
-  /** The image's record could not be read (a base.name that is no reference, a registry that failed): said, not counted. */
-  unknown?: boolean;
-}
+export type { Verdict } from '../report/stale.js';
 
 /**
  * The base an image records as its own. The manifest annotations are the image's own (Hoist sets
@@ -125,7 +117,7 @@ export async function checkImage(
 }
 
 export async function stale(fx: Effects): Promise<void> {
-  const { platform, redactor } = fx;
+  const { platform } = fx;
   const read = (name: string) => platform.getInput(name);
   const scope = inputScope(read, platform.context.workspace, platform.context.env);
   const transfer = parseTransfer(scope, await yamlFor(read('registry-auth')));
@@ -149,21 +141,7 @@ export async function stale(fx: Effects): Promise<void> {
     for (const v of verdicts)
       if (v.unknown) platform.warning(`??  ${v.image}: ${v.reason}`);
       else platform.info(`${v.stale ? 'STALE' : 'ok'}  ${v.image}: ${v.reason}`);
-    platform.setOutput('stale', staleOnes.map((v) => v.image).join('\n'));
-    await platform.summary(
-      redactor.redact(
-        [
-          `### Hoist stale: ${staleOnes.length} of ${verdicts.length} images on an outdated base`,
-          '',
-          ...verdicts.map(
-            (v) =>
-              // A reason quotes the registry's records (a base.name label): escaped as Markdown text.
-              `- ${v.stale ? '❌' : v.unknown ? '❔' : '✅'} \`${code(v.image)}\` — ${cell(v.reason)}${v.chain.length > 1 ? ` (${cell([v.image, ...v.chain].join(' on '))})` : ''}`,
-          ),
-          '',
-        ].join('\n'),
-      ),
-    );
+    await publish(fx, staleReport(verdicts));
     if (staleOnes.length)
       throw new FindingError(
         `${staleOnes.length} of ${verdicts.length} images are built on an outdated base; rebuild: ${staleOnes.map((v) => v.image).join(', ')}`,
