@@ -206,6 +206,18 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
     "summary": "Public keys (cosign.pub: PEM text, or paths one per line, relative to the workspace) of whom you trust to sign base images"
   },
   {
+    "name": "base-signers-identity",
+    "summary": "The certificate identity trusted to sign base images keyless (cosign verify's --certificate-identity): the Fulcio certificate's subject, an email or a workflow URI, exactly; between slashes, a regular expression matched anywhere in it (--certificate-identity-regexp)"
+  },
+  {
+    "name": "base-signers-oidc-issuer",
+    "summary": "The OIDC issuer that vouched for base-signers-identity (cosign verify's --certificate-oidc-issuer), e.g. https://token.actions.githubusercontent.com; between slashes, a regular expression"
+  },
+  {
+    "name": "trusted-root",
+    "summary": "The Sigstore deployment's trusted_root.json (cosign verify --trusted-root), a path relative to the workspace: the Fulcio certificate authorities and Rekor logs a keyless signature of base-signers-identity must chain to and be logged in"
+  },
+  {
     "name": "ssh-known-hosts",
     "summary": "Pinned host keys (known_hosts lines, e.g. from ssh-keyscan), handed to the build as the secret known_hosts: RUN --mount=type=secret,id=known_hosts,target=/root/.ssh/known_hosts --mount=type=ssh git clone … Host-key checking stays on"
   },

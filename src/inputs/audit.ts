@@ -1,5 +1,6 @@
 /** The checks around the build: the base-image policy before it, the secret audit after it. */
 import { parseAllowRule } from './allow-rule.js';
+import { parseKeylessSigner, type KeylessSignerInputs } from './keyless-signer.js';
 import { parseBool, parseChoice, parseLines, parseList, type InputScope } from './read.js';
 
 export interface AuditSettings {
@@ -18,7 +19,15 @@ export interface AuditSettings {
    * every base image, checked by digest before the build (`trust/bases.ts`); '' for none.
    */
   baseSigners: string;
+  /**
+   * Keyless base signers: `base-signers-identity` and `base-signers-oidc-issuer` (exact, or
+   * `/regexp/`) under `trusted-root`; a base then verifies by a key of `base-signers` or keyless.
+   */
+  baseKeyless?: KeylessSignerInputs;
 }
+
+/** The build's inputs naming keyless base signers. */
+export const BASE_KEYLESS_INPUTS = { identity: 'base-signers-identity', issuer: 'base-signers-oidc-issuer', root: 'trusted-root' };
 
 export function parseAuditInputs(scope: InputScope): AuditSettings {
   const values = parseLines(scope.read('audit-values'));
@@ -39,8 +48,15 @@ export function parseAuditInputs(scope: InputScope): AuditSettings {
     scope.sensitive.push({ name: 'the base-signers input (a private key given in place of a public one)', value: baseSigners });
     scope.issues.push({ input: 'base-signers', message: "holds a private key: give the signers' public keys (cosign.pub), never a private one" });
   }
+  const baseKeyless = parseKeylessSigner(scope, BASE_KEYLESS_INPUTS);
+  if (!baseKeyless && scope.read('trusted-root').trim())
+    scope.issues.push({
+      input: 'base-signers-identity',
+      message: 'trusted-root is given but not whose keyless signatures it is for: set base-signers-identity and base-signers-oidc-issuer',
+    });
   return {
     baseSigners,
+    ...(baseKeyless ? { baseKeyless } : {}),
     mode: parseChoice(scope, 'audit', ['fail', 'warn', 'off'] as const, 'fail'),
     values,
     allowedBaseImages,

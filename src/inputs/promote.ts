@@ -2,8 +2,8 @@
 import { ConfigError } from '../core/errors.js';
 import { parseReference, parseRepository, TAG_PATTERN, type Reference, type Repository } from '../core/reference.js';
 import type { CiContext } from '../platform/platform.js';
-import { identityGiven, identityPolicy, slashed, type IdentityGiven, type IdentityNames } from '../sign/identity.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
+import { identityNames, parseKeylessSigner, type KeylessSignerInputs } from './keyless-signer.js';
 import { inputScope, parseBool, parseChoice, parseList, type InputReader, type InputScope } from './read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 
@@ -31,16 +31,12 @@ export interface SignatureRequirement {
   /** `verify-key` as given: PEM public keys, or paths (one a line, relative to the workspace); read when the run verifies. */
   keys: string;
   /** Keyless signers: `verify-identity` and `verify-oidc-issuer` (exact, or `/regexp/`), and `trusted-root` (a path, read when the run verifies). */
-  keyless?: { given: IdentityGiven; trustedRoot: string };
+  keyless?: KeylessSignerInputs;
 }
 
+const KEYLESS_INPUTS = { identity: 'verify-identity', issuer: 'verify-oidc-issuer', root: 'trusted-root' };
 /** How promote's inputs name the keyless values (one input for each value's exact and /regexp/ forms). */
-export const PROMOTE_IDENTITY_NAMES: IdentityNames = {
-  identity: 'verify-identity',
-  identityRegexp: 'verify-identity',
-  issuer: 'verify-oidc-issuer',
-  issuerRegexp: 'verify-oidc-issuer',
-};
+export const PROMOTE_IDENTITY_NAMES = identityNames(KEYLESS_INPUTS);
 
 export interface MountHint {
   /** The API host the hint is for; undefined: every destination registry. */
@@ -86,23 +82,14 @@ function parseSource(read: InputReader): { source?: Reference; message?: string 
 export function parseSignatureRequirement(scope: InputScope): SignatureRequirement {
   const required = parseBool(scope, 'require-signature', false);
   const keys = scope.read('verify-key').trim();
-  const given = { ...slashed(scope.read('verify-identity'), 'identity'), ...slashed(scope.read('verify-oidc-issuer'), 'issuer') };
-  const trustedRoot = scope.read('trusted-root').trim();
-  const keyless = identityGiven(given) || trustedRoot;
-  if (keyless) {
-    try {
-      identityPolicy(given, PROMOTE_IDENTITY_NAMES);
-    } catch (e) {
-      const message = (e as Error).message;
-      const input = message.startsWith('verify-oidc-issuer') ? 'verify-oidc-issuer' : 'verify-identity';
-      scope.issues.push({ input, message: message.slice(input.length + 1) });
-    }
-    if (!trustedRoot)
-      scope.issues.push({
-        input: 'trusted-root',
-        message: "is missing: give the path of the Sigstore deployment's trusted_root.json (as cosign verify --trusted-root; Hoist fetches no root by TUF)",
-      });
-  }
+  const signer = parseKeylessSigner(scope, KEYLESS_INPUTS);
+  const rootOnly = !signer && scope.read('trusted-root').trim();
+  if (rootOnly)
+    scope.issues.push({
+      input: 'verify-identity',
+      message: 'trusted-root is given but not whose keyless signatures it is for: set verify-identity and verify-oidc-issuer',
+    });
+  const keyless = signer !== undefined;
   if (/PRIVATE KEY-----/.test(keys)) {
     scope.sensitive.push({ name: 'the verify-key input (a private key given in place of a public one)', value: keys });
     scope.issues.push({ input: 'verify-key', message: 'holds a private key: give the public key (cosign.pub), never the private one' });
@@ -118,7 +105,7 @@ export function parseSignatureRequirement(scope: InputScope): SignatureRequireme
       input: 'require-signature',
       message: `${keys ? 'verify-key' : 'verify-identity'} is given but require-signature is not true: set require-signature: true to promote only images it signed`,
     });
-  return { required, keys, ...(keyless ? { keyless: { given, trustedRoot } } : {}) };
+  return { required, keys, ...(signer ? { keyless: signer } : {}) };
 }
 
 export async function readPromoteInputs(read: InputReader, ctx: CiContext, catalog: SecretCatalog): Promise<PromoteInputs> {

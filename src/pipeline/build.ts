@@ -89,9 +89,10 @@ export async function runBuild(
     await checkFiles(fx, prepared);
     await catalogSecretFiles(fx.files, prepared.secrets.secrets, { buildArgs: prepared.source.buildArgs, ...prepared.metadata }, catalog);
     // base-signers: after the policy, every base verified by digest and the build pinned to it (trust/bases.ts).
-    const { inputs, planned } = prepared.audit.baseSigners
-      ? await (await import('../trust/bases.js')).trustBases(fx, prepared, await planBuild(fx, prepared), catalog, work.dir)
-      : { inputs: prepared, planned: await planBuild(fx, prepared) };
+    const { inputs, planned } =
+      prepared.audit.baseSigners || prepared.audit.baseKeyless
+        ? await (await import('../trust/bases.js')).trustBases(fx, prepared, await planBuild(fx, prepared), catalog, work.dir)
+        : { inputs: prepared, planned: await planBuild(fx, prepared) };
     record.inputs = inputs;
     const {
       chooseBuilderFor,

@@ -13,7 +13,7 @@ import { MemoryRegistry } from '../../test/support/memory-registry.js';
 import { jwt, startStandins, type Standins } from '../../test/support/sigstore-standins.js';
 import { RegistryClient } from '../registry/client.js';
 import { attachSignature, signatureManifest } from './attach.js';
-import { identityPolicy, judgeIdentity } from './identity.js';
+import { identityPolicy, judgeIdentity } from '../core/identity.js';
 import { BUNDLE_ANNOTATION, attachKeylessSignature } from './keyless.js';
 import { loadTrustedRoot, type KeylessRoot } from './keyless-verify.js';
 import { parseSigningKey } from './keys.js';

@@ -21,9 +21,8 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type * as SigstoreBundle from '@sigstore/bundle';
 import type * as SigstoreVerify from '@sigstore/verify';
 import { keyFingerprint } from './ecdsa.js';
-import { judgeIdentity, type IdentityPolicy } from './identity.js';
-import { BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION } from './keyless.js';
-import { SIGNATURE_ANNOTATION } from './payload.js';
+import { judgeIdentity, type IdentityPolicy } from '../core/identity.js';
+import { BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, SIGNATURE_ANNOTATION } from './payload.js';
 
 type VerifyModule = typeof SigstoreVerify;
 

@@ -13,11 +13,17 @@
  */
 import { createHash, generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
 import { appendLayer, type AttachedSignature, type Descriptor, type SignatureWriter } from './attach.js';
-import { SIGNATURE_ANNOTATION, signatureTag, simpleSigningPayload, SIMPLE_SIGNING } from './payload.js';
+import {
+  BUNDLE_ANNOTATION,
+  CERTIFICATE_ANNOTATION,
+  CHAIN_ANNOTATION,
+  SIGNATURE_ANNOTATION,
+  signatureTag,
+  simpleSigningPayload,
+  SIMPLE_SIGNING,
+} from './payload.js';
 
-export const CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
-export const CHAIN_ANNOTATION = 'dev.sigstore.cosign/chain';
-export const BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
+export { BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION };
 
 export interface KeylessEndpoints {
   fulcioUrl: string;

@@ -14,6 +14,10 @@ import { DIGEST_PATTERN } from '../core/reference.js';
 
 export const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
+/** A keyless signature's annotations (cosign's): the Fulcio leaf PEM, the rest of its chain, the Rekor bundle. */
+export const CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
+export const CHAIN_ANNOTATION = 'dev.sigstore.cosign/chain';
+export const BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
 export const COSIGN_TYPE = 'cosign container image signature';
 
 export interface SimpleSigning {

@@ -21,10 +21,9 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { keyFingerprint, verifyPayload } from './ecdsa.js';
-import type { IdentityPolicy } from './identity.js';
+import type { IdentityPolicy } from '../core/identity.js';
 import type { KeylessRoot } from './keyless-verify.js';
-import { CERTIFICATE_ANNOTATION } from './keyless.js';
-import { COSIGN_TYPE, parseSimpleSigning, SIGNATURE_ANNOTATION, signatureTag, SIMPLE_SIGNING } from './payload.js';
+import { CERTIFICATE_ANNOTATION, COSIGN_TYPE, parseSimpleSigning, SIGNATURE_ANNOTATION, signatureTag, SIMPLE_SIGNING } from './payload.js';
 
 /** What verification reads: a RegistryClient satisfies it; tests may pass their own. */
 export interface SignatureStore {

@@ -1,8 +1,9 @@
 /**
- * `base-signers`: every image the build uses — the list the base-image policy reads (`FROM`,
- * `COPY --from=<image>`, `RUN --mount=from=<image>`, the `# syntax=` frontend, `docker-image://`
- * build contexts) — must carry a cosign key signature one of the keys verifies, checked before the
- * build, by digest: each reference is resolved to a manifest digest once (the bytes hashed here, not
+ * `base-signers` (keys), or `base-signers-identity` + `base-signers-oidc-issuer` under
+ * `trusted-root` (keyless, as cosign verify --certificate-identity): every image the build uses —
+ * the list the base-image policy reads (`FROM`, `COPY --from=<image>`, `RUN --mount=from=<image>`,
+ * the `# syntax=` frontend, `docker-image://` build contexts) — must carry a cosign signature one of
+ * the keys, or the keyless signer, verifies, checked before the build, by digest: each reference is resolved to a manifest digest once (the bytes hashed here, not
  * the registry's header taken), that digest's signatures are verified, and the Dockerfile the
  * builder reads names that digest (`repo:tag@sha256:…`), so what was verified is what is built on.
  * A reference the Dockerfile spells through a variable, or over several lines, cannot be rewritten:
@@ -18,7 +19,9 @@ import type { PlannedUnit } from '../plan/stage.js';
 import { imageMetadata, unitsOf } from '../plan/units.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
-import { readSigners, verifyDigest, whyNotVerified, describeSigners } from './gate.js';
+import { BASE_KEYLESS_INPUTS } from '../inputs/audit.js';
+import { identityNames } from '../inputs/keyless-signer.js';
+import { readKeylessSigners, readSigners, verifyDigest, whyNotVerified, describeSigners, type TrustedSigners } from './gate.js';
 
 /** One image to verify: how the build names it, where, and through which build context if any. */
 export interface BaseUse {
@@ -82,7 +85,10 @@ export async function trustBases(
   workdir: string,
 ): Promise<{ inputs: BuildInputs; planned: PlannedUnit[] }> {
   const { platform } = fx;
-  const signers = await readSigners(fx.files, inputs.audit.baseSigners, 'base-signers', platform.context.workspace);
+  const { baseSigners, baseKeyless } = inputs.audit;
+  const dir = platform.context.workspace;
+  const signers: TrustedSigners = baseSigners ? await readSigners(fx.files, baseSigners, 'base-signers', dir) : { input: 'base-signers-identity', keys: [] };
+  if (baseKeyless) signers.keyless = await readKeylessSigners(fx.files, baseKeyless, identityNames(BASE_KEYLESS_INPUTS), 'trusted-root', dir);
   const dockerfile = await fx.files.readText(inputs.source.file);
   const uses = imageUses(dockerfile, inputs.source.buildArgs, {
     platforms: inputs.builder.platforms,
@@ -125,7 +131,7 @@ export async function trustBases(
   }
   if (refused.length)
     throw new FindingError(
-      `base-signers: ${refused.length === 1 ? 'an image' : `${refused.length} images`} the build would use ${refused.length === 1 ? 'carries' : 'carry'} no signature the keys verify; nothing was built:\n${refused.join('\n')}`,
+      `base-signers: ${refused.length === 1 ? 'an image' : `${refused.length} images`} the build would use ${refused.length === 1 ? 'carries' : 'carry'} no signature ${baseSigners ? (baseKeyless ? 'the keys or the keyless signer verify' : 'the keys verify') : 'the keyless signer verifies'}; nothing was built:\n${refused.join('\n')}`,
     );
   const pinnedInputs = await pinned(fx, inputs, dockerfile, checked, workdir);
   if (pinnedInputs === inputs) return { inputs, planned };

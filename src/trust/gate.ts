@@ -10,7 +10,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Files } from '../effects/files.js';
 import type { VerificationKey } from '../sign/keys.js';
 import { ConfigError } from '../core/errors.js';
-import type { IdentityGiven, IdentityNames } from '../sign/identity.js';
+import type { IdentityGiven, IdentityNames } from '../core/identity.js';
 import type { SignatureStore, TrustedKeys, VerifyResult } from '../sign/verify.js';
 
 export interface TrustedSigners {
@@ -33,7 +33,7 @@ export async function readKeylessSigners(
   rootInput: string,
   dir: string,
 ): Promise<NonNullable<TrustedSigners['keyless']>> {
-  const [{ identityPolicy }, { loadTrustedRoot }] = await Promise.all([import('../sign/identity.js'), import('../sign/keyless-verify.js')]);
+  const [{ identityPolicy }, { loadTrustedRoot }] = await Promise.all([import('../core/identity.js'), import('../sign/keyless-verify.js')]);
   const path = isAbsolute(k.trustedRoot) ? k.trustedRoot : resolve(dir, k.trustedRoot);
   const text = await files.readText(path).catch((e: NodeJS.ErrnoException) => {
     throw new ConfigError([{ input: rootInput, message: `cannot read ${k.trustedRoot} (${e.code ?? 'error'}): give the path of trusted_root.json` }]);

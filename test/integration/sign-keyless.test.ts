@@ -153,7 +153,7 @@ describe('hoist verify --certificate-identity (keyless, stand-in Fulcio and Reko
   // incomplete flags are exit 2 naming the flag, before any request.
   // Nearest real-world variant: a deploy job's `cosign verify --certificate-identity-regexp
   // '^https://github.com/acme/' --certificate-oidc-issuer https://token.actions.githubusercontent.com`.
-  it('exit 0 for the signer; 1 naming why for another identity, issuer, CA, digest, a tampered SET, a key signature; 2 for bad flags; promote copies only for the signer', async () => {
+  it('exit 0 for the signer; 1 naming why for another identity, issuer, CA, digest, a tampered SET, a key signature; 2 for bad flags; promote and base-signers accept only the signer', async () => {
     const ws = await workspace();
     const repo = `${plain.host}/${uniqueRepo('keyless/verify')}`;
     const insecure = ['--insecure-registries', plain.host];
@@ -262,6 +262,32 @@ describe('hoist verify --certificate-identity (keyless, stand-in Fulcio and Reko
     const refused = await promoteTo(`${repo}-refused`, 'project_path:team/other:ref_type:branch:ref:main');
     expect([refused.code, refused.stderr]).toEqual([1, expect.stringMatching(new RegExp(`is not promoted: wrong identity: the certificate is for '${SUB}'`))]);
     expect(await skopeoDigest(`${repo}-refused:1.0.0`)).toBeUndefined();
+
+    // base-signers keyless: a build FROM the signed image builds on its digest; FROM an unsigned one stops before building (exit 1).
+    const child = await mkdtemp(join(dir, 'child-'));
+    const baseFlags = [
+      '--version',
+      '1.0.0',
+      '--base-signers-identity',
+      SUB,
+      '--base-signers-oidc-issuer',
+      ISSUER,
+      '--trusted-root',
+      root,
+      ...insecure,
+      '--push',
+      'false',
+    ];
+    await writeFile(join(child, 'Dockerfile'), `FROM ${repo}:1.0.0\nRUN true\n`);
+    const onSigned = await hoist(['build', '--images', `${repo}-child`, ...baseFlags], { cwd: child });
+    expect(onSigned.code, onSigned.stderr).toBe(0);
+    expect(onSigned.stdout + onSigned.stderr).toContain(`Base ${repo}:1.0.0 verified at ${digest}: keyless ${SUB} (issuer ${ISSUER})`);
+    await writeFile(join(child, 'Dockerfile'), `FROM ${plain.host}/lab/busybox:1.36\nRUN true\n`);
+    const onUnsigned = await hoist(['build', '--images', `${repo}-child`, ...baseFlags], { cwd: child });
+    expect([onUnsigned.code, onUnsigned.stderr]).toEqual([
+      1,
+      expect.stringMatching(/Dockerfile:1: FROM .*lab\/busybox:1\.36 \(sha256:[0-9a-f]{64}\): unsigned/),
+    ]);
 
     // The signature copied under another image's .sig tag (skopeo, as anyone with push access could): its payload names the first digest.
     await run('skopeo', [

@@ -14,7 +14,7 @@ import { formatFull, formatRepository, type Reference } from '../../core/referen
 import { ConfigError } from '../../core/errors.js';
 import type { Files } from '../../effects/files.js';
 import type { RegistryClient } from '../../registry/client.js';
-import { identityGiven, identityPolicy, type IdentityGiven } from '../../sign/identity.js';
+import { identityGiven, identityPolicy, type IdentityGiven } from '../../core/identity.js';
 import { UsageError } from '../args.js';
 import type { TrustedKeys, VerifiedSignature } from '../../sign/verify.js';
 
@@ -100,7 +100,7 @@ export async function runVerify(client: RegistryClient, c: VerifyCommand, json: 
 
 /** The trusted root read and the identity policy made, before any request; a root that cannot be read is the --trusted-root input error. */
 async function keylessTrust(k: KeylessFlags, files: Pick<Files, 'readText'>): Promise<NonNullable<TrustedKeys['keyless']>> {
-  const [{ identityPolicy }, { loadTrustedRoot }] = await Promise.all([import('../../sign/identity.js'), import('../../sign/keyless-verify.js')]);
+  const [{ identityPolicy }, { loadTrustedRoot }] = await Promise.all([import('../../core/identity.js'), import('../../sign/keyless-verify.js')]);
   let text: string;
   try {
     text = await files.readText(k.trustedRoot);
