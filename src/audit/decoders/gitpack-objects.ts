@@ -1,8 +1,7 @@
 /**
  * The pieces of a git packfile, as git reads them: an object's header (type, size, and a delta's
  * base — a negative offset or an object id), a delta applied to its base (copy and insert
- * instructions, every size checked), an object's id (the hash of `<type> <size>\0<content>`), and
- * the bounded cache of objects that later deltas may name as their base.
+ * instructions, every size checked), and an object's id (the hash of `<type> <size>\0<content>`).
  */
 import { createHash } from 'node:crypto';
 
@@ -116,59 +115,4 @@ export function objectId(type: number, content: Uint8Array, idLength: number): s
     .update(`${TYPES[type]} ${content.length}\0`)
     .update(content)
     .digest('hex');
-}
-
-export interface Cached {
-  type: number;
-  data: Uint8Array;
-  id: string;
-  /** Deltas between it and a whole object. */
-  depth: number;
-}
-
-/** Bytes an entry costs beyond its content (its objects, its map slots). */
-const OVERHEAD = 256;
-
-/**
- * Objects that may be a later delta's base, by offset and by id, most recently used kept: the
- * bytes held never pass `budget`. An object larger than half of it is not kept.
- */
-export class ObjectCache {
-  #byOffset = new Map<number, Cached>();
-  #byId = new Map<string, number>();
-  #bytes = 0;
-
-  constructor(readonly budget: number) {}
-
-  get bytes(): number {
-    return this.#bytes;
-  }
-
-  put(offset: number, entry: Cached): void {
-    const cost = entry.data.length + OVERHEAD;
-    if (cost > this.budget / 2) return;
-    // A small result of zlib sits in a larger buffer: kept alone, so the budget counts what is held.
-    if (entry.data.buffer.byteLength > entry.data.length + 1024) entry = { ...entry, data: new Uint8Array(entry.data) };
-    this.#byOffset.set(offset, entry);
-    this.#byId.set(entry.id, offset);
-    this.#bytes += cost;
-    for (const [old, e] of this.#byOffset) {
-      if (this.#bytes <= this.budget) break;
-      this.#byOffset.delete(old);
-      if (this.#byId.get(e.id) === old) this.#byId.delete(e.id);
-      this.#bytes -= e.data.length + OVERHEAD;
-    }
-  }
-
-  /** The object at `offset`, or with id `id`, if still kept (then kept longest). */
-  get(offset: number | undefined, id?: string): Cached | undefined {
-    const at = offset ?? (id === undefined ? undefined : this.#byId.get(id));
-    if (at === undefined) return undefined;
-    const e = this.#byOffset.get(at);
-    if (e) {
-      this.#byOffset.delete(at);
-      this.#byOffset.set(at, e);
-    }
-    return e;
-  }
 }

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Repo, storedData } from './gitpack.testing.js';
+import { craftedPack, deltaSize, Repo, storedData } from './gitpack.testing.js';
 import { auditFiles, has, SECRET } from './testing.js';
 
 const CLEAN = SECRET.replace('value', 'other');
@@ -128,6 +128,18 @@ describe.skipIf(!has('git'))('git packs, deltas resolved', () => {
     60_000,
   );
 
+  it('a thin pack (`pack-objects --thin`, bases outside it): deltas scanned as their inserted bytes, quietly — no limit for an intact pack', async () => {
+    // Nearest real-world variant: a pack received by `git fetch` before index-pack completed it, kept in a CI cache.
+    for (const value of [SECRET, CLEAN]) {
+      const r = repo();
+      r.commit({ 'settings.py': lines(100, 'settings') }, 'v1');
+      r.commit({ 'settings.py': `${lines(50, 'settings')}TOKEN = "${value}"\n${lines(100, 'settings').split('\n').slice(50).join('\n')}` }, 'v2');
+      const pack = execFileSync('git', ['pack-objects', '-q', '--thin', '--stdout', '--revs'], { cwd: r.dir, input: 'HEAD\n^HEAD~1\n' });
+      const found = await auditFiles({ 'srv/thin.pack': pack });
+      expect(found).toEqual(value === SECRET ? [{ severity: 'leak', what: 'token', path: expect.stringMatching(/^srv\/thin\.pack!\/@\d+ \(delta\)$/) }] : []);
+    }
+  }, 60_000);
+
   it('a pack inside other bytes (a cache, a backup) is read as a pack, once, its objects not again as zlib streams', async () => {
     // Nearest real-world variant: a CI cache archive format that stores a fetched pack after its own header.
     for (const value of [SECRET, CLEAN]) {
@@ -187,3 +199,42 @@ function sha256Works(): boolean {
     return false;
   }
 }
+
+describe('crafted deltas: bounds hold', () => {
+  const base = Buffer.from('x'.repeat(100));
+  /** A delta copying the base's 100 bytes `n` times: 5 bytes an instruction. */
+  const copies = (target: number, n: number) => Buffer.concat([deltaSize(100), deltaSize(target), Buffer.alloc(n * 3, Buffer.from([0x90, 100, 0]))]);
+
+  it('a delta claiming a huge result: not built, a limit naming the object, its bytes still scanned', async () => {
+    // Nearest real-world variant: a pack crafted to exhaust a scanner's memory (a delta bomb) in an uploaded repository.
+    const found = await auditFiles({ 'srv/bomb.pack': craftedPack([{ blob: base }, { delta: copies(2 ** 30, 10) }]) });
+    expect(found).toEqual([
+      { severity: 'limit', what: expect.stringMatching(/git delta resolving to 1073741824 bytes/), path: expect.stringMatching(/^srv\/bomb\.pack!\/@\d+$/) },
+    ]);
+  });
+
+  it('deltas that each expand 100 bytes to 3 MB: stopped by the expansion bound, not by memory', async () => {
+    const n = 30_000;
+    const delta = Buffer.concat([deltaSize(100), deltaSize(n * 100), Buffer.alloc(n * 3, Buffer.from([0x91, 0, 100]))]);
+    const found = await auditFiles({ 'srv/bomb.pack': craftedPack([{ blob: base }, ...Array.from({ length: 40 }, () => ({ delta }))]) });
+    expect(found.map((f) => f.severity)).toContain('limit');
+    expect(found.find((f) => f.severity === 'limit')!.what).toMatch(/expands more than|decoded bytes/);
+  });
+
+  it('a delta copying past its base, or with the reserved instruction 0: a limit naming it, the pack read on', async () => {
+    const bad = Buffer.concat([deltaSize(100), deltaSize(200), Buffer.from([0x91, 50, 100])]);
+    const reserved = Buffer.concat([deltaSize(100), deltaSize(1), Buffer.from([0])]);
+    const found = await auditFiles({
+      'srv/bad.pack': craftedPack([{ blob: base }, { delta: bad }, { blob: Buffer.from(`TOKEN=${SECRET}\n`) }, { delta: reserved }]),
+    });
+    expect(found).toEqual([
+      {
+        severity: 'limit',
+        what: expect.stringMatching(/damaged git delta \(a delta copying past the end of its base\)/),
+        path: expect.stringMatching(/^srv\/bad\.pack!\/@\d+$/),
+      },
+      { severity: 'leak', what: 'token', path: expect.stringMatching(/^srv\/bad\.pack!\/[0-9a-f]{40}$/) },
+      { severity: 'limit', what: expect.stringMatching(/reserved instruction 0/), path: expect.stringMatching(/^srv\/bad\.pack!\/@\d+$/) },
+    ]);
+  });
+});

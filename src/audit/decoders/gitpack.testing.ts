@@ -4,10 +4,11 @@
  * leave it, and what `git verify-pack -v` says of an object (delta or whole, its chain's depth).
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { readHeader } from './gitpack-objects.js';
 
 export class Repo {
@@ -92,4 +93,49 @@ export function storedData(pack: Buffer, offset: number, idLength = 20): Buffer 
   const h = readHeader(pack, offset, offset, idLength);
   if (typeof h !== 'object') throw new Error(`no object header at ${offset}`);
   return inflateSync(pack.subarray(offset + h.length));
+}
+
+/** A pack's object header: type and size (4 bits, then 7 per byte). */
+function objectHeader(type: number, size: number): Buffer {
+  const out = [(type << 4) | (size & 0x0f)];
+  for (let rest = Math.floor(size / 16); rest > 0; rest = Math.floor(rest / 128)) {
+    out[out.length - 1]! |= 0x80;
+    out.push(rest & 0x7f);
+  }
+  return Buffer.from(out);
+}
+
+/** A delta's size field (7 bits per byte, little-endian). */
+export function deltaSize(n: number): Buffer {
+  const out: number[] = [];
+  do {
+    out.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
+    n = Math.floor(n / 128);
+  } while (n > 0);
+  return Buffer.from(out);
+}
+
+/** OFS_DELTA's distance back to its base, as git writes it (big-endian 7 bits a byte, each continued byte one less). */
+function distance(ofs: number): Buffer {
+  const out = [ofs & 0x7f];
+  for (ofs = Math.floor(ofs / 128); ofs > 0; ofs = Math.floor(ofs / 128)) out.unshift(0x80 | (--ofs & 0x7f));
+  return Buffer.from(out);
+}
+
+/** A pack written byte by byte (what git would not write: a crafted delta), its objects whole or OFS_DELTA against object `base` (the first by default). */
+export function craftedPack(objects: Array<{ blob: Buffer } | { delta: Buffer; base?: number }>): Buffer {
+  const parts: Buffer[] = [Buffer.from('PACK\0\0\0\x02'), Buffer.alloc(4)];
+  parts[1]!.writeUInt32BE(objects.length);
+  const offsets: number[] = [];
+  let offset = 12;
+  for (const o of objects) {
+    const data = 'blob' in o ? o.blob : o.delta;
+    const head = 'blob' in o ? objectHeader(3, data.length) : Buffer.concat([objectHeader(6, data.length), distance(offset - offsets[o.base ?? 0]!)]);
+    const bytes = Buffer.concat([head, deflateSync(data)]);
+    parts.push(bytes);
+    offsets.push(offset);
+    offset += bytes.length;
+  }
+  const body = Buffer.concat(parts);
+  return Buffer.concat([body, createHash('sha1').update(body).digest()]);
 }

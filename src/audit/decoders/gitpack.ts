@@ -11,7 +11,8 @@
  * (delta)`), quietly: the pack is intact. A damaged or truncated pack is a limit finding.
  */
 import * as zlib from 'node:zlib';
-import { applyDelta, deltaSizes, objectId, ObjectCache, readHeader, REF_DELTA, type ObjectHeader } from './gitpack-objects.js';
+import { ObjectCache } from './gitpack-cache.js';
+import { applyDelta, deltaSizes, objectId, readHeader, REF_DELTA, type ObjectHeader } from './gitpack-objects.js';
 import { ObjectStream, type StreamEnd } from './gitpack-stream.js';
 import { deflateHeaderHolds, isZlibHeader } from './native.js';
 import { errorText, inside, startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
@@ -21,7 +22,7 @@ const MIB = 1024 * 1024;
 const CACHE_BYTES = 16 * MIB;
 /** Objects larger than this are inflated as they stream (not kept, not a base); smaller ones in one piece. */
 const WHOLE = 8 * MIB;
-/** The largest delta result built (its base is kept, so ≤ CACHE_BYTES / 2): larger is a bomb or not audited whole. */
+/** The largest delta result built (from a kept base): larger is a bomb, or an object not audited whole (a limit). */
 const RESOLVE = 16 * MIB;
 /** git's own bound on a delta chain (`--depth`). */
 const MAX_DEPTH = 4095;
@@ -219,7 +220,7 @@ class PackReader implements Decoding {
     if (data.length !== h.size) return this.#fail(`a damaged git pack (object at offset ${offset}: ${data.length} bytes, its header says ${h.size})`);
     this.#pos = start + used;
     this.#read++;
-    await this.#resolve(offset, h, data);
+    await this.#resolve(offset, h, data, this.#buf.subarray(start, start + used));
     return true;
   }
 
@@ -251,11 +252,11 @@ class PackReader implements Decoding {
   }
 
   /** A whole object written under its id and kept as a possible base; a delta resolved first when its base is kept. */
-  async #resolve(offset: number, h: ObjectHeader, data: Buffer): Promise<void> {
+  async #resolve(offset: number, h: ObjectHeader, data: Buffer, stream: Uint8Array): Promise<void> {
     if (!this.env.allow(data.length)) return;
     if (h.type < 6) {
       const id = objectId(h.type, data, this.#idLength);
-      this.#cache.put(offset, { type: h.type, data, id, depth: 0 });
+      this.#cache.put(offset, { type: h.type, zlib: stream, size: data.length, id, depth: 0 });
       return this.#write(id, data);
     }
     const base = this.#cache.get(h.baseOffset, h.baseId);
@@ -279,7 +280,7 @@ class PackReader implements Decoding {
     }
     if (!this.env.allow(result.length)) return;
     const id = objectId(base.type, result, this.#idLength);
-    this.#cache.put(offset, { type: base.type, data: result, id, depth: base.depth + 1 });
+    this.#cache.put(offset, { type: base.type, data: result, size: result.length, id, depth: base.depth + 1 });
     return this.#write(id, result);
   }
 
