@@ -1,5 +1,5 @@
 // The audit on a corpus of real artifacts, made here by the real tools (git, dpkg-deb, cpio,
-// rpmbuild, tar with xz/bzip2/zstd/lz4, zip, brotli, esbuild, qpdf, python3's json/xml/email),
+// rpmbuild, tar with xz/bzip2/zstd/lz4/lzma, zip, 7-Zip, brotli, esbuild, qpdf, python3's json/xml/email),
 // each with a secret where a real pipeline puts it, run through the bundle that ships
 // (`node dist/cli.js audit ./LAYOUT --audit-values-file F --json`) as a user runs it.
 // Property: every artifact's value is found (a `leak` finding for its values line) and the finding
@@ -14,10 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeArtifact, type Artifact } from '../support/corpus/artifact.js';
 import { binaryArtifacts } from '../support/corpus/binary-artifacts.js';
 import { auditLayout, findingsFor, writeLayout, type AuditRun } from '../support/corpus/layout.js';
+import { lzmaArtifacts } from '../support/corpus/lzma-artifacts.js';
 import { secretOf } from '../support/corpus/secrets.js';
 import { textArtifacts } from '../support/corpus/text-artifacts.js';
 
-const artifacts: Artifact[] = [...binaryArtifacts, ...textArtifacts];
+const artifacts: Artifact[] = [...binaryArtifacts, ...lzmaArtifacts, ...textArtifacts];
 /** Each image's audit: a bound on crafted input must hold on ordinary artifacts too (a hang is a failure, not a wait). */
 const AUDIT_TIMEOUT_MS = 90_000;
 const secrets = artifacts.map((a) => secretOf(a.shape));
