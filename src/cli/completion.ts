@@ -1,19 +1,19 @@
 /**
- * `hoist completion bash|zsh|fish`: a completion script generated from the same flag table as the
- * help pages and "did you mean" — the verbs, `tags`' subcommands, each verb's flags. zsh loads the
- * bash function through bashcompinit (its own documented bridge).
+ * `hoist completion bash|zsh|fish`: a completion script generated from the verbs table, as the
+ * help pages and "did you mean" are — the verbs, their subcommands (`tags list`), each verb's flags.
+ * zsh loads the bash function through bashcompinit (its own documented bridge).
  */
+import { flagsOf, type Verb } from './verbs/verb.js';
+
 export type Shell = 'bash' | 'zsh' | 'fish';
 export const SHELLS: readonly Shell[] = ['bash', 'zsh', 'fish'];
 
-/** Verb → its flags (`--images`, …). */
-export type FlagTable = Readonly<Record<string, readonly string[]>>;
-
-const TAGS_SUBCOMMANDS = ['list', 'delete', 'prune'];
+/** Verb → its flags (`--images`, …) and subcommands. */
+type FlagTable = Readonly<Record<string, { flags: readonly string[]; subcommands: readonly string[] }>>;
 
 function bash(table: FlagTable): string {
   const cases = Object.entries(table)
-    .map(([verb, flags]) => `    ${verb}) words="${[...flags, ...(verb === 'tags' ? TAGS_SUBCOMMANDS : [])].join(' ')}" ;;`)
+    .map(([verb, { flags, subcommands }]) => `    ${verb}) words="${[...flags, ...subcommands].join(' ')}" ;;`)
     .join('\n');
   return [
     '# hoist completion for bash: source <(hoist completion bash)',
@@ -42,14 +42,15 @@ function fish(table: FlagTable): string {
   const verbs = Object.keys(table);
   const lines = ['# hoist completion for fish: hoist completion fish | source', 'complete -c hoist -f'];
   lines.push(`complete -c hoist -n '__fish_use_subcommand' -a '${verbs.join(' ')}'`);
-  for (const [verb, flags] of Object.entries(table)) {
+  for (const [verb, { flags, subcommands }] of Object.entries(table)) {
     for (const flag of flags) lines.push(`complete -c hoist -n '__fish_seen_subcommand_from ${verb}' -l ${flag.slice(2)}`);
-    if (verb === 'tags') lines.push(`complete -c hoist -n '__fish_seen_subcommand_from tags' -a '${TAGS_SUBCOMMANDS.join(' ')}'`);
+    if (subcommands.length) lines.push(`complete -c hoist -n '__fish_seen_subcommand_from ${verb}' -a '${subcommands.join(' ')}'`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-export function completionScript(shell: Shell, table: FlagTable): string {
+export function completionScript(shell: Shell, verbs: readonly Verb[]): string {
+  const table: FlagTable = Object.fromEntries(verbs.map((v) => [v.name, { flags: flagsOf(v), subcommands: v.subcommands ?? [] }]));
   if (shell === 'fish') return fish(table);
   if (shell === 'zsh')
     return `# hoist completion for zsh: source <(hoist completion zsh)\nautoload -U +X bashcompinit && bashcompinit\n${bash(table).split('\n').slice(1).join('\n')}`;

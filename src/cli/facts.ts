@@ -5,7 +5,8 @@
  */
 import type { Exec } from '../effects/exec.js';
 import type { RunFacts } from '../core/facts.js';
-import { UsageError, type ContextFlag } from './args.js';
+import type { ContextFlag } from './command-line.js';
+import { UsageError } from './usage.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,17 +1,11 @@
 /**
- * The help pages' shared parts: every verb with its summary, each verb's examples, the exit-code
- * table, and "did you mean" for a mistyped verb or flag (the nearest by edit distance).
+ * The help pages, from the verbs table: the top page (every verb with its summary and the
+ * exit-code table), each verb's page and examples, and "did you mean" for a mistyped verb or flag
+ * (the nearest by edit distance, among the flags the verb declares).
  */
-import { COMMANDS } from './args.js';
-
-export const VERBS: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(COMMANDS).map(([name, c]) => [name, c.summary])),
-  tags: 'list, delete (only the tags named) or prune the tags of a repository',
-  audit: 'the pre-push audit on an image already in a registry, or an OCI layout',
-  inspect: 'what an image in a registry is: digest, platforms, config, labels, base, size, referrers',
-  verify: 'whether an image carries a cosign signature by one of the given public keys, or keyless by a certificate identity (exit 0, else 1)',
-  completion: 'print a shell completion script (bash, zsh or fish) from the same flag table',
-};
+import { helpText } from './args.js';
+import { VERB_TABLE, verbNamed } from './verbs/index.js';
+import { flagsOf } from './verbs/verb.js';
 
 export const EXIT_CODES = [
   'Exit codes (every command):',
@@ -22,48 +16,10 @@ export const EXIT_CODES = [
   '  130  cancelled by SIGINT (Ctrl-C); 143 by SIGTERM',
 ].join('\n');
 
-export const EXAMPLES: Record<string, string[]> = {
-  build: [
-    'hoist build --images registry.acme/team/app --secret-files token=token.txt',
-    'HOIST_REGISTRY_AUTH="registry.acme=ci:$PASSWORD" hoist build --images registry.acme/team/app --json | jq -r .outputs.digest',
-    'hoist build --images registry.acme/team/app --push=false --load   # build and test locally first',
-  ],
-  promote: ['hoist promote --source registry.acme/team/app@sha256:… --destinations prod.acme/app --tags 1.4.2 --tags stable'],
-  push: [
-    'hoist build --images registry.acme/team/app --push=false --load --outputs type=oci,dest=out/layout   # build once',
-    'docker run --rm registry.acme/team/app:1.4.2 ./run-tests                                              # test it',
-    'hoist push out/layout --images registry.acme/team/app --version 1.4.2                               # push what was tested',
-  ],
-  merge: ['hoist merge --images registry.acme/team/app --sources-dir digests/ --version 1.4.2'],
-  stale: [
-    'hoist stale --images registry.acme/team/app:1.4.2 --images registry.acme/team/worker   # exit 1: rebuild what it prints',
-    'hoist stale --hierarchy images.yml --json | jq -r ".outputs.stale[]"',
-  ],
-  tags: [
-    'hoist tags list registry.acme/team/app | head -5',
-    'hoist tags delete registry.acme/team/app:pr-41 registry.acme/team/app:pr-42',
-    'hoist tags prune registry.acme/team/app --keep 20 --match "sha-*" --dry-run',
-  ],
-  audit: ['HOIST_AUDIT_VALUES="$DEPLOY_TOKEN" hoist audit registry.acme/team/app:1.4.2', 'hoist audit ./layout --audit-values-file values.txt --json'],
-  verify: [
-    'hoist verify registry.acme/team/app:1.4.2 --key cosign.pub && deploy   # exit 1: unsigned, or not by this key',
-    'hoist verify registry.acme/team/app@sha256:… --key cosign.pub --json | jq .verified',
-    "hoist verify registry.acme/team/app:1.4.2 --certificate-identity-regexp '^https://github.com/acme/' --certificate-oidc-issuer https://token.actions.githubusercontent.com --trusted-root trusted_root.json",
-  ],
-  completion: [
-    'source <(hoist completion bash)   # in ~/.bashrc',
-    'source <(hoist completion zsh)    # in ~/.zshrc',
-    'hoist completion fish | source    # in ~/.config/fish/config.fish',
-  ],
-  inspect: [
-    'hoist inspect registry.acme/team/app:1.4.2',
-    'hoist inspect registry.acme/team/app:1.4.2 --json | jq -r .digest',
-    'hoist inspect registry.acme/team/app:1.4.2 --raw manifest | sha256sum   # the digest, from the bytes as served',
-    'hoist inspect registry.acme/team/app:1.4.2 --platform linux/arm64 --raw config | jq .config.Env',
-  ],
-};
+export const examples = (verb: string) => ['', 'Examples:', ...(verbNamed(verb)?.examples ?? []).map((e) => `  ${e}`)].join('\n');
 
-export const examples = (verb: string) => ['', 'Examples:', ...(EXAMPLES[verb] ?? []).map((e) => `  ${e}`)].join('\n');
+/** A verb's help page: its flags, then examples. */
+export const verbHelp = (verb: string): string => `${helpText(verb)}\n${examples(verb)}`;
 
 /** Levenshtein distance, for suggestions among a few dozen names. */
 function distance(a: string, b: string): number {
@@ -89,7 +45,7 @@ export function topHelp(version: string): string {
     'Usage: hoist <command> [flags]',
     '',
     'Commands:',
-    ...Object.entries(VERBS).map(([name, summary]) => `  ${name.padEnd(12)}${summary}`),
+    ...VERB_TABLE.map((v) => `  ${v.name.padEnd(12)}${v.summary}`),
     '',
     'hoist help <command> (or hoist <command> --help) shows its flags and examples.',
     'Everywhere: --json (results as JSON on stdout), -q/--quiet (warnings and errors only), NO_COLOR=1 (no colours).',
@@ -97,4 +53,19 @@ export function topHelp(version: string): string {
     '',
     EXIT_CODES,
   ].join('\n');
+}
+
+/** `--imagez: no such flag` → the same, and the verb's nearest flag. */
+export function withSuggestion(message: string, verb: string | undefined): string {
+  const flag = /^(--?[a-z0-9-]+): no such flag$/.exec(message)?.[1];
+  const known = verb === undefined ? undefined : verbNamed(verb);
+  if (!flag || !known) return message;
+  const near = didYouMean(flag, flagsOf(known));
+  return near ? `${message}: did you mean ${near}?` : message;
+}
+
+export function unknownVerb(word: string): string {
+  const names = VERB_TABLE.map((v) => v.name);
+  const near = didYouMean(word, names);
+  return `unknown command '${word}'${near ? `: did you mean ${near}?` : ''} (commands: ${names.join(', ')})`;
 }

@@ -1,27 +1,49 @@
 /**
- * `hoist audit REF|--layout DIR`: the pre-push audit on a pushed image or a layout directory.
- * Loaded only when the verb runs: the audit's decoders are the bundle's heaviest code, and
+ * `hoist audit REF|LAYOUT_DIR`: the pre-push audit on a pushed image or a layout directory.
+ * The audit loads only when the verb runs: its decoders are the bundle's heaviest code, and
  * `hoist tags list` (scripted, timed against skopeo) must not pay for them.
  */
-import { describeFinding } from '../../audit/stage.js';
-import type { Reference } from '../../core/reference.js';
-import type { Effects } from '../../effects/effects.js';
-import { inputScope } from '../../inputs/read.js';
-import { parseSecretInputs } from '../../inputs/secrets.js';
-import { auditLayoutDir, auditRegistryImage } from '../../maintain/audit.js';
-import { withWorkdir } from '../../pipeline/workdir.js';
-import type { RegistryClient } from '../../registry/client.js';
-import { newCatalog } from '../../secrets/hide.js';
-import { UsageError } from '../args.js';
-import type { MaintainLine } from '../maintain.js';
+import { parseReference, type Reference } from '../../core/reference.js';
+import { UsageError } from '../usage.js';
+import { registryVerb, type RegistryJob } from './registry.js';
+import type { Values } from './verb.js';
 
-/** A registry client for the image's host, for the time `use` runs (maintain-run.ts connects and closes it). */
-export type WithClient = <T>(ref: Reference, use: (client: RegistryClient) => Promise<T>) => Promise<T>;
+export interface AuditTask {
+  source: { ref: Reference } | { layout: string };
+  valuesFile?: string;
+  secretEnvs: string[];
+}
+
+function parse(values: Values, positionals: string[]): AuditTask {
+  if (positionals.length !== 1) throw new UsageError('audit takes one image reference or OCI layout directory');
+  const target = positionals[0]!;
+  let source: AuditTask['source'];
+  if (target.startsWith('.') || target.startsWith('/')) source = { layout: target };
+  else {
+    try {
+      source = { ref: parseReference(target) };
+    } catch (e) {
+      throw new UsageError(`audit: '${target}': ${(e as Error).message} (an OCI layout directory starts with ./ or /)`);
+    }
+  }
+  return {
+    source,
+    ...(values['audit-values-file'] ? { valuesFile: values['audit-values-file'] as string } : {}),
+    secretEnvs: (values['secret-envs'] as string[] | undefined) ?? [],
+  };
+}
 
 /** Exit 1 when a value was found, 0 when none; a usage error when there is nothing to look for. */
-export async function runAudit(fx: Effects, line: MaintainLine, print: (text: string) => void, withClient: WithClient): Promise<number> {
-  const c = line.command;
-  if (c.verb !== 'audit') return 2;
+async function runAudit({ fx, task: c, json, auditValues, out, connect }: RegistryJob<AuditTask>): Promise<number> {
+  const [{ describeFinding }, { inputScope }, { parseSecretInputs }, { auditLayoutDir, auditRegistryImage }, { withWorkdir }, { newCatalog }] =
+    await Promise.all([
+      import('../../audit/stage.js'),
+      import('../../inputs/read.js'),
+      import('../../inputs/secrets.js'),
+      import('../../maintain/audit.js'),
+      import('../../pipeline/workdir.js'),
+      import('../../secrets/hide.js'),
+    ]);
   const catalog = newCatalog(fx);
   if (c.valuesFile)
     (
@@ -33,14 +55,13 @@ export async function runAudit(fx: Effects, line: MaintainLine, print: (text: st
       .map((v) => v.trim())
       .filter(Boolean)
       .forEach((v, i) => catalog.add(`audit-values line ${i + 1}`, v));
-  const env = fx.platform.context.env;
-  if (line.auditValues)
-    line.auditValues
+  if (auditValues)
+    auditValues
       .split(/\r?\n/)
       .map((v) => v.trim())
       .filter(Boolean)
       .forEach((v, i) => catalog.add(`HOIST_AUDIT_VALUES line ${i + 1}`, v));
-  const scope = inputScope((name) => (name === 'secret-envs' ? c.secretEnvs.join('\n') : ''), fx.platform.context.workspace, env);
+  const scope = inputScope((name) => (name === 'secret-envs' ? c.secretEnvs.join('\n') : ''), fx.platform.context.workspace, fx.platform.context.env);
   for (const s of parseSecretInputs(scope).secrets) if (s.kind === 'value') catalog.add(`secret '${s.id}' (secret-envs)`, s.value);
   if (scope.issues.length) throw new UsageError(scope.issues.map((i) => `--${i.input}: ${i.message}`).join('\n'));
   if (!catalog.all.length) throw new UsageError('audit: no values to look for: give --audit-values-file, HOIST_AUDIT_VALUES or --secret-envs');
@@ -48,9 +69,20 @@ export async function runAudit(fx: Effects, line: MaintainLine, print: (text: st
   const audit =
     'layout' in source
       ? await auditLayoutDir(fx, source.layout, catalog.all)
-      : await withWorkdir(fx, (work) => withClient(source.ref, (client) => auditRegistryImage(fx, client, source.ref, work.dir, catalog.all)));
+      : await withWorkdir(fx, (work) => connect([source.ref], (client) => auditRegistryImage(fx, client(source.ref), source.ref, work.dir, catalog.all)));
   const leaks = audit.findings.filter((f) => f.severity === 'leak');
-  if (line.json) print(JSON.stringify(audit, null, 2));
-  else for (const f of leaks) print(describeFinding(f));
+  if (json) out.print(JSON.stringify(audit, null, 2));
+  else for (const f of leaks) out.print(describeFinding(f));
   return leaks.length ? 1 : 0;
 }
+
+export const audit = registryVerb<AuditTask>({
+  name: 'audit',
+  summary: 'the pre-push audit on an image already in a registry, or an OCI layout',
+  usage: `  hoist audit REF|LAYOUT_DIR [--audit-values-file F] [--secret-envs ID=VAR]... [--json]
+                                                      the pre-push audit on an image already pushed (exit 1 on a leak)`,
+  examples: ['HOIST_AUDIT_VALUES="$DEPLOY_TOKEN" hoist audit registry.acme/team/app:1.4.2', 'hoist audit ./layout --audit-values-file values.txt --json'],
+  options: () => ({ 'audit-values-file': { type: 'string' }, 'secret-envs': { type: 'string', multiple: true } }),
+  parse,
+  run: runAudit,
+});

@@ -1,8 +1,14 @@
-/** `hoist inspect REF [--raw manifest|config] [--platform OS/ARCH] [--key PATH]... [--json]`: the registry's record of an image. */
+/**
+ * `hoist inspect REF [--raw manifest|config] [--platform OS/ARCH] [--key PATH]... [--json]`: the
+ * registry's record of an image. The reading and describing load when the verb runs.
+ */
+import { parseReference, type Reference } from '../../core/reference.js';
 import { nodeFiles, type Files } from '../../effects/files.js';
-import { describeInspected, inspectImage, platformManifest, readConfig, rootManifest, type Inspected } from '../../maintain/inspect.js';
+import type { Inspected } from '../../maintain/inspect.js';
 import type { RegistryClient } from '../../registry/client.js';
-import type { Reference } from '../../core/reference.js';
+import { UsageError } from '../usage.js';
+import { registryVerb } from './registry.js';
+import type { Values } from './verb.js';
 
 export interface InspectCommand {
   verb: 'inspect';
@@ -26,6 +32,7 @@ export async function runInspect(
   out: InspectOut,
   files: Pick<Files, 'readText'> = nodeFiles,
 ): Promise<number> {
+  const { describeInspected, inspectImage, platformManifest, readConfig, rootManifest } = await import('../../maintain/inspect.js');
   if (c.raw === 'manifest') {
     // The root manifest as served; with --platform, that platform's manifest.
     const root = await rootManifest(client, c.ref);
@@ -56,3 +63,39 @@ async function verifyListed(client: RegistryClient, c: InspectCommand, inspected
     else entry.notVerified = whyNotVerified(result);
   }
 }
+
+function parse(values: Values, positionals: string[]): InspectCommand {
+  if (positionals.length !== 1) throw new UsageError('inspect takes one image reference, e.g. registry.acme/team/app:1.4.2');
+  const raw = values.raw as string | undefined;
+  if (raw !== undefined && raw !== 'manifest' && raw !== 'config') throw new UsageError(`--raw: '${raw}' is not manifest or config`);
+  const platform = values.platform as string | undefined;
+  if (platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform))
+    throw new UsageError(`--platform: '${platform}' is not OS/ARCH (linux/arm64)`);
+  let ref: Reference;
+  try {
+    ref = parseReference(positionals[0]!);
+  } catch (e) {
+    throw new UsageError(`inspect: '${positionals[0]}': ${(e as Error).message}`);
+  }
+  const keys = (values.key as string[] | undefined) ?? [];
+  if (keys.length && raw) throw new UsageError('--key verifies the signatures inspect lists: leave out --raw');
+  return { verb: 'inspect', ref, ...(raw ? { raw } : {}), ...(platform ? { platform } : {}), ...(keys.length ? { keys } : {}) };
+}
+
+export const inspect = registryVerb<InspectCommand>({
+  name: 'inspect',
+  summary: 'what an image in a registry is: digest, platforms, config, labels, base, size, referrers',
+  usage: `  hoist inspect REF [--platform OS/ARCH] [--raw manifest|config] [--key PATH]... [--json]
+                                                      digest, media type, platforms, config, labels, base, size, referrers,
+                                                      cosign signatures and attestations; --raw: the registry's bytes as served;
+                                                      --key cosign.pub: whether each signature verifies with it`,
+  examples: [
+    'hoist inspect registry.acme/team/app:1.4.2',
+    'hoist inspect registry.acme/team/app:1.4.2 --json | jq -r .digest',
+    'hoist inspect registry.acme/team/app:1.4.2 --raw manifest | sha256sum   # the digest, from the bytes as served',
+    'hoist inspect registry.acme/team/app:1.4.2 --platform linux/arm64 --raw config | jq .config.Env',
+  ],
+  options: () => ({ raw: { type: 'string' }, platform: { type: 'string' }, key: { type: 'string', multiple: true } }),
+  parse,
+  run: ({ fx, task, json, out, connect }) => connect([task.ref], (client) => runInspect(client(task.ref), task, json, out, fx.files)),
+});

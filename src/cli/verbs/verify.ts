@@ -10,12 +10,14 @@
  * certificate); 2 a key or trusted root that cannot be read, an image that does not exist; 3 the
  * registry could not be read. Keys and the trusted root are read before any request.
  */
-import { formatFull, formatRepository, type Reference } from '../../core/reference.js';
+import { formatFull, formatRepository, parseReference, type Reference } from '../../core/reference.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Files } from '../../effects/files.js';
 import type { RegistryClient } from '../../registry/client.js';
 import { identityGiven, identityPolicy, type IdentityGiven } from '../../core/identity.js';
-import { UsageError } from '../args.js';
+import { UsageError } from '../usage.js';
+import { registryVerb } from './registry.js';
+import type { Values } from './verb.js';
 import type { TrustedKeys, VerifiedSignature } from '../../sign/verify.js';
 
 export interface VerifyCommand {
@@ -116,3 +118,42 @@ async function keylessTrust(k: KeylessFlags, files: Pick<Files, 'readText'>): Pr
 
 const keylessWords = (k: KeylessFlags) =>
   `${k.identity !== undefined ? `'${k.identity}'` : `/${k.identityRegexp ?? ''}/`} from ${k.issuer !== undefined ? `'${k.issuer}'` : `/${k.issuerRegexp ?? ''}/`}`;
+
+function parse(values: Values, positionals: string[]): VerifyCommand {
+  if (positionals.length !== 1) throw new UsageError('verify takes one image reference, e.g. registry.acme/team/app:1.4.2');
+  const keys = (values.key as string[] | undefined) ?? [];
+  const keyless = keylessFlags(values);
+  if (!keys.length && !keyless)
+    throw new UsageError(
+      'verify: give the public key to verify with: --key cosign.pub (repeat for several), or a keyless signer: --certificate-identity, --certificate-oidc-issuer and --trusted-root',
+    );
+  let ref: Reference;
+  try {
+    ref = parseReference(positionals[0]!);
+  } catch (e) {
+    throw new UsageError(`verify: '${positionals[0]}': ${(e as Error).message}`);
+  }
+  return { verb: 'verify', ref, keys, ...(keyless ? { keyless } : {}) };
+}
+
+export const verify = registryVerb<VerifyCommand>({
+  name: 'verify',
+  summary: 'whether an image carries a cosign signature by one of the given public keys, or keyless by a certificate identity (exit 0, else 1)',
+  usage: `  hoist verify REF --key PATH [--key PATH]... [--json]
+  hoist verify REF --certificate-identity ID|--certificate-identity-regexp RE
+                   --certificate-oidc-issuer URL|--certificate-oidc-issuer-regexp RE --trusted-root trusted_root.json [--json]
+                                                      exit 0 when a cosign signature of REF's digest verifies: by one of
+                                                      the keys (cosign.pub), or keyless, by a Fulcio certificate of that
+                                                      identity and issuer, chained to the trusted root and logged in its
+                                                      Rekor; 1 when none does: unsigned, another key or identity, another
+                                                      digest, a tampered payload or SET; 3 registry not readable`,
+  examples: [
+    'hoist verify registry.acme/team/app:1.4.2 --key cosign.pub && deploy   # exit 1: unsigned, or not by this key',
+    'hoist verify registry.acme/team/app@sha256:… --key cosign.pub --json | jq .verified',
+    "hoist verify registry.acme/team/app:1.4.2 --certificate-identity-regexp '^https://github.com/acme/' --certificate-oidc-issuer https://token.actions.githubusercontent.com --trusted-root trusted_root.json",
+  ],
+  options: () => VERIFY_FLAGS,
+  parse,
+  run: ({ fx, task, json, out, connect }) =>
+    connect([task.ref], (client) => runVerify(client(task.ref), task, json, { print: out.print, error: (text) => fx.platform.error(text) }, fx.files)),
+});
