@@ -8,6 +8,7 @@
 // `.tar.lzma` source tarballs, 7-Zip's `-tlzma`, Python's lzma.FORMAT_ALONE.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../test/support/random.js';
 import { LzmaCore } from './lzma-core.js';
@@ -122,6 +123,13 @@ describe('.lzma files in an image', () => {
       { severity: 'limit', what: expect.stringMatching(/^not fully audited: a damaged lzma stream \(a dictionary of 134217728 bytes/), path: 'srv/a.lzma' },
       { severity: 'limit', what: expect.stringMatching(/^not fully audited: a damaged lzma stream \(the data ends inside the stream\)/), path: 'srv/b.lzma' },
     ]);
+  });
+
+  it('a zero-filled binary header that happens to parse as an LZMA-alone one is not claimed unnamed: a gzip stream inside it is still found', async () => {
+    const header = Buffer.alloc(4096);
+    header.set([0x00, 0x00, 0x10, 0x00, 0x00]); // properties 0, a 4 KiB dictionary, size 0: a plausible header by its fields
+    const file = Buffer.concat([header, gzipSync(env(SECRET)), Buffer.alloc(2048)]);
+    expect(await auditFiles({ 'srv/data.bin': file })).toEqual([{ severity: 'leak', what: 'token', path: 'srv/data.bin@4096!' }]);
   });
 
   it('random bytes, unnamed or named .lzma-like, give no finding and no limit', async () => {

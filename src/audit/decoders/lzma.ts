@@ -4,8 +4,9 @@
  * ends on its end marker) — and raw LZMA1, decoded by `lzma-core.ts`. The format has no magic
  * number: content is claimed when its header is one a real encoder writes (properties below 225, a
  * dictionary of 2^n or 2^n + 2^(n-1) bytes, a size below 256 GiB or unknown, the range coder's zero
- * first byte) — random or text bytes pass that with odds below one in 2^40, so it is tried on
- * unnamed content too. `lzmaRun` is the driver the other LZMA users share (a 7z folder's coder).
+ * first byte) when named `.lzma`/`.tlz`; unnamed, only with the properties every common encoder
+ * writes (0x5D) and a dictionary from 64 KiB — random or text bytes pass that with odds below one in
+ * 2^48, and a zero-filled binary header (`00 00 10 00 00…`) does not. `lzmaRun` is the driver the other LZMA users share (a 7z folder's coder).
  */
 import { LzmaCore, LzmaError, parseProps, type LzmaProps } from './lzma-core.js';
 import { errorText, type Decoder, type DecodeEnv, type Decoding, type Sink } from './types.js';
@@ -98,7 +99,14 @@ export function lzmaRun(props: LzmaProps, size: number | undefined, emit: Emit, 
 
 export const lzmaAlone: Decoder = {
   name: 'lzma',
-  sniff: (h) => aloneHeader(h) !== undefined,
+  sniff: (h, path) => {
+    const header = aloneHeader(h);
+    if (!header) return false;
+    if (/\.(lzma|tlz)$/i.test(path)) return true;
+    // Unnamed, a claim stops the content being read as plain (streams inside, encoded runs): only the header every
+    // common encoder writes (lc=3 lp=0 pb=2, a dictionary from 64 KiB, a size unknown or not zero) is claimed.
+    return h[0] === 0x5d && header.props.dictSize >= 65536 && header.size !== 0;
+  },
   open(env: DecodeEnv): Decoding {
     const sink = env.open();
     let header: Uint8Array = new Uint8Array(0);
