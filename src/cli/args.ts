@@ -9,8 +9,9 @@ import { VERB_TABLE, verbNamed } from './verbs/index.js';
 import { REGISTRY_SETTINGS_HELP } from './verbs/registry.js';
 import type { Line, Verb } from './verbs/verb.js';
 
+// A pipeline verb's line and its secret reading, and the usage error, as the parser's callers know them.
 export { readSecretInputs, type CommandLine } from './command-line.js';
-export { UsageError, usageFromParseArgs } from './usage.js';
+export { UsageError } from './usage.js';
 
 export type Parsed = { help: string } | { version: true } | Line;
 
