@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BcjX86 } from './bcj.js';
+import { BcjArm, BcjArm64, BcjX86 } from './bcj.js';
 import { lzma2Run } from './lzma2.js';
 import { auditFiles, SECRET } from './testing.js';
 
@@ -47,6 +47,29 @@ describe('xz blocks with the x86 BCJ filter', { timeout: 60_000 }, () => {
       const out = Buffer.concat(parts);
       expect(out.equals(elf)).toBe(true);
     }
+  });
+
+  it.each([
+    ['--arm', BcjArm],
+    ['--arm64', BcjArm64],
+  ] as const)('%s: reversed byte for byte over an ELF binary and random bytes, from a start offset, fed in any chunk sizes', async (filter, Filter) => {
+    const inputs = [readFileSync(process.execPath).subarray(0, 1 << 19), Buffer.from(Array.from({ length: 1 << 18 }, (_, i) => (i * 2654435761) >>> 24))];
+    for (const input of inputs)
+      for (const start of [0, 8192]) {
+        const raw = execFileSync('xz', ['--format=raw', `${filter}=start=${start}`, '--lzma2=preset=1,dict=1MiB', '-c'], { input, maxBuffer: 1 << 28 });
+        const bcj = new Filter(start);
+        const parts: Uint8Array[] = [];
+        const run = lzma2Run(
+          20,
+          undefined,
+          async (b) => (parts.push(bcj.push(b.subarray(0, 5)), bcj.push(b.subarray(5))), true),
+          (why) => parts.push(Buffer.from(why)),
+        );
+        for (let i = 0; i < raw.length; i += 9_999) await run.push(raw.subarray(i, i + 9_999));
+        await run.end();
+        parts.push(bcj.end());
+        expect(Buffer.concat(parts).equals(input)).toBe(true);
+      }
   });
 
   it('a UTF-16 value right after call/jump opcodes of an ELF binary is found; the clean twin passes', async () => {

@@ -87,6 +87,74 @@ export class BcjX86 {
   }
 }
 
+/** A branch converter over aligned 4-byte words (ARM, ARM64), reversed: words cut by a piece's end wait for the next. */
+abstract class Aligned {
+  #now: number;
+  #tail = new Uint8Array(0);
+
+  constructor(start = 0) {
+    this.#now = start >>> 0;
+  }
+
+  push(input: Uint8Array): Uint8Array {
+    const buf = new Uint8Array(this.#tail.length + input.length);
+    buf.set(this.#tail);
+    buf.set(input, this.#tail.length);
+    const n = buf.length - (buf.length % 4);
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    for (let i = 0; i < n; i += 4) this.word(view, i, (this.#now + i) >>> 0);
+    this.#tail = buf.slice(n);
+    this.#now = (this.#now + n) >>> 0;
+    return buf.subarray(0, n);
+  }
+
+  end(): Uint8Array {
+    const rest = this.#tail;
+    this.#tail = new Uint8Array(0);
+    return rest;
+  }
+
+  /** The word at `i` (at stream position `pc`) converted back in place. */
+  protected abstract word(view: DataView, i: number, pc: number): void;
+}
+
+/** ARM (32-bit) BL: liblzma's `simple/arm.c`. */
+export class BcjArm extends Aligned {
+  protected word(view: DataView, i: number, pc: number): void {
+    if (view.getUint8(i + 3) !== 0xeb) return;
+    const src = (view.getUint32(i, true) & 0xffffff) * 4;
+    const dest = ((src - (pc + 8)) >>> 2) & 0xffffff;
+    view.setUint32(i, (dest | 0xeb000000) >>> 0, true);
+  }
+}
+
+/** ARM64 BL and ADRP: liblzma's `simple/arm64.c`. */
+export class BcjArm64 extends Aligned {
+  protected word(view: DataView, i: number, pc: number): void {
+    let instr = view.getUint32(i, true);
+    if (instr >>> 26 === 0x25) {
+      view.setUint32(i, (0x94000000 | ((instr - (pc >>> 2)) & 0x03ffffff)) >>> 0, true);
+    } else if ((instr & 0x9f000000) >>> 0 === 0x90000000) {
+      const src = ((instr >>> 29) & 3) | ((instr >>> 3) & 0x001ffffc);
+      if ((src + 0x00020000) & 0x001c0000) return;
+      const dest = (src - (pc >>> 12)) >>> 0;
+      instr &= 0x9000001f;
+      instr |= (dest & 3) << 29;
+      instr |= (dest & 0x0003fffc) << 3;
+      instr |= (0 - (dest & 0x00020000)) & 0x00e00000;
+      view.setUint32(i, instr >>> 0, true);
+    }
+  }
+}
+
+/** A reversing branch filter of any kind. */
+export type BranchFilter = Pick<BcjX86, 'push' | 'end'>;
+
+/** The reversing filter for an xz filter ID (4 x86, 7 ARM, 10 ARM64), from its start offset; undefined for others. */
+export function xzBranchFilter(id: number, start: number): BranchFilter | undefined {
+  return id === 4 ? new BcjX86(start) : id === 7 ? new BcjArm(start) : id === 10 ? new BcjArm64(start) : undefined;
+}
+
 /** A filter before LZMA2 in an xz block, as `xz-walk.ts` reports it. */
 interface BlockFilter {
   id: number;
@@ -95,17 +163,17 @@ interface BlockFilter {
 
 /**
  * An xz stream's output split back into its blocks (their sizes reported by the walk as each block
- * ends, before the decoder can have given more), each block whose only other filter is x86 BCJ
- * (filter 4, its optional start offset) reversed exactly. Other filters (ARM, ARM64, delta…) are
- * left as they made the data: text comes through them whole.
+ * ends, before the decoder can have given more), each block whose only other filter is x86, ARM or
+ * ARM64 BCJ (4, 7, 10; their optional start offset) reversed exactly. Other filters (PowerPC,
+ * IA-64, SPARC, ARM Thumb, RISC-V, delta) are left as they made the data: text comes through whole.
  */
 export class XzBlockFilters {
-  readonly #blocks: Array<{ bcj: BcjX86 | undefined; size?: number; out: number }> = [];
+  readonly #blocks: Array<{ bcj: BranchFilter | undefined; size?: number; out: number }> = [];
 
   start(filters: BlockFilter[]): void {
-    const x86 = filters.length === 1 && filters[0]!.id === 4 ? filters[0]! : undefined;
-    const offset = x86?.props.length === 4 ? new DataView(x86.props.buffer, x86.props.byteOffset, 4).getUint32(0, true) : 0;
-    this.#blocks.push({ bcj: x86 ? new BcjX86(offset) : undefined, out: 0 });
+    const only = filters.length === 1 ? filters[0]! : undefined;
+    const offset = only?.props.length === 4 ? new DataView(only.props.buffer, only.props.byteOffset, 4).getUint32(0, true) : 0;
+    this.#blocks.push({ bcj: only ? xzBranchFilter(only.id, offset) : undefined, out: 0 });
   }
 
   end(size: number): void {

@@ -87,7 +87,8 @@ export class LzmaCore {
     readonly outSize?: number,
   ) {
     this.setProps(props);
-    this._dictSize = Math.max(props.dictSize, 4096);
+    // A declared dictionary larger than the output (7z -md=256m on a small file) needs only the output's size.
+    this._dictSize = Math.max(Math.min(props.dictSize, outSize ?? Infinity), 4096);
     if (this._dictSize > MAX_DICT) throw new LzmaError(`a dictionary of ${props.dictSize} bytes, more than the ${MAX_DICT >> 20} MiB the audit allocates`);
   }
 

@@ -9,7 +9,10 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tarOf } from '../../../test/support/tar.js';
+import { decodeFolder } from './sevenzip-coders.js';
+import { header, K_HEADER, Reader } from './sevenzip-header.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
+import type { DecodeEnv } from './types.js';
 
 const files = (value: string) => ({
   'app/conf/.env': `# credentials\nDB_PASSWORD=${value}\n`.repeat(30),
@@ -45,10 +48,39 @@ describe.skipIf(!has('7zz'))('7z archives made by 7-Zip', { timeout: 60_000 }, (
     [['-m0=BZip2']],
     [['-m0=Copy']],
     [['-mx=5', '-mf=BCJ']],
+    [['-mf=ARM64']],
+    [['-mf=ARM']],
+    [['-m0=LZMA:d=256m']],
+    [['-md=256m']],
   ])('7zz a %j: the member found at its path, the clean twin passes', async (args: string[]) => {
     expect(await auditFiles({ 'srv/backup.7z': sevenZip(args, files(SECRET)) })).toEqual(leak('srv/backup.7z!/app/conf/.env'));
     expect(await auditFiles({ 'srv/backup.7z': sevenZip(args, files('clean-value-nothing')) })).toEqual([]);
   });
+
+  it.each([['-mf=BCJ'], ['-mf=ARM64'], ['-mf=ARM'], ['-m0=LZMA'], ['-m0=Deflate'], ['-m0=BZip2'], ['-mx=9']])(
+    '7zz a %s -mhc=off on a binary: the folder decoded byte for byte',
+    async (method) => {
+      const binary = readFileSync('/bin/ls');
+      const archive = sevenZip([method, '-mhc=off'], { 'bin/ls': binary });
+      const at = 32 + Number(archive.readBigUInt64LE(12));
+      const r = new Reader(archive.subarray(at, at + Number(archive.readBigUInt64LE(20))));
+      expect(r.number()).toBe(K_HEADER);
+      const info = header(r).main!;
+      const parts: Uint8Array[] = [];
+      const failures: string[] = [];
+      const env = { path: 'a.7z', stopped: false, ratio: 1000 } as unknown as DecodeEnv;
+      const pack = () => [archive.subarray(32 + info.packPos, 32 + info.packPos + info.packSizes[0]!)];
+      await decodeFolder(
+        info.folders[0]!,
+        [pack],
+        async (b) => (parts.push(b.slice()), true),
+        env,
+        (why) => failures.push(why),
+      );
+      expect(failures).toEqual([]);
+      expect(Buffer.concat(parts).equals(binary)).toBe(true);
+    },
+  );
 
   it('PPMd (-m0=PPMd) is named as not audited, with the coder', async () => {
     expect(await auditFiles({ 'srv/backup.7z': sevenZip(['-m0=PPMd'], files(SECRET)) })).toEqual([
