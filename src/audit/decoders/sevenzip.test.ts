@@ -92,9 +92,16 @@ describe.skipIf(!has('7zz'))('7z archives made by 7-Zip', { timeout: 60_000 }, (
     ]);
   });
 
-  it('an encrypted archive (-p, names visible) is named as not audited', async () => {
+  it('an encrypted archive (-p, names visible; -mhe=on, names hidden) is named as not audited', async () => {
     const findings = await auditFiles({ 'srv/backup.7z': sevenZip(['-pfixture-password'], files(SECRET)) });
     expect(findings).toEqual([expect.objectContaining({ severity: 'limit', what: expect.stringContaining('encrypted (AES-256, coder 06f10701)') })]);
+    expect(await auditFiles({ 'srv/backup.7z': sevenZip(['-pfixture-password', '-mhe=on'], files(SECRET)) })).toEqual([
+      {
+        severity: 'limit',
+        what: 'not fully audited: a 7z archive whose header is encrypted (AES-256, coder 06f10701), which the audit does not read',
+        path: 'srv/backup.7z',
+      },
+    ]);
   });
 
   it('an executable filtered by BCJ x86 (7-Zip picks it for an executable ELF file): a UTF-16 value right after call/jump opcodes found', async () => {
