@@ -59,6 +59,16 @@ describe('main(): the result output', () => {
     expect(p.lines.filter((l) => l.level === 'error')).toEqual([]);
     expect([p.outputs.get('result'), p.outputCounts.get('result'), process.exitCode]).toEqual(['ok', 1, undefined]);
     expect(reg.repos.get('acme/app')?.tags.has('1.2.3')).toBe(true);
+    // push/action.yml's outputs, in the order they are set, and no summary.
+    const digest = reg.repos.get('acme/app')!.tags.get('1.2.3')!;
+    expect([...p.outputs]).toEqual([
+      ['digest', digest],
+      ['platforms', 'linux/amd64'],
+      ['version', '1.2.3'],
+      ['tags', ['1.2.3', '1.2', '1', 'latest', 'sha-0123456', 'main'].map((t) => `${reg.host}/acme/app:${t}`).join('\n')],
+      ['result', 'ok'],
+    ]);
+    expect(p.summaries).toEqual([]);
   });
 
   it('found: the audit found a value of audit-values in the layer; nothing pushed', async () => {

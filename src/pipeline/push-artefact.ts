@@ -19,6 +19,8 @@ import { layoutGraph, layoutPlatforms } from '../oci/graph.js';
 import { readLayoutRoot } from '../oci/layout.js';
 import { pushBuilds, pushError } from '../push/stage.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
+import { publish } from '../report/publish.js';
+import { pushReport, signaturesReport } from '../report/push.js';
 import { newCatalog } from '../secrets/hide.js';
 import { withWorkdir } from './workdir.js';
 
@@ -95,15 +97,12 @@ export async function pushArtefact(fx: Effects): Promise<void> {
     );
     try {
       const pushed = await pushBuilds(fx, inputs, [built], clients);
-      platform.setOutput('digest', root.descriptor.digest);
-      platform.setOutput('platforms', built.platforms.join(','));
-      platform.setOutput('version', inputs.release.version ?? '');
-      platform.setOutput('tags', pushed.reports.flatMap((r) => r.references).join('\n'));
+      await publish(fx, pushReport({ digest: root.descriptor.digest, platforms: built.platforms, version: inputs.release.version, reports: pushed.reports }));
       const failed = pushError(pushed.reports);
       if (failed) throw failed;
       if (signer) {
         const signed = await (await import('../sign/stage.js')).signPushed(fx, signer, [built], clients);
-        platform.setOutput('signatures', signed.map((s) => s.reference).join('\n'));
+        await publish(fx, signaturesReport(signed.map((s) => s.reference)));
       }
     } finally {
       await closeAll(clients);
