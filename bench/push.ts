@@ -317,6 +317,10 @@ async function main(): Promise<void> {
   const hs = await hoist({ layout: small, targets: [{ ref: `${plain.host}/bench/small-${id}`, tags: ['1'] }] });
   out(row('hoist  → 1 registry, 32 MiB image', hs));
   out(row(`hoist  → 1 registry, ${sizeMiB} MiB image`, h1));
+  out(row(`skopeo copy → 1 registry, ${sizeMiB} MiB image`, s1));
+  out(row(`hoist  → 3 registries, 8 × ${sizeMiB / 8} MiB layers`, h3));
+  const h3many = await hoist({ layout: many, targets: [plain, tls, token].map((r) => ({ ref: `${r.host}/bench/m3-${id}`, tags: ['1'] })) });
+  out(row(`hoist  → 3 registries, 64 × ${sizeMiB / 64} MiB layers`, h3many));
 
   out(`\nPush through a proxy cutting the connection every 16 MiB of request bodies`);
   const manyImage = await readLayoutImage(many);

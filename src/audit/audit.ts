@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { keepHeapSmall } from '../core/heap.js';
 import { localBlob, type Adopted } from '../oci/adopt.js';
 import { blobPath, type Descriptor } from '../oci/layout.js';
 import type { ImageGraph, ManifestNode } from '../oci/graph.js';
@@ -276,6 +277,7 @@ class LayoutAudit {
 
   /** A layer, decompressed and cut into tar entries, in one pass of the automaton; key blocks captured. */
   async scanBlob(blob: Descriptor, label: string): Promise<void> {
+    keepHeapSmall(); // a layer streamed: V8's young generation stays small from here on
     const decompress = layerDecompressor(blob.mediaType);
     if (decompress === 'unsupported') {
       return this.report({ severity: 'leak', what: `a layer that cannot be read (${blob.mediaType}: this Node has no zstd)`, where: label });

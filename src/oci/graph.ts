@@ -6,6 +6,7 @@
 import { open as openFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { readFile } from 'node:fs/promises';
+import { keepHeapSmall } from '../core/heap.js';
 import { blobPath, MediaType, type Descriptor, type LayoutImage, type LayoutRoot } from './layout.js';
 import type { Referrer, RegistryClient } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
@@ -149,6 +150,7 @@ const readBuffers = new BufferPool(READ_SIZE, 32);
 async function readRange(path: string, start: number, end: number, buffers: BufferPool): Promise<LentChunks> {
   const file = await openFile(path, 'r');
   const pooled = end - start >= buffers.size;
+  if (pooled) keepHeapSmall(); // a blob streamed: V8's young generation stays small from here on
   const lent: Buffer[] = [];
   let stopped = false;
   let released = false;

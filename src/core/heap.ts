@@ -1,0 +1,29 @@
+/**
+ * V8's heap sized for a run that streams (issues 28 and 36: peak RSS ≤ 100 MiB whatever the
+ * image's size). Called where data begins to stream — the audit's first layer, the push's first
+ * blob read into the pooled buffers — not as the process starts: V8 keys the code cache of Node's
+ * own modules to its flags, so every built-in module compiled after a change compiles from source
+ * (+16 ms measured on `node dist/index.js` with the flags set at start, against a cold-start goal
+ * of +100 ms); by the time a run streams, those are loaded. The Action cannot pass node flags and
+ * a re-exec would cost its cold start, so they are set at run time, which works for these two
+ * because V8 reads them when it decides, not at start (src/core/heap.test.ts):
+ *
+ * - `--semi-space-growth-factor=1`: the young generation keeps the size it has. By default it
+ *   doubles on a long run that allocates (inflated chunks, the scan's short-lived objects) up to
+ *   32 MiB a semi-space, 64 MiB resident: most of what the audit of 1 GiB peaked at above the
+ *   process's start. Live data stays 7–21 MiB.
+ * - `--optimize-for-size`: the old generation is collected and compacted sooner, so buffers that
+ *   outlived two scavenges (inflated chunks, file reads) are freed sooner; their memory is
+ *   malloc's, which keeps the high-water mark of what was once live.
+ */
+import { setFlagsFromString } from 'node:v8';
+
+export const HEAP_FLAGS = ['--semi-space-growth-factor=1', '--optimize-for-size'] as const;
+
+let kept = false;
+
+export function keepHeapSmall(): void {
+  if (kept) return;
+  kept = true;
+  for (const flag of HEAP_FLAGS) setFlagsFromString(flag);
+}
