@@ -19,6 +19,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const value = (id: string) => `dist-${id}-7c1e9a4b2f8d+/=secret`;
 const text = (id: string) => `# config\napi_key=${value(id)}\n`;
+const GIT = 'git -c user.name=CI -c user.email=ci@example.com';
 const cli = (command: string, input: Buffer | string) => tool('sh', ['-c', `${command} < in`], { in: input });
 
 /** Each artifact: its path in the layer, its bytes, the path the finding must name. */
@@ -40,6 +41,23 @@ const artifacts: Array<[string, () => Promise<Buffer | Uint8Array>, RegExp]> = [
   ['cpio', async () => tool('sh', ['-c', 'find etc | cpio -o -H newc --quiet'], { 'etc/app.env': text('cpio') }), /srv\/initramfs\.cpio!\/etc\/app\.env$/],
   ['hexdump', async () => cli('xxd', text('hexdump')), /srv\/request\.dump \(as a hex dump\)$/],
   ['embedded', async () => Buffer.concat([Buffer.alloc(3000, 7), deflateSync(text('embedded')), Buffer.alloc(100, 9)]), /srv\/resources\.pak@3000!$/],
+  // A token rotated in a later commit, `git gc --aggressive`: the old value only in a delta that copies most of it from the new (resolved: gitpack.ts).
+  [
+    'gitpack',
+    async () =>
+      tool(
+        'sh',
+        [
+          '-c',
+          `git init -q -b main r && cd r && seq -f 'SETTING_%g=value' 1 30 > .env && cat ../in >> .env && git add -A && ${GIT} commit -qm one &&
+           seq -f 'SETTING_%g=value' 1 30 > .env && sed 's/=secret$/=rotated-2026/' ../in >> .env && seq -f 'MORE_%g=x' 1 5 >> .env && ${GIT} commit -qam two &&
+           git gc -q --aggressive && cp .git/objects/pack/*.pack ../out.pack`,
+        ],
+        { in: text('gitpack') },
+        'out.pack',
+      ),
+    /srv\/repo\/\.git\/objects\/pack\/pack-0{40}\.pack!\/[0-9a-f]{40}$/,
+  ],
   [
     'base64-gzip',
     async () => Buffer.from(`release: ${gzipSync(JSON.stringify({ config: text('base64-gzip') })).toString('base64')}\n`),
@@ -61,10 +79,11 @@ const names: Record<string, string> = {
   hexdump: 'request.dump',
   embedded: 'resources.pak',
   'base64-gzip': 'release.yaml',
+  gitpack: `repo/.git/objects/pack/pack-${'0'.repeat(40)}.pack`,
 };
 
 it('the shipped bundle decodes every format, each finding naming the path through the containers', async () => {
-  const tools = ['xz', 'bzip2', 'lz4', 'ar', 'cpio', 'xxd'];
+  const tools = ['xz', 'bzip2', 'lz4', 'ar', 'cpio', 'xxd', 'git'];
   expect(tools.filter((t) => !has(t))).toEqual([]); // test/lab/lab.sh installs them
   execFileSync('flock', ['/tmp/hoist-build.lock', process.execPath, 'scripts/build.mjs'], { stdio: 'ignore' });
   const files: Record<string, Uint8Array> = {};

@@ -1,5 +1,5 @@
 /**
- * The corpus's binary artifacts: git repositories (loose objects, a gc'd packfile, a delta, a
+ * The corpus's binary artifacts: git repositories (loose objects, a gc'd packfile, a delta, a rotated token, a
  * bundle), Debian packages (data.tar.xz / .zst / .gz), cpio archives (newc, gzip'd initramfs, odc
  * in bzip2), rpms, compressed tarballs, a Spring Boot fat jar, brotli and ASCII-escaped bundles,
  * PDFs and PNGs with compressed text, a zlib stream inside a resource pack.
@@ -94,6 +94,23 @@ cd .. && cp -a svc "$OUT/"`,
     script: `${gitRepo('app')}
 git bundle create -q "$OUT/app.bundle" --all`,
     where: /git-bundle\/app\.bundle/,
+  },
+  {
+    id: 'git-rotated',
+    name: 'a git repository: a token in .env rotated to one sharing its first 24 characters, then `git gc --aggressive` and `git repack -adf` (the old value only in a delta that copies most of it from the new)',
+    realWorld: '`COPY . .` of a checkout whose .env held a token that a later commit rotated',
+    shape: 'token',
+    script: `git init -q -b main app && cd app
+for i in $(seq 1 30); do printf 'SETTING_%d=value number %d\\n' $i $i; done > base.env
+{ cat base.env; printf 'TOKEN=%s\\n' "$S"; } > .env
+git add -A && git commit -qm init
+{ cat base.env; printf 'TOKEN=%srotated-2026\\n' "\${S:0:24}"; for i in $(seq 1 5); do printf 'MORE_%d=x\\n' $i; done; } > .env
+git commit -qam "rotate the token"
+git gc -q --aggressive && git repack -adfq --depth=50 --window=250
+blob=$(git rev-parse HEAD~1:.env)
+git verify-pack -v .git/objects/pack/*.idx | awk -v b=$blob '$1==b && NF>=7 {f=1} END {exit !f}'
+cd .. && cp -a app "$OUT/"`,
+    where: /git-rotated\/app\/\.git\/objects\/pack\/pack-[0-9a-f]{40}\.pack!\/[0-9a-f]{40}$/,
   },
   deb('xz', 'xz'),
   deb('zstd', 'zst'),
