@@ -20,7 +20,7 @@ import { cliDialect } from './dialect.js';
 import { exitCodeFor } from './exit.js';
 import { childEnv } from './secret-env.js';
 import { UsageError } from './usage.js';
-import type { RegistryJob, RegistryLine, RegistrySettingsFlags } from './verbs/registry.js';
+import type { RegistryJob, RegistryLine, RegistrySettingsFlags } from './registry-job.js';
 import type { RunContext } from './verbs/verb.js';
 
 /** The registry settings through the same input parsers as a build's; HOIST_REGISTRY_AUTH or --registry-auth-file, not both. */

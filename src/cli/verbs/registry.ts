@@ -5,11 +5,10 @@
  * Docker config's credentials). `registryVerb` makes such a verb from its own flags, its parse and
  * its task; the settings are read, and the registries connected, when it runs (run-registry.ts).
  */
-import type { Repository } from '../../core/reference.js';
-import type { Effects } from '../../effects/effects.js';
-import type { TransferSettings } from '../../inputs/registries.js';
-import type { RegistryClient } from '../../registry/client.js';
+import type { Connect, Out, RegistryJob, RegistryLine, RegistrySettingsFlags } from '../registry-job.js';
 import { defineVerb, type Options, type Values, type Verb } from './verb.js';
+
+export type { Connect, Out, RegistryJob, RegistryLine, RegistrySettingsFlags };
 
 /** The registry settings every registry verb takes. */
 const SETTINGS: Options = {
@@ -19,43 +18,6 @@ const SETTINGS: Options = {
   retries: { type: 'string' },
   concurrency: { type: 'string' },
 };
-
-/** The registry settings as given on the command line, read when the verb runs. */
-export interface RegistrySettingsFlags {
-  authFile?: string;
-  registryCa: string[];
-  insecureRegistries: string[];
-  retries: string;
-  concurrency: string;
-}
-
-export interface RegistryLine<T> {
-  command: string;
-  json: boolean;
-  task: T;
-  settings: RegistrySettingsFlags;
-}
-
-/** Results: text (made inert, redacted), and the registry's bytes as served (--raw). */
-export interface Out {
-  print: (text: string) => void;
-  raw: (bytes: Buffer) => void;
-}
-
-/** Clients for the repositories' registries, for the time `use` runs (connected and closed by run-registry.ts). */
-export type Connect = <R>(repos: readonly Repository[], use: (client: (r: Repository) => RegistryClient) => Promise<R>) => Promise<R>;
-
-/** What a registry verb's task runs with. */
-export interface RegistryJob<T> {
-  fx: Effects;
-  task: T;
-  json: boolean;
-  transfer: TransferSettings;
-  /** HOIST_AUDIT_VALUES, read here: tools never get it. */
-  auditValues: string;
-  out: Out;
-  connect: Connect;
-}
 
 export const REGISTRY_SETTINGS_HELP = `Registry settings, as for hoist build: --registry-auth-file PATH (or HOIST_REGISTRY_AUTH), --registry-ca REGISTRY=PEM,
 --insecure-registries HOST, --retries N, --concurrency N; credentials from the Docker config work as they are.`;
