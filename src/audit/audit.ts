@@ -174,6 +174,7 @@ export interface AuditOptions {
 
 /** Audits the image graph of an OCI layout: layers, configs, manifests, indexes. */
 export async function auditLayout(layoutDir: string, graph: ImageGraph, o: AuditOptions): Promise<AuditResult> {
+  keepHeapSmall(); // layers about to stream: V8's young generation stays at the size it has (core/heap.ts)
   const audit = new LayoutAudit(layoutDir, o);
   for (const node of [graph.root, ...graph.children, ...(graph.referrers ?? [])])
     await audit.scanNode(node, node === graph.root && graph.children.length > 0 ? 'index' : 'manifest');
@@ -277,7 +278,6 @@ class LayoutAudit {
 
   /** A layer, decompressed and cut into tar entries, in one pass of the automaton; key blocks captured. */
   async scanBlob(blob: Descriptor, label: string): Promise<void> {
-    keepHeapSmall(); // a layer streamed: V8's young generation stays small from here on
     const decompress = layerDecompressor(blob.mediaType);
     if (decompress === 'unsupported') {
       return this.report({ severity: 'leak', what: `a layer that cannot be read (${blob.mediaType}: this Node has no zstd)`, where: label });

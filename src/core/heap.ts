@@ -1,12 +1,13 @@
 /**
  * V8's heap sized for a run that streams (issues 28 and 36: peak RSS ≤ 100 MiB whatever the
- * image's size). Called where data begins to stream — the audit's first layer, the push's first
- * blob read into the pooled buffers — not as the process starts: V8 keys the code cache of Node's
- * own modules to its flags, so every built-in module compiled after a change compiles from source
- * (+16 ms measured on `node dist/index.js` with the flags set at start, against a cold-start goal
- * of +100 ms); by the time a run streams, those are loaded. The Action cannot pass node flags and
- * a re-exec would cost its cold start, so they are set at run time, which works for these two
- * because V8 reads them when it decides, not at start (src/core/heap.test.ts):
+ * image's size). Called as a run is about to stream data — `auditLayout` begins, a layout's blobs
+ * become a push's source. Not as the process starts: V8 keys the code cache of Node's own modules
+ * to its flags, so a built-in module loaded after a change compiles from source (+16 ms measured
+ * on `node dist/index.js` with the flags set at start, against a cold-start goal of +100 ms); by
+ * then most are loaded. Not later either: the growth factor freezes the young generation at the
+ * size it has, and by the first layer or blob read it had grown to 8–16 MiB. The Action cannot
+ * pass node flags and a re-exec would cost its cold start, so they are set at run time, which
+ * works for these two because V8 reads them when it decides, not at start (heap.test.ts):
  *
  * - `--semi-space-growth-factor=1`: the young generation keeps the size it has. By default it
  *   doubles on a long run that allocates (inflated chunks, the scan's short-lived objects) up to

@@ -92,6 +92,7 @@ export async function layoutGraph(layoutDir: string, root: LayoutRoot): Promise<
 }
 
 export function layoutSource(layoutDir: string, buffers: BufferPool = readBuffers): BlobSource {
+  keepHeapSmall(); // blobs about to stream: V8's young generation stays at the size it has (core/heap.ts)
   return {
     name: `layout ${layoutDir}`,
     open: async (digest, start, end) => readRange(blobPath(layoutDir, digest), start, end, buffers),
@@ -150,7 +151,6 @@ const readBuffers = new BufferPool(READ_SIZE, 32);
 async function readRange(path: string, start: number, end: number, buffers: BufferPool): Promise<LentChunks> {
   const file = await openFile(path, 'r');
   const pooled = end - start >= buffers.size;
-  if (pooled) keepHeapSmall(); // a blob streamed: V8's young generation stays small from here on
   const lent: Buffer[] = [];
   let stopped = false;
   let released = false;
