@@ -200,6 +200,14 @@ function sha256Works(): boolean {
   }
 }
 
+describe('other formats starting with PACK', () => {
+  it('content whose first object does not parse is not claimed as a pack: read as it is, no limit', async () => {
+    // Nearest real-world variant: a Quake-style .pak (`PACK`, its directory offset, then files), whose offset reads as version 2.
+    const pak = Buffer.concat([Buffer.from('PACK\0\0\0\x02\x40\0\0\0'), Buffer.from(`maps/start.cfg\0\0\0\0TOKEN=${SECRET}\n`.repeat(3))]);
+    expect(await auditFiles({ 'games/pak0.pak': pak })).toEqual([{ severity: 'leak', what: 'token', path: 'games/pak0.pak' }]);
+  });
+});
+
 describe('crafted deltas: bounds hold', () => {
   const base = Buffer.from('x'.repeat(100));
   /** A delta copying the base's 100 bytes `n` times: 5 bytes an instruction. */

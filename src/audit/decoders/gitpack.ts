@@ -52,7 +52,8 @@ export function packAt(h: Uint8Array, at: number): boolean {
 
 export const gitPack: Decoder = {
   name: 'git pack',
-  sniff: (h) => isPackHeader(h) || BUNDLES.some((b) => startsWith(h, b)),
+  // A pack's first object must parse too (unless the content ends first: a pack cut short): other formats start with `PACK` (Quake's .pak).
+  sniff: (h) => (isPackHeader(h) && (h.length < 16 || packAt(h, 0))) || BUNDLES.some((b) => startsWith(h, b)),
   open: (env) => new PackReader(env),
 };
 
