@@ -15,7 +15,9 @@
  *   process's start. Live data stays 7–21 MiB.
  * - `--optimize-for-size`: the old generation is collected and compacted sooner, so buffers that
  *   outlived two scavenges (inflated chunks, file reads) are freed sooner; their memory is
- *   malloc's, which keeps the high-water mark of what was once live.
+ *   malloc's, which keeps the high-water mark of what was once live. Its cost: the audit of an
+ *   image full of jars and .gz files takes ~18% more CPU (15.9 → 18.9 s for 1 GiB, bench/audit.ts;
+ *   plain layers and the push no measurable change). Without it that audit peaks at 127–144 MiB.
  */
 import { setFlagsFromString } from 'node:v8';
 
