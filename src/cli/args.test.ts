@@ -44,7 +44,7 @@ describe('parseCommandLine', () => {
     [['promote', '--registry-auth', 'a=b:c'], /^--registry-auth would put .*HOIST_REGISTRY_AUTH/],
     [['build', '--audit-values', 'xyzxyzxyz'], /HOIST_AUDIT_VALUES/],
     [['build', '--ssh-key-passphrase', 'pp'], /HOIST_SSH_KEY_PASSPHRASE/],
-    [['deploy'], /^unknown command 'deploy': use build, promote, merge, stale, push, tags, audit, inspect or completion$/],
+    [['deploy'], /^unknown command 'deploy': use build, promote, merge, stale, push, tags, audit, inspect, verify or completion$/],
     [['--images', 'x'], /^a command comes first/],
     [['build', '--imagez', 'x'], /^--imagez: no such flag$/],
     [['build', '--images'], /^--images: needs a value$/],

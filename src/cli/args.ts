@@ -41,12 +41,11 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { help: 'hoist' };
   if (first === '--version') return { version: true };
   const verb = verbNamed(first);
-  if (!verb)
-    throw new UsageError(
-      first.startsWith('-')
-        ? `a command comes first: hoist build, promote, merge, stale, push, tags, audit, inspect or completion`
-        : `unknown command '${first}': use build, promote, merge, stale, push, tags, audit, inspect or completion`,
-    );
+  if (!verb) {
+    const names = VERB_TABLE.map((v) => v.name);
+    const list = `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+    throw new UsageError(first.startsWith('-') ? `a command comes first: hoist ${list}` : `unknown command '${first}': use ${list}`);
+  }
   return parseVerb(verb, rest);
 }
 
