@@ -540,6 +540,34 @@ export const MERGE_FLAGS: readonly FlagSpec[] = [
     "name": "concurrency",
     "summary": "Registry requests in flight at once across all registries (1 to 64); each registry gets at most half",
     "default": "8"
+  },
+  {
+    "name": "sign",
+    "summary": "Sign the pushed image as cosign does: false (default), or key (with signing-key) — after the image and its tags are pushed, each registry gets the signature in the image's repository as the manifest tagged sha256-<digest>.sig that cosign verify --key reads (other signers' signatures kept); an index is signed with each of its platform images (cosign sign --recursive)",
+    "default": "false"
+  },
+  {
+    "name": "signing-key",
+    "summary": "The private key for sign: key (the whole key file): cosign.key from cosign generate-key-pair (with signing-key-password), or a PEM EC P-256 key (PKCS#8 PRIVATE KEY or EC PRIVATE KEY)"
+  },
+  {
+    "name": "signing-key-password",
+    "summary": "The password of an encrypted signing-key (cosign's COSIGN_PASSWORD)"
+  },
+  {
+    "name": "fulcio-url",
+    "summary": "With sign: keyless, the Fulcio certificate authority that certifies the job's OIDC identity (a private Sigstore deployment's)",
+    "default": "https://fulcio.sigstore.dev"
+  },
+  {
+    "name": "rekor-url",
+    "summary": "With sign: keyless, the Rekor transparency log that records each signature (a private Sigstore deployment's)",
+    "default": "https://rekor.sigstore.dev"
+  },
+  {
+    "name": "oidc-token-variable",
+    "summary": "With sign: keyless, the environment variable holding the OIDC token (audience sigstore): on GitLab the name under id_tokens:. When it is empty on GitHub, the token is requested from the runner (permissions: id-token: write)",
+    "default": "SIGSTORE_ID_TOKEN"
   }
 ];
 

@@ -15,7 +15,7 @@ import { parseImages, type ImageSpec } from './images.js';
 import { inputScope, type InputReader } from './read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 import { parseSecretInputs, type SecretSettings } from './secrets.js';
-import { parseSigning, type SigningSettings } from './signing.js';
+import { catalogSigning, parseSigning, type SigningSettings } from './signing.js';
 import { parseSource, type SourceSettings } from './source.js';
 import { parseTagInputs, type TagSettings } from './tags.js';
 
@@ -53,10 +53,7 @@ export function catalogSecrets(
   inputs.audit.values.forEach((v, i) => catalog.add(`audit-values line ${i + 1}`, v));
   if (inputs.delivery.githubToken) catalog.add('github-token', inputs.delivery.githubToken);
   if (inputs.delivery.gitlabToken) catalog.add('gitlab-token', inputs.delivery.gitlabToken);
-  if (inputs.signing?.key) catalog.add('signing-key', inputs.signing.key);
-  if (inputs.signing?.password) catalog.add('signing-key-password', inputs.signing.password);
-  if (inputs.signing?.keyless?.token) catalog.add('the OIDC token (oidc-token-variable)', inputs.signing.keyless.token);
-  if (inputs.signing?.keyless?.request) catalog.add('ACTIONS_ID_TOKEN_REQUEST_TOKEN', inputs.signing.keyless.request.bearer);
+  catalogSigning(inputs.signing, catalog);
   return catalog;
 }
 

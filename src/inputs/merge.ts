@@ -11,6 +11,7 @@ import type { SecretCatalog } from '../secrets/catalog.js';
 import { parseImages, type ImageSpec } from './images.js';
 import { inputScope, parseLines, parseList, type InputReader } from './read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
+import { catalogSigning, parseSigning, type SigningSettings } from './signing.js';
 import { parseTagInputs, type TagSettings } from './tags.js';
 
 export interface MergeInputs {
@@ -20,6 +21,8 @@ export interface MergeInputs {
   sourcesDir: string | undefined;
   tags: TagSettings;
   transfer: TransferSettings;
+  /** The build's `sign` inputs: the index and each platform image signed in every target once tagged. */
+  signing: SigningSettings;
   release: Release;
 }
 
@@ -64,5 +67,7 @@ export async function readMergeSettings(read: InputReader, ctx: CiContext, catal
   const tags = parseTagInputs(scope);
   const transfer = parseTransfer(scope, await yamlFor(read('registry-auth')));
   catalogRegistryPasswords(transfer, catalog);
-  return { settings: { sources, sourcesDir: dir ? scope.abs(dir) : undefined, tags, transfer }, images, issues, created: read('created') };
+  const signing = parseSigning(scope);
+  catalogSigning(signing, catalog);
+  return { settings: { sources, sourcesDir: dir ? scope.abs(dir) : undefined, tags, transfer, signing }, images, issues, created: read('created') };
 }

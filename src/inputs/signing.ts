@@ -6,6 +6,7 @@
  * found here (the variable GitLab's id_tokens: sets, or GitHub's token request variables), so that
  * a job that cannot have one stops at its inputs; the token and the request's bearer are secrets.
  */
+import type { SecretCatalog } from '../secrets/catalog.js';
 import { looksLikePrivateKey } from '../secrets/private-key.js';
 import type { InputScope } from './read.js';
 
@@ -57,6 +58,14 @@ export function parseSigning(scope: InputScope): SigningSettings {
     ...(password ? { password } : {}),
     ...(keyless ? { keyless } : {}),
   };
+}
+
+/** The signing secrets, catalogued (masked, audited, never printed) whatever the run's inputs say. */
+export function catalogSigning(signing: SigningSettings | undefined, catalog: SecretCatalog): void {
+  if (signing?.key) catalog.add('signing-key', signing.key);
+  if (signing?.password) catalog.add('signing-key-password', signing.password);
+  if (signing?.keyless?.token) catalog.add('the OIDC token (oidc-token-variable)', signing.keyless.token);
+  if (signing?.keyless?.request) catalog.add('ACTIONS_ID_TOKEN_REQUEST_TOKEN', signing.keyless.request.bearer);
 }
 
 function serviceUrl(scope: InputScope, input: 'fulcio-url' | 'rekor-url', fallback: string): string {

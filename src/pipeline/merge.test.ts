@@ -3,17 +3,20 @@
 // recording fake. Each test asserts what the registries hold as well as what the step set and said.
 // Nearest real-world variant: a release workflow whose matrix builds linux/amd64 and linux/arm64 on
 // native runners with push-by-digest, then one merge job tags the joined index in GHCR and Docker Hub.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
 import { testImage, type TestImage } from '../../test/support/images.js';
 import { MemoryRegistry } from '../../test/support/memory-registry.js';
+import { opensslVerifies, signingFixture } from '../../test/support/openssl-cosign.js';
 import { harness } from '../../test/support/pipeline.js';
 import { pushGraph } from '../push/engine.js';
 import { RegistryClient } from '../registry/client.js';
 import { merge } from './merge.js';
 
+const { keys } = signingFixture();
 const registries: MemoryRegistry[] = [];
 afterEach(async () => {
   await Promise.all(registries.splice(0).map((r) => r.close()));
@@ -174,5 +177,99 @@ describe('merge pipeline', () => {
     const e = await failure(merge(h.fx));
     expect(e?.message).toMatch(/linux\/amd64/);
     expect([writes(dst).length, h.platform.outputs.size]).toEqual([0, 0]);
+  });
+});
+
+/** The cosign signature `repo` of `reg` holds for `digest`: its simple-signing payload and base64 signature. */
+function signatureOf(reg: MemoryRegistry, repo: string, digest: string) {
+  const tag = `${digest.replace(':', '-')}.sig`;
+  const at = reg.repos.get(repo)?.tags.get(tag);
+  if (!at) return undefined;
+  const m = JSON.parse(reg.repos.get(repo)!.manifests.get(at)!.bytes.toString('utf8')) as {
+    layers: Array<{ digest: string; annotations: Record<string, string> }>;
+  };
+  const layer = m.layers[0]!;
+  return { at, payload: reg.blobs.get(layer.digest)!, signature: layer.annotations['dev.cosignproject.cosign/signature']! };
+}
+
+describe('merge pipeline: sign', () => {
+  // Property: with sign: key, once the index and its tags are in every target, the index and each
+  // platform manifest carry a cosign signature there (cosign sign --recursive) that an independent
+  // reader (openssl) verifies with the public key over the payload naming that very digest and
+  // repository — and not with another key; a re-run adds no signature and moves no .sig tag.
+  // Nearest real-world variant: the merge job of a matrix release signs with the team's cosign.key so
+  // that `cosign verify --key cosign.pub ghcr.io/acme/app:1.4.0` passes for the multi-platform tag.
+  it('signs the index and each platform manifest in every target; openssl verifies each; a re-run adds nothing', async () => {
+    const [src, a, b] = [await start(), await start(), await start()];
+    const { amd, arm, sources } = await platformsIn(src);
+    const inputs = {
+      sources: sources.join('\n'),
+      images: `${a.host}/acme/app\n${b.host}/acme/app`,
+      version: '1.4.0',
+      'insecure-registries': [src.host, a.host, b.host].join(','),
+      retries: '0',
+      sign: 'key',
+      'signing-key': await readFile(keys.signer.privatePath, 'utf8'),
+    };
+    const h = await harness(inputs);
+    await merge(h.fx);
+    const index = h.platform.outputs.get('digest')!;
+    const seen = new Map<string, string>();
+    for (const reg of [a, b])
+      for (const digest of [index, amd, arm]) {
+        const sig = signatureOf(reg, 'acme/app', digest);
+        expect(sig, `${reg.host} ${digest}`).toBeDefined();
+        const payload = JSON.parse(sig!.payload.toString('utf8')) as { critical: { identity: Record<string, string>; image: Record<string, string> } };
+        expect([payload.critical.identity['docker-reference'], payload.critical.image['docker-manifest-digest']]).toEqual([`${reg.host}/acme/app`, digest]);
+        expect(await opensslVerifies(keys.signer, sig!.payload, sig!.signature, keys.dir)).toBe(true);
+        expect(await opensslVerifies(keys.stranger, sig!.payload, sig!.signature, keys.dir)).toBe(false);
+        seen.set(`${reg.host} ${digest}`, sig!.at);
+      }
+    expect(h.platform.outputs.get('signatures')!.split('\n')).toEqual(
+      [a, b].flatMap((reg) => [index, amd, arm].map((d) => `${reg.host}/acme/app:${d.replace(':', '-')}.sig`)),
+    );
+    expect(h.platform.summaries[0]).toContain(
+      `- ${a.host}/acme/app: the index and 2 platform images signed by ${keys.signer.fingerprint} (3 new, 0 already there)`,
+    );
+    // The key is catalogued: each line of its body masked, none in the log.
+    const body = inputs['signing-key'].split('\n').filter((l) => l && !l.startsWith('-----'));
+    expect(h.platform.masked).toEqual(expect.arrayContaining(body));
+    for (const line of body) expect(h.platform.log()).not.toContain(line);
+
+    const again = await harness(inputs);
+    await merge(again.fx);
+    expect(again.platform.outputs.get('signatures')).toBe(h.platform.outputs.get('signatures'));
+    expect(again.platform.summaries[0]).toContain('(0 new, 3 already there)');
+    for (const reg of [a, b]) for (const digest of [index, amd, arm]) expect(signatureOf(reg, 'acme/app', digest)!.at).toBe(seen.get(`${reg.host} ${digest}`));
+  });
+
+  // Property: the key is read before anything is pushed: a wrong password for an encrypted key is the
+  // input error naming signing-key-password, the key and password in no message, no target written.
+  // Nearest real-world variant: COSIGN_PASSWORD rotated in the CI settings but the old cosign.key kept.
+  it('a wrong signing-key-password: ConfigError naming it, nothing pushed, no secret printed', async () => {
+    const [src, dst] = [await start(), await start()];
+    const { sources } = await platformsIn(src);
+    const encrypted = await new Promise<string>((resolve, reject) =>
+      execFile('openssl', ['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-in', keys.signer.privatePath, '-passout', 'pass:the-right-one'], (e, out) =>
+        e ? reject(e) : resolve(out),
+      ),
+    );
+    expect(encrypted).toContain('ENCRYPTED PRIVATE KEY');
+    const h = await harness({
+      sources: sources.join('\n'),
+      images: `${dst.host}/acme/app`,
+      version: '1.0.0',
+      'insecure-registries': `${src.host},${dst.host}`,
+      retries: '0',
+      sign: 'key',
+      'signing-key': encrypted,
+      'signing-key-password': 'a-wrong-one',
+    });
+    const e = await failure(merge(h.fx));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).issues.map((i) => i.input)).toEqual(['signing-key-password']);
+    expect(e!.message).not.toMatch(/a-wrong-one|ENCRYPTED PRIVATE KEY/);
+    expect([tagsOf(dst, 'acme/app'), writes(dst).length, h.platform.outputs.size]).toEqual([[], 0, 0]);
+    expect(h.platform.masked).toEqual(expect.arrayContaining(['a-wrong-one']));
   });
 });

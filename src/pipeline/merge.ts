@@ -45,6 +45,9 @@ export async function merge(fx: Effects): Promise<void> {
   const { platform } = fx;
   const catalog = newCatalog(fx);
   const inputs = await readMergeInputs((name) => platform.getInput(name), platform.context, catalog);
+  // sign: key|keyless — the key read and checked (or the OIDC token found) before anything is pushed.
+  const sign = inputs.signing.mode === 'off' ? undefined : await import('../sign/stage.js');
+  const signer = sign && (await sign.signerFor(inputs.signing, catalog));
   const sources = await allSources(fx, inputs);
   const images = inputs.release.images;
   const clients = await connectRegistries(fx, inputs.transfer, [...sources, ...images.map((i) => i.repository)], catalog);
@@ -67,6 +70,15 @@ export async function merge(fx: Effects): Promise<void> {
     );
     for (const r of reports) platform.info(describeReport(r));
     for (const [repository, ds] of decisions) for (const d of ds) if (!d.push) platform.info(`${repository}: ${d.tag} not moved — ${d.reason}`);
+    const failed = pushError(reports, 'merge');
+    // Once the index and its tags are in every target: it and each platform image signed there (cosign sign --recursive).
+    let signatures;
+    let unsigned: unknown;
+    if (sign && signer && !failed)
+      signatures = await sign.signPushed(fx, signer, [{ graph: joined.graph, unit: { images } }], clients).catch((e: unknown) => {
+        unsigned = e;
+        return undefined;
+      });
     await publish(
       fx,
       mergeReport({
@@ -77,10 +89,11 @@ export async function merge(fx: Effects): Promise<void> {
         version: inputs.release.version,
         reports,
         decisions,
+        ...(signatures ? { signatures } : {}),
       }),
     );
-    const failed = pushError(reports, 'merge');
     if (failed) throw failed;
+    if (unsigned) throw unsigned;
   } finally {
     await closeAll(clients);
   }

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { auditBuilds, leakError, type AuditSummary } from '../audit/stage.js';
 import type { Built } from '../builders/stage.js';
-import { formatRepository } from '../core/reference.js';
+import { formatRepository, type Repository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
 import type { SigningSettings } from '../inputs/signing.js';
@@ -131,6 +131,15 @@ export async function attestBuilds(
   return { attestations, audit };
 }
 
+/**
+ * What signPushed reads of an image: its graph (the root, and an index's platform images) and the
+ * repositories it was pushed to — a build's Built, or the index a merge made with its targets.
+ */
+export interface SignedImage {
+  graph: Built['graph'];
+  unit: { images: readonly { repository: Repository }[] };
+}
+
 /** The manifests a build's signature covers: the root, and an index's platform images. */
 export function signedDigests(b: Pick<Built, 'graph'>): string[] {
   return [b.graph.root.digest, ...b.graph.children.map((c) => c.digest)];
@@ -139,7 +148,7 @@ export function signedDigests(b: Pick<Built, 'graph'>): string[] {
 export async function signPushed(
   fx: Pick<Effects, 'platform'>,
   key: SigningKey | KeylessSigner,
-  built: readonly Built[],
+  built: readonly SignedImage[],
   clients: ReadonlyMap<string, RegistryClient>,
   attestations: readonly Attestation[] = [],
 ): Promise<SignatureRecord[]> {
@@ -174,7 +183,7 @@ export async function signPushed(
 async function signKeyless(
   fx: Pick<Effects, 'platform'>,
   signer: KeylessSigner,
-  built: readonly Built[],
+  built: readonly SignedImage[],
   clients: ReadonlyMap<string, RegistryClient>,
 ): Promise<SignatureRecord[]> {
   const records: SignatureRecord[] = [];
