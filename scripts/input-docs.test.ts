@@ -143,6 +143,15 @@ describe('the input reference (scripts/input-docs.mjs)', () => {
     expect(defaultOf(build.target)).toBe('');
   });
 
+  // A choice whose first word is `false` (sign: false | key | keyless) is not a boolean on any front door's page.
+  it("types a choice input by its GitLab component's options on the Action, CLI and topic pages alike", () => {
+    const pages = render(ROOT) as Map<string, string>;
+    for (const page of ['docs/inputs/action.md', 'docs/inputs/cli.md', 'docs/inputs/gitlab.md', 'docs/signing.md']) {
+      const row = tableRows(pages.get(page) ?? '').find((l) => /^\| \[?`(--)?sign`/.test(l));
+      expect(row, page).toContain('`false`, `key`, `keyless`');
+    }
+  });
+
   it('picks up inputs and outputs added to action.yml (signing lands on its topic page), and --check fails until regenerated', () => {
     const root = copyProject();
     const action = read('action.yml', root);
