@@ -93,12 +93,15 @@ const SAMPLER = join(process.cwd(), 'bench', 'memory-sampler.mjs');
 const VALUES = join(BENCH_DIR, 'audit-values.txt');
 
 /** The shipped audit on a layout; with `sample`, the memory sampler writes where the memory was at the peak. */
-const audit = (layout: string, sample?: string) =>
-  timed(
+async function audit(layout: string, sample?: string): Promise<Measured> {
+  const m = await timed(
     process.execPath,
     [...(sample ? ['--import', SAMPLER] : []), CLI, 'audit', layout, '--audit-values-file', VALUES, '--json'],
     sample ? { ...process.env, HOIST_MEMORY_REPORT: sample } : process.env,
   );
+  if (!m.ok) throw new Error(`hoist audit of ${layout} failed: ${m.stderr.trim().split('\n').pop() ?? ''}`);
+  return m;
+}
 
 interface Peak {
   peak: Record<'rss' | 'heapTotal' | 'external' | 'arrayBuffers' | 'anon' | 'file', number> & { spaces: Record<string, { size: number }> };
