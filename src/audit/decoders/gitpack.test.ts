@@ -136,7 +136,8 @@ describe.skipIf(!has('git'))('git packs, deltas resolved', () => {
       r.commit({ 'settings.py': `${lines(50, 'settings')}TOKEN = "${value}"\n${lines(100, 'settings').split('\n').slice(50).join('\n')}` }, 'v2');
       const pack = execFileSync('git', ['pack-objects', '-q', '--thin', '--stdout', '--revs'], { cwd: r.dir, input: 'HEAD\n^HEAD~1\n' });
       const found = await auditFiles({ 'srv/thin.pack': pack });
-      expect(found).toEqual(value === SECRET ? [{ severity: 'leak', what: 'token', path: expect.stringMatching(/^srv\/thin\.pack!\/@\d+ \(delta\)$/) }] : []);
+      const paths = found.map((f) => `${f.severity} ${f.what} ${f.path.replace(/@\d+ /, '@N ')}`);
+      expect(paths).toEqual(value === SECRET ? ['leak token srv/thin.pack!/@N (delta)'] : []);
     }
   }, 60_000);
 
