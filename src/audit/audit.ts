@@ -19,6 +19,7 @@ import { keyIdentity } from './keys.js';
 import { Automaton, type Pattern } from './matcher.js';
 import { EscapeScan, escapeFamilies, Families, type EscapedMatch } from './escapes.js';
 import { TarWalker, type TarEntry } from './tar.js';
+import { legacyTextForms } from './text-forms.js';
 import { WrappedScan } from './wrapped.js';
 import { isLayerTar, layerDecompressor } from './decoders/layer.js';
 import { DEFAULT_LIMITS, LayerRoutes, type Limits } from './nested.js';
@@ -80,7 +81,8 @@ const fingerprintOf = (value: string) => createHash('sha256').update(value).dige
 
 /**
  * The forms a value is looked for in: plain, base64 and base64url (at each of the three byte
- * alignments it can have inside a longer encoded text), hex, UTF-16. Escaped characters (JSON,
+ * alignments it can have inside a longer encoded text), hex, UTF-16, modified UTF-8 and Latin-1
+ * where they differ from UTF-8 (`text-forms.ts`). Escaped characters (JSON,
  * URL, XML, shell, …) are not forms here: the scan reads through them (`escapes.ts`).
  */
 export function encodings(value: string, raw?: Buffer): Array<[string | Buffer, string]> {
@@ -100,7 +102,7 @@ export function encodings(value: string, raw?: Buffer): Array<[string | Buffer, 
   // one that starts with the text's first byte (a pattern starting with 0 would make every zero
   // byte of a binary file a place to look).
   const utf16 = Buffer.from(value, 'utf16le').subarray(0, -1);
-  const textForms = raw ? [] : ([[utf16, 'UTF-16']] as const);
+  const textForms = raw ? [] : ([[utf16, 'UTF-16'], ...legacyTextForms(value)] as const);
   for (const [form, name] of [[bytes.toString('hex'), 'hex'], [bytes.toString('hex').toUpperCase(), 'hex'], ...textForms] as const) {
     if (!forms.has(form)) forms.set(form, name);
   }

@@ -4,7 +4,7 @@
  */
 import { BACKSLASH_KINDS, BackslashDecoder, EntityDecoder, isAlpha, isHex, quickBackslash, type Decoder } from './escape-decoders.js';
 import { PercentDecoder, QuotedPrintableDecoder, quickHexPair } from './escape-percent.js';
-import { FoldDecoder, ShellDecoder, ShellMode, YamlSingleDecoder } from './escape-quotes.js';
+import { DoubledDecoder, FoldDecoder, ShellDecoder, ShellMode, YamlSingleDecoder } from './escape-quotes.js';
 
 /** A way of escaping characters, and where in a text its escapes may begin. */
 export interface Family {
@@ -52,6 +52,16 @@ const Q2 = 0x22;
 const ONE = [0] as const;
 const { Outside, Single, Double, AnsiC } = ShellMode;
 const [OPEN_OR_CLOSE_1, OPEN_OR_CLOSE_2, AFTER_BACKSLASH, AFTER_DOLLAR] = [[Outside, Single], [Outside, Double], [Outside, Double, AnsiC], [Outside]];
+
+/** `$$` (docker-compose, Make) and `%%` (configparser .ini, batch): a second round reads what the doubling hid (`%%40` is `%40`). */
+const DOUBLED: Family = {
+  kinds: ['', 'doubled ($$, %%)'],
+  triggers: '$%',
+  modes: (b, next) => (next < 0 || next === b ? ONE : undefined),
+  decoder: () => new DoubledDecoder(),
+  quick: (chunk, i) => (i + 1 < chunk.length ? (chunk[i + 1] === chunk[i] ? chunk[i]! : -2) : -1),
+  rounds: true,
+};
 
 /** Every family the audit reads through. Those that only make a space are left out when no pattern has one. */
 export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
@@ -113,6 +123,7 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
       modes: (_, next) => (next < 0 || next === Q1 ? ONE : undefined),
       decoder: () => new YamlSingleDecoder(),
     },
+    DOUBLED,
   ];
   if (patternsHaveSpace) {
     families.push(

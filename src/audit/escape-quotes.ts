@@ -1,6 +1,6 @@
 /**
  * The quoting spellings the audit reads through (a sibling of `escape-decoders.ts`): shell words,
- * YAML's single-quoted scalars, YAML's line folding.
+ * YAML's single-quoted scalars, YAML's line folding, `$$` and `%%` for `$` and `%`.
  */
 import { BackslashDecoder, type Decoder, type Sink } from './escape-decoders.js';
 
@@ -122,5 +122,31 @@ export class FoldDecoder implements Decoder {
       this.#st = 2;
     } else if (b === 0x0d) this.#st = this.#st === 2 ? 2 : 1;
     else if (this.#st === 0) sink.out(b, 0);
+  }
+}
+
+/** A character escaped by writing it twice: `$$` in docker-compose files and Makefiles, `%%` in .ini files (configparser) and batch files. */
+export class DoubledDecoder implements Decoder {
+  #held = -1;
+
+  get idle(): boolean {
+    return this.#held < 0;
+  }
+
+  reset(): void {
+    this.#held = -1;
+  }
+
+  push(b: number, sink: Sink): void {
+    if (this.#held < 0) {
+      if (b === 0x24 || b === 0x25) this.#held = b;
+      else sink.out(b, 0);
+      return;
+    }
+    const held = this.#held;
+    this.#held = -1;
+    if (b === held) return sink.out(held, 1);
+    sink.out(held, 0);
+    this.push(b, sink);
   }
 }

@@ -86,7 +86,7 @@ describe('the audit opens what layers hold', () => {
     [
       'UTF-16LE text',
       async () => ({ 'win/config.ini': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`Token=${SECRET}\r\n`, 'utf16le')]) }),
-      'win/config.ini',
+      'win/config.ini!(as UTF-16 text)',
     ],
   ])('%s: fails, names the path through it, pushes nothing', async (_name, files, path) => {
     const r = await audit(await files());

@@ -14,7 +14,7 @@ import { claim } from './decoders/registry.js';
 import { EncodedRuns } from './decoders/runs.js';
 import { looksBinary, looksText, tryBrotli } from './decoders/trial.js';
 import type { TarEntry, TarPart } from './tar.js';
-import { errorText, inside, type DecodeEnv, type Decoding, type Sink } from './decoders/types.js';
+import { errorText, inside, type DecodeEnv, type Decoder, type Decoding, type Sink } from './decoders/types.js';
 
 export interface Limits {
   /** How deep containers are opened (a jar in a tar.gz in a layer is depth 2). */
@@ -96,6 +96,9 @@ export class LayerRoutes {
 const SNIFF = 512;
 /** A stream found inside content (not at its start) that fails having given less than this was a chance match. */
 const QUIET_FAILURE = 4096;
+
+/** Compressed streams followed only by more of their own frames or members (`cat a.zst b.zst`, pigz). */
+const FRAMES = new Set(['gzip', 'zstd', 'lz4']);
 
 /** One content's routing: gathered to SNIFF bytes, then claimed by a decoder or treated as plain. */
 export class ContentRouter {
@@ -186,8 +189,10 @@ export class ContentRouter {
     if (decoder && deep) return this.#limit(`containers nested deeper than ${this.#limits.depth} levels (a ${decoder.name} here)`);
     if (decoder) {
       this.#decoding = decoder.open(this.env(this.path, false));
-      // Streams after this one's end (concatenated members, frames) are found as streams inside the content.
-      if (decoder.more) this.#after = this.#embedded(1);
+      // Streams after this one's end (concatenated members, frames) are found as streams inside the content. After a
+      // compressed stream, of its own format only: its stored or raw blocks hold other formats' bytes as they are,
+      // read inside it already. After a container (an initramfs's cpio), any format: the next part may be compressed.
+      if (decoder.more) this.#after = this.#embedded(1, FRAMES.has(decoder.name) ? decoder : undefined);
     } else if (!deep && !looksText(head) && tryBrotli(head, (out) => claim(out, '') !== undefined)) {
       // Brotli by trial, without a name to say so: the content is read as plain as well (a few random bytes before
       // text often read as a brotli uncompressed meta-block, whose stream then fails), and the stream is a trial (quiet).
@@ -198,11 +203,12 @@ export class ContentRouter {
     await this.#feed(head);
   }
 
-  /** Streams starting anywhere in the content from byte `from` on. */
-  #embedded(from = 0): EmbeddedStreams {
+  /** Streams starting anywhere in the content from byte `from` on (of the format `only`, when given). */
+  #embedded(from = 0, only?: Decoder): EmbeddedStreams {
     return new EmbeddedStreams(
       from,
       ({ offset, decoder }) => {
+        if (only && decoder.name !== only.name) return undefined;
         this.file.streams++;
         return decoder.open(this.env(`${this.path}@${offset}`, true));
       },

@@ -115,9 +115,11 @@ export const zlibStream: Decoder = {
   },
 };
 
+/** zstd: Node's decoder stops after the first frame; frames after it (`zstd -c >>`, pzstd, `cat a.zst b.zst`) are found as streams inside (`more`). */
 export const zstd: Decoder = {
   name: 'zstd',
   sniff: (h) => startsWith(h, [0x28, 0xb5, 0x2f, 0xfd]),
+  more: true,
   open: (env) =>
     transformDecoding(env, 'zstd', zlib.createZstdDecompress({ ...STREAM, params: { [zlib.constants.ZSTD_d_windowLogMax]: ZSTD_WINDOW_LOG_MAX } })),
 };

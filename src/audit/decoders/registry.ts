@@ -1,7 +1,7 @@
 /**
  * Every decoder the audit knows, in the order content is offered to them: containers and streams
- * with a magic number at their first byte, then the formats told by their first line (hex dumps) or
- * by name (brotli). Content none claims is plain: the router still looks inside it for streams that
+ * with a magic number at their first byte, then the formats told by their first line (hex dumps,
+ * UTF-16 text) or by name (brotli). Content none claims is plain: the router still looks inside it for streams that
  * start anywhere (`embedded.ts`), encoded runs in text (`runs.ts`) and a brotli stream (`trial.ts`).
  */
 import { ar } from './ar.js';
@@ -10,16 +10,39 @@ import { cpio } from './cpio.js';
 import { dump } from './dump.js';
 import { gitPack } from './gitpack.js';
 import { lz4 } from './lz4.js';
+import { lz4Legacy } from './lz4-legacy.js';
 import { lzmaAlone } from './lzma.js';
 import { brotli, gzip, zlibStream, zstd } from './native.js';
+import { openpgp } from './openpgp.js';
 import { rpm } from './rpm.js';
 import { sevenZip } from './sevenzip.js';
 import { tar } from './tar.js';
 import type { Decoder } from './types.js';
+import { utf16 } from './utf16.js';
 import { xz } from './xz.js';
 import { zip } from './zip.js';
 
-export const DECODERS: readonly Decoder[] = [gzip, zstd, xz, bzip2, lz4, zip, sevenZip, ar, cpio, rpm, gitPack, tar, zlibStream, lzmaAlone, dump, brotli];
+export const DECODERS: readonly Decoder[] = [
+  gzip,
+  zstd,
+  xz,
+  bzip2,
+  lz4,
+  lz4Legacy,
+  zip,
+  sevenZip,
+  ar,
+  cpio,
+  rpm,
+  gitPack,
+  tar,
+  zlibStream,
+  openpgp,
+  lzmaAlone,
+  dump,
+  utf16,
+  brotli,
+];
 
 /** The decoder that claims content starting with `head` at `path`, if one does. */
 export const claim = (head: Uint8Array, path: string): Decoder | undefined => DECODERS.find((d) => d.sniff(head, path));

@@ -2,7 +2,9 @@
  * Encoded runs written through a text escape: base64 or hex inside a JSON string whose writer
  * escapes `+` as `\u002B` (System.Text.Json) or `/` as `\/` (PHP), inside XML with `&#43;`, inside
  * a URL with `%2B` and `%3D`. Before runs are looked for, each escape that makes a character of an
- * encoding's alphabet (or its `=` padding) is read as that character, so the run is whole again.
+ * encoding's alphabet (or its `=` padding) is read as that character, so the run is whole again;
+ * so is an escaped line break (`\n`, `\r\n`, `&#10;`, `&#xD;&#xA;`, `%0A`): base64 wrapped at 76
+ * (Python's encodebytes, MIME, .NET's InsertLineBreaks) inside a JSON or XML string is one run.
  * Only the bytes that may begin an escape are looked at (Buffer.indexOf, native); a chunk with
  * none of them is passed on as it is.
  */
@@ -37,6 +39,7 @@ function escapeAt(b: Uint8Array, at: number): { byte: number; length: number } |
     if (k === 0x75) [byte, length] = [hexAt(b, at + 2, 4), 6];
     else if (k === 0x78) [byte, length] = [hexAt(b, at + 2, 2), 4];
     else if (k === 0x2f) [byte, length] = [0x2f, 2];
+    else if (k === 0x6e || k === 0x72) [byte, length] = [k === 0x6e ? 0x0a : 0x0d, 2];
   } else if (t === 0x26 && b[at + 1] === 0x23) {
     const hex = b[at + 2] === 0x78 || b[at + 2] === 0x58;
     let v = 0;
@@ -48,7 +51,7 @@ function escapeAt(b: Uint8Array, at: number): { byte: number; length: number } |
     }
     if (b[j] === 0x3b && j > at + (hex ? 3 : 2)) [byte, length] = [v, j + 1 - at];
   }
-  return byte >= 0 && byte < 256 && RUN[byte] ? { byte, length } : undefined;
+  return byte >= 0 && byte < 256 && (RUN[byte] || byte === 0x0a || byte === 0x0d) ? { byte, length } : undefined;
 }
 
 /**
@@ -56,7 +59,7 @@ function escapeAt(b: Uint8Array, at: number): { byte: number; length: number } |
  * 0x2B–0x7A, so a percent escape of one begins `%2`…`%7` (a `%` alone is met by chance every few
  * hundred bytes of binary content).
  */
-const NEEDLES = ['%2', '%3', '%4', '%5', '%6', '%7', '\\u', '\\x', '\\/', '&#'].map((n) => Buffer.from(n));
+const NEEDLES = ['%0', '%2', '%3', '%4', '%5', '%6', '%7', '\\u', '\\x', '\\/', '\\n', '\\r', '&#'].map((n) => Buffer.from(n));
 /** Whitespace a wrapped run's lines are broken and indented with: it does not end a run's stretch. */
 const SPACE = new Uint8Array(256);
 for (const c of '\r\n\t ') SPACE[c.charCodeAt(0)] = 1;
@@ -64,13 +67,14 @@ for (const c of '\r\n\t ') SPACE[c.charCodeAt(0)] = 1;
 const REACH = 64;
 
 /**
- * Whether the escape at `at` (of `length` bytes) sits in a stretch of at least `need` run
- * characters (escaped ones counted, whitespace passed over) — the shortest run that is routed; the
+ * Whether the escape at `at` sits in a stretch of at least `need` run
+ * characters (escaped ones counted, whitespace and escaped line breaks passed over) — the shortest run that is routed; the
  * stretch before it counted back to `stop` (where the previous escape that joins it ended, whose
  * own stretch is `carried`). A stretch cut by the chunk's start or end may be longer: it counts.
  */
-function inRun(b: Uint8Array, at: number, length: number, stop: number, carried: number, need: number): boolean {
-  let n = 1;
+function inRun(b: Uint8Array, at: number, escape: { byte: number; length: number }, stop: number, carried: number, need: number): boolean {
+  const { length } = escape;
+  let n: number = RUN[escape.byte]!;
   let j = at - 1;
   for (; j >= Math.max(stop, at - REACH) && (RUN[b[j]!] || SPACE[b[j]!]); j--) n += RUN[b[j]!]!;
   if (j < 0) return true;
@@ -80,7 +84,7 @@ function inRun(b: Uint8Array, at: number, length: number, stop: number, carried:
     else if (!SPACE[b[j]!]) {
       const e = escapeAt(b, j);
       if (!e) break;
-      n++;
+      n += RUN[e.byte]!;
       j += e.length;
       continue;
     }
@@ -109,9 +113,9 @@ export function unescapeRuns(bytes: Uint8Array, need: number): Uint8Array {
   for (const i of at) {
     if (i < r) continue;
     const e = escapeAt(buf, i);
-    if (!e || !inRun(buf, i, e.length, end, carried, need)) continue;
+    if (!e || !inRun(buf, i, e, end, carried, need)) continue;
     // The stretch up to this escape, for the next one: what joins it before, this escape, and the previous stretch.
-    let n = 1;
+    let n: number = RUN[e.byte]!;
     let j = i - 1;
     for (; j >= Math.max(end, i - REACH) && (RUN[buf[j]!] || SPACE[buf[j]!]); j--) n += RUN[buf[j]!]!;
     carried = n + (j < end ? carried : 0);

@@ -37,8 +37,18 @@ export function layerTar(dir: string): Buffer {
   });
 }
 
+/** What a build puts beside the layers: config fields (Env, Labels, history …) and manifest annotations, as Go's encoding/json writes them. */
+export interface ImageExtras {
+  config?: Record<string, unknown>;
+  history?: Array<{ created_by: string; empty_layer?: boolean }>;
+  annotations?: Record<string, string>;
+}
+
+/** Go's encoding/json (docker's, buildkit's): <, > and & as \u003c, \u003e, \u0026. */
+const goJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+
 /** Writes an OCI layout at `layoutDir` whose one image has one layer per entry of `layers`. */
-export async function writeLayout(layoutDir: string, layers: Array<{ dir: string; gzip: boolean }>): Promise<{ bytes: number }> {
+export async function writeLayout(layoutDir: string, layers: Array<{ dir: string; gzip: boolean }>, extras: ImageExtras = {}): Promise<{ bytes: number }> {
   const blobs = join(layoutDir, 'blobs', 'sha256');
   await mkdir(blobs, { recursive: true });
   const put = async (b: Buffer) => {
@@ -59,16 +69,18 @@ export async function writeLayout(layoutDir: string, layers: Array<{ dir: string
   const config = {
     architecture: 'amd64',
     os: 'linux',
+    ...(extras.config ? { config: extras.config } : {}),
     rootfs: { type: 'layers', diff_ids: diffIds },
-    history: layers.map(() => ({ created_by: 'COPY . /srv/ # buildkit' })),
+    history: [...(extras.history ?? []), ...layers.map(() => ({ created_by: 'COPY . /srv/ # buildkit' }))],
   };
   const manifest = {
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...(await put(Buffer.from(JSON.stringify(config)))) },
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...(await put(Buffer.from(goJson(config)))) },
     layers: descriptors,
+    ...(extras.annotations ? { annotations: extras.annotations } : {}),
   };
-  const m = await put(Buffer.from(JSON.stringify(manifest)));
+  const m = await put(Buffer.from(goJson(manifest)));
   await writeFile(join(layoutDir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: manifest.mediaType, ...m }] }));
   await writeFile(join(layoutDir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   return { bytes };

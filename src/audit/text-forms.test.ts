@@ -1,0 +1,86 @@
+// Property: a value beyond ASCII is found in the other encodings programs store text in — modified
+// UTF-8 (Java class files, writeUTF: a character beyond U+FFFF as two 3-byte surrogates) and Latin-1
+// — and through escapes by doubling (`$$` in docker-compose/Make, `%%` in .ini files, alone or over
+// percent-encoding). Real-world variants beside: javac's class file,
+// iconv -t ISO-8859-1, an .ini Python's configparser reads back to the value.
+import { describe, expect, it } from 'vitest';
+import { compile } from './audit.js';
+import { has, tool } from './decoders/testing.js';
+import { EscapeScan } from './escapes.js';
+import { legacyTextForms, modifiedUtf8 } from './text-forms.js';
+import { mulberry32 } from '../../test/support/random.js';
+
+const findIn = (value: string, haystack: Buffer) => {
+  const { automaton, families, span } = compile([{ name: 'secret', value }]);
+  const found: string[] = [];
+  new EscapeScan(automaton, families, span, (m) => m.tag.kind === 'secret' && found.push([m.tag.encoding, m.escapes].filter(Boolean).join(', '))).write(
+    haystack,
+  );
+  return [...new Set(found)];
+};
+const rand = mulberry32(424242);
+const pick = (s: string) => [...s][Math.floor(rand() * [...s].length)]!;
+const value = (extra: string) =>
+  Array.from({ length: 24 }, (_, i) => (i % 6 === 3 ? pick(extra) : pick('ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789'))).join('');
+const noise = () => Buffer.from(Array.from({ length: 200 + Math.floor(rand() * 300) }, () => Math.floor(rand() * 256)));
+
+describe('modified UTF-8 and Latin-1 forms', () => {
+  it('modified UTF-8 is UTF-8 for the BMP, two 3-byte surrogates beyond it; only differing forms are listed', () => {
+    expect(modifiedUtf8('aé€').equals(Buffer.from('aé€'))).toBe(true);
+    expect(modifiedUtf8('😀').toString('hex')).toBe('eda0bdedb880');
+    expect(legacyTextForms('plain-ascii-value')).toEqual([]);
+    expect(legacyTextForms('with€euro').map(([, n]) => n)).toEqual([]);
+  });
+
+  it.each([
+    ['modified UTF-8 (Java)', '😀🔑€é', modifiedUtf8],
+    ['Latin-1', 'éßü£ñ', (v: string) => Buffer.from(v, 'latin1')],
+  ])('%s: generated values inside random bytes are found', (name, extra, encode) => {
+    for (let i = 0; i < 20; i++) {
+      const v = value(extra);
+      expect(findIn(v, Buffer.concat([noise(), encode(v), noise()]))).toContain(name);
+    }
+  });
+
+  it.skipIf(!has('javac'))('real world: a constant in a class file compiled by javac', () => {
+    const v = 'k3Y😀p9Q€rT7🔑wZ';
+    const cls = tool('sh', ['-c', 'javac -encoding UTF-8 -d . C.java && cat C.class'], { 'C.java': `class C { static final String K = "${v}"; }\n` });
+    expect(findIn(v, cls)).toEqual(['modified UTF-8 (Java)']);
+  });
+
+  it.skipIf(!has('iconv'))('real world: a .properties file saved by iconv -t ISO-8859-1', () => {
+    const v = 'Pässwörd-£42-ÿ-token';
+    expect(findIn(v, tool('sh', ['-c', 'iconv -f UTF-8 -t ISO-8859-1 < in'], { in: `db.password=${v}\n` }))).toEqual(['Latin-1']);
+  });
+});
+
+describe('escapes by doubling', () => {
+  it('$$ and %%, alone and over percent-encoding: generated values are found', () => {
+    for (let i = 0; i < 20; i++) {
+      const v = value("$%'@:/");
+      const doubled = v.replace(/[$%]/g, (c) => c + c);
+      expect(findIn(v, Buffer.from(`x: ${doubled}\n`)).length).toBeGreaterThan(0);
+      expect(findIn(v, Buffer.from(`url = ${encodeURIComponent(v).replaceAll('%', '%%')}\n`)).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('doubling only takes away: a value holding $$ or %% is not found where the text has one', () => {
+    expect(findIn('abc$$defghij', Buffer.from('x=abc$defghij'))).toEqual([]);
+    expect(findIn('abc%%defghij', Buffer.from('x=abc%defghij'))).toEqual([]);
+  });
+
+  it.skipIf(!has('python3'))("real world: an alembic.ini whose %% configparser reads back as the URL's %", () => {
+    const v = 'p@ss%w0rd/with:odd=chars';
+    const ini = `[alembic]\nsqlalchemy.url = postgresql://app:${encodeURIComponent(v).replaceAll('%', '%%')}@db/app\n`;
+    const read = tool(
+      'python3',
+      [
+        '-c',
+        "import configparser, urllib.parse as u; c = configparser.ConfigParser(); c.read('a.ini'); print(u.unquote(c['alembic']['sqlalchemy.url'].split(':')[2].split('@')[0]), end='')",
+      ],
+      { 'a.ini': ini },
+    );
+    expect(read.toString()).toBe(v);
+    expect(findIn(v, Buffer.from(ini))).toEqual(['plain, URL-encoded, doubled ($$, %%)']);
+  });
+});
