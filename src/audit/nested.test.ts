@@ -107,11 +107,12 @@ describe('the audit opens what layers hold', () => {
   });
 
   it('ends a decompression bomb within its bound, reported as not fully audited; strict fails on it', async () => {
-    const bomb = Buffer.from(gzipSync(new Uint8Array(100 * 1024 * 1024), { level: 6 })); // 100 MiB of zeros in ~100 KiB
-    const reported = await audit({ 'tmp/bomb.gz': bomb });
+    // zstd (like xz, bzip2, brotli) expands without a bound of its own; deflate's 1032 to 1 is held to bytes and time instead (flat-deflate.test.ts).
+    const bomb = zstdCompressSync(new Uint8Array(100 * 1024 * 1024)); // 100 MiB of zeros in a few KiB
+    const reported = await audit({ 'tmp/bomb.zst': bomb });
     expect(reported.error).toBeUndefined();
-    expect(reported.log).toMatch(/warning: audit: not fully audited: it expands more than 200 times \(a decompression bomb\?\).* in layer .*tmp\/bomb\.gz/);
-    const strict = await audit({ 'tmp/bomb.gz': bomb }, { 'audit-limits': 'strict' });
+    expect(reported.log).toMatch(/warning: audit: not fully audited: it expands more than 200 times \(a decompression bomb\?\).* in layer .*tmp\/bomb\.zst/);
+    const strict = await audit({ 'tmp/bomb.zst': bomb }, { 'audit-limits': 'strict' });
     expect(strict.error?.message).toMatch(/not fully audited: it expands more than 200 times/);
     expect(strict.pushed).toBe(false);
   }, 60_000);
@@ -131,11 +132,11 @@ describe('the audit opens what layers hold', () => {
     expect(r.pushed).toBe(false);
   });
 
-  it('ends a zip bomb within its bounds, reported, and still finds a secret in the entry beside it', async () => {
+  it('reads a flat 200 MiB member of a zip whole (deflate bounds itself) and finds the secret in the entry beside it', async () => {
     const jar = zipSync({ 'zeros.bin': new Uint8Array(200 * 1024 * 1024), 'app.properties': strToU8(`token=${SECRET}\n`) }, { level: 9 });
     const r = await audit({ 'app/bomb.jar': Buffer.from(jar) });
     expect(r.error?.message).toMatch(/app\/bomb\.jar!\/app\.properties/);
-    expect(r.log).toMatch(/not fully audited: it expands more than 200 times .*app\/bomb\.jar!\/zeros\.bin/);
+    expect(r.log).not.toMatch(/not fully audited/);
   }, 60_000);
 
   it('ends a bzip2 bomb within its bounds, reported', async () => {

@@ -188,7 +188,7 @@ export class ContentRouter {
     const deep = this.depth > this.#limits.depth;
     if (decoder && deep) return this.#limit(`containers nested deeper than ${this.#limits.depth} levels (a ${decoder.name} here)`);
     if (decoder) {
-      this.#decoding = decoder.open(this.env(this.path, false));
+      this.#decoding = decoder.open(this.env(this.path, false, decoder.maxRatio));
       // Streams after this one's end (concatenated members, frames) are found as streams inside the content. After a
       // compressed stream, of its own format only: its stored or raw blocks hold other formats' bytes as they are,
       // read inside it already. After a container (an initramfs's cpio), any format: the next part may be compressed.
@@ -210,7 +210,7 @@ export class ContentRouter {
       ({ offset, decoder }) => {
         if (only && decoder.name !== only.name) return undefined;
         this.file.streams++;
-        return decoder.open(this.env(`${this.path}@${offset}`, true));
+        return decoder.open(this.env(`${this.path}@${offset}`, true, decoder.maxRatio));
       },
       this.#limits.streams,
       () => this.layer.cx.limit(`more than ${this.#limits.streams} compressed streams start inside it: the rest were not opened`, this.path),
@@ -224,12 +224,16 @@ export class ContentRouter {
     );
   }
 
-  /** What a decoder of this content (or of a stream found at an offset inside it, `quiet`) is given. */
-  env(path: string, quiet: boolean): DecodeEnv {
+  /**
+   * What a decoder of this content (or of a stream found at an offset inside it, `quiet`) is given. A format that bounds
+   * its own expansion (`maxRatio`: deflate's 1032) above the audit's ratio is held to its own: it cannot be a bomb by ratio.
+   */
+  env(path: string, quiet: boolean, maxRatio = 0): DecodeEnv {
     let out = 0;
     let stopped = false;
     const { file, layer } = this;
     const limits = this.#limits;
+    const bound = Math.max(limits.ratio, maxRatio + 1);
     const stop = (what: string, at = path) => {
       if (stopped) return;
       stopped = true;
@@ -260,12 +264,12 @@ export class ContentRouter {
           this.file.stopped = true;
           return false;
         }
-        if (!quiet && this.#out > limits.ratio * this.#in + (1 << 20)) {
-          stop(`it expands more than ${limits.ratio} times (a decompression bomb?): the rest is not audited`);
+        if (!quiet && this.#out > bound * this.#in + (1 << 20)) {
+          stop(`it expands more than ${bound} times (a decompression bomb?): the rest is not audited`);
           return false;
         }
-        if (quiet && out > limits.ratio * (this.#in + 1024) + (1 << 20)) {
-          stop(`it expands more than ${limits.ratio} times (a decompression bomb?): the rest is not audited`);
+        if (quiet && out > bound * (this.#in + 1024) + (1 << 20)) {
+          stop(`it expands more than ${bound} times (a decompression bomb?): the rest is not audited`);
           return false;
         }
         return !stopped;

@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { errorText, startsWith, trial, TOO_LARGE, type Decoder, type DecodeEnv, type Decoding } from './types.js';
+import { DEFLATE_MAX_RATIO, errorText, startsWith, trial, TOO_LARGE, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const STREAM = { chunkSize: 64 * 1024, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 };
 /** zstd frames asking for a larger window than 32 MiB (`--long=27` and up) are refused: the memory bound holds. */
@@ -87,6 +87,7 @@ export const gzip: Decoder = {
   sniff: (h) => startsWith(h, [0x1f, 0x8b]),
   open: (env) => gzipMember.open(env),
   more: true,
+  maxRatio: DEFLATE_MAX_RATIO,
 };
 
 /**
@@ -97,6 +98,7 @@ export const gzip: Decoder = {
  */
 export const zlibStream: Decoder = {
   name: 'zlib',
+  maxRatio: DEFLATE_MAX_RATIO,
   sniff: (h) => isZlibHeader(h) && probeZlib(h),
   open(env) {
     let skip = 2;
@@ -209,6 +211,7 @@ export function gzipHeaderLength(h: Uint8Array): number | undefined {
  */
 export const gzipMember: Decoder = {
   name: 'gzip',
+  maxRatio: DEFLATE_MAX_RATIO,
   sniff: (h) => isGzip(h),
   open(env) {
     let head: Buffer = Buffer.alloc(0);

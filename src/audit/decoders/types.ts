@@ -57,7 +57,15 @@ export interface Decoder {
   open(env: DecodeEnv): Decoding;
   /** A stream that ends on its own mark: others may follow it (`cat a.gz b.gz`), looked for as streams inside the content. */
   readonly more?: boolean;
+  /**
+   * The most this format can expand, where the format itself bounds it (deflate: 1032 to 1): above the audit's ratio,
+   * such a stream is never a bomb by ratio (a flat PNG's IDAT expands ~1000 times); bytes and time still bound it.
+   */
+  readonly maxRatio?: number;
 }
+
+/** RFC 1951: a 258-byte match costs at least two bits, so deflate expands at most 1032 to 1 (and a little for its end). */
+export const DEFLATE_MAX_RATIO = 1032;
 
 /** The path of something inside a container: `app.jar!/META-INF/x`, `pkg.tar.gz!/pkg/.npmrc`. */
 export const inside = (path: string, name: string) => `${path.endsWith('!') ? path : `${path}!`}/${name}`;

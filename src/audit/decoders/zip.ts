@@ -9,7 +9,7 @@
 import { Unzip, UnzipInflate, UnzipPassThrough, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
 import { inflateRawSync } from 'node:zlib';
 import { ZipLzma } from './lzma-zip.js';
-import { inside, startsWith, type Decoder, type Sink } from './types.js';
+import { DEFLATE_MAX_RATIO, inside, startsWith, type Decoder, type Sink } from './types.js';
 
 /** A local file header: its signature, a version needed below 6.4, a method zip tools write, a name of sane length. */
 export function isZipLocal(h: Uint8Array, at = 0): boolean {
@@ -20,6 +20,8 @@ export function isZipLocal(h: Uint8Array, at = 0): boolean {
 
 export const zip: Decoder = {
   name: 'zip',
+  // What the archive itself expands to: deflated and stored members (other methods' streams go to their own decoders as they are).
+  maxRatio: DEFLATE_MAX_RATIO,
   sniff: (h) => startsWith(h, [0x50, 0x4b, 0x03, 0x04]),
   open(env) {
     let queue: Promise<void> = Promise.resolve();
@@ -28,7 +30,9 @@ export const zip: Decoder = {
       const path = inside(env.path, file.name);
       if (!READ.has(file.compression)) return env.limit(`a zip entry ${methodName(file.compression)}, which the audit does not read`, path);
       const sink: Sink = env.open(file.name);
-      const cap = file.size === undefined ? undefined : env.ratio * file.size + (1 << 20);
+      // A deflated member is held to deflate's own bound (a zip of a flat image or log is no bomb); others to the audit's.
+      const ratio = file.compression === 8 ? Math.max(env.ratio, DEFLATE_MAX_RATIO + 1) : env.ratio;
+      const cap = file.size === undefined ? undefined : ratio * file.size + (1 << 20);
       let out = 0;
       let over = false;
       file.ondata = (err, chunk, final) => {
@@ -41,7 +45,7 @@ export const zip: Decoder = {
         out += chunk.length;
         if (cap !== undefined && out > cap) {
           over = true;
-          env.limit(`it expands more than ${env.ratio} times (a decompression bomb?): the rest is not audited`, path);
+          env.limit(`it expands more than ${ratio} times (a decompression bomb?): the rest is not audited`, path);
           return run(() => sink.end());
         }
         if (chunk.length && env.allow(chunk.length)) {
