@@ -1,0 +1,3 @@
+import { createRequire as __hoistCreateRequire } from 'node:module';
+const require = __hoistCreateRequire(import.meta.url);
+import{b as i,c as u,d}from"./chunk-FGO2X4CK.js";var p=e=>({identity:e.identity,identityRegexp:e.identity,issuer:e.issuer,issuerRegexp:e.issuer});function a(e,t){let s={...i(e.read(t.identity),"identity"),...i(e.read(t.issuer),"issuer")},r=e.read(t.root).trim();if(u(s)){try{d(s,p(t))}catch(y){let n=y.message,o=n.startsWith(t.issuer)?t.issuer:t.identity;e.issues.push({input:o,message:n.slice(o.length+1)})}return r||e.issues.push({input:t.root,message:"is missing: give the path of the Sigstore deployment's trusted_root.json (as cosign verify --trusted-root; Hoist fetches no root by TUF)"}),{given:s,trustedRoot:r}}}export{p as a,a as b};
