@@ -14,7 +14,7 @@ import { keepHeapSmall } from '../core/heap.js';
 import { localBlob, type Adopted } from '../oci/adopt.js';
 import { blobPath, type Descriptor } from '../oci/layout.js';
 import type { ImageGraph, ManifestNode } from '../oci/graph.js';
-import { PRIVATE_KEY_BEGIN } from '../secrets/private-key.js';
+import { endsPrivateKey, PRIVATE_KEY_BEGIN, PRIVATE_KEY_BLOCK } from '../secrets/private-key.js';
 import { keyIdentity } from './keys.js';
 import { Automaton, type Pattern } from './matcher.js';
 import { EscapeScan, escapeFamilies, Families, type EscapedMatch } from './escapes.js';
@@ -225,11 +225,7 @@ class LayoutAudit {
   }
 
   analyzeKey(text: string, where: string): void {
-    // A whole block: the BEGIN line, base64 lines (PEM headers allowed), the matching END line. A
-    // bare marker (the ssh binary holds one as a string) is not key material.
-    const block = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n|[A-Za-z-]+: [^\n]*\r?\n|\r?\n)+-----END \1PRIVATE KEY-----/.exec(
-      text,
-    )?.[0];
+    const block = PRIVATE_KEY_BLOCK.exec(text)?.[0];
     if (!block) return;
     const identity = keyIdentity(block);
     const handed = identity ? [...this.o.handedKeys].find(([, id]) => id === identity)?.[0] : undefined;
@@ -369,7 +365,7 @@ class LayoutAudit {
         capture.parts.push(part);
         capture.size += part.length;
         capture.from = segmentEnd;
-        if (/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(Buffer.concat(capture.parts).toString('latin1'))) finishCapture();
+        if (endsPrivateKey(Buffer.concat(capture.parts).toString('latin1'))) finishCapture();
       }
     };
     return {

@@ -4,6 +4,7 @@
  * is read with node:crypto. The identity is the SHA-256 of the SSH wire-format public key, so a key
  * found in an image can be matched to the one handed to the build whatever format it was saved in.
  */
+import { PRIVATE_KEY_ENVELOPE } from '../secrets/private-key.js';
 import { createHash, createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
 
 function sshString(bytes: Buffer): Buffer {
@@ -57,7 +58,7 @@ function openSshPublicBlob(body: Buffer): Buffer | undefined {
 /** The identity of a private key block's public key, or undefined when it cannot be told. */
 export function keyIdentity(block: string): string | undefined {
   try {
-    const m = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----([\s\S]*?)-----END \1PRIVATE KEY-----/.exec(block);
+    const m = PRIVATE_KEY_ENVELOPE.exec(block);
     if (!m) return undefined;
     let wire: Buffer | undefined;
     if (m[1] === 'OPENSSH ') {

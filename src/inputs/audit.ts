@@ -1,4 +1,5 @@
 /** The checks around the build: the base-image policy before it, the secret audit after it. */
+import { mentionsPrivateKey } from '../secrets/private-key.js';
 import { parseAllowRule } from './allow-rule.js';
 import { parseKeylessSigner, type KeylessSignerInputs } from './keyless-signer.js';
 import { parseBool, parseChoice, parseLines, parseList, type InputScope } from './read.js';
@@ -44,7 +45,7 @@ export function parseAuditInputs(scope: InputScope): AuditSettings {
     }
   }
   const baseSigners = scope.read('base-signers').trim();
-  if (/PRIVATE KEY-----/.test(baseSigners)) {
+  if (mentionsPrivateKey(baseSigners)) {
     scope.sensitive.push({ name: 'the base-signers input (a private key given in place of a public one)', value: baseSigners });
     scope.issues.push({ input: 'base-signers', message: "holds a private key: give the signers' public keys (cosign.pub), never a private one" });
   }

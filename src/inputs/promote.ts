@@ -2,6 +2,7 @@
 import { ConfigError } from '../core/errors.js';
 import { parseReference, parseRepository, TAG_PATTERN, type Reference, type Repository } from '../core/reference.js';
 import type { CiContext } from '../platform/platform.js';
+import { mentionsPrivateKey } from '../secrets/private-key.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { identityNames, parseKeylessSigner, type KeylessSignerInputs } from './keyless-signer.js';
 import { inputScope, parseBool, parseChoice, parseList, type InputReader, type InputScope } from './read.js';
@@ -90,7 +91,7 @@ export function parseSignatureRequirement(scope: InputScope): SignatureRequireme
       message: 'trusted-root is given but not whose keyless signatures it is for: set verify-identity and verify-oidc-issuer',
     });
   const keyless = signer !== undefined;
-  if (/PRIVATE KEY-----/.test(keys)) {
+  if (mentionsPrivateKey(keys)) {
     scope.sensitive.push({ name: 'the verify-key input (a private key given in place of a public one)', value: keys });
     scope.issues.push({ input: 'verify-key', message: 'holds a private key: give the public key (cosign.pub), never the private one' });
   }

@@ -5,7 +5,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { SshForward } from '../core/builder.js';
 import type { ConfigIssue } from '../core/errors.js';
-import { looksLikePrivateKey } from '../secrets/private-key.js';
+import { looksLikePrivateKey, mentionsPrivateKey } from '../secrets/private-key.js';
 import { ENV_KEY, parseLines, parsePairs, SECRET_ID, type InputScope } from './read.js';
 
 /** A secret handed to the build through `RUN --mount=type=secret,id=…`. */
@@ -117,7 +117,7 @@ function misplaced(scope: InputScope, input: string, message: string): void {
 
 function parseSsh(scope: InputScope): SshForward[] {
   const ssh: SshForward[] = [];
-  if (looksLikePrivateKey(scope.read('ssh')) || /PRIVATE KEY-----/.test(scope.read('ssh'))) {
+  if (mentionsPrivateKey(scope.read('ssh'))) {
     misplaced(
       scope,
       'ssh',
