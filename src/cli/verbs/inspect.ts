@@ -1,14 +1,21 @@
 /**
- * `hoist inspect REF [--raw manifest|config] [--platform OS/ARCH] [--key PATH]... [--json]`: the
- * registry's record of an image. The reading and describing load when the verb runs.
+ * `hoist inspect REF [--raw manifest|config] [--platform OS/ARCH] [--key PATH]... [keyless flags]
+ * [--json]`: the registry's record of an image. With `--key` and/or the keyless flags of `hoist
+ * verify` (`--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`,
+ * `--trusted-root`), each cosign signature listed is judged by the same verifier as `hoist verify`:
+ * who signed it (the key, or the certificate's subject and issuer), or why it does not verify. The
+ * reading and describing load when the verb runs.
  */
 import { parseReference, type Reference } from '../../core/reference.js';
 import { nodeFiles, type Files } from '../../effects/files.js';
 import type { Inspected } from '../../maintain/inspect.js';
 import type { RegistryClient } from '../../registry/client.js';
+import type { TrustedSigners } from '../../trust/gate.js';
 import { UsageError } from '../usage.js';
 import { registryVerb } from './registry.js';
 import type { Values } from './verb.js';
+import { CLI_NAMES } from '../../core/identity.js';
+import { KEYLESS_FLAGS, keylessFlags, type KeylessFlags } from './verify-flags.js';
 
 export interface InspectCommand {
   verb: 'inspect';
@@ -17,6 +24,8 @@ export interface InspectCommand {
   platform?: string;
   /** `--key`: public keys (paths, relative to the working directory) the signatures are verified against. */
   keys?: string[];
+  /** The keyless flags (as `hoist verify`'s): the certificate identity and issuer trusted, and the root of trust. */
+  keyless?: KeylessFlags;
 }
 
 export interface InspectOut {
@@ -46,19 +55,29 @@ export async function runInspect(
     out.raw(await readConfig(client, c.ref.path, config.digest));
     return 0;
   }
+  // The keys and the trusted root are read before any request: a bad one is the input error, nothing asked.
+  const signers = c.keys?.length || c.keyless ? await readTrust(c, files) : undefined;
   const inspected = await inspectImage(client, c.ref, c.platform);
-  if (c.keys?.length) await verifyListed(client, c, inspected, files);
+  if (signers) await verifyListed(client, c.ref.path, inspected, signers);
   out.print(json ? JSON.stringify(inspected, null, 2) : describeInspected(inspected));
   return 0;
 }
 
-/** With --key: each listed `.sig` judged (sign/verify.ts through trust/gate.ts); keys read before any request. */
-async function verifyListed(client: RegistryClient, c: InspectCommand, inspected: Inspected, files: Pick<Files, 'readText'>): Promise<void> {
-  const { readSigners, verifyDigest, whyNotVerified, describeSigners } = await import('../../trust/gate.js');
-  const signers = await readSigners(files, c.keys!.join('\n'), '--key', process.cwd());
+/** The signers `--key` and the keyless flags trust (trust/gate.ts reads them as promote's inputs are read). */
+async function readTrust(c: InspectCommand, files: Pick<Files, 'readText'>): Promise<TrustedSigners> {
+  const { readSigners, readKeylessSigners } = await import('../../trust/gate.js');
+  const keyed = c.keys?.length ? await readSigners(files, c.keys.join('\n'), '--key', process.cwd()) : { input: '--key', keys: [] };
+  if (!c.keyless) return keyed;
+  const { trustedRoot, ...given } = c.keyless;
+  return { ...keyed, keyless: await readKeylessSigners(files, { given, trustedRoot }, CLI_NAMES, '--trusted-root', process.cwd()) };
+}
+
+/** Each listed `.sig` judged by the verifier `hoist verify` and promote use: who signed it, or why nothing verifies. */
+async function verifyListed(client: RegistryClient, repository: string, inspected: Inspected, signers: TrustedSigners): Promise<void> {
+  const { verifyDigest, whyNotVerified, describeSigners } = await import('../../trust/gate.js');
   for (const entry of inspected.signatures) {
     if (entry.kind !== 'sig') continue;
-    const result = await verifyDigest(client, c.ref.path, entry.subject, signers);
+    const result = await verifyDigest(client, repository, entry.subject, signers);
     if (result.verified.length) entry.verified = describeSigners(result, signers);
     else entry.notVerified = whyNotVerified(result);
   }
@@ -78,24 +97,38 @@ function parse(values: Values, positionals: string[]): InspectCommand {
     throw new UsageError(`inspect: '${positionals[0]}': ${(e as Error).message}`);
   }
   const keys = (values.key as string[] | undefined) ?? [];
-  if (keys.length && raw) throw new UsageError('--key verifies the signatures inspect lists: leave out --raw');
-  return { verb: 'inspect', ref, ...(raw ? { raw } : {}), ...(platform ? { platform } : {}), ...(keys.length ? { keys } : {}) };
+  const keyless = keylessFlags(values, 'inspect');
+  if ((keys.length || keyless) && raw)
+    throw new UsageError(`${keys.length ? '--key' : '--certificate-identity'} verifies the signatures inspect lists: leave out --raw`);
+  return {
+    verb: 'inspect',
+    ref,
+    ...(raw ? { raw } : {}),
+    ...(platform ? { platform } : {}),
+    ...(keys.length ? { keys } : {}),
+    ...(keyless ? { keyless } : {}),
+  };
 }
 
 export const inspect = registryVerb<InspectCommand>({
   name: 'inspect',
   summary: 'what an image in a registry is: digest, platforms, config, labels, base, size, referrers',
   usage: `  hoist inspect REF [--platform OS/ARCH] [--raw manifest|config] [--key PATH]... [--json]
+  hoist inspect REF --certificate-identity ID|--certificate-identity-regexp RE
+                    --certificate-oidc-issuer URL|--certificate-oidc-issuer-regexp RE --trusted-root trusted_root.json
                                                       digest, media type, platforms, config, labels, base, size, referrers,
                                                       cosign signatures and attestations; --raw: the registry's bytes as served;
-                                                      --key cosign.pub: whether each signature verifies with it`,
+                                                      --key cosign.pub, or the keyless flags of hoist verify: whether each
+                                                      signature verifies, and who signed it (the key, or the certificate's
+                                                      subject and OIDC issuer)`,
   examples: [
     'hoist inspect registry.acme/team/app:1.4.2',
     'hoist inspect registry.acme/team/app:1.4.2 --json | jq -r .digest',
     'hoist inspect registry.acme/team/app:1.4.2 --raw manifest | sha256sum   # the digest, from the bytes as served',
     'hoist inspect registry.acme/team/app:1.4.2 --platform linux/arm64 --raw config | jq .config.Env',
+    "hoist inspect registry.acme/team/app:1.4.2 --certificate-identity-regexp '^https://github.com/acme/' --certificate-oidc-issuer https://token.actions.githubusercontent.com --trusted-root trusted_root.json",
   ],
-  options: () => ({ raw: { type: 'string' }, platform: { type: 'string' }, key: { type: 'string', multiple: true } }),
+  options: () => ({ raw: { type: 'string' }, platform: { type: 'string' }, key: { type: 'string', multiple: true }, ...KEYLESS_FLAGS }),
   parse,
   run: ({ fx, task, json, out, connect }) => connect([task.ref], (client) => runInspect(client(task.ref), task, json, out, fx.files)),
 });

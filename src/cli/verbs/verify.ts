@@ -14,7 +14,7 @@ import { formatFull, formatRepository, parseReference, type Reference } from '..
 import { ConfigError } from '../../core/errors.js';
 import type { Files } from '../../effects/files.js';
 import type { RegistryClient } from '../../registry/client.js';
-import { identityGiven, identityPolicy, type IdentityGiven } from '../../core/identity.js';
+import { KEYLESS_FLAGS, keylessFlags, keylessWords, type KeylessFlags } from './verify-flags.js';
 import { UsageError } from '../usage.js';
 import { registryVerb } from './registry.js';
 import type { Values } from './verb.js';
@@ -29,43 +29,8 @@ export interface VerifyCommand {
   keyless?: KeylessFlags;
 }
 
-export interface KeylessFlags extends IdentityGiven {
-  /** `--trusted-root`: a Sigstore trusted_root.json, relative to the working directory. */
-  trustedRoot: string;
-}
-
-/** verify's flags: cosign's names (`cosign verify --key`, `--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`, `--trusted-root`). */
-export const VERIFY_FLAGS = {
-  key: { type: 'string', multiple: true },
-  'certificate-identity': { type: 'string' },
-  'certificate-identity-regexp': { type: 'string' },
-  'certificate-oidc-issuer': { type: 'string' },
-  'certificate-oidc-issuer-regexp': { type: 'string' },
-  'trusted-root': { type: 'string' },
-} as const;
-
-/** The keyless flags checked (both identity and issuer, and the root of trust), or undefined when none is given. */
-export function keylessFlags(values: Record<string, unknown>): KeylessFlags | undefined {
-  const str = (name: string) => values[name] as string | undefined;
-  const given = {
-    identity: str('certificate-identity'),
-    identityRegexp: str('certificate-identity-regexp'),
-    issuer: str('certificate-oidc-issuer'),
-    issuerRegexp: str('certificate-oidc-issuer-regexp'),
-  };
-  const trustedRoot = str('trusted-root');
-  if (!identityGiven(given) && trustedRoot === undefined) return undefined;
-  try {
-    identityPolicy(given); // checked here, rebuilt where it is used
-  } catch (e) {
-    throw new UsageError(`verify: ${(e as Error).message}`);
-  }
-  if (!trustedRoot)
-    throw new UsageError(
-      "verify: --trusted-root is missing: give the Sigstore deployment's trusted_root.json (as cosign verify --trusted-root; Hoist fetches no root by TUF)",
-    );
-  return { ...given, trustedRoot };
-}
+/** verify's flags: cosign's names (`cosign verify --key`, and the keyless ones of verify-flags.ts). */
+export const VERIFY_FLAGS = { key: { type: 'string', multiple: true }, ...KEYLESS_FLAGS } as const;
 
 export interface VerifyOut {
   print: (text: string) => void;
@@ -116,13 +81,10 @@ async function keylessTrust(k: KeylessFlags, files: Pick<Files, 'readText'>): Pr
   }
 }
 
-const keylessWords = (k: KeylessFlags) =>
-  `${k.identity !== undefined ? `'${k.identity}'` : `/${k.identityRegexp ?? ''}/`} from ${k.issuer !== undefined ? `'${k.issuer}'` : `/${k.issuerRegexp ?? ''}/`}`;
-
 function parse(values: Values, positionals: string[]): VerifyCommand {
   if (positionals.length !== 1) throw new UsageError('verify takes one image reference, e.g. registry.acme/team/app:1.4.2');
   const keys = (values.key as string[] | undefined) ?? [];
-  const keyless = keylessFlags(values);
+  const keyless = keylessFlags(values, 'verify');
   if (!keys.length && !keyless)
     throw new UsageError(
       'verify: give the public key to verify with: --key cosign.pub (repeat for several), or a keyless signer: --certificate-identity, --certificate-oidc-issuer and --trusted-root',
