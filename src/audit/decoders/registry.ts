@@ -6,11 +6,13 @@
  */
 import { ar } from './ar.js';
 import { bzip2 } from './bzip2.js';
+import { compress } from './compress.js';
 import { cpio } from './cpio.js';
 import { dump } from './dump.js';
 import { gitPack } from './gitpack.js';
 import { lz4 } from './lz4.js';
 import { lz4Legacy } from './lz4-legacy.js';
+import { lzip } from './lzip.js';
 import { lzmaAlone } from './lzma.js';
 import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { openpgp } from './openpgp.js';
@@ -27,6 +29,8 @@ export const DECODERS: readonly Decoder[] = [
   zstd,
   xz,
   bzip2,
+  compress,
+  lzip,
   lz4,
   lz4Legacy,
   zip,
