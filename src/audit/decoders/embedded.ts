@@ -1,7 +1,7 @@
 /**
  * Compressed streams wherever they start inside content nothing else claimed: zlib (git loose
  * objects and packfiles, PDF FlateDecode, PNG zTXt/iTXt, Java serialization), gzip members, zstd
- * frames, xz, bzip2 and lz4 streams, and zip archives (after a launch script, a self-extractor's code). Each chunk is searched (Buffer.indexOf, native) for the magic
+ * frames, xz, bzip2 and lz4 streams, zip archives and cabinets (after a launch script, a self-extractor's code). Each chunk is searched (Buffer.indexOf, native) for the magic
  * numbers; a hit is checked cheaply (zlib: its header, its first deflate block's header in
  * JavaScript, then zlib on the first KiB; the others: the fields after their magic), and only then
  * opened and fed the content from there on, until its own end mark. Trials are bounded per file
@@ -15,6 +15,7 @@ import type { Decoder, Decoding } from './types.js';
 import { isXz, xz } from './xz.js';
 import { bzip2 } from './bzip2.js';
 import { isZipLocal, zip } from './zip.js';
+import { cab, isCab } from './cab.js';
 import { tar } from './tar.js';
 import { gitPack, packAt } from './gitpack.js';
 import { tarHeaderAt } from '../tar.js';
@@ -36,6 +37,8 @@ const KINDS: Kind[] = [
   { needle: Buffer.from([0x04, 0x22, 0x4d, 0x18]), back: 0, check: isLz4, decoder: lz4 },
   // A zip after other bytes: a self-extracting archive, an executable Spring Boot jar (a launch script first).
   { needle: Buffer.from([0x50, 0x4b, 0x03, 0x04]), back: 0, check: isZipLocal, decoder: zip },
+  // A cabinet after other bytes: a self-extracting installer's payload (its stub, then the .cab).
+  { needle: Buffer.from('MSCF\0\0\0\0'), back: 0, check: isCab, decoder: cab },
   // A tar after other bytes (an installer script with its payload appended uncompressed, `makeself --nocomp`): its header's magic is 257 bytes in.
   { needle: Buffer.from('ustar'), back: 257, check: tarHeaderAt, decoder: tar },
   // A git pack inside other bytes (a bundle in a backup, a pack in a cache): read as a pack, its objects' zlib streams not again on their own.
@@ -45,6 +48,7 @@ const KINDS: Kind[] = [
 const ARCHIVES = new Map<Decoder, Decoder[]>([
   [zip, [zip, tar]],
   [tar, [zip, tar]],
+  [cab, [zip, tar, cab]],
   [gitPack, [zip, tar, gitPack, zlibStream]],
 ]);
 /**

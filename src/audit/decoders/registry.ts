@@ -6,6 +6,7 @@
  */
 import { ar } from './ar.js';
 import { bzip2 } from './bzip2.js';
+import { cab } from './cab.js';
 import { compress } from './compress.js';
 import { cpio } from './cpio.js';
 import { dump } from './dump.js';
@@ -35,6 +36,7 @@ export const DECODERS: readonly Decoder[] = [
   lz4Legacy,
   zip,
   sevenZip,
+  cab,
   ar,
   cpio,
   rpm,
