@@ -19,6 +19,7 @@ import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { openpgp } from './openpgp.js';
 import { rpm } from './rpm.js';
 import { sevenZip } from './sevenzip.js';
+import { squashfs } from './squashfs.js';
 import { tar } from './tar.js';
 import type { Decoder } from './types.js';
 import { utf16 } from './utf16.js';
@@ -37,6 +38,7 @@ export const DECODERS: readonly Decoder[] = [
   zip,
   sevenZip,
   cab,
+  squashfs,
   ar,
   cpio,
   rpm,
