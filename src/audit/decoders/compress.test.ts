@@ -42,10 +42,10 @@ describe.skipIf(!has('compress'))('compress (.Z)', () => {
   it('a bomb (64 MiB of zeros in 18 KB): stopped at the ratio bound, named, the next file read', async () => {
     const bomb = execFileSync('compress', ['-c'], { input: Buffer.alloc(64 << 20), maxBuffer: 1 << 28 });
     const found = await auditFiles({ 'a/zeros.Z': bomb, 'z/app.env': `TOKEN=${SECRET}\n` });
-    expect(found).toEqual([
-      { severity: 'leak', what: 'token', path: 'z/app.env' },
-      { severity: 'limit', what: expect.stringMatching(/expands more than 200 times/), path: 'a/zeros.Z' },
-    ]);
+    // The two files are read side by side: either finding may come first.
+    expect(found).toHaveLength(2);
+    expect(found).toContainEqual({ severity: 'leak', what: 'token', path: 'z/app.env' });
+    expect(found).toContainEqual({ severity: 'limit', what: expect.stringMatching(/expands more than 200 times/), path: 'a/zeros.Z' });
   });
 
   it('a corrupted stream (a code past the table) is named as damaged', async () => {

@@ -53,10 +53,10 @@ describe.skipIf(!has('lzip'))('lzip (.lz)', () => {
 
   it('a bomb (64 MiB of zeros in 10 KB): stopped at the ratio bound, named, the next file read', async () => {
     const found = await auditFiles({ 'a/zeros.lz': lz(Buffer.alloc(64 << 20)), 'z/app.env': `TOKEN=${SECRET}\n` });
-    expect(found).toEqual([
-      { severity: 'leak', what: 'token', path: 'z/app.env' },
-      { severity: 'limit', what: expect.stringMatching(/expands more than 200 times/), path: 'a/zeros.lz' },
-    ]);
+    // The two files are read side by side: either finding may come first.
+    expect(found).toHaveLength(2);
+    expect(found).toContainEqual({ severity: 'leak', what: 'token', path: 'z/app.env' });
+    expect(found).toContainEqual({ severity: 'limit', what: expect.stringMatching(/expands more than 200 times/), path: 'a/zeros.lz' });
   }, 30_000);
 
   it('300 truncated and bit-flipped copies: no throw, no hang, output bounded', async () => {

@@ -15,6 +15,7 @@ import { lz4 } from './lz4.js';
 import { lz4Legacy } from './lz4-legacy.js';
 import { lzip } from './lzip.js';
 import { lzmaAlone } from './lzma.js';
+import { lzop } from './lzop.js';
 import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { openpgp } from './openpgp.js';
 import { rpm } from './rpm.js';
@@ -33,6 +34,7 @@ export const DECODERS: readonly Decoder[] = [
   bzip2,
   compress,
   lzip,
+  lzop,
   lz4,
   lz4Legacy,
   zip,
