@@ -3,11 +3,12 @@
  * walks the local headers; stored members pass as they are, deflated ones are inflated by Node's
  * zlib (`NativeInflate`: an entry of known size gathered, at most 4 MiB, and inflated at its end;
  * others stream through fflate). A member of known size has its own expansion bound, so a bomb
- * member stops alone. LZMA members (14) are decoded by `lzma-zip.ts`; bzip2, zstd and xz ones (12, 93, 95)
- * are whole streams for the registry. Other methods are named as not read.
+ * member stops alone. LZMA members (14) are decoded by `lzma-zip.ts`, Deflate64 ones (9) by `deflate64.ts`;
+ * bzip2, zstd and xz ones (12, 93, 95) are whole streams for the registry. Other methods are named as not read.
  */
 import { Unzip, UnzipInflate, UnzipPassThrough, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
 import { inflateRawSync } from 'node:zlib';
+import { ZipDeflate64 } from './deflate64.js';
 import { ZipLzma } from './lzma-zip.js';
 import { DEFLATE_MAX_RATIO, inside, startsWith, type Decoder, type Sink } from './types.js';
 
@@ -58,6 +59,7 @@ export const zip: Decoder = {
     });
     unzip.register(NativeInflate);
     unzip.register(ZipLzma);
+    unzip.register(ZipDeflate64);
     for (const member of WHOLE_STREAMS) unzip.register(member);
     return {
       push(bytes) {
@@ -93,9 +95,9 @@ const WHOLE_STREAMS = [12, 93, 95].map(
       static override readonly compression = method;
     },
 );
-const READ = new Set([0, 8, ZipLzma.compression, ...WHOLE_STREAMS.map((m) => m.compression)]);
+const READ = new Set([0, 8, ZipLzma.compression, ZipDeflate64.compression, ...WHOLE_STREAMS.map((m) => m.compression)]);
 
-/** A method the audit does not read, named (LZMA, 14, is read: `lzma-zip.ts`). */
+/** A method the audit does not read, named (LZMA, 14, and Deflate64, 9, are read: `lzma-zip.ts`, `deflate64.ts`). */
 function methodName(method: number): string {
   const known: Record<number, string> = { 1: 'shrunk', 6: 'imploded', 9: 'deflate64', 14: 'lzma', 98: 'ppmd', 99: 'AES-encrypted' };
   return method === 99 ? `encrypted (AES, method 99)` : `compressed with ${known[method] ? `${known[method]} (method ${method})` : `method ${method}`}`;
