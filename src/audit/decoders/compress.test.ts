@@ -65,4 +65,20 @@ describe.skipIf(!has('compress'))('compress (.Z)', () => {
     }
     expect(performance.now() - started).toBeLessThan(30_000);
   }, 60_000);
+  it('a .tar.Z after an installer script (makeself --compress): found inside it; the clean twin passes', async () => {
+    const script = '#!/bin/sh\n# installer: extracts what follows the marker\nsed 1,4d "$0" | tar xf -\nexit 0\n';
+    const run = (value: string) =>
+      tool('sh', ['-c', `cat install.sh && tar cf - etc | compress -c`], { 'install.sh': script, 'etc/app/.env': env(value), 'etc/app/README': lorem });
+    expect(await auditFiles({ 'opt/install.run': run(SECRET) })).toEqual([
+      { severity: 'leak', what: 'token', path: expect.stringMatching(/^opt\/install\.run@\d+!\/etc\/app\/\.env$/) },
+    ]);
+    expect(await auditFiles({ 'opt/install.run': run('clean-value-nothing-here') })).toEqual([]);
+  });
+  it('a binary with chance compress headers (1f 9d 90 every 4 KiB of random bytes): tried, quiet, bounded', async () => {
+    const bin = Buffer.from(execFileSync('head', ['-c', String(1 << 20), '/dev/urandom']));
+    for (let at = 100; at < bin.length; at += 4096) bin.set([0x1f, 0x9d, 0x90], at);
+    const started = performance.now();
+    expect(await auditFiles({ 'usr/lib/libchance.so': bin })).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(20_000);
+  }, 30_000);
 });

@@ -1,7 +1,7 @@
 /**
  * Compressed streams wherever they start inside content nothing else claimed: zlib (git loose
  * objects and packfiles, PDF FlateDecode, PNG zTXt/iTXt, Java serialization), gzip members, zstd
- * frames, xz, bzip2 and lz4 streams, zip archives and cabinets (after a launch script, a self-extractor's code). Each chunk is searched (Buffer.indexOf, native) for the magic
+ * frames, xz, bzip2, lz4, lzip, lzop and compress streams, zip archives and cabinets (after a launch script, a self-extractor's code). Each chunk is searched (Buffer.indexOf, native) for the magic
  * numbers; a hit is checked cheaply (zlib: its header, its first deflate block's header in
  * JavaScript, then zlib on the first KiB; the others: the fields after their magic), and only then
  * opened and fed the content from there on, until its own end mark. Trials are bounded per file
@@ -16,6 +16,9 @@ import { isXz, xz } from './xz.js';
 import { bzip2 } from './bzip2.js';
 import { isZipLocal, zip } from './zip.js';
 import { cab, isCab } from './cab.js';
+import { compress, isCompress } from './compress.js';
+import { isLzip, lzip } from './lzip.js';
+import { isLzop, lzop } from './lzop.js';
 import { tar } from './tar.js';
 import { gitPack, packAt } from './gitpack.js';
 import { tarHeaderAt } from '../tar.js';
@@ -35,6 +38,11 @@ const KINDS: Kind[] = [
   { needle: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), back: 0, check: isXz, decoder: xz },
   { needle: Buffer.from('1AY&SY'), back: 4, check: isBzip2, decoder: bzip2 },
   { needle: Buffer.from([0x04, 0x22, 0x4d, 0x18]), back: 0, check: isLz4, decoder: lz4 },
+  // After an installer script (makeself --lzo, --compress, tar --lzip payloads): lzip's and lzop's long magic numbers,
+  // and compress's only with the flags it writes by default (block mode, 16 bits), its magic being short.
+  { needle: Buffer.from('LZIP\x01'), back: 0, check: isLzip, decoder: lzip },
+  { needle: Buffer.from([0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a, 0x0a]), back: 0, check: isLzop, decoder: lzop },
+  { needle: Buffer.from([0x1f, 0x9d, 0x90]), back: 0, check: isCompress, decoder: compress },
   // A zip after other bytes: a self-extracting archive, an executable Spring Boot jar (a launch script first).
   { needle: Buffer.from([0x50, 0x4b, 0x03, 0x04]), back: 0, check: isZipLocal, decoder: zip },
   // A cabinet after other bytes: a self-extracting installer's payload (its stub, then the .cab).

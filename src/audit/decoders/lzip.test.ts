@@ -68,4 +68,13 @@ describe.skipIf(!has('lzip'))('lzip (.lz)', () => {
     }
     expect(performance.now() - started).toBeLessThan(40_000);
   }, 60_000);
+  it('a .tar.lz after an installer script: found inside it; the clean twin passes', async () => {
+    const script = '#!/bin/sh\n# installer: extracts what follows the marker\nsed 1,4d "$0" | tar xf -\nexit 0\n';
+    const run = (value: string) =>
+      tool('sh', ['-c', `cat install.sh && tar --lzip -cf - etc`], { 'install.sh': script, 'etc/app/.env': env(value), 'etc/app/README': lorem });
+    expect(await auditFiles({ 'opt/install.run': run(SECRET) })).toEqual([
+      { severity: 'leak', what: 'token', path: expect.stringMatching(/^opt\/install\.run@\d+!\/etc\/app\/\.env$/) },
+    ]);
+    expect(await auditFiles({ 'opt/install.run': run('clean-value-nothing-here') })).toEqual([]);
+  });
 });
