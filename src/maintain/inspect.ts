@@ -60,7 +60,7 @@ export interface TaggedEntry {
   digest: string;
   /** Signatures in a `.sig`, statements in an `.att`. */
   layers: number;
-  /** With `--key`, for a `.sig`: who verified it, or why nothing did. */
+  /** With `--key` or the keyless flags: who signed it (a `.att`: each statement's type and signer), or why nothing verifies. */
   verified?: string;
   notVerified?: string;
 }

@@ -16,6 +16,8 @@
  * Contract:
  *   loadTrustedRoot(text, input) → KeylessRoot, or throws Error naming `input` (not JSON, not a root)
  *   verifyKeyless(root, policy, payload, annotations) → { subject, issuer, keyId, logIndex, integratedTime } | { reason }
+ *   verifyKeylessEnvelope(root, policy, envelope, annotations) → the same, for a keyless `.att` layer
+ *     (a DSSE envelope as `cosign attest` keyless stores it: the same annotations, an intoto or dsse entry)
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import type * as SigstoreBundle from '@sigstore/bundle';
@@ -102,17 +104,24 @@ function reasonOf(err: unknown): string {
   }
 }
 
-/** One keyless layer judged: its signer, or why it does not verify. `payload` is the blob as served (its digest checked by the caller). */
-export function verifyKeyless(
-  root: KeylessRoot,
-  policy: IdentityPolicy,
-  payload: Buffer,
-  annotations: Record<string, unknown>,
-): KeylessSigner | { reason: string } {
+/** What a keyless layer's annotations hold, read and cross-checked, before the verifier runs. */
+interface Logged {
+  leaf: X509Certificate;
+  set: string;
+  entry: { body: string; integratedTime: number; logIndex: number; logID: string };
+  kind: string;
+  apiVersion: string;
+}
+
+/**
+ * The certificate and the Rekor bundle of a keyless layer, checked as far as Hoist checks them
+ * itself: the entry is of a kind `kinds` allows, its key is this certificate (cosign checks it; the
+ * library compares signature and digest only), the log's time falls within the certificate's validity.
+ */
+function readLogged(annotations: Record<string, unknown>, kinds: readonly string[], loggedKey: (body: LoggedBody) => unknown): Logged | { reason: string } {
   const pem = annotations[CERTIFICATE_ANNOTATION];
-  const signature = annotations[SIGNATURE_ANNOTATION];
   const rekor = annotations[BUNDLE_ANNOTATION];
-  if (typeof pem !== 'string' || typeof signature !== 'string') return { reason: 'a keyless layer without its certificate or signature' };
+  if (typeof pem !== 'string') return { reason: 'a keyless layer without its certificate' };
   if (typeof rekor !== 'string')
     return { reason: `no Rekor bundle (${BUNDLE_ANNOTATION}): the signature was not logged, and cosign verify requires the entry` };
   let leaf: X509Certificate;
@@ -137,15 +146,15 @@ export function verifyKeyless(
     !/^[0-9a-f]+$/.test(p.logID)
   )
     return { reason: `the Rekor bundle lacks SignedEntryTimestamp, body, integratedTime, logIndex or logID` };
-  let body: { kind?: unknown; apiVersion?: unknown; spec?: { signature?: { publicKey?: { content?: unknown } } } };
+  let body: LoggedBody;
   try {
-    body = JSON.parse(Buffer.from(p.body, 'base64').toString('utf8')) as typeof body;
+    body = JSON.parse(Buffer.from(p.body, 'base64').toString('utf8')) as LoggedBody;
   } catch {
     return { reason: 'the Rekor entry body is not JSON' };
   }
-  if (body.kind !== 'hashedrekord') return { reason: `the Rekor entry is a ${String(body.kind).slice(0, 40)}, not a hashedrekord of this signature` };
-  // The entry's key is this certificate (cosign checks it; the library compares signature and digest only).
-  const logged = body.spec?.signature?.publicKey?.content;
+  if (typeof body.kind !== 'string' || !kinds.includes(body.kind))
+    return { reason: `the Rekor entry is a ${String(body.kind).slice(0, 40)}, not a ${kinds.join(' or ')} of this signature` };
+  const logged = loggedKey(body);
   if (typeof logged !== 'string' || pemBase64(Buffer.from(logged, 'base64').toString('utf8')) !== pemBase64(pem))
     return { reason: "the Rekor entry is for another certificate than this layer's" };
   const at = new Date(p.integratedTime * 1000);
@@ -153,7 +162,29 @@ export function verifyKeyless(
     return {
       reason: `expired: the entry was logged at ${at.toISOString()}, outside the certificate's validity (${new Date(leaf.validFrom).toISOString()} to ${new Date(leaf.validTo).toISOString()})`,
     };
+  const entry = { body: p.body, integratedTime: p.integratedTime, logIndex: p.logIndex, logID: p.logID };
+  return { leaf, set: rb.SignedEntryTimestamp, entry, kind: body.kind, apiVersion: String(body.apiVersion) };
+}
+
+interface LoggedBody {
+  kind?: unknown;
+  apiVersion?: unknown;
+  spec?: {
+    signature?: { publicKey?: { content?: unknown } };
+    content?: { envelope?: { signatures?: Array<{ publicKey?: unknown }> } };
+  };
+}
+
+/** The verifier run over a bundle rebuilt from the layer (`content`: its message signature or envelope), then the identity policy. */
+function judge(
+  root: KeylessRoot,
+  policy: IdentityPolicy,
+  logged: Logged,
+  content: Record<string, unknown>,
+  artifact: Buffer | undefined,
+): KeylessSigner | { reason: string } {
   const { verifier, lib, bundle } = root;
+  const { leaf, entry } = logged;
   let signer;
   try {
     const b = bundle.bundleFromJSON({
@@ -162,18 +193,18 @@ export function verifyKeyless(
         x509CertificateChain: { certificates: [{ rawBytes: leaf.raw.toString('base64') }] },
         tlogEntries: [
           {
-            logIndex: String(p.logIndex),
-            logId: { keyId: Buffer.from(p.logID, 'hex').toString('base64') },
-            kindVersion: { kind: body.kind, version: String(body.apiVersion) },
-            integratedTime: String(p.integratedTime),
-            inclusionPromise: { signedEntryTimestamp: rb.SignedEntryTimestamp },
-            canonicalizedBody: p.body,
+            logIndex: String(entry.logIndex),
+            logId: { keyId: Buffer.from(entry.logID, 'hex').toString('base64') },
+            kindVersion: { kind: logged.kind, version: logged.apiVersion },
+            integratedTime: String(entry.integratedTime),
+            inclusionPromise: { signedEntryTimestamp: logged.set },
+            canonicalizedBody: entry.body,
           },
         ],
       },
-      messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(payload).digest('base64') }, signature },
+      ...content,
     });
-    signer = verifier.verify(lib.toSignedEntity(b, payload));
+    signer = verifier.verify(lib.toSignedEntity(b, artifact));
   } catch (err) {
     return { reason: reasonOf(err) };
   }
@@ -181,5 +212,42 @@ export function verifyKeyless(
   const issuer = signer.identity?.extensions?.issuer ?? '';
   const wrong = judgeIdentity(policy, { subject, issuer });
   if (wrong) return { reason: wrong };
-  return { subject, issuer, keyId: keyFingerprint(leaf.publicKey), logIndex: p.logIndex, integratedTime: p.integratedTime };
+  return { subject, issuer, keyId: keyFingerprint(leaf.publicKey), logIndex: entry.logIndex, integratedTime: entry.integratedTime };
 }
+
+/** One keyless layer judged: its signer, or why it does not verify. `payload` is the blob as served (its digest checked by the caller). */
+export function verifyKeyless(
+  root: KeylessRoot,
+  policy: IdentityPolicy,
+  payload: Buffer,
+  annotations: Record<string, unknown>,
+): KeylessSigner | { reason: string } {
+  const signature = annotations[SIGNATURE_ANNOTATION];
+  if (typeof signature !== 'string') return { reason: 'a keyless layer without its certificate or signature' };
+  const logged = readLogged(annotations, ['hashedrekord'], (b) => b.spec?.signature?.publicKey?.content);
+  if ('reason' in logged) return logged;
+  const messageDigest = { algorithm: 'SHA2_256', digest: createHash('sha256').update(payload).digest('base64') };
+  return judge(root, policy, logged, { messageSignature: { messageDigest, signature } }, payload);
+}
+
+/**
+ * A keyless `.att` layer judged (cosign attest's keyless form): the DSSE envelope as served (its
+ * digest checked by the caller), signed by the certificate's key over its PAE, logged as an intoto
+ * entry (or a dsse one, as newer cosign logs) naming this signature and the payload's hash.
+ */
+export function verifyKeylessEnvelope(
+  root: KeylessRoot,
+  policy: IdentityPolicy,
+  envelope: { payloadType: string; payload: string; signatures: Array<{ sig: string; keyid?: string }> },
+  annotations: Record<string, unknown>,
+): KeylessSigner | { reason: string } {
+  if (envelope.signatures.length !== 1) return { reason: `a keyless envelope with ${envelope.signatures.length} signatures (cosign makes one)` };
+  const logged = readLogged(annotations, ['intoto', 'dsse'], (b) => b.spec?.content?.envelope?.signatures?.[0]?.publicKey ?? dssePublicKey(b));
+  if ('reason' in logged) return logged;
+  const [only] = envelope.signatures;
+  const dsseEnvelope = { payload: envelope.payload, payloadType: envelope.payloadType, signatures: [{ sig: only!.sig, keyid: only!.keyid ?? '' }] };
+  return judge(root, policy, logged, { dsseEnvelope }, undefined);
+}
+
+/** A dsse v0.0.1 entry's verifier (Rekor's canonical form: spec.signatures[0].verifier, base64 PEM). */
+const dssePublicKey = (b: LoggedBody) => (b.spec as { signatures?: Array<{ verifier?: unknown }> } | undefined)?.signatures?.[0]?.verifier;

@@ -12,6 +12,7 @@
  *   The token is a secret: no error from here carries it (the Sigstore client's own messages can).
  */
 import { createHash, generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
+import type { Bundle } from '@sigstore/sign';
 import { appendLayer, type AttachedSignature, type Descriptor, type SignatureWriter } from './attach.js';
 import {
   BUNDLE_ANNOTATION,
@@ -78,18 +79,25 @@ function clean(err: unknown, token: string): string {
   return `${message}${cause}`.split(token).join('***').slice(0, 300);
 }
 
-export async function keylessSign(payload: Buffer, endpoints: KeylessEndpoints): Promise<KeylessSignature> {
+/** What the Sigstore client gave for one signature: its bundle (a message signature or a DSSE envelope), the Fulcio chain. */
+interface Signed {
+  bundle: Bundle;
+  chain: string[];
+}
+
+/**
+ * Signs with an ephemeral key and a Fulcio certificate for the token's identity, logged in Rekor:
+ * `dsse` absent, a message signature over `payload` (a hashedrekord entry); with `dsse`, a DSSE
+ * envelope of `payload` as that payload type (an intoto v0.0.2 entry: what @sigstore/verify and
+ * cosign verify-attestation both check, and what Rekor logs as sent).
+ */
+async function sigstoreSign(payload: Buffer, endpoints: KeylessEndpoints, dsse?: string): Promise<Signed> {
   const { token } = endpoints;
   const claims = tokenClaims(token);
   // CommonJS packages: their exports are the namespace's default, in Node and in the bundle alike.
-  const [sigstore, fulcioClient, bundles] = await Promise.all([
-    import('@sigstore/sign'),
-    import('@sigstore/sign/dist/external/fulcio.js'),
-    import('@sigstore/bundle'),
-  ]);
-  const { MessageSignatureBundleBuilder, RekorWitness } = sigstore.default;
+  const [sigstore, fulcioClient] = await Promise.all([import('@sigstore/sign'), import('@sigstore/sign/dist/external/fulcio.js')]);
+  const { DSSEBundleBuilder, MessageSignatureBundleBuilder, RekorWitness } = sigstore.default;
   const { Fulcio } = fulcioClient.default;
-  const { bundleToJSON } = bundles.default;
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const fetchOptions = { retry: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 4000 }, timeout: 30_000 };
   let chain: string[] = [];
@@ -114,21 +122,26 @@ export async function keylessSign(payload: Buffer, endpoints: KeylessEndpoints):
       return { signature: sign('sha256', data, { key: privateKey, dsaEncoding: 'der' }), key: { $case: 'x509Certificate' as const, certificate: chain[0] } };
     },
   };
-  const builder = new MessageSignatureBundleBuilder({ signer, witnesses: [new RekorWitness({ rekorBaseURL: endpoints.rekorUrl, ...fetchOptions })] });
+  const rekor = { rekorBaseURL: endpoints.rekorUrl, ...fetchOptions };
   let bundle;
   try {
-    bundle = await builder.create({ data: payload });
+    bundle =
+      dsse === undefined
+        ? await new MessageSignatureBundleBuilder({ signer, witnesses: [new RekorWitness(rekor)] }).create({ data: payload })
+        : await new DSSEBundleBuilder({ signer, witnesses: [new RekorWitness({ ...rekor, entryType: 'intoto' })] }).create({ data: payload, type: dsse });
   } catch (err) {
     if (err instanceof KeylessError) throw err;
     throw new KeylessError(`rekor-url ${endpoints.rekorUrl}: the signature was not logged: ${clean(err, token)}`);
   }
+  return { bundle, chain };
+}
+
+/** cosign's keyless annotations but the signature (certificate, chain, Rekor bundle), and who the certificate names. */
+function keylessAnnotations({ bundle, chain }: Signed, endpoints: KeylessEndpoints): Omit<KeylessSignature, 'bundle'> {
   const entry = bundle.verificationMaterial.tlogEntries[0];
   const set = entry?.inclusionPromise?.signedEntryTimestamp;
   if (!entry || !set) throw new KeylessError(`rekor-url ${endpoints.rekorUrl}: the log's answer has no signed entry timestamp`);
-  const content = bundle.content;
-  if (content.$case !== 'messageSignature') throw new KeylessError('the Sigstore client returned no message signature');
   const leaf = new X509Certificate(asPem(chain[0] ?? ''));
-  const issuerExt = /** the issuer as the certificate states it, else as the token does */ claims.iss;
   const rekorBundle = {
     SignedEntryTimestamp: Buffer.from(set).toString('base64'),
     Payload: {
@@ -140,15 +153,45 @@ export async function keylessSign(payload: Buffer, endpoints: KeylessEndpoints):
   };
   return {
     annotations: {
-      [SIGNATURE_ANNOTATION]: Buffer.from(content.messageSignature.signature).toString('base64'),
       [CERTIFICATE_ANNOTATION]: leaf.toString(),
       [CHAIN_ANNOTATION]: chain.slice(1).map(asPem).join(''),
       [BUNDLE_ANNOTATION]: JSON.stringify(rekorBundle),
     },
-    bundle: bundleToJSON(bundle),
-    identity: (leaf.subjectAltName ?? '').replace(/^(email|URI):/, '') || claims.sub,
-    issuer: issuerExt,
+    identity: (leaf.subjectAltName ?? '').replace(/^(email|URI):/, '') || tokenClaims(endpoints.token).sub,
+    // The issuer as the token states it (Fulcio copies it into the certificate's extension).
+    issuer: tokenClaims(endpoints.token).iss,
   };
+}
+
+export async function keylessSign(payload: Buffer, endpoints: KeylessEndpoints): Promise<KeylessSignature> {
+  const signed = await sigstoreSign(payload, endpoints);
+  const content = signed.bundle.content;
+  if (content.$case !== 'messageSignature') throw new KeylessError('the Sigstore client returned no message signature');
+  const { annotations, identity, issuer } = keylessAnnotations(signed, endpoints);
+  const { bundleToJSON } = (await import('@sigstore/bundle')).default;
+  return {
+    annotations: { [SIGNATURE_ANNOTATION]: Buffer.from(content.messageSignature.signature).toString('base64'), ...annotations },
+    bundle: bundleToJSON(signed.bundle),
+    identity,
+    issuer,
+  };
+}
+
+/**
+ * An in-toto statement signed keyless as `cosign attest` (keyless) signs it: the DSSE envelope (the
+ * `.att` layer's bytes) and cosign's certificate, chain and Rekor bundle annotations for its descriptor.
+ */
+export async function keylessAttest(
+  statement: Buffer,
+  payloadType: string,
+  endpoints: KeylessEndpoints,
+): Promise<{ envelope: Buffer; annotations: Record<string, string>; identity: string; issuer: string }> {
+  const signed = await sigstoreSign(statement, endpoints, payloadType);
+  const content = signed.bundle.content;
+  if (content.$case !== 'dsseEnvelope') throw new KeylessError('the Sigstore client returned no DSSE envelope');
+  const { envelopeToJSON } = (await import('@sigstore/bundle')).default;
+  const { annotations, identity, issuer } = keylessAnnotations(signed, endpoints);
+  return { envelope: Buffer.from(JSON.stringify(envelopeToJSON(content.dsseEnvelope))), annotations, identity, issuer };
 }
 
 /** The OID of Fulcio's issuer extension (v2), for readers of the certificate. */

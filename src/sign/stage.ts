@@ -1,5 +1,5 @@
 /**
- * The signing stage of a build (`sign: key`): the key read before anything is built or pushed
+ * The signing stage of a build (`sign: key` or `keyless`): the key read before anything is built or pushed
  * (`loadSigner`: a bad key or password is the run's input error, nothing pushed), and once the
  * image and its tags are in every registry, `signPushed` writes cosign's `sha256-<hex>.sig`
  * signature of the root manifest and, for an index, of each platform manifest (as `cosign sign
@@ -17,9 +17,9 @@ import type { RegistryClient } from '../registry/client.js';
 import type { NamedSecret, SecretCatalog } from '../secrets/catalog.js';
 import { ConfigError } from '../core/errors.js';
 import { attachSignature, signatureManifest } from './attach.js';
-import { attachAttestation, attestationLayer, dsseEnvelope } from './attest.js';
+import { attachAttestation, attestationLayer, dsseEnvelope, IN_TOTO } from './attest.js';
 import { parseSigningKey, type SigningKey } from './keys.js';
-import { attachKeylessSignature, githubIdToken, KeylessError, tokenClaims, type KeylessEndpoints } from './keyless.js';
+import { attachKeylessSignature, githubIdToken, keylessAttest, KeylessError, tokenClaims, type KeylessEndpoints } from './keyless.js';
 import { provenanceStatement, SLSA_PROVENANCE_V1 } from './provenance.js';
 
 /** One signature written (or found already there): the `signatures` output's line and the summary's. */
@@ -41,6 +41,8 @@ export interface Attestation {
   envelope: Buffer;
   /** What it stands for apart from its run's times: a re-run of the same build attaches nothing new. */
   identity: string;
+  /** sign: keyless — cosign's certificate, chain and Rekor bundle annotations of the envelope's layer. */
+  keyless?: Record<string, string>;
 }
 
 const HOIST_VERSION = '0.1.0';
@@ -86,7 +88,8 @@ export async function loadKeyless(settings: SigningSettings, catalog: SecretCata
 }
 
 /**
- * Before the push: each build's SLSA v1 provenance, in a DSSE envelope signed with the key, written
+ * Before the push: each build's SLSA v1 provenance, in a DSSE envelope signed with the key (or
+ * keyless: a Fulcio certificate and a Rekor entry, as `cosign attest` keyless), written
  * into the build's layout as cosign's `.att` manifest would hold it and audited there like the
  * image (a leak under audit: fail stops the run before anything is pushed).
  */
@@ -98,22 +101,18 @@ export async function attestBuilds(
   secrets: readonly NamedSecret[],
   startedOn: Date,
 ): Promise<{ attestations: Attestation[]; audit?: AuditSummary }> {
-  if ('keyless' in key) {
-    fx.platform.info('sign: keyless signs the image; its SLSA provenance is attested only with sign: key in this version');
-    return { attestations: [] };
-  }
   const { context } = fx.platform;
   const attestations: Attestation[] = [];
   const views: Built[] = [];
   for (const b of built) {
     const run = { env: context.env, workspace: context.workspace, startedOn, finishedOn: context.now(), hoistVersion: HOIST_VERSION };
     const statement = provenanceStatement(b, inputs, signedDigests(b), run);
-    const envelope = dsseEnvelope(statement, key);
+    const { envelope, signer, keyless } = await signStatement(statement, key);
     const { subject, predicate } = JSON.parse(statement.toString('utf8')) as { subject: unknown; predicate: { buildDefinition: unknown } };
     const identity = createHash('sha256')
-      .update(JSON.stringify([key.fingerprint, subject, predicate.buildDefinition]))
+      .update(JSON.stringify([signer, subject, predicate.buildDefinition]))
       .digest('hex');
-    const layer = attestationLayer(envelope, SLSA_PROVENANCE_V1, identity);
+    const layer = attestationLayer(envelope, SLSA_PROVENANCE_V1, identity, keyless);
     await writeBlobBytes(b.layoutDir, envelope);
     const { bytes, config } = signatureManifest([layer]);
     const configDescriptor = { mediaType: MediaType.ociConfig, ...(await writeBlobBytes(b.layoutDir, config)) };
@@ -124,11 +123,28 @@ export async function attestBuilds(
       platforms: [],
       graph: { root: { digest: manifest.digest, mediaType: MediaType.ociManifest, bytes }, children: [], blobs: [configDescriptor, layer] },
     });
-    attestations.push({ built: b, envelope, identity });
+    attestations.push({ built: b, envelope, identity, ...(keyless ? { keyless } : {}) });
   }
   const audit = await auditBuilds(fx, inputs.audit.mode, views, secrets, inputs.audit.limits === 'strict');
   if (audit.leaks > 0 && audit.mode === 'fail') throw leakError(audit);
   return { attestations, audit };
+}
+
+/**
+ * A statement in a DSSE envelope: signed with the key, or keyless (a Fulcio certificate, an intoto
+ * entry in Rekor: `cosign attest` keyless) — `signer` is who, for the attestation's identity.
+ */
+async function signStatement(
+  statement: Buffer,
+  key: SigningKey | KeylessSigner,
+): Promise<{ envelope: Buffer; signer: string; keyless?: Record<string, string> }> {
+  if (!('keyless' in key)) return { envelope: dsseEnvelope(statement, key), signer: key.fingerprint };
+  try {
+    const signed = await keylessAttest(statement, IN_TOTO, key.keyless);
+    return { envelope: signed.envelope, signer: `${signed.identity} ${signed.issuer}`, keyless: signed.annotations };
+  } catch (err) {
+    throw err instanceof KeylessError ? new Error(`the SLSA provenance was not attested (nothing was pushed): ${err.message}`) : err;
+  }
 }
 
 /**
@@ -152,7 +168,7 @@ export async function signPushed(
   clients: ReadonlyMap<string, RegistryClient>,
   attestations: readonly Attestation[] = [],
 ): Promise<SignatureRecord[]> {
-  if ('keyless' in key) return signKeyless(fx, key, built, clients);
+  if ('keyless' in key) return signKeyless(fx, key, built, clients, attestations);
   const records: SignatureRecord[] = [];
   await fx.platform.group('Sign', async () => {
     fx.platform.info(`signing with the key ${key.fingerprint} (verify with its public key: cosign verify --key cosign.pub, or hoist verify --key)`);
@@ -165,13 +181,14 @@ export async function signPushed(
           const a = await attachSignature(client, image.repository.path, name, digest, key);
           records.push({ reference: `${name}:${a.tag}`, repository: name, digest, manifest: a.manifest, keyId: key.fingerprint, added: a.added });
           fx.platform.info(`${name}@${digest}: ${a.added ? 'signed' : 'already signed by this key'} (${name}:${a.tag})`);
-          const att = attestations.find((x) => x.built === b);
-          if (att) {
-            const t = await attachAttestation(client, image.repository.path, digest, att.envelope, SLSA_PROVENANCE_V1, att.identity);
-            fx.platform.info(
-              `${name}@${digest}: ${t.added ? 'SLSA v1 provenance attested' : 'the same provenance already attested by this key'} (${name}:${t.tag})`,
-            );
-          }
+          await attachProvenance(
+            fx,
+            client,
+            image.repository.path,
+            name,
+            digest,
+            attestations.find((x) => x.built === b),
+          );
         }
       }
     }
@@ -185,6 +202,7 @@ async function signKeyless(
   signer: KeylessSigner,
   built: readonly SignedImage[],
   clients: ReadonlyMap<string, RegistryClient>,
+  attestations: readonly Attestation[],
 ): Promise<SignatureRecord[]> {
   const records: SignatureRecord[] = [];
   await fx.platform.group('Sign (keyless)', async () => {
@@ -203,8 +221,31 @@ async function signKeyless(
           }
           records.push({ reference: `${name}:${a.tag}`, repository: name, digest, manifest: a.manifest, keyId: `${a.identity} (${a.issuer})`, added: a.added });
           fx.platform.info(`${name}@${digest}: ${a.added ? 'signed' : 'already signed'} by ${a.identity} (issuer ${a.issuer}) (${name}:${a.tag})`);
+          await attachProvenance(
+            fx,
+            client,
+            image.repository.path,
+            name,
+            digest,
+            attestations.find((x) => x.built === b),
+          );
         }
       }
   });
   return records;
+}
+
+/** A build's signed provenance attached under `digest`'s `.att` (none for a merge's index: it built nothing). */
+async function attachProvenance(
+  fx: Pick<Effects, 'platform'>,
+  client: RegistryClient,
+  repository: string,
+  name: string,
+  digest: string,
+  att: Attestation | undefined,
+): Promise<void> {
+  if (!att) return;
+  const t = await attachAttestation(client, repository, digest, att.envelope, SLSA_PROVENANCE_V1, att.identity, att.keyless);
+  const by = att.keyless ? 'signer' : 'key';
+  fx.platform.info(`${name}@${digest}: ${t.added ? 'SLSA v1 provenance attested' : `the same provenance already attested by this ${by}`} (${name}:${t.tag})`);
 }

@@ -8,7 +8,7 @@
  */
 import { parseReference, type Reference } from '../../core/reference.js';
 import { nodeFiles, type Files } from '../../effects/files.js';
-import type { Inspected } from '../../maintain/inspect.js';
+import type { Inspected, TaggedEntry } from '../../maintain/inspect.js';
 import type { RegistryClient } from '../../registry/client.js';
 import type { TrustedSigners } from '../../trust/gate.js';
 import { UsageError } from '../usage.js';
@@ -76,11 +76,28 @@ async function readTrust(c: InspectCommand, files: Pick<Files, 'readText'>): Pro
 async function verifyListed(client: RegistryClient, repository: string, inspected: Inspected, signers: TrustedSigners): Promise<void> {
   const { verifyDigest, whyNotVerified, describeSigners } = await import('../../trust/gate.js');
   for (const entry of inspected.signatures) {
+    if (entry.kind === 'att') await judgeAttestations(client, repository, entry, signers);
     if (entry.kind !== 'sig') continue;
     const result = await verifyDigest(client, repository, entry.subject, signers);
     if (result.verified.length) entry.verified = describeSigners(result, signers);
     else entry.notVerified = whyNotVerified(result);
   }
+}
+
+/** An `.att` judged as `hoist verify --type` judges it: each verifying statement's type and signer, or why none verifies. */
+async function judgeAttestations(client: RegistryClient, repository: string, entry: TaggedEntry, signers: TrustedSigners): Promise<void> {
+  const { verifyImageAttestations } = await import('../../sign/attest.js');
+  const result = await verifyImageAttestations(client, repository, entry.subject, {
+    keys: signers.keys.map((k) => k.key),
+    ...(signers.keyless ? { keyless: signers.keyless } : {}),
+  });
+  const keyName = (keyId: string) => {
+    const source = signers.keys.find((k) => k.fingerprint === keyId)?.source;
+    return `key ${keyId}${source ? ` (${source})` : ''}`;
+  };
+  const by = (v: (typeof result.verified)[number]) => (v.certificate ? `keyless ${v.certificate.subject} (issuer ${v.certificate.issuer})` : keyName(v.keyId));
+  if (result.verified.length) entry.verified = [...new Set(result.verified.map((v) => `${v.predicateType} by ${by(v)}`))].join('; ');
+  else entry.notVerified = result.rejected.map((r) => r.reason).join('; ') || 'no attestation';
 }
 
 function parse(values: Values, positionals: string[]): InspectCommand {

@@ -1,5 +1,5 @@
 /**
- * The keyless flags `hoist verify` and `hoist inspect` share, with cosign's names
+ * The keyless flags `hoist verify` and `hoist inspect` share (and verify's `--type`), with cosign's names
  * (`--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`, `--trusted-root`), and
  * their check: identity and issuer both given, a regular expression that compiles, a root of trust.
  * A problem is a UsageError naming the verb and the flag (exit 2), before any request. Pure: the
@@ -47,3 +47,27 @@ export function keylessFlags(values: Record<string, unknown>, verb: string): Key
 /** The signer the flags trust, in words: `'a@b' from 'https://issuer'` or `/re/ from /re/`. */
 export const keylessWords = (k: KeylessFlags): string =>
   `${k.identity !== undefined ? `'${k.identity}'` : `/${k.identityRegexp ?? ''}/`} from ${k.issuer !== undefined ? `'${k.issuer}'` : `/${k.issuerRegexp ?? ''}/`}`;
+
+/** cosign's `--type` names (cmd/cosign/cli/options/predicate.go), to the predicate type they stand for. */
+export const PREDICATE_TYPES: Readonly<Record<string, string>> = {
+  custom: 'https://cosign.sigstore.dev/attestation/v1',
+  slsaprovenance: 'https://slsa.dev/provenance/v0.2',
+  slsaprovenance02: 'https://slsa.dev/provenance/v0.2',
+  slsaprovenance1: 'https://slsa.dev/provenance/v1',
+  spdx: 'https://spdx.dev/Document',
+  spdxjson: 'https://spdx.dev/Document',
+  cyclonedx: 'https://cyclonedx.org/bom',
+  link: 'https://in-toto.io/Link/v1',
+  vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+  openvex: 'https://openvex.dev/ns',
+};
+
+/** The predicate type `--type` names, or why it names none (a usage error's words). */
+export function predicateTypeOf(type: string): string | { error: string } {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(type)) return type;
+  return (
+    PREDICATE_TYPES[type] ?? {
+      error: `--type '${type}' is not a predicate type: give one of ${Object.keys(PREDICATE_TYPES).join(', ')} (cosign's names; Hoist's provenance is slsaprovenance1) or a predicate URI`,
+    }
+  );
+}

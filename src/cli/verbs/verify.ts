@@ -1,10 +1,12 @@
 /**
- * `hoist verify REF --key cosign.pub [--key …] [--json]`: whether the image REF names carries a
+ * `hoist verify REF --key cosign.pub [--key …] [--type TYPE] [--json]`: whether the image REF names carries a
  * cosign key signature that one of the keys verifies (src/sign/verify.ts), as `cosign verify --key`;
  * and keyless, as `cosign verify --certificate-identity[-regexp] --certificate-oidc-issuer[-regexp]
  * --trusted-root`: a Fulcio certificate of that identity and issuer, chained to the trusted root, its
  * Rekor entry vouched for by the root's log (src/sign/keyless-verify.ts). Both may be given: a
  * layer with a certificate is judged keyless, one without by the keys.
+ * With `--type` (cosign verify-attestation's names), the attestations of that predicate type are
+ * judged instead (verify-attestation.ts), by the same keys and identity.
  * Exit codes by the CLI's table (exit.ts): 0 verified; 1 found — no signature verifies (unsigned,
  * another key or identity, another digest, a tampered payload or SET, an untrusted or expired
  * certificate); 2 a key or trusted root that cannot be read, an image that does not exist; 3 the
@@ -14,7 +16,7 @@ import { formatFull, formatRepository, parseReference, type Reference } from '..
 import { ConfigError } from '../../core/errors.js';
 import type { Files } from '../../effects/files.js';
 import type { RegistryClient } from '../../registry/client.js';
-import { KEYLESS_FLAGS, keylessFlags, keylessWords, type KeylessFlags } from './verify-flags.js';
+import { KEYLESS_FLAGS, keylessFlags, keylessWords, predicateTypeOf, type KeylessFlags } from './verify-flags.js';
 import { UsageError } from '../usage.js';
 import { registryVerb } from './registry.js';
 import type { Values } from './verb.js';
@@ -27,10 +29,12 @@ export interface VerifyCommand {
   keys: string[];
   /** The keyless flags, checked by the parser (identity and issuer both given, a trusted root). */
   keyless?: KeylessFlags;
+  /** `--type`: verify the attestations of this predicate type (as `cosign verify-attestation --type`) instead of the signatures. */
+  predicateType?: string;
 }
 
 /** verify's flags: cosign's names (`cosign verify --key`, and the keyless ones of verify-flags.ts). */
-export const VERIFY_FLAGS = { key: { type: 'string', multiple: true }, ...KEYLESS_FLAGS } as const;
+export const VERIFY_FLAGS = { key: { type: 'string', multiple: true }, ...KEYLESS_FLAGS, type: { type: 'string' } } as const;
 
 export interface VerifyOut {
   print: (text: string) => void;
@@ -46,13 +50,20 @@ export async function runVerify(client: RegistryClient, c: VerifyCommand, json: 
   // on a digest the tag does not serve would bless other bytes. (By digest, the client checks the bytes.)
   const digest = (await client.getManifest(c.ref.path, c.ref.digest ?? c.ref.tag ?? 'latest'))?.digest;
   if (!digest) throw new ConfigError([{ input: 'verify', message: `${formatFull(c.ref)}: no such image in its registry` }]);
-  const result = await verifyImageSignatures(client, c.ref.path, digest, { keys: keys.map((k) => k.key), ...(keyless ? { keyless } : {}) });
+  const trust = { keys: keys.map((k) => k.key), ...(keyless ? { keyless } : {}) };
   const name = formatRepository(c.ref);
   const sourceOf = (keyId: string) => keys.find((k) => k.fingerprint === keyId)?.source ?? keyId;
-  const signer = (v: VerifiedSignature) =>
+  const trusted = [...keys.map((k) => k.source), ...(c.keyless ? [`a certificate of ${keylessWords(c.keyless)}`] : [])].join(', ');
+  const signer = (v: Pick<VerifiedSignature, 'keyId' | 'certificate'>) =>
     v.certificate
       ? `${v.certificate.subject} (issuer ${v.certificate.issuer}, Rekor entry ${v.certificate.logIndex} at ${new Date(v.certificate.integratedTime * 1000).toISOString()})`
       : `${sourceOf(v.keyId)} (${v.keyId})`;
+  if (c.predicateType) {
+    const { verifyAttestationsOf, reportAttestations } = await import('./verify-attestation.js');
+    const verdict = await verifyAttestationsOf(client, c.ref.path, digest, c.predicateType, trust);
+    return reportAttestations(verdict, { reference: formatFull(c.ref), name, digest, predicateType: c.predicateType, trusted }, signer, json, out);
+  }
+  const result = await verifyImageSignatures(client, c.ref.path, digest, trust);
   if (json) {
     const verified = result.verified.map((v) => ({ ...v, key: sourceOf(v.keyId) }));
     out.print(JSON.stringify({ reference: formatFull(c.ref), digest, signatures: `${name}:${result.tag}`, verified, rejected: result.rejected }, null, 2));
@@ -60,7 +71,6 @@ export async function runVerify(client: RegistryClient, c: VerifyCommand, json: 
     for (const v of result.verified) out.print(`${name}@${digest}: signed by ${signer(v)}`);
   }
   if (result.verified.length) return 0;
-  const trusted = [...keys.map((k) => k.source), ...(c.keyless ? [`a certificate of ${keylessWords(c.keyless)}`] : [])].join(', ');
   out.error(`${name}@${digest}: no signature verifies with ${trusted}: ${result.rejected.map((r) => r.reason).join('; ')}`);
   return 1;
 }
@@ -95,24 +105,31 @@ function parse(values: Values, positionals: string[]): VerifyCommand {
   } catch (e) {
     throw new UsageError(`verify: '${positionals[0]}': ${(e as Error).message}`);
   }
-  return { verb: 'verify', ref, keys, ...(keyless ? { keyless } : {}) };
+  const type = values.type as string | undefined;
+  const predicateType = type === undefined ? undefined : predicateTypeOf(type);
+  if (typeof predicateType === 'object') throw new UsageError(`verify: ${predicateType.error}`);
+  return { verb: 'verify', ref, keys, ...(keyless ? { keyless } : {}), ...(predicateType ? { predicateType } : {}) };
 }
 
 export const verify = registryVerb<VerifyCommand>({
   name: 'verify',
   summary: 'whether an image carries a cosign signature by one of the given public keys, or keyless by a certificate identity (exit 0, else 1)',
-  usage: `  hoist verify REF --key PATH [--key PATH]... [--json]
+  usage: `  hoist verify REF --key PATH [--key PATH]... [--type TYPE] [--json]
   hoist verify REF --certificate-identity ID|--certificate-identity-regexp RE
-                   --certificate-oidc-issuer URL|--certificate-oidc-issuer-regexp RE --trusted-root trusted_root.json [--json]
+                   --certificate-oidc-issuer URL|--certificate-oidc-issuer-regexp RE --trusted-root trusted_root.json
+                   [--type TYPE] [--json]
                                                       exit 0 when a cosign signature of REF's digest verifies: by one of
                                                       the keys (cosign.pub), or keyless, by a Fulcio certificate of that
                                                       identity and issuer, chained to the trusted root and logged in its
                                                       Rekor; 1 when none does: unsigned, another key or identity, another
-                                                      digest, a tampered payload or SET; 3 registry not readable`,
+                                                      digest, a tampered payload or SET; 3 registry not readable;
+                                                      --type slsaprovenance1 (cosign verify-attestation's names, or a URI):
+                                                      the attestations of that predicate type instead, by the same signers`,
   examples: [
     'hoist verify registry.acme/team/app:1.4.2 --key cosign.pub && deploy   # exit 1: unsigned, or not by this key',
     'hoist verify registry.acme/team/app@sha256:… --key cosign.pub --json | jq .verified',
     "hoist verify registry.acme/team/app:1.4.2 --certificate-identity-regexp '^https://github.com/acme/' --certificate-oidc-issuer https://token.actions.githubusercontent.com --trusted-root trusted_root.json",
+    'hoist verify registry.acme/team/app:1.4.2 --type slsaprovenance1 --key cosign.pub --json | jq .verified[0].subject   # its SLSA provenance',
   ],
   options: () => VERIFY_FLAGS,
   parse,
