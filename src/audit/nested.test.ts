@@ -81,7 +81,8 @@ describe('the audit opens what layers hold', () => {
     [
       'hex as xxd -p writes it (60 digits a line)',
       async () => ({ 'tmp/dump.hex': wrap(Buffer.from(`cfg ${SECRET} end`).toString('hex'), 60) + '\n' }),
-      'tmp/dump.hex',
+      // The run decoded whole, its short last line (14 digits) with it.
+      'tmp/dump.hex!(hex at 0)',
     ],
     [
       'UTF-16LE text',

@@ -1,0 +1,247 @@
+/**
+ * Encodings that announce themselves in text, found by their opening words (searched natively,
+ * Buffer.indexOf) and read line by line as they stream:
+ * - git's binary patches (`git diff --binary`, `git format-patch --binary`, `git stash show -p
+ *   --binary`): `GIT binary patch`, then `literal N` or `delta N`, then lines whose first character
+ *   gives the line's length (A–Z 1–26, a–z 27–52) followed by base85 (RFC 1924's alphabet) of a
+ *   zlib stream, ended by a blank line; a second hunk (the reverse) may follow. Each hunk's bytes
+ *   are routed as content (the zlib stream is opened there: a delta's inserted bytes are in it).
+ * - ASCII85 between `<~` and `~>` (Adobe's, PDF's ASCII85Decode, Python's `a85encode(adobe=True)`).
+ * - uuencode and xxencode: `begin 644 name`, lines whose first character gives their length, `end`.
+ */
+import { A85, B85, decode85 } from './runs-base85.js';
+import type { Sink } from './types.js';
+
+const OPENINGS = ['GIT binary patch', '<~', 'begin '].map((s) => Buffer.from(s));
+const LONGEST_OPENING = 16;
+/** A line longer than this is not one of these formats' (their data lines are at most 67 characters). */
+const MAX_LINE = 1024;
+/** Decoded bytes gathered before they are written to the sink: fewer, larger writes. */
+const FLUSH = 16 * 1024;
+
+type Reader = {
+  /** A whole line (without its line break): false once the format has ended. */
+  line?(line: Buffer, offset: number): Promise<boolean>;
+  /** Bytes (ASCII85 is not line-based): how many were read; fewer than given once the format has ended. */
+  bytes?(bytes: Buffer): Promise<number>;
+  end(): Promise<void>;
+};
+
+/** Writes decoded bytes to a sink opened when the first arrive, in pieces of FLUSH. */
+class Out {
+  #sink: Sink | undefined;
+  #parts: Buffer[] = [];
+  #size = 0;
+
+  constructor(readonly open: () => Sink | undefined) {}
+
+  async write(bytes: Buffer): Promise<void> {
+    this.#parts.push(bytes);
+    this.#size += bytes.length;
+    if (this.#size >= FLUSH) await this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    if (!this.#size) return;
+    this.#sink ??= this.open();
+    const bytes = Buffer.concat(this.#parts);
+    this.#parts = [];
+    this.#size = 0;
+    await this.#sink?.write(bytes);
+  }
+
+  async end(): Promise<void> {
+    await this.#flush();
+    await this.#sink?.end();
+    this.#sink = undefined;
+  }
+}
+
+const text = (line: Buffer) => line.toString('latin1', 0, line.at(-1) === 0x0d ? line.length - 1 : line.length);
+
+/** A git binary patch, after its `GIT binary patch` line: hunks, each a zlib stream in base85 lines. */
+function gitPatch(open: (offset: number, alphabet: string) => Sink | undefined): Reader {
+  let hunk: Out | undefined;
+  let hunks = 0;
+  return {
+    async line(raw, offset) {
+      const line = text(raw);
+      if (!hunk) {
+        if (hunks === 2 || !/^(literal|delta) \d+$/.test(line)) return false;
+        hunks++;
+        hunk = new Out(() => open(offset, 'git binary patch'));
+        return true;
+      }
+      const c = line.charCodeAt(0);
+      const length = c >= 0x41 && c <= 0x5a ? c - 0x40 : c >= 0x61 && c <= 0x7a ? c - 0x60 + 26 : 0;
+      if (!length || line.length !== 1 + Math.ceil(length / 4) * 5) {
+        await hunk.end();
+        hunk = undefined;
+        return line === '';
+      }
+      await hunk.write(decode85(line.slice(1), B85).subarray(0, length));
+      return true;
+    },
+    end: async () => void (await hunk?.end()),
+  };
+}
+
+/** uuencode's characters (`` ` `` for 0) and xxencode's: the value of each, -1 when not one. */
+const UU = new Int8Array(256).fill(-1);
+for (let c = 0x20; c <= 0x60; c++) UU[c] = (c - 0x20) & 0x3f;
+const XX = new Int8Array(256).fill(-1);
+for (const [i, c] of [...'+-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'].entries()) XX[c.charCodeAt(0)] = i;
+
+/** The bytes of one uuencoded or xxencoded line (its length character first), or undefined when it is not one. */
+function decodeLine(line: string, table: Int8Array): Buffer | undefined {
+  const length = table[line.charCodeAt(0)]!;
+  if (length < 0 || line.length < 1 + Math.ceil(length / 3) * 4) return undefined;
+  const out = Buffer.alloc(Math.ceil(length / 3) * 3);
+  for (let i = 0; i * 4 + 4 < line.length + 1 && i * 3 < length; i++) {
+    let v = 0;
+    for (let j = 1 + i * 4; j < 5 + i * 4; j++) {
+      const d = table[line.charCodeAt(j)]!;
+      if (d < 0) return undefined;
+      v = (v << 6) | d;
+    }
+    out[i * 3] = v >>> 16;
+    out[i * 3 + 1] = (v >>> 8) & 0xff;
+    out[i * 3 + 2] = v & 0xff;
+  }
+  return out.subarray(0, length);
+}
+
+/** uuencode or xxencode, after its `begin` line: the first data line tells which. */
+function uuencoded(open: (offset: number, alphabet: string) => Sink | undefined, offset: number): Reader {
+  let table: Int8Array | undefined;
+  let name = 'uuencode';
+  let out: Out | undefined;
+  return {
+    async line(raw) {
+      const line = text(raw);
+      if (!table) {
+        // A full uuencoded line starts `M`, an xxencoded one `h`; a short file's one line, the character of its length.
+        const uu = decodeLine(line, UU);
+        table = uu || !decodeLine(line, XX) ? UU : XX;
+        name = table === UU ? 'uuencode' : 'xxencode';
+        out = new Out(() => open(offset, name));
+      }
+      const bytes = decodeLine(line, table);
+      if (!bytes) return false;
+      await out!.write(bytes);
+      return bytes.length > 0;
+    },
+    end: async () => void (await out?.end()),
+  };
+}
+
+/** ASCII85 after `<~`: groups of five (`z` four zeros, `y` four spaces), whitespace passed over, to `~>`. */
+function adobe(open: (offset: number, alphabet: string) => Sink | undefined, offset: number): Reader {
+  const out = new Out(() => open(offset, 'ascii85'));
+  let pending = '';
+  return {
+    async bytes(bytes) {
+      let i = 0;
+      while (i < bytes.length) {
+        const c = bytes[i]!;
+        if (A85[c]! < 0 && c !== 0x7a && c !== 0x79 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+        i++;
+      }
+      const all = pending + bytes.toString('latin1', 0, i);
+      // Whole groups now; a group cut by the chunk's end waits for the next (z and y stand alone).
+      let cut = all.length;
+      if (i === bytes.length) {
+        let k = 0;
+        for (let j = 0; j < all.length; j++) if (A85[all.charCodeAt(j)]! >= 0) k = (k + 1) % 5;
+        for (let left = k; left > 0; cut--) if (A85[all.charCodeAt(cut - 1)]! >= 0) left--;
+      }
+      pending = all.slice(cut);
+      const decoded = decode85(all.slice(0, cut), A85, true);
+      if (decoded.length) await out.write(decoded);
+      return i;
+    },
+    async end() {
+      if (pending) await out.write(decode85(pending, A85, true));
+      pending = '';
+      await out.end();
+    },
+  };
+}
+
+/** The formats that announce themselves in one content, fed chunk by chunk. */
+export class AnchoredRuns {
+  #reader: Reader | undefined;
+  /** What the chunk before left unread: a line cut by its end, or the end that may hold the start of an opening. */
+  #carry: Buffer = Buffer.alloc(0);
+  #offset = 0;
+  /** The stretches its formats read (offsets in the content, start and end by turns): not base85 runs of their own. */
+  claims: number[] = [];
+
+  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
+
+  async push(chunk: Uint8Array): Promise<void> {
+    const bytes = this.#carry.length ? Buffer.concat([this.#carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const base = this.#offset - this.#carry.length;
+    this.#offset += chunk.length;
+    this.#carry = Buffer.alloc(0);
+    let i = 0;
+    while (i < bytes.length) {
+      const reader = this.#reader;
+      if (reader?.bytes) {
+        const read = await reader.bytes(bytes.subarray(i));
+        this.claims.push(base + i, base + i + read);
+        i += read;
+        if (i < bytes.length) await this.#close();
+      } else if (reader?.line) {
+        const eol = bytes.indexOf(0x0a, i);
+        if (eol < 0) {
+          if (bytes.length - i > MAX_LINE) await this.#close();
+          else return void (this.#carry = Buffer.from(bytes.subarray(i)));
+        } else {
+          const more = await reader.line(bytes.subarray(i, eol), base + eol + 1);
+          if (more) this.claims.push(base + i, base + eol + 1);
+          i = eol + 1;
+          if (!more) await this.#close();
+        }
+      } else {
+        const at = this.#opening(bytes, i);
+        if (at < 0) return void (this.#carry = Buffer.from(bytes.subarray(Math.max(i, bytes.length - LONGEST_OPENING + 1))));
+        if (bytes[at] === 0x3c) {
+          this.#reader = adobe(this.open, base + at + 2);
+          i = at + 2;
+          continue;
+        }
+        const eol = bytes.indexOf(0x0a, at);
+        if (eol < 0) return void (this.#carry = bytes.length - at > MAX_LINE ? Buffer.alloc(0) : Buffer.from(bytes.subarray(at)));
+        const line = text(bytes.subarray(at, eol));
+        if (line === 'GIT binary patch') this.#reader = gitPatch(this.open);
+        else if (/^begin [0-7]{3,4} \S/.test(line) && (at === 0 || bytes[at - 1] === 0x0a)) this.#reader = uuencoded(this.open, base + eol + 1);
+        i = this.#reader ? eol + 1 : at + 1;
+      }
+    }
+  }
+
+  /** Where the first opening from `from` on starts, or -1. */
+  #opening(bytes: Buffer, from: number): number {
+    let first = -1;
+    for (const o of OPENINGS) {
+      const at = bytes.indexOf(o, from);
+      if (at >= 0 && (first < 0 || at < first)) first = at;
+    }
+    return first;
+  }
+
+  async #close(): Promise<void> {
+    const reader = this.#reader;
+    this.#reader = undefined;
+    await reader?.end();
+  }
+
+  async end(): Promise<void> {
+    const carry = this.#carry;
+    this.#carry = Buffer.alloc(0);
+    // A last line without a line break.
+    if (carry.length && this.#reader?.line && (await this.#reader.line(carry, this.#offset))) await this.#close();
+    await this.#close();
+  }
+}
