@@ -56,4 +56,16 @@ describe.skipIf(!has('mksquashfs'))('squashfs', () => {
       { severity: 'limit', what: expect.stringMatching(/squashfs image compressed with lz4/), path: 'opt/app.img' },
     ]);
   });
+  it.each([
+    [2, 'lzma'],
+    [9, 'compression 9'],
+  ])('compression id %i (old lzma images, an id this audit does not know): named', async (id, name) => {
+    const img = Buffer.from(image('gzip', 'clean-value-nothing-here', 'small'));
+    img.writeUInt16LE(id, 20);
+    expect(await auditFiles({ 'opt/app.img': img })).toContainEqual({
+      severity: 'limit',
+      what: `not fully audited: a squashfs image compressed with ${name}, whose blocks the audit does not read`,
+      path: 'opt/app.img',
+    });
+  });
 });
