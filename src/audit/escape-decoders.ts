@@ -5,6 +5,7 @@
  * turns out not to be an escape is given back as it was. Used by `escapes.ts` from a place where an
  * escape may begin, for as long as what is read could still be part of a secret.
  */
+import { LONGEST_REFERENCE, NAMED_REFERENCES } from './escape-entities.js';
 
 /** Where a decoder puts what it reads. */
 export interface Sink {
@@ -66,10 +67,10 @@ export function quickBackslash(chunk: Uint8Array, i: number): number {
 
 /**
  * Backslash escapes as JSON, JavaScript, C, Python, Java properties, YAML and TOML double-quoted
- * strings write them: `\uXXXX` (any case; surrogate pairs joined), `\u{X…}`, `\UXXXXXXXX`, `\xXX`,
+ * strings write them: `\uXXXX` (any case; surrogate pairs joined), `\u{X…}`, `\UXXXXXXXX`, `\xXX`, Perl's `\x{X…}`,
  * octal `\0`–`\377`, `\n` and the other letters, a line continued with `\` (the next line's
  * indentation left out, as YAML and TOML read it), and any other character after `\` as itself.
- * `\x` and octal make a byte; `\u` a character, as UTF-8.
+ * `\x` and octal make a byte; `\u` and `\x{…}` (Data::Dumper's spelling beyond ASCII) a character, as UTF-8.
  */
 export class BackslashDecoder implements Decoder {
   /** 0 text, 1 after `\`, 2 hex digits, 3 `\u{…}`, 4 octal digits, 5 after `\` CR, 6 the indentation after a continued line. */
@@ -79,6 +80,8 @@ export class BackslashDecoder implements Decoder {
   #count = 0;
   #need = 0;
   #kind = 0;
+  /** The digits are in braces (`\u{…}`, `\x{…}`). */
+  #braced = false;
   /** A high surrogate waiting for its low half. */
   #high = -1;
   /** A UTF-8 lead byte from `\x` or octal, waiting to see whether continuation bytes follow (C: bytes) or not (Python, YAML, TOML: `\xE9` is é). */
@@ -122,9 +125,10 @@ export class BackslashDecoder implements Decoder {
           if (++this.#count === this.#need) this.#finish(sink);
           return;
         }
-        if (b === 0x7b && this.#count === 0 && this.#need === 4) {
+        if (b === 0x7b && this.#count === 0 && (this.#need === 4 || this.#kind === X)) {
           this.#held.push(b);
           this.#st = 3;
+          this.#braced = true;
           return;
         }
         if (this.#kind === X && this.#count > 0) this.#finish(sink);
@@ -169,6 +173,7 @@ export class BackslashDecoder implements Decoder {
       this.#st = 2;
       this.#need = b === 0x75 ? 4 : b === 0x55 ? 8 : 2;
       this.#kind = b === 0x78 ? X : U;
+      this.#braced = false;
       this.#acc = 0;
       this.#count = 0;
     } else if (b >= 0x30 && b <= 0x37) {
@@ -191,6 +196,10 @@ export class BackslashDecoder implements Decoder {
   #finish(sink: Sink): void {
     this.#st = 0;
     const c = this.#acc;
+    if (this.#kind === X && this.#braced) {
+      this.#flushHigh(sink);
+      return utf8(c, X, sink);
+    }
     if (this.#kind !== U) return this.#byte(c & 0xff, sink);
     if (this.#need === 4 && c >= 0xdc00 && c <= 0xdfff && this.#high >= 0) {
       const cp = 0x10000 + ((this.#high - 0xd800) << 10) + (c - 0xdc00);
@@ -242,15 +251,7 @@ export class BackslashDecoder implements Decoder {
   }
 }
 
-/** The named references that stand for printable ASCII (XML's five and HTML's), and a few spaces. */
-const ENTITIES: Record<string, number> = {
-  amp: 38, AMP: 38, lt: 60, LT: 60, gt: 62, GT: 62, quot: 34, QUOT: 34, apos: 39, excl: 33, num: 35, dollar: 36, percnt: 37, lpar: 40,
-  rpar: 41, ast: 42, midast: 42, plus: 43, comma: 44, period: 46, sol: 47, colon: 58, semi: 59, equals: 61, quest: 63, commat: 64,
-  lsqb: 91, lbrack: 91, bsol: 92, rsqb: 93, rbrack: 93, Hat: 94, lowbar: 95, UnderBar: 95, grave: 96, DiacriticalGrave: 96,
-  lcub: 123, lbrace: 123, verbar: 124, vert: 124, VerticalLine: 124, rcub: 125, rbrace: 125, Tab: 9, NewLine: 10, nbsp: 0xa0,
-}; // prettier-ignore
-
-/** XML and HTML character references: named (`&amp;`, `&plus;`), decimal (`&#43;`) and hex (`&#x2B;`, any case, leading zeros). */
+/** XML and HTML character references: named (`&amp;`, `&plus;`, HTML5's `&eacute;`), decimal (`&#43;`) and hex (`&#x2B;`, any case, leading zeros). */
 export class EntityDecoder implements Decoder {
   /** 0 text, 1 after `&`, 2 after `&#`, 3 decimal digits, 4 hex digits, 5 a name. */
   #st = 0;
@@ -307,12 +308,12 @@ export class EntityDecoder implements Decoder {
         return this.#giveBack(b, sink);
       }
       case 5:
-        if (isAlnum(b) && this.#held.length < 34) {
+        if (isAlnum(b) && this.#held.length <= LONGEST_REFERENCE) {
           this.#held.push(b);
           return;
         }
         if (b === 0x3b) {
-          const cp = ENTITIES[String.fromCharCode(...this.#held.slice(1))];
+          const cp = NAMED_REFERENCES.get(String.fromCharCode(...this.#held.slice(1)));
           if (cp !== undefined) {
             this.#st = 0;
             return utf8(cp, 1, sink);

@@ -2,9 +2,10 @@
  * The escape families the audit reads through (`escapes.ts`): for each, the bytes its escapes
  * begin with, the modes to read on in from there, a decoder, and a quick look for the common case.
  */
-import { BACKSLASH_KINDS, BackslashDecoder, EntityDecoder, isAlpha, isHex, quickBackslash, type Decoder } from './escape-decoders.js';
+import { CssDecoder, POWERSHELL_SPECIALS, PrefixDecoder } from './escape-chars.js';
+import { BACKSLASH_KINDS, BackslashDecoder, EntityDecoder, HEX, isAlpha, isHex, quickBackslash, type Decoder } from './escape-decoders.js';
 import { PercentDecoder, QuotedPrintableDecoder, quickHexPair } from './escape-percent.js';
-import { DoubledDecoder, FoldDecoder, ShellDecoder, ShellMode, YamlSingleDecoder } from './escape-quotes.js';
+import { DoubledDecoder, FoldDecoder, ShellDecoder, ShellMode, StackedDecoder, YamlSingleDecoder } from './escape-quotes.js';
 
 /** A way of escaping characters, and where in a text its escapes may begin. */
 export interface Family {
@@ -62,6 +63,47 @@ const DOUBLED: Family = {
   quick: (chunk, i) => (i + 1 < chunk.length ? (chunk[i + 1] === chunk[i] ? chunk[i]! : -2) : -1),
   rounds: true,
 };
+
+/**
+ * An escape character before any character (PowerShell's backtick, cmd's caret): quoting, so it
+ * takes no part in second rounds; what it makes is told by the next byte alone, but a line break.
+ * A reading begins only where it escapes what a writer escapes (`escaped`, or a line break): a
+ * template literal's backticks and a regex's carets, before letters and digits, are no stop.
+ */
+function prefixed(name: string, escape: string, escaped: string, specials?: Readonly<Record<string, number>>): Family {
+  const quick = new PrefixDecoder(escape.charCodeAt(0), specials);
+  const begins = new Uint8Array(256);
+  for (const c of `${escaped}\r\n`) begins[c.charCodeAt(0)] = 1;
+  return {
+    kinds: ['', name],
+    triggers: escape,
+    modes: (_, next) => (next < 0 || begins[next] ? ONE : undefined),
+    decoder: () => new PrefixDecoder(escape.charCodeAt(0), specials),
+    quick: (chunk, i) => (i + 1 < chunk.length ? quick.made(chunk[i + 1]!) : -1),
+  };
+}
+
+/** The first byte a CSS hex escape at `i` makes (a filter: a decoder reads the rest); -2 if none; -1 where the chunk ends first. */
+function quickCss(chunk: Uint8Array, i: number): number {
+  let cp = 0;
+  let j = i + 1;
+  for (; j < chunk.length && j <= i + 6 && isHex(chunk[j]!); j++) cp = cp * 16 + HEX[chunk[j]!]!;
+  if (j === chunk.length && j <= i + 6) return -1;
+  if (j === i + 1 || cp === 0 || cp > 0x10ffff) return -2;
+  return cp < 0x80 ? cp : cp < 0x800 ? 0xc0 | (cp >> 6) : cp < 0x10000 ? 0xe0 | (cp >> 12) : 0xf0 | (cp >> 18);
+}
+
+/** CSS's hex escapes (`\E9 `, `\2B`), which a C reader takes for a letter or octal: only where a hex digit follows. */
+const CSS: Family = {
+  kinds: ['', 'CSS-escaped'],
+  triggers: '\\',
+  modes: (_, next) => (next < 0 || isHex(next) ? ONE : undefined),
+  decoder: () => new CssDecoder(),
+  quick: quickCss,
+};
+/** What PowerShell needs escaped in a double-quoted string (and its `n, `t …), and what cmd needs escaped outside quotes. */
+const BACKTICK = prefixed('PowerShell backtick-escaped', '`', '`$"\'', POWERSHELL_SPECIALS);
+const CARET = prefixed('cmd caret-escaped', '^', '^&<>|"%()!');
 
 /** Every family the audit reads through. Those that only make a space are left out when no pattern has one. */
 export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
@@ -124,6 +166,17 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
       decoder: () => new YamlSingleDecoder(),
     },
     DOUBLED,
+    // YAML's '' around $$ or %% in one value (a docker-compose password with both ' and $): neither alone reads it,
+    // and quoting takes no part in second rounds.
+    {
+      kinds: ['', "YAML single-quoted ('')", 'doubled ($$, %%)'],
+      triggers: "'$%",
+      modes: (b, next) => (next < 0 || next === b ? ONE : undefined),
+      decoder: () => new StackedDecoder(new YamlSingleDecoder(), new DoubledDecoder(), 2),
+    },
+    CSS,
+    BACKTICK,
+    CARET,
   ];
   if (patternsHaveSpace) {
     families.push(
