@@ -5,7 +5,7 @@
 import { CssDecoder, POWERSHELL_SPECIALS, PrefixDecoder } from './escape-chars.js';
 import { BACKSLASH_KINDS, BackslashDecoder, EntityDecoder, HEX, isAlpha, isHex, quickBackslash, type Decoder } from './escape-decoders.js';
 import { PercentDecoder, QuotedPrintableDecoder, quickHexPair } from './escape-percent.js';
-import { DoubledDecoder, FoldDecoder, ShellDecoder, ShellMode, YamlSingleDecoder } from './escape-quotes.js';
+import { DoubledDecoder, FoldDecoder, ShellDecoder, ShellMode, StackedDecoder, YamlSingleDecoder } from './escape-quotes.js';
 
 /** A way of escaping characters, and where in a text its escapes may begin. */
 export interface Family {
@@ -166,6 +166,14 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
       decoder: () => new YamlSingleDecoder(),
     },
     DOUBLED,
+    // YAML's '' around $$ or %% in one value (a docker-compose password with both ' and $): neither alone reads it,
+    // and quoting takes no part in second rounds.
+    {
+      kinds: ['', "YAML single-quoted ('')", 'doubled ($$, %%)'],
+      triggers: "'$%",
+      modes: (b, next) => (next < 0 || next === b ? ONE : undefined),
+      decoder: () => new StackedDecoder(new YamlSingleDecoder(), new DoubledDecoder(), 2),
+    },
     CSS,
     BACKTICK,
     CARET,

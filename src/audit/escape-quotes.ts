@@ -150,3 +150,46 @@ export class DoubledDecoder implements Decoder {
     this.push(b, sink);
   }
 }
+
+/**
+ * One quoting read after another, as the tools that write them stack them: a docker-compose file's
+ * `'pa''ss$$word'` is YAML's `''` (read first, by the YAML parser) around compose's `$$` (read by
+ * its interpolation). `outer` reads the text; what it makes is read by `inner`, whose escapes are
+ * named `innerKind` (the stacked family's kinds: the outer's first, then the inner's).
+ */
+export class StackedDecoder implements Decoder {
+  #sink: Sink | undefined;
+  /** The kind the outer reading gave the byte the inner one is reading. */
+  #kind = 0;
+  readonly #toInner: Sink = {
+    out: (b, kind) => {
+      this.#kind = kind;
+      this.inner.push(b, this.#fromInner);
+    },
+    cut: (kind) => this.#sink!.cut(kind),
+  };
+  readonly #fromInner: Sink = {
+    out: (b, kind) => this.#sink!.out(b, kind ? this.innerKind : this.#kind),
+    cut: (kind) => this.#sink!.cut(kind ? this.innerKind : this.#kind),
+  };
+
+  constructor(
+    readonly outer: Decoder,
+    readonly inner: Decoder,
+    readonly innerKind: number,
+  ) {}
+
+  get idle(): boolean {
+    return this.outer.idle && this.inner.idle;
+  }
+
+  reset(mode: number): void {
+    this.outer.reset(mode);
+    this.inner.reset(0);
+  }
+
+  push(b: number, sink: Sink): void {
+    this.#sink = sink;
+    this.outer.push(b, this.#toInner);
+  }
+}
