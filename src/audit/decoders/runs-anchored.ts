@@ -180,8 +180,13 @@ export class AnchoredRuns {
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
 
   async push(chunk: Uint8Array): Promise<void> {
-    const bytes = this.#carry.length ? Buffer.concat([this.#carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const base = this.#offset - this.#carry.length;
+    // The end of the chunk before is joined to this one only when it matters: a line cut there, or an opening across the cut.
+    // (An opening that starts in the carry ends in the next LONGEST_OPENING bytes, if the chunk has them.)
+    const joined =
+      this.#carry.length > 0 &&
+      (this.#reader !== undefined || chunk.length < LONGEST_OPENING || this.#opening(Buffer.concat([this.#carry, chunk.subarray(0, LONGEST_OPENING)]), 0) >= 0);
+    const bytes = joined ? Buffer.concat([this.#carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const base = this.#offset - (joined ? this.#carry.length : 0);
     this.#offset += chunk.length;
     this.#carry = Buffer.alloc(0);
     let i = 0;
