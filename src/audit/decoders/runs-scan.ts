@@ -21,8 +21,8 @@ export interface Family {
    * character of its own alphabet (`KEY=…`, `token:…`), so where it starts is not where the run does.
    */
   readonly unaligned?: boolean;
-  /** The encodings a run whose first characters are `head` may be (several when it fits more than one). */
-  alphabets(head: string): readonly string[];
+  /** The encodings a run whose first characters are `head` may be (several when it fits more than one), in text or in binary content. */
+  alphabets(head: string, delimited: boolean): readonly string[];
   /** Characters per group: a run is decoded whole groups at a time. */
   group(alphabet: string): number;
   /** The bytes of `text` (whole groups, but for the run's end). */
@@ -179,7 +179,7 @@ export class RunScanner {
       if (i - start >= minRun) {
         const head = bytes.toString('latin1', start, Math.min(i, start + 64));
         const lanes: Lane[] = [];
-        for (const alphabet of this.family.alphabets(head))
+        for (const alphabet of this.family.alphabets(head, this.delimited))
           for (let skip = 0; skip < this.#skips(alphabet); skip++) {
             if (this.family.accept && !this.family.accept(head, alphabet, skip)) continue;
             const sink = this.open(base + start + skip, alphabet);
@@ -200,7 +200,7 @@ export class RunScanner {
   async #short(bytes: Uint8Array, start: number, end: number, offset: number): Promise<void> {
     const { decodeText } = this.family;
     const text = decodeText ? '' : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1', start, end);
-    for (const alphabet of this.family.alphabets(text))
+    for (const alphabet of this.family.alphabets(text, this.delimited))
       for (let skip = 0; skip < this.#skips(alphabet); skip++) {
         const decoded = decodeText ? decodeText(bytes, start + skip, end, alphabet) : this.family.decode(text.slice(skip), alphabet);
         if (!decoded || !stacked(decoded)) continue;

@@ -68,9 +68,12 @@ const BASE64: Family = {
   table: B64,
   minRun: MIN_RUN,
   minShort: MIN_SHORT,
-  alphabets(head) {
+  alphabets(head, delimited) {
     if (/^[01\s]*$/.test(head)) return ['base2'];
     if (/^[0-9a-fA-F\s]*$/.test(head)) return ['hex'];
+    // In binary content (a run read at every alignment), only RFC 4648's upper-case base32: lower-case words and
+    // symbol names of a compiled file would each be read eight times more, as base32 and base32hex.
+    if (!delimited) return /^[A-Z2-7=\s]*$/.test(head) ? ['base32'] : ['base64'];
     // base32 and base32hex share most of their characters: a run that fits both is read as both.
     const b32 = /^[A-Z2-7=\s]*$/.test(head) || /^[a-z2-7=\s]*$/.test(head);
     const hex32 = /^[0-9A-V=\s]*$/.test(head) || /^[0-9a-v=\s]*$/.test(head);
