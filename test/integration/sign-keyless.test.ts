@@ -128,8 +128,9 @@ describe('sign: keyless (stand-in Fulcio and Rekor)', () => {
     const verifier = new Verifier(toTrustMaterial(standins.root), { tlogThreshold: 1, ctlogThreshold: 1 });
     expect(verifier.verify(toSignedEntity(bundle, payload), { subjectAlternativeName: SUB }).identity?.subjectAlternativeName).toBe(SUB);
     expect(() => verifier.verify(toSignedEntity(bundle, payload), { subjectAlternativeName: 'someone-else' })).toThrow(/certificate identity error/);
-    expect(standins.fulcio.requests).toEqual(['POST /api/v2/signingCert']);
-    expect(standins.rekor.requests).toEqual(['POST /api/v1/log/entries']);
+    // Two certificates and two entries: the SLSA provenance (attested keyless before the push), then the signature.
+    expect(standins.fulcio.requests).toEqual(['POST /api/v2/signingCert', 'POST /api/v2/signingCert']);
+    expect(standins.rekor.requests).toEqual(['POST /api/v1/log/entries', 'POST /api/v1/log/entries']);
   }, 300_000);
 
   it('with no OIDC token: exit 2 naming id-token: write (GitHub) and id_tokens: (GitLab), nothing pushed, no request made', async () => {
@@ -209,6 +210,9 @@ describe('hoist verify --certificate-identity (keyless, stand-in Fulcio and Reko
       ...insecure,
     ]);
     expect(regexp.code, regexp.stderr).toBe(0);
+    // Its SLSA provenance, attested keyless by the same identity (cosign verify-attestation --type slsaprovenance1).
+    const provenance = await verify(`${repo}:1.0.0`, ['--type', 'slsaprovenance1', ...who(SUB, ISSUER)]);
+    expect([provenance.code, provenance.stdout], provenance.stderr).toEqual([0, expect.stringContaining(`https://slsa.dev/provenance/v1 attested by ${SUB}`)]);
 
     const refusal = async (ref: string, flags: string[], reason: RegExp) => {
       const r = await verify(ref, flags);
