@@ -128,7 +128,7 @@ export async function runBuild(
       );
       record.audit = await auditBuilds(fx, inputs.audit.mode, record.built, catalog.all, inputs.audit.limits === 'strict');
       if (record.audit.leaks > 0 && record.audit.mode === 'fail') throw leakError(record.audit);
-      // sign: key — each build's SLSA provenance, signed, and audited like the image before anything is pushed.
+      // sign: key or keyless — each build's SLSA provenance, signed, and audited like the image before anything is pushed.
       const attested = signer && (await (await import('../sign/stage.js')).attestBuilds(fx, signer, inputs, record.built, catalog.all, started));
       await deliverLocally(fx, delivery, primaryBuild(inputs, record.built), choice.name, (host) => clients.get(host));
       if (!delivery.push) return platform.info('push is false: nothing was pushed');
