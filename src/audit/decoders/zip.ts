@@ -4,12 +4,14 @@
  * zlib (`NativeInflate`: an entry of known size gathered, at most 4 MiB, and inflated at its end;
  * others stream through fflate). A member of known size has its own expansion bound, so a bomb
  * member stops alone. LZMA members (14) are decoded by `lzma-zip.ts`, Deflate64 ones (9) by `deflate64.ts`;
- * bzip2, zstd and xz ones (12, 93, 95) are whole streams for the registry. Other methods are named as not read.
+ * bzip2, zstd and xz ones (12, 93, 95) are whole streams for the registry. Other methods are named as not read,
+ * and so are encrypted members (`zip-encrypted.ts`).
  */
 import { Unzip, UnzipInflate, UnzipPassThrough, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
 import { inflateRawSync } from 'node:zlib';
 import { ZipDeflate64 } from './deflate64.js';
 import { ZipLzma } from './lzma-zip.js';
+import { EncryptedMembers } from './zip-encrypted.js';
 import { DEFLATE_MAX_RATIO, inside, startsWith, type Decoder, type Sink } from './types.js';
 
 /** A local file header: its signature, a version needed below 6.4, a method zip tools write, a name of sane length. */
@@ -27,8 +29,11 @@ export const zip: Decoder = {
   open(env) {
     let queue: Promise<void> = Promise.resolve();
     const run = (f: () => void | Promise<void>) => void (queue = queue.then(f));
+    const encrypted = new EncryptedMembers();
+    const met = new Set<string>();
     const unzip = new Unzip((file: UnzipFile) => {
       const path = inside(env.path, file.name);
+      met.add(file.name);
       if (!READ.has(file.compression)) return env.limit(`a zip entry ${methodName(file.compression)}, which the audit does not read`, path);
       const sink: Sink = env.open(file.name);
       // A deflated member is held to deflate's own bound (a zip of a flat image or log is no bomb); others to the audit's.
@@ -64,6 +69,7 @@ export const zip: Decoder = {
     return {
       push(bytes) {
         if (env.stopped) return;
+        encrypted.scan(bytes);
         try {
           unzip.push(bytes, false);
         } catch (e) {
@@ -77,6 +83,8 @@ export const zip: Decoder = {
         } catch (e) {
           env.limit(`a damaged zip (${(e as Error).message}): the rest is not audited`);
         }
+        for (const name of encrypted.encrypted(met))
+          env.limit('an encrypted zip entry (zip -e: PKWARE encryption), which the audit cannot read', inside(env.path, name));
         return queue;
       },
     };
