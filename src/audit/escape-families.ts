@@ -105,6 +105,17 @@ const CSS: Family = {
 const BACKTICK = prefixed('PowerShell backtick-escaped', '`', '`$"\'', POWERSHELL_SPECIALS);
 const CARET = prefixed('cmd caret-escaped', '^', '^&<>|"%()!');
 
+/**
+ * YAML's '' around $$ or %% in one value (a docker-compose password with both ' and $): neither
+ * alone reads it, and quoting takes no part in second rounds.
+ */
+const YAML_DOUBLED: Family = {
+  kinds: ['', "YAML single-quoted ('')", 'doubled ($$, %%)'],
+  triggers: "'$%",
+  modes: (b, next) => (next < 0 || next === b ? ONE : undefined),
+  decoder: () => new StackedDecoder(new YamlSingleDecoder(), new DoubledDecoder(), 2),
+};
+
 /** Every family the audit reads through. Those that only make a space are left out when no pattern has one. */
 export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
   const families: Family[] = [
@@ -166,14 +177,7 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
       decoder: () => new YamlSingleDecoder(),
     },
     DOUBLED,
-    // YAML's '' around $$ or %% in one value (a docker-compose password with both ' and $): neither alone reads it,
-    // and quoting takes no part in second rounds.
-    {
-      kinds: ['', "YAML single-quoted ('')", 'doubled ($$, %%)'],
-      triggers: "'$%",
-      modes: (b, next) => (next < 0 || next === b ? ONE : undefined),
-      decoder: () => new StackedDecoder(new YamlSingleDecoder(), new DoubledDecoder(), 2),
-    },
+    YAML_DOUBLED,
     CSS,
     BACKTICK,
     CARET,
