@@ -18,7 +18,7 @@ import { endsPrivateKey, PRIVATE_KEY_BEGIN, PRIVATE_KEY_BLOCK } from '../secrets
 import { keyIdentity } from './keys.js';
 import { Automaton, type Pattern } from './matcher.js';
 import { EscapeScan, escapeFamilies, Families, type EscapedMatch } from './escapes.js';
-import { TarWalker, type TarEntry } from './tar.js';
+import { isRegularFile, TarWalker, type TarEntry } from './tar.js';
 import { legacyTextForms } from './text-forms.js';
 import { WrappedScan } from './wrapped.js';
 import { isLayerTar, layerDecompressor } from './decoders/layer.js';
@@ -342,7 +342,7 @@ class LayoutAudit {
     const scanner = this.#scan((m) => {
       // A key marker is looked for as it is: a block is read from the bytes that follow it.
       if (m.tag.kind === 'key' && m.escapes) return;
-      const where = `${label}, ${entry ? (entry.type === '0' || entry.type === '\0' ? entry.path : `${entry.path} (tar header or ${entry.type === '2' ? 'link' : 'entry'})`) : 'tar padding'}`;
+      const where = `${label}, ${entry ? (isRegularFile(entry.type) ? entry.path : `${entry.path} (tar header or ${entry.type === '2' ? 'link' : 'entry'})`) : 'tar padding'}`;
       if (m.tag.kind === 'secret') this.secretFinding(m.tag, where, m.escapes);
       else if (!capture) capture = { entry, parts: [Buffer.from(m.tag.begin)], size: m.tag.begin.length, from: m.end };
     });

@@ -13,7 +13,7 @@ import { brotliStream } from './decoders/native.js';
 import { claim } from './decoders/registry.js';
 import { EncodedRuns } from './decoders/runs.js';
 import { looksBinary, looksText, tryBrotli } from './decoders/trial.js';
-import type { TarEntry, TarPart } from './tar.js';
+import { isRegularFile, type TarEntry, type TarPart } from './tar.js';
 import { errorText, inside, type DecodeEnv, type Decoder, type Decoding, type Sink } from './decoders/types.js';
 
 export interface Limits {
@@ -63,7 +63,7 @@ export class LayerRoutes {
   /** A segment of the layer's tar: a regular file's contents go to its router, in order; a header ends the file before. */
   segment(bytes: Uint8Array, e: TarEntry | undefined, part: TarPart): void {
     const r = this.#routed;
-    if (part === 'data' && e && (e.type === '0' || e.type === '\0')) {
+    if (part === 'data' && e && isRegularFile(e.type)) {
       if (r?.entry !== e) {
         if (r) this.settled = this.settled.then(() => r.router.end());
         this.#routed = { entry: e, router: this.file(e.path) };

@@ -2,7 +2,8 @@
  * A streaming tar walker that tells, for every byte of a layer, which entry it belongs to — header
  * included — so a match can be attributed to a file path (or a name, a link target, an xattr).
  * It does not copy file contents: it cuts the stream into segments and hands them on. PAX (`x`,
- * `g`) and GNU long-name (`L`, `K`) records are read for the names of the entries they precede.
+ * `g`) and GNU long-name (`L`, `K`) records are read for the names of the entries they precede; an
+ * old GNU sparse file (`S`) is its stored data, after its map's extension blocks.
  */
 
 export interface TarEntry {
@@ -14,6 +15,10 @@ export interface TarEntry {
 }
 
 const BLOCK = 512;
+
+/** Regular files: `0`, NUL (old tars), `7` (contiguous), `S` (a GNU sparse file: its stored data, the holes left out). */
+const FILE_TYPES = new Set(['0', '\0', '7', 'S']);
+export const isRegularFile = (type: string): boolean => FILE_TYPES.has(type);
 /** PAX and long-name records are small; a bigger one is scanned, not kept. */
 const META_LIMIT = 1 << 20;
 
@@ -82,7 +87,8 @@ export class TarWalker {
   readonly #onSegment: (bytes: Uint8Array, entry: TarEntry | undefined, part: TarPart) => void;
   readonly #header = new Uint8Array(BLOCK);
   #headerFill = 0;
-  #mode: 'header' | 'data' | 'pad' | 'end' = 'header';
+  /** `sparse`: an old GNU sparse entry's extension blocks, between its header and its data. */
+  #mode: 'header' | 'sparse' | 'data' | 'pad' | 'end' = 'header';
   #left = 0;
   #entry: TarEntry | undefined;
   #meta: Buffer[] | undefined;
@@ -115,12 +121,12 @@ export class TarWalker {
         this.#onSegment(chunk.subarray(i), undefined, 'end');
         return;
       }
-      if (this.#mode === 'header') {
+      if (this.#mode === 'header' || this.#mode === 'sparse') {
         const take = Math.min(BLOCK - this.#headerFill, chunk.length - i);
         this.#header.set(chunk.subarray(i, i + take), this.#headerFill);
         this.#headerFill += take;
         i += take;
-        if (this.#headerFill === BLOCK) this.#startEntry();
+        if (this.#headerFill === BLOCK) this.#mode === 'sparse' ? this.#sparseBlock() : this.#startEntry();
         continue;
       }
       const take = Math.min(this.#left, chunk.length - i);
@@ -160,7 +166,18 @@ export class TarWalker {
     this.#metaSize = 0;
     this.#left = n;
     this.#mode = 'data';
-    if (n === 0) this.#endSection();
+    // An old GNU sparse file (type S) whose map does not fit its header: extension blocks come first (not in its size).
+    if (type === 'S' && h[482] !== 0) this.#mode = 'sparse';
+    else if (n === 0) this.#endSection();
+  }
+
+  /** An extension block of a GNU sparse map: part of the entry's header; its byte 504 says whether another follows. */
+  #sparseBlock(): void {
+    this.#headerFill = 0;
+    this.#onSegment(this.#header, this.#entry, 'header');
+    if (this.#header[504] !== 0) return;
+    this.#mode = 'data';
+    if (this.#left === 0) this.#endSection();
   }
 
   #endSection(): void {

@@ -1,5 +1,5 @@
 /** tar (ustar, GNU, PAX), walked by `TarWalker`: each regular file's contents a member. */
-import { TarWalker } from '../tar.js';
+import { isRegularFile, TarWalker } from '../tar.js';
 import { Members, type Decoder } from './types.js';
 
 export const isTar = (h: Uint8Array) => h.length >= 262 && Buffer.from(h.subarray(257, 262)).toString('latin1') === 'ustar';
@@ -14,7 +14,7 @@ export const tar: Decoder = {
     const walker = new TarWalker(
       (bytes, entry, part) => {
         if (part === 'end') finished = true;
-        if (part !== 'data' || !entry || (entry.type !== '0' && entry.type !== '\0' && entry.type !== '7')) {
+        if (part !== 'data' || !entry || !isRegularFile(entry.type)) {
           if (part === 'header') [current] = [undefined, members.close()];
           return;
         }
