@@ -126,7 +126,9 @@ export class TarWalker {
         this.#header.set(chunk.subarray(i, i + take), this.#headerFill);
         this.#headerFill += take;
         i += take;
-        if (this.#headerFill === BLOCK) this.#mode === 'sparse' ? this.#sparseBlock() : this.#startEntry();
+        if (this.#headerFill < BLOCK) continue;
+        if (this.#mode === 'sparse') this.#sparseBlock();
+        else this.#startEntry();
         continue;
       }
       const take = Math.min(this.#left, chunk.length - i);

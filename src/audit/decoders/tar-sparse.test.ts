@@ -36,9 +36,12 @@ function sparseTar(value: string, regions: number): Buffer {
 const leaks = (findings: Awaited<ReturnType<typeof auditFiles>>) => findings.filter((f) => f.severity === 'leak').map((f) => f.path);
 
 describe('GNU sparse files in tar', () => {
-  it.each([2, 12])('%i regions: the value named in the sparse file and in the file after it; the clean twin passes', async (regions) => {
+  it.each([
+    { regions: 2, extended: 0 },
+    { regions: 12, extended: 1 },
+  ])('$regions regions: the value named in the sparse file and in the file after it; the clean twin passes', async ({ regions, extended }) => {
     const archive = sparseTar(SECRET, regions);
-    if (regions > 4) expect(archive[482], 'the map continues in extension blocks').not.toBe(0);
+    expect(archive[482], 'whether the map continues in extension blocks').toBe(extended);
     expect(leaks(await auditFiles({ 'srv/backup.tar': archive })).sort()).toEqual(['srv/backup.tar!/data/after.env', 'srv/backup.tar!/data/disk.img']);
     expect(await auditFiles({ 'srv/backup.tar': sparseTar('clean-nothing-here', regions) })).toEqual([]);
   });
