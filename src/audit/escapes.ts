@@ -92,7 +92,7 @@ export class EscapeScan<T> implements Scanner {
         }
         const worth = this.#worthAFork(family, mode, i, state, family.rounds === true);
         if (worth === 2) {
-          this.#run(new Fork(this, family, family.decoder(mode), state, 1, undefined), i);
+          this.#run(new Fork(this, family, family.decoder(mode), mode, state, 1, undefined), i);
           // The value may be escaped again by another family over this one (percent-encoded, then XML-escaped): its reading from here.
           if (family.rounds && !led) led = this.#lead(i, state, undefined);
         } else sameSoFar = worth === 0 && modes.length > 1 && family.modal?.alike.includes(String.fromCharCode(b)) === true;
@@ -125,7 +125,7 @@ export class EscapeScan<T> implements Scanner {
     for (const family of among ?? this.families.list) {
       if (!family.rounds || own.includes(family)) continue;
       const t = family.triggers.charCodeAt(0);
-      for (const mode of family.modes(t, -1, state) ?? []) this.#run(new Fork(this, family, family.decoder(mode), state, 1, undefined, false, true), i);
+      for (const mode of family.modes(t, -1, state) ?? []) this.#run(new Fork(this, family, family.decoder(mode), mode, state, 1, undefined, false, true), i);
     }
     return true;
   }
@@ -214,8 +214,8 @@ class Fork<T> implements Sink {
   #decoded = 0;
   /** Raw bytes (or the outer fork's decoded bytes) read. */
   #read = 0;
-  /** Where the first escape took effect, in decoded bytes (-1: none yet). */
-  #first = -1;
+  /** Where the last escape took effect, in decoded bytes (-1: none yet). */
+  #last = -1;
   /** Recent escapes: pairs of (the decoded offset just after it, its kind). */
   #log: number[] = [];
   #inner: Array<Fork<T>> = [];
@@ -224,6 +224,7 @@ class Fork<T> implements Sink {
     readonly scan: EscapeScan<T>,
     readonly family: Family,
     readonly decoder: Decoder,
+    readonly mode: number,
     public state: number,
     readonly depth: number,
     readonly outer: Fork<T> | undefined,
@@ -253,8 +254,23 @@ class Fork<T> implements Sink {
     return !this.decoder.idle || this.#reaches() || (this.#inner.length > 0 && this.#read < 2 * this.scan.span * RAW_PER_BYTE);
   }
 
+  // The pattern begun reaches back to an escape (the last: a later reading of the same bytes, merged
+  // into this one by #twin, lives as long as it would alone).
   #reaches(): boolean {
-    return this.#first >= 0 && this.scan.automaton.depth(this.state) > this.#decoded - this.#first;
+    return this.#last >= 0 && this.scan.automaton.depth(this.state) > this.#decoded - this.#last;
+  }
+
+  /**
+   * This reading, about to read its next byte in the state a new second round of `family` in `mode`
+   * would begin in (nothing held, the same automaton state, no rounds of its own): from here the two
+   * read alike, so the older one reads on with the new one's allowance instead (a run of `$$$$` or
+   * `\\\\` began a reading at each byte, and each of those one at each byte: cubic in the run's length).
+   */
+  #twin(family: Family, mode: number, state: number, mixed: boolean): boolean {
+    if (this.family !== family || this.mode !== mode || this.state !== state || this.mixed !== mixed || this.stacked || this.#lead) return false;
+    if (!this.decoder.idle || this.#last < 0) return false;
+    this.#read = 0;
+    return true;
   }
 
   out(b: number, kind: number): void {
@@ -263,12 +279,14 @@ class Fork<T> implements Sink {
     // or where one begins inside what this reading has begun (`%2B…\u0027…`: two families in one value).
     const lead = this.#lead;
     this.#lead = false;
-    if ((kind || lead || (this.state !== 0 && this.#first >= 0)) && this.depth < MAX_DEPTH && this.family.rounds) {
+    if ((kind || lead || (this.state !== 0 && this.#last >= 0)) && this.depth < MAX_DEPTH && this.family.rounds) {
+      const mixed = !kind && !this.stacked;
       for (const family of this.scan.families.inner[b]!) {
         const modes = family.modes(b, -1, this.state);
         if (modes)
           for (const mode of modes)
-            this.#inner.push(new Fork(this.scan, family, family.decoder(mode), this.state, this.depth + 1, this, !kind && !this.stacked));
+            if (!this.#inner.some((f) => f.#twin(family, mode, this.state, mixed)))
+              this.#inner.push(new Fork(this.scan, family, family.decoder(mode), mode, this.state, this.depth + 1, this, mixed));
       }
     }
     if (this.#inner.length) this.#inner = this.#inner.filter((f) => f.push(b, kind));
@@ -288,7 +306,7 @@ class Fork<T> implements Sink {
   }
 
   #mark(at: number, kind: number): void {
-    if (this.#first < 0) this.#first = at;
+    this.#last = Math.max(this.#last, at);
     this.#log.push(at, kind);
     // Escapes further back than the longest pattern can no longer be inside a match.
     if (this.#log.length > 64) {
