@@ -1,11 +1,12 @@
 /**
  * Secrets however their characters are escaped: the audit reads text as each escape family would
  * decode it, but only from where an escape may begin. The automaton stops at the bytes that can
- * begin one (`\ & % = ' " $`, and `+` or a line break when a secret holds a space) — in plain text
+ * begin one (`\ & % = ' " $`, PowerShell's `` ` `` and cmd's `^` before what they escape, and `+`
+ * or a line break when a secret holds a space) — in plain text
  * the one extra cost is that the bytes are in its 256-entry table of bytes to stop at. There, each
  * family that can read an escape at that place starts a fork: a decoder and a copy of the
  * automaton's state at that byte, fed the bytes that follow, decoded, for as long as what it has
- * read could still be part of a pattern (at most the longest pattern past its first escape), and
+ * read could still be part of a pattern (at most the longest pattern past its last escape), and
  * reporting only matches that an escape made (the plain ones are the main scan's). A fork's
  * decoded bytes may themselves begin escapes: a second round (a value percent-encoded, then
  * JSON-escaped) forks again from the fork. Any number of a secret's characters may be escaped, in
