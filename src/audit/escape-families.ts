@@ -85,6 +85,7 @@ function prefixed(name: string, escape: string, escaped: string, specials?: Read
 
 /** The first byte a CSS hex escape at `i` makes (a filter: a decoder reads the rest); -2 if none; -1 where the chunk ends first. */
 function quickCss(chunk: Uint8Array, i: number): number {
+  if (i + 1 < chunk.length && isCssIdentity(chunk[i + 1]!)) return chunk[i + 1]!;
   let cp = 0;
   let j = i + 1;
   for (; j < chunk.length && j <= i + 6 && isHex(chunk[j]!); j++) cp = cp * 16 + HEX[chunk[j]!]!;
@@ -93,11 +94,18 @@ function quickCss(chunk: Uint8Array, i: number): number {
   return cp < 0x80 ? cp : cp < 0x800 ? 0xc0 | (cp >> 6) : cp < 0x10000 ? 0xe0 | (cp >> 12) : 0xf0 | (cp >> 18);
 }
 
-/** CSS's hex escapes (`\E9 `, `\2B`), which a C reader takes for a letter or octal: only where a hex digit follows. */
+/**
+ * A CSS escape that stands for the punctuation after it (`\"`, `\\`, `\:` as cssesc writes them): a
+ * CSS reading begins there too, so a value whose first escape is one of these and whose later ones
+ * are hex is read by one decoder. Letters are left to the backslash family (`\n` is not `n` there).
+ */
+const isCssIdentity = (b: number) => b > 0x20 && b < 0x7f && !isHex(b) && !isAlpha(b);
+
+/** CSS's hex escapes (`\E9 `, `\2B`), which a C reader takes for a letter or octal, and its escaped punctuation. */
 const CSS: Family = {
   kinds: ['', 'CSS-escaped'],
   triggers: '\\',
-  modes: (_, next) => (next < 0 || isHex(next) ? ONE : undefined),
+  modes: (_, next) => (next < 0 || isHex(next) || isCssIdentity(next) ? ONE : undefined),
   decoder: () => new CssDecoder(),
   quick: quickCss,
 };
