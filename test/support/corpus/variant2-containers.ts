@@ -131,14 +131,14 @@ tar --format=gnu -cf "$OUT/cache.tar" cache && grep -qa '././@LongLink' "$OUT/ca
   },
   {
     id: 'tar-sparse-gnu',
-    name: 'a GNU sparse tar (`tar --sparse`, type S) of an 8 MiB disk image, the value after a 5 MiB hole (found in the tar’s bytes; the member is not named: a gap of the tar reader, reported)',
+    name: 'a GNU sparse tar (`tar --sparse`, type S) of an 8 MiB disk image, the value after a 5 MiB hole',
     realWorld: 'a VM or loop-device image archived sparse',
     kind: 'token',
     script: `python3 -c "
 s = open('secret').read()
 f = open('disk.img', 'wb'); f.truncate(8 << 20); f.seek(5 << 20); f.write(('API_TOKEN=' + s + '\\n').encode()); f.close()"
 tar --format=gnu --sparse -cf "$OUT/disk.tar" disk.img && test "$(stat -c %s "$OUT/disk.tar")" -lt 100000`,
-    where: /tar-sparse-gnu\/disk\.tar/,
+    where: /tar-sparse-gnu\/disk\.tar.*disk\.img/,
   },
   {
     id: 'tar-sparse-pax',
