@@ -25,7 +25,7 @@ export interface Limits {
   bytes: number;
   /** Decoded bytes from one file of a layer, everything inside it included. */
   fileBytes: number;
-  /** Milliseconds spent decoding one file of a layer. */
+  /** Milliseconds spent decoding one file of a layer (the less of wall-clock and process CPU time: `since`). */
   fileMs: number;
   /** Streams tried inside one file (found by their magic anywhere in it). */
   streams: number;
@@ -97,6 +97,23 @@ const SNIFF = 512;
 /** A stream found inside content (not at its start) that fails having given less than this was a chance match. */
 const QUIET_FAILURE = 4096;
 
+/** Wall-clock and process CPU time now, in milliseconds. */
+export const spent = (): { wall: number; cpu: number } => {
+  const { user, system } = process.cpuUsage();
+  return { wall: performance.now(), cpu: (user + system) / 1000 };
+};
+const ZERO = { wall: 0, cpu: 0 };
+/**
+ * The time a file's decoding took: the less of wall-clock and the process's CPU time. On a machine
+ * busy with other work the wall clock runs on while Hoist waits for a core — a file's budget would
+ * then depend on the load, and the same image be fully audited on one runner and not on another —;
+ * CPU time alone would count the threadpool's inflation of other layers too.
+ */
+export const since = (start: { wall: number; cpu: number }): number => {
+  const now = spent();
+  return Math.min(now.wall - start.wall, now.cpu - start.cpu);
+};
+
 /** Compressed streams followed only by more of their own frames or members (`cat a.zst b.zst`, pigz). */
 const FRAMES = new Set(['gzip', 'zstd', 'lz4']);
 
@@ -124,7 +141,7 @@ export class ContentRouter {
   async push(bytes: Uint8Array): Promise<void> {
     if (this.#stopped || this.file.stopped) return;
     this.#in += bytes.length;
-    const started = this.depth === 1 ? performance.now() : 0;
+    const started = this.depth === 1 ? spent() : ZERO;
     try {
       if (this.#decoding || this.#plain) await this.#feed(bytes);
       else if (this.#headSize === 0 && bytes.length >= SNIFF) await this.#decide(bytes);
@@ -134,12 +151,12 @@ export class ContentRouter {
         if (this.#headSize >= SNIFF) await this.#start();
       }
     } finally {
-      if (this.depth === 1) this.#clock(performance.now() - started);
+      if (this.depth === 1) this.#clock(since(started));
     }
   }
 
   async end(): Promise<void> {
-    const started = this.depth === 1 ? performance.now() : 0;
+    const started = this.depth === 1 ? spent() : ZERO;
     if (!this.#decoding && !this.#plain && this.#headSize && !this.#stopped && !this.file.stopped) await this.#start();
     try {
       await this.#decoding?.end();
@@ -149,7 +166,7 @@ export class ContentRouter {
     } catch (e) {
       this.#limit(`a damaged container (${errorText(e)})`);
     }
-    if (this.depth === 1) this.#clock(performance.now() - started);
+    if (this.depth === 1) this.#clock(since(started));
   }
 
   #clock(ms: number): void {
