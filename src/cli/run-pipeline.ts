@@ -9,7 +9,7 @@ import { createExec } from '../effects/exec.js';
 import { nodeFiles } from '../effects/files.js';
 import { realEffects } from '../effects/real.js';
 import { createCliPlatform } from '../platform/cli.js';
-import { logText } from '../platform/log-safe.js';
+import { jsonText, logText } from '../platform/log-safe.js';
 import { redacting } from '../secrets/redacting-platform.js';
 import { cliDialect } from './dialect.js';
 import { exitCodeFor } from './exit.js';
@@ -54,7 +54,7 @@ export async function runPipeline(line: CommandLine, ctx: RunContext, load: () =
   const outputs = platform.outputs;
   if (line.json) {
     const errors = (failure ?? []).map((l) => redactor.redact(cliDialect(l)));
-    streams.stdout.write(`${redactor.redact(JSON.stringify(envelope(line.command, code, errors, outputs), null, 2))}\n`);
+    streams.stdout.write(`${redactor.redact(jsonText(envelope(line.command, code, errors, outputs)))}\n`);
   } else if (line.command === 'stale') {
     // The result a script wants: the images to rebuild, one a line (the report is on stderr).
     for (const image of (outputs.get('stale') ?? '').split('\n').filter(Boolean)) streams.stdout.write(`${logText(redactor.redact(image))}\n`);

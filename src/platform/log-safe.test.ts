@@ -4,7 +4,7 @@
 // line, and a registry's error body carrying the same with its newlines.
 import { describe, expect, it } from 'vitest';
 import { DOTNET_WHITESPACE, REGISTERED, runnerCommands } from '../../test/support/runner-commands.js';
-import { commandLike, githubLogText, logText } from './log-safe.js';
+import { commandLike, githubLogText, jsonText, logText } from './log-safe.js';
 
 const ICU_IGNORABLE = ['\u200b', '\ufeff', '\u00ad', '\u2060', '\u0000', '\u200d'];
 const BREAKS = ['\n', '\r', '\r\n'];
@@ -97,5 +97,24 @@ describe('log text on every platform', () => {
     expect(logText('\u001b[31mred\u001b[0m text')).toBe('red text');
     expect(logText('##[group]x')).toBe('##\u2060[group]x');
     expect(logText('tab\tkept')).toBe('tab\tkept');
+  });
+});
+
+describe('--json output through the log filter', () => {
+  // Property: any value's JSON, passed through logText as every CLI line is, still parses to the
+  // same value — the controls JSON.stringify leaves raw (DEL, C1, U+2028/9) would otherwise be shown
+  // as `\x7f`, which is no JSON escape. Nearest real-world variant: `hoist audit --json` naming a zip
+  // member found by chance inside a JDK's classes.jsa, its name binary bytes read as Latin-1.
+  it('parses back to the value for random strings of every code point below U+3000', () => {
+    for (let n = 0; n < 500; n++) {
+      const value = Array.from({ length: 40 }, () => String.fromCharCode(Math.floor(Math.random() * 0x3000))).join('');
+      expect(JSON.parse(logText(jsonText({ where: value, list: [value] })))).toEqual({ where: value, list: [value] });
+    }
+  });
+
+  it('the zip member name of a chance match in classes.jsa', () => {
+    const where = 'classes.jsa@9262016!/\u0000\u001e\u007f\u0001Þÿ8A\u0085\u2028';
+    expect(logText(jsonText({ where }))).not.toContain('\\x');
+    expect(JSON.parse(logText(jsonText({ where })))).toEqual({ where });
   });
 });

@@ -72,3 +72,13 @@ export function githubLogText(text: string, token: () => string = () => randomBy
   const t = token();
   return [`::stop-commands::${t}`, ...lines, `::${t}::`].join('\n');
 }
+
+/**
+ * A value as JSON that passes through `logText` unchanged (so `--json` output stays JSON): the
+ * controls JSON.stringify leaves raw — DEL, C1, U+2028/9, which `logText` would show as `\x7f`, not
+ * a JSON escape — written as `\uNNNN`. A file name or zip member read from an image's bytes can hold them.
+ */
+export function jsonText(value: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -7,6 +7,7 @@ import { parseReference, type Reference } from '../../core/reference.js';
 import { UsageError } from '../usage.js';
 import { registryVerb, type RegistryJob } from './registry.js';
 import type { Values } from './verb.js';
+import { jsonText } from '../../platform/log-safe.js';
 
 export interface AuditTask {
   source: { ref: Reference } | { layout: string };
@@ -71,7 +72,7 @@ async function runAudit({ fx, task: c, json, auditValues, out, connect }: Regist
       ? await auditLayoutDir(fx, source.layout, catalog.all)
       : await withWorkdir(fx, (work) => connect([source.ref], (client) => auditRegistryImage(fx, client(source.ref), source.ref, work.dir, catalog.all)));
   const leaks = audit.findings.filter((f) => f.severity === 'leak');
-  if (json) out.print(JSON.stringify(audit, null, 2));
+  if (json) out.print(jsonText(audit));
   else for (const f of leaks) out.print(describeFinding(f));
   return leaks.length ? 1 : 0;
 }

@@ -16,6 +16,7 @@ import { registryVerb } from './registry.js';
 import type { Values } from './verb.js';
 import { CLI_NAMES } from '../../core/identity.js';
 import { KEYLESS_FLAGS, keylessFlags, type KeylessFlags } from './verify-flags.js';
+import { jsonText } from '../../platform/log-safe.js';
 
 export interface InspectCommand {
   verb: 'inspect';
@@ -59,7 +60,7 @@ export async function runInspect(
   const signers = c.keys?.length || c.keyless ? await readTrust(c, files) : undefined;
   const inspected = await inspectImage(client, c.ref, c.platform);
   if (signers) await verifyListed(client, c.ref.path, inspected, signers);
-  out.print(json ? JSON.stringify(inspected, null, 2) : describeInspected(inspected));
+  out.print(json ? jsonText(inspected) : describeInspected(inspected));
   return 0;
 }
 

@@ -6,6 +6,7 @@ import { parseDuration, planPrune, type Unprotectable } from '../../maintain/pru
 import { byDigest, describeTags } from '../../maintain/tags.js';
 import type { RegistryClient } from '../../registry/client.js';
 import type { RegistryJob } from './registry.js';
+import { jsonText } from '../../platform/log-safe.js';
 
 /** What `hoist tags` was asked, as verbs/tags.ts parses it. */
 export type TagsTask =
@@ -41,19 +42,12 @@ async function list({ task: c, json, transfer, out, connect }: RegistryJob<TagsT
     // Names only: one request per page of the listing. Digests (one HEAD per tag) only with --digest.
     if (!c.digest) {
       const names = [...new Set(await client(c.repository).listTags(c.repository.path))].sort();
-      if (json)
-        out.print(
-          JSON.stringify(
-            names.map((tag) => ({ tag })),
-            null,
-            2,
-          ),
-        );
+      if (json) out.print(jsonText(names.map((tag) => ({ tag }))));
       else for (const t of names) out.print(t);
       return 0;
     }
     const tags = await describeTags(client(c.repository), c.repository.path, { labels: json, concurrency: transfer.concurrency });
-    if (json) out.print(JSON.stringify(tags, null, 2));
+    if (json) out.print(jsonText(tags));
     else for (const [digest, names] of byDigest(tags)) out.print(`${digest}  ${names.join(' ')}`);
     return 0;
   });
@@ -70,7 +64,7 @@ async function remove({ fx, task: c, json, out, connect }: RegistryJob<TagsTask 
     async (client) => {
       const deleted = [];
       for (const { repository, tags } of byRepo.values()) deleted.push(...(await deleteTags(fx, client(repository), repository, tags, c.dryRun)));
-      if (json) out.print(JSON.stringify({ dryRun: c.dryRun, deleted }, null, 2));
+      if (json) out.print(jsonText({ dryRun: c.dryRun, deleted }));
       return 0;
     },
   );
@@ -91,7 +85,7 @@ async function runPrune({ fx, task: c, json, transfer, out, connect }: RegistryJ
     for (const d of decisions) fx.platform.info(`${d.prune ? (c.dryRun ? 'would prune' : 'prune') : 'keep'} ${d.tag}: ${d.why}`);
     const going = decisions.filter((d) => d.prune).map((d) => d.tag);
     if (going.length) await deleteTags(fx, cl, c.repository, going, c.dryRun);
-    if (json) out.print(JSON.stringify({ dryRun: c.dryRun, decisions }, null, 2));
+    if (json) out.print(jsonText({ dryRun: c.dryRun, decisions }));
     else for (const t of going) out.print(t);
     return 0;
   });

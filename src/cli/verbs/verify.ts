@@ -21,6 +21,7 @@ import { UsageError } from '../usage.js';
 import { registryVerb } from './registry.js';
 import type { Values } from './verb.js';
 import type { TrustedKeys, VerifiedSignature } from '../../sign/verify.js';
+import { jsonText } from '../../platform/log-safe.js';
 
 export interface VerifyCommand {
   verb: 'verify';
@@ -66,7 +67,7 @@ export async function runVerify(client: RegistryClient, c: VerifyCommand, json: 
   const result = await verifyImageSignatures(client, c.ref.path, digest, trust);
   if (json) {
     const verified = result.verified.map((v) => ({ ...v, key: sourceOf(v.keyId) }));
-    out.print(JSON.stringify({ reference: formatFull(c.ref), digest, signatures: `${name}:${result.tag}`, verified, rejected: result.rejected }, null, 2));
+    out.print(jsonText({ reference: formatFull(c.ref), digest, signatures: `${name}:${result.tag}`, verified, rejected: result.rejected }));
   } else {
     for (const v of result.verified) out.print(`${name}@${digest}: signed by ${signer(v)}`);
   }
