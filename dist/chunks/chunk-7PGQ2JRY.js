@@ -1,0 +1,6 @@
+import { createRequire as __hoistCreateRequire } from 'node:module';
+const require = __hoistCreateRequire(import.meta.url);
+import{randomBytes as i}from"node:crypto";var s=/(?:\u001b\[|\u009b)[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d-\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[\u0020-\u002f]*[\u0030-\u007e]?/g,c=/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g,g=/##\[|section_(start|end):/g,e="\u2060",f=n=>{let t=n.codePointAt(0);return t<=255?`\\x${t.toString(16).padStart(2,"0")}`:`\\u${t.toString(16).padStart(4,"0")}`};function a(n){return n.replace(s,"").replace(c,f).replace(g,t=>t==="##["?`##${e}[`:`${t.slice(0,-1)}${e}:`)}function o(n){return n.split(/\r\n|\r|\n/).map(a)}function d(n){return o(n).join(`
+`)}function p(n){let t=n.replace(/[\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}]/gu,"");return t.includes("::")||t.includes("##[")}function S(n,t=()=>i(16).toString("hex")){let u=o(n);if(!u.some(p))return u.join(`
+`);let r=t();return[`::stop-commands::${r}`,...u,`::${r}::`].join(`
+`)}function b(n){return JSON.stringify(n,null,2).replace(/[\u007f-\u009f\u2028\u2029]/g,t=>`\\u${t.charCodeAt(0).toString(16).padStart(4,"0")}`)}export{d as a,S as b,b as c};
