@@ -5,7 +5,7 @@
  * and cmd's caret (`^&`, `^<`), each before any character it stands for. Byte-at-a-time decoders,
  * as in `escape-decoders.ts`.
  */
-import { HEX, type Decoder, type Sink } from './escape-decoders.js';
+import { HEX, utf8, type Decoder, type Sink } from './escape-decoders.js';
 
 /** CSS escapes (CSS Syntax 4.3.7): `\` and 1–6 hex digits, a code point (one space, tab or line break after it is part of it); `\` and any other character, that character; `\` and a line break, nothing. */
 export class CssDecoder implements Decoder {
@@ -74,20 +74,7 @@ export class CssDecoder implements Decoder {
       for (const x of this.#held) sink.out(x, 0);
       return;
     }
-    if (c < 0x80) sink.out(c, 1);
-    else if (c < 0x800) {
-      sink.out(0xc0 | (c >> 6), 1);
-      sink.out(0x80 | (c & 63), 1);
-    } else if (c < 0x10000) {
-      sink.out(0xe0 | (c >> 12), 1);
-      sink.out(0x80 | ((c >> 6) & 63), 1);
-      sink.out(0x80 | (c & 63), 1);
-    } else {
-      sink.out(0xf0 | (c >> 18), 1);
-      sink.out(0x80 | ((c >> 12) & 63), 1);
-      sink.out(0x80 | ((c >> 6) & 63), 1);
-      sink.out(0x80 | (c & 63), 1);
-    }
+    utf8(c, 1, sink);
   }
 }
 

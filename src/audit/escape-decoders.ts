@@ -30,7 +30,7 @@ const isAlnum = (b: number) => (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 &
 export const isAlpha = (b: number) => (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a;
 
 /** A code point as UTF-8 (a lone surrogate as WTF-8), each byte of `kind`. */
-function utf8(cp: number, kind: number, sink: Sink): void {
+export function utf8(cp: number, kind: number, sink: Sink): void {
   if (cp < 0x80) sink.out(cp, kind);
   else if (cp < 0x800) {
     sink.out(0xc0 | (cp >> 6), kind);
