@@ -87,6 +87,19 @@ describe('hoist tags', () => {
     expect(rest.code, rest.stderr).toBe(0);
     expect(await listTags(repo)).toEqual([]);
     expect(await skopeoDigest(`${repo}@${digest}`)).toBeUndefined(); // the manifest went with its last tag
+
+    // Property: an empty listing is said on stderr (distribution answers a deleted or mistyped
+    // repository as it answers an empty one); stdout stays the (empty) result, the exit 0.
+    for (const [name, args] of [
+      ['emptied', [repo]],
+      ['mistyped', [`${repo}-typo`]],
+      ['mistyped, --json --digest', [`${repo}-typo`, '--json', '--digest']],
+    ] as const) {
+      const empty = await hoist(['tags', 'list', ...args, ...plainArgs()], { cwd });
+      expect(empty.code, name).toBe(0);
+      expect(empty.stdout.trim(), name).toBe(args.includes('--json') ? '[]' : '');
+      expect(empty.stderr, name).toMatch(new RegExp(`${args[0]}: no tags \\(the registry holds none, or knows no such repository\\)`));
+    }
   }, 180_000);
 
   it('prunes commit tags to the newest 3, keeping both releases, one of which shares a pruned-looking commit tag', async () => {

@@ -37,16 +37,23 @@ async function deleteTags(fx: Effects, client: RegistryClient, repository: Repos
   return plans;
 }
 
-async function list({ task: c, json, transfer, out, connect }: RegistryJob<TagsTask & { verb: 'list' }>): Promise<number> {
+/** Registries answer an unknown repository as an empty one: a mistyped name must not pass unnoticed. */
+function noTags(fx: Effects, repository: Repository): void {
+  fx.platform.warning(`${formatRepository(repository)}: no tags (the registry holds none, or knows no such repository)`);
+}
+
+async function list({ fx, task: c, json, transfer, out, connect }: RegistryJob<TagsTask & { verb: 'list' }>): Promise<number> {
   return connect([c.repository], async (client) => {
     // Names only: one request per page of the listing. Digests (one HEAD per tag) only with --digest.
     if (!c.digest) {
       const names = [...new Set(await client(c.repository).listTags(c.repository.path))].sort();
+      if (!names.length) noTags(fx, c.repository);
       if (json) out.print(jsonText(names.map((tag) => ({ tag }))));
       else for (const t of names) out.print(t);
       return 0;
     }
     const tags = await describeTags(client(c.repository), c.repository.path, { labels: json, concurrency: transfer.concurrency });
+    if (!tags.length) noTags(fx, c.repository);
     if (json) out.print(jsonText(tags));
     else for (const [digest, names] of byDigest(tags)) out.print(`${digest}  ${names.join(' ')}`);
     return 0;
