@@ -3,10 +3,13 @@
 // needs them), and the cold start of each entry — the Action with no inputs (it loads the build
 // pipeline and stops at the inputs), the command line's --help — side by side with bare
 // `node -e 0` on the same Node. Targets: at most 1.0 MB, at most 100 ms over bare node.
-//   bash bench/run.sh bundle     (BENCH_RUNS, default 30; BENCH_DIST, another build of dist/ to measure)
+//   bash bench/run.sh bundle     (BENCH_RUNS, default 30; BENCH_DIST, another build of dist/ to measure;
+//                                 BENCH_BEFORE, a second build whose index.js is timed in the same rounds)
+// The rows are timed in rounds — each round runs every row once — so a neighbour's load on a shared
+// machine falls on all of them alike, and the figures over bare node stay comparable in one run.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 
@@ -28,16 +31,19 @@ const kb = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 const size = (files: Iterable<string>) => [...files].reduce((n, f) => n + statSync(f).size, 0);
 const allJs = [...readdirSync(dist), ...readdirSync(join(dist, 'chunks')).map((f) => `chunks/${f}`)].filter((f) => f.endsWith('.js')).map((f) => join(dist, f));
 
-/** Median and 90th percentile of `runs` wall times of a command, in ms. */
-function time(args: string[], env: NodeJS.ProcessEnv): { median: number; p90: number } {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = process.hrtime.bigint();
-    spawnSync(process.execPath, args, { env, stdio: 'ignore' });
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(runs / 2)]!, p90: times[Math.floor(runs * 0.9)]! };
+/** Median and 90th percentile of `runs` wall times of each command, in ms, the commands taking turns. */
+function timeRounds(rows: ReadonlyArray<readonly [string[], NodeJS.ProcessEnv]>): Array<{ median: number; p90: number }> {
+  const times = rows.map((): number[] => []);
+  for (let i = 0; i < runs; i++)
+    rows.forEach(([args, env], r) => {
+      const t = process.hrtime.bigint();
+      spawnSync(process.execPath, args, { env, stdio: 'ignore' });
+      times[r]!.push(Number(process.hrtime.bigint() - t) / 1e6);
+    });
+  return times.map((t) => {
+    t.sort((a, b) => a - b);
+    return { median: t[Math.floor(runs / 2)]!, p90: t[Math.floor(runs * 0.9)]! };
+  });
 }
 
 console.log(`dist/: ${allJs.length} JavaScript files, ${kb(size(allJs))} in all`);
@@ -62,17 +68,28 @@ function loadedBy(args: string[], env: NodeJS.ProcessEnv): { files: number; byte
 const bare = { PATH: process.env.PATH, HOME: process.env.HOME };
 // The Action with no inputs (it loads everything it needs at start, then reports the missing input),
 // and the command line answering --help.
+const before = process.env.BENCH_BEFORE;
 const rows: Array<[string, string[], NodeJS.ProcessEnv]> = [
   ['node -e 0 (bare node)', ['-e', '0'], bare],
   ['node dist/index.js (no inputs)', [join(dist, 'index.js')], { ...bare, GITHUB_ACTIONS: 'true' }],
+  ...(before ? [['  the same, BENCH_BEFORE', [join(before, 'index.js')], { ...bare, GITHUB_ACTIONS: 'true' }] as [string, string[], NodeJS.ProcessEnv]] : []),
   ['node dist/cli.js --help', [join(dist, 'cli.js'), '--help'], bare],
 ];
 const actionLoads = loadedBy([join(dist, 'index.js')], { ...bare, GITHUB_ACTIONS: 'true' });
 console.log(`  node dist/index.js with no inputs loads ${kb(actionLoads.bytes)} (${actionLoads.files} files) before it reports the missing input`);
-console.log(`\ncold start on Node ${process.version}, ${runs} runs each (median / p90):`);
-const base = time(rows[0]![1], rows[0]![2]);
-for (const [name, args, env] of rows) {
-  const t = name.startsWith('node -e') ? base : time(args, env);
-  const over = name.startsWith('node -e') ? '' : `   +${(t.median - base.median).toFixed(0)} ms over bare node`;
+console.log(
+  `\ncold start on Node ${process.version}, ${runs} rounds of every row (median / p90), load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}:`,
+);
+const timed = timeRounds(rows.map(([, args, env]) => [args, env] as const));
+rows.forEach(([name], r) => {
+  const t = timed[r]!;
+  const over = r === 0 ? '' : `   +${(t.median - timed[0]!.median).toFixed(0)} ms over bare node`;
   console.log(`  ${name.padEnd(34)} ${t.median.toFixed(0).padStart(4)} ms / ${t.p90.toFixed(0).padStart(4)} ms${over}`);
-}
+});
+console.log(
+  `  load average after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

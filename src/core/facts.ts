@@ -13,6 +13,12 @@ export interface RunFacts {
   repository: RepositoryFacts;
 }
 
+/**
+ * The run's facts, resolved when first asked for: the checkout's commit time costs a `git` process
+ * (and the process runner's load), which a run whose inputs do not hold never asks for.
+ */
+export type LazyFacts = () => Promise<RunFacts>;
+
 /** The facts of the run that tags are made from (see `platform/context.ts`). */
 export interface GitFacts {
   /** The git tag the run is for (`v2.1.106`), if any. */

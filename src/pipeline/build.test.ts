@@ -6,7 +6,7 @@ import { mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
-import { harness, gzipLayer } from '../../test/support/pipeline.js';
+import { harness, gzipLayer, type Harness } from '../../test/support/pipeline.js';
 import { MemoryRegistry } from '../../test/support/memory-registry.js';
 import { RegistryClient } from '../registry/client.js';
 import { build } from './build.js';
@@ -239,6 +239,61 @@ describe('build pipeline', () => {
     expect((e as ConfigError).issues.map((i) => i.input)).toEqual(['retries', 'build-args']);
     expect(h.builder.plans).toEqual([]);
     expect(await readdir(h.tempDir)).toEqual([]);
+  });
+});
+
+// The checkout's commit time is a `git` process (and execa's load, the largest chunk a run that
+// stops at its inputs would pay for): asked once the inputs hold, never before (bench/bundle.ts).
+describe('the checkout’s commit time', () => {
+  /** The processes the run asks for; git answers `time` (or fails, as outside a checkout). */
+  const processes = (h: Harness, time?: string) => {
+    const asked: string[][] = [];
+    h.exec.run = async (file, args) => {
+      asked.push([file, ...args]);
+      if (file === 'git' && time) return { stdout: `${time}\n`, stderr: '' };
+      throw new Error(`${file}: not a git repository`);
+    };
+    return asked;
+  };
+  const noCommitTime = { facts: { commitTime: undefined } };
+
+  it('inputs that do not hold: refused with no process started', async () => {
+    const h = await harness({ version: '1.0.0' }, noCommitTime);
+    const asked = processes(h, '2026-10-01T08:00:00+02:00');
+    const e = await failure(build(h.fx));
+    expect((e as ConfigError).issues.map((i) => i.input)).toEqual(['images']);
+    expect(asked).toEqual([]);
+  });
+
+  it('inputs that hold: git asked once, and the image is created at the commit time', async () => {
+    const h = await harness({ images: 'r.example/acme/app', version: '1.0.0', push: 'false' }, noCommitTime);
+    const asked = processes(h, '2026-10-01T08:00:00+02:00');
+    await build(h.fx);
+    expect(asked).toEqual([['git', 'log', '-1', '--format=%cI', 'HEAD']]);
+    expect(h.platform.log()).toContain("Created 2026-10-01T06:00:00Z (from the checkout's commit time (git))");
+  });
+
+  it('not a checkout: the clock, and the log says so', async () => {
+    const h = await harness({ images: 'r.example/acme/app', version: '1.0.0', push: 'false' }, noCommitTime);
+    const asked = processes(h);
+    await build(h.fx);
+    expect(asked).toHaveLength(1);
+    expect(h.platform.log()).toContain('Created 2026-12-01T12:00:00Z (from the clock (no commit time known: not a git checkout))');
+  });
+
+  it('a family: git asked once for all its entries, after the hierarchy file is read', async () => {
+    const bad = await harness({ hierarchy: 'missing.yml' }, noCommitTime);
+    const refused = processes(bad, '2026-10-01T08:00:00Z');
+    expect(await failure(build(bad.fx))).toBeInstanceOf(Error);
+    expect(refused).toEqual([]);
+    const h = await harness({ hierarchy: 'family.yml', push: 'false' }, noCommitTime);
+    await writeFile(
+      join(h.workspace, 'family.yml'),
+      'images:\n  - { name: a, context: ., version: 1.0.0, images: [r.example/acme/a] }\n  - { name: b, context: ., version: 1.0.0, images: [r.example/acme/b] }\n',
+    );
+    const asked = processes(h, '2026-10-01T08:00:00Z');
+    await failure(build(h.fx));
+    expect(asked).toEqual([['git', 'log', '-1', '--format=%cI', 'HEAD']]);
   });
 });
 

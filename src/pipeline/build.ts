@@ -9,7 +9,7 @@ import { ConfigError } from '../core/errors.js';
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
 import { readBuildInputs } from '../plan/inputs.js';
-import type { RunFacts } from '../core/facts.js';
+import type { LazyFacts } from '../core/facts.js';
 import { confineSource, workspaceConfinement } from '../inputs/confine.js';
 import { checkFiles, planBuild } from '../plan/stage.js';
 import { primaryBuild, publishOutputs, runSummary, type RunRecord } from '../report/outputs.js';
@@ -45,8 +45,7 @@ export async function build(fx: Effects): Promise<void> {
     if (!['', 'false'].includes(platform.getInput(input).trim()))
       throw new ConfigError([{ input, message: `${input} works on a family of images: set hierarchy to its file` }]);
   const catalog = newCatalog(fx);
-  const facts = await checkoutFacts(fx);
-  const record = await runBuild(fx, (name) => platform.getInput(name), facts, catalog, { publish: true });
+  const record = await runBuild(fx, (name) => platform.getInput(name), checkoutFacts(fx), catalog, { publish: true });
   if (record.pushed) {
     const { commentOnPullRequest, noteOnMergeRequest } = await import('../report/comment.js');
     await commentOnPullRequest(fx, record.inputs!.delivery, runSummary(record)!);
@@ -65,13 +64,13 @@ export interface RunOptions {
 export async function runBuild(
   fx: Effects,
   read: (name: string) => string,
-  facts: RunFacts,
+  facts: LazyFacts,
   catalog: SecretCatalog,
   o: RunOptions,
   record: RunRecord = {},
 ): Promise<RunRecord> {
   const { platform } = fx;
-  const given = await readBuildInputs(read, { ...platform.context, facts }, catalog);
+  const given = await readBuildInputs(read, platform.context, catalog, facts);
   record.inputs = given;
   // sign: key or keyless — the key (or the OIDC token) read and checked before anything is built or pushed (src/sign/ loads only for a run that signs).
   const signer = given.signing.mode === 'off' ? undefined : await (await import('../sign/stage.js')).signerFor(given.signing, catalog);

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { formatReference, formatRepository, parseReference, type Repository } from '../core/reference.js';
-import type { RunFacts } from '../core/facts.js';
+import type { LazyFacts } from '../core/facts.js';
 import type { Effects } from '../effects/effects.js';
 import type { HierarchyEntry } from '../inputs/hierarchy.js';
 import type { BuildInputs } from '../inputs/index.js';
@@ -137,8 +137,6 @@ export interface ResolvedEntry {
   existing?: string;
 }
 
-type Facts = RunFacts;
-
 /**
  * One build from its inputs to its push (`build.ts#runBuild`), handed in by the build pipeline that
  * loads the family: this module never imports its caller back.
@@ -146,7 +144,7 @@ type Facts = RunFacts;
 export type RunBuild = (
   fx: Effects,
   read: (name: string) => string,
-  facts: RunFacts,
+  facts: LazyFacts,
   catalog: SecretCatalog,
   o: { publish: boolean; prepare?: (inputs: BuildInputs, workdir: string) => Promise<BuildInputs> },
 ) => Promise<RunRecord>;
@@ -157,11 +155,11 @@ export async function resolveEntry(
   entry: HierarchyEntry,
   parent: EntryResult | undefined,
   catalog: SecretCatalog,
-  facts: Facts,
+  facts: LazyFacts,
 ): Promise<ResolvedEntry> {
   const { platform } = fx;
   const read = entryReader((name) => platform.getInput(name), entry);
-  const probe = await readBuildInputs(read, { ...platform.context, facts }, catalog);
+  const probe = await readBuildInputs(read, platform.context, catalog, facts);
   const repositories = probe.release.images.map((i) => i.repository);
   if (probe.source.git) {
     throw new ConfigError([
@@ -194,7 +192,7 @@ export async function buildEntry(
   entry: HierarchyEntry,
   parent: EntryResult | undefined,
   catalog: SecretCatalog,
-  facts: Facts,
+  facts: LazyFacts,
   runBuild: RunBuild,
 ): Promise<EntryResult> {
   const { platform } = fx;

@@ -53,7 +53,7 @@ export async function buildOneEntry(fx: Effects, file: string, entries: readonly
   const entry = byName.get(name);
   if (!entry) throw new ConfigError([{ input: 'hierarchy-entry', message: `${file} has no entry '${name}' (entries: ${[...byName.keys()].join(', ')})` }]);
   const catalog = newCatalog(fx);
-  const facts = await checkoutFacts(fx);
+  const facts = checkoutFacts(fx);
   const parent = await findAncestors(entry, byName, (e, p) => resolveEntry(fx, e, p, catalog, facts));
   if (parent) platform.info(`${entry.name}: its parent ${parent.name} is ${parent.digest} (found by its inputs digest)`);
   await publish(fx, entryReport(file, await buildEntry(fx, entry, parent, catalog, facts, runBuild), parent));

@@ -19,7 +19,7 @@ import { resolveEntry } from './hierarchy-entry.js';
 export async function planHierarchy(fx: Effects, file: string, entries: readonly HierarchyEntry[]): Promise<void> {
   const { platform } = fx;
   const catalog = newCatalog(fx);
-  const facts = await checkoutFacts(fx);
+  const facts = checkoutFacts(fx);
   const plan = await planEntries(entries, async (entry, parent) => {
     const r = await resolveEntry(fx, entry, parent, catalog, facts);
     return { repositories: r.repositories, ...(r.existing ? { existing: r.existing } : {}) };

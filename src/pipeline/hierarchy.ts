@@ -29,7 +29,7 @@ export async function buildHierarchy(fx: Effects, file: string, runBuild: RunBui
   }
   if (only) return (await import('./hierarchy-job.js')).buildOneEntry(fx, file, entries, only, runBuild);
   const catalog = newCatalog(fx);
-  const facts = await checkoutFacts(fx);
+  const facts = checkoutFacts(fx);
   const results = new Map<string, EntryResult>();
   for (const entry of entries) {
     const parent = entry.from ? results.get(entry.from) : undefined;
