@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { basePlan as plan } from '../../test/support/plan.js';
 import { renderBuildahArgs, registriesConf } from './buildah.js';
 import type { BuilderProbe } from '../core/builder.js';
-import { buildxDriver, chooseBuilder } from './builders.js';
+import { buildxDriver, chooseBuilder, cliHasBuildKit } from './builders.js';
 import { unsupported } from './plan.js';
 
 const none: BuilderProbe = { buildx: false, buildxDockerDriver: false, buildctl: false, daemonless: false, dockerDaemon: false, buildah: false };
@@ -25,6 +25,47 @@ describe('chooseBuilder', () => {
     const c = chooseBuilder('auto', { ...none, ...probe }, host);
     expect(c.name).toBe(name);
     expect(c.why).toMatch(why);
+  });
+
+  // Property: without buildx, the docker builder is chosen only when some docker CLI here builds on
+  // the daemon's BuildKit. Nearest real-world variant: a runner image with Docker 28's static CLI in
+  // /usr/local/bin ahead of Debian's docker.io 20.10 in /usr/bin.
+  const noBuildKit = 'the docker CLI on PATH (/usr/local/bin/docker, Docker 28.2.2) needs the buildx plugin';
+  it('passes over a daemon no CLI here can build on: buildah when there is one, else an error naming the fix', () => {
+    const probe = { ...none, dockerDaemon: true, dockerNoBuildKit: noBuildKit };
+    expect(chooseBuilder('auto', { ...probe, buildah: true }, undefined)).toMatchObject({
+      name: 'buildah',
+      why: expect.stringMatching(
+        /no BuildKit is; the Docker daemon answers, but the docker CLI on PATH \(\/usr\/local\/bin\/docker, Docker 28.2.2\) needs the buildx plugin/,
+      ),
+    });
+    expect(() => chooseBuilder('auto', probe, undefined)).toThrow(
+      /^no builder found: the Docker daemon answers, but the docker CLI on PATH .* needs the buildx plugin/,
+    );
+    expect(() => chooseBuilder('docker', { ...probe, buildah: true }, undefined)).toThrow(/^builder docker: the docker CLI on PATH .* needs the buildx plugin/);
+  });
+
+  it('builds with a later docker CLI that has BuildKit built in, saying which and why', () => {
+    const dockerCli = {
+      path: '/usr/bin/docker',
+      why: 'using /usr/bin/docker (Docker 20.10.24, BuildKit built in): /usr/local/bin/docker (Docker 28.2.2), first on PATH, has no buildx plugin',
+    };
+    const auto = chooseBuilder('auto', { ...none, dockerDaemon: true, buildah: true, dockerCli }, undefined);
+    expect(auto).toMatchObject({ name: 'docker', dockerCli: '/usr/bin/docker' });
+    expect(auto.why).toMatch(/buildx is not installed .*; using \/usr\/bin\/docker \(Docker 20.10.24, BuildKit built in\)/);
+    expect(chooseBuilder('docker', { ...none, dockerDaemon: true, dockerCli }, undefined)).toMatchObject({ name: 'docker', dockerCli: '/usr/bin/docker' });
+  });
+
+  it.each([
+    ['20.10.24+dfsg1', true],
+    ['19.03.15', true],
+    ['22.06.0-beta.0', true],
+    ['23.0.0', false],
+    ['28.2.2', false],
+    ['', false],
+    ['garbage', false],
+  ])('a docker CLI of version %j builds without buildx: %s', (version, yes) => {
+    expect(cliHasBuildKit(version)).toBe(yes);
   });
 
   it('says what is missing when nothing builds', () => {

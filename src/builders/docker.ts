@@ -49,10 +49,15 @@ function joinedChunks(): { stream: Transform; read: () => number } {
 }
 
 /** Builds with the daemon's BuildKit, then converts `docker save` into the OCI layout at `layoutDir`. */
-export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, string | undefined>>, readIidFile: (path: string) => Promise<string>): Builder {
+export function createDockerBuilder(
+  exec: Exec,
+  env: Readonly<Record<string, string | undefined>>,
+  readIidFile: (path: string) => Promise<string>,
+  cli = 'docker', // the CLI that builds without buildx (BuilderProbe.dockerCli), when not the first on PATH
+): Builder {
   const dockerEnv = { ...env, DOCKER_BUILDKIT: '1' };
   const exportLayout = async (imageId: string, layoutDir: string, plan: BuildPlan, log: (line: string) => void) => {
-    const save = exec.stream('docker', ['save', imageId], { env: dockerEnv });
+    const save = exec.stream(cli, ['save', imageId], { env: dockerEnv });
     // A large image spends a while here: the bytes read so far, every few seconds. A pipe gives
     // 64 KiB at a time and the conversion pays per chunk (hash, tar entry, write): joined into 1 MiB
     // chunks, a 207 MiB archive through a pipe cost about a fifth less CPU to convert (0.95 → 0.75 s).
@@ -94,7 +99,7 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
   // which drops the image too unless another name holds it. Failing to remove it is said, not fatal.
   const removeTag = async (tag: string, log: (line: string) => void) => {
     try {
-      await exec.run('docker', ['image', 'rm', tag], { env: dockerEnv });
+      await exec.run(cli, ['image', 'rm', tag], { env: dockerEnv });
       log(`removed its run's own tag ${tag} from the Docker daemon (load is false: the image is not kept there)`);
     } catch (e) {
       log(`could not remove its run's own tag ${tag} from the Docker daemon: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
@@ -106,7 +111,7 @@ export function createDockerBuilder(exec: Exec, env: Readonly<Record<string, str
       const runTag = plan.keepLocalTags ? undefined : `hoist-build:run-${randomBytes(8).toString('hex')}`;
       const tagged = runTag ? { ...plan, localTags: [runTag] } : plan;
       try {
-        await exec.run('docker', renderDockerBuildArgs(tagged), { env: dockerEnv, onLine: log });
+        await exec.run(cli, renderDockerBuildArgs(tagged), { env: dockerEnv, onLine: log });
       } catch (e) {
         if (e instanceof CommandError && /buildx component is missing/i.test(e.outputTail)) {
           throw new Error(

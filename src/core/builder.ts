@@ -76,6 +76,13 @@ export interface BuilderProbe {
   daemonless: boolean;
   /** A Docker daemon answers (its BuildKit builds with DOCKER_BUILDKIT=1). */
   dockerDaemon: boolean;
+  /**
+   * Set when no docker CLI on PATH can build on the daemon's BuildKit: the first is Docker 23 or
+   * newer (no BuildKit of its own) without the buildx plugin, and no later one is older. Says why and what to do.
+   */
+  dockerNoBuildKit?: string;
+  /** A later docker CLI on PATH that builds where the first cannot (Docker 20.10's built-in BuildKit), and why it is used. */
+  dockerCli?: { path: string; why: string };
   buildah: boolean;
 }
 
@@ -84,6 +91,8 @@ export interface Choice {
   why: string;
   /** buildctl through buildctl-daemonless.sh rather than a daemon address. */
   daemonless: boolean;
+  /** The docker CLI the `docker` builder runs, when it is not the first on PATH (`BuilderProbe.dockerCli`). */
+  dockerCli?: string;
 }
 
 export interface BuilderDeps {

@@ -97,7 +97,7 @@ describe('hoist tags', () => {
     ] as const) {
       const empty = await hoist(['tags', 'list', ...args, ...plainArgs()], { cwd });
       expect(empty.code, name).toBe(0);
-      expect(empty.stdout.trim(), name).toBe(args.includes('--json') ? '[]' : '');
+      expect(empty.stdout.trim(), name).toBe((args as readonly string[]).includes('--json') ? '[]' : '');
       expect(empty.stderr, name).toMatch(new RegExp(`${args[0]}: no tags \\(the registry holds none, or knows no such repository\\)`));
     }
   }, 180_000);
