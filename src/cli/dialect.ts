@@ -7,9 +7,9 @@
  * `audit` stays as it is.
  */
 import { SECRET_INPUTS } from '../secrets/inputs.js';
-import { BUILD_FLAGS, MERGE_FLAGS, PROMOTE_FLAGS, STALE_FLAGS } from './inputs.generated.js';
+import { BUILD_FLAGS, MERGE_FLAGS, PROMOTE_FLAGS, PUSH_FLAGS, STALE_FLAGS } from './inputs.generated.js';
 
-const INPUTS = new Set([...BUILD_FLAGS, ...PROMOTE_FLAGS, ...MERGE_FLAGS, ...STALE_FLAGS].map((f) => f.name));
+const INPUTS = new Set([...BUILD_FLAGS, ...PROMOTE_FLAGS, ...MERGE_FLAGS, ...STALE_FLAGS, ...PUSH_FLAGS].map((f) => f.name));
 
 const envName = (input: string) => `HOIST_${input.toUpperCase().replaceAll('-', '_')}`;
 

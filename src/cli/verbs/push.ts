@@ -1,45 +1,11 @@
-/** `hoist push LAYOUT|ARCHIVE`: the build's inputs that apply to an image already built (where it goes, its tags, its audit). */
-import { BUILD_FLAGS } from '../inputs.generated.js';
+/** `hoist push LAYOUT|ARCHIVE`: push/action.yml's inputs, those of a build that apply to an image already built (where it goes, its tags, its audit, its signature). */
+import { PUSH_FLAGS } from '../inputs.generated.js';
 import { pipelineVerb } from './pipeline.js';
-
-const PUSH_INPUTS = new Set([
-  'images',
-  'version',
-  'version-pattern',
-  'version-tags',
-  'floating-tags',
-  'release-tags',
-  'tag-latest',
-  'tag-major-zero',
-  'tag-channel',
-  'auto-tags',
-  'tags',
-  'flavor',
-  'tag-prefix',
-  'tag-suffix',
-  'sha-source',
-  'created',
-  'secrets',
-  'secret-files',
-  'secret-envs',
-  'audit',
-  'audit-limits',
-  'audit-values',
-  'registry-auth',
-  'registry-ca',
-  'insecure-registries',
-  'github-token',
-  'retries',
-  'concurrency',
-  'sign',
-  'signing-key',
-  'signing-key-password',
-]);
 
 export const push = pipelineVerb({
   name: 'push',
   summary: 'push an image built earlier (OCI layout or docker archive): audited, tagged as a build is',
-  flags: BUILD_FLAGS.filter((f) => PUSH_INPUTS.has(f.name)),
+  flags: PUSH_FLAGS,
   positional: { input: 'artefact', name: 'LAYOUT|ARCHIVE', error: 'push takes one OCI layout directory or docker archive (hoist push ./layout --images …)' },
   examples: [
     'hoist build --images registry.acme/team/app --push=false --load --outputs type=oci,dest=out/layout   # build once',
