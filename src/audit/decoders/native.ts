@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import type { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { zstdDecoding } from './zstd-frames.js';
 import { DEFLATE_MAX_RATIO, errorText, startsWith, trial, TOO_LARGE, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const STREAM = { chunkSize: 64 * 1024, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 };
@@ -117,13 +118,20 @@ export const zlibStream: Decoder = {
   },
 };
 
-/** zstd: Node's decoder stops after the first frame; frames after it (`zstd -c >>`, pzstd, `cat a.zst b.zst`) are found as streams inside (`more`). */
+/** A skippable frame (magic 0x184D2A5?, a 4-byte size) whose end, inside the head, is a zstd frame: pzstd's files. */
+function skippableThenZstd(h: Uint8Array): boolean {
+  if (h.length < 8 || h[0]! >> 4 !== 5 || !startsWith(h, [0x2a, 0x4d, 0x18], 1) || h[6] || h[7]) return false;
+  return isZstd(h, 8 + (h[4]! | (h[5]! << 8)));
+}
+
+/**
+ * zstd: every frame in turn, as one content (`zstd -c >>`, pzstd, `cat a.zst b.zst`, zstd:chunked), skippable frames
+ * passed over — Node's decoder stops after the first frame (zstd-frames.ts). A pzstd file begins with a skippable frame.
+ */
 export const zstd: Decoder = {
   name: 'zstd',
-  sniff: (h) => startsWith(h, [0x28, 0xb5, 0x2f, 0xfd]),
-  more: true,
-  open: (env) =>
-    transformDecoding(env, 'zstd', zlib.createZstdDecompress({ ...STREAM, params: { [zlib.constants.ZSTD_d_windowLogMax]: ZSTD_WINDOW_LOG_MAX } })),
+  sniff: (h) => startsWith(h, [0x28, 0xb5, 0x2f, 0xfd]) || skippableThenZstd(h),
+  open: (env) => zstdDecoding(env, () => zlib.createZstdDecompress({ ...STREAM, params: { [zlib.constants.ZSTD_d_windowLogMax]: ZSTD_WINDOW_LOG_MAX } })),
 };
 
 /** Raw deflate, where a container says a member is one. */

@@ -44,7 +44,7 @@ describe('streams after the first', () => {
   it('zstd: a later frame is read (the value compressed in it); a gzip kept raw inside a frame is read once, inside', async () => {
     const later = Buffer.concat([zstdCompressSync(Buffer.from(words(300))), zstdCompressSync(Buffer.from(`${words(50)} key=${SECRET} ${words(50)}`))]);
     expect(later.includes(SECRET)).toBe(false);
-    expect(paths(await auditFiles({ 'var/events.zst': later }))).toEqual([expect.stringMatching(/^leak var\/events\.zst@\d+!$/)]);
+    expect(paths(await auditFiles({ 'var/events.zst': later }))).toEqual(['leak var/events.zst!']);
     const nested = zstdCompressSync(gzipSync(await tarOf({ 'app/.env': `KEY=${SECRET}\n` })));
     expect(paths(await auditFiles({ 'opt/pkg.tgz.zst': nested }))).toEqual(['leak opt/pkg.tgz.zst!!/app/.env']);
   });
@@ -54,7 +54,7 @@ describe('streams after the first', () => {
       a: words(400),
       b: `${words(80)}\ntoken=${SECRET}\n`,
     });
-    expect(paths(await auditFiles({ 'var/spool.zst': spool }))).toEqual([expect.stringMatching(/^leak var\/spool\.zst@\d+!$/)]);
+    expect(paths(await auditFiles({ 'var/spool.zst': spool }))).toEqual(['leak var/spool.zst!']);
   });
 
   it.skipIf(!has('lz4'))('LZ4 legacy (`lz4 -l`): a tar inside is read, named through it; a cut stream is named as not audited', async () => {
