@@ -9,7 +9,7 @@
 import { ConfigError } from '../core/errors.js';
 import { formatFull, type Reference } from '../core/reference.js';
 import { isIndex } from '../oci/graph.js';
-import type { Manifest, RegistryClient } from '../registry/client.js';
+import type { Manifest, Referrer, RegistryClient } from '../registry/client.js';
 import { BODY_LIMITS, readLimited } from '../registry/transport/http.js';
 import { findTagged, layersOf } from '../trust/artefacts.js';
 
@@ -56,6 +56,7 @@ export interface TaggedEntry {
   /** `index`, `image`, or the platform (`linux/arm64`) for a platform's own. */
   of: string;
   kind: 'sig' | 'att' | 'sbom';
+  /** The tag (`sha256-<hex>.sig`), or `referrer` for a Sigstore bundle stored as an OCI 1.1 referrer (cosign 3's form). */
   tag: string;
   digest: string;
   /** Signatures in a `.sig`, statements in an `.att`. */
@@ -174,7 +175,8 @@ export async function inspectImage(client: RegistryClient, ref: Reference, platf
   const name = out.annotations[BASE_NAME] ?? out.labels[BASE_NAME];
   const digest = out.annotations[BASE_NAME] ? out.annotations[BASE_DIGEST] : (out.labels[BASE_DIGEST] ?? out.annotations[BASE_DIGEST]);
   if (name || digest) out.base = { ...(name ? { name } : {}), ...(digest ? { digest } : {}) };
-  out.referrers = (await client.referrers(ref.path, root.digest)).map((r) => ({
+  const rootReferrers = await client.referrers(ref.path, root.digest);
+  out.referrers = rootReferrers.map((r) => ({
     digest: r.digest,
     mediaType: r.mediaType,
     size: r.size,
@@ -184,7 +186,7 @@ export async function inspectImage(client: RegistryClient, ref: Reference, platf
     { digest: root.digest, of: isIndex(root.mediaType) ? 'index' : 'image' },
     ...out.platforms.filter((p) => p.digest !== root.digest).map((p) => ({ digest: p.digest, of: p.platform })),
   ];
-  for (const subject of subjects)
+  for (const subject of subjects) {
     for (const t of await findTagged(client, ref.path, subject.digest))
       out.signatures.push({
         subject: subject.digest,
@@ -194,7 +196,24 @@ export async function inspectImage(client: RegistryClient, ref: Reference, platf
         digest: t.manifest.digest,
         layers: layersOf(t.manifest).length,
       });
+    const listed = subject.digest === root.digest ? rootReferrers : await client.referrers(ref.path, subject.digest);
+    out.signatures.push(...bundleEntries(listed, subject));
+  }
   return out;
+}
+
+/** Sigstore bundles stored as referrers (cosign 3's form): cosign's sign statement is a signature, any other predicate an attestation. */
+function bundleEntries(listed: readonly Referrer[], subject: { digest: string; of: string }): TaggedEntry[] {
+  return listed
+    .filter((r) => r.artifactType?.startsWith('application/vnd.dev.sigstore.bundle'))
+    .map((r) => ({
+      subject: subject.digest,
+      of: subject.of,
+      kind: r.annotations?.['dev.sigstore.bundle.predicateType'] === 'https://sigstore.dev/cosign/sign/v1' ? 'sig' : 'att',
+      tag: 'referrer',
+      digest: r.digest,
+      layers: 1,
+    }));
 }
 
 /** The human page: one field a line, lists indented under their name. */
@@ -230,7 +249,8 @@ const KIND_NAMES = { sig: ['signature', 'signatures'], att: ['attestation', 'att
 /** One tagged artefact: its tag, what it holds and of what; with --key, the verdict under it. */
 function describeTagged(t: TaggedEntry): string[] {
   const [one, many] = KIND_NAMES[t.kind];
-  const head = `${t.tag}  ${t.layers} ${t.layers === 1 ? one : many} (${t.of})`;
+  const head =
+    t.tag === 'referrer' ? `referrer ${t.digest}  Sigstore bundle: 1 ${one} (${t.of})` : `${t.tag}  ${t.layers} ${t.layers === 1 ? one : many} (${t.of})`;
   if (t.verified) return [head, `  verified: ${t.verified}`];
   if (t.notVerified) return [head, `  not verified: ${t.notVerified}`];
   return [head];

@@ -77,7 +77,8 @@ describe('merge pipeline: sign keyless (stand-in Fulcio and Rekor)', () => {
     expect(h.platform.outputs.get('signatures')!.split('\n')).toEqual(
       [a, b].flatMap((reg) => [index, amd, arm].map((d) => `${reg.host}/acme/app:${d.replace(':', '-')}.sig`)),
     );
-    expect(s.fulcio.requests.length - certificates).toBe(6);
+    // One certificate per .sig (3 digests × 2 registries), one per digest's Sigstore bundle (shared by the registries).
+    expect(s.fulcio.requests.length - certificates).toBe(9);
     const signer = { keys: [], keyless: { root, policy: identityPolicy({ identity: SUB, issuer: ISSUER }) } };
     const stranger = { keys: [], keyless: { root, policy: identityPolicy({ identity: 'project_path:acme/other:ref_type:tag:ref:v1.4.0', issuer: ISSUER }) } };
     for (const reg of [a, b]) {
@@ -85,13 +86,17 @@ describe('merge pipeline: sign keyless (stand-in Fulcio and Rekor)', () => {
       for (const digest of [index, amd, arm]) {
         const ok = await verifyImageSignatures(client, 'acme/app', digest, signer);
         expect(ok.rejected, `${reg.host} ${digest}`).toEqual([]);
-        expect(ok.verified.map((v) => [v.digest, v.dockerReference, v.certificate?.subject, v.certificate?.issuer])).toEqual([
-          [digest, `${reg.host}/acme/app`, SUB, ISSUER],
+        expect(ok.verified.map((v) => [v.digest, v.dockerReference, v.certificate?.subject, v.certificate?.issuer, !!v.referrer])).toEqual([
+          [digest, `${reg.host}/acme/app`, SUB, ISSUER, false],
+          [digest, '', SUB, ISSUER, true],
         ]);
         const other = await verifyImageSignatures(client, 'acme/app', digest, stranger);
         expect([other.verified, other.rejected.map((r) => r.reason)]).toEqual([
           [],
-          [expect.stringMatching(`^wrong identity: the certificate is for '${SUB}'`)],
+          [
+            expect.stringMatching(`^wrong identity: the certificate is for '${SUB}'`),
+            expect.stringMatching(`^referrer sha256:[a-f0-9]{64}: wrong identity: the certificate is for '${SUB}'`),
+          ],
         ]);
       }
       // A merge built nothing: it attests nothing.
@@ -103,9 +108,9 @@ describe('merge pipeline: sign keyless (stand-in Fulcio and Rekor)', () => {
 
     const again = await harness(inputs, { env: { SIGSTORE_ID_TOKEN: TOKEN } });
     await merge(again.fx);
-    expect(again.platform.log()).toMatch(/already signed by/);
+    expect(again.platform.log()).toMatch(/already signed by[\s\S]*its Sigstore bundle referrer is there already/);
     const client = new RegistryClient({ host: a.host, insecure: true, retries: 0, userAgent: 'test' });
-    expect((await verifyImageSignatures(client, 'acme/app', index, signer)).verified).toHaveLength(1);
+    expect((await verifyImageSignatures(client, 'acme/app', index, signer)).verified).toHaveLength(2);
     await client.close();
   }, 120_000);
 });

@@ -105,9 +105,12 @@ describe('promote: require-signature refuses before anything is copied', () => {
     });
 });
 
-describe('promote: a signature this version cannot read', () => {
-  /** Nearest real-world variant: cosign 3 (`--new-bundle-format`) storing the signature as an OCI referrer, not a .sig tag. */
-  it('refuses an image whose only signature is a Sigstore bundle referrer, and says that one is there', async () => {
+describe('promote: a Sigstore bundle referrer that is no signature', () => {
+  /**
+   * Nearest real-world variant: a bundle referrer in a form cosign does not write for images (a message
+   * signature over a payload the bundle does not carry): refused with that reason, not counted as signed.
+   */
+  it('refuses an image whose only bundle referrer holds a message signature, and says why', async () => {
     const src = await registry();
     const dest = await registry();
     const image = releaseImage('6.0.0', 'r6');
@@ -137,7 +140,7 @@ describe('promote: a signature this version cannot read', () => {
     expect(r!.error).toBeUndefined();
     const { error } = await promoteSigned(src, dest, `${src.host}/staging/app:6.0.0`, keys.signer.publicPem);
     expect((error as Error).message).toMatch(
-      /is not promoted: unsigned: .*; 1 Sigstore bundle referrer is attached, which this version does not verify; nothing was copied/,
+      /is not promoted: .*a message-signature bundle \(cosign signs images with a DSSE envelope\): not judged.*; nothing was copied/,
     );
     expect(dest.requests).toEqual([]);
   });

@@ -9,7 +9,7 @@ import { FindingError } from '../core/errors.js';
 import { formatFull, formatRepository, parseReference, type Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import { PROMOTE_IDENTITY_NAMES, readPromoteInputs, type SignatureRequirement } from '../inputs/promote.js';
-import { fetchGraph, graphSize, referrerEntry, withReferrers, type ImageGraph } from '../oci/graph.js';
+import { fetchGraph, graphSize, withReferrers, type ImageGraph } from '../oci/graph.js';
 import { copyGraph } from '../push/copy.js';
 import { describeReport } from '../push/engine.js';
 import { engineOptions } from '../push/options.js';
@@ -116,14 +116,11 @@ async function requireSignature(fx: Effects, client: RegistryClient, source: Ref
   if (required.keyless) signers.keyless = await readKeylessSigners(fx.files, required.keyless, PROMOTE_IDENTITY_NAMES, 'trusted-root', dir);
   const digest = graph.root.digest;
   const result = await verifyDigest(client, source.path, digest, signers);
-  if (!result.verified.length) {
-    // cosign's newer Sigstore-bundle referrers are listed, not verified, in this version: say so rather than only "unsigned".
-    const bundles = (graph.referrers ?? []).filter((r) => /sigstore\.bundle/.test(referrerEntry(r).entry.artifactType ?? '')).length;
-    const note = bundles ? `; ${bundles} Sigstore bundle referrer${bundles === 1 ? ' is' : 's are'} attached, which this version does not verify` : '';
+  // Signatures stored either way count: cosign's `.sig` tag and Sigstore bundle referrers (verifyDigest reads both).
+  if (!result.verified.length)
     throw new FindingError(
-      `${formatRepository(source)}@${digest} is not promoted: ${whyNotVerified(result)}${note}; nothing was copied and no tag moved (require-signature)`,
+      `${formatRepository(source)}@${digest} is not promoted: ${whyNotVerified(result)}; nothing was copied and no tag moved (require-signature)`,
     );
-  }
   const who = describeSigners(result, signers);
   fx.platform.info(`Signature verified: ${digest} by ${who}`);
   return who;

@@ -48,6 +48,8 @@ export interface Referrer {
   annotations?: Record<string, string>;
 }
 
+const INDEX = 'application/vnd.oci.image.index.v1+json';
+
 export const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -192,17 +194,44 @@ export class RegistryClient {
 
   /**
    * The referrers tag schema, for registries without the referrers API: the index tagged
-   * `sha256-<hex>` of the subject lists its referrers; `add` joins it (read, extended, written back).
+   * `sha256-<hex>` of the subject lists its referrers; `add` joins it (read, extended, written
+   * back), every entry and field already there kept. Another writer's update between the read and
+   * the write is caught by reading again (up to three rounds); a tag that is not an index is refused.
    */
   async addToReferrersTag(repository: string, subject: string, add: readonly Referrer[]): Promise<void> {
     this.#digest(subject, repository);
     const tag = subject.replace(':', '-');
-    const current = await this.getManifest(repository, tag, ['application/vnd.oci.image.index.v1+json']);
-    const listed = current ? ((JSON.parse(current.bytes.toString('utf8')) as { manifests?: Referrer[] }).manifests ?? []) : [];
-    const missing = add.filter((a) => !listed.some((l) => l.digest === a.digest));
-    if (!missing.length) return;
-    const index = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [...listed, ...missing] };
-    await this.putManifest(repository, tag, Buffer.from(JSON.stringify(index)), index.mediaType);
+    for (let round = 0; round < 3; round++) {
+      const current = await this.getManifest(repository, tag, [INDEX]);
+      const index = current ? this.#index(current.bytes, `the referrers tag ${tag}`, repository) : { schemaVersion: 2, mediaType: INDEX, manifests: [] };
+      const missing = add.filter((a) => !index.manifests.some((l) => l.digest === a.digest));
+      if (!missing.length) return;
+      await this.putManifest(repository, tag, Buffer.from(JSON.stringify({ ...index, manifests: [...index.manifests, ...missing] })), INDEX);
+    }
+    throw this.#error(`the referrers tag ${tag} kept changing under three updates: another writer is updating it; run again`, { repository, retryable: false });
+  }
+
+  /** An image index read from a registry's answer, or the error naming the registry and what answered. */
+  #index(bytes: Buffer, what: string, repository: string): { manifests: Referrer[] } & Record<string, unknown> {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      doc = undefined;
+    }
+    const manifests = (doc as { manifests?: unknown } | undefined)?.manifests;
+    if (
+      !doc ||
+      typeof doc !== 'object' ||
+      (manifests !== undefined && !Array.isArray(manifests)) ||
+      (Array.isArray(manifests) && !manifests.every((m) => m && typeof (m as Referrer).digest === 'string'))
+    )
+      throw this.#error(`${what} is not an image index (${bytes.length} bytes: ${JSON.stringify(bytes.subarray(0, 40).toString('latin1'))}…)`, {
+        repository,
+        retryable: false,
+        code: 'MANIFEST_INVALID',
+      });
+    return { ...(doc as Record<string, unknown>), manifests: (manifests as Referrer[] | undefined) ?? [] };
   }
 
   /** A manifest's descriptor by tag or digest, or undefined when there is none. */
@@ -307,15 +336,15 @@ export class RegistryClient {
     this.#digest(digest, repository);
     const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
     const r = await this.#send({ method: 'GET', url: `/v2/${repository}/referrers/${digest}${query}`, repository, actions: ['pull'], expect: [200, 404] });
-    let index: { manifests?: Referrer[] } | undefined;
-    if (r.status === 200 && header(r, 'content-type')?.startsWith('application/vnd.oci.image.index.v1+json')) {
-      index = JSON.parse((await this.#read(r.body, BODY_LIMITS.listing, 'the referrers index', repository)).toString('utf8')) as typeof index;
+    let all: Referrer[];
+    if (r.status === 200 && header(r, 'content-type')?.startsWith(INDEX)) {
+      const bytes = await this.#read(r.body, BODY_LIMITS.listing, 'the referrers index', repository);
+      all = this.#index(bytes, `the referrers API's answer for ${digest}`, repository).manifests;
     } else {
       await r.body.dump();
-      const fallback = await this.getManifest(repository, digest.replace(':', '-'), ['application/vnd.oci.image.index.v1+json']);
-      index = fallback ? (JSON.parse(fallback.bytes.toString('utf8')) as typeof index) : { manifests: [] };
+      const fallback = await this.getManifest(repository, digest.replace(':', '-'), [INDEX]);
+      all = fallback ? this.#index(fallback.bytes, `the referrers tag ${digest.replace(':', '-')}`, repository).manifests : [];
     }
-    const all = index?.manifests ?? [];
     return artifactType ? all.filter((m) => m.artifactType === artifactType) : all;
   }
 

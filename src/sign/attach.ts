@@ -13,7 +13,7 @@ import type { BlobRef, OpenBlob } from '../registry/upload.js';
 import { signPayload, verifyPayload } from './ecdsa.js';
 import type { SigningKey } from './keys.js';
 import { SIGNATURE_ANNOTATION, signatureTag, simpleSigningPayload, SIMPLE_SIGNING } from './payload.js';
-import type { SignatureStore } from './verify.js';
+import type { SignatureStore } from './store.js';
 
 /** What writing needs besides reading: a RegistryClient is one. */
 export interface SignatureWriter extends SignatureStore {
@@ -76,7 +76,8 @@ export function signatureManifest(layers: readonly Descriptor[]): { bytes: Buffe
   return { bytes: Buffer.from(JSON.stringify(manifest)), config };
 }
 
-async function putBlob(client: SignatureWriter, repository: string, bytes: Buffer): Promise<string> {
+/** A blob uploaded unless the repository has it already; returns its digest. */
+export async function putBlob(client: SignatureWriter, repository: string, bytes: Buffer): Promise<string> {
   const digest = sha256(bytes);
   if (!(await client.hasBlob(repository, digest)))
     await client.uploadBlob(repository, { digest, size: bytes.length }, (start, end) =>

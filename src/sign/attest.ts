@@ -11,57 +11,27 @@
  *   the statement names `digest` among its subjects. With `keyless` trust, a layer carrying cosign's
  *   certificate annotation (`cosign attest` keyless) is judged by keyless-verify.ts instead: the
  *   certificate for the identity, chained to the trusted root, its Rekor entry vouched for by the log.
+ *   The digest's Sigstore bundle referrers of any other predicate than cosign's sign statement are
+ *   judged the same way (envelope.ts) and listed with `referrer` set.
  */
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { appendLayer, type SignatureWriter } from './attach.js';
-import { keyFingerprint, signPayload, verifyPayload } from './ecdsa.js';
+import { COSIGN_SIGN_PREDICATE } from './bundle.js';
+import { signPayload } from './ecdsa.js';
+import { IN_TOTO, judgeEnvelope, pae, type VerifiedAttestation } from './envelope.js';
 import type { SigningKey } from './keys.js';
 import { attestationTag } from './payload.js';
-import type { SignatureStore, TrustedKeys, VerifiedSignature } from './verify.js';
-import { CERTIFICATE_ANNOTATION } from './payload.js';
+import { judgeBundles } from './referrer.js';
+import { isBundleStore, type SignatureStore, type TrustedKeys } from './store.js';
 
+export { IN_TOTO, openEnvelope, pae, type VerifiedAttestation } from './envelope.js';
 export const DSSE = 'application/vnd.dsse.envelope.v1+json';
-export const IN_TOTO = 'application/vnd.in-toto+json';
 const ENVELOPE_LIMIT = 4 << 20;
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-
-/** DSSE's pre-authentication encoding: what the signature is over. */
-export function pae(payloadType: string, payload: Buffer): Buffer {
-  const type = Buffer.from(payloadType);
-  return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
-}
 
 export function dsseEnvelope(statement: Buffer, key: SigningKey): Buffer {
   const sig = signPayload(key.privateKey, pae(IN_TOTO, statement));
   return Buffer.from(JSON.stringify({ payloadType: IN_TOTO, payload: statement.toString('base64'), signatures: [{ keyid: '', sig }] }));
-}
-
-interface Statement {
-  _type?: unknown;
-  subject?: Array<{ name?: unknown; digest?: Record<string, unknown> }>;
-  predicateType?: unknown;
-  predicate?: unknown;
-}
-
-/** The statement an envelope holds, when one of its signatures verifies with one of `keys`; else the reason. */
-export function openEnvelope(bytes: Buffer, keys: readonly KeyObject[]): { statement: Statement; keyId: string } | string {
-  let env: { payloadType?: unknown; payload?: unknown; signatures?: Array<{ sig?: unknown }> };
-  try {
-    env = JSON.parse(bytes.toString('utf8')) as typeof env;
-  } catch {
-    return 'the envelope is not JSON';
-  }
-  if (env.payloadType !== IN_TOTO || typeof env.payload !== 'string' || !Array.isArray(env.signatures))
-    return `not a DSSE envelope of an in-toto statement (payloadType ${String(env.payloadType).slice(0, 60)})`;
-  const payload = Buffer.from(env.payload, 'base64');
-  const signed = pae(IN_TOTO, payload);
-  const key = keys.find((k) => env.signatures!.some((s) => typeof s.sig === 'string' && verifyPayload(k, signed, s.sig)));
-  if (!key) return 'no signature of the envelope verifies with the keys given (another key, or a tampered statement)';
-  try {
-    return { statement: JSON.parse(payload.toString('utf8')) as Statement, keyId: keyFingerprint(key) };
-  } catch {
-    return 'the signed statement is not JSON';
-  }
 }
 
 /**
@@ -100,31 +70,23 @@ export async function attachAttestation(
   return { tag, manifest, added };
 }
 
-export interface VerifiedAttestation {
-  keyId: string;
-  predicateType: string;
-  envelopeDigest: string;
-  statement: Statement;
-  /** A keyless attestation's certificate identity, OIDC issuer and Rekor entry (keyId is then the ephemeral key's). */
-  certificate?: VerifiedSignature['certificate'];
-}
-
 export async function verifyImageAttestations(
   store: SignatureStore,
   repository: string,
   digest: string,
   trust: TrustedKeys,
-): Promise<{ tag: string; verified: VerifiedAttestation[]; rejected: Array<{ reason: string; envelopeDigest?: string }> }> {
+): Promise<{ tag: string; verified: VerifiedAttestation[]; rejected: Array<{ reason: string; envelopeDigest?: string; referrer?: string }> }> {
   const tag = attestationTag(digest);
-  const result = { tag, verified: [] as VerifiedAttestation[], rejected: [] as Array<{ reason: string; envelopeDigest?: string }> };
+  const result = { tag, verified: [] as VerifiedAttestation[], rejected: [] as Array<{ reason: string; envelopeDigest?: string; referrer?: string }> };
   const manifest = await store.getManifest(repository, tag, ['application/vnd.oci.image.manifest.v1+json']);
-  if (!manifest) return { ...result, rejected: [{ reason: `no attestation: ${repository}:${tag} does not exist` }] };
-  const layers =
-    (
-      JSON.parse(manifest.bytes.toString('utf8')) as {
-        layers?: Array<{ mediaType?: string; digest?: string; size?: number; annotations?: Record<string, unknown> }>;
-      }
-    ).layers ?? [];
+  if (!manifest) result.rejected.push({ reason: `no attestation: ${repository}:${tag} does not exist` });
+  const layers = manifest
+    ? ((
+        JSON.parse(manifest.bytes.toString('utf8')) as {
+          layers?: Array<{ mediaType?: string; digest?: string; size?: number; annotations?: Record<string, unknown> }>;
+        }
+      ).layers ?? [])
+    : [];
   for (const layer of layers) {
     const envelopeDigest = String(layer.digest);
     if (layer.mediaType !== DSSE || !/^sha256:[a-f0-9]{64}$/.test(envelopeDigest)) {
@@ -143,56 +105,26 @@ export async function verifyImageAttestations(
       result.rejected.push({ reason: 'the envelope served does not hash to its descriptor (tampered)', envelopeDigest });
       continue;
     }
-    const keyless = trust.keyless && typeof layer.annotations?.[CERTIFICATE_ANNOTATION] === 'string';
-    const opened: Opened | string = keyless ? await openKeyless(bytes, trust, layer.annotations!) : openEnvelope(bytes, trust.keys);
-    if (typeof opened === 'string') {
-      result.rejected.push({ reason: opened, envelopeDigest });
-      continue;
-    }
-    const names = (opened.statement.subject ?? []).some((s) => `sha256:${String(s.digest?.sha256)}` === digest);
-    if (!names) result.rejected.push({ reason: `signed, but its subjects do not name ${digest}`, envelopeDigest });
-    else
-      result.verified.push({
-        keyId: opened.keyId,
-        predicateType: String(opened.statement.predicateType),
-        envelopeDigest,
-        statement: opened.statement,
-        ...(opened.certificate ? { certificate: opened.certificate } : {}),
-      });
+    const judged = await judgeEnvelope(bytes, trust, layer.annotations ?? {}, digest);
+    if (typeof judged === 'string') result.rejected.push({ reason: judged, envelopeDigest });
+    else result.verified.push({ ...judged, envelopeDigest });
   }
+  // cosign 3's form: Sigstore bundles as OCI referrers (bundle.ts), judged by the same checks.
+  const bundles = await bundleAttestations(store, repository, digest, trust);
+  result.verified.push(...bundles.verified);
+  result.rejected.push(...bundles.rejected);
   return result;
 }
 
-type Opened = { statement: Statement; keyId: string; certificate?: VerifiedSignature['certificate'] };
-
-/** A keyless envelope (a layer with cosign's certificate annotation) opened by the Sigstore verifier and the identity policy. */
-async function openKeyless(
-  bytes: Buffer,
-  trust: TrustedKeys,
-  annotations: Record<string, unknown>,
-): Promise<{ statement: Statement; keyId: string; certificate: NonNullable<VerifiedSignature['certificate']> } | string> {
-  let env: { payloadType?: unknown; payload?: unknown; signatures?: Array<{ sig?: unknown; keyid?: unknown }> };
-  try {
-    env = JSON.parse(bytes.toString('utf8')) as typeof env;
-  } catch {
-    return 'the envelope is not JSON';
-  }
-  if (
-    env.payloadType !== IN_TOTO ||
-    typeof env.payload !== 'string' ||
-    !Array.isArray(env.signatures) ||
-    !env.signatures.every((x) => typeof x.sig === 'string')
-  )
-    return `not a DSSE envelope of an in-toto statement (payloadType ${String(env.payloadType).slice(0, 60)})`;
-  const { verifyKeylessEnvelope } = await import('./keyless-verify.js');
-  const signatures = env.signatures.map((x) => ({ sig: x.sig as string, ...(typeof x.keyid === 'string' ? { keyid: x.keyid } : {}) }));
-  const signer = verifyKeylessEnvelope(trust.keyless!.root, trust.keyless!.policy, { payloadType: IN_TOTO, payload: env.payload, signatures }, annotations);
-  if ('reason' in signer) return signer.reason;
-  try {
-    const statement = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as Statement;
-    const { subject, issuer, logIndex, integratedTime } = signer;
-    return { statement, keyId: signer.keyId, certificate: { subject, issuer, logIndex, integratedTime } };
-  } catch {
-    return 'the signed statement is not JSON';
-  }
+/** The attestations (any predicate but cosign's sign statement) among `digest`'s Sigstore bundle referrers. */
+async function bundleAttestations(store: SignatureStore, repository: string, digest: string, trust: TrustedKeys) {
+  if (!isBundleStore(store)) return { verified: [], rejected: [] };
+  const judged = await judgeBundles(store, repository, digest, trust);
+  const isSign = (t: string | undefined) => t === COSIGN_SIGN_PREDICATE;
+  return {
+    verified: judged.verified.filter((v) => !isSign(v.predicateType)).map((v) => ({ ...v, envelopeDigest: v.bundleDigest })),
+    rejected: judged.rejected
+      .filter((r) => r.predicateType !== undefined && !isSign(r.predicateType))
+      .map((r) => ({ reason: `referrer ${r.referrer}: ${r.reason}`, referrer: r.referrer })),
+  };
 }

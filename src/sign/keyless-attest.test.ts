@@ -165,9 +165,15 @@ describe("sign: keyless in the build pipeline (fakes of Hoist's own seams, stand
       await build(h.fx);
       const digest = h.platform.outputs.get('digest')!;
       const c = new RegistryClient({ host: pipelineReg.host, insecure: true, retries: 0, userAgent: 't' });
-      expect((await verifyImageSignatures(c, 'acme/app', digest, trust())).verified).toHaveLength(1);
+      // Stored both ways: cosign's .sig/.att tags and a keyless Sigstore bundle referrer of each (cosign 3's form).
+      const sigs = await verifyImageSignatures(c, 'acme/app', digest, trust());
+      expect(sigs.verified.map((v) => [!!v.referrer, v.certificate?.subject])).toEqual([
+        [false, SUB],
+        [true, SUB],
+      ]);
       const att = await verifyImageAttestations(c, 'acme/app', digest, trust());
       expect(reasons(att)).toBe('');
+      expect(att.verified.map((v) => !!v.referrer)).toEqual([false, true]);
       expect(att.verified[0]).toMatchObject({
         predicateType: SLSA_PROVENANCE_V1,
         certificate: { subject: SUB, issuer: ISSUER },
@@ -177,8 +183,8 @@ describe("sign: keyless in the build pipeline (fakes of Hoist's own seams, stand
       await build(h.fx);
       expect(h.platform.outputs.get('digest')).toBe(digest);
       expect(h.platform.log()).toMatch(/the same provenance already attested by this signer/);
-      expect((await verifyImageAttestations(c, 'acme/app', digest, trust())).verified).toHaveLength(1);
-      expect((await verifyImageSignatures(c, 'acme/app', digest, trust())).verified).toHaveLength(1);
+      expect((await verifyImageAttestations(c, 'acme/app', digest, trust())).verified).toHaveLength(2);
+      expect((await verifyImageSignatures(c, 'acme/app', digest, trust())).verified).toHaveLength(2);
       expect(h.platform.log().includes(TOKEN)).toBe(false);
       await c.close();
     } finally {

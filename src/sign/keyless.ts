@@ -179,19 +179,22 @@ export async function keylessSign(payload: Buffer, endpoints: KeylessEndpoints):
 
 /**
  * An in-toto statement signed keyless as `cosign attest` (keyless) signs it: the DSSE envelope (the
- * `.att` layer's bytes) and cosign's certificate, chain and Rekor bundle annotations for its descriptor.
+ * `.att` layer's bytes) and cosign's certificate, chain and Rekor bundle annotations for its descriptor,
+ * and the whole Sigstore bundle (a referrer's layer).
  */
 export async function keylessAttest(
   statement: Buffer,
   payloadType: string,
   endpoints: KeylessEndpoints,
-): Promise<{ envelope: Buffer; annotations: Record<string, string>; identity: string; issuer: string }> {
+): Promise<{ envelope: Buffer; bundle: Buffer; annotations: Record<string, string>; identity: string; issuer: string }> {
   const signed = await sigstoreSign(statement, endpoints, payloadType);
   const content = signed.bundle.content;
   if (content.$case !== 'dsseEnvelope') throw new KeylessError('the Sigstore client returned no DSSE envelope');
-  const { envelopeToJSON } = (await import('@sigstore/bundle')).default;
+  const { envelopeToJSON, bundleToJSON } = (await import('@sigstore/bundle')).default;
   const { annotations, identity, issuer } = keylessAnnotations(signed, endpoints);
-  return { envelope: Buffer.from(JSON.stringify(envelopeToJSON(content.dsseEnvelope))), annotations, identity, issuer };
+  const envelope = Buffer.from(JSON.stringify(envelopeToJSON(content.dsseEnvelope)));
+  // The same signature as a Sigstore bundle (v0.3: certificate, log entry, envelope), for its referrer.
+  return { envelope, bundle: Buffer.from(JSON.stringify(bundleToJSON(signed.bundle))), annotations, identity, issuer };
 }
 
 /** The OID of Fulcio's issuer extension (v2), for readers of the certificate. */

@@ -3,7 +3,9 @@
  * (`loadSigner`: a bad key or password is the run's input error, nothing pushed), and once the
  * image and its tags are in every registry, `signPushed` writes cosign's `sha256-<hex>.sig`
  * signature of the root manifest and, for an index, of each platform manifest (as `cosign sign
- * --recursive`), into each image repository the build pushed to. Loaded only by a run that signs.
+ * --recursive`), into each image repository the build pushed to, and stores the same signature and
+ * the build's provenance as Sigstore bundle referrers too (referrer-stage.ts: cosign 3's form, the
+ * referrers API where the registry has it, else its fallback tag). Loaded only by a run that signs.
  */
 import { createHash } from 'node:crypto';
 import { auditBuilds, leakError, type AuditSummary } from '../audit/stage.js';
@@ -21,6 +23,8 @@ import { attachAttestation, attestationLayer, dsseEnvelope, IN_TOTO } from './at
 import { parseSigningKey, type SigningKey } from './keys.js';
 import { attachKeylessSignature, githubIdToken, keylessAttest, KeylessError, tokenClaims, type KeylessEndpoints } from './keyless.js';
 import { provenanceStatement, SLSA_PROVENANCE_V1 } from './provenance.js';
+import { BUNDLE_V03, type SubjectDescriptor } from './bundle.js';
+import { keyBundle, keyBundleSigner, keylessBundleSigner, storeAttestationBundle, storeSignatureBundle, subjectOf } from './referrer-stage.js';
 
 /** One signature written (or found already there): the `signatures` output's line and the summary's. */
 export interface SignatureRecord {
@@ -43,6 +47,8 @@ export interface Attestation {
   identity: string;
   /** sign: keyless — cosign's certificate, chain and Rekor bundle annotations of the envelope's layer. */
   keyless?: Record<string, string>;
+  /** The same signed statement as a Sigstore bundle (v0.3), stored as a referrer beside the `.att`. */
+  bundle: Buffer;
 }
 
 const HOIST_VERSION = '0.1.0';
@@ -107,23 +113,25 @@ export async function attestBuilds(
   for (const b of built) {
     const run = { env: context.env, workspace: context.workspace, startedOn, finishedOn: context.now(), hoistVersion: HOIST_VERSION };
     const statement = provenanceStatement(b, inputs, signedDigests(b), run);
-    const { envelope, signer, keyless } = await signStatement(statement, key);
+    const { envelope, signer, keyless, bundle } = await signStatement(statement, key);
     const { subject, predicate } = JSON.parse(statement.toString('utf8')) as { subject: unknown; predicate: { buildDefinition: unknown } };
     const identity = createHash('sha256')
       .update(JSON.stringify([signer, subject, predicate.buildDefinition]))
       .digest('hex');
     const layer = attestationLayer(envelope, SLSA_PROVENANCE_V1, identity, keyless);
     await writeBlobBytes(b.layoutDir, envelope);
-    const { bytes, config } = signatureManifest([layer]);
+    // Its bundle is pushed too (a referrer's layer): audited with the rest.
+    const bundleBlob = { mediaType: BUNDLE_V03, ...(await writeBlobBytes(b.layoutDir, bundle)) };
+    const { bytes, config } = signatureManifest([layer, bundleBlob]);
     const configDescriptor = { mediaType: MediaType.ociConfig, ...(await writeBlobBytes(b.layoutDir, config)) };
     const manifest = await writeBlobBytes(b.layoutDir, bytes);
-    // The audit reads what a registry would get: this manifest, its config and the envelope.
+    // The audit reads what a registry would get: the envelope and its bundle (as layers of one manifest here), the config.
     views.push({
       ...b,
       platforms: [],
-      graph: { root: { digest: manifest.digest, mediaType: MediaType.ociManifest, bytes }, children: [], blobs: [configDescriptor, layer] },
+      graph: { root: { digest: manifest.digest, mediaType: MediaType.ociManifest, bytes }, children: [], blobs: [configDescriptor, layer, bundleBlob] },
     });
-    attestations.push({ built: b, envelope, identity, ...(keyless ? { keyless } : {}) });
+    attestations.push({ built: b, envelope, identity, bundle, ...(keyless ? { keyless } : {}) });
   }
   const audit = await auditBuilds(fx, inputs.audit.mode, views, secrets, inputs.audit.limits === 'strict');
   if (audit.leaks > 0 && audit.mode === 'fail') throw leakError(audit);
@@ -137,11 +145,14 @@ export async function attestBuilds(
 async function signStatement(
   statement: Buffer,
   key: SigningKey | KeylessSigner,
-): Promise<{ envelope: Buffer; signer: string; keyless?: Record<string, string> }> {
-  if (!('keyless' in key)) return { envelope: dsseEnvelope(statement, key), signer: key.fingerprint };
+): Promise<{ envelope: Buffer; signer: string; bundle: Buffer; keyless?: Record<string, string> }> {
+  if (!('keyless' in key)) {
+    const envelope = dsseEnvelope(statement, key);
+    return { envelope, signer: key.fingerprint, bundle: await keyBundle(envelope, key.fingerprint) };
+  }
   try {
     const signed = await keylessAttest(statement, IN_TOTO, key.keyless);
-    return { envelope: signed.envelope, signer: `${signed.identity} ${signed.issuer}`, keyless: signed.annotations };
+    return { envelope: signed.envelope, signer: `${signed.identity} ${signed.issuer}`, bundle: signed.bundle, keyless: signed.annotations };
   } catch (err) {
     throw err instanceof KeylessError ? new Error(`the SLSA provenance was not attested (nothing was pushed): ${err.message}`) : err;
   }
@@ -172,6 +183,8 @@ export async function signPushed(
   const records: SignatureRecord[] = [];
   await fx.platform.group('Sign', async () => {
     fx.platform.info(`signing with the key ${key.fingerprint} (verify with its public key: cosign verify --key cosign.pub, or hoist verify --key)`);
+    const bundles = keyBundleSigner(key);
+    const signed = new Map<string, Promise<Buffer>>();
     for (const b of built) {
       for (const image of b.unit.images) {
         const client = clients.get(image.repository.host);
@@ -181,12 +194,13 @@ export async function signPushed(
           const a = await attachSignature(client, image.repository.path, name, digest, key);
           records.push({ reference: `${name}:${a.tag}`, repository: name, digest, manifest: a.manifest, keyId: key.fingerprint, added: a.added });
           fx.platform.info(`${name}@${digest}: ${a.added ? 'signed' : 'already signed by this key'} (${name}:${a.tag})`);
+          await storeSignatureBundle(fx, client, image.repository.path, name, subjectIn(b, digest), bundles, signed);
           await attachProvenance(
             fx,
             client,
             image.repository.path,
             name,
-            digest,
+            subjectIn(b, digest),
             attestations.find((x) => x.built === b),
           );
         }
@@ -207,6 +221,8 @@ async function signKeyless(
   const records: SignatureRecord[] = [];
   await fx.platform.group('Sign (keyless)', async () => {
     fx.platform.info(`signing keyless: certificates from ${signer.keyless.fulcioUrl}, entries in ${signer.keyless.rekorUrl}`);
+    const bundles = keylessBundleSigner(signer.keyless);
+    const signed = new Map<string, Promise<Buffer>>();
     for (const b of built)
       for (const image of b.unit.images) {
         const client = clients.get(image.repository.host);
@@ -221,12 +237,17 @@ async function signKeyless(
           }
           records.push({ reference: `${name}:${a.tag}`, repository: name, digest, manifest: a.manifest, keyId: `${a.identity} (${a.issuer})`, added: a.added });
           fx.platform.info(`${name}@${digest}: ${a.added ? 'signed' : 'already signed'} by ${a.identity} (issuer ${a.issuer}) (${name}:${a.tag})`);
+          try {
+            await storeSignatureBundle(fx, client, image.repository.path, name, subjectIn(b, digest), bundles, signed);
+          } catch (err) {
+            throw err instanceof KeylessError ? new Error(`${name}@${digest}: its Sigstore bundle not signed: ${err.message}`) : err;
+          }
           await attachProvenance(
             fx,
             client,
             image.repository.path,
             name,
-            digest,
+            subjectIn(b, digest),
             attestations.find((x) => x.built === b),
           );
         }
@@ -241,11 +262,20 @@ async function attachProvenance(
   client: RegistryClient,
   repository: string,
   name: string,
-  digest: string,
+  subject: SubjectDescriptor,
   att: Attestation | undefined,
 ): Promise<void> {
   if (!att) return;
+  const { digest } = subject;
   const t = await attachAttestation(client, repository, digest, att.envelope, SLSA_PROVENANCE_V1, att.identity, att.keyless);
   const by = att.keyless ? 'signer' : 'key';
   fx.platform.info(`${name}@${digest}: ${t.added ? 'SLSA v1 provenance attested' : `the same provenance already attested by this ${by}`} (${name}:${t.tag})`);
+  await storeAttestationBundle(fx, client, repository, name, subject, att.bundle, SLSA_PROVENANCE_V1, att.identity);
+}
+
+/** The pushed manifest `digest` of an image (its root or a platform's), as a referrer's subject. */
+function subjectIn(b: SignedImage, digest: string): SubjectDescriptor {
+  const node = [b.graph.root, ...b.graph.children].find((n) => n.digest === digest);
+  if (!node) throw new Error(`${digest} is not a manifest of the image signed`);
+  return subjectOf(node);
 }

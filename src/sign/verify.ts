@@ -17,19 +17,21 @@
  *   With `keyless` (a trusted root and an identity policy), a layer carrying cosign's certificate
  *   annotation is judged as `cosign verify --certificate-identity` judges it (keyless-verify.ts)
  *   instead of by the keys; a layer without one is a key signature, verified by the keys only.
+ *   Beside the tag, with a store that lists referrers (a RegistryClient does), the digest's Sigstore
+ *   bundle referrers (cosign 3's form, referrer.ts) whose statement is cosign's sign statement are
+ *   judged by the same keys and keyless trust (`referrer` set on what they give, rejections prefixed
+ *   `referrer sha256:…:`). Referrers a registry cannot list are a rejection when the tag verified,
+ *   else the registry's error is thrown (the check could not be made).
  */
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { keyFingerprint, verifyPayload } from './ecdsa.js';
-import type { IdentityPolicy } from '../core/identity.js';
-import type { KeylessRoot } from './keyless-verify.js';
-import { CERTIFICATE_ANNOTATION, COSIGN_TYPE, parseSimpleSigning, SIGNATURE_ANNOTATION, signatureTag, SIMPLE_SIGNING } from './payload.js';
+import { COSIGN_SIGN_PREDICATE } from './bundle.js';
+import { judgeBundles, type JudgedBundles } from './referrer.js';
+import { isBundleStore, type Certificate, type SignatureStore, type TrustedKeys } from './store.js';
 
-/** What verification reads: a RegistryClient satisfies it; tests may pass their own. */
-export interface SignatureStore {
-  getManifest(repository: string, reference: string, accept?: readonly string[]): Promise<{ digest: string; bytes: Buffer } | undefined>;
-  fetchBlob(repository: string, digest: string): Promise<Readable>;
-}
+export type { SignatureStore, TrustedKeys } from './store.js';
+import { CERTIFICATE_ANNOTATION, COSIGN_TYPE, parseSimpleSigning, SIGNATURE_ANNOTATION, signatureTag, SIMPLE_SIGNING } from './payload.js';
 
 export interface VerifiedSignature {
   /** `sha256:<hex>` of the SPKI DER of the key that verified it (keys.ts `keyFingerprint`). */
@@ -43,12 +45,15 @@ export interface VerifiedSignature {
   /** The payload's optional claims (annotations given to `cosign sign -a`), or null. */
   optional: Record<string, unknown> | null;
   /** A keyless signature's certificate identity, OIDC issuer and Rekor entry (keyId is then the ephemeral key's). */
-  certificate?: { subject: string; issuer: string; logIndex: number; integratedTime: number };
+  certificate?: Certificate;
+  /** A Sigstore bundle referrer's manifest digest (cosign 3's form; payloadDigest is then the bundle's). */
+  referrer?: string;
 }
 
 export interface RejectedSignature {
   reason: string;
   payloadDigest?: string;
+  referrer?: string;
 }
 
 export interface VerifyResult {
@@ -58,12 +63,6 @@ export interface VerifyResult {
   manifest?: string;
   verified: VerifiedSignature[];
   rejected: RejectedSignature[];
-}
-
-export interface TrustedKeys {
-  keys: readonly KeyObject[];
-  /** Keyless signatures: the root of trust (trusted_root.json) and who may have signed. */
-  keyless?: { root: KeylessRoot; policy: IdentityPolicy };
 }
 
 const SIG_MANIFEST_TYPES = ['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'];
@@ -142,6 +141,38 @@ function keyRejection(keys: number, keyless: boolean): string {
 }
 
 export async function verifyImageSignatures(store: SignatureStore, repository: string, manifestDigest: string, trust: TrustedKeys): Promise<VerifyResult> {
+  const result = await verifyTagged(store, repository, manifestDigest, trust);
+  if (!isBundleStore(store)) return result;
+  // cosign 3's form beside the tag: Sigstore bundles as OCI referrers, judged as attestations are.
+  let judged: JudgedBundles;
+  try {
+    judged = await judgeBundles(store, repository, manifestDigest, trust);
+  } catch (err) {
+    // A registry whose referrers cannot be read: what the tag proved stands; with nothing proved, the check could not be made.
+    if (!result.verified.length) throw err;
+    result.rejected.push({ reason: `the referrers could not be read: ${(err as Error).message}` });
+    return result;
+  }
+  for (const v of judged.verified) {
+    if (v.predicateType !== COSIGN_SIGN_PREDICATE) continue;
+    result.verified.push({
+      keyId: v.keyId,
+      digest: manifestDigest,
+      payloadDigest: v.bundleDigest,
+      dockerReference: '',
+      optional: null,
+      referrer: v.referrer,
+      ...(v.certificate ? { certificate: v.certificate } : {}),
+    });
+  }
+  for (const r of judged.rejected)
+    if (r.predicateType === undefined || r.predicateType === COSIGN_SIGN_PREDICATE)
+      result.rejected.push({ reason: `referrer ${r.referrer}: ${r.reason}`, referrer: r.referrer });
+  return result;
+}
+
+/** cosign's `.sig` tag of `manifestDigest`, each layer judged. */
+async function verifyTagged(store: SignatureStore, repository: string, manifestDigest: string, trust: TrustedKeys): Promise<VerifyResult> {
   const tag = signatureTag(manifestDigest);
   const manifest = await store.getManifest(repository, tag, SIG_MANIFEST_TYPES);
   const result: VerifyResult = { tag, verified: [], rejected: [] };

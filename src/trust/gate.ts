@@ -60,13 +60,15 @@ export async function verifyDigest(store: SignatureStore, repository: string, di
 
 /** Rejections by how much they tell, most first: an attack names itself before an absence does. */
 const RANKS: Array<[RegExp, string]> = [
-  [/for another image/, 'signature over another digest'],
-  [/\(tampered payload\)$/, 'tampered payload'],
-  [/does not verify/, 'signed by another key or tampered'],
+  // A `.sig` layer's reasons and a Sigstore bundle referrer's (`referrer sha256:…: …`, sign/verify.ts) alike.
+  [/for another image|its subjects do not name/, 'signature over another digest'],
+  [/\(tampered (payload|bundle)\)$/, 'tampered payload'],
+  [/does not verify|no signature of the envelope verifies/, 'signed by another key or tampered'],
   // Keyless: the reasons name themselves (keyless-verify.ts, identity.ts).
   [/^(SET invalid|untrusted certificate|expired|the Rekor entry|no Rekor bundle)/, ''],
   [/^wrong (identity|issuer)/, ''],
   [/^a key signature \(no certificate\)/, ''],
+  [/^referrer sha256:/, ''],
   [/^no signature/, 'unsigned'],
 ];
 

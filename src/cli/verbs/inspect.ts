@@ -79,7 +79,10 @@ async function verifyListed(client: RegistryClient, repository: string, inspecte
   for (const entry of inspected.signatures) {
     if (entry.kind === 'att') await judgeAttestations(client, repository, entry, signers);
     if (entry.kind !== 'sig') continue;
-    const result = await verifyDigest(client, repository, entry.subject, signers);
+    const all = await verifyDigest(client, repository, entry.subject, signers);
+    // The entry's own verdict: a tag's layers, or that one bundle referrer's.
+    const mine = (x: { referrer?: string }) => (entry.tag === 'referrer' ? x.referrer === entry.digest : x.referrer === undefined);
+    const result = { ...all, verified: all.verified.filter(mine), rejected: all.rejected.filter(mine) };
     if (result.verified.length) entry.verified = describeSigners(result, signers);
     else entry.notVerified = whyNotVerified(result);
   }
@@ -88,10 +91,13 @@ async function verifyListed(client: RegistryClient, repository: string, inspecte
 /** An `.att` judged as `hoist verify --type` judges it: each verifying statement's type and signer, or why none verifies. */
 async function judgeAttestations(client: RegistryClient, repository: string, entry: TaggedEntry, signers: TrustedSigners): Promise<void> {
   const { verifyImageAttestations } = await import('../../sign/attest.js');
-  const result = await verifyImageAttestations(client, repository, entry.subject, {
+  const all = await verifyImageAttestations(client, repository, entry.subject, {
     keys: signers.keys.map((k) => k.key),
     ...(signers.keyless ? { keyless: signers.keyless } : {}),
   });
+  // The entry's own verdict: the `.att` tag's layers, or that one bundle referrer's.
+  const mine = (x: { referrer?: string }) => (entry.tag === 'referrer' ? x.referrer === entry.digest : x.referrer === undefined);
+  const result = { ...all, verified: all.verified.filter(mine), rejected: all.rejected.filter(mine) };
   const keyName = (keyId: string) => {
     const source = signers.keys.find((k) => k.fingerprint === keyId)?.source;
     return `key ${keyId}${source ? ` (${source})` : ''}`;
