@@ -20,6 +20,7 @@ import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { openpgp } from './openpgp.js';
 import { rpm } from './rpm.js';
 import { sevenZip } from './sevenzip.js';
+import { snappy } from './snappy.js';
 import { squashfs } from './squashfs.js';
 import { tar } from './tar.js';
 import type { Decoder } from './types.js';
@@ -37,6 +38,7 @@ export const DECODERS: readonly Decoder[] = [
   lzop,
   lz4,
   lz4Legacy,
+  snappy,
   zip,
   sevenZip,
   cab,
