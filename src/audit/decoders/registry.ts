@@ -25,6 +25,7 @@ import { squashfs } from './squashfs.js';
 import { tar } from './tar.js';
 import type { Decoder } from './types.js';
 import { utf16 } from './utf16.js';
+import { utf32 } from './utf32.js';
 import { xz } from './xz.js';
 import { zip } from './zip.js';
 
@@ -52,6 +53,7 @@ export const DECODERS: readonly Decoder[] = [
   openpgp,
   lzmaAlone,
   dump,
+  utf32,
   utf16,
   brotli,
 ];
