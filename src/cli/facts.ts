@@ -3,8 +3,10 @@
  * do: flags first, then the variables of the CI systems that set them (Jenkins, Buildkite,
  * CircleCI, Drone/Woodpecker), then the git checkout itself.
  */
+import semver from 'semver';
 import type { Exec } from '../effects/exec.js';
 import type { RunFacts } from '../core/facts.js';
+import { versionOfTag } from '../plan/tags.js';
 import type { ContextFlag } from './command-line.js';
 import { UsageError } from './usage.js';
 
@@ -23,20 +25,49 @@ export function remoteUrl(remote: string | undefined): string | undefined {
   return url ? `https://${url[1]}/${url[2]}` : undefined;
 }
 
+/**
+ * What GitHub Actions and GitLab CI say of the run, for `hoist` run in a job's script (the Action and
+ * the components read them through their platforms): on a pull or merge request the checkout is a
+ * detached merge commit, so git alone knows neither the branch nor the request's number.
+ */
+function ciVariables(env: Env): { tag?: string; branch?: string; pr?: string; sha?: string } {
+  const ref = env.GITHUB_REF?.trim() ?? '';
+  const on = (prefix: string) => (ref.startsWith(prefix) ? ref.slice(prefix.length) : undefined);
+  const tag = on('refs/tags/');
+  const branch = fromEnv(env, 'GITHUB_HEAD_REF', 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME') ?? on('refs/heads/');
+  const pr = /^refs\/pull\/(\d+)\//.exec(ref)?.[1] ?? fromEnv(env, 'CI_MERGE_REQUEST_IID');
+  const sha = ref ? fromEnv(env, 'GITHUB_SHA') : undefined;
+  return { ...(tag ? { tag } : {}), ...(branch ? { branch } : {}), ...(pr ? { pr } : {}), ...(sha ? { sha } : {}) };
+}
+
+/**
+ * The tag of a checkout's commit. Several may point at it (v2.0.0-rc.1 promoted to v2.0.0, or a
+ * deployment marker beside the release tag): the highest version among them is the release, where
+ * `git describe` took an annotated marker over a lightweight release tag, or the lower of two
+ * versions. Without any version tag, git describe's choice, as before (version-pattern reads it).
+ */
+export function releaseTagOf(tags: readonly string[]): string | undefined {
+  const versions = tags.filter((t) => versionOfTag(t));
+  return versions.sort((a, b) => semver.rcompare(versionOfTag(a)!, versionOfTag(b)!))[0];
+}
+
 export async function cliFacts(exec: Exec, env: Env, cwd: string, flags: Partial<Record<ContextFlag, string>>): Promise<RunFacts> {
   const git = async (...args: string[]) => (await exec.run('git', args, { env, cwd }).catch(() => undefined))?.stdout.trim() || undefined;
   const inCheckout = (await git('rev-parse', '--is-inside-work-tree')) === 'true';
   const ask = async (...args: string[]) => (inCheckout ? git(...args) : undefined);
-  const sha = flags.commit ?? fromEnv(env, 'GIT_COMMIT', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'CI_COMMIT_SHA') ?? (await ask('rev-parse', 'HEAD'));
-  const tag =
-    flags['git-tag'] ?? fromEnv(env, 'TAG_NAME', 'BUILDKITE_TAG', 'CIRCLE_TAG', 'CI_COMMIT_TAG') ?? (await ask('describe', '--tags', '--exact-match', 'HEAD'));
+  const ci = ciVariables(env);
+  const sha = flags.commit ?? fromEnv(env, 'GIT_COMMIT', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'CI_COMMIT_SHA') ?? ci.sha ?? (await ask('rev-parse', 'HEAD'));
+  const atHead = async () =>
+    releaseTagOf((await ask('tag', '--points-at', 'HEAD'))?.split('\n') ?? []) ?? (await ask('describe', '--tags', '--exact-match', 'HEAD'));
+  const tag = flags['git-tag'] ?? fromEnv(env, 'TAG_NAME', 'BUILDKITE_TAG', 'CIRCLE_TAG', 'CI_COMMIT_TAG') ?? ci.tag ?? (await atHead());
   const branch =
     flags.branch ??
     fromEnv(env, 'BRANCH_NAME', 'BUILDKITE_BRANCH', 'CIRCLE_BRANCH', 'CI_COMMIT_BRANCH') ??
+    ci.branch ??
     (await ask('symbolic-ref', '--short', '-q', 'HEAD'));
   if (flags['pull-request'] !== undefined && !/^\d+$/.test(flags['pull-request']))
     throw new UsageError(`--pull-request: '${flags['pull-request']}' is not a pull request number`, 'build');
-  const pr = flags['pull-request'] ?? fromEnv(env, 'CHANGE_ID', 'BUILDKITE_PULL_REQUEST', 'CI_COMMIT_PULL_REQUEST');
+  const pr = flags['pull-request'] ?? fromEnv(env, 'CHANGE_ID', 'BUILDKITE_PULL_REQUEST', 'CI_COMMIT_PULL_REQUEST') ?? ci.pr;
   const commitTime = flags['commit-time'] ?? (sha && (await ask('show', '-s', '--format=%cI', sha)));
   const url = remoteUrl(await ask('remote', 'get-url', 'origin'));
   const pullRequest = pr && /^\d+$/.test(pr) ? Number(pr) : undefined;
