@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { isIndex } from '../oci/graph.js';
 import { MediaType } from '../oci/layout.js';
+import { ConfigError } from '../core/errors.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { TagInfo } from './tags.js';
 
@@ -42,7 +43,8 @@ export async function planDeletes(client: RegistryClient, repository: string, al
   const plans: DeletePlan[] = [];
   for (const name of names) {
     const info = all.find((t) => t.tag === name);
-    if (!info) throw new Error(`${repository}:${name}: no such tag (nothing was deleted)`);
+    // A tag that is not there is the command line's error (exit 2, as inspect's), found before anything changed.
+    if (!info) throw new ConfigError([{ input: 'tags delete', message: `${client.host}/${repository}:${name}: no such tag (nothing was deleted)` }]);
     const keptBy = [...staying.filter((s) => s.digest === info.digest).map((s) => s.tag), ...(listedBy.get(info.digest) ?? [])];
     // Nothing else keeps the digest: the manifest goes, and with it every named tag on it.
     plans.push({ tag: name, digest: info.digest, how: keptBy.length ? 'tag' : 'manifest', keptBy });

@@ -151,6 +151,9 @@ export async function inspectImage(client: RegistryClient, ref: Reference, platf
     const config = JSON.parse((await readConfig(client, ref.path, imageBody.config.digest)).toString('utf8')) as ConfigBody;
     const c = config.config ?? {};
     const name = platformName(config);
+    // An image of one platform has only that one: --platform naming another names nothing (as under an index).
+    if (platform && !isIndex(root.mediaType) && name !== platform && !name.startsWith(`${platform}/`))
+      throw new ConfigError([{ input: '--platform', message: `${formatFull(ref)} has no ${platform} image: it is one image, of ${name}` }]);
     if (!out.platforms.length) out.platforms = [{ platform: name, digest: image.digest, size: image.bytes.length }];
     out.labels = c.Labels ?? {};
     out.annotations = { ...imageBody.annotations, ...out.annotations };

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { keepHeapSmall } from '../core/heap.js';
 import { blobPath, MediaType, type Descriptor, type LayoutImage, type LayoutRoot } from './layout.js';
 import type { Referrer, RegistryClient } from '../registry/client.js';
+import { ConfigError } from '../core/errors.js';
 import { RegistryError } from '../registry/errors.js';
 import { formatPlatform, isRealPlatform } from './platform.js';
 
@@ -225,9 +226,12 @@ function limit(source: Readable, length: number): AsyncIterable<Buffer> {
 /**
  * Fetches the graph a reference names in a registry: the manifest or index and, for an index,
  * every platform's manifest (all platforms are copied). Digests are verified on the way.
+ * `input` names the input the reference came from, when the user gave it.
  */
-export async function fetchGraph(client: RegistryClient, repository: string, reference: string): Promise<ImageGraph> {
+export async function fetchGraph(client: RegistryClient, repository: string, reference: string, input?: string): Promise<ImageGraph> {
   const root = await client.getManifest(repository, reference);
+  // A reference the user gave (`input`) that names nothing is the input's error (exit 2), as inspect's.
+  if (!root && input) throw new ConfigError([{ input, message: `${client.host}/${repository}: no manifest ${reference}: no such image in its registry` }]);
   if (!root) {
     throw new RegistryError(`${client.host}/${repository}: no manifest ${reference}`, {
       registry: client.host,

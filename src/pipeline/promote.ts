@@ -36,7 +36,7 @@ export async function promote(fx: Effects): Promise<void> {
   try {
     const client = clients.get(source.host)!;
     // The image's referrers (attestations, signatures) go with it.
-    const graph = await withReferrers(client, source.path, await fetchGraph(client, source.path, source.digest ?? source.tag!));
+    const graph = await withReferrers(client, source.path, await fetchGraph(client, source.path, source.digest ?? source.tag!, 'source'));
     if (source.digest && source.digest !== graph.root.digest) throw new Error(`${formatFull(source)}: the registry answered with ${graph.root.digest}`);
     // require-signature: the digest about to be copied is verified before any byte is sent anywhere.
     const signed = inputs.signature.required ? await requireSignature(fx, client, source, graph, inputs.signature) : undefined;

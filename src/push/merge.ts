@@ -48,7 +48,7 @@ async function configPlatform(client: RegistryClient, repository: string, manife
 
 /** Reads one source from its registry; a source named by digest must be what the registry holds. */
 export async function readPart(client: RegistryClient, source: Reference): Promise<MergePart> {
-  const graph = await withReferrers(client, source.path, await fetchGraph(client, source.path, source.digest ?? source.tag!));
+  const graph = await withReferrers(client, source.path, await fetchGraph(client, source.path, source.digest ?? source.tag!, 'sources'));
   if (source.digest && graph.root.digest !== source.digest) throw new Error(`${formatFull(source)}: the registry answered with ${graph.root.digest}`);
   if (isIndex(graph.root.mediaType)) {
     const index = JSON.parse(graph.root.bytes.toString('utf8')) as { manifests?: Descriptor[] };

@@ -7,6 +7,10 @@ import { parseReference, type Reference } from '../../core/reference.js';
 import { UsageError } from '../usage.js';
 import { registryVerb, type RegistryJob } from './registry.js';
 import type { Values } from './verb.js';
+import { join } from 'node:path';
+
+/** The shortest value the audit looks for (audit/audit.ts's MIN_SECRET_LENGTH, not imported: the audit loads only when the verb runs). */
+const MIN_VALUE = 8;
 import { jsonText } from '../../platform/log-safe.js';
 
 export interface AuditTask {
@@ -46,26 +50,38 @@ async function runAudit({ fx, task: c, json, auditValues, out, connect }: Regist
       import('../../secrets/hide.js'),
     ]);
   const catalog = newCatalog(fx);
+  const lines = (text: string, name: string, from: string) =>
+    text
+      .split(/\r?\n/)
+      .map((v) => v.trim())
+      .filter(Boolean)
+      .forEach((v, i) => {
+        // As the build's audit-values: a short value would match by chance, and the audit skips it.
+        if (v.length < MIN_VALUE)
+          throw new UsageError(`${from} line ${i + 1} is shorter than ${MIN_VALUE} characters: too short to look for without false alarms`);
+        catalog.add(`${name} line ${i + 1}`, v);
+      });
   if (c.valuesFile)
-    (
+    lines(
       await fx.files.readText(c.valuesFile).catch((e: NodeJS.ErrnoException) => {
         throw new UsageError(`--audit-values-file: cannot read ${c.valuesFile} (${e.code ?? 'error'})`);
-      })
-    )
-      .split(/\r?\n/)
-      .map((v) => v.trim())
-      .filter(Boolean)
-      .forEach((v, i) => catalog.add(`audit-values line ${i + 1}`, v));
-  if (auditValues)
-    auditValues
-      .split(/\r?\n/)
-      .map((v) => v.trim())
-      .filter(Boolean)
-      .forEach((v, i) => catalog.add(`HOIST_AUDIT_VALUES line ${i + 1}`, v));
+      }),
+      'audit-values',
+      '--audit-values-file',
+    );
+  if (auditValues) lines(auditValues, 'HOIST_AUDIT_VALUES', 'HOIST_AUDIT_VALUES');
   const scope = inputScope((name) => (name === 'secret-envs' ? c.secretEnvs.join('\n') : ''), fx.platform.context.workspace, fx.platform.context.env);
   for (const s of parseSecretInputs(scope).secrets) if (s.kind === 'value') catalog.add(`secret '${s.id}' (secret-envs)`, s.value);
   if (scope.issues.length) throw new UsageError(scope.issues.map((i) => `--${i.input}: ${i.message}`).join('\n'));
-  if (!catalog.all.length) throw new UsageError('audit: no values to look for: give --audit-values-file, HOIST_AUDIT_VALUES or --secret-envs');
+  // Values the audit would skip as too short are not something to look for: "none found" would be a false clean.
+  if (!catalog.all.some((v) => v.value.length >= MIN_VALUE))
+    throw new UsageError(
+      `audit: no values to look for${catalog.all.length ? ` (every value given is shorter than ${MIN_VALUE} characters)` : ''}: give --audit-values-file, HOIST_AUDIT_VALUES or --secret-envs`,
+    );
+  if ('layout' in c.source && (await fx.files.size(join(c.source.layout, 'index.json'))) === undefined)
+    throw new UsageError(
+      `audit: ${c.source.layout} is no OCI layout directory (it has no index.json): give a layout (skopeo copy … oci:DIR, outputs type=oci) or an image reference`,
+    );
   const source = c.source;
   const audit =
     'layout' in source
