@@ -81,6 +81,10 @@ describe('cliDialect', () => {
     ["trust the registry's CA with registry-ca", "trust the registry's CA with --registry-ca"],
     ['list the host in insecure-registries', 'list the host in --insecure-registries'],
     ['or set release-tags: overwrite to move it', 'or set --release-tags overwrite to move it'],
+    [
+      'answered 401 — check the access of the credentials from registry-auth',
+      'answered 401 — check the access of the credentials from HOIST_REGISTRY_AUTH or --registry-auth-file',
+    ],
   ])('%s', (action, cli) => expect(cliDialect(action)).toBe(cli));
 
   it('leaves words that are not input names, and input names outside those phrases', () => {

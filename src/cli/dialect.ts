@@ -27,8 +27,9 @@ export function cliDialect(message: string): string {
     message
       // "set audit: warn", "set release-tags: overwrite", "set floating-tags: always"
       .replace(/\bset ([a-z][a-z0-9-]*): ([A-Za-z0-9._-]+)/g, (all, name: string, value: string) => (known(name) ? `set ${cliSpelling(name, value)}` : all))
-      // "add it to registry-auth (REGISTRY=USERNAME:PASSWORD)", "list it in insecure-registries", "trust the CA with registry-ca"
-      .replace(/\b(to|in|with) ([a-z][a-z0-9-]*)\b(?![:=/.-]\w)/g, (all, word: string, name: string) =>
+      // "add it to registry-auth (REGISTRY=USERNAME:PASSWORD)", "list it in insecure-registries", "trust the CA with registry-ca",
+      // "check the access of the credentials from registry-auth" (a 401 on a push)
+      .replace(/\b(to|in|with|from) ([a-z][a-z0-9-]*)\b(?![:=/.-]\w)/g, (all, word: string, name: string) =>
         known(name) && name.includes('-') ? `${word} ${cliSpelling(name)}` : all,
       )
   );

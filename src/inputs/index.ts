@@ -66,6 +66,24 @@ export interface InputSettings {
 }
 
 /**
+ * A Docker daemon and a Docker archive hold one platform of an image: with several platforms, load
+ * and type=docker would be found out only after the whole build (or load nothing and say so).
+ */
+function singlePlatformOnly(platforms: readonly string[], delivery: { load: boolean; outputs: ReadonlyArray<{ type: string; dest: string }> }): ConfigIssue[] {
+  if (platforms.length < 2) return [];
+  const fix = `build one platform (platforms: ${platforms[0]}), or write an OCI layout (type=oci,dest=…), which holds them all`;
+  return [
+    ...(delivery.load ? [{ input: 'load', message: `the Docker daemon holds one platform of an image, and platforms names ${platforms.length}: ${fix}` }] : []),
+    ...delivery.outputs
+      .filter((o) => o.type === 'docker')
+      .map((o) => ({
+        input: 'outputs',
+        message: `type=docker,dest=${o.dest}: a Docker archive holds one platform, and platforms names ${platforms.length}: ${fix}`,
+      })),
+  ];
+}
+
+/**
  * Reads and checks every input of a build. Secrets go into `catalog` (and so are hidden) as soon as
  * they are parsed, before any message could be printed.
  */
@@ -98,6 +116,7 @@ export async function readInputSettings(read: InputReader, ctx: CiContext, catal
   for (const s of scope.sensitive) catalog.add(s.name, s.value);
   // The runner's cache token goes to the builder's environment for a gha cache: hidden, and looked for in the image.
   if (parts.builder.ghaCache && ctx.env.ACTIONS_RUNTIME_TOKEN) catalog.add('ACTIONS_RUNTIME_TOKEN (for the gha cache)', ctx.env.ACTIONS_RUNTIME_TOKEN);
+  scope.issues.push(...singlePlatformOnly(parts.builder.platforms, parts.delivery));
   scope.issues.push(...catalog.refuseIn('build-args', parts.source.buildArgs));
   scope.issues.push(
     ...catalog.refuseIn('labels', parts.metadata.labels),

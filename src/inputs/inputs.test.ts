@@ -365,3 +365,22 @@ describe('parseConfig', () => {
     expect(await issuesOf(inputs, 'version-pattern' in inputs ? tagged : ctx)).toEqual([{ input, message: expect.stringMatching(message) }]);
   });
 });
+
+describe('load and type=docker with several platforms', () => {
+  it('are refused before the build: a daemon and a Docker archive hold one platform', async () => {
+    const issues = await issuesOf({
+      images: 'a/b',
+      platforms: 'linux/amd64,linux/arm64',
+      load: 'true',
+      outputs: 'type=docker,dest=img.tar\ntype=oci,dest=dir',
+    });
+    expect(issues.map((i) => i.input)).toEqual(['load', 'outputs']);
+    expect(issues[0]!.message).toMatch(/one platform .*platforms: linux\/amd64/);
+    expect(issues[1]!.message).toMatch(/^type=docker,dest=\/ws\/img.tar: a Docker archive holds one platform/);
+  });
+
+  it('one platform, or an OCI layout of several, is fine', async () => {
+    expect(await issuesOf({ images: 'a/b', platforms: 'linux/arm64', load: 'true', outputs: 'type=docker,dest=img.tar' })).toEqual([]);
+    expect(await issuesOf({ images: 'a/b', platforms: 'linux/amd64,linux/arm64', outputs: 'type=oci,dest=dir' })).toEqual([]);
+  });
+});
