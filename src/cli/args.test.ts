@@ -51,6 +51,11 @@ describe('parseCommandLine', () => {
     [['build', 'extra'], /^unexpected argument 'extra'/],
     [['build', '--version', '1', '--version', '2'], /^--version is given 2 times: it takes one value$/],
     [['promote', '--git-tag', 'v1'], /^--git-tag: no such flag$/],
+    [['tags', 'prune', 'r.acme/a/b'], /^tags prune: --keep N .* is required$/],
+    // Given, but not a count: said as such (was "is required").
+    [['tags', 'prune', 'r.acme/a/b', '--keep', 'abc'], /^tags prune: --keep: 'abc' is not a whole number of tags to keep/],
+    [['tags', 'prune', 'r.acme/a/b', '--keep=-1'], /^tags prune: --keep: '-1' is not a whole number/],
+    [['tags', 'prune', 'r.acme/a/b', '--keep', '2.5'], /^tags prune: --keep: '2\.5' is not a whole number/],
   ])('%j is a usage error', (argv, message) => {
     expect(usage(argv)).toMatch(message);
   });

@@ -41,8 +41,10 @@ function prune(values: Values, positionals: string[]): TagsTask {
   const unknown = unprotect.filter((u) => !(UNPROTECTABLE as readonly string[]).includes(u));
   if (unknown.length) throw new UsageError(`--unprotect: '${unknown.join(',')}' is not one of ${UNPROTECTABLE.join(', ')}`);
   const keep = Number(values.keep);
-  if (values.keep === undefined || !Number.isInteger(keep) || keep < 0)
-    throw new UsageError('tags prune: --keep N (a whole number, the tags to keep) is required');
+  if (values.keep === undefined) throw new UsageError('tags prune: --keep N (a whole number, the tags to keep) is required');
+  // Given but not a count: said as such, not as missing.
+  if (!/^\d+$/.test(String(values.keep).trim()) || !Number.isSafeInteger(keep))
+    throw new UsageError(`tags prune: --keep: '${String(values.keep)}' is not a whole number of tags to keep (0 or more)`);
   const olderThan = values['older-than'] as string | undefined;
   if (olderThan !== undefined && !/^\d+[mhdw]$/.test(olderThan)) throw new UsageError(`--older-than: '${olderThan}' is not a duration (90m, 12h, 30d, 2w)`);
   return {
