@@ -10,6 +10,7 @@ import { cab } from './cab.js';
 import { compress } from './compress.js';
 import { cpio } from './cpio.js';
 import { dump } from './dump.js';
+import { folded } from './folded.js';
 import { gitPack } from './gitpack.js';
 import { lz4 } from './lz4.js';
 import { lz4Legacy } from './lz4-legacy.js';
@@ -53,6 +54,7 @@ export const DECODERS: readonly Decoder[] = [
   openpgp,
   lzmaAlone,
   dump,
+  folded,
   utf32,
   utf16,
   brotli,
