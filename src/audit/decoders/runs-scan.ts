@@ -56,6 +56,8 @@ const MAX_TEXT = 1024;
 
 /** Where nextRun found a segment: its start and end (both `n` when there is none). */
 const found = { start: 0, end: 0 };
+/** No bytes held (one, not an allocation per chunk). */
+const NONE = Buffer.alloc(0);
 
 /**
  * Where, from `from` on, the next run of `min` characters of `table` is (`found`) — or a segment
@@ -98,7 +100,7 @@ export class RunScanner {
   #gap = { any: false, clean: true, newline: false };
   #offset = 0;
   /** The end of the chunk before, when it ended inside a segment too short to tell. */
-  #tail: Buffer = Buffer.alloc(0);
+  #tail: Buffer = NONE;
 
   constructor(
     readonly family: Family,
@@ -126,7 +128,7 @@ export class RunScanner {
     const bytes = this.#tail.length ? Buffer.concat([this.#tail, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const base = this.#offset - this.#tail.length;
     this.#offset += chunk.length;
-    this.#tail = Buffer.alloc(0);
+    this.#tail = NONE;
     const n = bytes.length;
     let i = 0;
     /** Where the segment nextRun found ends (it is not read twice). */
@@ -186,29 +188,49 @@ export class RunScanner {
             if (sink) lanes.push({ sink, alphabet, skip, rest: '' });
           }
         // Not accepted as encoded bytes: still routed if it decodes to text (base85 of a password looks less random).
-        if (!lanes.length && i - start <= MAX_TEXT) await this.#short(bytes, start, i, base + start);
+        if (!lanes.length && i - start <= MAX_TEXT) {
+          const routing = this.#short(bytes, start, i, base + start);
+          if (routing) await routing;
+        }
         if (!lanes.length) continue;
         this.#open = lanes;
         await this.#continue(bytes.toString('latin1', start, i));
       } else if (atEnd)
         this.#tail = Buffer.from(bytes.subarray(start)); // it may start a run: looked at again with the next chunk
-      else if (i - start >= minShort) await this.#short(bytes, start, i, base + start);
+      else if (i - start >= minShort) {
+        const routing = this.#short(bytes, start, i, base + start);
+        if (routing) await routing;
+      }
     }
   }
 
-  /** A run shorter than minRun: routed, from each alignment that decodes to text (another encoding's run, a value). */
-  async #short(bytes: Uint8Array, start: number, end: number, offset: number): Promise<void> {
+  /**
+   * A run shorter than minRun: routed, from each alignment that decodes to text (another encoding's
+   * run, a value). Most are words and paths that decode to no text: judged without a promise (an
+   * async call per word of a text was most of what the scan allocated), routed only when one does.
+   */
+  #short(bytes: Uint8Array, start: number, end: number, offset: number): Promise<void> | undefined {
     const { decodeText } = this.family;
     const text = decodeText ? '' : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1', start, end);
-    for (const alphabet of this.family.alphabets(text, this.delimited))
+    const alphabets = this.family.alphabets(text, this.delimited);
+    let texts: Array<{ offset: number; alphabet: string; decoded: Buffer }> | undefined;
+    for (let a = 0; a < alphabets.length; a++) {
+      const alphabet = alphabets[a]!;
       for (let skip = 0; skip < this.#skips(alphabet); skip++) {
         const decoded = decodeText ? decodeText(bytes, start + skip, end, alphabet) : this.family.decode(text.slice(skip), alphabet);
-        if (!decoded || !stacked(decoded)) continue;
-        const sink = this.open(offset + skip, alphabet);
-        if (!sink) continue;
-        await sink.write(decoded);
-        await sink.end();
+        if (decoded && stacked(decoded)) (texts ??= []).push({ offset: offset + skip, alphabet, decoded });
       }
+    }
+    return texts && this.#route(texts);
+  }
+
+  async #route(texts: ReadonlyArray<{ offset: number; alphabet: string; decoded: Buffer }>): Promise<void> {
+    for (const { offset, alphabet, decoded } of texts) {
+      const sink = this.open(offset, alphabet);
+      if (!sink) continue;
+      await sink.write(decoded);
+      await sink.end();
+    }
   }
 
   async #continue(piece: string): Promise<void> {
@@ -228,7 +250,7 @@ export class RunScanner {
     const lanes = this.#open;
     this.#open = undefined;
     const tail = this.#tail;
-    this.#tail = Buffer.alloc(0);
+    this.#tail = NONE;
     // A short run that ended the content (a longer one is open).
     if (!lanes && tail.length >= this.family.minShort && tail.every((b) => this.family.table[b] === 1))
       await this.#short(tail, 0, tail.length, this.#offset - tail.length);
