@@ -30,9 +30,23 @@ export async function checkFiles(fx: Pick<Effects, 'files'>, inputs: BuildInputs
   for (const s of inputs.secrets.ssh)
     for (const p of s.paths) if (!(await files.readable(p))) issues.push({ input: 'ssh', message: `ssh '${s.id}': cannot read ${p}` });
   for (const [host, r] of inputs.transfer.registries) {
-    if (r.caFile && !(await files.readable(r.caFile))) issues.push({ input: 'registry-ca', message: `${host}: cannot read ${r.caFile}` });
+    const issue = r.caFile ? await checkCaFile(files, host, r.caFile) : undefined;
+    if (issue) issues.push(issue);
   }
   if (issues.length) throw new ConfigError(issues);
+}
+
+/**
+ * A registry-ca file must hold a PEM certificate: any other file (a key, a DER file, the wrong path)
+ * was taken as it is and only failed the push, after the whole build, as an untrusted certificate.
+ * Its text is never quoted: the wrong path may be a secret's.
+ */
+export async function checkCaFile(files: Pick<Effects['files'], 'readText'>, host: string, path: string): Promise<ConfigIssue | undefined> {
+  const text = await files.readText(path).catch(() => undefined);
+  if (text === undefined) return { input: 'registry-ca', message: `${host}: cannot read ${path}` };
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    return { input: 'registry-ca', message: `${host}: ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA's certificate in PEM` };
+  return undefined;
 }
 
 /** The planned tags of an image as text: floating ones marked, for the log. */
