@@ -7,7 +7,7 @@
  * its end into at most MAX_OUT bytes (its declared size when smaller), then handed on in slices that
  * the zip's own bounds (its expansion, `allow`) see; a larger member is named, not held.
  */
-import type { FlateError, UnzipDecoder } from 'fflate';
+import type { MethodDecoder, MethodError } from './zip-method.js';
 
 const MAX_IN = 16 * 1024 * 1024;
 const MAX_OUT = 64 * 1024 * 1024;
@@ -158,10 +158,10 @@ function dynamic(bits: (n: number) => number, decode: (h: Huffman) => number): {
   return { lit: huffman(lengths.subarray(0, nlen)), dist: huffman(lengths.subarray(nlen, nlen + ndist)) };
 }
 
-/** fflate's decoder for method 9: gathered, inflated at its end, handed on in slices. */
-export class ZipDeflate64 implements UnzipDecoder {
+/** The zip walker's decoder for method 9: gathered, inflated at its end, handed on in slices. */
+export class ZipDeflate64 implements MethodDecoder {
   static readonly compression = 9;
-  ondata: (err: FlateError | null, data: Uint8Array, final: boolean) => void = () => undefined;
+  ondata: (err: MethodError | null, data: Uint8Array, final: boolean) => void = () => undefined;
   #parts: Uint8Array[] = [];
   #size = 0;
   #over = false;
@@ -174,7 +174,7 @@ export class ZipDeflate64 implements UnzipDecoder {
 
   push(chunk: Uint8Array, final: boolean): void {
     if (this.#over) return;
-    this.#parts.push(chunk.slice()); // fflate reuses its buffers
+    this.#parts.push(chunk.slice()); // the walker's input is lent
     this.#size += chunk.length;
     if (this.#size > MAX_IN) return this.#fail(`deflate64: an entry over ${MAX_IN} bytes compressed, which the audit does not gather`);
     if (!final) return;

@@ -2,17 +2,17 @@
  * A zip member compressed with LZMA (method 14: Python's ZIP_LZMA, 7-Zip's `-mm=LZMA`, old
  * WinZip): a 4-byte header — the LZMA SDK's version, the properties' size — then the 5 property
  * bytes (lc/lp/pb and the dictionary size) and raw LZMA1, up to the member's size or its end
- * marker. Decoded as fflate's other members are, synchronously per pushed chunk: output goes out
+ * marker. Decoded as the zip walker's other methods are, synchronously per pushed chunk: output goes out
  * as the window fills (256 KiB at most at once), and the zip's own bounds (the member's expansion,
- * `allow`) see it there; a damaged stream is an error fflate hands on, named as not audited.
+ * `allow`) see it there; a damaged stream is an error the walker names as not audited.
  */
-import type { FlateError, UnzipDecoder } from 'fflate';
+import type { MethodDecoder, MethodError } from './zip-method.js';
 import { LzmaCore, LzmaError, parseProps } from './lzma-core.js';
 import { errorText } from './types.js';
 
-export class ZipLzma implements UnzipDecoder {
+export class ZipLzma implements MethodDecoder {
   static readonly compression = 14;
-  ondata: (err: FlateError | null, data: Uint8Array, final: boolean) => void = () => undefined;
+  ondata: (err: MethodError | null, data: Uint8Array, final: boolean) => void = () => undefined;
   #head: Uint8Array = new Uint8Array(0);
   #core: LzmaCore | undefined;
   #started = false;

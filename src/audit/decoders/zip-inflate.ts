@@ -1,0 +1,168 @@
+/**
+ * A deflated zip member inflated by Node's zlib, which also says where its data ends: deflate ends
+ * itself, so a member written with a data descriptor (Java's ZipOutputStream — every jar, jmod and
+ * war —, Info-ZIP from a pipe: sizes 0 in the local header) ends where zlib stopped taking input.
+ * A member that ends inside the bytes in hand is inflated at once (`inflateRawSync`, its consumed
+ * input from `info`); one whose end is not in hand yet asks for twice the bytes (the walker gathers
+ * them) up to NATIVE_ENTRY; a larger one, or one inflating past NATIVE_OUTPUT (a bomb, flat data),
+ * streams through a zlib `InflateRaw`, its output written as it comes under the member's bounds.
+ * Nothing scans the compressed bytes for a signature, which they may hold by chance.
+ */
+import * as zlib from 'node:zlib';
+import type { MemberOutput } from './zip-member.js';
+
+/** The most of a deflated member gathered for one inflation; beyond it the member streams. */
+export const NATIVE_ENTRY = 4 * 1024 * 1024;
+/** The most one inflation may give at once; past it the member streams, its output bounded as it comes. */
+const NATIVE_OUTPUT = 16 * 1024 * 1024;
+/** Decoded bytes handed to the member's sink at a time. */
+const SLICE = 1024 * 1024;
+const STREAM = { chunkSize: 64 * 1024, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 };
+
+type Attempt = { out: Buffer; used: number } | 'more' | 'large' | 'damaged';
+
+/** One inflation of `input`: its output and the input it took, or why not. */
+function attempt(input: Buffer, max: number): Attempt {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0; // a member cut by the chunk's end fails here often: no stack for it
+  try {
+    const r = zlib.inflateRawSync(input, { info: true, maxOutputLength: max }) as unknown as { buffer: Buffer; engine: zlib.InflateRaw };
+    return { out: r.buffer, used: r.engine.bytesWritten };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return code === 'Z_BUF_ERROR' ? 'more' : code === 'ERR_BUFFER_TOO_LARGE' ? 'large' : 'damaged';
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * One deflated member. The walker offers it the member's next bytes (no more than its size, when
+ * the local header says it); `read` says how many it took, `want` how many it needs in hand before
+ * it is offered again (counted from its first byte not taken), `ended` once its data ended.
+ */
+export class DeflateEntry {
+  /** Stored bytes taken, and the bytes they inflated to. */
+  taken = 0;
+  inflated = 0;
+  want = 0;
+  ended = false;
+  /** Why its data could not be read to its end (damaged, cut short). */
+  failure: string | undefined;
+  #stream: RawInflateStream | undefined;
+  /** Stored bytes handed to the stream so far: its output is bounded against them as it comes. */
+  #handed = 0;
+
+  constructor(
+    readonly out: MemberOutput,
+    /** Its compressed size, when the local header says it. */
+    readonly size: number | undefined,
+  ) {}
+
+  /** `bytes`: the member's next bytes in hand (`tail`: all there will be). */
+  async read(bytes: Buffer, tail: boolean): Promise<number> {
+    if (this.#stream) return this.#feed(bytes, tail);
+    if (this.size === 0) {
+      this.ended = true; // no data: an empty member some writers mark deflated
+      return 0;
+    }
+    const whole = this.size !== undefined;
+    if (whole && this.size! > NATIVE_ENTRY) return this.#streamed(bytes, tail);
+    if (whole && bytes.length < this.size! && !tail) {
+      this.want = this.size!;
+      return 0;
+    }
+    const input = whole ? bytes.subarray(0, this.size) : bytes;
+    const r = attempt(input, Math.min(NATIVE_OUTPUT, this.out.ratio * input.length + (1 << 20)));
+    if (typeof r === 'object') {
+      this.ended = true;
+      this.taken = whole ? this.size! : r.used;
+      this.inflated = r.out.length;
+      for (let i = 0; i < r.out.length; i += SLICE) if (!(await this.out.write(r.out.subarray(i, i + SLICE), this.taken))) break;
+      return this.taken;
+    }
+    if (r === 'more' && !whole && !tail && input.length <= NATIVE_ENTRY) {
+      this.want = Math.max(2 * input.length, input.length + 4096);
+      return 0;
+    }
+    // Damaged, cut short, larger than one inflation gives: streamed, which writes what it can and says what went wrong.
+    return this.#streamed(bytes, tail);
+  }
+
+  async #streamed(bytes: Buffer, tail: boolean): Promise<number> {
+    this.#stream = new RawInflateStream(async (chunk) => {
+      this.inflated += chunk.length;
+      await this.out.write(chunk, this.#handed);
+    });
+    return this.#feed(bytes, tail);
+  }
+
+  /**
+   * Through the stream. A member of known size takes all of it (what follows its stream's end, if
+   * anything, is the walker's to skip); one with a descriptor what zlib took.
+   */
+  async #feed(bytes: Buffer, tail: boolean): Promise<number> {
+    const s = this.#stream!;
+    const known = this.size !== undefined;
+    const input = known ? bytes.subarray(0, this.size! - this.taken) : bytes;
+    this.#handed = this.taken + input.length;
+    const took = await s.feed(input);
+    const step = known ? input.length : took;
+    this.taken += step;
+    this.want = 1;
+    if (s.ended || (known && this.taken >= this.size!) || tail) {
+      this.ended = true;
+      this.failure = await s.finish();
+    }
+    return step;
+  }
+}
+
+/**
+ * A raw deflate stream inflated by a zlib stream (on the threadpool), its output handed to
+ * `onData` in order, with backpressure. Where it ends is the input zlib took: `feed` says how
+ * much of what it was given that was.
+ */
+export class RawInflateStream {
+  readonly #inflate = zlib.createInflateRaw(STREAM);
+  readonly #pump: Promise<void>;
+  #done = false;
+  #failure: string | undefined;
+  #fed = 0;
+
+  constructor(onData: (chunk: Buffer) => Promise<void>) {
+    this.#inflate.on('error', (e: Error) => void (this.#failure ??= e.message));
+    this.#pump = (async () => {
+      try {
+        for await (const chunk of this.#inflate as AsyncIterable<Buffer>) await onData(chunk);
+      } catch {
+        // told by the 'error' handler
+      } finally {
+        this.#done = true;
+      }
+    })();
+  }
+
+  /** True once the stream reached its end (or failed): zlib took less than it was given, or its output ended. */
+  get ended(): boolean {
+    return this.#done || this.#inflate.bytesWritten < this.#fed;
+  }
+
+  /** Feeds `bytes`; resolves, once zlib took what it would, with how many of them it took. */
+  async feed(bytes: Uint8Array): Promise<number> {
+    if (this.ended || !bytes.length) return 0;
+    const before = this.#inflate.bytesWritten;
+    this.#fed += bytes.length;
+    await Promise.race([new Promise<void>((resolve) => this.#inflate.write(bytes, () => resolve())), this.#pump]);
+    return this.#inflate.bytesWritten - before;
+  }
+
+  /** The input ended: the output drained; a failure (damaged, or cut short before the stream's end) said. */
+  async finish(): Promise<string | undefined> {
+    // Z_FINISH: a stream not at its end fails, 'unexpected end of file'. One that ended has its output drained.
+    if (!this.ended) this.#inflate.end();
+    await this.#pump;
+    this.#inflate.destroy();
+    return this.#failure;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * For the zip tests: the zip decoder run on an archive through a DecodeEnv of its own, fed in
+ * chunks of `chunk` bytes — each member's decoded bytes by name, what it named as not audited —
+ * and the real tools' reading of the same archive (Python's zipfile, through the central
+ * directory) to compare with.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, type Hash } from 'node:crypto';
+import type { DecodeEnv } from './types.js';
+import { zip } from './zip.js';
+
+export interface Walked {
+  /** Each member's content, by name (a member with no content has none; `keep: false`: empty, only digests). */
+  members: Map<string, Buffer>;
+  /** Each member's SHA-256, by name. */
+  digests: Map<string, string>;
+  /** What was named: `what` at `path` (the archive's own path is `x`). */
+  limits: Array<{ what: string; path: string }>;
+  /** Whether the decoding said it finished (read its end record, or found it was no zip). */
+  finished: boolean;
+}
+
+export async function walkZip(bytes: Uint8Array, { chunk = 65536, trial = false, ratio = 200, keep = true } = {}): Promise<Walked> {
+  const members = new Map<string, Buffer[]>();
+  const hashes = new Map<string, Hash>();
+  const limits: Walked['limits'] = [];
+  let stopped = false;
+  const env: DecodeEnv = {
+    path: 'x',
+    trial,
+    ratio,
+    open(name = '') {
+      const parts: Buffer[] = [];
+      const hash = createHash('sha256');
+      members.set(name, parts);
+      hashes.set(name, hash);
+      return {
+        write(b: Uint8Array) {
+          hash.update(b);
+          if (keep) parts.push(Buffer.from(b));
+        },
+        end: () => undefined,
+      };
+    },
+    openAt: () => ({ write: () => undefined, end: () => undefined }),
+    allow: () => !stopped,
+    limit(what, path = 'x') {
+      limits.push({ what, path });
+      if (path === 'x') stopped = true;
+    },
+    get stopped() {
+      return stopped;
+    },
+  };
+  const d = zip.open(env);
+  for (let i = 0; i < bytes.length && !d.finished; i += chunk) await d.push(bytes.subarray(i, i + chunk));
+  await d.end();
+  return {
+    members: new Map([...members].map(([k, v]) => [k, Buffer.concat(v)])),
+    digests: new Map([...hashes].map(([k, h]) => [k, h.digest('hex')])),
+    limits,
+    finished: !!d.finished,
+  };
+}
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** Each non-empty member's SHA-256 as Python's zipfile reads it (through the central directory, CRC checked). */
+export function pythonDigests(archive: Uint8Array): Map<string, string> {
+  const script = [
+    'import hashlib, io, json, sys, zipfile',
+    'z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))',
+    'print(json.dumps({i.filename: hashlib.sha256(z.read(i)).hexdigest() for i in z.infolist() if i.file_size}))',
+  ].join('\n');
+  const out = execFileSync('python3', ['-c', script], { input: archive, maxBuffer: 1 << 28 });
+  return new Map(Object.entries(JSON.parse(out.toString()) as Record<string, string>));
+}
+
+/** The walk's members' digests, the same way (non-empty ones). */
+export const digestsOf = (w: Walked) => new Map([...w.digests].filter(([, d]) => d !== EMPTY));
+const EMPTY = sha(new Uint8Array(0));
