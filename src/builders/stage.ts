@@ -24,6 +24,8 @@ import { unsupported } from './plan.js';
 import { baseReference, type BaseFinder } from './bases.js';
 import { buildLayout, checkEmulation } from './layout-build.js';
 import { startAgent } from './ssh-agent.js';
+import { plainLoopbackRegistries } from './loopback.js';
+import { imageUses } from '../plan/dockerfile.js';
 
 export const AGENT_STATE = 'ssh_agent_pid';
 /** The build's agent keeps ssh-key this long: the longest a job may run (GitHub's limit, 6 hours). */
@@ -147,9 +149,10 @@ async function registryAccess(fx: Effects, inputs: BuildInputs, choice: Choice, 
 }
 
 /** The chosen builder, with the step's registry settings for every pull it makes (bases, COPY --from, caches). */
-async function builderFor(fx: Effects, inputs: BuildInputs, choice: Choice, work: Workdir): Promise<Builder> {
+async function builderFor(fx: Effects, inputs: BuildInputs, choice: Choice, work: Workdir, targets: ReadonlyArray<string | undefined> = []): Promise<Builder> {
   const { platform, exec } = fx;
   const insecureRegistries = [...inputs.transfer.registries].filter(([, r]) => r.insecure).map(([host]) => host);
+  if (choice.name === 'buildah') insecureRegistries.push(...(await plainLoopbackBases(fx, inputs, targets, insecureRegistries)));
   const { buildkitHost, buildxBuilder } = inputs.builder;
   const access = await registryAccess(fx, inputs, choice, work.dir);
   return fx.builders.create(choice, {
@@ -163,6 +166,27 @@ async function builderFor(fx: Effects, inputs: BuildInputs, choice: Choice, work
     buildxBuilder,
     insecureRegistries,
   });
+}
+
+/**
+ * The loopback registries the build pulls from that answer in plain HTTP (builders/loopback.ts):
+ * buildah reaches them over HTTP, as Docker and Hoist's own client do, and the log says so.
+ */
+async function plainLoopbackBases(fx: Effects, inputs: BuildInputs, targets: ReadonlyArray<string | undefined>, known: readonly string[]): Promise<string[]> {
+  let refs: string[];
+  try {
+    const uses = imageUses(await fx.files.readText(inputs.source.file), inputs.source.buildArgs, {
+      platforms: inputs.builder.platforms,
+      targets: [...targets],
+    });
+    refs = uses.map((u) => u.ref);
+  } catch {
+    return []; // the policy stage has said what is wrong with the Dockerfile
+  }
+  for (const [, source] of inputs.source.buildContexts) if (source.startsWith('docker-image://')) refs.push(source.slice('docker-image://'.length));
+  const plain = await plainLoopbackRegistries(refs, known);
+  for (const host of plain) fx.platform.info(`${host}: a loopback registry that answers in plain HTTP: buildah pulls from it over HTTP, as Docker does`);
+  return plain;
 }
 
 export async function runBuilds(
@@ -186,7 +210,13 @@ export async function runBuilds(
     ssh.push({ id: 'default', paths: [agent.socket] });
     platform.info("ssh-key loaded into Hoist's own ssh-agent, forwarded to the build as default");
   }
-  const builder = await builderFor(fx, inputs, choice, work);
+  const builder = await builderFor(
+    fx,
+    inputs,
+    choice,
+    work,
+    planned.map((p) => p.unit.target),
+  );
   const built: Built[] = [];
   for (const [i, { unit, meta }] of planned.entries()) {
     const plan = { ...planFor(inputs, unit, meta.labels), ssh, secretFiles, iidFile: join(work.dir, `iid-${i}`) };
