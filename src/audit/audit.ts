@@ -24,6 +24,9 @@ import { WrappedScan } from './wrapped.js';
 import { isLayerTar, layerDecompressor } from './decoders/layer.js';
 import { DEFAULT_LIMITS, LayerRoutes, type Limits } from './nested.js';
 
+/** Config and annotation strings shorter than this are not routed as content: they hold no encoded stream of a value. */
+const ROUTED_TEXT = 32;
+
 /** Values shorter than this are not looked for: they would match by chance. */
 export const MIN_SECRET_LENGTH = 8;
 
@@ -238,9 +241,14 @@ class LayoutAudit {
       });
   }
 
+  /** Config and annotation strings that may hold a stream (`ENV SEED=<base64 of a tar.zst>`): routed as files' contents are. */
+  readonly #texts: Array<{ text: string; where: string }> = [];
+
   walkJson(value: unknown, path: string, where: (path: string) => string): void {
-    if (typeof value === 'string') this.scanText(value, where(path));
-    else if (Array.isArray(value)) value.forEach((v, i) => this.walkJson(v, `${path}[${i}]`, where));
+    if (typeof value === 'string') {
+      this.scanText(value, where(path));
+      if (value.length >= ROUTED_TEXT) this.#texts.push({ text: value, where: where(path) });
+    } else if (Array.isArray(value)) value.forEach((v, i) => this.walkJson(v, `${path}[${i}]`, where));
     else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
         this.scanText(k, where(`${path}{key ${JSON.stringify(k)}}`));
@@ -253,6 +261,7 @@ class LayoutAudit {
   async scanNode(node: ManifestNode, what: string): Promise<void> {
     const parsed = JSON.parse(node.bytes.toString('utf8')) as { annotations?: Record<string, string>; config?: Descriptor; layers?: Descriptor[] };
     this.walkJson(parsed.annotations ?? {}, 'annotations', (p) => `${what} ${node.digest} ${p}`);
+    await this.#routeTexts();
     if (!parsed.config) return;
     const configDigest = parsed.config.digest;
     const configBytes = await readFile(blobPath(this.layoutDir, configDigest));
@@ -265,6 +274,7 @@ class LayoutAudit {
       if (!this.#scannedBlobs.has(configDigest)) this.scanText(configBytes.toString('latin1'), `config blob ${configDigest}`);
     }
     this.#scannedBlobs.add(configDigest);
+    await this.#routeTexts();
     const steps = (config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by);
     for (const [i, layer] of (parsed.layers ?? []).entries()) {
       if (this.#scannedBlobs.has(layer.digest)) continue;
@@ -304,6 +314,16 @@ class LayoutAudit {
     await routes.finish();
     feed.end();
     this.result.layers++;
+  }
+
+  /** The strings the walks kept, each routed as the content of a file named `value` under its place. */
+  async #routeTexts(): Promise<void> {
+    for (const { text, where } of this.#texts.splice(0)) {
+      const routes = this.#routes(where);
+      const router = routes.file('value');
+      await router.push(Buffer.from(text));
+      await router.end();
+    }
   }
 
   /** How a layer's files are opened: each thing inside scanned under its path, and routed again. */
