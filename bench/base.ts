@@ -8,10 +8,12 @@
  * own `docker save` of the same kind of image to /dev/null, the part of the save no client can avoid.
  *
  *   bash bench/run.sh base        (BENCH_BASE_MIB, default 200; BENCH_APP_MIB, default 5;
- *                                  BENCH_DIST, another build of dist/ to measure)
+ *                                  BENCH_DIST, another build of dist/ to measure; BENCH_CPU_PROF, a
+ *                                  directory for a CPU profile of Hoist's run)
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FaultProxy } from '../test/support/fault-proxy.js';
 import { row, timed, type Measured } from './measure.js';
@@ -90,7 +92,12 @@ async function main(): Promise<void> {
   };
   const sent = (before: number) => `${((proxy.bodyBytes - before) / MiB).toFixed(1)} MiB sent`;
 
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
   out(`\nAn image on a ${baseMiB} MiB base plus a ${appMiB} MiB layer, pushed to a registry that holds the base (wall time, peak RSS, bytes sent)`);
+  out(`  load average ${load()} (on a shared machine every row is slower by it; compare the ratio)`);
   // docker: build, then push (the base's layers are mounted: the daemon knows their digests from its own push).
   const dockerCtx = await app('docker');
   const dockerRef = `${proxy.host}/bench/app-docker-${id}:1`;
@@ -108,6 +115,8 @@ async function main(): Promise<void> {
   const h = await timed(
     process.execPath,
     [
+      // BENCH_CPU_PROF=DIR: Hoist's run writes a V8 CPU profile there (bench/profile.ts sums it by function and file).
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       cli,
       'build',
       '--context',
@@ -150,6 +159,7 @@ async function main(): Promise<void> {
   // What the save path costs the daemon alone: the same kind of image saved to nowhere.
   const saved = await timed('/bin/sh', ['-c', `${docker} save ${dockerRef} > /dev/null`], env);
   out(row('docker save of the docker-built image, to /dev/null (for the split)', saved));
+  out(`  load average after: ${load()}`);
   await timed(docker, ['rmi', dockerRef, base], env);
   await proxy.close();
   await writeFile(join(BENCH_DIR, 'base-results.txt'), `${lines.join('\n')}\n`);

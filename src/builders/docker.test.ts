@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { createDockerBuilder, renderDockerBuildArgs } from './docker.js';
 import { CommandError, type Exec } from '../effects/exec.js';
 import { basePlan as plan } from '../../test/support/plan.js';
 import type { BuildPlan } from '../core/builder.js';
+import { blobPath, readLayoutImage } from '../oci/layout.js';
+import { layerTar } from '../../test/support/tar.js';
 
 describe('renderDockerBuildArgs', () => {
   it.each<[string, Partial<BuildPlan>, string[]]>([
@@ -166,5 +170,45 @@ describe('docker builder without load: names of its own', () => {
     );
     expect(d.tags.get('r/app:1')).toBeDefined();
     expect(d.calls.some((c) => c[1] === 'image')).toBe(false);
+  });
+});
+
+// docker save's pipe hands the conversion 64 KiB chunks as they come, unjoined; the bytes counted
+// for the log are counted on the way, never by a reader that would start the stream flowing before
+// the conversion listens (a chunk read then would be missing from the layout).
+describe('docker builder: docker save read as its pipe gives it', () => {
+  it('converts every byte of an archive in 64 KiB chunks, all there before the conversion reads, and counts them', async () => {
+    const layer = await layerTar('app/data.bin', randomBytes(900 * 1024));
+    const diffId = `sha256:${createHash('sha256').update(layer).digest('hex')}`;
+    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [diffId] } });
+    const pack = tar.pack();
+    pack.entry({ name: 'c.json' }, config);
+    pack.entry({ name: 'l/layer.tar' }, layer);
+    pack.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'c.json', RepoTags: [], Layers: ['l/layer.tar'] }]));
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
+    const archive = Buffer.concat(chunks);
+    const exec: Exec = {
+      run: async () => ({ stdout: '', stderr: '' }),
+      stream() {
+        const stdout = new PassThrough({ highWaterMark: archive.length });
+        for (let at = 0; at < archive.length; at += 65536) stdout.write(archive.subarray(at, at + 65536));
+        stdout.end();
+        return { stdout, done: Promise.resolve(), kill() {} };
+      },
+      sink() {
+        throw new Error('not used');
+      },
+      stopAll() {},
+    };
+    const id = `sha256:${'1'.repeat(64)}`;
+    const lines: string[] = [];
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-docker-chunks-'));
+    await createDockerBuilder(exec, {}, async () => id).build({ ...plan, keepLocalTags: true }, dir, (l) => void lines.push(l));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^docker save → OCI layout: ${(archive.length / 1048576).toFixed(1)} MiB in `)));
+    const image = await readLayoutImage(dir);
+    expect(image.manifest.layers).toHaveLength(1);
+    expect(gunzipSync(await readFile(blobPath(dir, image.manifest.layers[0]!.digest))).equals(layer)).toBe(true); // toEqual walks 900 KiB byte by byte
   });
 });

@@ -76,13 +76,17 @@ export class Digester extends Transform {
   }
 }
 
+/** How much a blob's writer holds while the disk catches up: a pipe's 64 KiB chunks are then written several at once. */
+const WRITE_AHEAD = 1024 * 1024;
+
 /** Streams `source` (optionally through transforms) into the layout; returns its digest and size. */
 export async function writeBlobStream(layoutDir: string, source: Readable, ...transforms: Transform[]): Promise<{ digest: string; size: number }> {
   const tmp = join(layoutDir, 'blobs', `.tmp-${randomBytes(8).toString('hex')}`);
   const digester = new Digester();
   try {
     await onDiskFull(layoutDir, `a blob of the OCI layout (${digester.size} bytes written so far)`, () =>
-      pipeline([source, ...transforms, digester, createWriteStream(tmp, { mode: 0o644 })]),
+      // 1 MiB, not 16 KiB: the source reads on while a write is in flight, and what arrived meanwhile goes out in one writev.
+      pipeline([source, ...transforms, digester, createWriteStream(tmp, { mode: 0o644, highWaterMark: WRITE_AHEAD })]),
     );
     const digest = digester.digest();
     await rename(tmp, blobPath(layoutDir, digest));
