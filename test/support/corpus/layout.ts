@@ -47,8 +47,15 @@ export interface ImageExtras {
 /** Go's encoding/json (docker's, buildkit's): <, > and & as \u003c, \u003e, \u0026. */
 const goJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
+/** One layer: a directory, gzip'd or not — or compressed by a real tool (`pzstd`), its tar on stdin, its blob on stdout. */
+export interface LayerSpec {
+  dir: string;
+  gzip: boolean;
+  tool?: { argv: string[]; mediaType: string };
+}
+
 /** Writes an OCI layout at `layoutDir` whose one image has one layer per entry of `layers`. */
-export async function writeLayout(layoutDir: string, layers: Array<{ dir: string; gzip: boolean }>, extras: ImageExtras = {}): Promise<{ bytes: number }> {
+export async function writeLayout(layoutDir: string, layers: LayerSpec[], extras: ImageExtras = {}): Promise<{ bytes: number }> {
   const blobs = join(layoutDir, 'blobs', 'sha256');
   await mkdir(blobs, { recursive: true });
   const put = async (b: Buffer) => {
@@ -63,6 +70,11 @@ export async function writeLayout(layoutDir: string, layers: Array<{ dir: string
     const tar = layerTar(l.dir);
     bytes += tar.length;
     diffIds.push(`sha256:${sha256(tar)}`);
+    if (l.tool) {
+      const blob = execFileSync(l.tool.argv[0]!, l.tool.argv.slice(1), { input: tar, maxBuffer: 1 << 30 });
+      descriptors.push({ mediaType: l.tool.mediaType, ...(await put(blob)) });
+      continue;
+    }
     const blob = l.gzip ? gzipSync(tar) : tar;
     descriptors.push({ mediaType: `application/vnd.oci.image.layer.v1.tar${l.gzip ? '+gzip' : ''}`, ...(await put(blob)) });
   }
