@@ -85,10 +85,23 @@ describe('cliDialect', () => {
       'answered 401 — check the access of the credentials from registry-auth',
       'answered 401 — check the access of the credentials from HOIST_REGISTRY_AUTH or --registry-auth-file',
     ],
+    [
+      'FROM a/b:1 is not an allowed base image (allowed-base-images: registry.acme/golden/*)',
+      'FROM a/b:1 is not an allowed base image (--allowed-base-images: registry.acme/golden/*)',
+    ],
+    ['write it as a/b:1@sha256:… (require-pinned-base)', 'write it as a/b:1@sha256:… (--require-pinned-base)'],
   ])('%s', (action, cli) => expect(cliDialect(action)).toBe(cli));
 
   it('leaves words that are not input names, and input names outside those phrases', () => {
-    for (const text of ['set colour: red', 'pushed to registry.acme/app', 'the tag audit-values stays', 'with build-args=FOO', 'registry-auth: bad line 2'])
+    for (const text of [
+      'set colour: red',
+      'pushed to registry.acme/app',
+      'the tag audit-values stays',
+      'with build-args=FOO',
+      'registry-auth: bad line 2',
+      '(sha-0123456)',
+      '(my-tag: x)',
+    ])
       expect(cliDialect(text)).toBe(text);
   });
 });

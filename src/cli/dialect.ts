@@ -32,5 +32,7 @@ export function cliDialect(message: string): string {
       .replace(/\b(to|in|with|from) ([a-z][a-z0-9-]*)\b(?![:=/.-]\w)/g, (all, word: string, name: string) =>
         known(name) && name.includes('-') ? `${word} ${cliSpelling(name)}` : all,
       )
+      // "(require-pinned-base)", "(allowed-base-images: registry.acme/golden/*)": the policy's findings
+      .replace(/\(([a-z][a-z0-9-]*)(\)|: )/g, (all, name: string, after: string) => (known(name) && name.includes('-') ? `(${cliSpelling(name)}${after}` : all))
   );
 }
