@@ -98,11 +98,13 @@ export class ZipWalk {
   async end(): Promise<void> {
     const data = Buffer.concat(this.#parts);
     this.#parts = [];
-    if (!this.env.stopped) await this.#run(data, true);
+    // Stopped by a bound, the router named why: the member it stopped in is not also named cut short.
+    const stopped = this.env.stopped;
+    if (!stopped) await this.#run(data, true);
     const s = this.#state;
-    if (s.kind === 'member') await this.#close(s.member, 'a truncated zip (it ends inside this member): the rest is not audited');
+    if (s.kind === 'member') await this.#close(s.member, stopped ? undefined : 'a truncated zip (it ends inside this member): the rest is not audited');
     this.#state = { kind: 'done' };
-    if (!this.#proven) return;
+    if (!this.#proven || stopped) return;
     const unmet = this.#listed.filter((name) => !this.#met.has(name));
     for (const name of unmet.slice(0, UNMET_NAMED))
       this.#name("listed in the zip's central directory but not met where its data should be: not audited", inside(this.env.path, name));
