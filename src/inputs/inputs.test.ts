@@ -384,3 +384,20 @@ describe('load and type=docker with several platforms', () => {
     expect(await issuesOf({ images: 'a/b', platforms: 'linux/amd64,linux/arm64', outputs: 'type=oci,dest=dir' })).toEqual([]);
   });
 });
+
+describe('registry-auth keys written as URLs', () => {
+  it('name their host, as docker login and the Docker config do', async () => {
+    const c = await parseConfig(
+      reader({
+        images: '127.0.0.1:5443/a/b',
+        version: '1.0.0',
+        'registry-auth': 'https://127.0.0.1:5443/=u1:p1\nhttps://index.docker.io/v1/=u2:p2\nGHCR.io/=u3:p3',
+      }),
+      ctx,
+    );
+    expect(c.transfer.registries.get('127.0.0.1:5443')).toMatchObject({ username: 'u1', password: 'p1' });
+    expect(c.transfer.registries.get('registry-1.docker.io')).toMatchObject({ username: 'u2', password: 'p2' });
+    expect(c.transfer.registries.get('ghcr.io')).toMatchObject({ username: 'u3', password: 'p3' });
+    expect([...c.transfer.registries.keys()].sort()).toEqual(['127.0.0.1:5443', 'ghcr.io', 'registry-1.docker.io']);
+  });
+});

@@ -80,7 +80,14 @@ export async function yamlFor(raw: string): Promise<YamlParse | undefined> {
 export function parseTransfer(scope: InputScope, parseYaml?: YamlParse): TransferSettings {
   const registries = new Map<string, RegistrySettings>();
   const settingsFor = (registry: string) => {
-    const host = registryHost(registry.trim());
+    // As docker login and the Docker config's keys: a URL names its host (https://index.docker.io/v1/,
+    // https://127.0.0.1:5443/); left as written, it matched no image and the push went without a login.
+    const host = registryHost(
+      registry
+        .trim()
+        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+        .replace(/\/.*$/, ''),
+    );
     let s = registries.get(host);
     if (!s) registries.set(host, (s = { insecure: false }));
     return s;
