@@ -21,6 +21,9 @@ describe('parseOutputs', () => {
     ['type=registry', /pushing is what images and push do/],
     ['type=oci', /dest= is missing/],
     ['dest=x', /type must be docker or oci/],
+    // Attributes that would be dropped silently (the layers stayed gzip under compression=zstd).
+    ['type=oci,dest=x,compression=zstd', /^'type=oci,dest=x,compression=zstd': 'compression' is not taken: outputs takes type, dest, tar/],
+    ['type=docker,dest=x.tar,name=app,oci-mediatypes=true', /'name', 'oci-mediatypes' is not taken/],
   ])('refuses %j, saying what to do', (line, message) => {
     expect(parseOutputs([line], abs).errors).toEqual([expect.stringMatching(message)]);
   });

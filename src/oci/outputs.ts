@@ -10,6 +10,9 @@ export interface OutputSpec {
   tar: boolean;
 }
 
+/** The attributes an `outputs` line may have. */
+const OUTPUT_KEYS = ['type', 'dest', 'tar'];
+
 /** Parses `outputs` lines; filesystem exporters (`local`, `tar`) and `registry` are refused with the way to get them. */
 export function parseOutputs(lines: readonly string[], abs: (p: string) => string): { specs: OutputSpec[]; errors: string[] } {
   const specs: OutputSpec[] = [];
@@ -22,7 +25,14 @@ export function parseOutputs(lines: readonly string[], abs: (p: string) => strin
       }),
     );
     const type = fields.type ?? '';
-    if (type === 'registry' || type === 'image') errors.push(`'${line}': pushing is what images and push do; leave it out of outputs`);
+    // Any other attribute (compression=zstd, oci-mediatypes, name) would be dropped without a word:
+    // the copy is the image as built and audited, whatever the line asks of it.
+    const other = Object.keys(fields).filter((k) => !OUTPUT_KEYS.includes(k));
+    if (other.length && (type === 'docker' || type === 'oci'))
+      errors.push(
+        `'${line}': ${other.map((k) => `'${k}'`).join(', ')} is not taken: outputs takes ${OUTPUT_KEYS.join(', ')} (the image is written as it was built and audited)`,
+      );
+    else if (type === 'registry' || type === 'image') errors.push(`'${line}': pushing is what images and push do; leave it out of outputs`);
     else if (type === 'local' || type === 'tar') errors.push(`'${line}': a filesystem export (type=${type}) is not supported: use type=oci or type=docker`);
     else if (type !== 'docker' && type !== 'oci') errors.push(`'${line}': type must be docker or oci`);
     else if (!fields.dest) errors.push(`'${line}': dest= is missing`);
