@@ -56,20 +56,25 @@ export async function cliFacts(exec: Exec, env: Env, cwd: string, flags: Partial
   const inCheckout = (await git('rev-parse', '--is-inside-work-tree')) === 'true';
   const ask = async (...args: string[]) => (inCheckout ? git(...args) : undefined);
   const ci = ciVariables(env);
-  const sha = flags.commit ?? fromEnv(env, 'GIT_COMMIT', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'CI_COMMIT_SHA') ?? ci.sha ?? (await ask('rev-parse', 'HEAD'));
-  const atHead = async () =>
-    releaseTagOf((await ask('tag', '--points-at', 'HEAD'))?.split('\n') ?? []) ?? (await ask('describe', '--tags', '--exact-match', 'HEAD'));
-  const tag = flags['git-tag'] ?? fromEnv(env, 'TAG_NAME', 'BUILDKITE_TAG', 'CIRCLE_TAG', 'CI_COMMIT_TAG') ?? ci.tag ?? (await atHead());
-  const branch =
-    flags.branch ??
-    fromEnv(env, 'BRANCH_NAME', 'BUILDKITE_BRANCH', 'CIRCLE_BRANCH', 'CI_COMMIT_BRANCH') ??
-    ci.branch ??
-    (await ask('symbolic-ref', '--short', '-q', 'HEAD'));
   if (flags['pull-request'] !== undefined && !/^\d+$/.test(flags['pull-request']))
     throw new UsageError(`--pull-request: '${flags['pull-request']}' is not a pull request number`, 'build');
   const pr = flags['pull-request'] ?? fromEnv(env, 'CHANGE_ID', 'BUILDKITE_PULL_REQUEST', 'CI_COMMIT_PULL_REQUEST') ?? ci.pr;
-  const commitTime = flags['commit-time'] ?? (sha && (await ask('show', '-s', '--format=%cI', sha)));
-  const url = remoteUrl(await ask('remote', 'get-url', 'origin'));
+  const atHead = async () =>
+    releaseTagOf((await ask('tag', '--points-at', 'HEAD'))?.split('\n') ?? []) ?? (await ask('describe', '--tags', '--exact-match', 'HEAD'));
+  // The gits at once: each is a process start, and a job script pays them before its inputs are read.
+  const shaOf = async () =>
+    flags.commit ?? fromEnv(env, 'GIT_COMMIT', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'CI_COMMIT_SHA') ?? ci.sha ?? (await ask('rev-parse', 'HEAD'));
+  const [[sha, commitTime], tag, branch, origin] = await Promise.all([
+    shaOf().then(async (sha) => [sha, flags['commit-time'] ?? (sha && (await ask('show', '-s', '--format=%cI', sha)))] as const),
+    (async () => flags['git-tag'] ?? fromEnv(env, 'TAG_NAME', 'BUILDKITE_TAG', 'CIRCLE_TAG', 'CI_COMMIT_TAG') ?? ci.tag ?? (await atHead()))(),
+    (async () =>
+      flags.branch ??
+      fromEnv(env, 'BRANCH_NAME', 'BUILDKITE_BRANCH', 'CIRCLE_BRANCH', 'CI_COMMIT_BRANCH') ??
+      ci.branch ??
+      (await ask('symbolic-ref', '--short', '-q', 'HEAD')))(),
+    ask('remote', 'get-url', 'origin'),
+  ]);
+  const url = remoteUrl(origin);
   const pullRequest = pr && /^\d+$/.test(pr) ? Number(pr) : undefined;
   return {
     git: {
