@@ -70,6 +70,11 @@ export async function judgeEnvelope(
   digest: string,
 ): Promise<Omit<VerifiedAttestation, 'envelopeDigest'> | string> {
   const keyless = trust.keyless && typeof annotations[CERTIFICATE_ANNOTATION] === 'string';
+  // With no key to try, say why as a `.sig` layer's verdict does (verify.ts), not "another key".
+  if (!keyless && !trust.keys.length)
+    return trust.keyless
+      ? 'a key signature (no certificate): only a keyless signature can match the certificate identity given'
+      : 'no key was given to verify with';
   const opened: Opened | string = keyless ? await openKeyless(bytes, trust, annotations) : openEnvelope(bytes, trust.keys);
   if (typeof opened === 'string') return opened;
   const names = (opened.statement.subject ?? []).some((s) => `sha256:${String(s.digest?.sha256)}` === digest);

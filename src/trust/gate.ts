@@ -68,7 +68,6 @@ const RANKS: Array<[RegExp, string]> = [
   [/^(SET invalid|untrusted certificate|expired|the Rekor entry|no Rekor bundle)/, ''],
   [/^wrong (identity|issuer)/, ''],
   [/^a key signature \(no certificate\)/, ''],
-  [/^referrer sha256:/, ''],
   [/^no signature/, 'unsigned'],
 ];
 
@@ -77,8 +76,11 @@ export function whyNotVerified(result: VerifyResult): string {
   const rejected = result.rejected;
   if (!rejected.length) return 'unsigned: no signature was found';
   const rank = (reason: string) => {
-    const i = RANKS.findIndex(([re]) => re.test(reason));
-    return i < 0 ? RANKS.length : i;
+    // A bundle referrer's reason ranks as the same reason of a `.sig` layer; any other still tells more than a missing tag.
+    const bare = reason.replace(/^referrer sha256:[a-f0-9]{64}: /, '');
+    const i = RANKS.findIndex(([re]) => re.test(bare));
+    if (i >= 0) return i;
+    return bare === reason ? RANKS.length : RANKS.length - 1.5;
   };
   const best = [...rejected].sort((a, b) => rank(a.reason) - rank(b.reason))[0]!;
   const label = RANKS[rank(best.reason)]?.[1];

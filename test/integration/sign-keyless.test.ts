@@ -128,9 +128,10 @@ describe('sign: keyless (stand-in Fulcio and Rekor)', () => {
     const verifier = new Verifier(toTrustMaterial(standins.root), { tlogThreshold: 1, ctlogThreshold: 1 });
     expect(verifier.verify(toSignedEntity(bundle, payload), { subjectAlternativeName: SUB }).identity?.subjectAlternativeName).toBe(SUB);
     expect(() => verifier.verify(toSignedEntity(bundle, payload), { subjectAlternativeName: 'someone-else' })).toThrow(/certificate identity error/);
-    // Two certificates and two entries: the SLSA provenance (attested keyless before the push), then the signature.
-    expect(standins.fulcio.requests).toEqual(['POST /api/v2/signingCert', 'POST /api/v2/signingCert']);
-    expect(standins.rekor.requests).toEqual(['POST /api/v1/log/entries', 'POST /api/v1/log/entries']);
+    // Three certificates and three entries: the SLSA provenance (attested keyless before the push), the
+    // signature (.sig), and cosign's sign statement for the Sigstore bundle referrer (cosign 3's form).
+    expect(standins.fulcio.requests).toEqual(Array(3).fill('POST /api/v2/signingCert'));
+    expect(standins.rekor.requests).toEqual(Array(3).fill('POST /api/v1/log/entries'));
   }, 300_000);
 
   it('with no OIDC token: exit 2 naming id-token: write (GitHub) and id_tokens: (GitLab), nothing pushed, no request made', async () => {
@@ -197,8 +198,12 @@ describe('hoist verify --certificate-identity (keyless, stand-in Fulcio and Reko
     ]);
     const json = await verify(`${repo}:1.0.0`, [...who(SUB, ISSUER), '--json']);
     expect(json.code, json.stderr).toBe(0);
-    expect((JSON.parse(json.stdout) as { verified: Array<{ certificate: unknown }> }).verified.map((v) => v.certificate)).toEqual([
-      expect.objectContaining({ subject: SUB, issuer: ISSUER }),
+    // The .sig's signature and the Sigstore bundle referrer's (cosign 3's form), each keyless for the signer.
+    expect(
+      (JSON.parse(json.stdout) as { verified: Array<{ certificate: unknown; referrer?: string }> }).verified.map((v) => [v.certificate, !!v.referrer]),
+    ).toEqual([
+      [expect.objectContaining({ subject: SUB, issuer: ISSUER }), false],
+      [expect.objectContaining({ subject: SUB, issuer: ISSUER }), true],
     ]);
     const regexp = await verify(`${repo}:1.0.0`, [
       '--certificate-identity-regexp',
@@ -316,7 +321,14 @@ describe('hoist verify --certificate-identity (keyless, stand-in Fulcio and Reko
     manifest.layers[0]!.annotations['dev.sigstore.cosign/bundle'] = JSON.stringify({ ...rb, SignedEntryTimestamp: set.toString('base64') });
     await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest));
     await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `dir:${out}`, sigOf(digest)]);
-    await refusal(`${repo}:1.0.0`, who(SUB, ISSUER), /SET invalid: the Rekor bundle's signed entry timestamp does not verify/);
+    // The .sig's layer is refused; the image stays signed by its Sigstore bundle referrer (cosign 3's form), untouched.
+    const tampered = await verify(`${repo}:1.0.0`, [...who(SUB, ISSUER), '--json']);
+    const verdict = JSON.parse(tampered.stdout) as { verified: Array<{ referrer?: string }>; rejected: Array<{ reason: string }> };
+    expect([tampered.code, verdict.verified.map((v) => !!v.referrer), verdict.rejected.map((r) => r.reason)]).toEqual([
+      0,
+      [true],
+      [expect.stringMatching(/^SET invalid: the Rekor bundle's signed entry timestamp does not verify/)],
+    ]);
 
     // An image signed with a key only: no certificate for the identity to match.
     await run('openssl', ['ecparam', '-genkey', '-name', 'prime256v1', '-noout', '-out', join(ws, 'k.pem')]);
