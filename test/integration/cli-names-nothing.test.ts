@@ -84,5 +84,9 @@ describe('hoist audit with nothing it can look for, or nothing to look in: exit 
     await run('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${base()}`, `oci:${join(dir, 'layout')}`]);
     const ok = await hoist(['audit', join(dir, 'layout')], { cwd, env: { HOIST_AUDIT_VALUES: 'a-value-to-look-for' } });
     expect(ok.code, ok.stderr).toBe(0);
+    // Written without ./, a directory holding a layout is still one (it was fetched as docker.io/library/layout).
+    const bare = await hoist(['audit', 'layout'], { cwd: dir, env: { HOIST_AUDIT_VALUES: 'a-value-to-look-for' } });
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(bare.stderr).not.toContain('docker.io');
   }, 120_000);
 });

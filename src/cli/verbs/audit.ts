@@ -7,6 +7,7 @@ import { parseReference, type Reference } from '../../core/reference.js';
 import { UsageError } from '../usage.js';
 import { registryVerb, type RegistryJob } from './registry.js';
 import type { Values } from './verb.js';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The shortest value the audit looks for (audit/audit.ts's MIN_SECRET_LENGTH, not imported: the audit loads only when the verb runs). */
@@ -23,7 +24,9 @@ function parse(values: Values, positionals: string[]): AuditTask {
   if (positionals.length !== 1) throw new UsageError('audit takes one image reference or OCI layout directory');
   const target = positionals[0]!;
   let source: AuditTask['source'];
-  if (target.startsWith('.') || target.startsWith('/')) source = { layout: target };
+  // A directory holding a layout is one, also written without ./ (out/layout would otherwise be docker.io/out/layout).
+  if (target.startsWith('.') || target.startsWith('/') || existsSync(join(target, 'oci-layout')) || existsSync(join(target, 'index.json')))
+    source = { layout: target };
   else {
     try {
       source = { ref: parseReference(target) };
