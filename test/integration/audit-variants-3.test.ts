@@ -119,3 +119,35 @@ describe('the shipped audit on a third round of variants', () => {
     expect(values.filter((s) => printed.includes(s))).toEqual([]);
   });
 });
+
+/** An image made by buildah (copy, commit) and pushed as `zstd:chunked` to an OCI layout `name` in `dir`. */
+function buildahChunked(dir: string, name: string, value: string): void {
+  const storage = ['--root', join(dir, `${name}-root`), '--runroot', join(dir, `${name}-run`), '--storage-driver', 'vfs'];
+  const files = join(dir, `${name}-files`);
+  execFileSync('mkdir', ['-p', files]);
+  // A first file of 3 MB: buildah writes each file as its own frames, so the value's file is far past the first frame.
+  execFileSync('sh', ['-c', 'head -c 2200000 /dev/urandom | base64 > a-noise.txt && cat > b.env'], { cwd: files, input: `API_TOKEN=${value}\n` });
+  const c = execFileSync('buildah', [...storage, 'from', 'scratch'])
+    .toString()
+    .trim();
+  execFileSync('buildah', [...storage, 'copy', c, files, '/srv/chunked/']);
+  execFileSync('buildah', [...storage, 'commit', '--quiet', c, name]);
+  execFileSync('buildah', [...storage, 'push', '--quiet', '--compression-format', 'zstd:chunked', name, `oci:${join(dir, name)}`]);
+}
+
+describe('a layer pushed by buildah as zstd:chunked (one frame per file, skippable frames)', () => {
+  it('the value in a later file is found; the clean twin passes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-chunked-'));
+    try {
+      const v = valueOf('token');
+      buildahChunked(dir, 'leaky', v);
+      buildahChunked(dir, 'clean', valueOf('token'));
+      const [l, c] = [await auditLayout(dir, 'leaky', [v]), await auditLayout(dir, 'clean', [v])];
+      expect(findingsFor(l, 0).map((f) => strip(f.where))).toEqual(['srv/chunked/b.env']);
+      expect(c.findings.map((f) => `${f.severity}: ${f.what} @ ${f.where}`)).toEqual([]);
+      expect({ leaky: l.code, clean: c.code }).toEqual({ leaky: 1, clean: 0 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
