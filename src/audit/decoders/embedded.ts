@@ -137,6 +137,8 @@ export class EmbeddedStreams {
     }
     this.#offset += chunk.length;
     this.#carry = chunk.length >= CARRY ? chunk.slice(chunk.length - CARRY) : Buffer.concat([carry, chunk]).subarray(-CARRY);
+    // An archive that ended in this chunk owned the headers in it, found above; from the next chunk on, none.
+    if (this.#archive?.decoding.finished) this.#archive = undefined;
     await this.#settle();
   }
 
@@ -148,7 +150,6 @@ export class EmbeddedStreams {
   async #settle(): Promise<void> {
     const finished = this.#active.filter((d) => d.finished);
     if (!finished.length) return;
-    if (this.#archive?.decoding.finished) this.#archive = undefined;
     this.#active = this.#active.filter((d) => !d.finished);
     for (const d of finished) await d.end();
   }

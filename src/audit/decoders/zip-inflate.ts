@@ -42,9 +42,10 @@ function attempt(input: Buffer, max: number): Attempt {
  * it is offered again (counted from its first byte not taken), `ended` once its data ended.
  */
 export class DeflateEntry {
-  /** Stored bytes taken, and the bytes they inflated to. */
+  /** Stored bytes taken, the bytes they inflated to and their CRC-32. */
   taken = 0;
   inflated = 0;
+  crc = 0;
   want = 0;
   ended = false;
   /** Why its data could not be read to its end (damaged, cut short). */
@@ -78,6 +79,7 @@ export class DeflateEntry {
       this.ended = true;
       this.taken = whole ? this.size! : r.used;
       this.inflated = r.out.length;
+      this.crc = zlib.crc32(r.out);
       for (let i = 0; i < r.out.length; i += SLICE) if (!(await this.out.write(r.out.subarray(i, i + SLICE), this.taken))) break;
       return this.taken;
     }
@@ -92,6 +94,7 @@ export class DeflateEntry {
   async #streamed(bytes: Buffer, tail: boolean): Promise<number> {
     this.#stream = new RawInflateStream(async (chunk) => {
       this.inflated += chunk.length;
+      this.crc = zlib.crc32(chunk, this.crc);
       await this.out.write(chunk, this.#handed);
     });
     return this.#feed(bytes, tail);

@@ -36,6 +36,8 @@ export interface LocalHeader {
   length: number;
   /** The sizes are 64-bit (a zip64 extra field): so are the descriptor's, if any. */
   zip64: boolean;
+  /** The CRC-32 of its content, when here rather than in a descriptor. */
+  crc: number | undefined;
 }
 
 export const ENCRYPTED = 1;
@@ -86,6 +88,7 @@ export function readLocal(b: Uint8Array, at: number): LocalHeader {
     name: nameOf(b.subarray(at + 30, extraAt), flags),
     length: extraEnd - at,
     zip64,
+    crc: flags & HAS_DESCRIPTOR ? undefined : u32(b, at + 14),
   };
 }
 
@@ -138,6 +141,7 @@ function extraHolds(h: Uint8Array, at: number, length: number): boolean {
 /** What a member's data descriptor said, and how long it was. */
 export interface Descriptor {
   length: number;
+  crc: number;
 }
 
 /**
@@ -163,8 +167,9 @@ export function readDescriptor(b: Uint8Array, at: number, compressed: number, or
     const o = wide ? u64(b, at + start + 4 + 8) : u32(b, at + start + 8);
     const want = wide ? compressed : compressed % 2 ** 32;
     if (c !== want || (original !== undefined && o !== (wide ? original : original % 2 ** 32))) continue;
-    if (isRecord(b, at + length) || b.length === at + length) return { length };
-    fallback ??= { length };
+    const found = { length, crc: u32(b, at + start) };
+    if (isRecord(b, at + length) || b.length === at + length) return found;
+    fallback ??= found;
   }
   return fallback;
 }

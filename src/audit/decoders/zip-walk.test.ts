@@ -118,6 +118,35 @@ describe('the zip walker on what real writers make', () => {
     60_000,
   );
 
+  it.skipIf(!has('jar') || !has('zip'))(
+    'a byte flipped inside a deflated member that still inflates: named by its CRC-32 (jar: in the descriptor; zip: in the header)',
+    async () => {
+      const text = { 'conf/app.properties': 'spring.datasource.password=abcdefghijklmnopqrstuvwxyz0123456789\n'.repeat(3) };
+      for (const archive of [
+        tool('jar', ['cf', 'out.jar', 'conf/app.properties'], text, 'out.jar'),
+        tool('zip', ['-q', 'out.zip', 'conf/app.properties'], text, 'out.zip'),
+      ]) {
+        const clean = await walkZip(archive);
+        expect(clean.limits).toEqual([]);
+        // Flip bits in the member's last literal bytes until it still inflates to as many bytes (a literal changed, not the code).
+        const start = archive.indexOf('conf/app.properties') + 'conf/app.properties'.length;
+        const named = [];
+        for (let at = start + 4; at < start + 40; at++) {
+          const copy = Buffer.from(archive);
+          copy[at] = copy[at]! ^ 0x01;
+          const w = await walkZip(copy);
+          if (
+            w.members.get('conf/app.properties')?.length === text['conf/app.properties'].length &&
+            !w.members.get('conf/app.properties')!.equals(Buffer.from(text['conf/app.properties']))
+          )
+            named.push(w.limits.map((l) => l.what).join());
+        }
+        expect(named.length).toBeGreaterThan(0);
+        for (const what of named) expect(what).toContain('CRC-32 does not match');
+      }
+    },
+  );
+
   it('bytes that only start like a zip, found inside other bytes: no finding, and the walk says it is done', async () => {
     // A local header that passes the embedded check, then data that is no member (its size runs into random bytes).
     const header = Buffer.alloc(30);

@@ -16,6 +16,7 @@ import { CENTRAL, DESCRIPTOR, END, ENCRYPTED, HAS_DESCRIPTOR, LOCAL, type LocalH
 import { DeflateEntry } from './zip-inflate.js';
 import { memberReader, methodName, MemberOutput, readable, type MemberReader } from './zip-member.js';
 import { DescriptorSearch } from './zip-search.js';
+import { crc32 } from 'node:zlib';
 import { inside, type DecodeEnv } from './types.js';
 
 /** How a member's data ends: its size; its deflate stream; the descriptor found after it. */
@@ -31,6 +32,8 @@ interface Member {
   /** Stored bytes taken. */
   taken: number;
   closed: boolean;
+  /** The CRC-32 of its content as read (stored and deflated members read whole), to hold against the one stored. */
+  crc: number | undefined;
 }
 
 type State =
@@ -173,7 +176,16 @@ export class ZipWalk {
     const path = inside(this.env.path, header.name);
     this.#met.add(header.name);
     const { method, flags, compressed } = header;
-    const member: Member = { header, path, extent: { kind: 'size', left: compressed ?? 0 }, reader: undefined, out: undefined, taken: 0, closed: false };
+    const member: Member = {
+      header,
+      path,
+      extent: { kind: 'size', left: compressed ?? 0 },
+      reader: undefined,
+      out: undefined,
+      taken: 0,
+      closed: false,
+      crc: undefined,
+    };
     if (compressed === undefined) member.extent = { kind: 'search', search: new DescriptorSearch(method === 0 && !(flags & ENCRYPTED)) };
     if (flags & ENCRYPTED || method === 99) {
       const what =
@@ -196,6 +208,7 @@ export class ZipWalk {
     if (e.kind === 'deflate') return this.#deflated(m, e.entry, b, tail);
     if (e.kind === 'size') {
       const n = Math.min(e.left, b.length);
+      if (n && m.header.method === 0 && m.reader) m.crc = crc32(b.subarray(0, n), m.crc ?? 0);
       if (n) await m.reader?.data(b.subarray(0, n));
       e.left -= n;
       m.taken += n;
@@ -224,6 +237,7 @@ export class ZipWalk {
     }
     const failure = entry.failure;
     if (failure) this.#name(`a damaged zip entry (${failure}): the rest is not audited`, m.path);
+    if (!failure) m.crc = entry.crc;
     if (entry.size !== undefined) {
       // Its size says where the next record is, whatever its stream did: the rest is skipped.
       await this.#close(m);
@@ -241,7 +255,14 @@ export class ZipWalk {
   /** A member's data ended where it should: its descriptor next, if it has one. */
   async #ended(m: Member, original: number | undefined): Promise<void> {
     await this.#close(m);
+    if (m.header.crc !== undefined) this.#check(m, m.header.crc);
     this.#state = m.header.flags & HAS_DESCRIPTOR ? { kind: 'descriptor', member: m, original } : { kind: 'record' };
+  }
+
+  /** A member read whole whose bytes are not those stored (a flipped bit inside deflated data inflates all the same) is named. */
+  #check(m: Member, stored: number): void {
+    if (m.crc !== undefined && m.crc !== stored)
+      this.#name('a damaged zip entry (its CRC-32 does not match: what it holds is not what was stored): it is not fully audited', m.path);
   }
 
   /** The member's reader and output end (`cut`: named so, with the reader told); a member not named was read whole. */
@@ -261,6 +282,7 @@ export class ZipWalk {
       return 0;
     }
     this.#state = { kind: 'record' };
+    if (d) this.#check(m, d.crc);
     if (d) return d.length;
     // None that holds, and a record next (or nothing): the writer set the flag and wrote none.
     return isRecord(b, 0) || (tail && !b.length) ? 0 : this.#lose('a data descriptor that does not hold');
