@@ -131,7 +131,12 @@ function skippableThenZstd(h: Uint8Array): boolean {
 export const zstd: Decoder = {
   name: 'zstd',
   sniff: (h) => startsWith(h, [0x28, 0xb5, 0x2f, 0xfd]) || skippableThenZstd(h),
-  open: (env) => zstdDecoding(env, () => zlib.createZstdDecompress({ ...STREAM, params: { [zlib.constants.ZSTD_d_windowLogMax]: ZSTD_WINDOW_LOG_MAX } })),
+  open: (env) =>
+    zstdDecoding(
+      env,
+      () => zlib.createZstdDecompress({ ...STREAM, params: { [zlib.constants.ZSTD_d_windowLogMax]: ZSTD_WINDOW_LOG_MAX } }),
+      2 ** ZSTD_WINDOW_LOG_MAX,
+    ),
 };
 
 /** Raw deflate, where a container says a member is one. */

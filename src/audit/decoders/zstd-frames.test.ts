@@ -94,6 +94,12 @@ describe.skipIf(!has('zstd') || !has('pzstd'))('zstd frame after frame', () => {
     expect(limits).toEqual([expect.stringMatching(/^a zstd frame compressed with a dictionary \(id \d+\) Hoist does not have: not audited$/)]);
   });
 
+  it('a frame whose window passes the memory bound (zstd --long on a pipe: 128 MiB) is named as such, not as damage', async () => {
+    const long = execFileSync('sh', ['-c', 'zstd --long -q -c'], { input: noise(50_000) });
+    const { limits } = await decodeWith(zstd, Buffer.concat([zst(Buffer.from('before\n')), long]), { chunk: 4096 });
+    expect(limits).toEqual(["a zstd frame with a 128 MiB window (zstd --long), above the audit's 32 MiB memory bound: not audited"]);
+  });
+
   it('a stream cut inside a frame is named; bytes after the last frame are trailing bytes, quietly', async () => {
     const z = zst(noise(100_000));
     expect((await decodeWith(zstd, z.subarray(0, z.length - 100), { chunk: 999 })).limits).toEqual([expect.stringMatching(/truncated/)]);

@@ -11,9 +11,13 @@
 import type * as zlib from 'node:zlib';
 import { errorText, type DecodeEnv, type Decoding } from './types.js';
 
-/** One step of the walk: a data frame's start (its dictionary id, 0 for none), its bytes, its end; a skippable frame; bytes that are no frame. */
+/** One step of the walk: a data frame's start (its dictionary id, 0 for none; its window), its bytes, its end; a skippable frame; bytes that are no frame. */
 export type Piece =
-  { kind: 'start'; dictionary: number } | { kind: 'data'; bytes: Uint8Array } | { kind: 'end' } | { kind: 'skip' } | { kind: 'junk'; offset: number };
+  | { kind: 'start'; dictionary: number; window: number }
+  | { kind: 'data'; bytes: Uint8Array }
+  | { kind: 'end' }
+  | { kind: 'skip' }
+  | { kind: 'junk'; offset: number };
 
 const MAGIC = 0xfd2fb528;
 const isSkippable = (m: number) => m >>> 4 === 0x184d2a5;
@@ -99,11 +103,18 @@ export class FrameWalker {
         const dictBytes = [0, 1, 2, 4][d & 3]!;
         const at = 2 - single;
         if (h.length < at + dictBytes + [single, 2, 4, 8][d >> 6]!) return;
-        let dictionary = 0;
-        for (let k = dictBytes - 1; k >= 0; k--) dictionary = dictionary * 256 + h[at + k]!;
+        const le = (from: number, n: number) => {
+          let v = 0;
+          for (let k = n - 1; k >= 0; k--) v = v * 256 + h[from + k]!;
+          return v;
+        };
+        const dictionary = le(at, dictBytes);
+        // A single-segment frame's window is its content size; otherwise the window descriptor's 2^(10+e) · (1 + m/8).
+        const fcs = le(at + dictBytes, [single, 2, 4, 8][d >> 6]!) + (d >> 6 === 1 ? 256 : 0);
+        const window = single ? fcs : 2 ** (10 + (h[1]! >> 3)) * (1 + (h[1]! & 7) / 8);
         this.#checksum = (d & 0x04) !== 0;
         this.#head = [];
-        out.push({ kind: 'start', dictionary }, { kind: 'data', bytes: Uint8Array.from([...this.#frameHead, ...h]) });
+        out.push({ kind: 'start', dictionary, window }, { kind: 'data', bytes: Uint8Array.from([...this.#frameHead, ...h]) });
         this.#want = 'block';
         return;
       }
@@ -135,27 +146,29 @@ const drained = (s: zlib.ZstdDecompress) =>
     s.on('close', done);
   });
 
-/** Thrown, once the other frames are read, for frames that need a dictionary the audit does not have. */
-export class DictionaryFrame extends Error {
-  constructor(readonly id: number) {
-    super(`a zstd frame compressed with a dictionary (id ${id}) Hoist does not have`);
-  }
-}
+/** Thrown, once the other frames are read, for a frame passed over: one that needs a dictionary, or a window above the bound. */
+export class UnreadFrame extends Error {}
+
+const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
 
 /**
  * The content of every frame of a zstd stream, in order: each data frame through its own decoder (`decoder()`),
  * skippable frames passed over. Bytes that are no frame after at least one frame end the stream (trailing bytes);
- * before any, or a stream cut inside a frame, throw. Frames that need a dictionary are passed over and named
- * (`DictionaryFrame`) after the rest are read.
+ * before any, or a stream cut inside a frame, throw. Frames that need a dictionary, or a window above `maxWindow`
+ * (`zstd --long` on a stream: 128 MiB and more), are passed over and named (`UnreadFrame`) after the rest are read.
  */
-export async function* zstdFrames(source: AsyncIterable<Uint8Array>, decoder: () => zlib.ZstdDecompress, oneFrame = false): AsyncGenerator<Buffer> {
+export async function* zstdFrames(
+  source: AsyncIterable<Uint8Array>,
+  decoder: () => zlib.ZstdDecompress,
+  { oneFrame = false, maxWindow = Infinity } = {},
+): AsyncGenerator<Buffer> {
   const walker = new FrameWalker();
   const pieces = (async function* () {
     for await (const chunk of source) yield* walker.split(chunk);
     if (walker.inside) throw new Error('the stream ends inside a frame (truncated)');
   })();
   let frames = 0;
-  let dictionary = 0;
+  let unread: string | undefined;
   for (;;) {
     let next = await pieces.next();
     while (!next.done && next.value.kind === 'skip') next = await pieces.next();
@@ -167,8 +180,10 @@ export async function* zstdFrames(source: AsyncIterable<Uint8Array>, decoder: ()
     }
     if (piece.kind !== 'start') throw new Error('the zstd frame walk lost its place');
     frames++;
-    if (piece.dictionary) {
-      dictionary = piece.dictionary;
+    if (piece.dictionary || piece.window > maxWindow) {
+      unread ??= piece.dictionary
+        ? `a zstd frame compressed with a dictionary (id ${piece.dictionary}) Hoist does not have`
+        : `a zstd frame with a ${mib(piece.window)} window (zstd --long), above the audit's ${mib(maxWindow)} memory bound`;
       for (let p = await pieces.next(); !p.done && p.value.kind !== 'end'; p = await pieces.next());
       continue;
     }
@@ -192,7 +207,7 @@ export async function* zstdFrames(source: AsyncIterable<Uint8Array>, decoder: ()
     await feed;
     if (oneFrame) break;
   }
-  if (dictionary) throw new DictionaryFrame(dictionary);
+  if (unread) throw new UnreadFrame(unread);
 }
 
 /**
@@ -201,7 +216,7 @@ export async function* zstdFrames(source: AsyncIterable<Uint8Array>, decoder: ()
  * is read one frame: the frames after it are found there too (a squashfs image's blocks, one frame each), and
  * each read to the end would read the image's tail once per block.
  */
-export function zstdDecoding(env: DecodeEnv, decoder: () => zlib.ZstdDecompress): Decoding {
+export function zstdDecoding(env: DecodeEnv, decoder: () => zlib.ZstdDecompress, maxWindow: number): Decoding {
   const sink = env.open();
   const queue: Uint8Array[] = [];
   let wake: (() => void) | undefined;
@@ -223,7 +238,7 @@ export function zstdDecoding(env: DecodeEnv, decoder: () => zlib.ZstdDecompress)
   })();
   const pump = (async () => {
     try {
-      for await (const chunk of zstdFrames(source, decoder, env.trial)) {
+      for await (const chunk of zstdFrames(source, decoder, { oneFrame: env.trial, maxWindow })) {
         if (!env.allow(chunk.length)) break;
         out += chunk.length;
         await sink.write(chunk);
@@ -256,9 +271,7 @@ export function zstdDecoding(env: DecodeEnv, decoder: () => zlib.ZstdDecompress)
       w?.();
       await pump;
       if (failure === undefined || env.stopped || (env.trial && out <= fed)) return;
-      env.limit(
-        failure instanceof DictionaryFrame ? `${failure.message}: not audited` : `a damaged zstd stream (${errorText(failure)}): the rest is not audited`,
-      );
+      env.limit(failure instanceof UnreadFrame ? `${failure.message}: not audited` : `a damaged zstd stream (${errorText(failure)}): the rest is not audited`);
     },
   };
 }
