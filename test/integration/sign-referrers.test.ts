@@ -12,7 +12,9 @@
 // a bundle referrer of its signature and of its provenance that the key verifies and nothing else
 // does, found through the referrers API where the registry has it and through the fallback tag
 // where it does not; a signature stored only as a referrer is enough for hoist verify, hoist inspect
-// and promotion's require-signature, and promotion carries the referrers along. Nearest real-world
+// and promotion's require-signature, and promotion carries the referrers along; a referrer listed
+// for the digest that names another subject, or whose statement was swapped under its signature,
+// is not counted. Nearest real-world
 // variants: `cosign sign` 3.x (new bundle format by default) on a registry with and without the
 // referrers API (GHCR/ECR vs an old Harbor or distribution), a registry answering /referrers/ with
 // an HTML error page.
@@ -23,6 +25,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../src/registry/client.js';
+import { cosignSignStatement } from '../../src/sign/bundle.js';
+import { parseSigningKey } from '../../src/sign/keys.js';
+import { keyBundleSigner } from '../../src/sign/referrer-stage.js';
+import { attachBundle } from '../../src/sign/referrer.js';
 import { hoist, lab, password, run, skopeoDigest, uniqueRepo, type SkopeoAccess } from './lab.js';
 
 const { plain, tls, token } = lab().registries;
@@ -262,6 +268,47 @@ describe('bundle referrers on distribution (no referrers API: the fallback tag)'
       { cwd: ws },
     );
     expect([refused.code, refused.stderr]).toEqual([1, expect.stringMatching(/is not promoted: signed by another key or tampered: referrer sha256:/)]);
+
+    // Attacks on the listing, by anyone with push rights (fixtures made with the signer's own key):
+    // a valid signature of another image listed under this digest, and a bundle whose statement was
+    // swapped under its signature. Neither counts: one verified signature, two named rejections.
+    const key = parseSigningKey(await readFile(signer.key, 'utf8'));
+    const client = new RegistryClient({ host: plain.host, insecure: true, retries: 0, userAgent: 'hoist-test' });
+    try {
+      const base = (await skopeoDigest(`${plain.host}/lab/busybox:1.36`))!;
+      const subjectOf = async (d: string) => ({
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: d,
+        size: (await client.getManifest(name, d))?.size ?? 1,
+      });
+      const other = await attachBundle(
+        client,
+        name,
+        { ...(await subjectOf(digest)), digest: base },
+        await keyBundleSigner(key).sign(cosignSignStatement(base)),
+        SIGN,
+        new Date(),
+      );
+      const entry = ((await rawOf(`${repo}:${referrersTag(base)}`)) as { manifests: IndexEntry[] }).manifests.find((m) => m.digest === other.referrer)!;
+      await client.addToReferrersTag(name, digest, [entry as never]);
+      const genuine = JSON.parse((await keyBundleSigner(key).sign(cosignSignStatement(digest))).toString()) as { dsseEnvelope: { payload: string } };
+      const forged = JSON.parse((await keyBundleSigner(key).sign(cosignSignStatement(base))).toString()) as { dsseEnvelope: Record<string, unknown> };
+      forged.dsseEnvelope.payload = genuine.dsseEnvelope.payload.replace(/.{4}$/, 'AAAA');
+      const swapped = await attachBundle(client, name, await subjectOf(digest), Buffer.from(JSON.stringify(forged)), SIGN, new Date());
+      const judged = await hoist(['verify', `${repo}:1.0.0`, '--key', signer.pub, '--json', ...insecure()], { cwd: ws });
+      const verdict = JSON.parse(judged.stdout) as { verified: Array<{ referrer?: string }>; rejected: Array<{ reason: string }> };
+      expect(judged.code, judged.stderr).toBe(0);
+      expect(verdict.verified).toHaveLength(1);
+      expect(verdict.verified[0]!.referrer).not.toBe(other.referrer);
+      expect(verdict.rejected.map((r) => r.reason)).toEqual(
+        expect.arrayContaining([
+          `referrer ${other.referrer}: a referrer listed for ${digest} names another subject: ${base} (not counted)`,
+          `referrer ${swapped.referrer}: no signature of the envelope verifies with the keys given (another key, or a tampered statement)`,
+        ]),
+      );
+    } finally {
+      await client.close();
+    }
   }, 300_000);
 });
 
