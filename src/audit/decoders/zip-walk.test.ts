@@ -6,6 +6,7 @@
 // it read whole. Nearest real-world variants: the JDK's own jars and jmods, a Spring Boot fat jar, a
 // wheel or backup written by a script to stdout.
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { damaged } from './decode.testing.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
@@ -174,12 +175,49 @@ const JSA = [
   '504b030400000000000000000000000038f659000800000038f659000800000012005f00000000006000610000000000d87e570008000000c0e9450008000000',
 ].map((hex) => Buffer.from(hex, 'hex'));
 
+const NET_HTTP = '/usr/lib/jvm/java-17-openjdk-amd64/jmods/java.net.http.jmod';
+
 describe('a local header found inside other bytes', () => {
   it("classes.jsa's java.util.zip constants are no zip: not taken, and an image holding them gives no finding", async () => {
     for (const bytes of JSA) expect(isZipLocal(bytes, 0)).toBe(false);
     const jsa = Buffer.concat([randomBytes(20_000), JSA[0]!, randomBytes(3000), JSA[1]!, randomBytes(20_000)]);
     expect(await auditFiles({ 'usr/lib/jvm/lib/server/classes.jsa': jsa })).toEqual([]);
   });
+
+  it.skipIf(!has('jmod') || !has('javac'))(
+    'a jmod larger than a chunk (its zip found after 4 bytes, ending in a later chunk): no finding, its value found once',
+    async () => {
+      const made = (value: string) =>
+        tool(
+          'sh',
+          [
+            '-c',
+            'mkdir -p classes && echo "module app.config {}" > module-info.java && javac -d classes module-info.java && cp -r com classes/ && jmod create --class-path classes --config conf out.jmod',
+          ],
+          {
+            ...Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`com/ex/C${i}.class`, randomBytes(4000)])),
+            'conf/app.conf': `password=${value}\n`,
+          },
+          'out.jmod',
+        );
+      const jmod = made(SECRET);
+      expect(jmod.length).toBeGreaterThan(400_000);
+      expect(await auditFiles({ 'opt/jdk/jmods/app.jmod': jmod })).toEqual([
+        { severity: 'leak', what: 'token', path: 'opt/jdk/jmods/app.jmod@4!/conf/app.conf' },
+      ]);
+      expect(await auditFiles({ 'opt/jdk/jmods/app.jmod': made('clean-value-nothing') })).toEqual([]);
+    },
+    60_000,
+  );
+
+  it.skipIf(!existsSync(NET_HTTP))(
+    "the JDK's java.net.http.jmod (its zip ends in a chunk holding other members' headers): no finding",
+    async () => {
+      // Once the walk said it finished at the end record, the headers after it in that chunk were opened as zips of their own.
+      expect(await auditFiles({ 'opt/jdk/jmods/java.net.http.jmod': readFileSync(NET_HTTP) })).toEqual([]);
+    },
+    60_000,
+  );
 
   it.skipIf(!has('jar'))('what real writers put first is taken: a jar, a zip, a zip from a pipe, after a launch script', async () => {
     const made = [
