@@ -212,7 +212,8 @@ describe('bundle referrers on distribution (no referrers API: the fallback tag)'
     await dropTagged(plain.host, name, digest);
     expect(await skopeoDigest(`${repo}:${referrersTag(digest)}.sig`)).toBeUndefined();
     const ok = await hoist(['verify', `${repo}:1.0.0`, '--key', signer.pub, ...insecure()], { cwd: ws });
-    expect([ok.code, ok.stdout.trim()], ok.stderr).toEqual([0, expect.stringContaining(`${repo}@${digest}: signed by ${signer.pub}`)]);
+    expect([ok.code, ok.stdout.trim()], ok.stderr).toEqual([0, expect.stringContaining(`${repo}@${digest}: signed by ${signer.pub} (sha256:`)]);
+    expect(ok.stdout).toMatch(/\) \(Sigstore bundle referrer sha256:[a-f0-9]{64}\)\n?$/);
     const other = await hoist(['verify', `${repo}:1.0.0`, '--key', strangerPub, ...insecure()], { cwd: ws });
     expect([other.code, other.stderr]).toEqual([
       1,

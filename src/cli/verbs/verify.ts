@@ -69,7 +69,7 @@ export async function runVerify(client: RegistryClient, c: VerifyCommand, json: 
     const verified = result.verified.map((v) => ({ ...v, key: sourceOf(v.keyId) }));
     out.print(jsonText({ reference: formatFull(c.ref), digest, signatures: `${name}:${result.tag}`, verified, rejected: result.rejected }));
   } else {
-    for (const v of result.verified) out.print(`${name}@${digest}: signed by ${signer(v)}`);
+    for (const v of result.verified) out.print(`${name}@${digest}: signed by ${signer(v)}${v.referrer ? ` (Sigstore bundle referrer ${v.referrer})` : ''}`);
   }
   if (result.verified.length) return 0;
   out.error(`${name}@${digest}: no signature verifies with ${trusted}: ${result.rejected.map((r) => r.reason).join('; ')}`);
