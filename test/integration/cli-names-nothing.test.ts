@@ -81,6 +81,12 @@ describe('hoist audit with nothing it can look for, or nothing to look in: exit 
       expect(r.stderr).toContain(`audit: ${target} is no OCI layout directory (it has no index.json)`);
       noNodeText(r.stderr);
     }
+    // Two images in one layout: what was given (exit 2, as hoist push says), not a registry failing (was 3).
+    await run('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${base()}`, `oci:${join(dir, 'two')}:a`]);
+    await run('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${plain()}/lab/git:1`, `oci:${join(dir, 'two')}:b`]);
+    const two = await hoist(['audit', join(dir, 'two')], { cwd, env: { HOIST_AUDIT_VALUES: 'a-value-to-look-for' } });
+    expect(two.code, two.stderr).toBe(2);
+    expect(two.stderr).toMatch(/index\.json names 2 images; expected exactly one/);
     await run('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${base()}`, `oci:${join(dir, 'layout')}`]);
     const ok = await hoist(['audit', join(dir, 'layout')], { cwd, env: { HOIST_AUDIT_VALUES: 'a-value-to-look-for' } });
     expect(ok.code, ok.stderr).toBe(0);

@@ -43,15 +43,23 @@ function parse(values: Values, positionals: string[]): AuditTask {
 
 /** Exit 1 when a value was found, 0 when none; a usage error when there is nothing to look for. */
 async function runAudit({ fx, task: c, json, auditValues, out, connect }: RegistryJob<AuditTask>): Promise<number> {
-  const [{ describeFinding }, { inputScope }, { parseSecretInputs }, { auditLayoutDir, auditRegistryImage }, { withWorkdir }, { newCatalog }] =
-    await Promise.all([
-      import('../../audit/stage.js'),
-      import('../../inputs/read.js'),
-      import('../../inputs/secrets.js'),
-      import('../../maintain/audit.js'),
-      import('../../pipeline/workdir.js'),
-      import('../../secrets/hide.js'),
-    ]);
+  const [
+    { describeFinding },
+    { inputScope },
+    { parseSecretInputs },
+    { auditLayoutDir, auditRegistryImage },
+    { withWorkdir },
+    { newCatalog },
+    { readLayoutRoot },
+  ] = await Promise.all([
+    import('../../audit/stage.js'),
+    import('../../inputs/read.js'),
+    import('../../inputs/secrets.js'),
+    import('../../maintain/audit.js'),
+    import('../../pipeline/workdir.js'),
+    import('../../secrets/hide.js'),
+    import('../../oci/layout.js'),
+  ]);
   const catalog = newCatalog(fx);
   const lines = (text: string, name: string, from: string) =>
     text
@@ -85,6 +93,11 @@ async function runAudit({ fx, task: c, json, auditValues, out, connect }: Regist
     throw new UsageError(
       `audit: ${c.source.layout} is no OCI layout directory (it has no index.json): give a layout (skopeo copy … oci:DIR, outputs type=oci) or an image reference`,
     );
+  // A layout of several images, or an index.json that does not parse, is what was given (as hoist push says), not a failure to read.
+  if ('layout' in c.source)
+    await readLayoutRoot(c.source.layout).catch((e: unknown) => {
+      throw new UsageError(`audit: ${e instanceof Error ? e.message : String(e)}`);
+    });
   const source = c.source;
   const audit =
     'layout' in source
