@@ -3,10 +3,10 @@
 // post step stops both. Real-world variant: a job cancelled while `git fetch` of a private
 // submodule hangs on the network, on a self-hosted runner that keeps processes between jobs.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createExec, type Exec } from '../effects/exec.js';
 import { nodeFiles } from '../effects/files.js';
 import type { BuildInputs } from '../inputs/index.js';
@@ -30,10 +30,23 @@ const waitDead = async (pid: number) => {
   return !alive(pid);
 };
 
+/** Directories the tests made (the agents' sockets and askpass scripts), removed after them. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+
 function key(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hoist-key-'));
+  const dir = tempDir('hoist-key-');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'hoist-test', '-f', join(dir, 'id')]);
-  return readFileSync(join(dir, 'id'), 'utf8');
+  const text = readFileSync(join(dir, 'id'), 'utf8');
+  rmSync(dir, { recursive: true, force: true }); // a private key, even a test's, does not stay on disk
+  return text;
 }
 
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
@@ -49,7 +62,7 @@ const keysIn = (socket: string) => {
 
 describe("Hoist's ssh-agents", () => {
   it('load the key with a lifetime: past it the agent holds nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hoist-agent-'));
+    const dir = tempDir('hoist-agent-');
     const agent = await startAgent(createExec(new Redactor()), dir, env, key(), undefined, 1);
     try {
       expect(keysIn(agent.socket)).toBe(1);
@@ -82,8 +95,8 @@ describe("Hoist's ssh-agents", () => {
         return { stdout: '', stderr: '' };
       },
     };
-    const tempDir = mkdtempSync(join(tmpdir(), 'hoist-cancel-'));
-    const platform = recordingPlatform({}, { workspace: tempDir, tempDir, env });
+    const cancelDir = tempDir('hoist-cancel-');
+    const platform = recordingPlatform({}, { workspace: cancelDir, tempDir: cancelDir, env });
     const fx = { platform, exec, files: nodeFiles, onTerminate: (h: () => void) => ((terminate = h), () => undefined) };
     const inputs = {
       source: { git: { url: 'ssh://git@git.acme.example/team/lib.git' }, context: '', file: '' },
@@ -94,7 +107,7 @@ describe("Hoist's ssh-agents", () => {
     expect([aliveBeforeCancel, deadAfterCancel]).toEqual([true, true]);
 
     // A main step killed outright (no handler ran): the post step stops the agent its state names.
-    const dir = mkdtempSync(join(tmpdir(), 'hoist-agent-'));
+    const dir = tempDir('hoist-agent-');
     const left = await startAgent(real, dir, env, key(), undefined, 600);
     const postPlatform = recordingPlatform({}, { workspace: dir, tempDir: dir, env });
     postPlatform.state.set(GIT_AGENT_STATE, String(left.pid));
