@@ -4,7 +4,6 @@
 // encoding was found, a stream inside one was not.
 // Nearest real-world variants: `ENV SEED_DATA=<base64 of a tar.zst>` handed to the container, a label
 // or annotation carrying a gzip'd, base64'd manifest or values file (Helm-style).
-import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
