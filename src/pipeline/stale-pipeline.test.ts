@@ -50,4 +50,20 @@ describe('stale pipeline', () => {
       ].join('\n'),
     ]);
   }, 30_000);
+
+  // Property: an image its registry does not hold is no verdict either way: the run passes (a
+  // family's entry not built yet must not fail a scheduled check) but says so as a warning, so a
+  // mistyped reference does not pass as "ok".
+  it('an image not in its registry: a warning naming it, not an ok; the run passes', async () => {
+    const reg = await MemoryRegistry.start();
+    registries.push(reg);
+    const h = await harness({ 'insecure-registries': reg.host, retries: '0', images: `${reg.host}/acme/typo:1.0.0` });
+    await stale(h.fx);
+    expect(h.platform.lines).toContainEqual({
+      level: 'warning',
+      text: `--  ${reg.host}/acme/typo:1.0.0: not in its registry (not built yet, or a mistyped name): nothing to check`,
+    });
+    expect(h.platform.lines.filter((l) => l.text.startsWith('ok '))).toEqual([]);
+    expect(h.platform.summaries.join('')).toContain(`- ⚠️ \`${reg.host}/acme/typo:1.0.0\` — not in its registry`);
+  }, 30_000);
 });

@@ -78,7 +78,8 @@ export async function checkImage(
   if (known) return known;
   const verdict = (async (): Promise<Verdict> => {
     const config = await imageConfig(await clientFor(ref.host), ref.path, ref.digest ?? ref.tag ?? 'latest');
-    if (!config) return { image: name, stale: false, reason: 'not in its registry', chain: [] };
+    if (!config)
+      return { image: name, stale: false, absent: true, reason: 'not in its registry (not built yet, or a mistyped name): nothing to check', chain: [] };
     const { name: baseName, digest: recorded } = recordedBase(config);
     if (!baseName || !recorded) return { image: name, stale: false, reason: 'records no base (base.name and base.digest labels or annotations)', chain: [] };
     let base: Reference;
@@ -140,6 +141,7 @@ export async function stale(fx: Effects): Promise<void> {
     const staleOnes = verdicts.filter((v) => v.stale);
     for (const v of verdicts)
       if (v.unknown) platform.warning(`??  ${v.image}: ${v.reason}`);
+      else if (v.absent) platform.warning(`--  ${v.image}: ${v.reason}`);
       else platform.info(`${v.stale ? 'STALE' : 'ok'}  ${v.image}: ${v.reason}`);
     await publish(fx, staleReport(verdicts));
     if (staleOnes.length)

@@ -16,6 +16,8 @@ export interface Verdict {
   chain: string[];
   /** The image's record could not be read (a base.name that is no reference, a registry that failed): said, not counted. */
   unknown?: boolean;
+  /** The image is not in its registry (not built yet, or a mistyped name): nothing to check, said as a warning. */
+  absent?: boolean;
 }
 
 export function staleReport(verdicts: readonly Verdict[]): Report {
@@ -28,7 +30,7 @@ export function staleReport(verdicts: readonly Verdict[]): Report {
       ...verdicts.map(
         (v) =>
           // A reason quotes the registry's records (a base.name label): escaped as Markdown text.
-          `- ${v.stale ? '❌' : v.unknown ? '❔' : '✅'} \`${code(v.image)}\` — ${cell(v.reason)}${v.chain.length > 1 ? ` (${cell([v.image, ...v.chain].join(' on '))})` : ''}`,
+          `- ${v.stale ? '❌' : v.unknown ? '❔' : v.absent ? '⚠️' : '✅'} \`${code(v.image)}\` — ${cell(v.reason)}${v.chain.length > 1 ? ` (${cell([v.image, ...v.chain].join(' on '))})` : ''}`,
       ),
       '',
     ].join('\n'),
