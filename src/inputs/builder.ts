@@ -96,12 +96,47 @@ function parseBuilderName(scope: InputScope): { builder: 'auto' | BuilderName; i
   return { builder: 'auto' };
 }
 
+/** The architectures of the OCI image spec (Go's GOARCH values); the machine's names for them, as users write them by mistake. */
+const ARCHITECTURES = new Set([
+  '386',
+  'amd64',
+  'arm',
+  'arm64',
+  'loong64',
+  'mips',
+  'mipsle',
+  'mips64',
+  'mips64le',
+  'ppc64',
+  'ppc64le',
+  'riscv64',
+  's390x',
+  'wasm',
+]);
+const MACHINE_NAMES: Record<string, string> = {
+  x86_64: 'amd64',
+  aarch64: 'arm64',
+  i386: '386',
+  i686: '386',
+  armhf: 'arm/v7',
+  armv7: 'arm/v7',
+  armv7l: 'arm/v7',
+  armv6: 'arm/v6',
+};
+
+function unknownArchitecture(platform: string): string {
+  const [os, arch] = platform.split('/') as [string, string];
+  const meant = MACHINE_NAMES[arch];
+  return `'${platform}': ${arch} is not an architecture images are built for${meant ? ` — the image name for it is ${os}/${meant}` : `: ${[...ARCHITECTURES].join(', ')}`}`;
+}
+
 export function parseBuilder(scope: InputScope): BuilderSettings {
   const { issues } = scope;
   const platforms = parseList(scope.read('platforms'));
   for (const p of platforms) {
     if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p))
       issues.push({ input: 'platforms', message: `'${p}' is not a platform: os/arch[/variant], e.g. linux/amd64 or linux/arm64` });
+    else if (!ARCHITECTURES.has(p.split('/')[1]!)) issues.push({ input: 'platforms', message: unknownArchitecture(p) });
   }
   const addHosts = parseList(scope.read('add-hosts'));
   for (const h of addHosts) if (!/^[^\s:]+:[0-9a-fA-F.:]+$/.test(h)) issues.push({ input: 'add-hosts', message: `'${h}' is not HOST:IP` });

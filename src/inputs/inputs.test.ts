@@ -359,6 +359,10 @@ describe('parseConfig', () => {
     [{ images: 'a/b visibility=secret' }, 'images', /unknown setting 'visibility=secret'/],
     [{ images: 'a/b, docker.io/a/b' }, 'images', /listed twice/],
     [{ images: 'a/b', created: 'yesterday' }, 'created', /not a time/],
+    // An architecture that is no image architecture: refused, not taken for one QEMU lacks.
+    [{ images: 'a/b', platforms: 'linux/amd65' }, 'platforms', /^'linux\/amd65': amd65 is not an architecture images are built for: 386, amd64, arm, arm64,/],
+    [{ images: 'a/b', platforms: 'linux/amd64,linux/aarch64' }, 'platforms', /^'linux\/aarch64': .* the image name for it is linux\/arm64$/],
+    [{ images: 'a/b', platforms: 'linux/x86_64' }, 'platforms', /the image name for it is linux\/amd64$/],
     [{ images: 'a/b', 'version-pattern': '^app-(.+)$' }, 'version-pattern', /'v2.0.0' does not match/],
   ])('%j → %s', async (inputs, input, message) => {
     const tagged: CiContext = { ...ctx, facts: { ...ctx.facts, git: { ...ctx.facts.git, tag: 'v2.0.0' } } };
@@ -382,6 +386,7 @@ describe('load and type=docker with several platforms', () => {
   it('one platform, or an OCI layout of several, is fine', async () => {
     expect(await issuesOf({ images: 'a/b', platforms: 'linux/arm64', load: 'true', outputs: 'type=docker,dest=img.tar' })).toEqual([]);
     expect(await issuesOf({ images: 'a/b', platforms: 'linux/amd64,linux/arm64', outputs: 'type=oci,dest=dir' })).toEqual([]);
+    expect(await issuesOf({ images: 'a/b', platforms: 'linux/arm/v7,linux/386,linux/ppc64le,linux/s390x,linux/riscv64,windows/amd64' })).toEqual([]);
   });
 });
 
