@@ -100,6 +100,18 @@ describe('chooseBuilder', () => {
 });
 
 describe('unsupported', () => {
+  // Nearest real-world variant: `network: bridge` or a compose network name, which BuildKit refuses
+  // only once the build has started ("network mode … not supported by buildkit", exit 3).
+  it('refuses a network mode BuildKit does not run RUN steps in, before the build; buildah takes its own', () => {
+    for (const b of ['docker', 'buildx', 'buildctl'] as const) {
+      expect(unsupported(b, { ...plan, network: 'bogus net' }, false)).toEqual([
+        { input: 'network', message: `'bogus net' is not a network mode BuildKit runs RUN steps in: default, none or host (builder ${b}; buildah takes more)` },
+      ]);
+      for (const network of [undefined, 'default', 'none', 'host']) expect(unsupported(b, { ...plan, network }, false)).toEqual([]);
+    }
+    expect(unsupported('buildah', { ...plan, network: 'private' }, false)).toEqual([]);
+  });
+
   it('refuses what the docker CLI cannot do, naming the input', () => {
     const p = { ...plan, platforms: ['linux/amd64', 'linux/arm64'], cacheTo: ['r:cache'], buildContexts: [['a', '/a']] as Array<[string, string]>, sbom: true };
     expect(unsupported('docker', p, true).map((i) => i.input)).toEqual(['cache-to', 'build-contexts', 'sbom', 'provenance']);

@@ -61,6 +61,13 @@ export function unsupported(builder: BuilderName, plan: BuildPlan, provenanceSet
   if (builder === 'buildah' && x.shmSize !== undefined) {
     need('shm-size', "a /dev/shm size (buildah's chroot isolation, which Hoist runs it with, shares the host's /dev/shm)", 'buildx or buildctl');
   }
+  // BuildKit's RUN steps know three network modes; buildah's take more (private, ns:PATH, slirp4netns…).
+  if (builder !== 'buildah' && plan.network !== undefined && !['default', 'none', 'host'].includes(plan.network)) {
+    issues.push({
+      input: 'network',
+      message: `'${plan.network}' is not a network mode BuildKit runs RUN steps in: default, none or host (builder ${builder}; buildah takes more)`,
+    });
+  }
   if (x.call !== 'build' && builder !== 'buildx') need('call', `call: ${x.call.split(',')[0]} (a frontend method: lint, outline, targets)`, 'buildx');
   if (builder === 'docker' || builder === 'buildah') {
     if (x.allow.length) need('allow', 'BuildKit entitlements', 'buildx or buildctl');
