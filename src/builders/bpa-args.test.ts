@@ -49,7 +49,7 @@ const load = {
   aspects: ['provenance'] as Aspect[],
   why: 'load: build-push-action drops the default provenance when loading into Docker; Hoist keeps it (attestations become referrers; what is loaded is the platform image)',
 };
-for (const n of [24, 25, 26, 27]) PARTLY[n] = load;
+for (const n of [23, 24, 25, 26, 27]) PARTLY[n] = load; // 23: outputs type=docker without dest, buildx's load
 
 /** Rows Hoist refuses, with the input named and why. */
 const REFUSED: Record<number, { input: string; message: RegExp; why: string }> = {
@@ -66,7 +66,6 @@ const REFUSED: Record<number, { input: string; message: RegExp; why: string }> =
     message: /not one of false, min, max/,
     why: "provenance attributes (builder-id=…): Hoist takes false, min (true) or max; attests takes buildx's full form",
   },
-  23: { input: 'outputs', message: /dest= is missing/, why: 'type=docker without dest loads into Docker in buildx: use load: true' },
   29: { input: 'outputs', message: /type=local\) is not supported/, why: 'a filesystem export, as row 3' },
   30: { input: 'outputs', message: /pushing is what images and push do/, why: 'type=image with push-by-digest: Hoist pushes itself (push-by-digest: true)' },
 };
@@ -122,7 +121,9 @@ function canonical(argv: readonly string[], attestations: boolean) {
       else if (a === '--file') {
         const file = v.replace(/^(\.\/|\/ws\/)/, '');
         if (file !== 'Dockerfile') put(a, file); // the default, said or not
-      } else if (!['--output', '--iidfile', '--metadata-file', '--tag'].includes(a)) put(a, v);
+      } else if (a === '--output' && v === 'type=docker')
+        put('--load', 'true'); // buildx's docker exporter without dest loads
+      else if (!['--output', '--iidfile', '--metadata-file', '--tag'].includes(a)) put(a, v);
     } else if (['--push', '--load', '--no-cache', '--pull'].includes(a)) put(a, 'true');
     else if (!a.startsWith('-') && i === argv.length - 1) context = a === '/ws' ? '.' : a.replace(/^\/ws\//, '');
   }

@@ -28,7 +28,7 @@ export interface DeliverySettings {
  * moved over from build-push-action unchanged builds and pushes nothing, as before.
  */
 export function parseDelivery(scope: InputScope, pushDefault = true): DeliverySettings {
-  const { specs, errors } = parseOutputs(parseLines(scope.read('outputs')), scope.abs);
+  const { specs, errors, load: outputLoads } = parseOutputs(parseLines(scope.read('outputs')), scope.abs);
   for (const message of errors) scope.issues.push({ input: 'outputs', message });
   const push = parseBool(scope, 'push', pushDefault);
   const pushByDigest = parseBool(scope, 'push-by-digest', false);
@@ -39,7 +39,7 @@ export function parseDelivery(scope: InputScope, pushDefault = true): DeliverySe
     pushByDigest,
     // Only a push by digest has a digest file to write (the GitLab component always names the directory).
     digestDir: digestDir && pushByDigest ? scope.abs(digestDir) : undefined,
-    load: parseBool(scope, 'load', false),
+    load: parseBool(scope, 'load', false) || outputLoads,
     outputs: specs,
     githubToken: optional(scope, 'github-token'),
     prComment: parseBool(scope, 'pr-comment', false),

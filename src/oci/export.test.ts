@@ -13,7 +13,15 @@ describe('parseOutputs', () => {
         { type: 'oci', dest: '/ws/x', tar: true },
       ],
       errors: [],
+      load: false,
     });
+  });
+
+  // build-push-action's `outputs: type=docker` (buildx's docker exporter without dest) loads the
+  // image into the daemon: taken as load, not refused.
+  it('takes type=docker without dest as load into the Docker daemon', () => {
+    expect(parseOutputs(['type=docker'], abs)).toEqual({ specs: [], errors: [], load: true });
+    expect(parseOutputs(['type=docker', 'type=oci,dest=out'], abs)).toEqual({ specs: [{ type: 'oci', dest: '/ws/out', tar: false }], errors: [], load: true });
   });
 
   it.each([

@@ -13,10 +13,15 @@ export interface OutputSpec {
 /** The attributes an `outputs` line may have. */
 const OUTPUT_KEYS = ['type', 'dest', 'tar'];
 
-/** Parses `outputs` lines; filesystem exporters (`local`, `tar`) and `registry` are refused with the way to get them. */
-export function parseOutputs(lines: readonly string[], abs: (p: string) => string): { specs: OutputSpec[]; errors: string[] } {
+/**
+ * Parses `outputs` lines; filesystem exporters (`local`, `tar`) and `registry` are refused with the
+ * way to get them. `type=docker` without a dest loads the image into the Docker daemon, as buildx
+ * does (build-push-action's `outputs: type=docker`): `load` says so.
+ */
+export function parseOutputs(lines: readonly string[], abs: (p: string) => string): { specs: OutputSpec[]; errors: string[]; load: boolean } {
   const specs: OutputSpec[] = [];
   const errors: string[] = [];
+  let load = false;
   for (const line of lines) {
     const fields = Object.fromEntries(
       line.split(',').map((kv) => {
@@ -35,9 +40,10 @@ export function parseOutputs(lines: readonly string[], abs: (p: string) => strin
     else if (type === 'registry' || type === 'image') errors.push(`'${line}': pushing is what images and push do; leave it out of outputs`);
     else if (type === 'local' || type === 'tar') errors.push(`'${line}': a filesystem export (type=${type}) is not supported: use type=oci or type=docker`);
     else if (type !== 'docker' && type !== 'oci') errors.push(`'${line}': type must be docker or oci`);
-    else if (!fields.dest) errors.push(`'${line}': dest= is missing`);
+    else if (!fields.dest && type === 'docker') load = true;
+    else if (!fields.dest) errors.push(`'${line}': dest= is missing (an OCI layout is written to a directory or a tar)`);
     else
       specs.push({ type, dest: abs(fields.dest), tar: type === 'docker' || (fields.tar !== 'false' && (fields.tar === 'true' || /\.tar$/.test(fields.dest))) });
   }
-  return { specs, errors };
+  return { specs, errors, load };
 }
