@@ -12,7 +12,7 @@ import { safeEnd, unescapeRuns } from './run-escapes.js';
 import { AnchoredRuns } from './runs-anchored.js';
 import { BASE85_FAMILIES } from './runs-base85.js';
 import { RunScanner, type Family } from './runs-scan.js';
-import { isMangledSymbol } from './symbols.js';
+import { isMangledSymbol, isWords } from './symbols.js';
 import type { Sink } from './types.js';
 
 export { stacked } from './runs-scan.js';
@@ -81,8 +81,8 @@ const BASE64: Family = {
     return b32 || hex32 ? [...(b32 ? ['base32'] : []), ...(hex32 ? ['base32hex'] : [])] : ['base64'];
   },
   group: (alphabet) => GROUP[alphabet]!,
-  // A C++ binary's symbol tables are runs of base64url characters: a mangled name is no encoding.
-  accept: (head, alphabet) => alphabet !== 'base64' || !isMangledSymbol(head),
+  // A C++ binary's symbol tables and a class file's names are runs of base64 characters: a mangled name or words are no encoding.
+  accept: (head, alphabet) => alphabet !== 'base64' || !(isMangledSymbol(head) || isWords(head)),
   decode(text, alphabet) {
     if (alphabet === 'hex') {
       const t = text.replace(/\s/g, '');

@@ -4,10 +4,10 @@
 // image with a JDK, whose libjvm.so holds 28,587 mangled names of 40+ characters; its audit spent
 // the 20 s per-file bound on them and was named as not fully audited.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EncodedRuns } from './runs.js';
-import { isMangledSymbol } from './symbols.js';
+import { isMangledSymbol, isWords } from './symbols.js';
 
 /** The defined dynamic symbols of libstdc++ (on every Debian with g++), as `.dynstr` holds them: NUL-separated. */
 const LIBSTDCXX = execFileSync('sh', ['-c', 'ls /usr/lib/*-linux-gnu/libstdc++.so.6 | head -1'], { encoding: 'utf8' }).trim();
@@ -44,6 +44,23 @@ describe('mangled C++ symbols', () => {
     let afterZ = 0;
     for (let i = 0; i < 20_000; i++) if (isMangledSymbol(`_Z${randomBytes(48).toString('base64url').slice(0, 62)}`)) afterZ++;
     expect(afterZ / 20_000).toBeLessThan(0.1); // and a run starts with _Z one time in 4,096
+  });
+
+  // Property: qualified names and paths are words; base64 of random bytes or of text never is.
+  // Nearest real-world variant: a class file's constant pool (java/util/concurrent/ConcurrentHashMap).
+  it('names in words are told; base64 of random bytes, of printable text and of lower-case words is not', () => {
+    const jars = execFileSync('sh', ['-c', 'for j in /usr/lib/jvm/*/lib/jrt-fs.jar; do unzip -Z1 "$j"; done'], { encoding: 'utf8' })
+      .split('\n')
+      .flatMap((n) => n.replace(/\.[a-z]+$/, '').match(/[A-Za-z0-9/_+]{40,}/g) ?? []);
+    expect(jars.length).toBeGreaterThan(20);
+    expect(jars.filter((n) => isWords(n.slice(0, 64))).length / jars.length).toBeGreaterThan(0.95);
+    const text = (alphabet: string) => Array.from({ length: 30 + randomInt(40) }, () => alphabet[randomInt(alphabet.length)]).join('');
+    const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+    for (let i = 0; i < 20_000; i++) {
+      expect(isWords(randomBytes(48).toString('base64'))).toBe(false);
+      expect(isWords(Buffer.from(text(printable)).toString('base64'))).toBe(false);
+      expect(isWords(Buffer.from(text('abcdefghijklmnopqrstuvwxyz  ')).toString('base64').slice(0, 64))).toBe(false);
+    }
   });
 
   it.each([false, true])('a symbol table is not routed as encoded runs (delimited %s); a base64url run among them is', async (delimited) => {

@@ -10,6 +10,26 @@
  * time in 4,096, and then almost never parses so (the property test counts it).
  */
 
+/**
+ * Whether a run's head is written in words: qualified names and paths (`java/util/concurrent/
+ * ConcurrentHashMap`, a class file's constant pool, `/src/hotspot/share/runtime/…` in a binary's
+ * strings). Seven in ten of its characters stand in lower-case runs of three and more: 99.5% of the
+ * class and resource names of the machine's jars do; base64 never did, of random bytes or of text
+ * (even lower-case words, whose base64 is richest in lower case), in 200,000 tries of each.
+ */
+export function isWords(head: string): boolean {
+  let inWords = 0;
+  let lowers = 0;
+  for (let i = 0; i <= head.length; i++) {
+    if (i < head.length && isLower(head.charCodeAt(i))) lowers++;
+    else {
+      if (lowers >= 3) inWords += lowers;
+      lowers = 0;
+    }
+  }
+  return inWords * 10 >= head.length * 7;
+}
+
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const isLower = (c: number) => c >= 0x61 && c <= 0x7a;
 const isIdentifier = (c: number) => isDigit(c) || isLower(c) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
