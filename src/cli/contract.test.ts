@@ -90,6 +90,15 @@ describe('cliDialect', () => {
       'FROM a/b:1 is not an allowed base image (--allowed-base-images: registry.acme/golden/*)',
     ],
     ['write it as a/b:1@sha256:… (require-pinned-base)', 'write it as a/b:1@sha256:… (--require-pinned-base)'],
+    // Lists after set/give: each input up to the first word that is none.
+    ['acme/app gets no tag: set version, tags, or run on a commit', 'acme/app gets no tag: set --version, --tags, or run on a commit'],
+    ['or set buildkit-host to a BuildKit daemon', 'or set --buildkit-host to a BuildKit daemon'],
+    ['give hierarchy-plan or hierarchy-entry, not both', 'give --hierarchy-plan or --hierarchy-entry, not both'],
+    ['set base-signers-identity and base-signers-oidc-issuer', 'set --base-signers-identity and --base-signers-oidc-issuer'],
+    ["no Dockerfile at x: set file to the Dockerfile's path", "no Dockerfile at x: set --file to the Dockerfile's path"],
+    ['nothing was pushed. Set secret-cache: rebuild to run it again', 'nothing was pushed. Set --secret-cache rebuild to run it again'],
+    ['is required with sign: key: give the private key file', 'is required with --sign key: give the private key file'],
+    ['correct the line for r.io in registry-auth', 'correct the line for r.io in HOIST_REGISTRY_AUTH or --registry-auth-file'],
   ])('%s', (action, cli) => expect(cliDialect(action)).toBe(cli));
 
   it('leaves words that are not input names, and input names outside those phrases', () => {
@@ -101,6 +110,10 @@ describe('cliDialect', () => {
       'registry-auth: bad line 2',
       '(sha-0123456)',
       '(my-tag: x)',
+      'give a hierarchy file, or images',
+      'set them in labels',
+      'give one of them',
+      'is set with sign-off',
     ])
       expect(cliDialect(text)).toBe(text);
   });

@@ -25,8 +25,20 @@ const known = (name: string) => INPUTS.has(name);
 export function cliDialect(message: string): string {
   return (
     message
-      // "set audit: warn", "set release-tags: overwrite", "set floating-tags: always"
-      .replace(/\bset ([a-z][a-z0-9-]*): ([A-Za-z0-9._-]+)/g, (all, name: string, value: string) => (known(name) ? `set ${cliSpelling(name, value)}` : all))
+      // "set audit: warn", "Set secret-cache: rebuild", "is required with sign: key"
+      .replace(/\b([Ss]et|with) ([a-z][a-z0-9-]*): ([A-Za-z0-9._-]+)/g, (all, verb: string, name: string, value: string) =>
+        known(name) ? `${verb} ${cliSpelling(name, value)}` : all,
+      )
+      // "set version, tags, or run on a commit", "set buildkit-host to a BuildKit daemon", "give hierarchy-plan or hierarchy-entry":
+      // each input of the list the verb names, up to the first word that is none
+      .replace(/\b([Ss]et|[Gg]ive) ([a-z][a-z0-9-]*(?:(?:,? (?:and|or) |, )[a-z][a-z0-9-]*)*)(?![:=/.-]\w)/g, (_all, verb: string, list: string) => {
+        let on = true;
+        return `${verb} ${list.replace(/[a-z][a-z0-9-]*/g, (word) => {
+          if (word === 'and' || word === 'or') return word;
+          on &&= known(word);
+          return on ? cliSpelling(word) : word;
+        })}`;
+      })
       // "add it to registry-auth (REGISTRY=USERNAME:PASSWORD)", "list it in insecure-registries", "trust the CA with registry-ca",
       // "check the access of the credentials from registry-auth" (a 401 on a push)
       .replace(/\b(to|in|with|from) ([a-z][a-z0-9-]*)\b(?![:=/.-]\w)/g, (all, word: string, name: string) =>

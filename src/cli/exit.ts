@@ -3,7 +3,8 @@
  *   0  done
  *   1  the check found something: a secret in the image, an image on a moved base, a base image or
  *      a release tag the policy refuses
- *   2  a usage or input error, found before anything ran (a flag, a value, a missing file, no builder)
+ *   2  a usage or input error, found before anything ran (a flag, a value, a missing file, no builder, a
+ *      push target's login refused by the check before the build: registry/login-check.ts)
  *   3  could not check or could not finish: the network, a login, a registry that refused, a build step
  *   130 / 143  cancelled by SIGINT (Ctrl-C) / SIGTERM
  */

@@ -11,7 +11,7 @@ export const EXIT_CODES = [
   'Exit codes (every command):',
   '  0    done',
   '  1    the check found something: a secret in the image, a stale image, a base image or release tag the policy refuses',
-  '  2    usage or input error, before anything ran: a flag, a value, a missing file, no builder',
+  '  2    usage or input error, before anything ran: a flag, a value, a missing file, no builder, a login refused',
   '  3    could not check or could not finish: network, login, a registry that refused, a failed build step',
   '  130  cancelled by SIGINT (Ctrl-C); 143 by SIGTERM',
 ].join('\n');

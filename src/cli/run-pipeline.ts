@@ -11,7 +11,7 @@ import { realEffects } from '../effects/real.js';
 import { createCliPlatform } from '../platform/cli.js';
 import { jsonText, logText } from '../platform/log-safe.js';
 import { redacting } from '../secrets/redacting-platform.js';
-import { cliDialect } from './dialect.js';
+import { cliDialect, cliSpelling } from './dialect.js';
 import { exitCodeFor } from './exit.js';
 import { cliFacts } from './facts.js';
 import { envelope } from './json.js';
@@ -47,7 +47,7 @@ export async function runPipeline(line: CommandLine, ctx: RunContext, load: () =
     code = exitCodeFor(error);
     failure =
       error instanceof ConfigError
-        ? error.issues.map((i) => `${i.input === 'artefact' ? 'LAYOUT|ARCHIVE' : `--${i.input}`}: ${i.message}`)
+        ? error.issues.map((i) => `${i.input === 'artefact' ? 'LAYOUT|ARCHIVE' : cliSpelling(i.input)}: ${i.message}`)
         : [error instanceof Error ? error.message : `unexpected failure: ${String(error)}`];
     for (const l of failure) platform.error(l);
   }

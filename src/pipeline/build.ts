@@ -25,15 +25,16 @@ import { withWorkdir } from './workdir.js';
  * measures), and the HTTP stack (undici) loads with the first registry client, not here.
  */
 async function stages() {
-  const [builders, audit, local, push, prove, connect] = await Promise.all([
+  const [builders, audit, local, push, prove, connect, loginCheck] = await Promise.all([
     import('../builders/stage.js'),
     import('../audit/stage.js'),
     import('../push/local.js'),
     import('../push/stage.js'),
     import('../push/prove.js'),
     import('../registry/connect.js'),
+    import('../registry/login-check.js'),
   ]);
-  return { ...builders, ...audit, ...local, ...push, ...prove, ...connect };
+  return { ...builders, ...audit, ...local, ...push, ...prove, ...connect, ...loginCheck };
 }
 
 export async function build(fx: Effects): Promise<void> {
@@ -97,9 +98,10 @@ export async function runBuild(
       chooseBuilderFor,
       runCall,
       runBuilds,
-      connectRegistries,
+      connectTargets,
       connectBases,
       auditBuilds,
+      streamedAudits,
       leakError,
       deliverLocally,
       pushBuilds,
@@ -109,12 +111,12 @@ export async function runBuild(
     } = await stages();
     const choice = await chooseBuilderFor(fx, inputs, planned[0]!);
     if (inputs.builder.extras.call !== 'build') return runCall(fx, inputs, planned[0]!, choice, work);
-    // Registry clients before the build: the bases' registries are read for their layers, and
-    // credentials found on the machine are secrets the audit looks for too.
+    // Registry clients before the build: the bases' registries are read for their layers, credentials
+    // found on the machine are secrets the audit looks for too, and a refused login fails the run now.
     const { delivery, transfer } = inputs;
     const bases = planned.flatMap((p) => baseReference(p.meta.base) ?? []);
     const targets = delivery.push ? inputs.release.images.map((i) => i.repository) : [];
-    const clients = await connectRegistries(fx, transfer, targets, catalog, delivery.githubToken);
+    const clients = await connectTargets(fx, transfer, targets, catalog, delivery.githubToken);
     try {
       await connectBases(fx, transfer, bases, catalog, clients);
       record.built = await runBuilds(
@@ -124,6 +126,8 @@ export async function runBuild(
         choice,
         work,
         baseFinder((host) => clients.get(host), buildPlatform(inputs.builder.platforms)),
+        // The docker path audits each layer as docker save streams it; the audit below reads the rest.
+        streamedAudits(fx, inputs.audit.mode, catalog.all, inputs.audit.limits === 'strict'),
       );
       record.audit = await auditBuilds(fx, inputs.audit.mode, record.built, catalog.all, inputs.audit.limits === 'strict');
       if (record.audit.leaks > 0 && record.audit.mode === 'fail') throw leakError(record.audit);

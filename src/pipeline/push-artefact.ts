@@ -13,12 +13,17 @@ import { auditBuilds, leakError } from '../audit/stage.js';
 import type { Built } from '../builders/stage.js';
 import { ConfigError } from '../core/errors.js';
 import type { Effects } from '../effects/effects.js';
+import type { BuildInputs } from '../inputs/index.js';
+import type { RegistryClient } from '../registry/client.js';
+import type { SecretCatalog } from '../secrets/catalog.js';
+import type { signerFor } from '../sign/stage.js';
 import { readBuildInputs } from '../plan/inputs.js';
 import { convertDockerSave } from '../oci/docker-save.js';
 import { layoutGraph, layoutPlatforms } from '../oci/graph.js';
 import { readLayoutRoot } from '../oci/layout.js';
 import { pushBuilds, pushError } from '../push/stage.js';
-import { closeAll, connectRegistries } from '../registry/connect.js';
+import { closeAll } from '../registry/connect.js';
+import { connectTargets } from '../registry/login-check.js';
 import { publish } from '../report/publish.js';
 import { pushReport, signaturesReport } from '../report/push.js';
 import { newCatalog } from '../secrets/hide.js';
@@ -65,47 +70,60 @@ export async function pushArtefact(fx: Effects): Promise<void> {
   // sign: key — the key read and checked before anything is pushed (src/sign/ loads only for a run that signs).
   const signer = inputs.signing.mode === 'off' ? undefined : await (await import('../sign/stage.js')).signerFor(inputs.signing, catalog);
   await withWorkdir(fx, async (work) => {
-    const layoutDir = await layoutOf(fx, given, artefact, work.dir);
-    let root;
+    // Clients and the login check first: a wrong password fails before a docker archive is converted
+    // and the image audited, and credentials found on the machine are looked for by the audit too.
+    const targets = inputs.release.images.map((i) => i.repository);
+    const clients = await connectTargets(fx, inputs.transfer, targets, catalog, inputs.delivery.githubToken);
     try {
-      root = await readLayoutRoot(layoutDir);
-    } catch (e) {
-      throw new ConfigError([{ input: 'artefact', message: (e as Error).message }]);
-    }
-    const graph = await layoutGraph(layoutDir, root);
-    const built: Built = {
-      unit: { target: undefined, images: inputs.release.images },
-      meta: { labels: { values: [], withheld: [] }, annotations: { values: [], withheld: [] } },
-      layoutDir,
-      root,
-      imageId: root.descriptor.digest,
-      localTags: [],
-      graph,
-      cachedSecretSteps: [],
-      adopted: new Map(),
-      platforms: await layoutPlatforms(layoutDir, graph),
-    };
-    platform.info(`${given}: ${root.descriptor.mediaType} ${root.descriptor.digest} (${built.platforms.join(', ') || 'platform unknown'})`);
-    const audit = await auditBuilds(fx, inputs.audit.mode, [built], catalog.all, inputs.audit.limits === 'strict');
-    if (audit.leaks > 0 && audit.mode === 'fail') throw leakError(audit);
-    const clients = await connectRegistries(
-      fx,
-      inputs.transfer,
-      inputs.release.images.map((i) => i.repository),
-      catalog,
-      inputs.delivery.githubToken,
-    );
-    try {
-      const pushed = await pushBuilds(fx, inputs, [built], clients);
-      await publish(fx, pushReport({ digest: root.descriptor.digest, platforms: built.platforms, version: inputs.release.version, reports: pushed.reports }));
-      const failed = pushError(pushed.reports);
-      if (failed) throw failed;
-      if (signer) {
-        const signed = await (await import('../sign/stage.js')).signPushed(fx, signer, [built], clients);
-        await publish(fx, signaturesReport(signed.map((s) => s.reference)));
-      }
+      await pushLayout(fx, { given, artefact, work: work.dir, inputs, catalog, signer, clients });
     } finally {
       await closeAll(clients);
     }
   });
+}
+
+interface PushJob {
+  given: string;
+  artefact: string;
+  work: string;
+  inputs: BuildInputs;
+  catalog: SecretCatalog;
+  signer: Awaited<ReturnType<typeof signerFor>>;
+  clients: ReadonlyMap<string, RegistryClient>;
+}
+
+/** The artefact read as a layout, audited, pushed with the clients already logged in, signed. */
+async function pushLayout(fx: Effects, { given, artefact, work, inputs, catalog, signer, clients }: PushJob): Promise<void> {
+  const { platform } = fx;
+  const layoutDir = await layoutOf(fx, given, artefact, work);
+  let root;
+  try {
+    root = await readLayoutRoot(layoutDir);
+  } catch (e) {
+    throw new ConfigError([{ input: 'artefact', message: (e as Error).message }]);
+  }
+  const graph = await layoutGraph(layoutDir, root);
+  const built: Built = {
+    unit: { target: undefined, images: inputs.release.images },
+    meta: { labels: { values: [], withheld: [] }, annotations: { values: [], withheld: [] } },
+    layoutDir,
+    root,
+    imageId: root.descriptor.digest,
+    localTags: [],
+    graph,
+    cachedSecretSteps: [],
+    adopted: new Map(),
+    platforms: await layoutPlatforms(layoutDir, graph),
+  };
+  platform.info(`${given}: ${root.descriptor.mediaType} ${root.descriptor.digest} (${built.platforms.join(', ') || 'platform unknown'})`);
+  const audit = await auditBuilds(fx, inputs.audit.mode, [built], catalog.all, inputs.audit.limits === 'strict');
+  if (audit.leaks > 0 && audit.mode === 'fail') throw leakError(audit);
+  const pushed = await pushBuilds(fx, inputs, [built], clients);
+  await publish(fx, pushReport({ digest: root.descriptor.digest, platforms: built.platforms, version: inputs.release.version, reports: pushed.reports }));
+  const failed = pushError(pushed.reports);
+  if (failed) throw failed;
+  if (signer) {
+    const signed = await (await import('../sign/stage.js')).signPushed(fx, signer, [built], clients);
+    await publish(fx, signaturesReport(signed.map((s) => s.reference)));
+  }
 }

@@ -1,0 +1,146 @@
+// The login check against real HTTP servers in this process: the spec-following memory registry
+// (Basic and Bearer with scope checks) and sockets that never answer or refuse.
+import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../core/errors.js';
+import type { Repository } from '../core/reference.js';
+import type { TransferSettings } from '../core/transfer.js';
+import { MemoryRegistry } from '../../test/support/memory-registry.js';
+import { Credentials } from './auth.js';
+import { RegistryClient } from './client.js';
+import { checkLogins } from './login-check.js';
+
+const PASSWORD = 'right-horse-battery';
+const WRONG = 'wrong-horse-battery';
+
+const closing: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (closing.length) await closing.pop()!();
+});
+
+async function registry(scheme?: 'basic' | 'bearer'): Promise<MemoryRegistry> {
+  const r = await MemoryRegistry.start(scheme ? { auth: { scheme, username: 'ci', password: PASSWORD } } : {});
+  closing.push(() => r.close());
+  return r;
+}
+
+function client(host: string, password?: string): RegistryClient {
+  const c = new RegistryClient({
+    host,
+    insecure: true,
+    retries: 0,
+    userAgent: 'test',
+    ...(password ? { credentials: new Credentials('ci', password) } : {}),
+  });
+  closing.push(() => c.close());
+  return c;
+}
+
+const target = (host: string, path = 'acme/app'): Repository => ({ registry: host, host, path });
+
+function transfer(...withPassword: string[]): TransferSettings {
+  return { registries: new Map(withPassword.map((h) => [h, { username: 'ci', password: 'x', insecure: true }])), retries: 0, concurrency: 4 };
+}
+
+async function check(clients: Map<string, RegistryClient>, targets: Repository[], t: TransferSettings, timeoutMs = 5_000) {
+  const warnings: string[] = [];
+  const error = await checkLogins(clients, targets, { transfer: t, warn: (m) => warnings.push(m), timeoutMs }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return { error, warnings };
+}
+
+describe('checkLogins', () => {
+  it.each(['basic', 'bearer'] as const)('%s: a wrong password is the input error of registry-auth, naming the registry, never the password', async (scheme) => {
+    const reg = await registry(scheme);
+    const { error, warnings } = await check(new Map([[reg.host, client(reg.host, WRONG)]]), [target(reg.host)], transfer(reg.host));
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = (error as ConfigError).issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.input).toBe('registry-auth');
+    expect(issues[0]!.message).toMatch(
+      new RegExp(
+        `^${reg.host}/acme/app: the login was refused before the build \\((answered 401|the token service refused the credentials for ${reg.host} \\(from registry-auth\\): bad credentials)\\): correct the line`,
+      ),
+    );
+    expect(issues[0]!.message).toContain(`correct the line for ${reg.host} in registry-auth`);
+    expect(JSON.stringify(error) + String(error)).not.toContain(WRONG);
+    expect(warnings).toEqual([]);
+    // Nothing written: the check only asks.
+    expect(reg.requests.filter((r) => !['GET', 'HEAD'].includes(r.method))).toEqual([]);
+  });
+
+  it.each(['basic', 'bearer'] as const)('%s: the right password passes, and the push reuses the token the check got', async (scheme) => {
+    const reg = await registry(scheme);
+    const c = client(reg.host, PASSWORD);
+    const { error, warnings } = await check(new Map([[reg.host, c]]), [target(reg.host)], transfer(reg.host));
+    expect(error).toBeUndefined();
+    expect(warnings).toEqual([]);
+    const before = reg.requests.length;
+    expect(await c.hasBlob('acme/app', `sha256:${'a'.repeat(64)}`)).toBe(false);
+    // One request: no new challenge, no new token.
+    expect(reg.requests.slice(before).map((r) => r.path)).toEqual([`/v2/acme/app/blobs/sha256:${'a'.repeat(64)}`]);
+    if (scheme === 'bearer')
+      expect(reg.requests.filter((r) => r.path === '/token').map((r) => r.query.getAll('scope'))).toEqual([['repository:acme/app:pull,push']]);
+  });
+
+  it('an anonymous push to a registry without auth passes', async () => {
+    const reg = await registry();
+    const { error, warnings } = await check(new Map([[reg.host, client(reg.host)]]), [target(reg.host)], transfer());
+    expect(error).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
+  it('an anonymous push to a registry that wants a login: add it to registry-auth', async () => {
+    const reg = await registry('basic');
+    const { error } = await check(new Map([[reg.host, client(reg.host)]]), [target(reg.host)], transfer());
+    expect((error as ConfigError).issues[0]).toEqual({
+      input: 'registry-auth',
+      message: expect.stringContaining(`add it to registry-auth (${reg.host}=USERNAME:PASSWORD)`),
+    });
+  });
+
+  it('several registries at once: only the refused one is named, the others checked', async () => {
+    const good = await registry('bearer');
+    const bad = await registry('basic');
+    const clients = new Map([
+      [good.host, client(good.host, PASSWORD)],
+      [bad.host, client(bad.host, WRONG)],
+    ]);
+    const { error } = await check(clients, [target(good.host), target(bad.host, 'acme/other'), target(good.host, 'acme/two')], transfer(good.host, bad.host));
+    expect((error as ConfigError).issues.map((i) => i.message.split(' (')[0])).toEqual([`${bad.host}/acme/other: the login was refused before the build`]);
+    const asked = good.requests.filter((r) => r.path.endsWith('/blobs/sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'));
+    expect(new Set(asked.map((r) => r.path.split('/blobs/')[0]))).toEqual(new Set(['/v2/acme/app', '/v2/acme/two']));
+  });
+
+  it('a registry that never answers is a warning after the deadline, not a hang nor a failure', async () => {
+    const sockets: Socket[] = [];
+    const silent: Server = createTcpServer((s) => sockets.push(s)); // accepts, says nothing
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const host = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const c = client(host, PASSWORD);
+    // Closed first: the sockets cut, so the request the check left ends and the client can close.
+    closing.push(() => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => silent.close(() => r()));
+    });
+    const started = Date.now();
+    const { error, warnings } = await check(new Map([[host, c]]), [target(host)], transfer(host), 300);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error).toBeUndefined();
+    expect(warnings).toEqual([`${host}/acme/app: no answer to the login check within 0.3 s: building anyway; its push may fail`]);
+  });
+
+  it('a registry that refuses connections is a warning naming it', async () => {
+    const closed: Server = createTcpServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const host = `127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const { error, warnings } = await check(new Map([[host, client(host, PASSWORD)]]), [target(host)], transfer(host));
+    expect(error).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(new RegExp(`^${host}/acme/app: the login could not be checked before the build \\(.*ECONNREFUSED.*\\): building anyway`));
+  });
+});
