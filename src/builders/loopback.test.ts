@@ -1,16 +1,13 @@
 // Real servers on loopback (listen(0)): one in plain HTTP, one in TLS with a self-made certificate,
 // and a closed port; only the plain one is listed for buildah's registries.conf.
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer as createHttp, type Server } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate, type SelfSigned } from '../../test/support/self-signed.js';
 import { answersPlainHttp, plainLoopbackRegistries } from './loopback.js';
 
-let dir: string;
+let certificate: SelfSigned;
 const servers: Server[] = [];
 let plain: string;
 let tls: string;
@@ -21,35 +18,14 @@ const listen = (s: Server) =>
   });
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hoist-loopback-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-days',
-      '1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  certificate = selfSignedCertificate();
   const answer = (_: unknown, res: { end: (s: string) => void }) => res.end('{}');
   plain = await listen(createHttp(answer));
-  tls = await listen(createHttps({ key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) }, answer));
+  tls = await listen(createHttps({ key: certificate.key, cert: certificate.cert }, answer));
 });
 afterAll(async () => {
   for (const s of servers) s.close();
-  await rm(dir, { recursive: true, force: true });
+  certificate.remove();
 });
 
 describe('answersPlainHttp', () => {

@@ -1,41 +1,22 @@
 // registry-ca files read for real: a PEM certificate passes; anything else is the input's error
 // before the build, never quoting the file's text.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate, type SelfSigned } from '../../test/support/self-signed.js';
 import { nodeFiles } from '../effects/files.js';
 import { checkCaFile } from './stage.js';
 
+let certificate: SelfSigned;
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hoist-ca-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-subj',
-      '/CN=ca',
-      '-days',
-      '1',
-      '-keyout',
-      join(dir, 'ca.key'),
-      '-out',
-      join(dir, 'ca.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  certificate = selfSignedCertificate({ commonName: 'ca', keyName: 'ca.key', certName: 'ca.pem' });
+  dir = certificate.dir;
   execFileSync('openssl', ['x509', '-in', join(dir, 'ca.pem'), '-outform', 'DER', '-out', join(dir, 'ca.der')]);
   await writeFile(join(dir, 'secrets.env'), 'npm_token=a-secret-value-123\n');
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => certificate.remove());
 
 describe('checkCaFile', () => {
   it('passes a PEM certificate', async () => {

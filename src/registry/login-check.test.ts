@@ -2,11 +2,13 @@
 // (Basic and Bearer with scope checks) and sockets that never answer or refuse.
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
 import type { Repository } from '../core/reference.js';
 import type { TransferSettings } from '../core/transfer.js';
 import { MemoryRegistry } from '../../test/support/memory-registry.js';
+import { selfSignedCertificate } from '../../test/support/self-signed.js';
 import { Credentials } from './auth.js';
 import { RegistryClient } from './client.js';
 import { checkLogins } from './login-check.js';
@@ -113,6 +115,26 @@ describe('checkLogins', () => {
     expect((error as ConfigError).issues.map((i) => i.message.split(' (')[0])).toEqual([`${bad.host}/acme/other: the login was refused before the build`]);
     const asked = good.requests.filter((r) => r.path.endsWith('/blobs/sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'));
     expect(new Set(asked.map((r) => r.path.split('/blobs/')[0]))).toEqual(new Set(['/v2/acme/app', '/v2/acme/two']));
+  });
+
+  it('a registry whose certificate nothing trusts: the input error of registry-ca, naming the host', async () => {
+    using certificate = selfSignedCertificate({ altName: 'IP:127.0.0.1' });
+    const server = createHttpsServer({ key: certificate.key, cert: certificate.cert }, (_req, res) => res.writeHead(200).end('{}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closing.push(() => new Promise<void>((r) => server.close(() => r())));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const c = new RegistryClient({ host, insecure: false, retries: 0, userAgent: 'test', credentials: new Credentials('ci', PASSWORD) });
+    closing.push(() => c.close());
+    const { error } = await check(new Map([[host, c]]), [target(host)], transfer(host));
+    expect((error as ConfigError).issues).toEqual([
+      {
+        input: 'registry-ca',
+        message: expect.stringMatching(
+          new RegExp(`^${host}/acme/app: the registry's TLS certificate is not trusted \\(.*certificate.*\\): trust its CA with registry-ca \\(${host}=PATH`),
+        ),
+      },
+    ]);
+    expect((error as ConfigError).message).not.toMatch(/use-system-ca|HEAD \//);
   });
 
   it('a registry that never answers is a warning after the deadline, not a hang nor a failure', async () => {

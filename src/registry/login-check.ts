@@ -43,24 +43,40 @@ function loginInput(host: string, o: LoginCheckOptions): { input: string; fix: s
   return { input: 'registry-auth', fix: `add it to registry-auth (${host}=USERNAME:PASSWORD), or run docker login ${host} again` };
 }
 
+/** The client's words without its own prefix, the probe's path and its hint (the fix is the check's own). */
+function said(target: Repository, text: string): string {
+  return text
+    .replace(`${target.host}/${target.path}: `, '')
+    .replace(/^HEAD \S+ (failed: )?/, '')
+    .replace(/ — .*$/s, '')
+    .replace(/; if the root CA is installed locally, try running Node\.js with --use-system-ca/, '');
+}
+
 /** Why the check failed, from the client's error: an issue for a definite refusal, else a warning. */
 function judge(target: Repository, error: unknown, o: LoginCheckOptions): Outcome {
   const name = formatRepository(target);
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof RegistryError && (error.status === 401 || error.status === 403 || error.code === 'UNAUTHORIZED' || error.code === 'DENIED')) {
     const { input, fix } = loginInput(target.host, o);
-    // The client's words without its own prefix, the probe's path and its hint (the fix is ours).
-    const said = text
-      .replace(`${target.host}/${target.path}: `, '')
-      .replace(/^HEAD \S+ /, '')
-      .replace(/ — .*$/s, '');
-    return { ok: false, issue: { input, message: `${name}: the login was refused before the build (${said}): ${fix}` } };
+    return { ok: false, issue: { input, message: `${name}: the login was refused before the build (${said(target, text)}): ${fix}` } };
   }
   if (error instanceof RegistryError && error.code === 'PLAIN_HTTP')
-    return { ok: false, issue: { input: 'insecure-registries', message: `${target.registry} answers in plain HTTP, not TLS (${text})` } };
+    return {
+      ok: false,
+      issue: {
+        input: 'insecure-registries',
+        message: `${name}: the registry answers in plain HTTP, not TLS: if it is a plain-HTTP registry, add ${target.host} to insecure-registries`,
+      },
+    };
   if (error instanceof RegistryError && !error.retryable && /certificate|self.signed|CERT/i.test(text))
-    return { ok: false, issue: { input: 'registry-ca', message: `${target.registry} is not trusted (${text})` } };
-  return { ok: false, warning: `${name}: the login could not be checked before the build (${text}): building anyway; its push may fail` };
+    return {
+      ok: false,
+      issue: {
+        input: 'registry-ca',
+        message: `${name}: the registry's TLS certificate is not trusted (${said(target, text)}): trust its CA with registry-ca (${target.host}=PATH of the CA's PEM file)`,
+      },
+    };
+  return { ok: false, warning: `${name}: the login could not be checked before the build (${said(target, text)}): building anyway; its push may fail` };
 }
 
 async function checkOne(client: RegistryClient, target: Repository, o: LoginCheckOptions): Promise<Outcome> {

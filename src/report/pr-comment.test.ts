@@ -3,12 +3,9 @@
 // into a comment (or quotes Hoist's comment in a reply) on a run with GITHUB_TOKEN and on one with
 // a personal access token; NODE_TLS_REJECT_UNAUTHORIZED=0 left in a runner's environment while
 // GITHUB_API_URL points at a server whose certificate nothing trusts.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../test/support/self-signed.js';
 import { GitHubApi } from '../../test/support/github-api.js';
 import { upsertPrComment, type CommentTarget } from './pr-comment.js';
 
@@ -51,32 +48,9 @@ describe('the pull request comment', () => {
     });
 
     it('refuses a server nothing trusts even with NODE_TLS_REJECT_UNAUTHORIZED=0: the token is never sent', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'hoist-tls-'));
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:P-256',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-        ],
-        { stdio: 'ignore' },
-      );
+      using certificate = selfSignedCertificate({ altName: 'IP:127.0.0.1' });
       const seen: string[] = [];
-      const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+      const server = createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
         seen.push(req.headers.authorization ?? '');
         res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
       });

@@ -89,6 +89,23 @@ describe('hoist build: the login is checked before the build', () => {
     180_000,
   );
 
+  it('a TLS registry whose CA is not given: exit 2 naming --registry-ca, nothing built', async () => {
+    const { dir, marker } = await context();
+    const repo = `${tls.host}/${uniqueRepo('login/ca')}`;
+    const r = await hoist(['build', '--images', repo, '--version', '1.0.0', '--insecure-registries', plain.host], {
+      cwd: dir,
+      env: { HOIST_REGISTRY_AUTH: `${tls.host}=${tls.username}:${password(tls.passwordFile)}` },
+    });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error: --registry-ca: ${repo}: the registry's TLS certificate is not trusted \\([^)]*certificate[^)]*\\): trust its CA with --registry-ca \\(${tls.host}=PATH`,
+        'm',
+      ),
+    );
+    expect(r.stderr).not.toContain(marker);
+  }, 60_000);
+
   it('--push=false checks no login: the build runs with a wrong password given', async () => {
     const { dir, marker } = await context();
     const r = await hoist(['build', '--images', `${tls.host}/${uniqueRepo('login/nopush')}`, '--version', '1.0.0', '--push=false', ...cases[0]!.flags], {
