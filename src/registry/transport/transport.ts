@@ -79,6 +79,16 @@ export class Transport {
   readonly #proxied = new Map<string, Dispatcher & { close(): Promise<void> }>();
   readonly #auth: Authenticator;
   readonly #options: TransportOptions;
+  /**
+   * How the registry authenticates is learnt from its first answer. Until then a request without a
+   * body waits for the first one in flight: a push begins with a burst of reads (each manifest and
+   * tag of each repository), and sent together each got its own 401 — on its own connection, since
+   * undici closes one after every HEAD, so a TLS handshake apiece — before any was asked again with
+   * credentials. A request with a body neither waits nor is waited for: its answer comes only once
+   * the body is sent.
+   */
+  #firstAnswer: Promise<void> | undefined;
+  #answered = false;
 
   constructor(options: TransportOptions) {
     this.host = options.host;
@@ -212,6 +222,22 @@ export class Transport {
   }
 
   async send(spec: RequestSpec): Promise<Response> {
+    if (this.#answered || spec.body) return this.#send(spec);
+    if (this.#firstAnswer) {
+      await this.#firstAnswer;
+      return this.#send(spec);
+    }
+    let answered!: () => void;
+    this.#firstAnswer = new Promise<void>((r) => (answered = r));
+    const first = () => {
+      this.#answered = true;
+      answered();
+    };
+    return this.#send(spec, first).finally(first);
+  }
+
+  /** `onAnswer`: told once the registry's first answer is read — its challenge learnt, when it sent one. */
+  async #send(spec: RequestSpec, onAnswer?: () => void): Promise<Response> {
     const attempts = spec.attempts ?? this.retries + 1;
     let scopes = spec.scopes ?? (spec.repository ? [repositoryScope(spec.repository, spec.actions ?? ['pull'])] : []);
     let authRetries = 0;
@@ -229,6 +255,7 @@ export class Transport {
         await this.wait(attempt, undefined);
         continue;
       }
+      if (res.status !== 401) onAnswer?.();
       if (spec.expect.includes(res.status)) return res;
       if (spec.followRedirects && REDIRECTS.includes(res.status) && header(res, 'location')) {
         await res.body.dump();
@@ -245,6 +272,7 @@ export class Transport {
         ours && res.status === 401 && authRetries < 2
           ? this.#rechallenge(res, spec, scopes, authRetries === 0 && !sent.cachedToken && renewedAt === undefined)
           : undefined;
+      onAnswer?.();
       if (again) {
         scopes = again;
         authRetries++;
