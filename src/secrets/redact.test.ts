@@ -26,6 +26,40 @@ describe('Redactor, the forms a value takes', () => {
   });
 });
 
+// The masking rule (docs/secrets.md, "What the logs hide"): a value of 8+ characters is hidden
+// everywhere, one of 4-7 characters only where it stands apart from letters and digits.
+describe('short values', () => {
+  const r = new Redactor();
+  r.add('short');
+  r.add('#pw!'); // a short value that begins and ends with no letter or digit: hidden inside words too
+  r.add('longer-secret'); // 13 characters: everywhere
+
+  it.each([
+    ['shorter and shortcut', 'shorter and shortcut'],
+    ['Foreshortened', 'Foreshortened'],
+    ['short', '***'],
+    ['pw=short', 'pw=***'],
+    ['"short"', '"***"'],
+    ['https://u:short@registry', 'https://u:***@registry'],
+    ['short_lived short-lived', '***_lived ***-lived'],
+    ['line\nshort\n', 'line\n***\n'],
+    ['#pw! and x#pw!x', '*** and x***x'],
+    ['inside xlonger-secretx', 'inside x***x'],
+    ['short longer-secret', '*** ***'],
+  ])('%j -> %j', (text, shown) => expect(r.redact(text)).toBe(shown));
+
+  it('never prints a value standing alone, whatever the punctuation around it', () => {
+    for (const around of [' ', '.', ',', ':', '/', '@', '=', "'", '"', '(', ')', '[', ']', '-', '_', '\t', '\n', '*', '%'])
+      expect(r.redact(`${around}short${around}`)).not.toContain('short');
+  });
+
+  it('values under 4 characters are not hidden', () => {
+    const tiny = new Redactor();
+    tiny.add('dev');
+    expect(tiny.redact('dev and devices')).toBe('dev and devices');
+  });
+});
+
 // Property: a multi-line secret is hidden whole, and line by line only where a line is a secret
 // on its own — never an ordinary word of it. Real-world variants: a secret file holding a branch
 // name and a token (`main\nghp_…`), a JSON service-account key, a PEM key whose body lines must
