@@ -64,7 +64,7 @@ export interface AuditResult {
  * it. Only the member's place is kept (`app.tar.gz!/etc/.npmrc`, not `app.tar.gz`); so for a value found
  * encoded in a text and plain in the run decoded from it (`release.yaml!(base64 at 120)`).
  */
-function mostPrecise(findings: readonly Finding[]): Finding[] {
+export function mostPrecise(findings: readonly Finding[]): Finding[] {
   return findings.filter(
     (f) =>
       !findings.some(
@@ -187,7 +187,7 @@ export async function auditLayout(layoutDir: string, graph: ImageGraph, o: Audit
 }
 
 /** One audit's state: the compiled secrets, what was found (each place once), what was scanned. */
-class LayoutAudit {
+export class LayoutAudit {
   readonly result: AuditResult;
   readonly #compiled: Compiled;
   readonly #reported = new Set<string>();
@@ -292,6 +292,11 @@ class LayoutAudit {
     }
     let stream: Readable = createReadStream(blobPath(this.layoutDir, blob.digest), { highWaterMark: 256 * 1024 });
     if (decompress) stream = stream.pipe(decompress());
+    await this.scanStream(stream, blob, label);
+  }
+
+  /** A layer's bytes, decompressed, as they come (from its blob, or as a builder streams it: `streamed.ts`). */
+  async scanStream(stream: AsyncIterable<Buffer>, blob: Pick<Descriptor, 'mediaType' | 'size'>, label: string): Promise<void> {
     const feed = this.#feeder(label);
     // A tar that cannot be walked is not audited, whatever its bytes held: said, and it fails under audit: fail.
     const broken = (reason: string) => this.report({ severity: 'leak', what: `a layer that cannot be audited (${reason})`, where: label });
@@ -304,7 +309,7 @@ class LayoutAudit {
         }, broken)
       : undefined;
     const whole: TarEntry = { path: `content (${blob.mediaType})`, type: '0', size: blob.size };
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of stream) {
       this.result.bytes += chunk.length;
       this.o.progress?.(this.result);
       if (walker) walker.write(chunk);

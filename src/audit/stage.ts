@@ -12,6 +12,9 @@ import { looksLikePrivateKey } from '../secrets/private-key.js';
 import { indexPlatforms } from '../oci/graph.js';
 import { auditLayout, type Finding } from './audit.js';
 import { keyIdentity } from './keys.js';
+import { StreamedAudit } from './streamed.js';
+
+export { streamedAudits } from './streamed.js';
 
 export interface AuditSummary {
   mode: AuditSettings['mode'];
@@ -28,7 +31,7 @@ export interface AuditSummary {
  * layout holds their stand-ins). A build's `Built` is one; `maintain/audit.ts` gives a fetched or
  * given layout.
  */
-export type AuditedImage = Pick<Built, 'layoutDir' | 'graph' | 'adopted'>;
+export type AuditedImage = Pick<Built, 'layoutDir' | 'graph' | 'adopted'> & Partial<Pick<Built, 'streamedAudit'>>;
 
 export const describeFinding = (f: Finding) => `${f.what}${f.fingerprint ? ` [sha256 ${f.fingerprint}…]` : ''} in ${f.where}`;
 
@@ -52,15 +55,18 @@ async function auditOne(
     () => `${so.layers} layers, ${mib(so.bytes)} decompressed so far`,
     progressInterval(platform.context.env),
   );
+  // The docker path read its layers as docker save streamed them: only the rest is read here.
+  const streamed = b.streamedAudit instanceof StreamedAudit && b.streamedAudit.covers(b.layoutDir, secrets) ? b.streamedAudit : undefined;
+  const progress = (p: { bytes: number; layers: number }) => Object.assign(so, { bytes: p.bytes, layers: p.layers });
   const result = await platform
     .group('Audit', () =>
-      auditLayout(b.layoutDir, b.graph, {
+      streamed ? streamed.finish(b.graph, b.adopted, progress) : auditLayout(b.layoutDir, b.graph, {
         secrets,
         handedKeys,
         redact: (t) => redactor.redact(t),
         strictLimits,
         adopted: b.adopted,
-        progress: (p) => Object.assign(so, { bytes: p.bytes, layers: p.layers }),
+        progress,
       }),
     )
     .finally(stop);

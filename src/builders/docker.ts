@@ -5,9 +5,9 @@
 import { CommandError, type Exec } from '../effects/exec.js';
 import { randomBytes } from 'node:crypto';
 import { Transform } from 'node:stream';
-import { convertDockerSave } from '../oci/docker-save.js';
+import { convertDockerSave, type ConvertedImage } from '../oci/docker-save.js';
 import { mib, progressInterval, startTicker } from '../platform/ticker.js';
-import type { Builder, BuildPlan } from '../core/builder.js';
+import type { Builder, BuildPlan, LayerAudit } from '../core/builder.js';
 import { commonBuildFlags } from './plan.js';
 
 /** `docker build` arguments for a plan. No secret value is ever part of argv: only file paths. */
@@ -16,6 +16,25 @@ export function renderDockerBuildArgs(plan: BuildPlan): string[] {
   for (const t of plan.localTags) args.push('--tag', t);
   args.push(plan.context);
   return args;
+}
+
+/** The audit that reads each uncompressed layer as docker save streams it (core/builder.ts LayerAudit), counting them for the log. */
+function countedAudit(plan: BuildPlan): (LayerAudit & { count: number }) | undefined {
+  const audit = plan.auditLayers?.();
+  if (!audit) return undefined;
+  const counted = { count: 0, layer: (tar: AsyncIterable<Buffer>, digest: Promise<string>) => (counted.count++, audit.layer(tar, digest)) };
+  return counted;
+}
+
+/** The log line of a converted docker save: how much and how long, what was compressed, kept, audited, clamped. */
+function savedLine(took: string, converted: ConvertedImage, audited: number, epoch: number | undefined): string {
+  const kept = converted.manifest.layers.length - converted.compressed;
+  return (
+    `docker save → OCI layout: ${took}, ${converted.compressed} layer${converted.compressed === 1 ? '' : 's'} compressed` +
+    (kept ? `, ${kept} left for the base's own blob${kept === 1 ? '' : 's'}` : '') +
+    (audited ? `, ${audited} audited as ${audited === 1 ? 'it' : 'they'} streamed` : '') +
+    (epoch === undefined ? '' : `, ${converted.clamped} file times clamped to ${new Date(epoch * 1000).toISOString()}`)
+  );
 }
 
 /** Builds with the daemon's BuildKit, then converts `docker save` into the OCI layout at `layoutDir`. */
@@ -43,19 +62,18 @@ export function createDockerBuilder(
       }),
     );
     save.stdout.on('error', (e) => counted.destroy(e));
-    const stop = startTicker(log, 'docker save → OCI layout', () => `${mib(read)} read`, progressInterval(env));
+    const auditing = countedAudit(plan);
+    // The archive is read as fast as the audit reads it: the bytes so far are the audit's progress too.
+    const stop = startTicker(log, 'docker save → OCI layout', () => `${mib(read)} read${auditing ? ' and audited' : ''}`, progressInterval(env));
     const started = Date.now();
     try {
       const [converted] = await Promise.all([
-        convertDockerSave(counted, layoutDir, { keepUncompressed: plan.keepUncompressed, epoch: plan.epoch }).finally(stop),
+        convertDockerSave(counted, layoutDir, { keepUncompressed: plan.keepUncompressed, epoch: plan.epoch, ...(auditing ? { audit: auditing } : {}) }).finally(
+          stop,
+        ),
         save.done,
       ]);
-      const kept = converted.manifest.layers.length - converted.compressed;
-      log(
-        `docker save → OCI layout: ${mib(read)} in ${((Date.now() - started) / 1000).toFixed(2)} s, ${converted.compressed} layer${converted.compressed === 1 ? '' : 's'} compressed` +
-          (kept ? `, ${kept} left for the base's own blob${kept === 1 ? '' : 's'}` : '') +
-          (plan.epoch === undefined ? '' : `, ${converted.clamped} file times clamped to ${new Date(plan.epoch * 1000).toISOString()}`),
-      );
+      log(savedLine(`${mib(read)} in ${((Date.now() - started) / 1000).toFixed(2)} s`, converted, auditing?.count ?? 0, plan.epoch));
     } catch (e) {
       stop();
       // When docker save itself failed (the image went from the daemon), its own error says why;

@@ -4,7 +4,7 @@
  * OCI layout, Hoist's annotations on each root; the secrets gone as soon as the builds are done.
  */
 import { join } from 'node:path';
-import type { Builder, BuildPlan, Choice } from '../core/builder.js';
+import type { Builder, BuilderProbe, BuildPlan, Choice, LayerAudit } from '../core/builder.js';
 import { ConfigError } from '../core/errors.js';
 import { formatReference, formatRepository, type Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
@@ -50,6 +50,8 @@ export interface Built {
   platforms: string[];
   /** buildx's reference of the build (`buildx.build.ref`), where there is one. */
   buildRef?: string;
+  /** The audit that read the layers as the builder streamed them (the docker path), for the audit stage to finish. */
+  streamedAudit?: LayerAudit;
 }
 
 /** The epoch a reproducible build clamps to: the release's creation time, in Unix seconds. */
@@ -91,10 +93,15 @@ function planFor(inputs: BuildInputs, unit: Unit, labels: Labels): BuildPlan {
 }
 
 /** The builder for this run, said with its reason; what it cannot do is refused as input errors. */
-export async function chooseBuilderFor(fx: Pick<Effects, 'platform' | 'exec' | 'builders'>, inputs: BuildInputs, first: PlannedUnit): Promise<Choice> {
+export async function chooseBuilderFor(
+  fx: Pick<Effects, 'platform' | 'exec' | 'builders'>,
+  inputs: BuildInputs,
+  first: PlannedUnit,
+  probing?: Promise<BuilderProbe>, // asked already, while the run read and planned (pipeline/build.ts)
+): Promise<Choice> {
   const { platform } = fx;
   const b = inputs.builder;
-  const probe = await fx.builders.probe(fx.exec, platform.context.env, b.buildxBuilder);
+  const probe = await (probing ?? fx.builders.probe(fx.exec, platform.context.env, b.buildxBuilder));
   let choice: Choice;
   try {
     choice = chooseBuilder(b.builder, probe, b.buildkitHost);
@@ -196,6 +203,7 @@ export async function runBuilds(
   choice: Choice,
   work: Workdir,
   findBase: BaseFinder = async () => undefined,
+  auditLayers?: (layoutDir: string) => LayerAudit,
 ): Promise<Built[]> {
   const { platform, exec } = fx;
   await checkEmulation(fx.files, choice.name, inputs.builder.platforms, await fx.files.readText(inputs.source.file));
@@ -219,8 +227,12 @@ export async function runBuilds(
   );
   const built: Built[] = [];
   for (const [i, { unit, meta }] of planned.entries()) {
-    const plan = { ...planFor(inputs, unit, meta.labels), ssh, secretFiles, iidFile: join(work.dir, `iid-${i}`) };
     const layoutDir = join(work.dir, `oci-${i}`);
+    // The audit reads the layers as the builder streams them (the docker path), once per attempt:
+    // the last one audited the layout that stays. Several platforms go through layouts of their own.
+    let streamedAudit: LayerAudit | undefined;
+    const streaming = auditLayers && inputs.builder.platforms.length < 2 ? { auditLayers: () => (streamedAudit = auditLayers(layoutDir)) } : {};
+    const plan = { ...planFor(inputs, unit, meta.labels), ssh, secretFiles, iidFile: join(work.dir, `iid-${i}`), ...streaming };
     const name = planned.length > 1 ? ` ${unit.target ?? 'default'} for ${unit.images.map((x) => formatRepository(x.repository)).join(', ')}` : '';
     const {
       imageId,
@@ -261,6 +273,7 @@ export async function runBuilds(
       adopted,
       ...(base ? { base } : {}),
       ...(builder.buildRef?.() ? { buildRef: builder.buildRef()! } : {}),
+      ...(streamedAudit ? { streamedAudit } : {}),
     });
   }
   // The secret files and the agent are no longer needed once the builds have run.

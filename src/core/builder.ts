@@ -53,6 +53,16 @@ export interface BuildPlan {
    * (left uncompressed: the base's registry blob takes their place, `oci/adopt.ts`).
    */
   keepUncompressed?: (diffIds: readonly string[]) => Promise<ReadonlySet<string>>;
+  /**
+   * The docker path: the audit, handed down so that each layer is read as `docker save` streams it
+   * rather than written and read again. Called once per attempt at the layout (a rebuild starts anew).
+   */
+  auditLayers?: () => LayerAudit;
+}
+
+/** The audit of layers as a builder streams them: each uncompressed layer tar once, named by its digest once it is written. */
+export interface LayerAudit {
+  layer(tar: AsyncIterable<Buffer>, digest: Promise<string>): Promise<void>;
 }
 
 /** A builder: runs the plan and leaves the image as an OCI layout at `layoutDir`. */

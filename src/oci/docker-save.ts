@@ -14,10 +14,11 @@
 import { availableParallelism } from 'node:os';
 import { posix } from 'node:path';
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pLimit from 'p-limit';
 import tar from 'tar-stream';
+import type { LayerAudit } from '../core/builder.js';
 import { clampConfig, compressOwn, decompressor, type Config, type Kind, type LayerBlob } from './reproducible.js';
 import {
   blobPath,
@@ -51,6 +52,8 @@ export interface ConvertOptions {
   keepUncompressed?: (diffIds: readonly string[]) => Promise<ReadonlySet<string>>;
   /** Reproducible: file times in the image's own layers, and the config's times, clamped to this (Unix seconds). */
   epoch?: number;
+  /** Reads each uncompressed layer as it streams to the layout, so that nothing reads it back for the audit. */
+  audit?: LayerAudit;
 }
 
 /** The image as written to the layout (what the push reads). */
@@ -109,8 +112,66 @@ async function diffIdOf(layoutDir: string, digest: string, kind: Kind): Promise<
   return d.digest();
 }
 
+/**
+ * A tap that hands each chunk to a reader of its own (the audit) and passes it on once taken: the
+ * layout's write waits for the audit, the audit for the archive — one pass, one chunk in flight.
+ */
+function tap(): { transform: Transform; chunks: AsyncIterable<Buffer> } {
+  let offered: { chunk: Buffer; release: (e?: Error) => void } | undefined;
+  let reader: { resolve: (r: IteratorResult<Buffer>) => void; reject: (e: Error) => void } | undefined;
+  let ended = false;
+  let error: Error | undefined;
+  const pump = () => {
+    const r = reader;
+    if (!r) return;
+    if (offered) {
+      const { chunk, release } = offered;
+      offered = reader = undefined;
+      r.resolve({ value: chunk, done: false });
+      release(); // passed on: the next chunk waits while the reader scans this one
+    } else if (error) {
+      reader = undefined;
+      r.reject(error);
+    } else if (ended) {
+      reader = undefined;
+      r.resolve({ value: undefined, done: true });
+    }
+  };
+  const transform = new Transform({
+    transform(chunk: Buffer, _, next) {
+      if (error) return next(error);
+      offered = { chunk, release: (e) => (e ? next(e) : next(null, chunk)) };
+      pump();
+    },
+    flush(next) {
+      ended = true;
+      pump();
+      next();
+    },
+    destroy(e, next) {
+      error ??= e ?? new Error('the layer stream ended early');
+      pump();
+      next(e);
+    },
+  });
+  const chunks: AsyncIterable<Buffer> = {
+    [Symbol.asyncIterator]: () => ({
+      next: () => new Promise<IteratorResult<Buffer>>((resolve, reject) => ((reader = { resolve, reject }), pump())),
+      // The reader stopped early (the audit failed): the layer's write fails with it rather than wait.
+      return: () => {
+        error ??= new Error('the audit stopped reading the layer');
+        const o = offered;
+        offered = undefined;
+        o?.release(error);
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    }),
+  };
+  return { transform, chunks };
+}
+
 /** Pass one: every entry of the archive — layers to the layout (each told to `onLayer` once written), JSON documents kept, links noted. */
-async function readArchive(archive: Readable, layoutDir: string, onLayer: (layer: SavedLayer) => void) {
+async function readArchive(archive: Readable, layoutDir: string, onLayer: (layer: SavedLayer) => void, audit?: LayerAudit) {
   const layers = new Map<string, SavedLayer>();
   const json = new Map<string, Buffer>();
   const links = new Map<string, string>(); // docker save links a repeated layer to its first copy
@@ -127,6 +188,22 @@ async function readArchive(archive: Readable, layoutDir: string, onLayer: (layer
       const chunks: Buffer[] = [];
       for await (const c of all) chunks.push(c);
       json.set(name, Buffer.concat(chunks));
+    } else if (kind === 'tar' && audit) {
+      // An uncompressed layer: hashed, written and audited as it streams by.
+      const { transform, chunks } = tap();
+      let named!: (digest: string) => void;
+      let unnamed!: (e: unknown) => void;
+      const digest = new Promise<string>((resolve, reject) => ((named = resolve), (unnamed = reject)));
+      digest.catch(() => undefined); // the audit awaits it only once it has read the whole layer
+      const audited = audit.layer(chunks, digest);
+      const written = writeBlobStream(layoutDir, Readable.from(all), transform).then(
+        (blob) => (named(blob.digest), blob),
+        (e: unknown) => (unnamed(e), Promise.reject(e)),
+      );
+      const [blob] = await Promise.all([written, audited]);
+      const layer = { kind, ...blob, diffId: blob.digest };
+      layers.set(name, layer);
+      onLayer(layer);
     } else if (kind === 'tar' || kind === 'gzip' || kind === 'zstd') {
       const blob = await writeBlobStream(layoutDir, Readable.from(all));
       const layer = { kind, ...blob, diffId: kind === 'tar' ? blob.digest : await diffIdOf(layoutDir, blob.digest, kind) };
@@ -178,7 +255,7 @@ export async function convertDockerSave(archive: Readable, layoutDir: string, op
   };
   let read;
   try {
-    read = await readArchive(archive, layoutDir, onLayer);
+    read = await readArchive(archive, layoutDir, onLayer, options.audit);
   } finally {
     await Promise.allSettled(early); // nothing writes into the layout once this returns or throws
   }
