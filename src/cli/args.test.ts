@@ -48,10 +48,17 @@ describe('parseCommandLine', () => {
     [['--images', 'x'], /^a command comes first/],
     [['build', '--imagez', 'x'], /^--imagez: no such flag$/],
     [['build', '--images'], /^--images: needs a value$/],
+    [['build', '--retries', '-1'], /^--retries: needs a value; one that begins with '-' is written --retries=VALUE$/],
     [['build', 'extra'], /^unexpected argument 'extra'/],
     [['build', '--version', '1', '--version', '2'], /^--version is given 2 times: it takes one value$/],
     [['promote', '--git-tag', 'v1'], /^--git-tag: no such flag$/],
     [['tags', 'prune', 'r.acme/a/b'], /^tags prune: --keep N .* is required$/],
+    // A registry alone: said as one (was "'127.0.0.1:5100' names a tag … (tags come from version/tags)").
+    [
+      ['tags', 'list', '127.0.0.1:5100'],
+      /^tags list: '127\.0\.0\.1:5100' is a registry, not a repository: give REGISTRY\/REPOSITORY, e\.g\. 127\.0\.0\.1:5100\/team\/app$/,
+    ],
+    [['tags', 'prune', 'registry.acme', '--keep', '3'], /^tags prune: 'registry\.acme' is a registry, not a repository/],
     // Given, but not a count: said as such (was "is required").
     [['tags', 'prune', 'r.acme/a/b', '--keep', 'abc'], /^tags prune: --keep: 'abc' is not a whole number of tags to keep/],
     [['tags', 'prune', 'r.acme/a/b', '--keep=-1'], /^tags prune: --keep: '-1' is not a whole number/],

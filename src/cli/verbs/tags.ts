@@ -13,6 +13,9 @@ const SUBCOMMANDS = ['list', 'delete', 'prune'] as const;
 
 const repo = (text: string | undefined, what: string): Repository => {
   if (!text) throw new UsageError(`${what}: give a repository, e.g. registry.acme/team/app`);
+  // A registry alone (`127.0.0.1:5100`, `registry.acme`) read as a Docker Hub name would be 'names a tag'.
+  if (!text.includes('/') && /[.:]|^localhost$/.test(text))
+    throw new UsageError(`${what}: '${text}' is a registry, not a repository: give REGISTRY/REPOSITORY, e.g. ${text}/team/app`);
   try {
     return parseRepository(text);
   } catch (e) {
