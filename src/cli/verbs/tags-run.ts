@@ -81,6 +81,7 @@ async function runPrune({ fx, task: c, json, transfer, out, connect }: RegistryJ
   return connect([c.repository], async (client) => {
     const cl = client(c.repository);
     const tags = await describeTags(cl, c.repository.path, { labels: true, concurrency: transfer.concurrency });
+    if (!tags.length) noTags(fx, c.repository);
     const decisions = planPrune(tags, {
       keep: c.keep,
       ...(c.match ? { match: c.match } : {}),

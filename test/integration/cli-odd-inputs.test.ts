@@ -1,0 +1,37 @@
+// `hoist` given what a hurried user types, on the shipped dist/cli.js against the lab: each answer
+// names the input and the fix, with the exit code of the table (cli/exit.ts), and nothing passes
+// in silence.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hoist, lab, uniqueRepo } from './lab.js';
+
+let cwd: string;
+beforeAll(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'hoist-odd-'));
+});
+afterAll(() => rm(cwd, { recursive: true, force: true }));
+
+describe('hoist, given odd input', () => {
+  it('tags prune of a repository the registry does not know says so (it ended in silence, exit 0)', async () => {
+    const { plain } = lab().registries;
+    const repo = `${plain.host}/${uniqueRepo('odd/typo')}`;
+    const r = await hoist(['tags', 'prune', repo, '--keep', '2', '--insecure-registries', plain.host], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${repo}: no tags (the registry holds none, or knows no such repository)`);
+  }, 60_000);
+
+  it('tags list of a registry alone names it as a registry (it said "names a tag … tags come from version/tags")', async () => {
+    const r = await hoist(['tags', 'list', lab().registries.plain.host], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`'${lab().registries.plain.host}' is a registry, not a repository: give REGISTRY/REPOSITORY`);
+  }, 60_000);
+
+  it('a value beginning with a dash says how it is written', async () => {
+    const r = await hoist(['build', '--images', 'a/b', '--retries', '-1'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--retries: needs a value; one that begins with '-' is written --retries=VALUE");
+  }, 60_000);
+});
