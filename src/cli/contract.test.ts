@@ -99,6 +99,15 @@ describe('cliDialect', () => {
     ['nothing was pushed. Set secret-cache: rebuild to run it again', 'nothing was pushed. Set --secret-cache rebuild to run it again'],
     ['is required with sign: key: give the private key file', 'is required with --sign key: give the private key file'],
     ['correct the line for r.io in registry-auth', 'correct the line for r.io in HOIST_REGISTRY_AUTH or --registry-auth-file'],
+    ['list at least one repository (or give full references in tags)', 'list at least one repository (or give full references in --tags)'],
+    ["'r.io/b:1' names a repository that is not in images: add it there", "'r.io/b:1' names a repository that is not in --images: add it there"],
+    ['(set them in labels to keep them)', '(set them in --labels to keep them)'],
+    [
+      "'type=registry': pushing is what images and push do; leave it out of outputs",
+      "'type=registry': pushing is what images and push do; leave it out of --outputs",
+    ],
+    ['names a tag; give the repository only (tags come from version/tags)', 'names a tag; give the repository only (tags come from --version/--tags)'],
+    ['with push-by-digest: true and join them', 'with --push-by-digest true and join them'],
   ])('%s', (action, cli) => expect(cliDialect(action)).toBe(cli));
 
   it('leaves words that are not input names, and input names outside those phrases', () => {
@@ -111,9 +120,10 @@ describe('cliDialect', () => {
       '(sha-0123456)',
       '(my-tag: x)',
       'give a hierarchy file, or images',
-      'set them in labels',
       'give one of them',
       'is set with sign-off',
+      'a secret in images of the build',
+      'the labels in the config, in outputs of tools',
     ])
       expect(cliDialect(text)).toBe(text);
   });

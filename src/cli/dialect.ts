@@ -44,6 +44,11 @@ export function cliDialect(message: string): string {
       .replace(/\b(to|in|with|from) ([a-z][a-z0-9-]*)\b(?![:=/.-]\w)/g, (all, word: string, name: string) =>
         known(name) && name.includes('-') ? `${word} ${cliSpelling(name)}` : all,
       )
+      // "(or give full references in tags)", "not in images: add it there", "(set them in labels to keep them)", "leave it out of outputs":
+      // a one-word input only where the phrase ends with it, so "in images of the build" stays
+      .replace(/\b(in|out of) ([a-z]+)(?=[):,]|\s+to\s|$)/g, (all, word: string, name: string) => (known(name) ? `${word} ${cliSpelling(name)}` : all))
+      // "(tags come from version/tags)"
+      .replace(/\bfrom version\/tags\b/g, 'from --version/--tags')
       // "(require-pinned-base)", "(allowed-base-images: registry.acme/golden/*)": the policy's findings
       .replace(/\(([a-z][a-z0-9-]*)(\)|: )/g, (all, name: string, after: string) => (known(name) && name.includes('-') ? `(${cliSpelling(name)}${after}` : all))
   );

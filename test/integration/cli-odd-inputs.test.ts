@@ -29,6 +29,12 @@ describe('hoist, given odd input', () => {
     expect(r.stderr).toContain(`'${lab().registries.plain.host}' is a registry, not a repository: give REGISTRY/REPOSITORY`);
   }, 60_000);
 
+  it('an empty --images names the CLI flags, not the Action inputs', async () => {
+    const r = await hoist(['build', '--images', ''], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: --images: no image given: list at least one repository, e.g. ghcr.io/acme/app (or give full references in --tags)');
+  }, 60_000);
+
   it('a value beginning with a dash says how it is written', async () => {
     const r = await hoist(['build', '--images', 'a/b', '--retries', '-1'], { cwd });
     expect(r.code).toBe(2);
