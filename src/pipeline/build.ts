@@ -85,6 +85,12 @@ export async function runBuild(
       given.source.git ? { ...cloned.source, context: '', file: '' } : cloned.source,
       workspaceConfinement(platform.context.workspace),
     );
+    // While the files are checked and the build planned: the later stages load, and the machine's
+    // builders are asked (each a CLI start and a daemon round trip) — nothing here waits for either.
+    // Not before the context is confined: a refused run starts no builder.
+    const loading = stages();
+    const probing = fx.builders.probe(fx.exec, platform.context.env, given.builder.buildxBuilder);
+    for (const p of [loading, probing]) p.catch(() => undefined); // awaited below, unless the run stops first
     const prepared = (record.inputs = o.prepare ? await o.prepare(cloned, work.dir) : cloned);
     await checkFiles(fx, prepared);
     await catalogSecretFiles(fx.files, prepared.secrets.secrets, { buildArgs: prepared.source.buildArgs, ...prepared.metadata }, catalog);
@@ -108,8 +114,8 @@ export async function runBuild(
       pushError,
       provePrivateStaysPrivate,
       closeAll,
-    } = await stages();
-    const choice = await chooseBuilderFor(fx, inputs, planned[0]!);
+    } = await loading;
+    const choice = await chooseBuilderFor(fx, inputs, planned[0]!, probing);
     if (inputs.builder.extras.call !== 'build') return runCall(fx, inputs, planned[0]!, choice, work);
     // Registry clients before the build: the bases' registries are read for their layers, credentials
     // found on the machine are secrets the audit looks for too, and a refused login fails the run now.
