@@ -192,6 +192,30 @@ describe('build pipeline', () => {
     expect(e?.message).toMatch(new RegExp(`acme/base is public and serves 1 private blob \\(${digest}\\): remove them from that registry now`));
   });
 
+  it('a wrong password for one registry: refused before the build, naming it and registry-auth; nothing built or pushed anywhere', async () => {
+    const good = await registry();
+    const locked = await registry({ auth: { scheme: 'bearer', username: 'ci', password: 'the-right-one-123' } });
+    const h = await harness({
+      images: `${good.host}/acme/app\n${locked.host}/acme/app`,
+      version: '1.0.0',
+      'insecure-registries': `${good.host},${locked.host}`,
+      'registry-auth': `${locked.host}=ci:not-the-right-one`,
+    });
+    const e = await failure(build(h.fx));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).issues).toEqual([
+      {
+        input: 'registry-auth',
+        message: expect.stringMatching(
+          new RegExp(`^${locked.host}/acme/app: the login was refused before the build .*: correct the line for ${locked.host} in registry-auth$`),
+        ),
+      },
+    ]);
+    expect(h.builder.plans).toEqual([]);
+    for (const r of [good, locked]) expect(uploads(r)).toEqual([]);
+    expect(h.platform.lines.map((l) => l.text).join('\n')).not.toContain('not-the-right-one');
+  });
+
   it('cancelled mid-build: stops the tools, removes the private directory with the secret files, and pushes nothing', async () => {
     const reg = await registry();
     let secretFile = '';
