@@ -14,7 +14,14 @@ const closing = (r: { method: string; path: string; bytes: number }) => r.method
 
 async function push(stallMs: number) {
   await using registry = await MemoryRegistry.start();
-  await using proxy = await FaultProxy.start(registry.host, { stall: (req) => (req.method === 'PUT' && req.path.includes('/blobs/uploads/') ? stallMs : 0) });
+  /** When each closing PUT reached the proxy (it is then held `stallMs`). */
+  const commits: number[] = [];
+  const stall = (req: { method: string; path: string }) => {
+    if (req.method !== 'PUT' || !req.path.includes('/blobs/uploads/')) return 0;
+    commits.push(performance.now());
+    return stallMs;
+  };
+  await using proxy = await FaultProxy.start(registry.host, { stall });
   // Streamed uploads (POST, PATCH, closing PUT) even for these small blobs.
   const client = new RegistryClient({ host: proxy.host, insecure: true, retries: 0, userAgent: 't', profile: { monolithicUpTo: 0 } });
   const image = testImage([64 * KiB, 64 * KiB]);
@@ -24,7 +31,7 @@ async function push(stallMs: number) {
     perHost: 1,
   });
   await client.close();
-  return { report: report!, requests: registry.requests.map((r) => ({ ...r })), blobs: image.graph.blobs.length };
+  return { report: report!, requests: registry.requests.map((r) => ({ ...r })), blobs: image.graph.blobs.length, commits };
 }
 
 describe('uploads and their commits', () => {
@@ -37,6 +44,14 @@ describe('uploads and their commits', () => {
     // Before: one slot held each upload to its commit — one PATCH, then the held PUT, then the next.
     expect(patches.length).toBeGreaterThan(1);
     expect(requests.filter(closing)).toHaveLength(blobs); // every blob committed, once
+  });
+
+  it('waits on no more commits at once than it has slots: one slot, one commit in flight', async () => {
+    const { report, commits } = await push(1000);
+    expect(report.error).toBeUndefined();
+    expect(commits).toHaveLength(3);
+    // Unbounded, the second and third commits were sent while the first was held (ms apart).
+    for (let i = 1; i < commits.length; i++) expect(commits[i]! - commits[i - 1]!).toBeGreaterThan(900);
   });
 
   it('a registry that commits at once: each upload is still committed before the manifest goes', async () => {

@@ -64,6 +64,8 @@ class HostPush {
   readonly report: RegistryReport;
   readonly #client: RegistryClient;
   readonly #limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Uploads waiting on their commit outside the slots, at most as many as the slots (`#limitUpload`). */
+  readonly #commits: LimitFunction;
   readonly #now: () => number;
   readonly #started: number;
   readonly #total: number;
@@ -91,6 +93,7 @@ class HostPush {
     this.#client = options.clientFor(host);
     const local = pLimit(options.perHost);
     this.#limit = (task) => local(() => global(task));
+    this.#commits = pLimit(options.perHost);
     this.#total = graphSize(graph) * repos.length;
     this.#hints = options.mountFrom?.(host) ?? [];
     this.#untrusted = options.untrustedMountFrom?.(host) ?? [];
@@ -206,24 +209,40 @@ class HostPush {
 
   /**
    * An upload under the limits until its body is in the registry (`bodySent`): the closing PUT is
-   * waited for outside them. Distribution fsyncs the whole blob in that PUT (0.1–0.2 s for 64 MiB),
+   * waited for beside them. Distribution fsyncs the whole blob in that PUT (0.1–0.2 s for 64 MiB),
    * and while every slot waited on its commit, no byte streamed — a 512 MiB push of 8 layers on
    * 4 slots stood still between its two rounds. Now the next blob streams while the last commits.
-   * (A commit the registry refuses starts the upload over outside the slots: rare, one at most.)
+   * Commits have places of their own, as many as the slots, and an upload gives its slot back only
+   * once it holds one: a registry slow to commit (a copy in object storage) never has more than
+   * twice the slots' requests in flight. A commit the registry refuses starts the upload over in
+   * its commit place (rare).
    */
-  #limitUpload<T>(task: (bodySent: () => void) => Promise<T>): Promise<T> {
+  #limitUpload<T>(task: (bodySent: () => Promise<void>) => Promise<T>): Promise<T> {
     let running!: Promise<T>;
+    let committing: Promise<void> | undefined;
+    let leave: (() => void) | undefined;
     const inSlot = this.#limit(
       () =>
         new Promise<void>((free) => {
-          running = task(() => free());
+          const bodySent = () =>
+            (committing ??= new Promise<void>((placed) => {
+              void this.#commits(
+                () =>
+                  new Promise<void>((done) => {
+                    leave = done;
+                    placed();
+                    free();
+                  }),
+              );
+            }));
+          running = task(bodySent);
           running.then(
             () => free(),
             () => free(),
           );
         }),
     );
-    return inSlot.then(() => running);
+    return inSlot.then(() => running).finally(() => leave?.());
   }
 
   /** The tags each repository gets, its existing tags listed — once everything is up, as late as possible — where they decide. */

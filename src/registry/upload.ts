@@ -30,9 +30,9 @@ export interface UploadOptions {
    * Told once the registry holds every byte of the blob (the last PATCH answered) and only the
    * closing PUT is left: the registry's commit — distribution hashes nothing more but fsyncs the
    * whole blob — needs no more from the source or the connection's bandwidth. Not told for a
-   * monolithic upload, whose body and commit are one request.
+   * monolithic upload, whose body and commit are one request. The PUT waits for the promise.
    */
-  onBodySent?: () => void;
+  onBodySent?: () => void | Promise<void>;
 }
 
 export interface UploadStats {
@@ -197,7 +197,7 @@ export class BlobUpload {
       this.#session = session;
       if (this.#offset < this.blob.size) session = await this.#sendChunk(session);
       else {
-        this.options.onBodySent?.();
+        await this.options.onBodySent?.();
         const done = await this.#finish(session);
         if (done === true) {
           this.#session = undefined;
