@@ -11,21 +11,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
-import { parseRepository } from '../src/core/reference.js';
 import { blobPath, initLayout, readLayoutImage, writeBlobBytes, writeIndex, Digester, MediaType } from '../src/oci/layout.js';
-import { Credentials } from '../src/registry/auth.js';
-import { RegistryClient, type ClientOptions } from '../src/registry/client.js';
-import { pushGraph } from '../src/push/engine.js';
-import { imageGraph, layoutSource } from '../src/oci/graph.js';
 import { FaultProxy } from '../test/support/fault-proxy.js';
 import { row, timed, type Measured } from './measure.js';
 import { MemoryRegistry } from '../test/support/memory-registry.js';
+import type { ChildResult, ChildSpec } from './push-child.js';
 
 const MiB = 1024 * 1024;
 const LAB_DIR = process.env.HOIST_LAB_DIR ?? '/var/tmp/hoist-lab';
@@ -44,57 +41,16 @@ interface Lab {
 }
 const lab = (): Lab => JSON.parse(readFileSync(join(LAB_DIR, 'lab.json'), 'utf8')) as Lab;
 
-interface ChildSpec {
-  layout: string;
-  targets: Array<{ ref: string; tags: string[] }>;
-  /** Hosts reached over plain HTTP without credentials (proxies, the memory registry). */
-  plainHosts?: string[];
-}
-
-interface ChildResult {
-  /** Seconds inside pushGraph (the rest of the process's wall time is Node starting and reading the layout). */
-  pushSeconds: number;
-  bytesSent: number;
-  blobsUploaded: number;
-  errors: string[];
-}
-
-// ---- child: one push, in its own process ----
-async function child(spec: ChildSpec): Promise<void> {
-  const l = lab();
-  const known = new Map<string, LabRegistry & { kind: string }>(Object.entries(l.registries).map(([kind, r]) => [r.host, { ...r, kind }]));
-  const clients = new Map<string, RegistryClient>();
-  const clientFor = (host: string) => {
-    let c = clients.get(host);
-    if (c) return c;
-    const r = known.get(host);
-    const o: ClientOptions = { host, insecure: true, retries: 8, userAgent: 'hoist-bench' };
-    if (r?.kind === 'tls') Object.assign(o, { insecure: false, ca: readFileSync(r.ca!, 'utf8') });
-    if (r?.username && r.passwordFile) o.credentials = new Credentials(r.username, readFileSync(r.passwordFile, 'utf8').trim());
-    clients.set(host, (c = new RegistryClient(o)));
-    return c;
-  };
-  const image = await readLayoutImage(spec.layout);
-  const started = performance.now();
-  const reports = await pushGraph(
-    imageGraph(image),
-    layoutSource(spec.layout),
-    spec.targets.map((t) => ({ repository: parseRepository(t.ref), tags: t.tags })),
-    {
-      clientFor,
-      concurrency: 8,
-      perHost: 4,
-    },
-  );
-  const pushSeconds = (performance.now() - started) / 1000;
-  await Promise.all([...clients.values()].map((c) => c.close()));
-  const result: ChildResult = {
-    pushSeconds,
-    bytesSent: reports.reduce((n, r) => n + r.bytesSent, 0),
-    blobsUploaded: reports.reduce((n, r) => n + r.blobsUploaded, 0),
-    errors: reports.flatMap((r) => (r.error ? [r.error.message] : [])),
-  };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+/**
+ * Each measured push runs `push-child.ts`, bundled beside this file: a bundle of its own, so that the
+ * process measured loads what a push needs and not this bench's modules.
+ */
+const CHILD = join(fileURLToPath(new URL('.', import.meta.url)), 'push-child.mjs');
+function bundleChild(): void {
+  const banner = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+  const args = ['bench/push-child.ts', '--bundle', '--platform=node', '--format=esm', '--target=node24', '--log-level=warning', `--banner:js=${banner}`];
+  const r = spawnSync('node_modules/.bin/esbuild', [...args, `--outfile=${CHILD}`], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('could not bundle bench/push-child.ts');
 }
 
 // ---- fixtures: OCI layouts of incompressible gzip'd tar layers ----
@@ -161,13 +117,15 @@ function registriesCpuSeconds(): number {
   return ticks / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 }
 
-async function hoist(spec: ChildSpec): Promise<Measured & { result?: ChildResult; registryCpuSeconds: number }> {
+async function hoist(spec: ChildSpec): Promise<Measured & { result?: ChildResult; registryCpuSeconds: number; iowait: number }> {
   const before = registriesCpuSeconds();
-  const m = await timed(process.execPath, [process.argv[1]!, 'child', JSON.stringify(spec)]);
+  const io = iowaitSeconds();
+  const m = await timed(process.execPath, [CHILD, JSON.stringify(spec)]);
   const registryCpuSeconds = registriesCpuSeconds() - before;
+  const iowait = iowaitSeconds() - io;
   const line = m.stdout.trim().split('\n').pop();
   const result = line?.startsWith('{') ? (JSON.parse(line) as ChildResult) : undefined;
-  return { ...m, ok: m.ok && !!result && result.errors.length === 0, result, registryCpuSeconds };
+  return { ...m, ok: m.ok && !!result && result.errors.length === 0, result, registryCpuSeconds, iowait };
 }
 
 /**
@@ -211,6 +169,41 @@ const cpu = (m: { cpuSeconds: number; registryCpuSeconds: number }) => {
   return `CPU: hoist ${m.cpuSeconds.toFixed(2)} s + registries ${m.registryCpuSeconds.toFixed(2)} s = at least ${((m.cpuSeconds + m.registryCpuSeconds) / cores).toFixed(2)} s of wall time on ${cores} cores`;
 };
 
+/** The machine's 1-minute load average, printed with every figure: the cores are shared. */
+const loadAverage = () => `load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`;
+
+/** Seconds the machine's CPUs spent waiting on disk so far (/proc/stat's iowait, all CPUs). */
+function iowaitSeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  return Number(fields[5]) / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+}
+
+/**
+ * The registry's own floor for these bytes, measured: curl uploads each blob of the layout (POST,
+ * then one PUT streaming the file), 4 at a time as Hoist does, hashing and checking nothing.
+ * Distribution fsyncs every blob as it commits it (and a dozen small files per blob), so the
+ * registry waits on the disk as well as on its CPU: a floor from CPU seconds alone is too low.
+ */
+async function curlFloor(layout: string, host: string, repository: string): Promise<Measured & { registryCpuSeconds: number; iowait: number }> {
+  const image = await readLayoutImage(layout);
+  const blobs = [image.manifest.config, ...image.manifest.layers].map((b) => `${blobPath(layout, b.digest)} ${b.digest}`);
+  const script = [
+    'set -euo pipefail',
+    'up() {',
+    `  loc=$(curl -sf -D - -o /dev/null -X POST "http://${host}/v2/${repository}/blobs/uploads/" | tr -d '\r' | awk 'tolower($1)=="location:"{print $2}')`,
+    `  case "$loc" in http*) ;; *) loc="http://${host}$loc" ;; esac`,
+    `  case "$loc" in *\\?*) sep='&' ;; *) sep='?' ;; esac`,
+    '  curl -sf -T "$1" -H "content-type: application/octet-stream" -o /dev/null "$loc${sep}digest=$2"',
+    '}',
+    'export -f up',
+    `printf '%s\n' ${blobs.map((b) => `'${b}'`).join(' ')} | xargs -P 4 -L 1 bash -c 'up "$0" "$1"'`,
+  ].join('\n');
+  const before = registriesCpuSeconds();
+  const io = iowaitSeconds();
+  const m = await timed('bash', ['-c', script]);
+  return { ...m, registryCpuSeconds: registriesCpuSeconds() - before, iowait: iowaitSeconds() - io };
+}
+
 /** The part of a push process's wall time spent pushing (the rest is Node starting and reading the layout). */
 const inPush = (m: { result?: ChildResult }) => `${m.result?.pushSeconds.toFixed(2) ?? '?'} s of it in the push`;
 
@@ -237,9 +230,20 @@ async function main(): Promise<void> {
 
   out(`\nPush of ${(imageBytes / MiB).toFixed(0)} MiB in 8 layers (fresh repositories; wall time and peak RSS of the pushing process)`);
   const h1 = await hoist({ layout: big, targets: [{ ref: `${plain.host}/bench/h1-${id}`, tags: ['1'] }] });
-  out(row('hoist  → 1 registry (plain)', h1, `${((h1.result?.bytesSent ?? 0) / MiB).toFixed(0)} MiB sent; ${cpu(h1)}`));
+  out(row('hoist  → 1 registry (plain)', h1, `${((h1.result?.bytesSent ?? 0) / MiB).toFixed(0)} MiB sent; ${cpu(h1)}; ${loadAverage()}`));
   const s1 = await skopeo(big, `${plain.host}/bench/s1-${id}:1`, 'plain');
   out(row('skopeo copy oci: → 1 registry (plain)', s1));
+  const c1 = await curlFloor(big, plain.host, `bench/c1-${id}`);
+  out(
+    row(
+      'curl -T each blob, 4 at a time → 1 registry (plain)',
+      c1,
+      `no hashing, no checks: the registry's own floor; ${cpu({ cpuSeconds: c1.cpuSeconds, registryCpuSeconds: c1.registryCpuSeconds })}; iowait ${c1.iowait.toFixed(2)} s; ${loadAverage()}`,
+    ),
+  );
+  out(
+    `  hoist's time: ${(h1.seconds / s1.seconds).toFixed(2)}× skopeo's, ${(h1.seconds / c1.seconds).toFixed(2)}× curl's (the registry-bound floor), ${(h1.seconds / ((h1.cpuSeconds + h1.registryCpuSeconds) / availableParallelism())).toFixed(2)}× the CPU floor; iowait during hoist's push ${h1.iowait.toFixed(2)} s`,
+  );
   const env = { ...process.env, DOCKER_HOST: l.docker.host };
   const dockerRef = `${plain.host}/bench/d1-${id}:1`;
   // docker push needs the image in the daemon: skopeo writes a docker-archive, docker loads it.
@@ -364,5 +368,5 @@ async function main(): Promise<void> {
   console.log(`\n(figures saved to ${join(BENCH_DIR, `results-${id}.txt`)})`);
 }
 
-if (process.argv[2] === 'child') await child(JSON.parse(process.argv[3] ?? '{}') as ChildSpec);
-else await main();
+bundleChild();
+await main();
