@@ -1,7 +1,8 @@
 /**
  * Every decoder the audit knows, in the order content is offered to them: containers and streams
  * with a magic number at their first byte, then the formats told by their first line (hex dumps,
- * UTF-16 text) or by name (brotli). Content none claims is plain: the router still looks inside it for streams that
+ * UTF-16 text) or by name (brotli), then those told by their structure alone (Hadoop's snappy blocks,
+ * headerless deflate that inflates to text). Content none claims is plain: the router still looks inside it for streams that
  * start anywhere (`embedded.ts`), encoded runs in text (`runs.ts`) and a brotli stream (`trial.ts`).
  */
 import { ar } from './ar.js';
@@ -9,6 +10,7 @@ import { bzip2 } from './bzip2.js';
 import { cab } from './cab.js';
 import { compress } from './compress.js';
 import { cpio } from './cpio.js';
+import { deflateRaw } from './deflate-raw.js';
 import { dump } from './dump.js';
 import { folded } from './folded.js';
 import { gitPack } from './gitpack.js';
@@ -22,6 +24,8 @@ import { openpgp } from './openpgp.js';
 import { rpm } from './rpm.js';
 import { sevenZip } from './sevenzip.js';
 import { snappy } from './snappy.js';
+import { hadoopSnappy, snappyJava } from './snappy-blocks.js';
+import { sqlite } from './sqlite.js';
 import { squashfs } from './squashfs.js';
 import { tar } from './tar.js';
 import type { Decoder } from './types.js';
@@ -41,10 +45,12 @@ export const DECODERS: readonly Decoder[] = [
   lz4,
   lz4Legacy,
   snappy,
+  snappyJava,
   zip,
   sevenZip,
   cab,
   squashfs,
+  sqlite,
   ar,
   cpio,
   rpm,
@@ -53,11 +59,13 @@ export const DECODERS: readonly Decoder[] = [
   zlibStream,
   openpgp,
   lzmaAlone,
+  hadoopSnappy,
   dump,
   folded,
   utf32,
   utf16,
   brotli,
+  deflateRaw,
 ];
 
 /** The decoder that claims content starting with `head` at `path`, if one does. */
