@@ -190,6 +190,7 @@ export class AnchoredRuns {
     this.#offset += chunk.length;
     this.#carry = Buffer.alloc(0);
     let i = 0;
+    const seen = [-2, -2, -2];
     while (i < bytes.length) {
       const reader = this.#reader;
       if (reader?.bytes) {
@@ -209,7 +210,7 @@ export class AnchoredRuns {
           if (!more) await this.#close();
         }
       } else {
-        const at = this.#opening(bytes, i);
+        const at = this.#opening(bytes, i, seen);
         if (at < 0) return void (this.#carry = Buffer.from(bytes.subarray(Math.max(i, bytes.length - LONGEST_OPENING + 1))));
         if (bytes[at] === 0x3c) {
           this.#reader = adobe(this.open, base + at + 2);
@@ -226,11 +227,16 @@ export class AnchoredRuns {
     }
   }
 
-  /** Where the first opening from `from` on starts, or -1. */
-  #opening(bytes: Buffer, from: number): number {
+  /**
+   * Where the first opening from `from` on starts, or -1. `seen` (per buffer) keeps where each opening was found last:
+   * one is searched for again only once `from` has passed it — a `<~` met by chance every few KiB of binary content
+   * made the other openings be searched for to the chunk's end each time.
+   */
+  #opening(bytes: Buffer, from: number, seen: number[] = [-2, -2, -2]): number {
     let first = -1;
-    for (const o of OPENINGS) {
-      const at = bytes.indexOf(o, from);
+    for (let k = 0; k < OPENINGS.length; k++) {
+      let at = seen[k]!;
+      if (at === -2 || (at >= 0 && at < from)) at = seen[k] = bytes.indexOf(OPENINGS[k]!, from);
       if (at >= 0 && (first < 0 || at < first)) first = at;
     }
     return first;

@@ -73,10 +73,16 @@ function nextRun(bytes: Uint8Array, from: number, table: Uint8Array, min: number
     while (start > from && table[bytes[start - 1]!]) start--;
     let end = q + 1;
     while (end < n && table[bytes[end]!]) end++;
-    if (end - start >= min || end === n) return Object.assign(found, { start, end });
+    if (end - start >= min || end === n) {
+      // Set field by field: Object.assign's literal was an allocation per segment (a line of code holds one or two).
+      found.start = start;
+      found.end = end;
+      return found;
+    }
     p = end; // the next probe is min - 1 past the segment's end
   }
-  return Object.assign(found, { start: n, end: n });
+  found.start = found.end = n;
+  return found;
 }
 
 /** Where the `=` padding after a segment ending at `at` ends: a line break there may end a wrapped run's last line. */
@@ -124,10 +130,28 @@ export class RunScanner {
   }
 
   async push(chunk: Uint8Array): Promise<void> {
+    const tail = this.#tail;
+    const fresh = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (tail.length && !this.#open) {
+      // The segment cut by the chunk before goes on to the first byte that is no run character here: only it and that
+      // byte are joined to the tail (no run is open, so the next push begins afresh). Joining the whole chunk copied
+      // it once per scanner — four copies of most text chunks.
+      const table = this.family.table;
+      let j = 0;
+      while (j < chunk.length && table[chunk[j]!]) j++;
+      if (j < chunk.length) {
+        await this.#scan(Buffer.concat([tail, fresh.subarray(0, j + 1)]), j + 1);
+        return this.#scan(fresh.subarray(j + 1), chunk.length - j - 1);
+      }
+    }
+    return this.#scan(tail.length ? Buffer.concat([tail, fresh]) : fresh, chunk.length);
+  }
+
+  /** `bytes`: the tail held back, then `fresh` bytes not seen before. */
+  async #scan(bytes: Buffer, fresh: number): Promise<void> {
     const { table, minRun, minShort } = this.family;
-    const bytes = this.#tail.length ? Buffer.concat([this.#tail, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const base = this.#offset - this.#tail.length;
-    this.#offset += chunk.length;
+    const base = this.#offset - (bytes.length - fresh);
+    this.#offset += fresh;
     this.#tail = NONE;
     const n = bytes.length;
     let i = 0;

@@ -140,12 +140,18 @@ export class EncodedRuns {
     this.#offset += data.length;
     const claims = this.#anchored.claims;
     this.#anchored.claims = [];
-    let out: Buffer | undefined;
+    // Binary content has no base85 scanner to mask for; there a `<~` met by chance claimed bytes every few chunks, and
+    // each claim copied the chunk (byte by byte: Buffer.from of a Uint8Array) for nothing.
+    if (!this.#base85.length || !claims.length) return data;
+    let out: Uint8Array | undefined;
     for (let k = 0; k < claims.length; k += 2) {
       const start = Math.max(claims[k]! - from, 0);
       const end = Math.min(claims[k + 1]! - from, data.length);
       if (end <= start) continue;
-      out ??= Buffer.from(data);
+      if (!out) {
+        out = Buffer.allocUnsafe(data.length);
+        out.set(data);
+      }
       out.fill(0x20, start, end);
     }
     return out ?? data;
