@@ -34,19 +34,22 @@ interface Kind {
 const KINDS: Kind[] = [
   ...[0x01, 0x5e, 0x9c, 0xda].map((flg) => ({ needle: Buffer.from([0x78, flg]), back: 0, check: probeZlib, decoder: zlibStream })),
   { needle: Buffer.from([0x1f, 0x8b, 0x08]), back: 0, check: isGzip, decoder: gzipMember },
-  { needle: Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), back: 0, check: isZstd, decoder: zstd },
+  // From its second byte: the first is '(', which source text is full of, and each one met restarted the search.
+  { needle: Buffer.from([0xb5, 0x2f, 0xfd]), back: 1, check: isZstd, decoder: zstd },
   { needle: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), back: 0, check: isXz, decoder: xz },
   { needle: Buffer.from('1AY&SY'), back: 4, check: isBzip2, decoder: bzip2 },
   { needle: Buffer.from([0x04, 0x22, 0x4d, 0x18]), back: 0, check: isLz4, decoder: lz4 },
   // After an installer script (makeself --lzo, --compress, tar --lzip payloads): lzip's and lzop's long magic numbers,
   // and compress's only with the flags it writes by default (block mode, 16 bits), its magic being short.
-  { needle: Buffer.from('LZIP\x01'), back: 0, check: isLzip, decoder: lzip },
-  { needle: Buffer.from([0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a, 0x0a]), back: 0, check: isLzop, decoder: lzop },
+  // (Needles of four bytes, the checks holding the rest of the magic: Buffer.indexOf's search for 'LZIP\x01' or a magic
+  // with zero bytes in it took 5 to 25 times as long on binary content — 'MSCF\0\0\0\0' 0.2 ms a 256 KiB chunk.)
+  { needle: Buffer.from('LZIP'), back: 0, check: isLzip, decoder: lzip },
+  { needle: Buffer.from([0x89, 0x4c, 0x5a, 0x4f]), back: 0, check: isLzop, decoder: lzop },
   { needle: Buffer.from([0x1f, 0x9d, 0x90]), back: 0, check: isCompress, decoder: compress },
   // A zip after other bytes: a self-extracting archive, an executable Spring Boot jar (a launch script first).
   { needle: Buffer.from([0x50, 0x4b, 0x03, 0x04]), back: 0, check: isZipLocal, decoder: zip },
   // A cabinet after other bytes: a self-extracting installer's payload (its stub, then the .cab).
-  { needle: Buffer.from('MSCF\0\0\0\0'), back: 0, check: isCab, decoder: cab },
+  { needle: Buffer.from('MSCF'), back: 0, check: isCab, decoder: cab },
   // A tar after other bytes (an installer script with its payload appended uncompressed, `makeself --nocomp`): its header's magic is 257 bytes in.
   { needle: Buffer.from('ustar'), back: 257, check: tarHeaderAt, decoder: tar },
   // A git pack inside other bytes (a bundle in a backup, a pack in a cache): read as a pack, its objects' zlib streams not again on their own.

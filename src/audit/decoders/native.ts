@@ -157,9 +157,83 @@ export const brotli: Decoder = {
  * first bytes, flushed rather than finished, so a stream cut by the window is not an error.
  */
 export function probeZlib(h: Uint8Array, at = 0): boolean {
-  if (!isZlibHeader(h, at) || !deflateHeaderHolds(h, at + 2)) return false;
-  const out = trial(() => zlib.inflateSync(h.subarray(at, at + 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 16 * 1024 }));
+  if (!isZlibHeader(h, at) || !deflateHeaderHolds(h, at + 2) || fixedBlockFails(h, at + 2, Math.min(h.length, at + PROBE))) return false;
+  const out = trial(() => zlib.inflateSync(h.subarray(at, at + PROBE), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: PROBE_OUT }));
   return out === TOO_LARGE || (out instanceof Buffer && (out.length > 0 || h.length - at >= 8));
+}
+
+/** The bytes of a zlib stream found inside content that zlib is tried on, and the most it may give then. */
+const PROBE = 1024;
+const PROBE_OUT = 16 * 1024;
+
+const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+const DIST_BASE = [
+  1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
+];
+const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+
+/**
+ * Whether a first deflate block of fixed Huffman codes (RFC 1951 3.2.6) at `at` fails where zlib would: a code 286 or
+ * 287, a distance code 30 or 31, or a distance reaching back before the stream's first byte (a zlib stream without a
+ * dictionary). Read only up to `end` (the bytes zlib is tried on) and while what it gives stays within what that trial
+ * may give; anything else — a block that ends, a stored or dynamic block, bytes running out — is no failure here and
+ * goes to zlib. A zlib header met by chance in binary content starts a fixed block one time in four, and zlib's trial
+ * (an inflate context made, ~0.1 ms) was most of what looking for streams inside binary content cost: most such
+ * blocks copy from before their start within a few codes.
+ */
+export function fixedBlockFails(d: Uint8Array, at: number, end: number): boolean {
+  if (at >= end || ((d[at]! >> 1) & 3) !== 1) return false;
+  let pos = 3;
+  const limit = (end - at) * 8;
+  /** `n` bits as a number, the first read the lowest (extra bits); -1 past `end`. */
+  const bits = (n: number) => {
+    if (pos + n > limit) return -1;
+    let v = 0;
+    for (let i = 0; i < n; i++, pos++) v |= ((d[at + (pos >> 3)]! >> (pos & 7)) & 1) << i;
+    return v;
+  };
+  /** A Huffman code, its first bit the highest. */
+  const code = (n: number, v: number) => {
+    for (let i = 0; i < n; i++) {
+      const b = bits(1);
+      if (b < 0) return -1;
+      v = (v << 1) | b;
+    }
+    return v;
+  };
+  for (let out = 0; out < PROBE_OUT - 258;) {
+    let c = code(7, 0);
+    if (c < 0) return false;
+    let sym: number;
+    if (c <= 23) sym = 256 + c;
+    else {
+      c = code(1, c);
+      if (c < 0) return false;
+      if (c >= 48 && c <= 191) sym = c - 48;
+      else if (c >= 192 && c <= 199) sym = 280 + c - 192;
+      else {
+        c = code(1, c);
+        if (c < 0) return false;
+        sym = 144 + c - 400;
+      }
+    }
+    if (sym < 256) {
+      out++;
+      continue;
+    }
+    if (sym === 256) return false;
+    if (sym > 285) return true;
+    const extra = bits(LENGTH_EXTRA[sym - 257]!);
+    const dcode = code(5, 0);
+    if (extra < 0 || dcode < 0) return false;
+    if (dcode > 29) return true;
+    const dextra = bits(DIST_EXTRA[dcode]!);
+    if (dextra < 0) return false;
+    if (DIST_BASE[dcode]! + dextra > out) return true;
+    out += LENGTH_BASE[sym - 257]! + extra;
+  }
+  return false;
 }
 
 /** The first deflate block's header: its type, a stored block's length check, a dynamic block's code-length code complete. */
