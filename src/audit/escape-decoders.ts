@@ -75,7 +75,9 @@ export function quickBackslash(chunk: Uint8Array, i: number): number {
 export class BackslashDecoder implements Decoder {
   /** 0 text, 1 after `\`, 2 hex digits, 3 `\u{…}`, 4 octal digits, 5 after `\` CR, 6 the indentation after a continued line. */
   #st = 0;
-  #held: number[] = [];
+  /** The escape read so far (`\u{10FFFF}` at most: 9 bytes), for giving it back; written by index, not emptied per escape (`length = 0` frees its store, grown again at the next). */
+  readonly #held: number[] = [];
+  #heldLength = 0;
   #acc = 0;
   #count = 0;
   #need = 0;
@@ -109,8 +111,8 @@ export class BackslashDecoder implements Decoder {
       case 0:
         if (b === 0x5c) {
           this.#st = 1;
-          this.#held.length = 0;
-          this.#held.push(b);
+          this.#held[0] = b;
+          this.#heldLength = 1;
           return;
         }
         this.#flushHigh(sink);
@@ -120,13 +122,13 @@ export class BackslashDecoder implements Decoder {
       case 2: {
         const h = HEX[b]!;
         if (h >= 0) {
-          this.#held.push(b);
+          this.#hold(b);
           this.#acc = this.#acc * 16 + h;
           if (++this.#count === this.#need) this.#finish(sink);
           return;
         }
         if (b === 0x7b && this.#count === 0 && (this.#need === 4 || this.#kind === X)) {
-          this.#held.push(b);
+          this.#hold(b);
           this.#st = 3;
           this.#braced = true;
           return;
@@ -138,7 +140,7 @@ export class BackslashDecoder implements Decoder {
       case 3: {
         const h = HEX[b]!;
         if (h >= 0 && this.#count < 6) {
-          this.#held.push(b);
+          this.#hold(b);
           this.#acc = this.#acc * 16 + h;
           this.#count++;
           return;
@@ -169,7 +171,7 @@ export class BackslashDecoder implements Decoder {
   /** The byte after `\\`: which escape it is. */
   #afterBackslash(b: number, sink: Sink): void {
     if (b === 0x75 || b === 0x55 || b === 0x78) {
-      this.#held.push(b);
+      this.#hold(b);
       this.#st = 2;
       this.#need = b === 0x75 ? 4 : b === 0x55 ? 8 : 2;
       this.#kind = b === 0x78 ? X : U;
@@ -243,11 +245,15 @@ export class BackslashDecoder implements Decoder {
     this.#cont = 0;
   }
 
+  #hold(b: number): void {
+    this.#held[this.#heldLength++] = b;
+  }
+
   /** Not an escape after all: the bytes held, as they were. */
   #giveBack(sink: Sink): void {
     this.#st = 0;
     this.#flushHigh(sink);
-    for (const x of this.#held) sink.out(x, 0);
+    for (let k = 0; k < this.#heldLength; k++) sink.out(this.#held[k]!, 0);
   }
 }
 
@@ -255,7 +261,9 @@ export class BackslashDecoder implements Decoder {
 export class EntityDecoder implements Decoder {
   /** 0 text, 1 after `&`, 2 after `&#`, 3 decimal digits, 4 hex digits, 5 a name. */
   #st = 0;
-  #held: number[] = [];
+  /** As the backslash decoder's: `&` and a name, or `&#x` and its digits. */
+  readonly #held: number[] = [];
+  #heldLength = 0;
   #acc = 0;
   #count = 0;
 
@@ -272,15 +280,15 @@ export class EntityDecoder implements Decoder {
       case 0:
         if (b === 0x26) {
           this.#st = 1;
-          this.#held.length = 0;
-          this.#held.push(b);
+          this.#held[0] = b;
+          this.#heldLength = 1;
         } else sink.out(b, 0);
         return;
       case 1:
         if (b === 0x23) this.#st = 2;
         else if (isAlpha(b)) this.#st = 5;
         else return this.#giveBack(b, sink);
-        this.#held.push(b);
+        this.#hold(b);
         this.#count = 0;
         return;
       case 2:
@@ -289,14 +297,14 @@ export class EntityDecoder implements Decoder {
           this.#st = 3;
           this.#count = 1;
         } else return this.#giveBack(b, sink);
-        this.#held.push(b);
+        this.#hold(b);
         this.#acc = b === 0x78 || b === 0x58 ? 0 : b - 0x30;
         return;
       case 3:
       case 4: {
         const digit = this.#st === 3 ? (b >= 0x30 && b <= 0x39 ? b - 0x30 : -1) : HEX[b]!;
         if (digit >= 0 && this.#count < 12) {
-          this.#held.push(b);
+          this.#hold(b);
           this.#acc = Math.min(this.#acc * (this.#st === 3 ? 10 : 16) + digit, 0x110000);
           this.#count++;
           return;
@@ -308,12 +316,12 @@ export class EntityDecoder implements Decoder {
         return this.#giveBack(b, sink);
       }
       case 5:
-        if (isAlnum(b) && this.#held.length <= LONGEST_REFERENCE) {
-          this.#held.push(b);
+        if (isAlnum(b) && this.#heldLength <= LONGEST_REFERENCE) {
+          this.#hold(b);
           return;
         }
         if (b === 0x3b) {
-          const cp = NAMED_REFERENCES.get(String.fromCharCode(...this.#held.slice(1)));
+          const cp = NAMED_REFERENCES.get(String.fromCharCode(...this.#held.slice(1, this.#heldLength)));
           if (cp !== undefined) {
             this.#st = 0;
             return utf8(cp, 1, sink);
@@ -323,9 +331,13 @@ export class EntityDecoder implements Decoder {
     }
   }
 
+  #hold(b: number): void {
+    this.#held[this.#heldLength++] = b;
+  }
+
   #giveBack(b: number, sink: Sink): void {
     this.#st = 0;
-    for (const x of this.#held) sink.out(x, 0);
+    for (let k = 0; k < this.#heldLength; k++) sink.out(this.#held[k]!, 0);
     this.push(b, sink);
   }
 }

@@ -31,11 +31,14 @@ export class ShellDecoder implements Decoder {
     this.#ansi?.reset();
   }
 
+  // Made apart from `push`: a closure there over `this` is a context allocated at every call of it (GC in the audit's stop path).
+  #ansiDecoder(): BackslashDecoder {
+    this.#ansi = new BackslashDecoder((c, out) => (c === 0x27 ? ((this.mode = ShellMode.Outside), out.cut(1)) : out.out(c, 0)));
+    return this.#ansi;
+  }
+
   push(b: number, sink: Sink): void {
-    if (this.mode === ShellMode.AnsiC) {
-      this.#ansi ??= new BackslashDecoder((c, out) => (c === 0x27 ? ((this.mode = ShellMode.Outside), out.cut(1)) : out.out(c, 0)));
-      return this.#ansi.push(b, sink);
-    }
+    if (this.mode === ShellMode.AnsiC) return (this.#ansi ?? this.#ansiDecoder()).push(b, sink);
     if (this.#st === 1) {
       this.#st = 0;
       if (b === 0x0a) sink.cut(1);

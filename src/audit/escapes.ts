@@ -13,26 +13,24 @@
  * any spelling of the family: each later escape in it is read by the fork already running.
  */
 import { MATCH, STATE, type Automaton, type Match, type Scanner } from './matcher.js';
-import type { Decoder, Sink } from './escape-decoders.js';
 import { SEQUENCE, type Families, type Family } from './escape-families.js';
+import { Fork, RAW_PER_BYTE, type ForkHost } from './escape-fork.js';
+import { Before } from './escape-reach.js';
 
 export { escapeFamilies, Families, type Family } from './escape-families.js';
 
 /** A match with, when escapes made it, which (`JSON \u-escaped`; `URL-encoded, JSON \u-escaped` for two rounds). */
 export type EscapedMatch<T> = Match<T> & { escapes?: string };
 
-/** Rounds of decoding: a fork's decoded bytes fork again, twice at most (an inner escape before the outer's first, as in `%60\u002520`). */
-const MAX_DEPTH = 3;
-/** Raw bytes a fork may read per byte of the longest pattern (the longest escape of one character, leading zeros aside). */
-const RAW_PER_BYTE = 16;
 /** How far into an escape's sequence (`&#x1F600;`, `%2B`, `\u002B`) another family's escape is looked for. */
 const WITHIN = 12;
+const NO_MODES: readonly number[] = [];
 
 /**
  * One stream's scan: the automaton over the bytes as they are, and forks from each place an escape
  * may begin. A drop-in for `automaton.scanner(onMatch)`.
  */
-export class EscapeScan<T> implements Scanner {
+export class EscapeScan<T> implements Scanner, ForkHost<T> {
   readonly #raw: Scanner;
   /** Forks still reading when the last chunk ended. */
   #forks: Array<Fork<T>> = [];
@@ -44,6 +42,8 @@ export class EscapeScan<T> implements Scanner {
   readonly #reported = new Map<T, number[]>();
   /** What forks found in this chunk, said at its end: of two readings of one place, the one with fewer rounds. */
   #found: Array<{ tag: T; end: number; escapes: string; depth: number }> = [];
+  /** The text before a place, read again where a fork begins (`escape-reach.ts`). */
+  readonly before: Before;
 
   constructor(
     readonly automaton: Automaton<T>,
@@ -53,6 +53,7 @@ export class EscapeScan<T> implements Scanner {
     readonly onMatch: (m: EscapedMatch<T>) => void,
   ) {
     this.#raw = automaton.scanner(onMatch, (i, state) => this.#stop(i, state), families.worth);
+    this.before = new Before(families, span);
   }
 
   get offset(): number {
@@ -63,12 +64,22 @@ export class EscapeScan<T> implements Scanner {
     // One kind of array for every read of it here and in the automaton (Buffers and plain Uint8Arrays both come).
     const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
     this.#chunk = chunk;
+    this.before.scanning(chunk, this.#base);
     const running = this.#forks;
     this.#forks = [];
     for (const f of running) this.#run(f, 0);
     this.#raw.write(chunk);
+    this.before.scanned();
     this.#base += chunk.length;
     if (this.#found.length) this.#say();
+  }
+
+  /** Where a fork of `family` in `mode` begun at `i` may begin a match (`Before.reach`): -1 if no escape of the family begins there. */
+  #reach(family: Family, mode: number, i: number, state: number): number {
+    const depth = state === 0 ? 0 : this.automaton.depth(state);
+    if (depth === 0 && !this.before.mayEnd(family, this.before.byteAt(this.#base + i - 1))) return 0;
+    const n = this.before.fromText(this.#base + i, depth + this.before.lookBack(family), family);
+    return this.before.reachQuoted(family, mode, n, depth, this.#chunk[i]!);
   }
 
   #stop(i: number, state: number): void {
@@ -77,11 +88,15 @@ export class EscapeScan<T> implements Scanner {
     const next = i + 1 < chunk.length ? chunk[i + 1]! : -1;
     let led = this.families.inner[b]!.length > 0 && this.#within(i, state);
     if (next >= 0 && (this.families.pairs[b * 256 + next]! & (state === 0 ? 1 : 2)) === 0) return;
-    for (const family of this.families.at[b]!) {
+    // Indexed loops here and in `Fork.out`: iterators not optimized away were allocations per stop.
+    const at = this.families.at[b]!;
+    for (let f = 0; f < at.length; f++) {
+      const family = at[f]!;
       const modes = family.modes(b, next, state);
       if (!modes) continue;
       let sameSoFar = false;
-      for (const mode of modes) {
+      for (let m = 0; m < modes.length; m++) {
+        const mode = modes[m]!;
         // The first mode's reading ended before anything read differently in this one.
         if (sameSoFar) break;
         const quick = family.quick ? family.quick(chunk, i, mode) : -1;
@@ -93,7 +108,8 @@ export class EscapeScan<T> implements Scanner {
         }
         const worth = this.#worthAFork(family, mode, i, state, family.rounds === true);
         if (worth === 2) {
-          this.#run(new Fork(this, family, family.decoder(mode), mode, state, 1, undefined), i);
+          const reach = this.#reach(family, mode, i, state);
+          if (reach >= 0) this.#run(new Fork(this, family, family.decoder(mode), mode, state, 1, undefined, reach), i);
           // The value may be escaped again by another family over this one (percent-encoded, then XML-escaped): its reading from here.
           if (family.rounds && !led) led = this.#lead(i, state, undefined);
         } else sameSoFar = worth === 0 && modes.length > 1 && family.modal?.alike.includes(String.fromCharCode(b)) === true;
@@ -114,9 +130,15 @@ export class EscapeScan<T> implements Scanner {
     for (let j = i + 1; j < end; j++) {
       const c = chunk[j]!;
       const other = this.families.inner[c]!;
-      if (other.length) return other.some((f) => !own.includes(f)) && this.#lead(i, state, other);
+      if (other.length) return this.#another(other, own) && this.#lead(i, state, other);
       if (!SEQUENCE[c]) return false;
     }
+    return false;
+  }
+
+  /** Some family of `other` is not in `own` (a loop, not `some`: no closure on the stop path). */
+  #another(other: readonly Family[], own: readonly Family[]): boolean {
+    for (let k = 0; k < other.length; k++) if (!own.includes(other[k]!)) return true;
     return false;
   }
 
@@ -126,7 +148,10 @@ export class EscapeScan<T> implements Scanner {
     for (const family of among ?? this.families.list) {
       if (!family.rounds || own.includes(family)) continue;
       const t = family.triggers.charCodeAt(0);
-      for (const mode of family.modes(t, -1, state) ?? []) this.#run(new Fork(this, family, family.decoder(mode), mode, state, 1, undefined, false, true), i);
+      for (const mode of family.modes(t, -1, state) ?? NO_MODES) {
+        const reach = this.#reach(family, mode, i, state);
+        if (reach >= 0) this.#run(new Fork(this, family, family.decoder(mode), mode, state, 1, undefined, reach, false, true), i);
+      }
     }
     return true;
   }
@@ -186,7 +211,7 @@ export class EscapeScan<T> implements Scanner {
     const chunk = this.#chunk;
     for (let j = from; j < chunk.length; j++) {
       this.at = this.#base + j;
-      if (!fork.push(chunk[j]!)) return;
+      if (!fork.push(chunk[j]!)) return fork.over();
     }
     this.#forks.push(fork);
   }
@@ -206,132 +231,5 @@ export class EscapeScan<T> implements Scanner {
       this.#reported.set(tag, ends);
       this.onMatch({ tag, end, escapes });
     }
-  }
-}
-
-/** A reading of the text from a trigger on, by one family's decoder, with its own copy of the automaton's state. */
-class Fork<T> implements Sink {
-  /** Decoded bytes so far. */
-  #decoded = 0;
-  /** Raw bytes (or the outer fork's decoded bytes) read. */
-  #read = 0;
-  /** Where the last escape took effect, in decoded bytes (-1: none yet). */
-  #last = -1;
-  /** Recent escapes: pairs of (the decoded offset just after it, its kind). */
-  #log: number[] = [];
-  #inner: Array<Fork<T>> = [];
-
-  constructor(
-    readonly scan: EscapeScan<T>,
-    readonly family: Family,
-    readonly decoder: Decoder,
-    readonly mode: number,
-    public state: number,
-    readonly depth: number,
-    readonly outer: Fork<T> | undefined,
-    /** A second round begun at a byte as it was (two families in one value): bytes the outer reading made are taken as they are. */
-    readonly mixed = false,
-    /**
-     * Begun at another family's escape as it is (`#lead`): the value escaped by one family, then by
-     * this one over it. A second round begins at its first byte, and its second rounds read bytes
-     * this reading made as escapes (`&#92;u0041`), as a stack of escapes is read.
-     */
-    readonly stacked = false,
-  ) {
-    this.#lead = stacked;
-  }
-
-  #lead: boolean;
-
-  /**
-   * Reads one byte; false once this reading can no longer make a match an escape made: the
-   * pattern begun (the state's depth) no longer reaches back to its first escape, nothing is held,
-   * and no second round is reading. A later escape is another place, tried on its own.
-   */
-  push(b: number, made = 0): boolean {
-    if (made && this.mixed && this.decoder.idle) this.out(b, 0);
-    else this.decoder.push(b, this);
-    if (++this.#read > this.scan.span * RAW_PER_BYTE) return false;
-    return !this.decoder.idle || this.#reaches() || (this.#inner.length > 0 && this.#read < 2 * this.scan.span * RAW_PER_BYTE);
-  }
-
-  // The pattern begun reaches back to an escape (the last: a later reading of the same bytes, merged
-  // into this one by #twin, lives as long as it would alone).
-  #reaches(): boolean {
-    return this.#last >= 0 && this.scan.automaton.depth(this.state) > this.#decoded - this.#last;
-  }
-
-  /**
-   * This reading, about to read its next byte in the state a new second round of `family` in `mode`
-   * would begin in (nothing held, the same automaton state, no rounds of its own): from here the two
-   * read alike, so the older one reads on with the new one's allowance instead (a run of `$$$$` or
-   * `\\\\` began a reading at each byte, and each of those one at each byte: cubic in the run's length).
-   */
-  #twin(family: Family, mode: number, state: number, mixed: boolean): boolean {
-    if (this.family !== family || this.mode !== mode || this.state !== state || this.mixed !== mixed || this.stacked || this.#lead) return false;
-    if (!this.decoder.idle || this.#last < 0) return false;
-    this.#read = 0;
-    return true;
-  }
-
-  out(b: number, kind: number): void {
-    if (kind) this.#mark(this.#decoded + 1, kind);
-    // A second round begins where an escape made the byte that begins another (`\u0025` for `%`),
-    // or where one begins inside what this reading has begun (`%2B…\u0027…`: two families in one value).
-    const lead = this.#lead;
-    this.#lead = false;
-    if ((kind || lead || (this.state !== 0 && this.#last >= 0)) && this.depth < MAX_DEPTH && this.family.rounds) {
-      const mixed = !kind && !this.stacked;
-      for (const family of this.scan.families.inner[b]!) {
-        const modes = family.modes(b, -1, this.state);
-        if (modes)
-          for (const mode of modes)
-            if (!this.#inner.some((f) => f.#twin(family, mode, this.state, mixed)))
-              this.#inner.push(new Fork(this.scan, family, family.decoder(mode), mode, this.state, this.depth + 1, this, mixed));
-      }
-    }
-    if (this.#inner.length) this.#inner = this.#inner.filter((f) => f.push(b, kind));
-    const automaton = this.scan.automaton;
-    const v = automaton.step(this.state, b);
-    this.#decoded++;
-    this.state = v & STATE;
-    if ((v & MATCH) !== 0 && this.#log.length)
-      for (const p of automaton.ending(v)) {
-        const escapes = this.#madeBy(p.bytes.length);
-        if (escapes) this.scan.found(p.tag, escapes, this.depth);
-      }
-  }
-
-  cut(kind: number): void {
-    this.#mark(this.#decoded, kind);
-  }
-
-  #mark(at: number, kind: number): void {
-    this.#last = Math.max(this.#last, at);
-    this.#log.push(at, kind);
-    // Escapes further back than the longest pattern can no longer be inside a match.
-    if (this.#log.length > 64) {
-      let k = 0;
-      while (k < this.#log.length && this.#log[k]! <= this.#decoded - this.scan.span) k += 2;
-      this.#log = this.#log.slice(k);
-    }
-  }
-
-  /** The name of the escapes inside the match of `length` bytes that ends here, or undefined if none is. */
-  #madeBy(length: number): string | undefined {
-    const best = this.#kindSince(this.#decoded - length);
-    if (!best) return undefined;
-    const name = this.family.kinds[best]!;
-    return this.outer ? `${name}, ${this.outer.family.kinds[this.outer.#kindSince(-Infinity) || 1]}` : name;
-  }
-
-  /** The most telling kind of escape after the decoded offset `from` (0: none). */
-  #kindSince(from: number): number {
-    let best = 0;
-    for (let i = this.#log.length - 2; i >= 0 && this.#log[i]! > from; i -= 2) {
-      const kind = this.#log[i + 1]!;
-      if (best === 0 || kind < best) best = kind;
-    }
-    return best;
   }
 }

@@ -1,0 +1,236 @@
+/**
+ * A fork of the escape scan (`escapes.ts`): a reading of the text from a place an escape may
+ * begin, by one family's decoder, with its own copy of the automaton's state; its decoded bytes
+ * may begin second rounds (a value percent-encoded, then JSON-escaped), three rounds deep at most.
+ */
+import { MATCH, STATE, type Automaton } from './matcher.js';
+import type { Decoder, Sink } from './escape-decoders.js';
+import type { Families, Family } from './escape-families.js';
+import type { Before, Round } from './escape-reach.js';
+
+/** Rounds of decoding: a fork's decoded bytes fork again, twice at most (an inner escape before the outer's first, as in `%60\u002520`). */
+const MAX_DEPTH = 3;
+/** Raw bytes a fork may read per byte of the longest pattern (the longest escape of one character, leading zeros aside). */
+export const RAW_PER_BYTE = 16;
+
+/** What a fork reads for: the scan that began it. */
+export interface ForkHost<T> {
+  readonly automaton: Automaton<T>;
+  readonly families: Families;
+  /** The longest pattern, in bytes. */
+  readonly span: number;
+  /** The text before a place (`escape-reach.ts`). */
+  readonly before: Before;
+  /** The stream offset of the byte the forks are reading. */
+  readonly at: number;
+  /** A match an escape made, ending at the byte being read, by a reading `depth` rounds deep. */
+  found(tag: T, escapes: string, depth: number): void;
+}
+
+/** A reading of the text from a trigger on, by one family's decoder, with its own copy of the automaton's state. */
+export class Fork<T> implements Sink, Round {
+  /** Decoded bytes so far. */
+  #decoded = 0;
+  /** Raw bytes (or the outer fork's decoded bytes) read. */
+  #read = 0;
+  /** Where the last escape took effect, in decoded bytes (-1: none yet). */
+  #last = -1;
+  /** Recent escapes: pairs of (the decoded offset just after it, its kind). */
+  #log: number[] = [];
+  #inner: Array<Fork<T>> = [];
+
+  constructor(
+    readonly scan: ForkHost<T>,
+    readonly family: Family,
+    readonly decoder: Decoder,
+    readonly mode: number,
+    public state: number,
+    readonly depth: number,
+    readonly outer: Fork<T> | undefined,
+    /**
+     * How many bytes before its first a match may begin (the bytes read before it, as they are:
+     * the text for a first round, the outer reading's for a second): `escape-reach.ts`.
+     */
+    readonly reach: number,
+    /** A second round begun at a byte as it was (two families in one value): bytes the outer reading made are taken as they are. */
+    readonly mixed = false,
+    /**
+     * Begun at another family's escape as it is (`#lead`): the value escaped by one family, then by
+     * this one over it. A second round begins at its first byte, and its second rounds read bytes
+     * this reading made as escapes (`&#92;u0041`), as a stack of escapes is read.
+     */
+    readonly stacked = false,
+  ) {
+    this.#lead = stacked;
+  }
+
+  #lead: boolean;
+  /** The outer reading's decoded bytes when this one began. */
+  #base = 0;
+  /** The last bytes this reading made, for the second rounds it begins (`#second`): a ring, made when the first is. */
+  #made: Uint8Array | undefined;
+  /** The stream offset of the first byte read, where the bytes before are the text (a first round, or a second begun at the first's first byte); -1 if not. */
+  #origin = -1;
+
+  /**
+   * Reads one byte; false once this reading can no longer make a match an escape made: the
+   * pattern begun (the state's depth) no longer reaches back to its first escape, nothing is held,
+   * and no second round is reading. A later escape is another place, tried on its own.
+   */
+  push(b: number, made = 0): boolean {
+    if (this.#read === 0 && this.outer === undefined) this.#origin = this.scan.at;
+    if (made && this.mixed && this.decoder.idle) this.out(b, 0);
+    else this.decoder.push(b, this);
+    if (++this.#read > this.scan.span * RAW_PER_BYTE) return false;
+    return !this.decoder.idle || this.#reaches() || (this.#inner.length > 0 && this.#read < 2 * this.scan.span * RAW_PER_BYTE);
+  }
+
+  // The pattern begun reaches back to an escape (the last: a later reading of the same bytes, merged
+  // into this one by #twin, lives as long as it would alone).
+  #reaches(): boolean {
+    return this.#last >= 0 && this.scan.automaton.depth(this.state) > this.#decoded - this.#last;
+  }
+
+  /**
+   * This reading, about to read its next byte in the state a new second round of `family` in `mode`
+   * would begin in (nothing held, the same automaton state, no rounds of its own): from here the two
+   * read alike, so the older one reads on with the new one's allowance instead (a run of `$$$$` or
+   * `\\\\` began a reading at each byte, and each of those one at each byte: cubic in the run's length).
+   */
+  /** An older second round this one would read as (`#twin`), given the new one's allowance. Loops, not `some`/`filter`: `out` runs per byte, and a closure in it is a context allocated per call. */
+  #merged(family: Family, mode: number, mixed: boolean): boolean {
+    const inner = this.#inner;
+    for (let k = 0; k < inner.length; k++) if (inner[k]!.#twin(family, mode, this.state, mixed)) return true;
+    return false;
+  }
+
+  /** This reading is over: the rings of bytes it and its second rounds made go back to be used again. */
+  over(): void {
+    if (this.#made) this.scan.before.release(this.#made);
+    this.#made = undefined;
+    for (const f of this.#inner) f.over();
+  }
+
+  /** The second rounds read `b`; those over are dropped. */
+  #pushInner(b: number, kind: number): void {
+    const inner = this.#inner;
+    let kept = 0;
+    for (let k = 0; k < inner.length; k++) {
+      const f = inner[k]!;
+      if (f.push(b, kind)) inner[kept++] = f;
+      else f.over();
+    }
+    inner.length = kept;
+  }
+
+  #twin(family: Family, mode: number, state: number, mixed: boolean): boolean {
+    if (this.family !== family || this.mode !== mode || this.state !== state || this.mixed !== mixed || this.stacked || this.#lead) return false;
+    if (!this.decoder.idle || this.#last < 0) return false;
+    this.#read = 0;
+    return true;
+  }
+
+  out(b: number, kind: number): void {
+    if (kind) this.#mark(this.#decoded + 1, kind);
+    // A second round begins where an escape made the byte that begins another (`\u0025` for `%`),
+    // or where one begins inside what this reading has begun (`%2B…\u0027…`: two families in one value).
+    const lead = this.#lead;
+    this.#lead = false;
+    if ((kind || lead || (this.state !== 0 && this.#last >= 0)) && this.depth < MAX_DEPTH && this.family.rounds) {
+      const mixed = !kind && !this.stacked;
+      const inner = this.scan.families.inner[b]!;
+      for (let f = 0; f < inner.length; f++) {
+        const family = inner[f]!;
+        const modes = family.modes(b, -1, this.state);
+        if (modes)
+          for (let m = 0; m < modes.length; m++) {
+            const mode = modes[m]!;
+            if (this.#merged(family, mode, mixed)) continue;
+            const second = this.#second(family, mode, mixed, b);
+            if (second) this.#inner.push(second);
+          }
+      }
+    }
+    if (this.#inner.length) this.#pushInner(b, kind);
+    if (this.family.rounds && this.depth < MAX_DEPTH) (this.#made ??= this.scan.before.ring())[this.#decoded % this.scan.before.room] = b;
+    const automaton = this.scan.automaton;
+    const v = automaton.step(this.state, b);
+    this.#decoded++;
+    this.state = v & STATE;
+    if ((v & MATCH) !== 0 && this.#log.length)
+      for (const p of automaton.ending(v)) {
+        if (!this.#begins(this.#decoded - p.bytes.length)) continue;
+        const escapes = this.#madeBy(p.bytes.length);
+        if (escapes) this.scan.found(p.tag, escapes, this.depth);
+      }
+  }
+
+  /**
+   * A second round from the byte this reading makes next, `b` (none where `b` ends an escape of
+   * the round's family: the `\` made by the second `\\` of `\\\\u0041`): what it may reach back to is read
+   * from what this round made before it (`Before.reach`), after the text before this reading,
+   * read by this round and those outside it, where that is kept and this reading's first byte was
+   * in the text.
+   */
+  #second(family: Family, mode: number, mixed: boolean, b: number): Fork<T> | undefined {
+    const before = this.scan.before;
+    const depth = this.state === 0 ? 0 : this.scan.automaton.depth(this.state);
+    const made = this.#made;
+    const want = depth + before.lookBack(family);
+    const fromMade = made ? Math.min(this.#decoded, want, made.length) : 0;
+    // Where no pattern has begun, only whether `b` ends an escape begun before it matters: not after a byte that begins none.
+    const previous = fromMade > 0 ? made![(this.#decoded - 1) % made!.length]! : this.#origin >= 0 ? before.byteAt(this.#origin - 1) : -1;
+    if (depth === 0 && !before.mayEnd(family, previous) && (fromMade > 0 || !before.mayEnd(this.family, previous))) return this.#begin(family, mode, mixed, 0);
+    let n = fromMade < want && this.#origin >= 0 ? before.fromText(this.#origin, want - fromMade, family, this) : 0;
+    for (let k = this.#decoded - fromMade; k < this.#decoded; k++) before.window[n++] = made![k % made!.length]!;
+    const reach = before.reachQuoted(family, mode, n, depth, b);
+    return reach < 0 ? undefined : this.#begin(family, mode, mixed, reach);
+  }
+
+  #begin(family: Family, mode: number, mixed: boolean, reach: number): Fork<T> {
+    const f = new Fork(this.scan, family, family.decoder(mode), mode, this.state, this.depth + 1, this, reach, mixed);
+    f.#base = this.#decoded;
+    f.#origin = this.#decoded === 0 ? this.#origin : -1;
+    return f;
+  }
+
+  /** A match may begin at `start` (in this reading's decoded bytes; below 0, among the bytes read before its first). */
+  #begins(start: number): boolean {
+    if (start >= 0) return true;
+    if (-start > this.reach) return false;
+    return this.outer === undefined || this.outer.#begins(this.#base + start);
+  }
+
+  cut(kind: number): void {
+    this.#mark(this.#decoded, kind);
+  }
+
+  #mark(at: number, kind: number): void {
+    this.#last = Math.max(this.#last, at);
+    this.#log.push(at, kind);
+    // Escapes further back than the longest pattern can no longer be inside a match.
+    if (this.#log.length > 64) {
+      let k = 0;
+      while (k < this.#log.length && this.#log[k]! <= this.#decoded - this.scan.span) k += 2;
+      this.#log = this.#log.slice(k);
+    }
+  }
+
+  /** The name of the escapes inside the match of `length` bytes that ends here, or undefined if none is. */
+  #madeBy(length: number): string | undefined {
+    const best = this.#kindSince(this.#decoded - length);
+    if (!best) return undefined;
+    const name = this.family.kinds[best]!;
+    return this.outer ? `${name}, ${this.outer.family.kinds[this.outer.#kindSince(-Infinity) || 1]}` : name;
+  }
+
+  /** The most telling kind of escape after the decoded offset `from` (0: none). */
+  #kindSince(from: number): number {
+    let best = 0;
+    for (let i = this.#log.length - 2; i >= 0 && this.#log[i]! > from; i -= 2) {
+      const kind = this.#log[i + 1]!;
+      if (best === 0 || kind < best) best = kind;
+    }
+    return best;
+  }
+}
