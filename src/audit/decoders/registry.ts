@@ -1,7 +1,7 @@
 /**
  * Every decoder the audit knows, in the order content is offered to them: containers and streams
  * with a magic number at their first byte, then the formats told by their first line (hex dumps,
- * UTF-16 text) or by name (brotli), then those told by their structure alone (Hadoop's snappy blocks,
+ * UTF-16 text) or by name (brotli), then those told by their structure alone (Hadoop's snappy blocks, pickle's protocol 0,
  * headerless deflate that inflates to text). Content none claims is plain: the router still looks inside it for streams that
  * start anywhere (`embedded.ts`), encoded runs in text (`runs.ts`) and a brotli stream (`trial.ts`).
  */
@@ -21,6 +21,7 @@ import { lzmaAlone } from './lzma.js';
 import { lzop } from './lzop.js';
 import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { openpgp } from './openpgp.js';
+import { pickle0 } from './pickle0.js';
 import { rpm } from './rpm.js';
 import { sevenZip } from './sevenzip.js';
 import { snappy } from './snappy.js';
@@ -60,6 +61,7 @@ export const DECODERS: readonly Decoder[] = [
   openpgp,
   lzmaAlone,
   hadoopSnappy,
+  pickle0,
   dump,
   folded,
   utf32,

@@ -27,6 +27,15 @@ ${run}`;
 
 export const variant4: Variant[] = [
   {
+    id: 'pickle-0',
+    name: 'pickle.dumps(protocol=0): UNICODE opcode in raw-unicode-escape (é as byte E9, € as \\u20ac)',
+    realWorld: 'a Python 2-era cache or a pickle written with protocol 0 for readability',
+    kind: 'unicode',
+    script: py(`import pickle
+open(OUT + '/cache.pkl', 'wb').write(pickle.dumps({'password': s}, protocol=0))`),
+    where: /pickle-0\/cache\.pkl/,
+  },
+  {
     id: 'pyc-marshal',
     name: 'py_compile: a module constant in the .pyc (marshal)',
     realWorld: 'a settings.py compiled into __pycache__ and shipped without its source',
@@ -241,21 +250,10 @@ tar --format=posix -cf "$OUT/cache.tar" d`,
 ];
 
 /**
- * Still missed (issue 28), kept so that a fix shows: pickle protocol 0 writes a str as
- * raw-unicode-escape — Latin-1 bytes for U+0080–U+00FF beside \\uXXXX for the rest, a mix no escape
- * family reads; RFC 2047 cuts a header's text into encoded words, each its own base64, so a value
- * across two words is in neither.
+ * Still missed (issue 28), kept so that a fix shows: RFC 2047 cuts a header's text into encoded
+ * words, each its own base64, so a value across two words is in neither.
  */
 export const variant4Gaps: Variant[] = [
-  {
-    id: 'pickle-0',
-    name: 'pickle.dumps(protocol=0): UNICODE opcode in raw-unicode-escape (é as byte E9, € as \\u20ac)',
-    realWorld: 'a Python 2-era cache or a pickle written with protocol 0 for readability',
-    kind: 'unicode',
-    script: py(`import pickle
-open(OUT + '/cache.pkl', 'wb').write(pickle.dumps({'password': s}, protocol=0))`),
-    where: /pickle-0\/cache\.pkl/,
-  },
   {
     id: 'eml-rfc2047',
     name: 'Python email: a header with non-ASCII text as RFC 2047 encoded words, folded across lines',
