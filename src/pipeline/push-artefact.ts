@@ -35,15 +35,19 @@ const exists = (path: string) =>
     () => undefined,
   );
 
-/** The artefact as an OCI layout directory: used in place, or a docker archive converted into `work`. */
-async function layoutOf(fx: Pick<Effects, 'platform'>, given: string, artefact: string, work: string): Promise<string> {
+/** What the artefact is, checked before any registry is asked: a missing path or a directory that is no layout fails at once. */
+async function artefactKind(given: string, artefact: string): Promise<'layout' | 'archive'> {
   const found = await exists(artefact);
   if (!found) throw new ConfigError([{ input: 'artefact', message: `${given}: no such file or directory (give an OCI layout directory or a docker archive)` }]);
-  if (found.isDirectory()) {
-    if (!(await exists(join(artefact, 'oci-layout'))) || !(await exists(join(artefact, 'index.json'))))
-      throw new ConfigError([{ input: 'artefact', message: `${given} is no OCI layout (it has no oci-layout and index.json)` }]);
-    return artefact;
-  }
+  if (!found.isDirectory()) return 'archive';
+  if (!(await exists(join(artefact, 'oci-layout'))) || !(await exists(join(artefact, 'index.json'))))
+    throw new ConfigError([{ input: 'artefact', message: `${given} is no OCI layout (it has no oci-layout and index.json)` }]);
+  return 'layout';
+}
+
+/** The artefact as an OCI layout directory: used in place, or a docker archive converted into `work`. */
+async function layoutOf(fx: Pick<Effects, 'platform'>, given: string, artefact: string, work: string): Promise<string> {
+  if ((await artefactKind(given, artefact)) === 'layout') return artefact;
   const dir = join(work, 'layout');
   fx.platform.info(`${given}: a docker archive, converted into an OCI layout (its layers compressed)`);
   try {
@@ -69,6 +73,7 @@ export async function pushArtefact(fx: Effects): Promise<void> {
   const inputs = await readBuildInputs((name) => platform.getInput(name), platform.context, catalog);
   // sign: key — the key read and checked before anything is pushed (src/sign/ loads only for a run that signs).
   const signer = inputs.signing.mode === 'off' ? undefined : await (await import('../sign/stage.js')).signerFor(inputs.signing, catalog);
+  await artefactKind(given, artefact);
   await withWorkdir(fx, async (work) => {
     // Clients and the login check first: a wrong password fails before a docker archive is converted
     // and the image audited, and credentials found on the machine are looked for by the audit too.

@@ -11,7 +11,12 @@ import { MemoryRegistry } from '../../test/support/memory-registry.js';
 import { selfSignedCertificate } from '../../test/support/self-signed.js';
 import { Credentials } from './auth.js';
 import { RegistryClient } from './client.js';
-import { checkLogins } from './login-check.js';
+import { checkLogins, connectTargets } from './login-check.js';
+import { closeAll, type ConnectEffects } from './connect.js';
+import { nodeFiles } from '../effects/files.js';
+import { SecretCatalog } from '../secrets/catalog.js';
+import { noProcesses, recordingPlatform } from '../../test/support/pipeline.js';
+import { tmpdir } from 'node:os';
 
 const PASSWORD = 'right-horse-battery';
 const WRONG = 'wrong-horse-battery';
@@ -84,8 +89,8 @@ describe('checkLogins', () => {
     expect(await c.hasBlob('acme/app', `sha256:${'a'.repeat(64)}`)).toBe(false);
     // One request: no new challenge, no new token.
     expect(reg.requests.slice(before).map((r) => r.path)).toEqual([`/v2/acme/app/blobs/sha256:${'a'.repeat(64)}`]);
-    if (scheme === 'bearer')
-      expect(reg.requests.filter((r) => r.path === '/token').map((r) => r.query.getAll('scope'))).toEqual([['repository:acme/app:pull,push']]);
+    const tokens = reg.requests.filter((r) => r.path === '/token').map((r) => r.query.getAll('scope'));
+    expect(tokens).toEqual(scheme === 'bearer' ? [['repository:acme/app:pull,push']] : []);
   });
 
   it('an anonymous push to a registry without auth passes', async () => {
@@ -164,5 +169,41 @@ describe('checkLogins', () => {
     expect(error).toBeUndefined();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(new RegExp(`^${host}/acme/app: the login could not be checked before the build \\(.*ECONNREFUSED.*\\): building anyway`));
+  });
+});
+
+describe('connectTargets', () => {
+  it('replaces the client whose check got no answer, so closing the clients after a failure does not wait behind it', async () => {
+    const sockets: Socket[] = [];
+    const silent: Server = createTcpServer((c) => sockets.push(c));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const host = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const made: RegistryClient[] = [];
+    const warnings: string[] = [];
+    const platform = recordingPlatform({}, { workspace: tmpdir(), tempDir: tmpdir() });
+    const fx: ConnectEffects = {
+      files: nodeFiles,
+      exec: noProcesses(),
+      platform: { ...platform, warning: (m: string) => void warnings.push(m) },
+      registry: async (options) => {
+        const c = new RegistryClient({ ...options, retries: 0 });
+        made.push(c);
+        // The replaced one is closed by connectTargets already (a second close of it throws).
+        closing.push(() => c.close().catch(() => undefined));
+        return c;
+      },
+    };
+    const clients = await connectTargets(fx, transfer(host), [target(host)], new SecretCatalog(() => {}), undefined, 300);
+    // Closed first (the last pushed): the sockets cut, so the request the check left ends.
+    closing.push(() => {
+      for (const c of sockets) c.destroy();
+      return new Promise<void>((r) => silent.close(() => r()));
+    });
+    expect(warnings).toEqual([`${host}/acme/app: no answer to the login check within 0.3 s: building anyway; its push may fail`]);
+    expect(made).toHaveLength(2);
+    expect(clients.get(host)).toBe(made[1]);
+    const started = Date.now();
+    await closeAll(clients);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

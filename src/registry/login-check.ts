@@ -15,8 +15,8 @@ import { ConfigError, type ConfigIssue } from '../core/errors.js';
 import { formatRepository, type Repository } from '../core/reference.js';
 import type { TransferSettings } from '../core/transfer.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
-import type { RegistryClient } from './client.js';
-import { closeAll, connectRegistries, type ConnectEffects } from './connect.js';
+import type { ClientOptions, RegistryClient } from './client.js';
+import { connectRegistries, type ConnectEffects } from './connect.js';
 import { RegistryError } from './errors.js';
 
 /** How long a registry has to answer the check before the build goes on without it. */
@@ -34,7 +34,7 @@ export interface LoginCheckOptions {
   timeoutMs?: number;
 }
 
-type Outcome = { ok: true } | { ok: false; issue?: ConfigIssue; warning?: string };
+type Outcome = { ok: true } | { ok: false; issue?: ConfigIssue; warning?: string; late?: boolean };
 
 /** The input the user fixes for a refused login, and how the message names it. */
 function loginInput(host: string, o: LoginCheckOptions): { input: string; fix: string } {
@@ -93,6 +93,7 @@ async function checkOne(client: RegistryClient, target: Repository, o: LoginChec
       () =>
         resolve({
           ok: false,
+          late: true,
           warning: `${formatRepository(target)}: no answer to the login check within ${timeoutMs / 1000} s: building anyway; its push may fail`,
         }),
       timeoutMs,
@@ -107,29 +108,41 @@ async function checkOne(client: RegistryClient, target: Repository, o: LoginChec
 
 /**
  * Checks the login to every target repository at once; throws one ConfigError naming every refused
- * registry and its input, and warns for each registry that could not be asked.
+ * registry and its input, and warns for each registry that could not be asked. Returns the hosts
+ * whose check is still waiting for an answer: their client holds that request until its own timeout.
  */
-export async function checkLogins(clients: ReadonlyMap<string, RegistryClient>, targets: readonly Repository[], o: LoginCheckOptions): Promise<void> {
+export async function checkLogins(clients: ReadonlyMap<string, RegistryClient>, targets: readonly Repository[], o: LoginCheckOptions): Promise<Set<string>> {
   const unique = [...new Map(targets.map((t) => [`${t.host}/${t.path}`, t])).values()];
   const outcomes = await Promise.all(
-    unique.map((t) => {
+    unique.map(async (t) => {
       const client = clients.get(t.host);
-      return client ? checkOne(client, t, o) : Promise.resolve<Outcome>({ ok: true });
+      return { host: t.host, outcome: client ? await checkOne(client, t, o) : ({ ok: true } as const) };
     }),
   );
   const issues: ConfigIssue[] = [];
-  for (const outcome of outcomes) {
+  const waiting = new Set<string>();
+  for (const { host, outcome } of outcomes) {
     if (outcome.ok) continue;
     if (outcome.issue) issues.push(outcome.issue);
     if (outcome.warning) o.warn(outcome.warning);
+    if (outcome.late) waiting.add(host);
   }
   if (issues.length) throw new ConfigError(issues);
+  return waiting;
+}
+
+/** Closes clients without waiting more than a moment for one that holds a request nobody answers. */
+async function closeSoon(clients: Iterable<RegistryClient>): Promise<void> {
+  const closed = Promise.all([...clients].map((c) => c.close().catch(() => undefined)));
+  await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000).unref())]);
 }
 
 /**
  * The push targets' clients (`connectRegistries`), each target's login checked before anything is
  * built or read: a refused login closes them and throws the ConfigError; a registry that could not
- * be asked is a warning on the platform.
+ * be asked is a warning on the platform. A client whose check got no answer in time is replaced by
+ * a new one with the same settings, so that nothing later — the push, or closing the clients after
+ * a failure — waits behind the request it still holds.
  */
 export async function connectTargets(
   fx: ConnectEffects,
@@ -137,16 +150,21 @@ export async function connectTargets(
   targets: readonly Repository[],
   catalog: SecretCatalog,
   githubToken?: string,
+  timeoutMs?: number,
 ): Promise<Map<string, RegistryClient>> {
-  const clients = await connectRegistries(fx, transfer, targets, catalog, githubToken);
+  const made = new Map<string, ClientOptions>();
+  const remembering: ConnectEffects = { ...fx, registry: (options) => (made.set(options.host, options), fx.registry(options)) };
+  const clients = await connectRegistries(remembering, transfer, targets, catalog, githubToken);
+  let waiting: Set<string>;
   try {
-    await checkLogins(clients, targets, { transfer, githubToken, warn: (m) => fx.platform.warning(m) });
+    waiting = await checkLogins(clients, targets, { transfer, githubToken, warn: (m) => fx.platform.warning(m), timeoutMs });
   } catch (e) {
-    // A check that timed out keeps its request until the client's own timeout, and closing waits for
-    // it: the refusal is said now, the connections end on their own.
-    const closed = closeAll(clients).catch(() => undefined);
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000).unref())]);
+    await closeSoon(clients.values());
     throw e;
+  }
+  for (const host of waiting) {
+    void closeSoon([clients.get(host)!]);
+    clients.set(host, await fx.registry(made.get(host)!));
   }
   return clients;
 }
