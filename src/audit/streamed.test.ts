@@ -80,6 +80,9 @@ describe('StreamedAudit', () => {
     expect(result.findings).toEqual(full.findings);
     expect(result.layers).toBe(full.layers);
     expect(result.bytes).toBe(full.bytes);
+    // Once finished it covers nothing more: a second graph of the layout (signed provenance) gets a full audit of its own.
+    expect(streamed.covers(dir, secrets)).toBe(false);
+    await expect(streamed.finish(graph, adopted)).rejects.toThrow(/finished once/);
   });
 
   it("finds a secret in the image's own (compressed) layer under its compressed digest; the clean twin finds none", async () => {

@@ -53,6 +53,7 @@ export class StreamedAudit implements LayerAudit {
   readonly #secrets: readonly NamedSecret[];
   readonly #layers: Array<Promise<void>> = [];
   #next = 0;
+  #finished = false;
 
   constructor(
     readonly layoutDir: string,
@@ -77,13 +78,19 @@ export class StreamedAudit implements LayerAudit {
     return scanned;
   }
 
-  /** Whether `finish` audits this image: the same layout, and no secret the streamed layers were not looked at for. */
+  /**
+   * Whether `finish` audits this image: not finished yet (another graph of the same layout — a
+   * build's signed provenance — is audited on its own), the same layout, and no secret the streamed
+   * layers were not looked at for.
+   */
   covers(layoutDir: string, secrets: readonly NamedSecret[]): boolean {
-    return layoutDir === this.layoutDir && secrets.length === this.#secrets.length && secrets.every((s, i) => s === this.#secrets[i]);
+    return !this.#finished && layoutDir === this.layoutDir && secrets.length === this.#secrets.length && secrets.every((s, i) => s === this.#secrets[i]);
   }
 
   /** The rest of the image audited (the streamed layers are not read again), every finding named by its place. */
   async finish(graph: ImageGraph, adopted: Adopted | undefined, progress?: AuditOptions['progress']): Promise<AuditResult> {
+    if (this.#finished) throw new Error('a streamed audit is finished once');
+    this.#finished = true;
     await Promise.all(this.#layers);
     this.#options.adopted = adopted;
     if (progress) this.#options.progress = progress;
