@@ -20,6 +20,8 @@ export interface Files {
   makePrivateDir(parent: string, prefix: string): Promise<string>;
   /** Writes a new file only this user can read (0600); fails if it exists. */
   writePrivate(path: string, data: string): Promise<void>;
+  /** Makes a directory and every missing parent (`mkdir -p`), failing at once where one cannot be made. */
+  makeDirs(path: string): Promise<void>;
   /** Writes a file that is not secret (its directory made as needed), replacing what was there. */
   writeText(path: string, data: string): Promise<void>;
   /** Removes a file or a directory tree; nothing there is fine. */

@@ -1,8 +1,9 @@
 /** The filesystem as the pipeline uses it: its own private directory, the files it checks and reads. */
 import { rmSync } from 'node:fs';
-import { access, constants, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Files } from '../core/files.js';
+import { makeDirs } from '../core/make-dirs.js';
 
 /** The contract lives in core/; this module is its implementation. */
 export type { Files };
@@ -25,13 +26,14 @@ export const nodeFiles: Files = {
       () => false,
     ),
   makePrivateDir: async (parent, prefix) => {
-    await mkdir(parent, { recursive: true });
+    await makeDirs(parent);
     return mkdtemp(join(parent, prefix)); // mkdtemp creates 0700
   },
   writeText: async (path, data) => {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirs(dirname(path));
     await writeFile(path, data);
   },
+  makeDirs,
   writePrivate: (path, data) => writeFile(path, data, { mode: 0o600, flag: 'wx' }),
   remove: (path) => rm(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }),
   removeSync: (path) => rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }),

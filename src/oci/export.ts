@@ -6,7 +6,8 @@
  */
 import { onDiskFull } from './disk.js';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { cp, mkdir, readdir, stat } from 'node:fs/promises';
+import { cp, readdir, stat } from 'node:fs/promises';
+import { makeDirs } from '../core/make-dirs.js';
 import { dirname, join, relative } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -49,7 +50,7 @@ async function copyLayout(layoutDir: string, spec: OutputSpec, leave: (path: str
     await cp(layoutDir, spec.dest, { recursive: true, filter: (path) => !leave(path) });
     return;
   }
-  await mkdir(dirname(spec.dest), { recursive: true });
+  await makeDirs(dirname(spec.dest));
   const pack = tar.pack();
   const writing = pipeline(pack, createWriteStream(spec.dest, { mode: 0o644 }));
   const walk = async (dir: string): Promise<void> => {

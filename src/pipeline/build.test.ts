@@ -216,6 +216,43 @@ describe('build pipeline', () => {
     expect(h.platform.lines.map((l) => l.text).join('\n')).not.toContain('not-the-right-one');
   });
 
+  // Node's own recursive mkdir spins at full CPU under /proc: the run hung after the build. Now the
+  // output's directory is made with the other file checks, and where it cannot be, nothing is built.
+  it('an output nothing can be written under (/proc, a path through a file): refused before the build, naming outputs', async () => {
+    const reg = await registry();
+    const h = await harness({ images: `${reg.host}/acme/app`, version: '1.0.0', 'insecure-registries': reg.host, push: 'false' });
+    const file = join(h.workspace, 'Dockerfile');
+    for (const dest of ['/proc/nope/x', join(file, 'out.tar')]) {
+      const again = await harness({
+        images: `${reg.host}/acme/app`,
+        version: '1.0.0',
+        'insecure-registries': reg.host,
+        push: 'false',
+        outputs: `type=docker,dest=${dest}`,
+      });
+      const e = await failure(build(again.fx));
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).issues).toEqual([
+        {
+          input: 'outputs',
+          message: expect.stringMatching(/^type=docker,dest=.*: cannot make .* \((ENOENT|ENOTDIR)\): give a dest in a directory this job can write$/),
+        },
+      ]);
+      expect(again.builder.plans).toEqual([]);
+    }
+    // The twin: a dest in a directory that does not exist yet is made, and written after the build.
+    const dest = join(h.workspace, 'out', 'deeper', 'image.tar');
+    const ok = await harness({
+      images: `${reg.host}/acme/app`,
+      version: '1.0.0',
+      'insecure-registries': reg.host,
+      push: 'false',
+      outputs: `type=docker,dest=${dest}`,
+    });
+    await build(ok.fx);
+    expect(existsSync(dest)).toBe(true);
+  }, 20_000);
+
   it('cancelled mid-build: stops the tools, removes the private directory with the secret files, and pushes nothing', async () => {
     const reg = await registry();
     let secretFile = '';

@@ -2,7 +2,7 @@
  * The plan stage: what can be decided and checked before anything is built — that the files the
  * inputs name are there, the base-image policy over the Dockerfile, the builds and their labels.
  */
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { ConfigError, FindingError, type ConfigIssue } from '../core/errors.js';
 import { formatRepository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
@@ -32,6 +32,19 @@ export async function checkFiles(fx: Pick<Effects, 'files'>, inputs: BuildInputs
   for (const [host, r] of inputs.transfer.registries) {
     const issue = r.caFile ? await checkCaFile(files, host, r.caFile) : undefined;
     if (issue) issues.push(issue);
+  }
+  // An output's directory is made now, not after the build: a dest nothing can be written under
+  // (a file on the way, /proc, a read-only mount) is the input's error before minutes are spent.
+  for (const o of inputs.delivery.outputs) {
+    const made = await files.makeDirs(dirname(o.dest)).then(
+      () => undefined,
+      (e: NodeJS.ErrnoException) => e.code ?? e.message,
+    );
+    if (made)
+      issues.push({
+        input: 'outputs',
+        message: `type=${o.type},dest=${o.dest}: cannot make ${dirname(o.dest)} (${made}): give a dest in a directory this job can write`,
+      });
   }
   if (issues.length) throw new ConfigError(issues);
 }

@@ -1,7 +1,8 @@
 /** `load` and `outputs`: the audited image into the local Docker daemon, and as files. */
 import { onDiskFull } from '../oci/disk.js';
 import { createWriteStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { makeDirs } from '../core/make-dirs.js';
 import { Readable } from 'node:stream';
 import { dirname } from 'node:path';
 import type { Built } from '../builders/stage.js';
@@ -53,7 +54,7 @@ export async function deliverLocally(
   }
   for (const spec of delivery.outputs) {
     if (spec.type === 'docker') {
-      await mkdir(dirname(spec.dest), { recursive: true });
+      await makeDirs(dirname(spec.dest));
       await onDiskFull(dirname(spec.dest), `the Docker archive ${spec.dest}`, () =>
         writeDockerArchive(b.layoutDir, b.graph, names, createWriteStream(spec.dest, { mode: 0o644 }), b.adopted),
       );
