@@ -62,6 +62,82 @@ describe('the release tag of a commit that several tags point at', () => {
   });
 });
 
+// The checkout read by one `git log` (commit, time, what points at it) beside `git remote`.
+describe('the checkout itself', () => {
+  it('gives the commit, its time, the branch and the origin, from two gits at once; detached, no branch', async () => {
+    const time = git('show', '-s', '--format=%cI', 'HEAD');
+    git('remote', 'add', 'origin', 'git@gitlab.example.com:group/app.git');
+    git('tag', 'v8.0.0');
+    try {
+      // Each git is a process start a job script pays before its inputs are read: there were six,
+      // the first alone before the others (rev-parse --is-inside-work-tree).
+      let [running, most] = [0, 0];
+      const gits: string[] = [];
+      const counting = {
+        ...exec,
+        run: async (file: string, args: readonly string[], o?: Parameters<typeof exec.run>[2]) => {
+          gits.push(args.join(' '));
+          most = Math.max(most, ++running);
+          try {
+            return await exec.run(file, args, o);
+          } finally {
+            running--;
+          }
+        },
+      };
+      const f = await cliFacts(counting, base, dir, {});
+      expect(gits).toHaveLength(2);
+      expect(most).toBe(2);
+      expect(f.git.tag).toBe('v8.0.0');
+      expect(f.git).toMatchObject({ sha: head, branch: 'main' });
+      expect(f.commitTime).toBe(time);
+      expect(f.repository).toEqual({ url: 'https://gitlab.example.com/group/app', name: 'group/app' });
+      git('checkout', '-q', '--detach');
+      expect((await facts()).git).toEqual({ tag: 'v8.0.0', sha: head, scheduled: false });
+    } finally {
+      git('checkout', '-q', 'main');
+      git('remote', 'remove', 'origin');
+      git('tag', '-d', 'v8.0.0');
+    }
+  });
+
+  it('an annotated release tag alone is the tag; a commit named by the CI other than HEAD gets its own time', async () => {
+    git('tag', '-a', '-m', 'release', 'v7.0.0');
+    try {
+      expect((await facts()).git.tag).toBe('v7.0.0');
+    } finally {
+      git('tag', '-d', 'v7.0.0');
+    }
+    await writeFile(join(dir, 'f'), 'y');
+    const who = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+    execFileSync('git', ['commit', '-q', '-am', 'two'], { cwd: dir, env: { ...base, ...who, GIT_COMMITTER_DATE: '2001-02-03T04:05:06Z' } });
+    try {
+      const f = await facts({ CI_COMMIT_SHA: head });
+      expect(f.git.sha).toBe(head);
+      expect(f.commitTime).toBe(git('show', '-s', '--format=%cI', head));
+      expect(f.commitTime).not.toBe('2001-02-03T04:05:06Z');
+    } finally {
+      git('reset', '-q', '--hard', head);
+    }
+  });
+
+  it('a repository with no commit yet: its branch; outside any checkout: nothing', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'hoist-facts-empty-'));
+    try {
+      execFileSync('git', ['init', '-q', '-b', 'trunk'], { cwd: empty, env: base });
+      expect((await cliFacts(exec, base, empty, {})).git).toEqual({ branch: 'trunk', scheduled: false });
+      const outside = await mkdtemp(join(tmpdir(), 'hoist-facts-none-'));
+      try {
+        expect(await cliFacts(exec, { ...base, GIT_CEILING_DIRECTORIES: tmpdir() }, outside, {})).toEqual({ git: { scheduled: false }, repository: {} });
+      } finally {
+        await rm(outside, { recursive: true, force: true });
+      }
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('GitHub Actions and GitLab CI variables, for hoist in a job script', () => {
   it('GitHub: a tag push gives the version tag; a pull request its number and head branch', async () => {
     const tagPush = await facts({ GITHUB_REF: 'refs/tags/v5.1.0', GITHUB_SHA: head });

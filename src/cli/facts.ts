@@ -53,26 +53,35 @@ export function releaseTagOf(tags: readonly string[]): string | undefined {
 
 export async function cliFacts(exec: Exec, env: Env, cwd: string, flags: Partial<Record<ContextFlag, string>>): Promise<RunFacts> {
   const git = async (...args: string[]) => (await exec.run('git', args, { env, cwd }).catch(() => undefined))?.stdout.trim() || undefined;
-  const inCheckout = (await git('rev-parse', '--is-inside-work-tree')) === 'true';
-  const ask = async (...args: string[]) => (inCheckout ? git(...args) : undefined);
   const ci = ciVariables(env);
   if (flags['pull-request'] !== undefined && !/^\d+$/.test(flags['pull-request']))
     throw new UsageError(`--pull-request: '${flags['pull-request']}' is not a pull request number`, 'build');
   const pr = flags['pull-request'] ?? fromEnv(env, 'CHANGE_ID', 'BUILDKITE_PULL_REQUEST', 'CI_COMMIT_PULL_REQUEST') ?? ci.pr;
-  const atHead = async () =>
-    releaseTagOf((await ask('tag', '--points-at', 'HEAD'))?.split('\n') ?? []) ?? (await ask('describe', '--tags', '--exact-match', 'HEAD'));
-  // The gits at once: each is a process start, and a job script pays them before its inputs are read.
-  const shaOf = async () =>
-    flags.commit ?? fromEnv(env, 'GIT_COMMIT', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'CI_COMMIT_SHA') ?? ci.sha ?? (await ask('rev-parse', 'HEAD'));
-  const [[sha, commitTime], tag, branch, origin] = await Promise.all([
-    shaOf().then(async (sha) => [sha, flags['commit-time'] ?? (sha && (await ask('show', '-s', '--format=%cI', sha)))] as const),
-    (async () => flags['git-tag'] ?? fromEnv(env, 'TAG_NAME', 'BUILDKITE_TAG', 'CIRCLE_TAG', 'CI_COMMIT_TAG') ?? ci.tag ?? (await atHead()))(),
-    (async () =>
-      flags.branch ??
+  // Two gits at once, each a process start a job script pays before its inputs are read: one for the
+  // commit, its time and what points at it (%D: `HEAD -> main, tag: v1.0.0, origin/main`), one for
+  // the remote. Outside a checkout both fail, and the facts are the CI's and the flags' alone.
+  const [head, origin] = await Promise.all([
+    git('-c', 'log.showSignature=false', 'log', '-1', '--no-color', '--decorate=short', '--format=%H%x00%cI%x00%D', 'HEAD'),
+    git('remote', 'get-url', 'origin'),
+  ]);
+  const [headSha, headTime, decorations] = head?.split('\0') ?? [];
+  const refs = decorations ? decorations.split(', ') : [];
+  const tagsAtHead = refs.filter((r) => r.startsWith('tag: ')).map((r) => r.slice('tag: '.length));
+  const sha = flags.commit ?? fromEnv(env, 'GIT_COMMIT', 'BUILDKITE_COMMIT', 'CIRCLE_SHA1', 'CI_COMMIT_SHA') ?? ci.sha ?? headSha;
+  const [commitTime, tag, branch] = await Promise.all([
+    flags['commit-time'] ?? (sha && sha !== headSha && head ? git('show', '-s', '--format=%cI', sha) : sha ? headTime : undefined),
+    flags['git-tag'] ??
+      fromEnv(env, 'TAG_NAME', 'BUILDKITE_TAG', 'CIRCLE_TAG', 'CI_COMMIT_TAG') ??
+      ci.tag ??
+      releaseTagOf(tagsAtHead) ??
+      // No version among them: git describe's choice, as before (version-pattern reads it).
+      (tagsAtHead.length ? git('describe', '--tags', '--exact-match', 'HEAD') : undefined),
+    flags.branch ??
       fromEnv(env, 'BRANCH_NAME', 'BUILDKITE_BRANCH', 'CIRCLE_BRANCH', 'CI_COMMIT_BRANCH') ??
       ci.branch ??
-      (await ask('symbolic-ref', '--short', '-q', 'HEAD')))(),
-    ask('remote', 'get-url', 'origin'),
+      refs.find((r) => r.startsWith('HEAD -> '))?.slice('HEAD -> '.length) ??
+      // A repository with no commit yet has a branch but no log.
+      (head ? undefined : git('symbolic-ref', '--short', '-q', 'HEAD')),
   ]);
   const url = remoteUrl(origin);
   const pullRequest = pr && /^\d+$/.test(pr) ? Number(pr) : undefined;
