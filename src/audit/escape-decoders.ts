@@ -21,6 +21,11 @@ export interface Decoder {
   readonly idle: boolean;
   /** Back to its start, reading in `mode` (a family's decoders are reused to try a place out). */
   reset(mode: number): void;
+  /**
+   * It holds the one byte last pushed and nothing else, as a new decoder would after it (`%` of a
+   * run of `%%%%`): a reading in this state reads on as one begun at that byte.
+   */
+  readonly fresh?: boolean;
 }
 
 export const HEX = new Int8Array(256).fill(-1);
@@ -97,6 +102,10 @@ export class BackslashDecoder implements Decoder {
 
   get idle(): boolean {
     return this.#st === 0 && this.#high < 0 && this.#lead < 0;
+  }
+
+  get fresh(): boolean {
+    return this.#st === 1 && this.#high < 0 && this.#lead < 0 && this.#cont === 0;
   }
 
   reset(): void {
@@ -269,6 +278,10 @@ export class EntityDecoder implements Decoder {
 
   get idle(): boolean {
     return this.#st === 0;
+  }
+
+  get fresh(): boolean {
+    return this.#st === 1;
   }
 
   reset(): void {

@@ -78,7 +78,7 @@ export class Fork<T> implements Sink, Round {
    * and no second round is reading. A later escape is another place, tried on its own.
    */
   push(b: number, made = 0): boolean {
-    if (this.#read === 0 && this.outer === undefined) this.#origin = this.scan.at;
+    if (this.#origin < 0 && this.outer === undefined) this.#origin = this.scan.at;
     if (made && this.mixed && this.decoder.idle) this.out(b, 0);
     else this.decoder.push(b, this);
     if (++this.#read > this.scan.span * RAW_PER_BYTE) return false;
@@ -121,6 +121,49 @@ export class Fork<T> implements Sink, Round {
       else f.over();
     }
     inner.length = kept;
+    // The second rounds just begun are last (`out` begins them before they read the byte).
+    for (let k = inner.length - 1; k > 0 && inner[k]!.#read === 1; k--) if (this.#dropAlike(inner[k]!)) break;
+  }
+
+  /**
+   * Drops the older second rounds that read on as `begun` (just begun at the byte read) will: a
+   * reading whose last escape failed and whose decoder holds only that byte (`%` of a run of
+   * `%%%%`, which a percent reading is never idle in, so `#twin` never merges it), in the same
+   * state, with no escape of its own yet. Kept, a run began one at each byte, each kept to its
+   * allowance: quadratic in the run's length up to it, and a constant of hundreds beyond.
+   */
+  #dropAlike(begun: Fork<T>): boolean {
+    if (!begun.decoder.fresh || begun.#lead || begun.#inner.length) return false;
+    const inner = this.#inner;
+    let kept = 0;
+    for (let k = 0; k < inner.length; k++) {
+      const f = inner[k]!;
+      if (f !== begun && f.#alike(begun)) f.over();
+      else inner[kept++] = f;
+    }
+    const dropped = kept < inner.length;
+    inner.length = kept;
+    return dropped;
+  }
+
+  #alike(o: Fork<T>): boolean {
+    if (this.family !== o.family || this.mode !== o.mode || this.mixed !== o.mixed || this.stacked !== o.stacked || this.#lead) return false;
+    return this.decoder.fresh === true && this.state === o.state && this.#last < 0 && this.#inner.length === 0;
+  }
+
+  /**
+   * A first round of `family` in `mode` would begin at the byte this one reads next, in `state`:
+   * where this one reads it alike (nothing held, the same state, none of its own second rounds
+   * still to begin), it reads on with the new one's allowance instead — and, for one begun at
+   * another family's escape as it is (`stacked`), begins its second rounds at that byte as the
+   * new one would. A run of `%%%%` or `\\\\` began one at each byte, each with its second rounds.
+   */
+  renew(family: Family, mode: number, state: number, stacked: boolean): boolean {
+    if (this.outer || this.family !== family || this.mode !== mode || this.state !== state || this.stacked !== stacked || this.mixed) return false;
+    if (!this.decoder.idle || this.#lead || (!stacked && this.#last < 0)) return false;
+    this.#read = 0;
+    this.#lead = stacked;
+    return true;
   }
 
   #twin(family: Family, mode: number, state: number, mixed: boolean): boolean {

@@ -21,6 +21,10 @@ export class PercentDecoder implements Decoder {
     return this.#st === 0;
   }
 
+  get fresh(): boolean {
+    return this.#st === 1;
+  }
+
   reset(): void {
     this.#st = 0;
   }
@@ -58,6 +62,10 @@ export class QuotedPrintableDecoder implements Decoder {
 
   get idle(): boolean {
     return this.#st === 0;
+  }
+
+  get fresh(): boolean {
+    return this.#st === 1;
   }
 
   reset(): void {

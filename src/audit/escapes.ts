@@ -32,8 +32,15 @@ const NO_MODES: readonly number[] = [];
  */
 export class EscapeScan<T> implements Scanner, ForkHost<T> {
   readonly #raw: Scanner;
-  /** Forks still reading when the last chunk ended. */
+  /**
+   * The first rounds reading, each up to the byte `#next` has for it: read as far as a place
+   * where another may begin only when one does, so that one begun there whose twin is reading
+   * (`Fork.renew`) is not begun again. Run to the chunk's end at once, as before, a run of
+   * `%%%%` began readings at each byte, each with its second rounds kept to its allowance.
+   */
   #forks: Array<Fork<T>> = [];
+  /** Per reading of `#forks`, the index in the chunk of the byte it reads next. */
+  #next: number[] = [];
   #chunk: Uint8Array = new Uint8Array(0);
   #base = 0;
   /** The stream offset of the byte the forks are reading. */
@@ -65,10 +72,9 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
     const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
     this.#chunk = chunk;
     this.before.scanning(chunk, this.#base);
-    const running = this.#forks;
-    this.#forks = [];
-    for (const f of running) this.#run(f, 0);
+    this.#next.fill(0);
     this.#raw.write(chunk);
+    this.#catchUp(chunk.length);
     this.before.scanned();
     this.#base += chunk.length;
     if (this.#found.length) this.#say();
@@ -109,7 +115,7 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
         const worth = this.#worthAFork(family, mode, i, state, family.rounds === true);
         if (worth === 2) {
           const reach = this.#reach(family, mode, i, state);
-          if (reach >= 0) this.#run(new Fork(this, family, family.decoder(mode), mode, state, 1, undefined, reach), i);
+          if (reach >= 0) this.#begin(family, mode, state, reach, false, i);
           // The value may be escaped again by another family over this one (percent-encoded, then XML-escaped): its reading from here.
           if (family.rounds && !led) led = this.#lead(i, state, undefined);
         } else sameSoFar = worth === 0 && modes.length > 1 && family.modal?.alike.includes(String.fromCharCode(b)) === true;
@@ -150,7 +156,7 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
       const t = family.triggers.charCodeAt(0);
       for (const mode of family.modes(t, -1, state) ?? NO_MODES) {
         const reach = this.#reach(family, mode, i, state);
-        if (reach >= 0) this.#run(new Fork(this, family, family.decoder(mode), mode, state, 1, undefined, reach, false, true), i);
+        if (reach >= 0) this.#begin(family, mode, state, reach, true, i);
       }
     }
     return true;
@@ -206,14 +212,35 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
     },
   };
 
-  /** A fork reads on from `from` until it stops or the chunk ends (then it goes on with the next). */
-  #run(fork: Fork<T>, from: number): void {
+  /** A first round from `i`, unless one reading reads on from there as it would. */
+  #begin(family: Family, mode: number, state: number, reach: number, stacked: boolean, i: number): void {
+    this.#catchUp(i);
+    const forks = this.#forks;
+    for (let k = 0; k < forks.length; k++) if (forks[k]!.renew(family, mode, state, stacked)) return;
+    forks.push(new Fork(this, family, family.decoder(mode), mode, state, 1, undefined, reach, false, stacked));
+    this.#next.push(i);
+  }
+
+  /** The readings read on up to the byte at `to` (not yet read); those over are dropped. */
+  #catchUp(to: number): void {
     const chunk = this.#chunk;
-    for (let j = from; j < chunk.length; j++) {
-      this.at = this.#base + j;
-      if (!fork.push(chunk[j]!)) return fork.over();
+    const forks = this.#forks;
+    const next = this.#next;
+    let kept = 0;
+    for (let k = 0; k < forks.length; k++) {
+      const fork = forks[k]!;
+      let j = next[k]!;
+      for (; j < to; j++) {
+        this.at = this.#base + j;
+        if (!fork.push(chunk[j]!)) break;
+      }
+      if (j < to) fork.over();
+      else {
+        forks[kept] = fork;
+        next[kept++] = to;
+      }
     }
-    this.#forks.push(fork);
+    forks.length = next.length = kept;
   }
 
   found(tag: T, escapes: string, depth: number): void {
