@@ -10,7 +10,7 @@
  */
 import { EmbeddedStreams } from './decoders/embedded.js';
 import { brotliStream } from './decoders/native.js';
-import { claim } from './decoders/registry.js';
+import { claim, claimByMagic } from './decoders/registry.js';
 import { EncodedRuns } from './decoders/runs.js';
 import { looksBinary, looksText, tryBrotli } from './decoders/trial.js';
 import { isRegularFile, type TarEntry, type TarPart } from './tar.js';
@@ -238,7 +238,7 @@ export class ContentRouter {
       // compressed stream, of its own format only: its stored or raw blocks hold other formats' bytes as they are,
       // read inside it already. After a container (an initramfs's cpio), any format: the next part may be compressed.
       if (decoder.more) this.#after = this.#embedded(1, FRAMES.has(decoder.name) ? decoder : undefined);
-    } else if (!deep && !looksText(head) && tryBrotli(head, (out) => claim(out, '') !== undefined)) {
+    } else if (!deep && !looksText(head) && tryBrotli(head, (out) => claimByMagic(out) !== undefined)) {
       // Brotli by trial, without a name to say so: the content is read as plain as well (a few random bytes before
       // text often read as a brotli uncompressed meta-block, whose stream then fails), and the stream is a trial (quiet).
       this.#decoding = brotliStream(this.env(this.path, true));

@@ -38,6 +38,18 @@ describe('streams at any offset', () => {
     },
   );
 
+  // Every first byte before a zlib stream: 14 of them read as brotli's uncompressed meta-block gave
+  // the stream's deflate body, which raw deflate (no magic) then claimed — the value found twice.
+  it('one byte, any of the 256, before a zlib stream: the stream found once, at @1', async () => {
+    const stream = deflateSync(Buffer.from(env(SECRET).repeat(4)));
+    const twice: number[] = [];
+    for (let b = 0; b < 256; b++) {
+      const found = await auditFiles({ 'opt/res/resources.pak': Buffer.concat([Buffer.from([b]), stream, randomBytes(777)]) });
+      if (found.length !== 1 || found[0]!.path !== 'opt/res/resources.pak@1!') twice.push(b);
+    }
+    expect(twice).toEqual([]);
+  }, 60_000);
+
   // Nearest real-world variant: `makeself --nocomp` (an installer script, its payload an uncompressed tar appended), a tar inside a firmware image.
   it.skipIf(!has('tar'))('an uncompressed tar after other bytes: its members walked, named by its offset; its clean twin gives nothing', async () => {
     const payload = (value: string) =>

@@ -70,5 +70,16 @@ export const DECODERS: readonly Decoder[] = [
   deflateRaw,
 ];
 
+/**
+ * Decoders told by their structure alone, with no magic number. What a chance brotli trial gave is
+ * no evidence of brotli when only one of these claims it: one byte before a zlib stream decoded as
+ * brotli's uncompressed meta-block gives the stream's deflate body, which raw deflate then reads —
+ * the stream found twice, once under a path of chances (14 first bytes in 256).
+ */
+const STRUCTURE_ONLY: ReadonlySet<Decoder> = new Set([hadoopSnappy, pickle0, deflateRaw]);
+
+/** The decoder with a magic number (or a name) that claims `head`: what a trial's output must start with to count. */
+export const claimByMagic = (head: Uint8Array): Decoder | undefined => DECODERS.find((d) => !STRUCTURE_ONLY.has(d) && d.sniff(head, ''));
+
 /** The decoder that claims content starting with `head` at `path`, if one does. */
 export const claim = (head: Uint8Array, path: string): Decoder | undefined => DECODERS.find((d) => d.sniff(head, path));
