@@ -10,7 +10,7 @@
  */
 import { EmbeddedStreams } from './decoders/embedded.js';
 import { brotliStream } from './decoders/native.js';
-import { claim, claimByMagic } from './decoders/registry.js';
+import { claim, claimByMagic, claimsByStructure } from './decoders/registry.js';
 import { EncodedRuns } from './decoders/runs.js';
 import { looksBinary, looksText, tryBrotli } from './decoders/trial.js';
 import { isRegularFile, type TarEntry, type TarPart } from './tar.js';
@@ -233,7 +233,9 @@ export class ContentRouter {
     const deep = this.depth > this.#limits.depth;
     if (decoder && deep) return this.#limit(`containers nested deeper than ${this.#limits.depth} levels (a ${decoder.name} here)`);
     if (decoder) {
-      this.#decoding = decoder.open(this.env(this.path, false, decoder.maxRatio));
+      // Told by structure alone (raw deflate, Hadoop snappy, pickle 0), a claim is a trial: hex of `AAAA…` (0xAA bytes)
+      // passes raw deflate's first-block check, then fails — a chance, not a damaged stream to name.
+      this.#decoding = decoder.open(this.env(this.path, claimsByStructure(decoder), decoder.maxRatio));
       // Streams after this one's end (concatenated members, frames) are found as streams inside the content. After a
       // compressed stream, of its own format only: its stored or raw blocks hold other formats' bytes as they are,
       // read inside it already. After a container (an initramfs's cpio), any format: the next part may be compressed.

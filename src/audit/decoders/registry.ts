@@ -78,6 +78,9 @@ export const DECODERS: readonly Decoder[] = [
  */
 const STRUCTURE_ONLY: ReadonlySet<Decoder> = new Set([hadoopSnappy, pickle0, deflateRaw]);
 
+/** Whether `decoder` claims by structure alone: its content is opened as a trial's, a failure that gave little taken for a chance match. */
+export const claimsByStructure = (decoder: Decoder): boolean => STRUCTURE_ONLY.has(decoder);
+
 /** The decoder with a magic number (or a name) that claims `head`: what a trial's output must start with to count. */
 export const claimByMagic = (head: Uint8Array): Decoder | undefined => DECODERS.find((d) => !STRUCTURE_ONLY.has(d) && d.sniff(head, ''));
 
