@@ -58,6 +58,8 @@ const char = (specials: string) =>
 /** Printable values of 12–40 characters, as the property test makes them. */
 const values = (specials: string) => fc.array(char(specials), { minLength: 12, maxLength: 40 }).map((cs) => cs.join('').replace(/^ /, 'k').replace(/ $/, 'q'));
 
+const jsonThenXml = (stack: readonly Encoding[]) => stack.indexOf('json') >= 0 && stack[stack.indexOf('json') + 1] === 'xml';
+
 async function missesOf(stack: Encoding[], gen: fc.Arbitrary<string>, n: number): Promise<string[]> {
   const misses: string[] = [];
   for (const [i, v] of fc.sample(gen, { seed: 42, numRuns: n }).entries()) if (!(await found(v, await placed(v, stack, 1000 * i + 7)))) misses.push(v);
@@ -103,10 +105,22 @@ describe('stacks of encodings that once slipped through the audit', () => {
       expect(
         await missesOf(
           stack,
-          values('+/&<>"\\').filter((v) => !/[%=]/.test(v)),
+          values('+/&<>"\\').filter((v) => !(jsonThenXml(stack) ? /[%="\\]/ : /[%=]/).test(v)),
           30,
         ),
       ).toEqual([]),
+    60_000,
+  );
+
+  // Known gap since ee3bfc6 (docs/architecture.md): a value holding `\` or `"`, JSON-escaped then XML-escaped, is
+  // missed in about one case in ten — the JSON reading over the XML one is lost after the `\\` JSON wrote. Marked
+  // `fails` so that the day it is read, this test says so and the filter above goes.
+  it.fails(
+    'known gap: a value holding \\ or ", escaped by JSON then XML, is always found',
+    async () => {
+      const held = values('+/&<>"\\').filter((v) => /["\\]/.test(v) && !/[%=]/.test(v));
+      expect(await missesOf(['json', 'xml'], held, 30)).toEqual([]);
+    },
     60_000,
   );
 
