@@ -60,14 +60,16 @@ async function auditOne(
   const progress = (p: { bytes: number; layers: number }) => Object.assign(so, { bytes: p.bytes, layers: p.layers });
   const result = await platform
     .group('Audit', () =>
-      streamed ? streamed.finish(b.graph, b.adopted, progress) : auditLayout(b.layoutDir, b.graph, {
-        secrets,
-        handedKeys,
-        redact: (t) => redactor.redact(t),
-        strictLimits,
-        adopted: b.adopted,
-        progress,
-      }),
+      streamed
+        ? streamed.finish(b.graph, b.adopted, progress)
+        : auditLayout(b.layoutDir, b.graph, {
+            secrets,
+            handedKeys,
+            redact: (t) => redactor.redact(t),
+            strictLimits,
+            adopted: b.adopted,
+            progress,
+          }),
     )
     .finally(stop);
   for (const s of result.skipped) platform.warning(`audit: ${s}`);

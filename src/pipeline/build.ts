@@ -61,6 +61,15 @@ export interface RunOptions {
   prepare?: (inputs: BuildInputs, workdir: string) => Promise<BuildInputs>;
 }
 
+/** The files the inputs name checked, the secret files catalogued, the builds planned (and, with base-signers, every base verified by digest and the build pinned to it: trust/bases.ts). */
+async function checkAndPlan(fx: Effects, prepared: BuildInputs, catalog: SecretCatalog, workDir: string) {
+  await checkFiles(fx, prepared);
+  await catalogSecretFiles(fx.files, prepared.secrets.secrets, { buildArgs: prepared.source.buildArgs, ...prepared.metadata }, catalog);
+  return prepared.audit.baseSigners || prepared.audit.baseKeyless
+    ? await (await import('../trust/bases.js')).trustBases(fx, prepared, await planBuild(fx, prepared), catalog, workDir)
+    : { inputs: prepared, planned: await planBuild(fx, prepared) };
+}
+
 /** One build, from its inputs to its push; what it made is in the returned record, also when it throws (`record` argument). */
 export async function runBuild(
   fx: Effects,
@@ -91,14 +100,7 @@ export async function runBuild(
     const loading = stages();
     const probing = fx.builders.probe(fx.exec, platform.context.env, given.builder.buildxBuilder);
     for (const p of [loading, probing]) p.catch(() => undefined); // awaited below, unless the run stops first
-    const prepared = (record.inputs = o.prepare ? await o.prepare(cloned, work.dir) : cloned);
-    await checkFiles(fx, prepared);
-    await catalogSecretFiles(fx.files, prepared.secrets.secrets, { buildArgs: prepared.source.buildArgs, ...prepared.metadata }, catalog);
-    // base-signers: after the policy, every base verified by digest and the build pinned to it (trust/bases.ts).
-    const { inputs, planned } =
-      prepared.audit.baseSigners || prepared.audit.baseKeyless
-        ? await (await import('../trust/bases.js')).trustBases(fx, prepared, await planBuild(fx, prepared), catalog, work.dir)
-        : { inputs: prepared, planned: await planBuild(fx, prepared) };
+    const { inputs, planned } = await checkAndPlan(fx, (record.inputs = o.prepare ? await o.prepare(cloned, work.dir) : cloned), catalog, work.dir);
     record.inputs = inputs;
     const {
       chooseBuilderFor,
