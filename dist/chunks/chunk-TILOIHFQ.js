@@ -1,0 +1,3 @@
+import { createRequire as __hoistCreateRequire } from 'node:module';
+const require = __hoistCreateRequire(import.meta.url);
+import{mkdir as c,stat as s}from"node:fs/promises";import{dirname as d,resolve as a}from"node:path";async function E(n){let i=[];for(let r=a(n);;){let o=await s(r).catch(e=>e.code==="ENOENT"||e.code==="ENOTDIR"?void 0:Promise.reject(e));if(o){if(!o.isDirectory())throw Object.assign(new Error(`${r} is not a directory`),{code:"ENOTDIR"});break}i.push(r);let t=d(r);if(t===r)break;r=t}for(let r of i.reverse())await c(r).catch(o=>o.code==="EEXIST"?void 0:Promise.reject(o))}export{E as a};
