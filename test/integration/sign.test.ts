@@ -335,9 +335,9 @@ describe('sign: key', () => {
     const lines = good.split('\n');
     await writeFile(join(ws, 'cut.pem'), [lines[0], lines[1], lines.at(-2)].join('\n'));
     const cases: Array<[string, Record<string, string>, RegExp]> = [
-      [cosign.key, { HOIST_SIGNING_KEY_PASSWORD: 'wrong password 123' }, /--signing-key-password: does not decrypt the key/],
-      [join(ws, 'cut.pem'), {}, /--signing-key: is a damaged "PRIVATE KEY" block/],
-      [join(ws, 'rsa.pem'), {}, /--signing-key: the key is an RSA key; Hoist signs and verifies with ECDSA P-256/],
+      [cosign.key, { HOIST_SIGNING_KEY_PASSWORD: 'wrong password 123' }, /HOIST_SIGNING_KEY_PASSWORD or --signing-key-password-file: does not decrypt the key/],
+      [join(ws, 'cut.pem'), {}, /HOIST_SIGNING_KEY or --signing-key-file: is a damaged "PRIVATE KEY" block/],
+      [join(ws, 'rsa.pem'), {}, /HOIST_SIGNING_KEY or --signing-key-file: the key is an RSA key; Hoist signs and verifies with ECDSA P-256/],
     ];
     for (const [file, env, message] of cases) {
       const repo = `${plain.host}/${uniqueRepo('sign/refused')}`;
