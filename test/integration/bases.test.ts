@@ -90,12 +90,16 @@ describe('base layers keep their own blobs', () => {
       `docker://${plain.host}/${base}:1`,
     ]);
     await exec('docker', ['rmi', local], { env: toolEnv() });
-    // Copied as they are (skopeo keeps the blobs) to the registries that will hold it.
+    // Copied as they are to the registries that will hold it. --preserve-digests: without it skopeo's
+    // blob-info cache (/var/lib/containers/cache, grown by every earlier run on the machine) may name
+    // another compression of busybox's layer the registry already holds, and the copy's manifest then
+    // names that blob, not the base's — the base is no longer mountable under its own digests.
     for (const host of [tls.host, token.host]) {
       const dest = host === tls.host ? ['--dest-cert-dir', tls.certDir] : ['--dest-tls-verify=false'];
       await run('skopeo', [
         'copy',
         '-q',
+        '--preserve-digests',
         '--src-tls-verify=false',
         ...dest,
         '--dest-authfile',
