@@ -8,6 +8,10 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
+          // `vitest run` runs the unit files beside the integration project (builds, registries): a
+          // unit test that compresses or audits megabytes with real tools took over vitest's default
+          // 5 s there. A bound on time that a test means to check is asserted by the test itself.
+          testTimeout: 30_000,
         },
       },
       {
