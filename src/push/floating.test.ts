@@ -141,8 +141,13 @@ describe('floating tags under concurrent releases', () => {
     // The higher release's settle re-read waits; meanwhile the lower one writes its stale value and dies (no re-read).
     let gate!: () => void;
     const opened = new Promise<void>((r) => (gate = r));
-    const higher = convergeFloating(ctx(high, hLog, { sleep: () => opened }), plan('2.2.0'), ['2', 'latest']);
-    await sleep(30);
+    // The lower one writes once the higher is in its settle wait — told by the wait itself, not by a
+    // fixed 30 ms, which a loaded machine outran (the higher had not yet written: nothing to repair).
+    let waiting!: () => void;
+    const inWait = new Promise<void>((r) => (waiting = r));
+    const settle = () => (waiting(), opened);
+    const higher = convergeFloating(ctx(high, hLog, { sleep: settle }), plan('2.2.0'), ['2', 'latest']);
+    await inWait;
     for (const tag of ['2', 'latest']) await client.putManifest(repository.path, tag, low.graph.root.bytes, low.graph.root.mediaType);
     gate();
     const result = await higher;
