@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Exec } from '../effects/exec.js';
 import { blobPath, readLayoutRoot, writeBlobBytes, writeIndex, type ImageManifest } from '../oci/layout.js';
 import type { Builder, BuildPlan } from '../core/builder.js';
-import { commonBuildFlags } from './plan.js';
+import { cacheFromRefs, commonBuildFlags } from './plan.js';
 
 export function renderBuildahArgs(plan: BuildPlan): string[] {
   const args = [
@@ -19,7 +19,7 @@ export function renderBuildahArgs(plan: BuildPlan): string[] {
     '--iidfile',
     plan.iidFile,
     '--layers',
-    ...commonBuildFlags(plan, { pull: [`--pull=${plan.pull ? 'always' : 'true'}`] }),
+    ...commonBuildFlags(plan, { cacheFrom: cacheFromRefs(plan), pull: [`--pull=${plan.pull ? 'always' : 'true'}`] }),
   ];
   for (const [name, source] of plan.buildContexts) args.push('--build-context', `${name}=${source}`);
   for (const u of plan.extras.ulimits) args.push('--ulimit', u);

@@ -4,6 +4,10 @@
  * runs — never silently dropped.
  */
 import type { BuilderName, BuildPlan, SshForward } from '../core/builder.js';
+import { cacheImageRefs } from '../inputs/cache-entry.js';
+
+/** docker build's and buildah's `--cache-from`: image references only (`type=registry,ref=R` given as R). */
+export const cacheFromRefs = (plan: BuildPlan) => plan.cacheFrom.flatMap((c) => cacheImageRefs(c) ?? [c]);
 
 /** `id` or `id=socket-or-key[,…]`, BuildKit's `--ssh` forms. */
 export const sshFlag = (s: SshForward) => (s.paths.length ? `${s.id}=${s.paths.join(',')}` : s.id);
@@ -13,7 +17,7 @@ export const sshFlag = (s: SshForward) => (s.paths.length ? `${s.id}=${s.paths.j
  * build arguments, labels, secrets (file paths only), SSH forwards, cache sources, no-cache, host
  * entries — with each builder's own cache exports and pull flag in their place.
  */
-export function commonBuildFlags(plan: BuildPlan, own: { cacheTo?: string[]; pull: string[] }): string[] {
+export function commonBuildFlags(plan: BuildPlan, own: { cacheFrom?: string[]; cacheTo?: string[]; pull: string[] }): string[] {
   const args: string[] = [];
   if (plan.target) args.push('--target', plan.target);
   if (plan.network) args.push('--network', plan.network);
@@ -22,7 +26,7 @@ export function commonBuildFlags(plan: BuildPlan, own: { cacheTo?: string[]; pul
   for (const [k, v] of plan.labels) args.push('--label', `${k}=${v}`);
   for (const s of plan.secretFiles) args.push('--secret', `id=${s.id},src=${s.path}`);
   for (const s of plan.ssh) args.push('--ssh', sshFlag(s));
-  for (const c of plan.cacheFrom) args.push('--cache-from', c);
+  for (const c of own.cacheFrom ?? plan.cacheFrom) args.push('--cache-from', c);
   args.push(...(own.cacheTo ?? []));
   if (plan.noCache) args.push('--no-cache');
   args.push(...own.pull);
@@ -73,6 +77,10 @@ export function unsupported(builder: BuilderName, plan: BuildPlan, provenanceSet
     if (x.allow.length) need('allow', 'BuildKit entitlements', 'buildx or buildctl');
     if (x.noCacheFilters.length) need('no-cache-filters', 'stages built without the cache', 'buildx or buildctl');
     if (x.attests.length) need('attests', 'attestations', 'buildx or buildctl');
+  }
+  if (builder === 'docker' || builder === 'buildah') {
+    const other = plan.cacheFrom.filter((c) => !cacheImageRefs(c));
+    if (other.length) need('cache-from', `a cache other than an image reference (${other.map((c) => `'${c}'`).join(', ')})`, 'buildx or buildctl');
   }
   if (builder === 'docker') {
     if (plan.cacheTo.length) need('cache-to', 'exporting a build cache', 'buildx or buildctl');

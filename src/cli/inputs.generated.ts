@@ -82,7 +82,7 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "cache-from",
-    "summary": "Cache sources, one per line (a registry reference, or type=… as with buildx; type=gha,scope=… is one entry)"
+    "summary": "Cache sources, one per line (a registry reference, or type=… as with buildx: registry, local, gha, s3, azblob; type=gha,scope=… is one entry; builders docker and buildah take registry references only)"
   },
   {
     "name": "cache-to",

@@ -1,5 +1,6 @@
 /** How the image is built: which builder, for which platforms, with what cache and attestations. */
 import { BUILDERS, type BuildExtras, type BuilderName, type Provenance } from '../core/builder.js';
+import { cacheEntryIssues } from './cache-entry.js';
 import { inputList, optional, parseBool, parseChoice, parseList, type InputScope } from './read.js';
 
 export interface BuilderSettings {
@@ -149,6 +150,8 @@ export function parseBuilder(scope: InputScope): BuilderSettings {
     issues.push({ input: 'builder', message: `'${instance}' names a buildx builder and buildx-builder names '${named}': give one of them` });
   const cacheFrom = inputList(scope, 'cache-from', { ignoreComma: true, comment: true });
   const cacheTo = inputList(scope, 'cache-to', { ignoreComma: true, comment: true });
+  for (const message of cacheEntryIssues(cacheFrom, 'cache-from')) issues.push({ input: 'cache-from', message });
+  for (const message of cacheEntryIssues(cacheTo, 'cache-to')) issues.push({ input: 'cache-to', message });
   const extras = parseBuildExtras(scope);
   const provenanceSet = provenanceRaw !== '';
   const sbom = parseBool(scope, 'sbom', false);
