@@ -12,7 +12,15 @@ import { cacheFromRefs, commonBuildFlags } from './plan.js';
 
 /** `docker build` arguments for a plan. No secret value is ever part of argv: only file paths. */
 export function renderDockerBuildArgs(plan: BuildPlan): string[] {
-  const args = ['build', '--progress=plain', '--file', plan.file, '--iidfile', plan.iidFile, ...commonBuildFlags(plan, { cacheFrom: cacheFromRefs(plan), pull: plan.pull ? ['--pull'] : [] })];
+  const args = [
+    'build',
+    '--progress=plain',
+    '--file',
+    plan.file,
+    '--iidfile',
+    plan.iidFile,
+    ...commonBuildFlags(plan, { cacheFrom: cacheFromRefs(plan), pull: plan.pull ? ['--pull'] : [] }),
+  ];
   for (const t of plan.localTags) args.push('--tag', t);
   args.push(plan.context);
   return args;
