@@ -179,81 +179,70 @@ export async function signPushed(
   clients: ReadonlyMap<string, RegistryClient>,
   attestations: readonly Attestation[] = [],
 ): Promise<SignatureRecord[]> {
-  if ('keyless' in key) return signKeyless(fx, key, built, clients, attestations);
   const records: SignatureRecord[] = [];
-  await fx.platform.group('Sign', async () => {
-    fx.platform.info(`signing with the key ${key.fingerprint} (verify with its public key: cosign verify --key cosign.pub, or hoist verify --key)`);
-    const bundles = keyBundleSigner(key);
+  await fx.platform.group('keyless' in key ? 'Sign (keyless)' : 'Sign', async () => {
+    let sign: (place: SignPlace) => Promise<void>;
     const signed = new Map<string, Promise<Buffer>>();
-    for (const b of built) {
-      for (const image of b.unit.images) {
-        const client = clients.get(image.repository.host);
-        if (!client) throw new Error(`${formatRepository(image.repository)}: no registry client to write its signature with`);
-        const name = formatRepository(image.repository);
-        for (const digest of signedDigests(b)) {
-          const a = await attachSignature(client, image.repository.path, name, digest, key);
-          records.push({ reference: `${name}:${a.tag}`, repository: name, digest, manifest: a.manifest, keyId: key.fingerprint, added: a.added });
-          fx.platform.info(`${name}@${digest}: ${a.added ? 'signed' : 'already signed by this key'} (${name}:${a.tag})`);
-          await storeSignatureBundle(fx, client, image.repository.path, name, subjectIn(b, digest), bundles, signed);
-          await attachProvenance(
-            fx,
-            client,
-            image.repository.path,
-            name,
-            subjectIn(b, digest),
-            attestations.find((x) => x.built === b),
-          );
-        }
-      }
+    if ('keyless' in key) {
+      const { keyless } = key;
+      fx.platform.info(`signing keyless: certificates from ${keyless.fulcioUrl}, entries in ${keyless.rekorUrl}`);
+      const bundles = keylessBundleSigner(keyless);
+      sign = async ({ client, path, name, digest, subject }) => {
+        const a = await naming(`${name}@${digest}: not signed`, () => attachKeylessSignature(client, path, name, digest, keyless));
+        records.push({ reference: `${name}:${a.tag}`, repository: name, digest, manifest: a.manifest, keyId: `${a.identity} (${a.issuer})`, added: a.added });
+        fx.platform.info(`${name}@${digest}: ${a.added ? 'signed' : 'already signed'} by ${a.identity} (issuer ${a.issuer}) (${name}:${a.tag})`);
+        await naming(`${name}@${digest}: its Sigstore bundle not signed`, () => storeSignatureBundle(fx, client, path, name, subject, bundles, signed));
+      };
+    } else {
+      const k = key;
+      fx.platform.info(`signing with the key ${k.fingerprint} (verify with its public key: cosign verify --key cosign.pub, or hoist verify --key)`);
+      const bundles = keyBundleSigner(k);
+      sign = async ({ client, path, name, digest, subject }) => {
+        const a = await attachSignature(client, path, name, digest, k);
+        records.push({ reference: `${name}:${a.tag}`, repository: name, digest, manifest: a.manifest, keyId: k.fingerprint, added: a.added });
+        fx.platform.info(`${name}@${digest}: ${a.added ? 'signed' : 'already signed by this key'} (${name}:${a.tag})`);
+        await storeSignatureBundle(fx, client, path, name, subject, bundles, signed);
+      };
     }
-  });
-  return records;
-}
-
-/** sign: keyless — each manifest signed with a certificate for the CI's identity, as `cosign sign` (keyless) stores it. */
-async function signKeyless(
-  fx: Pick<Effects, 'platform'>,
-  signer: KeylessSigner,
-  built: readonly SignedImage[],
-  clients: ReadonlyMap<string, RegistryClient>,
-  attestations: readonly Attestation[],
-): Promise<SignatureRecord[]> {
-  const records: SignatureRecord[] = [];
-  await fx.platform.group('Sign (keyless)', async () => {
-    fx.platform.info(`signing keyless: certificates from ${signer.keyless.fulcioUrl}, entries in ${signer.keyless.rekorUrl}`);
-    const bundles = keylessBundleSigner(signer.keyless);
-    const signed = new Map<string, Promise<Buffer>>();
     for (const b of built)
       for (const image of b.unit.images) {
         const client = clients.get(image.repository.host);
         if (!client) throw new Error(`${formatRepository(image.repository)}: no registry client to write its signature with`);
         const name = formatRepository(image.repository);
+        const path = image.repository.path;
         for (const digest of signedDigests(b)) {
-          let a;
-          try {
-            a = await attachKeylessSignature(client, image.repository.path, name, digest, signer.keyless);
-          } catch (err) {
-            throw err instanceof KeylessError ? new Error(`${name}@${digest}: not signed: ${err.message}`) : err;
-          }
-          records.push({ reference: `${name}:${a.tag}`, repository: name, digest, manifest: a.manifest, keyId: `${a.identity} (${a.issuer})`, added: a.added });
-          fx.platform.info(`${name}@${digest}: ${a.added ? 'signed' : 'already signed'} by ${a.identity} (issuer ${a.issuer}) (${name}:${a.tag})`);
-          try {
-            await storeSignatureBundle(fx, client, image.repository.path, name, subjectIn(b, digest), bundles, signed);
-          } catch (err) {
-            throw err instanceof KeylessError ? new Error(`${name}@${digest}: its Sigstore bundle not signed: ${err.message}`) : err;
-          }
+          const subject = subjectIn(b, digest);
+          await sign({ client, path, name, digest, subject });
           await attachProvenance(
             fx,
             client,
-            image.repository.path,
+            path,
             name,
-            subjectIn(b, digest),
+            subject,
             attestations.find((x) => x.built === b),
           );
         }
       }
   });
   return records;
+}
+
+/** One manifest to sign in one repository: what both kinds of signing are handed. */
+interface SignPlace {
+  client: RegistryClient;
+  path: string;
+  name: string;
+  digest: string;
+  subject: SubjectDescriptor;
+}
+
+/** A keyless failure (Fulcio, Rekor, the token) said with what was not signed; any other error as it is. */
+async function naming<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw err instanceof KeylessError ? new Error(`${what}: ${err.message}`) : err;
+  }
 }
 
 /** A build's signed provenance attached under `digest`'s `.att` (none for a merge's index: it built nothing). */
