@@ -4,6 +4,7 @@
  * seed from `testSeed` and names it in its title or failure message. Values whose only job is to be
  * unique (secrets, tags, repository names) are not made here: they stay unpredictable.
  */
+import { beforeEach } from 'vitest';
 
 /** The environment variable that, set by hand, replaces every generated test's fixed seed. */
 export const SEED_VARIABLE = 'HOIST_TEST_SEED';
@@ -79,5 +80,26 @@ export function seeded(seed: number): Seeded {
       for (let i = 0; i < n; i++) s += alphabet[int(alphabet.length)];
       return s;
     },
+  };
+}
+
+/**
+ * A test file's generator, begun again from its seed (testSeed(fixed)) before each of its tests:
+ * a test draws the same inputs run alone (`-t`) as in its file. Tests that draw from it name
+ * `.seed` in their titles. Not for tests run concurrently (they would share one sequence).
+ */
+export function seededPerTest(fixed: number): Seeded {
+  const seed = testSeed(fixed);
+  let current = seeded(seed);
+  beforeEach(() => {
+    current = seeded(seed);
+  });
+  return {
+    seed,
+    next: () => current.next(),
+    int: (minOrMax, max) => current.int(minOrMax, max),
+    bytes: (n) => current.bytes(n),
+    pick: (items) => current.pick(items),
+    chars: (alphabet, n) => current.chars(alphabet, n),
   };
 }

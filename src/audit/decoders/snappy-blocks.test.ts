@@ -7,7 +7,6 @@
 // output file part-00000.snappy copied into a data image.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes, randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +14,10 @@ import { decodeWith } from './decode.testing.js';
 import { claim } from './registry.js';
 import { hadoopSnappy, sniffHadoop, snappyJava } from './snappy-blocks.js';
 import { auditFiles, SECRET } from './testing.js';
+import { seededPerTest } from '../../../test/support/random.js';
+
+/** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it); the tests that draw name it. */
+const rand = seededPerTest(1);
 
 const PYTHON = '/usr/bin/python3';
 const JAR = '/usr/share/java/snappy-java.jar';
@@ -59,13 +62,13 @@ const withValue = (n: number, at: number, v: string) => {
 };
 
 describe.skipIf(!hasHadoop)('Hadoop SnappyCodec framing', () => {
-  it('random content, values at random offsets (near the 256 KiB cuts too): output = input, chunks of 1 byte to whole', async () => {
+  it(`random content, values at random offsets (near the 256 KiB cuts too): output = input, chunks of 1 byte to whole (seed ${rand.seed})`, async () => {
     for (let round = 0; round < 4; round++) {
-      const body = round % 2 ? log(600_000) : Buffer.from(randomBytes(450_000).toString('base64'));
-      Buffer.from(`=${randomBytes(20).toString('hex')}\n`).copy(body, round < 2 ? 262144 - 20 : randomInt(0, body.length - 50));
+      const body = round % 2 ? log(600_000) : Buffer.from(rand.bytes(450_000).toString('base64'));
+      Buffer.from(`=${rand.bytes(20).toString('hex')}\n`).copy(body, round < 2 ? 262144 - 20 : rand.int(0, body.length - 50));
       const z = hadoop(body);
       expect(sniffHadoop(z)).toBe(true);
-      for (const chunk of round === 0 ? [1, 7, 65536, z.length] : [randomInt(1, 100_000)]) {
+      for (const chunk of round === 0 ? [1, 7, 65536, z.length] : [rand.int(1, 100_000)]) {
         const { out, limits } = await decodeWith(hadoopSnappy, z, { chunk });
         expect(limits).toEqual([]);
         expect(out.equals(body), `round ${round}, chunk ${chunk}`).toBe(true);
@@ -89,9 +92,9 @@ describe.skipIf(!hasHadoop)('Hadoop SnappyCodec framing', () => {
 });
 
 describe('Hadoop framing has no magic number: what is not one is not claimed', () => {
-  it('random bytes (200,000 heads), text, and every other format’s head go elsewhere', () => {
+  it(`random bytes (200,000 heads), text, and every other format’s head go elsewhere (seed ${rand.seed})`, () => {
     let claimed = 0;
-    for (let i = 0; i < 200_000; i++) if (sniffHadoop(randomBytes(512))) claimed++;
+    for (let i = 0; i < 200_000; i++) if (sniffHadoop(rand.bytes(512))) claimed++;
     expect(claimed).toBe(0);
     expect(sniffHadoop(log(512))).toBe(false);
     expect(claim(Buffer.from('{"a": 1}\n'.repeat(60)), 'x.json')).toBeUndefined();
@@ -99,8 +102,8 @@ describe('Hadoop framing has no magic number: what is not one is not claimed', (
 });
 
 describe.skipIf(!hasJava)('snappy-java stream (SnappyOutputStream)', () => {
-  it('output = input, chunks of 1 byte to whole; two streams appended read as one', async () => {
-    const body = Buffer.concat([log(70_000), randomBytes(40_000)]);
+  it(`output = input, chunks of 1 byte to whole; two streams appended read as one (seed ${rand.seed})`, async () => {
+    const body = Buffer.concat([log(70_000), rand.bytes(40_000)]);
     const z = xerial(body);
     for (const chunk of [1, 16, 4096, z.length]) {
       const { out, limits } = await decodeWith(snappyJava, z, { chunk });

@@ -6,11 +6,14 @@
 // framing, a LevelDB/Chromium-style export, a Kafka Connect file sink with snappy.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { randomBytes, randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeWith } from './decode.testing.js';
 import { snappy, unsnappy } from './snappy.js';
 import { auditFiles, SECRET } from './testing.js';
+import { seededPerTest } from '../../../test/support/random.js';
+
+/** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it); the tests that draw name it. */
+const rand = seededPerTest(1);
 
 const PYTHON = '/usr/bin/python3';
 // python3-snappy 0.5's framing computes its CRC-32C with a C call Python 3.11 refuses (PY_SSIZE_T_CLEAN):
@@ -39,17 +42,17 @@ const raw = (input: Uint8Array) =>
   execFileSync(PYTHON, ['-c', 'import sys, snappy; sys.stdout.buffer.write(snappy.compress(sys.stdin.buffer.read()))'], { input });
 const log = (n: number) => Buffer.alloc(n, '2026-01-01T00:00:00Z INFO request served in 3 ms\n');
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const value = () => Array.from({ length: 40 }, () => ALNUM[randomInt(ALNUM.length)]).join('');
+const value = () => Array.from({ length: 40 }, () => ALNUM[rand.int(ALNUM.length)]).join('');
 
 describe.skipIf(!hasSnappy)('snappy (framing format, .sz)', () => {
-  it('random values at random offsets (near the 64 KiB cuts too), random content: output = input, chunks of 1 byte to whole', async () => {
+  it(`random values at random offsets (near the 64 KiB cuts too), random content: output = input, chunks of 1 byte to whole (seed ${rand.seed})`, async () => {
     for (let round = 0; round < 8; round++) {
       const v = value();
-      const body = Buffer.concat([round % 2 ? log(200_000) : Buffer.from(randomBytes(150_000).toString('base64'))]);
-      const at = round < 4 ? 65536 * randomInt(1, 3) - randomInt(1, v.length) : randomInt(0, body.length - 60);
+      const body = Buffer.concat([round % 2 ? log(200_000) : Buffer.from(rand.bytes(150_000).toString('base64'))]);
+      const at = round < 4 ? 65536 * rand.int(1, 3) - rand.int(1, v.length) : rand.int(0, body.length - 60);
       Buffer.from(`=${v}\n`).copy(body, at);
       const z = sz(body);
-      for (const chunk of round === 0 ? [1, 13, 65536, z.length] : [randomInt(1, 100_000), z.length]) {
+      for (const chunk of round === 0 ? [1, 13, 65536, z.length] : [rand.int(1, 100_000), z.length]) {
         const { out, limits } = await decodeWith(snappy, z, { chunk });
         expect(limits).toEqual([]);
         expect(out.equals(body), `round ${round}, chunk ${chunk}`).toBe(true);
@@ -68,8 +71,8 @@ describe.skipIf(!hasSnappy)('snappy (framing format, .sz)', () => {
     expect(await auditFiles({ 'var/lib/app/events.log.sz': file('clean-value-nothing-here') })).toEqual([]);
   });
 
-  it('raw blocks with copies (repeats, overlapping copies) decode as the library wrote them', () => {
-    for (const input of [Buffer.from('abcabcabcabcabcabc'.repeat(500)), Buffer.alloc(60_000, 'z'), randomBytes(40_000), log(65_536)]) {
+  it(`raw blocks with copies (repeats, overlapping copies) decode as the library wrote them (seed ${rand.seed})`, () => {
+    for (const input of [Buffer.from('abcabcabcabcabcabc'.repeat(500)), Buffer.alloc(60_000, 'z'), rand.bytes(40_000), log(65_536)]) {
       expect(unsnappy(raw(input), 65536).equals(input)).toBe(true);
     }
   });

@@ -6,7 +6,6 @@
 // Nearest real-world variants: a layer pushed by buildah/podman as zstd:chunked, a log compressed by
 // pzstd, `zstd -c >> backup.zst` run nightly, a .tar.zst made with `zstd -T0`.
 import { execFileSync } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,12 +17,16 @@ import { auditLayout } from '../audit.js';
 import { decodeWith } from './decode.testing.js';
 import { zstd } from './native.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
+import { seededPerTest } from '../../../test/support/random.js';
+
+/** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it); the tests that draw name it. */
+const rand = seededPerTest(1);
 
 const zst = (input: Uint8Array, args: string[] = []) => execFileSync('zstd', ['-q', '-c', ...args], { input, maxBuffer: 1 << 28 });
 const pzstd = (input: Uint8Array) => tool('sh', ['-c', 'pzstd -q -p 2 in -o out'], { in: input }, 'out');
-const noise = (n: number) => Buffer.from(randomBytes(n).toString('base64'));
+const noise = (n: number) => Buffer.from(rand.bytes(n).toString('base64'));
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const value = () => Array.from({ length: 32 }, () => ALNUM[randomInt(ALNUM.length)]).join('') + '+/=';
+const value = () => Array.from({ length: 32 }, () => ALNUM[rand.int(ALNUM.length)]).join('') + '+/=';
 
 /** The findings of an audit of one layer, compressed as `blob`, with media type `+zstd`. */
 async function auditZstdLayer(blob: Uint8Array, secret: string): Promise<string[]> {
@@ -56,11 +59,11 @@ async function auditZstdLayer(blob: Uint8Array, secret: string): Promise<string[
 }
 
 describe.skipIf(!has('zstd') || !has('pzstd'))('zstd frame after frame', () => {
-  it('random values at random offsets of multi-frame streams (pzstd, cat, split inputs): output = zstd -dc, chunks of 1 byte to whole', async () => {
+  it(`random values at random offsets of multi-frame streams (pzstd, cat, split inputs): output = zstd -dc, chunks of 1 byte to whole (seed ${rand.seed})`, async () => {
     for (let round = 0; round < 4; round++) {
       const v = value();
-      const plain = Buffer.concat([noise(randomInt(1, round === 0 ? 30_000 : 300_000)), Buffer.from(`TOKEN=${v}\n`), noise(randomInt(1, 50_000))]);
-      const cut = randomInt(1, plain.length);
+      const plain = Buffer.concat([noise(rand.int(1, round === 0 ? 30_000 : 300_000)), Buffer.from(`TOKEN=${v}\n`), noise(rand.int(1, 50_000))]);
+      const cut = rand.int(1, plain.length);
       const made = [
         pzstd(plain),
         Buffer.concat([zst(plain.subarray(0, cut)), zst(plain.subarray(cut))]),
@@ -68,7 +71,7 @@ describe.skipIf(!has('zstd') || !has('pzstd'))('zstd frame after frame', () => {
       ];
       for (const z of made) {
         const expected = execFileSync('zstd', ['-dc'], { input: z, maxBuffer: 1 << 28 });
-        for (const chunk of round === 0 ? [1, 7, 4096, z.length] : [randomInt(1, 70_000), z.length]) {
+        for (const chunk of round === 0 ? [1, 7, 4096, z.length] : [rand.int(1, 70_000), z.length]) {
           const { out, limits } = await decodeWith(zstd, z, { chunk });
           expect(limits).toEqual([]);
           expect(out.equals(expected), `round ${round}, chunk ${chunk}`).toBe(true);
@@ -94,20 +97,20 @@ describe.skipIf(!has('zstd') || !has('pzstd'))('zstd frame after frame', () => {
     expect(limits).toEqual([expect.stringMatching(/^a zstd frame compressed with a dictionary \(id \d+\) Hoist does not have: not audited$/)]);
   });
 
-  it('a frame whose window passes the memory bound (zstd --long on a pipe: 128 MiB) is named as such, not as damage', async () => {
+  it(`a frame whose window passes the memory bound (zstd --long on a pipe: 128 MiB) is named as such, not as damage (seed ${rand.seed})`, async () => {
     const long = execFileSync('sh', ['-c', 'zstd --long -q -c'], { input: noise(50_000) });
     const { limits } = await decodeWith(zstd, Buffer.concat([zst(Buffer.from('before\n')), long]), { chunk: 4096 });
     expect(limits).toEqual(["a zstd frame with a 128 MiB window (zstd --long), above the audit's 32 MiB memory bound: not audited"]);
   });
 
-  it('a stream cut inside a frame is named; bytes after the last frame are trailing bytes, quietly', async () => {
+  it(`a stream cut inside a frame is named; bytes after the last frame are trailing bytes, quietly (seed ${rand.seed})`, async () => {
     const z = zst(noise(100_000));
     expect((await decodeWith(zstd, z.subarray(0, z.length - 100), { chunk: 999 })).limits).toEqual([expect.stringMatching(/truncated/)]);
     const trailing = await decodeWith(zstd, Buffer.concat([z, Buffer.from('not a frame at all, some padding')]), { chunk: 999 });
     expect(trailing.limits).toEqual([]);
   });
 
-  it('a layer compressed by pzstd (skippable frames, many frames): a file after the first frame is found; the clean twin passes', async () => {
+  it(`a layer compressed by pzstd (skippable frames, many frames): a file after the first frame is found; the clean twin passes (seed ${rand.seed})`, async () => {
     const layer = async (v: string) =>
       pzstd(await tarOf({ 'srv/a-noise.txt': noise(5_000_000), 'srv/b.env': `API_TOKEN=${v}\n`, 'srv/c-noise.txt': noise(1_000_000) }));
     const v = value();
