@@ -115,12 +115,20 @@ async function diffIdOf(layoutDir: string, digest: string, kind: Kind): Promise<
 /**
  * A tap that hands each chunk to a reader of its own (the audit) and passes it on once taken: the
  * layout's write waits for the audit, the audit for the archive — one pass, one chunk in flight.
+ *
+ * Its end is the reader's end. Once every chunk has passed (`flush`), the transform is destroyed as
+ * a matter of course (autoDestroy), or by a write that failed after it: neither is the layer ending
+ * early — the reader, maybe still scanning the last chunk (an archive inside it decoding on zlib's
+ * threads), has every byte and is told the layer ended. `failedFirst` says which side failed first,
+ * so that the conversion fails with the cause (a full disk, a scanner's error), not the other
+ * side's echo of it; `stop` is the reader giving up, read or not.
  */
-function tap(): { transform: Transform; chunks: AsyncIterable<Buffer> } {
+function tap(): { transform: Transform; chunks: AsyncIterable<Buffer>; stop: () => void; failedFirst: () => 'write' | 'reader' | undefined } {
   let offered: { chunk: Buffer; release: (e?: Error) => void } | undefined;
   let reader: { resolve: (r: IteratorResult<Buffer>) => void; reject: (e: Error) => void } | undefined;
   let ended = false;
   let error: Error | undefined;
+  let first: 'write' | 'reader' | undefined;
   const pump = () => {
     const r = reader;
     if (!r) return;
@@ -129,13 +137,21 @@ function tap(): { transform: Transform; chunks: AsyncIterable<Buffer> } {
       offered = reader = undefined;
       r.resolve({ value: chunk, done: false });
       release(); // passed on: the next chunk waits while the reader scans this one
-    } else if (error) {
-      reader = undefined;
-      r.reject(error);
     } else if (ended) {
       reader = undefined;
       r.resolve({ value: undefined, done: true });
+    } else if (error) {
+      reader = undefined;
+      r.reject(error);
     }
+  };
+  const stop = () => {
+    if (ended || error) return;
+    first ??= 'reader';
+    error = new Error('the audit stopped reading the layer');
+    const o = offered;
+    offered = undefined;
+    o?.release(error); // the layer's write fails with it rather than wait
   };
   const transform = new Transform({
     transform(chunk: Buffer, _, next) {
@@ -149,7 +165,10 @@ function tap(): { transform: Transform; chunks: AsyncIterable<Buffer> } {
       next();
     },
     destroy(e, next) {
-      error ??= e ?? new Error('the layer stream ended early');
+      if (!ended) {
+        if (!error) first ??= 'write';
+        error ??= e ?? new Error('the layer stream ended early');
+      }
       pump();
       next(e);
     },
@@ -157,17 +176,10 @@ function tap(): { transform: Transform; chunks: AsyncIterable<Buffer> } {
   const chunks: AsyncIterable<Buffer> = {
     [Symbol.asyncIterator]: () => ({
       next: () => new Promise<IteratorResult<Buffer>>((resolve, reject) => ((reader = { resolve, reject }), pump())),
-      // The reader stopped early (the audit failed): the layer's write fails with it rather than wait.
-      return: () => {
-        error ??= new Error('the audit stopped reading the layer');
-        const o = offered;
-        offered = undefined;
-        o?.release(error);
-        return Promise.resolve({ value: undefined, done: true });
-      },
+      return: () => (stop(), Promise.resolve({ value: undefined, done: true })), // the reader stopped early (the audit failed)
     }),
   };
-  return { transform, chunks };
+  return { transform, chunks, stop, failedFirst: () => first };
 }
 
 /** Pass one: every entry of the archive — layers to the layout (each told to `onLayer` once written), JSON documents kept, links noted. */
@@ -190,17 +202,22 @@ async function readArchive(archive: Readable, layoutDir: string, onLayer: (layer
       json.set(name, Buffer.concat(chunks));
     } else if (kind === 'tar' && audit) {
       // An uncompressed layer: hashed, written and audited as it streams by.
-      const { transform, chunks } = tap();
+      const { transform, chunks, stop, failedFirst } = tap();
       let named!: (digest: string) => void;
       let unnamed!: (e: unknown) => void;
       const digest = new Promise<string>((resolve, reject) => ((named = resolve), (unnamed = reject)));
       digest.catch(() => undefined); // the audit awaits it only once it has read the whole layer
       const audited = audit.layer(chunks, digest);
+      audited.catch(stop); // an audit that failed without reading to the end leaves no chunk waiting for it
       const written = writeBlobStream(layoutDir, Readable.from(all), transform).then(
         (blob) => (named(blob.digest), blob),
         (e: unknown) => (unnamed(e), Promise.reject(e)),
       );
-      const [blob] = await Promise.all([written, audited]);
+      const [w, a] = await Promise.allSettled([written, audited]);
+      // Each side's failure fails the other: the one that failed first says why (a full disk; the scanner's error).
+      if (w.status === 'rejected' && (a.status === 'fulfilled' || failedFirst() !== 'reader')) throw w.reason;
+      if (a.status === 'rejected') throw a.reason;
+      const blob = (w as PromiseFulfilledResult<{ digest: string; size: number }>).value;
       const layer = { kind, ...blob, diffId: blob.digest };
       layers.set(name, layer);
       onLayer(layer);

@@ -61,9 +61,6 @@ export interface RunOptions {
   prepare?: (inputs: BuildInputs, workdir: string) => Promise<BuildInputs>;
 }
 
-/** Whether the docker path audits layers as docker save streams them (off: see runBuild). */
-const STREAMED_AUDIT = false as boolean;
-
 /** The files the inputs name checked, the secret files catalogued, the builds planned (and, with base-signers, every base verified by digest and the build pinned to it: trust/bases.ts). */
 async function checkAndPlan(fx: Effects, prepared: BuildInputs, catalog: SecretCatalog, workDir: string) {
   await checkFiles(fx, prepared);
@@ -137,10 +134,8 @@ export async function runBuild(
         choice,
         work,
         baseFinder((host) => clients.get(host), buildPlatform(inputs.builder.platforms)),
-        // Off: auditing each layer as docker save streams it (audit/streamed.ts) ended layers holding
-        // archives early ('the layer stream ended early': audit-archives, disk-full), so the audit
-        // below reads every layer, as before 9fffa9d, until that is mended.
-        STREAMED_AUDIT ? streamedAudits(fx, inputs.audit.mode, catalog.all, inputs.audit.limits === 'strict') : undefined,
+        // The docker path audits each layer as docker save streams it (audit/streamed.ts); the audit below reads what did not stream.
+        streamedAudits(fx, inputs.audit.mode, catalog.all, inputs.audit.limits === 'strict'),
       );
       record.audit = await auditBuilds(fx, inputs.audit.mode, record.built, catalog.all, inputs.audit.limits === 'strict');
       if (record.audit.leaks > 0 && record.audit.mode === 'fail') throw leakError(record.audit);

@@ -1,6 +1,6 @@
-// The docker path: a secret in a base layer. (Auditing as docker save streams — audit/streamed.ts —
-// is off for now, pipeline/build.ts STREAMED_AUDIT; these hold either way.) The audit reads every
-// byte of every layer: a secret in a base layer (one the push takes from the base's
+// The docker path in one pass: `docker save`'s archive is read once — hashed, written to the layout
+// and audited as it streams — and the audit stage reads only what did not stream. The audit still
+// reads every byte of every layer: a secret in a base layer (one the push takes from the base's
 // registry, never sends) fails the build, names that layer by the base's own blob, and nothing is
 // pushed; its clean twin pushes, and the registry holds the digest Hoist reported, every blob intact.
 // Nearest real-world variant: a company base image that once baked a deploy token into a layer.
@@ -48,6 +48,7 @@ describe('docker builder: one pass over docker save', () => {
     const repo = `${host}/${uniqueRepo('one-pass/leak')}`;
     const r = await build(dir, repo, TOKEN);
     expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/docker save → OCI layout: .* 4 audited as they streamed/);
     expect(r.stderr).toContain('the audit found');
     // Named by the base's own registry blobs (the layers the push would take from the base's registry).
     const named = [...r.stderr.matchAll(/secret 'deploy-token'[^\n]* in layer (sha256:[a-f0-9]{64}) \(/g)].map((m) => m[1]);
@@ -65,6 +66,7 @@ describe('docker builder: one pass over docker save', () => {
     const repo = `${host}/${uniqueRepo('one-pass/clean')}`;
     const r = await build(dir, repo, OTHER);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/docker save → OCI layout: .* 4 audited as they streamed/);
     expect(r.stderr).toMatch(/audit: 4 layers \([\d.]+ MiB decompressed\), config and annotations checked for \d+ values: none found/);
     const digest = (JSON.parse(r.stdout) as { outputs: { digest: string } }).outputs.digest;
     expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
