@@ -4,7 +4,6 @@
 // of the same shapes gives nothing. Nearest real-world variants: git's loose objects and packfiles
 // (made here by git itself, `git gc`), a resource pack with a zlib blob at an offset, a PNG zTXt
 // chunk, a Helm release record, a ConfigMap's binaryData, a JS bundle with a base64 data: URI.
-import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,10 @@ import { deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { EmbeddedStreams } from './embedded.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
+import { seededPerTest } from '../../../test/support/random.js';
+
+/** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it); the tests that draw name it. */
+const rand = seededPerTest(1);
 
 const env = (value: string) => `DB_HOST=db\nDB_PASSWORD=${value}\n`;
 
@@ -28,11 +31,11 @@ describe('streams at any offset', () => {
     ['xz', (b) => tool('sh', ['-c', 'xz --check=sha256 -c < in'], { in: b }), 777],
   ];
   it.each(kinds.filter(([k]) => ['zlib', 'gzip', 'zstd'].includes(k) || has(k)))(
-    'a %s stream between random bytes is found, named by its offset',
+    `a %s stream between random bytes is found, named by its offset (seed ${rand.seed})`,
     async (_kind, compress, after) => {
       for (const before of [1, 3001, 300_000]) {
         const stream = compress(Buffer.from(env(SECRET).repeat(4)));
-        const file = Buffer.concat([randomBytes(before), stream, randomBytes(after)]);
+        const file = Buffer.concat([rand.bytes(before), stream, rand.bytes(after)]);
         expect(await auditFiles({ 'opt/res/resources.pak': file })).toEqual([{ severity: 'leak', what: 'token', path: `opt/res/resources.pak@${before}!` }]);
       }
     },
@@ -40,34 +43,37 @@ describe('streams at any offset', () => {
 
   // Every first byte before a zlib stream: 14 of them read as brotli's uncompressed meta-block gave
   // the stream's deflate body, which raw deflate (no magic) then claimed — the value found twice.
-  it('one byte, any of the 256, before a zlib stream: the stream found once, at @1', async () => {
+  it(`one byte, any of the 256, before a zlib stream: the stream found once, at @1 (seed ${rand.seed})`, async () => {
     const stream = deflateSync(Buffer.from(env(SECRET).repeat(4)));
     const twice: number[] = [];
     for (let b = 0; b < 256; b++) {
-      const found = await auditFiles({ 'opt/res/resources.pak': Buffer.concat([Buffer.from([b]), stream, randomBytes(777)]) });
+      const found = await auditFiles({ 'opt/res/resources.pak': Buffer.concat([Buffer.from([b]), stream, rand.bytes(777)]) });
       if (found.length !== 1 || found[0]!.path !== 'opt/res/resources.pak@1!') twice.push(b);
     }
     expect(twice).toEqual([]);
   }, 60_000);
 
   // Nearest real-world variant: `makeself --nocomp` (an installer script, its payload an uncompressed tar appended), a tar inside a firmware image.
-  it.skipIf(!has('tar'))('an uncompressed tar after other bytes: its members walked, named by its offset; its clean twin gives nothing', async () => {
-    const payload = (value: string) =>
-      tool('sh', ['-c', 'mkdir -p agent && cp in agent/agent.conf && printf "x=1\\n" > agent/other && tar -cf - agent'], { in: env(value) });
-    for (const before of [1, 3001, 300_000]) {
-      const script = Buffer.from('#!/bin/sh\ntail -c +N "$0" | tar x\nexit 0\n');
-      const file = (value: string) => Buffer.concat([script, randomBytes(before), payload(value), randomBytes(777)]);
-      const at = script.length + before;
-      expect(await auditFiles({ 'opt/agent/install.run': file(SECRET) })).toEqual([
-        { severity: 'leak', what: 'token', path: `opt/agent/install.run@${at}!/agent/agent.conf` },
-      ]);
-      expect(await auditFiles({ 'opt/agent/install.run': file('clean-value-here') })).toEqual([]);
-    }
-  });
+  it.skipIf(!has('tar'))(
+    `an uncompressed tar after other bytes: its members walked, named by its offset; its clean twin gives nothing (seed ${rand.seed})`,
+    async () => {
+      const payload = (value: string) =>
+        tool('sh', ['-c', 'mkdir -p agent && cp in agent/agent.conf && printf "x=1\\n" > agent/other && tar -cf - agent'], { in: env(value) });
+      for (const before of [1, 3001, 300_000]) {
+        const script = Buffer.from('#!/bin/sh\ntail -c +N "$0" | tar x\nexit 0\n');
+        const file = (value: string) => Buffer.concat([script, rand.bytes(before), payload(value), rand.bytes(777)]);
+        const at = script.length + before;
+        expect(await auditFiles({ 'opt/agent/install.run': file(SECRET) })).toEqual([
+          { severity: 'leak', what: 'token', path: `opt/agent/install.run@${at}!/agent/agent.conf` },
+        ]);
+        expect(await auditFiles({ 'opt/agent/install.run': file('clean-value-here') })).toEqual([]);
+      }
+    },
+  );
 
-  it('a tar header cut by a chunk boundary anywhere is found once (its magic is 257 bytes in)', async () => {
+  it(`a tar header cut by a chunk boundary anywhere is found once (its magic is 257 bytes in) (seed ${rand.seed})`, async () => {
     const tarBytes = tool('sh', ['-c', 'mkdir -p d && cp in d/f && tar -cf - d'], { in: env(SECRET) });
-    const content = Buffer.concat([randomBytes(5000), tarBytes, randomBytes(300)]);
+    const content = Buffer.concat([rand.bytes(5000), tarBytes, rand.bytes(300)]);
     for (let cut = 5000 - 40; cut <= 5000 + 560; cut += 7) {
       const found: number[] = [];
       const streams = new EmbeddedStreams(
@@ -82,8 +88,8 @@ describe('streams at any offset', () => {
     }
   });
 
-  it('random binary content with no stream in it gives nothing (64 MiB: chance headers are tried and dropped)', async () => {
-    expect(await auditFiles({ 'usr/lib/libbig.so': randomBytes(64 << 20) })).toEqual([]);
+  it(`random binary content with no stream in it gives nothing (64 MiB: chance headers are tried and dropped) (seed ${rand.seed})`, async () => {
+    expect(await auditFiles({ 'usr/lib/libbig.so': rand.bytes(64 << 20) })).toEqual([]);
   }, 60_000);
 });
 
@@ -130,10 +136,10 @@ describe('encoded runs in text', () => {
     expect(await auditFiles({ 'k8s/release.yaml': record('clean-value-here') })).toEqual([]);
   });
 
-  it('a base64 run of a gzip inside a binary file (a .pyc constant, a Go string table): found whatever byte comes before it', async () => {
+  it(`a base64 run of a gzip inside a binary file (a .pyc constant, a Go string table): found whatever byte comes before it (seed ${rand.seed})`, async () => {
     const run = Buffer.from(gzipSync(JSON.stringify({ api_key: SECRET, pad: 'x'.repeat(200) })).toString('base64'));
     for (const before of [Buffer.from([0x00, 0x01]), Buffer.from('\x00k'), Buffer.from('\x00kQ'), Buffer.from('\x00kQz')]) {
-      const found = await auditFiles({ 'app/settings.pyc': Buffer.concat([randomBytes(300), before, run, Buffer.from('\x00\x02'), randomBytes(200)]) });
+      const found = await auditFiles({ 'app/settings.pyc': Buffer.concat([rand.bytes(300), before, run, Buffer.from('\x00\x02'), rand.bytes(200)]) });
       expect(found).toEqual([{ severity: 'leak', what: 'token', path: expect.stringMatching(/^app\/settings\.pyc!\(base64 at \d+\)!$/) }]);
     }
   });

@@ -2,9 +2,12 @@
 // wrapped runs (64/76 columns, CRLF, YAML indentation) are one run; short words and runs of other
 // text are not runs. Nearest real-world variant: a Kubernetes Secret's base64 values, a PEM body,
 // a hex blob in a log line, read by the layer's 256 KiB chunks at any alignment.
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EncodedRuns } from './runs.js';
+import { seededPerTest } from '../../../test/support/random.js';
+
+/** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it); the tests that draw name it. */
+const rand = seededPerTest(1);
 
 async function runsOf(text: string, size: number): Promise<Array<{ at: number; alphabet: string; bytes: Buffer }>> {
   const out: Array<{ at: number; alphabet: string; parts: Buffer[] }> = [];
@@ -19,8 +22,8 @@ async function runsOf(text: string, size: number): Promise<Array<{ at: number; a
   return out.map((r) => ({ at: r.at, alphabet: r.alphabet, bytes: Buffer.concat(r.parts) }));
 }
 
-describe('EncodedRuns', () => {
-  const data = randomBytes(700);
+describe(`EncodedRuns (seed ${rand.seed})`, () => {
+  const data = rand.bytes(700);
   const b64 = data.toString('base64');
   const text = [
     `plain words and identifiers_of_ordinary_length here\n`,

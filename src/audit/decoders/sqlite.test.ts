@@ -7,13 +7,16 @@
 // a browser-style cookie or token store, rpmdb.sqlite.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeWith } from './decode.testing.js';
 import { overflowingRows, sqlite } from './sqlite.js';
 import { auditFiles, has, SECRET } from './testing.js';
+import { seededPerTest } from '../../../test/support/random.js';
+
+/** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it); the tests that draw name it. */
+const rand = seededPerTest(1);
 
 /** A database made by the sqlite3 shell from `sql` (the values in it are test values, never a real secret). */
 function db(sql: string, pageSize = 4096): Buffer {
@@ -29,7 +32,7 @@ const row = (v: string, before: number, after: number) =>
   `CREATE TABLE cfg(k TEXT, v TEXT);\nINSERT INTO cfg VALUES('a', 'small');\nINSERT INTO cfg VALUES('settings', '{"notes": "${'x'.repeat(before)}", "token": "${v}", "more": "${'y'.repeat(after)}"}');\n`;
 
 describe.skipIf(!has('sqlite3'))('SQLite rows across overflow pages', () => {
-  it('every place the cut can fall: whenever the file splits the value, it is found; each row read whole holds what was inserted', async () => {
+  it(`every place the cut can fall: whenever the file splits the value, it is found; each row read whole holds what was inserted (seed ${rand.seed})`, async () => {
     let split = 0;
     for (const [before, pageSize] of [
       [600, 4096],
@@ -37,7 +40,7 @@ describe.skipIf(!has('sqlite3'))('SQLite rows across overflow pages', () => {
       [300, 1024],
     ] as const)
       for (let after = 0; after < 2 * pageSize; after += 211) {
-        const v = `${SECRET}-${randomBytes(300).toString('hex')}`;
+        const v = `${SECRET}-${rand.bytes(300).toString('hex')}`;
         const file = db(row(v, before, after), pageSize);
         if (file.includes(v)) continue;
         split++;
@@ -61,11 +64,11 @@ describe.skipIf(!has('sqlite3'))('SQLite rows across overflow pages', () => {
     expect((await auditFiles({ 'var/lib/app/app.db': b64 })).map((f) => f.severity)).toEqual(['leak']);
   }, 60_000);
 
-  it('a damaged database (pages of random bytes, cut short) is read as far as it goes', async () => {
+  it(`a damaged database (pages of random bytes, cut short) is read as far as it goes (seed ${rand.seed})`, async () => {
     const file = db(row(SECRET, 600, 3000));
     for (let i = 0; i < 50; i++) {
       const d = Buffer.from(file);
-      randomBytes(4096).copy(d, 4096 * (1 + (i % (d.length / 4096 - 1))));
+      rand.bytes(4096).copy(d, 4096 * (1 + (i % (d.length / 4096 - 1))));
       const cut = d.subarray(0, 100 + ((i * 977) % d.length));
       expect(() => [...overflowingRows(cut)]).not.toThrow();
       expect((await decodeWith(sqlite, cut, { chunk: 3000 })).limits).toEqual([]);

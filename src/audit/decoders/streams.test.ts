@@ -3,11 +3,14 @@
 // machine has them (gzip, xz, bzip2, zstd, lz4, brotli), and by Node for the generated cases.
 // Nearest real-world variants: a rotated log (`.gz`), a release tarball (`.tar.xz`), a database dump
 // (`.sql.bz2`), a zstd'd cache, an lz4'd tarball, a CDN bundle shipped only as `main.js.br`.
-import { randomBytes } from 'node:crypto';
 import { brotliCompressSync, deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tarOf } from '../../../test/support/tar.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
+import { seededPerTest } from '../../../test/support/random.js';
+
+/** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it); the tests that draw name it. */
+const rand = seededPerTest(1);
 
 const config = (value: string) => `# app settings\nlisten=0.0.0.0:8080\napi_token=${value}\nworkers=4\n`.repeat(3);
 const cli = (command: string, args: string[]) => (input: string | Buffer) => tool('sh', ['-c', `${command} ${args.join(' ')} < in`], { in: input });
@@ -35,8 +38,8 @@ describe.each([
     expect(await auditFiles({ [`srv/${file}`]: compress(config('nothing-secret-here')) })).toEqual([]);
   });
 
-  it.skipIf(!has(command))('finds it past a long run of other data (streamed, not gathered: 3 MiB before the value)', async () => {
-    const big = Buffer.concat([randomBytes(3 << 20), Buffer.from(config(SECRET))]);
+  it.skipIf(!has(command))(`finds it past a long run of other data (streamed, not gathered: 3 MiB before the value) (seed ${rand.seed})`, async () => {
+    const big = Buffer.concat([rand.bytes(3 << 20), Buffer.from(config(SECRET))]);
     expect(await auditFiles({ [`srv/${file}`]: compress(big) })).toEqual([{ severity: 'leak', what: 'token', path: `srv/${file}!` }]);
   });
 
@@ -66,13 +69,13 @@ describe('generated streams', () => {
     ]);
   });
 
-  it('concatenated gzip members and bzip2 streams are all read (pigz, pbzip2, cat a.gz b.gz)', async () => {
+  it(`concatenated gzip members and bzip2 streams are all read (pigz, pbzip2, cat a.gz b.gz) (seed ${rand.seed})`, async () => {
     const gz = Buffer.concat([gzipSync('first member, nothing\n'.repeat(50)), gzipSync(config(SECRET))]);
     // The second member is found where it starts: `joined.gz@<offset>!`.
     expect(await auditFiles({ 'var/log/joined.gz': gz })).toEqual([
       { severity: 'leak', what: 'token', path: expect.stringMatching(/^var\/log\/joined\.gz@\d+!$/) },
     ]);
-    const trailed = Buffer.concat([gzipSync(config(SECRET)), randomBytes(200)]); // an appended signature, a tape's padding
+    const trailed = Buffer.concat([gzipSync(config(SECRET)), rand.bytes(200)]); // an appended signature, a tape's padding
     expect(await auditFiles({ 'var/log/signed.gz': trailed })).toEqual([{ severity: 'leak', what: 'token', path: 'var/log/signed.gz!' }]);
     if (!has('bzip2')) return;
     const bz = Buffer.concat([cli('bzip2', ['-c'])('first stream\n'.repeat(50)), cli('bzip2', ['-c'])(config(SECRET))]);

@@ -5,17 +5,20 @@
 // and nothing is named. Damaged or cut short it never throws or hangs, and whatever it does not name
 // it read whole. Nearest real-world variants: the JDK's own jars and jmods, a Spring Boot fat jar, a
 // wheel or backup written by a script to stdout.
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { damaged } from './decode.testing.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 import { isZipLocal } from './zip-records.js';
 import { walkZip } from './zip.testing.js';
+import { seededPerTest } from '../../../test/support/random.js';
+
+/** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it); the tests that draw name it. */
+const rand = seededPerTest(1);
 
 const files: Record<string, Buffer> = {
   'conf/app.properties': Buffer.from(`# app\ndb.user=app\ndb.password=${SECRET}\n`.repeat(30)),
-  'lib/native.bin': randomBytes(70_000), // incompressible: deflate keeps it as stored blocks, across many chunks
+  'lib/native.bin': rand.bytes(70_000), // incompressible: deflate keeps it as stored blocks, across many chunks
   'docs/README.md': Buffer.from('# readme\nnothing to see here\n'.repeat(2000)),
   'empty.txt': Buffer.alloc(0),
 };
@@ -34,7 +37,7 @@ const writers: Array<[string, string, string | undefined]> = [
   ["Python's zipfile to a pipe, ZIP_DEFLATED", py('ZIP_DEFLATED'), undefined],
 ];
 
-describe('the zip walker on what real writers make', () => {
+describe(`the zip walker on what real writers make (seed ${rand.seed})`, () => {
   it.each(writers.filter(([, command]) => has(command.split(' ')[0]!)))(
     '%s: every member its file, byte for byte, in chunks of 1 byte to whole; nothing named',
     async (_, command, output) => {
@@ -53,8 +56,8 @@ describe('the zip walker on what real writers make', () => {
     'a jar whose deflated data holds PK\\7\\8 and PK\\3\\4 headers (a binary with them, kept as stored blocks): read whole',
     async () => {
       // What derailed a reader that scans compressed bytes for the next signature: a fake descriptor and local header in a member's data.
-      const fake = Buffer.concat([Buffer.from('PK\x07\x08'), randomBytes(12), Buffer.from('PK\x03\x04\x14\x00\x08\x08\x08\x00'), randomBytes(40)]);
-      const blob = Buffer.concat([randomBytes(40_000), fake, randomBytes(40_000), fake, randomBytes(1000)]);
+      const fake = Buffer.concat([Buffer.from('PK\x07\x08'), rand.bytes(12), Buffer.from('PK\x03\x04\x14\x00\x08\x08\x08\x00'), rand.bytes(40)]);
+      const blob = Buffer.concat([rand.bytes(40_000), fake, rand.bytes(40_000), fake, rand.bytes(1000)]);
       const archive = tool(
         'jar',
         ['cf', 'out.jar', 'lib/blob.bin', 'conf/app.properties'],
@@ -77,13 +80,13 @@ describe('the zip walker on what real writers make', () => {
     "a stored member with a descriptor holding a descriptor's signature and its own size by chance: not cut there (its CRC differs)",
     async () => {
       // A fake descriptor whose compressed size is the bytes before it, and its next record: only the CRC tells it is data.
-      const head = randomBytes(5000);
+      const head = rand.bytes(5000);
       const fake = Buffer.alloc(16);
       fake.write('PK\x07\x08', 'latin1');
       fake.writeUInt32LE(0x12345678, 4);
       fake.writeUInt32LE(head.length, 8);
       fake.writeUInt32LE(head.length, 12);
-      const data = Buffer.concat([head, fake, Buffer.from('PK\x03\x04'), randomBytes(3000)]);
+      const data = Buffer.concat([head, fake, Buffer.from('PK\x03\x04'), rand.bytes(3000)]);
       const archive = tool('sh', ['-c', py('ZIP_STORED').replace(`'${names}'`, "'data.bin conf/app.properties'")], {
         'data.bin': data,
         'conf/app.properties': 'x=1\n',
@@ -159,10 +162,10 @@ describe('the zip walker on what real writers make', () => {
     header.writeUInt32LE(65535, 22);
     header.writeUInt16LE(7, 26);
     const local = Buffer.concat([header, Buffer.from('app.txt')]);
-    const w = await walkZip(Buffer.concat([local, randomBytes(5000)]), { trial: true });
+    const w = await walkZip(Buffer.concat([local, rand.bytes(5000)]), { trial: true });
     expect(w.limits).toEqual([]);
     // The same bytes claimed as a zip (at the start of a file named so): named.
-    const claimed = await walkZip(Buffer.concat([local, randomBytes(5000)]));
+    const claimed = await walkZip(Buffer.concat([local, rand.bytes(5000)]));
     expect(claimed.limits.length).toBeGreaterThan(0);
   });
 });
@@ -177,10 +180,10 @@ const JSA = [
 
 const NET_HTTP = '/usr/lib/jvm/java-17-openjdk-amd64/jmods/java.net.http.jmod';
 
-describe('a local header found inside other bytes', () => {
+describe(`a local header found inside other bytes (seed ${rand.seed})`, () => {
   it("classes.jsa's java.util.zip constants are no zip: not taken, and an image holding them gives no finding", async () => {
     for (const bytes of JSA) expect(isZipLocal(bytes, 0)).toBe(false);
-    const jsa = Buffer.concat([randomBytes(20_000), JSA[0]!, randomBytes(3000), JSA[1]!, randomBytes(20_000)]);
+    const jsa = Buffer.concat([rand.bytes(20_000), JSA[0]!, rand.bytes(3000), JSA[1]!, rand.bytes(20_000)]);
     expect(await auditFiles({ 'usr/lib/jvm/lib/server/classes.jsa': jsa })).toEqual([]);
   });
 
@@ -195,7 +198,7 @@ describe('a local header found inside other bytes', () => {
             'mkdir -p classes && echo "module app.config {}" > module-info.java && javac -d classes module-info.java && cp -r com classes/ && jmod create --class-path classes --config conf out.jmod',
           ],
           {
-            ...Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`com/ex/C${i}.class`, randomBytes(4000)])),
+            ...Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`com/ex/C${i}.class`, rand.bytes(4000)])),
             'conf/app.conf': `password=${value}\n`,
           },
           'out.jmod',
