@@ -4,7 +4,6 @@
 // encoding was found, a stream inside one was not.
 // Nearest real-world variants: `ENV SEED_DATA=<base64 of a tar.zst>` handed to the container, a label
 // or annotation carrying a gzip'd, base64'd manifest or values file (Helm-style).
-import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +13,13 @@ import { layoutGraph } from '../oci/graph.js';
 import { initLayout, MediaType, readLayoutRoot, writeBlobBytes, writeIndex } from '../oci/layout.js';
 import { auditLayout } from './audit.js';
 import { has, tool } from './decoders/testing.js';
+import { seededPerTest } from '../../test/support/random.js';
+
+/** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it); the tests that draw name it. */
+const rand = seededPerTest(1);
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const value = () => Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join('');
+const value = () => Array.from({ length: 30 }, () => ALNUM[rand.int(ALNUM.length)]).join('');
 
 /** The findings of an image whose config holds `config` and whose manifest holds `annotations`. */
 async function auditConfig(secret: string, config: Record<string, unknown>, annotations: Record<string, string> = {}): Promise<string[]> {
@@ -62,20 +65,23 @@ const stacks: Array<[string, (v: string) => string]> = [
 ];
 
 describe.skipIf(!has('zstd'))('config and annotation strings routed as content', () => {
-  it.each(stacks)('%s in a random field (Env, a label, an annotation): found, the field named; the clean twin passes', async (_, encode) => {
-    for (let round = 0; round < 3; round++) {
-      const v = value();
-      const field = round % 3;
-      const put = (s: string): [Record<string, unknown>, Record<string, string>] =>
-        field === 0
-          ? [{ Env: ['PATH=/bin', `SEED=${s}`] }, {}]
-          : field === 1
-            ? [{ Labels: { 'org.example.values': s } }, {}]
-            : [{}, { 'org.example.values': s }];
-      const where = [/config\.Env\[1\], value!/, /config\.Labels\["org\.example\.values"\], value!/, /annotations\["org\.example\.values"\], value!/][field]!;
-      const found = await auditConfig(v, ...put(encode(v)));
-      expect(found).toEqual([expect.stringMatching(where)]);
-      expect(await auditConfig(v, ...put(encode(value())))).toEqual([]);
-    }
-  });
+  it.each(stacks)(
+    `%s in a random field (Env, a label, an annotation): found, the field named; the clean twin passes (seed ${rand.seed})`,
+    async (_, encode) => {
+      for (let round = 0; round < 3; round++) {
+        const v = value();
+        const field = round % 3;
+        const put = (s: string): [Record<string, unknown>, Record<string, string>] =>
+          field === 0
+            ? [{ Env: ['PATH=/bin', `SEED=${s}`] }, {}]
+            : field === 1
+              ? [{ Labels: { 'org.example.values': s } }, {}]
+              : [{}, { 'org.example.values': s }];
+        const where = [/config\.Env\[1\], value!/, /config\.Labels\["org\.example\.values"\], value!/, /annotations\["org\.example\.values"\], value!/][field]!;
+        const found = await auditConfig(v, ...put(encode(v)));
+        expect(found).toEqual([expect.stringMatching(where)]);
+        expect(await auditConfig(v, ...put(encode(value())))).toEqual([]);
+      }
+    },
+  );
 });
