@@ -2,7 +2,7 @@
 // how a destination's signature layers and the source's are joined.
 import { describe, expect, it } from 'vitest';
 import type { VerifyResult } from '../sign/verify.js';
-import { mulberry32 } from '../../test/support/random.js';
+import { mulberry32, testSeed } from '../../test/support/random.js';
 import { mergedLayers } from './carry.js';
 import { whyNotVerified } from './gate.js';
 
@@ -20,8 +20,9 @@ describe('whyNotVerified', () => {
    * one (an attack before an absence) and counts the rest. Nearest real-world variant: a .sig with
    * an old signature by a rotated key and a copied signature of another image, in either order.
    */
-  it('names the most telling rejection of any mix, in any order (2,000 generated mixes)', () => {
-    const random = mulberry32(33);
+  const mixes = testSeed(33);
+  it(`names the most telling rejection of any mix, in any order (2,000 generated mixes, seed ${mixes})`, () => {
+    const random = mulberry32(mixes);
     for (let n = 0; n < 2000; n++) {
       const picked = REASONS.map((_, i) => i).filter(() => random() < 0.5);
       if (!picked.length) continue;
@@ -42,8 +43,9 @@ describe('mergedLayers', () => {
    * once, nothing is lost; nothing to write when the destination holds them all. Nearest real-world
    * variant: production's approval countersignature, then a re-promotion of the release.
    */
-  it('keeps every destination layer first, appends the missing source layers once (1,000 generated pairs)', () => {
-    const random = mulberry32(7);
+  const pairs = testSeed(7);
+  it(`keeps every destination layer first, appends the missing source layers once (1,000 generated pairs, seed ${pairs})`, () => {
+    const random = mulberry32(pairs);
     const pool = Array.from({ length: 6 }, (_, i) => ({
       mediaType: 'm',
       digest: `sha256:${String(i).repeat(64)}`,

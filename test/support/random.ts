@@ -21,6 +21,11 @@ export function testSeed(fixed: number): number {
   return seed >>> 0;
 }
 
+/** A test's list of fixed seeds, or HOIST_TEST_SEED alone when it is set. */
+export function testSeeds(fixed: readonly number[]): number[] {
+  return process.env[SEED_VARIABLE] ? [testSeed(0)] : [...fixed];
+}
+
 /** mulberry32's 32-bit outputs. */
 function words(seed: number): () => number {
   let a = seed >>> 0;
