@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../nested.js';
 import { cab } from './cab.js';
-import { damaged, decodeWith } from './decode.testing.js';
+import { DAMAGE_SEED, damaged, decodeWith } from './decode.testing.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 
 const lorem = 'lorem ipsum dolor sit amet, consectetur adipiscing elit '.repeat(200);
@@ -72,7 +72,7 @@ describe.skipIf(!has('gcab'))('cab', () => {
     expect(found).toContainEqual({ severity: 'limit', what: expect.stringMatching(/holds more than 8388608 decoded bytes/), path: 'a/zeros.cab' });
   }, 30_000);
 
-  it('300 truncated and bit-flipped copies: no throw, no hang', async () => {
+  it(`300 truncated and bit-flipped copies: no throw, no hang (seed ${DAMAGE_SEED})`, async () => {
     const c = gcab('clean');
     const started = performance.now();
     for (const copy of damaged(c, 300)) await decodeWith(cab, copy, { cap: 4 << 20 });

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compress } from './compress.js';
-import { damaged, decodeWith } from './decode.testing.js';
+import { DAMAGE_SEED, damaged, decodeWith } from './decode.testing.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 
 const lorem = 'lorem ipsum dolor sit amet, consectetur adipiscing elit '.repeat(200);
@@ -56,7 +56,7 @@ describe.skipIf(!has('compress'))('compress (.Z)', () => {
     expect((await decodeWith(compress, bad)).limits).toEqual([expect.stringMatching(/a damaged compress \(\.Z\) stream/)]);
   });
 
-  it('400 truncated and bit-flipped copies: no throw, no hang, output bounded', async () => {
+  it(`400 truncated and bit-flipped copies: no throw, no hang, output bounded (seed ${DAMAGE_SEED})`, async () => {
     const z = execFileSync('compress', ['-c'], { input: mixed().subarray(0, 200_000) });
     const started = performance.now();
     for (const copy of damaged(z, 400)) {

@@ -4,6 +4,7 @@
  * the router's does. Fed in chunks of `chunk` bytes, so resumable decoding is exercised.
  */
 import type { Decoder, DecodeEnv } from './types.js';
+import { seeded, testSeed } from '../../../test/support/random.js';
 
 export interface Decoded {
   out: Buffer;
@@ -39,13 +40,12 @@ export async function decodeWith(decoder: Decoder, bytes: Uint8Array, { chunk = 
   return { out: Buffer.concat(parts), limits, capped };
 }
 
-/** `n` damaged copies of `bytes`: cut at a random length, or with a few random bits flipped (a fixed seed: the same copies each run). */
-export function damaged(bytes: Uint8Array, n: number, seed = 1): Uint8Array[] {
-  let s = seed;
-  const rand = (k: number) => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s % k;
-  };
+/** The seed of `damaged`'s copies: fixed, so they are the same each run (HOIST_TEST_SEED replaces it); tests name it in their titles. */
+export const DAMAGE_SEED = testSeed(1);
+
+/** `n` damaged copies of `bytes`: cut at a random length, or with a few random bits flipped (from a seed: the same copies each run). */
+export function damaged(bytes: Uint8Array, n: number, seed = DAMAGE_SEED): Uint8Array[] {
+  const { int: rand } = seeded(seed);
   return Array.from({ length: n }, (_, i) => {
     if (i % 2 === 0) return bytes.subarray(0, rand(bytes.length));
     const copy = Uint8Array.from(bytes);

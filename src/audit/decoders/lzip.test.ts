@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { damaged, decodeWith } from './decode.testing.js';
+import { DAMAGE_SEED, damaged, decodeWith } from './decode.testing.js';
 import { lzip } from './lzip.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 
@@ -59,7 +59,7 @@ describe.skipIf(!has('lzip'))('lzip (.lz)', () => {
     expect(found).toContainEqual({ severity: 'limit', what: expect.stringMatching(/expands more than 200 times/), path: 'a/zeros.lz' });
   }, 30_000);
 
-  it('300 truncated and bit-flipped copies: no throw, no hang, output bounded', async () => {
+  it(`300 truncated and bit-flipped copies: no throw, no hang, output bounded (seed ${DAMAGE_SEED})`, async () => {
     const z = lz(readFileSync(process.execPath).subarray(0, 100_000));
     const started = performance.now();
     for (const copy of damaged(z, 300)) {

@@ -6,7 +6,7 @@
 // Windows Explorer (Deflate64), a release bundle of jars zipped with -mm=BZip2.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { damaged } from './decode.testing.js';
+import { DAMAGE_SEED, damaged } from './decode.testing.js';
 import { inflate64 } from './deflate64.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 
@@ -53,7 +53,7 @@ describe.skipIf(!has('7zz'))('zips written by 7-Zip', () => {
     ]);
   });
 
-  it('Deflate64 over a 1.5 MB binary: the same bytes back; a damaged member named; 300 damaged streams never throw anything else', async () => {
+  it(`Deflate64 over a 1.5 MB binary: the same bytes back; a damaged member named; 300 damaged streams never throw anything else (seed ${DAMAGE_SEED})`, async () => {
     const input = readFileSync(process.execPath).subarray(0, 1_500_000);
     const z = zip7('Deflate64', { 'bin.dat': input });
     const at = 30 + 'bin.dat'.length;
