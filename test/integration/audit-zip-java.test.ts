@@ -8,20 +8,23 @@
 // Nearest real-world variant: a JDK or Spring Boot image (eclipse-temurin, a jlink'd runtime) audited
 // before its push; a jmod once took 18.5 s of CPU and hit the 20 s per-file bound, named "damaged".
 // Runs `node dist/cli.js audit` on OCI layouts (needs no docker).
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditLayout, findingsFor, writeLayout } from '../support/corpus/layout.js';
 import { has, tool } from '../../src/audit/decoders/testing.js';
+import { seeded, testSeed } from '../support/random.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hoist-audit-zip-java-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** The seed of the class files' and the blob's bytes (HOIST_TEST_SEED replaces it), named in the describe. */
+const SEED = testSeed(1);
+const rand = seeded(SEED);
 const value = (id: string) => `zipjava-${id}-5e2c8a1f9b3d+/=secret`;
 const props = (v: string) => `# app\nspring.datasource.username=app\nspring.datasource.password=${v}\n`;
-const classes = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`com/example/C${i}.class`, randomBytes(200 + i * 50).toString('base64')]));
+const classes = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`com/example/C${i}.class`, rand.bytes(200 + i * 50).toString('base64')]));
 
 /** Each artifact: its name in the layer and how it is made around `v` (the value, or a clean stand-in). */
 const artifacts: Array<[string, (v: string) => Buffer, RegExp]> = [
@@ -78,8 +81,8 @@ const artifacts: Array<[string, (v: string) => Buffer, RegExp]> = [
     'blob.jar',
     (v) => {
       // Incompressible bytes with a fake descriptor and local header in them: deflate keeps them as stored blocks, so the member's compressed data holds them.
-      const fake = Buffer.concat([Buffer.from('PK\x07\x08'), randomBytes(12), Buffer.from('PK\x03\x04\x14\x00\x08\x08\x08\x00'), randomBytes(40)]);
-      const blob = Buffer.concat([randomBytes(100_000), fake, randomBytes(100_000)]);
+      const fake = Buffer.concat([Buffer.from('PK\x07\x08'), rand.bytes(12), Buffer.from('PK\x03\x04\x14\x00\x08\x08\x08\x00'), rand.bytes(40)]);
+      const blob = Buffer.concat([rand.bytes(100_000), fake, rand.bytes(100_000)]);
       return tool(
         'jar',
         ['cf', 'out.jar', 'data/blob.bin', 'application.properties'],
@@ -103,7 +106,7 @@ async function layoutOf(name: string, files: Record<string, Buffer>): Promise<vo
 
 const java = has('jar') && has('jmod') && has('javac') && has('zip');
 
-describe.skipIf(!java)('zips Java writes, through dist', () => {
+describe.skipIf(!java)(`zips Java writes, through dist (seed ${SEED})`, () => {
   it('each value found at its path; the clean twins give no finding at all', async () => {
     await layoutOf('found', Object.fromEntries(artifacts.map(([name, make]) => [name, make(value(name))])));
     const found = await auditLayout(
