@@ -23,6 +23,7 @@ import { FaultProxy } from '../test/support/fault-proxy.js';
 import { row, timed, type Measured } from './measure.js';
 import { MemoryRegistry } from '../test/support/memory-registry.js';
 import type { ChildResult, ChildSpec } from './push-child.js';
+import { repushOnly } from './repush.js';
 
 const MiB = 1024 * 1024;
 const LAB_DIR = process.env.HOIST_LAB_DIR ?? '/var/tmp/hoist-lab';
@@ -369,4 +370,5 @@ async function main(): Promise<void> {
 }
 
 bundleChild();
-await main();
+// BENCH_PUSH=repush: the re-push row alone, each figure a median (bench/repush.ts).
+await (process.env.BENCH_PUSH === 'repush' ? repushOnly({ lab, hoist, skopeo, makeLayout, benchDir: BENCH_DIR }) : main());

@@ -26,6 +26,8 @@ export class TagListError extends Error {
 }
 
 const MiB = 1024 * 1024;
+/** A registry's presence reads at once, at most: the connections its client keeps (16). */
+const PRESENCE_READS = 16;
 const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
 
 /** Groups targets by registry host; the same repository named twice gets the union of tags. */
@@ -311,7 +313,9 @@ class HostPush {
     const { graph, report } = this;
     try {
       // What the repositories already hold, read first: the image's manifests and the fixed tags (`presence.ts`).
-      this.#presence = new Presence(this.#client, this.#limit, graph, this.repos);
+      // Bodiless reads beside the slots, which bound uploads: in 4 slots a re-push of 4 tags and a
+      // manifest took two rounds of reads, and with 3 registries the global limit a third.
+      this.#presence = new Presence(this.#client, pLimit(PRESENCE_READS), graph, this.repos);
       // Each blob goes to the first repository first, so the others can mount it from there.
       const [first, ...rest] = this.repos.map((r) => r.repository.path);
       const blobs = graph.blobs.map(async (blob) => {

@@ -82,33 +82,46 @@ export async function convergeFloating(ctx: FloatingContext, plan: FloatingPlan,
   const guarded = new Map<string, Set<string>>();
   const left: string[] = [];
 
+  /**
+   * The leaders' version tags as read after the last listing: once per listing, shared by the tags
+   * of a line (`1`, `1.2` and `latest` all follow `1.2.3`'s) — a version tag does not move.
+   */
+  let leaders = new Map<string, Promise<string | undefined>>();
   /** The line's leader and the digest the tag should hold: the leader's image, or this one while it leads. */
   const targetOf = async (tag: string, names: readonly string[]) => {
     const leader = lineLeader(ruleOf.get(tag)!, v, names, plan.variant);
     const higher = leader !== undefined && semver.gt(leader.version, v);
     if (!leader || semver.lt(leader.version, v)) return { leader, higher, digest: root.digest };
-    const at = await limit(() => client.headManifest(repository, leader.tag));
-    return { leader, higher, digest: at?.digest ?? root.digest };
+    let at = leaders.get(leader.tag);
+    if (!at) leaders.set(leader.tag, (at = limit(() => client.headManifest(repository, leader.tag)).then((m) => m?.digest)));
+    return { leader, higher, digest: (await at) ?? root.digest };
   };
 
   let names = await limit(() => client.listTags(repository));
-  let wrote = ctx.wroteFixedTags;
-  for (const tag of allowed) {
-    const { leader, higher, digest } = await targetOf(tag, names);
-    const at = await limit(() => client.headManifest(repository, tag));
-    if (higher || digest !== root.digest) {
-      const reason = `${leader!.tag} is there (${digest}), ${higher ? `higher than ${v}` : `the same version as another image`}: ${tag} stays at ${at?.digest ?? 'nothing'}`;
-      log(`${name}:${tag} not moved — re-read before writing: ${reason}`);
-      plan.onLeft?.(tag, reason);
-      left.push(tag);
-      continue;
-    }
-    guarded.set(tag, new Set([root.digest]));
-    if (at?.digest === root.digest) continue;
-    await limit(() => client.putManifest(repository, tag, root.bytes, root.mediaType));
-    wrote = true;
-    log(`${name}:${tag}: was at ${at?.digest ?? 'nothing'}, now ${root.digest} (${v} leads its line)`);
+  // Each tag on its own, all at once: every step of the protocol is per tag (its listing, its
+  // leader, its read right before its write); one after another, a re-run's three floating tags
+  // took seven round trips, now two.
+  const decided = await Promise.all(
+    allowed.map(async (tag) => {
+      const { leader, higher, digest } = await targetOf(tag, names);
+      const at = await limit(() => client.headManifest(repository, tag));
+      if (higher || digest !== root.digest) {
+        const reason = `${leader!.tag} is there (${digest}), ${higher ? `higher than ${v}` : `the same version as another image`}: ${tag} stays at ${at?.digest ?? 'nothing'}`;
+        log(`${name}:${tag} not moved — re-read before writing: ${reason}`);
+        plan.onLeft?.(tag, reason);
+        return { tag, ours: false, wrote: false };
+      }
+      if (at?.digest === root.digest) return { tag, ours: true, wrote: false };
+      await limit(() => client.putManifest(repository, tag, root.bytes, root.mediaType));
+      log(`${name}:${tag}: was at ${at?.digest ?? 'nothing'}, now ${root.digest} (${v} leads its line)`);
+      return { tag, ours: true, wrote: true };
+    }),
+  );
+  for (const d of decided) {
+    if (d.ours) guarded.set(d.tag, new Set([root.digest]));
+    else left.push(d.tag);
   }
+  const wrote = ctx.wroteFixedTags || decided.some((d) => d.wrote);
 
   // Nothing written by this run (a re-run of a release already in place): no write of its own to
   // re-check, and its version tag landed in an earlier run, whose settle phase guarded that moment.
@@ -116,6 +129,7 @@ export async function convergeFloating(ctx: FloatingContext, plan: FloatingPlan,
   for (let round = 1; guarded.size > 0 && round <= ctx.rounds; round++) {
     await ctx.sleep(ctx.settleMs);
     names = await limit(() => client.listTags(repository));
+    leaders = new Map();
     let changed = false;
     for (const [tag, written] of guarded) {
       const { leader, higher, digest } = await targetOf(tag, names);

@@ -15,7 +15,7 @@ import { profileFor, type UploadProfile } from './profiles.js';
 
 /** The digests Hoist speaks: sha256 and sha512, lower-case hex of their length. */
 const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-import { BODY_LIMITS, errorText, header, readLimited } from './transport/http.js';
+import { BODY_LIMITS, errorText, header, isIdleTimeout, readLimited } from './transport/http.js';
 import { Transport, type RequestSpec, type TransportOptions } from './transport/transport.js';
 import { BlobUpload, location, type BlobRef, type OpenBlob, type UploadOptions, type UploadStats } from './upload.js';
 
@@ -28,6 +28,11 @@ export const USER_AGENT = 'hoist/0.1';
 export interface ClientOptions extends TransportOptions {
   /** Overrides the upload profile known for the host (tests, and users with odd proxies). */
   profile?: Partial<UploadProfile>;
+}
+
+/** Per operation: `signal` cancels it — the request in flight, its retries — at once (a RegistryError, code ABORTED). */
+export interface Operation {
+  signal?: AbortSignal;
 }
 
 export interface ManifestRef {
@@ -100,19 +105,27 @@ export class RegistryClient {
   /** A body read whole, within its limit (a registry is not trusted to answer small). */
   async #read(body: Parameters<typeof readLimited>[0], limit: number, what: string, repository: string): Promise<Buffer> {
     return readLimited(body, limit, what).catch((e: unknown) => {
+      if (isIdleTimeout(e)) throw this.#t.idle(`reading ${what}`, { repository, cause: e });
       throw this.#error((e as Error).message, { repository, retryable: false, cause: e });
     });
   }
 
   /** Checks that the registry answers the distribution API (and learns how it authenticates). */
-  async ping(): Promise<void> {
-    const r = await this.#send({ method: 'GET', url: '/v2/', expect: [200] });
+  async ping(o: Operation = {}): Promise<void> {
+    const r = await this.#send({ method: 'GET', url: '/v2/', expect: [200], signal: o.signal });
     await r.body.dump();
   }
 
-  async hasBlob(repository: string, digest: string): Promise<boolean> {
+  async hasBlob(repository: string, digest: string, o: Operation = {}): Promise<boolean> {
     this.#digest(digest, repository);
-    const r = await this.#send({ method: 'HEAD', url: `/v2/${repository}/blobs/${digest}`, repository, actions: ['pull', 'push'], expect: [200, 404] });
+    const r = await this.#send({
+      method: 'HEAD',
+      url: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      actions: ['pull', 'push'],
+      expect: [200, 404],
+      signal: o.signal,
+    });
     await r.body.dump();
     return r.status === 200;
   }
@@ -121,7 +134,7 @@ export class RegistryClient {
    * Asks the registry to link a blob it holds in `from` into `repository` (no bytes sent).
    * Returns `mounted`, or the upload session the registry opened instead (spec: 202).
    */
-  async mountBlob(repository: string, digest: string, from: string): Promise<{ mounted: true } | { mounted: false; session: string }> {
+  async mountBlob(repository: string, digest: string, from: string, o: Operation = {}): Promise<{ mounted: true } | { mounted: false; session: string }> {
     this.#digest(digest, repository);
     this.#repository(from);
     const r = await this.#send({
@@ -130,6 +143,7 @@ export class RegistryClient {
       repository,
       scopes: [repositoryScope(repository, ['pull', 'push']), repositoryScope(from, ['pull'])],
       expect: [201, 202],
+      signal: o.signal,
     });
     await r.body.dump();
     if (r.status === 201) return { mounted: true };
@@ -137,7 +151,7 @@ export class RegistryClient {
   }
 
   /** A blob's bytes from `start`, following the registry's redirect to its storage. */
-  async fetchBlob(repository: string, digest: string, start = 0): Promise<Readable> {
+  async fetchBlob(repository: string, digest: string, start = 0, o: Operation = {}): Promise<Readable> {
     this.#digest(digest, repository);
     const r = await this.#send({
       method: 'GET',
@@ -147,6 +161,7 @@ export class RegistryClient {
       expect: start ? [206] : [200],
       followRedirects: true,
       headers: start ? { range: `bytes=${start}-` } : {},
+      signal: o.signal,
     });
     return r.body;
   }
@@ -154,19 +169,27 @@ export class RegistryClient {
   /** Uploads a blob the way the registry's profile says, resuming after interruptions (`upload.ts`). */
   async uploadBlob(repository: string, blob: BlobRef, open: OpenBlob, options: UploadOptions = {}): Promise<UploadStats> {
     this.#digest(blob.digest, repository);
-    return new BlobUpload(this.#t, this.profile, repository, blob, open, options, () => this.hasBlob(repository, blob.digest)).run();
+    return new BlobUpload(this.#t, this.profile, repository, blob, open, options, () =>
+      this.hasBlob(repository, blob.digest, { signal: options.signal }),
+    ).run();
   }
 
   /** PUTs a manifest's exact bytes under a tag or digest; returns the digest the registry computed. */
-  async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string | undefined> {
-    return (await this.putManifestWithSubject(repository, reference, bytes, mediaType)).digest;
+  async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, o: Operation = {}): Promise<string | undefined> {
+    return (await this.putManifestWithSubject(repository, reference, bytes, mediaType, o)).digest;
   }
 
   /**
    * PUT of a manifest, with the registry's `OCI-Subject` answer: a registry with the referrers API
    * names the subject of a manifest that has one; without it, the client keeps the fallback tag.
    */
-  async putManifestWithSubject(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<{ digest?: string; subject?: string }> {
+  async putManifestWithSubject(
+    repository: string,
+    reference: string,
+    bytes: Buffer,
+    mediaType: string,
+    o: Operation = {},
+  ): Promise<{ digest?: string; subject?: string }> {
     this.#reference(reference, repository);
     const r = await this.#send({
       method: 'PUT',
@@ -176,6 +199,7 @@ export class RegistryClient {
       expect: [201],
       headers: { 'content-type': mediaType },
       body: () => bytes,
+      signal: o.signal,
     });
     await r.body.dump();
     const digest = header(r, 'docker-content-digest');
@@ -235,7 +259,7 @@ export class RegistryClient {
   }
 
   /** A manifest's descriptor by tag or digest, or undefined when there is none. */
-  async headManifest(repository: string, reference: string, accept: readonly string[] = MANIFEST_TYPES): Promise<ManifestRef | undefined> {
+  async headManifest(repository: string, reference: string, accept: readonly string[] = MANIFEST_TYPES, o: Operation = {}): Promise<ManifestRef | undefined> {
     this.#reference(reference, repository);
     const r = await this.#send({
       method: 'HEAD',
@@ -244,6 +268,7 @@ export class RegistryClient {
       actions: ['pull'],
       headers: { accept: accept.join(', ') },
       expect: [200, 404],
+      signal: o.signal,
     });
     await r.body.dump();
     if (r.status === 404) return undefined;
@@ -253,12 +278,12 @@ export class RegistryClient {
   }
 
   /** The digest a tag points at, or undefined when there is no such tag. */
-  async resolveTag(repository: string, tag: string, accept: readonly string[] = MANIFEST_TYPES): Promise<string | undefined> {
-    return (await this.headManifest(repository, tag, accept))?.digest;
+  async resolveTag(repository: string, tag: string, accept: readonly string[] = MANIFEST_TYPES, o: Operation = {}): Promise<string | undefined> {
+    return (await this.headManifest(repository, tag, accept, o))?.digest;
   }
 
   /** A manifest's exact bytes, or undefined when there is none. Verifies the digest it was asked for. */
-  async getManifest(repository: string, reference: string, accept: readonly string[] = MANIFEST_TYPES): Promise<Manifest | undefined> {
+  async getManifest(repository: string, reference: string, accept: readonly string[] = MANIFEST_TYPES, o: Operation = {}): Promise<Manifest | undefined> {
     this.#reference(reference, repository);
     const r = await this.#send({
       method: 'GET',
@@ -267,6 +292,7 @@ export class RegistryClient {
       actions: ['pull'],
       headers: { accept: accept.join(', ') },
       expect: [200, 404],
+      signal: o.signal,
     });
     if (r.status === 404) {
       await r.body.dump();
@@ -282,12 +308,12 @@ export class RegistryClient {
   }
 
   /** Every tag of a repository, following `Link` pagination (`n` per page). */
-  async listTags(repository: string, pageSize = 1000): Promise<string[]> {
+  async listTags(repository: string, pageSize = 1000, o: Operation = {}): Promise<string[]> {
     const tags: string[] = [];
     let url: string | undefined = `/v2/${repository}/tags/list?n=${pageSize}`;
     for (let pages = 0; url; pages++) {
       if (pages > 10_000) throw this.#error('tag listing did not end after 10000 pages', { repository, retryable: false });
-      const r = await this.#send({ method: 'GET', url, repository, actions: ['pull'], expect: [200, 404] });
+      const r = await this.#send({ method: 'GET', url, repository, actions: ['pull'], expect: [200, 404], signal: o.signal });
       if (r.status === 404) {
         const { code } = parseErrorBody(await errorText(r.body));
         if (code === 'NAME_UNKNOWN' || code === undefined) return tags; // a repository not pushed yet has no tags
@@ -303,7 +329,7 @@ export class RegistryClient {
   }
 
   /** Deletes a manifest by digest. Registries that refuse deletes say so in the error. */
-  async deleteManifest(repository: string, digest: string): Promise<void> {
+  async deleteManifest(repository: string, digest: string, o: Operation = {}): Promise<void> {
     this.#digest(digest, repository);
     try {
       const r = await this.#send({
@@ -312,6 +338,7 @@ export class RegistryClient {
         repository,
         actions: ['delete', 'pull', 'push'],
         expect: [202, 200, 204],
+        signal: o.signal,
       });
       await r.body.dump();
     } catch (e) {

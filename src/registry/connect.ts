@@ -4,6 +4,7 @@
  * helpers), else the step's `github-token` for ghcr.io. Credentials found on the machine are secrets
  * of the run: they go into the catalog (hidden, and looked for by the audit) before they are used.
  */
+import { ConfigError } from '../core/errors.js';
 import { HELPER_ENV, type Exec } from '../core/exec.js';
 import type { Files } from '../core/files.js';
 import type { Repository } from '../core/reference.js';
@@ -15,6 +16,7 @@ import { USER_AGENT, type ClientOptions, type RegistryClient } from './client.js
 import { fetchDockerCredentials } from './credentials.js';
 import { resolveCredentials } from './resolve.js';
 import { proxySettings } from './transport/proxy.js';
+import { TIMEOUT_ENV } from './transport/transport.js';
 
 /** What connecting takes of the effects seam (`Effects` has it all): files, processes, the platform, the client factory. */
 export interface ConnectEffects {
@@ -22,6 +24,20 @@ export interface ConnectEffects {
   exec: Exec;
   platform: Platform;
   registry: (options: ClientOptions) => Promise<RegistryClient>;
+}
+
+/**
+ * The per-request idle timeout the environment sets (`HOIST_REGISTRY_TIMEOUT`, seconds), or the
+ * client's default (120 s): for a registry slow to answer (a commit of a large blob to object
+ * storage), named by the timeout's own message. A value that is no positive number is refused.
+ */
+export function timeoutFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const raw = env[TIMEOUT_ENV]?.trim();
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new ConfigError([{ input: TIMEOUT_ENV, message: `'${raw.slice(0, 40)}' is not a number of seconds (e.g. ${TIMEOUT_ENV}=600)` }]);
+  return seconds * 1000;
 }
 
 /** A client's settings for a host: plain HTTP only when named, the CA bundle the user gave. */
@@ -34,6 +50,7 @@ export async function clientOptions(fx: Pick<ConnectEffects, 'files' | 'platform
     retries: transfer.retries,
     userAgent: USER_AGENT,
     proxy: proxySettings(fx.platform.context.env),
+    timeoutMs: timeoutFromEnv(fx.platform.context.env),
     log: (message) => fx.platform.info(message),
   };
 }

@@ -173,7 +173,7 @@ describe('checkLogins', () => {
 });
 
 describe('connectTargets', () => {
-  it('replaces the client whose check got no answer, so closing the clients after a failure does not wait behind it', async () => {
+  it('cancels the check that got no answer, so the push and closing the clients after a failure do not wait behind it', async () => {
     const sockets: Socket[] = [];
     const silent: Server = createTcpServer((c) => sockets.push(c));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
@@ -188,7 +188,6 @@ describe('connectTargets', () => {
       registry: async (options) => {
         const c = new RegistryClient({ ...options, retries: 0 });
         made.push(c);
-        // The replaced one is closed by connectTargets already (a second close of it throws).
         closing.push(() => c.close().catch(() => undefined));
         return c;
       },
@@ -200,10 +199,10 @@ describe('connectTargets', () => {
       return new Promise<void>((r) => silent.close(() => r()));
     });
     expect(warnings).toEqual([`${host}/acme/app: no answer to the login check within 0.3 s: building anyway; its push may fail`]);
-    expect(made).toHaveLength(2);
-    expect(clients.get(host)).toBe(made[1]);
+    expect(made).toHaveLength(1);
+    expect(clients.get(host)).toBe(made[0]);
     const started = Date.now();
     await closeAll(clients);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(1_000); // > 60 s (the test's timeout) when the check's request stays
   });
 });

@@ -15,7 +15,7 @@ import { ConfigError, type ConfigIssue } from '../core/errors.js';
 import { formatRepository, type Repository } from '../core/reference.js';
 import type { TransferSettings } from '../core/transfer.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
-import type { ClientOptions, RegistryClient } from './client.js';
+import type { RegistryClient } from './client.js';
 import { connectRegistries, type ConnectEffects } from './connect.js';
 import { RegistryError } from './errors.js';
 
@@ -34,7 +34,7 @@ export interface LoginCheckOptions {
   timeoutMs?: number;
 }
 
-type Outcome = { ok: true } | { ok: false; issue?: ConfigIssue; warning?: string; late?: boolean };
+type Outcome = { ok: true } | { ok: false; issue?: ConfigIssue; warning?: string };
 
 /** The input the user fixes for a refused login, and how the message names it. */
 function loginInput(host: string, o: LoginCheckOptions): { input: string; fix: string } {
@@ -81,26 +81,18 @@ function judge(target: Repository, error: unknown, o: LoginCheckOptions): Outcom
 
 async function checkOne(client: RegistryClient, target: Repository, o: LoginCheckOptions): Promise<Outcome> {
   const timeoutMs = o.timeoutMs ?? LOGIN_CHECK_TIMEOUT_MS;
-  let timer: NodeJS.Timeout | undefined;
-  const asked = client.hasBlob(target.path, PROBE_DIGEST).then(
-    (): Outcome => ({ ok: true }),
-    (e: unknown) => judge(target, e, o),
-  );
-  // The request is not cancelled at the deadline (the client has no such handle): it ends on its
-  // own or when the clients close, its answer ignored.
-  const late = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(
-      () =>
-        resolve({
-          ok: false,
-          late: true,
-          warning: `${formatRepository(target)}: no answer to the login check within ${timeoutMs / 1000} s: building anyway; its push may fail`,
-        }),
-      timeoutMs,
-    );
-  });
+  // Cancelled at the deadline: the client holds no request nobody answers, for the push or for closing it.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
   try {
-    return await Promise.race([asked, late]);
+    await client.hasBlob(target.path, PROBE_DIGEST, { signal: deadline.signal });
+    return { ok: true };
+  } catch (e) {
+    if (!deadline.signal.aborted) return judge(target, e, o);
+    return {
+      ok: false,
+      warning: `${formatRepository(target)}: no answer to the login check within ${timeoutMs / 1000} s: building anyway; its push may fail`,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -108,27 +100,23 @@ async function checkOne(client: RegistryClient, target: Repository, o: LoginChec
 
 /**
  * Checks the login to every target repository at once; throws one ConfigError naming every refused
- * registry and its input, and warns for each registry that could not be asked. Returns the hosts
- * whose check is still waiting for an answer: their client holds that request until its own timeout.
+ * registry and its input, and warns for each registry that could not be asked.
  */
-export async function checkLogins(clients: ReadonlyMap<string, RegistryClient>, targets: readonly Repository[], o: LoginCheckOptions): Promise<Set<string>> {
+export async function checkLogins(clients: ReadonlyMap<string, RegistryClient>, targets: readonly Repository[], o: LoginCheckOptions): Promise<void> {
   const unique = [...new Map(targets.map((t) => [`${t.host}/${t.path}`, t])).values()];
   const outcomes = await Promise.all(
     unique.map(async (t) => {
       const client = clients.get(t.host);
-      return { host: t.host, outcome: client ? await checkOne(client, t, o) : ({ ok: true } as const) };
+      return { outcome: client ? await checkOne(client, t, o) : ({ ok: true } as const) };
     }),
   );
   const issues: ConfigIssue[] = [];
-  const waiting = new Set<string>();
-  for (const { host, outcome } of outcomes) {
+  for (const { outcome } of outcomes) {
     if (outcome.ok) continue;
     if (outcome.issue) issues.push(outcome.issue);
     if (outcome.warning) o.warn(outcome.warning);
-    if (outcome.late) waiting.add(host);
   }
   if (issues.length) throw new ConfigError(issues);
-  return waiting;
 }
 
 /** Closes clients without waiting more than a moment for one that holds a request nobody answers. */
@@ -140,9 +128,8 @@ async function closeSoon(clients: Iterable<RegistryClient>): Promise<void> {
 /**
  * The push targets' clients (`connectRegistries`), each target's login checked before anything is
  * built or read: a refused login closes them and throws the ConfigError; a registry that could not
- * be asked is a warning on the platform. A client whose check got no answer in time is replaced by
- * a new one with the same settings, so that nothing later — the push, or closing the clients after
- * a failure — waits behind the request it still holds.
+ * be asked is a warning on the platform. A check that got no answer in time is cancelled, so that
+ * nothing later — the push, or closing the clients after a failure — waits behind its request.
  */
 export async function connectTargets(
   fx: ConnectEffects,
@@ -152,19 +139,12 @@ export async function connectTargets(
   githubToken?: string,
   timeoutMs?: number,
 ): Promise<Map<string, RegistryClient>> {
-  const made = new Map<string, ClientOptions>();
-  const remembering: ConnectEffects = { ...fx, registry: (options) => (made.set(options.host, options), fx.registry(options)) };
-  const clients = await connectRegistries(remembering, transfer, targets, catalog, githubToken);
-  let waiting: Set<string>;
+  const clients = await connectRegistries(fx, transfer, targets, catalog, githubToken);
   try {
-    waiting = await checkLogins(clients, targets, { transfer, githubToken, warn: (m) => fx.platform.warning(m), timeoutMs });
+    await checkLogins(clients, targets, { transfer, githubToken, warn: (m) => fx.platform.warning(m), timeoutMs });
   } catch (e) {
     await closeSoon(clients.values());
     throw e;
-  }
-  for (const host of waiting) {
-    void closeSoon([clients.get(host)!]);
-    clients.set(host, await fx.registry(made.get(host)!));
   }
   return clients;
 }

@@ -33,6 +33,25 @@ export interface UploadOptions {
    * monolithic upload, whose body and commit are one request. The PUT waits for the promise.
    */
   onBodySent?: () => void | Promise<void>;
+  /** Cancels the upload: its request in flight, its retries (the session is then cancelled, best effort). */
+  signal?: AbortSignal;
+}
+
+/** What an upload takes of the transport: every request of it carries the upload's signal. */
+type UploadTransport = Pick<Transport, 'send' | 'error' | 'base' | 'host' | 'retries' | 'wait'>;
+
+function withSignal(t: Transport, signal: AbortSignal | undefined): UploadTransport {
+  if (!signal) return t;
+  return {
+    get base() {
+      return t.base; // changes when a loopback registry turns out to speak plain HTTP
+    },
+    host: t.host,
+    retries: t.retries,
+    error: (message, d) => t.error(message, d),
+    send: (spec) => t.send({ ...spec, signal }),
+    wait: (attempt, retryAfterMs) => t.wait(attempt, retryAfterMs, { signal, method: 'PATCH', url: 'the upload' }),
+  };
 }
 
 export interface UploadStats {
@@ -62,9 +81,11 @@ export class BlobUpload {
   #failures = 0;
   #offset = 0;
   readonly #scopes: string[];
+  readonly t: UploadTransport;
+  readonly #transport: Transport;
 
   constructor(
-    readonly t: Transport,
+    transport: Transport,
     readonly profile: UploadProfile,
     readonly repository: string,
     readonly blob: BlobRef,
@@ -73,6 +94,8 @@ export class BlobUpload {
     readonly hasBlob: () => Promise<boolean>,
   ) {
     this.#scopes = [repositoryScope(repository, ['pull', 'push'])];
+    this.t = withSignal(transport, options.signal);
+    this.#transport = transport;
   }
 
   /** The upload session in use, cancelled when the upload fails for good. */
@@ -94,12 +117,14 @@ export class BlobUpload {
     this.#session = undefined;
     if (!session) return;
     try {
-      const r = await this.t.send({
+      // Also for a cancelled upload, then given a few seconds of its own.
+      const r = await this.#transport.send({
         method: 'DELETE',
         url: session,
         repository: this.repository,
         scopes: this.#scopes,
         attempts: 1,
+        ...(this.options.signal?.aborted ? { signal: AbortSignal.timeout(5_000) } : {}),
         expect: [204, 200, 202, 404],
       });
       await r.body.dump();
@@ -269,21 +294,21 @@ export class BlobUpload {
 }
 
 /** Where an upload goes next: the answer's Location, resolved against the request. */
-export function location(t: Transport, r: Response, repository: string, fallback?: string): string {
+export function location(t: Pick<Transport, 'error'>, r: Response, repository: string, fallback?: string): string {
   const value = header(r, 'location');
   if (value) return new URL(value, r.url).href;
   if (fallback) return fallback;
   throw t.error('the registry answered an upload request without a Location header', { repository, retryable: false });
 }
 
-function withDigest(t: Transport, session: string, digest: string): string {
+function withDigest(t: Pick<Transport, 'base'>, session: string, digest: string): string {
   const url = new URL(session, t.base);
   url.searchParams.set('digest', digest);
   return url.href;
 }
 
 /** Opens an upload session (and learns the registry's minimum chunk from `OCI-Chunk-Min-Length`). */
-export async function startUpload(t: Transport, profile: UploadProfile, repository: string): Promise<string> {
+export async function startUpload(t: UploadTransport, profile: UploadProfile, repository: string): Promise<string> {
   const r = await t.send({ method: 'POST', url: `/v2/${repository}/blobs/uploads/`, repository, actions: ['pull', 'push'], expect: [202] });
   await r.body.dump();
   const minimum = Number(header(r, 'oci-chunk-min-length'));
@@ -292,7 +317,7 @@ export async function startUpload(t: Transport, profile: UploadProfile, reposito
 }
 
 /** Where the registry says an upload session stands: its next URL and the bytes it holds. */
-async function uploadStatus(t: Transport, repository: string, session: string): Promise<{ session: string; offset: number } | undefined> {
+async function uploadStatus(t: UploadTransport, repository: string, session: string): Promise<{ session: string; offset: number } | undefined> {
   try {
     const r = await t.send({ method: 'GET', url: session, repository, actions: ['pull', 'push'], expect: [204, 200, 404] });
     await r.body.dump();

@@ -4,6 +4,8 @@
  * caches and mocks, half of its size, that Hoist never uses).
  */
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { setFlagsFromString } from 'node:v8';
 import type { Agent as AgentType, Dispatcher } from 'undici';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
@@ -34,7 +36,31 @@ export interface AgentOptions {
   timeoutMs: number;
 }
 
+/**
+ * undici parses HTTP with llhttp compiled to WebAssembly, once per process, at its first
+ * connection. V8's default pipeline (baseline code, then the optimising compiler on background
+ * threads) cost a re-push ~0.3 s of CPU for a parser that reads a few dozen answers: half the
+ * process's CPU (0.63 → 0.33 s, 5 runs each), and the process cannot exit before those compiles
+ * end. A registry's answers are little work for the baseline code (a body is handed on in spans,
+ * not read byte by byte), so llhttp is compiled by it alone (`--liftoff-only`); V8's flags are set
+ * back once the first answer's headers are parsed — llhttp compiled and run by then — so other
+ * wasm (the audit's xz decoder) is optimised as before.
+ */
+let parserFlagsSet = false;
+function compileParserOnBaseline(): void {
+  if (parserFlagsSet) return;
+  parserFlagsSet = true;
+  setFlagsFromString('--liftoff-only');
+  const restore = () => {
+    unsubscribe('undici:request:headers', restore);
+    setFlagsFromString('--no-liftoff-only');
+    setFlagsFromString('--wasm-dynamic-tiering'); // which --liftoff-only turned off
+  };
+  subscribe('undici:request:headers', restore);
+}
+
 export function createAgent(o: AgentOptions): AgentType {
+  compileParserOnBaseline();
   return new Agent({ connect: tlsOptions(o.ca), connections: o.connections, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
 }
 
@@ -68,6 +94,7 @@ export function createProxyAgent(proxy: string, o: AgentOptions): Dispatcher & {
   // ProxyAgent opens its tunnels with `connect`, which undici's package index puts on every
   // dispatcher; loaded by path, Hoist puts it there itself, once, when a proxy is first used.
   DispatcherBase.prototype.connect ??= connectOn;
+  compileParserOnBaseline();
   return new ProxyAgent({
     uri: proxy,
     requestTls: tlsOptions(o.ca),
@@ -78,10 +105,21 @@ export function createProxyAgent(proxy: string, o: AgentOptions): Dispatcher & {
   });
 }
 
+/** Per request: cancelled by `signal`; `idleMs` without a header or body byte ends it (undici's headers and body timeouts). */
+export interface ExchangeOptions {
+  signal?: AbortSignal;
+  idleMs?: number;
+}
+
 /**
  * Sends one request. An async-iterable body is written as it is (undici accepts any iterable though
  * its types list only streams): no read-ahead buffer sits between the source and the socket, so
  * the source may reuse its buffers.
+ *
+ * A HEAD keeps its connection (`reset: false`): undici closes one after every HEAD by default, for
+ * servers that send a body with it, which no registry does — and a re-push is mostly HEADs, each
+ * then a new connection (and TLS handshake: CPU on both ends). Go's client, docker's and crane's,
+ * keeps them too.
  */
 export async function exchange(
   dispatcher: Dispatcher,
@@ -89,6 +127,7 @@ export async function exchange(
   method: HttpMethod,
   headers: Record<string, string>,
   body?: AsyncIterable<Buffer> | Buffer | string,
+  o: ExchangeOptions = {},
 ): Promise<Response> {
   const u = new URL(url);
   const r = await requestOn.call(dispatcher, {
@@ -97,9 +136,16 @@ export async function exchange(
     method,
     headers,
     body: body as Dispatcher.DispatchOptions['body'],
+    ...(method === 'HEAD' ? { reset: false } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.idleMs !== undefined ? { headersTimeout: o.idleMs, bodyTimeout: o.idleMs } : {}),
   });
   return { status: r.statusCode, headers: r.headers, body: r.body, url };
 }
+
+/** undici's error for `idleMs` passed without a header (or a body byte) from the other end. */
+export const isIdleTimeout = (e: unknown): boolean =>
+  ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'].includes(String((e as { code?: unknown } | undefined)?.code));
 
 /** Most a body read whole from a registry may hold; beyond it the read stops and fails. */
 export const BODY_LIMITS = {

@@ -8,7 +8,7 @@ import type { Dispatcher } from 'undici';
 import { parseChallenges, repositoryScope, scopeCovered, type Credentials } from '../auth.js';
 import { isRetryableStatus, parseErrorBody, RegistryError } from '../errors.js';
 import { Authenticator } from './authenticator.js';
-import { createAgent, createProxyAgent, errorText, exchange, header, type HttpMethod, type Response } from './http.js';
+import { createAgent, createProxyAgent, errorText, exchange, header, isIdleTimeout, type HttpMethod, type Response } from './http.js';
 import { describeProxy, proxyFor, type ProxySettings } from './proxy.js';
 
 export type Action = 'pull' | 'push' | 'delete';
@@ -29,7 +29,13 @@ export interface RequestSpec {
   attempts?: number;
   /** Follow 3xx answers (blob downloads are redirected to storage). */
   followRedirects?: boolean;
+  /** Cancels the request — and its retries, and a wait for the registry's first answer — at once. */
+  signal?: AbortSignal;
 }
+
+/** Where the user raises the per-request idle timeout (`connect.ts` reads it; the messages name it). */
+export const TIMEOUT_ENV = 'HOIST_REGISTRY_TIMEOUT';
+export const DEFAULT_TIMEOUT_MS = 120_000;
 
 export interface TransportOptions {
   /** The registry's API host[:port]. */
@@ -44,7 +50,7 @@ export interface TransportOptions {
   userAgent: string;
   /** Waits between attempts (replaceable in tests). */
   sleep?: (ms: number) => Promise<void>;
-  /** Milliseconds without a response header or body byte before a request is abandoned. */
+  /** Milliseconds without a response header or body byte before a request is abandoned (default 120 s, `TIMEOUT_ENV`). */
   timeoutMs?: number;
   /** Connections kept open to the registry. */
   connections?: number;
@@ -67,6 +73,13 @@ const saidPlain = new Set<string>();
 const PLAIN_ANSWER = /WRONG_VERSION_NUMBER|wrong version number|packet length too long|http request/i;
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const pathOf = (url: string) => (url.startsWith('http') ? new URL(url).pathname : url.split('?')[0]!);
+
+/** What one request's attempts have learnt: whether a cached token went with the last, whether one got no answer in time. */
+interface Sent {
+  cachedToken: boolean;
+  timedOut: boolean;
+}
 const REDIRECTS = [301, 302, 303, 307, 308];
 
 export class Transport {
@@ -82,9 +95,8 @@ export class Transport {
   /**
    * How the registry authenticates is learnt from its first answer. Until then a request without a
    * body waits for the first one in flight: a push begins with a burst of reads (each manifest and
-   * tag of each repository), and sent together each got its own 401 — on its own connection, since
-   * undici closes one after every HEAD, so a TLS handshake apiece — before any was asked again with
-   * credentials. A request with a body neither waits nor is waited for: its answer comes only once
+   * tag of each repository), and sent together each got its own 401 — each on a connection of its
+   * own, a TLS handshake apiece — before any was asked again with credentials. A request with a body neither waits nor is waited for: its answer comes only once
    * the body is sent.
    */
   #firstAnswer: Promise<void> | undefined;
@@ -109,11 +121,49 @@ export class Transport {
     return new RegistryError(`${this.host}${d.repository ? `/${d.repository}` : ''}: ${message}`, { registry: this.host, ...d });
   }
 
-  /** Waits before attempt `attempt + 1`: the registry's Retry-After, else jittered exponential backoff. */
-  async wait(attempt: number, retryAfterMs: number | undefined): Promise<void> {
+  /** Waits before attempt `attempt + 1`: the registry's Retry-After, else jittered exponential backoff; a cancelled request stops waiting. */
+  async wait(attempt: number, retryAfterMs: number | undefined, spec?: Pick<RequestSpec, 'signal' | 'method' | 'url' | 'repository'>): Promise<void> {
     const ms =
       retryAfterMs !== undefined ? Math.min(30_000, Math.max(0, retryAfterMs)) : Math.min(10_000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-    await (this.#options.sleep ?? defaultSleep)(ms);
+    await this.#unlessAborted((this.#options.sleep ?? defaultSleep)(ms), spec);
+  }
+
+  /** `work`, or the request's cancellation as soon as its signal says so. */
+  async #unlessAborted<T>(work: Promise<T>, spec: Pick<RequestSpec, 'signal' | 'method' | 'url' | 'repository'> | undefined): Promise<T> {
+    const signal = spec?.signal;
+    if (!signal) return work;
+    if (signal.aborted) throw this.#aborted(spec);
+    let stop!: () => void;
+    const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', (stop = () => reject(this.#aborted(spec))), { once: true }));
+    try {
+      return await Promise.race([work, aborted]);
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+  }
+
+  #aborted(spec: Pick<RequestSpec, 'signal' | 'method' | 'url' | 'repository'>): RegistryError {
+    const reason = spec.signal?.reason;
+    const why = reason instanceof Error ? reason.message : reason === undefined ? 'cancelled' : String(reason);
+    return this.error(`${spec.method} ${pathOf(spec.url)} cancelled: ${why}`, {
+      repository: spec.repository,
+      code: 'ABORTED',
+      retryable: false,
+      cause: reason,
+    });
+  }
+
+  /**
+   * The error for a request (`what`: its method and path, or the body being read) that got nothing
+   * from the registry within the idle timeout: the registry, the request, the seconds and the way to
+   * raise them. Retryable the first time only.
+   */
+  idle(what: string, d: { repository?: string; again?: boolean; cause?: unknown }): RegistryError {
+    const seconds = (this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000;
+    return this.error(
+      `${what}: nothing from the registry within ${seconds} s${d.again ? ', twice' : ''} (it took the request and went silent) — check the registry and the network to it; if it is only slow, raise the limit with ${TIMEOUT_ENV}=SECONDS`,
+      { repository: d.repository, code: 'TIMEOUT', retryable: !d.again, cause: d.cause },
+    );
   }
 
   async close(): Promise<void> {
@@ -121,7 +171,7 @@ export class Transport {
   }
 
   #agentOptions() {
-    return { ca: this.#options.ca, connections: this.#options.connections ?? 16, timeoutMs: this.#options.timeoutMs ?? 120_000 };
+    return { ca: this.#options.ca, connections: this.#options.connections ?? 16, timeoutMs: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
   }
 
   /** Direct, or through the proxy the step's HTTPS_PROXY/HTTP_PROXY/NO_PROXY choose for this URL. */
@@ -134,7 +184,7 @@ export class Transport {
   }
 
   /** One attempt: credentials only to the registry's own origin, never to storage it redirects to. */
-  async #attempt(spec: RequestSpec, url: string, scopes: readonly string[], sent: { cachedToken: boolean }): Promise<Response> {
+  async #attempt(spec: RequestSpec, url: string, scopes: readonly string[], sent: Sent): Promise<Response> {
     const headers: Record<string, string> = { 'user-agent': this.#options.userAgent, ...spec.headers };
     sent.cachedToken = false;
     if (new URL(url).origin === this.base) {
@@ -143,9 +193,12 @@ export class Transport {
     }
     const proxy = this.#options.proxy && proxyFor(url, this.#options.proxy);
     try {
-      return await exchange(this.#dispatcherFor(url), url, spec.method, headers, await spec.body?.());
+      return await exchange(this.#dispatcherFor(url), url, spec.method, headers, await spec.body?.(), { signal: spec.signal });
     } catch (cause) {
       if (cause instanceof RegistryError) throw cause;
+      if (spec.signal?.aborted) throw this.#aborted(spec);
+      // Retried once (a connection silently dropped on the way); a second silence is the registry's.
+      if (isIdleTimeout(cause)) throw this.idle(`${spec.method} ${new URL(url).pathname}`, { repository: spec.repository, again: sent.timedOut, cause });
       const message = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message} (${cause.cause.message})` : cause.message) : String(cause);
       const plainAnswer =
         !proxy && url.startsWith(`https://${this.host}/`) && PLAIN_ANSWER.test(`${message} ${(cause as { cause?: { code?: string } })?.cause?.code ?? ''}`);
@@ -222,9 +275,10 @@ export class Transport {
   }
 
   async send(spec: RequestSpec): Promise<Response> {
+    if (spec.signal?.aborted) throw this.#aborted(spec);
     if (this.#answered || spec.body) return this.#send(spec);
     if (this.#firstAnswer) {
-      await this.#firstAnswer;
+      await this.#unlessAborted(this.#firstAnswer, spec);
       return this.#send(spec);
     }
     let answered!: () => void;
@@ -243,7 +297,7 @@ export class Transport {
     let authRetries = 0;
     let url = spec.url.startsWith('http') ? spec.url : `${this.base}${spec.url}`;
     let redirects = 0;
-    const sent = { cachedToken: false };
+    const sent: Sent = { cachedToken: false, timedOut: false };
     /** The token service that issued a replacement for a refused token, once per request. */
     let renewedAt: string | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -251,8 +305,9 @@ export class Transport {
       try {
         res = await this.#attempt(spec, url, scopes, sent);
       } catch (e) {
+        if (e instanceof RegistryError && e.code === 'TIMEOUT') sent.timedOut = true;
         if (!(e instanceof RegistryError) || !e.retryable || attempt >= attempts) throw e;
-        await this.wait(attempt, undefined);
+        await this.wait(attempt, undefined, spec);
         continue;
       }
       if (res.status !== 401) onAnswer?.();
@@ -295,7 +350,7 @@ export class Transport {
       }
       const err = this.#answerError(res, spec, text, url);
       if (!err.retryable || attempt >= attempts) throw err;
-      await this.wait(attempt, err.retryAfter);
+      await this.wait(attempt, err.retryAfter, spec);
     }
   }
 }
