@@ -37,9 +37,12 @@ export interface Family {
   /**
    * For a family with several modes that read the triggers in `alike` alike (a quote, which opens
    * or closes): the bytes after which they read differently. A place whose first mode is over
-   * before any of them is over in every mode (a quote followed by plain text).
+   * before any of them is over in every mode (a quote followed by plain text). `bounds`, per mode:
+   * the quotes the last of which before a place read in that mode is one the reading removed —
+   * the one that opened the mode's quotes, or (outside quotes) closed the ones before — so that no
+   * match read from there begins before it; the other quote is text inside (`"it's"`).
    */
-  modal?: { alike: string; after: string };
+  modal?: { alike: string; after: string; bounds: readonly string[] };
 }
 
 /** The bytes an escape's sequence is made of after its first: digits, letters (hex, names, `u`, `x`), `#`. */
@@ -162,7 +165,8 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
       kinds: ['', 'shell-quoted'],
       triggers: '\\$',
       inside: `'"`,
-      modal: { alike: `'"`, after: `\\$'"` },
+      // By ShellMode: Outside, Single, Double, AnsiC.
+      modal: { alike: `'"`, after: `\\$'"`, bounds: [`'"`, `'`, `"`, `'`] },
       modes: (b, next, state) => {
         // A quote only removes: it matters inside a match, where a pattern has begun. It opens or closes.
         if (b === Q1 || b === Q2) return state === 0 ? undefined : b === Q1 ? OPEN_OR_CLOSE_1 : OPEN_OR_CLOSE_2;

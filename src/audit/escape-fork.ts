@@ -180,6 +180,10 @@ export class Fork<T> implements Sink, Round {
     const lead = this.#lead;
     this.#lead = false;
     if ((kind || lead || (this.state !== 0 && this.#last >= 0)) && this.depth < MAX_DEPTH && this.family.rounds) {
+      // Begun at a byte as it was, inside what this reading has begun, the value may have each character
+      // escaped by one family or the other (mixed: the bytes this reading makes next are taken as they
+      // are) or be escaped by the inner family and then by this one over it (`\u005C3&#92;u0064`, JSON then
+      // XML: the `\` XML makes next begins a JSON escape): a reading of each.
       const mixed = !kind && !this.stacked;
       const inner = this.scan.families.inner[b]!;
       for (let f = 0; f < inner.length; f++) {
@@ -188,9 +192,13 @@ export class Fork<T> implements Sink, Round {
         if (modes)
           for (let m = 0; m < modes.length; m++) {
             const mode = modes[m]!;
-            if (this.#merged(family, mode, mixed)) continue;
-            const second = this.#second(family, mode, mixed, b);
-            if (second) this.#inner.push(second);
+            const asMixed = mixed && !this.#merged(family, mode, true);
+            const asStack = !this.#merged(family, mode, false);
+            if (!asMixed && !asStack) continue;
+            const reach = this.#second(family, mode, b);
+            if (reach < 0) continue;
+            if (asMixed) this.#inner.push(this.#begin(family, mode, true, reach));
+            if (asStack) this.#inner.push(this.#begin(family, mode, false, reach));
           }
       }
     }
@@ -209,13 +217,13 @@ export class Fork<T> implements Sink, Round {
   }
 
   /**
-   * A second round from the byte this reading makes next, `b` (none where `b` ends an escape of
-   * the round's family: the `\` made by the second `\\` of `\\\\u0041`): what it may reach back to is read
-   * from what this round made before it (`Before.reach`), after the text before this reading,
-   * read by this round and those outside it, where that is kept and this reading's first byte was
-   * in the text.
+   * How far back a second round from the byte this reading makes next, `b`, may begin a match
+   * (-1: none begins, where `b` ends an escape of the round's family: the `\` made by the second
+   * `\\` of `\\\\u0041`): read from what this round made before it (`Before.reach`), after the
+   * text before this reading, read by this round and those outside it, where that is kept and this
+   * reading's first byte was in the text.
    */
-  #second(family: Family, mode: number, mixed: boolean, b: number): Fork<T> | undefined {
+  #second(family: Family, mode: number, b: number): number {
     const before = this.scan.before;
     const depth = this.state === 0 ? 0 : this.scan.automaton.depth(this.state);
     const made = this.#made;
@@ -223,11 +231,10 @@ export class Fork<T> implements Sink, Round {
     const fromMade = made ? Math.min(this.#decoded, want, made.length) : 0;
     // Where no pattern has begun, only whether `b` ends an escape begun before it matters: not after a byte that begins none.
     const previous = fromMade > 0 ? made![(this.#decoded - 1) % made!.length]! : this.#origin >= 0 ? before.byteAt(this.#origin - 1) : -1;
-    if (depth === 0 && !before.mayEnd(family, previous) && (fromMade > 0 || !before.mayEnd(this.family, previous))) return this.#begin(family, mode, mixed, 0);
-    let n = fromMade < want && this.#origin >= 0 ? before.fromText(this.#origin, want - fromMade, family, this) : 0;
+    if (depth === 0 && !before.mayEnd(family, previous) && (fromMade > 0 || !before.mayEnd(this.family, previous))) return 0;
+    let n = fromMade < want && this.#origin >= 0 ? before.fromText(this.#origin, want - fromMade, family, mode, this) : 0;
     for (let k = this.#decoded - fromMade; k < this.#decoded; k++) before.window[n++] = made![k % made!.length]!;
-    const reach = before.reachQuoted(family, mode, n, depth, b);
-    return reach < 0 ? undefined : this.#begin(family, mode, mixed, reach);
+    return before.reachQuoted(family, mode, n, depth, b);
   }
 
   #begin(family: Family, mode: number, mixed: boolean, reach: number): Fork<T> {

@@ -61,6 +61,13 @@ const NEAR: Array<{ name: string; value: string; near: string; twin: string }> =
   { name: "shell, \\ of \\'", value: "\\'      S`", near: "export TOKEN=0\\'\\ '     S`'\n", twin: "export TOKEN=\\\\\\'\\ '     S`'\n" },
   // No quote before: the text may be outside quotes, where `\ ` is an escape.
   { name: 'shell, \\ of \\  before a quote', value: '\\ H      *8', near: "export TOKEN=0\\ H'      *8'\n", twin: "export TOKEN=\\\\\\ H'      *8'\n" },
+  // A value that holds a shell quote as it is: read from the quote after it, the one before is one the reading removed
+  // (`a""b` is `ab` to a shell), not text the match begins before. The near-miss property's YAML case (seed 957706779).
+  { name: 'shell, the first " of ""', value: 'a"bcdefgh', near: 'x a""bcdefgh y', twin: `x a'"'bcdefgh y` },
+  { name: "shell, the first ' of '' in YAML", value: "'' '     $-/", near: "token: '0'' ''     $-/'\n", twin: "token: '''' ''     $-/'\n" },
+  // Inside '…' a " is text: read back to the ' that opened the quotes, which bounds the match, not to the ".
+  { name: "shell, the ' that opened '…\"…'", value: 'a\'b"cdefghij', near: `x a'b"c'defghij y`, twin: 'x "a\'b\\"c"defghij y' },
+  { name: 'shell, the " that opened "…\'…"', value: 'ab\'c"defgh', near: `x 'ab'"'c"defgh' y`, twin: `x 'ab'"'c\\""defgh y` },
   // Two rounds (XML, then JSON): the ; of the &#48; the first round made.
   {
     name: 'XML then JSON, ; of &#48;',

@@ -88,11 +88,15 @@ export class Before {
   /**
    * `reach` for a quoting family in `mode`: where the window holds no quote, the text may be
    * inside quotes or not, and a byte either reading takes as part of an escape is not taken as it is
-   * (`0\ H'…` is `0 H…` outside quotes: its `\` begins no value inside them either).
+   * (`0\ H'…` is `0 H…` outside quotes: its `\` begins no value inside them either). Where it
+   * begins after one, that quote is one the reading removed: a match begins after it, not at a
+   * byte before it taken as it is (`a''b…`, `a""b…` are `ab…` to a shell; read from the second
+   * quote, `a'` had been taken as it is, and `a'b…` found where the value is not).
    */
   reachQuoted(family: Family, mode: number, n: number, depth: number, b: number): number {
     const r = this.reach(family, mode, n, depth, b);
-    return this.quoted || mode === 0 || !family.modal ? r : Math.min(r, this.reach(family, 0, n, depth, b));
+    if (this.quoted) return Math.min(r, n);
+    return mode === 0 || !family.modal ? r : Math.min(r, this.reach(family, 0, n, depth, b));
   }
 
   /** Rings of `room` bytes forks keep what they made in, given back when they are over: a fork begins at most places worth one, and each was an allocation. */
@@ -158,9 +162,9 @@ export class Before {
    * Into `window`, the `want` bytes of the text before the stream offset `at` (one more where they
    * would begin after an odd number of a run of one of `family`'s triggers), as far as they are kept; read by each round of
    * `rounds` first (the outermost first) where the reading asking is a second or third round.
-   * The bytes written.
+   * For a quoting family, from after the last quote that bounds `mode`. The bytes written.
    */
-  fromText(at: number, want: number, family: Family, rounds?: Round): number {
+  fromText(at: number, want: number, family: Family, mode: number, rounds?: Round): number {
     let from = at - want;
     while (this.byteAt(from) < 0 && from < at) from++;
     // Inside a run of one byte (`\\\\`, `%%%%`), the window begins after an even number of its bytes:
@@ -171,9 +175,10 @@ export class Before {
       while (run < RUN && this.byteAt(from - 1 - run) === first) run++;
       if (run % 2 === 1) from--;
     }
-    // A quoting family's mode is known at `at` only: read back to its last quote, where it may change.
+    // A quoting family's mode is known at `at` only: read back to the last quote that bounds it (in
+    // '…', the ' that opened it: a " there is text), where it may change.
     // A quote after a backslash (`\'`, `\"`) is escaped where a backslash escapes: read as such.
-    const quotes = family.modal?.alike;
+    const quotes = family.modal?.bounds[mode];
     this.quoted = false;
     if (quotes)
       for (let k = at - 1; k >= from; k--)

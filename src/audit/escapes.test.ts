@@ -156,9 +156,10 @@ const FORMATS: Format[] = [
 
 /**
  * The near-miss property's runs and seed (ESCAPES_NEAR_RUNS, ESCAPES_NEAR_SEED): 300 of seed 1 in the
- * suite, 50,000+ of random seeds by hand. Pinned in the suite: a random seed failed once in the
- * clean-clone CI of 3eef490 (300 runs) while 110,000 random runs by hand passed — a false leak rarer
- * than one in 10^4 that is left to find, not a reason for the suite to fail at random.
+ * suite, 50,000+ of random seeds by hand. The false leak a random seed found once in the clean-clone
+ * CI of 3eef490 (957706779: a shell reading from the second quote of `''` took the first as it is, so
+ * `0'' ''…` held `'' '…`) is mended (`Before.reachQuoted`); the suite stays pinned so that a rarer one
+ * is looked for by hand, not met as a CI run failing at random.
  */
 const NEAR_RUNS = Number(process.env.ESCAPES_NEAR_RUNS ?? 300);
 const NEAR_SEED = Number(process.env.ESCAPES_NEAR_SEED ?? (process.env.ESCAPES_NEAR_RUNS ? Math.floor(Math.random() * 2 ** 31) : 1));
@@ -211,6 +212,55 @@ describe('escapes read as families', () => {
           const i = at % value.length;
           const near = value.slice(0, i) + spare + value.slice(i + 1);
           const text = format.write(near, rs, 'x', 'y');
+          fc.pre(!everyReading(text).some((t) => t.includes(value)));
+          expect(findIn(value, text), text).toEqual([]);
+        }),
+        { numRuns: NEAR_RUNS, seed: NEAR_SEED },
+      );
+    },
+    Math.max(30_000, NEAR_RUNS * 20),
+  );
+
+  // The escape sequences of the families, as a value may hold them as they are (a password with `''`, `\\`, `%41`).
+  const LITERALS = [
+    "''",
+    '""',
+    "'",
+    '"',
+    '\\\\',
+    "\\'",
+    '\\"',
+    '$$',
+    '%%',
+    '&amp;',
+    '&#65;',
+    '%41',
+    '%25',
+    '\\u0041',
+    '=41',
+    "$'",
+    '`$',
+    '^&',
+    '\\x41',
+    "''''",
+    `'"'`,
+  ];
+  const literalArb = fc
+    .tuple(secretArb, fc.constantFrom(...LITERALS), fc.nat(), fc.nat(), fc.nat())
+    .map(([v, l, at, near, spare]) => ({ value: v.slice(0, at % (v.length + 1)) + l + v.slice(at % (v.length + 1)), at: at % (v.length + 1), l, near, spare }));
+
+  it(
+    'finds nothing where a character at or around an escape sequence the secret holds as it is is another',
+    () => {
+      // Property: the near miss of a value that holds a family's own escape sequence as text (`''`, `""`, `\\`, `%41`), the
+      // changed character inside it or beside it — a reading that takes part of the sequence as it is and part as an
+      // escape (`a''b`: `a'` as it is, then the second `'` a shell quote) is no reading of any text.
+      fc.assert(
+        fc.property(fc.constantFrom(...FORMATS), literalArb, rsArb, ({ write }, { value, at, l, near, spare: s }, rs) => {
+          const spares = SECRET_CHARS.filter((c) => !value.includes(c) && /[A-Za-z0-9 '"\\$%&]/.test(c));
+          fc.pre(value.length >= 10 && new Set(value).size >= 5 && spares.length > 0);
+          const i = Math.max(0, Math.min(value.length - 1, at - 1 + (near % (l.length + 2))));
+          const text = write(value.slice(0, i) + spares[s % spares.length]! + value.slice(i + 1), rs, 'x', 'y');
           fc.pre(!everyReading(text).some((t) => t.includes(value)));
           expect(findIn(value, text), text).toEqual([]);
         }),

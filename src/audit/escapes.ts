@@ -84,7 +84,7 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
   #reach(family: Family, mode: number, i: number, state: number): number {
     const depth = state === 0 ? 0 : this.automaton.depth(state);
     if (depth === 0 && !this.before.mayEnd(family, this.before.byteAt(this.#base + i - 1))) return 0;
-    const n = this.before.fromText(this.#base + i, depth + this.before.lookBack(family), family);
+    const n = this.before.fromText(this.#base + i, depth + this.before.lookBack(family), family, mode);
     return this.before.reachQuoted(family, mode, n, depth, this.#chunk[i]!);
   }
 
@@ -92,7 +92,9 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
     const chunk = this.#chunk;
     const b = chunk[i]!;
     const next = i + 1 < chunk.length ? chunk[i + 1]! : -1;
-    let led = this.families.inner[b]!.length > 0 && this.#within(i, state);
+    // The families an escape inside this one's sequence began readings of; the others are begun below, where this escape is worth a fork.
+    const within = this.families.inner[b]!.length > 0 ? this.#within(i, state) : undefined;
+    let led = false;
     if (next >= 0 && (this.families.pairs[b * 256 + next]! & (state === 0 ? 1 : 2)) === 0) return;
     // Indexed loops here and in `Fork.out`: iterators not optimized away were allocations per stop.
     const at = this.families.at[b]!;
@@ -117,7 +119,8 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
           const reach = this.#reach(family, mode, i, state);
           if (reach >= 0) this.#begin(family, mode, state, reach, false, i);
           // The value may be escaped again by another family over this one (percent-encoded, then XML-escaped): its reading from here.
-          if (family.rounds && !led) led = this.#lead(i, state, undefined);
+          // Every other family, not only those `#within` began (`\u003C$…`: a `$` after the escape is no reason to read it by `$$` alone).
+          if (family.rounds && !led) led = this.#lead(i, state, undefined, within);
         } else sameSoFar = worth === 0 && modes.length > 1 && family.modal?.alike.includes(String.fromCharCode(b)) === true;
       }
     }
@@ -128,18 +131,19 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
    * then XML-escaped; `&#\u00386;`: XML, then JSON): the other family's reading begins here, with
    * this byte as it is, and this family's reading of what it makes begins at once (a second round
    * from a byte as it was). Looked for only within an escape's length, through its digits and name.
+   * The families whose readings it began (undefined: none).
    */
-  #within(i: number, state: number): boolean {
+  #within(i: number, state: number): readonly Family[] | undefined {
     const chunk = this.#chunk;
     const own = this.families.inner[chunk[i]!]!;
     const end = Math.min(chunk.length, i + WITHIN);
     for (let j = i + 1; j < end; j++) {
       const c = chunk[j]!;
       const other = this.families.inner[c]!;
-      if (other.length) return this.#another(other, own) && this.#lead(i, state, other);
-      if (!SEQUENCE[c]) return false;
+      if (other.length) return this.#another(other, own) && this.#lead(i, state, other) ? other : undefined;
+      if (!SEQUENCE[c]) return undefined;
     }
-    return false;
+    return undefined;
   }
 
   /** Some family of `other` is not in `own` (a loop, not `some`: no closure on the stop path). */
@@ -148,11 +152,11 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
     return false;
   }
 
-  /** Readings by other families (`among`, or every one that takes part in rounds) from the escape at `i`, as it is. */
-  #lead(i: number, state: number, among: readonly Family[] | undefined): boolean {
+  /** Readings by other families (`among`, or every one that takes part in rounds, but those `begun`) from the escape at `i`, as it is. */
+  #lead(i: number, state: number, among: readonly Family[] | undefined, begun?: readonly Family[]): boolean {
     const own = this.families.inner[this.#chunk[i]!]!;
     for (const family of among ?? this.families.list) {
-      if (!family.rounds || own.includes(family)) continue;
+      if (!family.rounds || own.includes(family) || begun?.includes(family)) continue;
       const t = family.triggers.charCodeAt(0);
       for (const mode of family.modes(t, -1, state) ?? NO_MODES) {
         const reach = this.#reach(family, mode, i, state);

@@ -58,11 +58,12 @@ const char = (specials: string) =>
 /** Printable values of 12–40 characters, as the property test makes them. */
 const values = (specials: string) => fc.array(char(specials), { minLength: 12, maxLength: 40 }).map((cs) => cs.join('').replace(/^ /, 'k').replace(/ $/, 'q'));
 
-const jsonThenXml = (stack: readonly Encoding[]) => stack.indexOf('json') >= 0 && stack[stack.indexOf('json') + 1] === 'xml';
+/** The values' seed: 42 in the suite, another by hand (STACKS_SEED) to try the stacks over more values. */
+const SEED = Number(process.env.STACKS_SEED ?? 42);
 
 async function missesOf(stack: Encoding[], gen: fc.Arbitrary<string>, n: number): Promise<string[]> {
   const misses: string[] = [];
-  for (const [i, v] of fc.sample(gen, { seed: 42, numRuns: n }).entries()) if (!(await found(v, await placed(v, stack, 1000 * i + 7)))) misses.push(v);
+  for (const [i, v] of fc.sample(gen, { seed: SEED, numRuns: n }).entries()) if (!(await found(v, await placed(v, stack, 1000 * i + 7)))) misses.push(v);
   return misses;
 }
 
@@ -105,21 +106,46 @@ describe('stacks of encodings that once slipped through the audit', () => {
       expect(
         await missesOf(
           stack,
-          values('+/&<>"\\').filter((v) => !(jsonThenXml(stack) ? /[%="\\]/ : /[%=]/).test(v)),
+          values('+/&<>"\\').filter((v) => !/[%=]/.test(v)),
           30,
         ),
       ).toEqual([]),
     60_000,
   );
 
-  // Known gap since ee3bfc6 (docs/architecture.md): a value holding `\` or `"`, JSON-escaped then XML-escaped, is
-  // missed in about one case in ten — the JSON reading over the XML one is lost after the `\\` JSON wrote. Marked
-  // `fails` so that the day it is read, this test says so and the filter above goes.
-  it.fails(
-    'known gap: a value holding \\ or ", escaped by JSON then XML, is always found',
-    async () => {
-      const held = values('+/&<>"\\').filter((v) => /["\\]/.test(v) && !/[%=]/.test(v));
-      expect(await missesOf(['json', 'xml'], held, 30)).toEqual([]);
+  // A value holding `\` or `"`, JSON-escaped then XML-escaped: missed in about one case in ten from ee3bfc6 to here.
+  // Two causes: the JSON reading begun inside the XML one at a byte as it was (`\u005C3&#92;u0064`) took the `\` XML
+  // made next as it is (two families in one value), never as a JSON escape (a stack); and a `$` after a JSON escape
+  // (`\u003C$Z…`), read as a `$$` inside it, stood for every other family's reading of the escape as it is, XML's too.
+  it('a value holding \\ or ", escaped by JSON then XML, is always found', async () => {
+    const held = values('+/&<>"\\$').filter((v) => /["\\]/.test(v) && !/[%=]/.test(v));
+    expect(await missesOf(['json', 'xml'], held, 40)).toEqual([]);
+  }, 60_000);
+
+  // Nearest real-world variants, JSON and XML each inside the other: a .NET web.config whose appSettings value is a
+  // JSON document (Jackson or Json.NET writes `\"` and `\\`, XmlWriter then `&quot;` `&amp;` `&lt;` `&gt;`), and an
+  // appsettings.json that holds an XML fragment (XmlWriter's entities, then System.Text.Json's default encoder: `"`
+  // `&` `<` `>` `'` `+` as `\u0022`…). Each value found, and a value one character off not.
+  const xmlAttr = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  const jackson = (t: string) => `"${t.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  const stj = (t: string) =>
+    `"${t.replace(/[\\"&<>'+`]/g, (c) => (c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`))}"`;
+  const webConfig = (v: string) =>
+    `<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <appSettings>\n    <add key="Payments" value="${xmlAttr(`{"endpoint":"https://pay.example.com/v2","apiKey":${jackson(v)},"retries":3}`)}" />\n  </appSettings>\n</configuration>\n`;
+  const appSettings = (v: string) =>
+    `{\n  "Logging": { "LogLevel": { "Default": "Information" } },\n  "Legacy": { "ConfigXml": ${stj(`<settings><db user="app" password="${xmlAttr(v)}"/></settings>`)} }\n}\n`;
+  const REAL = ['Qx7"pl\\mN&<dr>9Zk', 'C:\\Keys\\prod"2026"&x<y', 'Ab3\\u0041"&amp;cd<ef>G', 'k<$Z\\f"|_P;<T>&q9'];
+  it.each([
+    ['JSON in an XML attribute (web.config)', 'srv/app/web.config', webConfig],
+    ['XML in a JSON string (appsettings.json)', 'srv/app/appsettings.json', appSettings],
+  ] as const)(
+    '%s: found, and a value one character off is not',
+    async (_, path, write) => {
+      for (const v of REAL) {
+        expect(await found(v, { [path]: Buffer.from(write(v)) }), write(v)).toBe(true);
+        const near = `${v.slice(0, 5)}W${v.slice(6)}`;
+        expect(await found(v, { [path]: Buffer.from(write(near)) }), write(near)).toBe(false);
+      }
     },
     60_000,
   );
@@ -149,5 +175,21 @@ describe('stacks of encodings that once slipped through the audit', () => {
     expect(hits('p+ss/w0rd&#\\u00360;&a\\u006dp;&gt;&quot;x').length).toBeGreaterThan(0);
     // A near miss is not a match: one digit wrong inside the stacked escape.
     expect(hits('p%2&#67;ss%&#50;Fw0rd%3C%26%3E%2&#50;x')).toEqual([]);
+  });
+
+  it('reads JSON over XML on after an XML escape and a JSON one as it is, and past a $ after a JSON escape', () => {
+    const hits = (value: string, text: string) => {
+      const { automaton, families, span } = compile([{ name: 'secret', value }]);
+      const out: string[] = [];
+      new EscapeScan(automaton, families, span, (m) => m.tag.kind === 'secret' && out.push(m.escapes ?? 'plain')).write(Buffer.from(`x= ${text} ;`));
+      return out;
+    };
+    // JSON then XML: `6` as &#54;, `\` as \u005C left as it is, then `d` as \u0064 whose `\` XML wrote &#92;.
+    expect(hits('mT#a6\\3dx}3|>', 'mT#a&#54;\\u005C3&#92;u0064\\u0078}3|\\u003e')).toEqual(['JSON \\u-escaped, XML entities']);
+    // `$` after \u003C: read by every family from the escape as it is, not by $$ alone.
+    expect(hits('<$bcdE3/|_P;\\f|5-S', '\\u003C$bcdE3&#92;/|_P;\\u005cf|5-S')).toEqual(['JSON \\u-escaped, XML entities']);
+    // Their near misses: one digit of the stacked escape, one character of the value.
+    expect(hits('mT#a6\\3dx}3|>', 'mT#a&#54;\\u005C3&#92;u0065\\u0078}3|\\u003e')).toEqual([]);
+    expect(hits('<$bcdE3/|_P;\\f|5-S', '\\u003C$bcdE4&#92;/|_P;\\u005cf|5-S')).toEqual([]);
   });
 });
