@@ -22,8 +22,11 @@ const findIn = (value: string, haystack: Buffer) => {
 const SEED = testSeed(424242);
 const rand = mulberry32(SEED);
 const pick = (s: string) => [...s][Math.floor(rand() * [...s].length)]!;
-const value = (extra: string) =>
-  Array.from({ length: 24 }, (_, i) => (i % 6 === 3 ? pick(extra) : pick('ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789'))).join('');
+/** 24 characters, one of `extra` every sixth, the first of them from `first`. */
+const value = (extra: string, first = extra) =>
+  Array.from({ length: 24 }, (_, i) =>
+    i === 3 ? pick(first) : i % 6 === 3 ? pick(extra) : pick('ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789'),
+  ).join('');
 const noise = () => Buffer.from(Array.from({ length: 200 + Math.floor(rand() * 300) }, () => Math.floor(rand() * 256)));
 
 describe(`modified UTF-8 and Latin-1 forms (seed ${SEED})`, () => {
@@ -34,13 +37,16 @@ describe(`modified UTF-8 and Latin-1 forms (seed ${SEED})`, () => {
     expect(legacyTextForms('with€euro').map(([, n]) => n)).toEqual([]);
   });
 
+  // A value whose characters are all in the BMP has the same modified UTF-8 as UTF-8 (found as
+  // plain, the form is not listed): each Java value holds one beyond U+FFFF. Drawn from all four,
+  // one value in 16 had none, and 22 of seeds 1-31 drew one (1, 2, 4, 6, 8-12 …); 424242 did not.
   it.each([
-    ['modified UTF-8 (Java)', '😀🔑€é', modifiedUtf8],
-    ['Latin-1', 'éßü£ñ', (v: string) => Buffer.from(v, 'latin1')],
-  ])('%s: generated values inside random bytes are found', (name, extra, encode) => {
+    ['modified UTF-8 (Java)', '😀🔑€é', '😀🔑', modifiedUtf8],
+    ['Latin-1', 'éßü£ñ', 'éßü£ñ', (v: string) => Buffer.from(v, 'latin1')],
+  ])('%s: generated values inside random bytes are found', (name, extra, first, encode) => {
     for (let i = 0; i < 20; i++) {
-      const v = value(extra);
-      expect(findIn(v, Buffer.concat([noise(), encode(v), noise()]))).toContain(name);
+      const v = value(extra, first);
+      expect(findIn(v, Buffer.concat([noise(), encode(v), noise()])), `seed ${SEED}, value ${i}: ${JSON.stringify(v)}`).toContain(name);
     }
   });
 
