@@ -121,6 +121,22 @@ describe('pushGraph', () => {
     expect(a.repos.get('app')?.tags.get('latest')).toBe(old.graph.root.digest);
   });
 
+  it('a re-push whose tags are chosen from the listing reads its release tag once: what the check read serves the tag phase', async () => {
+    await using a = await MemoryRegistry.start();
+    const image = testImage([10 * KiB]);
+    const opts = engine([a]);
+    const target = [{ repository: repo(a, 'app'), tags: [], releaseTags: ['1.2.3'], chooseTags: () => ['1.2.3'] }];
+    await pushGraph(image.graph, image.source, target, opts);
+    const before = a.requests.length;
+    const [r] = await pushGraph(image.graph, image.source, target, opts);
+    await opts.close();
+    expect(r!.error).toBeUndefined();
+    expect(r!.tagsUnchanged).toBe(1);
+    const again = a.requests.slice(before);
+    expect(again.filter((q) => q.path.endsWith('/manifests/1.2.3')).map((q) => q.method)).toEqual(['HEAD']); // HEAD, HEAD before
+    expect(again.filter((q) => q.method === 'PUT')).toEqual([]);
+  });
+
   it('moves no tag of a registry whose tags cannot be listed, and says why', async () => {
     await using a = await MemoryRegistry.start({
       fault: (req) => (req.path.endsWith('/tags/list') ? { status: 403, body: '{"errors":[{"code":"DENIED","message":"no list for you"}]}' } : undefined),

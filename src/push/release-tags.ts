@@ -48,10 +48,16 @@ export interface ReleaseTagCheck {
   limit: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
-/** Throws, naming the tag, the digest it holds and that image's revision, when a release tag would move to another commit's image. */
-export async function checkReleaseTags(c: ReleaseTagCheck, tags: readonly string[]): Promise<void> {
+/**
+ * Throws, naming the tag, the digest it holds and that image's revision, when a release tag would
+ * move to another commit's image. Returns where each tag was read (undefined: no such tag), so the
+ * tag phase need not read it again.
+ */
+export async function checkReleaseTags(c: ReleaseTagCheck, tags: readonly string[]): Promise<Map<string, string | undefined>> {
+  const read = new Map<string, string | undefined>();
   for (const tag of tags) {
     const at = await c.limit(() => c.client.headManifest(c.repository, tag));
+    read.set(tag, at?.digest);
     if (!at || at.digest === c.digest) continue;
     const theirs = await c.limit(() => imageConfig(c.client as RegistryClient, c.repository, at.digest));
     const revision = theirs?.labels[REVISION] ?? theirs?.annotations[REVISION];
@@ -61,4 +67,5 @@ export async function checkReleaseTags(c: ReleaseTagCheck, tags: readonly string
       { registry: c.host, repository: c.repository, code: 'RELEASE_TAG_PROTECTED', retryable: false },
     );
   }
+  return read;
 }

@@ -27,6 +27,8 @@ export interface TagContext extends Pick<EngineOptions, 'log' | 'releaseTags' | 
 
 export async function tagRepositories(c: TagContext, repos: readonly PushTarget[], tagsOf: ReadonlyArray<readonly string[]>): Promise<void> {
   const { graph, report } = c;
+  /** Per repository: the release tags as the check just read them (the tag phase does not read them again). */
+  const checked = repos.map(() => new Map<string, string | undefined>());
   if ((c.releaseTags ?? 'protect') === 'protect') {
     // Release tags already at this image need no check (nothing moves); the others are read now.
     const release = await Promise.all(
@@ -40,7 +42,7 @@ export async function tagRepositories(c: TagContext, repos: readonly PushTarget[
     for (const [i, target] of repos.entries()) {
       if (!release[i]!.length) continue;
       const check = { client: c.client, host: c.host, repository: target.repository.path, name: formatReference(target.repository) };
-      await checkReleaseTags({ ...check, digest: graph.root.digest, revision, limit: c.limit }, release[i]!);
+      checked[i] = await checkReleaseTags({ ...check, digest: graph.root.digest, revision, limit: c.limit }, release[i]!);
     }
   }
   const placed = repos.map(() => new Set<string>());
@@ -51,7 +53,7 @@ export async function tagRepositories(c: TagContext, repos: readonly PushTarget[
       const floating = new Set(target.floating?.tags.map((t) => t.tag));
       // A repository's fixed tags at once (each written and read back); the first failure is reported.
       const moves = tagsOf[i]!.filter((t) => !floating.has(t)).map(async (tag) => {
-        if (await moveTag(c, target, tag)) wrote[i] = true;
+        if (await moveTag(c, target, tag, checked[i]!)) wrote[i] = true;
         placed[i]!.add(tag);
       });
       const failed = (await Promise.allSettled(moves)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -83,10 +85,12 @@ export async function tagRepositories(c: TagContext, repos: readonly PushTarget[
  * writes nothing, which registries with immutable tags require); a refused move of an existing
  * tag names the setting; a tag that reads back as another image is an error naming the registry.
  */
-async function moveTag(c: TagContext, target: PushTarget, tag: string): Promise<boolean> {
+async function moveTag(c: TagContext, target: PushTarget, tag: string, checked: ReadonlyMap<string, string | undefined>): Promise<boolean> {
   const { graph, report } = c;
   const path = target.repository.path;
-  const early = await c.presence?.tagState(path, tag);
+  // What the release-tag check read just before this phase, else what the push read as it began.
+  const atCheck = checked.has(tag) ? (checked.get(tag) === graph.root.digest ? 'image' : 'elsewhere') : undefined;
+  const early = atCheck ?? (await c.presence?.tagState(path, tag));
   // Read right before writing when the early read could not say (a tag already at the image is never written again).
   const read = early === undefined ? await c.limit(() => c.client.headManifest(path, tag)) : undefined;
   if (early === 'image' || read?.digest === graph.root.digest) {
