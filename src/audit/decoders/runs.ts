@@ -11,7 +11,9 @@
 import { safeEnd, unescapeRuns } from './run-escapes.js';
 import { AnchoredRuns } from './runs-anchored.js';
 import { BASE85_FAMILIES } from './runs-base85.js';
+import { ByteLists } from './runs-bytes.js';
 import { RunScanner, type Family } from './runs-scan.js';
+import { EncodedWords } from './rfc2047.js';
 import { isMangledSymbol, isWords } from './symbols.js';
 import type { Sink } from './types.js';
 
@@ -102,6 +104,8 @@ export class EncodedRuns {
   readonly #base64: RunScanner;
   readonly #anchored: AnchoredRuns;
   readonly #base85: RunScanner[];
+  /** Text only: byte lists (`0x41, 0x42`, `[65,66]`, `41:42`) and a mail's RFC 2047 words. */
+  readonly #text: Array<ByteLists | EncodedWords>;
   #offset = 0;
   /** The end of the chunk before, from a byte that may begin an escape it cut. */
   #cut: Buffer = Buffer.alloc(0);
@@ -118,6 +122,7 @@ export class EncodedRuns {
     this.#base64 = new RunScanner(BASE64, open, delimited);
     this.#anchored = new AnchoredRuns(open);
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
+    this.#text = delimited ? [new ByteLists(open), new EncodedWords(open)] : [];
   }
 
   /** A chunk of the content: base64's runs after their escapes are read, the others as the bytes are. */
@@ -129,6 +134,7 @@ export class EncodedRuns {
     await this.#anchored.push(data);
     const masked = this.#mask(data);
     for (const scanner of this.#base85) await scanner.push(masked);
+    for (const reader of this.#text) await reader.push(data);
   }
 
   /**
@@ -164,5 +170,6 @@ export class EncodedRuns {
     await this.#base64.end();
     await this.#anchored.end();
     for (const scanner of this.#base85) await scanner.end();
+    for (const reader of this.#text) await reader.end();
   }
 }

@@ -1,0 +1,108 @@
+// Byte lists as the real tools write them — `xxd -i` (a C array of 0x.. bytes), JSON.stringify of a
+// Node Buffer, Python's json.dumps(list(bytes)), Java's Arrays.toString (signed) — are found with
+// the secret, and clean with another value of its length. The lists are the same however the text
+// is cut into chunks. Ordinary text made of numbers and separators (CSV, versions, times, IPv6, a
+// MAC address, RGB triples, a list of ports above 255) gives no list and no finding.
+import { describe, expect, it } from 'vitest';
+import { ByteLists } from './runs-bytes.js';
+import { auditFiles, has, SECRET, tool } from './testing.js';
+
+const paths = (findings: Awaited<ReturnType<typeof auditFiles>>) => findings.map((f) => `${f.severity} ${f.path}`);
+const OTHER = 'x'.repeat(SECRET.length);
+
+async function listsOf(text: string, size: number): Promise<Array<{ at: number; alphabet: string; bytes: Buffer }>> {
+  const out: Array<{ at: number; alphabet: string; parts: Buffer[] }> = [];
+  const lists = new ByteLists((at, alphabet) => {
+    const run = { at, alphabet, parts: [] as Buffer[] };
+    out.push(run);
+    return { write: (b) => void run.parts.push(Buffer.from(b)), end: () => undefined };
+  });
+  const bytes = Buffer.from(text, 'latin1');
+  for (let i = 0; i < bytes.length; i += size) await lists.push(bytes.subarray(i, i + size));
+  await lists.end();
+  return out.map((r) => ({ at: r.at, alphabet: r.alphabet, bytes: Buffer.concat(r.parts) }));
+}
+
+describe('ByteLists', () => {
+  const value = Buffer.from('key-é€-0123456789abcdef');
+  const signed = Array.from(value, (b) => (b > 127 ? b - 256 : b));
+  const hex = (b: number) => `0x${b.toString(16).padStart(2, '0')}`;
+  const forms: Array<[string, string, string]> = [
+    ['decimal JSON', `{"type":"Buffer","data":[${[...value].join(',')}]}`, 'byte list'],
+    ['signed, spaced', `bytes ${JSON.stringify(signed).replaceAll(',', ', ')} end`, 'byte list'],
+    [
+      'xxd -i',
+      `unsigned char k[] = {\n  ${[...value]
+        .map(hex)
+        .join(', ')
+        .replace(/((?:0x.., ){12})/g, '$1\n  ')}\n};`,
+      'byte list',
+    ],
+    ['0x, spaces only', `db ${[...value].map(hex).join(' ')}\n`, 'byte list'],
+    [
+      'colon hex, wrapped as OpenSSL does',
+      `priv:\n    ${[...value]
+        .map((b) => b.toString(16).padStart(2, '0'))
+        .join(':')
+        .replace(/((?:..:){15})/g, '$1\n    ')}\n`,
+      'colon hex',
+    ],
+  ];
+  it.each(forms)('%s: the bytes, in chunks of 1, 5, 64 and all at once', async (_name, text, alphabet) => {
+    for (const size of [1, 5, 64, 1 << 20]) {
+      const lists = await listsOf(`${'plain words before it, 1 2 3\n'.repeat(3)}${text}\nafter\n`, size);
+      expect(lists.map((l) => [l.alphabet, l.bytes.toString('latin1')])).toEqual([[alphabet, value.toString('latin1')]]);
+    }
+  });
+
+  it('ordinary text of numbers and separators holds no list', async () => {
+    const text = [
+      'id,port,count\n1,8080,443\n2,9090,22\n', // CSV with numbers above 255 between short ones
+      'version 1.2.3, 4.5.6, 7.8.9, 10.11.12\n', // versions
+      'at 12:34:56, 01:02:03\n', // times
+      'fe80::1ff:fe23:4567:890a and 2001:db8::ff00:42:8329\n', // IPv6
+      'mac 00:1a:2b:3c:4d:5e\n', // 6 bytes: shorter than any value
+      'rgb(255, 128, 0) rgb(10, 20, 30)\n', // three at a time
+      'ports: [8080, 8443, 9000, 9090, 10250, 10255, 30000, 32767]\n', // above 255
+      '    '.repeat(40) + 'indented deeply, a face bad cafe\n', // spaces and hex letters
+    ].join('');
+    for (const size of [1, 7, 1 << 20]) expect(await listsOf(text, size)).toEqual([]);
+  });
+});
+
+describe('real tools', { timeout: 60_000 }, () => {
+  const conf = (v: string) => `api_key=${v}\n`;
+  const cases: Array<[string, string, string[], (v: string) => Record<string, string>, string]> = [
+    ['xxd -i', 'xxd', ['-i', 'api_key'], (v) => ({ api_key: conf(v) }), 'src/api_key.h'],
+    [
+      'JSON.stringify of a Buffer',
+      'node',
+      ['-e', 'process.stdout.write(JSON.stringify({ key: require("fs").readFileSync("api_key") }))'],
+      (v) => ({ api_key: conf(v) }),
+      'cache/session.json',
+    ],
+    [
+      'json.dumps(list(bytes))',
+      'python3',
+      ['-c', 'import json; print(json.dumps(list(open("api_key", "rb").read())))'],
+      (v) => ({ api_key: conf(v) }),
+      'state.json',
+    ],
+  ];
+  it.each(cases)('%s: found (the list named), clean with another value', async (_name, command, args, files, path) => {
+    if (!has(command)) return;
+    const leaky = tool(command, args, files(SECRET));
+    expect(paths(await auditFiles({ [path]: leaky }))).toEqual([
+      expect.stringMatching(new RegExp(`^leak ${path.replace('.', '\\.')}!\\(byte list at \\d+\\)$`)),
+    ]);
+    expect(await auditFiles({ [path]: tool(command, args, files(OTHER)) })).toEqual([]);
+  });
+
+  it.skipIf(!has('java'))("Java's Arrays.toString (signed bytes) in a log line", async () => {
+    const src = `public class P { public static void main(String[] a) throws Exception {
+  System.out.println("DEBUG key " + java.util.Arrays.toString(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("api_key")))); } }`;
+    const log = (v: string) => tool('java', ['P.java'], { 'P.java': src, api_key: `${v}é` });
+    expect(paths(await auditFiles({ 'var/log/app.log': log(SECRET) }))).toEqual([expect.stringMatching(/^leak var\/log\/app\.log!\(byte list at \d+\)$/)]);
+    expect(await auditFiles({ 'var/log/app.log': log(OTHER) })).toEqual([]);
+  });
+});
