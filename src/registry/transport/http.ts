@@ -4,8 +4,6 @@
  * caches and mocks, half of its size, that Hoist never uses).
  */
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { setFlagsFromString } from 'node:v8';
 import type { Agent as AgentType, Dispatcher } from 'undici';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
@@ -36,31 +34,7 @@ export interface AgentOptions {
   timeoutMs: number;
 }
 
-/**
- * undici parses HTTP with llhttp compiled to WebAssembly, once per process, at its first
- * connection. V8's default pipeline (baseline code, then the optimising compiler on background
- * threads) cost a re-push ~0.3 s of CPU for a parser that reads a few dozen answers: half the
- * process's CPU (0.63 → 0.33 s, 5 runs each), and the process cannot exit before those compiles
- * end. A registry's answers are little work for the baseline code (a body is handed on in spans,
- * not read byte by byte), so llhttp is compiled by it alone (`--liftoff-only`); V8's flags are set
- * back once the first answer's headers are parsed — llhttp compiled and run by then — so other
- * wasm (the audit's xz decoder) is optimised as before.
- */
-let parserFlagsSet = false;
-function compileParserOnBaseline(): void {
-  if (parserFlagsSet) return;
-  parserFlagsSet = true;
-  setFlagsFromString('--liftoff-only');
-  const restore = () => {
-    unsubscribe('undici:request:headers', restore);
-    setFlagsFromString('--no-liftoff-only');
-    setFlagsFromString('--wasm-dynamic-tiering'); // which --liftoff-only turned off
-  };
-  subscribe('undici:request:headers', restore);
-}
-
 export function createAgent(o: AgentOptions): AgentType {
-  compileParserOnBaseline();
   return new Agent({ connect: tlsOptions(o.ca), connections: o.connections, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
 }
 
@@ -94,7 +68,6 @@ export function createProxyAgent(proxy: string, o: AgentOptions): Dispatcher & {
   // ProxyAgent opens its tunnels with `connect`, which undici's package index puts on every
   // dispatcher; loaded by path, Hoist puts it there itself, once, when a proxy is first used.
   DispatcherBase.prototype.connect ??= connectOn;
-  compileParserOnBaseline();
   return new ProxyAgent({
     uri: proxy,
     requestTls: tlsOptions(o.ca),
