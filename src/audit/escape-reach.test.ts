@@ -68,6 +68,13 @@ const NEAR: Array<{ name: string; value: string; near: string; twin: string }> =
   // Inside '…' a " is text: read back to the ' that opened the quotes, which bounds the match, not to the ".
   { name: "shell, the ' that opened '…\"…'", value: 'a\'b"cdefghij', near: `x a'b"c'defghij y`, twin: 'x "a\'b\\"c"defghij y' },
   { name: 'shell, the " that opened "…\'…"', value: 'ab\'c"defgh', near: `x 'ab'"'c"defgh' y`, twin: `x 'ab'"'c\\""defgh y` },
+  // No quote before in the whole text: no reading as inside '…', "…" or $'…' (`\"` read as in $'…', then `'o\'` as `o'`).
+  {
+    name: "shell, \\\" as in $'…' with no quote before",
+    value: "MS0\"o''ns ruct",
+    near: "echo x\nexport TOKEN=MS0\\\"'o\\'\\''ns ruct'\n",
+    twin: "echo x\nexport TOKEN=MS0\\\"o\\'\\'ns\\ ruct\n",
+  },
   // Two rounds (XML, then JSON): the ; of the &#48; the first round made.
   {
     name: 'XML then JSON, ; of &#48;',

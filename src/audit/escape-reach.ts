@@ -84,6 +84,8 @@ export class Before {
 
   /** The window `fromText` wrote begins after a quote (a quoting family's mode is known there). */
   quoted = false;
+  /** The window `fromText` wrote begins at the text's first byte: no quote before it. */
+  #whole = false;
 
   /**
    * `reach` for a quoting family in `mode`: where the window holds no quote, the text may be
@@ -94,6 +96,8 @@ export class Before {
    * quote, `a'` had been taken as it is, and `a'b…` found where the value is not).
    */
   reachQuoted(family: Family, mode: number, n: number, depth: number, b: number): number {
+    // Inside quotes where the text before holds none that opened them (`\"` read as in $'…' with no $' before): no such reading.
+    if (!this.quoted && this.#whole && mode !== 0 && family.modal) return -1;
     const r = this.reach(family, mode, n, depth, b);
     if (this.quoted) return Math.min(r, n);
     return mode === 0 || !family.modal ? r : Math.min(r, this.reach(family, 0, n, depth, b));
@@ -167,6 +171,7 @@ export class Before {
   fromText(at: number, want: number, family: Family, mode: number, rounds?: Round): number {
     let from = at - want;
     while (this.byteAt(from) < 0 && from < at) from++;
+    this.#whole = from <= 0;
     // Inside a run of one byte (`\\\\`, `%%%%`), the window begins after an even number of its bytes:
     // counted, not read (a run is read back at every place in it).
     const first = this.byteAt(from);

@@ -254,7 +254,10 @@ describe('escapes read as families', () => {
     () => {
       // Property: the near miss of a value that holds a family's own escape sequence as text (`''`, `""`, `\\`, `%41`), the
       // changed character inside it or beside it — a reading that takes part of the sequence as it is and part as an
-      // escape (`a''b`: `a'` as it is, then the second `'` a shell quote) is no reading of any text.
+      // escape (`a''b`: `a'` as it is, then the second `'` a shell quote) is no reading of any text. Left, found by hand
+      // at 10,000 runs: a shell reading in a mode the quotes before rule out (`' ''"''''&…`: outside at a `'` the text
+      // has inside '…' — seed 1), and a third round, JSON > XML > JSON, taking a string's `"` as it is before `\"`
+      // (seed 957706779; the readings below stop at two rounds).
       fc.assert(
         fc.property(fc.constantFrom(...FORMATS), literalArb, rsArb, ({ write }, { value, at, l, near, spare: s }, rs) => {
           const spares = SECRET_CHARS.filter((c) => !value.includes(c) && /[A-Za-z0-9 '"\\$%&]/.test(c));
