@@ -2,7 +2,8 @@
 // Node Buffer, Python's json.dumps(list(bytes)), Java's Arrays.toString (signed) — are found with
 // the secret, and clean with another value of its length. The lists are the same however the text
 // is cut into chunks. Ordinary text made of numbers and separators (CSV, versions, times, IPv6, a
-// MAC address, RGB triples, a list of ports above 255) gives no list and no finding.
+// MAC address, RGB triples, a list of ports above 255) gives no list and no finding; a format
+// library's magic numbers (`[0x89, 0x4c, 0x5a, 0x4f, …]`, short and not text) are not routed.
 import { describe, expect, it } from 'vitest';
 import { ByteLists } from './runs-bytes.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
@@ -67,6 +68,17 @@ describe('ByteLists', () => {
       '    '.repeat(40) + 'indented deeply, a face bad cafe\n', // spaces and hex letters
     ].join('');
     for (const size of [1, 7, 1 << 20]) expect(await listsOf(text, size)).toEqual([]);
+  });
+});
+
+describe('magic numbers in source code', () => {
+  it("a short list that is no text (a format library's magic numbers) is not routed: no decoder names it damaged", async () => {
+    const source = [
+      'export const LZOP = [0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a, 0x0a];',
+      'export const GZIP = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03];',
+      'export const XZ = [253, 55, 122, 88, 90, 0, 0, 4, 230, 214, 180, 70];',
+    ].join('\n');
+    expect(await auditFiles({ 'src/magic.ts': source })).toEqual([]);
   });
 });
 

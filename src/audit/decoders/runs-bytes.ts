@@ -16,6 +16,10 @@ export const MIN_BYTES = 8;
 const MIN_SEGMENT = 15;
 /** A stretch still open at a chunk's end is held to be read with the next; one longer than this is read as it is. */
 const MAX_CARRY = 1 << 20;
+/** A list this long is routed whatever it holds (an archive or a compressed stream written as a C array); a shorter one only when it is text. */
+const LONG = 64;
+/** Whitespace and digits between two numbers of a list: a stretch this long without a separator holds none there. */
+const QUIET = 256;
 
 const TABLE = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEFxX,:- \t\r\n') TABLE[c.charCodeAt(0)] = 1;
@@ -57,8 +61,11 @@ function bytesOf(list: string, value: (token: string) => number): Buffer | undef
 
 /** The byte lists of one text, fed chunk by chunk. */
 export class ByteLists {
-  /** A stretch of list characters the chunk before ended inside: read with this one. */
-  #carry: Buffer = Buffer.alloc(0);
+  /** A stretch of list characters the chunks before ended inside, in parts (joined once, when it ends): read with this one. */
+  #carry: Buffer[] = [];
+  #carried = 0;
+  /** Where the carried stretch starts in the content. */
+  #from = 0;
   #offset = 0;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
@@ -67,16 +74,14 @@ export class ByteLists {
     let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     let base = this.#offset;
     this.#offset += chunk.length;
-    if (this.#carry.length) {
+    if (this.#carried) {
       // Only the carried stretch's continuation is joined to it (up to the first byte that is no list character).
       let j = 0;
       while (j < bytes.length && TABLE[bytes[j]!]) j++;
-      const joined = Buffer.concat([this.#carry, bytes.subarray(0, j)]);
-      base -= this.#carry.length;
-      this.#carry = Buffer.alloc(0);
-      if (j === bytes.length && joined.length < MAX_CARRY) return void (this.#carry = joined);
-      await this.#read(joined, base);
-      base += joined.length;
+      if (j === bytes.length && this.#carried + j < MAX_CARRY) return this.#hold(bytes, this.#from);
+      this.#carry.push(bytes.subarray(0, j));
+      await this.#flush();
+      base += j;
       bytes = bytes.subarray(j);
     }
     const n = bytes.length;
@@ -87,19 +92,38 @@ export class ByteLists {
       while (start > 0 && TABLE[bytes[start - 1]!]) start--;
       let end = q + 1;
       while (end < n && TABLE[bytes[end]!]) end++;
-      if (end === n) {
-        this.#carry = Buffer.from(bytes.subarray(start));
-        return;
-      }
+      if (end === n) return this.#hold(bytes.subarray(start), base + start);
       if (end - start >= MIN_SEGMENT) await this.#read(bytes.subarray(start, end), base + start);
       p = end;
     }
   }
 
+  /**
+   * Holds `part` of a stretch still open at the chunk's end. Without a separator in its last QUIET bytes, a stretch
+   * holds no list there: only those bytes are kept (a dump's `AAAA…` decoded, long indentation), not the stretch.
+   */
+  #hold(part: Buffer, from: number): void {
+    if (!this.#carried) this.#from = from;
+    this.#carry.push(Buffer.from(part));
+    this.#carried += part.length;
+    if (this.#carried > QUIET && !hasSeparators(part.subarray(-QUIET), 1)) {
+      const kept = Buffer.concat(this.#carry).subarray(-QUIET);
+      this.#from += this.#carried - QUIET;
+      this.#carry = [kept];
+      this.#carried = QUIET;
+    }
+  }
+
+  /** Reads the carried stretch. */
+  async #flush(): Promise<void> {
+    const stretch = Buffer.concat(this.#carry);
+    this.#carry = [];
+    this.#carried = 0;
+    await this.#read(stretch, this.#from);
+  }
+
   async end(): Promise<void> {
-    const carry = this.#carry;
-    this.#carry = Buffer.alloc(0);
-    if (carry.length >= MIN_SEGMENT) await this.#read(carry, this.#offset - carry.length);
+    if (this.#carried) await this.#flush();
   }
 
   /** The lists in one stretch of list characters that starts at `offset` in the content. */
@@ -112,7 +136,8 @@ export class ByteLists {
     for (const form of FORMS)
       for (const m of text.matchAll(form.pattern)) {
         const decoded = bytesOf(m[0], form.value);
-        if (decoded && decoded.length >= MIN_BYTES) lists.push({ at: offset + m.index, name: form.name, decoded });
+        if (decoded && decoded.length >= MIN_BYTES && (decoded.length >= LONG || isText(decoded)))
+          lists.push({ at: offset + m.index, name: form.name, decoded });
       }
     for (const { at, name, decoded } of lists) {
       const sink = this.open(at, name);
@@ -123,9 +148,29 @@ export class ByteLists {
   }
 }
 
-/** Whether a stretch has the MIN_BYTES - 1 separators a list of MIN_BYTES needs (prose's spaces and hex words do not). */
-function hasSeparators(stretch: Uint8Array): boolean {
+/** Whether a stretch has `min` separators (a list of MIN_BYTES needs MIN_BYTES - 1; prose's spaces and hex words have none). */
+function hasSeparators(stretch: Uint8Array, min = MIN_BYTES - 1): boolean {
   let n = 0;
-  for (const b of stretch) if ((b === 0x2c || b === 0x3a || b === 0x78 || b === 0x58) && ++n >= MIN_BYTES - 1) return true;
+  for (const b of stretch) if ((b === 0x2c || b === 0x3a || b === 0x78 || b === 0x58) && ++n >= min) return true;
   return false;
+}
+
+/**
+ * Whether a short list's bytes are text (UTF-8 or Latin-1, no control character but tab and line breaks): a value is.
+ * A short list that is not is a magic number or a table in source code (`[0x89, 0x4c, 0x5a, 0x4f, …]`, lzop's), whose
+ * format a decoder would claim and then name as a damaged stream.
+ */
+function isText(bytes: Buffer): boolean {
+  let c1 = false;
+  for (const b of bytes) {
+    if (b < 0x20 ? b !== 9 && b !== 10 && b !== 13 : b === 0x7f) return false;
+    if (b >= 0x80 && b < 0xa0) c1 = true;
+  }
+  if (!c1) return true;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
