@@ -16,11 +16,8 @@ const symbols = execFileSync('nm', ['-D', '--defined-only', LIBSTDCXX], { encodi
   .map((l) => (l.split(' ')[2] ?? '').replace(/@.*/, '')) // nm adds the version (`@@GLIBCXX_3.4`); .dynstr holds the name alone
   .filter((s) => s.startsWith('_Z') && s.length >= 40);
 
-/**
- * The generated cases' seed (HOIST_TEST_SEED replaces it): each test names it in its title. Not 1:
- * under seeds 1, 4, 5 and 20 of 1-30 the isWords property below fails (its base64 of lower-case text).
- */
-const SEED = testSeed(2);
+/** The generated cases' seed (HOIST_TEST_SEED replaces it): each test names it in its title. */
+const SEED = testSeed(1);
 const LOWER = 'abcdefghijklmnopqrstuvwxyz  ';
 
 async function routed(bytes: Buffer, delimited: boolean): Promise<Array<{ at: number; alphabet: string; decoded: string }>> {
@@ -55,7 +52,9 @@ describe('mangled C++ symbols', () => {
     expect(afterZ / 20_000).toBeLessThan(0.1); // and a run starts with _Z one time in 4,096
   });
 
-  // Property: qualified names and paths are words; base64 of random bytes or of text never is.
+  // Property: qualified names and paths are words; base64 of random bytes or of printable text never
+  // is, and base64 of lower-case words almost never: about 1 in 150,000 (4 in 600,000 seeded tries,
+  // seeds 1, 4, 5 and 20 of 1-30 each had one; the next test holds that those are still routed as text).
   // Nearest real-world variant: a class file's constant pool (java/util/concurrent/ConcurrentHashMap).
   it(`names in words are told; base64 of random bytes, of printable text and of lower-case words is not (seed ${SEED})`, () => {
     const jars = execFileSync('sh', ['-c', 'for j in /usr/lib/jvm/*/lib/jrt-fs.jar; do unzip -Z1 "$j"; done'], { encoding: 'utf8' })
@@ -66,14 +65,17 @@ describe('mangled C++ symbols', () => {
     const r = seeded(SEED);
     const text = (alphabet: string) => r.chars(alphabet, 30 + r.int(40));
     const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+    const lowerTaken: string[] = [];
     for (let i = 0; i < 20_000; i++) {
       const bytes = r.bytes(48).toString('base64');
       expect(isWords(bytes), `seed ${SEED}, case ${i}: ${bytes}`).toBe(false);
       const printed = text(printable);
       expect(isWords(Buffer.from(printed).toString('base64')), `seed ${SEED}, case ${i}: ${JSON.stringify(printed)}`).toBe(false);
       const lower = text(LOWER);
-      expect(isWords(Buffer.from(lower).toString('base64').slice(0, 64)), `seed ${SEED}, case ${i}: ${JSON.stringify(lower)}`).toBe(false);
+      if (isWords(Buffer.from(lower).toString('base64').slice(0, 64))) lowerTaken.push(lower);
     }
+    // Expected 0.13 in 20,000; more than 2 (a chance of 1 in 2,000 at that rate) would be a rate risen tenfold.
+    expect(lowerTaken.length, `seed ${SEED}: ${JSON.stringify(lowerTaken)}`).toBeLessThanOrEqual(2);
   });
 
   // What matters for the audit is not isWords' answer but that a value's base64 is still found: a run
