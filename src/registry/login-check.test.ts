@@ -203,6 +203,6 @@ describe('connectTargets', () => {
     expect(clients.get(host)).toBe(made[0]);
     const started = Date.now();
     await closeAll(clients);
-    expect(Date.now() - started).toBeLessThan(1_000); // > 60 s (the test's timeout) when the check's request stays
+    expect(Date.now() - started).toBeLessThan(10_000); // > 60 s (the test's timeout) when the check's request stays
   });
 });

@@ -47,7 +47,7 @@ describe('a registry that never answers', () => {
     const { host, connections } = await silent();
     const started = Date.now();
     const e = await failure(client(host, { timeoutMs: 300, retries: 3 }).headManifest('acme/app', '1.0'));
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(Date.now() - started).toBeLessThan(6_000); // once more, not thrice: connections() below counts it
     expect(e).toBeInstanceOf(RegistryError);
     expect(e!.code).toBe('TIMEOUT');
     expect(e!.message).toBe(
@@ -76,13 +76,13 @@ describe('a registry that never answers', () => {
     const waiting = failure(c.hasBlob('acme/app', `sha256:${'a'.repeat(64)}`, { signal: cancel.signal }));
     setTimeout(() => cancel.abort(new Error('the job was cancelled')), 200);
     const [a, b] = await Promise.all([first, waiting]);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(5_000); // the default timeout is 120 s
     expect([a?.code, b?.code]).toEqual(['ABORTED', 'ABORTED']);
     expect(a?.message).toBe(`${host}/acme/app: HEAD /v2/acme/app/manifests/1.0 cancelled: the job was cancelled`);
     // Closing the client does not wait behind the cancelled request.
     const closed = Date.now();
     await c.close();
-    expect(Date.now() - closed).toBeLessThan(1_000);
+    expect(Date.now() - closed).toBeLessThan(5_000);
   });
 
   it('an upload cancelled by its signal ends at once', async () => {
@@ -102,7 +102,7 @@ describe('a registry that never answers', () => {
         { signal: cancel.signal },
       ),
     );
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(5_000); // the default timeout is 120 s
     expect(e?.code).toBe('ABORTED');
   });
 
