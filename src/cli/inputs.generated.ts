@@ -335,7 +335,7 @@ export const BUILD_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "concurrency",
-    "summary": "Registry requests in flight at once across all registries (1 to 64); each registry gets at most half",
+    "summary": "Registry requests in flight at once across all registries (1 to 64); each registry gets at most half for its uploads and writes, its reads of what it holds going beside them within the total",
     "default": "8"
   },
   {
@@ -538,7 +538,7 @@ export const MERGE_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "concurrency",
-    "summary": "Registry requests in flight at once across all registries (1 to 64); each registry gets at most half",
+    "summary": "Registry requests in flight at once across all registries (1 to 64); each registry gets at most half for its uploads and writes, its reads of what it holds going beside them within the total",
     "default": "8"
   },
   {
@@ -733,7 +733,7 @@ export const PUSH_FLAGS: readonly FlagSpec[] = [
   },
   {
     "name": "concurrency",
-    "summary": "Registry requests in flight at once across all registries (1 to 64); each registry gets at most half",
+    "summary": "Registry requests in flight at once across all registries (1 to 64); each registry gets at most half for its uploads and writes, its reads of what it holds going beside them within the total",
     "default": "8"
   },
   {

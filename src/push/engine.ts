@@ -26,7 +26,10 @@ export class TagListError extends Error {
 }
 
 const MiB = 1024 * 1024;
-/** A registry's presence reads at once, at most: the connections its client keeps (16). */
+/**
+ * A registry's presence reads at once, at most (the connections its client keeps): beside its upload
+ * slots, still under the global limit, so `concurrency: 1` is one request in flight.
+ */
 const PRESENCE_READS = 16;
 const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
 
@@ -66,6 +69,8 @@ class HostPush {
   readonly report: RegistryReport;
   readonly #client: RegistryClient;
   readonly #limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** The limit over every registry of the push (`concurrency`). */
+  readonly #global: LimitFunction;
   /** Uploads waiting on their commit outside the slots, at most as many as the slots (`#limitUpload`). */
   readonly #commits: LimitFunction;
   readonly #now: () => number;
@@ -94,6 +99,7 @@ class HostPush {
     this.#started = this.#lastProgress = this.#now();
     this.#client = options.clientFor(host);
     const local = pLimit(options.perHost);
+    this.#global = global;
     this.#limit = (task) => local(() => global(task));
     this.#commits = pLimit(options.perHost);
     this.#total = graphSize(graph) * repos.length;
@@ -315,7 +321,8 @@ class HostPush {
       // What the repositories already hold, read first: the image's manifests and the fixed tags (`presence.ts`).
       // Bodiless reads beside the slots, which bound uploads: in 4 slots a re-push of 4 tags and a
       // manifest took two rounds of reads, and with 3 registries the global limit a third.
-      this.#presence = new Presence(this.#client, pLimit(PRESENCE_READS), graph, this.repos);
+      const reads = pLimit(Math.min(PRESENCE_READS, this.options.concurrency));
+      this.#presence = new Presence(this.#client, (task) => reads(() => this.#global(task)), graph, this.repos);
       // Each blob goes to the first repository first, so the others can mount it from there.
       const [first, ...rest] = this.repos.map((r) => r.repository.path);
       const blobs = graph.blobs.map(async (blob) => {
