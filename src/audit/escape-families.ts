@@ -188,6 +188,13 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
       modes: (_, next) => (next < 0 || next === Q1 ? ONE : undefined),
       decoder: () => new YamlSingleDecoder(),
     },
+    {
+      // A CSV field as Python's csv, Excel and every spreadsheet export write it; SQL identifiers, C#'s @"…".
+      kinds: ['', 'doubled quotes ("")'],
+      triggers: '"',
+      modes: (_, next) => (next < 0 || next === Q2 ? ONE : undefined),
+      decoder: () => new YamlSingleDecoder(Q2),
+    },
     DOUBLED,
     YAML_DOUBLED,
     CSS,

@@ -71,9 +71,14 @@ export class ShellDecoder implements Decoder {
   }
 }
 
-/** YAML single-quoted scalars: `''` for `'`. */
+/**
+ * A quote written twice for one inside quotes: YAML single-quoted scalars and SQL strings (`''` for
+ * `'`); CSV fields, SQL identifiers, VB, C#'s verbatim and PowerShell's strings (`""` for `"`).
+ */
 export class YamlSingleDecoder implements Decoder {
   #quote = false;
+
+  constructor(readonly q = 0x27) {}
 
   get idle(): boolean {
     return !this.#quote;
@@ -85,13 +90,13 @@ export class YamlSingleDecoder implements Decoder {
 
   push(b: number, sink: Sink): void {
     if (!this.#quote) {
-      if (b === 0x27) this.#quote = true;
+      if (b === this.q) this.#quote = true;
       else sink.out(b, 0);
       return;
     }
     this.#quote = false;
-    if (b === 0x27) return sink.out(0x27, 1);
-    sink.out(0x27, 0);
+    if (b === this.q) return sink.out(this.q, 1);
+    sink.out(this.q, 0);
     this.push(b, sink);
   }
 }
