@@ -116,6 +116,14 @@ const CSS: Family = {
 const BACKTICK = prefixed('PowerShell backtick-escaped', '`', '`$"\'', POWERSHELL_SPECIALS);
 const CARET = prefixed('cmd caret-escaped', '^', '^&<>|"%()!');
 
+/** `""` for `"`: a CSV field as Python's csv, Excel and every spreadsheet export write it; SQL identifiers, C#'s `@"…"`. */
+const DOUBLED_QUOTES: Family = {
+  kinds: ['', 'doubled quotes ("")'],
+  triggers: '"',
+  modes: (_, next) => (next < 0 || next === Q2 ? ONE : undefined),
+  decoder: () => new YamlSingleDecoder(Q2),
+};
+
 /**
  * YAML's '' around $$ or %% in one value (a docker-compose password with both ' and $): neither
  * alone reads it, and quoting takes no part in second rounds.
@@ -188,13 +196,7 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
       modes: (_, next) => (next < 0 || next === Q1 ? ONE : undefined),
       decoder: () => new YamlSingleDecoder(),
     },
-    {
-      // A CSV field as Python's csv, Excel and every spreadsheet export write it; SQL identifiers, C#'s @"…".
-      kinds: ['', 'doubled quotes ("")'],
-      triggers: '"',
-      modes: (_, next) => (next < 0 || next === Q2 ? ONE : undefined),
-      decoder: () => new YamlSingleDecoder(Q2),
-    },
+    DOUBLED_QUOTES,
     DOUBLED,
     YAML_DOUBLED,
     CSS,
