@@ -59,6 +59,21 @@ export async function pushGraph(graph: ImageGraph, source: BlobSource, targets: 
   return Promise.all([...hosts].map(([host, repos]) => new HostPush(graph, source, host, repos, options, global, halt).run()));
 }
 
+type Limit = <T>(task: () => Promise<T>) => Promise<T>;
+interface HostLimits {
+  /** A request in one of the registry's upload slots (`per-host` of them): uploads, mounts, manifests, tags. */
+  slot: Limit;
+  /** A bodiless read at the start (`presence.ts`), beside the slots, so a re-push's reads do not queue behind them. */
+  read: Limit;
+}
+
+/** One registry's two limits, both under the push's global one, so `concurrency: 1` means one request in flight. */
+function hostLimits(global: LimitFunction, slots: number, reads: number): HostLimits {
+  const slot = pLimit(slots);
+  const read = pLimit(reads);
+  return { slot: (task) => slot(() => global(task)), read: (task) => read(() => global(task)) };
+}
+
 /** Shared by every registry of one push: a source that served wrong bytes stops them all. */
 interface Halt {
   error?: Error;
@@ -68,9 +83,8 @@ interface Halt {
 class HostPush {
   readonly report: RegistryReport;
   readonly #client: RegistryClient;
-  readonly #limit: <T>(task: () => Promise<T>) => Promise<T>;
-  /** The limit over every registry of the push (`concurrency`). */
-  readonly #global: LimitFunction;
+  /** This registry's limits, each under the push's global one (`concurrency`): see `hostLimits`. */
+  readonly #limits: HostLimits;
   /** Uploads waiting on their commit outside the slots, at most as many as the slots (`#limitUpload`). */
   readonly #commits: LimitFunction;
   readonly #now: () => number;
@@ -98,9 +112,7 @@ class HostPush {
     this.#now = options.now ?? Date.now;
     this.#started = this.#lastProgress = this.#now();
     this.#client = options.clientFor(host);
-    const local = pLimit(options.perHost);
-    this.#global = global;
-    this.#limit = (task) => local(() => global(task));
+    this.#limits = hostLimits(global, options.perHost, Math.min(PRESENCE_READS, options.concurrency));
     this.#commits = pLimit(options.perHost);
     this.#total = graphSize(graph) * repos.length;
     this.#hints = options.mountFrom?.(host) ?? [];
@@ -171,7 +183,7 @@ class HostPush {
     const [report, client] = [this.report, this.#client];
     if (this.halt.error) throw this.halt.error;
     // Held already: the image's manifest is there (registries refuse a manifest naming blobs they lack), or the blob.
-    if ((await this.#presence?.hasManifest(repo, this.graph.root.digest)) || (await this.#limit(() => client.hasBlob(repo, blob.digest)))) {
+    if ((await this.#presence?.hasManifest(repo, this.graph.root.digest)) || (await this.#limits.slot(() => client.hasBlob(repo, blob.digest)))) {
       report.blobsSkipped++;
       report.bytesSkipped += blob.size;
       this.#done += blob.size;
@@ -180,11 +192,13 @@ class HostPush {
     let session: string | undefined;
     for (const from of await this.#mountSources(repo, blob.digest)) {
       // A mount is only a shortcut: a hint that cannot be used (no access, no such repository, not a name) is passed over.
-      const mount = await this.#limit(() => client.mountBlob(repo, blob.digest, from)).catch((e: unknown) => {
-        if (!(e instanceof RegistryError)) throw e;
-        this.#skipHint(from, e.message);
-        return undefined;
-      });
+      const mount = await this.#limits
+        .slot(() => client.mountBlob(repo, blob.digest, from))
+        .catch((e: unknown) => {
+          if (!(e instanceof RegistryError)) throw e;
+          this.#skipHint(from, e.message);
+          return undefined;
+        });
       if (!mount) continue;
       if (mount.mounted) {
         report.blobsMounted++;
@@ -229,7 +243,7 @@ class HostPush {
     let running!: Promise<T>;
     let committing: Promise<void> | undefined;
     let leave: (() => void) | undefined;
-    const inSlot = this.#limit(
+    const inSlot = this.#limits.slot(
       () =>
         new Promise<void>((free) => {
           const bodySent = () =>
@@ -258,12 +272,14 @@ class HostPush {
     return Promise.all(
       this.repos.map(async (target) => {
         if (!target.chooseTags) return target.tags;
-        const existing = await this.#limit(() => this.#client.listTags(target.repository.path)).catch((e: unknown) => {
-          throw new TagListError(
-            `${formatReference(target.repository)}: could not list its tags to choose which may move: ${e instanceof Error ? e.message : String(e)}`,
-            { cause: e },
-          );
-        });
+        const existing = await this.#limits
+          .slot(() => this.#client.listTags(target.repository.path))
+          .catch((e: unknown) => {
+            throw new TagListError(
+              `${formatReference(target.repository)}: could not list its tags to choose which may move: ${e instanceof Error ? e.message : String(e)}`,
+              { cause: e },
+            );
+          });
         return target.chooseTags(existing);
       }),
     );
@@ -277,7 +293,7 @@ class HostPush {
           this.#done += node.bytes.length;
           continue;
         }
-        const stored = await this.#limit(() => this.#client.putManifest(target.repository.path, node.digest, node.bytes, node.mediaType));
+        const stored = await this.#limits.slot(() => this.#client.putManifest(target.repository.path, node.digest, node.bytes, node.mediaType));
         if (stored && stored !== node.digest) {
           throw new RegistryError(`${formatReference(target.repository)}: the registry stored manifest ${node.digest} as ${stored}`, {
             registry: this.host,
@@ -299,7 +315,7 @@ class HostPush {
       const path = target.repository.path;
       const fallback = new Map<string, Referrer[]>();
       for (const node of this.graph.referrers ?? []) {
-        const put = await this.#limit(() => this.#client.putManifestWithSubject(path, node.digest, node.bytes, node.mediaType));
+        const put = await this.#limits.slot(() => this.#client.putManifestWithSubject(path, node.digest, node.bytes, node.mediaType));
         if (put.digest && put.digest !== node.digest) {
           throw new RegistryError(`${formatReference(target.repository)}: the registry stored referrer ${node.digest} as ${put.digest}`, {
             registry: this.host,
@@ -311,7 +327,7 @@ class HostPush {
         const { subject, entry } = referrerEntry(node);
         if (!put.subject) fallback.set(subject, [...(fallback.get(subject) ?? []), entry]);
       }
-      for (const [subject, entries] of fallback) await this.#limit(() => this.#client.addToReferrersTag(path, subject, entries));
+      for (const [subject, entries] of fallback) await this.#limits.slot(() => this.#client.addToReferrersTag(path, subject, entries));
     }
   }
 
@@ -321,8 +337,7 @@ class HostPush {
       // What the repositories already hold, read first: the image's manifests and the fixed tags (`presence.ts`).
       // Bodiless reads beside the slots, which bound uploads: in 4 slots a re-push of 4 tags and a
       // manifest took two rounds of reads, and with 3 registries the global limit a third.
-      const reads = pLimit(Math.min(PRESENCE_READS, this.options.concurrency));
-      this.#presence = new Presence(this.#client, (task) => reads(() => this.#global(task)), graph, this.repos);
+      this.#presence = new Presence(this.#client, this.#limits.read, graph, this.repos);
       // Each blob goes to the first repository first, so the others can mount it from there.
       const [first, ...rest] = this.repos.map((r) => r.repository.path);
       const blobs = graph.blobs.map(async (blob) => {
@@ -337,7 +352,17 @@ class HostPush {
       const tagsOf = await this.#chooseTags();
       const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
       await tagRepositories(
-        { ...this.options, client: this.#client, host: this.host, graph, source: this.source, limit: this.#limit, report, sleep, presence: this.#presence },
+        {
+          ...this.options,
+          client: this.#client,
+          host: this.host,
+          graph,
+          source: this.source,
+          limit: this.#limits.slot,
+          report,
+          sleep,
+          presence: this.#presence,
+        },
         this.repos,
         tagsOf,
       );

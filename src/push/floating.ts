@@ -84,7 +84,10 @@ export async function convergeFloating(ctx: FloatingContext, plan: FloatingPlan,
 
   /**
    * The leaders' version tags as read after the last listing: once per listing, shared by the tags
-   * of a line (`1`, `1.2` and `latest` all follow `1.2.3`'s) — a version tag does not move.
+   * of a line (`1`, `1.2` and `latest` all follow `1.2.3`'s). One read stands for the moment of the
+   * listing, as a read per tag would: a version tag moved by `release-tags: overwrite` after it is
+   * a change like any other write, seen by the next listing's reads (each settle round starts the
+   * map anew), so the cache never outlives the listing it belongs to.
    */
   let leaders = new Map<string, Promise<string | undefined>>();
   /** The line's leader and the digest the tag should hold: the leader's image, or this one while it leads. */
