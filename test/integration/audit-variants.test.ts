@@ -7,20 +7,17 @@
 // Property: every variant's value is found, the path named; every clean twin (the same artifact with
 // a value the audit is not told about) gives no leak and no limit finding.
 // Nearest real-world variant beside each artifact: `realWorld` in test/support/corpus/variant-*.ts.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeArtifact } from '../support/corpus/artifact.js';
-import { auditLayout, findingsFor, writeLayout, type AuditRun, type ImageExtras } from '../support/corpus/layout.js';
+// The image made and the common cases asserted by test/support/corpus/variant-round.ts.
+import { expect, it } from 'vitest';
+import { findingsFor, type ImageExtras } from '../support/corpus/layout.js';
 import { variantBinary } from '../support/corpus/variant-binary.js';
 import { variantEscapes } from '../support/corpus/variant-escapes.js';
+import { variantRound, type Place } from '../support/corpus/variant-round.js';
 import { variantText } from '../support/corpus/variant-text.js';
-import { valueOf, type Kind } from '../support/corpus/variant-values.js';
 
 const artifacts = [...variantText, ...variantBinary, ...variantEscapes];
 /** The value in the image's config and manifest, where a build puts it. */
-const configPlaces: Array<{ id: string; kind: Kind; realWorld: string; put: (v: string, x: ImageExtras) => void; where: RegExp }> = [
+const configPlaces: Array<Place & { put: (v: string, x: ImageExtras) => void; where: RegExp }> = [
   {
     id: 'config-env',
     kind: 'token',
@@ -50,73 +47,22 @@ const configPlaces: Array<{ id: string; kind: Kind; realWorld: string; put: (v: 
     where: /annotation|manifest/i,
   },
 ];
-const AUDIT_TIMEOUT_MS = 90_000;
-const values = [...artifacts.map((a) => valueOf(a.kind)), ...configPlaces.map((c) => valueOf(c.kind))];
-let work = '';
-let leaky: AuditRun;
-let clean: AuditRun;
-
-/** Two layers (gzip, plain), the artifacts dealt between them under srv/<id>/; the config places filled with `value`. */
-async function image(name: string, value: (i: number) => string): Promise<void> {
-  const layers = [join(work, `${name}-gz`), join(work, `${name}-tar`)];
-  for (const [i, a] of artifacts.entries())
-    await makeArtifact({ ...a, shape: 'token' }, value(i), join(layers[i % 2]!, 'srv', a.id), join(work, 'scratch', `${name}-${a.id}`));
-  const extras: ImageExtras = {};
-  configPlaces.forEach((c, j) => c.put(value(artifacts.length + j), extras));
-  await writeLayout(
-    join(work, name),
-    [
-      { dir: layers[0]!, gzip: true },
-      { dir: layers[1]!, gzip: false },
-    ],
-    extras,
-  );
-}
-
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'hoist-variants-'));
-  await image('leaky', (i) => values[i]!);
-  await image('clean', (i) => valueOf(i < artifacts.length ? artifacts[i]!.kind : configPlaces[i - artifacts.length]!.kind));
-  leaky = await auditLayout(work, 'leaky', values, AUDIT_TIMEOUT_MS);
-  clean = await auditLayout(work, 'clean', values, AUDIT_TIMEOUT_MS);
-}, 300_000);
-
-afterAll(async () => {
-  if (leaky && clean)
-    console.log(
-      `audit variants: ${artifacts.length} artifacts + ${configPlaces.length} config places; audit ${Math.round(leaky.ms)} ms (leaky), ${Math.round(clean.ms)} ms (clean)`,
-    );
-  if (work) await rm(work, { recursive: true, force: true });
+const round = variantRound({
+  prefix: 'hoist-variants-',
+  label: 'audit variants',
+  artifacts,
+  places: configPlaces,
+  build: async ({ value }) => {
+    const extras: ImageExtras = {};
+    configPlaces.forEach((c, j) => c.put(value(artifacts.length + j), extras));
+    return { extras };
+  },
+  auditTimeoutMs: 90_000,
+  setupTimeoutMs: 300_000,
 });
 
-describe('the shipped audit on variants of its corpus', () => {
-  it('finishes on both images', () => {
-    expect({ leaky: leaky.timedOut, clean: clean.timedOut }).toEqual({ leaky: false, clean: false });
-  });
-
-  it.each(artifacts.map((a, i) => ({ ...a, i })))('$id — $name: found, the path named', ({ i, id, where }) => {
-    const found = findingsFor(leaky, i);
-    expect(found.length, `no leak finding; the audit said: ${JSON.stringify(leaky.findings.filter((f) => f.where.includes(`/srv/${id}/`)))}`).toBeGreaterThan(
-      0,
-    );
-    expect(found.map((f) => f.where.replace(/^layer \S+ \([^)]*\), /, ''))).toContainEqual(expect.stringMatching(where));
-  });
-
+round.describe('the shipped audit on variants of its corpus', () => {
   it.each(configPlaces.map((c, j) => ({ ...c, i: artifacts.length + j })))('$id — $realWorld: found', ({ i, where }) => {
-    expect(findingsFor(leaky, i).map((f) => f.where)).toContainEqual(expect.stringMatching(where));
-  });
-
-  it.each(artifacts)('$id: the clean twin gives no leak and no limit finding', ({ id }) => {
-    expect(clean.findings.filter((f) => f.where.includes(`/srv/${id}/`)).map((f) => `${f.severity}: ${f.what}`)).toEqual([]);
-  });
-
-  it('the clean image passes (exit 0, no finding anywhere) and the leaky one fails (exit 1)', () => {
-    expect(clean.findings.map((f) => `${f.severity}: ${f.what} @ ${f.where}`)).toEqual([]);
-    expect({ leaky: leaky.code, clean: clean.code }).toEqual({ leaky: 1, clean: 0 });
-  });
-
-  it('never prints a value', () => {
-    const printed = JSON.stringify(leaky.findings) + leaky.stderr + JSON.stringify(clean.findings) + clean.stderr;
-    expect(values.filter((s) => printed.includes(s))).toEqual([]);
+    expect(findingsFor(round.leaky(), i).map((f) => f.where)).toContainEqual(expect.stringMatching(where));
   });
 });

@@ -8,14 +8,7 @@
  * Each is made by the tool that makes it in a real pipeline.
  */
 import type { Variant } from './variant-text.js';
-
-/** python3 of the distribution (its packages: snappy, msgpack, cbor2, bson, protobuf), the value in `s`. */
-const py = (body: string) => `/usr/bin/python3 - <<'EOF'
-import os, sys
-s = open('secret', encoding='utf-8').read()
-OUT = os.environ['OUT']
-${body}
-EOF`;
+import { pyValue as py } from './variant-round.js';
 
 /** A Go program built by the distribution's Go, offline; `src` is main.go. */
 const go = (src: string, run: string) => `mkdir -p gp && cd gp
@@ -234,7 +227,8 @@ java P.java`,
     name: 'tar --xattrs --format=posix: a user xattr holding the value in a PAX header (a nested tar)',
     realWorld: 'a backup tarball of files tagged by a tool with a user.* attribute',
     kind: 'token',
-    script: `mkdir d; echo hi > d/f; setfattr -n user.token -v "$(cat secret)" d/f
+    // The attribute set by Python's os.setxattr (setfattr is not installed everywhere; it also took the value in argv).
+    script: `mkdir d; echo hi > d/f; python3 -c 'import os; os.setxattr("d/f", "user.token", open("secret", "rb").read())'
 tar --xattrs --format=posix -cf "$OUT/backup.tar" d`,
     where: /tar-xattr\/backup\.tar/,
   },

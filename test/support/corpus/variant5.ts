@@ -6,14 +6,7 @@
  * gzip file, two xz streams or two lz4 frames (`gzip -c >> log.gz` of a line written in two parts).
  */
 import type { Variant } from './variant-text.js';
-
-/** python3 of the distribution, the value in `s`. */
-const py = (body: string) => `/usr/bin/python3 - <<'EOF'
-import os, sys
-s = open('secret', encoding='utf-8').read()
-OUT = os.environ['OUT']
-${body}
-EOF`;
+import { pyValue as py } from './variant-round.js';
 
 const lines = (n: number) => `for i in $(seq 1 ${n}); do echo "2026-01-01T00:00:0$((i%10))Z INFO request $i served"; done`;
 
