@@ -82,6 +82,10 @@ export class Fork<T> implements Sink, Round {
     if (made && this.mixed && this.decoder.idle) this.out(b, 0);
     else this.decoder.push(b, this);
     if (++this.#read > this.scan.span * RAW_PER_BYTE) return false;
+    // A first round that has made nothing yet and holds only the lead byte just read is the reading
+    // begun at that byte, which the scan tries there on its own (`&` of a run of `&#&#`, `\` of `\x\x`):
+    // kept, a run began one at each lead, each read to its allowance.
+    if (this.#read > 1 && this.#last < 0 && this.outer === undefined && !this.stacked && this.decoder.fresh) return false;
     return !this.decoder.idle || this.#reaches() || (this.#inner.length > 0 && this.#read < 2 * this.scan.span * RAW_PER_BYTE);
   }
 

@@ -19,15 +19,27 @@ export class ShellDecoder implements Decoder {
   /** The reader of `$'…'`, made when one is met. */
   #ansi: BackslashDecoder | undefined;
 
-  constructor(public mode: ShellMode) {}
+  /** The mode it was made or reset in. */
+  #begun: ShellMode;
+
+  constructor(public mode: ShellMode) {
+    this.#begun = mode;
+  }
 
   get idle(): boolean {
     return this.#st === 0 && (this.mode !== ShellMode.AnsiC || (this.#ansi?.idle ?? true));
   }
 
+  /** In the mode it began in, holding only a `\` (or, outside quotes, a `$`): in $'…', a run of `\x\x` is never idle. */
+  get fresh(): boolean {
+    if (this.mode !== this.#begun) return false;
+    if (this.mode === ShellMode.AnsiC) return this.#ansi?.fresh === true;
+    return this.#st === 1 || (this.#st === 2 && this.mode === ShellMode.Outside);
+  }
+
   reset(mode: number): void {
     this.#st = 0;
-    this.mode = mode as ShellMode;
+    this.mode = this.#begun = mode as ShellMode;
     this.#ansi?.reset();
   }
 
