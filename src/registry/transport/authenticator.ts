@@ -3,10 +3,9 @@
  * token service with every scope a request needs), the tokens it issued per scope set, and OAuth2
  * refresh-token grants for identity tokens. Credentials never leave this object but as headers.
  */
-import type { Dispatcher } from 'undici';
 import { isRetryableStatus, parseErrorBody, type RegistryError } from '../errors.js';
 import { scopeCovered, TokenCache, type Challenge, type Credentials, type TokenResponse } from '../auth.js';
-import { BODY_LIMITS, exchange, readLimited } from './http.js';
+import { BODY_LIMITS, exchange, readLimited, type Dispatcher } from './http.js';
 
 export type ErrorFactory = (
   message: string,

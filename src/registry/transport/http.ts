@@ -1,22 +1,27 @@
 /**
- * The bottom layer: one HTTP exchange over undici, nothing else — no retries, no auth. Only
- * undici's Agent and request are loaded (by path: the package index would bring fetch, WebSocket,
- * caches and mocks, half of its size, that Hoist never uses).
+ * The bottom layer: one HTTP exchange over Node's own http/https, nothing else — no retries, no
+ * auth. Node's HTTP parser is native and already in the binary: undici, which this layer used, cost
+ * ~0.5 s of CPU at every start (its modules, and its wasm parser compiled each time).
  */
-import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
-import type { Agent as AgentType, Dispatcher } from 'undici';
-import Agent from 'undici/lib/dispatcher/agent.js';
-import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
-import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js';
-import connectOn from 'undici/lib/api/api-connect.js';
-import requestOn from 'undici/lib/api/api-request.js';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { createAgent, createProxyAgent, type AgentOptions, type Dispatcher } from './agents.js';
 
-export type HttpMethod = Dispatcher.HttpMethod;
+export { createAgent, createProxyAgent, type AgentOptions, type Dispatcher };
+
+const http = process.getBuiltinModule('node:http');
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/** An answer's body: a stream of its bytes (an error if the connection is cut before its end), and `dump()`. */
+export type Body = IncomingMessage & {
+  /** Reads and drops the rest (its connection then serves the next request); a body over 128 KiB closes the connection instead. */
+  dump(): Promise<void>;
+};
 
 export interface Response {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
+  body: Body;
   url: string;
 }
 
@@ -26,75 +31,54 @@ export const header = (r: Pick<Response, 'headers'>, name: string): string | und
   return Array.isArray(v) ? v[0] : v;
 };
 
-export interface AgentOptions {
-  /** Extra certificate authorities (PEM) to trust, besides the system roots. */
-  ca?: string;
-  connections: number;
-  /** Milliseconds without a response header or body byte before a request is abandoned. */
-  timeoutMs: number;
-}
-
-export function createAgent(o: AgentOptions): AgentType {
-  return new Agent({ connect: tlsOptions(o.ca), connections: o.connections, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
-}
-
-/** TLS as Hoist checks it — explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot turn it off. */
-function tlsOptions(ca: string | undefined) {
-  if (!ca) return { rejectUnauthorized: true };
-  const secureContext = contextFor(ca);
-  // A CA that does not parse keeps failing where it did: on connecting, with TLS's own message.
-  return { rejectUnauthorized: true, ...(secureContext ? { secureContext } : { ca: [...rootCertificates, ca] }) };
-}
-
-/**
- * The system roots plus an extra CA, as one TLS context made once per CA. Passed as `ca`, every
- * connection built its own and parsed the ~150 system roots again: ~30 ms of the event loop per
- * connection, which held up every request in flight (a re-push to a registry with registry-ca).
- */
-const contexts = new Map<string, SecureContext | undefined>();
-function contextFor(ca: string): SecureContext | undefined {
-  if (!contexts.has(ca)) {
-    try {
-      contexts.set(ca, createSecureContext({ ca: [...rootCertificates, ca] }));
-    } catch {
-      contexts.set(ca, undefined);
-    }
-  }
-  return contexts.get(ca);
-}
-
-/** Requests through a proxy (a CONNECT tunnel), TLS to the registry checked as for a direct one. */
-export function createProxyAgent(proxy: string, o: AgentOptions): Dispatcher & { close(): Promise<void> } {
-  // ProxyAgent opens its tunnels with `connect`, which undici's package index puts on every
-  // dispatcher; loaded by path, Hoist puts it there itself, once, when a proxy is first used.
-  DispatcherBase.prototype.connect ??= connectOn;
-  return new ProxyAgent({
-    uri: proxy,
-    requestTls: tlsOptions(o.ca),
-    proxyTls: { rejectUnauthorized: true },
-    connections: o.connections,
-    headersTimeout: o.timeoutMs,
-    bodyTimeout: o.timeoutMs,
-  });
-}
-
-/** Per request: cancelled by `signal`; `idleMs` without a header or body byte ends it (undici's headers and body timeouts). */
+/** Per request: cancelled by `signal`; `idleMs` without a header or body byte ends it (the dispatcher's timeout by default). */
 export interface ExchangeOptions {
   signal?: AbortSignal;
   idleMs?: number;
 }
 
+/** Nothing from the other end within the idle timeout: the request's connection is closed. */
+export class IdleTimeoutError extends Error {
+  override readonly name = 'IdleTimeoutError';
+  readonly code = 'HOIST_IDLE_TIMEOUT';
+}
+
+const DUMP_LIMIT = 128 << 10;
+
+function dump(res: IncomingMessage): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (res.readableEnded || res.destroyed) return resolve();
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > DUMP_LIMIT) res.destroy();
+    });
+    res.once('end', resolve);
+    res.once('close', resolve);
+    res.once('error', () => resolve());
+    res.resume();
+  });
+}
+
 /**
- * Sends one request. An async-iterable body is written as it is (undici accepts any iterable though
- * its types list only streams): no read-ahead buffer sits between the source and the socket, so
- * the source may reuse its buffers.
- *
- * A HEAD keeps its connection (`reset: false`): undici closes one after every HEAD by default, for
- * servers that send a body with it, which no registry does — and a re-push is mostly HEADs, each
- * then a new connection (and TLS handshake: CPU on both ends). Go's client, docker's and crane's,
- * keeps them too.
+ * Writes an async-iterable body as it is: the next chunk is asked for only once this one has left
+ * for the socket (its write callback), so no read-ahead buffer sits between source and socket and
+ * the source may reuse its buffers. Stops at the first error, or when the request closes.
  */
-export async function exchange(
+async function pump(req: ClientRequest, body: AsyncIterable<Buffer>, closed: Promise<never>): Promise<void> {
+  for await (const chunk of body) {
+    if (!chunk.length) continue;
+    await Promise.race([new Promise<void>((resolve, reject) => req.write(chunk, (e) => (e ? reject(e) : resolve()))), closed]);
+  }
+  req.end();
+}
+
+/**
+ * Sends one request. A HEAD keeps its connection (a re-push is mostly HEADs). The promise settles
+ * with the answer's status and headers; its body is read by the caller. A connection cut before
+ * the body's end is an error of the body, never a short success.
+ */
+export function exchange(
   dispatcher: Dispatcher,
   url: string,
   method: HttpMethod,
@@ -103,22 +87,39 @@ export async function exchange(
   o: ExchangeOptions = {},
 ): Promise<Response> {
   const u = new URL(url);
-  const r = await requestOn.call(dispatcher, {
-    origin: u.origin,
-    path: `${u.pathname}${u.search}`,
-    method,
-    headers,
-    body: body as Dispatcher.DispatchOptions['body'],
-    ...(method === 'HEAD' ? { reset: false } : {}),
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(o.idleMs !== undefined ? { headersTimeout: o.idleMs, bodyTimeout: o.idleMs } : {}),
+  const idleMs = o.idleMs ?? dispatcher.idleMs;
+  return new Promise<Response>((resolve, reject) => {
+    const req = http.request(u, { method, headers, agent: dispatcher.agent(u.protocol), timeout: idleMs, ...(o.signal ? { signal: o.signal } : {}) });
+    let res: IncomingMessage | undefined;
+    const closed = new Promise<never>((_, fail) => req.once('close', () => fail(new Error('the connection closed while the request body was being sent'))));
+    closed.catch(() => undefined);
+    dispatcher.track(new Promise((r) => req.once('close', r)));
+    req.on('error', reject);
+    req.on('timeout', () => {
+      const e = new IdleTimeoutError(`nothing from ${u.host} within ${idleMs / 1000} s`);
+      if (res && !res.complete) res.destroy(e);
+      req.destroy(e);
+    });
+    req.once('response', (r: IncomingMessage) => {
+      res = r;
+      // An answer before the whole body was sent (a refusal): the connection cannot serve another request.
+      r.once('end', () => {
+        if (!req.writableEnded) req.destroy();
+      });
+      // Node's word for a body cut short is "aborted": said so that a log reads as what happened.
+      r.on('error', (e: Error & { code?: string }) => {
+        if (e.code === 'ECONNRESET' && e.message === 'aborted') e.message = 'the connection closed before the end of the answer';
+      });
+      resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Object.assign(r, { dump: () => dump(r) }), url });
+    });
+    if (body === undefined) req.end();
+    else if (typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
+    else pump(req, body, closed).catch((e: unknown) => req.destroy(e instanceof Error ? e : new Error(String(e))));
   });
-  return { status: r.statusCode, headers: r.headers, body: r.body, url };
 }
 
-/** undici's error for `idleMs` passed without a header (or a body byte) from the other end. */
-export const isIdleTimeout = (e: unknown): boolean =>
-  ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'].includes(String((e as { code?: unknown } | undefined)?.code));
+/** The error for the idle timeout passed without a header (or a body byte) from the other end. */
+export const isIdleTimeout = (e: unknown): boolean => e instanceof IdleTimeoutError;
 
 /** Most a body read whole from a registry may hold; beyond it the read stops and fails. */
 export const BODY_LIMITS = {

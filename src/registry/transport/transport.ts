@@ -4,11 +4,10 @@
  * without credentials to other origins, bounded jittered retries honouring `Retry-After`. Failures
  * are RegistryErrors that say whether they are worth retrying and, for auth, what to fix.
  */
-import type { Dispatcher } from 'undici';
 import { parseChallenges, repositoryScope, scopeCovered, type Credentials } from '../auth.js';
 import { isRetryableStatus, parseErrorBody, RegistryError } from '../errors.js';
 import { Authenticator } from './authenticator.js';
-import { createAgent, createProxyAgent, errorText, exchange, header, isIdleTimeout, type HttpMethod, type Response } from './http.js';
+import { createAgent, createProxyAgent, errorText, exchange, header, isIdleTimeout, type Dispatcher, type HttpMethod, type Response } from './http.js';
 import { describeProxy, proxyFor, type ProxySettings } from './proxy.js';
 
 export type Action = 'pull' | 'push' | 'delete';

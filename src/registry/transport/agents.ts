@@ -1,0 +1,168 @@
+/**
+ * Connection pools on Node's own http/https (its native HTTP parser: nothing to load or compile at
+ * start), kept alive per host up to `connections`, TLS always verified — and through a proxy, each
+ * connection a CONNECT tunnel to the registry, TLS to the registry inside it checked as for a
+ * direct one.
+ */
+import type { Agent as HttpAgent, ClientRequestArgs } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+
+// The CommonJS modules themselves: `import` of node:http goes through its ESM facade, which reads
+// every export — the lazy ones too, among them the fetch Node bundles (~30 ms at start).
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
+const tls = process.getBuiltinModule('node:tls');
+const net = process.getBuiltinModule('node:net');
+
+export interface AgentOptions {
+  /** Extra certificate authorities (PEM) to trust, besides the system roots. */
+  ca?: string;
+  connections: number;
+  /** Milliseconds without a response header or body byte before a request is abandoned. */
+  timeoutMs: number;
+}
+
+/** Where requests go: a pool per scheme, closed once the requests in flight have ended. */
+export interface Dispatcher {
+  /** The pool for a URL's protocol (`http:` or `https:`). */
+  agent(protocol: string): HttpAgent;
+  /** Counts a request until it ends (its answer read, or it failed), so that `close` waits for it. */
+  track(done: Promise<unknown>): void;
+  readonly idleMs: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A kept-alive connection unused this long is closed: a registry (or a load balancer in front of
+ * it) closes idle ones on its own, and one reused just as the other end closes it fails the
+ * request (undici's default too). A shorter `Keep-Alive: timeout=` from the server wins.
+ */
+const FREE_SOCKET_MS = 4_000;
+
+/** TLS as Hoist checks it — explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot turn it off. */
+export function tlsOptions(ca: string | undefined): { rejectUnauthorized: true; secureContext?: SecureContext; ca?: string[] } {
+  if (!ca) return { rejectUnauthorized: true };
+  const secureContext = contextFor(ca);
+  // A CA that does not parse keeps failing where it did: on connecting, with TLS's own message.
+  return { rejectUnauthorized: true, ...(secureContext ? { secureContext } : { ca: [...rootCertificates, ca] }) };
+}
+
+/**
+ * The system roots plus an extra CA, as one TLS context made once per CA. Passed as `ca`, every
+ * connection built its own and parsed the ~150 system roots again: ~30 ms of the event loop per
+ * connection, which held up every request in flight (a re-push to a registry with registry-ca).
+ */
+const contexts = new Map<string, SecureContext | undefined>();
+function contextFor(ca: string): SecureContext | undefined {
+  if (!contexts.has(ca)) {
+    try {
+      contexts.set(ca, createSecureContext({ ca: [...rootCertificates, ca] }));
+    } catch {
+      contexts.set(ca, undefined);
+    }
+  }
+  return contexts.get(ca);
+}
+
+class Pools implements Dispatcher {
+  readonly #inFlight = new Set<Promise<unknown>>();
+  constructor(
+    readonly plain: HttpAgent,
+    readonly secure: HttpAgent,
+    readonly idleMs: number,
+  ) {}
+
+  agent(protocol: string): HttpAgent {
+    return protocol === 'https:' ? this.secure : this.plain;
+  }
+
+  track(done: Promise<unknown>): void {
+    const settled: Promise<void> = done.then(
+      () => void this.#inFlight.delete(settled),
+      () => void this.#inFlight.delete(settled),
+    );
+    this.#inFlight.add(settled);
+  }
+
+  /** As undici's close: the requests in flight end first (a cancelled one at once), then every connection is closed. */
+  async close(): Promise<void> {
+    while (this.#inFlight.size) await Promise.all(this.#inFlight);
+    this.plain.destroy();
+    this.secure.destroy();
+  }
+}
+
+const poolOptions = (o: AgentOptions) => ({ keepAlive: true, maxSockets: o.connections, timeout: FREE_SOCKET_MS });
+
+export function createAgent(o: AgentOptions): Dispatcher {
+  return new Pools(new http.Agent(poolOptions(o)), new https.Agent({ ...poolOptions(o), ...tlsOptions(o.ca) }), o.timeoutMs);
+}
+
+/** Requests through a proxy (a CONNECT tunnel), TLS to the registry checked as for a direct one. */
+export function createProxyAgent(proxy: string, o: AgentOptions): Dispatcher {
+  const via = new URL(proxy);
+  const tunnel = (options: ClientRequestArgs, done: (e: Error | null, s?: Duplex) => void, secure: boolean) =>
+    openTunnel(via, options, secure ? tlsOptions(o.ca) : undefined, done);
+  class Plain extends http.Agent {
+    override createConnection(options: ClientRequestArgs, done: (e: Error | null, s: Duplex) => void): undefined {
+      tunnel(options, done as (e: Error | null, s?: Duplex) => void, false);
+      return undefined;
+    }
+  }
+  class Secure extends http.Agent {
+    override createConnection(options: ClientRequestArgs, done: (e: Error | null, s: Duplex) => void): undefined {
+      tunnel(options, done as (e: Error | null, s?: Duplex) => void, true);
+      return undefined;
+    }
+  }
+  // The pools name their connections by the registry's host and port: each is a tunnel to it.
+  return new Pools(new Plain(poolOptions(o)), new Secure({ ...poolOptions(o), defaultPort: 443, protocol: 'https:' }), o.timeoutMs);
+}
+
+/**
+ * A connection to `options.host:port` through the proxy: CONNECT, then — for an https URL — TLS to
+ * the registry over the tunnel. A proxy that answers other than 200 fails the request with its
+ * status (`Proxy response (403)`, which the transport reads as the proxy's refusal).
+ */
+function openTunnel(
+  proxy: URL,
+  options: ClientRequestArgs,
+  secure: ReturnType<typeof tlsOptions> | undefined,
+  done: (e: Error | null, s?: Duplex) => void,
+): void {
+  const host = String(options.host ?? 'localhost');
+  const target = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? (secure ? 443 : 80)}`;
+  const headers: Record<string, string> = { host: target };
+  if (proxy.username || proxy.password)
+    headers['proxy-authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
+  const toProxy = {
+    host: proxy.hostname.replace(/^\[|\]$/g, ''),
+    port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+    method: 'CONNECT',
+    path: target,
+    headers,
+    agent: false,
+    ...(options.timeout ? { timeout: options.timeout } : {}),
+  } as const;
+  const req = proxy.protocol === 'https:' ? https.request({ ...toProxy, rejectUnauthorized: true }) : http.request(toProxy);
+  let answered = false;
+  req.once('connect', (res, socket, head) => {
+    answered = true;
+    if (res.statusCode !== 200) {
+      socket.destroy();
+      done(new Error(`Proxy response (${res.statusCode}) !== 200 when HTTP Tunneling`));
+      return;
+    }
+    if (head.length) socket.unshift(head);
+    if (!secure) return done(null, socket);
+    const servername = net.isIP(host) ? undefined : host;
+    // `host`: the name the certificate is checked against (tls.connect's default is localhost).
+    done(null, tls.connect({ ...secure, socket, host, ...(servername ? { servername } : {}), ALPNProtocols: ['http/1.1'] }));
+  });
+  req.once('timeout', () => req.destroy(new Error(`the proxy did not answer CONNECT ${target} within ${Number(options.timeout) / 1000} s`)));
+  req.once('error', (e) => {
+    if (!answered) done(e);
+  });
+  req.end();
+}
