@@ -29,6 +29,11 @@ export interface Dispatcher {
   agent(protocol: string): HttpAgent;
   /** Counts a request until it ends (its answer read, or it failed), so that `close` waits for it. */
   track(done: Promise<unknown>): void;
+  /**
+   * Waits, when the pool cannot count its connections itself, until fewer than `connections`
+   * requests to `origin` are in flight; the returned function says the request has ended.
+   */
+  slot?(origin: string, signal: AbortSignal | undefined): Promise<() => void>;
   readonly idleMs: number;
   close(): Promise<void>;
 }
@@ -65,13 +70,55 @@ function contextFor(ca: string): SecureContext | undefined {
   return contexts.get(ca);
 }
 
+/** At most `size` holders at once; the others wait in turn (or until their signal aborts). */
+class Slots {
+  readonly #waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+
+  async take(signal: AbortSignal | undefined): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else
+      await new Promise<void>((resolve, reject) => {
+        const go = () => {
+          signal?.removeEventListener('abort', stop);
+          resolve();
+        };
+        const stop = () => {
+          this.#waiting.splice(this.#waiting.indexOf(go), 1);
+          reject(signal?.reason);
+        };
+        this.#waiting.push(go);
+        signal?.addEventListener('abort', stop, { once: true });
+      });
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}
+
 class Pools implements Dispatcher {
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #slots = new Map<string, Slots>();
   constructor(
     readonly plain: HttpAgent,
     readonly secure: HttpAgent,
     readonly idleMs: number,
-  ) {}
+    /** Set for pools whose connections are made asynchronously (tunnels), which Node's Agent counts only once made. */
+    readonly limit?: number,
+  ) {
+    if (limit === undefined) this.slot = undefined;
+  }
+
+  slot?(origin: string, signal: AbortSignal | undefined): Promise<() => void> {
+    let s = this.#slots.get(origin);
+    if (!s) this.#slots.set(origin, (s = new Slots(this.limit ?? Infinity)));
+    return s.take(signal);
+  }
 
   agent(protocol: string): HttpAgent {
     return protocol === 'https:' ? this.secure : this.plain;
@@ -117,7 +164,8 @@ export function createProxyAgent(proxy: string, o: AgentOptions): Dispatcher {
     }
   }
   // The pools name their connections by the registry's host and port: each is a tunnel to it.
-  return new Pools(new Plain(poolOptions(o)), new Secure({ ...poolOptions(o), defaultPort: 443, protocol: 'https:' }), o.timeoutMs);
+  // A tunnel is counted by Node's Agent only once it is made: a burst of requests would each open one.
+  return new Pools(new Plain(poolOptions(o)), new Secure({ ...poolOptions(o), defaultPort: 443, protocol: 'https:' }), o.timeoutMs, o.connections);
 }
 
 /**

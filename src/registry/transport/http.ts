@@ -78,7 +78,7 @@ async function pump(req: ClientRequest, body: AsyncIterable<Buffer>, closed: Pro
  * with the answer's status and headers; its body is read by the caller. A connection cut before
  * the body's end is an error of the body, never a short success.
  */
-export function exchange(
+export async function exchange(
   dispatcher: Dispatcher,
   url: string,
   method: HttpMethod,
@@ -88,12 +88,14 @@ export function exchange(
 ): Promise<Response> {
   const u = new URL(url);
   const idleMs = o.idleMs ?? dispatcher.idleMs;
+  const done = dispatcher.slot ? await dispatcher.slot(u.origin, o.signal) : undefined;
   return new Promise<Response>((resolve, reject) => {
     const req = http.request(u, { method, headers, agent: dispatcher.agent(u.protocol), timeout: idleMs, ...(o.signal ? { signal: o.signal } : {}) });
     let res: IncomingMessage | undefined;
     const closed = new Promise<never>((_, fail) => req.once('close', () => fail(new Error('the connection closed while the request body was being sent'))));
     closed.catch(() => undefined);
     dispatcher.track(new Promise((r) => req.once('close', r)));
+    if (done) req.once('close', done);
     req.on('error', reject);
     req.on('timeout', () => {
       const e = new IdleTimeoutError(`nothing from ${u.host} within ${idleMs / 1000} s`);

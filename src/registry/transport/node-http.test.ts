@@ -140,6 +140,18 @@ describe('connections', () => {
   });
 });
 
+describe('connections, through a proxy', () => {
+  it('bounds the tunnels too: eight reads at once over two', async () => {
+    const server = createHttpServer(registryAnswer(50));
+    const host = `127.0.0.1:${await listen(server)}`;
+    const proxy = await connectProxy();
+    const c = client({ host, insecure: true, connections: 2, proxy: { http: proxy.url } });
+    const tags = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    expect(await Promise.all(tags.map((t) => c.headManifest('acme/app', t)))).toEqual(tags.map(() => undefined));
+    expect(proxy.tunnels).toHaveLength(2);
+  });
+});
+
 describe('a body cut before its end', () => {
   it('is an error of the read, never a short success', async () => {
     const server = createHttpServer((_req, res) => {
