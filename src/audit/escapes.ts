@@ -25,6 +25,52 @@ export type EscapedMatch<T> = Match<T> & { escapes?: string };
 /** How far into an escape's sequence (`&#x1F600;`, `%2B`, `\u002B`) another family's escape is looked for. */
 const WITHIN = 12;
 const NO_MODES: readonly number[] = [];
+/** Places tried out and remembered (`TriedPlaces`): 4,096, 36 KiB per compiled automaton. */
+/** Whether tried places are remembered: off only in the test that holds the memo to the trials it spares. */
+export const remembered = { on: true };
+const MEMO_BITS = 12;
+const MEMO = 1 << MEMO_BITS;
+
+/**
+ * Places tried out (`EscapeScan.#worthAFork`) whose trial was over within their first two bytes,
+ * direct-mapped by the automaton's state, the family and mode, and those two bytes: the trial's
+ * decoder is reset and its automaton the same, so nothing else can change the outcome (a quote
+ * before plain text, `\f`). One per automaton and families, shared by every scan of a build.
+ */
+class TriedPlaces {
+  static readonly #all = new WeakMap<object, TriedPlaces>();
+
+  static of(automaton: object, families: Families): TriedPlaces {
+    let memo = TriedPlaces.#all.get(automaton);
+    if (memo?.families !== families) TriedPlaces.#all.set(automaton, (memo = new TriedPlaces(families)));
+    return memo;
+  }
+
+  readonly state = new Int32Array(MEMO).fill(-1);
+  readonly keys = new Int32Array(MEMO);
+  readonly worth = new Uint8Array(MEMO);
+  /** The key `slot` made last: the family's index, the mode (< 4), the two bytes. */
+  key = 0;
+  readonly #index = new Map<Family, number>();
+
+  constructor(readonly families: Families) {
+    families.list.forEach((f, k) => this.#index.set(f, k));
+  }
+
+  /** The slot of a place (-1: not kept, a family not among `families`). */
+  slot(family: Family, mode: number, state: number, b: number, next: number): number {
+    const index = this.#index.get(family);
+    if (index === undefined) return -1;
+    this.key = (index << 18) | (mode << 16) | (b << 8) | next;
+    return (Math.imul(state, 0x9e3779b1) ^ Math.imul(this.key, 0x85ebca6b)) >>> (32 - MEMO_BITS);
+  }
+
+  keep(slot: number, state: number, worth: number): void {
+    this.state[slot] = state;
+    this.keys[slot] = this.key;
+    this.worth[slot] = worth;
+  }
+}
 
 /**
  * One stream's scan: the automaton over the bytes as they are, and forks from each place an escape
@@ -61,6 +107,7 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
   ) {
     this.#raw = automaton.scanner(onMatch, (i, state) => this.#stop(i, state), families.worth);
     this.before = new Before(families, span);
+    this.#memo = TriedPlaces.of(automaton, families);
   }
 
   get offset(): number {
@@ -174,6 +221,21 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
    * (2). Over, it says whether a byte after which modes read differently was read (1) or not (0).
    */
   #worthAFork(family: Family, mode: number, i: number, state: number, rounds: boolean): 0 | 1 | 2 {
+    const chunk = this.#chunk;
+    // A place over within its first two bytes was told by them alone (the decoder reset, the automaton the same): said again from the memo.
+    const memo = this.#memo;
+    const slot = remembered.on && i + 1 < chunk.length && mode < 4 ? memo.slot(family, mode, state, chunk[i]!, chunk[i + 1]!) : -1;
+    if (slot >= 0 && memo.state[slot] === state && memo.keys[slot] === memo.key) return memo.worth[slot] as 0 | 1 | 2;
+    const worth = this.#tryOut(family, mode, i, state, rounds);
+    if (slot >= 0 && this.#tried <= i + 1) memo.keep(slot, state, worth);
+    return worth;
+  }
+
+  readonly #memo: TriedPlaces;
+  /** The last byte `#tryOut` read (its index in the chunk). */
+  #tried = 0;
+
+  #tryOut(family: Family, mode: number, i: number, state: number, rounds: boolean): 0 | 1 | 2 {
     const t = this.#trial;
     t.rounds = rounds;
     const d = this.families.tryer(family, mode);
@@ -186,11 +248,13 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
     const modal = this.families.modal(family);
     let differs: 0 | 1 = 0;
     for (let j = i; j < limit; j++) {
+      this.#tried = j;
       if (j > i && modal[chunk[j]!]) differs = 1;
       d.push(chunk[j]!, t);
       if (t.worth) return 2;
       if (d.idle && (t.first < 0 || this.automaton.depth(t.state) <= t.decoded - t.first)) return differs;
     }
+    this.#tried = limit;
     return 2;
   }
 
