@@ -1,9 +1,12 @@
 // Hex dumps as the real tools print them (fixtures made with xxd, hexdump and GNU od from one
 // file, test/fixtures/hexdumps/original.txt), read back into exactly that file's bytes, whatever
-// the chunking of the stream.
+// the chunking of the stream. And `curl --trace-ascii` (the real curl against a local server): a
+// header or body line longer than 64 bytes is cut, the rest after an offset — a value across the
+// cut was missed (red team round 6); its lines are joined where the offsets follow on.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { auditFiles, has, SECRET, tool } from './decoders/testing.js';
 import { DumpDecoder, sniffDump } from './hexdump.js';
 
 const dir = join(import.meta.dirname, '../../test/fixtures/hexdumps');
@@ -48,5 +51,55 @@ describe('hex dumps', () => {
     for (const text of ['hello world\nsecond line\n', '10 20 30 40 50\n', 'ZGIucGFzc3dvcmQ9dG9r\n', '# config\nkey: 00 11\n']) {
       expect(sniffDump(Buffer.from(text)), text).toBeUndefined();
     }
+  });
+});
+
+/** A python server on a free port answering one request, and curl --trace-ascii of a request to it with `hdr` as a header file and `body` as its data. */
+const CURL_TRACE = `cat > srv.py <<'EOF'
+import http.server, os, socketserver
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers['Content-Length'])); self.send_response(200); self.send_header('Content-Length', '2'); self.end_headers(); self.wfile.write(b'ok')
+    def log_message(self, *a): pass
+s = socketserver.TCPServer(('127.0.0.1', 0), H)
+open('port.tmp', 'w').write(str(s.server_address[1])); os.rename('port.tmp', 'port')
+s.handle_request()
+EOF
+python3 srv.py & for i in $(seq 1 50); do [ -s port ] && break; sleep 0.1; done
+curl -s --trace-ascii trace.log -H @hdr --data-binary @body "http://127.0.0.1:$(cat port)/deploy" -o /dev/null; wait; cat trace.log`;
+
+const trace = (value: string) =>
+  tool('sh', ['-c', CURL_TRACE], {
+    // 40 bytes before the value: it crosses the header line's cut at 64; the body's at 64 too.
+    hdr: `X-Deploy: ${'a'.repeat(40)}${value}\n`,
+    body: `{"note":"${'b'.repeat(36)}","token":"${value}","more":"${'c'.repeat(80)}"}`,
+  });
+
+describe.skipIf(!has('curl') || !has('python3'))('curl --trace-ascii', () => {
+  it('the real trace is told by its first line; lines cut at 64 are joined, line breaks kept', () => {
+    const t = trace(SECRET);
+    expect(t.toString()).not.toContain(SECRET); // cut by the trace
+    expect(sniffDump(t)).toBe('curl');
+    for (const size of [1, 7, t.length]) {
+      const out: Buffer[] = [];
+      const d = new DumpDecoder('curl', (b) => out.push(b));
+      for (let i = 0; i < t.length; i += size) d.push(t.subarray(i, i + size), false);
+      d.push(new Uint8Array(0), true);
+      const text = Buffer.concat(out).toString('latin1');
+      expect(text).toContain(`X-Deploy: ${'a'.repeat(40)}${SECRET}\n`);
+      expect(text).toContain(`"token":"${SECRET}","more"`);
+      expect(text).toMatch(/^POST \/deploy HTTP\/1\.1\nHost: /m);
+    }
+  });
+
+  it('audited, the value is found in the trace read back; a trace of another value gives nothing', async () => {
+    const found = await auditFiles({ 'var/log/ci/curl-trace.log': trace(SECRET) });
+    expect(found.filter((f) => f.severity === 'leak').map((f) => f.path)).toContain('var/log/ci/curl-trace.log (as a hex dump)');
+    expect(await auditFiles({ 'var/log/ci/curl-trace.log': trace(SECRET.replace('7f3a', 'a3f7')) })).toEqual([]);
+  });
+
+  it('curl -v (no offsets) and a log line that merely begins with == are not taken for a trace', () => {
+    for (const text of ['> POST /deploy HTTP/1.1\n> Host: x\n', '== build started ==\n', '=> Send nothing\n'])
+      expect(sniffDump(Buffer.from(text)), text).toBeUndefined();
   });
 });

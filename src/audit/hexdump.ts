@@ -5,13 +5,20 @@
  * back). A dump spreads a secret over lines, offsets and separators, so no pattern finds it in the
  * text; decoded, it is content like any other. The format is told by the first line, then each
  * line is read by it (a `*` repeat marker or the closing offset line holds no bytes). Streaming.
+ * A `curl --trace-ascii` file is read the same way (`curl`): each block's lines are its bytes as
+ * text, 64 a line after an offset, a line break (CRLF) shown as a new line — the offsets tell a
+ * line cut at 64 (the next offset follows on: joined) from one that ended (the next is further on).
  */
-export type DumpFormat = 'xxd' | 'canonical' | 'bytes' | 'words';
+export type DumpFormat = 'xxd' | 'canonical' | 'bytes' | 'words' | 'curl';
 
 const XXD = /^[0-9a-f]{4,16}: [0-9a-f]{2}/;
 const CANONICAL = /^[0-9a-f]{6,16} {2}(?:[0-9a-f]{2} {1,2}){2,}.*\|/;
 const BYTES = /^(?:[0-7]{7,}|[0-9a-f]{6,}|) [0-9a-f]{2}(?: [0-9a-f]{2}){3,}(?:\s+>.*<)?\s*$/;
 const WORDS = /^[0-9a-f]{7,} [0-9a-f]{4}(?: [0-9a-f]{4}){3,}\s*$/;
+/** The first line of a curl trace: `== Info: …` or a block's header, `=> Send header, 306 bytes (0x132)`. */
+const CURL = /^(?:== Info: |(?:=>|<=) (?:Send|Recv) (?:header|data|SSL data), \d+ bytes)/;
+/** A data line of `curl --trace-ascii`: the block's offset of its first byte, then its bytes as text. */
+const CURL_LINE = /^([0-9a-f]{4,}): ?(.*)$/;
 
 /** The dump format of a text's first line, if it is one. */
 export function sniffDump(head: Uint8Array): DumpFormat | undefined {
@@ -19,6 +26,7 @@ export function sniffDump(head: Uint8Array): DumpFormat | undefined {
   const nl = text.indexOf('\n');
   const first = (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
   if (nl < 0 && head.length >= 512) return undefined; // no line in the first 512 bytes: not a dump
+  if (CURL.test(first)) return 'curl';
   if (XXD.test(first)) return 'xxd';
   if (CANONICAL.test(first)) return 'canonical';
   if (WORDS.test(first)) return 'words';
@@ -84,6 +92,8 @@ export class DumpDecoder {
   #held: Buffer | undefined;
   /** Bytes given back for `*` lines so far. */
   #repeated = 0;
+  /** curl: the offset a line continuing the one before would have; undefined outside a block's data. */
+  #curlNext: number | undefined;
 
   constructor(
     readonly format: DumpFormat,
@@ -100,6 +110,7 @@ export class DumpDecoder {
   }
 
   #line(line: string): void {
+    if (this.format === 'curl') return this.#curlLine(line);
     if (line.trim() === '*') return void (this.#repeat = true);
     const bytes = dumpLine(line, this.format);
     const printed = lineOffset(line, this.format);
@@ -110,6 +121,22 @@ export class DumpDecoder {
     }
     if (!this.#first && printed !== undefined) this.#first = { offset: printed, length: bytes.length };
     this.#emit(bytes);
+  }
+
+  /** curl --trace-ascii: a line that follows on from the one before is joined to it; one after a skipped line break, or a new block, begins a line. */
+  #curlLine(line: string): void {
+    const m = CURL_LINE.exec(line);
+    const next = this.#curlNext;
+    if (!m) {
+      if (next !== undefined) this.out(Buffer.from('\n'));
+      this.#curlNext = undefined;
+      return;
+    }
+    const offset = parseInt(m[1]!, 16);
+    const text = Buffer.from(m[2]!, 'latin1');
+    if (next !== undefined && offset !== next) this.out(Buffer.from('\n'));
+    if (text.length) this.out(text);
+    this.#curlNext = offset + text.length;
   }
 
   /** A line's offset: learns the radix, and gives back what a pending `*` stood for. */
