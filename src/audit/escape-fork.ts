@@ -121,7 +121,7 @@ export class Fork<T> implements Sink, Round {
     let kept = 0;
     for (let k = 0; k < inner.length; k++) {
       const f = inner[k]!;
-      if (f.push(b, kind)) inner[kept++] = f;
+      if (f.push(b, kind) && !(f.decoder.idle && Fork.#coveredAmong(inner, kept, f))) inner[kept++] = f;
       else f.over();
     }
     inner.length = kept;
@@ -170,6 +170,54 @@ export class Fork<T> implements Sink, Round {
     return true;
   }
 
+  /**
+   * This reading, older than `newer` (a first round begun since), reads on from here as it will:
+   * the same family, mode and state, both decoders idle, neither's pattern begun reaching back to
+   * an escape, and that pattern within what `newer` made (so the same bytes, made alike); its
+   * second rounds each read on as one of this one's will. Then this one takes `newer`'s allowance
+   * and `newer` is over: in a run of `%25%25…` each `%25` began a first round (the text's state,
+   * after `25`, is not the decoded `%`'s, so `renew` could not merge them) that its second rounds
+   * kept to its allowance — quadratic in the run.
+   */
+  covers(newer: Fork<T>): boolean {
+    if (!this.#alikeAt(newer) || !this.decoder.idle || !newer.decoder.idle || this.#lead || newer.#lead) return false;
+    if (newer.#inner.length && !this.#innerCovers(newer)) return false;
+    this.#read = Math.min(this.#read, newer.#read);
+    return true;
+  }
+
+  /** An older reading among the first `kept` of `forks` reads on as `fork` will (`covers`). */
+  static #coveredAmong<T>(forks: ReadonlyArray<Fork<T>>, kept: number, fork: Fork<T>): boolean {
+    for (let k = 0; k < kept; k++) if (forks[k]!.family === fork.family && forks[k]!.covers(fork)) return true;
+    return false;
+  }
+
+  /** The same reading from here but for the decoders (compared by the caller). */
+  #alikeAt(o: Fork<T>): boolean {
+    if (this.family !== o.family || this.mode !== o.mode || this.mixed !== o.mixed || this.stacked !== o.stacked || this.state !== o.state) return false;
+    if (this.#reaches() || o.#reaches()) return false;
+    return this.state === 0 || this.scan.automaton.depth(this.state) <= o.#decoded;
+  }
+
+  /** Each of `o`'s second rounds reads on as one of this one's: the same last byte read, alike decoders (idle, or holding only that byte). */
+  #innerCovers(o: Fork<T>): boolean {
+    if (this.#lastMade !== o.#lastMade) return false;
+    for (const y of o.#inner) {
+      let covered = false;
+      for (const x of this.#inner) {
+        if (x.#lead || y.#lead || !x.#alikeAt(y)) continue;
+        const idle = x.decoder.idle && y.decoder.idle;
+        if (!idle && !(x.decoder.fresh && y.decoder.fresh)) continue;
+        if (y.#inner.length && !x.#innerCovers(y)) continue;
+        x.#read = Math.min(x.#read, y.#read);
+        covered = true;
+        break;
+      }
+      if (!covered) return false;
+    }
+    return true;
+  }
+
   #twin(family: Family, mode: number, state: number, mixed: boolean): boolean {
     if (this.family !== family || this.mode !== mode || this.state !== state || this.mixed !== mixed || this.stacked || this.#lead) return false;
     if (!this.decoder.idle || this.#last < 0) return false;
@@ -177,8 +225,12 @@ export class Fork<T> implements Sink, Round {
     return true;
   }
 
+  /** The last byte this reading made (-1: none yet). */
+  #lastMade = -1;
+
   out(b: number, kind: number): void {
     if (kind) this.#mark(this.#decoded + 1, kind);
+    this.#lastMade = b;
     // A second round begins where an escape made the byte that begins another (`\u0025` for `%`),
     // or where one begins inside what this reading has begun (`%2B…\u0027…`: two families in one value).
     const lead = this.#lead;

@@ -153,6 +153,10 @@ export class DoubledDecoder implements Decoder {
     return this.#held < 0;
   }
 
+  get fresh(): boolean {
+    return this.#held >= 0;
+  }
+
   reset(): void {
     this.#held = -1;
   }

@@ -252,6 +252,8 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
       if (j > i && modal[chunk[j]!]) differs = 1;
       d.push(chunk[j]!, t);
       if (t.worth) return 2;
+      // Nothing made yet and only the lead byte just read held: the place at `j`, tried there on its own (`&#&#`).
+      if (t.first < 0 && j > i && d.fresh) return differs;
       if (d.idle && (t.first < 0 || this.automaton.depth(t.state) <= t.decoded - t.first)) return differs;
     }
     this.#tried = limit;
@@ -303,12 +305,19 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
         if (!fork.push(chunk[j]!)) break;
       }
       if (j < to) fork.over();
-      else {
+      else if (!this.#covered(fork, kept)) {
         forks[kept] = fork;
         next[kept++] = to;
-      }
+      } else fork.over();
     }
     forks.length = next.length = kept;
+  }
+
+  /** An older reading among the first `kept` reads on as `fork` will (`Fork.covers`). */
+  #covered(fork: Fork<T>, kept: number): boolean {
+    const forks = this.#forks;
+    for (let k = 0; k < kept; k++) if (forks[k]!.family === fork.family && forks[k]!.covers(fork)) return true;
+    return false;
   }
 
   found(tag: T, escapes: string, depth: number): void {
