@@ -66,13 +66,21 @@ export interface Round {
 /** A finding's place without its layer: `srv/<id>/…`. */
 export const strip = (where: string) => where.replace(/^layer \S+ \([^)]*\), /, '');
 
-/** python3 of the distribution, the value in `s`, the output directory in `OUT`. */
+/** python3 of the distribution (its packages: snappy, msgpack, cbor2, bson, protobuf, yaml, jwt), the value in `s`, the output directory in `OUT`. */
 export const pyValue = (body: string) => `/usr/bin/python3 - <<'EOF'
 import os, sys
 s = open('secret', encoding='utf-8').read()
 OUT = os.environ['OUT']
 ${body}
 EOF`;
+
+/** A Go program built by the distribution's Go, offline; `src` is main.go, `run` builds and runs it. */
+export const goMain = (src: string, run: string) => `mkdir -p gp && cd gp
+cat > main.go <<'EOF'
+${src}
+EOF
+export GOPATH="$PWD/.gopath" GOCACHE="$PWD/.gocache" GOTOOLCHAIN=local CGO_ENABLED=0 GO111MODULE=off
+${run}`;
 
 /** Registers the round's beforeAll (both images made and audited) and afterAll; returns its runs and cases. */
 export function variantRound(spec: RoundSpec): Round {

@@ -8,15 +8,7 @@
  * Each is made by the tool that makes it in a real pipeline.
  */
 import type { Variant } from './variant-text.js';
-import { pyValue as py } from './variant-round.js';
-
-/** A Go program built by the distribution's Go, offline; `src` is main.go. */
-const go = (src: string, run: string) => `mkdir -p gp && cd gp
-cat > main.go <<'EOF'
-${src}
-EOF
-export GOPATH="$PWD/.gopath" GOCACHE="$PWD/.gocache" GOTOOLCHAIN=local CGO_ENABLED=0 GO111MODULE=off
-${run}`;
+import { goMain as go, pyValue as py } from './variant-round.js';
 
 export const variant4: Variant[] = [
   {
