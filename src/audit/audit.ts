@@ -214,16 +214,22 @@ export class LayoutAudit {
     this.report({ severity: 'leak', what: `${tag.name}${how ? `, ${how}` : ''}`, fingerprint: tag.fingerprint, where });
   }
 
-  /** A scan of one stream by the compiled automaton, reading through escapes. */
-  #scan(onMatch: (m: EscapedMatch<Tag>) => void): EscapeScan<Tag> {
+  /** A scan of one stream by the compiled automaton, reading through escapes; `where` names the file whose escape readings passed their budget. */
+  #scan(onMatch: (m: EscapedMatch<Tag>) => void, where: () => string): EscapeScan<Tag> {
     const { automaton, families, span } = this.#compiled;
-    return new EscapeScan(automaton, families, span, onMatch);
+    return new EscapeScan(automaton, families, span, onMatch, (what) => this.limit(what, where()));
+  }
+
+  /** A part not fully audited: a failure under `audit-limits: strict`. */
+  limit(what: string, where: string): void {
+    this.report({ severity: this.o.strictLimits ? 'leak' : 'limit', what: `not fully audited: ${what}`, where });
   }
 
   /** Scans a short text (a config field, an annotation) on its own. */
   scanText(text: string, where: string): void {
     const keys: string[] = [];
-    this.#scan((m) => (m.tag.kind === 'secret' ? this.secretFinding(m.tag, where, m.escapes) : m.escapes || keys.push(m.tag.begin))).write(Buffer.from(text));
+    const onMatch = (m: EscapedMatch<Tag>) => (m.tag.kind === 'secret' ? this.secretFinding(m.tag, where, m.escapes) : m.escapes || keys.push(m.tag.begin));
+    this.#scan(onMatch, () => where).write(Buffer.from(text));
     if (keys.length) this.analyzeKey(text.slice(text.indexOf(keys[0]!)), where);
   }
 
@@ -351,7 +357,7 @@ export class LayoutAudit {
           },
         };
       },
-      limit: (what, path) => this.report({ severity: this.o.strictLimits ? 'leak' : 'limit', what: `not fully audited: ${what}`, where: `${label}, ${path}` }),
+      limit: (what, path) => this.limit(what, `${label}, ${path}`),
     });
   }
 
@@ -364,20 +370,24 @@ export class LayoutAudit {
       if (capture) this.analyzeKey(Buffer.concat(capture.parts).toString('latin1'), `${label}, ${capture.entry ? capture.entry.path : 'blob'}`);
       capture = undefined;
     };
+    const where = () =>
+      `${label}, ${entry ? (isRegularFile(entry.type) ? entry.path : `${entry.path} (tar header or ${entry.type === '2' ? 'link' : 'entry'})`) : 'tar padding'}`;
     const scanner = this.#scan((m) => {
       // A key marker is looked for as it is: a block is read from the bytes that follow it.
       if (m.tag.kind === 'key' && m.escapes) return;
-      const where = `${label}, ${entry ? (isRegularFile(entry.type) ? entry.path : `${entry.path} (tar header or ${entry.type === '2' ? 'link' : 'entry'})`) : 'tar padding'}`;
-      if (m.tag.kind === 'secret') this.secretFinding(m.tag, where, m.escapes);
+      if (m.tag.kind === 'secret') this.secretFinding(m.tag, where(), m.escapes);
       else if (!capture) capture = { entry, parts: [Buffer.from(m.tag.begin)], size: m.tag.begin.length, from: m.end };
-    });
+    }, where);
     const wrappedHit = (m: { tag: Tag }) => {
       if (m.tag.kind === 'secret') this.secretFinding(m.tag, `${label}, ${entry ? entry.path : 'tar padding'}`);
     };
     const unwrapped = new WrappedScan(this.#compiled.wrapped, this.#compiled.wrappedSpan, wrappedHit);
     const write = (bytes: Uint8Array, e: TarEntry | undefined) => {
       if (capture && capture.entry !== e) finishCapture();
-      if (e !== entry) unwrapped.end(); // nothing carries over from one entry to the next
+      if (e !== entry) {
+        unwrapped.end(); // nothing carries over from one entry to the next
+        scanner.file(); // each file's escape readings have a budget of their own
+      }
       entry = e;
       const start = segmentEnd;
       segmentEnd += bytes.length;

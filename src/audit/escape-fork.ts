@@ -12,6 +12,8 @@ import type { Before, Round } from './escape-reach.js';
 const MAX_DEPTH = 3;
 /** Raw bytes a fork may read per byte of the longest pattern (the longest escape of one character, leading zeros aside). */
 export const RAW_PER_BYTE = 16;
+/** What beginning a reading costs, in bytes read (`ForkHost.work`). */
+const BEGUN_WORK = 32;
 
 /** What a fork reads for: the scan that began it. */
 export interface ForkHost<T> {
@@ -23,6 +25,8 @@ export interface ForkHost<T> {
   readonly before: Before;
   /** The stream offset of the byte the forks are reading. */
   readonly at: number;
+  /** Bytes the readings have read (the escape scan's work, held to a budget: `EscapeScan`). */
+  work: number;
   /** A match an escape made, ending at the byte being read, by a reading `depth` rounds deep. */
   found(tag: T, escapes: string, depth: number): void;
 }
@@ -62,6 +66,8 @@ export class Fork<T> implements Sink, Round {
     readonly stacked = false,
   ) {
     this.#lead = stacked;
+    // A reading begun: its window read back (`escape-reach.ts`) and its allocations, counted as bytes read.
+    scan.work += BEGUN_WORK;
   }
 
   #lead: boolean;
@@ -78,6 +84,7 @@ export class Fork<T> implements Sink, Round {
    * and no second round is reading. A later escape is another place, tried on its own.
    */
   push(b: number, made = 0): boolean {
+    this.scan.work++;
     if (this.#origin < 0 && this.outer === undefined) this.#origin = this.scan.at;
     if (made && this.mixed && this.decoder.idle) this.out(b, 0);
     else this.decoder.push(b, this);

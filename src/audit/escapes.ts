@@ -25,6 +25,14 @@ export type EscapedMatch<T> = Match<T> & { escapes?: string };
 /** How far into an escape's sequence (`&#x1F600;`, `%2B`, `\u002B`) another family's escape is looked for. */
 const WITHIN = 12;
 const NO_MODES: readonly number[] = [];
+/**
+ * The escape readings' budget in a file: bytes read by readings and trials per byte of the file,
+ * and as many again at its start. Realistic escape-dense text (JSON `\u`, HTML `&#…;`, JS `\x`,
+ * percent-encoded UTF-8) takes under 40 a byte; runs of incomplete escapes crafted to keep
+ * readings alive took thousands. Past it, the rest of the file is scanned as it is only.
+ */
+export const WORK_PER_BYTE = 256;
+export const WORK_GRACE = 4 * 1024 * 1024;
 /** Places tried out and remembered (`TriedPlaces`): 4,096, 36 KiB per compiled automaton. */
 /** Whether tried places are remembered: off only in the test that holds the memo to the trials it spares. */
 export const remembered = { on: true };
@@ -97,6 +105,12 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
   #found: Array<{ tag: T; end: number; escapes: string; depth: number }> = [];
   /** The text before a place, read again where a fork begins (`escape-reach.ts`). */
   readonly before: Before;
+  /** Bytes read by readings and trials in this file (`WORK_PER_BYTE`). */
+  work = 0;
+  /** The stream offset where this file began (`file`). */
+  #fileStart = 0;
+  /** The budget was passed in this file: no reading begins until the next. */
+  #over = false;
 
   constructor(
     readonly automaton: Automaton<T>,
@@ -104,6 +118,8 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
     /** The longest pattern, in bytes. */
     readonly span: number,
     readonly onMatch: (m: EscapedMatch<T>) => void,
+    /** The escape readings of this file passed their budget: escaped values in the rest may be missed. */
+    readonly onLimit?: (what: string) => void,
   ) {
     this.#raw = automaton.scanner(onMatch, (i, state) => this.#stop(i, state), families.worth);
     this.before = new Before(families, span);
@@ -112,6 +128,24 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
 
   get offset(): number {
     return this.#raw.offset;
+  }
+
+  /** A new file begins with the next byte written: a budget of its own. */
+  file(): void {
+    this.work = 0;
+    this.#fileStart = this.#base;
+    this.#over = false;
+  }
+
+  /** The readings are over budget at the chunk's byte `i`: all end, and the rest of the file is read as it is. */
+  #overBudget(i: number): boolean {
+    if (this.#over) return true;
+    if (this.work <= WORK_GRACE + WORK_PER_BYTE * (this.#base + i - this.#fileStart)) return false;
+    this.#over = true;
+    for (const fork of this.#forks) fork.over();
+    this.#forks.length = this.#next.length = 0;
+    this.onLimit?.(`escape readings took more than ${WORK_PER_BYTE} bytes read a byte: escaped values in the rest may be missed`);
+    return true;
   }
 
   write(input: Uint8Array): void {
@@ -136,6 +170,7 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
   }
 
   #stop(i: number, state: number): void {
+    if (this.#overBudget(i)) return;
     const chunk = this.#chunk;
     const b = chunk[i]!;
     const next = i + 1 < chunk.length ? chunk[i + 1]! : -1;
@@ -249,6 +284,7 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
     let differs: 0 | 1 = 0;
     for (let j = i; j < limit; j++) {
       this.#tried = j;
+      this.work++;
       if (j > i && modal[chunk[j]!]) differs = 1;
       d.push(chunk[j]!, t);
       if (t.worth) return 2;
