@@ -14,11 +14,12 @@
 import { availableParallelism } from 'node:os';
 import { posix } from 'node:path';
 import { createReadStream } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pLimit from 'p-limit';
 import tar from 'tar-stream';
 import type { LayerAudit } from '../core/builder.js';
+import { streamAuditedLayer, streamBlob } from './layer-stream.js';
 import { clampConfig, compressOwn, decompressor, type Config, type Kind, type LayerBlob } from './reproducible.js';
 import {
   blobPath,
@@ -27,7 +28,6 @@ import {
   MediaType,
   REF_NAME,
   writeBlobBytes,
-  writeBlobStream,
   writeIndex,
   type Descriptor,
   type ImageManifest,
@@ -81,7 +81,7 @@ function sniff(head: Buffer): Kind | 'json' | 'other' {
   return first === '{' || first === '[' ? 'json' : 'other';
 }
 
-/** The first `n` bytes of a stream (fewer if it is shorter), and the whole stream to read on. */
+/** The first `n` bytes of a stream (fewer if it is shorter), and the whole stream to read on (the rest straight from the stream's own iterator). */
 async function peek(stream: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; all: AsyncIterable<Buffer> }> {
   const it = stream[Symbol.asyncIterator]();
   const seen: Buffer[] = [];
@@ -96,12 +96,15 @@ async function peek(stream: AsyncIterable<Buffer>, n: number): Promise<{ head: B
     seen.push(r.value);
     length += r.value.length;
   }
-  async function* all(): AsyncGenerator<Buffer> {
-    yield* seen;
-    if (done) return;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-  }
-  return { head: Buffer.concat(seen), all: all() };
+  const head = Buffer.concat(seen);
+  const rest: AsyncIterator<Buffer> = {
+    next: () => {
+      const value = seen.shift();
+      if (value) return Promise.resolve({ value, done: false });
+      return done ? Promise.resolve({ value: undefined, done: true }) : it.next();
+    },
+  };
+  return { head, all: { [Symbol.asyncIterator]: () => rest } };
 }
 
 /** The diff id of a compressed blob in the layout: its content hashed once more, decompressed. */
@@ -110,76 +113,6 @@ async function diffIdOf(layoutDir: string, digest: string, kind: Kind): Promise<
   d.resume(); // only the hash is wanted
   await pipeline([createReadStream(blobPath(layoutDir, digest)), ...decompressor(kind), d]);
   return d.digest();
-}
-
-/**
- * A tap that hands each chunk to a reader of its own (the audit) and passes it on once taken: the
- * layout's write waits for the audit, the audit for the archive — one pass, one chunk in flight.
- *
- * Its end is the reader's end. Once every chunk has passed (`flush`), the transform is destroyed as
- * a matter of course (autoDestroy), or by a write that failed after it: neither is the layer ending
- * early — the reader, maybe still scanning the last chunk (an archive inside it decoding on zlib's
- * threads), has every byte and is told the layer ended. `failedFirst` says which side failed first,
- * so that the conversion fails with the cause (a full disk, a scanner's error), not the other
- * side's echo of it; `stop` is the reader giving up, read or not.
- */
-function tap(): { transform: Transform; chunks: AsyncIterable<Buffer>; stop: () => void; failedFirst: () => 'write' | 'reader' | undefined } {
-  let offered: { chunk: Buffer; release: (e?: Error) => void } | undefined;
-  let reader: { resolve: (r: IteratorResult<Buffer>) => void; reject: (e: Error) => void } | undefined;
-  let ended = false;
-  let error: Error | undefined;
-  let first: 'write' | 'reader' | undefined;
-  const pump = () => {
-    const r = reader;
-    if (!r) return;
-    if (offered) {
-      const { chunk, release } = offered;
-      offered = reader = undefined;
-      r.resolve({ value: chunk, done: false });
-      release(); // passed on: the next chunk waits while the reader scans this one
-    } else if (ended) {
-      reader = undefined;
-      r.resolve({ value: undefined, done: true });
-    } else if (error) {
-      reader = undefined;
-      r.reject(error);
-    }
-  };
-  const stop = () => {
-    if (ended || error) return;
-    first ??= 'reader';
-    error = new Error('the audit stopped reading the layer');
-    const o = offered;
-    offered = undefined;
-    o?.release(error); // the layer's write fails with it rather than wait
-  };
-  const transform = new Transform({
-    transform(chunk: Buffer, _, next) {
-      if (error) return next(error);
-      offered = { chunk, release: (e) => (e ? next(e) : next(null, chunk)) };
-      pump();
-    },
-    flush(next) {
-      ended = true;
-      pump();
-      next();
-    },
-    destroy(e, next) {
-      if (!ended) {
-        if (!error) first ??= 'write';
-        error ??= e ?? new Error('the layer stream ended early');
-      }
-      pump();
-      next(e);
-    },
-  });
-  const chunks: AsyncIterable<Buffer> = {
-    [Symbol.asyncIterator]: () => ({
-      next: () => new Promise<IteratorResult<Buffer>>((resolve, reject) => ((reader = { resolve, reject }), pump())),
-      return: () => (stop(), Promise.resolve({ value: undefined, done: true })), // the reader stopped early (the audit failed)
-    }),
-  };
-  return { transform, chunks, stop, failedFirst: () => first };
 }
 
 /** Pass one: every entry of the archive — layers to the layout (each told to `onLayer` once written), JSON documents kept, links noted. */
@@ -200,29 +133,9 @@ async function readArchive(archive: Readable, layoutDir: string, onLayer: (layer
       const chunks: Buffer[] = [];
       for await (const c of all) chunks.push(c);
       json.set(name, Buffer.concat(chunks));
-    } else if (kind === 'tar' && audit) {
-      // An uncompressed layer: hashed, written and audited as it streams by.
-      const { transform, chunks, stop, failedFirst } = tap();
-      let named!: (digest: string) => void;
-      let unnamed!: (e: unknown) => void;
-      const digest = new Promise<string>((resolve, reject) => ((named = resolve), (unnamed = reject)));
-      digest.catch(() => undefined); // the audit awaits it only once it has read the whole layer
-      const audited = audit.layer(chunks, digest);
-      audited.catch(stop); // an audit that failed without reading to the end leaves no chunk waiting for it
-      const written = writeBlobStream(layoutDir, Readable.from(all), transform).then(
-        (blob) => (named(blob.digest), blob),
-        (e: unknown) => (unnamed(e), Promise.reject(e)),
-      );
-      const [w, a] = await Promise.allSettled([written, audited]);
-      // Each side's failure fails the other: the one that failed first says why (a full disk; the scanner's error).
-      if (w.status === 'rejected' && (a.status === 'fulfilled' || failedFirst() !== 'reader')) throw w.reason;
-      if (a.status === 'rejected') throw a.reason;
-      const blob = (w as PromiseFulfilledResult<{ digest: string; size: number }>).value;
-      const layer = { kind, ...blob, diffId: blob.digest };
-      layers.set(name, layer);
-      onLayer(layer);
     } else if (kind === 'tar' || kind === 'gzip' || kind === 'zstd') {
-      const blob = await writeBlobStream(layoutDir, Readable.from(all));
+      // Hashed and written as it streams by; an uncompressed layer audited on the way.
+      const blob = kind === 'tar' && audit ? await streamAuditedLayer(all, layoutDir, audit) : await streamBlob(all, layoutDir);
       const layer = { kind, ...blob, diffId: kind === 'tar' ? blob.digest : await diffIdOf(layoutDir, blob.digest, kind) };
       layers.set(name, layer);
       onLayer(layer);
