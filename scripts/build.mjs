@@ -3,7 +3,7 @@
 // Octokit for a pull request comment, yaml for a YAML registry-auth — in chunks loaded on demand,
 // and writes dist/licenses.txt for every package inside. @actions/http-client, which @actions/core
 // imports only for getIDToken (never called), is replaced by a stub that throws (it would bring
-// tunnel and a second undici); so is cacache, make-fetch-happen's HTTP cache, which the Sigstore client
+// tunnel and undici); so is cacache, make-fetch-happen's HTTP cache, which the Sigstore client
 // (sign: keyless) never uses. dist/index.js and dist/cli.js are Node version guards (guard.mjs):
 // on a Node outside package.json's engines they print one line and exit 2, loading nothing else,
 // and otherwise import their bundle. Deterministic: same sources, same bytes.

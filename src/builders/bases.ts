@@ -46,7 +46,7 @@ export async function learnBase(client: RegistryClient, reference: Reference, wa
   const image = JSON.parse(manifest.bytes.toString('utf8')) as { config?: Descriptor; layers?: Descriptor[] };
   if (!image.config || !image.layers) throw new Error(`${manifest.mediaType} is not an image manifest`);
   if (image.config.size > CONFIG_LIMIT) throw new Error(`its config is ${image.config.size} bytes`);
-  // The HTTP stack is the client's, loaded with it: importing it here would load undici with the build pipeline.
+  // The HTTP stack is the client's, loaded with it: importing it here would load it with the build pipeline.
   const { readLimited } = await import('../registry/transport/http.js');
   const bytes = await readLimited(await client.fetchBlob(reference.path, image.config.digest), CONFIG_LIMIT, 'the base config');
   if (`sha256:${createHash('sha256').update(bytes).digest('hex')}` !== image.config.digest) throw new Error('its config does not match its digest');

@@ -33,7 +33,7 @@ export function realEffects(platform: Platform, redactor: Redactor): Effects {
     exec: createExec(redactor),
     redactor,
     files: nodeFiles,
-    // The HTTP stack (undici, node:http) loads with the first client: not for a run that ends at its inputs, nor the post step.
+    // The HTTP stack (node:http, node:https) loads with the first client: not for a run that ends at its inputs, nor the post step.
     registry: async (options) => new (await import('../registry/client.js')).RegistryClient(options),
     builders: {
       probe: async (exec, env, buildxBuilder) => (builders ??= await import('../builders/builders.js')).probeBuilders(exec, env, buildxBuilder),

@@ -22,7 +22,7 @@ import { withWorkdir } from './workdir.js';
 /**
  * The stages after the inputs — builders, audit, registry clients, push — load once the inputs are
  * read: a run that stops at its inputs pays for none of them (the cold start bench/bundle.ts
- * measures), and the HTTP stack (undici) loads with the first registry client, not here.
+ * measures), and the HTTP stack (node:http) loads with the first registry client, not here.
  */
 async function stages() {
   const [builders, audit, local, push, prove, connect, loginCheck] = await Promise.all([

@@ -63,8 +63,8 @@ export interface UploadStats {
 }
 
 /**
- * Counts the bytes that pass, handing each chunk on as it is: undici asks for the next chunk only
- * once it has written this one out, so a source may reuse its buffers.
+ * Counts the bytes that pass, handing each chunk on as it is: the transport asks for the next chunk
+ * only once it has written this one out, so a source may reuse its buffers.
  */
 async function* counted(source: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
   for await (const chunk of source) {

@@ -1,5 +1,5 @@
 // A burst of reads at a registry not yet spoken to: how it authenticates is learnt once, from the
-// first answer, not once per request (each a 401 on a connection of its own, undici closing one
+// first answer, not once per request (each a 401 on a connection of its own, a connection closed
 // after every HEAD). Against the in-memory registry, which records every request.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Credentials } from '../auth.js';
