@@ -1,11 +1,13 @@
 /**
  * The streams Node's zlib decodes natively, off the main thread and as they come: gzip (every
- * member), zlib (RFC 1950: git objects, PDF FlateDecode, PNG zTXt), raw deflate, brotli and zstd.
+ * member, one content), zlib (RFC 1950: git objects, PDF FlateDecode, PNG zTXt), raw deflate, brotli and zstd.
  * Memory is the window and a 64 KiB buffer each way; output is taken only as fast as it is scanned.
  */
 import { once } from 'node:events';
 import type { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { NOTHING, readAlready } from './concatenated.js';
+import { GzipMembers, gzipHeaderLength, isGzip } from './gzip-members.js';
 import { zstdDecoding } from './zstd-frames.js';
 import { DEFLATE_MAX_RATIO, errorText, startsWith, trial, TOO_LARGE, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
@@ -64,9 +66,6 @@ export function transformDecoding(env: DecodeEnv, name: string, stream: Transfor
   };
 }
 
-/** gzip's member header: ID1 ID2, deflate, no reserved flag bits. */
-export const isGzip = (h: Uint8Array, at = 0) => startsWith(h, [0x1f, 0x8b, 0x08], at) && h.length > at + 3 && (h[at + 3]! & 0xe0) === 0;
-
 /** RFC 1950's header: deflate (CM 8), a window of at most 32 KiB (CINFO ≤ 7), no preset dictionary, FCHECK. */
 export function isZlibHeader(h: Uint8Array, at = 0): boolean {
   if (h.length < at + 2) return false;
@@ -79,14 +78,15 @@ export function isZlibHeader(h: Uint8Array, at = 0): boolean {
 export const isZstd = (h: Uint8Array, at = 0) => startsWith(h, [0x28, 0xb5, 0x2f, 0xfd], at) && h.length > at + 4 && (h[at + 4]! & 0x08) === 0;
 
 /**
- * gzip: a member's header read here, its deflate stream inflated raw (Node's gunzip reads what
- * follows a member as the next one, fails on other bytes and loses its output); further members
- * (`cat a.gz b.gz`, pigz) are found after it as streams inside the content (`more`).
+ * gzip: member after member, their output one content, as `gzip -dc` gives it (`cat a.gz b.gz`, `gzip -c >>`, bgzip's
+ * BGZF): each member's header read here, its deflate stream inflated raw (Node's gunzip reads what follows a member as
+ * the next one, fails on other bytes and loses its output) — `gzip-members.ts`. Bytes after the last that start none are
+ * searched by the router for gzip members, as before (`more`); the members read here it passes over (`concatenated.ts`).
  */
 export const gzip: Decoder = {
   name: 'gzip',
   sniff: (h) => startsWith(h, [0x1f, 0x8b]),
-  open: (env) => gzipMember.open(env),
+  open: (env) => new GzipMembers(env),
   more: true,
   maxRatio: DEFLATE_MAX_RATIO,
 };
@@ -272,25 +272,6 @@ export function deflateHeaderHolds(d: Uint8Array, at: number): boolean {
   return space === 128; // zlib refuses an incomplete or over-subscribed code-length code
 }
 
-/** The length of a gzip member's header (FEXTRA, FNAME, FCOMMENT, FHCRC read), or undefined while more bytes are needed. */
-export function gzipHeaderLength(h: Uint8Array): number | undefined {
-  if (h.length < 10) return undefined;
-  const flags = h[3]!;
-  let at = 10;
-  if (flags & 4) {
-    if (h.length < at + 2) return undefined;
-    at += 2 + (h[at]! | (h[at + 1]! << 8));
-  }
-  for (const bit of [8, 16]) {
-    if (!(flags & bit)) continue;
-    const nul = h.indexOf(0, at);
-    if (nul < 0) return h.length > 64 * 1024 ? -1 : undefined;
-    at = nul + 1;
-  }
-  if (flags & 2) at += 2;
-  return h.length < at ? undefined : at;
-}
-
 /**
  * One gzip member found inside other bytes: its header read here, its deflate stream inflated raw,
  * which ends at the stream's own end — bytes after it (the trailer, what follows) are not its input,
@@ -301,6 +282,7 @@ export const gzipMember: Decoder = {
   maxRatio: DEFLATE_MAX_RATIO,
   sniff: (h) => isGzip(h),
   open(env) {
+    if (readAlready(env)) return NOTHING; // a later member of a gzip file, read with the members before it
     let head: Buffer = Buffer.alloc(0);
     let inner: Decoding | undefined;
     return {
@@ -320,3 +302,5 @@ export const gzipMember: Decoder = {
     };
   },
 };
+
+export { gzipHeaderLength, isGzip };

@@ -71,10 +71,8 @@ describe('generated streams', () => {
 
   it(`concatenated gzip members and bzip2 streams are all read (pigz, pbzip2, cat a.gz b.gz) (seed ${rand.seed})`, async () => {
     const gz = Buffer.concat([gzipSync('first member, nothing\n'.repeat(50)), gzipSync(config(SECRET))]);
-    // The second member is found where it starts: `joined.gz@<offset>!`.
-    expect(await auditFiles({ 'var/log/joined.gz': gz })).toEqual([
-      { severity: 'leak', what: 'token', path: expect.stringMatching(/^var\/log\/joined\.gz@\d+!$/) },
-    ]);
+    // The members are one content, as `gzip -dc` prints them: the second member's value is under the file's own path.
+    expect(await auditFiles({ 'var/log/joined.gz': gz })).toEqual([{ severity: 'leak', what: 'token', path: 'var/log/joined.gz!' }]);
     const trailed = Buffer.concat([gzipSync(config(SECRET)), rand.bytes(200)]); // an appended signature, a tape's padding
     expect(await auditFiles({ 'var/log/signed.gz': trailed })).toEqual([{ severity: 'leak', what: 'token', path: 'var/log/signed.gz!' }]);
     if (!has('bzip2')) return;

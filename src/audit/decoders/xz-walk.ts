@@ -19,6 +19,7 @@ type State =
   | { at: 'chunk-data'; left: number }
   | { at: 'pad-check'; left: number }
   | { at: 'index' }
+  | { at: 'between'; zeros: number; told: boolean }
   | { at: 'done' };
 
 const varints = (values: number[]) => {
@@ -79,6 +80,17 @@ function lzma2Only(h: Uint8Array, filters: XzFilter[]): Buffer | undefined {
   return out;
 }
 
+/** A stream header's magic and flags (the first flag byte zero, the reserved bits of the second clear). */
+const startsStream = (d: Uint8Array, i: number) =>
+  d[i] === 0xfd &&
+  d[i + 1] === 0x37 &&
+  d[i + 2] === 0x7a &&
+  d[i + 3] === 0x58 &&
+  d[i + 4] === 0x5a &&
+  d[i + 5] === 0 &&
+  d[i + 6] === 0 &&
+  (d[i + 7]! & 0xf0) === 0;
+
 export class XzWalk {
   #state: State = { at: 'header' };
   #pending: Buffer = Buffer.alloc(0);
@@ -88,16 +100,32 @@ export class XzWalk {
   #blockOut = 0;
   readonly #records: Array<[number, number]> = [];
 
-  /** `out` gets the rewritten stream; `onEnd` is told once the stream's footer was reached. */
+  /** Input bytes walked before this push (carried ones included): where in the content a byte is. */
+  #seen = 0;
+
+  /** `out` gets the rewritten stream. */
   constructor(
     readonly out: (bytes: Uint8Array) => void,
     readonly fail: (why: string) => void,
     /** Told of each block: the filters before its LZMA2 (first to last), and once it ends, its decoded size. */
     readonly blocks?: { start(filters: XzFilter[]): void; end(size: number): void },
+    /**
+     * Given, streams that follow the first (`cat a.xz b.xz`, stream padding between them) are walked on as more blocks
+     * of the one rewritten stream, as `xz -dc` gives their output as one (its index written once what follows is no
+     * stream), each told here by its offset in the content as soon as its first 8 bytes are in.
+     */
+    readonly joined?: (offset: number) => void,
   ) {}
 
   get done(): boolean {
     return this.#state.at === 'done';
+  }
+
+  /** The input ended: a walk waiting after a stream for another ends the rewritten stream there. */
+  finish(): void {
+    if (this.#state.at !== 'between') return;
+    this.out(this.#index());
+    this.#state = { at: 'done' };
   }
 
   /** Walks `input`; returns how many of its bytes belonged to the stream. */
@@ -106,6 +134,8 @@ export class XzWalk {
     const carried = this.#pending.length;
     this.#pending = Buffer.alloc(0);
     let i = 0;
+    const base = this.#seen - carried;
+    this.#seen += input.length;
     const need = (n: number) => {
       if (data.length - i >= n) return true;
       this.#pending = Buffer.from(data.subarray(i));
@@ -116,13 +146,11 @@ export class XzWalk {
       const s = this.#state;
       if (s.at === 'header') {
         if (!need(12)) break;
-        this.#check = data[i + 7]! & 0x0f;
-        const flags = Buffer.from([0, 0]);
-        const crc = Buffer.alloc(4);
-        crc.writeUInt32LE(crc32(flags));
-        this.out(Buffer.concat([data.subarray(i, i + 6), flags, crc]));
-        i += 12;
-        this.#state = { at: 'block-header' };
+        i = this.#header(data, i);
+      } else if (s.at === 'between') {
+        const r = this.#between(s, data, i, base);
+        i = r.i;
+        if (r.more && !need(data.length - i + 1)) break;
       } else if (s.at === 'block-header') {
         if (data[i] === 0) {
           this.#state = { at: 'index' };
@@ -169,12 +197,47 @@ export class XzWalk {
           if (!need(data.length - i + 1)) break;
           continue;
         }
-        this.out(this.#index());
         i = end;
-        this.#state = { at: 'done' };
+        if (this.joined) this.#state = { at: 'between', zeros: 0, told: false };
+        else {
+          this.out(this.#index());
+          this.#state = { at: 'done' };
+        }
       }
     }
     return Math.max(0, i - carried);
+  }
+
+  /** The first stream's header at `i`: written with no check; where it ends. */
+  #header(data: Buffer, i: number): number {
+    this.#check = data[i + 7]! & 0x0f;
+    const flags = Buffer.from([0, 0]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32LE(crc32(flags));
+    this.out(Buffer.concat([data.subarray(i, i + 6), flags, crc]));
+    this.#state = { at: 'block-header' };
+    return i + 12;
+  }
+
+  /**
+   * After a stream's footer: its stream padding (zeros, a multiple of four), then another stream's header — its blocks
+   * go on as this stream's, the header not written — or what is none, where the walk ends (the router reads on in it).
+   * Where it stopped in `data`, and whether it needs bytes not there yet (a header's first 8, then its 12).
+   */
+  #between(s: { zeros: number; told: boolean }, data: Buffer, i: number, base: number): { i: number; more: boolean } {
+    while (!s.told && i < data.length && data[i] === 0) [i, s.zeros] = [i + 1, s.zeros + 1];
+    if (i === data.length) return { i, more: false };
+    if (data.length - i < 8) return { i, more: true };
+    if (s.zeros % 4 !== 0 || !startsStream(data, i)) {
+      this.finish();
+      return { i, more: false };
+    }
+    if (!s.told) this.joined?.(base + i);
+    s.told = true;
+    if (data.length - i < 12) return { i, more: true };
+    this.#check = data[i + 7]! & 0x0f;
+    this.#state = { at: 'block-header' };
+    return { i: i + 12, more: false };
   }
 
   /** An LZMA2 chunk's header (or the block's end mark) at `i`: written, the state set; how many bytes it took, or undefined while more are needed. */

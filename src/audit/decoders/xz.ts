@@ -7,6 +7,7 @@
  * none — its contexts are separate allocations — so an xz inside an xz does not wait on itself.
  */
 import { XzBlockFilters } from './bcj.js';
+import { Joined, NOTHING, readAlready } from './concatenated.js';
 import { XzWalk } from './xz-walk.js';
 import { errorText, startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
@@ -66,11 +67,17 @@ export function fedStream(): { source: ReadableStream<Uint8Array>; give(bytes: U
   };
 }
 
+/**
+ * Stream after stream (`cat a.xz b.xz`, stream padding between them), their output one content, as `xz -dc` gives it:
+ * the walk makes them one stream. Bytes after the last that start none are the router's, searched for streams as before
+ * (`more`), the streams read here passed over (`concatenated.ts`). A stream found inside other bytes is read alone.
+ */
 export const xz: Decoder = {
   name: 'xz',
   sniff: (h) => startsWith(h, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
   more: true,
   open(env: DecodeEnv): Decoding {
+    if (readAlready(env)) return NOTHING; // a later stream of an xz file, read with the streams before it
     const sink = env.open();
     const feed = fedStream();
     let failure: unknown;
@@ -99,11 +106,13 @@ export const xz: Decoder = {
       .finally(() => (done = true));
     const ended = pump.then(() => undefined);
     const pieces: Uint8Array[] = [];
+    const joined = new Joined(env);
     let malformed: string | undefined;
     const walk = new XzWalk(
       (b) => pieces.push(b.slice()),
       (why) => (malformed = why),
       filters,
+      env.trial ? undefined : (offset) => joined.member(offset),
     );
     let closed = false;
     const give = async (bytes: Uint8Array | null) => {
@@ -124,7 +133,10 @@ export const xz: Decoder = {
         if (walk.done || malformed) void give(null); // the stream's end: what follows is not fed to it
       },
       async end() {
+        walk.finish();
+        if (pieces.length && !done) await give(Buffer.concat(pieces.splice(0)));
         if (!done) void give(null);
+        joined.forget();
         await pump;
         await sink.end();
         if (malformed !== undefined) failure ??= new Error(malformed);
