@@ -48,6 +48,23 @@ describe('ByteLists', () => {
         .replace(/((?:..:){15})/g, '$1\n    ')}\n`,
       'colon hex',
     ],
+    [
+      'colon hex by hand, four bytes a line, no colon at a line end',
+      `key:\n${[...value]
+        .map((b) => b.toString(16).padStart(2, '0'))
+        .join(':')
+        .replace(/((?:..:){3}..):/g, '$1\n')}\n`,
+      'colon hex',
+    ],
+    [
+      'colon hex by hand, indented, CRLF, no colon at a line end',
+      `key:\r\n${[...value]
+        .map((b) => b.toString(16).padStart(2, '0'))
+        .join(':')
+        .replace(/((?:..:){6}..):/g, '$1\r\n  ')
+        .replace(/^/, '  ')}\r\n`,
+      'colon hex',
+    ],
   ];
   it.each(forms)('%s: the bytes, in chunks of 1, 5, 64 and all at once', async (_name, text, alphabet) => {
     for (const size of [1, 5, 64, 1 << 20]) {
@@ -63,11 +80,26 @@ describe('ByteLists', () => {
       'at 12:34:56, 01:02:03\n', // times
       'fe80::1ff:fe23:4567:890a and 2001:db8::ff00:42:8329\n', // IPv6
       'mac 00:1a:2b:3c:4d:5e\n', // 6 bytes: shorter than any value
+      '00:1a:2b:3c:4d:5e\n00:1a:2b:3c:4d:5f\n', // MAC addresses a line: 12 bytes, no text, short
+      '12:34:56\n01:02:03\n', // times a line
       'rgb(255, 128, 0) rgb(10, 20, 30)\n', // three at a time
       'ports: [8080, 8443, 9000, 9090, 10250, 10255, 30000, 32767]\n', // above 255
       '    '.repeat(40) + 'indented deeply, a face bad cafe\n', // spaces and hex letters
     ].join('');
     for (const size of [1, 7, 1 << 20]) expect(await listsOf(text, size)).toEqual([]);
+  });
+});
+
+describe('colon hex written by hand', () => {
+  // `de:ad:be:ef` lines, no colon at their ends (not OpenSSL's layout): the lines are one list, so a value across them is whole.
+  const lines = (v: string) =>
+    `# key material\n${[...Buffer.from(v)]
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join(':')
+      .replace(/((?:..:){3}..):/g, '$1\n')}\n# end\n`;
+  it('found, the list named; the clean twin gives nothing', async () => {
+    expect(paths(await auditFiles({ 'etc/app/key.hex': lines(SECRET) }))).toEqual([expect.stringMatching(/^leak etc\/app\/key\.hex!\(colon hex at \d+\)$/)]);
+    expect(await auditFiles({ 'etc/app/key.hex': lines(OTHER) })).toEqual([]);
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * Byte lists in text: a value's bytes written one number each — `xxd -i` and C arrays
  * (`0x41, 0x42,`), JSON of a Node Buffer (`{"type":"Buffer","data":[65,66]}`), Python's
- * `json.dumps(list(b))`, Java's `Arrays.toString(bytes)` (signed: `-61, -87`), OpenSSL's colon hex
- * (`41:42:43:`, wrapped and indented). No encoding alphabet covers them: the numbers are short runs
+ * `json.dumps(list(b))`, Java's `Arrays.toString(bytes)` (signed: `-61, -87`), colon hex
+ * (`41:42:43:`, wrapped and indented as OpenSSL does, or `de:ad:be:ef` lines without a colon at their ends). No encoding alphabet covers them: the numbers are short runs
  * between separators, so the runs scanner never sees one long enough. Found by a table of the
  * characters such a list is made of (digits, hex letters, `x`, `,` `:` `-`, whitespace), looked at
  * every MIN_SEGMENT-th byte as the runs scanner does, then read by a pattern per form; a list of at
@@ -41,7 +41,9 @@ const FORMS: ReadonlyArray<{ name: string; pattern: RegExp; value: (token: strin
   },
   {
     name: 'colon hex',
-    pattern: /(?<![0-9a-fA-F:])[0-9a-fA-F]{2}(?::[ \t]*(?:\r?\n[ \t]*)?[0-9a-fA-F]{2}(?![0-9a-fA-F]))+/g,
+    // A colon between two bytes, a line break after it (OpenSSL's layout) or not; or a line break alone after a byte a
+    // colon came before (`de:ad:be:ef` lines written by hand, no colon at their ends): the lines are one list.
+    pattern: /(?<![0-9a-fA-F:])[0-9a-fA-F]{2}(?:(?::[ \t]*(?:\r?\n[ \t]*)?|(?<=:[0-9a-fA-F]{2})[ \t]*\r?\n[ \t]*)[0-9a-fA-F]{2}(?![0-9a-fA-F]))+/g,
     value: (t) => parseInt(t, 16),
   },
 ];
