@@ -289,6 +289,7 @@ export class ContentRouter {
     return {
       path,
       trial: quiet,
+      scope: file,
       ratio: limits.ratio,
       get stopped() {
         return stopped || file.stopped || layer.exceeded;

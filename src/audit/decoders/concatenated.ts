@@ -7,12 +7,21 @@
  * it finds that the decoder already read as part of the joined content is passed over: the decoder
  * says where each later member starts (`joined`), before the router's search is given those bytes
  * (the router feeds the decoder each chunk first), and a stream found there opens as nothing (`read`).
- * Keyed by the path the router gives a stream found inside (`path@offset`); forgotten when the
+ * Keyed by the file of the layer (`DecodeEnv.scope`: the same path in two layers audited at once is
+ * two files) and the path the router gives a stream found inside (`path@offset`); forgotten when the
  * content ends (`forget`).
  */
 import type { DecodeEnv, Decoding } from './types.js';
 
-const taken = new Set<string>();
+const taken = new WeakMap<object, Set<string>>();
+/** The scope of an environment made without one (a decoder's unit test). */
+const NO_SCOPE = {};
+const takenIn = (env: DecodeEnv): Set<string> => {
+  const scope = env.scope ?? NO_SCOPE;
+  let set = taken.get(scope);
+  if (!set) taken.set(scope, (set = new Set()));
+  return set;
+};
 
 /** The place a stream found at `offset` inside the content at `path` is opened under: the router's `path@offset`. */
 const key = (path: string, offset: number) => `${path}@${offset}`;
@@ -27,19 +36,20 @@ export class Joined {
   member(offset: number): void {
     if (this.env.trial) return; // a stream found inside is read one member at a time: the router finds each
     const k = key(this.env.path, offset);
-    taken.add(k);
+    takenIn(this.env).add(k);
     this.#keys.push(k);
   }
 
   /** The content ended: its members' places are forgotten. */
   forget(): void {
-    for (const k of this.#keys.splice(0)) taken.delete(k);
+    const set = takenIn(this.env);
+    for (const k of this.#keys.splice(0)) set.delete(k);
   }
 }
 
 /** A stream found inside content at a place whose decoder read it already as one of its joined members: nothing to read. */
 export function readAlready(env: DecodeEnv): boolean {
-  return env.trial === true && taken.delete(env.path);
+  return env.trial === true && takenIn(env).delete(env.path);
 }
 
 /** What a stream read already opens as: nothing, finished. */

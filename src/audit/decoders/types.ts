@@ -38,6 +38,11 @@ export interface DecodeEnv {
   readonly trial?: boolean;
   /** True once the bounds stopped this content: the decoder drops what it is fed. */
   readonly stopped: boolean;
+  /**
+   * One file of one layer and all it holds, the same object for every content inside it: what decoders note
+   * about a file (`concatenated.ts`) is kept under it, so the same path in another layer audited at once is another file.
+   */
+  readonly scope?: object;
 }
 
 /** One content being decoded. */
