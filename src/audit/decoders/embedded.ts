@@ -132,6 +132,12 @@ export class EmbeddedStreams {
       }
       const d = this.open({ offset: this.#offset - carry.length + at, decoder: kind.decoder });
       if (!d) continue;
+      // Over as it opens: a member its decoder read already as part of one content (`concatenated.ts`), not a stream
+      // of its own to count — a BGZF file of 20,000 members is one stream, read whole.
+      if (d.finished) {
+        this.#opened--;
+        continue;
+      }
       this.#active.push(d);
       const inner = ARCHIVES.get(kind.decoder);
       if (inner) this.#archive = { decoding: d, inner };
