@@ -65,6 +65,15 @@ describe('ByteLists', () => {
         .replace(/^/, '  ')}\r\n`,
       'colon hex',
     ],
+    ['spaced hex, as Node prints a Buffer', `<Buffer ${[...value].map((b) => b.toString(16).padStart(2, '0')).join(' ')}>`, 'spaced hex'],
+    [
+      'spaced hex, od -An -tx1 lines',
+      [...value]
+        .map((b) => b.toString(16).padStart(2, '0'))
+        .join(' ')
+        .replace(/((?:.. ){7}..) /g, ' $1\n'),
+      'spaced hex',
+    ],
   ];
   it.each(forms)('%s: the bytes, in chunks of 1, 5, 64 and all at once', async (_name, text, alphabet) => {
     for (const size of [1, 5, 64, 1 << 20]) {
@@ -85,6 +94,8 @@ describe('ByteLists', () => {
       'rgb(255, 128, 0) rgb(10, 20, 30)\n', // three at a time
       'ports: [8080, 8443, 9000, 9090, 10250, 10255, 30000, 32767]\n', // above 255
       '    '.repeat(40) + 'indented deeply, a face bad cafe\n', // spaces and hex letters
+      'we added a bed, a cab, be fed at a cafe, dead bad 12 34 be\n', // hex words and short numbers between blanks
+      'sizes 10 20 30 40 50 60 70 80 90\n', // a table of two-digit numbers: its bytes are no text
     ].join('');
     for (const size of [1, 7, 1 << 20]) expect(await listsOf(text, size)).toEqual([]);
   });
@@ -132,12 +143,20 @@ describe('real tools', { timeout: 60_000 }, () => {
       (v) => ({ api_key: conf(v) }),
       'state.json',
     ],
+    [
+      "Node's console.log of a Buffer",
+      'node',
+      ['-e', 'console.log("read", require("fs").readFileSync("api_key"))'],
+      (v) => ({ api_key: conf(v) }),
+      'var/log/app.log',
+    ],
+    ["Python's bytes.hex(' ')", 'python3', ['-c', 'print("key", open("api_key", "rb").read().hex(" "))'], (v) => ({ api_key: conf(v) }), 'var/log/app.log'],
   ];
   it.each(cases)('%s: found (the list named), clean with another value', async (_name, command, args, files, path) => {
     if (!has(command)) return;
     const leaky = tool(command, args, files(SECRET));
     expect(paths(await auditFiles({ [path]: leaky }))).toEqual([
-      expect.stringMatching(new RegExp(`^leak ${path.replace('.', '\\.')}!\\(byte list at \\d+\\)$`)),
+      expect.stringMatching(new RegExp(`^leak ${path.replace('.', '\\.')}!\\((byte list|spaced hex) at \\d+\\)$`)),
     ]);
     expect(await auditFiles({ [path]: tool(command, args, files(OTHER)) })).toEqual([]);
   });

@@ -2,7 +2,8 @@
  * Byte lists in text: a value's bytes written one number each — `xxd -i` and C arrays
  * (`0x41, 0x42,`), JSON of a Node Buffer (`{"type":"Buffer","data":[65,66]}`), Python's
  * `json.dumps(list(b))`, Java's `Arrays.toString(bytes)` (signed: `-61, -87`), colon hex
- * (`41:42:43:`, wrapped and indented as OpenSSL does, or `de:ad:be:ef` lines without a colon at their ends). No encoding alphabet covers them: the numbers are short runs
+ * (`41:42:43:`, wrapped and indented as OpenSSL does, or `de:ad:be:ef` lines without a colon at their ends), spaced
+ * hex (Node's `<Buffer 41 42>`, Python's `bytes.hex(' ')`, Go's `% x`, `od -An -tx1`'s lines). No encoding alphabet covers them: the numbers are short runs
  * between separators, so the runs scanner never sees one long enough. Found by a table of the
  * characters such a list is made of (digits, hex letters, `x`, `,` `:` `-`, whitespace), looked at
  * every MIN_SEGMENT-th byte as the runs scanner does, then read by a pattern per form; a list of at
@@ -46,6 +47,13 @@ const FORMS: ReadonlyArray<{ name: string; pattern: RegExp; value: (token: strin
     pattern: /(?<![0-9a-fA-F:])[0-9a-fA-F]{2}(?:(?::[ \t]*(?:\r?\n[ \t]*)?|(?<=:[0-9a-fA-F]{2})[ \t]*\r?\n[ \t]*)[0-9a-fA-F]{2}(?![0-9a-fA-F]))+/g,
     value: (t) => parseInt(t, 16),
   },
+  {
+    name: 'spaced hex',
+    // Two-digit hex between one or two blanks, or a line break (`od -An -tx1`'s lines): each pair whole, no letter or
+    // digit before or after it, so words (`a bad face`) and longer numbers are none.
+    pattern: /(?<![0-9A-Za-z])[0-9a-fA-F]{2}(?:(?:[ \t]{1,2}|[ \t]*\r?\n[ \t]*)[0-9a-fA-F]{2}(?![0-9A-Za-z]))+/g,
+    value: (t) => parseInt(t, 16),
+  },
 ];
 const TOKEN = /-?(?:0[xX])?[0-9a-fA-F]+/g;
 
@@ -69,11 +77,17 @@ export class ByteLists {
   /** Where the carried stretch starts in the content. */
   #from = 0;
   #offset = 0;
+  /** The content's byte before this chunk: whether a stretch starting the chunk is glued to a word. */
+  #prev = 0x0a;
+  /** Whether the carried stretch follows a letter or digit (its first characters are then a word's end, no number). */
+  #gluedBefore = false;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
 
   async push(chunk: Uint8Array): Promise<void> {
     let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const prev = this.#prev;
+    if (chunk.length) this.#prev = chunk[chunk.length - 1]!;
     let base = this.#offset;
     this.#offset += chunk.length;
     if (this.#carried) {
@@ -82,7 +96,7 @@ export class ByteLists {
       while (j < bytes.length && TABLE[bytes[j]!]) j++;
       if (j === bytes.length && this.#carried + j < MAX_CARRY) return this.#hold(bytes, this.#from);
       this.#carry.push(bytes.subarray(0, j));
-      await this.#flush();
+      await this.#flush(j < bytes.length && isWord(bytes[j]!));
       base += j;
       bytes = bytes.subarray(j);
     }
@@ -94,8 +108,9 @@ export class ByteLists {
       while (start > 0 && TABLE[bytes[start - 1]!]) start--;
       let end = q + 1;
       while (end < n && TABLE[bytes[end]!]) end++;
-      if (end === n) return this.#hold(bytes.subarray(start), base + start);
-      if (end - start >= MIN_SEGMENT) await this.#read(bytes.subarray(start, end), base + start);
+      const glued = isWord(start > 0 ? bytes[start - 1]! : prev);
+      if (end === n) return this.#hold(bytes.subarray(start), base + start, glued);
+      if (end - start >= MIN_SEGMENT) await this.#read(bytes.subarray(start, end), base + start, glued, isWord(bytes[end]!));
       p = end;
     }
   }
@@ -104,8 +119,8 @@ export class ByteLists {
    * Holds `part` of a stretch still open at the chunk's end. Without a separator in its last QUIET bytes, a stretch
    * holds no list there: only those bytes are kept (a dump's `AAAA…` decoded, long indentation), not the stretch.
    */
-  #hold(part: Buffer, from: number): void {
-    if (!this.#carried) this.#from = from;
+  #hold(part: Buffer, from: number, glued = false): void {
+    if (!this.#carried) [this.#from, this.#gluedBefore] = [from, glued];
     this.#carry.push(Buffer.from(part));
     this.#carried += part.length;
     if (this.#carried > QUIET && !hasSeparators(part.subarray(-QUIET), 1)) {
@@ -117,21 +132,31 @@ export class ByteLists {
   }
 
   /** Reads the carried stretch. */
-  async #flush(): Promise<void> {
+  async #flush(gluedAfter: boolean): Promise<void> {
     const stretch = Buffer.concat(this.#carry);
     this.#carry = [];
     this.#carried = 0;
-    await this.#read(stretch, this.#from);
+    await this.#read(stretch, this.#from, this.#gluedBefore, gluedAfter);
   }
 
   async end(): Promise<void> {
-    if (this.#carried) await this.#flush();
+    if (this.#carried) await this.#flush(false);
   }
 
-  /** The lists in one stretch of list characters that starts at `offset` in the content. */
-  async #read(stretch: Buffer, offset: number): Promise<void> {
+  /**
+   * The lists in one stretch of list characters that starts at `offset` in the content. A stretch glued to a word before
+   * or after it (`leaf 41 42 … 66 after`: list characters end where `t` is none) begins or ends with that word's part,
+   * which no number is: left out, as the patterns' own look-arounds would if they saw past the stretch.
+   */
+  async #read(stretch: Buffer, offset: number, gluedBefore = false, gluedAfter = false): Promise<void> {
     if (stretch.length < MIN_SEGMENT || !hasSeparators(stretch)) return;
-    const text = stretch.toString('latin1');
+    let text = stretch.toString('latin1');
+    if (gluedBefore) {
+      const word = /^[0-9A-Za-z]+/.exec(text)?.[0].length ?? 0;
+      text = text.slice(word);
+      offset += word;
+    }
+    if (gluedAfter) text = text.replace(/[0-9A-Za-z]+$/, '');
     // Every list is read before any is routed: what a list decodes to is read by a ByteLists of its own, with the same
     // (global, stateful) patterns, while this one waits on the sink.
     const lists: Array<{ at: number; name: string; decoded: Buffer }> = [];
@@ -150,12 +175,23 @@ export class ByteLists {
   }
 }
 
-/** Whether a stretch has `min` separators (a list of MIN_BYTES needs MIN_BYTES - 1; prose's spaces and hex words have none). */
+/**
+ * Whether a stretch has `min` separators (a list of MIN_BYTES needs MIN_BYTES - 1): a comma, a colon, the x of `0x`, or a
+ * blank between two hex digits (spaced hex; prose's spaces and hex words have few).
+ */
 function hasSeparators(stretch: Uint8Array, min = MIN_BYTES - 1): boolean {
   let n = 0;
-  for (const b of stretch) if ((b === 0x2c || b === 0x3a || b === 0x78 || b === 0x58) && ++n >= min) return true;
+  for (let i = 0; i < stretch.length; i++) {
+    const b = stretch[i]!;
+    const blank = b === 0x20 && i > 0 && isHexDigit(stretch[i - 1]!) && i + 1 < stretch.length && isHexDigit(stretch[i + 1]!);
+    if ((blank || b === 0x2c || b === 0x3a || b === 0x78 || b === 0x58) && ++n >= min) return true;
+  }
   return false;
 }
+
+/** A letter or digit: a byte that makes a list character next to it part of a word. */
+const isWord = (b: number) => (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a);
+const isHexDigit = (b: number) => (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66);
 
 /**
  * Whether a short list's bytes are text (UTF-8 or Latin-1, no control character but tab and line breaks): a value is.
