@@ -33,9 +33,9 @@ const NO_MODES: readonly number[] = [];
  */
 export const WORK_PER_BYTE = 256;
 export const WORK_GRACE = 4 * 1024 * 1024;
-/** Places tried out and remembered (`TriedPlaces`): 4,096, 36 KiB per compiled automaton. */
 /** Whether tried places are remembered: off only in the test that holds the memo to the trials it spares. */
 export const remembered = { on: true };
+/** Places tried out and remembered (`TriedPlaces`): 4,096, 36 KiB per compiled automaton. */
 const MEMO_BITS = 12;
 const MEMO = 1 << MEMO_BITS;
 
