@@ -35,9 +35,11 @@ describe(`modified UTF-8, Latin-1 and UTF-16BE forms (seed ${SEED})`, () => {
   it('modified UTF-8 is UTF-8 for the BMP, two 3-byte surrogates beyond it; only differing forms are listed', () => {
     expect(modifiedUtf8('aé€').equals(Buffer.from('aé€'))).toBe(true);
     expect(modifiedUtf8('😀').toString('hex')).toBe('eda0bdedb880');
-    expect(legacyTextForms('plain-ascii-value')).toEqual([]);
-    expect(legacyTextForms('with€euro').map(([, n]) => n)).toEqual(['UTF-16BE']);
-    expect(legacyTextForms('café-naïve').map(([, n]) => n)).toEqual(['Latin-1']);
+    const names = (v: string) => legacyTextForms(v).map(([, n]) => n);
+    expect(names('plain-ascii-value')).toEqual(['UTF-32LE', 'EBCDIC']);
+    expect(names('with€euro')).toEqual(['UTF-16BE', 'UTF-32LE']);
+    expect(names('café-naïve')).toEqual(['Latin-1', 'UTF-32LE', 'EBCDIC']);
+    expect(names('a[b]c^d-value')).toEqual(['UTF-32LE', 'EBCDIC (IBM037)', 'EBCDIC (IBM1047)']);
   });
 
   it('UTF-16BE is listed only beyond U+00FF, begun at the first byte of text', () => {

@@ -8,6 +8,12 @@
  * (UTF-16LE without its last zero byte, `encodings` in audit.ts) is UTF-16BE too one byte on while
  * every character is below U+0100, not for €, CJK or an emoji. A form equal to UTF-8, or to that
  * UTF-16 form, is left out.
+ *
+ * Two more that do not keep ASCII: UTF-32LE, four bytes a character, how C's wchar_t strings (L"…"
+ * with gcc on Linux) and CPython's str holding a character beyond U+FFFF (UCS-4: a core dump, a
+ * process's memory) keep text, an ASCII value too; and EBCDIC (IBM037, IBM1047: a permutation of
+ * Latin-1's 256 bytes each), how a mainframe's datasets, JCL and COBOL copybooks hold it, moved
+ * into an image in binary mode.
  */
 
 /** Modified UTF-8: each UTF-16 unit (a surrogate too) as UTF-8 would write a character of that value; NUL as C0 80. */
@@ -33,7 +39,44 @@ export function utf16be(value: string): Buffer | undefined {
   return be[0] === 0 ? be.subarray(1) : be;
 }
 
-/** The value's forms in modified UTF-8, Latin-1 and UTF-16BE, each only where it differs (from UTF-8; Latin-1 only where every character has one; UTF-16BE from UTF-16LE one byte on). */
+/** UTF-32LE without the zero bytes after its last character (a pattern ends at the text's last byte). */
+export function utf32le(value: string): Buffer {
+  const points = [...value].map((c) => c.codePointAt(0)!);
+  const out = Buffer.alloc(4 * points.length);
+  points.forEach((p, i) => out.writeUInt32LE(p, 4 * i));
+  let end = out.length;
+  while (end > 0 && out[end - 1] === 0) end--;
+  return out.subarray(0, end);
+}
+
+/** IBM037 (EBCDIC, US/Canada) of each Latin-1 byte, as iconv -f ISO-8859-1 -t IBM037 gives it. */
+const IBM037 = Buffer.from(
+  '00010203372d2e2f1605250b0c0d0e0f101112133c3d322618193f271c1d1e1f405a7f7b5b6c507d4d5d5c4e6b604b61f0f1f2f3f4f5f6f7f8f97a5e4c7e6e6f' +
+    '7cc1c2c3c4c5c6c7c8c9d1d2d3d4d5d6d7d8d9e2e3e4e5e6e7e8e9bae0bbb06d79818283848586878889919293949596979899a2a3a4a5a6a7a8a9c04fd0a107' +
+    '202122232415061728292a2b2c090a1b30311a333435360838393a3b04143eff41aa4ab19fb26ab5bdb49a8a5fcaafbc908feafabea0b6b39dda9b8bb7b8b9ab' +
+    '6465626663679e687471727378757677ac69edeeebefecbf80fdfefbfcadae594445424643479c4854515253585556578c49cdcecbcfcce170dddedbdc8d8edf',
+  'hex',
+);
+/** IBM1047 (EBCDIC, Open Systems: z/OS UNIX) differs from IBM037 at six characters: [ ] ^ ¨ ¬ Ý. */
+const IBM1047 = Buffer.from(IBM037);
+for (const [c, b] of [
+  ['[', 0xad],
+  [']', 0xbd],
+  ['^', 0x5f],
+  ['¨', 0xbb],
+  ['¬', 0xb0],
+  ['Ý', 0xba],
+] as const)
+  IBM1047[c.charCodeAt(0)] = b;
+
+/** The value in EBCDIC code page `table`, or undefined when a character is beyond Latin-1 (neither page has it). */
+export function ebcdic(value: string, table: 'IBM037' | 'IBM1047' = 'IBM037'): Buffer | undefined {
+  if (!/^[\0-\xff]*$/.test(value)) return undefined;
+  const page = table === 'IBM037' ? IBM037 : IBM1047;
+  return Buffer.from([...Buffer.from(value, 'latin1')].map((b) => page[b]!));
+}
+
+/** The value's forms in modified UTF-8, Latin-1, UTF-16BE, UTF-32LE and EBCDIC, each only where it differs (from UTF-8; Latin-1 only where every character has one; UTF-16BE from UTF-16LE one byte on; IBM1047 from IBM037). */
 export function legacyTextForms(value: string): Array<[Buffer, string]> {
   const utf8 = Buffer.from(value);
   const forms: Array<[Buffer, string]> = [];
@@ -42,5 +85,9 @@ export function legacyTextForms(value: string): Array<[Buffer, string]> {
   if (/^[\0-\xff]*$/.test(value) && /[\x80-\xff]/.test(value)) forms.push([Buffer.from(value, 'latin1'), 'Latin-1']);
   const be = utf16be(value);
   if (be) forms.push([be, 'UTF-16BE']);
+  forms.push([utf32le(value), 'UTF-32LE']);
+  const [e037, e1047] = [ebcdic(value, 'IBM037'), ebcdic(value, 'IBM1047')];
+  if (e037) forms.push([e037, e1047!.equals(e037) ? 'EBCDIC' : 'EBCDIC (IBM037)']);
+  if (e1047 && !e1047.equals(e037!)) forms.push([e1047, 'EBCDIC (IBM1047)']);
   return forms;
 }
