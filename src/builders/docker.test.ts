@@ -212,3 +212,76 @@ describe('docker builder: docker save read as its pipe gives it', () => {
     expect(gunzipSync(await readFile(blobPath(dir, image.manifest.layers[0]!.digest))).equals(layer)).toBe(true); // toEqual walks 900 KiB byte by byte
   });
 });
+
+// The run tag's removal (360–460 ms on the lab's daemon) overlaps the conversion's tail: it starts
+// once docker save has exited, not after the whole archive is audited, hashed and compressed — and
+// it is over before build returns, failed or not. Shown on a fake of the Exec seam whose save has
+// exited at once and whose `image rm` takes a while, with an audit that waits to see the removal.
+describe('docker builder without load: the run tag removed while the conversion ends', () => {
+  async function oneLayerSave(): Promise<Buffer> {
+    const layer = await layerTar('app/data.bin', randomBytes(64 * 1024));
+    const diffId = `sha256:${createHash('sha256').update(layer).digest('hex')}`;
+    const pack = tar.pack();
+    pack.entry({ name: 'c.json' }, JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [diffId] } }));
+    pack.entry({ name: 'l/layer.tar' }, layer);
+    pack.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'c.json', RepoTags: [], Layers: ['l/layer.tar'] }]));
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
+    return Buffer.concat(chunks);
+  }
+  async function daemon() {
+    const archive = await oneLayerSave();
+    const state = { removeStarted: false, removed: false, removals: 0 };
+    const exec: Exec = {
+      async run(_file, args) {
+        if (args[0] === 'image' && args[1] === 'rm') {
+          state.removeStarted = true;
+          state.removals++;
+          await new Promise((r) => setTimeout(r, 100));
+          state.removed = true;
+        }
+        return { stdout: '', stderr: '' };
+      },
+      stream: () => ({ stdout: Readable.from([archive]), done: Promise.resolve(), kill() {} }),
+      sink() {
+        throw new Error('not used');
+      },
+      stopAll() {},
+    };
+    return { exec, state, readIid: async () => `sha256:${'2'.repeat(64)}` };
+  }
+  /** An audit that reads its layer, then waits (up to 2 s) for the run tag's removal to begin, saying whether it did. */
+  const waitingAudit =
+    (state: { removeStarted: boolean }, seen: boolean[], fail = false) =>
+    () => ({
+      async layer(stream: AsyncIterable<Buffer>) {
+        for await (const _ of stream) void _;
+        for (let i = 0; i < 200 && !state.removeStarted; i++) await new Promise((r) => setTimeout(r, 10));
+        seen.push(state.removeStarted);
+        if (fail) throw new Error('the audit failed');
+      },
+    });
+
+  it('starts removing the run tag once docker save exited, while the layer is still audited; removed when build returns', async () => {
+    const d = await daemon();
+    const seen: boolean[] = [];
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-docker-rm-'));
+    await createDockerBuilder(d.exec, {}, d.readIid).build({ ...plan, iidFile: '/tmp/iid-rm', auditLayers: waitingAudit(d.state, seen) }, dir, () => undefined);
+    expect(seen).toEqual([true]);
+    expect(d.state).toEqual({ removeStarted: true, removed: true, removals: 1 });
+  });
+
+  it('a conversion that fails still has the run tag removed, once, before build rejects', async () => {
+    const d = await daemon();
+    const seen: boolean[] = [];
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-docker-rm-'));
+    const building = createDockerBuilder(d.exec, {}, d.readIid).build(
+      { ...plan, iidFile: '/tmp/iid-rm', auditLayers: waitingAudit(d.state, seen, true) },
+      dir,
+      () => undefined,
+    );
+    await expect(building).rejects.toThrow('the audit failed');
+    expect(d.state).toEqual({ removeStarted: true, removed: true, removals: 1 });
+  });
+});

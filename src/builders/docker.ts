@@ -45,6 +45,22 @@ function savedLine(took: string, converted: ConvertedImage, audited: number, epo
   );
 }
 
+// The daemon keeps nothing of a build it was not asked to load. Such a build is named only by a
+// tag of its own run (never the user's tags: two jobs of one pipeline building the same names at
+// once would each remove the image the other is still saving), removed once the image is saved —
+// which drops the image too unless another name holds it. Failing to remove it is said, not fatal.
+// The removal (360–460 ms: the CLI, then the daemon deleting the image) starts as soon as docker
+// save has exited, while the conversion still audits, hashes and compresses what it wrote; it is
+// over before the build returns, whether the build succeeded or not.
+async function removeRunTag(exec: Exec, cli: string, env: Record<string, string | undefined>, tag: string, log: (line: string) => void): Promise<void> {
+  try {
+    await exec.run(cli, ['image', 'rm', tag], { env });
+    log(`removed its run's own tag ${tag} from the Docker daemon (load is false: the image is not kept there)`);
+  } catch (e) {
+    log(`could not remove its run's own tag ${tag} from the Docker daemon: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
+}
+
 /** Builds with the daemon's BuildKit, then converts `docker save` into the OCI layout at `layoutDir`. */
 export function createDockerBuilder(
   exec: Exec,
@@ -53,8 +69,10 @@ export function createDockerBuilder(
   cli = 'docker', // the CLI that builds without buildx (BuilderProbe.dockerCli), when not the first on PATH
 ): Builder {
   const dockerEnv = { ...env, DOCKER_BUILDKIT: '1' };
-  const exportLayout = async (imageId: string, layoutDir: string, plan: BuildPlan, log: (line: string) => void) => {
+  /** `saved`: told once `docker save` has exited having written the whole archive (the daemon is done with the image; the conversion may still be reading it). */
+  const exportLayout = async (imageId: string, layoutDir: string, plan: BuildPlan, log: (line: string) => void, saved?: () => void) => {
     const save = exec.stream(cli, ['save', imageId], { env: dockerEnv });
+    save.done.then(saved, () => undefined);
     // A large image spends a while here: the bytes read so far, every few seconds. The pipe's 64 KiB
     // chunks go to the conversion as they come: joining them into 1 MiB first (a copy of every byte,
     // 207 MiB of new buffers for a 207 MiB archive) cost more CPU than it saved once the layout's
@@ -98,23 +116,13 @@ export function createDockerBuilder(
       throw saveFailed instanceof Error ? saveFailed : e;
     }
   };
-  // The daemon keeps nothing of a build it was not asked to load. Such a build is named only by a
-  // tag of its own run (never the user's tags: two jobs of one pipeline building the same names at
-  // once would each remove the image the other is still saving), removed once the image is saved —
-  // which drops the image too unless another name holds it. Failing to remove it is said, not fatal.
-  const removeTag = async (tag: string, log: (line: string) => void) => {
-    try {
-      await exec.run(cli, ['image', 'rm', tag], { env: dockerEnv });
-      log(`removed its run's own tag ${tag} from the Docker daemon (load is false: the image is not kept there)`);
-    } catch (e) {
-      log(`could not remove its run's own tag ${tag} from the Docker daemon: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-    }
-  };
   return {
     name: 'docker',
     async build(plan, layoutDir, log) {
       const runTag = plan.keepLocalTags ? undefined : `hoist-build:run-${randomBytes(8).toString('hex')}`;
       const tagged = runTag ? { ...plan, localTags: [runTag] } : plan;
+      let removing: Promise<void> | undefined;
+      const remove = runTag ? () => (removing ??= removeRunTag(exec, cli, dockerEnv, runTag, log)) : undefined;
       try {
         await exec.run(cli, renderDockerBuildArgs(tagged), { env: dockerEnv, onLine: log });
       } catch (e) {
@@ -128,10 +136,10 @@ export function createDockerBuilder(
       try {
         const id = (await readIidFile(plan.iidFile)).trim();
         if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
-        await exportLayout(id, layoutDir, plan, log);
+        await exportLayout(id, layoutDir, plan, log, remove);
         return id;
       } finally {
-        if (runTag) await removeTag(runTag, log);
+        await remove?.();
       }
     },
   };
