@@ -29,6 +29,11 @@ export interface Tamper {
 export interface FaultPlan {
   /** Cut the connection whenever the running total of body bytes crosses a multiple of this. */
   dropEvery?: number;
+  /**
+   * Instead of `dropEvery`: the body bytes until the next cut, asked again after each cut (a link
+   * that fails at random points: e.g. exponential gaps from a seeded generator).
+   */
+  dropGap?: () => number;
   /** Answer a request itself instead of forwarding it (n counts requests from 1). */
   answer?: (req: ProxiedRequest, n: number) => { status: number; retryAfter?: number; headers?: Record<string, string> } | undefined;
   /** Milliseconds to hold a request before forwarding it. */
@@ -109,16 +114,17 @@ export class FaultProxy {
       upRes.pipe(res);
     });
     up.on('error', () => res.destroy());
-    const every = this.plan.dropEvery;
     req.on('data', (chunk: Buffer) => {
       const before = this.bodyBytes;
       this.bodyBytes += chunk.length;
-      if (every && Math.floor(before / every) !== Math.floor(this.bodyBytes / every)) {
+      const cut = this.#nextCut(before);
+      if (cut !== undefined && this.bodyBytes >= cut && cut > before) {
         // Pass on the part up to the boundary, then cut both sides.
-        const keep = every - (before % every);
+        const keep = cut - before;
         up.write(chunk.subarray(0, keep));
         this.bodyBytes = before + keep;
         this.drops++;
+        this.#cutAt = undefined;
         req.pause();
         setTimeout(() => {
           up.destroy();
@@ -133,6 +139,14 @@ export class FaultProxy {
     });
     req.on('end', () => up.end());
     req.on('error', () => up.destroy());
+  }
+
+  /** Where the next cut falls, in body bytes since the start (after `done` bytes have passed). */
+  #cutAt: number | undefined;
+  #nextCut(done: number): number | undefined {
+    const { dropEvery: every, dropGap } = this.plan;
+    if (dropGap) return (this.#cutAt ??= done + Math.max(1, Math.round(dropGap())));
+    return every ? (Math.floor(done / every) + 1) * every : undefined;
   }
 
   /** One exchange buffered whole and rewritten as the tamper says. */
