@@ -26,6 +26,9 @@ export interface ChildResult {
   pushSeconds: number;
   bytesSent: number;
   blobsUploaded: number;
+  /** Uploads continued from the registry's offset after an interruption, and started over from byte 0. */
+  resumed: number;
+  restarted: number;
   errors: string[];
 }
 
@@ -65,6 +68,8 @@ async function child(spec: ChildSpec): Promise<void> {
     pushSeconds,
     bytesSent: reports.reduce((n, r) => n + r.bytesSent, 0),
     blobsUploaded: reports.reduce((n, r) => n + r.blobsUploaded, 0),
+    resumed: reports.reduce((n, r) => n + r.resumed, 0),
+    restarted: reports.reduce((n, r) => n + r.restarted, 0),
     errors: reports.flatMap((r) => (r.error ? [r.error.message] : [])),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
