@@ -44,6 +44,8 @@ function phases(m: Measured): Array<[string, number]> {
   const build = at(/^==> Build/);
   const built = at(/^OCI layout: /);
   const save = Number(/^docker save → OCI layout: [\d.]+ MiB in ([\d.]+) s/m.exec(m.stderr)?.[1] ?? NaN) * 1000;
+  // The run tag's removal: what of it is left once the conversion has said its time (0 when it ended first).
+  const removedAfter = Math.max(0, at(/^removed its run's own tag /) - at(/^docker save → OCI layout: [\d.]+ MiB in /) || 0);
   const audit = at(/^==> Audit/);
   const audited = at(/^audit: .* checked for /);
   const pushing = at(/^==> Push/);
@@ -51,9 +53,10 @@ function phases(m: Measured): Array<[string, number]> {
   const buildAndSave: Array<[string, number]> = Number.isNaN(save)
     ? [['of which docker build + save → OCI layout', (built - build) / 1000]]
     : [
-        ['of which docker build', (built - build - save) / 1000],
+        ['of which docker build', (built - build - save - removedAfter) / 1000],
         // A bundle that audits layers as docker save streams them (audit/streamed.ts) spends the audit here.
         [`of which docker save → OCI layout${/audited as (it|they) streamed/.test(m.stderr) ? ', audited as it streams' : ''}`, save / 1000],
+        ["of which the run tag's removal after the conversion", removedAfter / 1000],
       ];
   return [
     ['of which the start (inputs, builder, clients)', build / 1000],
@@ -150,7 +153,7 @@ async function main(): Promise<void> {
   } catch {
     /* the figure stays unknown, and says so */
   }
-  out(row('hoist build (docker builder: build, save, audit, push)', h, `${(hoistSent / MiB).toFixed(1)} MiB sent`));
+  out(row('hoist build (docker builder: build, save, audit, push)', h, `${(hoistSent / MiB).toFixed(1)} MiB sent, ${h.cpuSeconds.toFixed(2)} s CPU`));
   for (const [what, seconds] of phases(h)) out(`  ${`  ${what}`.padEnd(58)} ${Number.isNaN(seconds) ? '   (unknown)' : `${seconds.toFixed(2).padStart(7)} s`}`);
   out(`  ${'  of which the push (its transfer)'.padEnd(58)} ${Number.isNaN(pushMs) ? '   (unknown)' : `${(pushMs / 1000).toFixed(2).padStart(7)} s`}`);
   const floor = build.seconds + push.seconds;
