@@ -55,7 +55,11 @@ const exponentialGaps = (mean: number, seed: number) => {
 };
 
 /** Why a peer's run failed: the last line it wrote (the proxy rows carry no credentials). */
-const failure = (m: Measured) => (m.ok ? '' : `; ${m.stderr.trim().split('\n').pop()?.slice(0, 160) ?? ''}`);
+const failure = (m: Measured) => {
+  if (m.ok) return '';
+  const lines = m.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('Command exited with')); // GNU time's own line
+  return `; ${lines.pop()?.trim().slice(0, 160) ?? ''}`;
+};
 
 const uploads = (m: { result?: ChildResult }) => `${m.result?.restarted ?? '?'} restarted / ${m.result?.resumed ?? '?'} resumed uploads`;
 
@@ -79,8 +83,11 @@ export async function flakyRows(b: FlakyBench): Promise<void> {
     );
   }
   {
-    // Four uploads that start together move in step, so cuts a fixed distance apart keep landing at
-    // the same points of their blobs (half of them near the end); eight drift apart.
+    // A resonance of this row's numbers: four uploads sharing the link equally each move P/4 = 8 MiB
+    // / 2 between cuts, and an upload restarted at a cut stays in step with the grid, so the cuts
+    // keep landing at the middle and at the end of blobs (the waste near 6 MiB a cut, not 4: ~1.6×).
+    // Eight at once drift apart; cuts every 13 or 20 MiB meet 4 uploads at their floor (1.46× for
+    // 1.44×, 1.24× for 1.25×, measured), and so do cuts at random points (below).
     await using proxy = await FaultProxy.start(b.plainHost, { dropEvery: 16 * MiB });
     const h8 = await b.hoist({ layout: b.many, targets: [{ ref: `${proxy.host}/bench/cut8-${id}`, tags: ['1'] }], perHost: 8 });
     out(row(`hoist  → same, 8 uploads at once`, h8, `${(proxy.bodyBytes / manyBytes).toFixed(2)}× the image's bytes, ${proxy.drops} cuts, ${uploads(h8)}`));
