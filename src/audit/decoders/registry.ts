@@ -1,7 +1,7 @@
 /**
  * Every decoder the audit knows, in the order content is offered to them: containers and streams
  * with a magic number at their first byte, then the formats told by their first line (hex dumps,
- * Intel HEX and S-records, UTF-16 text) or by name (brotli), then those told by their structure alone (Hadoop's snappy blocks, pickle's protocol 0,
+ * Intel HEX and S-records, HTTP messages, UTF-16 text) or by name (brotli), then those told by their structure alone (Hadoop's snappy blocks, pickle's protocol 0,
  * headerless deflate that inflates to text). Content none claims is plain: the router still looks inside it for streams that
  * start anywhere (`embedded.ts`), encoded runs in text (`runs.ts`) and a brotli stream (`trial.ts`).
  */
@@ -15,6 +15,7 @@ import { dump } from './dump.js';
 import { folded } from './folded.js';
 import { gitPack } from './gitpack.js';
 import { hexRecords } from './hex-records.js';
+import { httpMessage } from './http-message.js';
 import { lz4 } from './lz4.js';
 import { lz4Legacy } from './lz4-legacy.js';
 import { lzip } from './lzip.js';
@@ -65,6 +66,7 @@ export const DECODERS: readonly Decoder[] = [
   pickle0,
   dump,
   hexRecords,
+  httpMessage,
   folded,
   utf32,
   utf16,
