@@ -66,6 +66,9 @@ describe('ByteLists', () => {
       'colon hex',
     ],
     ['spaced hex, as Node prints a Buffer', `<Buffer ${[...value].map((b) => b.toString(16).padStart(2, '0')).join(' ')}>`, 'spaced hex'],
+    ['comma hex, as Rust prints a byte slice with {:x?}', `TRACE key bytes: [${[...value].map((b) => b.toString(16)).join(', ')}]`, 'comma hex'],
+    ['spaced decimal in brackets, as Go prints a []byte', `level=debug key ${JSON.stringify([...value]).replaceAll(',', ' ')}\n`, 'byte list'],
+    ['spaced decimal, padded as numpy prints an array', `[${[...value].map((b) => String(b).padStart(3)).join(' ')}]`, 'byte list'],
     [
       'spaced hex, od -An -tx1 lines',
       [...value]
@@ -96,6 +99,8 @@ describe('ByteLists', () => {
       '    '.repeat(40) + 'indented deeply, a face bad cafe\n', // spaces and hex letters
       'we added a bed, a cab, be fed at a cafe, dead bad 12 34 be\n', // hex words and short numbers between blanks
       'sizes 10 20 30 40 50 60 70 80 90\n', // a table of two-digit numbers: its bytes are no text
+      'load 104 101 108 108 111 32 119 111 114 108 100\n', // spaced decimal that is text, but no [ before it: a table
+      '[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]\n', // a decimal list with no hex letter: not comma hex
     ].join('');
     for (const size of [1, 7, 1 << 20]) expect(await listsOf(text, size)).toEqual([]);
   });
@@ -151,12 +156,29 @@ describe('real tools', { timeout: 60_000 }, () => {
       'var/log/app.log',
     ],
     ["Python's bytes.hex(' ')", 'python3', ['-c', 'print("key", open("api_key", "rb").read().hex(" "))'], (v) => ({ api_key: conf(v) }), 'var/log/app.log'],
+    [
+      "Go's fmt.Println of a []byte",
+      'sh',
+      ['-c', 'GOPATH="$PWD/gp" GOCACHE="$PWD/gc" GOTOOLCHAIN=local GO111MODULE=off go run m.go'],
+      (v) => ({
+        api_key: conf(v),
+        'm.go': 'package main\nimport ("fmt"; "os")\nfunc main() { b, _ := os.ReadFile("api_key"); fmt.Println("loaded key", b) }\n',
+      }),
+      'var/log/service.log',
+    ],
+    [
+      "Rust's {:x?} of a byte slice",
+      'sh',
+      ['-c', 'export RUSTUP_HOME="$(dirname "$(dirname "$(command -v rustc)")")/../.rustup" RUSTUP_TOOLCHAIN=stable; rustc m.rs -o m && ./m'],
+      (v) => ({ api_key: conf(v), 'm.rs': 'fn main() { println!("TRACE key {:x?}", &std::fs::read("api_key").unwrap()[..]); }\n' }),
+      'var/log/trace.log',
+    ],
   ];
   it.each(cases)('%s: found (the list named), clean with another value', async (_name, command, args, files, path) => {
-    if (!has(command)) return;
+    if (!has(command) || (_name.startsWith('Go') && !has('go')) || (_name.startsWith('Rust') && !has('rustc'))) return;
     const leaky = tool(command, args, files(SECRET));
     expect(paths(await auditFiles({ [path]: leaky }))).toEqual([
-      expect.stringMatching(new RegExp(`^leak ${path.replace('.', '\\.')}!\\((byte list|spaced hex) at \\d+\\)$`)),
+      expect.stringMatching(new RegExp(`^leak ${path.replace('.', '\\.')}!\\((byte list|spaced hex|comma hex) at \\d+\\)$`)),
     ]);
     expect(await auditFiles({ [path]: tool(command, args, files(OTHER)) })).toEqual([]);
   });

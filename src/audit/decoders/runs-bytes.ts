@@ -3,7 +3,9 @@
  * (`0x41, 0x42,`), JSON of a Node Buffer (`{"type":"Buffer","data":[65,66]}`), Python's
  * `json.dumps(list(b))`, Java's `Arrays.toString(bytes)` (signed: `-61, -87`), colon hex
  * (`41:42:43:`, wrapped and indented as OpenSSL does, or `de:ad:be:ef` lines without a colon at their ends), spaced
- * hex (Node's `<Buffer 41 42>`, Python's `bytes.hex(' ')`, Go's `% x`, `od -An -tx1`'s lines). No encoding alphabet covers them: the numbers are short runs
+ * hex (Node's `<Buffer 41 42>`, Python's `bytes.hex(' ')`, Go's `% x`, `od -An -tx1`'s lines), comma hex without 0x
+ * (Rust's `{:x?}`: `[6c, 41, 2f]`), spaced decimal in brackets (Go's `fmt.Println` of a []byte: `[65 66 67]`, numpy's
+ * `[ 65  66]`). No encoding alphabet covers them: the numbers are short runs
  * between separators, so the runs scanner never sees one long enough. Found by a table of the
  * characters such a list is made of (digits, hex letters, `x`, `,` `:` `-`, whitespace), looked at
  * every MIN_SEGMENT-th byte as the runs scanner does, then read by a pattern per form; a list of at
@@ -29,7 +31,15 @@ for (const c of '0123456789abcdefABCDEFxX,:- \t\r\n') TABLE[c.charCodeAt(0)] = 1
  * The forms, each a pattern over a stretch of list characters: decimal (signed or not) between commas, `0x` hex
  * between commas or spaces, two-digit hex between colons. Each number stands alone (no digit before or after it).
  */
-const FORMS: ReadonlyArray<{ name: string; pattern: RegExp; value: (token: string) => number }> = [
+const FORMS: ReadonlyArray<{
+  name: string;
+  pattern: RegExp;
+  value: (token: string) => number;
+  /** A list of this form holds one of these (comma hex: a hex letter, or it is a decimal list, read as one). */
+  holds?: RegExp;
+  /** The byte before the stretch a list of this form starts (spaced decimal: `[`; without it, numbers in prose and tables). */
+  opens?: number;
+}> = [
   {
     name: 'byte list',
     pattern: /(?<![0-9A-Za-z.-])-?\d{1,3}(?:[ \t]*,\s*-?\d{1,3}(?![0-9.]))+/g,
@@ -53,6 +63,20 @@ const FORMS: ReadonlyArray<{ name: string; pattern: RegExp; value: (token: strin
     // digit before or after it, so words (`a bad face`) and longer numbers are none.
     pattern: /(?<![0-9A-Za-z])[0-9a-fA-F]{2}(?:(?:[ \t]{1,2}|[ \t]*\r?\n[ \t]*)[0-9a-fA-F]{2}(?![0-9A-Za-z]))+/g,
     value: (t) => parseInt(t, 16),
+  },
+  {
+    name: 'comma hex',
+    // Rust's {:x?}: one or two hex digits (below 0x10 one) between a comma and a blank, no 0x.
+    pattern: /(?<![0-9A-Za-z.-])[0-9a-fA-F]{1,2}(?:[ \t]*,\s*[0-9a-fA-F]{1,2}(?![0-9A-Za-z.]))+/g,
+    value: (t) => parseInt(t, 16),
+    holds: /[a-fA-F]/,
+  },
+  {
+    name: 'byte list',
+    // Go's fmt of a []byte, numpy's array: decimal between blanks, at the start of a stretch after `[`.
+    pattern: /^[ \t]*\d{1,3}(?:[ \t]{1,3}\d{1,3}(?![0-9A-Za-z.]))+/g,
+    value: (t) => Number(t),
+    opens: 0x5b,
   },
 ];
 const TOKEN = /-?(?:0[xX])?[0-9a-fA-F]+/g;
@@ -79,8 +103,8 @@ export class ByteLists {
   #offset = 0;
   /** The content's byte before this chunk: whether a stretch starting the chunk is glued to a word. */
   #prev = 0x0a;
-  /** Whether the carried stretch follows a letter or digit (its first characters are then a word's end, no number). */
-  #gluedBefore = false;
+  /** The byte before the carried stretch: a letter or digit makes its first characters a word's end, no number. */
+  #before = 0x0a;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
 
@@ -108,9 +132,9 @@ export class ByteLists {
       while (start > 0 && TABLE[bytes[start - 1]!]) start--;
       let end = q + 1;
       while (end < n && TABLE[bytes[end]!]) end++;
-      const glued = isWord(start > 0 ? bytes[start - 1]! : prev);
-      if (end === n) return this.#hold(bytes.subarray(start), base + start, glued);
-      if (end - start >= MIN_SEGMENT) await this.#read(bytes.subarray(start, end), base + start, glued, isWord(bytes[end]!));
+      const before = start > 0 ? bytes[start - 1]! : prev;
+      if (end === n) return this.#hold(bytes.subarray(start), base + start, before);
+      if (end - start >= MIN_SEGMENT) await this.#read(bytes.subarray(start, end), base + start, before, isWord(bytes[end]!));
       p = end;
     }
   }
@@ -119,13 +143,14 @@ export class ByteLists {
    * Holds `part` of a stretch still open at the chunk's end. Without a separator in its last QUIET bytes, a stretch
    * holds no list there: only those bytes are kept (a dump's `AAAA…` decoded, long indentation), not the stretch.
    */
-  #hold(part: Buffer, from: number, glued = false): void {
-    if (!this.#carried) [this.#from, this.#gluedBefore] = [from, glued];
+  #hold(part: Buffer, from: number, before = 0x0a): void {
+    if (!this.#carried) [this.#from, this.#before] = [from, before];
     this.#carry.push(Buffer.from(part));
     this.#carried += part.length;
     if (this.#carried > QUIET && !hasSeparators(part.subarray(-QUIET), 1)) {
       const kept = Buffer.concat(this.#carry).subarray(-QUIET);
       this.#from += this.#carried - QUIET;
+      this.#before = 0x0a;
       this.#carry = [kept];
       this.#carried = QUIET;
     }
@@ -136,7 +161,7 @@ export class ByteLists {
     const stretch = Buffer.concat(this.#carry);
     this.#carry = [];
     this.#carried = 0;
-    await this.#read(stretch, this.#from, this.#gluedBefore, gluedAfter);
+    await this.#read(stretch, this.#from, this.#before, gluedAfter);
   }
 
   async end(): Promise<void> {
@@ -148,10 +173,10 @@ export class ByteLists {
    * or after it (`leaf 41 42 … 66 after`: list characters end where `t` is none) begins or ends with that word's part,
    * which no number is: left out, as the patterns' own look-arounds would if they saw past the stretch.
    */
-  async #read(stretch: Buffer, offset: number, gluedBefore = false, gluedAfter = false): Promise<void> {
+  async #read(stretch: Buffer, offset: number, before = 0x0a, gluedAfter = false): Promise<void> {
     if (stretch.length < MIN_SEGMENT || !hasSeparators(stretch)) return;
     let text = stretch.toString('latin1');
-    if (gluedBefore) {
+    if (isWord(before)) {
       const word = /^[0-9A-Za-z]+/.exec(text)?.[0].length ?? 0;
       text = text.slice(word);
       offset += word;
@@ -161,7 +186,8 @@ export class ByteLists {
     // (global, stateful) patterns, while this one waits on the sink.
     const lists: Array<{ at: number; name: string; decoded: Buffer }> = [];
     for (const form of FORMS)
-      for (const m of text.matchAll(form.pattern)) {
+      for (const m of form.opens === undefined || form.opens === before ? text.matchAll(form.pattern) : []) {
+        if (form.holds && !form.holds.test(m[0])) continue;
         const decoded = bytesOf(m[0], form.value);
         if (decoded && decoded.length >= MIN_BYTES && (decoded.length >= LONG || isText(decoded)))
           lists.push({ at: offset + m.index, name: form.name, decoded });
