@@ -229,7 +229,9 @@ export class ContentRouter {
   }
 
   async #decide(head: Uint8Array): Promise<void> {
-    const decoder = claim(head, this.path);
+    // The decoders are offered the first SNIFF bytes, as `Decoder.sniff` says — not a whole first chunk: a sniffer that
+    // walks what it is given (pickle 0's opcodes, a line each: text whose lines all start with `c`) read 256 KiB a file.
+    const decoder = claim(head.length > SNIFF ? head.subarray(0, SNIFF) : head, this.path);
     const deep = this.depth > this.#limits.depth;
     if (decoder && deep) return this.#limit(`containers nested deeper than ${this.#limits.depth} levels (a ${decoder.name} here)`);
     if (decoder) {
