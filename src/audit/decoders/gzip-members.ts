@@ -36,9 +36,13 @@ export function gzipHeaderLength(h: Uint8Array): number | undefined {
 
 const TRAILER = 8;
 const EMPTY = Buffer.alloc(0);
-/** The most a member inflated at once may give (more: it streams, its output bounded as it comes); written in slices. */
-const WHOLE_OUTPUT = 16 * 1024 * 1024;
-const SLICE = 1024 * 1024;
+/**
+ * The most a member inflated at once may give (more: it streams, its output bounded as it comes). A trial that fails —
+ * the member does not end in the bytes in hand, or gives more than this — is inflated again by the stream, and what it
+ * gave is held until it fails: this bounds both the work done twice and the memory, per member. It was 16 MiB: the
+ * first chunk of a large log inflated to 16 MiB (and joined into one buffer as large) before the stream began again.
+ */
+const WHOLE_OUTPUT = 1024 * 1024;
 
 /**
  * A member whose deflate stream ends inside `input`, inflated at once (`inflateRawSync`): its output and the input it
@@ -86,7 +90,7 @@ export class GzipMembers implements Decoding {
       if (this.#phase === 'deflate') {
         const whole = this.#inflate ? undefined : inflateWhole(rest);
         if (whole) {
-          await this.#writeAll(whole.out);
+          await this.#write(whole.out);
           [rest, restAt, this.#phase] = [rest.subarray(whole.used), restAt + whole.used, 'trailer'];
           continue;
         }
@@ -148,11 +152,6 @@ export class GzipMembers implements Decoding {
     // Named as a member inflated raw was named before the members were joined.
     if (!this.#stopped && !this.env.stopped) this.env.limit(`a damaged deflate stream (${failure}): the rest is not audited`);
     return false;
-  }
-
-  /** A member inflated at once, in slices: each allowed before it is written. */
-  async #writeAll(out: Buffer): Promise<void> {
-    for (let i = 0; i < out.length && !this.#stopped; i += SLICE) await this.#write(out.subarray(i, i + SLICE));
   }
 
   async #write(chunk: Buffer): Promise<void> {

@@ -11,12 +11,17 @@
 import * as zlib from 'node:zlib';
 import type { MemberOutput } from './zip-member.js';
 
-/** The most of a deflated member gathered for one inflation; beyond it the member streams. */
-export const NATIVE_ENTRY = 4 * 1024 * 1024;
-/** The most one inflation may give at once; past it the member streams, its output bounded as it comes. */
-const NATIVE_OUTPUT = 16 * 1024 * 1024;
-/** Decoded bytes handed to the member's sink at a time. */
-const SLICE = 1024 * 1024;
+/**
+ * The most of a deflated member gathered for one inflation; beyond it the member streams. No more than NATIVE_OUTPUT:
+ * a member larger stored almost always inflates to more, and would be gathered (copied twice) only to stream after all.
+ */
+export const NATIVE_ENTRY = 1024 * 1024;
+/**
+ * The most one inflation may give at once; past it the member streams, its output bounded as it comes. An attempt that
+ * gives more is inflated again by the stream: this bounds that work and the memory an attempt holds (it was 16 MiB:
+ * a member of 12 MiB was inflated into 16 KiB pieces joined into one buffer, 24 MiB at once).
+ */
+const NATIVE_OUTPUT = 1024 * 1024;
 const STREAM = { chunkSize: 64 * 1024, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 };
 
 type Attempt = { out: Buffer; used: number } | 'more' | 'large' | 'damaged';
@@ -80,7 +85,7 @@ export class DeflateEntry {
       this.taken = whole ? this.size! : r.used;
       this.inflated = r.out.length;
       this.crc = zlib.crc32(r.out);
-      for (let i = 0; i < r.out.length; i += SLICE) if (!(await this.out.write(r.out.subarray(i, i + SLICE), this.taken))) break;
+      await this.out.write(r.out, this.taken);
       return this.taken;
     }
     if (r === 'more' && !whole && !tail && input.length <= NATIVE_ENTRY) {
