@@ -103,3 +103,39 @@ describe.skipIf(!has('curl') || !has('python3'))('curl --trace-ascii', () => {
       expect(sniffDump(Buffer.from(text)), text).toBeUndefined();
   });
 });
+
+describe.skipIf(!has('od'))('character dumps (od -c, hexdump -c)', () => {
+  const text = Buffer.concat([original, Buffer.from(`\r\nAPI_TOKEN=${SECRET}\t é€😀 \0end\n`), Buffer.from('x'.repeat(64))]);
+  const dumpOf = (args: string, locale: string, input: Buffer = text) => tool('sh', ['-c', `LC_ALL=${locale} ${args} in`], { in: input });
+  it.each([
+    ['od -c', 'C'],
+    ['od -c', 'C.UTF-8'],
+    ['hexdump -c', 'C'],
+    ['od -A x -c', 'C.UTF-8'],
+  ])('%s (LC_ALL=%s) is read as chars and gives the bytes back, in any chunking', (args, locale) => {
+    if (args.startsWith('hexdump') && !has('hexdump')) return;
+    const dump = dumpOf(args, locale);
+    expect(sniffDump(dump)).toBe('chars');
+    for (const size of [1, 5, 64, dump.length]) {
+      const out: Buffer[] = [];
+      const d = new DumpDecoder('chars', (b) => out.push(b));
+      for (let i = 0; i < dump.length; i += size) d.push(dump.subarray(i, i + size), false);
+      d.push(new Uint8Array(0), true);
+      // hexdump pads its last line with blanks: read as spaces after the bytes.
+      expect(Buffer.concat(out).toString('latin1').replace(/ +$/, ''), `${args}, chunks of ${size}`).toBe(text.toString('latin1').replace(/ +$/, ''));
+    }
+  });
+
+  it('audited, the value in an od -c log is found under the dump; the clean twin gives nothing', async () => {
+    const env = (v: string) => Buffer.from(`APP_ENV=production\r\nAPI_TOKEN=${v}\r\n`);
+    expect(await auditFiles({ 'var/log/debug.log': dumpOf('od -c', 'C.UTF-8', env(SECRET)) })).toEqual([
+      { severity: 'leak', what: 'token', path: 'var/log/debug.log (as a hex dump)' },
+    ]);
+    expect(await auditFiles({ 'var/log/debug.log': dumpOf('od -c', 'C.UTF-8', env('clean-value-nothing-here')) })).toEqual([]);
+  });
+
+  it('ordinary text with letters between blanks is not taken for a character dump', () => {
+    for (const t of ['0000000 a b c d\n', 'id   a   b\n', '1234567   a   b   c\n', '0000000   spaced   words   here   too\n'])
+      expect(sniffDump(Buffer.from(t)), t).toBeUndefined();
+  });
+});

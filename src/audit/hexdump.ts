@@ -8,13 +8,19 @@
  * A `curl --trace-ascii` file is read the same way (`curl`): each block's lines are its bytes as
  * text, 64 a line after an offset, a line break (CRLF) shown as a new line — the offsets tell a
  * line cut at 64 (the next offset follows on: joined) from one that ended (the next is further on).
+ * Character dumps, `od -c` and `hexdump -c` (`chars`): an offset, then a cell a byte, right-aligned
+ * in 4 columns — the character, a C escape (`\n`, `\0`), three octal digits, four blanks for a space,
+ * a multibyte character in its first byte's cell and `**` in the cells of the rest.
  */
-export type DumpFormat = 'xxd' | 'canonical' | 'bytes' | 'words' | 'curl';
+export type DumpFormat = 'xxd' | 'canonical' | 'bytes' | 'words' | 'curl' | 'chars';
 
 const XXD = /^[0-9a-f]{4,16}: [0-9a-f]{2}/;
 const CANONICAL = /^[0-9a-f]{6,16} {2}(?:[0-9a-f]{2} {1,2}){2,}.*\|/;
 const BYTES = /^(?:[0-7]{7,}|[0-9a-f]{6,}|) [0-9a-f]{2}(?: [0-9a-f]{2}){3,}(?:\s+>.*<)?\s*$/;
 const WORDS = /^[0-9a-f]{7,} [0-9a-f]{4}(?: [0-9a-f]{4}){3,}\s*$/;
+/** od -c's first line: a 7-digit offset (6 with -A x), then cells of 4 columns (at least 4 of them, one a single character). */
+const CHARS = /^[0-9a-f]{6,7}(?= {3}\S| {4})(?: {3}[^ ]| {2}(?:\\[0abfnrtv]|\*\*)| [0-7]{3}| {4}| {1,3}[\x80-\xff]{2,4}){4,16}$/;
+const ESCAPES: Readonly<Record<string, number>> = { '\\0': 0, '\\a': 7, '\\b': 8, '\\t': 9, '\\n': 10, '\\v': 11, '\\f': 12, '\\r': 13 };
 /** The first line of a curl trace: `== Info: …` or a block's header, `=> Send header, 306 bytes (0x132)`. */
 const CURL = /^(?:== Info: |(?:=>|<=) (?:Send|Recv) (?:header|data|SSL data), \d+ bytes)/;
 /** A data line of `curl --trace-ascii`: the block's offset of its first byte, then its bytes as text. */
@@ -31,13 +37,41 @@ export function sniffDump(head: Uint8Array): DumpFormat | undefined {
   if (CANONICAL.test(first)) return 'canonical';
   if (WORDS.test(first)) return 'words';
   if (BYTES.test(first)) return 'bytes';
+  if (CHARS.test(first)) return 'chars';
   return undefined;
 }
 
 const hexToken = /^[0-9a-f]+$/;
 
+/** The bytes of one od -c line after its offset: cells read by their blanks (a multibyte character's cell is wider in bytes). */
+function charCells(body: string): Buffer {
+  const out: number[] = [];
+  for (let p = 0; p < body.length;) {
+    let s = 0;
+    while (s < 4 && body[p + s] === ' ') s++;
+    if (s === 4) {
+      out.push(0x20);
+      p += 4;
+      continue;
+    }
+    const end = body.indexOf(' ', p + s);
+    const cell = body.slice(p + s, end < 0 ? body.length : end);
+    p += s + cell.length;
+    if (cell === '**') continue;
+    const escape = ESCAPES[cell];
+    if (escape !== undefined) out.push(escape);
+    else if (/^[0-7]{3}$/.test(cell)) out.push(parseInt(cell, 8) & 0xff);
+    else out.push(...Buffer.from(cell, 'latin1'));
+  }
+  return Buffer.from(out);
+}
+
 /** The bytes one line of a dump shows; empty for lines that show none. */
 export function dumpLine(line: string, format: DumpFormat): Buffer {
+  if (format === 'chars') {
+    const offset = /^[0-9a-f]{6,7}(?= )/.exec(line)?.[0];
+    return offset ? charCells(line.slice(offset.length)) : Buffer.alloc(0);
+  }
   let tokens: string[];
   if (format === 'xxd') {
     const colon = line.indexOf(': ');
