@@ -59,7 +59,11 @@ function escapeAt(b: Uint8Array, at: number): { byte: number; length: number } |
  * 0x2B–0x7A, so a percent escape of one begins `%2`…`%7` (a `%` alone is met by chance every few
  * hundred bytes of binary content).
  */
-const NEEDLES = ['%0', '%2', '%3', '%4', '%5', '%6', '%7', '\\u', '\\x', '\\/', '\\n', '\\r', '&#'].map((n) => Buffer.from(n));
+const NEEDLES = ['%0', '%2', '%3', '%4', '%5', '%6', '%7', '\\u', '\\x', '\\/', '\\n', '\\r', '&#'];
+/** The needles by their two bytes, and their first bytes: one native search per first byte (three, not thirteen passes over a chunk). */
+const NEEDLE_PAIR = new Uint8Array(65536);
+for (const n of NEEDLES) NEEDLE_PAIR[(n.charCodeAt(0) << 8) | n.charCodeAt(1)] = 1;
+const NEEDLE_LEADS = [...new Set(NEEDLES.map((n) => n.charCodeAt(0)))];
 /** Whitespace a wrapped run's lines are broken and indented with: it does not end a run's stretch. */
 const SPACE = new Uint8Array(256);
 for (const c of '\r\n\t ') SPACE[c.charCodeAt(0)] = 1;
@@ -101,7 +105,8 @@ function inRun(b: Uint8Array, at: number, escape: { byte: number; length: number
 export function unescapeRuns(bytes: Uint8Array, need: number): Uint8Array {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const at: number[] = [];
-  for (const t of NEEDLES) for (let i = buf.indexOf(t); i >= 0; i = buf.indexOf(t, i + 1)) at.push(i);
+  for (const lead of NEEDLE_LEADS)
+    for (let i = buf.indexOf(lead); i >= 0 && i + 1 < buf.length; i = buf.indexOf(lead, i + 1)) if (NEEDLE_PAIR[(lead << 8) | buf[i + 1]!]) at.push(i);
   if (!at.length) return bytes;
   at.sort((x, y) => x - y);
   let out: Buffer | undefined;
