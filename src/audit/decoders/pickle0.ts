@@ -17,6 +17,8 @@ const BARE = new Set([...'(.012NabdelostuR'].map((c) => c.charCodeAt(0)));
 const LINE = new Set([...'ILFSVpgP'].map((c) => c.charCodeAt(0)));
 const TWO_LINES = new Set([...'ci'].map((c) => c.charCodeAt(0)));
 const C = (c: string) => c.charCodeAt(0);
+/** The opcodes whose argument the parse reads: strings, memo PUTs and GETs, integers. */
+const ARGUMENT = new Set([...'VSpgIL'].map((c) => c.charCodeAt(0)));
 
 /** raw-unicode-escape, as pickle writes a str: `\uXXXX` and `\UXXXXXXXX`, any other byte a Latin-1 character. */
 export function rawUnicodeEscape(b: Buffer): string {
@@ -81,12 +83,16 @@ export function parsePickle0(b: Buffer, onString: (s: Buffer) => void, seen = { 
       end = b.indexOf(0x0a, end + 1);
       if (end < 0) return 'cut';
     }
-    const arg = b.subarray(i + 1, end);
-    if (op === C('V')) onString(Buffer.from(rawUnicodeEscape(arg)));
-    else if (op === C('S')) onString(reprBytes(arg));
-    else if (op === C('p') && /^\d+$/.test(arg.toString('latin1'))) seen.puts++;
-    else if ((op === C('I') || op === C('L') || op === C('p') || op === C('g')) && !/^-?\d+L?$/.test(arg.toString('latin1'))) return 'no';
-    if (op === C('V') || op === C('S')) seen.strings++;
+    // Only these opcodes' arguments are looked at: a GLOBAL, INST, FLOAT or PERSID line is passed over unread (a text whose
+    // lines begin with `c` parsed as GLOBALs to its end in the sniff, a Buffer made per line).
+    if (ARGUMENT.has(op)) {
+      const arg = b.subarray(i + 1, end);
+      if (op === C('V')) onString(Buffer.from(rawUnicodeEscape(arg)));
+      else if (op === C('S')) onString(reprBytes(arg));
+      else if (op === C('p') && /^\d+$/.test(arg.toString('latin1'))) seen.puts++;
+      else if ((op === C('I') || op === C('L') || op === C('p') || op === C('g')) && !/^-?\d+L?$/.test(arg.toString('latin1'))) return 'no';
+      if (op === C('V') || op === C('S')) seen.strings++;
+    }
     i = end + 1;
   }
   return 'whole';
