@@ -26,12 +26,18 @@ const STREAM = { chunkSize: 64 * 1024, readableHighWaterMark: 64 * 1024, writabl
 
 type Attempt = { out: Buffer; used: number } | 'more' | 'large' | 'damaged';
 
-/** One inflation of `input`: its output and the input it took, or why not. */
-function attempt(input: Buffer, max: number): Attempt {
+/**
+ * One inflation of `input`: its output and the input it took, or why not. `size`, the member's size as its header says
+ * (when it says one within `max`), is the output buffer's: the output is that one buffer, where zlib's 16 KiB default
+ * made it pieces joined into another (twice its bytes allocated, a jar member's 128 KiB in nine buffers).
+ */
+function attempt(input: Buffer, max: number, size?: number): Attempt {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0; // a member cut by the chunk's end fails here often: no stack for it
+  // One more byte than the output: a buffer filled to its end makes zlib take another before it knows the stream ended.
+  const chunkSize = size !== undefined && size < max ? Math.max(64, size + 1) : undefined;
   try {
-    const r = zlib.inflateRawSync(input, { info: true, maxOutputLength: max }) as unknown as { buffer: Buffer; engine: zlib.InflateRaw };
+    const r = zlib.inflateRawSync(input, { info: true, maxOutputLength: max, chunkSize }) as unknown as { buffer: Buffer; engine: zlib.InflateRaw };
     return { out: r.buffer, used: r.engine.bytesWritten };
   } catch (e) {
     const code = (e as { code?: string }).code;
@@ -63,6 +69,8 @@ export class DeflateEntry {
     readonly out: MemberOutput,
     /** Its compressed size, when the local header says it. */
     readonly size: number | undefined,
+    /** Its size inflated, when the local header says it. */
+    readonly original?: number,
   ) {}
 
   /** `bytes`: the member's next bytes in hand (`tail`: all there will be). */
@@ -79,7 +87,7 @@ export class DeflateEntry {
       return 0;
     }
     const input = whole ? bytes.subarray(0, this.size) : bytes;
-    const r = attempt(input, Math.min(NATIVE_OUTPUT, this.out.ratio * input.length + (1 << 20)));
+    const r = attempt(input, Math.min(NATIVE_OUTPUT, this.out.ratio * input.length + (1 << 20)), this.original);
     if (typeof r === 'object') {
       this.ended = true;
       this.taken = whole ? this.size! : r.used;

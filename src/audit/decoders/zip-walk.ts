@@ -196,7 +196,7 @@ export class ZipWalk {
     } else if (!readable(method)) this.#name(`a zip entry ${methodName(method)}, which the audit does not read`, path);
     else {
       member.out = new MemberOutput(this.env, header.name, path, method);
-      if (method === 8) member.extent = { kind: 'deflate', entry: new DeflateEntry(member.out, compressed) };
+      if (method === 8) member.extent = { kind: 'deflate', entry: new DeflateEntry(member.out, compressed, header.original) };
       else member.reader = memberReader(method, member.out, header.original, (what) => this.#name(what, path));
     }
     this.#state = { kind: 'member', member };
