@@ -16,6 +16,7 @@ import { MATCH, STATE, type Automaton, type Match, type Scanner } from './matche
 import { SEQUENCE, type Families, type Family } from './escape-families.js';
 import { Fork, RAW_PER_BYTE, type ForkHost } from './escape-fork.js';
 import { Before } from './escape-reach.js';
+import { Islands } from './escape-islands.js';
 
 export { escapeFamilies, Families, type Family } from './escape-families.js';
 
@@ -124,7 +125,11 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
     this.#raw = automaton.scanner(onMatch, (i, state) => this.#stop(i, state), families.worth);
     this.before = new Before(families, span);
     this.#memo = TriedPlaces.of(automaton, families);
+    this.#islands = new Islands(automaton.patternBytes, automaton.shortest);
   }
+
+  /** Where a reading would be begun in vain (`escape-islands.ts`). */
+  readonly #islands: Islands;
 
   get offset(): number {
     return this.#raw.offset;
@@ -172,6 +177,7 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
   #stop(i: number, state: number): void {
     if (this.#overBudget(i)) return;
     const chunk = this.#chunk;
+    if (this.#islands.short(chunk, i, this.#base)) return;
     const b = chunk[i]!;
     const next = i + 1 < chunk.length ? chunk[i + 1]! : -1;
     // The families an escape inside this one's sequence began readings of; the others are begun below, where this escape is worth a fork.

@@ -96,6 +96,10 @@ export class Automaton<T> {
   readonly #depth: Int32Array;
   /** For each state, the patterns ending there (its own and those of its suffix links), or undefined. */
   readonly #out: Array<Pattern<T>[] | undefined>;
+  /** 1 for each byte some pattern holds. */
+  readonly patternBytes = new Uint8Array(256);
+  /** The shortest pattern's length in bytes (0: none). */
+  readonly shortest: number;
 
   constructor(
     patterns: ReadonlyArray<Pattern<T>>,
@@ -166,6 +170,12 @@ export class Automaton<T> {
     this.#width = width;
     this.#out = out;
     this.#depth = depth;
+    let shortest = patterns.length ? Infinity : 0;
+    for (const p of patterns) {
+      shortest = Math.min(shortest, p.bytes.length);
+      for (const b of p.bytes) this.patternBytes[b] = 1;
+    }
+    this.shortest = shortest;
     this.#starts = Uint8Array.from({ length: 256 }, (_, b) => (rows[cls[b]!]! & STATE || stops[b]! & 2 ? 1 : 0));
     this.#skip = rootSkips(
       patterns,
