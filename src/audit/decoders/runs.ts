@@ -14,6 +14,7 @@ import { BASE85_FAMILIES } from './runs-base85.js';
 import { ByteLists } from './runs-bytes.js';
 import { RunScanner, type Family } from './runs-scan.js';
 import { EncodedWords } from './rfc2047.js';
+import { Utf7Text } from './utf7.js';
 import { isMangledSymbol, isWords } from './symbols.js';
 import type { Sink } from './types.js';
 
@@ -104,8 +105,8 @@ export class EncodedRuns {
   readonly #base64: RunScanner;
   readonly #anchored: AnchoredRuns;
   readonly #base85: RunScanner[];
-  /** Text only: byte lists (`0x41, 0x42`, `[65,66]`, `41:42`) and a mail's RFC 2047 words. */
-  readonly #text: Array<ByteLists | EncodedWords>;
+  /** Text only: byte lists (`0x41, 0x42`, `[65,66]`, `41:42`), a mail's RFC 2047 words, UTF-7 text (`utf7.ts`). */
+  readonly #text: Array<ByteLists | EncodedWords | Utf7Text>;
   #offset = 0;
   /** The end of the chunk before, from a byte that may begin an escape it cut. */
   #cut: Buffer = Buffer.alloc(0);
@@ -122,7 +123,7 @@ export class EncodedRuns {
     this.#base64 = new RunScanner(BASE64, open, delimited);
     this.#anchored = new AnchoredRuns(open);
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
-    this.#text = delimited ? [new ByteLists(open), new EncodedWords(open)] : [];
+    this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open)] : [];
   }
 
   /** A chunk of the content: base64's runs after their escapes are read, the others as the bytes are. */
