@@ -2,7 +2,7 @@
 // independent red team makes them: firmware records (Intel HEX, S-records), a cookie through
 // JavaScript's escape(), UTF-7 and EBCDIC, raw HTTP responses (chunked, brotli), od -c, Go's and
 // Rust's byte-slice printing, XML with &#13; line ends in base64, cloud-init gz+b64, a Java byte[]
-// initializer, a PostgreSQL table compressed by pglz, a Python core dump (UCS-4), an AppImage,
+// initializer, a Python core dump (UCS-4), an AppImage,
 // zstd --long=31, linked lz4 blocks, npm's cache, a zipapp, a jmod, Storable, a cabinet — each made
 // by the real tool (test/support/corpus/variant7.ts, variant7-binary.ts) — and values cut by the
 // audit's own 256 KiB reads of a layer in many written forms (variant7-chunks.ts). All run through

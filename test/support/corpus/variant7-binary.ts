@@ -1,7 +1,6 @@
 /**
  * The seventh round's binary artifacts: a Java class holding the value as a byte[] initializer
- * (bytecode: a bipush and a bastore a byte), a PostgreSQL table file whose row TOAST compressed
- * inline (pglz), a core dump of a Python process (gcore: a str with an emoji kept as UCS-4), an
+ * (bytecode: a bipush and a bastore a byte), a core dump of a Python process (gcore: a str with an emoji kept as UCS-4), an
  * AppImage (an ELF with a squashfs appended), linked lz4 blocks (-BD), npm's content-addressed
  * cache, a zipapp, a jmod, Perl's Storable, a cabinet by gcab. Each is made by the real tool.
  */
@@ -10,27 +9,6 @@ import type { Variant } from './variant-text.js';
 
 /** A directory conf/ with app.env holding the value: what the packaging cases wrap. */
 const conf = `mkdir -p conf && printf 'NODE_ENV=production\\nAPI_TOKEN=%s\\n' "$S" > conf/app.env`;
-
-/**
- * A PostgreSQL 15 cluster in a directory the postgres user owns: a table whose doc column (a 3 KiB
- * JSON settings document holding the value) is compressed by `method`, stopped cleanly; the
- * table's file copied to $OUT/pgdata/<its path in PGDATA>.
- */
-const postgres = (method: string) => `PGD=$(mktemp -d /tmp/hoist-pg.XXXXXX); chown postgres "$PGD"
-trap 'runuser -u postgres -- pg_ctl -D "$PGD/data" -m immediate stop > /dev/null 2>&1 || true; rm -rf "$PGD"' EXIT
-runuser -u postgres -- initdb -D "$PGD/data" -A trust --no-sync -E UTF8 > /dev/null
-runuser -u postgres -- pg_ctl -D "$PGD/data" -o "-k $PGD -c listen_addresses= -c fsync=off" -w -l "$PGD/log" start > /dev/null
-${py(`import json
-flags = {'feature_%03d' % i: {'enabled': i % 3 == 0, 'rollout': i % 100, 'owner': 'team-platform'} for i in range(40)}
-doc = json.dumps({'service': 'billing', 'flags': flags, 'credentials': {'api_token': s}})
-assert 2500 < len(doc) < 8000
-open('load.sql', 'w').write("CREATE TABLE settings (name text, doc text COMPRESSION ${method});\\nINSERT INTO settings VALUES ('billing', $v$" + doc + "$v$);\\n")`)}
-runuser -u postgres -- psql -h "$PGD" -d postgres -q -v ON_ERROR_STOP=1 < load.sql
-F=$(runuser -u postgres -- psql -h "$PGD" -d postgres -Atc "SELECT pg_relation_filepath('settings')")
-[ "$(runuser -u postgres -- psql -h "$PGD" -d postgres -Atc "SELECT pg_column_compression(doc) FROM settings")" = ${method} ]
-runuser -u postgres -- pg_ctl -D "$PGD/data" -m fast -w stop > /dev/null
-mkdir -p "$OUT/pgdata/$(dirname "$F")" && cp "$PGD/data/$F" "$OUT/pgdata/$F"
-! grep -qF "$S" "$OUT/pgdata/$F"`;
 
 export const variant7Binary: Variant[] = [
   {
@@ -44,14 +22,6 @@ open('Keys.java', 'w').write('public class Keys {\\n  static final byte[] KEY = 
       `
 javac -d "$OUT" Keys.java`,
     where: /java-byte-array\/Keys\.class$/,
-  },
-  {
-    id: 'pg-pglz',
-    name: "PostgreSQL 15: a 3 KiB text value compressed inline by TOAST's pglz (a control byte before every 8 items)",
-    realWorld: 'a database image seeded at build time (a PGDATA directory committed into the image)',
-    kind: 'token',
-    script: postgres('pglz'),
-    where: /pg-pglz\/pgdata\/base\/\d+\/\d+$/,
   },
   {
     id: 'gcore-ucs4',
