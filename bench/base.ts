@@ -136,12 +136,16 @@ async function main(): Promise<void> {
       '--insecure-registries',
       proxy.host,
       '--json',
+      // BENCH_HOIST_ARGS: more of Hoist's flags, split at spaces (e.g. `--audit off`: what the save costs without the audit).
+      ...(process.env.BENCH_HOIST_ARGS?.split(' ').filter(Boolean) ?? []),
     ],
     { ...env, TMPDIR: BENCH_DIR },
     300,
     hoistCtx, // the workspace: Hoist refuses a context outside it
   );
   const hoistSent = proxy.bodyBytes - before;
+  // BENCH_LOG=FILE: Hoist's log lines, each with the ms it arrived at (where the time went, line by line).
+  if (process.env.BENCH_LOG) await writeFile(process.env.BENCH_LOG, h.stderrLines.map((l) => `${String(l.ms).padStart(6)} ${l.line}`).join('\n') + '\n');
   let pushMs = NaN;
   try {
     const { outputs } = JSON.parse(h.stdout) as { outputs: { metadata?: string | object } };
