@@ -6,6 +6,8 @@
  * the boundary) wait for the next; at the end they pass as they are. Used for xz blocks with the
  * x86 filter (`xz-walk.ts` reports them) and 7z folders with the BCJ coder.
  */
+import { xzDeltaFilter } from './delta.js';
+
 const ALLOWED = [true, true, true, false, true, false, false, false];
 const BIT = [0, 1, 2, 2, 3, 3, 3, 3];
 const msByte = (b: number) => b === 0 || b === 0xff;
@@ -164,8 +166,8 @@ interface BlockFilter {
 /**
  * An xz stream's output split back into its blocks (their sizes reported by the walk as each block
  * ends, before the decoder can have given more), each block whose only other filter is x86, ARM or
- * ARM64 BCJ (4, 7, 10; their optional start offset) reversed exactly. Other filters (PowerPC,
- * IA-64, SPARC, ARM Thumb, RISC-V, delta) are left as they made the data: text comes through whole.
+ * ARM64 BCJ (4, 7, 10; their optional start offset) or delta (3, `delta.ts`) reversed exactly. Other
+ * filters (PowerPC, IA-64, SPARC, ARM Thumb, RISC-V) are left as they made the data: text comes through whole.
  */
 export class XzBlockFilters {
   readonly #blocks: Array<{ bcj: BranchFilter | undefined; size?: number; out: number }> = [];
@@ -173,7 +175,7 @@ export class XzBlockFilters {
   start(filters: BlockFilter[]): void {
     const only = filters.length === 1 ? filters[0]! : undefined;
     const offset = only?.props.length === 4 ? new DataView(only.props.buffer, only.props.byteOffset, 4).getUint32(0, true) : 0;
-    this.#blocks.push({ bcj: only ? xzBranchFilter(only.id, offset) : undefined, out: 0 });
+    this.#blocks.push({ bcj: only?.id === 3 ? xzDeltaFilter(only.props) : only ? xzBranchFilter(only.id, offset) : undefined, out: 0 });
   }
 
   end(size: number): void {
