@@ -30,10 +30,13 @@ import { snappy } from './snappy.js';
 import { hadoopSnappy, snappyJava } from './snappy-blocks.js';
 import { sqlite } from './sqlite.js';
 import { squashfs } from './squashfs.js';
+import { swfLzma } from './swf.js';
 import { tar } from './tar.js';
 import type { Decoder } from './types.js';
+import { arj, bzip3 } from './unread.js';
 import { utf16 } from './utf16.js';
 import { utf32 } from './utf32.js';
+import { woff2 } from './woff2.js';
 import { xz } from './xz.js';
 import { zip } from './zip.js';
 
@@ -53,6 +56,8 @@ export const DECODERS: readonly Decoder[] = [
   sevenZip,
   cab,
   squashfs,
+  bzip3,
+  arj,
   sqlite,
   ar,
   cpio,
@@ -61,6 +66,8 @@ export const DECODERS: readonly Decoder[] = [
   tar,
   zlibStream,
   openpgp,
+  swfLzma,
+  woff2,
   lzmaAlone,
   hadoopSnappy,
   pickle0,

@@ -1,0 +1,67 @@
+// Property: formats the audit does not decode are named, never passed in silence — a bzip3 file and
+// an ARJ archive whose members are compressed (its default method 1, and -m4) give a `limit`
+// finding naming the file, leaky or clean, in any chunk sizes; an ARJ archive that only stores its
+// members (-m0) is walked through and not named, its value found in its bytes as they are; random
+// heads and near misses (an ARJ header whose CRC-32 is off by a bit, bzip3's magic with a block size
+// it refuses) are not claimed. Generated: seeded values with + / = & < > % " \ ` and non-ASCII, random
+// member counts and sizes, random chunk cuts. Nearest real-world variants: `bzip3 -e`, `arj a`.
+import { describe, expect, it } from 'vitest';
+import { seededPerTest } from '../../../test/support/random.js';
+import { decodeWith } from './decode.testing.js';
+import { auditFiles, has, SECRET, tool } from './testing.js';
+import { arj, bzip3, isArjHeader, isBzip3 } from './unread.js';
+
+const rng = seededPerTest(0xa51);
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=&<>%"\\`é€';
+const config = (value: string) => `API_TOKEN=${value}\n${Array.from({ length: rng.int(10, 3000) }, (_, i) => `row ${i} ${rng.int(1e6)}`).join('\n')}\n`;
+
+/** `arj a` of `n` generated members with `args` (-m0 stores them). */
+function arjOf(value: string, n: number, ...args: string[]): Buffer {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < n; i++) files[`m${i}.txt`] = i === n - 1 ? config(value) : config(rng.chars(ALPHABET, 20));
+  return tool('arj', ['a', '-y', ...args, 'out.arj', ...Object.keys(files)], files, 'out.arj');
+}
+
+describe.runIf(has('arj') && has('bzip3'))(`formats not decoded, named (seed ${rng.seed})`, { timeout: 120_000 }, () => {
+  it('a compressed ARJ archive and a bzip3 file named, in random chunk sizes; a stored ARJ archive walked through, not named', async () => {
+    for (let k = 0; k < 6; k++) {
+      const value = rng.chars(ALPHABET, rng.int(8, 60));
+      const chunk = rng.int(1, 700);
+      const n = rng.int(1, 5);
+      const packed = await decodeWith(arj, arjOf(value, n, rng.pick(['-m1', '-m4', '-m2'])), { chunk });
+      expect(packed.limits, `${n} members, chunks of ${chunk}`).toEqual([expect.stringMatching(/^an ARJ archive with members compressed by method [1-4]/)]);
+      const stored = await decodeWith(arj, arjOf(value, n, '-m0'), { chunk });
+      expect(stored.limits, `${n} stored members, chunks of ${chunk}`).toEqual([]);
+      const bz = await decodeWith(bzip3, tool('bzip3', ['-c', 'f'], { f: config(value) }), { chunk });
+      expect(bz.limits).toEqual(['a bzip3 stream, which the audit does not decode']);
+    }
+  });
+
+  it('random heads and near misses are not claimed', () => {
+    const real = arjOf('x'.repeat(12), 1);
+    expect(isArjHeader(real)).toBe(true);
+    for (let bit = 0; bit < 64; bit++) {
+      const near = Buffer.from(real);
+      near[8 + rng.int(20)]! ^= 1 << rng.int(8);
+      expect(isArjHeader(near)).toBe(false);
+    }
+    const bz = tool('bzip3', ['-c', 'f'], { f: 'abc' });
+    expect(isBzip3(bz)).toBe(true);
+    expect(isBzip3(Buffer.concat([bz.subarray(0, 5), Buffer.from([0, 0, 0, 0])]))).toBe(false);
+    for (let i = 0; i < 20_000; i++) {
+      const head = rng.bytes(512);
+      if (i % 2) head.set([0x60, 0xea]);
+      expect(isArjHeader(head) || isBzip3(head)).toBe(false);
+    }
+  });
+
+  it('through the audit: each named by its path, leaky or clean; the stored ARJ found and not named', async () => {
+    const found = await auditFiles({
+      'srv/a.bz3': tool('bzip3', ['-c', 'f'], { f: config(SECRET) }),
+      'srv/b.arj': arjOf(SECRET, 2),
+      'srv/c.arj': arjOf('an-other-value-of-the-same-length+/=', 2),
+      'srv/d.arj': arjOf(SECRET, 3, '-m0'),
+    });
+    expect(found.map((f) => `${f.severity} ${f.path}`).sort()).toEqual(['leak srv/d.arj', 'limit srv/a.bz3', 'limit srv/b.arj', 'limit srv/c.arj']);
+  });
+});
