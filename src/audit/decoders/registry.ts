@@ -24,6 +24,7 @@ import { lzop } from './lzop.js';
 import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { openpgp } from './openpgp.js';
 import { pickle0 } from './pickle0.js';
+import { redisRdb } from './redis-rdb.js';
 import { rpm } from './rpm.js';
 import { sevenZip } from './sevenzip.js';
 import { snappy } from './snappy.js';
@@ -59,6 +60,7 @@ export const DECODERS: readonly Decoder[] = [
   bzip3,
   arj,
   sqlite,
+  redisRdb,
   ar,
   cpio,
   rpm,
