@@ -9,8 +9,9 @@
  *   bash bench/run.sh audit      (BENCH_AUDIT_MIB sets the size; default 1024)
  *
  * BENCH_AUDIT_RUNS sets the runs of each (default 3); BENCH_AUDIT_PARTS which parts run (default
- * `plain,archives,sizes,memory`). A layout made before for the same size is reused (its layers hold
- * no secret, so the values may change): making 1 GiB of gzip'd layers takes longer than auditing it.
+ * `plain,archives,sizes,memory`; `large` runs the large members' row alone, beside the audit of a layer of one tiny
+ * file: Node, the bundle and the compiled values doing nothing). A layout made before for the same size is reused (its
+ * layers hold no secret, so the values may change): making 1 GiB of gzip'd layers takes longer than auditing it.
  * Each row says the best wall time and its spread, the CPU time (user + system, threadpool included)
  * of the same run, and the load average as the runs began: on a shared machine, the ratio of CPU
  * times is the steadier figure.
@@ -25,6 +26,7 @@ import { gzipSync, zipSync } from 'fflate';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { blobPath, Digester, initLayout, MediaType, writeBlobBytes, writeIndex } from '../src/oci/layout.js';
+import { largeMembersLayout, tinyLayout } from './large-members.js';
 import { timed, type Measured } from './measure.js';
 
 const MiB = 1024 * 1024;
@@ -104,7 +106,8 @@ async function makeLayout(dir: string, layers: number, layerBytes: number, archi
 }
 
 // bench/run.sh runs this from the repository's root.
-const CLI = join(process.cwd(), 'dist', 'cli.js');
+// BENCH_AUDIT_CLI: another bundle's cli.js (a copy of dist/ from before a change, to alternate with).
+const CLI = process.env.BENCH_AUDIT_CLI ?? join(process.cwd(), 'dist', 'cli.js');
 const SAMPLER = join(process.cwd(), 'bench', 'memory-sampler.mjs');
 const VALUES = join(BENCH_DIR, 'audit-values.txt');
 
@@ -243,6 +246,28 @@ async function main(): Promise<void> {
     console.log(`\nWhere the memory is (sampled every 20 ms, ${sizeMiB} MiB image; bare node starts at about 45 MiB, 36 of them its mapped binary)`);
     console.log(await breakdown(layout));
     console.log(`The archives' image:\n${await breakdown(archived)}`);
+  }
+  if (parts.has('memory') || parts.has('large')) {
+    // Large members of ordinary content (bench/large-members.ts): the worst case the 256 KiB files above miss.
+    const large = await largeMembersLayout(join(BENCH_DIR, 'audit-large-members'));
+    const idle = await audit(await tinyLayout(join(BENCH_DIR, 'audit-tiny')));
+    console.log(`\nThe audit of one tiny file (Node, the bundle, ${SECRETS.length} values compiled): ${idle.rssMiB.toFixed(0)} MiB RSS; load ${load()}`);
+    console.log(
+      `Large members (48 MiB .gz logs, jars of 12 MiB stored and deflated members nested in a fat jar, 32 MiB tar.xz and tar.zst, a git pack, base64 of a 16 MiB .gz)`,
+    );
+    const peaks: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const before = load();
+      const m = await audit(large);
+      const found = JSON.parse(m.stdout) as { bytes: number; findings: Array<{ severity: string }> };
+      peaks.push(m.rssMiB);
+      console.log(
+        `  run ${r + 1}: ${m.seconds.toFixed(2)} s (CPU ${m.cpuSeconds.toFixed(2)} s), ${m.rssMiB.toFixed(0)} MiB RSS, ${(found.bytes / MiB).toFixed(0)} MiB scanned, ${found.findings.length} findings (${found.findings.filter((f) => f.severity === 'limit').length} limits); load ${before}`,
+      );
+    }
+    const rss = Math.max(...peaks);
+    console.log(`  goal (issue 28): peak RSS ≤ 100 MiB — ${rss.toFixed(0)} MiB (${rss <= 100 ? 'met' : 'NOT met'})`);
+    console.log(await breakdown(large));
   }
 }
 

@@ -8,6 +8,7 @@
  * depth, an expansion ratio, decoded bytes, time, and streams found inside one file. What passes a
  * bound is reported as not fully audited, never passed in silence.
  */
+import { coalescing } from './coalesce.js';
 import { EmbeddedStreams } from './decoders/embedded.js';
 import { brotliStream } from './decoders/native.js';
 import { claim, claimByMagic, claimsByStructure } from './decoders/registry.js';
@@ -91,7 +92,8 @@ export class LayerRoutes {
   }
 
   sink(path: string, depth: number, file: FileBudget): Sink {
-    return this.cx.open(path, depth, (p, d) => new ContentRouter(p, d, this, file));
+    // Gathered into pieces: a decoder's line-sized writes would each be a push, a scan and a threadpool round trip below.
+    return coalescing(this.cx.open(path, depth, (p, d) => new ContentRouter(p, d, this, file)));
   }
 }
 
