@@ -12,6 +12,7 @@ import { compress } from './compress.js';
 import { cpio } from './cpio.js';
 import { deflateRaw } from './deflate-raw.js';
 import { dump } from './dump.js';
+import { fat } from './fat.js';
 import { folded } from './folded.js';
 import { gitPack } from './gitpack.js';
 import { hexRecords } from './hex-records.js';
@@ -61,6 +62,7 @@ export const DECODERS: readonly Decoder[] = [
   arj,
   sqlite,
   redisRdb,
+  fat,
   ar,
   cpio,
   rpm,

@@ -1,0 +1,156 @@
+/**
+ * FAT file system images (FAT12/16/32: an EFI system partition, a boot floppy or SD card image,
+ * what `mkfs.vfat` and mtools' `mcopy` make). A file's clusters are wherever the allocation table
+ * put them: a file copied into a hole an earlier deletion left runs on past the next file's
+ * clusters, so a value is cut between two places of the image. The image is held up to MAX_IMAGE
+ * and at its end each file whose clusters are not one run is written whole, its chain followed, as
+ * `esp.img!/EFI/APP/APP.CFG` (8.3 names); a file in one run is found in the image's own bytes,
+ * which are read on as plain content under the image's path (less its boot sector, which holds no
+ * file), as before. An image larger than MAX_IMAGE is named: its cut files are not joined.
+ */
+import { type Decoder, type DecodeEnv, type Decoding } from './types.js';
+
+const MAX_IMAGE = 64 << 20;
+const BOOT = 512;
+
+interface Fat {
+  bps: number;
+  spc: number;
+  fatStart: number;
+  bits: 12 | 16 | 32;
+  rootStart: number;
+  rootBytes: number;
+  rootCluster: number;
+  dataStart: number;
+  clusters: number;
+}
+
+/** The boot sector's BPB where it is a FAT one (jump, 0x55AA, sizes that hold, the FAT type string). */
+export function fatGeometry(b: Uint8Array): Fat | undefined {
+  if (b.length < BOOT || b[510] !== 0x55 || b[511] !== 0xaa || !(b[0] === 0xeb || b[0] === 0xe9)) return undefined;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const bps = v.getUint16(11, true);
+  const spc = b[13]!;
+  const reserved = v.getUint16(14, true);
+  const nFats = b[16]!;
+  const rootEntries = v.getUint16(17, true);
+  const total = v.getUint16(19, true) || v.getUint32(32, true);
+  const fatSize = v.getUint16(22, true) || v.getUint32(36, true);
+  const label = (at: number) => String.fromCharCode(...b.subarray(at, at + 5));
+  if (![512, 1024, 2048, 4096].includes(bps) || !spc || spc & (spc - 1) || !reserved || nFats < 1 || nFats > 2 || !fatSize || !total) return undefined;
+  if (!/^FAT(12|16|32| {2})$/.test(label(54)) && label(82) !== 'FAT32') return undefined;
+  const rootBytes = rootEntries * 32;
+  const rootStart = (reserved + nFats * fatSize) * bps;
+  const dataStart = rootStart + Math.ceil(rootBytes / bps) * bps;
+  const clusters = Math.floor((total * bps - dataStart) / (spc * bps));
+  if (clusters < 1) return undefined;
+  const bits = clusters < 4085 ? 12 : clusters < 65525 ? 16 : 32;
+  return { bps, spc, fatStart: reserved * bps, bits, rootStart, rootBytes, rootCluster: bits === 32 ? v.getUint32(44, true) : 0, dataStart, clusters };
+}
+
+/** The next cluster after `n`, or undefined at the chain's end (or a bad, free or out-of-range entry). */
+function next(img: Buffer, f: Fat, n: number): number | undefined {
+  let e: number;
+  if (f.bits === 12) {
+    const at = f.fatStart + n + (n >> 1);
+    if (at + 2 > img.length) return undefined;
+    e = img.readUInt16LE(at);
+    e = n & 1 ? e >> 4 : e & 0xfff;
+  } else if (f.bits === 16) {
+    const at = f.fatStart + n * 2;
+    e = at + 2 > img.length ? 0 : img.readUInt16LE(at);
+  } else {
+    const at = f.fatStart + n * 4;
+    e = at + 4 > img.length ? 0 : img.readUInt32LE(at) & 0x0fffffff;
+  }
+  return e >= 2 && e < f.clusters + 2 ? e : undefined;
+}
+
+/** A chain from `first`: its clusters, at most `limit` of them, a loop ending it. */
+function chain(img: Buffer, f: Fat, first: number, limit: number): number[] {
+  const out: number[] = [];
+  const seen = new Set<number>();
+  for (let c: number | undefined = first; c !== undefined && out.length < limit && !seen.has(c); c = next(img, f, c)) {
+    if (c < 2 || c >= f.clusters + 2) break;
+    seen.add(c);
+    out.push(c);
+  }
+  return out;
+}
+
+const clusterBytes = (img: Buffer, f: Fat, c: number) => {
+  const size = f.spc * f.bps;
+  const at = f.dataStart + (c - 2) * size;
+  return img.subarray(at, Math.min(img.length, at + size));
+};
+
+/** Every file of the image whose clusters are not one run: its path and bytes. */
+export function* cutFiles(img: Buffer, f: Fat): Generator<[string, Buffer]> {
+  const size = f.spc * f.bps;
+  const dirs: Array<[string, Buffer]> = [
+    [
+      '',
+      f.bits === 32
+        ? Buffer.concat(chain(img, f, f.rootCluster, 65536).map((c) => clusterBytes(img, f, c)))
+        : img.subarray(f.rootStart, f.rootStart + f.rootBytes),
+    ],
+  ];
+  const visited = new Set<number>();
+  while (dirs.length) {
+    const [base, dir] = dirs.pop()!;
+    for (let i = 0; i + 32 <= dir.length; i += 32) {
+      const e = dir.subarray(i, i + 32);
+      if (e[0] === 0) break;
+      const attr = e[11]!;
+      if (e[0] === 0xe5 || e[0] === 0x2e || attr === 0x0f || attr & 0x08) continue;
+      const name = `${e.subarray(0, 8).toString('latin1').trimEnd()}${e[8] === 0x20 ? '' : `.${e.subarray(8, 11).toString('latin1').trimEnd()}`}`;
+      const first = (e.readUInt16LE(20) << 16) | e.readUInt16LE(26);
+      const path = `${base}${name}`;
+      if (attr & 0x10) {
+        if (first < 2 || visited.has(first)) continue;
+        visited.add(first);
+        dirs.push([`${path}/`, Buffer.concat(chain(img, f, first, 65536).map((c) => clusterBytes(img, f, c)))]);
+        continue;
+      }
+      const length = e.readUInt32LE(28);
+      const clusters = chain(img, f, first, Math.ceil(length / size));
+      if (clusters.length < 2 || clusters.every((c, k) => k === 0 || c === clusters[k - 1]! + 1)) continue;
+      yield [path, Buffer.concat(clusters.map((c) => clusterBytes(img, f, c))).subarray(0, length)];
+    }
+  }
+}
+
+export const fat: Decoder = {
+  name: 'FAT image',
+  sniff: (h) => fatGeometry(h) !== undefined,
+  open(env: DecodeEnv): Decoding {
+    const plain = env.openAt(env.path);
+    let held: Buffer[] | undefined = [];
+    let size = 0;
+    return {
+      async push(bytes) {
+        if (env.stopped) return;
+        const skip = Math.max(0, Math.min(bytes.length, BOOT - size));
+        size += bytes.length;
+        if (held && size <= MAX_IMAGE) held.push(Buffer.from(bytes));
+        else held = undefined;
+        if (skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
+      },
+      async end() {
+        await plain.end();
+        const img = held && Buffer.concat(held);
+        held = undefined;
+        if (env.stopped) return;
+        if (!img) return env.limit(`a FAT image over ${MAX_IMAGE >> 20} MiB: files cut across its clusters are not joined`);
+        const f = fatGeometry(img);
+        if (!f) return;
+        for (const [path, bytes] of cutFiles(img, f)) {
+          if (!env.allow(bytes.length)) return;
+          const sink = env.open(path);
+          await sink.write(bytes);
+          await sink.end();
+        }
+      },
+    };
+  },
+};
