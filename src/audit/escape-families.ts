@@ -4,7 +4,7 @@
  */
 import { CssDecoder, POWERSHELL_SPECIALS, PrefixDecoder } from './escape-chars.js';
 import { BACKSLASH_KINDS, BackslashDecoder, EntityDecoder, HEX, isAlpha, isHex, quickBackslash, type Decoder } from './escape-decoders.js';
-import { PercentDecoder, QuotedPrintableDecoder, quickHexPair } from './escape-percent.js';
+import { JsEscapeDecoder, PercentDecoder, QuotedPrintableDecoder, quickHexPair, quickJsEscape } from './escape-percent.js';
 import { DoubledDecoder, FoldDecoder, ShellDecoder, ShellMode, StackedDecoder, YamlSingleDecoder } from './escape-quotes.js';
 
 /** A way of escaping characters, and where in a text its escapes may begin. */
@@ -135,6 +135,25 @@ const YAML_DOUBLED: Family = {
   decoder: () => new StackedDecoder(new YamlSingleDecoder(), new DoubledDecoder(), 2),
 };
 
+/** Percent-encoding of UTF-8 (a URL, a query string, a cookie): `%C3%A9`. */
+const PERCENT: Family = {
+  kinds: ['', 'URL-encoded'],
+  triggers: '%',
+  modes: (_, next) => (next < 0 || isHex(next) ? ONE : undefined),
+  decoder: () => new PercentDecoder(false),
+  quick: quickHexPair,
+  rounds: true,
+};
+
+/** JavaScript's escape(), a cookie or a query string a legacy page wrote with it: `%E9` (Latin-1), `%u53F0` (`escape-percent.ts`). */
+const JS_ESCAPE: Family = {
+  kinds: ['', 'JavaScript escape()'],
+  triggers: '%',
+  modes: (_, next) => (next < 0 || next === 0x75 || isHex(next) ? ONE : undefined),
+  decoder: () => new JsEscapeDecoder(),
+  quick: quickJsEscape,
+};
+
 /** Every family the audit reads through. Those that only make a space are left out when no pattern has one. */
 export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
   const families: Family[] = [
@@ -153,14 +172,8 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
       decoder: () => new EntityDecoder(),
       rounds: true,
     },
-    {
-      kinds: ['', 'URL-encoded'],
-      triggers: '%',
-      modes: (_, next) => (next < 0 || isHex(next) ? ONE : undefined),
-      decoder: () => new PercentDecoder(false),
-      quick: quickHexPair,
-      rounds: true,
-    },
+    PERCENT,
+    JS_ESCAPE,
     {
       kinds: ['', 'quoted-printable'],
       triggers: '=',
