@@ -43,7 +43,7 @@ export class ObjectCache {
     const held = (entry.data ?? entry.zlib)!;
     if (held.length + OVERHEAD > this.budget / 4) return;
     // What zlib gave may sit in a larger buffer, the input slice in a chunk: kept alone, so the budget counts what is held.
-    if (held.buffer.byteLength > held.length + 1024 || entry.zlib)
+    if (held.buffer.byteLength > held.length + 1024 || (entry.zlib && held.byteOffset))
       entry = entry.data ? { ...entry, data: new Uint8Array(entry.data) } : { ...entry, zlib: new Uint8Array(held) };
     this.#probation.set(offset, entry);
     this.#byId.set(entry.id, offset);
@@ -69,7 +69,8 @@ export class ObjectCache {
       this.#probation.set(old, p);
     }
     this.#evict();
-    return { ...e, data: e.data ?? inflateSync(e.zlib!) };
+    // Into one buffer of its size (and the byte zlib needs to see the end), not 16 KiB pieces joined into another.
+    return { ...e, data: e.data ?? inflateSync(e.zlib!, { chunkSize: Math.max(64, e.size + 1) }) };
   }
 
   #evict(): void {

@@ -111,8 +111,8 @@ export function applyDelta(base: Uint8Array, d: Uint8Array, sizes: { source: num
 
 /** An object's id: the hash of `<type> <size>\0` and its content (sha1, or sha256 in a repository of that format). */
 export function objectId(type: number, content: Uint8Array, idLength: number): string {
-  return createHash(idLength === 32 ? 'sha256' : 'sha1')
-    .update(`${TYPES[type]} ${content.length}\0`)
-    .update(content)
-    .digest('hex');
+  return objectHash(type, content.length, idLength).update(content).digest('hex');
 }
+
+/** The hash of an object's id, its header hashed: its content is to be hashed as it comes (an object that streams). */
+export const objectHash = (type: number, size: number, idLength: number) => createHash(idLength === 32 ? 'sha256' : 'sha1').update(`${TYPES[type]} ${size}\0`);

@@ -10,18 +10,26 @@
  * kept (evicted, a thin pack's) is written as it is, its inserted bytes scanned (`@<offset>
  * (delta)`), quietly: the pack is intact. A damaged or truncated pack is a limit finding.
  */
+import type { Hash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { ObjectCache } from './gitpack-cache.js';
-import { applyDelta, deltaSizes, objectId, readHeader, REF_DELTA, type ObjectHeader } from './gitpack-objects.js';
+import { applyDelta, deltaSizes, objectHash, objectId, readHeader, REF_DELTA, type ObjectHeader } from './gitpack-objects.js';
 import { ObjectStream, type StreamEnd } from './gitpack-stream.js';
 import { deflateHeaderHolds, isZlibHeader } from './native.js';
-import { errorText, inside, startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
+import { errorText, inside, startsWith, type Decoder, type DecodeEnv, type Decoding, type Sink } from './types.js';
 
 const MIB = 1024 * 1024;
 /** Bytes of objects kept as possible delta bases. */
 const CACHE_BYTES = 16 * MIB;
-/** Objects larger than this are inflated as they stream (not kept, not a base); smaller ones in one piece. */
-const WHOLE = 8 * MIB;
+/** Objects larger than this are inflated as they stream; smaller ones in one piece (gathered, then inflated at once). */
+const WHOLE = 1 * MIB;
+/**
+ * The largest object kept as a base: one that streamed is kept when it is no larger (and its zlib stream fits the
+ * cache's share for one entry), a copy of its stream gathered as it is fed. It was the bound of objects inflated in one
+ * piece — 8 MiB gathered, 8 MiB inflated and the cache's copy at once (a pack holding an 8 MiB binary peaked the audit
+ * at 126–130 MiB RSS, 98–100 streamed) —: the same objects are bases as before.
+ */
+const BASE = 8 * MIB;
 /** The largest delta result built (from a kept base): larger is a bomb, or an object not audited whole (a limit). */
 const RESOLVE = 16 * MIB;
 /** git's own bound on a delta chain (`--depth`). */
@@ -74,7 +82,17 @@ class PackReader implements Decoding {
   /** The repository's hash length: 20 (sha1), 32 (sha256: told by a bundle's capability, the pack's name, or a REF_DELTA's id). */
   #idLength: number;
   readonly #cache = new ObjectCache(CACHE_BYTES);
-  #stream: { object: ObjectStream; header: ObjectHeader; offset: number; start: number; fed: number } | undefined;
+  #stream:
+    | {
+        object: ObjectStream;
+        header: ObjectHeader;
+        offset: number;
+        start: number;
+        fed: number;
+        /** A whole object that may be a base: a copy of its input so far (while within the cache's share), its id's hash. */
+        base?: { pieces: Buffer[]; bytes: number; hash: Hash };
+      }
+    | undefined;
 
   constructor(readonly env: DecodeEnv) {
     this.#idLength = /pack-[0-9a-f]{64}\.pack/.test(env.path) ? 32 : 20;
@@ -89,6 +107,7 @@ class PackReader implements Decoding {
     const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     if (this.#stream) {
       this.#stream.fed += chunk.length;
+      this.#keep(chunk);
       const end = await this.#stream.object.feed(chunk);
       if (!end || !(await this.#streamed(end))) return;
       return this.#run(false);
@@ -192,10 +211,23 @@ class PackReader implements Decoding {
     }
     const start = this.#pos + h.length;
     if (h.size > WHOLE) {
-      // Large: inflated as it streams (not a base), what the buffer holds fed first.
+      // Large: inflated as it streams, what the buffer holds fed first; named by its offset (its id is known only at its
+      // end), and kept as a base when it may be one (no larger than BASE, its stream within the cache's share).
       const name = `@${offset}${h.type >= 6 ? ' (delta)' : ''}`;
       const fed = this.#buf.subarray(start);
-      this.#stream = { object: new ObjectStream(this.env, this.env.open(name)), header: h, offset, start: this.#at + start, fed: fed.length };
+      const base = h.type < 6 && h.size <= BASE ? { pieces: [] as Buffer[], bytes: 0, hash: objectHash(h.type, h.size, this.#idLength) } : undefined;
+      const sink = this.env.open(name);
+      const hashed: Sink = base
+        ? {
+            write: (b) => {
+              base.hash.update(b);
+              return sink.write(b);
+            },
+            end: () => sink.end(),
+          }
+        : sink;
+      this.#stream = { object: new ObjectStream(this.env, hashed), header: h, offset, start: this.#at + start, fed: fed.length, base };
+      this.#keep(fed);
       [this.#buf, this.#pos] = [Buffer.alloc(0), 0];
       const end = await this.#stream.object.feed(fed);
       return !!end && (await this.#streamed(end));
@@ -207,7 +239,11 @@ class PackReader implements Decoding {
     let data: Buffer;
     let used: number;
     try {
-      const r = zlib.inflateSync(this.#buf.subarray(start, start + Math.min(have, bound)), { info: true, maxOutputLength: Math.max(1, h.size) }) as unknown as {
+      const r = zlib.inflateSync(this.#buf.subarray(start, start + Math.min(have, bound)), {
+        info: true,
+        maxOutputLength: Math.max(1, h.size),
+        chunkSize: Math.max(64, h.size + 1),
+      }) as unknown as {
         buffer: Buffer;
         engine: zlib.Inflate;
       };
@@ -249,7 +285,23 @@ class PackReader implements Decoding {
     }
     this.#read++;
     [this.#at, this.#buf, this.#pos] = [s.start + s.fed - end.rest.length, end.rest, 0];
+    const used = s.fed - end.rest.length;
+    if (s.base && s.base.bytes >= used) {
+      const zlib = Buffer.allocUnsafeSlow(used); // its own buffer, exactly its size: the cache keeps it as it is
+      let at = 0;
+      for (const piece of s.base.pieces) at += piece.copy(zlib, at, 0, Math.min(piece.length, used - at));
+      this.#cache.put(s.offset, { type: s.header.type, zlib, size: s.header.size, id: s.base.hash.digest('hex'), depth: 0 });
+    }
     return true;
+  }
+
+  /** A copy of input fed to a streaming object that may be a base, while it is within the cache's share for one entry. */
+  #keep(bytes: Buffer): void {
+    const base = this.#stream?.base;
+    if (!base) return;
+    base.bytes += bytes.length;
+    if (base.bytes > this.#cache.budget / 4) this.#stream!.base = undefined;
+    else base.pieces.push(Buffer.from(bytes));
   }
 
   /** A whole object written under its id and kept as a possible base; a delta resolved first when its base is kept. */
