@@ -10,6 +10,7 @@ import { bzip2 } from './bzip2.js';
 import { cab } from './cab.js';
 import { compress } from './compress.js';
 import { cpio } from './cpio.js';
+import { cramfs } from './cramfs.js';
 import { deflateRaw } from './deflate-raw.js';
 import { dump } from './dump.js';
 import { fat } from './fat.js';
@@ -63,6 +64,7 @@ export const DECODERS: readonly Decoder[] = [
   sqlite,
   redisRdb,
   fat,
+  cramfs,
   ar,
   cpio,
   rpm,

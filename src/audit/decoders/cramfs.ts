@@ -1,0 +1,128 @@
+/**
+ * cramfs images (`mkfs.cramfs`: initrds and root file systems of routers, set-top boxes, older
+ * embedded Linux). A file is compressed 4 KiB page by page, each page a zlib stream of its own
+ * after the file's table of block end offsets; the search inside finds each stream on its own, so
+ * a value across two pages is cut. The image is held up to MAX_IMAGE and at its end each file of
+ * more than one page is written whole, its pages inflated in order, as `rootfs.cramfs!/etc/app.conf`;
+ * the image's own bytes are read on as plain content under its path, less its superblock, so a
+ * one-page file's stream is still found there. Images with the extended block pointer flag (a page
+ * stored or at another offset, mkfs.cramfs -X) are read too where a pointer says no such thing.
+ */
+import { inflateSync } from 'node:zlib';
+import { trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
+
+const MAX_IMAGE = 64 << 20;
+const PAGE = 4096;
+const SUPER = 76;
+
+/** The cramfs magic (little-endian) and its signature, at 0 (or 512, after a boot block, read as plain). */
+export const isCramfs = (h: Uint8Array) =>
+  h.length >= SUPER &&
+  h[0] === 0x45 &&
+  h[1] === 0x3d &&
+  h[2] === 0xcd &&
+  h[3] === 0x28 &&
+  Buffer.from(h.subarray(16, 32)).toString('latin1') === 'Compressed ROMFS';
+
+interface Inode {
+  /** The inode's bytes with its name. */
+  length: number;
+  mode: number;
+  size: number;
+  name: string;
+  offset: number;
+}
+
+function inode(img: Buffer, at: number): Inode | undefined {
+  if (at + 12 > img.length) return undefined;
+  const w = img.readUInt32LE(at + 8);
+  const nameLength = (w & 0x3f) * 4;
+  if (at + 12 + nameLength > img.length) return undefined;
+  return {
+    length: 12 + nameLength,
+    mode: img.readUInt16LE(at),
+    size: img.readUInt32LE(at + 4) & 0xffffff,
+    name: img
+      .subarray(at + 12, at + 12 + nameLength)
+      .toString('utf8')
+      .replace(/\0+$/, ''),
+    offset: (w >>> 6) * 4,
+  };
+}
+
+/** A file's pages inflated and joined, or undefined when a page cannot be read. */
+function fileBytes(img: Buffer, f: Inode): Buffer | undefined {
+  const pages = Math.ceil(f.size / PAGE);
+  if (f.offset + pages * 4 > img.length) return undefined;
+  const out: Buffer[] = [];
+  let start = f.offset + pages * 4;
+  for (let p = 0; p < pages; p++) {
+    const end = img.readUInt32LE(f.offset + p * 4);
+    if (end < start || end > img.length) return undefined;
+    const page =
+      end === start ? Buffer.alloc(Math.min(PAGE, f.size - p * PAGE)) : trial(() => inflateSync(img.subarray(start, end), { maxOutputLength: PAGE }));
+    if (!page || typeof page === 'symbol') return undefined;
+    out.push(page);
+    start = end;
+  }
+  return Buffer.concat(out).subarray(0, f.size);
+}
+
+/** Every regular file of more than one page: its path and bytes (undefined bytes: a file that could not be read). */
+export function* multiPageFiles(img: Buffer): Generator<[string, Buffer | undefined]> {
+  const root = inode(img, 64);
+  if (!root) return;
+  const dirs: Array<[string, Inode]> = [['', root]];
+  const seen = new Set<number>();
+  while (dirs.length) {
+    const [base, dir] = dirs.pop()!;
+    if (seen.has(dir.offset)) continue;
+    seen.add(dir.offset);
+    for (let at = dir.offset; at < dir.offset + dir.size;) {
+      const e = inode(img, at);
+      if (!e) break;
+      at += e.length;
+      const path = `${base}${e.name}`;
+      const type = e.mode & 0xf000;
+      if (type === 0x4000 && e.offset) dirs.push([`${path}/`, e]);
+      else if (type === 0x8000 && e.size > PAGE) yield [path, fileBytes(img, e)];
+    }
+  }
+}
+
+export const cramfs: Decoder = {
+  name: 'cramfs image',
+  sniff: isCramfs,
+  open(env: DecodeEnv): Decoding {
+    const plain = env.openAt(env.path);
+    let held: Buffer[] | undefined = [];
+    let size = 0;
+    return {
+      async push(bytes) {
+        if (env.stopped) return;
+        const skip = Math.max(0, Math.min(bytes.length, SUPER - size));
+        size += bytes.length;
+        if (held && size <= MAX_IMAGE) held.push(Buffer.from(bytes));
+        else held = undefined;
+        if (skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
+      },
+      async end() {
+        await plain.end();
+        const img = held && Buffer.concat(held);
+        held = undefined;
+        if (env.stopped) return;
+        if (!img) return env.limit(`a cramfs image over ${MAX_IMAGE >> 20} MiB: files across its pages are not joined`);
+        for (const [path, bytes] of multiPageFiles(img)) {
+          if (!bytes) {
+            env.limit(`a cramfs file whose pages cannot be read: it is not joined`, `${env.path}!/${path}`);
+            continue;
+          }
+          if (!env.allow(bytes.length)) return;
+          const sink = env.open(path);
+          await sink.write(bytes);
+          await sink.end();
+        }
+      },
+    };
+  },
+};
