@@ -125,35 +125,33 @@ export function buildxDriver(inspect: string): string | undefined {
 
 /** Looks at the machine: PATH lookups, and `docker` asked whether buildx (and its driver) and a daemon answer. */
 export async function probeBuilders(exec: Exec, env: Readonly<Record<string, string | undefined>>, buildxBuilder?: string): Promise<BuilderProbe> {
-  const docker = await onPath('docker', env.PATH);
-  // At once: each docker call is a CLI start and a daemon round trip.
-  const [inspect, clientVersion, buildctl, daemonless, buildah] = await Promise.all([
-    docker
-      ? exec.run('docker', ['buildx', 'inspect', ...(buildxBuilder ? [buildxBuilder] : [])], { env, timeoutMs: 15_000 }).then(
-          (r) => r.stdout,
-          () => undefined,
-        )
-      : undefined,
+  // At once, the docker calls first: each is a CLI start and a daemon round trip. Started before
+  // PATH is looked through: a docker that is not there fails to start, which says the same.
+  const [inspect, clientVersion, docker, buildctl, daemonless, buildah] = await Promise.all([
+    exec.run('docker', ['buildx', 'inspect', ...(buildxBuilder ? [buildxBuilder] : [])], { env, timeoutMs: 15_000 }).then(
+      (r) => r.stdout,
+      () => undefined,
+    ),
     // One CLI start for both: the client's version decides whether it builds without buildx; a daemon that does not answer fails it.
-    docker
-      ? exec.run('docker', ['version', '--format', '{{.Client.Version}}|{{.Server.Version}}'], { env, timeoutMs: 15_000 }).then(
-          (r) => r.stdout.trim().split('|')[0]!,
-          () => undefined,
-        )
-      : undefined,
+    exec.run('docker', ['version', '--format', '{{.Client.Version}}|{{.Server.Version}}'], { env, timeoutMs: 15_000 }).then(
+      (r) => r.stdout.trim().split('|')[0]!,
+      () => undefined,
+    ),
+    onPath('docker', env.PATH),
     onPath('buildctl', env.PATH),
     onPath('buildctl-daemonless.sh', env.PATH),
     onPath('buildah', env.PATH),
   ]);
-  const dockerDaemon = clientVersion !== undefined;
+  // Only a docker found on PATH counts (what the build and docker save will start).
+  const dockerDaemon = docker && clientVersion !== undefined;
   return {
-    buildx: inspect !== undefined,
-    buildxDockerDriver: inspect !== undefined && buildxDriver(inspect) === 'docker',
+    buildx: docker && inspect !== undefined,
+    buildxDockerDriver: docker && inspect !== undefined && buildxDriver(inspect) === 'docker',
     buildctl,
     daemonless,
     dockerDaemon,
     buildah,
-    ...(dockerDaemon && inspect === undefined ? await dockerBuildCli(exec, env, clientVersion) : {}),
+    ...(dockerDaemon && inspect === undefined ? await dockerBuildCli(exec, env, clientVersion!) : {}),
   };
 }
 

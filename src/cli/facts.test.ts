@@ -91,6 +91,7 @@ describe('the checkout itself', () => {
       expect(f.git.tag).toBe('v8.0.0');
       expect(f.git).toMatchObject({ sha: head, branch: 'main' });
       expect(f.commitTime).toBe(time);
+      expect(f.checkout).toEqual({ commitTime: time });
       expect(f.repository).toEqual({ url: 'https://gitlab.example.com/group/app', name: 'group/app' });
       git('checkout', '-q', '--detach');
       expect((await facts()).git).toEqual({ tag: 'v8.0.0', sha: head, scheduled: false });
@@ -116,6 +117,9 @@ describe('the checkout itself', () => {
       expect(f.git.sha).toBe(head);
       expect(f.commitTime).toBe(git('show', '-s', '--format=%cI', head));
       expect(f.commitTime).not.toBe('2001-02-03T04:05:06Z');
+      // HEAD's own time, what the pipeline would have asked git for had the CI's commit had none.
+      expect(f.checkout).toEqual({ commitTime: git('log', '-1', '--format=%cI', 'HEAD') });
+      expect(f.checkout?.commitTime).toMatch(/^2001-02-03T04:05:06/);
     } finally {
       git('reset', '-q', '--hard', head);
     }
@@ -125,10 +129,17 @@ describe('the checkout itself', () => {
     const empty = await mkdtemp(join(tmpdir(), 'hoist-facts-empty-'));
     try {
       execFileSync('git', ['init', '-q', '-b', 'trunk'], { cwd: empty, env: base });
-      expect((await cliFacts(exec, base, empty, {})).git).toEqual({ branch: 'trunk', scheduled: false });
+      const f = await cliFacts(exec, base, empty, {});
+      expect(f.git).toEqual({ branch: 'trunk', scheduled: false });
+      // The checkout has no commit time to give: the pipeline takes that answer rather than asking again.
+      expect(f.checkout).toEqual({});
       const outside = await mkdtemp(join(tmpdir(), 'hoist-facts-none-'));
       try {
-        expect(await cliFacts(exec, { ...base, GIT_CEILING_DIRECTORIES: tmpdir() }, outside, {})).toEqual({ git: { scheduled: false }, repository: {} });
+        expect(await cliFacts(exec, { ...base, GIT_CEILING_DIRECTORIES: tmpdir() }, outside, {})).toEqual({
+          git: { scheduled: false },
+          checkout: {},
+          repository: {},
+        });
       } finally {
         await rm(outside, { recursive: true, force: true });
       }

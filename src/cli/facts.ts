@@ -51,11 +51,16 @@ export function releaseTagOf(tags: readonly string[]): string | undefined {
   return versions.sort((a, b) => semver.rcompare(versionOfTag(a)!, versionOfTag(b)!))[0];
 }
 
+/** The context flags checked before anything starts (a process, the pipeline's modules): a refused line stays quick. */
+export function checkContextFlags(flags: Partial<Record<ContextFlag, string>>): void {
+  if (flags['pull-request'] !== undefined && !/^\d+$/.test(flags['pull-request']))
+    throw new UsageError(`--pull-request: '${flags['pull-request']}' is not a pull request number`, 'build');
+}
+
 export async function cliFacts(exec: Exec, env: Env, cwd: string, flags: Partial<Record<ContextFlag, string>>): Promise<RunFacts> {
   const git = async (...args: string[]) => (await exec.run('git', args, { env, cwd }).catch(() => undefined))?.stdout.trim() || undefined;
   const ci = ciVariables(env);
-  if (flags['pull-request'] !== undefined && !/^\d+$/.test(flags['pull-request']))
-    throw new UsageError(`--pull-request: '${flags['pull-request']}' is not a pull request number`, 'build');
+  checkContextFlags(flags);
   const pr = flags['pull-request'] ?? fromEnv(env, 'CHANGE_ID', 'BUILDKITE_PULL_REQUEST', 'CI_COMMIT_PULL_REQUEST') ?? ci.pr;
   // Two gits at once, each a process start a job script pays before its inputs are read: one for the
   // commit, its time and what points at it (%D: `HEAD -> main, tag: v1.0.0, origin/main`), one for
@@ -94,6 +99,8 @@ export async function cliFacts(exec: Exec, env: Env, cwd: string, flags: Partial
       scheduled: false,
     },
     ...(commitTime ? { commitTime } : {}),
+    // HEAD's time as the checkout gave it (none: no commit, or no checkout), so the pipeline does not ask git again.
+    checkout: headTime ? { commitTime: headTime } : {},
     repository: url ? { url, name: url.split('/').slice(3).join('/') } : {},
   };
 }

@@ -13,7 +13,7 @@ import { jsonText, logText } from '../platform/log-safe.js';
 import { redacting } from '../secrets/redacting-platform.js';
 import { cliDialect, cliSpelling } from './dialect.js';
 import { exitCodeFor } from './exit.js';
-import { cliFacts } from './facts.js';
+import { checkContextFlags, cliFacts } from './facts.js';
 import { envelope } from './json.js';
 import { childEnv } from './secret-env.js';
 import { humanSummary } from './summary.js';
@@ -31,6 +31,10 @@ export async function runPipeline(line: CommandLine, ctx: RunContext, load: () =
   // Tools Hoist runs get the environment without the secret variables Hoist read.
   const env = childEnv(ctx.env);
   const exec = createExec(redactor);
+  checkContextFlags(line.context);
+  // The pipeline's modules load while git is asked for the run's facts: neither waits for the other.
+  const pipeline = load();
+  pipeline.catch(() => undefined); // awaited below
   const facts = await cliFacts(exec, env, process.cwd(), line.context);
   const platform = redacting(
     createCliPlatform({ inputs: line.inputs, facts, env, redactor, out: streams.stderr, cwd: process.cwd(), quiet, dialect: cliDialect }),
@@ -40,7 +44,7 @@ export async function runPipeline(line: CommandLine, ctx: RunContext, load: () =
   let code = 0;
   try {
     await (
-      await load()
+      await pipeline
     )(realEffects(platform, redactor));
   } catch (error) {
     // A missing builder or Docker daemon is the machine's set-up, as bad as a bad flag: exit 2 (exit.ts).

@@ -9,6 +9,12 @@ export interface RunFacts {
   commitTime?: string;
   /** Where `commitTime` came from, for the log. */
   commitTimeFrom?: string;
+  /**
+   * What the checkout itself said of HEAD, when the front door has asked git already (the command
+   * line does, before its inputs): its commit time, or none (no commit yet, not a checkout). The
+   * pipeline takes it rather than asking git the same again (`platform/context.ts`).
+   */
+  checkout?: { commitTime?: string };
   defaultBranch?: string;
   repository: RepositoryFacts;
 }

@@ -103,6 +103,18 @@ describe('withCheckoutCommitTime', () => {
     expect(asked).toEqual([['log', '-1', '--format=%cI', 'HEAD']]);
     expect(got).toMatchObject({ commitTime: '2026-11-20T09:30:00+01:00', commitTimeFrom: "the checkout's commit time (git)" });
   });
+  it('asks git nothing when the front door read the checkout already (the command line), and gives what it found', async () => {
+    const never = async (): Promise<string> => {
+      throw new Error('git asked again');
+    };
+    const time = '2026-11-20T09:30:00+01:00';
+    expect(await withCheckoutCommitTime({ ...facts, checkout: { commitTime: time } }, never)).toMatchObject({
+      commitTime: time,
+      commitTimeFrom: "the checkout's commit time (git)",
+    });
+    const none = { ...facts, checkout: {} };
+    expect(await withCheckoutCommitTime(none, never)).toBe(none);
+  });
   it('keeps the CI system’s time, and no time outside a checkout', async () => {
     const given = { ...facts, commitTime: '2026-01-01T00:00:00Z' };
     expect(await withCheckoutCommitTime(given, async () => 'never asked')).toBe(given);

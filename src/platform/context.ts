@@ -97,7 +97,8 @@ export function gitlabFacts(env: Env): RunFacts {
  */
 export async function withCheckoutCommitTime(facts: RunFacts, askGit: (args: string[]) => Promise<string | undefined>): Promise<RunFacts> {
   if (facts.commitTime) return facts;
-  // HEAD: what the checkout holds is what is built, whichever commit the CI system names.
-  const time = await askGit(['log', '-1', '--format=%cI', 'HEAD']);
+  // HEAD: what the checkout holds is what is built, whichever commit the CI system names. Asked
+  // once: a front door that read the checkout already (the command line) says what it found.
+  const time = facts.checkout ? facts.checkout.commitTime : await askGit(['log', '-1', '--format=%cI', 'HEAD']);
   return time && /^\d{4}-\d{2}-\d{2}T/.test(time) ? { ...facts, commitTime: time, commitTimeFrom: "the checkout's commit time (git)" } : facts;
 }
