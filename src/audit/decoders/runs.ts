@@ -15,6 +15,11 @@ import { ByteLists } from './runs-bytes.js';
 import { RunScanner, type Family } from './runs-scan.js';
 import { EncodedWords } from './rfc2047.js';
 import { Utf7Text } from './utf7.js';
+import { DECIMAL_ESCAPES } from './decimal-escapes.js';
+import { LITERAL_JOINS } from './literal-joins.js';
+import { META_NOTATION } from './meta-notation.js';
+import { RTF_ESCAPES } from './rtf-escapes.js';
+import { RewrittenText } from './text-rewrite.js';
 import { isMangledSymbol, isWords } from './symbols.js';
 import type { Sink } from './types.js';
 
@@ -105,8 +110,12 @@ export class EncodedRuns {
   readonly #base64: RunScanner;
   readonly #anchored: AnchoredRuns;
   readonly #base85: RunScanner[];
-  /** Text only: byte lists (`0x41, 0x42`, `[65,66]`, `41:42`), a mail's RFC 2047 words, UTF-7 text (`utf7.ts`). */
-  readonly #text: Array<ByteLists | EncodedWords | Utf7Text>;
+  /**
+   * Text only: byte lists (`0x41, 0x42`, `[65,66]`, `41:42`), a mail's RFC 2047 words, UTF-7 text (`utf7.ts`), and text
+   * rewritten where a writer cut a value into literals or continued lines, wrote bytes as decimal `\DDD` or in `cat -v`'s
+   * M- notation, or in RTF's `\'e9` and `\u8364?` (`text-rewrite.ts`).
+   */
+  readonly #text: Array<ByteLists | EncodedWords | Utf7Text | RewrittenText>;
   #offset = 0;
   /** The end of the chunk before, from a byte that may begin an escape it cut. */
   #cut: Buffer = Buffer.alloc(0);
@@ -123,7 +132,8 @@ export class EncodedRuns {
     this.#base64 = new RunScanner(BASE64, open, delimited);
     this.#anchored = new AnchoredRuns(open);
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
-    this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open)] : [];
+    const rewritten = () => new RewrittenText([LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES], open);
+    this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];
   }
 
   /** A chunk of the content: base64's runs after their escapes are read, the others as the bytes are. */

@@ -1,0 +1,148 @@
+/**
+ * A text reader that rewrites the text around a notation a writer put into it and routes the copy as
+ * content of its own (`!(<label> at N)`), for notations no escape family reads: what is found in the
+ * copy is what the writer's reader would see. A notation is met at a needle found natively
+ * (Buffer.indexOf, so text without one costs a few native searches a chunk) and confirmed by its
+ * `at` check; the text from CONTEXT bytes before the first confirmed place to CONTEXT after the last
+ * (places closer than twice CONTEXT are one window) is given to `rewrite`, and routed when the
+ * rewrite changed it. A chunk's last CONTEXT bytes wait for the next, so a window is whole whatever
+ * the chunk sizes; each place is read once (a window's context may overlap the next one's).
+ */
+import type { Sink } from './types.js';
+
+/** Bytes before the first place and after the last that are rewritten with them: a value this long is read whole. */
+export const CONTEXT = 1024;
+/** A window rewritten at once at most: a longer stretch of places is cut into windows of this size. */
+const MAX_WINDOW = 256 * 1024;
+
+/** Bytes either side of a place that must be text (`textAround`). */
+const AROUND = 16;
+
+/**
+ * Whether the AROUND bytes either side of `at` (as far as `b` holds them) are text: no control but tab and line breaks,
+ * and with `sevenBit` nothing above 0x7E (RTF, `\DDD`, `cat -v` and `sed -n l` write 7-bit text). A notation's needle
+ * met by chance in binary content that the router took for text (a `\` and a line break every 64 KiB of random bytes)
+ * is then no place: 32 random bytes pass one time in 50, or never when 7-bit.
+ */
+export function textAround(b: Uint8Array, at: number, sevenBit: boolean): boolean {
+  const top = sevenBit ? 0x7e : 0xff;
+  for (let i = Math.max(at - AROUND, 0), end = Math.min(at + AROUND, b.length); i < end; i++) {
+    const c = b[i]!;
+    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f || c > top) return false;
+  }
+  return true;
+}
+
+export interface Notation {
+  /** The label of the routed copy: `(<label> at N)`. */
+  label: string;
+  /** Byte strings at least one of which every place of the notation holds at its start. */
+  needles: Buffer[];
+  /** Whether the needle found at `at` of `b` begins a place of the notation (evidence, not a chance byte pair). */
+  at(b: Buffer, at: number): boolean;
+  /** The window rewritten, or undefined when nothing in it changed. */
+  rewrite(window: Buffer): Buffer | undefined;
+}
+
+/** One notation's reading of the shared text: its needles' next hits, and where its last window ended. */
+interface Reading {
+  notation: Notation;
+  hits: number[];
+  windowEnd: number;
+}
+
+/** The notations of one text, read over one carry (one copy of each chunk joined to the last one's end, not one each). */
+export class RewrittenText {
+  /** The chunk before's last bytes (CONTEXT and up to twice that), not yet read for places. */
+  #carry: Buffer = Buffer.alloc(0);
+  /** How many bytes at the carry's start were already read for places (its context only). */
+  #seen = 0;
+  #offset = 0;
+  readonly #readings: Reading[];
+
+  constructor(
+    notations: Notation[],
+    readonly open: (offset: number, alphabet: string) => Sink | undefined,
+  ) {
+    this.#readings = notations.map((notation) => ({ notation, hits: [], windowEnd: 0 }));
+  }
+
+  async push(chunk: Uint8Array): Promise<void> {
+    const fresh = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const whole = this.#carry.length ? Buffer.concat([this.#carry, fresh]) : fresh;
+    const base = this.#offset - this.#carry.length;
+    this.#offset += chunk.length;
+    await this.#read(whole, base, false);
+  }
+
+  async end(): Promise<void> {
+    const carry = this.#carry;
+    this.#carry = Buffer.alloc(0);
+    if (carry.length) await this.#read(carry, this.#offset - carry.length, true);
+  }
+
+  /** Reads the places of `b` from #seen up to its last CONTEXT bytes (all when `last`), keeping what the next chunk needs. */
+  async #read(b: Buffer, base: number, last: boolean): Promise<void> {
+    const limit = last ? b.length : Math.max(b.length - CONTEXT, 0);
+    for (const r of this.#readings) await this.#places(r, b, base, limit);
+    if (last) return;
+    // The next chunk reads on from `limit`; the CONTEXT before it (and after each window's end) is kept as its context.
+    const windowEnd = Math.min(...this.#readings.map((r) => r.windowEnd));
+    const kept = Math.min(Math.max(limit - CONTEXT, windowEnd, 0), limit);
+    this.#carry = Buffer.from(b.subarray(kept));
+    this.#seen = limit - kept;
+  }
+
+  /** One notation's places in `b` from #seen to `limit`, each window of them rewritten and routed. */
+  async #places(r: Reading, b: Buffer, base: number, limit: number): Promise<void> {
+    let from = this.#seen;
+    r.windowEnd = 0;
+    r.hits = r.notation.needles.map(() => -2);
+    for (;;) {
+      const first = next(r, b, from, limit);
+      if (first < 0) return;
+      let lastPlace = first;
+      let after = next(r, b, first + 1, limit);
+      while (after >= 0 && after - lastPlace < 2 * CONTEXT && after - first < MAX_WINDOW) {
+        lastPlace = after;
+        after = next(r, b, after + 1, limit);
+      }
+      const start = Math.max(first - CONTEXT, r.windowEnd, 0);
+      const end = Math.min(lastPlace + CONTEXT, b.length);
+      await this.#route(r.notation, b.subarray(start, end), base + start);
+      r.windowEnd = end;
+      if (after < 0) return;
+      from = after;
+    }
+  }
+
+  async #route(notation: Notation, window: Buffer, offset: number): Promise<void> {
+    const out = notation.rewrite(window);
+    if (!out || out.length < 8) return;
+    const sink = this.open(offset, notation.label);
+    if (!sink) return;
+    await sink.write(out);
+    await sink.end();
+  }
+}
+
+/**
+ * The first confirmed place of `r`'s notation in `b` from `from` to `limit`, or -1; each needle's next hit is kept
+ * (`r.hits`, -1: none left in this read) so that a read is linear.
+ */
+function next(r: Reading, b: Buffer, from: number, limit: number): number {
+  const needles = r.notation.needles;
+  for (;;) {
+    let best = -1;
+    let which = -1;
+    for (let i = 0; i < needles.length; i++) {
+      let at = r.hits[i]!;
+      if (at !== -1 && at < from) at = r.hits[i] = b.indexOf(needles[i]!, from);
+      if (at >= 0 && at < limit && (best < 0 || at < best)) [best, which] = [at, i];
+    }
+    if (best < 0) return -1;
+    if (r.notation.at(b, best)) return best;
+    from = best + 1;
+    r.hits[which] = b.indexOf(needles[which]!, from);
+  }
+}
