@@ -33,7 +33,7 @@ GIT_IMAGE=hoist-lab/git:1
 PLAIN_PORT=5100 NODELETE_PORT=5300 TLS_PORT=5443 TOKEN_PORT=5200 ISSUER_PORT=5201 SSH_PORT=2222
 GIT_USER=hoistgit
 PROXY_PORT=3128 PROXY_DENY_PORT=3129
-APT_PACKAGES=(docker.io buildah skopeo docker-registry openssh-server busybox-static apache2-utils openssl git ca-certificates curl iproute2 procps rsync tinyproxy xz-utils bzip2 qemu-user-static zip unzip cpio brotli lz4 zstd rpm qpdf python3 binutils xxd 7zip php-cli ruby xorriso sqlite3 default-jdk-headless gpg python3-yaml ncompress lzip lzop gcab squashfs-tools sharutils gcc e2fsprogs pigz tabix python3-snappy systemd-journal-remote python3-msgpack python3-cbor2 python3-bson golang-go libsnappy-java rustc gdb dosfstools mtools redis-server bzip3 arj erofs-utils python3-fonttools python3-dnspython python3-icalendar python3-vobject python3-ldap librtf-writer-perl tcpdump bind9-utils)
+APT_PACKAGES=(docker.io buildah skopeo docker-registry openssh-server busybox-static apache2-utils openssl git ca-certificates curl iproute2 procps rsync tinyproxy xz-utils bzip2 qemu-user-static zip unzip cpio brotli lz4 zstd rpm qpdf python3 binutils xxd 7zip php-cli ruby xorriso sqlite3 default-jdk-headless gpg python3-yaml ncompress lzip lzop gcab squashfs-tools sharutils gcc e2fsprogs pigz tabix python3-snappy systemd-journal-remote python3-msgpack python3-cbor2 python3-bson golang-go libsnappy-java rustc gdb dosfstools mtools redis-server bzip3 arj erofs-utils python3-fonttools python3-dnspython python3-icalendar python3-vobject python3-ldap librtf-writer-perl tcpdump bind9-utils postgresql)
 MULTI_IMAGE=lab/busybox-multi:1.36 # in the plain registry: an index of linux/amd64 and linux/arm64
 
 log() { printf 'lab: %s\n' "$*" >&2; }

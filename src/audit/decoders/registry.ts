@@ -26,6 +26,7 @@ import { lzop } from './lzop.js';
 import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { openpgp } from './openpgp.js';
 import { pickle0 } from './pickle0.js';
+import { postgres } from './postgres.js';
 import { redisRdb } from './redis-rdb.js';
 import { rpm } from './rpm.js';
 import { sevenZip } from './sevenzip.js';
@@ -62,6 +63,7 @@ export const DECODERS: readonly Decoder[] = [
   bzip3,
   arj,
   sqlite,
+  postgres,
   redisRdb,
   fat,
   cramfs,

@@ -1,0 +1,162 @@
+/**
+ * A PostgreSQL data directory in an image (a database preloaded at build time, a `COPY` of pgdata):
+ * its relation files are pages (8 KiB by default, `pd_pagesize_version` 0x2004) and its WAL segments
+ * pages with their own headers. A value over ~2 KiB is stored compressed (pglz.ts), inline in its
+ * row or moved out of line into the TOAST table, cut into ~2 KiB chunks (one row each: `chunk_id`,
+ * `chunk_seq`, `chunk_data`) — so neither a compressed value nor an uncompressed one across two
+ * chunks is plain in the file. Read here: every inline compressed datum of a page (int-aligned within
+ * its tuples' area) decoded; every TOAST chunk row gathered by `chunk_id` and joined in order, then
+ * decoded if it is a compressed datum, else read joined as it is; in WAL segments, the records'
+ * bytes with the page headers taken out, every offset tried for an inline datum (records keep no
+ * alignment; a full-page image holds its page's rows). What is decoded is written to `path!(values)`;
+ * the file's own bytes are read on as plain content under its path, as before.
+ */
+import { compressedValue, inlineValues } from './pglz.js';
+import type { Decoder, DecodeEnv, Sink } from './types.js';
+
+/** What is held of TOAST chunks before the oldest values are joined as they are (a value's chunks are written together). */
+const MAX_HELD = 16 << 20;
+const NL = Buffer.from('\n');
+const u16 = (b: Uint8Array, at: number) => b[at]! | (b[at + 1]! << 8);
+const u32 = (b: Uint8Array, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+const powerOfTwo = (n: number, min: number, max: number) => n >= min && n <= max && (n & (n - 1)) === 0;
+
+/** A page size from a relation page's header at 0 (`pd_pagesize_version`: size | layout version 4), its pointers sane. */
+export function relationPageSize(h: Uint8Array): number | undefined {
+  if (h.length < 24 || h[18] !== 4) return undefined;
+  const size = u16(h, 18) & 0xff00 || 0x10000;
+  const [lower, upper, special] = [u16(h, 12), u16(h, 14), u16(h, 16)];
+  if (!powerOfTwo(size, 1024, 32768) || u16(h, 10) > 7) return undefined;
+  return lower >= 24 && (lower - 24) % 4 === 0 && lower <= upper && upper <= special && special <= size ? size : undefined;
+}
+
+/** A WAL segment's page size from its first page's long header (magic of PostgreSQL 11–18, segment and page sizes). */
+export function walPageSize(h: Uint8Array): number | undefined {
+  if (h.length < 40 || h[1] !== 0xd1 || h[0]! < 0x01 || !(u16(h, 2) & 0x0002)) return undefined;
+  return powerOfTwo(u32(h, 32), 1 << 20, 1 << 30) && powerOfTwo(u32(h, 36), 1024, 32768) ? u32(h, 36) : undefined;
+}
+
+/** The TOAST chunk rows of a relation page: [chunk_id, chunk_seq, chunk_data] for each row of that shape. */
+export function* toastChunks(page: Uint8Array): Generator<[number, number, Uint8Array]> {
+  const lower = u16(page, 12);
+  for (let p = 24; p + 4 <= lower && p + 4 <= page.length; p += 4) {
+    const lp = u32(page, p);
+    const [off, flags, len] = [lp & 0x7fff, (lp >>> 15) & 3, lp >>> 17];
+    if (flags !== 1 || len < 34 || off + len > page.length) continue; // LP_NORMAL only
+    if ((u16(page, off + 18) & 0x7ff) !== 3 || page[off + 22] !== 24) continue; // three columns, no nulls
+    const seq = u32(page, off + 28);
+    if (seq > 1 << 20) continue;
+    const v = off + 32;
+    const b = page[v]!;
+    const [size, head] = b & 1 ? [b >>> 1, 1] : (b & 3) === 0 ? [u32(page, v) >>> 2, 4] : [0, 0];
+    if (head && size === len - 32 && size > head) yield [u32(page, off + 24), seq, page.subarray(v + head, v + size)];
+  }
+}
+
+/** Chunks gathered by value, joined in order once the value is complete or the hold is full. */
+class Toast {
+  readonly #values = new Map<number, Uint8Array[]>();
+  #held = 0;
+
+  add(id: number, seq: number, data: Uint8Array): Buffer[] {
+    let chunks = this.#values.get(id);
+    if (!chunks) this.#values.set(id, (chunks = []));
+    chunks[seq] = Buffer.from(data);
+    this.#held += data.length;
+    const out: Buffer[] = [];
+    for (const oldest of this.#values.keys()) {
+      if (this.#held <= MAX_HELD || oldest === id) break;
+      out.push(this.#take(oldest));
+    }
+    return out;
+  }
+
+  /** Every value still held, joined. */
+  drain(): Buffer[] {
+    return [...this.#values.keys()].map((id) => this.#take(id));
+  }
+
+  #take(id: number): Buffer {
+    const chunks = this.#values.get(id)!;
+    this.#values.delete(id);
+    const parts: Uint8Array[] = [];
+    for (const c of chunks) if (c) parts.push(c);
+    const joined = Buffer.concat(parts);
+    this.#held -= joined.length;
+    return compressedValue(joined, 0, joined.length) ?? joined;
+  }
+}
+
+function reader(env: DecodeEnv, pageSize: number, wal: boolean) {
+  const plain = env.openAt(env.path);
+  const values: Sink = env.openAt(`${env.path.endsWith('!') ? env.path : `${env.path}!`}(values)`);
+  const toast = new Toast();
+  let pending = Buffer.alloc(0);
+  let first = true;
+  let records = Buffer.alloc(0); // WAL: the records' bytes not yet settled, page headers taken out
+  const emit = async (found: Iterable<Buffer>) => {
+    for (const v of found) {
+      if (!env.allow(v.length + 1)) return;
+      await values.write(Buffer.concat([v, NL]));
+    }
+  };
+  const walRecords = async (page: Buffer, last: boolean) => {
+    const head = page[2]! & 0x02 ? 40 : 24;
+    records = Buffer.concat([records, page.subarray(Math.min(head, page.length))]);
+    const settled = last ? records.length : Math.max(0, records.length - pageSize);
+    await emit(inlineValues(records, 0, records.length, 1, settled));
+    records = records.subarray(settled);
+  };
+  const page = async (p: Buffer, last: boolean) => {
+    if (wal) return walRecords(p, last);
+    if (p.length < 24 || relationPageSize(p) !== pageSize) return;
+    await emit(inlineValues(p, u16(p, 14), u16(p, 16), 4));
+    for (const [id, seq, data] of toastChunks(p)) await emit(toast.add(id, seq, data));
+  };
+  return {
+    async push(bytes: Uint8Array) {
+      if (env.stopped) return;
+      // Less the first page's header, which holds nothing of the rows, so that the plain read is not claimed again.
+      const skip = first ? Math.min(bytes.length, wal ? 40 : 24) : 0;
+      first = false;
+      if (skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
+      pending = pending.length ? Buffer.concat([pending, bytes]) : Buffer.from(bytes);
+      let at = 0;
+      for (; at + pageSize <= pending.length && !env.stopped; at += pageSize) await page(pending.subarray(at, at + pageSize), false);
+      pending = Buffer.from(pending.subarray(at));
+    },
+    async end() {
+      await plain.end();
+      if (!env.stopped) {
+        await page(pending, true);
+        await emit(toast.drain());
+      }
+      await values.end();
+    },
+  };
+}
+
+export const postgres: Decoder = {
+  name: 'PostgreSQL file',
+  sniff: (h) => relationPageSize(h) !== undefined || walPageSize(h) !== undefined,
+  open(env: DecodeEnv) {
+    let opened: ReturnType<typeof reader> | undefined;
+    let head = Buffer.alloc(0); // the first page's header, gathered before the kind of file is told from it
+    const start = () => {
+      const wal = walPageSize(head);
+      opened = reader(env, wal ?? relationPageSize(head) ?? 8192, wal !== undefined);
+      return opened.push(head);
+    };
+    return {
+      async push(bytes) {
+        if (opened) return opened.push(bytes);
+        head = Buffer.concat([head, bytes]);
+        if (head.length >= 40) await start();
+      },
+      async end() {
+        if (!opened) await start();
+        await opened!.end();
+      },
+    };
+  },
+};
