@@ -13,6 +13,13 @@ import { A85, B85, decode85 } from './runs-base85.js';
 import type { Sink } from './types.js';
 
 const OPENINGS = ['GIT binary patch', '<~', 'begin '].map((s) => Buffer.from(s));
+/**
+ * What of each opening is searched for: at most its first 7 bytes, the rest compared where they are
+ * found. Buffer.indexOf looks for a needle of 8 bytes or more by Boyer-Moore-Horspool, not by memchr
+ * of its first byte: `GIT binary patch` took 17 times as long as `GIT bin` on random bytes (0.6
+ * against 0.035 ms a MiB alone; the whole of AnchoredRuns went from 0.13–0.17 to 0.09–0.11).
+ */
+const SEARCHED = OPENINGS.map((o) => o.subarray(0, 7));
 const LONGEST_OPENING = 16;
 /** A line longer than this is not one of these formats' (their data lines are at most 67 characters). */
 const MAX_LINE = 1024;
@@ -168,6 +175,18 @@ function adobe(open: (offset: number, alphabet: string) => Sink | undefined, off
   };
 }
 
+/** Where opening `k` first stands whole in `bytes` from `from` on, or -1 (as `bytes.indexOf(OPENINGS[k], from)`). */
+function find(bytes: Buffer, k: number, from: number): number {
+  const whole = OPENINGS[k]!;
+  const part = SEARCHED[k]!;
+  next: for (let at = bytes.indexOf(part, from); at >= 0; at = bytes.indexOf(part, at + 1)) {
+    if (at + whole.length > bytes.length) return -1;
+    for (let j = part.length; j < whole.length; j++) if (bytes[at + j] !== whole[j]) continue next;
+    return at;
+  }
+  return -1;
+}
+
 /** The formats that announce themselves in one content, fed chunk by chunk. */
 export class AnchoredRuns {
   #reader: Reader | undefined;
@@ -236,7 +255,7 @@ export class AnchoredRuns {
     let first = -1;
     for (let k = 0; k < OPENINGS.length; k++) {
       let at = seen[k]!;
-      if (at === -2 || (at >= 0 && at < from)) at = seen[k] = bytes.indexOf(OPENINGS[k]!, from);
+      if (at === -2 || (at >= 0 && at < from)) at = seen[k] = find(bytes, k, from);
       if (at >= 0 && (first < 0 || at < first)) first = at;
     }
     return first;

@@ -1,0 +1,74 @@
+// Property: the openings of `runs-anchored.ts` are found whole — searched by their first bytes, the
+// rest compared where those stand — wherever the chunks are cut, and near misses (`GIT binary`
+// followed by anything but ` patch`, an opening cut by the content's end) open nothing. Nearest
+// real-world variant: a `git format-patch --binary` file inside a layer, among binary bytes that
+// hold `GIT bin` by chance, read by 256 KiB chunks at any alignment.
+import { describe, expect, it } from 'vitest';
+import { deflateSync } from 'node:zlib';
+import { AnchoredRuns } from './runs-anchored.js';
+import { B85 } from './runs-base85.js';
+import { seededPerTest } from '../../../test/support/random.js';
+
+/** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it); the tests that draw name it. */
+const rand = seededPerTest(28);
+
+const ALPHABET = Array.from({ length: 256 }, (_, c) => c)
+  .filter((c) => B85[c]! >= 0)
+  .sort((a, b) => B85[a]! - B85[b]!)
+  .map((c) => String.fromCharCode(c))
+  .join('');
+
+/** A git binary patch of `data`: a literal hunk, base85 lines of at most 52 bytes, a blank line. */
+function gitPatch(data: Buffer): string {
+  const z = deflateSync(data);
+  let out = `GIT binary patch\nliteral ${data.length}\n`;
+  for (let o = 0; o < z.length; o += 52) {
+    const line = z.subarray(o, o + 52);
+    const padded = Buffer.concat([line, Buffer.alloc((4 - (line.length % 4)) % 4)]);
+    let enc = '';
+    for (let g = 0; g < padded.length; g += 4) {
+      let v = padded.readUInt32BE(g);
+      let group = '';
+      for (let k = 0; k < 5; k++, v = Math.floor(v / 85)) group = ALPHABET[v % 85] + group;
+      enc += group;
+    }
+    out += String.fromCharCode(line.length <= 26 ? 64 + line.length : 96 + line.length - 26) + enc + '\n';
+  }
+  return `${out}\n`;
+}
+
+async function readings(input: Buffer, size: number): Promise<Array<{ at: number; alphabet: string; bytes: string }>> {
+  const out: Array<{ at: number; alphabet: string; parts: Buffer[] }> = [];
+  const runs = new AnchoredRuns((at, alphabet) => {
+    const r = { at, alphabet, parts: [] as Buffer[] };
+    out.push(r);
+    return { write: (b) => void r.parts.push(Buffer.from(b)), end: () => undefined };
+  });
+  for (let i = 0; i < input.length; i += size) await runs.push(input.subarray(i, i + size));
+  await runs.end();
+  return out.map((r) => ({ at: r.at, alphabet: r.alphabet, bytes: Buffer.concat(r.parts).toString('hex') }));
+}
+
+describe(`AnchoredRuns openings (seed ${rand.seed})`, () => {
+  it('finds a git binary patch after near misses of its opening, however the chunks are cut', async () => {
+    const data = rand.bytes(300);
+    const misses = ['GIT binary', 'GIT binary patc', 'GIT binary-patch', 'GIT binXry patch', 'GIT binary patcH'].map((m) => `${m}\nliteral 9\n`);
+    const text = `${misses.join('')}${rand.bytes(200).toString('latin1')}\n${gitPatch(data)}GIT binary pat`;
+    const input = Buffer.from(text, 'latin1');
+    const at = input.indexOf('literal 300\n') + 'literal 300\n'.length;
+    const whole = await readings(input, input.length);
+    expect(whole).toHaveLength(1);
+    expect(whole[0]!.alphabet).toBe('git binary patch');
+    expect(whole[0]!.at).toBe(at);
+    expect(deflateSync(data).toString('hex')).toBe(whole[0]!.bytes);
+    for (const size of [1, 3, 7, 16, 17, 64, 1 + rand.int(200)]) expect(await readings(input, size)).toEqual(whole);
+  });
+
+  it('opens nothing on binary bytes that hold `GIT bin` but no whole opening (the clean twin)', async () => {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 64; i++) parts.push(rand.bytes(rand.int(4096)), Buffer.from(`GIT bin${rand.chars('ary patc', rand.int(9))}`, 'latin1'));
+    const input = Buffer.concat(parts);
+    expect(await readings(input, 65536)).toEqual([]);
+    expect(await readings(input, 1 + rand.int(4096))).toEqual([]);
+  });
+});
