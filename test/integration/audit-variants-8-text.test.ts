@@ -2,8 +2,8 @@
 // audit-variants*.test.ts), as an independent red team makes them: RTF by Perl's RTF::Writer, Python's
 // pprint of a long str and of bytes, a .pot by xgettext, DNS zones by dnspython and BIND's
 // named-checkzone (decimal \DDD escapes, 255-byte strings), iCalendar, vCard and LDIF by their Python
-// libraries, sed -n l, cat -v and cat -A, printf %q in the C locale, Ruby's inspect of a binary string,
-// Data::Dumper with Useqq, and tcpdump -X (a known gap) — each made by the real tool
+// libraries, sed -n l, cat -v and cat -A, printf %q in the C locale, tcpdump -X, Ruby's inspect of a
+// binary string, Data::Dumper with Useqq — each made by the real tool
 // (test/support/corpus/variant8-text.ts). All run through the bundle that ships (`node dist/cli.js
 // audit ./LAYOUT --audit-values-file F --json`), the image made and its cases asserted by
 // test/support/corpus/variant-round.ts.

@@ -18,6 +18,7 @@ import { Utf7Text } from './utf7.js';
 import { DECIMAL_ESCAPES } from './decimal-escapes.js';
 import { LITERAL_JOINS } from './literal-joins.js';
 import { META_NOTATION } from './meta-notation.js';
+import { PACKET_DUMP } from './packet-dump.js';
 import { RTF_ESCAPES } from './rtf-escapes.js';
 import { RewrittenText } from './text-rewrite.js';
 import { isMangledSymbol, isWords } from './symbols.js';
@@ -113,7 +114,7 @@ export class EncodedRuns {
   /**
    * Text only: byte lists (`0x41, 0x42`, `[65,66]`, `41:42`), a mail's RFC 2047 words, UTF-7 text (`utf7.ts`), and text
    * rewritten where a writer cut a value into literals or continued lines, wrote bytes as decimal `\DDD` or in `cat -v`'s
-   * M- notation, or in RTF's `\'e9` and `\u8364?` (`text-rewrite.ts`).
+   * M- notation, in RTF's `\'e9` and `\u8364?`, or as tcpdump's packet dumps (`text-rewrite.ts`).
    */
   readonly #text: Array<ByteLists | EncodedWords | Utf7Text | RewrittenText>;
   #offset = 0;
@@ -132,7 +133,7 @@ export class EncodedRuns {
     this.#base64 = new RunScanner(BASE64, open, delimited);
     this.#anchored = new AnchoredRuns(open);
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
-    const rewritten = () => new RewrittenText([LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES], open);
+    const rewritten = () => new RewrittenText([LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES, PACKET_DUMP], open);
     this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];
   }
 

@@ -36,6 +36,8 @@ export function textAround(b: Uint8Array, at: number, sevenBit: boolean): boolea
 export interface Notation {
   /** The label of the routed copy: `(<label> at N)`. */
   label: string;
+  /** Bytes before the first place and after the last rewritten with them (CONTEXT unless given). */
+  context?: number;
   /** Byte strings at least one of which every place of the notation holds at its start. */
   needles: Buffer[];
   /** Whether the needle found at `at` of `b` begins a place of the notation (evidence, not a chance byte pair). */
@@ -59,12 +61,15 @@ export class RewrittenText {
   #seen = 0;
   #offset = 0;
   readonly #readings: Reading[];
+  /** The widest context of the notations: what each chunk's end waits for, and what the carry keeps before it. */
+  readonly #context: number;
 
   constructor(
     notations: Notation[],
     readonly open: (offset: number, alphabet: string) => Sink | undefined,
   ) {
     this.#readings = notations.map((notation) => ({ notation, hits: [], windowEnd: 0 }));
+    this.#context = Math.max(...notations.map((n) => n.context ?? CONTEXT));
   }
 
   async push(chunk: Uint8Array): Promise<void> {
@@ -83,12 +88,12 @@ export class RewrittenText {
 
   /** Reads the places of `b` from #seen up to its last CONTEXT bytes (all when `last`), keeping what the next chunk needs. */
   async #read(b: Buffer, base: number, last: boolean): Promise<void> {
-    const limit = last ? b.length : Math.max(b.length - CONTEXT, 0);
+    const limit = last ? b.length : Math.max(b.length - this.#context, 0);
     for (const r of this.#readings) await this.#places(r, b, base, limit);
     if (last) return;
-    // The next chunk reads on from `limit`; the CONTEXT before it (and after each window's end) is kept as its context.
-    const windowEnd = Math.min(...this.#readings.map((r) => r.windowEnd));
-    const kept = Math.min(Math.max(limit - CONTEXT, windowEnd, 0), limit);
+    // The next chunk reads on from `limit`, with the context before it kept whole: a window begun there has all of its
+    // context, though a window of this chunk may have held some of it (a value there may be routed twice, never cut).
+    const kept = Math.max(limit - this.#context, 0);
     this.#carry = Buffer.from(b.subarray(kept));
     this.#seen = limit - kept;
   }
@@ -103,12 +108,13 @@ export class RewrittenText {
       if (first < 0) return;
       let lastPlace = first;
       let after = next(r, b, first + 1, limit);
-      while (after >= 0 && after - lastPlace < 2 * CONTEXT && after - first < MAX_WINDOW) {
+      while (after >= 0 && after - lastPlace < 2 * (r.notation.context ?? CONTEXT) && after - first < MAX_WINDOW) {
         lastPlace = after;
         after = next(r, b, after + 1, limit);
       }
-      const start = Math.max(first - CONTEXT, r.windowEnd, 0);
-      const end = Math.min(lastPlace + CONTEXT, b.length);
+      const context = r.notation.context ?? CONTEXT;
+      const start = Math.max(first - context, r.windowEnd, 0);
+      const end = Math.min(lastPlace + context, b.length);
       await this.#route(r.notation, b.subarray(start, end), base + start);
       r.windowEnd = end;
       if (after < 0) return;
