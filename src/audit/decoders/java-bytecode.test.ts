@@ -1,16 +1,20 @@
 // Property: a value held in a Java array initializer — `static final byte[] K = {…}` of its UTF-8 bytes, a `char[]` or
 // `short[]` of its characters — compiled by the real javac, is read back from the class file whole (its bytes one
-// opcode operand apart: `dup`, index, value, store), however the file is cut into chunks; an array of random bytes is
-// read as itself (no value in it), random bytes route nothing, an index out of order or fewer than 8 elements nothing.
-// Nearest real-world variant: a key obfuscated in source as a byte array literal, the class shipped without its source
-// (red team round 7, `java-byte-array` in variant7-binary.ts).
+// opcode operand apart: `dup`, index, value, store), however the file is cut into chunks, and found by the audit in
+// the class file and in a jar; the clean twins (the value changed, an array of random bytes) give nothing, and random
+// bytes route nothing. Nearest real-world variant: a key obfuscated in source as a byte array literal, the class
+// shipped without its source (red team round 7, `java-byte-array` in variant7-binary.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
+import { layoutGraph } from '../../oci/graph.js';
+import { readLayoutRoot } from '../../oci/layout.js';
+import { auditLayout } from '../audit.js';
 import { JavaArrays } from './java-bytecode.js';
+import { layoutOf } from './testing.js';
 
 /** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it); the tests that draw name it. */
 const rand = seededPerTest(2807);
@@ -72,6 +76,22 @@ async function arrays(bytes: Uint8Array, size: number): Promise<Array<{ name: st
   return out.map((r) => ({ name: r.name, at: r.at, bytes: Buffer.concat(r.parts) }));
 }
 
+/** The audit's findings of `v` in a layer holding `files`: each finding's path. */
+async function audit(v: string, files: Record<string, Uint8Array>): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'hoist-java-arrays-'));
+  try {
+    await layoutOf(dir, files);
+    const result = await auditLayout(dir, await layoutGraph(dir, await readLayoutRoot(dir)), {
+      secrets: [{ name: 'token', value: v }],
+      handedKeys: new Map(),
+      redact: (t) => t,
+    });
+    return result.findings.map((f) => f.where.replace(/^layer sha256:[0-9a-f]+ \([^)]*\), /, ''));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe(`Java array initializers in bytecode (seed ${rand.seed})`, () => {
   it('reads javac byte[], char[] and short[] initializers back whole, in chunks of 1, 7, 64 bytes and whole', async () => {
     const forms = ['byte', 'char', 'short'] as const;
@@ -110,5 +130,23 @@ describe(`Java array initializers in bytecode (seed ${rand.seed})`, () => {
     expect(await arrays(Buffer.from(skipped), 3)).toEqual([]);
     const short = [...opening, ...[0, 1, 2, 3, 4, 5, 6].flatMap((i) => element(i, 0x41 + i)), 0xb3, 0, 1];
     expect(await arrays(Buffer.from(short), 1)).toEqual([]);
+  });
+
+  it('is audited in a class file and in a jar: the value found under its array, the clean twins silent', async () => {
+    const v = value(true);
+    const twin = v.replace(/[A-Za-z0-9]$|[A-Za-z0-9](?=[^A-Za-z0-9]*$)/, (c) => (c === 'x' ? 'y' : 'x'));
+    const { classes, jar } = javac({
+      Keys: source('Keys', v, 'byte'),
+      Clean: source('Clean', twin, 'byte'),
+      Chars: source('Chars', v.replaceAll('😀', 'é'), 'char'),
+    });
+    const found = await audit(v, { 'app/Keys.class': classes.Keys!, 'app/app.jar': jar, 'app/Clean.class': classes.Clean! });
+    expect(found).toContainEqual(expect.stringMatching(/^app\/Keys\.class!\(Java byte\[\] initializer at \d+\)$/));
+    expect(found).toContainEqual(expect.stringMatching(/^app\/app\.jar!\/Keys\.class!\(Java byte\[\] initializer at \d+\)$/));
+    expect(found.filter((p) => p.includes('Clean'))).toEqual([]);
+    expect(await audit(v.replaceAll('😀', 'é'), { 'app/Chars.class': classes.Chars! })).toEqual([
+      expect.stringMatching(/^app\/Chars\.class!\(Java char\[\] initializer at \d+\)$/),
+    ]);
+    expect(await audit(v, { 'app/Clean.class': classes.Clean! })).toEqual([]);
   });
 });

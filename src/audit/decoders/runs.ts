@@ -12,6 +12,7 @@ import { safeEnd, unescapeRuns } from './run-escapes.js';
 import { AnchoredRuns } from './runs-anchored.js';
 import { BASE85_FAMILIES } from './runs-base85.js';
 import { ByteLists } from './runs-bytes.js';
+import { JavaArrays } from './java-bytecode.js';
 import { RunScanner, type Family } from './runs-scan.js';
 import { EncodedWords } from './rfc2047.js';
 import { Utf7Text } from './utf7.js';
@@ -117,6 +118,8 @@ export class EncodedRuns {
    * M- notation, in RTF's `\'e9` and `\u8364?`, or as tcpdump's packet dumps (`text-rewrite.ts`).
    */
   readonly #text: Array<ByteLists | EncodedWords | Utf7Text | RewrittenText>;
+  /** Binary or text: Java array initializers in bytecode (`java-bytecode.ts`: a class file, a jar's member). */
+  readonly #java: JavaArrays;
   #offset = 0;
   /** The end of the chunk before, from a byte that may begin an escape it cut. */
   #cut: Buffer = Buffer.alloc(0);
@@ -135,6 +138,7 @@ export class EncodedRuns {
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
     const rewritten = () => new RewrittenText([LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES, PACKET_DUMP], open);
     this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];
+    this.#java = new JavaArrays(open);
   }
 
   /** A chunk of the content: base64's runs after their escapes are read, the others as the bytes are. */
@@ -147,6 +151,7 @@ export class EncodedRuns {
     const masked = this.#mask(data);
     for (const scanner of this.#base85) await scanner.push(masked);
     for (const reader of this.#text) await reader.push(data);
+    await this.#java.push(data);
   }
 
   /**
@@ -183,5 +188,6 @@ export class EncodedRuns {
     await this.#anchored.end();
     for (const scanner of this.#base85) await scanner.end();
     for (const reader of this.#text) await reader.end();
+    await this.#java.end();
   }
 }

@@ -21,7 +21,7 @@ export const variant7Binary: Variant[] = [
 open('Keys.java', 'w').write('public class Keys {\\n  static final byte[] KEY = { ' + vals + ' };\\n  public static void main(String[] a) { System.out.println(KEY.length); }\\n}\\n')`) +
       `
 javac -d "$OUT" Keys.java`,
-    where: /java-byte-array\/Keys\.class$/,
+    where: /java-byte-array\/Keys\.class!\(Java byte\[\] initializer at \d+\)$/,
   },
   {
     id: 'gcore-ucs4',
