@@ -191,7 +191,7 @@ mke2fs -q -t ext4 -d root "$OUT/rootfs.ext4" 4M >/dev/null 2>&1`,
     script: `n=$(( \${#S} / 2 ))
 printf '#!/bin/sh\\nexport SERVICE_KEY="%s\\\\\\n%s"\\nexec /app/server\\n' "\${S:0:$n}" "\${S:$n}" > "$OUT/entrypoint.sh"
 ! grep -qF "$S" "$OUT/entrypoint.sh"`,
-    where: /shell-continued\/entrypoint\.sh$/,
+    where: /shell-continued\/entrypoint\.sh(!\(joined literals at \d+\))?$/,
   },
   {
     id: 'jar-manifest',
