@@ -164,7 +164,8 @@ export class GzipMembers implements Decoding {
   }
 
   async end(): Promise<void> {
-    if (this.#phase === 'deflate') await this.#memberEnded();
+    // A header with nothing after it (GZIPOutputStream's 10-byte header array in a JDK class) holds nothing unread: not named.
+    if (this.#phase === 'deflate' && this.#inflate) await this.#memberEnded();
     else if (this.#phase === 'header' && !this.#members && !this.#stopped && !this.env.stopped)
       this.env.limit('a damaged gzip stream (it ends inside its header)');
     this.#joined.forget();
