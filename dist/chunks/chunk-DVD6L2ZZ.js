@@ -1,3 +1,0 @@
-import { createRequire as __hoistCreateRequire } from 'node:module';
-const require = __hoistCreateRequire(import.meta.url);
-import{c}from"./chunk-OOHQWCNC.js";function i(e){let{context:t}=e.platform,o=f=>e.exec.run("git",f,{env:t.env,cwd:t.workspace}).then(n=>n.stdout.trim()||void 0,()=>{}),s;return()=>s??=c(t.facts,o)}export{i as a};
