@@ -9,6 +9,7 @@
  * stored or at another offset, mkfs.cramfs -X) are read too where a pointer says no such thing.
  */
 import { inflateSync } from 'node:zlib';
+import { heldImage } from './held-image.js';
 import { trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const MAX_IMAGE = 64 << 20;
@@ -93,36 +94,12 @@ export function* multiPageFiles(img: Buffer): Generator<[string, Buffer | undefi
 export const cramfs: Decoder = {
   name: 'cramfs image',
   sniff: isCramfs,
-  open(env: DecodeEnv): Decoding {
-    const plain = env.openAt(env.path);
-    let held: Buffer[] | undefined = [];
-    let size = 0;
-    return {
-      async push(bytes) {
-        if (env.stopped) return;
-        const skip = Math.max(0, Math.min(bytes.length, SUPER - size));
-        size += bytes.length;
-        if (held && size <= MAX_IMAGE) held.push(Buffer.from(bytes));
-        else held = undefined;
-        if (skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
-      },
-      async end() {
-        await plain.end();
-        const img = held && Buffer.concat(held);
-        held = undefined;
-        if (env.stopped) return;
-        if (!img) return env.limit(`a cramfs image over ${MAX_IMAGE >> 20} MiB: files across its pages are not joined`);
-        for (const [path, bytes] of multiPageFiles(img)) {
-          if (!bytes) {
-            env.limit(`a cramfs file whose pages cannot be read: it is not joined`, `${env.path}!/${path}`);
-            continue;
-          }
-          if (!env.allow(bytes.length)) return;
-          const sink = env.open(path);
-          await sink.write(bytes);
-          await sink.end();
-        }
-      },
-    };
-  },
+  open: (env: DecodeEnv): Decoding =>
+    heldImage(env, {
+      header: SUPER,
+      max: MAX_IMAGE,
+      tooLarge: `a cramfs image over ${MAX_IMAGE >> 20} MiB: files across its pages are not joined`,
+      unreadable: 'a cramfs file whose pages cannot be read: it is not joined',
+      files: multiPageFiles,
+    }),
 };

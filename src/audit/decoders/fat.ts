@@ -8,6 +8,7 @@
  * which are read on as plain content under the image's path (less its boot sector, which holds no
  * file), as before. An image larger than MAX_IMAGE is named: its cut files are not joined.
  */
+import { heldImage } from './held-image.js';
 import { type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const MAX_IMAGE = 64 << 20;
@@ -123,34 +124,15 @@ export function* cutFiles(img: Buffer, f: Fat): Generator<[string, Buffer]> {
 export const fat: Decoder = {
   name: 'FAT image',
   sniff: (h) => fatGeometry(h) !== undefined,
-  open(env: DecodeEnv): Decoding {
-    const plain = env.openAt(env.path);
-    let held: Buffer[] | undefined = [];
-    let size = 0;
-    return {
-      async push(bytes) {
-        if (env.stopped) return;
-        const skip = Math.max(0, Math.min(bytes.length, BOOT - size));
-        size += bytes.length;
-        if (held && size <= MAX_IMAGE) held.push(Buffer.from(bytes));
-        else held = undefined;
-        if (skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
-      },
-      async end() {
-        await plain.end();
-        const img = held && Buffer.concat(held);
-        held = undefined;
-        if (env.stopped) return;
-        if (!img) return env.limit(`a FAT image over ${MAX_IMAGE >> 20} MiB: files cut across its clusters are not joined`);
+  open: (env: DecodeEnv): Decoding =>
+    heldImage(env, {
+      header: BOOT,
+      max: MAX_IMAGE,
+      tooLarge: `a FAT image over ${MAX_IMAGE >> 20} MiB: files cut across its clusters are not joined`,
+      unreadable: 'a FAT file that cannot be read: it is not joined',
+      files: (img) => {
         const f = fatGeometry(img);
-        if (!f) return;
-        for (const [path, bytes] of cutFiles(img, f)) {
-          if (!env.allow(bytes.length)) return;
-          const sink = env.open(path);
-          await sink.write(bytes);
-          await sink.end();
-        }
+        return f ? cutFiles(img, f) : [];
       },
-    };
-  },
+    }),
 };
