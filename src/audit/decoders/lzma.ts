@@ -97,6 +97,52 @@ export function lzmaRun(props: LzmaProps, size: number | undefined, emit: Emit, 
   };
 }
 
+/** A header, then raw LZMA1: what `lzmaAlone` and a ZWS SWF (`swf.ts`) read alike, told apart by their header. */
+export interface HeadedLzma {
+  /** What a damaged one is called: `a damaged ${damaged} (why)`. */
+  damaged: string;
+  /** Why, when the content ends before `need` bytes. */
+  endsInHeader: string;
+  /** Bytes gathered before the header is parsed. */
+  need: number;
+  /** Where the LZMA data begins. */
+  body: number;
+  parse(header: Uint8Array): { props: LzmaProps; size: number | undefined } | undefined;
+}
+
+/** The header gathered and parsed, then the LZMA data decoded by `lzmaRun` up to the size it gives. */
+export function headedLzma(env: DecodeEnv, spec: HeadedLzma): Decoding & { readonly finished: boolean } {
+  const sink = env.open();
+  let header: Uint8Array = new Uint8Array(0);
+  let run: (Decoding & { readonly finished: boolean }) | undefined;
+  const fail = (why: string) => {
+    if (!env.stopped) env.limit(`a damaged ${spec.damaged} (${why}): the rest is not audited`);
+  };
+  return {
+    get finished() {
+      return run?.finished ?? false;
+    },
+    async push(bytes) {
+      if (env.stopped) return;
+      if (run) return run.push(bytes);
+      const joined = new Uint8Array(header.length + bytes.length);
+      joined.set(header);
+      joined.set(bytes, header.length);
+      header = joined;
+      if (header.length < spec.need) return;
+      const parsed = spec.parse(header);
+      if (!parsed) return fail('a header that cannot be read');
+      run = lzmaRun(parsed.props, parsed.size, emitTo(env, sink), fail);
+      await run.push(header.subarray(spec.body));
+    },
+    async end() {
+      if (run) await run.end();
+      else if (!env.stopped) fail(spec.endsInHeader);
+      await sink.end();
+    },
+  };
+}
+
 export const lzmaAlone: Decoder = {
   name: 'lzma',
   sniff: (h, path) => {
@@ -107,35 +153,6 @@ export const lzmaAlone: Decoder = {
     // common encoder writes (lc=3 lp=0 pb=2, a dictionary from 64 KiB, a size unknown or not zero) is claimed.
     return h[0] === 0x5d && header.props.dictSize >= 65536 && header.size !== 0;
   },
-  open(env: DecodeEnv): Decoding {
-    const sink = env.open();
-    let header: Uint8Array = new Uint8Array(0);
-    let run: (Decoding & { readonly finished: boolean }) | undefined;
-    const fail = (why: string) => {
-      if (!env.stopped) env.limit(`a damaged lzma stream (${why}): the rest is not audited`);
-    };
-    return {
-      get finished() {
-        return run?.finished ?? false;
-      },
-      async push(bytes) {
-        if (env.stopped) return;
-        if (run) return run.push(bytes);
-        const joined = new Uint8Array(header.length + bytes.length);
-        joined.set(header);
-        joined.set(bytes, header.length);
-        header = joined;
-        if (header.length < 14) return;
-        const parsed = aloneHeader(header);
-        if (!parsed) return fail('a header that cannot be read');
-        run = lzmaRun(parsed.props, parsed.size, emitTo(env, sink), fail);
-        await run.push(header.subarray(13));
-      },
-      async end() {
-        if (run) await run.end();
-        else if (!env.stopped) fail('the data ends inside its header');
-        await sink.end();
-      },
-    };
-  },
+  open: (env: DecodeEnv): Decoding =>
+    headedLzma(env, { damaged: 'lzma stream', endsInHeader: 'the data ends inside its header', need: 14, body: 13, parse: aloneHeader }),
 };

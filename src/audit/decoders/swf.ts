@@ -8,7 +8,7 @@
  * `CWS` (zlib after the 8 bytes) needs nothing of its own: its zlib stream is found inside.
  */
 import { parseProps } from './lzma-core.js';
-import { emitTo, lzmaRun, plausibleDict } from './lzma.js';
+import { headedLzma, plausibleDict } from './lzma.js';
 import { startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const HEADER = 17;
@@ -29,32 +29,6 @@ export function zwsHeader(h: Uint8Array): { size: number; props: NonNullable<Ret
 export const swfLzma: Decoder = {
   name: 'LZMA SWF',
   sniff: (h) => zwsHeader(h) !== undefined,
-  open(env: DecodeEnv): Decoding {
-    const sink = env.open();
-    let header: Uint8Array = new Uint8Array(0);
-    let run: (Decoding & { readonly finished: boolean }) | undefined;
-    const fail = (why: string) => {
-      if (!env.stopped) env.limit(`a damaged LZMA SWF (${why}): the rest is not audited`);
-    };
-    return {
-      get finished() {
-        return run?.finished ?? false;
-      },
-      async push(bytes) {
-        if (env.stopped) return;
-        if (run) return run.push(bytes);
-        header = Buffer.concat([header, bytes]);
-        if (header.length <= HEADER) return;
-        const parsed = zwsHeader(header);
-        if (!parsed) return fail('a header that cannot be read');
-        run = lzmaRun(parsed.props, parsed.size, emitTo(env, sink), fail);
-        await run.push(header.subarray(HEADER));
-      },
-      async end() {
-        if (run) await run.end();
-        else if (!env.stopped) fail('the file ends inside its header');
-        await sink.end();
-      },
-    };
-  },
+  open: (env: DecodeEnv): Decoding =>
+    headedLzma(env, { damaged: 'LZMA SWF', endsInHeader: 'the file ends inside its header', need: HEADER + 1, body: HEADER, parse: zwsHeader }),
 };
