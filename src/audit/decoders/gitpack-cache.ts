@@ -32,6 +32,8 @@ export class ObjectCache {
   #byId = new Map<string, number>();
   #bytes = 0;
   #protectedBytes = 0;
+  /** The last base inflated from its stream (one, beside the budget). */
+  #inflated: { at: number; data: Uint8Array } | undefined;
 
   constructor(readonly budget: number) {}
 
@@ -39,9 +41,14 @@ export class ObjectCache {
     return this.#bytes;
   }
 
+  /** Whether an entry holding `bytes` would be kept. */
+  keeps(bytes: number): boolean {
+    return bytes + OVERHEAD <= this.budget / 4;
+  }
+
   put(offset: number, entry: Cached): void {
     const held = (entry.data ?? entry.zlib)!;
-    if (held.length + OVERHEAD > this.budget / 4) return;
+    if (!this.keeps(held.length)) return;
     // What zlib gave may sit in a larger buffer, the input slice in a chunk: kept alone, so the budget counts what is held.
     if (held.buffer.byteLength > held.length + 1024 || (entry.zlib && held.byteOffset))
       entry = entry.data ? { ...entry, data: new Uint8Array(entry.data) } : { ...entry, zlib: new Uint8Array(held) };
@@ -69,8 +76,12 @@ export class ObjectCache {
       this.#probation.set(old, p);
     }
     this.#evict();
+    if (e.data) return { ...e, data: e.data };
+    // Inflated once while deltas after deltas name it (each version of a file against the newest): a 4 MiB base
+    // inflated again for each of 5 deltas was 20 MiB of buffers freed at once, which the allocator kept.
     // Into one buffer of its size (and the byte zlib needs to see the end), not 16 KiB pieces joined into another.
-    return { ...e, data: e.data ?? inflateSync(e.zlib!, { chunkSize: Math.max(64, e.size + 1) }) };
+    if (this.#inflated?.at !== at) this.#inflated = { at, data: inflateSync(e.zlib!, { chunkSize: Math.max(64, e.size + 1) }) };
+    return { ...e, data: this.#inflated.data };
   }
 
   #evict(): void {

@@ -60,8 +60,15 @@ export function readHeader(b: Uint8Array, at: number, offset: number, idLength: 
   return { type, size, length: i - at };
 }
 
+/** A delta's header: the base's size, the result's, and where its instructions start. */
+export interface DeltaSizes {
+  source: number;
+  target: number;
+  at: number;
+}
+
 /** A delta's header: the base's size and the result's, each a little-endian base-128 number. */
-export function deltaSizes(d: Uint8Array): { source: number; target: number; at: number } | undefined {
+export function deltaSizes(d: Uint8Array): DeltaSizes | undefined {
   let at = 0;
   const read = () => {
     let v = 0;
@@ -80,9 +87,24 @@ export function deltaSizes(d: Uint8Array): { source: number; target: number; at:
 }
 
 /** The result of applying delta `d` (whose header `deltaSizes` read) to `base`, or a reason the delta is damaged. */
-export function applyDelta(base: Uint8Array, d: Uint8Array, sizes: { source: number; target: number; at: number }): Buffer | string {
-  if (sizes.source !== base.length) return `a delta for a base of ${sizes.source} bytes applied to one of ${base.length}`;
+export function applyDelta(base: Uint8Array, d: Uint8Array, sizes: DeltaSizes): Buffer | string {
   const out = Buffer.allocUnsafe(sizes.target);
+  let o = 0;
+  const pieces = deltaPieces(base, d, sizes);
+  for (let p = pieces.next(); ; p = pieces.next()) {
+    if (p.done) return p.value ?? out;
+    out.set(p.value, o);
+    o += p.value.length;
+  }
+}
+
+/**
+ * The result of applying delta `d` to `base` as the pieces it is made of, in order — views of the base (a copy
+ * instruction) and of the delta (an insert), nothing copied — then undefined, or a reason the delta is damaged (its
+ * pieces so far are no object). What a result too large to keep is read from, never built whole.
+ */
+export function* deltaPieces(base: Uint8Array, d: Uint8Array, sizes: DeltaSizes): Generator<Uint8Array, string | undefined> {
+  if (sizes.source !== base.length) return `a delta for a base of ${sizes.source} bytes applied to one of ${base.length}`;
   let o = 0;
   let i = sizes.at;
   while (i < d.length) {
@@ -95,18 +117,18 @@ export function applyDelta(base: Uint8Array, d: Uint8Array, sizes: { source: num
       if (i > d.length) return 'a delta copy instruction cut short';
       if (size === 0) size = 0x10000;
       if (off + size > base.length) return 'a delta copying past the end of its base';
-      if (o + size > out.length) return 'a delta whose result is longer than it says';
-      out.set(base.subarray(off, off + size), o);
+      if (o + size > sizes.target) return 'a delta whose result is longer than it says';
+      yield base.subarray(off, off + size);
       o += size;
     } else if (cmd) {
       if (i + cmd > d.length) return 'a delta insert instruction cut short';
-      if (o + cmd > out.length) return 'a delta whose result is longer than it says';
-      out.set(d.subarray(i, i + cmd), o);
+      if (o + cmd > sizes.target) return 'a delta whose result is longer than it says';
+      yield d.subarray(i, i + cmd);
       o += cmd;
       i += cmd;
     } else return 'a delta with the reserved instruction 0';
   }
-  return o === out.length ? out : 'a delta whose result is shorter than it says';
+  return o === sizes.target ? undefined : 'a delta whose result is shorter than it says';
 }
 
 /** An object's id: the hash of `<type> <size>\0` and its content (sha1, or sha256 in a repository of that format). */

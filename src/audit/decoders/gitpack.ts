@@ -12,8 +12,8 @@
  */
 import type { Hash } from 'node:crypto';
 import * as zlib from 'node:zlib';
-import { ObjectCache } from './gitpack-cache.js';
-import { applyDelta, deltaSizes, objectHash, objectId, readHeader, REF_DELTA, type ObjectHeader } from './gitpack-objects.js';
+import { ObjectCache, type Cached } from './gitpack-cache.js';
+import { applyDelta, deltaPieces, deltaSizes, objectHash, objectId, readHeader, REF_DELTA, type DeltaSizes, type ObjectHeader } from './gitpack-objects.js';
 import { ObjectStream, type StreamEnd } from './gitpack-stream.js';
 import { deflateHeaderHolds, isZlibHeader } from './native.js';
 import { errorText, inside, startsWith, type Decoder, type DecodeEnv, type Decoding, type Sink } from './types.js';
@@ -326,15 +326,34 @@ class PackReader implements Decoding {
       );
       return this.#write(`@${offset} (delta)`, data);
     }
+    if (!this.#cache.keeps(sizes.target)) return this.#resolveStreamed(offset, base, data, sizes);
     const result = applyDelta(base.data, data, sizes);
-    if (typeof result === 'string') {
-      this.env.limit(`a damaged git delta (${result}): its inserted bytes scanned, not the object`, inside(this.env.path, `@${offset}`));
-      return this.#write(`@${offset} (delta)`, data);
-    }
+    if (typeof result === 'string') return this.#damagedDelta(offset, result, data);
     if (!this.env.allow(result.length)) return;
     const id = objectId(base.type, result, this.#idLength);
     this.#cache.put(offset, { type: base.type, data: result, size: result.length, id, depth: base.depth + 1 });
     return this.#write(id, result);
+  }
+
+  /**
+   * A delta whose result is too large to keep as a base: hashed for its id, then written, piece by piece as the delta
+   * reads from its base — never built whole (5 deltas of a 4 MiB log resolved whole took the audit from 125 to 145 MiB).
+   */
+  async #resolveStreamed(offset: number, base: Cached & { data: Uint8Array }, data: Buffer, sizes: DeltaSizes): Promise<void> {
+    const hash = objectHash(base.type, sizes.target, this.#idLength);
+    const pieces = deltaPieces(base.data, data, sizes);
+    let p = pieces.next();
+    for (; !p.done; p = pieces.next()) hash.update(p.value);
+    if (p.value !== undefined) return this.#damagedDelta(offset, p.value, data);
+    if (!this.env.allow(sizes.target)) return;
+    const sink = this.env.open(hash.digest('hex'));
+    for (const piece of deltaPieces(base.data, data, sizes)) await sink.write(piece);
+    await sink.end();
+  }
+
+  #damagedDelta(offset: number, why: string, data: Buffer): Promise<void> {
+    this.env.limit(`a damaged git delta (${why}): its inserted bytes scanned, not the object`, inside(this.env.path, `@${offset}`));
+    return this.#write(`@${offset} (delta)`, data);
   }
 
   async #write(name: string, data: Uint8Array): Promise<void> {
