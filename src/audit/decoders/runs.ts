@@ -19,9 +19,12 @@ import { Utf7Text } from './utf7.js';
 import { DECIMAL_ESCAPES } from './decimal-escapes.js';
 import { LITERAL_JOINS } from './literal-joins.js';
 import { META_NOTATION } from './meta-notation.js';
+import { MOJIBAKE } from './mojibake.js';
+import { OVERSTRIKE } from './overstrike.js';
 import { PACKET_DUMP } from './packet-dump.js';
 import { RTF_ESCAPES } from './rtf-escapes.js';
 import { RewrittenText } from './text-rewrite.js';
+import { WORD_DIFF } from './word-diff.js';
 import { isMangledSymbol, isWords } from './symbols.js';
 import type { Sink } from './types.js';
 
@@ -136,7 +139,7 @@ export class EncodedRuns {
     this.#base64 = new RunScanner(BASE64, open, delimited);
     this.#anchored = new AnchoredRuns(open);
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
-    const rewritten = () => new RewrittenText([LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES, PACKET_DUMP], open);
+    const rewritten = () => new RewrittenText([LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES, PACKET_DUMP, OVERSTRIKE, WORD_DIFF, MOJIBAKE], open);
     this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];
     this.#java = new JavaArrays(open);
   }

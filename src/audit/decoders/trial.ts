@@ -8,13 +8,18 @@ import { isUtf8 } from 'node:buffer';
 import * as zlib from 'node:zlib';
 import { trial } from './types.js';
 
-/** Whether the first bytes are not text (a NUL, or more than a tenth control or invalid bytes). */
+/**
+ * Whether the first bytes are not text (a NUL, or more than a tenth control or invalid bytes). A
+ * backspace between a character and itself, or after `_`, is text: nroff's overstrike (bold `c\bc`,
+ * underline `_\bc`), a formatted man page's every bold letter.
+ */
 export function looksBinary(head: Uint8Array): boolean {
   const n = Math.min(head.length, 512);
   let odd = 0;
   for (let i = 0; i < n; i++) {
     const b = head[i]!;
     if (b === 0) return true;
+    if (b === 8 && i > 0 && (head[i - 1] === head[i + 1] || head[i - 1] === 0x5f) && head[i - 1]! > 0x20) continue;
     if ((b < 0x20 && b !== 9 && b !== 10 && b !== 13) || b === 0x7f) odd++;
   }
   return odd * 10 > n;

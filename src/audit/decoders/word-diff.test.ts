@@ -1,0 +1,73 @@
+// Property: a rotated value diffed by the real git (`git diff --word-diff=plain --word-diff-regex=.`, each changed
+// character as [-a-]{+b+} between the characters both share) is read back whole — the new value and the old one — in
+// the rewritten copy, among unchanged lines at random, in chunks of 1/7/64/whole; a diff of two clean values holds
+// neither leaky one, and random text with stray [- and {+ gives no copy holding a value. Nearest real-world variant:
+// a review log of a config change rotating an API token, kept with the deploy artifacts (red team round 9).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { seededPerTest } from '../../../test/support/random.js';
+import { CHUNKS, rewritten } from './text-rewrite.testing.js';
+
+const rand = seededPerTest(31);
+const LABEL = 'word diff';
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const value = () =>
+  `${rand.chars(LETTERS, 2)}${Array.from({ length: rand.int(10, 40) }, () => (rand.int(8) ? rand.chars(LETTERS, 1) : rand.pick([...'+/=-_.é€']))).join('')}Z`;
+
+/** git's character word diff of a config whose values at `keys` changed from `old` to `now`, other lines at random. */
+function wordDiff(old: string[], now: string[]): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'hoist-word-diff-'));
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args]);
+  const config = (vals: string[]) => vals.map((v, i) => `${'\n'.repeat(rand.int(0, 3))}KEY_${i}=${v}\nPLAIN_${i}=${rand.chars(LETTERS, 12)}\n`).join('');
+  try {
+    git('init', '-q');
+    writeFileSync(join(dir, 'app.env'), config(old));
+    git('add', 'app.env');
+    git('commit', '-qm', 'one');
+    writeFileSync(join(dir, 'app.env'), config(now));
+    return git('diff', '--word-diff=plain', '--word-diff-regex=.');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe(`word diff (seed ${rand.seed})`, () => {
+  it('reads the new and the old values of a character word diff back whole', async () => {
+    const old = Array.from({ length: 8 }, value);
+    const now = Array.from({ length: 8 }, value);
+    const diff = wordDiff(old, now);
+    for (const size of CHUNKS) {
+      const read = (await rewritten(diff, size, LABEL)).join('\n');
+      expect(
+        [...old, ...now].filter((v) => !read.includes(v)),
+        `chunks of ${size}`,
+      ).toEqual([]);
+    }
+  });
+
+  it("reads the clean twin's diff without the leaky values", async () => {
+    const leaky = Array.from({ length: 6 }, value);
+    const diff = wordDiff(
+      leaky.map(() => value()),
+      leaky.map(() => value()),
+    );
+    for (const size of CHUNKS) {
+      const read = (await rewritten(diff, size, LABEL)).join('\n');
+      expect(leaky.filter((v) => read.includes(v))).toEqual([]);
+    }
+  });
+
+  it('finds no value in random text with stray markers; a marker without its close on its line routes nothing', async () => {
+    const values = Array.from({ length: 20 }, value);
+    const marks = ['[-', '-]', '{+', '+}', ' ', '\n'];
+    const text = Array.from({ length: 2000 }, () => (rand.int(4) ? rand.chars(LETTERS, rand.int(1, 6)) : rand.pick(marks))).join('');
+    for (const size of CHUNKS) {
+      const read = (await rewritten(Buffer.from(text), size, LABEL)).join('\n');
+      expect(values.filter((v) => read.includes(v))).toEqual([]);
+      expect(await rewritten(Buffer.from('a [-b\n-] c {+d\n+}\n'), size, LABEL)).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Word diffs: `git diff --word-diff=plain` (and `--color-words` with `--word-diff=plain`, `wdiff`)
+ * write a changed line once, its removed parts as `[-…-]` and its added parts as `{+…+}` between the
+ * parts both versions share; with a character regex (`--word-diff-regex=.`) a rotated token is cut
+ * into the characters it shares with the old one and the ones that changed, so neither version is a
+ * string of the text. A place is evidence where a `[-` or `{+` has its closing `-]` or `+}` on its
+ * line; the text around is rewritten twice — the new version (removed parts out, added parts kept),
+ * then a line break and the old one (added parts out, removed parts kept) on one line: git lays the
+ * diff out in the new version's lines, so an old line that git matched against several new ones is
+ * cut by their line breaks, which the old version never had — and routed (`(word diff at N)`,
+ * `text-rewrite.ts`).
+ */
+import type { Notation } from './text-rewrite.js';
+
+const OPEN_DEL = Buffer.from('[-');
+const OPEN_ADD = Buffer.from('{+');
+const CLOSE_DEL = Buffer.from('-]');
+const CLOSE_ADD = Buffer.from('+}');
+/** A part longer than this is no word diff's part (a line of a diff is seldom longer). */
+const MAX_PART = 4096;
+
+/** The end of the part opened at `at` (the index of its closing marker) on its line, or -1. */
+function closeOf(b: Buffer, at: number, close: Buffer): number {
+  const end = b.indexOf(close, at + 2);
+  if (end < 0 || end - at > MAX_PART) return -1;
+  const nl = b.indexOf(0x0a, at + 2);
+  return nl >= 0 && nl < end ? -1 : end;
+}
+
+/** One version of the window: the parts of `keep` kept (markers out), those of `drop` left out. */
+function version(w: Buffer, keep: [Buffer, Buffer], drop: [Buffer, Buffer]): { text: Buffer; marked: boolean } {
+  const parts: Buffer[] = [];
+  let from = 0;
+  let marked = false;
+  for (let i = 0; i < w.length - 1; i++) {
+    const c = w[i]!;
+    if (c !== 0x5b && c !== 0x7b) continue;
+    for (const [open, close, kept] of [
+      [...keep, true],
+      [...drop, false],
+    ] as Array<[Buffer, Buffer, boolean]>) {
+      if (w[i + 1] !== open[1] || c !== open[0]) continue;
+      const end = closeOf(w, i, close);
+      if (end < 0) continue;
+      parts.push(w.subarray(from, i));
+      if (kept) parts.push(w.subarray(i + 2, end));
+      from = end + 2;
+      i = end + 1;
+      marked = true;
+      break;
+    }
+  }
+  parts.push(w.subarray(from));
+  return { text: Buffer.concat(parts), marked };
+}
+
+export const WORD_DIFF: Notation = {
+  label: 'word diff',
+  needles: [OPEN_DEL, OPEN_ADD],
+  at(b, at) {
+    return closeOf(b, at, b[at] === 0x5b ? CLOSE_DEL : CLOSE_ADD) >= 0;
+  },
+  rewrite(w) {
+    const added = version(w, [OPEN_ADD, CLOSE_ADD], [OPEN_DEL, CLOSE_DEL]);
+    if (!added.marked) return undefined;
+    const removed = version(w, [OPEN_DEL, CLOSE_DEL], [OPEN_ADD, CLOSE_ADD]);
+    const old = removed.text.filter((c) => c !== 0x0a && c !== 0x0d);
+    return Buffer.concat([added.text, Buffer.from('\n'), old]);
+  },
+};
