@@ -11,12 +11,27 @@
  * Character dumps, `od -c` and `hexdump -c` (`chars`): an offset, then a cell a byte, right-aligned
  * in 4 columns — the character, a C escape (`\n`, `\0`), three octal digits, four blanks for a space,
  * a multibyte character in its first byte's cell and `**` in the cells of the rest.
+ * Byte columns in other radixes and orders: `xxd -b` (`bits`: 8 binary digits a byte), `xxd -e`
+ * (`xxdLE`: little-endian 4-byte groups, told from `xxd -g4` by the text column, which shows the
+ * bytes in order), `od -b` (`octal`: three octal digits a byte), `od -tu1` / `od -td1` (`decimal`,
+ * right-aligned); `od -tx1` with another type (`-tx1 -tc`) pads its bytes to 4 columns and prints a
+ * line of the other type under each, which shows no bytes here; `curl --trace` shows a block's data
+ * as 16 hex bytes a line before its text column.
  */
-export type DumpFormat = 'xxd' | 'canonical' | 'bytes' | 'words' | 'curl' | 'chars';
+export type DumpFormat = 'xxd' | 'xxdLE' | 'bits' | 'canonical' | 'bytes' | 'octal' | 'decimal' | 'words' | 'curl' | 'chars';
 
 const XXD = /^[0-9a-f]{4,16}: [0-9a-f]{2}/;
 const CANONICAL = /^[0-9a-f]{6,16} {2}(?:[0-9a-f]{2} {1,2}){2,}.*\|/;
 const BYTES = /^(?:[0-7]{7,}|[0-9a-f]{6,}|) [0-9a-f]{2}(?: [0-9a-f]{2}){3,}(?:\s+>.*<)?\s*$/;
+/** od -tx1 beside another type (-tx1 -tc): each byte in 4 columns, as od -tu1 writes a decimal below 100. */
+const BYTES_WIDE = /^(?:[0-7]{7,}|[0-9a-f]{6,}|)(?: {2}[0-9a-f]{2}){4,16}\s*$/;
+/** A line of od -c cells under a line of bytes (its offset blank). */
+const CHAR_LINE = /^(?: {7}| {6}|)(?: {3}[^ ]| {2}(?:\\[0abfnrtv]|\*\*)| [0-7]{3}| {4}| {1,3}[\x80-\xff]{2,4}){1,16}$/;
+const BITS = /^[0-9a-f]{4,16}: [01]{8}(?: [01]{8}){1,}(?: {2}|$)/;
+const OCTAL = /^(?:[0-7]{7,}|[0-9a-f]{6,}|) [0-7]{3}(?: [0-7]{3}){3,}\s*$/;
+const DECIMAL = /^(?:[0-7]{7,}|[0-9a-f]{6,}|)(?: {1,4}-?\d{1,3}){4,}\s*$/;
+/** xxd -e's first line: 4-byte groups, two blanks, the text column. */
+const XXD_GROUPS = /^[0-9a-f]{4,16}: ([0-9a-f]{8}(?: [0-9a-f]{8})*) {2}(.*)$/;
 const WORDS = /^[0-9a-f]{7,} [0-9a-f]{4}(?: [0-9a-f]{4}){3,}\s*$/;
 /** od -c's first line: a 7-digit offset (6 with -A x), then cells of 4 columns (at least 4 of them, one a single character). */
 const CHARS = /^[0-9a-f]{6,7}(?= {3}\S| {4})(?: {3}[^ ]| {2}(?:\\[0abfnrtv]|\*\*)| [0-7]{3}| {4}| {1,3}[\x80-\xff]{2,4}){4,16}$/;
@@ -25,6 +40,8 @@ const ESCAPES: Readonly<Record<string, number>> = { '\\0': 0, '\\a': 7, '\\b': 8
 const CURL = /^(?:== Info: |(?:=>|<=) (?:Send|Recv) (?:header|data|SSL data), \d+ bytes)/;
 /** A data line of `curl --trace-ascii`: the block's offset of its first byte, then its bytes as text. */
 const CURL_LINE = /^([0-9a-f]{4,}): ?(.*)$/;
+/** A data line of `curl --trace`: 16 cells of a hex byte and a blank (three blanks past the block's end), then the text column. */
+const CURL_HEX = /^((?:[0-9a-f]{2} ){1,16})(?: {3}){0,15}(?<=^.{48})/;
 
 /** The dump format of a text's first line, if it is one. */
 export function sniffDump(head: Uint8Array): DumpFormat | undefined {
@@ -33,15 +50,67 @@ export function sniffDump(head: Uint8Array): DumpFormat | undefined {
   const first = (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
   if (nl < 0 && head.length >= 512) return undefined; // no line in the first 512 bytes: not a dump
   if (CURL.test(first)) return 'curl';
-  if (XXD.test(first)) return 'xxd';
+  if (BITS.test(first)) return 'bits';
+  if (XXD.test(first)) return littleEndian(first) ? 'xxdLE' : 'xxd';
   if (CANONICAL.test(first)) return 'canonical';
   if (WORDS.test(first)) return 'words';
   if (BYTES.test(first)) return 'bytes';
+  if (BYTES_WIDE.test(first)) {
+    const second = text
+      .slice(nl + 1)
+      .split('\n', 1)[0]!
+      .replace(/\r$/, '');
+    return CHAR_LINE.test(second) || /[a-f]/.test(first.replace(/^\S+/, '')) || !DECIMAL.test(first) ? 'bytes' : 'decimal';
+  }
+  if (OCTAL.test(first)) return 'octal';
+  if (DECIMAL.test(first)) return 'decimal';
   if (CHARS.test(first)) return 'chars';
   return undefined;
 }
 
 const hexToken = /^[0-9a-f]+$/;
+
+/** The text column's view of `bytes`: printable ASCII as it is, anything else `.`. */
+const shown = (bytes: Buffer) => [...bytes].map((c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.')).join('');
+
+/** Whether an xxd line's groups show their bytes reversed (`xxd -e`): the text column has them the other way round. */
+function littleEndian(first: string): boolean {
+  const m = XXD_GROUPS.exec(first);
+  if (!m) return false;
+  const groups = m[1]!.split(' ').map((g) => Buffer.from(g, 'hex'));
+  const text = m[2]!.slice(0, 4 * groups.length);
+  return shown(Buffer.concat(groups.map((g) => Buffer.from(g).reverse()))) === text && shown(Buffer.concat(groups)) !== text;
+}
+
+/**
+ * An xxd -e line's bytes: its groups, a last partial one right-aligned (`5c228098     0a78`), so blanks part them
+ * unevenly; as many as the text column shows (the line ends with them as text), which a token of the text is not.
+ */
+function littleEndianLine(rest: string): Buffer {
+  const parts: Buffer[] = [];
+  let bytes = Buffer.alloc(0);
+  for (const t of rest.trimStart().split(/ +/)) {
+    const b = t.length <= 8 ? tokenBytes(t, 'xxdLE') : undefined;
+    if (!b) break;
+    parts.push(b);
+    const all = Buffer.concat(parts);
+    if (rest.endsWith(`  ${shown(all)}`)) bytes = all;
+  }
+  return bytes;
+}
+
+/** The byte a token of a dump line shows in `format`'s radix, or undefined where the line's bytes end. */
+function tokenBytes(t: string, format: DumpFormat): Buffer | undefined {
+  if (format === 'bits') return /^[01]{8}$/.test(t) ? Buffer.of(parseInt(t, 2)) : undefined;
+  if (format === 'octal') return /^[0-3][0-7]{2}$/.test(t) ? Buffer.of(parseInt(t, 8)) : undefined;
+  if (format === 'decimal') {
+    const n = /^-?\d{1,3}$/.test(t) ? Number(t) : NaN;
+    return n >= -128 && n <= 255 ? Buffer.of(n & 0xff) : undefined;
+  }
+  if (!t || t.length % 2 || !hexToken.test(t)) return undefined;
+  const b = Buffer.from(t, 'hex');
+  return format === 'words' || format === 'xxdLE' ? b.reverse() : b;
+}
 
 /** The bytes of one od -c line after its offset: cells read by their blanks (a multibyte character's cell is wider in bytes). */
 function charCells(body: string): Buffer {
@@ -73,11 +142,12 @@ export function dumpLine(line: string, format: DumpFormat): Buffer {
     return offset ? charCells(line.slice(offset.length)) : Buffer.alloc(0);
   }
   let tokens: string[];
-  if (format === 'xxd') {
+  if (format === 'xxd' || format === 'xxdLE' || format === 'bits') {
     const colon = line.indexOf(': ');
     if (colon < 0) return Buffer.alloc(0);
     const rest = line.slice(colon + 2);
     const text = rest.indexOf('  '); // two spaces part the hex from the text column
+    if (format === 'xxdLE') return littleEndianLine(rest);
     tokens = (text < 0 ? rest : rest.slice(0, text)).split(' ');
   } else if (format === 'canonical') {
     const bar = line.indexOf('|');
@@ -88,16 +158,16 @@ export function dumpLine(line: string, format: DumpFormat): Buffer {
   }
   const bytes: Buffer[] = [];
   for (const t of tokens) {
-    if (!t || t.length % 2 || !hexToken.test(t)) break;
-    const b = Buffer.from(t, 'hex');
-    bytes.push(format === 'words' ? b.reverse() : b);
+    const b = tokenBytes(t, format);
+    if (!b) break;
+    bytes.push(b);
   }
   return Buffer.concat(bytes);
 }
 
 /** The offset a line starts with, as printed (no radix known yet); undefined for `*` and od -An lines. */
 function lineOffset(line: string, format: DumpFormat): string | undefined {
-  const m = format === 'xxd' ? /^([0-9a-f]+):/.exec(line) : /^([0-9a-f]{6,})(?:\s|$)/.exec(line);
+  const m = format === 'xxd' || format === 'xxdLE' || format === 'bits' ? /^([0-9a-f]+):/.exec(line) : /^([0-9a-f]{6,})(?:\s|$)/.exec(line);
   return m?.[1];
 }
 
@@ -167,7 +237,8 @@ export class DumpDecoder {
       return;
     }
     const offset = parseInt(m[1]!, 16);
-    const text = Buffer.from(m[2]!, 'latin1');
+    const hex = CURL_HEX.exec(m[2]!);
+    const text = hex ? Buffer.from(hex[1]!.replace(/ /g, ''), 'hex') : Buffer.from(m[2]!, 'latin1');
     if (next !== undefined && offset !== next) this.out(Buffer.from('\n'));
     if (text.length) this.out(text);
     this.#curlNext = offset + text.length;
