@@ -15,9 +15,30 @@ interface XzModule {
   XzReadableStream?: XzClass;
   default?: { XzReadableStream?: XzClass };
 }
-type XzClass = (new (source: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>) & { _contextMutex?: unknown };
+type XzClass = (new (source: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>) & {
+  _contextMutex?: unknown;
+  /** The one WebAssembly instance every stream's context is allocated in, made on first use (from the promise). */
+  _moduleInstance?: { exports: { memory?: { buffer: ArrayBuffer } } };
+  _moduleInstancePromise?: unknown;
+};
 
 let loaded: Promise<XzClass> | undefined;
+/** xz streams this decoder is reading now. */
+let reading = 0;
+/** The instance's memory kept between streams: what a small dictionary's stream grows it to. */
+const KEEP_MEMORY = 1024 * 1024;
+
+/**
+ * The WebAssembly instance dropped once no stream reads from it, when a stream grew its memory past KEEP_MEMORY:
+ * WebAssembly memory never shrinks, and a stream of xz -6 (an 8 MiB dictionary) left 8.5 MiB held to the audit's end.
+ * The next stream instantiates the module again (a few ms); a stream still reading keeps its own instance's exports.
+ */
+function release(cls: XzClass): void {
+  const memory = cls._moduleInstance?.exports.memory;
+  if (reading > 0 || !memory || memory.buffer.byteLength <= KEEP_MEMORY) return;
+  cls._moduleInstance = undefined;
+  cls._moduleInstancePromise = undefined;
+}
 
 /** The class, whichever way the module is seen: its named export from source, the default export's member from the bundle's chunk. */
 export function xzClass(): Promise<XzClass> {
@@ -91,7 +112,9 @@ export const xz: Decoder = {
       return true;
     };
     const pump = (async () => {
-      const reader = new (await xzClass())(feed.source).getReader();
+      const cls = await xzClass();
+      const reader = new cls(feed.source).getReader();
+      reading++;
       try {
         let going = true;
         for (let r = await reader.read(); !r.done && going; r = await reader.read()) {
@@ -100,6 +123,8 @@ export const xz: Decoder = {
         if (going) await write(filters.finish());
       } finally {
         await reader.cancel().catch(() => undefined);
+        reading--;
+        release(cls);
       }
     })()
       .catch((e: unknown) => void (failure = e))
