@@ -23,6 +23,7 @@ import { MOJIBAKE } from './mojibake.js';
 import { OVERSTRIKE } from './overstrike.js';
 import { PACKET_DUMP } from './packet-dump.js';
 import { RTF_ESCAPES } from './rtf-escapes.js';
+import { SYSTEMD_ESCAPE } from './systemd-escape.js';
 import { RewrittenText } from './text-rewrite.js';
 import { WORD_DIFF } from './word-diff.js';
 import { isMangledSymbol, isWords } from './symbols.js';
@@ -139,7 +140,8 @@ export class EncodedRuns {
     this.#base64 = new RunScanner(BASE64, open, delimited);
     this.#anchored = new AnchoredRuns(open);
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
-    const rewritten = () => new RewrittenText([LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES, PACKET_DUMP, OVERSTRIKE, WORD_DIFF, MOJIBAKE], open);
+    const rewritten = () =>
+      new RewrittenText([LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES, PACKET_DUMP, OVERSTRIKE, WORD_DIFF, MOJIBAKE, SYSTEMD_ESCAPE], open);
     this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];
     this.#java = new JavaArrays(open);
   }
