@@ -24,7 +24,9 @@ import { lzip } from './lzip.js';
 import { lzmaAlone } from './lzma.js';
 import { lzop } from './lzop.js';
 import { brotli, gzip, zlibStream, zstd } from './native.js';
+import { ogg } from './ogg.js';
 import { openpgp } from './openpgp.js';
+import { ostreeFilez } from './ostree.js';
 import { pickle0 } from './pickle0.js';
 import { postgres } from './postgres.js';
 import { redisRdb } from './redis-rdb.js';
@@ -43,6 +45,7 @@ import { utf32 } from './utf32.js';
 import { woff2 } from './woff2.js';
 import { xz } from './xz.js';
 import { zip } from './zip.js';
+import { zlibDict } from './zlib-dict.js';
 
 export const DECODERS: readonly Decoder[] = [
   gzip,
@@ -73,6 +76,9 @@ export const DECODERS: readonly Decoder[] = [
   gitPack,
   tar,
   zlibStream,
+  zlibDict,
+  ogg,
+  ostreeFilez,
   openpgp,
   swfLzma,
   woff2,
