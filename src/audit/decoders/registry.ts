@@ -13,6 +13,7 @@ import { cpio } from './cpio.js';
 import { cramfs } from './cramfs.js';
 import { deflateRaw } from './deflate-raw.js';
 import { dump } from './dump.js';
+import { ext } from './ext.js';
 import { fat } from './fat.js';
 import { folded } from './folded.js';
 import { gitPack } from './gitpack.js';
@@ -69,6 +70,7 @@ export const DECODERS: readonly Decoder[] = [
   postgres,
   redisRdb,
   fat,
+  ext,
   cramfs,
   ar,
   cpio,
