@@ -12,8 +12,11 @@ import { zstdDecoding } from './zstd-frames.js';
 import { DEFLATE_MAX_RATIO, errorText, startsWith, trial, TOO_LARGE, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const STREAM = { chunkSize: 64 * 1024, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 };
-/** zstd frames asking for a larger window than 32 MiB (`--long=27` and up) are refused: the memory bound holds. */
-const ZSTD_WINDOW_LOG_MAX = 25;
+/**
+ * zstd frames asking for a larger window than 8 MiB (`zstd -19`'s, the largest of the levels without --ultra) are passed
+ * over and named: `--ultra -20` and up (32–128 MiB) and `--long` (128 MiB) would take the audit past its 100 MiB bound.
+ */
+const ZSTD_WINDOW_LOG_MAX = 23;
 
 /**
  * A Node Transform driven as a Decoding: input written with backpressure, output pumped to the

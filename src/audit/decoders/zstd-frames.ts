@@ -155,7 +155,7 @@ const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
  * The content of every frame of a zstd stream, in order: each data frame through its own decoder (`decoder()`),
  * skippable frames passed over. Bytes that are no frame after at least one frame end the stream (trailing bytes);
  * before any, or a stream cut inside a frame, throw. Frames that need a dictionary, or a window above `maxWindow`
- * (`zstd --long` on a stream: 128 MiB and more), are passed over and named (`UnreadFrame`) after the rest are read.
+ * (`zstd --long` or `--ultra` on a stream), are passed over and named (`UnreadFrame`) after the rest are read.
  */
 export async function* zstdFrames(
   source: AsyncIterable<Uint8Array>,
@@ -183,7 +183,7 @@ export async function* zstdFrames(
     if (piece.dictionary || piece.window > maxWindow) {
       unread ??= piece.dictionary
         ? `a zstd frame compressed with a dictionary (id ${piece.dictionary}) Hoist does not have`
-        : `a zstd frame with a ${mib(piece.window)} window (zstd --long), above the audit's ${mib(maxWindow)} memory bound`;
+        : `a zstd frame with a ${mib(piece.window)} window (zstd --long or --ultra), above the audit's ${mib(maxWindow)} memory bound`;
       for (let p = await pieces.next(); !p.done && p.value.kind !== 'end'; p = await pieces.next());
       continue;
     }
