@@ -16,8 +16,8 @@ export interface HeldImage {
   tooLarge: string;
   /** What is named for a file the walk gives as undefined. */
   unreadable: string;
-  /** The files to write whole, by path inside the image. */
-  files(img: Buffer): Iterable<[string, Buffer | undefined]>;
+  /** The files to write whole, by path inside the image (given as they are read: a file's blocks may decompress asynchronously). */
+  files(img: Buffer): Iterable<[string, Buffer | undefined]> | AsyncIterable<[string, Buffer | undefined]>;
 }
 
 export function heldImage(env: DecodeEnv, image: HeldImage): Decoding {
@@ -39,7 +39,7 @@ export function heldImage(env: DecodeEnv, image: HeldImage): Decoding {
       held = undefined;
       if (env.stopped) return;
       if (!img) return env.limit(image.tooLarge);
-      for (const [path, bytes] of image.files(img)) {
+      for await (const [path, bytes] of image.files(img)) {
         if (!bytes) {
           env.limit(image.unreadable, `${env.path}!/${path}`);
           continue;
