@@ -22,6 +22,7 @@ import { isLzop, lzop } from './lzop.js';
 import { tar } from './tar.js';
 import { gitPack, packAt } from './gitpack.js';
 import { tarHeaderAt } from '../tar.js';
+import { isZisofs, zisofs } from './zisofs.js';
 
 interface Kind {
   needle: Buffer;
@@ -54,6 +55,9 @@ const KINDS: Kind[] = [
   { needle: Buffer.from('ustar'), back: 257, check: tarHeaderAt, decoder: tar },
   // A git pack inside other bytes (a bundle in a backup, a pack in a cache): read as a pack, its objects' zlib streams not again on their own.
   { needle: Buffer.from('PACK\0\0\0'), back: 0, check: packAt, decoder: gitPack },
+  // A zisofs file inside an ISO image (xorriso --zisofs): its blocks, each a zlib stream found on its own too, joined.
+  { needle: Buffer.from([0x37, 0xe4, 0x53, 0x96]), back: 0, check: isZisofs, decoder: zisofs },
+  { needle: Buffer.from([0xef, 0x22, 0x55, 0xa1]), back: 0, check: isZisofs, decoder: zisofs },
 ];
 /** Archives found inside: while one is read, the headers inside it are its own (a pack's objects are zlib streams). */
 const ARCHIVES = new Map<Decoder, Decoder[]>([

@@ -36,6 +36,7 @@ import { sevenZip } from './sevenzip.js';
 import { snappy } from './snappy.js';
 import { hadoopSnappy, snappyJava } from './snappy-blocks.js';
 import { sqlite } from './sqlite.js';
+import { sqliteWal } from './sqlite-wal.js';
 import { squashfs } from './squashfs.js';
 import { swfLzma } from './swf.js';
 import { tar } from './tar.js';
@@ -47,6 +48,7 @@ import { woff2 } from './woff2.js';
 import { xz } from './xz.js';
 import { zip } from './zip.js';
 import { zlibDict } from './zlib-dict.js';
+import { zisofs } from './zisofs.js';
 
 export const DECODERS: readonly Decoder[] = [
   gzip,
@@ -67,11 +69,13 @@ export const DECODERS: readonly Decoder[] = [
   bzip3,
   arj,
   sqlite,
+  sqliteWal,
   postgres,
   redisRdb,
   fat,
   ext,
   cramfs,
+  zisofs,
   ar,
   cpio,
   rpm,

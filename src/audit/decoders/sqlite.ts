@@ -50,45 +50,66 @@ export function recordValues(payload: Buffer): Buffer {
   return Buffer.concat(values);
 }
 
+/** A database's pages: their size, the bytes of each less its reserved tail, and page `n` (1-based) where it is held. */
+export interface Pages {
+  size: number;
+  usable: number;
+  count: number;
+  page(n: number): Buffer | undefined;
+}
+
+/** The payloads of page `p` (a table leaf, an index leaf or interior page) that go on in overflow pages, each joined across its chain. */
+export function* overflowingCells(pages: Pages, p: number): Generator<Buffer> {
+  const { size, usable, count } = pages;
+  const db = pages.page(p);
+  if (!db || db.length < size) return;
+  const hdr = p === 1 ? 100 : 0;
+  const type = db[hdr];
+  if (type !== 0x0d && type !== 0x0a && type !== 0x02) return; // table leaf, index leaf, index interior: payloads
+  const minLocal = Math.floor(((usable - 12) * 32) / 255) - 23;
+  const maxLocal = type === 0x0d ? usable - 35 : Math.floor(((usable - 12) * 64) / 255) - 23;
+  const cells = db.readUInt16BE(hdr + 3);
+  const pointers = hdr + (type === 0x02 ? 12 : 8);
+  for (let c = 0; c < cells && pointers + 2 * c + 2 <= size; c++) {
+    let at = db.readUInt16BE(pointers + 2 * c);
+    if (type === 0x02) at += 4;
+    const [payload, n] = varint(db, at);
+    at += n;
+    if (type === 0x0d) at += varint(db, at)[1];
+    if (payload <= maxLocal) continue;
+    const k = minLocal + ((payload - minLocal) % (usable - 4));
+    const local = k <= maxLocal ? k : minLocal;
+    if (at + local + 4 > size) continue; // not a cell as the format writes one: a damaged page
+    const parts = [db.subarray(at, at + local)];
+    let left = payload - local;
+    let next = db.readUInt32BE(at + local);
+    // A chain is at most as long as the database; a loop, a page past the end or one not held ends it.
+    for (let hops = 0; left > 0 && next >= 1 && next <= count && hops < count; hops++) {
+      const o = pages.page(next);
+      if (!o) break;
+      const take = Math.min(left, usable - 4);
+      parts.push(o.subarray(4, 4 + take));
+      left -= take;
+      next = o.readUInt32BE(0);
+    }
+    yield Buffer.concat(parts);
+  }
+}
+
+/** The size of a page (a power of two from 512; 1 is 65536) and the bytes at its end kept for extensions, or undefined. */
+export function geometry(sizeField: number, reserved: number): { size: number; usable: number } | undefined {
+  const size = sizeField === 1 ? 65536 : sizeField;
+  if (size < 512 || size > 65536 || size & (size - 1) || reserved > size - 480) return undefined;
+  return { size, usable: size - reserved };
+}
+
 /** Every payload of the database `db` that goes on in overflow pages, joined across its chain. */
 export function* overflowingRows(db: Buffer): Generator<Buffer> {
-  const size = db.readUInt16BE(16) === 1 ? 65536 : db.readUInt16BE(16);
-  if (size < 512 || size & (size - 1)) return;
-  const usable = size - db[20]!;
-  const pages = Math.floor(db.length / size);
-  const minLocal = Math.floor(((usable - 12) * 32) / 255) - 23;
-  for (let p = 1; p <= pages; p++) {
-    const base = (p - 1) * size;
-    const hdr = base + (p === 1 ? 100 : 0);
-    const type = db[hdr];
-    if (type !== 0x0d && type !== 0x0a && type !== 0x02) continue; // table leaf, index leaf, index interior: payloads
-    const maxLocal = type === 0x0d ? usable - 35 : Math.floor(((usable - 12) * 64) / 255) - 23;
-    const cells = db.readUInt16BE(hdr + 3);
-    const pointers = hdr + (type === 0x02 ? 12 : 8);
-    for (let c = 0; c < cells && pointers + 2 * c + 2 <= base + size; c++) {
-      let at = base + db.readUInt16BE(pointers + 2 * c);
-      if (type === 0x02) at += 4;
-      const [payload, n] = varint(db, at);
-      at += n;
-      if (type === 0x0d) at += varint(db, at)[1];
-      if (payload <= maxLocal) continue;
-      const k = minLocal + ((payload - minLocal) % (usable - 4));
-      const local = k <= maxLocal ? k : minLocal;
-      if (at + local + 4 > base + size) continue; // not a cell as the format writes one: a damaged page
-      const parts = [db.subarray(at, at + local)];
-      let left = payload - local;
-      let next = db.readUInt32BE(at + local);
-      // A chain is at most as long as the database; a loop or a page past the end ends it.
-      for (let hops = 0; left > 0 && next >= 1 && next <= pages && hops < pages; hops++) {
-        const o = (next - 1) * size;
-        const take = Math.min(left, usable - 4);
-        parts.push(db.subarray(o + 4, o + 4 + take));
-        left -= take;
-        next = db.readUInt32BE(o);
-      }
-      yield Buffer.concat(parts);
-    }
-  }
+  const g = geometry(db.readUInt16BE(16), db[20]!);
+  if (!g) return;
+  const count = Math.floor(db.length / g.size);
+  const pages: Pages = { ...g, count, page: (n) => db.subarray((n - 1) * g.size, n * g.size) };
+  for (let p = 1; p <= count; p++) yield* overflowingCells(pages, p);
 }
 
 export const sqlite: Decoder = {
