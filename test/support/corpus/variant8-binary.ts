@@ -243,14 +243,12 @@ printf '{"id":0,"service":"billing","region":"eu-west-1","level":"info","api_tok
  * moves it to `variant8BinaryFound`:
  * - ext2-indirect, ext4-groups: an ext2/3/4 reader following block maps and extents — its magic is at
  *   byte 1080, past the router's 512-byte sniff, so it cannot be claimed as the decoders are now.
- * - iso-zisofs, squashfs-4k: a file compressed a block at a time, each block a zlib stream found on
- *   its own by the search inside (embedded.ts); a value across two blocks needs adjacent streams
- *   joined (or a reader of each format's block lists, as cramfs.ts is for cramfs).
- * - sqlite-wal-overflow: the WAL is not read as pages; a row's overflow chain across WAL frames not joined.
  * Found since the round began: FAT (fat.ts), cramfs pages (cramfs.ts), Redis RDB LZF (redis-rdb.ts), xz delta (delta.ts),
- * WOFF2 (woff2.ts), LZMA SWF (swf.ts); bzip3 and compressed ARJ named (unread.ts: in variant8Named).
+ * WOFF2 (woff2.ts), LZMA SWF (swf.ts), zisofs files joined (zisofs.ts), squashfs files read from their block lists
+ * (squashfs.ts), a WAL's rows joined across its frames (sqlite-wal.ts); bzip3 and compressed ARJ named (unread.ts: in
+ * variant8Named).
  */
-const GAPS = new Set<string>(['ext2-indirect', 'ext4-groups', 'iso-zisofs', 'squashfs-4k', 'sqlite-wal-overflow']);
+const GAPS = new Set<string>(['ext2-indirect', 'ext4-groups']);
 
 /** Every round-8 binary artifact the audit finds. */
 export const variant8BinaryFound: Variant[] = variant8Binary.filter((a) => !GAPS.has(a.id));
