@@ -2,7 +2,8 @@
 // audit-variants*.test.ts), as an independent red team makes them: strace write traces (octal, -xx),
 // xxd -b and -e, od -b, -tu1 and -tx1 -tc, curl --trace, systemd-escape, journalctl -o json byte
 // arrays, pod2man and nroff's overstrike, mojibake (Latin-1 and cp1252), a character word diff, Ruby's
-// shellescape, Perl's quotemeta, PyYAML !!binary and plistlib <data> — each made by the real tool
+// shellescape, Perl's quotemeta, PyYAML !!binary and plistlib <data>, grep --color=always and git diff --color-words=.
+// — each made by the real tool
 // (test/support/corpus/variant9-text.ts). All run through the bundle that ships (`node dist/cli.js
 // audit ./LAYOUT --audit-values-file F --json`), the image made and its cases asserted by
 // test/support/corpus/variant-round.ts.

@@ -16,6 +16,7 @@ import { JavaArrays } from './java-bytecode.js';
 import { RunScanner, type Family } from './runs-scan.js';
 import { EncodedWords } from './rfc2047.js';
 import { Utf7Text } from './utf7.js';
+import { ANSI_COLOURS } from './ansi-colours.js';
 import { DECIMAL_ESCAPES } from './decimal-escapes.js';
 import { LITERAL_JOINS } from './literal-joins.js';
 import { META_NOTATION } from './meta-notation.js';
@@ -141,7 +142,10 @@ export class EncodedRuns {
     this.#anchored = new AnchoredRuns(open);
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
     const rewritten = () =>
-      new RewrittenText([LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES, PACKET_DUMP, OVERSTRIKE, WORD_DIFF, MOJIBAKE, SYSTEMD_ESCAPE], open);
+      new RewrittenText(
+        [LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES, PACKET_DUMP, OVERSTRIKE, WORD_DIFF, MOJIBAKE, SYSTEMD_ESCAPE, ANSI_COLOURS],
+        open,
+      );
     this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];
     this.#java = new JavaArrays(open);
   }

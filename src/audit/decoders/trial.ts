@@ -11,7 +11,9 @@ import { trial } from './types.js';
 /**
  * Whether the first bytes are not text (a NUL, or more than a tenth control or invalid bytes). A
  * backspace between a character and itself, or after `_`, is text: nroff's overstrike (bold `c\bc`,
- * underline `_\bc`), a formatted man page's every bold letter.
+ * underline `_\bc`), a formatted man page's every bold letter; so is an ESC that begins a CSI
+ * sequence (`ESC[`): a coloured log (`git diff --color-words`, `grep --color=always`) has one every few
+ * characters.
  */
 export function looksBinary(head: Uint8Array): boolean {
   const n = Math.min(head.length, 512);
@@ -20,6 +22,7 @@ export function looksBinary(head: Uint8Array): boolean {
     const b = head[i]!;
     if (b === 0) return true;
     if (b === 8 && i > 0 && (head[i - 1] === head[i + 1] || head[i - 1] === 0x5f) && head[i - 1]! > 0x20) continue;
+    if (b === 0x1b && head[i + 1] === 0x5b) continue;
     if ((b < 0x20 && b !== 9 && b !== 10 && b !== 13) || b === 0x7f) odd++;
   }
   return odd * 10 > n;

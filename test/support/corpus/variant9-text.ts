@@ -8,7 +8,8 @@
  * with a control character as an array of byte numbers), pod2man (roff `\-`, `\e`), nroff's
  * overstruck bold (`c\bc`), UTF-8 read as Latin-1 or cp1252 and written again (mojibake),
  * `git diff --word-diff-regex=.` of a rotated token, Ruby's shellescape, Perl's quotemeta of bytes,
- * PyYAML's `!!binary` and plistlib's `<data>`.
+ * PyYAML's `!!binary`, plistlib's `<data>`, and colour sequences kept in a CI log (`grep
+ * --color=always`, `git diff --color-words=.`).
  */
 import { pyValue as py } from './variant-round.js';
 import type { Variant } from './variant-text.js';
@@ -215,7 +216,29 @@ open(os.path.join(OUT, 'settings.yaml'), 'w').write(yaml.dump({'tls': {'key_pass
 plistlib.dump({'AgentToken': s.encode(), 'Server': 'https://mdm.example.com'}, open(os.path.join(OUT, 'com.example.agent.plist'), 'wb'))`),
     where: /plist-data\/com\.example\.agent\.plist/,
   },
+  {
+    id: 'grep-color',
+    name: 'grep --color=always: an env file grepped for its token’s prefix, the colour sequences cutting the value after it',
+    realWorld: 'a GitHub Actions log (colours kept) of a step that checked an env file with grep --color=always',
+    kind: 'token',
+    script: `printf 'APP_ENV=production\\nAPI_TOKEN=ghp_%s\\nREGION=eu-west-1\\n' "$S" > app.env
+grep --color=always -n 'API_TOKEN=ghp' app.env > "$OUT/check.log"
+grep -q $'\\e\\[' "$OUT/check.log"`,
+    where: /grep-color\/check\.log/,
+  },
+  {
+    id: 'git-color-words',
+    name: 'git diff --color-words=.: a rotated token diffed by character, removed characters in red and added ones in green',
+    realWorld: 'a CI log (colours kept) of a step that showed the diff of a config whose API token was rotated',
+    kind: 'token',
+    script: `git init -q repo && cd repo && git config user.email ci@example.com && git config user.name ci
+printf 'API_TOKEN=%s\\n' "$(sha256sum ../secret | head -c 28)" > app.env && git add app.env && git commit -qm one
+printf 'API_TOKEN=%s\\n' "$S" > app.env
+git -c color.ui=always diff --color-words=. > "$OUT/review.log"
+grep -q $'\\e\\[32m' "$OUT/review.log"`,
+    where: /git-color-words\/review\.log/,
+  },
 ];
 
-/** Known gaps of this round: made and audited as the artifacts are, asserted still missed (none left: at 44a18cc 11 of the 19 were missed, all silent). */
+/** Known gaps of this round: made and audited as the artifacts are, asserted still missed (none left: at 44a18cc 13 of the 21 were missed, all silent). */
 export const variant9TextGaps: Variant[] = [];
