@@ -240,15 +240,14 @@ printf '{"id":0,"service":"billing","region":"eu-west-1","level":"info","api_tok
 
 /**
  * The known gaps of this round, each a class, asserted still missed so that the fix that reads one
- * moves it to `variant8BinaryFound`:
- * - ext2-indirect, ext4-groups: an ext2/3/4 reader following block maps and extents — its magic is at
- *   byte 1080, past the router's 512-byte sniff, so it cannot be claimed as the decoders are now.
- * Found since the round began: FAT (fat.ts), cramfs pages (cramfs.ts), Redis RDB LZF (redis-rdb.ts), xz delta (delta.ts),
+ * moves it to `variant8BinaryFound`: none left.
+ * Found since the round began: ext2/3/4 (ext.ts: block maps, extent trees and inline data followed),
+ * FAT (fat.ts), cramfs pages (cramfs.ts), Redis RDB LZF (redis-rdb.ts), xz delta (delta.ts),
  * WOFF2 (woff2.ts), LZMA SWF (swf.ts), zisofs files joined (zisofs.ts), squashfs files read from their block lists
  * (squashfs.ts), a WAL's rows joined across its frames (sqlite-wal.ts); bzip3 and compressed ARJ named (unread.ts: in
  * variant8Named).
  */
-const GAPS = new Set<string>(['ext2-indirect', 'ext4-groups']);
+const GAPS = new Set<string>([]);
 
 /** Every round-8 binary artifact the audit finds. */
 export const variant8BinaryFound: Variant[] = variant8Binary.filter((a) => !GAPS.has(a.id));
