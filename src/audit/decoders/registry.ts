@@ -18,6 +18,7 @@ import { fat } from './fat.js';
 import { folded } from './folded.js';
 import { gitPack } from './gitpack.js';
 import { hexRecords } from './hex-records.js';
+import { javaKeystore } from './java-keystore.js';
 import { httpMessage } from './http-message.js';
 import { lz4 } from './lz4.js';
 import { lz4Legacy } from './lz4-legacy.js';
@@ -85,6 +86,7 @@ export const DECODERS: readonly Decoder[] = [
   zlibDict,
   ogg,
   ostreeFilez,
+  javaKeystore,
   openpgp,
   swfLzma,
   woff2,
