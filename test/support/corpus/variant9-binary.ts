@@ -69,6 +69,16 @@ open(OUT + '/sessionstore-backups/recovery.jsonlz4', 'wb').write(b'mozLz40\\0' +
     where: /hg-zstd\/repo\/\.hg\/store\/data\/app\.env\.i/,
   },
   {
+    id: 'hg-strip-backup',
+    name: 'hg strip: the commit adding the token stripped, kept only in .hg/strip-backup/*.hg (a bundle2, Compression=BZ)',
+    realWorld: 'a Mercurial checkout whose leaked commit was stripped (hg strip keeps a backup bundle) copied into an image',
+    kind: 'token',
+    script: `hg init repo && seq 1 2000 | sed 's/^/option = /' > repo/app.env && cd repo && hg add -q app.env && hg commit -q -u ci -m one
+printf 'API_TOKEN=%s\\n' "$S" >> app.env && hg commit -q -u ci -m 'add the token' && hg --config extensions.strip= strip -q -r 1
+! grep -q API_TOKEN app.env && ls .hg/strip-backup/*.hg > /dev/null && cd .. && cp -r repo "$OUT/repo"`,
+    where: /hg-strip-backup\/repo\/\.hg\/strip-backup\/[0-9a-f]+-[0-9a-f]+-backup\.hg/,
+  },
+  {
     id: 'svn-fsfs-zlib',
     name: 'svnadmin create (compression = zlib) + svn import: r1 in svndiff1 (each window section zlib after a varint size), the token removed in r2',
     realWorld: 'a Subversion server repository (/var/svn) in an image, a credential in an old revision',
@@ -191,7 +201,7 @@ xz --arm64 --lzma2 -c app.env > "$OUT/app.env.xz"`,
 
 /**
  * Streams the audit cannot read — without something not in the image (a zlib preset dictionary, a zstd window past
- * the memory bound) or in a coder it does not decode (PPMd in 7z and in zip, 7z's BCJ2): the right answer is a limit
+ * the memory bound, a keystore's password) or in a coder it does not decode (PPMd in 7z and in zip, 7z's BCJ2): the right answer is a limit
  * finding naming them, leaky or clean (or the value found as well: a zlib stream's own literals are read).
  */
 export const variant9Named: Variant[] = [
@@ -223,6 +233,22 @@ gcc -O0 -o tool tool.c && 7zz a -bd -mf=BCJ2 "$OUT/tools.7z" tool > /dev/null`,
     where: /7z-bcj2\/tools\.7z/,
   },
   {
+    id: 'jceks-importpass',
+    name: 'keytool -importpass -storetype JCEKS: a database password as a secret-key entry (a SealedObject, PBE with MD5 and triple DES)',
+    realWorld: 'a Hadoop/Spark credential provider store (jceks://file/…) baked into an image',
+    kind: 'token',
+    script: `printf 'store-password-1\\n' > pw && printf '%s\\n%s\\n' "$S" "$S" | keytool -importpass -alias db.password -keystore "$OUT/creds.jceks" -storetype JCEKS -storepass:file pw -keypass:file pw > /dev/null 2>&1`,
+    where: /jceks-importpass\/creds\.jceks/,
+  },
+  {
+    id: 'pkcs12-importpass',
+    name: 'keytool -importpass (PKCS12, the default store type): the password as a secretBag, encrypted with the store password',
+    realWorld: 'a Java service keystore holding its API password, made in a Dockerfile with keytool',
+    kind: 'token',
+    script: `printf 'store-password-1\\n' > pw && printf '%s\\n%s\\n' "$S" "$S" | keytool -importpass -alias api.password -keystore "$OUT/app.p12" -storepass:file pw -keypass:file pw > /dev/null 2>&1`,
+    where: /pkcs12-importpass\/app\.p12/,
+  },
+  {
     id: 'zlib-fdict',
     name: 'zlib with a preset dictionary (FDICT, deflateSetDictionary): a record compressed against a dictionary kept by the service',
     realWorld: 'a cache of small records compressed with a shared zlib dictionary (as protocols and stores do)',
@@ -252,7 +278,8 @@ open(OUT + '/record.z', 'wb').write(c.compress(rec) + c.flush())`),
  *   superblock, the object header's dataspace, datatype and filter pipeline messages, the chunk
  *   B-tree) that undoes the filter per chunk with the element size — not written this round.
  * Found since the round began: an Ogg page cutting a Vorbis comment (ogg.ts), an OSTree .filez
- * (ostree.ts); a zlib stream with a preset dictionary named and its literals read (zlib-dict.ts).
+ * (ostree.ts); a zlib stream with a preset dictionary named and its literals read (zlib-dict.ts); keystores holding
+ * sealed keys named (java-keystore.ts).
  */
 const GAPS = new Set<string>(['hdf5-shuffle']);
 
