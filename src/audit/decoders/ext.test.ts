@@ -42,7 +42,7 @@ describe.runIf(has('mke2fs') && has('debugfs'))(`ext2/3/4 images (seed ${rng.see
     ['ext2, 4 KiB blocks', '-t ext2 -b 4096', 12 * 4096],
     ['ext3', '-t ext3 -b 1024', 12 * 1024],
     ['ext4 without extents', '-t ext4 -O ^extent,^64bit -b 1024', 12 * 1024],
-  ])('%s: a value across the 13th block (after the indirect block) given back whole; the clean twin too', async (_, options, cut) => {
+  ])('%s: a value across the 13th block (after the indirect block) given back whole', async (_, options, cut) => {
     const v = value();
     const conf = straddle(v, cut);
     const img = mkfs(options, { 'etc/app/bundle.env': conf, 'etc/hostname': 'box\n' }, '8M');
@@ -149,14 +149,22 @@ describe.runIf(has('mke2fs') && has('debugfs'))(`ext2/3/4 images (seed ${rng.see
     }
   });
 
-  it('through the audit: the cut config found by its path in ext2 and ext4 images; the clean twins pass', async () => {
-    const leaky2 = mkfs('-t ext2 -b 1024', { 'etc/app/bundle.env': straddle(SECRET, 12 * 1024) });
-    const clean2 = mkfs('-t ext2 -b 1024', { 'etc/app/bundle.env': straddle('an-other-value-of-the-same-length+/=', 12 * 1024) });
-    const leaky4 = mkfs('-t ext4 -O inline_data', { 'etc/app/k.env': straddle(SECRET, 60, 10) });
-    const clean4 = mkfs('-t ext4 -O inline_data', { 'etc/app/k.env': straddle('an-other-value-of-the-same-length+/=', 60, 10) });
-    for (const img of [leaky2, leaky4]) expect(img.includes(Buffer.from(SECRET))).toBe(false);
-    const found = await auditFiles({ 'srv/rootfs.ext2': leaky2, 'srv/clean.ext2': clean2, 'srv/data.ext4': leaky4, 'srv/clean.ext4': clean4 });
-    expect(found.map((f) => `${f.severity} ${f.path}`).sort()).toEqual(['leak srv/data.ext4!/etc/app/k.env', 'leak srv/rootfs.ext2!/etc/app/bundle.env']);
+  it('through the audit: the cut file found by its path in ext2, ext3, ext4 (depth-1 extent tree) and inline-data images; each clean twin passes', async () => {
+    const CLEAN = 'an-other-value-of-the-same-length+/=';
+    const kinds: Array<[string, string, (v: string) => Buffer]> = [
+      ['rootfs.ext2', 'etc/app/bundle.env', (v) => mkfs('-t ext2 -b 1024', { 'etc/app/bundle.env': straddle(v, 12 * 1024) })],
+      ['rootfs.ext3', 'etc/app/bundle.env', (v) => mkfs('-t ext3 -b 4096', { 'etc/app/bundle.env': straddle(v, 12 * 4096) }, '8M')],
+      ['frag.ext4', 'app.conf', (v) => fragmented(rng, straddle(v, 4096 * rng.int(1, 20), 60_000))],
+      ['data.ext4', 'etc/app/k.env', (v) => mkfs('-t ext4 -O inline_data', { 'etc/app/k.env': straddle(v, 60, 10) })],
+    ];
+    const files: Record<string, Buffer> = {};
+    for (const [name, , make] of kinds) {
+      files[`srv/${name}`] = make(SECRET);
+      files[`srv/clean-${name}`] = make(CLEAN);
+      expect(files[`srv/${name}`]!.includes(Buffer.from(SECRET)), name).toBe(false);
+    }
+    const found = await auditFiles(files);
+    expect(found.map((f) => `${f.severity} ${f.path}`).sort()).toEqual(kinds.map(([name, path]) => `leak srv/${name}!/${path}`).sort());
   });
 
   it("a deleted file's leftover blocks are still found in the image's own bytes", async () => {
