@@ -139,11 +139,18 @@ export function looksRandom(head: string): boolean {
  * makes a group or a few of garbage before the value; at least 15 characters (12 bytes) must be left. Most runs are given
  * up in their first groups without decoding the rest.
  */
+/** Whether a group's first digit may begin four bytes of text (0x7e7e7e7e is 40 and a little more; `z`, no digit, none). */
+const textLead = (v: number) => v >= 0 && v <= 40;
+
 /** The longest prefix of the alphabet's characters a short run's value may follow on its line. */
 const PREFIX = 20;
 
 function textOf(bytes: Uint8Array, start: number, end: number, alphabet: Int8Array, zeros: boolean): Buffer | undefined {
   const whole = end - ((end - start) % 5);
+  // What is decoded is whole groups of text up to `whole`, 15 characters at least: the last three groups' first digits
+  // (at most 40 in a group of text) are looked at first — most runs of words and code are given up there, in one.
+  if (whole - start < 15 || !textLead(alphabet[bytes[whole - 5]!]!) || !textLead(alphabet[bytes[whole - 10]!]!) || !textLead(alphabet[bytes[whole - 15]!]!))
+    return undefined;
   let from = start;
   for (let i = start; i < whole && whole - from >= 15; i += 5) {
     // A group of text is at most 0x7e7e7e7e, whose first digit is 40: most groups are told by it alone.
