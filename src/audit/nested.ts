@@ -11,7 +11,7 @@
 import { coalescing } from './coalesce.js';
 import { EmbeddedStreams } from './decoders/embedded.js';
 import { brotliStream } from './decoders/native.js';
-import { claim, claimByMagic, claimsByStructure } from './decoders/registry.js';
+import { claim, claimByMagic, claimsByStructure, LONG_HEAD } from './decoders/registry.js';
 import { EncodedRuns } from './decoders/runs.js';
 import { looksBinary, looksText, tryBrotli } from './decoders/trial.js';
 import { isRegularFile, type TarEntry, type TarPart } from './tar.js';
@@ -97,7 +97,6 @@ export class LayerRoutes {
   }
 }
 
-const SNIFF = 512;
 /** A stream found inside content (not at its start) that fails having given less than this was a chance match. */
 const QUIET_FAILURE = 4096;
 
@@ -139,7 +138,7 @@ export const since = (start: { wall: number; cpu: number }): number => {
 /** Compressed streams followed only by more of their own frames or members (`cat a.zst b.zst`, pigz). */
 const FRAMES = new Set(['gzip', 'zstd', 'lz4']);
 
-/** One content's routing: gathered to SNIFF bytes, then claimed by a decoder or treated as plain. */
+/** One content's routing: gathered to LONG_HEAD bytes (or its end), then claimed by a decoder or treated as plain. */
 export class ContentRouter {
   #head: Buffer[] = [];
   #headSize = 0;
@@ -166,11 +165,11 @@ export class ContentRouter {
     const started = this.depth === 1 ? this.#begin() : ZERO;
     try {
       if (this.#decoding || this.#plain) await this.#feed(bytes);
-      else if (this.#headSize === 0 && bytes.length >= SNIFF) await this.#decide(bytes);
+      else if (this.#headSize === 0 && bytes.length >= LONG_HEAD) await this.#decide(bytes);
       else {
         this.#head.push(Buffer.from(bytes));
         this.#headSize += bytes.length;
-        if (this.#headSize >= SNIFF) await this.#start();
+        if (this.#headSize >= LONG_HEAD) await this.#start();
       }
     } finally {
       if (this.depth === 1) this.#clock(started);
@@ -231,9 +230,7 @@ export class ContentRouter {
   }
 
   async #decide(head: Uint8Array): Promise<void> {
-    // The decoders are offered the first SNIFF bytes, as `Decoder.sniff` says — not a whole first chunk: a sniffer that
-    // walks what it is given (pickle 0's opcodes, a line each: text whose lines all start with `c`) read 256 KiB a file.
-    const decoder = claim(head.length > SNIFF ? head.subarray(0, SNIFF) : head, this.path);
+    const decoder = claim(head.length > LONG_HEAD ? head.subarray(0, LONG_HEAD) : head, this.path);
     const deep = this.depth > this.#limits.depth;
     if (decoder && deep) return this.#limit(`containers nested deeper than ${this.#limits.depth} levels (a ${decoder.name} here)`);
     if (decoder) {

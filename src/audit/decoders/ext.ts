@@ -11,15 +11,13 @@
  * files' leftover blocks. A file that cannot be followed (a block past the end or met twice: a cyclic
  * or crafted map), an encrypted one, an image cut short or too large: named.
  *
- * The superblock's magic is at byte 1080, past the 512 bytes content is claimed by. mke2fs leaves
- * the first 1024 bytes (the boot block) zero: content whose first 512 bytes are zero is gathered to
- * 2048 bytes and told by its superblock; content that is not an image is read on as plain content
- * (`plainRead`: its first byte marked, so it is not claimed again).
+ * The superblock's magic is at byte 1080, past the 512 bytes content is claimed by: the decoder asks
+ * the router for EXT_HEAD (2048) bytes (`Decoder.head`) and is told by its superblock's fields.
  */
 import { EXT_HEAD, SUPER_AT, extSuperblock, group, inodeBytes, type ExtFs, type Group } from './ext-fs.js';
 import { assemble, BlockUse, inodeSize, isCut, layout, type Layout } from './ext-map.js';
 import { heldImage } from './held-image.js';
-import type { Decoder, DecodeEnv, Decoding, Sink } from './types.js';
+import type { Decoder, DecodeEnv, Decoding } from './types.js';
 
 const MAX_IMAGE = 64 << 20;
 const ROOT = 2;
@@ -31,21 +29,6 @@ const S_IFLNK = 0xa000;
 const FAST_LINK = 60;
 const ENCRYPT_FL = 0x800;
 const DIR_TYPE = 2;
-
-const ZERO = Buffer.alloc(4096);
-/** What a content's first zero byte is read on as, where the content is not an image. */
-const MARK = Buffer.from([1]);
-
-/** The offset of the first byte of `b` that is not zero, or -1. */
-export function firstNonZero(b: Uint8Array): number {
-  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
-  for (let at = 0; at < buf.length; at += ZERO.length) {
-    const part = buf.subarray(at, at + ZERO.length);
-    if (part.equals(ZERO.subarray(0, part.length))) continue;
-    for (let i = 0; i < part.length; i++) if (part[i]) return at + i;
-  }
-  return -1;
-}
 
 /** The content of a directory's blocks (or its inline entries), each a run of entries. */
 function* dirParts(use: BlockUse, l: Layout, size: number): Generator<Buffer> {
@@ -172,63 +155,9 @@ function imageReader(env: DecodeEnv): Decoding {
   };
 }
 
-/**
- * Content that is not an image, read on as plain content under its path, offsets unchanged: its
- * first byte (zero) given as 0x01, so it is not claimed again. Zeros hold nothing to find: content
- * that is zero to its end is not read on at all, and the zeros before its first other byte are given
- * only once that byte comes.
- */
-function plainRead(env: DecodeEnv): Decoding {
-  let plain: Sink | undefined;
-  let zeros = 0;
-  const write = async (bytes: Uint8Array) => {
-    if (env.allow(bytes.length)) await plain!.write(bytes);
-  };
-  return {
-    async push(bytes) {
-      if (env.stopped) return;
-      if (!plain) {
-        const at = firstNonZero(bytes);
-        if (at < 0) return void (zeros += bytes.length);
-        zeros += at;
-        plain = env.openAt(env.path);
-        await write(MARK);
-        for (let left = zeros - 1; left > 0 && !env.stopped; left -= ZERO.length) await write(ZERO.subarray(0, Math.min(left, ZERO.length)));
-        bytes = bytes.subarray(at);
-      }
-      await write(bytes);
-    },
-    async end() {
-      await plain?.end();
-    },
-  };
-}
-
 export const ext: Decoder = {
   name: 'ext2/3/4 image',
-  // 512 bytes (what the router offers): zero, as an image's boot block is; 2048 or more: a superblock that holds.
-  sniff: (h) => (h.length >= EXT_HEAD ? extSuperblock(h) !== undefined : h.length === 512 && firstNonZero(h) < 0),
-  open(env: DecodeEnv): Decoding {
-    let head: Buffer[] = [];
-    let size = 0;
-    let inner: Decoding | undefined;
-    const decide = () => {
-      const h = Buffer.concat(head);
-      head = [];
-      inner = extSuperblock(h) ? imageReader(env) : plainRead(env);
-      return inner.push(h);
-    };
-    return {
-      async push(bytes) {
-        if (inner) return inner.push(bytes);
-        head.push(Buffer.from(bytes));
-        size += bytes.length;
-        if (size >= EXT_HEAD) await decide();
-      },
-      async end() {
-        if (!inner) await decide();
-        await inner!.end();
-      },
-    };
-  },
+  head: EXT_HEAD,
+  sniff: (h) => h.length >= EXT_HEAD && extSuperblock(h) !== undefined,
+  open: (env: DecodeEnv): Decoding => imageReader(env),
 };

@@ -117,5 +117,16 @@ export const claimsByStructure = (decoder: Decoder): boolean => STRUCTURE_ONLY.h
 /** The decoder with a magic number (or a name) that claims `head`: what a trial's output must start with to count. */
 export const claimByMagic = (head: Uint8Array): Decoder | undefined => DECODERS.find((d) => !STRUCTURE_ONLY.has(d) && d.sniff(head, ''));
 
-/** The decoder that claims content starting with `head` at `path`, if one does. */
-export const claim = (head: Uint8Array, path: string): Decoder | undefined => DECODERS.find((d) => d.sniff(head, path));
+/** The bytes content is claimed by (`Decoder.sniff`), and the most a decoder may ask for instead (`Decoder.head`). */
+export const SNIFF = 512;
+export const LONG_HEAD = 2048;
+
+/**
+ * The decoder that claims content starting with `head` (up to LONG_HEAD bytes, fewer only when the content is shorter) at
+ * `path`, if one does: each is offered its first 512 bytes, or as many as it names. Not a whole first chunk: a sniffer
+ * that walks what it is given (pickle 0's opcodes, a line each: text whose lines all start with `c`) read 256 KiB a file.
+ */
+export const claim = (head: Uint8Array, path: string): Decoder | undefined => {
+  const short = head.length > SNIFF ? head.subarray(0, SNIFF) : head;
+  return DECODERS.find((d) => d.sniff(d.head ? head.subarray(0, Math.min(d.head, LONG_HEAD)) : short, path));
+};

@@ -57,8 +57,13 @@ export interface Decoding {
 export interface Decoder {
   /** For messages: `gzip`, `xz`, `ar archive`. */
   readonly name: string;
-  /** Whether content starting with `head` (up to 512 bytes, fewer only when the content is shorter) at `path` is this format. */
+  /**
+   * Whether content starting with `head` at `path` is this format. `head` is the first 512 bytes (fewer only when
+   * the content is shorter), or the first `head` bytes where the decoder names more.
+   */
   sniff(head: Uint8Array, path: string): boolean;
+  /** How many first bytes `sniff` needs where 512 do not hold its mark (ext's superblock at 1080): at most LONG_HEAD. */
+  readonly head?: number;
   open(env: DecodeEnv): Decoding;
   /** A stream that ends on its own mark: others may follow it (`cat a.gz b.gz`), looked for as streams inside the content. */
   readonly more?: boolean;
