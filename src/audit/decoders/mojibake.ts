@@ -3,10 +3,12 @@
  * ISO-8859-1 -t UTF-8` of a file that was UTF-8 already, PowerShell 5's Get-Content of a UTF-8 file
  * without a BOM, a latin1 database connection): each byte above 0x7F becomes a character of its own,
  * so `é` (C3 A9) is `Ã©` (C3 83 C2 A9) and `€` (E2 82 AC) is `â‚¬` in cp1252. A place is evidence
- * where a character that is a UTF-8 lead byte (U+00C2–U+00F4, written C3 82–C3 B4) is followed by one
- * that is a continuation byte (U+0080–U+00BF, or a cp1252 character of 0x80–0x9F: `‚` `€` `Ÿ` …), in
- * text; the text around is rewritten with every such character as its byte again (others as they
- * are) and routed (`(mojibake at N)`, `text-rewrite.ts`).
+ * where a character that is a UTF-8 lead byte (U+00C2–U+00F4, written C3 82–C3 B4) is followed by as
+ * many characters as its UTF-8 character has continuation bytes, each one (U+0080–U+00BF, or a cp1252
+ * character of 0x80–0x9F: `‚` `€` `Ÿ` …), in text: the bytes make one well-formed UTF-8 character.
+ * The text around is rewritten with every such run as its bytes again (all else as it is) and routed
+ * (`(mojibake at N)`, `text-rewrite.ts`). Correct UTF-8 with two such characters side by side (`é€`,
+ * a value's own) is not a run: the lead E9 wants two continuation bytes.
  */
 import { textAround, type Notation } from './text-rewrite.js';
 
@@ -36,27 +38,55 @@ function charAt(b: Uint8Array, at: number): { cp: number; size: number } | undef
 /** The byte a Latin-1 or cp1252 reader took for code point `cp`, or undefined. */
 const byteOf = (cp: number): number | undefined => (cp < 0x100 ? cp : BYTE_OF.get(cp));
 
+/** How many bytes the UTF-8 character led by `lead` has (2–4), and the range its second byte must be in; 0 where `lead` leads none. */
+function leadOf(lead: number): { size: number; min: number; max: number } | undefined {
+  if (lead >= 0xc2 && lead <= 0xdf) return { size: 2, min: 0x80, max: 0xbf };
+  if (lead >= 0xe0 && lead <= 0xef) return { size: 3, min: lead === 0xe0 ? 0xa0 : 0x80, max: lead === 0xed ? 0x9f : 0xbf };
+  if (lead >= 0xf0 && lead <= 0xf4) return { size: 4, min: lead === 0xf0 ? 0x90 : 0x80, max: lead === 0xf4 ? 0x8f : 0xbf };
+  return undefined;
+}
+
+/**
+ * At `at`, characters that a Latin-1 or cp1252 reader made of one well-formed UTF-8 character beyond ASCII: its bytes
+ * and how many bytes of `b` they took, or undefined. Correct UTF-8 text has such runs only by rare chance (`é€x`: E9 80
+ * then no continuation byte, is none), so only they are read back, and a text with none routes nothing.
+ */
+function misread(b: Uint8Array, at: number): { bytes: number[]; size: number } | undefined {
+  const first = charAt(b, at);
+  const lead = first && first.size > 1 ? byteOf(first.cp) : undefined;
+  const shape = lead === undefined ? undefined : leadOf(lead);
+  if (!first || !shape) return undefined;
+  const bytes = [lead!];
+  let i = at + first.size;
+  for (let k = 1; k < shape.size; k++) {
+    const ch = charAt(b, i);
+    const byte = ch && ch.size > 1 ? byteOf(ch.cp) : undefined;
+    const [min, max] = k === 1 ? [shape.min, shape.max] : [0x80, 0xbf];
+    if (byte === undefined || byte < min || byte > max) return undefined;
+    bytes.push(byte);
+    i += ch!.size;
+  }
+  return { bytes, size: i - at };
+}
+
 export const MOJIBAKE: Notation = {
   label: 'mojibake',
   needles: [Buffer.from([0xc3])],
   at(b, at) {
     const lead = b[at + 1];
     if (lead === undefined || lead < 0x82 || lead > 0xb4) return false;
-    const next = charAt(b, at + 2);
-    const byte = next && next.size > 1 ? byteOf(next.cp) : undefined;
-    return byte !== undefined && byte >= 0x80 && byte <= 0xbf && textAround(b, at, false);
+    return misread(b, at) !== undefined && textAround(b, at, false);
   },
   rewrite(w) {
     const out = Buffer.allocUnsafe(w.length);
     let n = 0;
     let changed = false;
     for (let i = 0; i < w.length;) {
-      const ch = charAt(w, i);
-      const byte = ch && ch.size > 1 ? byteOf(ch.cp) : undefined;
-      if (ch && byte !== undefined) {
-        out[n++] = byte;
+      const m = w[i]! >= 0xc2 ? misread(w, i) : undefined;
+      if (m) {
+        for (const byte of m.bytes) out[n++] = byte;
         changed = true;
-        i += ch.size;
+        i += m.size;
       } else out[n++] = w[i++]!;
     }
     return changed ? out.subarray(0, n) : undefined;
