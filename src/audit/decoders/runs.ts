@@ -18,6 +18,7 @@ import { EncodedWords } from './rfc2047.js';
 import { Utf7Text } from './utf7.js';
 import { ANSI_COLOURS } from './ansi-colours.js';
 import { DECIMAL_ESCAPES } from './decimal-escapes.js';
+import { LATEX_ESCAPES } from './latex-escapes.js';
 import { LITERAL_JOINS } from './literal-joins.js';
 import { META_NOTATION } from './meta-notation.js';
 import { MOJIBAKE } from './mojibake.js';
@@ -145,7 +146,7 @@ export class EncodedRuns {
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
     const rewritten = () =>
       new RewrittenText(
-        [LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES, PACKET_DUMP, OVERSTRIKE, WORD_DIFF, MOJIBAKE, SYSTEMD_ESCAPE, ANSI_COLOURS],
+        [LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES, PACKET_DUMP, OVERSTRIKE, WORD_DIFF, MOJIBAKE, SYSTEMD_ESCAPE, ANSI_COLOURS, LATEX_ESCAPES],
         open,
       );
     this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];

@@ -1,0 +1,68 @@
+// Property: a value holding the characters LaTeX reserves (\ < > ~ | ^ % & _ # $ { } [ ] ' and --) and letters beyond
+// ASCII (é ß € ø), written into a page's paragraphs by the real pandoc (-t latex, and with --ascii), is read back whole
+// in the rewritten copy, in chunks of 1/7/64/whole; the clean twin (other values written the same) holds no leaky one;
+// random text with the notation's words and escapes holds no value, and text with none of its words routes nothing.
+// Nearest real-world variant: an operations handbook converted from the wiki's HTML to LaTeX by pandoc, a password in
+// a paragraph (red team round 10, variant10-text.ts).
+import { describe, expect, it } from 'vitest';
+import { seededPerTest } from '../../../test/support/random.js';
+import { CHUNKS, rewritten, tool } from './text-rewrite.testing.js';
+
+const rand = seededPerTest(47);
+const LABEL = 'LaTeX escapes';
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A value with LaTeX's reserved characters, one of those only a control word writes (\ < > ~ |) always among them. */
+function value(): string {
+  let v = `k${rand.pick([...'\\<>~|'])}`;
+  for (let n = rand.int(12, 40); n > 0; n--) v += rand.int(3) ? rand.chars(LETTERS, 1) : rand.pick([..."\\<>~|^%&_#${}[]'éß€ø", '--']);
+  return `${v}Z`;
+}
+
+const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A page holding each value in a paragraph among plain ones, converted by pandoc (`args`: --ascii or none). */
+function page(values: string[], args: string[]): Buffer {
+  const plain = () => Array.from({ length: rand.int(0, 3) }, () => `<p>${rand.chars(LETTERS, rand.int(3, 20))} text.</p>`).join('');
+  const doc = values.map((v) => `${plain()}<p>password: ${html(v)} (rotate yearly)</p>`).join('');
+  return tool('pandoc', ['-f', 'html', '-t', 'latex', ...args], doc);
+}
+
+describe(`LaTeX escapes (seed ${rand.seed})`, () => {
+  it.each([[[]], [['--ascii']]])('reads values written by pandoc -t latex %j back whole', async (args: string[]) => {
+    const values = Array.from({ length: 12 }, value);
+    const text = page(values, args);
+    for (const v of values) expect(text.toString()).not.toContain(v);
+    for (const size of CHUNKS) {
+      const read = (await rewritten(text, size, LABEL)).join('\n');
+      expect(
+        values.filter((v) => !read.includes(v)),
+        `chunks of ${size}`,
+      ).toEqual([]);
+    }
+  });
+
+  it("reads the clean twin's page without the leaky values", async () => {
+    const leaky = Array.from({ length: 6 }, value);
+    const text = page(
+      leaky.map(() => value()),
+      [],
+    );
+    for (const size of CHUNKS) {
+      const read = (await rewritten(text, size, LABEL)).join('\n');
+      expect(leaky.filter((v) => read.includes(v))).toEqual([]);
+    }
+  });
+
+  it('finds no value in random text of the notation; text without its words routes nothing', async () => {
+    const values = Array.from({ length: 20 }, value);
+    const words = ['\\textbackslash ', '\\textless{}', '\\textbar{}', '\\euro', '\\%', '\\&', '{[}', "\\'{e}", '\\textit{', '}', ' ', '\n'];
+    const pieces = () => rand.pick([rand.chars(LETTERS, rand.int(1, 8)), ...words]);
+    const text = Buffer.from(Array.from({ length: 4000 }, pieces).join(''));
+    for (const size of CHUNKS) {
+      const read = (await rewritten(text, size, LABEL)).join('\n');
+      expect(values.filter((v) => read.includes(v))).toEqual([]);
+      expect(await rewritten(Buffer.from('\\section{Setup} Set \\texttt{PATH}, 50\\% \\& more; \\textit{x} \\sss\n'), size, LABEL)).toEqual([]);
+    }
+  });
+});
