@@ -3,11 +3,11 @@
  * write it: the characters TeX reserves as control words (`\textbackslash`, `\textless`,
  * `\textgreater`, `\textasciitilde`, `\textbar`, `\textquotesingle`, …, the word's end a `{}` or one
  * space that TeX swallows), the rest with a backslash (`\% \& \_ \# \$ \{ \}`), `\^{}`, `{[}` `{]}`,
- * `-\/-` for `--`, and with pandoc's --ascii the letters beyond ASCII as accents and words (`\'{e}`,
- * `\euro`, `\ss`). The escape families read `\%` as `%` but not `\textbackslash ` as `\`, so a value
- * holding a backslash, `<`, `>`, `~` or `|` is cut there. A place is one of those control words (or a
- * braced accent) followed by its end; the text around it is rewritten as TeX reads it and routed
- * (`(LaTeX escapes at N)`, `text-rewrite.ts`).
+ * `-\/-` for `--`, ConTeXt's `\letterbackslash{}` `\letterpercent{}` …, and with pandoc's --ascii
+ * the letters beyond ASCII as accents and words (`\'{e}`, `\euro`, `\ss`). The escape families read
+ * `\%` as `%` but not `\textbackslash ` as `\`, so a value holding a backslash, `<`, `>`, `~` or `|`
+ * is cut there. A place is one of those control words (or a braced accent) followed by its end; the
+ * text around it is rewritten as TeX reads it and routed (`(LaTeX escapes at N)`, `text-rewrite.ts`).
  */
 import { textAround, type Notation } from './text-rewrite.js';
 
@@ -46,6 +46,25 @@ const WORDS: Record<string, string> = {
   AA: 'Å',
   l: 'ł',
   L: 'Ł',
+  // ConTeXt's names (pandoc -t context).
+  letterbackslash: '\\',
+  letterpercent: '%',
+  letterbar: '|',
+  lettertilde: '~',
+  letterhat: '^',
+  letterhash: '#',
+  letterdollar: '$',
+  letterunderscore: '_',
+  letterleftbrace: '{',
+  letterrightbrace: '}',
+  letterampersand: '&',
+  letterat: '@',
+  letterless: '<',
+  lettermore: '>',
+  letterdoublequote: '"',
+  lettersinglequote: "'",
+  letterleftbracket: '[',
+  letterrightbracket: ']',
 };
 
 /** Accents over one letter, as combining marks. */
@@ -65,7 +84,7 @@ const ACCENTS: Record<string, string> = {
 };
 
 /** The words a place is made of: the `text…` ones, and those pandoc's --ascii writes. */
-const PLACE_WORDS = new Set(Object.keys(WORDS).filter((w) => w.startsWith('text') || w === 'euro' || w === 'ss'));
+const PLACE_WORDS = new Set(Object.keys(WORDS).filter((w) => w.startsWith('text') || w.startsWith('letter') || w === 'euro' || w === 'ss'));
 
 const isLetter = (c: number | undefined) => c !== undefined && ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a));
 
@@ -94,7 +113,7 @@ function token(m: string, groups: Array<string | undefined>): string {
 
 export const LATEX_ESCAPES: Notation = {
   label: 'LaTeX escapes',
-  needles: [Buffer.from('\\text'), Buffer.from('\\euro'), Buffer.from('\\ss'), Buffer.from("\\'{")],
+  needles: [Buffer.from('\\text'), Buffer.from('\\letter'), Buffer.from('\\euro'), Buffer.from('\\ss'), Buffer.from("\\'{")],
   at(b, at) {
     if (b[at + 1] === 0x27) return isLetter(b[at + 3]) && b[at + 4] === 0x7d && textAround(b, at, false);
     let end = at + 1;

@@ -24,8 +24,10 @@ import { META_NOTATION } from './meta-notation.js';
 import { MOJIBAKE } from './mojibake.js';
 import { OVERSTRIKE } from './overstrike.js';
 import { PACKET_DUMP } from './packet-dump.js';
+import { ROFF_GLYPHS } from './roff-glyphs.js';
 import { RTF_ESCAPES } from './rtf-escapes.js';
 import { SYSTEMD_ESCAPE } from './systemd-escape.js';
+import { TEXINFO_ESCAPES } from './texinfo-escapes.js';
 import { RewrittenText } from './text-rewrite.js';
 import { WORD_DIFF } from './word-diff.js';
 import { isMangledSymbol, isWords } from './symbols.js';
@@ -146,7 +148,21 @@ export class EncodedRuns {
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
     const rewritten = () =>
       new RewrittenText(
-        [LITERAL_JOINS, DECIMAL_ESCAPES, META_NOTATION, RTF_ESCAPES, PACKET_DUMP, OVERSTRIKE, WORD_DIFF, MOJIBAKE, SYSTEMD_ESCAPE, ANSI_COLOURS, LATEX_ESCAPES],
+        [
+          LITERAL_JOINS,
+          DECIMAL_ESCAPES,
+          META_NOTATION,
+          RTF_ESCAPES,
+          PACKET_DUMP,
+          OVERSTRIKE,
+          WORD_DIFF,
+          MOJIBAKE,
+          SYSTEMD_ESCAPE,
+          ANSI_COLOURS,
+          LATEX_ESCAPES,
+          ROFF_GLYPHS,
+          TEXINFO_ESCAPES,
+        ],
         open,
       );
     this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];

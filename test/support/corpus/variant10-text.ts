@@ -123,6 +123,36 @@ grep -q '\\\\<' "$OUT/database.md"`,
     where: /pandoc-markdown\/database\.md/,
   },
   {
+    id: 'pandoc-man',
+    name: "pandoc -t man: roff's named characters within the value (\\[dq] \\[rs] \\['e] \\[Eu] \\[ss] \\[u1F600])",
+    realWorld: 'a CLI’s man page generated from its Markdown/HTML docs by pandoc at build time, an example token in it',
+    kind: 'unicode',
+    script: `printf '<h1>deploy</h1><p>Example token: %s</p>' "$(sed 's/&/\\&amp;/g;s/</\\&lt;/g;s/>/\\&gt;/g' secret)" > page.html
+pandoc -s -f html -t man -M title=deploy -M section=1 page.html -o "$OUT/deploy.1"
+grep -q 'Eu' "$OUT/deploy.1"`,
+    where: /pandoc-man\/deploy\.1/,
+  },
+  {
+    id: 'pandoc-context',
+    name: 'pandoc -t context: \\letterbackslash{}, \\letterpercent{}, \\# \\$ \\{ within the value',
+    realWorld: 'an operations handbook typeset with ConTeXt, converted from the wiki by pandoc',
+    kind: 'specials',
+    script: `printf '<h1>Database</h1><p>password: %s</p>' "$(sed 's/&/\\&amp;/g;s/</\\&lt;/g;s/>/\\&gt;/g' secret)" > page.html
+pandoc -f html -t context page.html -o "$OUT/handbook.tex"
+grep -q 'letterbackslash' "$OUT/handbook.tex"`,
+    where: /pandoc-context\/handbook\.tex/,
+  },
+  {
+    id: 'pandoc-texinfo',
+    name: 'pandoc -t texinfo: @ { } written @@ @{ @} within the value',
+    realWorld: 'a GNU-style manual (Texinfo) generated from the project’s HTML docs, a connection URL with its password in it',
+    kind: 'url',
+    script: `printf '<h1>Setup</h1><p>Connect with %s</p>' "$(sed 's/&/\\&amp;/g;s/</\\&lt;/g;s/>/\\&gt;/g' secret)" > page.html
+pandoc -s -f html -t texinfo page.html -o "$OUT/manual.texi"
+grep -q '@@' "$OUT/manual.texi"`,
+    where: /pandoc-texinfo\/manual\.texi/,
+  },
+  {
     id: 'perl-dumper-single',
     name: "Perl Data::Dumper (Useqq = 0) of undecoded bytes: single-quoted, ' as \\', \\ as \\\\",
     realWorld: 'a Perl config cache written with Data::Dumper’s defaults',

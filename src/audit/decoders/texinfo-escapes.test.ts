@@ -1,0 +1,71 @@
+// Property: a value holding @ { } (and a URL's : / ? # % & + =), written into a page by the real pandoc -t texinfo, is
+// read back whole in the rewritten copy, in chunks of 1/7/64/whole; the clean twin (other values written the same)
+// holds no leaky one; random text of the notation holds no value; a unified diff's hunk headers and random bytes holding
+// the escapes route nothing.
+// Nearest real-world variant: a GNU-style manual generated from HTML docs by pandoc, a connection URL with its
+// password in it (red team round 10, variant10-text.ts).
+import { describe, expect, it } from 'vitest';
+import { seededPerTest } from '../../../test/support/random.js';
+import { CHUNKS, rewritten, tool } from './text-rewrite.testing.js';
+
+const rand = seededPerTest(59);
+const LABEL = 'Texinfo escapes';
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A value with an `@`, `{` or `}` always among its specials. */
+function value(): string {
+  let v = `k${rand.pick([...'@{}'])}`;
+  for (let n = rand.int(12, 40); n > 0; n--) v += rand.int(3) ? rand.chars(LETTERS, 1) : rand.pick([...'@{}:/?#%&+=']);
+  return `${v}Z`;
+}
+
+const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A manual holding each value in a paragraph among plain ones, converted by pandoc -t texinfo. */
+function manual(values: string[]): Buffer {
+  const plain = () => Array.from({ length: rand.int(0, 3) }, () => `<p>${rand.chars(LETTERS, rand.int(3, 20))} text.</p>`).join('');
+  const doc = values.map((v) => `${plain()}<p>Connect with ${html(v)} today.</p>`).join('');
+  return tool('pandoc', ['-s', '-f', 'html', '-t', 'texinfo', '-M', 'title=Manual'], doc);
+}
+
+describe(`Texinfo escapes (seed ${rand.seed})`, () => {
+  it('reads values written by pandoc -t texinfo back whole', async () => {
+    const values = Array.from({ length: 12 }, value);
+    const text = manual(values);
+    for (const v of values) expect(text.toString()).not.toContain(v);
+    for (const size of CHUNKS) {
+      const read = (await rewritten(text, size, LABEL)).join('\n');
+      expect(
+        values.filter((v) => !read.includes(v)),
+        `chunks of ${size}`,
+      ).toEqual([]);
+    }
+  });
+
+  it("reads the clean twin's manual without the leaky values", async () => {
+    const leaky = Array.from({ length: 6 }, value);
+    const text = manual(leaky.map(() => value()));
+    for (const size of CHUNKS) {
+      const read = (await rewritten(text, size, LABEL)).join('\n');
+      expect(leaky.filter((v) => read.includes(v))).toEqual([]);
+    }
+  });
+
+  it("finds no value in random text of the notation; a diff's hunk headers route nothing", async () => {
+    const values = Array.from({ length: 20 }, value);
+    const words = ['@@', '@{', '@}', '@comma{}', '@code{', '}', '{', '@', ' ', '\n'];
+    const pieces = () => rand.pick([rand.chars(LETTERS, rand.int(1, 8)), ...words]);
+    const text = Buffer.from(Array.from({ length: 4000 }, pieces).join(''));
+    for (const size of CHUNKS) {
+      const read = (await rewritten(text, size, LABEL)).join('\n');
+      expect(values.filter((v) => read.includes(v))).toEqual([]);
+      expect(await rewritten(Buffer.from('diff --git a/x b/x\n@@ -1,3 +1,4 @@\n-a\n+b\n@@ -10 +11 @@ fn\nmail: a@b.c\n'), size, LABEL)).toEqual([]);
+    }
+  });
+
+  it('routes nothing from random bytes holding @{ @} @@ every few hundred bytes', async () => {
+    const bytes = rand.bytes(1 << 20);
+    for (let i = rand.int(300); i < bytes.length - 2; i += rand.int(100, 600)) bytes.write(rand.pick(['@{', '@}', 'a@@b']), i, 'latin1');
+    expect(await rewritten(bytes, 1 << 16, LABEL)).toEqual([]);
+  });
+});
