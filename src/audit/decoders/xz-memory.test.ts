@@ -1,18 +1,20 @@
-// xz's WebAssembly instance is dropped once no stream reads from it, when a stream grew its memory past 1 MiB: WebAssembly
-// memory never shrinks, and one stream of `xz -6` (an 8 MiB dictionary, 8.5 MiB of memory) kept it to the audit's end.
-// A stream of `xz -0` (a 256 KiB dictionary) leaves the instance as it is, for the next; a stream still reading when
-// another ends keeps its own, and both decode whole.
+// xz's WebAssembly instance (one per stream, xz-context.ts) is dropped once its stream ends, when the stream grew its
+// memory past 1 MiB: WebAssembly memory never shrinks, and one stream of `xz -6` (an 8 MiB dictionary, 8.5 MiB of
+// memory) kept it to the audit's end. A stream of `xz -0` (a 256 KiB dictionary) leaves its instance kept, for the next;
+// a stream still reading when another ends keeps its own, and both decode whole.
 import { describe, expect, it } from 'vitest';
 import { decodeWith } from './decode.testing.js';
 import { has, tool } from './testing.js';
 import type { DecodeEnv } from './types.js';
-import { xz, xzClass } from './xz.js';
+import { xz } from './xz.js';
+import { idleInstances } from './xz-context.js';
 
 const text = (n: number) =>
   Buffer.from(Array.from({ length: Math.ceil(n / 40) }, (_, i) => `line ${i} of the settings, value ${(i * 7919) % 10007}\n`).join('')).subarray(0, n);
 const INPUT = text(100_000);
 const packed = (level: string, input = INPUT) => tool('xz', [level, '-c', 'in'], { in: input });
-const instance = async () => (await xzClass())._moduleInstance;
+/** The instance kept for the next stream, if any (the last one kept). */
+const instance = async () => idleInstances().at(-1);
 
 /** A decoder of its own writing what it decodes to `out`, to be fed by the test. */
 function opened(out: Buffer[]) {

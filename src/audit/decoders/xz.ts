@@ -3,52 +3,17 @@
  * WebAssembly, loaded on first use. Streamed: input is handed over as the decoder asks for it, its
  * output taken as fast as it is scanned; the container is walked here first (`xz-walk.ts`), so the
  * decoder is given one stream, rewritten without its integrity check (and a block's x86 BCJ filter
- * reversed on its output, `bcj.ts`). The package's lock (one context at a time) is replaced by
- * none — its contexts are separate allocations — so an xz inside an xz does not wait on itself.
+ * reversed on its output, `bcj.ts`). Each stream decodes on a WebAssembly instance of its own (`xz-context.ts`):
+ * no lock, so an xz inside an xz does not wait on itself, and no two contexts share an instance.
  */
 import { XzBlockFilters } from './bcj.js';
 import { Joined, NOTHING, readAlready } from './concatenated.js';
+import { XzStream } from './xz-context.js';
 import { XzWalk } from './xz-walk.js';
 import { errorText, startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
-interface XzModule {
-  XzReadableStream?: XzClass;
-  default?: { XzReadableStream?: XzClass };
-}
-type XzClass = (new (source: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>) & {
-  _contextMutex?: unknown;
-  /** The one WebAssembly instance every stream's context is allocated in, made on first use (from the promise). */
-  _moduleInstance?: { exports: { memory?: { buffer: ArrayBuffer } } };
-  _moduleInstancePromise?: unknown;
-};
-
-let loaded: Promise<XzClass> | undefined;
-/** xz streams this decoder is reading now. */
-let reading = 0;
-/** The instance's memory kept between streams: what a small dictionary's stream grows it to. */
-const KEEP_MEMORY = 1024 * 1024;
-
-/**
- * The WebAssembly instance dropped once no stream reads from it, when a stream grew its memory past KEEP_MEMORY:
- * WebAssembly memory never shrinks, and a stream of xz -6 (an 8 MiB dictionary) left 8.5 MiB held to the audit's end.
- * The next stream instantiates the module again (a few ms); a stream still reading keeps its own instance's exports.
- */
-function release(cls: XzClass): void {
-  const memory = cls._moduleInstance?.exports.memory;
-  if (reading > 0 || !memory || memory.buffer.byteLength <= KEEP_MEMORY) return;
-  cls._moduleInstance = undefined;
-  cls._moduleInstancePromise = undefined;
-}
-
-/** The class, whichever way the module is seen: its named export from source, the default export's member from the bundle's chunk. */
-export function xzClass(): Promise<XzClass> {
-  return (loaded ??= import('xz-decompress').then((m: XzModule) => {
-    const cls = m.XzReadableStream ?? m.default?.XzReadableStream;
-    if (typeof cls !== 'function') throw new Error('xz-decompress has no XzReadableStream export');
-    cls._contextMutex = { acquire: async () => undefined, release: () => undefined };
-    return cls;
-  }));
-}
+/** The decoder's stream class: each stream on a WebAssembly instance of its own (`xz-context.ts`). */
+export const xzClass = (): Promise<typeof XzStream> => Promise.resolve(XzStream);
 
 /** Stream header: magic, flags' first byte zero, a known check type. */
 const isXz = (h: Uint8Array, at = 0) => startsWith(h, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00], at) && h.length > at + 7 && (h[at + 7]! & 0xf0) === 0;
@@ -114,7 +79,6 @@ export const xz: Decoder = {
     const pump = (async () => {
       const cls = await xzClass();
       const reader = new cls(feed.source).getReader();
-      reading++;
       try {
         let going = true;
         for (let r = await reader.read(); !r.done && going; r = await reader.read()) {
@@ -123,8 +87,6 @@ export const xz: Decoder = {
         if (going) await write(filters.finish());
       } finally {
         await reader.cancel().catch(() => undefined);
-        reading--;
-        release(cls);
       }
     })()
       .catch((e: unknown) => void (failure = e))
