@@ -70,4 +70,12 @@ describe(`word diff (seed ${rand.seed})`, () => {
       expect(await rewritten(Buffer.from('a [-b\n-] c {+d\n+}\n'), size, LABEL)).toEqual([]);
     }
   });
+
+  it('reads a megabyte of unclosed markers in linear time: a close is looked for within a part, not to the end of the buffer', async () => {
+    const text = Buffer.from('[-{+'.repeat(1 << 18));
+    const t = process.cpuUsage();
+    expect(await rewritten(text, 65536, LABEL)).toEqual([]);
+    const u = process.cpuUsage(t);
+    expect((u.user + u.system) / 1000, 'CPU ms for 1 MiB of `[-{+` (27,600 before the bounded search)').toBeLessThan(5000);
+  });
 });

@@ -21,10 +21,12 @@ const MAX_PART = 4096;
 
 /** The end of the part opened at `at` (the index of its closing marker) on its line, or -1. */
 function closeOf(b: Buffer, at: number, close: Buffer): number {
-  const end = b.indexOf(close, at + 2);
-  if (end < 0 || end - at > MAX_PART) return -1;
-  const nl = b.indexOf(0x0a, at + 2);
-  return nl >= 0 && nl < end ? -1 : end;
+  // Searched within MAX_PART of the opening only: a search to the buffer's end at each of a megabyte of `[-` took 27 s.
+  const part = b.subarray(at + 2, at + MAX_PART + 2);
+  const end = part.indexOf(close);
+  if (end < 0) return -1;
+  const nl = part.indexOf(0x0a);
+  return nl >= 0 && nl < end ? -1 : at + 2 + end;
 }
 
 /** One version of the window: the parts of `keep` kept (markers out), those of `drop` left out. */
