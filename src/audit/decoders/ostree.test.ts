@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
 import { decodeWith } from './decode.testing.js';
@@ -75,6 +76,19 @@ describe.runIf(has('ostree'))(`OSTree archive content objects (seed ${rng.seed})
     expect(ostreeFilez.sniff(padded, obj[0])).toBe(false);
     expect(ostreeFilez.sniff(obj[1], 'repo/objects/ab/cd.file')).toBe(false);
     for (let i = 0; i < 20_000; i++) expect(ostreeFilez.sniff(rng.bytes(64), 'objects/00/x.filez')).toBe(false);
+  });
+
+  it('a damaged stream that ends before the size its header gives is named (a word of the stream set to 0xffffffff ended it after 175 bytes of a 5 KB file, silently)', async () => {
+    const [, obj] = [...archive({ 'a.conf': Buffer.from('API_TOKEN=value\n'.repeat(200)) }).entries()].find(([, o]) => o.length > filezStart(o)!)!;
+    const start = filezStart(obj)!;
+    const whole = await decodeWith(ostreeFilez, obj);
+    expect(whole.limits).toEqual([]);
+    const ended = Buffer.concat([obj.subarray(0, start), deflateRawSync(whole.out.subarray(0, 100)), obj.subarray(start)]);
+    const short = await decodeWith(ostreeFilez, ended);
+    expect(short.out.length).toBe(100);
+    expect(short.limits).toEqual([
+      `a damaged OSTree content object (its content ends after 100 of the ${whole.out.length} bytes its header gives): the rest is not audited`,
+    ]);
   });
 
   it('through the audit: a committed credential found in its .filez, the clean twin passes', async () => {

@@ -5,7 +5,8 @@
  * symlink target, xattrs), then the file's content as raw deflate — no zlib or gzip header, not at
  * the object's first byte, so neither a decoder nor the search for streams inside finds it. Claimed
  * by its name and its header (a length 24–65,535, the padding zero, a u64 size below 2^53); the
- * content inflated as `obj.filez!`. A header cut short is named, and so is a damaged stream.
+ * content inflated as `obj.filez!`. A header cut short is named, and so is a damaged stream — or one that
+ * ends before the size the header gives (a damaged stream can end early and leave the rest unread).
  */
 import { rawDeflate } from './native.js';
 import { DEFLATE_MAX_RATIO, type Decoder, type DecodeEnv, type Decoding } from './types.js';
@@ -31,6 +32,14 @@ export const ostreeFilez: Decoder = {
     let head = new Uint8Array(0);
     let start: number | undefined;
     let inner: Decoding | undefined;
+    let size = 0;
+    let out = 0;
+    let named = false;
+    // The inflated bytes counted as they are allowed: a stream that ends short of the header's size, and was not named damaged, is.
+    const counted: DecodeEnv = Object.create(env, {
+      allow: { value: (n: number) => ((out += n), env.allow(n)) },
+      limit: { value: (what: string, at?: string) => ((named = true), env.limit(what, at)) },
+    });
     return {
       get finished() {
         return inner?.finished ?? false;
@@ -40,14 +49,21 @@ export const ostreeFilez: Decoder = {
         head = Buffer.concat([head, bytes]);
         start ??= filezStart(head);
         if (start === undefined || head.length <= start) return;
-        inner = rawDeflate(env);
+        size = new DataView(head.buffer, head.byteOffset).getUint32(8) * 2 ** 32 + new DataView(head.buffer, head.byteOffset).getUint32(12);
+        inner = rawDeflate(counted);
         await inner.push(head.subarray(start));
         head = new Uint8Array(0);
       },
       // A symlink's object ends with its header: nothing to read.
-      end: () =>
-        inner?.end() ??
-        (start !== undefined && head.length === start ? undefined : env.limit('a damaged OSTree content object (it ends inside its header): not audited')),
+      async end() {
+        if (!inner) {
+          if (start === undefined || head.length !== start) env.limit('a damaged OSTree content object (it ends inside its header): not audited');
+          return;
+        }
+        await inner.end();
+        if (out < size && !named && !env.stopped)
+          env.limit(`a damaged OSTree content object (its content ends after ${out} of the ${size} bytes its header gives): the rest is not audited`);
+      },
     };
   },
 };
