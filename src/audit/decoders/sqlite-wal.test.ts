@@ -98,8 +98,26 @@ describe.skipIf(!has('sqlite3'))('SQLite write-ahead logs: rows across overflow 
       rand.bytes(size).copy(d, 32 + 24 + (size + 24) * (i % frames));
       const cut = d.subarray(0, 32 + ((i * 977) % d.length));
       expect(() => [...walRows(cut)]).not.toThrow();
-      expect((await decodeWith(sqliteWal, cut, { chunk: 3000 })).limits).toEqual([]);
+      const torn = (cut.length - 32) % (size + 24);
+      const named = torn ? [`an SQLite write-ahead log cut short (${torn} bytes of a frame at its end): rows going on in that frame are not joined`] : [];
+      expect((await decodeWith(sqliteWal, cut, { chunk: 3000 })).limits).toEqual(named);
     }
+  });
+
+  it("a log cut inside the frame that holds a row's overflow page is named (silent before: the value across the cut was neither found nor named)", async () => {
+    // The value split between two of its row's pages, the log cut after the value's tail.
+    const v = `${SECRET}-${rand.bytes(200).toString('hex')}`;
+    let file: Buffer = Buffer.alloc(0);
+    for (let after = 0; after < 2048 && (file.includes(v) || !file.length); after += 257) file = wal(insert(v, 2500, after), 1024).wal;
+    expect(file.includes(v)).toBe(false);
+    const cut = file.subarray(0, file.indexOf(v.slice(-12)) + 12);
+    expect((cut.length - 32) % 1048).not.toBe(0);
+    const d = await decodeWith(sqliteWal, cut);
+    expect(d.out.includes(v)).toBe(false);
+    expect(d.limits).toEqual([
+      `an SQLite write-ahead log cut short (${(cut.length - 32) % 1048} bytes of a frame at its end): rows going on in that frame are not joined`,
+    ]);
+    expect((await decodeWith(sqliteWal, file)).limits).toEqual([]);
   });
 
   it(`random heads are not claimed (seed ${rand.seed})`, () => {

@@ -11,7 +11,7 @@
  * pages as they were at its commit (a row since updated or deleted is still read), its chain
  * followed through the log's frames. A chain that goes on in a page the log does not hold (it is in
  * `app.db`, a file of its own) ends there. Frames with other salts (left from before a checkpoint) are
- * read as plain bytes only. Above MAX_WAL the rows are not joined: the log is named.
+ * read as plain bytes only. Above MAX_WAL the rows are not joined: the log is named; so is a log cut inside a frame.
  */
 import { createHash } from 'node:crypto';
 import { geometry, overflowingCells, recordValues, type Pages } from './sqlite.js';
@@ -95,6 +95,11 @@ export const sqliteWal: Decoder = {
         const wal = held && Buffer.concat(held);
         held = undefined;
         if (!wal && !env.stopped) env.limit(`an SQLite write-ahead log over ${MAX_WAL >> 20} MiB: rows across its pages are not joined`);
+        // A log cut inside a frame (a copy taken while it was written): a row going on in that frame's page is not joined.
+        const h = wal && walHeader(wal);
+        const torn = h ? (wal.length - HEADER) % (FRAME + h.size) : 0;
+        if (torn && !env.stopped)
+          env.limit(`an SQLite write-ahead log cut short (${torn} bytes of a frame at its end): rows going on in that frame are not joined`);
         for (const row of wal && !env.stopped ? walRows(wal) : []) {
           const values = recordValues(row);
           if (!env.allow(values.length)) break;
