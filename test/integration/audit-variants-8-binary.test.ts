@@ -10,14 +10,7 @@
 // known gaps (variant8BinaryGaps) are asserted still missed, so that the fix that reads one moves it
 // over. Streams no image alone can read (variant8Named) are named as not fully audited, leaky or
 // clean — never a silent pass.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeArtifact } from '../support/corpus/artifact.js';
-import { auditLayout, findingsFor, writeLayout, type AuditRun } from '../support/corpus/layout.js';
-import { strip, variantRound } from '../support/corpus/variant-round.js';
-import { valueOf } from '../support/corpus/variant-values.js';
+import { describeNamed, variantRound } from '../support/corpus/variant-round.js';
 import { variant8BinaryFound, variant8BinaryGaps, variant8Named } from '../support/corpus/variant8-binary.js';
 
 const round = variantRound({
@@ -32,43 +25,4 @@ const round = variantRound({
 
 round.describe('the shipped audit on an eighth round of binary variants');
 
-describe('streams the image alone cannot read: named, leaky or clean', () => {
-  const values = variant8Named.map((a) => valueOf(a.kind));
-  const runs: Record<string, AuditRun> = {};
-  let work = '';
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'hoist-variants8n-'));
-    for (const [name, value] of [
-      ['leaky', (i: number) => values[i]!],
-      ['clean', (i: number) => valueOf(variant8Named[i]!.kind)],
-    ] as const) {
-      const dir = join(work, `${name}-tar`);
-      for (const [i, a] of variant8Named.entries())
-        await makeArtifact({ ...a, shape: 'token' }, value(i), join(dir, 'srv', a.id), join(work, 'scratch', `${name}-${a.id}`));
-      await writeLayout(join(work, name), [{ dir, gzip: true }]);
-      runs[name] = await auditLayout(work, name, values, 180_000);
-    }
-  }, 600_000);
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
-  });
-
-  it.each(variant8Named.flatMap((a, i) => ['leaky', 'clean'].map((image) => ({ ...a, i, image }))))(
-    '$id ($image) — $name: found or named as not fully audited',
-    ({ i, id, image, where }) => {
-      const run = runs[image]!;
-      const said = run.findings.filter((f) => f.where.includes(`/srv/${id}/`));
-      const named = said.filter((f) => f.severity === 'limit').map((f) => strip(f.where));
-      const found = image === 'leaky' ? findingsFor(run, i) : [];
-      const outcome = found.length > 0 ? 'found' : named.some((w) => where.test(w)) ? 'named' : 'silent';
-      expect(outcome, `the audit said: ${JSON.stringify(said)}`).not.toBe('silent');
-    },
-  );
-
-  it('never prints a value', () => {
-    const printed = Object.values(runs)
-      .map((r) => JSON.stringify(r.findings) + r.stderr)
-      .join('');
-    expect(values.filter((s) => printed.includes(s))).toEqual([]);
-  });
-});
+describeNamed('hoist-variants8b-', variant8Named);

@@ -174,3 +174,51 @@ function commonCases(spec: RoundSpec, r: { values: string[]; leaky: () => AuditR
     expect(r.values.filter((s) => printed.includes(s))).toEqual([]);
   });
 }
+
+/**
+ * The cases of a round's streams no image alone can read (`named`: made as the artifacts are, in one gzip layer, a
+ * leaky and a clean image): each is found or named as not fully audited, leaky or clean — never a silent pass; no
+ * value printed. `prefix` names the temporary directory (`hoist-variants8b-` → `hoist-variants8b-n-`).
+ */
+export function describeNamed(prefix: string, named: Variant[]): void {
+  describe('streams the image alone cannot read: named, leaky or clean', () => {
+    const values = named.map((a) => valueOf(a.kind));
+    const runs: Record<string, AuditRun> = {};
+    let work = '';
+    beforeAll(async () => {
+      work = await mkdtemp(join(tmpdir(), `${prefix}n-`));
+      for (const [name, value] of [
+        ['leaky', (i: number) => values[i]!],
+        ['clean', (i: number) => valueOf(named[i]!.kind)],
+      ] as const) {
+        const dir = join(work, `${name}-tar`);
+        for (const [i, a] of named.entries())
+          await makeArtifact({ ...a, shape: 'token' }, value(i), join(dir, 'srv', a.id), join(work, 'scratch', `${name}-${a.id}`));
+        await writeLayout(join(work, name), [{ dir, gzip: true }]);
+        runs[name] = await auditLayout(work, name, values, 180_000);
+      }
+    }, 600_000);
+    afterAll(async () => {
+      if (work) await rm(work, { recursive: true, force: true });
+    });
+
+    it.each(named.flatMap((a, i) => ['leaky', 'clean'].map((image) => ({ ...a, i, image }))))(
+      '$id ($image) — $name: found or named as not fully audited',
+      ({ i, id, image, where }) => {
+        const run = runs[image]!;
+        const said = run.findings.filter((f) => f.where.includes(`/srv/${id}/`));
+        const named = said.filter((f) => f.severity === 'limit').map((f) => strip(f.where));
+        const found = image === 'leaky' ? findingsFor(run, i) : [];
+        const outcome = found.length > 0 ? 'found' : named.some((w) => where.test(w)) ? 'named' : 'silent';
+        expect(outcome, `the audit said: ${JSON.stringify(said)}`).not.toBe('silent');
+      },
+    );
+
+    it('never prints a value', () => {
+      const printed = Object.values(runs)
+        .map((r) => JSON.stringify(r.findings) + r.stderr)
+        .join('');
+      expect(values.filter((s) => printed.includes(s))).toEqual([]);
+    });
+  });
+}
