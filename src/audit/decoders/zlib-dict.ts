@@ -22,6 +22,9 @@ const HEAD = 512;
 /** Stands for the dictionary: as long as the largest window, so no distance reaches before it. */
 const ZEROS = Buffer.alloc(32 * 1024);
 
+/** The path of a run decoded from text, or of a text rewritten: `…!(base64 at 273)`, `…!(mojibake at 0)`. */
+const DECODED_RUN = /\([^()]* at \d+\)$/;
+
 /** A zlib header (deflate, a window of at most 32 KiB, FCHECK) with FDICT set. */
 export function isZlibDictHeader(h: Uint8Array, at = 0): boolean {
   if (h.length < at + 2) return false;
@@ -57,7 +60,10 @@ export function probeZlibDict(h: Uint8Array): boolean {
 export const zlibDict: Decoder = {
   name: 'zlib with a preset dictionary',
   maxRatio: DEFLATE_MAX_RATIO,
-  sniff: (h) => probeZlibDict(h),
+  // Not a run decoded from text or a text rewritten (`x.class!(base64 at 273)`): a JDK's class files hold runs whose
+  // decoded bytes start with the header by chance, and a short one often inflates to its end without an error (17 such
+  // streams named in a stock JDK's jmods). An FDICT record is a file or a member, not an encoded run in a text.
+  sniff: (h, path) => !DECODED_RUN.test(path) && probeZlibDict(h),
   open(env: DecodeEnv): Decoding {
     let skip = HEADER;
     let head = Buffer.alloc(0);
