@@ -1,5 +1,6 @@
 /** The text rewrites' tests share this: what the runs reader routes under one label, the text fed in chunks of a size. */
 import { execFileSync } from 'node:child_process';
+import { expect } from 'vitest';
 import { EncodedRuns } from './runs.js';
 
 /** The chunk sizes every rewrite is read in: a byte at a time, odd cuts, small, the whole text. */
@@ -16,6 +17,28 @@ export async function rewritten(bytes: Buffer, size: number, label: string): Pro
   for (let i = 0; i < bytes.length; i += size) await runs.push(bytes.subarray(i, i + size));
   await runs.end();
   return out.filter((r) => r.alphabet === label).map((r) => Buffer.concat(r.parts).toString('utf8'));
+}
+
+/** Every one of `values` is read back whole from `text` under `label`, in each of CHUNKS. */
+export async function expectReadBack(text: Buffer, label: string, values: string[]): Promise<void> {
+  for (const size of CHUNKS) {
+    const read = (await rewritten(text, size, label)).join('\n');
+    expect(
+      values.filter((v) => !read.includes(v)),
+      `chunks of ${size}`,
+    ).toEqual([]);
+  }
+}
+
+/** None of `values` is in what is read from `text` under `label` (a clean twin's, a random text's), in each of CHUNKS. */
+export async function expectNoneRead(text: Buffer, label: string, values: string[]): Promise<void> {
+  for (const size of CHUNKS) {
+    const read = (await rewritten(text, size, label)).join('\n');
+    expect(
+      values.filter((v) => read.includes(v)),
+      `chunks of ${size}`,
+    ).toEqual([]);
+  }
 }
 
 /** A tool's output for `input` on its stdin (generated values never in argv). */
