@@ -26,8 +26,28 @@ export interface Artifact {
   where: RegExp;
 }
 
+/**
+ * The first stage of a pipeline in `script` that may stop reading before its writer has written
+ * everything (`grep -q`, `grep -m`, `head`), or undefined. Under `pipefail` such a pipeline fails
+ * with the writer's SIGPIPE only when the writer is slower than the reader: a flaky script (a jar's
+ * `unzip -l | grep -q` failed one CI run in several).
+ */
+export function earlyQuitter(script: string): string | undefined {
+  for (const m of script.matchAll(/(?<!\|)\|(?!\|)\s*([^|;&\n)]*)/g)) {
+    const stage = m[1]!.trim();
+    if (/^head\b/.test(stage)) return stage;
+    if (/^[ef]?grep\b/.test(stage) && /\s(?:-[a-zA-Z]*[qm][a-zA-Z]*|--quiet|--silent|--max-count\b)/.test(` ${stage}`)) return stage;
+  }
+  return undefined;
+}
+
 /** Makes `a` with `secret` into `outDir`; its scratch directory goes when it is made. */
 export async function makeArtifact(a: Artifact, secret: string, outDir: string, scratch: string): Promise<void> {
+  const quitter = earlyQuitter(a.script);
+  if (quitter)
+    throw new Error(
+      `corpus: '${a.id}' pipes into '${quitter}', which can quit before its writer is done; under pipefail the writer's SIGPIPE (exit 141) fails the script now and then. Read the whole input (grep … > /dev/null, cut) or write to a file first.`,
+    );
   await mkdir(outDir, { recursive: true });
   await mkdir(scratch, { recursive: true });
   await writeFile(join(scratch, 'secret'), secret, { mode: 0o600 });

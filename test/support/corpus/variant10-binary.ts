@@ -42,7 +42,7 @@ export const variant10Binary: Variant[] = [
     script: `mkdir -p cls/com/acme && printf 'api.url=https://api.example.com\\napi.token=%s\\n' "$S" > cls/com/acme/app.properties
 seq 1 300 | sed 's/^/key/;s/$/=value/' >> cls/com/acme/app.properties && printf 'Main-Class: com.acme.Main\\n' > m.txt && jar cfm app.jar m.txt -C cls .
 keytool -genkeypair -keystore ks.p12 -storepass changeit -alias rel -keyalg EC -dname CN=acme -validity 3650 > /dev/null 2>&1
-jarsigner -keystore ks.p12 -storepass changeit -digestalg SHA-256 app.jar rel > /dev/null 2>&1 && unzip -l app.jar | grep -q META-INF/REL.SF && cp app.jar "$OUT/"`,
+jarsigner -keystore ks.p12 -storepass changeit -digestalg SHA-256 app.jar rel > /dev/null 2>&1 && unzip -l app.jar | grep META-INF/REL.SF > /dev/null && cp app.jar "$OUT/"`,
     where: /jar-signed\/app\.jar/,
   },
   {
@@ -71,7 +71,7 @@ cat /bin/true sq.img > "$OUT/Tool-x86_64.AppImage" && chmod +x "$OUT/Tool-x86_64
     kind: 'specials',
     script: `mkdir -p pkg/DEBIAN pkg/etc/app && printf 'Package: app\\nVersion: 1.0\\nArchitecture: all\\nMaintainer: ci <ci@example.com>\\nDescription: app\\n' > pkg/DEBIAN/control
 printf 'API_TOKEN=%s\\n' "$S" > pkg/etc/app/app.env && dpkg-deb -Zzstd --root-owner-group --build pkg "$OUT/app_1.0_all.deb" > /dev/null
-ar t "$OUT/app_1.0_all.deb" | grep -qx data.tar.zst`,
+ar t "$OUT/app_1.0_all.deb" | grep -x data.tar.zst > /dev/null`,
     where: /deb-zstd\/app_1\.0_all\.deb/,
   },
   {

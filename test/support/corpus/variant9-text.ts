@@ -174,7 +174,7 @@ grep -q 'Ã' "$OUT/app.ini"`,
     realWorld: 'a review log of a config change that rotated the API token, kept with the deploy artifacts',
     kind: 'token',
     script: `git init -q repo && cd repo && git config user.email ci@example.com && git config user.name ci
-printf 'API_TOKEN=%s\\n' "$(sha256sum ../secret | head -c 28)" > app.env && git add app.env && git commit -qm one
+printf 'API_TOKEN=%s\\n' "$(sha256sum ../secret | cut -c1-28)" > app.env && git add app.env && git commit -qm one
 printf 'API_TOKEN=%s\\n' "$S" > app.env
 git diff --word-diff=plain --word-diff-regex=. > "$OUT/review.diff"
 grep -q '{+' "$OUT/review.diff"`,
@@ -232,7 +232,7 @@ grep -q $'\\e\\[' "$OUT/check.log"`,
     realWorld: 'a CI log (colours kept) of a step that showed the diff of a config whose API token was rotated',
     kind: 'token',
     script: `git init -q repo && cd repo && git config user.email ci@example.com && git config user.name ci
-printf 'API_TOKEN=%s\\n' "$(sha256sum ../secret | head -c 28)" > app.env && git add app.env && git commit -qm one
+printf 'API_TOKEN=%s\\n' "$(sha256sum ../secret | cut -c1-28)" > app.env && git add app.env && git commit -qm one
 printf 'API_TOKEN=%s\\n' "$S" > app.env
 git -c color.ui=always diff --color-words=. > "$OUT/review.log"
 grep -q $'\\e\\[32m' "$OUT/review.log"`,
