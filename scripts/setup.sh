@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-node_modules/.bin/node --version | grep -q '^v24\.' || { echo "setup: node_modules/.bin/node is not Node 24" >&2; exit 1; }
+node_modules/.bin/node --version | grep '^v24\.' >/dev/null || { echo "setup: node_modules/.bin/node is not Node 24" >&2; exit 1; }
 # The oldest Node package.json's engines allows, beside it: the CLI's tests run on it too (npm run test:oldest-node).
 OLDEST=$(node_modules/.bin/node -p "require('./package.json').engines.node.match(/\d+\.\d+\.\d+/)[0]")
 if [ "$(node_modules/.node-oldest/node_modules/.bin/node --version 2>/dev/null)" != "v$OLDEST" ]; then

@@ -81,7 +81,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 install_packages() {
   local missing=()
   for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages ${missing[*]}: run as root or install them"
@@ -191,7 +191,7 @@ arm64_busybox() { # prints the path of the arm64 busybox binary
   local d="$LAB_DIR/base/arm64"
   if [ ! -x "$d/bin/busybox" ]; then
     mkdir -p "$d/deb"
-    dpkg --print-foreign-architectures | grep -qx arm64 || { dpkg --add-architecture arm64 && apt-get update -q >>"$LAB_DIR/log/apt.log" 2>&1; }
+    dpkg --print-foreign-architectures | grep -x arm64 >/dev/null || { dpkg --add-architecture arm64 && apt-get update -q >>"$LAB_DIR/log/apt.log" 2>&1; }
     (cd "$d/deb" && rm -f ./*.deb && apt-get download -q busybox-static:arm64 >>"$LAB_DIR/log/apt.log" 2>&1) \
       || die "could not download Debian's busybox-static:arm64 (see $LAB_DIR/log/apt.log)"
     dpkg-deb -x "$d"/deb/busybox-static_*_arm64.deb "$d/pkg"
@@ -200,7 +200,7 @@ arm64_busybox() { # prints the path of the arm64 busybox binary
   echo "$d/bin/busybox"
 }
 
-multi_up() { skopeo inspect --raw --tls-verify=false "docker://127.0.0.1:$PLAIN_PORT/$MULTI_IMAGE" 2>/dev/null | grep -q arm64; }
+multi_up() { skopeo inspect --raw --tls-verify=false "docker://127.0.0.1:$PLAIN_PORT/$MULTI_IMAGE" 2>/dev/null | grep arm64 >/dev/null; }
 
 # An index of two busybox images, amd64 and arm64: each made with buildah from its root filesystem
 # and pushed by skopeo, then the index written by hand (buildah 1.28's manifest push loses children).
@@ -362,7 +362,7 @@ seed_base_image() {
 # --- sshd and the private git repository ---------------------------------------------------
 ssh_up() { # a real clone protocol exchange, with the lab key and host-key checking on
   GIT_SSH_COMMAND="ssh -F /dev/null -i $LAB_DIR/ssh/id_ed25519 -o IdentitiesOnly=yes -o BatchMode=yes -o UserKnownHostsFile=$LAB_DIR/ssh/known_hosts -o StrictHostKeyChecking=yes" \
-    git ls-remote "ssh://$GIT_USER@127.0.0.1:$SSH_PORT$LAB_DIR/git/private-lib.git" | grep -q refs/heads/main
+    git ls-remote "ssh://$GIT_USER@127.0.0.1:$SSH_PORT$LAB_DIR/git/private-lib.git" | grep refs/heads/main >/dev/null
 }
 
 start_sshd() {
