@@ -21,6 +21,8 @@ import { hexRecords } from './hex-records.js';
 import { javaKeystore } from './java-keystore.js';
 import { httpMessage } from './http-message.js';
 import { lz4 } from './lz4.js';
+import { lha } from './lha.js';
+import { lrzip } from './lrzip.js';
 import { lz4Legacy } from './lz4-legacy.js';
 import { lzip } from './lzip.js';
 import { lzmaAlone } from './lzma.js';
@@ -41,15 +43,18 @@ import { sqliteWal } from './sqlite-wal.js';
 import { squashfs } from './squashfs.js';
 import { swfLzma } from './swf.js';
 import { tar } from './tar.js';
+import { ubifs } from './ubifs.js';
 import type { Decoder } from './types.js';
 import { arj, bzip3 } from './unread.js';
 import { utf16 } from './utf16.js';
 import { utf32 } from './utf32.js';
+import { wim } from './wim.js';
 import { woff2 } from './woff2.js';
 import { xz } from './xz.js';
 import { zip } from './zip.js';
 import { zlibDict } from './zlib-dict.js';
 import { zisofs } from './zisofs.js';
+import { zpaq } from './zpaq.js';
 
 export const DECODERS: readonly Decoder[] = [
   gzip,
@@ -69,6 +74,10 @@ export const DECODERS: readonly Decoder[] = [
   squashfs,
   bzip3,
   arj,
+  wim,
+  zpaq,
+  lrzip,
+  lha,
   sqlite,
   sqliteWal,
   postgres,
@@ -77,6 +86,7 @@ export const DECODERS: readonly Decoder[] = [
   ext,
   cramfs,
   zisofs,
+  ubifs,
   ar,
   cpio,
   rpm,

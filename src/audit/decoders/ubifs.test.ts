@@ -1,0 +1,115 @@
+// Property: a value in a file of a UBIFS image (made by mkfs.ubifs with each compressor it has: lzo
+// — the default —, zlib, zstd, none) is found wherever the file's 4 KiB data nodes cut it, each
+// inode's blocks decoded and joined in order; every file of the image read back whole; the clean twin
+// passes; damaged images (cut, bits flipped, a node's block that does not decode) are named or read
+// as far as they go, never thrown, never hung; random heads with the node magic planted are not
+// claimed. Nearest real-world variants: an embedded device's rootfs image (OpenWrt, Yocto) built in a
+// firmware image with a provisioning token in /etc.
+import { crc32 } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { damaged, decodeWith, DAMAGE_SEED } from './decode.testing.js';
+import { auditFiles, has, SECRET, tool } from './testing.js';
+import { isUbifs, ubifs } from './ubifs.js';
+import { seededPerTest } from '../../../test/support/random.js';
+
+const rand = seededPerTest(1);
+
+/** A config of numbered lines with API_TOKEN=value across byte `at` of the file. */
+function straddle(value: string, at: number): string {
+  const fill = Array.from({ length: Math.ceil(at / 20) + 2 }, (_, i) => `option.${String(i).padStart(5, '0')} = value-${(i * 7919) % 100003}\n`).join('');
+  const pre = at - Math.floor(value.length / 2) - 'API_TOKEN='.length;
+  return `${fill.slice(0, pre - 1)}\nAPI_TOKEN=${value}\n${'tail line\n'.repeat(2000)}`;
+}
+
+const tree = (value: string) => ({
+  'root/etc/app/app.conf': straddle(value, 8192),
+  'root/etc/hostname': 'device\n',
+  'root/usr/share/doc/notes.txt': Array.from({ length: 3000 }, (_, i) => `note ${(i * 2654435761) % 4294967296}\n`).join(''),
+  'root/var/zeros.bin': new Uint8Array(3 * 4096),
+});
+
+/** A UBIFS image by mkfs.ubifs of `files` (under root/), compressed with `comp`. */
+const image = (comp: string, files: Record<string, string | Uint8Array>) =>
+  tool('sh', ['-c', `mkfs.ubifs -x ${comp} -r root -m 2048 -e 129024 -c 64 -o out.img`], files, 'out.img');
+
+/** The offsets of the image's data nodes (node type 1). */
+function dataNodes(img: Buffer): number[] {
+  const at: number[] = [];
+  for (let p = 0; p + 24 <= img.length; p += 8) if (img.readUInt32LE(p) === 0x06101831 && img[p + 20] === 1) at.push(p);
+  return at;
+}
+
+/** `img` with the data node at `at` given `data` as its stored bytes (its CRC made right again). */
+function rewritten(img: Buffer, at: number, patch: (node: Buffer) => void): Buffer {
+  const copy = Buffer.from(img);
+  const len = copy.readUInt32LE(at + 16);
+  patch(copy.subarray(at, at + len));
+  copy.writeUInt32LE((crc32(copy.subarray(at + 8, at + len)) ^ 0xffffffff) >>> 0, at + 4);
+  return copy;
+}
+
+describe.skipIf(!has('mkfs.ubifs'))('UBIFS images', () => {
+  it.each(['lzo', 'zlib', 'zstd', 'none'])(
+    '-x %s: the value across a 4 KiB block boundary found in its inode read whole; the clean twin passes',
+    async (comp) => {
+      const img = image(comp, tree(SECRET));
+      expect(img.includes(SECRET)).toBe(false);
+      const found = await auditFiles({ 'srv/rootfs.ubifs': img });
+      expect(found).toContainEqual({ severity: 'leak', what: 'token', path: expect.stringMatching(/^srv\/rootfs\.ubifs!\/inode-\d+$/) });
+      expect(found.filter((f) => f.severity !== 'leak')).toEqual([]);
+      expect(await auditFiles({ 'srv/rootfs.ubifs': image(comp, tree('clean-value-nothing-here')) })).toEqual([]);
+    },
+    60_000,
+  );
+
+  it('every file of the image read back whole, in any chunk size, nothing named', async () => {
+    const files = tree(SECRET);
+    const img = image('lzo', files);
+    for (const chunk of [1000, 4099, 65536]) {
+      const { out, limits } = await decodeWith(ubifs, img, { chunk });
+      expect(limits).toEqual([]);
+      // mkfs.ubifs writes no data node for a block of zeros (a hole): zeros.bin has none.
+      const wanted = Object.entries(files).filter(([name]) => !name.endsWith('zeros.bin'));
+      expect(wanted.filter(([, content]) => !out.includes(Buffer.from(content))).map(([name]) => name)).toEqual([]);
+    }
+  });
+
+  it('a data node whose block does not decode, or whose CRC fails, is named; the other files still read', async () => {
+    const img = image('lzo', tree(SECRET));
+    const nodes = dataNodes(img);
+    const lzo = rewritten(img, nodes[0]!, (n) => n.fill(0xff, 48));
+    expect((await decodeWith(ubifs, lzo)).limits).toEqual([
+      expect.stringMatching(/^a UBIFS image with 1 data node not read \(the first: a block that does not decode to its \d+ bytes\): not fully audited$/),
+    ]);
+    const unknown = rewritten(img, nodes[1]!, (n) => n.writeUInt16LE(9, 44));
+    expect((await decodeWith(ubifs, unknown)).limits).toEqual([expect.stringContaining('(the first: compression type 9)')]);
+    const flipped = Buffer.from(img);
+    flipped[nodes[2]! + 60]! ^= 1;
+    const { out, limits } = await decodeWith(ubifs, flipped);
+    expect(limits).toEqual([expect.stringContaining('(the first: a data node whose CRC fails)')]);
+    expect(out.includes(Buffer.from('device\n'))).toBe(true);
+    const big = nodes.find((n) => img.readUInt32LE(n + 16) > 200)!;
+    const cut = img.subarray(0, big + 100);
+    expect((await decodeWith(ubifs, cut)).limits).toEqual([expect.stringContaining('(the first: a data node cut by the image’s end)')]);
+  });
+
+  it(`damaged (cut, bits flipped): named or read as far as it goes, never thrown (seed ${DAMAGE_SEED})`, async () => {
+    const img = image('zlib', tree(SECRET));
+    let ran = 0;
+    for (const d of damaged(img, 60)) {
+      await decodeWith(ubifs, d, { chunk: 8192 });
+      ran++;
+    }
+    expect(ran).toBe(60);
+  }, 60_000);
+
+  it(`random heads are not claimed, the node magic planted at the start or not (seed ${rand.seed})`, () => {
+    let claimed = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const h = rand.bytes(512);
+      if (i % 2) h.set([0x31, 0x18, 0x10, 0x06]);
+      if (isUbifs(h)) claimed++;
+    }
+    expect(claimed).toBe(0);
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * UBIFS images (`mkfs.ubifs`: the root file system of embedded devices on NAND flash, OpenWrt and
+ * Yocto builds). An image is logical erase blocks of nodes, each node 8-byte aligned with a common
+ * header (magic 0x06101831, a CRC-32 of the node after its first 8 bytes, a sequence number, the
+ * node's length, its type); a file's data is data nodes of one 4 KiB block each — the inode number
+ * and block number in the node's key, the block's size, and its bytes stored, LZO1X-compressed (the
+ * default), raw deflate or zstd. Claimed by the superblock node at the start; read by walking the
+ * aligned offsets for node headers, each data node's CRC checked before it is believed (so a chance
+ * magic inside a node's data or in erased space is passed over), its block decoded to the size it
+ * names. Consecutive blocks of one inode are joined into one content (`image!/inode-69`; names are in
+ * directory entries written after the data, so the inode number names it; a file whose blocks are
+ * not in order is cut where they jump: `inode-69+block-5`), so a value across a 4 KiB block is read
+ * whole. One node (at most 12 KiB) is held at a time. A data node whose CRC fails, that does not
+ * decode to its size, is encrypted (fscrypt) or uses a compressor this does not know, or a node cut
+ * by the image's end, is counted and named at the end, never passed over in silence.
+ */
+import { inflateRawSync, zstdDecompressSync, crc32 } from 'node:zlib';
+import { lzo1x } from './lzop.js';
+import { startsWith, trial, type Decoder, type DecodeEnv, type Decoding, type Sink } from './types.js';
+
+const MAGIC = [0x31, 0x18, 0x10, 0x06];
+const MAGIC_BYTES = Buffer.from(MAGIC);
+const HEADER = 24;
+const DATA_HEADER = 48;
+const BLOCK = 4096;
+const DATA_NODE = 1;
+const SUPERBLOCK_NODE = 6;
+/** The largest data node read: a 4 KiB block stored (or worse compressed) with room for an encrypted block's padding. */
+const MAX_DATA_NODE = DATA_HEADER + 3 * BLOCK;
+
+/** A UBIFS superblock node at `at`: the magic, node type 6, group type and padding zero, a length of 4096. */
+export const isUbifs = (h: Uint8Array, at = 0): boolean =>
+  startsWith(h, MAGIC, at) &&
+  h.length >= at + HEADER &&
+  h[at + 20] === SUPERBLOCK_NODE &&
+  h[at + 21] === 0 &&
+  h[at + 22] === 0 &&
+  h[at + 23] === 0 &&
+  new DataView(h.buffer, h.byteOffset + at + 16, 4).getUint32(0, true) === 4096;
+
+/** Whether the node at `at` of length `len` holds its CRC (UBIFS: crc32_le from ~0 with no final inversion). */
+const crcHolds = (b: Buffer, at: number, len: number) => b.readUInt32LE(at + 4) === (crc32(b.subarray(at + 8, at + len)) ^ 0xffffffff) >>> 0;
+
+/** A data node's block decoded to the size it names, or why not. */
+export function dataBlock(node: Buffer): Buffer | string {
+  const size = node.readUInt32LE(40);
+  const type = node.readUInt16LE(44);
+  const data = node.subarray(DATA_HEADER);
+  if (size > BLOCK) return `a block of ${size} bytes`;
+  if (node.readUInt16LE(46) !== 0) return 'an encrypted block';
+  let out: Buffer | undefined;
+  if (type === 0) out = data;
+  else if (type === 1) {
+    const dst = Buffer.alloc(size);
+    const n = trial(() => lzo1x(data, dst));
+    out = n === size ? dst : undefined;
+  } else if (type === 2) out = asBuffer(trial(() => inflateRawSync(data, { maxOutputLength: BLOCK })));
+  else if (type === 3) out = asBuffer(trial(() => zstdDecompressSync(data, { maxOutputLength: BLOCK })));
+  else return `compression type ${type}`;
+  return out?.length === size ? out : `a block that does not decode to its ${size} bytes`;
+}
+
+const asBuffer = (b: unknown) => (b instanceof Buffer ? b : undefined);
+
+/** One UBIFS image, fed from its superblock on: its files' data, block by block, to a content per run of an inode's blocks. */
+class UbifsDecoding implements Decoding {
+  #buf = Buffer.alloc(0);
+  /** The image's offset of `#buf`'s first byte. */
+  #base = 0;
+  #sink: Sink | undefined;
+  #inode = -1;
+  #next = 0;
+  /** Data nodes not read: how many, and the first reason. */
+  #unread = 0;
+  #why = '';
+
+  constructor(readonly env: DecodeEnv) {}
+
+  async push(bytes: Uint8Array): Promise<void> {
+    if (this.env.stopped) return;
+    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, bytes]) : Buffer.from(bytes);
+    let at = 0;
+    for (;;) {
+      const found = this.#nextHeader(at);
+      if (found < 0) {
+        at = Math.max(at, this.#keep());
+        break;
+      }
+      const step = await this.#node(found);
+      if (step === 0) {
+        at = found;
+        break;
+      }
+      at = found + step;
+      if (this.env.stopped) return;
+    }
+    this.#base += at;
+    this.#buf = this.#buf.subarray(at);
+  }
+
+  async end(): Promise<void> {
+    const at = this.#nextHeader(0);
+    if (at >= 0 && this.#buf.length >= at + HEADER && this.#buf[at + 20] === DATA_NODE) this.#miss('a data node cut by the image’s end');
+    await this.#close();
+    if (this.#unread)
+      this.env.limit(`a UBIFS image with ${this.#unread} data node${this.#unread > 1 ? 's' : ''} not read (the first: ${this.#why}): not fully audited`);
+  }
+
+  /** Where a header may still begin with no magic found: the first aligned offset among the last 3 bytes (a magic cut there), else the end. */
+  #keep(): number {
+    const tail = Math.max(0, this.#buf.length - 3);
+    return Math.min(this.#buf.length, tail + ((8 - ((this.#base + tail) % 8)) % 8));
+  }
+
+  /** The first 8-byte-aligned node magic at or after `from`, or -1. */
+  #nextHeader(from: number): number {
+    for (let i = this.#buf.indexOf(MAGIC_BYTES, from); i >= 0; i = this.#buf.indexOf(MAGIC_BYTES, i + 1)) if ((this.#base + i) % 8 === 0) return i;
+    return -1;
+  }
+
+  /** The node whose header is at `at`: how far to step past it (8 past a header not believed), or 0 to wait for more bytes. */
+  async #node(at: number): Promise<number> {
+    const b = this.#buf;
+    if (b.length < at + HEADER) return 0;
+    const len = b.readUInt32LE(at + 16);
+    if (b[at + 20] !== DATA_NODE) return 8;
+    if (len < DATA_HEADER || len > MAX_DATA_NODE) {
+      this.#miss(`a data node of ${len} bytes`);
+      return 8;
+    }
+    if (b.length < at + len) return 0;
+    if (!crcHolds(b, at, len)) {
+      this.#miss('a data node whose CRC fails');
+      return 8;
+    }
+    const node = b.subarray(at, at + len);
+    const block = dataBlock(node);
+    if (typeof block === 'string') this.#miss(block);
+    else await this.#write(node.readUInt32LE(24), node.readUInt32LE(28) & 0x1fffffff, block);
+    return (len + 7) & ~7;
+  }
+
+  async #write(inode: number, block: number, bytes: Buffer): Promise<void> {
+    if (inode !== this.#inode || block !== this.#next) {
+      await this.#close();
+      this.#sink = this.env.open(block ? `inode-${inode}+block-${block}` : `inode-${inode}`);
+      this.#inode = inode;
+    }
+    this.#next = block + 1;
+    if (!bytes.length || !this.env.allow(bytes.length)) return;
+    await this.#sink!.write(Buffer.from(bytes));
+  }
+
+  async #close(): Promise<void> {
+    const sink = this.#sink;
+    this.#sink = undefined;
+    this.#inode = -1;
+    if (sink) await sink.end();
+  }
+
+  #miss(why: string): void {
+    if (!this.#unread++) this.#why = why;
+  }
+}
+
+export const ubifs: Decoder = {
+  name: 'UBIFS image',
+  sniff: (h) => isUbifs(h),
+  open: (env) => new UbifsDecoding(env),
+};
