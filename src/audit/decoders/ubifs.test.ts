@@ -1,7 +1,7 @@
 // Property: a value in a file of a UBIFS image (made by mkfs.ubifs with each compressor it has: lzo
 // — the default —, zlib, zstd, none) is found wherever the file's 4 KiB data nodes cut it, each
 // inode's blocks decoded and joined in order; every file of the image read back whole; the clean twin
-// passes; damaged images (cut, bits flipped, a node's block that does not decode) are named or read
+// passes; a UBI image (ubinize) of such a volume read the same way, one of a squashfs named; damaged images (cut, bits flipped, a node's block that does not decode) are named or read
 // as far as they go, never thrown, never hung; random heads with the node magic planted are not
 // claimed. Nearest real-world variants: an embedded device's rootfs image (OpenWrt, Yocto) built in a
 // firmware image with a provisioning token in /etc.
@@ -9,7 +9,7 @@ import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { damaged, decodeWith, DAMAGE_SEED } from './decode.testing.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
-import { isUbifs, ubifs } from './ubifs.js';
+import { isUbi, isUbifs, ubifs } from './ubifs.js';
 import { seededPerTest } from '../../../test/support/random.js';
 
 const rand = seededPerTest(1);
@@ -31,6 +31,12 @@ const tree = (value: string) => ({
 /** A UBIFS image by mkfs.ubifs of `files` (under root/), compressed with `comp`. */
 const image = (comp: string, files: Record<string, string | Uint8Array>) =>
   tool('sh', ['-c', `mkfs.ubifs -x ${comp} -r root -m 2048 -e 129024 -c 64 -o out.img`], files, 'out.img');
+
+const UBI_INI = '[v]\nmode=ubi\nimage=vol.img\nvol_id=0\nvol_type=dynamic\nvol_name=rootfs\nvol_flags=autoresize\n';
+
+/** A UBI image by ubinize (2 KiB pages, 128 KiB erase blocks, 512-byte sub-pages: 126 KiB logical blocks) of one volume `vol`. */
+const ubi = (vol: Uint8Array) =>
+  tool('sh', ['-c', 'ubinize -o out.ubi -m 2048 -p 128KiB -s 512 ubi.ini 2> /dev/null'], { 'vol.img': vol, 'ubi.ini': UBI_INI }, 'out.ubi');
 
 /** The offsets of the image's data nodes (node type 1). */
 function dataNodes(img: Buffer): number[] {
@@ -74,6 +80,22 @@ describe.skipIf(!has('mkfs.ubifs'))('UBIFS images', () => {
     }
   });
 
+  it.runIf(has('ubinize'))(
+    'a UBI image (ubinize) of a UBIFS volume: the value found in the inode read whole; the clean twin passes; a UBI image of a squashfs named',
+    async () => {
+      const img = ubi(image('lzo', { ...tree(SECRET), 'root/usr/share/big.txt': straddle('filler', 300_000) }));
+      expect([isUbi(img), img.includes(SECRET)]).toEqual([true, false]);
+      const { out, limits } = await decodeWith(ubifs, img, { chunk: 3000 });
+      expect(limits).toEqual([]);
+      expect(out.includes(Buffer.from(tree(SECRET)['root/etc/app/app.conf']))).toBe(true);
+      const found = await auditFiles({ 'srv/firmware.ubi': img });
+      expect(found).toEqual([{ severity: 'leak', what: 'token', path: expect.stringMatching(/^srv\/firmware\.ubi!\/inode-\d+$/) }]);
+      expect(await auditFiles({ 'srv/firmware.ubi': ubi(image('lzo', tree('clean-value-nothing-here'))) })).toEqual([]);
+      const squash = ubi(tool('sh', ['-c', 'mksquashfs root out.sq -quiet -noappend > /dev/null'], { 'root/a.txt': 'a\n' }, 'out.sq'));
+      expect((await decodeWith(ubifs, squash)).limits).toEqual(['a UBI image with no UBIFS volume (its volumes are not decoded): not fully audited']);
+    },
+  );
+
   it('a data node whose block does not decode, or whose CRC fails, is named; the other files still read', async () => {
     const img = image('lzo', tree(SECRET));
     const nodes = dataNodes(img);
@@ -103,12 +125,13 @@ describe.skipIf(!has('mkfs.ubifs'))('UBIFS images', () => {
     expect(ran).toBe(60);
   }, 60_000);
 
-  it(`random heads are not claimed, the node magic planted at the start or not (seed ${rand.seed})`, () => {
+  it(`random heads are not claimed, the node magic or UBI's planted at the start or not (seed ${rand.seed})`, () => {
     let claimed = 0;
     for (let i = 0; i < 20_000; i++) {
       const h = rand.bytes(512);
-      if (i % 2) h.set([0x31, 0x18, 0x10, 0x06]);
-      if (isUbifs(h)) claimed++;
+      if (i % 3 === 1) h.set([0x31, 0x18, 0x10, 0x06]);
+      if (i % 3 === 2) h.set([0x55, 0x42, 0x49, 0x23, 1, 0, 0, 0]);
+      if (isUbifs(h) || isUbi(h)) claimed++;
     }
     expect(claimed).toBe(0);
   });

@@ -7,7 +7,10 @@
  * default), raw deflate or zstd. Claimed by the superblock node at the start; read by walking the
  * aligned offsets for node headers, each data node's CRC checked before it is believed (so a chance
  * magic inside a node's data or in erased space is passed over), its block decoded to the size it
- * names. Consecutive blocks of one inode are joined into one content (`image!/inode-69`; names are in
+ * names. A UBI image (`ubinize`: the flash image as written, each physical erase block an erase-counter
+ * header `UBI#` whose CRC holds, a volume header, then a logical block of the volume) is claimed too:
+ * its UBIFS volume's nodes sit at aligned offsets of the blocks in order and are read the same way; a
+ * UBI image holding no UBIFS volume (a squashfs on ubiblock, a raw volume) is named. Consecutive blocks of one inode are joined into one content (`image!/inode-69`; names are in
  * directory entries written after the data, so the inode number names it; a file whose blocks are
  * not in order is cut where they jump: `inode-69+block-5`), so a value across a 4 KiB block is read
  * whole. One node (at most 12 KiB) is held at a time. A data node whose CRC fails, that does not
@@ -37,6 +40,13 @@ export const isUbifs = (h: Uint8Array, at = 0): boolean =>
   h[at + 22] === 0 &&
   h[at + 23] === 0 &&
   new DataView(h.buffer, h.byteOffset + at + 16, 4).getUint32(0, true) === 4096;
+
+/** A UBI erase-counter header: `UBI#`, version 1, three zero bytes, a CRC-32 of its first 60 bytes (big-endian) that holds. */
+export function isUbi(h: Uint8Array): boolean {
+  if (!startsWith(h, [0x55, 0x42, 0x49, 0x23, 1, 0, 0, 0]) || h.length < 64) return false;
+  const b = Buffer.from(h.buffer, h.byteOffset, 64);
+  return b.readUInt32BE(60) === (crc32(b.subarray(0, 60)) ^ 0xffffffff) >>> 0;
+}
 
 /** Whether the node at `at` of length `len` holds its CRC (UBIFS: crc32_le from ~0 with no final inversion). */
 const crcHolds = (b: Buffer, at: number, len: number) => b.readUInt32LE(at + 4) === (crc32(b.subarray(at + 8, at + len)) ^ 0xffffffff) >>> 0;
@@ -73,11 +83,15 @@ class UbifsDecoding implements Decoding {
   /** Data nodes not read: how many, and the first reason. */
   #unread = 0;
   #why = '';
+  /** Whether the content is a UBI image, and whether a UBIFS superblock node was met in it. */
+  #ubi: boolean | undefined;
+  #superblock = false;
 
   constructor(readonly env: DecodeEnv) {}
 
   async push(bytes: Uint8Array): Promise<void> {
     if (this.env.stopped) return;
+    this.#ubi ??= isUbi(bytes);
     this.#buf = this.#buf.length ? Buffer.concat([this.#buf, bytes]) : Buffer.from(bytes);
     let at = 0;
     for (;;) {
@@ -102,6 +116,8 @@ class UbifsDecoding implements Decoding {
     const at = this.#nextHeader(0);
     if (at >= 0 && this.#buf.length >= at + HEADER && this.#buf[at + 20] === DATA_NODE) this.#miss('a data node cut by the image’s end');
     await this.#close();
+    if (this.#ubi && !this.#superblock && !this.env.stopped)
+      this.env.limit('a UBI image with no UBIFS volume (its volumes are not decoded): not fully audited');
     if (this.#unread)
       this.env.limit(`a UBIFS image with ${this.#unread} data node${this.#unread > 1 ? 's' : ''} not read (the first: ${this.#why}): not fully audited`);
   }
@@ -123,6 +139,7 @@ class UbifsDecoding implements Decoding {
     const b = this.#buf;
     if (b.length < at + HEADER) return 0;
     const len = b.readUInt32LE(at + 16);
+    if (isUbifs(b, at)) this.#superblock = true;
     if (b[at + 20] !== DATA_NODE) return 8;
     if (len < DATA_HEADER || len > MAX_DATA_NODE) {
       this.#miss(`a data node of ${len} bytes`);
@@ -165,6 +182,6 @@ class UbifsDecoding implements Decoding {
 
 export const ubifs: Decoder = {
   name: 'UBIFS image',
-  sniff: (h) => isUbifs(h),
+  sniff: (h) => isUbifs(h) || isUbi(h),
   open: (env) => new UbifsDecoding(env),
 };

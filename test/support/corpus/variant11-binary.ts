@@ -3,7 +3,7 @@
  * opened — a ccache directory (ccache's own header, then zstd), Windows images (wimcapture: LZX and
  * XPRESS chunks), an LHA archive (-lh5-), a zpaq journal, an lrzip file (rzip + LZMA), a LevelDB
  * (snappy tables, as a Chrome profile holds), an LMDB and a Berkeley DB hash file, flash file systems
- * (UBIFS with LZO data nodes, the value across a 4 KiB block; JFFS2 with zlib nodes), an rpm with a
+ * (UBIFS with LZO data nodes, the value across a 4 KiB block, and a UBI image of a zstd UBIFS; JFFS2 with zlib nodes), an rpm with a
  * zstd payload, a pacman package (.pkg.tar.zst with its gzip'd .MTREE), a xar archive, and parallel
  * compressors' many streams (pbzip2, plzip) with the value across their boundary. Each is made by the
  * real tool; the value is placed as a pipeline places it.
@@ -83,7 +83,17 @@ EOF`,
     kind: 'long',
     script: `mkdir -p root/etc/app && ${across('root/etc/app/app.conf', 8192, 600)}
 mkfs.ubifs -x lzo -r root -m 2048 -e 129024 -c 64 -o "$OUT/rootfs.ubifs" && ! grep -F "$S" "$OUT/rootfs.ubifs" > /dev/null`,
-    where: /ubifs-lzo\/rootfs\.ubifs/,
+    where: /ubifs-lzo\/rootfs\.ubifs!\/inode-\d+/,
+  },
+  {
+    id: 'ubi-zstd',
+    name: 'mkfs.ubifs -x zstd then ubinize (2 KiB pages, 128 KiB erase blocks): a UBI flash image whose UBIFS volume holds app.conf, the value across a 4 KiB block',
+    realWorld: "a NAND firmware image (factory .ubi) as a device build's last step writes it",
+    kind: 'token',
+    script: `mkdir -p root/etc/app && ${across('root/etc/app/app.conf', 12288, 900)}
+mkfs.ubifs -x zstd -r root -m 2048 -e 129024 -c 64 -o vol.img && printf '[v]\\nmode=ubi\\nimage=vol.img\\nvol_id=0\\nvol_type=dynamic\\nvol_name=rootfs\\nvol_flags=autoresize\\n' > ubi.ini
+ubinize -o "$OUT/factory.ubi" -m 2048 -p 128KiB -s 512 ubi.ini 2> /dev/null && ! grep -F "$S" "$OUT/factory.ubi" > /dev/null`,
+    where: /ubi-zstd\/factory\.ubi!\/inode-\d+/,
   },
   {
     id: 'jffs2-zlib',
