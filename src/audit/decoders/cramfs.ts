@@ -4,7 +4,7 @@
  * after the file's table of block end offsets; the search inside finds each stream on its own, so
  * a value across two pages is cut. The image is held up to MAX_IMAGE and at its end each file of
  * more than one page is written whole, its pages inflated in order, as `rootfs.cramfs!/etc/app.conf`;
- * the image's own bytes are read on as plain content under its path, less its superblock, so a
+ * the image's own bytes are read on as plain content under its path, its superblock as zeros, so a
  * one-page file's stream is still found there. Images with the extended block pointer flag (a page
  * stored or at another offset, mkfs.cramfs -X) are read too where a pointer says no such thing.
  */

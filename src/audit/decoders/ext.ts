@@ -7,7 +7,8 @@
  * as FAT and cramfs are) and at its end each file whose content is not one run of the image is
  * written whole, in logical order, as `rootfs.ext2!/etc/app/bundle.env`: block maps, extent trees,
  * inline data, holes as zeros (a block at most). A file in one run is found in the image's own
- * bytes, read on as plain content under its path (less its boot block), as before; so are deleted
+ * bytes, read on as plain content under its path (its boot block and superblock up to its magic as
+ * zeros: found streams are named at the image's own offsets), as before; so are deleted
  * files' leftover blocks. A file that cannot be followed (a block past the end or met twice: a cyclic
  * or crafted map), an encrypted one, an image cut short or too large: named.
  *
@@ -136,7 +137,8 @@ export function* cutFiles(img: Buffer, fs: ExtFs, notes: Set<string>, encrypted:
 function imageReader(env: DecodeEnv): Decoding {
   const notes = new Set<string>();
   const held = heldImage(env, {
-    header: SUPER_AT,
+    // Through the superblock's magic (s_magic at 56): zeros in the plain read, which is not claimed again.
+    header: SUPER_AT + 58,
     max: MAX_IMAGE,
     tooLarge: `an ext2/3/4 image over ${MAX_IMAGE >> 20} MiB: files cut across its blocks are not joined`,
     unreadable: 'an ext2/3/4 file whose blocks cannot be followed (past the image, met twice or a damaged extent tree): it is not joined',

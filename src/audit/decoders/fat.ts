@@ -5,7 +5,7 @@
  * clusters, so a value is cut between two places of the image. The image is held up to MAX_IMAGE
  * and at its end each file whose clusters are not one run is written whole, its chain followed, as
  * `esp.img!/EFI/APP/APP.CFG` (8.3 names); a file in one run is found in the image's own bytes,
- * which are read on as plain content under the image's path (less its boot sector, which holds no
+ * which are read on as plain content under the image's path (its boot sector as zeros: it holds no
  * file), as before. An image larger than MAX_IMAGE is named: its cut files are not joined.
  */
 import { heldImage } from './held-image.js';

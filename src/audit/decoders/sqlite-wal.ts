@@ -6,7 +6,7 @@
  * larger than its page goes on in overflow pages written as frames of their own, so a value across
  * the row's part on its leaf page and its first overflow page is split in the file by frame headers
  * and other pages. The log's bytes are read on as plain content under its path (every frame, older
- * versions too, as before), less its header; it is held up to MAX_WAL, and at its end each row that
+ * versions too, as before), its header as zeros; it is held up to MAX_WAL, and at its end each row that
  * overflows is written whole to `app.db-wal!(rows)`: each transaction's leaf pages read against the
  * pages as they were at its commit (a row since updated or deleted is still read), its chain
  * followed through the log's frames. A chain that goes on in a page the log does not hold (it is in
@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { geometry, overflowingCells, recordValues, type Pages } from './sqlite.js';
+import { heldPlain } from './held-image.js';
 import type { Decoder, DecodeEnv, Decoding } from './types.js';
 
 const HEADER = 32;
@@ -76,24 +77,13 @@ export const sqliteWal: Decoder = {
   name: 'SQLite write-ahead log',
   sniff: (h) => walHeader(h) !== undefined,
   open(env: DecodeEnv): Decoding {
-    // The log's bytes read on as plain content under its own path, less its header (nothing of the rows is in it).
-    const plain = env.openAt(env.path);
+    // The log's bytes read on as plain content under its own path, its header as zeros (nothing of the rows is in it).
+    const plain = heldPlain(env, HEADER, MAX_WAL);
     const rows = env.openAt(`${env.path.endsWith('!') ? env.path : `${env.path}!`}(rows)`);
-    let held: Buffer[] | undefined = [];
-    let size = 0;
     return {
-      async push(bytes) {
-        if (env.stopped) return;
-        const skip = Math.max(0, Math.min(bytes.length, HEADER - size));
-        size += bytes.length;
-        if (held && size <= MAX_WAL) held.push(Buffer.from(bytes));
-        else held = undefined;
-        if (skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
-      },
+      push: (bytes) => plain.push(bytes),
       async end() {
-        await plain.end();
-        const wal = held && Buffer.concat(held);
-        held = undefined;
+        const wal = await plain.end();
         if (!wal && !env.stopped) env.limit(`an SQLite write-ahead log over ${MAX_WAL >> 20} MiB: rows across its pages are not joined`);
         // A log cut inside a frame (a copy taken while it was written): a row going on in that frame's page is not joined.
         const h = wal && walHeader(wal);

@@ -10,6 +10,7 @@
  * are all read).
  */
 import { startsWith, type Decoder, type DecodeEnv } from './types.js';
+import { heldPlain } from './held-image.js';
 
 const MAGIC = [...Buffer.from('SQLite format 3\0')];
 /** What is held to join rows: most databases in an image (an app's, rpmdb) are well below it. */
@@ -117,24 +118,13 @@ export const sqlite: Decoder = {
   sniff: (h) => startsWith(h, MAGIC),
   open(env: DecodeEnv) {
     // The database's bytes read on as plain content under its own path, so that what a page holds is found, and named,
-    // as before — less its 16-byte magic string, which holds nothing of the rows, so that this is not claimed again.
-    const pages = env.openAt(env.path);
+    // as before — its 16-byte magic string as zeros (it holds nothing of the rows), so that this is not claimed again.
+    const pages = heldPlain(env, MAGIC.length, MAX_DB);
     const rows = env.openAt(`${env.path.endsWith('!') ? env.path : `${env.path}!`}(rows)`);
-    let held: Buffer[] | undefined = [];
-    let size = 0;
     return {
-      async push(bytes) {
-        if (env.stopped) return;
-        const skip = Math.max(0, Math.min(bytes.length, MAGIC.length - size));
-        size += bytes.length;
-        if (held && size <= MAX_DB) held.push(Buffer.from(bytes));
-        else held = undefined;
-        if (skip < bytes.length && env.allow(bytes.length - skip)) await pages.write(bytes.subarray(skip));
-      },
+      push: (bytes) => pages.push(bytes),
       async end() {
-        await pages.end();
-        const db = held && Buffer.concat(held);
-        held = undefined;
+        const db = await pages.end();
         if (db && db.length >= 100 && !env.stopped) {
           for (const row of overflowingRows(db)) {
             const values = recordValues(row);

@@ -8,7 +8,7 @@
  * as `root.squashfs!/etc/app/app.conf`: with gzip, xz and zstd (ids 1, 4, 6: each block a stream
  * with its magic, found on its own inside the image, `embedded.ts`) the files of more than one
  * piece, with lzo, lz4 and lzma (ids 3, 5, 2: raw blocks, found by nothing else) every file. The
- * image's own bytes are read on as plain content, less its magic, as before (a value inside
+ * image's own bytes are read on as plain content, its magic as zeros, as before (a value inside
  * one block, or stored). A compressor this audit does not read, or an image over MAX_IMAGE, is named.
  */
 import { inflateSync, zstdDecompressSync } from 'node:zlib';
