@@ -292,7 +292,7 @@ export class LayoutAudit {
 
   /** A layer, decompressed and cut into tar entries, in one pass of the automaton; key blocks captured. */
   async scanBlob(blob: Descriptor, label: string): Promise<void> {
-    const decompress = layerDecompressor(blob.mediaType);
+    const decompress = layerDecompressor(blob.mediaType, (what) => this.limit(what, label));
     if (decompress === 'unsupported') {
       return this.report({ severity: 'leak', what: `a layer that cannot be read (${blob.mediaType}: this Node has no zstd)`, where: label });
     }
