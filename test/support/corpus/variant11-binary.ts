@@ -35,6 +35,14 @@ ccache gcc -c src/app.c -o app.o && rm -rf "$OUT/ccache/tmp" && find "$OUT/ccach
     where: /ccache-zstd\/ccache\/.+R(@|$)/,
   },
   {
+    id: 'lha-lh5',
+    name: 'lha a (jlha-utils): an LHA archive whose app.env is -lh5- (LZSS + static Huffman blocks)',
+    realWorld: 'an old vendor tool or firmware bundle shipped as .lzh',
+    kind: 'token',
+    script: `${appEnv} && (cd root && lha a "$OUT/vendor.lzh" etc/app/app.env > /dev/null) && ! grep -F "$S" "$OUT/vendor.lzh" > /dev/null`,
+    where: /lha-lh5\/vendor\.lzh!\/etc\/app\/app\.env/,
+  },
+  {
     id: 'leveldb-snappy',
     name: 'python3-plyvel: a LevelDB, 3,000 keys and a JSON value with the token, compacted into snappy-compressed .ldb tables',
     realWorld: "a Chrome/Electron profile's Local Storage or an app's LevelDB left in an image",
@@ -154,10 +162,10 @@ plzip -B 65536 -n 2 -c app.log > "$OUT/app.log.lz" && test "$(grep -c LZIP "$OUT
 ];
 
 /**
- * Archives whose compression the audit does not decode (each a format of its own: LZX/XPRESS in a WIM, LHA's
- * -lh5-, zpaq's context mixing, lrzip's rzip stage): the right answer is to name them as not fully audited, leaky
- * or clean — wim.ts, lha.ts, zpaq.ts, lrzip.ts. At the round's start all five passed in silence (no finding on the
- * leaky image's or the clean twin's).
+ * Archives whose compression the audit does not decode (each a format of its own: LZX/XPRESS in a WIM, zpaq's context
+ * mixing, lrzip's rzip stage): the right answer is to name them as not fully audited, leaky or clean — wim.ts,
+ * zpaq.ts, lrzip.ts. At the round's start these four and lha-lh5 (now decoded: lha.ts) passed in silence (no finding
+ * on the leaky image's or the clean twin's).
  */
 export const variant11Named: Variant[] = [
   {
@@ -175,14 +183,6 @@ export const variant11Named: Variant[] = [
     kind: 'token',
     script: `${appEnv} && wimcapture root "$OUT/boot.wim" --compress=XPRESS > /dev/null && ! grep -F "$S" "$OUT/boot.wim" > /dev/null`,
     where: /wim-xpress\/boot\.wim/,
-  },
-  {
-    id: 'lha-lh5',
-    name: 'lha a (jlha-utils): an LHA archive whose app.env is -lh5- (LZSS + static Huffman blocks)',
-    realWorld: 'an old vendor tool or firmware bundle shipped as .lzh',
-    kind: 'token',
-    script: `${appEnv} && (cd root && lha a "$OUT/vendor.lzh" etc/app/app.env > /dev/null) && ! grep -F "$S" "$OUT/vendor.lzh" > /dev/null`,
-    where: /lha-lh5\/vendor\.lzh/,
   },
   {
     id: 'zpaq',
