@@ -59,3 +59,52 @@ for (const [id, us] of self) {
   byCaller.set(k, (byCaller.get(k) ?? 0) + us);
 }
 for (const [k, us] of [...byCaller].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${ms(us)}  ${k}`);
+
+// Inclusive time: a function's own samples and those of everything it called, each sample counted once per
+// function even where the function recurses — which readers a run's time went through, not only where it ended.
+console.log('\ntotal time (self and callees) by function:');
+const incl = new Map<string, number>();
+for (const [id, us] of self) {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const n = byId.get(at)!;
+    if (!ours(n)) continue;
+    const k = `${n.callFrame.functionName || '(anonymous)'}  ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    incl.set(k, (incl.get(k) ?? 0) + us);
+  }
+}
+for (const [k, us] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${ms(us)}  ${k}`);
+
+// An unminified esbuild bundle marks each module with a `// src/…` line: self time by source module,
+// natives and Node's internals charged to the nearest caller of ours.
+const modules = new Map<string, string[]>();
+const moduleOf = (url: string, line: number): string => {
+  if (!url.startsWith('file://')) return '(other)';
+  let marks = modules.get(url);
+  if (!marks) {
+    marks = [];
+    let current = '(bundle)';
+    try {
+      for (const text of readFileSync(new URL(url), 'utf8').split('\n')) {
+        if (/^\/\/ (src|node_modules|bench)\//.test(text)) current = text.slice(3);
+        marks.push(current);
+      }
+    } catch {
+      // not readable: one module
+    }
+    modules.set(url, marks);
+  }
+  return marks[line] ?? short(url);
+};
+console.log('\nself time by source module (natives with their caller):');
+const byModule = new Map<string, number>();
+for (const [id, us] of self) {
+  let at: number | undefined = id;
+  while (at !== undefined && !ours(byId.get(at)!)) at = parent.get(at);
+  const n = byId.get(at ?? id)!;
+  const k = at === undefined ? `(none) ${n.callFrame.functionName || '(anonymous)'}` : moduleOf(n.callFrame.url, n.callFrame.lineNumber);
+  byModule.set(k, (byModule.get(k) ?? 0) + us);
+}
+for (const [k, us] of [...byModule].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${ms(us)}  ${k}`);
