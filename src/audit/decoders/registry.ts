@@ -19,6 +19,7 @@ import { folded } from './folded.js';
 import { gitPack } from './gitpack.js';
 import { hexRecords } from './hex-records.js';
 import { javaKeystore } from './java-keystore.js';
+import { jffs2 } from './jffs2.js';
 import { httpMessage } from './http-message.js';
 import { lz4 } from './lz4.js';
 import { lha } from './lha.js';
@@ -87,6 +88,7 @@ export const DECODERS: readonly Decoder[] = [
   cramfs,
   zisofs,
   ubifs,
+  jffs2,
   ar,
   cpio,
   rpm,

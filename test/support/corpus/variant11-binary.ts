@@ -3,7 +3,7 @@
  * opened — a ccache directory (ccache's own header, then zstd), Windows images (wimcapture: LZX and
  * XPRESS chunks), an LHA archive (-lh5-), a zpaq journal, an lrzip file (rzip + LZMA), a LevelDB
  * (snappy tables, as a Chrome profile holds), an LMDB and a Berkeley DB hash file, flash file systems
- * (UBIFS with LZO data nodes, the value across a 4 KiB block, and a UBI image of a zstd UBIFS; JFFS2 with zlib nodes), an rpm with a
+ * (UBIFS with LZO data nodes, the value across a 4 KiB block, and a UBI image of a zstd UBIFS; JFFS2 with zlib nodes, and big-endian with the value across a 4 KiB page), an rpm with a
  * zstd payload, a pacman package (.pkg.tar.zst with its gzip'd .MTREE), a xar archive, and parallel
  * compressors' many streams (pbzip2, plzip) with the value across their boundary. Each is made by the
  * real tool; the value is placed as a pipeline places it.
@@ -111,6 +111,15 @@ ubinize -o "$OUT/factory.ubi" -m 2048 -p 128KiB -s 512 ubi.ini 2> /dev/null && !
     script: `mkdir -p root/etc/app && ${across('root/etc/app/app.conf', 6000, 600)}
 mkfs.jffs2 -r root -o "$OUT/rootfs.jffs2" -x rtime -e 0x10000 && ! grep -F "$S" "$OUT/rootfs.jffs2" > /dev/null`,
     where: /jffs2-zlib\/rootfs\.jffs2/,
+  },
+  {
+    id: 'jffs2-be-across',
+    name: 'mkfs.jffs2 -b (big-endian, zlib nodes): a JFFS2 image whose app.conf has the value across a 4 KiB page (two zlib nodes)',
+    realWorld: "a big-endian MIPS router's JFFS2 rootfs built in a firmware image",
+    kind: 'token',
+    script: `mkdir -p root/etc/app && ${across('root/etc/app/app.conf', 8192, 900)}
+mkfs.jffs2 -b -r root -o "$OUT/rootfs.jffs2" -e 0x10000 && ! grep -F "$S" "$OUT/rootfs.jffs2" > /dev/null`,
+    where: /jffs2-be-across\/rootfs\.jffs2!\/inode-\d+/,
   },
   {
     id: 'rpm-zstd',
