@@ -71,6 +71,34 @@ describe('Automaton', () => {
     );
   });
 
+  // A scanner told of no stop (the plain scans') skips stop bytes like any other: the same matches.
+  it('finds every occurrence with stops set and no scanner told of them, however the stream is cut', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom('a', 'b', '%', 'q'), minLength: 2, maxLength: 5 }), { minLength: 1, maxLength: 4 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', '%', 'q', 'x'), maxLength: 80 }),
+        fc.array(fc.nat(80)),
+        (patterns, text, cuts) => {
+          const unique = [...new Set(patterns)];
+          const stops = new Uint8Array(256);
+          stops[0x25] = 3;
+          stops[0x71] = 1;
+          const expected: Array<[string, number]> = [];
+          for (let end = 1; end <= text.length; end++) for (const p of unique) if (text.slice(0, end).endsWith(p)) expected.push([p, end]);
+          const found: Array<[string, number]> = [];
+          const scanner = new Automaton(
+            unique.map((p) => ({ bytes: Buffer.from(p), tag: p })),
+            stops,
+          ).scanner((m) => found.push([m.tag, m.end]));
+          for (const c of cut(text, cuts)) scanner.write(Buffer.from(c));
+          const sort = (xs: Array<[string, number]>) => xs.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]));
+          expect(sort(found)).toEqual(sort(expected));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   // Stops are where the escape scan begins a reading (`\`, `%`, a quote once a pattern has begun): each
   // must be told, with the state then (a skipped pair must not hide a pattern begun before a stop).
   it('tells each stop byte with the state it is read in, as a naive walk has it, filtered by the next byte', () => {

