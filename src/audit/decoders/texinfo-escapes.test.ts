@@ -1,7 +1,7 @@
 // Property: a value holding @ { } (and a URL's : / ? # % & + =), written into a page by the real pandoc -t texinfo, is
 // read back whole in the rewritten copy, in chunks of 1/7/64/whole; the clean twin (other values written the same)
-// holds no leaky one; random text of the notation holds no value; a unified diff's hunk headers and random bytes holding
-// the escapes route nothing.
+// holds no leaky one; random text of the notation holds no value; a unified diff's hunk headers, the lines of a git
+// binary patch and of uuencode (real git and uuencode of seeded bytes) and random bytes holding the escapes route nothing.
 // Nearest real-world variant: a GNU-style manual generated from HTML docs by pandoc, a connection URL with its
 // password in it (red team round 10, variant10-text.ts).
 import { describe, expect, it } from 'vitest';
@@ -51,6 +51,17 @@ describe(`Texinfo escapes (seed ${rand.seed})`, () => {
       const read = (await rewritten(text, size, LABEL)).join('\n');
       expect(values.filter((v) => read.includes(v))).toEqual([]);
       expect(await rewritten(Buffer.from('diff --git a/x b/x\n@@ -1,3 +1,4 @@\n-a\n+b\n@@ -10 +11 @@ fn\nmail: a@b.c\n'), size, LABEL)).toEqual([]);
+    }
+  });
+
+  it('routes nothing from the lines of a git binary patch or of uuencode, whose alphabets hold @@ @{ @}', async () => {
+    // Seed 1 of runs-base85.test.ts: a clean patch named as a damaged zlib stream at (Texinfo escapes at 0)!(git binary patch at 442).
+    const noise = rand.bytes(16 * 1024);
+    const patch = tool('sh', ['-c', 'd=$(mktemp -d) && cat > "$d/blob" && cd "$d" && git diff --no-index --binary /dev/null blob; rm -rf "$d"'], noise);
+    const uu = tool('uuencode', ['blob'], noise);
+    for (const text of [patch, uu]) {
+      expect(text.toString('latin1')).toMatch(/[^\s@]@[@{}][^\s@]/);
+      for (const size of [7, 1 << 20]) expect(await rewritten(text, size, LABEL)).toEqual([]);
     }
   });
 

@@ -4,7 +4,8 @@
  * (`@backslashchar{}`, `@comma{}`, `@hashchar{}`, `@atchar{}`, `@lbracechar{}`, `@rbracechar{}`,
  * `@euro{}`, `@ss{}`). An escape family reads none of them, so a URL holding a password is cut at its
  * `@`. A place is `@{` or `@}`, an `@@` between two characters that are not spaces nor `@` (a diff's
- * hunk header `@@ -1 +1 @@` is none), or one of the character commands; the text around it is
+ * hunk header `@@ -1 +1 @@` is none), or one of the character commands, not in a line of a git binary patch or of
+ * uuencode (`encodedLine`); the text around it is
  * rewritten as makeinfo prints it and routed (`(Texinfo escapes at N)`, `text-rewrite.ts`).
  */
 import { textAround, type Notation } from './text-rewrite.js';
@@ -45,20 +46,43 @@ function utf8Around(b: Buffer, at: number): boolean {
 
 const TOKEN = /@([@{}])|@([a-z]+)\{\}/g;
 
+const GIT85 = new Set('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~');
+
+/**
+ * Whether the line around `at` is a line of an encoded run that states its own length — a git binary patch's (a
+ * letter for 1-52 bytes, then 5 base85 characters for every 4) or uuencode's (32 + the bytes, then 4 characters for
+ * every 3): `@@` `@{` `@}` are in both alphabets, a few times in a KiB of either, and rewritten they damage the run (a
+ * clean patch was named as a damaged zlib stream at `(Texinfo escapes at 0)!(git binary patch at 442)`). Neither
+ * alphabet holds a space nor both `:` and a lower-case letter: no Texinfo line, no URL, has that shape and length.
+ */
+function encodedLine(b: Buffer, at: number): boolean {
+  const end = b.indexOf(0x0a, at);
+  if (end < 0) return false;
+  const line = b.toString('latin1', b.lastIndexOf(0x0a, at) + 1, b[end - 1] === 0x0d ? end - 1 : end);
+  const [lead, body] = [line.charCodeAt(0), line.slice(1)];
+  const bytes = lead >= 0x41 && lead <= 0x5a ? lead - 0x40 : lead >= 0x61 && lead <= 0x7a ? lead - 0x60 + 26 : 0;
+  if (bytes && body.length === 5 * Math.ceil(bytes / 4) && [...body].every((c) => GIT85.has(c))) return true;
+  const uu = lead - 0x20;
+  return uu >= 1 && uu <= 63 && body.length === 4 * Math.ceil(uu / 3) && /^[\x20-\x60]*$/.test(body);
+}
+
+/** Whether the needle at `at` begins an escape (before `encodedLine`). */
+function place(b: Buffer, at: number): boolean {
+  if (b[at] !== AT) {
+    // `char{}`: the command's `@` is before it.
+    const start = b.lastIndexOf(AT, at);
+    return start >= 0 && at - start <= 12 && command(b, start) !== undefined && utf8Around(b, at);
+  }
+  const next = b[at + 1];
+  if (next === AT) return !space(b[at - 1]) && b[at - 1] !== AT && !space(b[at + 2]) && b[at + 2] !== AT && utf8Around(b, at);
+  if (next === 0x7b || next === 0x7d) return utf8Around(b, at);
+  return command(b, at) !== undefined && utf8Around(b, at);
+}
+
 export const TEXINFO_ESCAPES: Notation = {
   label: 'Texinfo escapes',
   needles: [Buffer.from('@@'), Buffer.from('@{'), Buffer.from('@}'), Buffer.from('char{}'), Buffer.from('@euro{}'), Buffer.from('@ss{}')],
-  at(b, at) {
-    if (b[at] !== AT) {
-      // `char{}`: the command's `@` is before it.
-      const start = b.lastIndexOf(AT, at);
-      return start >= 0 && at - start <= 12 && command(b, start) !== undefined && utf8Around(b, at);
-    }
-    const next = b[at + 1];
-    if (next === AT) return !space(b[at - 1]) && b[at - 1] !== AT && !space(b[at + 2]) && b[at + 2] !== AT && utf8Around(b, at);
-    if (next === 0x7b || next === 0x7d) return utf8Around(b, at);
-    return command(b, at) !== undefined && utf8Around(b, at);
-  },
+  at: (b, at) => place(b, at) && !encodedLine(b, at),
   rewrite(w) {
     let changed = false;
     const text = w.toString('latin1').replace(TOKEN, (m: string, c?: string, name?: string) => {
