@@ -6,7 +6,7 @@
 // a paragraph (red team round 10, variant10-text.ts).
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
-import { CHUNKS, expectNoneRead, expectReadBack, rewritten, tool } from './text-rewrite.testing.js';
+import { expectNoneRead, expectNoneRouted, expectReadBack, notationText, tool } from './text-rewrite.testing.js';
 
 const rand = seededPerTest(47);
 const LABEL = 'LaTeX escapes';
@@ -48,12 +48,7 @@ describe(`LaTeX escapes (seed ${rand.seed})`, () => {
   it('finds no value in random text of the notation; text without its words routes nothing', async () => {
     const values = Array.from({ length: 20 }, value);
     const words = ['\\textbackslash ', '\\textless{}', '\\textbar{}', '\\euro', '\\%', '\\&', '{[}', "\\'{e}", '\\textit{', '}', ' ', '\n'];
-    const pieces = () => rand.pick([rand.chars(LETTERS, rand.int(1, 8)), ...words]);
-    const text = Buffer.from(Array.from({ length: 4000 }, pieces).join(''));
-    for (const size of CHUNKS) {
-      const read = (await rewritten(text, size, LABEL)).join('\n');
-      expect(values.filter((v) => read.includes(v))).toEqual([]);
-      expect(await rewritten(Buffer.from('\\section{Setup} Set \\texttt{PATH}, 50\\% \\& more; \\textit{x} \\sss\n'), size, LABEL)).toEqual([]);
-    }
+    await expectNoneRead(notationText(rand, words, LETTERS), LABEL, values);
+    await expectNoneRouted('\\section{Setup} Set \\texttt{PATH}, 50\\% \\& more; \\textit{x} \\sss\n', LABEL);
   });
 });

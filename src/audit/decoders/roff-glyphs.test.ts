@@ -5,7 +5,7 @@
 // its docs, an example token in it (red team round 10, variant10-text.ts).
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
-import { CHUNKS, expectNoneRead, expectReadBack, rewritten, tool } from './text-rewrite.testing.js';
+import { expectNoneRead, expectNoneRouted, expectReadBack, notationText, tool } from './text-rewrite.testing.js';
 
 const rand = seededPerTest(53);
 const LABEL = 'roff glyphs';
@@ -47,12 +47,7 @@ describe(`roff glyphs (seed ${rand.seed})`, () => {
   it('finds no value in random text of the notation; roff without a known name routes nothing', async () => {
     const values = Array.from({ length: 20 }, value);
     const words = ['\\[rs]', '\\(dq', "\\['e]", '\\[u00E9]', '\\[xx]', '\\fB', '\\f[R]', '\\-', '\\e', '[', ']', ' ', '\n'];
-    const pieces = () => rand.pick([rand.chars(LETTERS, rand.int(1, 8)), ...words]);
-    const text = Buffer.from(Array.from({ length: 4000 }, pieces).join(''));
-    for (const size of CHUNKS) {
-      const read = (await rewritten(text, size, LABEL)).join('\n');
-      expect(values.filter((v) => read.includes(v))).toEqual([]);
-      expect(await rewritten(Buffer.from('.TH DEPLOY 1\n.SH NAME\ndeploy \\- ship \\fBit\\fR; a[i] \\(zz \\[nope] x\n'), size, LABEL)).toEqual([]);
-    }
+    await expectNoneRead(notationText(rand, words, LETTERS), LABEL, values);
+    await expectNoneRouted('.TH DEPLOY 1\n.SH NAME\ndeploy \\- ship \\fBit\\fR; a[i] \\(zz \\[nope] x\n', LABEL);
   });
 });

@@ -1,6 +1,7 @@
 /** The text rewrites' tests share this: what the runs reader routes under one label, the text fed in chunks of a size. */
 import { execFileSync } from 'node:child_process';
 import { expect } from 'vitest';
+import type { Seeded } from '../../../test/support/random.js';
 import { EncodedRuns } from './runs.js';
 
 /** The chunk sizes every rewrite is read in: a byte at a time, odd cuts, small, the whole text. */
@@ -39,6 +40,17 @@ export async function expectNoneRead(text: Buffer, label: string, values: string
       `chunks of ${size}`,
     ).toEqual([]);
   }
+}
+
+/** Random text of a notation: 4000 pieces, each one of its `words` or 1-7 of `letters` (drawn from `rand`). */
+export function notationText(rand: Seeded, words: string[], letters: string): Buffer {
+  const pieces = () => rand.pick([rand.chars(letters, rand.int(1, 8)), ...words]);
+  return Buffer.from(Array.from({ length: 4000 }, pieces).join(''));
+}
+
+/** Nothing of `text` is routed under `label` (text of the notation's look without one of its places), in each of CHUNKS. */
+export async function expectNoneRouted(text: string, label: string): Promise<void> {
+  for (const size of CHUNKS) expect(await rewritten(Buffer.from(text), size, label), `chunks of ${size}`).toEqual([]);
 }
 
 /** A tool's output for `input` on its stdin (generated values never in argv). */
