@@ -17,6 +17,7 @@ import { ext } from './ext.js';
 import { mkfs, straddle } from './ext.testing.js';
 import { javaKeystore } from './java-keystore.js';
 import { ogg } from './ogg.js';
+import { oggFlac } from './ogg.testing.js';
 import { ostreeFilez } from './ostree.js';
 import { sqliteWal } from './sqlite-wal.js';
 import { squashfs } from './squashfs.js';
@@ -117,21 +118,7 @@ function artifacts(rng: Seeded): Artifact[] {
 }
 
 function oggArtifact(): Artifact {
-  const wav = Buffer.alloc(44 + 32000);
-  wav.write('RIFF');
-  wav.writeUInt32LE(36 + 32000, 4);
-  wav.write('WAVEfmt ', 8);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(16000, 24);
-  wav.writeUInt32LE(32000, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36);
-  wav.writeUInt32LE(32000, 40);
-  const notes = `${'line of the notes\n'.repeat(3620)}key=${SECRET}\n${'end\n'.repeat(200)}`;
-  const bytes = tool('flac', ['-s', '-f', '--ogg', '--tag-from-file=LYRICS=notes.txt', '-o', 'a.oga', 'a.wav'], { 'a.wav': wav, 'notes.txt': notes }, 'a.oga');
+  const bytes = oggFlac(`${'line of the notes\n'.repeat(3620)}key=${SECRET}\n${'end\n'.repeat(200)}`);
   const pages: number[] = [];
   for (let i = bytes.indexOf('OggS'); i >= 0; i = bytes.indexOf('OggS', i + 1)) pages.push(i);
   return { name: 'ogg flac', file: 'a.oga', decoder: ogg, bytes, leaky: !bytes.includes(SECRET), boundaries: pages.flatMap((p) => [p, p + 27]) };
