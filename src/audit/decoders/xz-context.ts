@@ -77,13 +77,16 @@ class Context {
     new Uint8Array(this.x.memory.buffer, this.ptr + this.inStart, bytes.length).set(bytes);
     this.x.supply_input(this.ptr, bytes.length);
   }
-  /** The next output (a copy), and whether the stream ended; throws on the decoder's error. */
-  next(): { out: Uint8Array; finished: boolean } {
+  /**
+   * The next output (a copy), whether the stream ended, and the decoder's error: the output decoded before it (up to a
+   * buffer, 64 KiB) is given with it, not lost — read where a damaged stream, or a match past a held dictionary, stops.
+   */
+  next(): { out: Uint8Array; finished: boolean; error?: Error } {
     const ret = this.x.get_next_output(this.ptr);
-    if (ret !== 0 && ret !== 1) throw new Error(`get_next_output failed with error code ${ret}`);
     const m = this.mem32();
     const out = new Uint8Array(this.x.memory.buffer, this.ptr + this.outStart, m[5]!).slice();
     m[5] = 0;
+    if (ret !== 0 && ret !== 1) return { out, finished: false, error: new Error(`get_next_output failed with error code ${ret}`) };
     return { out, finished: ret === 1 };
   }
   close(): void {
@@ -100,6 +103,7 @@ export class XzStream extends ReadableStream<Uint8Array> {
     const reader = source.getReader();
     let ctx: Context | undefined;
     let pending: Uint8Array = new Uint8Array(0);
+    let failed: Error | undefined; // thrown at the pull after the output decoded before it
     const close = () => {
       ctx?.close();
       ctx = undefined;
@@ -110,6 +114,7 @@ export class XzStream extends ReadableStream<Uint8Array> {
       },
       pull: async (controller) => {
         try {
+          if (failed) throw failed;
           const c = ctx!;
           if (c.needsInput()) {
             if (pending.length === 0) {
@@ -120,7 +125,9 @@ export class XzStream extends ReadableStream<Uint8Array> {
             c.supply(pending.subarray(0, n));
             pending = pending.subarray(n);
           }
-          const { out, finished } = c.next();
+          const { out, finished, error } = c.next();
+          failed = error;
+          if (error && !out.length) throw error;
           controller.enqueue(out);
           if (finished) {
             close();

@@ -41,15 +41,29 @@ export interface XzFilter {
 }
 
 /**
+ * The largest LZMA2 dictionary a block is decoded with: what `xz -6` (the default) uses, as zstd's 8 MiB window
+ * (`native.ts`). xz-embedded allocates the dictionary its block header asks for and fills it as it decodes, so a stream
+ * of `xz -9` (64 MiB) took as much as its output up to 64 MiB, and one of a larger dictionary (`--lzma2=dict=1536MiB`)
+ * was refused, even a small one. A block asking for more is given this much instead: a stream that never reaches
+ * farther back (any stream of at most this much output) decodes whole, one that does stops at that match with the
+ * decoder's error, named (`xz.ts`).
+ */
+export const XZ_DICT_MAX = 8 * 1024 * 1024;
+/** LZMA2's dictionary property: (2 | b & 1) << (b / 2 + 11) bytes, 40 for 4 GiB − 1. */
+const lzma2DictSize = (b: number) => (b >= 40 ? 2 ** 32 - 1 : (2 | (b & 1)) * 2 ** ((b >> 1) + 11));
+const DICT_MAX_PROP = 22; // 8 MiB
+/** Told when a block's dictionary is held to XZ_DICT_MAX: the size it asked for. */
+export type DictCapped = (asked: number) => void;
+
+/**
  * A block header with only its last filter, LZMA2 — a BCJ or delta filter before it, which
  * xz-embedded here does not have, left out and given to `filters`: the x86 BCJ filter is then
  * reversed on the output (`bcj.ts`); others leave the data as they made it, which for text is the
- * text (a BCJ filter changes only branch operands). Sizes kept, padding and CRC32 written anew;
- * undefined when it cannot be read.
+ * text (a BCJ filter changes only branch operands) — and its dictionary held to XZ_DICT_MAX (`capped` told).
+ * Sizes kept, padding and CRC32 written anew; undefined when it cannot be read.
  */
-function lzma2Only(h: Uint8Array, filters: XzFilter[]): Buffer | undefined {
+function lzma2Only(h: Uint8Array, filters: XzFilter[], capped: DictCapped): Buffer | undefined {
   const flags = h[1]!;
-  if ((flags & 0x03) === 0) return Buffer.from(h);
   let i = 2;
   const varint = () => {
     const start = i;
@@ -71,7 +85,15 @@ function lzma2Only(h: Uint8Array, filters: XzFilter[]): Buffer | undefined {
     last = h.subarray(start, i);
     if (f < (flags & 0x03)) filters.push({ id: id.length === 1 ? id[0]! : -1, props: h.subarray(i - propsSize, i) });
   }
-  const body = [0, flags & 0xfc, ...sizes.flatMap((v) => [...v]), ...last!];
+  const lzma2 = [...last!];
+  const dictAt = lzma2.length - 1; // LZMA2's one property byte (ID 0x21, size 1): the dictionary
+  const held = lzma2[0] === 0x21 && lzma2[1] === 1 && lzma2[dictAt]! > DICT_MAX_PROP && lzma2[dictAt]! <= 40;
+  if (held) {
+    capped(lzma2DictSize(lzma2[dictAt]!));
+    lzma2[dictAt] = DICT_MAX_PROP;
+  }
+  if ((flags & 0x03) === 0 && !held) return Buffer.from(h);
+  const body = [0, flags & 0xfc, ...sizes.flatMap((v) => [...v]), ...lzma2];
   while ((body.length + 4) % 4) body.push(0);
   body[0] = (body.length + 4) / 4 - 1;
   const out = Buffer.alloc(body.length + 4);
@@ -115,6 +137,8 @@ export class XzWalk {
      * stream), each told here by its offset in the content as soon as its first 8 bytes are in.
      */
     readonly joined?: (offset: number) => void,
+    /** Told of a block whose dictionary is held to XZ_DICT_MAX (`lzma2Only`). */
+    readonly capped: DictCapped = () => undefined,
   ) {}
 
   get done(): boolean {
@@ -160,7 +184,7 @@ export class XzWalk {
       } else if (s.at === 'block-header-rest') {
         if (!need(s.size)) break;
         const filters: XzFilter[] = [];
-        const header = lzma2Only(data.subarray(i, i + s.size), filters);
+        const header = lzma2Only(data.subarray(i, i + s.size), filters, this.capped);
         if (!header) {
           this.#state = { at: 'done' };
           this.fail('a block header that cannot be read');

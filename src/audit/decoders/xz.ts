@@ -9,11 +9,13 @@
 import { XzBlockFilters } from './bcj.js';
 import { Joined, NOTHING, readAlready } from './concatenated.js';
 import { XzStream } from './xz-context.js';
-import { XzWalk } from './xz-walk.js';
+import { XZ_DICT_MAX, XzWalk } from './xz-walk.js';
 import { errorText, startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 /** The decoder's stream class: each stream on a WebAssembly instance of its own (`xz-context.ts`). */
 export const xzClass = (): Promise<typeof XzStream> => Promise.resolve(XzStream);
+
+const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
 
 /** Stream header: magic, flags' first byte zero, a known check type. */
 const isXz = (h: Uint8Array, at = 0) => startsWith(h, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00], at) && h.length > at + 7 && (h[at + 7]! & 0xf0) === 0;
@@ -95,11 +97,13 @@ export const xz: Decoder = {
     const pieces: Uint8Array[] = [];
     const joined = new Joined(env);
     let malformed: string | undefined;
+    let asked = 0; // the largest dictionary a block asked for above XZ_DICT_MAX
     const walk = new XzWalk(
       (b) => pieces.push(b.slice()),
       (why) => (malformed = why),
       filters,
       env.trial ? undefined : (offset) => joined.member(offset),
+      (size) => (asked = Math.max(asked, size)),
     );
     let closed = false;
     const give = async (bytes: Uint8Array | null) => {
@@ -127,7 +131,12 @@ export const xz: Decoder = {
         await pump;
         await sink.end();
         if (malformed !== undefined) failure ??= new Error(malformed);
-        if (failure !== undefined && !env.stopped) env.limit(`a damaged xz stream (${errorText(failure)}): the rest is not audited`);
+        if (failure === undefined || env.stopped) return;
+        env.limit(
+          asked && malformed === undefined
+            ? `an xz stream with a ${mib(asked)} dictionary, read within the audit's ${mib(XZ_DICT_MAX)} memory bound until its data reached farther back or was damaged (${errorText(failure)}): the rest is not audited`
+            : `a damaged xz stream (${errorText(failure)}): the rest is not audited`,
+        );
       },
     };
   },
