@@ -1,10 +1,11 @@
 // The audit on the eleventh round's binary variants (issue 28; rounds 1–10 are audit-variants*.test.ts),
 // as an independent red team makes them: what a Linux image carries that no earlier round opened — a
-// ccache directory (ccache's header, then zstd), a LevelDB compacted into snappy tables, an LMDB and a
-// Berkeley DB hash file, flash file systems (UBIFS with LZO data nodes, the value across a 4 KiB block;
-// JFFS2 with zlib nodes), an rpm with a zstd payload, a pacman .pkg.tar.zst, a xar archive, and
-// pbzip2/plzip's many streams with the value across their boundary; and archives the audit does not
-// decode, to be named (WIM with LZX and XPRESS, LHA -lh5-, zpaq, lrzip) — each made by the real tool
+// ccache directory (ccache's header, then zstd), an LHA archive (-lh5-), a LevelDB compacted into snappy
+// tables, an LMDB and a Berkeley DB hash file, flash file systems (UBIFS with LZO data nodes and a UBI
+// image of a zstd UBIFS, the value across a 4 KiB block; JFFS2 with zlib nodes, big-endian across a
+// page), an rpm with a zstd payload, a pacman .pkg.tar.zst, a xar archive, and pbzip2/plzip's many
+// streams with the value across their boundary; and archives the audit does not decode, to be named
+// (WIM with LZX and XPRESS, zpaq, lrzip) — each made by the real tool
 // (test/support/corpus/variant11-binary.ts). All run through the bundle that ships (`node dist/cli.js
 // audit ./LAYOUT --audit-values-file F --json`), the image made and its cases asserted by
 // test/support/corpus/variant-round.ts.
