@@ -60,6 +60,7 @@ export interface LhaHeader {
 /** The header at `i` of `h`; undefined if not an LHA header; 0 if more bytes are needed. */
 export function lhaHeader(h: Uint8Array, i = 0): LhaHeader | undefined | 0 {
   if (h.length < i + 22) return 0;
+  if (h[i + 2] !== 0x2d || h[i + 6] !== 0x2d || h[i + 3] !== 0x6c) return undefined;
   const method = methodAt(h, i);
   const level = h[i + 20]!;
   if (!METHOD.test(method) || level > 2) return undefined;
