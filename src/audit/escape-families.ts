@@ -154,6 +154,26 @@ const JS_ESCAPE: Family = {
   quick: quickJsEscape,
 };
 
+/** The families that only make a space: form encoding's `+`, YAML's folding, text wrapped in a comment block. */
+const SPACE_FAMILIES: Family[] = [
+  {
+    kinds: ['', 'form-encoded'],
+    triggers: '%+',
+    modes: (b, next) => (b === 0x2b || next < 0 || isHex(next) ? ONE : undefined),
+    decoder: () => new PercentDecoder(true),
+    quick: (chunk, i) => (chunk[i] === 0x2b ? 0x20 : quickHexPair(chunk, i)),
+    rounds: true,
+  },
+  { kinds: ['', 'YAML folded'], triggers: '', inside: '\r\n', modes: (_, __, state) => (state === 0 ? undefined : ONE), decoder: () => new FoldDecoder() },
+  {
+    kinds: ['', 'wrapped in a comment'],
+    triggers: '',
+    inside: '\r\n',
+    modes: (_, __, state) => (state === 0 ? undefined : ONE),
+    decoder: () => new FoldDecoder(true),
+  },
+];
+
 /** Every family the audit reads through. Those that only make a space are left out when no pattern has one. */
 export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
   const families: Family[] = [
@@ -216,19 +236,7 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
     BACKTICK,
     CARET,
   ];
-  if (patternsHaveSpace) {
-    families.push(
-      {
-        kinds: ['', 'form-encoded'],
-        triggers: '%+',
-        modes: (b, next) => (b === 0x2b || next < 0 || isHex(next) ? ONE : undefined),
-        decoder: () => new PercentDecoder(true),
-        quick: (chunk, i) => (chunk[i] === 0x2b ? 0x20 : quickHexPair(chunk, i)),
-        rounds: true,
-      },
-      { kinds: ['', 'YAML folded'], triggers: '', inside: '\r\n', modes: (_, __, state) => (state === 0 ? undefined : ONE), decoder: () => new FoldDecoder() },
-    );
-  }
+  if (patternsHaveSpace) families.push(...SPACE_FAMILIES);
   return families;
 }
 

@@ -113,11 +113,24 @@ export class YamlSingleDecoder implements Decoder {
   }
 }
 
-/** YAML's line folding in flow and folded scalars: a line break and the next line's indentation read as one space (n breaks: n−1 newlines). */
+/** A byte of a comment leader (`#`, `//`, `;`, `>`, `*`, `--`, `%`): not a letter, digit, blank or line break. */
+const isLeaderByte = (b: number) => b > 0x20 && b < 0x7f && !((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a));
+/** The longest comment leader a folded line may begin with. */
+const LEADER = 3;
+
+/**
+ * YAML's line folding in flow and folded scalars: a line break and the next line's indentation read as one space (n
+ * breaks: n−1 newlines). With `leaders`, text wrapped in a comment block (textwrap's and fmt's `# ` before every line,
+ * `// `, ` * `, `> `): a line break, the indentation, a leader of up to three such bytes and the blanks after it read
+ * as one space; a leader not followed by a blank is text, after the space.
+ */
 export class FoldDecoder implements Decoder {
-  /** 0 text, 1 after CR, 2 in the breaks and indentation. */
+  /** 0 text, 1 after CR, 2 in the breaks and indentation, 3 in a leader, 4 in the blanks after a leader. */
   #st = 0;
   #breaks = 0;
+  #leader: number[] = [];
+
+  constructor(readonly leaders = false) {}
 
   get idle(): boolean {
     return this.#st === 0;
@@ -125,17 +138,45 @@ export class FoldDecoder implements Decoder {
 
   reset(): void {
     this.#st = 0;
+    this.#leader.length = 0;
+  }
+
+  #fold(sink: Sink): void {
+    if (this.#breaks === 1) sink.out(0x20, 1);
+    else for (let k = 1; k < this.#breaks; k++) sink.out(0x0a, 1);
   }
 
   push(b: number, sink: Sink): void {
+    const blank = b === 0x20 || b === 0x09;
+    if (this.#st === 3) {
+      if (blank) return void (this.#st = 4);
+      if (isLeaderByte(b) && this.#leader.length < LEADER) return void this.#leader.push(b);
+      // No leader: the fold, then its bytes as text.
+      this.#st = 0;
+      this.#fold(sink);
+      for (const l of this.#leader) sink.out(l, 0);
+      this.#leader.length = 0;
+      return this.push(b, sink);
+    }
+    if (this.#st === 4) {
+      if (blank) return;
+      this.#st = 0;
+      this.#leader.length = 0;
+      this.#fold(sink);
+      return this.push(b, sink);
+    }
     if (this.#st === 1 && b !== 0x0a) {
       this.#st = 0;
       sink.out(0x0d, 0);
     }
-    if (this.#st === 2 && b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) {
+    if (this.#st === 2 && this.leaders && this.#breaks === 1 && isLeaderByte(b)) {
+      this.#st = 3;
+      this.#leader.push(b);
+      return;
+    }
+    if (this.#st === 2 && !blank && b !== 0x0a && b !== 0x0d) {
       this.#st = 0;
-      if (this.#breaks === 1) sink.out(0x20, 1);
-      else for (let k = 1; k < this.#breaks; k++) sink.out(0x0a, 1);
+      this.#fold(sink);
     }
     if (b === 0x0a) {
       this.#breaks = this.#st === 2 ? this.#breaks + 1 : 1;

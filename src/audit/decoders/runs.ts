@@ -28,6 +28,9 @@ import { ROFF_GLYPHS } from './roff-glyphs.js';
 import { RTF_ESCAPES } from './rtf-escapes.js';
 import { SYSTEMD_ESCAPE } from './systemd-escape.js';
 import { TEXINFO_ESCAPES } from './texinfo-escapes.js';
+import { RFC2231 } from './rfc2231.js';
+import { WORD_DIFF_PORCELAIN } from './word-diff-porcelain.js';
+import { WRAPPED_WORDS } from './wrapped-words.js';
 import { RewrittenText } from './text-rewrite.js';
 import { WORD_DIFF } from './word-diff.js';
 import { isMangledSymbol, isWords } from './symbols.js';
@@ -162,6 +165,9 @@ export class EncodedRuns {
           LATEX_ESCAPES,
           ROFF_GLYPHS,
           TEXINFO_ESCAPES,
+          WRAPPED_WORDS,
+          WORD_DIFF_PORCELAIN,
+          RFC2231,
         ],
         open,
       );

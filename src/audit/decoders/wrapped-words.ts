@@ -1,0 +1,158 @@
+/**
+ * Wrapped text: a writer that wraps lines at a width cuts a word longer than the width where the
+ * width falls — `fold -w`, Perl's Text::Wrap (`$huge = 'wrap'`), Python's textwrap (argparse's and
+ * click's help, a default value shown in it), PHP's chunk_split — and goes on at the next line's
+ * indentation, or after the comment leader every line of a comment block has (`# `, `// `, ` * `,
+ * `> `). A value in such a text is no string of it: its pieces are cut by a line break and the
+ * indentation. A place is evidence of a long word cut: a line break with 16 characters of a token's
+ * kind before it and after it (after the indentation and a leader), none a blank, on a line that
+ * holds more than one such run (text, an indentation or a leader before it) — or, for a narrow
+ * column (`fold -w 12` of base64), a line of 8 to 16 such characters from its start after one of the
+ * same width, the next line going on with them; the text around is
+ * rewritten with every line break between two non-blanks taken out, with the next line's indentation
+ * and a leader the line before began with — and routed (`(wrapped text at N)`, `text-rewrite.ts`).
+ * Limit: a value alone on lines of 16 or more columns cut from the first column on, or one of base64's
+ * characters only alone on indented lines, far (a KiB) from any line of text, is no place — such
+ * lines are an encoder's, read by the encoded runs.
+ */
+import { textAround, type Notation } from './text-rewrite.js';
+
+/** Characters of a word cut on each side of a place. */
+const PROBE = 16;
+/** The narrowest column a word is cut into, every line from its start (`fold -w 8`). */
+const NARROW = 8;
+/** The longest comment leader taken out after a break (`;;;`, `// `). */
+const LEADER = 3;
+
+/** Characters a token holds (not a blank, quote, bracket, `;` or `,`: code and prose around a break hold those). */
+const TOKEN = new Uint8Array(256);
+for (let c = 0x21; c < 0x7f; c++) TOKEN[c] = 1;
+for (const c of `"'\`()[]{}<>;,`) TOKEN[c.charCodeAt(0)] = 0;
+for (let c = 0x80; c < 0x100; c++) TOKEN[c] = 1;
+
+const isBlank = (c: number | undefined) => c === 0x20 || c === 9;
+/** A byte of a comment leader: not a letter, digit, blank or line break. */
+const isLeaderByte = (c: number | undefined) =>
+  c !== undefined && c > 0x20 && c < 0x7f && !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a));
+
+/** The comment leader of the line from `at` (after its blanks) and the index after it and its blanks, or none. */
+function leaderAt(b: Uint8Array, at: number): { leader: string; end: number } | undefined {
+  let i = at;
+  while (isBlank(b[i])) i++;
+  let j = i;
+  while (j < i + LEADER && isLeaderByte(b[j])) j++;
+  if (j === i || !isBlank(b[j])) return undefined;
+  const leader = Buffer.from(b.subarray(i, j)).toString('latin1');
+  while (isBlank(b[j])) j++;
+  return { leader, end: j };
+}
+
+/** Where the line holding `at` begins. */
+function lineStart(b: Uint8Array, at: number): number {
+  let i = at;
+  while (i > 0 && b[i - 1] !== 0x0a) i--;
+  return i;
+}
+
+/**
+ * Where the text goes on after the line break at `nl` (its indentation, and the leader the line before began with,
+ * taken out), or -1 when a blank or a line break comes first: no word goes on across it.
+ */
+function continuation(b: Uint8Array, nl: number): number {
+  let j = nl + 1;
+  const before = leaderAt(b, lineStart(b, nl));
+  const after = before && leaderAt(b, j);
+  if (after && after.leader === before.leader) j = after.end;
+  else while (isBlank(b[j])) j++;
+  const c = b[j];
+  return c === undefined || isBlank(c) || c === 0x0a || c === 0x0d ? -1 : j;
+}
+
+/** The end of the line whose break is at `nl` (before a CR), or -1 when it ends in a blank. */
+function lineEnd(b: Uint8Array, nl: number): number {
+  const e = nl > 0 && b[nl - 1] === 0x0d ? nl - 1 : nl;
+  return e > 0 && !isBlank(b[e - 1]) && b[e - 1] !== 0x0a ? e : -1;
+}
+
+/**
+ * Whether `b` from `from` to `to` is all token characters, those above 0x7F UTF-8 (a sequence cut at either end
+ * counts): random bytes pass one time in millions, not one in 25.
+ */
+function tokens(b: Uint8Array, from: number, to: number): boolean {
+  if (from < 0 || to > b.length) return false;
+  let follow = 0;
+  for (let i = from; i < to; i++) {
+    const c = b[i]!;
+    if (!TOKEN[c]) return false;
+    if (follow > 0) {
+      if ((c & 0xc0) !== 0x80) return false;
+      follow--;
+    } else if (c >= 0x80) {
+      follow = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+      // A continuation byte at the start is a character the probe cut; elsewhere, or any other byte, is no UTF-8.
+      if (follow < 0 && !((c & 0xc0) === 0x80 && i < from + 3)) return false;
+      if (follow < 0) follow = 0;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether the line ending at `e` (its break at `nl`) is a narrow column's: a word cut every `width` characters from the
+ * line's start (`fold -w 12`, chunk_split), the line before of the same width, the next line going on with the word.
+ */
+function column(b: Uint8Array, e: number, nl: number): boolean {
+  const start = lineStart(b, e);
+  const width = e - start;
+  if (width < NARROW || width >= PROBE || !tokens(b, start, e)) return false;
+  const before = start - 1;
+  if (before < 1 || b[before] !== 0x0a || start - 1 - width < 0 || lineStart(b, before) !== start - 1 - width) return false;
+  if (!tokens(b, start - 1 - width, before)) return false;
+  return tokens(b, nl + 1, nl + 1 + Math.min(NARROW, b.length - nl - 1)) && nl + 1 + NARROW <= b.length;
+}
+
+/** base64's, base32's and hex's characters (base64url's too). */
+const BASE64 = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_') BASE64[c.charCodeAt(0)] = 1;
+
+/** Whether the line from `start` to `e` is an encoder's: printable ASCII but blanks from its first column (base64 to z85), or base64's after its indentation. */
+function encoded(b: Uint8Array, start: number, e: number): boolean {
+  let bare = true;
+  for (let k = start; k < e && bare; k++) bare = b[k]! > 0x20 && b[k]! < 0x7f;
+  if (bare) return true;
+  let i = start;
+  while (isBlank(b[i])) i++;
+  for (; i < e; i++) if (!BASE64[b[i]!]) return false;
+  return true;
+}
+
+export const WRAPPED_WORDS: Notation = {
+  label: 'wrapped text',
+  needles: [Buffer.from('\n')],
+  at(b, nl) {
+    const e = lineEnd(b, nl);
+    if (e < NARROW || !tokens(b, e - NARROW, e)) return false;
+    // A line of printable ASCII but blanks from its first column, or of base64's after an indentation, is an encoder's
+    // (base64, base32, z85 wrapped at 76; a YAML block of base64), read by the encoded runs.
+    const j = tokens(b, e - PROBE, e) && !encoded(b, lineStart(b, e), e) ? continuation(b, nl) : -1;
+    const cut = j >= 0 && tokens(b, j, j + PROBE);
+    return (cut || column(b, e, nl)) && textAround(b, nl, false);
+  },
+  rewrite(w) {
+    const out = Buffer.allocUnsafe(w.length);
+    let n = 0;
+    let joined = false;
+    let from = 0;
+    for (let nl = w.indexOf(0x0a); nl >= 0; nl = w.indexOf(0x0a, nl + 1)) {
+      const e = lineEnd(w, nl);
+      const j = e < 0 ? -1 : continuation(w, nl);
+      if (j < 0) continue;
+      n += w.copy(out, n, from, e);
+      from = j;
+      joined = true;
+    }
+    if (!joined) return undefined;
+    n += w.copy(out, n, from);
+    return out.subarray(0, n);
+  },
+};
