@@ -1,8 +1,8 @@
-// Property: a stream found inside a held image or database (FAT, ext2/3/4, SQLite: read on as plain
-// content with their header as zeros, `held-image.ts`) is named at the file's own offset — the
-// place `dd skip=N` finds it — not at an offset less the header (512, 1082 or 16 bytes short, as
-// before). Images by the real tools (mkfs.vfat + mcopy, mke2fs -d, python3's sqlite3), a gzip stream
-// at a known place in the free space and inside a file's data or a row's blob; the clean twin is named nowhere.
+// Property: a stream found inside a held image or database (FAT, ext2/3/4, SQLite and its WAL: read on as plain
+// content with their header as zeros, `held-image.ts`) is named at the file's own offset — the place `dd skip=N`
+// finds it — not at an offset less the header (512, 1024, 16 or 32 bytes short, as before). Images by the real tools
+// (mkfs.vfat + mcopy, mke2fs -d, python3's sqlite3, in WAL mode too), a gzip stream at a known place in the free
+// space and inside a file's data or a row's blob; the clean twin is named nowhere.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,14 +36,17 @@ function fatImage(gz: Buffer): Buffer {
   }
 }
 
-/** A database whose one row's blob is the file's data (`python3 -c 'import sqlite3'`). */
-function database(gz: Buffer): Buffer {
-  const script = `import sqlite3, sys
-c = sqlite3.connect(sys.argv[1]); c.execute('create table t (b blob)'); c.execute('insert into t values (?)', (sys.stdin.buffer.read(),)); c.commit()`;
+/** A database whose one row's blob is the file's data (`python3 -c 'import sqlite3'`), or its write-ahead log (`wal`). */
+function database(gz: Buffer, wal = false): Buffer {
+  const script = `import sqlite3, sys, shutil
+c = sqlite3.connect(sys.argv[1])
+if sys.argv[2] == 'wal': c.execute('pragma journal_mode=wal'); c.execute('pragma wal_autocheckpoint=0')
+c.execute('create table t (b blob)'); c.execute('insert into t values (?)', (sys.stdin.buffer.read(),)); c.commit()
+if sys.argv[2] == 'wal': shutil.copy(sys.argv[1] + '-wal', sys.argv[1] + '.copy')`;
   const dir = mkdtempSync(join(tmpdir(), 'hoist-db-'));
   try {
-    execFileSync('/usr/bin/python3', ['-c', script, join(dir, 'app.db')], { input: data(gz) });
-    return readFileSync(join(dir, 'app.db'));
+    execFileSync('/usr/bin/python3', ['-c', script, join(dir, 'app.db'), wal ? 'wal' : 'db'], { input: data(gz) });
+    return readFileSync(join(dir, wal ? 'app.db.copy' : 'app.db'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -80,8 +83,14 @@ describe("streams inside held images and databases: named at the file's own offs
   });
 
   it("SQLite: in a row's blob", async () => {
-    const { paths, offsets } = await leaksIn('app.db', database);
+    const { paths, offsets } = await leaksIn('app.db', (gz) => database(gz));
     expect(offsets).toHaveLength(1);
     expect(paths).toEqual([`app.db@${offsets[0]}!`]);
+  });
+
+  it("SQLite's write-ahead log: in a row's blob", async () => {
+    const { paths, offsets } = await leaksIn('app.db-wal', (gz) => database(gz, true));
+    expect(offsets).toHaveLength(1);
+    expect(paths).toEqual([`app.db-wal@${offsets[0]}!`]);
   });
 });
