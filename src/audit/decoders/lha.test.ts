@@ -55,7 +55,7 @@ describe.runIf(has('lha'))(`LHA archives (seed ${rng.seed})`, { timeout: 120_000
     );
   });
 
-  it('a method not decoded, a member that does not decode, a CRC-16 that does not hold, a cut archive: named', async () => {
+  it('a method not decoded, a member that does not decode, a CRC-16 that does not hold, a cut archive, a bomb by ratio: named', async () => {
     const arc = lhaOf('0o5', { 'a.txt': content(SECRET), 'b.txt': content() });
     const h = lhaHeader(arc);
     if (!h) throw new Error('no header');
@@ -72,6 +72,11 @@ describe.runIf(has('lha'))(`LHA archives (seed ${rng.seed})`, { timeout: 120_000
     crc[1] = sum & 0xff;
     expect((await decodeWith(lha, crc)).limits).toEqual(['a damaged LHA member a.txt (its CRC-16 does not hold): read as decoded']);
     expect((await decodeWith(lha, arc.subarray(0, h.length + 10))).limits).toEqual(['an LHA archive cut inside a member: the rest is not audited']);
+    const bomb = lhaOf('0o5', { 'z.bin': '\0'.repeat(8 << 20) });
+    expect((await decodeWith(lha, bomb, { ratio: 100 })).limits).toEqual([
+      'an LHA member that expands more than 100 times (a decompression bomb?): not audited',
+    ]);
+    expect((await decodeWith(lha, bomb, { ratio: 10_000 })).out.length).toBe(8 << 20);
   });
 
   it(`damaged (cut, bits flipped): named or read as far as it goes, never thrown (seed ${DAMAGE_SEED})`, async () => {

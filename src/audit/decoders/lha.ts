@@ -164,6 +164,9 @@ class LhaMembers implements Decoding {
     if (h.packed > MAX_MEMBER || h.original > MAX_MEMBER) {
       this.env.limit(`an LHA member of ${h.original} bytes (${h.packed} packed), more than the ${MAX_MEMBER} read: not audited`);
       this.#skip = h.packed;
+    } else if (h.original > this.env.ratio * h.packed + (1 << 20)) {
+      this.env.limit(`an LHA member that expands more than ${this.env.ratio} times (a decompression bomb?): not audited`);
+      this.#skip = h.packed;
     } else this.#header = h;
     return true;
   }
