@@ -5,12 +5,12 @@
  * (LOOKAHEAD bytes) is buffered, or the input has ended; decoded bytes stay in the window until the
  * caller takes them (`take`), at most FLUSH at a time. The window grows with the output up to the
  * declared dictionary size (or the known output size), so a small stream costs little memory, and
- * a dictionary beyond MAX_DICT is refused before anything is allocated. LZMA2 (`lzma2.ts`) drives
+ * never past MAX_DICT: a stream declaring more decodes whole when no match reaches farther back, else stops there, named. LZMA2 (`lzma2.ts`) drives
  * the same decoder chunk by chunk, resetting state, properties or dictionary as its chunks say.
  */
 
-/** The largest dictionary the audit allocates (xz -9 and 7z -mx=9 use 64 MiB). */
-export const MAX_DICT = 64 * 1024 * 1024;
+/** The largest window the audit gives an LZMA dictionary: 8 MiB, `xz -6`'s, as xz-walk.ts's XZ_DICT_MAX (xz -9's is 64). */
+export const MAX_DICT = 8 * 1024 * 1024;
 /** More input than one symbol can consume (the SDK's LZMA_REQUIRED_INPUT_MAX is 20). */
 const LOOKAHEAD = 64;
 /** The most output handed out at once. */
@@ -48,6 +48,8 @@ export class LzmaCore {
   lp = 0;
   pb = 0;
   private _dictSize = 0;
+  /** The dictionary the stream declared (at most its output's size), when above MAX_DICT. */
+  private _declared = 0;
   private _literal = bitModels(0x300);
   private readonly _isMatch = bitModels(192);
   private readonly _isRep = bitModels(12);
@@ -88,8 +90,8 @@ export class LzmaCore {
   ) {
     this.setProps(props);
     // A declared dictionary larger than the output (7z -md=256m on a small file) needs only the output's size.
-    this._dictSize = Math.max(Math.min(props.dictSize, outSize ?? Infinity), 4096);
-    if (this._dictSize > MAX_DICT) throw new LzmaError(`a dictionary of ${props.dictSize} bytes, more than the ${MAX_DICT >> 20} MiB the audit allocates`);
+    this._declared = Math.min(props.dictSize, outSize ?? Infinity);
+    this._dictSize = Math.max(Math.min(this._declared, MAX_DICT), 4096);
   }
 
   /** New lc/lp/pb (LZMA2's property reset): the literal coder sized anew, every probability reset. */
@@ -175,6 +177,13 @@ export class LzmaCore {
       i += n;
     }
     return i - from;
+  }
+
+  /** What a match reaching past the window is: past MAX_DICT in a stream declaring more, or before the data's start. */
+  private _past(): string {
+    const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+    if (this._rep0 >= this._declared) return 'a match reaching before the start of the data';
+    return `a ${mib(this._declared)} dictionary, read within the audit's ${mib(MAX_DICT)} memory bound until a match reached ${this._rep0 + 1} bytes back`;
   }
 
   /** Whether a byte can be written now: the window grown or wrapped as needed; false once the caller must `take`. */
@@ -352,7 +361,8 @@ export class LzmaCore {
             this.marked = true;
             break;
           }
-          if (this._rep0 < 0 || this._rep0 >= this.total || this._rep0 >= this._dictSize) throw new LzmaError('a match reaching before the start of the data');
+          if (this._rep0 < 0 || this._rep0 >= this.total) throw new LzmaError('a match reaching before the start of the data');
+          if (this._rep0 >= this._dictSize) throw new LzmaError(this._past());
         } else {
           if (!this.total) throw new LzmaError('a repeated match before any data');
           if (!this._bit(this._isRepG0, state)) {

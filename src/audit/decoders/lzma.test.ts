@@ -2,8 +2,8 @@
 // byte for byte what the real encoders compressed — xz --format=lzma (end marker, size unknown) at
 // every preset -0…-9 and at lc/lp/pb settings, 7-Zip's -tlzma (size known, no end marker) — over
 // random bytes, text and an ELF binary; LZMA2 (xz --format=raw) likewise; and an `.lzma` file holding
-// a value is found by its name and unnamed, its clean twin passes, a declared dictionary beyond the
-// 64 MiB the audit allocates and a cut stream are named as not audited.
+// a value is found by its name and unnamed, its clean twin passes, a stream whose matches reach past the 8 MiB
+// window the audit gives a dictionary and a cut stream are named as not audited; a small stream declaring 128 MiB is read.
 // Nearest real-world variants: `lzma file` (xz-utils' lzma alias), `xz --format=lzma`, old
 // `.tar.lzma` source tarballs, 7-Zip's `-tlzma`, Python's lzma.FORMAT_ALONE.
 import { execFileSync } from 'node:child_process';
@@ -11,7 +11,6 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { mulberry32, testSeed } from '../../../test/support/random.js';
-import { LzmaCore } from './lzma-core.js';
 import { aloneHeader, lzmaRun } from './lzma.js';
 import { lzma2Run } from './lzma2.js';
 import { header, K_HEADER, Reader } from './sevenzip-header.js';
@@ -95,9 +94,26 @@ describe(`LZMA1 against the real encoders (seed ${SEED})`, { timeout: 120_000 },
     }
   });
 
-  it('a dictionary beyond 64 MiB is refused before anything is allocated', () => {
-    expect(() => new LzmaCore({ lc: 3, lp: 0, pb: 2, dictSize: 128 << 20 })).toThrow(/dictionary of 134217728 bytes/);
-  });
+  it('a dictionary beyond 8 MiB is decoded within 8 MiB: whole while no match reaches farther back, else named there', async () => {
+    const far = noise(256 << 10);
+    const input = Buffer.concat([far, noise(8 << 20), far]); // the last 256 KiB a match 8.25 MiB back
+    const file = execFileSync('xz', ['--format=raw', '--lzma1=preset=0,dict=16MiB', '-c'], { input, maxBuffer: 1 << 28 });
+    const out: Buffer[] = [];
+    const fails: string[] = [];
+    const run = lzmaRun(
+      { lc: 3, lp: 0, pb: 2, dictSize: 16 << 20 },
+      undefined,
+      async (b) => (out.push(Buffer.from(b)), true),
+      (why) => fails.push(why),
+    );
+    await run.push(file);
+    await run.end();
+    // Before, a 16 MiB window was allocated and filled: read whole.
+    expect(fails).toEqual([expect.stringMatching(/^a 16 MiB dictionary, read within the audit's 8 MiB memory bound until a match reached \d+ bytes back$/)]);
+    const got = Buffer.concat(out);
+    expect(got.length).toBeGreaterThanOrEqual(8 << 20);
+    expect(got.equals(input.subarray(0, got.length))).toBe(true);
+  }, 60_000);
 });
 
 describe(`.lzma files in an image (seed ${SEED})`, () => {
@@ -118,11 +134,12 @@ describe(`.lzma files in an image (seed ${SEED})`, () => {
     expect(await auditFiles({ 'src/app.tar.lzma': tarball })).toEqual([{ severity: 'leak', what: 'token', path: 'src/app.tar.lzma!/app/.env' }]);
   });
 
-  it('a declared 128 MiB dictionary (xz --lzma1=dict=128MiB) and a cut stream are named as not audited', async () => {
+  it('a small stream declaring a 128 MiB dictionary (xz --lzma1=dict=128MiB) is read; a cut stream is named as not audited', async () => {
     const big = lzma(env(SECRET), '--lzma1=dict=128MiB');
     const cut = lzma(noise(100_000)).subarray(0, 50_000);
+    // Before, a declared dictionary above 64 MiB was refused: 'a damaged lzma stream (a dictionary of 134217728 bytes…)'.
     expect(await auditFiles({ 'srv/a.lzma': big, 'srv/b.lzma': cut })).toEqual([
-      { severity: 'limit', what: expect.stringMatching(/^not fully audited: a damaged lzma stream \(a dictionary of 134217728 bytes/), path: 'srv/a.lzma' },
+      { severity: 'leak', what: 'token', path: 'srv/a.lzma!' },
       { severity: 'limit', what: expect.stringMatching(/^not fully audited: a damaged lzma stream \(the data ends inside the stream\)/), path: 'srv/b.lzma' },
     ]);
   });
