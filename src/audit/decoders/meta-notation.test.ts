@@ -42,6 +42,12 @@ describe(`meta notation (seed ${rand.seed})`, () => {
     expect(await rewritten(Buffer.from('key=t\\M-C\\M-)\\M-b\\M-^B\\M-,Z\n'), 1, LABEL)).toEqual(['key=té€Z\n']);
   });
 
+  it('keeps a backslash of the text before a wide character in cat -v output (vis writes its own \\M-)', async () => {
+    // Seed 2 drew `…K\😀f…`: cat -v printed `K\M-p^_M-^XM-^@f`, read as vis's \M- with the backslash dropped.
+    const text = tool('cat', ['-v'], 'key=t中lxЖgw😀K\\😀f€Z\n');
+    for (const size of CHUNKS) expect(await rewritten(text, size, LABEL)).toEqual(['key=t中lxЖgw😀K\\😀f€Z\n']);
+  });
+
   it('reads no M- words that are not UTF-8 in meta notation', async () => {
     const near = ['Press M-x to run a command, M-BM-x moves, M-- and M-^ too', 'part M-C100 and M-CM-A (Ã then Á as Latin-1 bytes)'];
     for (const text of near) for (const size of CHUNKS) expect(await rewritten(Buffer.from(text), size, LABEL), text).toEqual([]);

@@ -33,6 +33,10 @@ export const META_NOTATION: Notation = {
     return next !== undefined && next.byte >= 0x80 && next.byte <= 0xbf && textAround(b, at, true);
   },
   rewrite(w) {
+    // vis writes every such byte as `\M-C` (and its own backslashes as `\\`); cat -v and less write `M-C`, and a
+    // backslash before it is the text's own (`a\😀` is `a\M-p^_M-^XM-^@`): vis's when no sequence lacks one.
+    let vis = true;
+    for (let i = w.indexOf('M-'); i >= 0 && vis; i = w.indexOf('M-', i + 2)) if (metaAt(w, i) && w[i - 1] !== 0x5c) vis = false;
     const out = Buffer.allocUnsafe(w.length);
     let n = 0;
     let decoded = false;
@@ -43,7 +47,7 @@ export const META_NOTATION: Notation = {
         continue;
       }
       // vis writes `\M-C`: its backslash belongs to the sequence.
-      if (n > 0 && out[n - 1] === 0x5c && i > 0 && w[i - 1] === 0x5c) n--;
+      if (vis && n > 0 && out[n - 1] === 0x5c && i > 0 && w[i - 1] === 0x5c) n--;
       out[n++] = m.byte;
       decoded = true;
       i += m.size;
