@@ -17,21 +17,26 @@ const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 const value = () =>
   `${rand.chars(LETTERS, 2)}${Array.from({ length: rand.int(10, 40) }, () => (rand.int(8) ? rand.chars(LETTERS, 1) : rand.pick([...'+/=-_.é€']))).join('')}Z`;
 
-/** git's character word diff of a config whose values at `keys` changed from `old` to `now`, other lines at random. */
-function wordDiff(old: string[], now: string[]): Buffer {
+/** The real git's character word diff of a file changed from `before` to `after`. */
+function gitWordDiff(before: string, after: string): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'hoist-word-diff-'));
   const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args]);
-  const config = (vals: string[]) => vals.map((v, i) => `${'\n'.repeat(rand.int(0, 3))}KEY_${i}=${v}\nPLAIN_${i}=${rand.chars(LETTERS, 12)}\n`).join('');
   try {
     git('init', '-q');
-    writeFileSync(join(dir, 'app.env'), config(old));
+    writeFileSync(join(dir, 'app.env'), before);
     git('add', 'app.env');
     git('commit', '-qm', 'one');
-    writeFileSync(join(dir, 'app.env'), config(now));
+    writeFileSync(join(dir, 'app.env'), after);
     return git('diff', '--word-diff=plain', '--word-diff-regex=.');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** git's character word diff of a config whose values at `keys` changed from `old` to `now`, other lines at random. */
+function wordDiff(old: string[], now: string[]): Buffer {
+  const config = (vals: string[]) => vals.map((v, i) => `${'\n'.repeat(rand.int(0, 3))}KEY_${i}=${v}\nPLAIN_${i}=${rand.chars(LETTERS, 12)}\n`).join('');
+  return gitWordDiff(config(old), config(now));
 }
 
 describe(`word diff (seed ${rand.seed})`, () => {
@@ -45,6 +50,20 @@ describe(`word diff (seed ${rand.seed})`, () => {
         [...old, ...now].filter((v) => !read.includes(v)),
         `chunks of ${size}`,
       ).toEqual([]);
+    }
+  });
+
+  it("leaves the old version's line breaks out of the new one: git cuts a removed part at its lines, [-a-]⏎[-b-]", async () => {
+    // HOIST_TEST_SEED=1 drew this: the old KEY_0 and PLAIN_0 lines matched against the new KEY_1 line, which git writes
+    // as KEY_[-0-]{+1+}=8[-…OsZ-]⏎[-PLAIN_0=…-]{+EG+}p… — the new value was read cut at the old line's break.
+    const before = 'KEY_0=mA8lacIPe-RCkSovsvOJZJjQ_OsZ\nPLAIN_0=bw2kqo0441pb\nKEY_1=x\n';
+    const after = 'KEY_1=8EGpgru=KD=RO.8YkEWuU30bNtZ\nPLAIN_1=x\n';
+    const diff = gitWordDiff(before, after);
+    expect(diff.toString(), 'git wrote a removed part across the old line break').toMatch(/-\]\n\[-/);
+    for (const size of CHUNKS) {
+      const read = (await rewritten(diff, size, LABEL)).join('\n');
+      expect(read, `chunks of ${size}`).toContain(after.trimEnd());
+      expect(read, `chunks of ${size}`).toContain('KEY_0=mA8lacIPe-RCkSovsvOJZJjQ_OsZPLAIN_0=bw2kqo0441pbKEY_1=x');
     }
   });
 

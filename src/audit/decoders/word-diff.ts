@@ -7,7 +7,9 @@
  * line; the text around is rewritten twice — the new version (removed parts out, added parts kept),
  * then a line break and the old one (added parts out, removed parts kept) on one line: git lays the
  * diff out in the new version's lines, so an old line that git matched against several new ones is
- * cut by their line breaks, which the old version never had — and routed (`(word diff at N)`,
+ * cut by their line breaks, which the old version never had; the line breaks between two removed
+ * parts are the old version's only (git cuts a removed part at its lines) and left out of the new one
+ * — and routed (`(word diff at N)`,
  * `text-rewrite.ts`).
  */
 import type { Notation } from './text-rewrite.js';
@@ -29,6 +31,18 @@ function closeOf(b: Buffer, at: number, close: Buffer): number {
   return nl >= 0 && nl < end ? -1 : at + 2 + end;
 }
 
+/**
+ * Where the text after a left-out part at `at` goes on: past its line breaks when the next left-out part follows them —
+ * git writes a part that spans lines as one marked part per line (`[-a-]⏎[-b-]`), and two parts apart are always
+ * parted by a shared word, so those breaks are the left-out version's only (seed 1: the old `KEY_0=…⏎PLAIN_0=…`
+ * against a new `KEY_1=8EG…`, whose value was cut by the old line's break).
+ */
+function joinedBreaks(w: Buffer, at: number, open: Buffer, close: Buffer): number {
+  let j = at;
+  while (w[j] === 0x0a) j++;
+  return j > at && w[j] === open[0] && w[j + 1] === open[1] && closeOf(w, j, close) >= 0 ? j : at;
+}
+
 /** One version of the window: the parts of `keep` kept (markers out), those of `drop` left out. */
 function version(w: Buffer, keep: [Buffer, Buffer], drop: [Buffer, Buffer]): { text: Buffer; marked: boolean } {
   const parts: Buffer[] = [];
@@ -46,8 +60,8 @@ function version(w: Buffer, keep: [Buffer, Buffer], drop: [Buffer, Buffer]): { t
       if (end < 0) continue;
       parts.push(w.subarray(from, i));
       if (kept) parts.push(w.subarray(i + 2, end));
-      from = end + 2;
-      i = end + 1;
+      from = kept ? end + 2 : joinedBreaks(w, end + 2, open, close);
+      i = from - 1;
       marked = true;
       break;
     }
