@@ -1,7 +1,7 @@
 /**
  * Compressed streams wherever they start inside content nothing else claimed: zlib (git loose
  * objects and packfiles, PDF FlateDecode, PNG zTXt/iTXt, Java serialization), gzip members, zstd
- * frames, xz, bzip2, lz4, lzip, lzop and compress streams, zip archives and cabinets (after a launch script, a self-extractor's code). Each chunk is searched (Buffer.indexOf, native) for the magic
+ * frames, xz, bzip2, lz4, lzip, lzop and compress streams, zip archives and cabinets (after a launch script, a self-extractor's code), 7z and LHA archives and UBI/UBIFS images (a firmware blob's parts). Each chunk is searched (Buffer.indexOf, native) for the magic
  * numbers; a hit is checked cheaply (zlib: its header, its first deflate block's header in
  * JavaScript, then zlib on the first KiB; the others: the fields after their magic), and only then
  * opened and fed the content from there on, until its own end mark. Trials are bounded per file
@@ -23,6 +23,23 @@ import { tar } from './tar.js';
 import { gitPack, packAt } from './gitpack.js';
 import { tarHeaderAt } from '../tar.js';
 import { isZisofs, zisofs } from './zisofs.js';
+import { crc32 } from 'node:zlib';
+import { sevenZip } from './sevenzip.js';
+import { isUbi, isUbifs, ubifs } from './ubifs.js';
+import { lha, lhaHeader } from './lha.js';
+
+/** A UBIFS superblock node at `at`: its fixed fields (`isUbifs`) and its CRC-32, of the node after its first 8 bytes (4,096 bytes in all). */
+const isUbifsAt = (b: Uint8Array, at: number): boolean =>
+  isUbifs(b, at) &&
+  b.length >= at + 4096 &&
+  new DataView(b.buffer, b.byteOffset + at + 4, 4).getUint32(0, true) === (crc32(b.subarray(at + 8, at + 4096)) ^ 0xffffffff) >>> 0;
+/** A 7z signature header at `at`: the signature, major version 0, and its start header's CRC-32 (of bytes 12..32) holding. */
+const is7zAt = (b: Uint8Array, at: number): boolean =>
+  b.length >= at + 32 &&
+  b[at + 4] === 0x27 &&
+  b[at + 5] === 0x1c &&
+  b[at + 6] === 0 &&
+  new DataView(b.buffer, b.byteOffset + at + 8, 4).getUint32(0, true) === crc32(b.subarray(at + 12, at + 32));
 
 interface Kind {
   needle: Buffer;
@@ -58,6 +75,13 @@ const KINDS: Kind[] = [
   // A zisofs file inside an ISO image (xorriso --zisofs): its blocks, each a zlib stream found on its own too, joined.
   { needle: Buffer.from([0x37, 0xe4, 0x53, 0x96]), back: 0, check: isZisofs, decoder: zisofs },
   { needle: Buffer.from([0xef, 0x22, 0x55, 0xa1]), back: 0, check: isZisofs, decoder: zisofs },
+  // Images and archives in a firmware blob (a header or kernel, then the image; an installer's stub, then its payload),
+  // each with a signature checked whole: 7z's start header CRC, UBI's erase-counter header CRC, UBIFS's superblock
+  // node (magic, type, length, its CRC), an LHA header's checksum (levels 0/1) or CRC-16 (level 2).
+  { needle: Buffer.from([0x37, 0x7a, 0xbc, 0xaf]), back: 0, check: is7zAt, decoder: sevenZip },
+  { needle: Buffer.from('UBI#'), back: 0, check: (b, at) => isUbi(b.subarray(at)), decoder: ubifs },
+  { needle: Buffer.from([0x31, 0x18, 0x10, 0x06]), back: 0, check: isUbifsAt, decoder: ubifs },
+  { needle: Buffer.from('-lh'), back: 2, check: (b, at) => !!lhaHeader(b, at), decoder: lha },
 ];
 /** Archives found inside: while one is read, the headers inside it are its own (a pack's objects are zlib streams). */
 const ARCHIVES = new Map<Decoder, Decoder[]>([
@@ -65,12 +89,17 @@ const ARCHIVES = new Map<Decoder, Decoder[]>([
   [tar, [zip, tar]],
   [cab, [zip, tar, cab]],
   [gitPack, [zip, tar, gitPack, zlibStream]],
+  // A UBI image's every erase block begins with `UBI#`, its volume's nodes with UBIFS's magic; an LHA archive's members each have a header.
+  [ubifs, [ubifs]],
+  [lha, [lha]],
+  [sevenZip, [sevenZip]],
 ]);
 /**
  * Bytes kept from the previous chunk, so a header cut by a chunk boundary is still seen — a whole
- * tar header (its magic is 257 bytes in, its checksum covers 512).
+ * tar header (its magic is 257 bytes in, its checksum covers 512), a UBIFS superblock node (its
+ * CRC covers 4,096).
  */
-const CARRY = 512;
+const CARRY = 4096;
 
 export interface Found {
   /** Offset in the content where the stream starts. */
