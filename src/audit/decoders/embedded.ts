@@ -23,10 +23,13 @@ import { tar } from './tar.js';
 import { gitPack, packAt } from './gitpack.js';
 import { tarHeaderAt } from '../tar.js';
 import { isZisofs, zisofs } from './zisofs.js';
+import { isSvndiff, svndiff } from './svndiff.js';
 import { crc32 } from 'node:zlib';
 import { sevenZip } from './sevenzip.js';
 import { isUbi, isUbifs, ubifs } from './ubifs.js';
 import { lha, lhaHeader } from './lha.js';
+import { squashfs, squashfsCompression } from './squashfs.js';
+import { cramfs, isCramfs } from './cramfs.js';
 
 /** A UBIFS superblock node at `at`: its fixed fields (`isUbifs`) and its CRC-32, of the node after its first 8 bytes (4,096 bytes in all). */
 const isUbifsAt = (b: Uint8Array, at: number): boolean =>
@@ -75,6 +78,8 @@ const KINDS: Kind[] = [
   // A zisofs file inside an ISO image (xorriso --zisofs): its blocks, each a zlib stream found on its own too, joined.
   { needle: Buffer.from([0x37, 0xe4, 0x53, 0x96]), back: 0, check: isZisofs, decoder: zisofs },
   { needle: Buffer.from([0xef, 0x22, 0x55, 0xa1]), back: 0, check: isZisofs, decoder: zisofs },
+  // Subversion's deltas inside an FSFS rev file (after `DELTA\n`), a dump or svnrdump's output: `SVN`, a version byte 0–2, a first window that checks.
+  { needle: Buffer.from('SVN'), back: 0, check: isSvndiff, decoder: svndiff },
   // Images and archives in a firmware blob (a header or kernel, then the image; an installer's stub, then its payload),
   // each with a signature checked whole: 7z's start header CRC, UBI's erase-counter header CRC, UBIFS's superblock
   // node (magic, type, length, its CRC), an LHA header's checksum (levels 0/1) or CRC-16 (level 2).
@@ -82,6 +87,10 @@ const KINDS: Kind[] = [
   { needle: Buffer.from('UBI#'), back: 0, check: (b, at) => isUbi(b.subarray(at)), decoder: ubifs },
   { needle: Buffer.from([0x31, 0x18, 0x10, 0x06]), back: 0, check: isUbifsAt, decoder: ubifs },
   { needle: Buffer.from('-lh'), back: 2, check: (b, at) => !!lhaHeader(b, at), decoder: lha },
+  // A squashfs or cramfs root file system after a kernel: its superblock (squashfs: version 4, a block size its log
+  // names; cramfs: its 16-byte signature). Found at its offset, a file cut across its blocks is joined.
+  { needle: Buffer.from('hsqs'), back: 0, check: (b, at) => squashfsCompression(b.subarray(at)) !== undefined, decoder: squashfs },
+  { needle: Buffer.from([0x45, 0x3d, 0xcd, 0x28]), back: 0, check: (b, at) => isCramfs(b.subarray(at)), decoder: cramfs },
 ];
 /** Archives found inside: while one is read, the headers inside it are its own (a pack's objects are zlib streams). */
 const ARCHIVES = new Map<Decoder, Decoder[]>([
@@ -94,6 +103,9 @@ const ARCHIVES = new Map<Decoder, Decoder[]>([
   [lha, [lha]],
   [sevenZip, [sevenZip]],
 ]);
+// A held image (squashfs, cramfs) reads the rest of the content on as plain under its own path (`held-image.ts`): the
+// streams in it (its blocks, what follows it) are found there, not again here.
+for (const image of [squashfs, cramfs]) ARCHIVES.set(image, [...new Set(KINDS.map((k) => k.decoder))]);
 /**
  * Bytes kept from the previous chunk, so a header cut by a chunk boundary is still seen — a whole
  * tar header (its magic is 257 bytes in, its checksum covers 512), a UBIFS superblock node (its

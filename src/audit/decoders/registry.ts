@@ -41,6 +41,7 @@ import { snappy } from './snappy.js';
 import { hadoopSnappy, snappyJava } from './snappy-blocks.js';
 import { sqlite } from './sqlite.js';
 import { sqliteWal } from './sqlite-wal.js';
+import { svndiff } from './svndiff.js';
 import { squashfs } from './squashfs.js';
 import { swfLzma } from './swf.js';
 import { tar } from './tar.js';
@@ -67,6 +68,7 @@ export const DECODERS: readonly Decoder[] = [
   lzop,
   lz4,
   lz4Legacy,
+  svndiff,
   snappy,
   snappyJava,
   zip,
