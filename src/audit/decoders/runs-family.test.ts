@@ -145,6 +145,32 @@ describe(`encoded runs of the base85 family and the other alphabets (seed ${SEED
     }
   });
 
+  it('ASCII85 whose first 64 characters hold only 38 distinct ones (of 85) is still routed, in one chunk or many', async () => {
+    // HOIST_TEST_SEED=2 drew this value: looksRandom asked for 0.6 n distinct characters, 38.4 of a 64-character head,
+    // which turned down one random run of 85 characters in 170; read in chunks of 7 its head was shorter and passed.
+    const value = Buffer.from(
+      'b7ffe3beb4ac2e770346ed1f377e568bd5d622b1a2974383cfbe6bec82f0fc09cd72ba1d430acb53ece2c1c2faa5897bbcea62379a2e873b0854bd8a1df6b18b59bae7421157f6defb1b014c0061b87c4f05203018c4f9106deeb1eadcc7c7fbfbfb1df8440f2ec1c38fe7b38cc47b6d304404ec4a57ce44efaecbb8d0c8642dc6149a7f94f6e2846d1efd4ce6e26130ff348d5ed3c70ffc2b312a7504519d8e18a8b1196cecffaf65d55704d3ea059f840c51e99b0576f99fec408deedb5b3c27f95418',
+      'hex',
+    );
+    const line =
+      'x:\\,YL&[&bm("%MZ"2h"ece^bqLU6e6"cb=2]K(/[Ec#UB96OM"8m,GjuqPB$q]]rrbRP\'@W#ZSKp*VQar=h<c_&Qe\\_q\\oQ0!+EBb:B_jp(rZ4]D=4[ogrIJ4qthE/6k:od_iNueN5U\'[0LQ\'18ls;+n#jjDd)]`L`Y=kkPkO*iD\'&XLk2Kf\'s"o^Ae&N!s.krMr"At_M(oX\\WD!_2*A^sibe*7+/KFC`BRg"!2TBnh&mb:r.-i$^Y';
+    for (const size of [7, 70_000]) {
+      const found: Buffer[][] = [];
+      const scanner = new EncodedRuns(() => {
+        const parts: Buffer[] = [];
+        found.push(parts);
+        return { write: (b) => void parts.push(Buffer.from(b)), end: () => undefined };
+      });
+      const all = Buffer.from(`the config\n${line}\nvalue\n`, 'latin1');
+      for (let i = 0; i < all.length; i += size) await scanner.push(all.subarray(i, i + size));
+      await scanner.end();
+      expect(
+        found.some((parts) => Buffer.concat(parts).includes(value.subarray(60, 100))),
+        `chunks of ${size}`,
+      ).toBe(true);
+    }
+  });
+
   it('ordinary words, identifiers and paths give no run of the base85 family', async () => {
     const code = Array.from({ length: 400 }, () =>
       pick([
