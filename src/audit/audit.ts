@@ -62,18 +62,21 @@ export interface AuditResult {
 /**
  * A secret inside an archive is found twice: in the archive's bytes, and in the member that holds
  * it. Only the member's place is kept (`app.tar.gz!/etc/.npmrc`, not `app.tar.gz`); so for a value found
- * encoded in a text and plain in the run decoded from it (`release.yaml!(base64 at 120)`).
+ * encoded in a text and plain in the run decoded from it (`release.yaml!(base64 at 120)`). But a copy a
+ * text reader made (`!(wrapped text at 9272)`, `!(base64 at 120)`) that holds the value just as the text
+ * around it already did — the same finding, escapes and all — is no more precise: the text's place is kept.
  */
 export function mostPrecise(findings: readonly Finding[]): Finding[] {
+  const same = (f: Finding, g: Finding) => g.what === f.what || (!!g.fingerprint && g.fingerprint === f.fingerprint);
+  /** `inner` is a reader's copy of `outer`'s text holding what `outer` holds as it stands. */
+  const copyOf = (inner: Finding, outer: Finding) =>
+    inner.what === outer.what && inner.where.startsWith(`${outer.where.endsWith('!') ? outer.where.slice(0, -1) : outer.where}!(`);
   return findings.filter(
     (f) =>
+      !findings.some((o) => o !== f && copyOf(f, o)) &&
       !findings.some(
         (g) =>
-          g !== f &&
-          (g.what === f.what || (!!g.fingerprint && g.fingerprint === f.fingerprint)) &&
-          g.where.length > f.where.length &&
-          g.where.startsWith(f.where) &&
-          '!/@'.includes(g.where[f.where.length]!),
+          g !== f && same(f, g) && g.where.length > f.where.length && g.where.startsWith(f.where) && '!/@'.includes(g.where[f.where.length]!) && !copyOf(g, f),
       ),
   );
 }

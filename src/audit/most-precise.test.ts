@@ -1,0 +1,34 @@
+// Property: of the places one value was found at, the most precise is kept — a member over its
+// archive, a decoded run over the encoded text — but a text reader's copy (`!(<label> at N)`) that
+// holds the value just as the text around it did (the same finding) is no more precise than the text.
+// Nearest real-world variant: lzop/compress units whose `.env` has a `# …` comment wrapped into the
+// next line (the wrapped-text reader routed a copy, and the finding moved into it).
+import { describe, expect, it } from 'vitest';
+import { mostPrecise, type Finding } from './audit.js';
+
+const leak = (where: string, what = 'token'): Finding => ({ severity: 'leak', what, fingerprint: 'fp', where });
+const kept = (...fs: Finding[]) => mostPrecise(fs).map((f) => f.where);
+
+describe('mostPrecise', () => {
+  it.each([
+    ['a member over its archive', [leak('app.tar'), leak('app.tar!/etc/.npmrc')], ['app.tar!/etc/.npmrc']],
+    ['a decoded stream over its file', [leak('app.env.gz'), leak('app.env.gz!')], ['app.env.gz!']],
+    ['a value at an offset over its file', [leak('fw.bin'), leak('fw.bin@4096!/etc/app.conf')], ['fw.bin@4096!/etc/app.conf']],
+    ['a decoded run over its encoded text', [leak('release.yaml', 'token, base64'), leak('release.yaml!(base64 at 120)')], ['release.yaml!(base64 at 120)']],
+    ['the text over a copy holding the same finding', [leak('app.env'), leak('app.env!(wrapped text at 9272)')], ['app.env']],
+    ["a stream's content over a copy of it", [leak('app.env.lzo!'), leak('app.env.lzo!(wrapped text at 10212)')], ['app.env.lzo!']],
+    [
+      'a member over a copy of it, inside an archive',
+      [leak('x.tar'), leak('x.tar!/etc/.env'), leak('x.tar!/etc/.env!(wrapped text at 9)')],
+      ['x.tar!/etc/.env'],
+    ],
+    ['a copy that found what the text did not', [leak('notes.txt!(wrapped text at 40)')], ['notes.txt!(wrapped text at 40)']],
+    [
+      'a copy with an escape read over a text holding the value escaped otherwise',
+      [leak('a.json', 'token, JSON \\u-escaped'), leak('a.json!(wrapped text at 2)')],
+      ['a.json!(wrapped text at 2)'],
+    ],
+  ])('%s', (_, findings, expected) => {
+    expect(kept(...findings)).toEqual(expected);
+  });
+});
