@@ -123,7 +123,9 @@ export function unescapeRuns(bytes: Uint8Array, need: number): Uint8Array {
     let n: number = RUN[e.byte]!;
     let j = i - 1;
     for (; j >= Math.max(end, i - REACH) && (RUN[buf[j]!] || SPACE[buf[j]!]); j--) n += RUN[buf[j]!]!;
-    carried = n + (j < end ? carried : 0);
+    // A stretch cut by the chunk's start may be longer (inRun lets it count): so may the next escape's that it joins —
+    // `\/\/hgYMmUr"` held back at a chunk's end had its second `\/` left as it was, and the run lost its last 8 characters.
+    carried = j < 0 ? need : n + (j < end ? carried : 0);
     end = i + e.length;
     out ??= Buffer.allocUnsafe(buf.length);
     w += buf.copy(out, w, r, i);
