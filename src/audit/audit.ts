@@ -59,6 +59,15 @@ export interface AuditResult {
   bytes: number;
 }
 
+/** A finding's path with its offsets left out (`(ascii85 at #)`, `@#`). */
+const unplaced = (where: string) => where.replace(/ at \d+\)/g, ' at #)').replace(/@\d+/g, '@#');
+/** The path with one of its readers' copies (`!(<label> at #)` followed by more) taken out, each way. */
+function withoutOneCopy(where: string): string[] {
+  const out: string[] = [];
+  for (const m of where.matchAll(/!\([^()]* at #\)(?=!)/g)) out.push(where.slice(0, m.index) + where.slice(m.index + m[0].length));
+  return out;
+}
+
 /**
  * A secret inside an archive is found twice: in the archive's bytes, and in the member that holds
  * it. Only the member's place is kept (`app.tar.gz!/etc/.npmrc`, not `app.tar.gz`); so for a value found
@@ -71,9 +80,14 @@ export function mostPrecise(findings: readonly Finding[]): Finding[] {
   /** `inner` is a reader's copy of `outer`'s text holding what `outer` holds as it stands. */
   const copyOf = (inner: Finding, outer: Finding) =>
     inner.what === outer.what && inner.where.startsWith(`${outer.where.endsWith('!') ? outer.where.slice(0, -1) : outer.where}!(`);
+  // A copy's finding that is another's with the copy taken out of its path — offsets in a copy counted from its window — (`f!(joined literals at 0)!(ascii85 at 6)` beside `f!(ascii85 at 6)`).
+  const places = new Map<string, Set<string>>();
+  for (const f of findings) places.set(f.what, (places.get(f.what) ?? new Set()).add(unplaced(f.where)));
+  const copied = (f: Finding) => withoutOneCopy(unplaced(f.where)).some((w) => places.get(f.what)!.has(w));
   return findings.filter(
     (f) =>
       !findings.some((o) => o !== f && copyOf(f, o)) &&
+      !copied(f) &&
       !findings.some(
         (g) =>
           g !== f && same(f, g) && g.where.length > f.where.length && g.where.startsWith(f.where) && '!/@'.includes(g.where[f.where.length]!) && !copyOf(g, f),

@@ -28,6 +28,13 @@ describe('mostPrecise', () => {
       [leak('a.json', 'token, JSON \\u-escaped'), leak('a.json!(wrapped text at 2)')],
       ['a.json!(wrapped text at 2)'],
     ],
+    [
+      'a run found in a copy as in the text (HOIST_TEST_SEED=1: an ascii85 run read in a joined-literals copy too)',
+      [leak('srv/f!(ascii85 at 6)'), leak('srv/f!(joined literals at 0)!(ascii85 at 6)')],
+      ['srv/f!(ascii85 at 6)'],
+    ],
+    ["the same, the copy's offsets its own", [leak('srv/f!(base64 at 1030)'), leak('srv/f!(wrapped text at 1000)!(base64 at 30)')], ['srv/f!(base64 at 1030)']],
+    ['a copy whose run is found nowhere else', [leak('srv/f!(joined literals at 0)!(ascii85 at 6)')], ['srv/f!(joined literals at 0)!(ascii85 at 6)']],
   ])('%s', (_, findings, expected) => {
     expect(kept(...findings)).toEqual(expected);
   });
