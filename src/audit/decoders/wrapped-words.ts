@@ -126,6 +126,30 @@ function encoded(b: Uint8Array, start: number, e: number): boolean {
   return true;
 }
 
+/** Lines of a paragraph before a cut that must be no longer than its line (`widest`). */
+const PARAGRAPH = 8;
+
+/**
+ * Whether the line from `start` to `e` (its break at `nl`) is as wide as a wrapper's width: a word is cut where the
+ * width falls, so the cut line is the widest of its paragraph — no longer line among the PARAGRAPH before it (back
+ * to a blank line) nor the one after it, as far as `b` holds them. Records one a line (go.sum, a lock file, a log)
+ * whose lines end and begin with long tokens are of any length: a line is the widest of ten one time in ten.
+ */
+function widest(b: Uint8Array, start: number, e: number, nl: number): boolean {
+  const width = e - start;
+  let end = start - 1;
+  for (let k = 0; k < PARAGRAPH && end > 0; k++) {
+    const s = lineStart(b, end);
+    const w = (b[end - 1] === 0x0d ? end - 1 : end) - s;
+    if (w === 0) break;
+    if (w > width) return false;
+    end = s - 1;
+  }
+  const next = b.indexOf(0x0a, nl + 1);
+  if (next < 0) return true;
+  return (b[next - 1] === 0x0d ? next - 1 : next) - (nl + 1) <= width;
+}
+
 export const WRAPPED_WORDS: Notation = {
   label: 'wrapped text',
   needles: [Buffer.from('\n')],
@@ -135,7 +159,7 @@ export const WRAPPED_WORDS: Notation = {
     // A line of printable ASCII but blanks from its first column, or of base64's after an indentation, is an encoder's
     // (base64, base32, z85 wrapped at 76; a YAML block of base64), read by the encoded runs.
     const j = tokens(b, e - PROBE, e) && !encoded(b, lineStart(b, e), e) ? continuation(b, nl) : -1;
-    const cut = j >= 0 && tokens(b, j, j + PROBE);
+    const cut = j >= 0 && tokens(b, j, j + PROBE) && widest(b, lineStart(b, e), e, nl);
     return (cut || column(b, e, nl)) && textAround(b, nl, false);
   },
   rewrite(w) {
