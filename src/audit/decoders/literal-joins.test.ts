@@ -73,4 +73,15 @@ describe(`joined literals (seed ${rand.seed})`, () => {
     const near = [`"a""${v}"`, `["${v}", "${v}"]`, `{"k": "${v}"}`, `'${v}',\n'${v}'`, `"say \\" ${v}"`, `path = C:\\\\\n${v}`, `a\\\\\nb`];
     for (const text of near) for (const size of CHUNKS) expect(await rewritten(Buffer.from(text), size, LABEL), text).toEqual([]);
   });
+
+  it('routes nothing from the lines of uuencode (its alphabet holds `" ` and a `\\` at a line end) or of a git binary patch', async () => {
+    // runs-base85.test.ts's uuencoded .tgz: its clean twin was named as a damaged tar at (joined literals at 0)!(uuencode at 18)!.
+    const noise = rand.bytes(64 * 1024);
+    const uu = tool('uuencode', ['blob'], noise);
+    const patch = tool('sh', ['-c', 'd=$(mktemp -d) && cat > "$d/blob" && cd "$d" && git diff --no-index --binary /dev/null blob; rm -rf "$d"'], noise);
+    expect(uu.toString('latin1')).toMatch(/" |\\\n/);
+    for (const text of [uu, patch]) {
+      for (const size of [7, 1 << 20]) expect(await rewritten(text, size, LABEL)).toEqual([]);
+    }
+  });
 });

@@ -8,7 +8,7 @@
  * uuencode (`encodedLine`); the text around it is
  * rewritten as makeinfo prints it and routed (`(Texinfo escapes at N)`, `text-rewrite.ts`).
  */
-import { textAround, type Notation } from './text-rewrite.js';
+import { encodedLine, textAround, type Notation } from './text-rewrite.js';
 
 const COMMANDS: Record<string, string> = {
   backslashchar: '\\',
@@ -45,26 +45,6 @@ function utf8Around(b: Buffer, at: number): boolean {
 }
 
 const TOKEN = /@([@{}])|@([a-z]+)\{\}/g;
-
-const GIT85 = new Set('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~');
-
-/**
- * Whether the line around `at` is a line of an encoded run that states its own length — a git binary patch's (a
- * letter for 1-52 bytes, then 5 base85 characters for every 4) or uuencode's (32 + the bytes, then 4 characters for
- * every 3): `@@` `@{` `@}` are in both alphabets, a few times in a KiB of either, and rewritten they damage the run (a
- * clean patch was named as a damaged zlib stream at `(Texinfo escapes at 0)!(git binary patch at 442)`). Neither
- * alphabet holds a space nor both `:` and a lower-case letter: no Texinfo line, no URL, has that shape and length.
- */
-function encodedLine(b: Buffer, at: number): boolean {
-  const end = b.indexOf(0x0a, at);
-  if (end < 0) return false;
-  const line = b.toString('latin1', b.lastIndexOf(0x0a, at) + 1, b[end - 1] === 0x0d ? end - 1 : end);
-  const [lead, body] = [line.charCodeAt(0), line.slice(1)];
-  const bytes = lead >= 0x41 && lead <= 0x5a ? lead - 0x40 : lead >= 0x61 && lead <= 0x7a ? lead - 0x60 + 26 : 0;
-  if (bytes && body.length === 5 * Math.ceil(bytes / 4) && [...body].every((c) => GIT85.has(c))) return true;
-  const uu = lead - 0x20;
-  return uu >= 1 && uu <= 63 && body.length === 4 * Math.ceil(uu / 3) && /^[\x20-\x60]*$/.test(body);
-}
 
 /** Whether the needle at `at` begins an escape (before `encodedLine`). */
 function place(b: Buffer, at: number): boolean {
