@@ -79,4 +79,13 @@ describe(`wrapped text (seed ${rand.seed})`, () => {
     );
     for (const size of CHUNKS) expect(await rewritten(text, size, LABEL)).toEqual([]);
   });
+
+  it('a list of records whose lines end and begin with long tokens (a go.sum) routes nothing', async () => {
+    // Each module's two lines begin alike; a copy of them joined made long runs in which a chance zlib header was named.
+    const mods = ['github.com/stretchr/testify', 'github.com/davecgh/go-spew', 'github.com/pmezard/go-difflib', 'github.com/google/go-cmp'];
+    const sum = mods
+      .flatMap((m, i) => [`${m} v1.${i}.0 h1:${rand.bytes(32).toString('base64')}\n`, `${m} v1.${i}.0/go.mod h1:${rand.bytes(32).toString('base64')}\n`])
+      .join('');
+    for (const size of CHUNKS) expect(await rewritten(Buffer.from(sum), size, LABEL)).toEqual([]);
+  });
 });

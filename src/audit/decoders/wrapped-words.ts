@@ -150,6 +150,21 @@ function widest(b: Uint8Array, start: number, e: number, nl: number): boolean {
   return (b[next - 1] === 0x0d ? next - 1 : next) - (nl + 1) <= width;
 }
 
+/** Bytes two lines of a list of records begin alike with (`github.com/`, a date, a package name and its version). */
+const RECORD = 6;
+
+/**
+ * Whether the line from `start` and the next, going on at `j`, begin alike (after their indentation): lines of a list
+ * of records (go.sum, a lock file, a log) — a wrapper's next line goes on with the rest of a word, not a line's start.
+ */
+function records(b: Uint8Array, start: number, j: number): boolean {
+  let i = start;
+  while (isBlank(b[i])) i++;
+  if (j + RECORD > b.length) return false;
+  for (let k = 0; k < RECORD; k++) if (b[i + k] !== b[j + k]) return false;
+  return true;
+}
+
 export const WRAPPED_WORDS: Notation = {
   label: 'wrapped text',
   needles: [Buffer.from('\n')],
@@ -159,7 +174,7 @@ export const WRAPPED_WORDS: Notation = {
     // A line of printable ASCII but blanks from its first column, or of base64's after an indentation, is an encoder's
     // (base64, base32, z85 wrapped at 76; a YAML block of base64), read by the encoded runs.
     const j = tokens(b, e - PROBE, e) && !encoded(b, lineStart(b, e), e) ? continuation(b, nl) : -1;
-    const cut = j >= 0 && tokens(b, j, j + PROBE) && widest(b, lineStart(b, e), e, nl);
+    const cut = j >= 0 && tokens(b, j, j + PROBE) && widest(b, lineStart(b, e), e, nl) && !records(b, lineStart(b, e), j);
     return (cut || column(b, e, nl)) && textAround(b, nl, false);
   },
   rewrite(w) {
