@@ -21,6 +21,7 @@ import { EscapeScan, escapeFamilies, Families, type EscapedMatch } from './escap
 import { isRegularFile, TarWalker, type TarEntry } from './tar.js';
 import { legacyTextForms } from './text-forms.js';
 import { WrappedScan } from './wrapped.js';
+import { NOTATION_LABELS } from './decoders/runs.js';
 import { isLayerTar, layerDecompressor } from './decoders/layer.js';
 import { DEFAULT_LIMITS, LayerRoutes, type Limits } from './nested.js';
 
@@ -59,12 +60,15 @@ export interface AuditResult {
   bytes: number;
 }
 
+/** The label of the copy whose `(` is just before `at` in `where` (`wrapped text` of `(wrapped text at 9)`). */
+const labelAt = (where: string, at: number) => where.slice(at, where.indexOf(' at ', at));
 /** A finding's path with its offsets left out (`(ascii85 at #)`, `@#`). */
 const unplaced = (where: string) => where.replace(/ at \d+\)/g, ' at #)').replace(/@\d+/g, '@#');
 /** The path with one of its readers' copies (`!(<label> at #)` followed by more) taken out, each way. */
 function withoutOneCopy(where: string): string[] {
   const out: string[] = [];
-  for (const m of where.matchAll(/!\([^()]* at #\)(?=!)/g)) out.push(where.slice(0, m.index) + where.slice(m.index + m[0].length));
+  for (const m of where.matchAll(/!\(([^()]*) at #\)(?=!)/g))
+    if (NOTATION_LABELS.has(m[1]!)) out.push(where.slice(0, m.index) + where.slice(m.index + m[0].length));
   return out;
 }
 
@@ -72,14 +76,17 @@ function withoutOneCopy(where: string): string[] {
  * A secret inside an archive is found twice: in the archive's bytes, and in the member that holds
  * it. Only the member's place is kept (`app.tar.gz!/etc/.npmrc`, not `app.tar.gz`); so for a value found
  * encoded in a text and plain in the run decoded from it (`release.yaml!(base64 at 120)`). But a copy a
- * text reader made (`!(wrapped text at 9272)`, `!(base64 at 120)`) that holds the value just as the text
+ * text notation made (`!(wrapped text at 9272)`: `NOTATION_LABELS`) that holds the value just as the text
  * around it already did — the same finding, escapes and all — is no more precise: the text's place is kept.
+ * A decoder's output (`!(strings)`, `!(unfolded)`, `!(base64 at 120)`) is not such a copy: it is kept.
  */
 export function mostPrecise(findings: readonly Finding[]): Finding[] {
   const same = (f: Finding, g: Finding) => g.what === f.what || (!!g.fingerprint && g.fingerprint === f.fingerprint);
   /** `inner` is a reader's copy of `outer`'s text holding what `outer` holds as it stands. */
-  const copyOf = (inner: Finding, outer: Finding) =>
-    inner.what === outer.what && inner.where.startsWith(`${outer.where.endsWith('!') ? outer.where.slice(0, -1) : outer.where}!(`);
+  const copyOf = (inner: Finding, outer: Finding) => {
+    const base = `${outer.where.endsWith('!') ? outer.where.slice(0, -1) : outer.where}!(`;
+    return inner.what === outer.what && inner.where.startsWith(base) && NOTATION_LABELS.has(labelAt(inner.where, base.length));
+  };
   // A copy's finding that is another's with the copy taken out of its path — offsets in a copy counted from its window — (`f!(joined literals at 0)!(ascii85 at 6)` beside `f!(ascii85 at 6)`).
   const places = new Map<string, Set<string>>();
   for (const f of findings) places.set(f.what, (places.get(f.what) ?? new Set()).add(unplaced(f.where)));

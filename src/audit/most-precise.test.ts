@@ -34,6 +34,17 @@ describe('mostPrecise', () => {
       ['srv/f!(ascii85 at 6)'],
     ],
     ["the same, the copy's offsets its own", [leak('srv/f!(base64 at 1030)'), leak('srv/f!(wrapped text at 1000)!(base64 at 30)')], ['srv/f!(base64 at 1030)']],
+    [
+      "a decoder's output over its file, the same finding in both (a pickle's strings)",
+      [leak('cache.pkl'), leak('cache.pkl!(strings)')],
+      ['cache.pkl!(strings)'],
+    ],
+    [
+      'an unfolded manifest over the manifest',
+      [leak('a.jar!/META-INF/MANIFEST.MF'), leak('a.jar!/META-INF/MANIFEST.MF!(unfolded)')],
+      ['a.jar!/META-INF/MANIFEST.MF!(unfolded)'],
+    ],
+    ['a decoded run over its text, the same finding in both', [leak('f'), leak('f!(base64 at 3)')], ['f!(base64 at 3)']],
     ['a copy whose run is found nowhere else', [leak('srv/f!(joined literals at 0)!(ascii85 at 6)')], ['srv/f!(joined literals at 0)!(ascii85 at 6)']],
   ])('%s', (_, findings, expected) => {
     expect(kept(...findings)).toEqual(expected);

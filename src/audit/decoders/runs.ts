@@ -119,6 +119,28 @@ const BASE64: Family = {
  * characters, `run-escapes.ts`), the base85 family (in text only: in binary content printable
  * stretches that long are chance), and the formats that announce themselves.
  */
+/** The text notations a copy is rewritten for (`text-rewrite.ts`), in the order they are read. */
+const NOTATIONS = [
+  LITERAL_JOINS,
+  DECIMAL_ESCAPES,
+  META_NOTATION,
+  RTF_ESCAPES,
+  PACKET_DUMP,
+  OVERSTRIKE,
+  WORD_DIFF,
+  MOJIBAKE,
+  SYSTEMD_ESCAPE,
+  ANSI_COLOURS,
+  LATEX_ESCAPES,
+  ROFF_GLYPHS,
+  TEXINFO_ESCAPES,
+  WRAPPED_WORDS,
+  WORD_DIFF_PORCELAIN,
+  RFC2231,
+];
+/** The labels of their copies (`!(wrapped text at N)`): a copy of text, not a decoding of it. */
+export const NOTATION_LABELS: ReadonlySet<string> = new Set(NOTATIONS.map((n) => n.label));
+
 export class EncodedRuns {
   readonly #base64: RunScanner;
   readonly #anchored: AnchoredRuns;
@@ -149,28 +171,7 @@ export class EncodedRuns {
     this.#base64 = new RunScanner(BASE64, open, delimited);
     this.#anchored = new AnchoredRuns(open);
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
-    const rewritten = () =>
-      new RewrittenText(
-        [
-          LITERAL_JOINS,
-          DECIMAL_ESCAPES,
-          META_NOTATION,
-          RTF_ESCAPES,
-          PACKET_DUMP,
-          OVERSTRIKE,
-          WORD_DIFF,
-          MOJIBAKE,
-          SYSTEMD_ESCAPE,
-          ANSI_COLOURS,
-          LATEX_ESCAPES,
-          ROFF_GLYPHS,
-          TEXINFO_ESCAPES,
-          WRAPPED_WORDS,
-          WORD_DIFF_PORCELAIN,
-          RFC2231,
-        ],
-        open,
-      );
+    const rewritten = () => new RewrittenText(NOTATIONS, open);
     this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];
     this.#java = new JavaArrays(open);
   }
