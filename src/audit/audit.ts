@@ -20,7 +20,7 @@ import { Automaton, type Pattern } from './matcher.js';
 import { EscapeScan, escapeFamilies, Families, type EscapedMatch } from './escapes.js';
 import { isRegularFile, TarWalker, type TarEntry } from './tar.js';
 import { legacyTextForms } from './text-forms.js';
-import { WrappedScan } from './wrapped.js';
+import { isBase64Alphabet, WrappedScan } from './wrapped.js';
 import { NOTATION_LABELS } from './decoders/runs.js';
 import { isLayerTar, layerDecompressor } from './decoders/layer.js';
 import { DEFAULT_LIMITS, LayerRoutes, type Limits } from './nested.js';
@@ -168,7 +168,9 @@ export function compile(secrets: readonly AuditSecret[]): Compiled {
       seen.add(key);
       patterns.push({ bytes, tag: { kind: 'secret', name: s.name, fingerprint, encoding } });
       // Hex wraps too (`xxd -p` writes 60 digits a line); its digits are base64 characters, so the same windows find it.
-      if (encoding.startsWith('base64') || encoding === 'hex') wrapped.push({ bytes, tag: { kind: 'secret', name: s.name, fingerprint, encoding } });
+      // So does a plain value of base64's alphabet (a token, `ghp_…`) cut by `fold -w 64` from column 0.
+      if (encoding.startsWith('base64') || encoding === 'hex' || (encoding === 'plain' && isBase64Alphabet(bytes)))
+        wrapped.push({ bytes, tag: { kind: 'secret', name: s.name, fingerprint, encoding } });
     }
   }
   // The automaton stops where an escape may begin: the scan reads on from there as each escape family decodes.

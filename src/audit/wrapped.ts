@@ -1,6 +1,7 @@
 /**
- * Wrapped base64 and hex (moved out of audit.ts unchanged, made generic over the match tag): the
- * windows around line breaks that end a base64 line, read again with the breaks left out.
+ * Wrapped base64 and hex — and plain values of base64's alphabet, cut from column 0 by `fold` —
+ * (made generic over the match tag): the windows around line breaks that end a base64 line, read
+ * again with the breaks left out.
  */
 import type { Automaton } from './matcher.js';
 
@@ -17,8 +18,13 @@ function withoutLineBreaks(bytes: Uint8Array): Uint8Array {
 
 const BASE64_BYTE = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_') BASE64_BYTE[c.charCodeAt(0)] = 1;
+/** Whether every byte of `bytes` is of base64's alphabets (standard or URL-safe, `=`): a value wraps as base64 does. */
+export const isBase64Alphabet = (bytes: Uint8Array): boolean => bytes.every((b) => BASE64_BYTE[b] === 1);
+
 /** Bytes before a line break that must all be base64 for the break to be inside wrapped base64. */
 const WRAP_PROBE = 16;
+/** A line shorter than WRAP_PROBE counts when it is base64 from its start and this long at least. */
+const NARROW = 8;
 
 /**
  * Base64 broken by line feeds (any width, LF or CRLF). A match that the line breaks hide must have
@@ -82,10 +88,11 @@ export class WrappedScan<Tag> {
     };
     for (let nl = next(this.#from); nl >= 0 && nl < limit; nl = next(nl + 1)) {
       const end = nl > 0 && at(nl - 1) === 13 ? nl - 1 : nl;
-      if (end < WRAP_PROBE) continue;
-      let ok = true;
-      for (let i = end - WRAP_PROBE; i < end && ok; i++) ok = BASE64_BYTE[at(i)] === 1;
-      if (!ok) continue;
+      // The line's last WRAP_PROBE bytes are base64, or the whole line is, of NARROW bytes at least (`fold -w 12`).
+      let i = end - 1;
+      while (i >= 0 && end - i <= WRAP_PROBE && BASE64_BYTE[at(i)] === 1) i--;
+      const whole = end - i > WRAP_PROBE || ((i < 0 || at(i) === 10) && end - i - 1 >= NARROW);
+      if (!whole) continue;
       const start = Math.max(0, end - reach);
       const stop = Math.min(n, nl + 1 + reach);
       if (from >= 0 && start <= to) to = stop;
