@@ -318,7 +318,7 @@ export class LayoutAudit {
 
   /** A layer, decompressed and cut into tar entries, in one pass of the automaton; key blocks captured. */
   async scanBlob(blob: Descriptor, label: string): Promise<void> {
-    const decompress = layerDecompressor(blob.mediaType, (what) => this.limit(what, label));
+    const decompress = layerDecompressor(blob.mediaType);
     if (decompress === 'unsupported') {
       return this.report({ severity: 'leak', what: `a layer that cannot be read (${blob.mediaType}: this Node has no zstd)`, where: label });
     }

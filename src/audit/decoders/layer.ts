@@ -1,19 +1,13 @@
 /** A layer blob as its media type says: the decompressor its bytes go through, and whether it is a tar. */
 import { Duplex } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { ZSTD_WINDOW_LOG_MAX } from './native.js';
-import { UnreadFrame, zstdFrames } from './zstd-frames.js';
+import { zstdFrames } from './zstd-frames.js';
 
 /** The size of each inflated chunk of a layer, and how far inflation may run ahead of the scan. */
 const CHUNK = 256 * 1024;
 const AHEAD = 8 * 1024 * 1024;
-const ZSTD_WINDOW_BOUND = { [zlib.constants.ZSTD_d_windowLogMax]: ZSTD_WINDOW_LOG_MAX };
 
-/**
- * `limit` is told of what a layer's stream passed over and named, the rest read: a zstd frame whose window is above the
- * 8 MiB bound the frames found inside files have (`zstd --long`, `--ultra -20` and up: up to 128 MiB of window each).
- */
-export function layerDecompressor(mediaType: string, limit: (what: string) => void): (() => zlib.Gunzip | Duplex) | undefined | 'unsupported' {
+export function layerDecompressor(mediaType: string): (() => zlib.Gunzip | Duplex) | undefined | 'unsupported' {
   // zlib streams are Transforms and take Transform options, though the typings list only zlib's: a
   // deep readable buffer lets inflation (on the threadpool) run ahead while the scan runs here. Its
   // side is in object mode so that each read gives one chunk as inflated: a byte-mode read() gives
@@ -27,13 +21,7 @@ export function layerDecompressor(mediaType: string, limit: (what: string) => vo
     return typeof zlib.createZstdDecompress === 'function'
       ? () =>
           Duplex.from(async function* (source: AsyncIterable<Uint8Array>) {
-            try {
-              const decoder = () => zlib.createZstdDecompress({ ...stream, params: ZSTD_WINDOW_BOUND } as zlib.ZstdOptions);
-              yield* zstdFrames(source, decoder, { maxWindow: 2 ** ZSTD_WINDOW_LOG_MAX });
-            } catch (e) {
-              if (!(e instanceof UnreadFrame)) throw e;
-              limit(`${e.message}: not audited`);
-            }
+            yield* zstdFrames(source, () => zlib.createZstdDecompress(stream as zlib.ZstdOptions));
           })
       : 'unsupported';
   return undefined;

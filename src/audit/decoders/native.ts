@@ -16,7 +16,7 @@ const STREAM = { chunkSize: 64 * 1024, readableHighWaterMark: 64 * 1024, writabl
  * zstd frames asking for a larger window than 8 MiB (`zstd -19`'s, the largest of the levels without --ultra) are passed
  * over and named: `--ultra -20` and up (32–128 MiB) and `--long` (128 MiB) would take the audit past its 100 MiB bound.
  */
-export const ZSTD_WINDOW_LOG_MAX = 23;
+const ZSTD_WINDOW_LOG_MAX = 23;
 
 /**
  * A Node Transform driven as a Decoding: input written with backpressure, output pumped to the
