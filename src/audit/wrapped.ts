@@ -16,7 +16,8 @@ function withoutLineBreaks(bytes: Uint8Array): Uint8Array {
   return out.subarray(0, n);
 }
 
-const BASE64_BYTE = new Uint8Array(256);
+/** base64's, base32's and hex's characters (base64url's too): 1 for each. */
+export const BASE64_BYTE = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_') BASE64_BYTE[c.charCodeAt(0)] = 1;
 /** Whether every byte of `bytes` is of base64's alphabets (standard or URL-safe, `=`): a value wraps as base64 does. */
 export const isBase64Alphabet = (bytes: Uint8Array): boolean => bytes.every((b) => BASE64_BYTE[b] === 1);

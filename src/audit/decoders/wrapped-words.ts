@@ -15,6 +15,7 @@
  * characters only alone on indented lines, far (a KiB) from any line of text, is no place — such
  * lines are an encoder's, read by the encoded runs.
  */
+import { BASE64_BYTE } from '../wrapped.js';
 import { textAround, type Notation } from './text-rewrite.js';
 
 /** Characters of a word cut on each side of a place. */
@@ -111,10 +112,6 @@ function column(b: Uint8Array, e: number, nl: number): boolean {
   return tokens(b, nl + 1, nl + 1 + Math.min(NARROW, b.length - nl - 1)) && nl + 1 + NARROW <= b.length;
 }
 
-/** base64's, base32's and hex's characters (base64url's too). */
-const BASE64 = new Uint8Array(256);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_') BASE64[c.charCodeAt(0)] = 1;
-
 /** Whether the line from `start` to `e` is an encoder's: printable ASCII but blanks from its first column (base64 to z85), or base64's after its indentation. */
 function encoded(b: Uint8Array, start: number, e: number): boolean {
   let bare = true;
@@ -122,7 +119,7 @@ function encoded(b: Uint8Array, start: number, e: number): boolean {
   if (bare) return true;
   let i = start;
   while (isBlank(b[i])) i++;
-  for (; i < e; i++) if (!BASE64[b[i]!]) return false;
+  for (; i < e; i++) if (BASE64_BYTE[b[i]!] !== 1) return false;
   return true;
 }
 
