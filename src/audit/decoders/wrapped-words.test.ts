@@ -53,6 +53,23 @@ describe(`wrapped text (seed ${rand.seed})`, () => {
     await expectReadBack(wrap(values), LABEL, values);
   });
 
+  it("argparse's real help (COLUMNS=80) of keys in words joined by + / = - _ . (textwrap breaks after a hyphen, short of the width): every key read back whole", async () => {
+    // The cut lines hold + / = and - _ (one line of each alphabet's base64 in no encoder's output): they were taken for a
+    // YAML block of base64 and no place was seen when the key began on a line of its own — 120 of 300 keys missed (CI, stop 47).
+    const keys = Array.from({ length: 24 }, () => Array.from({ length: 20 }, (_, i) => rand.chars(LETTERS, 9) + '+/=-_.+/=-'[i % 10]).join(''));
+    const helps = python(
+      `import argparse, os
+os.environ['COLUMNS'] = '80'
+for v in values:
+    p = argparse.ArgumentParser(prog='deploy', description='Ships a release.')
+    p.add_argument('--api-key', default=v, help='the API key (default: %(default)s)')
+    print(p.format_help() + '\\f', end='')`,
+      keys,
+    ).split('\f');
+    // Each help alone: a place in one help's window would read its neighbours' keys too.
+    for (const [i, key] of keys.entries()) await expectReadBack(Buffer.from(helps[i]!), LABEL, [key]);
+  });
+
   it('a narrow column (fold -w 8..15 of base64 from its first column): the base64 read back whole', async () => {
     const encoded = Array.from({ length: 6 }, () => Buffer.from(`deploy:${value()}`).toString('base64'));
     const text = Buffer.concat(encoded.map((e) => Buffer.concat([tool('fold', ['-w', String(rand.int(8, 16))], e), Buffer.from('\n\n')])));

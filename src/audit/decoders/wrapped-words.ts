@@ -112,15 +112,29 @@ function column(b: Uint8Array, e: number, nl: number): boolean {
   return tokens(b, nl + 1, nl + 1 + Math.min(NARROW, b.length - nl - 1)) && nl + 1 + NARROW <= b.length;
 }
 
-/** Whether the line from `start` to `e` is an encoder's: printable ASCII but blanks from its first column (base64 to z85), or base64's after its indentation. */
+/**
+ * Whether the line from `start` to `e` is an encoder's: printable ASCII but blanks from its first column (base64 to z85),
+ * or base64's after its indentation — of one alphabet (standard `+/` or URL-safe `-_`, never both) with `=` only as the
+ * padding at its end. A key of `+/=-_` cut by a wrapper (argparse's help breaks it at its hyphens) is no encoder's.
+ */
 function encoded(b: Uint8Array, start: number, e: number): boolean {
   let bare = true;
   for (let k = start; k < e && bare; k++) bare = b[k]! > 0x20 && b[k]! < 0x7f;
   if (bare) return true;
   let i = start;
   while (isBlank(b[i])) i++;
-  for (; i < e; i++) if (BASE64_BYTE[b[i]!] !== 1) return false;
-  return true;
+  let standard = false;
+  let urlSafe = false;
+  let padded = false;
+  for (; i < e; i++) {
+    const c = b[i]!;
+    if (BASE64_BYTE[c] !== 1) return false;
+    if (c === 0x3d) padded = true;
+    else if (padded) return false;
+    if (c === 0x2b || c === 0x2f) standard = true;
+    else if (c === 0x2d || c === 0x5f) urlSafe = true;
+  }
+  return !(standard && urlSafe);
 }
 
 /** Lines of a paragraph before a cut that must be no longer than its line (`widest`). */
