@@ -6,24 +6,12 @@
 // vault passphrase (red team round 11: textwrap.fill with '# ').
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../test/support/random.js';
-import { compile } from './audit.js';
-import { EscapeScan } from './escapes.js';
+import { findIn } from './escape-find.testing.js';
 import { python } from './decoders/text-rewrite.testing.js';
 
 const rand = seededPerTest(1114);
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const passphrase = () => Array.from({ length: rand.int(8, 20) }, () => rand.chars(ALNUM, rand.int(3, 9))).join(' ');
-
-/** The escapes each finding of `value` in `text` was read through. */
-function findIn(value: string, text: string): string[] {
-  const { automaton, families, span } = compile([{ name: 'secret', value }]);
-  const found = new Set<string>();
-  const scan = new EscapeScan(automaton, families, span, (m) => {
-    if (m.tag.kind === 'secret') found.add([m.tag.encoding, m.escapes].filter(Boolean).join(', '));
-  });
-  scan.write(Buffer.from(text));
-  return [...found];
-}
 
 /** `value` in a comment block wrapped by textwrap at `width`, `leader` before every line. */
 const block = (value: string, leader: string, width: number) =>

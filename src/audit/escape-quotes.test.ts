@@ -5,19 +5,7 @@
 // file shipped in a tooling image with a password holding both ' and $.
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../test/support/random.js';
-import { compile } from './audit.js';
-import { EscapeScan } from './escapes.js';
-
-/** The escapes each finding of `value` in `text` was read through. */
-function findIn(value: string, text: string): string[] {
-  const { automaton, families, span } = compile([{ name: 'secret', value }]);
-  const found = new Set<string>();
-  const scan = new EscapeScan(automaton, families, span, (m) => {
-    if (m.tag.kind === 'secret') found.add([m.tag.encoding, m.escapes].filter(Boolean).join(', '));
-  });
-  scan.write(Buffer.from(text));
-  return [...found];
-}
+import { findIn } from './escape-find.testing.js';
 
 const rand = mulberry32(20261206);
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
