@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { EmbeddedStreams } from './embedded.js';
+import { candidates, EmbeddedStreams } from './embedded.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 import { seededPerTest } from '../../../test/support/random.js';
 
@@ -91,6 +91,27 @@ describe('streams at any offset', () => {
   it(`random binary content with no stream in it gives nothing (64 MiB: chance headers are tried and dropped) (seed ${rand.seed})`, async () => {
     expect(await auditFiles({ 'usr/lib/libbig.so': rand.bytes(64 << 20) })).toEqual([]);
   }, 60_000);
+
+  // The search is one pass over the byte pairs at even offsets (`candidates`): a magic number is found at an odd offset
+  // by its second pair (zlib's two bytes by the pair before), and a view at any byte offset is read aligned.
+  it(`a stream's magic at every offset 0-9, in views at byte offsets 0-3, ending the view or not, is found (seed ${rand.seed})`, () => {
+    const streams = [deflateSync(Buffer.from(env(SECRET))), gzipSync(Buffer.from(env(SECRET))), zstdCompressSync(Buffer.from(env(SECRET)))];
+    if (has('xz')) streams.push(tool('sh', ['-c', 'xz -c < in'], { in: env(SECRET) }));
+    if (has('bzip2')) streams.push(tool('sh', ['-c', 'bzip2 -c < in'], { in: env(SECRET) }));
+    const missed: string[] = [];
+    for (const stream of streams) {
+      const name = candidates(stream, 0)[0]?.kind.decoder.name;
+      expect(name).toBeDefined();
+      for (let lead = 0; lead < 10; lead++)
+        for (let shift = 0; shift < 4; shift++)
+          for (const after of [0, 1, 2, 3, 300]) {
+            const whole = Buffer.concat([rand.bytes(shift + lead), stream, rand.bytes(after)]);
+            const found = candidates(whole.subarray(shift), 0);
+            if (!found.some((c) => c.at === lead && c.kind.decoder.name === name)) missed.push(`${name} at ${lead} (view at +${shift}, ${after} after)`);
+          }
+    }
+    expect(missed).toEqual([]);
+  });
 });
 
 describe('git, as git writes it', () => {
