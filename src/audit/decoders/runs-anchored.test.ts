@@ -71,4 +71,29 @@ describe(`AnchoredRuns openings (seed ${rand.seed})`, () => {
     expect(await readings(input, 65536)).toEqual([]);
     expect(await readings(input, 1 + rand.int(4096))).toEqual([]);
   });
+
+  it('opens nothing on a chance `<~` in binary bytes followed by a few ascii85 characters; an ended or longer one is read', async () => {
+    // Seeds 0, 3 and 11 of the twin above drew such a `<~` (`<~tN` then 0x16): a content of one byte was opened and scanned.
+    // Each is followed by a byte neither ascii85 nor `~`.
+    const bin = (s: string) => Buffer.from(s, 'latin1');
+    for (const chance of ['<~tN\x16\xba', '<~PT\x1fH', '<~8Wh\x89', '<~%] {\xe2', `<~j2\xc5`, '<~Ic'])
+      for (const size of [1, 3, 64])
+        expect(await readings(Buffer.concat([rand.bytes(100), bin(chance), Buffer.of(0), rand.bytes(100)]), size), chance).toEqual([]);
+    // What python3's a85encode(adobe=True) writes for b'H', b'Hi!' and b'Hello world': ended by `~>`, read however short.
+    const ended = [
+      ['<~8,~>', 'H'],
+      ['<~8804~>', 'Hi!'],
+      ['<~87cURD]j7BEbo7~>', 'Hello world'],
+    ];
+    for (const [a85, plain] of ended)
+      for (const size of [1, 4, 64]) {
+        const read = await readings(Buffer.concat([rand.bytes(50), bin(`\n${a85}\n`), rand.bytes(50)]), size);
+        expect(
+          read.map((r) => Buffer.from(r.bytes, 'hex').toString('latin1')),
+          a85,
+        ).toEqual([plain]);
+      }
+    // Eight bytes or more not ended (a content cut short) are read too.
+    expect((await readings(bin('<~87cURD]j7B'), 5)).map((r) => Buffer.from(r.bytes, 'hex').toString('latin1'))).toEqual(['Hello wo']);
+  });
 });

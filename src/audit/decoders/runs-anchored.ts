@@ -25,6 +25,12 @@ const LONGEST_OPENING = 16;
 const MAX_LINE = 1024;
 /** Decoded bytes gathered before they are written to the sink: fewer, larger writes. */
 const FLUSH = 16 * 1024;
+/**
+ * ASCII85 after `<~` that gives fewer bytes than this and is not ended by `~>` is chance: binary bytes hold a `<~` every
+ * 64 KiB, followed by two or more of ascii85's 85 characters one time in eight — a content of a byte or two opened and
+ * scanned. An encoder ends what it writes with `~>`; a value shorter than this is none the audit looks for.
+ */
+const MIN_UNENDED = 8;
 
 type Reader = {
   /** A whole line (without its line break): false once the format has ended. */
@@ -61,6 +67,12 @@ class Out {
     await this.#flush();
     await this.#sink?.end();
     this.#sink = undefined;
+  }
+
+  /** Leaves out what was gathered and not written yet (no sink is opened for it). */
+  drop(): void {
+    this.#parts = [];
+    this.#size = 0;
   }
 }
 
@@ -146,6 +158,8 @@ function uuencoded(open: (offset: number, alphabet: string) => Sink | undefined,
 function adobe(open: (offset: number, alphabet: string) => Sink | undefined, offset: number): Reader {
   const out = new Out(() => open(offset, 'ascii85'));
   let pending = '';
+  let decoded = 0;
+  let ended = false;
   return {
     async bytes(bytes) {
       let i = 0;
@@ -154,6 +168,7 @@ function adobe(open: (offset: number, alphabet: string) => Sink | undefined, off
         if (A85[c]! < 0 && c !== 0x7a && c !== 0x79 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
         i++;
       }
+      ended ||= bytes[i] === 0x7e;
       const all = pending + bytes.toString('latin1', 0, i);
       // Whole groups now; a group cut by the chunk's end waits for the next (z and y stand alone).
       let cut = all.length;
@@ -163,12 +178,16 @@ function adobe(open: (offset: number, alphabet: string) => Sink | undefined, off
         for (let left = k; left > 0; cut--) if (A85[all.charCodeAt(cut - 1)]! >= 0) left--;
       }
       pending = all.slice(cut);
-      const decoded = decode85(all.slice(0, cut), A85, true);
-      if (decoded.length) await out.write(decoded);
+      const read = decode85(all.slice(0, cut), A85, true);
+      decoded += read.length;
+      if (read.length) await out.write(read);
       return i;
     },
     async end() {
-      if (pending) await out.write(decode85(pending, A85, true));
+      const last = decode85(pending, A85, true);
+      decoded += last.length;
+      if (last.length) await out.write(last);
+      if (!ended && decoded < MIN_UNENDED) out.drop();
       pending = '';
       await out.end();
     },
