@@ -8,24 +8,12 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { damaged, decodeWith, DAMAGE_SEED } from './decode.testing.js';
+import { straddleTree } from './fs-image.testing.js';
 import { isJffs2, jffs2 } from './jffs2.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 import { seededPerTest } from '../../../test/support/random.js';
 
 const rand = seededPerTest(1);
-
-/** A config of numbered lines with API_TOKEN=value across byte `at` of the file. */
-function straddle(value: string, at: number): string {
-  const fill = Array.from({ length: Math.ceil(at / 20) + 2 }, (_, i) => `option.${String(i).padStart(5, '0')} = value-${(i * 7919) % 100003}\n`).join('');
-  const pre = at - Math.floor(value.length / 2) - 'API_TOKEN='.length;
-  return `${fill.slice(0, pre - 1)}\nAPI_TOKEN=${value}\n${'tail line\n'.repeat(2000)}`;
-}
-
-const tree = (value: string) => ({
-  'root/etc/app/app.conf': straddle(value, 8192),
-  'root/etc/hostname': 'device\n',
-  'root/usr/share/doc/notes.txt': Array.from({ length: 3000 }, (_, i) => `note ${(i * 2654435761) % 4294967296}\n`).join(''),
-});
 
 /** A JFFS2 image by mkfs.jffs2 of `files` (under root/) with `options`. */
 const image = (options: string, files: Record<string, string | Uint8Array>) =>
@@ -51,17 +39,17 @@ describe.skipIf(!has('mkfs.jffs2'))('JFFS2 images', () => {
   it.each(Object.keys(OPTIONS))(
     '%s: the value across a 4 KiB page boundary found in its inode read whole; the clean twin passes',
     async (name) => {
-      const img = image(OPTIONS[name]!, tree(SECRET));
+      const img = image(OPTIONS[name]!, straddleTree(SECRET));
       expect(img.includes(SECRET)).toBe(false);
       const found = await auditFiles({ 'srv/rootfs.jffs2': img });
       expect(found).toEqual([{ severity: 'leak', what: 'token', path: expect.stringMatching(/^srv\/rootfs\.jffs2!\/inode-\d+$/) }]);
-      expect(await auditFiles({ 'srv/rootfs.jffs2': image(OPTIONS[name]!, tree('clean-value-nothing-here')) })).toEqual([]);
+      expect(await auditFiles({ 'srv/rootfs.jffs2': image(OPTIONS[name]!, straddleTree('clean-value-nothing-here')) })).toEqual([]);
     },
     60_000,
   );
 
   it('every file of the image read back whole, in any chunk size, nothing named', async () => {
-    const files = tree(SECRET);
+    const files = straddleTree(SECRET);
     const img = image('', files);
     for (const chunk of [1000, 4099, 65536]) {
       const { out, limits } = await decodeWith(jffs2, img, { chunk });
@@ -71,7 +59,7 @@ describe.skipIf(!has('mkfs.jffs2'))('JFFS2 images', () => {
   });
 
   it('an inode node whose page does not decode, whose CRC fails, or that is cut: named; the other files still read', async () => {
-    const img = image('', tree(SECRET));
+    const img = image('', straddleTree(SECRET));
     const nodes = inodeNodes(img);
     const bad = Buffer.from(img);
     const at = nodes[0]!;
@@ -91,7 +79,7 @@ describe.skipIf(!has('mkfs.jffs2'))('JFFS2 images', () => {
   });
 
   it(`damaged (cut, bits flipped): named or read as far as it goes, never thrown (seed ${DAMAGE_SEED})`, async () => {
-    const img = image('-x zlib', tree(SECRET));
+    const img = image('-x zlib', straddleTree(SECRET));
     let ran = 0;
     for (const d of damaged(img, 80)) {
       await decodeWith(jffs2, d, { chunk: 4096 });

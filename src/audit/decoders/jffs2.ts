@@ -14,8 +14,9 @@
  * read (rubin, dynrubin, LZMA), or a node cut by the image's end, is counted and named at the end.
  */
 import { crc32, inflateSync } from 'node:zlib';
+import { AlignedNodes, InodeJoin } from './flash-image.js';
 import { lzo1x } from './lzop.js';
-import { trial, type Decoder, type DecodeEnv, type Decoding, type Sink } from './types.js';
+import { trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const INODE = 0xe002;
 const KNOWN_TYPES = new Set([0xe001, INODE, 0x2003, 0x2004, 0x2006, 0xe008, 0xe009]);
@@ -91,59 +92,40 @@ function page(compr: number, data: Buffer, size: number): Buffer | string {
 
 /** One JFFS2 image, fed from its first node on: its files' pages, to a content per run of an inode's consecutive pages. */
 class Jffs2Decoding implements Decoding {
-  #buf = Buffer.alloc(0);
-  #base = 0;
+  readonly #nodes = new AlignedNodes(4);
   #order: Order | undefined;
-  #sink: Sink | undefined;
-  #inode = -1;
-  #next = 0;
+  readonly #files: InodeJoin;
   #unread = 0;
   #why = '';
 
-  constructor(readonly env: DecodeEnv) {}
+  constructor(readonly env: DecodeEnv) {
+    this.#files = new InodeJoin(env, 'at');
+  }
 
   async push(bytes: Uint8Array): Promise<void> {
     if (this.env.stopped) return;
-    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, bytes]) : Buffer.from(bytes);
-    this.#order ??= orderOf(this.#buf);
-    if (!this.#order) return;
-    let at = 0;
-    for (;;) {
-      const found = this.#nextMagic(at);
-      if (found < 0) {
-        at = Math.max(at, this.#buf.length - 1 - ((this.#base + this.#buf.length - 1) % 4));
-        break;
-      }
-      const step = await this.#node(found);
-      if (step === 0) {
-        at = found;
-        break;
-      }
-      at = found + step;
-      if (this.env.stopped) return;
-    }
-    this.#base += at;
-    this.#buf = this.#buf.subarray(at);
+    this.#nodes.hold(bytes);
+    this.#order ??= orderOf(this.#nodes.buf);
+    if (this.#order)
+      await this.#nodes.walk(
+        this.#order.magic,
+        (at) => this.#node(at),
+        () => this.env.stopped,
+      );
   }
 
   async end(): Promise<void> {
-    const at = this.#order ? this.#nextMagic(0) : -1;
-    if (at >= 0 && headerHolds(this.#buf, at, this.#order!) && this.#order!.u16(this.#buf, at + 2) === INODE)
-      this.#miss('an inode node cut by the image’s end');
-    await this.#close();
+    const b = this.#nodes.buf;
+    const at = this.#order ? this.#nodes.next(this.#order.magic) : -1;
+    if (at >= 0 && headerHolds(b, at, this.#order!) && this.#order!.u16(b, at + 2) === INODE) this.#miss('an inode node cut by the image’s end');
+    await this.#files.close();
     if (this.#unread && !this.env.stopped)
       this.env.limit(`a JFFS2 image with ${this.#unread} inode node${this.#unread > 1 ? 's' : ''} not read (the first: ${this.#why}): not fully audited`);
   }
 
-  #nextMagic(from: number): number {
-    const m = this.#order!.magic;
-    for (let i = this.#buf.indexOf(m, from); i >= 0; i = this.#buf.indexOf(m, i + 1)) if ((this.#base + i) % 4 === 0) return i;
-    return -1;
-  }
-
   /** The node at `at`: how far to step past it (4 past a header not believed), or 0 to wait for more bytes. */
   async #node(at: number): Promise<number> {
-    const b = this.#buf;
+    const b = this.#nodes.buf;
     const o = this.#order!;
     if (b.length < at + 12) return 0;
     if (!headerHolds(b, at, o)) return 4;
@@ -160,26 +142,11 @@ class Jffs2Decoding implements Decoding {
     if (size > PAGE) return (this.#miss(`a page of ${size} bytes`), skip);
     const out = size ? page(b[at + 56]!, data, size) : Buffer.alloc(0);
     if (typeof out === 'string') this.#miss(out);
-    else if (out.length) await this.#write(o.u32(b, at + 12), o.u32(b, at + 44), out);
-    return skip;
-  }
-
-  async #write(inode: number, offset: number, bytes: Buffer): Promise<void> {
-    if (inode !== this.#inode || offset !== this.#next) {
-      await this.#close();
-      this.#sink = this.env.open(offset ? `inode-${inode}+at-${offset}` : `inode-${inode}`);
-      this.#inode = inode;
+    else if (out.length) {
+      const offset = o.u32(b, at + 44);
+      await this.#files.write(o.u32(b, at + 12), offset, offset + out.length, out);
     }
-    this.#next = offset + bytes.length;
-    if (!this.env.allow(bytes.length)) return;
-    await this.#sink!.write(Buffer.from(bytes));
-  }
-
-  async #close(): Promise<void> {
-    const sink = this.#sink;
-    this.#sink = undefined;
-    this.#inode = -1;
-    if (sink) await sink.end();
+    return skip;
   }
 
   #miss(why: string): void {

@@ -8,25 +8,14 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { damaged, decodeWith, DAMAGE_SEED } from './decode.testing.js';
+import { straddle, straddleTree } from './fs-image.testing.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 import { isUbi, isUbifs, ubifs } from './ubifs.js';
 import { seededPerTest } from '../../../test/support/random.js';
 
 const rand = seededPerTest(1);
 
-/** A config of numbered lines with API_TOKEN=value across byte `at` of the file. */
-function straddle(value: string, at: number): string {
-  const fill = Array.from({ length: Math.ceil(at / 20) + 2 }, (_, i) => `option.${String(i).padStart(5, '0')} = value-${(i * 7919) % 100003}\n`).join('');
-  const pre = at - Math.floor(value.length / 2) - 'API_TOKEN='.length;
-  return `${fill.slice(0, pre - 1)}\nAPI_TOKEN=${value}\n${'tail line\n'.repeat(2000)}`;
-}
-
-const tree = (value: string) => ({
-  'root/etc/app/app.conf': straddle(value, 8192),
-  'root/etc/hostname': 'device\n',
-  'root/usr/share/doc/notes.txt': Array.from({ length: 3000 }, (_, i) => `note ${(i * 2654435761) % 4294967296}\n`).join(''),
-  'root/var/zeros.bin': new Uint8Array(3 * 4096),
-});
+const tree = (value: string) => straddleTree(value, { 'root/var/zeros.bin': new Uint8Array(3 * 4096) });
 
 /** A UBIFS image by mkfs.ubifs of `files` (under root/), compressed with `comp`. */
 const image = (comp: string, files: Record<string, string | Uint8Array>) =>
@@ -87,7 +76,7 @@ describe.skipIf(!has('mkfs.ubifs'))('UBIFS images', () => {
       expect([isUbi(img), img.includes(SECRET)]).toEqual([true, false]);
       const { out, limits } = await decodeWith(ubifs, img, { chunk: 3000 });
       expect(limits).toEqual([]);
-      expect(out.includes(Buffer.from(tree(SECRET)['root/etc/app/app.conf']))).toBe(true);
+      expect(out.includes(Buffer.from(straddle(SECRET, 8192)))).toBe(true);
       const found = await auditFiles({ 'srv/firmware.ubi': img });
       expect(found).toEqual([{ severity: 'leak', what: 'token', path: expect.stringMatching(/^srv\/firmware\.ubi!\/inode-\d+$/) }]);
       expect(await auditFiles({ 'srv/firmware.ubi': ubi(image('lzo', tree('clean-value-nothing-here'))) })).toEqual([]);

@@ -18,8 +18,9 @@
  * by the image's end, is counted and named at the end, never passed over in silence.
  */
 import { inflateRawSync, zstdDecompressSync, crc32 } from 'node:zlib';
+import { AlignedNodes, InodeJoin } from './flash-image.js';
 import { lzo1x } from './lzop.js';
-import { startsWith, trial, type Decoder, type DecodeEnv, type Decoding, type Sink } from './types.js';
+import { startsWith, trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const MAGIC = [0x31, 0x18, 0x10, 0x06];
 const MAGIC_BYTES = Buffer.from(MAGIC);
@@ -74,12 +75,8 @@ const asBuffer = (b: unknown) => (b instanceof Buffer ? b : undefined);
 
 /** One UBIFS image, fed from its superblock on: its files' data, block by block, to a content per run of an inode's blocks. */
 class UbifsDecoding implements Decoding {
-  #buf = Buffer.alloc(0);
-  /** The image's offset of `#buf`'s first byte. */
-  #base = 0;
-  #sink: Sink | undefined;
-  #inode = -1;
-  #next = 0;
+  readonly #nodes = new AlignedNodes(8);
+  readonly #files: InodeJoin;
   /** Data nodes not read: how many, and the first reason. */
   #unread = 0;
   #why = '';
@@ -87,56 +84,35 @@ class UbifsDecoding implements Decoding {
   #ubi: boolean | undefined;
   #superblock = false;
 
-  constructor(readonly env: DecodeEnv) {}
+  constructor(readonly env: DecodeEnv) {
+    this.#files = new InodeJoin(env, 'block');
+  }
 
   async push(bytes: Uint8Array): Promise<void> {
     if (this.env.stopped) return;
     this.#ubi ??= isUbi(bytes);
-    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, bytes]) : Buffer.from(bytes);
-    let at = 0;
-    for (;;) {
-      const found = this.#nextHeader(at);
-      if (found < 0) {
-        at = Math.max(at, this.#keep());
-        break;
-      }
-      const step = await this.#node(found);
-      if (step === 0) {
-        at = found;
-        break;
-      }
-      at = found + step;
-      if (this.env.stopped) return;
-    }
-    this.#base += at;
-    this.#buf = this.#buf.subarray(at);
+    this.#nodes.hold(bytes);
+    await this.#nodes.walk(
+      MAGIC_BYTES,
+      (at) => this.#node(at),
+      () => this.env.stopped,
+    );
   }
 
   async end(): Promise<void> {
-    const at = this.#nextHeader(0);
-    if (at >= 0 && this.#buf.length >= at + HEADER && this.#buf[at + 20] === DATA_NODE) this.#miss('a data node cut by the image’s end');
-    await this.#close();
+    const b = this.#nodes.buf;
+    const at = this.#nodes.next(MAGIC_BYTES);
+    if (at >= 0 && b.length >= at + HEADER && b[at + 20] === DATA_NODE) this.#miss('a data node cut by the image’s end');
+    await this.#files.close();
     if (this.#ubi && !this.#superblock && !this.env.stopped)
       this.env.limit('a UBI image with no UBIFS volume (its volumes are not decoded): not fully audited');
     if (this.#unread)
       this.env.limit(`a UBIFS image with ${this.#unread} data node${this.#unread > 1 ? 's' : ''} not read (the first: ${this.#why}): not fully audited`);
   }
 
-  /** Where a header may still begin with no magic found: the first aligned offset among the last 3 bytes (a magic cut there), else the end. */
-  #keep(): number {
-    const tail = Math.max(0, this.#buf.length - 3);
-    return Math.min(this.#buf.length, tail + ((8 - ((this.#base + tail) % 8)) % 8));
-  }
-
-  /** The first 8-byte-aligned node magic at or after `from`, or -1. */
-  #nextHeader(from: number): number {
-    for (let i = this.#buf.indexOf(MAGIC_BYTES, from); i >= 0; i = this.#buf.indexOf(MAGIC_BYTES, i + 1)) if ((this.#base + i) % 8 === 0) return i;
-    return -1;
-  }
-
   /** The node whose header is at `at`: how far to step past it (8 past a header not believed), or 0 to wait for more bytes. */
   async #node(at: number): Promise<number> {
-    const b = this.#buf;
+    const b = this.#nodes.buf;
     if (b.length < at + HEADER) return 0;
     const len = b.readUInt32LE(at + 16);
     if (isUbifs(b, at)) this.#superblock = true;
@@ -153,26 +129,11 @@ class UbifsDecoding implements Decoding {
     const node = b.subarray(at, at + len);
     const block = dataBlock(node);
     if (typeof block === 'string') this.#miss(block);
-    else await this.#write(node.readUInt32LE(24), node.readUInt32LE(28) & 0x1fffffff, block);
-    return (len + 7) & ~7;
-  }
-
-  async #write(inode: number, block: number, bytes: Buffer): Promise<void> {
-    if (inode !== this.#inode || block !== this.#next) {
-      await this.#close();
-      this.#sink = this.env.open(block ? `inode-${inode}+block-${block}` : `inode-${inode}`);
-      this.#inode = inode;
+    else {
+      const number = node.readUInt32LE(28) & 0x1fffffff;
+      await this.#files.write(node.readUInt32LE(24), number, number + 1, block);
     }
-    this.#next = block + 1;
-    if (!bytes.length || !this.env.allow(bytes.length)) return;
-    await this.#sink!.write(Buffer.from(bytes));
-  }
-
-  async #close(): Promise<void> {
-    const sink = this.#sink;
-    this.#sink = undefined;
-    this.#inode = -1;
-    if (sink) await sink.end();
+    return (len + 7) & ~7;
   }
 
   #miss(why: string): void {

@@ -8,18 +8,12 @@
 // preseed or a config with a password.
 import { describe, expect, it } from 'vitest';
 import { damaged, decodeWith, DAMAGE_SEED } from './decode.testing.js';
+import { straddle } from './fs-image.testing.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 import { isZisofs, zisofs } from './zisofs.js';
 import { seededPerTest } from '../../../test/support/random.js';
 
 const rand = seededPerTest(1);
-
-/** A config of numbered lines with API_TOKEN=value across byte `at` of the file. */
-function straddle(value: string, at: number): string {
-  const fill = Array.from({ length: Math.ceil(at / 20) + 2 }, (_, i) => `option.${String(i).padStart(5, '0')} = value-${(i * 7919) % 100003}\n`).join('');
-  const pre = at - Math.floor(value.length / 2) - 'API_TOKEN='.length;
-  return `${fill.slice(0, pre - 1)}\nAPI_TOKEN=${value}\n${'tail line\n'.repeat(2000)}`;
-}
 
 /** An ISO by xorriso of `files` (under root/), every file zisofs-compressed with `options`. */
 const iso = (options: string, files: Record<string, string | Uint8Array>) =>
