@@ -13,6 +13,7 @@
  */
 import { pyValue as py } from './variant-round.js';
 import type { Variant } from './variant-text.js';
+import { awaitReady } from './waits.js';
 
 /** A one-request HTTP server on a free loopback port (the port in ./port), answering 200, in the background. */
 const server = `/usr/bin/python3 - <<'EOF' &
@@ -26,8 +27,8 @@ open('port.tmp', 'w').write(str(s.server_port))
 import os; os.rename('port.tmp', 'port')
 s.handle_request()
 EOF
-for i in $(seq 100); do test -s port && break; sleep 0.05; done
-test -s port`;
+P=$!
+${awaitReady('[ -s port ]', '$P', 'the HTTP server')}`;
 
 /** A paragraph of a README holding the value, for the wrappers. */
 const para = (lead: string) => `printf '${lead} %s and keep it out of the logs.\\n' "$S" > para.txt`;

@@ -9,6 +9,7 @@
  */
 import { goMain, pyValue as py } from './variant-round.js';
 import type { Variant } from './variant-text.js';
+import { awaitReady } from './waits.js';
 import { variant6Binary } from './variant6-binary.js';
 
 /** Node 24 (node_modules/.bin first on the artifact's PATH), the value in `s`, the output directory in `OUT`. */
@@ -198,7 +199,8 @@ s = socketserver.TCPServer(('127.0.0.1', 0), H)
 open('port.tmp', 'w').write(str(s.server_address[1])); __import__('os').rename('port.tmp', 'port')
 s.handle_request()
 PYEOF2
-python3 srv.py & for i in $(seq 1 50); do [ -s port ] && break; sleep 0.1; done
+python3 srv.py & P=$!
+${awaitReady('[ -s port ]', '$P', 'the HTTP server')}
 printf 'Authorization: Bearer %s\\n' "$S" > hdr
 curl -s --trace-ascii "$OUT/curl-trace.log" -H @hdr "http://127.0.0.1:$(cat port)/api/v1/deploy" -o /dev/null; wait`,
     where: /curl-trace-ascii\/curl-trace\.log/,

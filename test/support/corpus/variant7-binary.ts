@@ -6,6 +6,7 @@
  */
 import { pyValue as py } from './variant-round.js';
 import type { Variant } from './variant-text.js';
+import { awaitReady } from './waits.js';
 
 /** A directory conf/ with app.env holding the value: what the packaging cases wrap. */
 const conf = `mkdir -p conf && printf 'NODE_ENV=production\\nAPI_TOKEN=%s\\n' "$S" > conf/app.env`;
@@ -37,7 +38,7 @@ open('ready', 'w').write('1')
 time.sleep(120)
 PYEOF
 python3 hold.py & P=$!
-for i in $(seq 1 100); do [ -s ready ] && break; sleep 0.1; done
+${awaitReady('[ -s ready ]', '"$P"', 'the Python process to dump')}
 gcore -o core "$P" > /dev/null 2>&1; kill "$P"; wait "$P" 2> /dev/null || true
 mv "core.$P" "$OUT/core.python"`,
     where: /gcore-ucs4\/core\.python$/,

@@ -9,6 +9,7 @@
  */
 import { goMain, pyValue as py } from './variant-round.js';
 import type { Variant } from './variant-text.js';
+import { awaitReady } from './waits.js';
 import { variant7Binary } from './variant7-binary.js';
 
 /** A Node server answering one request (`handler`, the value in `s`), then `curl`, `$URL` its address. */
@@ -17,7 +18,8 @@ const fs = require('fs'), zlib = require('zlib'); const s = fs.readFileSync('sec
 const srv = require('http').createServer((req, res) => { ${handler}; srv.close(); });
 srv.listen(0, '127.0.0.1', () => { fs.writeFileSync('port.tmp', String(srv.address().port)); fs.renameSync('port.tmp', 'port'); });
 JEOF
-node srv.js & for i in $(seq 1 100); do [ -s port ] && break; sleep 0.1; done
+node srv.js & P=$!
+${awaitReady('[ -s port ]', '$P', 'the HTTP server')}
 URL="http://127.0.0.1:$(cat port)"
 ${curl}; wait`;
 

@@ -12,6 +12,7 @@
  */
 import { pyValue as py } from './variant-round.js';
 import type { Variant } from './variant-text.js';
+import { awaitReady } from './waits.js';
 
 /** Writes `path` (a config of filler lines, the value after API_TOKEN=) with the value's middle at byte `at`. */
 const straddle = (path: string, at: number, tail = 200) =>
@@ -25,7 +26,7 @@ assert body.encode().index(s.encode()) < ${at} < body.encode().index(s.encode())
 
 /** A Redis server on a socket in the scratch directory, one key set, then SAVE (LZF on by default). */
 const redis = `redis-server --port 0 --unixsocket "$PWD/r.sock" --dir "$PWD" --dbfilename dump.rdb --save '' --logfile "$PWD/redis.log" & R=$!
-for i in $(seq 1 100); do [ -S r.sock ] && break; sleep 0.1; done
+${awaitReady('[ -S r.sock ]', '"$R"', 'redis-server')}
 ${py(`import socket, json
 def cmd(*a):
     c = socket.socket(socket.AF_UNIX); c.connect('r.sock')

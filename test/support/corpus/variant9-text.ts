@@ -13,6 +13,7 @@
  */
 import { pyValue as py } from './variant-round.js';
 import type { Variant } from './variant-text.js';
+import { awaitReady } from './waits.js';
 
 /** A POD page whose example and default hold the value, for pod2man and nroff. */
 const pod = `printf '=encoding utf8\\n\\n=head1 NAME\\n\\ndeploy - ship a release\\n\\n=head1 OPTIONS\\n\\n=over 4\\n\\n=item B<--token> I<TOKEN>\\n\\nThe API token. Default: B<%s>\\n\\n=back\\n' "$S" > deploy.pod`;
@@ -97,7 +98,8 @@ grep -q '^  41  50  49' "$OUT/key.odx"`,
 /usr/bin/python3 -c 'import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1); print(s.getsockname()[1], flush=True)
 c, _ = s.accept(); c.recv(65536); c.sendall(b"HTTP/1.1 204 No Content\\r\\nConnection: close\\r\\n\\r\\n"); c.close()' > port &
-while [ ! -s port ]; do sleep 0.05; done
+P=$!
+${awaitReady('[ -s port ]', '$P', 'the HTTP server')}
 curl -s --trace "$OUT/deploy.trace" -H @hdr -d '{"release":"42"}' "http://127.0.0.1:$(cat port)/v1/deploy" > /dev/null
 wait
 grep -q '^0000: 50 4f 53 54' "$OUT/deploy.trace"`,
