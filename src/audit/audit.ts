@@ -22,6 +22,7 @@ import { isRegularFile, TarWalker, type TarEntry } from './tar.js';
 import { legacyTextForms } from './text-forms.js';
 import { isBase64Alphabet, WrappedScan } from './wrapped.js';
 import { NOTATION_LABELS } from './decoders/runs.js';
+import { UTF7_LABEL } from './decoders/utf7.js';
 import { isLayerTar, layerDecompressor } from './decoders/layer.js';
 import { DEFAULT_LIMITS, LayerRoutes, type Limits } from './nested.js';
 
@@ -60,6 +61,12 @@ export interface AuditResult {
   bytes: number;
 }
 
+/**
+ * The labels of readers' copies of text: a text notation's (`NOTATION_LABELS`), and UTF-7 text's — its segments decoded,
+ * the rest as it stands, so a value a decoder finds in the text beside a segment (an ascii85 blob under an IMAP folder
+ * name, a chance `&Ac4-` in ascii85) is found in the copy too.
+ */
+const COPY_LABELS: ReadonlySet<string> = new Set([...NOTATION_LABELS, UTF7_LABEL]);
 /** The label of the copy whose `(` is just before `at` in `where` (`wrapped text` of `(wrapped text at 9)`). */
 const labelAt = (where: string, at: number) => where.slice(at, where.indexOf(' at ', at));
 /** A finding's path with its offsets left out (`(ascii85 at #)`, `@#`). */
@@ -68,7 +75,7 @@ const unplaced = (where: string) => where.replace(/ at \d+\)/g, ' at #)').replac
 function withoutOneCopy(where: string): string[] {
   const out: string[] = [];
   for (const m of where.matchAll(/!\(([^()]*) at #\)(?=!)/g))
-    if (NOTATION_LABELS.has(m[1]!)) out.push(where.slice(0, m.index) + where.slice(m.index + m[0].length));
+    if (COPY_LABELS.has(m[1]!)) out.push(where.slice(0, m.index) + where.slice(m.index + m[0].length));
   return out;
 }
 
@@ -76,7 +83,7 @@ function withoutOneCopy(where: string): string[] {
  * A secret inside an archive is found twice: in the archive's bytes, and in the member that holds
  * it. Only the member's place is kept (`app.tar.gz!/etc/.npmrc`, not `app.tar.gz`); so for a value found
  * encoded in a text and plain in the run decoded from it (`release.yaml!(base64 at 120)`). But a copy a
- * text notation made (`!(wrapped text at 9272)`: `NOTATION_LABELS`) that holds the value just as the text
+ * text notation or the UTF-7 reader made (`!(wrapped text at 9272)`: `COPY_LABELS`) that holds the value just as the text
  * around it already did — the same finding, escapes and all — is no more precise: the text's place is kept.
  * A decoder's output (`!(strings)`, `!(unfolded)`, `!(base64 at 120)`) is not such a copy: it is kept.
  */
@@ -85,7 +92,7 @@ export function mostPrecise(findings: readonly Finding[]): Finding[] {
   /** `inner` is a reader's copy of `outer`'s text holding what `outer` holds as it stands. */
   const copyOf = (inner: Finding, outer: Finding) => {
     const base = `${outer.where.endsWith('!') ? outer.where.slice(0, -1) : outer.where}!(`;
-    return inner.what === outer.what && inner.where.startsWith(base) && NOTATION_LABELS.has(labelAt(inner.where, base.length));
+    return inner.what === outer.what && inner.where.startsWith(base) && COPY_LABELS.has(labelAt(inner.where, base.length));
   };
   // A copy's finding that is another's with the copy taken out of its path — offsets in a copy counted from its window — (`f!(joined literals at 0)!(ascii85 at 6)` beside `f!(ascii85 at 6)`).
   const places = new Map<string, Set<string>>();

@@ -17,6 +17,9 @@
  */
 import type { Sink } from './types.js';
 
+/** The label of the copies it routes: a copy of text (direct characters as they are), as a text notation's is. */
+export const UTF7_LABEL = 'UTF-7 text';
+
 /** Bytes before the first segment and after the last that are decoded with them: a value this long is read whole. */
 const CONTEXT = 1024;
 /** Segments this close are one content. */
@@ -268,7 +271,7 @@ export class Utf7Text {
     if (this.#cluster && base + at - this.#cluster.lastEnd > SPAN) this.#close(bytes);
     if (!this.#cluster) {
       const from = Math.max(base, base + at - CONTEXT);
-      const sink = this.open(from, 'UTF-7 text');
+      const sink = this.open(from, UTF7_LABEL);
       if (!sink) return;
       this.#cluster = { sink, written: from, lastEnd: base + end };
     }
