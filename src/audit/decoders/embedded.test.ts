@@ -95,7 +95,7 @@ describe('streams at any offset', () => {
   // The search is one pass over the byte pairs at even offsets (`candidates`): a magic number is found at an odd offset
   // by its second pair (zlib's two bytes by the pair before), and a view at any byte offset is read aligned.
   it(`a stream's magic at every offset 0-9, in views at byte offsets 0-3, ending the view or not, is found (seed ${rand.seed})`, () => {
-    const streams = [deflateSync(Buffer.from(env(SECRET))), gzipSync(Buffer.from(env(SECRET))), zstdCompressSync(Buffer.from(env(SECRET)))];
+    const streams: Buffer[] = [deflateSync(Buffer.from(env(SECRET))), gzipSync(Buffer.from(env(SECRET))), zstdCompressSync(Buffer.from(env(SECRET)))];
     if (has('xz')) streams.push(tool('sh', ['-c', 'xz -c < in'], { in: env(SECRET) }));
     if (has('bzip2')) streams.push(tool('sh', ['-c', 'bzip2 -c < in'], { in: env(SECRET) }));
     const missed: string[] = [];
