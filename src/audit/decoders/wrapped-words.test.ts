@@ -3,7 +3,9 @@
 // 24 spaces) and textwrap in a `# ` comment block, a narrow `fold -w 12` of base64 — is read back
 // whole in the rewritten copy, in chunks of 1/7/64/whole; a clean twin's wrapping holds none of the
 // leaky values; random text with long words, indentation and leaders, and random bytes route no
-// copy holding one. Nearest real-world variant: a CLI's --help (argparse) showing its default API
+// copy holding one; keys of base64 (+/=, -_), JWTs, hex, words joined by . or - and keys beyond ASCII,
+// in argparse's help at 80 and 120 columns, textwrap, Text::Wrap and fold, each read alone, are read
+// back whole. Gap: a key cut once with under 16 characters on one side. Nearest real-world variant: a CLI's --help (argparse) showing its default API
 // key, kept as usage.txt in an image (red team round 11).
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
@@ -104,5 +106,82 @@ for v in values:
       .flatMap((m, i) => [`${m} v1.${i}.0 h1:${rand.bytes(32).toString('base64')}\n`, `${m} v1.${i}.0/go.mod h1:${rand.bytes(32).toString('base64')}\n`])
       .join('');
     for (const size of CHUNKS) expect(await rewritten(Buffer.from(sum), size, LABEL)).toEqual([]);
+  });
+});
+
+describe(`wrapped text: keys of the alphabets real pipelines draw (seed ${rand.seed})`, () => {
+  const b64 = (n: number) => rand.bytes(n).toString('base64');
+  const b64url = (n: number) => rand.bytes(n).toString('base64url');
+  /** Words of letters joined by `sep`, 130 characters at least. */
+  const joined = (sep: string) => {
+    const words: string[] = [];
+    while (words.join(sep).length < 130) words.push(rand.chars(LETTERS, rand.int(6, 20)));
+    return words.join(sep);
+  };
+  // Keys of 130 characters at least, so that a wrapper of 80 columns cuts each one with 16 characters on both sides of a
+  // cut (a single cut that leaves fewer on one side is no place: a gap, stated in the file's header).
+  const kinds: Record<string, () => string> = {
+    'standard base64 (+/=)': () => b64(rand.int(100, 165)),
+    'URL-safe base64 (-_)': () => b64url(rand.int(100, 165)),
+    JWT: () => `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${b64url(rand.int(80, 140))}.${b64url(32)}`,
+    hex: () => rand.bytes(rand.int(65, 110)).toString('hex'),
+    'beyond ASCII (é ß ü ñ € £)': () =>
+      Array.from({ length: rand.int(130, 220) }, () => (rand.int(8) ? rand.chars(LETTERS, 1) : rand.pick([...'éßüñ€£']))).join(''),
+    'words joined by . or -': () => joined(rand.pick(['.', '-'])),
+  };
+  const helps = (columns: number) => (keys: string[]) =>
+    python(
+      `import argparse, os
+os.environ['COLUMNS'] = '${columns}'
+for v in values:
+    p = argparse.ArgumentParser(prog='deploy', description='Ships a release.')
+    p.add_argument('--api-key', default=v, help='the API key (default: %(default)s)')
+    p.add_argument('--region', default='eu', help='the region')
+    print(p.format_help() + '\\f', end='')`,
+      keys,
+    ).split('\f');
+  const filled = (indent: string) => (keys: string[]) =>
+    python(
+      `import textwrap
+for i, v in enumerate(values):
+    print(textwrap.fill('Key: %s (rotate it)' % v, width=40 + (i * 7) % 41, initial_indent='${indent}', subsequent_indent='${indent}') + '\\nx: 1\\n\\f', end='')`,
+      keys,
+    ).split('\f');
+  const perl = (keys: string[]) =>
+    keys.map((k) =>
+      tool(
+        'perl',
+        ['-MText::Wrap', '-e', `$Text::Wrap::columns = ${rand.int(40, 81)}; local $/; my $s = <STDIN>; print wrap('', '    ', $s)`],
+        `Your API key is ${k} and it expires.\n`,
+      ).toString('latin1'),
+    );
+  const folded = (keys: string[]) =>
+    keys.map((k) => tool('fold', ['-w', String(rand.int(30, 81))], `Product: deploy\nLicense key: ${k}\nEnd.\n`).toString('latin1'));
+  const layouts: Array<[string, (keys: string[]) => string[], BufferEncoding]> = [
+    ['argparse COLUMNS=80', helps(80), 'utf8'],
+    ['argparse COLUMNS=120', helps(120), 'utf8'],
+    ['textwrap, 4 spaces', filled('    '), 'utf8'],
+    ["textwrap, '# '", filled('# '), 'utf8'],
+    ["Perl Text::Wrap, '    '", perl, 'latin1'],
+    ['fold -w 30..80 (cuts a character)', folded, 'latin1'],
+  ];
+
+  // Each key its own text (a place in one text's window would read its neighbours' keys too); only keys the layout cut.
+  // Before: a line of one base64 alphabet was taken for an encoder's when the wrapper went on after it at its
+  // indentation, a line wider in bytes than in characters or one cut short at a hyphen was no cut line.
+  it.each(Object.keys(kinds))('%s: every key a real wrapper cut is read back whole', async (kind) => {
+    const missed: string[] = [];
+    let cut = 0;
+    for (const [name, layout, encoding] of layouts) {
+      const keys = Array.from({ length: 12 }, kinds[kind]!);
+      for (const [i, text] of layout(keys).slice(0, keys.length).entries()) {
+        const bytes = Buffer.from(text, encoding);
+        if (bytes.includes(keys[i]!)) continue;
+        cut++;
+        for (const size of [7, 1 << 20]) if (!(await rewritten(bytes, size, LABEL)).join('\n').includes(keys[i]!)) missed.push(`${name} (chunks of ${size})`);
+      }
+    }
+    expect(cut).toBeGreaterThan(36);
+    expect(missed).toEqual([]);
   });
 });

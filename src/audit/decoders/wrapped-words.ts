@@ -12,8 +12,10 @@
  * rewritten with every line break between two non-blanks taken out, with the next line's indentation
  * and a leader the line before began with — and routed (`(wrapped text at N)`, `text-rewrite.ts`).
  * Limit: a value alone on lines of 16 or more columns cut from the first column on, or one of base64's
- * characters only alone on indented lines, far (a KiB) from any line of text, is no place — such
- * lines are an encoder's, read by the encoded runs.
+ * characters only alone on indented lines up to a lesser indentation or a blank line, is no place —
+ * such lines are an encoder's, read by the encoded runs; nor is a value cut once with fewer than 16
+ * characters on one side of the cut (`Key: …⏎    VgK== (rotate it)`): a long token at a line's end
+ * before a short word is every config file's `KEY=token⏎DEBUG=1`.
  */
 import { BASE64_BYTE } from '../wrapped.js';
 import { textAround, type Notation } from './text-rewrite.js';
@@ -137,6 +139,45 @@ function encoded(b: Uint8Array, start: number, e: number): boolean {
   return !(standard && urlSafe);
 }
 
+/** Lines after an indented base64 line looked at for the text a wrapper goes on with (`encoderLine`). */
+const RUN = 16;
+
+/**
+ * Whether the line from `start` to `e` (its break at `nl`) is an encoder's: `encoded`, and when indented, the lines at
+ * its indentation that follow it are base64 up to a lesser indentation, a blank line or RUN lines on — a wrapper that
+ * cut a key of one base64 alphabet (textwrap breaks a URL-safe key or a JWT at its hyphens, Perl's Text::Wrap puts a
+ * key on lines of its own) goes on at the same indentation with the text that followed the key; a YAML block of base64
+ * ends at a lesser one.
+ */
+function encoderLine(b: Uint8Array, start: number, e: number, nl: number): boolean {
+  if (!encoded(b, start, e)) return false;
+  if (!isBlank(b[start])) return true;
+  // The lines of one run share its verdict: each line of a YAML block looked RUN lines on made a block's read 9 times slower.
+  if (run.b === b && start >= run.from && start < run.to) return run.verdict;
+  let indent = 0;
+  while (isBlank(b[start + indent])) indent++;
+  let from = nl + 1;
+  let verdict = true;
+  for (let k = 0; k < RUN && from < b.length; k++) {
+    const next = b.indexOf(0x0a, from);
+    if (next < 0) break;
+    const to = b[next - 1] === 0x0d ? next - 1 : next;
+    let i = 0;
+    while (i < indent && b[from + i] === b[start + i]) i++;
+    if (i < indent || isBlank(b[from + i]) || from + i >= to) break;
+    if (!encoded(b, from, to)) {
+      verdict = false;
+      break;
+    }
+    from = next + 1;
+  }
+  Object.assign(run, { b, from: start, to: from, verdict });
+  return verdict;
+}
+
+/** The last run `encoderLine` looked through: its lines' starts from `from` to `to` in `b`, and its verdict. */
+const run: { b?: Uint8Array; from: number; to: number; verdict: boolean } = { from: 0, to: 0, verdict: true };
+
 /** Lines of a paragraph before a cut that must be no longer than its line (`widest`). */
 const PARAGRAPH = 8;
 
@@ -147,18 +188,35 @@ const PARAGRAPH = 8;
  * whose lines end and begin with long tokens are of any length: a line is the widest of ten one time in ten.
  */
 function widest(b: Uint8Array, start: number, e: number, nl: number): boolean {
-  const width = e - start;
+  // textwrap breaks a word after a hyphen, short of its width: the line after is the wider.
+  if (b[e - 1] === 0x2d) return true;
+  return widestBy(b, start, e, nl, (from, to) => to - from) || widestBy(b, start, e, nl, (from, to) => characters(b, from, to));
+}
+
+/** The characters of `b` from `from` to `to` as UTF-8 counts them: its bytes but continuation bytes. */
+function characters(b: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if ((b[i]! & 0xc0) !== 0x80) n++;
+  return n;
+}
+
+/**
+ * `widest` with widths measured by `width`: in bytes (`fold` counts bytes, and cuts a character) or in characters
+ * (Python's textwrap counts characters: a line of é € ß is wider in bytes than the cut line before it).
+ */
+function widestBy(b: Uint8Array, start: number, e: number, nl: number, width: (from: number, to: number) => number): boolean {
+  const cut = width(start, e);
   let end = start - 1;
   for (let k = 0; k < PARAGRAPH && end > 0; k++) {
     const s = lineStart(b, end);
-    const w = (b[end - 1] === 0x0d ? end - 1 : end) - s;
+    const w = width(s, b[end - 1] === 0x0d ? end - 1 : end);
     if (w === 0) break;
-    if (w > width) return false;
+    if (w > cut) return false;
     end = s - 1;
   }
   const next = b.indexOf(0x0a, nl + 1);
   if (next < 0) return true;
-  return (b[next - 1] === 0x0d ? next - 1 : next) - (nl + 1) <= width;
+  return width(nl + 1, b[next - 1] === 0x0d ? next - 1 : next) <= cut;
 }
 
 /** Bytes two lines of a list of records begin alike with (`github.com/`, a date, a package name and its version). */
@@ -182,10 +240,11 @@ export const WRAPPED_WORDS: Notation = {
   at(b, nl) {
     const e = lineEnd(b, nl);
     if (e < NARROW || !tokens(b, e - NARROW, e)) return false;
+    const start = lineStart(b, e);
     // A line of printable ASCII but blanks from its first column, or of base64's after an indentation, is an encoder's
     // (base64, base32, z85 wrapped at 76; a YAML block of base64), read by the encoded runs.
-    const j = tokens(b, e - PROBE, e) && !encoded(b, lineStart(b, e), e) ? continuation(b, nl) : -1;
-    const cut = j >= 0 && tokens(b, j, j + PROBE) && widest(b, lineStart(b, e), e, nl) && !records(b, lineStart(b, e), j);
+    const j = tokens(b, e - PROBE, e) ? continuation(b, nl) : -1;
+    const cut = j >= 0 && tokens(b, j, j + PROBE) && !encoderLine(b, start, e, nl) && widest(b, start, e, nl) && !records(b, start, j);
     return (cut || column(b, e, nl)) && textAround(b, nl, false);
   },
   rewrite(w) {
