@@ -5,7 +5,7 @@
  * `@euro{}`, `@ss{}`). An escape family reads none of them, so a URL holding a password is cut at its
  * `@`. A place is `@{` or `@}`, an `@@` between two characters that are not spaces nor `@` (a diff's
  * hunk header `@@ -1 +1 @@` is none), or one of the character commands, not in a line of a git binary patch or of
- * uuencode (`encodedLine`); the text around it is
+ * uuencode (`encodedLine`) nor in a long run of base85 (`inRun85`); the text around it is
  * rewritten as makeinfo prints it and routed (`(Texinfo escapes at N)`, `text-rewrite.ts`).
  */
 import { encodedLine, textAround, type Notation } from './text-rewrite.js';
@@ -46,6 +46,25 @@ function utf8Around(b: Buffer, at: number): boolean {
 
 const TOKEN = /@([@{}])|@([a-z]+)\{\}/g;
 
+/** RFC 1924's base85 alphabet (Python's b85encode, git's binary patches): `@`, `{` and `}` are among its digits. */
+const B85 = new Uint8Array(256);
+for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~') B85[c.charCodeAt(0)] = 1;
+/**
+ * A stretch this long of base85's digits alone (no blank, no `.` `,` `:` `/` of text or a URL) around a place is an
+ * encoder's run, not text a person escaped: python3's b85encode of a gzip held `@{` now and then, and its rewritten copy
+ * decoded to a damaged gzip named as a limit (runs-base85.test.ts at HOIST_TEST_SEED=5).
+ */
+const RUN85 = 64;
+
+/** Whether `at` is inside a stretch of RUN85 base85 digits or more. */
+function inRun85(b: Buffer, at: number): boolean {
+  let from = at;
+  while (from > 0 && B85[b[from - 1]!] && at - from < RUN85) from--;
+  let to = at;
+  while (to < b.length && B85[b[to]!] && to - from < RUN85) to++;
+  return to - from >= RUN85;
+}
+
 /** Whether the needle at `at` begins an escape (before `encodedLine`). */
 function place(b: Buffer, at: number): boolean {
   if (b[at] !== AT) {
@@ -62,7 +81,7 @@ function place(b: Buffer, at: number): boolean {
 export const TEXINFO_ESCAPES: Notation = {
   label: 'Texinfo escapes',
   needles: [Buffer.from('@@'), Buffer.from('@{'), Buffer.from('@}'), Buffer.from('char{}'), Buffer.from('@euro{}'), Buffer.from('@ss{}')],
-  at: (b, at) => place(b, at) && !encodedLine(b, at),
+  at: (b, at) => place(b, at) && !encodedLine(b, at) && !inRun85(b, at),
   rewrite(w) {
     let changed = false;
     const text = w.toString('latin1').replace(TOKEN, (m: string, c?: string, name?: string) => {
