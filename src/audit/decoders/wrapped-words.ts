@@ -243,7 +243,10 @@ export const WRAPPED_WORDS: Notation = {
     const start = lineStart(b, e);
     // A line of printable ASCII but blanks from its first column, or of base64's after an indentation, is an encoder's
     // (base64, base32, z85 wrapped at 76; a YAML block of base64), read by the encoded runs.
-    const j = tokens(b, e - PROBE, e) ? continuation(b, nl) : -1;
+    // A line ending in `\` is continued (TOML, shell, C, a YAML double-quoted string): the escape scan reads it, and a
+    // copy joined here holds `\` before the next line's text, read as another escape — the copy's finding then stood
+    // for the text's (mostPrecise keeps the deeper path when the two findings' escape families differ).
+    const j = tokens(b, e - PROBE, e) && b[e - 1] !== 0x5c ? continuation(b, nl) : -1;
     const cut = j >= 0 && tokens(b, j, j + PROBE) && !encoderLine(b, start, e, nl) && widest(b, start, e, nl) && !records(b, start, j);
     return (cut || column(b, e, nl)) && textAround(b, nl, false);
   },
