@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { corpusScripts, earlyQuitter } from '../support/corpus/artifact.js';
+import { valueOf } from '../support/corpus/variant-values.js';
 
 describe('corpus scripts', () => {
   it('no artifact script of any round pipes into a reader that can quit early (grep -q/-m/-l, head, sed q, awk exit, dd count=, read …)', async () => {
@@ -62,5 +63,19 @@ describe('corpus scripts', () => {
     '# not run: unzip -l app.jar | grep -q META-INF\ncp app.jar "$OUT/"',
   ])('lets a pipeline that reads its whole input pass: %s', (script) => {
     expect(earlyQuitter(script)).toBeUndefined();
+  });
+});
+
+describe("the rounds' values", () => {
+  it("a value the artifact's tool changes is drawn again (icalendar writes a \\N of a text as a line break)", () => {
+    // Without `avoid`, about 14 'unicode' values in 1000 hold a \N (a backslash before a drawn letter N).
+    const drawn = Array.from({ length: 3000 }, () => valueOf('unicode', /\\N/));
+    expect(drawn.filter((v) => v.includes('\\N'))).toEqual([]);
+    expect(new Set(drawn).size).toBe(drawn.length);
+    expect(Array.from({ length: 3000 }, () => valueOf('unicode')).some((v) => v.includes('\\N'))).toBe(true);
+  });
+
+  it('an avoid no draw escapes is an error naming the kind and the pattern, not a loop', () => {
+    expect(() => valueOf('long', /\+/)).toThrow(/1000 draws of a 'long' value all match \/\\\+\/; loosen the artifact's avoid/);
   });
 });

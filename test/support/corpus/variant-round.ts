@@ -87,8 +87,8 @@ export function variantRound(spec: RoundSpec): Round {
   const gaps = spec.gaps ?? [];
   const places = spec.places ?? [];
   const inDirs = [...spec.artifacts, ...gaps];
-  const kinds = [...inDirs.map((a) => a.kind), ...places.map((p) => p.kind)];
-  const values = kinds.map(valueOf);
+  const draws = [...inDirs.map((a) => () => valueOf(a.kind, a.avoid)), ...places.map((p) => () => valueOf(p.kind))];
+  const values = draws.map((draw) => draw());
   const runs: { leaky?: AuditRun; clean?: AuditRun } = {};
   let work = '';
 
@@ -104,7 +104,7 @@ export function variantRound(spec: RoundSpec): Round {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), spec.prefix));
     await image('leaky', (i) => values[i]!);
-    await image('clean', (i) => valueOf(kinds[i]!));
+    await image('clean', (i) => draws[i]!());
     runs.leaky = await auditLayout(work, 'leaky', values, spec.auditTimeoutMs);
     runs.clean = await auditLayout(work, 'clean', values, spec.auditTimeoutMs);
   }, spec.setupTimeoutMs);
@@ -112,7 +112,7 @@ export function variantRound(spec: RoundSpec): Round {
   afterAll(async () => {
     if (runs.leaky && runs.clean)
       console.log(
-        `${spec.label}: ${spec.artifacts.length} artifacts + ${gaps.length} gaps + ${places.length} places (specials placed from seed ${SECRET_SEED}); audit ${Math.round(runs.leaky.ms)} ms (leaky), ${Math.round(runs.clean.ms)} ms (clean)`,
+        `${spec.label}: ${spec.artifacts.length} artifacts + ${gaps.length} gaps + ${places.length} places (values drawn from seed ${SECRET_SEED}); audit ${Math.round(runs.leaky.ms)} ms (leaky), ${Math.round(runs.clean.ms)} ms (clean)`,
       );
     if (work) await rm(work, { recursive: true, force: true });
   });
@@ -142,7 +142,7 @@ function commonCases(spec: RoundSpec, r: { values: string[]; leaky: () => AuditR
   it.each(spec.artifacts.map((a, i) => ({ ...a, i })))('$id — $name: found, the path named', ({ i, id, where }) => {
     const found = findingsFor(r.leaky(), i);
     const said = JSON.stringify(r.leaky().findings.filter((f) => f.where.includes(`/srv/${id}/`)));
-    expect(found.length, `no leak finding (specials placed from seed ${SECRET_SEED}); the audit said: ${said}`).toBeGreaterThan(0);
+    expect(found.length, `no leak finding (values drawn from seed ${SECRET_SEED}); the audit said: ${said}`).toBeGreaterThan(0);
     expect(found.map((f) => strip(f.where))).toContainEqual(expect.stringMatching(where));
   });
 
@@ -182,14 +182,14 @@ function commonCases(spec: RoundSpec, r: { values: string[]; leaky: () => AuditR
  */
 export function describeNamed(prefix: string, named: Variant[]): void {
   describe('streams the image alone cannot read: named, leaky or clean', () => {
-    const values = named.map((a) => valueOf(a.kind));
+    const values = named.map((a) => valueOf(a.kind, a.avoid));
     const runs: Record<string, AuditRun> = {};
     let work = '';
     beforeAll(async () => {
       work = await mkdtemp(join(tmpdir(), `${prefix}n-`));
       for (const [name, value] of [
         ['leaky', (i: number) => values[i]!],
-        ['clean', (i: number) => valueOf(named[i]!.kind)],
+        ['clean', (i: number) => valueOf(named[i]!.kind, named[i]!.avoid)],
       ] as const) {
         const dir = join(work, `${name}-tar`);
         for (const [i, a] of named.entries())

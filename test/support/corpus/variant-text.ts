@@ -7,7 +7,8 @@
 import type { Artifact } from './artifact.js';
 import type { Kind } from './variant-values.js';
 
-export type Variant = Omit<Artifact, 'shape'> & { kind: Kind };
+/** An artifact of a round: the kind of value it holds, and what its tool changes in a value (drawn again: see valueOf). */
+export type Variant = Omit<Artifact, 'shape'> & { kind: Kind; avoid?: RegExp };
 
 /** A python3 script with the value in `s`, writing `out` (text, LF) to $OUT/<file>. */
 export const py = (file: string, body: string, mode = "'w', encoding='utf-8', newline='\\n'") => `python3 - <<'EOF'
