@@ -206,6 +206,9 @@ function find(bytes: Buffer, k: number, from: number): number {
   return -1;
 }
 
+/** Whether `c` is an ASCII letter or digit. */
+const isAlnum = (c: number | undefined): boolean => c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a));
+
 /** The formats that announce themselves in one content, fed chunk by chunk. */
 export class AnchoredRuns {
   #reader: Reader | undefined;
@@ -214,10 +217,18 @@ export class AnchoredRuns {
   #offset = 0;
   /** The stretches its formats read (offsets in the content, start and end by turns): not base85 runs of their own. */
   claims: number[] = [];
+  /** The last byte of the chunk before (what stands before an opening at a chunk's start). */
+  #before: number | undefined;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
 
   async push(chunk: Uint8Array): Promise<void> {
+    const before = this.#before;
+    if (chunk.length) this.#before = chunk[chunk.length - 1];
+    await this.#push(chunk, before);
+  }
+
+  async #push(chunk: Uint8Array, before: number | undefined): Promise<void> {
     // The end of the chunk before is joined to this one only when it matters: a line cut there, or an opening across the cut.
     // (An opening that starts in the carry ends in the next LONGEST_OPENING bytes, if the chunk has them.)
     const joined =
@@ -251,6 +262,12 @@ export class AnchoredRuns {
         const at = this.#opening(bytes, i, seen);
         if (at < 0) return void (this.#carry = Buffer.from(bytes.subarray(Math.max(i, bytes.length - LONGEST_OPENING + 1))));
         if (bytes[at] === 0x3c) {
+          // A `<~` right after a letter or digit stands inside a run of an alphabet that has both (RFC 1924's base85:
+          // one in 7,225 characters): no opening — it claimed the run's rest, and the run was cut short of its value.
+          if (isAlnum(at > 0 ? bytes[at - 1] : joined ? undefined : before)) {
+            i = at + 1;
+            continue;
+          }
           this.#reader = adobe(this.open, base + at + 2);
           i = at + 2;
           continue;
