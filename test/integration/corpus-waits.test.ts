@@ -6,26 +6,12 @@
  * at once, with a message, when the process exits unready.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../support/corpus/layout.js';
+import { corpusScripts } from '../support/corpus/artifact.js';
 import { awaitReady, bareWait } from '../support/corpus/waits.js';
-
-const DIR = join(ROOT, 'test/support/corpus');
-
-async function allScripts(): Promise<{ id: string; script: string }[]> {
-  const out = new Map<string, { id: string; script: string }>();
-  for (const f of readdirSync(DIR).filter((n) => n.endsWith('.ts'))) {
-    const mod = (await import(join(DIR, f))) as Record<string, unknown>;
-    for (const v of Object.values(mod))
-      if (Array.isArray(v))
-        for (const a of v as { id?: unknown; script?: unknown }[])
-          if (typeof a?.id === 'string' && typeof a.script === 'string') out.set(`${f}:${a.id}`, { id: `${f}:${a.id}`, script: a.script });
-  }
-  return [...out.values()];
-}
 
 /** Runs `script` under bash as makeArtifact does (set -euo pipefail), in a scratch directory. */
 function bash(script: string): { code: number | null; stderr: string; ms: number } {
@@ -41,7 +27,7 @@ function bash(script: string): { code: number | null; stderr: string; ms: number
 
 describe('corpus scripts: waits for what runs in the background', () => {
   it('no artifact script of any round polls with a bare sleep loop (awaitReady instead)', async () => {
-    const scripts = await allScripts();
+    const scripts = await corpusScripts();
     expect(scripts.length).toBeGreaterThan(300);
     expect(scripts.filter((s) => bareWait(s.script)).map((s) => `${s.id}: ${bareWait(s.script)}`)).toEqual([]);
   });
