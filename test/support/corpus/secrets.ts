@@ -26,7 +26,7 @@ const SPECIALS: Record<Shape, string[]> = {
   props: ['=', ':', '#', '!', 'é', '€', '\\'],
 };
 
-/** The seed the specials' places are drawn from (HOIST_TEST_SEED when set); a test names it where a value's shape may matter. */
+/** The seed a run's values are drawn from, their specials' places and their alphanumerics (HOIST_TEST_SEED when set); a test names it. */
 export const SECRET_SEED = testSeed(0x5ec7e7);
 const places = seeded(SECRET_SEED);
 /** The alphanumerics' own generator (the specials' places stay the draws they were for a seed). */
