@@ -44,7 +44,7 @@ const is7zAt = (b: Uint8Array, at: number): boolean =>
   b[at + 6] === 0 &&
   new DataView(b.buffer, b.byteOffset + at + 8, 4).getUint32(0, true) === crc32(b.subarray(at + 12, at + 32));
 
-interface Kind {
+export interface Kind {
   needle: Buffer;
   /** Offset of the needle inside the stream's header (bzip2's block magic follows `BZh9`). */
   back: number;
@@ -52,7 +52,7 @@ interface Kind {
   decoder: Decoder;
 }
 
-const KINDS: Kind[] = [
+export const KINDS: Kind[] = [
   ...[0x01, 0x5e, 0x9c, 0xda].map((flg) => ({ needle: Buffer.from([0x78, flg]), back: 0, check: probeZlib, decoder: zlibStream })),
   { needle: Buffer.from([0x1f, 0x8b, 0x08]), back: 0, check: isGzip, decoder: gzipMember },
   // From its second byte: the first is '(', which source text is full of, and each one met restarted the search.
@@ -130,7 +130,7 @@ const pairKey = (a: number, b: number): number => (LITTLE ? a | (b << 8) : (a <<
  * second pair; a needle of 2 (zlib's) starting at an odd offset is the second byte of any pair. `PAIRS` says, by
  * pair, which list of `LISTS` holds the needles (by their index in KINDS) and how far before the pair each starts.
  */
-const { PAIRS, LISTS } = (() => {
+const { PAIRS, LISTS, NEXT } = (() => {
   const lists = new Map<number, Array<{ kind: number; off: number }>>();
   const add = (a: number, b: number, kind: number, off: number) => {
     const k = pairKey(a, b);
@@ -149,34 +149,59 @@ const { PAIRS, LISTS } = (() => {
     if (!distinct.has(key)) distinct.set(key, out.push(list) - 1);
     pairs[k] = distinct.get(key)!;
   }
-  return { PAIRS: pairs, LISTS: out };
+  // By list, the bytes that may follow its pair (at i + 2) in one of its needles: on random bytes one pair in 200 is in
+  // a list (any byte then 0x78 may be a zlib header's first), and this byte turns most of them away in the loop.
+  const next = new Uint8Array(out.length * 256);
+  out.forEach((list, l) => {
+    for (const { kind, off } of list) {
+      const n = KINDS[kind]!.needle;
+      const after = n[off + 2];
+      if (after === undefined) next.fill(1, l * 256, l * 256 + 256);
+      else next[l * 256 + after] = 1;
+    }
+  });
+  return { PAIRS: pairs, LISTS: out, NEXT: next };
 })();
 
-/** Where, in `data` (the carried bytes then the chunk), streams start: sorted, those before `from` left out. */
-export function candidates(data: Uint8Array, from: number): Array<{ at: number; kind: Kind }> {
+/**
+ * Where, in `data` (the carried bytes then the chunk), streams start: sorted, those before `from` left out. `unchecked`
+ * (tests): every place a needle is, its header not checked.
+ */
+export function candidates(data: Uint8Array, from: number, unchecked = false): Array<{ at: number; kind: Kind }> {
   // The words are read aligned: a view at an offset not a multiple of 4 is copied (a chunk's file body is 512-aligned).
   const bytes = data.byteOffset & 3 ? new Uint8Array(data) : data;
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const found: Array<{ at: number; kind: number }> = [];
-  const pairAt = (i: number) => {
-    const list = PAIRS[pairKey(bytes[i]!, bytes[i + 1]!)]!;
-    if (list !== 0) needlesAt(buf, i, LISTS[list]!, from, found);
-  };
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
-  for (let j = 0; j < words.length; j++) {
+  // Two words (four pairs) a step: the loop's own cost halves (0.37 → 0.2 ms a MiB), the table is the same.
+  const pairs = words.length & ~1;
+  for (let j = 0; j < pairs; j += 2) {
     const w = words[j]!;
-    if ((PAIRS[w & 0xffff]! | PAIRS[w >>> 16]!) === 0) continue;
-    pairAt(4 * j);
-    pairAt(4 * j + 2);
+    const v = words[j + 1]!;
+    const a = PAIRS[w & 0xffff]!;
+    const b = PAIRS[w >>> 16]!;
+    const c = PAIRS[v & 0xffff]!;
+    const d = PAIRS[v >>> 16]!;
+    if ((a | b | c | d) === 0) continue;
+    const i = 4 * j;
+    if (a !== 0 && NEXT[(a << 8) | bytes[i + 2]!] !== 0) needlesAt(buf, i, a, from, found, unchecked);
+    if (b !== 0 && NEXT[(b << 8) | bytes[i + 4]!] !== 0) needlesAt(buf, i + 2, b, from, found, unchecked);
+    if (c !== 0 && NEXT[(c << 8) | bytes[i + 6]!] !== 0) needlesAt(buf, i + 4, c, from, found, unchecked);
+    if (d !== 0 && (i + 8 >= bytes.length || NEXT[(d << 8) | bytes[i + 8]!] !== 0)) needlesAt(buf, i + 6, d, from, found, unchecked);
   }
-  for (let i = words.length * 4; i + 1 < bytes.length; i += 2) pairAt(i);
+  for (let i = pairs * 4; i + 1 < bytes.length; i += 2) {
+    const list = PAIRS[pairKey(bytes[i]!, bytes[i + 1]!)]!;
+    if (list !== 0) needlesAt(buf, i, list, from, found, unchecked);
+  }
   // In offset order; at one offset, in KINDS' order (as a search per kind, in turn, gave them).
   return found.sort((a, b) => a.at - b.at || a.kind - b.kind).map(({ at, kind }) => ({ at, kind: KINDS[kind]! }));
 }
 
-/** The needles of `list` that begin around the pair at `i` and whose headers check, added to `found`. */
-function needlesAt(buf: Buffer, i: number, list: ReadonlyArray<{ kind: number; off: number }>, from: number, found: Array<{ at: number; kind: number }>): void {
-  for (const { kind, off } of list) {
+/** The needles of list `list` (of LISTS) that begin around the pair at `i` and whose headers check, added to `found`. */
+function needlesAt(buf: Buffer, i: number, list: number, from: number, found: Array<{ at: number; kind: number }>, unchecked: boolean): void {
+  const entries = LISTS[list]!;
+  for (let e = 0; e < entries.length; e++) {
+    const { kind, off } = entries[e]!;
     const { needle, back, check } = KINDS[kind]!;
     const start = i - off;
     if (start < 0 || start + needle.length > buf.length) continue;
@@ -184,7 +209,7 @@ function needlesAt(buf: Buffer, i: number, list: ReadonlyArray<{ kind: number; o
     while (k < needle.length && buf[start + k] === needle[k]) k++;
     if (k < needle.length) continue;
     const at = start - back;
-    if (at >= from && check(buf, at)) found.push({ at, kind });
+    if (at >= from && (unchecked || check(buf, at))) found.push({ at, kind });
   }
 }
 
