@@ -9,7 +9,7 @@
  * quote character; an unescaped backslash and its line break — and routed (`(joined literals at N)`,
  * `text-rewrite.ts`), so the escape families read the pieces as one string.
  */
-import { encodedLine, textAround, type Notation } from './text-rewrite.js';
+import { textAround, type Notation } from './text-rewrite.js';
 
 const BACKSLASH = 0x5c;
 const isBlank = (c: number | undefined) => c === 0x20 || c === 9;
@@ -48,7 +48,8 @@ const endAt = (b: Uint8Array, at: number) => (b[at] === BACKSLASH ? continuation
 export const LITERAL_JOINS: Notation = {
   label: 'joined literals',
   needles: ['" ', "' ", '"\n', "'\n", '"\r', "'\r", '\\\n', '\\\r'].map((s) => Buffer.from(s, 'latin1')),
-  at: (b, at) => endAt(b, at) >= 0 && textAround(b, at, false) && !encodedLine(b, at),
+  // Not in a line of uuencode, of a git binary patch or of the base85 family: RewrittenText asks that of every notation.
+  at: (b, at) => endAt(b, at) >= 0 && textAround(b, at, false),
   rewrite(w) {
     const out = Buffer.allocUnsafe(w.length);
     let n = 0;

@@ -182,6 +182,52 @@ function textOf(bytes: Uint8Array, start: number, end: number, alphabet: Int8Arr
   return decode85(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1', from, end), alphabet, zeros);
 }
 
+/** The base85 family's alphabets, for `base85Line`; the shortest line of a run judged on its own (the family's minRun). */
+const LINE_TABLES = [tableOf(B85), tableOf(Z85), tableOf(A85, 'z')];
+const MIN_LINE = 40;
+
+const lineStart = (b: Buffer, at: number) => (at > 0 ? b.lastIndexOf(0x0a, at - 1) + 1 : 0);
+
+/** The line holding `at` (the one a line break at `at` ends), its CR and Adobe's `<~` `~>` left out: [start, end). */
+function lineAt(b: Uint8Array, at: number): [number, number] {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  let start = lineStart(buf, at);
+  let end = buf.indexOf(0x0a, at);
+  if (end < 0) end = b.length;
+  if (end > start && b[end - 1] === 0x0d) end--;
+  if (b[start] === 0x3c && b[start + 1] === 0x7e) start += 2;
+  if (end - start >= 2 && b[end - 2] === 0x7e && b[end - 1] === 0x3e) end -= 2;
+  return [start, end];
+}
+
+/** Whether b[start, end) is all characters of `table` (no blank). */
+function allOf(b: Uint8Array, start: number, end: number, table: Uint8Array): boolean {
+  for (let i = start; i < end; i++) if (!table[b[i]!]) return false;
+  return end > start;
+}
+
+/** Whether b[start, end) is a whole line of encoded bytes in `table`'s alphabet: MIN_LINE characters and more, random as a run the family accepts. */
+const runLine = (b: Uint8Array, start: number, end: number, table: Uint8Array) =>
+  end - start >= MIN_LINE && allOf(b, start, end, table) && looksRandom(Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1', start, start + 64));
+
+/**
+ * Whether `at` is in a line an encoder of the base85 family wrote (Python's a85encode/b85encode wrapped at wrapcol, Adobe's
+ * `<~ … ~>`, btoa, basenc --z85): the line, its CR and `<~` `~>` aside, is all of one alphabet, 40 characters or more and
+ * random as the family's readers want a run to be — or a shorter last line (the run's rest) after such a line. ASCII85's
+ * alphabet holds `"` `'` `\` `@`, so a text notation meets its needles there (a line ending in a backslash one line in
+ * 85, `@@`, `\'e9`), and its copy breaks the run the readers of the text decode whole: a clean a85encode(adobe=True) of a
+ * gzip was named, one draw in 20, as a damaged deflate stream at `(joined literals at 0)!(ascii85 at 2)`, `(RTF escapes
+ * at 0)!…`, `(Texinfo escapes at 0)!…`. No line a person writes is 40 characters without a blank and random that way.
+ */
+export function base85Line(b: Uint8Array, at: number): boolean {
+  const [start, end] = lineAt(b, at);
+  if (end - start >= MIN_LINE) return LINE_TABLES.some((t) => runLine(b, start, end, t));
+  const raw = lineStart(Buffer.from(b.buffer, b.byteOffset, b.length), at);
+  if (raw < 2) return false;
+  const [before, beforeEnd] = lineAt(b, raw - 1);
+  return LINE_TABLES.some((t) => allOf(b, start, end, t) && runLine(b, before, beforeEnd, t));
+}
+
 function family(name: string, alphabet: Int8Array, extra = ''): Family {
   const zeros = extra !== '';
   const alphabets = [name];

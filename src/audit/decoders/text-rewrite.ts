@@ -8,6 +8,7 @@
  * rewrite changed it. A chunk's last CONTEXT bytes wait for the next, so a window is whole whatever
  * the chunk sizes; each place is read once (a window's context may overlap the next one's).
  */
+import { base85Line } from './runs-base85.js';
 import type { Sink } from './types.js';
 
 /** Bytes before the first place and after the last that are rewritten with them: a value this long is read whole. */
@@ -171,7 +172,8 @@ function next(r: Reading, b: Buffer, from: number, limit: number): number {
       if (at >= 0 && at < limit && (best < 0 || at < best)) [best, which] = [at, i];
     }
     if (best < 0) return -1;
-    if (r.notation.at(b, best)) return best;
+    // In a line an encoder wrote (a run the text's readers decode whole), a needle is the run's data: no notation's place.
+    if (r.notation.at(b, best) && !encodedLine(b, best) && !base85Line(b, best)) return best;
     from = best + 1;
     r.hits[which] = b.indexOf(needles[which]!, from);
   }
