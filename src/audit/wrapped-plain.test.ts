@@ -63,3 +63,36 @@ describe('a plain token folded from column 0', () => {
     }
   });
 });
+
+describe('the probe before a break, at the chunk boundary', () => {
+  // A break is probed through the kept tail while its 16 bytes reach back into it, in the chunk alone after: a value
+  // cut where the probe just holds (16 base64 bytes before the break, or 8 from the line's start) is found whatever
+  // the chunk boundary's distance from the break, 0-40 bytes, LF and CRLF; one byte short, the wrapped scan has nothing.
+  // (A long line after: the break is read with the second chunk, not at the end.)
+  it(`a break with exactly the probe's bytes before it, at every distance from a chunk boundary (seed ${rand.seed})`, () => {
+    const missed: string[] = [];
+    for (let round = 0; round < 24; round++) {
+      const value = rand.chars(TOKEN.slice(0, 62), 40);
+      const { wrapped, wrappedSpan } = compile([{ name: 'token', value }]);
+      const crlf = round % 2 ? '\r\n' : '\n';
+      const fromStart = round % 4 >= 2;
+      const head = fromStart ? 8 : 16;
+      for (const short of [0, 1]) {
+        const cut = head - short;
+        const before = `${'n '.repeat(rand.int(40, 200))}${fromStart ? '\n' : 'key: '}`;
+        const text = Buffer.from(`${before}${value.slice(0, cut)}${crlf}${value.slice(cut)} ;${crlf}the end${' m'.repeat(200)};${crlf}`);
+        const at = text.indexOf(crlf, before.length);
+        for (let d = 0; d <= 40; d++) {
+          const found: string[] = [];
+          const scan = new WrappedScan(wrapped, wrappedSpan, (m) => void (m.tag.kind === 'secret' && found.push(m.tag.encoding)));
+          scan.write(text.subarray(0, at - d));
+          scan.write(text.subarray(at - d));
+          scan.end();
+          if (found.includes('plain') === !!short)
+            missed.push(`${fromStart ? 'line of' : 'probe'} ${cut} ${JSON.stringify(crlf)}, boundary ${d} before: ${found}`);
+        }
+      }
+    }
+    expect(missed).toEqual([]);
+  });
+});

@@ -87,14 +87,8 @@ export class WrappedScan<Tag> {
       const d = data.indexOf(10, i - prev.length);
       return d < 0 ? -1 : d + prev.length;
     };
-    for (let nl = next(this.#from); nl >= 0 && nl < limit; nl = next(nl + 1)) {
-      const end = nl > 0 && at(nl - 1) === 13 ? nl - 1 : nl;
-      // The line's last WRAP_PROBE bytes are base64, or the whole line is, of NARROW bytes at least (`fold -w 12`).
-      let i = end - 1;
-      while (i >= 0 && end - i <= WRAP_PROBE && BASE64_BYTE[at(i)] === 1) i--;
-      const whole = end - i > WRAP_PROBE || ((i < 0 || at(i) === 10) && end - i - 1 >= NARROW);
-      if (!whole) continue;
-      const start = Math.max(0, end - reach);
+    const take = (nl: number) => {
+      const start = Math.max(0, nl - reach);
       const stop = Math.min(n, nl + 1 + reach);
       if (from >= 0 && start <= to) to = stop;
       else {
@@ -102,6 +96,26 @@ export class WrappedScan<Tag> {
         from = start;
         to = stop;
       }
+    };
+    // The breaks whose probe reaches into `prev` (or before the start), byte by byte through `at`.
+    const near = prev.length + WRAP_PROBE + 2;
+    let nl = next(this.#from);
+    for (; nl >= 0 && nl < limit && nl < near; nl = next(nl + 1)) {
+      const end = nl > 0 && at(nl - 1) === 13 ? nl - 1 : nl;
+      // The line's last WRAP_PROBE bytes are base64, or the whole line is, of NARROW bytes at least (`fold -w 12`).
+      let i = end - 1;
+      while (i >= 0 && end - i <= WRAP_PROBE && BASE64_BYTE[at(i)] === 1) i--;
+      if (end - i > WRAP_PROBE || ((i < 0 || at(i) === 10) && end - i - 1 >= NARROW)) take(nl);
+    }
+    // The rest, in `data` alone (the same test on its bytes: the probe stays inside it), breaks found by a search of it.
+    const dataLimit = limit - prev.length;
+    for (let d = nl - prev.length; nl >= 0 && d < dataLimit; d = data.indexOf(10, d + 1)) {
+      if (d < 0) break;
+      const end = data[d - 1] === 13 ? d - 1 : d;
+      if (BASE64_BYTE[data[end - 1]!] !== 1) continue;
+      let i = end - 2;
+      while (end - i <= WRAP_PROBE && BASE64_BYTE[data[i]!] === 1) i--;
+      if (end - i > WRAP_PROBE || (data[i] === 10 && end - i - 1 >= NARROW)) take(d + prev.length);
     }
     flush();
     if (final) return;
