@@ -29,7 +29,8 @@ export interface Family {
   decode(text: string, alphabet: string): Buffer;
   /**
    * The bytes of a short run (`bytes` from `start` to `end`) if they are text: given up at the first
-   * byte that is not, faster than decoding it all and asking `stacked` (which it agrees with).
+   * byte that is not, faster than decoding it all and asking `stacked` (which it agrees with). Fewer
+   * than `minShort` characters from `start` are none (the scanner does not ask).
    */
   decodeText?(bytes: Uint8Array, start: number, end: number, alphabet: string): Buffer | undefined;
   /** Whether a long run starting `head`, read from `skip`, is routed (all are when absent). */
@@ -205,12 +206,14 @@ export class RunScanner {
       if (i - start >= minRun) {
         const head = bytes.toString('latin1', start, Math.min(i, start + 64));
         const lanes: Lane[] = [];
-        for (const alphabet of this.family.alphabets(head, this.delimited))
-          for (let skip = 0; skip < this.#skips(alphabet); skip++) {
+        for (const alphabet of this.family.alphabets(head, this.delimited)) {
+          const skips = this.#skips(alphabet);
+          for (let skip = 0; skip < skips; skip++) {
             if (this.family.accept && !this.family.accept(head, alphabet, skip)) continue;
             const sink = this.open(base + start + skip, alphabet);
             if (sink) lanes.push({ sink, alphabet, skip, rest: '' });
           }
+        }
         // Not accepted as encoded bytes: still routed if it decodes to text (base85 of a password looks less random).
         if (!lanes.length && i - start <= MAX_TEXT) {
           const routing = this.#short(bytes, start, i, base + start);
@@ -240,7 +243,10 @@ export class RunScanner {
     let texts: Array<{ offset: number; alphabet: string; decoded: Buffer }> | undefined;
     for (let a = 0; a < alphabets.length; a++) {
       const alphabet = alphabets[a]!;
-      for (let skip = 0; skip < this.#skips(alphabet); skip++) {
+      // Alignments whose decoding leaves fewer than minShort characters are not tried: decodeText gives them up (a
+      // run of 18 was asked five times, each a call through the family; most text's short runs are a few over minShort).
+      const skips = decodeText ? Math.min(this.#skips(alphabet), end - start - this.family.minShort + 1) : this.#skips(alphabet);
+      for (let skip = 0; skip < skips; skip++) {
         const decoded = decodeText ? decodeText(bytes, start + skip, end, alphabet) : this.family.decode(text.slice(skip), alphabet);
         if (decoded && stacked(decoded)) (texts ??= []).push({ offset: offset + skip, alphabet, decoded });
       }
