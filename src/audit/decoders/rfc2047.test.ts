@@ -41,6 +41,39 @@ describe('EncodedWords', () => {
   });
 });
 
+describe('EncodedWords, a chunk with no `?` (passed by unless a word it may go on is held)', () => {
+  const words = '=?utf-8?b?' + Buffer.from('Zugang: tok-').toString('base64') + '?=\r\n =?utf-8?q?12345_und_mehr?=';
+  const text = `Subject: a=b ${words}\r\n\r\nbody = text\r\n`;
+  const want = [{ at: text.indexOf('=?'), bytes: 'Zugang: tok-12345 und mehr' }];
+
+  /** The words of `text` cut at `cuts`. */
+  async function cutAt(cuts: number[]): Promise<Array<{ at: number; bytes: string }>> {
+    const out: Array<{ at: number; parts: Buffer[] }> = [];
+    const reader = new EncodedWords((at) => {
+      const run = { at, parts: [] as Buffer[] };
+      out.push(run);
+      return { write: (b) => void run.parts.push(Buffer.from(b)), end: () => undefined };
+    });
+    const bytes = Buffer.from(text, 'latin1');
+    const ends = [...cuts, bytes.length];
+    for (let k = 0, from = 0; k < ends.length; from = ends[k++]!) await reader.push(bytes.subarray(from, ends[k]));
+    await reader.end();
+    return out.map((r) => ({ at: r.at, bytes: Buffer.concat(r.parts).toString('latin1') }));
+  }
+
+  it('finds the words cut anywhere, and with a middle chunk holding no `?` (inside the encoded text, or a `=` before `?`)', async () => {
+    const open = text.indexOf('=?');
+    const close = text.lastIndexOf('?=');
+    for (let cut = 1; cut < text.length; cut++) expect(await cutAt([cut]), `cut at ${cut}`).toEqual(want);
+    // A chunk of the words' text with no `?` in it, between two that have: held, not passed by.
+    for (let a = open + 1; a < close; a++)
+      for (const b of [a + 1, a + 2, a + 5]) {
+        if (b >= close || text.slice(a, b).includes('?')) continue;
+        expect(await cutAt([a, b]), `cuts at ${a}, ${b}`).toEqual(want);
+      }
+  });
+});
+
 describe('real tools', { timeout: 60_000 }, () => {
   const py = (script: string) => (v: string) => tool('python3', ['-c', script], { value: v });
   const cases: Array<[string, (v: string) => Buffer]> = [

@@ -51,8 +51,9 @@ export class EncodedWords {
 
   async push(chunk: Uint8Array): Promise<void> {
     const fresh = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    // Most text has no `=?`: looked for natively, and the chunk passed by when it has none (and no carry waits).
-    if (!this.#carry.length && fresh.indexOf(OPENING) < 0) {
+    // Most text has no `=?`: looked for natively, and the chunk passed by when it has none (and no carry waits). A chunk
+    // with no `?` has none: one memchr, where the search for `=?` stopped at every `=` (two a line of code or config).
+    if (!this.#carry.length && (fresh.indexOf(0x3f) < 0 || fresh.indexOf(OPENING) < 0)) {
       this.#offset += chunk.length;
       if (fresh.at(-1) === 0x3d) this.#carry = Buffer.from('=');
       return;
