@@ -9,6 +9,7 @@
  * the chunk sizes; each place is read once (a window's context may overlap the next one's).
  */
 import { base85Line } from './runs-base85.js';
+import { Triggers } from './text-triggers.js';
 import type { Sink } from './types.js';
 
 /** Bytes before the first place and after the last that are rewritten with them: a value this long is read whole. */
@@ -47,14 +48,16 @@ export interface Notation {
   rewrite(window: Buffer): Buffer | undefined;
 }
 
-/** One notation's reading of the shared text: its needles' next hits, and where its last window ended. */
+/** One notation's reading of the shared text: where its needles are in this read, the next one to look at, and where its last window ended. */
 interface Reading {
   notation: Notation;
-  /** The needles as searched: a one-byte needle as its byte (Buffer.indexOf of a number is memchr, 2-4 times faster). */
-  search: Array<Buffer | number>;
-  hits: number[];
+  places: number[];
+  next: number;
   windowEnd: number;
 }
+
+/** The searches for a list of notations, made once (a text is read by a RewrittenText of its own, an archive holds thousands). */
+const TRIGGERS = new WeakMap<Notation[], Triggers>();
 
 /** The notations of one text, read over one carry (one copy of each chunk joined to the last one's end, not one each). */
 export class RewrittenText {
@@ -64,6 +67,8 @@ export class RewrittenText {
   #seen = 0;
   #offset = 0;
   readonly #readings: Reading[];
+  /** The needles of all the notations, found in one set of searches a read (`text-triggers.ts`). */
+  readonly #triggers: Triggers;
   /** The widest context of the notations: what each chunk's end waits for, and what the carry keeps before it. */
   readonly #context: number;
 
@@ -71,12 +76,9 @@ export class RewrittenText {
     notations: Notation[],
     readonly open: (offset: number, alphabet: string) => Sink | undefined,
   ) {
-    this.#readings = notations.map((notation) => ({
-      notation,
-      search: notation.needles.map((n) => (n.length === 1 ? n[0]! : n)),
-      hits: [],
-      windowEnd: 0,
-    }));
+    this.#readings = notations.map((notation) => ({ notation, places: [], next: 0, windowEnd: 0 }));
+    this.#triggers = TRIGGERS.get(notations) ?? new Triggers(notations.map((n) => n.needles));
+    TRIGGERS.set(notations, this.#triggers);
     this.#context = Math.max(...notations.map((n) => n.context ?? CONTEXT));
   }
 
@@ -112,7 +114,12 @@ export class RewrittenText {
   /** Reads the places of `b` from #seen up to its last CONTEXT bytes (all when `last`), keeping what the next chunk needs. */
   async #read(b: Buffer, base: number, last: boolean): Promise<void> {
     const limit = last ? b.length : Math.max(b.length - this.#context, 0);
-    for (const r of this.#readings) await this.#places(r, b, base, limit);
+    const places = this.#triggers.find(b, this.#seen, limit);
+    for (let i = 0; i < this.#readings.length; i++) {
+      const r = this.#readings[i]!;
+      [r.places, r.next] = [places[i]!, 0];
+      if (r.places.length) await this.#places(r, b, base);
+    }
     if (last) return;
     // The next chunk reads on from `limit`, with the context before it kept whole: a window begun there has all of its
     // context, though a window of this chunk may have held some of it (a value there may be routed twice, never cut).
@@ -121,19 +128,18 @@ export class RewrittenText {
     this.#seen = limit - kept;
   }
 
-  /** One notation's places in `b` from #seen to `limit`, each window of them rewritten and routed. */
-  async #places(r: Reading, b: Buffer, base: number, limit: number): Promise<void> {
+  /** One notation's places in `b` (from #seen to the read's limit), each window of them rewritten and routed. */
+  async #places(r: Reading, b: Buffer, base: number): Promise<void> {
     let from = this.#seen;
     r.windowEnd = 0;
-    r.hits = r.notation.needles.map(() => -2);
     for (;;) {
-      const first = next(r, b, from, limit);
+      const first = next(r, b, from);
       if (first < 0) return;
       let lastPlace = first;
-      let after = next(r, b, first + 1, limit);
+      let after = next(r, b, first + 1);
       while (after >= 0 && after - lastPlace < 2 * (r.notation.context ?? CONTEXT) && after - first < MAX_WINDOW) {
         lastPlace = after;
-        after = next(r, b, after + 1, limit);
+        after = next(r, b, after + 1);
       }
       const context = r.notation.context ?? CONTEXT;
       const start = Math.max(first - context, r.windowEnd, 0);
@@ -157,26 +163,16 @@ export class RewrittenText {
   }
 }
 
-/**
- * The first confirmed place of `r`'s notation in `b` from `from` to `limit`, or -1; each needle's next hit is kept
- * (`r.hits`, -1: none left in this read) so that a read is linear.
- */
-function next(r: Reading, b: Buffer, from: number, limit: number): number {
-  const needles = r.search;
-  for (;;) {
-    let best = -1;
-    let which = -1;
-    for (let i = 0; i < needles.length; i++) {
-      let at = r.hits[i]!;
-      if (at !== -1 && at < from) at = r.hits[i] = b.indexOf(needles[i]!, from);
-      if (at >= 0 && at < limit && (best < 0 || at < best)) [best, which] = [at, i];
-    }
-    if (best < 0) return -1;
+/** The first confirmed place of `r`'s notation in `b` from `from` on, or -1 (its places past `limit` were not taken). */
+function next(r: Reading, b: Buffer, from: number): number {
+  const places = r.places;
+  for (; r.next < places.length; r.next++) {
+    const at = places[r.next]!;
+    if (at < from) continue;
     // In a line an encoder wrote (a run the text's readers decode whole), a needle is the run's data: no notation's place.
-    if (r.notation.at(b, best) && !encodedLine(b, best) && !base85Line(b, best)) return best;
-    from = best + 1;
-    r.hits[which] = b.indexOf(needles[which]!, from);
+    if (r.notation.at(b, at) && !encodedLine(b, at) && !base85Line(b, at)) return at;
   }
+  return -1;
 }
 
 const GIT85 = new Set('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~');

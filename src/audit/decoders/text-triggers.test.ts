@@ -1,0 +1,79 @@
+// Property: the needles of every text notation are found where a Buffer.indexOf per needle finds them — each search
+// shared by several needles (a rare byte, a pair of common ones) checked at its hits — from any start to any limit,
+// at the text's first and last bytes, in text and in random bytes.
+import { describe, expect, it } from 'vitest';
+import { Triggers } from './text-triggers.js';
+import { ANSI_COLOURS } from './ansi-colours.js';
+import { DECIMAL_ESCAPES } from './decimal-escapes.js';
+import { LATEX_ESCAPES } from './latex-escapes.js';
+import { LITERAL_JOINS } from './literal-joins.js';
+import { META_NOTATION } from './meta-notation.js';
+import { MOJIBAKE } from './mojibake.js';
+import { OVERSTRIKE } from './overstrike.js';
+import { PACKET_DUMP } from './packet-dump.js';
+import { ROFF_GLYPHS } from './roff-glyphs.js';
+import { RTF_ESCAPES } from './rtf-escapes.js';
+import { SYSTEMD_ESCAPE } from './systemd-escape.js';
+import { TEXINFO_ESCAPES } from './texinfo-escapes.js';
+import { RFC2231 } from './rfc2231.js';
+import { WORD_DIFF_PORCELAIN } from './word-diff-porcelain.js';
+import { WRAPPED_WORDS } from './wrapped-words.js';
+import { WORD_DIFF } from './word-diff.js';
+import { seededPerTest } from '../../../test/support/random.js';
+
+const rand = seededPerTest(1);
+
+const NOTATIONS = [
+  LITERAL_JOINS,
+  DECIMAL_ESCAPES,
+  META_NOTATION,
+  RTF_ESCAPES,
+  PACKET_DUMP,
+  OVERSTRIKE,
+  WORD_DIFF,
+  MOJIBAKE,
+  SYSTEMD_ESCAPE,
+  ANSI_COLOURS,
+  LATEX_ESCAPES,
+  ROFF_GLYPHS,
+  TEXINFO_ESCAPES,
+  WRAPPED_WORDS,
+  WORD_DIFF_PORCELAIN,
+  RFC2231,
+];
+
+/** By notation, where a search per needle finds one, from `from` to before `limit`. */
+const bySearch = (needles: Buffer[][], b: Buffer, from: number, limit: number) =>
+  needles.map((list) => {
+    const at = new Set<number>();
+    for (const n of list) for (let i = b.indexOf(n, from); i >= 0 && i < limit; i = b.indexOf(n, i + 1)) at.add(i);
+    return [...at].sort((x, y) => x - y);
+  });
+
+describe('text triggers', () => {
+  it(`every notation's needles, planted anywhere in text or random bytes, as a search per needle finds them (seed ${rand.seed})`, () => {
+    const needles = NOTATIONS.map((n) => n.needles);
+    const all = needles.flat();
+    const triggers = new Triggers(needles);
+    const differ: string[] = [];
+    for (let round = 0; round < 1500; round++) {
+      const length = rand.int(1, 64) + (round % 5 === 0 ? 2000 : 0);
+      const b = round % 3 === 0 ? rand.bytes(length) : Buffer.from(rand.chars('ab \n\r\t"\'\\{}[]-+~@*0x=M.c', length), 'latin1');
+      // Planted at the ends, anywhere, over one another; the read's start and limit at one of them too.
+      const planted = [0];
+      for (let n = rand.int(0, 6); n > 0; n--) {
+        const needle = rand.pick(all);
+        const where = rand.pick([0, 1, length - needle.length, length - needle.length + 1, length - 1, rand.int(length)]);
+        if (where >= 0 && where < length) planted.push(where);
+        if (where >= 0 && where < length) needle.copy(b, where, 0, Math.min(needle.length, length - where));
+      }
+      const from = rand.pick([0, rand.pick(planted), rand.int(length)]);
+      const limit = Math.max(from, rand.pick([length, rand.pick(planted), rand.pick(planted) + 1, rand.int(from, length + 1)]));
+      const got = triggers.find(b, from, limit);
+      const want = bySearch(needles, b, from, limit);
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        differ.push(`${b.toString('hex')} [${from}, ${limit}): ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
+    }
+    expect(differ.slice(0, 3)).toEqual([]);
+  });
+});
