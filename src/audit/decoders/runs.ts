@@ -30,7 +30,7 @@ import { SYSTEMD_ESCAPE } from './systemd-escape.js';
 import { TEXINFO_ESCAPES } from './texinfo-escapes.js';
 import { RFC2231 } from './rfc2231.js';
 import { WORD_DIFF_PORCELAIN } from './word-diff-porcelain.js';
-import { WRAPPED_WORDS } from './wrapped-words.js';
+import { wrappedWords } from './wrapped-words.js';
 import { RewrittenText } from './text-rewrite.js';
 import { WORD_DIFF } from './word-diff.js';
 import { isMangledSymbol, isWords } from './symbols.js';
@@ -119,8 +119,11 @@ const BASE64: Family = {
  * characters, `run-escapes.ts`), the base85 family (in text only: in binary content printable
  * stretches that long are chance), and the formats that announce themselves.
  */
-/** The text notations a copy is rewritten for (`text-rewrite.ts`), in the order they are read. */
-const NOTATIONS = [
+/**
+ * The text notations a copy is rewritten for (`text-rewrite.ts`), in the order they are read: new for each text, as
+ * wrapped-words' keeps what it last looked through (one reading's, never another text's read at once).
+ */
+const notations = () => [
   LITERAL_JOINS,
   DECIMAL_ESCAPES,
   META_NOTATION,
@@ -134,12 +137,12 @@ const NOTATIONS = [
   LATEX_ESCAPES,
   ROFF_GLYPHS,
   TEXINFO_ESCAPES,
-  WRAPPED_WORDS,
+  wrappedWords(),
   WORD_DIFF_PORCELAIN,
   RFC2231,
 ];
 /** The labels of their copies (`!(wrapped text at N)`): a copy of text, not a decoding of it. */
-export const NOTATION_LABELS: ReadonlySet<string> = new Set(NOTATIONS.map((n) => n.label));
+export const NOTATION_LABELS: ReadonlySet<string> = new Set(notations().map((n) => n.label));
 
 export class EncodedRuns {
   readonly #base64: RunScanner;
@@ -171,7 +174,7 @@ export class EncodedRuns {
     this.#base64 = new RunScanner(BASE64, open, delimited);
     this.#anchored = new AnchoredRuns(open);
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
-    const rewritten = () => new RewrittenText(NOTATIONS, open);
+    const rewritten = () => new RewrittenText(notations(), open);
     this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];
     this.#java = new JavaArrays(open);
   }

@@ -9,6 +9,7 @@
 // key, kept as usage.txt in an image (red team round 11).
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
+import { wrappedWords } from './wrapped-words.js';
 import { CHUNKS, expectNoneRead, expectReadBack, python, rewritten, tool } from './text-rewrite.testing.js';
 
 const rand = seededPerTest(1111);
@@ -193,5 +194,27 @@ for i, v in enumerate(values):
     }
     expect(cut).toBeGreaterThan(36);
     expect(missed).toEqual([]);
+  });
+});
+
+describe(`wrapped text: what a reading keeps is the bytes' own (seed ${rand.seed})`, () => {
+  const b64 = (n: number) => rand.chars(`${LETTERS}+/`, n);
+  const [line1, line2] = [b64(64), b64(64)];
+  // The same two indented lines of one base64 alphabet: a YAML block (a lesser indentation after it) is an encoder's; a
+  // key Text::Wrap cut that goes on at the same indentation with words is a cut (a place at the second line's break).
+  const block = `data:\n    ${line1}\n    ${line2}\nkind: Secret\n`;
+  const key = `key:\n    ${line1}\n    ${line2}\n    ${b64(20)} and then words\n`;
+  const breakOf = (text: string, n: number) => text.split('\n', n).join('\n').length;
+
+  it('a buffer written over (a pool used again) with a cut key after a YAML block at the same offsets: the key is a place', () => {
+    const notation = wrappedWords();
+    expect(notation.at(Buffer.from(key), breakOf(key, 3))).toBe(true);
+    const pooled = Buffer.alloc(key.length + 16, 0x0a);
+    pooled.write(block);
+    expect(notation.at(pooled, breakOf(block, 2))).toBe(false);
+    expect(notation.at(pooled, breakOf(block, 3))).toBe(false);
+    // Before: the block's verdict, kept for the same buffer object, answered for the key's second line.
+    pooled.fill(0x0a).write(key);
+    expect(notation.at(pooled, breakOf(key, 3))).toBe(true);
   });
 });

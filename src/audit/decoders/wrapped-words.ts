@@ -119,7 +119,7 @@ function column(b: Uint8Array, e: number, nl: number): boolean {
  * or base64's after its indentation — of one alphabet (standard `+/` or URL-safe `-_`, never both) with `=` only as the
  * padding at its end. A key of `+/=-_` cut by a wrapper (argparse's help breaks it at its hyphens) is no encoder's.
  */
-function encoded(b: Uint8Array, start: number, e: number): boolean {
+function encoded(b: Buffer, start: number, e: number): boolean {
   let bare = true;
   for (let k = start; k < e && bare; k++) bare = b[k]! > 0x20 && b[k]! < 0x7f;
   if (bare) return true;
@@ -143,23 +143,41 @@ function encoded(b: Uint8Array, start: number, e: number): boolean {
 const RUN = 16;
 
 /**
+ * The last run `encoderLine` looked through in one reading: its lines' starts from `from` to `to`, its verdict, and the
+ * bytes the verdict was read from (`bytes`, from `from`). A line in it is answered from it only when the text there holds
+ * those bytes still: a buffer written over (a pool's, used again) or another text's at the same offsets is read anew.
+ */
+interface Run {
+  from: number;
+  to: number;
+  verdict: boolean;
+  bytes: Buffer;
+}
+
+/**
  * Whether the line from `start` to `e` (its break at `nl`) is an encoder's: `encoded`, and when indented, the lines at
  * its indentation that follow it are base64 up to a lesser indentation, a blank line or RUN lines on — a wrapper that
  * cut a key of one base64 alphabet (textwrap breaks a URL-safe key or a JWT at its hyphens, Perl's Text::Wrap puts a
  * key on lines of its own) goes on at the same indentation with the text that followed the key; a YAML block of base64
  * ends at a lesser one.
  */
-function encoderLine(b: Uint8Array, start: number, e: number, nl: number): boolean {
+function encoderLine(b: Buffer, start: number, e: number, nl: number, run: Run): boolean {
   if (!encoded(b, start, e)) return false;
   if (!isBlank(b[start])) return true;
   // The lines of one run share its verdict: each line of a YAML block looked RUN lines on made a block's read 9 times slower.
-  if (run.b === b && start >= run.from && start < run.to) return run.verdict;
+  // Answered from the run only when the bytes from this line to the last one looked at are those it was read from.
+  const held = run.from + run.bytes.length;
+  if (start >= run.from && start < run.to && held <= b.length && b.compare(run.bytes, start - run.from, run.bytes.length, start, held) === 0)
+    return run.verdict;
   let indent = 0;
   while (isBlank(b[start + indent])) indent++;
   let from = nl + 1;
   let verdict = true;
+  // Where the bytes the verdict was read from end: the last line looked at, or the text's end.
+  let read = Math.min(from, b.length);
   for (let k = 0; k < RUN && from < b.length; k++) {
     const next = b.indexOf(0x0a, from);
+    read = next < 0 ? b.length : next + 1;
     if (next < 0) break;
     const to = b[next - 1] === 0x0d ? next - 1 : next;
     let i = 0;
@@ -171,12 +189,9 @@ function encoderLine(b: Uint8Array, start: number, e: number, nl: number): boole
     }
     from = next + 1;
   }
-  Object.assign(run, { b, from: start, to: from, verdict });
+  Object.assign(run, { from: start, to: from, verdict, bytes: Buffer.from(b.subarray(start, read)) });
   return verdict;
 }
-
-/** The last run `encoderLine` looked through: its lines' starts from `from` to `to` in `b`, and its verdict. */
-const run: { b?: Uint8Array; from: number; to: number; verdict: boolean } = { from: 0, to: 0, verdict: true };
 
 /** Lines of a paragraph before a cut that must be no longer than its line (`widest`). */
 const PARAGRAPH = 8;
@@ -234,37 +249,48 @@ function records(b: Uint8Array, start: number, j: number): boolean {
   return true;
 }
 
-export const WRAPPED_WORDS: Notation = {
-  label: 'wrapped text',
-  needles: [Buffer.from('\n')],
-  at(b, nl) {
-    const e = lineEnd(b, nl);
-    if (e < NARROW || !tokens(b, e - NARROW, e)) return false;
-    const start = lineStart(b, e);
-    // A line of printable ASCII but blanks from its first column, or of base64's after an indentation, is an encoder's
-    // (base64, base32, z85 wrapped at 76; a YAML block of base64), read by the encoded runs.
-    // A line ending in `\` is continued (TOML, shell, C, a YAML double-quoted string): the escape scan reads it, and a
-    // copy joined here holds `\` before the next line's text, read as another escape — the copy's finding then stood
-    // for the text's (mostPrecise keeps the deeper path when the two findings' escape families differ).
-    const j = tokens(b, e - PROBE, e) && b[e - 1] !== 0x5c ? continuation(b, nl) : -1;
-    const cut = j >= 0 && tokens(b, j, j + PROBE) && !encoderLine(b, start, e, nl) && widest(b, start, e, nl) && !records(b, start, j);
-    return (cut || column(b, e, nl)) && textAround(b, nl, false);
-  },
-  rewrite(w) {
-    const out = Buffer.allocUnsafe(w.length);
-    let n = 0;
-    let joined = false;
-    let from = 0;
-    for (let nl = w.indexOf(0x0a); nl >= 0; nl = w.indexOf(0x0a, nl + 1)) {
-      const e = lineEnd(w, nl);
-      const j = e < 0 ? -1 : continuation(w, nl);
-      if (j < 0) continue;
-      n += w.copy(out, n, from, e);
-      from = j;
-      joined = true;
-    }
-    if (!joined) return undefined;
-    n += w.copy(out, n, from);
-    return out.subarray(0, n);
-  },
-};
+/**
+ * The notation, for one reading (`runs.ts` makes one for each text's RewrittenText): `encoderLine`'s last run is its own,
+ * not shared by the texts read at once (a layer's file while a nested content streams).
+ */
+export function wrappedWords(): Notation {
+  const run: Run = { from: 0, to: 0, verdict: true, bytes: Buffer.alloc(0) };
+  return {
+    label: 'wrapped text',
+    needles: [Buffer.from('\n')],
+    at(b, nl) {
+      const e = lineEnd(b, nl);
+      // A line's last byte is no token's in most text (code ends in ; ) { , prose in a word after a blank): told at once.
+      if (e < NARROW || !TOKEN[b[e - 1]!] || !tokens(b, e - NARROW, e)) return false;
+      const start = lineStart(b, e);
+      // A line of printable ASCII but blanks from its first column, or of base64's after an indentation, is an encoder's
+      // (base64, base32, z85 wrapped at 76; a YAML block of base64), read by the encoded runs.
+      // A line ending in `\` is continued (TOML, shell, C, a YAML double-quoted string): the escape scan reads it, and a
+      // copy joined here holds `\` before the next line's text, read as another escape — the copy's finding then stood
+      // for the text's (mostPrecise keeps the deeper path when the two findings' escape families differ).
+      const j = tokens(b, e - PROBE, e) && b[e - 1] !== 0x5c ? continuation(b, nl) : -1;
+      const cut = j >= 0 && tokens(b, j, j + PROBE) && !encoderLine(b, start, e, nl, run) && widest(b, start, e, nl) && !records(b, start, j);
+      return (cut || column(b, e, nl)) && textAround(b, nl, false);
+    },
+    rewrite(w) {
+      const out = Buffer.allocUnsafe(w.length);
+      let n = 0;
+      let joined = false;
+      let from = 0;
+      for (let nl = w.indexOf(0x0a); nl >= 0; nl = w.indexOf(0x0a, nl + 1)) {
+        const e = lineEnd(w, nl);
+        const j = e < 0 ? -1 : continuation(w, nl);
+        if (j < 0) continue;
+        n += w.copy(out, n, from, e);
+        from = j;
+        joined = true;
+      }
+      if (!joined) return undefined;
+      n += w.copy(out, n, from);
+      return out.subarray(0, n);
+    },
+  };
+}
+
+/** One reading's notation, for the notation's own tests and a label. */
+export const WRAPPED_WORDS: Notation = wrappedWords();
