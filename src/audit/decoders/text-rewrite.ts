@@ -56,8 +56,11 @@ interface Reading {
   windowEnd: number;
 }
 
-/** The searches for a list of notations, made once (a text is read by a RewrittenText of its own, an archive holds thousands). */
-const TRIGGERS = new WeakMap<Notation[], Triggers>();
+/**
+ * The searches for the needles of a list of notations, made once (each text has a RewrittenText and notations of its
+ * own, an archive thousands of texts), by the needles' bytes.
+ */
+const TRIGGERS = new Map<string, Triggers>();
 
 /** The notations of one text, read over one carry (one copy of each chunk joined to the last one's end, not one each). */
 export class RewrittenText {
@@ -77,8 +80,10 @@ export class RewrittenText {
     readonly open: (offset: number, alphabet: string) => Sink | undefined,
   ) {
     this.#readings = notations.map((notation) => ({ notation, places: [], next: 0, windowEnd: 0 }));
-    this.#triggers = TRIGGERS.get(notations) ?? new Triggers(notations.map((n) => n.needles));
-    TRIGGERS.set(notations, this.#triggers);
+    const needles = notations.map((n) => n.needles);
+    const key = needles.map((list) => list.map((b) => b.toString('latin1')).join('\0')).join('\x01');
+    this.#triggers = TRIGGERS.get(key) ?? new Triggers(needles);
+    TRIGGERS.set(key, this.#triggers);
     this.#context = Math.max(...notations.map((n) => n.context ?? CONTEXT));
   }
 
