@@ -7,13 +7,16 @@
  * with no word. Here the frames are walked in JS (header, block headers, checksum: no decoding),
  * each data frame handed whole to a fresh Node decoder, its output continuing the one before it,
  * skippable frames passed over; a frame that needs a dictionary is named, not mistaken for damage.
+ * A frame is bounded by its output, not by the window it declares (buildah's zstd:chunked declares
+ * 32 MiB for a 3 MB file: its decoder touches 3 MB), and cut once past the bound; after a frame
+ * passed over or cut, the frames that follow are never joined to the content before it.
  */
 import type * as zlib from 'node:zlib';
 import { errorText, type DecodeEnv, type Decoding } from './types.js';
 
-/** One step of the walk: a data frame's start (its dictionary id, 0 for none; its window), its bytes, its end; a skippable frame; bytes that are no frame. */
+/** One step of the walk: a data frame's start (its offset; its dictionary id, 0 for none; its window), its bytes, its end; a skippable frame; bytes that are no frame. */
 export type Piece =
-  | { kind: 'start'; dictionary: number; window: number }
+  | { kind: 'start'; offset: number; dictionary: number; window: number }
   | { kind: 'data'; bytes: Uint8Array }
   | { kind: 'end' }
   | { kind: 'skip' }
@@ -36,6 +39,9 @@ export class FrameWalker {
   #last = false;
   #checksum = false;
   #offset = 0;
+  /** Where the byte last gathered ends, and where the frame being read began. */
+  #at = 0;
+  #frameStart = 0;
 
   /** True between a frame's first byte and its end (a stream that ends here was cut short). */
   get inside(): boolean {
@@ -55,6 +61,7 @@ export class FrameWalker {
         continue;
       }
       this.#head.push(chunk[i++]!);
+      this.#at = this.#offset + i;
       this.#header(out);
       if ((this.#want as string) === 'junk') out.push({ kind: 'junk', offset: this.#offset + i - 1 });
     }
@@ -85,6 +92,7 @@ export class FrameWalker {
         this.#head = [];
         if (m === MAGIC) {
           this.#frameHead = [...h];
+          this.#frameStart = this.#at - 4;
           this.#want = 'frame';
         } else this.#want = isSkippable(m) ? 'skipsize' : 'junk';
         return;
@@ -114,7 +122,7 @@ export class FrameWalker {
         const window = single ? fcs : 2 ** (10 + (h[1]! >> 3)) * (1 + (h[1]! & 7) / 8);
         this.#checksum = (d & 0x04) !== 0;
         this.#head = [];
-        out.push({ kind: 'start', dictionary, window }, { kind: 'data', bytes: Uint8Array.from([...this.#frameHead, ...h]) });
+        out.push({ kind: 'start', offset: this.#frameStart, dictionary, window }, { kind: 'data', bytes: Uint8Array.from([...this.#frameHead, ...h]) });
         this.#want = 'block';
         return;
       }
@@ -146,29 +154,60 @@ const drained = (s: zlib.ZstdDecompress) =>
     s.on('close', done);
   });
 
-/** Thrown, once the other frames are read, for a frame passed over: one that needs a dictionary, or a window above the bound. */
+/** Thrown where a frame was passed over or cut short (`zstdFrames`): the content ends there. */
 export class UnreadFrame extends Error {}
+
+/** A frame passed over or cut short, and why: the content before it ends there. */
+export interface Gap {
+  gap: string;
+}
+/** The first data frame after a gap starts at `resume` in the stream: its output is another content, never joined to the one before the gap. */
+export interface Resume {
+  resume: number;
+}
+
+export interface FrameOptions {
+  /** Read one data frame (a stream found inside other bytes): the frames after it are found there too. */
+  oneFrame?: boolean;
+  /**
+   * A frame declaring a larger window is read up to this much output, then cut (a gap): a match can never reach back
+   * past the frame's start, so until then the decoder holds no more than it gave; past it, a match may reach farther.
+   */
+  maxWindow?: number;
+  /** A frame declaring a larger window is passed over (a gap): its decoder refuses it (`ZSTD_d_windowLogMax`). */
+  maxDeclared?: number;
+}
 
 const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
 
+/** Why a frame is passed over whole, or undefined when it is read. */
+function passedOver(p: { dictionary: number; window: number }, maxDeclared: number): string | undefined {
+  if (p.dictionary) return `a zstd frame compressed with a dictionary (id ${p.dictionary}) Hoist does not have`;
+  if (p.window > maxDeclared)
+    return `a zstd frame with a ${mib(p.window)} window (zstd --long=28 or more), above the ${mib(maxDeclared)} a zstd decoder takes by default`;
+  return undefined;
+}
+
 /**
- * The content of every frame of a zstd stream, in order: each data frame through its own decoder (`decoder()`),
- * skippable frames passed over. Bytes that are no frame after at least one frame end the stream (trailing bytes);
- * before any, or a stream cut inside a frame, throw. Frames that need a dictionary, or a window above `maxWindow`
- * (`zstd --long` or `--ultra` on a stream), are passed over and named (`UnreadFrame`) after the rest are read.
+ * The output of every frame of a zstd stream, in order: each data frame through its own decoder (`decoder()`), skippable
+ * frames passed over. Bytes that are no frame after at least one frame end the stream (trailing bytes); before any, or a
+ * stream cut inside a frame, throw. A frame that needs a dictionary, or declares a window above `maxDeclared`, is passed
+ * over; one declaring a window above `maxWindow` is cut once its output passes `maxWindow` (`zstd --long`, `--ultra`):
+ * each gives a Gap, and the frames after it a Resume first — what follows a gap is never glued to what came before it
+ * (a tar reader would read the next file's header as the previous file's bytes, and name a value at a wrong path).
  */
-export async function* zstdFrames(
+export async function* frameOutputs(
   source: AsyncIterable<Uint8Array>,
   decoder: () => zlib.ZstdDecompress,
-  { oneFrame = false, maxWindow = Infinity } = {},
-): AsyncGenerator<Buffer> {
+  { oneFrame = false, maxWindow = Infinity, maxDeclared = Infinity }: FrameOptions = {},
+): AsyncGenerator<Buffer | Gap | Resume> {
   const walker = new FrameWalker();
   const pieces = (async function* () {
     for await (const chunk of source) yield* walker.split(chunk);
     if (walker.inside) throw new Error('the stream ends inside a frame (truncated)');
   })();
   let frames = 0;
-  let unread: string | undefined;
+  let gap = false;
   for (;;) {
     let next = await pieces.next();
     while (!next.done && next.value.kind === 'skip') next = await pieces.next();
@@ -180,44 +219,74 @@ export async function* zstdFrames(
     }
     if (piece.kind !== 'start') throw new Error('the zstd frame walk lost its place');
     frames++;
-    if (piece.dictionary || piece.window > maxWindow) {
-      unread ??= piece.dictionary
-        ? `a zstd frame compressed with a dictionary (id ${piece.dictionary}) Hoist does not have`
-        : `a zstd frame with a ${mib(piece.window)} window (zstd --long or --ultra), above the audit's ${mib(maxWindow)} memory bound`;
+    const why = passedOver(piece, maxDeclared);
+    if (why) {
       for (let p = await pieces.next(); !p.done && p.value.kind !== 'end'; p = await pieces.next());
-      continue;
+      gap = true;
+      yield { gap: why };
+    } else {
+      if (gap) yield { resume: piece.offset };
+      gap = false;
+      const bound = piece.window > maxWindow ? maxWindow : Infinity;
+      gap = yield* frameOutput(pieces, decoder(), bound);
+      if (gap)
+        yield {
+          gap: `the rest of a zstd frame with a ${mib(piece.window)} window (zstd --long or --ultra) after its first ${mib(bound)}, where its matches may reach farther back than the audit's ${mib(maxWindow)} memory bound`,
+        };
     }
-    const inner = decoder();
-    const feed = (async () => {
-      for (;;) {
-        const n = await pieces.next();
-        if (n.done) throw new Error('the stream ends inside a frame (truncated)');
-        if (n.value.kind === 'end') break;
-        if (n.value.kind !== 'data' || inner.destroyed) continue;
-        if (!inner.write(n.value.bytes)) await drained(inner);
-      }
-      inner.end();
-    })();
-    feed.catch((e: unknown) => inner.destroy(e instanceof Error ? e : new Error(errorText(e))));
-    try {
-      for await (const out of inner as AsyncIterable<Buffer>) yield out;
-    } finally {
-      inner.destroy();
-    }
-    await feed;
     if (oneFrame) break;
   }
-  if (unread) throw new UnreadFrame(unread);
+}
+
+/** One data frame's output: its pieces (up to its end) fed to `inner`, cut after `bound` bytes (true), the frame's rest passed over. */
+async function* frameOutput(pieces: AsyncGenerator<Piece>, inner: zlib.ZstdDecompress, bound: number): AsyncGenerator<Buffer, boolean> {
+  const feed = (async () => {
+    for (;;) {
+      const n = await pieces.next();
+      if (n.done) throw new Error('the stream ends inside a frame (truncated)');
+      if (n.value.kind === 'end') break;
+      if (n.value.kind !== 'data' || inner.destroyed) continue;
+      if (!inner.write(n.value.bytes)) await drained(inner);
+    }
+    if (!inner.destroyed) inner.end();
+  })();
+  feed.catch((e: unknown) => inner.destroy(e instanceof Error ? e : new Error(errorText(e))));
+  let out = 0;
+  let cut = false;
+  try {
+    for await (const chunk of inner as AsyncIterable<Buffer>) {
+      cut = out + chunk.length > bound;
+      if (bound > out) yield cut ? chunk.subarray(0, bound - out) : chunk;
+      if (cut) break;
+      out += chunk.length;
+    }
+  } finally {
+    inner.destroy();
+  }
+  await feed;
+  return cut;
+}
+
+/** Every frame's output, as one content for a layer's tar: a gap ends it (`UnreadFrame`), the frames after it unread. */
+export async function* zstdFrames(source: AsyncIterable<Uint8Array>, decoder: () => zlib.ZstdDecompress, options: FrameOptions = {}): AsyncGenerator<Buffer> {
+  for await (const o of frameOutputs(source, decoder, options)) {
+    if (Buffer.isBuffer(o)) yield o;
+    else if ('gap' in o) throw new UnreadFrame(o.gap);
+  }
 }
 
 /**
  * A zstd content of a layer's file as a Decoding: fed chunk by chunk (each taken by the walk before the next is
- * accepted), written to one sink, each output chunk allowed first. A stream found inside other bytes (`env.trial`)
- * is read one frame: the frames after it are found there too (a squashfs image's blocks, one frame each), and
- * each read to the end would read the image's tail once per block.
+ * accepted), written to one sink, each output chunk allowed first. After a frame passed over or cut short, the frames
+ * that follow are another content, `path@offset!` (offset: the next frame's, in the stream), each gap named where it ends
+ * its content. A stream found inside other bytes (`env.trial`) is read one frame: the frames after it are found there
+ * too (a squashfs image's blocks, one frame each), and each read to the end would read the image's tail once per block.
  */
-export function zstdDecoding(env: DecodeEnv, decoder: () => zlib.ZstdDecompress, maxWindow: number): Decoding {
-  const sink = env.open();
+export function zstdDecoding(env: DecodeEnv, decoder: () => zlib.ZstdDecompress, options: Omit<FrameOptions, 'oneFrame'>): Decoding {
+  let sink = env.open();
+  let at = env.path;
+  let cut = false;
+  const gaps: Array<{ what: string; at: string }> = [];
   const queue: Uint8Array[] = [];
   let wake: (() => void) | undefined;
   let taken: (() => void) | undefined;
@@ -238,10 +307,20 @@ export function zstdDecoding(env: DecodeEnv, decoder: () => zlib.ZstdDecompress,
   })();
   const pump = (async () => {
     try {
-      for await (const chunk of zstdFrames(source, decoder, { oneFrame: env.trial, maxWindow })) {
-        if (!env.allow(chunk.length)) break;
-        out += chunk.length;
-        await sink.write(chunk);
+      for await (const o of frameOutputs(source, decoder, { ...options, oneFrame: env.trial })) {
+        if (Buffer.isBuffer(o)) {
+          if (!env.allow(o.length)) break;
+          out += o.length;
+          await sink.write(o);
+        } else if ('gap' in o) {
+          if (!cut) gaps.push({ what: o.gap, at });
+          cut = true;
+        } else {
+          await sink.end();
+          at = `${env.path}@${o.resume}`;
+          sink = env.openAt(`${at}!`);
+          cut = false;
+        }
       }
     } catch (e) {
       failure = e;
@@ -251,6 +330,7 @@ export function zstdDecoding(env: DecodeEnv, decoder: () => zlib.ZstdDecompress,
       await sink.end();
     }
   })();
+  const tell = (what: string, where: string) => (where === env.path ? env.limit(what) : env.limit(what, where));
   return {
     get finished() {
       return done;
@@ -270,8 +350,9 @@ export function zstdDecoding(env: DecodeEnv, decoder: () => zlib.ZstdDecompress,
       wake = undefined;
       w?.();
       await pump;
-      if (failure === undefined || env.stopped || (env.trial && out <= fed)) return;
-      env.limit(failure instanceof UnreadFrame ? `${failure.message}: not audited` : `a damaged zstd stream (${errorText(failure)}): the rest is not audited`);
+      if (env.stopped || (env.trial && out <= fed)) return;
+      for (const g of gaps) tell(`${g.what}: not audited`, g.at);
+      if (failure !== undefined) tell(`a damaged zstd stream (${errorText(failure)}): the rest is not audited`, at);
     },
   };
 }
