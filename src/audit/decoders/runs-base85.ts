@@ -217,10 +217,14 @@ const runLine = (b: Uint8Array, start: number, end: number, table: Uint8Array) =
  * alphabet holds `"` `'` `\` `@`, so a text notation meets its needles there (a line ending in a backslash one line in
  * 85, `@@`, `\'e9`), and its copy breaks the run the readers of the text decode whole: a clean a85encode(adobe=True) of a
  * gzip was named, one draw in 20, as a damaged deflate stream at `(joined literals at 0)!(ascii85 at 2)`, `(RTF escapes
- * at 0)!…`, `(Texinfo escapes at 0)!…`. No line a person writes is 40 characters without a blank and random that way.
+ * at 0)!…`, `(Texinfo escapes at 0)!…`. No line a person writes is 40 characters without a blank and random that way but
+ * one quoted literal (a random password of 40 characters in a .po's `"…"` line passed for an encoder's one time in 56).
  */
 export function base85Line(b: Uint8Array, at: number): boolean {
   const [start, end] = lineAt(b, at);
+  // One quoted literal on a line is a writer's piece (`"…"⏎"…"` of a .po file or C source), however random the value in it.
+  const quote = b[start];
+  if ((quote === 0x22 || quote === 0x27) && b[end - 1] === quote && end - start > 1) return false;
   if (end - start >= MIN_LINE) return LINE_TABLES.some((t) => runLine(b, start, end, t));
   const raw = lineStart(Buffer.from(b.buffer, b.byteOffset, b.length), at);
   if (raw < 2) return false;
