@@ -138,3 +138,14 @@ describe.skipIf(!has('zstd'))('zstd frames bounded by their output, never joined
     expect(leaks(await auditFiles({ 'var/log/app.log.zst': blob }))).toEqual([leakAt(`var/log/app.log.zst@${first.length + long.length}!`)]);
   });
 });
+
+describe.skipIf(!has('zstd'))('a zstd stream found inside other bytes (one frame read)', () => {
+  it(`a frame declaring 32 or 64 MiB after 777 random bytes is read and its value found at @777! (the old bound passed it over with no word); the clean twin passes (seed ${rand.seed})`, async () => {
+    const body = (v: string) => Buffer.concat([noise(3_000_000), Buffer.from(`\nAPI_TOKEN=${v}\n`)]);
+    for (const args of [['--zstd=wlog=25'], ['--long=26']]) {
+      const file = (v: string) => Buffer.concat([rand.bytes(777), zst(body(v), args), rand.bytes(333)]);
+      expect(await auditFiles({ 'opt/app/data.bin': file(SECRET) }), args.join(' ')).toEqual([leakAt('opt/app/data.bin@777!')]);
+      expect(await auditFiles({ 'opt/app/data.bin': file('nothing-to-see-here-at-all') }), args.join(' ')).toEqual([]);
+    }
+  }, 60_000);
+});
