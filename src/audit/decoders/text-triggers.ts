@@ -84,6 +84,13 @@ export class Triggers {
     const out: number[][] = Array.from({ length: this.#count }, () => []);
     const searched = new Uint8Array(this.#count);
     for (const { what, entries, least, most } of this.#searches) {
+      if (entries.length === 1 && entries[0]!.whole) {
+        // One notation's whole needle (wrapped-words' line break: every line of a text): its hits are its places.
+        const places = out[entries[0]!.notation]!;
+        for (let p = b.indexOf(what, from); p >= 0 && p < limit; p = b.indexOf(what, p + 1)) places.push(p);
+        searched[entries[0]!.notation]!++;
+        continue;
+      }
       for (let p = b.indexOf(what, from + least); p >= 0 && p - most < limit; p = b.indexOf(what, p + 1)) {
         for (let e = 0; e < entries.length; e++) {
           const { notation, needle, offset, whole } = entries[e]!;
