@@ -186,18 +186,29 @@ function textOf(bytes: Uint8Array, start: number, end: number, alphabet: Int8Arr
 const LINE_TABLES = [tableOf(B85), tableOf(Z85), tableOf(A85, 'z')];
 const MIN_LINE = 40;
 
-const lineStart = (b: Buffer, at: number) => (at > 0 ? b.lastIndexOf(0x0a, at - 1) + 1 : 0);
+/** How far from a place its line is looked at either way: an encoder's line is judged by this much of it (a line of a MiB cost a MiB a place). */
+const REACH = 96;
 
-/** The line holding `at` (the one a line break at `at` ends), its CR and Adobe's `<~` `~>` left out: [start, end). */
-function lineAt(b: Uint8Array, at: number): [number, number] {
-  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
-  let start = lineStart(buf, at);
-  let end = buf.indexOf(0x0a, at);
-  if (end < 0) end = b.length;
+/** Where the line holding `at` begins, REACH bytes back at most. */
+function lineStart(b: Uint8Array, at: number): number {
+  let i = at;
+  while (i > 0 && at - i < REACH && b[i - 1] !== 0x0a) i--;
+  return i;
+}
+
+/**
+ * The line holding `at` (the one a line break at `at` ends), REACH bytes either side of `at` at most, its CR and Adobe's
+ * `<~` `~>` left out: [start, end), and whether both its ends are the line's own.
+ */
+function lineAt(b: Uint8Array, at: number): [number, number, boolean] {
+  let start = lineStart(b, at);
+  let end = at;
+  while (end < b.length && end - at < REACH && b[end] !== 0x0a) end++;
+  const whole = (start === 0 || b[start - 1] === 0x0a) && (end === b.length || b[end] === 0x0a);
   if (end > start && b[end - 1] === 0x0d) end--;
   if (b[start] === 0x3c && b[start + 1] === 0x7e) start += 2;
   if (end - start >= 2 && b[end - 2] === 0x7e && b[end - 1] === 0x3e) end -= 2;
-  return [start, end];
+  return [start, end, whole];
 }
 
 /** Whether b[start, end) is all characters of `table` (no blank). */
@@ -221,13 +232,13 @@ const runLine = (b: Uint8Array, start: number, end: number, table: Uint8Array) =
  * one quoted literal (a random password of 40 characters in a .po's `"…"` line passed for an encoder's one time in 56).
  */
 export function base85Line(b: Uint8Array, at: number): boolean {
-  const [start, end] = lineAt(b, at);
+  const [start, end, whole] = lineAt(b, at);
   // One quoted literal on a line is a writer's piece (`"…"⏎"…"` of a .po file or C source), however random the value in it.
   const quote = b[start];
-  if ((quote === 0x22 || quote === 0x27) && b[end - 1] === quote && end - start > 1) return false;
+  if (whole && (quote === 0x22 || quote === 0x27) && b[end - 1] === quote && end - start > 1) return false;
   if (end - start >= MIN_LINE) return LINE_TABLES.some((t) => runLine(b, start, end, t));
-  const raw = lineStart(Buffer.from(b.buffer, b.byteOffset, b.length), at);
-  if (raw < 2) return false;
+  const raw = lineStart(b, at);
+  if (!whole || raw < 2 || b[raw - 1] !== 0x0a) return false;
   const [before, beforeEnd] = lineAt(b, raw - 1);
   return LINE_TABLES.some((t) => allOf(b, start, end, t) && runLine(b, before, beforeEnd, t));
 }
