@@ -116,23 +116,44 @@ async function audit(layout: string, sample?: string): Promise<Measured> {
   const m = await timed(
     process.execPath,
     [...(sample ? ['--import', SAMPLER] : []), CLI, 'audit', layout, '--audit-values-file', VALUES, '--json'],
-    sample ? { ...process.env, HOIST_MEMORY_REPORT: sample } : process.env,
+    sample ? { ...process.env, HOIST_MEMORY_REPORT: sample, HOIST_MEMORY_SERIES: '1' } : process.env,
   );
   if (!m.ok) throw new Error(`hoist audit of ${layout} failed: ${m.stderr.trim().split('\n').pop() ?? ''}`);
   return m;
 }
 
 interface Peak {
-  peak: Record<'rss' | 'heapTotal' | 'external' | 'arrayBuffers' | 'anon' | 'file', number> & { spaces: Record<string, { size: number }> };
+  peak: Record<'rss' | 'heapTotal' | 'external' | 'arrayBuffers' | 'anon' | 'file', number> & {
+    spaces: Record<string, { size: number }>;
+    maps?: Array<{ at: string; size: number; rss: number; name: string }>;
+  };
   max: { newSpace: number; external: number };
 }
+
+const ARENA_ALIGN = 64 * MiB;
+/**
+ * glibc's share of the peak, from the resident anonymous mappings of 1 MiB or more the sampler listed there: the main
+ * thread's heap ('[heap]', where buffers and native objects allocated on the main thread live once glibc's mmap threshold
+ * has risen past their size) and the arenas of other threads (V8's workers — concurrent compilation's zones —, the
+ * threadpool), each a 64 MiB-aligned heap: memory a thread once used that glibc keeps. Smaller mappings are not
+ * listed, so both are lower bounds.
+ */
+function mallocShare(p: Peak['peak']): string {
+  const maps = p.maps ?? [];
+  const main = maps.filter((x) => x.name === '[heap]').reduce((a, x) => a + x.rss, 0);
+  // An arena's heap is at most 64 MiB (V8's reservations, aligned too, are larger).
+  const arenas = maps.filter((x) => x.name === '' && parseInt(x.at, 16) % ARENA_ALIGN === 0 && x.size <= 64);
+  const sum = arenas.reduce((a, x) => a + x.rss, 0);
+  return `; where the anonymous memory is: glibc's main heap ${main.toFixed(0)} MiB (the main thread's buffers among it), other threads' arenas ${sum.toFixed(0)} (${arenas.length} of 1 MiB or more)`;
+}
+
 /** One line: the RSS at the sampled peak split into V8's heap (young generation apart), buffers, the rest, and mapped files. */
 async function breakdown(layout: string): Promise<string> {
   const file = join(BENCH_DIR, 'audit-memory.json');
   const m = await audit(layout, file);
   const { peak: p, max } = JSON.parse(readFileSync(file, 'utf8')) as Peak;
   const rest = p.anon - p.heapTotal - p.external;
-  return `  at the peak (${m.rssMiB.toFixed(0)} MiB): mapped files (node's binary) ${p.file.toFixed(0)} MiB, V8 heap ${p.heapTotal.toFixed(0)} (young ${(p.spaces.new_space?.size ?? 0).toFixed(0)}; at most ${max.newSpace.toFixed(0)}), buffers and native objects ${p.external.toFixed(0)} (at most ${max.external.toFixed(0)}), malloc's arenas and the rest ${rest.toFixed(0)}`;
+  return `  at the peak (${m.rssMiB.toFixed(0)} MiB): mapped files (node's binary) ${p.file.toFixed(0)} MiB, V8 heap ${p.heapTotal.toFixed(0)} (young ${(p.spaces.new_space?.size ?? 0).toFixed(0)}; at most ${max.newSpace.toFixed(0)}), buffers and native objects ${p.external.toFixed(0)} (at most ${max.external.toFixed(0)}), malloc's arenas and the rest ${rest.toFixed(0)}${mallocShare(p)}`;
 }
 
 const load = () =>
