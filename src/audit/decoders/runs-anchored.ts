@@ -6,7 +6,8 @@
  *   gives the line's length (A–Z 1–26, a–z 27–52) followed by base85 (RFC 1924's alphabet) of a
  *   zlib stream, ended by a blank line; a second hunk (the reverse) may follow. Each hunk's bytes
  *   are routed as content (the zlib stream is opened there: a delta's inserted bytes are in it).
- * - ASCII85 between `<~` and `~>` (Adobe's, PDF's ASCII85Decode, Python's `a85encode(adobe=True)`).
+ * - ASCII85 between `<~` and `~>` (Adobe's, PDF's ASCII85Decode, Python's `a85encode(adobe=True)`); a `<~` after a
+ *   character of RFC 1924's base85, which holds `<~`, only when an encoder's body follows (`opensAfterRun`).
  * - uuencode and xxencode: `begin 644 name`, lines whose first character gives their length, `end`.
  */
 import { A85, B85, decode85 } from './runs-base85.js';
@@ -165,7 +166,7 @@ function adobe(open: (offset: number, alphabet: string) => Sink | undefined, off
       let i = 0;
       while (i < bytes.length) {
         const c = bytes[i]!;
-        if (A85[c]! < 0 && c !== 0x7a && c !== 0x79 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+        if (!inBody(c)) break;
         i++;
       }
       ended ||= bytes[i] === 0x7e;
@@ -206,8 +207,36 @@ function find(bytes: Buffer, k: number, from: number): number {
   return -1;
 }
 
-/** Whether `c` is an ASCII letter or digit. */
-const isAlnum = (c: number | undefined): boolean => c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a));
+/** Whether `c` may stand in an ASCII85 block's body: its 85 characters, `z` and `y`, whitespace. */
+const inBody = (c: number): boolean => A85[c]! >= 0 || c === 0x7a || c === 0x79 || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+/**
+ * How far a `<~` after a character of RFC 1924's base85 is looked past. That alphabet holds `<~` (one in 7,225 characters)
+ * and 7 characters an ASCII85 body cannot (`v w x { | } ~` without `>`): a random stretch of it stays in ASCII85's alphabet
+ * for 128 characters one time in 60,000, and holds a `~>` before it leaves it one time in 600 — then followed by RFC 1924 text.
+ */
+const LOOK = 128;
+
+/**
+ * Whether a `<~` at `at`, after `prior` (a character of RFC 1924's alphabet), opens ASCII85: what follows is an encoder's
+ * body — ASCII85's characters and line breaks, no space or tab (the text after a run's end has them) — up to a `~>` not
+ * followed by RFC 1924 text (bar the `)` of a `(` before), or for LOOK characters. Undefined when `bytes` end before that
+ * is known; `final`: the content ends there, and a body neither ended nor LOOK long is none.
+ */
+function opensAfterRun(bytes: Buffer, at: number, prior: number, final: boolean): boolean | undefined {
+  const stop = Math.min(bytes.length, at + 2 + LOOK);
+  for (let j = at + 2; j < stop; j++) {
+    const c = bytes[j]!;
+    if (c === 0x7e) {
+      const next = bytes[j + 1];
+      if (next !== undefined && next !== 0x3e) return false;
+      if (j + 2 >= bytes.length) return final ? next !== undefined : undefined;
+      const after = bytes[j + 2]!;
+      return B85[after]! < 0 || (prior === 0x28 && after === 0x29);
+    }
+    if (c === 0x20 || c === 0x09 || !inBody(c)) return false;
+  }
+  return stop === at + 2 + LOOK ? true : final ? false : undefined;
+}
 
 /** The formats that announce themselves in one content, fed chunk by chunk. */
 export class AnchoredRuns {
@@ -219,6 +248,8 @@ export class AnchoredRuns {
   claims: number[] = [];
   /** The last byte of the chunk before (what stands before an opening at a chunk's start). */
   #before: number | undefined;
+  /** The byte before the carry's first (what stands before an opening at the joined bytes' start). */
+  #carryPrior: number | undefined;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
 
@@ -228,7 +259,7 @@ export class AnchoredRuns {
     await this.#push(chunk, before);
   }
 
-  async #push(chunk: Uint8Array, before: number | undefined): Promise<void> {
+  async #push(chunk: Uint8Array, before: number | undefined, final = false): Promise<void> {
     // The end of the chunk before is joined to this one only when it matters: a line cut there, or an opening across the cut.
     // (An opening that starts in the carry ends in the next LONGEST_OPENING bytes, if the chunk has them.)
     const joined =
@@ -236,8 +267,14 @@ export class AnchoredRuns {
       (this.#reader !== undefined || chunk.length < LONGEST_OPENING || this.#opening(Buffer.concat([this.#carry, chunk.subarray(0, LONGEST_OPENING)]), 0) >= 0);
     const bytes = joined ? Buffer.concat([this.#carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const base = this.#offset - (joined ? this.#carry.length : 0);
+    const first = joined ? this.#carryPrior : before;
     this.#offset += chunk.length;
     this.#carry = Buffer.alloc(0);
+    // What is left for the next chunk, from `start` on (with the byte before it).
+    const keep = (start: number) => {
+      this.#carry = Buffer.from(bytes.subarray(start));
+      this.#carryPrior = start > 0 ? bytes[start - 1] : first;
+    };
     let i = 0;
     const seen = [-2, -2, -2];
     while (i < bytes.length) {
@@ -251,7 +288,7 @@ export class AnchoredRuns {
         const eol = bytes.indexOf(0x0a, i);
         if (eol < 0) {
           if (bytes.length - i > MAX_LINE) await this.#close();
-          else return void (this.#carry = Buffer.from(bytes.subarray(i)));
+          else return keep(i);
         } else {
           const more = await reader.line(bytes.subarray(i, eol), base + eol + 1);
           if (more) this.claims.push(base + i, base + eol + 1);
@@ -260,11 +297,14 @@ export class AnchoredRuns {
         }
       } else {
         const at = this.#opening(bytes, i, seen);
-        if (at < 0) return void (this.#carry = Buffer.from(bytes.subarray(Math.max(i, bytes.length - LONGEST_OPENING + 1))));
+        if (at < 0) return keep(Math.max(i, bytes.length - LONGEST_OPENING + 1));
         if (bytes[at] === 0x3c) {
-          // A `<~` right after a letter or digit stands inside a run of an alphabet that has both (RFC 1924's base85:
-          // one in 7,225 characters): no opening — it claimed the run's rest, and the run was cut short of its value.
-          if (isAlnum(at > 0 ? bytes[at - 1] : joined ? undefined : before)) {
+          // A `<~` after a character of RFC 1924's base85 may stand inside a run of it (`…rpI<~u@I5…`, `…!<~…`): taken as
+          // an opening, it claimed the run's rest and the run was cut short of its value. It opens only as ASCII85 reads on.
+          const prior = at > 0 ? bytes[at - 1] : first;
+          const opens = prior === undefined || B85[prior]! < 0 || opensAfterRun(bytes, at, prior, final);
+          if (opens === undefined) return keep(at);
+          if (!opens) {
             i = at + 1;
             continue;
           }
@@ -273,7 +313,7 @@ export class AnchoredRuns {
           continue;
         }
         const eol = bytes.indexOf(0x0a, at);
-        if (eol < 0) return void (this.#carry = bytes.length - at > MAX_LINE ? Buffer.alloc(0) : Buffer.from(bytes.subarray(at)));
+        if (eol < 0) return bytes.length - at > MAX_LINE ? undefined : keep(at);
         const line = text(bytes.subarray(at, eol));
         if (line === 'GIT binary patch') this.#reader = gitPatch(this.open);
         else if (/^begin [0-7]{3,4} \S/.test(line) && (at === 0 || bytes[at - 1] === 0x0a)) this.#reader = uuencoded(this.open, base + eol + 1);
@@ -304,6 +344,8 @@ export class AnchoredRuns {
   }
 
   async end(): Promise<void> {
+    // A `<~` whose opening waited for bytes that never came: decided on what there is.
+    if (this.#carry[0] === 0x3c && this.#carry[1] === 0x7e && !this.#reader) await this.#push(Buffer.alloc(0), this.#before, true);
     const carry = this.#carry;
     this.#carry = Buffer.alloc(0);
     // A last line without a line break.
