@@ -22,6 +22,7 @@ function decimalAt(b: Uint8Array, at: number): number {
 
 export const DECIMAL_ESCAPES: Notation = {
   label: 'decimal escapes',
+  beyondEncoders: true,
   needles: [Buffer.from('\\1'), Buffer.from('\\2')],
   at(b, at) {
     const lead = decimalAt(b, at);

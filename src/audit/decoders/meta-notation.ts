@@ -24,6 +24,7 @@ function metaAt(b: Uint8Array, at: number): { byte: number; size: number } | und
 
 export const META_NOTATION: Notation = {
   label: 'meta notation',
+  beyondEncoders: true,
   needles: [Buffer.from('M-')],
   at(b, at) {
     const lead = metaAt(b, at);

@@ -44,6 +44,11 @@ export interface Notation {
   needles: Buffer[];
   /** Whether the needle found at `at` of `b` begins a place of the notation (evidence, not a chance byte pair). */
   at(b: Buffer, at: number): boolean;
+  /**
+   * Whether `at`'s evidence is what no encoder's line gives by chance — two escaped bytes making one UTF-8 character —,
+   * so a line of base85's alphabet with no blank does not veto it (`base85Line`): `cat -A` makes such lines of any text.
+   */
+  beyondEncoders?: boolean;
   /** The window rewritten, or undefined when nothing in it changed. */
   rewrite(window: Buffer): Buffer | undefined;
 }
@@ -175,7 +180,7 @@ function next(r: Reading, b: Buffer, from: number): number {
     const at = places[r.next]!;
     if (at < from) continue;
     // In a line an encoder wrote (a run the text's readers decode whole), a needle is the run's data: no notation's place.
-    if (r.notation.at(b, at) && !encodedLine(b, at) && !base85Line(b, at)) return at;
+    if (r.notation.at(b, at) && !encodedLine(b, at) && (r.notation.beyondEncoders || !base85Line(b, at))) return at;
   }
   return -1;
 }
