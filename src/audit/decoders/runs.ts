@@ -123,7 +123,7 @@ const BASE64: Family = {
  * The text notations a copy is rewritten for (`text-rewrite.ts`), in the order they are read: new for each text, as
  * wrapped-words' keeps what it last looked through (one reading's, never another text's read at once).
  */
-const notations = () => [
+export const notations = () => [
   LITERAL_JOINS,
   DECIMAL_ESCAPES,
   META_NOTATION,

@@ -3,44 +3,13 @@
 // at the text's first and last bytes, in text and in random bytes.
 import { describe, expect, it } from 'vitest';
 import { Triggers } from './text-triggers.js';
-import { ANSI_COLOURS } from './ansi-colours.js';
-import { DECIMAL_ESCAPES } from './decimal-escapes.js';
-import { LATEX_ESCAPES } from './latex-escapes.js';
-import { LITERAL_JOINS } from './literal-joins.js';
-import { META_NOTATION } from './meta-notation.js';
-import { MOJIBAKE } from './mojibake.js';
-import { OVERSTRIKE } from './overstrike.js';
-import { PACKET_DUMP } from './packet-dump.js';
-import { ROFF_GLYPHS } from './roff-glyphs.js';
-import { RTF_ESCAPES } from './rtf-escapes.js';
-import { SYSTEMD_ESCAPE } from './systemd-escape.js';
-import { TEXINFO_ESCAPES } from './texinfo-escapes.js';
-import { RFC2231 } from './rfc2231.js';
-import { WORD_DIFF_PORCELAIN } from './word-diff-porcelain.js';
-import { WRAPPED_WORDS } from './wrapped-words.js';
-import { WORD_DIFF } from './word-diff.js';
+import { notations } from './runs.js';
 import { seededPerTest } from '../../../test/support/random.js';
 
 const rand = seededPerTest(1);
 
-const NOTATIONS = [
-  LITERAL_JOINS,
-  DECIMAL_ESCAPES,
-  META_NOTATION,
-  RTF_ESCAPES,
-  PACKET_DUMP,
-  OVERSTRIKE,
-  WORD_DIFF,
-  MOJIBAKE,
-  SYSTEMD_ESCAPE,
-  ANSI_COLOURS,
-  LATEX_ESCAPES,
-  ROFF_GLYPHS,
-  TEXINFO_ESCAPES,
-  WRAPPED_WORDS,
-  WORD_DIFF_PORCELAIN,
-  RFC2231,
-];
+/** The notations RewrittenText reads, as runs.ts makes them for a text. */
+const NOTATIONS = notations();
 
 /** By notation, where a search per needle finds one, from `from` to before `limit`. */
 const bySearch = (needles: Buffer[][], b: Buffer, from: number, limit: number) =>
