@@ -8,26 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { AnchoredRuns } from './runs-anchored.js';
 import { EncodedRuns } from './runs.js';
 import { B85, B85_ALPHABET, decode85 } from './runs-base85.js';
+import { b85encode as b85 } from './base85.testing.js';
 import { auditFiles, SECRET } from './testing.js';
 import { seededPerTest } from '../../../test/support/random.js';
 
 const rand = seededPerTest(49007);
 const PUNCTUATION = B85_ALPHABET.slice(62).split('');
 const OTHER = 'x'.repeat(SECRET.length);
-
-/** RFC 1924's base85 of `data` (Python's b85encode). */
-function b85(data: Buffer): string {
-  let out = '';
-  for (let i = 0; i < data.length; i += 4) {
-    const group = Buffer.alloc(4);
-    data.copy(group, 0, i, i + 4);
-    let v = group.readUInt32BE(0);
-    let digits = '';
-    for (let k = 0; k < 5; k++, v = Math.floor(v / 85)) digits = B85_ALPHABET[v % 85] + digits;
-    out += digits.slice(0, Math.min(4, data.length - i) + 1);
-  }
-  return out;
-}
 
 /** Whether five characters of RFC 1924's base85 stand for a group of four bytes (their value below 2^32). */
 const valid = (group: string) => [...group].reduce((v, c) => v * 85 + B85[c.charCodeAt(0)]!, 0) < 2 ** 32;

@@ -8,6 +8,7 @@ import { deflateSync } from 'node:zlib';
 import { AnchoredRuns } from './runs-anchored.js';
 import { EncodedRuns } from './runs.js';
 import { B85 } from './runs-base85.js';
+import { b85encode as b85 } from './base85.testing.js';
 import { seededPerTest } from '../../../test/support/random.js';
 
 /** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it); the tests that draw name it. */
@@ -100,20 +101,6 @@ describe(`AnchoredRuns openings (seed ${rand.seed})`, () => {
 });
 
 describe(`a <~ inside a base85 run (seed ${rand.seed})`, () => {
-  /** RFC 1924's base85 of `data` (Python's b85encode), from the alphabet in value order. */
-  const b85 = (data: Buffer) => {
-    let out = '';
-    for (let i = 0; i < data.length; i += 4) {
-      const group = Buffer.alloc(4);
-      data.copy(group, 0, i, i + 4);
-      let v = group.readUInt32BE(0);
-      let digits = '';
-      for (let k = 0; k < 5; k++, v = Math.floor(v / 85)) digits = ALPHABET[v % 85] + digits;
-      out += digits.slice(0, Math.min(4, data.length - i) + 1);
-    }
-    return out;
-  };
-
   it('a value whose b85encode holds a <~ after a letter or digit (one in 7,225 characters) is decoded whole, at any chunk size', async () => {
     // The `<~` was taken for Adobe's ASCII85 opening: its claim blanked the run's rest, and the value's bytes after it
     // were decoded by no one (runs-family at HOIST_TEST_SEED=6: `secret=…rpI<~u@I5…`).
