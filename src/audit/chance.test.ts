@@ -3,7 +3,9 @@
 // lzop) is no finding: the stream it seems to start fails, and that failure is a chance match, not a damaged stream. The
 // hashes are random (seeded, the seed in the title), their first bytes forced, written where real ones are: Mercurial's
 // `.hg/cache/branch2-served`, git's `packed-refs` (SHA-1 and SHA-256 repositories), a `SHA512SUMS`, a `go.sum` (`h1:`
-// base64 of SHA-256), npm's `package-lock.json` (`sha512-` base64), a Tor onion service's `hostname` (base32 of a key). Nearest real-world variants, beside it: a Helm release
+// base64 of SHA-256), npm's `package-lock.json` (`sha512-` base64), a Tor onion service's `hostname` (base32 of a key);
+// and short runs that begin with the first bytes of a real file of each format, made by its tool (gzip, bzip2, xz, zstd,
+// lz4, lzop, lzip, zip, cpio, ar, lrzip, zpaq: whichever this machine has). Nearest real-world variants, beside it: a Helm release
 // record (base64 of gzip of JSON, kilobytes) cut short still says "not fully audited", and the threshold holds both
 // ways on a real gzip of JSON (65 bytes of it cut short named, 64 not); a short zlib or gzip stream decoded from hex or
 // base64 that is whole is read, its secret found; the same few bytes as a file of their own (a `.gz` cut to 20 bytes)
@@ -17,7 +19,7 @@ import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { mulberry32, testSeeds } from '../../test/support/random.js';
 import { isZlibHeader } from './decoders/native.js';
-import { auditFiles, has, SECRET } from './decoders/testing.js';
+import { auditFiles, has, SECRET, tool } from './decoders/testing.js';
 import { RUN_TRIAL } from './nested.js';
 
 const SEEDS = testSeeds([20261205, 4099]); // HOIST_TEST_SEED, when set, alone
@@ -130,6 +132,46 @@ describe.each(SEEDS)('hashes whose first bytes are a compressed stream magic, in
       ...Object.fromEntries(hashes(r, 32, 2, 4).map((key, i) => [`srv/var/lib/tor/service-${i}/hostname`, onionHostname(key)])),
     });
     expect(found).toEqual([]);
+  }, 60_000);
+});
+
+/** Real files of each format, made by its tool (those on this machine): the first bytes of each begin the hashes below. */
+const REAL: Array<[string, string]> = [
+  ['gzip', 'gzip -c data.txt'],
+  ['bzip2', 'bzip2 -c data.txt'],
+  ['xz', 'xz -c data.txt'],
+  ['xz', 'xz --format=lzma -c data.txt'],
+  ['zstd', 'zstd -q -c data.txt'],
+  ['lz4', 'lz4 -q -c data.txt'],
+  ['lz4', 'lz4 -l -q -c data.txt'],
+  ['lzop', 'lzop -c data.txt'],
+  ['lzip', 'lzip -c data.txt'],
+  ['zip', 'zip -q - data.txt'],
+  ['cpio', 'echo data.txt | cpio -o -H newc 2>/dev/null'],
+  ['cpio', 'echo data.txt | cpio -o 2>/dev/null'],
+  ['ar', 'ar rc out.a data.txt && cat out.a'],
+  ['lrzip', 'lrzip -q -o out.lrz data.txt >/dev/null 2>&1 && cat out.lrz'],
+  ['zpaq', 'zpaq a out.zpaq data.txt >/dev/null 2>&1 && cat out.zpaq'],
+];
+
+describe.each(SEEDS)('short runs that begin as a real file of each format begins (seed %i)', (seed) => {
+  const made = REAL.filter(([name]) => has(name));
+  it(`give no finding: the first 2–41 bytes of a real file (${[...new Set(made.map(([name]) => name))].join(', ')}), random bytes after, 16–64 in all`, async () => {
+    const r = mulberry32(seed);
+    const data = `api_host=db.internal\n${Array.from({ length: 200 }, (_, i) => `row ${i}`).join('\n')}\n`;
+    const files: Record<string, string> = {};
+    for (const [i, [name, command]] of made.entries()) {
+      const real = tool('sh', ['-c', command], { 'data.txt': data });
+      const lines: string[] = [];
+      for (let n = 0; n < 100; n++) {
+        const h = bytesOf(r, 16 + Math.floor(r() * (RUN_TRIAL - 15)));
+        real.copy(h, 0, 0, Math.min(h.length, 2 + Math.floor(r() * 40)));
+        lines.push(`${h.toString('hex')} ${n}`);
+      }
+      files[`srv/cache/${i}-${name}.hashes`] = `${lines.join('\n')}\n`;
+    }
+    expect(made.length).toBeGreaterThan(0);
+    expect(await auditFiles(files)).toEqual([]);
   }, 60_000);
 });
 
