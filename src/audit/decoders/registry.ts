@@ -6,6 +6,7 @@
  * start anywhere (`embedded.ts`), encoded runs in text (`runs.ts`) and a brotli stream (`trial.ts`).
  */
 import { ar } from './ar.js';
+import { avro } from './avro.js';
 import { bzip2 } from './bzip2.js';
 import { cab } from './cab.js';
 import { compress } from './compress.js';
@@ -32,6 +33,7 @@ import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { ogg } from './ogg.js';
 import { openpgp } from './openpgp.js';
 import { ostreeFilez } from './ostree.js';
+import { phar } from './phar.js';
 import { pickle0 } from './pickle0.js';
 import { postgres } from './postgres.js';
 import { redisRdb } from './redis-rdb.js';
@@ -50,10 +52,12 @@ import type { Decoder } from './types.js';
 import { arj, bzip3 } from './unread.js';
 import { utf16 } from './utf16.js';
 import { utf32 } from './utf32.js';
+import { qcow2Disk, vmdkDisk } from './vdisk.js';
 import { wim } from './wim.js';
 import { woff2 } from './woff2.js';
 import { xz } from './xz.js';
 import { zip } from './zip.js';
+import { zipSplit } from './zip-split.js';
 import { zlibDict } from './zlib-dict.js';
 import { zisofs } from './zisofs.js';
 import { zpaq } from './zpaq.js';
@@ -71,6 +75,7 @@ export const DECODERS: readonly Decoder[] = [
   svndiff,
   snappy,
   snappyJava,
+  zipSplit,
   zip,
   sevenZip,
   cab,
@@ -85,6 +90,10 @@ export const DECODERS: readonly Decoder[] = [
   sqliteWal,
   postgres,
   redisRdb,
+  avro,
+  phar,
+  qcow2Disk,
+  vmdkDisk,
   fat,
   ext,
   cramfs,

@@ -7,9 +7,11 @@
  * and held up to MAX_DB; at its end each row that overflows is written whole, its payload joined
  * across its chain, to `app.db!(rows)`. Above MAX_DB the rows are not joined: only
  * what a page holds is read as before (a gap the report names, not a finding: the database's bytes
- * are all read).
+ * are all read). A row's `v10`/`v11` value — a keyring-less Chrome's encrypted cookie or password,
+ * under a key of a fixed word (chrome-crypt.ts) — is written decrypted to `(rows)` too.
  */
 import { startsWith, type Decoder, type DecodeEnv } from './types.js';
+import { chromeDecrypt, mayHoldChromeValues } from './chrome-crypt.js';
 import { heldPlain } from './held-image.js';
 
 const MAGIC = [...Buffer.from('SQLite format 3\0')];
@@ -30,25 +32,31 @@ function varint(d: Buffer, at: number): [number, number] {
 /** The sizes of SQLite's serial types 0–9 (NULL, integers, a float, the constants 0 and 1). */
 const FIXED = [0, 1, 2, 3, 4, 6, 8, 8, 0, 0];
 
-/**
- * A record's text and blob values, each followed by a line break — text, as most values are, so
- * that the router reads it as text (a record's header is binary, and bytes before text are tried as
- * brotli) — or the payload itself when its header does not parse.
- */
-export function recordValues(payload: Buffer): Buffer {
+/** A record's text and blob values, or undefined when its header does not parse. */
+export function recordFields(payload: Buffer): Buffer[] | undefined {
   const [headerSize, n] = varint(payload, 0);
-  if (headerSize < n || headerSize > payload.length) return payload;
+  if (headerSize < n || headerSize > payload.length) return undefined;
   const values: Buffer[] = [];
   let body = headerSize;
   for (let at = n; at < headerSize;) {
     const [type, k] = varint(payload, at);
     at += k;
     const size = type < 10 ? FIXED[type]! : type >= 12 ? Math.floor((type - 12) / 2) : 0;
-    if (body + size > payload.length) return payload;
-    if (type >= 12 && size) values.push(payload.subarray(body, body + size), Buffer.from('\n'));
+    if (body + size > payload.length) return undefined;
+    if (type >= 12 && size) values.push(payload.subarray(body, body + size));
     body += size;
   }
-  return Buffer.concat(values);
+  return values;
+}
+
+/**
+ * A record's text and blob values, each followed by a line break — text, as most values are, so
+ * that the router reads it as text (a record's header is binary, and bytes before text are tried as
+ * brotli) — or the payload itself when its header does not parse.
+ */
+export function recordValues(payload: Buffer): Buffer {
+  const values = recordFields(payload);
+  return values ? Buffer.concat(values.flatMap((v) => [v, Buffer.from('\n')])) : payload;
 }
 
 /** A database's pages: their size, the bytes of each less its reserved tail, and page `n` (1-based) where it is held. */
@@ -97,6 +105,37 @@ export function* overflowingCells(pages: Pages, p: number): Generator<Buffer> {
   }
 }
 
+/** The payloads of page `p`'s table-leaf cells that fit on it (those that do not are `overflowingCells`'). */
+export function* localCells(pages: Pages, p: number): Generator<Buffer> {
+  const { size, usable } = pages;
+  const db = pages.page(p);
+  if (!db || db.length < size) return;
+  const hdr = p === 1 ? 100 : 0;
+  if (db[hdr] !== 0x0d) return;
+  const cells = db.readUInt16BE(hdr + 3);
+  for (let c = 0; c < cells && hdr + 8 + 2 * c + 2 <= size; c++) {
+    let at = db.readUInt16BE(hdr + 8 + 2 * c);
+    const [payload, n] = varint(db, at);
+    at += n;
+    at += varint(db, at)[1];
+    if (payload <= usable - 35 && at + payload <= size) yield db.subarray(at, at + payload);
+  }
+}
+
+/** Every `v10`/`v11` value of the database's rows decrypted as a keyring-less Chrome encrypts it (chrome-crypt.ts). */
+export function* chromeValues(db: Buffer): Generator<Buffer> {
+  const g = geometry(db.readUInt16BE(16), db[20]!);
+  if (!g || !mayHoldChromeValues(db)) return;
+  const count = Math.floor(db.length / g.size);
+  const pages: Pages = { ...g, count, page: (n) => db.subarray((n - 1) * g.size, n * g.size) };
+  for (let p = 1; p <= count; p++)
+    for (const payload of [...localCells(pages, p), ...overflowingCells(pages, p)])
+      for (const v of recordFields(payload) ?? []) {
+        const plain = v[0] === 0x76 ? chromeDecrypt(v) : undefined;
+        if (plain) yield plain;
+      }
+}
+
 /** The size of a page (a power of two from 512; 1 is 65536) and the bytes at its end kept for extensions, or undefined. */
 export function geometry(sizeField: number, reserved: number): { size: number; usable: number } | undefined {
   const size = sizeField === 1 ? 65536 : sizeField;
@@ -130,6 +169,10 @@ export const sqlite: Decoder = {
             const values = recordValues(row);
             if (!env.allow(values.length)) break;
             await rows.write(values);
+          }
+          for (const plain of chromeValues(db)) {
+            if (!env.allow(plain.length + 1)) break;
+            await rows.write(Buffer.concat([plain, Buffer.from('\n')]));
           }
         }
         await rows.end();

@@ -1,0 +1,109 @@
+/**
+ * Avro object container files (`Obj\x01`: Kafka Connect and Spark exports, Hive tables, data
+ * pipelines' dumps). After the header (a map of metadata — the schema, `avro.codec` — and a 16-byte
+ * sync marker) come blocks: a count of records, a size, that many bytes, the sync marker. Under the
+ * `deflate` codec a block is raw deflate, which no search inside finds (no header); `snappy` is a raw
+ * snappy block then its CRC-32; `zstandard` a zstd frame. The file's own bytes are read on as plain
+ * (its magic as zeros: the schema, a `null` codec's records, snappy's literals), the file held up to
+ * MAX_FILE and at its end the blocks are decoded in order into one stream (`events.avro!`). A codec
+ * not read here (bzip2, xz) and a block that does not decode are named.
+ */
+import { inflateRawSync, zstdDecompressSync } from 'node:zlib';
+import { heldPlain } from './held-image.js';
+import { unsnappy } from './snappy.js';
+import { startsWith, trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
+
+const MAGIC = [0x4f, 0x62, 0x6a, 0x01];
+const MAX_FILE = 64 << 20;
+/** What one block may decode to: Avro's writers cut blocks at about 64 KiB of records (a sync interval of up to 1 GiB is allowed, seldom used). */
+const MAX_BLOCK = 64 << 20;
+
+/** Avro's long: zigzag varint. */
+function long(b: Buffer, at: number): [number, number] | undefined {
+  let v = 0;
+  for (let shift = 0, i = at; i < b.length && shift <= 63; shift += 7, i++) {
+    const byte = b[i]!;
+    v += (byte & 0x7f) * 2 ** shift;
+    if (!(byte & 0x80)) return [v % 2 ? -(v + 1) / 2 : v / 2, i + 1];
+  }
+  return undefined;
+}
+
+interface Header {
+  codec: string;
+  sync: Buffer;
+  /** Where the first block starts. */
+  end: number;
+}
+
+/** The header's metadata map (blocks of key/value pairs, a negative count followed by the block's size) and sync marker. */
+function header(b: Buffer): Header | undefined {
+  let at = 4;
+  const meta = new Map<string, Buffer>();
+  for (;;) {
+    const c = long(b, at);
+    if (!c) return undefined;
+    let [count] = c;
+    at = c[1];
+    if (count === 0) break;
+    if (count < 0) {
+      count = -count;
+      const size = long(b, at);
+      if (!size) return undefined;
+      at = size[1];
+    }
+    for (let i = 0; i < count; i++) {
+      const k = long(b, at);
+      if (!k || k[0] < 0 || k[1] + k[0] > b.length) return undefined;
+      const key = b.toString('utf8', k[1], k[1] + k[0]);
+      const v = long(b, k[1] + k[0]);
+      if (!v || v[0] < 0 || v[1] + v[0] > b.length) return undefined;
+      meta.set(key, b.subarray(v[1], v[1] + v[0]));
+      at = v[1] + v[0];
+    }
+  }
+  if (at + 16 > b.length) return undefined;
+  return { codec: meta.get('avro.codec')?.toString('utf8') || 'null', sync: b.subarray(at, at + 16), end: at + 16 };
+}
+
+const CODECS: Record<string, (block: Buffer) => Buffer> = {
+  deflate: (b) => inflateRawSync(b, { maxOutputLength: MAX_BLOCK }),
+  snappy: (b) => unsnappy(b.subarray(0, b.length - 4), MAX_BLOCK),
+  zstandard: (b) => zstdDecompressSync(b, { maxOutputLength: MAX_BLOCK }),
+};
+
+export const avro: Decoder = {
+  name: 'Avro container file',
+  sniff: (h) => startsWith(h, MAGIC),
+  open(env: DecodeEnv): Decoding {
+    const plain = heldPlain(env, MAGIC.length, MAX_FILE);
+    return {
+      push: (bytes) => plain.push(bytes),
+      async end() {
+        const file = await plain.end();
+        if (env.stopped) return;
+        if (!file) return env.limit(`an Avro file over ${MAX_FILE >> 20} MiB: its compressed blocks are not decoded`);
+        const h = header(file);
+        if (!h) return env.limit('an Avro file whose header cannot be read: its blocks are not decoded');
+        if (h.codec === 'null') return;
+        const decode = CODECS[h.codec];
+        if (!decode) return env.limit(`an Avro file of codec ${JSON.stringify(h.codec.slice(0, 32))}: its blocks are not decoded`);
+        const sink = env.open();
+        for (let at = h.end; at < file.length;) {
+          const count = long(file, at);
+          const size = count && long(file, count[1]);
+          if (!size || size[0] < 0 || size[1] + size[0] + 16 > file.length || !file.subarray(size[1] + size[0], size[1] + size[0] + 16).equals(h.sync)) {
+            env.limit('an Avro file whose blocks are damaged: the rest is not decoded');
+            break;
+          }
+          const out = trial(() => decode(file.subarray(size[1], size[1] + size[0])));
+          if (!(out instanceof Buffer)) env.limit(`an Avro ${h.codec} block that does not decode (at ${size[1]})`);
+          else if (!env.allow(out.length)) break;
+          else await sink.write(out);
+          at = size[1] + size[0] + 16;
+        }
+        await sink.end();
+      },
+    };
+  },
+};

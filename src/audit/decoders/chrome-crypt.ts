@@ -1,0 +1,31 @@
+/**
+ * Chrome's and Chromium's encrypted values on Linux (`v10`: the Cookies table's encrypted_value, Login
+ * Data's password_value) where no keyring holds a key — headless Chrome in a container, Puppeteer and
+ * Playwright profiles, `--password-store=basic`: AES-128-CBC under a key derived from the fixed word
+ * `peanuts` (os_crypt_linux.cc), so the value is as readable as base64. `v11` under the empty word is
+ * what Chromium falls back to when a keyring answers with none. The plaintext may start with the
+ * SHA-256 of the cookie's host (Chrome 130 on): the value follows it.
+ */
+import { createDecipheriv, pbkdf2Sync } from 'node:crypto';
+
+const IV = Buffer.alloc(16, 0x20);
+const KEYS: Record<string, Buffer> = {
+  v10: pbkdf2Sync('peanuts', 'saltysalt', 1, 16, 'sha1'),
+  v11: pbkdf2Sync('', 'saltysalt', 1, 16, 'sha1'),
+};
+
+/** Whether `db` holds a `v10`/`v11` mark at all: a database without one is not walked for them. */
+export const mayHoldChromeValues = (db: Buffer) => db.includes('v10') || db.includes('v11');
+
+/** The plaintext of a `v10`/`v11` value under the key a keyring-less Chrome uses, or undefined when it is not one. */
+export function chromeDecrypt(v: Buffer): Buffer | undefined {
+  if (v.length < 19 || (v.length - 3) % 16) return undefined;
+  const key = KEYS[v.toString('latin1', 0, 3)];
+  if (!key) return undefined;
+  try {
+    const d = createDecipheriv('aes-128-cbc', key, IV);
+    return Buffer.concat([d.update(v.subarray(3)), d.final()]);
+  } catch {
+    return undefined; // not the padding AES under this key gives: another key, or not such a value
+  }
+}

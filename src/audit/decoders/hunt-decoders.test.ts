@@ -1,0 +1,175 @@
+// Property: content made by the real tool whose compressed pieces no search inside reads whole is given
+// back as its reader sees it — a qcow2 disk (qemu-img convert -c: raw deflate clusters, or zstd under
+// compression_type=zstd) and a streamOptimized VMDK (zlib grains) as the guest's disk, the value across
+// two 64 KiB clusters found under `disk.qcow2!`; a phar's gzip'd files (Phar::compressFiles) as members;
+// an Avro file's deflate blocks (python3-avro) as one stream — fed in random chunk sizes; each clean twin
+// passes with no finding; a split zip's first part (zip -s) is named, leaky or clean. Damaged copies and
+// random bytes after each magic never throw. Generated: seeded values' places (a cluster boundary, give
+// or take the value's length), chunk sizes and damage.
+// Nearest real-world variants: a KubeVirt containerDisk's /disk/disk.qcow2, an OVA's disk, composer.phar
+// with its config baked in, a Kafka Connect Avro export, a backup split by zip -s.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { seededPerTest } from '../../../test/support/random.js';
+import { avro } from './avro.js';
+import { damaged, decodeWith } from './decode.testing.js';
+import { phar } from './phar.js';
+import { auditFiles, has, SECRET, tool } from './testing.js';
+import { qcow2Disk, vmdkDisk } from './vdisk.js';
+import { zipSplit } from './zip-split.js';
+import type { Decoder } from './types.js';
+
+const rng = seededPerTest(0x4a11c0);
+const CLUSTER = 65536;
+
+/** 4 clusters of text lines, `value` (if any) across the boundary of clusters 1 and 2. */
+function raw(value?: string): Buffer {
+  const line = (i: number) => `${(i * 2654435761) % 2 ** 32} ${'x'.repeat((i * 7) % 40)}\n`;
+  const text = Buffer.from(Array.from({ length: 12_000 }, (_, i) => line(i)).join('')).subarray(0, 4 * CLUSTER);
+  if (value) text.write(`TOKEN=${value}\n`, 2 * CLUSTER - rng.int(1, value.length + 6));
+  return text;
+}
+
+const chunk = () => rng.int(1, 70_000);
+
+/** Damaged copies and random bytes after the magic: decoding never throws. */
+async function survives(decoder: Decoder, bytes: Buffer): Promise<void> {
+  for (const d of [...damaged(bytes, 12), Buffer.concat([bytes.subarray(0, 4), randomBytes(rng.int(0, 4096))])])
+    await expect(decodeWith(decoder, d, { chunk: chunk() })).resolves.toBeDefined();
+}
+
+describe.runIf(has('qemu-img'))(`virtual disks (seed ${rng.seed})`, { timeout: 120_000 }, () => {
+  const disk = (args: string[], value?: string) => tool('qemu-img', ['convert', ...args, 'disk.raw', 'out'], { 'disk.raw': raw(value) }, 'out');
+
+  it.each([
+    ['qcow2, deflate clusters', qcow2Disk, ['-c', '-O', 'qcow2']],
+    ['qcow2, zstd clusters', qcow2Disk, ['-c', '-O', 'qcow2', '-o', 'compression_type=zstd']],
+    ['VMDK streamOptimized', vmdkDisk, ['-O', 'vmdk', '-o', 'subformat=streamOptimized']],
+  ] as const)('%s: the guest disk given back, the value across two clusters found; the clean twin passes', async (_, decoder, args) => {
+    const img = disk([...args], SECRET);
+    expect(img.includes(SECRET)).toBe(false);
+    const { out, limits } = await decodeWith(decoder, img, { chunk: chunk() });
+    expect(limits).toEqual([]);
+    expect(out.includes(`TOKEN=${SECRET}`)).toBe(true);
+    expect(await auditFiles({ 'disk/disk.img': img })).toEqual([expect.objectContaining({ severity: 'leak', path: 'disk/disk.img!' })]);
+    expect(await auditFiles({ 'disk/disk.img': disk([...args], undefined) })).toEqual([]);
+    await survives(decoder, img);
+  });
+});
+
+describe.runIf(has('php'))(`phar archives (seed ${rng.seed})`, { timeout: 60_000 }, () => {
+  const make = (value: string) =>
+    tool(
+      'php',
+      [
+        '-d',
+        'phar.readonly=0',
+        '-r',
+        '$p = new Phar("tool.phar"); $p->buildFromDirectory("app"); $p->setStub($p->createDefaultStub("index.php")); $p->compressFiles(Phar::GZ);',
+      ],
+      {
+        'app/index.php': '<?php echo "ok\\n";\n',
+        'app/config/secrets.php': `<?php return ["api_token" => "${value}"];\n${'; filler\n'.repeat(rng.int(0, 400))}`,
+      },
+      'tool.phar',
+    );
+
+  it("each gzip'd file given back as a member, found under its name; the clean twin passes", async () => {
+    const img = make(SECRET);
+    expect(img.includes(SECRET)).toBe(false);
+    expect((await decodeWith(phar, img, { chunk: chunk() })).out.includes(SECRET)).toBe(true);
+    expect(await auditFiles({ 'tool.phar': img })).toEqual([expect.objectContaining({ severity: 'leak', path: 'tool.phar!/config/secrets.php' })]);
+    expect(await auditFiles({ 'tool.phar': make('another-value-of-the-same-shape+/=') })).toEqual([]);
+    await survives(phar, img);
+  });
+
+  it('a PHP file that only names Phar (a build script) is read as it is', async () => {
+    const script = `<?php\n$p = new Phar('app.phar'); Phar::mapPhar('app.phar');\n$token = '${SECRET}';\n`;
+    expect(await auditFiles({ 'build.php': script })).toEqual([expect.objectContaining({ severity: 'leak', path: 'build.php' })]);
+  });
+});
+
+describe.runIf(has('python3'))(`Avro container files (seed ${rng.seed})`, { timeout: 60_000 }, () => {
+  const make = (value: string) =>
+    tool(
+      '/usr/bin/python3',
+      [
+        '-c',
+        `import json, avro.schema
+from avro.datafile import DataFileWriter
+from avro.io import DatumWriter
+s = open('v').read()
+schema = avro.schema.parse(json.dumps({"type": "record", "name": "E", "fields": [{"name": "token", "type": "string"}]}))
+w = DataFileWriter(open('e.avro', 'wb'), DatumWriter(), schema, codec='deflate')
+for i in range(${rng.int(100, 3000)}):
+    w.append({"token": s if i == 50 else "none-%d" % i})
+w.close()`,
+      ],
+      { v: value },
+      'e.avro',
+    );
+
+  it('deflate blocks inflated in order into one stream; the clean twin passes', async () => {
+    const img = make(SECRET);
+    expect(img.includes(SECRET)).toBe(false);
+    expect((await decodeWith(avro, img, { chunk: chunk() })).out.includes(SECRET)).toBe(true);
+    expect(await auditFiles({ 'events.avro': img })).toEqual([expect.objectContaining({ severity: 'leak', path: 'events.avro!' })]);
+    expect(await auditFiles({ 'events.avro': make('another-value-of-the-same-shape+/=') })).toEqual([]);
+    await survives(avro, img);
+  });
+});
+
+describe.runIf(has('zip'))('split zip archives', { timeout: 60_000 }, () => {
+  it("the first part is named, and its members' starts still read", async () => {
+    const lines = Array.from({ length: 9000 }, (_, i) => `${((i * 2654435761) % 2 ** 32).toString(16)}${(i * 40503) % 65536}`).join('\n');
+    const part = tool('zip', ['-q', '-s', '64k', 'backup.zip', 'a.log'], { 'a.log': `${lines}\nTOKEN=${SECRET}\n` }, 'backup.z01');
+    const { limits, out } = await decodeWith(zipSplit, part);
+    expect(limits).toEqual([expect.stringContaining('split zip')]);
+    expect(out.subarray(4).equals(part.subarray(4))).toBe(true);
+    expect(await auditFiles({ 'backup.z01': part })).toContainEqual(expect.objectContaining({ severity: 'limit', path: 'backup.z01' }));
+    await survives(zipSplit, part);
+  });
+});
+
+describe.runIf(has('chromium') && has('sqlite3'))("a keyring-less Chromium's encrypted values", { timeout: 120_000 }, () => {
+  /** The Cookies database of a headless Chromium (--password-store=basic) that was sent `session=<value>`. */
+  const cookies = (value: string) =>
+    tool(
+      'bash',
+      [
+        '-c',
+        `/usr/bin/python3 srv.py & server=$!
+for _ in $(seq 1 300); do test -s port && break; sleep 0.1; done
+chromium --headless --no-sandbox --disable-gpu --password-store=basic --user-data-dir="$PWD/profile" --dump-dom "http://127.0.0.1:$(cat port)/" > /dev/null 2>&1 || true
+kill "$server"; cp profile/Default/Cookies Cookies`,
+      ],
+      {
+        v: value,
+        'srv.py': `import http.server, os
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header('Set-Cookie', 'session=' + open('v').read() + '; Max-Age=86400; Path=/')
+        self.end_headers()
+        self.wfile.write(b'ok')
+    def log_message(self, *a): pass
+srv = http.server.HTTPServer(('127.0.0.1', 0), H)
+open('port.tmp', 'w').write(str(srv.server_port))
+os.rename('port.tmp', 'port')
+srv.serve_forever()
+`,
+      },
+      'Cookies',
+    );
+
+  it("a v10 cookie ('peanuts' key) is decrypted into the rows, found there; the clean twin passes; a v10 blob of other bytes is left", async () => {
+    const db = cookies(SECRET);
+    expect(db.includes(SECRET)).toBe(false);
+    expect(await auditFiles({ 'chromium/Default/Cookies': db })).toEqual([
+      expect.objectContaining({ severity: 'leak', path: 'chromium/Default/Cookies!(rows)' }),
+    ]);
+    expect(await auditFiles({ 'chromium/Default/Cookies': cookies('another-value-of-the-same-shape') })).toEqual([]);
+    const forged = tool('sqlite3', ['x.db', `create table t (v blob); insert into t values (X'763130${randomBytes(48).toString('hex')}');`], {}, 'x.db');
+    expect(await auditFiles({ 'x.db': forged })).toEqual([]);
+  });
+});
