@@ -22,10 +22,11 @@ const QCOW = [0x51, 0x46, 0x49, 0xfb];
 const VMDK = [0x4b, 0x44, 0x4d, 0x56];
 const MAGIC_ZSTD = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 
-/** The guest's view: its clusters by guest offset, and its size. */
+/** The guest's view: its clusters by guest offset (each decoded when written: a disk's clusters are not all held decoded), and its size. */
 interface Guest {
   size: number;
-  clusters: Map<number, Buffer>;
+  /** Where each starts in the guest, its length there, and its bytes (a string: why they cannot be had). */
+  clusters: Map<number, { length: number; bytes: () => Buffer | string }>;
 }
 
 type Read = Guest | string;
@@ -53,7 +54,7 @@ function qcow2(img: Buffer): Read {
   const perL2 = cluster / 8;
   const x = 62 - (bits - 8);
   const offsetMask = 2n ** BigInt(x) - 1n;
-  const clusters = new Map<number, Buffer>();
+  const clusters: Guest['clusters'] = new Map();
   for (let i = 0; i < l1Size; i++) {
     const l2 = Number(img.readBigUInt64BE(l1 + i * 8) & 0x00fffffffffffe00n);
     if (!l2) continue;
@@ -66,14 +67,16 @@ function qcow2(img: Buffer): Read {
         const at = Number(e & offsetMask);
         const sectors = Number((e >> BigInt(x)) & (2n ** BigInt(62 - x) - 1n)) + 1;
         const end = Math.min(img.length, (at & ~511) + sectors * 512);
-        const out = compression ? unzstd(img.subarray(at, end), cluster) : trial(() => inflateRawSync(img.subarray(at, end), { maxOutputLength: cluster }));
-        if (!(out instanceof Buffer)) return `a qcow2 compressed cluster that does not decode (at ${at})`;
-        clusters.set(guest, out);
+        const bytes = () => {
+          const out = compression ? unzstd(img.subarray(at, end), cluster) : trial(() => inflateRawSync(img.subarray(at, end), { maxOutputLength: cluster }));
+          return out instanceof Buffer ? out : `a qcow2 compressed cluster that does not decode (at ${at})`;
+        };
+        clusters.set(guest, { length: cluster, bytes });
       } else {
         const at = Number(e & 0x00fffffffffffe00n);
         if (!at || e & 1n) continue; // unallocated, or reads as zeros
         if (at + cluster > img.length) return 'a qcow2 cluster past the file';
-        clusters.set(guest, img.subarray(at, at + cluster));
+        clusters.set(guest, { length: cluster, bytes: () => img.subarray(at, at + cluster) });
       }
     }
   }
@@ -105,15 +108,19 @@ function vmdk(img: Buffer): Read {
   const size = Number(img.readBigUInt64LE(12)) * 512;
   const overhead = Number(img.readBigUInt64LE(64)) * 512;
   if (!(flags & 0x10000) || img.readUInt16LE(77) !== 1) return ''; // not compressed: its sectors are plain (the search inside reads them)
-  const clusters = new Map<number, Buffer>();
+  const clusters: Guest['clusters'] = new Map();
+  const grain = Number(img.readBigUInt64LE(20)) * 512;
   for (let at = overhead; at + 16 <= img.length;) {
     const lba = Number(img.readBigUInt64LE(at));
     const length = img.readUInt32LE(at + 8);
     if (length) {
       if (at + 12 + length > img.length) return 'a VMDK grain past the file';
-      const out = trial(() => inflateSync(img.subarray(at + 12, at + 12 + length), { maxOutputLength: 1 << 24 }));
-      if (!(out instanceof Buffer)) return `a VMDK grain that does not inflate (at ${at})`;
-      clusters.set(lba * 512, out);
+      const from = at;
+      const bytes = () => {
+        const out = trial(() => inflateSync(img.subarray(from + 12, from + 12 + length), { maxOutputLength: Math.max(grain, 512) }));
+        return out instanceof Buffer ? out : `a VMDK grain that does not inflate (at ${from})`;
+      };
+      clusters.set(lba * 512, { length: grain, bytes });
       at += Math.ceil((12 + length) / 512) * 512;
       continue;
     }
@@ -141,8 +148,14 @@ async function writeGuest(env: DecodeEnv, g: Guest): Promise<void> {
     return true;
   };
   for (const at of offsets) {
+    if (at < pos) continue; // a cluster over the one before (a damaged table): the first is kept
     if (at >= end || !(await zeros(at))) break;
-    const c = g.clusters.get(at)!.subarray(0, end - at);
+    const b = g.clusters.get(at)!.bytes();
+    if (typeof b === 'string') {
+      env.limit(`${b}: the guest's bytes there are not read`);
+      continue;
+    }
+    const c = b.subarray(0, end - at);
     if (!env.allow(c.length)) break;
     await sink.write(c);
     pos += c.length;
