@@ -262,6 +262,25 @@ describe('a real compressed stream decoded from text is still named when damaged
   });
 });
 
+describe.runIf(has('git'))('a git binary patch (made by git): its hunk is zlib by its format, not by chance', () => {
+  it('a short hunk cut short (52 bytes of its zlib stream left) still says "not fully audited"; whole, nothing', async () => {
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), bytesOf(mulberry32(testSeeds([11])[0]!), 32)]);
+    const patch = tool('sh', ['-c', 'git diff --no-index --binary /dev/null logo.png || true'], { 'logo.png': png }).toString('latin1');
+    const lines = patch.split('\n');
+    const hunk = lines.findIndex((l) => /^literal \d+$/.test(l));
+    expect([lines[hunk + 1]![0], lines[hunk + 2]!.length > 1]).toEqual(['z', true]); // 52 bytes, then the rest: the zlib stream is 53–64 bytes
+    const cut = [...lines.slice(0, hunk + 2), ...lines.slice(hunk + 3)].join('\n');
+    const found = await auditFiles({ 'srv/patches/0001-logo.patch': cut, 'srv/patches/0002-logo.patch': patch });
+    expect(found).toEqual([
+      {
+        severity: 'limit',
+        what: expect.stringMatching(/^not fully audited: a damaged zlib stream/),
+        path: expect.stringMatching(/^srv\/patches\/0001-logo\.patch!\(git binary patch at \d+\)$/),
+      },
+    ]);
+  });
+});
+
 describe.runIf(has('hg'))('a real Mercurial repository (made by hg)', () => {
   it('its branch cache has the shape written above, and its .hg audits clean', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hoist-hg-'));

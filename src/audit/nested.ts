@@ -293,8 +293,14 @@ export class ContentRouter {
 
   #runs(delimited: boolean): EncodedRuns {
     return new EncodedRuns(
+      // A git binary patch's hunk is a zlib stream by its format (`runs-anchored.ts`), not by a chance first two bytes.
       (offset, alphabet) =>
-        this.layer.sink(`${this.path.endsWith('!') ? this.path : `${this.path}!`}(${alphabet} at ${offset})`, this.depth + 1, this.file, true),
+        this.layer.sink(
+          `${this.path.endsWith('!') ? this.path : `${this.path}!`}(${alphabet} at ${offset})`,
+          this.depth + 1,
+          this.file,
+          alphabet !== 'git binary patch',
+        ),
       delimited,
     );
   }
