@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
 import { avro } from './avro.js';
+import { pkcs7Ber } from './ber-octets.js';
 import { damaged, decodeWith } from './decode.testing.js';
 import { phar } from './phar.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
@@ -171,5 +172,31 @@ srv.serve_forever()
     expect(await auditFiles({ 'chromium/Default/Cookies': cookies('another-value-of-the-same-shape') })).toEqual([]);
     const forged = tool('sqlite3', ['x.db', `create table t (v blob); insert into t values (X'763130${randomBytes(48).toString('hex')}');`], {}, 'x.db');
     expect(await auditFiles({ 'x.db': forged })).toEqual([]);
+  });
+});
+
+describe.runIf(has('openssl'))(`CMS messages in BER (seed ${rng.seed})`, { timeout: 60_000 }, () => {
+  const sign = (value: string, args: string[]) =>
+    tool(
+      'bash',
+      [
+        '-c',
+        `openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem -out c.pem -subj /CN=signer -days 1 2> /dev/null
+openssl cms -sign -binary -nodetach ${args.join(' ')} -in app.conf -signer c.pem -inkey k.pem -out out`,
+      ],
+      { 'app.conf': `${'#'.repeat(4096 * rng.int(1, 3) - rng.int(1, value.length + 12))}\napi_token = ${value}\n${'setting\n'.repeat(rng.int(0, 900))}` },
+      'out',
+    );
+
+  it('openssl cms -stream: the content joined across its 4096-byte chunks, found, in DER and as S/MIME; the clean twin passes', async () => {
+    const der = sign(SECRET, ['-stream', '-outform', 'DER']);
+    expect(der.includes(SECRET)).toBe(false);
+    const { out } = await decodeWith(pkcs7Ber, der, { chunk: chunk() });
+    expect(out.includes(`api_token = ${SECRET}`)).toBe(true);
+    expect(await auditFiles({ 'app.conf.p7m': der })).toEqual([expect.objectContaining({ severity: 'leak', path: 'app.conf.p7m!' })]);
+    expect(await auditFiles({ 'app.conf.p7m': sign('another-value-of-the-same-shape', ['-stream', '-outform', 'DER']) })).toEqual([]);
+    const smime = sign(SECRET, ['-stream', '-outform', 'SMIME']);
+    expect((await auditFiles({ 'app.conf.eml': smime })).filter((f) => f.severity === 'leak')).not.toEqual([]);
+    await survives(pkcs7Ber, der);
   });
 });

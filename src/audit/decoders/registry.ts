@@ -7,6 +7,7 @@
  */
 import { ar } from './ar.js';
 import { avro } from './avro.js';
+import { pkcs7Ber } from './ber-octets.js';
 import { bzip2 } from './bzip2.js';
 import { cab } from './cab.js';
 import { compress } from './compress.js';
@@ -94,6 +95,7 @@ export const DECODERS: readonly Decoder[] = [
   phar,
   qcow2Disk,
   vmdkDisk,
+  pkcs7Ber,
   fat,
   ext,
   cramfs,
