@@ -32,8 +32,8 @@ function varint(d: Buffer, at: number): [number, number] {
 /** The sizes of SQLite's serial types 0–9 (NULL, integers, a float, the constants 0 and 1). */
 const FIXED = [0, 1, 2, 3, 4, 6, 8, 8, 0, 0];
 
-/** A record's text and blob values, or undefined when its header does not parse. */
-export function recordFields(payload: Buffer): Buffer[] | undefined {
+/** A record's text and blob values (its blobs alone: `blobs`), or undefined when its header does not parse. */
+export function recordFields(payload: Buffer, blobs = false): Buffer[] | undefined {
   const [headerSize, n] = varint(payload, 0);
   if (headerSize < n || headerSize > payload.length) return undefined;
   const values: Buffer[] = [];
@@ -43,7 +43,7 @@ export function recordFields(payload: Buffer): Buffer[] | undefined {
     at += k;
     const size = type < 10 ? FIXED[type]! : type >= 12 ? Math.floor((type - 12) / 2) : 0;
     if (body + size > payload.length) return undefined;
-    if (type >= 12 && size) values.push(payload.subarray(body, body + size));
+    if (type >= 12 && size && !(blobs && type % 2)) values.push(payload.subarray(body, body + size));
     body += size;
   }
   return values;
@@ -130,7 +130,7 @@ export function* chromeValues(db: Buffer): Generator<Buffer> {
   const pages: Pages = { ...g, count, page: (n) => db.subarray((n - 1) * g.size, n * g.size) };
   for (let p = 1; p <= count; p++)
     for (const payload of [...localCells(pages, p), ...overflowingCells(pages, p)])
-      for (const v of recordFields(payload) ?? []) {
+      for (const v of recordFields(payload, true) ?? []) {
         const plain = v[0] === 0x76 ? chromeDecrypt(v) : undefined;
         if (plain) yield plain;
       }
