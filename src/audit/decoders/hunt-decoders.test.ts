@@ -87,6 +87,10 @@ describe.runIf(has('php'))(`phar archives (seed ${rng.seed})`, { timeout: 60_000
   it('a PHP file that only names Phar (a build script) is read as it is', async () => {
     const script = `<?php\n$p = new Phar('app.phar'); Phar::mapPhar('app.phar');\n$token = '${SECRET}';\n`;
     expect(await auditFiles({ 'build.php': script })).toEqual([expect.objectContaining({ severity: 'leak', path: 'build.php' })]);
+    // Read as text: the value in PHP's \x escapes is still decoded there (a stub's zeroed first bytes would make it binary).
+    const escaped = script.replace(`'${SECRET}'`, `"${[...SECRET].map((c) => `\\x${c.charCodeAt(0).toString(16)}`).join('')}"`);
+    expect(escaped.includes(SECRET)).toBe(false);
+    expect(await auditFiles({ 'build.php': escaped })).toEqual([expect.objectContaining({ severity: 'leak', path: 'build.php' })]);
   });
 });
 

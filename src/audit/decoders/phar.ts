@@ -17,11 +17,16 @@ const HALT = Buffer.from('__HALT_COMPILER();');
 /** phar's flag of a file deflated (PHAR_ENT_COMPRESSED_GZ). */
 const GZ = 0x1000;
 
-/** A PHP script (`<?php`, or a `#!` line first) that names Phar in its first bytes: a phar's stub. */
+/**
+ * A PHP script (`<?php`, or a `#!` line first) that is a phar's stub: named `.phar`, ending within its first bytes
+ * (`__HALT_COMPILER();`), or an installed tool with no `.php` name (`/usr/local/bin/composer`) whose first bytes map
+ * a phar. A `.php` file that only names Phar (a build script) is PHP source, read as text.
+ */
 export function sniffPhar(h: Uint8Array, path: string): boolean {
   const text = Buffer.from(h).toString('latin1');
   if (!text.startsWith('<?php') && !(text.startsWith('#!') && text.includes('<?php'))) return false;
-  return path.endsWith('.phar') || text.includes('__HALT_COMPILER') || /\bPhar::(mapPhar|interceptFileFuncs|webPhar)\b/.test(text);
+  if (path.endsWith('.phar') || text.includes('__HALT_COMPILER();')) return true;
+  return !/\.php\d?$/i.test(path) && /\bPhar::(mapPhar|interceptFileFuncs|webPhar)\b/.test(text);
 }
 
 interface Entry {
