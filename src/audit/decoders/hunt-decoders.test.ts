@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
 import { avro } from './avro.js';
 import { pkcs7Ber } from './ber-octets.js';
+import { chromeCacheEntry } from './chrome-cache.js';
 import { damaged, decodeWith } from './decode.testing.js';
 import { phar } from './phar.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
@@ -202,5 +203,59 @@ openssl cms -sign -binary -nodetach ${args.join(' ')} -in app.conf -signer c.pem
     const smime = sign(SECRET, ['-stream', '-outform', 'SMIME']);
     expect((await auditFiles({ 'app.conf.eml': smime })).filter((f) => f.severity === 'leak')).not.toEqual([]);
     await survives(pkcs7Ber, der);
+  });
+});
+
+describe.runIf(has('chromium'))("headless Chromium's HTTP cache", { timeout: 120_000 }, () => {
+  /** The Cache_Data entries of a headless Chromium whose page fetched a JSON response holding `value`, sent as `encoding`. */
+  const cache = (value: string, encoding: 'br' | 'gzip') => {
+    const out = tool(
+      'bash',
+      [
+        '-c',
+        `/usr/bin/python3 srv.py & server=$!
+for _ in $(seq 1 300); do test -s port && break; sleep 0.1; done
+chromium --headless --no-sandbox --disable-gpu --user-data-dir="$PWD/profile" --virtual-time-budget=3000 --dump-dom "http://127.0.0.1:$(cat port)/" > /dev/null 2>&1 || true
+kill "$server"; cd profile/Default/Cache/Cache_Data && for f in *_0; do printf '%s\\n' "$f"; base64 -w0 "$f"; printf '\\n'; done`,
+      ],
+      {
+        v: value,
+        'srv.py': `import brotli, gzip, http.server, os
+body = ('{"session": {"token": "%s"}, "items": [%s]}' % (open('v').read(), ','.join(str(i) for i in range(300)))).encode()
+body = brotli.compress(body) if '${encoding}' == 'br' else gzip.compress(body)
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == '/':
+            page = b'<html><body><script>fetch("/api/session").then(r => r.json())</script>ok</body></html>'
+            self.send_response(200); self.send_header('Content-Type', 'text/html'); self.end_headers(); self.wfile.write(page); return
+        if self.path != '/api/session':
+            self.send_response(404); self.end_headers(); return
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Encoding', '${encoding}')
+        self.send_header('Cache-Control', 'max-age=3600')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a): pass
+srv = http.server.HTTPServer(('127.0.0.1', 0), H)
+open('port.tmp', 'w').write(str(srv.server_port))
+os.rename('port.tmp', 'port')
+srv.serve_forever()
+`,
+      },
+    );
+    const lines = out.toString('latin1').trim().split('\n');
+    return Object.fromEntries(Array.from({ length: lines.length / 2 }, (_, i) => [`Cache_Data/${lines[2 * i]}`, Buffer.from(lines[2 * i + 1]!, 'base64')]));
+  };
+
+  it.each(['br', 'gzip'] as const)('a body kept as received (%s) is decoded, found under its entry; the clean twin passes', async (encoding) => {
+    const entries = cache(SECRET, encoding);
+    expect(Object.values(entries).some((b) => b.includes(SECRET))).toBe(false);
+    const found = (await auditFiles(entries)).filter((f) => f.severity === 'leak');
+    expect(found).not.toEqual([]);
+    expect(found.every((f) => /^Cache_Data\/[0-9a-f]{16}_0/.test(f.path))).toBe(true);
+    expect(await auditFiles(cache('another-value-of-the-same-shape', encoding))).toEqual([]);
+    for (const b of Object.values(entries)) await survives(chromeCacheEntry, b);
   });
 });

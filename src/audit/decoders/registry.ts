@@ -10,6 +10,7 @@ import { avro } from './avro.js';
 import { pkcs7Ber } from './ber-octets.js';
 import { bzip2 } from './bzip2.js';
 import { cab } from './cab.js';
+import { chromeCacheEntry } from './chrome-cache.js';
 import { compress } from './compress.js';
 import { cpio } from './cpio.js';
 import { cramfs } from './cramfs.js';
@@ -96,6 +97,7 @@ export const DECODERS: readonly Decoder[] = [
   qcow2Disk,
   vmdkDisk,
   pkcs7Ber,
+  chromeCacheEntry,
   fat,
   ext,
   cramfs,
