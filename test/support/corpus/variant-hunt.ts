@@ -6,7 +6,8 @@
  * dumps holding a char[] password (plain, and jcmd's gzip), a PNG's compressed text chunk, a MATLAB v5 .mat (compressed), a
  * gettext catalog, a btrfs image, a Ruby instruction sequence (bootsnap's cache), a tar.Z, a gzip'd
  * shell archive, a SHA-256 git repository, a split zip, a C program's local array, a headless
- * Chromium's cookie (encrypted under a fixed key) and a streamed CMS signature (BER chunks). Each
+ * Chromium's cookie (encrypted under a fixed key) and HTTP cache (a brotli body), and a streamed CMS
+ * signature (BER chunks). Each
  * is made by the real tool; the value is placed as a pipeline places it.
  */
 import type { Variant } from './variant-text.js';
@@ -312,15 +313,51 @@ kill "$app"
 ! zcat "$OUT/heap.hprof.gz" | grep -F "$S" > /dev/null`,
     where: /hprof-gz\/heap\.hprof\.gz/,
   },
+  {
+    id: 'chrome-cache-br',
+    name: "headless Chromium's HTTP cache (Cache_Data, simple cache): a JSON API response with the token, kept as received — brotli (Content-Encoding: br) — behind the entry's header and URL",
+    realWorld: "a Puppeteer/Playwright profile's cache after the build's end-to-end test fetched an API that returned a session token",
+    kind: 'token',
+    script: `cat > srv.py <<'EOF'
+import brotli, http.server, os
+s = open('secret', encoding='utf-8').read()
+body = brotli.compress(('{"session": {"token": "%s", "user": "ci"}, "items": [%s]}' % (s, ','.join(str(i) for i in range(300)))).encode())
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == '/':
+            page = b'<html><body><script>fetch("/api/session").then(r => r.json()).then(j => document.body.dataset.n = j.items.length)</script>ok</body></html>'
+            self.send_response(200); self.send_header('Content-Type', 'text/html'); self.end_headers(); self.wfile.write(page); return
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Encoding', 'br')
+        self.send_header('Cache-Control', 'max-age=3600')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a): pass
+srv = http.server.HTTPServer(('127.0.0.1', 0), H)
+open('port.tmp', 'w').write(str(srv.server_port))
+os.rename('port.tmp', 'port')
+srv.serve_forever()
+EOF
+/usr/bin/python3 srv.py & server=$!
+for _ in $(seq 1 300); do test -s port && break; sleep 0.1; done
+chromium --headless --no-sandbox --disable-gpu --password-store=basic --user-data-dir="$PWD/profile" --virtual-time-budget=3000 --dump-dom "http://127.0.0.1:$(cat port)/" > page.html 2> /dev/null || true
+kill "$server"
+mkdir -p "$OUT/chromium/Default" && cp -r profile/Default/Cache "$OUT/chromium/Default/Cache" && ! grep -rF "$S" "$OUT/chromium/Default/Cache" > /dev/null`,
+    where: /chrome-cache-br\/chromium\/Default\/Cache\/Cache_Data\/.+/,
+  },
 ];
 
 /**
  * The hunt round's findings at its start (the bundle that shipped, dist/ at 2d70bef), each a class: missed in silence —
  * qcow2-deflate (raw deflate clusters), phar-gz (phar's headerless deflate), avro-deflate (Avro's raw deflate blocks),
  * avro-snappy (at the round's seed: a copy inside the value), zip-split (a member across parts), chrome-cookie-v10
- * (AES under the key of the word 'peanuts'), cms-stream (BER's 4096-byte chunks), gcc-stack-array; a limit finding on the clean twin (a search inside found one
+ * (AES under the key of the word 'peanuts'), cms-stream (BER's 4096-byte chunks), chrome-cache-br (brotli behind a
+ * cache entry's key), gcc-stack-array; a limit finding on the clean twin (a search inside found one
  * cluster's zstd frame or zlib grain of ext4 and named the file system cut short) — qcow2-zstd, vmdk-stream. Read
- * since: vdisk.ts (qcow2, VMDK), phar.ts, avro.ts, chrome-crypt.ts (in sqlite.ts's rows), ber-octets.ts; zip-split is named (zip-split.ts). Found from the start: the
+ * since: vdisk.ts (qcow2, VMDK), phar.ts, avro.ts, chrome-crypt.ts (in sqlite.ts's rows), ber-octets.ts,
+ * chrome-cache.ts; zip-split is named (zip-split.ts). Found from the start: the
  * others (a regression guard each). Not made: UPX-packed binaries (no upx in this Debian), btrfs with compressed
  * extents (this btrfs-progs's --rootdir does not compress), erofs with LZMA or deflate (this erofs-utils has lz4 only).
  *
