@@ -24,6 +24,7 @@ import { isBase64Alphabet, WrappedScan } from './wrapped.js';
 import { NOTATION_LABELS } from './decoders/runs.js';
 import { UTF7_LABEL } from './decoders/utf7.js';
 import { isLayerTar, layerDecompressor } from './decoders/layer.js';
+import { NextTarHeader, zstdLayer } from './decoders/zstd-frames.js';
 import { DEFAULT_LIMITS, LayerRoutes, type Limits } from './nested.js';
 
 /** Config and annotation strings shorter than this are not routed as content: they hold no encoded stream of a value. */
@@ -107,6 +108,12 @@ export function mostPrecise(findings: readonly Finding[]): Finding[] {
           g !== f && same(f, g) && g.where.length > f.where.length && g.where.startsWith(f.where) && '!/@'.includes(g.where[f.where.length]!) && !copyOf(g, f),
       ),
   );
+}
+
+/** One content of a layer being scanned: its chunks in order, then its end. */
+interface LayerPart {
+  write: (chunk: Buffer) => Promise<void>;
+  end: () => Promise<void>;
 }
 
 type Tag = { kind: 'secret'; name: string; fingerprint: string; encoding: string } | { kind: 'key'; begin: string };
@@ -330,34 +337,94 @@ export class LayoutAudit {
       return this.report({ severity: 'leak', what: `a layer that cannot be read (${blob.mediaType}: this Node has no zstd)`, where: label });
     }
     let stream: Readable = createReadStream(blobPath(this.layoutDir, blob.digest), { highWaterMark: 256 * 1024 });
+    if (/\+zstd$/.test(blob.mediaType)) return this.#scanZstdLayer(stream, blob, label);
     if (decompress) stream = stream.pipe(decompress());
     await this.scanStream(stream, blob, label);
   }
 
+  /**
+   * A `+zstd` layer frame by frame (`zstdLayer`): a frame not read — a dictionary Hoist does not have, a window above
+   * 128 MiB, the rest of one past the layer's 32 MiB frame bound — is a limit of the layer, named with its offset, never
+   * the end of the whole audit; the tar before it is audited. The frames after it are another content, `label@offset!`:
+   * its bytes up to the next tar header are scanned as no entry's (the rest of the file the gap cut), and from there
+   * the tar is walked again (`NextTarHeader`). A walk that cannot go on (damage) is said as a tar that cannot be walked is.
+   */
+  async #scanZstdLayer(file: Readable, blob: Pick<Descriptor, 'mediaType' | 'size'>, label: string): Promise<void> {
+    let part: LayerPart | undefined = this.#layerPart(blob, label);
+    let next: NextTarHeader | undefined;
+    let before: LayerPart | undefined;
+    let at = label;
+    const endPart = async () => {
+      if (before && next) await before.write(next.end());
+      await before?.end();
+      await part?.end();
+      before = part = undefined;
+    };
+    for await (const o of zstdLayer(file)) {
+      if (Buffer.isBuffer(o)) {
+        if (!next) await part!.write(o);
+        else {
+          const { before: lost, from } = next.split(o);
+          if (lost.length) await before!.write(lost);
+          if (from) {
+            part ??= this.#layerPart(blob, at);
+            await part.write(from);
+          }
+        }
+      } else if ('gap' in o) {
+        this.limit(`${o.gap}, at byte ${o.offset} of the layer's blob: not audited`, at);
+        await endPart();
+      } else if ('resume' in o) {
+        at = `${label}@${o.resume}!`;
+        next = new NextTarHeader();
+        before = this.#layerPart(blob, at, 'bytes before the first tar header after the gap');
+      } else {
+        this.report({ severity: 'leak', what: `a layer that cannot be audited (a damaged zstd stream: ${o.damage}; the rest of the layer)`, where: at });
+      }
+    }
+    await endPart();
+    this.result.layers++;
+  }
+
   /** A layer's bytes, decompressed, as they come (from its blob, or as a builder streams it: `streamed.ts`). */
   async scanStream(stream: AsyncIterable<Buffer>, blob: Pick<Descriptor, 'mediaType' | 'size'>, label: string): Promise<void> {
+    const part = this.#layerPart(blob, label);
+    for await (const chunk of stream) await part.write(chunk);
+    await part.end();
+    this.result.layers++;
+  }
+
+  /**
+   * One content of a layer, chunk by chunk: its tar walked (a layer's media type says it is one), or its bytes as one
+   * entry, `whole` (not a tar; or, for a `+zstd` layer's frames after a gap, the bytes before the next tar header).
+   */
+  #layerPart(blob: Pick<Descriptor, 'mediaType' | 'size'>, label: string, whole?: string): LayerPart {
     const feed = this.#feeder(label);
     // A tar that cannot be walked is not audited, whatever its bytes held: said, and it fails under audit: fail.
     const broken = (reason: string) => this.report({ severity: 'leak', what: `a layer that cannot be audited (${reason})`, where: label });
     // Each file's contents also go to a router that opens what they hold (archives, compressed streams, encoded runs).
     const routes = this.#routes(label);
-    const walker = isLayerTar(blob.mediaType)
-      ? new TarWalker((bytes, e, part) => {
-          feed.write(bytes, e);
-          routes.segment(bytes, e, part);
-        }, broken)
-      : undefined;
-    const whole: TarEntry = { path: `content (${blob.mediaType})`, type: '0', size: blob.size };
-    for await (const chunk of stream) {
-      this.result.bytes += chunk.length;
-      this.o.progress?.(this.result);
-      if (walker) walker.write(chunk);
-      else feed.write(chunk, whole);
-      await routes.settled; // what the chunk held is decoded before the next is read: memory stays one chunk deep
-    }
-    await routes.finish();
-    feed.end();
-    this.result.layers++;
+    const walker =
+      whole === undefined && isLayerTar(blob.mediaType)
+        ? new TarWalker((bytes, e, part) => {
+            feed.write(bytes, e);
+            routes.segment(bytes, e, part);
+          }, broken)
+        : undefined;
+    const entry: TarEntry = { path: whole ?? `content (${blob.mediaType})`, type: '0', size: whole === undefined ? blob.size : 0 };
+    return {
+      write: async (chunk) => {
+        this.result.bytes += chunk.length;
+        this.o.progress?.(this.result);
+        if (walker) walker.write(chunk);
+        else feed.write(chunk, entry);
+        await routes.settled; // what the chunk held is decoded before the next is read: memory stays one chunk deep
+      },
+      end: async () => {
+        await routes.finish();
+        feed.end();
+      },
+    };
   }
 
   /** The strings the walks kept, each routed as the content of a file named `value` under its place. */

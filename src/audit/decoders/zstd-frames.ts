@@ -11,7 +11,8 @@
  * 32 MiB for a 3 MB file: its decoder touches 3 MB), and cut once past the bound; after a frame
  * passed over or cut, the frames that follow are never joined to the content before it.
  */
-import type * as zlib from 'node:zlib';
+import * as zlib from 'node:zlib';
+import { tarHeaderAt } from '../tar.js';
 import { errorText, type DecodeEnv, type Decoding } from './types.js';
 
 /** One step of the walk: a data frame's start (its offset; its dictionary id, 0 for none; its window), its bytes, its end; a skippable frame; bytes that are no frame. */
@@ -42,6 +43,8 @@ export class FrameWalker {
   /** Where the byte last gathered ends, and where the frame being read began. */
   #at = 0;
   #frameStart = 0;
+  /** Where the bytes that are no frame begin: a magic that is none, or the frame whose header or block is reserved. */
+  #junkAt = 0;
 
   /** True between a frame's first byte and its end (a stream that ends here was cut short). */
   get inside(): boolean {
@@ -63,7 +66,7 @@ export class FrameWalker {
       this.#head.push(chunk[i++]!);
       this.#at = this.#offset + i;
       this.#header(out);
-      if ((this.#want as string) === 'junk') out.push({ kind: 'junk', offset: this.#offset + i - 1 });
+      if ((this.#want as string) === 'junk') out.push({ kind: 'junk', offset: this.#junkAt });
     }
     this.#offset += chunk.length;
     return out;
@@ -94,7 +97,11 @@ export class FrameWalker {
           this.#frameHead = [...h];
           this.#frameStart = this.#at - 4;
           this.#want = 'frame';
-        } else this.#want = isSkippable(m) ? 'skipsize' : 'junk';
+        } else if (isSkippable(m)) this.#want = 'skipsize';
+        else {
+          this.#junkAt = this.#at - 4;
+          this.#want = 'junk';
+        }
         return;
       }
       case 'skipsize':
@@ -106,6 +113,7 @@ export class FrameWalker {
         return;
       case 'frame': {
         const d = h[0]!;
+        this.#junkAt = this.#frameStart;
         if (d & 0x08) return void (this.#want = 'junk');
         const single = (d >> 5) & 1;
         const dictBytes = [0, 1, 2, 4][d & 3]!;
@@ -157,9 +165,10 @@ const drained = (s: zlib.ZstdDecompress) =>
 /** Thrown where a frame was passed over or cut short (`zstdFrames`): the content ends there. */
 export class UnreadFrame extends Error {}
 
-/** A frame passed over or cut short, and why: the content before it ends there. */
+/** A frame passed over or cut short, and why: the content before it ends there. `offset`: the frame's, in the stream. */
 export interface Gap {
   gap: string;
+  offset: number;
 }
 /** The first data frame after a gap starts at `resume` in the stream: its output is another content, never joined to the one before the gap. */
 export interface Resume {
@@ -223,7 +232,7 @@ export async function* frameOutputs(
     if (why) {
       for (let p = await pieces.next(); !p.done && p.value.kind !== 'end'; p = await pieces.next());
       gap = true;
-      yield { gap: why };
+      yield { gap: why, offset: piece.offset };
     } else {
       if (gap) yield { resume: piece.offset };
       gap = false;
@@ -232,6 +241,7 @@ export async function* frameOutputs(
       if (gap)
         yield {
           gap: `the rest of a zstd frame with a ${mib(piece.window)} window (zstd --long or --ultra) after its first ${mib(bound)}, where its matches may reach farther back than the audit's ${mib(maxWindow)} memory bound`,
+          offset: piece.offset,
         };
     }
     if (oneFrame) break;
@@ -355,4 +365,83 @@ export function zstdDecoding(env: DecodeEnv, decoder: () => zlib.ZstdDecompress,
       if (failure !== undefined) tell(`a damaged zstd stream (${errorText(failure)}): the rest is not audited`, at);
     },
   };
+}
+
+const MiB = 2 ** 20;
+
+/**
+ * A `+zstd` layer's frames are bounded by their output as a file's are, at 32 MiB where a file's are at 8 MiB: buildah
+ * and podman's zstd:chunked declares a 32 MiB window for each file's frames, and a file of more than 8 MiB (a binary, a
+ * shared library) makes more than 8 MiB of output in one frame — an 8 MiB bound named a limit in most real images. A
+ * layer is one stream at a time, where files' streams nest; a frame declaring more than 32 MiB (`zstd --long`,
+ * `--ultra -20` and up) is cut, and named, once its output passes 32 MiB: its decoder's window grows with its output,
+ * towards the 128 MiB a `--long=27` frame declares.
+ */
+export const LAYER_FRAME_BOUND = 32 * MiB;
+/** zstd's default: a frame declaring more (`--long=28` and up) is passed over and named, as in a file. */
+const LAYER_WINDOW_LOG_MAX = 27;
+
+/** One `+zstd` layer frame's decoder: 256 KiB chunks, each read whole (object mode: no read joins them), up to 8 MiB ahead. */
+const layerFrameDecoder = () =>
+  zlib.createZstdDecompress({
+    chunkSize: 256 * 1024,
+    readableObjectMode: true,
+    readableHighWaterMark: 32,
+    params: { [zlib.constants.ZSTD_d_windowLogMax]: LAYER_WINDOW_LOG_MAX },
+  } as zlib.ZstdOptions);
+
+/** The walk of a layer cannot go on (bytes that are no frame, a stream cut short, a frame its decoder refuses): the rest is not read. */
+export interface Damage {
+  damage: string;
+}
+
+/**
+ * A `+zstd` layer's frames (zstd:chunked, `--compression-format zstd`, pzstd): their output, a Gap for each frame passed
+ * over (a dictionary, a window above 128 MiB) or cut (past `LAYER_FRAME_BOUND`), a Resume where the frames after a gap
+ * begin, and Damage where the walk stops. Nothing is thrown: a layer's stream is never the end of the whole audit.
+ */
+export async function* zstdLayer(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer | Gap | Resume | Damage> {
+  try {
+    yield* frameOutputs(source, layerFrameDecoder, { maxWindow: LAYER_FRAME_BOUND, maxDeclared: 2 ** LAYER_WINDOW_LOG_MAX });
+  } catch (e) {
+    yield { damage: errorText(e) };
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * After a gap in a layer's tar, the next tar header (ustar magic, a checksum that holds: tar.ts's `tarHeaderAt`): the
+ * bytes before it belong to no entry that can be told — the rest of the file the gap cut, its padding — and from it on
+ * the tar is walked again. The output a gap took is not known (a frame from a pipe has no content size), so no 512-byte
+ * alignment is assumed: every offset is tried. In zstd:chunked each file is its own frames, the padding and the next
+ * header the start of the frame after the file's last: the next file after a gap is found whole.
+ */
+export class NextTarHeader {
+  /** The last bytes seen, a header's length less one at most: a header may begin there and end in the next chunk. */
+  #carry: Buffer = EMPTY;
+  #found = false;
+
+  /** `chunk` split at the first header: `before` it (bytes of no entry), `from` it on (the tar again, once found). */
+  split(chunk: Buffer): { before: Buffer; from?: Buffer } {
+    if (this.#found) return { before: EMPTY, from: chunk };
+    const b = this.#carry.length ? Buffer.concat([this.#carry, chunk]) : chunk;
+    // The magic stands at byte 257 of a header; a header that would run past `b` is left in the carry.
+    for (let m = b.indexOf('ustar', 257); m >= 0 && m - 257 + 512 <= b.length; m = b.indexOf('ustar', m + 1)) {
+      if (!tarHeaderAt(b, m - 257)) continue;
+      this.#found = true;
+      this.#carry = EMPTY;
+      return { before: b.subarray(0, m - 257), from: b.subarray(m - 257) };
+    }
+    const keep = Math.min(b.length, 511);
+    this.#carry = Buffer.from(b.subarray(b.length - keep));
+    return { before: b.subarray(0, b.length - keep) };
+  }
+
+  /** What is left when the content ends with no header found: bytes of no entry. */
+  end(): Buffer {
+    const rest = this.#carry;
+    this.#carry = EMPTY;
+    return rest;
+  }
 }
