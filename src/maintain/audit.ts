@@ -50,13 +50,19 @@ export async function auditRegistryImage(
   workdir: string,
   secrets: readonly NamedSecret[],
   limit = AUDIT_FETCH_LIMIT,
+  strictLimits = false,
 ): Promise<AuditSummary> {
   const dir = join(workdir, 'image');
   const graph = await fx.platform.group(`Fetch ${ref.registry}/${ref.path}`, () => fetchLayout(client, ref, dir, limit));
-  return auditBuilds(fx, 'fail', [audited(dir, graph)], secrets);
+  return auditBuilds(fx, 'fail', [audited(dir, graph)], secrets, strictLimits);
 }
 
-export async function auditLayoutDir(fx: Pick<Effects, 'platform' | 'redactor'>, dir: string, secrets: readonly NamedSecret[]): Promise<AuditSummary> {
+export async function auditLayoutDir(
+  fx: Pick<Effects, 'platform' | 'redactor'>,
+  dir: string,
+  secrets: readonly NamedSecret[],
+  strictLimits = false,
+): Promise<AuditSummary> {
   const root = await readLayoutRoot(dir);
-  return auditBuilds(fx, 'fail', [audited(dir, await layoutGraph(dir, root))], secrets);
+  return auditBuilds(fx, 'fail', [audited(dir, await layoutGraph(dir, root))], secrets, strictLimits);
 }

@@ -18,7 +18,11 @@ export interface AuditTask {
   source: { ref: Reference } | { layout: string };
   valuesFile?: string;
   secretEnvs: string[];
+  /** `--audit-limits strict`: a part not fully audited fails the audit (exit 1) as a leak does; `report` (default) warns. */
+  strictLimits: boolean;
 }
+
+const LIMITS = ['report', 'strict'] as const;
 
 function parse(values: Values, positionals: string[]): AuditTask {
   if (positionals.length !== 1) throw new UsageError('audit takes one image reference or OCI layout directory');
@@ -34,8 +38,12 @@ function parse(values: Values, positionals: string[]): AuditTask {
       throw new UsageError(`audit: '${target}': ${(e as Error).message} (an OCI layout directory starts with ./ or /)`);
     }
   }
+  const limits = values['audit-limits'] as string | undefined;
+  if (limits !== undefined && !(LIMITS as readonly string[]).includes(limits.trim().toLowerCase()))
+    throw new UsageError(`--audit-limits: '${limits}' is not one of ${LIMITS.join(', ')}`);
   return {
     source,
+    strictLimits: limits?.trim().toLowerCase() === 'strict',
     ...(values['audit-values-file'] ? { valuesFile: values['audit-values-file'] as string } : {}),
     secretEnvs: (values['secret-envs'] as string[] | undefined) ?? [],
   };
@@ -101,8 +109,10 @@ async function runAudit({ fx, task: c, json, auditValues, out, connect }: Regist
   const source = c.source;
   const audit =
     'layout' in source
-      ? await auditLayoutDir(fx, source.layout, catalog.all)
-      : await withWorkdir(fx, (work) => connect([source.ref], (client) => auditRegistryImage(fx, client(source.ref), source.ref, work.dir, catalog.all)));
+      ? await auditLayoutDir(fx, source.layout, catalog.all, c.strictLimits)
+      : await withWorkdir(fx, (work) =>
+          connect([source.ref], (client) => auditRegistryImage(fx, client(source.ref), source.ref, work.dir, catalog.all, undefined, c.strictLimits)),
+        );
   const leaks = audit.findings.filter((f) => f.severity === 'leak');
   if (json) out.print(jsonText(audit));
   else for (const f of leaks) out.print(describeFinding(f));
@@ -112,10 +122,11 @@ async function runAudit({ fx, task: c, json, auditValues, out, connect }: Regist
 export const audit = registryVerb<AuditTask>({
   name: 'audit',
   summary: 'the pre-push audit on an image already in a registry, or an OCI layout',
-  usage: `  hoist audit REF|LAYOUT_DIR [--audit-values-file F] [--secret-envs ID=VAR]... [--json]
-                                                      the pre-push audit on an image already pushed (exit 1 on a leak)`,
+  usage: `  hoist audit REF|LAYOUT_DIR [--audit-values-file F] [--secret-envs ID=VAR]... [--audit-limits report|strict] [--json]
+                                                      the pre-push audit on an image already pushed (exit 1 on a leak;
+                                                      --audit-limits strict: also on a part not fully audited)`,
   examples: ['HOIST_AUDIT_VALUES="$DEPLOY_TOKEN" hoist audit registry.acme/team/app:1.4.2', 'hoist audit ./layout --audit-values-file values.txt --json'],
-  options: () => ({ 'audit-values-file': { type: 'string' }, 'secret-envs': { type: 'string', multiple: true } }),
+  options: () => ({ 'audit-values-file': { type: 'string' }, 'secret-envs': { type: 'string', multiple: true }, 'audit-limits': { type: 'string' } }),
   parse,
   run: runAudit,
 });
