@@ -243,6 +243,8 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
 /** The families by trigger byte, the stop table for the automaton, and a decoder per family and mode to try places with. */
 export class Families {
   readonly at: Family[][] = Array.from({ length: 256 }, () => []);
+  /** Beside `at`, each family's index in `list`: found on the stop path without a search or a Map. */
+  readonly atIndex: number[][] = Array.from({ length: 256 }, () => []);
   /** Those that take part in second rounds, by trigger byte. */
   readonly inner: Family[][] = Array.from({ length: 256 }, () => []);
   /** For the automaton: 3 where a byte is stopped at everywhere, 1 only where a pattern has begun. */
@@ -276,6 +278,7 @@ export class Families {
         const b = c.charCodeAt(0);
         for (let n = 0; n < 256; n++) this.pairs[b * 256 + n]! |= (f.modes(b, n, 0) ? 1 : 0) | (f.modes(b, n, STATE_BEGUN) ? 2 : 0);
         this.at[c.charCodeAt(0)]!.push(f);
+        this.atIndex[c.charCodeAt(0)]!.push(list.indexOf(f));
         if (f.rounds) this.inner[c.charCodeAt(0)]!.push(f);
       }
     }
@@ -285,15 +288,15 @@ export class Families {
   }
 
   /** The decoder of `family` in `mode` kept for trying places out, reset. */
-  tryer(family: Family, mode: number): Decoder {
-    const kept = this.#tryers[this.list.indexOf(family)]!;
+  tryer(family: Family, mode: number, index = this.list.indexOf(family)): Decoder {
+    const kept = this.#tryers[index]!;
     const d = (kept[mode] ??= family.decoder(mode));
     d.reset(mode);
     return d;
   }
 
   /** The bytes after which `family`'s modes read differently. */
-  modal(family: Family): Uint8Array {
-    return this.#modal[this.list.indexOf(family)]!;
+  modal(family: Family, index = this.list.indexOf(family)): Uint8Array {
+    return this.#modal[index]!;
   }
 }

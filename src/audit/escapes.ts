@@ -60,16 +60,11 @@ class TriedPlaces {
   readonly worth = new Uint8Array(MEMO);
   /** The key `slot` made last: the family's index, the mode (< 4), the two bytes. */
   key = 0;
-  readonly #index = new Map<Family, number>();
 
-  constructor(readonly families: Families) {
-    families.list.forEach((f, k) => this.#index.set(f, k));
-  }
+  constructor(readonly families: Families) {}
 
-  /** The slot of a place (-1: not kept, a family not among `families`). */
-  slot(family: Family, mode: number, state: number, b: number, next: number): number {
-    const index = this.#index.get(family);
-    if (index === undefined) return -1;
+  /** The slot of a place of the family at `index` in `families.list`. */
+  slot(index: number, mode: number, state: number, b: number, next: number): number {
     this.key = (index << 18) | (mode << 16) | (b << 8) | next;
     return (Math.imul(state, 0x9e3779b1) ^ Math.imul(this.key, 0x85ebca6b)) >>> (32 - MEMO_BITS);
   }
@@ -186,6 +181,7 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
     if (next >= 0 && (this.families.pairs[b * 256 + next]! & (state === 0 ? 1 : 2)) === 0) return;
     // Indexed loops here and in `Fork.out`: iterators not optimized away were allocations per stop.
     const at = this.families.at[b]!;
+    const atIndex = this.families.atIndex[b]!;
     for (let f = 0; f < at.length; f++) {
       const family = at[f]!;
       const modes = family.modes(b, next, state);
@@ -202,7 +198,7 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
           const v = this.automaton.step(state, quick);
           if ((v & (MATCH | STATE)) === 0 && (!family.rounds || this.families.inner[quick]!.length === 0)) continue;
         }
-        const worth = this.#worthAFork(family, mode, i, state, family.rounds === true);
+        const worth = this.#worthAFork(family, atIndex[f]!, mode, i, state, family.rounds === true);
         if (worth === 2) {
           const reach = this.#reach(family, mode, i, state);
           if (reach >= 0) this.#begin(family, mode, state, reach, false, i);
@@ -261,13 +257,13 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
    * reading finds a match, decodes a byte that may begin a second round, or runs past the chunk
    * (2). Over, it says whether a byte after which modes read differently was read (1) or not (0).
    */
-  #worthAFork(family: Family, mode: number, i: number, state: number, rounds: boolean): 0 | 1 | 2 {
+  #worthAFork(family: Family, index: number, mode: number, i: number, state: number, rounds: boolean): 0 | 1 | 2 {
     const chunk = this.#chunk;
     // A place over within its first two bytes was told by them alone (the decoder reset, the automaton the same): said again from the memo.
     const memo = this.#memo;
-    const slot = remembered.on && i + 1 < chunk.length && mode < 4 ? memo.slot(family, mode, state, chunk[i]!, chunk[i + 1]!) : -1;
+    const slot = remembered.on && i + 1 < chunk.length && mode < 4 ? memo.slot(index, mode, state, chunk[i]!, chunk[i + 1]!) : -1;
     if (slot >= 0 && memo.state[slot] === state && memo.keys[slot] === memo.key) return memo.worth[slot] as 0 | 1 | 2;
-    const worth = this.#tryOut(family, mode, i, state, rounds);
+    const worth = this.#tryOut(family, index, mode, i, state, rounds);
     if (slot >= 0 && this.#tried <= i + 1) memo.keep(slot, state, worth);
     return worth;
   }
@@ -276,17 +272,17 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
   /** The last byte `#tryOut` read (its index in the chunk). */
   #tried = 0;
 
-  #tryOut(family: Family, mode: number, i: number, state: number, rounds: boolean): 0 | 1 | 2 {
+  #tryOut(family: Family, index: number, mode: number, i: number, state: number, rounds: boolean): 0 | 1 | 2 {
     const t = this.#trial;
     t.rounds = rounds;
-    const d = this.families.tryer(family, mode);
+    const d = this.families.tryer(family, mode, index);
     t.state = state;
     t.decoded = 0;
     t.first = -1;
     t.worth = false;
     const chunk = this.#chunk;
     const limit = Math.min(chunk.length, i + this.span * RAW_PER_BYTE);
-    const modal = this.families.modal(family);
+    const modal = this.families.modal(family, index);
     let differs: 0 | 1 = 0;
     for (let j = i; j < limit; j++) {
       this.#tried = j;
