@@ -4,9 +4,11 @@
 // with gzip'd files, Avro container files (deflate, snappy), a zchunk file, a Java Flight Recording and
 // heap dumps holding a char[] password, a PNG zTXt chunk, a MATLAB v5 .mat, a gettext .mo, a btrfs
 // image, a Ruby instruction sequence, a tar.Z, a gzip'd shar, a SHA-256 git repository's pack, a split
-// zip, a C program's local array, a headless Chromium's v10 cookie and cached brotli response, and a
-// streamed CMS signature — each made by the real tool (test/support/corpus/variant-hunt.ts). All run through the bundle that ships (`node dist/cli.js audit ./LAYOUT --audit-values-file F
-// --json`), the image made and its cases asserted by test/support/corpus/variant-round.ts.
+// zip, a C program's local array, a headless Chromium's v10 cookie and cached brotli response, a
+// streamed CMS signature and an initramfs — each made by the real tool
+// (test/support/corpus/variant-hunt.ts). All run through the bundle that ships (`node dist/cli.js
+// audit ./LAYOUT --audit-values-file F --json`), the image made and its cases asserted by
+// test/support/corpus/variant-round.ts.
 // Property: every variant's value is found, the path named; every clean twin gives no finding; the
 // split zip gives a limit finding on the leaky image and the clean one alike, never a silent pass; the
 // known gap (variantHuntGaps) is asserted still missed, so that the fix that reads it moves it over.

@@ -6,8 +6,8 @@
  * dumps holding a char[] password (plain, and jcmd's gzip), a PNG's compressed text chunk, a MATLAB v5 .mat (compressed), a
  * gettext catalog, a btrfs image, a Ruby instruction sequence (bootsnap's cache), a tar.Z, a gzip'd
  * shell archive, a SHA-256 git repository, a split zip, a C program's local array, a headless
- * Chromium's cookie (encrypted under a fixed key) and HTTP cache (a brotli body), and a streamed CMS
- * signature (BER chunks). Each
+ * Chromium's cookie (encrypted under a fixed key) and HTTP cache (a brotli body), a streamed CMS
+ * signature (BER chunks) and an initramfs (an early cpio, then zstd). Each
  * is made by the real tool; the value is placed as a pipeline places it.
  */
 import type { Variant } from './variant-text.js';
@@ -346,6 +346,17 @@ chromium --headless --no-sandbox --disable-gpu --password-store=basic --user-dat
 kill "$server"
 mkdir -p "$OUT/chromium/Default" && cp -r profile/Default/Cache "$OUT/chromium/Default/Cache" && ! grep -rF "$S" "$OUT/chromium/Default/Cache" > /dev/null`,
     where: /chrome-cache-br\/chromium\/Default\/Cache\/Cache_Data\/.+/,
+  },
+  {
+    id: 'initramfs-early-zstd',
+    name: 'an initramfs as dracut/mkinitramfs write it: an uncompressed early cpio (microcode) then the main cpio compressed by zstd, concatenated',
+    realWorld: 'a /boot/initrd.img in an image (a VM or bare-metal base image) whose main archive baked in the app\u2019s env file',
+    kind: 'token',
+    script: `mkdir -p early/kernel/x86/microcode main/etc/app && head -c 20000 /dev/zero | tr '\\0' 'M' > early/kernel/x86/microcode/GenuineIntel.bin
+printf 'API_TOKEN=%s\\n' "$S" > main/etc/app/app.env && seq 1 3000 | sed 's/^/LINE_/' >> main/etc/app/app.env
+(cd early && find . | LC_ALL=C sort | cpio -o -H newc --quiet > ../early.cpio) && (cd main && find . | LC_ALL=C sort | cpio -o -H newc --quiet | zstd -q -19 > ../main.cpio.zst)
+mkdir -p "$OUT/boot" && cat early.cpio main.cpio.zst > "$OUT/boot/initrd.img" && ! grep -F "$S" "$OUT/boot/initrd.img" > /dev/null`,
+    where: /initramfs-early-zstd\/boot\/initrd\.img/,
   },
 ];
 
