@@ -14,6 +14,8 @@
 const COMMON = ' etrnsioa\nlcpdumg/h*f.;"y:)(b_,=v{}-TwxkSFE[]CA0ND1IP|?O`2R@LM\t&\'j4BG3z6q85!>UW7H9#VK+<J\r';
 const RANK = new Uint8Array(256).fill(255);
 for (let i = 0; i < COMMON.length; i++) RANK[COMMON.charCodeAt(i)] = i;
+/** `Search.byNext`'s list of the needles that end at the search's first byte. */
+const NO_NEXT = 256;
 
 interface Entry {
   /** The notation (its index in the list given) whose needle this is. */
@@ -29,6 +31,12 @@ interface Search {
   /** A byte (Buffer.indexOf of a number is memchr) or bytes. */
   what: number | Buffer;
   entries: Entry[];
+  /**
+   * The entries by the byte their needle holds after the search's first byte (`NO_NEXT`: none, the needle ends there),
+   * each list in `entries`' order: a hit is checked against the needles that can hold the byte after it only — roff
+   * text has a backslash every few words (`\fB`, `\-`, `\&`), and each was checked against all 14 needles with one.
+   */
+  byNext: Entry[][];
   /** The least and most `offset` of the entries. */
   least: number;
   most: number;
@@ -60,7 +68,7 @@ export class Triggers {
         const key = typeof what === 'number' ? `b${what}` : `s${what.toString('hex')}`;
         let search = byKey.get(key);
         if (!search) {
-          search = { what, entries: [], least: offset, most: offset };
+          search = { what, entries: [], byNext: Array.from({ length: NO_NEXT + 1 }, () => []), least: offset, most: offset };
           byKey.set(key, search);
           this.#searches.push(search);
         }
@@ -70,6 +78,8 @@ export class Triggers {
           offset,
           whole: offset === 0 && (typeof what === 'number' ? needle.length === 1 : what.length === needle.length),
         });
+        const entry = search.entries[search.entries.length - 1]!;
+        search.byNext[offset + 1 < needle.length ? needle[offset + 1]! : NO_NEXT]!.push(entry);
         search.least = Math.min(search.least, offset);
         search.most = Math.max(search.most, offset);
       }
@@ -83,7 +93,7 @@ export class Triggers {
   find(b: Buffer, from: number, limit: number): number[][] {
     const out: number[][] = Array.from({ length: this.#count }, () => []);
     const searched = new Uint8Array(this.#count);
-    for (const { what, entries, least, most } of this.#searches) {
+    for (const { what, entries, byNext, least, most } of this.#searches) {
       if (entries.length === 1 && entries[0]!.whole) {
         // One notation's whole needle (wrapped-words' line break: every line of a text): its hits are its places.
         const places = out[entries[0]!.notation]!;
@@ -91,14 +101,11 @@ export class Triggers {
         searched[entries[0]!.notation]!++;
         continue;
       }
+      const ending = byNext[NO_NEXT]!;
       for (let p = b.indexOf(what, from + least); p >= 0 && p - most < limit; p = b.indexOf(what, p + 1)) {
-        for (let e = 0; e < entries.length; e++) {
-          const { notation, needle, offset, whole } = entries[e]!;
-          const start = p - offset;
-          if (start < from || start >= limit) continue;
-          if (!whole && !holds(b, start, needle)) continue;
-          out[notation]!.push(start);
-        }
+        // A needle going on past the hit holds the byte after it (none when the text ends there: no such needle fits).
+        if (p + 1 < b.length) take(byNext[b[p + 1]!]!, b, p, from, limit, out);
+        if (ending.length) take(ending, b, p, from, limit, out);
       }
       for (const { notation } of entries) searched[notation]!++;
     }
@@ -112,6 +119,17 @@ export class Triggers {
       places.length = kept;
     }
     return out;
+  }
+}
+
+/** The places of `entries` at the hit `p` of their search, in [from, limit), added to their notations' lists. */
+function take(entries: Entry[], b: Buffer, p: number, from: number, limit: number, out: number[][]): void {
+  for (let e = 0; e < entries.length; e++) {
+    const { notation, needle, offset, whole } = entries[e]!;
+    const start = p - offset;
+    if (start < from || start >= limit) continue;
+    if (!whole && !holds(b, start, needle)) continue;
+    out[notation]!.push(start);
   }
 }
 
