@@ -14,6 +14,7 @@ import { seededPerTest } from '../../../test/support/random.js';
 import { avro } from './avro.js';
 import { pkcs7Ber } from './ber-octets.js';
 import { chromeCacheEntry } from './chrome-cache.js';
+import { levelDbLog, sniffLevelDbLog } from './leveldb-log.js';
 import { damaged, decodeWith } from './decode.testing.js';
 import { phar } from './phar.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
@@ -257,5 +258,40 @@ srv.serve_forever()
     expect(found.every((f) => /^Cache_Data\/[0-9a-f]{16}_0/.test(f.path))).toBe(true);
     expect(await auditFiles(cache('another-value-of-the-same-shape', encoding))).toEqual([]);
     for (const b of Object.values(entries)) await survives(chromeCacheEntry, b);
+  });
+});
+
+describe.runIf(has('python3'))(`LevelDB's write-ahead log (seed ${rng.seed})`, { timeout: 60_000 }, () => {
+  /** A LevelDB (python3-plyvel) whose log holds a put of `value` across the first 32 KiB block's end, give or take. */
+  const log = (value: string) =>
+    tool(
+      '/usr/bin/python3',
+      [
+        '-c',
+        `import plyvel
+s = open('v').read()
+db = plyvel.DB('db', create_if_missing=True)
+key = b'_https://app.example.com\\x00\\x01session'
+fkey = b'_https://app.example.com\\x00\\x01filler'
+head = 7 + 12 + 1 + 1 + len(fkey) + 3
+put = 7 + 12 + 1 + 1 + len(key) + 2 + len('{"api_token":"')
+db.put(fkey, b'x' * (32768 - ${rng.int(1, value.length - 1)} - head - put))
+db.put(key, ('{"api_token":"%s","more":"%s"}' % (s, 'y' * 200)).encode())
+db.close()`,
+      ],
+      { v: value },
+      'db/000003.log',
+    );
+
+  it('records joined across the block, found under the log; the clean twin passes; a six-digit .log of text is read as text', async () => {
+    const b = log(SECRET);
+    expect(b.includes(SECRET)).toBe(false);
+    expect(sniffLevelDbLog(b.subarray(0, 512), 'leveldb/000003.log')).toBe(true);
+    expect(await auditFiles({ 'leveldb/000003.log': b })).toEqual([expect.objectContaining({ severity: 'leak', path: 'leveldb/000003.log!' })]);
+    expect(await auditFiles({ 'leveldb/000003.log': log('another-value-of-the-same-shape') })).toEqual([]);
+    const text = Buffer.from(`2024-01-01 started\ntoken=${SECRET}\n`);
+    expect(sniffLevelDbLog(text, 'logs/000001.log')).toBe(false);
+    expect(await auditFiles({ 'logs/000001.log': text })).toEqual([expect.objectContaining({ severity: 'leak', path: 'logs/000001.log' })]);
+    await survives(levelDbLog, b);
   });
 });

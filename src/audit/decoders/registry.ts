@@ -23,6 +23,7 @@ import { gitPack } from './gitpack.js';
 import { hexRecords } from './hex-records.js';
 import { javaKeystore } from './java-keystore.js';
 import { jffs2 } from './jffs2.js';
+import { levelDbLog } from './leveldb-log.js';
 import { httpMessage } from './http-message.js';
 import { lz4 } from './lz4.js';
 import { lha } from './lha.js';
@@ -98,6 +99,7 @@ export const DECODERS: readonly Decoder[] = [
   vmdkDisk,
   pkcs7Ber,
   chromeCacheEntry,
+  levelDbLog,
   fat,
   ext,
   cramfs,

@@ -1,0 +1,109 @@
+/**
+ * LevelDB's write-ahead log (`000003.log`: Chrome's and Electron's Local Storage and IndexedDB, any
+ * LevelDB before its memtable is compacted into tables): 32 KiB blocks, each record behind a 7-byte
+ * header (masked CRC-32C, length, type), a record larger than a block's rest cut into FIRST, MIDDLE
+ * and LAST fragments — so a value across a block's end is split by a header. No magic number says so:
+ * a file named as LevelDB names its logs (six digits, `.log`) whose first header holds and starts a
+ * write batch (a sequence number, a count, a put or delete) is claimed. The log's bytes are read on as
+ * plain content (its first header as zeros); at its end each record whose fragments join and whose CRCs hold is written whole
+ * (`000003.log!`), a line each.
+ */
+import { heldPlain } from './held-image.js';
+import type { Decoder, DecodeEnv, Decoding } from './types.js';
+
+const BLOCK = 32768;
+const HEADER = 7;
+const MAX_LOG = 64 << 20;
+const NAME = /(^|\/)\d{6}\.log$/;
+
+const CRC32C = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+function crc32c(parts: Uint8Array[]): number {
+  let c = 0xffffffff;
+  for (const p of parts) for (const b of p) c = CRC32C[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** LevelDB's masked CRC: rotated right by 15 bits, plus a constant. */
+const masked = (crc: number) => ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0;
+
+/** A first header of a FULL or FIRST record that starts a write batch: a sequence number of a few bytes, a count, a put or delete. */
+export function sniffLevelDbLog(h: Uint8Array, path: string): boolean {
+  if (!NAME.test(path) || h.length < HEADER + 13) return false;
+  const length = h[4]! | (h[5]! << 8);
+  const type = h[6]!;
+  if ((type !== 1 && type !== 2) || length < 13 || length > BLOCK - HEADER) return false;
+  // The sequence number (8 bytes, little-endian) below 2^40, the count above 0 and below 2^24, a put (1) or a delete (0).
+  return (
+    h[HEADER + 5] === 0 &&
+    h[HEADER + 6] === 0 &&
+    h[HEADER + 7] === 0 &&
+    h[HEADER + 11] === 0 &&
+    (h[HEADER + 8]! | h[HEADER + 9]! | h[HEADER + 10]!) !== 0 &&
+    h[HEADER + 12]! <= 1
+  );
+}
+
+/** Each record of the log whose fragments join and whose CRCs hold. */
+export function* logRecords(b: Buffer): Generator<Buffer> {
+  let parts: Buffer[] = [];
+  for (let at = 0; at + HEADER <= b.length;) {
+    const left = BLOCK - (at % BLOCK);
+    if (left < HEADER) {
+      at += left; // a block's trailer
+      continue;
+    }
+    const length = b.readUInt16LE(at + 4);
+    const type = b[at + 6]!;
+    const data = b.subarray(at + HEADER, at + HEADER + length);
+    if (type === 0 && length === 0) {
+      at += left; // preallocated zeros: the next block
+      continue;
+    }
+    if (type < 1 || type > 4 || HEADER + length > left || data.length < length || masked(crc32c([b.subarray(at + 6, at + 7), data])) !== b.readUInt32LE(at)) {
+      parts = [];
+      at += left; // a damaged record: read on from the next block
+      continue;
+    }
+    at += HEADER + length;
+    if (type === 1) yield data;
+    else if (type === 2) parts = [data];
+    else if (parts.length) {
+      parts.push(data);
+      if (type === 4) {
+        yield Buffer.concat(parts);
+        parts = [];
+      }
+    }
+  }
+}
+
+export const levelDbLog: Decoder = {
+  name: 'LevelDB log',
+  sniff: sniffLevelDbLog,
+  open(env: DecodeEnv): Decoding {
+    const plain = heldPlain(env, HEADER, MAX_LOG); // its first header as zeros: the plain read is not claimed again
+    return {
+      push: (bytes) => plain.push(bytes),
+      async end() {
+        const b = await plain.end();
+        if (env.stopped) return;
+        if (!b) return env.limit(`a LevelDB log over ${MAX_LOG >> 20} MiB: records across its blocks are not joined`);
+        const sink = env.open();
+        for (const r of logRecords(b)) {
+          if (!env.allow(r.length + 1)) break;
+          await sink.write(Buffer.concat([r, Buffer.from('\n')]));
+        }
+        await sink.end();
+      },
+    };
+  },
+};
