@@ -3,12 +3,12 @@
  * user's image carries it — a VM disk in a KubeVirt containerDisk (qcow2 with deflate or zstd
  * clusters, a streamOptimized VMDK, an Android sparse image), a PHP .phar whose files are gzip'd, an
  * Avro container file (deflate and snappy blocks), a zchunk file, a Java Flight Recording and heap
- * dumps holding a char[] password (plain, and jcmd's gzip), a PNG's compressed text chunk, a MATLAB v5 .mat (compressed), a
- * gettext catalog, a btrfs image, a Ruby instruction sequence (bootsnap's cache), a tar.Z, a gzip'd
- * shell archive, a SHA-256 git repository, a split zip, a C program's local array, a headless
- * Chromium's cookie (encrypted under a fixed key) and HTTP cache (a brotli body), a streamed CMS
- * signature (BER chunks) and an initramfs (an early cpio, then zstd). Each
- * is made by the real tool; the value is placed as a pipeline places it.
+ * dumps holding a char[] password (plain, and jcmd's gzip), a PNG's compressed text chunk, a MATLAB
+ * v5 .mat (compressed), a gettext catalog, a btrfs image, a Ruby instruction sequence (bootsnap's
+ * cache), a tar.Z, a gzip'd shell archive, a SHA-256 git repository, a split zip, a C program's
+ * local array, a headless Chromium's cookie (encrypted under a fixed key) and HTTP cache (a brotli
+ * body), a streamed CMS signature (BER chunks), an initramfs (an early cpio, then zstd) and a
+ * LevelDB write-ahead log. Each is made by the real tool; the value is placed as a pipeline places it.
  */
 import type { Variant } from './variant-text.js';
 
@@ -358,19 +358,42 @@ printf 'API_TOKEN=%s\\n' "$S" > main/etc/app/app.env && seq 1 3000 | sed 's/^/LI
 mkdir -p "$OUT/boot" && cat early.cpio main.cpio.zst > "$OUT/boot/initrd.img" && ! grep -F "$S" "$OUT/boot/initrd.img" > /dev/null`,
     where: /initramfs-early-zstd\/boot\/initrd\.img/,
   },
+  {
+    id: 'leveldb-log-across',
+    name: "python3-plyvel: a LevelDB's write-ahead log (000003.log) before any compaction, the value's record across a 32 KiB log block (a 7-byte fragment header inside it)",
+    realWorld: "a Chrome/Electron profile's Local Storage or IndexedDB (leveldb/*.log) right after the app wrote a session token",
+    kind: 'token',
+    script: `/usr/bin/python3 - <<'EOF'
+import os, plyvel
+s = open('secret', encoding='utf-8').read()
+db = plyvel.DB(os.environ['OUT'] + '/leveldb', create_if_missing=True)
+key = b'_https://app.example.com\\x00\\x01session'
+fkey = b'_https://app.example.com\\x00\\x01filler'
+# The log's first record (7-byte header, 12-byte batch header, a put of fkey) ends where the value's put
+# places the token 10 bytes before the 32 KiB block's end.
+head = 7 + 12 + 1 + 1 + len(fkey) + 3
+put = 7 + 12 + 1 + 1 + len(key) + 2 + len('{"api_token":"')
+db.put(fkey, b'x' * (32768 - 10 - head - put))
+db.put(key, ('{"api_token":"%s","user":"ci","more":"%s"}' % (s, 'y' * 200)).encode())
+db.close()
+EOF
+ls "$OUT"/leveldb/*.log > /dev/null && ! grep -rF "$S" "$OUT/leveldb" > /dev/null`,
+    where: /leveldb-log-across\/leveldb\/.+/,
+  },
 ];
 
 /**
- * The hunt round's findings at its start (the bundle that shipped, dist/ at 2d70bef), each a class: missed in silence —
+ * The hunt round's findings at its start (the bundle that shipped, dist/ at 2d70bef), each a class. Missed in silence:
  * qcow2-deflate (raw deflate clusters), phar-gz (phar's headerless deflate), avro-deflate (Avro's raw deflate blocks),
  * avro-snappy (at the round's seed: a copy inside the value), zip-split (a member across parts), chrome-cookie-v10
  * (AES under the key of the word 'peanuts'), cms-stream (BER's 4096-byte chunks), chrome-cache-br (brotli behind a
- * cache entry's key), gcc-stack-array; a limit finding on the clean twin (a search inside found one
- * cluster's zstd frame or zlib grain of ext4 and named the file system cut short) — qcow2-zstd, vmdk-stream. Read
- * since: vdisk.ts (qcow2, VMDK), phar.ts, avro.ts, chrome-crypt.ts (in sqlite.ts's rows), ber-octets.ts,
- * chrome-cache.ts; zip-split is named (zip-split.ts). Found from the start: the
- * others (a regression guard each). Not made: UPX-packed binaries (no upx in this Debian), btrfs with compressed
- * extents (this btrfs-progs's --rootdir does not compress), erofs with LZMA or deflate (this erofs-utils has lz4 only).
+ * cache entry's key), leveldb-log-across (a 7-byte fragment header inside the value), gcc-stack-array. A limit
+ * finding on the clean twin (a search inside found one cluster's zstd frame or zlib grain of ext4 and named the file
+ * system cut short): qcow2-zstd, vmdk-stream. Read since: vdisk.ts (qcow2, VMDK), phar.ts, avro.ts, chrome-crypt.ts
+ * (in sqlite.ts's rows), ber-octets.ts, chrome-cache.ts, leveldb-log.ts; zip-split is named (zip-split.ts). Found from
+ * the start: the others (a regression guard each). Not made: UPX-packed binaries (no upx in this Debian), btrfs with
+ * compressed extents (this btrfs-progs's --rootdir does not compress), erofs with LZMA or deflate (this erofs-utils
+ * has lz4 only), Docker's json-file and CRI logs cutting a long line at 16 KiB (no container runtime here).
  *
  * The gap left: gcc -O2 initialises a local array from 16-byte constants with overlapping stores (movdqa, movups at
  * offset 26 for a 42-byte string), so .rodata holds the value with a few of its bytes twice — no decoding joins it.
