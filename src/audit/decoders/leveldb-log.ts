@@ -37,10 +37,10 @@ const masked = (crc: number) => ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ea
 
 /** A first header of a FULL or FIRST record that starts a write batch: a sequence number of a few bytes, a count, a put or delete. */
 export function sniffLevelDbLog(h: Uint8Array, path: string): boolean {
-  if (!NAME.test(path) || h.length < HEADER + 13) return false;
+  if (h.length < HEADER + 13) return false;
   const length = h[4]! | (h[5]! << 8);
   const type = h[6]!;
-  if ((type !== 1 && type !== 2) || length < 13 || length > BLOCK - HEADER) return false;
+  if ((type !== 1 && type !== 2) || length < 13 || length > BLOCK - HEADER || !NAME.test(path)) return false;
   // The sequence number (8 bytes, little-endian) below 2^40, the count above 0 and below 2^24, a put (1) or a delete (0).
   return (
     h[HEADER + 5] === 0 &&

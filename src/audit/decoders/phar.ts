@@ -23,6 +23,7 @@ const GZ = 0x1000;
  * a phar. A `.php` file that only names Phar (a build script) is PHP source, read as text.
  */
 export function sniffPhar(h: Uint8Array, path: string): boolean {
+  if (!((h[0] === 0x3c && h[1] === 0x3f) || (h[0] === 0x23 && h[1] === 0x21))) return false; // `<?` or `#!`: most content is neither
   const text = Buffer.from(h).toString('latin1');
   if (!text.startsWith('<?php') && !(text.startsWith('#!') && text.includes('<?php'))) return false;
   if (path.endsWith('.phar') || text.includes('__HALT_COMPILER();')) return true;
