@@ -98,7 +98,41 @@ interface Lane {
   alphabet: string;
   skip: number;
   rest: string;
+  /** Where its reading began: its offset, and how many of the run's first characters it passes over. */
+  offset: number;
+  from: number;
 }
+
+/**
+ * Characters that may follow a value's closing quote in a run of an alphabet that holds the quote (ASCII85's `!`..`u`
+ * has `'` `"` `,` `;` `)` `]`): `"…",` in JSON, `b'…')`, `'…'];`.
+ */
+const CLOSER = new Uint8Array(256);
+for (const c of ',;)]') CLOSER[c.charCodeAt(0)] = 1;
+/** The most closers after a closing quote, and how far into a run its opening quote is looked for (a label and `b'`). */
+const CLOSERS = 3;
+const OPENING = 28;
+
+/**
+ * The value between quotes a run holds when its alphabet has the quote (ASCII85: `KEY = b'…'`, `"api_key":"…",`): the
+ * run ends with a quote and at most CLOSERS closers, and the same quote is among its first OPENING characters (the last
+ * one there before the closing: an unescaped value has none). [start, end) of the value, or undefined.
+ */
+function quotedIn(bytes: Uint8Array, start: number, end: number, table: Uint8Array, min: number): [number, number] | undefined {
+  let close = end - 1;
+  while (close > start && end - close <= CLOSERS && CLOSER[bytes[close]!]) close--;
+  const quote = bytes[close]!;
+  if ((quote !== 0x22 && quote !== 0x27) || !table[quote]) return undefined;
+  for (let j = Math.min(close, start + OPENING) - 1; j >= start; j--) if (bytes[j] === quote) return close - j - 1 >= min ? [j + 1, close] : undefined;
+  return undefined;
+}
+
+/** The most characters of a run kept to read it again when a short last line may or may not be its own (16 KiB). */
+const KEEP = 16384;
+/** How a short line after a run is read (`RunScanner#lastLine`): not joined, joined, or both. */
+const ALONE = 0;
+const JOIN = 1;
+const BOTH = 2;
 
 /** The runs of one family in one text, fed chunk by chunk. */
 export class RunScanner {
@@ -108,6 +142,15 @@ export class RunScanner {
   #offset = 0;
   /** The end of the chunk before, when it ended inside a segment too short to tell. */
   #tail: Buffer = NONE;
+  /**
+   * The open run's lines: how many, the first's width, the second's, whether every full line after the first has the
+   * second's width (an encoder's wrapping), the current line's width; and its text while it is at most KEEP characters.
+   */
+  #lines = { count: 0, first: 0, width: 0, even: true, line: 0 };
+  #kept: string[] | undefined;
+  /** Whether the family's alphabet holds a quote (ASCII85's): only then is a run read as a value between quotes. */
+  readonly #quotes: boolean;
+  #keptLength = 0;
 
   constructor(
     readonly family: Family,
@@ -118,7 +161,9 @@ export class RunScanner {
      * run is also decoded from each of its next few characters (every alignment of its groups).
      */
     readonly delimited = true,
-  ) {}
+  ) {
+    this.#quotes = family.table[0x22] === 1 || family.table[0x27] === 1;
+  }
 
   #newGap(): void {
     this.#gap.any = false;
@@ -192,12 +237,15 @@ export class RunScanner {
       if (this.#open) {
         // Straight on from the chunk before, or the next line of a wrapped run.
         if (!joined || (newline && (i - start >= MIN_LINE || atEnd))) {
+          if (joined) this.#newLine(i - start);
+          else this.#lines.line += i - start;
           await this.#continue(bytes.toString('latin1', start, i));
           continue;
         }
-        if (newline && (bytes[padded] === 0x0a || bytes[padded] === 0x0d)) {
+        const last = newline && (bytes[padded] === 0x0a || bytes[padded] === 0x0d) ? this.#lastLine(i - start) : ALONE;
+        if (last !== ALONE) {
           // A wrapped run's last line, shorter than the rest (`base64`, `basenc` wrap at 76): the run ends with it.
-          await this.#continue(bytes.toString('latin1', start, i));
+          await this.#joinLast(bytes.toString('latin1', start, i), last === BOTH);
           await this.#close();
           continue;
         }
@@ -211,7 +259,7 @@ export class RunScanner {
           for (let skip = 0; skip < skips; skip++) {
             if (this.family.accept && !this.family.accept(head, alphabet, skip)) continue;
             const sink = this.open(base + start + skip, alphabet);
-            if (sink) lanes.push({ sink, alphabet, skip, rest: '' });
+            if (sink) lanes.push({ sink, alphabet, skip, rest: '', offset: base + start + skip, from: skip });
           }
         }
         // Not accepted as encoded bytes: still routed if it decodes to text (base85 of a password looks less random).
@@ -219,14 +267,17 @@ export class RunScanner {
           const routing = this.#short(bytes, start, i, base + start);
           if (routing) await routing;
         }
-        if (!lanes.length) continue;
-        this.#open = lanes;
-        await this.#continue(bytes.toString('latin1', start, i));
+        // Awaited only when it routes: an await per segment was a microtask per word of code.
+        const quoting = atEnd ? undefined : this.#quoted(bytes, start, i, base, lanes.length > 0);
+        if (quoting) await quoting;
+        if (lanes.length) await this.#begin(lanes, bytes.toString('latin1', start, i));
       } else if (atEnd)
         this.#tail = Buffer.from(bytes.subarray(start)); // it may start a run: looked at again with the next chunk
       else if (i - start >= minShort) {
         const routing = this.#short(bytes, start, i, base + start);
         if (routing) await routing;
+        const quoting = this.#quoted(bytes, start, i, base, false);
+        if (quoting) await quoting;
       }
     }
   }
@@ -263,7 +314,99 @@ export class RunScanner {
     }
   }
 
+  /**
+   * A value between quotes in a run whose alphabet holds the quote (ASCII85's has `'` and `"`): the run read whole takes
+   * the closing quote (and a `,` after it) into the value's last group, and its last bytes come out wrong whenever its
+   * length is not whole groups. It is also read as ending before that quote, from the character after the opening one —
+   * both readings, as a run that starts and ends with a quote by chance (two in 7,225 of ASCII85's) is read whole.
+   * `read`: whether the run was read whole as encoded bytes (lanes opened), not only asked whether it is text.
+   */
+  #quoted(bytes: Buffer, start: number, end: number, base: number, read: boolean): Promise<void> | undefined {
+    const { table, minShort, minRun } = this.family;
+    if (!this.#quotes) return undefined;
+    const span = quotedIn(bytes, start, end, table, minShort);
+    if (!span) return undefined;
+    const [from, to] = span;
+    const long = to - from >= minRun;
+    // A string only for a long value or a family without decodeText: most quoted runs of code are short, given up by it.
+    const text = long || !this.family.decodeText ? bytes.toString('latin1', from, to) : '';
+    const head = text.slice(0, 64);
+    let texts: Array<{ offset: number; alphabet: string; decoded: Buffer }> | undefined;
+    for (const alphabet of this.family.alphabets(head, this.delimited)) {
+      // Whole groups, and the run was read whole (`read`): that reading has the value's groups at this alignment, the quote
+      // in a group of its own. A short run is routed only when all it decodes to is text: the quote's group is not.
+      if (read && (to - from) % this.family.group(alphabet) === 0) continue;
+      const accepted = long && (!this.family.accept || this.family.accept(head, alphabet, 0));
+      const decoded = accepted
+        ? this.family.decode(text, alphabet)
+        : to - from <= MAX_TEXT
+          ? this.family.decodeText
+            ? this.family.decodeText(bytes, from, to, alphabet)
+            : this.family.decode(text, alphabet)
+          : undefined;
+      if (decoded && (accepted || stacked(decoded))) (texts ??= []).push({ offset: base + from, alphabet, decoded });
+    }
+    return texts && this.#route(texts);
+  }
+
+  /** A run opens with its first line (or the part of it in this chunk), read by `lanes`. */
+  #begin(lanes: Lane[], piece: string): Promise<void> {
+    this.#open = lanes;
+    this.#lines = { count: 1, first: 0, width: 0, even: true, line: piece.length };
+    this.#kept = [];
+    this.#keptLength = 0;
+    return this.#continue(piece);
+  }
+
+  /** The open run's current line ends and a full one of `width` begins. */
+  #newLine(width: number): void {
+    const lines = this.#lines;
+    if (lines.count === 1) lines.first = lines.line;
+    else if (lines.count === 2) lines.width = lines.line;
+    else if (lines.line !== lines.width) lines.even = false;
+    lines.count++;
+    lines.line = width;
+  }
+
+  /**
+   * How a short line of `width` after the open run is read: as its last line (JOIN), or not (ALONE), or both (BOTH).
+   * Lines of an encoder's (the first no wider than the rest, the rest of one width, their last now ending, wider than
+   * this one) go on to it: JOIN. A run of lines of several widths is not an encoder's: ALONE (`port`, `EOF`, `done`
+   * after it are not its). A run of one line ends there or goes on: BOTH — but for a line as wide as encoders wrap
+   * (76: base64, basenc, MIME; 64: PEM), JOIN: its value read alone would be cut short, and a compressed one named as
+   * a damaged stream (basenc --base32 of a gzip, 76 + a short line, was).
+   */
+  #lastLine(width: number): number {
+    const lines = this.#lines;
+    if (lines.count === 1) return lines.line === 76 || lines.line === 64 ? JOIN : BOTH;
+    const full = lines.count === 2 ? lines.line : lines.width;
+    return lines.even && (lines.count === 2 || lines.line === full) && lines.first <= full && width < full ? JOIN : ALONE;
+  }
+
+  /**
+   * The run's short last line `piece` is joined — and, `both`, the run is also read without it, for each reading whose
+   * last group it changes (a partial group, not whole ones): a base85 value on a line of its own before a one-word line
+   * (`port`, a heredoc's `EOF`) lost its last bytes to it. That second reading is the run's text kept (KEEP characters
+   * at most).
+   */
+  async #joinLast(piece: string, both: boolean): Promise<void> {
+    const kept = both && this.#kept ? this.#kept.join('') : undefined;
+    for (const lane of this.#open!) {
+      if (!lane.rest || kept === undefined) continue;
+      const sink = this.open(lane.offset, lane.alphabet);
+      if (!sink) continue;
+      await sink.write(this.family.decode(kept.slice(lane.from), lane.alphabet));
+      await sink.end();
+    }
+    await this.#continue(piece);
+  }
+
   async #continue(piece: string): Promise<void> {
+    if (this.#kept) {
+      this.#keptLength += piece.length;
+      if (this.#keptLength > KEEP) this.#kept = undefined;
+      else this.#kept.push(piece);
+    }
     for (const lane of this.#open!) {
       const dropped = Math.min(lane.skip, piece.length);
       lane.skip -= dropped;
@@ -281,15 +424,17 @@ export class RunScanner {
     this.#open = undefined;
     const tail = this.#tail;
     this.#tail = NONE;
-    // A short run that ended the content (a longer one is open).
-    if (!lanes && tail.length >= this.family.minShort && tail.every((b) => this.family.table[b] === 1))
-      await this.#short(tail, 0, tail.length, this.#offset - tail.length);
     // A wrapped run's last line, short, that ended the content.
-    if (lanes && tail.length && this.#gap.newline) {
+    const last = lanes && tail.length > 0 && this.#gap.newline ? this.#lastLine(tail.length) : ALONE;
+    // A short run that ended the content (a longer one is open, or was, and this line is not its).
+    if (last === ALONE && tail.length >= this.family.minShort && tail.every((b) => this.family.table[b] === 1))
+      await this.#short(tail, 0, tail.length, this.#offset - tail.length);
+    if (last !== ALONE) {
       this.#open = lanes;
-      await this.#continue(tail.toString('latin1'));
+      await this.#joinLast(tail.toString('latin1'), last === BOTH);
       this.#open = undefined;
     }
+    this.#kept = undefined;
     for (const lane of lanes ?? []) {
       if (lane.rest) await lane.sink.write(this.family.decode(lane.rest, lane.alphabet));
       await lane.sink.end();
