@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
 import { avro } from './avro.js';
+import { berkeleyDb } from './bdb.js';
 import { pkcs7Ber } from './ber-octets.js';
 import { chromeCacheEntry } from './chrome-cache.js';
 import { levelDbLog, sniffLevelDbLog } from './leveldb-log.js';
@@ -293,5 +294,28 @@ db.close()`,
     expect(sniffLevelDbLog(text, 'logs/000001.log')).toBe(false);
     expect(await auditFiles({ 'logs/000001.log': text })).toEqual([expect.objectContaining({ severity: 'leak', path: 'logs/000001.log' })]);
     await survives(levelDbLog, b);
+  });
+});
+
+describe.runIf(has('db5.3_load'))(`Berkeley DB overflow pages (seed ${rng.seed})`, { timeout: 60_000 }, () => {
+  /** db5.3_load of a btree (or hash) whose one long item holds `value` across an overflow page's end, give or take. */
+  const db = (value: string, type: 'btree' | 'hash') => {
+    const hex = (s: string) => Buffer.from(s).toString('hex').replace(/../g, '\\$&');
+    const item = `${'#'.repeat(4070 - 11 - rng.int(1, value.length - 1))}\napi_token=${value}\n${'x'.repeat(rng.int(100, 9000))}`;
+    const pairs = Array.from({ length: 20 }, (_, i) => ` ${hex(`key${i}`)}\n ${hex(`small value ${i}`)}\n`).join('');
+    return tool(
+      'db5.3_load',
+      ['-f', 'dump.txt', 'app.db'],
+      { 'dump.txt': `VERSION=3\nformat=print\ntype=${type}\ndb_pagesize=4096\nHEADER=END\n${pairs} ${hex('config')}\n ${hex(item)}\nDATA=END\n` },
+      'app.db',
+    );
+  };
+
+  it.each(['btree', 'hash'] as const)('%s: an item across overflow pages joined, found; the clean twin passes', async (type) => {
+    const b = db(SECRET, type);
+    expect(b.includes(SECRET)).toBe(false);
+    expect(await auditFiles({ 'app.db': b })).toEqual([expect.objectContaining({ severity: 'leak', path: 'app.db!(overflow)' })]);
+    expect(await auditFiles({ 'app.db': db('another-value-of-the-same-shape', type) })).toEqual([]);
+    await survives(berkeleyDb, b);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { ar } from './ar.js';
 import { avro } from './avro.js';
+import { berkeleyDb } from './bdb.js';
 import { pkcs7Ber } from './ber-octets.js';
 import { bzip2 } from './bzip2.js';
 import { cab } from './cab.js';
@@ -100,6 +101,7 @@ export const DECODERS: readonly Decoder[] = [
   pkcs7Ber,
   chromeCacheEntry,
   levelDbLog,
+  berkeleyDb,
   fat,
   ext,
   cramfs,
