@@ -10,7 +10,7 @@
  *
  * BENCH_AUDIT_RUNS sets the runs of each (default 3); BENCH_AUDIT_PARTS which parts run (default
  * `plain,archives,sizes,memory`; `large` runs the large members' row alone, beside the audit of a layer of one tiny
- * file: Node, the bundle and the compiled values doing nothing). A layout made before for the same size is reused (its
+ * file: Node, the bundle and the compiled values doing nothing, with the 20 values, 1 and 100). A layout made before for the same size is reused (its
  * layers hold no secret, so the values may change): making 1 GiB of gzip'd layers takes longer than auditing it.
  * Each row says the best wall time and its spread, the CPU time (user + system, threadpool included)
  * of the same run, and the load average as the runs began: on a shared machine, the ratio of CPU
@@ -33,10 +33,10 @@ const MiB = 1024 * 1024;
 const BENCH_DIR = process.env.HOIST_BENCH_DIR ?? '/var/tmp/hoist-bench';
 /** Secrets as pipelines have them: random base64 tokens, GitHub-style tokens, passwords with symbols. */
 const alnum = (n: number) => Array.from(randomBytes(n), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[b % 62]).join('');
-const SECRETS = Array.from({ length: 20 }, (_, i) => ({
-  name: `secret ${i}`,
-  value: i < 10 ? randomBytes(24).toString('base64') : i < 15 ? `ghp_${alnum(36)}` : `${alnum(10)}!@#${alnum(6)}`,
-}));
+/** `count` values in the bench's mix (per 20: 10 base64 tokens, 5 ghp_ tokens, 5 passwords). */
+const secretValues = (count: number) =>
+  Array.from({ length: count }, (_, i) => (i % 20 < 10 ? randomBytes(24).toString('base64') : i % 20 < 15 ? `ghp_${alnum(36)}` : `${alnum(10)}!@#${alnum(6)}`));
+const SECRETS = secretValues(20).map((value, i) => ({ name: `secret ${i}`, value }));
 
 /**
  * Layers that look like real ones: many files, half text (source, configs: compresses well), half
@@ -112,10 +112,10 @@ const SAMPLER = join(process.cwd(), 'bench', 'memory-sampler.mjs');
 const VALUES = join(BENCH_DIR, 'audit-values.txt');
 
 /** The shipped audit on a layout; with `sample`, the memory sampler writes where the memory was at the peak. */
-async function audit(layout: string, sample?: string): Promise<Measured> {
+async function audit(layout: string, sample?: string, values = VALUES): Promise<Measured> {
   const m = await timed(
     process.execPath,
-    [...(sample ? ['--import', SAMPLER] : []), CLI, 'audit', layout, '--audit-values-file', VALUES, '--json'],
+    [...(sample ? ['--import', SAMPLER] : []), CLI, 'audit', layout, '--audit-values-file', values, '--json'],
     sample ? { ...process.env, HOIST_MEMORY_REPORT: sample, HOIST_MEMORY_SERIES: '1' } : process.env,
   );
   if (!m.ok) throw new Error(`hoist audit of ${layout} failed: ${m.stderr.trim().split('\n').pop() ?? ''}`);
@@ -271,8 +271,18 @@ async function main(): Promise<void> {
   if (parts.has('memory') || parts.has('large')) {
     // Large members of ordinary content (bench/large-members.ts): the worst case the 256 KiB files above miss.
     const large = await largeMembersLayout(join(BENCH_DIR, 'audit-large-members'));
-    const idle = await audit(await tinyLayout(join(BENCH_DIR, 'audit-tiny')));
+    const tiny = await tinyLayout(join(BENCH_DIR, 'audit-tiny'));
+    const idle = await audit(tiny);
     console.log(`\nThe audit of one tiny file (Node, the bundle, ${SECRETS.length} values compiled): ${idle.rssMiB.toFixed(0)} MiB RSS; load ${load()}`);
+    // What the values cost at rest: the scan's automata grow with the values (a dense table, states × byte classes), and
+    // the goal holds for any image only while Node, the bundle and the compiled values leave room for the data.
+    const byCount: string[] = [];
+    for (const count of [1, 100]) {
+      const file = join(BENCH_DIR, `audit-values-${count}.txt`);
+      await writeFile(file, `${secretValues(count).join('\n')}\n`, { mode: 0o600 });
+      byCount.push(`${count} value${count > 1 ? 's' : ''} ${(await audit(tiny, undefined, file)).rssMiB.toFixed(0)} MiB`);
+    }
+    console.log(`  the same with ${byCount.join(', ')} (${SECRETS.length}: ${idle.rssMiB.toFixed(0)} MiB)`);
     console.log(
       `Large members (48 MiB .gz logs, jars of 12 MiB stored and deflated members nested in a fat jar, 32 MiB tar.xz and tar.zst, a git pack, base64 of a 16 MiB .gz)`,
     );
