@@ -5,7 +5,7 @@
 // heap dumps holding a char[] password, a PNG zTXt chunk, a MATLAB v5 .mat, a gettext .mo, a btrfs
 // image, a Ruby instruction sequence, a tar.Z, a gzip'd shar, a SHA-256 git repository's pack, a split
 // zip, a C program's local array, a headless Chromium's v10 cookie and cached brotli response, a
-// streamed CMS signature, an initramfs and a LevelDB log — each made by the real tool
+// streamed CMS signature, an initramfs, a LevelDB log and a Berkeley DB — each made by the real tool
 // (test/support/corpus/variant-hunt.ts). All run through the bundle that ships (`node dist/cli.js
 // audit ./LAYOUT --audit-values-file F --json`), the image made and its cases asserted by
 // test/support/corpus/variant-round.ts.

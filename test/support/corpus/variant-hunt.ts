@@ -8,7 +8,8 @@
  * cache), a tar.Z, a gzip'd shell archive, a SHA-256 git repository, a split zip, a C program's
  * local array, a headless Chromium's cookie (encrypted under a fixed key) and HTTP cache (a brotli
  * body), a streamed CMS signature (BER chunks), an initramfs (an early cpio, then zstd) and a
- * LevelDB write-ahead log. Each is made by the real tool; the value is placed as a pipeline places it.
+ * LevelDB write-ahead log and a Berkeley DB's overflow pages. Each is made by the real tool; the
+ * value is placed as a pipeline places it.
  */
 import type { Variant } from './variant-text.js';
 
@@ -380,6 +381,25 @@ EOF
 ls "$OUT"/leveldb/*.log > /dev/null && ! grep -rF "$S" "$OUT/leveldb" > /dev/null`,
     where: /leveldb-log-across\/leveldb\/.+/,
   },
+  {
+    id: 'bdb-overflow',
+    name: 'db5.3_load -t btree: a Berkeley DB whose value of ~12 KB goes on in overflow pages (4 KiB, each behind its own header), the token across two',
+    realWorld: "an old rpmdb (/var/lib/rpm/Packages) or an app's Berkeley DB map holding a long config blob with a credential",
+    kind: 'token',
+    script: `/usr/bin/python3 - <<'EOF'
+s = open('secret', encoding='utf-8').read()
+def enc(b): return ''.join('\\\\%02x' % c for c in b)
+value = ('#' * (4096 - 26 - 12)) + '\\napi_token=' + s + '\\n' + ('x' * 8000)
+with open('dump.txt', 'w') as f:
+    f.write('VERSION=3\\nformat=print\\ntype=btree\\ndb_pagesize=4096\\nHEADER=END\\n')
+    for i in range(20):
+        f.write(' ' + enc(b'key%02d' % i) + '\\n ' + enc(b'small value %d' % i) + '\\n')
+    f.write(' ' + enc(b'config') + '\\n ' + enc(value.encode()) + '\\n')
+    f.write('DATA=END\\n')
+EOF
+db5.3_load -f dump.txt "$OUT/app.db" && ! grep -F "$S" "$OUT/app.db" > /dev/null`,
+    where: /bdb-overflow\/app\.db/,
+  },
 ];
 
 /**
@@ -387,13 +407,14 @@ ls "$OUT"/leveldb/*.log > /dev/null && ! grep -rF "$S" "$OUT/leveldb" > /dev/nul
  * qcow2-deflate (raw deflate clusters), phar-gz (phar's headerless deflate), avro-deflate (Avro's raw deflate blocks),
  * avro-snappy (at the round's seed: a copy inside the value), zip-split (a member across parts), chrome-cookie-v10
  * (AES under the key of the word 'peanuts'), cms-stream (BER's 4096-byte chunks), chrome-cache-br (brotli behind a
- * cache entry's key), leveldb-log-across (a 7-byte fragment header inside the value), gcc-stack-array. A limit
+ * cache entry's key), leveldb-log-across (a 7-byte fragment header inside the value), bdb-overflow (a 26-byte page
+ * header inside it), gcc-stack-array. A limit
  * finding on the clean twin (a search inside found one cluster's zstd frame or zlib grain of ext4 and named the file
  * system cut short): qcow2-zstd, vmdk-stream. Read since: vdisk.ts (qcow2, VMDK), phar.ts, avro.ts, chrome-crypt.ts
- * (in sqlite.ts's rows), ber-octets.ts, chrome-cache.ts, leveldb-log.ts; zip-split is named (zip-split.ts). Found from
- * the start: the others (a regression guard each). Not made: UPX-packed binaries (no upx in this Debian), btrfs with
- * compressed extents (this btrfs-progs's --rootdir does not compress), erofs with LZMA or deflate (this erofs-utils
- * has lz4 only), Docker's json-file and CRI logs cutting a long line at 16 KiB (no container runtime here).
+ * (in sqlite.ts's rows), ber-octets.ts, chrome-cache.ts, leveldb-log.ts, bdb.ts; zip-split is named (zip-split.ts).
+ * Found from the start: the others (a regression guard each). Not made: UPX-packed binaries (no upx in this Debian),
+ * btrfs with compressed extents (this btrfs-progs's --rootdir does not compress), erofs with LZMA or deflate (this
+ * erofs-utils has lz4 only), Docker's json-file and CRI logs cutting a long line at 16 KiB (no container runtime).
  *
  * The gap left: gcc -O2 initialises a local array from 16-byte constants with overlapping stores (movdqa, movups at
  * offset 26 for a 42-byte string), so .rodata holds the value with a few of its bytes twice — no decoding joins it.
