@@ -337,7 +337,7 @@ export class LayoutAudit {
       return this.report({ severity: 'leak', what: `a layer that cannot be read (${blob.mediaType}: this Node has no zstd)`, where: label });
     }
     let stream: Readable = createReadStream(blobPath(this.layoutDir, blob.digest), { highWaterMark: 256 * 1024 });
-    if (/\+zstd$/.test(blob.mediaType)) return this.#scanZstdLayer(stream, blob, label);
+    if (decompress === 'zstd') return this.#scanZstdLayer(stream, blob, label);
     if (decompress) stream = stream.pipe(decompress());
     await this.scanStream(stream, blob, label);
   }

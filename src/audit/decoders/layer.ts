@@ -1,13 +1,11 @@
 /** A layer blob as its media type says: the decompressor its bytes go through, and whether it is a tar. */
-import { Duplex } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { zstdFrames } from './zstd-frames.js';
 
 /** The size of each inflated chunk of a layer, and how far inflation may run ahead of the scan. */
 const CHUNK = 256 * 1024;
 const AHEAD = 8 * 1024 * 1024;
 
-export function layerDecompressor(mediaType: string): (() => zlib.Gunzip | Duplex) | undefined | 'unsupported' {
+export function layerDecompressor(mediaType: string): (() => zlib.Gunzip) | undefined | 'zstd' | 'unsupported' {
   // zlib streams are Transforms and take Transform options, though the typings list only zlib's: a
   // deep readable buffer lets inflation (on the threadpool) run ahead while the scan runs here. Its
   // side is in object mode so that each read gives one chunk as inflated: a byte-mode read() gives
@@ -15,15 +13,9 @@ export function layerDecompressor(mediaType: string): (() => zlib.Gunzip | Duple
   // allocator keep as much again for good (peak RSS).
   const stream = { chunkSize: CHUNK, readableObjectMode: true, readableHighWaterMark: AHEAD / CHUNK };
   if (/(\+|\.)gzip$/.test(mediaType)) return () => zlib.createGunzip(stream as zlib.ZlibOptions);
-  // Every frame, not only the first (Node's decoder stops there, silently): a zstd:chunked layer is one frame per
-  // file with its table of contents in skippable frames, pzstd's begins with one (zstd-frames.ts).
-  if (/\+zstd$/.test(mediaType))
-    return typeof zlib.createZstdDecompress === 'function'
-      ? () =>
-          Duplex.from(async function* (source: AsyncIterable<Uint8Array>) {
-            yield* zstdFrames(source, () => zlib.createZstdDecompress(stream as zlib.ZstdOptions));
-          })
-      : 'unsupported';
+  // Read frame by frame by the layer's own walk (LayoutAudit's #scanZstdLayer, zstd-frames.ts's zstdLayer): every frame,
+  // not only the first, and a frame not read is a limit of the layer, the frames after it read on.
+  if (/\+zstd$/.test(mediaType)) return typeof zlib.createZstdDecompress === 'function' ? 'zstd' : 'unsupported';
   return undefined;
 }
 

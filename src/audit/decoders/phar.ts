@@ -12,7 +12,8 @@ import { inflateRawSync } from 'node:zlib';
 import { heldImage } from './held-image.js';
 import { trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
-const MAX_FILE = 256 << 20;
+// 64 MiB: the most any decoder holds (ext, squashfs, sqlite); composer.phar and phpunit.phar are a few MiB.
+const MAX_FILE = 64 << 20;
 const HALT = Buffer.from('__HALT_COMPILER();');
 /** phar's flag of a file deflated (PHAR_ENT_COMPRESSED_GZ). */
 const GZ = 0x1000;

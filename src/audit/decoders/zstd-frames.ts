@@ -162,9 +162,6 @@ const drained = (s: zlib.ZstdDecompress) =>
     s.on('close', done);
   });
 
-/** Thrown where a frame was passed over or cut short (`zstdFrames`): the content ends there. */
-export class UnreadFrame extends Error {}
-
 /** A frame passed over or cut short, and why: the content before it ends there. `offset`: the frame's, in the stream. */
 export interface Gap {
   gap: string;
@@ -275,14 +272,6 @@ async function* frameOutput(pieces: AsyncGenerator<Piece>, inner: zlib.ZstdDecom
   }
   await feed;
   return cut;
-}
-
-/** Every frame's output, as one content for a layer's tar: a gap ends it (`UnreadFrame`), the frames after it unread. */
-export async function* zstdFrames(source: AsyncIterable<Uint8Array>, decoder: () => zlib.ZstdDecompress, options: FrameOptions = {}): AsyncGenerator<Buffer> {
-  for await (const o of frameOutputs(source, decoder, options)) {
-    if (Buffer.isBuffer(o)) yield o;
-    else if ('gap' in o) throw new UnreadFrame(o.gap);
-  }
 }
 
 /**
