@@ -67,6 +67,28 @@ interface Reading {
  */
 const TRIGGERS = new Map<string, Triggers>();
 
+/**
+ * Each needle list's part of the key, by the list: the lists are the notations' constants, so the key of a text's
+ * notations is a join of a few strings kept, not every needle made a string again for every text (a content routed as
+ * a copy is a text too: a layer of man pages made 4.5 s of its 111 s building keys). A list of a notation made for one
+ * text (`wrappedWords()`) is read once and dropped with it.
+ */
+const PARTS = new WeakMap<Buffer[], string>();
+
+/** The searches for the needles of `notations`, made once for each set of needles. */
+export function triggersOf(notations: Notation[]): Triggers {
+  let key = '';
+  for (let i = 0; i < notations.length; i++) {
+    const list = notations[i]!.needles;
+    let part = PARTS.get(list);
+    if (part === undefined) PARTS.set(list, (part = list.map((b) => b.toString('latin1')).join('\0')));
+    key += i ? '\x01' + part : part;
+  }
+  let triggers = TRIGGERS.get(key);
+  if (!triggers) TRIGGERS.set(key, (triggers = new Triggers(notations.map((n) => n.needles))));
+  return triggers;
+}
+
 /** The notations of one text, read over one carry (one copy of each chunk joined to the last one's end, not one each). */
 export class RewrittenText {
   /** The chunk before's last bytes (CONTEXT and up to twice that), not yet read for places. */
@@ -85,10 +107,7 @@ export class RewrittenText {
     readonly open: (offset: number, alphabet: string) => Sink | undefined,
   ) {
     this.#readings = notations.map((notation) => ({ notation, places: [], next: 0, windowEnd: 0 }));
-    const needles = notations.map((n) => n.needles);
-    const key = needles.map((list) => list.map((b) => b.toString('latin1')).join('\0')).join('\x01');
-    this.#triggers = TRIGGERS.get(key) ?? new Triggers(needles);
-    TRIGGERS.set(key, this.#triggers);
+    this.#triggers = triggersOf(notations);
     this.#context = Math.max(...notations.map((n) => n.context ?? CONTEXT));
   }
 

@@ -253,11 +253,14 @@ function records(b: Uint8Array, start: number, j: number): boolean {
  * The notation, for one reading (`runs.ts` makes one for each text's RewrittenText): `encoderLine`'s last run is its own,
  * not shared by the texts read at once (a layer's file while a nested content streams).
  */
+/** One list for every reading's notation: its searches (`text-rewrite.ts`) are then found by the list, not made a key again. */
+const NEEDLES = [Buffer.from('\n')];
+
 export function wrappedWords(): Notation {
   const run: Run = { from: 0, to: 0, verdict: true, bytes: Buffer.alloc(0) };
   return {
     label: 'wrapped text',
-    needles: [Buffer.from('\n')],
+    needles: NEEDLES,
     at(b, nl) {
       const e = lineEnd(b, nl);
       // A line's last byte is no token's in most text (code ends in ; ) { , prose in a word after a blank): told at once.
