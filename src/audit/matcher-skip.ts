@@ -119,15 +119,14 @@ export function rootPlaces(s: RootSkips, chunk: Uint8Array, from: number, to: nu
         const s6 = le[w2 >>> 16]!;
         const s7 = le[(w2 >>> 24) | ((w3 & 0xff) << 8)]!;
         if ((s0 & s1 & s2 & s3 & s4 & s5 & s6 & s7) === 0) {
+          // The eight pairs' bits (1: not skipped), each then tried by its triple at one call site (inlined whatever the caller's size).
+          let m = (s0 ^ 1) | ((s1 ^ 1) << 1) | ((s2 ^ 1) << 2) | ((s3 ^ 1) << 3) | ((s4 ^ 1) << 4) | ((s5 ^ 1) << 5) | ((s6 ^ 1) << 6) | ((s7 ^ 1) << 7);
           const at = (k << 2) - p;
-          if (s0 === 0 && !tripleSkips(tri, chunk, at, last)) c[n++] = at;
-          if (s1 === 0 && !tripleSkips(tri, chunk, at + 1, last)) c[n++] = at + 1;
-          if (s2 === 0 && !tripleSkips(tri, chunk, at + 2, last)) c[n++] = at + 2;
-          if (s3 === 0 && !tripleSkips(tri, chunk, at + 3, last)) c[n++] = at + 3;
-          if (s4 === 0 && !tripleSkips(tri, chunk, at + 4, last)) c[n++] = at + 4;
-          if (s5 === 0 && !tripleSkips(tri, chunk, at + 5, last)) c[n++] = at + 5;
-          if (s6 === 0 && !tripleSkips(tri, chunk, at + 6, last)) c[n++] = at + 6;
-          if (s7 === 0 && !tripleSkips(tri, chunk, at + 7, last)) c[n++] = at + 7;
+          while (m !== 0) {
+            const q = 31 - Math.clz32(m & -m);
+            m &= m - 1;
+            if (!tripleSkips(tri, chunk, at + q, last)) c[n++] = at + q;
+          }
         }
         w = w3;
       }

@@ -1,11 +1,16 @@
 /**
- * Multi-pattern byte matching in one pass (Aho-Corasick, compiled to a dense automaton: one table
- * lookup per byte), fed chunk by chunk so a stream is never held whole. Matches across chunk
- * boundaries are found: the automaton's state carries over.
+ * Multi-pattern byte matching in one pass (Aho-Corasick: one table lookup per byte near the root),
+ * fed chunk by chunk so a stream is never held whole. Matches across chunk boundaries are found:
+ * the automaton's state carries over.
  *
- * The table has a column per byte class, not per byte: each byte that occurs in a pattern is a
- * class of its own, the bytes that occur in none share one (per kind of stop), so 20 secrets in
- * all their forms take a few MiB, not tens. Where no pattern has begun, a byte that begins none
+ * The states at most two bytes deep (`DENSE_DEPTH`) have a full row, a column per byte class, not
+ * per byte: each byte that occurs in a pattern is a class of its own, the bytes that occur in none
+ * share one (per kind of stop). Deeper states — nearly all of them, nearly all with one child —
+ * keep their child (or a short list) and their failure link, 12 bytes each, followed where the byte
+ * does not go on until a state with a row (`deepStep`): 100 values in all their forms take 1.3 MiB,
+ * where a row for every state took 30 (and 0.3 MiB a value for the whole run). A walk seldom goes
+ * past the patterns' first three bytes (a few hundred deep steps a MiB of source text), and those
+ * steps are made apart from the rows' loop (`deepRun`). Where no pattern has begun, a byte that begins none
  * — or whose next byte does not go on with one, or whose next two with the next's next begin none
  * — is skipped: a block's places the root cannot skip are found ahead of the walk, its table of
  * byte pairs read a 32-bit word at a time (`matcher-skip.ts`), and the walk goes from one to the
@@ -34,7 +39,7 @@ export const STATE = -4;
 
 /**
  * Each byte's class: each byte that occurs in a pattern its own, the others one per kind of stop;
- * `width`, the columns of a row, rounded up to a multiple of 4 so a row's offset leaves two flag bits.
+ * `width`, the columns of a row, rounded up to a multiple of 8 so a row's offset leaves two flag bits and DEEP clear.
  */
 function byteClasses(patterns: ReadonlyArray<Pattern<unknown>>, stops: Uint8Array): { cls: Uint8Array; stopOf: Uint8Array; width: number } {
   const cls = new Uint8Array(256);
@@ -52,7 +57,7 @@ function byteClasses(patterns: ReadonlyArray<Pattern<unknown>>, stops: Uint8Arra
   for (let b = 0; b < 256; b++) if (!used[b]) cls[b] = shared.get(stops[b]!)!;
   const stopOf = new Uint8Array(classes);
   for (let b = 0; b < 256; b++) stopOf[cls[b]!] = stops[b]!;
-  return { cls, stopOf, width: (classes + 3) & ~3 };
+  return { cls, stopOf, width: (classes + 7) & ~7 };
 }
 
 /**
@@ -80,16 +85,190 @@ function rootSkips(
 /** The `worth` of a scanner told of no stop. */
 const NO_STOPS_TOLD = new Uint8Array(65536);
 
+/**
+ * States this deep or less have a full row (one lookup a byte); deeper ones, nearly all with one
+ * child, keep only their children and their failure link (`Deep`).
+ */
+export const DENSE_DEPTH = 2;
+
+/** Set in a deep state's value (part of its STATE bits): the scan leaves its loop of rows for `deepRun` there. */
+const DEEP = 4;
+
+/** A deep state's depth is kept above its child's class (9 bits: a class, NONE or SEVERAL). */
+const NONE = 256;
+const SEVERAL = 257;
+
+/**
+ * The states deeper than DENSE_DEPTH, past the rows: deep state j's value is `denseEnd` + 8j + DEEP.
+ * `link[2j]`: its failure link's value; `link[2j + 1]`: its one child's value, or where its
+ * children's list begins in `multi` (the count, then (class, value) pairs by class); `kid[j]`:
+ * its depth × 512 + its one child's class (NONE: no child, SEVERAL: the list). 12 bytes a state,
+ * where a row takes 4 × the classes.
+ */
+interface Deep {
+  denseEnd: number;
+  rows: Int32Array;
+  link: Int32Array;
+  kid: Int32Array;
+  multi: Int32Array;
+  /** STOP for each class some stop byte has (a deep state is never the root: every stop is told there). */
+  stopBit: Int32Array;
+}
+
+/** The value for class `c` read in deep state `r`: its child, or its failure links' until a state with a row is reached. */
+function deepStep(d: Deep, r: number, c: number): number {
+  const { denseEnd, link, kid, multi } = d;
+  let s = r;
+  for (;;) {
+    const j = (s - denseEnd) >> 3;
+    const k = kid[j]! & 511;
+    if (k === c) return link[2 * j + 1]! | d.stopBit[c]!;
+    if (k === SEVERAL) {
+      const at = link[2 * j + 1]!;
+      const end = at + 1 + 2 * multi[at]!;
+      for (let m = at + 1; m < end; m += 2) {
+        const mc = multi[m]!;
+        if (mc === c) return multi[m + 1]! | d.stopBit[c]!;
+        if (mc > c) break;
+      }
+    }
+    s = link[2 * j]!;
+    if ((s & DEEP) === 0) return d.rows[s + c]! | d.stopBit[c]!;
+  }
+}
+
+/** 1. The trie: children per state as (class, state) pairs, and the patterns ending at each. */
+function trie<T>(patterns: ReadonlyArray<Pattern<T>>, cls: Uint8Array): { kids: number[][]; own: Array<Pattern<T>[] | undefined> } {
+  const kids: number[][] = [[]];
+  const own: Array<Pattern<T>[] | undefined> = [undefined];
+  for (const p of patterns) {
+    let s = 0;
+    for (const b of p.bytes) {
+      const c = cls[b]!;
+      const list = kids[s]!;
+      let t = -1;
+      for (let k = 0; k < list.length; k += 2) if (list[k] === c) t = list[k + 1]!;
+      if (t < 0) {
+        t = kids.length;
+        kids.push([]);
+        own.push(undefined);
+        list.push(c, t);
+      }
+      s = t;
+    }
+    (own[s] ??= []).push(p);
+  }
+  return { kids, own };
+}
+
+/** 2. Breadth first order (depth never falls along it): the states at most DENSE_DEPTH deep first (`dense` of them). */
+function breadthFirst(kids: number[][]): { order: Int32Array; trieDepth: Int32Array; dense: number } {
+  const n = kids.length;
+  const order = new Int32Array(n);
+  const trieDepth = new Int32Array(n);
+  let dense = 1;
+  for (let head = 0, tail = 1; head < tail; head++) {
+    const s = order[head]!;
+    const list = kids[s]!;
+    for (let k = 1; k < list.length; k += 2) {
+      const t = list[k]!;
+      trieDepth[t] = trieDepth[s]! + 1;
+      if (trieDepth[t]! <= DENSE_DEPTH) dense++;
+      order[tail++] = t;
+    }
+  }
+  return { order, trieDepth, dense };
+}
+
+/** 4. The flags: MATCH on each value leading where patterns end; STOP in the rows (the deep states' by `stopBit`). */
+function setFlags(d: Deep, out: Map<number, unknown>, stopOf: Uint8Array, width: number): void {
+  const { rows, link, kid, multi, stopBit } = d;
+  const flagged = (t: number) => t | (out.has(t) ? MATCH : 0);
+  for (let i = 0; i < rows.length; i++) {
+    const stop = stopOf[i % width] ?? 0;
+    rows[i] = flagged(rows[i]!) | (stop & 2 || (stop && i >= width) ? STOP : 0);
+  }
+  for (let j = 0; j < kid.length; j++) if ((kid[j]! & 511) < NONE) link[2 * j + 1] = flagged(link[2 * j + 1]!);
+  for (let m = 0; m < multi.length; m += 1 + 2 * multi[m]!) for (let k = m + 2; k <= m + 2 * multi[m]!; k += 2) multi[k] = flagged(multi[k]!);
+  for (let c = 0; c < stopOf.length; c++) stopBit[c] = stopOf[c] !== 0 ? STOP : 0;
+}
+
+/** 3. Failure links, breadth first: rows filled from their failure link's row, deep states given their children; then the flags. */
+function states<T>(
+  kids: number[][],
+  own: Array<Pattern<T>[] | undefined>,
+  stopOf: Uint8Array,
+  width: number,
+): { d: Deep; out: Map<number, Pattern<T>[]>; depth: Int32Array } {
+  const n = kids.length;
+  const { order, trieDepth, dense } = breadthFirst(kids);
+  const denseEnd = dense * width;
+  const value = new Int32Array(n);
+  for (let i = 0; i < n; i++) value[order[i]!] = i < dense ? i * width : denseEnd + 8 * (i - dense) + DEEP;
+  const rows = new Int32Array(denseEnd);
+  const link = new Int32Array((n - dense) * 2);
+  const kid = new Int32Array(n - dense);
+  // Each deep state's list at most 1 + 2 × its children: 3 × the states in all.
+  const multiAll = new Int32Array(3 * (n - dense) + 1);
+  let multiLength = 0;
+  const d: Deep = { denseEnd, rows, link, kid, multi: multiAll, stopBit: new Int32Array(width) };
+  const out = new Map<number, Pattern<T>[]>();
+  const depth = new Int32Array(dense);
+  const failOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = order[i]!;
+    const v = value[s]!;
+    const f = failOf[s]!;
+    const inherited = i === 0 ? undefined : out.get(f);
+    if (own[s] || inherited) out.set(v, [...(own[s] ?? []), ...(inherited ?? [])]);
+    const list = kids[s]!;
+    // Children by class, for the deep states' lists.
+    const byClass: Array<[number, number]> = [];
+    for (let k = 0; k < list.length; k += 2) byClass.push([list[k]!, list[k + 1]!]);
+    byClass.sort((x, y) => x[0] - y[0]);
+    if (i < dense) {
+      depth[i] = trieDepth[s]!;
+      if (i > 0) rows.copyWithin(v, f, f + width);
+      for (const [c, t] of byClass) {
+        failOf[t] = i === 0 ? 0 : rows[f + c]!;
+        rows[v + c] = value[t]!;
+      }
+    } else {
+      const j = i - dense;
+      if (trieDepth[s]! >= 1 << 22) throw new Error('a pattern of 4 MiB or more');
+      link[2 * j] = f;
+      kid[j] = trieDepth[s]! * 512 + (byClass.length === 0 ? NONE : byClass.length === 1 ? byClass[0]![0] : SEVERAL);
+      if (byClass.length === 1) link[2 * j + 1] = value[byClass[0]![1]]!;
+      else if (byClass.length > 1) {
+        link[2 * j + 1] = multiLength;
+        multiAll[multiLength++] = byClass.length;
+        for (const [c, t] of byClass) {
+          multiAll[multiLength++] = c;
+          multiAll[multiLength++] = value[t]!;
+        }
+      }
+      // The failure link's own step (no flags are set yet, and `d.stopBit` is all 0).
+      for (const [c, t] of byClass) failOf[t] = (f & DEEP) === 0 ? rows[f + c]! : deepStep(d, f, c);
+    }
+  }
+  const done: Deep = { denseEnd, rows, link, kid, multi: multiAll.slice(0, multiLength), stopBit: new Int32Array(width) };
+  setFlags(done, out, stopOf, width);
+  return { d: done, out, depth };
+}
+
 export class Automaton<T> {
   /**
-   * The transitions, indexed by row (state × classes) + the byte's class, holding the next state's
-   * row, its low bits flags: MATCH where patterns end at the next state, STOP where the byte is one
-   * the caller asked to be told of (the bytes that may begin an escape).
+   * The rows of the states at most `DENSE_DEPTH` deep, indexed by row (state × classes) + the
+   * byte's class, holding the next state's value, its low bits flags: MATCH where patterns end at
+   * the next state, STOP where the byte is one the caller asked to be told of (the bytes that may
+   * begin an escape). A state's value is its row's offset; past the rows, the deep states (`Deep`).
    */
   readonly #rows: Int32Array;
+  /** The deep states: their child or children and failure link (`deepStep`). */
+  readonly #deep: Deep;
   /** Each byte's class: its column in a row. */
   readonly #class: Uint8Array;
-  /** Columns per row: the classes, rounded up to a multiple of 4 (so a row's offset leaves the flag bits free). */
+  /** Columns per row: the classes, rounded up to a multiple of 8 (so a row's offset leaves the flag bits and DEEP free). */
   readonly #width: number;
   /** Bytes that leave the root or are stopped at there: at the root, the others are skipped. */
   readonly #starts: Uint8Array;
@@ -107,10 +286,10 @@ export class Automaton<T> {
   readonly #stops: Uint8Array;
   /** Whether pairs are skipped (no pattern of one byte). */
   readonly #pairs: boolean;
-  /** For each state, the length of the text it stands for (the longest pattern prefix it has read). */
+  /** For each state with a row, the length of the text it stands for (the longest pattern prefix it has read); deep states keep theirs. */
   readonly #depth: Int32Array;
-  /** For each state, the patterns ending there (its own and those of its suffix links), or undefined. */
-  readonly #out: Array<Pattern<T>[] | undefined>;
+  /** By state value, the patterns ending there (its own and those of its suffix links): the states with any. */
+  readonly #out: Map<number, Pattern<T>[]>;
   /** 1 for each byte some pattern holds. */
   readonly patternBytes = new Uint8Array(256);
   /** The shortest pattern's length in bytes (0: none). */
@@ -125,61 +304,10 @@ export class Automaton<T> {
     stops: Uint8Array = new Uint8Array(256),
   ) {
     const { cls, stopOf, width } = byteClasses(patterns, stops);
-    // 1. The trie: children per state as (class, state) pairs.
-    const kids: number[][] = [[]];
-    const out: Array<Pattern<T>[] | undefined> = [undefined];
-    for (const p of patterns) {
-      let s = 0;
-      for (const b of p.bytes) {
-        const c = cls[b]!;
-        const list = kids[s]!;
-        let t = -1;
-        for (let k = 0; k < list.length; k += 2) if (list[k] === c) t = list[k + 1]!;
-        if (t < 0) {
-          t = kids.length;
-          kids.push([]);
-          out.push(undefined);
-          list.push(c, t);
-        }
-        s = t;
-      }
-      (out[s] ??= []).push(p);
-    }
-    // 2. Failure links, breadth first, folded straight into the dense table (rows first hold bare row offsets).
-    const n = kids.length;
-    const rows = new Int32Array(n * width);
-    const fail = new Int32Array(n);
-    const depth = new Int32Array(n);
-    const queue: number[] = [];
-    const root = kids[0]!;
-    for (let k = 0; k < root.length; k += 2) {
-      const t = root[k + 1]!;
-      rows[root[k]!] = t * width;
-      depth[t] = 1;
-      queue.push(t);
-    }
-    for (let head = 0; head < queue.length; head++) {
-      const s = queue[head]!;
-      const f = fail[s]!;
-      const inherited = out[f];
-      if (inherited) out[s] = [...(out[s] ?? []), ...inherited];
-      rows.copyWithin(s * width, f * width, f * width + width);
-      const list = kids[s]!;
-      for (let k = 0; k < list.length; k += 2) {
-        const c = list[k]!;
-        const t = list[k + 1]!;
-        fail[t] = rows[f * width + c]! / width;
-        depth[t] = depth[s]! + 1;
-        rows[s * width + c] = t * width;
-        queue.push(t);
-      }
-    }
-    // 3. The flags.
-    for (let i = 0; i < rows.length; i++) {
-      const t = rows[i]! / width;
-      const stop = stopOf[i % width] ?? 0;
-      rows[i] = rows[i]! | (out[t] ? MATCH : 0) | (stop & 2 || (stop && i >= width) ? STOP : 0);
-    }
+    const { kids, own } = trie(patterns, cls);
+    const { d, out, depth } = states(kids, own, stopOf, width);
+    const rows = d.rows;
+    this.#deep = d;
     this.#rows = rows;
     this.#class = cls;
     this.#width = width;
@@ -199,23 +327,30 @@ export class Automaton<T> {
       patterns,
       stops,
       (b) => rows[cls[b]!]! & STATE,
-      (after, b) => depth[(rows[after + cls[b]!]! & STATE) / width]!,
+      (after, b) => this.depth(this.step(after, b)),
     );
   }
 
   /** One step, for code that walks the automaton itself: the value for `byte` read in `state` (STATE, MATCH, STOP). */
   step(state: number, byte: number): number {
-    return this.#rows[state + this.#class[byte]!]!;
+    return (state & DEEP) === 0 ? this.#rows[state + this.#class[byte]!]! : deepStep(this.#deep, state, this.#class[byte]!);
   }
 
   /** How many of the last bytes read the state stands for: a match to come begins no further back. */
   depth(state: number): number {
-    return this.#depth[(state & STATE) / this.#width]!;
+    const s = state & STATE;
+    return (s & DEEP) === 0 ? this.#depth[s / this.#width]! : this.#deep.kid[(s - this.#deep.denseEnd) >> 3]! >> 9;
   }
 
   /** The patterns that end where `step` returned `value` (with MATCH set). */
   ending(value: number): ReadonlyArray<Pattern<T>> {
-    return this.#out[(value & STATE) / this.#width]!;
+    return this.#out.get(value & STATE)!;
+  }
+
+  /** The bytes the automaton's tables of states take (rows, deep states, the patterns' ends' keys; not the root's skips, a constant). */
+  get stateBytes(): number {
+    const d = this.#deep;
+    return this.#rows.byteLength + d.link.byteLength + d.kid.byteLength + d.multi.byteLength + this.#depth.byteLength + 16 * this.#out.size;
   }
 
   /**
@@ -238,8 +373,7 @@ export class Automaton<T> {
       const state = rows[cls[b]!]! & STATE;
       for (let next = 0; next < 256; next++) {
         if ((key[(b << 8) | next]! & 1) !== 0) continue;
-        if (state === 0 || (this.#pairs && stops[next] === 0 && this.#depth[(rows[state + cls[next]!]! & STATE) / this.#width] !== 2))
-          skip[(b << 8) | next] = 1;
+        if (state === 0 || (this.#pairs && stops[next] === 0 && this.depth(this.step(state, next)) !== 2)) skip[(b << 8) | next] = 1;
       }
     }
     this.#skips.set(key, skip);
@@ -257,42 +391,86 @@ export class Automaton<T> {
     const rows = this.#rows;
     const cls = this.#class;
     const out = this.#out;
+    const d = this.#deep;
+    const { denseEnd, link, kid, stopBit } = d;
     const skip = onStop === undefined ? this.#skipTold(undefined) : worth === undefined ? this.#skip : this.#skipTold(worth);
-    const width = this.#width;
     const skips: RootSkips = { skip, le: littleEndian(skip), tri: this.#triples, starts: this.#starts };
     // The places in a block where the root cannot skip the byte (`rootPlaces`), then the block's end.
     let places = new Int32Array(0);
     let row = 0;
     let offset = 0;
+    /**
+     * From `row`, a deep state, the bytes of [i, to) stepped through while the state is deep (a few
+     * hundred a MiB of text: past the patterns' first bytes the walk seldom goes on): where the next
+     * byte is, `row` left at the state then.
+     */
+    const deepRun = (chunk: Uint8Array, i: number, to: number): number => {
+      const last = chunk.length - 1;
+      let r = row;
+      for (; i < to; i++) {
+        const b = chunk[i]!;
+        const c = cls[b]!;
+        const j = (r - denseEnd) >> 3;
+        const v = (kid[j]! & 511) === c ? link[2 * j + 1]! | stopBit[c]! : deepStep(d, r, c);
+        if ((v & 3) !== 0) {
+          if ((v & STOP) !== 0 && onStop && (worth === undefined || i === last || (worth[(b << 8) | chunk[i + 1]!]! & 2) !== 0)) onStop(i, r);
+          if ((v & MATCH) !== 0) for (const p of out.get(v & STATE)!) onMatch({ tag: p.tag, end: offset + i + 1 });
+        }
+        r = v & STATE;
+        if ((r & DEEP) === 0) {
+          i++;
+          break;
+        }
+      }
+      row = r;
+      return i;
+    };
+    /**
+     * The value `v` read at `i` in state `r` has flags or leads to a deep state: stops told,
+     * matches told, a deep state stepped through (`deepRun`). Kept out of `write`, whose loop stays
+     * small enough for V8 to inline the root's skips (`rootPlaces`, `tripleSkips`) into it:
+     * where the loop held this code, the bare scan of source text took 5-10% more CPU.
+     * Where the next byte is, less one; `row` left at the state then.
+     */
+    const flagged = (chunk: Uint8Array, v: number, i: number, r: number, to: number): number => {
+      if ((v & STOP) !== 0 && onStop && (worth === undefined || i === chunk.length - 1 || (worth[(chunk[i]! << 8) | chunk[i + 1]!]! & (r === 0 ? 1 : 2)) !== 0))
+        onStop(i, r);
+      if ((v & MATCH) !== 0) for (const p of out.get(v & STATE)!) onMatch({ tag: p.tag, end: offset + i + 1 });
+      row = v & STATE;
+      return (v & DEEP) !== 0 ? deepRun(chunk, i + 1, to) - 1 : i;
+    };
     return {
       write(input: Uint8Array) {
         // One kind of array in the loop (Buffers and plain Uint8Arrays both come): its loads stay monomorphic.
         const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
         let r = row;
         const length = chunk.length;
-        const last = length - 1;
         // Sized to the writes seen (a config field's scan takes a few bytes), at most a block's.
         if (places.length <= Math.min(length, BLOCK)) places = new Int32Array(Math.min(Math.max(length, 2 * places.length), BLOCK) + 1);
-        const c = places;
+        const at = places;
         for (let i = 0; i < length;) {
           const to = Math.min(length, i + BLOCK);
-          rootPlaces(skips, chunk, i, to, c);
+          rootPlaces(skips, chunk, i, to, at);
           let k = 0;
+          if ((r & DEEP) !== 0) {
+            // A pattern begun deep in the last block or write goes on here.
+            row = r;
+            i = deepRun(chunk, i, to);
+            r = row;
+          }
           for (; i < to; i++) {
             if (r === 0) {
               // At the root: on to the next place its skips left (the block's end: none).
-              while (c[k]! < i) k++;
-              i = c[k]!;
+              while (at[k]! < i) k++;
+              i = at[k]!;
               if (i === to) break;
             }
-            const b = chunk[i]!;
-            const v = rows[r + cls[b]!]!;
-            if ((v & 3) !== 0) {
-              if ((v & STOP) !== 0 && onStop && (worth === undefined || i === last || (worth[(b << 8) | chunk[i + 1]!]! & (r === 0 ? 1 : 2)) !== 0))
-                onStop(i, r);
-              if ((v & MATCH) !== 0) for (const p of out[(v & STATE) / width]!) onMatch({ tag: p.tag, end: offset + i + 1 });
-            }
-            r = v & STATE;
+            const v = rows[r + cls[chunk[i]!]!]!;
+            if ((v & 7) !== 0) {
+              // Past the rows, deep states are stepped through apart, back here at a state with a row (or the block's end).
+              i = flagged(chunk, v, i, r, to);
+              r = row;
+            } else r = v & STATE;
           }
         }
         row = r;
