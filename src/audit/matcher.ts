@@ -137,44 +137,59 @@ function deepStep(d: Deep, r: number, c: number): number {
   }
 }
 
-/** 1. The trie: children per state as (class, state) pairs, and the patterns ending at each. */
-function trie<T>(patterns: ReadonlyArray<Pattern<T>>, cls: Uint8Array): { kids: number[][]; own: Array<Pattern<T>[] | undefined> } {
-  const kids: number[][] = [[]];
-  const own: Array<Pattern<T>[] | undefined> = [undefined];
+/**
+ * 1. The trie, in typed arrays (no array per state: the garbage of a JS array each took tens of MiB
+ * of RSS for 100 values): each state's first child, next sibling and class; the patterns ending at each.
+ */
+interface Trie<T> {
+  n: number;
+  first: Int32Array;
+  next: Int32Array;
+  cls: Int32Array;
+  own: Map<number, Pattern<T>[]>;
+}
+
+function trie<T>(patterns: ReadonlyArray<Pattern<T>>, classOf: Uint8Array): Trie<T> {
+  const most = 1 + patterns.reduce((n, p) => n + p.bytes.length, 0);
+  const first = new Int32Array(most).fill(-1);
+  const next = new Int32Array(most).fill(-1);
+  const cls = new Int32Array(most);
+  const own = new Map<number, Pattern<T>[]>();
+  // The root's children by class (it has up to one a class).
+  const rootKid = new Int32Array(256).fill(-1);
+  let n = 1;
   for (const p of patterns) {
     let s = 0;
     for (const b of p.bytes) {
-      const c = cls[b]!;
-      const list = kids[s]!;
-      let t = -1;
-      for (let k = 0; k < list.length; k += 2) if (list[k] === c) t = list[k + 1]!;
+      const c = classOf[b]!;
+      let t = s === 0 ? rootKid[c]! : first[s]!;
+      if (s !== 0) while (t >= 0 && cls[t] !== c) t = next[t]!;
       if (t < 0) {
-        t = kids.length;
-        kids.push([]);
-        own.push(undefined);
-        list.push(c, t);
+        t = n++;
+        cls[t] = c;
+        next[t] = first[s]!;
+        first[s] = t;
+        if (s === 0) rootKid[c] = t;
       }
       s = t;
     }
-    (own[s] ??= []).push(p);
+    own.set(s, [...(own.get(s) ?? []), p]);
   }
-  return { kids, own };
+  return { n, first, next, cls, own };
 }
 
 /** 2. Breadth first order (depth never falls along it): the states at most DENSE_DEPTH deep first (`dense` of them). */
-function breadthFirst(kids: number[][]): { order: Int32Array; trieDepth: Int32Array; dense: number } {
-  const n = kids.length;
+function breadthFirst(t: Trie<unknown>): { order: Int32Array; trieDepth: Int32Array; dense: number } {
+  const { n, first, next } = t;
   const order = new Int32Array(n);
   const trieDepth = new Int32Array(n);
   let dense = 1;
   for (let head = 0, tail = 1; head < tail; head++) {
     const s = order[head]!;
-    const list = kids[s]!;
-    for (let k = 1; k < list.length; k += 2) {
-      const t = list[k]!;
-      trieDepth[t] = trieDepth[s]! + 1;
-      if (trieDepth[t]! <= DENSE_DEPTH) dense++;
-      order[tail++] = t;
+    for (let k = first[s]!; k >= 0; k = next[k]!) {
+      trieDepth[k] = trieDepth[s]! + 1;
+      if (trieDepth[k]! <= DENSE_DEPTH) dense++;
+      order[tail++] = k;
     }
   }
   return { order, trieDepth, dense };
@@ -194,14 +209,9 @@ function setFlags(d: Deep, out: Map<number, unknown>, stopOf: Uint8Array, width:
 }
 
 /** 3. Failure links, breadth first: rows filled from their failure link's row, deep states given their children; then the flags. */
-function states<T>(
-  kids: number[][],
-  own: Array<Pattern<T>[] | undefined>,
-  stopOf: Uint8Array,
-  width: number,
-): { d: Deep; out: Map<number, Pattern<T>[]>; depth: Int32Array } {
-  const n = kids.length;
-  const { order, trieDepth, dense } = breadthFirst(kids);
+function states<T>(tr: Trie<T>, stopOf: Uint8Array, width: number): { d: Deep; out: Map<number, Pattern<T>[]>; depth: Int32Array } {
+  const { n, first, next, cls, own } = tr;
+  const { order, trieDepth, dense } = breadthFirst(tr);
   const denseEnd = dense * width;
   const value = new Int32Array(n);
   for (let i = 0; i < n; i++) value[order[i]!] = i < dense ? i * width : denseEnd + 8 * (i - dense) + DEEP;
@@ -215,40 +225,52 @@ function states<T>(
   const out = new Map<number, Pattern<T>[]>();
   const depth = new Int32Array(dense);
   const failOf = new Int32Array(n);
+  // A state's children, (class, state) pairs by class: made again for each state, in one array.
+  const byClass: number[] = [];
   for (let i = 0; i < n; i++) {
     const s = order[i]!;
     const v = value[s]!;
     const f = failOf[s]!;
     const inherited = i === 0 ? undefined : out.get(f);
-    if (own[s] || inherited) out.set(v, [...(own[s] ?? []), ...(inherited ?? [])]);
-    const list = kids[s]!;
-    // Children by class, for the deep states' lists.
-    const byClass: Array<[number, number]> = [];
-    for (let k = 0; k < list.length; k += 2) byClass.push([list[k]!, list[k + 1]!]);
-    byClass.sort((x, y) => x[0] - y[0]);
+    const mine = own.get(s);
+    if (mine || inherited) out.set(v, [...(mine ?? []), ...(inherited ?? [])]);
+    byClass.length = 0;
+    for (let k = first[s]!; k >= 0; k = next[k]!) {
+      // Insertion by class (a deep state has one child or a few).
+      let at = byClass.length;
+      byClass.push(0, 0);
+      while (at > 0 && byClass[at - 2]! > cls[k]!) {
+        byClass[at] = byClass[at - 2]!;
+        byClass[at + 1] = byClass[at - 1]!;
+        at -= 2;
+      }
+      byClass[at] = cls[k]!;
+      byClass[at + 1] = k;
+    }
+    const kids = byClass.length / 2;
     if (i < dense) {
       depth[i] = trieDepth[s]!;
       if (i > 0) rows.copyWithin(v, f, f + width);
-      for (const [c, t] of byClass) {
-        failOf[t] = i === 0 ? 0 : rows[f + c]!;
-        rows[v + c] = value[t]!;
+      for (let k = 0; k < byClass.length; k += 2) {
+        failOf[byClass[k + 1]!] = i === 0 ? 0 : rows[f + byClass[k]!]!;
+        rows[v + byClass[k]!] = value[byClass[k + 1]!]!;
       }
     } else {
       const j = i - dense;
       if (trieDepth[s]! >= 1 << 22) throw new Error('a pattern of 4 MiB or more');
       link[2 * j] = f;
-      kid[j] = trieDepth[s]! * 512 + (byClass.length === 0 ? NONE : byClass.length === 1 ? byClass[0]![0] : SEVERAL);
-      if (byClass.length === 1) link[2 * j + 1] = value[byClass[0]![1]]!;
-      else if (byClass.length > 1) {
+      kid[j] = trieDepth[s]! * 512 + (kids === 0 ? NONE : kids === 1 ? byClass[0]! : SEVERAL);
+      if (kids === 1) link[2 * j + 1] = value[byClass[1]!]!;
+      else if (kids > 1) {
         link[2 * j + 1] = multiLength;
-        multiAll[multiLength++] = byClass.length;
-        for (const [c, t] of byClass) {
-          multiAll[multiLength++] = c;
-          multiAll[multiLength++] = value[t]!;
+        multiAll[multiLength++] = kids;
+        for (let k = 0; k < byClass.length; k += 2) {
+          multiAll[multiLength++] = byClass[k]!;
+          multiAll[multiLength++] = value[byClass[k + 1]!]!;
         }
       }
       // The failure link's own step (no flags are set yet, and `d.stopBit` is all 0).
-      for (const [c, t] of byClass) failOf[t] = (f & DEEP) === 0 ? rows[f + c]! : deepStep(d, f, c);
+      for (let k = 0; k < byClass.length; k += 2) failOf[byClass[k + 1]!] = (f & DEEP) === 0 ? rows[f + byClass[k]!]! : deepStep(d, f, byClass[k]!);
     }
   }
   const done: Deep = { denseEnd, rows, link, kid, multi: multiAll.slice(0, multiLength), stopBit: new Int32Array(width) };
@@ -304,8 +326,7 @@ export class Automaton<T> {
     stops: Uint8Array = new Uint8Array(256),
   ) {
     const { cls, stopOf, width } = byteClasses(patterns, stops);
-    const { kids, own } = trie(patterns, cls);
-    const { d, out, depth } = states(kids, own, stopOf, width);
+    const { d, out, depth } = states(trie(patterns, cls), stopOf, width);
     const rows = d.rows;
     this.#deep = d;
     this.#rows = rows;
