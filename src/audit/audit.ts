@@ -57,6 +57,8 @@ export interface AuditResult {
   findings: Finding[];
   /** Secrets not looked for, with why. */
   skipped: string[];
+  /** Secrets looked for by a part of them only, with why (`MAX_PATTERN`). */
+  cut: string[];
   layers: number;
   /** Decompressed bytes scanned. */
   bytes: number;
@@ -150,6 +152,13 @@ export function encodings(value: string, raw?: Buffer): Array<[string | Buffer, 
   return [...forms];
 }
 
+/**
+ * The longest pattern the automata take: a longer form of a value (a secret file of megabytes, its hex twice that) is
+ * looked for by its first MAX_PATTERN bytes — a copy of the value holds them, and 64 KiB matched by chance is no
+ * chance. Whole, a 2 MiB value's forms made a trie of ~1.5 GB while compiling, and its hex passed the deep states' 22 bits.
+ */
+export const MAX_PATTERN = 64 * 1024;
+
 /** What a run's secrets compile to: the automata, the escape families read through, the longest patterns. */
 export interface Compiled {
   automaton: Automaton<Tag>;
@@ -159,6 +168,7 @@ export interface Compiled {
   wrapped: Automaton<Tag>;
   wrappedSpan: number;
   skipped: string[];
+  cut: string[];
 }
 
 /** The automaton for a run's secrets and the private key markers; short values are left out and said. */
@@ -168,6 +178,7 @@ export function compile(secrets: readonly AuditSecret[]): Compiled {
   // wrapped at any width (base64's 76, openssl's 64, PEM bodies) and hex as `xxd -p` writes it, LF or CRLF.
   const wrapped: Array<Pattern<Tag>> = [];
   const skipped: string[] = [];
+  const cut: string[] = [];
   const seen = new Set<string>();
   for (const s of secrets) {
     if (s.value.length < MIN_SECRET_LENGTH) {
@@ -175,8 +186,12 @@ export function compile(secrets: readonly AuditSecret[]): Compiled {
       continue;
     }
     const fingerprint = fingerprintOf(s.value);
-    for (const [form, encoding] of encodings(s.value, s.bytes)) {
-      const bytes = typeof form === 'string' ? Buffer.from(form) : form;
+    const forms = encodings(s.value, s.bytes);
+    if (forms.some(([form]) => form.length > MAX_PATTERN))
+      cut.push(`${s.name} is longer than ${MAX_PATTERN >> 10} KiB in some form: looked for by the first ${MAX_PATTERN >> 10} KiB of each such form`);
+    for (const [form, encoding] of forms) {
+      const whole = typeof form === 'string' ? Buffer.from(form) : form;
+      const bytes = whole.length > MAX_PATTERN ? whole.subarray(0, MAX_PATTERN) : whole;
       const key = `${s.name}\0${bytes.toString('hex')}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -196,6 +211,7 @@ export function compile(secrets: readonly AuditSecret[]): Compiled {
     wrapped: new Automaton(wrapped),
     wrappedSpan: Math.max(0, ...wrapped.map((p) => p.bytes.length)),
     skipped,
+    cut,
   };
 }
 
@@ -238,7 +254,7 @@ export class LayoutAudit {
     readonly o: AuditOptions,
   ) {
     this.#compiled = compile(o.secrets);
-    this.result = { findings: [], skipped: this.#compiled.skipped, layers: 0, bytes: 0 };
+    this.result = { findings: [], skipped: this.#compiled.skipped, cut: this.#compiled.cut, layers: 0, bytes: 0 };
   }
 
   report(f: Finding): void {

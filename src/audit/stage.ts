@@ -72,7 +72,7 @@ async function auditOne(
           }),
     )
     .finally(stop);
-  for (const s of result.skipped) platform.warning(`audit: ${s}`);
+  for (const s of [...result.skipped, ...result.cut]) platform.warning(`audit: ${s}`);
   const leaks = result.findings.filter((f) => f.severity === 'leak');
   for (const f of result.findings.filter((x) => x.severity === 'limit'))
     platform.warning(`audit: ${describeFinding(f)} (set audit-limits: strict to fail on it)`);
