@@ -12,6 +12,7 @@
  * value is placed as a pipeline places it.
  */
 import type { Variant } from './variant-text.js';
+import { awaitReady } from './waits.js';
 
 /** root/etc/app/app.env holding the value, then 3,000 numbered lines (compressible, more than one 32 KiB chunk). */
 const appEnv = `mkdir -p root/etc/app && printf 'API_TOKEN=%s\\n' "$S" > root/etc/app/app.env && seq 1 3000 | sed 's/^/LINE_/' >> root/etc/app/app.env`;
@@ -271,7 +272,7 @@ os.rename('port.tmp', 'port')
 srv.serve_forever()
 EOF
 /usr/bin/python3 srv.py & server=$!
-for _ in $(seq 1 300); do test -s port && break; sleep 0.1; done
+${awaitReady('[ -s port ]', '$server', 'the HTTP server')}
 chromium --headless --no-sandbox --disable-gpu --password-store=basic --user-data-dir="$PWD/profile" --dump-dom "http://127.0.0.1:$(cat port)/" > page.html 2> /dev/null || true
 kill "$server"
 grep -F 'signed in' page.html > /dev/null && mkdir -p "$OUT/chromium/Default" && cp profile/Default/Cookies "$OUT/chromium/Default/Cookies" && ! grep -F "$S" "$OUT/chromium/Default/Cookies" > /dev/null`,
@@ -308,7 +309,7 @@ public class App {
 EOF
 javac -d j j/App.java
 java -Xmx64m -cp j App > /dev/null & app=$!
-for _ in $(seq 1 300); do test -s ready && break; sleep 0.1; done
+${awaitReady('[ -s ready ]', '$app', 'the Java program')}
 jcmd "$app" GC.heap_dump -gz=1 "$OUT/heap.hprof.gz" > /dev/null
 kill "$app"
 ! zcat "$OUT/heap.hprof.gz" | grep -F "$S" > /dev/null`,
@@ -342,7 +343,7 @@ os.rename('port.tmp', 'port')
 srv.serve_forever()
 EOF
 /usr/bin/python3 srv.py & server=$!
-for _ in $(seq 1 300); do test -s port && break; sleep 0.1; done
+${awaitReady('[ -s port ]', '$server', 'the HTTP server')}
 chromium --headless --no-sandbox --disable-gpu --password-store=basic --user-data-dir="$PWD/profile" --virtual-time-budget=3000 --dump-dom "http://127.0.0.1:$(cat port)/" > page.html 2> /dev/null || true
 kill "$server"
 mkdir -p "$OUT/chromium/Default" && cp -r profile/Default/Cache "$OUT/chromium/Default/Cache" && ! grep -rF "$S" "$OUT/chromium/Default/Cache" > /dev/null`,
