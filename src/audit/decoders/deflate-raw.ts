@@ -11,7 +11,7 @@ import { isUtf8 } from 'node:buffer';
 import { constants, inflateRawSync } from 'node:zlib';
 import { deflateHeaderHolds, rawDeflate } from './native.js';
 import { looksText } from './trial.js';
-import { DEFLATE_MAX_RATIO, trial, type Decoder } from './types.js';
+import { DEFLATE_MAX_RATIO, TRIAL_CHUNK, trial, type Decoder } from './types.js';
 
 /** Text with no control byte but tab and line breaks, and UTF-8 (a sequence cut at the end aside). */
 function allText(out: Buffer): boolean {
@@ -89,9 +89,9 @@ function fixedBlock(d: Uint8Array): 'text' | 'no' {
 export function sniffRawDeflate(head: Uint8Array): boolean {
   if (head.length < 8 || !deflateHeaderHolds(head, 0) || looksText(head)) return false;
   if (((head[0]! >> 1) & 3) === 1 && fixedBlock(head) === 'no') return false;
-  const whole = trial(() => inflateRawSync(head, { maxOutputLength: 1 << 20 }));
+  const whole = trial(() => inflateRawSync(head, { maxOutputLength: 1 << 20, chunkSize: TRIAL_CHUNK }));
   if (whole instanceof Buffer) return whole.length >= 16 && allText(whole.subarray(0, 4096));
-  const part = trial(() => inflateRawSync(head, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1 << 20 }));
+  const part = trial(() => inflateRawSync(head, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1 << 20, chunkSize: TRIAL_CHUNK }));
   return part instanceof Buffer && part.length >= 32 && allText(part.subarray(0, Math.min(part.length - 4, 4096)));
 }
 

@@ -45,6 +45,20 @@ const EMPTY = Buffer.alloc(0);
 const WHOLE_OUTPUT = 1024 * 1024;
 
 /**
+ * The output buffer's size for `inflateWhole`: when `input` holds a whole file of one member (a gzipped man page, a
+ * .gz in a tar), its last four bytes are the trailer's ISIZE, and a buffer one byte larger (a full one makes zlib take
+ * another before it knows the stream ended) is the output, not 16 KiB pieces in an engine's buffers joined into another:
+ * a layer of 18,131 man pages made 260 MiB of those pieces, garbage. A guess, nothing more: a wrong one (a chunk cut
+ * short, several members) costs pieces or, at most 16 times the input, an output buffer larger than its bytes.
+ */
+function outputGuess(input: Uint8Array): number | undefined {
+  if (input.length < 18) return undefined;
+  const n = input.length - 4;
+  const size = (input[n]! | (input[n + 1]! << 8) | (input[n + 2]! << 16) | (input[n + 3]! << 24)) >>> 0;
+  return size > 0 && size < WHOLE_OUTPUT && size <= input.length * 16 ? Math.max(64, size + 1) : undefined;
+}
+
+/**
  * A member whose deflate stream ends inside `input`, inflated at once (`inflateRawSync`): its output and the input it
  * took; undefined when it does not end there, gives more than WHOLE_OUTPUT or fails — the stream then reads it, as it
  * comes, and says what went wrong. A stream per member cost bgzip's 64 KiB members 1.3 ms each.
@@ -53,7 +67,10 @@ function inflateWhole(input: Uint8Array): { out: Buffer; used: number } | undefi
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0; // a member cut by the chunk's end fails here often: no stack for it
   try {
-    const r = zlib.inflateRawSync(input, { info: true, maxOutputLength: WHOLE_OUTPUT }) as unknown as { buffer: Buffer; engine: zlib.InflateRaw };
+    const r = zlib.inflateRawSync(input, { info: true, maxOutputLength: WHOLE_OUTPUT, chunkSize: outputGuess(input) }) as unknown as {
+      buffer: Buffer;
+      engine: zlib.InflateRaw;
+    };
     return { out: r.buffer, used: r.engine.bytesWritten };
   } catch {
     return undefined;

@@ -91,6 +91,16 @@ export function startsWith(head: Uint8Array, magic: readonly number[], at = 0): 
 export const TOO_LARGE = Symbol('too large');
 
 /**
+ * The output chunk of a sync zlib trial (`chunkSize`). Each sync call makes an engine whose first output buffer is
+ * `chunkSize` bytes: zlib's 16 KiB default is a buffer of its own (malloc'd), made and dropped by every trial, most of
+ * which fail or give a few bytes. Below 4 KiB, `Buffer.allocUnsafe` cuts it from Node's shared 8 KiB pool. A layer of
+ * Debian's 18,131 man pages made ~58,000 raw-deflate sniffs (906 MiB of 16 KiB buffers, garbage that outran the
+ * collector: malloc kept its high-water mark, peak RSS ~300 MiB). Only where each call is made: what a trial gives is
+ * the same whatever the chunk (a large output is more chunks joined).
+ */
+export const TRIAL_CHUNK = 2048;
+
+/**
  * Runs a trial that usually fails (a chance header, random bytes tried as brotli) without the cost
  * of a stack trace for each failure: undefined when it threw.
  */
