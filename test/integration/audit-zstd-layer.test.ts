@@ -13,36 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/corpus/layout.js';
+import { dataFrames } from '../../src/audit/decoders/zstd.testing.js';
 
 /** The project's Node (24: the machine's is older). */
 const NODE = join(ROOT, 'node_modules/.bin/node');
 const REGISTRY = '127.0.0.1:5100';
 const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 const registryUp = () => spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://${REGISTRY}/v2/`]).stdout?.toString() === '200';
-
-/** The data frames of a zstd blob, by start and end (skippable frames left out). */
-function dataFrames(z: Buffer): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let i = 0;
-  while (i + 8 <= z.length) {
-    if (z.readUInt32LE(i) >>> 4 === 0x184d2a5) {
-      i += 8 + z.readUInt32LE(i + 4);
-      continue;
-    }
-    const d = z[i + 4]!;
-    const single = (d >> 5) & 1;
-    let p = i + 5 + (single ? 0 : 1) + [0, 1, 2, 4][d & 3]! + [single, 2, 4, 8][d >> 6]!;
-    for (let last = 0; !last;) {
-      const b = z[p]! | (z[p + 1]! << 8) | (z[p + 2]! << 16);
-      last = b & 1;
-      p += 3 + (((b >> 1) & 3) === 1 ? 1 : b >>> 3);
-    }
-    p += d & 4 ? 4 : 0;
-    out.push([i, p]);
-    i = p;
-  }
-  return out;
-}
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
@@ -73,10 +50,10 @@ function pushChunkedWithDictFrame(dir: string, ref: string, files: Record<string
   };
   const z = readFileSync(blob(manifest.layers[0]!.digest));
   const b = Buffer.from(files['b.env']!);
-  const frame = dataFrames(z).find(([s, e]) => execFileSync('zstd', ['-dc'], { input: z.subarray(s, e) }).equals(b));
+  const frame = dataFrames(z).find((f) => execFileSync('zstd', ['-dc'], { input: z.subarray(f.at, f.at + f.length) }).equals(b));
   if (!frame) throw new Error("no frame of buildah's layer is b.env's content");
   const dictFrame = execFileSync('zstd', ['-q', '-c', '-D', join(dir, 'dict')], { input: b });
-  const swapped = Buffer.concat([z.subarray(0, frame[0]), dictFrame, z.subarray(frame[1])]);
+  const swapped = Buffer.concat([z.subarray(0, frame.at), dictFrame, z.subarray(frame.at + frame.length)]);
   writeFileSync(blob(sha(swapped)), swapped);
   // The table of contents annotations name the old blob's offsets: left out, as a registry copy that recompressed would.
   manifest.layers[0] = { mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd', digest: sha(swapped), size: swapped.length };
@@ -85,7 +62,7 @@ function pushChunkedWithDictFrame(dir: string, ref: string, files: Record<string
   index.manifests[0] = { ...index.manifests[0]!, digest: sha(m), size: m.length };
   writeFileSync(join(oci, 'index.json'), JSON.stringify(index));
   execFileSync('skopeo', ['copy', '-q', '--dest-tls-verify=false', `oci:${oci}:1`, `docker://${ref}`]);
-  return frame[0] + dictFrame.length;
+  return frame.at + dictFrame.length;
 }
 
 /** The shipped bundle's audit of `ref` for `values` (the finding for values[i] is `audit-values line i+1`). */
