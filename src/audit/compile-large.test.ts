@@ -45,7 +45,7 @@ it('a 2 MiB value compiles within bounds, is said to be cut, and its copies are 
 it('a value within MAX_PATTERN in every form is looked for whole, with no warning', () => {
   const value = seeded(SEED + 1)
     .bytes(MAX_PATTERN >> 3)
-    .toString('base64'); // 8 KiB of bytes: ~11 KiB of text
+    .toString('base64'); // MAX_PATTERN / 8 bytes: its longest form under MAX_PATTERN
   const compiled = compile([{ name: 'token', value }]);
   expect(compiled.cut).toEqual([]);
   const longest = Math.max(...encodings(value).map(([form]) => Buffer.byteLength(form)));
