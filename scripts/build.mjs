@@ -10,6 +10,7 @@
 //   node scripts/build.mjs          write dist/
 //   node scripts/build.mjs --check  build in memory and fail if dist/ differs (used by npm test)
 //   --metafile FILE                 also write esbuild's metafile (which sources each dist/ file holds)
+//   --help                          this usage; any other argument is refused before anything is built
 import { build } from 'esbuild';
 import { chmod, readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -18,6 +19,25 @@ import { fileURLToPath } from 'node:url';
 import { guard, parseEngines } from './guard.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const USAGE =
+  "usage: node scripts/build.mjs [--check] [--metafile FILE]\n  (no flag) write dist/   --check  fail if dist/ differs from a fresh build   --metafile FILE  also write esbuild's metafile";
+/** The flags, checked before anything is built: an unknown one (`--help` too) must not write dist/ as if it were none. */
+{
+  const args = process.argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--check') continue;
+    if (args[i] === '--metafile' && args[i + 1] && !args[i + 1].startsWith('--')) {
+      i++;
+      continue;
+    }
+    if (args[i] === '--help' || args[i] === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    console.error(`build.mjs: ${args[i] === '--metafile' ? '--metafile needs a FILE' : `unknown argument '${args[i]}'`}: nothing built\n${USAGE}`);
+    process.exit(2);
+  }
+}
 const check = process.argv.includes('--check');
 /** The Nodes that run the bundle: package.json's engines (zlib's zstd: 22.15, 23.8), which the guards enforce. */
 const engines = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).engines.node;
