@@ -1,5 +1,6 @@
 // RFC 1924's base85 for the tests (Python's b85encode, git's): the value a base85 reader must read back.
 import { B85_ALPHABET } from './runs-base85.js';
+import { EncodedRuns } from './runs.js';
 
 /** RFC 1924's base85 of `data`: each 4-byte group as 5 digits, a last short group of n bytes as n + 1. */
 export function b85encode(data: Buffer): string {
@@ -13,4 +14,17 @@ export function b85encode(data: Buffer): string {
     out += digits.slice(0, Math.min(4, data.length - i) + 1);
   }
   return out;
+}
+
+/** What EncodedRuns reads in `text`: whether some run decodes to bytes holding `value`, and how many readings it opened. */
+export async function readRuns(text: string, value?: Buffer): Promise<{ found: boolean; opened: number }> {
+  const out: Buffer[][] = [];
+  const runs = new EncodedRuns(() => {
+    const parts: Buffer[] = [];
+    out.push(parts);
+    return { write: (b) => void parts.push(Buffer.from(b)), end: () => undefined };
+  });
+  await runs.push(Buffer.from(text, 'latin1'));
+  await runs.end();
+  return { found: !!value && out.some((parts) => Buffer.concat(parts).includes(value)), opened: out.length };
 }

@@ -11,8 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
 import { secretOf } from '../../../test/support/corpus/secrets.js';
-import { b85encode } from './base85.testing.js';
-import { EncodedRuns } from './runs.js';
+import { b85encode, readRuns } from './base85.testing.js';
 import { A85_ALPHABET, B85_ALPHABET, looksRandom, WANTS, Z85_ALPHABET } from './runs-base85.js';
 import { has, tool } from './testing.js';
 
@@ -28,17 +27,7 @@ const BASE64 = /^[A-Za-z0-9+/=_-]*$/;
 const othersMatter = (encoded: string) => BASE64.test(encoded.slice(1, Math.min(encoded.length, 64) - 4)) || encoded.startsWith('<~');
 
 /** Whether some run EncodedRuns reads in `text` decodes to bytes holding `value`. */
-async function found(text: string, value: Buffer): Promise<boolean> {
-  const out: Buffer[][] = [];
-  const runs = new EncodedRuns(() => {
-    const parts: Buffer[] = [];
-    out.push(parts);
-    return { write: (b) => void parts.push(Buffer.from(b)), end: () => undefined };
-  });
-  await runs.push(Buffer.from(text, 'latin1'));
-  await runs.end();
-  return out.some((parts) => Buffer.concat(parts).includes(value));
-}
+const found = async (text: string, value: Buffer) => (await readRuns(text, value)).found;
 
 /** The lines a value's encoding is written in (ASCII85's alphabet has quotes: on its own line or after a label). */
 const PLANTS = {

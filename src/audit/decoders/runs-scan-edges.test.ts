@@ -14,8 +14,7 @@
 // Clean twins: the same texts with words instead of the value open no reading.
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
-import { b85encode } from './base85.testing.js';
-import { EncodedRuns } from './runs.js';
+import { b85encode, readRuns } from './base85.testing.js';
 import { A85_ALPHABET, Z85_ALPHABET } from './runs-base85.js';
 import { has, tool } from './testing.js';
 
@@ -52,19 +51,6 @@ function z85encode(data: Buffer): string {
   return out;
 }
 
-/** Whether some run EncodedRuns reads in `text` decodes to bytes holding `value`; and how many readings it opened. */
-async function read(text: string, value?: Buffer): Promise<{ found: boolean; opened: number }> {
-  const out: Buffer[][] = [];
-  const runs = new EncodedRuns(() => {
-    const parts: Buffer[] = [];
-    out.push(parts);
-    return { write: (b) => void parts.push(Buffer.from(b)), end: () => undefined };
-  });
-  await runs.push(Buffer.from(text, 'latin1'));
-  await runs.end();
-  return { found: !!value && out.some((parts) => Buffer.concat(parts).includes(value)), opened: out.length };
-}
-
 /** A run's reading that is another reader's matter: base64's characters alone in its head, or Adobe's opening `<~`. */
 const othersMatter = (encoded: string) => /^[A-Za-z0-9+/=_-]*$/.test(encoded.slice(1, Math.min(encoded.length, 64) - 4)) || encoded.startsWith('<~');
 
@@ -97,7 +83,7 @@ describe(`ASCII85 values between quotes (seed ${rand.seed})`, { timeout: 300_000
       if (!line) continue;
       planted++;
       byRemainder[encoded.length % 5]!++;
-      if (!(await read(settings(line), value)).found && !othersMatter(encoded)) missed.push(line);
+      if (!(await readRuns(settings(line), value)).found && !othersMatter(encoded)) missed.push(line);
     }
     // Every length the encoding takes (a85encode's lengths are 0, 2, 3 or 4 mod 5) is drawn.
     for (const r of [0, 2, 3, 4]) expect(byRemainder[r], `length ${r} mod 5`).toBeGreaterThan(500);
@@ -110,7 +96,7 @@ describe(`ASCII85 values between quotes (seed ${rand.seed})`, { timeout: 300_000
     for (let i = 0; i < 1000; i++) {
       const value = Buffer.from(rand.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', 12 + rand.int(0, 19)));
       const line = Object.values(QUOTED)[i % 4]!(a85encode(value));
-      if (line && !(await read(settings(line), value)).found) missed.push(line);
+      if (line && !(await readRuns(settings(line), value)).found) missed.push(line);
     }
     // Old code: 614 of 1,000 missed at seed 50088 (585, 614 at seeds 1, 2); now 0.
     expect(missed.length, missed.slice(0, 20).join('\n')).toBe(0);
@@ -134,7 +120,7 @@ sys.stdout.write(json.dumps(out))`;
       // A repr that escapes (`\\`, `\'`) or a JSON string with `\"` is the escape readers' matter.
       for (const line of [python!, json!].filter((l) => !l.slice(l.indexOf(encoded![0]!)).includes('\\'))) {
         planted++;
-        if (!(await read(settings(line), values[i])).found) missed.push(line);
+        if (!(await readRuns(settings(line), values[i])).found) missed.push(line);
       }
     }
     expect(planted).toBeGreaterThan(300);
@@ -155,7 +141,7 @@ describe(`a base85 value on a line before a one-word line (seed ${rand.seed})`, 
       const text = oneWord(encoded, WORDS[i % 4]!, i);
       // A line as wide as encoders wrap: the word is read as the encoder's last line (the limit stated above).
       if (encoded.length === 64 || encoded.length === 76) wrapWidth++;
-      else if (!(await read(text, value)).found && !othersMatter(encoded)) missed.push(text);
+      else if (!(await readRuns(text, value)).found && !othersMatter(encoded)) missed.push(text);
     }
     expect(wrapWidth).toBeLessThan(60);
     // Old code: 590 of 3,000 missed at seed 50088 (591, 631 at seeds 1, 2; b85/a85 values not whole groups); now 0.
@@ -176,7 +162,7 @@ sys.stdout.write(json.dumps([[base64.b85encode(v).decode(), base64.a85encode(v, 
         // The stated limit: a last line as wide as encoders wrap (a value ending on a full line of 76, or one of 64).
         const lastLine = encoded.slice(encoded.lastIndexOf('\n') + 1).length;
         if (lastLine === 76 || lastLine === 64) limit++;
-        else if (!(await read(text, values[i])).found && !othersMatter(encoded.replace(/\n/g, ''))) missed.push(text);
+        else if (!(await readRuns(text, values[i])).found && !othersMatter(encoded.replace(/\n/g, ''))) missed.push(text);
       }
     expect(limit).toBeLessThan(60);
     // Old code: 553 of 1,200 missed at seed 50088 (600, 569 at seeds 1, 2); now 0.
@@ -193,9 +179,9 @@ describe(`clean twins (seed ${rand.seed})`, () => {
     const opened: string[] = [];
     for (let i = 0; i < 1000; i++) {
       const clean = Array.from({ length: 4 + rand.int(0, 8) }, () => rand.pick(words)).join(i % 2 ? '_' : '-');
-      const plain = (await read(settings(`API_KEY = ${clean}`))).opened;
+      const plain = (await readRuns(settings(`API_KEY = ${clean}`))).opened;
       const texts = [settings(Object.values(QUOTED)[i % 4]!(clean)!), oneWord(clean, WORDS[i % 4]!, i)];
-      for (const text of texts) if ((await read(text)).opened > plain) opened.push(text);
+      for (const text of texts) if ((await readRuns(text)).opened > plain) opened.push(text);
     }
     expect(opened.length, opened.join('\n---\n')).toBe(0);
   });
