@@ -10,6 +10,8 @@
 //   node scripts/build.mjs          write dist/
 //   node scripts/build.mjs --check  build in memory and fail if dist/ differs (used by npm test)
 //   --metafile FILE                 also write esbuild's metafile (which sources each dist/ file holds)
+//   --outdir DIR                    write the bundle to DIR instead of dist/ (a private build of a tree being
+//                                   worked on, for its tests through `HOIST_TEST_CLI=DIR/cli.js`); dist/ untouched
 //   --help                          this usage; any other argument is refused before anything is built
 import { build } from 'esbuild';
 import { chmod, readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
@@ -20,13 +22,13 @@ import { guard, parseEngines } from './guard.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
-  "usage: node scripts/build.mjs [--check] [--metafile FILE]\n  (no flag) write dist/   --check  fail if dist/ differs from a fresh build   --metafile FILE  also write esbuild's metafile";
+  "usage: node scripts/build.mjs [--check] [--metafile FILE] [--outdir DIR]\n  (no flag) write dist/   --check  fail if dist/ differs from a fresh build   --metafile FILE  also write esbuild's metafile\n  --outdir DIR  write the bundle to DIR, not dist/ (dist/ untouched)";
 /** The flags, checked before anything is built: an unknown one (`--help` too) must not write dist/ as if it were none. */
 {
   const args = process.argv.slice(2);
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--check') continue;
-    if (args[i] === '--metafile' && args[i + 1] && !args[i + 1].startsWith('--')) {
+    if ((args[i] === '--metafile' || args[i] === '--outdir') && args[i + 1] && !args[i + 1].startsWith('--')) {
       i++;
       continue;
     }
@@ -34,11 +36,19 @@ const USAGE =
       console.log(USAGE);
       process.exit(0);
     }
-    console.error(`build.mjs: ${args[i] === '--metafile' ? '--metafile needs a FILE' : `unknown argument '${args[i]}'`}: nothing built\n${USAGE}`);
+    const needs = { '--metafile': '--metafile needs a FILE', '--outdir': '--outdir needs a DIR' }[args[i]];
+    console.error(`build.mjs: ${needs ?? `unknown argument '${args[i]}'`}: nothing built\n${USAGE}`);
     process.exit(2);
   }
 }
 const check = process.argv.includes('--check');
+const outdirAt = process.argv.indexOf('--outdir');
+/** Where the bundle is written: dist/, or a private directory (`--outdir`). */
+const outdir = outdirAt > 0 ? process.argv[outdirAt + 1] : undefined;
+if (check && outdir) {
+  console.error(`build.mjs: --check compares dist/ and --outdir writes elsewhere: give one\n${USAGE}`);
+  process.exit(2);
+}
 /** The Nodes that run the bundle: package.json's engines (zlib's zstd: 22.15, 23.8), which the guards enforce. */
 const engines = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).engines.node;
 const oldest = parseEngines(engines)
@@ -129,6 +139,14 @@ if (check) {
     process.exit(1);
   }
   console.log('dist/ matches a fresh build');
+} else if (outdir) {
+  await rm(outdir, { recursive: true, force: true });
+  for (const [path, bytes] of outputs) {
+    const to = join(outdir, relative(join(root, 'dist'), path));
+    await mkdir(dirname(to), { recursive: true });
+    await writeFile(to, bytes, { mode: path === join(root, 'dist/cli.js') ? 0o755 : 0o644 });
+  }
+  console.log(`built the bundle into ${outdir} (dist/ untouched)`);
 } else {
   for (const path of await listDist()) if (!outputs.has(path)) await rm(path);
   for (const [path, bytes] of outputs) {

@@ -11,6 +11,8 @@ import { gzipSync } from 'node:zlib';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 const NODE = join(ROOT, 'node_modules/.bin/node');
+/** The bundle run: the shipped dist/cli.js, or a private build of the tree (`node scripts/build.mjs --outdir DIR`, then HOIST_TEST_CLI=DIR/cli.js). */
+const CLI = process.env.HOIST_TEST_CLI ? resolve(process.env.HOIST_TEST_CLI) : join(ROOT, 'dist/cli.js');
 
 export interface Finding {
   severity: 'leak' | 'key' | 'limit';
@@ -110,7 +112,7 @@ export async function auditLayout(cwd: string, layoutName: string, values: reado
   const started = performance.now();
   try {
     const r = await new Promise<{ code: number; stdout: string; stderr: string; timedOut: boolean }>((done, fail) => {
-      const child = spawn(NODE, [join(ROOT, 'dist/cli.js'), 'audit', `./${layoutName}`, '--audit-values-file', valuesFile, '--json'], {
+      const child = spawn(NODE, [CLI, 'audit', `./${layoutName}`, '--audit-values-file', valuesFile, '--json'], {
         cwd,
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, TMPDIR: cwd },
         stdio: ['ignore', 'pipe', 'pipe'],
