@@ -8,6 +8,7 @@
  * whole group and continued with the next chunk. A shorter run (`minShort` on) is decoded whole and
  * routed only when what it decodes to is text (`stacked`).
  */
+import { Classifier, nextRunClassified } from './runs-classify.js';
 import type { Sink } from './types.js';
 
 /** One family of encodings whose runs share a table of characters. */
@@ -65,7 +66,7 @@ const NONE = Buffer.alloc(0);
  * that reaches the end (it may go on in the next chunk), or the end. Only every `min`-th byte is
  * looked at first (a run that long covers one of them), then the segment around a hit.
  */
-function nextRun(bytes: Uint8Array, from: number, table: Uint8Array, min: number): typeof found {
+export function nextRun(bytes: Uint8Array, from: number, table: Uint8Array, min: number): typeof found {
   const n = bytes.length;
   for (let p = from + min - 1; p < n + min - 1; p += min) {
     const q = Math.min(p, n - 1);
@@ -151,6 +152,12 @@ export class RunScanner {
   /** Whether the family's alphabet holds a quote (ASCII85's): only then is a run read as a value between quotes. */
   readonly #quotes: boolean;
   #keptLength = 0;
+  /** The classify pass of the family's table (`runs-classify.ts`): runs found by its masks where it can be used. */
+  readonly #classifier: Classifier | undefined;
+  /** The bytes its masks are of (those `#scan` reads: each push's are a view or a copy of their own), or none. */
+  #classified: Uint8Array | undefined;
+  /** Whether they were classified (a chunk too short, or a table it cannot hold, is read byte by byte). */
+  #masks = false;
 
   constructor(
     readonly family: Family,
@@ -161,8 +168,12 @@ export class RunScanner {
      * run is also decoded from each of its next few characters (every alignment of its groups).
      */
     readonly delimited = true,
+    /** Whether runs are found by the classify pass where it can be used (off: byte by byte, as the tests compare). */
+    classify = true,
   ) {
     this.#quotes = family.table[0x22] === 1 || family.table[0x27] === 1;
+    const classifier = classify ? new Classifier(family.table, family.minShort) : undefined;
+    this.#classifier = classifier?.usable ? classifier : undefined;
   }
 
   #newGap(): void {
@@ -206,7 +217,7 @@ export class RunScanner {
     while (i < n) {
       known = -1;
       if (!this.#open) {
-        ({ start: i, end: known } = nextRun(bytes, i, table, minShort));
+        ({ start: i, end: known } = this.#next(bytes, i));
         this.#newGap();
         if (i === n) break;
       }
@@ -280,6 +291,16 @@ export class RunScanner {
         if (quoting) await quoting;
       }
     }
+  }
+
+  /** nextRun from `from` in `bytes`: by the classify pass's masks when they can be had, else byte by byte. */
+  #next(bytes: Uint8Array, from: number): typeof found {
+    const classifier = this.#classifier;
+    if (classifier && this.#classified !== bytes) {
+      this.#classified = bytes;
+      this.#masks = classifier.classify(bytes);
+    }
+    return classifier && this.#masks ? nextRunClassified(classifier, bytes, from, found) : nextRun(bytes, from, this.family.table, this.family.minShort);
   }
 
   /**
@@ -418,8 +439,14 @@ export class RunScanner {
     }
   }
 
+  /** The text ends: the run open ends, and its last chunk is not kept. */
+  end(): Promise<void> {
+    this.#classified = undefined;
+    return this.#close();
+  }
+
   /** The run open ends (and a short one that ended the text is looked at). */
-  async end(): Promise<void> {
+  async #close(): Promise<void> {
     const lanes = this.#open;
     this.#open = undefined;
     const tail = this.#tail;
@@ -439,9 +466,5 @@ export class RunScanner {
       if (lane.rest) await lane.sink.write(this.family.decode(lane.rest, lane.alphabet));
       await lane.sink.end();
     }
-  }
-
-  #close(): Promise<void> {
-    return this.end();
   }
 }

@@ -1,0 +1,142 @@
+/**
+ * The classify pass of the encoded runs' scanner (`runs-scan.ts`): which bytes of a chunk are characters of a family's
+ * alphabet and where a run of at least `min` of them starts, as bit masks made sixteen bytes a step with WebAssembly
+ * SIMD (`runs-classify.wat`). The scanner then goes from run to run by the masks' words — a word of 32 bytes read at
+ * once — instead of probing the bytes with its table: in text, where nearly every probe lands in a word and walks it
+ * both ways, that walk was the scanner's largest cost, once per family (base64's and three base85 families').
+ *
+ * A table with a character of 0x80 or more, or 0, cannot be classified this way (the nibble tables hold ASCII only):
+ * its scanner reads the bytes as before. So does every scanner where WebAssembly is not there.
+ */
+import { CLASSIFY_WASM } from './runs-classify-wasm.js';
+
+interface Exports {
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  members(input: number, words: number, out: number): void;
+  runs(from: number, to: number, words: number, min: number): void;
+}
+
+/** The global WebAssembly (the project's TypeScript libraries do not declare it). */
+const WebAssembly = (
+  globalThis as unknown as {
+    WebAssembly?: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => { exports: unknown } };
+  }
+).WebAssembly;
+
+let compiled: Exports | null | undefined;
+
+/** The module, made at the first use (376 bytes: well under a millisecond), or null where it cannot be. */
+function wasm(): Exports | null {
+  if (compiled === undefined) {
+    try {
+      if (!WebAssembly) throw new Error('no WebAssembly');
+      const module = new WebAssembly.Module(Buffer.from(CLASSIFY_WASM, 'base64'));
+      compiled = new WebAssembly.Instance(module).exports as unknown as Exports;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Where the input is in the module's memory (the nibble tables before it). */
+const INPUT = 64;
+/** Chunks shorter than this are read byte by byte: the call and the copies would cost more than they save. */
+export const MIN_CLASSIFIED = 512;
+
+/** One family's classify pass, with the masks of the last chunk it classified. */
+export class Classifier {
+  readonly #lo = new Uint8Array(16);
+  readonly #hi = new Uint8Array(16);
+  /** Bit j of word k: whether byte 32k + j is a character of the family (0 past the chunk's end). */
+  members: Uint32Array = new Uint32Array(0);
+  /** Bit p: whether bytes p .. p + min - 1 are all characters (a run of at least `min` starts there). */
+  runs: Uint32Array = new Uint32Array(0);
+  /** Whether this family's table can be classified here (ASCII only, `min` within a word, WebAssembly there). */
+  readonly usable: boolean;
+
+  constructor(
+    readonly table: Uint8Array,
+    readonly min: number,
+  ) {
+    let ascii = table[0] === 0;
+    for (let c = 0; c < 256; c++) {
+      if (!table[c]) continue;
+      if (c >= 0x80) ascii = false;
+      else {
+        // A character is LO[c & 15] & HI[c >> 4] != 0: one bit per high nibble.
+        this.#lo[c & 15]! |= 1 << (c >> 4);
+        this.#hi[c >> 4] = 1 << (c >> 4);
+      }
+    }
+    this.usable = ascii && min >= 2 && min <= 64 && wasm() !== null;
+  }
+
+  /** The masks of `bytes` (`members`, `runs`); false when it was not classified (read it byte by byte). */
+  classify(bytes: Uint8Array): boolean {
+    const n = bytes.length;
+    if (!this.usable || n < MIN_CLASSIFIED) return false;
+    const w = wasm()!;
+    const words = Math.ceil(n / 64);
+    const membersAt = INPUT + words * 64;
+    const runsAt = membersAt + (words + 1) * 8;
+    const need = runsAt + (words + 1) * 8;
+    if (w.memory.buffer.byteLength < need) w.memory.grow(Math.ceil((need - w.memory.buffer.byteLength) / 65536));
+    const memory = new Uint8Array(w.memory.buffer);
+    memory.set(this.#lo, 0);
+    memory.set(this.#hi, 16);
+    memory.set(bytes, INPUT);
+    memory.fill(0, INPUT + n, membersAt);
+    w.members(INPUT, words, membersAt);
+    w.runs(membersAt, runsAt, words, this.min);
+    // Copied out: a run routed while the chunk is scanned is scanned itself, and its classify pass uses the same memory.
+    const length = (words + 1) * 2;
+    if (this.members.length < length) {
+      this.members = new Uint32Array(length + (length >>> 3));
+      this.runs = new Uint32Array(length + (length >>> 3));
+    }
+    this.members.set(new Uint32Array(w.memory.buffer, membersAt, length));
+    this.runs.set(new Uint32Array(w.memory.buffer, runsAt, length));
+    return true;
+  }
+}
+
+/** The lowest set bit's index of a word that has one. */
+const lowest = (w: number) => 31 - Math.clz32(w & -w);
+
+/**
+ * `nextRun` (`runs-scan.ts`) read from the masks of the `n` bytes classified: from `from` on, the first segment of
+ * characters at least `min` long (from `from`: one begun before is cut there) into `found`; else the segment that
+ * reaches the end, when the last byte is a character; else `n` twice.
+ */
+export function nextRunClassified(c: Classifier, bytes: Uint8Array, from: number, found: { start: number; end: number }): { start: number; end: number } {
+  const n = bytes.length;
+  const { runs, members, table } = c;
+  if (from < n) {
+    const words = (n + 31) >>> 5;
+    let k = from >>> 5;
+    let w = runs[k]! & (-1 << (from & 31));
+    while (w === 0 && ++k < words) w = runs[k]!;
+    if (w !== 0) {
+      const start = (k << 5) + lowest(w);
+      // Its end: the first byte that is no character from `min` on (the mask is 0 past `n`).
+      let at = start + c.min;
+      k = at >>> 5;
+      let z = ~members[k]! & (-1 << (at & 31));
+      while (z === 0) z = ~members[++k]!;
+      at = (k << 5) + lowest(z);
+      found.start = start;
+      found.end = Math.min(at, n);
+      return found;
+    }
+    if (table[bytes[n - 1]!]) {
+      let start = n - 1;
+      while (start > from && table[bytes[start - 1]!]) start--;
+      found.start = start;
+      found.end = n;
+      return found;
+    }
+  }
+  found.start = found.end = n;
+  return found;
+}

@@ -1,0 +1,62 @@
+;; The classify pass of the encoded runs' scanner (runs-classify.ts): which bytes of a chunk are characters of one
+;; family's alphabet, and where a run of at least `min` of them starts, as bit masks (bit j of 64-bit word k: byte
+;; 64k + j), sixteen bytes a step with WebAssembly SIMD. Built to runs-classify-wasm.ts by scripts/runs-classify-wasm.mjs.
+;;
+;; Memory: 0..16 the low-nibble table, 16..32 the high-nibble table (a byte is a character when
+;; LO[c & 15] & HI[c >> 4] is not 0: any table of ASCII bytes is eight products, one per high nibble), the input
+;; from 64 (its last 64-byte word padded with zeros by the caller), then the members' mask and the runs' mask.
+(module
+  (memory (export "memory") 1)
+  ;; members(input, n64, out): the members' mask of n64 words of 64 bytes from `input` into `out` (n64 + 1 words,
+  ;; the last 0).
+  (func (export "members") (param $in i32) (param $words i32) (param $out i32)
+    (local $lo v128) (local $hi v128) (local $x v128) (local $end i32)
+    (local.set $lo (v128.load (i32.const 0)))
+    (local.set $hi (v128.load (i32.const 16)))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $words) (i32.const 6))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+        (local.set $x (v128.load (local.get $in)))
+        (i32.store16 (local.get $out)
+          (i8x16.bitmask (i8x16.ne
+            (v128.and
+              (i8x16.swizzle (local.get $lo) (v128.and (local.get $x) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))
+              (i8x16.swizzle (local.get $hi) (i8x16.shr_u (local.get $x) (i32.const 4))))
+            (v128.const i64x2 0 0))))
+        (local.set $in (i32.add (local.get $in) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 2)))
+        (br $next)))
+    (i64.store (local.get $out) (i64.const 0)))
+  ;; andShift(at, words, s): in place, word k = word k & (the mask shifted down by s bits, 1 <= s < 64), reading
+  ;; word `words` as the zero after the last.
+  (func $andShift (param $at i32) (param $words i32) (param $s i64)
+    (local $end i32) (local $w i64) (local $next i64)
+    (local.set $end (i32.add (local.get $at) (i32.shl (local.get $words) (i32.const 3))))
+    (local.set $w (i64.load (local.get $at)))
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $next (i64.load offset=8 (local.get $at)))
+        (i64.store (local.get $at)
+          (i64.and (local.get $w)
+            (i64.or (i64.shr_u (local.get $w) (local.get $s))
+                    (i64.shl (local.get $next) (i64.sub (i64.const 64) (local.get $s))))))
+        (local.set $w (local.get $next))
+        (local.set $at (i32.add (local.get $at) (i32.const 8)))
+        (br $step))))
+  ;; runs(from, to, words, min): the runs' mask into `to` (words + 1 words): bit p set when bytes p .. p + min - 1 are
+  ;; all members (2 <= min <= 64). Doubling to the largest power of two p2 <= min, then one step of min - p2.
+  (func (export "runs") (param $from i32) (param $to i32) (param $words i32) (param $min i32)
+    (local $len i32)
+    (memory.copy (local.get $to) (local.get $from) (i32.shl (i32.add (local.get $words) (i32.const 1)) (i32.const 3)))
+    (local.set $len (i32.const 1))
+    (block $done
+      (loop $double
+        (br_if $done (i32.gt_u (i32.shl (local.get $len) (i32.const 1)) (local.get $min)))
+        (call $andShift (local.get $to) (local.get $words) (i64.extend_i32_u (local.get $len)))
+        (local.set $len (i32.shl (local.get $len) (i32.const 1)))
+        (br $double)))
+    (if (i32.gt_u (local.get $min) (local.get $len))
+      (then (call $andShift (local.get $to) (local.get $words) (i64.extend_i32_u (i32.sub (local.get $min) (local.get $len)))))))
+)
