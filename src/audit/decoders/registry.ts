@@ -40,6 +40,7 @@ import { ostreeFilez } from './ostree.js';
 import { phar } from './phar.js';
 import { pickle0 } from './pickle0.js';
 import { postgres } from './postgres.js';
+import { pgDumpCustom } from './pg-dump.js';
 import { redisRdb } from './redis-rdb.js';
 import { rpm } from './rpm.js';
 import { sevenZip } from './sevenzip.js';
@@ -94,6 +95,7 @@ export const DECODERS: readonly Decoder[] = [
   sqliteWal,
   postgres,
   redisRdb,
+  pgDumpCustom,
   avro,
   phar,
   qcow2Disk,
