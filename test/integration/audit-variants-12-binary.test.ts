@@ -3,7 +3,8 @@
 // (zlib, zstd, bzip2 blocks), Borg repositories (zstd, zlib, lzma chunks), dar archives (gzip, bzip2, xz,
 // zstd), a Fossil repository, Erlang's compressed term format and a .beam, a Cap'n Proto packed message,
 // a pg_dump custom archive, a bsdiff patch, an rzip file, a Breezy repository, a Ghostscript PDF, 7z
-// archives by bsdtar (deflate, bzip2) and a casync store — each made by the real tool
+// archives by bsdtar (deflate, bzip2), a casync store, an SZDD file, an HDF5 dataset (LZF), a Tokyo Cabinet
+// database (deflate) and a packet capture — each made by the real tool
 // (test/support/corpus/variant12-binary.ts). All run through the bundle that ships (`node dist/cli.js
 // audit ./LAYOUT --audit-values-file F --json`, or HOIST_TEST_CLI), the image made and its cases asserted
 // by test/support/corpus/variant-round.ts; the values are drawn from the seed the summary line names

@@ -51,6 +51,7 @@ import { sqliteWal } from './sqlite-wal.js';
 import { svndiff } from './svndiff.js';
 import { squashfs } from './squashfs.js';
 import { swfLzma } from './swf.js';
+import { szdd } from './szdd.js';
 import { tar } from './tar.js';
 import { ubifs } from './ubifs.js';
 import type { Decoder } from './types.js';
@@ -91,6 +92,7 @@ export const DECODERS: readonly Decoder[] = [
   zpaq,
   lrzip,
   lha,
+  szdd,
   sqlite,
   sqliteWal,
   postgres,

@@ -5,10 +5,13 @@
  * bzip2, xz, zstd), a Fossil repository (zlib artifacts in SQLite), Erlang's external term format compressed and a
  * compiled .beam, a Cap'n Proto packed message, a pg_dump custom-format archive, a bsdiff patch, an rzip file, a
  * Breezy (Bazaar) repository's group-compress packs, a PDF made by Ghostscript, 7-Zip archives made by bsdtar
- * (deflate, bzip2) and a casync index with its chunk store. Each is made by the real tool; the value is placed as a
- * pipeline places it (an app's env file, a config record, a program's constant).
+ * (deflate, bzip2), a casync index with its chunk store, an SZDD file (mscompress), an HDF5 dataset through h5py's LZF
+ * filter, a Tokyo Cabinet hash database with deflate records and a packet capture of an HTTP POST. Each is made by
+ * the real tool; the value is placed as a pipeline places it (an app's env file, a config record, a program's
+ * constant, a request's body).
  */
 import type { Variant } from './variant-text.js';
+import { awaitReady } from './waits.js';
 
 /** root/etc/app/app.env holding the value, then 3,000 numbered lines (compressible, more than one 32 KiB chunk). */
 const appEnv = `mkdir -p root/etc/app && printf 'API_TOKEN=%s\\n' "$S" > root/etc/app/app.env && seq 1 3000 | sed 's/^/LINE_/' >> root/etc/app/app.env`;
@@ -235,22 +238,101 @@ gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pdfwrite -sOutputFile="$OUT/notes.pdf" 
     script: `${appEnv} && casync make --store="$OUT/store.castr" "$OUT/etc.caidx" root/etc > /dev/null && ! grep -rF "$S" "$OUT" > /dev/null`,
     where: /casync\/store\.castr\/.+\.cacnk/,
   },
+  {
+    id: 'szdd',
+    name: "mscompress: an SZDD file (MS-DOS COMPRESS.EXE's LZSS: a flag byte before every 8 literals or matches)",
+    realWorld: 'a driver or installer payload in the Windows setup format (APP.EN_) shipped inside a provisioning image',
+    kind: 'token',
+    script: `${appEnv} && cp root/etc/app/app.env app.env && mscompress app.env && mv app.env_ "$OUT/APP.EN_" && ! grep -F "$S" "$OUT/APP.EN_" > /dev/null`,
+    where: /szdd\/APP\.EN_/,
+  },
+  {
+    id: 'hdf5-lzf',
+    name: "h5py compression='lzf': an HDF5 dataset of a config's bytes in 4 KiB chunks, each LZF (a control byte before every run of up to 32 literals)",
+    realWorld: "an ML or data pipeline's run file (run.h5) that stored its settings, credentials included, in a dataset",
+    kind: 'token',
+    script: `/usr/bin/python3 - <<'EOF'
+import os, h5py, numpy as np
+s = open('secret', encoding='utf-8').read()
+text = ('API_TOKEN=%s\\n' % s + '\\n'.join('LINE_%d' % i for i in range(3000))).encode()
+with h5py.File(os.path.join(os.environ['OUT'], 'run.h5'), 'w') as f:
+    f.create_dataset('config', data=np.frombuffer(text, dtype='u1'), chunks=(4096,), compression='lzf')
+EOF
+! grep -F "$S" "$OUT/run.h5" > /dev/null`,
+    where: /hdf5-lzf\/run\.h5/,
+  },
+  {
+    id: 'tokyocabinet-deflate',
+    name: 'tchmgr create -td: a Tokyo Cabinet hash database whose records are raw deflate (TDBTDEFLATE)',
+    realWorld: "a service's Tokyo Cabinet cache or store (.tch) left in an image",
+    kind: 'token',
+    script: `{ for i in $(seq 1 300); do printf 'user:%d\\t{"id":%d,"name":"user-%d","role":"reader"}\\n' $i $i $i; done
+  printf 'config\\t{"api_token":"%s","endpoint":"https://api.example.com","retries":3,"timeout":30}\\n' "$S"; } > load.tsv
+tchmgr create -td "$OUT/cache.tch" > /dev/null && tchmgr importtsv "$OUT/cache.tch" load.tsv && ! grep -F "$S" "$OUT/cache.tch" > /dev/null`,
+    where: /tokyocabinet-deflate\/cache\.tch/,
+  },
+  {
+    id: 'pcap-tcp-across',
+    name: "tcpdump -w of an HTTP POST (python http.client to http.server, in a network namespace of its own, MTU 1500): the JSON body's token across two TCP segments",
+    realWorld: 'a packet capture taken while debugging an API client (tcpdump -w debug.pcap) and left in the image',
+    kind: 'token',
+    script: `/usr/bin/python3 - <<'PY'
+s = open('secret', encoding='utf-8').read()
+# http.client sends the headers, then the body: the body's first segment (MSS 1460 less 12 bytes of TCP timestamps:
+# 1448 bytes) ends inside the value.
+lead = '{"description": "'
+mid = '", "api_token": "'
+at = 1448 - len(lead) - len(mid) - len(s.encode()) // 2
+words = ' '.join('replica-%03d in zone eu-west-1%s;' % (i, 'abc'[i % 3]) for i in range(200))
+body = lead + words[:at] + mid + s + '", "replicas": 3, "padding": "'
+body += 'x' * (2500 - len(body.encode()) - 3) + '"}\\n'
+assert len(body.encode()) == 2500
+open('body.json', 'wb').write(body.encode())
+PY
+cat > cap.sh <<'CAP'
+set -euo pipefail
+ip link set lo mtu 1500 up && ethtool -K lo tso off gso off > /dev/null
+tcpdump -i lo -U --immediate-mode -s 0 -w cap.pcap 'tcp port 8080' 2> tcpdump.err & T=$!
+${awaitReady('grep -q listening tcpdump.err', '$T', 'tcpdump')}
+/usr/bin/python3 -m http.server 8080 --bind 127.0.0.1 > server.log 2>&1 & P=$!
+/usr/bin/python3 - <<'PY'
+import http.client, time
+for _ in range(1200):
+    try:
+        c = http.client.HTTPConnection('127.0.0.1', 8080); c.connect(); break
+    except OSError:
+        time.sleep(0.05)
+c.request('POST', '/api/config', open('body.json', 'rb').read(), {'Content-Type': 'application/json'})
+c.getresponse().read()
+PY
+${awaitReady('[ "$(stat -c %s cap.pcap)" -gt 3000 ]', '$T', 'the capture of the POST')}
+kill $P; kill -INT $T; wait $T || true
+CAP
+unshare -n bash cap.sh
+mkdir -p "$OUT/debug" && cp cap.pcap "$OUT/debug/api.pcap" && ! grep -F "$S" "$OUT/debug/api.pcap" > /dev/null`,
+    where: /pcap-tcp-across\/debug\/api\.pcap/,
+  },
 ];
 
 /**
- * The round's findings at its start (the shipped bundle, dist/ at c1df400): 3 of 22 missed in silence (no finding,
+ * The round's findings at its start (the shipped bundle, dist/ at c1df400): 7 of 26 missed in silence (no finding,
  * leaky or clean) — pg-dump-custom (a table's zlib stream cut into 4 KiB chunks, each behind a 5-byte length: a search
- * inside reads the first chunk only; read since: pg-dump.ts), rocksdb-zlib and capnp-packed. Found from the start: the
- * others (a regression guard each: their compressed pieces carry a magic number the search inside finds — zstd,
- * bzip2, xz, zlib —, or their text stays whole).
+ * inside reads the first chunk only; read since: pg-dump.ts), szdd (LZSS whose flag bytes cut the text every eight
+ * items; read since: szdd.ts), rocksdb-zlib, capnp-packed, hdf5-lzf, tokyocabinet-deflate and pcap-tcp-across. Found
+ * from the start: the others (a regression guard each: their compressed pieces carry a magic number the search inside
+ * finds — zstd, bzip2, xz, zlib —, or their text stays whole).
  *
  * The known gaps, each a class, asserted still missed so that the fix that reads one moves it to
- * `variant12BinaryFound`: rocksdb-zlib (RocksDB's zlib blocks are raw deflate behind a varint size: no header to find
- * them by, and the table's blocks are told only by its index at the file's end) and capnp-packed (Cap'n Proto's packing
- * puts a tag byte before each 8-byte word and a count after a run of full words: the value's text is cut every 8 to
- * 2,040 bytes, and the packed stream has no magic number to claim it by).
+ * `variant12BinaryFound`: rocksdb-zlib and tokyocabinet-deflate (raw deflate behind a store's own record header — a
+ * varint size in a RocksDB table, whose blocks are told only by its index at the file's end; a Tokyo Cabinet record's
+ * length fields —: no header to find it by, and headerless deflate of binary content is not claimed); capnp-packed
+ * (Cap'n Proto's packing puts a tag byte before each 8-byte word and a count after a run of full words: the value's
+ * text is cut every 8 to 2,040 bytes, and the packed stream has no magic number to claim it by); hdf5-lzf (LZF puts a
+ * control byte before every run of up to 32 literals; an HDF5 file's chunks are told only by its B-tree); and
+ * pcap-tcp-across (a TCP stream cut into segments, each record behind 16 bytes of pcap header and 66 of Ethernet, IP
+ * and TCP headers: no reader joins a capture's streams).
  */
-const GAPS = new Set<string>(['rocksdb-zlib', 'capnp-packed']);
+const GAPS = new Set<string>(['rocksdb-zlib', 'capnp-packed', 'hdf5-lzf', 'tokyocabinet-deflate', 'pcap-tcp-across']);
 
 /** Every round-12 binary artifact the audit finds. */
 export const variant12BinaryFound: Variant[] = variant12Binary.filter((a) => !GAPS.has(a.id));
