@@ -14,7 +14,8 @@ import { EmbeddedStreams } from './decoders/embedded.js';
 import { isGzip } from './decoders/gzip-members.js';
 import { brotliStream, gzip } from './decoders/native.js';
 import { claim, claimByMagic, claimsByStructure, LONG_HEAD, SNIFF } from './decoders/registry.js';
-import { EncodedRuns } from './decoders/runs.js';
+import { EncodedRuns, NOTATION_LABELS } from './decoders/runs.js';
+import { madeBy } from './decoders/text-rewrite.js';
 import { looksBinary, looksText, tryBrotli } from './decoders/trial.js';
 import { isRegularFile, type TarEntry, type TarPart } from './tar.js';
 import { errorText, inside, type DecodeEnv, type Decoder, type Decoding, type Sink } from './decoders/types.js';
@@ -93,10 +94,13 @@ export class LayerRoutes {
     return new ContentRouter(path, 1, this, { bytes: 0, ms: 0, wall: 0, streams: 0, stopped: false });
   }
 
-  /** A sink for content at `path`: `run` when it is what an encoded run in text decoded to (`ContentRouter.run`). */
-  sink(path: string, depth: number, file: FileBudget, run = false): Sink {
+  /**
+   * A sink for content at `path`: `run` when it is what an encoded run in text decoded to (`ContentRouter.run`), `chain`
+   * the notations that made it when it is a copy of text (`ContentRouter.chain`).
+   */
+  sink(path: string, depth: number, file: FileBudget, run = false, chain: readonly string[] = []): Sink {
     // Gathered into pieces: a decoder's line-sized writes would each be a push, a scan and a threadpool round trip below.
-    return coalescing(this.cx.open(path, depth, (p, d) => new ContentRouter(p, d, this, file, run)));
+    return coalescing(this.cx.open(path, depth, (p, d) => new ContentRouter(p, d, this, file, run, chain)));
   }
 }
 
@@ -217,6 +221,12 @@ export class ContentRouter {
     readonly file: FileBudget,
     /** What an encoded run in text decoded to (`#runs`): at most RUN_TRIAL bytes of it, a decoder's claim is a trial. */
     readonly run = false,
+    /**
+     * The labels of the text notations that made this content, first to last, when it is a copy of text
+     * (`!(roff glyphs at N)!(joined literals at M)`): its own copies are made by the notations that follow
+     * (`text-rewrite.ts` `following`). None for a file, a decoder's content or an encoded run's.
+     */
+    readonly chain: readonly string[] = [],
   ) {
     this.#limits = layer.cx.limits;
   }
@@ -333,17 +343,16 @@ export class ContentRouter {
   }
 
   #runs(delimited: boolean): EncodedRuns {
-    return new EncodedRuns(
-      // A git binary patch's hunk is a zlib stream by its format (`runs-anchored.ts`), not by a chance first two bytes.
-      (offset, alphabet) =>
-        this.layer.sink(
-          `${this.path.endsWith('!') ? this.path : `${this.path}!`}(${alphabet} at ${offset})`,
-          this.depth + 1,
-          this.file,
-          alphabet !== 'git binary patch',
-        ),
-      delimited,
-    );
+    // A git binary patch's hunk is a zlib stream by its format (`runs-anchored.ts`), not by a chance first two bytes.
+    const open = (offset: number, alphabet: string) =>
+      this.layer.sink(
+        `${this.path.endsWith('!') ? this.path : `${this.path}!`}(${alphabet} at ${offset})`,
+        this.depth + 1,
+        this.file,
+        alphabet !== 'git binary patch',
+        NOTATION_LABELS.has(alphabet) ? [...this.chain, alphabet] : [],
+      );
+    return new EncodedRuns(madeBy(open, this.chain), delimited);
   }
 
   /**

@@ -89,6 +89,110 @@ export function triggersOf(notations: Notation[]): Triggers {
   return triggers;
 }
 
+/**
+ * The order the notations read each other's copies in (their labels): a copy is read by the notations after the one
+ * that made it. Chosen so that few pairs need both orders (BOTH_ORDERS): a notation whose writer writes another's over
+ * is read first where only that order finds a value — nroff's bold (overstrike) of any text, roff's glyphs before the
+ * literals a man page's C example joins (`\(dq`), a dump's or a coloured match's bytes before what they hold; the
+ * notations that read a window's line breaks (wrapped text) last. Found by writing a value through every ordered pair
+ * of the notations' writers (`notation-order.test.ts`, `notation-writers.testing.ts`).
+ */
+export const READ_ORDER: readonly string[] = [
+  'overstrike',
+  'packet dump',
+  'roff glyphs',
+  'systemd escape',
+  'terminal colours',
+  'joined literals',
+  'porcelain word diff',
+  'RFC 2231 continuations',
+  'Texinfo escapes',
+  'LaTeX escapes',
+  'decimal escapes',
+  'meta notation',
+  'RTF escapes',
+  'word diff',
+  'mojibake',
+  'wrapped text',
+];
+
+/** A RewrittenText's opener of sinks: a copy's carries the notations that made the copy (`madeBy`). */
+export type Opener = (offset: number, alphabet: string) => Sink | undefined;
+
+/** The labels of the notations that made a copy, first to last, by the opener of the copy's own sinks. */
+const CHAINS = new WeakMap<Opener, readonly string[]>();
+
+/**
+ * `open`, known as the opener of a text that notations `chain` made (the labels of `!(roff glyphs at N)!(joined
+ * literals at M)`, in order; none for a file or a decoder's content): a RewrittenText given it reads only the notations
+ * that follow (`following`). The router of the copy says so; the readers between (EncodedRuns) pass `open` on as it is.
+ */
+export function madeBy(open: Opener, chain: readonly string[]): Opener {
+  if (chain.length) CHAINS.set(open, chain);
+  return open;
+}
+
+/**
+ * The pairs of notations read in both orders: [A, B], B listed before A, where B's reading of A's copy finds what A's
+ * reading of B's copy does not — A's writer wrote B's notation over (pandoc's man writer writes a C literal's quotes
+ * as `\(dq`: the literals are joined only once roff's glyphs are read; nroff's bold doubles every byte of a `\DDD`;
+ * a coloured match cuts a literal, whose joint `textAround` then refuses). Found by writing a value through every
+ * ordered pair of the notations' writers (`notation-order.test.ts`): each pair here is one a case needs.
+ */
+const after = (a: string, bs: string[]) => bs.map((b) => [a, b] as const);
+export const BOTH_ORDERS: ReadonlyArray<readonly [string, string]> = [
+  ...after('packet dump', ['overstrike']),
+  ...after('systemd escape', ['overstrike', 'packet dump', 'roff glyphs']),
+  ...after('terminal colours', ['packet dump', 'systemd escape']),
+  ...after('joined literals', ['packet dump', 'systemd escape']),
+  ...after('porcelain word diff', ['systemd escape', 'terminal colours']),
+  ...after('RFC 2231 continuations', ['packet dump', 'systemd escape', 'terminal colours']),
+  ...after('Texinfo escapes', ['roff glyphs', 'systemd escape']),
+  ...after('LaTeX escapes', ['roff glyphs', 'systemd escape', 'porcelain word diff', 'Texinfo escapes']),
+  ...after('decimal escapes', [
+    'overstrike',
+    'roff glyphs',
+    'systemd escape',
+    'terminal colours',
+    'joined literals',
+    'porcelain word diff',
+    'Texinfo escapes',
+    'LaTeX escapes',
+  ]),
+  ...after('RTF escapes', ['roff glyphs', 'systemd escape', 'Texinfo escapes', 'LaTeX escapes', 'decimal escapes']),
+  ...after('word diff', ['overstrike', 'systemd escape', 'terminal colours', 'Texinfo escapes', 'LaTeX escapes', 'decimal escapes', 'RTF escapes']),
+  ...after('wrapped text', ['RTF escapes']),
+];
+/** BOTH_ORDERS by the first notation of each pair: the notations listed before it that read its copies too. */
+export function backOf(pairs: ReadonlyArray<readonly [string, string]>): ReadonlyMap<string, ReadonlySet<string>> {
+  const back = new Map<string, Set<string>>();
+  for (const [a, b] of pairs) back.set(a, (back.get(a) ?? new Set()).add(b));
+  return back;
+}
+const BACK = backOf(BOTH_ORDERS);
+
+/**
+ * The notations of `notations` (listed in their canonical order, `runs.ts`) that read a copy the notations `chain` made:
+ * those listed after the last of them, and those BOTH_ORDERS reads after it too — none the chain holds. Each set of
+ * notations is so applied once, in one order: a copy of every order each applied (`!(roff glyphs)!(joined literals)`
+ * and `!(joined literals)!(roff glyphs)`, up to the depth bound) was 43% of a man-page layer's contents, each scanned
+ * whole and its runs routed again.
+ */
+export function following<N extends { label: string }>(
+  notations: N[],
+  chain: readonly string[],
+  backs: ReadonlyMap<string, ReadonlySet<string>> = BACK,
+  order: readonly string[] = READ_ORDER,
+): N[] {
+  if (!chain.length) return notations;
+  // A notation READ_ORDER does not name (a new one) is read after all it names, in the order `notations` lists it.
+  const rank = (label: string) => (order.includes(label) ? order.indexOf(label) : order.length + notations.findIndex((n) => n.label === label));
+  const last = chain[chain.length - 1]!;
+  const from = rank(last);
+  const back = backs.get(last);
+  return notations.filter((n) => !chain.includes(n.label) && (rank(n.label) > from || back?.has(n.label) === true));
+}
+
 /** The notations of one text, read over one carry (one copy of each chunk joined to the last one's end, not one each). */
 export class RewrittenText {
   /** The chunk before's last bytes (CONTEXT and up to twice that), not yet read for places. */
@@ -103,15 +207,18 @@ export class RewrittenText {
   readonly #context: number;
 
   constructor(
-    notations: Notation[],
-    readonly open: (offset: number, alphabet: string) => Sink | undefined,
+    all: Notation[],
+    readonly open: Opener,
   ) {
+    const chain = CHAINS.get(open);
+    const notations = chain ? following(all, chain) : all;
     this.#readings = notations.map((notation) => ({ notation, places: [], next: 0, windowEnd: 0 }));
     this.#triggers = triggersOf(notations);
-    this.#context = Math.max(...notations.map((n) => n.context ?? CONTEXT));
+    this.#context = Math.max(0, ...notations.map((n) => n.context ?? CONTEXT));
   }
 
   async push(chunk: Uint8Array): Promise<void> {
+    if (!this.#readings.length) return;
     const fresh = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const whole = this.#carry.length ? this.#join(this.#carry, fresh) : fresh;
     const base = this.#offset - this.#carry.length;
