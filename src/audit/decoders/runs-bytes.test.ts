@@ -77,6 +77,20 @@ describe('ByteLists', () => {
         .replace(/((?:.. ){7}..) /g, ' $1\n'),
       'spaced hex',
     ],
+    // Round 12 (issue 28): numpy wraps a long array at 75 columns; .NET's BitConverter.ToString joins pairs with dashes.
+    [
+      'spaced decimal, numpy wrapped at 75 columns',
+      `[${[...value]
+        .map((b) => String(b).padStart(3))
+        .join(' ')
+        .replace(/((?:.{3} ){17}.{3}) /g, '$1\n ')}]`,
+      'byte list',
+    ],
+    [
+      'dashed hex, as BitConverter.ToString writes',
+      `Payload: ${[...value].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join('-')}\n`,
+      'dashed hex',
+    ],
   ];
   it.each(forms)('%s: the bytes, in chunks of 1, 5, 64 and all at once', async (_name, text, alphabet) => {
     for (const size of [1, 5, 64, 1 << 20]) {
@@ -103,6 +117,38 @@ describe('ByteLists', () => {
       '[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]\n', // a decimal list with no hex letter: not comma hex
     ].join('');
     for (const size of [1, 7, 1 << 20]) expect(await listsOf(text, size)).toEqual([]);
+  });
+});
+
+describe('character codes beyond a byte (round 12)', () => {
+  // JavaScript's String.fromCharCode(…) of UTF-16 units (obfuscators write a string so), Python's list(map(ord, s)):
+  // numbers above 255 are characters, read as UTF-8; a surrogate pair is one character.
+  const text = 'key-é€😀-0123456789abcdef';
+  const units = text.split('').map((c) => c.charCodeAt(0));
+  const points = [...text].map((c) => c.codePointAt(0)!);
+  it.each([
+    ['String.fromCharCode of UTF-16 units', `var k=String.fromCharCode(${units.join(',')});`],
+    ['list(map(ord, s)), spaced', `codes = [${points.join(', ')}]\n`],
+  ])('%s: the UTF-8 of the text', async (_name, source) => {
+    for (const size of [1, 7, 1 << 20]) {
+      const lists = await listsOf(source, size);
+      expect(lists.filter((l) => l.alphabet === 'char codes').map((l) => l.bytes.toString('utf8'))).toEqual([text]);
+    }
+  });
+  it('a list of numbers beyond a code point, a lone surrogate, or mostly beyond ASCII (ports, sizes) is none', async () => {
+    const text =
+      'ids = [1114112, 100, 101, 102, 103, 104, 105, 106]\nu = [56832, 97, 98, 99, 100, 101, 102, 103]\nports = [8080, 8443, 9000, 9090, 10250, 80, 443]\n';
+    expect((await listsOf(text, 1 << 20)).filter((l) => l.alphabet === 'char codes')).toEqual([]);
+  });
+  it('found through the audit, the list named; the clean twin gives nothing', async () => {
+    const js = (v: string) =>
+      `!function(){var k=String.fromCharCode(${`${v}€`
+        .split('')
+        .map((c) => c.charCodeAt(0))
+        .join(',')});}();\n`;
+    // Its ASCII head is a byte list of its own too (numbers up to 255): both name the file.
+    expect(paths(await auditFiles({ 'app/app.min.js': js(SECRET) }))).toContainEqual(expect.stringMatching(/^leak app\/app\.min\.js!\(char codes at \d+\)$/));
+    expect(await auditFiles({ 'app/app.min.js': js(OTHER) })).toEqual([]);
   });
 });
 

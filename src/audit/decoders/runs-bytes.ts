@@ -39,6 +39,8 @@ const FORMS: ReadonlyArray<{
   holds?: RegExp;
   /** The byte before the stretch a list of this form starts (spaced decimal: `[`; without it, numbers in prose and tables). */
   opens?: number;
+  /** What the list's text makes, where its numbers are no bytes (character codes). */
+  decode?: (list: string) => Buffer | undefined;
 }> = [
   {
     name: 'byte list',
@@ -73,12 +75,49 @@ const FORMS: ReadonlyArray<{
   },
   {
     name: 'byte list',
-    // Go's fmt of a []byte, numpy's array: decimal between blanks, at the start of a stretch after `[`.
-    pattern: /^[ \t]*\d{1,3}(?:[ \t]{1,3}\d{1,3}(?![0-9A-Za-z.]))+/g,
+    // Go's fmt of a []byte, numpy's array: decimal between blanks, at the start of a stretch after `[`; numpy wraps its
+    // lines at 75 columns, the next indented by a blank.
+    pattern: /^[ \t]*\d{1,3}(?:(?:[ \t]{1,3}|[ \t]*\r?\n[ \t]*)\d{1,3}(?![0-9A-Za-z.]))+/g,
     value: (t) => Number(t),
     opens: 0x5b,
   },
+  {
+    name: 'dashed hex',
+    // .NET's BitConverter.ToString (`61-62-C3-A9`), PowerShell's output of it: upper-case pairs between dashes.
+    pattern: /(?<![0-9A-Za-z-])[0-9A-F]{2}(?:-[0-9A-F]{2}(?![0-9A-Za-z]))+/g,
+    // Its dash is no sign (the numbers are read with one before them).
+    value: (t) => parseInt(t.replace('-', ''), 16),
+  },
+  {
+    name: 'char codes',
+    // A value's characters as decimal numbers, some beyond a byte, most printable ASCII: JavaScript's String.fromCharCode(…) of UTF-16 units
+    // (a surrogate pair as two), Python's list(map(ord, s)) of code points, Java's (int) chars. Read as UTF-8.
+    pattern: /(?<![0-9A-Za-z.-])\d{1,7}(?:[ \t]*,\s*\d{1,7}(?![0-9.]))+/g,
+    value: (t) => Number(t),
+    decode: charCodes,
+  },
 ];
+
+/** The UTF-8 of a list of character codes (UTF-16 units or code points) with one beyond a byte, or undefined. */
+function charCodes(list: string): Buffer | undefined {
+  const codes = (list.match(/\d+/g) ?? []).map(Number);
+  // Some beyond a byte (else it is a byte list), and most printable ASCII, as a value's characters are: a list of ports,
+  // sizes or identifiers is none.
+  if (!codes.some((c) => c > 0xff) || codes.filter((c) => c >= 0x20 && c < 0x7f).length * 2 < codes.length) return undefined;
+  let text = '';
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    if (c > 0x10ffff) return undefined;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const low = codes[i + 1];
+      if (low === undefined || low < 0xdc00 || low > 0xdfff) return undefined;
+      text += String.fromCharCode(c, low);
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return undefined;
+    else text += String.fromCodePoint(c);
+  }
+  return Buffer.from(text, 'utf8');
+}
 const TOKEN = /-?(?:0[xX])?[0-9a-fA-F]+/g;
 
 /** The bytes of one list's text, or undefined when a number is no byte (above 255, below -128). */
@@ -188,7 +227,7 @@ export class ByteLists {
     for (const form of FORMS)
       for (const m of form.opens === undefined || form.opens === before ? text.matchAll(form.pattern) : []) {
         if (form.holds && !form.holds.test(m[0])) continue;
-        const decoded = bytesOf(m[0], form.value);
+        const decoded = form.decode ? form.decode(m[0]) : bytesOf(m[0], form.value);
         if (decoded && decoded.length >= MIN_BYTES && (decoded.length >= LONG || isText(decoded)))
           lists.push({ at: offset + m.index, name: form.name, decoded });
       }
@@ -203,14 +242,14 @@ export class ByteLists {
 
 /**
  * Whether a stretch has `min` separators (a list of MIN_BYTES needs MIN_BYTES - 1): a comma, a colon, the x of `0x`, or a
- * blank between two hex digits (spaced hex; prose's spaces and hex words have few).
+ * blank or a dash between two hex digits (spaced and dashed hex; prose's spaces and hex words have few).
  */
 function hasSeparators(stretch: Uint8Array, min = MIN_BYTES - 1): boolean {
   let n = 0;
   for (let i = 0; i < stretch.length; i++) {
     const b = stretch[i]!;
-    const blank = b === 0x20 && i > 0 && isHexDigit(stretch[i - 1]!) && i + 1 < stretch.length && isHexDigit(stretch[i + 1]!);
-    if ((blank || b === 0x2c || b === 0x3a || b === 0x78 || b === 0x58) && ++n >= min) return true;
+    const between = (b === 0x20 || b === 0x2d) && i > 0 && isHexDigit(stretch[i - 1]!) && i + 1 < stretch.length && isHexDigit(stretch[i + 1]!);
+    if ((between || b === 0x2c || b === 0x3a || b === 0x78 || b === 0x58) && ++n >= min) return true;
   }
   return false;
 }
