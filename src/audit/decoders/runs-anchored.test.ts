@@ -3,6 +3,10 @@
 // followed by anything but ` patch`, an opening cut by the content's end) open nothing. Nearest
 // real-world variant: a `git format-patch --binary` file inside a layer, among binary bytes that
 // hold `GIT bin` by chance, read by 256 KiB chunks at any alignment.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deflateSync } from 'node:zlib';
 import { AnchoredRuns } from './runs-anchored.js';
@@ -126,5 +130,49 @@ describe(`a <~ inside a base85 run (seed ${rand.seed})`, () => {
           `chunks of ${size}`,
         ).toBe(true);
       }
+  });
+});
+
+// Round 12 (issue 28): uuencode's lines without `begin` — Perl's pack('u'), PHP's convert_uuencode, Python's
+// binascii.b2a_uu line by line — read from the first full line (`M` and 60 characters) on, however the chunks are cut;
+// a banner in capitals, a rule of dashes and a short line starting `M` open nothing.
+describe(`uuencode without begin (seed ${rand.seed})`, () => {
+  /** What `tool` writes of `input` (a file it reads: never argv). */
+  const uu = (input: Buffer, tool: 'perl' | 'php' | 'python3'): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'hoist-uu-'));
+    try {
+      writeFileSync(join(dir, 'in'), input);
+      const code = {
+        perl: ['-e', 'open my $f, "<", $ARGV[0] or die; binmode $f; local $/; print pack("u", <$f>);', join(dir, 'in')],
+        php: ['-r', 'echo convert_uuencode(file_get_contents($argv[1]));', join(dir, 'in')],
+        python3: [
+          '-c',
+          'import binascii, sys; d = open(sys.argv[1], "rb").read(); sys.stdout.write("".join(binascii.b2a_uu(d[i:i + 45], backtick=True).decode() for i in range(0, len(d), 45)))',
+          join(dir, 'in'),
+        ],
+      }[tool];
+      return execFileSync(tool, code, { encoding: 'latin1' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  it.each(['perl', 'php', 'python3'] as const)('%s: the bytes, at any chunk size', async (tool) => {
+    const data = Buffer.concat([Buffer.from('password='), rand.bytes(100)]);
+    const text = Buffer.from(`# state\ncred=\n${uu(data, tool)}done=1\n`, 'latin1');
+    for (const size of [1, 5, 61, 64, 1 << 16]) {
+      const read = await readings(text, size);
+      expect(read.map((r) => r.alphabet)).toEqual(['uuencode']);
+      expect(Buffer.from(read[0]!.bytes, 'hex').subarray(0, data.length)).toEqual(data);
+    }
+  });
+  it('opens nothing on text with lines starting M that are no full uuencoded line', async () => {
+    const text = [
+      'MAKEFILE RULES AND TARGETS FOR THE BUILD OF THE PROJECT, 2026!!',
+      `M${'-'.repeat(60)}`,
+      'M short line',
+      `M${'ABCDEFGHIJKLMNOP'.repeat(4).slice(0, 59)}`,
+      'Makefile: all install clean distclean check test lint format doc',
+    ].join('\n');
+    for (const size of [1, 64, 1 << 16]) expect(await readings(Buffer.from(`x\n${text}\n`), size)).toEqual([]);
   });
 });

@@ -8,12 +8,17 @@
  *   are routed as content (the zlib stream is opened there: a delta's inserted bytes are in it).
  * - ASCII85 between `<~` and `~>` (Adobe's, PDF's ASCII85Decode, Python's `a85encode(adobe=True)`); a `<~` after a
  *   character of RFC 1924's base85, which holds `<~`, only when an encoder's body follows (`opensAfterRun`).
- * - uuencode and xxencode: `begin 644 name`, lines whose first character gives their length, `end`.
+ * - uuencode and xxencode: `begin 644 name`, lines whose first character gives their length, `end`; uuencode's lines
+ *   without `begin` too (Perl's pack('u'), PHP's convert_uuencode), from the first full line (`M` and 60 characters).
  */
 import { A85, B85, decode85 } from './runs-base85.js';
 import type { Sink } from './types.js';
 
-const OPENINGS = ['GIT binary patch', '<~', 'begin '].map((s) => Buffer.from(s));
+/**
+ * `\nM`: a full uuencoded line with no `begin` before it (Perl's pack('u'), PHP's convert_uuencode, Python's
+ * binascii.b2a_uu write the lines alone): `M` (45 bytes) and 60 characters of uuencode's alphabet, the line's whole.
+ */
+const OPENINGS = ['GIT binary patch', '<~', 'begin ', '\nM'].map((s) => Buffer.from(s));
 /**
  * What of each opening is searched for: at most its first 7 bytes, the rest compared where they are
  * found. Buffer.indexOf looks for a needle of 8 bytes or more by Boyer-Moore-Horspool, not by memchr
@@ -131,7 +136,30 @@ function decodeLine(line: string, table: Int8Array): Buffer | undefined {
   return out.subarray(0, length);
 }
 
-/** uuencode or xxencode, after its `begin` line: the first data line tells which. */
+/** A full uuencoded line's length: `M` and 60 characters (the line break after). */
+const UU_FULL = 61;
+
+/**
+ * Whether a full uuencoded line starts at `at` (`M`, 60 characters of uuencode's alphabet, then CR or LF), with at least
+ * 16 distinct characters, as 45 bytes of a value's encoding have and a rule of dashes or a banner in capitals has not;
+ * undefined when `bytes` ends first.
+ */
+function fullUuLine(bytes: Buffer, at: number): boolean | undefined {
+  if (at + UU_FULL >= bytes.length) return undefined;
+  const after = bytes[at + UU_FULL];
+  if (bytes[at] !== 0x4d || (after !== 0x0a && after !== 0x0d)) return false;
+  const seen = new Uint8Array(0x61);
+  let distinct = 0;
+  for (let j = at + 1; j < at + UU_FULL; j++) {
+    const c = bytes[j]!;
+    if (c < 0x20 || c > 0x60) return false;
+    if (!seen[c]) distinct++;
+    seen[c] = 1;
+  }
+  return distinct >= 16;
+}
+
+/** uuencode or xxencode, after its `begin` line (or from a full uuencoded line): the first data line tells which. */
 function uuencoded(open: (offset: number, alphabet: string) => Sink | undefined, offset: number): Reader {
   let table: Int8Array | undefined;
   let name = 'uuencode';
@@ -276,7 +304,7 @@ export class AnchoredRuns {
       this.#carryPrior = start > 0 ? bytes[start - 1] : first;
     };
     let i = 0;
-    const seen = [-2, -2, -2];
+    const seen = OPENINGS.map(() => -2);
     while (i < bytes.length) {
       const reader = this.#reader;
       if (reader?.bytes) {
@@ -312,6 +340,14 @@ export class AnchoredRuns {
           i = at + 2;
           continue;
         }
+        if (bytes[at] === 0x0a) {
+          // A line that may be uuencode's without its `begin`: read from that line on when it is one whole.
+          const full = fullUuLine(bytes, at + 1);
+          if (full === undefined) return keep(at);
+          if (full) this.#reader = uuencoded(this.open, base + at + 1);
+          i = at + 1;
+          continue;
+        }
         const eol = bytes.indexOf(0x0a, at);
         if (eol < 0) return bytes.length - at > MAX_LINE ? undefined : keep(at);
         const line = text(bytes.subarray(at, eol));
@@ -327,7 +363,7 @@ export class AnchoredRuns {
    * one is searched for again only once `from` has passed it — a `<~` met by chance every few KiB of binary content
    * made the other openings be searched for to the chunk's end each time.
    */
-  #opening(bytes: Buffer, from: number, seen: number[] = [-2, -2, -2]): number {
+  #opening(bytes: Buffer, from: number, seen: number[] = OPENINGS.map(() => -2)): number {
     let first = -1;
     for (let k = 0; k < OPENINGS.length; k++) {
       let at = seen[k]!;
