@@ -37,3 +37,18 @@ describe('unescapeRuns', () => {
     expect(read('\x01\x02%2Babc')).toBe('\x01\x02+abc');
   });
 });
+
+// Round 12 (issue 28): a hex literal's `0x` (SQL Server's CONVERT(varbinary, N'…'), MySQL's 0x…, Python's hex()) made
+// its run base64's (`x` is a base64 letter): hex of UTF-16 or of binary bytes, which no form of a value matches, was
+// decoded as base64. The `0x` is left out before a long enough hex run; `0x1F`, hex inside a word and base64 are not touched.
+describe('hex literals (0x…)', () => {
+  it("leaves out a literal's 0x before a hex run, in SQL and in an expression", () => {
+    const hex = Buffer.from('Password=é€ab', 'utf16le').toString('hex').toUpperCase();
+    expect(read(`INSERT INTO s VALUES (N'p', CONVERT(nvarchar(max), 0x${hex}));`)).toBe(`INSERT INTO s VALUES (N'p', CONVERT(nvarchar(max), ${hex}));`);
+    expect(read(`x = 0X${hex.toLowerCase()}\n`)).toBe(`x = ${hex.toLowerCase()}\n`);
+  });
+  it('leaves short literals, a 0x inside a run, and a 0x before letters beyond f as they are', () => {
+    for (const text of ['mask = 0x1F | 0xFF00;', 'QUJDREVG0x4142434445464748494A4B4C', `v = 0x${'ab'.repeat(20)}g`, 'id=0xdeadbeef'])
+      expect(read(text)).toBe(text);
+  });
+});

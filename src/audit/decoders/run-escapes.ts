@@ -4,7 +4,8 @@
  * a URL with `%2B` and `%3D`. Before runs are looked for, each escape that makes a character of an
  * encoding's alphabet (or its `=` padding) is read as that character, so the run is whole again;
  * so is an escaped line break (`\n`, `\r\n`, `&#10;`, `&#xD;&#xA;`, `%0A`): base64 wrapped at 76
- * (Python's encodebytes, MIME, .NET's InsertLineBreaks) inside a JSON or XML string is one run.
+ * (Python's encodebytes, MIME, .NET's InsertLineBreaks) inside a JSON or XML string is one run. A hex literal's
+ * `0x` (`0x4B00…`, SQL Server's varbinary of UTF-16) is left out: the run is hex, not base64.
  * Only the bytes that may begin an escape are looked at (Buffer.indexOf, native); a chunk with
  * none of them is passed on as it is.
  */
@@ -59,7 +60,7 @@ function escapeAt(b: Uint8Array, at: number): { byte: number; length: number } |
  * 0x2B–0x7A, so a percent escape of one begins `%2`…`%7` (a `%` alone is met by chance every few
  * hundred bytes of binary content).
  */
-const NEEDLES = ['%0', '%2', '%3', '%4', '%5', '%6', '%7', '\\u', '\\x', '\\/', '\\n', '\\r', '&#'];
+const NEEDLES = ['%0', '%2', '%3', '%4', '%5', '%6', '%7', '\\u', '\\x', '\\/', '\\n', '\\r', '&#', '0x', '0X'];
 /** The needles by their two bytes, and their first bytes: one native search per first byte (three, not thirteen passes over a chunk). */
 const NEEDLE_PAIR = new Uint8Array(65536);
 for (const n of NEEDLES) NEEDLE_PAIR[(n.charCodeAt(0) << 8) | n.charCodeAt(1)] = 1;
@@ -98,6 +99,17 @@ function inRun(b: Uint8Array, at: number, escape: { byte: number; length: number
 }
 
 /**
+ * Whether the `0x` at `at` begins a hex literal of at least `need` digits (or one the chunk's end cuts): no run character
+ * before it, and only hex digits after it up to its end.
+ */
+function hexLiteral(b: Uint8Array, at: number, need: number): boolean {
+  if ((at > 0 && RUN[b[at - 1]!]) || at + 2 >= b.length) return false;
+  let j = at + 2;
+  while (j < b.length && HEX[b[j]!]! >= 0) j++;
+  return j === b.length || (j - at - 2 >= need && !RUN[b[j]!]);
+}
+
+/**
  * `bytes` with each escape of a run's character read as that character (the same buffer when none
  * is): only escapes inside a stretch of run characters long enough to be routed (`need`) — in
  * binary content a `%4A` or `\/` met by chance is left as it is, and the chunk is not copied.
@@ -117,6 +129,16 @@ export function unescapeRuns(bytes: Uint8Array, need: number): Uint8Array {
   let carried = 0;
   for (const i of at) {
     if (i < r) continue;
+    if (buf[i] === 0x30) {
+      // A hex literal's `0x` (SQL Server's and MySQL's 0x…, Python's hex()): its `x` made the run base64's, and a hex run
+      // of UTF-16 or of binary bytes, which no form of a value matches, was decoded as base64. Left out before a run.
+      if (!hexLiteral(buf, i, need)) continue;
+      out ??= Buffer.allocUnsafe(buf.length);
+      w += buf.copy(out, w, r, i);
+      r = i + 2;
+      end = -1;
+      continue;
+    }
     const e = escapeAt(buf, i);
     if (!e || !inRun(buf, i, e, end, carried, need)) continue;
     // The stretch up to this escape, for the next one: what joins it before, this escape, and the previous stretch.
