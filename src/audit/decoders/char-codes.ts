@@ -1,0 +1,76 @@
+/**
+ * A value written as its characters' codes, one call or one code point notation each: Go's `%U` of a []rune
+ * (`[U+0061 U+00E9 U+1F600]`), the Unicode charts' and many debug printers' `U+XXXX`; VBA and VBScript's `Chr(97) &
+ * ChrW(8364) & _` (macro generators and obfuscators hide a password so), PHP's `chr(97).chr(98)`, Python's `chr(97) +
+ * chr(98)`, SQL's `CHAR(97)+CHAR(98)` and `CHAR(97)||CHAR(98)`. The byte-list reader (`runs-bytes.ts`) sees none of
+ * them: the numbers stand between letters and parentheses. A place is evidence where two codes stand joined (two
+ * `U+` codes a blank or a comma apart; two calls joined by `&`, `+`, `.` or `||`, a VBA line continuation between);
+ * the text around it is rewritten with each run of joined codes as its characters (UTF-8; a UTF-16 surrogate pair as
+ * one) and routed (`(char codes at N)`, `text-rewrite.ts`).
+ */
+import { textAround, type Notation } from './text-rewrite.js';
+
+/** `U+XXXX` codes a blank or a comma apart. */
+const POINTS = /U\+[0-9A-Fa-f]{4,6}(?:(?:, ?| )U\+[0-9A-Fa-f]{4,6})+/g;
+/** One call: `Chr(97)`, `ChrW(8364)`, `Chr$(97)`, `CHAR(97)`, `chr(0x61)`, VBA's `Chr(&H61)`. */
+const CALL = String.raw`(?:chr|char)w?\$?\(\s*(?:\d{1,7}|0x[0-9a-f]{1,6}|&h[0-9a-f]{1,6})\s*\)`;
+/** What joins two calls: `&`, `+`, `.`, `||`, then VBA's ` _` and a line break. */
+const JOIN = String.raw`\s*(?:&|\+|\.|\|\|)\s*(?:_[ \t]*\r?\n\s*)?`;
+const CALLS = new RegExp(`${CALL}(?:${JOIN}${CALL})+`, 'gi');
+const AT_CALLS = new RegExp(`^${CALL}${JOIN}${CALL}`, 'i');
+const AT_POINTS = /^U\+[0-9A-Fa-f]{4,6}(?:, ?| )U\+[0-9A-Fa-f]{4,6}/;
+const NUMBER = /\(\s*(\d+|0x[0-9a-f]+|&h[0-9a-f]+)\s*\)/gi;
+
+/** The characters of a list of codes (UTF-16 units or code points), as latin1 of their UTF-8; undefined when one is none. */
+function charsOf(codes: number[]): string | undefined {
+  let text = '';
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    if (c > 0x10ffff) return undefined;
+    const low = codes[i + 1];
+    if (c >= 0xd800 && c <= 0xdbff && low !== undefined && low >= 0xdc00 && low <= 0xdfff) {
+      text += String.fromCharCode(c, low);
+      i++;
+    } else if (c >= 0xd800 && c <= 0xdfff) return undefined;
+    else text += String.fromCodePoint(c);
+  }
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+const numberOf = (s: string) => (/^0x/i.test(s) ? parseInt(s.slice(2), 16) : /^&h/i.test(s) ? parseInt(s.slice(2), 16) : Number(s));
+
+/** The first bytes a place may be read from: up to a call's and a join's length. */
+const LOOK = 96;
+
+export const CHAR_CODES: Notation = {
+  label: 'char codes',
+  needles: ['U+', 'Chr', 'chr', 'CHR', 'CHAR', 'char', 'Char'].map((s) => Buffer.from(s)),
+  at(b, at) {
+    // Most `char`s of C source are no call (`char *p`): a `(` within the name's reach, or no place, before any string is made.
+    if (b[at] !== 0x55) {
+      let paren = at + 3;
+      while (paren < at + 7 && paren < b.length && b[paren] !== 0x28) paren++;
+      if (b[paren] !== 0x28) return false;
+    }
+    const head = b.toString('latin1', at, Math.min(b.length, at + LOOK));
+    return (b[at] === 0x55 && b[at + 1] === 0x2b ? AT_POINTS.test(head) : AT_CALLS.test(head)) && textAround(b, at, false);
+  },
+  rewrite(w) {
+    let changed = false;
+    const text = w
+      .toString('latin1')
+      .replace(POINTS, (run) => {
+        const chars = charsOf(run.match(/[0-9A-Fa-f]{4,6}/g)!.map((h) => parseInt(h, 16)));
+        if (chars === undefined) return run;
+        changed = true;
+        return chars;
+      })
+      .replace(CALLS, (run) => {
+        const chars = charsOf([...run.matchAll(NUMBER)].map((m) => numberOf(m[1]!)));
+        if (chars === undefined) return run;
+        changed = true;
+        return chars;
+      });
+    return changed ? Buffer.from(text, 'latin1') : undefined;
+  },
+};
