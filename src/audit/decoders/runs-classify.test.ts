@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
 import { b85encode } from './base85.testing.js';
-import { Classifier, MIN_CLASSIFIED, nextRunClassified } from './runs-classify.js';
+import { Classifier, MIN_CLASSIFIED, nextRunClassified, release, WINDOW } from './runs-classify.js';
 import { A85_ALPHABET, B85_ALPHABET, BASE85_FAMILIES, Z85_ALPHABET } from './runs-base85.js';
 import { BASE64 } from './runs.js';
 import { nextRun, RunScanner, type Family } from './runs-scan.js';
@@ -67,18 +67,36 @@ describe('classify pass: masks and nextRun', () => {
     const rand = seeded(seed);
     for (const [name, f] of FAMILIES) {
       const c = new Classifier(f.table, f.minShort);
-      for (const n of [MIN_CLASSIFIED, 575, 576, 577, 640, 1023, 1024, 1025, 4111]) {
+      for (const n of [
+        MIN_CLASSIFIED,
+        575,
+        576,
+        577,
+        640,
+        1023,
+        1024,
+        1025,
+        4111,
+        WINDOW - 1,
+        WINDOW + 1,
+        WINDOW + 63,
+        WINDOW + 64,
+        WINDOW + 65,
+        2 * WINDOW + 100,
+      ]) {
         const bytes = planted(rand, background(rand, n, rand.int(3), f.table), ALPHABETS[name]!, f.minShort);
-        expect(c.classify(bytes)).toBe(true);
+        const masks = c.classify(bytes)!;
+        expect(masks).toBeDefined();
         let bad = 0;
         for (let j = 0; j < n + 64; j++) {
           const member = j < n && f.table[bytes[j]!] === 1;
           let run = j + f.minShort <= n;
           for (let q = j; run && q < j + f.minShort; q++) run = f.table[bytes[q]!] === 1;
-          if ((((c.members[j >>> 5]! >>> (j & 31)) & 1) === 1) !== member) bad++;
-          if ((((c.runs[j >>> 5]! >>> (j & 31)) & 1) === 1) !== run) bad++;
+          if ((((masks.members[j >>> 5]! >>> (j & 31)) & 1) === 1) !== member) bad++;
+          if ((((masks.runs[j >>> 5]! >>> (j & 31)) & 1) === 1) !== run) bad++;
         }
         expect(bad, `${name}, ${n} bytes`).toBe(0);
+        release(masks);
       }
     }
   });
@@ -89,17 +107,19 @@ describe('classify pass: masks and nextRun', () => {
     for (const [name, f] of FAMILIES) {
       const c = new Classifier(f.table, f.minShort);
       for (let t = 0; t < 12; t++) {
-        const n = rand.int(MIN_CLASSIFIED, 2100);
+        const n = t === 0 ? WINDOW + rand.int(1, 200) : rand.int(MIN_CLASSIFIED, 2100);
         const bytes = planted(rand, background(rand, n, t % 3, f.table), ALPHABETS[name]!, f.minShort);
-        expect(c.classify(bytes)).toBe(true);
+        const masks = c.classify(bytes)!;
+        expect(masks).toBeDefined();
         const got = { start: 0, end: 0 };
         const diffs: string[] = [];
         for (let from = 0; from <= n; from++) {
           const want = { ...nextRun(bytes, from, f.table, f.minShort) };
-          nextRunClassified(c, bytes, from, got);
+          nextRunClassified(c, masks, bytes, from, got);
           if (got.start !== want.start || got.end !== want.end) diffs.push(`from ${from}: ${got.start}-${got.end}, not ${want.start}-${want.end}`);
         }
         expect(diffs.slice(0, 5), `${name}, ${n} bytes, case ${t}`).toEqual([]);
+        release(masks);
       }
     }
   });
@@ -123,11 +143,13 @@ async function readings(family: Family, delimited: boolean, classify: boolean, c
   return out.map((r) => `${r.key} ${Buffer.concat(r.parts).toString('hex')}`);
 }
 
-/** `bytes` cut at random places: a few pieces under MIN_CLASSIFIED (read byte by byte), most over it. */
+/** `bytes` cut at random places: a few pieces under MIN_CLASSIFIED (read byte by byte), most over it, some over WINDOW. */
 function cut(rand: Rand, bytes: Buffer): Buffer[] {
   const chunks: Buffer[] = [];
   for (let at = 0; at < bytes.length;) {
-    const size = rand.next() < 0.2 ? rand.int(1, MIN_CLASSIFIED) : rand.int(MIN_CLASSIFIED, 5000);
+    const r = rand.next();
+    // Some over a window of the pass (classified a window at a time, the masks joined).
+    const size = r < 0.2 ? rand.int(1, MIN_CLASSIFIED) : r < 0.3 ? rand.int(WINDOW - 64, WINDOW + 3000) : rand.int(MIN_CLASSIFIED, 5000);
     chunks.push(bytes.subarray(at, at + size));
     at += size;
   }
@@ -155,7 +177,7 @@ describe('classify pass: a scanner with it reads what one without does', () => {
     const rand = seeded(seed);
     for (const [name, f] of FAMILIES) {
       for (let t = 0; t < 6; t++) {
-        const text = encodedText(rand, ALPHABETS[name]!, 400);
+        const text = encodedText(rand, ALPHABETS[name]!, t < 2 ? 6000 : 400);
         const delimited = name !== 'base64' || t % 2 === 0;
         const bytes = delimited ? text : Buffer.concat([rand.bytes(3000), text, rand.bytes(3000)]);
         const chunks = cut(rand, bytes);

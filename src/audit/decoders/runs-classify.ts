@@ -43,15 +43,56 @@ function wasm(): Exports | null {
 const INPUT = 64;
 /** Chunks shorter than this are read byte by byte: the call and the copies would cost more than they save. */
 export const MIN_CLASSIFIED = 512;
+/** The bytes classified at a time (a multiple of 64): the module's memory holds one window, its next 64 bytes and masks. */
+export const WINDOW = 65536;
 
-/** One family's classify pass, with the masks of the last chunk it classified. */
+/** A chunk's masks: bit j of word k of `members` is whether byte 32k + j is a character of the family (0 past the chunk's
+ * end); bit p of `runs`, whether bytes p .. p + min - 1 all are (a run of at least `min` starts there). */
+export interface Masks {
+  members: Uint32Array;
+  runs: Uint32Array;
+}
+
+/**
+ * Masks given back (`release`), used again: a scanner holds its chunk's only while it reads the chunk. Made for each
+ * chunk, they were two arrays of a quarter of the chunk's size per scanner and chunk, garbage at once (four scanners
+ * for each file of a layer): +5-9 MiB of peak RSS on two of the bench's layers. At most as many are out as scans are
+ * under way at once — one per level of nesting.
+ */
+const FREE: Masks[] = [];
+
+/** Masks whose words are `words` at least. */
+function masksOf(words: number): Masks {
+  for (let k = FREE.length - 1; k >= 0; k--) {
+    const m = FREE[k]!;
+    if (m.members.length < words) continue;
+    FREE.splice(k, 1);
+    return m;
+  }
+  const size = Math.max(words, 2048);
+  return { members: new Uint32Array(size), runs: new Uint32Array(size) };
+}
+
+/** Masks a scanner is done with. */
+export function release(masks: Masks): void {
+  FREE.push(masks);
+}
+
+const made = new WeakMap<Uint8Array, Map<number, Classifier>>();
+
+/** The classify pass of a table and `min`, made once: a scanner is made for each content, four for a text's. */
+export function classifierOf(table: Uint8Array, min: number): Classifier {
+  let byMin = made.get(table);
+  if (!byMin) made.set(table, (byMin = new Map()));
+  let c = byMin.get(min);
+  if (!c) byMin.set(min, (c = new Classifier(table, min)));
+  return c;
+}
+
+/** One family's classify pass. */
 export class Classifier {
   readonly #lo = new Uint8Array(16);
   readonly #hi = new Uint8Array(16);
-  /** Bit j of word k: whether byte 32k + j is a character of the family (0 past the chunk's end). */
-  members: Uint32Array = new Uint32Array(0);
-  /** Bit p: whether bytes p .. p + min - 1 are all characters (a run of at least `min` starts there). */
-  runs: Uint32Array = new Uint32Array(0);
   /** Whether this family's table can be classified here (ASCII only, `min` within a word, WebAssembly there). */
   readonly usable: boolean;
 
@@ -72,32 +113,36 @@ export class Classifier {
     this.usable = ascii && min >= 2 && min <= 64 && wasm() !== null;
   }
 
-  /** The masks of `bytes` (`members`, `runs`); false when it was not classified (read it byte by byte). */
-  classify(bytes: Uint8Array): boolean {
+  /**
+   * The masks of `bytes` (give them back with `release`), or undefined when they were not classified (read them byte
+   * by byte). A window of WINDOW bytes at a time, with the next 64 after it, so the module's memory stays small.
+   */
+  classify(bytes: Uint8Array): Masks | undefined {
     const n = bytes.length;
-    if (!this.usable || n < MIN_CLASSIFIED) return false;
+    if (!this.usable || n < MIN_CLASSIFIED) return undefined;
     const w = wasm()!;
-    const words = Math.ceil(n / 64);
-    const membersAt = INPUT + words * 64;
-    const runsAt = membersAt + (words + 1) * 8;
-    const need = runsAt + (words + 1) * 8;
-    if (w.memory.buffer.byteLength < need) w.memory.grow(Math.ceil((need - w.memory.buffer.byteLength) / 65536));
-    const memory = new Uint8Array(w.memory.buffer);
-    memory.set(this.#lo, 0);
-    memory.set(this.#hi, 16);
-    memory.set(bytes, INPUT);
-    memory.fill(0, INPUT + n, membersAt);
-    w.members(INPUT, words, membersAt);
-    w.runs(membersAt, runsAt, words, this.min);
-    // Copied out: a run routed while the chunk is scanned is scanned itself, and its classify pass uses the same memory.
-    const length = (words + 1) * 2;
-    if (this.members.length < length) {
-      this.members = new Uint32Array(length + (length >>> 3));
-      this.runs = new Uint32Array(length + (length >>> 3));
+    const masks = masksOf(((n + 63) >>> 6) * 2 + 2);
+    for (let at = 0; at < n; at += WINDOW) {
+      const length = Math.min(WINDOW + 64, n - at);
+      const words = Math.ceil(length / 64);
+      const membersAt = INPUT + words * 64;
+      const runsAt = membersAt + (words + 1) * 8;
+      const need = runsAt + (words + 1) * 8;
+      if (w.memory.buffer.byteLength < need) w.memory.grow(Math.ceil((need - w.memory.buffer.byteLength) / 65536));
+      const memory = new Uint8Array(w.memory.buffer);
+      memory.set(this.#lo, 0);
+      memory.set(this.#hi, 16);
+      memory.set(bytes.subarray(at, at + length), INPUT);
+      memory.fill(0, INPUT + length, membersAt);
+      w.members(INPUT, words, membersAt);
+      w.runs(membersAt, runsAt, words, this.min);
+      // Copied out: a run routed while the chunk is scanned is scanned itself, and its classify pass uses the same memory.
+      // A window before the last gives its WINDOW bytes' words; the last, all of its words and the zero word after them.
+      const kept = at + WINDOW < n ? WINDOW >>> 5 : (words + 1) * 2;
+      masks.members.set(new Uint32Array(w.memory.buffer, membersAt, kept), at >>> 5);
+      masks.runs.set(new Uint32Array(w.memory.buffer, runsAt, kept), at >>> 5);
     }
-    this.members.set(new Uint32Array(w.memory.buffer, membersAt, length));
-    this.runs.set(new Uint32Array(w.memory.buffer, runsAt, length));
-    return true;
+    return masks;
   }
 }
 
@@ -109,9 +154,15 @@ const lowest = (w: number) => 31 - Math.clz32(w & -w);
  * characters at least `min` long (from `from`: one begun before is cut there) into `found`; else the segment that
  * reaches the end, when the last byte is a character; else `n` twice.
  */
-export function nextRunClassified(c: Classifier, bytes: Uint8Array, from: number, found: { start: number; end: number }): { start: number; end: number } {
+export function nextRunClassified(
+  c: Classifier,
+  { runs, members }: Masks,
+  bytes: Uint8Array,
+  from: number,
+  found: { start: number; end: number },
+): { start: number; end: number } {
   const n = bytes.length;
-  const { runs, members, table } = c;
+  const { table } = c;
   if (from < n) {
     const words = (n + 31) >>> 5;
     let k = from >>> 5;

@@ -8,7 +8,7 @@
  * whole group and continued with the next chunk. A shorter run (`minShort` on) is decoded whole and
  * routed only when what it decodes to is text (`stacked`).
  */
-import { Classifier, nextRunClassified } from './runs-classify.js';
+import { classifierOf, type Classifier, nextRunClassified, release, type Masks } from './runs-classify.js';
 import type { Sink } from './types.js';
 
 /** One family of encodings whose runs share a table of characters. */
@@ -156,8 +156,8 @@ export class RunScanner {
   readonly #classifier: Classifier | undefined;
   /** The bytes its masks are of (those `#scan` reads: each push's are a view or a copy of their own), or none. */
   #classified: Uint8Array | undefined;
-  /** Whether they were classified (a chunk too short, or a table it cannot hold, is read byte by byte). */
-  #masks = false;
+  /** Their masks, held while they are read (none: a chunk too short, or a table it cannot hold, is read byte by byte). */
+  #masks: Masks | undefined;
 
   constructor(
     readonly family: Family,
@@ -172,7 +172,7 @@ export class RunScanner {
     classify = true,
   ) {
     this.#quotes = family.table[0x22] === 1 || family.table[0x27] === 1;
-    const classifier = classify ? new Classifier(family.table, family.minShort) : undefined;
+    const classifier = classify ? classifierOf(family.table, family.minShort) : undefined;
     this.#classifier = classifier?.usable ? classifier : undefined;
   }
 
@@ -187,6 +187,21 @@ export class RunScanner {
   }
 
   async push(chunk: Uint8Array): Promise<void> {
+    try {
+      await this.#push(chunk);
+    } finally {
+      this.#release();
+    }
+  }
+
+  /** The chunk's masks given back: read, it is not looked at again. */
+  #release(): void {
+    if (this.#masks) release(this.#masks);
+    this.#masks = undefined;
+    this.#classified = undefined;
+  }
+
+  async #push(chunk: Uint8Array): Promise<void> {
     const tail = this.#tail;
     const fresh = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     if (tail.length && !this.#open) {
@@ -297,10 +312,12 @@ export class RunScanner {
   #next(bytes: Uint8Array, from: number): typeof found {
     const classifier = this.#classifier;
     if (classifier && this.#classified !== bytes) {
+      this.#release();
       this.#classified = bytes;
       this.#masks = classifier.classify(bytes);
     }
-    return classifier && this.#masks ? nextRunClassified(classifier, bytes, from, found) : nextRun(bytes, from, this.family.table, this.family.minShort);
+    const masks = this.#masks;
+    return masks ? nextRunClassified(classifier!, masks, bytes, from, found) : nextRun(bytes, from, this.family.table, this.family.minShort);
   }
 
   /**
@@ -441,7 +458,7 @@ export class RunScanner {
 
   /** The text ends: the run open ends, and its last chunk is not kept. */
   end(): Promise<void> {
-    this.#classified = undefined;
+    this.#release();
     return this.#close();
   }
 
