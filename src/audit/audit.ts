@@ -19,7 +19,7 @@ import { keyIdentity } from './keys.js';
 import { Automaton, type Pattern } from './matcher.js';
 import { EscapeScan, escapeFamilies, Families, type EscapedMatch } from './escapes.js';
 import { isRegularFile, TarWalker, type TarEntry } from './tar.js';
-import { legacyTextForms } from './text-forms.js';
+import { encodings, MIN_SECRET_LENGTH } from './forms.js';
 import { isBase64Alphabet, WrappedScan } from './wrapped.js';
 import { NOTATION_LABELS } from './decoders/runs.js';
 import { UTF7_LABEL } from './decoders/utf7.js';
@@ -30,8 +30,7 @@ import { DEFAULT_LIMITS, LayerRoutes, type Limits } from './nested.js';
 /** Config and annotation strings shorter than this are not routed as content: they hold no encoded stream of a value. */
 const ROUTED_TEXT = 32;
 
-/** Values shorter than this are not looked for: they would match by chance. */
-export const MIN_SECRET_LENGTH = 8;
+export { encodings, MIN_SECRET_LENGTH } from './forms.js';
 
 export interface AuditSecret {
   /** Where it came from, for messages: `secret 'token' (secrets)`, `ssh-key`, `registry-auth for ghcr.io`. */
@@ -123,36 +122,6 @@ type Tag = { kind: 'secret'; name: string; fingerprint: string; encoding: string
 const fingerprintOf = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 12);
 
 /**
- * The forms a value is looked for in: plain, base64 and base64url (at each of the three byte
- * alignments it can have inside a longer encoded text), hex, UTF-16, modified UTF-8 and Latin-1
- * where they differ from UTF-8 (`text-forms.ts`). Escaped characters (JSON,
- * URL, XML, shell, …) are not forms here: the scan reads through them (`escapes.ts`).
- */
-export function encodings(value: string, raw?: Buffer): Array<[string | Buffer, string]> {
-  const bytes = raw ?? Buffer.from(value);
-  const forms = new Map<string | Buffer, string>([[raw ?? value, 'plain']]);
-  for (let k = 0; k < 3; k++) {
-    const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
-    const stable = encoded.slice([0, 2, 3][k], 4 * Math.floor((k + bytes.length) / 3));
-    if (stable.length >= MIN_SECRET_LENGTH) {
-      if (!forms.has(stable)) forms.set(stable, 'base64');
-      const url = stable.replaceAll('+', '-').replaceAll('/', '_');
-      if (!forms.has(url)) forms.set(url, 'base64url');
-    }
-  }
-  // A binary value (a keystore, a DER key) has no URL, JSON or UTF-16 text form.
-  // UTF-16LE without its last zero byte is also UTF-16BE one byte on: one pattern for both, and
-  // one that starts with the text's first byte (a pattern starting with 0 would make every zero
-  // byte of a binary file a place to look).
-  const utf16 = Buffer.from(value, 'utf16le').subarray(0, -1);
-  const textForms = raw ? [] : ([[utf16, 'UTF-16'], ...legacyTextForms(value)] as const);
-  for (const [form, name] of [[bytes.toString('hex'), 'hex'], [bytes.toString('hex').toUpperCase(), 'hex'], ...textForms] as const) {
-    if (!forms.has(form)) forms.set(form, name);
-  }
-  return [...forms];
-}
-
-/**
  * The longest pattern the automata take: a longer form of a value (a kubeconfig with its certificates, a secret file of
  * megabytes; its hex twice that) is looked for by its first MAX_PATTERN bytes — a copy of the value holds them, and 16 KiB
  * matched by chance is no chance. Whole, a 2 MiB value's forms made a trie of ~1.5 GB while compiling, and its hex passed
@@ -188,12 +157,14 @@ export function compile(secrets: readonly AuditSecret[]): Compiled {
       continue;
     }
     const fingerprint = fingerprintOf(s.value);
-    const forms = encodings(s.value, s.bytes);
+    // Each form as far as it is looked for: its start is made from the value's (`encodings`' reach).
+    const forms = encodings(s.value, s.bytes, MAX_PATTERN);
     if (forms.some(([form]) => form.length > MAX_PATTERN))
       cut.push(`${s.name} is longer than ${MAX_PATTERN >> 10} KiB in some form: looked for by the first ${MAX_PATTERN >> 10} KiB of each such form`);
     for (const [form, encoding] of forms) {
       const whole = typeof form === 'string' ? Buffer.from(form) : form;
-      const bytes = whole.length > MAX_PATTERN ? whole.subarray(0, MAX_PATTERN) : whole;
+      // A copy of the first MAX_PATTERN bytes: the automata keep their patterns, and a view would keep the whole form.
+      const bytes = whole.length > MAX_PATTERN ? Buffer.from(whole.subarray(0, MAX_PATTERN)) : whole;
       const key = `${s.name}\0${bytes.toString('hex')}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -39,14 +39,16 @@ export function utf16be(value: string): Buffer | undefined {
   return be[0] === 0 ? be.subarray(1) : be;
 }
 
-/** UTF-32LE without the zero bytes after its last character (a pattern ends at the text's last byte). */
-export function utf32le(value: string): Buffer {
-  const points = [...value].map((c) => c.codePointAt(0)!);
-  const out = Buffer.alloc(4 * points.length);
-  points.forEach((p, i) => out.writeUInt32LE(p, 4 * i));
-  let end = out.length;
-  while (end > 0 && out[end - 1] === 0) end--;
-  return out.subarray(0, end);
+/**
+ * UTF-32LE without the zero bytes after its last character (a pattern ends at the text's last byte); `end` false for the
+ * start of a longer value (`legacyTextForms`' `whole`): its zero bytes kept, the next character follows them.
+ */
+export function utf32le(value: string, end = true): Buffer {
+  const out = Buffer.alloc(4 * value.length); // at most one code point a UTF-16 unit
+  let at = 0;
+  for (const c of value) at = out.writeUInt32LE(c.codePointAt(0)!, at);
+  if (end) while (at > 0 && out[at - 1] === 0) at--;
+  return Uint8Array.prototype.slice.call(out, 0, at) as Buffer;
 }
 
 /** IBM037 (EBCDIC, US/Canada) of each Latin-1 byte, as iconv -f ISO-8859-1 -t IBM037 gives it. */
@@ -73,21 +75,42 @@ for (const [c, b] of [
 export function ebcdic(value: string, table: 'IBM037' | 'IBM1047' = 'IBM037'): Buffer | undefined {
   if (!/^[\0-\xff]*$/.test(value)) return undefined;
   const page = table === 'IBM037' ? IBM037 : IBM1047;
-  return Buffer.from([...Buffer.from(value, 'latin1')].map((b) => page[b]!));
+  const out = Buffer.from(value, 'latin1');
+  for (let i = 0; i < out.length; i++) out[i] = page[out[i]!]!;
+  return out;
 }
 
-/** The value's forms in modified UTF-8, Latin-1, UTF-16BE, UTF-32LE and EBCDIC, each only where it differs (from UTF-8; Latin-1 only where every character has one; UTF-16BE from UTF-16LE one byte on; IBM1047 from IBM037). */
-export function legacyTextForms(value: string): Array<[Buffer, string]> {
-  const utf8 = Buffer.from(value);
+/** The characters IBM037 and IBM1047 write differently (`[ ] ^ ¨ ¬ Ý`). */
+const EBCDIC_PAGES_DIFFER = new RegExp(
+  `[${[...IBM037.keys()]
+    .filter((b) => IBM037[b] !== IBM1047[b])
+    .map((b) => `\\x${b.toString(16).padStart(2, '0')}`)
+    .join('')}]`,
+);
+
+/**
+ * The value's forms in modified UTF-8, Latin-1, UTF-16BE, UTF-32LE and EBCDIC, each only where it differs (from UTF-8;
+ * Latin-1 only where every character has one; UTF-16BE from UTF-16LE one byte on; IBM1047 from IBM037).
+ *
+ * `value` may be the start of a longer `whole` (a value looked for by the first bytes of each form, `encodings` in
+ * audit.ts): which forms there are, and their names, are the whole's; each form is of `value`, the start of the whole's
+ * form — its bytes as far as `value` reaches. A 2 MB value's forms, whole, were tens of MB for 16 KiB of each looked for.
+ */
+export function legacyTextForms(value: string, whole: string = value): Array<[Buffer, string]> {
   const forms: Array<[Buffer, string]> = [];
-  const modified = modifiedUtf8(value);
-  if (!modified.equals(utf8)) forms.push([modified, 'modified UTF-8 (Java)']);
-  if (/^[\0-\xff]*$/.test(value) && /[\x80-\xff]/.test(value)) forms.push([Buffer.from(value, 'latin1'), 'Latin-1']);
-  const be = utf16be(value);
-  if (be) forms.push([be, 'UTF-16BE']);
-  forms.push([utf32le(value), 'UTF-32LE']);
-  const [e037, e1047] = [ebcdic(value, 'IBM037'), ebcdic(value, 'IBM1047')];
-  if (e037) forms.push([e037, e1047!.equals(e037) ? 'EBCDIC' : 'EBCDIC (IBM037)']);
-  if (e1047 && !e1047.equals(e037!)) forms.push([e1047, 'EBCDIC (IBM1047)']);
+  // Modified UTF-8 differs from UTF-8 at NUL and beyond U+FFFF (a surrogate, paired or lone).
+  if (/[\0\ud800-\udfff]/.test(whole)) forms.push([modifiedUtf8(value), 'modified UTF-8 (Java)']);
+  const latin = /^[\0-\xff]*$/.test(whole);
+  if (latin && /[\x80-\xff]/.test(whole)) forms.push([Buffer.from(value, 'latin1'), 'Latin-1']);
+  if (/[^\0-\xff]/.test(whole)) {
+    const be = Buffer.from(value, 'utf16le').swap16();
+    forms.push([be[0] === 0 ? be.subarray(1) : be, 'UTF-16BE']);
+  }
+  forms.push([utf32le(value, value.length === whole.length), 'UTF-32LE']);
+  if (latin) {
+    const e037 = ebcdic(value, 'IBM037')!;
+    if (!EBCDIC_PAGES_DIFFER.test(whole)) forms.push([e037, 'EBCDIC']);
+    else forms.push([e037, 'EBCDIC (IBM037)'], [ebcdic(value, 'IBM1047')!, 'EBCDIC (IBM1047)']);
+  }
   return forms;
 }
