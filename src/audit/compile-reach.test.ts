@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { layoutGraph } from '../oci/graph.js';
 import { readLayoutRoot } from '../oci/layout.js';
 import { seeded, testSeed, type Seeded } from '../../test/support/random.js';
-import { auditLayout, encodings, MAX_PATTERN, type AuditSecret } from './audit.js';
+import { auditLayout, compile, encodings, MAX_PATTERN, type AuditSecret } from './audit.js';
 import { layoutOf } from './decoders/testing.js';
 
 // Property: a value is looked for by the first MAX_PATTERN bytes of each form, and those are all that is made of it —
@@ -99,6 +99,22 @@ describe('a value made into forms from its start', () => {
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 
+it('looks for a 4096-bit RSA key (openssl genpkey) whole in every form, with no warning', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hoist-compile-reach-'));
+  try {
+    const file = join(dir, 'id_rsa');
+    await run('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:4096', '-out', file]);
+    const pem = readFileSync(file, 'utf8');
+    const compiled = compile([{ name: 'deploy-key', value: pem }]);
+    expect(compiled.cut).toEqual([]);
+    // Its longest form (UTF-32, 4 bytes a character) whole: under MAX_PATTERN.
+    expect(compiled.span).toBe(Math.max(...encodings(pem).map(([form]) => Buffer.byteLength(form))));
+    expect(compiled.span).toBeGreaterThan(4 * 3000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
 /**
  * Peak RSS above the RSS before, in MiB, of a process of its own that compiles `values` and adds them to a Redactor (what
  * a run holds of a secret before the layers are read). Bundled from these sources as the shipped bundle is.
@@ -162,7 +178,6 @@ async function fleetKubeconfig(dir: string, n: number): Promise<string> {
       '-subj',
       `/CN=fleet-${i}`,
     ]);
-    const { readFileSync } = await import('node:fs');
     pems.push({ cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') });
   }
   const b64 = (s: string) => Buffer.from(s).toString('base64');
