@@ -126,3 +126,46 @@ export class PrefixDecoder implements Decoder {
     }
   }
 }
+
+/**
+ * Backslash and two hex digits for a byte, and backslash before any other character for that character: RFC 4514's
+ * distinguished names as OpenSSL prints them (`openssl x509 -subject`, `-nameopt RFC2253`: `\C3\A9` for é, `\"` `\+`
+ * `\,` `\<`), LDAP filters (RFC 4515: `\2a`, `\5c`), Erlang's and some loggers' byte escapes. The backslash family reads
+ * `\C3` as `C3`, CSS's as U+00C3: neither gives the UTF-8 bytes back.
+ */
+export class HexPairDecoder implements Decoder {
+  /** 0 text, 1 after `\`, 2 after `\` and a hex digit. */
+  #st = 0;
+  #first = 0;
+
+  get idle(): boolean {
+    return this.#st === 0;
+  }
+
+  reset(): void {
+    this.#st = 0;
+  }
+
+  push(b: number, sink: Sink): void {
+    switch (this.#st) {
+      case 0:
+        if (b === 0x5c) this.#st = 1;
+        else sink.out(b, 0);
+        return;
+      case 1:
+        if (HEX[b]! >= 0) {
+          this.#st = 2;
+          this.#first = b;
+          return;
+        }
+        this.#st = 0;
+        return sink.out(b, 1);
+      case 2:
+        this.#st = 0;
+        if (HEX[b]! >= 0) return sink.out(HEX[this.#first]! * 16 + HEX[b]!, 1);
+        // One hex digit alone is that character escaped (`\a` in a name), and `b` is read on.
+        sink.out(this.#first, 1);
+        return this.push(b, sink);
+    }
+  }
+}

@@ -97,8 +97,14 @@ export class BackslashDecoder implements Decoder {
   /** Continuation bytes still expected after a lead. */
   #cont = 0;
 
-  /** `plain`: what a byte outside an escape does (a shell's `$'…'` ends at a quote). */
-  constructor(readonly plain: (b: number, sink: Sink) => void = (b, sink) => sink.out(b, 0)) {}
+  /**
+   * `plain`: what a byte outside an escape does (a shell's `$'…'` ends at a quote). `bytes`: `\x` and octal always make
+   * the byte, as in a bytes literal (Python's `b'a\x00\xe9\x00'` of UTF-16, C), never the character.
+   */
+  constructor(
+    readonly plain: (b: number, sink: Sink) => void = (b, sink) => sink.out(b, 0),
+    readonly bytes = false,
+  ) {}
 
   get idle(): boolean {
     return this.#st === 0 && this.#high < 0 && this.#lead < 0;
@@ -228,6 +234,7 @@ export class BackslashDecoder implements Decoder {
    */
   #byte(b: number, sink: Sink): void {
     const kind = this.#kind;
+    if (this.bytes) return sink.out(b, kind);
     if (b >= 0x80 && b <= 0xbf && this.#lead >= 0) {
       const lead = this.#lead;
       this.#lead = -1;

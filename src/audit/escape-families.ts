@@ -2,7 +2,7 @@
  * The escape families the audit reads through (`escapes.ts`): for each, the bytes its escapes
  * begin with, the modes to read on in from there, a decoder, and a quick look for the common case.
  */
-import { CssDecoder, POWERSHELL_SPECIALS, PrefixDecoder } from './escape-chars.js';
+import { CssDecoder, HexPairDecoder, POWERSHELL_SPECIALS, PrefixDecoder } from './escape-chars.js';
 import { BACKSLASH_KINDS, BackslashDecoder, EntityDecoder, HEX, isAlpha, isHex, quickBackslash, type Decoder } from './escape-decoders.js';
 import { JsEscapeDecoder, PercentDecoder, QuotedPrintableDecoder, quickHexPair, quickJsEscape } from './escape-percent.js';
 import { DoubledDecoder, FoldDecoder, ShellDecoder, ShellMode, StackedDecoder, YamlSingleDecoder } from './escape-quotes.js';
@@ -112,6 +112,36 @@ const CSS: Family = {
   decoder: () => new CssDecoder(),
   quick: quickCss,
 };
+/**
+ * RFC 4514's hex pairs (`\C3\A9`: a byte each) and escaped punctuation (`\"` `\+` `\,`): OpenSSL's subject lines, LDAP
+ * filters. A reading begins at a backslash before a hex digit or punctuation; a letter beyond F is the backslash family's.
+ */
+const HEX_PAIR: Family = {
+  kinds: ['', 'hex-pair escaped (\\C3\\A9)'],
+  triggers: '\\',
+  modes: (_, next) => (next < 0 || isHex(next) || isCssIdentity(next) ? ONE : undefined),
+  decoder: () => new HexPairDecoder(),
+  // The bytes alone always tell (`\d` of a regex is `d`): no decoder is tried at a place.
+  quick: (chunk, i) => {
+    if (i + 2 >= chunk.length) return -1;
+    const [a, b] = [chunk[i + 1]!, chunk[i + 2]!];
+    if (isHex(a)) return isHex(b) ? HEX[a]! * 16 + HEX[b]! : a;
+    return isCssIdentity(a) ? a : -2;
+  },
+};
+
+/**
+ * Backslash escapes read as a bytes literal's (Python's `b'…'` repr, C strings): `\xe9` the byte, never é — a UTF-16
+ * value's bytes repr (`b'a\x00\xe9\x00'`) is its UTF-16 form only so. A reading begins at a `\x` escape.
+ */
+const BACKSLASH_BYTES: Family = {
+  kinds: ['', '\\x-escaped bytes', '\\x-escaped bytes', '\\x-escaped bytes', '\\x-escaped bytes'],
+  triggers: '\\',
+  modes: (_, next) => (next < 0 || next === 0x78 ? ONE : undefined),
+  decoder: () => new BackslashDecoder(undefined, true),
+  quick: (chunk, i) => (i + 3 < chunk.length && isHex(chunk[i + 2]!) && isHex(chunk[i + 3]!) ? HEX[chunk[i + 2]!]! * 16 + HEX[chunk[i + 3]!]! : -1),
+};
+
 /** What PowerShell needs escaped in a double-quoted string (and its `n, `t …), and what cmd needs escaped outside quotes. */
 const BACKTICK = prefixed('PowerShell backtick-escaped', '`', '`$"\'', POWERSHELL_SPECIALS);
 const CARET = prefixed('cmd caret-escaped', '^', '^&<>|"%()!');
@@ -233,6 +263,8 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
     DOUBLED,
     YAML_DOUBLED,
     CSS,
+    HEX_PAIR,
+    BACKSLASH_BYTES,
     BACKTICK,
     CARET,
   ];
