@@ -39,21 +39,24 @@ function charsOf(codes: number[]): string | undefined {
 
 const numberOf = (s: string) => (/^0x/i.test(s) ? parseInt(s.slice(2), 16) : /^&h/i.test(s) ? parseInt(s.slice(2), 16) : Number(s));
 
+const isLetter = (c: number) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+
 /** The first bytes a place may be read from: up to a call's and a join's length. */
 const LOOK = 96;
 
 export const CHAR_CODES: Notation = {
   label: 'char codes',
-  needles: ['U+', 'Chr', 'chr', 'CHR', 'CHAR', 'char', 'Char'].map((s) => Buffer.from(s)),
+  // A call's name ends `r(` (chr, char), `R(`, or `W(`/`w(` (ChrW): searched as those two bytes, rare in prose, not by
+  // `ch` (which, each); the name is looked for before them.
+  needles: ['U+', 'r(', 'R(', 'W(', 'w('].map((s) => Buffer.from(s)),
   at(b, at) {
-    // Most `char`s of C source are no call (`char *p`): a `(` within the name's reach, or no place, before any string is made.
-    if (b[at] !== 0x55) {
-      let paren = at + 3;
-      while (paren < at + 7 && paren < b.length && b[paren] !== 0x28) paren++;
-      if (b[paren] !== 0x28) return false;
-    }
-    const head = b.toString('latin1', at, Math.min(b.length, at + LOOK));
-    return (b[at] === 0x55 && b[at + 1] === 0x2b ? AT_POINTS.test(head) : AT_CALLS.test(head)) && textAround(b, at, false);
+    if (b[at] === 0x55 && b[at + 1] === 0x2b) return AT_POINTS.test(b.toString('latin1', at, Math.min(b.length, at + LOOK))) && textAround(b, at, false);
+    // The call starts two to four letters before the needle (`Chr(`, `char(`, `ChrW(`): tried from each.
+    if (!isLetter(b[at - 1] ?? 0) || !isLetter(b[at - 2] ?? 0)) return false;
+    const head = b.toString('latin1', Math.max(0, at - 4), Math.min(b.length, at + LOOK));
+    const back = Math.min(at, 4);
+    for (let k = 2; k <= back; k++) if (AT_CALLS.test(head.slice(back - k))) return textAround(b, at, false);
+    return false;
   },
   rewrite(w) {
     let changed = false;

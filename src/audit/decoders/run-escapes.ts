@@ -60,7 +60,9 @@ function escapeAt(b: Uint8Array, at: number): { byte: number; length: number } |
  * 0x2B–0x7A, so a percent escape of one begins `%2`…`%7` (a `%` alone is met by chance every few
  * hundred bytes of binary content).
  */
-const NEEDLES = ['%0', '%2', '%3', '%4', '%5', '%6', '%7', '\\u', '\\x', '\\/', '\\n', '\\r', '&#', '0x', '0X'];
+const NEEDLES = ['%0', '%2', '%3', '%4', '%5', '%6', '%7', '\\u', '\\x', '\\/', '\\n', '\\r', '&#'];
+/** A hex literal's prefix: searched whole (natively), not by its `0`, a digit text is full of. */
+const LITERALS = [Buffer.from('0x'), Buffer.from('0X')];
 /** The needles by their two bytes, and their first bytes: one native search per first byte (three, not thirteen passes over a chunk). */
 const NEEDLE_PAIR = new Uint8Array(65536);
 for (const n of NEEDLES) NEEDLE_PAIR[(n.charCodeAt(0) << 8) | n.charCodeAt(1)] = 1;
@@ -119,6 +121,7 @@ export function unescapeRuns(bytes: Uint8Array, need: number): Uint8Array {
   const at: number[] = [];
   for (const lead of NEEDLE_LEADS)
     for (let i = buf.indexOf(lead); i >= 0 && i + 1 < buf.length; i = buf.indexOf(lead, i + 1)) if (NEEDLE_PAIR[(lead << 8) | buf[i + 1]!]) at.push(i);
+  for (const literal of LITERALS) for (let i = buf.indexOf(literal); i >= 0; i = buf.indexOf(literal, i + 2)) at.push(i);
   if (!at.length) return bytes;
   at.sort((x, y) => x - y);
   let out: Buffer | undefined;
