@@ -15,7 +15,7 @@ import { heldPlain } from './held-image.js';
 import { startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const MAGIC = [0x50, 0x47, 0x44, 0x4d, 0x50]; // PGDMP
-const MAX_FILE = 256 << 20;
+const MAX_FILE = 64 << 20;
 /** The archive versions this reader knows (pg_backup_archiver.h's K_VERS_1_10 to K_VERS_1_16: PostgreSQL 9.0 to 17). */
 const V = (min: number) => (1 << 16) | (min << 8);
 const OLDEST = V(10);

@@ -37,6 +37,7 @@ import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { ogg } from './ogg.js';
 import { openpgp } from './openpgp.js';
 import { ostreeFilez } from './ostree.js';
+import { pcap } from './pcap.js';
 import { phar } from './phar.js';
 import { pickle0 } from './pickle0.js';
 import { postgres } from './postgres.js';
@@ -47,6 +48,7 @@ import { sevenZip } from './sevenzip.js';
 import { snappy } from './snappy.js';
 import { hadoopSnappy, snappyJava } from './snappy-blocks.js';
 import { sqlite } from './sqlite.js';
+import { sstTable } from './sst.js';
 import { sqliteWal } from './sqlite-wal.js';
 import { svndiff } from './svndiff.js';
 import { squashfs } from './squashfs.js';
@@ -106,6 +108,7 @@ export const DECODERS: readonly Decoder[] = [
   chromeCacheEntry,
   levelDbLog,
   berkeleyDb,
+  sstTable,
   fat,
   ext,
   cramfs,
@@ -120,6 +123,7 @@ export const DECODERS: readonly Decoder[] = [
   zlibStream,
   zlibDict,
   ogg,
+  pcap,
   ostreeFilez,
   javaKeystore,
   openpgp,
