@@ -7,15 +7,14 @@
  * search inside finds the first chunk's stream and loses the rest at the next length. Read as pg_restore reads it: the
  * header and the table of contents walked by the archive's own version, then the blocks, each table's chunks joined
  * into one content under its entry (`app.dump!/public.settings`) that the router opens as the stream it is (zlib, lz4,
- * zstd, or the COPY text itself). The file's own bytes are read on as plain (the table of contents is SQL text), held up
- * to MAX_FILE; a larger archive, a version this reader does not know, or a table of contents or block that does not
- * parse is named.
+ * zstd, or the COPY text itself), each chunk written as it streams: only the header and table of contents are held
+ * (up to MAX_TOC, re-read as bytes arrive) and an integer a push cut. The file's own bytes are read on as plain (the
+ * table of contents is SQL text), its magic as zeros; a version this reader does not know, a table of contents or block
+ * that does not parse are named.
  */
-import { heldPlain } from './held-image.js';
-import { startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
+import { startsWith, type Decoder, type DecodeEnv, type Decoding, type Sink } from './types.js';
 
 const MAGIC = [0x50, 0x47, 0x44, 0x4d, 0x50]; // PGDMP
-const MAX_FILE = 64 << 20;
 /** The archive versions this reader knows (pg_backup_archiver.h's K_VERS_1_10 to K_VERS_1_16: PostgreSQL 9.0 to 17). */
 const V = (min: number) => (1 << 16) | (min << 8);
 const OLDEST = V(10);
@@ -113,20 +112,107 @@ export function readToc(file: Buffer): { entries: Map<number, Entry>; r: Reader 
   return { entries, r };
 }
 
-/** The data blocks: each a content of its chunks joined (`name`), until the archive's end. */
-function* blocks(r: Reader, entries: Map<number, Entry>): Generator<[string, Buffer[]]> {
-  while (r.at < r.b.length) {
-    const type = r.byte();
-    const dumpId = r.int();
-    const name = entries.get(dumpId)?.name ?? `data-${dumpId}`;
-    const chunks = (): Buffer[] => {
-      const out: Buffer[] = [];
-      for (let n = r.int(); n !== 0; n = r.int()) out.push(r.bytes(n));
-      return out;
-    };
-    if (type === BLK_DATA) yield [name, chunks()];
-    else if (type === BLK_BLOBS) for (let oid = r.int(); oid !== 0; oid = r.int()) yield [`${name}/${oid}`, chunks()];
-    else throw new Cut();
+/** The most the header and table of contents may take before the first data block (a schema of thousands of objects is a few MiB). */
+const MAX_TOC = 64 << 20;
+
+/**
+ * The data blocks as they stream: a block's type and dump id, then its chunks — each an integer length and that many
+ * bytes, written straight to the table's content — up to a zero length (for large objects, an oid before each object's
+ * chunks, up to a zero oid). Only an integer cut by a push is held.
+ */
+class Blocks {
+  #held: number[] = [];
+  /** What the next bytes are: a block's type, an integer (`want`), or `left` bytes of a chunk. */
+  #state: 'type' | 'int' | 'data' = 'type';
+  #want: 'dumpId' | 'length' | 'oid' = 'dumpId';
+  #type = 0;
+  #name = '';
+  #table = '';
+  #left = 0;
+  #sink: Sink | undefined;
+  broken = false;
+
+  constructor(
+    readonly env: DecodeEnv,
+    readonly entries: Map<number, Entry>,
+    readonly intSize: number,
+  ) {}
+
+  async push(b: Buffer): Promise<void> {
+    for (let i = 0; i < b.length && !this.broken && !this.env.stopped;) {
+      if (this.#state === 'data') {
+        const n = Math.min(this.#left, b.length - i);
+        if (this.env.allow(n)) await this.#sink?.write(b.subarray(i, i + n));
+        i += n;
+        this.#left -= n;
+        if (!this.#left) this.#int('length');
+        continue;
+      }
+      if (this.#state === 'type') {
+        this.#type = b[i++]!;
+        if (this.#type !== BLK_DATA && this.#type !== BLK_BLOBS) return this.#fail();
+        this.#int('dumpId');
+        continue;
+      }
+      this.#held.push(b[i++]!);
+      if (this.#held.length === 1 + this.intSize) await this.#gotInt(this.#value());
+    }
+  }
+
+  async end(): Promise<void> {
+    await this.#close();
+    if (!this.broken && (this.#state !== 'type' || this.#held.length)) this.#fail();
+  }
+
+  #int(want: 'dumpId' | 'length' | 'oid'): void {
+    this.#state = 'int';
+    this.#want = want;
+    this.#held = [];
+  }
+
+  #value(): number {
+    let v = 0;
+    for (let k = 0; k < this.intSize; k++) v += this.#held[1 + k]! * 2 ** (8 * k);
+    return this.#held[0] ? -v : v;
+  }
+
+  async #gotInt(v: number): Promise<void> {
+    this.#held = [];
+    if (this.#want === 'dumpId') {
+      this.#table = this.entries.get(v)?.name ?? `data-${v}`;
+      if (this.#type === BLK_BLOBS) return this.#int('oid');
+      this.#name = this.#table;
+      return this.#int('length');
+    }
+    if (this.#want === 'oid') {
+      if (v === 0) {
+        this.#state = 'type';
+        return;
+      }
+      this.#name = `${this.#table}/${v}`;
+      return this.#int('length');
+    }
+    if (v < 0) return this.#fail();
+    if (v === 0) {
+      await this.#close();
+      if (this.#type === BLK_BLOBS) return this.#int('oid');
+      this.#state = 'type';
+      return;
+    }
+    this.#sink ??= this.env.open(this.#name);
+    this.#state = 'data';
+    this.#left = v;
+  }
+
+  async #close(): Promise<void> {
+    const sink = this.#sink;
+    this.#sink = undefined;
+    await sink?.end();
+  }
+
+  #fail(): void {
+    this.broken = true;
+    this.env.limit('a pg_dump archive whose data blocks are damaged or cut short: the rest is not read');
   }
 }
 
@@ -134,34 +220,55 @@ export const pgDumpCustom: Decoder = {
   name: 'pg_dump custom archive',
   sniff: (h) => startsWith(h, MAGIC) && h.length > 10 && h[5] === 1 && h[10] === 1,
   open(env: DecodeEnv): Decoding {
-    const plain = heldPlain(env, MAGIC.length, MAX_FILE);
+    const plain = env.openAt(env.path);
+    /** The bytes before the table of contents parsed, kept in pieces; tried again once they have doubled (a large schema's table of contents is parsed a few times, not once a push). */
+    let head: Buffer[] | undefined = [];
+    let size = 0;
+    let tryAt = 0;
+    let seen = 0;
+    let blocks: Blocks | undefined;
+
+    /** Parses the table of contents from what is held (`last`: no more will come); starts the blocks once it parses. */
+    async function tryToc(last: boolean): Promise<void> {
+      if (!head || (!last && size < tryAt)) return;
+      tryAt = Math.max(2 * size, 4096);
+      const bytes = Buffer.concat(head);
+      head = [bytes];
+      let toc;
+      try {
+        toc = readToc(bytes);
+      } catch (e) {
+        if (!(e instanceof Cut)) throw e;
+        if (last) env.limit("a pg_dump archive whose table of contents is cut short: its tables' data is not read");
+        else if (size > MAX_TOC) {
+          head = undefined;
+          env.limit(`a pg_dump archive whose table of contents takes more than ${MAX_TOC >> 20} MiB: its tables' data is not read`);
+        }
+        return;
+      }
+      head = undefined;
+      if (typeof toc === 'string') return env.limit(`${toc}: its tables' data is not read`);
+      blocks = new Blocks(env, toc.entries, toc.r.intSize);
+      await blocks.push(bytes.subarray(toc.r.at));
+    }
+
     return {
-      push: (bytes) => plain.push(bytes),
-      async end() {
-        const file = await plain.end();
+      async push(bytes) {
         if (env.stopped) return;
-        if (!file) return env.limit(`a pg_dump archive over ${MAX_FILE >> 20} MiB: its tables' compressed data is not joined`);
-        let toc;
-        try {
-          toc = readToc(file);
-        } catch (e) {
-          if (!(e instanceof Cut)) throw e;
-          toc = 'a pg_dump archive whose table of contents is cut short';
-        }
-        if (typeof toc === 'string') return env.limit(`${toc}: its tables' data is not read`);
-        try {
-          for (const [name, chunks] of blocks(toc.r, toc.entries)) {
-            const size = chunks.reduce((n, c) => n + c.length, 0);
-            if (!size) continue;
-            if (!env.allow(size)) return;
-            const sink = env.open(name);
-            for (const c of chunks) await sink.write(c);
-            await sink.end();
-          }
-        } catch (e) {
-          if (!(e instanceof Cut)) throw e;
-          env.limit('a pg_dump archive whose data blocks are damaged or cut short: the rest is not read');
-        }
+        const blank = Math.max(0, Math.min(bytes.length, MAGIC.length - seen));
+        seen += bytes.length;
+        if (env.allow(bytes.length)) await plain.write(blank ? Buffer.concat([Buffer.alloc(blank), bytes.subarray(blank)]) : bytes);
+        if (blocks) return blocks.broken ? undefined : blocks.push(Buffer.from(bytes));
+        if (!head) return;
+        head.push(Buffer.from(bytes));
+        size += bytes.length;
+        await tryToc(false);
+      },
+      async end() {
+        await plain.end();
+        if (env.stopped) return;
+        if (!blocks) await tryToc(true);
+        if (blocks) await blocks.end();
       },
     };
   },
