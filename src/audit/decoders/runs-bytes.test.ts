@@ -237,3 +237,36 @@ describe('real tools', { timeout: 60_000 }, () => {
     expect(await auditFiles({ 'var/log/app.log': log(OTHER) })).toEqual([]);
   });
 });
+
+describe('JSON of a typed array (round 12)', () => {
+  // JSON.stringify of a Uint8Array writes each byte after its index in quotes: a request body logged so. The real node
+  // writes it; the list is read whole however the text is cut, and found through the audit; the clean twin is not.
+  const log = (v: string) =>
+    tool(
+      'node',
+      [
+        '-e',
+        'const s = require("fs").readFileSync("v", "utf8"); console.log(JSON.stringify({ url: "/login", body: new TextEncoder().encode("password=" + s) }))',
+      ],
+      { v },
+    ).toString('latin1');
+  it('the bytes, in chunks of 1, 5, 64 and all at once', async () => {
+    const v = 'key-é€-0123456789abcdef';
+    const text = `before\n${log(v)}after\n`;
+    expect(text).toContain('{"0":112,"1":97,');
+    for (const size of [1, 5, 64, 1 << 20]) {
+      const lists = await listsOf(text, size);
+      expect(lists.filter((l) => l.alphabet === 'indexed bytes').map((l) => Buffer.from(l.bytes.toString('latin1'), 'latin1').toString('utf8'))).toEqual([
+        `password=${v}`,
+      ]);
+    }
+  });
+  it('found through the audit, the list named; the clean twin gives nothing; indices out of order or strings are none', async () => {
+    expect(paths(await auditFiles({ 'var/log/req.json': log(SECRET) }))).toEqual([
+      expect.stringMatching(/^leak var\/log\/req\.json!\(indexed bytes at \d+\)$/),
+    ]);
+    expect(await auditFiles({ 'var/log/req.json': log(OTHER) })).toEqual([]);
+    const none = '{"0":97,"2":98,"1":99,"3":100,"4":101,"5":102,"6":103,"7":104,"8":105}\n{"0":"a","1":"b","2":"c","3":"d","4":"e","5":"f","6":"g","7":"h"}\n';
+    expect((await listsOf(none, 1 << 20)).filter((l) => l.alphabet === 'indexed bytes')).toEqual([]);
+  });
+});

@@ -9,7 +9,8 @@
  * between separators, so the runs scanner never sees one long enough. Found by a table of the
  * characters such a list is made of (digits, hex letters, `x`, `,` `:` `-`, whitespace), looked at
  * every MIN_SEGMENT-th byte as the runs scanner does, then read by a pattern per form; a list of at
- * least MIN_BYTES numbers is routed as content of its own (`(byte list at N)`).
+ * least MIN_BYTES numbers is routed as content of its own (`(byte list at N)`). JSON of a typed array, each byte after
+ * its index in quotes (`{"0":112,"1":97}`), is read on its own (`IndexedBytes`: its opening searched natively).
  */
 import type { Sink } from './types.js';
 
@@ -145,9 +146,15 @@ export class ByteLists {
   /** The byte before the carried stretch: a letter or digit makes its first characters a word's end, no number. */
   #before = 0x0a;
 
-  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
+  /** JSON of a typed array (`{"0":112,"1":97,…}`), whose quotes end every stretch of list characters. */
+  readonly #indexed: IndexedBytes;
+
+  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {
+    this.#indexed = new IndexedBytes(open);
+  }
 
   async push(chunk: Uint8Array): Promise<void> {
+    await this.#indexed.push(chunk);
     let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const prev = this.#prev;
     if (chunk.length) this.#prev = chunk[chunk.length - 1]!;
@@ -204,6 +211,7 @@ export class ByteLists {
   }
 
   async end(): Promise<void> {
+    await this.#indexed.end();
     if (this.#carried) await this.#flush(false);
   }
 
@@ -275,5 +283,92 @@ function isText(bytes: Buffer): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** What JSON.stringify writes of a Uint8Array (or any typed array of bytes): its opening, searched natively. */
+const INDEXED_OPEN = Buffer.from('{"0":');
+/** An indexed list longer than this (in text) is read as far as it goes. */
+const MAX_INDEXED = 1 << 20;
+const INDEXED = /\{"0":\d{1,3}(?:,"\d+":\d{1,3})*/g;
+
+/**
+ * JSON of a typed array of bytes: each byte after its index in quotes (`{"0":112,"1":97,…}`), as JSON.stringify writes a
+ * Uint8Array (Node's TextEncoder output, a Buffer's bytes passed through structured clone) — a request body logged so.
+ * Its opening is found by a native search; the list is read to its `}` (across chunks) and routed as `indexed bytes`
+ * when its indices are 0, 1, 2, … in order and it is text or long.
+ */
+class IndexedBytes {
+  /** The text from an opening on, while its `}` has not come. */
+  #held: Buffer[] = [];
+  #size = 0;
+  #from = 0;
+  #offset = 0;
+
+  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
+
+  async push(chunk: Uint8Array): Promise<void> {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const base = this.#offset;
+    this.#offset += bytes.length;
+    let i = 0;
+    if (this.#size) {
+      const close = bytes.indexOf(0x7d);
+      if (close < 0 && this.#size + bytes.length < MAX_INDEXED) {
+        this.#held.push(Buffer.from(bytes));
+        this.#size += bytes.length;
+        return;
+      }
+      this.#held.push(bytes.subarray(0, close < 0 ? bytes.length : close + 1));
+      await this.#read(Buffer.concat(this.#held), this.#from);
+      this.#held = [];
+      this.#size = 0;
+      i = close < 0 ? bytes.length : close + 1;
+    }
+    for (let at = bytes.indexOf(INDEXED_OPEN, i); at >= 0; at = bytes.indexOf(INDEXED_OPEN, at + 1)) {
+      const close = bytes.indexOf(0x7d, at);
+      if (close < 0) {
+        this.#held = [Buffer.from(bytes.subarray(at))];
+        this.#size = bytes.length - at;
+        this.#from = base + at;
+        return;
+      }
+      await this.#read(bytes.subarray(at, close + 1), base + at);
+      at = close;
+    }
+    // An opening cut by the chunk's end: its start is held with the next chunk.
+    const tail = Math.max(i, bytes.length - INDEXED_OPEN.length + 1);
+    for (let k = tail; k < bytes.length; k++)
+      if (bytes[k] === 0x7b && INDEXED_OPEN.subarray(0, bytes.length - k).equals(bytes.subarray(k))) {
+        this.#held = [Buffer.from(bytes.subarray(k))];
+        this.#size = bytes.length - k;
+        this.#from = base + k;
+        return;
+      }
+  }
+
+  async end(): Promise<void> {
+    if (this.#size) await this.#read(Buffer.concat(this.#held), this.#from);
+    this.#held = [];
+    this.#size = 0;
+  }
+
+  /** The indexed lists in `text` (held from a possible opening to a `}`), at `offset` in the content. */
+  async #read(text: Buffer, offset: number): Promise<void> {
+    for (const m of text.toString('latin1').matchAll(INDEXED)) {
+      const pairs = [...m[0].matchAll(/"(\d+)":(\d{1,3})/g)];
+      const out = Buffer.allocUnsafe(pairs.length);
+      let ordered = true;
+      for (let k = 0; k < pairs.length && ordered; k++) {
+        const v = Number(pairs[k]![2]);
+        ordered = Number(pairs[k]![1]) === k && v <= 255;
+        out[k] = v;
+      }
+      if (!ordered || out.length < MIN_BYTES || !(out.length >= LONG || isText(out))) continue;
+      const sink = this.open(offset + m.index, 'indexed bytes');
+      if (!sink) continue;
+      await sink.write(out);
+      await sink.end();
+    }
   }
 }

@@ -214,6 +214,16 @@ grep -q '"db_password"' "$OUT/settings.tcl"`,
   },
 
   {
+    id: 'js-uint8array-json',
+    name: 'JSON.stringify of a Uint8Array (TextEncoder of the value): {"0":97,"1":98,…} — decimal bytes keyed by index',
+    realWorld: 'a Node service’s request log that serialised a body buffer as JSON (the classic Uint8Array-to-JSON mistake)',
+    kind: 'unicode',
+    script: node(
+      `fs.writeFileSync(path.join(out, 'request.json'), JSON.stringify({ method: 'POST', url: '/login', body: new TextEncoder().encode('password=' + s) }) + '\\n');`,
+    ),
+    where: /js-uint8array-json\/request\.json/,
+  },
+  {
     id: 'js-fromcharcode',
     name: 'JavaScript String.fromCharCode(…) of the value’s UTF-16 units in decimal (surrogates apart), as string obfuscators write',
     realWorld: 'a minified bundle whose build step hid the API key as String.fromCharCode(…) (javascript-obfuscator style)',
@@ -360,8 +370,7 @@ open(os.path.join(OUT, 'access.log'), 'w').write('10.0.0.5 - - [05/Dec/2026:10:0
  * Known gaps of this round: made and audited as the artifacts are, asserted still missed. base85 of a value under 32
  * bytes (35 characters or fewer) is decoded only when it decodes to printable ASCII (`stacked`): a run that short of
  * base85's alphabet is met in every source file, and one beyond ASCII is then no different from chance bytes
- * (runs-base85.ts; a tighter test of UTF-8 would be the fix). JSON.stringify of a Uint8Array writes each byte after its
- * index in quotes (`"0":112,"1":97`): the byte-list reader's stretches end at every quote, so no list is long enough.
+ * (runs-base85.ts; a tighter test of UTF-8 would be the fix).
  */
 export const variant12TextGaps: Variant[] = [
   {
@@ -372,15 +381,5 @@ export const variant12TextGaps: Variant[] = [
     script: py(`import base64, json
 open(os.path.join(OUT, 'vault.json'), 'w').write(json.dumps({'cipher': 'none', 'passphrase_b85': base64.b85encode(s.encode()).decode()}) + '\\n')`),
     where: /b85-short-utf8\/vault\.json/,
-  },
-  {
-    id: 'js-uint8array-json',
-    name: 'JSON.stringify of a Uint8Array (TextEncoder of the value): {"0":97,"1":98,…} — decimal bytes keyed by index',
-    realWorld: 'a Node service’s request log that serialised a body buffer as JSON (the classic Uint8Array-to-JSON mistake)',
-    kind: 'unicode',
-    script: node(
-      `fs.writeFileSync(path.join(out, 'request.json'), JSON.stringify({ method: 'POST', url: '/login', body: new TextEncoder().encode('password=' + s) }) + '\\n');`,
-    ),
-    where: /js-uint8array-json\/request\.json/,
   },
 ];
