@@ -100,7 +100,10 @@ export class LayerRoutes {
    */
   sink(path: string, depth: number, file: FileBudget, run = false, chain: readonly string[] = []): Sink {
     // Gathered into pieces: a decoder's line-sized writes would each be a push, a scan and a threadpool round trip below.
-    return coalescing(this.cx.open(path, depth, (p, d) => new ContentRouter(p, d, this, file, run, chain)));
+    // A notation's copy is written whole, once (`RewrittenText`), in a buffer of its own: gathered, it was copied again
+    // into a piece grown 4, 16, 64 KiB (a man page's copy of 20 KiB made 84 KiB of garbage; 24,000 copies a layer).
+    const sink = this.cx.open(path, depth, (p, d) => new ContentRouter(p, d, this, file, run, chain));
+    return chain.length ? sink : coalescing(sink);
   }
 }
 
