@@ -1,8 +1,8 @@
 /**
  * The text notations' canonical order (`text-rewrite.ts` `following`): a copy a notation made is read only by the
  * notations after it in READ_ORDER, and by those BOTH_ORDERS reads after it too, none twice — so
- * each set of notations is applied once, in one order, where every order used to be (43% of a man-page layer's
- * contents were the same notations in another order).
+ * each set of notations is applied once, in one order, where every order used to be (19,476 of the 118,939 contents the
+ * router made of Debian's man1 pages were the same notations as another content of the page in another order).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';

@@ -174,11 +174,12 @@ export function backOf(pairs: ReadonlyArray<readonly [string, string]>): Readonl
 const BACK = backOf(BOTH_ORDERS);
 
 /**
- * The notations of `notations` (listed in their canonical order, `runs.ts`) that read a copy the notations `chain` made:
- * those listed after the last of them, and those BOTH_ORDERS reads after it too — none the chain holds. Each set of
- * notations is so applied once, in one order: a copy of every order each applied (`!(roff glyphs)!(joined literals)`
- * and `!(joined literals)!(roff glyphs)`, up to the depth bound) was 43% of a man-page layer's contents, each scanned
- * whole and its runs routed again.
+ * The notations of `notations` that read a copy the notations `chain` made: those after the last of them in `order`
+ * (READ_ORDER), and those BOTH_ORDERS reads after it too — none the chain holds. Each set of notations is so applied
+ * once, in one order. A copy of every order each was applied in (`!(roff glyphs)!(joined literals)` and
+ * `!(joined literals)!(roff glyphs)`, up to the depth bound) was scanned whole and its runs routed again: the real
+ * router made 118,939 contents of Debian's 18,246 man1 pages, 19,476 of them the same notations as another content of
+ * the file in another order; 96,903 now (104 such: the pairs kept both ways).
  */
 export function following<N extends { label: string }>(
   notations: N[],
