@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // The `hoist` command (dist/cli.js): everything else can be imported by a test without side effects.
-import { exitOnSignals } from './exit.js';
-import { cli } from './main.js';
+import { tuneMalloc } from '../core/malloc.js';
+
+// A verb that audits starts Node again first with glibc's malloc set to give back what it frees (core/malloc.ts):
+// before the rest of the bundle is loaded, which is why it is imported below, not above.
+if (['audit', 'build', 'push'].includes(process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '')) tuneMalloc();
+const { exitOnSignals } = await import('./exit.js');
+const { cli } = await import('./main.js');
 
 // A reader that closed the pipe (`hoist tags list … | head -1`) had what it wanted: end quietly, exit 0.
 for (const stream of [process.stdout, process.stderr])

@@ -1,0 +1,56 @@
+/**
+ * glibc's malloc set for a run that streams (issues 28 and 36: peak RSS ≤ 100 MiB whatever the image). Two of its
+ * defaults keep memory the audit has freed, and neither can be changed once the process runs (glibc reads
+ * GLIBC_TUNABLES as it starts; Node has no mallopt), so a run that audits starts Node again, in place
+ * (`process.execve`: same pid, same fds, nothing run yet), with them set:
+ *
+ * - `mmap_threshold`: by default it is dynamic — freeing a block that was mmapped (≥ 128 KiB) raises the threshold to
+ *   that block's size (up to 32 MiB) and the trim threshold to twice that. After the first 8–16 MiB buffer is freed
+ *   (a zstd window, a stored jar member, a git object), every later buffer up to that size comes from a heap, and what
+ *   is freed there stays resident. Fixed, a large block is mmapped and unmapped: freed, it leaves the RSS.
+ * - `arena_max`: each thread that mallocs (4 libuv threadpool threads inflating and reading, 4 V8 workers compiling and
+ *   marking) gets an arena of its own, and each keeps what it freed: 5 arenas held 24 MiB at the large members' peak
+ *   (bench/large-members.ts). One arena: the threads share what is free.
+ *
+ * Measured by bench/audit.ts, private bundles alternated old/new, 3 pairs (December 2026, load 5–17): peak RSS of the
+ * large members' row 123, 128, 127 → 122, 117, 114 MiB; the plain 1 GiB row 105, 107, 96 → 88, 85, 86; one tiny file
+ * 79, 79, 78 → 75, 77, 77. CPU of the large row 12.2–12.5 → 12.4–12.8 s, of the plain row 11.7–12.2 → 11.1–12.4 s (noise);
+ * the start again costs a bare Node's start, ~20 ms of CPU (tiny audit 0.20 → 0.22 s, 8 pairs). A threshold of 1 MiB
+ * kept more (110–123 MiB on the large row), two arenas too (111–120). Not on musl (no tunables), not off Linux;
+ * `HOIST_MALLOC=default` keeps glibc's defaults. The re-executed process takes the user's own GLIBC_TUNABLES back into
+ * its environment at once, so the tools it runs (docker, git) start as they would.
+ */
+import { readFileSync } from 'node:fs';
+
+export const MALLOC_TUNABLES = 'glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=131072';
+/** Set in the re-executed process's environment: the user's GLIBC_TUNABLES as it was ('' when it was not set). */
+const WAS = 'HOIST_GLIBC_TUNABLES_WAS';
+
+/** Whether this Node runs on glibc: its libc is mapped in (a musl Node maps ld-musl). */
+function onGlibc(): boolean {
+  try {
+    return /\/libc\.so\.6$/m.test(readFileSync('/proc/self/maps', 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts this Node again with MALLOC_TUNABLES when it should (Linux, glibc, `process.execve`, not opted out, not
+ * already done); returns only when it did not. In the re-executed process, puts the user's GLIBC_TUNABLES back.
+ * Call it first thing, before the bundle's modules load: what ran before is run again.
+ */
+export function tuneMalloc(env: NodeJS.ProcessEnv = process.env): void {
+  if (WAS in env) {
+    const was = env[WAS];
+    delete env[WAS];
+    if (was) env.GLIBC_TUNABLES = was;
+    else delete env.GLIBC_TUNABLES;
+    return;
+  }
+  if (process.platform !== 'linux' || typeof process.execve !== 'function' || env.HOIST_MALLOC === 'default' || !onGlibc()) return;
+  const was = env.GLIBC_TUNABLES ?? '';
+  // The user's own settings after Hoist's: where both set one, theirs holds.
+  const tunables = was ? `${MALLOC_TUNABLES}:${was}` : MALLOC_TUNABLES;
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...env, GLIBC_TUNABLES: tunables, [WAS]: was });
+}
