@@ -52,5 +52,9 @@ export function tuneMalloc(env: NodeJS.ProcessEnv = process.env): void {
   const was = env.GLIBC_TUNABLES ?? '';
   // The user's own settings after Hoist's: where both set one, theirs holds.
   const tunables = was ? `${MALLOC_TUNABLES}:${was}` : MALLOC_TUNABLES;
-  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...env, GLIBC_TUNABLES: tunables, [WAS]: was });
+  try {
+    process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...env, GLIBC_TUNABLES: tunables, [WAS]: was });
+  } catch {
+    // Refused (Node's permission model without --allow-child-process) or failed: the run goes on with glibc's defaults.
+  }
 }

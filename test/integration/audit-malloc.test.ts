@@ -46,10 +46,10 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** `hoist ARGS` through the bundle with the hook loaded: its exit code and what the hook recorded. */
-async function run(args: string[], env: { [k: string]: string }): Promise<{ code: number; pid: number; records: Record[] }> {
+async function run(args: string[], env: { [k: string]: string }, node: string[] = []): Promise<{ code: number; pid: number; records: Record[] }> {
   const record = join(dir, `record-${Date.now()}-${Math.random()}.jsonl`);
   await writeFile(record, '');
-  const child = spawn(NODE, ['--import', join(dir, 'hook.mjs'), CLI, ...args], {
+  const child = spawn(NODE, [...node, '--import', join(dir, 'hook.mjs'), CLI, ...args], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TMPDIR: dir, RECORD: record, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -97,5 +97,11 @@ describe.skipIf(process.platform !== 'linux')('the audit under glibc malloc tuna
       expect(r.code).toBe(0);
       expect(r.records).toEqual([{ pid: r.pid, started: {}, ended: null, marker: null }]);
     }
+  });
+
+  it("under Node's permission model, which refuses process.execve: the audit runs on with glibc's defaults", async () => {
+    const r = await run(audit, {}, ['--permission', '--allow-fs-read=*', '--allow-fs-write=*']);
+    expect(r.code).toBe(0);
+    expect(r.records).toEqual([{ pid: r.pid, started: {}, ended: null, marker: null }]);
   });
 });
