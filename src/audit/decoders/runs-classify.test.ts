@@ -69,13 +69,13 @@ describe('classify pass: masks and nextRun', () => {
       const c = new Classifier(f.table, f.minShort);
       for (const n of [
         MIN_CLASSIFIED,
-        575,
-        576,
-        577,
-        640,
-        1023,
-        1024,
-        1025,
+        MIN_CLASSIFIED + 15,
+        MIN_CLASSIFIED + 16,
+        MIN_CLASSIFIED + 63,
+        MIN_CLASSIFIED + 64,
+        MIN_CLASSIFIED + 65,
+        2047,
+        2049,
         4111,
         WINDOW - 1,
         WINDOW + 1,
@@ -107,7 +107,7 @@ describe('classify pass: masks and nextRun', () => {
     for (const [name, f] of FAMILIES) {
       const c = new Classifier(f.table, f.minShort);
       for (let t = 0; t < 12; t++) {
-        const n = t === 0 ? WINDOW + rand.int(1, 200) : rand.int(MIN_CLASSIFIED, 2100);
+        const n = t === 0 ? WINDOW + rand.int(1, 200) : rand.int(MIN_CLASSIFIED, 3000);
         const bytes = planted(rand, background(rand, n, t % 3, f.table), ALPHABETS[name]!, f.minShort);
         const masks = c.classify(bytes)!;
         expect(masks).toBeDefined();
