@@ -55,6 +55,7 @@ import { squashfs } from './squashfs.js';
 import { swfLzma } from './swf.js';
 import { szdd } from './szdd.js';
 import { tar } from './tar.js';
+import { tokyoCabinet } from './tokyo-cabinet.js';
 import { ubifs } from './ubifs.js';
 import type { Decoder } from './types.js';
 import { arj, bzip3 } from './unread.js';
@@ -109,6 +110,7 @@ export const DECODERS: readonly Decoder[] = [
   levelDbLog,
   berkeleyDb,
   sstTable,
+  tokyoCabinet,
   fat,
   ext,
   cramfs,

@@ -320,18 +320,18 @@ mkdir -p "$OUT/debug" && cp cap.pcap "$OUT/debug/api.pcap" && ! grep -F "$S" "$O
  * inside reads the first chunk only; read since: pg-dump.ts), szdd (LZSS whose flag bytes cut the text every eight
  * items; read since: szdd.ts), pcap-tcp-across (a TCP stream cut into segments, each record behind 16 bytes of pcap
  * header and 66 of Ethernet, IP and TCP headers; read since: pcap.ts, its streams joined), rocksdb-zlib (raw deflate
- * behind a varint size in a table's blocks, told only by its index at the file's end; read since: sst.ts), capnp-packed,
- * hdf5-lzf and tokyocabinet-deflate. Found from the start: the others (a regression guard each: their compressed
- * pieces carry a magic number the search inside finds — zstd, bzip2, xz, zlib —, or their text stays whole).
+ * behind a varint size in a table's blocks, told only by its index at the file's end; read since: sst.ts),
+ * tokyocabinet-deflate (raw deflate behind a record's own header: no header for a search to find; read since:
+ * tokyo-cabinet.ts), capnp-packed and hdf5-lzf. Found from the start: the others (a regression guard each: their
+ * compressed pieces carry a magic number the search inside finds — zstd, bzip2, xz, zlib —, or their text stays whole).
  *
  * The known gaps, each a class, asserted still missed so that the fix that reads one moves it to
- * `variant12BinaryFound`: tokyocabinet-deflate (raw deflate behind a Tokyo Cabinet record's own header and length
- * fields: no header to find it by, and headerless deflate of binary content is not claimed); capnp-packed
- * (Cap'n Proto's packing puts a tag byte before each 8-byte word and a count after a run of full words: the value's
- * text is cut every 8 to 2,040 bytes, and the packed stream has no magic number to claim it by); hdf5-lzf (LZF puts a
- * control byte before every run of up to 32 literals; an HDF5 file's chunks are told only by its B-tree).
+ * `variant12BinaryFound`: capnp-packed (Cap'n Proto's packing puts a tag byte before each 8-byte word and a count
+ * after a run of full words: the value's text is cut every 8 to 2,040 bytes, and the packed stream has no magic number
+ * to claim it by); hdf5-lzf (LZF puts a control byte before every run of up to 32 literals; an HDF5 file's chunks are
+ * told only by its B-tree — no HDF5 reader, as for round 9's shuffle filter).
  */
-const GAPS = new Set<string>(['capnp-packed', 'hdf5-lzf', 'tokyocabinet-deflate']);
+const GAPS = new Set<string>(['capnp-packed', 'hdf5-lzf']);
 
 /** Every round-12 binary artifact the audit finds. */
 export const variant12BinaryFound: Variant[] = variant12Binary.filter((a) => !GAPS.has(a.id));
