@@ -126,6 +126,12 @@ export const WRITERS: Record<string, (s: string) => string> = {
     const [a, b, c] = cut(s, 3);
     return `@@ -1 +1 @@\n ${a}\n-OLDPART\n+${b}\n ${c}\n~\n`;
   },
+  // VBA's Chr()/ChrW() of each UTF-16 unit, joined by ` & ` (a macro generator's layout).
+  'char codes': (s) =>
+    `Pw = ${utf8(s)
+      .split('')
+      .map((c) => `ChrW(${c.charCodeAt(0)})`)
+      .join(' & ')}`,
   // Python's email: a long parameter cut into pieces.
   'RFC 2231 continuations': (s) => {
     const [a, b, c] = cut(s, 3);

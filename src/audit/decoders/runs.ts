@@ -18,6 +18,7 @@ import { EncodedWords } from './rfc2047.js';
 import { Utf7Text } from './utf7.js';
 import { ANSI_COLOURS } from './ansi-colours.js';
 import { DECIMAL_ESCAPES } from './decimal-escapes.js';
+import { CHAR_CODES } from './char-codes.js';
 import { LATEX_ESCAPES } from './latex-escapes.js';
 import { LITERAL_JOINS } from './literal-joins.js';
 import { META_NOTATION } from './meta-notation.js';
@@ -141,6 +142,7 @@ export const notations = () => [
   wrappedWords(),
   WORD_DIFF_PORCELAIN,
   RFC2231,
+  CHAR_CODES,
 ];
 /** The labels of their copies (`!(wrapped text at N)`): a copy of text, not a decoding of it. */
 export const NOTATION_LABELS: ReadonlySet<string> = new Set(notations().map((n) => n.label));

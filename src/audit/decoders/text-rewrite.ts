@@ -100,6 +100,7 @@ export function triggersOf(notations: Notation[]): Triggers {
  * of the notations' writers (`notation-order.test.ts`, `notation-writers.testing.ts`).
  */
 export const READ_ORDER: readonly string[] = [
+  'char codes',
   'overstrike',
   'packet dump',
   'roff glyphs',
@@ -164,6 +165,18 @@ export const BOTH_ORDERS: ReadonlyArray<readonly [string, string]> = [
   ...after('RTF escapes', ['roff glyphs', 'systemd escape', 'Texinfo escapes', 'LaTeX escapes', 'decimal escapes']),
   ...after('word diff', ['overstrike', 'systemd escape', 'terminal colours', 'Texinfo escapes', 'LaTeX escapes', 'decimal escapes', 'RTF escapes']),
   ...after('wrapped text', ['RTF escapes']),
+  // Char codes are read first (a writer that codes every character writes over all); these cut or mark the calls.
+  ...[
+    'joined literals',
+    'packet dump',
+    'overstrike',
+    'word diff',
+    'systemd escape',
+    'terminal colours',
+    'LaTeX escapes',
+    'porcelain word diff',
+    'RFC 2231 continuations',
+  ].map((a) => [a, 'char codes'] as const),
 ];
 /** BOTH_ORDERS by the first notation of each pair: the notations listed before it that read its copies too. */
 export function backOf(pairs: ReadonlyArray<readonly [string, string]>): ReadonlyMap<string, ReadonlySet<string>> {
