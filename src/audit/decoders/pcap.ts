@@ -83,6 +83,81 @@ function segment(link: number, f: Buffer): { key: string; seq: number; syn: bool
   return { key, seq: f.readUInt32BE(tcp + 4), syn: Boolean(f[tcp + 13]! & 2), payload: f.subarray(tcp + off, end) };
 }
 
+/** The TCP streams of a capture, each direction's payload put in order by sequence number and written to a content of its own. */
+class TcpStreams {
+  readonly #flows = new Map<string, Flow>();
+  #full = false;
+
+  constructor(private readonly env: DecodeEnv) {}
+
+  async #write(flow: Flow, bytes: Buffer): Promise<void> {
+    if (!bytes.length) return;
+    if (!this.env.allow(bytes.length)) return;
+    await flow.sink.write(bytes);
+  }
+
+  /** A gap never filled: what is held after it starts a new content. */
+  async #skipGap(flow: Flow): Promise<void> {
+    const first = [...flow.pending.keys()].sort((a, b) => ((a - flow.next) >>> 0) - ((b - flow.next) >>> 0))[0]!;
+    await flow.sink.end();
+    flow.sink = this.env.open(`${flow.name}@${(first - flow.isn) >>> 0}`);
+    flow.next = first;
+    await this.#drain(flow);
+  }
+
+  async #drain(flow: Flow): Promise<void> {
+    for (let more = true; more;) {
+      more = false;
+      for (const [seq, data] of flow.pending) {
+        const ahead = (flow.next - seq) >>> 0;
+        if (ahead < 0x80000000) {
+          // starts at or before `next`: its new part follows on
+          flow.pending.delete(seq);
+          flow.held -= data.length;
+          if (ahead < data.length) {
+            await this.#write(flow, data.subarray(ahead));
+            flow.next = (seq + data.length) >>> 0;
+          }
+          more = true;
+        }
+      }
+    }
+  }
+
+  async frame(linkType: number, f: Buffer): Promise<void> {
+    const s = segment(linkType, f);
+    if (!s) return;
+    let flow = this.#flows.get(s.key);
+    if (!flow) {
+      if (!s.payload.length && !s.syn) return;
+      if (this.#flows.size >= MAX_FLOWS) {
+        if (!this.#full) this.env.limit(`a packet capture of more than ${MAX_FLOWS} TCP streams: the rest are read as the capture's bytes only`);
+        this.#full = true;
+        return;
+      }
+      flow = { sink: this.env.open(s.key), next: -1, isn: s.seq, pending: new Map(), held: 0, name: s.key };
+      this.#flows.set(s.key, flow);
+    }
+    if (flow.next < 0) {
+      flow.isn = s.syn ? (s.seq + 1) >>> 0 : s.seq;
+      flow.next = flow.isn;
+    }
+    if (!s.payload.length) return;
+    flow.pending.set(s.seq, Buffer.from(s.payload));
+    flow.held += s.payload.length;
+    await this.#drain(flow);
+    while (flow.held > MAX_PENDING) await this.#skipGap(flow);
+  }
+
+  /** The capture's end: what is still held after a gap is written past it, every stream ended. */
+  async end(): Promise<void> {
+    for (const flow of this.#flows.values()) {
+      while (flow.pending.size && !this.env.stopped) await this.#skipGap(flow);
+      await flow.sink.end();
+    }
+  }
+}
+
 export const sniffPcap = (h: Uint8Array): boolean =>
   PCAP.some((m) => startsWith(h, m)) || (startsWith(h, PCAPNG) && h.length >= 12 && [0x1a2b3c4d, 0x4d3c2b1a].includes(Buffer.from(h).readUInt32BE(8)));
 
@@ -91,7 +166,7 @@ export const pcap: Decoder = {
   sniff: (h) => sniffPcap(h),
   open(env: DecodeEnv): Decoding {
     const plain = env.openAt(env.path);
-    const flows = new Map<string, Flow>();
+    const streams = new TcpStreams(env);
     let buf = Buffer.alloc(0);
     let seen = 0;
     let ng = false;
@@ -100,69 +175,9 @@ export const pcap: Decoder = {
     const links: number[] = [];
     let started = false;
     let broken = false;
-    let full = false;
 
     const u32 = (b: Buffer, at: number) => (le ? b.readUInt32LE(at) : b.readUInt32BE(at));
     const u16 = (b: Buffer, at: number) => (le ? b.readUInt16LE(at) : b.readUInt16BE(at));
-
-    async function write(flow: Flow, bytes: Buffer): Promise<void> {
-      if (!bytes.length) return;
-      if (!env.allow(bytes.length)) return;
-      await flow.sink.write(bytes);
-    }
-
-    /** A gap never filled: what is held after it starts a new content. */
-    async function skipGap(flow: Flow): Promise<void> {
-      const first = [...flow.pending.keys()].sort((a, b) => ((a - flow.next) >>> 0) - ((b - flow.next) >>> 0))[0]!;
-      await flow.sink.end();
-      flow.sink = env.open(`${flow.name}@${(first - flow.isn) >>> 0}`);
-      flow.next = first;
-      await drain(flow);
-    }
-
-    async function drain(flow: Flow): Promise<void> {
-      for (let more = true; more;) {
-        more = false;
-        for (const [seq, data] of flow.pending) {
-          const ahead = (flow.next - seq) >>> 0;
-          if (ahead < 0x80000000) {
-            // starts at or before `next`: its new part follows on
-            flow.pending.delete(seq);
-            flow.held -= data.length;
-            if (ahead < data.length) {
-              await write(flow, data.subarray(ahead));
-              flow.next = (seq + data.length) >>> 0;
-            }
-            more = true;
-          }
-        }
-      }
-    }
-
-    async function frame(linkType: number, f: Buffer): Promise<void> {
-      const s = segment(linkType, f);
-      if (!s) return;
-      let flow = flows.get(s.key);
-      if (!flow) {
-        if (!s.payload.length && !s.syn) return;
-        if (flows.size >= MAX_FLOWS) {
-          if (!full) env.limit(`a packet capture of more than ${MAX_FLOWS} TCP streams: the rest are read as the capture's bytes only`);
-          full = true;
-          return;
-        }
-        flow = { sink: env.open(s.key), next: -1, isn: s.seq, pending: new Map(), held: 0, name: s.key };
-        flows.set(s.key, flow);
-      }
-      if (flow.next < 0) {
-        flow.isn = s.syn ? (s.seq + 1) >>> 0 : s.seq;
-        flow.next = flow.isn;
-      }
-      if (!s.payload.length) return;
-      flow.pending.set(s.seq, Buffer.from(s.payload));
-      flow.held += s.payload.length;
-      await drain(flow);
-      while (flow.held > MAX_PENDING) await skipGap(flow);
-    }
 
     /** Parses what `buf` holds from `at`; the offset of the first byte not parsed. */
     async function parse(): Promise<void> {
@@ -189,15 +204,15 @@ export const pcap: Decoder = {
           else if (type === 1) links.push(u16(buf, at + 8));
           else if (type === 6 && len >= 32) {
             const cap = u32(buf, at + 20);
-            if (28 + cap <= len) await frame(links[u32(buf, at + 8)] ?? -1, buf.subarray(at + 28, at + 28 + cap));
-          } else if (type === 3 && len >= 16) await frame(links[0] ?? -1, buf.subarray(at + 12, at + Math.min(len - 4, 12 + u32(buf, at + 8))));
+            if (28 + cap <= len) await streams.frame(links[u32(buf, at + 8)] ?? -1, buf.subarray(at + 28, at + 28 + cap));
+          } else if (type === 3 && len >= 16) await streams.frame(links[0] ?? -1, buf.subarray(at + 12, at + Math.min(len - 4, 12 + u32(buf, at + 8))));
           at += len;
         } else {
           if (buf.length - at < 16) break;
           const cap = u32(buf, at + 8);
           if (cap > MAX_RECORD) return fail(seen + at);
           if (buf.length - at < 16 + cap) break;
-          await frame(link, buf.subarray(at + 16, at + 16 + cap));
+          await streams.frame(link, buf.subarray(at + 16, at + 16 + cap));
           at += 16 + cap;
         }
       }
@@ -222,10 +237,7 @@ export const pcap: Decoder = {
       },
       async end() {
         await plain.end();
-        for (const flow of flows.values()) {
-          while (flow.pending.size && !env.stopped) await skipGap(flow);
-          await flow.sink.end();
-        }
+        await streams.end();
       },
     };
   },
