@@ -51,6 +51,14 @@ export const CHAR_CODES: Notation = {
   needles: ['U+', 'r(', 'R(', 'W(', 'w('].map((s) => Buffer.from(s)),
   at(b, at) {
     if (b[at] === 0x55 && b[at + 1] === 0x2b) return AT_POINTS.test(b.toString('latin1', at, Math.min(b.length, at + LOOK))) && textAround(b, at, false);
+    // Most `r(` in text are no call's (`handler(`, `filter(`, `super(`: one a line of source code): told by two bytes
+    // before anything is made — the name's letter before the needle (chr, char: h or a; chrw, charw: r) and the
+    // argument's first byte after blanks (a digit, 0x…, VBA's &H…).
+    const before = (b[at - 1] ?? 0) | 0x20;
+    if ((b[at]! | 0x20) === 0x77 ? before !== 0x72 : before !== 0x68 && before !== 0x61) return false;
+    let arg = at + 2;
+    while (arg < b.length && (b[arg] === 0x20 || b[arg] === 0x09 || b[arg] === 0x0a || b[arg] === 0x0d)) arg++;
+    if (arg < b.length && (b[arg]! < 0x30 || b[arg]! > 0x39) && b[arg] !== 0x26) return false;
     // The call starts two to four letters before the needle (`Chr(`, `char(`, `ChrW(`): tried from each.
     if (!isLetter(b[at - 1] ?? 0) || !isLetter(b[at - 2] ?? 0)) return false;
     const head = b.toString('latin1', Math.max(0, at - 4), Math.min(b.length, at + LOOK));
