@@ -5,18 +5,11 @@
 // real python3. Another value of the same length is not found.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { compile } from './audit.js';
-import { EscapeScan } from './escapes.js';
+import { findIn as find } from './escape-find.testing.js';
 
 /** What the scan finds of `value` in `text`: each finding's encoding and escapes. */
-function findIn(value: string, text: string): string[] {
-  const { automaton, families, span } = compile([{ name: 'secret', value }]);
-  const found = new Set<string>();
-  new EscapeScan(automaton, families, span, (m) => m.tag.kind === 'secret' && found.add([m.tag.encoding, m.escapes].filter(Boolean).join(', '))).write(
-    Buffer.from(text, 'latin1'),
-  );
-  return [...found];
-}
+/** The text as bytes one a character (`\xe9` written as the byte E9). */
+const findIn = (value: string, text: string) => find(value, Buffer.from(text, 'latin1'));
 
 /** python3's `repr(value.encode('utf-16-le'))` in a log line (the value on stdin). */
 const reprUtf16 = (value: string) =>

@@ -8,18 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile } from './audit.js';
-import { EscapeScan } from './escapes.js';
+import { findIn } from './escape-find.testing.js';
 
 /** What the scan finds of `value` in `text`: each finding's encoding and escapes. */
-function findIn(value: string, text: string): string[] {
-  const { automaton, families, span } = compile([{ name: 'secret', value }]);
-  const found = new Set<string>();
-  new EscapeScan(automaton, families, span, (m) => m.tag.kind === 'secret' && found.add([m.tag.encoding, m.escapes].filter(Boolean).join(', '))).write(
-    Buffer.from(text),
-  );
-  return [...found];
-}
 
 /** `openssl req -noout -subject` of a new CSR whose `field` is `value` (UTF-8), with `nameopt` when given. */
 function subject(field: string, value: string, nameopt?: string): string {

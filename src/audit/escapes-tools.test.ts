@@ -11,18 +11,9 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { layerTar } from '../../test/support/tar.js';
-import { compile } from './audit.js';
-import { EscapeScan } from './escapes.js';
+import { findIn } from './escape-find.testing.js';
 
 /** What the scan finds of `value` in `text`: each finding's encoding and escapes. */
-function findIn(value: string, text: string): string[] {
-  const { automaton, families, span } = compile([{ name: 'secret', value }]);
-  const found = new Set<string>();
-  new EscapeScan(automaton, families, span, (m) => m.tag.kind === 'secret' && found.add([m.tag.encoding, m.escapes].filter(Boolean).join(', '))).write(
-    Buffer.from(text),
-  );
-  return [...found];
-}
 
 /** Secrets with the characters writers escape, one with non-ASCII letters. */
 const SECRETS = [`p+ss/w0rd<&>"it's"\\=%x`, 'Zürich+Grüße€/s3cr3t!', 'tok en+with spaces&=%2B'];
