@@ -70,6 +70,30 @@ describe(`char codes (seed ${rand.seed})`, () => {
     expect(values.filter((v) => read.includes(v))).toEqual([]);
   });
 
+  // The same class in the spellings its writers use beside Chr(): VBA's string-typed Chr$()/ChrW$() (the form VBA
+  // obfuscators and recorded macros print), Python's ''.join([chr(n), …]) (a comma joins the calls), PowerShell's
+  // [char] casts joined by + (Invoke-Obfuscation's output; decimal and 0x). Each missed before (no needle saw `$(` or
+  // `r]`; `,` joined nothing).
+  it('VBA Chr$()/ChrW$(), Python join of chr() calls, PowerShell [char]n + [char]0xN: read back whole; shell $( ) and one cast give no copy', async () => {
+    const values = Array.from({ length: 4 }, value);
+    const vbaDollar = (v: string) =>
+      `Pw = ${units(v)
+        .map((u) => (u < 256 ? `Chr$(${u})` : `ChrW$(${u})`))
+        .join(' & ')}\r\n`;
+    const pyJoin = (v: string) =>
+      `key = "".join([${units(v)
+        .map((u) => `chr(${u})`)
+        .join(', ')}])\n`;
+    const psCast = (v: string, hex: boolean) =>
+      `$k = ${units(v)
+        .map((u) => `[char]${hex ? `0x${u.toString(16)}` : u}`)
+        .join('+')}\n`;
+    const text = Buffer.from(vbaDollar(values[0]!) + pyJoin(values[1]!) + psCast(values[2]!, false) + psCast(values[3]!, true), 'utf8');
+    await expectReadBack(text, values);
+    const ordinary = 'out=$(date +%s); n=$(( 1 + 2 )); echo "$(whoami)"\n$c = [char]65; $d = [Char]::IsDigit($x)\n';
+    for (const size of [1, 64, 1 << 20]) expect(await copies(Buffer.from(ordinary), size)).toEqual([]);
+  });
+
   it.skipIf(!has('go'))("Go's fmt %U of a []rune: read back whole", { timeout: 120_000 }, async () => {
     const values = Array.from({ length: 3 }, value);
     const src =

@@ -12,14 +12,18 @@ import { textAround, type Notation } from './text-rewrite.js';
 
 /** `U+XXXX` codes a blank or a comma apart. */
 const POINTS = /U\+[0-9A-Fa-f]{4,6}(?:(?:, ?| )U\+[0-9A-Fa-f]{4,6})+/g;
-/** One call: `Chr(97)`, `ChrW(8364)`, `Chr$(97)`, `CHAR(97)`, `chr(0x61)`, VBA's `Chr(&H61)`. */
-const CALL = String.raw`(?:chr|char)w?\$?\(\s*(?:\d{1,7}|0x[0-9a-f]{1,6}|&h[0-9a-f]{1,6})\s*\)`;
-/** What joins two calls: `&`, `+`, `.`, `||`, then VBA's ` _` and a line break. */
-const JOIN = String.raw`\s*(?:&|\+|\.|\|\|)\s*(?:_[ \t]*\r?\n\s*)?`;
+/**
+ * One call: `Chr(97)`, `ChrW(8364)`, VBA's `Chr$(97)` and `ChrW$(…)`, `CHAR(97)`, `chr(0x61)`, VBA's `Chr(&H61)`; or
+ * PowerShell's cast `[char]97` (`[char]0x61`: the hex form tried first, a cast's number having no `)` to end it).
+ */
+const CALL = String.raw`(?:(?:chr|char)w?\$?\(\s*(?:0x[0-9a-f]{1,6}|&h[0-9a-f]{1,6}|\d{1,7})\s*\)|\[char\]\s*(?:0x[0-9a-f]{1,6}|\d{1,7}))`;
+/** What joins two calls: `&`, `+`, `.`, `||`, `,` (Python's `''.join([chr(80), chr(97)])`), then VBA's ` _` and a line break. */
+const JOIN = String.raw`\s*(?:&|\+|\.|\|\||,)\s*(?:_[ \t]*\r?\n\s*)?`;
 const CALLS = new RegExp(`${CALL}(?:${JOIN}${CALL})+`, 'gi');
 const AT_CALLS = new RegExp(`^${CALL}${JOIN}${CALL}`, 'i');
 const AT_POINTS = /^U\+[0-9A-Fa-f]{4,6}(?:, ?| )U\+[0-9A-Fa-f]{4,6}/;
-const NUMBER = /\(\s*(\d+|0x[0-9a-f]+|&h[0-9a-f]+)\s*\)/gi;
+/** A call's number, after its `(` or the cast's `]`. */
+const NUMBER = /[(\]]\s*(0x[0-9a-f]+|&h[0-9a-f]+|\d+)/gi;
 
 /** The characters of a list of codes (UTF-16 units or code points), as latin1 of their UTF-8; undefined when one is none. */
 function charsOf(codes: number[]): string | undefined {
@@ -46,23 +50,25 @@ const LOOK = 96;
 
 export const CHAR_CODES: Notation = {
   label: 'char codes',
-  // A call's name ends `r(` (chr, char), `R(`, or `W(`/`w(` (ChrW): searched as those two bytes, rare in prose, not by
-  // `ch` (which, each); the name is looked for before them.
-  needles: ['U+', 'r(', 'R(', 'W(', 'w('].map((s) => Buffer.from(s)),
+  // A call's name ends `r(` (chr, char), `R(`, or `W(`/`w(` (ChrW), VBA's `$(` (Chr$, ChrW$), a cast `r]`/`R]`
+  // ([char]): searched as those two bytes, rare in prose, not by `ch` (which, each); the name is looked for before them.
+  needles: ['U+', 'r(', 'R(', 'W(', 'w(', '$(', 'r]', 'R]'].map((s) => Buffer.from(s)),
   at(b, at) {
     if (b[at] === 0x55 && b[at + 1] === 0x2b) return AT_POINTS.test(b.toString('latin1', at, Math.min(b.length, at + LOOK))) && textAround(b, at, false);
-    // Most `r(` in text are no call's (`handler(`, `filter(`, `super(`: one a line of source code): told by two bytes
-    // before anything is made — the name's letter before the needle (chr, char: h or a; chrw, charw: r) and the
-    // argument's first byte after blanks (a digit, 0x…, VBA's &H…).
+    // Most `r(` in text are no call's (`handler(`, `filter(`, `super(`: one a line of source code; `$(` a shell's): told
+    // by two bytes before anything is made — the name's letter before the needle (chr, char: h or a; chrw, charw: r;
+    // before `$`: r or w; the cast's `[char]`: a) and the argument's first byte after blanks (a digit, 0x…, VBA's &H…).
     const before = (b[at - 1] ?? 0) | 0x20;
-    if ((b[at]! | 0x20) === 0x77 ? before !== 0x72 : before !== 0x68 && before !== 0x61) return false;
+    const last = b[at]! | 0x20;
+    if (last === 0x77 ? before !== 0x72 : last === 0x24 ? before !== 0x72 && before !== 0x77 : before !== 0x68 && before !== 0x61) return false;
+    if (b[at + 1] === 0x5d && before !== 0x61) return false;
     let arg = at + 2;
     while (arg < b.length && (b[arg] === 0x20 || b[arg] === 0x09 || b[arg] === 0x0a || b[arg] === 0x0d)) arg++;
     if (arg < b.length && (b[arg]! < 0x30 || b[arg]! > 0x39) && b[arg] !== 0x26) return false;
-    // The call starts two to four letters before the needle (`Chr(`, `char(`, `ChrW(`): tried from each.
+    // The call starts two to five bytes before the needle (`Chr(`, `char(`, `ChrW(`, `CharW$(`, `[char]`): tried from each.
     if (!isLetter(b[at - 1] ?? 0) || !isLetter(b[at - 2] ?? 0)) return false;
-    const head = b.toString('latin1', Math.max(0, at - 4), Math.min(b.length, at + LOOK));
-    const back = Math.min(at, 4);
+    const head = b.toString('latin1', Math.max(0, at - 5), Math.min(b.length, at + LOOK));
+    const back = Math.min(at, 5);
     for (let k = 2; k <= back; k++) if (AT_CALLS.test(head.slice(back - k))) return textAround(b, at, false);
     return false;
   },
