@@ -15,7 +15,6 @@ import { isGzip } from './decoders/gzip-members.js';
 import { brotliStream, gzip } from './decoders/native.js';
 import { claim, claimByMagic, claimsByStructure, LONG_HEAD, SNIFF } from './decoders/registry.js';
 import { EncodedRuns, NOTATION_LABELS } from './decoders/runs.js';
-import { madeBy } from './decoders/text-rewrite.js';
 import { looksBinary, looksText, tryBrotli } from './decoders/trial.js';
 import { isRegularFile, type TarEntry, type TarPart } from './tar.js';
 import { errorText, inside, type DecodeEnv, type Decoder, type Decoding, type Sink } from './decoders/types.js';
@@ -355,7 +354,7 @@ export class ContentRouter {
         alphabet !== 'git binary patch',
         NOTATION_LABELS.has(alphabet) ? [...this.chain, alphabet] : [],
       );
-    return new EncodedRuns(madeBy(open, this.chain), delimited);
+    return new EncodedRuns(open, delimited, this.chain);
   }
 
   /**

@@ -173,11 +173,16 @@ export class EncodedRuns {
      * also decoded from each of its next few characters (every alignment of its groups).
      */
     readonly delimited = true,
+    /**
+     * The labels of the text notations that made this text, first to last (`!(roff glyphs at N)!(joined literals at M)`;
+     * none for a file or a decoder's content): its notations' reader applies only those that follow (`text-rewrite.ts`).
+     */
+    chain: readonly string[] = [],
   ) {
     this.#base64 = new RunScanner(BASE64, open, delimited);
     this.#anchored = new AnchoredRuns(open);
     this.#base85 = delimited ? BASE85_FAMILIES.map((f) => new RunScanner(f, open)) : [];
-    const rewritten = () => new RewrittenText(notations(), open);
+    const rewritten = () => new RewrittenText(notations(), open, chain);
     this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];
     this.#java = new JavaArrays(open);
   }

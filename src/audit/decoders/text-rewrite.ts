@@ -119,21 +119,8 @@ export const READ_ORDER: readonly string[] = [
   'wrapped text',
 ];
 
-/** A RewrittenText's opener of sinks: a copy's carries the notations that made the copy (`madeBy`). */
+/** A RewrittenText's opener of sinks. */
 export type Opener = (offset: number, alphabet: string) => Sink | undefined;
-
-/** The labels of the notations that made a copy, first to last, by the opener of the copy's own sinks. */
-const CHAINS = new WeakMap<Opener, readonly string[]>();
-
-/**
- * `open`, known as the opener of a text that notations `chain` made (the labels of `!(roff glyphs at N)!(joined
- * literals at M)`, in order; none for a file or a decoder's content): a RewrittenText given it reads only the notations
- * that follow (`following`). The router of the copy says so; the readers between (EncodedRuns) pass `open` on as it is.
- */
-export function madeBy(open: Opener, chain: readonly string[]): Opener {
-  if (chain.length) CHAINS.set(open, chain);
-  return open;
-}
 
 /**
  * The pairs of notations read in both orders: [A, B], B listed before A, where B's reading of A's copy finds what A's
@@ -225,9 +212,10 @@ export class RewrittenText {
   constructor(
     all: Notation[],
     readonly open: Opener,
+    /** The notations that made this text (a copy's chain, `ContentRouter.chain`): only those that follow are read. */
+    chain: readonly string[] = [],
   ) {
-    const chain = CHAINS.get(open);
-    const read = new Set(chain ? following(all, chain) : all);
+    const read = new Set(following(all, chain));
     this.#readings = all.flatMap((notation, index) => (read.has(notation) ? [{ notation, index, places: [], next: 0, windowEnd: 0 }] : []));
     // The searches of all the notations, the places of those a copy is not read by left: searches for each set a chain
     // leaves (1,530 sets within four notations, 160 KiB each) raised a man-page layer's peak RSS by 10-20 MiB.
