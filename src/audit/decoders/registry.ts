@@ -19,10 +19,13 @@ import { deflateRaw } from './deflate-raw.js';
 import { dump } from './dump.js';
 import { ext } from './ext.js';
 import { fat } from './fat.js';
+import { fdt } from './fdt.js';
 import { folded } from './folded.js';
 import { gitPack } from './gitpack.js';
 import { hexRecords } from './hex-records.js';
 import { javaKeystore } from './java-keystore.js';
+import { kyotoCabinet } from './kyoto-cabinet.js';
+import { kyotoDirRecord } from './kyoto-dir.js';
 import { jffs2 } from './jffs2.js';
 import { levelDbLog } from './leveldb-log.js';
 import { httpMessage } from './http-message.js';
@@ -56,6 +59,7 @@ import { swfLzma } from './swf.js';
 import { szdd } from './szdd.js';
 import { tar } from './tar.js';
 import { tokyoCabinet } from './tokyo-cabinet.js';
+import { uImage } from './uimage.js';
 import { ubifs } from './ubifs.js';
 import type { Decoder } from './types.js';
 import { arj, bzip3 } from './unread.js';
@@ -111,6 +115,10 @@ export const DECODERS: readonly Decoder[] = [
   berkeleyDb,
   sstTable,
   tokyoCabinet,
+  kyotoCabinet,
+  kyotoDirRecord,
+  uImage,
+  fdt,
   fat,
   ext,
   cramfs,

@@ -7,11 +7,16 @@
  * varints: a byte above 0x7f a continuation holding 0xff less its seven bits), the key, the value, the padding — and
  * free blocks (0xb0, a 4-byte size) passed over. Each record is written as `key<TAB>value` on a line to one content
  * (`cache.tch!`). The file's own bytes are read on as plain, its magic as zeros; held up to MAX_FILE. A larger file, a
- * record that does not parse, a value that does not inflate, or records compressed by TC's own BWT coder (HDBTTCBS)
- * are named; bzip2'd records (HDBTBZIP) carry their stream's magic and are found by the search inside.
+ * record that does not parse or a value that does not decode is named. Records compressed by TC's own BWT coder
+ * (HDBTTCBS, `tchmgr create -tt`) are decoded by tcbs.ts; bzip2'd records (HDBTBZIP) carry their stream's magic and
+ * are found by the search inside. A B+ tree database (`.tcb`, tcbmgr, type 1 at 32) is the same hash file whose
+ * records are its leaf and inner pages (keys the pages' ids), each compressed whole: a leaf page decoded holds its
+ * records' keys and values in order; a table database (`.tct`, tctmgr, type 3) the same file whose records are its
+ * rows (each row's column names and values, NUL-separated, compressed whole).
  */
 import { inflateRawSync } from 'node:zlib';
 import { heldPlain } from './held-image.js';
+import { tcbsDecode } from './tcbs.js';
 import { startsWith, trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const MAGIC = [...Buffer.from('ToKyO CaBiNeT\n')];
@@ -60,7 +65,10 @@ function* records(d: Buffer, first: number, end: number, large: boolean): Genera
 
 export const tokyoCabinet: Decoder = {
   name: 'Tokyo Cabinet hash database',
-  sniff: (h) => startsWith(h, MAGIC) && h.length > 36 && h[32] === 0 && Boolean(h[36]! & (DEFLATE | TCBS)),
+  // Type 0 a hash database, 1 a B+ tree one (tcbmgr, `.tcb`: its pages are the records of the same hash file), 3 a table
+  // one (tctmgr, `.tct`: each row's columns one record) — each compressed with the same option. (2, a fixed-length
+  // database, has no compression.)
+  sniff: (h) => startsWith(h, MAGIC) && h.length > 36 && (h[32] === 0 || h[32] === 1 || h[32] === 3) && Boolean(h[36]! & (DEFLATE | TCBS)),
   open(env: DecodeEnv): Decoding {
     const plain = heldPlain(env, MAGIC.length, MAX_FILE);
     return {
@@ -71,14 +79,13 @@ export const tokyoCabinet: Decoder = {
         if (!d) return env.limit(`a Tokyo Cabinet database over ${MAX_FILE >> 20} MiB: its compressed records are not decoded`);
         if (d.length < 256) return env.limit('a Tokyo Cabinet database cut short: its compressed records are not decoded');
         const opts = d[36]!;
-        if (opts & TCBS) return env.limit("a Tokyo Cabinet database of TCBS-compressed records (TC's own coder): its records are not decoded");
         const size = Math.min(d.length, Number(d.readBigUInt64BE(56)));
         const first = Number(d.readBigUInt64BE(64));
         const sink = env.open();
         let failed = 0;
         try {
           for (const [key, value] of records(d, first, size, Boolean(opts & LARGE))) {
-            const out = trial(() => inflateRawSync(value, { maxOutputLength: MAX_VALUE }));
+            const out = opts & TCBS ? tcbsDecode(value, MAX_VALUE) : trial(() => inflateRawSync(value, { maxOutputLength: MAX_VALUE }));
             if (!(out instanceof Buffer)) {
               failed++;
               continue;
@@ -92,7 +99,7 @@ export const tokyoCabinet: Decoder = {
           env.limit('a Tokyo Cabinet database whose records do not parse: the rest are not decoded');
         }
         await sink.end();
-        if (failed) env.limit(`a Tokyo Cabinet database with ${failed} records that do not inflate`);
+        if (failed) env.limit(`a Tokyo Cabinet database with ${failed} records that do not decode`);
       },
     };
   },
