@@ -4,7 +4,9 @@
  * its kernel, initrd and device trees as `data` properties of nodes under /images, compressed as the node's
  * `compression` says (an lzma one is LZMA-alone, which has no magic number a search inside could find at its
  * offset); each `data` property is given as a content of its own (`initrd.itb!/images/ramdisk-1/data`), which the
- * router claims by its first bytes as it claims any file. Read as libfdt reads the tree: the header (big-endian: the
+ * router claims by its first bytes as it claims any file; so is a node's external data (`mkimage -E`: `data-size` and
+ * `data-offset` from the tree's 4-byte aligned end, or `data-position` from the file's start). Read as libfdt reads
+ * the tree: the header (big-endian: the
  * total size at 4, the structure block's offset at 8, the strings block's at 12, the version at 20 and the last
  * compatible one at 24), then the structure block's tokens — BEGIN_NODE (1) and its NUL-ended name, END_NODE (2),
  * PROP (3: the value's length, the name's offset in the strings block, the value), NOP (4), END (9) — each padded to 4
@@ -37,12 +39,19 @@ export function isFdt(h: Uint8Array): boolean {
   return struct + 8 > h.length || (b.readUInt32BE(struct) === 1 && b.readUInt32BE(struct + 4) === 0);
 }
 
-/** Every `data` property of the tree in `d`, by its node's path. */
+/** Every `data` property of the tree in `d` (or external data a node's data-size and data-offset or data-position place), by its node's path. */
 function* dataProps(d: Buffer): Generator<[string, Buffer | undefined]> {
   const total = Math.min(d.length, d.readUInt32BE(4));
   const strings = d.readUInt32BE(12);
   const path: string[] = [];
+  /** Each open node's external data: data-size, data-offset (after the tree, from its 4-byte aligned end), data-position. */
+  const external: { size?: number; offset?: number; position?: number }[] = [];
   const seen = new Map<string, number>();
+  const named = (where: string) => {
+    const n = seen.get(where) ?? 0;
+    seen.set(where, n + 1);
+    return n ? `${where}.${n}` : where;
+  };
   let at = d.readUInt32BE(8);
   const align = (n: number) => (n + 3) & ~3;
   for (;;) {
@@ -53,9 +62,14 @@ function* dataProps(d: Buffer): Generator<[string, Buffer | undefined]> {
       const end = d.indexOf(0, at);
       if (end < 0 || end >= total) throw new Bad();
       path.push(d.toString('latin1', at, end).replace(/[/\\]/g, '_'));
+      external.push({});
       at = align(end + 1);
     } else if (token === 2) {
       if (!path.length) throw new Bad();
+      const x = external.pop()!;
+      const start = x.position ?? (x.offset === undefined ? undefined : align(d.readUInt32BE(4)) + x.offset);
+      if (x.size !== undefined && start !== undefined)
+        yield [named([...path.filter(Boolean), 'data'].join('/')), start + x.size <= d.length ? d.subarray(start, start + x.size) : undefined];
       path.pop();
     } else if (token === 3) {
       if (at + 8 > total) throw new Bad();
@@ -65,13 +79,10 @@ function* dataProps(d: Buffer): Generator<[string, Buffer | undefined]> {
       if (at + len > total) throw new Bad();
       const nameEnd = d.indexOf(0, strings + nameoff);
       const name = nameEnd < 0 ? '' : d.toString('latin1', strings + nameoff, nameEnd);
-      if (name === 'data' && len > 0) {
-        let where = [...path.filter(Boolean), 'data'].join('/');
-        const n = seen.get(where) ?? 0;
-        seen.set(where, n + 1);
-        if (n) where += `.${n}`;
-        yield [where, d.subarray(at, at + len)];
-      }
+      if (name === 'data' && len > 0) yield [named([...path.filter(Boolean), 'data'].join('/')), d.subarray(at, at + len)];
+      const x = external.at(-1);
+      if (x && len === 4 && (name === 'data-size' || name === 'data-offset' || name === 'data-position'))
+        x[name === 'data-size' ? 'size' : name === 'data-offset' ? 'offset' : 'position'] = d.readUInt32BE(at);
       at = align(at + len);
     } else if (token === 4) continue;
     else if (token === 9) return;

@@ -1,11 +1,11 @@
 // Property: the stores and images round 13 found missed in silence are read as their own tools read them, fed in
 // random chunk sizes (seed named) — a Kyoto Cabinet hash or B+ tree database with compressed records (kchashmgr /
-// kctreemgr create -tc: raw deflate values), a Kyoto Cabinet directory database's record files (kcdirmgr -tc: raw
+// kctreemgr create -tc: raw deflate values; the small, linear, unaligned options too), a Kyoto Cabinet directory database's record files (kcdirmgr -tc: raw
 // deflate of a binary record, claimed by a hex name that is its key), a Tokyo Cabinet database whose records are TCBS
 // (tchmgr create -tt: BWT, move-to-front, Elias gamma; decoded exactly as `tcucodec tcbs -d` decodes), a B+ tree one
 // with deflated or TCBS pages (tcbmgr create -td / -tt), a table one (tctmgr create -td), a U-Boot legacy image whose
 // payload is LZMA-alone (mkimage -C lzma; a multi-file image's parts too) and a FIT image (mkimage -f: a device tree
-// whose data property is LZMA-alone) — the value found at the file's path, the clean twin silent. Each case fails with
+// whose data property, or external data after it with -E, is LZMA-alone) — the value found at the file's path, the clean twin silent. Each case fails with
 // its decoder (or its change) taken out: round 13's kyoto-hash-zlib, kyoto-tree-zlib, kyoto-dir-zlib,
 // tokyocabinet-btree-deflate, tokyocabinet-table, uimage-lzma and fit-lzma were missed by the shipped bundle (no
 // finding), tokyocabinet-tcbs named as not audited. Damaged copies (seed named) never throw; the new sniffs claim none
@@ -32,8 +32,8 @@ const CLEAN = 'tok-clean-twin-0000000000000000';
 const tsv = (value: string, n: number) =>
   `${Array.from({ length: n }, (_, i) => `user:${String(i).padStart(5, '0')}\t{"id":${i},"name":"user-${i}","role":"reader"}`).join('\n')}\nconfig\t{"api_token":"${value}","endpoint":"https://api.example.com","retries":3}\n`;
 
-const kc = (mgr: string, file: string, value: string, n: number) =>
-  tool('sh', ['-c', `${mgr} create -tc ${file} && ${mgr} import ${file} load.tsv`], { 'load.tsv': tsv(value, n) }, file);
+const kc = (mgr: string, file: string, value: string, n: number, opts = '-tc') =>
+  tool('sh', ['-c', `${mgr} create ${opts} ${file} && ${mgr} import ${file} load.tsv`], { 'load.tsv': tsv(value, n) }, file);
 /** load.tsv for a table database: each row its key, then column names and values. */
 const table = (value: string, n: number) =>
   `${Array.from({ length: n }, (_, i) => `user:${i}\tname\tuser-${i}\trole\treader`).join('\n')}\nconfig\tapi_token\t${value}\tendpoint\thttps://api.example.com\n`;
@@ -57,10 +57,11 @@ const uimage = (value: string, comp: string, pack: string, ext: string) =>
 
 describe.runIf(has('kchashmgr') && has('kctreemgr'))(`Kyoto Cabinet (seed ${rng.seed})`, () => {
   it.each([
-    ['kchashmgr', 'cache.kch', 300],
-    ['kctreemgr', 'cache.kct', 3000],
-  ] as const)('%s create -tc: each record inflated, the value found; the clean twin passes', async (mgr, file, n) => {
-    const db = kc(mgr, file, SECRET, n);
+    ['kchashmgr', '-tc', 'cache.kch', 300],
+    ['kchashmgr', '-tc -ts -tl -apow 0 -fpow 0', 'cache.kch', 300],
+    ['kctreemgr', '-tc', 'cache.kct', 3000],
+  ] as const)('%s create %s: each record inflated, the value found; the clean twin passes', async (mgr, opts, file, n) => {
+    const db = kc(mgr, file, SECRET, n, opts);
     expect(db.includes(SECRET)).toBe(false);
     expect(kyotoCabinet.sniff(db.subarray(0, 512), file)).toBe(true);
     const { out, limits } = await decodeWith(kyotoCabinet, db, { chunk: rng.int(1, 100_000) });
@@ -68,7 +69,7 @@ describe.runIf(has('kchashmgr') && has('kctreemgr'))(`Kyoto Cabinet (seed ${rng.
     expect(out.includes(SECRET)).toBe(true);
     expect(out.includes(`"name":"user-${n - 1}"`)).toBe(true);
     expect(await auditFiles({ [`srv/${file}`]: db })).toEqual([expect.objectContaining({ severity: 'leak', path: `srv/${file}!` })]);
-    expect(await auditFiles({ [`srv/${file}`]: kc(mgr, file, CLEAN, n) })).toEqual([]);
+    expect(await auditFiles({ [`srv/${file}`]: kc(mgr, file, CLEAN, n, opts) })).toEqual([]);
   });
 
   it('an uncompressed database is not claimed (its records are plain)', () => {
@@ -187,23 +188,26 @@ describe.runIf(has('mkimage'))(`U-Boot legacy images (seed ${rng.seed})`, () => 
 });
 
 describe.runIf(has('mkimage'))(`FIT images (seed ${rng.seed})`, () => {
-  const fit = (value: string) =>
+  const fit = (value: string, opts = '') =>
     tool(
       'sh',
-      ['-c', 'lzma -9 app.env && mkimage -f auto -A arm -O linux -T ramdisk -C lzma -n initrd -d app.env.lzma initrd.itb > /dev/null'],
+      ['-c', `lzma -9 app.env && mkimage ${opts} -f auto -A arm -O linux -T ramdisk -C lzma -n initrd -d app.env.lzma initrd.itb > /dev/null`],
       { 'app.env': env(value) },
       'initrd.itb',
     );
 
-  it('mkimage -f auto -C lzma: the data property given as a content of its own, the value found; the clean twin passes', async () => {
-    const img = fit(SECRET);
+  it.each([
+    ['', 'in a data property'],
+    ['-E ', 'as external data after the tree (data-offset, data-size)'],
+  ])('mkimage %s-f auto -C lzma: the initrd %s given as a content of its own, the value found; the clean twin passes', async (opts) => {
+    const img = fit(SECRET, opts);
     expect(isFdt(img.subarray(0, 512))).toBe(true);
     const { limits } = await decodeWith(fdt, img, { chunk: rng.int(1, 5000) });
     expect(limits).toEqual([]);
     expect(await auditFiles({ 'srv/initrd.itb': img })).toEqual([
       expect.objectContaining({ severity: 'leak', path: expect.stringMatching(/^srv\/initrd\.itb!\/images\/[^/]+\/data/) }),
     ]);
-    expect(await auditFiles({ 'srv/initrd.itb': fit(CLEAN) })).toEqual([]);
+    expect(await auditFiles({ 'srv/initrd.itb': fit(CLEAN, opts) })).toEqual([]);
   });
 
   it(`a damaged tree is named or read, never thrown (seed ${DAMAGE_SEED})`, async () => {
