@@ -1,12 +1,13 @@
 /**
  * The thirteenth round's binary artifacts (issue 28): stores, packages, firmware and documents a Linux image carries
  * that no earlier round made — Kyoto Cabinet hash, B+ tree and directory databases with compressed records, a Tokyo
- * Cabinet hash database with its own BWT coder (TCBS), a B+ tree one whose leaf pages are deflated and a table one, PDFs by Ghostscript with LZW
- * and ASCII85 page streams and one whose link sits in a compressed object stream (qpdf), an escript archive and a beam
- * compiled +compressed, systemd journals whose DATA objects are LZ4 and xz, U-Boot legacy images (an lzma and a gzip
- * initrd, a boot script) and a FIT image (an lzma initrd), rpms with lzma and bzip2 payloads, an SQLite archive (sqlite3 -A), a Mercurial bundle (zstd-v2) and a
- * bzip2 stream of several blocks. Each is made by the real tool; the value is placed as a pipeline places it (an
- * app's env file, a config record, a program's constant, a link, a log message).
+ * Cabinet hash database with its own BWT coder (TCBS), B+ tree ones whose pages are deflated or TCBS and a table one,
+ * PDFs by Ghostscript with LZW and ASCII85 page streams and one whose link sits in a compressed object stream (qpdf),
+ * an escript archive and a beam compiled +compressed, systemd journals whose DATA objects are LZ4 and xz, U-Boot legacy
+ * images (an lzma and a gzip initrd, a boot script) and FIT images (an lzma initrd inside and after the tree), rpms
+ * with lzma and bzip2 payloads, an offline apt bundle (.debs in a tar.zst), an SQLite archive (sqlite3 -A), a Mercurial
+ * bundle (zstd-v2) and a bzip2 stream of several blocks. Each is made by the real tool; the value is placed as a
+ * pipeline places it (an app's env file, a config record, a program's constant, a link, a log message).
  */
 import type { Variant } from './variant-text.js';
 
@@ -107,6 +108,14 @@ export const variant13Binary: Variant[] = [
   printf 'config\\tapi_token\\t%s\\tendpoint\\thttps://api.example.com\\n' "$S"; } > load.tsv
 tctmgr create -td "$OUT/cache.tct" > /dev/null && tctmgr importtsv "$OUT/cache.tct" load.tsv && ! grep -F "$S" "$OUT/cache.tct" > /dev/null`,
     where: /tokyocabinet-table\/cache\.tct/,
+  },
+  {
+    id: 'tokyocabinet-btree-tcbs',
+    name: "tcbmgr create -tt: a Tokyo Cabinet B+ tree database whose pages are TCBS records (TC's own BWT coder)",
+    realWorld: 'a Tokyo Cabinet B+ tree database (.tcb) made with the tt option, left in an image',
+    kind: 'token',
+    script: `${records(3000)}\ntcbmgr create -tt "$OUT/cache.tcb" > /dev/null && tcbmgr importtsv "$OUT/cache.tcb" load.tsv && ! grep -F "$S" "$OUT/cache.tcb" > /dev/null`,
+    where: /tokyocabinet-btree-tcbs\/cache\.tcb/,
   },
   {
     id: 'tokyocabinet-bzip2',
@@ -244,6 +253,18 @@ mkimage -A arm -O linux -T script -C none -n boot -d boot.cmd "$OUT/boot.scr" > 
     where: /rpm-bzip2\/app-1\.0-1\.noarch\.rpm/,
   },
   {
+    id: 'deb-xz-in-tar-zst',
+    name: 'dpkg-deb -Zxz --build, then tar --zstd of the .debs: an offline apt bundle whose package carries /etc/app/app.env',
+    realWorld: 'an air-gapped install bundle (debs.tar.zst of .deb files) copied into an image and left there',
+    kind: 'token',
+    script: `${appEnv}
+mkdir -p pkg/DEBIAN pkg/etc/app && cp root/etc/app/app.env pkg/etc/app/app.env
+printf 'Package: app-config\\nVersion: 1.0\\nArchitecture: all\\nMaintainer: CI <ci@example.com>\\nDescription: app config\\n' > pkg/DEBIAN/control
+mkdir -p debs && dpkg-deb --root-owner-group -Zxz --build pkg debs/app-config_1.0_all.deb > /dev/null
+tar --zstd -cf "$OUT/debs.tar.zst" debs && ! grep -F "$S" "$OUT/debs.tar.zst" > /dev/null`,
+    where: /deb-xz-in-tar-zst\/debs\.tar\.zst/,
+  },
+  {
     id: 'sqlar',
     name: 'sqlite3 -Ac: an SQLite archive (sqlar table) whose rows are zlib-compressed files',
     realWorld: 'a deployment bundle shipped as an SQLite archive (sqlite3 -A, fossil uv) with the config inside',
@@ -279,19 +300,19 @@ bzip2 -1 -k dump.sql && cp dump.sql.bz2 "$OUT/" && ! grep -F "$S" "$OUT/dump.sql
 ];
 
 /**
- * The round's findings at its start (the shipped bundle, dist/ at 3d5f213): 24 artifacts — 15 found, 8 missed in
+ * The round's findings at its start (the shipped bundle, dist/ at 3d5f213): 26 artifacts — 16 found, 9 missed in
  * silence (no finding, leaky or clean), 1 named as not audited on both images, no false finding on a clean twin.
  * Missed: kyoto-hash-zlib, kyoto-tree-zlib (no reader of Kyoto Cabinet's file: raw deflate values behind its own record
  * headers; read since: kyoto-cabinet.ts), kyoto-dir-zlib (each record file raw deflate of a record that opens with
  * binary bytes, which the deflate-raw trial refuses for not inflating to text; read since: kyoto-dir.ts, claimed by a
- * hex name that is the record's key), tokyocabinet-btree-deflate and tokyocabinet-table (tokyo-cabinet.ts claimed only
- * the hash type; the B+ tree and table types are the same hash file: read since), uimage-lzma (LZMA-alone 64 bytes
- * into the file, no magic a search inside finds; read since: uimage.ts gives the payload as a content of its own),
- * fit-lzma and fit-external-lzma (the same payload as a device tree property, or after the tree; read since: fdt.ts).
- * Named: tokyocabinet-tcbs (TC's own BWT coder; decoded since: tcbs.ts). Found from the start (a regression guard each:
- * a magic number the search inside finds — bzip2, xz, zstd, gzip, zlib, LZ4 frames in a journal, a zip behind a
- * shebang —, Ghostscript's LZW and ASCII85 streams, qpdf's object streams, an rpm's LZMA-alone payload as rpm.ts opens
- * it, a boot script's plain text): the others.
+ * hex name that is the record's key), tokyocabinet-btree-deflate, tokyocabinet-btree-tcbs and tokyocabinet-table
+ * (tokyo-cabinet.ts claimed only the hash type; the B+ tree and table types are the same hash file: read since),
+ * uimage-lzma (LZMA-alone 64 bytes into the file, no magic a search inside finds; read since: uimage.ts gives the
+ * payload as a content of its own), fit-lzma and fit-external-lzma (the same payload as a device tree property, or
+ * after the tree; read since: fdt.ts). Named: tokyocabinet-tcbs (TC's own BWT coder; decoded since: tcbs.ts). Found
+ * from the start (a regression guard each: a magic number the search inside finds — bzip2, xz, zstd, gzip, zlib, LZ4
+ * frames in a journal, a zip behind a shebang —, Ghostscript's LZW and ASCII85 streams, qpdf's object streams, an rpm's
+ * LZMA-alone payload as rpm.ts opens it, a boot script's plain text): the others.
  *
  * No known gaps: each miss was read by the end of the round.
  */
