@@ -149,11 +149,38 @@ export class BcjArm64 extends Aligned {
   }
 }
 
+/** PowerPC branch (`bl`, big-endian words): liblzma's `simple/powerpc.c`. */
+export class BcjPpc extends Aligned {
+  protected word(view: DataView, i: number, pc: number): void {
+    const b0 = view.getUint8(i);
+    const b3 = view.getUint8(i + 3);
+    if (b0 >>> 2 !== 0x12 || (b3 & 3) !== 1) return;
+    const src = (view.getUint32(i, false) & 0x03fffffc) >>> 0;
+    const dest = (src - pc) >>> 0;
+    view.setUint32(i, ((0x48000000 | (dest & 0x03fffffc)) >>> 0) | (b3 & 3), false);
+  }
+}
+
+/** SPARC `call` (big-endian words): liblzma's `simple/sparc.c`. */
+export class BcjSparc extends Aligned {
+  protected word(view: DataView, i: number, pc: number): void {
+    const b0 = view.getUint8(i);
+    const b1 = view.getUint8(i + 1);
+    if (!((b0 === 0x40 && (b1 & 0xc0) === 0) || (b0 === 0x7f && (b1 & 0xc0) === 0xc0))) return;
+    const src = (view.getUint32(i, false) << 2) >>> 0;
+    let dest = ((src - pc) >>> 0) >>> 2;
+    dest = ((((0 - ((dest >>> 22) & 1)) << 22) & 0x3fffffff) | (dest & 0x3fffff) | 0x40000000) >>> 0;
+    view.setUint32(i, dest, false);
+  }
+}
+
 /** A reversing branch filter of any kind. */
 export type BranchFilter = Pick<BcjX86, 'push' | 'end'>;
 
-/** The reversing filter for an xz filter ID (4 x86, 7 ARM, 10 ARM64), from its start offset; undefined for others. */
+/** The reversing filter for an xz filter ID (4 x86, 5 PowerPC, 7 ARM, 9 SPARC, 10 ARM64), from its start offset; undefined for others. */
 export function xzBranchFilter(id: number, start: number): BranchFilter | undefined {
+  if (id === 5) return new BcjPpc(start);
+  if (id === 9) return new BcjSparc(start);
   return id === 4 ? new BcjX86(start) : id === 7 ? new BcjArm(start) : id === 10 ? new BcjArm64(start) : undefined;
 }
 
@@ -165,9 +192,9 @@ interface BlockFilter {
 
 /**
  * An xz stream's output split back into its blocks (their sizes reported by the walk as each block
- * ends, before the decoder can have given more), each block whose only other filter is x86, ARM or
- * ARM64 BCJ (4, 7, 10; their optional start offset) or delta (3, `delta.ts`) reversed exactly. Other
- * filters (PowerPC, IA-64, SPARC, ARM Thumb, RISC-V) are left as they made the data: text comes through whole.
+ * ends, before the decoder can have given more), each block whose only other filter is x86, PowerPC,
+ * ARM, SPARC or ARM64 BCJ (4, 5, 7, 9, 10; their optional start offset) or delta (3, `delta.ts`) reversed
+ * exactly. Other filters (IA-64, ARM Thumb, RISC-V) are left as they made the data: text comes through whole.
  */
 export class XzBlockFilters {
   readonly #blocks: Array<{ bcj: BranchFilter | undefined; size?: number; out: number }> = [];

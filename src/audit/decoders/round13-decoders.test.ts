@@ -8,7 +8,8 @@
 // whose data property, or external data after it with -E, is LZMA-alone) — the value found at the file's path, the clean twin silent. Each case fails with
 // its decoder (or its change) taken out: round 13's kyoto-hash-zlib, kyoto-tree-zlib, kyoto-dir-zlib,
 // tokyocabinet-btree-deflate, tokyocabinet-table, uimage-lzma and fit-lzma were missed by the shipped bundle (no
-// finding), tokyocabinet-tcbs named as not audited. Damaged copies (seed named) never throw; the new sniffs claim none
+// finding), tokyocabinet-tcbs named as not audited. 7z folders with the Delta, PowerPC or SPARC coder (named as not
+// read before) and xz blocks with the PowerPC or SPARC filter (left as filtered before) are decoded byte for byte. Damaged copies (seed named) never throw; the new sniffs claim none
 // of 16,384 random heads (seed named, with and without a magic planted) and no head of a file in /usr/bin or /usr/lib.
 // Nearest real-world variants: a service's Kyoto or Tokyo Cabinet store left in an image; an embedded board's
 // uInitrd or FIT image built by Yocto or Buildroot with a provisioning token in /etc.
@@ -20,6 +21,8 @@ import { damaged, DAMAGE_SEED, decodeWith } from './decode.testing.js';
 import { fdt, isFdt } from './fdt.js';
 import { isKyotoCabinet, kyotoCabinet } from './kyoto-cabinet.js';
 import { isKyotoDirRecord, kyotoDirRecord } from './kyoto-dir.js';
+import { sevenZip } from './sevenzip.js';
+import { xz } from './xz.js';
 import { tcbsDecode } from './tcbs.js';
 import { tokyoCabinet } from './tokyo-cabinet.js';
 import { isUImage, uImage } from './uimage.js';
@@ -212,6 +215,32 @@ describe.runIf(has('mkimage'))(`FIT images (seed ${rng.seed})`, () => {
 
   it(`a damaged tree is named or read, never thrown (seed ${DAMAGE_SEED})`, async () => {
     for (const d of damaged(fit(SECRET), 16)) await expect(decodeWith(fdt, d, { chunk: rng.int(1, 5000) })).resolves.toBeDefined();
+  });
+});
+
+describe.runIf(has('7zz') && has('xz'))(`7z and xz filters beyond x86 and ARM (seed ${rng.seed})`, () => {
+  /** A config, then random bytes with PowerPC \`bl\` and SPARC \`call\` words planted every 64 bytes, then the config again. */
+  const data = () => {
+    const noise = rng.bytes(64 * 1024);
+    for (let i = 0; i < noise.length; i += 64) noise.set(i % 128 ? [0x48, noise[i + 1]!, noise[i + 2]!, 0x01] : [0x40, noise[i + 1]! & 0x3f, 7, 9], i);
+    return Buffer.concat([Buffer.from(env(SECRET)), noise, Buffer.from(env(SECRET))]);
+  };
+
+  it.each(['Delta:4', 'PPC', 'SPARC'])('7zz a -mf=%s: the folder decoded byte for byte; the value found', async (filter) => {
+    const input = data();
+    const archive = tool('7zz', ['a', `-mf=${filter}`, 'a.7z', 'app.bin'], { 'app.bin': input }, 'a.7z');
+    const { out, limits } = await decodeWith(sevenZip, archive, { chunk: rng.int(1, 100_000) });
+    expect(limits).toEqual([]);
+    expect(out.equals(input)).toBe(true);
+    expect(await auditFiles({ 'srv/a.7z': archive })).toEqual([expect.objectContaining({ severity: 'leak', path: 'srv/a.7z!/app.bin' })]);
+  });
+
+  it.each(['--powerpc', '--sparc'])('xz %s --lzma2: the block reversed byte for byte', async (filter) => {
+    const input = data();
+    const file = tool('sh', ['-c', `xz ${filter} --lzma2 -c app.bin`], { 'app.bin': input });
+    const { out, limits } = await decodeWith(xz, file, { chunk: rng.int(1, 100_000) });
+    expect(limits).toEqual([]);
+    expect(out.equals(input)).toBe(true);
   });
 });
 

@@ -2,10 +2,11 @@
  * A 7z folder decoded through its coders: the chain from its packed stream to its output (each
  * coder one in and one out stream — BCJ2's four are not read), each stage streaming into the next:
  * Copy, LZMA (`lzma.ts`), LZMA2 (`lzma2.ts`), Deflate and BZip2 (the registry's own decoders, driven
- * with an environment whose sink is the next stage), BCJ x86, ARM and ARM64 (`bcj.ts`). Every stage ends at its
+ * with an environment whose sink is the next stage), BCJ x86, ARM, ARM64, PowerPC and SPARC (`bcj.ts`), Delta (`delta.ts`). Every stage ends at its
  * coder's unpacked size; only the folder's output is counted against the bounds (by its sink).
  */
-import { BcjArm, BcjArm64, BcjX86 } from './bcj.js';
+import { BcjArm, BcjArm64, BcjPpc, BcjSparc, BcjX86, type BranchFilter } from './bcj.js';
+import { xzDeltaFilter } from './delta.js';
 import { bzip2 } from './bzip2.js';
 import { parseProps } from './lzma-core.js';
 import { lzmaRun, type Emit } from './lzma.js';
@@ -33,7 +34,9 @@ const NAMES: Record<string, string> = {
   '03': 'Delta',
   '06f10701': 'AES-256',
 };
-const READ = new Set(['00', '030101', '21', '040108', '040202', '03030103', '03030501', '0a']);
+const READ = new Set(['00', '030101', '21', '040108', '040202', '03030103', '03030501', '0a', '03', '03030205', '03030805']);
+/** The branch filters over aligned words, by coder id: ARM, ARM64, PowerPC, SPARC. */
+const ALIGNED: Record<string, new (start: number) => BranchFilter> = { '03030501': BcjArm, '0a': BcjArm64, '03030205': BcjPpc, '03030805': BcjSparc };
 
 /** The folder's coders from its packed stream to its output, when that is a simple chain; else undefined. */
 function chain(f: Folder): number[] | undefined {
@@ -66,10 +69,12 @@ function stage(c: Coder, size: number, emit: Emit, env: DecodeEnv, fail: (why: s
     if (props) return lzmaRun(props, size, emit, fail);
     fail('LZMA properties that cannot be read');
   } else if (c.id === '21') return lzma2Run(c.props[0] ?? 0xff, size, emit, fail);
-  else if (c.id === '03030103' || c.id === '03030501' || c.id === '0a') {
+  else if (c.id === '03030103' || ALIGNED[c.id] || c.id === '03') {
     const start = c.props.length === 4 ? new DataView(c.props.buffer, c.props.byteOffset, 4).getUint32(0, true) : 0;
-    const bcj = c.id === '03030103' ? new BcjX86() : c.id === '0a' ? new BcjArm64(start) : new BcjArm(start);
-    return { push: async (b) => void (await emit(bcj.push(b))), end: async () => void (await emit(bcj.end())) };
+    const Aligned = ALIGNED[c.id];
+    const bcj = c.id === '03' ? xzDeltaFilter(c.props) : Aligned ? new Aligned(start) : new BcjX86();
+    if (bcj) return { push: async (b) => void (await emit(bcj.push(b))), end: async () => void (await emit(bcj.end())) };
+    fail('Delta properties that cannot be read');
   } else if (c.id === '040108' || c.id === '040202') {
     const inner: DecodeEnv = {
       path: env.path,

@@ -2,12 +2,13 @@
  * The thirteenth round's binary artifacts (issue 28): stores, packages, firmware and documents a Linux image carries
  * that no earlier round made — Kyoto Cabinet hash, B+ tree and directory databases with compressed records, a Tokyo
  * Cabinet hash database with its own BWT coder (TCBS), B+ tree ones whose pages are deflated or TCBS and a table one,
- * PDFs by Ghostscript with LZW and ASCII85 page streams and one whose link sits in a compressed object stream (qpdf),
- * an escript archive and a beam compiled +compressed, systemd journals whose DATA objects are LZ4 and xz, U-Boot legacy
- * images (an lzma and a gzip initrd, a boot script) and FIT images (an lzma initrd inside and after the tree), rpms
- * with lzma and bzip2 payloads, an offline apt bundle (.debs in a tar.zst), an SQLite archive (sqlite3 -A), a Mercurial
- * bundle (zstd-v2) and a bzip2 stream of several blocks. Each is made by the real tool; the value is placed as a
- * pipeline places it (an app's env file, a config record, a program's constant, a link, a log message).
+ * 7z archives with a Delta and a SPARC filter, PDFs by Ghostscript with LZW and ASCII85 page streams and one whose link
+ * sits in a compressed object stream (qpdf), an escript archive and a beam compiled +compressed, systemd journals whose
+ * DATA objects are LZ4 (one in compact mode) and xz, U-Boot legacy images (an lzma and a gzip initrd, a boot script)
+ * and FIT images (an lzma initrd inside and after the tree), rpms with lzma and bzip2 payloads, an offline apt bundle
+ * (.debs in a tar.zst), an SQLite archive (sqlite3 -A), a Mercurial bundle (zstd-v2) and a bzip2 stream of several
+ * blocks. Each is made by the real tool; the value is placed as a pipeline places it (an app's env file, a config
+ * record, a program's constant, a link, a log message).
  */
 import type { Variant } from './variant-text.js';
 
@@ -265,6 +266,32 @@ tar --zstd -cf "$OUT/debs.tar.zst" debs && ! grep -F "$S" "$OUT/debs.tar.zst" > 
     where: /deb-xz-in-tar-zst\/debs\.tar\.zst/,
   },
   {
+    id: '7z-delta',
+    name: '7zz a -mf=Delta:4: a 7z archive whose folder is Delta (distance 4) then LZMA2',
+    realWorld: 'a 7z backup made with a delta filter (as for tables of fixed-width records or raw samples)',
+    kind: 'token',
+    script: `${appEnv} && 7zz a -mf=Delta:4 "$OUT/etc.7z" root/etc > /dev/null && ! grep -F "$S" "$OUT/etc.7z" > /dev/null`,
+    where: /7z-delta\/etc\.7z/,
+  },
+  {
+    id: '7z-sparc',
+    name: '7zz a -mf=SPARC: a 7z archive whose folder is the SPARC branch filter then LZMA2',
+    realWorld: 'a 7z archive made with a branch filter forced for every file (-mf=SPARC, PPC, IA64, ARMT)',
+    kind: 'token',
+    script: `${appEnv} && 7zz a -mf=SPARC "$OUT/etc.7z" root/etc > /dev/null && ! grep -F "$S" "$OUT/etc.7z" > /dev/null`,
+    where: /7z-sparc\/etc\.7z/,
+  },
+  {
+    id: 'journal-compact-lz4',
+    name: 'systemd-journal-remote with SYSTEMD_JOURNAL_COMPACT=1 and lz4: a compact-mode journal (32-bit offsets) whose MESSAGE is LZ4',
+    realWorld: 'a journal file written by systemd 252+ in compact mode',
+    kind: 'token',
+    script: `{ printf '__REALTIME_TIMESTAMP=1700000000000000\\n__MONOTONIC_TIMESTAMP=1000\\n_BOOT_ID=0123456789abcdef0123456789abcdef\\n_HOSTNAME=build\\nSYSLOG_IDENTIFIER=app\\nMESSAGE=starting with config: API_TOKEN=%s ' "$S"; seq 1 600 | sed 's/^/LINE_/' | tr '\\n' ' '; printf '\\n\\n'; } > export.txt
+SYSTEMD_JOURNAL_COMPACT=1 SYSTEMD_JOURNAL_COMPRESS=lz4 /lib/systemd/systemd-journal-remote -o "$OUT/app.journal" - < export.txt 2> remote.err
+! grep -F "$S" "$OUT/app.journal" > /dev/null`,
+    where: /journal-compact-lz4\/app\.journal/,
+  },
+  {
     id: 'sqlar',
     name: 'sqlite3 -Ac: an SQLite archive (sqlar table) whose rows are zlib-compressed files',
     realWorld: 'a deployment bundle shipped as an SQLite archive (sqlite3 -A, fossil uv) with the config inside',
@@ -300,8 +327,8 @@ bzip2 -1 -k dump.sql && cp dump.sql.bz2 "$OUT/" && ! grep -F "$S" "$OUT/dump.sql
 ];
 
 /**
- * The round's findings at its start (the shipped bundle, dist/ at 3d5f213): 26 artifacts — 16 found, 9 missed in
- * silence (no finding, leaky or clean), 1 named as not audited on both images, no false finding on a clean twin.
+ * The round's findings at its start (the shipped bundle, dist/ at 3d5f213): 29 artifacts — 17 found, 9 missed in
+ * silence (no finding, leaky or clean), 3 named as not audited on both images, no false finding on a clean twin.
  * Missed: kyoto-hash-zlib, kyoto-tree-zlib (no reader of Kyoto Cabinet's file: raw deflate values behind its own record
  * headers; read since: kyoto-cabinet.ts), kyoto-dir-zlib (each record file raw deflate of a record that opens with
  * binary bytes, which the deflate-raw trial refuses for not inflating to text; read since: kyoto-dir.ts, claimed by a
@@ -309,10 +336,12 @@ bzip2 -1 -k dump.sql && cp dump.sql.bz2 "$OUT/" && ! grep -F "$S" "$OUT/dump.sql
  * (tokyo-cabinet.ts claimed only the hash type; the B+ tree and table types are the same hash file: read since),
  * uimage-lzma (LZMA-alone 64 bytes into the file, no magic a search inside finds; read since: uimage.ts gives the
  * payload as a content of its own), fit-lzma and fit-external-lzma (the same payload as a device tree property, or
- * after the tree; read since: fdt.ts). Named: tokyocabinet-tcbs (TC's own BWT coder; decoded since: tcbs.ts). Found
- * from the start (a regression guard each: a magic number the search inside finds — bzip2, xz, zstd, gzip, zlib, LZ4
- * frames in a journal, a zip behind a shebang —, Ghostscript's LZW and ASCII85 streams, qpdf's object streams, an rpm's
- * LZMA-alone payload as rpm.ts opens it, a boot script's plain text): the others.
+ * after the tree; read since: fdt.ts). Named: tokyocabinet-tcbs (TC's own BWT coder; decoded since: tcbs.ts), 7z-delta
+ * and 7z-sparc (7z coders the audit did not read; read since: sevenzip-coders.ts with delta.ts and bcj.ts, which
+ * reverses PowerPC and SPARC for xz blocks too). Found from the start (a regression guard each: a magic number the
+ * search inside finds — bzip2, xz, zstd, gzip, zlib, LZ4 in a journal (compact or not), a zip behind a shebang —,
+ * Ghostscript's LZW and ASCII85 streams, qpdf's object streams, an rpm's LZMA-alone payload as rpm.ts opens it, a boot
+ * script's plain text): the others.
  *
  * No known gaps: each miss was read by the end of the round.
  */
