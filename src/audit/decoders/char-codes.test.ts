@@ -7,8 +7,11 @@
 // (red team round 12, variant12-text.ts).
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RewrittenText } from './text-rewrite.js';
-import { CHAR_CODES } from './char-codes.js';
+import { CHAR_CODES, mayCall } from './char-codes.js';
+import { Triggers } from './text-triggers.js';
 import { CHUNKS, tool } from './text-rewrite.testing.js';
 import { has } from './testing.js';
 
@@ -92,6 +95,139 @@ describe(`char codes (seed ${rand.seed})`, () => {
     await expectReadBack(text, values);
     const ordinary = 'out=$(date +%s); n=$(( 1 + 2 )); echo "$(whoami)"\n$c = [char]65; $d = [Char]::IsDigit($x)\n';
     for (const size of [1, 64, 1 << 20]) expect(await copies(Buffer.from(ordinary), size)).toEqual([]);
+  });
+
+  // The notation is found by a call's `(` and a cast's `]`, one byte each (before: the two bytes a call's name ends
+  // with, `r(` `R(` `W(` `w(` `$(` `r]` `R]` — five searches stopping at every `r` of any text, and `r(` ending every
+  // `handler(` of source code: ~0.5 s of the bench's 1 GiB). Property: every spelling those pairs found is found still —
+  // each call joined to a next one a place, the value read back whole — beside the spellings above, the hex and blank
+  // forms (`ChrW(&H20AC)`, `chr(0x61)`, `CHAR( 97 )`, `CharW`, a join before a line break). Nearest real-world
+  // variant: an exported VBA module's `Chr(80) & ChrW(8364) & _` lines (macro generators), PHP and SQL injection
+  // payloads, Invoke-Obfuscation's casts.
+  it('every spelling the pairs found gives a place at each joined call and is read back whole', async () => {
+    const hex = (u: number) => u.toString(16);
+    const spellings: Array<[string, (v: string) => string, 'units' | 'bytes']> = [
+      [
+        'VBA Chr() & ChrW() & _',
+        (v) =>
+          units(v)
+            .map((u) => (u < 256 ? `Chr(${u})` : `ChrW(${u})`))
+            .join(' & _\r\n    '),
+        'units',
+      ],
+      [
+        'VBA Chr$() & ChrW$()',
+        (v) =>
+          units(v)
+            .map((u) => (u < 256 ? `Chr$(${u})` : `ChrW$(${u})`))
+            .join(' & '),
+        'units',
+      ],
+      [
+        'VBA ChrW(&H…)',
+        (v) =>
+          units(v)
+            .map((u) => `ChrW(&H${hex(u).toUpperCase()})`)
+            .join(' & '),
+        'units',
+      ],
+      [
+        'PHP chr().chr()',
+        (v) =>
+          units(v)
+            .map((u) => `chr(${u})`)
+            .join('.'),
+        'units',
+      ],
+      [
+        'PHP chr() . chr()',
+        (v) =>
+          units(v)
+            .map((u) => `chr(${u})`)
+            .join(' . '),
+        'units',
+      ],
+      [
+        'Python chr() + chr(0x…)',
+        (v) =>
+          units(v)
+            .map((u, i) => (i % 2 ? `chr(0x${hex(u)})` : `chr(${u})`))
+            .join(' + '),
+        'units',
+      ],
+      [
+        'Python join',
+        (v) =>
+          `"".join([${units(v)
+            .map((u) => `chr(${u})`)
+            .join(', ')}])`,
+        'units',
+      ],
+      ['SQL CHAR()+CHAR()', (v) => [...Buffer.from(v)].map((b) => `CHAR(${b})`).join('+'), 'bytes'],
+      ['SQL CHAR()||CHAR()', (v) => [...Buffer.from(v)].map((b) => `CHAR(${b})`).join('||'), 'bytes'],
+      ['SQL CHAR( n ) + CHAR( n )', (v) => [...Buffer.from(v)].map((b) => `CHAR( ${b} )`).join(' + '), 'bytes'],
+      [
+        'CharW(  n) +⏎',
+        (v) =>
+          units(v)
+            .map((u) => `CharW(  ${u})`)
+            .join(' +\n'),
+        'units',
+      ],
+      [
+        'PowerShell [char]n+[char]0xN',
+        (v) =>
+          units(v)
+            .map((u, i) => (i % 2 ? `[char]0x${hex(u)}` : `[char]${u}`))
+            .join('+'),
+        'units',
+      ],
+      [
+        'PowerShell [Char]n + [Char]n',
+        (v) =>
+          units(v)
+            .map((u) => `[Char]${u}`)
+            .join(' + '),
+        'units',
+      ],
+    ];
+    const triggers = new Triggers([CHAR_CODES.needles]);
+    for (const [name, spell, unit] of spellings) {
+      const v = unit === 'bytes' ? value().replace(/[^\x20-\x7e]/g, 'q') : value();
+      const code = spell(v);
+      const text = Buffer.from(`x = 1\n${code}\ny = 2\n`, 'latin1');
+      const places = triggers.find(text, 0, text.length)[0]!.filter((p) => CHAR_CODES.at(text, p));
+      const calls = unit === 'bytes' ? Buffer.byteLength(v) : v.length;
+      expect(places.length, name).toBe(calls - 1);
+      await expectReadBack(text, [v]).catch((e: Error) => {
+        throw new Error(`${name}: ${e.message}`);
+      });
+    }
+  });
+
+  // Property: the trigger's cost on ordinary text — a `(` every few dozen bytes of source code, a `]` of every index —
+  // is a few byte comparisons each (`mayCall`): all but about one in a thousand are turned away before a string or a
+  // regular expression is made, and none is a place. Nearest real-world variant: this repository's own TypeScript
+  // (the char codes' own files left out: they hold the spellings).
+  it('ordinary source code: every `(` and `]` turned away, nearly all by their bytes alone', () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.includes('char-codes'));
+    const triggers = new Triggers([CHAR_CODES.needles]);
+    let hits = 0;
+    let passed = 0;
+    let places = 0;
+    for (const f of files) {
+      const b = readFileSync(join(root, f));
+      for (const p of triggers.find(b, 0, b.length)[0]!) {
+        if (b[p] === 0x55) continue;
+        hits++;
+        if (mayCall(b, p)) passed++;
+        if (CHAR_CODES.at(b, p)) places++;
+      }
+    }
+    expect(hits).toBeGreaterThan(20_000);
+    expect(passed).toBeLessThan(hits / 1000);
+    expect(places).toBe(0);
   });
 
   it.skipIf(!has('go'))("Go's fmt %U of a []rune: read back whole", { timeout: 120_000 }, async () => {

@@ -48,28 +48,43 @@ const isLetter = (c: number) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
 /** The first bytes a place may be read from: up to a call's and a join's length. */
 const LOOK = 96;
 
+/**
+ * Whether the `(` or `]` at `at` may be a char-code call's, told by bytes alone (no string made): most calls in text are
+ * no char code's (`handler(`, `require(`, `for(`; `$(` a shell's, `a[i]` an index). The name's last byte before it — r
+ * (chr, char, [char]), w (chrw, charw) or VBA's $ (Chr$, ChrW$) — the letter before that (chr, char: h or a; chrw,
+ * charw: r; before `$`: r or w; the cast's `[char]`: a), two letters before the last, and the argument's first byte
+ * after blanks (a digit, 0x…, VBA's &H…).
+ */
+export function mayCall(b: Uint8Array, at: number): boolean {
+  const name = at - 1;
+  const last = (b[name] ?? 0) | 0x20;
+  if (b[at] === 0x5d ? last !== 0x72 : last !== 0x72 && last !== 0x77 && last !== 0x24) return false;
+  const before = (b[name - 1] ?? 0) | 0x20;
+  if (last === 0x77 ? before !== 0x72 : last === 0x24 ? before !== 0x72 && before !== 0x77 : before !== 0x68 && before !== 0x61) return false;
+  if (b[at] === 0x5d && before !== 0x61) return false;
+  let arg = at + 1;
+  while (arg < b.length && (b[arg] === 0x20 || b[arg] === 0x09 || b[arg] === 0x0a || b[arg] === 0x0d)) arg++;
+  if (arg < b.length && (b[arg]! < 0x30 || b[arg]! > 0x39) && b[arg] !== 0x26) return false;
+  return isLetter(b[name - 1] ?? 0) && isLetter(b[name - 2] ?? 0);
+}
+
 export const CHAR_CODES: Notation = {
   label: 'char codes',
-  // A call's name ends `r(` (chr, char), `R(`, or `W(`/`w(` (ChrW), VBA's `$(` (Chr$, ChrW$), a cast `r]`/`R]`
-  // ([char]): searched as those two bytes, rare in prose, not by `ch` (which, each); the name is looked for before them.
-  needles: ['U+', 'r(', 'R(', 'W(', 'w(', '$(', 'r]', 'R]'].map((s) => Buffer.from(s)),
+  // Found by a call's `(` and a cast's `]` (one byte each: one memchr a chunk), then told by the bytes around them. The
+  // pairs a call's name ends with (`r(` `R(` `W(` `w(` `$(` `r]` `R]`) were searched for before: six searches, most of them
+  // by a first byte among text's commonest (memchr stops at every `r` and `w`), and `r(` ends every `handler(` and `require(` of source
+  // code: 1.1-1.5 ns a byte of any text, 0.6-1.0 now (bench/audit.ts's JS, Debian's C headers, Python, JS, docs; the
+  // search and the checks of its hits). The joins (`) & Chr`, `).chr(`) are no cheaper trigger that misses none: `.` and
+  // `,` join calls, and blanks of any length stand around a join.
+  needles: ['U+', '(', ']'].map((s) => Buffer.from(s)),
   at(b, at) {
-    if (b[at] === 0x55 && b[at + 1] === 0x2b) return AT_POINTS.test(b.toString('latin1', at, Math.min(b.length, at + LOOK))) && textAround(b, at, false);
-    // Most `r(` in text are no call's (`handler(`, `filter(`, `super(`: one a line of source code; `$(` a shell's): told
-    // by two bytes before anything is made — the name's letter before the needle (chr, char: h or a; chrw, charw: r;
-    // before `$`: r or w; the cast's `[char]`: a) and the argument's first byte after blanks (a digit, 0x…, VBA's &H…).
-    const before = (b[at - 1] ?? 0) | 0x20;
-    const last = b[at]! | 0x20;
-    if (last === 0x77 ? before !== 0x72 : last === 0x24 ? before !== 0x72 && before !== 0x77 : before !== 0x68 && before !== 0x61) return false;
-    if (b[at + 1] === 0x5d && before !== 0x61) return false;
-    let arg = at + 2;
-    while (arg < b.length && (b[arg] === 0x20 || b[arg] === 0x09 || b[arg] === 0x0a || b[arg] === 0x0d)) arg++;
-    if (arg < b.length && (b[arg]! < 0x30 || b[arg]! > 0x39) && b[arg] !== 0x26) return false;
-    // The call starts two to five bytes before the needle (`Chr(`, `char(`, `ChrW(`, `CharW$(`, `[char]`): tried from each.
-    if (!isLetter(b[at - 1] ?? 0) || !isLetter(b[at - 2] ?? 0)) return false;
-    const head = b.toString('latin1', Math.max(0, at - 5), Math.min(b.length, at + LOOK));
-    const back = Math.min(at, 5);
-    for (let k = 2; k <= back; k++) if (AT_CALLS.test(head.slice(back - k))) return textAround(b, at, false);
+    if (b[at] === 0x55) return AT_POINTS.test(b.toString('latin1', at, Math.min(b.length, at + LOOK))) && textAround(b, at, false);
+    if (!mayCall(b, at)) return false;
+    // The call starts two to five bytes before its name's last byte (`Chr(`, `char(`, `ChrW(`, `CharW$(`, `[char]`): tried from each.
+    const name = at - 1;
+    const head = b.toString('latin1', Math.max(0, name - 5), Math.min(b.length, name + LOOK));
+    const back = Math.min(name, 5);
+    for (let k = 2; k <= back; k++) if (AT_CALLS.test(head.slice(back - k))) return textAround(b, name, false);
     return false;
   },
   rewrite(w) {
