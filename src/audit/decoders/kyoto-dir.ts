@@ -4,11 +4,13 @@
  * base-128 varints), the key, the value, 0xcc — as raw deflate. The deflate-raw trial takes only what inflates to
  * text from its first byte, and a record opens with its magic and sizes; so these files are claimed here by their name
  * and their first bytes: a file named by an even number of hex digits whose head inflates to a record whose key is
- * that name. The record is inflated whole (held up to MAX_FILE) and written as `key<TAB>value` on a line to one
+ * that name (its first deflate block's header checked in JavaScript first: a zlib or gzip head, a git object, fails
+ * there; registered after every decoder with a magic number, so those claim first). The record is inflated whole (held up to MAX_FILE) and written as `key<TAB>value` on a line to one
  * content (`cache.kcd/636f6e666967!`). A record that does not inflate or parse is named.
  */
 import { basename } from 'node:path';
 import { constants, inflateRawSync } from 'node:zlib';
+import { deflateHeaderHolds } from './native.js';
 import { TRIAL_CHUNK, trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const MAX_FILE = 64 << 20;
@@ -40,7 +42,7 @@ function record(out: Uint8Array): [Uint8Array, number, number] {
 
 export function isKyotoDirRecord(head: Uint8Array, path: string): boolean {
   const name = basename(path);
-  if (name.length > 2 * MAX_KEY || !NAME.test(name)) return false;
+  if (name.length > 2 * MAX_KEY || !NAME.test(name) || !deflateHeaderHolds(head, 0)) return false;
   const out = trial(() => inflateRawSync(head, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: MAX_KEY + 32, chunkSize: TRIAL_CHUNK }));
   if (!(out instanceof Buffer)) return false;
   try {

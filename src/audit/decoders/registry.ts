@@ -116,7 +116,6 @@ export const DECODERS: readonly Decoder[] = [
   sstTable,
   tokyoCabinet,
   kyotoCabinet,
-  kyotoDirRecord,
   uImage,
   fdt,
   fat,
@@ -149,6 +148,8 @@ export const DECODERS: readonly Decoder[] = [
   utf32,
   utf16,
   brotli,
+  // claimed by a hex name and a trial inflate of its head: after every decoder a magic number claims by
+  kyotoDirRecord,
   deflateRaw,
 ];
 
