@@ -270,3 +270,74 @@ describe('JSON of a typed array (round 12)', () => {
     expect((await listsOf(none, 1 << 20)).filter((l) => l.alphabet === 'indexed bytes')).toEqual([]);
   });
 });
+
+describe('grouped hex and OpenSSL dump lines (round 13)', () => {
+  // Python's bytes.hex(' ', 2) writes a value's hex in groups of two bytes (counted from the right: the first group may
+  // be shorter); OpenSSL's BIO_dump (asn1parse -dump, cms -print, s_client -msg) writes 16 bytes a line after an offset
+  // and ` - `, a dash after the 8th byte, a text column beside. Neither was read: no two-digit pairs between blanks, and
+  // the dump's lines were read a half-line at a time.
+  const value = Buffer.from('key-é€-0123456789abcdef');
+  const grouped = (b: Buffer, n: number) => {
+    const hex = b.toString('hex');
+    const out: string[] = [];
+    for (let end = hex.length; end > 0; end -= 2 * n) out.unshift(hex.slice(Math.max(0, end - 2 * n), end));
+    return out.join(' ');
+  };
+  const bioDump = (b: Buffer) => {
+    const lines: string[] = [];
+    for (let at = 0; at < b.length; at += 16) {
+      const row = [...b.subarray(at, at + 16)].map((x) => x.toString(16).padStart(2, '0'));
+      const hex = row.slice(0, 8).join(' ') + (row.length > 8 ? `-${row.slice(8).join(' ')}` : '');
+      lines.push(`      ${at.toString(16).padStart(4, '0')} - ${hex.padEnd(47)}   ${shown(b.subarray(at, at + 16))}`);
+    }
+    return lines.join('\n');
+  };
+  const shown = (b: Buffer) => [...b].map((c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.')).join('');
+
+  it.each([
+    ["bytes.hex(' ', 2): groups from the right", `frame: ${grouped(value, 2)}\n`, 'grouped hex'],
+    ["bytes.hex(' ', 4)", `frame: ${grouped(value, 4)}\n`, 'grouped hex'],
+    ['BIO_dump lines', `    5:d=1  hl=2 l=  27 prim: OCTET STRING\n${bioDump(value)}\n`, 'openssl dump'],
+  ])('%s: the bytes, in chunks of 1, 5, 64 and all at once', async (_name, text, alphabet) => {
+    for (const size of [1, 5, 64, 1 << 20]) {
+      const lists = await listsOf(text, size);
+      expect(lists.filter((l) => l.alphabet === alphabet).map((l) => l.bytes.toString('latin1'))).toEqual([value.toString('latin1')]);
+    }
+  });
+
+  it("an xxd line's groups, od -x's words, hashes and fingerprints in groups, dump lines that do not follow on: no whole value", async () => {
+    const text = [
+      '00000000: 6b65 792d c3a9 e282 ac2d 3031 3233 3435  key-.....-012345\n', // xxd: the dump reader's
+      '0000000 656b 2d79 a9c3 82e2 2dac 3130 3332 3534\n', // od -x: a 7-digit offset
+      'sha256 e3b0c442 98fc1c14 9afbf4c8 996fb924 27ae41e4 649b934c a495991b 7852b855\n', // no text
+      'fpr ABCD 1234 5678 9ABC DEF0 1234 5678 9ABC DEF0 1234\n', // no text
+      'sizes 1000 2000 3000 4000 5000 6000 7000 8000\n', // no text
+    ].join('');
+    for (const size of [1, 7, 1 << 20]) expect((await listsOf(text, size)).filter((l) => l.alphabet === 'grouped hex')).toEqual([]);
+    // Two lines whose offsets do not follow on (0000, then 0040): two dumps, neither the whole value.
+    const [first, second] = bioDump(value).split('\n');
+    const apart = `${first}\n text between\n${second!.replace('0010 - ', '0040 - ')}\n`;
+    expect((await listsOf(apart, 1 << 20)).filter((l) => l.alphabet === 'openssl dump').map((l) => l.bytes.length)).toEqual([16, value.length - 16]);
+  });
+
+  it.skipIf(!has('python3'))("Python's bytes.hex(' ', 2) through the audit: found, the list named; clean with another value", async () => {
+    const run = (v: string) => tool('python3', ['-c', 'print("login frame:", open("k", "rb").read().hex(" ", 2))'], { k: `PASS ${v}` });
+    expect(paths(await auditFiles({ 'var/log/trace.txt': run(SECRET) }))).toEqual([
+      expect.stringMatching(/^leak var\/log\/trace\.txt!\(grouped hex at \d+\)$/),
+    ]);
+    expect(await auditFiles({ 'var/log/trace.txt': run(OTHER) })).toEqual([]);
+  });
+
+  it.skipIf(!has('openssl'))('openssl asn1parse -dump of an OCTET STRING through the audit: found, the dump named; clean with another value', async () => {
+    // A printable OCTET STRING is printed as text: é makes it dumped.
+    const run = (v: string) => {
+      const der = tool('sh', ['-c', 'openssl asn1parse -genconf c -out d >/dev/null && cat d'], {
+        c: `asn1=SEQUENCE:s\n[s]\nv=INTEGER:1\nk=FORMAT:HEX,OCTETSTRING:${Buffer.from(`pw=é${v}`).toString('hex')}\n`,
+      });
+      return tool('openssl', ['asn1parse', '-inform', 'DER', '-in', 'd', '-dump'], { d: der });
+    };
+    expect(run(SECRET).toString()).toContain('0010 - ');
+    expect(paths(await auditFiles({ 'support/asn1.txt': run(SECRET) }))).toEqual([expect.stringMatching(/^leak support\/asn1\.txt!\(openssl dump at \d+\)$/)]);
+    expect(await auditFiles({ 'support/asn1.txt': run(OTHER) })).toEqual([]);
+  });
+});

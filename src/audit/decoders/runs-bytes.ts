@@ -90,6 +90,16 @@ const FORMS: ReadonlyArray<{
     value: (t) => parseInt(t.replace('-', ''), 16),
   },
   {
+    name: 'grouped hex',
+    // Python's bytes.hex(' ', n) (n of 2 to 8: groups of 2n digits counted from the right, so the first may be shorter;
+    // -n counts from the left, the last shorter): even groups of 4 to 16 digits between single blanks, on one line. An
+    // xxd line's groups are the dump reader's (hexdump.ts): matched with its `offset: ` (so no match starts inside it) and
+    // refused; od -x's words after a 7-digit offset are none (odd).
+    pattern: /(?:(?:^|\n)[0-9a-f]{4,16}: |(?<![0-9A-Za-z]))[0-9a-fA-F]{2,16}(?: [0-9a-fA-F]{2,16}(?![0-9A-Za-z]))+/g,
+    value: (t) => parseInt(t, 16),
+    decode: groupedHex,
+  },
+  {
     name: 'char codes',
     // A value's characters as decimal numbers, some beyond a byte, most printable ASCII: JavaScript's String.fromCharCode(…) of UTF-16 units
     // (a surrogate pair as two), Python's list(map(ord, s)) of code points, Java's (int) chars. Read as UTF-8.
@@ -98,6 +108,19 @@ const FORMS: ReadonlyArray<{
     decode: charCodes,
   },
 ];
+
+/** The bytes of blank-separated hex groups of one even width of 4 to 16 digits (the first or the last shorter, even), or undefined. */
+function groupedHex(list: string): Buffer | undefined {
+  if (/^\n?[0-9a-f]{4,16}: /.test(list)) return undefined;
+  const groups = list.split(' ');
+  const width = Math.max(groups[0]!.length, groups[1]!.length);
+  if (width < 4 || width % 2) return undefined;
+  for (let i = 0; i < groups.length; i++) {
+    const n = groups[i]!.length;
+    if (n !== width && !((i === 0 || i === groups.length - 1) && n % 2 === 0 && n < width)) return undefined;
+  }
+  return Buffer.from(groups.join(''), 'hex');
+}
 
 /** The UTF-8 of a list of character codes (UTF-16 units or code points) with one beyond a byte, or undefined. */
 function charCodes(list: string): Buffer | undefined {
@@ -145,6 +168,9 @@ export class ByteLists {
   #prev = 0x0a;
   /** The byte before the carried stretch: a letter or digit makes its first characters a word's end, no number. */
   #before = 0x0a;
+
+  /** OpenSSL dump lines read so far, while the next line's offset may follow on: where the first was, the offset due next. */
+  #dump: { at: number; next: number; parts: Buffer[]; size: number } | undefined;
 
   /** JSON of a typed array (`{"0":112,"1":97,…}`), whose quotes end every stretch of list characters. */
   readonly #indexed: IndexedBytes;
@@ -213,6 +239,38 @@ export class ByteLists {
   async end(): Promise<void> {
     await this.#indexed.end();
     if (this.#carried) await this.#flush(false);
+    await this.#dumpEnd();
+  }
+
+  /**
+   * The lines of OpenSSL's BIO_dump in one stretch (each stretch ends at a line's text column, so a dump's lines come in
+   * stretches of their own): a line whose offset follows on from the held ones' is joined to them, one that does not
+   * ends them (routed) and starts anew; a line of fewer than 16 bytes is a dump's last.
+   */
+  async #dumpLines(text: string, offset: number): Promise<void> {
+    for (const m of text.matchAll(DUMP_LINE)) {
+      const line = Buffer.from(m[2]!.replace(/[ -]/g, ''), 'hex');
+      const from = parseInt(m[1]!, 16);
+      if (this.#dump && this.#dump.next !== from) await this.#dumpEnd();
+      this.#dump ??= { at: offset + m.index, next: from, parts: [], size: 0 };
+      this.#dump.parts.push(line);
+      this.#dump.size += line.length;
+      this.#dump.next = from + line.length;
+      if (line.length < 16 || this.#dump.size >= MAX_CARRY) await this.#dumpEnd();
+    }
+  }
+
+  /** Routes the held dump lines' bytes (as a list is: MIN_BYTES or more, and text or long). */
+  async #dumpEnd(): Promise<void> {
+    const dump = this.#dump;
+    this.#dump = undefined;
+    if (!dump || dump.size < MIN_BYTES) return;
+    const bytes = Buffer.concat(dump.parts);
+    if (bytes.length < LONG && !isText(bytes)) return;
+    const sink = this.open(dump.at, 'openssl dump');
+    if (!sink) return;
+    await sink.write(bytes);
+    await sink.end();
   }
 
   /**
@@ -221,7 +279,9 @@ export class ByteLists {
    * which no number is: left out, as the patterns' own look-arounds would if they saw past the stretch.
    */
   async #read(stretch: Buffer, offset: number, before = 0x0a, gluedAfter = false): Promise<void> {
-    if (stretch.length < MIN_SEGMENT || !hasSeparators(stretch)) return;
+    if (stretch.length < MIN_SEGMENT) return;
+    if (this.#dump || stretch.includes(DUMP_DASH)) await this.#dumpLines(stretch.toString('latin1'), offset);
+    if (!hasSeparators(stretch)) return;
     let text = stretch.toString('latin1');
     if (isWord(before)) {
       const word = /^[0-9A-Za-z]+/.exec(text)?.[0].length ?? 0;
@@ -247,6 +307,15 @@ export class ByteLists {
     }
   }
 }
+
+/** What every line of OpenSSL's BIO_dump holds after its offset. */
+const DUMP_DASH = Buffer.from(' - ');
+/**
+ * A line of OpenSSL's BIO_dump (`openssl asn1parse -dump`, `cms -print`, `s_client -msg`, `pkeyutl -hexdump`): at a
+ * line's start, indented, a 4-digit (or longer) hex offset, ` - `, up to 16 lower-case hex bytes between blanks, a dash
+ * after the 8th (`0010 - 65 22 66 5c 67 26 68 3c-69 3e …`), then three blanks and the text column.
+ */
+const DUMP_LINE = /(?:^|\n)[ \t]*([0-9a-f]{4,8}) - ([0-9a-f]{2}(?: [0-9a-f]{2}){0,7}(?:-[0-9a-f]{2}(?: [0-9a-f]{2}){0,7})?)(?![0-9A-Za-z])/g;
 
 /**
  * Whether a stretch has `min` separators (a list of MIN_BYTES needs MIN_BYTES - 1): a comma, a colon, the x of `0x`, or a
