@@ -14,6 +14,7 @@ interface Exports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   members(input: number, words: number, out: number): void;
   runs(from: number, to: number, words: number, min: number): void;
+  candidates(input: number, blocks: number, out: number): void;
 }
 
 /** The global WebAssembly (the project's TypeScript libraries do not declare it). */
@@ -148,6 +149,46 @@ export class Classifier {
     }
     return masks;
   }
+}
+
+/**
+ * The tables of `candidateMask` for a one-byte set `single` and a pair's sets `first` and `second` (ASCII bytes, 1 by
+ * byte; 0 and bytes from 0x80 on cannot be held: undefined then).
+ */
+export function candidateTables(single: Uint8Array, first: Uint8Array, second: Uint8Array): Uint8Array | undefined {
+  const t = new Uint8Array(64);
+  for (let c = 0; c < 256; c++) {
+    if (!single[c] && !first[c] && !second[c]) continue;
+    if (c === 0 || c >= 0x80) return undefined;
+    const bit = 1 << (c >> 4);
+    if (single[c]) t[c & 15]! |= bit;
+    if (first[c]) t[32 + (c & 15)]! |= bit;
+    if (second[c]) t[48 + (c & 15)]! |= bit;
+  }
+  for (let h = 0; h < 8; h++) t[16 + h] = 1 << h;
+  return t;
+}
+
+/**
+ * The text notations' searches' candidates (`text-triggers.ts`), sixteen bytes a step: bit j of word k of the mask
+ * given back (0 past the end) is set when byte 32k + j of `bytes` is in the one-byte set, or is in the pairs' first set
+ * and the byte after it in their second (a superset of the pairs searched for: each candidate is checked after).
+ * Undefined where WebAssembly is not there. The mask is the module's memory: read it before the module is called again.
+ */
+export function candidateMask(tables: Uint8Array, bytes: Uint8Array): Uint32Array | undefined {
+  const w = wasm();
+  if (!w) return undefined;
+  const n = bytes.length;
+  const blocks = Math.ceil(n / 32) * 2;
+  const outAt = INPUT + blocks * 16 + 16;
+  const need = outAt + blocks * 2 + 8;
+  if (w.memory.buffer.byteLength < need) w.memory.grow(Math.ceil((need - w.memory.buffer.byteLength) / 65536));
+  const memory = new Uint8Array(w.memory.buffer);
+  memory.set(tables, 0);
+  memory.set(bytes, INPUT);
+  memory.fill(0, INPUT + n, outAt);
+  w.candidates(INPUT, blocks, outAt);
+  return new Uint32Array(w.memory.buffer, outAt, blocks >>> 1);
 }
 
 /** The lowest set bit's index of a word that has one. */

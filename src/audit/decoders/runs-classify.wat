@@ -59,4 +59,39 @@
         (br $double)))
     (if (i32.gt_u (local.get $min) (local.get $len))
       (then (call $andShift (local.get $to) (local.get $words) (i64.extend_i32_u (i32.sub (local.get $min) (local.get $len)))))))
+  ;; candidates(input, blocks, out): the text notations' searches (text-triggers.ts) in one pass: bit j of 16-bit word k
+  ;; is set when byte 16k + j is a one-byte search's (LO_S at 0) or is a pair search's first byte (LO_A at 32) followed
+  ;; by a pair search's second byte (LO_B at 48), each set tested as `members` tests (HI at 16). The input is read one
+  ;; byte past each block (its next byte): the caller pads it with zeros past `blocks` × 16 + 1.
+  (func (export "candidates") (param $in i32) (param $blocks i32) (param $out i32)
+    (local $s v128) (local $hi v128) (local $a v128) (local $b v128) (local $low v128) (local $zero v128)
+    (local $x v128) (local $y v128) (local $lx v128) (local $hx v128) (local $end i32)
+    (local.set $s (v128.load (i32.const 0)))
+    (local.set $hi (v128.load (i32.const 16)))
+    (local.set $a (v128.load (i32.const 32)))
+    (local.set $b (v128.load (i32.const 48)))
+    (local.set $low (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+    (local.set $zero (v128.const i64x2 0 0))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $blocks) (i32.const 4))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+        (local.set $x (v128.load (local.get $in)))
+        (local.set $y (v128.load offset=1 (local.get $in)))
+        (local.set $lx (v128.and (local.get $x) (local.get $low)))
+        (local.set $hx (i8x16.swizzle (local.get $hi) (i8x16.shr_u (local.get $x) (i32.const 4))))
+        (i32.store16 (local.get $out)
+          (i8x16.bitmask
+            (v128.or
+              (i8x16.ne (v128.and (i8x16.swizzle (local.get $s) (local.get $lx)) (local.get $hx)) (local.get $zero))
+              (v128.and
+                (i8x16.ne (v128.and (i8x16.swizzle (local.get $a) (local.get $lx)) (local.get $hx)) (local.get $zero))
+                (i8x16.ne
+                  (v128.and
+                    (i8x16.swizzle (local.get $b) (v128.and (local.get $y) (local.get $low)))
+                    (i8x16.swizzle (local.get $hi) (i8x16.shr_u (local.get $y) (i32.const 4))))
+                  (local.get $zero))))))
+        (local.set $in (i32.add (local.get $in) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 2)))
+        (br $next))))
 )
