@@ -132,6 +132,13 @@ export const WRITERS: Record<string, (s: string) => string> = {
       .split('')
       .map((c) => `ChrW(${c.charCodeAt(0)})`)
       .join(' & ')}`,
+  // Python's print(list(s)): each character quoted on its own (' and \\ escaped, a control as \\xHH).
+  'char list': (s) =>
+    `chars: [${chars(s)
+      .map((c) => `'${c === "'" ? "\\'" : c === '\\' ? '\\\\' : c < ' ' || c === '\x7f' ? `\\x${hex2(c.charCodeAt(0))}` : c}'`)
+      .join(', ')}]`,
+  // PHP's var_export of a string holding a NUL (the text's bytes, then a NUL): ' and \\ escaped, the NUL a piece of its own.
+  'php nul pieces': (s) => `'${s.replace(/[\\']/g, '\\$&')}' . "\\0" . ''`,
   // Python's email: a long parameter cut into pieces.
   'RFC 2231 continuations': (s) => {
     const [a, b, c] = cut(s, 3);

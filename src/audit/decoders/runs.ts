@@ -19,11 +19,13 @@ import { Utf7Text } from './utf7.js';
 import { ANSI_COLOURS } from './ansi-colours.js';
 import { DECIMAL_ESCAPES } from './decimal-escapes.js';
 import { CHAR_CODES } from './char-codes.js';
+import { CHAR_LISTS } from './char-lists.js';
 import { LATEX_ESCAPES } from './latex-escapes.js';
 import { LITERAL_JOINS } from './literal-joins.js';
 import { META_NOTATION } from './meta-notation.js';
 import { MOJIBAKE } from './mojibake.js';
 import { OVERSTRIKE } from './overstrike.js';
+import { PHP_NUL_PIECES } from './php-nul-pieces.js';
 import { PACKET_DUMP } from './packet-dump.js';
 import { ROFF_GLYPHS } from './roff-glyphs.js';
 import { RTF_ESCAPES } from './rtf-escapes.js';
@@ -143,6 +145,8 @@ export const notations = () => [
   WORD_DIFF_PORCELAIN,
   RFC2231,
   CHAR_CODES,
+  CHAR_LISTS,
+  PHP_NUL_PIECES,
 ];
 /** The labels of their copies (`!(wrapped text at N)`): a copy of text, not a decoding of it. */
 export const NOTATION_LABELS: ReadonlySet<string> = new Set(notations().map((n) => n.label));

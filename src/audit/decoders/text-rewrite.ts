@@ -100,6 +100,8 @@ export function triggersOf(notations: Notation[]): Triggers {
  * of the notations' writers (`notation-order.test.ts`, `notation-writers.testing.ts`).
  */
 export const READ_ORDER: readonly string[] = [
+  'php nul pieces',
+  'char list',
   'char codes',
   'overstrike',
   'packet dump',
@@ -152,6 +154,40 @@ export const BOTH_ORDERS: ReadonlyArray<readonly [string, string]> = [
   ...after('RTF escapes', ['roff glyphs', 'systemd escape', 'Texinfo escapes', 'LaTeX escapes', 'decimal escapes']),
   ...after('word diff', ['overstrike', 'systemd escape', 'terminal colours', 'Texinfo escapes', 'LaTeX escapes', 'decimal escapes', 'RTF escapes']),
   ...after('wrapped text', ['RTF escapes']),
+  // A value's characters listed (char list) or its UTF-16 var_exported (php nul pieces) are read first, as char codes
+  // are; these write over the list's quotes and commas or the pieces' joins.
+  ...[
+    'LaTeX escapes',
+    'RFC 2231 continuations',
+    'RTF escapes',
+    'Texinfo escapes',
+    'char codes',
+    'decimal escapes',
+    'joined literals',
+    'meta notation',
+    'mojibake',
+    'overstrike',
+    'packet dump',
+    'porcelain word diff',
+    'roff glyphs',
+    'systemd escape',
+    'terminal colours',
+    'word diff',
+  ].map((a) => [a, 'char list'] as const),
+  ...[
+    'LaTeX escapes',
+    'RTF escapes',
+    'Texinfo escapes',
+    'char codes',
+    'char list',
+    'decimal escapes',
+    'overstrike',
+    'packet dump',
+    'porcelain word diff',
+    'roff glyphs',
+    'systemd escape',
+    'terminal colours',
+  ].map((a) => [a, 'php nul pieces'] as const),
   // Char codes are read first (a writer that codes every character writes over all); these cut or mark the calls.
   ...[
     'joined literals',
