@@ -7,10 +7,9 @@
  * that start none: zeros, a signature, junk — is the router's, which searches it for gzip members as
  * before; the members read here it passes over (`concatenated.ts`).
  */
-import * as zlib from 'node:zlib';
 import { Joined } from './concatenated.js';
 import { startsWith, type DecodeEnv, type Decoding, type Sink } from './types.js';
-import { RawInflateStream } from './zip-inflate.js';
+import { inflateAtOnce, RawInflateStream } from './zip-inflate.js';
 
 /** gzip's member header: ID1 ID2, deflate, no reserved flag bits. */
 export const isGzip = (h: Uint8Array, at = 0) => startsWith(h, [0x1f, 0x8b, 0x08], at) && h.length > at + 3 && (h[at + 3]! & 0xe0) === 0;
@@ -59,24 +58,14 @@ function outputGuess(input: Uint8Array): number | undefined {
 }
 
 /**
- * A member whose deflate stream ends inside `input`, inflated at once (`inflateRawSync`): its output and the input it
- * took; undefined when it does not end there, gives more than WHOLE_OUTPUT or fails — the stream then reads it, as it
- * comes, and says what went wrong. A stream per member cost bgzip's 64 KiB members 1.3 ms each.
+ * A member whose deflate stream ends inside `input`, inflated at once (`inflateAtOnce`: one engine, reset between
+ * members): its output and the input it took; undefined when it does not end there, gives more than WHOLE_OUTPUT or
+ * fails — the stream then reads it, as it comes, and says what went wrong. A stream per member cost bgzip's 64 KiB
+ * members 1.3 ms each.
  */
 function inflateWhole(input: Uint8Array): { out: Buffer; used: number } | undefined {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0; // a member cut by the chunk's end fails here often: no stack for it
-  try {
-    const r = zlib.inflateRawSync(input, { info: true, maxOutputLength: WHOLE_OUTPUT, chunkSize: outputGuess(input) }) as unknown as {
-      buffer: Buffer;
-      engine: zlib.InflateRaw;
-    };
-    return { out: r.buffer, used: r.engine.bytesWritten };
-  } catch {
-    return undefined;
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  const r = inflateAtOnce(input, WHOLE_OUTPUT, outputGuess(input));
+  return typeof r === 'object' ? r : undefined;
 }
 
 export class GzipMembers implements Decoding {
