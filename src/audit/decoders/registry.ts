@@ -28,6 +28,7 @@ import { kyotoCabinet } from './kyoto-cabinet.js';
 import { kyotoDirRecord } from './kyoto-dir.js';
 import { jffs2 } from './jffs2.js';
 import { levelDbLog } from './leveldb-log.js';
+import { llvmBitcode } from './llvm-bitcode.js';
 import { httpMessage } from './http-message.js';
 import { lz4 } from './lz4.js';
 import { lha } from './lha.js';
@@ -118,6 +119,7 @@ export const DECODERS: readonly Decoder[] = [
   kyotoCabinet,
   uImage,
   fdt,
+  llvmBitcode,
   fat,
   ext,
   cramfs,
