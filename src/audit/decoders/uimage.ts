@@ -38,6 +38,12 @@ function sizeTable(table: Buffer): number[] | undefined | 'bad' {
   return table.length > 4096 ? 'bad' : undefined;
 }
 
+/** A multi-file image's parts once its table is whole: [name, size, padding to 4 bytes (none after the last)], and the bytes after the table. */
+function tableParts(name: string, sizes: number[], table: Buffer): { parts: [string, number, number][]; rest: Buffer } {
+  const n = sizes.length;
+  return { parts: sizes.map((size, i) => [`${name}.${i}`, size, i < n - 1 ? (4 - (size % 4)) % 4 : 0]), rest: table.subarray((n + 1) * 4) };
+}
+
 export const uImage: Decoder = {
   name: 'U-Boot image',
   sniff: isUImage,
@@ -90,9 +96,7 @@ export const uImage: Decoder = {
             env.limit('a damaged U-Boot multi-file image (no end to its table of sizes): its parts are not audited');
           }
           if (!Array.isArray(sizes)) return;
-          const n = sizes.length;
-          parts = sizes.map((size, i) => [`${multi!.name}.${i}`, size, i < n - 1 ? (4 - (size % 4)) % 4 : 0]);
-          chunk = table.subarray((n + 1) * 4);
+          ({ parts, rest: chunk } = tableParts(multi.name, sizes, table));
           multi = undefined;
           next();
         }
