@@ -8,6 +8,7 @@
  * places it (an app's env file, a config property, a program's constant, a header's macro).
  */
 import type { Variant } from './variant-text.js';
+import { awaitReady } from './waits.js';
 
 /** A git repository `app` whose .env held the value in one commit and not in the next (the working tree clean of it). */
 const gitHistory = `git init -q -b main app && cd app && seq 1 3000 | sed 's/^/LINE_/' > data.txt && printf 'API_TOKEN=%s\\n' "$S" > .env
@@ -138,7 +139,7 @@ http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), functools.parti
 PY
 /usr/bin/python3 serve.py "$P" > /dev/null 2>&1 & SRV=$!
 trap 'kill $SRV' EXIT
-for i in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$P/" && break; sleep 0.1; done
+${awaitReady('curl -s -o /dev/null "http://127.0.0.1:$P/"', '$SRV', 'the package index')}
 /usr/bin/python3 -m pip download -q --no-deps --trusted-host 127.0.0.1 --cache-dir "$OUT/pip" -i "http://127.0.0.1:$P/simple/" -d dl acme > /dev/null 2>&1
 test -n "$(find "$OUT/pip/http" -type f)" && ! grep -rqaF "$S" "$OUT/pip"`,
     where: /pip-http-cache\/pip\/http\//,
