@@ -117,9 +117,12 @@ for (let c = 0x20; c <= 0x60; c++) UU[c] = (c - 0x20) & 0x3f;
 const XX = new Int8Array(256).fill(-1);
 for (const [i, c] of [...'+-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'].entries()) XX[c.charCodeAt(0)] = i;
 
-/** The bytes of one uuencoded or xxencoded line (its length character first), or undefined when it is not one. */
+/**
+ * The bytes of one uuencoded or xxencoded line (its length character first), or undefined when it is not one (an empty
+ * line too: the blank line a script prints after pack('u')'s lines; its length was NaN and Buffer.alloc threw).
+ */
 function decodeLine(line: string, table: Int8Array): Buffer | undefined {
-  const length = table[line.charCodeAt(0)]!;
+  const length = line ? table[line.charCodeAt(0)]! : -1;
   if (length < 0 || line.length < 1 + Math.ceil(length / 3) * 4) return undefined;
   const out = Buffer.alloc(Math.ceil(length / 3) * 3);
   for (let i = 0; i * 4 + 4 < line.length + 1 && i * 3 < length; i++) {
