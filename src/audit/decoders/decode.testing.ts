@@ -3,6 +3,8 @@
  * what it named as not audited — with the bounds' `allow` counting decoded bytes against a cap, as
  * the router's does. Fed in chunks of `chunk` bytes, so resumable decoding is exercised.
  */
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Decoder, DecodeEnv } from './types.js';
 import { seeded, testSeed } from '../../../test/support/random.js';
 
@@ -52,4 +54,24 @@ export function damaged(bytes: Uint8Array, n: number, seed = DAMAGE_SEED): Uint8
     for (let f = 1 + rand(4); f > 0; f--) copy[rand(copy.length)]! ^= 1 << rand(8);
     return copy;
   });
+}
+
+/** The first 512 bytes of each regular file in `dir` (not recursing), at most `max` files: real heads a sniff must not claim. */
+export function fileHeads(dir: string, max: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (const name of readdirSync(dir)) {
+    if (out.length >= max) break;
+    const path = join(dir, name);
+    try {
+      if (!statSync(path).isFile()) continue;
+      const fd = openSync(path, 'r');
+      const b = Buffer.alloc(512);
+      const n = readSync(fd, b, 0, 512, 0);
+      closeSync(fd);
+      out.push(b.subarray(0, n));
+    } catch {
+      continue;
+    }
+  }
+  return out;
 }

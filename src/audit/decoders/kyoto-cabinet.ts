@@ -17,6 +17,7 @@
  */
 import { inflateRawSync } from 'node:zlib';
 import { heldPlain } from './held-image.js';
+import { writeRecords } from './tokyo-cabinet.js';
 import { startsWith, trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const MAGIC = [0x4b, 0x43, 0x0a, 0x00];
@@ -29,10 +30,11 @@ const TLINEAR = 1 << 1;
 const TCOMPRESS = 1 << 2;
 const TYPES = new Set([0x30, 0x31]);
 
-class Bad extends Error {}
+/** A record or a varint that does not parse (kyoto-dir.ts's records too). */
+export class Bad extends Error {}
 
 /** A Kyoto Cabinet varint (big-endian groups of 7 bits, the high bit set on all but the last) at `at`: [value, next]. */
-function kcVarint(b: Buffer, at: number): [number, number] {
+export function kcVarint(b: Uint8Array, at: number): [number, number] {
   let v = 0;
   for (let n = 0; n < 8; n++) {
     if (at >= b.length) throw new Bad();
@@ -110,24 +112,8 @@ export const kyotoCabinet: Decoder = {
         if (!d) return env.limit(`a Kyoto Cabinet database over ${MAX_FILE >> 20} MiB: its compressed records are not decoded`);
         const h = header(d);
         if (!h) return env.limit('a Kyoto Cabinet database cut short: its compressed records are not decoded');
-        const sink = env.open();
-        let failed = 0;
-        try {
-          for (const [key, value] of records(d, h, Math.min(d.length, h.size))) {
-            const out = value.length ? trial(() => inflateRawSync(value, { maxOutputLength: MAX_VALUE })) : value;
-            if (!(out instanceof Buffer)) {
-              failed++;
-              continue;
-            }
-            const line = Buffer.concat([key, Buffer.from('\t'), out, Buffer.from('\n')]);
-            if (!env.allow(line.length)) break;
-            await sink.write(line);
-          }
-        } catch (e) {
-          if (!(e instanceof Bad)) throw e;
-          env.limit('a Kyoto Cabinet database whose records do not parse: the rest are not decoded');
-        }
-        await sink.end();
+        const decode = (value: Buffer) => (value.length ? trial(() => inflateRawSync(value, { maxOutputLength: MAX_VALUE })) : value);
+        const failed = await writeRecords(env, 'a Kyoto Cabinet database', records(d, h, Math.min(d.length, h.size)), decode, (e) => e instanceof Bad);
         if (failed) env.limit(`a Kyoto Cabinet database with ${failed} records that do not inflate (not raw deflate: LZO, LZMA or Arcfour?)`);
       },
     };

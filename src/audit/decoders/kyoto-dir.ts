@@ -10,26 +10,13 @@
  */
 import { basename } from 'node:path';
 import { constants, inflateRawSync } from 'node:zlib';
+import { Bad, kcVarint } from './kyoto-cabinet.js';
 import { deflateHeaderHolds } from './native.js';
 import { TRIAL_CHUNK, trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const MAX_FILE = 64 << 20;
 const MAX_KEY = 1 << 12;
 const NAME = /^(?:[0-9a-f]{2})+$/;
-
-class Bad extends Error {}
-
-/** A Kyoto Cabinet varint (big-endian groups of 7 bits, the high bit on all but the last) at `at`: [value, next]. */
-function kcVarint(b: Uint8Array, at: number): [number, number] {
-  let v = 0;
-  for (let n = 0; n < 8; n++) {
-    if (at >= b.length) throw new Bad();
-    const c = b[at++]!;
-    v = v * 128 + (c & 0x7f);
-    if (c < 0x80) return [v, at];
-  }
-  throw new Bad();
-}
 
 /** The record in `out` (inflated, whole or its start): [key, value start, value size]. */
 function record(out: Uint8Array): [Uint8Array, number, number] {

@@ -7,11 +7,9 @@
 // in two of three) and no head of a file in /usr/bin or /usr/lib. Nearest real-world variant: cargo's
 // target/release/deps/*.rlib of a crate built with RUSTFLAGS=-Clinker-plugin-lto left in a builder image (clang -flto
 // objects are the same bitcode).
-import { readdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
-import { damaged, DAMAGE_SEED, decodeWith } from './decode.testing.js';
+import { damaged, DAMAGE_SEED, decodeWith, fileHeads } from './decode.testing.js';
 import { isLlvmBitcode, llvmBitcode } from './llvm-bitcode.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 
@@ -69,26 +67,6 @@ describe.runIf(has(RUSTC))(`LLVM bitcode (seed ${rng.seed})`, () => {
   });
 });
 
-/** The first 512 bytes of each regular file under `dir` (not recursing), at most `max` files. */
-function heads(dir: string, max: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (const name of readdirSync(dir)) {
-    if (out.length >= max) break;
-    const path = join(dir, name);
-    try {
-      if (!statSync(path).isFile()) continue;
-      const fd = openSync(path, 'r');
-      const b = Buffer.alloc(512);
-      const n = readSync(fd, b, 0, 512, 0);
-      closeSync(fd);
-      out.push(b.subarray(0, n));
-    } catch {
-      continue;
-    }
-  }
-  return out;
-}
-
 describe('the LLVM bitcode sniff on data that is not its own', () => {
   it(`16,384 random heads (seed ${rng.seed}), the magic or the wrapper's planted in two of three, are not claimed`, () => {
     const claimed: number[] = [];
@@ -102,7 +80,7 @@ describe('the LLVM bitcode sniff on data that is not its own', () => {
   });
 
   it('no head of a file in /usr/bin or /usr/lib is claimed', () => {
-    const all = [...heads('/usr/bin', 5000), ...heads('/usr/lib/x86_64-linux-gnu', 5000), ...heads('/usr/lib', 5000)];
+    const all = [...fileHeads('/usr/bin', 5000), ...fileHeads('/usr/lib/x86_64-linux-gnu', 5000), ...fileHeads('/usr/lib', 5000)];
     expect(all.length).toBeGreaterThan(500);
     expect(all.flatMap((h, i) => (isLlvmBitcode(h) ? [i] : []))).toEqual([]);
   });

@@ -13,11 +13,9 @@
 // of 16,384 random heads (seed named, with and without a magic planted) and no head of a file in /usr/bin or /usr/lib.
 // Nearest real-world variants: a service's Kyoto or Tokyo Cabinet store left in an image; an embedded board's
 // uInitrd or FIT image built by Yocto or Buildroot with a provisioning token in /etc.
-import { readdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
-import { damaged, DAMAGE_SEED, decodeWith } from './decode.testing.js';
+import { damaged, DAMAGE_SEED, decodeWith, fileHeads } from './decode.testing.js';
 import { fdt, isFdt } from './fdt.js';
 import { isKyotoCabinet, kyotoCabinet } from './kyoto-cabinet.js';
 import { isKyotoDirRecord, kyotoDirRecord } from './kyoto-dir.js';
@@ -244,26 +242,6 @@ describe.runIf(has('7zz') && has('xz'))(`7z and xz filters beyond x86 and ARM (s
   });
 });
 
-/** The first 512 bytes of each regular file under `dir` (not recursing), at most `max` files. */
-function heads(dir: string, max: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (const name of readdirSync(dir)) {
-    if (out.length >= max) break;
-    const path = join(dir, name);
-    try {
-      if (!statSync(path).isFile()) continue;
-      const fd = openSync(path, 'r');
-      const b = Buffer.alloc(512);
-      const n = readSync(fd, b, 0, 512, 0);
-      closeSync(fd);
-      out.push(b.subarray(0, n));
-    } catch {
-      continue;
-    }
-  }
-  return out;
-}
-
 describe('the new sniffs on data that is not theirs', () => {
   const sniffs = {
     kyotoCabinet: isKyotoCabinet,
@@ -286,7 +264,7 @@ describe('the new sniffs on data that is not theirs', () => {
   });
 
   it('no head of a file in /usr/bin or /usr/lib (programs, libraries, scripts) is claimed, even named as a record file', () => {
-    const all = [...heads('/usr/bin', 5000), ...heads('/usr/lib/x86_64-linux-gnu', 5000), ...heads('/usr/lib', 5000)];
+    const all = [...fileHeads('/usr/bin', 5000), ...fileHeads('/usr/lib/x86_64-linux-gnu', 5000), ...fileHeads('/usr/lib', 5000)];
     expect(all.length).toBeGreaterThan(500);
     const claimed = all.flatMap((h, i) => Object.entries(sniffs).flatMap(([name, sniff]) => (sniff(h) ? [`${name} #${i}`] : [])));
     expect(claimed).toEqual([]);

@@ -63,6 +63,39 @@ function* records(d: Buffer, first: number, end: number, large: boolean): Genera
   }
 }
 
+/**
+ * A cabinet database's records (Tokyo's, Kyoto's) on lines of their own, `key<TAB>value`, each value through `decode`
+ * (anything but a Buffer: a value that does not decode, counted). Records that stop parsing (`isBad`) end it, named as
+ * `what` whose records do not parse. Gives the count of values that did not decode, for the caller to name.
+ */
+export async function writeRecords(
+  env: DecodeEnv,
+  what: string,
+  records: Iterable<[Buffer, Buffer]>,
+  decode: (value: Buffer) => unknown,
+  isBad: (e: unknown) => boolean,
+): Promise<number> {
+  const sink = env.open();
+  let failed = 0;
+  try {
+    for (const [key, value] of records) {
+      const out = decode(value);
+      if (!(out instanceof Buffer)) {
+        failed++;
+        continue;
+      }
+      const line = Buffer.concat([key, Buffer.from('\t'), out, Buffer.from('\n')]);
+      if (!env.allow(line.length)) break;
+      await sink.write(line);
+    }
+  } catch (e) {
+    if (!isBad(e)) throw e;
+    env.limit(`${what} whose records do not parse: the rest are not decoded`);
+  }
+  await sink.end();
+  return failed;
+}
+
 export const tokyoCabinet: Decoder = {
   name: 'Tokyo Cabinet hash database',
   // Type 0 a hash database, 1 a B+ tree one (tcbmgr, `.tcb`: its pages are the records of the same hash file), 3 a table
@@ -81,24 +114,8 @@ export const tokyoCabinet: Decoder = {
         const opts = d[36]!;
         const size = Math.min(d.length, Number(d.readBigUInt64BE(56)));
         const first = Number(d.readBigUInt64BE(64));
-        const sink = env.open();
-        let failed = 0;
-        try {
-          for (const [key, value] of records(d, first, size, Boolean(opts & LARGE))) {
-            const out = opts & TCBS ? tcbsDecode(value, MAX_VALUE) : trial(() => inflateRawSync(value, { maxOutputLength: MAX_VALUE }));
-            if (!(out instanceof Buffer)) {
-              failed++;
-              continue;
-            }
-            const line = Buffer.concat([key, Buffer.from('\t'), out, Buffer.from('\n')]);
-            if (!env.allow(line.length)) break;
-            await sink.write(line);
-          }
-        } catch (e) {
-          if (!(e instanceof Bad)) throw e;
-          env.limit('a Tokyo Cabinet database whose records do not parse: the rest are not decoded');
-        }
-        await sink.end();
+        const decode = (value: Buffer) => (opts & TCBS ? tcbsDecode(value, MAX_VALUE) : trial(() => inflateRawSync(value, { maxOutputLength: MAX_VALUE })));
+        const failed = await writeRecords(env, 'a Tokyo Cabinet database', records(d, first, size, Boolean(opts & LARGE)), decode, (e) => e instanceof Bad);
         if (failed) env.limit(`a Tokyo Cabinet database with ${failed} records that do not decode`);
       },
     };
