@@ -20,9 +20,13 @@ import { blobPath } from './layout.js';
 const MiB = 1024 * 1024;
 /**
  * How far the archive is read ahead of the audit: while the audit is slower (an archive inside the
- * layer decoding), `docker save` still runs on into this much, rather than block on its pipe.
+ * layer decoding), `docker save` still runs on into this much, rather than block on its pipe. The
+ * audit is the slower side, so the queue is full: at 2 MiB its chunks waited long enough to reach
+ * V8's old generation, freed only by a full GC. bench/run.sh base, 10 alternated pairs: peak RSS
+ * (bimodal, 93–102 or 121–125 MiB) median 124 → 101.5 MiB, 1 of 10 runs in the low mode → 6 of
+ * 10; time unchanged (2.90–3.22 s both).
  */
-export const AUDIT_AHEAD = 2 * MiB;
+export const AUDIT_AHEAD = 1 * MiB;
 /** How much is held while the disk catches up (writes take ~5 ms each on a loaded runner: what comes meanwhile goes out in one writev). */
 const WRITE_AHEAD = 1 * MiB;
 
