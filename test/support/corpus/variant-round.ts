@@ -74,6 +74,29 @@ OUT = os.environ['OUT']
 ${body}
 EOF`;
 
+/** A Java program run by the single-file launcher: `body` inside main, the value in `s` (UTF-8 read), $OUT in `out`. */
+export const javaMain = (body: string) => `mkdir -p j && cat > j/Gen.java <<'EOF'
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.util.*;
+public class Gen {
+  public static void main(String[] a) throws Exception {
+    String s = Files.readString(Path.of("secret"), StandardCharsets.UTF_8);
+    String out = System.getenv("OUT");
+${body}
+  }
+}
+EOF
+java j/Gen.java`;
+
+/** A node script (the machine's Node, as a tool), the value in `s`, $OUT in `out`; `fs`, `path` and `util` required. */
+export const nodeValue = (body: string) => `node - <<'EOF'
+const fs = require('fs'), path = require('path'), util = require('util');
+const s = fs.readFileSync('secret', 'utf8');
+const out = process.env.OUT;
+${body}
+EOF`;
+
 /** A Go program built by the distribution's Go, offline; `src` is main.go, `run` builds and runs it. */
 export const goMain = (src: string, run: string) => `mkdir -p gp && cd gp
 cat > main.go <<'EOF'

@@ -16,31 +16,8 @@
  * Not made: ROT13 — no tool the audit's users run writes a secret that way (config obfuscators
  * that do are a deliberate hiding, not a leak by a notation); IDNA (a host name is no secret).
  */
-import { goMain, pyValue as py } from './variant-round.js';
+import { goMain, javaMain as java, nodeValue as node, pyValue as py } from './variant-round.js';
 import type { Variant } from './variant-text.js';
-
-/** A Java program run by the single-file launcher: `body` inside main, the value in `s` (UTF-8 read), $OUT in `out`. */
-const java = (body: string) => `mkdir -p j && cat > j/Gen.java <<'EOF'
-import java.nio.charset.StandardCharsets;
-import java.nio.file.*;
-import java.util.*;
-public class Gen {
-  public static void main(String[] a) throws Exception {
-    String s = Files.readString(Path.of("secret"), StandardCharsets.UTF_8);
-    String out = System.getenv("OUT");
-${body}
-  }
-}
-EOF
-java j/Gen.java`;
-
-/** A node script (the project's Node), the value in `s`, $OUT in `out`. */
-const node = (body: string) => `node - <<'EOF'
-const fs = require('fs'), path = require('path');
-const s = fs.readFileSync('secret', 'utf8');
-const out = process.env.OUT;
-${body}
-EOF`;
 
 export const variant12Text: Variant[] = [
   {

@@ -17,31 +17,8 @@
  * entities without their `;` and Java's `\uuuu00e9` — accepted by readers, written by no tool;
  * Perl's `\N{U+E9}` and Ruby's `"\u{e9 73}"` — hand-written source, no serialiser writes them.
  */
-import { goMain, pyValue as py } from './variant-round.js';
+import { goMain, javaMain as java, nodeValue as node, pyValue as py } from './variant-round.js';
 import type { Variant } from './variant-text.js';
-
-/** A Java program run by the single-file launcher: `body` inside main, the value in `s` (UTF-8 read), $OUT in `out`. */
-const java = (body: string) => `mkdir -p j && cat > j/Gen.java <<'EOF'
-import java.nio.charset.StandardCharsets;
-import java.nio.file.*;
-import java.util.*;
-public class Gen {
-  public static void main(String[] a) throws Exception {
-    String s = Files.readString(Path.of("secret"), StandardCharsets.UTF_8);
-    String out = System.getenv("OUT");
-${body}
-  }
-}
-EOF
-java j/Gen.java`;
-
-/** A node script, the value in `s`, $OUT in `out`. */
-const node = (body: string) => `node - <<'EOF'
-const fs = require('fs'), path = require('path'), util = require('util');
-const s = fs.readFileSync('secret', 'utf8');
-const out = process.env.OUT;
-${body}
-EOF`;
 
 /** A PHP script, the value in $s, $OUT in $out. */
 const php = (body: string) => `cat > gen.php <<'EOF'
