@@ -97,6 +97,22 @@ const out = process.env.OUT;
 ${body}
 EOF`;
 
+/**
+ * Python (after pyValue's prologue) writing the bytes in `data` as regedit exports a binary value: `head` (`"Name"=hex(2):`),
+ * then comma-separated hex pairs cut by `\` continuations at 80 columns, under `[key]`, UTF-16LE with a BOM, to $OUT/`file`.
+ */
+export const regExport = (head: string, key: string, file: string) => `head = '${head}'
+items = ['%02x' % b for b in data]
+lines, cur = [], head
+for i, it in enumerate(items):
+    piece = it + (',' if i < len(items) - 1 else '')
+    if len(cur) + len(piece) > 78 and cur.strip():
+        lines.append(cur + '\\\\'); cur = '  '
+    cur += piece
+lines.append(cur)
+text = 'Windows Registry Editor Version 5.00\\r\\n\\r\\n[${key}]\\r\\n' + '\\r\\n'.join(lines) + '\\r\\n\\r\\n'
+open(os.path.join(OUT, '${file}'), 'wb').write(b'\\xff\\xfe' + text.encode('utf-16-le'))`;
+
 /** A Go program built by the distribution's Go, offline; `src` is main.go, `run` builds and runs it. */
 export const goMain = (src: string, run: string) => `mkdir -p gp && cd gp
 cat > main.go <<'EOF'

@@ -16,7 +16,7 @@
  * Not made: ROT13 — no tool the audit's users run writes a secret that way (config obfuscators
  * that do are a deliberate hiding, not a leak by a notation); IDNA (a host name is no secret).
  */
-import { goMain, javaMain as java, nodeValue as node, pyValue as py } from './variant-round.js';
+import { goMain, javaMain as java, nodeValue as node, pyValue as py, regExport } from './variant-round.js';
 import type { Variant } from './variant-text.js';
 
 export const variant12Text: Variant[] = [
@@ -298,17 +298,7 @@ grep -q 'HEX DUMP' "$OUT/asn1.txt"`,
       'a regedit export of an app’s settings key (REG_EXPAND_SZ password) copied into a Windows container image (regedit’s layout, written by Python; no regedit on Debian)',
     kind: 'unicode',
     script: py(`data = (s + '\\0').encode('utf-16-le')
-head = '"Password"=hex(2):'
-items = ['%02x' % b for b in data]
-lines, cur = [], head
-for i, it in enumerate(items):
-    piece = it + (',' if i < len(items) - 1 else '')
-    if len(cur) + len(piece) > 78 and cur.strip():
-        lines.append(cur + '\\\\'); cur = '  '
-    cur += piece
-lines.append(cur)
-text = 'Windows Registry Editor Version 5.00\\r\\n\\r\\n[HKEY_LOCAL_MACHINE\\\\SOFTWARE\\\\Acme]\\r\\n' + '\\r\\n'.join(lines) + '\\r\\n\\r\\n'
-open(os.path.join(OUT, 'acme.reg'), 'wb').write(b'\\xff\\xfe' + text.encode('utf-16-le'))`),
+${regExport('"Password"=hex(2):', 'HKEY_LOCAL_MACHINE\\\\SOFTWARE\\\\Acme', 'acme.reg')}`),
     where: /reg-hex2\/acme\.reg/,
   },
   {

@@ -17,7 +17,7 @@
  * entities without their `;` and Java's `\uuuu00e9` — accepted by readers, written by no tool;
  * Perl's `\N{U+E9}` and Ruby's `"\u{e9 73}"` — hand-written source, no serialiser writes them.
  */
-import { goMain, javaMain as java, nodeValue as node, pyValue as py } from './variant-round.js';
+import { goMain, javaMain as java, nodeValue as node, pyValue as py, regExport } from './variant-round.js';
 import type { Variant } from './variant-text.js';
 
 /** A PHP script, the value in $s, $OUT in $out. */
@@ -210,17 +210,7 @@ func main() {
     realWorld: 'a regedit export of an app key whose password is stored as REG_BINARY (regedit’s layout, written by Python; no regedit on Debian)',
     kind: 'unicode',
     script: py(`data = s.encode()
-head = '"Secret"=hex:'
-items = ['%02x' % b for b in data]
-lines, cur = [], head
-for i, it in enumerate(items):
-    piece = it + (',' if i < len(items) - 1 else '')
-    if len(cur) + len(piece) > 78 and cur.strip():
-        lines.append(cur + '\\\\'); cur = '  '
-    cur += piece
-lines.append(cur)
-text = 'Windows Registry Editor Version 5.00\\r\\n\\r\\n[HKEY_LOCAL_MACHINE\\\\SOFTWARE\\\\Acme]\\r\\n' + '\\r\\n'.join(lines) + '\\r\\n\\r\\n'
-open(os.path.join(OUT, 'acme.reg'), 'wb').write(b'\\xff\\xfe' + text.encode('utf-16-le'))`),
+${regExport('"Secret"=hex:', 'HKEY_LOCAL_MACHINE\\\\SOFTWARE\\\\Acme', 'acme.reg')}`),
     where: /reg-binary-utf8\/acme\.reg/,
   },
   {
@@ -229,17 +219,7 @@ open(os.path.join(OUT, 'acme.reg'), 'wb').write(b'\\xff\\xfe' + text.encode('utf
     realWorld: 'a regedit export of a service’s Environment (REG_MULTI_SZ) holding PASSWORD=… (regedit’s layout, written by Python)',
     kind: 'unicode',
     script: py(`data = ('USER=svc\\0PASSWORD=' + s + '\\0\\0').encode('utf-16-le')
-head = '"Environment"=hex(7):'
-items = ['%02x' % b for b in data]
-lines, cur = [], head
-for i, it in enumerate(items):
-    piece = it + (',' if i < len(items) - 1 else '')
-    if len(cur) + len(piece) > 78 and cur.strip():
-        lines.append(cur + '\\\\'); cur = '  '
-    cur += piece
-lines.append(cur)
-text = 'Windows Registry Editor Version 5.00\\r\\n\\r\\n[HKEY_LOCAL_MACHINE\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\acme]\\r\\n' + '\\r\\n'.join(lines) + '\\r\\n\\r\\n'
-open(os.path.join(OUT, 'service.reg'), 'wb').write(b'\\xff\\xfe' + text.encode('utf-16-le'))`),
+${regExport('"Environment"=hex(7):', 'HKEY_LOCAL_MACHINE\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\acme', 'service.reg')}`),
     where: /reg-multi-sz\/service\.reg/,
   },
   {
