@@ -59,23 +59,24 @@ describe('renderDockerBuildArgs', () => {
   });
 });
 
+// The smallest archive docker save writes: an image of no layers.
+const saveArchive = async (): Promise<Buffer> => {
+  const pack = tar.pack();
+  const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
+  pack.entry({ name: 'c.json' }, config);
+  pack.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'c.json', RepoTags: [], Layers: [] }]));
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+};
+
 // The class: without load, the docker builder never names the build by a tag another run may share
 // (the user's tags), so no run can remove the image another run is about to save. Shown on a fake of
 // Hoist's own Exec seam that keeps a daemon's name table: two runs building the same names, the
 // second built between the first's build and its cleanup, as a parallel:matrix on one daemon does.
 // Nearest real-world variant: test/integration/gitlab.test.ts's amd64 + arm64 matrix jobs.
 describe('docker builder without load: names of its own', () => {
-  // The smallest archive docker save writes: an image of no layers.
-  const saveArchive = async (): Promise<Buffer> => {
-    const pack = tar.pack();
-    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
-    pack.entry({ name: 'c.json' }, config);
-    pack.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'c.json', RepoTags: [], Layers: [] }]));
-    pack.finalize();
-    const chunks: Buffer[] = [];
-    for await (const c of pack) chunks.push(c as Buffer);
-    return Buffer.concat(chunks);
-  };
   function daemon() {
     const tags = new Map<string, string>(); // name → image id
     const images = new Set<string>();
@@ -283,5 +284,71 @@ describe('docker builder without load: the run tag removed while the conversion 
     );
     await expect(building).rejects.toThrow('the audit failed');
     expect(d.state).toEqual({ removeStarted: true, removed: true, removals: 1 });
+  });
+});
+
+// The class: dockerd losing the image a build has just written, because another client removed the
+// same image id in that moment (four runs of one pipeline building one Dockerfile on one daemon, each
+// removing its own run tag: seen in docker-local-tags.test). The build is run again from BuildKit's
+// cache, a bounded number of times; a build's own failure is never retried. Shown on a fake of Hoist's
+// Exec seam that fails a build with the daemon's own words; the real-world variant is that test.
+describe('docker builder: an image the daemon lost while naming it', () => {
+  const LOST =
+    'failed to get digest sha256:0428c321a404ecb0ca6c1894d945a4005067b922c6370609eeb42bcf4b100106: open /var/lib/docker/image/overlay2/imagedb/content/sha256/0428c321a404ecb0ca6c1894d945a4005067b922c6370609eeb42bcf4b100106: no such file or directory';
+  function daemon(failures: string[]) {
+    const builds: (readonly string[])[] = [];
+    const iid = new Map<string, string>();
+    const exec: Exec = {
+      async run(_file, args) {
+        if (args[0] !== 'build') return { stdout: '', stderr: '' };
+        builds.push(args);
+        const failure = failures.shift();
+        if (failure) throw new CommandError(`docker build exited with code 1: ${failure}`, 'docker build', 1, `#6 DONE 0.0s\n${failure}`);
+        iid.set(args[args.indexOf('--iidfile') + 1]!, `sha256:${'a'.repeat(64)}`);
+        return { stdout: '', stderr: '' };
+      },
+      stream() {
+        const stdout = Readable.from(
+          (async function* () {
+            yield await saveArchive();
+          })(),
+        );
+        return { stdout, done: new Promise<void>((r) => stdout.once('end', () => r())), kill() {} };
+      },
+      sink() {
+        throw new Error('not used');
+      },
+      stopAll() {},
+    };
+    return { exec, builds, readIid: async (path: string) => iid.get(path) ?? '' };
+  }
+  const build = async (d: ReturnType<typeof daemon>, lines: string[]) =>
+    createDockerBuilder(d.exec, {}, d.readIid).build({ ...plan, iidFile: '/tmp/iid-lost' }, await mkdtemp(join(tmpdir(), 'hoist-docker-lost-')), (l) =>
+      lines.push(l),
+    );
+
+  it('builds again, saying why, and returns the image of the build that kept it', async () => {
+    const d = daemon([LOST]);
+    const lines: string[] = [];
+    await expect(build(d, lines)).resolves.toBe(`sha256:${'a'.repeat(64)}`);
+    expect(d.builds).toHaveLength(2);
+    expect(d.builds[1]).toEqual(d.builds[0]); // the same run tag and arguments
+    expect(lines.filter((l) => l.includes('lost the image'))).toEqual([expect.stringContaining('attempt 2 of 3')]);
+  });
+
+  it("stops after three builds with the daemon's own error", async () => {
+    const d = daemon([LOST, LOST, LOST, LOST]);
+    await expect(build(d, [])).rejects.toThrow(/failed to get digest sha256:0428/);
+    expect(d.builds).toHaveLength(3);
+  });
+
+  it.each([
+    ['a failing RUN step', 'process "/bin/sh -c exit 3" did not complete successfully: exit code: 3'],
+    ['a missing base image', 'failed to get digest sha256:0428: pull access denied'],
+    ['a lost file that is not the image store', 'open /tmp/ctx/a.txt: no such file or directory'],
+  ])('does not retry %s', async (_name, failure) => {
+    const d = daemon([failure, failure]);
+    await expect(build(d, [])).rejects.toThrow(failure);
+    expect(d.builds).toHaveLength(1);
   });
 });

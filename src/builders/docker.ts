@@ -61,6 +61,41 @@ async function removeRunTag(exec: Exec, cli: string, env: Record<string, string 
   }
 }
 
+/**
+ * dockerd loses an image a build has just written when another client removes the same image at that
+ * moment: BuildKit's export finds the image id already stored (a cached build of the same content),
+ * the other client's `docker image rm` of its last tag then deletes it, and this build names and reads
+ * an image that is gone ("failed to get digest sha256:…: open …/imagedb/content/sha256/…: no such file
+ * or directory"). Seen with four runs of one pipeline building the same Dockerfile on one daemon, each
+ * removing its own run tag (docker-local-tags.test). BuildKit's cache still holds every step, so
+ * building again costs only the export; any other failure is the build's own and is not retried.
+ */
+const LOST_IMAGE = /failed to get digest sha256:[a-f0-9]{64}: open [^\n]*\/imagedb\/content\/sha256\/[a-f0-9]{64}: no such file or directory/;
+const LOST_IMAGE_ATTEMPTS = 3;
+
+/** `docker build`, run again when the daemon lost the image it wrote (LOST_IMAGE). */
+async function runDockerBuild(exec: Exec, cli: string, args: string[], env: Record<string, string | undefined>, log: (line: string) => void): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await exec.run(cli, args, { env, onLine: log });
+      break;
+    } catch (e) {
+      if (e instanceof CommandError && /buildx component is missing/i.test(e.outputTail)) {
+        throw new Error(
+          'the docker CLI on PATH needs the buildx plugin for BuildKit builds: install docker-buildx, or put a docker CLI with built-in BuildKit (20.10) first on PATH',
+        );
+      }
+      if (attempt < LOST_IMAGE_ATTEMPTS && e instanceof CommandError && LOST_IMAGE.test(`${e.outputTail}\n${e.message}`)) {
+        log(
+          `the Docker daemon lost the image this build had just written (another client removed the same image at that moment); building again from BuildKit's cache (attempt ${attempt + 1} of ${LOST_IMAGE_ATTEMPTS})`,
+        );
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
 /** Builds with the daemon's BuildKit, then converts `docker save` into the OCI layout at `layoutDir`. */
 export function createDockerBuilder(
   exec: Exec,
@@ -123,16 +158,7 @@ export function createDockerBuilder(
       const tagged = runTag ? { ...plan, localTags: [runTag] } : plan;
       let removing: Promise<void> | undefined;
       const remove = runTag ? () => (removing ??= removeRunTag(exec, cli, dockerEnv, runTag, log)) : undefined;
-      try {
-        await exec.run(cli, renderDockerBuildArgs(tagged), { env: dockerEnv, onLine: log });
-      } catch (e) {
-        if (e instanceof CommandError && /buildx component is missing/i.test(e.outputTail)) {
-          throw new Error(
-            'the docker CLI on PATH needs the buildx plugin for BuildKit builds: install docker-buildx, or put a docker CLI with built-in BuildKit (20.10) first on PATH',
-          );
-        }
-        throw e;
-      }
+      await runDockerBuild(exec, cli, renderDockerBuildArgs(tagged), dockerEnv, log);
       try {
         const id = (await readIidFile(plan.iidFile)).trim();
         if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
