@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hoist, lab, run, uniqueRepo } from './lab.js';
+import { hoist, lab, run, toolEnv, uniqueRepo } from './lab.js';
 
 const inDaemon = (ref: string) =>
   run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]).then(
@@ -64,6 +64,37 @@ describe('docker builder: the daemon keeps the tags only with load', () => {
     const runs = await Promise.all([0, 1, 2, 3].map((i) => new Promise((r) => setTimeout(r, i * 250)).then(() => hoist(args, { cwd: dir }))));
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     for (const t of ['1.2.3', '1.2', '1', 'latest']) expect(await inDaemon(`${repo}:${t}`)).toBeUndefined();
+  }, 240_000);
+
+  // The same class, made frequent: another client of the daemon builds the same Dockerfile and removes
+  // its tag again and again while Hoist builds it (a raw `docker build` + `docker image rm` loop; on
+  // this daemon about 1 in 75 such builds fails "failed to get digest …: no such file or directory").
+  // Every Hoist run passes — the daemon's lost image built again from the cache, said in its log. A
+  // guard: the race is rare per run (docker.test's fake shows the retry failing on the old code).
+  it('without load: another client building and removing the same image all the while, every run passes', async () => {
+    const dir = await app();
+    const repo = `${lab().registries.plain.host}/${uniqueRepo('local/churn')}`;
+    const args = ['build', '--builder', 'docker', '--images', repo, '--version', '1.2.3', '--push-by-digest', '--audit', 'off'];
+    expect((await hoist([...args, '--insecure-registries', lab().registries.plain.host], { cwd: dir })).code).toBe(0); // warms the cache
+    let churning = true;
+    const churn = async (who: string) => {
+      for (let i = 0; churning && i < 400; i++) {
+        const tag = `hoist-churn:${who}-${i}`;
+        await run('docker', ['build', '-q', '-t', tag, dir], { ...toolEnv(), DOCKER_BUILDKIT: '1' }).catch(() => undefined);
+        await run('docker', ['image', 'rm', tag]).catch(() => undefined);
+      }
+    };
+    const others = Promise.all([churn('a'), churn('b'), churn('c')]);
+    const runs = [];
+    try {
+      for (let i = 0; i < 12; i++) runs.push(await hoist([...args, '--insecure-registries', lab().registries.plain.host], { cwd: dir }));
+    } finally {
+      churning = false;
+      await others;
+    }
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const rebuilt = runs.filter((r) => r.stderr.includes('the Docker daemon lost the image this build had just written')).length;
+    console.log(`docker-local-tags churn: ${rebuilt} of ${runs.length} runs built again after the daemon lost their image`);
   }, 240_000);
 
   it('with --load: the tags stay in the daemon', async () => {
