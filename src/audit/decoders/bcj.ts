@@ -174,6 +174,89 @@ export class BcjSparc extends Aligned {
   }
 }
 
+/**
+ * A branch converter that walks its own steps (ARM Thumb: 2 bytes; IA-64: 16-byte bundles), reversed as liblzma's
+ * simple coders run it: `convert` filters what it can of a buffer and says how far it got; the rest waits for more.
+ */
+abstract class Stepped {
+  #now: number;
+  #tail = new Uint8Array(0);
+
+  constructor(start = 0) {
+    this.#now = start >>> 0;
+  }
+
+  push(input: Uint8Array): Uint8Array {
+    const buf = new Uint8Array(this.#tail.length + input.length);
+    buf.set(this.#tail);
+    buf.set(input, this.#tail.length);
+    const n = this.convert(buf, this.#now);
+    this.#tail = buf.slice(n);
+    this.#now = (this.#now + n) >>> 0;
+    return buf.subarray(0, n);
+  }
+
+  end(): Uint8Array {
+    const rest = this.#tail;
+    this.#tail = new Uint8Array(0);
+    return rest;
+  }
+
+  /** Converts `buf` (its first byte at stream position `now`) back in place: the bytes done. */
+  protected abstract convert(buf: Uint8Array, now: number): number;
+}
+
+/** ARM Thumb BL (a pair of 16-bit halves, F000 then F800): liblzma's `simple/armthumb.c`. */
+export class BcjArmThumb extends Stepped {
+  protected convert(buf: Uint8Array, now: number): number {
+    let i = 0;
+    for (; i + 4 <= buf.length; i += 2) {
+      if ((buf[i + 1]! & 0xf8) !== 0xf0 || (buf[i + 3]! & 0xf8) !== 0xf8) continue;
+      const src = (((buf[i + 1]! & 7) << 19) | (buf[i]! << 11) | ((buf[i + 3]! & 7) << 8) | buf[i + 2]!) << 1;
+      const dest = ((src - (now + i + 4)) >>> 0) >>> 1;
+      buf[i + 1] = 0xf0 | ((dest >>> 19) & 7);
+      buf[i] = (dest >>> 11) & 0xff;
+      buf[i + 3] = 0xf8 | ((dest >>> 8) & 7);
+      buf[i + 2] = dest & 0xff;
+      i += 2;
+    }
+    return i;
+  }
+}
+
+/** Which of a bundle's three slots may hold a branch, by its template (the bundle's low 5 bits). */
+const IA64_BRANCHES = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 6, 6, 0, 0, 7, 7, 4, 4, 0, 0, 4, 4, 0, 0];
+
+/** IA-64 `br.call` and friends in 128-bit bundles (41-bit slots, read as 48 bits in a double): liblzma's `simple/ia64.c`. */
+export class BcjIa64 extends Stepped {
+  protected convert(buf: Uint8Array, now: number): number {
+    let i = 0;
+    for (; i + 16 <= buf.length; i += 16) {
+      const mask = IA64_BRANCHES[buf[i]! & 0x1f]!;
+      for (let slot = 0, bitPos = 5; slot < 3; slot++, bitPos += 41) {
+        if (!((mask >>> slot) & 1)) continue;
+        const at = i + (bitPos >>> 3);
+        const res = bitPos & 7;
+        let instr = 0;
+        for (let j = 5; j >= 0; j--) instr = instr * 256 + buf[at + j]!;
+        const norm = Math.floor(instr / 2 ** res);
+        if (Math.floor(norm / 2 ** 37) % 16 !== 5 || Math.floor(norm / 512) % 8 !== 0) continue;
+        const src = ((Math.floor(norm / 2 ** 13) % 2 ** 20) | ((Math.floor(norm / 2 ** 36) % 2) << 20)) * 16;
+        const dest = ((src - (now + i)) >>> 0) >>> 4;
+        const rebuilt =
+          (norm % 2 ** 13) +
+          (dest & 0xfffff) * 2 ** 13 +
+          (Math.floor(norm / 2 ** 33) % 8) * 2 ** 33 +
+          ((dest >>> 20) & 1) * 2 ** 36 +
+          Math.floor(norm / 2 ** 37) * 2 ** 37;
+        let out = (instr % 2 ** res) + rebuilt * 2 ** res;
+        for (let j = 0; j < 6; j++, out = Math.floor(out / 256)) buf[at + j] = out % 256;
+      }
+    }
+    return i;
+  }
+}
+
 /** A reversing branch filter of any kind. */
 export type BranchFilter = Pick<BcjX86, 'push' | 'end'>;
 

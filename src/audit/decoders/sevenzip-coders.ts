@@ -5,7 +5,8 @@
  * with an environment whose sink is the next stage), BCJ x86, ARM, ARM64, PowerPC and SPARC (`bcj.ts`), Delta (`delta.ts`). Every stage ends at its
  * coder's unpacked size; only the folder's output is counted against the bounds (by its sink).
  */
-import { BcjArm, BcjArm64, BcjPpc, BcjSparc, BcjX86, type BranchFilter } from './bcj.js';
+import { BcjArm, BcjArm64, BcjArmThumb, BcjIa64, BcjPpc, BcjSparc, BcjX86, type BranchFilter } from './bcj.js';
+import { Deflate64Error, inflate64 } from './deflate64.js';
 import { xzDeltaFilter } from './delta.js';
 import { bzip2 } from './bzip2.js';
 import { parseProps } from './lzma-core.js';
@@ -34,9 +35,49 @@ const NAMES: Record<string, string> = {
   '03': 'Delta',
   '06f10701': 'AES-256',
 };
-const READ = new Set(['00', '030101', '21', '040108', '040202', '03030103', '03030501', '0a', '03', '03030205', '03030805']);
-/** The branch filters over aligned words, by coder id: ARM, ARM64, PowerPC, SPARC. */
-const ALIGNED: Record<string, new (start: number) => BranchFilter> = { '03030501': BcjArm, '0a': BcjArm64, '03030205': BcjPpc, '03030805': BcjSparc };
+const READ = new Set(['00', '030101', '21', '040108', '040109', '040202', '03030103', '03030501', '03030701', '03030401', '0a', '03', '03030205', '03030805']);
+/** The branch filters with a start offset, by coder id: ARM, ARM Thumb, ARM64, IA-64, PowerPC, SPARC. */
+const ALIGNED: Record<string, new (start: number) => BranchFilter> = {
+  '03030501': BcjArm,
+  '03030701': BcjArmThumb,
+  '0a': BcjArm64,
+  '03030401': BcjIa64,
+  '03030205': BcjPpc,
+  '03030805': BcjSparc,
+};
+/** A Deflate64 coder's packed input gathered at most (then named), and its output at most: deflate64.ts's zip bounds. */
+const DEFLATE64_IN = 16 << 20;
+const DEFLATE64_OUT = 64 << 20;
+const SLICE = 1 << 20;
+
+/** Deflate64 (no streaming inflater of it here): the coder's input gathered, inflated at its end, handed on in slices. */
+function deflate64Run(size: number, emit: Emit, fail: (why: string) => void): Decoding {
+  let parts: Uint8Array[] = [];
+  let held = 0;
+  return {
+    push(b) {
+      if (held > DEFLATE64_IN) return;
+      parts.push(b.slice());
+      held += b.length;
+      if (held > DEFLATE64_IN) {
+        parts = [];
+        fail(`a Deflate64 coder over ${DEFLATE64_IN} bytes packed, which the audit does not gather`);
+      }
+    },
+    async end() {
+      if (held > DEFLATE64_IN) return;
+      const src = Buffer.concat(parts);
+      parts = [];
+      let out: Uint8Array;
+      try {
+        out = inflate64(src, Math.min(DEFLATE64_OUT, size || DEFLATE64_OUT));
+      } catch (e) {
+        return fail(`deflate64: ${e instanceof Deflate64Error ? e.message : String(e)}`);
+      }
+      for (let i = 0; i < out.length; i += SLICE) if (!(await emit(out.subarray(i, i + SLICE)))) return;
+    },
+  };
+}
 
 /** The folder's coders from its packed stream to its output, when that is a simple chain; else undefined. */
 function chain(f: Folder): number[] | undefined {
@@ -88,7 +129,8 @@ function stage(c: Coder, size: number, emit: Emit, env: DecodeEnv, fail: (why: s
       },
     };
     return c.id === '040108' ? rawDeflate(inner) : bzip2.open(inner);
-  } else if (c.id === '00') return { push: async (b) => void (await emit(b)), end: () => undefined };
+  } else if (c.id === '040109') return deflate64Run(size, emit, fail);
+  else if (c.id === '00') return { push: async (b) => void (await emit(b)), end: () => undefined };
   return { push: () => undefined, end: () => undefined };
 }
 
