@@ -45,6 +45,11 @@ import { pcap } from './pcap.js';
 import { phar } from './phar.js';
 import { pickle0 } from './pickle0.js';
 import { postgres } from './postgres.js';
+import { innodb } from './innodb.js';
+import { mysqlArchive } from './mysql-archive.js';
+import { arc } from './arc.js';
+import { h2MvStore } from './h2-mvstore.js';
+import { xapianGlass } from './xapian-glass.js';
 import { pgDumpCustom } from './pg-dump.js';
 import { redisRdb } from './redis-rdb.js';
 import { rpm } from './rpm.js';
@@ -100,10 +105,15 @@ export const DECODERS: readonly Decoder[] = [
   zpaq,
   lrzip,
   lha,
+  arc,
   szdd,
   sqlite,
   sqliteWal,
   postgres,
+  innodb,
+  mysqlArchive,
+  h2MvStore,
+  xapianGlass,
   redisRdb,
   pgDumpCustom,
   avro,
