@@ -221,17 +221,22 @@ describe.runIf(has('arc'))(`ARC archives (seed ${rng.seed})`, () => {
 });
 
 describe.runIf(has('7zz'))(`7z coders (seed ${rng.seed})`, () => {
-  /** Random bytes with branch-like patterns (Thumb BL halves, IA-64 bundles of branch templates) among text. */
+  /** Random bytes with branch-like patterns (Thumb BL halves, IA-64 bundles of branch templates, RISC-V AUIPC pairs and JAL) among text. */
   const mixed = () => {
     const b = rng.bytes(65536);
     for (let i = 0; i + 16 <= b.length; i += 64) {
       b[i + 1] = 0xf0 | (b[i + 1]! & 7);
       b[i + 3] = 0xf8 | (b[i + 3]! & 7);
       b[i + 32] = 0x10 | (b[i + 32]! & 3);
+      // RISC-V: auipc a0, imm then addi a0, a0, imm (a pair), and jal ra
+      b.writeUInt32LE(((b[i + 40]! << 12) | 0x517) >>> 0, i + 40);
+      b.writeUInt32LE(((b[i + 44]! << 20) | (10 << 15) | (10 << 7) | 0x13) >>> 0, i + 44);
+      b[i + 48] = 0xef;
+      b[i + 49] = b[i + 49]! & 0xf2;
     }
     return Buffer.concat([Buffer.from(`API_TOKEN=${SECRET}\n`), b]);
   };
-  it.each(['-m0=Deflate64', '-mf=ARMT', '-mf=IA64'])('7zz a %s: the folder decoded byte for byte', async (opt) => {
+  it.each(['-m0=Deflate64', '-mf=ARMT', '-mf=IA64', '-mf=RISCV'])('7zz a %s: the folder decoded byte for byte', async (opt) => {
     const data = mixed();
     const a = tool('sh', ['-c', `7zz a ${opt} out.7z data.bin > /dev/null`], { 'data.bin': data }, 'out.7z');
     const { out, limits } = await decodeWith(sevenZip, a, { chunk: rng.int(1, 100_000) });

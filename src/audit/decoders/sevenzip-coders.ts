@@ -5,7 +5,7 @@
  * with an environment whose sink is the next stage), BCJ x86, ARM, ARM64, PowerPC and SPARC (`bcj.ts`), Delta (`delta.ts`). Every stage ends at its
  * coder's unpacked size; only the folder's output is counted against the bounds (by its sink).
  */
-import { BcjArm, BcjArm64, BcjArmThumb, BcjIa64, BcjPpc, BcjSparc, BcjX86, type BranchFilter } from './bcj.js';
+import { BcjArm, BcjArm64, BcjArmThumb, BcjIa64, BcjPpc, BcjRiscv, BcjSparc, BcjX86, type BranchFilter } from './bcj.js';
 import { Deflate64Error, inflate64 } from './deflate64.js';
 import { xzDeltaFilter } from './delta.js';
 import { bzip2 } from './bzip2.js';
@@ -32,15 +32,33 @@ const NAMES: Record<string, string> = {
   '03030701': 'ARM Thumb BCJ',
   '03030805': 'SPARC BCJ',
   '0a': 'ARM64 BCJ',
+  '0b': 'RISC-V BCJ',
   '03': 'Delta',
   '06f10701': 'AES-256',
 };
-const READ = new Set(['00', '030101', '21', '040108', '040109', '040202', '03030103', '03030501', '03030701', '03030401', '0a', '03', '03030205', '03030805']);
-/** The branch filters with a start offset, by coder id: ARM, ARM Thumb, ARM64, IA-64, PowerPC, SPARC. */
+const READ = new Set([
+  '00',
+  '030101',
+  '21',
+  '040108',
+  '040109',
+  '040202',
+  '03030103',
+  '03030501',
+  '03030701',
+  '03030401',
+  '0a',
+  '0b',
+  '03',
+  '03030205',
+  '03030805',
+]);
+/** The branch filters with a start offset, by coder id: ARM, ARM Thumb, ARM64, RISC-V, IA-64, PowerPC, SPARC. */
 const ALIGNED: Record<string, new (start: number) => BranchFilter> = {
   '03030501': BcjArm,
   '03030701': BcjArmThumb,
   '0a': BcjArm64,
+  '0b': BcjRiscv,
   '03030401': BcjIa64,
   '03030205': BcjPpc,
   '03030805': BcjSparc,
