@@ -315,10 +315,13 @@ export class BcjRiscv extends Stepped {
 /** A reversing branch filter of any kind. */
 export type BranchFilter = Pick<BcjX86, 'push' | 'end'>;
 
-/** The reversing filter for an xz filter ID (4 x86, 5 PowerPC, 7 ARM, 9 SPARC, 10 ARM64), from its start offset; undefined for others. */
+/** The reversing filter for an xz filter ID (4 x86, 5 PowerPC, 6 IA-64, 7 ARM, 8 ARM Thumb, 9 SPARC, 10 ARM64, 11 RISC-V), from its start offset; undefined for others. */
 export function xzBranchFilter(id: number, start: number): BranchFilter | undefined {
   if (id === 5) return new BcjPpc(start);
   if (id === 9) return new BcjSparc(start);
+  if (id === 6) return new BcjIa64(start);
+  if (id === 8) return new BcjArmThumb(start);
+  if (id === 11) return new BcjRiscv(start);
   return id === 4 ? new BcjX86(start) : id === 7 ? new BcjArm(start) : id === 10 ? new BcjArm64(start) : undefined;
 }
 
@@ -331,8 +334,8 @@ interface BlockFilter {
 /**
  * An xz stream's output split back into its blocks (their sizes reported by the walk as each block
  * ends, before the decoder can have given more), each block whose only other filter is x86, PowerPC,
- * ARM, SPARC or ARM64 BCJ (4, 5, 7, 9, 10; their optional start offset) or delta (3, `delta.ts`) reversed
- * exactly. Other filters (IA-64, ARM Thumb, RISC-V) are left as they made the data: text comes through whole.
+ * IA-64, ARM, ARM Thumb, SPARC, ARM64 or RISC-V BCJ (4–11; their optional start offset) or delta (3, `delta.ts`) reversed
+ * exactly. A block with another filter is left as it was made: text comes through whole.
  */
 export class XzBlockFilters {
   readonly #blocks: Array<{ bcj: BranchFilter | undefined; size?: number; out: number }> = [];

@@ -23,6 +23,7 @@ import { h2MvStore, mvStoreFormat } from './h2-mvstore.js';
 import { innodb, innodbZipSize } from './innodb.js';
 import { arzStart, mysqlArchive } from './mysql-archive.js';
 import { sevenZip } from './sevenzip.js';
+import { xz } from './xz.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 import { glassBlockSize, xapianGlass } from './xapian-glass.js';
 
@@ -240,6 +241,14 @@ describe.runIf(has('7zz'))(`7z coders (seed ${rng.seed})`, () => {
     const data = mixed();
     const a = tool('sh', ['-c', `7zz a ${opt} out.7z data.bin > /dev/null`], { 'data.bin': data }, 'out.7z');
     const { out, limits } = await decodeWith(sevenZip, a, { chunk: rng.int(1, 100_000) });
+    expect(limits).toEqual([]);
+    expect(out.equals(data)).toBe(true);
+  });
+
+  it.each(['--ia64', '--armthumb'])('xz %s --lzma2: the block reversed byte for byte (left as filtered before)', async (filter) => {
+    const data = mixed();
+    const file = tool('sh', ['-c', `xz ${filter} --lzma2 -c data.bin`], { 'data.bin': data });
+    const { out, limits } = await decodeWith(xz, file, { chunk: rng.int(1, 100_000) });
     expect(limits).toEqual([]);
     expect(out.equals(data)).toBe(true);
   });
