@@ -7,6 +7,8 @@
  *
  * A table with a character of 0x80 or more, or 0, cannot be classified this way (the nibble tables hold ASCII only):
  * its scanner reads the bytes as before. So does every scanner where WebAssembly is not there.
+ *
+ * The same module holds the text notations' candidates pass (`candidateMask`).
  */
 import { CLASSIFY_WASM } from './runs-classify-wasm.js';
 
@@ -26,7 +28,7 @@ const WebAssembly = (
 
 let compiled: Exports | null | undefined;
 
-/** The module, made at the first use (376 bytes: well under a millisecond), or null where it cannot be. */
+/** The module, made at the first use (under 1 KiB: well under a millisecond), or null where it cannot be. */
 function wasm(): Exports | null {
   if (compiled === undefined) {
     try {
@@ -41,7 +43,7 @@ function wasm(): Exports | null {
 }
 
 /** Where the input is in the module's memory (the nibble tables before it). */
-const INPUT = 64;
+const INPUT = 256;
 /**
  * Chunks shorter than this are read byte by byte: the call and the copies cost more than they save on a short text of
  * few runs (four families over the bench's JS-like text in 600-byte pieces: 1.49 ms byte by byte, 1.91 classified; at
@@ -151,28 +153,97 @@ export class Classifier {
   }
 }
 
+/** The most classes of pairs the candidates' pass tells apart: a bit each in its tables' bytes. */
+const CLASSES = 8;
+
+/** A class of pairs: first bytes, each before any of the second bytes. */
+interface PairClass {
+  firsts: number[];
+  seconds: number[];
+}
+
+/** The bytes `LO[c & 15] & HI[c >> 4]` holds when each of `bytes` sets its nibbles' bit: a superset of them. */
+const spanOf = (bytes: number[]): number[] => {
+  const [lo, hi] = [new Set(bytes.map((c) => c & 15)), new Set(bytes.map((c) => c >> 4))];
+  return Array.from({ length: 256 }, (_, c) => c).filter((c) => lo.has(c & 15) && hi.has(c >> 4));
+};
+/** The pairs a class lets through the pass, and how often they stand in `sample` (its byte pairs' counts). */
+function passed(k: PairClass, sample: Map<number, number>): { pairs: number; seen: number } {
+  const [firsts, seconds] = [new Set(spanOf(k.firsts)), new Set(spanOf(k.seconds))];
+  let seen = 0;
+  for (const [pair, n] of sample) if (firsts.has(pair >> 8) && seconds.has(pair & 255)) seen += n;
+  return { pairs: firsts.size * seconds.size, seen };
+}
+
+/** Whether costs `a` come before `b` (the first that differs decides). */
+const before = (a: number[], b: number[]): boolean => {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]! < b[k]!;
+  return false;
+};
+
 /**
- * The tables of `candidateMask` for a one-byte set `single` and a pair's sets `first` and `second` (ASCII bytes, 1 by
- * byte; 0 and bytes from 0x80 on cannot be held: undefined then).
+ * The pairs' classes: one for each first byte (its second bytes); over CLASSES, the two whose merge lets through the
+ * fewest more byte pairs of `sample` (common text: a JSON line's `",` is no `'s` of prose), then the fewest more pairs,
+ * then whose second bytes differ least, merged — until CLASSES are left (a merged class passes each of its first bytes
+ * before each of its second bytes).
  */
-export function candidateTables(single: Uint8Array, first: Uint8Array, second: Uint8Array): Uint8Array | undefined {
-  const t = new Uint8Array(64);
+function pairClasses(pairs: ReadonlyArray<readonly [number, number]>, sample: Uint8Array): PairClass[] {
+  const byFirst = new Map<number, Set<number>>();
+  for (const [a, b] of pairs) byFirst.set(a, (byFirst.get(a) ?? new Set()).add(b));
+  const classes: PairClass[] = [...byFirst].map(([a, seconds]) => ({ firsts: [a], seconds: [...seconds] }));
+  const bigrams = new Map<number, number>();
+  for (let i = 0; i + 1 < sample.length; i++) bigrams.set((sample[i]! << 8) | sample[i + 1]!, (bigrams.get((sample[i]! << 8) | sample[i + 1]!) ?? 0) + 1);
+  while (classes.length > CLASSES) {
+    let best = { i: 0, j: 1, cost: [Infinity] };
+    for (let i = 0; i < classes.length; i++)
+      for (let j = i + 1; j < classes.length; j++) {
+        const [a, b] = [classes[i]!, classes[j]!];
+        const seconds = [...new Set([...a.seconds, ...b.seconds])];
+        const [m, x, y] = [passed({ firsts: [...a.firsts, ...b.firsts], seconds }, bigrams), passed(a, bigrams), passed(b, bigrams)];
+        const cost = [m.seen - x.seen - y.seen, m.pairs - x.pairs - y.pairs, 2 * seconds.length - a.seconds.length - b.seconds.length];
+        if (before(cost, best.cost)) best = { i, j, cost };
+      }
+    const [a, b] = [classes[best.i]!, classes[best.j]!];
+    classes.splice(best.j, 1);
+    classes[best.i] = { firsts: [...a.firsts, ...b.firsts], seconds: [...new Set([...a.seconds, ...b.seconds])] };
+  }
+  return classes;
+}
+
+/**
+ * The tables of `candidateMask` for the one-byte searches' bytes `single` and the pair searches `pairs` (ASCII bytes;
+ * 0 and bytes from 0x80 on cannot be held: undefined then). A pair's first byte and its second are told by classes
+ * (`pairClasses`, fitted to `sample`), so a first byte passes before its own pairs' second bytes, not before every
+ * pair's: with one set of first bytes and one of second bytes, `{` (of `{}`, `{+`) before a blank (of `" `) and `"`
+ * before `,` (of `',`) were candidates — twice a line of the bench's JavaScript, once at every JSON line's end.
+ */
+export function candidateTables(single: Uint8Array, pairs: ReadonlyArray<readonly [number, number]>, sample: Uint8Array): Uint8Array | undefined {
+  const t = new Uint8Array(96);
   for (let c = 0; c < 256; c++) {
-    if (!single[c] && !first[c] && !second[c]) continue;
+    if (!single[c]) continue;
     if (c === 0 || c >= 0x80) return undefined;
-    const bit = 1 << (c >> 4);
-    if (single[c]) t[c & 15]! |= bit;
-    if (first[c]) t[32 + (c & 15)]! |= bit;
-    if (second[c]) t[48 + (c & 15)]! |= bit;
+    t[c & 15]! |= 1 << (c >> 4);
   }
   for (let h = 0; h < 8; h++) t[16 + h] = 1 << h;
+  for (const [a, b] of pairs) if (a === 0 || a >= 0x80 || b === 0 || b >= 0x80) return undefined;
+  pairClasses(pairs, sample).forEach(({ firsts, seconds }, k) => {
+    for (const a of firsts) {
+      t[32 + (a & 15)]! |= 1 << k;
+      t[48 + (a >> 4)]! |= 1 << k;
+    }
+    for (const b of seconds) {
+      t[64 + (b & 15)]! |= 1 << k;
+      t[80 + (b >> 4)]! |= 1 << k;
+    }
+  });
   return t;
 }
 
 /**
  * The text notations' searches' candidates (`text-triggers.ts`), sixteen bytes a step: bit j of word k of the mask
- * given back (0 past the end) is set when byte 32k + j of `bytes` is in the one-byte set, or is in the pairs' first set
- * and the byte after it in their second (a superset of the pairs searched for: each candidate is checked after).
+ * given back (0 past the end) is set when byte 32k + j of `bytes` is in the one-byte set, or is a first byte of a class
+ * of pairs and the byte after it one of the class's second bytes (a superset of the pairs searched for: each candidate
+ * is checked after).
  * Undefined where WebAssembly is not there. The mask is the module's memory: read it before the module is called again.
  */
 export function candidateMask(tables: Uint8Array, bytes: Uint8Array): Uint32Array | undefined {

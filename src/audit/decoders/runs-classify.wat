@@ -3,8 +3,9 @@
 ;; 64k + j), sixteen bytes a step with WebAssembly SIMD. Built to runs-classify-wasm.ts by scripts/runs-classify-wasm.mjs.
 ;;
 ;; Memory: 0..16 the low-nibble table, 16..32 the high-nibble table (a byte is a character when
-;; LO[c & 15] & HI[c >> 4] is not 0: any table of ASCII bytes is eight products, one per high nibble), the input
-;; from 64 (its last 64-byte word padded with zeros by the caller), then the members' mask and the runs' mask.
+;; LO[c & 15] & HI[c >> 4] is not 0: any table of ASCII bytes is eight products, one per high nibble; the candidates'
+;; pass has its own tables up to 96), the input from 256 (its last 64-byte word padded with zeros by the caller), then
+;; the members' mask and the runs' mask.
 (module
   (memory (export "memory") 1)
   ;; members(input, n64, out): the members' mask of n64 words of 64 bytes from `input` into `out` (n64 + 1 words,
@@ -60,16 +61,19 @@
     (if (i32.gt_u (local.get $min) (local.get $len))
       (then (call $andShift (local.get $to) (local.get $words) (i64.extend_i32_u (i32.sub (local.get $min) (local.get $len)))))))
   ;; candidates(input, blocks, out): the text notations' searches (text-triggers.ts) in one pass: bit j of 16-bit word k
-  ;; is set when byte 16k + j is a one-byte search's (LO_S at 0) or is a pair search's first byte (LO_A at 32) followed
-  ;; by a pair search's second byte (LO_B at 48), each set tested as `members` tests (HI at 16). The input is read one
-  ;; byte past each block (its next byte): the caller pads it with zeros past `blocks` × 16 + 1.
+  ;; is set when byte 16k + j is a one-byte search's (LO_S at 0, HI_S at 16, tested as `members` tests) or when the
+  ;; classes of a pair search's first byte it is in (LO_A at 32, HI_A at 48: LO_A[c & 15] & HI_A[c >> 4], a bit a class)
+  ;; and those its next byte may follow (LO_B at 64, HI_B at 80) share a bit. The input is read one byte past each
+  ;; block (its next byte): the caller pads it with zeros past `blocks` x 16 + 1.
   (func (export "candidates") (param $in i32) (param $blocks i32) (param $out i32)
-    (local $s v128) (local $hi v128) (local $a v128) (local $b v128) (local $low v128) (local $zero v128)
-    (local $x v128) (local $y v128) (local $lx v128) (local $hx v128) (local $end i32)
-    (local.set $s (v128.load (i32.const 0)))
-    (local.set $hi (v128.load (i32.const 16)))
-    (local.set $a (v128.load (i32.const 32)))
-    (local.set $b (v128.load (i32.const 48)))
+    (local $ls v128) (local $hs v128) (local $la v128) (local $ha v128) (local $lb v128) (local $hb v128)
+    (local $low v128) (local $zero v128) (local $x v128) (local $y v128) (local $lx v128) (local $hx v128) (local $end i32)
+    (local.set $ls (v128.load (i32.const 0)))
+    (local.set $hs (v128.load (i32.const 16)))
+    (local.set $la (v128.load (i32.const 32)))
+    (local.set $ha (v128.load (i32.const 48)))
+    (local.set $lb (v128.load (i32.const 64)))
+    (local.set $hb (v128.load (i32.const 80)))
     (local.set $low (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
     (local.set $zero (v128.const i64x2 0 0))
     (local.set $end (i32.add (local.get $in) (i32.shl (local.get $blocks) (i32.const 4))))
@@ -79,18 +83,17 @@
         (local.set $x (v128.load (local.get $in)))
         (local.set $y (v128.load offset=1 (local.get $in)))
         (local.set $lx (v128.and (local.get $x) (local.get $low)))
-        (local.set $hx (i8x16.swizzle (local.get $hi) (i8x16.shr_u (local.get $x) (i32.const 4))))
+        (local.set $hx (i8x16.shr_u (local.get $x) (i32.const 4)))
         (i32.store16 (local.get $out)
-          (i8x16.bitmask
+          (i8x16.bitmask (i8x16.ne
             (v128.or
-              (i8x16.ne (v128.and (i8x16.swizzle (local.get $s) (local.get $lx)) (local.get $hx)) (local.get $zero))
+              (v128.and (i8x16.swizzle (local.get $ls) (local.get $lx)) (i8x16.swizzle (local.get $hs) (local.get $hx)))
               (v128.and
-                (i8x16.ne (v128.and (i8x16.swizzle (local.get $a) (local.get $lx)) (local.get $hx)) (local.get $zero))
-                (i8x16.ne
-                  (v128.and
-                    (i8x16.swizzle (local.get $b) (v128.and (local.get $y) (local.get $low)))
-                    (i8x16.swizzle (local.get $hi) (i8x16.shr_u (local.get $y) (i32.const 4))))
-                  (local.get $zero))))))
+                (v128.and (i8x16.swizzle (local.get $la) (local.get $lx)) (i8x16.swizzle (local.get $ha) (local.get $hx)))
+                (v128.and
+                  (i8x16.swizzle (local.get $lb) (v128.and (local.get $y) (local.get $low)))
+                  (i8x16.swizzle (local.get $hb) (i8x16.shr_u (local.get $y) (i32.const 4))))))
+            (local.get $zero))))
         (local.set $in (i32.add (local.get $in) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 2)))
         (br $next))))

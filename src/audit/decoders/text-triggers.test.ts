@@ -72,4 +72,31 @@ describe('text triggers', () => {
     }
     expect(differ.slice(0, 3)).toEqual([]);
   });
+  // Property: the pass lets through where a search's bytes are and (nearly) nowhere else — a pair's first byte passes
+  // before its own pairs' second bytes, not before every pair's (with one set of first bytes and one of second bytes,
+  // `{` of `{}` before the blank of `" `, `"` before the `,` of `',`: each a candidate JavaScript then dropped). On the
+  // bench's line of JavaScript and on JSON as JSON.stringify writes it (a `",` ends every line, a `["` opens every list)
+  // every candidate is a search's place. Nearest real-world variant: package.json files and a bundle's JavaScript, read
+  // by RewrittenText 64 KiB at a time.
+  it("the pass gives the searches' places as candidates, not the pairs' first bytes before any second byte", () => {
+    const triggers = new Triggers(NOTATIONS.map((n) => n.needles));
+    const line = 'const value = require("module"); function handler(event) { return event.body; } // config: enabled=true\n';
+    const texts = {
+      bench: Buffer.from(line.repeat(40)),
+      json: Buffer.from(
+        JSON.stringify(
+          Array.from({ length: 200 }, (_, i) => ({ name: `n${i}`, tags: ['a', 'b'], on: i % 2 === 0 })),
+          null,
+          2,
+        ),
+      ),
+    };
+    const stray: Record<string, string[]> = {};
+    for (const [name, b] of Object.entries(texts)) {
+      const places = triggers.passCandidates(b);
+      expect(places, 'the pass runs here').toBeDefined();
+      stray[name] = [...new Set(places!.filter((p) => !triggers.passHolds(b, p)).map((p) => b.toString('latin1', p, p + 2)))];
+    }
+    expect(stray).toEqual({ bench: [], json: [] });
+  });
 });

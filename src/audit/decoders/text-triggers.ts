@@ -6,8 +6,9 @@
  * the byte is; a needle of common bytes only is found by its two bytes with the rarest first byte (`char{}` by `{}`,
  * `" ` by itself: Buffer.indexOf loops natively over the first byte's hits, a JavaScript check of each would cost more).
  * A read of 2 KiB or more is searched in one pass instead (`candidateMask`, WebAssembly SIMD beside the classify pass):
- * sixteen bytes a step, the places where a one-byte search's byte is, or a pair's first byte before a pair's second,
- * each then checked as a hit of the searches with that first byte. The text notations' reader over the bench's JS
+ * sixteen bytes a step, the places where a one-byte search's byte is, or a pair's first byte before one of its class's
+ * second bytes (a class a first byte while there are eight at most: before one of its own pairs' seconds), each then
+ * checked as a hit of the searches with that first byte. The text notations' reader over the bench's JS
  * went from 2.81 to 1.93 ns a byte (medians of 15), over node_modules' JS 5.45 to 3.62, Python 7.79 to 5.92, C headers
  * 5.56 to 4.79.
  */
@@ -21,6 +22,19 @@ import { candidateMask, candidateTables } from './runs-classify.js';
 const COMMON = ' etrnsioa\nlcpdumg/h*f.;"y:)(b_,=v{}-TwxkSFE[]CA0ND1IP|?O`2R@LM\t&\'j4BG3z6q85!>UW7H9#VK+<J\r';
 const RANK = new Uint8Array(256).fill(255);
 for (let i = 0; i < COMMON.length; i++) RANK[COMMON.charCodeAt(i)] = i;
+/**
+ * Common text the candidates' pass is fitted to (`candidateTables` merges the classes of pairs whose merge lets the
+ * fewest more of its byte pairs through): JSON, JavaScript, Python, shell, prose.
+ */
+const SAMPLE = Buffer.from(
+  [
+    '{"name": "app", "version": "1.0.0", "tags": ["web", "api"], "private": true, "count": 10},',
+    'const value = require("module"); function handler(event) { return event.body; } // config: enabled=true',
+    "def main(argv): print('hello, world', argv[0]) if __name__ == '__main__' else None  # it's [1, 2]",
+    'export PATH=/usr/local/bin:$PATH && echo "done: ${HOME}" > /tmp/out.log 2>&1 || exit 1',
+    "The quick brown fox jumps over the lazy dog; it's 10:30 - time to go (see [1], {2}).",
+  ].join('\n'),
+);
 /** `Search.byNext`'s list of the needles that end at the search's first byte. */
 const NO_NEXT = 256;
 
@@ -108,7 +122,8 @@ export class Triggers {
         search.most = Math.max(search.most, offset);
       }
     });
-    const sets = [new Uint8Array(256), new Uint8Array(256), new Uint8Array(256)] as const;
+    const single = new Uint8Array(256);
+    const pairs: Array<[number, number]> = [];
     for (const search of this.#searches) {
       search.single = search.entries.length === 1 && search.entries[0]!.whole;
       const { first, second } = search;
@@ -119,13 +134,27 @@ export class Triggers {
       this.#masked.push(search);
       this.#byFirst[first]!.push(search);
       this.#most = Math.max(this.#most, search.most);
-      if (second < 0) sets[0][first] = 1;
-      else {
-        sets[1][first] = 1;
-        sets[2][second] = 1;
-      }
+      if (second < 0) single[first] = 1;
+      else pairs.push([first, second]);
     }
-    this.#tables = this.#masked.length ? candidateTables(...sets) : undefined;
+    this.#tables = this.#masked.length ? candidateTables(single, pairs, SAMPLE) : undefined;
+  }
+
+  /**
+   * The places of `b` the pass (`candidateMask`) gives as candidates, or undefined where it does not run (tests: each
+   * should be where a search of the pass has its bytes).
+   */
+  passCandidates(b: Buffer): number[] | undefined {
+    const mask = this.#tables && candidateMask(this.#tables, b);
+    if (!mask) return undefined;
+    const places: number[] = [];
+    for (let p = 0; p < b.length; p++) if ((mask[p >>> 5]! >>> (p & 31)) & 1) places.push(p);
+    return places;
+  }
+
+  /** Whether a search of the pass has its bytes at `p` of `b` (its first byte, and its second when it has one). */
+  passHolds(b: Buffer, p: number): boolean {
+    return this.#byFirst[b[p]!]!.some((s) => s.second < 0 || b[p + 1] === s.second);
   }
 
   /**
@@ -133,12 +162,13 @@ export class Triggers {
    * ascending and each place once.
    */
   find(b: Buffer, from: number, limit: number): number[][] {
-    const out: number[][] = Array.from({ length: this.#count }, () => []);
+    const out: number[][] = [];
+    for (let n = 0; n < this.#count; n++) out.push([]);
     const searched = new Uint8Array(this.#count);
     let native = this.#searches;
     if (this.#tables && limit - from >= MIN_MASKED) {
       // One pass for the searches of ASCII bytes: the places their first bytes may be at (a pair's: its first byte before
-      // its second's set), each candidate then taken as a hit of each search with that first byte that it holds — in
+      // one of its class's second bytes), each candidate then taken as a hit of each search with that first byte that it holds — in
       // ascending order, as each search's own hits were. Buffer.indexOf for each search went over the text once each,
       // stopping at every common first byte (`"` of `" `, `{` of `{}`) and at every hit (a native call each).
       const end = Math.min(b.length, limit + this.#most);
@@ -176,10 +206,11 @@ export class Triggers {
       }
       for (const { notation } of entries) searched[notation]!++;
     }
-    // A notation found by more than one search: its places in order, each once.
+    // A notation found by more than one search: its places in order, each once (sorted only when they are not: the pass
+    // gives most in order — char codes' `(` twice a line of code, each read sorted by three searches).
     for (let n = 0; n < this.#count; n++) {
       const places = out[n]!;
-      if (searched[n]! < 2 || places.length < 2) continue;
+      if (searched[n]! < 2 || places.length < 2 || ascending(places)) continue;
       places.sort((x, y) => x - y);
       let kept = 1;
       for (let i = 1; i < places.length; i++) if (places[i] !== places[kept - 1]) places[kept++] = places[i]!;
@@ -187,6 +218,12 @@ export class Triggers {
     }
     return out;
   }
+}
+
+/** Whether `places` rise strictly (in order, each once). */
+function ascending(places: number[]): boolean {
+  for (let i = 1; i < places.length; i++) if (places[i]! <= places[i - 1]!) return false;
+  return true;
 }
 
 /** A candidate `p` of the pass taken as a hit of `search` when it holds the search's bytes, as the native loop takes one. */
