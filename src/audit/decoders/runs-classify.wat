@@ -4,7 +4,7 @@
 ;;
 ;; Memory: 0..16 the low-nibble table, 16..32 the high-nibble table (a byte is a character when
 ;; LO[c & 15] & HI[c >> 4] is not 0: any table of ASCII bytes is eight products, one per high nibble; the candidates'
-;; pass has its own tables up to 96), the input from 256 (its last 64-byte word padded with zeros by the caller), then
+;; pass has its own tables up to 96, the triples' from 96 to 192), the input from 256 (its last 64-byte word padded with zeros by the caller), then
 ;; the members' mask and the runs' mask.
 (module
   (memory (export "memory") 1)
@@ -93,6 +93,45 @@
                 (v128.and
                   (i8x16.swizzle (local.get $lb) (v128.and (local.get $y) (local.get $low)))
                   (i8x16.swizzle (local.get $hb) (i8x16.shr_u (local.get $y) (i32.const 4))))))
+            (local.get $zero))))
+        (local.set $in (i32.add (local.get $in) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 2)))
+        (br $next))))
+  ;; triples(input, blocks, out): where a needle of several may start (embedded.ts's magic numbers): bit j of 16-bit word
+  ;; k is set when the classes of byte 16k + j (LO at 96, HI at 112: LO[c & 15] & HI[c >> 4], a bit a class, any byte),
+  ;; those of the byte after it (128, 144) and those of the next after (160, 176) share a bit. The input is read two bytes
+  ;; past each block: the caller pads it with zeros past `blocks` x 16 + 2.
+  (func (export "triples") (param $in i32) (param $blocks i32) (param $out i32)
+    (local $la v128) (local $ha v128) (local $lb v128) (local $hb v128) (local $lc v128) (local $hc v128)
+    (local $low v128) (local $zero v128) (local $x v128) (local $y v128) (local $z v128) (local $end i32)
+    (local.set $la (v128.load (i32.const 96)))
+    (local.set $ha (v128.load (i32.const 112)))
+    (local.set $lb (v128.load (i32.const 128)))
+    (local.set $hb (v128.load (i32.const 144)))
+    (local.set $lc (v128.load (i32.const 160)))
+    (local.set $hc (v128.load (i32.const 176)))
+    (local.set $low (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+    (local.set $zero (v128.const i64x2 0 0))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $blocks) (i32.const 4))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+        (local.set $x (v128.load (local.get $in)))
+        (local.set $y (v128.load offset=1 (local.get $in)))
+        (local.set $z (v128.load offset=2 (local.get $in)))
+        (i32.store16 (local.get $out)
+          (i8x16.bitmask (i8x16.ne
+            (v128.and
+              (v128.and
+                (v128.and
+                  (i8x16.swizzle (local.get $la) (v128.and (local.get $x) (local.get $low)))
+                  (i8x16.swizzle (local.get $ha) (i8x16.shr_u (local.get $x) (i32.const 4))))
+                (v128.and
+                  (i8x16.swizzle (local.get $lb) (v128.and (local.get $y) (local.get $low)))
+                  (i8x16.swizzle (local.get $hb) (i8x16.shr_u (local.get $y) (i32.const 4)))))
+              (v128.and
+                (i8x16.swizzle (local.get $lc) (v128.and (local.get $z) (local.get $low)))
+                (i8x16.swizzle (local.get $hc) (i8x16.shr_u (local.get $z) (i32.const 4)))))
             (local.get $zero))))
         (local.set $in (i32.add (local.get $in) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 2)))
