@@ -7,8 +7,11 @@
  * the one after begin no pattern (a filter of the patterns' first three bytes) and none of them is
  * a stop, the state after the three is the one after the last two alone, and the byte is skipped
  * too. On the bench's layers (20 values in all their forms) that leaves a third of the bytes the
- * walk stepped through, and the word loads halve the pair loop's cost.
+ * walk stepped through, and the word loads halve the pair loop's cost. A block of PLACES_MIN bytes or more is read by
+ * the same loop in WebAssembly (`runs-classify.wat`'s `places`, an instance of its own): a byte a step, without the
+ * bounds checks, the pairs' table and the triples' in its memory.
  */
+import { instance, type Exports } from './decoders/runs-classify.js';
 
 /** The bytes a block holds: the places found ahead of the walk are kept per block, not per chunk. */
 export const BLOCK = 8192;
@@ -86,11 +89,59 @@ export interface RootSkips {
   starts: Uint8Array;
 }
 
+/** Blocks shorter than this are read in JavaScript (a config field's scan: a call and a copy cost more). */
+const PLACES_MIN = 256;
+/** The module's memory: the tables of SLOTS scanners' skips (the pairs', the triples'), then a block and its places. */
+const SLOT = 65536 + 9216;
+const SLOTS = 4;
+const INPUT = SLOT * SLOTS;
+const OUTPUT = INPUT + BLOCK + 64;
+
+/** The places' module, or null where WebAssembly is not; the skips in its slots, last used last. */
+let placer: Exports | null | undefined;
+const loaded: Array<{ le: Uint8Array; tri: Int32Array; at: number }> = [];
+
+/** Where `s`'s tables are in the module's memory, copied there if they are not (into the slot used longest ago). */
+function slotOf(m: Exports, s: RootSkips): number {
+  for (let k = loaded.length - 1; k >= 0; k--) {
+    const slot = loaded[k]!;
+    if (slot.le !== s.le || slot.tri !== s.tri) continue;
+    if (k !== loaded.length - 1) loaded.push(...loaded.splice(k, 1));
+    return slot.at;
+  }
+  const at = loaded.length < SLOTS ? loaded.length * SLOT : loaded.shift()!.at;
+  const memory = new Uint8Array(m.memory.buffer);
+  memory.set(s.le, at);
+  memory.set(new Uint8Array(s.tri.buffer, s.tri.byteOffset, s.tri.byteLength), at + 65536);
+  loaded.push({ le: s.le, tri: s.tri, at });
+  return at;
+}
+
 /**
  * Into `c`, in order, the places in [from, to) of `chunk` where the root cannot skip the byte,
  * then `to`: the count before it.
  */
 export function rootPlaces(s: RootSkips, chunk: Uint8Array, from: number, to: number, c: Int32Array): number {
+  if (to - from < PLACES_MIN || to - from > BLOCK) return rootPlacesRead(s, chunk, from, to, c);
+  if (placer === undefined) {
+    placer = instance();
+    if (placer && placer.memory.buffer.byteLength < OUTPUT + 4 * (BLOCK + 1))
+      placer.memory.grow(Math.ceil((OUTPUT + 4 * (BLOCK + 1) - placer.memory.buffer.byteLength) / 65536));
+  }
+  if (!placer) return rootPlacesRead(s, chunk, from, to, c);
+  const at = slotOf(placer, s);
+  const last = chunk.length - 1;
+  // The block and the two bytes after it (a pair's second, a triple's third) where the chunk has them.
+  new Uint8Array(placer.memory.buffer).set(chunk.subarray(from, Math.min(chunk.length, to + 2)), INPUT);
+  let n = placer.places(INPUT, Math.min(to, last) - from, last - from, OUTPUT, from, at, at + 65536);
+  c.set(new Int32Array(placer.memory.buffer, OUTPUT, n));
+  if (to === chunk.length && to > from && s.starts[chunk[last]!] !== 0) c[n++] = last;
+  c[n] = to;
+  return n;
+}
+
+/** `rootPlaces` read in JavaScript, a word at a time (a short block, a host without WebAssembly; tests). */
+export function rootPlacesRead(s: RootSkips, chunk: Uint8Array, from: number, to: number, c: Int32Array): number {
   const { skip, le, tri } = s;
   const last = chunk.length - 1;
   const pairsTo = Math.min(to, last);

@@ -9,16 +9,18 @@
  * its scanner reads the bytes as before. So does every scanner where WebAssembly is not there.
  *
  * The same module holds the other passes of the audit's searches: the text notations' candidates (`candidateMask`),
- * and the embedded streams' magic numbers (`tripleCandidates`).
+ * the embedded streams' magic numbers (`tripleCandidates`) and the matcher's root places (`places`, used by
+ * `matcher-skip.ts` in an instance of its own).
  */
 import { CLASSIFY_WASM } from './runs-classify-wasm.js';
 
-interface Exports {
+export interface Exports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   members(input: number, words: number, out: number): void;
   runs(from: number, to: number, words: number, min: number): void;
   candidates(input: number, blocks: number, out: number): void;
   triples(input: number, blocks: number, out: number): void;
+  places(input: number, count: number, last: number, out: number, base: number, le: number, tri: number): number;
 }
 
 /** The global WebAssembly (the project's TypeScript libraries do not declare it). */
@@ -29,18 +31,24 @@ const WebAssembly = (
 ).WebAssembly;
 
 let compiled: Exports | null | undefined;
+let module: object | null | undefined;
 
-/** The module, made at the first use (under 1 KiB: well under a millisecond), or null where it cannot be. */
-function wasm(): Exports | null {
-  if (compiled === undefined) {
+/** An instance of the module (its own memory), or null where it cannot be made. */
+export function instance(): Exports | null {
+  if (module === undefined) {
     try {
       if (!WebAssembly) throw new Error('no WebAssembly');
-      const module = new WebAssembly.Module(Buffer.from(CLASSIFY_WASM, 'base64'));
-      compiled = new WebAssembly.Instance(module).exports as unknown as Exports;
+      module = new WebAssembly.Module(Buffer.from(CLASSIFY_WASM, 'base64'));
     } catch {
-      compiled = null;
+      module = null;
     }
   }
+  return module && WebAssembly ? (new WebAssembly.Instance(module).exports as unknown as Exports) : null;
+}
+
+/** The module the passes here share, made at the first use (1 KiB: well under a millisecond), or null where it cannot be. */
+function wasm(): Exports | null {
+  if (compiled === undefined) compiled = instance();
   return compiled;
 }
 

@@ -136,4 +136,87 @@
         (local.set $in (i32.add (local.get $in) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 2)))
         (br $next))))
+  ;; places(input, count, last, out, base, le, tri): the matcher's root places (matcher-skip.ts's rootPlaces): into
+  ;; `out` (32-bit, `base` added), each j in [0, count) where the pairs' table `le` (64 KiB, by the little-endian pair
+  ;; at j) says the root cannot skip the byte and the triples' filter `tri` (2,048 words of bits by hash, then 256 words
+  ;; by byte) does not skip it either; gives back how many. `last`: the input's last index (a triple past it skips
+  ;; nothing). Eight pairs a step, their table bytes and'ed: 1 in all (skipped), the step is over.
+  (func $skipped (param $in i32) (param $j i32) (param $le i32) (result i32)
+    (i32.load8_u (i32.add (local.get $le) (i32.load16_u (i32.add (local.get $in) (local.get $j))))))
+  ;; Whether the byte at j is a place (its pair not skipped, nor its triple: tripleSkips).
+  (func $place (param $in i32) (param $j i32) (param $last i32) (param $le i32) (param $tri i32) (result i32)
+    (if (call $skipped (local.get $in) (local.get $j) (local.get $le)) (then (return (i32.const 0))))
+    (call $tripled (local.get $in) (local.get $j) (local.get $last) (local.get $tri)))
+  ;; Whether the byte at j, its pair not skipped, is a place: its triple does not skip it (tripleSkips).
+  (func $tripled (param $in i32) (param $j i32) (param $last i32) (param $tri i32) (result i32)
+    (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $h i32)
+    (if (i32.gt_s (i32.add (local.get $j) (i32.const 2)) (local.get $last)) (then (return (i32.const 1))))
+    (local.set $b0 (i32.load8_u (i32.add (local.get $in) (local.get $j))))
+    (local.set $b1 (i32.load8_u offset=1 (i32.add (local.get $in) (local.get $j))))
+    (local.set $b2 (i32.load8_u offset=2 (i32.add (local.get $in) (local.get $j))))
+    (if (i32.eqz (i32.and (i32.load offset=8192 (i32.add (local.get $tri) (i32.shl (local.get $b0) (i32.const 2)))) (i32.const 2)))
+      (then (return (i32.const 1))))
+    (if (i32.eqz (i32.and (i32.and
+          (i32.load offset=8192 (i32.add (local.get $tri) (i32.shl (local.get $b1) (i32.const 2))))
+          (i32.load offset=8192 (i32.add (local.get $tri) (i32.shl (local.get $b2) (i32.const 2))))) (i32.const 1)))
+      (then (return (i32.const 1))))
+    (local.set $h (i32.shr_u
+      (i32.mul (i32.or (i32.or (i32.shl (local.get $b0) (i32.const 16)) (i32.shl (local.get $b1) (i32.const 8))) (local.get $b2))
+               (i32.const 0x9e3779b1))
+      (i32.const 16)))
+    (i32.and (i32.shr_u
+      (i32.load (i32.add (local.get $tri) (i32.shl (i32.shr_u (local.get $h) (i32.const 5)) (i32.const 2))))
+      (i32.and (local.get $h) (i32.const 31))) (i32.const 1)))
+  (func (export "places") (param $in i32) (param $count i32) (param $last i32) (param $out i32) (param $base i32)
+    (param $le i32) (param $tri i32) (result i32)
+    (local $j i32) (local $n i32) (local $k i32) (local $m i32) (local $p i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $s4 i32) (local $s5 i32) (local $s6 i32) (local $s7 i32)
+    (block $tail
+      (loop $eight
+        (br_if $tail (i32.gt_s (i32.add (local.get $j) (i32.const 8)) (local.get $count)))
+        (local.set $p (i32.add (local.get $in) (local.get $j)))
+        (if (i32.eqz (i32.and
+              (i32.and
+                (i32.and
+                  (local.tee $s0 (i32.load8_u (i32.add (local.get $le) (i32.load16_u offset=0 (local.get $p)))))
+                  (local.tee $s1 (i32.load8_u (i32.add (local.get $le) (i32.load16_u offset=1 (local.get $p))))))
+                (i32.and
+                  (local.tee $s2 (i32.load8_u (i32.add (local.get $le) (i32.load16_u offset=2 (local.get $p)))))
+                  (local.tee $s3 (i32.load8_u (i32.add (local.get $le) (i32.load16_u offset=3 (local.get $p)))))))
+              (i32.and
+                (i32.and
+                  (local.tee $s4 (i32.load8_u (i32.add (local.get $le) (i32.load16_u offset=4 (local.get $p)))))
+                  (local.tee $s5 (i32.load8_u (i32.add (local.get $le) (i32.load16_u offset=5 (local.get $p))))))
+                (i32.and
+                  (local.tee $s6 (i32.load8_u (i32.add (local.get $le) (i32.load16_u offset=6 (local.get $p)))))
+                  (local.tee $s7 (i32.load8_u (i32.add (local.get $le) (i32.load16_u offset=7 (local.get $p)))))))))
+          (then
+            ;; The pairs not skipped, a bit each, then each tried by its triple.
+            (local.set $m (i32.xor (i32.const 255) (i32.or
+              (i32.or
+                (i32.or (local.get $s0) (i32.shl (local.get $s1) (i32.const 1)))
+                (i32.or (i32.shl (local.get $s2) (i32.const 2)) (i32.shl (local.get $s3) (i32.const 3))))
+              (i32.or
+                (i32.or (i32.shl (local.get $s4) (i32.const 4)) (i32.shl (local.get $s5) (i32.const 5)))
+                (i32.or (i32.shl (local.get $s6) (i32.const 6)) (i32.shl (local.get $s7) (i32.const 7)))))))
+            (loop $each
+              (local.set $k (i32.add (local.get $j) (i32.ctz (local.get $m))))
+              (if (call $tripled (local.get $in) (local.get $k) (local.get $last) (local.get $tri))
+                (then
+                  (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))) (i32.add (local.get $base) (local.get $k)))
+                  (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+              (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+              (br_if $each (local.get $m)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $eight)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.ge_s (local.get $j) (local.get $count)))
+        (if (call $place (local.get $in) (local.get $j) (local.get $last) (local.get $le) (local.get $tri))
+          (then
+            (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))) (i32.add (local.get $base) (local.get $j)))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $one)))
+    (local.get $n))
 )
