@@ -1,10 +1,12 @@
 // Property: a value's characters printed as a list, each quoted on its own — Python's print(list(s)), Node's
-// util.inspect([...s]) (aligned columns, line breaks) — by the real runtimes, the value
+// util.inspect([...s]) (aligned columns, line breaks), PHP's var_export of its characters (indexed), Ruby's p s.chars
+// and JSON.stringify([...s]) (double quotes only), Java's Arrays.toString(char[]) (bare) — by the real runtimes, the value
 // holding ' " \ & é € 😀 and a blank, is a place of the notation and its text rewritten holds the value whole; the clean
 // twin (another value listed the same) holds no leaky one; text with short quoted lists, JSON lines (`"a",`) and prose
-// is no rewrite. Nearest real-world variant: a debug print of a password's characters in a build log (red team round
-// 13, variant13-text.ts: py-list-chars, node-chars-inspect; ruby-chars-p a known gap). The notation is read through EncodedRuns
-// once runs.ts lists it (notations()); here it is read as EncodedRuns reads it: its needles found, `at` asked, the text rewritten.
+// is no rewrite, and `[` in code, JSON and prose is no place. Nearest real-world variant: a debug print of a password's
+// characters in a build log (red team rounds 13 and 14: py-list-chars, node-chars-inspect, ruby-chars-p, java-chararray,
+// php-var-export-chars, node-json-chars, perl-dumper-chars). Read here as EncodedRuns reads it: its needles found, `at`
+// asked, the text rewritten.
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
 import { CHAR_LISTS, JAVA_CHAR_LISTS } from './char-lists.js';
@@ -31,10 +33,15 @@ function read(text: Buffer, notation = CHAR_LISTS): string {
 const printers: Array<[string, string, string[]]> = [
   ['Python print(list(s))', '/usr/bin/python3', ['-c', 'import sys; s = sys.stdin.read(); print("chars:", list(s))']],
   ['Node util.inspect([...s])', 'node', ['-e', 'const s = require("fs").readFileSync(0, "utf8"); console.log("chars", require("util").inspect([...s]))']],
+  ['Node JSON.stringify([...s])', 'node', ['-e', 'const s = require("fs").readFileSync(0, "utf8"); console.log(JSON.stringify({ chars: [...s] }))']],
+  ['Ruby p s.chars', 'ruby', ['-e', 'p $stdin.read.force_encoding("UTF-8").chars']],
+  ['PHP var_export of its characters', 'php', ['-r', 'var_export(preg_split("//u", file_get_contents("php://stdin"), -1, PREG_SPLIT_NO_EMPTY));']],
+  ['Perl Data::Dumper of [split //, $s]', 'perl', ['-MData::Dumper', '-CSD', '-e', 'local $/; my $s = <STDIN>; print Dumper([split //, $s]);']],
 ];
 
 describe(`char lists (seed ${rand.seed})`, () => {
   it.each(printers)('%s: the value read back whole; the clean twin holds no leaky one', (_name, cmd, args) => {
+    if (!has(cmd)) return;
     for (let i = 0; i < 4; i++) {
       const [leaky, clean] = [value(), value()];
       const text = tool(cmd, args, leaky);
@@ -44,8 +51,17 @@ describe(`char lists (seed ${rand.seed})`, () => {
     }
   });
 
-  it("a list of double-quoted characters only (Ruby's p s.chars) is no place: its needle `\",` is every JSON line's (a known gap)", () => {
-    expect(read(Buffer.from('chars: ["s", "e", "c", "r", "e", "t", "v", "a", "l"]\n'))).toBe('');
+  it('`[` in code, JSON, Markdown and prose is no place; a list of words or of two characters is none either', () => {
+    const text = Buffer.from(
+      [
+        'a[i] = b[j, k]; m = [x for x in y]; [a, bc, d]; [a, b]\n',
+        '{"files": ["dist", "src"], "os": ["linux"], "x": ["a", "bb"], "pair": ["a","b"]}\n',
+        'See [the docs](https://example.com) and [1, 2].\n[x, yy, z]\n',
+      ].join(''),
+    );
+    const places: number[] = [];
+    for (let at = text.indexOf('['); at >= 0; at = text.indexOf('[', at + 1)) if (JAVA_CHAR_LISTS.at(text, at)) places.push(at);
+    expect(places).toEqual([]);
   });
 
   it('short lists, JSON lines, lists of words and prose are no rewrite', () => {
@@ -55,14 +71,17 @@ describe(`char lists (seed ${rand.seed})`, () => {
       `words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta']\n`,
       `He said "a", then 'b', and left.\n`,
       `{\n  "a": "1",\n  "b": "2",\n  "c": "3"\n}\n`,
+      `array (\n  0 => 'a',\n  1 => 'b',\n)\n`,
+      `["a","b","c"] [x, y, z] f(a, b, c, d, e, f, g, h);\n[alpha, beta, gamma, delta]\n`,
     ].join('');
     expect(CHAR_LISTS.rewrite(Buffer.from(text))).toBeUndefined();
   });
 });
 
 describe(`Java's Arrays.toString of a char[] (seed ${rand.seed})`, () => {
-  // Not listed in runs.ts's notations() yet (its needle is `, `: the lead weighs its CPU, see arch-h2.md): read here as
-  // EncodedRuns would. Real-world: a Java service logging the char[] a JPasswordField gave it (variant13 java-chararray).
+  // Found by its `[` (a list of one character, `, `, one character, `, `): JAVA_CHAR_LISTS, not listed in runs.ts's
+  // notations() (`[` is every JS text's: its CPU measured in char-lists.ts), so CHAR_LISTS alone finds no place. Read here
+  // as EncodedRuns would. Real-world: a Java service logging the char[] a JPasswordField gave it (variant13 java-chararray).
   // A char[] holds UTF-16 units: an astral character's surrogates, printed apart, are no UTF-8 — values without one.
   const value16 = () => value().replace(/😀/g, 'x');
   const src = (v: string) =>
@@ -78,6 +97,7 @@ describe(`Java's Arrays.toString of a char[] (seed ${rand.seed})`, () => {
       const [leaky, clean] = [value16(), value16()];
       const text = run(leaky);
       expect(text.toString()).not.toContain(leaky);
+      expect(read(text)).toBe('');
       expect(read(text, JAVA_CHAR_LISTS)).toContain(leaky);
       expect(read(run(clean), JAVA_CHAR_LISTS)).not.toContain(leaky);
     }
@@ -85,6 +105,6 @@ describe(`Java's Arrays.toString of a char[] (seed ${rand.seed})`, () => {
 
   it('prose, argument lists and lists of words are no rewrite', () => {
     const text = 'Hello, world, and a, b, c for you.\nf(a, b, c, d, e, f, g, h);\n[alpha, beta, gamma, delta]\n[x, y, z]\n';
-    expect(JAVA_CHAR_LISTS.rewrite(Buffer.from(text))).toBeUndefined();
+    expect(CHAR_LISTS.rewrite(Buffer.from(text))).toBeUndefined();
   });
 });

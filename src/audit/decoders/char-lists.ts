@@ -1,28 +1,33 @@
 /**
  * A value written as a list of its characters, each quoted on its own: Python's `print(list(s))` (`['a', 'b', "'",
- * '\\']`), Node's `console.log([...s])` (`[ 'a', 'b',  "'",` in aligned columns, a line break every few) — a debug
- * print of a password checked for its character classes. No escape family reads it: every character stands between
- * quotes and a comma. A place is evidence where a one-character element's closing `'` and its comma are followed by
- * another quoted element; the text around it is rewritten with each run of at least MIN one-character elements as
- * the characters they hold (`\\ \' \" \n \t \r \0`, `\xHH`, `\uHHHH` and `\u{…}` read; UTF-8 kept) and routed
- * (`(char list at N)`, `text-rewrite.ts`). Lists of double-quoted characters only (Ruby's `p s.chars`, JSON's
- * `["a","b"]`) have no cheap needle (see `needles`): not read.
- * Java's `Arrays.toString(char[])` (`[a, b, &, é]`, no quotes: a password is a char[] in Java, JPasswordField's,
- * Console.readPassword's) is JAVA_CHAR_LISTS: a place where `, ` stands between two one-character elements each with
- * `, ` or `[` before it, the run between `[` and `]` rewritten. Not listed in runs.ts's notations(): its needle `, ` is
- * every text's (a microbench of EncodedRuns over 160 MB of JS, JSON and Python took ~1.6% more CPU with it).
+ * '\\']`), Node's `console.log([...s])` (`[ 'a', 'b',  "'",` in aligned columns, a line break every few), Perl's
+ * Data::Dumper of `[split //, $s]` (one element a line), PHP's var_export of its characters (`0 => 'a',` a line), Ruby's
+ * `p s.chars` and JSON's `["a","b"]` (double quotes only), and Java's `Arrays.toString(char[])` (`[a, b, &, é]`, no
+ * quotes: a password is a char[] in Java, JPasswordField's, Console.readPassword's) — a debug print of a password
+ * checked for its character classes. No escape family reads it: every character stands between quotes or commas.
+ * A place is evidence of a run of one-character elements: a single-quoted element's closing `'` and its comma followed
+ * by another quoted element (or PHP's index of one); or a `[` opening a list whose first element is one character —
+ * double-quoted, a comma and another (`["a","b",`), or bare, then `, `, a character and `, ` again (`[a, b, `). The text around it
+ * is rewritten with each run of at least MIN one-character elements as the characters they hold (`\\ \' \" \n \t \r
+ * \0`, `\xHH`, `\x{…}`, `\uHHHH` and `\u{…}` read; UTF-8 kept) and routed (`(char list at N)`, `text-rewrite.ts`).
+ * The needles: `',` (`'` is rare in text) and `["`, a pair the shared search pass finds (`text-triggers.ts`), checked by
+ * the bytes after it. Not `",` (every JSON line ends so) nor `, ` (every text's): a double-quoted list is read only from
+ * its `[`, so a list cut from its start (a log line's tail) is not.
+ * Java's bare lists are read from a `[` (JAVA_CHAR_LISTS, the same notation found by `[` too): not listed in runs.ts's
+ * notations(), as `[` is in every JavaScript and JSON text — the notations' reader took 10–20% more CPU over 15 MB of
+ * node_modules' JS and JSON with it (nothing on the bench's plain row, whose text holds no `[`; `["` cost nothing there).
  */
 import { textAround, type Notation } from './text-rewrite.js';
 
 /** The shortest value the audit looks for is 8 characters: a run of fewer elements holds none. */
 const MIN = 8;
 /** An escape inside an element (read by `unescape`). */
-const ESC = String.raw`\\(?:[\\'"ntr0]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\})`;
+const ESC = String.raw`\\(?:[\\'"ntr0]|x[0-9a-fA-F]{2}|x\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\})`;
 /** One UTF-8 character beyond ASCII, as latin1 of its bytes. */
 const U8 = String.raw`[\xc2-\xf4][\x80-\xbf]{1,3}`;
 const ELEMENT = `(?:'(?:${ESC}|[^'\\\\\\x00-\\x1f\\x7f-\\xff]|${U8})'|"(?:${ESC}|[^"\\\\\\x00-\\x1f\\x7f-\\xff]|${U8})")`;
-/** What stands between two elements: a comma, blanks (Node pads its columns), a line break and indentation. */
-const SEP = String.raw`,[ \t]*(?:\r?\n[ \t]*)?`;
+/** What stands between two elements: a comma, blanks (Node pads its columns), a line break and indentation, PHP's index. */
+const SEP = String.raw`,[ \t]*(?:\r?\n[ \t]*)?(?:\d{1,4} => )?`;
 const RUN = new RegExp(`(?<![\\w'"])${ELEMENT}(?:${SEP}${ELEMENT}){${MIN - 1},}`, 'g');
 const ONE = new RegExp(ELEMENT, 'g');
 
@@ -55,32 +60,9 @@ function unescape(element: string): string {
   if (e === 't') return '\t';
   if (e === 'r') return '\r';
   if (e === '0') return '\0';
-  if (e === 'x') return utf8(parseInt(body.slice(2), 16));
-  if (e === 'u') return utf8(parseInt(body.slice(2).replace(/[{}]/g, ''), 16));
+  if (e === 'x' || e === 'u') return utf8(parseInt(body.slice(2).replace(/[{}]/g, ''), 16));
   return e;
 }
-
-export const CHAR_LISTS: Notation = {
-  label: 'char list',
-  // A single-quoted element's closing quote and the comma after it (`'` is rare in text: a cheap native search). Not
-  // `",` (Ruby's `p s.chars`, JSON's `["a","b"]`): every JSON line ends so, and its search cost ~1% of the plain bench's
-  // CPU; `", ` is searched by `, `, every text's. A double-quoted element in a run a `',` place is near is read.
-  needles: [Buffer.from("',")],
-  at(b, at) {
-    if (!oneCharBefore(b, at)) return false;
-    let next = at + 2;
-    while (next < b.length && isBlank(b[next])) next++;
-    return isQuote(b[next]) && textAround(b, at, false);
-  },
-  rewrite(w) {
-    let changed = false;
-    const text = w.toString('latin1').replace(RUN, (run) => {
-      changed = true;
-      return run.match(ONE)!.map(unescape).join('');
-    });
-    return changed ? Buffer.from(text, 'latin1') : undefined;
-  },
-};
 
 /** One Java char: a printable ASCII byte or one UTF-8 character (latin1 of its bytes). */
 const JCHAR = String.raw`(?:[\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]{1,3})`;
@@ -98,25 +80,64 @@ function charAt(b: Buffer, i: number): number {
   return n;
 }
 
-export const JAVA_CHAR_LISTS: Notation = {
+/** The length of the double-quoted one-character element at `i` (its quotes included), or 0. */
+function quotedAt(b: Buffer, i: number): number {
+  if (b[i] !== 0x22) return 0;
+  const c = b[i + 1];
+  let n = 1;
+  if (c === 0x5c) n = b[i + 2] === 0x75 ? (b[i + 3] === 0x7b ? 0 : 6) : b[i + 2] === 0x78 ? 4 : 2;
+  else if (c === undefined || c < 0x20 || c === 0x22) return 0;
+  else if (c >= 0x80) n = charAt(b, i + 1);
+  return n && b[i + 1 + n] === 0x22 ? n + 2 : 0;
+}
+
+/** Whether the `[` at `at` opens a list of one-character elements: `["a","b",` (JSON, Ruby) or `[a, b, ` (Java). */
+function listOpens(b: Buffer, at: number): boolean {
+  const q = quotedAt(b, at + 1);
+  if (q) {
+    let i = at + 1 + q;
+    if (b[i++] !== 0x2c) return false;
+    while (b[i] === 0x20) i++;
+    const r = quotedAt(b, i);
+    return r > 0 && b[i + r] === 0x2c;
+  }
+  const n = charAt(b, at + 1);
+  if (!n || b[at + 1 + n] !== 0x2c || b[at + 2 + n] !== 0x20) return false;
+  const m = charAt(b, at + 3 + n);
+  return m > 0 && b[at + 3 + n + m] === 0x2c && b[at + 4 + n + m] === 0x20;
+}
+
+export const CHAR_LISTS: Notation = {
   label: 'char list',
-  needles: [Buffer.from(', ')],
+  needles: [Buffer.from("',"), Buffer.from('["')],
   at(b, at) {
-    // The element after: one character, then `, ` again (most `, ` in text have a word after them: one byte's check).
-    const n = charAt(b, at + 2);
-    if (!n || b[at + 2 + n] !== 0x2c || b[at + 3 + n] !== 0x20) return false;
-    // The element before: one character with `, ` or `[` before it.
-    const p = b[at - 1]! < 0x80 ? 1 : b[at - 2]! >= 0xc2 ? 2 : b[at - 3]! >= 0xe0 ? 3 : 4;
-    const open = b[at - 1 - p];
-    if (!(open === 0x5b || (open === 0x20 && b[at - 2 - p] === 0x2c)) || charAt(b, at - p) !== p) return false;
-    return textAround(b, at, false);
+    if (b[at] === 0x5b) return listOpens(b, at) && textAround(b, at, false);
+    if (!oneCharBefore(b, at)) return false;
+    let next = at + 2;
+    while (next < b.length && isBlank(b[next])) next++;
+    // PHP's var_export of a list: the next element's index before it.
+    if (b[next]! >= 0x30 && b[next]! <= 0x39) {
+      while (b[next]! >= 0x30 && b[next]! <= 0x39) next++;
+      if (b[next] !== 0x20 || b[next + 1] !== 0x3d || b[next + 2] !== 0x3e || b[next + 3] !== 0x20) return false;
+      next += 4;
+    }
+    return isQuote(b[next]) && textAround(b, at, false);
   },
   rewrite(w) {
     let changed = false;
-    const text = w.toString('latin1').replace(JAVA_RUN, (_run, body: string) => {
-      changed = true;
-      return [...body.matchAll(JAVA_ONE)].map((m) => m[1]).join('');
-    });
+    const text = w
+      .toString('latin1')
+      .replace(RUN, (run) => {
+        changed = true;
+        return run.match(ONE)!.map(unescape).join('');
+      })
+      .replace(JAVA_RUN, (_run, body: string) => {
+        changed = true;
+        return [...body.matchAll(JAVA_ONE)].map((m) => m[1]).join('');
+      });
     return changed ? Buffer.from(text, 'latin1') : undefined;
   },
 };
+
+/** CHAR_LISTS found by every `[` as well: Java's `Arrays.toString(char[])` too (`[a, b, &, é]`). Not listed (see above). */
+export const JAVA_CHAR_LISTS: Notation = { ...CHAR_LISTS, needles: [...CHAR_LISTS.needles, Buffer.from('[')] };

@@ -9,8 +9,8 @@
  * &equals;), HTML escaped twice (&amp;lt;), Go's JSON of an HTML-escaped value (\u0026amp;), PHP's
  * var_export of a UTF-16 string ('a' . "\0" . …), a .reg REG_BINARY hex: of UTF-8 and a REG_MULTI_SZ
  * hex(7), a Kubernetes Secret's base64 of a URL with a percent-encoded password, PyYAML's ASCII
- * escapes (\xE9 \u20AC \U0001F600), uuencode -m (begin-base64), sqlite3 .mode html, xxd -g 4; and, known gaps,
- * Java's Arrays.toString of a char[] password and Ruby's p of value.chars.
+ * escapes (\xE9 \u20AC \U0001F600), uuencode -m (begin-base64), sqlite3 .mode html, xxd -g 4, Ruby's p of
+ * value.chars (a gap of this round, read since round 14); and, a known gap, Java's Arrays.toString of a char[] password.
  *
  * Not made: base58/base91/base45/xxencode/yEnc/BinHex — the tools that write them (wallets, QR
  * payloads, USENET posters) write keys or binaries, not a text credential a pipeline leaves; HTML
@@ -268,17 +268,6 @@ grep -q '<TD>api_key</TD>' "$OUT/settings.html"`,
     script: `printf 'API_TOKEN=%s\\n' "$S" | xxd -g 4 > "$OUT/env.xxd"`,
     where: /xxd-g4\/env\.xxd/,
   },
-];
-
-/**
- * Known gaps of this round: made and audited as the artifacts are, asserted still missed. Java's Arrays.toString of a
- * char[] (`[a, b, &]`, no quotes) has no fixed bytes but `, `, which every text holds: its reader (JAVA_CHAR_LISTS in
- * src/audit/decoders/char-lists.ts, tested) is not listed in runs.ts's notations() until the CPU of a `, ` trigger on
- * the plain row is weighed (arch-h2.md); the fix that lists it moves this case over. Ruby's p of value.chars (`["a",
- * "\""]`): a list of double-quoted characters, whose needle `",` ends every JSON line — its native search cost ~1% of
- * the plain bench's CPU (char-lists.ts reads lists with a `',`); a cheaper trigger moves it over.
- */
-export const variant13TextGaps: Variant[] = [
   {
     id: 'ruby-chars-p',
     name: 'Ruby p value.chars: ["a", "é", "\\"", "\\\\", "😀", …] — each character inspected, joined by ", "',
@@ -287,6 +276,16 @@ export const variant13TextGaps: Variant[] = [
     script: `ruby -e 's = File.read("secret", encoding: "UTF-8"); File.open(File.join(ENV["OUT"], "rake.log"), "w") { |f| f.puts "secret chars: #{s.chars.inspect}" }'`,
     where: /ruby-chars-p\/rake\.log/,
   },
+];
+
+/**
+ * Known gaps of this round: made and audited as the artifacts are, asserted still missed. Java's Arrays.toString of a
+ * char[] (`[a, b, &]`, no quotes) has no fixed bytes but its `[`: its reader (JAVA_CHAR_LISTS in
+ * src/audit/decoders/char-lists.ts, tested, found by every `[`) is not listed in runs.ts's notations(), as `[` is in every
+ * JavaScript and JSON text (the notations' reader took 10–20% more CPU over node_modules' JS with it); the fix that lists
+ * it moves this case over. (Ruby's p of value.chars, a gap of this round, is read since round 14: found from its `["`.)
+ */
+export const variant13TextGaps: Variant[] = [
   {
     id: 'java-chararray',
     name: 'Java Arrays.toString(password char[]): [a, b, &, <, ", \\, …] — each character apart, joined by ", "',
