@@ -341,3 +341,57 @@ describe('grouped hex and OpenSSL dump lines (round 13)', () => {
     expect(await auditFiles({ 'support/asn1.txt': run(OTHER) })).toEqual([]);
   });
 });
+
+describe("gdb's x/Nxb lines (round 14)", () => {
+  // gdb's `x/64xb buf` writes eight bytes a line, tab-separated, after the line's address and, for a symbol, `<buf+8>:`.
+  // Each line was read alone (eight bytes: a value across lines was never whole); the lines whose addresses follow on
+  // are one dump now. Real-world: a debugging session's log of a service that had just read its credentials
+  // (variant14-text.ts: gdb-x-bytes).
+  // x/32xb of a buffer holding the value: what follows it in memory fills the last line. A last line of one or two bytes
+  // (`:⇥0x65⇥0x66`, shorter than a stretch the reader looks at) is not read: gdb's x shows what follows a value.
+  const value = Buffer.from('key-é€-0123456789abcdef\nDEBUG');
+  const gdbLines = (b: Buffer, base: bigint, symbol?: string) => {
+    const lines: string[] = [];
+    for (let at = 0; at < b.length; at += 8) {
+      const sym = symbol === undefined ? '' : ` <${symbol}${at ? `+${at}` : ''}>`;
+      const row = [...b.subarray(at, at + 8)].map((x) => `0x${x.toString(16).padStart(2, '0')}`).join('\t');
+      lines.push(`0x${(base + BigInt(at)).toString(16)}${sym}:\t${row}`);
+    }
+    return lines.join('\n');
+  };
+
+  it.each([
+    ['with a symbol (a static buffer)', `(gdb) x/32xb buf\n${gdbLines(value, 0x555555558060n, 'buf')}\n(gdb) quit\n`],
+    ['without one (a heap buffer)', `(gdb) x/32xb p\n${gdbLines(value, 0x5555555592a0n)}\n(gdb) quit\n`],
+  ])('%s: the bytes, in chunks of 1, 5, 64 and all at once', async (_name, text) => {
+    for (const size of [1, 5, 64, 1 << 20]) {
+      const lists = await listsOf(text, size);
+      expect(lists.filter((l) => l.alphabet === 'gdb dump').map((l) => l.bytes.toString('latin1'))).toEqual([value.toString('latin1')]);
+    }
+  });
+
+  it('lines whose addresses do not follow on are two dumps, neither the whole value', async () => {
+    // The third line's address (and the fourth's) moved on: a symbol's dump and one without, each cut there.
+    for (const symbol of ['key', undefined]) {
+      const lines = gdbLines(value, 0x7ffe0000n, symbol).split('\n');
+      const apart = [...lines.slice(0, 2), ...lines.slice(2).map((l) => l.replace(/^0x7ffe00/, '0x7fff00'))].join('\n');
+      expect((await listsOf(`${apart}\n`, 1 << 20)).filter((l) => l.alphabet === 'gdb dump').map((l) => l.bytes.length)).toEqual([16, 16]);
+    }
+  });
+
+  it.skipIf(!has('gdb') || !has('gcc'))('a real gdb -batch x/64xb through the audit: found, the dump named; clean with another value', async () => {
+    const run = (v: string) =>
+      tool('sh', ['-c', "gcc -g -O0 -o m m.c && gdb -q -nx -batch -ex 'break loaded' -ex run -ex 'x/64xb buf' -ex 'x/64xb p' ./m 2>&1"], {
+        k: `pw=é${v}`,
+        'm.c':
+          '#include <stdio.h>\n#include <stdlib.h>\nchar buf[128]; char *p;\nvoid loaded(void) {}\nint main(void) { FILE *f = fopen("k", "r"); p = calloc(1, 128); fread(buf, 1, 127, f); rewind(f); fread(p, 1, 127, f); fclose(f); loaded(); return 0; }\n',
+      });
+    const text = run(SECRET);
+    expect(text.toString()).toMatch(/<buf\+8>:\t0x/);
+    expect(paths(await auditFiles({ 'support/gdb.log': text }))).toEqual([
+      expect.stringMatching(/^leak support\/gdb\.log!\(gdb dump at \d+\)$/),
+      expect.stringMatching(/^leak support\/gdb\.log!\(gdb dump at \d+\)$/),
+    ]);
+    expect(await auditFiles({ 'support/gdb.log': run(OTHER) })).toEqual([]);
+  });
+});

@@ -172,6 +172,13 @@ export class ByteLists {
   /** OpenSSL dump lines read so far, while the next line's offset may follow on: where the first was, the offset due next. */
   #dump: { at: number; next: number; parts: Buffer[]; size: number } | undefined;
 
+  /**
+   * gdb `x/Nxb` lines read so far (`0x5555…060 <buf>:⇥0x4b⇥0x46…`, eight bytes a line): where the first was, the address
+   * due next; and the address the last stretch read ended with (the next line's, whose `<buf+8>` ends that stretch).
+   */
+  #gdb: { at: number; next: bigint; parts: Buffer[]; size: number } | undefined;
+  #gdbAddress: bigint | undefined;
+
   /** JSON of a typed array (`{"0":112,"1":97,…}`), whose quotes end every stretch of list characters. */
   readonly #indexed: IndexedBytes;
 
@@ -240,6 +247,53 @@ export class ByteLists {
     await this.#indexed.end();
     if (this.#carried) await this.#flush(false);
     await this.#dumpEnd();
+    await this.#gdbEnd();
+  }
+
+  /**
+   * gdb's `x/Nxb` lines in one stretch: `ADDRESS:⇥0x..⇥0x..` (no symbol: the address in the stretch), or `:⇥0x..…` at
+   * the stretch's start (`ADDRESS <sym+N>:` — the symbol is no list character: the address ended a stretch before), the
+   * next line's address after the bytes. A line whose address follows on from the held lines' is joined to them; one
+   * that does not ends them (routed) and starts anew. A symbol's line takes its address from the stretch before (the
+   * one its bytes followed); the first, whose address is in no stretch read, takes the next line's less its bytes.
+   */
+  async #gdbLines(text: string, offset: number): Promise<void> {
+    const lines: Array<{ index: number; at: bigint | undefined; bytes: Buffer }> = [];
+    let trailing: bigint | undefined;
+    for (const m of text.matchAll(GDB_LINE)) {
+      if (m[3] !== undefined) trailing = BigInt(m[3]);
+      else
+        lines.push({
+          index: m.index,
+          at: m[1] !== undefined ? BigInt(m[1]) : m.index === 0 ? this.#gdbAddress : undefined,
+          bytes: Buffer.from(m[2]!.replace(/0x|\s/g, ''), 'hex'),
+        });
+    }
+    this.#gdbAddress = trailing;
+    const last = lines[lines.length - 1];
+    if (last && last.at === undefined && trailing !== undefined) last.at = trailing - BigInt(last.bytes.length);
+    for (const { index, at, bytes } of lines) {
+      if (this.#gdb && this.#gdb.next !== at) await this.#gdbEnd();
+      if (at === undefined) continue;
+      this.#gdb ??= { at: offset + index, next: at, parts: [], size: 0 };
+      this.#gdb.parts.push(bytes);
+      this.#gdb.size += bytes.length;
+      this.#gdb.next = at + BigInt(bytes.length);
+      if (this.#gdb.size >= MAX_CARRY) await this.#gdbEnd();
+    }
+  }
+
+  /** Routes the held gdb lines' bytes (as a list is: MIN_BYTES or more, and text or long). */
+  async #gdbEnd(): Promise<void> {
+    const dump = this.#gdb;
+    this.#gdb = undefined;
+    if (!dump || dump.size < MIN_BYTES) return;
+    const bytes = Buffer.concat(dump.parts);
+    if (bytes.length < LONG && !isText(bytes)) return;
+    const sink = this.open(dump.at, 'gdb dump');
+    if (!sink) return;
+    await sink.write(bytes);
+    await sink.end();
   }
 
   /**
@@ -281,6 +335,7 @@ export class ByteLists {
   async #read(stretch: Buffer, offset: number, before = 0x0a, gluedAfter = false): Promise<void> {
     if (stretch.length < MIN_SEGMENT) return;
     if (this.#dump || stretch.includes(DUMP_DASH)) await this.#dumpLines(stretch.toString('latin1'), offset);
+    if (this.#gdb || this.#gdbAddress !== undefined || stretch.includes(GDB_TAB)) await this.#gdbLines(stretch.toString('latin1'), offset);
     if (!hasSeparators(stretch)) return;
     let text = stretch.toString('latin1');
     if (isWord(before)) {
@@ -316,6 +371,15 @@ const DUMP_DASH = Buffer.from(' - ');
  * after the 8th (`0010 - 65 22 66 5c 67 26 68 3c-69 3e …`), then three blanks and the text column.
  */
 const DUMP_LINE = /(?:^|\n)[ \t]*([0-9a-f]{4,8}) - ([0-9a-f]{2}(?: [0-9a-f]{2}){0,7}(?:-[0-9a-f]{2}(?: [0-9a-f]{2}){0,7})?)(?![0-9A-Za-z])/g;
+
+/** What every line of gdb's `x/Nxb` holds before its first byte. */
+const GDB_TAB = Buffer.from(':\t0x');
+/**
+ * A line of gdb's `x/Nxb` (`0x555555558060 <buf>:⇥0x4b⇥0x46⇥…`, up to 8 bytes, tab-separated): its address at a line's
+ * start and `:` (no symbol), or `:` at the stretch's start (the address and `<symbol>` before it) — groups 1 and 2; or
+ * an address alone at a line's start (group 3), the next line's, before its symbol.
+ */
+const GDB_LINE = /(?:^|\n)(?:(?:(0x[0-9a-f]{4,16}))?:\t(0x[0-9a-f]{2}(?:\t0x[0-9a-f]{2}){0,15})(?=\r?\n|$)|(0x[0-9a-f]{4,16}) ?$)/g;
 
 /**
  * Whether a stretch has `min` separators (a list of MIN_BYTES needs MIN_BYTES - 1): a comma, a colon, the x of `0x`, or a
