@@ -2,7 +2,7 @@
  * Hex dumps read back into the bytes they show: `xxd` (offset, colon, 2-byte groups, text column),
  * `hexdump -C` / `od -A x -t x1z` (offset, bytes, `|text|`), `od -t x1` (offset or none, bytes) and
  * the word forms of `od -x` and plain `hexdump` (little-endian 2-byte words, which are swapped
- * back). A dump spreads a secret over lines, offsets and separators, so no pattern finds it in the
+ * back) and of `od -t x4` and `-t x8` (4- and 8-byte words, reversed back). A dump spreads a secret over lines, offsets and separators, so no pattern finds it in the
  * text; decoded, it is content like any other. The format is told by the first line, then each
  * line is read by it (a `*` repeat marker or the closing offset line holds no bytes). Streaming.
  * A `curl --trace-ascii` file is read the same way (`curl`): each block's lines are its bytes as
@@ -32,7 +32,8 @@ const OCTAL = /^(?:[0-7]{7,}|[0-9a-f]{6,}|) [0-7]{3}(?: [0-7]{3}){3,}\s*$/;
 const DECIMAL = /^(?:[0-7]{7,}|[0-9a-f]{6,}|)(?: {1,4}-?\d{1,3}){4,}\s*$/;
 /** xxd -e's first line: 4-byte groups, two blanks, the text column. */
 const XXD_GROUPS = /^[0-9a-f]{4,16}: ([0-9a-f]{8}(?: [0-9a-f]{8})*) {2}(.*)$/;
-const WORDS = /^[0-9a-f]{7,} [0-9a-f]{4}(?: [0-9a-f]{4}){3,}\s*$/;
+/** od's little-endian words (`od -x`, `-t x2`, `-t x4`, `-t x8`; `-A x`'s 6-digit offset or the 7-digit default): one width a line. */
+const WORDS = /^[0-9a-f]{6,} (?:[0-9a-f]{4}(?: [0-9a-f]{4}){3,}|[0-9a-f]{8}(?: [0-9a-f]{8}){1,3}|[0-9a-f]{16} [0-9a-f]{16})\s*$/;
 /** od -c's first line: a 7-digit offset (6 with -A x), then cells of 4 columns (at least 4 of them, one a single character). */
 const CHARS = /^[0-9a-f]{6,7}(?= {3}\S| {4})(?: {3}[^ ]| {2}(?:\\[0abfnrtv]|\*\*)| [0-7]{3}| {4}| {1,3}[\x80-\xff]{2,4}){4,16}$/;
 const ESCAPES: Readonly<Record<string, number>> = { '\\0': 0, '\\a': 7, '\\b': 8, '\\t': 9, '\\n': 10, '\\v': 11, '\\f': 12, '\\r': 13 };
