@@ -52,3 +52,31 @@ describe(`LaTeX escapes (seed ${rand.seed})`, () => {
     await expectNoneRouted('\\section{Setup} Set \\texttt{PATH}, 50\\% \\& more; \\textit{x} \\sss\n', LABEL);
   });
 });
+
+describe(`Pygments' LaTeX (seed ${rand.seed})`, () => {
+  // pygmentize -f latex (minted, a manual's code listing) of a Python settings module: each token \PY{style}{…}, the
+  // reserved characters \PYZbs{} \PYZpc{} \PYZdq{} …; a string with an escape or a % spec is cut into tokens there (red
+  // team round 14, variant14-text.ts: pygments-latex). The module holds each value as a plain assignment's repr; the
+  // copy read back holds the repr (its \\ the escape families read).
+  const listing = (values: string[]) =>
+    tool(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import sys, json\nfrom pygments import highlight\nfrom pygments.lexers import PythonLexer\nfrom pygments.formatters import LatexFormatter\nsrc = "".join("KEY_%d = %r\\n" % (i, v) for i, v in enumerate(json.load(sys.stdin)))\nsys.stdout.write(highlight(src, PythonLexer(), LatexFormatter()))',
+      ],
+      JSON.stringify(values),
+    );
+  /** The repr Python gives a value holding no quote (single quotes, \\ doubled), as the module holds it. */
+  const repr = (v: string) => `'${v.replace(/\\/g, '\\\\')}'`;
+  const code = () => value().replace(/['"]/g, 'q');
+
+  it('reads the values of a highlighted listing back whole (as their repr); the clean twin holds none', async () => {
+    const values = Array.from({ length: 12 }, code);
+    const text = listing(values);
+    expect(text.toString()).toContain('\\PY{l+s+s1}{');
+    for (const v of values) expect(text.toString()).not.toContain(repr(v));
+    await expectReadBack(text, LABEL, values.map(repr));
+    await expectNoneRead(listing(values.map(() => code())), LABEL, values.map(repr));
+  });
+});

@@ -6,8 +6,11 @@
  * `-\/-` for `--`, ConTeXt's `\letterbackslash{}` `\letterpercent{}` …, and with pandoc's --ascii
  * the letters beyond ASCII as accents and words (`\'{e}`, `\euro`, `\ss`). The escape families read
  * `\%` as `%` but not `\textbackslash ` as `\`, so a value holding a backslash, `<`, `>`, `~` or `|`
- * is cut there. A place is one of those control words (or a braced accent) followed by its end; the
- * text around it is rewritten as TeX reads it and routed (`(LaTeX escapes at N)`, `text-rewrite.ts`).
+ * is cut there. Pygments' LaTeX (minted, `pygmentize -f latex`) writes each token of highlighted code as
+ * `\PY{style}{text}` and the characters TeX reserves as `\PYZbs{}` `\PYZpc{}` `\PYZdq{}` …: a string with an escape or a
+ * `%` in it is cut into tokens there. A place is one of those control words (or a braced accent, or a `\PY{` or
+ * `\PYZxx{}`) followed by its end; the text around it is rewritten as TeX reads it and routed (`(LaTeX escapes at N)`,
+ * `text-rewrite.ts`).
  */
 import { textAround, type Notation } from './text-rewrite.js';
 
@@ -67,6 +70,34 @@ const WORDS: Record<string, string> = {
   letterrightbracket: ']',
 };
 
+/** Pygments' LatexFormatter's names of the characters it escapes (`\PYZbs{}`: `\`), its command prefix `PY`. */
+const PYZ: Record<string, string> = {
+  bs: '\\',
+  ob: '{',
+  cb: '}',
+  ca: '^',
+  us: '_',
+  am: '&',
+  lt: '<',
+  gt: '>',
+  sh: '#',
+  pc: '%',
+  dl: '$',
+  hy: '-',
+  sq: "'",
+  dq: '"',
+  ti: '~',
+  at: '@',
+  lb: '[',
+  rb: ']',
+};
+/** A token's wrapper `\PY{style}{…}` (its text holds no brace but the `{}` of a `\PYZxx{}`), and a reserved character. */
+const PY_TOKEN = /\\PY\{[^{}]*\}\{((?:[^{}\\]|\\PYZ[a-z]{2}\{\}|\\(?!PY))*)\}/g;
+const PYZ_CHAR = /\\PYZ([a-z]{2})\{\}/g;
+
+/** Pygments' LaTeX of highlighted code as the text it shows: each token's wrapper taken off, its reserved characters read. */
+const pygments = (text: string) => text.replace(PY_TOKEN, '$1').replace(PYZ_CHAR, (m, k: string) => PYZ[k] ?? m);
+
 /** Accents over one letter, as combining marks. */
 const ACCENTS: Record<string, string> = {
   "'": '\u0301',
@@ -113,8 +144,12 @@ function token(m: string, groups: Array<string | undefined>): string {
 
 export const LATEX_ESCAPES: Notation = {
   label: 'LaTeX escapes',
-  needles: [Buffer.from('\\text'), Buffer.from('\\letter'), Buffer.from('\\euro'), Buffer.from('\\ss'), Buffer.from("\\'{")],
+  needles: [Buffer.from('\\text'), Buffer.from('\\letter'), Buffer.from('\\euro'), Buffer.from('\\ss'), Buffer.from("\\'{"), Buffer.from('\\PY')],
   at(b, at) {
+    if (b[at + 1] === 0x50 && b[at + 2] === 0x59) {
+      const token = b[at + 3] === 0x7b || (b[at + 3] === 0x5a && isLetter(b[at + 4]) && isLetter(b[at + 5]) && b[at + 6] === 0x7b && b[at + 7] === 0x7d);
+      return token && textAround(b, at, false);
+    }
     if (b[at + 1] === 0x27) return isLetter(b[at + 3]) && b[at + 4] === 0x7d && textAround(b, at, false);
     let end = at + 1;
     while (end - at < 24 && isLetter(b[end])) end++;
@@ -122,11 +157,14 @@ export const LATEX_ESCAPES: Notation = {
   },
   rewrite(w) {
     let changed = false;
-    const text = w.toString('latin1').replace(TOKEN, (m: string, ...rest: unknown[]) => {
+    const read = w.toString('latin1').replace(TOKEN, (m: string, ...rest: unknown[]) => {
       const out = token(m, rest.slice(0, 10) as Array<string | undefined>);
       if (out !== m) changed = true;
       return out;
     });
+    // Pygments' tokens after (its \PYZbs{} made a backslash must not be read with what follows as a TeX escape).
+    const text = read.includes('\\PY') ? pygments(read) : read;
+    if (text !== read) changed = true;
     return changed ? Buffer.from(text, 'latin1') : undefined;
   },
 };
