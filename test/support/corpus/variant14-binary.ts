@@ -360,8 +360,9 @@ mkbootimg --header_version 2 --kernel kernel --ramdisk ramdisk.gz --dtb dtb --cm
  *
  * Left as it is:
  * - myisampack: each column Huffman-coded with trees of the table's own (and pre-space, zero-fill and interval
- *   fields), bits of a record not byte-aligned — a reader of MyISAM's compressed record format (the .MYI's header
- *   holds the trees' place and the column types) is a decoder of its own, for read-only tables that are rare in images.
+ *   fields), a record's bits not byte-aligned. The .MYD's header holds the trees and each column's packing, but not how
+ *   many columns there are nor their lengths (a fixed column is decoded until its length is filled): those are in the
+ *   .MYI, and the audit reads each file alone. Read-only packed tables are rare in images.
  */
 const GAPS = new Set<string>(['myisampack']);
 
