@@ -128,9 +128,10 @@ grep -q '^+-' "$OUT/settings.rst"`,
   {
     id: 'coreutils-quote-c',
     name: "coreutils' diagnostic of a file name in the C locale: 'ab\"c\\d'$'\\303\\251\\342\\202\\254''ef' (shell-escape: quoted pieces and $'…' octal bytes)",
-    realWorld: 'a CI log in which an unquoted variable made the password a file name (cat: …: No such file or directory), LANG unset',
+    realWorld: 'a CI log in which a list of files built from the wrong variable made the password a file name (wc: …: No such file or directory), LANG unset',
     kind: 'unicode',
-    script: `LC_ALL=C cat -- "$S" 2> "$OUT/job.log" || true
+    // The name reaches wc on its stdin (--files0-from=-), never in an argv.
+    script: `{ printf '%s\\0' "$S" | LC_ALL=C wc -l --files0-from=- 2> "$OUT/job.log" || true; }
 grep -q "\\\\$'" "$OUT/job.log"`,
     where: /coreutils-quote-c\/job\.log/,
   },
