@@ -139,6 +139,22 @@ export const WRITERS: Record<string, (s: string) => string> = {
       .join(', ')}]`,
   // PHP's var_export of a string holding a NUL (the text's bytes, then a NUL): ' and \\ escaped, the NUL a piece of its own.
   'php nul pieces': (s) => `'${s.replace(/[\\']/g, '\\$&')}' . "\\0" . ''`,
+  // sqlite3's .mode table --wrap 12: the text cut every 12 bytes inside a cell, a line each, beside a blank key cell.
+  'table cells': (s) => {
+    const pieces = s.match(/[^]{1,12}/g) ?? [''];
+    const rule = '+---------+--------------+';
+    return `${rule}\n${pieces.map((p, k) => `| ${k ? '       ' : 'api_key'} | ${p.padEnd(12)} |`).join('\n')}\n${rule}\n`;
+  },
+  // JSON of a coloured line (a notebook's output): each third of the text in its own colour, ESC written \u001b.
+  'escaped colours': (s) => {
+    const [a, b, c] = cut(s, 3);
+    return `{"text": "\\u001b[33m${a}\\u001b[39m\\u001b[1;31m${b}\\u001b[0m${c}\\u001b[0m"}`;
+  },
+  // Pygments' HtmlFormatter: the text in spans, cut in three tokens.
+  'html spans': (s) => {
+    const [a, b, c] = cut(s, 3);
+    return `<pre><span class="s1">${a}</span><span class="se">${b}</span><span class="s1">${c}</span></pre>\n`;
+  },
   // Python's email: a long parameter cut into pieces.
   'RFC 2231 continuations': (s) => {
     const [a, b, c] = cut(s, 3);

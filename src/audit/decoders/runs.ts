@@ -30,6 +30,9 @@ import { PACKET_DUMP } from './packet-dump.js';
 import { ROFF_GLYPHS } from './roff-glyphs.js';
 import { RTF_ESCAPES } from './rtf-escapes.js';
 import { SYSTEMD_ESCAPE } from './systemd-escape.js';
+import { TABLE_CELLS } from './table-cells.js';
+import { ESCAPED_COLOURS } from './escaped-colours.js';
+import { HTML_SPANS } from './html-spans.js';
 import { TEXINFO_ESCAPES } from './texinfo-escapes.js';
 import { RFC2231 } from './rfc2231.js';
 import { WORD_DIFF_PORCELAIN } from './word-diff-porcelain.js';
@@ -147,6 +150,9 @@ export const notations = () => [
   CHAR_CODES,
   CHAR_LISTS,
   PHP_NUL_PIECES,
+  TABLE_CELLS,
+  ESCAPED_COLOURS,
+  HTML_SPANS,
 ];
 /** The labels of their copies (`!(wrapped text at N)`): a copy of text, not a decoding of it. */
 export const NOTATION_LABELS: ReadonlySet<string> = new Set(notations().map((n) => n.label));

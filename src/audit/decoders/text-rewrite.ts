@@ -100,6 +100,7 @@ export function triggersOf(notations: Notation[]): Triggers {
  * of the notations' writers (`notation-order.test.ts`, `notation-writers.testing.ts`).
  */
 export const READ_ORDER: readonly string[] = [
+  'table cells',
   'php nul pieces',
   'char list',
   'char codes',
@@ -118,6 +119,8 @@ export const READ_ORDER: readonly string[] = [
   'RTF escapes',
   'word diff',
   'mojibake',
+  'html spans',
+  'escaped colours',
   'wrapped text',
 ];
 
@@ -154,6 +157,46 @@ export const BOTH_ORDERS: ReadonlyArray<readonly [string, string]> = [
   ...after('RTF escapes', ['roff glyphs', 'systemd escape', 'Texinfo escapes', 'LaTeX escapes', 'decimal escapes']),
   ...after('word diff', ['overstrike', 'systemd escape', 'terminal colours', 'Texinfo escapes', 'LaTeX escapes', 'decimal escapes', 'RTF escapes']),
   ...after('wrapped text', ['RTF escapes']),
+  // Spans and escaped colours are read late (what they cut is most often plain text); these write under them.
+  ...after('html spans', [
+    'LaTeX escapes',
+    'RFC 2231 continuations',
+    'Texinfo escapes',
+    'char codes',
+    'char list',
+    'decimal escapes',
+    'packet dump',
+    'systemd escape',
+    'table cells',
+    'terminal colours',
+  ]),
+  ...after('escaped colours', [
+    'LaTeX escapes',
+    'RFC 2231 continuations',
+    'RTF escapes',
+    'Texinfo escapes',
+    'char codes',
+    'char list',
+    'decimal escapes',
+    'html spans',
+    'packet dump',
+    'systemd escape',
+    'table cells',
+    'terminal colours',
+  ]),
+  // A table's cells (table cells) are read first: a table is drawn over what its cells hold; these write over its borders.
+  ...[
+    'LaTeX escapes',
+    'RFC 2231 continuations',
+    'char codes',
+    'char list',
+    'decimal escapes',
+    'joined literals',
+    'overstrike',
+    'packet dump',
+    'systemd escape',
+    'terminal colours',
+  ].map((a) => [a, 'table cells'] as const),
   // A value's characters listed (char list) or its UTF-16 var_exported (php nul pieces) are read first, as char codes
   // are; these write over the list's quotes and commas or the pieces' joins.
   ...[
