@@ -82,7 +82,8 @@ class Bits {
     const hi = 2 ** (n - 1);
     let v = 0;
     let scale = 1;
-    for (let i = 0; i < 12; i++) {
+    // LLVM's ReadVBR64: a 64-bit value takes up to ceil(64 / (n - 1)) pieces (a hash or -1 as VBR6: 13)
+    for (let i = 0, pieces = Math.ceil(64 / (n - 1)); i < pieces; i++) {
       const piece = this.read(n);
       v += (piece % hi) * scale;
       if (piece < hi) return v;
