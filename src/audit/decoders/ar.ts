@@ -17,7 +17,8 @@ export const ar: Decoder = {
       env,
       'ar archive',
       8,
-      (first) => (magic ? 8 : first.length >= 60 && first[58] === 0x60 && first[59] === 0x0a ? 60 : 'a member header without its end marker'),
+      // A member header is judged whole: fewer than its 60 bytes at a chunk's end wait for the next chunk.
+      (first) => (magic || first.length < 60 ? (magic ? 8 : 60) : first[58] === 0x60 && first[59] === 0x0a ? 60 : 'a member header without its end marker'),
       (h) => {
         if (magic) {
           magic = false;
