@@ -22,8 +22,11 @@ const HEAD = 512;
 /** Stands for the dictionary: as long as the largest window, so no distance reaches before it. */
 const ZEROS = Buffer.alloc(32 * 1024);
 
-/** The path of a run decoded from text, or of a text rewritten: `…!(base64 at 273)`, `…!(mojibake at 0)`. */
-const DECODED_RUN = /\([^()]* at \d+\)$/;
+/**
+ * The path of a run decoded from text, or of a text rewritten — `…!(base64 at 273)`, `…!(mojibake at 0)` — or of what
+ * a stream found in one gave (`…!(base64 at 0)!`: a brotli trial on the run's bytes, read as a stored meta-block).
+ */
+const DECODED_RUN = /\([^()]* at \d+\)!*$/;
 
 /** A zlib header (deflate, a window of at most 32 KiB, FCHECK) with FDICT set. */
 export function isZlibDictHeader(h: Uint8Array, at = 0): boolean {
