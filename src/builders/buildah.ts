@@ -4,9 +4,9 @@
  * in `insecure-registries` reach buildah through a registries.conf of the step's own (plain HTTP
  * for those only); the argv is rendered by a pure function.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Exec } from '../effects/exec.js';
+import { CommandError, type Exec } from '../effects/exec.js';
 import { blobPath, readLayoutRoot, writeBlobBytes, writeIndex, type ImageManifest } from '../oci/layout.js';
 import type { Builder, BuildPlan } from '../core/builder.js';
 import { cacheFromRefs, commonBuildFlags } from './plan.js';
@@ -35,6 +35,28 @@ export function registriesConf(insecure: readonly string[]): string {
   return ['unqualified-search-registries = ["docker.io"]', ...insecure.map((r) => `\n[[registry]]\nlocation = "${r}"\ninsecure = true`)].join('\n') + '\n';
 }
 
+/**
+ * buildah's storage (containers-storage) is shared by every run and client on the machine, and the
+ * image a build made is named there only by the user's tags — which another run of the same names
+ * moves to its own image (two pipelines of one branch) — or, a platform's image of a multi-platform
+ * build, by nothing at all. Whatever removes dangling images meanwhile (`buildah rmi --prune`, a
+ * runner's cleanup) removes it before or while `buildah push` reads it ("sha256:…: image not known",
+ * "reading config blob sha256:…: locating image with ID …: image not known"), or removes a cached
+ * step's image while the build looks it up ("checking if cached image exists from a previous build:
+ * getting top layer info: layer not known"). On the lab's storage, two runs of one tag with a cleanup
+ * every 0.2 s: 4 of 24 and 4 of 30 raw builds failed so (concurrent-builds.test holds the push to make
+ * it certain). The build is run again (its layers from the cache where they survive), at most
+ * LOST_IMAGE_BUILDS builds, saying why; no other failure is retried. Not a tag of the run's own to hold
+ * the image: removing it afterwards would remove an otherwise unnamed image and, with it, every cached
+ * step of its build (`buildah rmi` takes the dangling parents too), which a multi-platform build keeps.
+ */
+const LOST_IMAGE_BUILDS = 3;
+const said = (e: unknown) => (e instanceof CommandError ? `${e.outputTail}\n${e.message}` : '');
+/** The push's image went from the storage (before or while the push read it). */
+const lostAtPush = (id: string, e: unknown) => said(e).includes(id.slice('sha256:'.length)) && /: image not known/.test(said(e));
+/** A cached step's image went from the storage while the build looked it up. */
+const LOST_IN_CACHE = /checking if cached image exists from a previous build: [^\n]*(?:layer|image) not known/;
+
 export function createBuildahBuilder(
   exec: Exec,
   env: Readonly<Record<string, string | undefined>>,
@@ -52,15 +74,32 @@ export function createBuildahBuilder(
       // The step's CAs for every pull (an added trust, beside the system's); logins come with REGISTRY_AUTH_FILE.
       const args = renderBuildahArgs(plan);
       if (certDir) args.splice(1, 0, '--cert-dir', certDir);
-      await exec.run('buildah', args, { env: buildahEnv, onLine: log });
-      const id = (await readIidFile(plan.iidFile)).trim().replace(/^(sha256:)?/, 'sha256:');
-      if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`buildah build wrote no image id to ${plan.iidFile}`);
-      await exec.run('buildah', ['push', '--quiet', '--format', 'oci', '--compression-format', 'gzip', id, `oci:${layoutDir}`], {
-        env: buildahEnv,
-        onLine: log,
-      });
-      if (plan.epoch !== undefined) await forgetIntermediates(layoutDir);
-      return id;
+      for (let attempt = 1; ; attempt++) {
+        const again = (what: string) =>
+          log(`buildah's storage lost ${what} (another client removed it meanwhile); building again (attempt ${attempt + 1} of ${LOST_IMAGE_BUILDS})`);
+        try {
+          await exec.run('buildah', args, { env: buildahEnv, onLine: log });
+        } catch (e) {
+          if (attempt >= LOST_IMAGE_BUILDS || !LOST_IN_CACHE.test(said(e))) throw e;
+          again('an image of its layer cache while this build read it');
+          continue;
+        }
+        const id = (await readIidFile(plan.iidFile)).trim().replace(/^(sha256:)?/, 'sha256:');
+        if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`buildah build wrote no image id to ${plan.iidFile}`);
+        try {
+          await exec.run('buildah', ['push', '--quiet', '--format', 'oci', '--compression-format', 'gzip', id, `oci:${layoutDir}`], {
+            env: buildahEnv,
+            onLine: log,
+          });
+        } catch (e) {
+          if (attempt >= LOST_IMAGE_BUILDS || !lostAtPush(id, e)) throw e;
+          again('the image this build had just made, before the push had read it');
+          await rm(layoutDir, { recursive: true, force: true });
+          continue;
+        }
+        if (plan.epoch !== undefined) await forgetIntermediates(layoutDir);
+        return id;
+      }
     },
   };
 }
