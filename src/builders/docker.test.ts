@@ -161,7 +161,7 @@ describe('docker builder without load: names of its own', () => {
     expect(d.images.size).toBe(0); // and each run's cleanup dropped its own image
   });
 
-  it('with load: the user tags, kept', async () => {
+  it('with load: the user tags, kept (the run tag beside them goes)', async () => {
     const d = daemon();
     const builder = createDockerBuilder(d.exec, {}, d.readIid);
     await builder.build(
@@ -169,8 +169,8 @@ describe('docker builder without load: names of its own', () => {
       await mkdtemp(join(tmpdir(), 'hoist-docker-')),
       () => undefined,
     );
-    expect(d.tags.get('r/app:1')).toBeDefined();
-    expect(d.calls.some((c) => c[1] === 'image')).toBe(false);
+    expect([...d.tags.keys()]).toEqual(['r/app:1']);
+    expect(d.calls.filter((c) => c[1] === 'image')).toEqual([['docker', 'image', 'rm', expect.stringMatching(/^hoist-build:run-[a-f0-9]{16}$/)]]);
   });
 });
 
@@ -350,5 +350,90 @@ describe('docker builder: an image the daemon lost while naming it', () => {
     const d = daemon([failure, failure]);
     await expect(build(d, [])).rejects.toThrow(failure);
     expect(d.builds).toHaveLength(1);
+  });
+});
+
+// With load the daemon keeps the user's tags, and until docker save has read the image it is also
+// named by a tag of its run's own: another run of the same tags (two pipelines of one branch) moves
+// them to its image, and a cleanup of dangling images in that moment (`docker image prune`) removed
+// this run's image under docker save. Property: the save finds the image its own build made; the
+// user's tags stay where the last run put them; the run tag goes, only it. A model of the daemon's
+// names (an image goes with its last name, as `image rm` and `image prune` do); the real daemon's
+// race is concurrent-daemon.test. Nearest real-world variant: a shell runner's cron pruning images.
+describe('docker builder with load: the image named by its run until saved', () => {
+  function daemon(beforeSave: (d: { tags: Map<string, string>; images: Set<string> }) => void) {
+    const tags = new Map<string, string>();
+    const images = new Set<string>();
+    const calls: string[][] = [];
+    const iid = new Map<string, string>();
+    const exec: Exec = {
+      async run(file, args) {
+        calls.push([file, ...args]);
+        if (args[0] === 'build') {
+          const id = `sha256:${'b'.repeat(64)}`;
+          images.add(id);
+          for (let i = 0; i < args.length; i++) if (args[i] === '--tag') tags.set(args[i + 1]!, id);
+          iid.set(args[args.indexOf('--iidfile') + 1]!, id);
+        } else if (args[0] === 'image' && args[1] === 'rm') {
+          const id = tags.get(args[2]!);
+          if (!id) throw new CommandError(`docker exited with code 1: No such image: ${args[2]}`, 'docker image rm', 1, '');
+          tags.delete(args[2]!);
+          if (![...tags.values()].includes(id)) images.delete(id);
+        }
+        return { stdout: '', stderr: '' };
+      },
+      stream(file, args) {
+        calls.push([file, ...args]);
+        beforeSave({ tags, images });
+        const id = args[1]!;
+        const gone = !images.has(id);
+        const stdout = Readable.from(
+          (async function* () {
+            if (!gone) yield await saveArchive();
+          })(),
+        );
+        const done = gone ? Promise.reject(new CommandError(`docker exited with code 1: No such image: ${id}`, 'docker save', 1, '')) : Promise.resolve();
+        done.catch(() => undefined);
+        return { stdout, done, kill() {} };
+      },
+      sink() {
+        throw new Error('not used');
+      },
+      stopAll() {},
+    };
+    return { exec, tags, images, calls, readIid: async (path: string) => iid.get(path) ?? '' };
+  }
+  const other = `sha256:${'c'.repeat(64)}`;
+
+  it("another run moves the user's tag and dangling images are pruned before the save: the save reads this run's image", async () => {
+    const d = daemon(({ tags, images }) => {
+      tags.set('r/app:main', other);
+      images.add(other);
+      for (const id of images) if (![...tags.values()].includes(id)) images.delete(id);
+    });
+    const lines: string[] = [];
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-docker-load-'));
+    await expect(
+      createDockerBuilder(d.exec, {}, d.readIid).build({ ...plan, localTags: ['r/app:main'], keepLocalTags: true, iidFile: '/tmp/iid-load' }, dir, (l) =>
+        lines.push(l),
+      ),
+    ).resolves.toBe(`sha256:${'b'.repeat(64)}`);
+    expect([...d.tags]).toEqual([['r/app:main', other]]);
+    expect(lines).toContainEqual(expect.stringMatching(/^removed its run's own tag hoist-build:run-[a-f0-9]{16} from the Docker daemon \(load is true/));
+  });
+
+  it("tags the build with the user's tags and one run tag, and removes only the run tag", async () => {
+    const d = daemon(() => undefined);
+    await createDockerBuilder(d.exec, {}, d.readIid).build(
+      { ...plan, localTags: ['r/app:1.2.3', 'r/app:1.2'], keepLocalTags: true, iidFile: '/tmp/iid-load' },
+      await mkdtemp(join(tmpdir(), 'hoist-docker-load-')),
+      () => undefined,
+    );
+    const built = d.calls.find((c) => c[1] === 'build')!;
+    const tags = built.flatMap((a, i) => (built[i - 1] === '--tag' ? [a] : []));
+    expect(tags.slice(0, 2)).toEqual(['r/app:1.2.3', 'r/app:1.2']);
+    expect(tags[2]).toMatch(/^hoist-build:run-[a-f0-9]{16}$/);
+    expect(d.calls.filter((c) => c[1] === 'image')).toEqual([['docker', 'image', 'rm', tags[2]]]);
+    expect([...d.tags.keys()]).toEqual(['r/app:1.2.3', 'r/app:1.2']);
   });
 });

@@ -45,17 +45,31 @@ function savedLine(took: string, converted: ConvertedImage, audited: number, epo
   );
 }
 
-// The daemon keeps nothing of a build it was not asked to load. Such a build is named only by a
-// tag of its own run (never the user's tags: two jobs of one pipeline building the same names at
-// once would each remove the image the other is still saving), removed once the image is saved —
-// which drops the image too unless another name holds it. Failing to remove it is said, not fatal.
+// The daemon keeps nothing of a build it was not asked to load. Every build is named by a tag of
+// its own run (never the user's tags alone: two jobs of one pipeline building the same names at
+// once would each move or remove the image the other is still saving), removed once the image is
+// saved — which drops the image too unless another name holds it. With load the user's tags are
+// set beside it and stay; without, they are never set. Until docker save has read the image, the
+// run tag is the one name no other run or client takes away: with load alone, another run of the
+// same tags (two pipelines of one branch) moves them to its image, and a cleanup of dangling images
+// in that moment (`docker image prune`) removed this one under docker save (concurrent-daemon.test).
+// Failing to remove the run tag is said, not fatal.
 // The removal (360–460 ms: the CLI, then the daemon deleting the image) starts as soon as docker
 // save has exited, while the conversion still audits, hashes and compresses what it wrote; it is
 // over before the build returns, whether the build succeeded or not.
-async function removeRunTag(exec: Exec, cli: string, env: Record<string, string | undefined>, tag: string, log: (line: string) => void): Promise<void> {
+async function removeRunTag(
+  exec: Exec,
+  cli: string,
+  env: Record<string, string | undefined>,
+  tag: string,
+  load: boolean,
+  log: (line: string) => void,
+): Promise<void> {
   try {
     await exec.run(cli, ['image', 'rm', tag], { env });
-    log(`removed its run's own tag ${tag} from the Docker daemon (load is false: the image is not kept there)`);
+    log(
+      `removed its run's own tag ${tag} from the Docker daemon (${load ? 'load is true: the image stays under its own tags' : 'load is false: the image is not kept there'})`,
+    );
   } catch (e) {
     log(`could not remove its run's own tag ${tag} from the Docker daemon: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
@@ -154,10 +168,10 @@ export function createDockerBuilder(
   return {
     name: 'docker',
     async build(plan, layoutDir, log) {
-      const runTag = plan.keepLocalTags ? undefined : `hoist-build:run-${randomBytes(8).toString('hex')}`;
-      const tagged = runTag ? { ...plan, localTags: [runTag] } : plan;
+      const runTag = `hoist-build:run-${randomBytes(8).toString('hex')}`;
+      const tagged = { ...plan, localTags: [...(plan.keepLocalTags ? plan.localTags : []), runTag] };
       let removing: Promise<void> | undefined;
-      const remove = runTag ? () => (removing ??= removeRunTag(exec, cli, dockerEnv, runTag, log)) : undefined;
+      const remove = () => (removing ??= removeRunTag(exec, cli, dockerEnv, runTag, plan.keepLocalTags === true, log));
       await runDockerBuild(exec, cli, renderDockerBuildArgs(tagged), dockerEnv, log);
       try {
         const id = (await readIidFile(plan.iidFile)).trim();
@@ -165,7 +179,7 @@ export function createDockerBuilder(
         await exportLayout(id, layoutDir, plan, log, remove);
         return id;
       } finally {
-        await remove?.();
+        await remove();
       }
     },
   };
