@@ -5,7 +5,7 @@
  * source, Java's and JavaScript's `"…" +\n "…"`, a DNS TXT record's 255-byte strings (`"…" "…"`) —
  * and line continuations, a backslash ending a line (`sed -n l` wrapping at 69 columns, shell and C
  * macros continued). The text around them is rewritten with each joint taken out — the closing
- * quote, the blanks, a `+`, one line break and the opening quote (with a `b`/`u` prefix) of the same
+ * quote, the blanks, a `+` or a backslash before the line break (Python's explicit line joining: `b'…' \`), one line break and the opening quote (with a `b`/`u` prefix) of the same
  * quote character; an unescaped backslash and its line break — and routed (`(joined literals at N)`,
  * `text-rewrite.ts`), so the escape families read the pieces as one string.
  */
@@ -20,6 +20,8 @@ function jointEnd(b: Uint8Array, at: number): number {
   let j = at + 1;
   while (isBlank(b[j])) j++;
   if (b[j] === 0x2b) for (j++; isBlank(b[j]);) j++;
+  // Python's explicit line joining between adjacent literals: `b'…' \` then the next line's `b'…'`.
+  if (b[j] === BACKSLASH && (b[j + 1] === 0x0a || (b[j + 1] === 0x0d && b[j + 2] === 0x0a))) j++;
   if (b[j] === 0x0d && b[j + 1] === 0x0a) j++;
   if (b[j] === 0x0a) for (j++; isBlank(b[j]);) j++;
   // Nothing between the quotes is a doubled quote (CSV, SQL), no joint.
