@@ -133,9 +133,16 @@ class ReusedInflate {
     } finally {
       Error.stackTraceLimit = limit;
     }
-    return { out: pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, total), used };
+    return { out: pieces.length === 1 ? fitted(pieces[0]!) : Buffer.concat(pieces, total), used };
   }
 }
+
+/**
+ * The output of one piece: the view of its buffer, or a copy when the buffer is more than twice as large (a size
+ * guessed wrong — a gzip trailer's ISIZE of another member, a zip header's — would keep the whole buffer alive
+ * for as long as the output is read).
+ */
+const fitted = (piece: Buffer): Buffer => (piece.buffer.byteLength > 2 * piece.length + 4096 ? Buffer.from(piece) : piece);
 
 const reused = new ReusedInflate();
 

@@ -50,11 +50,13 @@ const HEADER_HELD = 30 + 1024 + 256;
 /** The bytes a data descriptor and the next signature take at most. */
 const DESCRIPTOR_HELD = 28;
 const APK_SIGNING = Buffer.from('APK Sig Block 42');
+const EMPTY = Buffer.alloc(0);
 /** Members listed in the central directory but never met, named one by one up to this many. */
 const UNMET_NAMED = 20;
 
 export class ZipWalk {
-  #parts: Buffer[] = [];
+  /** The bytes held until a step has what it needs: the first `#size` of `#held`. */
+  #held: Buffer = EMPTY;
   #size = 0;
   /** Bytes the next step needs in hand. */
   #want = 4;
@@ -85,22 +87,37 @@ export class ZipWalk {
 
   async push(chunk: Uint8Array): Promise<void> {
     if (this.finished || this.env.stopped) return;
-    if (this.#size + chunk.length < this.#want) {
-      this.#parts.push(Buffer.from(chunk));
-      this.#size += chunk.length;
-      return;
+    const enough = this.#size + chunk.length >= this.#want;
+    if (!enough || this.#size) {
+      // Gathered in one buffer of the size the step wants (each chunk copied once; a copy a chunk joined into another
+      // copy made every jar member that spans a layer chunk twice): never handed on before it is whole, so filled in place.
+      this.#gather(chunk, enough ? this.#size + chunk.length : this.#want);
+      if (!enough) return;
     }
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const data = this.#parts.length ? Buffer.concat([...this.#parts, bytes]) : bytes;
+    const data = this.#size ? this.#held.subarray(0, this.#size) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const taken = await this.#run(data, false);
-    // What is left is held, copied: the chunk is lent for this call only.
-    this.#parts = taken < data.length ? [Buffer.from(data.subarray(taken))] : [];
+    // What is left is held, copied into a buffer of its own: the chunk is lent for this call only, and the steps handed
+    // views of `data` on (a stored member's bytes), which the held buffer must not write over.
+    this.#held = taken < data.length ? Buffer.from(data.subarray(taken)) : EMPTY;
     this.#size = data.length - taken;
   }
 
+  /** Appends `chunk` to the bytes held, in a buffer of at least `room` bytes. */
+  #gather(chunk: Uint8Array, room: number): void {
+    const n = this.#size + chunk.length;
+    if (this.#held.length < n) {
+      const bigger = Buffer.allocUnsafe(Math.max(room, n));
+      this.#held.copy(bigger, 0, 0, this.#size);
+      this.#held = bigger;
+    }
+    this.#held.set(chunk, this.#size);
+    this.#size = n;
+  }
+
   async end(): Promise<void> {
-    const data = Buffer.concat(this.#parts);
-    this.#parts = [];
+    const data = this.#held.subarray(0, this.#size);
+    this.#held = EMPTY;
+    this.#size = 0;
     // Stopped by a bound, the router named why: the member it stopped in is not also named cut short.
     const stopped = this.env.stopped;
     if (!stopped) await this.#run(data, true);
