@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { keepHeapSmall } from '../core/heap.js';
+import { BLOB_READ, feedBlob } from './blob-feed.js';
 import { localBlob, type Adopted } from '../oci/adopt.js';
 import { blobPath, type Descriptor } from '../oci/layout.js';
 import type { ImageGraph, ManifestNode } from '../oci/graph.js';
@@ -325,10 +326,17 @@ export class LayoutAudit {
     if (decompress === 'unsupported') {
       return this.report({ severity: 'leak', what: `a layer that cannot be read (${blob.mediaType}: this Node has no zstd)`, where: label });
     }
-    let stream: Readable = createReadStream(blobPath(this.layoutDir, blob.digest), { highWaterMark: 256 * 1024 });
-    if (decompress === 'zstd') return this.#scanZstdLayer(stream, blob, label);
-    if (decompress) stream = stream.pipe(decompress());
-    await this.scanStream(stream, blob, label);
+    const path = blobPath(this.layoutDir, blob.digest);
+    if (decompress === 'zstd') return this.#scanZstdLayer(createReadStream(path, { highWaterMark: BLOB_READ }), blob, label);
+    if (!decompress) return this.scanStream(createReadStream(path, { highWaterMark: BLOB_READ }), blob, label);
+    const inflate = decompress();
+    const fed = feedBlob(path, inflate);
+    try {
+      await this.scanStream(inflate, blob, label);
+    } finally {
+      inflate.destroy(); // ended, or the scan failed: the feed stops either way
+      await fed;
+    }
   }
 
   /**
