@@ -24,7 +24,8 @@ const RANK = new Uint8Array(256).fill(255);
 for (let i = 0; i < COMMON.length; i++) RANK[COMMON.charCodeAt(i)] = i;
 /**
  * Common text the candidates' pass is fitted to (`candidateTables` merges the classes of pairs whose merge lets the
- * fewest more of its byte pairs through): JSON, JavaScript, Python, shell, prose.
+ * fewest more of its byte pairs through): JSON (one line and indented), JavaScript, Python, shell, prose, HTML, a
+ * Markdown table with CRLF line breaks.
  */
 const SAMPLE = Buffer.from(
   [
@@ -33,6 +34,8 @@ const SAMPLE = Buffer.from(
     "def main(argv): print('hello, world', argv[0]) if __name__ == '__main__' else None  # it's [1, 2]",
     'export PATH=/usr/local/bin:$PATH && echo "done: ${HOME}" > /tmp/out.log 2>&1 || exit 1',
     "The quick brown fox jumps over the lazy dog; it's 10:30 - time to go (see [1], {2}).",
+    '{\n  "items": [\n    {\n      "id": 1,\n      "tags": ["a"]\n    },\n    {}\n  ]\n}',
+    '<p class="note">See <a href="/docs">the docs</a>.</p>\r\n| name | value |\r\n|------|-------|',
   ].join('\n'),
 );
 /** `Search.byNext`'s list of the needles that end at the search's first byte. */
