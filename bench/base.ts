@@ -9,7 +9,8 @@
  *
  *   bash bench/run.sh base        (BENCH_BASE_MIB, default 200; BENCH_APP_MIB, default 5;
  *                                  BENCH_DIST, another build of dist/ to measure; BENCH_CPU_PROF, a
- *                                  directory for a CPU profile of Hoist's run)
+ *                                  directory for a CPU profile of Hoist's run; BENCH_NODE_ARGS, node's
+ *                                  own flags for Hoist's run, split at spaces)
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
     [
       // BENCH_CPU_PROF=DIR: Hoist's run writes a V8 CPU profile there (bench/profile.ts sums it by function and file).
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       cli,
       'build',
       '--context',

@@ -7,7 +7,11 @@
  * then most are loaded. Not later either: the growth factor freezes the young generation at the
  * size it has, and by the first layer or blob read it had grown to 8–16 MiB. The Action cannot
  * pass node flags and a re-exec would cost its cold start, so they are set at run time, which
- * works for these two because V8 reads them when it decides, not at start (heap.test.ts):
+ * works for these two because V8 reads them when it decides, not at start (heap.test.ts). Where the
+ * run starts Node again for glibc's malloc (`core/malloc.ts`: `hoist audit`, `build`, `push`, the
+ * Action's build and push steps), that start also caps the young generation at 1 MiB a semi-space
+ * (`--max-semi-space-size=1`, its NODE_FLAGS), so what ran before the stream cannot have grown it;
+ * these stay for a run not started again (musl, `--permission`, HOIST_MALLOC=default):
  *
  * - `--semi-space-growth-factor=1`: the young generation keeps the size it has. By default it
  *   doubles on a long run that allocates (inflated chunks, the scan's short-lived objects) up to

@@ -19,10 +19,27 @@
  * kept more (110–123 MiB on the large row), two arenas too (111–120). Not on musl (no tunables), not off Linux;
  * `HOIST_MALLOC=default` keeps glibc's defaults. The re-executed process takes the user's own GLIBC_TUNABLES back into
  * its environment at once, so the tools it runs (docker, git) start as they would.
+ *
+ * The same start gives V8 the heap flags that only count when given at start (NODE_FLAGS, before the user's own node
+ * flags, which win where both set one; a flag the user's NODE_OPTIONS sets is not given):
+ *
+ * - `--max-semi-space-size=1`: the young generation never grows past 1 MiB a semi-space. `core/heap.ts` stops its
+ *   growth when a stream begins, but by then the docker path (start, probes, `docker build`) had grown it to 8 MiB a
+ *   semi-space in every run sampled, and the audit of `docker save`'s stream ran with it: ArrayBuffers dead in the young
+ *   generation waited for scavenges that came rarely, 30–32 MiB of them at the high runs' peaks (121–127 MiB).
+ *   bench/run.sh base, 8 alternated pairs (December 2026, load 6–12; 5 pairs the bundle of HEAD with the flag given to
+ *   node, 3 pairs that bundle against HEAD with this change): peak RSS 94–101 → 89–98 MiB (median 96.5 → 90; that
+ *   day's other runs of the old bundle 95–124, 2 of 4 high), CPU 2.77–3.35 → 2.55–3.48 s (noise). bench/audit.ts
+ *   (alternated the same ways, load 7–14): a tiny audit 77 → 73 MiB (medians of 8; CPU 0.26 → 0.25 s, wall 553 → 542 ms of 15: the
+ *   code cache of Node's own modules, keyed to V8's flags, unused after this start, is lost in the noise); the archives'
+ *   row 102–123 → 102–120 MiB (median 107 → 110.5, 6 each: noise), CPU median 20.4 → 19.6 s; plain and large members
+ *   unchanged (their young generation was 1 MiB a semi-space already).
  */
 import { readFileSync } from 'node:fs';
 
 export const MALLOC_TUNABLES = 'glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=131072';
+/** V8's flags for the re-executed process (above): read as the isolate starts, so `v8.setFlagsFromString` cannot set them. */
+export const NODE_FLAGS = ['--max-semi-space-size=1'] as const;
 /** Set in the re-executed process's environment: the user's GLIBC_TUNABLES as it was ('' when it was not set). */
 const WAS = 'HOIST_GLIBC_TUNABLES_WAS';
 
@@ -36,7 +53,7 @@ function onGlibc(): boolean {
 }
 
 /**
- * Starts this Node again with MALLOC_TUNABLES when it should (Linux, glibc, `process.execve`, not opted out, not
+ * Starts this Node again with MALLOC_TUNABLES and NODE_FLAGS when it should (Linux, glibc, `process.execve`, not opted out, not
  * already done); returns only when it did not. In the re-executed process, puts the user's GLIBC_TUNABLES back.
  * Call it first thing, before the bundle's modules load: what ran before is run again.
  */
@@ -53,7 +70,11 @@ export function tuneMalloc(env: NodeJS.ProcessEnv = process.env): void {
   // The user's own settings after Hoist's: where both set one, theirs holds.
   const tunables = was ? `${MALLOC_TUNABLES}:${was}` : MALLOC_TUNABLES;
   try {
-    process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...env, GLIBC_TUNABLES: tunables, [WAS]: was });
+    // The user's own node flags after Hoist's (V8 takes a flag's last value); one NODE_OPTIONS sets is left to it.
+    const options = (env.NODE_OPTIONS ?? '').replace(/_/g, '-');
+    const flags = NODE_FLAGS.filter((f) => !options.includes(f.slice(0, f.indexOf('='))));
+    const argv = [process.execPath, ...flags, ...process.execArgv, ...process.argv.slice(1)];
+    process.execve(process.execPath, argv, { ...env, GLIBC_TUNABLES: tunables, [WAS]: was });
   } catch {
     // Refused (Node's permission model without --allow-child-process) or failed: the run goes on with glibc's defaults.
   }
