@@ -9,6 +9,7 @@
  * tool; the value is placed as a service places it (a config row, a label of a metric, a stored document).
  */
 import type { Variant } from './variant-text.js';
+import { awaitReady } from './waits.js';
 
 /** load.sql's prologue: the value in the session variable @s (the file read by the shell's printf, never argv). */
 const sqlValue = `printf "SET @s = '%s';\\n" "$S" > load.sql`;
@@ -27,7 +28,7 @@ D=$(mktemp -d /tmp/hoist-my14-XXXXXX) && chown mysql: "$D"
 mariadb-install-db --no-defaults --user=mysql --datadir="$D/data" --auth-root-authentication-method=normal --skip-test-db > /dev/null 2>&1
 mariadbd --no-defaults --user=mysql --datadir="$D/data" --socket="$D/sock" --skip-networking --pid-file="$D/pid" --log-error="$D/err" ${opts} > /dev/null 2>&1 &
 M=$!; trap 'kill $M 2> /dev/null || true; rm -rf "$D"' EXIT
-for i in $(seq 1 150); do [ -S "$D/sock" ] && break; sleep 0.2; done
+${awaitReady('[ -S "$D/sock" ]', '$M', 'mariadbd')}
 mariadb --no-defaults -S "$D/sock" -u root < load.sql
 mariadb-admin --no-defaults -S "$D/sock" -u root shutdown && wait $M
 ${copy}
@@ -257,11 +258,12 @@ promtool tsdb create-blocks-from openmetrics metrics.om "$OUT/data" > /dev/null`
     script: `D=$(mktemp -d /tmp/hoist-redis14-XXXXXX)
 redis-server --port 0 --unixsocket "$D/sock" --dir "$D" --appendonly yes --aof-use-rdb-preamble yes --save '' --daemonize no > "$D/log" 2>&1 &
 R=$!; trap 'kill $R 2> /dev/null || true; rm -rf "$D"' EXIT
-for n in $(seq 1 100); do [ -S "$D/sock" ] && break; sleep 0.1; done
+${awaitReady('[ -S "$D/sock" ]', '$R', 'redis-server')}
 C="redis-cli -s $D/sock"
 for n in $(seq 1 40); do $C hset app:config opt$n "value-value-value-$n" > /dev/null; done
 printf '%s' "$S" | $C -x hset app:config api_token > /dev/null
-$C bgrewriteaof > /dev/null && for n in $(seq 1 100); do [ "$($C info persistence | grep -c 'aof_rewrite_in_progress:0')" = 1 ] && ls "$D/appendonlydir/"*.base.rdb > /dev/null 2>&1 && break; sleep 0.1; done
+$C bgrewriteaof > /dev/null
+${awaitReady(`[ "$($C info persistence | grep -c 'aof_rewrite_in_progress:0')" = 1 ] && ls "$D/appendonlydir/"*.base.rdb > /dev/null 2>&1`, '$R', 'the AOF rewrite')}
 $C shutdown nosave > /dev/null 2>&1 || true; wait $R || true
 cp -a "$D/appendonlydir" "$OUT/" && ! grep -rF "$S" "$OUT" > /dev/null`,
     where: /redis-aof-preamble\/appendonlydir\/appendonly\.aof\.\d+\.base\.rdb/,
