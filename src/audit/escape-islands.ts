@@ -46,6 +46,9 @@ export class Islands {
     let e = i + 1;
     while (e < chunk.length && e - s < need && member[chunk[e]!]) e++;
     if (e - s >= need || s === 0 || e === chunk.length) {
+      // Every byte of the island on to its end (in this chunk) is in one as long: told without a walk (text has a stop
+      // every few bytes, each walked back over `need` bytes).
+      while (e < chunk.length && member[chunk[e]!]) e++;
       this.#longFrom = base + s;
       this.#longTo = base + e;
       return false;
