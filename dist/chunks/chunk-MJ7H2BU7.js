@@ -1,3 +1,0 @@
-import { createRequire as __hoistCreateRequire } from 'node:module';
-const require = __hoistCreateRequire(import.meta.url);
-import{readFileSync as l}from"node:fs";var t="glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=131072",c="HOIST_GLIBC_TUNABLES_WAS";function a(){try{return/\/libc\.so\.6$/m.test(l("/proc/self/maps","utf8"))}catch{return!1}}function i(e=process.env){if(c in e){let s=e[c];delete e[c],s?e.GLIBC_TUNABLES=s:delete e.GLIBC_TUNABLES;return}if(process.platform!=="linux"||typeof process.execve!="function"||e.HOIST_MALLOC==="default"||!a())return;let o=e.GLIBC_TUNABLES??"",r=o?`${t}:${o}`:t;try{process.execve(process.execPath,[process.execPath,...process.execArgv,...process.argv.slice(1)],{...e,GLIBC_TUNABLES:r,[c]:o})}catch{}}export{i as a};
