@@ -67,6 +67,7 @@ export const bzip2: Decoder = {
     let table: Int32Array | undefined;
     let state: 'run' | 'done' | 'failed' = 'run';
     let failure: unknown;
+    let starved = false;
     const output = new Output(env);
     const { byte } = output;
     const flush = () => output.flush();
@@ -75,7 +76,12 @@ export const bzip2: Decoder = {
     };
     const step = async (final: boolean) => {
       const { lib, bits } = await load();
-      reader ??= bits(() => queue.shift());
+      // The block decoder asked for bytes the content no longer has: a stream cut inside a block (its own error then is a TypeError's).
+      reader ??= bits(() => {
+        const next = queue.shift();
+        if (!next) starved = true;
+        return next;
+      });
       try {
         while (state === 'run') {
           const have = queued - reader.bytesRead;
@@ -105,7 +111,7 @@ export const bzip2: Decoder = {
         }
       } catch (e) {
         state = 'failed';
-        if (e !== STOP) failure = e;
+        if (e !== STOP) failure = starved ? new Error('the stream ends inside a block') : e;
       }
       await drain();
     };
