@@ -1,3 +1,0 @@
-import { createRequire as __hoistCreateRequire } from 'node:module';
-const require = __hoistCreateRequire(import.meta.url);
-import{b as a,c as b,d as c,e as d,f as e,g as f}from"./chunk-LNG4IKEM.js";import"./chunk-QU42KWQE.js";import"./chunk-MIMOLVRA.js";import"./chunk-3ELZQ5FX.js";import"./chunk-XQ5CZZVM.js";import"./chunk-ROVJTQ42.js";import"./chunk-HKR7KIMT.js";import"./chunk-L4AZ4SX6.js";import"./chunk-FUVBQD55.js";import"./chunk-QKFIQMOY.js";import"./chunk-WSLCKM7U.js";export{a as BuilderError,d as buildxDriver,b as chooseBuilder,c as cliHasBuildKit,f as createBuilder,e as probeBuilders};

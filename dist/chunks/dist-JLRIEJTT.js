@@ -1,3 +1,0 @@
-import { createRequire as __hoistCreateRequire } from 'node:module';
-const require = __hoistCreateRequire(import.meta.url);
-import{c as a}from"./chunk-4AC6WICJ.js";import"./chunk-WSLCKM7U.js";export default a();
