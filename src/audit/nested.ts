@@ -12,7 +12,7 @@ import { coalescing } from './coalesce.js';
 import { compress, Lzw } from './decoders/compress.js';
 import { EmbeddedStreams } from './decoders/embedded.js';
 import { isGzip } from './decoders/gzip-members.js';
-import { brotliStream, gzip, zlibFoundInside, zlibStream } from './decoders/native.js';
+import { brotliStream, gzip } from './decoders/native.js';
 import { claim, claimByMagic, claimsByStructure, LONG_HEAD, SNIFF } from './decoders/registry.js';
 import { EncodedRuns, NOTATION_LABELS } from './decoders/runs.js';
 import { looksBinary, looksText, tryBrotli } from './decoders/trial.js';
@@ -337,9 +337,7 @@ export class ContentRouter {
       ({ offset, decoder }) => {
         if (only && decoder.name !== only.name) return undefined;
         this.file.streams++;
-        const env = this.env(`${this.path}@${offset}`, true, decoder.maxRatio);
-        // A zlib stream's first stored block is this content's own next bytes, searched here (`zlibFoundInside`).
-        return decoder === zlibStream ? zlibFoundInside(env) : decoder.open(env);
+        return decoder.open(this.env(`${this.path}@${offset}`, true, decoder.maxRatio));
       },
       this.#limits.streams,
       () => this.layer.cx.limit(`more than ${this.#limits.streams} compressed streams start inside it: the rest were not opened`, this.path),

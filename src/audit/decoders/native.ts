@@ -9,7 +9,7 @@ import * as zlib from 'node:zlib';
 import { NOTHING, readAlready } from './concatenated.js';
 import { GzipMembers, gzipHeaderLength, isGzip } from './gzip-members.js';
 import { zstdDecoding } from './zstd-frames.js';
-import { DEFLATE_MAX_RATIO, errorText, startsWith, trial, TOO_LARGE, type Decoder, type DecodeEnv, type Decoding, type Sink } from './types.js';
+import { DEFLATE_MAX_RATIO, errorText, startsWith, trial, TOO_LARGE, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const STREAM = { chunkSize: 64 * 1024, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 };
 /**
@@ -126,63 +126,6 @@ export const zlibStream: Decoder = {
     };
   },
 };
-
-/**
- * A zlib stream found at an offset inside content read as plain (`embedded.ts`), whose first block is stored: that
- * block's output is the content's own next bytes, verbatim, already scanned and searched there — it is not written
- * again (the output after it is). Found by a sweep of this machine's /usr/bin: a Go binary (docker, 45 MB) holds a
- * table whose 80-byte records read `78 01 00 00 ff ff 00 00`, a zlib header then a stored block of 65,280 bytes. Each
- * record opened a stream copying the 64 KiB after it, in which the next 816 records were found again, to the depth
- * bound: 4,200 inflate streams alive at once (a 64 KiB output buffer and up to 64 KiB read ahead each), 560-800 MiB
- * RSS and the file's 20 s bound passed. What is lost: a match or stream that starts in the stored block and runs on
- * into the output of the next (a real level-0 stream cut into blocks; inside plain content found only by chance).
- */
-export function zlibFoundInside(env: DecodeEnv): Decoding {
-  const head: number[] = [];
-  /** Output bytes still to drop (the first block's, once its header is read); -1 until then. */
-  let skip = -1;
-  const inner = zlibStream.open(
-    Object.create(env, {
-      open: {
-        value: (name?: string): Sink => {
-          const sink = env.open(name);
-          return {
-            write(bytes) {
-              if (skip > 0) {
-                const cut = Math.min(skip, bytes.length);
-                skip -= cut;
-                if (cut === bytes.length) return;
-                bytes = bytes.subarray(cut);
-              }
-              return sink.write(bytes);
-            },
-            end: () => sink.end(),
-          };
-        },
-      },
-    }) as DecodeEnv,
-  );
-  return {
-    get finished() {
-      return inner.finished;
-    },
-    push(bytes) {
-      for (let i = 0; head.length < STORED_HEAD && i < bytes.length; i++) head.push(bytes[i]!);
-      if (skip < 0 && head.length >= STORED_HEAD) skip = storedFirst(head);
-      return inner.push(bytes);
-    },
-    end: () => inner.end(),
-  };
-}
-
-/** A zlib header, a first block's 3 header bits and, stored, its LEN and NLEN: 7 bytes. */
-const STORED_HEAD = 7;
-/** The length of a zlib stream's first block when it is stored (its LEN and NLEN agree), else 0. */
-function storedFirst(h: number[]): number {
-  if (((h[2]! >> 1) & 3) !== 0) return 0;
-  const len = h[3]! | (h[4]! << 8);
-  return (h[5]! | (h[6]! << 8)) === (~len & 0xffff) ? len : 0;
-}
 
 /** A skippable frame (magic 0x184D2A5?, a 4-byte size) whose end, inside the head, is a zstd frame: pzstd's files. */
 function skippableThenZstd(h: Uint8Array): boolean {
