@@ -9,7 +9,6 @@
 // code as well, and fails when a run loses its image or a floating tag ends on a lower release.
 // Nearest real-world variant: `git push --tags` of two versions at once, a matrix building each with
 // docker and buildah on one shell runner.
-import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,21 +16,8 @@ import { describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../src/registry/client.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { expectedFloating, randomVersions, rng } from '../support/releases.js';
-import { lab, ROOT, toolEnv, uniqueRepo, type CliRun } from './lab.js';
-
-const CLI = process.env.HOIST_TEST_CLI ?? join(ROOT, 'dist/cli.js');
-
-function hoistCli(args: string[], cwd: string): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...toolEnv(), TMPDIR: cwd }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
-  });
-}
+import { lab, uniqueRepo } from './lab.js';
+import { hoistCli } from './concurrent-stall.js';
 
 describe('concurrent releases built by docker and buildah into one repository (delaying proxies)', () => {
   it('seed 31: every run passes and every floating tag ends on the highest release of its line', async () => {

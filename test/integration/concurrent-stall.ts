@@ -11,29 +11,15 @@
  * - `toolGate`: a directory to put first on PATH with a script of the tool's name that runs the
  *   real tool (its absolute path), but for the subcommand named first waits until `release()`.
  */
-import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { ROOT, toolEnv, type CliRun } from './lab.js';
-
-/** The CLI under test: HOIST_TEST_CLI (a private bundle), else the dist/cli.js that ships. */
-export const CLI = process.env.HOIST_TEST_CLI ?? join(ROOT, 'dist/cli.js');
+import { hoist, type CliRun } from './lab.js';
 
 /** Runs the CLI in `cwd` with the lab's tool environment (and `env` over it). */
-export function hoistCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...toolEnv(), TMPDIR: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
-  });
-}
+export const hoistCli = (args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> => hoist(args, { cwd, env });
 
 /** The label a case's images carry, so its cleanups touch only them. */
 export const RACE_LABEL = 'hoist.test.race';

@@ -260,10 +260,13 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `node dist/cli.js` (the `hoist` command) in `cwd`, with the lab's tool environment. */
+/** The CLI under test: HOIST_TEST_CLI (a private bundle of the tree), else the dist/cli.js that ships. */
+export const CLI = process.env.HOIST_TEST_CLI ? resolve(process.env.HOIST_TEST_CLI) : join(ROOT, 'dist/cli.js');
+
+/** Runs the `hoist` command (`CLI`) in `cwd`, with the lab's tool environment (and `o.env` over it). */
 export function hoist(args: string[], o: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+    const child = spawn(process.execPath, [CLI, ...args], {
       cwd: o.cwd,
       env: { ...toolEnv(), TMPDIR: o.cwd, ...importRecorderEnv(), ...o.env },
       stdio: ['ignore', 'pipe', 'pipe'],
