@@ -17,8 +17,16 @@
  * right-aligned); `od -tx1` with another type (`-tx1 -tc`) pads its bytes to 4 columns and prints a
  * line of the other type under each, which shows no bytes here; `curl --trace` shows a block's data
  * as 16 hex bytes a line before its text column.
+ * Words in octal and decimal (`octalWords`, `decimalWords`): od's own default (`od FILE` is `od -o`: 2-byte words as
+ * six octal digits), `od -d`/`-s`/`-t u2`/`-t d2`, `-t o4`/`-t d4`/`-t u4`/`-D`/`-i`, `-t o8`/`-t d8`/`-l`, and
+ * hexdump's `-o`/`-d`/`-x` (a word right-aligned in 8 columns); little-endian as od prints them on this machine, a
+ * negative word two's complement. Each line's fields are one width, so a decimal word's size is told by it (a 2-byte
+ * word in at most 8 columns, a 4-byte one in at most 12, an 8-byte one in more), an octal one by its digits (6, 11, 22).
  */
-export type DumpFormat = 'xxd' | 'xxdLE' | 'bits' | 'canonical' | 'bytes' | 'octal' | 'decimal' | 'words' | 'curl' | 'chars';
+export type DumpFormat = 'xxd' | 'xxdLE' | 'bits' | 'canonical' | 'bytes' | 'octal' | 'decimal' | 'words' | 'octalWords' | 'decimalWords' | 'curl' | 'chars';
+
+/** The formats whose tokens are little-endian words, the last one padded with NULs the closing offset trims. */
+const isWords = (f: DumpFormat) => f === 'words' || f === 'octalWords' || f === 'decimalWords';
 
 const XXD = /^[0-9a-f]{4,16}: [0-9a-f]{2}/;
 const CANONICAL = /^[0-9a-f]{6,16} {2}(?:[0-9a-f]{2} {1,2}){2,}.*\|/;
@@ -33,7 +41,12 @@ const DECIMAL = /^(?:[0-7]{7,}|[0-9a-f]{6,}|)(?: {1,4}-?\d{1,3}){4,}\s*$/;
 /** xxd -e's first line: 4-byte groups, two blanks, the text column. */
 const XXD_GROUPS = /^[0-9a-f]{4,16}: ([0-9a-f]{8}(?: [0-9a-f]{8})*) {2}(.*)$/;
 /** od's little-endian words (`od -x`, `-t x2`, `-t x4`, `-t x8`; `-A x`'s 6-digit offset or the 7-digit default): one width a line. */
-const WORDS = /^[0-9a-f]{6,} (?:[0-9a-f]{4}(?: [0-9a-f]{4}){3,}|[0-9a-f]{8}(?: [0-9a-f]{8}){1,3}|[0-9a-f]{16} [0-9a-f]{16})\s*$/;
+const WORDS = /^[0-9a-f]{6,} +(?:[0-9a-f]{4}(?: +[0-9a-f]{4}){3,}|[0-9a-f]{8}(?: +[0-9a-f]{8}){1,3}|[0-9a-f]{16} +[0-9a-f]{16})\s*$/;
+/** A line of numeric words: an offset (od's octal, decimal or hex, hexdump's hex), then fields of blanks and digits. */
+const NUM_WORDS = /^([0-9a-f]{6,})((?: +-?\d+)+) *$/;
+/** The digits of an octal word of 2, 4 and 8 bytes, zero-padded: 177777, 37777777777, 1777777777777777777777 at most. */
+const OCTAL_WORD = /^(?:[01][0-7]{5}|[0-3][0-7]{10}|[01][0-7]{21})$/;
+const WORD_MAX: Readonly<Record<number, bigint>> = { 2: 0xffffn, 4: 0xffffffffn, 8: 0xffffffffffffffffn };
 /** od -c's first line: a 7-digit offset (6 with -A x), then cells of 4 columns (at least 4 of them, one a single character). */
 const CHARS = /^[0-9a-f]{6,7}(?= {3}\S| {4})(?: {3}[^ ]| {2}(?:\\[0abfnrtv]|\*\*)| [0-7]{3}| {4}| {1,3}[\x80-\xff]{2,4}){4,16}$/;
 const ESCAPES: Readonly<Record<string, number>> = { '\\0': 0, '\\a': 7, '\\b': 8, '\\t': 9, '\\n': 10, '\\v': 11, '\\f': 12, '\\r': 13 };
@@ -54,6 +67,8 @@ export function sniffDump(head: Uint8Array): DumpFormat | undefined {
   if (BITS.test(first)) return 'bits';
   if (XXD.test(first)) return littleEndian(first) ? 'xxdLE' : 'xxd';
   if (CANONICAL.test(first)) return 'canonical';
+  const numeric = numericWords(first);
+  if (numeric) return numeric;
   if (WORDS.test(first)) return 'words';
   if (BYTES.test(first)) return 'bytes';
   if (BYTES_WIDE.test(first)) {
@@ -67,6 +82,71 @@ export function sniffDump(head: Uint8Array): DumpFormat | undefined {
   if (DECIMAL.test(first)) return 'decimal';
   if (CHARS.test(first)) return 'chars';
   return undefined;
+}
+
+/**
+ * The fields of a numeric words line after its offset, each right-aligned in one width (the width and the tokens), or
+ * undefined: a line of numbers whose columns do not line up is a table, not a dump.
+ */
+function wordFields(rest: string): { width: number; tokens: string[] } | undefined {
+  const tokens = rest.trim().split(/ +/);
+  const body = rest.replace(/ +$/, '');
+  const width = body.length / tokens.length;
+  if (!Number.isInteger(width) || width > 24) return undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const field = body.slice(i * width, (i + 1) * width);
+    if (field[0] !== ' ' || field.trimStart() !== tokens[i]) return undefined;
+  }
+  return { width, tokens };
+}
+
+/** A decimal word's size in bytes by its field's width (od -d 6, -t d2 7, hexdump -d 8; -t u4 11, d4 12; -t d8 21). */
+const decimalSize = (width: number) => (width <= 8 ? 2 : width <= 12 ? 4 : 8);
+/** The widths od and hexdump give decimal words (od -x's 5, hexdump -x's 8 of 4 hex digits and od -t x4's 9 are hex). */
+const DECIMAL_WIDTHS = new Set([6, 7, 8, 11, 12, 21]);
+
+/** Whether every token of a line is a word of `format` (of its size, in range); at least two on the first line. */
+function numericWords(first: string): DumpFormat | undefined {
+  const m = NUM_WORDS.exec(first);
+  // The first line's offset is 0 (od -j and hexdump -s, which start further in, are left out): a table whose first
+  // column is a number is none.
+  const f = m && /^0{6,8}$/.test(m[1]!) ? wordFields(m[2]!) : undefined;
+  if (!f || f.tokens.length < 2) return undefined;
+  if (f.tokens.every((t) => OCTAL_WORD.test(t)) && new Set(f.tokens.map((t) => t.length)).size === 1 && f.width <= f.tokens[0]!.length + 2) return 'octalWords';
+  if (!DECIMAL_WIDTHS.has(f.width) || (f.width === 8 && !f.tokens.every((t) => /^\d{5}$/.test(t)))) return undefined;
+  const size = decimalSize(f.width);
+  const ok = f.tokens.every((t) => {
+    const n = BigInt(t);
+    return n <= WORD_MAX[size]! && -n <= (WORD_MAX[size]! + 1n) / 2n;
+  });
+  return ok && f.tokens.some((t) => t.replace('-', '').length > 3) ? 'decimalWords' : undefined;
+}
+
+/** A numeric word's bytes, little-endian (a negative one two's complement), or undefined if it is no word of that size. */
+function wordBytes(t: string, radix: 8 | 10, size: number): Buffer | undefined {
+  if (radix === 8 ? !/^[0-7]+$/.test(t) : !/^-?\d{1,20}$/.test(t)) return undefined;
+  let n = radix === 8 ? BigInt(`0o${t}`) : BigInt(t);
+  const max = WORD_MAX[size]!;
+  if (n < 0n) n += max + 1n;
+  if (n < 0n || n > max) return undefined;
+  const b = Buffer.alloc(size);
+  for (let i = 0; i < size; i++, n >>= 8n) b[i] = Number(n & 0xffn);
+  return b;
+}
+
+/** The bytes of a numeric words line (after its offset), empty for a line that shows none. */
+function numericWordsLine(line: string, format: 'octalWords' | 'decimalWords'): Buffer {
+  const m = NUM_WORDS.exec(line);
+  const f = m ? wordFields(m[2]!) : undefined;
+  if (!f) return Buffer.alloc(0);
+  const bytes: Buffer[] = [];
+  for (const t of f.tokens) {
+    const size = format === 'octalWords' ? ({ 6: 2, 11: 4, 22: 8 } as Record<number, number>)[t.length] : decimalSize(f.width);
+    const b = size ? wordBytes(t, format === 'octalWords' ? 8 : 10, size) : undefined;
+    if (!b) break;
+    bytes.push(b);
+  }
+  return Buffer.concat(bytes);
 }
 
 const hexToken = /^[0-9a-f]+$/;
@@ -142,6 +222,7 @@ export function dumpLine(line: string, format: DumpFormat): Buffer {
     const offset = /^[0-9a-f]{6,7}(?= )/.exec(line)?.[0];
     return offset ? charCells(line.slice(offset.length)) : Buffer.alloc(0);
   }
+  if (format === 'octalWords' || format === 'decimalWords') return numericWordsLine(line, format);
   let tokens: string[];
   if (format === 'xxd' || format === 'xxdLE' || format === 'bits') {
     const colon = line.indexOf(': ');
@@ -221,7 +302,7 @@ export class DumpDecoder {
     const printed = lineOffset(line, this.format);
     if (printed !== undefined) this.#at(printed);
     if (!bytes.length) {
-      if (printed !== undefined && this.format === 'words') this.#release(this.#value(printed)); // the closing offset: the dump's length
+      if (printed !== undefined && isWords(this.format)) this.#release(this.#value(printed)); // the closing offset: the dump's length
       return;
     }
     if (!this.#first && printed !== undefined) this.#first = { offset: printed, length: bytes.length };
@@ -249,7 +330,7 @@ export class DumpDecoder {
   #at(printed: string): void {
     if (this.#radix === undefined && this.#first && printed !== this.#first.offset) {
       const step = (radix: number) => parseInt(printed, radix) - parseInt(this.#first!.offset, radix);
-      this.#radix = step(16) === this.#first.length ? 16 : step(8) === this.#first.length ? 8 : 16;
+      this.#radix = step(16) === this.#first.length ? 16 : step(8) === this.#first.length ? 8 : step(10) === this.#first.length ? 10 : 16;
     }
     if (!this.#repeat || !this.#last) return;
     this.#repeat = false;
@@ -268,7 +349,7 @@ export class DumpDecoder {
 
   #emit(bytes: Buffer): void {
     this.#last = bytes;
-    if (this.format !== 'words') {
+    if (!isWords(this.format)) {
       this.#sent += bytes.length;
       return this.out(bytes);
     }
