@@ -402,9 +402,15 @@ const isHexDigit = (b: number) => (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x6
 /**
  * Whether a short list's bytes are text (UTF-8 or Latin-1, no control character but tab and line breaks): a value is.
  * A short list that is not is a magic number or a table in source code (`[0x89, 0x4c, 0x5a, 0x4f, …]`, lzop's), whose
- * format a decoder would claim and then name as a damaged stream.
+ * format a decoder would claim and then name as a damaged stream. NULs after the text are a C buffer's terminator and
+ * padding (gdb's `p/x buf` of a `char[40]`, Rust's `{:?}` of a `[u8; 48]`, Go's `[48]byte`): text still, if MIN_BYTES
+ * of it come before them.
  */
-function isText(bytes: Buffer): boolean {
+function isText(whole: Buffer): boolean {
+  let end = whole.length;
+  while (end > 0 && whole[end - 1] === 0) end--;
+  if (end < MIN_BYTES) return false;
+  const bytes = end === whole.length ? whole : whole.subarray(0, end);
   let c1 = false;
   for (const b of bytes) {
     if (b < 0x20 ? b !== 9 && b !== 10 && b !== 13 : b === 0x7f) return false;
