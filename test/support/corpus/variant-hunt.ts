@@ -11,11 +11,9 @@
  * LevelDB write-ahead log and a Berkeley DB's overflow pages. Each is made by the real tool; the
  * value is placed as a pipeline places it.
  */
+import { appEnv } from './variant-round.js';
 import type { Variant } from './variant-text.js';
 import { awaitReady } from './waits.js';
-
-/** root/etc/app/app.env holding the value, then 3,000 numbered lines (compressible, more than one 32 KiB chunk). */
-const appEnv = `mkdir -p root/etc/app && printf 'API_TOKEN=%s\\n' "$S" > root/etc/app/app.env && seq 1 3000 | sed 's/^/LINE_/' >> root/etc/app/app.env`;
 
 /** disk.raw: an 8 MiB ext4 image of root/ (mke2fs -d), as virt-make-fs or a containerDisk build makes it. */
 const diskRaw = `${appEnv} && mke2fs -q -t ext4 -d root disk.raw 8M`;

@@ -122,6 +122,19 @@ export GOPATH="$PWD/.gopath" GOCACHE="$PWD/.gocache" GOTOOLCHAIN=local CGO_ENABL
 ${run}`;
 
 /** Registers the round's beforeAll (both images made and audited) and afterAll; returns its runs and cases. */
+/** root/etc/app/app.env holding the value, then 3,000 numbered lines (compressible, more than one 32 KiB chunk). */
+export const appEnv = `mkdir -p root/etc/app && printf 'API_TOKEN=%s\\n' "$S" > root/etc/app/app.env && seq 1 3000 | sed 's/^/LINE_/' >> root/etc/app/app.env`;
+
+/** A 7z archive of root/etc (appEnv) made by `7zz a FLAGS`, the value not readable in its bytes; found in ID/etc.7z. */
+export const sevenZip = (v: { id: string; flags: string; name: string; realWorld: string }): Variant => ({
+  id: v.id,
+  name: v.name,
+  realWorld: v.realWorld,
+  kind: 'token',
+  script: `${appEnv} && 7zz a ${v.flags} "$OUT/etc.7z" root/etc > /dev/null && ! grep -F "$S" "$OUT/etc.7z" > /dev/null`,
+  where: new RegExp(`${v.id}/etc\\.7z`),
+});
+
 export function variantRound(spec: RoundSpec): Round {
   const gaps = spec.gaps ?? [];
   const places = spec.places ?? [];

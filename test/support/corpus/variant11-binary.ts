@@ -9,6 +9,7 @@
  * (`variant11Named`), Windows images (wimcapture: LZX and XPRESS chunks), a zpaq journal and an lrzip
  * file. Each is made by the real tool; the value is placed as a pipeline places it.
  */
+import { appEnv } from './variant-round.js';
 import type { Variant } from './variant-text.js';
 
 /** ~`n` lines of text (a counter in hex and a run of x's) in `path`, the value's line centred on character `at`. */
@@ -19,9 +20,6 @@ t = 'TOKEN=' + s + '\\n'
 at = ${at} - len(t) // 2
 open('${path}', 'w', encoding='utf-8').write(lines[:at] + t + lines[at:])
 EOF`;
-
-/** root/etc/app/app.env holding the value, then 3,000 numbered lines (compressible, more than one 32 KiB chunk). */
-const appEnv = `mkdir -p root/etc/app && printf 'API_TOKEN=%s\\n' "$S" > root/etc/app/app.env && seq 1 3000 | sed 's/^/LINE_/' >> root/etc/app/app.env`;
 
 export const variant11Binary: Variant[] = [
   {

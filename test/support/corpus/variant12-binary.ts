@@ -10,11 +10,9 @@
  * the real tool; the value is placed as a pipeline places it (an app's env file, a config record, a program's
  * constant, a request's body).
  */
+import { appEnv } from './variant-round.js';
 import type { Variant } from './variant-text.js';
 import { awaitReady } from './waits.js';
-
-/** root/etc/app/app.env holding the value, then 3,000 numbered lines (compressible, more than one 32 KiB chunk). */
-const appEnv = `mkdir -p root/etc/app && printf 'API_TOKEN=%s\\n' "$S" > root/etc/app/app.env && seq 1 3000 | sed 's/^/LINE_/' >> root/etc/app/app.env`;
 
 /** A RocksDB (ldb load, then compact) of 3,000 user records and a config record holding the value, its tables' blocks compressed with `c`. */
 const rocksdb = (c: string) => `for i in $(seq 1 3000); do printf 'user:%05d ==> {"id":%d,"name":"user-%d"}\\n' $i $i $i; done > load.txt

@@ -10,10 +10,8 @@
  * blocks. Each is made by the real tool; the value is placed as a pipeline places it (an app's env file, a config
  * record, a program's constant, a link, a log message).
  */
+import { appEnv, sevenZip } from './variant-round.js';
 import type { Variant } from './variant-text.js';
-
-/** root/etc/app/app.env holding the value, then 3,000 numbered lines (compressible, more than one 32 KiB chunk). */
-const appEnv = `mkdir -p root/etc/app && printf 'API_TOKEN=%s\\n' "$S" > root/etc/app/app.env && seq 1 3000 | sed 's/^/LINE_/' >> root/etc/app/app.env`;
 
 /** load.tsv: `n` user records (keys zero-padded, so that a B+ tree's pages fill in order) and a config record holding the value. */
 const records = (n: number) => `{ for i in $(seq 1 ${n}); do printf 'user:%05d\\t{"id":%d,"name":"user-%d","role":"reader"}\\n' $i $i $i; done
@@ -265,22 +263,18 @@ mkdir -p debs && dpkg-deb --root-owner-group -Zxz --build pkg debs/app-config_1.
 tar --zstd -cf "$OUT/debs.tar.zst" debs && ! grep -F "$S" "$OUT/debs.tar.zst" > /dev/null`,
     where: /deb-xz-in-tar-zst\/debs\.tar\.zst/,
   },
-  {
+  sevenZip({
     id: '7z-delta',
+    flags: '-mf=Delta:4',
     name: '7zz a -mf=Delta:4: a 7z archive whose folder is Delta (distance 4) then LZMA2',
     realWorld: 'a 7z backup made with a delta filter (as for tables of fixed-width records or raw samples)',
-    kind: 'token',
-    script: `${appEnv} && 7zz a -mf=Delta:4 "$OUT/etc.7z" root/etc > /dev/null && ! grep -F "$S" "$OUT/etc.7z" > /dev/null`,
-    where: /7z-delta\/etc\.7z/,
-  },
-  {
+  }),
+  sevenZip({
     id: '7z-sparc',
+    flags: '-mf=SPARC',
     name: '7zz a -mf=SPARC: a 7z archive whose folder is the SPARC branch filter then LZMA2',
     realWorld: 'a 7z archive made with a branch filter forced for every file (-mf=SPARC, PPC, IA64, ARMT)',
-    kind: 'token',
-    script: `${appEnv} && 7zz a -mf=SPARC "$OUT/etc.7z" root/etc > /dev/null && ! grep -F "$S" "$OUT/etc.7z" > /dev/null`,
-    where: /7z-sparc\/etc\.7z/,
-  },
+  }),
   {
     id: 'journal-compact-lz4',
     name: 'systemd-journal-remote with SYSTEMD_JOURNAL_COMPACT=1 and lz4: a compact-mode journal (32-bit offsets) whose MESSAGE is LZ4',

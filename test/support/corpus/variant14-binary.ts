@@ -8,6 +8,7 @@
  * a DETS table, GDBM and CDB files, Lua bytecode, an ARC archive and an Android boot image. Each is made by the real
  * tool; the value is placed as a service places it (a config row, a label of a metric, a stored document).
  */
+import { appEnv, sevenZip } from './variant-round.js';
 import type { Variant } from './variant-text.js';
 import { awaitReady } from './waits.js';
 
@@ -73,9 +74,6 @@ const h2 = (url: string) => `{ printf "CREATE TABLE settings (id INT PRIMARY KEY
   printf "INSERT INTO settings VALUES (0, 'config', '{\\"api_token\\":\\"%s\\",\\"endpoint\\":\\"https://api.example.com\\"}');\\n" "$S"; } > load.sql
 java -cp /usr/share/java/h2.jar org.h2.tools.RunScript -url "jdbc:h2:$PWD/app${url}" -script load.sql
 cp app.mv.db "$OUT/"`;
-
-/** root/etc/app/app.env holding the value, then 3,000 numbered lines (as round 13's). */
-const appEnv = `mkdir -p root/etc/app && printf 'API_TOKEN=%s\\n' "$S" > root/etc/app/app.env && seq 1 3000 | sed 's/^/LINE_/' >> root/etc/app/app.env`;
 
 export const variant14Binary: Variant[] = [
   {
@@ -210,38 +208,30 @@ promtool tsdb create-blocks-from openmetrics metrics.om "$OUT/data" > /dev/null`
     script: `${h2(';COMPRESS=TRUE')} && ! grep -F "$S" "$OUT/app.mv.db" > /dev/null`,
     where: /h2-compress\/app\.mv\.db/,
   },
-  {
+  sevenZip({
     id: '7z-deflate64',
+    flags: '-m0=Deflate64',
     name: '7zz a -m0=Deflate64: a 7z archive whose folder is Deflate64 (64 KiB window, lengths to 65,538)',
     realWorld: 'a 7z archive made with the Deflate64 method (a setting some Windows-side packaging scripts keep)',
-    kind: 'token',
-    script: `${appEnv} && 7zz a -m0=Deflate64 "$OUT/etc.7z" root/etc > /dev/null && ! grep -F "$S" "$OUT/etc.7z" > /dev/null`,
-    where: /7z-deflate64\/etc\.7z/,
-  },
-  {
+  }),
+  sevenZip({
     id: '7z-armt',
+    flags: '-mf=ARMT',
     name: '7zz a -mf=ARMT: a 7z archive whose folder is the ARM Thumb branch filter then LZMA2',
     realWorld: 'a 7z archive of 32-bit ARM firmware or binaries packed with the Thumb filter',
-    kind: 'token',
-    script: `${appEnv} && 7zz a -mf=ARMT "$OUT/etc.7z" root/etc > /dev/null && ! grep -F "$S" "$OUT/etc.7z" > /dev/null`,
-    where: /7z-armt\/etc\.7z/,
-  },
-  {
+  }),
+  sevenZip({
     id: '7z-ia64',
+    flags: '-mf=IA64',
     name: '7zz a -mf=IA64: a 7z archive whose folder is the Itanium branch filter (128-bit bundles) then LZMA2',
     realWorld: 'a 7z archive made with the IA64 filter forced (-mf=IA64)',
-    kind: 'token',
-    script: `${appEnv} && 7zz a -mf=IA64 "$OUT/etc.7z" root/etc > /dev/null && ! grep -F "$S" "$OUT/etc.7z" > /dev/null`,
-    where: /7z-ia64\/etc\.7z/,
-  },
-  {
+  }),
+  sevenZip({
     id: '7z-riscv',
+    flags: '-mf=RISCV',
     name: '7zz a -mf=RISCV: a 7z archive whose folder is the RISC-V branch filter (7-Zip 24+, coder 0b) then LZMA2',
     realWorld: 'a 7z archive of RISC-V binaries (7-Zip picks the RISCV filter for RISC-V executables)',
-    kind: 'token',
-    script: `${appEnv} && 7zz a -mf=RISCV "$OUT/etc.7z" root/etc > /dev/null && ! grep -F "$S" "$OUT/etc.7z" > /dev/null`,
-    where: /7z-riscv\/etc\.7z/,
-  },
+  }),
   {
     id: 'h2-default',
     name: 'H2 2.x RunScript into jdbc:h2:… (no compression): an MVStore file whose row pages hold the value',
