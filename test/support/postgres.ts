@@ -35,9 +35,9 @@ export interface Cluster {
 
 /**
  * A cluster after `sql`; `relations` maps a name to an SQL expression of a relation's oid (e.g. `'cfg'::regclass`), whose
- * file path is returned in `files`.
+ * file path is returned in `files`; `settings`, the server's own (`-c wal_compression=pglz`).
  */
-export function makeCluster(bin: string, sql: string, relations: Record<string, string> = {}): Cluster {
+export function makeCluster(bin: string, sql: string, relations: Record<string, string> = {}, settings = ''): Cluster {
   const dir = mkdtempSync(join(tmpdir(), 'hoist-pg-'));
   const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
   const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
@@ -49,7 +49,7 @@ export function makeCluster(bin: string, sql: string, relations: Record<string, 
   try {
     as('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
     // The server's output to a log file: a server holding psql's pipes open would keep execFileSync waiting for their end.
-    as('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', `-k ${dir} -c listen_addresses= -c fsync=off`, '-w', '-s', 'start']);
+    as('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', `-k ${dir} -c listen_addresses= -c fsync=off ${settings}`, '-w', '-s', 'start']);
     const paths = Object.entries(relations).map(([name, oid]) => `SELECT '${name}', pg_relation_filepath(${oid});`);
     const file = join(dir, 'load.sql');
     writeFileSync(file, `\\set ON_ERROR_STOP on\n${sql}\nCHECKPOINT;\n${paths.join('\n')}\n`);

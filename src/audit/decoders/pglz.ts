@@ -47,7 +47,7 @@ export function unpglz(src: Uint8Array, raw: number): Buffer | undefined {
 }
 
 /** LZ4-decompresses a block into exactly `raw` bytes; undefined unless it does. */
-function unlz4(src: Uint8Array, raw: number): Buffer | undefined {
+export function unlz4(src: Uint8Array, raw: number): Buffer | undefined {
   if (raw > src.length * LZ4_MAX_RATIO || raw <= 0) return undefined;
   const dst = Buffer.allocUnsafe(raw);
   try {

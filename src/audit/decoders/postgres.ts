@@ -11,7 +11,7 @@
  * alignment; a full-page image holds its page's rows). What is decoded is written to `path!(values)`;
  * the file's own bytes are read on as plain content under its path, as before.
  */
-import { compressedValue, inlineValues } from './pglz.js';
+import { compressedValue, inlineValues, unlz4, unpglz } from './pglz.js';
 import type { Decoder, DecodeEnv, Sink } from './types.js';
 
 /** What is held of TOAST chunks before the oldest values are joined as they are (a value's chunks are written together). */
@@ -87,6 +87,136 @@ class Toast {
   }
 }
 
+/** XLogRecord's header, and the most of one record gathered to read its block images (a record may be ~1 GiB). */
+const RECORD_HEAD = 24;
+const MAX_RECORD = 64 << 20;
+
+/**
+ * The records of a WAL segment walked one after another (each MAXALIGN'd in the records' bytes, page headers taken out),
+ * for the full-page images `wal_compression` stored compressed: a page's image after the first change since a
+ * checkpoint, which with `wal_level` replica is the only copy of the rows that change wrote. pglz (PostgreSQL 9.5+,
+ * `wal_compression = on | pglz`) and LZ4 (15+) are decoded here, each to its page (its hole left out); zstd (15+) is a
+ * zstd frame the file's own read finds. The block image flags moved in 15 (the page magic 0xD110): before, 0x02 was
+ * "compressed" (pglz), since, 0x04 pglz, 0x08 LZ4, 0x10 zstd. The walk stops at a record it cannot read (the WAL's end:
+ * a zero length, stale bytes of a recycled segment).
+ */
+export class WalWalk {
+  #bytes = Buffer.alloc(0);
+  /** Where the next record starts in #bytes; -1 once the walk stopped. */
+  #at = 0;
+  #first = true;
+  #v15 = true;
+  #found: Buffer[] = [];
+
+  constructor(readonly pageSize: number) {}
+
+  /** A page of the segment whose header is `head` bytes. */
+  page(page: Uint8Array, head: number): void {
+    if (this.#first) {
+      this.#first = false;
+      this.#v15 = u16(page, 0) >= 0xd110;
+      // A record continued from the segment before: its rest (xlp_rem_len) comes first.
+      if (page.length >= 20 && u16(page, 2) & 0x0001) this.#at = (u32(page, 16) + 7) & ~7;
+    }
+    if (this.#at < 0 || page.length <= head) return;
+    this.#bytes = this.#bytes.length ? Buffer.concat([this.#bytes, page.subarray(head)]) : Buffer.from(page.subarray(head));
+    this.#records();
+  }
+
+  /** The images decoded since the last call. */
+  images(): Buffer[] {
+    const found = this.#found;
+    this.#found = [];
+    return found;
+  }
+
+  #records(): void {
+    const b = this.#bytes;
+    while (this.#at >= 0 && this.#at + 4 <= b.length) {
+      const total = u32(b, this.#at);
+      if (total < RECORD_HEAD || total > MAX_RECORD) {
+        this.#at = -1;
+        break;
+      }
+      if (this.#at + total > b.length) break;
+      if (!this.#record(b.subarray(this.#at, this.#at + total))) {
+        this.#at = -1;
+        break;
+      }
+      this.#at += (total + 7) & ~7;
+    }
+    if (this.#at < 0) this.#bytes = Buffer.alloc(0);
+    else if (this.#at > 0) {
+      this.#bytes = Buffer.from(b.subarray(Math.min(this.#at, b.length)));
+      this.#at = Math.max(0, this.#at - b.length);
+    }
+  }
+
+  /** One record's block headers, then its images: false when the headers do not read (not a record). */
+  #record(r: Buffer): boolean {
+    const blocks: { image: number; info: number; hole: number; data: number }[] = [];
+    let p = RECORD_HEAD;
+    let main = 0;
+    // As DecodeXLogRecord reads them: headers while the bytes left are more than the data they declared.
+    let declared = 0;
+    while (r.length - p > declared) {
+      const id = r[p++]!;
+      if (id === 255) {
+        main = r[p++] ?? 0;
+        break;
+      }
+      if (id === 254) {
+        if (p + 4 > r.length) return false;
+        main = u32(r, p);
+        p += 4;
+        break;
+      }
+      if (id === 253 || id === 252) {
+        p += id === 253 ? 2 : 4;
+        continue;
+      }
+      if (id > 32 || p + 3 > r.length) return false;
+      const flags = r[p]!;
+      const block = { image: 0, info: 0, hole: 0, data: u16(r, p + 1) };
+      p += 3;
+      if (flags & 0x10) {
+        if (p + 5 > r.length) return false;
+        block.image = u16(r, p);
+        const holeAt = u16(r, p + 2);
+        block.info = r[p + 4]!;
+        p += 5;
+        if (block.info & 0x01) {
+          if (this.#method(block.info)) {
+            block.hole = u16(r, p);
+            p += 2;
+          } else block.hole = this.pageSize - block.image;
+        }
+        if (holeAt + block.hole > this.pageSize) return false;
+      }
+      p += (flags & 0x80 ? 0 : 12) + 4;
+      declared += block.image + block.data;
+      blocks.push(block);
+    }
+    let at = p;
+    for (const block of blocks) {
+      const method = this.#method(block.info);
+      if (block.image && method) {
+        const raw = this.pageSize - block.hole;
+        const image = r.subarray(at, at + block.image);
+        const page = method === 'pglz' ? unpglz(image, raw) : method === 'lz4' ? unlz4(image, raw) : undefined;
+        if (page) this.#found.push(page);
+      }
+      at += block.image + block.data;
+    }
+    return at + main === r.length;
+  }
+
+  #method(info: number): 'pglz' | 'lz4' | 'zstd' | undefined {
+    if (!this.#v15) return info & 0x02 ? 'pglz' : undefined;
+    return info & 0x04 ? 'pglz' : info & 0x08 ? 'lz4' : info & 0x10 ? 'zstd' : undefined;
+  }
+}
+
 function reader(env: DecodeEnv, pageSize: number, wal: boolean) {
   const plain = env.openAt(env.path);
   const values: Sink = env.openAt(`${env.path.endsWith('!') ? env.path : `${env.path}!`}(values)`);
@@ -100,12 +230,22 @@ function reader(env: DecodeEnv, pageSize: number, wal: boolean) {
       await values.write(Buffer.concat([v, NL]));
     }
   };
+  const walk = wal ? new WalWalk(pageSize) : undefined;
   const walRecords = async (page: Buffer, last: boolean) => {
     const head = page[2]! & 0x02 ? 40 : 24;
+    walk!.page(page, head);
     records = Buffer.concat([records, page.subarray(Math.min(head, page.length))]);
     const settled = last ? records.length : Math.max(0, records.length - pageSize);
     await emit(inlineValues(records, 0, records.length, 1, settled));
     records = records.subarray(settled);
+    for (const image of walk!.images()) {
+      if (!env.allow(image.length + 1)) return;
+      await values.write(Buffer.concat([image, NL]));
+      if (relationPageSize(image) === pageSize) {
+        await emit(inlineValues(image, u16(image, 14), u16(image, 16), 4));
+        for (const [id, seq, data] of toastChunks(image)) await emit(toast.add(id, seq, data));
+      }
+    }
   };
   const page = async (p: Buffer, last: boolean) => {
     if (wal) return walRecords(p, last);
