@@ -40,6 +40,7 @@ import { lzop } from './lzop.js';
 import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { ogg } from './ogg.js';
 import { openpgp } from './openpgp.js';
+import { pdfEncrypted } from './pdf-crypt.js';
 import { ostreeFilez } from './ostree.js';
 import { pcap } from './pcap.js';
 import { phar } from './phar.js';
@@ -148,6 +149,7 @@ export const DECODERS: readonly Decoder[] = [
   ostreeFilez,
   javaKeystore,
   openpgp,
+  pdfEncrypted,
   swfLzma,
   woff2,
   lzmaAlone,

@@ -1,0 +1,59 @@
+/**
+ * The shape of a decoder that must hold its whole file to read it (its index is at its end, its pieces point anywhere):
+ * the file's own bytes written on at once as plain content under its path — less the first `skip` bytes, the header its
+ * sniff claimed by, so that the plain read is not claimed again —, and the file gathered, up to `max` bytes, for `read`
+ * at its end. Past `max` what was gathered is dropped and `over` says why (a limit, or nothing where the file may hold
+ * nothing to decode); `read` is then not called.
+ */
+import type { DecodeEnv, Decoding } from './types.js';
+
+/** What the decoders that gather a file hold of it at most. */
+export const MAX_GATHERED = 64 << 20;
+
+export interface Gathering {
+  /** The header's length, not written to the plain read. */
+  skip: number;
+  /** The most held (MAX_GATHERED when not said). */
+  max?: number;
+  /** The file passed `max`: what to say (env.limit), if anything; `held` is what was gathered, dropped after. */
+  over(env: DecodeEnv, max: number, held: readonly Buffer[]): void;
+  /** The whole file, once it ended within `max` and the bounds did not stop it. */
+  read(file: Buffer): void | Promise<void>;
+}
+
+/** A Decoding that writes the plain read through and gathers the file for `g.read`. */
+export function gathered(env: DecodeEnv, g: Gathering): Decoding {
+  const max = g.max ?? MAX_GATHERED;
+  const plain = env.openAt(env.path);
+  const parts: Buffer[] = [];
+  let held = 0;
+  let over = false;
+  let first = true;
+  return {
+    async push(bytes) {
+      if (env.stopped) return;
+      const skip = first ? Math.min(bytes.length, g.skip) : 0;
+      first = false;
+      if (skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
+      if (over) return;
+      held += bytes.length;
+      if (held > max) {
+        over = true;
+        g.over(env, max, parts);
+        parts.length = 0;
+        return;
+      }
+      parts.push(Buffer.from(bytes));
+    },
+    async end() {
+      await plain.end();
+      if (over || env.stopped) return;
+      const file = Buffer.concat(parts);
+      parts.length = 0;
+      await g.read(file);
+    },
+  };
+}
+
+/** `path!name`: a place of the decoder's own making inside the content at `path`. */
+export const within = (path: string, name: string) => `${path.endsWith('!') ? path : `${path}!`}${name}`;
