@@ -9,7 +9,7 @@
  * the chunk sizes; each place is read once (a window's context may overlap the next one's).
  */
 import { base85Line } from './runs-base85.js';
-import { Triggers } from './text-triggers.js';
+import { Triggers, type Keep } from './text-triggers.js';
 import type { Sink } from './types.js';
 
 /** Bytes before the first place and after the last that are rewritten with them: a value this long is read whole. */
@@ -44,6 +44,12 @@ export interface Notation {
   needles: Buffer[];
   /** Whether the needle found at `at` of `b` begins a place of the notation (evidence, not a chance byte pair). */
   at(b: Buffer, at: number): boolean;
+  /**
+   * A cheap test `at` passes only where it holds too, by the bytes of `b` alone (no state, nothing made): a needle it
+   * refuses is not listed as a place at all (`Triggers.find`) — where a needle stands in most text (a call's `(`, a line
+   * break), the list of places `at` then refused was most of the audit's allocation. Called alone, not as a method.
+   */
+  may?: (b: Buffer, at: number) => boolean;
   /**
    * Whether `at`'s evidence is what no encoder's line gives by chance — two escaped bytes making one UTF-8 character —,
    * so a line of base85's alphabet with no blank does not veto it (`base85Line`): `cat -A` makes such lines of any text.
@@ -287,6 +293,8 @@ export class RewrittenText {
   readonly #triggers: Triggers;
   /** The widest context of the notations: what each chunk's end waits for, and what the carry keeps before it. */
   readonly #context: number;
+  /** By the triggers' notations, which of their places to list (`Triggers.find`): none of a notation not read here. */
+  readonly #keep: Keep[];
 
   constructor(
     all: Notation[],
@@ -299,6 +307,7 @@ export class RewrittenText {
     // The searches of all the notations, the places of those a copy is not read by left: searches for each set a chain
     // leaves (1,530 sets within four notations, 160 KiB each) raised a man-page layer's peak RSS by 10-20 MiB.
     this.#triggers = triggersOf(all);
+    this.#keep = all.map((notation) => (read.has(notation) ? notation.may : null));
     this.#context = Math.max(0, ...this.#readings.map((r) => r.notation.context ?? CONTEXT));
   }
 
@@ -335,10 +344,11 @@ export class RewrittenText {
   /** Reads the places of `b` from #seen up to its last CONTEXT bytes (all when `last`), keeping what the next chunk needs. */
   async #read(b: Buffer, base: number, last: boolean): Promise<void> {
     const limit = last ? b.length : Math.max(b.length - this.#context, 0);
-    const places = this.#triggers.find(b, this.#seen, limit);
+    const places = this.#triggers.find(b, this.#seen, limit, this.#keep);
     for (let i = 0; i < this.#readings.length; i++) {
       const r = this.#readings[i]!;
-      [r.places, r.next] = [places[r.index]!, 0];
+      r.places = places[r.index]!;
+      r.next = 0;
       if (r.places.length) await this.#places(r, b, base);
     }
     if (last) return;

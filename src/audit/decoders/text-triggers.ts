@@ -84,6 +84,12 @@ function searchOf(needle: Buffer): { what: number | Buffer; offset: number } {
   return { what, offset: first };
 }
 
+/**
+ * A necessary condition of a notation's place, told by the bytes of `b` alone (`Notation.may`, `text-rewrite.ts`): a
+ * place it refuses is not listed. Null: none of the notation's places is wanted (a copy its notation does not read).
+ */
+export type Keep = ((b: Buffer, at: number) => boolean) | null | undefined;
+
 /** Reads shorter than this are searched natively: the pass's copy and call cost more than they save there. */
 const MIN_MASKED = 2048;
 
@@ -162,9 +168,11 @@ export class Triggers {
 
   /**
    * By notation, where in `b` one of its needles starts, from `from` to before `limit` (the needle whole in `b`),
-   * ascending and each place once.
+   * ascending and each place once; with `keep`, by notation, only the places its condition holds at (none for null).
+   * Lists are not made of what the notations' checks refuse at once: char codes' `(` of every call and wrapped text's
+   * line break of every line were 24 M places on bench/audit.ts's plain row, ~40% of the audit's allocation.
    */
-  find(b: Buffer, from: number, limit: number): number[][] {
+  find(b: Buffer, from: number, limit: number, keep: readonly Keep[] = []): number[][] {
     const out: number[][] = [];
     for (let n = 0; n < this.#count; n++) out.push([]);
     const searched = new Uint8Array(this.#count);
@@ -186,7 +194,7 @@ export class Triggers {
             w &= w - 1;
             if (p >= end) break;
             const list = this.#byFirst[b[p]!]!;
-            for (let i = 0; i < list.length; i++) hit(list[i]!, b, p, from, limit, out);
+            for (let i = 0; i < list.length; i++) hit(list[i]!, b, p, from, limit, out, keep);
           }
         }
         for (const { entries } of this.#masked) for (const { notation } of entries) searched[notation]!++;
@@ -197,15 +205,17 @@ export class Triggers {
       if (search.single) {
         // One notation's whole needle (wrapped-words' line break: every line of a text): its hits are its places.
         const places = out[entries[0]!.notation]!;
-        for (let p = b.indexOf(what, from); p >= 0 && p < limit; p = b.indexOf(what, p + 1)) places.push(p);
+        const may = keep[entries[0]!.notation];
+        if (may !== null)
+          for (let p = b.indexOf(what, from); p >= 0 && p < limit; p = b.indexOf(what, p + 1)) if (may === undefined || may(b, p)) places.push(p);
         searched[entries[0]!.notation]!++;
         continue;
       }
       const ending = byNext[NO_NEXT]!;
       for (let p = b.indexOf(what, from + least); p >= 0 && p - most < limit; p = b.indexOf(what, p + 1)) {
         // A needle going on past the hit holds the byte after it (none when the text ends there: no such needle fits).
-        if (p + 1 < b.length) take(byNext[b[p + 1]!]!, b, p, from, limit, out);
-        if (ending.length) take(ending, b, p, from, limit, out);
+        if (p + 1 < b.length) take(byNext[b[p + 1]!]!, b, p, from, limit, out, keep);
+        if (ending.length) take(ending, b, p, from, limit, out, keep);
       }
       for (const { notation } of entries) searched[notation]!++;
     }
@@ -230,25 +240,29 @@ function ascending(places: number[]): boolean {
 }
 
 /** A candidate `p` of the pass taken as a hit of `search` when it holds the search's bytes, as the native loop takes one. */
-function hit(search: Search, b: Buffer, p: number, from: number, limit: number, out: number[][]): void {
+function hit(search: Search, b: Buffer, p: number, from: number, limit: number, out: number[][], keep: readonly Keep[]): void {
   if (search.second >= 0 && b[p + 1] !== search.second) return;
   if (search.single) {
-    if (p >= from && p < limit) out[search.entries[0]!.notation]!.push(p);
+    const notation = search.entries[0]!.notation;
+    const may = keep[notation];
+    if (p >= from && p < limit && may !== null && (may === undefined || may(b, p))) out[notation]!.push(p);
     return;
   }
   if (p < from + search.least || p - search.most >= limit) return;
-  if (p + 1 < b.length) take(search.byNext[b[p + 1]!]!, b, p, from, limit, out);
+  if (p + 1 < b.length) take(search.byNext[b[p + 1]!]!, b, p, from, limit, out, keep);
   const ending = search.byNext[NO_NEXT]!;
-  if (ending.length) take(ending, b, p, from, limit, out);
+  if (ending.length) take(ending, b, p, from, limit, out, keep);
 }
 
 /** The places of `entries` at the hit `p` of their search, in [from, limit), added to their notations' lists. */
-function take(entries: Entry[], b: Buffer, p: number, from: number, limit: number, out: number[][]): void {
+function take(entries: Entry[], b: Buffer, p: number, from: number, limit: number, out: number[][], keep: readonly Keep[]): void {
   for (let e = 0; e < entries.length; e++) {
     const { notation, needle, offset, whole } = entries[e]!;
     const start = p - offset;
     if (start < from || start >= limit) continue;
     if (!whole && !holds(b, start, needle)) continue;
+    const may = keep[notation];
+    if (may === null || (may !== undefined && !may(b, start))) continue;
     out[notation]!.push(start);
   }
 }

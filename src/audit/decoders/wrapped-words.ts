@@ -253,6 +253,20 @@ function records(b: Uint8Array, start: number, j: number): boolean {
 }
 
 /**
+ * Whether the line break at `nl` may be a place (`at`'s first tests, told before a place is listed): the line's last
+ * NARROW bytes are a token's, and so are its last PROBE (a word cut, `at`'s `cut`), or a line break stands among the
+ * PROBE bytes before its last NARROW (a narrow column's line, `column`: its start no further back than PROBE, its
+ * width at least NARROW). Every line of the bench's JavaScript ends in a token (`enabled=true`): `at` refused each.
+ */
+function mayBreak(b: Buffer, nl: number): boolean {
+  const e = lineEnd(b, nl);
+  if (e < NARROW || !TOKEN[b[e - 1]!] || !tokens(b, e - NARROW, e)) return false;
+  if (tokens(b, e - PROBE, e)) return true;
+  for (let i = e - NARROW - 1; i >= e - PROBE && i >= 0; i--) if (b[i] === 0x0a) return true;
+  return false;
+}
+
+/**
  * The notation, for one reading (`runs.ts` makes one for each text's RewrittenText): `encoderLine`'s last run is its own,
  * not shared by the texts read at once (a layer's file while a nested content streams).
  */
@@ -264,6 +278,7 @@ export function wrappedWords(): Notation {
   return {
     label: 'wrapped text',
     needles: NEEDLES,
+    may: mayBreak,
     at(b, nl) {
       const e = lineEnd(b, nl);
       // A line's last byte is no token's in most text (code ends in ; ) { , prose in a word after a blank): told at once.
