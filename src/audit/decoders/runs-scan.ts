@@ -24,6 +24,11 @@ export interface Family {
   readonly unaligned?: boolean;
   /** The encodings a run whose first characters are `head` may be (several when it fits more than one), in text or in binary content. */
   alphabets(head: string, delimited: boolean): readonly string[];
+  /**
+   * `alphabets` of the run `bytes` from `start` to `end` (all of it the family's characters), told from the bytes: a
+   * short run is then judged with no string made when the family has `decodeText` too.
+   */
+  alphabetsIn?(bytes: Uint8Array, start: number, end: number, delimited: boolean): readonly string[];
   /** Characters per group: a run is decoded whole groups at a time. */
   group(alphabet: string): number;
   /** The bytes of `text` (whole groups, but for the run's end). */
@@ -31,9 +36,11 @@ export interface Family {
   /**
    * The bytes of a short run (`bytes` from `start` to `end`) if they are text: given up at the first
    * byte that is not, faster than decoding it all and asking `stacked` (which it agrees with). Fewer
-   * than `minShort` characters from `start` are none (the scanner does not ask).
+   * than `textFrom` characters from `start` are none (the scanner does not ask).
    */
   decodeText?(bytes: Uint8Array, start: number, end: number, alphabet: string): Buffer | undefined;
+  /** The fewest characters `decodeText` is asked to read (`minShort` when absent). */
+  readonly textFrom?: number;
   /** Whether a long run starting `head`, read from `skip`, is routed (all are when absent). */
   accept?(head: string, alphabet: string, skip: number): boolean;
 }
@@ -326,15 +333,17 @@ export class RunScanner {
    * async call per word of a text was most of what the scan allocated), routed only when one does.
    */
   #short(bytes: Uint8Array, start: number, end: number, offset: number): Promise<void> | undefined {
-    const { decodeText } = this.family;
+    const { decodeText, alphabetsIn } = this.family;
+    // No string of the run where the family judges it from its bytes (base64's: a string, its regular expressions and a
+    // decoding at each alignment were most of what the audit of a log or a class file allocated).
     const text = decodeText ? '' : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1', start, end);
-    const alphabets = this.family.alphabets(text, this.delimited);
+    const alphabets = decodeText && alphabetsIn ? alphabetsIn(bytes, start, end, this.delimited) : this.family.alphabets(text, this.delimited);
     let texts: Array<{ offset: number; alphabet: string; decoded: Buffer }> | undefined;
     for (let a = 0; a < alphabets.length; a++) {
       const alphabet = alphabets[a]!;
-      // Alignments whose decoding leaves fewer than minShort characters are not tried: decodeText gives them up (a
+      // Alignments whose decoding leaves fewer than textFrom characters are not tried: decodeText gives them up (a
       // run of 18 was asked five times, each a call through the family; most text's short runs are a few over minShort).
-      const skips = decodeText ? Math.min(this.#skips(alphabet), end - start - this.family.minShort + 1) : this.#skips(alphabet);
+      const skips = decodeText ? Math.min(this.#skips(alphabet), end - start - (this.family.textFrom ?? this.family.minShort) + 1) : this.#skips(alphabet);
       for (let skip = 0; skip < skips; skip++) {
         const decoded = decodeText ? decodeText(bytes, start + skip, end, alphabet) : this.family.decode(text.slice(skip), alphabet);
         if (decoded && stacked(decoded)) (texts ??= []).push({ offset: offset + skip, alphabet, decoded });

@@ -92,6 +92,69 @@ function decodeBits(text: string, { bits: width, table }: { bits: number; table:
 
 const GROUP: Record<string, number> = { hex: 2, base64: 4, base32: 8, base32hex: 8, base2: 8 };
 
+/** Which of the alphabets' sets each byte is in (`BASE64.alphabetsIn`): the sets `alphabets`' expressions test. */
+const [IS_BIN, IS_HEX, IS_B32U, IS_B32L, IS_H32U, IS_H32L] = [1, 2, 4, 8, 16, 32];
+const SETS = new Uint8Array(256);
+const setOf = (chars: string, bit: number) => {
+  for (const c of chars) SETS[c.charCodeAt(0)]! |= bit;
+};
+setOf('01', IS_BIN);
+setOf('0123456789abcdefABCDEF', IS_HEX);
+setOf('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', IS_B32U);
+setOf('abcdefghijklmnopqrstuvwxyz234567', IS_B32L);
+setOf('0123456789ABCDEFGHIJKLMNOPQRSTUV', IS_H32U);
+setOf('0123456789abcdefghijklmnopqrstuv', IS_H32L);
+/** The lists `alphabets` gives, made once. */
+const [BASE2, HEX, BASE32, BASE32_BOTH, BASE32HEX, BASE64_ONLY] = [['base2'], ['hex'], ['base32'], ['base32', 'base32hex'], ['base32hex'], ['base64']];
+
+/** Base64's and base64url's characters' values (a run mixing them is decoded as Buffer.from decodes it, each as its own). */
+const SEXTETS = digits('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', false);
+SEXTETS[0x2d] = 62;
+SEXTETS[0x5f] = 63;
+const HEX_DIGITS = digits('0123456789ABCDEF', true);
+
+/** What `decodeText` decodes into before a run's bytes are known to be text (a run read this way is MAX_TEXT at most). */
+let scratch = new Uint8Array(1024);
+
+/** Whether a decoded byte is text as `stacked` tells it: printable ASCII, tab, LF or CR. */
+const textByte = (b: number) => (b >= 0x20 && b <= 0x7e) || b === 9 || b === 10 || b === 13;
+
+/**
+ * The bytes `BASE64.decode` gives for the run `bytes` from `start` to `end` (its characters only, no blank nor `=`) in
+ * `alphabet`, if they are text as `stacked` tells it (8 bytes or more, each printable) — else undefined, given up at the
+ * first byte that is not. A log line's path (`/api/v1/items/42`) and a class file's names (`Ljava/lang/String`) are such
+ * runs: a string of each, four expressions and a decoding at each alignment were what the audit of them allocated most.
+ */
+function base64Text(bytes: Uint8Array, start: number, end: number, alphabet: string): Buffer | undefined {
+  if (scratch.length < end - start) scratch = new Uint8Array(end - start);
+  const out = scratch;
+  let n = 0;
+  if (alphabet === 'hex') {
+    for (let i = start; i + 1 < end; i += 2) {
+      const b = (HEX_DIGITS[bytes[i]!]! << 4) | HEX_DIGITS[bytes[i + 1]!]!;
+      if (!textByte(b)) return undefined;
+      out[n++] = b;
+    }
+  } else {
+    const { bits: width, table } = alphabet === 'base64' ? { bits: 6, table: SEXTETS } : BITS[alphabet]!;
+    let bits = 0;
+    let value = 0;
+    for (let i = start; i < end; i++) {
+      const d = table[bytes[i]!]!;
+      if (d < 0) continue;
+      value = ((value << width) | d) & 0xffff;
+      bits += width;
+      if (bits >= 8) {
+        const b = (value >>> (bits - 8)) & 0xff;
+        if (!textByte(b)) return undefined;
+        out[n++] = b;
+        bits -= 8;
+      }
+    }
+  }
+  return n >= 8 ? Buffer.from(out.subarray(0, n)) : undefined;
+}
+
 /** Base64's family (hex, base32, base2 among it): exported for the classify pass's tests. */
 export const BASE64: Family = {
   table: B64,
@@ -108,6 +171,19 @@ export const BASE64: Family = {
     const hex32 = /^[0-9A-V=\s]*$/.test(head) || /^[0-9a-v=\s]*$/.test(head);
     return b32 || hex32 ? [...(b32 ? ['base32'] : []), ...(hex32 ? ['base32hex'] : [])] : ['base64'];
   },
+  alphabetsIn(bytes, start, end, delimited) {
+    let sets = 63;
+    for (let i = start; i < end && sets !== 0; i++) sets &= SETS[bytes[i]!]!;
+    if (sets & IS_BIN) return BASE2;
+    if (sets & IS_HEX) return HEX;
+    if (!delimited) return sets & IS_B32U ? BASE32 : BASE64_ONLY;
+    const b32 = (sets & (IS_B32U | IS_B32L)) !== 0;
+    const hex32 = (sets & (IS_H32U | IS_H32L)) !== 0;
+    return b32 ? (hex32 ? BASE32_BOTH : BASE32) : hex32 ? BASE32HEX : BASE64_ONLY;
+  },
+  // Fewer characters than 11 decode to fewer than 8 bytes in every alphabet of the family: never text (`stacked`).
+  textFrom: 11,
+  decodeText: base64Text,
   group: (alphabet) => GROUP[alphabet]!,
   // A C++ binary's symbol tables and a class file's names are runs of base64 characters: a mangled name or words are no encoding.
   accept: (head, alphabet) => alphabet !== 'base64' || !(isMangledSymbol(head) || isWords(head)),
