@@ -104,6 +104,12 @@ export class Triggers {
   readonly #tables: Uint8Array | undefined;
   /** The most `offset` of the searches made by the pass: a hit that far past the read's limit may begin a place before it. */
   #most = 0;
+  /**
+   * By first byte, the notation whose one-byte needle is the only search of the pass with that byte (char codes' `(`,
+   * wrapped text's line break: most of the pass's candidates in code), or -1: its candidates are its places, taken in
+   * the pass's loop without a call.
+   */
+  readonly #alone = new Int16Array(256).fill(-1);
 
   constructor(needles: ReadonlyArray<readonly Buffer[]>) {
     this.#count = needles.length;
@@ -147,6 +153,10 @@ export class Triggers {
       else pairs.push([first, second]);
     }
     this.#tables = this.#masked.length ? candidateTables(single, pairs, SAMPLE) : undefined;
+    for (let c = 0; c < 256; c++) {
+      const list = this.#byFirst[c]!;
+      if (list.length === 1 && list[0]!.single && list[0]!.second < 0) this.#alone[c] = list[0]!.entries[0]!.notation;
+    }
   }
 
   /**
@@ -193,6 +203,12 @@ export class Triggers {
             const p = from + (k << 5) + (31 - Math.clz32(w & -w));
             w &= w - 1;
             if (p >= end) break;
+            const alone = this.#alone[b[p]!]!;
+            if (alone >= 0) {
+              const may = keep[alone];
+              if (p < limit && may !== null && (may === undefined || may(b, p))) out[alone]!.push(p);
+              continue;
+            }
             const list = this.#byFirst[b[p]!]!;
             for (let i = 0; i < list.length; i++) hit(list[i]!, b, p, from, limit, out, keep);
           }

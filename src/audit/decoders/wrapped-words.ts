@@ -254,16 +254,16 @@ function records(b: Uint8Array, start: number, j: number): boolean {
 
 /**
  * Whether the line break at `nl` may be a place (`at`'s first tests, told before a place is listed): the line's last
- * NARROW bytes are a token's, and so are its last PROBE (a word cut, `at`'s `cut`), or a line break stands among the
- * PROBE bytes before its last NARROW (a narrow column's line, `column`: its start no further back than PROBE, its
- * width at least NARROW). Every line of the bench's JavaScript ends in a token (`enabled=true`): `at` refused each.
+ * NARROW bytes are a token's, and the first byte before them that is no token's, no further back than PROBE, is none (a
+ * word cut, `at`'s `cut`: its last PROBE are tokens) or a line break (a narrow column's line, `column`: its start no
+ * further back than PROBE, its width at least NARROW, all tokens). Every line of the bench's JavaScript ends in a token
+ * (`enabled=true`): `at` refused each.
  */
 function mayBreak(b: Buffer, nl: number): boolean {
   const e = lineEnd(b, nl);
   if (e < NARROW || !TOKEN[b[e - 1]!] || !tokens(b, e - NARROW, e)) return false;
-  if (tokens(b, e - PROBE, e)) return true;
-  for (let i = e - NARROW - 1; i >= e - PROBE && i >= 0; i--) if (b[i] === 0x0a) return true;
-  return false;
+  for (let i = e - NARROW - 1; i >= e - PROBE; i--) if (i < 0 || !TOKEN[b[i]!]) return i >= 0 && b[i] === 0x0a;
+  return true;
 }
 
 /**
