@@ -87,30 +87,47 @@ export class ZipWalk {
 
   async push(chunk: Uint8Array): Promise<void> {
     if (this.finished || this.env.stopped) return;
-    const enough = this.#size + chunk.length >= this.#want;
-    if (!enough || this.#size) {
-      // Gathered in one buffer of the size the step wants (each chunk copied once; a copy a chunk joined into another
-      // copy made every jar member that spans a layer chunk twice): never handed on before it is whole, so filled in place.
-      this.#gather(chunk, enough ? this.#size + chunk.length : this.#want);
-      if (!enough) return;
+    let rest = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const need = this.#want - this.#size;
+    if (this.#size && need > 0 && rest.length >= need) {
+      // Bytes held, and the chunk has what the step wants: the held buffer (`#hold` made it that size) topped up to it,
+      // read, and the rest of the chunk read where it lies when the step took all of it (a member of known size, a
+      // header) — filling it to the chunk's end made another buffer of the chunk's size, and a jar member across a
+      // layer chunk was copied three times (its first part held; that and a small next chunk gathered; all of it and
+      // the chunk after gathered again); now once.
+      this.#hold(rest.subarray(0, need));
+      rest = rest.subarray(need);
+      const data = this.#held.subarray(0, this.#size);
+      this.#keep(data, await this.#run(data, false));
+      if (!rest.length || this.finished || this.env.stopped) return;
     }
-    const data = this.#size ? this.#held.subarray(0, this.#size) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const taken = await this.#run(data, false);
-    // What is left is held, copied into a buffer of its own: the chunk is lent for this call only, and the steps handed
-    // views of `data` on (a stored member's bytes), which the held buffer must not write over.
-    this.#held = taken < data.length ? Buffer.from(data.subarray(taken)) : EMPTY;
-    this.#size = data.length - taken;
+    if (this.#size + rest.length < this.#want) return this.#hold(rest);
+    if (this.#size) this.#hold(rest);
+    // Read where it lies when nothing is held: the chunk is lent for this call, so what the steps leave is held, copied.
+    const data = this.#size ? this.#held.subarray(0, this.#size) : rest;
+    this.#keep(data, await this.#run(data, false));
   }
 
-  /** Appends `chunk` to the bytes held, in a buffer of at least `room` bytes. */
-  #gather(chunk: Uint8Array, room: number): void {
-    const n = this.#size + chunk.length;
+  /**
+   * What the steps left of `data` (from `taken` on), held in a buffer of their own, of the size the next step wants: the
+   * chunk is lent for this call only, and the steps handed views of `data` on (a stored member's bytes), which the held
+   * buffer must not be written over under.
+   */
+  #keep(data: Buffer, taken: number): void {
+    this.#held = EMPTY;
+    this.#size = 0;
+    if (taken < data.length) this.#hold(data.subarray(taken));
+  }
+
+  /** Appends `bytes` to the bytes held, in one buffer of at least the size the next step wants (filled in place). */
+  #hold(bytes: Uint8Array): void {
+    const n = this.#size + bytes.length;
     if (this.#held.length < n) {
-      const bigger = Buffer.allocUnsafe(Math.max(room, n));
+      const bigger = Buffer.allocUnsafe(Math.max(this.#want, n));
       this.#held.copy(bigger, 0, 0, this.#size);
       this.#held = bigger;
     }
-    this.#held.set(chunk, this.#size);
+    this.#held.set(bytes, this.#size);
     this.#size = n;
   }
 

@@ -20,7 +20,17 @@ export interface Walked {
   finished: boolean;
 }
 
-export async function walkZip(bytes: Uint8Array, { chunk = 65536, trial = false, ratio = 200, keep = true } = {}): Promise<Walked> {
+/** `chunks`: the archive cut there instead (their bytes, in order), as a layer's inflated chunks cut a file. */
+export async function walkZip(
+  bytes: Uint8Array,
+  {
+    chunk = 65536,
+    trial = false,
+    ratio = 200,
+    keep = true,
+    chunks,
+  }: { chunk?: number; trial?: boolean; ratio?: number; keep?: boolean; chunks?: Uint8Array[] } = {},
+): Promise<Walked> {
   const members = new Map<string, Buffer[]>();
   const hashes = new Map<string, Hash>();
   const limits: Walked['limits'] = [];
@@ -53,7 +63,11 @@ export async function walkZip(bytes: Uint8Array, { chunk = 65536, trial = false,
     },
   };
   const d = zip.open(env);
-  for (let i = 0; i < bytes.length && !d.finished; i += chunk) await d.push(bytes.subarray(i, i + chunk));
+  const pieces = chunks ?? Array.from({ length: Math.ceil(bytes.length / chunk) }, (_, i) => bytes.subarray(i * chunk, (i + 1) * chunk));
+  for (const piece of pieces) {
+    if (d.finished) break;
+    await d.push(piece);
+  }
   await d.end();
   return {
     members: new Map([...members].map(([k, v]) => [k, Buffer.concat(v)])),
