@@ -8,9 +8,12 @@
  * as many cells, at least one of them blank (the cell of a column not wrapped there) and one not. The text around is
  * rewritten with each wrapped row's lines (a row: a line and the lines after it whose first cell is blank) as one line of
  * its cells joined — the pieces end to end (a cut at a width), and again joined by a blank (a cut at a word) — and
- * routed (`(table cells at N)`, `text-rewrite.ts`). Limits: a table indented, or drawn with other borders (psql's
- * `\pset format wrapped`, whose `.`/`+` wrap marks stand in the border column), is not read; a row whose first cell wraps
- * too is read as rows of its own lines.
+ * routed (`(table cells at N)`, `text-rewrite.ts`). psql's `\pset format wrapped` (ascii line style, the default)
+ * marks its cuts instead: a cell cut at its column's width ends with `.` where its padding blank was (or at the line's
+ * end, in the last column and in `\x` expanded records), and the next line's piece begins with `.` right after the same
+ * column's `|` — a place is that `|.` under a `|` whose cell ends so; each cut cell's pieces are joined, their marks
+ * taken off, onto a line of their own after the window's text. Limits: a table indented, or drawn with other borders
+ * (psql's unicode line style, `…` marks), is not read; a row whose first cell wraps too is read as rows of its own lines.
  */
 import { textAround, type Notation } from './text-rewrite.js';
 
@@ -36,11 +39,64 @@ function lineFrom(b: Buffer, start: number, end: number): string {
 /** A line read this far back from a place at most: a table's row is shorter. */
 const LONGEST = 1024;
 
+/** A cell of psql's wrapped format starting at the `|` in column `c` of `line`: its text to the next `|` or the line's end. */
+function psqlCell(line: string, c: number): string {
+  const bar = line.indexOf('|', c + 1);
+  return line.slice(c + 1, bar < 0 ? line.length : bar);
+}
+
+/** Whether psql's wrapped format goes on from `line`'s cell at column `c` on `next` (its `|.` under the `|`, the cell's cut mark `.`). */
+function psqlGoesOn(line: string, next: string | undefined, c: number): boolean {
+  return next !== undefined && line[c] === '|' && next[c] === '|' && next[c + 1] === '.' && psqlCell(line, c).endsWith('.');
+}
+
+/** The cut cells of psql's wrapped format in `lines`, each joined from its first piece (marks taken off), or none. */
+function psqlJoined(lines: string[]): string[] {
+  const strip = (l: string | undefined) => l?.replace(/\r$/, '');
+  const joined: string[] = [];
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const line = strip(lines[i])!;
+    for (let c = line.indexOf('|'); c >= 0; c = line.indexOf('|', c + 1)) {
+      // A piece that goes on from the line before is part of the cell begun there.
+      if (line[c + 1] === '.' && psqlGoesOn(strip(lines[i - 1]) ?? '', line, c)) continue;
+      if (!psqlGoesOn(line, strip(lines[i + 1]), c)) continue;
+      let text = psqlCell(line, c).slice(1, -1);
+      for (let k = i + 1; k < lines.length; k++) {
+        const piece = psqlCell(strip(lines[k])!, c).slice(1);
+        if (psqlGoesOn(strip(lines[k])!, strip(lines[k + 1]), c)) text += piece.slice(0, -1);
+        else {
+          text += piece.trimEnd();
+          break;
+        }
+      }
+      joined.push(`| ${text} |`);
+    }
+  }
+  return joined;
+}
+
+/** Whether the `|.` at `at` begins a piece of a cell psql's wrapped format cut on the line before. */
+function psqlAt(b: Buffer, at: number): boolean {
+  let start = at;
+  while (start > 0 && b[start - 1] !== 0x0a && at - start < LONGEST) start--;
+  if (start === 0 || b[start - 1] !== 0x0a) return false;
+  let prev = start - 1;
+  while (prev > 0 && b[prev - 1] !== 0x0a && start - prev < LONGEST) prev--;
+  if (prev > 0 && b[prev - 1] !== 0x0a) return false;
+  const nl = b.indexOf(0x0a, at);
+  const line = lineFrom(b, start, nl < 0 ? b.length : nl);
+  return psqlGoesOn(lineFrom(b, prev, start - 1), line, at - start) && textAround(b, at, false);
+}
+
 export const TABLE_CELLS: Notation = {
   label: 'table cells',
   // A row's last border, its line break, the next row's first border: `|` tables and box tables, LF and CRLF.
-  needles: BORDERS.flatMap((border) => [Buffer.from(`${border}\n${border}`, 'latin1'), Buffer.from(`${border}\r\n${border}`, 'latin1')]),
+  needles: [
+    ...BORDERS.flatMap((border) => [Buffer.from(`${border}\n${border}`, 'latin1'), Buffer.from(`${border}\r\n${border}`, 'latin1')]),
+    Buffer.from('|.'),
+  ],
   at(b, at) {
+    if (b[at + 1] === 0x2e) return psqlAt(b, at);
     const border = b[at] === 0x7c ? '|' : BORDERS[1]!;
     const nl = b.indexOf(0x0a, at);
     let start = at;
@@ -90,6 +146,8 @@ export const TABLE_CELLS: Notation = {
       }
       i = j;
     }
-    return changed ? Buffer.from(out.join('\n'), 'latin1') : undefined;
+    const psql = psqlJoined(lines);
+    if (psql.length) out.push(...psql, '');
+    return changed || psql.length ? Buffer.from(out.join('\n'), 'latin1') : undefined;
   },
 };
