@@ -10,6 +10,7 @@
 import { Joined } from './concatenated.js';
 import { DEFLATE_MAX_RATIO, startsWith, type DecodeEnv, type Decoding, type Sink } from './types.js';
 import { inflateAtOnce, RawInflateStream } from './zip-inflate.js';
+import { Lease } from './zip-output-pool.js';
 
 /** gzip's member header: ID1 ID2, deflate, no reserved flag bits. */
 export const isGzip = (h: Uint8Array, at = 0) => startsWith(h, [0x1f, 0x8b, 0x08], at) && h.length > at + 3 && (h[at + 3]! & 0xe0) === 0;
@@ -66,8 +67,8 @@ function outputGuess(input: Uint8Array): number | undefined {
  * fails — the stream then reads it, as it comes, and says what went wrong. A stream per member cost bgzip's 64 KiB
  * members 1.3 ms each.
  */
-function inflateWhole(input: Uint8Array): { out: Buffer; used: number } | undefined {
-  const r = inflateAtOnce(input, WHOLE_OUTPUT, outputGuess(input));
+function inflateWhole(input: Uint8Array, lease: Lease): { out: Buffer; used: number } | undefined {
+  const r = inflateAtOnce(input, WHOLE_OUTPUT, outputGuess(input), lease);
   return typeof r === 'object' ? r : undefined;
 }
 
@@ -83,6 +84,8 @@ export class GzipMembers implements Decoding {
   #members = 0;
   readonly #joined: Joined;
   #stopped = false;
+  /** The buffers members were inflated into at once, given back once the content (all the members' output) has ended. */
+  readonly #lease = new Lease();
 
   constructor(readonly env: DecodeEnv) {
     this.#sink = env.open();
@@ -97,7 +100,7 @@ export class GzipMembers implements Decoding {
     while (rest.length && !this.#stopped) {
       if ((this.#phase as string) === 'done') return; // what follows the last member: the router's
       if (this.#phase === 'deflate') {
-        const whole = this.#inflate ? undefined : inflateWhole(rest);
+        const whole = this.#inflate ? undefined : inflateWhole(rest, this.#lease);
         if (whole) {
           await this.#write(whole.out);
           [rest, restAt, this.#phase] = [rest.subarray(whole.used), restAt + whole.used, 'trailer'];
@@ -179,5 +182,7 @@ export class GzipMembers implements Decoding {
       this.env.limit('a damaged gzip stream (it ends inside its header)');
     this.#joined.forget();
     await this.#sink.end();
+    // Every reader of the content is done with its bytes (the sink's end awaits them all).
+    this.#lease.release();
   }
 }

@@ -10,6 +10,7 @@
  */
 import * as zlib from 'node:zlib';
 import type { MemberOutput } from './zip-member.js';
+import type { Lease } from './zip-output-pool.js';
 
 /**
  * The most of a deflated member gathered for one inflation; beyond it the member streams. No more than NATIVE_OUTPUT:
@@ -31,10 +32,10 @@ export type Attempt = { out: Buffer; used: number } | 'more' | 'large' | 'damage
  * (when it says one within `max`), is the output buffer's: the output is that one buffer, where zlib's 16 KiB default
  * made it pieces joined into another (twice its bytes allocated, a jar member's 128 KiB in nine buffers).
  */
-function attempt(input: Buffer, max: number, size?: number): Attempt {
+function attempt(input: Buffer, max: number, size: number | undefined, lease: Lease): Attempt {
   // One more byte than the output: a buffer filled to its end makes zlib take another before it knows the stream ended.
   const chunkSize = size !== undefined && size < max ? Math.max(64, size + 1) : undefined;
-  return inflateAtOnce(input, max, chunkSize);
+  return inflateAtOnce(input, max, chunkSize, lease);
 }
 
 /** What `inflateRawSync` would do with `{ info: true, maxOutputLength: max, chunkSize }`, said as an `Attempt`. */
@@ -87,13 +88,15 @@ class ReusedInflate {
     return typeof h?.writeSync === 'function' && engine._writeState instanceof Uint32Array ? engine : undefined;
   }
 
-  inflate(input: Uint8Array, max: number, chunkSize: number | undefined): Attempt {
+  inflate(input: Uint8Array, max: number, chunkSize: number | undefined, lease?: Lease): Attempt {
     const engine = this.#ready();
     if (!engine) return inflateSyncAttempt(input, max, chunkSize);
     const handle = engine._handle!;
     const state = engine._writeState!;
     const size = chunkSize ?? 16 * 1024; // zlib.Z_DEFAULT_CHUNK, as inflateRawSync
-    let out = Buffer.allocUnsafe(size);
+    // The first output buffer leased when its size is known (the whole output, when the size was right).
+    const first = lease && chunkSize !== undefined ? lease.take(size) : undefined;
+    let out = first ?? Buffer.allocUnsafe(size);
     let offset = 0;
     let availOutBefore = size;
     let inOff = 0;
@@ -108,6 +111,7 @@ class ReusedInflate {
         handle.writeSync!(zlib.constants.Z_FINISH, input, inOff, availInBefore, out, offset, availOutBefore);
         if (engine.errored || engine.destroyed) {
           this.#engine = undefined;
+          if (first) lease!.unused(first);
           return failed((engine.errored as { code?: string } | null)?.code);
         }
         const availOutAfter = state[0]!;
@@ -119,7 +123,10 @@ class ReusedInflate {
           pieces.push(out.subarray(offset, offset + have));
           offset += have;
           total += have;
-          if (total > max) return 'large';
+          if (total > max) {
+            if (first) lease!.unused(first);
+            return 'large';
+          }
         }
         if (availOutAfter === 0 || offset >= size) {
           availOutBefore = size;
@@ -133,7 +140,14 @@ class ReusedInflate {
     } finally {
       Error.stackTraceLimit = limit;
     }
-    return { out: pieces.length === 1 ? fitted(pieces[0]!) : Buffer.concat(pieces, total), used };
+    if (pieces.length === 1) return { out: first ? pieces[0]! : fitted(pieces[0]!), used };
+    if (!lease) return { out: Buffer.concat(pieces, total), used };
+    // Joined into a leased buffer (the pieces, and a first buffer leased for a size guessed wrong, are done with).
+    const joined = lease.take(total);
+    let at = 0;
+    for (const piece of pieces) at += piece.copy(joined, at);
+    if (first) lease.unused(first);
+    return { out: joined.subarray(0, total), used };
   }
 }
 
@@ -149,10 +163,11 @@ const reused = new ReusedInflate();
 /**
  * A raw deflate stream that ends inside `input`, inflated at once: its output (at most `max` bytes, in a buffer of
  * `chunkSize` when it fits) and the input it took; else why not — `more` (it does not end in `input`), `large`
- * (more than `max`), `damaged`.
+ * (more than `max`), `damaged`. With a `lease`, the output is in a buffer leased from the pool (`Lease`), which the
+ * caller releases once the content it writes the output to has ended.
  */
-export function inflateAtOnce(input: Uint8Array, max: number, chunkSize?: number): Attempt {
-  return reused.inflate(input, max, chunkSize);
+export function inflateAtOnce(input: Uint8Array, max: number, chunkSize?: number, lease?: Lease): Attempt {
+  return reused.inflate(input, max, chunkSize, lease);
 }
 
 /**
@@ -195,7 +210,7 @@ export class DeflateEntry {
       return 0;
     }
     const input = whole ? bytes.subarray(0, this.size) : bytes;
-    const r = attempt(input, Math.min(NATIVE_OUTPUT, this.out.ratio * input.length + (1 << 20)), this.original);
+    const r = attempt(input, Math.min(NATIVE_OUTPUT, this.out.ratio * input.length + (1 << 20)), this.original, this.out.lease);
     if (typeof r === 'object') {
       this.ended = true;
       this.taken = whole ? this.size! : r.used;

@@ -8,6 +8,7 @@
 import { ZipDeflate64 } from './deflate64.js';
 import { ZipLzma } from './lzma-zip.js';
 import type { MethodDecoder } from './zip-method.js';
+import { Lease } from './zip-output-pool.js';
 import { DEFLATE_MAX_RATIO, type DecodeEnv, type Sink } from './types.js';
 
 /** What reads a member's data as stored (every method but deflate, which the walker inflates itself). */
@@ -44,6 +45,8 @@ export class MemberOutput {
   #stopped = false;
   /** Decoded bytes per stored byte above which the member is a bomb: deflate bounds itself (1032), others the audit's ratio. */
   readonly ratio: number;
+  /** The buffers its output was inflated into at once (`inflateAtOnce`), given back once its sink has ended. */
+  readonly lease = new Lease();
 
   constructor(
     readonly env: DecodeEnv,
@@ -83,6 +86,8 @@ export class MemberOutput {
     const sink = this.#sink;
     this.#sink = undefined;
     await sink?.end();
+    // Every reader of the member's content is done with its bytes (the sink's end awaits them all).
+    this.lease.release();
   }
 }
 
