@@ -13,6 +13,7 @@
  */
 import * as zlib from 'node:zlib';
 import { tarHeaderAt } from '../tar.js';
+import { AHEAD, CHUNK } from './layer.js';
 import { errorText, type DecodeEnv, type Decoding } from './types.js';
 
 /** One step of the walk: a data frame's start (its offset; its dictionary id, 0 for none; its window), its bytes, its end; a skippable frame; bytes that are no frame. */
@@ -370,12 +371,18 @@ export const LAYER_FRAME_BOUND = 32 * MiB;
 /** zstd's default: a frame declaring more (`--long=28` and up) is passed over and named, as in a file. */
 const LAYER_WINDOW_LOG_MAX = 27;
 
-/** One `+zstd` layer frame's decoder: 256 KiB chunks, each read whole (object mode: no read joins them), up to 8 MiB ahead. */
+/**
+ * One `+zstd` layer frame's decoder, as a gzip'd layer's (layer.ts): chunks of CHUNK, each read whole (object mode: no
+ * read joins them), up to AHEAD of them decoded before the scan reads them. It ran 32 decoded pieces ahead (each up to a
+ * chunk: up to 8 MiB): the scan is the slower side, so that read-ahead was always full, held in buffers each waiting long
+ * enough to reach V8's old generation. zstd-layer-ahead.test (a layer of random bytes, the scan holding its first chunk):
+ * 3 MiB of the blob taken before, 0.5 MiB now.
+ */
 const layerFrameDecoder = () =>
   zlib.createZstdDecompress({
-    chunkSize: 256 * 1024,
+    chunkSize: CHUNK,
     readableObjectMode: true,
-    readableHighWaterMark: 32,
+    readableHighWaterMark: AHEAD / CHUNK,
     params: { [zlib.constants.ZSTD_d_windowLogMax]: LAYER_WINDOW_LOG_MAX },
   } as zlib.ZstdOptions);
 
