@@ -38,6 +38,7 @@ import { RFC2231 } from './rfc2231.js';
 import { WORD_DIFF_PORCELAIN } from './word-diff-porcelain.js';
 import { wrappedWords } from './wrapped-words.js';
 import { RewrittenText } from './text-rewrite.js';
+import { giveBack, lease } from './join-pool.js';
 import { WORD_DIFF } from './word-diff.js';
 import { isMangledSymbol, isWords } from './symbols.js';
 import type { Sink } from './types.js';
@@ -248,8 +249,6 @@ export class EncodedRuns {
   #offset = 0;
   /** The end of the chunk before, from a byte that may begin an escape it cut. */
   #cut: Buffer = Buffer.alloc(0);
-  /** Where the cut and the next chunk are joined (`#join`). */
-  #joined: Buffer = Buffer.alloc(0);
 
   constructor(
     readonly open: (offset: number, alphabet: string) => Sink | undefined,
@@ -275,10 +274,7 @@ export class EncodedRuns {
 
   /** A chunk of the content: base64's runs after their escapes are read, the others as the bytes are. */
   async push(data: Uint8Array): Promise<void> {
-    const whole = this.#cut.length ? this.#join(this.#cut, data) : data;
-    const end = safeEnd(whole);
-    this.#cut = Buffer.from(whole.subarray(end));
-    if (end > 0) await this.#base64.push(unescapeRuns(whole.subarray(0, end), MIN_SHORT));
+    await this.#escaped(data);
     await this.#anchored.push(data);
     const masked = this.#mask(data);
     for (const scanner of this.#base85) await scanner.push(masked);
@@ -287,16 +283,28 @@ export class EncodedRuns {
   }
 
   /**
-   * `cut` then `data`, in a buffer of this content's own, used again: a chunk after one that ended near an escape's first
-   * byte (one in seven of random bytes) was a new buffer of the chunk's size, made and dropped (Buffer.concat: 227 ms and
-   * more GC in a profile of 128 MiB of random bytes). Nothing keeps it past the push: the base64 scanner copies what it keeps.
+   * Base64's runs of the cut then `data`, joined in a buffer leased for the push (`join-pool.ts`): a chunk after one
+   * that ended near an escape's first byte (one in seven of random bytes) was a new buffer of the chunk's size, made
+   * and dropped (Buffer.concat: 227 ms and more GC in a profile of 128 MiB of random bytes), then one of each content's
+   * own. Nothing keeps it past the push: the base64 scanner copies what it keeps.
    */
-  #join(cut: Buffer, data: Uint8Array): Buffer {
-    const n = cut.length + data.length;
-    if (this.#joined.length < n) this.#joined = Buffer.allocUnsafe(n + LONGEST); // a cut is at most LONGEST: one size for a content's chunks
-    cut.copy(this.#joined, 0);
-    this.#joined.set(data, cut.length);
-    return this.#joined.subarray(0, n);
+  async #escaped(data: Uint8Array): Promise<void> {
+    const cut = this.#cut;
+    // A cut is at most LONGEST: one size for a content's chunks.
+    const joined = cut.length ? lease(cut.length + data.length + LONGEST) : undefined;
+    try {
+      let whole = data;
+      if (joined) {
+        cut.copy(joined, 0);
+        joined.set(data, cut.length);
+        whole = joined.subarray(0, cut.length + data.length);
+      }
+      const end = safeEnd(whole);
+      this.#cut = Buffer.from(whole.subarray(end));
+      if (end > 0) await this.#base64.push(unescapeRuns(whole.subarray(0, end), MIN_SHORT));
+    } finally {
+      if (joined) giveBack(joined);
+    }
   }
 
   /**
@@ -328,7 +336,6 @@ export class EncodedRuns {
   async end(): Promise<void> {
     const cut = this.#cut;
     this.#cut = Buffer.alloc(0);
-    this.#joined = Buffer.alloc(0);
     if (cut.length) await this.#base64.push(unescapeRuns(cut, MIN_SHORT));
     await this.#base64.end();
     await this.#anchored.end();

@@ -9,6 +9,7 @@
  * the chunk sizes; each place is read once (a window's context may overlap the next one's).
  */
 import { base85Line } from './runs-base85.js';
+import { giveBack, lease } from './join-pool.js';
 import { Triggers, type Keep } from './text-triggers.js';
 import type { Sink } from './types.js';
 
@@ -314,26 +315,23 @@ export class RewrittenText {
   async push(chunk: Uint8Array): Promise<void> {
     if (!this.#readings.length) return;
     const fresh = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const whole = this.#carry.length ? this.#join(this.#carry, fresh) : fresh;
     const base = this.#offset - this.#carry.length;
     this.#offset += chunk.length;
-    await this.#read(whole, base, false);
-  }
-
-  /**
-   * The carry then the chunk, in a buffer of this text's own, used again: a new buffer of the chunk's size each
-   * push (Buffer.concat) was made and dropped for every text chunk. Nothing keeps it past the push: the carry is
-   * copied out of it, and a rewrite that hands back a view of its window is copied before it is routed (`#route`).
-   */
-  #join(carry: Buffer, fresh: Buffer): Buffer {
+    if (!this.#carry.length) return this.#read(fresh, base, false);
+    // The carry then the chunk, in a buffer leased for this push (`join-pool.ts`): a new one each push (Buffer.concat),
+    // then one of each text's own, was an ArrayBuffer made for every text. Nothing keeps it past the push: the carry is
+    // copied out of it, and a rewrite that hands back a view of its window is copied before it is routed (`#route`).
+    const carry = this.#carry;
     const n = carry.length + fresh.length;
-    if (this.#joined.length < n) this.#joined = Buffer.allocUnsafe(n + 3 * this.#context);
-    carry.copy(this.#joined, 0);
-    fresh.copy(this.#joined, carry.length);
-    return this.#joined.subarray(0, n);
+    const joined = lease(n + 3 * this.#context);
+    try {
+      carry.copy(joined, 0);
+      fresh.copy(joined, carry.length);
+      await this.#read(joined.subarray(0, n), base, false);
+    } finally {
+      giveBack(joined);
+    }
   }
-
-  #joined: Buffer = Buffer.alloc(0);
 
   async end(): Promise<void> {
     const carry = this.#carry;
