@@ -45,9 +45,19 @@ function psqlCell(line: string, c: number): string {
   return line.slice(c + 1, bar < 0 ? line.length : bar);
 }
 
-/** Whether psql's wrapped format goes on from `line`'s cell at column `c` on `next` (its `|.` under the `|`, the cell's cut mark `.`). */
+/**
+ * Whether psql's wrapped format goes on from `line`'s cell at column `c` on `next` (its `|.` under the `|`, the cell's
+ * cut mark `.`). The column's next `|` stands where it stood on the line before, and psql's border 1 draws no outer
+ * border: a `|` at a line's end closes another table's row — `hexdump -C`'s text column (`|....|`, dots in every
+ * column, a `|` byte inside it), a box table — and no cell of psql's ends there.
+ */
 function psqlGoesOn(line: string, next: string | undefined, c: number): boolean {
-  return next !== undefined && line[c] === '|' && next[c] === '|' && next[c + 1] === '.' && psqlCell(line, c).endsWith('.');
+  if (next === undefined || line[c] !== '|' || next[c] !== '|' || next[c + 1] !== '.') return false;
+  // The column's next border stands where it stood on the line before (or neither line has one: the last column).
+  const bar = line.indexOf('|', c + 1);
+  if (next.indexOf('|', c + 1) !== bar) return false;
+  const cell = psqlCell(line, c);
+  return (bar < 0 || bar + 1 < line.length) && (cell[0] === ' ' || cell[0] === '.') && cell.endsWith('.');
 }
 
 /** The cut cells of psql's wrapped format in `lines`, each joined from its first piece (marks taken off), or none. */
