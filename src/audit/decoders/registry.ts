@@ -41,6 +41,7 @@ import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { ogg } from './ogg.js';
 import { openpgp } from './openpgp.js';
 import { pdfEncrypted } from './pdf-crypt.js';
+import { encrypted } from './encrypted.js';
 import { ostreeFilez } from './ostree.js';
 import { pcap } from './pcap.js';
 import { phar } from './phar.js';
@@ -150,6 +151,7 @@ export const DECODERS: readonly Decoder[] = [
   javaKeystore,
   openpgp,
   pdfEncrypted,
+  encrypted,
   swfLzma,
   woff2,
   lzmaAlone,
