@@ -11,6 +11,7 @@
  * not decode to its size, is named.
  */
 import { Lzw, LzwError } from './compress.js';
+import { gathered } from './gathered.js';
 import type { Decoder, DecodeEnv } from './types.js';
 
 const MAX_IN = 64 << 20;
@@ -150,24 +151,11 @@ export const arc: Decoder = {
     return next + 2 > h.length || (h[next] === 0x1a && (h[next + 1] === 0 || arcMember(h, next) !== undefined));
   },
   open(env: DecodeEnv) {
-    const parts: Buffer[] = [];
-    let held = 0;
-    let over = false;
-    return {
-      push(bytes) {
-        if (over || env.stopped) return;
-        held += bytes.length;
-        if (held > MAX_IN) {
-          over = true;
-          parts.length = 0;
-          return env.limit(`an ARC archive over ${MAX_IN} bytes, which the audit does not gather`);
-        }
-        parts.push(Buffer.from(bytes));
-      },
-      async end() {
-        if (over) return;
-        const b = Buffer.concat(parts);
-        parts.length = 0;
+    return gathered(env, {
+      skip: undefined,
+      max: MAX_IN,
+      over: (e, max) => e.limit(`an ARC archive over ${max} bytes, which the audit does not gather`),
+      async read(b) {
         let at = 0;
         for (let m = arcMember(b, at); m && !env.stopped; m = arcMember(b, at)) {
           const packed = b.subarray(m.data, m.data + m.packed);
@@ -196,6 +184,6 @@ export const arc: Decoder = {
           await sink.end();
         }
       },
-    };
+    });
   },
 };

@@ -1,8 +1,9 @@
 /**
  * The shape of a decoder that must hold its whole file to read it (its index is at its end, its pieces point anywhere):
  * the file's own bytes written on at once as plain content under its path — less the first `skip` bytes, the header its
- * sniff claimed by, so that the plain read is not claimed again —, and the file gathered, up to `max` bytes, for `read`
- * at its end. Past `max` what was gathered is dropped and `over` says why (a limit, or nothing where the file may hold
+ * sniff claimed by, so that the plain read is not claimed again (none where `skip` is undefined: an archive whose
+ * members are each read) —, and the file gathered, up to `max` bytes, for `read` at its end. Used by pdf-crypt.ts,
+ * h2-mvstore.ts, xapian-glass.ts, mysql-archive.ts and arc.ts. Past `max` what was gathered is dropped and `over` says why (a limit, or nothing where the file may hold
  * nothing to decode); `read` is then not called.
  */
 import type { DecodeEnv, Decoding } from './types.js';
@@ -11,8 +12,8 @@ import type { DecodeEnv, Decoding } from './types.js';
 export const MAX_GATHERED = 64 << 20;
 
 export interface Gathering {
-  /** The header's length, not written to the plain read. */
-  skip: number;
+  /** The header's length, not written to the plain read; undefined: no plain read (an archive whose members are read). */
+  skip: number | undefined;
   /** The most held (MAX_GATHERED when not said). */
   max?: number;
   /** The file passed `max`: what to say (env.limit), if anything; `held` is what was gathered, dropped after. */
@@ -24,7 +25,7 @@ export interface Gathering {
 /** A Decoding that writes the plain read through and gathers the file for `g.read`. */
 export function gathered(env: DecodeEnv, g: Gathering): Decoding {
   const max = g.max ?? MAX_GATHERED;
-  const plain = env.openAt(env.path);
+  const plain = g.skip === undefined ? undefined : env.openAt(env.path);
   const parts: Buffer[] = [];
   let held = 0;
   let over = false;
@@ -32,9 +33,9 @@ export function gathered(env: DecodeEnv, g: Gathering): Decoding {
   return {
     async push(bytes) {
       if (env.stopped) return;
-      const skip = first ? Math.min(bytes.length, g.skip) : 0;
+      const skip = first ? Math.min(bytes.length, g.skip ?? 0) : 0;
       first = false;
-      if (skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
+      if (plain && skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
       if (over) return;
       held += bytes.length;
       if (held > max) {
@@ -46,7 +47,7 @@ export function gathered(env: DecodeEnv, g: Gathering): Decoding {
       parts.push(Buffer.from(bytes));
     },
     async end() {
-      await plain.end();
+      await plain?.end();
       if (over || env.stopped) return;
       const file = Buffer.concat(parts);
       parts.length = 0;

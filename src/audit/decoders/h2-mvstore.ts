@@ -13,6 +13,7 @@
  */
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import { lzfDecompress } from './redis-rdb.js';
+import { gathered } from './gathered.js';
 import { trial, TOO_LARGE, type Decoder, type DecodeEnv } from './types.js';
 
 const MAX_IN = 64 << 20;
@@ -113,31 +114,11 @@ export const h2MvStore: Decoder = {
   name: 'H2 MVStore',
   sniff: (h) => mvStoreFormat(h) !== undefined,
   open(env: DecodeEnv) {
-    const plain = env.openAt(env.path);
-    const parts: Buffer[] = [];
-    let held = 0;
-    let over = false;
-    let first = true;
-    return {
-      async push(bytes) {
-        if (env.stopped) return;
-        const skip = first ? Math.min(bytes.length, 64) : 0;
-        first = false;
-        if (skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
-        if (over) return;
-        held += bytes.length;
-        if (held > MAX_IN) {
-          over = true;
-          parts.length = 0;
-          return env.limit(`an H2 database over ${MAX_IN} bytes, whose compressed pages the audit does not gather`);
-        }
-        parts.push(Buffer.from(bytes));
-      },
-      async end() {
-        await plain.end();
-        if (over || env.stopped) return;
-        const file = Buffer.concat(parts);
-        parts.length = 0;
+    return gathered(env, {
+      skip: 64,
+      max: MAX_IN,
+      over: (e, max) => e.limit(`an H2 database over ${max} bytes, whose compressed pages the audit does not gather`),
+      async read(file) {
         const out = env.openAt(`${env.path.endsWith('!') ? env.path : `${env.path}!`}(pages)`);
         for (const page of mvStorePages(file, mvStoreFormat(file) ?? 2)) {
           if (env.stopped || !env.allow(page.length + 1)) break;
@@ -145,6 +126,6 @@ export const h2MvStore: Decoder = {
         }
         await out.end();
       },
-    };
+    });
   },
 };

@@ -10,6 +10,7 @@
  * read on as plain content under its path, less the header, so that it is not claimed again.
  */
 import { constants, inflateRawSync } from 'node:zlib';
+import { gathered } from './gathered.js';
 import { trial, TOO_LARGE, type Decoder, type DecodeEnv } from './types.js';
 
 const MAX_IN = 64 << 20;
@@ -34,31 +35,11 @@ export const mysqlArchive: Decoder = {
   name: 'MySQL ARCHIVE table',
   sniff: (h) => arzStart(h) !== undefined,
   open(env: DecodeEnv) {
-    const plain = env.openAt(env.path);
-    const parts: Buffer[] = [];
-    let held = 0;
-    let over = false;
-    let first = true;
-    return {
-      async push(bytes) {
-        if (env.stopped) return;
-        const skip = first ? Math.min(bytes.length, 64) : 0;
-        first = false;
-        if (skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
-        if (over) return;
-        held += bytes.length;
-        if (held > MAX_IN) {
-          over = true;
-          parts.length = 0;
-          return env.limit(`an ARCHIVE table over ${MAX_IN} bytes, whose rows the audit does not gather`);
-        }
-        parts.push(Buffer.from(bytes));
-      },
-      async end() {
-        await plain.end();
-        if (over || env.stopped) return;
-        const file = Buffer.concat(parts);
-        parts.length = 0;
+    return gathered(env, {
+      skip: 64,
+      max: MAX_IN,
+      over: (e, max) => e.limit(`an ARCHIVE table over ${max} bytes, whose rows the audit does not gather`),
+      async read(file) {
         const rows = env.openAt(`${env.path.endsWith('!') ? env.path : `${env.path}!`}(rows)`);
         for (let at = arzStart(file) ?? file.length; at < file.length && !env.stopped;) {
           const r = trial(() => inflateRawSync(file.subarray(at), { info: true, maxOutputLength: MAX_OUT, finishFlush: constants.Z_SYNC_FLUSH })) as
@@ -88,6 +69,6 @@ export const mysqlArchive: Decoder = {
         }
         await rows.end();
       },
-    };
+    });
   },
 };

@@ -12,6 +12,7 @@
  * (after many updates) does not inflate and is left to the plain read.
  */
 import { inflateRawSync } from 'node:zlib';
+import { gathered } from './gathered.js';
 import { trial, TOO_LARGE, type Decoder, type DecodeEnv } from './types.js';
 
 const MAX_IN = 64 << 20;
@@ -76,31 +77,11 @@ export const xapianGlass: Decoder = {
   name: 'Xapian glass table',
   sniff: (h, path) => TABLES.test(path) && glassBlockSize(h) !== undefined,
   open(env: DecodeEnv) {
-    const plain = env.openAt(env.path);
-    const parts: Buffer[] = [];
-    let held = 0;
-    let over = false;
-    let first = true;
-    return {
-      async push(bytes) {
-        if (env.stopped) return;
-        const skip = first ? Math.min(bytes.length, 11) : 0;
-        first = false;
-        if (skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
-        if (over) return;
-        held += bytes.length;
-        if (held > MAX_IN) {
-          over = true;
-          parts.length = 0;
-          return env.limit(`a Xapian table over ${MAX_IN} bytes, whose compressed tags the audit does not gather`);
-        }
-        parts.push(Buffer.from(bytes));
-      },
-      async end() {
-        await plain.end();
-        if (over || env.stopped) return;
-        const file = Buffer.concat(parts);
-        parts.length = 0;
+    return gathered(env, {
+      skip: 11,
+      max: MAX_IN,
+      over: (e, max) => e.limit(`a Xapian table over ${max} bytes, whose compressed tags the audit does not gather`),
+      async read(file) {
         const size = glassBlockSize(file);
         const out = env.openAt(`${env.path.endsWith('!') ? env.path : `${env.path}!`}(tags)`);
         if (size)
@@ -110,6 +91,6 @@ export const xapianGlass: Decoder = {
           }
         await out.end();
       },
-    };
+    });
   },
 };
