@@ -89,8 +89,12 @@ export class BcjX86 {
   }
 }
 
-/** A branch converter over aligned 4-byte words (ARM, ARM64), reversed: words cut by a piece's end wait for the next. */
-abstract class Aligned {
+/**
+ * A branch converter that walks its own steps (ARM Thumb: 2 bytes; IA-64: 16-byte bundles; RISC-V; the aligned words
+ * below), reversed as liblzma's simple coders run it: `convert` filters what it can of a buffer and says how far it
+ * got; the rest waits for more.
+ */
+abstract class Stepped {
   #now: number;
   #tail = new Uint8Array(0);
 
@@ -102,9 +106,7 @@ abstract class Aligned {
     const buf = new Uint8Array(this.#tail.length + input.length);
     buf.set(this.#tail);
     buf.set(input, this.#tail.length);
-    const n = buf.length - (buf.length % 4);
-    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    for (let i = 0; i < n; i += 4) this.word(view, i, (this.#now + i) >>> 0);
+    const n = this.convert(buf, this.#now);
     this.#tail = buf.slice(n);
     this.#now = (this.#now + n) >>> 0;
     return buf.subarray(0, n);
@@ -114,6 +116,19 @@ abstract class Aligned {
     const rest = this.#tail;
     this.#tail = new Uint8Array(0);
     return rest;
+  }
+
+  /** Converts `buf` (its first byte at stream position `now`) back in place: the bytes done. */
+  protected abstract convert(buf: Uint8Array, now: number): number;
+}
+
+/** A converter over aligned 4-byte words (ARM, ARM64, PowerPC, SPARC): a word cut by a piece's end waits for the next. */
+abstract class Aligned extends Stepped {
+  protected convert(buf: Uint8Array, now: number): number {
+    const n = buf.length - (buf.length % 4);
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    for (let i = 0; i < n; i += 4) this.word(view, i, (now + i) >>> 0);
+    return n;
   }
 
   /** The word at `i` (at stream position `pc`) converted back in place. */
@@ -172,38 +187,6 @@ export class BcjSparc extends Aligned {
     dest = ((((0 - ((dest >>> 22) & 1)) << 22) & 0x3fffffff) | (dest & 0x3fffff) | 0x40000000) >>> 0;
     view.setUint32(i, dest, false);
   }
-}
-
-/**
- * A branch converter that walks its own steps (ARM Thumb: 2 bytes; IA-64: 16-byte bundles), reversed as liblzma's
- * simple coders run it: `convert` filters what it can of a buffer and says how far it got; the rest waits for more.
- */
-abstract class Stepped {
-  #now: number;
-  #tail = new Uint8Array(0);
-
-  constructor(start = 0) {
-    this.#now = start >>> 0;
-  }
-
-  push(input: Uint8Array): Uint8Array {
-    const buf = new Uint8Array(this.#tail.length + input.length);
-    buf.set(this.#tail);
-    buf.set(input, this.#tail.length);
-    const n = this.convert(buf, this.#now);
-    this.#tail = buf.slice(n);
-    this.#now = (this.#now + n) >>> 0;
-    return buf.subarray(0, n);
-  }
-
-  end(): Uint8Array {
-    const rest = this.#tail;
-    this.#tail = new Uint8Array(0);
-    return rest;
-  }
-
-  /** Converts `buf` (its first byte at stream position `now`) back in place: the bytes done. */
-  protected abstract convert(buf: Uint8Array, now: number): number;
 }
 
 /** ARM Thumb BL (a pair of 16-bit halves, F000 then F800): liblzma's `simple/armthumb.c`. */
