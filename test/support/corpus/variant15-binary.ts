@@ -119,9 +119,13 @@ gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sOwnerPassword=owner-pw-1 -dEncryptio
   },
 ];
 
+/** app.env: the value, then 300 lines. */
+const appEnv = `printf 'API_TOKEN=%s\\n' "$S" > app.env && seq 1 300 | sed 's/^/LINE_/' >> app.env && printf 'pass-phrase-1\\n' > pw`;
+
 /**
- * Opened only with something the image does not hold: a PDF whose user password is needed to open it. The right answer
- * is a limit finding naming it, leaky or clean.
+ * Opened only with something the image does not hold: a PDF whose user password is needed to open it, and files
+ * encrypted to a passphrase or a key (gpg -c, openssl enc, age). The right answer is a limit finding naming them,
+ * leaky or clean.
  */
 export const variant15Named: Variant[] = [
   {
@@ -133,12 +137,41 @@ export const variant15Named: Variant[] = [
 qpdf --encrypt user-pw-1 owner-pw-1 256 -- in.pdf "$OUT/locked.pdf"`,
     where: /pdf-user-password\/locked\.pdf/,
   },
+  {
+    id: 'gpg-symmetric',
+    name: 'gpg -c (AES-256, iterated and salted S2K): a .env encrypted to a passphrase',
+    realWorld: "a team's encrypted .env committed beside the code (decrypted at deploy time) and copied into the image by COPY . .",
+    kind: 'token',
+    script: `${appEnv}
+export GNUPGHOME="$PWD/gnupg" && mkdir -m 700 gnupg
+gpg --batch --quiet --pinentry-mode loopback --passphrase-file pw -c -o "$OUT/app.env.gpg" app.env`,
+    where: /gpg-symmetric\/app\.env\.gpg/,
+  },
+  {
+    id: 'openssl-enc',
+    name: 'openssl enc -aes-256-cbc -pbkdf2: a .env encrypted with a password (Salted__ and the salt first)',
+    realWorld: 'a secrets file encrypted by a CI script with openssl enc, shipped encrypted in the image',
+    kind: 'token',
+    script: `${appEnv}
+openssl enc -aes-256-cbc -pbkdf2 -pass file:pw -in app.env -out "$OUT/app.env.enc"`,
+    where: /openssl-enc\/app\.env\.enc/,
+  },
+  {
+    id: 'age-recipient',
+    name: 'age -r: a .env encrypted to an X25519 recipient (the key kept elsewhere)',
+    realWorld: 'a SOPS-less secrets file encrypted with age for the deploy key, copied into the image with the repository',
+    kind: 'token',
+    script: `${appEnv}
+age-keygen -o key.txt 2> /dev/null && age -r "$(grep -o 'age1[0-9a-z]*' key.txt)" -o "$OUT/app.env.age" app.env`,
+    where: /age-recipient\/app\.env\.age/,
+  },
 ];
 
 /**
  * The round's findings at its start (the shipped bundle, dist/ at ab43ac2): 6 artifacts, all missed in silence (exit 0
- * on the leaky image); the named PDF passed in silence too. Read since: postgres.ts's WAL walk (the records' full-page
- * images, pglz and LZ4), pdf-crypt.ts (the standard security handler's key from the empty user password, R2–R6).
+ * on the leaky image); the 4 named passed in silence too. Read since: postgres.ts's WAL walk (the records' full-page
+ * images, pglz and LZ4), pdf-crypt.ts (the standard security handler's key from the empty user password, R2–R6);
+ * named since: the locked PDF (pdf-crypt.ts), the encrypted files (encrypted.ts).
  */
 const GAPS = new Set<string>([]);
 
