@@ -9,7 +9,7 @@
  *   bash bench/run.sh audit      (BENCH_AUDIT_MIB sets the size; default 1024)
  *
  * BENCH_AUDIT_RUNS sets the runs of each (default 3); BENCH_AUDIT_PARTS which parts run (default
- * `plain,archives,sizes,memory`; `large` runs the large members' row alone, beside the audit of a layer of one tiny
+ * `plain,archives,sizes,memory`; `large-zstd` runs those members as one `+zstd` layer; `large` runs the large members' row alone, beside the audit of a layer of one tiny
  * file: Node, the bundle and the compiled values doing nothing, with the 20 values, 1 and 100). A layout made before for the same size is reused (its
  * layers hold no secret, so the values may change): making 1 GiB of gzip'd layers takes longer than auditing it.
  * Each row says the best wall time and its spread, the CPU time (user + system, threadpool included)
@@ -26,7 +26,7 @@ import { gzipSync, zipSync } from 'fflate';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { blobPath, Digester, initLayout, MediaType, writeBlobBytes, writeIndex } from '../src/oci/layout.js';
-import { largeMembersLayout, tinyLayout } from './large-members.js';
+import { largeMembersLayout, largeMembersZstdLayout, tinyLayout } from './large-members.js';
 import { timed, type Measured } from './measure.js';
 
 const MiB = 1024 * 1024;
@@ -299,6 +299,23 @@ async function main(): Promise<void> {
     const rss = Math.max(...peaks);
     console.log(`  goal (issue 28): peak RSS ≤ 100 MiB — ${rss.toFixed(0)} MiB (${rss <= 100 ? 'met' : 'NOT met'})`);
     console.log(await breakdown(large));
+  }
+  if (parts.has('large-zstd')) {
+    // The same members as one `+zstd` layer: the zstd layer path (zstd-frames.ts) against the same goal.
+    const large = await largeMembersZstdLayout(join(BENCH_DIR, 'audit-large-members-zstd'), await largeMembersLayout(join(BENCH_DIR, 'audit-large-members')));
+    console.log(`Large members as one +zstd layer (zstd -3 of the same tar)`);
+    const peaks: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const before = load();
+      const m = await audit(large);
+      const found = JSON.parse(m.stdout) as { bytes: number; findings: Array<{ severity: string }> };
+      peaks.push(m.rssMiB);
+      console.log(
+        `  run ${r + 1}: ${m.seconds.toFixed(2)} s (CPU ${m.cpuSeconds.toFixed(2)} s), ${m.rssMiB.toFixed(0)} MiB RSS, ${(found.bytes / MiB).toFixed(0)} MiB scanned, ${found.findings.length} findings (${found.findings.filter((f) => f.severity === 'limit').length} limits); load ${before}`,
+      );
+    }
+    const rss = Math.max(...peaks);
+    console.log(`  goal (issue 28): peak RSS ≤ 100 MiB — ${rss.toFixed(0)} MiB (${rss <= 100 ? 'met' : 'NOT met'})`);
   }
 }
 

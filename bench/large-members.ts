@@ -88,6 +88,37 @@ async function makeFiles(root: string): Promise<void> {
 /** The layout of the large members (one gzip'd layer: GNU tar, gzip -6) under `dir`; made once per recipe. */
 export const largeMembersLayout = (dir: string) => layoutOf(dir, RECIPE, makeFiles);
 
+/**
+ * The large members' layer again as a `+zstd` layer (`zstd -3` of the same tar, as `docker buildx --output
+ * compression=zstd` and `buildah push --compression-format zstd` write): the zstd layer path's memory (zstd-frames.ts).
+ */
+export async function largeMembersZstdLayout(dir: string, gzipLayout: string): Promise<string> {
+  const index = JSON.parse(readFileSync(join(gzipLayout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+  const manifest = JSON.parse(readFileSync(blobPath(gzipLayout, index.manifests[0]!.digest), 'utf8')) as {
+    config: { digest: string };
+    layers: Array<{ digest: string }>;
+  };
+  const source = blobPath(gzipLayout, manifest.layers[0]!.digest);
+  const recipe = { kind: 'large-members-zstd', version: 1, from: manifest.layers[0]!.digest };
+  const made = join(dir, 'bench-layers.json');
+  if (existsSync(made) && readFileSync(made, 'utf8') === JSON.stringify(recipe)) return dir;
+  await rm(dir, { recursive: true, force: true });
+  await initLayout(dir);
+  const zstd = spawn('bash', ['-c', 'gzip -dc "$0" | zstd -q -3 -c', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const layer = await writeBlobStream(dir, zstd.stdout);
+  const config = await writeBlobBytes(dir, readFileSync(blobPath(gzipLayout, manifest.config.digest)));
+  const descriptors = [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd', ...layer }];
+  const written = await writeBlobBytes(
+    dir,
+    Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, ...config }, layers: descriptors }),
+    ),
+  );
+  await writeIndex(dir, [{ mediaType: MediaType.ociManifest, ...written }]);
+  await writeFile(made, JSON.stringify(recipe));
+  return dir;
+}
+
 /** A layout of one tiny file: what the audit costs doing nothing. */
 export const tinyLayout = (dir: string) =>
   layoutOf(dir, { kind: 'tiny', version: 1 }, async (root) => {
