@@ -39,6 +39,9 @@ function lineFrom(b: Buffer, start: number, end: number): string {
 /** A line read this far back from a place at most: a table's row is shorter. */
 const LONGEST = 1024;
 
+/** A line given as latin1 of its bytes, read as UTF-8 (psql's columns are characters wide, not bytes). */
+const utf8 = (latin1: string) => Buffer.from(latin1, 'latin1').toString('utf8');
+
 /** A cell of psql's wrapped format starting at the `|` in column `c` of `line`: its text to the next `|` or the line's end. */
 function psqlCell(line: string, c: number): string {
   const bar = line.indexOf('|', c + 1);
@@ -61,7 +64,9 @@ function psqlGoesOn(line: string, next: string | undefined, c: number): boolean 
 }
 
 /** The cut cells of psql's wrapped format in `lines`, each joined from its first piece (marks taken off), or none. */
-function psqlJoined(lines: string[]): string[] {
+function psqlJoined(latin1: string[]): string[] {
+  // psql lines up its columns by characters: a line's UTF-8 read as characters, the joined cells written back as bytes.
+  const lines = latin1.map(utf8);
   const strip = (l: string | undefined) => l?.replace(/\r$/, '');
   const joined: string[] = [];
   for (let i = 0; i + 1 < lines.length; i++) {
@@ -79,7 +84,7 @@ function psqlJoined(lines: string[]): string[] {
           break;
         }
       }
-      joined.push(`| ${text} |`);
+      joined.push(Buffer.from(`| ${text} |`, 'utf8').toString('latin1'));
     }
   }
   return joined;
@@ -94,8 +99,8 @@ function psqlAt(b: Buffer, at: number): boolean {
   while (prev > 0 && b[prev - 1] !== 0x0a && start - prev < LONGEST) prev--;
   if (prev > 0 && b[prev - 1] !== 0x0a) return false;
   const nl = b.indexOf(0x0a, at);
-  const line = lineFrom(b, start, nl < 0 ? b.length : nl);
-  return psqlGoesOn(lineFrom(b, prev, start - 1), line, at - start) && textAround(b, at, false);
+  const line = utf8(lineFrom(b, start, nl < 0 ? b.length : nl));
+  return psqlGoesOn(utf8(lineFrom(b, prev, start - 1)), line, utf8(b.toString('latin1', start, at)).length) && textAround(b, at, false);
 }
 
 export const TABLE_CELLS: Notation = {
