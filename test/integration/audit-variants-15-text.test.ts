@@ -2,7 +2,8 @@
 // list"; rounds 1–14 are audit-variants*.test.ts), as an independent red team makes them: an env file
 // dumped by a bare od (octal words), od -A d -d, od -t u4, od -t d2, hexdump -d and hexdump -x, and a
 // fixed-size key buffer printed with its NUL padding by gdb (p/x, p/d), Rust ({:?} of [u8; 48]), Go
-// (%v of [48]byte) and Python (a ctypes buffer as a list) — each made by the real tool
+// (%v of [48]byte) and Python (a ctypes buffer as a list), psql's wrapped format (a table and \x records)
+// — each made by the real tool
 // (test/support/corpus/variant15-text.ts).
 // All run through the bundle that ships (`node dist/cli.js audit ./LAYOUT --audit-values-file F --json`,
 // or HOIST_TEST_CLI), the image made and its cases asserted by test/support/corpus/variant-round.ts.

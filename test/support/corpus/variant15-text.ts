@@ -4,7 +4,8 @@
  * `od` (its own default: 2-byte words in octal), by `od -A d -d`, `od -t u4`, `od -t d2` and `hexdump -d`/`-x` (words in
  * decimal and in hexdump's 8 columns), and a fixed-size key buffer printed with its NUL padding by gdb (`p/x`, `p/d`),
  * Rust (`{:?}` of a `[u8; 48]`), Go (`%v` of a `[48]byte`) and Python (a ctypes buffer's bytes as a list) — buffers
- * under 64 bytes: a list that long was read whatever it held.
+ * under 64 bytes: a list that long was read whatever it held —, and psql's `\pset format wrapped` (a table, and `\x`
+ * records) of a real cluster.
  *
  * Not made (read already through a bundle of 9943c91, checked by hand): od -c/-b/-x/-t x1/-t d1/-t x8, hexdump -C/-b/-c,
  * xxd -b/-e/-g4, sed -n l, basenc base2/base32hex/z85, Go %q/% x/%#v, Rust {:?}/{:x?}/{:#?}/escape_default, Java's
@@ -17,6 +18,21 @@
  */
 import { goMain, pyValue as py } from './variant-round.js';
 import type { Variant } from './variant-text.js';
+
+/**
+ * A PostgreSQL cluster of its own (initdb as `postgres`, the server on a Unix socket only), the value in a settings
+ * table, printed by psql with `psql` (its commands before the select); stopped and removed on exit.
+ */
+const psqlOf = (commands: string[], file: string) => `B=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+D=$(mktemp -d /tmp/hoist-pg15-XXXXXX) && cp secret "$D/secret"
+chown -R postgres: "$D" && cd "$D"
+PG="runuser -u postgres -- env PGHOST=$D PGUSER=postgres"
+trap 'runuser -u postgres -- "$B/pg_ctl" -D "$D/data" -w -s stop -m fast >/dev/null 2>&1; rm -rf "$D"' EXIT
+runuser -u postgres -- "$B/initdb" -D "$D/data" -A trust -U postgres -E UTF8 --locale=C --no-sync > /dev/null
+runuser -u postgres -- "$B/pg_ctl" -D "$D/data" -l "$D/log" -o "-k $D -c listen_addresses= -c fsync=off" -w -s start
+$PG "$B/psql" -q postgres -c "CREATE TABLE settings (name text, value text, note text)" -c "INSERT INTO settings VALUES ('api_token', pg_read_file('$D/secret'), 'rotated monthly'), ('region', 'eu-west-1', 'primary')"
+$PG "$B/psql" -q postgres${commands.map((c) => ` -c '${c}'`).join('')} -c 'SELECT * FROM settings' > "$OUT/${file}"
+grep -q '|\\.' "$OUT/${file}"`;
 
 /** An env file holding the value, dumped by `dump` (a command reading env.txt) into $OUT/`file`. */
 const envDump = (dump: string, file: string) => `printf 'APP_ENV=production\\nAPI_TOKEN=%s\\nLOG_LEVEL=info\\n' "$S" > env.txt
@@ -144,7 +160,37 @@ buf = ctypes.create_string_buffer(s.encode(), 48)
 open(os.path.join(OUT, 'debug.log'), 'w').write('key buffer: ' + str(list(bytes(buf))) + '\\n')`),
     where: /py-ctypes-list\/debug\.log/,
   },
+  {
+    id: 'psql-wrapped',
+    name: 'psql \\pset format wrapped at 60 columns: a 200-character token cut at its column’s width, each cut marked . at the piece’s end and . after the next line’s |',
+    realWorld: 'a migration job’s log that printed the settings table with psql in a narrow CI terminal',
+    kind: 'long',
+    script: psqlOf(['\\pset format wrapped', '\\pset columns 60'], 'migrate.log'),
+    where: /psql-wrapped\/migrate\.log/,
+  },
+  {
+    id: 'psql-wrapped-x',
+    name: 'psql \\x with \\pset format wrapped at 50 columns: a passphrase cut inside an expanded record’s value, . marks at the cuts',
+    realWorld: 'an operator’s saved psql session (\\x auto in .psqlrc) that showed a recovery passphrase',
+    kind: 'longSpaced',
+    script: psqlOf(['\\pset format wrapped', '\\pset columns 50', '\\x on'], 'session.log'),
+    where: /psql-wrapped-x\/session\.log/,
+  },
 ];
 
-/** Known gaps of this round: made and audited as the artifacts are, asserted still missed. */
-export const variant15TextGaps: Variant[] = [];
+/**
+ * Known gaps of this round: made and audited as the artifacts are, asserted still missed. A value plain in a table whose
+ * hex sqlite3 wrapped beside it: the table's copy found the hex, the text's own place was dropped for that finding, and
+ * that finding for its own copy's (`mostPrecise`, audit.ts: /work/notes/s54/H6-for-H5.diff reads it).
+ */
+export const variant15TextGaps: Variant[] = [
+  {
+    id: 'sqlite-table-hex',
+    name: 'sqlite3 .mode table --wrap 40 of a settings row and hex(value): the value plain in its cell, its hex cut over two lines beside it',
+    realWorld: 'a maintenance script’s report of a settings table showing each value and its hex, kept in a job log',
+    kind: 'token',
+    script: `sqlite3 app.db "create table settings(k text, v text); insert into settings values('api_key', readfile('secret'));"
+sqlite3 app.db ".mode table --wrap 40" 'select k, v, hex(v) as h from settings' > "$OUT/settings.txt"`,
+    where: /sqlite-table-hex\/settings\.txt/,
+  },
+];
