@@ -1,8 +1,8 @@
 /**
  * The shape of a decoder that must hold its whole file to read it (its index is at its end, its pieces point anywhere):
- * the file's own bytes written on at once as plain content under its path — less the first `skip` bytes, the header its
- * sniff claimed by, so that the plain read is not claimed again (none where `skip` is undefined: an archive whose
- * members are each read) —, and the file gathered, up to `max` bytes, for `read` at its end. Used by pdf-crypt.ts,
+ * the file's own bytes written on at once as plain content under its path — its first `skip` bytes, the header its
+ * sniff claimed by, as blanks, so that the plain read is not claimed again and a stream found in it is named at the
+ * file's own offset (none where `skip` is undefined: an archive whose members are each read) —, and the file gathered, up to `max` bytes, for `read` at its end. Used by pdf-crypt.ts,
  * h2-mvstore.ts, xapian-glass.ts, mysql-archive.ts and arc.ts. Past `max` what was gathered is dropped and `over` says why (a limit, or nothing where the file may hold
  * nothing to decode); `read` is then not called.
  */
@@ -12,7 +12,7 @@ import type { DecodeEnv, Decoding } from './types.js';
 export const MAX_GATHERED = 64 << 20;
 
 export interface Gathering {
-  /** The header's length, not written to the plain read; undefined: no plain read (an archive whose members are read). */
+  /** The header's length, written to the plain read as blanks; undefined: no plain read (an archive whose members are read). */
   skip: number | undefined;
   /** The most held (MAX_GATHERED when not said). */
   max?: number;
@@ -29,13 +29,16 @@ export function gathered(env: DecodeEnv, g: Gathering): Decoding {
   const parts: Buffer[] = [];
   let held = 0;
   let over = false;
-  let first = true;
+  let seen = 0;
   return {
     async push(bytes) {
       if (env.stopped) return;
-      const skip = first ? Math.min(bytes.length, g.skip ?? 0) : 0;
-      first = false;
-      if (plain && skip < bytes.length && env.allow(bytes.length - skip)) await plain.write(bytes.subarray(skip));
+      // The header as blanks: a stream found in the plain read is named at the file's own offset, and the read is still
+      // taken for text where the file's bytes are (a PDF's ASCII85 streams are read by the text readers; zeros, as
+      // heldPlain writes an image's header, would make it binary).
+      const blank = Math.max(0, Math.min(bytes.length, (g.skip ?? 0) - seen));
+      seen += bytes.length;
+      if (plain && env.allow(bytes.length)) await plain.write(blank ? Buffer.concat([Buffer.alloc(blank, 0x20), bytes.subarray(blank)]) : bytes);
       if (over) return;
       held += bytes.length;
       if (held > max) {

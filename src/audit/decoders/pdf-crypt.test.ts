@@ -6,6 +6,7 @@
 // Nearest real-world variants: a generated handbook or report PDF with print-only permissions (qpdf --encrypt "" OWNER,
 // Ghostscript -sOwnerPassword) shipped in an image, a config or credentials file attached to it.
 import { readFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeWith } from './decode.testing.js';
 import { pdfEncrypted } from './pdf-crypt.js';
@@ -128,6 +129,41 @@ describe.skipIf(!has('qpdf'))('PDF encrypted with an empty user password', () =>
     expect(limits).toEqual([]);
   });
 });
+
+// An unencrypted PDF is read on as before: a stream found in it is named at its offset in the file (the claimed
+// `%PDF-` read as blanks, not cut), and its text readers still run (gs's ASCII85 streams, round 13).
+describe('an unencrypted PDF read on as plain content', () => {
+  it('a FlateDecode stream named at its own offset; an ASCII85 stream read as text', async () => {
+    const z = deflateSync(Buffer.from(`BT (token ${SECRET}) Tj ET`));
+    const head = `%PDF-1.4\n1 0 obj\n<< /Length ${z.length} /Filter /FlateDecode >>\nstream\n`;
+    const pdf = Buffer.concat([Buffer.from(head), z, Buffer.from('\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n')]);
+    expect(await auditFiles({ 'srv/a.pdf': pdf })).toEqual([{ severity: 'leak', what: 'token', path: `srv/a.pdf@${head.length}!` }]);
+    const a85 = `%PDF-1.4\n1 0 obj\n<< /Filter /ASCII85Decode >>\nstream\n<~${ascii85(Buffer.from(`token ${SECRET} and more text`))}~>\nendstream\nendobj\n%%EOF\n`;
+    expect((await auditFiles({ 'srv/b.pdf': a85 })).map((f) => f.severity)).toEqual(['leak']);
+  });
+});
+
+/** Adobe's ASCII85 of `b` (as PDF's ASCII85Decode reads it), `z` for a group of zeros. */
+function ascii85(b: Buffer): string {
+  let out = '';
+  for (let i = 0; i < b.length; i += 4) {
+    const chunk = Buffer.alloc(4);
+    b.copy(chunk, 0, i, i + 4);
+    let n = chunk.readUInt32BE(0);
+    const k = Math.min(4, b.length - i);
+    if (n === 0 && k === 4) {
+      out += 'z';
+      continue;
+    }
+    const c: string[] = [];
+    for (let j = 0; j < 5; j++) {
+      c.unshift(String.fromCharCode(33 + (n % 85)));
+      n = Math.floor(n / 85);
+    }
+    out += c.slice(0, k + 1).join('');
+  }
+  return out;
+}
 
 // A real PDF of this machine, unencrypted: claimed, and its bytes read on as they were (no finding, no limit).
 describe('unencrypted PDFs of this machine', () => {
