@@ -117,6 +117,15 @@ qpdf --object-streams=generate --encrypt '' owner-pw-1 256 -- in.pdf "$OUT/handb
 gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sOwnerPassword=owner-pw-1 -dEncryptionR=3 -dKeyLength=128 -dPermissions=-3904 -sOutputFile="$OUT/handbook.pdf" in.pdf && ! grep -F "$S" "$OUT/handbook.pdf" > /dev/null`,
     where: /pdf-gs-owner\/handbook\.pdf/,
   },
+  {
+    id: 'xar-lzma',
+    name: 'bsdtar --format=xar --options xar:compression=lzma: a xar archive whose member is an LZMA-alone stream in its heap',
+    realWorld: "a macOS-style package (xar) made on Linux by libarchive with its lzma option, unpacked by a cross-build image's tooling",
+    kind: 'token',
+    script: `mkdir -p root && printf 'API_TOKEN=%s\\n' "$S" > root/app.env && seq 1 3000 | sed 's/^/LINE_/' >> root/app.env
+(cd root && bsdtar -cf "$OUT/pkg.xar" --format=xar --options xar:compression=lzma app.env) && ! grep -F "$S" "$OUT/pkg.xar" > /dev/null`,
+    where: /xar-lzma\/pkg\.xar/,
+  },
 ];
 
 /** app.env: the value, then 300 lines. */
@@ -172,8 +181,14 @@ age-keygen -o key.txt 2> /dev/null && age -r "$(grep -o 'age1[0-9a-z]*' key.txt)
  * on the leaky image); the 4 named passed in silence too. Read since: postgres.ts's WAL walk (the records' full-page
  * images, pglz and LZ4), pdf-crypt.ts (the standard security handler's key from the empty user password, R2–R6);
  * named since: the locked PDF (pdf-crypt.ts), the encrypted files (encrypted.ts).
+ *
+ * Left as it is:
+ * - xar-lzma: the audit has no xar reader; a xar's gzip (zlib), bzip2 and xz members are found by their magic inside
+ *   the heap, but an LZMA-alone member has none a search may take (its header is read only at a content's start). A
+ *   reader of the xar table of contents (zlib'd XML: each file's heap offset, length and encoding) would open each
+ *   member as a content of its own. xar with lzma is rare (Apple's pkgs use gzip).
  */
-const GAPS = new Set<string>([]);
+const GAPS = new Set<string>(['xar-lzma']);
 
 /** Every round-15 binary artifact the audit finds. */
 export const variant15BinaryFound: Variant[] = variant15Binary.filter((a) => !GAPS.has(a.id));
