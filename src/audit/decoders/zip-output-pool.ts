@@ -9,7 +9,7 @@
  * chunks (bench/audit.ts, 1 GiB of layers, a third of the files jars and .gz files: 85 MiB of 277 in a 192 MiB sample);
  * V8 counts a new ArrayBuffer's bytes toward a scavenge at 2 MiB of them in the young generation (its semi-space is
  * 1 MiB: `core/malloc.ts`), and what is alive at two of those — the layer's chunk being routed, the content being
- * scanned — is promoted, its bytes then counted toward a full collection. A few of each size are kept.
+ * scanned — is promoted, its bytes then counted toward a full collection. A few of each size are kept (POOL_KEPT).
  */
 class OutputPool {
   readonly #free = new Map<number, Buffer[]>();
@@ -25,14 +25,19 @@ class OutputPool {
     const c = buffer.length;
     if (classOf(c) !== c) return;
     const list = this.#free.get(c) ?? [];
-    if (list.length < POOL_KEPT) list.push(buffer);
+    if (list.length < (c > POOL_SMALL ? 1 : POOL_KEPT)) list.push(buffer);
     this.#free.set(c, list);
   }
 }
 
 const POOL_MIN = 16 * 1024;
 const POOL_MAX = 2 * 1024 * 1024;
+/**
+ * Buffers kept a class: 4 up to POOL_SMALL, 1 above it — at most ~5.5 MiB kept in all, whatever sizes came (4 of each
+ * up to 2 MiB would be 16 MiB: the audit's bound is 100 MiB of peak RSS).
+ */
 const POOL_KEPT = 4;
+const POOL_SMALL = 256 * 1024 + 64;
 /** The most buffers one lease keeps to give back (`Lease.take`). */
 const LEASE_KEPT = 4;
 /** Bytes past each class's power of two: an output is its size and one byte (a full buffer makes zlib take another). */
