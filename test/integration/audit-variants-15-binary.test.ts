@@ -6,12 +6,10 @@
 // that ships (`node dist/cli.js audit ./LAYOUT --audit-values-file F --json`, or HOIST_TEST_CLI), the image made and
 // its cases asserted by test/support/corpus/variant-round.ts; the values are drawn from the seed the summary line names
 // (HOIST_TEST_SEED replays a run).
-// Through the shipped bundle at its start (dist/ at ab43ac2) all 6 artifacts were missed in silence, and the PDF that
-// needs a user password and three encrypted files (gpg -c, openssl enc, age) passed in silence too; with the round's
-// decoders all are found and those named, and a xar whose member is LZMA-alone (libarchive's xar lzma option) stays a
-// stated gap (asserted still missed).
-// Property: every variant's value is found, the path named; every clean twin gives no finding; the known gaps
-// (variant15BinaryGaps) are asserted still missed; a PDF that needs a
+// Through the shipped bundle at its start (dist/ at ab43ac2) all 7 artifacts (with a xar whose member is LZMA-alone)
+// were missed in silence, and the PDF that needs a user password and three encrypted files (gpg -c, openssl enc, age)
+// passed in silence too; with the round's decoders all are found and those named.
+// Property: every variant's value is found, the path named; every clean twin gives no finding; a PDF that needs a
 // password to open, or a file encrypted to a key the image does not hold, is named as not fully audited, leaky or
 // clean — never a silent pass.
 import { describeNamed, variantRound } from '../support/corpus/variant-round.js';

@@ -42,6 +42,7 @@ import { ogg } from './ogg.js';
 import { openpgp } from './openpgp.js';
 import { pdfEncrypted } from './pdf-crypt.js';
 import { encrypted } from './encrypted.js';
+import { xar } from './xar.js';
 import { ostreeFilez } from './ostree.js';
 import { pcap } from './pcap.js';
 import { phar } from './phar.js';
@@ -100,6 +101,7 @@ export const DECODERS: readonly Decoder[] = [
   zip,
   sevenZip,
   cab,
+  xar,
   squashfs,
   bzip3,
   arj,

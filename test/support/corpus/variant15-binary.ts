@@ -181,14 +181,11 @@ age-keygen -o key.txt 2> /dev/null && age -r "$(grep -o 'age1[0-9a-z]*' key.txt)
  * on the leaky image); the 4 named passed in silence too. Read since: postgres.ts's WAL walk (the records' full-page
  * images, pglz and LZ4), pdf-crypt.ts (the standard security handler's key from the empty user password, R2–R6);
  * named since: the locked PDF (pdf-crypt.ts), the encrypted files (encrypted.ts).
- *
- * Left as it is:
- * - xar-lzma: the audit has no xar reader; a xar's gzip (zlib), bzip2 and xz members are found by their magic inside
- *   the heap, but an LZMA-alone member has none a search may take (its header is read only at a content's start). A
- *   reader of the xar table of contents (zlib'd XML: each file's heap offset, length and encoding) would open each
- *   member as a content of its own. xar with lzma is rare (Apple's pkgs use gzip).
+
+ * Missed in silence too: xar-lzma (a xar's gzip, bzip2 and xz members were found by their magic inside the heap, an
+ * LZMA-alone member has none a search may take; read since: xar.ts, each member opened at its path).
  */
-const GAPS = new Set<string>(['xar-lzma']);
+const GAPS = new Set<string>([]);
 
 /** Every round-15 binary artifact the audit finds. */
 export const variant15BinaryFound: Variant[] = variant15Binary.filter((a) => !GAPS.has(a.id));
