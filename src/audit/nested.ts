@@ -12,7 +12,7 @@ import { coalescing } from './coalesce.js';
 import { compress, Lzw } from './decoders/compress.js';
 import { EmbeddedStreams } from './decoders/embedded.js';
 import { isGzip } from './decoders/gzip-members.js';
-import { brotliStream, gzip } from './decoders/native.js';
+import { brotliStream, gzip, zlibFoundInside, zlibStream } from './decoders/native.js';
 import { claim, claimByMagic, claimsByStructure, LONG_HEAD, SNIFF } from './decoders/registry.js';
 import { EncodedRuns, NOTATION_LABELS } from './decoders/runs.js';
 import { looksBinary, looksText, tryBrotli } from './decoders/trial.js';
@@ -52,7 +52,22 @@ interface FileBudget {
   /** Wall-clock milliseconds of its pushes: the CPU clock is read only past EXACT_AFTER of the time bound. */
   wall: number;
   streams: number;
+  /** More than `Limits.streams` streams started inside it: said once, the rest not opened. */
+  tooMany?: boolean;
+  /** Streams found inside it (in any of its contents) opened and not yet ended; those seen finished may be left out (`ALIVE`). */
+  open?: Set<Decoding>;
+  /** More than ALIVE of them at once: said once. */
+  crowded?: boolean;
   stopped: boolean;
+}
+
+/**
+ * How many of a content's first bytes are a verbatim copy of the bytes of the content it was found in, whose search for
+ * streams inside them that content made: a zlib stream found inside plain content whose first block is stored
+ * (`zlibFoundInside`, which sets it as the stream's first bytes come). Its output is searched for streams from there on.
+ */
+export interface Copied {
+  length: number;
 }
 
 /** The routing of one layer: its decoded bytes, and one budget per file. */
@@ -97,14 +112,24 @@ export class LayerRoutes {
    * A sink for content at `path`: `run` when it is what an encoded run in text decoded to (`ContentRouter.run`), `chain`
    * the notations that made it when it is a copy of text (`ContentRouter.chain`).
    */
-  sink(path: string, depth: number, file: FileBudget, run = false, chain: readonly string[] = []): Sink {
+  sink(path: string, depth: number, file: FileBudget, run = false, chain: readonly string[] = [], copied?: Copied): Sink {
     // Gathered into pieces: a decoder's line-sized writes would each be a push, a scan and a threadpool round trip below.
     // A notation's copy is written whole, once (`RewrittenText`), in a buffer of its own: gathered, it was copied again
     // into a piece grown 4, 16, 64 KiB (a man page's copy of 20 KiB made 84 KiB of garbage; 24,000 copies a layer).
-    const sink = this.cx.open(path, depth, (p, d) => new ContentRouter(p, d, this, file, run, chain));
+    const sink = this.cx.open(path, depth, (p, d) => new ContentRouter(p, d, this, file, run, chain, copied));
     return chain.length ? sink : coalescing(sink);
   }
 }
+
+/**
+ * Streams found inside one file (in all its contents) open at once, at most: each holds an inflate context, its window
+ * and a 64 KiB buffer each way, and its content's router and scan. Past it the search gives the threadpool turns until
+ * half as many are open (`EmbeddedStreams` `busy`): streams found in one chunk inflate there, after it — /usr/bin/docker
+ * holds 80 gzip'd protobuf descriptors in 200 KiB, 80-89 open at once, waited for and read whole with the bound at 40.
+ * Those that do not end (each waits for input: a zlib stored block, its next 64 KiB) leave the next found unopened, and
+ * the file is named not fully audited, once. A crafted table of a zlib stored block every 80 bytes held 816 (328 MiB).
+ */
+export const ALIVE = 128;
 
 /** A stream found inside content (not at its start) that fails having given less than this was a chance match. */
 const QUIET_FAILURE = 4096;
@@ -229,6 +254,8 @@ export class ContentRouter {
      * (`text-rewrite.ts` `following`). None for a file, a decoder's content or an encoded run's.
      */
     readonly chain: readonly string[] = [],
+    /** Its first bytes a copy of its parent's, searched there (`Copied`): its own search for streams starts after them. */
+    readonly copied?: Copied,
   ) {
     this.#limits = layer.cx.limits;
   }
@@ -324,9 +351,9 @@ export class ContentRouter {
       // Brotli by trial, without a name to say so: the content is read as plain as well (a few random bytes before
       // text often read as a brotli uncompressed meta-block, whose stream then fails), and the stream is a trial (quiet).
       this.#decoding = brotliStream(this.env(this.path, true));
-      this.#plain = { streams: this.#embedded(), runs: this.#runs(!looksBinary(head)) };
+      this.#plain = { streams: this.#embedded(this.copied?.length), runs: this.#runs(!looksBinary(head)) };
     } else if (deep) return void (this.#stopped = true);
-    else this.#plain = { streams: this.#embedded(), runs: this.#runs(!looksBinary(head)) };
+    else this.#plain = { streams: this.#embedded(this.copied?.length), runs: this.#runs(!looksBinary(head)) };
     await this.#feed(head);
   }
 
@@ -336,12 +363,69 @@ export class ContentRouter {
       from,
       ({ offset, decoder }) => {
         if (only && decoder.name !== only.name) return undefined;
+        // Counted per file (all its contents' searches), as the bound says: each search counted its own before.
+        if (this.file.streams >= this.#limits.streams) return void this.#tooManyStreams();
+        if (this.#busy() > 0) return void this.#crowded();
         this.file.streams++;
-        return decoder.open(this.env(`${this.path}@${offset}`, true, decoder.maxRatio));
+        const path = `${this.path}@${offset}`;
+        let d: Decoding;
+        if (decoder === zlibStream) {
+          // A stored first block's output is this content's next bytes: not searched for streams again (`zlibFoundInside`).
+          const copied: Copied = { length: 0 };
+          d = zlibFoundInside(this.env(path, true, decoder.maxRatio, copied), copied);
+        } else d = decoder.open(this.env(path, true, decoder.maxRatio));
+        // Over as it opens (a member read already with the ones before it): not a stream of its own (`embedded.ts`).
+        if (d.finished) {
+          this.file.streams--;
+          return d;
+        }
+        return this.#counted(d);
       },
       this.#limits.streams,
-      () => this.layer.cx.limit(`more than ${this.#limits.streams} compressed streams start inside it: the rest were not opened`, this.path),
+      () => this.#tooManyStreams(),
+      (draining) => this.#busy(draining),
     );
+  }
+
+  /** `d`, counted among the file's streams open at once until it finishes or is ended (`ALIVE`). */
+  #counted(d: Decoding): Decoding {
+    const open = (this.file.open ??= new Set());
+    const counted: Decoding = {
+      get finished() {
+        return d.finished;
+      },
+      push: (bytes) => d.push(bytes),
+      end() {
+        open.delete(counted);
+        return d.end();
+      },
+    };
+    open.add(counted);
+    return counted;
+  }
+
+  /**
+   * How many streams found inside this file are open and not finished when ALIVE or more are (`draining`: half as many),
+   * else 0 (finished ones left out).
+   */
+  #busy(draining = false): number {
+    const open = this.file.open;
+    const bound = draining ? ALIVE / 2 : ALIVE;
+    if (!open || open.size < bound || this.file.tooMany) return 0;
+    for (const d of open) if (d.finished) open.delete(d);
+    return open.size >= bound ? open.size : 0;
+  }
+
+  #crowded(): void {
+    if (this.file.crowded) return;
+    this.file.crowded = true;
+    this.layer.cx.limit(`more than ${ALIVE} compressed streams found inside it were open at once: those found then were not opened`, this.path);
+  }
+
+  #tooManyStreams(): void {
+    if (this.file.tooMany) return;
+    this.file.tooMany = true;
+    this.layer.cx.limit(`more than ${this.#limits.streams} compressed streams start inside it: the rest were not opened`, this.path);
   }
 
   #runs(delimited: boolean): EncodedRuns {
@@ -361,7 +445,7 @@ export class ContentRouter {
    * What a decoder of this content (or of a stream found at an offset inside it, `quiet`) is given. A format that bounds
    * its own expansion (`maxRatio`: deflate's 1032) above the audit's ratio is held to its own: it cannot be a bomb by ratio.
    */
-  env(path: string, quiet: boolean, maxRatio = 0): DecodeEnv {
+  env(path: string, quiet: boolean, maxRatio = 0, copied?: Copied): DecodeEnv {
     let out = 0;
     let stopped = false;
     const { file, layer } = this;
@@ -380,7 +464,10 @@ export class ContentRouter {
       get stopped() {
         return stopped || file.stopped || layer.exceeded;
       },
-      open: (name) => this.layer.sink(name === undefined ? `${path}!` : inside(path, name), this.depth + 1, this.file),
+      open: (name) =>
+        name === undefined
+          ? this.layer.sink(`${path}!`, this.depth + 1, this.file, false, [], copied)
+          : this.layer.sink(inside(path, name), this.depth + 1, this.file),
       openAt: (p) => this.layer.sink(p, this.depth + 1, this.file),
       limit: (what, at) => (at && at !== path ? this.layer.cx.limit(what, at) : stop(what)),
       allow: (n) => {

@@ -127,6 +127,45 @@ export const zlibStream: Decoder = {
   },
 };
 
+/**
+ * A zlib stream found at an offset inside content read as plain (`embedded.ts`): read as any other (`zlibStream`), and
+ * `copied.length` set, as its first bytes come, to the length of its first block when that block is stored (else 0). So
+ * many of its output's first bytes are the content's own next bytes, verbatim, whose search for streams inside them
+ * the content made already: its output is not searched for streams there again (`ContentRouter`'s `copied`) — it is
+ * scanned, claimed and tried (brotli, which has no magic, is tried only at a content's start) as any content is.
+ * Found by a sweep of this machine's /usr/bin: a Go binary (docker, 45 MB) holds 84 records `78 01 00 00 ff ff 00 00`,
+ * a zlib header then a stored block of 65,280 bytes, up to 21 of them within one such block: each record's copy held
+ * the next ones, opened again in it, and theirs in theirs, to the depth bound — ~4,200 inflate streams alive at once,
+ * 658-801 MiB RSS and the file's 20 s bound passed.
+ */
+export function zlibFoundInside(env: DecodeEnv, copied: { length: number }): Decoding {
+  const head: number[] = [];
+  const inner = zlibStream.open(env);
+  return {
+    get finished() {
+      return inner.finished;
+    },
+    push(bytes) {
+      if (head.length < STORED_HEAD) {
+        for (let i = 0; head.length < STORED_HEAD && i < bytes.length; i++) head.push(bytes[i]!);
+        // Set before the bytes reach inflate: its output (a stored block's, once LEN and NLEN are read) follows them.
+        if (head.length === STORED_HEAD) copied.length = storedFirst(head);
+      }
+      return inner.push(bytes);
+    },
+    end: () => inner.end(),
+  };
+}
+
+/** A zlib header, a first block's 3 header bits and, stored, its LEN and NLEN: 7 bytes. */
+const STORED_HEAD = 7;
+/** The length of a zlib stream's first block when it is stored (BTYPE 00, its LEN and NLEN agree), else 0. */
+export function storedFirst(h: ArrayLike<number>): number {
+  if (h.length < STORED_HEAD || ((h[2]! >> 1) & 3) !== 0) return 0;
+  const len = h[3]! | (h[4]! << 8);
+  return (h[5]! | (h[6]! << 8)) === (~len & 0xffff) ? len : 0;
+}
+
 /** A skippable frame (magic 0x184D2A5?, a 4-byte size) whose end, inside the head, is a zstd frame: pzstd's files. */
 function skippableThenZstd(h: Uint8Array): boolean {
   if (h.length < 8 || h[0]! >> 4 !== 5 || !startsWith(h, [0x2a, 0x4d, 0x18], 1) || h[6] || h[7]) return false;
