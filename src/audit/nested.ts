@@ -54,10 +54,6 @@ interface FileBudget {
   streams: number;
   /** More than `Limits.streams` streams started inside it: said once, the rest not opened. */
   tooMany?: boolean;
-  /** Streams found inside it (in any of its contents) opened and not yet ended; those seen finished may be left out (`ALIVE`). */
-  open?: Set<Decoding>;
-  /** More than ALIVE of them at once: said once. */
-  crowded?: boolean;
   stopped: boolean;
 }
 
@@ -120,16 +116,6 @@ export class LayerRoutes {
     return chain.length ? sink : coalescing(sink);
   }
 }
-
-/**
- * Streams found inside one file (in all its contents) open at once, at most: each holds an inflate context, its window
- * and a 64 KiB buffer each way, and its content's router and scan. Past it the search gives the threadpool turns until
- * half as many are open (`EmbeddedStreams` `busy`): streams found in one chunk inflate there, after it — /usr/bin/docker
- * holds 80 gzip'd protobuf descriptors in 200 KiB, 80-89 open at once, waited for and read whole with the bound at 40.
- * Those that do not end (each waits for input: a zlib stored block, its next 64 KiB) leave the next found unopened, and
- * the file is named not fully audited, once. A crafted table of a zlib stored block every 80 bytes held 816 (328 MiB).
- */
-export const ALIVE = 128;
 
 /** A stream found inside content (not at its start) that fails having given less than this was a chance match. */
 const QUIET_FAILURE = 4096;
@@ -365,7 +351,6 @@ export class ContentRouter {
         if (only && decoder.name !== only.name) return undefined;
         // Counted per file (all its contents' searches), as the bound says: each search counted its own before.
         if (this.file.streams >= this.#limits.streams) return void this.#tooManyStreams();
-        if (this.#busy() > 0) return void this.#crowded();
         this.file.streams++;
         const path = `${this.path}@${offset}`;
         let d: Decoding;
@@ -375,51 +360,12 @@ export class ContentRouter {
           d = zlibFoundInside(this.env(path, true, decoder.maxRatio, copied), copied);
         } else d = decoder.open(this.env(path, true, decoder.maxRatio));
         // Over as it opens (a member read already with the ones before it): not a stream of its own (`embedded.ts`).
-        if (d.finished) {
-          this.file.streams--;
-          return d;
-        }
-        return this.#counted(d);
+        if (d.finished) this.file.streams--;
+        return d;
       },
       this.#limits.streams,
       () => this.#tooManyStreams(),
-      (draining) => this.#busy(draining),
     );
-  }
-
-  /** `d`, counted among the file's streams open at once until it finishes or is ended (`ALIVE`). */
-  #counted(d: Decoding): Decoding {
-    const open = (this.file.open ??= new Set());
-    const counted: Decoding = {
-      get finished() {
-        return d.finished;
-      },
-      push: (bytes) => d.push(bytes),
-      end() {
-        open.delete(counted);
-        return d.end();
-      },
-    };
-    open.add(counted);
-    return counted;
-  }
-
-  /**
-   * How many streams found inside this file are open and not finished when ALIVE or more are (`draining`: half as many),
-   * else 0 (finished ones left out).
-   */
-  #busy(draining = false): number {
-    const open = this.file.open;
-    const bound = draining ? ALIVE / 2 : ALIVE;
-    if (!open || open.size < bound || this.file.tooMany) return 0;
-    for (const d of open) if (d.finished) open.delete(d);
-    return open.size >= bound ? open.size : 0;
-  }
-
-  #crowded(): void {
-    if (this.file.crowded) return;
-    this.file.crowded = true;
-    this.layer.cx.limit(`more than ${ALIVE} compressed streams found inside it were open at once: those found then were not opened`, this.path);
   }
 
   #tooManyStreams(): void {

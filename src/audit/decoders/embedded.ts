@@ -113,9 +113,6 @@ for (const image of [squashfs, cramfs]) ARCHIVES.set(image, [...new Set(KINDS.ma
  * CRC covers 4,096).
  */
 const CARRY = 4096;
-/** `EmbeddedStreams.#waitFor`: at most this many turns, and this many in a row without a stream ending. */
-const WAIT_TURNS = 2000;
-const WAIT_STILL = 20;
 
 export interface Found {
   /** Offset in the content where the stream starts. */
@@ -259,12 +256,6 @@ export class EmbeddedStreams {
     readonly open: (found: Found) => Decoding | undefined,
     readonly maxStreams: number,
     readonly tooMany: () => void,
-    /**
-     * How many streams are open at once when too many (the router's bound, per file; `draining`: half of it), else 0:
-     * before the next is opened, the ones open are given the threadpool's turns (`#waitFor`) — streams found in one
-     * chunk inflate there, and end, after it.
-     */
-    readonly busy: (draining?: boolean) => number = () => 0,
   ) {}
 
   async push(chunk: Uint8Array): Promise<void> {
@@ -288,7 +279,6 @@ export class EmbeddedStreams {
         if (this.#opened === this.maxStreams + 1) this.tooMany();
         break;
       }
-      if (this.busy()) await this.#waitFor();
       const d = this.open({ offset: this.#offset - carry.length + at, decoder: kind.decoder });
       if (!d) continue;
       // Over as it opens: a member its decoder read already as part of one content (`concatenated.ts`), not a stream
@@ -312,26 +302,6 @@ export class EmbeddedStreams {
 
   async end(): Promise<void> {
     for (const d of this.#active.splice(0)) await d.end();
-  }
-
-  /**
-   * Event-loop turns until `busy(true)` says none, or the streams open stop ending (WAIT_STILL turns in a row without one
-   * less: each waits for input, a stored block of 64 KiB its next chunk's). Then the router opens no more and names it.
-   * Real files: /usr/bin/docker holds 80 gzip'd protobuf descriptors in one 200 KiB stretch, all open at once until the
-   * threadpool inflated them.
-   */
-  async #waitFor(): Promise<void> {
-    let still = 0;
-    let before = Infinity;
-    // Down to half the bound, so that the next many open without a wait (a flood of tiny streams: one wait each was
-    // bounds.test's 1 MiB of them 28 -> 38 s).
-    for (let turns = 0, open = this.busy(true); turns < WAIT_TURNS && still < WAIT_STILL && open; turns++) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      await this.#settle();
-      open = this.busy(true);
-      still = open < before ? 0 : still + 1;
-      before = Math.min(before, open);
-    }
   }
 
   /** Streams that reached their end are closed. */

@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { brotliCompressSync, deflateRawSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ALIVE, DEFAULT_LIMITS } from '../nested.js';
+import { DEFAULT_LIMITS } from '../nested.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 import { seededPerTest } from '../../../test/support/random.js';
 
@@ -64,25 +64,18 @@ describe('zlib stored blocks found inside plain content', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   }, 60_000);
 
-  it(`a dense table, a record every 80 bytes: the streams open at once bounded and named, each copy read once, within 60 s (seed ${rand.seed})`, async () => {
-    // 3,200 records, 816 within one stored block: crafted. Before, the copies of copies ran past 300 s (killed); read
-    // once each, 816 streams were open at once (328 MiB RSS): past ALIVE the rest are not opened, and that is said.
+  it(`a dense table, a record every 80 bytes: each copy read once, the value found, no bound passed (seed ${rand.seed})`, async () => {
+    // 1,000 records, 816 within one stored block: crafted. Before, the copies of copies ran to the time bound (the
+    // value named in copies of copies, the file not fully audited); read once each, 1,000 copies of 64 KiB are scanned.
     const t = table(
-      Array.from({ length: 3200 }, (_, i) => i * 80),
-      3200 * 80,
+      Array.from({ length: 1000 }, (_, i) => i * 80),
+      1000 * 80,
     );
     const file = Buffer.concat([ELF, t, Buffer.from(env(SECRET))]);
-    const started = performance.now();
-    const found = await auditFiles({ 'usr/bin/docker': file });
-    const leaks = found.filter((f) => f.severity === 'leak').map((f) => f.path);
-    expect(leaks.length).toBeGreaterThan(0);
-    for (const p of leaks) expect(p).toMatch(/^usr\/bin\/docker(@\d+!)?$/);
-    expect(found.filter((f) => f.severity !== 'leak')).toContainEqual({
-      severity: 'limit',
-      what: `not fully audited: more than ${ALIVE} compressed streams found inside it were open at once: those found then were not opened`,
-      path: 'usr/bin/docker',
-    });
-    expect(performance.now() - started).toBeLessThan(60_000);
+    const found = await auditFiles({ 'usr/bin/docker': file }, { ...DEFAULT_LIMITS, fileMs: 60_000 });
+    const paths = leaksOnly(found);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) expect(p).toMatch(/^usr\/bin\/docker(@\d+!)?$/);
   }, 120_000);
 
   it.each([
