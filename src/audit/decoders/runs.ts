@@ -19,7 +19,7 @@ import { Utf7Text } from './utf7.js';
 import { ANSI_COLOURS } from './ansi-colours.js';
 import { DECIMAL_ESCAPES } from './decimal-escapes.js';
 import { CHAR_CODES } from './char-codes.js';
-import { CHAR_LISTS } from './char-lists.js';
+import { JAVA_CHAR_LISTS } from './char-lists.js';
 import { LATEX_ESCAPES } from './latex-escapes.js';
 import { LITERAL_JOINS } from './literal-joins.js';
 import { META_NOTATION } from './meta-notation.js';
@@ -225,7 +225,7 @@ export const notations = () => [
   WORD_DIFF_PORCELAIN,
   RFC2231,
   CHAR_CODES,
-  CHAR_LISTS,
+  JAVA_CHAR_LISTS,
   PHP_NUL_PIECES,
   TABLE_CELLS,
   ESCAPED_COLOURS,

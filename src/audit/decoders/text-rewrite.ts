@@ -68,6 +68,13 @@ interface Reading {
   places: number[];
   next: number;
   windowEnd: number;
+  /**
+   * A window of this notation's places that reached the read's end and may go on in the next chunk: its places, where
+   * they are in the text, read again with the next chunk's and routed once the window ends — whole, up to MAX_WINDOW,
+   * not cut at a chunk's end (a stream in base64 cut into Go's or Python's adjacent literals, longer than a chunk, was
+   * routed in pieces, each named a damaged stream).
+   */
+  held: number[];
 }
 
 /**
@@ -304,7 +311,7 @@ export class RewrittenText {
     chain: readonly string[] = [],
   ) {
     const read = new Set(following(all, chain));
-    this.#readings = all.flatMap((notation, index) => (read.has(notation) ? [{ notation, index, places: [], next: 0, windowEnd: 0 }] : []));
+    this.#readings = all.flatMap((notation, index) => (read.has(notation) ? [{ notation, index, places: [], next: 0, windowEnd: 0, held: [] }] : []));
     // The searches of all the notations, the places of those a copy is not read by left: searches for each set a chain
     // leaves (1,530 sets within four notations, 160 KiB each) raised a man-page layer's peak RSS by 10-20 MiB.
     this.#triggers = triggersOf(all);
@@ -345,32 +352,43 @@ export class RewrittenText {
     const places = this.#triggers.find(b, this.#seen, limit, this.#keep);
     for (let i = 0; i < this.#readings.length; i++) {
       const r = this.#readings[i]!;
-      r.places = places[r.index]!;
+      r.places = r.held.length ? [...r.held.map((at) => at - base), ...places[r.index]!] : places[r.index]!;
       r.next = 0;
-      if (r.places.length) await this.#places(r, b, base);
+      if (r.places.length) await this.#places(r, b, base, limit, last);
     }
     if (last) return;
     // The next chunk reads on from `limit`, with the context before it kept whole: a window begun there has all of its
     // context, though a window of this chunk may have held some of it (a value there may be routed twice, never cut).
-    const kept = Math.max(limit - this.#context, 0);
+    // A window held open keeps its own start and context too.
+    let from = limit;
+    for (const r of this.#readings) if (r.held.length) from = Math.min(from, r.held[0]! - base);
+    const kept = Math.max(Math.min(limit, from) - this.#context, 0);
     this.#carry = Buffer.from(b.subarray(kept));
     this.#seen = limit - kept;
   }
 
   /** One notation's places in `b` (from #seen to the read's limit), each window of them rewritten and routed. */
-  async #places(r: Reading, b: Buffer, base: number): Promise<void> {
-    let from = this.#seen;
+  async #places(r: Reading, b: Buffer, base: number, limit: number, last: boolean): Promise<void> {
+    let from = r.held.length ? r.held[0]! - base : this.#seen;
+    r.held = [];
     r.windowEnd = 0;
     for (;;) {
       const first = next(r, b, from);
       if (first < 0) return;
       let lastPlace = first;
+      const window = [first];
       let after = next(r, b, first + 1);
       while (after >= 0 && after - lastPlace < 2 * (r.notation.context ?? CONTEXT) && after - first < MAX_WINDOW) {
         lastPlace = after;
+        window.push(after);
         after = next(r, b, after + 1);
       }
       const context = r.notation.context ?? CONTEXT;
+      if (after < 0 && !last && lastPlace + 2 * context > limit && limit - first < MAX_WINDOW) {
+        // The window may go on past this read's end: held open, read with the next chunk.
+        r.held = window.map((at) => base + at);
+        return;
+      }
       const start = Math.max(first - context, r.windowEnd, 0);
       const end = Math.min(lastPlace + context, b.length);
       await this.#route(r.notation, b.subarray(start, end), base + start);

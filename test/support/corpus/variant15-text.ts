@@ -16,7 +16,7 @@
  * Seen and left: gdb's `p/c` (`{118 'v', 87 'W', …}`), `od -A n -d` (decimal words without offsets, as any table),
  * `od -t a` (named characters, the high bit dropped), Java's Arrays.toString(char[]) (round 13's, unregistered).
  */
-import { goMain, pyValue as py } from './variant-round.js';
+import { goMain, javaMain, pyValue as py } from './variant-round.js';
 import type { Variant } from './variant-text.js';
 
 /**
@@ -175,6 +175,43 @@ open(os.path.join(OUT, 'debug.log'), 'w').write('key buffer: ' + str(list(bytes(
     kind: 'longSpaced',
     script: psqlOf(['\\pset format wrapped', '\\pset columns 50', '\\x on'], 'session.log'),
     where: /psql-wrapped-x\/session\.log/,
+  },
+  {
+    id: 'go-joined-gzip',
+    name: 'a gofmt’d Go source holding a gzip’d config as base64 in 76-character "…" + pieces over 300 lines — the value near the stream’s end, past the text’s first chunks',
+    realWorld: 'an embedded default config generated into a Go package the way Go’s own parserdata_test.go holds its bzip2 input',
+    kind: 'token',
+    script: `${py(`import base64, gzip, random
+r = random.Random(15)
+lines = ['# defaults'] + ['opt_%d = %s' % (i, ''.join(r.choice('abcdefghijklmnopqrstuvwxyz0123456789') for _ in range(40))) for i in range(600)]
+lines.append('api_token = ' + s)
+b = base64.b64encode(gzip.compress(('\\n'.join(lines) + '\\n').encode(), mtime=0)).decode()
+pieces = [b[i:i + 76] for i in range(0, len(b), 76)]
+open('defaults.go', 'w').write('package config\\n\\nvar defaultsGz = "' + '" +\\n"'.join(pieces) + '"\\n')`)}
+gofmt defaults.go > "$OUT/defaults.go"
+test "$(wc -c < "$OUT/defaults.go")" -gt 16384`,
+    where: /go-joined-gzip\/defaults\.go/,
+  },
+  {
+    id: 'py-pprint-bytes-gzip',
+    name: "Python pprint of a gzip’d config’s base64 as bytes: (b'…'⏎ b'…') pieces of a 16 KiB literal, the value near the stream’s end",
+    realWorld: 'a settings module written by a Python generator (pprint.pformat) with a compressed default config embedded',
+    kind: 'token',
+    script: py(`import base64, gzip, pprint, random
+r = random.Random(15)
+lines = ['# defaults'] + ['opt_%d = %s' % (i, ''.join(r.choice('abcdefghijklmnopqrstuvwxyz0123456789') for _ in range(40))) for i in range(600)]
+lines.append('api_token = ' + s)
+b = base64.b64encode(gzip.compress(('\\n'.join(lines) + '\\n').encode(), mtime=0))
+open(os.path.join(OUT, 'defaults.py'), 'w').write('DEFAULTS_GZ = ' + pprint.pformat(b, width=80) + '\\n')`),
+    where: /py-pprint-bytes-gzip\/defaults\.py/,
+  },
+  {
+    id: 'java-chars-tostring',
+    name: "Java Arrays.toString(value.toCharArray()): [a, b, &, <, …] — the value's characters bare between ', ' in brackets",
+    realWorld: 'a Java service’s debug log of a password’s characters (its validation step), kept in the image',
+    kind: 'specials',
+    script: javaMain(`Files.writeString(Path.of(out, "app.log"), "chars=" + Arrays.toString(s.toCharArray()) + "\\n");`),
+    where: /java-chars-tostring\/app\.log/,
   },
 ];
 
