@@ -101,11 +101,13 @@ export function mostPrecise(findings: readonly Finding[]): Finding[] {
   const places = new Map<string, Set<string>>();
   for (const f of findings) places.set(f.what, (places.get(f.what) ?? new Set()).add(unplaced(f.where)));
   const copied = (f: Finding) => withoutOneCopy(unplaced(f.where)).some((w) => places.get(f.what)!.has(w));
-  return findings.filter(
+  // A copy's finding goes first; only a finding kept may then stand for one it is more precise than: a place dropped for
+  // one that is itself a copy's left the value with no finding at all (a value plain in a psql table and in its bytea
+  // hex, which the table's copy joined: `f` for `f!(table cells at 0)` in hex, itself dropped for its own copy's).
+  const kept = findings.filter((f) => !findings.some((o) => o !== f && copyOf(f, o)) && !copied(f));
+  return kept.filter(
     (f) =>
-      !findings.some((o) => o !== f && copyOf(f, o)) &&
-      !copied(f) &&
-      !findings.some(
+      !kept.some(
         (g) =>
           g !== f && same(f, g) && g.where.length > f.where.length && g.where.startsWith(f.where) && '!/@'.includes(g.where[f.where.length]!) && !copyOf(g, f),
       ),
