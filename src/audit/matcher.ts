@@ -466,52 +466,42 @@ export class Automaton<T> {
         const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
         let r = row;
         const length = chunk.length;
-        // Sized to the writes seen (a config field's scan takes a few bytes), at most a block's. One array for every
-        // scanner (`SCRATCH`), taken for the write and given back at its end: a scanner's own, grown to 32 KiB for each
-        // content scanned (a zip member, a .gz file's output, a run's copy), was 16 MiB of ArrayBuffers on a 192 MiB
-        // sample of bench/audit.ts's archives row. A write begun inside another (a stop's reading) has its own.
-        const shared = !SCRATCH.busy;
-        if (shared) {
-          SCRATCH.busy = true;
-          places = SCRATCH.places;
-        }
+        // Sized to the writes seen (a config field's scan takes a few bytes), at most a block's: the one array of every
+        // scanner (`SCRATCH`) unless a write under way holds it (a stop's reading), then the scanner's own.
+        const scratch = takeScratch();
+        if (scratch) places = scratch;
         if (places.length <= Math.min(length, BLOCK)) places = new Int32Array(Math.min(Math.max(length, 2 * places.length), BLOCK) + 1);
-        if (shared) SCRATCH.places = places;
+        if (scratch) SCRATCH.places = places;
         const at = places;
-        try {
-          for (let i = 0; i < length;) {
-            const to = Math.min(length, i + BLOCK);
-            rootPlaces(skips, chunk, i, to, at);
-            let k = 0;
-            if ((r & DEEP) !== 0) {
-              // A pattern begun deep in the last block or write goes on here.
-              row = r;
-              i = deepRun(chunk, i, to);
-              r = row;
-            }
-            for (; i < to; i++) {
-              if (r === 0) {
-                // At the root: on to the next place its skips left (the block's end: none).
-                while (at[k]! < i) k++;
-                i = at[k]!;
-                if (i === to) break;
-              }
-              const v = rows[r + cls[chunk[i]!]!]!;
-              if ((v & 7) !== 0) {
-                // Past the rows, deep states are stepped through apart, back here at a state with a row (or the block's end).
-                i = flagged(chunk, v, i, r, to);
-                r = row;
-              } else r = v & STATE;
-            }
+        for (let i = 0; i < length;) {
+          const to = Math.min(length, i + BLOCK);
+          rootPlaces(skips, chunk, i, to, at);
+          let k = 0;
+          if ((r & DEEP) !== 0) {
+            // A pattern begun deep in the last block or write goes on here.
+            row = r;
+            i = deepRun(chunk, i, to);
+            r = row;
           }
-          row = r;
-          offset += chunk.length;
-        } finally {
-          if (shared) {
-            SCRATCH.busy = false;
-            places = NO_PLACES;
+          for (; i < to; i++) {
+            if (r === 0) {
+              // At the root: on to the next place its skips left (the block's end: none).
+              while (at[k]! < i) k++;
+              i = at[k]!;
+              if (i === to) break;
+            }
+            const v = rows[r + cls[chunk[i]!]!]!;
+            if ((v & 7) !== 0) {
+              // Past the rows, deep states are stepped through apart, back here at a state with a row (or the block's end).
+              i = flagged(chunk, v, i, r, to);
+              r = row;
+            } else r = v & STATE;
           }
         }
+        row = r;
+        offset += chunk.length;
+        // Given back (a write that threw leaves it taken: every scanner then uses its own, as before it was shared).
+        if (scratch) places = giveScratch();
       },
       get offset() {
         return offset;
@@ -523,6 +513,19 @@ export class Automaton<T> {
 const NO_PLACES = new Int32Array(0);
 /** The places array scanners' writes share (`Automaton.scanner`): `busy` while a write has it. */
 const SCRATCH = { busy: false, places: NO_PLACES };
+
+/** `SCRATCH`'s array, taken for a write; undefined while another write holds it. */
+function takeScratch(): Int32Array<ArrayBuffer> | undefined {
+  if (SCRATCH.busy) return undefined;
+  SCRATCH.busy = true;
+  return SCRATCH.places;
+}
+
+/** `SCRATCH` given back at a write's end; what the scanner holds then (none of its own). */
+function giveScratch(): Int32Array<ArrayBuffer> {
+  SCRATCH.busy = false;
+  return NO_PLACES;
+}
 
 export interface Scanner {
   write(chunk: Uint8Array): void;

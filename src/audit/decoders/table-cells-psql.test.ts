@@ -23,13 +23,17 @@ function places(b: Buffer): number[] {
 }
 
 describe('psql’s wrapped format', () => {
-  it.each(['secret-xoff.txt', 'secret-xon.txt', 'secret-unicode.txt'])('%s: the cut cell’s pieces are joined, marks taken off', (name) => {
+  // The unicode fixture's other cell is not cut: only the value's pieces are asked for there.
+  it.each([
+    ['secret-xoff.txt', [`| ${SECRET} |`, '| rotated monthly by the platform team, see runbook |']],
+    ['secret-xon.txt', [`| ${SECRET} |`, '| rotated monthly by the platform team, see runbook |']],
+    ['secret-unicode.txt', [`| ${SECRET} |`]],
+  ])('%s: the cut cell’s pieces are joined, marks taken off', (name, joined) => {
     const b = fixture(name);
     expect(b.toString()).not.toContain(SECRET);
     expect(places(b).length).toBeGreaterThan(0);
     const copy = TABLE_CELLS.rewrite(b)!.toString();
-    expect(copy).toContain(`| ${SECRET} |`);
-    if (name !== 'secret-unicode.txt') expect(copy).toContain('| rotated monthly by the platform team, see runbook |');
+    for (const cell of joined) expect(copy).toContain(cell);
   });
 
   it.each(['secret-xoff.txt', 'secret-xon.txt', 'secret-unicode.txt'])('%s audited: the value is found; its clean twin gives nothing', async (name) => {

@@ -28,12 +28,18 @@ function* members(toc: string): Generator<[string, number, number]> {
     if (kind === 'file') {
       if (close) {
         level--;
-        while (depth.length && depth.at(-1)! > level) [depth.pop(), names.pop()];
+        while (depth.length && depth.at(-1)! > level) {
+          depth.pop();
+          names.pop();
+        }
       } else level++;
     } else if (kind === 'name' && !close) {
       const end = toc.indexOf('</name>', tag.lastIndex);
       if (end < 0) return;
-      while (depth.length && depth.at(-1)! >= level) [depth.pop(), names.pop()];
+      while (depth.length && depth.at(-1)! >= level) {
+        depth.pop();
+        names.pop();
+      }
       names.push(unescape(toc.slice(tag.lastIndex, end)).replace(/\//g, '_'));
       depth.push(level);
     } else if (kind === 'data' && !close) {

@@ -8,7 +8,7 @@
  * a DETS table, GDBM and CDB files, Lua bytecode, an ARC archive and an Android boot image. Each is made by the real
  * tool; the value is placed as a service places it (a config row, a label of a metric, a stored document).
  */
-import { appEnv, sevenZip } from './variant-round.js';
+import { sevenZip } from './variant-round.js';
 import type { Variant } from './variant-text.js';
 import { awaitReady } from './waits.js';
 
