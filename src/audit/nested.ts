@@ -266,14 +266,17 @@ export class ContentRouter {
   async end(): Promise<void> {
     const started = this.depth === 1 ? this.#begin() : ZERO;
     if (!this.#decoding && !this.#plain && this.#headSize && !this.#stopped && !this.file.stopped) await this.#start();
-    try {
-      await this.#decoding?.end();
-      await this.#after?.end();
-      await this.#plain?.streams.end();
-      await this.#plain?.runs?.end();
-    } catch (e) {
-      this.#limit(`a damaged container (${errorText(e)})`);
-    }
+    // Each part ended whatever the one before did: a part left unended may still read the content's bytes (a zlib
+    // Transform with input queued), which a decoder gives back for another content once this one has ended
+    // (`zip-output-pool.ts`), and what it held was not audited.
+    let failure: unknown;
+    for (const part of [this.#decoding, this.#after, this.#plain?.streams, this.#plain?.runs])
+      try {
+        await part?.end();
+      } catch (e) {
+        failure ??= e;
+      }
+    if (failure !== undefined) this.#limit(`a damaged container (${errorText(failure)})`);
     if (this.depth === 1) this.#clock(started);
   }
 
