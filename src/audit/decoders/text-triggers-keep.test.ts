@@ -75,7 +75,7 @@ describe(`text triggers: the notations' cheap tests before a place is listed (se
     const triggers = new Triggers(list.map((n) => n.needles));
     const keep: Keep[] = list.map((n) => n.may);
     const withMay = list.flatMap((n, i) => (n.may ? [i] : []));
-    expect(withMay.map((i) => list[i]!.label).sort()).toEqual(['char codes', 'wrapped text']);
+    expect(withMay.map((i) => list[i]!.label).sort()).toEqual(['char codes', 'char list', 'wrapped text']);
     const differ: string[] = [];
     const confirmed = new Map<string, number>();
     for (let round = 0; round < 400; round++) {
