@@ -64,6 +64,13 @@ interface FileBudget {
  */
 export interface Copied {
   length: number;
+  /**
+   * Searched again all the same: the content it was found in is no copy itself. A stream begun in the copy and running
+   * on past it (a gzip member across a level-0 stream's first block's end) is read whole only here: in the bytes it was
+   * copied from, the next block's header cuts it. In a copy's copy those streams were opened by the copy already (each
+   * record of docker's table: opened again in the copy of the record before it, not in the copies of those).
+   */
+  again: boolean;
 }
 
 /** The routing of one layer: its decoded bytes, and one budget per file. */
@@ -340,9 +347,9 @@ export class ContentRouter {
       // Brotli by trial, without a name to say so: the content is read as plain as well (a few random bytes before
       // text often read as a brotli uncompressed meta-block, whose stream then fails), and the stream is a trial (quiet).
       this.#decoding = brotliStream(this.env(this.path, true));
-      this.#plain = { streams: this.#embedded(this.copied?.length), runs: this.#runs(!looksBinary(head)) };
+      this.#plain = { streams: this.#embedded(this.copied?.again ? 0 : this.copied?.length), runs: this.#runs(!looksBinary(head)) };
     } else if (deep) return void (this.#stopped = true);
-    else this.#plain = { streams: this.#embedded(this.copied?.length), runs: this.#runs(!looksBinary(head)) };
+    else this.#plain = { streams: this.#embedded(this.copied?.again ? 0 : this.copied?.length), runs: this.#runs(!looksBinary(head)) };
     await this.#feed(head);
   }
 
@@ -356,12 +363,19 @@ export class ContentRouter {
         if (this.file.streams >= this.#limits.streams) return void this.#tooManyStreams();
         this.file.streams++;
         const path = `${this.path}@${offset}`;
+        // Begun in this content's copy (searched again, `Copied.again`): the content it was copied from opened it at the
+        // same bytes and says what failed there; here it is read for what runs on past the copy, its failure never said
+        // (the copy's end, or its stream's damage, cuts it).
+        const silent = this.copied !== undefined && offset < this.copied.length;
         let d: Decoding;
         if (decoder === zlibStream) {
-          // A stored first block's output is this content's next bytes: not searched for streams again (`zlibFoundInside`).
-          const copied: Copied = { length: 0 };
-          d = zlibFoundInside(this.env(path, true, decoder.maxRatio, copied), copied);
-        } else d = decoder.open(this.env(path, true, decoder.maxRatio));
+          // A stored first block's output is this content's next bytes (`zlibFoundInside`): searched for streams again
+          // only where this content is no copy itself.
+          // Begun in the copy with a stored first block of its own: a copy of a copy, not read (a table of such records,
+          // one every 80 bytes, opened 816 again in each record's copy: minutes, where read once it takes seconds).
+          const copied: Copied = { length: 0, again: !this.copied?.length };
+          d = zlibFoundInside(this.env(path, true, decoder.maxRatio, copied, silent), copied, silent ? () => void this.file.streams-- : undefined);
+        } else d = decoder.open(this.env(path, true, decoder.maxRatio, undefined, silent));
         // Over as it opens (a member read already with the ones before it): not a stream of its own (`embedded.ts`).
         if (d.finished) this.file.streams--;
         return d;
@@ -391,10 +405,11 @@ export class ContentRouter {
   }
 
   /**
-   * What a decoder of this content (or of a stream found at an offset inside it, `quiet`) is given. A format that bounds
-   * its own expansion (`maxRatio`: deflate's 1032) above the audit's ratio is held to its own: it cannot be a bomb by ratio.
+   * What a decoder of this content (or of a stream found at an offset inside it, `quiet`; `silent`: its failure never
+   * said) is given. A format that bounds its own expansion (`maxRatio`: deflate's 1032) above the audit's ratio is held
+   * to its own: it cannot be a bomb by ratio.
    */
-  env(path: string, quiet: boolean, maxRatio = 0, copied?: Copied): DecodeEnv {
+  env(path: string, quiet: boolean, maxRatio = 0, copied?: Copied, silent = false): DecodeEnv {
     let out = 0;
     let stopped = false;
     const { file, layer } = this;
@@ -403,7 +418,7 @@ export class ContentRouter {
     const stop = (what: string, at = path) => {
       if (stopped) return;
       stopped = true;
-      if (!quiet || out >= QUIET_FAILURE) this.layer.cx.limit(what, at);
+      if (!silent && (!quiet || out >= QUIET_FAILURE)) this.layer.cx.limit(what, at);
     };
     return {
       path,

@@ -138,22 +138,37 @@ export const zlibStream: Decoder = {
  * the next ones, opened again in it, and theirs in theirs, to the depth bound — ~4,200 inflate streams alive at once,
  * 658-801 MiB RSS and the file's 20 s bound passed.
  */
-export function zlibFoundInside(env: DecodeEnv, copied: { length: number }): Decoding {
+export function zlibFoundInside(env: DecodeEnv, copied: { length: number }, dropStored?: () => void): Decoding {
   const head: number[] = [];
-  const inner = zlibStream.open(env);
+  // `dropStored` given: a stream whose first block is stored is not read at all, and told — inflate opened only once
+  // its first 7 bytes say it is not (it reads them then).
+  let inner = dropStored ? undefined : zlibStream.open(env);
+  let dropped = false;
   return {
     get finished() {
-      return inner.finished;
+      return dropped || (inner?.finished ?? false);
     },
     push(bytes) {
+      if (dropped) return;
       if (head.length < STORED_HEAD) {
+        const had = head.length;
         for (let i = 0; head.length < STORED_HEAD && i < bytes.length; i++) head.push(bytes[i]!);
+        if (head.length < STORED_HEAD && !inner) return;
         // Set before the bytes reach inflate: its output (a stored block's, once LEN and NLEN are read) follows them.
         if (head.length === STORED_HEAD) copied.length = storedFirst(head);
+        if (dropStored && copied.length > 0) {
+          dropped = true;
+          return dropStored();
+        }
+        if (!inner) {
+          inner = zlibStream.open(env);
+          return inner.push(Buffer.concat([Uint8Array.from(head.slice(0, had)), bytes]));
+        }
       }
-      return inner.push(bytes);
+      return inner!.push(bytes);
     },
-    end: () => inner.end(),
+    // Dropped, or fewer than 7 bytes (no output could come of them): nothing to end.
+    end: () => inner?.end(),
   };
 }
 

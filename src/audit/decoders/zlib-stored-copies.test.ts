@@ -1,9 +1,10 @@
 // Property: a zlib header met inside plain content, followed by a stored block, copies the content's next bytes
 // verbatim — bytes that content's own search for streams already reads. The copy is read as a content of its own
 // (scanned, claimed, tried as brotli, which has no magic and is tried only at a content's start), but not searched
-// again for streams where it is a copy: a table whose records each start such a "stream" is audited in bounded time,
-// each record's copy read once (never a copy of a copy), and nothing a real stream holds is lost — brotli bytes in a
-// stored block (zlib's block for bytes it cannot compress), a value or a gzip member in the blocks after a stored one.
+// again for streams where it is a copy of a copy: a table whose records each start such a "stream" is audited in bounded
+// time, each record's copy searched once (never a copy of a copy), and nothing a real stream holds is lost — brotli bytes
+// in a stored block (zlib's block for bytes it cannot compress), a value or a gzip member in the blocks after a stored
+// one, a gzip member begun in the stored block and ending after it.
 // The bound on streams started inside one file counts all of the file's contents, and is named when passed.
 // Nearest real-world variant: /usr/bin/docker (a Go binary, 45 MB) holds 84 records `78 01 00 00 ff ff 00 00` (a zlib
 // header, then a stored block of 65,280 bytes), at the offsets `DOCKER` lists, up to 21 within one block: each copy
@@ -120,6 +121,24 @@ describe('zlib stored blocks found inside plain content', () => {
       const paths = leaksOnly(found);
       expect(paths, name).toContain(`opt/res/across.pak@${before.length}!`);
       expect(paths, `${name}: the gzip member found inside the stream`).toContain(`opt/res/later.pak@${before.length}!@${at}!`);
+    }
+  });
+
+  it(`a level-0 zlib stream (python3, pigz -0 -z): a gzip member begun in its first block and ending in the second, found inside the stream (seed ${rand.seed})`, async () => {
+    // The member's first bytes are in the copy, its last in the next block: in the content the next block's header cuts
+    // it, so only the stream's output, searched in its copy too, holds it whole (a search begun after the copy missed it).
+    const member = tool('gzip', ['-c', '-n', 'app.env'], { 'app.env': `# app\n${env(SECRET)}`.repeat(200) });
+    const makers: Array<[string, (b: Buffer) => Buffer]> = [['python3', (b) => pyZlib(b, 0)]];
+    if (has('pigz')) makers.push(['pigz', (b) => tool('pigz', ['-0', '-z', '-c', 'body'], { body: b })]);
+    for (const [name, make] of makers) {
+      const probe = make(rand.bytes(200_000));
+      const first = probe[3]! | (probe[4]! << 8);
+      const at = first - Math.floor(member.length / 2);
+      const across = make(Buffer.concat([rand.bytes(at), member, rand.bytes(200_000 - at - member.length)]));
+      expect(across.subarray(3, 5).equals(probe.subarray(3, 5)), `${name}: the same first block`).toBe(true);
+      const before = rand.bytes(222);
+      const found = await auditFiles({ 'opt/res/member.pak': Buffer.concat([before, across, rand.bytes(500)]) });
+      expect(leaksOnly(found), name).toContain(`opt/res/member.pak@${before.length}!@${at}!`);
     }
   });
 
