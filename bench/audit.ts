@@ -217,6 +217,22 @@ function rows({ gz, best, all }: Awaited<ReturnType<typeof bestOf>>, scanned: st
   ].join('\n');
 }
 
+/** `runs` audits of `layout`, a line each, then the issue's memory goal against their highest peak. */
+async function peakRuns(layout: string, runs: number): Promise<void> {
+  const peaks: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const before = load();
+    const m = await audit(layout);
+    const found = JSON.parse(m.stdout) as { bytes: number; findings: Array<{ severity: string }> };
+    peaks.push(m.rssMiB);
+    console.log(
+      `  run ${r + 1}: ${m.seconds.toFixed(2)} s (CPU ${m.cpuSeconds.toFixed(2)} s), ${m.rssMiB.toFixed(0)} MiB RSS, ${(found.bytes / MiB).toFixed(0)} MiB scanned, ${found.findings.length} findings (${found.findings.filter((f) => f.severity === 'limit').length} limits); load ${before}`,
+    );
+  }
+  const rss = Math.max(...peaks);
+  console.log(`  goal (issue 28): peak RSS ≤ 100 MiB — ${rss.toFixed(0)} MiB (${rss <= 100 ? 'met' : 'NOT met'})`);
+}
+
 async function main(): Promise<void> {
   const sizeMiB = Number(process.env.BENCH_AUDIT_MIB ?? 1024);
   const runs = Number(process.env.BENCH_AUDIT_RUNS ?? 3);
@@ -286,36 +302,14 @@ async function main(): Promise<void> {
     console.log(
       `Large members (48 MiB .gz logs, jars of 12 MiB stored and deflated members nested in a fat jar, 32 MiB tar.xz and tar.zst, a git pack, base64 of a 16 MiB .gz)`,
     );
-    const peaks: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const before = load();
-      const m = await audit(large);
-      const found = JSON.parse(m.stdout) as { bytes: number; findings: Array<{ severity: string }> };
-      peaks.push(m.rssMiB);
-      console.log(
-        `  run ${r + 1}: ${m.seconds.toFixed(2)} s (CPU ${m.cpuSeconds.toFixed(2)} s), ${m.rssMiB.toFixed(0)} MiB RSS, ${(found.bytes / MiB).toFixed(0)} MiB scanned, ${found.findings.length} findings (${found.findings.filter((f) => f.severity === 'limit').length} limits); load ${before}`,
-      );
-    }
-    const rss = Math.max(...peaks);
-    console.log(`  goal (issue 28): peak RSS ≤ 100 MiB — ${rss.toFixed(0)} MiB (${rss <= 100 ? 'met' : 'NOT met'})`);
+    await peakRuns(large, runs);
     console.log(await breakdown(large));
   }
   if (parts.has('large-zstd')) {
     // The same members as one `+zstd` layer: the zstd layer path (zstd-frames.ts) against the same goal.
     const large = await largeMembersZstdLayout(join(BENCH_DIR, 'audit-large-members-zstd'), await largeMembersLayout(join(BENCH_DIR, 'audit-large-members')));
     console.log(`Large members as one +zstd layer (zstd -3 of the same tar)`);
-    const peaks: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const before = load();
-      const m = await audit(large);
-      const found = JSON.parse(m.stdout) as { bytes: number; findings: Array<{ severity: string }> };
-      peaks.push(m.rssMiB);
-      console.log(
-        `  run ${r + 1}: ${m.seconds.toFixed(2)} s (CPU ${m.cpuSeconds.toFixed(2)} s), ${m.rssMiB.toFixed(0)} MiB RSS, ${(found.bytes / MiB).toFixed(0)} MiB scanned, ${found.findings.length} findings (${found.findings.filter((f) => f.severity === 'limit').length} limits); load ${before}`,
-      );
-    }
-    const rss = Math.max(...peaks);
-    console.log(`  goal (issue 28): peak RSS ≤ 100 MiB — ${rss.toFixed(0)} MiB (${rss <= 100 ? 'met' : 'NOT met'})`);
+    await peakRuns(large, runs);
   }
 }
 
