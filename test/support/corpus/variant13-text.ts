@@ -276,16 +276,6 @@ grep -q '<TD>api_key</TD>' "$OUT/settings.html"`,
     script: `ruby -e 's = File.read("secret", encoding: "UTF-8"); File.open(File.join(ENV["OUT"], "rake.log"), "w") { |f| f.puts "secret chars: #{s.chars.inspect}" }'`,
     where: /ruby-chars-p\/rake\.log/,
   },
-];
-
-/**
- * Known gaps of this round: made and audited as the artifacts are, asserted still missed. Java's Arrays.toString of a
- * char[] (`[a, b, &]`, no quotes) has no fixed bytes but its `[`: its reader (JAVA_CHAR_LISTS in
- * src/audit/decoders/char-lists.ts, tested, found by every `[`) is not listed in runs.ts's notations(), as `[` is in every
- * JavaScript and JSON text (the notations' reader took 10–20% more CPU over node_modules' JS with it); the fix that lists
- * it moves this case over. (Ruby's p of value.chars, a gap of this round, is read since round 14: found from its `["`.)
- */
-export const variant13TextGaps: Variant[] = [
   {
     id: 'java-chararray',
     name: 'Java Arrays.toString(password char[]): [a, b, &, <, ", \\, …] — each character apart, joined by ", "',
@@ -295,3 +285,10 @@ export const variant13TextGaps: Variant[] = [
     where: /java-chararray\/app\.log/,
   },
 ];
+
+/**
+ * Known gaps of this round: made and audited as the artifacts are, asserted still missed. (Java's Arrays.toString of a
+ * char[], a gap of this round, is read since session 54: JAVA_CHAR_LISTS listed behind its cheap test of a `[`. Ruby's
+ * p of value.chars is read since round 14: found from its `["`.)
+ */
+export const variant13TextGaps: Variant[] = [];
