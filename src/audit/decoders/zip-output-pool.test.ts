@@ -7,39 +7,13 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { auditFiles, has, SECRET, tool } from './testing.js';
-import { walkZip } from './zip.testing.js';
+import { largeAllocations, walkZip } from './zip.testing.js';
 import { seededPerTest } from '../../../test/support/random.js';
 
 /** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it). */
 const rand = seededPerTest(541);
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-/** Whether the code that called Buffer's function (the frame after the spy's own) is in one of `files`. */
-function madeIn(...files: string[]): boolean {
-  const frames = new Error().stack?.split('\n') ?? [];
-  const spy = frames.findLastIndex((f) => f.includes('@vitest/spy'));
-  return spy >= 0 && files.some((file) => !!frames[spy + 1]?.includes(file));
-}
-
-/** Bytes of every buffer of 32 KiB or more made for inflated output (zip-inflate.ts, zip-output-pool.ts) while `run` runs. */
-async function outputAllocations(run: () => Promise<unknown>): Promise<number> {
-  let bytes = 0;
-  const spies = (['allocUnsafe', 'allocUnsafeSlow', 'alloc', 'concat'] as const).map((name) => {
-    const original = Buffer[name] as (...a: unknown[]) => Buffer;
-    return vi.spyOn(Buffer, name).mockImplementation(((...a: unknown[]) => {
-      const b = original.apply(Buffer, a);
-      if (b.length >= 32 * 1024 && madeIn('/zip-inflate.ts', '/zip-output-pool.ts')) bytes += b.length;
-      return b;
-    }) as never);
-  });
-  try {
-    await run();
-  } finally {
-    for (const s of spies) s.mockRestore();
-  }
-  return bytes;
-}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -57,7 +31,13 @@ describe(`inflated output buffers used again (seed ${rand.seed})`, () => {
       const perJar: number[] = [];
       for (const { files, jar } of jars) {
         let walked: Awaited<ReturnType<typeof walkZip>> | undefined;
-        perJar.push(await outputAllocations(async () => (walked = await walkZip(jar, { keep: false }))));
+        perJar.push(
+          await largeAllocations(
+            ['/zip-inflate.ts', '/zip-output-pool.ts'],
+            ['allocUnsafe', 'allocUnsafeSlow', 'alloc', 'concat'],
+            async () => (walked = await walkZip(jar, { keep: false })),
+          ),
+        );
         expect(walked!.limits).toEqual([]);
         for (const [name, content] of Object.entries(files)) expect(walked!.digests.get(name), name).toBe(sha(content));
       }

@@ -7,42 +7,13 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { has, tool } from './testing.js';
-import { walkZip } from './zip.testing.js';
+import { largeAllocations, walkZip } from './zip.testing.js';
 import { seededPerTest } from '../../../test/support/random.js';
 
 /** Generated inputs, from this seed before each test (HOIST_TEST_SEED replaces it). */
 const rand = seededPerTest(54);
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-/** Whether the code that called Buffer's function (the frame after the spy's own) is in `file`. */
-function madeIn(file: string): boolean {
-  const frames = new Error().stack?.split('\n') ?? [];
-  const spy = frames.findLastIndex((f) => f.includes('@vitest/spy'));
-  return spy >= 0 && !!frames[spy + 1]?.includes(file);
-}
-
-/** Bytes of every buffer of 32 KiB or more the zip walker itself made (through Buffer's allocating functions) while `run` runs. */
-async function largeAllocations(run: () => Promise<unknown>): Promise<number> {
-  let bytes = 0;
-  // Made by the walker to hold bytes (not the inflated output, nor the test runner's own buffers).
-  const count = (b: Buffer) => void (b.length >= 32 * 1024 && madeIn('/zip-walk.ts') && (bytes += b.length));
-  const spies = (['allocUnsafe', 'allocUnsafeSlow', 'alloc', 'from', 'concat'] as const).map((name) => {
-    const original = Buffer[name] as (...a: unknown[]) => Buffer;
-    return vi.spyOn(Buffer, name).mockImplementation(((...a: unknown[]) => {
-      const b = original.apply(Buffer, a);
-      // A view of bytes already there (`Buffer.from(arrayBuffer, offset, length)`) is no allocation.
-      if (!(name === 'from' && a[0] instanceof ArrayBuffer)) count(b);
-      return b;
-    }) as never);
-  });
-  try {
-    await run();
-  } finally {
-    for (const s of spies) s.mockRestore();
-  }
-  return bytes;
-}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -66,7 +37,11 @@ describe(`a deflated member across chunks (seed ${rand.seed})`, () => {
         const chunks = [jar.subarray(0, first), jar.subarray(first, second), jar.subarray(second)];
         let walked: Awaited<ReturnType<typeof walkZip>> | undefined;
         // Digests only (`keep: false`): the sinks keep no copy of what they are given.
-        const allocated = await largeAllocations(async () => (walked = await walkZip(jar, { chunks, keep: false })));
+        const allocated = await largeAllocations(
+          ['/zip-walk.ts'],
+          ['allocUnsafe', 'allocUnsafeSlow', 'alloc', 'from', 'concat'],
+          async () => (walked = await walkZip(jar, { chunks, keep: false })),
+        );
         expect(walked!.limits, `cut at ${first} and ${second}`).toEqual([]);
         for (const [name, content] of Object.entries(files)) expect(walked!.digests.get(name), `cut at ${first}: ${name}`).toBe(sha(content));
         // The member's bytes held once, in a buffer of its compressed size; nothing of the size of the chunks.

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
+import { vi } from 'vitest';
 import type { DecodeEnv } from './types.js';
 import { zip } from './zip.js';
 
@@ -93,3 +94,36 @@ export function pythonDigests(archive: Uint8Array): Map<string, string> {
 /** The walk's members' digests, the same way (non-empty ones). */
 export const digestsOf = (w: Walked) => new Map([...w.digests].filter(([, d]) => d !== EMPTY));
 const EMPTY = sha(new Uint8Array(0));
+
+/** Whether the code that called Buffer's function (the frame after the spy's own) is in one of `files`. */
+function madeIn(files: readonly string[]): boolean {
+  const frames = new Error().stack?.split('\n') ?? [];
+  const spy = frames.findLastIndex((f) => f.includes('@vitest/spy'));
+  return spy >= 0 && files.some((file) => !!frames[spy + 1]?.includes(file));
+}
+
+/**
+ * Bytes of every buffer of 32 KiB or more that code in one of `files` made through Buffer's functions `names` while
+ * `run` runs. A view of bytes already there (`Buffer.from(arrayBuffer, offset, length)`) is no allocation.
+ */
+export async function largeAllocations(
+  files: readonly string[],
+  names: ReadonlyArray<'allocUnsafe' | 'allocUnsafeSlow' | 'alloc' | 'from' | 'concat'>,
+  run: () => Promise<unknown>,
+): Promise<number> {
+  let bytes = 0;
+  const spies = names.map((name) => {
+    const original = Buffer[name] as (...a: unknown[]) => Buffer;
+    return vi.spyOn(Buffer, name).mockImplementation(((...a: unknown[]) => {
+      const b = original.apply(Buffer, a);
+      if (!(name === 'from' && a[0] instanceof ArrayBuffer) && b.length >= 32 * 1024 && madeIn(files)) bytes += b.length;
+      return b;
+    }) as never);
+  });
+  try {
+    await run();
+  } finally {
+    for (const s of spies) s.mockRestore();
+  }
+  return bytes;
+}
