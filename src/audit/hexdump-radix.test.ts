@@ -8,21 +8,13 @@
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../test/support/random.js';
 import { auditFiles, has, SECRET, tool } from './decoders/testing.js';
-import { DumpDecoder, sniffDump, type DumpFormat } from './hexdump.js';
+import { sniffDump } from './hexdump.js';
+import { dumpOf, read } from './hexdump.testing.js';
 
 const rand = seededPerTest(41);
 
 /** A config line holding `value`, then random bytes (a random length: groups and lines end anywhere). */
 const content = (value: string) => Buffer.concat([Buffer.from(`API_TOKEN=${value} é€😀\n`), rand.bytes(rand.int(40, 400))]);
-const dumpOf = (args: string, input: Buffer) => tool('sh', ['-c', `LC_ALL=C ${args} in`], { in: input });
-
-function read(dump: Buffer, format: DumpFormat, size: number): Buffer {
-  const out: Buffer[] = [];
-  const d = new DumpDecoder(format, (b) => out.push(b));
-  for (let i = 0; i < dump.length; i += size) d.push(dump.subarray(i, i + size), false);
-  d.push(new Uint8Array(0), true);
-  return Buffer.concat(out);
-}
 
 describe(`dumps in other radixes and byte orders (seed ${rand.seed})`, () => {
   it.each([
