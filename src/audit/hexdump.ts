@@ -47,8 +47,31 @@ const NUM_WORDS = /^([0-9a-f]{6,})((?: +-?\d+)+) *$/;
 /** The digits of an octal word of 2, 4 and 8 bytes, zero-padded: 177777, 37777777777, 1777777777777777777777 at most. */
 const OCTAL_WORD = /^(?:[01][0-7]{5}|[0-3][0-7]{10}|[01][0-7]{21})$/;
 const WORD_MAX: Readonly<Record<number, bigint>> = { 2: 0xffffn, 4: 0xffffffffn, 8: 0xffffffffffffffffn };
+/**
+ * One cell of od -c (and of od -t a, whose control characters are named: `nl`, `sp`, `del`): 4 columns, the character
+ * right-aligned, a C escape, three octal digits, four blanks for a space, a multibyte character's first byte or `**`.
+ */
+const CELL =
+  ' {3}[^ ]| {2}(?:\\\\[0abfnrtv]|\\*\\*)| [0-7]{3}| {4}| {1,3}[\\x80-\\xff]{2,4}| {2}(?:bs|ht|nl|vt|ff|cr|so|si|em|fs|gs|rs|us|sp)| (?:nul|soh|stx|etx|eot|enq|ack|bel|dle|dc[1-4]|nak|syn|etb|can|sub|esc|del)';
 /** od -c's first line: a 7-digit offset (6 with -A x), then cells of 4 columns (at least 4 of them, one a single character). */
-const CHARS = /^[0-9a-f]{6,7}(?= {3}\S| {4})(?: {3}[^ ]| {2}(?:\\[0abfnrtv]|\*\*)| [0-7]{3}| {4}| {1,3}[\x80-\xff]{2,4}){4,16}$/;
+const CHARS = new RegExp(`^[0-9a-f]{6,7}(?= {3}\\S| {4})(?:${CELL}){4,16}$`);
+/**
+ * The same cells without an offset (`od -A n -c`, `od -A n -t a`): a whole line of 16, so that any other text indented
+ * by blanks is none.
+ */
+const BARE_CHARS = new RegExp(`^(?:${CELL}){16}$`);
+/** od -t a's names of the control characters (its `sp` a blank, `del` 0x7f); its other cells are the byte's low 7 bits as a character. */
+const NAMES: Readonly<Record<string, number>> = Object.fromEntries(
+  'nul soh stx etx eot enq ack bel bs ht nl vt ff cr so si dle dc1 dc2 dc3 dc4 nak syn etb can em sub esc fs gs rs us'
+    .split(' ')
+    .map((n, i) => [n, i] as const)
+    .concat([
+      ['sp', 0x20],
+      ['del', 0x7f],
+    ]),
+);
+/** od -A n's hex words: a full line of 16 bytes in 2-, 4- or 8-byte words, each after one blank (`od -A n -x`, `-t x4`, `-t x8`). */
+const BARE_WORDS = /^(?:(?: [0-9a-f]{4}){8}|(?: [0-9a-f]{8}){4}|(?: [0-9a-f]{16}){2})$/;
 const ESCAPES: Readonly<Record<string, number>> = { '\\0': 0, '\\a': 7, '\\b': 8, '\\t': 9, '\\n': 10, '\\v': 11, '\\f': 12, '\\r': 13 };
 /** The first line of a curl trace: `== Info: …` or a block's header, `=> Send header, 306 bytes (0x132)`. */
 const CURL = /^(?:== Info: |(?:=>|<=) (?:Send|Recv) (?:header|data|SSL data), \d+ bytes)/;
@@ -81,7 +104,22 @@ export function sniffDump(head: Uint8Array): DumpFormat | undefined {
   if (OCTAL.test(first)) return 'octal';
   if (DECIMAL.test(first)) return 'decimal';
   if (CHARS.test(first)) return 'chars';
-  return undefined;
+  return bareFormat(first);
+}
+
+/**
+ * The format of an od line without its offset (`od -A n`): words in hex, octal or decimal, or character cells (`-c`,
+ * `-t a`). Nothing tells such a line from a table but its shape, so it must be od's whole first line: 16 bytes (8
+ * two-byte words, 4 of four, 2 of eight; 16 cells), every field right-aligned in one width.
+ */
+function bareFormat(first: string): DumpFormat | undefined {
+  if (first[0] !== ' ') return undefined;
+  if (BARE_WORDS.test(first) && /[a-f]/.test(first)) return 'words'; // a text's 16 bytes show a hex letter; a row of years none
+  if (BARE_CHARS.test(first)) return 'chars';
+  const f = wordFields(first);
+  const format = f && wordsFormat(f);
+  const size = format === 'octalWords' ? OCTAL_SIZE[f!.tokens[0]!.length] : decimalSize(f?.width ?? 0);
+  return format && size! * f!.tokens.length === 16 ? format : undefined;
 }
 
 /**
@@ -111,7 +149,15 @@ function numericWords(first: string): DumpFormat | undefined {
   // The first line's offset is 0 (od -j and hexdump -s, which start further in, are left out): a table whose first
   // column is a number is none.
   const f = m && /^0{6,8}$/.test(m[1]!) ? wordFields(m[2]!) : undefined;
-  if (!f || f.tokens.length < 2) return undefined;
+  return f && wordsFormat(f);
+}
+
+/** The size in bytes of an octal word by its digits. */
+const OCTAL_SIZE: Readonly<Record<number, number>> = { 6: 2, 11: 4, 22: 8 };
+
+/** The words format of a line's fields (octal or decimal, each token a word of the size its width tells), or undefined. */
+function wordsFormat(f: { width: number; tokens: string[] }): DumpFormat | undefined {
+  if (f.tokens.length < 2) return undefined;
   if (f.tokens.every((t) => OCTAL_WORD.test(t)) && new Set(f.tokens.map((t) => t.length)).size === 1 && f.width <= f.tokens[0]!.length + 2) return 'octalWords';
   if (!DECIMAL_WIDTHS.has(f.width) || (f.width === 8 && !f.tokens.every((t) => /^\d{5}$/.test(t)))) return undefined;
   const size = decimalSize(f.width);
@@ -137,11 +183,11 @@ function wordBytes(t: string, radix: 8 | 10, size: number): Buffer | undefined {
 /** The bytes of a numeric words line (after its offset), empty for a line that shows none. */
 function numericWordsLine(line: string, format: 'octalWords' | 'decimalWords'): Buffer {
   const m = NUM_WORDS.exec(line);
-  const f = m ? wordFields(m[2]!) : undefined;
+  const f = m ? wordFields(m[2]!) : line[0] === ' ' ? wordFields(line) : undefined; // od -A n: no offset
   if (!f) return Buffer.alloc(0);
   const bytes: Buffer[] = [];
   for (const t of f.tokens) {
-    const size = format === 'octalWords' ? ({ 6: 2, 11: 4, 22: 8 } as Record<number, number>)[t.length] : decimalSize(f.width);
+    const size = format === 'octalWords' ? OCTAL_SIZE[t.length] : decimalSize(f.width);
     const b = size ? wordBytes(t, format === 'octalWords' ? 8 : 10, size) : undefined;
     if (!b) break;
     bytes.push(b);
@@ -209,7 +255,9 @@ function charCells(body: string): Buffer {
     p += s + cell.length;
     if (cell === '**') continue;
     const escape = ESCAPES[cell];
+    const name = NAMES[cell];
     if (escape !== undefined) out.push(escape);
+    else if (name !== undefined) out.push(name);
     else if (/^[0-7]{3}$/.test(cell)) out.push(parseInt(cell, 8) & 0xff);
     else out.push(...Buffer.from(cell, 'latin1'));
   }
@@ -220,7 +268,7 @@ function charCells(body: string): Buffer {
 export function dumpLine(line: string, format: DumpFormat): Buffer {
   if (format === 'chars') {
     const offset = /^[0-9a-f]{6,7}(?= )/.exec(line)?.[0];
-    return offset ? charCells(line.slice(offset.length)) : Buffer.alloc(0);
+    return offset ? charCells(line.slice(offset.length)) : line[0] === ' ' ? charCells(line) : Buffer.alloc(0); // od -A n: no offset
   }
   if (format === 'octalWords' || format === 'decimalWords') return numericWordsLine(line, format);
   let tokens: string[];
@@ -236,7 +284,7 @@ export function dumpLine(line: string, format: DumpFormat): Buffer {
     tokens = (bar < 0 ? line : line.slice(0, bar)).trim().split(/\s+/).slice(1);
   } else {
     tokens = line.trim().split(/\s+/);
-    if (tokens.length && (format === 'words' || tokens[0]!.length >= 6)) tokens = tokens.slice(1); // the offset
+    if (tokens.length && line[0] !== ' ' && (format === 'words' || tokens[0]!.length >= 6)) tokens = tokens.slice(1); // the offset (none after od -A n)
   }
   const bytes: Buffer[] = [];
   for (const t of tokens) {
