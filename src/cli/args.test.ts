@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { helpText, parseCommandLine, readSecretInputs, UsageError, type CommandLine } from './args.js';
 import { remoteUrl } from './facts.js';
@@ -92,6 +95,20 @@ describe('readSecretInputs', () => {
     const l = line(['build', '--ssh-key-file', '/run/key']);
     await readSecretInputs(l, { HOIST_REGISTRY_AUTH: 'r=u:p', HOIST_SECRETS: 'a=1' }, readText);
     expect(Object.fromEntries(l.inputs)).toEqual({ 'ssh-key': 'KEY', 'registry-auth': 'r=u:p', secrets: 'a=1' });
+  });
+
+  /**
+   * Property: a HOIST_NAME that is the path of a file is that file's text, as --NAME-file reads it.
+   * Nearest real-world variant: GitLab File-type variables and Jenkins' file credentials, whose
+   * value is the path of the file holding the secret; a path of no file stays the value.
+   */
+  it('reads the file a HOIST_NAME names (a File-type variable), without its final newline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hoist-env-'));
+    writeFileSync(join(dir, 'TOKENS'), 'token-one-0123456789\ntoken-two-0123456789\n');
+    const l = line(['build']);
+    await readSecretInputs(l, { HOIST_AUDIT_VALUES: join(dir, 'TOKENS'), HOIST_SECRETS: join(dir, 'nothing-here') }, readText);
+    expect(l.inputs.get('audit-values')).toBe('token-one-0123456789\ntoken-two-0123456789');
+    expect(l.inputs.get('secrets')).toBe(join(dir, 'nothing-here'));
   });
 
   it('refuses both forms at once, and names an unreadable file without its contents', async () => {

@@ -4,7 +4,7 @@
  * inputs read from `--NAME-file` or `HOIST_NAME` just before the run.
  */
 import type { Effects } from '../effects/effects.js';
-import { envName } from './secret-env.js';
+import { envName, secretEnv } from './secret-env.js';
 import { UsageError } from './usage.js';
 
 /** Facts of the run a CI system would give, for machines that are not one (or to override it). */
@@ -33,8 +33,9 @@ export interface CommandLine {
 export type Pipeline = (fx: Effects) => Promise<unknown>;
 
 /**
- * Secret inputs from `--NAME-file` or `HOIST_NAME` (both at once is an error). The file's contents
- * are never echoed: a file that cannot be read is named, with the reason.
+ * Secret inputs from `--NAME-file` or `HOIST_NAME` (both at once is an error; a `HOIST_NAME` that is
+ * a file's path is that file's text, secret-env.ts). The file's contents are never echoed: a file
+ * that cannot be read is named, with the reason.
  */
 export async function readSecretInputs(
   line: CommandLine,
@@ -43,7 +44,7 @@ export async function readSecretInputs(
 ): Promise<void> {
   for (const name of line.secretInputs) {
     const file = line.secretFiles.get(name);
-    const fromEnv = env[envName(name)];
+    const fromEnv = secretEnv(env, name);
     if (file !== undefined && fromEnv !== undefined) throw new UsageError(`--${name}-file and ${envName(name)} are both set: give one`, line.command);
     if (fromEnv !== undefined) line.inputs.set(name, fromEnv);
     if (file === undefined) continue;

@@ -16,9 +16,9 @@ import type { RegistryClient } from '../registry/client.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import { newCatalog } from '../secrets/hide.js';
 import { redacting } from '../secrets/redacting-platform.js';
-import { cliDialect } from './dialect.js';
+import { cliDialect, cliSpelling } from './dialect.js';
 import { exitCodeFor } from './exit.js';
-import { childEnv } from './secret-env.js';
+import { childEnv, secretEnv } from './secret-env.js';
 import { UsageError } from './usage.js';
 import type { RegistryJob, RegistryLine, RegistrySettingsFlags } from './registry-job.js';
 import type { RunContext } from './verbs/verb.js';
@@ -30,7 +30,7 @@ async function readSettings(given: RegistrySettingsFlags, env: NodeJS.ProcessEnv
     throw new UsageError('--registry-auth-file and HOIST_REGISTRY_AUTH are both set: give one');
   const registryAuth =
     authFile === undefined
-      ? (env.HOIST_REGISTRY_AUTH ?? '')
+      ? (secretEnv(env, 'registry-auth') ?? '')
       : await nodeFiles.readText(authFile).catch((e: NodeJS.ErrnoException) => {
           throw new UsageError(`--registry-auth-file: cannot read ${authFile} (${e.code ?? 'error'})`);
         });
@@ -43,14 +43,16 @@ async function readSettings(given: RegistrySettingsFlags, env: NodeJS.ProcessEnv
   };
   const scope = inputScope((name) => inputs[name] ?? '', process.cwd(), env);
   const transfer = parseTransfer(scope, await yamlFor(registryAuth));
-  if (scope.issues.length) throw new UsageError(scope.issues.map((i) => `--${i.input}: ${i.message}`).join('\n'));
+  // Named as a shell user gives it: HOIST_REGISTRY_AUTH or --registry-auth-file (there is no --registry-auth).
+  if (scope.issues.length) throw new UsageError(scope.issues.map((i) => `${cliSpelling(i.input)}: ${i.message}`).join('\n'));
   return transfer;
 }
 
 export async function runRegistry<T>(line: RegistryLine<T>, ctx: RunContext, run: (job: RegistryJob<T>) => Promise<number>): Promise<number> {
   const { env, streams, redactor, quiet } = ctx;
   const transfer = await readSettings(line.settings, env);
-  for (const name of ['HOIST_REGISTRY_AUTH', 'HOIST_AUDIT_VALUES']) if (env[name]) redactor.add(env[name]!);
+  const auditValues = secretEnv(env, 'audit-values') ?? '';
+  for (const value of [secretEnv(env, 'registry-auth'), auditValues]) if (value) redactor.add(value);
   for (const r of transfer.registries.values()) if (r.password) redactor.add(r.password);
   const facts = { git: { scheduled: false }, repository: {} };
   const platform = redacting(
@@ -75,7 +77,7 @@ export async function runRegistry<T>(line: RegistryLine<T>, ctx: RunContext, run
     }
   };
   try {
-    return await run({ fx, task: line.task, json: line.json, transfer, auditValues: env.HOIST_AUDIT_VALUES ?? '', out: { print, raw }, connect });
+    return await run({ fx, task: line.task, json: line.json, transfer, auditValues, out: { print, raw }, connect });
   } catch (error) {
     if (error instanceof ConfigError) for (const i of error.issues) platform.error(`${i.input}: ${i.message}`);
     else platform.error(error instanceof Error ? error.message : `unexpected failure: ${String(error)}`);

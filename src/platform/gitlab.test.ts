@@ -26,6 +26,26 @@ describe('gitlabInput', () => {
     expect(gitlabInput({ INPUT_SIGNING_KEY_PASSWORD: join(dir, 'COSIGN_PASSWORD') }, 'signing-key-password')).toBe('pw-from-a-file');
   });
 
+  /**
+   * Property: every secret input may be a File-type variable (its value the file's path). Nearest
+   * real-world variant: audit_values: $DEPLOY_TOKENS and registry_auth: $REGISTRY_AUTH made File
+   * variables in the project's settings; the job's own CI_REGISTRY login still added to the file's lines.
+   */
+  it('reads File-type variables for audit-values, registry-auth and secrets; registry-auth still gets the job login', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hoist-gl-'));
+    writeFileSync(join(dir, 'DEPLOY_TOKENS'), 'token-one-0123456789\ntoken-two-0123456789\n');
+    writeFileSync(join(dir, 'REGISTRY_AUTH'), 'registry.acme.internal=ci-bot:pw-from-a-file\n');
+    writeFileSync(join(dir, 'BUILD_SECRETS'), 'npm=npm-token-0123456789\n');
+    expect(gitlabInput({ INPUT_AUDIT_VALUES: join(dir, 'DEPLOY_TOKENS') }, 'audit-values')).toBe('token-one-0123456789\ntoken-two-0123456789\n');
+    expect(gitlabInput({ INPUT_SECRETS: join(dir, 'BUILD_SECRETS') }, 'secrets')).toBe('npm=npm-token-0123456789\n');
+    const env = { CI_REGISTRY: 'registry.gitlab.com', CI_REGISTRY_USER: 'gitlab-ci-token', CI_REGISTRY_PASSWORD: 'job-token-123456' };
+    expect(gitlabInput({ ...env, INPUT_REGISTRY_AUTH: join(dir, 'REGISTRY_AUTH') }, 'registry-auth')).toBe(
+      'registry.acme.internal=ci-bot:pw-from-a-file\nregistry.gitlab.com=gitlab-ci-token:job-token-123456',
+    );
+    // A directory is no File-type variable: the value stays as given.
+    expect(gitlabInput({ INPUT_AUDIT_VALUES: dir }, 'audit-values')).toBe(dir);
+  });
+
   it('defaults images to CI_REGISTRY_IMAGE and logs in to CI_REGISTRY with the job credentials', () => {
     const env = {
       CI_REGISTRY_IMAGE: 'registry.gitlab.com/acme/app',

@@ -7,9 +7,10 @@
  * printed at all (the Redactor sees every line that could carry one). There is no post step: the
  * template's `after_script` runs the entry again with `HOIST_PHASE=post`, state in a private file.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileVariableText } from '../secrets/file-variable.js';
 import { GITLAB_FILE_SECRETS } from '../secrets/inputs.js';
 import { gitlabFacts } from './context.js';
 import { logText } from './log-safe.js';
@@ -42,10 +43,9 @@ const FILE_INPUTS = new Set([...GITLAB_FILE_SECRETS, 'ssh-known-hosts']);
 
 export function gitlabInput(env: Env, name: string): string {
   const key = `INPUT_${name.toUpperCase()}`;
-  const value = env[key.replaceAll('-', '_')] ?? env[key] ?? '';
-  if (FILE_INPUTS.has(name) && /^\/\S+$/.test(value.trim()) && existsSync(value.trim()) && statSync(value.trim()).isFile()) {
-    return readFileSync(value.trim(), 'utf8');
-  }
+  const given = env[key.replaceAll('-', '_')] ?? env[key] ?? '';
+  // A File-type variable's file is read in its place (then, for registry-auth, the job's own login added as to any value).
+  const value = (FILE_INPUTS.has(name) ? fileVariableText(given) : undefined) ?? given;
   if (name === 'images' && !value.trim() && env.CI_REGISTRY_IMAGE) return env.CI_REGISTRY_IMAGE;
   if (name === 'registry-auth' && env.CI_REGISTRY && env.CI_REGISTRY_USER && env.CI_REGISTRY_PASSWORD) {
     // The project's own registry, unless the user names it: the job's credentials log in to it.

@@ -28,7 +28,16 @@ describe('the secret input table', () => {
     expect([...GITLAB_SECRET_KEYS].sort()).toEqual(
       ['audit_values', 'gitlab_token', 'registry_auth', 'secrets', 'signing_key', 'signing_key_password', 'ssh_key', 'ssh_key_passphrase'].sort(),
     );
-    expect([...GITLAB_FILE_SECRETS].sort()).toEqual(['signing-key', 'signing-key-password', 'ssh-key', 'ssh-key-passphrase']);
+    expect([...GITLAB_FILE_SECRETS].sort()).toEqual([
+      'audit-values',
+      'gitlab-token',
+      'registry-auth',
+      'secrets',
+      'signing-key',
+      'signing-key-password',
+      'ssh-key',
+      'ssh-key-passphrase',
+    ]);
   });
 
   it('property: every input of every action.yml and GitLab spec named as a credential is in the table, but the public ones named here', () => {

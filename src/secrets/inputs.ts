@@ -30,13 +30,13 @@ export interface SecretInput {
 
 // One entry a line: scripts/input-docs.mjs reads the names and doors from this text.
 export const SECRET_INPUT_TABLE: readonly SecretInput[] = [
-  { name: 'secrets', carries: 'entries', gitlabFile: false, doors: 'all' },
+  { name: 'secrets', carries: 'entries', gitlabFile: true, doors: 'all' },
   { name: 'ssh-key', carries: 'key', gitlabFile: true, doors: 'all' },
   { name: 'ssh-key-passphrase', carries: 'password', gitlabFile: true, doors: 'all' },
-  { name: 'registry-auth', carries: 'credentials', gitlabFile: false, doors: 'all' },
-  { name: 'audit-values', carries: 'values', gitlabFile: false, doors: 'all' },
+  { name: 'registry-auth', carries: 'credentials', gitlabFile: true, doors: 'all' },
+  { name: 'audit-values', carries: 'values', gitlabFile: true, doors: 'all' },
   { name: 'github-token', carries: 'token', gitlabFile: false, doors: 'github' },
-  { name: 'gitlab-token', carries: 'token', gitlabFile: false, doors: 'gitlab' },
+  { name: 'gitlab-token', carries: 'token', gitlabFile: true, doors: 'gitlab' },
   { name: 'signing-key', carries: 'key', gitlabFile: true, doors: 'all' },
   { name: 'signing-key-password', carries: 'password', gitlabFile: true, doors: 'all' },
 ];
