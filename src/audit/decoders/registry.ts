@@ -22,6 +22,7 @@ import { fat } from './fat.js';
 import { fdt } from './fdt.js';
 import { folded } from './folded.js';
 import { gitPack } from './gitpack.js';
+import { hdf5 } from './hdf5.js';
 import { hexRecords } from './hex-records.js';
 import { javaKeystore } from './java-keystore.js';
 import { kyotoCabinet } from './kyoto-cabinet.js';
@@ -118,6 +119,7 @@ export const DECODERS: readonly Decoder[] = [
   mysqlArchive,
   h2MvStore,
   xapianGlass,
+  hdf5,
   redisRdb,
   pgDumpCustom,
   avro,

@@ -44,23 +44,23 @@ interface Handle {
   size: number;
 }
 
-/** The footer: the index block's handle and the table's format version (0 for LevelDB). */
-function footer(file: Buffer): { index: Handle; version: number } | undefined {
+/** The footer: the metaindex and index blocks' handles and the table's format version (0 for LevelDB). */
+function footer(file: Buffer): { meta: Handle; index: Handle; version: number } | undefined {
   if (file.length >= 48 && file.subarray(file.length - 8).equals(LEVELDB)) {
-    const [, a] = varint(file, file.length - 48);
-    const [, b] = varint(file, a);
+    const [mo, a] = varint(file, file.length - 48);
+    const [ms, b] = varint(file, a);
     const [offset, c] = varint(file, b);
     const [size] = varint(file, c);
-    return { index: { offset, size }, version: 0 };
+    return { meta: { offset: mo, size: ms }, index: { offset, size }, version: 0 };
   }
   if (file.length >= 53 && file.subarray(file.length - 8).equals(ROCKSDB)) {
     const version = file.readUInt32LE(file.length - 12);
     if (version < 1 || version > 5) return undefined;
-    const [, a] = varint(file, file.length - 52);
-    const [, b] = varint(file, a);
+    const [mo, a] = varint(file, file.length - 52);
+    const [ms, b] = varint(file, a);
     const [offset, c] = varint(file, b);
     const [size] = varint(file, c);
-    return { index: { offset, size }, version };
+    return { meta: { offset: mo, size: ms }, index: { offset, size }, version };
   }
   return undefined;
 }
@@ -87,15 +87,15 @@ async function unbzip2(bytes: Buffer): Promise<Buffer | undefined> {
 }
 
 /** A block's bytes decompressed by its type (its trailer's first byte). */
-async function block(file: Buffer, h: Handle, version: number): Promise<Buffer> {
-  const got = blockSync(file, h, version);
+async function block(file: Buffer, h: Handle, version: number, dictionary?: Buffer): Promise<Buffer> {
+  const got = blockSync(file, h, version, dictionary);
   if (!got.bzip2) return got.bytes;
   const out = await unbzip2(got.bytes);
   if (!out) throw new Bad();
   return out;
 }
 
-function blockSync(file: Buffer, h: Handle, version: number): { bytes: Buffer; bzip2?: boolean } {
+function blockSync(file: Buffer, h: Handle, version: number, dictionary?: Buffer): { bytes: Buffer; bzip2?: boolean } {
   if (h.offset + h.size + TRAILER > file.length) throw new Bad();
   const raw = file.subarray(h.offset, h.offset + h.size);
   const type = file[h.offset + h.size]!;
@@ -109,12 +109,15 @@ function blockSync(file: Buffer, h: Handle, version: number): { bytes: Buffer; b
     size = n;
     body = raw.subarray(at);
   }
-  if (type === 2) return { bytes: inflateRawSync(body, { maxOutputLength: MAX_BLOCK }) };
+  if (type === 2) return { bytes: inflateRawSync(body, { maxOutputLength: MAX_BLOCK, ...(dictionary && { dictionary }) }) };
   if (type === 3) return { bytes: body, bzip2: true };
-  if (type === 7) return { bytes: zstdDecompressSync(body, { maxOutputLength: MAX_BLOCK }) };
+  if (type === 7) return { bytes: zstdDecompressSync(body, { maxOutputLength: MAX_BLOCK, ...(dictionary && { dictionary }) }) };
   if ((type === 4 || type === 5) && size >= 0) {
-    const out = Buffer.alloc(size);
-    return { bytes: out.subarray(0, lz4Block(body, out, 0)) };
+    // With a dictionary, LZ4 (LZ4_decompress_safe_usingDict) takes it as the history before the block.
+    const history = dictionary ?? Buffer.alloc(0);
+    const out = Buffer.alloc(history.length + size);
+    out.set(history);
+    return { bytes: out.subarray(history.length, lz4Block(body, out, history.length)) };
   }
   throw new Bad(`a block of compression type ${type}`);
 }
@@ -154,6 +157,31 @@ function dataHandles(index: Buffer, version: number): Handle[] {
 }
 
 /**
+ * The compression dictionary a table's blocks were compressed with (`compression_max_dict_bytes`: RocksDB trains one per
+ * table at compaction and keeps it in a meta block, `rocksdb.compression_dict`, which the metaindex block names), if
+ * the metaindex names one: a zstd, zlib or LZ4 block compressed with it decodes only with it.
+ */
+async function compressionDict(file: Buffer, meta: Handle, version: number): Promise<Buffer | undefined> {
+  const index = await block(file, meta, version);
+  if (index.length < 4) return undefined;
+  const restarts = index.readUInt32LE(index.length - 4) & 0x7fffffff;
+  const end = index.length - 4 - 4 * restarts;
+  let key = Buffer.alloc(0);
+  for (let at = 0; at < end && at >= 0;) {
+    const [shared, a] = varint(index, at);
+    const [unshared, b] = varint(index, a);
+    const [length, c] = varint(index, b);
+    key = Buffer.concat([key.subarray(0, shared), index.subarray(c, c + unshared)]);
+    at = c + unshared + length;
+    if (key.toString('latin1') !== 'rocksdb.compression_dict') continue;
+    const [offset, d] = varint(index, c + unshared);
+    const [size] = varint(index, d);
+    return block(file, { offset, size }, version);
+  }
+  return undefined;
+}
+
+/**
  * A file so named whose first two bytes are not both zero: a table's first block starts with a varint that is never
  * zero (a record's shared and unshared key lengths, 0 and at least 8 in RocksDB; a compressed block's size), and the
  * plain read of a table is given with those two bytes as zeros, so that it is not claimed again.
@@ -174,8 +202,10 @@ export const sstTable: Decoder = {
         const f = trial(() => footer(file));
         if (!f || typeof f === 'symbol') return;
         let handles: Handle[];
+        let dictionary: Buffer | undefined;
         try {
           handles = dataHandles(await block(file, f.index, f.version), f.version);
+          dictionary = await compressionDict(file, f.meta, f.version).catch(() => undefined);
         } catch {
           return env.limit('a RocksDB/LevelDB table whose index block does not parse: its compressed blocks are not decoded');
         }
@@ -183,7 +213,7 @@ export const sstTable: Decoder = {
         for (const h of handles) {
           let bytes: Buffer;
           try {
-            bytes = await block(file, h, f.version);
+            bytes = await block(file, h, f.version, dictionary);
           } catch {
             env.limit(`a RocksDB/LevelDB table's block at ${h.offset} that does not decode: the rest is not decoded`);
             break;

@@ -1,0 +1,290 @@
+/**
+ * HDF5 (h5py, netCDF-4, Keras' .h5, MATLAB v7.3): a chunked dataset's chunks pass through its filter pipeline, so a
+ * value in them is in the file only as the filters left it — shuffled (each element's bytes spread over the chunk,
+ * byte 0 of every element first: `shuffle=True`, which h5py and netCDF-4 pair with gzip), LZF'd (h5py's own
+ * `compression='lzf'`), deflated after a shuffle. The file is gathered (up to
+ * 64 MiB, its signature blanked in the plain read, where an unshuffled zlib chunk is still found by its header), its
+ * object headers found (version 1: their prefix and messages checked to fill the header exactly; version 2: `OHDR`),
+ * and each chunked dataset with a filter pipeline read: its chunks listed by the version-1 B-tree (layout versions
+ * 1–3) or the single chunk (layout version 4), each chunk unfiltered in reverse order (the chunk's filter mask skipping
+ * those not applied: deflate, shuffle, Fletcher-32, LZF) and the dataset's chunks written in order at
+ * `file.h5!(dataset@N)`. A filter or chunk index not read (szip, n-bit, scale-offset, and the plugins' bzip2,
+ * blosc, LZ4, zstd — none of which this machine's h5py writes; fixed or extensible arrays, version-2 B-trees) is named as not fully audited, at the dataset.
+ */
+import { inflateSync } from 'node:zlib';
+import { gathered, within } from './gathered.js';
+import { lzfDecompress } from './redis-rdb.js';
+import { startsWith, trial, type Decoder, type DecodeEnv } from './types.js';
+
+const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+/** The most one chunk may hold unfiltered. */
+const MAX_CHUNK = 64 << 20;
+const MSG_LAYOUT = 0x08;
+const MSG_FILTERS = 0x0b;
+const FILTER_NAMES: Record<number, string> = {
+  4: 'szip',
+  5: 'n-bit',
+  6: 'scale-offset',
+  307: 'bzip2',
+  32001: 'blosc',
+  32004: 'LZ4',
+  32008: 'bitshuffle',
+  32015: 'zstd',
+  32017: 'sz',
+};
+
+/**
+ * The signature at 0 and a superblock version from 0 to 3. Not after a user block (MATLAB v7.3's 512 bytes): the plain
+ * read blanks the signature it was claimed by, and one further in would claim it again.
+ */
+export const isHdf5 = (h: Uint8Array) => startsWith(h, SIGNATURE) && h.length > 14 && h[8]! <= 3;
+
+interface File {
+  b: Buffer;
+  /** The base address (the superblock's offset) and the sizes of addresses and lengths. */
+  base: number;
+  so: number;
+  sl: number;
+}
+
+interface Filter {
+  id: number;
+  values: number[];
+}
+
+interface Chunk {
+  at: number;
+  size: number;
+  mask: number;
+}
+
+/** An unsigned little-endian integer of `n` bytes (1, 2, 4 or 8) at `i`; -1 for the undefined address (all ones) or past 2^53. */
+function uint(b: Buffer, i: number, n: number): number {
+  if (i + n > b.length) return -1;
+  if (n < 8) return b.readUIntLE(i, n);
+  const v = b.readBigUInt64LE(i);
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(v);
+}
+
+function superblock(b: Buffer): File | undefined {
+  const [so, sl] = b[8]! <= 1 ? [b[13]!, b[14]!] : [b[9]!, b[10]!];
+  return [2, 4, 8].includes(so) && [2, 4, 8].includes(sl) ? { b, base: 0, so, sl } : undefined;
+}
+
+/** The messages of a version-1 object header at `i` ([type, body]), or undefined when the bytes there are not one. */
+function headerV1(b: Buffer, i: number): [number, Buffer][] | undefined {
+  if (b[i] !== 1 || b[i + 1] !== 0 || i + 16 > b.length) return undefined;
+  const count = b.readUInt16LE(i + 2);
+  const refs = b.readUInt32LE(i + 4);
+  const size = b.readUInt32LE(i + 8);
+  if (count === 0 || count > 4096 || refs === 0 || refs > 0xffff || size < 8 || size % 8 || i + 16 + size > b.length) return undefined;
+  const messages: [number, Buffer][] = [];
+  let p = i + 16;
+  const end = p + size;
+  while (p < end) {
+    const type = b.readUInt16LE(p);
+    const length = b.readUInt16LE(p + 2);
+    if (type > 0x18 || length % 8 || p + 8 + length > end || (b[p + 5]! | b[p + 6]! | b[p + 7]!) !== 0) return undefined;
+    messages.push([type, b.subarray(p + 8, p + 8 + length)]);
+    p += 8 + length;
+  }
+  return messages.length <= count ? messages : undefined;
+}
+
+/** The messages of a version-2 object header (`OHDR`) at `i`, its first chunk only. */
+function headerV2(b: Buffer, i: number): [number, Buffer][] | undefined {
+  if (b[i + 4] !== 2 || i + 8 > b.length) return undefined;
+  const flags = b[i + 5]!;
+  let p = i + 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
+  const width = 1 << (flags & 3);
+  const size = uint(b, p, width);
+  p += width;
+  const end = p + size;
+  if (size < 0 || end + 4 > b.length) return undefined;
+  const messages: [number, Buffer][] = [];
+  const head = flags & 0x04 ? 6 : 4;
+  while (p + head <= end) {
+    const length = b.readUInt16LE(p + 1);
+    if (p + head + length > end) return undefined;
+    messages.push([b[p]!, b.subarray(p + head, p + head + length)]);
+    p += head + length;
+  }
+  return messages;
+}
+
+/** The filters of a pipeline message (versions 1 and 2), in the order they were applied. */
+function filters(m: Buffer): Filter[] | undefined {
+  const version = m[0];
+  const count = m[1] ?? 0;
+  if ((version !== 1 && version !== 2) || count > 32) return undefined;
+  const list: Filter[] = [];
+  let p = version === 1 ? 8 : 2;
+  for (let k = 0; k < count; k++) {
+    if (p + 8 > m.length) return undefined;
+    const id = m.readUInt16LE(p);
+    const named = version === 1 || id >= 256;
+    const nameLength = named ? m.readUInt16LE(p + 2) : 0;
+    p += named ? 4 : 2;
+    const n = m.readUInt16LE(p + 2);
+    p += 4 + (version === 1 ? Math.ceil(nameLength / 8) * 8 : nameLength);
+    if (p + 4 * n > m.length) return undefined;
+    list.push({ id, values: Array.from({ length: n }, (_, j) => m.readUInt32LE(p + 4 * j)) });
+    p += 4 * n + (version === 1 && n % 2 ? 4 : 0);
+  }
+  return list;
+}
+
+type Layout = { btree: number; dims: number[] } | { single: Chunk; dims: number[] } | { unread: string };
+
+/** A chunked layout message: the B-tree of its chunks (versions 1–3) or its single chunk (version 4); undefined when not chunked. */
+function layout(f: File, m: Buffer): Layout | undefined {
+  const version = m[0];
+  if (version === 1 || version === 2) {
+    const n = m[1]!;
+    if (m[2] !== 2 || m.length < 8 + f.so + 4 * n) return undefined;
+    return { btree: uint(m, 8, f.so), dims: Array.from({ length: n }, (_, j) => m.readUInt32LE(8 + f.so + 4 * j)) };
+  }
+  if (version === 3) {
+    const n = m[2]!;
+    if (m[1] !== 2 || m.length < 3 + f.so + 4 * n) return undefined;
+    return { btree: uint(m, 3, f.so), dims: Array.from({ length: n }, (_, j) => m.readUInt32LE(3 + f.so + 4 * j)) };
+  }
+  if (version !== 4 || m[1] !== 2 || m.length < 5) return undefined;
+  const [flags, n, width] = [m[2]!, m[3]!, m[4]!];
+  if (![1, 2, 4, 8].includes(width)) return { unread: 'a chunked layout whose sizes do not read' };
+  const dims = Array.from({ length: n }, (_, j) => uint(m, 5 + width * j, width));
+  let p = 5 + width * n;
+  const index = m[p++];
+  if (index !== 1)
+    return {
+      unread: `chunks indexed by ${['', '', 'implicit index', 'a fixed array', 'an extensible array', 'a version-2 B-tree'][index ?? 0] ?? 'an unknown index'}`,
+    };
+  const filtered = flags & 0x02;
+  const size = filtered ? uint(m, p, f.sl) : dims.reduce((a, d) => a * d, 1);
+  const mask = filtered ? m.readUInt32LE(p + f.sl) : 0;
+  p += filtered ? f.sl + 4 : 0;
+  return { single: { at: uint(m, p, f.so), size, mask }, dims };
+}
+
+/** The chunks a version-1 B-tree of raw data (node type 1) at `at` lists, in key order; undefined when it does not read. */
+function chunksOf(f: File, at: number, dims: number, seen: Set<number>, depth = 0): Chunk[] | undefined {
+  const { b, so } = f;
+  const node = f.base + at;
+  if (depth > 32 || seen.has(node) || !startsWith(b, [0x54, 0x52, 0x45, 0x45], node) || b[node + 4] !== 1) return undefined;
+  seen.add(node);
+  const level = b[node + 5]!;
+  const entries = b.readUInt16LE(node + 6);
+  const key = 8 + 8 * dims;
+  const out: Chunk[] = [];
+  for (let k = 0, p = node + 8 + 2 * so; k < entries; k++, p += key + so) {
+    if (p + key + so > b.length) return undefined;
+    const child = uint(b, p + key, so);
+    if (child < 0) return undefined;
+    if (level === 0) out.push({ at: child, size: b.readUInt32LE(p), mask: b.readUInt32LE(p + 4) });
+    else {
+      const below = chunksOf(f, child, dims, seen, depth + 1);
+      if (!below) return undefined;
+      out.push(...below);
+    }
+  }
+  return out;
+}
+
+/** Undoes HDF5's shuffle of elements of `size` bytes: byte j of every element first, the bytes past the last whole element kept. */
+export function unshuffle(data: Uint8Array, size: number): Uint8Array {
+  const n = Math.floor(data.length / size);
+  if (size <= 1 || n <= 1) return data;
+  const out = new Uint8Array(data.length);
+  for (let j = 0; j < size; j++) for (let e = 0, from = j * n; e < n; e++) out[e * size + j] = data[from + e]!;
+  out.set(data.subarray(n * size), n * size);
+  return out;
+}
+
+/** One filter undone on `data` (`size`: the chunk's bytes unfiltered); undefined when it does not decode, a string when not read. */
+function unfilter(filter: Filter, data: Uint8Array, size: number): Uint8Array | string | undefined {
+  const got = (r: unknown) => (r instanceof Uint8Array ? r : undefined);
+  switch (filter.id) {
+    case 1:
+      return got(trial(() => inflateSync(data, { maxOutputLength: size + 4096 })));
+    case 2:
+      return unshuffle(data, filter.values[0] ?? 1);
+    case 3:
+      return data.subarray(0, Math.max(0, data.length - 4));
+    case 32000:
+      return lzfDecompress(data, filter.values[2] || size);
+    default:
+      return `filter ${FILTER_NAMES[filter.id] ?? filter.id}`;
+  }
+}
+
+/** A chunk unfiltered (the filters in reverse, those its mask says were skipped left out), or what stopped it. */
+function unfiltered(f: File, chunk: Chunk, pipeline: Filter[], size: number): Uint8Array | string {
+  const from = f.base + chunk.at;
+  if (chunk.at < 0 || from + chunk.size > f.b.length) return 'a chunk past the end of the file';
+  let data: Uint8Array = f.b.subarray(from, from + chunk.size);
+  for (let k = pipeline.length - 1; k >= 0; k--) {
+    if (chunk.mask & (1 << k)) continue;
+    const r = unfilter(pipeline[k]!, data, size);
+    if (typeof r === 'string') return `a chunk filtered by ${r}, which the audit does not read`;
+    if (!r) return `a chunk whose ${FILTER_NAMES[pipeline[k]!.id] ?? `filter ${pipeline[k]!.id}`} does not decode`;
+    data = r;
+  }
+  return data;
+}
+
+/** One dataset's chunks unfiltered and written in order at `file!(dataset@N)`. */
+async function dataset(env: DecodeEnv, f: File, at: number, lay: Layout, pipeline: Filter[]): Promise<void> {
+  const path = within(env.path, `(dataset@${at})`);
+  if ('unread' in lay) return env.limit(`an HDF5 dataset with ${lay.unread}, which the audit does not read`, path);
+  const size = lay.dims.reduce((a, d) => a * d, 1);
+  if (size <= 0 || size > MAX_CHUNK) return env.limit(`an HDF5 dataset whose chunks of ${size} bytes the audit does not read`, path);
+  const chunks = 'single' in lay ? [lay.single] : chunksOf(f, lay.btree, lay.dims.length, new Set());
+  if (!chunks) return env.limit("an HDF5 dataset whose chunks' B-tree does not read", path);
+  const sink = env.openAt(path);
+  for (const chunk of chunks) {
+    const data = unfiltered(f, chunk, pipeline, size);
+    if (typeof data === 'string') {
+      env.limit(`an HDF5 dataset with ${data}`, path);
+      continue;
+    }
+    if (env.stopped || !env.allow(data.length)) break;
+    await sink.write(data);
+  }
+  await sink.end();
+}
+
+/** The object headers of the file with a chunked layout and a filter pipeline: each one's offset, layout and filters. */
+function* filteredDatasets(f: File): Generator<[number, Layout, Filter[]]> {
+  const { b } = f;
+  for (let i = f.base; i + 16 <= b.length; i++) {
+    const c = b[i];
+    if (c !== 1 && c !== 0x4f) continue;
+    const messages = c === 1 ? headerV1(b, i) : startsWith(b, [0x4f, 0x48, 0x44, 0x52], i) ? headerV2(b, i) : undefined;
+    if (!messages) continue;
+    const pipe = messages.find(([t]) => t === MSG_FILTERS);
+    const lay = messages.find(([t]) => t === MSG_LAYOUT);
+    const list = pipe && filters(pipe[1]);
+    const chunked = lay && list?.length ? layout(f, lay[1]) : undefined;
+    if (chunked) yield [i, chunked, list!];
+  }
+}
+
+async function read(env: DecodeEnv, b: Buffer): Promise<void> {
+  const f = superblock(b);
+  if (!f) return env.limit('an HDF5 file whose superblock does not read');
+  for (const [at, lay, pipeline] of filteredDatasets(f)) {
+    if (env.stopped) return;
+    await dataset(env, f, at, lay, pipeline);
+  }
+}
+
+export const hdf5: Decoder = {
+  name: 'HDF5 file',
+  sniff: isHdf5,
+  open: (env) =>
+    gathered(env, {
+      skip: 8,
+      over: (e, max) => e.limit(`an HDF5 file over ${max} bytes, whose filtered chunks the audit does not gather`),
+      read: (file) => read(env, file),
+    }),
+};
