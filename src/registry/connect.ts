@@ -18,6 +18,9 @@ import { resolveCredentials } from './resolve.js';
 import { proxySettings } from './transport/proxy.js';
 import { TIMEOUT_ENV } from './transport/transport.js';
 
+/** The longest idle timeout taken: a day. */
+const MAX_TIMEOUT_SECONDS = 86_400;
+
 /** What connecting takes of the effects seam (`Effects` has it all): files, processes, the platform, the client factory. */
 export interface ConnectEffects {
   files: Pick<Files, 'readText' | 'readTextIfExists'>;
@@ -29,7 +32,8 @@ export interface ConnectEffects {
 /**
  * The per-request idle timeout the environment sets (`HOIST_REGISTRY_TIMEOUT`, seconds), or the
  * client's default (120 s): for a registry slow to answer (a commit of a large blob to object
- * storage), named by the timeout's own message. A value that is no positive number is refused.
+ * storage), named by the timeout's own message. A value that is no positive number, or more than a
+ * day, is refused.
  */
 export function timeoutFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {
   const raw = env[TIMEOUT_ENV]?.trim();
@@ -37,6 +41,15 @@ export function timeoutFromEnv(env: Readonly<Record<string, string | undefined>>
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0)
     throw new ConfigError([{ input: TIMEOUT_ENV, message: `'${raw.slice(0, 40)}' is not a number of seconds (e.g. ${TIMEOUT_ENV}=600)` }]);
+  // Milliseconds given for seconds (3600000 meant as an hour) asked for 41 days, past the 2^31 ms a
+  // timer holds: Node printed a TimeoutOverflowWarning into the log and ran on. More than a day is refused.
+  if (seconds > MAX_TIMEOUT_SECONDS)
+    throw new ConfigError([
+      {
+        input: TIMEOUT_ENV,
+        message: `'${raw.slice(0, 40)}' seconds is more than a day: the value is in seconds, not milliseconds (e.g. ${TIMEOUT_ENV}=600 for ten minutes)`,
+      },
+    ]);
   return seconds * 1000;
 }
 

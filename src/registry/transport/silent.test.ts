@@ -122,6 +122,16 @@ describe('HOIST_REGISTRY_TIMEOUT', () => {
     expect(() => timeoutFromEnv({ HOIST_REGISTRY_TIMEOUT: '10m' })).toThrow(/HOIST_REGISTRY_TIMEOUT: '10m' is not a number of seconds/);
     expect(() => timeoutFromEnv({ HOIST_REGISTRY_TIMEOUT: '0' })).toThrow(/not a number of seconds/);
   });
+
+  // Property: a value no timer holds, or milliseconds given for seconds, is refused naming the variable.
+  // Nearest real-world variant: a day (86400), the longest taken.
+  it('refuses more than a day (milliseconds given for seconds; past 2^31 ms Node warned and ran on)', () => {
+    expect(timeoutFromEnv({ HOIST_REGISTRY_TIMEOUT: '86400' })).toBe(86_400_000);
+    expect(() => timeoutFromEnv({ HOIST_REGISTRY_TIMEOUT: '3600000' })).toThrow(
+      /HOIST_REGISTRY_TIMEOUT: '3600000' seconds is more than a day: .*not milliseconds/,
+    );
+    expect(() => timeoutFromEnv({ HOIST_REGISTRY_TIMEOUT: '1e9' })).toThrow(/more than a day/);
+  });
 });
 
 describe('HEAD requests', () => {
