@@ -23,6 +23,8 @@ export class Islands {
   #longTo = 0;
   #shortFrom = 0;
   #shortTo = 0;
+  /** Bytes read by the walks so far (`escape-islands-walk.test`: about `#need` a stop, not every byte of the text). */
+  walked = 0;
 
   constructor(patternBytes: Uint8Array, shortest: number) {
     for (let b = 0; b < 256; b++) this.#member[b] = (b >= 0x20 && b < 0x7f) || (b >= 0x09 && b <= 0x0d) || patternBytes[b] ? 1 : 0;
@@ -41,14 +43,22 @@ export class Islands {
     if (at >= this.#longFrom && at < this.#longTo) return false;
     const member = this.#member;
     const need = this.#need;
+    // Where the island known to be long ends in this chunk: a walk back that reaches it is in that island.
+    const known = this.#longTo - base;
     let s = i;
-    while (s > 0 && i - s < need && member[chunk[s - 1]!]) s--;
+    while (s > 0 && i - s < need && member[chunk[s - 1]!]) {
+      s--;
+      if (s === known) {
+        // Only the bytes since the last stop walked (text has a stop every few bytes), not each island to its end.
+        this.walked += i - s;
+        this.#longTo = at + 1;
+        return false;
+      }
+    }
     let e = i + 1;
     while (e < chunk.length && e - s < need && member[chunk[e]!]) e++;
+    this.walked += e - s;
     if (e - s >= need || s === 0 || e === chunk.length) {
-      // Every byte of the island on to its end (in this chunk) is in one as long: told without a walk (text has a stop
-      // every few bytes, each walked back over `need` bytes).
-      while (e < chunk.length && member[chunk[e]!]) e++;
       this.#longFrom = base + s;
       this.#longTo = base + e;
       return false;
