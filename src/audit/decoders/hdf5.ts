@@ -6,10 +6,11 @@
  * 64 MiB, its signature blanked in the plain read, where an unshuffled zlib chunk is still found by its header), its
  * object headers found (version 1: their prefix and messages checked to fill the header exactly; version 2: `OHDR`),
  * and each chunked dataset with a filter pipeline read: its chunks listed by the version-1 B-tree (layout versions
- * 1–3) or the single chunk (layout version 4), each chunk unfiltered in reverse order (the chunk's filter mask skipping
+ * 1–3), the single chunk, the fixed array (unpaged: up to 1,024 chunks by default) or the extensible array (its index
+ * block's data blocks: up to 244 chunks by default) of layout version 4 (h5py's `libver='latest'` or `'v110'`), each chunk unfiltered in reverse order (the chunk's filter mask skipping
  * those not applied: deflate, shuffle, Fletcher-32, LZF) and the dataset's chunks written in order at
  * `file.h5!(dataset@N)`. A filter or chunk index not read (szip, n-bit, scale-offset, and the plugins' bzip2,
- * blosc, LZ4, zstd — none of which this machine's h5py writes; fixed or extensible arrays, version-2 B-trees) is named as not fully audited, at the dataset.
+ * blosc, LZ4, zstd — none of which this machine's h5py writes; a fixed array in pages, an extensible array's super blocks, version-2 B-trees) is named as not fully audited, at the dataset.
  */
 import { inflateSync } from 'node:zlib';
 import { gathered, within } from './gathered.js';
@@ -120,9 +121,10 @@ function filters(m: Buffer): Filter[] | undefined {
   const list: Filter[] = [];
   let p = version === 1 ? 8 : 2;
   for (let k = 0; k < count; k++) {
-    if (p + 8 > m.length) return undefined;
+    if (p + 6 > m.length) return undefined;
     const id = m.readUInt16LE(p);
     const named = version === 1 || id >= 256;
+    if (p + (named ? 8 : 6) > m.length) return undefined;
     const nameLength = named ? m.readUInt16LE(p + 2) : 0;
     p += named ? 4 : 2;
     const n = m.readUInt16LE(p + 2);
@@ -134,7 +136,12 @@ function filters(m: Buffer): Filter[] | undefined {
   return list;
 }
 
-type Layout = { btree: number; dims: number[] } | { single: Chunk; dims: number[] } | { unread: string };
+type Layout =
+  | { btree: number; dims: number[] }
+  | { single: Chunk; dims: number[] }
+  | { fixedArray: number; dims: number[] }
+  | { extensibleArray: number; dims: number[] }
+  | { unread: string };
 
 /** A chunked layout message: the B-tree of its chunks (versions 1–3) or its single chunk (version 4); undefined when not chunked. */
 function layout(f: File, m: Buffer): Layout | undefined {
@@ -155,6 +162,8 @@ function layout(f: File, m: Buffer): Layout | undefined {
   const dims = Array.from({ length: n }, (_, j) => uint(m, 5 + width * j, width));
   let p = 5 + width * n;
   const index = m[p++];
+  if (index === 3) return { fixedArray: uint(m, p + 1, f.so), dims };
+  if (index === 4) return { extensibleArray: uint(m, p + 5, f.so), dims };
   if (index !== 1)
     return {
       unread: `chunks indexed by ${['', '', 'implicit index', 'a fixed array', 'an extensible array', 'a version-2 B-tree'][index ?? 0] ?? 'an unknown index'}`,
@@ -164,6 +173,68 @@ function layout(f: File, m: Buffer): Layout | undefined {
   const mask = filtered ? m.readUInt32LE(p + f.sl) : 0;
   p += filtered ? f.sl + 4 : 0;
   return { single: { at: uint(m, p, f.so), size, mask }, dims };
+}
+
+/**
+ * The chunks a fixed array (`FAHD`, the index of a fixed-size dataset's chunks in the newest file format) at `at`
+ * lists, in the chunks' row-major order: its data block's (`FADB`) elements, each a chunk's address and, for filtered
+ * chunks, its size and filter mask. A data block in pages (more chunks than 2^page bits, 1,024 by default) is not
+ * read: undefined.
+ */
+function fixedArray(f: File, at: number, size: number): Chunk[] | undefined {
+  const { b, so, sl } = f;
+  if (at < 0 || !startsWith(b, [0x46, 0x41, 0x48, 0x44], at) || b[at + 4] !== 0) return undefined;
+  const [filtered, entry, pageBits] = [b[at + 5] === 1, b[at + 6]!, b[at + 7]!];
+  const count = uint(b, at + 8, sl);
+  const block = uint(b, at + 8 + sl, so);
+  if (count < 0 || count > 2 ** pageBits || block < 0 || !startsWith(b, [0x46, 0x41, 0x44, 0x42], block)) return undefined;
+  return entries(f, block + 6 + so, count, entry, filtered, size);
+}
+
+/** `count` chunk entries of `entry` bytes from `p` (an address, then for filtered chunks a size and a filter mask); unwritten ones left out. */
+function entries(f: File, p: number, count: number, entry: number, filtered: boolean, size: number): Chunk[] | undefined {
+  const { b, so } = f;
+  const sizeBytes = entry - so - 4;
+  if ((filtered ? sizeBytes < 1 || sizeBytes > 8 : entry !== so) || p + count * entry > b.length) return undefined;
+  const out: Chunk[] = [];
+  for (let k = 0; k < count; k++, p += entry) {
+    const addr = uint(b, p, so);
+    if (addr < 0) continue; // a chunk never written: its fill value
+    out.push(filtered ? { at: addr, size: uint(b, p + so, sizeBytes), mask: b.readUInt32LE(p + so + sizeBytes) } : { at: addr, size, mask: 0 });
+  }
+  return out;
+}
+
+/**
+ * The chunks an extensible array (`EAHD`: the index of a dataset with an unlimited dimension in the newest file format)
+ * at `at` lists, in order: the index block's (`EAIB`) own elements, then its data blocks' (`EADB`, their sizes doubling
+ * as HDF5 lays them out). A data block in pages, or super blocks (more chunks than the index block's data blocks hold,
+ * 244 by default), are not read: undefined.
+ */
+function extensibleArray(f: File, at: number, size: number): Chunk[] | undefined {
+  const { b, so, sl } = f;
+  if (at < 0 || !startsWith(b, [0x45, 0x41, 0x48, 0x44], at) || b[at + 4] !== 0) return undefined;
+  const filtered = b[at + 5] === 1;
+  const [entry, maxBits, inIndex, minElements, minPointers, pageBits] = [...b.subarray(at + 6, at + 12)] as number[];
+  const index = uint(b, at + 12 + 6 * sl, so);
+  if (index < 0 || !startsWith(b, [0x45, 0x41, 0x49, 0x42], index) || minPointers! < 2 || minElements! < 1) return undefined;
+  const out = entries(f, index + 6 + so, inIndex!, entry!, filtered, size);
+  const blocks = 2 * (minPointers! - 1);
+  const superBlocks = Math.max(0, 1 + maxBits! - Math.round(Math.log2(minElements!)) - 2 * Math.round(Math.log2(minPointers!)));
+  let p = index + 6 + so + inIndex! * entry!;
+  if (!out || p + (blocks + superBlocks) * so > b.length) return undefined;
+  for (let k = blocks; k < blocks + superBlocks; k++) if (uint(b, p + k * so, so) >= 0) return undefined;
+  for (let u = 0, k = 0; k < blocks; u++)
+    for (let d = 0; d < 2 ** Math.floor(u / 2) && k < blocks; d++, k++, p += so) {
+      const block = uint(b, p, so);
+      const count = 2 ** Math.floor((u + 1) / 2) * minElements!;
+      if (block < 0) continue;
+      if (count > 2 ** pageBits! || !startsWith(b, [0x45, 0x41, 0x44, 0x42], block)) return undefined;
+      const got = entries(f, block + 6 + so + Math.ceil(maxBits! / 8), count, entry!, filtered, size);
+      if (!got) return undefined;
+      out.push(...got);
+    }
+  return out;
 }
 
 /** The chunks a version-1 B-tree of raw data (node type 1) at `at` lists, in key order; undefined when it does not read. */
@@ -232,14 +303,23 @@ function unfiltered(f: File, chunk: Chunk, pipeline: Filter[], size: number): Ui
   return data;
 }
 
+/** The chunks of a dataset's layout, from the index it names. */
+function chunkList(f: File, lay: Exclude<Layout, { unread: string }>, size: number): Chunk[] | undefined {
+  if ('single' in lay) return [lay.single];
+  if ('fixedArray' in lay) return fixedArray(f, lay.fixedArray, size);
+  if ('extensibleArray' in lay) return extensibleArray(f, lay.extensibleArray, size);
+  return chunksOf(f, lay.btree, lay.dims.length, new Set());
+}
+
 /** One dataset's chunks unfiltered and written in order at `file!(dataset@N)`. */
 async function dataset(env: DecodeEnv, f: File, at: number, lay: Layout, pipeline: Filter[]): Promise<void> {
   const path = within(env.path, `(dataset@${at})`);
   if ('unread' in lay) return env.limit(`an HDF5 dataset with ${lay.unread}, which the audit does not read`, path);
   const size = lay.dims.reduce((a, d) => a * d, 1);
   if (size <= 0 || size > MAX_CHUNK) return env.limit(`an HDF5 dataset whose chunks of ${size} bytes the audit does not read`, path);
-  const chunks = 'single' in lay ? [lay.single] : chunksOf(f, lay.btree, lay.dims.length, new Set());
-  if (!chunks) return env.limit("an HDF5 dataset whose chunks' B-tree does not read", path);
+  const chunks = chunkList(f, lay, size);
+  if (!chunks)
+    return env.limit(`an HDF5 dataset whose chunks' ${'btree' in lay ? 'B-tree' : 'index'} does not read (in pages or super blocks, or damaged)`, path);
   const sink = env.openAt(path);
   for (const chunk of chunks) {
     const data = unfiltered(f, chunk, pipeline, size);
@@ -263,9 +343,11 @@ function* filteredDatasets(f: File): Generator<[number, Layout, Filter[]]> {
     if (!messages) continue;
     const pipe = messages.find(([t]) => t === MSG_FILTERS);
     const lay = messages.find(([t]) => t === MSG_LAYOUT);
-    const list = pipe && filters(pipe[1]);
-    const chunked = lay && list?.length ? layout(f, lay[1]) : undefined;
-    if (chunked) yield [i, chunked, list!];
+    if (!pipe || !lay) continue;
+    const list = filters(pipe[1]);
+    const chunked = layout(f, lay[1]);
+    if (chunked && !list) yield [i, { unread: 'a filter pipeline that does not read' }, []];
+    else if (chunked && list?.length) yield [i, chunked, list];
   }
 }
 

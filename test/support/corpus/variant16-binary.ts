@@ -2,7 +2,8 @@
  * The sixteenth round's binary artifacts: values inside files a data or storage library writes, where a filter or a
  * dictionary stands between the value and the file's bytes — HDF5 datasets (h5py, the way data pipelines, Keras and
  * netCDF-4 write them) whose chunks pass through a filter pipeline (h5py's LZF, gzip after a byte shuffle, a shuffle
- * and a Fletcher-32 checksum with no compression, one chunk of the newer file format), and RocksDB tables compressed
+ * and a Fletcher-32 checksum with no compression; in the newest file format one chunk, a fixed array, an extensible
+ * array), and RocksDB tables compressed
  * with zstd or zlib and a dictionary trained per table (`compression_max_dict_bytes`), the dictionary kept in the
  * table's own meta block. Each is made by the real tool (h5py over libhdf5, RocksDB's `ldb`); the value is placed as an export job
  * or a service's state store places it.
@@ -62,6 +63,22 @@ export const variant16Binary: Variant[] = [
     where: /h5-latest-single\/data\.h5/,
   },
   {
+    id: 'h5-latest-fixed-array',
+    name: "h5py File(libver='latest'), gzip and shuffle in 512-row chunks: the chunks indexed by a fixed array",
+    realWorld: "an HDF5 file written by h5py with libver='latest' (as SWMR writers and newer netCDF/HDF5 tools do)",
+    kind: 'token',
+    script: h5("compression='gzip', shuffle=True, chunks=(512,)", 'latest'),
+    where: /h5-latest-fixed-array\/data\.h5/,
+  },
+  {
+    id: 'h5-latest-extensible',
+    name: "h5py File(libver='latest'), maxshape=(None,): a resizable dataset, its chunks indexed by an extensible array",
+    realWorld: 'an append-only HDF5 log or time series (a resizable dataset) written with the newest file format',
+    kind: 'token',
+    script: h5("compression='gzip', shuffle=True, chunks=(512,), maxshape=(None,)", 'latest'),
+    where: /h5-latest-extensible\/data\.h5/,
+  },
+  {
     id: 'rocksdb-zstd-dict',
     name: 'ldb --compression_type=zstd --compression_max_dict_bytes=16384: a RocksDB table whose blocks were compressed with a dictionary trained at compaction',
     realWorld: "a service's RocksDB state store (Kafka Streams, a TiKV/CockroachDB-style store) tuned with zstd dictionaries, copied into an image",
@@ -80,33 +97,34 @@ export const variant16Binary: Variant[] = [
 ];
 
 /**
- * HDF5 datasets whose chunks are indexed by the newer structures (h5py's `libver='latest'`: a fixed array for a
- * fixed-size dataset, an extensible array for one with an unlimited dimension): not read, named as not fully audited,
+ * HDF5 datasets of many chunks indexed by the newer structures' larger forms (h5py's `libver='latest'`: a fixed array
+ * in pages, past 1,024 chunks; an extensible array with super blocks, past 244): not read, named as not fully audited,
  * leaky or clean.
  */
 export const variant16Named: Variant[] = [
   {
-    id: 'h5-latest-fixed-array',
-    name: "h5py File(libver='latest'), gzip and shuffle in 512-row chunks: the chunks indexed by a fixed array",
-    realWorld: "an HDF5 file written by h5py with libver='latest' (as SWMR writers and newer netCDF/HDF5 tools do)",
+    id: 'h5-latest-paged',
+    name: "h5py File(libver='latest'), gzip and shuffle in 2-row chunks: 1,500 chunks, their fixed array in pages",
+    realWorld: "an HDF5 file of many small chunks written by h5py with libver='latest' (as SWMR writers and newer HDF5 tools do)",
     kind: 'token',
-    script: h5("compression='gzip', shuffle=True, chunks=(512,)", 'latest'),
-    where: /h5-latest-fixed-array\/data\.h5/,
+    script: h5("compression='gzip', shuffle=True, chunks=(2,)", 'latest'),
+    where: /h5-latest-paged\/data\.h5/,
   },
   {
-    id: 'h5-latest-extensible',
-    name: "h5py File(libver='latest'), maxshape=(None,): a resizable dataset, its chunks indexed by an extensible array",
-    realWorld: 'an append-only HDF5 log or time series (a resizable dataset) written with the newest file format',
+    id: 'h5-latest-super-blocks',
+    name: "h5py File(libver='latest'), maxshape=(None,), 2-row chunks: a resizable dataset whose extensible array has super blocks",
+    realWorld: 'an append-only HDF5 log or time series (a resizable dataset in small chunks) written with the newest file format',
     kind: 'token',
-    script: h5("compression='gzip', shuffle=True, chunks=(512,), maxshape=(None,)", 'latest'),
-    where: /h5-latest-extensible\/data\.h5/,
+    script: h5("compression='gzip', shuffle=True, chunks=(2,), maxshape=(None,)", 'latest'),
+    where: /h5-latest-super-blocks\/data\.h5/,
   },
 ];
 
 /**
- * The round's findings at its start (the shipped bundle's source at 1f5ef53, built privately): all 6 artifacts were
- * missed (the 4 HDF5 files in silence, the 2 RocksDB tables named, leaky and clean alike), and both named HDF5 files passed in silence too. Read since: hdf5.ts (object headers, filter
- * pipelines, version-1 B-trees and single-chunk layouts; deflate, shuffle, Fletcher-32, LZF) and sst.ts's
+ * The round's findings at its start (the shipped bundle's source at 1f5ef53, built privately): all 8 artifacts were
+ * missed (the 6 HDF5 files in silence, the 2 RocksDB tables named, leaky and clean alike), and both named HDF5 files
+ * passed in silence too. Read since: hdf5.ts (object headers, filter
+ * pipelines; version-1 B-trees, single chunks, fixed and extensible arrays; deflate, shuffle, Fletcher-32, LZF) and sst.ts's
  * compression dictionary (the metaindex's `rocksdb.compression_dict`, for zstd, zlib and LZ4 blocks; before, the
  * table's first block was named as not decoding, leaky or clean).
  */
