@@ -107,12 +107,42 @@ function listOpens(b: Buffer, at: number): boolean {
   return m > 0 && b[at + 3 + n + m] === 0x2c && b[at + 4 + n + m] === 0x20;
 }
 
+/**
+ * gdb's characters (`p/c buf`: `{97 'a', -61 '\303', 0 '\000' <repeats 48 times>}`; `x/Ncb buf`: the same elements
+ * after an address, tab-separated, 8 a line): each byte as its number (signed for a `char`) and the character quoted
+ * (an octal escape beyond ASCII); a repeat counted. The numbers are the bytes.
+ */
+const GDB_ELEMENT = String.raw`(-?\d{1,3}) '(?:[^'\\\x00-\x1f]|\\[0-7]{3}|\\[\\'"abfnrtve])'(?: <repeats (\d{1,6}) times>)?`;
+/** Between two of gdb's elements: `, ` (print), a tab or a line break and the next line's address (x). */
+const GDB_SEP = String.raw`, |\t|\r?\n0x[0-9a-f]{4,16}(?: <[^>\r\n]{1,200}>)?:\t`;
+const GDB_RUN = new RegExp(String.raw`(?<![\w'])${GDB_ELEMENT}(?:(?:${GDB_SEP})${GDB_ELEMENT}){${MIN - 1},}`, 'g');
+const GDB_ONE = new RegExp(GDB_ELEMENT, 'g');
+/** The most bytes one `<repeats N times>` gives back (a value's run of one character is shorter). */
+const MAX_REPEAT = 256;
+
+/** The bytes (latin1) of a run of gdb's elements. */
+function gdbChars(run: string): string {
+  let out = '';
+  for (const m of run.matchAll(GDB_ONE)) out += String.fromCharCode(Number(m[1]) & 0xff).repeat(Math.min(Number(m[2] ?? 1), MAX_REPEAT));
+  return out;
+}
+
+/** Whether one of gdb's elements starts at `i`: a number of 1 to 3 digits (a sign before), a blank, a quote. */
+function gdbAt(b: Buffer, i: number): boolean {
+  if (b[i] === 0x2d) i++;
+  let n = 0;
+  while (n < 4 && b[i + n]! >= 0x30 && b[i + n]! <= 0x39) n++;
+  return n >= 1 && n <= 3 && b[i + n] === 0x20 && b[i + n + 1] === 0x27;
+}
+
 export const CHAR_LISTS: Notation = {
   label: 'char list',
-  needles: [Buffer.from("',"), Buffer.from('["')],
+  needles: [Buffer.from("',"), Buffer.from('["'), Buffer.from("'\t")],
   at(b, at) {
     if (b[at] === 0x5b) return listOpens(b, at) && textAround(b, at, false);
-    if (!oneCharBefore(b, at)) return false;
+    // gdb's `p/c` (`', ` before the next element) and `x/Ncb` (a tab).
+    if (gdbAt(b, at + (b[at + 1] === 0x09 ? 2 : 3))) return textAround(b, at, false);
+    if (b[at + 1] === 0x09 || !oneCharBefore(b, at)) return false;
     let next = at + 2;
     while (next < b.length && isBlank(b[next])) next++;
     // PHP's var_export of a list: the next element's index before it.
@@ -127,6 +157,10 @@ export const CHAR_LISTS: Notation = {
     let changed = false;
     const text = w
       .toString('latin1')
+      .replace(GDB_RUN, (run) => {
+        changed = true;
+        return gdbChars(run);
+      })
       .replace(RUN, (run) => {
         changed = true;
         return run.match(ONE)!.map(unescape).join('');
@@ -149,5 +183,5 @@ export const CHAR_LISTS: Notation = {
 export const JAVA_CHAR_LISTS: Notation = {
   ...CHAR_LISTS,
   needles: [...CHAR_LISTS.needles, Buffer.from('[')],
-  may: (b, at) => b[at] !== 0x5b || listOpens(b, at),
+  may: (b, at) => (b[at] === 0x5b ? listOpens(b, at) : b[at + 1] !== 0x09 || gdbAt(b, at + 2)),
 };

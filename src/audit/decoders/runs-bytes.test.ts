@@ -68,6 +68,9 @@ describe('ByteLists', () => {
     ['spaced hex, as Node prints a Buffer', `<Buffer ${[...value].map((b) => b.toString(16).padStart(2, '0')).join(' ')}>`, 'spaced hex'],
     ['comma hex, as Rust prints a byte slice with {:x?}', `TRACE key bytes: [${[...value].map((b) => b.toString(16)).join(', ')}]`, 'comma hex'],
     ['spaced decimal in brackets, as Go prints a []byte', `level=debug key ${JSON.stringify([...value]).replaceAll(',', ' ')}\n`, 'byte list'],
+    // Round 16 (variant16-text.ts: py-print-bytes, perl-unpack-bytes were silent): bare decimal, no brackets.
+    ['bare decimal between blanks, as Python print("key bytes:", *b) writes', `key bytes: ${[...value].join(' ')}`, 'byte list'],
+    ['bare decimal between tabs, as Perl join("\\t", unpack("C*", $s)) writes', [...value].join('\t'), 'byte list'],
     ['spaced decimal, padded as numpy prints an array', `[${[...value].map((b) => String(b).padStart(3)).join(' ')}]`, 'byte list'],
     [
       'spaced hex, od -An -tx1 lines',
@@ -113,7 +116,8 @@ describe('ByteLists', () => {
       '    '.repeat(40) + 'indented deeply, a face bad cafe\n', // spaces and hex letters
       'we added a bed, a cab, be fed at a cafe, dead bad 12 34 be\n', // hex words and short numbers between blanks
       'sizes 10 20 30 40 50 60 70 80 90\n', // a table of two-digit numbers: its bytes are no text
-      'load 104 101 108 108 111 32 119 111 114 108 100\n', // spaced decimal that is text, but no [ before it: a table
+      'load 12 34 56 78 90 12 34 56 78 90\n', // bare spaced decimal of two digits: no text, and no number of three
+      '72\t69\t76\t76\t79\t32\t87\t79\t82\t76\t68\n', // tab-separated text, but no number of three digits (an od -An -tx1 line's look)
       '[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]\n', // a decimal list with no hex letter: not comma hex
     ].join('');
     for (const size of [1, 7, 1 << 20]) expect(await listsOf(text, size)).toEqual([]);

@@ -42,6 +42,10 @@ const FORMS: ReadonlyArray<{
   opens?: number;
   /** What the list's text makes, where its numbers are no bytes (character codes). */
   decode?: (list: string) => Buffer | undefined;
+  /** A list of this form is routed only when it is text, however long (bare numbers: a table's row of them is none). */
+  textOnly?: boolean;
+  /** The byte before the stretch a list of this form does not start right after (another form reads that list). */
+  shuns?: number;
 }> = [
   {
     name: 'byte list',
@@ -81,6 +85,18 @@ const FORMS: ReadonlyArray<{
     pattern: /^[ \t]*\d{1,3}(?:(?:[ \t]{1,3}|[ \t]*\r?\n[ \t]*)\d{1,3}(?![0-9A-Za-z.]))+/g,
     value: (t) => Number(t),
     opens: 0x5b,
+  },
+  {
+    name: 'byte list',
+    // Bare decimal between single blanks or tabs, no brackets: Python's print(*b), Lua's print(string.byte(s, 1, -1)),
+    // Perl's join("\t", unpack("C*", $s)), awk's printf "%d ". Only a list that is text is routed (columns of numbers are
+    // none), and one with a number of three digits (a letter from `d` on, a byte beyond ASCII): a line of spaced hex whose
+    // pairs are all digits (od -An -tx1 of `0123456789`) is no decimal list.
+    pattern: /(?<![0-9A-Za-z.,:\/-])\d{1,3}(?:[ \t]\d{1,3}(?![0-9A-Za-z.,:\/]))+/g,
+    value: (t) => Number(t),
+    holds: /\d{3}/,
+    textOnly: true,
+    shuns: 0x5b,
   },
   {
     name: 'dashed hex',
@@ -261,13 +277,9 @@ export class ByteLists {
     const lines: Array<{ index: number; at: bigint | undefined; bytes: Buffer }> = [];
     let trailing: bigint | undefined;
     for (const m of text.matchAll(GDB_LINE)) {
+      const bytes = m[2] === undefined ? undefined : gdbUnits(m[2]);
       if (m[3] !== undefined) trailing = BigInt(m[3]);
-      else
-        lines.push({
-          index: m.index,
-          at: m[1] !== undefined ? BigInt(m[1]) : m.index === 0 ? this.#gdbAddress : undefined,
-          bytes: Buffer.from(m[2]!.replace(/0x|\s/g, ''), 'hex'),
-        });
+      else if (bytes) lines.push({ index: m.index, at: m[1] !== undefined ? BigInt(m[1]) : m.index === 0 ? this.#gdbAddress : undefined, bytes });
     }
     this.#gdbAddress = trailing;
     const last = lines[lines.length - 1];
@@ -335,7 +347,7 @@ export class ByteLists {
   async #read(stretch: Buffer, offset: number, before = 0x0a, gluedAfter = false): Promise<void> {
     if (stretch.length < MIN_SEGMENT) return;
     if (this.#dump || stretch.includes(DUMP_DASH)) await this.#dumpLines(stretch.toString('latin1'), offset);
-    if (this.#gdb || this.#gdbAddress !== undefined || stretch.includes(GDB_TAB)) await this.#gdbLines(stretch.toString('latin1'), offset);
+    if (this.#gdb || this.#gdbAddress !== undefined || gdbTab(stretch)) await this.#gdbLines(stretch.toString('latin1'), offset);
     if (!hasSeparators(stretch)) return;
     let text = stretch.toString('latin1');
     if (isWord(before)) {
@@ -349,9 +361,9 @@ export class ByteLists {
     const lists: Array<{ at: number; name: string; decoded: Buffer }> = [];
     for (const form of FORMS)
       for (const m of form.opens === undefined || form.opens === before ? text.matchAll(form.pattern) : []) {
-        if (form.holds && !form.holds.test(m[0])) continue;
+        if ((form.holds && !form.holds.test(m[0])) || (m.index === 0 && form.shuns === before)) continue;
         const decoded = form.decode ? form.decode(m[0]) : bytesOf(m[0], form.value);
-        if (decoded && decoded.length >= MIN_BYTES && (decoded.length >= LONG || isText(decoded)))
+        if (decoded && decoded.length >= MIN_BYTES && ((decoded.length >= LONG && !form.textOnly) || isText(decoded)))
           lists.push({ at: offset + m.index, name: form.name, decoded });
       }
     for (const { at, name, decoded } of lists) {
@@ -372,24 +384,55 @@ const DUMP_DASH = Buffer.from(' - ');
  */
 const DUMP_LINE = /(?:^|\n)[ \t]*([0-9a-f]{4,8}) - ([0-9a-f]{2}(?: [0-9a-f]{2}){0,7}(?:-[0-9a-f]{2}(?: [0-9a-f]{2}){0,7})?)(?![0-9A-Za-z])/g;
 
-/** What every line of gdb's `x/Nxb` holds before its first byte. */
-const GDB_TAB = Buffer.from(':\t0x');
+/** What every line of gdb's `x` holds before its first unit: `:`, a tab (then `0x`, a digit or a sign: `gdbTab`). */
+const GDB_TAB = Buffer.from(':\t');
+
+/** Whether a stretch holds a gdb `x` line's `:⇥` before a unit (`0x4b`, `97`, `-61`). */
+function gdbTab(stretch: Buffer): boolean {
+  for (let i = stretch.indexOf(GDB_TAB); i >= 0; i = stretch.indexOf(GDB_TAB, i + 2)) {
+    const c = stretch[i + 2];
+    if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) return true;
+  }
+  return false;
+}
+
 /**
- * A line of gdb's `x/Nxb` (`0x555555558060 <buf>:⇥0x4b⇥0x46⇥…`, up to 8 bytes, tab-separated): its address at a line's
- * start and `:` (no symbol), or `:` at the stretch's start (the address and `<symbol>` before it) — groups 1 and 2; or
- * an address alone at a line's start (group 3), the next line's, before its symbol.
+ * A line of gdb's `x` (`0x555555558060 <buf>:⇥0x4b⇥0x46⇥…`, tab-separated): its address at a line's start and `:` (no
+ * symbol), or `:` at the stretch's start (the address and `<symbol>` before it) — groups 1 and 2; or an address alone at
+ * a line's start (group 3), the next line's, before its symbol. Its units: bytes in hex (`x/Nxb`, 8 a line) or decimal
+ * (`x/Ndb` signed, `x/Nub`), or hex words (`x/Nxh`, `x/Nxw` — the form `x/16x` gives —, `x/Nxg`: 4, 8 or 16 digits,
+ * zero-padded, little-endian on this machine's x86-64 and arm64).
  */
-const GDB_LINE = /(?:^|\n)(?:(?:(0x[0-9a-f]{4,16}))?:\t(0x[0-9a-f]{2}(?:\t0x[0-9a-f]{2}){0,15})(?=\r?\n|$)|(0x[0-9a-f]{4,16}) ?$)/g;
+const GDB_LINE = new RegExp(
+  String.raw`(?:^|
+)(?:(?:(0x[0-9a-f]{4,16}))?:	(0x[0-9a-f]{2}(?:	0x[0-9a-f]{2}){0,15}|-?\d{1,3}(?:	-?\d{1,3}){0,15}|0x[0-9a-f]{4}(?:	0x[0-9a-f]{4}){0,7}|0x[0-9a-f]{8}(?:	0x[0-9a-f]{8}){0,3}|0x[0-9a-f]{16}(?:	0x[0-9a-f]{16})?)(?=
+?
+|$)|(0x[0-9a-f]{4,16}) ?$)`,
+  'g',
+);
+
+/** The bytes of one gdb `x` line's units (a hex word's little-endian), or undefined if a decimal one is no byte. */
+function gdbUnits(units: string): Buffer | undefined {
+  const parts = units.split('\t');
+  if (parts[0]!.startsWith('0x')) return Buffer.concat(parts.map((u) => Buffer.from(u.slice(2), 'hex').reverse()));
+  const out = Buffer.alloc(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const n = Number(parts[i]);
+    if (n < -128 || n > 255) return undefined;
+    out[i] = n & 0xff;
+  }
+  return out;
+}
 
 /**
  * Whether a stretch has `min` separators (a list of MIN_BYTES needs MIN_BYTES - 1): a comma, a colon, the x of `0x`, or a
- * blank or a dash between two hex digits (spaced and dashed hex; prose's spaces and hex words have few).
+ * blank, a tab or a dash between two hex digits (spaced and dashed hex, bare decimal; prose's spaces and hex words have few).
  */
 function hasSeparators(stretch: Uint8Array, min = MIN_BYTES - 1): boolean {
   let n = 0;
   for (let i = 0; i < stretch.length; i++) {
     const b = stretch[i]!;
-    const between = (b === 0x20 || b === 0x2d) && i > 0 && isHexDigit(stretch[i - 1]!) && i + 1 < stretch.length && isHexDigit(stretch[i + 1]!);
+    const between = (b === 0x20 || b === 0x09 || b === 0x2d) && i > 0 && isHexDigit(stretch[i - 1]!) && i + 1 < stretch.length && isHexDigit(stretch[i + 1]!);
     if ((between || b === 0x2c || b === 0x3a || b === 0x78 || b === 0x58) && ++n >= min) return true;
   }
   return false;
