@@ -92,7 +92,7 @@ const FORMS: ReadonlyArray<{
     // Perl's join("\t", unpack("C*", $s)), awk's printf "%d ". Only a list that is text is routed (columns of numbers are
     // none), and one with a number of three digits (a letter from `d` on, a byte beyond ASCII): a line of spaced hex whose
     // pairs are all digits (od -An -tx1 of `0123456789`) is no decimal list.
-    pattern: /(?<![0-9A-Za-z.,:\/-])\d{1,3}(?:[ \t]\d{1,3}(?![0-9A-Za-z.,:\/]))+/g,
+    pattern: /(?<![0-9A-Za-z.,:/-])\d{1,3}(?:[ \t]\d{1,3}(?![0-9A-Za-z.,:/]))+/g,
     value: (t) => Number(t),
     holds: /\d{3}/,
     textOnly: true,
