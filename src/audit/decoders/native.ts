@@ -8,8 +8,9 @@ import type { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { NOTHING, readAlready } from './concatenated.js';
 import { GzipMembers, gzipHeaderLength, isGzip } from './gzip-members.js';
+import { zlibTrials } from './trial-engine.js';
 import { zstdDecoding } from './zstd-frames.js';
-import { DEFLATE_MAX_RATIO, errorText, startsWith, trial, TOO_LARGE, type Decoder, type DecodeEnv, type Decoding } from './types.js';
+import { DEFLATE_MAX_RATIO, errorText, startsWith, TOO_LARGE, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
 const STREAM = { chunkSize: 64 * 1024, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 };
 /**
@@ -221,7 +222,7 @@ export const brotli: Decoder = {
  */
 export function probeZlib(h: Uint8Array, at = 0): boolean {
   if (!isZlibHeader(h, at) || !deflateHeaderHolds(h, at + 2) || fixedBlockFails(h, at + 2, Math.min(h.length, at + PROBE))) return false;
-  const out = trial(() => zlib.inflateSync(h.subarray(at, at + PROBE), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: PROBE_OUT }));
+  const out = zlibTrials.run(h.subarray(at, at + PROBE), zlib.constants.Z_SYNC_FLUSH, PROBE_OUT, zlib.constants.Z_DEFAULT_CHUNK);
   return out === TOO_LARGE || (out instanceof Buffer && (out.length > 0 || h.length - at >= 8));
 }
 

@@ -6,7 +6,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import * as zlib from 'node:zlib';
-import { TRIAL_CHUNK, trial } from './types.js';
+import { brotliTrials } from './trial-engine.js';
+import { TRIAL_CHUNK } from './types.js';
 
 /**
  * Whether the first bytes are not text (a NUL, or more than a tenth control or invalid bytes). A
@@ -78,9 +79,7 @@ export function brotliHeadHolds(head: Uint8Array): boolean {
 /** Whether `head` starts a brotli stream whose content is text. */
 export function tryBrotli(head: Uint8Array, known: (out: Uint8Array) => boolean = () => false, depth = 0): boolean {
   if (head.length < 8 || !brotliHeadHolds(head)) return false;
-  const out = trial(() =>
-    zlib.brotliDecompressSync(head.subarray(0, 1024), { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH, maxOutputLength: 1 << 20, chunkSize: TRIAL_CHUNK }),
-  );
+  const out = brotliTrials.run(head.subarray(0, 1024), zlib.constants.BROTLI_OPERATION_FLUSH, 1 << 20, TRIAL_CHUNK);
   if (!(out instanceof Buffer)) return false;
   if (out.length < 32) return false;
   // What it gave is a format the registry knows (a tar, a zip), or brotli of text again (`.tar.br`, a `.br` compressed twice).
