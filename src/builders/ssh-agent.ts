@@ -73,9 +73,13 @@ export async function startAgent(
           }
         : { SSH_ASKPASS_REQUIRE: 'never' }),
     };
+    // A key pasted from Windows (a CI secret or File-type variable with CRLF line ends) is the same
+    // key: ssh-add refused it ("error in libcrypto") and the message asked for a complete key. The
+    // catalog keeps the key as given, for the audit.
+    const lines = key.replace(/\r\n?/g, '\n');
     await exec.run('ssh-add', ['-q', '-t', String(Math.max(1, Math.round(lifetimeSeconds))), '-'], {
       env: addEnv,
-      input: key.endsWith('\n') ? key : `${key}\n`,
+      input: lines.endsWith('\n') ? lines : `${lines}\n`,
       timeoutMs: 30_000,
     });
   } catch (e) {

@@ -285,6 +285,14 @@ describe('parseConfig', () => {
     expect(secretValues(c)).toEqual([key, 'pp-123456']);
   });
 
+  // Property: a passphrase read from a file (a GitLab File-type variable) is the passphrase, without the
+  // file's final line break. Nearest real-world variant: the file written on Windows (CRLF), and by echo (LF).
+  it('reads ssh-key-passphrase without the final line break of the file it came from, CRLF or LF', async () => {
+    const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+    for (const given of ['pp-123456\r\n', 'pp-123456\n', 'pp-123456'])
+      expect((await parseConfig(reader({ images: 'a/b', 'ssh-key': key, 'ssh-key-passphrase': given }), ctx)).secrets.sshKeyPassphrase).toBe('pp-123456');
+  });
+
   it.each([
     [{ 'ssh-key': 'ghp_notakey' }, 'ssh-key', /does not hold a private key/],
     [{ 'ssh-key-passphrase': 'x' }, 'ssh-key-passphrase', /ssh-key is not/],

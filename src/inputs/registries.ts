@@ -27,7 +27,9 @@ export const isYamlList = (raw: string) => /^\s*-\s/.test(raw.split(/\r?\n/).fin
 function parseYamlLogins(raw: string, issues: ConfigIssue[], parseYaml: YamlParse): RegistryLogin[] {
   let list: unknown;
   try {
-    list = parseYaml(raw);
+    // Line ends as YAML reads them everywhere but at the very end: a CRLF list whose final line
+    // break was cut ("$(cat auth.yml)") left the last password ending in CR, and the login refused.
+    list = parseYaml(raw.replace(/\r\n?/g, '\n'));
   } catch {
     issues.push({
       input: 'registry-auth',

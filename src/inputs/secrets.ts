@@ -154,7 +154,8 @@ export function parseSecretInputs(scope: InputScope): SecretSettings {
   const secrets = parseSecretSources(scope);
   const ssh = parseSsh(scope);
   const sshKey = scope.read('ssh-key').trim() || undefined;
-  const sshKeyPassphrase = scope.read('ssh-key-passphrase') || undefined;
+  // A File-type variable or a file written by echo ends with a line break the passphrase never has.
+  const sshKeyPassphrase = scope.read('ssh-key-passphrase').replace(/\r?\n$/, '') || undefined;
   if (sshKey && !looksLikePrivateKey(sshKey))
     issues.push({ input: 'ssh-key', message: 'does not hold a private key: give the whole key file, from -----BEGIN … PRIVATE KEY----- to its END line' });
   if (sshKeyPassphrase && !sshKey) issues.push({ input: 'ssh-key-passphrase', message: 'is set but ssh-key is not' });
