@@ -35,6 +35,13 @@ export interface Family {
    */
   rounds?: boolean;
   /**
+   * The bytes its escapes' sequences are made of after the trigger, where they are fewer than `SEQUENCE`'s (hex digits
+   * for percent-encoding and quoted-printable, none for a doubling): how far another family's escape inside one is
+   * looked for (`EscapeScan.#within`), and so which stops are worth telling (`Families.worth`). A family taking part in
+   * rounds without it: `SEQUENCE`.
+   */
+  sequence?: string;
+  /**
    * For a family with several modes that read the triggers in `alike` alike (a quote, which opens
    * or closes): the bytes after which they read differently. A place whose first mode is over
    * before any of them is over in every mode (a quote followed by plain text). `bounds`, per mode:
@@ -48,6 +55,8 @@ export interface Family {
 /** The bytes an escape's sequence is made of after its first: digits, letters (hex, names, `u`, `x`), `#`. */
 export const SEQUENCE = new Uint8Array(256);
 for (const c of '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ#{') SEQUENCE[c.charCodeAt(0)] = 1;
+/** A sequence of hex digits (`%2B`, `=3D`). */
+const HEX_DIGITS = '0123456789abcdefABCDEF';
 
 /** Any state but the root, for `modes`: they tell only the root from the rest. */
 const STATE_BEGUN = 256;
@@ -65,6 +74,8 @@ const DOUBLED: Family = {
   decoder: () => new DoubledDecoder(),
   quick: (chunk, i) => (i + 1 < chunk.length ? (chunk[i + 1] === chunk[i] ? chunk[i]! : -2) : -1),
   rounds: true,
+  // The second byte is the trigger again: another escape there is the doubling's own (`inner`).
+  sequence: '',
 };
 
 /**
@@ -173,6 +184,7 @@ const PERCENT: Family = {
   decoder: () => new PercentDecoder(false),
   quick: quickHexPair,
   rounds: true,
+  sequence: HEX_DIGITS,
 };
 
 /** JavaScript's escape(), a cookie or a query string a legacy page wrote with it: `%E9` (Latin-1), `%u53F0` (`escape-percent.ts`). */
@@ -193,6 +205,7 @@ const SPACE_FAMILIES: Family[] = [
     decoder: () => new PercentDecoder(true),
     quick: (chunk, i) => (chunk[i] === 0x2b ? 0x20 : quickHexPair(chunk, i)),
     rounds: true,
+    sequence: HEX_DIGITS,
   },
   { kinds: ['', 'YAML folded'], triggers: '', inside: '\r\n', modes: (_, __, state) => (state === 0 ? undefined : ONE), decoder: () => new FoldDecoder() },
   {
@@ -231,6 +244,7 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
       decoder: () => new QuotedPrintableDecoder(),
       quick: (chunk, i) => (i + 1 < chunk.length && (chunk[i + 1] === 0x0a || chunk[i + 1] === 0x0d) ? -1 : quickHexPair(chunk, i)),
       rounds: true,
+      sequence: HEX_DIGITS,
     },
     {
       kinds: ['', 'shell-quoted'],
@@ -292,6 +306,12 @@ export class Families {
    * for the state, a stop is over before it is looked at, and the automaton does not tell it.
    */
   readonly worth = new Uint8Array(65536);
+  /**
+   * By trigger byte × next byte: 1 where the next byte may go on with the sequence of an escape that byte begins, of a
+   * family taking part in rounds (`Family.sequence`): `=` and `%` before a letter past F, `$` before any, begin none
+   * (`key=value`, `$HOME`: on source text most stops were these).
+   */
+  readonly sequence = new Uint8Array(65536);
   readonly #tryers: Decoder[][];
   /** Per family (by its index in `list`), the bytes after which its modes read differently. */
   readonly #modal: Uint8Array[];
@@ -315,8 +335,13 @@ export class Families {
       }
     }
     for (let b = 0; b < 256; b++)
+      for (const f of this.inner[b]!) {
+        if (f.sequence === undefined) this.sequence.set(SEQUENCE, b * 256);
+        else for (const c of f.sequence) this.sequence[b * 256 + c.charCodeAt(0)] = 1;
+      }
+    for (let b = 0; b < 256; b++)
       for (let n = 0; n < 256; n++)
-        this.worth[b * 256 + n] = this.pairs[b * 256 + n]! | (this.inner[b]!.length && (SEQUENCE[n] || this.inner[n]!.length) ? 3 : 0);
+        this.worth[b * 256 + n] = this.pairs[b * 256 + n]! | (this.inner[b]!.length && (this.sequence[b * 256 + n] || this.inner[n]!.length) ? 3 : 0);
   }
 
   /** The decoder of `family` in `mode` kept for trying places out, reset. */

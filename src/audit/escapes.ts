@@ -13,7 +13,7 @@
  * any spelling of the family: each later escape in it is read by the fork already running.
  */
 import { MATCH, STATE, type Automaton, type Match, type Scanner } from './matcher.js';
-import { SEQUENCE, type Families, type Family } from './escape-families.js';
+import { type Families, type Family } from './escape-families.js';
 import { Fork, RAW_PER_BYTE, type ForkHost } from './escape-fork.js';
 import { Before } from './escape-reach.js';
 import { Islands } from './escape-islands.js';
@@ -221,11 +221,13 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
     const chunk = this.#chunk;
     const own = this.families.inner[chunk[i]!]!;
     const end = Math.min(chunk.length, i + WITHIN);
+    const sequence = this.families.sequence;
+    const row = chunk[i]! << 8;
     for (let j = i + 1; j < end; j++) {
       const c = chunk[j]!;
       const other = this.families.inner[c]!;
       if (other.length) return this.#another(other, own) && this.#lead(i, state, other) ? other : undefined;
-      if (!SEQUENCE[c]) return undefined;
+      if (!sequence[row | c]) return undefined;
     }
     return undefined;
   }
