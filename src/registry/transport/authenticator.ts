@@ -103,6 +103,34 @@ export class Authenticator {
         : `an anonymous token for ${this.#host} (add the registry to registry-auth)`;
       throw this.#fail(`the token service refused ${who}: ${detail}`, { repository, status: r.status, retryable: isRetryableStatus(r.status) });
     }
-    return this.#tokens.set(key, JSON.parse(text) as TokenResponse);
+    const response = tokenResponse(text);
+    if (!response)
+      // The body is not printed: it may be a token in a form not read here.
+      throw this.#fail(
+        `the token service ${url.origin} answered 200 without a token (${/^\s*</.test(text) ? 'a web page' : 'no JSON object with token or access_token'}): a proxy or a login page in the way? Check the registry's token service, and HTTPS_PROXY and NO_PROXY`,
+        { repository, retryable: false },
+      );
+    return this.#tokens.set(key, response);
   }
+}
+
+/**
+ * The token service's answer when it is a JSON object holding a token (`token` or
+ * `access_token`, a string); else undefined. An HTML login page from a proxy, `null` or `{}` made
+ * a bare JavaScript error ("Unexpected token '<'…", "Cannot read properties of null") naming no
+ * registry.
+ */
+export function tokenResponse(text: string): TokenResponse | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const r = parsed as Record<string, unknown>;
+  const token = [r.token, r.access_token].find((t) => typeof t === 'string' && t.length > 0) as string | undefined;
+  if (!token) return undefined;
+  const expires = typeof r.expires_in === 'number' && Number.isFinite(r.expires_in) && r.expires_in > 0 ? r.expires_in : undefined;
+  return { token, ...(expires === undefined ? {} : { expires_in: expires }) };
 }
