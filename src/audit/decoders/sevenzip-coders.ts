@@ -1,10 +1,12 @@
 /**
  * A 7z folder decoded through its coders: the chain from its packed stream to its output (each
- * coder one in and one out stream — BCJ2's four are not read), each stage streaming into the next:
+ * coder one in and one out stream), each stage streaming into the next —
  * Copy, LZMA (`lzma.ts`), LZMA2 (`lzma2.ts`), Deflate and BZip2 (the registry's own decoders, driven
  * with an environment whose sink is the next stage), BCJ x86, ARM, ARM64, PowerPC and SPARC (`bcj.ts`), Delta (`delta.ts`). Every stage ends at its
- * coder's unpacked size; only the folder's output is counted against the bounds (by its sink).
+ * coder's unpacked size; only the folder's output is counted against the bounds (by its sink). Or BCJ2's graph
+ * (`bcj2.ts`): its four inputs — pack streams, or one coder from one — decoded whole (each up to BCJ2_MAX), then BCJ2.
  */
+import { bcj2Decode } from './bcj2.js';
 import { BcjArm, BcjArm64, BcjArmThumb, BcjIa64, BcjPpc, BcjRiscv, BcjSparc, BcjX86, type BranchFilter } from './bcj.js';
 import { Deflate64Error, inflate64 } from './deflate64.js';
 import { xzDeltaFilter } from './delta.js';
@@ -13,7 +15,7 @@ import { parseProps } from './lzma-core.js';
 import { lzmaRun, type Emit } from './lzma.js';
 import { lzma2Run } from './lzma2.js';
 import { rawDeflate } from './native.js';
-import type { Coder, Folder } from './sevenzip-header.js';
+import { mainOut, type Coder, type Folder } from './sevenzip-header.js';
 import type { DecodeEnv, Decoding } from './types.js';
 
 const NAMES: Record<string, string> = {
@@ -110,7 +112,34 @@ function chain(f: Folder): number[] | undefined {
   return order.length === f.coders.length ? order : undefined;
 }
 
-export const supported = (f: Folder) => chain(f) !== undefined && f.coders.every((c) => READ.has(c.id));
+/** What one BCJ2 input is read from: a pack stream as it is, or one coder (one in, one out) from a pack stream. */
+type Bcj2Input = { pack: number; coder?: number };
+/** The most a BCJ2 input or output is gathered (its folder's sizes say what each is). */
+const BCJ2_MAX = 256 << 20;
+
+const base = (f: Folder, k: number, side: 'ins' | 'outs') => f.coders.slice(0, k).reduce((s, c) => s + c[side], 0);
+
+/** A folder of BCJ2's graph (BCJ2 its output's coder, each of its four inputs a pack stream or a coder read from one): its inputs. */
+function bcj2Graph(f: Folder): Bcj2Input[] | undefined {
+  const b = f.coders.findIndex((c) => c.id === '0303011b');
+  if (b < 0 || f.coders[b]!.ins !== 4 || f.coders[b]!.outs !== 1 || base(f, b, 'outs') !== mainOut(f)) return undefined;
+  const inputs: Bcj2Input[] = [];
+  for (let j = 0; j < 4; j++) {
+    const i = base(f, b, 'ins') + j;
+    if (f.packed.includes(i)) {
+      inputs.push({ pack: f.packed.indexOf(i) });
+      continue;
+    }
+    const out = f.binds.find(([into]) => into === i)?.[1];
+    const k = f.coders.findIndex((c, n) => c.outs === 1 && c.ins === 1 && base(f, n, 'outs') === out);
+    const pack = f.packed.indexOf(base(f, k, 'ins'));
+    if (k < 0 || k === b || !READ.has(f.coders[k]!.id) || pack < 0) return undefined;
+    inputs.push({ pack, coder: k });
+  }
+  return f.coders.length === 1 + inputs.filter((x) => x.coder !== undefined).length ? inputs : undefined;
+}
+
+export const supported = (f: Folder) => (chain(f) !== undefined && f.coders.every((c) => READ.has(c.id))) || bcj2Graph(f) !== undefined;
 
 /** What makes a folder unreadable, for the message: `compressed with PPMd (coder 030401)`, `encrypted (AES-256…)`. */
 export function describeCoders(f: Folder): string {
@@ -161,6 +190,8 @@ export async function decodeFolder(
   fail: (why: string) => void,
 ): Promise<void> {
   const order = chain(f);
+  const graph = order ? undefined : bcj2Graph(f);
+  if (graph) return decodeBcj2(f, graph, packs, emit, env, fail);
   if (!order || !packs[0]) return fail('a coder graph that cannot be read');
   let failed = false;
   const failOnce = (why: string) => {
@@ -182,4 +213,48 @@ export async function decodeFolder(
     await stages[0]!.push(piece);
   }
   for (const s of stages) await s.end();
+}
+
+/** One BCJ2 input gathered whole: its pack stream, or that stream through its coder; undefined when it fails or passes BCJ2_MAX. */
+async function bcj2Input(f: Folder, x: Bcj2Input, packs: Array<() => Iterable<Uint8Array>>, env: DecodeEnv): Promise<Uint8Array | undefined> {
+  const parts: Uint8Array[] = [];
+  let held = 0;
+  let failed = false;
+  const keep: Emit = async (b) => {
+    held += b.length;
+    if (held > BCJ2_MAX) failed = true;
+    else parts.push(b.slice());
+    return !failed && !env.stopped;
+  };
+  const pack = packs[x.pack];
+  if (!pack) return undefined;
+  if (x.coder === undefined) for (const piece of pack()) await keep(piece);
+  else {
+    const c = f.coders[x.coder]!;
+    const one: Folder = { coders: [c], binds: [], packed: [0], sizes: [f.sizes[base(f, x.coder, 'outs')] ?? 0] };
+    await decodeFolder(one, [pack], keep, env, () => void (failed = true));
+  }
+  return failed ? undefined : Buffer.concat(parts);
+}
+
+/** A BCJ2 folder: its four inputs gathered, then BCJ2's output written to `emit` in slices. */
+async function decodeBcj2(
+  f: Folder,
+  graph: Bcj2Input[],
+  packs: Array<() => Iterable<Uint8Array>>,
+  emit: Emit,
+  env: DecodeEnv,
+  fail: (why: string) => void,
+): Promise<void> {
+  const size = f.sizes[mainOut(f)] ?? 0;
+  if (size > BCJ2_MAX) return fail(`a BCJ2 block of ${size} bytes, more than the ${BCJ2_MAX} gathered`);
+  const inputs: Uint8Array[] = [];
+  for (const x of graph) {
+    const got = env.stopped ? undefined : await bcj2Input(f, x, packs, env);
+    if (!got) return env.stopped ? undefined : fail('a BCJ2 input that does not decode');
+    inputs.push(got);
+  }
+  const out = bcj2Decode(inputs[0]!, inputs[1]!, inputs[2]!, inputs[3]!, size);
+  if (!out) return fail('BCJ2 streams that do not decode');
+  for (let i = 0; i < out.length; i += SLICE) if (!(await emit(out.subarray(i, i + SLICE)))) return;
 }

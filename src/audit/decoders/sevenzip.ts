@@ -4,9 +4,10 @@
  * MAX_ARCHIVE bytes: a larger one is named as not audited) until the end the signature header
  * gives; then the header — plain, or encoded (kEncodedHeader: itself a folder to decode, usually
  * LZMA) — is read (`sevenzip-header.ts`) and each folder decoded through its chain of coders
- * (`sevenzip-coders.ts`: Copy, LZMA, LZMA2, Deflate, BZip2, BCJ x86), its output divided among its
- * files by their sizes: `a.7z!/path/in/archive`. An encrypted folder (AES) or a coder the audit
- * does not have (PPMd, BCJ2, ARM…) is named as not audited, with the coder, at its first file.
+ * (`sevenzip-coders.ts`: Copy, LZMA, LZMA2, Deflate, BZip2, BCJ x86…, or BCJ2's graph of four inputs,
+ * `bcj2.ts`), its output divided among its files by their sizes: `a.7z!/path/in/archive`. An
+ * encrypted folder (AES) or a coder the audit does not have (PPMd) is named as not audited, with
+ * the coder, at its first file.
  */
 import { decodeFolder, describeCoders, supported } from './sevenzip-coders.js';
 import { header, K_ENCODED_HEADER, K_HEADER, Reader, SevenZipError, streamsInfo, unpackSize, type Entry, type StreamsInfo } from './sevenzip-header.js';

@@ -3,10 +3,10 @@
  * dictionary stands between the value and the file's bytes — HDF5 datasets (h5py, the way data pipelines, Keras and
  * netCDF-4 write them) whose chunks pass through a filter pipeline (h5py's LZF, gzip after a byte shuffle, a shuffle
  * and a Fletcher-32 checksum with no compression; in the newest file format one chunk, a fixed array, an extensible
- * array), and RocksDB tables compressed
- * with zstd or zlib and a dictionary trained per table (`compression_max_dict_bytes`), the dictionary kept in the
- * table's own meta block. Each is made by the real tool (h5py over libhdf5, RocksDB's `ldb`); the value is placed as an export job
- * or a service's state store places it.
+ * array), RocksDB tables compressed with zstd or zlib and a dictionary trained per table (`compression_max_dict_bytes`),
+ * the dictionary kept in the table's own meta block, and a 7z archive of executables made with 7-Zip's ultra preset,
+ * which filters them with BCJ2. Each is made by the real tool (h5py over libhdf5, RocksDB's `ldb`, gcc and 7-Zip); the
+ * value is placed as an export job, a service's state store or a build places it.
  */
 import { pyValue } from './variant-round.js';
 import type { Variant } from './variant-text.js';
@@ -79,6 +79,16 @@ export const variant16Binary: Variant[] = [
     where: /h5-latest-extensible\/data\.h5/,
   },
   {
+    id: '7z-bcj2-ultra',
+    name: "7zz a -mx=9 of a directory of executables: 7-Zip's ultra preset filters x86 executables with BCJ2 (four streams: code, calls, jumps, a range coder)",
+    realWorld: "a release's binaries packed with `7z a -mx=9 tools.7z bin/` and unpacked (or kept) in an image, one built with the service's token compiled in",
+    kind: 'token',
+    script: `printf '#include <stdio.h>\\nstatic const char *token = "API_TOKEN=%s";\\nint main(int c, char **v) { if (c > 1 && v[1][0] == 116) puts(token); return 0; }\\n' "$S" > svc.c
+mkdir -p bin && gcc -O2 -o bin/svc svc.c && grep -F "$S" bin/svc > /dev/null && cp /usr/bin/true /usr/bin/ls bin/
+7zz a -bd -bso0 -mx=9 "$OUT/tools.7z" bin && 7zz l -slt "$OUT/tools.7z" | grep 'Method = .*BCJ2' > /dev/null && ! grep -F "$S" "$OUT/tools.7z" > /dev/null`,
+    where: /7z-bcj2-ultra\/tools\.7z!\/bin\/svc/,
+  },
+  {
     id: 'rocksdb-zstd-dict',
     name: 'ldb --compression_type=zstd --compression_max_dict_bytes=16384: a RocksDB table whose blocks were compressed with a dictionary trained at compaction',
     realWorld: "a service's RocksDB state store (Kafka Streams, a TiKV/CockroachDB-style store) tuned with zstd dictionaries, copied into an image",
@@ -121,12 +131,12 @@ export const variant16Named: Variant[] = [
 ];
 
 /**
- * The round's findings at its start (the shipped bundle's source at 1f5ef53, built privately): all 8 artifacts were
- * missed (the 6 HDF5 files in silence, the 2 RocksDB tables named, leaky and clean alike), and both named HDF5 files
+ * The round's findings at its start (the shipped bundle's source at 1f5ef53, built privately): all 9 artifacts were
+ * missed (the 6 HDF5 files in silence; the 2 RocksDB tables and the BCJ2 archive named, leaky and clean alike), and both named HDF5 files
  * passed in silence too. Read since: hdf5.ts (object headers, filter
  * pipelines; version-1 B-trees, single chunks, fixed and extensible arrays; deflate, shuffle, Fletcher-32, LZF) and sst.ts's
  * compression dictionary (the metaindex's `rocksdb.compression_dict`, for zstd, zlib and LZ4 blocks; before, the
- * table's first block was named as not decoding, leaky or clean).
+ * table's first block was named as not decoding, leaky or clean), bcj2.ts (7-Zip's BCJ2 graph, named before).
  */
 const GAPS = new Set<string>([]);
 
