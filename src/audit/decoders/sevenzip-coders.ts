@@ -114,8 +114,8 @@ function chain(f: Folder): number[] | undefined {
 
 /** What one BCJ2 input is read from: a pack stream as it is, or one coder (one in, one out) from a pack stream. */
 type Bcj2Input = { pack: number; coder?: number };
-/** The most a BCJ2 input or output is gathered (its folder's sizes say what each is). */
-const BCJ2_MAX = 256 << 20;
+/** The most a BCJ2 input or output is gathered (its folder's sizes say what each is): a larger block is named, as the gathering decoders do past 64 MiB. */
+const BCJ2_MAX = 64 << 20;
 
 const base = (f: Folder, k: number, side: 'ins' | 'outs') => f.coders.slice(0, k).reduce((s, c) => s + c[side], 0);
 
