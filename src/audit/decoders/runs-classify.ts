@@ -349,34 +349,35 @@ export function nextRunClassified(
   return found;
 }
 
-/** A class of needles for `tripleTables`: the bytes that may stand first, second and third (`ANY`: every byte, third). */
-interface TripleClass {
-  bytes: [number[], number[], number[]];
-}
-const ALL_BYTES = Array.from({ length: 256 }, (_, c) => c);
+/**
+ * A class of needles for `tripleTables`: the nibbles of the bytes that may stand first, second and third, as the tables
+ * keep them — per place, a mask of the low nibbles and one of the high (a needle of two: every byte third).
+ */
+type TripleClass = readonly number[];
+/** Every byte: all 16 nibbles, low and high. */
+const ALL_NIBBLES = 0xffff;
 
-/** The bytes `LO[c & 15] & HI[c >> 4]` holds (any byte) when each of `bytes` sets its nibbles' bit. */
-const spannedAll = (bytes: number[]): number => new Set(bytes.map((c) => c & 15)).size * new Set(bytes.map((c) => c >> 4)).size;
-/** The triples (a share of all 2^24) a class lets through the pass. */
-const passedTriples = (k: TripleClass): number => k.bytes.reduce((n, b) => n * spannedAll(b), 1) / 2 ** 24;
+/** The triples (a share of all 2^24) a class lets through the pass: at each place, its low nibbles × its high. */
+const passedTriples = (k: TripleClass): number =>
+  (bitCount(k[0]!) * bitCount(k[1]!) * bitCount(k[2]!) * bitCount(k[3]!) * bitCount(k[4]!) * bitCount(k[5]!)) / 2 ** 24;
 
 /**
  * The tables of `tripleCandidates` for needles of two bytes or more: a class for each needle's first three bytes (a
  * needle of two: any third), merged two at a time — those whose merge lets the fewest more triples through — until
  * CLASSES are left. Random bytes pass where a class's first, second and third bytes all stand: on the embedded streams'
- * 26 magic numbers, about one place in 4,000 (1,069 in 4 MiB).
+ * 26 magic numbers, about one place in 4,000 (1,069 in 4 MiB). Classes are nibble masks (a union is an OR), where
+ * lists of bytes made into Sets at every pair tried took 44 ms of every audit's start (embedded.ts's tables).
  */
 export function tripleTables(needles: ReadonlyArray<Uint8Array>): Uint8Array {
   const unique = new Map<string, TripleClass>();
+  const nibbles = (c: number) => [1 << (c & 15), 1 << (c >> 4)];
   for (const n of needles) {
     if (n.length < 2) throw new Error('a needle of one byte has no triple');
-    const bytes: TripleClass['bytes'] = [[n[0]!], [n[1]!], n.length > 2 ? [n[2]!] : ALL_BYTES];
-    unique.set(JSON.stringify(bytes), { bytes });
+    const k = [...nibbles(n[0]!), ...nibbles(n[1]!), ...(n.length > 2 ? nibbles(n[2]!) : [ALL_NIBBLES, ALL_NIBBLES])];
+    unique.set(k.join(), k);
   }
   const classes = [...unique.values()];
-  const union = (a: TripleClass, b: TripleClass): TripleClass => ({
-    bytes: [0, 1, 2].map((i) => [...new Set([...a.bytes[i]!, ...b.bytes[i]!])]) as TripleClass['bytes'],
-  });
+  const union = (a: TripleClass, b: TripleClass): TripleClass => a.map((m, i) => m | b[i]!);
   while (classes.length > CLASSES) {
     let best = { i: 0, j: 1, cost: Infinity };
     for (let i = 0; i < classes.length; i++)
@@ -388,13 +389,12 @@ export function tripleTables(needles: ReadonlyArray<Uint8Array>): Uint8Array {
     classes.splice(best.j, 1);
   }
   const t = new Uint8Array(96);
-  classes.forEach(({ bytes }, k) => {
-    bytes.forEach((list, i) => {
-      for (const c of list) {
-        t[32 * i + (c & 15)]! |= 1 << k;
-        t[32 * i + 16 + (c >> 4)]! |= 1 << k;
+  classes.forEach((k, c) => {
+    for (let i = 0; i < 3; i++)
+      for (let x = 0; x < 16; x++) {
+        if (k[2 * i]! & (1 << x)) t[32 * i + x]! |= 1 << c;
+        if (k[2 * i + 1]! & (1 << x)) t[32 * i + 16 + x]! |= 1 << c;
       }
-    });
   });
   return t;
 }
