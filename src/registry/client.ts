@@ -319,13 +319,33 @@ export class RegistryClient {
         if (code === 'NAME_UNKNOWN' || code === undefined) return tags; // a repository not pushed yet has no tags
         throw this.#error(`listing tags answered 404 ${code}`, { repository, status: 404, code, retryable: false });
       }
-      const page = JSON.parse((await this.#read(r.body, BODY_LIMITS.listing, 'a page of tags', repository)).toString('utf8')) as { tags?: string[] | null };
-      tags.push(...(page.tags ?? []));
+      tags.push(...this.#tagPage(await this.#read(r.body, BODY_LIMITS.listing, 'a page of tags', repository), repository));
       const link = header(r, 'link');
       const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
       url = next ? new URL(next, this.#t.base).href : undefined;
     }
     return tags;
+  }
+
+  /**
+   * The tags of one page of a listing: `{"tags": [...]}` (or null), each a string. Anything else —
+   * a proxy's HTML login page answered 200, tags that are no strings — is an error naming the
+   * registry and what answered: it was a bare "Unexpected token '<'" or "n.split is not a function".
+   */
+  #tagPage(bytes: Buffer, repository: string): string[] {
+    let page: unknown;
+    try {
+      page = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      page = undefined;
+    }
+    const list = page && typeof page === 'object' && !Array.isArray(page) ? (page as { tags?: unknown }).tags : undefined;
+    if (page && typeof page === 'object' && (list === undefined || list === null)) return [];
+    if (Array.isArray(list) && list.every((t) => typeof t === 'string')) return list as string[];
+    throw this.#error(
+      `the tag listing is not a page of tags ({"tags": [...]}; ${bytes.length} bytes: ${JSON.stringify(bytes.subarray(0, 40).toString('latin1'))}…): a proxy or a login page in the way? Check HTTPS_PROXY and NO_PROXY`,
+      { repository, retryable: false, code: 'TAGS_INVALID' },
+    );
   }
 
   /** Deletes a manifest by digest. Registries that refuse deletes say so in the error. */
