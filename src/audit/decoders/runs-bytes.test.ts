@@ -71,6 +71,9 @@ describe('ByteLists', () => {
     // Round 16 (variant16-text.ts: py-print-bytes, perl-unpack-bytes were silent): bare decimal, no brackets.
     ['bare decimal between blanks, as Python print("key bytes:", *b) writes', `key bytes: ${[...value].join(' ')}`, 'byte list'],
     ['bare decimal between tabs, as Perl join("\\t", unpack("C*", $s)) writes', [...value].join('\t'), 'byte list'],
+    // Round 16 (variant16-text.ts: xxd-p-c1 was silent): a byte a line.
+    ['hex a byte a line, as xxd -p -c1 writes', [...value].map((b) => b.toString(16).padStart(2, '0')).join('\n'), 'spaced hex'],
+    ['hex a byte a line, as od -A n -v -t x1 -w1 writes', [...value].map((b) => ` ${b.toString(16).padStart(2, '0')}`).join('\n'), 'spaced hex'],
     ['spaced decimal, padded as numpy prints an array', `[${[...value].map((b) => String(b).padStart(3)).join(' ')}]`, 'byte list'],
     [
       'spaced hex, od -An -tx1 lines',

@@ -12,6 +12,7 @@
  * least MIN_BYTES numbers is routed as content of its own (`(byte list at N)`). JSON of a typed array, each byte after
  * its index in quotes (`{"0":112,"1":97}`), is read on its own (`IndexedBytes`: its opening searched natively).
  */
+import { GDB_LINE, gdbTab, gdbUnits } from './runs-bytes-gdb.js';
 import type { Sink } from './types.js';
 
 /** The shortest value the audit looks for is 8 bytes: a list of fewer numbers cannot hold one. */
@@ -384,46 +385,6 @@ const DUMP_DASH = Buffer.from(' - ');
  */
 const DUMP_LINE = /(?:^|\n)[ \t]*([0-9a-f]{4,8}) - ([0-9a-f]{2}(?: [0-9a-f]{2}){0,7}(?:-[0-9a-f]{2}(?: [0-9a-f]{2}){0,7})?)(?![0-9A-Za-z])/g;
 
-/** What every line of gdb's `x` holds before its first unit: `:`, a tab (then `0x`, a digit or a sign: `gdbTab`). */
-const GDB_TAB = Buffer.from(':\t');
-
-/** Whether a stretch holds a gdb `x` line's `:⇥` before a unit (`0x4b`, `97`, `-61`). */
-function gdbTab(stretch: Buffer): boolean {
-  for (let i = stretch.indexOf(GDB_TAB); i >= 0; i = stretch.indexOf(GDB_TAB, i + 2)) {
-    const c = stretch[i + 2];
-    if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) return true;
-  }
-  return false;
-}
-
-/**
- * A line of gdb's `x` (`0x555555558060 <buf>:⇥0x4b⇥0x46⇥…`, tab-separated): its address at a line's start and `:` (no
- * symbol), or `:` at the stretch's start (the address and `<symbol>` before it) — groups 1 and 2; or an address alone at
- * a line's start (group 3), the next line's, before its symbol. Its units: bytes in hex (`x/Nxb`, 8 a line) or decimal
- * (`x/Ndb` signed, `x/Nub`), or hex words (`x/Nxh`, `x/Nxw` — the form `x/16x` gives —, `x/Nxg`: 4, 8 or 16 digits,
- * zero-padded, little-endian on this machine's x86-64 and arm64).
- */
-const GDB_LINE = new RegExp(
-  String.raw`(?:^|
-)(?:(?:(0x[0-9a-f]{4,16}))?:	(0x[0-9a-f]{2}(?:	0x[0-9a-f]{2}){0,15}|-?\d{1,3}(?:	-?\d{1,3}){0,15}|0x[0-9a-f]{4}(?:	0x[0-9a-f]{4}){0,7}|0x[0-9a-f]{8}(?:	0x[0-9a-f]{8}){0,3}|0x[0-9a-f]{16}(?:	0x[0-9a-f]{16})?)(?=
-?
-|$)|(0x[0-9a-f]{4,16}) ?$)`,
-  'g',
-);
-
-/** The bytes of one gdb `x` line's units (a hex word's little-endian), or undefined if a decimal one is no byte. */
-function gdbUnits(units: string): Buffer | undefined {
-  const parts = units.split('\t');
-  if (parts[0]!.startsWith('0x')) return Buffer.concat(parts.map((u) => Buffer.from(u.slice(2), 'hex').reverse()));
-  const out = Buffer.alloc(parts.length);
-  for (let i = 0; i < parts.length; i++) {
-    const n = Number(parts[i]);
-    if (n < -128 || n > 255) return undefined;
-    out[i] = n & 0xff;
-  }
-  return out;
-}
-
 /**
  * Whether a stretch has `min` separators (a list of MIN_BYTES needs MIN_BYTES - 1): a comma, a colon, the x of `0x`, or a
  * blank, a tab or a dash between two hex digits (spaced and dashed hex, bare decimal; prose's spaces and hex words have few).
@@ -433,9 +394,23 @@ function hasSeparators(stretch: Uint8Array, min = MIN_BYTES - 1): boolean {
   for (let i = 0; i < stretch.length; i++) {
     const b = stretch[i]!;
     const between = (b === 0x20 || b === 0x09 || b === 0x2d) && i > 0 && isHexDigit(stretch[i - 1]!) && i + 1 < stretch.length && isHexDigit(stretch[i + 1]!);
-    if ((between || b === 0x2c || b === 0x3a || b === 0x78 || b === 0x58) && ++n >= min) return true;
+    if ((between || b === 0x2c || b === 0x3a || b === 0x78 || b === 0x58 || lineBetween(stretch, i)) && ++n >= min) return true;
   }
   return false;
+}
+
+/**
+ * Whether the byte at `i` is a line break after a pair of hex digits that stands alone on its line and before another,
+ * blanks around it (`xxd -p -c1`, `od -A n -t x1 -w1`: a byte a line).
+ */
+function lineBetween(s: Uint8Array, i: number): boolean {
+  if (s[i] !== 0x0a) return false;
+  let p = i - 1;
+  if (s[p] === 0x0d) p--;
+  if (!(isHexDigit(s[p] ?? 0) && isHexDigit(s[p - 1] ?? 0)) || (p >= 2 && s[p - 2] !== 0x0a && s[p - 2] !== 0x20)) return false;
+  let q = i + 1;
+  while (s[q] === 0x20) q++;
+  return isHexDigit(s[q] ?? 0) && isHexDigit(s[q + 1] ?? 0) && (s[q + 2] === 0x0a || s[q + 2] === 0x0d);
 }
 
 /** A letter or digit: a byte that makes a list character next to it part of a word. */
