@@ -6,11 +6,10 @@
  * 64 MiB, its signature blanked in the plain read, where an unshuffled zlib chunk is still found by its header), its
  * object headers found (version 1: their prefix and messages checked to fill the header exactly; version 2: `OHDR`),
  * and each chunked dataset with a filter pipeline read: its chunks listed by the version-1 B-tree (layout versions
- * 1–3), the single chunk, the fixed array (unpaged: up to 1,024 chunks by default) or the extensible array (its index
- * block's data blocks: up to 244 chunks by default) of layout version 4 (h5py's `libver='latest'` or `'v110'`), each chunk unfiltered in reverse order (the chunk's filter mask skipping
+ * 1–3), the single chunk, the fixed array or the extensible array (their pages and super blocks too) of layout version 4 (h5py's `libver='latest'` or `'v110'`), each chunk unfiltered in reverse order (the chunk's filter mask skipping
  * those not applied: deflate, shuffle, Fletcher-32, LZF) and the dataset's chunks written in order at
  * `file.h5!(dataset@N)`. A filter or chunk index not read (szip, n-bit, scale-offset, and the plugins' bzip2,
- * blosc, LZ4, zstd — none of which this machine's h5py writes; a fixed array in pages, an extensible array's super blocks, version-2 B-trees) is named as not fully audited, at the dataset.
+ * blosc, LZ4, zstd — none of which this machine's h5py writes; version-2 B-trees, for datasets of more than one unlimited dimension) is named as not fully audited, at the dataset.
  */
 import { inflateSync } from 'node:zlib';
 import { gathered, within } from './gathered.js';
@@ -178,8 +177,9 @@ function layout(f: File, m: Buffer): Layout | undefined {
 /**
  * The chunks a fixed array (`FAHD`, the index of a fixed-size dataset's chunks in the newest file format) at `at`
  * lists, in the chunks' row-major order: its data block's (`FADB`) elements, each a chunk's address and, for filtered
- * chunks, its size and filter mask. A data block in pages (more chunks than 2^page bits, 1,024 by default) is not
- * read: undefined.
+ * chunks, its size and filter mask. Past 2^page bits chunks (1,024 by default) the block is in pages: a bitmap of the
+ * pages written (most significant bit first) and the block's checksum, then each page's elements and checksum; a page
+ * not written holds no chunk.
  */
 function fixedArray(f: File, at: number, size: number): Chunk[] | undefined {
   const { b, so, sl } = f;
@@ -187,8 +187,21 @@ function fixedArray(f: File, at: number, size: number): Chunk[] | undefined {
   const [filtered, entry, pageBits] = [b[at + 5] === 1, b[at + 6]!, b[at + 7]!];
   const count = uint(b, at + 8, sl);
   const block = uint(b, at + 8 + sl, so);
-  if (count < 0 || count > 2 ** pageBits || block < 0 || !startsWith(b, [0x46, 0x41, 0x44, 0x42], block)) return undefined;
-  return entries(f, block + 6 + so, count, entry, filtered, size);
+  if (count < 0 || pageBits > 31 || block < 0 || !startsWith(b, [0x46, 0x41, 0x44, 0x42], block)) return undefined;
+  const perPage = 2 ** pageBits;
+  if (count <= perPage) return entries(f, block + 6 + so, count, entry, filtered, size);
+  const pages = Math.ceil(count / perPage);
+  const bitmap = block + 6 + so;
+  const out: Chunk[] = [];
+  for (let k = 0, p = bitmap + Math.ceil(pages / 8) + 4; k < pages; k++) {
+    const n = Math.min(perPage, count - k * perPage);
+    const written = ((b[bitmap + (k >> 3)] ?? 0) >> (7 - (k & 7))) & 1;
+    const got = written ? entries(f, p, n, entry, filtered, size) : [];
+    if (!got) return undefined;
+    out.push(...got);
+    p += n * entry + 4;
+  }
+  return out;
 }
 
 /** `count` chunk entries of `entry` bytes from `p` (an address, then for filtered chunks a size and a filter mask); unwritten ones left out. */
@@ -205,35 +218,95 @@ function entries(f: File, p: number, count: number, entry: number, filtered: boo
   return out;
 }
 
+/** What reading an extensible array's blocks needs: the file, its elements' shape, its offsets' width, its pages. */
+interface EaShape {
+  f: File;
+  entry: number;
+  filtered: boolean;
+  size: number;
+  /** The width of a block's offset in the array (its most elements' bits, in bytes). */
+  offBytes: number;
+  perPage: number;
+  minElements: number;
+}
+
+/** The elements of each data block of super block `u`, and how many data blocks it has (HDF5's doubling layout). */
+const eaElements = (u: number, min: number) => 2 ** Math.floor((u + 1) / 2) * min;
+const eaBlocks = (u: number) => 2 ** Math.floor(u / 2);
+
+/** The chunks of a data block (`EADB`) of `count` elements at `at`: past `perPage` in pages, `written(k)` telling page k written. */
+function eaDataBlock(s: EaShape, at: number, count: number, written: (k: number) => boolean): Chunk[] | undefined {
+  const { f, entry, filtered, size, perPage } = s;
+  if (!startsWith(f.b, [0x45, 0x41, 0x44, 0x42], at)) return undefined;
+  const first = at + 6 + f.so + s.offBytes;
+  if (count <= perPage) return entries(f, first, count, entry, filtered, size);
+  const out: Chunk[] = [];
+  for (let k = 0, p = first + 4; k * perPage < count; k++, p += perPage * entry + 4) {
+    const got = written(k) ? entries(f, p, perPage, entry, filtered, size) : [];
+    if (!got) return undefined;
+    out.push(...got);
+  }
+  return out;
+}
+
+/** The chunks of super block `u` (`EASB`) at `at`: its data blocks', their pages' bitmaps (most significant bit first) before their addresses. */
+function eaSuperBlock(s: EaShape, at: number, u: number): Chunk[] | undefined {
+  const { b, so } = s.f;
+  if (!startsWith(b, [0x45, 0x41, 0x53, 0x42], at)) return undefined;
+  const count = eaElements(u, s.minElements);
+  const init = count > s.perPage ? Math.ceil(count / s.perPage / 8) : 0;
+  const bitmap = at + 6 + so + s.offBytes;
+  const out: Chunk[] = [];
+  for (let d = 0, p = bitmap + eaBlocks(u) * init; d < eaBlocks(u); d++, p += so) {
+    const block = uint(b, p, so);
+    if (block < 0) continue;
+    const got = eaDataBlock(s, block, count, (k) => (((b[bitmap + d * init + (k >> 3)] ?? 0) >> (7 - (k & 7))) & 1) === 1);
+    if (!got) return undefined;
+    out.push(...got);
+  }
+  return out;
+}
+
 /**
  * The chunks an extensible array (`EAHD`: the index of a dataset with an unlimited dimension in the newest file format)
- * at `at` lists, in order: the index block's (`EAIB`) own elements, then its data blocks' (`EADB`, their sizes doubling
- * as HDF5 lays them out). A data block in pages, or super blocks (more chunks than the index block's data blocks hold,
- * 244 by default), are not read: undefined.
+ * at `at` lists, in order: the index block's (`EAIB`) own elements, then its data blocks' (`EADB`), then its super
+ * blocks' (`EASB`) data blocks', their sizes doubling as HDF5 lays them out, in pages past 2^page bits elements.
  */
 function extensibleArray(f: File, at: number, size: number): Chunk[] | undefined {
   const { b, so, sl } = f;
   if (at < 0 || !startsWith(b, [0x45, 0x41, 0x48, 0x44], at) || b[at + 4] !== 0) return undefined;
-  const filtered = b[at + 5] === 1;
   const [entry, maxBits, inIndex, minElements, minPointers, pageBits] = [...b.subarray(at + 6, at + 12)] as number[];
   const index = uint(b, at + 12 + 6 * sl, so);
-  if (index < 0 || !startsWith(b, [0x45, 0x41, 0x49, 0x42], index) || minPointers! < 2 || minElements! < 1) return undefined;
-  const out = entries(f, index + 6 + so, inIndex!, entry!, filtered, size);
+  if (index < 0 || !startsWith(b, [0x45, 0x41, 0x49, 0x42], index) || minPointers! < 2 || minElements! < 1 || pageBits! > 31) return undefined;
+  const s: EaShape = {
+    f,
+    entry: entry!,
+    filtered: b[at + 5] === 1,
+    size,
+    offBytes: Math.ceil(maxBits! / 8),
+    perPage: 2 ** pageBits!,
+    minElements: minElements!,
+  };
+  const out = entries(f, index + 6 + so, inIndex!, entry!, s.filtered, size);
   const blocks = 2 * (minPointers! - 1);
-  const superBlocks = Math.max(0, 1 + maxBits! - Math.round(Math.log2(minElements!)) - 2 * Math.round(Math.log2(minPointers!)));
+  const inBlocks = 2 * Math.round(Math.log2(minPointers!));
+  const superBlocks = Math.max(0, 1 + maxBits! - Math.round(Math.log2(minElements!)) - inBlocks);
   let p = index + 6 + so + inIndex! * entry!;
   if (!out || p + (blocks + superBlocks) * so > b.length) return undefined;
-  for (let k = blocks; k < blocks + superBlocks; k++) if (uint(b, p + k * so, so) >= 0) return undefined;
   for (let u = 0, k = 0; k < blocks; u++)
-    for (let d = 0; d < 2 ** Math.floor(u / 2) && k < blocks; d++, k++, p += so) {
+    for (let d = 0; d < eaBlocks(u) && k < blocks; d++, k++, p += so) {
       const block = uint(b, p, so);
-      const count = 2 ** Math.floor((u + 1) / 2) * minElements!;
-      if (block < 0) continue;
-      if (count > 2 ** pageBits! || !startsWith(b, [0x45, 0x41, 0x44, 0x42], block)) return undefined;
-      const got = entries(f, block + 6 + so + Math.ceil(maxBits! / 8), count, entry!, filtered, size);
+      const count = eaElements(u, minElements!);
+      const got = block < 0 ? [] : count > s.perPage ? undefined : eaDataBlock(s, block, count, () => true);
       if (!got) return undefined;
       out.push(...got);
     }
+  for (let k = 0; k < superBlocks; k++, p += so) {
+    const block = uint(b, p, so);
+    const got = block < 0 ? [] : eaSuperBlock(s, block, inBlocks + k);
+    if (!got) return undefined;
+    out.push(...got);
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@
  * dictionary stands between the value and the file's bytes — HDF5 datasets (h5py, the way data pipelines, Keras and
  * netCDF-4 write them) whose chunks pass through a filter pipeline (h5py's LZF, gzip after a byte shuffle, a shuffle
  * and a Fletcher-32 checksum with no compression; in the newest file format one chunk, a fixed array, an extensible
- * array), RocksDB tables compressed with zstd or zlib and a dictionary trained per table (`compression_max_dict_bytes`),
+ * array, in pages and super blocks), RocksDB tables compressed with zstd or zlib and a dictionary trained per table (`compression_max_dict_bytes`),
  * the dictionary kept in the table's own meta block, and a 7z archive of executables made with 7-Zip's ultra preset,
  * which filters them with BCJ2. Each is made by the real tool (h5py over libhdf5, RocksDB's `ldb`, gcc and 7-Zip); the
  * value is placed as an export job, a service's state store or a build places it.
@@ -79,6 +79,22 @@ export const variant16Binary: Variant[] = [
     where: /h5-latest-extensible\/data\.h5/,
   },
   {
+    id: 'h5-latest-paged',
+    name: "h5py File(libver='latest'), gzip and shuffle in 2-row chunks: 1,500 chunks, their fixed array in pages",
+    realWorld: "an HDF5 file of many small chunks written by h5py with libver='latest' (as SWMR writers and newer HDF5 tools do)",
+    kind: 'token',
+    script: h5("compression='gzip', shuffle=True, chunks=(2,)", 'latest'),
+    where: /h5-latest-paged\/data\.h5/,
+  },
+  {
+    id: 'h5-latest-super-blocks',
+    name: "h5py File(libver='latest'), maxshape=(None,), 2-row chunks: a resizable dataset whose extensible array has super blocks",
+    realWorld: 'an append-only HDF5 log or time series (a resizable dataset in small chunks) written with the newest file format',
+    kind: 'token',
+    script: h5("compression='gzip', shuffle=True, chunks=(2,), maxshape=(None,)", 'latest'),
+    where: /h5-latest-super-blocks\/data\.h5/,
+  },
+  {
     id: '7z-bcj2-ultra',
     name: "7zz a -mx=9 of a directory of executables: 7-Zip's ultra preset filters x86 executables with BCJ2 (four streams: code, calls, jumps, a range coder)",
     realWorld: "a release's binaries packed with `7z a -mx=9 tools.7z bin/` and unpacked (or kept) in an image, one built with the service's token compiled in",
@@ -107,33 +123,28 @@ mkdir -p bin && gcc -O2 -o bin/svc svc.c && grep -F "$S" bin/svc > /dev/null && 
 ];
 
 /**
- * HDF5 datasets of many chunks indexed by the newer structures' larger forms (h5py's `libver='latest'`: a fixed array
- * in pages, past 1,024 chunks; an extensible array with super blocks, past 244): not read, named as not fully audited,
- * leaky or clean.
+ * An HDF5 dataset with two unlimited dimensions, its chunks indexed by a version-2 B-tree in the newest file format:
+ * not read, named as not fully audited, leaky or clean.
  */
 export const variant16Named: Variant[] = [
   {
-    id: 'h5-latest-paged',
-    name: "h5py File(libver='latest'), gzip and shuffle in 2-row chunks: 1,500 chunks, their fixed array in pages",
-    realWorld: "an HDF5 file of many small chunks written by h5py with libver='latest' (as SWMR writers and newer HDF5 tools do)",
+    id: 'h5-latest-two-unlimited',
+    name: "h5py File(libver='latest'), maxshape=(None, None): a grid resizable in both dimensions, its chunks indexed by a version-2 B-tree",
+    realWorld: 'an HDF5 table or matrix that grows in rows and columns (a feature store, a sensor grid) written with the newest file format',
     kind: 'token',
-    script: h5("compression='gzip', shuffle=True, chunks=(2,)", 'latest'),
-    where: /h5-latest-paged\/data\.h5/,
-  },
-  {
-    id: 'h5-latest-super-blocks',
-    name: "h5py File(libver='latest'), maxshape=(None,), 2-row chunks: a resizable dataset whose extensible array has super blocks",
-    realWorld: 'an append-only HDF5 log or time series (a resizable dataset in small chunks) written with the newest file format',
-    kind: 'token',
-    script: h5("compression='gzip', shuffle=True, chunks=(2,), maxshape=(None,)", 'latest'),
-    where: /h5-latest-super-blocks\/data\.h5/,
+    script: pyValue(`import h5py, numpy as np
+rows = np.array([[('r%05d-%d' % (i, j)).encode() for j in range(4)] for i in range(3000)], dtype='S64')
+rows[1500, 2] = ('{"api_token":"%s"}' % s).encode()
+with h5py.File(os.path.join(OUT, 'grid.h5'), 'w', libver='latest') as f:
+    f.create_dataset('grid', data=rows, chunks=(64, 2), maxshape=(None, None), compression='gzip', shuffle=True)`),
+    where: /h5-latest-two-unlimited\/grid\.h5/,
   },
 ];
 
 /**
- * The round's findings at its start (the shipped bundle's source at 1f5ef53, built privately): all 9 artifacts were
- * missed (the 6 HDF5 files in silence; the 2 RocksDB tables and the BCJ2 archive named, leaky and clean alike), and both named HDF5 files
- * passed in silence too. Read since: hdf5.ts (object headers, filter
+ * The round's findings at its start (the shipped bundle's source at 1f5ef53, built privately): all 11 artifacts were
+ * missed (the 8 HDF5 files in silence; the 2 RocksDB tables and the BCJ2 archive named, leaky and clean alike), and the
+ * named HDF5 file passed in silence too. Read since: hdf5.ts (object headers, filter
  * pipelines; version-1 B-trees, single chunks, fixed and extensible arrays; deflate, shuffle, Fletcher-32, LZF) and sst.ts's
  * compression dictionary (the metaindex's `rocksdb.compression_dict`, for zstd, zlib and LZ4 blocks; before, the
  * table's first block was named as not decoding, leaky or clean), bcj2.ts (7-Zip's BCJ2 graph, named before).
