@@ -93,7 +93,7 @@ async function recordDigest(fx: Pick<Effects, 'platform' | 'files'>, dir: string
   fx.platform.info(`push-by-digest: ${join(dir, name)} written for merge's sources-dir`);
 }
 
-/** The error for registries that failed (the others succeeded; no tag moved on a failed one). */
+/** The error for registries that failed (the others succeeded; on a failed one, no tag moved or those that did named). */
 export function pushError(reports: readonly RegistryReport[], what = 'push'): Error | undefined {
   const failed = reports.filter((r) => r.error);
   if (!failed.length) return undefined;
@@ -102,8 +102,14 @@ export function pushError(reports: readonly RegistryReport[], what = 'push'): Er
     ? "\n  (floating tags move only forward, which needs the registry's tag list: grant read access, or set floating-tags: always)"
     : '';
   const lines = failed.map((r) => `  ${describeReport(r)}`).join('\n');
+  // A failure after a tag was written (the floating tags' second listing refused, after the release
+  // tag) leaves that tag on the image: said so, where "no tag moved on a failed one" was said anyway.
+  const moved = failed.flatMap((r) => r.references);
+  const tags = moved.length
+    ? `on a failed one only ${moved.join(', ')} point${moved.length === 1 ? 's' : ''} at the image; a re-run moves the rest`
+    : 'no tag moved on a failed one';
   return new Error(
-    `${what} failed on ${failed.length} of ${reports.length} registries (${what === 'push' ? `${ok} succeeded; ` : ''}no tag moved on a failed one):\n${lines}${hint}`,
+    `${what} failed on ${failed.length} of ${reports.length} registries (${what === 'push' ? `${ok} succeeded; ` : ''}${tags}):\n${lines}${hint}`,
     // Kept for the exit code (cli/exit.ts): a refused release tag is the policy's finding, a network failure is not.
     { cause: failed.length === 1 ? failed[0]!.error : new AggregateError(failed.map((r) => r.error)) },
   );

@@ -115,4 +115,33 @@ describe('a tag listing that is no page of tags', () => {
     expect((await push('4.0.0')).code).toBe(0);
     expect(await skopeoDigest(`${plain.host}/${name}:4`)).toMatch(/^sha256:/);
   }, 120_000);
+
+  /**
+   * Property: a push that fails after writing a tag says which tags point at the image, never "no
+   * tag moved". Nearest real-world variant: a registry that turns unavailable (503) between the
+   * listing that chose the tags and the floating tags' own listing, after the release tag was written.
+   */
+  it('a listing refused after the release tag was written: the error names that tag instead of saying no tag moved', async () => {
+    const { plain } = lab().registries;
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-listing-'));
+    const name = uniqueRepo('listing/midway');
+    expect(
+      (await hoist(['push', layout, '--images', `${plain.host}/${name}`, '--version', '1.0.0', '--insecure-registries', plain.host], { cwd: dir })).code,
+    ).toBe(0);
+    let listings = 0;
+    const flaky = await FaultProxy.start(plain.host, {
+      answer: (req) => (req.path.includes('/tags/list') && ++listings >= 2 ? { status: 503 } : undefined),
+    });
+    try {
+      const ref = `${flaky.host}/${name}`;
+      const r = await hoist(['push', layout, '--images', ref, '--version', '2.0.0', '--retries', '0', '--insecure-registries', flaky.host], { cwd: dir });
+      expect(r.code).toBe(3);
+      const moved = await skopeoDigest(`${plain.host}/${name}:2.0.0`);
+      expect(moved).toMatch(/^sha256:/); // the release tag landed before the second listing
+      expect(r.stderr).not.toMatch(/no tag moved on a failed one/);
+      expect(r.stderr).toContain(`only ${ref}:2.0.0 points at the image`);
+    } finally {
+      await flaky.close();
+    }
+  }, 60_000);
 });
