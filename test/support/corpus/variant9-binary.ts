@@ -197,11 +197,21 @@ np.savez_compressed(OUT + '/cache.npz', labels=labels, weights=np.zeros(1000, dt
 xz --arm64 --lzma2 -c app.env > "$OUT/app.env.xz"`,
     where: /xz-arm64\/app\.env\.xz/,
   },
+  {
+    id: '7z-bcj2',
+    name: '7zz a -mf=BCJ2: an x86-64 program built by gcc with the token in .rodata, packed with the BCJ2 filter (four streams)',
+    realWorld: 'a release bundle of native tools packed by 7-Zip with the x86 branch converter',
+    kind: 'token',
+    script: `${py(`open('tool.c', 'w').write('#include <stdio.h>\\nstatic const char key[] = "' + s + '";\\nint main(void) { for (int i = 0; i < 64; i++) printf("%d %s\\\\n", i, key); return 0; }\\n')`)}
+gcc -O0 -o tool tool.c && 7zz a -bd -mf=BCJ2 "$OUT/tools.7z" tool > /dev/null`,
+    where: /7z-bcj2\/tools\.7z/,
+  },
 ];
 
 /**
  * Streams the audit cannot read — without something not in the image (a zlib preset dictionary, a zstd window past
- * the memory bound, a keystore's password) or in a coder it does not decode (PPMd in 7z and in zip, 7z's BCJ2): the right answer is a limit
+ * the memory bound, a keystore's password) or in a coder it does not decode (PPMd in 7z and in zip; 7z's BCJ2 was one, read since session 55 and moved to
+ * the artifacts): the right answer is a limit
  * finding naming them, leaky or clean (or the value found as well: a zlib stream's own literals are read).
  */
 export const variant9Named: Variant[] = [
@@ -222,15 +232,6 @@ export const variant9Named: Variant[] = [
     script: `${config('app.env')}
 7zz a -bd -tzip -mm=PPMd "$OUT/conf.zip" app.env > /dev/null`,
     where: /zip-ppmd\/conf\.zip/,
-  },
-  {
-    id: '7z-bcj2',
-    name: '7zz a -mf=BCJ2: an x86-64 program built by gcc with the token in .rodata, packed with the BCJ2 filter (four streams)',
-    realWorld: 'a release bundle of native tools packed by 7-Zip with the x86 branch converter',
-    kind: 'token',
-    script: `${py(`open('tool.c', 'w').write('#include <stdio.h>\\nstatic const char key[] = "' + s + '";\\nint main(void) { for (int i = 0; i < 64; i++) printf("%d %s\\\\n", i, key); return 0; }\\n')`)}
-gcc -O0 -o tool tool.c && 7zz a -bd -mf=BCJ2 "$OUT/tools.7z" tool > /dev/null`,
-    where: /7z-bcj2\/tools\.7z/,
   },
   {
     id: 'jceks-importpass',
@@ -272,16 +273,15 @@ open(OUT + '/record.z', 'wb').write(c.compress(rec) + c.flush())`),
 
 /**
  * The known gaps of this round, each a class, asserted still missed so that the fix that reads one
- * moves it to `variant9BinaryFound`:
- * - hdf5-shuffle: HDF5's shuffle filter puts byte k of every element together before deflate, so an
- *   S64 string's bytes lie 64 elements apart in what inflates; reading it needs an HDF5 reader (the
- *   superblock, the object header's dataspace, datatype and filter pipeline messages, the chunk
- *   B-tree) that undoes the filter per chunk with the element size — not written this round.
+ * moves it to `variant9BinaryFound`: none left.
+ * - hdf5-shuffle (read since session 55: hdf5.ts): HDF5's shuffle filter puts byte k of every element together before
+ *   deflate, so an S64 string's bytes lie 64 elements apart in what inflates; hdf5.ts finds the object headers' filter
+ *   pipelines and chunk indexes and undoes the filters per chunk with the element size.
  * Found since the round began: an Ogg page cutting a Vorbis comment (ogg.ts), an OSTree .filez
  * (ostree.ts); a zlib stream with a preset dictionary named and its literals read (zlib-dict.ts); keystores holding
  * sealed keys named (java-keystore.ts).
  */
-const GAPS = new Set<string>(['hdf5-shuffle']);
+const GAPS = new Set<string>([]);
 
 /** Every round-9 binary artifact the audit finds. */
 export const variant9BinaryFound: Variant[] = variant9Binary.filter((a) => !GAPS.has(a.id));
