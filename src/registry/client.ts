@@ -303,7 +303,13 @@ export class RegistryClient {
     if (reference.startsWith('sha256:') && digest !== reference) {
       throw this.#error(`the manifest served for ${reference} has digest ${digest}`, { repository, retryable: false, code: 'DIGEST_MISMATCH' });
     }
-    const mediaType = header(r, 'content-type')?.split(';')[0] ?? (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? '';
+    const doc = manifestDocument(bytes);
+    if (!doc)
+      throw this.#error(
+        `the manifest served for ${reference} is no image manifest or index (${bytes.length} bytes: ${JSON.stringify(bytes.subarray(0, 40).toString('latin1'))}…): a proxy or a login page in the way? Check HTTPS_PROXY and NO_PROXY`,
+        { repository, retryable: false, code: 'MANIFEST_INVALID' },
+      );
+    const mediaType = header(r, 'content-type')?.split(';')[0] ?? (typeof doc.mediaType === 'string' ? doc.mediaType : '');
     return { digest, mediaType, size: bytes.length, bytes };
   }
 
@@ -398,4 +404,22 @@ export class RegistryClient {
   async close(): Promise<void> {
     await this.#t.close();
   }
+}
+
+/**
+ * A manifest's JSON when it is one: an object with a config descriptor (an image, a signature, an
+ * artifact) or a manifests list (an index); else undefined. A proxy's HTML page or `null` served
+ * for a tag made bare JavaScript errors in every reader ("Unexpected token '<'", "Cannot read
+ * properties of null (reading 'config')"), naming no registry.
+ */
+function manifestDocument(bytes: Buffer): Record<string, unknown> | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  const m = doc as { config?: { digest?: unknown }; manifests?: unknown };
+  return Array.isArray(m.manifests) || typeof m.config?.digest === 'string' ? (doc as Record<string, unknown>) : undefined;
 }
