@@ -70,7 +70,15 @@ const BITS: Record<string, { bits: number; table: Int8Array }> = {
   base32: { bits: 5, table: digits('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', true) },
   base32hex: { bits: 5, table: digits('0123456789ABCDEFGHIJKLMNOPQRSTUV', true) },
   base2: { bits: 1, table: digits('01', false) },
+  base2lsbf: { bits: 1, table: digits('01', false) },
 };
+
+/** Each byte's bits in the other order: basenc --base2lsbf (Perl's unpack 'b*') writes a byte's least significant bit first. */
+const REVERSED = Uint8Array.from({ length: 256 }, (_, b) => {
+  let r = 0;
+  for (let i = 0; i < 8; i++) r |= ((b >> i) & 1) << (7 - i);
+  return r;
+});
 
 /** An alphabet of a few bits per character, most significant first (RFC 4648's base32 and base32hex, basenc's base2msbf). */
 function decodeBits(text: string, { bits: width, table }: { bits: number; table: Int8Array }): Buffer {
@@ -91,7 +99,14 @@ function decodeBits(text: string, { bits: width, table }: { bits: number; table:
   return out.subarray(0, n);
 }
 
-const GROUP: Record<string, number> = { hex: 2, base64: 4, base32: 8, base32hex: 8, base2: 8 };
+/** basenc --base2lsbf's bits: each byte's read least significant first. */
+function decodeLsbf(text: string): Buffer {
+  const out = decodeBits(text, BITS.base2!);
+  for (let i = 0; i < out.length; i++) out[i] = REVERSED[out[i]!]!;
+  return out;
+}
+
+const GROUP: Record<string, number> = { hex: 2, base64: 4, base32: 8, base32hex: 8, base2: 8, base2lsbf: 8 };
 
 /** Which of the alphabets' sets each byte is in (`BASE64.alphabetsIn`): the sets `alphabets`' expressions test. */
 const [IS_BIN, IS_HEX, IS_B32U, IS_B32L, IS_H32U, IS_H32L] = [1, 2, 4, 8, 16, 32];
@@ -106,7 +121,14 @@ setOf('abcdefghijklmnopqrstuvwxyz234567', IS_B32L);
 setOf('0123456789ABCDEFGHIJKLMNOPQRSTUV', IS_H32U);
 setOf('0123456789abcdefghijklmnopqrstuv', IS_H32L);
 /** The lists `alphabets` gives, made once. */
-const [BASE2, HEX, BASE32, BASE32_BOTH, BASE32HEX, BASE64_ONLY] = [['base2'], ['hex'], ['base32'], ['base32', 'base32hex'], ['base32hex'], ['base64']];
+const [BASE2, HEX, BASE32, BASE32_BOTH, BASE32HEX, BASE64_ONLY] = [
+  ['base2', 'base2lsbf'],
+  ['hex'],
+  ['base32'],
+  ['base32', 'base32hex'],
+  ['base32hex'],
+  ['base64'],
+];
 
 /** Base64's and base64url's characters' values (a run mixing them is decoded as Buffer.from decodes it, each as its own). */
 const SEXTETS = digits('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', false);
@@ -146,7 +168,7 @@ function base64Text(bytes: Uint8Array, start: number, end: number, alphabet: str
       value = ((value << width) | d) & 0xffff;
       bits += width;
       if (bits >= 8) {
-        const b = (value >>> (bits - 8)) & 0xff;
+        const b = alphabet === 'base2lsbf' ? REVERSED[(value >>> (bits - 8)) & 0xff]! : (value >>> (bits - 8)) & 0xff;
         if (!textByte(b)) return undefined;
         out[n++] = b;
         bits -= 8;
@@ -162,7 +184,8 @@ export const BASE64: Family = {
   minRun: MIN_RUN,
   minShort: MIN_SHORT,
   alphabets(head, delimited) {
-    if (/^[01\s]*$/.test(head)) return ['base2'];
+    // Bits in either order (basenc --base2msbf, --base2lsbf): a run is read both ways.
+    if (/^[01\s]*$/.test(head)) return BASE2;
     if (/^[0-9a-fA-F\s]*$/.test(head)) return ['hex'];
     // In binary content (a run read at every alignment), only RFC 4648's upper-case base32: lower-case words and
     // symbol names of a compiled file would each be read eight times more, as base32 and base32hex.
@@ -194,7 +217,7 @@ export const BASE64: Family = {
       return Buffer.from(t.slice(0, t.length & ~1), 'hex');
     }
     if (alphabet === 'base64') return Buffer.from(text.replace(/[\s=]/g, '').replaceAll('-', '+').replaceAll('_', '/'), 'base64');
-    return decodeBits(text, BITS[alphabet]!);
+    return alphabet === 'base2lsbf' ? decodeLsbf(text) : decodeBits(text, BITS[alphabet]!);
   },
 };
 
