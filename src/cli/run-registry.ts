@@ -79,7 +79,9 @@ export async function runRegistry<T>(line: RegistryLine<T>, ctx: RunContext, run
   try {
     return await run({ fx, task: line.task, json: line.json, transfer, auditValues, out: { print, raw }, connect });
   } catch (error) {
-    if (error instanceof ConfigError) for (const i of error.issues) platform.error(`${i.input}: ${i.message}`);
+    // An input by its flag (--registry-ca), a variable (HOIST_REGISTRY_TIMEOUT) as it is.
+    if (error instanceof ConfigError)
+      for (const i of error.issues) platform.error(`${/^[a-z][a-z0-9-]*$/.test(i.input) ? cliSpelling(i.input) : i.input}: ${i.message}`);
     else platform.error(error instanceof Error ? error.message : `unexpected failure: ${String(error)}`);
     return exitCodeFor(error);
   }

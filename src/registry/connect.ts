@@ -53,13 +53,26 @@ export function timeoutFromEnv(env: Readonly<Record<string, string | undefined>>
   return seconds * 1000;
 }
 
+/**
+ * The CA bundle registry-ca names for a host. A file that cannot be read is the input's error
+ * (exit 2, naming the line to fix): it was a bare "ENOENT: no such file or directory" and exit 3.
+ */
+async function readCa(fx: Pick<ConnectEffects, 'files'>, host: string, path: string): Promise<string> {
+  try {
+    return await fx.files.readText(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError([{ input: 'registry-ca', message: `${host}: cannot read ${path} (${code}): give the path of the CA's PEM file (REGISTRY=PATH)` }]);
+  }
+}
+
 /** A client's settings for a host: plain HTTP only when named, the CA bundle the user gave. */
 export async function clientOptions(fx: Pick<ConnectEffects, 'files' | 'platform'>, transfer: TransferSettings, host: string): Promise<ClientOptions> {
   const settings = transfer.registries.get(host);
   return {
     host,
     insecure: settings?.insecure ?? false,
-    ca: settings?.caFile ? await fx.files.readText(settings.caFile) : undefined,
+    ca: settings?.caFile ? await readCa(fx, host, settings.caFile) : undefined,
     retries: transfer.retries,
     userAgent: USER_AGENT,
     proxy: proxySettings(fx.platform.context.env),
