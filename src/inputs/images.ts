@@ -36,6 +36,11 @@ export function parseImages(scope: InputScope, fromTags: readonly string[] = [])
       else if (t) target = t[1];
       else issues.push({ input: 'images', message: `'${name}': unknown setting '${setting}' (known: visibility=public|private, target=STAGE)` });
     }
+    const alone = registryAlone(name);
+    if (alone) {
+      issues.push({ input: 'images', message: alone });
+      continue;
+    }
     try {
       const repository = parseRepository(name);
       if (images.some((i) => formatRepository(i.repository) === formatRepository(repository)))
@@ -46,4 +51,17 @@ export function parseImages(scope: InputScope, fromTags: readonly string[] = [])
     }
   }
   return images;
+}
+
+/**
+ * The message for a registry given alone where a repository belongs (`127.0.0.1:5100`,
+ * `registry.acme`, `localhost:5000`): read as a Docker Hub name it was "'127.0.0.1:5100' names a
+ * tag". A first part with a dot, or localhost, is a registry as Docker reads it; `app:1` stays a
+ * name and a tag.
+ */
+export function registryAlone(name: string): string | undefined {
+  if (name.includes('/') || name.includes('@')) return undefined;
+  const host = name.split(':')[0]!;
+  if (!host.includes('.') && host !== 'localhost') return undefined;
+  return `'${name}' is a registry, not a repository: give REGISTRY/REPOSITORY, e.g. ${name}/team/app`;
 }

@@ -293,6 +293,17 @@ describe('parseConfig', () => {
       expect((await parseConfig(reader({ images: 'a/b', 'ssh-key': key, 'ssh-key-passphrase': given }), ctx)).secrets.sshKeyPassphrase).toBe('pp-123456');
   });
 
+  // Property: a registry given alone where a repository belongs is named as a registry. Nearest
+  // real-world variants: the same registry with a repository (accepted), and app:1 (a name and a tag).
+  it('names a registry given alone in images as a registry, not a tag; app:1 stays a tag', async () => {
+    for (const alone of ['127.0.0.1:5100', 'registry.acme', 'localhost:5000'])
+      expect(await issuesOf({ images: alone, tags: 'x' })).toEqual([
+        { input: 'images', message: `'${alone}' is a registry, not a repository: give REGISTRY/REPOSITORY, e.g. ${alone}/team/app` },
+      ]);
+    expect(await issuesOf({ images: '127.0.0.1:5100/team/app', tags: 'x' })).toEqual([]);
+    expect(await issuesOf({ images: 'app:1', tags: 'x' })).toEqual([{ input: 'images', message: expect.stringMatching(/names a tag/) }]);
+  });
+
   it.each([
     [{ 'ssh-key': 'ghp_notakey' }, 'ssh-key', /does not hold a private key/],
     [{ 'ssh-key-passphrase': 'x' }, 'ssh-key-passphrase', /ssh-key is not/],

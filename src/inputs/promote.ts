@@ -5,6 +5,7 @@ import type { CiContext } from '../platform/platform.js';
 import { mentionsPrivateKey } from '../secrets/private-key.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { identityNames, parseKeylessSigner, type KeylessSignerInputs } from './keyless-signer.js';
+import { registryAlone } from './images.js';
 import { inputScope, parseBool, parseChoice, parseList, type InputReader, type InputScope } from './read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 
@@ -117,6 +118,11 @@ export async function readPromoteInputs(read: InputReader, ctx: CiContext, catal
   const destinations: Repository[] = [];
   const lines = parseList(read('destinations'));
   for (const line of lines) {
+    const alone = registryAlone(line);
+    if (alone) {
+      issues.push({ input: 'destinations', message: alone });
+      continue;
+    }
     try {
       destinations.push(parseRepository(line));
     } catch (e) {
