@@ -9,7 +9,8 @@
  * it threw. It drives the engine's handle as Node's `processChunkSync` does (the flush given, a new output buffer of
  * `chunkSize` while the last one filled, the counts from the engine's write state) — the same native calls on the same
  * bytes; only the engine is not new. A failure is told by the handle's `onerror`, taken here so that it does not destroy
- * the engine: zlib's reset (`inflateReset`) starts it clean again. Brotli's does not: Node's brotli decoder keeps the
+ * the engine, which is reset as each trial ends (brotli's ring buffer, up to its window, is let go then): zlib's reset
+ * (`inflateReset`) starts it clean again. Brotli's does not: Node's brotli decoder keeps the
  * last error through its reset (every later trial would fail), so a brotli engine that failed is closed and the next
  * trial makes another — a trial that succeeds leaves its engine for the next. Where the engine is not as this reads it
  * (another Node), each trial is the one-shot call, as before.
@@ -45,7 +46,6 @@ export class TrialEngine {
   #ready(): Engine | undefined {
     let engine = this.#engine;
     if (engine && !engine.destroyed) {
-      engine.reset();
       this.#failed = false;
       return engine;
     }
@@ -67,6 +67,15 @@ export class TrialEngine {
   run(input: Uint8Array, flush: number, max: number, chunkSize: number): TrialOut {
     const engine = this.#ready();
     if (!engine) return this.#oneShot(input, flush, max, chunkSize);
+    try {
+      return this.#run(engine, input, flush, max, chunkSize);
+    } finally {
+      // Reset as the trial ends, not as the next begins: what it holds (brotli's ring buffer, up to its window) is let go.
+      if (this.#engine === engine) engine.reset();
+    }
+  }
+
+  #run(engine: Engine, input: Uint8Array, flush: number, max: number, chunkSize: number): TrialOut {
     const handle = engine._handle!;
     const state = engine._writeState!;
     const pieces: Buffer[] = [];
