@@ -40,9 +40,13 @@
  *   stayed in the heap (the large members' row re-optimizes the same functions hundreds of times). Neither flag alone
  *   moved the peak (2–3 runs each, within the ±4 MiB noise); together, bench/audit.ts's large members, 7 alternated pairs
  *   through one bundle (December 2026, load 5–10, 10 ms sampler loaded): peak RSS 100.9–108.8 → 99.4–101.8 MiB
- *   (median 103.7 → 100.5), CPU median 11.78 → 12.06 s (+2.4%); the plain 1 GiB row 96.6, 94.1 → 90.2, 88.0 MiB, the
- *   archives' 94.6, 91.8 → 95.2, 90.1 MiB (CPU 17.6, 16.8 → 16.6, 16.2 s). A user's own `node --maglev` comes after them
- *   and wins; NODE_OPTIONS may not hold either.
+ *   (median 103.7 → 100.5), CPU median 11.78 → 12.06 s (+2.4%); bench/audit.ts itself (no sampler, 3 runs each, load
+ *   5–8) 102, 104, 103 → 100, 99, 99 MiB, CPU 10.6–10.9 s both; the plain 1 GiB row, 4 pairs, 94.1–96.7 → 87.8–90.2 MiB,
+ *   CPU 10.97–13.33 → 11.51–14.18 s (pairwise +2, +15, +2, +5%); the archives' 94.6, 91.8 → 95.2, 90.1 MiB (CPU 17.6,
+ *   16.8 → 16.6, 16.2 s). Its cost is wall time: TurboFan's jobs now run on the main thread, in the scan's way — on the
+ *   plain row ~720 jobs, 3.6 s by their own clocks at load 7, where 1,060 Maglev and 748 TurboFan jobs had run 3.9 s on
+ *   worker threads; not yet measured on a quiet machine. A user's own `node --maglev` comes after them and wins;
+ *   NODE_OPTIONS may not hold either.
  */
 import { readFileSync } from 'node:fs';
 
