@@ -34,27 +34,21 @@
  *   code cache of Node's own modules, keyed to V8's flags, unused after this start, is lost in the noise); the archives'
  *   row 102–123 → 102–120 MiB (median 107 → 110.5, 6 each: noise), CPU median 20.4 → 19.6 s; plain and large members
  *   unchanged (their young generation was 1 MiB a semi-space already).
- * - `--no-maglev --no-concurrent-recompilation`: optimized code from TurboFan alone, compiled on the main thread. The
- *   compilers' zones are malloc'd (in 32 KiB segments, from the one arena): with Maglev's jobs beside TurboFan's, several
- *   on worker threads at once, they set glibc's heap high-water where they met the live buffers, and what they freed
- *   stayed in the heap (the large members' row re-optimizes the same functions hundreds of times). Neither flag alone
- *   moved the peak (2–3 runs each, within the ±4 MiB noise); together, bench/audit.ts's large members, 7 alternated pairs
- *   through one bundle (December 2026, load 5–10, 10 ms sampler loaded): peak RSS 100.9–108.8 → 99.4–101.8 MiB
- *   (median 103.7 → 100.5), CPU median 11.78 → 12.06 s (+2.4%); bench/audit.ts itself (no sampler, 3 runs each, load
- *   5–8) 102, 104, 103 → 100, 99, 99 MiB, CPU 10.6–10.9 s both; the plain 1 GiB row, 4 pairs, 94.1–96.7 → 87.8–90.2 MiB,
- *   CPU 10.97–13.33 → 11.51–14.18 s (pairwise +2, +15, +2, +5%); the archives' 94.6, 91.8 → 95.2, 90.1 MiB (CPU 17.6,
- *   16.8 → 16.6, 16.2 s). Its cost is wall time: TurboFan's jobs now run on the main thread, in the scan's way — on the
- *   plain row ~720 jobs, 3.6 s by their own clocks at load 7, where 1,060 Maglev and 748 TurboFan jobs had run 3.9 s on
- *   worker threads; not yet measured on a quiet machine. A user's own `node --maglev` comes after them and wins;
- *   NODE_OPTIONS may not hold either.
+ *
+ * Not given (December 2026, session 55): `--no-maglev --no-concurrent-recompilation`. V8's compiler zones are malloc'd
+ * from the one arena, and several jobs at once set glibc's heap high-water beside the live buffers; with both flags the
+ * large members' row peaked lower (bench/audit.ts 102, 104, 103 → 100, 99, 99 MiB; 7 sampled pairs, median 103.7 →
+ * 100.5; the plain 1 GiB row 94.1–96.7 → 87.8–90.2 MiB), total CPU +2–7%, but TurboFan's jobs then run on the main
+ * thread, in the scan's way: the plain row's main thread 8.2–8.5 → 10.0–10.6 s of CPU (+24%, the wall of a quiet
+ * machine). With compilation left concurrent, one job at a time (`--no-maglev --concurrent-recompilation-queue-length=1
+ * --concurrent-turbofan-max-threads=1`): main thread +6%, total CPU +8–12%, the large row 98.9–102.5 MiB (median 101).
+ * Neither flag alone moved the peak.
  */
 import { readFileSync } from 'node:fs';
 
 export const MALLOC_TUNABLES = 'glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=131072';
 /** V8's flags for the re-executed process (above): read as the isolate starts, so `v8.setFlagsFromString` cannot set them. */
-export const NODE_FLAGS = ['--max-semi-space-size=1', '--no-maglev', '--no-concurrent-recompilation'] as const;
-/** A node flag's name, its value and its `no-` left out (`--max-semi-space-size`, `--maglev`): a user's flag of that name wins either way. */
-const flagName = (flag: string) => flag.replace(/=.*$/, '').replace(/^--no-/, '--');
+export const NODE_FLAGS = ['--max-semi-space-size=1'] as const;
 /** Set in the re-executed process's environment: the user's GLIBC_TUNABLES as it was ('' when it was not set). */
 const WAS = 'HOIST_GLIBC_TUNABLES_WAS';
 
@@ -87,8 +81,7 @@ export function tuneMalloc(env: NodeJS.ProcessEnv = process.env): void {
   try {
     // The user's own node flags after Hoist's (V8 takes a flag's last value); one NODE_OPTIONS sets is left to it.
     const options = (env.NODE_OPTIONS ?? '').replace(/_/g, '-');
-    const given = new Set(options.split(/\s+/).filter(Boolean).map(flagName));
-    const flags = NODE_FLAGS.filter((f) => !given.has(flagName(f)));
+    const flags = NODE_FLAGS.filter((f) => !options.includes(f.slice(0, f.indexOf('='))));
     const argv = [process.execPath, ...flags, ...process.execArgv, ...process.argv.slice(1)];
     process.execve(process.execPath, argv, { ...env, GLIBC_TUNABLES: tunables, [WAS]: was });
   } catch {

@@ -143,20 +143,6 @@ describe.skipIf(process.platform !== 'linux')('the audit under glibc malloc tuna
     expect(mine.records[0]!.young).toBeGreaterThan(2);
   });
 
-  // The large members' peak (issue 28): V8's compiler zones are malloc'd, and many jobs at once — Maglev's beside
-  // TurboFan's, each on a worker thread — set glibc's heap high-water where they met the live buffers (core/malloc.ts).
-  // Nearest real-world variant: CI's common NODE_OPTIONS (--max-old-space-size=4096) names neither and leaves both; a
-  // user's own `node --maglev` comes after Hoist's flags, and V8 takes the last (NODE_OPTIONS may not hold these two).
-  it('started again compiling without Maglev and on its own thread; a user who asks node for Maglev has it', async () => {
-    const r = await run(audit, { NODE_OPTIONS: '--max-old-space-size=4096' });
-    expect(r.code).toBe(0);
-    expect(r.records[0]!.execArgv).toEqual(expect.arrayContaining(['--no-maglev', '--no-concurrent-recompilation']));
-    const mine = await run(audit, {}, ['--maglev']);
-    expect(mine.code).toBe(0);
-    const flags = mine.records[0]!.execArgv;
-    expect(flags.lastIndexOf('--maglev')).toBeGreaterThan(flags.indexOf('--no-maglev'));
-  });
-
   it("under Node's permission model, which refuses process.execve: the audit runs on with glibc's defaults", async () => {
     const r = await run(audit, {}, ['--permission', '--allow-fs-read=*', '--allow-fs-write=*']);
     expect(r.code).toBe(0);
