@@ -71,7 +71,13 @@ for (let p = 0; p < all.length; ) {
 }
 
 /** `decoder` (exported as `name` from `module`) run on `bytes` in a child process killed after `deadlineMs`. */
-export function isolated(module: string, name: string, bytes: Uint8Array, needles: string[], options: { deadlineMs?: number; chunk?: number } = {}): Isolated {
+export function isolated(
+  module: string,
+  name: string,
+  bytes: Uint8Array,
+  needles: Array<string | Uint8Array>,
+  options: { deadlineMs?: number; chunk?: number } = {},
+): Isolated {
   return isolatedMany(module, name, [bytes], needles, options)[0]!;
 }
 
@@ -79,16 +85,26 @@ export function isolated(module: string, name: string, bytes: Uint8Array, needle
  * Each of `inputs` run in turn in one child process (one start for many), killed after `deadlineMs` in all: the input
  * it was on is reported hung (or crashed, with the child's stderr), those after it not run (absent from the answer).
  */
-export function isolatedMany(module: string, name: string, inputs: Uint8Array[], needles: string[], { deadlineMs = 20_000, chunk = 65536 } = {}): Isolated[] {
+export function isolatedMany(
+  module: string,
+  name: string,
+  inputs: Uint8Array[],
+  needles: Array<string | Uint8Array>,
+  { deadlineMs = 20_000, chunk = 65536 } = {},
+): Isolated[] {
   const run = bundle(module, name);
   const node = resolve(import.meta.dirname, '../../../node_modules/.bin/node');
   const framed = Buffer.concat(inputs.flatMap((b) => [Buffer.from(Uint32Array.of(b.length).buffer), b]));
   const t = performance.now();
-  const r = spawnSync(node, [run, JSON.stringify(needles.map((n) => Buffer.from(n).toString('base64'))), String(chunk)], {
-    input: framed,
-    timeout: deadlineMs,
-    maxBuffer: 1 << 26,
-  });
+  const r = spawnSync(
+    node,
+    [run, JSON.stringify(needles.map((n) => (typeof n === 'string' ? Buffer.from(n) : Buffer.from(n)).toString('base64'))), String(chunk)],
+    {
+      input: framed,
+      timeout: deadlineMs,
+      maxBuffer: 1 << 26,
+    },
+  );
   const ms = performance.now() - t;
   const done = r.stdout
     .toString()
