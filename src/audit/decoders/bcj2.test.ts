@@ -10,24 +10,11 @@ import { seededPerTest } from '../../../test/support/random.js';
 import { bcj2Decode } from './bcj2.js';
 import { damaged, decodeWith } from './decode.testing.js';
 import { sevenZip } from './sevenzip.js';
-import { auditFiles, has, SECRET, tool } from './testing.js';
+import { auditFiles, executableWith, has, SECRET, tool } from './testing.js';
 
 const rng = seededPerTest(0xbc32);
 
-/** /usr/bin/ls with the value written as UTF-16 right after `count` E8/E9 opcodes (its code sections filtered by BCJ2). */
-function executable(value: string, count: number): Buffer {
-  const elf = Buffer.from(readFileSync('/usr/bin/ls'));
-  const utf16 = Buffer.from(value, 'utf16le');
-  for (let i = 4096, n = 0; i < elf.length - 200 && n < count; i++)
-    if (elf[i] === 0xe8 || elf[i] === 0xe9) {
-      utf16.copy(elf, i + 1);
-      n++;
-      i += Math.floor(elf.length / (count + 2));
-    }
-  return elf;
-}
-
-const bins = (value: string) => ({ 'bin/svc': executable(value, 8), 'bin/true': readFileSync('/usr/bin/true'), 'bin/cp': readFileSync('/usr/bin/cp') });
+const bins = (value: string) => ({ 'bin/svc': executableWith(value, 8), 'bin/true': readFileSync('/usr/bin/true'), 'bin/cp': readFileSync('/usr/bin/cp') });
 /** As a build leaves them: executable (7-Zip picks its x86 filter for an ELF file with its x bit). */
 const archive = (args: string[], value: string) => tool('sh', ['-c', `chmod +x bin/* && 7zz a -bd -bso0 ${args.join(' ')} out.7z bin`], bins(value), 'out.7z');
 

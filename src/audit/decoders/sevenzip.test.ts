@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { tarOf } from '../../../test/support/tar.js';
 import { decodeFolder } from './sevenzip-coders.js';
 import { header, K_HEADER, Reader } from './sevenzip-header.js';
-import { auditFiles, has, SECRET, tool } from './testing.js';
+import { auditFiles, executableWith, has, SECRET, tool } from './testing.js';
 import type { DecodeEnv } from './types.js';
 
 const files = (value: string) => ({
@@ -22,19 +22,6 @@ const files = (value: string) => ({
 const sevenZip = (args: string[], content: Record<string, string | Uint8Array>) =>
   tool('7zz', ['a', '-bd', '-bso0', ...args, 'out.7z', ...new Set(Object.keys(content).map((p) => p.split('/')[0]!))], content, 'out.7z');
 const leak = (path: string) => [{ severity: 'leak', what: 'token', path }];
-
-/** A whole ELF executable (7-Zip filters executables it recognises with BCJ) with the value written, as UTF-16 — as a Windows binary holds its strings — right after `count` E8/E9 opcodes. */
-function executable(value: string, count: number): Buffer {
-  const elf = Buffer.from(readFileSync('/bin/ls'));
-  const utf16 = Buffer.from(value, 'utf16le');
-  for (let i = 4096, n = 0; i < elf.length - 200 && n < count; i++)
-    if (elf[i] === 0xe8 || elf[i] === 0xe9) {
-      utf16.copy(elf, i + 1);
-      n++;
-      i += Math.floor(elf.length / (count + 2));
-    }
-  return elf;
-}
 
 describe.skipIf(!has('7zz'))('7z archives made by 7-Zip', { timeout: 60_000 }, () => {
   it.each([
@@ -106,7 +93,8 @@ describe.skipIf(!has('7zz'))('7z archives made by 7-Zip', { timeout: 60_000 }, (
 
   it('an executable filtered by BCJ x86 (7-Zip picks it for an executable ELF file): a UTF-16 value right after call/jump opcodes found', async () => {
     /** As a build leaves it: executable (7-Zip picks BCJ for an ELF file with its x bit). */
-    const archived = (value: string) => tool('sh', ['-c', 'chmod +x bin/app && 7zz a -bd -bso0 out.7z bin'], { 'bin/app': executable(value, 20) }, 'out.7z');
+    const archived = (value: string) =>
+      tool('sh', ['-c', 'chmod +x bin/app && 7zz a -bd -bso0 out.7z bin'], { 'bin/app': executableWith(value, 20) }, 'out.7z');
     const archive = archived(SECRET);
     expect(tool('7zz', ['l', '-slt', 'a.7z'], { 'a.7z': archive }).toString()).toMatch(/Method = .*BCJ/);
     expect(await auditFiles({ 'opt/app.7z': archive })).toEqual([{ severity: 'leak', what: 'token, UTF-16', path: 'opt/app.7z!/bin/app' }]);
