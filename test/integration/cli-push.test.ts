@@ -8,32 +8,14 @@ import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hoist, lab, ROOT, run, runAction, skopeoDigest, uniqueRepo } from './lab.js';
+import { hoist, lab, localLayout, ROOT, run, runAction, skopeoDigest, uniqueRepo } from './lab.js';
 
 const plain = () => lab().registries.plain.host;
 
 /** A layout from `hoist build --push=false --outputs type=oci,dest=…`, and its digest. */
 async function builtLayout(version: string, content: string): Promise<{ layout: string; digest: string; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'hoist-push-'));
-  await writeFile(join(dir, 'Dockerfile'), `FROM ${plain()}/lab/busybox:1.36\nRUN echo ${content} > /content\n`);
-  const layout = join(dir, 'out/layout');
-  const r = await hoist(
-    [
-      'build',
-      '--images',
-      `${plain()}/unused/app`,
-      '--version',
-      version,
-      '--push=false',
-      '--outputs',
-      `type=oci,dest=${layout}`,
-      '--insecure-registries',
-      plain(),
-      '--json',
-    ],
-    { cwd: dir },
-  );
-  if (r.code !== 0) throw new Error(`build failed (${r.code}): ${r.stderr}`);
+  const { layout, built: r } = await localLayout(dir, `echo ${content} > /content`, ['--version', version, '--json']);
   return { layout, digest: (JSON.parse(r.stdout) as { outputs: { digest: string } }).outputs.digest, dir };
 }
 

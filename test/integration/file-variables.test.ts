@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CLI, hoist, lab, leaks, password, ROOT, skopeoDigest, uniqueRepo } from './lab.js';
+import { CLI, hoist, lab, leaks, localLayout, password, ROOT, skopeoDigest, uniqueRepo } from './lab.js';
 
 const execFileAsync = promisify(execFile);
 const plain = () => lab().registries.plain.host;
@@ -20,26 +20,7 @@ const TOKEN = `deploy-token-${Math.random().toString(36).slice(2)}-file`;
 /** A layout from `hoist build --push=false`, a token written into one of its layers as a careless RUN does. */
 async function leakyLayout(): Promise<{ dir: string; layout: string; valuesFile: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'hoist-filevar-'));
-  await writeFile(join(dir, 'Dockerfile'), `FROM ${plain()}/lab/busybox:1.36\nRUN echo ${TOKEN} > /root/.deploy-token\n`);
-  const layout = join(dir, 'out/layout');
-  const r = await hoist(
-    [
-      'build',
-      '--images',
-      `${plain()}/unused/app`,
-      '--tags',
-      'local',
-      '--push=false',
-      '--outputs',
-      `type=oci,dest=${layout}`,
-      '--insecure-registries',
-      plain(),
-      '--audit',
-      'off',
-    ],
-    { cwd: dir },
-  );
-  if (r.code !== 0) throw new Error(`build failed (${r.code}): ${r.stderr}`);
+  const { layout } = await localLayout(dir, `echo ${TOKEN} > /root/.deploy-token`, ['--tags', 'local', '--audit', 'off']);
   // As GitLab writes a File-type variable: the value, then a newline, in a file of its own.
   const valuesFile = join(dir, 'DEPLOY_TOKENS');
   await writeFile(join(dir, 'DEPLOY_TOKENS'), `${TOKEN}\nanother-token-of-the-team-0123\n`, { mode: 0o600 });

@@ -279,3 +279,17 @@ export function hoist(args: string[], o: { cwd: string; env?: Record<string, str
     child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
   });
 }
+
+/**
+ * An OCI layout at `dir`/out/layout from `hoist build --push=false --outputs type=oci` of the lab's busybox with `step`
+ * as its one RUN line (`extra`: more flags, e.g. `--version 1.0.0`, `--json`); a build that fails throws with its stderr.
+ */
+export async function localLayout(dir: string, step: string, extra: string[] = []): Promise<{ layout: string; built: CliRun }> {
+  const host = lab().registries.plain.host;
+  await writeFile(join(dir, 'Dockerfile'), `FROM ${host}/lab/busybox:1.36\nRUN ${step}\n`);
+  const layout = join(dir, 'out/layout');
+  const args = ['build', '--images', `${host}/unused/app`, '--push=false', '--outputs', `type=oci,dest=${layout}`, '--insecure-registries', host];
+  const built = await hoist([...args, ...extra], { cwd: dir });
+  if (built.code !== 0) throw new Error(`build failed (${built.code}): ${built.stderr}`);
+  return { layout, built };
+}

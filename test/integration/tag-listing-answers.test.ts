@@ -4,12 +4,12 @@
 // `hoist push` printed bare JavaScript errors ("Unexpected token '<' … is not valid JSON", "n.split
 // is not a function", minified names) naming no registry. Through the shipped bundle (HOIST_TEST_CLI
 // for a private one).
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy } from '../support/fault-proxy.js';
-import { hoist, lab, skopeoDigest, uniqueRepo } from './lab.js';
+import { hoist, lab, localLayout, skopeoDigest, uniqueRepo } from './lab.js';
 
 /** The body the proxy answers for tags/list instead of the registry's; undefined: the registry's own. */
 let listing: string | undefined;
@@ -18,26 +18,8 @@ let proxy: FaultProxy;
 let layout: string;
 
 beforeAll(async () => {
-  const { plain } = lab().registries;
   const ws = await mkdtemp(join(tmpdir(), 'hoist-listing-ws-'));
-  await writeFile(join(ws, 'Dockerfile'), `FROM ${plain.host}/lab/busybox:1.36\nRUN echo ${Math.random().toString(36).slice(2)} > /n\n`);
-  layout = join(ws, 'layout');
-  const built = await hoist(
-    [
-      'build',
-      '--images',
-      `${plain.host}/unused/app`,
-      '--tags',
-      'local',
-      '--push=false',
-      '--outputs',
-      `type=oci,dest=${layout}`,
-      '--insecure-registries',
-      plain.host,
-    ],
-    { cwd: ws },
-  );
-  if (built.code !== 0) throw new Error(`build failed (${built.code}): ${built.stderr}`);
+  ({ layout } = await localLayout(ws, `echo ${Math.random().toString(36).slice(2)} > /n`, ['--tags', 'local']));
   proxy = await FaultProxy.start(lab().registries.plain.host, {
     tamper: (req) =>
       req.path.includes('/tags/list') && listing !== undefined
