@@ -84,8 +84,24 @@ const CURL_HEX = /^((?:[0-9a-f]{2} ){1,16})(?: {3}){0,15}(?<=^.{48})/;
 export function sniffDump(head: Uint8Array): DumpFormat | undefined {
   const text = Buffer.from(head.subarray(0, 512)).toString('latin1');
   const nl = text.indexOf('\n');
-  const first = (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
   if (nl < 0 && head.length >= 512) return undefined; // no line in the first 512 bytes: not a dump
+  // The dump's first line, or one of the next few: a line before it (the command echoed, `== env.txt`, a log's first
+  // line cut in half by a size cap) left the whole dump unread. Whole lines only past the first (a cut one may pass for
+  // a shorter dump's line).
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const whole = nl < 0 ? 1 : Math.min(SNIFF_LINES, lines.length - 1); // the piece after the last line break: cut, or empty
+  for (let k = 0; k < whole; k++) {
+    const format = sniffLine(lines[k]!, lines[k + 1] ?? '');
+    if (format) return format;
+  }
+  return undefined;
+}
+
+/** How many lines at a content's start may come before its dump's first line. */
+const SNIFF_LINES = 4;
+
+/** The format a dump's first line tells (`second`: the line after it, for od's byte lines). */
+function sniffLine(first: string, second: string): DumpFormat | undefined {
   if (CURL.test(first)) return 'curl';
   if (BITS.test(first)) return 'bits';
   if (XXD.test(first)) return littleEndian(first) ? 'xxdLE' : 'xxd';
@@ -94,13 +110,7 @@ export function sniffDump(head: Uint8Array): DumpFormat | undefined {
   if (numeric) return numeric;
   if (WORDS.test(first)) return 'words';
   if (BYTES.test(first)) return 'bytes';
-  if (BYTES_WIDE.test(first)) {
-    const second = text
-      .slice(nl + 1)
-      .split('\n', 1)[0]!
-      .replace(/\r$/, '');
-    return CHAR_LINE.test(second) || /[a-f]/.test(first.replace(/^\S+/, '')) || !DECIMAL.test(first) ? 'bytes' : 'decimal';
-  }
+  if (BYTES_WIDE.test(first)) return CHAR_LINE.test(second) || /[a-f]/.test(first.replace(/^\S+/, '')) || !DECIMAL.test(first) ? 'bytes' : 'decimal';
   if (OCTAL.test(first)) return 'octal';
   if (DECIMAL.test(first)) return 'decimal';
   if (CHARS.test(first)) return 'chars';
@@ -162,6 +172,7 @@ function wordsFormat(f: { width: number; tokens: string[] }): DumpFormat | undef
   if (!DECIMAL_WIDTHS.has(f.width) || (f.width === 8 && !f.tokens.every((t) => /^\d{5}$/.test(t)))) return undefined;
   const size = decimalSize(f.width);
   const ok = f.tokens.every((t) => {
+    if (!/^-?\d{1,20}$/.test(t)) return false; // `   VERSION:    release` lines up too: BigInt would throw
     const n = BigInt(t);
     return n <= WORD_MAX[size]! && -n <= (WORD_MAX[size]! + 1n) / 2n;
   });
