@@ -20,6 +20,8 @@ const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 /** The most one chunk may hold unfiltered. */
 const MAX_CHUNK = 64 << 20;
 const MSG_LAYOUT = 0x08;
+/** The signatures of chunk indexes: a raw-data (type 1) B-tree node, a fixed array's and an extensible array's header. */
+const INDEXES = ['TREE\x01', 'FAHD\x00', 'EAHD\x00'].map((s) => Buffer.from(s, 'latin1'));
 const MSG_FILTERS = 0x0b;
 const FILTER_NAMES: Record<number, string> = {
   4: 'szip',
@@ -45,6 +47,12 @@ interface File {
   base: number;
   so: number;
   sl: number;
+  /** The end-of-file address the superblock gives (-1 when undefined): a file shorter than it was cut. */
+  eof: number;
+  /** Messages parsed so far over all candidate object headers: past `b.length + 1M` (overlapping headers, crafted) the scan stops. */
+  work: number;
+  /** The chunk indexes (B-tree nodes, fixed and extensible array headers) a parsed object header led to. */
+  reached: Set<number>;
 }
 
 interface Filter {
@@ -58,41 +66,50 @@ interface Chunk {
   mask: number;
 }
 
-/** An unsigned little-endian integer of `n` bytes (1, 2, 4 or 8) at `i`; -1 for the undefined address (all ones) or past 2^53. */
+/** An unsigned little-endian integer of `n` bytes (1, 2, 4 or 8) at `i`; -1 for the undefined address (all ones), -2 past 2^53 or the bytes' end. */
 function uint(b: Buffer, i: number, n: number): number {
-  if (i + n > b.length) return -1;
+  if (i + n > b.length) return -2;
   if (n < 8) return b.readUIntLE(i, n);
   const v = b.readBigUInt64LE(i);
-  return v > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(v);
+  return v === 0xffffffffffffffffn ? -1 : v > BigInt(Number.MAX_SAFE_INTEGER) ? -2 : Number(v);
 }
 
 function superblock(b: Buffer): File | undefined {
   const [so, sl] = b[8]! <= 1 ? [b[13]!, b[14]!] : [b[9]!, b[10]!];
-  return [2, 4, 8].includes(so) && [2, 4, 8].includes(sl) ? { b, base: 0, so, sl } : undefined;
+  if (![2, 4, 8].includes(so) || ![2, 4, 8].includes(sl)) return undefined;
+  // The end-of-file address: after the base and free-space (v0/1) or extension (v2/3) addresses.
+  const at = (b[8] === 0 ? 24 : b[8] === 1 ? 28 : 12) + 2 * so;
+  const eof = at + so > b.length ? Number.MAX_SAFE_INTEGER : uint(b, at, so);
+  return { b, base: 0, so, sl, eof, work: 0, reached: new Set() };
 }
 
-/** The messages of a version-1 object header at `i` ([type, body]), or undefined when the bytes there are not one. */
-function headerV1(b: Buffer, i: number): [number, Buffer][] | undefined {
+/** The layout and filter pipeline messages of a version-1 object header at `i` ([type, body]), or undefined when the bytes there are not one. */
+function headerV1(f: File, i: number): [number, Buffer][] | undefined {
+  const { b } = f;
   if (b[i] !== 1 || b[i + 1] !== 0 || i + 16 > b.length) return undefined;
   const count = b.readUInt16LE(i + 2);
   const refs = b.readUInt32LE(i + 4);
   const size = b.readUInt32LE(i + 8);
   if (count === 0 || count > 4096 || refs === 0 || refs > 0xffff || size < 8 || size % 8 || i + 16 + size > b.length) return undefined;
   const messages: [number, Buffer][] = [];
+  let n = 0;
   let p = i + 16;
   const end = p + size;
   while (p < end) {
     const type = b.readUInt16LE(p);
     const length = b.readUInt16LE(p + 2);
     if (type > 0x18 || length % 8 || p + 8 + length > end || (b[p + 5]! | b[p + 6]! | b[p + 7]!) !== 0) return undefined;
-    messages.push([type, b.subarray(p + 8, p + 8 + length)]);
+    if (++n > count || f.work++ > b.length + (1 << 20)) return undefined;
+    // Only the two messages read are kept: a header of 2^20 empty messages made as many buffers (collected at length).
+    if (type === MSG_LAYOUT || type === MSG_FILTERS) messages.push([type, b.subarray(p + 8, p + 8 + length)]);
     p += 8 + length;
   }
-  return messages.length <= count ? messages : undefined;
+  return messages;
 }
 
-/** The messages of a version-2 object header (`OHDR`) at `i`, its first chunk only. */
-function headerV2(b: Buffer, i: number): [number, Buffer][] | undefined {
+/** The layout and filter pipeline messages of a version-2 object header (`OHDR`) at `i`, its first chunk only. */
+function headerV2(f: File, i: number): [number, Buffer][] | undefined {
+  const { b } = f;
   if (b[i + 4] !== 2 || i + 8 > b.length) return undefined;
   const flags = b[i + 5]!;
   let p = i + 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
@@ -105,8 +122,8 @@ function headerV2(b: Buffer, i: number): [number, Buffer][] | undefined {
   const head = flags & 0x04 ? 6 : 4;
   while (p + head <= end) {
     const length = b.readUInt16LE(p + 1);
-    if (p + head + length > end) return undefined;
-    messages.push([b[p]!, b.subarray(p + head, p + head + length)]);
+    if (p + head + length > end || f.work++ > b.length + (1 << 20)) return undefined;
+    if (b[p] === MSG_LAYOUT || b[p] === MSG_FILTERS) messages.push([b[p]!, b.subarray(p + head, p + head + length)]);
     p += head + length;
   }
   return messages;
@@ -184,6 +201,7 @@ function layout(f: File, m: Buffer): Layout | undefined {
 function fixedArray(f: File, at: number, size: number): Chunk[] | undefined {
   const { b, so, sl } = f;
   if (at < 0 || !startsWith(b, [0x46, 0x41, 0x48, 0x44], at) || b[at + 4] !== 0) return undefined;
+  f.reached.add(at);
   const [filtered, entry, pageBits] = [b[at + 5] === 1, b[at + 6]!, b[at + 7]!];
   const count = uint(b, at + 8, sl);
   const block = uint(b, at + 8 + sl, so);
@@ -194,6 +212,8 @@ function fixedArray(f: File, at: number, size: number): Chunk[] | undefined {
   const bitmap = block + 6 + so;
   const out: Chunk[] = [];
   for (let k = 0, p = bitmap + Math.ceil(pages / 8) + 4; k < pages; k++) {
+    // Pages past the file's end are not written (a count set huge: 2^40 pages of one chunk would take hours).
+    if (p > b.length) return undefined;
     const n = Math.min(perPage, count - k * perPage);
     const written = ((b[bitmap + (k >> 3)] ?? 0) >> (7 - (k & 7))) & 1;
     const got = written ? entries(f, p, n, entry, filtered, size) : [];
@@ -212,7 +232,7 @@ function entries(f: File, p: number, count: number, entry: number, filtered: boo
   const out: Chunk[] = [];
   for (let k = 0; k < count; k++, p += entry) {
     const addr = uint(b, p, so);
-    if (addr < 0) continue; // a chunk never written: its fill value
+    if (addr === -1) continue; // a chunk never written: its fill value
     out.push(filtered ? { at: addr, size: uint(b, p + so, sizeBytes), mask: b.readUInt32LE(p + so + sizeBytes) } : { at: addr, size, mask: 0 });
   }
   return out;
@@ -242,6 +262,7 @@ function eaDataBlock(s: EaShape, at: number, count: number, written: (k: number)
   if (count <= perPage) return entries(f, first, count, entry, filtered, size);
   const out: Chunk[] = [];
   for (let k = 0, p = first + 4; k * perPage < count; k++, p += perPage * entry + 4) {
+    if (p > f.b.length) return undefined;
     const got = written(k) ? entries(f, p, perPage, entry, filtered, size) : [];
     if (!got) return undefined;
     out.push(...got);
@@ -258,8 +279,9 @@ function eaSuperBlock(s: EaShape, at: number, u: number): Chunk[] | undefined {
   const bitmap = at + 6 + so + s.offBytes;
   const out: Chunk[] = [];
   for (let d = 0, p = bitmap + eaBlocks(u) * init; d < eaBlocks(u); d++, p += so) {
+    if (p + so > b.length) return undefined;
     const block = uint(b, p, so);
-    if (block < 0) continue;
+    if (block === -1) continue;
     const got = eaDataBlock(s, block, count, (k) => (((b[bitmap + d * init + (k >> 3)] ?? 0) >> (7 - (k & 7))) & 1) === 1);
     if (!got) return undefined;
     out.push(...got);
@@ -275,6 +297,7 @@ function eaSuperBlock(s: EaShape, at: number, u: number): Chunk[] | undefined {
 function extensibleArray(f: File, at: number, size: number): Chunk[] | undefined {
   const { b, so, sl } = f;
   if (at < 0 || !startsWith(b, [0x45, 0x41, 0x48, 0x44], at) || b[at + 4] !== 0) return undefined;
+  f.reached.add(at);
   const [entry, maxBits, inIndex, minElements, minPointers, pageBits] = [...b.subarray(at + 6, at + 12)] as number[];
   const index = uint(b, at + 12 + 6 * sl, so);
   if (index < 0 || !startsWith(b, [0x45, 0x41, 0x49, 0x42], index) || minPointers! < 2 || minElements! < 1 || pageBits! > 31) return undefined;
@@ -297,13 +320,13 @@ function extensibleArray(f: File, at: number, size: number): Chunk[] | undefined
     for (let d = 0; d < eaBlocks(u) && k < blocks; d++, k++, p += so) {
       const block = uint(b, p, so);
       const count = eaElements(u, minElements!);
-      const got = block < 0 ? [] : count > s.perPage ? undefined : eaDataBlock(s, block, count, () => true);
+      const got = block === -1 ? [] : count > s.perPage ? undefined : eaDataBlock(s, block, count, () => true);
       if (!got) return undefined;
       out.push(...got);
     }
   for (let k = 0; k < superBlocks; k++, p += so) {
     const block = uint(b, p, so);
-    const got = block < 0 ? [] : eaSuperBlock(s, block, inBlocks + k);
+    const got = block === -1 ? [] : eaSuperBlock(s, block, inBlocks + k);
     if (!got) return undefined;
     out.push(...got);
   }
@@ -316,6 +339,7 @@ function chunksOf(f: File, at: number, dims: number, seen: Set<number>, depth = 
   const node = f.base + at;
   if (depth > 32 || seen.has(node) || !startsWith(b, [0x54, 0x52, 0x45, 0x45], node) || b[node + 4] !== 1) return undefined;
   seen.add(node);
+  f.reached.add(node);
   const level = b[node + 5]!;
   const entries = b.readUInt16LE(node + 6);
   const key = 8 + 8 * dims;
@@ -351,11 +375,13 @@ function unfilter(filter: Filter, data: Uint8Array, size: number): Uint8Array | 
     case 1:
       return got(trial(() => inflateSync(data, { maxOutputLength: size + 4096 })));
     case 2:
-      return unshuffle(data, filter.values[0] ?? 1);
+      // An element size of 0 (a damaged value) is no shuffle undone: the chunk would be passed on still shuffled.
+      return filter.values[0] === 0 ? undefined : unshuffle(data, filter.values[0] ?? 1);
     case 3:
       return data.subarray(0, Math.max(0, data.length - 4));
     case 32000:
-      return lzfDecompress(data, filter.values[2] || size);
+      // Never more than the chunk: a size value set huge (crafted, 4 GiB) would have the output made that large.
+      return lzfDecompress(data, Math.min(filter.values[2] || size, size));
     default:
       return `filter ${FILTER_NAMES[filter.id] ?? filter.id}`;
   }
@@ -376,8 +402,10 @@ function unfiltered(f: File, chunk: Chunk, pipeline: Filter[], size: number): Ui
   return data;
 }
 
-/** The chunks of a dataset's layout, from the index it names. */
+/** The chunks of a dataset's layout, from the index it names; none where its address is undefined (no chunk written yet). */
 function chunkList(f: File, lay: Exclude<Layout, { unread: string }>, size: number): Chunk[] | undefined {
+  const at = 'single' in lay ? lay.single.at : 'fixedArray' in lay ? lay.fixedArray : 'extensibleArray' in lay ? lay.extensibleArray : lay.btree;
+  if (at === -1) return [];
   if ('single' in lay) return [lay.single];
   if ('fixedArray' in lay) return fixedArray(f, lay.fixedArray, size);
   if ('extensibleArray' in lay) return extensibleArray(f, lay.extensibleArray, size);
@@ -412,13 +440,23 @@ function* filteredDatasets(f: File): Generator<[number, Layout, Filter[]]> {
   for (let i = f.base; i + 16 <= b.length; i++) {
     const c = b[i];
     if (c !== 1 && c !== 0x4f) continue;
-    const messages = c === 1 ? headerV1(b, i) : startsWith(b, [0x4f, 0x48, 0x44, 0x52], i) ? headerV2(b, i) : undefined;
+    const messages = c === 1 ? headerV1(f, i) : startsWith(b, [0x4f, 0x48, 0x44, 0x52], i) ? headerV2(f, i) : undefined;
     if (!messages) continue;
     const pipe = messages.find(([t]) => t === MSG_FILTERS);
     const lay = messages.find(([t]) => t === MSG_LAYOUT);
+    const chunked = lay && layout(f, lay[1]);
+    // An unfiltered chunked dataset's index is reached too (its chunks are in the plain read): an index no header led to is told.
+    if (chunked && !pipe) {
+      if ('btree' in chunked) {
+        // Chunks not of the chunk's size are filtered: the pipeline message is damaged (zeroed, its type lost).
+        const size = chunked.dims.reduce((a, d) => a * d, 1);
+        if (chunksOf(f, chunked.btree, chunked.dims.length, new Set())?.some((c) => c.size !== size))
+          yield [i, { unread: 'chunks filtered by a pipeline its header no longer holds (damaged)' }, []];
+      } else if ('fixedArray' in chunked) f.reached.add(chunked.fixedArray);
+      else if ('extensibleArray' in chunked) f.reached.add(chunked.extensibleArray);
+    }
     if (!pipe || !lay) continue;
     const list = filters(pipe[1]);
-    const chunked = layout(f, lay[1]);
     if (chunked && !list) yield [i, { unread: 'a filter pipeline that does not read' }, []];
     else if (chunked && list?.length) yield [i, chunked, list];
   }
@@ -427,10 +465,17 @@ function* filteredDatasets(f: File): Generator<[number, Layout, Filter[]]> {
 async function read(env: DecodeEnv, b: Buffer): Promise<void> {
   const f = superblock(b);
   if (!f) return env.limit('an HDF5 file whose superblock does not read');
+  // Cut short (a full disk, an interrupted copy): chunks past the cut are gone, and a header cut away leaves no dataset to name.
+  if (f.eof > b.length) env.limit(`an HDF5 file cut short (${b.length} of ${f.eof < Number.MAX_SAFE_INTEGER ? f.eof : 'more'} bytes)`);
   for (const [at, lay, pipeline] of filteredDatasets(f)) {
     if (env.stopped) return;
     await dataset(env, f, at, lay, pipeline);
   }
+  if (f.work > b.length + (1 << 20)) return env.limit('an HDF5 file whose overlapping object headers the audit stopped parsing');
+  // A chunk index no object header that read led to: its dataset's header is damaged, its (filtered) chunks unread.
+  for (const sig of INDEXES)
+    for (let i = b.indexOf(sig); i >= 0; i = b.indexOf(sig, i + 1))
+      if (!f.reached.has(i)) return env.limit('an HDF5 file with a chunk index no object header that reads leads to (a damaged header)');
 }
 
 export const hdf5: Decoder = {

@@ -9,6 +9,7 @@
  * encrypted folder (AES) or a coder the audit does not have (PPMd) is named as not audited, with
  * the coder, at its first file.
  */
+import { crc32 } from 'node:zlib';
 import { decodeFolder, describeCoders, supported } from './sevenzip-coders.js';
 import { header, K_ENCODED_HEADER, K_HEADER, Reader, SevenZipError, streamsInfo, unpackSize, type Entry, type StreamsInfo } from './sevenzip-header.js';
 import { errorText, inside, startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
@@ -61,6 +62,9 @@ async function readArchive(data: Gathered, end: number | undefined, env: DecodeE
   const at = 32 + Number(view.getBigUint64(12, true));
   let r = new Reader(data.bytes(at, Number(view.getBigUint64(20, true))));
   if (!r.b.length) return; // an empty archive
+  // The next header's CRC (7-Zip's "Headers Error"): a damaged header may still parse — its kind or a count zeroed, it
+  // lists fewer streams or none — and the members it no longer lists would pass in silence.
+  if (crc32(r.b) !== view.getUint32(28, true)) env.limit('a 7z archive whose header does not match its CRC (damaged): not fully audited');
   let kind = r.number();
   for (let depth = 0; kind === K_ENCODED_HEADER; depth++) {
     const info = streamsInfo(r);

@@ -8,7 +8,8 @@
  * on behind a varint of the decompressed size — and written, in order, to one content (`000013.sst!`) whose records
  * (keys and values) are then scanned as any content is (a bzip2 block decoded whole by the audit's bzip2 decoder).
  * Claimed by name (the format has no magic at its start; `sniffSst`): a file so named
- * whose footer is not a table's is left to the plain read, which reads every byte but its first two. Held up to MAX_FILE; a larger table,
+ * whose footer is not a table's is given to the plain read, which reads every byte but its first two, and named (a table
+ * cut short has lost the handles of its compressed blocks). Held up to MAX_FILE; a larger table,
  * an index that does not parse, a block type not read (Windows' XPRESS) or a block that does not decode is named.
  */
 import { inflateRawSync, zstdDecompressSync } from 'node:zlib';
@@ -200,7 +201,10 @@ export const sstTable: Decoder = {
         if (env.stopped) return;
         if (!file) return env.limit(`a table over ${MAX_FILE >> 20} MiB (RocksDB/LevelDB): its compressed blocks are not decoded`);
         const f = trial(() => footer(file));
-        if (!f || typeof f === 'symbol') return;
+        // A table cut short (an interrupted copy of a state directory, a full disk) has lost its footer, and with it the
+        // handles of its compressed blocks: named, as RocksDB names it (Corruption: bad table magic number), not passed.
+        if (!f || typeof f === 'symbol')
+          return env.limit('a file named as a RocksDB/LevelDB table whose footer does not read (cut short or damaged): its compressed blocks are not decoded');
         let handles: Handle[];
         let dictionary: Buffer | undefined;
         try {
