@@ -1,6 +1,8 @@
 /** The environment variables secret inputs come from (`HOIST_NAME`), and the environment tools get without them. */
+import { ConfigError } from '../core/errors.js';
 import { fileVariableText } from '../secrets/file-variable.js';
 import { SECRET_INPUTS } from '../secrets/inputs.js';
+import { UsageError } from './usage.js';
 
 export const envName = (input: string) => `HOIST_${input.toUpperCase().replaceAll('-', '_')}`;
 
@@ -18,6 +20,12 @@ export const childEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => Object.fr
 export function secretEnv(env: Readonly<Record<string, string | undefined>>, input: string): string | undefined {
   const value = env[envName(input)];
   if (value === undefined) return undefined;
-  const text = fileVariableText(value);
+  let text: string | undefined;
+  try {
+    text = fileVariableText(value, envName(input));
+  } catch (error) {
+    // A file it names that cannot be read: a usage error (exit 2) naming the variable, before anything runs.
+    throw error instanceof ConfigError ? new UsageError(error.message) : error;
+  }
   return text === undefined ? value : text.replace(/\r?\n$/, '');
 }

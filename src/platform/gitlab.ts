@@ -45,7 +45,7 @@ export function gitlabInput(env: Env, name: string): string {
   const key = `INPUT_${name.toUpperCase()}`;
   const given = env[key.replaceAll('-', '_')] ?? env[key] ?? '';
   // A File-type variable's file is read in its place (then, for registry-auth, the job's own login added as to any value).
-  const value = (FILE_INPUTS.has(name) ? fileVariableText(given) : undefined) ?? given;
+  const value = (FILE_INPUTS.has(name) ? fileVariableText(given, name) : undefined) ?? given;
   if (name === 'images' && !value.trim() && env.CI_REGISTRY_IMAGE) return env.CI_REGISTRY_IMAGE;
   if (name === 'registry-auth' && env.CI_REGISTRY && env.CI_REGISTRY_USER && env.CI_REGISTRY_PASSWORD) {
     // The project's own registry, unless the user names it: the job's credentials log in to it.

@@ -6,15 +6,29 @@
  * the file and passing, or a login line that is a file name.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { ConfigError } from '../core/errors.js';
 
-/** The text of the file `value` names when it is one absolute path of a regular file; else undefined. */
-export function fileVariableText(value: string): string | undefined {
+/**
+ * The text of the file `value` names when it is one absolute path of a regular file; else undefined.
+ * A regular file that cannot be read is an input error naming `input` (as the user spells it), never
+ * the path taken as the value in its place.
+ */
+export function fileVariableText(value: string, input: string): string | undefined {
   const path = value.trim();
   if (!/^\/\S+$/.test(path)) return undefined;
+  let regular: boolean;
   try {
-    if (!statSync(path).isFile()) return undefined;
-    return readFileSync(path, 'utf8');
+    regular = statSync(path).isFile();
   } catch {
     return undefined;
+  }
+  if (!regular) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? 'an error';
+    throw new ConfigError([
+      { input, message: `names the file ${path}, which cannot be read (${why}): make it readable by the job's user, or give the value itself` },
+    ]);
   }
 }
