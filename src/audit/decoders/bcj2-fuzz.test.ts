@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
-import { isolated, isolatedMany } from './fuzz.testing.js';
+import { damagedCopies, expectEachReadOrNamed, isolated } from './fuzz.testing.js';
 import { has, tool } from './testing.js';
 
 const MARKER = 'tok-h7-bcj2-fuzz-0b1c2d3e';
@@ -38,39 +38,8 @@ const archive = (args: string) =>
 describe.runIf(has('7zz'))(`damaged 7z archives filtered by BCJ2 (seed ${SEED})`, { timeout: 120_000 }, () => {
   it.each(['-mf=BCJ2 -mhc=off', '-mx=9'])('7zz a %s: 60 seeded damaged copies each read or named, in bounded time', (args) => {
     const file = archive(args);
-    const r = seeded(SEED);
-    const copies: Array<[string, Buffer]> = [];
-    for (let k = 0; k < 60; k++) {
-      const lo = k % 3 === 0 ? 0 : Math.max(0, file.length - 600);
-      if (k % 2 === 0) {
-        const copy = file.subarray(0, lo + r.int(file.length - lo));
-        copies.push([`cut at ${copy.length}`, copy]);
-      } else {
-        const copy = Buffer.from(file);
-        const at = lo + r.int(file.length - lo);
-        const [n, v] = [r.pick([1, 2, 4, 8]), r.pick([0, 0x80, 0xff])];
-        copy.fill(v, at, at + n);
-        copies.push([`${n} bytes at ${at} set to ${v}`, copy]);
-      }
-    }
-    const results = isolatedMany(
-      'sevenzip.ts',
-      'sevenZip',
-      copies.map(([, c]) => c),
-      [NEEDLE],
-      { deadlineMs: 60_000 },
-    );
-    const silent: string[] = [];
-    results.forEach((got, k) => {
-      const what = copies[k]![0];
-      expect(got.hung, what).toBe(false);
-      expect(got.crashed, what).toBeUndefined();
-      expect(got.ms, what).toBeLessThan(5_000);
-      expect(got.peakMiB, what).toBeLessThan(400);
-      if (!got.found[0] && got.limits.length === 0) silent.push(what);
-    });
-    expect(results.length).toBe(copies.length);
-    expect(silent).toEqual([]);
+    const tail = (k: number): [number, number] => [k % 3 === 0 ? 0 : Math.max(0, file.length - 600), file.length];
+    expectEachReadOrNamed('sevenzip.ts', 'sevenZip', damagedCopies(file, seeded(SEED), 60, tail), NEEDLE);
   });
 
   it('crafted: a header zeroed to list no pack streams is named (its CRC), not passed as an empty archive', () => {

@@ -8,6 +8,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
+import type { Seeded } from '../../../test/support/random.js';
 
 export interface Isolated {
   /** Killed at the deadline: the reader did not end. */
@@ -114,4 +116,53 @@ export function isolatedMany(
   if (done.length === inputs.length) return done;
   if (r.error || r.signal) return [...done, { hung: true, found: [], limits: [], ms, peakMiB: 0 }];
   return [...done, { hung: false, crashed: r.stderr.toString().slice(0, 2000), found: [], limits: [], ms, peakMiB: 0 }];
+}
+
+/**
+ * `count` damaged copies of `file`, each named by its damage: an even k cut at a length, an odd k with 1, 2, 4 or 8 bytes
+ * set to 00, 80 or FF — the cut's end or the bytes set drawn from `region(k)`, [from, to) of the file (its index region
+ * or anywhere) — as a full disk, an interrupted copy or bit rot leaves a file.
+ */
+export function damagedCopies(file: Buffer, r: Seeded, count: number, region: (k: number) => [number, number]): Array<[string, Buffer]> {
+  const copies: Array<[string, Buffer]> = [];
+  for (let k = 0; k < count; k++) {
+    const [from, to] = region(k);
+    if (k % 2 === 0) {
+      const copy = file.subarray(0, from + r.int(to - from));
+      copies.push([`cut at ${copy.length}`, copy]);
+    } else {
+      const copy = Buffer.from(file);
+      const at = from + r.int(to - from);
+      const [n, v] = [r.pick([1, 2, 4, 8]), r.pick([0, 0x80, 0xff])];
+      copy.fill(v, at, at + n);
+      copies.push([`${n} bytes at ${at} set to ${v}`, copy]);
+    }
+  }
+  return copies;
+}
+
+/**
+ * The audit's rule for damaged input, on each of `copies` run through `name` of `module` in one child process: none
+ * hangs, throws, takes 5 s or 400 MiB, and each either still gives `needle` or is named as not fully audited — never a
+ * silent pass.
+ */
+export function expectEachReadOrNamed(module: string, name: string, copies: Array<[string, Buffer]>, needle: string | Uint8Array): void {
+  const results = isolatedMany(
+    module,
+    name,
+    copies.map(([, c]) => c),
+    [needle],
+    { deadlineMs: 60_000 },
+  );
+  const silent: string[] = [];
+  results.forEach((got, k) => {
+    const what = copies[k]![0];
+    expect(got.hung, what).toBe(false);
+    expect(got.crashed, what).toBeUndefined();
+    expect(got.ms, what).toBeLessThan(5_000);
+    expect(got.peakMiB, what).toBeLessThan(400);
+    if (!got.found[0] && got.limits.length === 0) silent.push(what);
+  });
+  expect(results.length).toBe(copies.length);
+  expect(silent).toEqual([]);
 }

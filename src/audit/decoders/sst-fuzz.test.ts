@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
-import { isolatedMany } from './fuzz.testing.js';
+import { damagedCopies, expectEachReadOrNamed } from './fuzz.testing.js';
 import { has } from './testing.js';
 
 const MARKER = 'tok-h7-sst-fuzz-7a6b5c4d';
@@ -39,38 +39,7 @@ function rocksdb(compression: string): Buffer {
 describe.runIf(has('ldb'))(`damaged RocksDB tables with a compression dictionary (seed ${SEED})`, { timeout: 120_000 }, () => {
   it.each(['zstd', 'zlib'])('--compression_type=%s: 60 seeded damaged copies each read or named, in bounded time', (c) => {
     const file = rocksdb(c);
-    const r = seeded(SEED);
-    const copies: Array<[string, Buffer]> = [];
-    for (let k = 0; k < 60; k++) {
-      const lo = k % 3 === 0 ? 0 : Math.max(0, file.length - 300);
-      if (k % 2 === 0) {
-        const copy = file.subarray(0, lo + r.int(file.length - lo));
-        copies.push([`cut at ${copy.length}`, copy]);
-      } else {
-        const copy = Buffer.from(file);
-        const at = lo + r.int(file.length - lo);
-        const [n, v] = [r.pick([1, 2, 4, 8]), r.pick([0, 0x80, 0xff])];
-        copy.fill(v, at, at + n);
-        copies.push([`${n} bytes at ${at} set to ${v}`, copy]);
-      }
-    }
-    const results = isolatedMany(
-      'sst.ts',
-      'sstTable',
-      copies.map(([, b]) => b),
-      [MARKER],
-      { deadlineMs: 60_000 },
-    );
-    const silent: string[] = [];
-    results.forEach((got, k) => {
-      const what = copies[k]![0];
-      expect(got.hung, what).toBe(false);
-      expect(got.crashed, what).toBeUndefined();
-      expect(got.ms, what).toBeLessThan(5_000);
-      expect(got.peakMiB, what).toBeLessThan(400);
-      if (!got.found[0] && got.limits.length === 0) silent.push(what);
-    });
-    expect(results.length).toBe(copies.length);
-    expect(silent).toEqual([]);
+    const tail = (k: number): [number, number] => [k % 3 === 0 ? 0 : Math.max(0, file.length - 300), file.length];
+    expectEachReadOrNamed('sst.ts', 'sstTable', damagedCopies(file, seeded(SEED), 60, tail), MARKER);
   });
 });
