@@ -159,7 +159,9 @@ export class FaultProxy {
     if (changed) this.tampered++;
     body = changed?.body ?? body;
     const [hostname, port] = this.upstream.split(':');
-    const headers = { ...req.headers, 'content-length': String(body.length) };
+    // The body is sent whole with its length: a chunked request's Transfer-Encoding goes (both at once is a malformed message).
+    const { 'transfer-encoding': _chunked, ...passed } = req.headers;
+    const headers = { ...passed, 'content-length': String(body.length) };
     const up = request({ hostname, port: Number(port), method: req.method, path: changed?.path ?? req.url, headers }, async (upRes) => {
       const parts: Buffer[] = [];
       for await (const c of upRes) parts.push(c as Buffer);
@@ -167,7 +169,14 @@ export class FaultProxy {
       const out = tamper.response?.(info, upRes.statusCode ?? 502, upRes.headers, answer);
       if (out) this.tampered++;
       const outBody = out?.body ?? answer;
-      const outHeaders = { ...upRes.headers, ...out?.headers, ...(out?.body ? { 'content-length': String(outBody.length) } : {}) };
+      // Buffered whole, the answer goes with its length: a chunked answer's Transfer-Encoding must not
+      // stand beside the Content-Length (HTTP/1.1 forbids both; Node's parser refuses such an answer).
+      const { 'transfer-encoding': _te, ...kept } = upRes.headers;
+      const outHeaders = {
+        ...kept,
+        ...out?.headers,
+        ...(out?.body || (upRes.headers['transfer-encoding'] && info.method !== 'HEAD') ? { 'content-length': String(outBody.length) } : {}),
+      };
       res.writeHead(upRes.statusCode ?? 502, outHeaders);
       res.end(info.method === 'HEAD' ? undefined : outBody);
     });
