@@ -23,3 +23,27 @@ describe('proxy conventions', () => {
     expect(describeProxy('http://user:s3cret@proxy.acme:3128')).toBe('http://proxy.acme:3128');
   });
 });
+
+// What Go's httpproxy and curl 7.86+ honour, and CI runners set: Kubernetes runners' NO_PROXY lists
+// the cluster's CIDR ranges (`10.0.0.0/8,172.16.0.0/12,.svc`) and `::1` beside `localhost`. A
+// registry at an address inside a listed range went through the proxy, and `::1` was read as a
+// host `:` with port 1; an IP entry matched other addresses ending in it.
+describe('NO_PROXY with CIDR ranges and IP literals', () => {
+  const p = { http: 'http://p:3128', https: 'http://p:3128', no: '10.0.0.0/8, 172.16.0.0/12 fd00::/8,::1,[::2]:5000,0.0.1,192.168.1.1' };
+  it.each([
+    ['http://10.1.2.3:5000/v2/', undefined], // in 10.0.0.0/8
+    ['https://172.31.255.255/v2/', undefined], // last of 172.16.0.0/12
+    ['https://172.32.0.1/v2/', 'http://p:3128'], // just past it
+    ['https://11.0.0.1/v2/', 'http://p:3128'],
+    ['http://[fd12:3456::1]:5000/v2/', undefined], // in fd00::/8
+    ['http://[::1]:5000/v2/', undefined], // ::1, any port
+    ['http://[::2]:5000/v2/', undefined], // [::2]:5000 names that port
+    ['http://[::2]:5001/v2/', 'http://p:3128'],
+    ['http://127.0.0.1:5000/v2/', 'http://p:3128'], // 0.0.1 is no suffix of 127.0.0.1
+    ['http://192.168.1.1/v2/', undefined],
+    ['http://192.168.1.10/v2/', 'http://p:3128'],
+    ['https://10.example/v2/', 'http://p:3128'], // a name is not an address in a range
+  ])('%s → %s', (url, proxy) => {
+    expect(proxyFor(url, p)).toBe(proxy);
+  });
+});

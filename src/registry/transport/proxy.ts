@@ -2,8 +2,10 @@
  * Which proxy a request goes through, by the conventions curl, Go and undici share: `https_proxy`
  * / `HTTPS_PROXY` for https URLs, `http_proxy` / `HTTP_PROXY` for http ones (lower case first),
  * `no_proxy` / `NO_PROXY` a list of hosts (a domain also covers its subdomains; a leading `.` or
- * `*.` is the same; `host:port` only that port; `*` every host) that go direct.
+ * `*.` is the same; an IP address only itself; a CIDR range every address in it; `host:port` only
+ * that port; `*` every host) that go direct.
  */
+import { BlockList, isIP } from 'node:net';
 
 export interface ProxySettings {
   http?: string;
@@ -21,6 +23,37 @@ export function proxySettings(env: Readonly<Record<string, string | undefined>>)
 
 const DEFAULT_PORT: Record<string, number> = { 'http:': 80, 'https:': 443 };
 
+/**
+ * One NO_PROXY entry read as Go's httpproxy and curl (7.86+) read it: a CIDR range (`10.0.0.0/8`,
+ * `fd00::/8`: every address in it), an IP literal (`10.1.2.3`, `::1`, `[::1]:5000`: that address
+ * only — never a suffix of another), or a domain (`acme.internal`, `.acme.internal`,
+ * `*.acme.internal`: it and its subdomains), each with an optional `:port`.
+ */
+function noProxyEntry(raw: string): { port?: number; matches: (host: string) => boolean } {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(raw);
+  // A bare IPv6 literal has colons of its own: only `[v6]:port` names a port.
+  const withPort = bracketed ? undefined : isIP(raw) === 6 ? undefined : /^(.+):(\d+)$/.exec(raw);
+  const name = (bracketed?.[1] ?? withPort?.[1] ?? raw).toLowerCase();
+  const portText = bracketed?.[2] ?? withPort?.[2];
+  const port = portText === undefined ? undefined : Number(portText);
+  const cidr = /^([^/]+)\/(\d{1,3})$/.exec(name);
+  if (cidr && isIP(cidr[1]!)) {
+    const family = isIP(cidr[1]!) === 4 ? 'ipv4' : 'ipv6';
+    const bits = Number(cidr[2]);
+    const range = new BlockList();
+    if (bits <= (family === 'ipv4' ? 32 : 128)) range.addSubnet(cidr[1]!, bits, family);
+    return { ...(port === undefined ? {} : { port }), matches: (host) => isIP(host) === (family === 'ipv4' ? 4 : 6) && range.check(host, family) };
+  }
+  if (isIP(name)) {
+    const family = isIP(name) === 4 ? 'ipv4' : 'ipv6';
+    const one = new BlockList();
+    one.addAddress(name, family);
+    return { ...(port === undefined ? {} : { port }), matches: (host) => isIP(host) === isIP(name) && one.check(host, family) };
+  }
+  const domain = name.replace(/^\*?\./, '');
+  return { ...(port === undefined ? {} : { port }), matches: (host) => !isIP(host) && (host === domain || host.endsWith(`.${domain}`)) };
+}
+
 /** The proxy URL for a request, or undefined to go direct. */
 export function proxyFor(url: string, p: ProxySettings): string | undefined {
   const u = new URL(url);
@@ -30,13 +63,9 @@ export function proxyFor(url: string, p: ProxySettings): string | undefined {
   const port = Number(u.port) || DEFAULT_PORT[u.protocol] || 0;
   for (const raw of (p.no ?? '').split(/[,\s]+/).filter(Boolean)) {
     if (raw === '*') return undefined;
-    const m = /^(.+):(\d+)$/.exec(raw);
-    const entry = (m ? m[1]! : raw)
-      .replace(/^\*?\./, '')
-      .toLowerCase()
-      .replace(/^\[|\]$/g, '');
-    if (m && Number(m[2]) !== port) continue;
-    if (host === entry || host.endsWith(`.${entry}`)) return undefined;
+    const entry = noProxyEntry(raw);
+    if (entry.port !== undefined && entry.port !== port) continue;
+    if (entry.matches(host)) return undefined;
   }
   return proxy;
 }
