@@ -241,7 +241,13 @@ export class Transport {
     const challenge = challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
     if (!challenge) return undefined;
     if (challenge.scheme === 'basic' && this.#auth.credentials?.kind !== 'password') {
-      throw this.error('the registry requires a login: add it to registry-auth (REGISTRY=USERNAME:PASSWORD)', {
+      const found = this.#auth.credentials;
+      // An identity token (docker login's OAuth2 refresh token) only a Bearer token service takes:
+      // the login found was tried, and the message says so, not that there was none.
+      const why = found
+        ? `the registry asks for a username and password (Basic), and the login found for it in ${found.origin} is an identity token, which only a token service (Bearer) takes: log in with a password there (docker login ${this.host}), or add it to registry-auth (REGISTRY=USERNAME:PASSWORD)`
+        : 'the registry requires a login: add it to registry-auth (REGISTRY=USERNAME:PASSWORD)';
+      throw this.error(why, {
         repository: spec.repository,
         status: 401,
         code: 'UNAUTHORIZED',
