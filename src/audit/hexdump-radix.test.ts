@@ -21,7 +21,12 @@ describe(`dumps in other radixes and byte orders (seed ${rand.seed})`, () => {
     ['xxd -b', 'bits'],
     ['xxd -e', 'xxdLE'],
     ['xxd -e -c 8', 'xxdLE'],
+    // Round 17: -g8 and -g2 (8- and 2-byte little-endian groups) were read as no dump, silent.
+    ['xxd -e -g8', 'xxdLE'],
+    ['xxd -e -g2', 'xxdLE'],
     ['xxd -g4', 'xxd'],
+    ['xxd -g8', 'xxd'],
+    ['xxd', 'xxd'],
     ['od -b', 'octal'],
     ['od -An -b', 'octal'],
     ['od -An -tu1', 'decimal'],

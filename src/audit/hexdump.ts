@@ -38,8 +38,8 @@ const CHAR_LINE = /^(?: {7}| {6}|)(?: {3}[^ ]| {2}(?:\\[0abfnrtv]|\*\*)| [0-7]{3
 const BITS = /^[0-9a-f]{4,16}: [01]{8}(?: [01]{8}){1,}(?: {2}|$)/;
 const OCTAL = /^(?:[0-7]{7,}|[0-9a-f]{6,}|) [0-7]{3}(?: [0-7]{3}){3,}\s*$/;
 const DECIMAL = /^(?:[0-7]{7,}|[0-9a-f]{6,}|)(?: {1,4}-?\d{1,3}){4,}\s*$/;
-/** xxd -e's first line: 4-byte groups, two blanks, the text column. */
-const XXD_GROUPS = /^[0-9a-f]{4,16}: ([0-9a-f]{8}(?: [0-9a-f]{8})*) {2}(.*)$/;
+/** xxd -e's first line: groups of one width — 4 bytes, or 2 or 8 (`-g2`, `-g8`) —, two blanks, the text column. */
+const XXD_GROUPS = /^[0-9a-f]{4,16}: ((?:[0-9a-f]{4}(?: [0-9a-f]{4})*)|(?:[0-9a-f]{8}(?: [0-9a-f]{8})*)|(?:[0-9a-f]{16}(?: [0-9a-f]{16})*)) {2}(.*)$/;
 /** od's little-endian words (`od -x`, `-t x2`, `-t x4`, `-t x8`; `-A x`'s 6-digit offset or the 7-digit default): one width a line. */
 const WORDS = /^[0-9a-f]{6,} +(?:[0-9a-f]{4}(?: +[0-9a-f]{4}){3,}|[0-9a-f]{8}(?: +[0-9a-f]{8}){1,3}|[0-9a-f]{16} +[0-9a-f]{16})\s*$/;
 /** A line of numeric words: an offset (od's octal, decimal or hex, hexdump's hex), then fields of blanks and digits. */
@@ -216,7 +216,10 @@ function littleEndian(first: string): boolean {
   const m = XXD_GROUPS.exec(first);
   if (!m) return false;
   const groups = m[1]!.split(' ').map((g) => Buffer.from(g, 'hex'));
-  const text = m[2]!.slice(0, 4 * groups.length);
+  const text = m[2]!.slice(
+    0,
+    groups.reduce((n, g) => n + g.length, 0),
+  );
   return shown(Buffer.concat(groups.map((g) => Buffer.from(g).reverse()))) === text && shown(Buffer.concat(groups)) !== text;
 }
 
@@ -228,7 +231,7 @@ function littleEndianLine(rest: string): Buffer {
   const parts: Buffer[] = [];
   let bytes = Buffer.alloc(0);
   for (const t of rest.trimStart().split(/ +/)) {
-    const b = t.length <= 8 ? tokenBytes(t, 'xxdLE') : undefined;
+    const b = t.length <= 16 ? tokenBytes(t, 'xxdLE') : undefined;
     if (!b) break;
     parts.push(b);
     const all = Buffer.concat(parts);
