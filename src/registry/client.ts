@@ -267,13 +267,18 @@ export class RegistryClient {
       repository,
       actions: ['pull'],
       headers: { accept: accept.join(', ') },
-      expect: [200, 404],
+      expect: [200, 404, 405, 501],
       signal: o.signal,
     });
     await r.body.dump();
     if (r.status === 404) return undefined;
     const digest = header(r, 'docker-content-digest') ?? (reference.startsWith('sha256:') ? reference : undefined);
-    if (!digest) throw this.#error(`HEAD of manifest ${reference} answered without Docker-Content-Digest`, { repository, retryable: false });
+    // HEAD is a shortcut: a registry (or a proxy before it) that refuses it (405, 501) or answers it
+    // without the digest — the spec's SHOULD — is asked by GET, and the digest is that of the bytes.
+    if (r.status !== 200 || !digest) {
+      const m = await this.getManifest(repository, reference, accept, o);
+      return m && { digest: m.digest, mediaType: m.mediaType, size: m.size };
+    }
     return { digest, mediaType: header(r, 'content-type') ?? '', size: Number(header(r, 'content-length') ?? 0) };
   }
 

@@ -23,7 +23,7 @@ export interface Tamper {
     status: number,
     headers: Record<string, string | string[] | undefined>,
     body: Buffer,
-  ) => { headers?: Record<string, string>; body?: Buffer } | undefined;
+  ) => { headers?: Record<string, string>; body?: Buffer; dropHeaders?: readonly string[] } | undefined;
 }
 
 export interface FaultPlan {
@@ -177,6 +177,7 @@ export class FaultProxy {
         ...out?.headers,
         ...(out?.body || (upRes.headers['transfer-encoding'] && info.method !== 'HEAD') ? { 'content-length': String(outBody.length) } : {}),
       };
+      for (const name of out?.dropHeaders ?? []) delete (outHeaders as Record<string, unknown>)[name.toLowerCase()];
       res.writeHead(upRes.statusCode ?? 502, outHeaders);
       res.end(info.method === 'HEAD' ? undefined : outBody);
     });
