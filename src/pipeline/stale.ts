@@ -42,9 +42,13 @@ export function recordedBase(config: { labels: Record<string, string>; annotatio
   return own[BASE_NAME] ? { name: own[BASE_NAME] } : {};
 }
 
-/** The images the step names: the hierarchy's entries (their version tag, else latest), and `images` references. */
-async function imagesToCheck(fx: Effects, read: (n: string) => string): Promise<Reference[]> {
+/**
+ * The images the step names: the hierarchy's entries (their version tag, else latest), and `images`
+ * references (`named`: their full names, which must be in their registries).
+ */
+async function imagesToCheck(fx: Effects, read: (n: string) => string): Promise<{ refs: Reference[]; named: Set<string> }> {
   const refs: Reference[] = [];
+  const named = new Set<string>();
   const file = read('hierarchy').trim();
   if (file) {
     for (const e of await readHierarchy(fx.files, fx.platform.context.workspace, file, read('allow-outside-workspace').trim() === 'true')) {
@@ -53,14 +57,16 @@ async function imagesToCheck(fx: Effects, read: (n: string) => string): Promise<
   }
   for (const line of parseList(read('images'))) {
     try {
-      const ref = parseReference(line);
-      refs.push(ref.tag || ref.digest ? ref : { ...ref, tag: 'latest' });
+      const parsed = parseReference(line);
+      const ref = parsed.tag || parsed.digest ? parsed : { ...parsed, tag: 'latest' };
+      refs.push(ref);
+      named.add(formatFull(ref));
     } catch (e) {
       throw new ConfigError([{ input: 'images', message: `'${line}': ${(e as Error).message}` }]);
     }
   }
   if (!refs.length) throw new ConfigError([{ input: 'hierarchy', message: 'nothing to check: give a hierarchy file, or images (references with their tags)' }]);
-  return refs;
+  return { refs, named };
 }
 
 /** Whether one image sits on a base that moved, following its bases up. */
@@ -125,7 +131,7 @@ export async function stale(fx: Effects): Promise<void> {
   if (scope.issues.length) throw new ConfigError(scope.issues);
   const catalog = newCatalog(fx);
   catalogRegistryPasswords(transfer, catalog);
-  const refs = await imagesToCheck(fx, read);
+  const { refs, named } = await imagesToCheck(fx, read);
   const clients = await connectRegistries(fx, transfer, refs, catalog);
   try {
     const clientFor = async (host: string) => {
@@ -147,6 +153,17 @@ export async function stale(fx: Effects): Promise<void> {
     if (staleOnes.length)
       throw new FindingError(
         `${staleOnes.length} of ${verdicts.length} images are built on an outdated base; rebuild: ${staleOnes.map((v) => v.image).join(', ')}`,
+      );
+    // An image the step names itself that its registry does not hold is a mistyped (or deleted)
+    // reference: a warning alone let a scheduled check pass green without ever checking it. A
+    // hierarchy's entry not built yet stays a warning (a family grows before its first build).
+    const missing = verdicts.filter((v) => v.absent && named.has(v.image));
+    if (missing.length)
+      throw new ConfigError(
+        missing.map((v) => ({
+          input: 'images',
+          message: `${v.image} is not in its registry (no such repository, or no such tag in it): correct the reference, or leave it out until it is pushed`,
+        })),
       );
     // Not stale is not the answer for an image that could not be read: the report is incomplete.
     const unknown = verdicts.filter((v) => v.unknown);

@@ -16,7 +16,7 @@ export interface Verdict {
   chain: string[];
   /** The image's record could not be read (a base.name that is no reference, a registry that failed): said, not counted. */
   unknown?: boolean;
-  /** The image is not in its registry (not built yet, or a mistyped name): nothing to check, said as a warning. */
+  /** The image is not in its registry (not built yet, or a mistyped name): nothing to check, said as a warning (and an input error once the report is out, when the `images` input named it). */
   absent?: boolean;
 }
 
