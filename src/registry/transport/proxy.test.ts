@@ -47,3 +47,19 @@ describe('NO_PROXY with CIDR ranges and IP literals', () => {
     expect(proxyFor(url, p)).toBe(proxy);
   });
 });
+
+// curl, Go's httpproxy, Docker and pip take a proxy without a scheme as an HTTP proxy; corporate
+// images set `HTTPS_PROXY=proxy.acme:3128`. It was an invalid URL (every request failed), and with
+// credentials (`user:pass@proxy.acme:3128`) `user:` was taken for the scheme.
+describe('a proxy given without a scheme', () => {
+  it.each([
+    ['proxy.acme:3128', 'http://proxy.acme:3128'],
+    ['user:pass@proxy.acme:3128', 'http://user:pass@proxy.acme:3128'],
+    ['10.0.0.1:8080', 'http://10.0.0.1:8080'],
+    ['https://proxy.acme:3129', 'https://proxy.acme:3129'],
+    ['HTTP://proxy.acme', 'HTTP://proxy.acme'],
+  ])('%s → %s', (given, used) => {
+    expect(proxySettings({ HTTPS_PROXY: given })).toEqual({ https: used });
+    expect(describeProxy(proxySettings({ HTTPS_PROXY: given }).https!)).not.toContain('pass');
+  });
+});

@@ -13,10 +13,23 @@ export interface ProxySettings {
   no?: string;
 }
 
+/**
+ * A proxy given without a scheme (`proxy.acme:3128`, `user:pass@proxy.acme:3128`) is an HTTP proxy,
+ * as curl, Go's httpproxy, Docker and pip take it; it was an invalid URL (every request failed), or
+ * `user:` read as the scheme and the proxy's own port lost.
+ */
+function withScheme(proxy: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
+}
+
 export function proxySettings(env: Readonly<Record<string, string | undefined>>): ProxySettings {
   const pick = (...names: string[]) => names.map((n) => env[n]?.trim()).find(Boolean);
-  const http = pick('http_proxy', 'HTTP_PROXY');
-  const https = pick('https_proxy', 'HTTPS_PROXY') ?? http;
+  const proxy = (...names: string[]) => {
+    const value = pick(...names);
+    return value === undefined ? undefined : withScheme(value);
+  };
+  const http = proxy('http_proxy', 'HTTP_PROXY');
+  const https = proxy('https_proxy', 'HTTPS_PROXY') ?? http;
   const no = pick('no_proxy', 'NO_PROXY');
   return { ...(http ? { http } : {}), ...(https ? { https } : {}), ...(no ? { no } : {}) };
 }
