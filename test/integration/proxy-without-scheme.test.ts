@@ -45,3 +45,21 @@ describe('a proxy given as host:port, without http://', () => {
     expect(r.stderr).not.toContain('pr0xy-s3cret');
   });
 });
+
+// A proxy password holding a bare % (`p%ss`, never percent-encoded): curl and Go refuse such a URL
+// too, so an error it is — but one naming the setting and the fix, at once. It was "URI malformed",
+// retried as a network failure. The password is never printed.
+describe('a proxy login that is not percent-encoded', () => {
+  it('is named with the fix, without retries, the password left out', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-proxyform-'));
+    const host = lab().registries.plain.host;
+    const proxy = `http://proxyuser:50%off-s3cret@${bare(lab().proxy.url)}`;
+    const r = await hoist(['tags', 'list', `${host}/lab/busybox`, '--insecure-registries', host], {
+      cwd: dir,
+      env: { HTTPS_PROXY: proxy, HTTP_PROXY: proxy, DOCKER_CONFIG: dir },
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('the user or password in HTTPS_PROXY/HTTP_PROXY is not percent-encoded: write each % in it as %25');
+    expect(r.stderr).not.toContain('off-s3cret');
+  });
+});

@@ -182,8 +182,17 @@ function openTunnel(
   const host = String(options.host ?? 'localhost');
   const target = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? (secure ? 443 : 80)}`;
   const headers: Record<string, string> = { host: target };
-  if (proxy.username || proxy.password)
-    headers['proxy-authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
+  if (proxy.username || proxy.password) {
+    let login: string;
+    try {
+      login = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+    } catch {
+      // A bare "URI malformed" named neither the setting nor the fix; the login itself is never printed.
+      done(new Error('the user or password in HTTPS_PROXY/HTTP_PROXY is not percent-encoded: write each % in it as %25 (and @ : / as %40 %3A %2F)'));
+      return;
+    }
+    headers['proxy-authorization'] = `Basic ${Buffer.from(login).toString('base64')}`;
+  }
   const toProxy = {
     host: proxy.hostname.replace(/^\[|\]$/g, ''),
     port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),

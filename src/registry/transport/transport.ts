@@ -226,7 +226,8 @@ export class Transport {
       const via = proxy ? ` through the proxy ${describeProxy(proxy)}${refused ? ' (the proxy refused: check its rules, HTTPS_PROXY and NO_PROXY)' : ''}` : '';
       throw this.error(`${spec.method} ${new URL(url).pathname} failed${via}: ${message}${tlsHint}`, {
         repository: spec.repository,
-        retryable: !tlsHint && !refused,
+        // A proxy login that cannot be read fails every attempt alike.
+        retryable: !tlsHint && !refused && !/not percent-encoded/.test(message),
         cause,
       });
     }
