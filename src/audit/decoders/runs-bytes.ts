@@ -12,11 +12,13 @@
  * least MIN_BYTES numbers is routed as content of its own (`(byte list at N)`). JSON of a typed array, each byte after
  * its index in quotes (`{"0":112,"1":97}`), is read on its own (`IndexedBytes`: its opening searched natively).
  */
+import { KeyedLists } from './keyed-lists.js';
+import { IndexedBytes } from './runs-bytes-indexed.js';
+import { isText, MIN_BYTES } from './runs-bytes-text.js';
 import { GDB_LINE, gdbTab, gdbUnits } from './runs-bytes-gdb.js';
 import type { Sink } from './types.js';
 
-/** The shortest value the audit looks for is 8 bytes: a list of fewer numbers cannot hold one. */
-export const MIN_BYTES = 8;
+export { MIN_BYTES };
 /** `1,2,3,4,5,6,7,8` is 15 characters: a stretch of list characters shorter than this holds no list of MIN_BYTES. */
 const MIN_SEGMENT = 15;
 /** A stretch still open at a chunk's end is held to be read with the next; one longer than this is read as it is. */
@@ -27,7 +29,7 @@ const LONG = 64;
 const QUIET = 256;
 
 const TABLE = new Uint8Array(256);
-for (const c of '0123456789abcdefABCDEFxX,:- \t\r\n') TABLE[c.charCodeAt(0)] = 1;
+for (const c of '0123456789abcdefABCDEFxX,:-. \t\r\n') TABLE[c.charCodeAt(0)] = 1;
 
 /**
  * The forms, each a pattern over a stretch of list characters: decimal (signed or not) between commas, `0x` hex
@@ -93,9 +95,10 @@ const FORMS: ReadonlyArray<{
     // Perl's join("\t", unpack("C*", $s)), awk's printf "%d ". Only a list that is text is routed (columns of numbers are
     // none), and one with a number of three digits (a letter from `d` on, a byte beyond ASCII): a line of spaced hex whose
     // pairs are all digits (od -An -tx1 of `0123456789`) is no decimal list.
-    pattern: /(?<![0-9A-Za-z.,:/-])\d{1,3}(?:[ \t]\d{1,3}(?![0-9A-Za-z.,:/]))+/g,
+    // Signed too: Tcl's `binary scan $s c* l; puts $l` (`120 92 -61 -87`).
+    pattern: /(?<![0-9A-Za-z.,:/-])-?\d{1,3}(?:[ \t]-?\d{1,3}(?![0-9A-Za-z.,:/]))+/g,
     value: (t) => Number(t),
-    holds: /\d{3}/,
+    holds: /\d{3}|-\d/,
     textOnly: true,
     shuns: 0x5b,
   },
@@ -118,6 +121,56 @@ const FORMS: ReadonlyArray<{
   },
   {
     name: 'char codes',
+    // Go's fmt of a []rune (`[72 120 8364 128512]`): code points between blanks after `[`, some beyond a byte.
+    pattern: /^[ \t]*\d{1,7}(?:[ \t]{1,3}\d{1,7}(?![0-9A-Za-z.]))+/g,
+    value: (t) => Number(t),
+    opens: 0x5b,
+    decode: charCodes,
+  },
+  {
+    name: 'byte list',
+    // Go's %b and %o of a []byte after `[` (`[1101111 111101 …]`, `[157 75 …]`): binary without padding, octal; read
+    // in each radix its digits allow, routed only where that is text (Go's %v of the same bytes is the decimal form's).
+    pattern: /^[01]{1,8}(?: [01]{1,8}(?![0-9A-Za-z.]))+/g,
+    value: (t) => parseInt(t, 2),
+    opens: 0x5b,
+    textOnly: true,
+  },
+  {
+    name: 'byte list',
+    pattern: /^[0-7]{1,3}(?: [0-7]{1,3}(?![0-9A-Za-z.]))+/g,
+    value: (t) => parseInt(t, 8),
+    opens: 0x5b,
+    textOnly: true,
+  },
+  {
+    name: 'byte list',
+    // Bytes as 8 binary digits between blanks or a byte a line: Python's ' '.join(format(b, '08b')), Perl's
+    // join(' ', unpack('(B8)*')), JavaScript's toString(2).padStart(8, '0').
+    pattern: /(?<![0-9A-Za-z])[01]{8}(?:(?:[ \t]{1,2}|[ \t]*\r?\n[ \t]*)[01]{8}(?![0-9A-Za-z]))+/g,
+    value: (t) => parseInt(t, 2),
+  },
+  {
+    name: 'dotted bytes',
+    // Perl's version-string formats: sprintf('%vd', $s) (`116.111.107`: a byte string's bytes, a character string's
+    // code points), '%vx' (`74.6f.6b`, no padding), '%vo', '%vb'. Read in each radix its digits allow (decimal always;
+    // hex with a letter or digits of at most two; octal and binary where every digit is one), routed only where text:
+    // OIDs (`1.3.6.1.4.1.311`), versions and addresses are short or make control bytes.
+    pattern: /(?<![0-9A-Za-z.-])[0-9a-fA-F]{1,8}(?:\.[0-9a-fA-F]{1,8}){7,}(?![0-9A-Za-z.])/g,
+    value: (t) => Number(t),
+    decode: dotted,
+    textOnly: true,
+  },
+  {
+    name: 'grouped hex',
+    // Python's bytes.hex('-', n) and hex(':', n) (n of 2 to 8: groups of 2n digits, the first or the last shorter), Java's
+    // HexFormat.ofDelimiter('-'), .NET's BitConverter.ToString in lower case: even groups between one kind of separator.
+    pattern: /(?<![0-9A-Za-z:-])[0-9a-fA-F]{2,16}(?:([-:])[0-9a-fA-F]{2,16}(?![0-9A-Za-z]))(?:\1[0-9a-fA-F]{2,16}(?![0-9A-Za-z]))+/g,
+    value: (t) => parseInt(t, 16),
+    decode: dashedGroups,
+  },
+  {
+    name: 'char codes',
     // A value's characters as decimal numbers, some beyond a byte, most printable ASCII: JavaScript's String.fromCharCode(…) of UTF-16 units
     // (a surrogate pair as two), Python's list(map(ord, s)) of code points, Java's (int) chars. Read as UTF-8.
     pattern: /(?<![0-9A-Za-z.-])\d{1,7}(?:[ \t]*,\s*\d{1,7}(?![0-9.]))+/g,
@@ -126,12 +179,12 @@ const FORMS: ReadonlyArray<{
   },
 ];
 
-/** The bytes of blank-separated hex groups of one even width of 4 to 16 digits (the first or the last shorter, even), or undefined. */
-function groupedHex(list: string): Buffer | undefined {
+/** The bytes of blank-separated hex groups of one even width of `least` (4) to 16 digits (the first or the last shorter, even), or undefined. */
+function groupedHex(list: string, least = 4): Buffer | undefined {
   if (/^\n?[0-9a-f]{4,16}: /.test(list)) return undefined;
   const groups = list.split(' ');
   const width = Math.max(groups[0]!.length, groups[1]!.length);
-  if (width < 4 || width % 2) return undefined;
+  if (width < least || width % 2) return undefined;
   for (let i = 0; i < groups.length; i++) {
     const n = groups[i]!.length;
     if (n !== width && !((i === 0 || i === groups.length - 1) && n % 2 === 0 && n < width)) return undefined;
@@ -158,6 +211,36 @@ function charCodes(list: string): Buffer | undefined {
     else text += String.fromCodePoint(c);
   }
   return Buffer.from(text, 'utf8');
+}
+/**
+ * Hex groups between dashes or colons: pairs between colons are colon hex's and upper-case pairs between dashes dashed
+ * hex's (read there), so pairs here are lower-case between dashes (Python's hex('-')); wider groups either.
+ */
+function dashedGroups(list: string): Buffer | undefined {
+  const groups = list.split(/[-:]/);
+  const width = Math.max(groups[0]!.length, groups[1]!.length);
+  if (width === 2 && (list.includes(':') || !/[a-f]/.test(list))) return undefined;
+  return groupedHex(list.replace(/[-:]/g, ' '), 2);
+}
+
+/**
+ * The text of a dotted list (`%vd`, `%vx`, `%vo`, `%vb`) in the first radix that makes text of it: binary, octal, decimal,
+ * hex (a number beyond a byte a code point, as Perl's `%vd` of a character string writes it), or undefined.
+ */
+function dotted(list: string): Buffer | undefined {
+  const tokens = list.split('.');
+  const letters = /[a-fA-F]/.test(list);
+  const short = tokens.every((t) => t.length <= 2);
+  for (const radix of [2, 8, 10, 16]) {
+    if (radix === 2 && !tokens.every((t) => /^[01]{1,8}$/.test(t))) continue;
+    if (radix === 8 && !tokens.every((t) => /^[0-7]{1,3}$/.test(t))) continue;
+    if (radix === 10 && letters) continue;
+    if (radix === 16 && !(letters || short)) continue;
+    const codes = tokens.map((t) => parseInt(t, radix));
+    const text = codes.every((c) => c <= 0xff) ? Buffer.from(codes) : charCodes(codes.join(','));
+    if (text && isText(text)) return text;
+  }
+  return undefined;
 }
 const TOKEN = /-?(?:0[xX])?[0-9a-fA-F]+/g;
 
@@ -198,13 +281,17 @@ export class ByteLists {
 
   /** JSON of a typed array (`{"0":112,"1":97,…}`), whose quotes end every stretch of list characters. */
   readonly #indexed: IndexedBytes;
+  /** Each byte or character after its index: PHP's print_r and var_dump, Python's and Ruby's dicts (`keyed-lists.ts`). */
+  readonly #keyed: KeyedLists;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {
     this.#indexed = new IndexedBytes(open);
+    this.#keyed = new KeyedLists(open);
   }
 
   async push(chunk: Uint8Array): Promise<void> {
     await this.#indexed.push(chunk);
+    await this.#keyed.push(chunk);
     let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const prev = this.#prev;
     if (chunk.length) this.#prev = chunk[chunk.length - 1]!;
@@ -243,13 +330,28 @@ export class ByteLists {
     if (!this.#carried) [this.#from, this.#before] = [from, before];
     this.#carry.push(Buffer.from(part));
     this.#carried += part.length;
-    if (this.#carried > QUIET && !hasSeparators(part.subarray(-QUIET), 1)) {
+    if (this.#carried > QUIET && !hasSeparators(this.#last(QUIET), 1)) {
       const kept = Buffer.concat(this.#carry).subarray(-QUIET);
       this.#from += this.#carried - QUIET;
       this.#before = 0x0a;
       this.#carry = [kept];
       this.#carried = QUIET;
     }
+  }
+
+  /**
+   * The carried stretch's last `n` bytes, from as many parts as hold them: the last part alone (a small chunk's) held no
+   * separator, and a long list in small chunks was cut to its last QUIET bytes.
+   */
+  #last(n: number): Uint8Array {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for (let k = this.#carry.length - 1; k >= 0 && size < n; k--) {
+      parts.push(this.#carry[k]!);
+      size += this.#carry[k]!.length;
+    }
+    const joined = parts.length === 1 ? parts[0]! : Buffer.concat(parts.reverse());
+    return joined.subarray(-n);
   }
 
   /** Reads the carried stretch. */
@@ -262,6 +364,7 @@ export class ByteLists {
 
   async end(): Promise<void> {
     await this.#indexed.end();
+    await this.#keyed.end();
     if (this.#carried) await this.#flush(false);
     await this.#dumpEnd();
     await this.#gdbEnd();
@@ -393,7 +496,8 @@ function hasSeparators(stretch: Uint8Array, min = MIN_BYTES - 1): boolean {
   let n = 0;
   for (let i = 0; i < stretch.length; i++) {
     const b = stretch[i]!;
-    const between = (b === 0x20 || b === 0x09 || b === 0x2d) && i > 0 && isHexDigit(stretch[i - 1]!) && i + 1 < stretch.length && isHexDigit(stretch[i + 1]!);
+    const between =
+      (b === 0x20 || b === 0x09 || b === 0x2d || b === 0x2e) && i > 0 && isHexDigit(stretch[i - 1]!) && i + 1 < stretch.length && isHexDigit(stretch[i + 1]!);
     if ((between || b === 0x2c || b === 0x3a || b === 0x78 || b === 0x58 || lineBetween(stretch, i)) && ++n >= min) return true;
   }
   return false;
@@ -416,116 +520,3 @@ function lineBetween(s: Uint8Array, i: number): boolean {
 /** A letter or digit: a byte that makes a list character next to it part of a word. */
 const isWord = (b: number) => (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a);
 const isHexDigit = (b: number) => (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66);
-
-/**
- * Whether a short list's bytes are text (UTF-8 or Latin-1, no control character but tab and line breaks): a value is.
- * A short list that is not is a magic number or a table in source code (`[0x89, 0x4c, 0x5a, 0x4f, …]`, lzop's), whose
- * format a decoder would claim and then name as a damaged stream. NULs after the text are a C buffer's terminator and
- * padding (gdb's `p/x buf` of a `char[40]`, Rust's `{:?}` of a `[u8; 48]`, Go's `[48]byte`): text still, if MIN_BYTES
- * of it come before them.
- */
-function isText(whole: Buffer): boolean {
-  let end = whole.length;
-  while (end > 0 && whole[end - 1] === 0) end--;
-  if (end < MIN_BYTES) return false;
-  const bytes = end === whole.length ? whole : whole.subarray(0, end);
-  let c1 = false;
-  for (const b of bytes) {
-    if (b < 0x20 ? b !== 9 && b !== 10 && b !== 13 : b === 0x7f) return false;
-    if (b >= 0x80 && b < 0xa0) c1 = true;
-  }
-  if (!c1) return true;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** What JSON.stringify writes of a Uint8Array (or any typed array of bytes): its opening, searched natively. */
-const INDEXED_OPEN = Buffer.from('{"0":');
-/** An indexed list longer than this (in text) is read as far as it goes. */
-const MAX_INDEXED = 1 << 20;
-const INDEXED = /\{"0":\d{1,3}(?:,"\d+":\d{1,3})*/g;
-
-/**
- * JSON of a typed array of bytes: each byte after its index in quotes (`{"0":112,"1":97,…}`), as JSON.stringify writes a
- * Uint8Array (Node's TextEncoder output, a Buffer's bytes passed through structured clone) — a request body logged so.
- * Its opening is found by a native search; the list is read to its `}` (across chunks) and routed as `indexed bytes`
- * when its indices are 0, 1, 2, … in order and it is text or long.
- */
-class IndexedBytes {
-  /** The text from an opening on, while its `}` has not come. */
-  #held: Buffer[] = [];
-  #size = 0;
-  #from = 0;
-  #offset = 0;
-
-  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
-
-  async push(chunk: Uint8Array): Promise<void> {
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const base = this.#offset;
-    this.#offset += bytes.length;
-    let i = 0;
-    if (this.#size) {
-      const close = bytes.indexOf(0x7d);
-      if (close < 0 && this.#size + bytes.length < MAX_INDEXED) {
-        this.#held.push(Buffer.from(bytes));
-        this.#size += bytes.length;
-        return;
-      }
-      this.#held.push(bytes.subarray(0, close < 0 ? bytes.length : close + 1));
-      await this.#read(Buffer.concat(this.#held), this.#from);
-      this.#held = [];
-      this.#size = 0;
-      i = close < 0 ? bytes.length : close + 1;
-    }
-    for (let at = bytes.indexOf(INDEXED_OPEN, i); at >= 0; at = bytes.indexOf(INDEXED_OPEN, at + 1)) {
-      const close = bytes.indexOf(0x7d, at);
-      if (close < 0) {
-        this.#held = [Buffer.from(bytes.subarray(at))];
-        this.#size = bytes.length - at;
-        this.#from = base + at;
-        return;
-      }
-      await this.#read(bytes.subarray(at, close + 1), base + at);
-      at = close;
-    }
-    // An opening cut by the chunk's end: its start is held with the next chunk.
-    const tail = Math.max(i, bytes.length - INDEXED_OPEN.length + 1);
-    for (let k = tail; k < bytes.length; k++)
-      if (bytes[k] === 0x7b && INDEXED_OPEN.subarray(0, bytes.length - k).equals(bytes.subarray(k))) {
-        this.#held = [Buffer.from(bytes.subarray(k))];
-        this.#size = bytes.length - k;
-        this.#from = base + k;
-        return;
-      }
-  }
-
-  async end(): Promise<void> {
-    if (this.#size) await this.#read(Buffer.concat(this.#held), this.#from);
-    this.#held = [];
-    this.#size = 0;
-  }
-
-  /** The indexed lists in `text` (held from a possible opening to a `}`), at `offset` in the content. */
-  async #read(text: Buffer, offset: number): Promise<void> {
-    for (const m of text.toString('latin1').matchAll(INDEXED)) {
-      const pairs = [...m[0].matchAll(/"(\d+)":(\d{1,3})/g)];
-      const out = Buffer.allocUnsafe(pairs.length);
-      let ordered = true;
-      for (let k = 0; k < pairs.length && ordered; k++) {
-        const v = Number(pairs[k]![2]);
-        ordered = Number(pairs[k]![1]) === k && v <= 255;
-        out[k] = v;
-      }
-      if (!ordered || out.length < MIN_BYTES || !(out.length >= LONG || isText(out))) continue;
-      const sink = this.open(offset + m.index, 'indexed bytes');
-      if (!sink) continue;
-      await sink.write(out);
-      await sink.end();
-    }
-  }
-}

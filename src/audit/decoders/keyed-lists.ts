@@ -1,0 +1,202 @@
+/**
+ * Keyed lists in text: a value's bytes or characters written one an entry, each after its index — PHP's print_r,
+ * var_dump and var_export of `unpack('C*', $s)` (`[1] => 116`, `[1]=>⏎  int(116)`, `1 => 116,`) or of `str_split($s)`
+ * (`[0] => t`, `string(1) "t"`, `0 => 't',`), Ruby's Hash#inspect (`{0=>116, 1=>111}`), Python's
+ * `dict(enumerate(b))` (`{0: 116, 1: 111}`) or of a string (`{0: 't', 1: 'o'}`). The numbers are short runs between
+ * separators, and every other one is an index: no byte list's pattern reads them. Found by a native search for `=>`
+ * and for `{0: `, taken only where the entry before it has the index 0 or 1, then read entry by entry while the indices
+ * follow on (0, 1, 2, …); a list of MIN_BYTES entries or more is routed as `keyed list` when its values make text —
+ * numbers as bytes, strings (quoted, or print_r's bare character up to its line's end) joined —, or are 64 bytes or
+ * more of numbers. (JSON's `{"0":112,…}`, quoted indices, is `runs-bytes.ts`'s IndexedBytes.)
+ */
+import { isText, MIN_BYTES } from './runs-bytes-text.js';
+import type { Sink } from './types.js';
+
+const LONG = 64;
+/** A list still open at a chunk's end is held from its first entry up to this, then read as far as it goes. */
+const MAX_HELD = 1 << 20;
+/** Bytes kept from a chunk's end so that a trigger or the index before it cut by the chunk's end is seen whole. */
+const KEEP = 24;
+
+const ARROW = Buffer.from('=>');
+const PY_OPEN = Buffer.from('{0: ');
+
+/**
+ * One entry from its separator before it (`, `, a line break and indentation) through its value: the index (bracketed
+ * or bare), `=>` or `:`, then the value — var_dump's `int(N)` and `string(N) "c"`, a quoted character (PHP and Python
+ * single quotes, Ruby and Python double quotes, backslash escapes), a number, or print_r's bare character (after one
+ * blank, up to the line's end). A value of 1–4 characters: one character's UTF-8 bytes, read as Latin-1.
+ */
+const ENTRY =
+  /[\s,]*(?:\[(\d{1,9})\]|(\d{1,9}))[ \t]*(?:=>|:)(?:\s*(?:int\((-?\d{1,3})\)|string\(\d\) "([^]{1,4}?)"(?=\r?\n)|'((?:\\[^]|[^'\\]){1,4})'|"((?:\\[^]|[^"\\]){1,4})"|(-?\d{1,3})(?![\d.]))| ([^\n]{1,4})(?=\r?\n))/y;
+
+/** A quoted character's escapes: `\\`, `\'`, `\"` and the C letters. */
+const unquote = (s: string) =>
+  s.replace(/\\(x[0-9a-fA-F]{2}|[^])/g, (_, c: string) =>
+    c.length === 3 ? String.fromCharCode(parseInt(c.slice(1), 16)) : c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c,
+  );
+
+export class KeyedLists {
+  /** The text not yet done with: a list's start (open at the chunk's end) or the last KEEP bytes. */
+  #held: Buffer = Buffer.alloc(0);
+  /** Where #held starts in the content. */
+  #from = 0;
+  /** Whether #held is an open list (read again whole with the next chunk) rather than a kept end. */
+  #open = false;
+  /** Triggers ending before this (in the content) were looked at already. */
+  #done = 0;
+  /** How long the open list's text was when last read. */
+  #scanned = 0;
+
+  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
+
+  async push(chunk: Uint8Array): Promise<void> {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    // A chunk with no `>`, `:` nor `{`, and no list open: only its end is kept (a native search, no text made).
+    if (!this.#open && bytes.indexOf(0x3e) < 0 && bytes.indexOf(0x3a) < 0) {
+      this.#keep(bytes, this.#from + this.#held.length);
+      return;
+    }
+    const whole = this.#held.length ? Buffer.concat([this.#held, bytes]) : bytes;
+    // An open list is read again once it has doubled (or at the end): each byte read a bounded number of times.
+    if (this.#open && whole.length < 2 * this.#scanned && whole.length < MAX_HELD) {
+      this.#held = whole;
+      return;
+    }
+    await this.#scan(whole, this.#from, false);
+  }
+
+  async end(): Promise<void> {
+    if (this.#open) await this.#scan(this.#held, this.#from, true);
+    this.#held = Buffer.alloc(0);
+    this.#open = false;
+  }
+
+  /** Keeps the last KEEP bytes of the kept end and `bytes` (which start at `at`), no list open. */
+  #keep(bytes: Buffer, at: number): void {
+    const tail = bytes.length >= KEEP ? bytes.subarray(-KEEP) : Buffer.concat([this.#held, bytes]).subarray(-KEEP);
+    this.#held = Buffer.from(tail);
+    this.#from = at + bytes.length - tail.length;
+    this.#open = false;
+  }
+
+  /** Reads the lists in `buf` (at `base` in the content); at the end of the content (`last`) a list open is read as it is. */
+  async #scan(buf: Buffer, base: number, last: boolean): Promise<void> {
+    const text = buf.toString('latin1');
+    const lists: Array<{ at: number; bytes: Buffer }> = [];
+    let from = 0;
+    for (;;) {
+      const arrow = buf.indexOf(ARROW, from);
+      const py = buf.indexOf(PY_OPEN, from);
+      const hit = arrow < 0 ? py : py < 0 ? arrow : Math.min(arrow, py);
+      if (hit < 0) break;
+      const trigger = hit === py ? PY_OPEN.length : ARROW.length;
+      from = hit + 1;
+      if (base + hit + trigger <= this.#done) continue;
+      const start = hit === py ? hit + 1 : indexBefore(text, hit);
+      if (start < 0) continue;
+      // No entry yet, the trigger near the end: its value may be in the next chunk.
+      const list = readList(text, start) ?? (buf.length - hit < 64 ? { end: hit + 1, open: true } : undefined);
+      if (!list) continue;
+      if (list.open && !last && buf.length - hit < MAX_HELD) {
+        // From the trigger or the entry, whichever is first: read again, it is found again.
+        const from = Math.min(start, hit);
+        this.#held = Buffer.from(buf.subarray(from));
+        this.#from = base + from;
+        this.#open = true;
+        this.#scanned = this.#held.length;
+        this.#done = base + hit;
+        await this.#route(lists);
+        return;
+      }
+      from = Math.max(from, list.end);
+      if (list.bytes) lists.push({ at: base + start, bytes: list.bytes });
+    }
+    if (!last) {
+      const kept = Math.min(KEEP, buf.length);
+      this.#held = Buffer.from(buf.subarray(buf.length - kept));
+      this.#from = base + buf.length - kept;
+      this.#open = false;
+      // Every trigger whole in `buf` was looked at: those in the kept end are not again.
+      this.#done = base + buf.length;
+    }
+    await this.#route(lists);
+  }
+
+  async #route(lists: Array<{ at: number; bytes: Buffer }>): Promise<void> {
+    for (const { at, bytes } of lists) {
+      const sink = this.open(at, 'keyed list');
+      if (!sink) continue;
+      await sink.write(bytes);
+      await sink.end();
+    }
+  }
+}
+
+/**
+ * Where the entry of a `=>` at `arrow` starts — its `[` or its index's first digit — if its index is 0 or 1 and stands
+ * alone (after a blank, a line break, `(`, `{`, `,` or the text's start); else -1.
+ */
+function indexBefore(text: string, arrow: number): number {
+  let p = arrow;
+  while (p > 0 && (text[p - 1] === ' ' || text[p - 1] === '\t')) p--;
+  const bracket = text[p - 1] === ']';
+  if (bracket) p--;
+  const digit = text[p - 1];
+  if (digit !== '0' && digit !== '1') return -1;
+  p--;
+  if (bracket) {
+    if (text[p - 1] !== '[') return -1;
+    p--;
+  }
+  const before = text[p - 1];
+  return p === 0 || before === ' ' || before === '\t' || before === '\n' || before === '\r' || before === '(' || before === '{' || before === ',' ? p : -1;
+}
+
+/**
+ * The entries from `start` while their indices follow on: the text's bytes their values make (numbers as bytes, or
+ * strings joined), if MIN_BYTES or more and text (or LONG numbers); `open` when the last entry read reaches the text's
+ * end (the next may be in the next chunk).
+ */
+function readList(text: string, start: number): { end: number; bytes?: Buffer; open: boolean } | undefined {
+  const numbers: number[] = [];
+  let chars = '';
+  let numeric = true;
+  let stringy = true;
+  let expect = -1;
+  let count = 0;
+  let p = start;
+  for (;;) {
+    ENTRY.lastIndex = p;
+    const m = ENTRY.exec(text);
+    if (!m) break;
+    const index = Number(m[1] ?? m[2]);
+    if (expect < 0 ? index > 1 : index !== expect) break;
+    expect = index + 1;
+    count++;
+    p = ENTRY.lastIndex;
+    const number = m[3] ?? m[7];
+    const string = m[4] ?? ((m[5] ?? m[6] !== undefined) ? unquote(m[5] ?? m[6]!) : m[8]);
+    if (number !== undefined) {
+      const n = Number(number);
+      numeric &&= n >= -128 && n <= 255;
+      numbers.push(n & 0xff);
+      // print_r's bare value that is a digit is a character too (str_split of a value with digits).
+      stringy &&= m[7] !== undefined && number.length === 1 && /^ \d$/.test(text.slice(p - 2, p));
+      chars += number;
+    } else {
+      numeric = false;
+      chars += string ?? '';
+    }
+  }
+  if (expect < 0) return undefined;
+  // Open: the last entry read ends within an entry's length of the text's end (the next may be cut there).
+  const open = text.length - p < 64;
+  if (count < MIN_BYTES) return { end: p, open };
+  const candidates: Buffer[] = [];
+  if (numeric) candidates.push(Buffer.from(numbers));
+  if (stringy || !numeric) candidates.push(Buffer.from(chars, 'latin1'));
+  for (const bytes of candidates)
+    if (bytes.length >= MIN_BYTES && (isText(bytes) || (numeric && bytes === candidates[0] && bytes.length >= LONG))) return { end: p, bytes, open };
+  return { end: p, open };
+}
