@@ -160,6 +160,7 @@ export function parseNumber(scope: InputScope, input: string, fallback: string, 
  * entries may also be comma-separated on a line (`secret-envs`, as build-push-action splits it).
  * Values are never echoed in messages (they may be secret).
  */
+/** `what`: the key's name (`NAME` → "NAME=VALUE" in messages), or the whole form (`ID=ENV_VAR`). */
 export function parsePairs(scope: InputScope, input: string, keyPattern: RegExp, what: string, commas = false): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
   inputList(scope, input, { ignoreComma: !commas, comment: true }).forEach((line, i) => {
@@ -167,7 +168,7 @@ export function parsePairs(scope: InputScope, input: string, keyPattern: RegExp,
     const key = eq > 0 ? line.slice(0, eq).trim() : '';
     if (eq <= 0 || !keyPattern.test(key)) {
       const expected = keyPattern === SECRET_ID ? 'an id of letters, digits, _ . -' : 'a name';
-      scope.issues.push({ input, message: `entry ${i + 1} is not ${what}=VALUE (expected ${expected} before '=')` });
+      scope.issues.push({ input, message: `entry ${i + 1} is not ${what.includes('=') ? what : `${what}=VALUE`} (expected ${expected} before '=')` });
       return;
     }
     pairs.push([key, line.slice(eq + 1)]);

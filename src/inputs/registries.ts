@@ -99,7 +99,7 @@ export function parseTransfer(scope: InputScope, parseYaml?: YamlParse): Transfe
     s.username = entry.username;
     s.password = entry.password;
   }
-  for (const [registry, path] of parsePairs(scope, 'registry-ca', /^[^\s=]+$/, 'REGISTRY')) settingsFor(registry).caFile = scope.abs(path.trim());
+  for (const [registry, path] of parsePairs(scope, 'registry-ca', /^[^\s=]+$/, 'REGISTRY=PATH')) settingsFor(registry).caFile = scope.abs(path.trim());
   for (const registry of parseList(scope.read('insecure-registries'))) settingsFor(registry).insecure = true;
   return { registries, retries: parseNumber(scope, 'retries', '3', 0, 10), concurrency: parseNumber(scope, 'concurrency', '8', 1, 64) };
 }

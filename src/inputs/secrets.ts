@@ -54,7 +54,8 @@ export function parseSecretEntries(raw: string, issues: ConfigIssue[]): Array<[s
 }
 
 /** `secrets`, `secret-envs` and `secret-files`, each id once. */
-function parseSecretSources(scope: InputScope): SecretSource[] {
+/** `without`: what a secret that has no value means (for the build, that it would run without it). */
+function parseSecretSources(scope: InputScope, without: string): SecretSource[] {
   const { issues } = scope;
   const secrets: SecretSource[] = [];
   const add = (s: SecretSource) => {
@@ -62,10 +63,10 @@ function parseSecretSources(scope: InputScope): SecretSource[] {
     secrets.push(s);
   };
   for (const [id, value] of parseSecretEntries(scope.read('secrets'), issues)) {
-    if (!value) issues.push({ input: 'secrets', message: `secret '${id}' has an empty value; the build would run without it` });
+    if (!value) issues.push({ input: 'secrets', message: `secret '${id}' has an empty value; ${without}` });
     else add({ kind: 'value', id, value, input: 'secrets' });
   }
-  for (const [id, name] of parsePairs(scope, 'secret-envs', SECRET_ID, 'ID', true)) {
+  for (const [id, name] of parsePairs(scope, 'secret-envs', SECRET_ID, 'ID=ENV_VAR', true)) {
     const variable = name.trim();
     const value = scope.env[variable];
     if (!ENV_KEY.test(variable)) {
@@ -85,11 +86,11 @@ function parseSecretSources(scope: InputScope): SecretSource[] {
     } else if (!value) {
       issues.push({
         input: 'secret-envs',
-        message: `secret '${id}': the environment variable ${variable} is ${value === undefined ? 'not set' : 'empty'}; the build would run without it`,
+        message: `secret '${id}': the environment variable ${variable} is ${value === undefined ? 'not set' : 'empty'}; ${without}`,
       });
     } else add({ kind: 'value', id, value, input: 'secret-envs' });
   }
-  for (const [id, path] of parsePairs(scope, 'secret-files', SECRET_ID, 'ID')) {
+  for (const [id, path] of parsePairs(scope, 'secret-files', SECRET_ID, 'ID=PATH')) {
     if (!path.trim()) issues.push({ input: 'secret-files', message: `secret '${id}' has no file path` });
     else if (!looksLikePath(path.trim())) {
       // A secret's contents where its path belongs (on GitLab: a variable that is not of type File).
@@ -149,9 +150,10 @@ function parseSsh(scope: InputScope): SshForward[] {
   return ssh;
 }
 
-export function parseSecretInputs(scope: InputScope): SecretSettings {
+/** `without`: what a secret that has no value means, for messages (`hoist audit` has no build). */
+export function parseSecretInputs(scope: InputScope, without = 'the build would run without it'): SecretSettings {
   const { issues } = scope;
-  const secrets = parseSecretSources(scope);
+  const secrets = parseSecretSources(scope, without);
   const ssh = parseSsh(scope);
   const sshKey = scope.read('ssh-key').trim() || undefined;
   // A File-type variable or a file written by echo ends with a line break the passphrase never has.

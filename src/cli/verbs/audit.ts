@@ -90,7 +90,8 @@ async function runAudit({ fx, task: c, json, auditValues, out, connect }: Regist
     );
   if (auditValues) lines(auditValues, 'HOIST_AUDIT_VALUES', 'HOIST_AUDIT_VALUES');
   const scope = inputScope((name) => (name === 'secret-envs' ? c.secretEnvs.join('\n') : ''), fx.platform.context.workspace, fx.platform.context.env);
-  for (const s of parseSecretInputs(scope).secrets) if (s.kind === 'value') catalog.add(`secret '${s.id}' (secret-envs)`, s.value);
+  for (const s of parseSecretInputs(scope, 'the audit could not look for its value').secrets)
+    if (s.kind === 'value') catalog.add(`secret '${s.id}' (secret-envs)`, s.value);
   if (scope.issues.length) throw new UsageError(scope.issues.map((i) => `--${i.input}: ${i.message}`).join('\n'));
   // Values the audit would skip as too short are not something to look for: "none found" would be a false clean.
   if (!catalog.all.some((v) => v.value.length >= MIN_VALUE))
