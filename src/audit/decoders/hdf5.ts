@@ -7,11 +7,13 @@
  * object headers found (version 1: their prefix and messages checked to fill the header exactly; version 2: `OHDR`),
  * and each chunked dataset with a filter pipeline read: its chunks listed by the version-1 B-tree (layout versions
  * 1–3), the single chunk, the fixed array or the extensible array (their pages and super blocks too) of layout version 4 (h5py's `libver='latest'` or `'v110'`), each chunk unfiltered in reverse order (the chunk's filter mask skipping
- * those not applied: deflate, shuffle, Fletcher-32, LZF) and the dataset's chunks written in order at
- * `file.h5!(dataset@N)`. A filter or chunk index not read (szip, n-bit, scale-offset, and the plugins' bzip2,
- * blosc, LZ4, zstd — none of which this machine's h5py writes; version-2 B-trees, for datasets of more than one unlimited dimension) is named as not fully audited, at the dataset.
+ * those not applied: deflate, shuffle, Fletcher-32, LZF; and the registered filters of hdf5-filters.ts — PyTables' LZO and
+ * Blosc, as PyTables and pandas' HDFStore write them, LZ4, zstd) and the dataset's chunks written in order at
+ * `file.h5!(dataset@N)`. A filter or chunk index not read (szip, n-bit, scale-offset, PyTables' bzip2, bitshuffle;
+ * version-2 B-trees, for datasets of more than one unlimited dimension) is named as not fully audited, at the dataset.
  */
 import { inflateSync } from 'node:zlib';
+import { FILTER_NAMES, registered } from './hdf5-filters.js';
 import { gathered, within } from './gathered.js';
 import { lzfDecompress } from './redis-rdb.js';
 import { startsWith, trial, type Decoder, type DecodeEnv } from './types.js';
@@ -23,17 +25,6 @@ const MSG_LAYOUT = 0x08;
 /** The signatures of chunk indexes: a raw-data (type 1) B-tree node, a fixed array's and an extensible array's header. */
 const INDEXES = ['TREE\x01', 'FAHD\x00', 'EAHD\x00'].map((s) => Buffer.from(s, 'latin1'));
 const MSG_FILTERS = 0x0b;
-const FILTER_NAMES: Record<number, string> = {
-  4: 'szip',
-  5: 'n-bit',
-  6: 'scale-offset',
-  307: 'bzip2',
-  32001: 'blosc',
-  32004: 'LZ4',
-  32008: 'bitshuffle',
-  32015: 'zstd',
-  32017: 'sz',
-};
 
 /**
  * The signature at 0 and a superblock version from 0 to 3. Not after a user block (MATLAB v7.3's 512 bytes): the plain
@@ -383,7 +374,8 @@ function unfilter(filter: Filter, data: Uint8Array, size: number): Uint8Array | 
       // Never more than the chunk: a size value set huge (crafted, 4 GiB) would have the output made that large.
       return lzfDecompress(data, Math.min(filter.values[2] || size, size));
     default:
-      return `filter ${FILTER_NAMES[filter.id] ?? filter.id}`;
+      // PyTables' LZO, Blosc, LZ4, zstd (hdf5-filters.ts); any other named as not read.
+      return registered(filter.id, data, size, `filter ${FILTER_NAMES[filter.id] ?? filter.id}`);
   }
 }
 

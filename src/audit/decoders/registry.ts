@@ -1,13 +1,14 @@
 /**
  * Every decoder the audit knows, in the order content is offered to them: containers and streams
  * with a magic number at their first byte, then the formats told by their first line (hex dumps,
- * Intel HEX and S-records, HTTP messages, UTF-16 text) or by name (brotli), then those told by their structure alone (Hadoop's snappy blocks, pickle's protocol 0,
+ * Intel HEX and S-records, HTTP messages, UTF-16 text) or by name (brotli), then those told by their structure alone (Hadoop's snappy blocks, Blosc buffers, pickle's protocol 0,
  * headerless deflate that inflates to text). Content none claims is plain: the router still looks inside it for streams that
  * start anywhere (`embedded.ts`), encoded runs in text (`runs.ts`) and a brotli stream (`trial.ts`).
  */
 import { ar } from './ar.js';
 import { avro } from './avro.js';
 import { berkeleyDb } from './bdb.js';
+import { blosc } from './blosc.js';
 import { pkcs7Ber } from './ber-octets.js';
 import { bzip2 } from './bzip2.js';
 import { cab } from './cab.js';
@@ -160,6 +161,7 @@ export const DECODERS: readonly Decoder[] = [
   woff2,
   lzmaAlone,
   hadoopSnappy,
+  blosc,
   pickle0,
   dump,
   hexRecords,
@@ -179,7 +181,7 @@ export const DECODERS: readonly Decoder[] = [
  * brotli's uncompressed meta-block gives the stream's deflate body, which raw deflate then reads —
  * the stream found twice, once under a path of chances (14 first bytes in 256).
  */
-const STRUCTURE_ONLY: ReadonlySet<Decoder> = new Set([hadoopSnappy, pickle0, deflateRaw]);
+const STRUCTURE_ONLY: ReadonlySet<Decoder> = new Set([hadoopSnappy, blosc, pickle0, deflateRaw]);
 
 /** Whether `decoder` claims by structure alone: its content is opened as a trial's, a failure that gave little taken for a chance match. */
 export const claimsByStructure = (decoder: Decoder): boolean => STRUCTURE_ONLY.has(decoder);
