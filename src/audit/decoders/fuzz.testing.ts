@@ -4,7 +4,7 @@
  * memory measured apart from the test runner's. The decoder's module is bundled once by esbuild (the project's own
  * build tool) with decode.testing.ts's `decodeWith`; the child reads the bytes from stdin and prints what the run gave.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,6 +26,66 @@ export interface Isolated {
 
 const bundles = new Map<string, string>();
 
+/** The child's input read, its peak memory and the streamed run (below the imports of `bundle`'s entry). */
+const CHILD = `// Read as a stream, not by readFileSync(0): on a pipe that keeps a 64 KiB buffer for each read however short (a 32 MiB
+// input written in 4 KiB pieces held 500 MiB, counted in the peak measured below).
+const parts = [];
+for await (const part of process.stdin) parts.push(part);
+const all = Buffer.concat(parts);
+parts.length = 0;
+// The peak resident memory of this process since its exec: /proc's VmHWM. getrusage's maxRSS keeps the peak of the
+// process before its exec — the test runner's that forked it (260 MiB and growing), not this reader's.
+const peakMiB = () => {
+  try {
+    return Number(/VmHWM:\\s*(\\d+)/.exec(readFileSync('/proc/self/status', 'latin1'))[1]) / 1024;
+  } catch {
+    return process.resourceUsage().maxRSS / 1024;
+  }
+};
+/**
+ * decodeWith's run (the same env: 1 GiB of output allowed, limits kept) with the output searched as it is written, per
+ * content, not held: the peak memory measured is the reader's own.
+ */
+async function streamed(bytes, chunk) {
+  const limits = [];
+  const found = needles.map(() => false);
+  let total = 0;
+  const cap = 1 << 30;
+  const BOUND = 'decoded bytes past the bound';
+  const sink = () => {
+    let tail = Buffer.alloc(0);
+    return {
+      write(b) {
+        const joined = Buffer.concat([tail, b]);
+        needles.forEach((n, k) => (found[k] ||= joined.includes(n)));
+        tail = joined.subarray(Math.max(0, joined.length - 256));
+      },
+      end: () => undefined,
+    };
+  };
+  const env = {
+    path: 'x',
+    open: sink,
+    openAt: sink,
+    // Past the bound the router reports what was not audited (types.ts, allow): named here as it would be there.
+    allow(n) {
+      if ((total += n) <= cap) return true;
+      if (!limits.includes(BOUND)) limits.push(BOUND);
+      return false;
+    },
+    limit: (what) => void limits.push(what),
+    ratio: 200,
+    get stopped() {
+      return total > cap;
+    },
+  };
+  const d = decoder.open(env);
+  for (let i = 0; i < bytes.length && !d.finished; i += chunk) await d.push(bytes.subarray(i, i + chunk));
+  await d.end();
+  return { out: { includes: (n) => found[needles.findIndex((m) => m.equals(n))] }, limits };
+}
+`;
+
 /** A bundle running `decodeWith(<exported decoder>, stdin)` for the decoder `name` exported by `module` (a path under src/audit/decoders). */
 function bundle(module: string, name: string): string {
   const key = `${module}#${name}`;
@@ -39,17 +99,18 @@ function bundle(module: string, name: string): string {
     `import { readFileSync } from 'node:fs';
 import { ${name} as decoder } from ${JSON.stringify(join(here, module))};
 import { decodeWith } from ${JSON.stringify(join(here, 'decode.testing.ts'))};
-const all = readFileSync(0);
-const needles = JSON.parse(process.argv[2]).map((s) => Buffer.from(s, 'base64'));
+${CHILD}const needles = JSON.parse(process.argv[2]).map((s) => Buffer.from(s, 'base64'));
 // Inputs one after another, each after its length (4 bytes, little-endian); a line of JSON written as each ends.
 for (let p = 0; p < all.length; ) {
   const n = all.readUInt32LE(p);
   const bytes = all.subarray(p + 4, p + 4 + n);
   p += 4 + n;
+  // The last input's garbage collected first, so that the peak measured is this input's (the child runs with --expose-gc).
+  globalThis.gc?.();
   const t = performance.now();
-  const r = await decodeWith(decoder, bytes, { chunk: Number(process.argv[3]) });
+  const r = process.argv[4] === 'stream' ? await streamed(bytes, Number(process.argv[3])) : await decodeWith(decoder, bytes, { chunk: Number(process.argv[3]) });
   const ms = performance.now() - t;
-  process.stdout.write(JSON.stringify({ found: needles.map((n) => r.out.includes(n)), limits: r.limits, ms, peakMiB: process.resourceUsage().maxRSS / 1024 }) + '\\n');
+  process.stdout.write(JSON.stringify({ found: needles.map((n) => r.out.includes(n)), limits: r.limits, ms, peakMiB: peakMiB() }) + '\\n');
 }
 `,
   );
@@ -100,7 +161,7 @@ export function isolatedMany(
   const t = performance.now();
   const r = spawnSync(
     node,
-    [run, JSON.stringify(needles.map((n) => (typeof n === 'string' ? Buffer.from(n) : Buffer.from(n)).toString('base64'))), String(chunk)],
+    ['--expose-gc', run, JSON.stringify(needles.map((n) => (typeof n === 'string' ? Buffer.from(n) : Buffer.from(n)).toString('base64'))), String(chunk)],
     {
       input: framed,
       timeout: deadlineMs,
@@ -165,4 +226,115 @@ export function expectEachReadOrNamed(module: string, name: string, copies: Arra
   });
   expect(results.length).toBe(copies.length);
   expect(silent).toEqual([]);
+}
+
+/** What the rule for damaged input holds each copy to (`expectEachReadOrNamed`, `readOrNamedFailures`). */
+const RULE = { ms: 5_000, MiB: 400 };
+
+/**
+ * Each of `copies` run through `name` of `module` in child processes, a child killed when one input has run 8 s (its
+ * copy reported hung, the copies after it run in a new child), or when its peak memory passes 400 MiB, or when it
+ * fails (its copy reported crashed, the rest run on): every copy that breaks the rule of `expectEachReadOrNamed` —
+ * a hang, a throw, 5 s or 400 MiB, or neither `needle` found nor anything named (a silent pass) — as a line naming it,
+ * so that a test reports how many copies fail, not the first. A child is given at most 32 MiB of copies (its peak
+ * memory counts its input).
+ */
+export async function readOrNamedFailures(
+  module: string,
+  name: string,
+  copies: Array<[string, Uint8Array]>,
+  needle: string | Uint8Array,
+  { perInputMs = 8_000, chunk = 65536 } = {},
+): Promise<string[]> {
+  const run = bundle(module, name);
+  const node = resolve(import.meta.dirname, '../../../node_modules/.bin/node');
+  const needles = JSON.stringify([typeof needle === 'string' ? Buffer.from(needle) : Buffer.from(needle)].map((n) => n.toString('base64')));
+  const failures: string[] = [];
+  for (let from = 0; from < copies.length;) {
+    // At most 32 MiB of copies to a child (at least one): the child holds its whole input, counted in its peak memory.
+    let upto = from + 1;
+    for (let size = copies[from]![1].length; upto < copies.length && size + copies[upto]![1].length <= 32 << 20; upto++) size += copies[upto]![1].length;
+    const rest = copies.slice(from, upto);
+    const lines: Array<Omit<Isolated, 'hung'>> = [];
+    const outcome = await new Promise<'done' | 'hung' | 'crashed' | 'memory'>((done) => {
+      const child = spawn(node, ['--expose-gc', run, needles, String(chunk), 'stream'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let text = '';
+      let stderr = '';
+      let why: 'hung' | 'memory' | undefined;
+      // The first input waits for the child's start too.
+      let deadline = setTimeout(() => ((why = 'hung'), child.kill('SIGKILL')), perInputMs + 5_000);
+      child.stdout.on('data', (d: Buffer) => {
+        text += d.toString();
+        for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n')) {
+          const got = JSON.parse(text.slice(0, nl)) as Omit<Isolated, 'hung'>;
+          text = text.slice(nl + 1);
+          lines.push(got);
+          clearTimeout(deadline);
+          if (got.peakMiB >= RULE.MiB) {
+            why = 'memory';
+            child.kill('SIGKILL');
+          } else deadline = setTimeout(() => ((why = 'hung'), child.kill('SIGKILL')), perInputMs);
+        }
+      });
+      child.stderr.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
+      child.on('close', (code) => {
+        clearTimeout(deadline);
+        if (why) done(why);
+        else if (code === 0 && lines.length === rest.length) done('done');
+        else {
+          lines.push({ crashed: stderr.slice(-600), found: [], limits: [], ms: 0, peakMiB: 0 });
+          done('crashed');
+        }
+      });
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(Buffer.concat(rest.flatMap(([, b]) => [Buffer.from(Uint32Array.of(b.length).buffer), Buffer.from(b)])));
+    });
+    lines.forEach((got, k) => {
+      const what = rest[k]![0];
+      if (got.crashed !== undefined) failures.push(`${what}: threw ${got.crashed.split('\n').filter(Boolean).slice(0, 3).join(' | ')}`);
+      else if (got.ms >= RULE.ms) failures.push(`${what}: ${got.ms.toFixed(0)} ms`);
+      else if (got.peakMiB >= RULE.MiB) failures.push(`${what}: ${got.peakMiB.toFixed(0)} MiB`);
+      else if (!got.found[0] && got.limits.length === 0) failures.push(`${what}: silent (nothing found, nothing named)`);
+    });
+    if (outcome === 'hung') failures.push(`${rest[lines.length]![0]}: hung (killed after ${perInputMs / 1000} s)`);
+    from += lines.length + (outcome === 'hung' ? 1 : 0);
+  }
+  return failures;
+}
+
+/**
+ * `count` damaged copies of `file` (as `damagedCopies` makes them) that leave its value whole: `twin` is the same file
+ * made by the same tool with a value of the same length in its place, and a copy whose cut falls before, or whose set
+ * bytes fall on, a byte where the two differ is drawn again — damage to the value's own bytes (stored, compressed or
+ * checksummed) takes it out of the layer, and a reader cannot be asked to find it then; anything else left silent is a
+ * reader's miss. Copies that change nothing, or that `keep` refuses (a copy its decoder's sniff no longer claims: the
+ * router reads it as some other content), are drawn again too.
+ */
+export function damagedSparing(
+  file: Buffer,
+  twin: Buffer,
+  r: Seeded,
+  count: number,
+  region: (k: number) => [number, number],
+  keep: (copy: Buffer) => boolean = () => true,
+): Array<[string, Buffer]> {
+  const differs: number[] = [];
+  for (let i = 0; i < Math.max(file.length, twin.length); i++) if (file[i] !== twin[i]) differs.push(i);
+  const last = differs.at(-1) ?? -1;
+  const copies: Array<[string, Buffer]> = [];
+  for (let k = 0; copies.length < count && k < 50 * count; k++) {
+    const [from, to] = region(k);
+    if (k % 2 === 0) {
+      const cut = from + r.int(Math.max(1, to - from));
+      if (cut > last && cut < file.length && keep(file.subarray(0, cut))) copies.push([`cut at ${cut}`, file.subarray(0, cut)]);
+      continue;
+    }
+    const at = from + r.int(Math.max(1, to - from));
+    const [n, v] = [r.pick([1, 2, 4, 8]), r.pick([0, 0x80, 0xff])];
+    if (differs.some((d) => d >= at && d < at + n) || file.subarray(at, at + n).every((b) => b === v)) continue;
+    const copy = Buffer.from(file);
+    copy.fill(v, at, at + n);
+    if (keep(copy)) copies.push([`${n} bytes at ${at} set to ${v}`, copy]);
+  }
+  return copies;
 }
