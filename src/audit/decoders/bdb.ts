@@ -28,27 +28,52 @@ export function sniffBdb(h: Uint8Array): { le: boolean; pageSize: number } | und
   return undefined;
 }
 
-/** Each chain of overflow pages (from a page with no previous one), its data joined. */
-export function* overflowItems(db: Buffer, le: boolean, pageSize: number): Generator<Buffer> {
-  const count = Math.floor(db.length / pageSize);
+/**
+ * Each chain of overflow pages (from a page with no previous one), its data joined as far as it goes; `broken` told of
+ * each chain that does not end as the format ends one — a next page past the file's end (a file cut short), one that is
+ * not an overflow page, a loop, a page cut by the file's end — and of overflow pages no chain reached (a chain's head
+ * or a link damaged): an item across them is not joined, and the database is named.
+ */
+export function* overflowItems(db: Buffer, le: boolean, pageSize: number, broken: (why: string) => void = () => undefined): Generator<Buffer> {
+  // A page cut by the file's end counts: its part of a chain is read as far as it goes.
+  const count = Math.ceil(db.length / pageSize);
   const u32 = (at: number) => (le ? db.readUInt32LE(at) : db.readUInt32BE(at));
   const u16 = (at: number) => (le ? db.readUInt16LE(at) : db.readUInt16BE(at));
   const page = (n: number) => n * pageSize;
+  /** An overflow page whose header is in the file and names its own number. */
+  const overflow = (n: number) => page(n) + HEADER <= db.length && db[page(n) + 25] === P_OVERFLOW && u32(page(n) + 8) === n;
+  const reached = new Set<number>();
   for (let n = 1; n < count; n++) {
-    const at = page(n);
-    if (db[at + 25] !== P_OVERFLOW || u32(at + 8) !== n || u32(at + 12) !== 0) continue;
+    if (!overflow(n) || u32(page(n) + 12) !== 0) continue;
     const parts: Buffer[] = [];
-    const seen = new Set<number>();
-    for (let p = n; p > 0 && p < count && !seen.has(p);) {
-      seen.add(p);
+    for (let p = n; p !== 0;) {
+      if (p >= count) {
+        broken(`an overflow page past the file’s end (page ${p} of ${count}: cut short?)`);
+        break;
+      }
+      if (reached.has(p)) {
+        broken(`overflow page ${p} reached twice (a loop?)`);
+        break;
+      }
+      if (!overflow(p)) {
+        broken(`page ${p} in an overflow chain not an overflow page`);
+        break;
+      }
+      reached.add(p);
       const o = page(p);
-      if (db[o + 25] !== P_OVERFLOW) break;
       const length = Math.min(u16(o + 22), pageSize - HEADER);
       parts.push(db.subarray(o + HEADER, o + HEADER + length));
+      if (o + HEADER + length > db.length) {
+        broken(`overflow page ${p} cut by the file’s end`);
+        break;
+      }
       p = u32(o + 16);
     }
     if (parts.length > 1) yield Buffer.concat(parts);
   }
+  let lost = 0;
+  for (let n = 1; n < count; n++) if (overflow(n) && !reached.has(n)) lost++;
+  if (lost) broken(`${lost} overflow page${lost > 1 ? 's' : ''} in no chain`);
 }
 
 export const berkeleyDb: Decoder = {
@@ -75,11 +100,16 @@ export const berkeleyDb: Decoder = {
         if (env.stopped || !meta) return;
         if (!db) return env.limit(`a Berkeley DB over ${MAX_DB >> 20} MiB: items across its overflow pages are not joined`);
         const sink = env.openAt(`${env.path.endsWith('!') ? env.path : `${env.path}!`}(overflow)`);
-        for (const item of overflowItems(db, meta.le, meta.pageSize)) {
+        const broken: string[] = [];
+        for (const item of overflowItems(db, meta.le, meta.pageSize, (why) => void broken.push(why))) {
           if (!env.allow(item.length + 1)) break;
           await sink.write(Buffer.concat([item, Buffer.from('\n')]));
         }
         await sink.end();
+        if (broken.length && !env.stopped)
+          env.limit(
+            `a Berkeley DB with ${broken.length} overflow chain${broken.length > 1 ? 's' : ''} broken (the first: ${broken[0]}): items across them not joined`,
+          );
       },
     };
   },

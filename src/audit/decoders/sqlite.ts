@@ -67,8 +67,14 @@ export interface Pages {
   page(n: number): Buffer | undefined;
 }
 
-/** The payloads of page `p` (a table leaf, an index leaf or interior page) that go on in overflow pages, each joined across its chain. */
-export function* overflowingCells(pages: Pages, p: number): Generator<Buffer> {
+/**
+ * The payloads of page `p` (a table leaf, an index leaf or interior page) that go on in overflow pages, each joined
+ * across its chain. Given `chains` (the whole database walked: each overflow page belongs to one chain), a page met a
+ * second time — a loop, or two chains through one page — a next page past the database's end, or a chain that ends
+ * before its payload does, ends the chain and is told to `chains.broken`: the walk stays linear in the database's size
+ * however its pointers are damaged, and the reader names the rows it could not join.
+ */
+export function* overflowingCells(pages: Pages, p: number, chains?: { used: Set<number>; broken(why: string): void }): Generator<Buffer> {
   const { size, usable, count } = pages;
   const db = pages.page(p);
   if (!db || db.length < size) return;
@@ -93,9 +99,18 @@ export function* overflowingCells(pages: Pages, p: number): Generator<Buffer> {
     let left = payload - local;
     let next = db.readUInt32BE(at + local);
     // A chain is at most as long as the database; a loop, a page past the end or one not held ends it.
-    for (let hops = 0; left > 0 && next >= 1 && next <= count && hops < count; hops++) {
+    for (let hops = 0; left > 0 && hops < count; hops++) {
+      if (next < 1 || next > count) {
+        chains?.broken(next ? `an overflow page past the database’s end (page ${next} of ${count}: cut short?)` : 'an overflow chain that ends before its row');
+        break;
+      }
+      if (chains?.used.has(next)) {
+        chains.broken(`overflow page ${next} met twice (a loop, or two rows’ chains through one page)`);
+        break;
+      }
       const o = pages.page(next);
       if (!o) break;
+      chains?.used.add(next);
       const take = Math.min(left, usable - 4);
       parts.push(o.subarray(4, 4 + take));
       left -= take;
@@ -128,8 +143,10 @@ export function* chromeValues(db: Buffer): Generator<Buffer> {
   if (!g || !mayHoldChromeValues(db)) return;
   const count = Math.floor(db.length / g.size);
   const pages: Pages = { ...g, count, page: (n) => db.subarray((n - 1) * g.size, n * g.size) };
+  // Each overflow page walked once (a second walk of overflowingRows': what it could not follow it has named).
+  const chains = { used: new Set<number>(), broken: () => undefined };
   for (let p = 1; p <= count; p++)
-    for (const payload of [...localCells(pages, p), ...overflowingCells(pages, p)])
+    for (const payload of [...localCells(pages, p), ...overflowingCells(pages, p, chains)])
       for (const v of recordFields(payload, true) ?? []) {
         const plain = v[0] === 0x76 ? chromeDecrypt(v) : undefined;
         if (plain) yield plain;
@@ -143,13 +160,14 @@ export function geometry(sizeField: number, reserved: number): { size: number; u
   return { size, usable: size - reserved };
 }
 
-/** Every payload of the database `db` that goes on in overflow pages, joined across its chain. */
-export function* overflowingRows(db: Buffer): Generator<Buffer> {
+/** Every payload of the database `db` that goes on in overflow pages, joined across its chain; `broken` told of each chain that could not be followed. */
+export function* overflowingRows(db: Buffer, broken: (why: string) => void = () => undefined): Generator<Buffer> {
   const g = geometry(db.readUInt16BE(16), db[20]!);
   if (!g) return;
   const count = Math.floor(db.length / g.size);
   const pages: Pages = { ...g, count, page: (n) => db.subarray((n - 1) * g.size, n * g.size) };
-  for (let p = 1; p <= count; p++) yield* overflowingCells(pages, p);
+  const chains = { used: new Set<number>(), broken };
+  for (let p = 1; p <= count; p++) yield* overflowingCells(pages, p, chains);
 }
 
 export const sqlite: Decoder = {
@@ -165,11 +183,16 @@ export const sqlite: Decoder = {
       async end() {
         const db = await pages.end();
         if (db && db.length >= 100 && !env.stopped) {
-          for (const row of overflowingRows(db)) {
+          const broken: string[] = [];
+          for (const row of overflowingRows(db, (why) => void broken.push(why))) {
             const values = recordValues(row);
             if (!env.allow(values.length)) break;
             await rows.write(values);
           }
+          if (broken.length && !env.stopped)
+            env.limit(
+              `a SQLite database with ${broken.length} row${broken.length > 1 ? 's' : ''} whose overflow pages could not be followed (the first: ${broken[0]}): not joined`,
+            );
           for (const plain of chromeValues(db)) {
             if (!env.allow(plain.length + 1)) break;
             await rows.write(Buffer.concat([plain, Buffer.from('\n')]));
