@@ -67,16 +67,20 @@ function next(img: Buffer, f: Fat, n: number): number | undefined {
   return e >= 2 && e < f.clusters + 2 ? e : undefined;
 }
 
-/** A chain from `first`: its clusters, at most `limit` of them, a loop ending it. */
-function chain(img: Buffer, f: Fat, first: number, limit: number): number[] {
+/**
+ * A chain from `first`: its clusters, at most `limit` of them, a loop ending it; and whether it ran into a cluster of
+ * `used` (another file's or directory's: cross-linked, as a damaged table leaves a chain) or of its own (a loop), where
+ * it ends too. Each cluster is added to `used`, so that the image's chains together walk each cluster once.
+ */
+function chain(img: Buffer, f: Fat, first: number, limit: number, used: Set<number>): [number[], boolean] {
   const out: number[] = [];
-  const seen = new Set<number>();
-  for (let c: number | undefined = first; c !== undefined && out.length < limit && !seen.has(c); c = next(img, f, c)) {
+  for (let c: number | undefined = first; c !== undefined && out.length < limit; c = next(img, f, c)) {
     if (c < 2 || c >= f.clusters + 2) break;
-    seen.add(c);
+    if (used.has(c)) return [out, true];
+    used.add(c);
     out.push(c);
   }
-  return out;
+  return [out, false];
 }
 
 const clusterBytes = (img: Buffer, f: Fat, c: number) => {
@@ -85,14 +89,19 @@ const clusterBytes = (img: Buffer, f: Fat, c: number) => {
   return img.subarray(at, Math.min(img.length, at + size));
 };
 
-/** Every file of the image whose clusters are not one run: its path and bytes. */
-export function* cutFiles(img: Buffer, f: Fat): Generator<[string, Buffer]> {
+/**
+ * Every file of the image whose clusters are not one run: its path and bytes; undefined bytes for a file whose chain
+ * runs into another's clusters or its own (cross-linked, a loop: a damaged table), not joined.
+ */
+export function* cutFiles(img: Buffer, f: Fat): Generator<[string, Buffer | undefined]> {
   const size = f.spc * f.bps;
+  const used = new Set<number>();
+  let crossedOnce = false;
   const dirs: Array<[string, Buffer]> = [
     [
       '',
       f.bits === 32
-        ? Buffer.concat(chain(img, f, f.rootCluster, 65536).map((c) => clusterBytes(img, f, c)))
+        ? Buffer.concat(chain(img, f, f.rootCluster, 65536, used)[0].map((c) => clusterBytes(img, f, c)))
         : img.subarray(f.rootStart, f.rootStart + f.rootBytes),
     ],
   ];
@@ -110,12 +119,16 @@ export function* cutFiles(img: Buffer, f: Fat): Generator<[string, Buffer]> {
       if (attr & 0x10) {
         if (first < 2 || visited.has(first)) continue;
         visited.add(first);
-        dirs.push([`${path}/`, Buffer.concat(chain(img, f, first, 65536).map((c) => clusterBytes(img, f, c)))]);
+        dirs.push([`${path}/`, Buffer.concat(chain(img, f, first, 65536, used)[0].map((c) => clusterBytes(img, f, c)))]);
         continue;
       }
       const length = e.readUInt32LE(28);
-      const clusters = chain(img, f, first, Math.ceil(length / size));
-      if (clusters.length < 2 || clusters.every((c, k) => k === 0 || c === clusters[k - 1]! + 1)) continue;
+      if (first < 2 || !length) continue;
+      const [clusters, crossed] = chain(img, f, first, Math.ceil(length / size), used);
+      // The first such file named (the image is then named): a crafted table can cross-link every file.
+      if (crossed && !crossedOnce) yield [path, undefined];
+      crossedOnce ||= crossed;
+      if (crossed || clusters.length < 2 || clusters.every((c, k) => k === 0 || c === clusters[k - 1]! + 1)) continue;
       yield [path, Buffer.concat(clusters.map((c) => clusterBytes(img, f, c))).subarray(0, length)];
     }
   }
@@ -129,7 +142,7 @@ export const fat: Decoder = {
       header: BOOT,
       max: MAX_IMAGE,
       tooLarge: `a FAT image over ${MAX_IMAGE >> 20} MiB: files cut across its clusters are not joined`,
-      unreadable: 'a FAT file that cannot be read: it is not joined',
+      unreadable: 'a FAT file whose clusters run into another file’s or its own (a damaged table): it is not joined',
       files: (img) => {
         const f = fatGeometry(img);
         return f ? cutFiles(img, f) : [];

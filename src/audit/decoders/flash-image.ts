@@ -31,15 +31,20 @@ export class AlignedNodes {
    * Walks the held bytes header by header: `node(at)` reads the node whose header is at `at` and says
    * how far to step past it, or 0 to wait for more bytes. With no header left, what is held from then
    * on is the first aligned offset where a magic cut by the end may begin. Ends early once `stopped`.
+   * `passed` is given the bytes stepped over with no magic at an aligned offset (between one node's step and the next
+   * header), so that a reader can tell padding from a node whose header was damaged.
    */
-  async walk(magic: Buffer, node: (at: number) => Promise<number>, stopped: () => boolean): Promise<void> {
+  async walk(magic: Buffer, node: (at: number) => Promise<number>, stopped: () => boolean, passed?: (bytes: Buffer) => void): Promise<void> {
     let at = 0;
     for (;;) {
       const found = this.next(magic, at);
       if (found < 0) {
-        at = Math.max(at, this.#keep(magic.length));
+        const keep = Math.max(at, this.#keep(magic.length));
+        if (keep > at) passed?.(this.buf.subarray(at, keep));
+        at = keep;
         break;
       }
+      if (found > at) passed?.(this.buf.subarray(at, found));
       const step = await node(found);
       if (step === 0) {
         at = found;

@@ -97,6 +97,8 @@ class Jffs2Decoding implements Decoding {
   readonly #files: InodeJoin;
   #unread = 0;
   #why = '';
+  /** Why bytes since the last node read were not padding (a header that does not hold, or bytes with no header), or ''. */
+  #lost = '';
 
   constructor(readonly env: DecodeEnv) {
     this.#files = new InodeJoin(env, 'at');
@@ -111,10 +113,14 @@ class Jffs2Decoding implements Decoding {
         this.#order.magic,
         (at) => this.#node(at),
         () => this.env.stopped,
+        (bytes) => {
+          if (!this.#lost && bytes.some((x) => x !== 0xff && x !== 0)) this.#lost = 'bytes between nodes that are not a node';
+        },
       );
   }
 
   async end(): Promise<void> {
+    if (this.#lost) this.#miss(`${this.#lost} (a node whose header was damaged?)`);
     const b = this.#nodes.buf;
     const at = this.#order ? this.#nodes.next(this.#order.magic) : -1;
     if (at >= 0 && headerHolds(b, at, this.#order!) && this.#order!.u16(b, at + 2) === INODE) this.#miss('an inode node cut by the image’s end');
@@ -128,10 +134,23 @@ class Jffs2Decoding implements Decoding {
     const b = this.#nodes.buf;
     const o = this.#order!;
     if (b.length < at + 12) return 0;
-    if (!headerHolds(b, at, o)) return 4;
+    if (!headerHolds(b, at, o)) {
+      // A node marked obsolete (its type's accurate bit cleared, as a used image has them): stepped over whole.
+      const type = o.u16(b, at + 2);
+      const accurate = Buffer.from(b.subarray(at, at + 8));
+      accurate[o === LE ? 3 : 2] = accurate[o === LE ? 3 : 2]! | 0x20;
+      if (!(type & 0x2000) && KNOWN_TYPES.has(type | 0x2000) && o.u32(b, at + 8) === mtdCrc(accurate) && o.u32(b, at + 4) >= 12)
+        return this.#step(at, o.u32(b, at + 4));
+      // A magic whose header does not hold: a chance match inside a node's data, or a node's header damaged. Which, the
+      // bytes up to the next node tell: padding, or not (`passed`).
+      this.#lost ||= 'a node header that does not hold';
+      return 4;
+    }
     const len = o.u32(b, at + 4);
     const skip = (len + 3) & ~3;
-    if (o.u16(b, at + 2) !== INODE) return 12;
+    if (this.#lost) this.#miss(`${this.#lost} (a node whose header was damaged?)`);
+    this.#lost = '';
+    if (o.u16(b, at + 2) !== INODE) return this.#step(at, len);
     if (len < INODE_HEADER || len > MAX_INODE_NODE) return (this.#miss(`an inode node of ${len} bytes`), 4);
     if (b.length < at + len) return 0;
     const csize = o.u32(b, at + 48);
@@ -147,6 +166,13 @@ class Jffs2Decoding implements Decoding {
       await this.#files.write(o.u32(b, at + 12), offset, offset + out.length, out);
     }
     return skip;
+  }
+
+  /** How far to step past a node of `len` bytes at `at` whose header holds: past it whole where it is held (up to 1 MiB), else past its header. */
+  #step(at: number, len: number): number {
+    const skip = (len + 3) & ~3;
+    if (skip > 1 << 20) return 12;
+    return this.#nodes.buf.length >= at + skip ? skip : 0;
   }
 
   #miss(why: string): void {

@@ -56,16 +56,22 @@ function qcow2(img: Buffer): Read {
   const x = 62 - (bits - 8);
   const offsetMask = 2n ** BigInt(x) - 1n;
   const clusters: Guest['clusters'] = new Map();
+  // Each L2 table and each host cluster is named once in a disk qemu-img writes (snapshots' tables are not read): one
+  // met twice is a damaged (or crafted) table, which would have the walk read the same bytes without end.
+  const met = new Set<number>();
+  const twice = (at: number) => met.has(at) || (met.add(at), false);
   for (let i = 0; i < l1Size; i++) {
     const l2 = Number(img.readBigUInt64BE(l1 + i * 8) & 0x00fffffffffffe00n);
     if (!l2) continue;
     if (l2 + cluster > img.length) return 'a qcow2 L2 table past the file';
+    if (twice(l2)) return 'a qcow2 L2 table named twice (a damaged table)';
     for (let j = 0; j < perL2; j++) {
       const e = img.readBigUInt64BE(l2 + j * 8);
       const guest = (i * perL2 + j) * cluster;
       if (guest >= size) break;
       if (e & (1n << 62n)) {
         const at = Number(e & offsetMask);
+        if (twice(at)) return 'a qcow2 compressed cluster named twice (a damaged table)';
         const sectors = Number((e >> BigInt(x)) & (2n ** BigInt(62 - x) - 1n)) + 1;
         const end = Math.min(img.length, (at & ~511) + sectors * 512);
         const bytes = () => {
@@ -77,6 +83,7 @@ function qcow2(img: Buffer): Read {
         const at = Number(e & 0x00fffffffffffe00n);
         if (!at || e & 1n) continue; // unallocated, or reads as zeros
         if (at + cluster > img.length) return 'a qcow2 cluster past the file';
+        if (twice(at)) return 'a qcow2 cluster named twice (a damaged table)';
         clusters.set(guest, { length: cluster, bytes: () => img.subarray(at, at + cluster) });
       }
     }

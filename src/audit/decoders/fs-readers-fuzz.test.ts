@@ -1,0 +1,177 @@
+// Property (issue 28): a file-system or disk image made by its real tool — mkfs.vfat + mtools (a file copied into a
+// hole a deletion left: its clusters cut), mkfs.cramfs, mkfs.jffs2, mkfs.ubifs (a file's 4 KiB pages compressed one by
+// one), qemu-img convert -c to qcow2 and to a streamOptimized VMDK (the guest's clusters compressed) — holding a value
+// across a page's or cluster's end, then damaged (cut, or 1-8 bytes set to 00, 80 or FF in its first 64 KiB — boot
+// sector, FAT, superblock, inode table, L1/L2 tables — or anywhere), its value's own bytes spared, is read within 5 s and
+// 400 MiB in a child process, never throws nor hangs, and either its value is still found or the image is named as
+// not fully audited: never a silent pass.
+// Nearest real-world variant: an EFI system partition, a router's root file system or a VM disk copied into an image by
+// an interrupted copy, or bit-rotted in a cache layer.
+// Crafted too: a FAT32 root of 64,000 files cross-linked on one 50,000-cluster chain, a qcow2 L1 table naming one L2
+// table 1,000 times (that table one cluster 8,192 times).
+// Fails on fat.ts, jffs2.ts and vdisk.ts as at d6ffd52: 3 of 8 cases — jffs2 copies with an inode node's header
+// damaged pass in silence (3 of 40: the node was stepped over as not a node, its page lost, the file cut there), the
+// cross-linked FAT and the shared qcow2 tables hang (killed at 8 s). Passes after: bytes between nodes that are not
+// padding named, each cluster and table walked once.
+// Seeded: HOIST_TEST_SEED replaces 0xf5f5; the copies are the same each run.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { seeded, testSeed } from '../../../test/support/random.js';
+import { cramfs } from './cramfs.js';
+import { fat } from './fat.js';
+import { damagedSparing, isolated, readOrNamedFailures } from './fuzz.testing.js';
+import { jffs2 } from './jffs2.js';
+import { has, tool } from './testing.js';
+import type { Decoder } from './types.js';
+import { ubifs } from './ubifs.js';
+import { qcow2Disk, vmdkDisk } from './vdisk.js';
+
+const MARKER = 'tok-h6-fsfuzz-8e2d4f6a0c';
+const TWIN = 'not-h6-fsfuzz-0000000000';
+const SEED = testSeed(0xf5f5);
+const COPIES = 40;
+
+/** A config file of notes whose value line runs across byte `across` (a page's or cluster's end). */
+const conf = (value: string, across: number, size: number) => {
+  const line = `API_TOKEN=${value}\n`;
+  const head = 'line of the notes, compressible\n'.repeat(Math.ceil(across / 32)).slice(0, across - 12);
+  return Buffer.from(`${head}${line}${'more notes after the value\n'.repeat(Math.ceil((size - head.length) / 27))}`.slice(0, size));
+};
+
+/** mkfs.vfat -F 16 and mtools: the config copied into the hole its 2-cluster predecessor left, so it runs on past c.bin. */
+function fatImage(value: string): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'hoist-fsfuzz-'));
+  const env = { ...process.env, MTOOLS_SKIP_CHECK: '1' };
+  const run = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    run('mkfs.vfat', '-C', '-F', '16', '-i', '12345678', '-s', '1', 'esp.img', '4200');
+    run('mmd', '-i', 'esp.img', '::/EFI', '::/EFI/app');
+    writeFileSync(join(dir, 'a.bin'), Buffer.alloc(3000, 0x61));
+    writeFileSync(join(dir, 'old.cfg'), Buffer.alloc(4096, 0x62));
+    writeFileSync(join(dir, 'c.bin'), Buffer.alloc(5000, 0x63));
+    for (const f of ['a.bin', 'old.cfg', 'c.bin']) run('mcopy', '-m', '-i', 'esp.img', f, `::/EFI/app/${f === 'old.cfg' ? 'app.cfg' : f}`);
+    run('mdel', '-i', 'esp.img', '::/EFI/app/app.cfg');
+    writeFileSync(join(dir, 'app.cfg'), conf(value, 4096, 9000));
+    run('mcopy', '-m', '-i', 'esp.img', 'app.cfg', '::/EFI/app/app.cfg');
+    return readFileSync(join(dir, 'esp.img'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A raw disk of 1 MiB holding the config across its first 64 KiB cluster's end, converted by qemu-img. */
+const disk = (value: string, args: string) =>
+  tool(
+    'sh',
+    ['-c', `qemu-img convert -f raw ${args} raw.img out.img`],
+    { 'raw.img': Buffer.concat([conf(value, 65536, 200_000), Buffer.alloc(848_576)]) },
+    'out.img',
+  );
+
+const IMAGES: Array<[string, string, Decoder, string, string, (value: string) => Buffer]> = [
+  ['mkfs.vfat -F 16 + mcopy, a file in a hole', 'mkfs.vfat', fat, 'fat.ts', 'fat', fatImage],
+  [
+    'mkfs.cramfs',
+    'mkfs.cramfs',
+    cramfs,
+    'cramfs.ts',
+    'cramfs',
+    (v) => tool('sh', ['-c', 'mkfs.cramfs root out.img > /dev/null'], { 'root/etc/app.conf': conf(v, 4096, 12000), 'root/a.txt': 'a\n' }, 'out.img'),
+  ],
+  [
+    'mkfs.jffs2 (zlib)',
+    'mkfs.jffs2',
+    jffs2,
+    'jffs2.ts',
+    'jffs2',
+    (v) => tool('sh', ['-c', 'mkfs.jffs2 -r root -o out.img -e 0x10000'], { 'root/etc/app.conf': conf(v, 4096, 12000), 'root/a.txt': 'a\n' }, 'out.img'),
+  ],
+  [
+    'mkfs.ubifs -x lzo',
+    'mkfs.ubifs',
+    ubifs,
+    'ubifs.ts',
+    'ubifs',
+    (v) =>
+      tool(
+        'sh',
+        ['-c', 'mkfs.ubifs -x lzo -r root -m 2048 -e 129024 -c 64 -o out.img'],
+        { 'root/etc/app.conf': conf(v, 4096, 12000), 'root/a.txt': 'a\n' },
+        'out.img',
+      ),
+  ],
+  ['qemu-img convert -c -O qcow2', 'qemu-img', qcow2Disk, 'vdisk.ts', 'qcow2Disk', (v) => disk(v, '-c -O qcow2')],
+  ['qemu-img convert -O vmdk streamOptimized', 'qemu-img', vmdkDisk, 'vdisk.ts', 'vmdkDisk', (v) => disk(v, '-O vmdk -o subformat=streamOptimized')],
+];
+
+describe(`damaged images made by their tools (seed ${SEED})`, { timeout: 120_000 }, () => {
+  it.each(IMAGES)('%s: each damaged copy read or named, in 5 s and 400 MiB', async (what, command, decoder, module, name, make) => {
+    if (!has(command)) return;
+    const file = make(MARKER);
+    const twin = make(TWIN);
+    expect(file.includes(MARKER), `${what}: the value is not in the image as it is`).toBe(false);
+    // The image as made: its value found, nothing named (a reader that names everything would pass the copies).
+    const clean = isolated(module, name, file, [MARKER]);
+    expect([clean.found[0], clean.limits]).toEqual([true, []]);
+    const head = (k: number): [number, number] => [0, k % 3 === 0 ? file.length : Math.min(file.length, 65536)];
+    // A copy its sniff no longer claims is read by the router as some other content: not this reader's input.
+    const claimed = (copy: Buffer) => decoder.sniff(copy.subarray(0, decoder.head ?? 512), 'x');
+    const copies = damagedSparing(file, twin, seeded(SEED), COPIES, head, claimed);
+    const failures = await readOrNamedFailures(module, name, copies, MARKER);
+    if (process.env.FUZZ_REPORT) console.log(`${what}: ${failures.length} of ${copies.length}\n  ${failures.join('\n  ')}`);
+    expect(failures).toEqual([]);
+  });
+});
+
+/**
+ * A FAT32 image by mkfs.vfat (33 MiB, 512-byte clusters) whose root directory, 4,000 clusters long, holds 64,000 files
+ * all starting at cluster 10,000 of one 50,000-cluster chain: cross-linked, as a damaged table leaves files.
+ */
+function fatCrossLinked(): Buffer {
+  const img = tool('mkfs.vfat', ['-C', '-F', '32', '-s', '1', '-i', '12345678', 'x.img', '33800'], {}, 'x.img');
+  const v = new DataView(img.buffer, img.byteOffset, img.byteLength);
+  const bps = v.getUint16(11, true);
+  const fatStart = v.getUint16(14, true) * bps;
+  const dataStart = fatStart + img[16]! * v.getUint32(36, true) * bps;
+  const link = (c: number, to: number) => img.writeUInt32LE(to, fatStart + 4 * c);
+  for (let c = 2; c < 4001; c++) link(c, c + 1);
+  link(4001, 0x0fffffff);
+  for (let c = 10_000; c < 60_000; c++) link(c, c + 1);
+  link(60_000, 0x0fffffff);
+  for (let i = 0; i < 64_000; i++) {
+    const at = dataStart + i * 32;
+    img.write(`F${String(i).padStart(7, '0')}BIN`, at, 'latin1');
+    img[at + 11] = 0x20;
+    img.writeUInt16LE(0, at + 20);
+    img.writeUInt16LE(10_000, at + 26);
+    img.writeUInt32LE(50_000 * 512, at + 28);
+  }
+  return img;
+}
+
+/** A qcow2 header (64 KiB clusters, a guest of 1 TiB) whose L1 table names one L2 table 1,000 times, that table naming one data cluster 8,192 times. */
+function qcow2SharedTables(): Buffer {
+  const img = Buffer.alloc(4 * 65536);
+  img.set([0x51, 0x46, 0x49, 0xfb], 0);
+  img.writeUInt32BE(2, 4);
+  img.writeUInt32BE(16, 20);
+  img.writeBigUInt64BE(1n << 40n, 24);
+  img.writeUInt32BE(1000, 36);
+  img.writeBigUInt64BE(65536n, 40);
+  for (let i = 0; i < 1000; i++) img.writeBigUInt64BE((1n << 63n) | 131072n, 65536 + 8 * i);
+  for (let j = 0; j < 8192; j++) img.writeBigUInt64BE((1n << 63n) | 196608n, 131072 + 8 * j);
+  img.fill(0x61, 196608);
+  return img;
+}
+
+describe('crafted images: cross-linked chains, tables named many times over', { timeout: 120_000 }, () => {
+  it.runIf(has('mkfs.vfat'))('FAT32: 64,000 files on one 50,000-cluster chain (n × m hops): named, in 5 s and 400 MiB', async () => {
+    expect(await readOrNamedFailures('fat.ts', 'fat', [['cross-linked', fatCrossLinked()]], MARKER)).toEqual([]);
+  });
+  it('qcow2: one L2 table named by 1,000 L1 entries, one cluster by each of its 8,192: named, in 5 s and 400 MiB', async () => {
+    expect(await readOrNamedFailures('vdisk.ts', 'qcow2Disk', [['shared tables', qcow2SharedTables()]], MARKER)).toEqual([]);
+  });
+});
