@@ -47,10 +47,27 @@ export function parseImages(scope: InputScope, fromTags: readonly string[] = [])
         issues.push({ input: 'images', message: `'${name}' is listed twice` });
       else images.push({ repository, visibility, ...(target ? { target } : {}) });
     } catch (e) {
-      issues.push({ input: 'images', message: `'${name}': ${(e as Error).message}` });
+      issues.push({ input: 'images', message: `'${name}': ${(e as Error).message}${referenceHint(name)}` });
     }
   }
   return images;
+}
+
+/**
+ * The fix for a reference written as people paste it, after the parser's reason: a URL
+ * (`https://ghcr.io/acme/app`), an owner in capitals (`ghcr.io/${{ github.repository }}` keeps
+ * GitHub's `Octo-Org`; docker/metadata-action lowercases it), a trailing or doubled `/`. Empty when
+ * none of these is the trouble.
+ */
+export function referenceHint(name: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(name);
+  if (scheme) return `: a reference has no ${scheme[0]} — write ${name.slice(scheme[0].length).replace(/\/+$/, '')}`;
+  if (/\/\/|\/$/.test(name)) return ` (${name.endsWith('/') ? 'a trailing /' : 'a doubled /'}): write ${name.replace(/\/{2,}/g, '/').replace(/\/+$/, '')}`;
+  const slash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', slash + 1);
+  const path = colon >= 0 ? name.slice(0, colon) : name;
+  if (path !== path.toLowerCase()) return `: write ${path.toLowerCase()}${colon >= 0 ? name.slice(colon) : ''}`;
+  return '';
 }
 
 /**

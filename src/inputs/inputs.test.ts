@@ -304,6 +304,19 @@ describe('parseConfig', () => {
     expect(await issuesOf({ images: 'app:1', tags: 'x' })).toEqual([{ input: 'images', message: expect.stringMatching(/names a tag/) }]);
   });
 
+  // Property: a reference written as people paste it is refused with the reference to write. Nearest
+  // real-world variants: `ghcr.io/${{ github.repository }}` (GitHub keeps the owner's capitals;
+  // docker/metadata-action lowercases them), a registry URL pasted from a browser, a trailing slash
+  // from a variable joined with one. Before, only the parser's reason ("'Octo-Org' must be lower case").
+  it.each([
+    ['ghcr.io/Octo-Org/App', "'Octo-Org' must be lower case: write ghcr.io/octo-org/app"],
+    ['https://ghcr.io/octo/app', "'https:' is not a valid registry host: a reference has no https:// — write ghcr.io/octo/app"],
+    ['ghcr.io/octo/app/', "'' is not a valid repository name component (a trailing /): write ghcr.io/octo/app"],
+    ['registry.acme//team/app', "'' is not a valid repository name component (a doubled /): write registry.acme/team/app"],
+  ])('names %s with the reference to write', async (given, message) => {
+    expect(await issuesOf({ images: given, tags: 'x' })).toEqual([{ input: 'images', message: `'${given}': ${message}` }]);
+  });
+
   it.each([
     [{ 'ssh-key': 'ghp_notakey' }, 'ssh-key', /does not hold a private key/],
     [{ 'ssh-key-passphrase': 'x' }, 'ssh-key-passphrase', /ssh-key is not/],
