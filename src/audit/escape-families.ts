@@ -260,8 +260,12 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
       },
       decoder: (mode) => new ShellDecoder(mode as ShellMode),
       quick: (chunk, i, mode) => {
-        if (chunk[i] !== 0x5c || i + 1 >= chunk.length) return -1;
+        if (i + 1 >= chunk.length) return -1;
         const b = chunk[i + 1]!;
+        // A quote removed, opening or closing: the next byte is made as it is unless it is one that any mode after the
+        // quote reads otherwise (`\` `$` a quote). On source text most stops are these (`"module")`).
+        if (chunk[i] === Q1 || chunk[i] === Q2) return b === 0x5c || b === 0x24 || b === Q1 || b === Q2 ? -1 : b;
+        if (chunk[i] !== 0x5c) return -1;
         if (mode === AnsiC) return quickBackslash(chunk, i);
         if (b === 0x0a) return -1;
         return mode === Outside || b === Q2 || b === 0x5c || b === 0x24 || b === 0x60 ? b : -2;

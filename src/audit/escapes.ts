@@ -172,11 +172,14 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
   #stop(i: number, state: number): void {
     if (this.#overBudget(i)) return;
     const chunk = this.#chunk;
-    if (this.#islands.short(chunk, i, this.#base)) return;
     const b = chunk[i]!;
+    // The island's walk is the same answer whenever it is taken before a place is tried or a reading begun: first where
+    // `#within` may begin readings, else only once a place is to be tried out (most stops on text end before, by `quick`).
+    let island = this.families.inner[b]!.length > 0;
+    if (island && this.#islands.short(chunk, i, this.#base)) return;
     const next = i + 1 < chunk.length ? chunk[i + 1]! : -1;
     // The families an escape inside this one's sequence began readings of; the others are begun below, where this escape is worth a fork.
-    const within = this.families.inner[b]!.length > 0 ? this.#within(i, state) : undefined;
+    const within = island ? this.#within(i, state) : undefined;
     let led = false;
     if (next >= 0 && (this.families.pairs[b * 256 + next]! & (state === 0 ? 1 : 2)) === 0) return;
     // Indexed loops here and in `Fork.out`: iterators not optimized away were allocations per stop.
@@ -197,6 +200,10 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
           // One byte made: the place is over unless it begins or goes on with a pattern, or begins a second round.
           const v = this.automaton.step(state, quick);
           if ((v & (MATCH | STATE)) === 0 && (!family.rounds || this.families.inner[quick]!.length === 0)) continue;
+        }
+        if (!island) {
+          if (this.#islands.short(chunk, i, this.#base)) return;
+          island = true;
         }
         const worth = this.#worthAFork(family, atIndex[f]!, mode, i, state, family.rounds === true);
         if (worth === 2) {
