@@ -104,6 +104,12 @@ func main() { b, _ := os.ReadFile("v"); fmt.Printf("bin %b\\noct %o\\nrunes %v\\
       'oid 1.3.6.1.4.1.311.21.8.16.1.2.3 and 2.16.840.1.101.3.4.2.1.5.6.7 v1.2.3.4.5.6.7.8 at 10.0.0.1.2.3.4.5\n',
       // A UUID and IPv6 addresses.
       'id 550e8400-e29b-41d4-a716-446655440000 ip 2001:0db8:85a3:0000:0000:8a2e:0370:7334\n',
+      // A Perl table of short words by index (ExifTool's NikonSettings.pm) and a Python map of numerals (numpy's f2py):
+      // each value more than one character.
+      `%tom = (\n${Array.from({ length: 17 }, (_, i) => `    ${i + 1} => '${i * 2 + 1}x${7 - (i % 4) * 2}',`).join('\n')}\n);\n`,
+      "nummap = {0: 'Ro', 1: 'Ri', 2: 'Rii', 3: 'Riii', 4: 'Riv',\n 5: 'Rv', 6: 'Rvi', 7: 'Rvii', 8: 'Rviii', 9: 'Rix'}\n",
+      // Lower-case pairs between dashes that are labels, and an IPv6 netmask (Latin-1 of no value, not UTF-8).
+      '"b1-b2-b3-b4-b5-b6-b7-b8-c1-c2-c3-c4-d1-d2-e" netmask: \'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff\'\n',
       // Ruby hash of small counts.
       '{0=>3, 1=>4, 2=>1, 3=>5, 4=>9, 5=>2, 6=>6, 7=>5, 8=>3}\n',
     ];

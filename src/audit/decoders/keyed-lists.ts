@@ -30,6 +30,9 @@ const PY_OPEN = Buffer.from('{0: ');
 const ENTRY =
   /[\s,]*(?:\[(\d{1,9})\]|(\d{1,9}))[ \t]*(?:=>|:)(?:\s*(?:int\((-?\d{1,3})\)|string\(\d\) "([^]{1,4}?)"(?=\r?\n)|'((?:\\[^]|[^'\\]){1,4})'|"((?:\\[^]|[^"\\]){1,4})"|(-?\d{1,3})(?![\d.]))| ([^\n]{1,4})(?=\r?\n))/y;
 
+/** One byte (str_split cuts a character's UTF-8 into its bytes) or one character's UTF-8 bytes, read as Latin-1. */
+const ONE_CHAR = /^(?:[^]|[\xc0-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf7][\x80-\xbf]{3})$/;
+
 /** A quoted character's escapes: `\\`, `\'`, `\"` and the C letters. */
 const unquote = (s: string) =>
   s.replace(/\\(x[0-9a-fA-F]{2}|[^])/g, (_, c: string) =>
@@ -186,6 +189,8 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
       chars += number;
     } else {
       numeric = false;
+      // One character a value (its UTF-8 bytes read as Latin-1): `1 => '1x7'` is a table of words, no string split up.
+      stringy &&= ONE_CHAR.test(string ?? '');
       chars += string ?? '';
     }
   }
@@ -195,7 +200,7 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
   if (count < MIN_BYTES) return { end: p, open };
   const candidates: Buffer[] = [];
   if (numeric) candidates.push(Buffer.from(numbers));
-  if (stringy || !numeric) candidates.push(Buffer.from(chars, 'latin1'));
+  if (stringy) candidates.push(Buffer.from(chars, 'latin1'));
   for (const bytes of candidates)
     if (bytes.length >= MIN_BYTES && (isText(bytes) || (numeric && bytes === candidates[0] && bytes.length >= LONG))) return { end: p, bytes, open };
   return { end: p, open };

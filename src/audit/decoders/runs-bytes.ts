@@ -220,8 +220,19 @@ function dashedGroups(list: string): Buffer | undefined {
   const groups = list.split(/[-:]/);
   const width = Math.max(groups[0]!.length, groups[1]!.length);
   if (width === 2 && (list.includes(':') || !/[a-f]/.test(list))) return undefined;
-  return groupedHex(list.replace(/[-:]/g, ' '), 2);
+  const bytes = groupedHex(list.replace(/[-:]/g, ' '), 2);
+  // UTF-8 only (a value's bytes): labels (`b1-b2-b3-…`) and netmasks (`ffff:ffff:…`) make Latin-1 of no value.
+  return bytes && isUtf8(bytes) ? bytes : undefined;
 }
+
+const isUtf8 = (bytes: Buffer) => {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * The text of a dotted list (`%vd`, `%vx`, `%vo`, `%vb`) in the first radix that makes text of it: binary, octal, decimal,
