@@ -60,6 +60,31 @@ describe('gitlabInput', () => {
     );
     expect(gitlabInput({ ...env, INPUT_REGISTRY_AUTH: 'registry.gitlab.com=deploy:tok' }, 'registry-auth')).toBe('registry.gitlab.com=deploy:tok');
   });
+
+  // Property: the job's own login reaches the project's registry whatever form registry-auth takes,
+  // and never takes the place of a login the user gave for it. Nearest real-world variants: a
+  // docker/login-action YAML list carried over from GitHub (the job's login was left out: the push
+  // to $CI_REGISTRY_IMAGE went without one), a deploy token written https://$CI_REGISTRY=… or with
+  // the registry quoted in YAML (the job's token was added after it and won: the deploy token lost).
+  it('adds the job login to a YAML list, indented as the list; a login given for CI_REGISTRY in any spelling wins', async () => {
+    const env = { CI_REGISTRY: 'registry.gitlab.com', CI_REGISTRY_USER: 'gitlab-ci-token', CI_REGISTRY_PASSWORD: 'job"tok:en#1' };
+    const { parse } = await import('yaml');
+    for (const list of ['- registry: ghcr.io\n  username: u\n  password: p', '  - registry: ghcr.io\n    username: u\n    password: p\n']) {
+      const value = gitlabInput({ ...env, INPUT_REGISTRY_AUTH: list }, 'registry-auth');
+      expect(parse(value)).toEqual([
+        { registry: 'ghcr.io', username: 'u', password: 'p' },
+        { registry: 'registry.gitlab.com', username: 'gitlab-ci-token', password: 'job"tok:en#1' },
+      ]);
+    }
+    for (const given of [
+      'https://registry.gitlab.com=deploy:tok',
+      'Registry.GitLab.com=deploy:tok',
+      'registry.gitlab.com/other/project=deploy:tok',
+      '- registry: "registry.gitlab.com"\n  username: deploy\n  password: tok',
+      '- username: deploy\n  password: tok\n  registry: https://registry.gitlab.com/',
+    ])
+      expect(gitlabInput({ ...env, INPUT_REGISTRY_AUTH: given }, 'registry-auth')).toBe(given);
+  });
 });
 
 describe('dotenvLines', () => {

@@ -48,12 +48,43 @@ export function gitlabInput(env: Env, name: string): string {
   const value = (FILE_INPUTS.has(name) ? fileVariableText(given, name) : undefined) ?? given;
   if (name === 'images' && !value.trim() && env.CI_REGISTRY_IMAGE) return env.CI_REGISTRY_IMAGE;
   if (name === 'registry-auth' && env.CI_REGISTRY && env.CI_REGISTRY_USER && env.CI_REGISTRY_PASSWORD) {
-    // The project's own registry, unless the user names it: the job's credentials log in to it.
-    const named = value.split(/\r?\n/).some((l) => l.trim().startsWith(`${env.CI_REGISTRY}=`) || l.includes(`registry: ${env.CI_REGISTRY}`));
-    if (!named && !/^\s*-\s/.test(value))
-      return [value.trim(), `${env.CI_REGISTRY}=${env.CI_REGISTRY_USER}:${env.CI_REGISTRY_PASSWORD}`].filter(Boolean).join('\n');
+    // The project's own registry, unless the user names it: the job's credentials log in to it —
+    // after the user's lines, or as one more entry of a docker/login-action YAML list (it was left
+    // out of a list, and the push to $CI_REGISTRY_IMAGE went without a login).
+    if (namesRegistry(value, env.CI_REGISTRY)) return value;
+    const list = /^([ \t]*)-\s/m.exec(value);
+    if (list) {
+      const at = list[1];
+      const q = JSON.stringify; // a JSON string is a YAML double-quoted scalar: any password as it is
+      return `${value.replace(/\s+$/, '')}\n${at}- registry: ${q(env.CI_REGISTRY)}\n${at}  username: ${q(env.CI_REGISTRY_USER)}\n${at}  password: ${q(env.CI_REGISTRY_PASSWORD)}\n`;
+    }
+    return [value.trim(), `${env.CI_REGISTRY}=${env.CI_REGISTRY_USER}:${env.CI_REGISTRY_PASSWORD}`].filter(Boolean).join('\n');
   }
   return value;
+}
+
+/** A registry as registry-auth's reader matches it: without scheme or path, in lower case. */
+const hostOf = (registry: string) =>
+  registry
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
+
+/**
+ * Whether registry-auth already logs in to `registry`, however it is written there
+ * (`https://registry.gitlab.com=…`, `REGISTRY.gitlab.com=…`, `registry: "registry.gitlab.com"`): the
+ * job's login added after such a line took its place, the user's deploy token silently replaced by
+ * the job's token.
+ */
+function namesRegistry(value: string, registry: string): boolean {
+  const want = hostOf(registry);
+  return value.split(/\r?\n/).some((line) => {
+    const yaml = /^\s*(?:-\s+)?registry:\s*["']?([^"'\s#]+)/.exec(line);
+    const eq = line.indexOf('=');
+    const key = yaml ? yaml[1]! : !/^\s*(?:-\s|#)/.test(line) && eq > 0 ? line.slice(0, eq) : undefined;
+    return key !== undefined && hostOf(key) === want;
+  });
 }
 
 /** One `KEY=value` line per output, within GitLab's dotenv rules (one line, no quotes needed). */
