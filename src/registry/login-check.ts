@@ -45,11 +45,15 @@ function loginInput(host: string, o: LoginCheckOptions): { input: string; fix: s
 
 /** The client's words without its own prefix, the probe's path and its hint (the fix is the check's own). */
 function said(target: Repository, text: string): string {
-  return text
-    .replace(`${target.host}/${target.path}: `, '')
-    .replace(/^HEAD \S+ (failed: )?/, '')
-    .replace(/ — .*$/s, '')
-    .replace(/; if the root CA is installed locally, try running Node\.js with --use-system-ca/, '');
+  return (
+    text
+      .replace(`${target.host}/${target.path}: `, '')
+      .replace(/^HEAD \S+ (failed: )?/, '')
+      .replace(/ — .*$/s, '')
+      // The client's own fix ("the registry requires a login: add it to registry-auth …") gives way to the check's.
+      .replace(/: (add it to|log in with a password there) .*$/s, '')
+      .replace(/; if the root CA is installed locally, try running Node\.js with --use-system-ca/, '')
+  );
 }
 
 /** Why the check failed, from the client's error: an issue for a definite refusal, else a warning. */

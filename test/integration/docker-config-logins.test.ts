@@ -11,7 +11,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hoist, lab, leaks, password } from './lab.js';
+import { hoist, lab, leaks, password, uniqueRepo } from './lab.js';
 
 async function configWith(entry: Record<string, string>, key: (host: string) => string): Promise<{ dir: string; config: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'hoist-dockercfg-'));
@@ -49,5 +49,27 @@ describe("a Basic-auth registry and the Docker config's login for it", () => {
     expect(r.stderr).toMatch(/identity token/);
     expect(r.stderr).toMatch(/docker login|--registry-auth-file|HOIST_REGISTRY_AUTH/);
     expect(leaks(r.stdout + r.stderr, token)).toBe(false);
+  });
+
+  // The build's login check, before anything is built: the refusal says why and one fix. It read
+  // "(the registry requires a login: add it to … (REGISTRY=USERNAME:PASSWORD)): add it to … (HOST=…)".
+  it.each([
+    ['no login anywhere', undefined, '(the registry requires a login): add it to HOIST_REGISTRY_AUTH or --registry-auth-file'],
+    [
+      'an identity token in the config',
+      { identitytoken: 'eyJhbGciOiJSUzI1NiJ9.build-check' },
+      'is an identity token, which only a token service (Bearer) takes): add it to HOIST_REGISTRY_AUTH',
+    ],
+  ])("hoist build's login check, %s: exit 2, the fix said once", async (_what, entry, message) => {
+    const { tls } = lab().registries;
+    const { dir } = entry ? await configWith(entry, (h) => h) : { dir: await mkdtemp(join(tmpdir(), 'hoist-dockercfg-')) };
+    await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\n');
+    const r = await hoist(['build', '--images', `${tls.host}/${uniqueRepo('cfglogin/none')}`, '--version', '1.0.0', '--registry-ca', `${tls.host}=${tls.ca}`], {
+      cwd: dir,
+      env: { DOCKER_CONFIG: dir },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr.match(/add it to/g)).toHaveLength(1);
   });
 });
