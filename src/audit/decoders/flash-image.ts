@@ -32,19 +32,19 @@ export class AlignedNodes {
    * how far to step past it, or 0 to wait for more bytes. With no header left, what is held from then
    * on is the first aligned offset where a magic cut by the end may begin. Ends early once `stopped`.
    * `passed` is given the bytes stepped over with no magic at an aligned offset (between one node's step and the next
-   * header), so that a reader can tell padding from a node whose header was damaged.
+   * header) and the image's offset of the first, so that a reader can tell padding from a node whose header was damaged.
    */
-  async walk(magic: Buffer, node: (at: number) => Promise<number>, stopped: () => boolean, passed?: (bytes: Buffer) => void): Promise<void> {
+  async walk(magic: Buffer, node: (at: number) => Promise<number>, stopped: () => boolean, passed?: (bytes: Buffer, at: number) => void): Promise<void> {
     let at = 0;
     for (;;) {
       const found = this.next(magic, at);
       if (found < 0) {
         const keep = Math.max(at, this.#keep(magic.length));
-        if (keep > at) passed?.(this.buf.subarray(at, keep));
+        if (keep > at) passed?.(this.buf.subarray(at, keep), this.base + at);
         at = keep;
         break;
       }
-      if (found > at) passed?.(this.buf.subarray(at, found));
+      if (found > at) passed?.(this.buf.subarray(at, found), this.base + at);
       const step = await node(found);
       if (step === 0) {
         at = found;

@@ -338,3 +338,12 @@ export function damagedSparing(
   }
   return copies;
 }
+
+/** The stretch of `file` within 4 KiB of where it and `twin` differ (the value's node, page or cell and its neighbours' headers). */
+export function near(file: Buffer, twin: Buffer): [number, number] {
+  let first = 0;
+  while (first < file.length && file[first] === twin[first]) first++;
+  let last = file.length - 1;
+  while (last > first && file[last] === twin[last]) last--;
+  return [Math.max(0, first - 4096), Math.min(file.length, last + 4097)];
+}

@@ -71,6 +71,26 @@ export function dataBlock(node: Buffer): Buffer | string {
   return out?.length === size ? out : `a block that does not decode to its ${size} bytes`;
 }
 
+/** The largest node of another kind stepped over whole (an index node of a large fanout, the 4 KiB superblock). */
+const MAX_OTHER_NODE = 1 << 20;
+
+/**
+ * Bytes between nodes that hold none: erased flash (FF), UBIFS's padding (zeros after a pad node, CE where no pad node
+ * fits), and in a UBI image each block's erase-counter and volume headers (64 bytes from `UBI#`, `UBI!`).
+ */
+function isPadding(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const x = bytes[i]!;
+    if (x === 0xff || x === 0 || x === 0xce) continue;
+    if (x === 0x55 && bytes[i + 1] === 0x42 && bytes[i + 2] === 0x49 && (bytes[i + 3] === 0x23 || bytes[i + 3] === 0x21)) {
+      i += 63;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
 const asBuffer = (b: unknown) => (b instanceof Buffer ? b : undefined);
 
 /** One UBIFS image, fed from its superblock on: its files' data, block by block, to a content per run of an inode's blocks. */
@@ -80,6 +100,10 @@ class UbifsDecoding implements Decoding {
   /** Data nodes not read: how many, and the first reason. */
   #unread = 0;
   #why = '';
+  /** Why bytes since the last node read were not padding (a header that does not hold, or bytes with no header), or ''. */
+  #lost = '';
+  /** Where the LEB properties tree's blocks lie in the image, [from, to) (the superblock says). */
+  #lpt: [number, number] = [0, 0];
   /** Whether the content is a UBI image, and whether a UBIFS superblock node was met in it. */
   #ubi: boolean | undefined;
   #superblock = false;
@@ -96,10 +120,19 @@ class UbifsDecoding implements Decoding {
       MAGIC_BYTES,
       (at) => this.#node(at),
       () => this.env.stopped,
+      (bytes, at) => {
+        // The LEB properties tree's blocks hold no nodes (its own bit-packed ones), and a UBI image's blocks are not
+        // where its volume's offsets say: those are not told apart from damage.
+        if (this.#ubi || this.#lost) return;
+        const [from, to] = this.#lpt;
+        const outside = [bytes.subarray(0, Math.max(0, from - at)), bytes.subarray(Math.max(0, to - at))];
+        if (!outside.every(isPadding)) this.#lost = 'bytes between nodes that are not a node';
+      },
     );
   }
 
   async end(): Promise<void> {
+    if (this.#lost) this.#miss(`${this.#lost} (a node whose header was damaged?)`);
     const b = this.#nodes.buf;
     const at = this.#nodes.next(MAGIC_BYTES);
     if (at >= 0 && b.length >= at + HEADER && b[at + 20] === DATA_NODE) this.#miss('a data node cut by the image’s end');
@@ -115,8 +148,25 @@ class UbifsDecoding implements Decoding {
     const b = this.#nodes.buf;
     if (b.length < at + HEADER) return 0;
     const len = b.readUInt32LE(at + 16);
-    if (isUbifs(b, at)) this.#superblock = true;
-    if (b[at + 20] !== DATA_NODE) return 8;
+    if (isUbifs(b, at)) {
+      this.#superblock = true;
+      // The LEB properties tree's blocks: after the superblock's, two master blocks and the log's.
+      if (b.length >= at + 64) {
+        const leb = b.readUInt32LE(at + 36);
+        const from = (3 + b.readUInt32LE(at + 56)) * leb;
+        this.#lpt = [from, from + b.readUInt32LE(at + 60) * leb];
+      }
+    }
+    if (b[at + 20] !== DATA_NODE) {
+      // Any other node whose CRC holds is stepped over whole; a header that does not hold is a chance match inside a
+      // node's data or a node's header damaged — which, the bytes up to the next node tell (padding or not).
+      if (len >= HEADER && len <= MAX_OTHER_NODE) {
+        if (b.length < at + len) return 0;
+        if (crcHolds(b, at, len)) return (this.#read(), (len + 7) & ~7);
+      }
+      this.#lost ||= 'a node header that does not hold';
+      return 8;
+    }
     if (len < DATA_HEADER || len > MAX_DATA_NODE) {
       this.#miss(`a data node of ${len} bytes`);
       return 8;
@@ -126,6 +176,7 @@ class UbifsDecoding implements Decoding {
       this.#miss('a data node whose CRC fails');
       return 8;
     }
+    this.#read();
     const node = b.subarray(at, at + len);
     const block = dataBlock(node);
     if (typeof block === 'string') this.#miss(block);
@@ -134,6 +185,12 @@ class UbifsDecoding implements Decoding {
       await this.#files.write(node.readUInt32LE(24), number, number + 1, block);
     }
     return (len + 7) & ~7;
+  }
+
+  /** A node read whose CRC holds: what was passed over since the last one, if not padding, is named. */
+  #read(): void {
+    if (this.#lost) this.#miss(`${this.#lost} (a node whose header was damaged?)`);
+    this.#lost = '';
   }
 
   #miss(why: string): void {
