@@ -118,6 +118,21 @@ describe('planTags', () => {
   ])('sanitises branch %j → %j', (branch, tag) => {
     expect(sanitizeTag(branch)).toBe(tag);
   });
+
+  // Property: every branch build gets a valid tag, whatever the variant adds; a tag a variant makes
+  // too long names the variant's input. Nearest real-world variant: a Renovate branch of 130
+  // characters in a monorepo built with tag-suffix -alpine — the build failed naming `version`.
+  it('cuts a long branch tag to leave room for the variant; a pre-release made too long by the suffix names tag-suffix', () => {
+    const branch = `renovate/${'a'.repeat(125)}`;
+    const variant = { prefix: 'v-', suffix: '-alpine', prefixOnLatest: false, suffixOnLatest: false };
+    const [tag] = tagsOf({ facts: { branch, scheduled: false }, variant });
+    expect(tag).toBe(`v-renovate-${'a'.repeat(128 - 'v-renovate-'.length - '-alpine'.length)}-alpine`);
+    expect(tag!.length).toBe(128);
+    const long = `1.0.0-${'b'.repeat(118)}`; // 124 characters: a valid tag alone
+    expect(() => planTags(options({ version: long, auto: ['version'], variant }))).toThrow(
+      expect.objectContaining({ input: 'tag-suffix', message: expect.stringContaining(`from '${long}' with the variant's prefix and suffix`) }),
+    );
+  });
 });
 
 describe('decideTags', () => {

@@ -103,12 +103,12 @@ function inVariant(tag: string, rule: TagRule, v: Variant): string {
 }
 
 /** Lower-cases and replaces what a tag cannot hold; `undefined` when nothing usable is left. */
-export function sanitizeTag(raw: string): string | undefined {
+export function sanitizeTag(raw: string, max = 128): string | undefined {
   const t = raw
     .toLowerCase()
     .replace(/[^a-z0-9_.-]+/g, '-')
     .replace(/^[.-]+/, '')
-    .slice(0, 128)
+    .slice(0, max)
     .replace(/[.-]+$/, '');
   return t && TAG_PATTERN.test(t) ? t : undefined;
 }
@@ -129,9 +129,11 @@ export function planTags(o: TagOptions): PlannedTag[] {
   const add = (bare: string, rule: TagRule, floating: boolean, repository?: string) => {
     const tag = rule === 'tags' ? bare : inVariant(bare, rule, variant);
     if (!TAG_PATTERN.test(tag)) {
+      // A tag the variant's prefix or suffix made too long is theirs to fix, not the version's.
+      const byVariant = rule !== 'tags' && TAG_PATTERN.test(bare);
       throw new TagError(
-        `'${tag}' (made by ${rule === 'tags' ? 'a tags line' : `the ${rule} rule`}) is not a valid tag: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'`,
-        rule === 'tags' ? 'tags' : 'version',
+        `'${tag}' (made by ${rule === 'tags' ? 'a tags line' : `the ${rule} rule`}${byVariant ? ` from '${bare}' with the variant's prefix and suffix` : ''}) is not a valid tag: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'`,
+        rule === 'tags' ? 'tags' : byVariant ? (variant.suffix ? 'tag-suffix' : 'tag-prefix') : 'version',
       );
     }
     if (!planned.some((p) => p.tag === tag && p.repository === repository)) planned.push({ tag, rule, floating, repository });
@@ -158,7 +160,9 @@ export function planTags(o: TagOptions): PlannedTag[] {
   // A pull request gets pr-N, never its head branch's tag (that branch's own builds keep it; under
   // pull_request_target its author would choose the name): as metadata-action.
   if (auto.has('branch') && o.facts.branch && !o.facts.tag && o.facts.pullRequest === undefined) {
-    const t = sanitizeTag(o.facts.branch);
+    // Cut to leave room for the variant's prefix and suffix: a branch of 120+ characters (Renovate's,
+    // Dependabot's in a monorepo) with tag-suffix -alpine made a tag over 128 and failed the build.
+    const t = sanitizeTag(o.facts.branch, 128 - variant.prefix.length - variant.suffix.length);
     if (t) add(t, 'branch', false);
   }
   if (auto.has('pr') && o.facts.pullRequest !== undefined) add(`pr-${o.facts.pullRequest}`, 'pr', false);
