@@ -78,6 +78,7 @@ import { utf16 } from './utf16.js';
 import { utf32 } from './utf32.js';
 import { qcow2Disk, vmdkDisk } from './vdisk.js';
 import { wim } from './wim.js';
+import { wiredTiger } from './wiredtiger.js';
 import { woff2 } from './woff2.js';
 import { xz } from './xz.js';
 import { zip } from './zip.js';
@@ -134,6 +135,7 @@ export const DECODERS: readonly Decoder[] = [
   sstTable,
   tokyoCabinet,
   kyotoCabinet,
+  wiredTiger,
   uImage,
   fdt,
   llvmBitcode,
