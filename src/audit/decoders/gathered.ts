@@ -14,6 +14,8 @@ export const MAX_GATHERED = 64 << 20;
 export interface Gathering {
   /** The header's length, written to the plain read as blanks; undefined: no plain read (an archive whose members are read). */
   skip: number | undefined;
+  /** Where the header starts, told from the file's first bytes (hdf5.ts: its superblock after a user block); 0 when not said. */
+  at?: (first: Uint8Array) => number;
   /** The most held (MAX_GATHERED when not said). */
   max?: number;
   /** The file passed `max`: what to say (env.limit), if anything; `held` is what was gathered, dropped after. */
@@ -30,15 +32,19 @@ export function gathered(env: DecodeEnv, g: Gathering): Decoding {
   let held = 0;
   let over = false;
   let seen = 0;
+  let start: number | undefined;
   return {
     async push(bytes) {
       if (env.stopped) return;
       // The header as blanks: a stream found in the plain read is named at the file's own offset, and the read is still
       // taken for text where the file's bytes are (a PDF's ASCII85 streams are read by the text readers; zeros, as
       // heldPlain writes an image's header, would make it binary).
-      const blank = Math.max(0, Math.min(bytes.length, (g.skip ?? 0) - seen));
+      start ??= g.at ? g.at(bytes) : 0;
+      const from = Math.max(0, start - seen);
+      const to = Math.max(from, Math.min(bytes.length, start + (g.skip ?? 0) - seen));
       seen += bytes.length;
-      if (plain && env.allow(bytes.length)) await plain.write(blank ? Buffer.concat([Buffer.alloc(blank, 0x20), bytes.subarray(blank)]) : bytes);
+      if (plain && env.allow(bytes.length))
+        await plain.write(to > from ? Buffer.concat([bytes.subarray(0, from), Buffer.alloc(to - from, 0x20), bytes.subarray(to)]) : bytes);
       if (over) return;
       held += bytes.length;
       if (held > max) {

@@ -48,6 +48,16 @@ function lz4Chunk(data: Uint8Array, size: number): Uint8Array | undefined {
   return out;
 }
 
+/** Undoes HDF5's shuffle of elements of `size` bytes: byte j of every element first, the bytes past the last whole element kept. */
+export function unshuffle(data: Uint8Array, size: number): Uint8Array {
+  const n = Math.floor(data.length / size);
+  if (size <= 1 || n <= 1) return data;
+  const out = new Uint8Array(data.length);
+  for (let j = 0; j < size; j++) for (let e = 0, from = j * n; e < n; e++) out[e * size + j] = data[from + e]!;
+  out.set(data.subarray(n * size), n * size);
+  return out;
+}
+
 /** The names of filters in messages. */
 export const FILTER_NAMES: Record<number, string> = {
   4: 'szip',

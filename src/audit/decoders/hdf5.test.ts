@@ -11,7 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import { seeded, seededPerTest, testSeed } from '../../../test/support/random.js';
 import { damaged, decodeWith } from './decode.testing.js';
-import { hdf5, isHdf5, unshuffle } from './hdf5.js';
+import { unshuffle } from './hdf5-filters.js';
+import { hdf5, isHdf5 } from './hdf5.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 
 const rng = seededPerTest(0x4df5);
@@ -88,6 +89,41 @@ with h5py.File('data.h5', 'w', libver='latest') as f:
     );
     const { limits } = await decodeWith(hdf5, file);
     expect(limits).toEqual(['an HDF5 dataset with chunks indexed by a version-2 B-tree, which the audit does not read']);
+  });
+
+  it.each([
+    ["compression='gzip', shuffle=True, chunks=(512,)", 512],
+    ["compression='lzf', chunks=(512,)", 1024],
+  ])('%s after a user block of %i bytes (a MATLAB v7.3 .mat): every row read; the clean twin passes', async (opts, ub) => {
+    const mat = (v: string) =>
+      tool(
+        '/usr/bin/python3',
+        [
+          '-c',
+          `import h5py, numpy as np
+s = open('secret').read()
+rows = [('user-%05d {"role":"reader"}' % i).encode() for i in range(3000)]
+rows[1500] = ('{"api_token":"%s"}' % s).encode()
+with h5py.File('data.mat', 'w', userblock_size=${ub}) as f:
+    f.create_dataset('config', data=np.array(rows, dtype='S64'), ${opts})`,
+        ],
+        { secret: v },
+        'data.mat',
+      );
+    const file = mat(SECRET);
+    expect(isHdf5(file.subarray(0, 1088))).toBe(true);
+    const { out, limits } = await decodeWith(hdf5, file, { chunk: rng.int(1, 20_000) });
+    expect(limits).toEqual([]);
+    expect(out.includes(rowsOf(SECRET))).toBe(true);
+    expect(await auditFiles({ 'srv/data.mat': file })).toContainEqual({
+      severity: 'leak',
+      what: 'token',
+      path: expect.stringMatching(/^srv\/data\.mat!\(dataset@\d+\)$/),
+    });
+    expect(await auditFiles({ 'srv/data.mat': mat(OTHER) })).toEqual([]);
+    // The same file as a tar's first member (after its 512-byte header) names base address 0: the tar is not taken for HDF5.
+    const tarred = Buffer.concat([Buffer.alloc(512), h5(OTHER, opts)]);
+    expect(isHdf5(tarred.subarray(0, 1088))).toBe(false);
   });
 
   it('damaged copies never throw', async () => {

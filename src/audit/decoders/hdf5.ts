@@ -13,7 +13,7 @@
  * version-2 B-trees, for datasets of more than one unlimited dimension) is named as not fully audited, at the dataset.
  */
 import { inflateSync } from 'node:zlib';
-import { FILTER_NAMES, registered } from './hdf5-filters.js';
+import { FILTER_NAMES, registered, unshuffle } from './hdf5-filters.js';
 import { gathered, within } from './gathered.js';
 import { lzfDecompress } from './redis-rdb.js';
 import { startsWith, trial, type Decoder, type DecodeEnv } from './types.js';
@@ -26,11 +26,24 @@ const MSG_LAYOUT = 0x08;
 const INDEXES = ['TREE\x01', 'FAHD\x00', 'EAHD\x00'].map((s) => Buffer.from(s, 'latin1'));
 const MSG_FILTERS = 0x0b;
 
+/** The signature and a superblock version from 0 to 3, at 0 or after a user block (`signatureAt`). */
+export const isHdf5 = (h: Uint8Array) => signatureAt(h) >= 0;
+
 /**
- * The signature at 0 and a superblock version from 0 to 3. Not after a user block (MATLAB v7.3's 512 bytes): the plain
- * read blanks the signature it was claimed by, and one further in would claim it again.
+ * Where the superblock is: at 0, or after a user block of 512 or 1,024 bytes (MATLAB v7.3's .mat files, h5py's
+ * `userblock_size`) whose superblock names its own offset as the base address — an HDF5 file in another container
+ * (a tar's first member after its 512-byte header) names 0. -1: none.
  */
-export const isHdf5 = (h: Uint8Array) => startsWith(h, SIGNATURE) && h.length > 14 && h[8]! <= 3;
+export function signatureAt(h: Uint8Array): number {
+  for (const at of [0, 512, 1024]) {
+    if (!startsWith(h, SIGNATURE, at) || h.length <= at + 32 || h[at + 8]! > 3) continue;
+    const [so, field] = h[at + 8]! <= 1 ? [h[at + 13]!, at + 24] : [h[at + 9]!, at + 12];
+    let base = 0;
+    for (let k = so - 1; k >= 0 && field + k < h.length; k--) base = base * 256 + h[field + k]!;
+    if (at === 0 || base === at) return at;
+  }
+  return -1;
+}
 
 interface File {
   b: Buffer;
@@ -66,12 +79,15 @@ function uint(b: Buffer, i: number, n: number): number {
 }
 
 function superblock(b: Buffer): File | undefined {
-  const [so, sl] = b[8]! <= 1 ? [b[13]!, b[14]!] : [b[9]!, b[10]!];
+  const base = signatureAt(b.subarray(0, 2048));
+  if (base < 0) return undefined;
+  const v = b[base + 8]!;
+  const [so, sl] = v <= 1 ? [b[base + 13]!, b[base + 14]!] : [b[base + 9]!, b[base + 10]!];
   if (![2, 4, 8].includes(so) || ![2, 4, 8].includes(sl)) return undefined;
   // The end-of-file address: after the base and free-space (v0/1) or extension (v2/3) addresses.
-  const at = (b[8] === 0 ? 24 : b[8] === 1 ? 28 : 12) + 2 * so;
+  const at = base + (v === 0 ? 24 : v === 1 ? 28 : 12) + 2 * so;
   const eof = at + so > b.length ? Number.MAX_SAFE_INTEGER : uint(b, at, so);
-  return { b, base: 0, so, sl, eof, work: 0, reached: new Set() };
+  return { b, base, so, sl, eof, work: 0, reached: new Set() };
 }
 
 /** The layout and filter pipeline messages of a version-1 object header at `i` ([type, body]), or undefined when the bytes there are not one. */
@@ -349,16 +365,6 @@ function chunksOf(f: File, at: number, dims: number, seen: Set<number>, depth = 
   return out;
 }
 
-/** Undoes HDF5's shuffle of elements of `size` bytes: byte j of every element first, the bytes past the last whole element kept. */
-export function unshuffle(data: Uint8Array, size: number): Uint8Array {
-  const n = Math.floor(data.length / size);
-  if (size <= 1 || n <= 1) return data;
-  const out = new Uint8Array(data.length);
-  for (let j = 0; j < size; j++) for (let e = 0, from = j * n; e < n; e++) out[e * size + j] = data[from + e]!;
-  out.set(data.subarray(n * size), n * size);
-  return out;
-}
-
 /** One filter undone on `data` (`size`: the chunk's bytes unfiltered); undefined when it does not decode, a string when not read. */
 function unfilter(filter: Filter, data: Uint8Array, size: number): Uint8Array | string | undefined {
   const got = (r: unknown) => (r instanceof Uint8Array ? r : undefined);
@@ -473,9 +479,12 @@ async function read(env: DecodeEnv, b: Buffer): Promise<void> {
 export const hdf5: Decoder = {
   name: 'HDF5 file',
   sniff: isHdf5,
+  // A superblock after a 1,024-byte user block, and its base address.
+  head: 1024 + 64,
   open: (env) =>
     gathered(env, {
       skip: 8,
+      at: (first) => Math.max(0, signatureAt(first)),
       over: (e, max) => e.limit(`an HDF5 file over ${max} bytes, whose filtered chunks the audit does not gather`),
       read: (file) => read(env, file),
     }),
