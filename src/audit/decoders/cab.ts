@@ -116,6 +116,8 @@ class CabDecoding implements Decoding {
   #opened = -1;
   #gave = 0;
   #done = false;
+  /** The last folder whose end was checked (`#checkEnded`). */
+  #ended = -1;
 
   constructor(readonly env: DecodeEnv) {
     this.#members = new Members(env);
@@ -198,6 +200,7 @@ class CabDecoding implements Decoding {
 
   /** Moves to the next folder that is read, skipping to its data; false while its data has not come yet, or at the end. */
   #nextFolder(layout: Layout): boolean {
+    this.#checkEnded(layout);
     for (;;) {
       const next = layout.folders[this.#folder + 1];
       if (!next) {
@@ -205,7 +208,10 @@ class CabDecoding implements Decoding {
         return false;
       }
       if (next.type > 1 || !next.blocks) {
+        // No data blocks for files the table puts in it (a count damaged): they are not in what is read.
+        if (next.type <= 1 && next.files.some((f) => f.end > f.start)) this.#short(next.index);
         this.#folder++;
+        this.#ended = this.#folder;
         continue;
       }
       if (next.offset < this.#at) throw new Error(`folder ${next.index}'s data before its file list or another folder's data`);
@@ -224,6 +230,17 @@ class CabDecoding implements Decoding {
       this.#window = new Uint8Array(0);
       return true;
     }
+  }
+
+  /** The folder read last, once its blocks have all come: its files that run past its data (a block count or a file's offset damaged) named. */
+  #checkEnded(layout: Layout): void {
+    if (this.#folder < 0 || this.#ended === this.#folder) return;
+    this.#ended = this.#folder;
+    if (layout.folders[this.#folder]!.files.some((f) => f.end > this.#pos)) this.#short(this.#folder);
+  }
+
+  #short(folder: number): void {
+    if (!this.env.stopped) this.env.limit(`a cabinet folder (${folder}) whose data ends before its files do: they are not all audited`);
   }
 
   /** An MSZIP block: "CK", then raw deflate that may copy from the folder's last 32 KiB. */
