@@ -87,7 +87,8 @@ export function planPrune(tags: readonly TagInfo[], o: PruneOptions): PruneDecis
     let why = '';
     if (i < o.keep) why = `one of the newest ${o.keep}`;
     else if (outside.has(t.digest)) why = 'its image is also tagged outside the match (a release): kept';
-    else if (created === undefined && !o.pruneUnknownAge) why = 'its age is not known (no created time): kept unless prune-unknown-age';
+    else if (created === undefined && !o.pruneUnknownAge)
+      why = "its age is not known (no created time, or a reproducible build's 1970 placeholder): kept unless prune-unknown-age";
     else if (o.olderThanMs !== undefined && created !== undefined && created > o.now.getTime() - o.olderThanMs) why = 'not older than older-than';
     decisions.push({
       tag: t.tag,

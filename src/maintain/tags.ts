@@ -37,11 +37,28 @@ export async function describeTags(client: RegistryClient, repository: string, o
   return infos.filter((i): i is TagInfo => i !== undefined);
 }
 
-/** The version and created time an image's config records (an index: its first platform's). */
+/**
+ * Before this, a created time is no time but a reproducible build's placeholder: ko, Bazel's
+ * rules_oci, `buildah --timestamp 0`, SOURCE_DATE_EPOCH=0 write 1970-01-01T00:00:00Z, nix's
+ * dockerTools 00:00:01. Read as a time, every such image was 56 years old and all equally new:
+ * `--keep N` kept N chosen by tag name (sha-… tags: at random) and pruned the newest.
+ */
+const PLACEHOLDER_BEFORE = Date.parse('1980-01-01T00:00:00Z');
+
+/** A created time that says when the image was made, or undefined (absent, unreadable, a placeholder). */
+const realTime = (t: string | undefined) => (t !== undefined && Date.parse(t) >= PLACEHOLDER_BEFORE ? t : undefined);
+
+/**
+ * The version and created time an image records (an index: its first platform's): the created
+ * label, else the manifest's created annotation, else the config's `created` — the first that is a
+ * time, not a reproducible build's placeholder.
+ */
 async function imageDates(client: RegistryClient, repository: string, digest: string): Promise<{ version?: string; created?: string; artefact?: string }> {
   const image = await imageConfig(client, repository, digest);
   if (!image) return {};
-  const created = image.labels['org.opencontainers.image.created'] ?? image.created;
+  const created = [image.labels['org.opencontainers.image.created'], image.annotations['org.opencontainers.image.created'], image.created]
+    .map(realTime)
+    .find((t) => t !== undefined);
   const version = image.labels['org.opencontainers.image.version'];
   return { ...(version ? { version } : {}), ...(created ? { created } : {}), ...(image.artefact ? { artefact: image.artefact } : {}) };
 }
