@@ -34,7 +34,8 @@ export function parseImages(scope: InputScope, fromTags: readonly string[] = [])
       const t = /^target=([A-Za-z0-9_.-]+)$/.exec(setting);
       if (v) visibility = v[1] as Visibility;
       else if (t) target = t[1];
-      else issues.push({ input: 'images', message: `'${name}': unknown setting '${setting}' (known: visibility=public|private, target=STAGE)` });
+      else
+        issues.push({ input: 'images', message: `'${shownReference(name)}': unknown setting '${setting}' (known: visibility=public|private, target=STAGE)` });
     }
     const alone = registryAlone(name);
     if (alone) {
@@ -47,10 +48,38 @@ export function parseImages(scope: InputScope, fromTags: readonly string[] = [])
         issues.push({ input: 'images', message: `'${name}' is listed twice` });
       else images.push({ repository, visibility, ...(target ? { target } : {}) });
     } catch (e) {
-      issues.push({ input: 'images', message: `'${name}': ${(e as Error).message}${referenceHint(name)}` });
+      issues.push({ input: 'images', message: referenceError(name, e) });
     }
   }
   return images;
+}
+
+/**
+ * A login written into a reference's first part (`https://bob:ghp_…@ghcr.io/acme/app`,
+ * `bob:token@registry.acme/app` — a git remote's habit): the scheme and what follows the login.
+ * A digest's `@` (`ghcr.io/acme/app@sha256:…`) comes after the first `/` and is none.
+ */
+function loginIn(name: string): { scheme: string; rest: string } | undefined {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@([^/@]*(?:\/.*)?)$/i.exec(name);
+  // `app@sha256:…` is a name and a digest.
+  return m && !/^[a-z0-9]+:[a-f0-9]+$/i.test(m[2]!) ? { scheme: m[1] ?? '', rest: m[2]! } : undefined;
+}
+
+/**
+ * The message for a reference that does not parse: as it was written (a login in it replaced by
+ * `***`), the parser's reason and the reference to write. With a login in it, the reason is the
+ * login alone — the parser's words may quote the login's parts.
+ */
+export function referenceError(name: string, e: unknown): string {
+  const login = loginIn(name);
+  if (login) return `'${shownReference(name)}': a reference holds no login (give it in registry-auth) — write ${login.rest}`;
+  return `'${name}': ${(e as Error).message}${referenceHint(name)}`;
+}
+
+/** A reference as messages show it: a login written into it replaced by `***` (a token never echoed). */
+export function shownReference(name: string): string {
+  const login = loginIn(name);
+  return login ? `${login.scheme}***@${login.rest}` : name;
 }
 
 /**

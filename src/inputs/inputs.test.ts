@@ -317,6 +317,23 @@ describe('parseConfig', () => {
     expect(await issuesOf({ images: given, tags: 'x' })).toEqual([{ input: 'images', message: `'${given}': ${message}` }]);
   });
 
+  // Property: a login written into a reference (a git remote's habit: https://user:token@host/…) is
+  // never echoed — not in the reference shown, nor in the reference to write. Before, the error
+  // quoted the whole line, token and all; a `name@sha256:` digest is no login.
+  it.each([
+    [
+      'https://bob:ghp_S3cretToken0123@ghcr.io/acme/app',
+      "'https://***@ghcr.io/acme/app': a reference holds no login (give it in registry-auth) — write ghcr.io/acme/app",
+    ],
+    ['bob:ghp_S3cretToken0123@ghcr.io/acme/app', "'***@ghcr.io/acme/app': a reference holds no login (give it in registry-auth) — write ghcr.io/acme/app"],
+    ['bob:ghp_S3cretToken0123@ghcr.io', "'***@ghcr.io': a reference holds no login (give it in registry-auth) — write ghcr.io"],
+    ['https://bob:ghp_S3cretToken0123@ghcr.io/acme/app visibility=loud', "'https://***@ghcr.io/acme/app': unknown setting 'visibility=loud'"],
+  ])('never echoes the login in %s', async (given, message) => {
+    const issues = await issuesOf({ images: given, tags: 'x' });
+    expect(issues[0]).toEqual({ input: 'images', message: expect.stringContaining(message) });
+    expect(JSON.stringify(issues)).not.toContain('S3cretToken');
+  });
+
   it.each([
     [{ 'ssh-key': 'ghp_notakey' }, 'ssh-key', /does not hold a private key/],
     [{ 'ssh-key-passphrase': 'x' }, 'ssh-key-passphrase', /ssh-key is not/],

@@ -5,7 +5,7 @@ import type { CiContext } from '../platform/platform.js';
 import { mentionsPrivateKey } from '../secrets/private-key.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { identityNames, parseKeylessSigner, type KeylessSignerInputs } from './keyless-signer.js';
-import { referenceHint, registryAlone } from './images.js';
+import { referenceError, registryAlone } from './images.js';
 import { inputScope, parseBool, parseChoice, parseList, type InputReader, type InputScope } from './read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 
@@ -72,7 +72,7 @@ function parseSource(read: InputReader): { source?: Reference; message?: string 
     if (!source.tag && !source.digest) return { message: `'${raw}' names neither a tag nor a digest: promote a release by its tag or digest` };
     return { source };
   } catch (e) {
-    return { message: `'${raw}': ${(e as Error).message}${referenceHint(raw)}` };
+    return { message: referenceError(raw, e) };
   }
 }
 
@@ -126,7 +126,7 @@ export async function readPromoteInputs(read: InputReader, ctx: CiContext, catal
     try {
       destinations.push(parseRepository(line));
     } catch (e) {
-      issues.push({ input: 'destinations', message: `'${line}': ${(e as Error).message}${referenceHint(line)}` });
+      issues.push({ input: 'destinations', message: referenceError(line, e) });
     }
   }
   if (!lines.length) issues.push({ input: 'destinations', message: 'no destination given: list the repositories to promote to' });

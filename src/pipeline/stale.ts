@@ -12,7 +12,7 @@ import { ConfigError, FindingError } from '../core/errors.js';
 import { formatFull, parseReference, type Reference } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import { readHierarchy } from '../inputs/hierarchy.js';
-import { referenceHint } from '../inputs/images.js';
+import { referenceError } from '../inputs/images.js';
 import { inputScope, parseList } from '../inputs/read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor } from '../inputs/registries.js';
 import { imageConfig } from '../maintain/tags.js';
@@ -63,7 +63,7 @@ async function imagesToCheck(fx: Effects, read: (n: string) => string): Promise<
       refs.push(ref);
       named.add(formatFull(ref));
     } catch (e) {
-      throw new ConfigError([{ input: 'images', message: `'${line}': ${(e as Error).message}${referenceHint(line)}` }]);
+      throw new ConfigError([{ input: 'images', message: referenceError(line, e) }]);
     }
   }
   if (!refs.length) throw new ConfigError([{ input: 'hierarchy', message: 'nothing to check: give a hierarchy file, or images (references with their tags)' }]);

@@ -34,4 +34,18 @@ describe('references pasted as URLs, in capitals, with a trailing slash', () => 
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`error: ${message}`);
   });
+
+  // A login written into the reference (https://user:token@host/…, a git remote's habit) is never
+  // echoed: the error quoted the whole line, token and all.
+  it.each([
+    ['build', ['build', '--images', 'https://bob:ghp_S3cretToken0123@ghcr.io/acme/app', '--push=false']],
+    ['promote', ['promote', '--source', 'bob:ghp_S3cretToken0123@registry.acme/team/app:2', '--destinations', 'registry.acme/prod/app']],
+  ])('%s: a login in the reference is named, never printed', async (_verb, args) => {
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-refhint-'));
+    await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\n');
+    const r = await hoist(args, { cwd: dir, env: { DOCKER_CONFIG: dir } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('a reference holds no login (give it in HOIST_REGISTRY_AUTH or --registry-auth-file)');
+    expect(r.stdout + r.stderr).not.toContain('S3cretToken');
+  });
 });
