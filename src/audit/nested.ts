@@ -9,6 +9,7 @@
  * bound is reported as not fully audited, never passed in silence.
  */
 import { coalescing } from './coalesce.js';
+import { BOMB_AFTER, bombsMade, bombText, isBombText } from './decoders/bomb.js';
 import { compress, Lzw } from './decoders/compress.js';
 import { EmbeddedStreams } from './decoders/embedded.js';
 import { isGzip } from './decoders/gzip-members.js';
@@ -229,6 +230,8 @@ export class ContentRouter {
   #decoding: Decoding | undefined;
   #plain: { streams: EmbeddedStreams; runs: EncodedRuns | undefined } | undefined;
   #after: EmbeddedStreams | undefined;
+  /** Its own stream named a bomb (`bomb.ts`): streams after it are not looked for (a bomb's later gzip members). */
+  #bombed = false;
   #stopped = false;
   #in = 0;
   #out = 0;
@@ -306,7 +309,7 @@ export class ContentRouter {
   async #feed(bytes: Uint8Array): Promise<void> {
     try {
       await this.#decoding?.push(bytes);
-      await this.#after?.push(bytes);
+      if (!this.#bombed) await this.#after?.push(bytes);
       await this.#plain?.streams.push(bytes);
       await this.#plain?.runs?.push(bytes);
     } catch (e) {
@@ -418,9 +421,10 @@ export class ContentRouter {
     const stop = (what: string, at = path) => {
       if (stopped) return;
       stopped = true;
+      if (path === this.path && isBombText(what)) this.#bombed = true;
       if (!silent && (!quiet || out >= QUIET_FAILURE)) this.layer.cx.limit(what, at);
     };
-    return {
+    const self: DecodeEnv = {
       path,
       trial: quiet,
       scope: file,
@@ -457,8 +461,17 @@ export class ContentRouter {
           stop(`it expands more than ${bound} times (a decompression bomb?): the rest is not audited`);
           return false;
         }
+        // A format let expand past the audit's ratio (deflate's 1032) is held to it past BOMB_AFTER (`bomb.ts`): judged
+        // here by the input pushed so far; the inflate engines, which know what they consumed, tell it sooner.
+        // Less what the bombs it named at its members made (`nameBomb`): those are named, and no longer count.
+        const made = (quiet ? out : this.#out) - bombsMade(self);
+        if (bound > limits.ratio && made > BOMB_AFTER && made > limits.ratio * (quiet ? this.#in + 1024 : this.#in)) {
+          stop(bombText(made));
+          return false;
+        }
         return !stopped;
       },
     };
+    return self;
   }
 }

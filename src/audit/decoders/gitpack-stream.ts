@@ -5,8 +5,11 @@
  * bytes fed past it are handed back, the next object's header.
  */
 import * as zlib from 'node:zlib';
+import { isBomb, nameBomb } from './bomb.js';
 import type { DecodeEnv, Sink } from './types.js';
 
+/** An object's output judged for a bomb past this (`isBomb`): before the pack's own ratio bound stops the whole pack. */
+const OBJECT_BOMB_AFTER = 1024 * 1024;
 const STREAM = { chunkSize: 64 * 1024, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 };
 
 export interface StreamEnd {
@@ -28,16 +31,26 @@ export class ObjectStream {
   #out = 0;
   #done = false;
   #failure: string | undefined;
+  /** Told a bomb (`bomb.ts`): named at the object, inflated on to its end (where the next object begins), its output dropped. */
+  #bomb = false;
 
   constructor(
     readonly env: DecodeEnv,
     sink: Sink,
+    /** The object's path, where a bomb is named. */
+    path: string,
   ) {
     this.#inflate.on('error', (e: Error) => void (this.#failure ??= e.message));
     this.#pump = (async () => {
       try {
         for await (const chunk of this.#inflate as AsyncIterable<Buffer>) {
           this.#out += chunk.length;
+          if (this.#bomb) continue;
+          if (isBomb(this.#out, this.#inflate.bytesWritten, OBJECT_BOMB_AFTER)) {
+            this.#bomb = true;
+            nameBomb(env, this.#out - chunk.length, path);
+            continue;
+          }
           if (!env.allow(chunk.length)) break; // the router said what was not audited; the reader stops
           await sink.write(chunk);
         }

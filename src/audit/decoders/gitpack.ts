@@ -226,7 +226,14 @@ class PackReader implements Decoding {
             end: () => sink.end(),
           }
         : sink;
-      this.#stream = { object: new ObjectStream(this.env, hashed), header: h, offset, start: this.#at + start, fed: fed.length, base };
+      this.#stream = {
+        object: new ObjectStream(this.env, hashed, inside(this.env.path, name)),
+        header: h,
+        offset,
+        start: this.#at + start,
+        fed: fed.length,
+        base,
+      };
       this.#keep(fed);
       [this.#buf, this.#pos] = [Buffer.alloc(0), 0];
       const end = await this.#stream.object.feed(fed);

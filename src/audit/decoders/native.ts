@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import type { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { isBomb, nameBomb } from './bomb.js';
 import { NOTHING, readAlready } from './concatenated.js';
 import { GzipMembers, gzipHeaderLength, isGzip } from './gzip-members.js';
 import { zlibTrials } from './trial-engine.js';
@@ -44,6 +45,11 @@ export function transformDecoding(env: DecodeEnv, name: string, stream: Transfor
   const pump = (async () => {
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
+        // A bomb (`bomb.ts`: the output against the input the engine took) named and stopped, its rest not counted.
+        if (isBomb(out + chunk.length, (stream as { bytesWritten?: number }).bytesWritten ?? fed)) {
+          nameBomb(env, out);
+          break;
+        }
         if (!env.allow(chunk.length)) break;
         out += chunk.length;
         await sink.write(chunk);

@@ -9,6 +9,7 @@
  * Nothing scans the compressed bytes for a signature, which they may hold by chance.
  */
 import * as zlib from 'node:zlib';
+import { bombText, isBomb, nameBomb } from './bomb.js';
 import type { MemberOutput } from './zip-member.js';
 import type { Lease } from './zip-output-pool.js';
 
@@ -187,6 +188,8 @@ export class DeflateEntry {
   #stream: RawInflateStream | undefined;
   /** Stored bytes handed to the stream so far: its output is bounded against them as it comes. */
   #handed = 0;
+  /** Told a bomb (`bomb.ts`, named at the member): inflated on to its end (CRC and size checked), its output dropped. */
+  #bomb = false;
 
   constructor(
     readonly out: MemberOutput,
@@ -228,11 +231,17 @@ export class DeflateEntry {
   }
 
   async #streamed(bytes: Buffer, tail: boolean): Promise<number> {
-    this.#stream = new RawInflateStream(async (chunk) => {
-      this.inflated += chunk.length;
-      this.crc = zlib.crc32(chunk, this.crc);
-      await this.out.write(chunk, this.#handed);
-    });
+    this.#stream = new RawInflateStream(
+      async (chunk) => {
+        this.inflated += chunk.length;
+        this.crc = zlib.crc32(chunk, this.crc);
+        if (!this.#bomb) await this.out.write(chunk, this.#handed);
+      },
+      (made) => {
+        this.#bomb = true;
+        nameBomb(this.out.env, made, this.out.path);
+      },
+    );
     return this.#feed(bytes, tail);
   }
 
@@ -260,7 +269,9 @@ export class DeflateEntry {
 /**
  * A raw deflate stream inflated by a zlib stream (on the threadpool), its output handed to
  * `onData` in order, with backpressure. Where it ends is the input zlib took: `feed` says how
- * much of what it was given that was.
+ * much of what it was given that was. A bomb (`bomb.ts`: the output against the input zlib took) is told to `onBomb`
+ * (with what it made before), once, and the stream goes on to its end (the caller drops what follows); without `onBomb` the stream stops there,
+ * its failure the bomb's text (a gzip member: named as its failure, the rest of the gzip file not read).
  */
 export class RawInflateStream {
   readonly #inflate = zlib.createInflateRaw(STREAM);
@@ -269,11 +280,25 @@ export class RawInflateStream {
   #failure: string | undefined;
   #fed = 0;
 
-  constructor(onData: (chunk: Buffer) => Promise<void>) {
+  #out = 0;
+  #bomb = false;
+
+  constructor(onData: (chunk: Buffer) => Promise<void>, onBomb?: (made: number) => void) {
     this.#inflate.on('error', (e: Error) => void (this.#failure ??= e.message));
     this.#pump = (async () => {
       try {
-        for await (const chunk of this.#inflate as AsyncIterable<Buffer>) await onData(chunk);
+        for await (const chunk of this.#inflate as AsyncIterable<Buffer>) {
+          this.#out += chunk.length;
+          if (!this.#bomb && isBomb(this.#out, this.#inflate.bytesWritten)) {
+            this.#bomb = true;
+            if (!onBomb) {
+              this.#failure ??= bombText(this.#out);
+              break;
+            }
+            onBomb(this.#out - chunk.length);
+          }
+          await onData(chunk);
+        }
       } catch {
         // told by the 'error' handler
       } finally {
