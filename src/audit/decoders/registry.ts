@@ -17,6 +17,7 @@ import { compress } from './compress.js';
 import { cpio } from './cpio.js';
 import { cramfs } from './cramfs.js';
 import { deflateRaw } from './deflate-raw.js';
+import { djvu } from './djvu.js';
 import { dump } from './dump.js';
 import { ext } from './ext.js';
 import { fat } from './fat.js';
@@ -41,6 +42,7 @@ import { lzmaAlone } from './lzma.js';
 import { lzop } from './lzop.js';
 import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { ogg } from './ogg.js';
+import { nsis } from './nsis.js';
 import { openpgp } from './openpgp.js';
 import { pdfEncrypted } from './pdf-crypt.js';
 import { encrypted } from './encrypted.js';
@@ -136,6 +138,8 @@ export const DECODERS: readonly Decoder[] = [
   tokyoCabinet,
   kyotoCabinet,
   wiredTiger,
+  nsis,
+  djvu,
   uImage,
   fdt,
   llvmBitcode,
