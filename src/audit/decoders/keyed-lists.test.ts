@@ -2,7 +2,8 @@
 // var_export of unpack('C*') and of str_split, Python's dict(enumerate(…)) of bytes and of a string, Ruby's Hash#inspect
 // of a byte array's indices — `keyed-lists.ts`), and byte lists in radixes and separators runs-bytes.ts did not read
 // (Perl's %vd/%vx/%vo dotted strings, Go's %b/%o/%v of a []byte and of a []rune, Tcl's signed `binary scan c*`, Python's
-// 8-bit binary groups and hex('-', 4)). Property: each is found under its list (`!(keyed list at N)`, `!(byte list …)`),
+// 8-bit binary groups and hex('-', 4)), lists of quoted numbers (Python's [hex(b)], JSON of hex strings, Ruby's and Node's
+// prints of them), unpadded binary between blanks, PHP's json_encode of unpack('C*') (indices from 1). Property: each is found under its list (`!(keyed list at N)`, `!(byte list …)`),
 // however the text is cut into chunks the same bytes come back, and the clean twin (another value of the same length) gives
 // nothing. Nearest real-world variant: a PHP or Python debugging print of a key's bytes left in a log (round 16's known gap
 // was print_r of unpack('C*'); all of these were silent through the bundle of 66e13b4). Text that only looks like such
@@ -45,6 +46,19 @@ const cases: Array<[string, string, string[], string]> = [
   ["Python ' '.join(format(b, '08b'))", 'python3', ['-c', 'print(" ".join(format(b, "08b") for b in open("v", "rb").read()))'], 'byte list'],
   ["Python bytes.hex('-', 4)", 'python3', ['-c', 'print(open("v", "rb").read().hex("-", 4))'], 'grouped hex'],
   ["Python bytes.hex(':', 2)", 'python3', ['-c', 'print(open("v", "rb").read().hex(":", 2))'], 'grouped hex'],
+  ['PHP print_r(str_split(bin2hex($s), 2))', 'php', ['-r', 'print_r(str_split(bin2hex(file_get_contents("v")), 2));'], 'keyed list'],
+  ["PHP json_encode(unpack('C*')) (indices from 1)", 'php', ['-r', 'echo json_encode(unpack("C*", file_get_contents("v"))), "\\n";'], 'indexed bytes'],
+  ['Python [hex(b) …]', 'python3', ['-c', 'print([hex(b) for b in open("v", "rb").read()])'], 'quoted list'],
+  ['Python [bin(b) …]', 'python3', ['-c', 'print([bin(b) for b in open("v", "rb").read()])'], 'quoted list'],
+  ['JSON of "%02x" strings (Python)', 'python3', ['-c', 'import json; print(json.dumps(["%02x" % b for b in open("v", "rb").read()]))'], 'quoted list'],
+  ['Ruby p of "%02x" strings', 'ruby', ['-e', 'p File.binread("v").bytes.map { |b| "%02x" % b }'], 'quoted list'],
+  ["Node's inspect of b.toString(16)", 'node', ['-e', 'console.log(Array.from(require("fs").readFileSync("v"), (b) => b.toString(16)))'], 'quoted list'],
+  [
+    "Python ' '.join(format(b, 'b')) (binary, no padding)",
+    'python3',
+    ['-c', 'print("bits", " ".join(format(b, "b") for b in open("v", "rb").read()))'],
+    'byte list',
+  ],
 ];
 
 const TCL = 'set f [open v rb]; set s [read $f]; binary scan $s c* l; puts $l\n';
@@ -110,6 +124,8 @@ func main() { b, _ := os.ReadFile("v"); fmt.Printf("bin %b\\noct %o\\nrunes %v\\
       "nummap = {0: 'Ro', 1: 'Ri', 2: 'Rii', 3: 'Riii', 4: 'Riv',\n 5: 'Rv', 6: 'Rvi', 7: 'Rvii', 8: 'Rviii', 9: 'Rix'}\n",
       // Lower-case pairs between dashes that are labels, and an IPv6 netmask (Latin-1 of no value, not UTF-8).
       '"b1-b2-b3-b4-b5-b6-b7-b8-c1-c2-c3-c4-d1-d2-e" netmask: \'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff\'\n',
+      // Quoted labels that are hex pairs (subversion's mergegraph nodes, scipy's colour names): Latin-1, no UTF-8.
+      "nodes = [\n    'A1', 'A2', 'A3', 'A4',\n    'B1', 'B2', 'B3', 'B4', 'B5'\n    ]\ncolors = ('C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9')\n",
       // Ruby hash of small counts.
       '{0=>3, 1=>4, 2=>1, 3=>5, 4=>9, 5=>2, 6=>6, 7=>5, 8=>3}\n',
     ];

@@ -28,7 +28,7 @@ const PY_OPEN = Buffer.from('{0: ');
  * blank, up to the line's end). A value of 1–4 characters: one character's UTF-8 bytes, read as Latin-1.
  */
 const ENTRY =
-  /[\s,]*(?:\[(\d{1,9})\]|(\d{1,9}))[ \t]*(?:=>|:)(?:\s*(?:int\((-?\d{1,3})\)|string\(\d\) "([^]{1,4}?)"(?=\r?\n)|'((?:\\[^]|[^'\\]){1,4})'|"((?:\\[^]|[^"\\]){1,4})"|(-?\d{1,3})(?![\d.]))| ([^\n]{1,4})(?=\r?\n))/y;
+  /[\s,]*(?:\[(\d{1,9})\]|(\d{1,9}))[ \t]*(?:=>|:)(?:\s*(?:int\((-?\d{1,3})\)|string\(\d\) "([^]{1,4}?)"(?=\r?\n)|'((?:\\[^]|[^'\\]){1,4})'|"((?:\\[^]|[^"\\]){1,4})"|(-?\d{1,3})(?![\w.]))| ([^\n]{1,4})(?=\r?\n))/y;
 
 /** One byte (str_split cuts a character's UTF-8 into its bytes) or one character's UTF-8 bytes, read as Latin-1. */
 const ONE_CHAR = /^(?:[^]|[\xc0-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf7][\x80-\xbf]{3})$/;
@@ -85,19 +85,25 @@ export class KeyedLists {
 
   /** Reads the lists in `buf` (at `base` in the content); at the end of the content (`last`) a list open is read as it is. */
   async #scan(buf: Buffer, base: number, last: boolean): Promise<void> {
-    const text = buf.toString('latin1');
+    // Made only once a trigger has its index before it: most chunks have `=>` or `:` and no list.
+    let text: string | undefined;
     const lists: Array<{ at: number; bytes: Buffer }> = [];
     let from = 0;
+    // Each trigger's next place, searched again only once passed (searching both at every hit was quadratic in a
+    // chunk of PHP with no `{0: `).
+    let arrow = -2;
+    let py = -2;
     for (;;) {
-      const arrow = buf.indexOf(ARROW, from);
-      const py = buf.indexOf(PY_OPEN, from);
+      if (arrow !== -1 && arrow < from) arrow = buf.indexOf(ARROW, from);
+      if (py !== -1 && py < from) py = buf.indexOf(PY_OPEN, from);
       const hit = arrow < 0 ? py : py < 0 ? arrow : Math.min(arrow, py);
       if (hit < 0) break;
       const trigger = hit === py ? PY_OPEN.length : ARROW.length;
       from = hit + 1;
       if (base + hit + trigger <= this.#done) continue;
-      const start = hit === py ? hit + 1 : indexBefore(text, hit);
+      const start = hit === py ? hit + 1 : indexBefore(buf, hit);
       if (start < 0) continue;
+      text ??= buf.toString('latin1');
       // No entry yet, the trigger near the end: its value may be in the next chunk.
       const list = readList(text, start) ?? (buf.length - hit < 64 ? { end: hit + 1, open: true } : undefined);
       if (!list) continue;
@@ -140,20 +146,21 @@ export class KeyedLists {
  * Where the entry of a `=>` at `arrow` starts — its `[` or its index's first digit — if its index is 0 or 1 and stands
  * alone (after a blank, a line break, `(`, `{`, `,` or the text's start); else -1.
  */
-function indexBefore(text: string, arrow: number): number {
+function indexBefore(bytes: Buffer, arrow: number): number {
   let p = arrow;
-  while (p > 0 && (text[p - 1] === ' ' || text[p - 1] === '\t')) p--;
-  const bracket = text[p - 1] === ']';
+  while (p > 0 && (bytes[p - 1] === 0x20 || bytes[p - 1] === 0x09)) p--;
+  const bracket = bytes[p - 1] === 0x5d;
   if (bracket) p--;
-  const digit = text[p - 1];
-  if (digit !== '0' && digit !== '1') return -1;
+  const digit = bytes[p - 1];
+  if (digit !== 0x30 && digit !== 0x31) return -1;
   p--;
   if (bracket) {
-    if (text[p - 1] !== '[') return -1;
+    if (bytes[p - 1] !== 0x5b) return -1;
     p--;
   }
-  const before = text[p - 1];
-  return p === 0 || before === ' ' || before === '\t' || before === '\n' || before === '\r' || before === '(' || before === '{' || before === ',' ? p : -1;
+  // A blank, a line break, `(`, `{` or `,` before it, or the text's start.
+  const before = bytes[p - 1];
+  return p === 0 || before === 0x20 || before === 0x09 || before === 0x0a || before === 0x0d || before === 0x28 || before === 0x7b || before === 0x2c ? p : -1;
 }
 
 /**
@@ -166,6 +173,9 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
   let chars = '';
   let numeric = true;
   let stringy = true;
+  /** Every value two hex digits (print_r of str_split(bin2hex($s), 2)). */
+  let hexy = true;
+  let hex = '';
   let expect = -1;
   let count = 0;
   let p = start;
@@ -181,6 +191,8 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
     const number = m[3] ?? m[7];
     const string = m[4] ?? ((m[5] ?? m[6] !== undefined) ? unquote(m[5] ?? m[6]!) : m[8]);
     if (number !== undefined) {
+      hex += number.padStart(2, '0');
+      hexy &&= number.length === 2 && number[0] !== '-';
       const n = Number(number);
       numeric &&= n >= -128 && n <= 255;
       numbers.push(n & 0xff);
@@ -191,6 +203,8 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
       numeric = false;
       // One character a value (its UTF-8 bytes read as Latin-1): `1 => '1x7'` is a table of words, no string split up.
       stringy &&= ONE_CHAR.test(string ?? '');
+      hexy &&= /^[0-9a-fA-F]{2}$/.test(string ?? '');
+      hex += string ?? '';
       chars += string ?? '';
     }
   }
@@ -201,6 +215,7 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
   const candidates: Buffer[] = [];
   if (numeric) candidates.push(Buffer.from(numbers));
   if (stringy) candidates.push(Buffer.from(chars, 'latin1'));
+  if (hexy) candidates.push(Buffer.from(hex, 'hex'));
   for (const bytes of candidates)
     if (bytes.length >= MIN_BYTES && (isText(bytes) || (numeric && bytes === candidates[0] && bytes.length >= LONG))) return { end: p, bytes, open };
   return { end: p, open };

@@ -1,5 +1,5 @@
 /**
- * JSON of a typed array of bytes (`{"0":112,"1":97,…}`), read beside the byte lists (`runs-bytes.ts`), whose stretches
+ * JSON of a typed array of bytes (`{"0":112,"1":97,…}`; PHP's json_encode of unpack('C*') from `{"1":`), read beside the byte lists (`runs-bytes.ts`), whose stretches
  * its quotes end.
  */
 import { isText, MIN_BYTES } from './runs-bytes-text.js';
@@ -10,9 +10,24 @@ const LONG = 64;
 
 /** What JSON.stringify writes of a Uint8Array (or any typed array of bytes): its opening, searched natively. */
 const INDEXED_OPEN = Buffer.from('{"0":');
+/** PHP's json_encode of unpack('C*', $s): its indices start at 1. */
+const INDEXED_OPEN_1 = Buffer.from('{"1":');
+/**
+ * The next opening of either kind at or after `from` in `bytes`, or -1: each kind's next place kept while ahead (searched
+ * again only once passed), so a chunk of many `{"0":` and no `{"1":` is searched through once, not once a hit.
+ */
+function openings(bytes: Buffer): (from: number) => number {
+  let a = -2;
+  let b = -2;
+  return (from) => {
+    if (a !== -1 && a < from) a = bytes.indexOf(INDEXED_OPEN, from);
+    if (b !== -1 && b < from) b = bytes.indexOf(INDEXED_OPEN_1, from);
+    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+  };
+}
 /** An indexed list longer than this (in text) is read as far as it goes. */
 const MAX_INDEXED = 1 << 20;
-const INDEXED = /\{"0":\d{1,3}(?:,"\d+":\d{1,3})*/g;
+const INDEXED = /\{"[01]":\d{1,3}(?:,"\d+":\d{1,3})*/g;
 
 /**
  * JSON of a typed array of bytes: each byte after its index in quotes (`{"0":112,"1":97,…}`), as JSON.stringify writes a
@@ -47,7 +62,8 @@ export class IndexedBytes {
       this.#size = 0;
       i = close < 0 ? bytes.length : close + 1;
     }
-    for (let at = bytes.indexOf(INDEXED_OPEN, i); at >= 0; at = bytes.indexOf(INDEXED_OPEN, at + 1)) {
+    const openingAt = openings(bytes);
+    for (let at = openingAt(i); at >= 0; at = openingAt(at + 1)) {
       const close = bytes.indexOf(0x7d, at);
       if (close < 0) {
         this.#held = [Buffer.from(bytes.subarray(at))];
@@ -61,7 +77,10 @@ export class IndexedBytes {
     // An opening cut by the chunk's end: its start is held with the next chunk.
     const tail = Math.max(i, bytes.length - INDEXED_OPEN.length + 1);
     for (let k = tail; k < bytes.length; k++)
-      if (bytes[k] === 0x7b && INDEXED_OPEN.subarray(0, bytes.length - k).equals(bytes.subarray(k))) {
+      if (
+        bytes[k] === 0x7b &&
+        (INDEXED_OPEN.subarray(0, bytes.length - k).equals(bytes.subarray(k)) || INDEXED_OPEN_1.subarray(0, bytes.length - k).equals(bytes.subarray(k)))
+      ) {
         this.#held = [Buffer.from(bytes.subarray(k))];
         this.#size = bytes.length - k;
         this.#from = base + k;
@@ -83,7 +102,7 @@ export class IndexedBytes {
       let ordered = true;
       for (let k = 0; k < pairs.length && ordered; k++) {
         const v = Number(pairs[k]![2]);
-        ordered = Number(pairs[k]![1]) === k && v <= 255;
+        ordered = Number(pairs[k]![1]) === k + Number(pairs[0]![1]) && v <= 255;
         out[k] = v;
       }
       if (!ordered || out.length < MIN_BYTES || !(out.length >= LONG || isText(out))) continue;

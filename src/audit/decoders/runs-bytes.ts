@@ -29,7 +29,7 @@ const LONG = 64;
 const QUIET = 256;
 
 const TABLE = new Uint8Array(256);
-for (const c of '0123456789abcdefABCDEFxX,:-. \t\r\n') TABLE[c.charCodeAt(0)] = 1;
+for (const c of '0123456789abcdefABCDEFxX,:-.\'" \t\r\n') TABLE[c.charCodeAt(0)] = 1;
 
 /**
  * The forms, each a pattern over a stretch of list characters: decimal (signed or not) between commas, `0x` hex
@@ -151,6 +151,27 @@ const FORMS: ReadonlyArray<{
     value: (t) => parseInt(t, 2),
   },
   {
+    name: 'byte list',
+    // Bytes as binary without padding between blanks, no brackets: Java's Integer.toBinaryString(b & 0xff) joined by
+    // blanks, Go's %b of bytes one by one. Text only, and with a 7-digit token (an ASCII letter's).
+    pattern: /(?<![0-9A-Za-z.,:/-])[01]{1,8}(?:[ \t][01]{1,8}(?![0-9A-Za-z.,:/]))+/g,
+    value: (t) => parseInt(t, 2),
+    holds: /[01]{7}/,
+    textOnly: true,
+    shuns: 0x5b,
+  },
+  {
+    name: 'quoted list',
+    // Each byte a quoted string: Python's [hex(b) …] and [bin(b) …] (`['0x6b', '0b1101011']`), JSON of hex strings
+    // (`["0x6b","6b"]`: JavaScript, Python, Java's List of String.format("%02X")), Node's inspect of b.toString(16)
+    // (`[ '6b', 'a' ]`), Ruby's p of "%02x" strings or unpack('H2' * n). Read in the radix its prefix names — without
+    // one, hex for pairs, decimal, binary —, routed only as text.
+    pattern: /(?<![0-9A-Za-z])(['"])(?:0[xXbB])?[0-9a-fA-F]{1,8}\1(?:[ \t]*,\s*(['"])(?:0[xXbB])?[0-9a-fA-F]{1,8}\2)+/g,
+    value: (t) => Number(t),
+    decode: quotedList,
+    textOnly: true,
+  },
+  {
     name: 'dotted bytes',
     // Perl's version-string formats: sprintf('%vd', $s) (`116.111.107`: a byte string's bytes, a character string's
     // code points), '%vx' (`74.6f.6b`, no padding), '%vo', '%vb'. Read in each radix its digits allow (decimal always;
@@ -212,6 +233,25 @@ function charCodes(list: string): Buffer | undefined {
   }
   return Buffer.from(text, 'utf8');
 }
+/** The text of a list of quoted numbers in the first radix its tokens allow that makes text (see FORMS), or undefined. */
+function quotedList(list: string): Buffer | undefined {
+  const tokens = list.match(/[^'",\s]+/g) ?? [];
+  const prefixed = tokens.every((t) => /^0[xX]/.test(t)) ? 16 : tokens.every((t) => /^0[bB][01]+$/.test(t)) ? 2 : 0;
+  const digits = prefixed ? tokens.map((t) => t.slice(2)) : tokens;
+  const radixes = prefixed ? [prefixed] : [16, 10, 2];
+  for (const radix of radixes) {
+    if (radix === 16 && !digits.every((t) => t.length <= 2)) continue;
+    if (radix === 10 && !digits.every((t) => /^\d{1,3}$/.test(t))) continue;
+    if (radix === 2 && !digits.every((t) => /^[01]{1,8}$/.test(t))) continue;
+    const codes = digits.map((t) => parseInt(t, radix));
+    if (codes.some((c) => !(c <= 0xff))) continue;
+    const bytes = Buffer.from(codes);
+    // UTF-8 only: a list of labels (`'A1', 'A2'`, `'C1', …`: scipy's colours, a graph's nodes) makes Latin-1.
+    if (isText(bytes) && isUtf8(bytes)) return bytes;
+  }
+  return undefined;
+}
+
 /**
  * Hex groups between dashes or colons: pairs between colons are colon hex's and upper-case pairs between dashes dashed
  * hex's (read there), so pairs here are lower-case between dashes (Python's hex('-')); wider groups either.
