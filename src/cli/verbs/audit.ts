@@ -4,6 +4,7 @@
  * `hoist tags list` (scripted, timed against skopeo) must not pay for them.
  */
 import { parseReference, type Reference } from '../../core/reference.js';
+import { referenceError } from '../../inputs/images.js';
 import { UsageError } from '../usage.js';
 import { registryVerb, type RegistryJob } from './registry.js';
 import type { Values } from './verb.js';
@@ -35,7 +36,7 @@ function parse(values: Values, positionals: string[]): AuditTask {
     try {
       source = { ref: parseReference(target) };
     } catch (e) {
-      throw new UsageError(`audit: '${target}': ${(e as Error).message} (an OCI layout directory starts with ./ or /)`);
+      throw new UsageError(`audit: ${referenceError(target, e)} (an OCI layout directory starts with ./ or /)`);
     }
   }
   const limits = values['audit-limits'] as string | undefined;

@@ -7,6 +7,7 @@
  * reading and describing load when the verb runs.
  */
 import { parseReference, type Reference } from '../../core/reference.js';
+import { referenceError } from '../../inputs/images.js';
 import { nodeFiles, type Files } from '../../effects/files.js';
 import type { Inspected, TaggedEntry } from '../../maintain/inspect.js';
 import type { RegistryClient } from '../../registry/client.js';
@@ -118,7 +119,7 @@ function parse(values: Values, positionals: string[]): InspectCommand {
   try {
     ref = parseReference(positionals[0]!);
   } catch (e) {
-    throw new UsageError(`inspect: '${positionals[0]}': ${(e as Error).message}`);
+    throw new UsageError(`inspect: ${referenceError(positionals[0]!, e)}`);
   }
   const keys = (values.key as string[] | undefined) ?? [];
   const keyless = keylessFlags(values, 'inspect');

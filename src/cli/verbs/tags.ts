@@ -3,6 +3,7 @@
  * runs: a `tags list` loads the registry client, the tag reading and deleting, and little else.
  */
 import { parseReference, parseRepository, type Repository } from '../../core/reference.js';
+import { referenceError } from '../../inputs/images.js';
 import { UNPROTECTABLE, type Unprotectable } from '../../maintain/prune.js';
 import { UsageError } from '../usage.js';
 import { registryVerb } from './registry.js';
@@ -19,7 +20,7 @@ const repo = (text: string | undefined, what: string): Repository => {
   try {
     return parseRepository(text);
   } catch (e) {
-    throw new UsageError(`${what}: '${text}': ${(e as Error).message}`);
+    throw new UsageError(`${what}: ${referenceError(text, e)}`);
   }
 };
 
@@ -28,7 +29,7 @@ function target(p: string): { repository: Repository; tag: string } {
     try {
       return parseReference(p);
     } catch (e) {
-      throw new UsageError(`tags delete: '${p}': ${(e as Error).message}`);
+      throw new UsageError(`tags delete: ${referenceError(p, e)}`);
     }
   })();
   if (!ref.tag || ref.digest) throw new UsageError(`tags delete: '${p}' names no tag: give REPO:TAG`);

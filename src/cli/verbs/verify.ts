@@ -13,6 +13,7 @@
  * registry could not be read. Keys and the trusted root are read before any request.
  */
 import { formatFull, formatRepository, parseReference, type Reference } from '../../core/reference.js';
+import { referenceError } from '../../inputs/images.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Files } from '../../effects/files.js';
 import type { RegistryClient } from '../../registry/client.js';
@@ -104,7 +105,7 @@ function parse(values: Values, positionals: string[]): VerifyCommand {
   try {
     ref = parseReference(positionals[0]!);
   } catch (e) {
-    throw new UsageError(`verify: '${positionals[0]}': ${(e as Error).message}`);
+    throw new UsageError(`verify: ${referenceError(positionals[0]!, e)}`);
   }
   const type = values.type as string | undefined;
   const predicateType = type === undefined ? undefined : predicateTypeOf(type);
