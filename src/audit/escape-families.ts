@@ -343,9 +343,12 @@ export class Families {
         if (f.sequence === undefined) this.sequence.set(SEQUENCE, b * 256);
         else for (const c of f.sequence) this.sequence[b * 256 + c.charCodeAt(0)] = 1;
       }
+    // A next byte that begins escapes only of families this byte's begins too (`==`, `&&`: JavaScript's operators) begins no
+    // other family's inside it: `EscapeScan.#within` is over there at once, and the stop with it where `pairs` is 0.
     for (let b = 0; b < 256; b++)
       for (let n = 0; n < 256; n++)
-        this.worth[b * 256 + n] = this.pairs[b * 256 + n]! | (this.inner[b]!.length && (this.sequence[b * 256 + n] || this.inner[n]!.length) ? 3 : 0);
+        this.worth[b * 256 + n] =
+          this.pairs[b * 256 + n]! | (this.inner[b]!.length && (this.sequence[b * 256 + n] || this.inner[n]!.some((f) => !this.inner[b]!.includes(f))) ? 3 : 0);
   }
 
   /** The decoder of `family` in `mode` kept for trying places out, reset. */
