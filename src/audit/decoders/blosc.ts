@@ -221,11 +221,15 @@ export const blosc: Decoder = {
       over: () => {},
       read: async (file) => {
         const hd = header(file);
-        // A buffer whose own length is not the content's: a chance claim (structure only), nothing to say.
-        if (!hd || hd.cbytes !== file.length) return;
+        if (!hd) return;
+        // A header whose sizes agree and whose first block starts after its table (the claim), and a length past the
+        // content's: a buffer cut short (a zarr chunk copied half-way), its blocks past the cut gone.
+        if (hd.cbytes > file.length) return env.limit(`a Blosc buffer cut short (${file.length} of ${hd.cbytes} bytes)`);
         const out = unblosc(file);
         if (!out) {
-          if (!env.trial) env.limit(`a Blosc buffer (${CODECS[hd.flags >> 5]}) that does not decode`);
+          // Its own length the content's: a buffer that does not decode (damage), named. Shorter: a chance claim of
+          // other bytes (told by structure alone), nothing to say.
+          if (hd.cbytes === file.length) env.limit(`a Blosc buffer (${CODECS[hd.flags >> 5]}) that does not decode`);
           return;
         }
         if (!env.allow(out.length)) return;

@@ -29,6 +29,16 @@ export function isNsis(h: Uint8Array): boolean {
   return false;
 }
 
+/** Where the PE's sections' raw data end: what follows is an installer's data. */
+function sectionsEnd(b: Buffer): number {
+  const pe = b.readUInt16LE(60);
+  const sections = b.readUInt16LE(pe + 6);
+  let end = 0;
+  for (let k = 0, at = pe + 24 + b.readUInt16LE(pe + 20); k < sections && at + 24 <= b.length; k++, at += 40)
+    end = Math.max(end, b.readUInt32LE(at + 20) + b.readUInt32LE(at + 16));
+  return end;
+}
+
 const isLzmaProps = (b: Uint8Array, at: number) => b[at] === 0x5d && b[at + 1] === 0 && b.length > at + 5;
 /** NSIS's bzip2: block data without the `BZh` header (7-Zip tells it by its first byte, '1', of the block magic's place). */
 const isNsisBzip2 = (b: Uint8Array, at: number) => b[at] === 0x31;
@@ -43,9 +53,9 @@ async function read(env: DecodeEnv, b: Buffer): Promise<void> {
       first = at;
       break;
     }
-  // No data header: NSIS's own stubs (/usr/share/nsis/Stubs, a PE with `.ndata` and nothing after it), or an installer
-  // cut before its data — nothing compressed is there to read.
-  if (first < 0) return;
+  // No data header: NSIS's own stubs (/usr/share/nsis/Stubs, a PE with `.ndata` and nothing after its sections) hold
+  // nothing to read; bytes after the sections with no header are an installer's data whose header was damaged or cut.
+  if (first < 0) return b.length > sectionsEnd(b) ? env.limit('an NSIS installer whose data header does not read (damaged or cut)') : undefined;
   const data = first + 28;
   const length = b.readUInt32LE(first + 24);
   const end = Math.min(b.length, first + length);
