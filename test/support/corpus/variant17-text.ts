@@ -6,7 +6,9 @@
  * dotted, `116.111.107`; `%vd` of a character string gives code points); byte lists in radixes and separators no reader
  * took — Go's `%b` and `%o` of a []byte and `%v` of a []rune in brackets, Tcl's signed `binary scan c*`, 8-bit binary
  * groups (Python's format(b, '08b'), JavaScript's toString(2).padStart(8)), hex
- * groups between dashes or colons (Python's bytes.hex('-', 4), hex(':', 2), hex('-')) —; and xxd -e with 8- and 2-byte
+ * groups between dashes or colons (Python's bytes.hex('-', 4), hex(':', 2), hex('-')), quoted numbers (Python's
+ * [hex(b)] and [bin(b)], Ruby's and Node's prints of hex strings), unpadded binary between blanks (Java's
+ * toBinaryString), PHP's json_encode of unpack('C*') (indices from 1) and print_r of hex pairs —; and xxd -e with 8- and 2-byte
  * groups (`-g8`, `-g2`). Each written by the real tool on Debian.
  *
  * Probed and read already through a bundle of 66e13b4 (not made): Erlang ~w/~p of a binary, Go '% #x', gpg --store
@@ -189,6 +191,60 @@ export const variant17Text: Variant[] = [
     realWorld: 'a Python tool’s log of a key in dashed hex',
     kind: 'unicode',
   }),
+  python('py-hex-strings', 'print("key bytes:", [hex(b) for b in open("secret", "rb").read()])', {
+    name: "Python [hex(b) for b in key]: ['0x74', '0x6f', …] (each byte a quoted 0x string)",
+    realWorld: 'a Python debugging print of a key’s bytes in hex, in a job log',
+    kind: 'unicode',
+  }),
+  python('py-bin-strings', 'print([bin(b) for b in open("secret", "rb").read()])', {
+    name: "Python [bin(b) for b in key]: ['0b1110100', …]",
+    realWorld: 'a Python debugging print of a key’s bits',
+    kind: 'specials',
+  }),
+  {
+    id: 'ruby-hex-strings',
+    name: 'Ruby p of bytes.map { "%02x" }: ["74", "6f", …]',
+    realWorld: 'a Ruby task’s print of a token’s bytes in hex',
+    kind: 'unicode',
+    script: `ruby -e 'p File.binread("secret").bytes.map { |b| "%02x" % b }' > "$OUT/task.log"`,
+    where: /ruby-hex-strings\/task\.log/,
+  },
+  {
+    id: 'node-hex-strings',
+    name: "Node console.log of Array.from(buf, b => b.toString(16)): [ '74', 'a', … ] (no padding, 12 a line)",
+    realWorld: 'a Node service’s debug print of a key’s bytes in hex',
+    kind: 'specials',
+    script: `node -e 'console.log(Array.from(require("fs").readFileSync("secret"), (b) => b.toString(16)))' > "$OUT/debug.log"`,
+    where: /node-hex-strings\/debug\.log/,
+  },
+  php('php-json-keyed', 'echo json_encode(unpack("C*", file_get_contents("secret"))), "\\n";', {
+    name: 'PHP json_encode(unpack(\'C*\', $s)): {"1":116,"2":111,…} (indices from 1)',
+    realWorld: 'a PHP API’s JSON log of a key’s bytes',
+    kind: 'unicode',
+  }),
+  php('php-keyed-hex', 'print_r(str_split(bin2hex(file_get_contents("secret")), 2));', {
+    name: 'PHP print_r(str_split(bin2hex($s), 2)): [0] => 74, a hex pair after each index',
+    realWorld: PHP_LOG,
+    kind: 'token',
+  }),
+  {
+    id: 'java-binary-strings',
+    name: 'Java Integer.toBinaryString(b & 0xff) joined by blanks: unpadded binary, no brackets',
+    realWorld: 'a Java service’s bit trace of a key in its log',
+    kind: 'unicode',
+    script: `mkdir -p j && cat > j/Gen.java <<'JAVA'
+import java.nio.file.*;
+public class Gen {
+  public static void main(String[] a) throws Exception {
+    StringBuilder sb = new StringBuilder("bits ");
+    for (byte x : Files.readAllBytes(Path.of("secret"))) sb.append(Integer.toBinaryString(x & 0xff)).append(' ');
+    Files.writeString(Path.of(System.getenv("OUT"), "trace.log"), sb.toString().trim() + "\\n");
+  }
+}
+JAVA
+java j/Gen.java`,
+    where: /java-binary-strings\/trace\.log/,
+  },
   {
     id: 'xxd-e-g8',
     name: 'xxd -e -g8: little-endian 8-byte groups, the text column in order',
