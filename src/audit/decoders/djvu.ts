@@ -26,12 +26,19 @@ export const djvu: Decoder = {
     let seen = 0;
     let held = Buffer.alloc(0);
     let named = false;
+    // The top FORM's end (12 + its length, from the file's first 12 bytes): a file shorter was cut, a walk that does not
+    // land on it met a damaged chunk header.
+    let top = -1;
+    let lead = Buffer.alloc(0);
+    const say = (what: string) => {
+      if (named) return;
+      named = true;
+      env.limit(what);
+    };
     const chunk = (id: string, length: number) => {
+      if (!/^[\x20-\x7e]{4}$/.test(id)) say('a DjVu document with a damaged chunk header, whose compressed chunks the audit may not have met');
       if (id === 'FORM') return 12;
-      if (BZZ[id] && !named) {
-        named = true;
-        env.limit(`a DjVu document with BZZ-compressed ${BZZ[id]}, which the audit does not decode`);
-      }
+      if (BZZ[id]) say(`a DjVu document with BZZ-compressed ${BZZ[id]}, which the audit does not decode`);
       return 8 + length + (length & 1);
     };
     return {
@@ -42,6 +49,8 @@ export const djvu: Decoder = {
         // `AT&TFORM` blanked: the plain read is not claimed again.
         const blank = Math.max(0, Math.min(bytes.length, MAGIC.length - start));
         if (env.allow(bytes.length)) await plain.write(blank ? Buffer.concat([Buffer.alloc(blank, 0x20), bytes.subarray(blank)]) : bytes);
+        if (lead.length < 12) lead = Buffer.concat([lead, bytes.subarray(0, 12 - lead.length)]);
+        if (top < 0 && lead.length === 12) top = 12 + lead.readUInt32BE(8);
         while (next + 8 <= seen) {
           const from = next - start;
           const header = from >= 0 ? bytes.subarray(from, from + 8) : Buffer.concat([held.subarray(held.length + from), bytes]).subarray(0, 8);
@@ -50,6 +59,9 @@ export const djvu: Decoder = {
         held = Buffer.from(Buffer.concat([held, bytes]).subarray(-8));
       },
       async end() {
+        if (!env.stopped && seen < top) say(`a DjVu document cut short (${seen} of ${top} bytes)`);
+        else if (!env.stopped && top >= 0 && next !== top && next !== top + 1)
+          say('a DjVu document whose chunk lengths do not add up (a damaged chunk header)');
         await plain.end();
       },
     };

@@ -1,6 +1,6 @@
 // Property: the round-17 readers on damaged input — a Blosc buffer (python-blosc: its block-start table and each
 // block's stream lengths; its 16-byte header spared, as without it nothing tells a Blosc buffer), an NSIS installer (makensis: its first header and each block's length) and a DjVu document
-// (djvulibre: its chunk headers) — cut at any length, or 1-8 bytes set in the part the reader walks or anywhere, are
+// (djvulibre: its chunk headers, the BZZ chunk named) — cut at any length, or 1-8 bytes set in the part the reader walks or anywhere, are
 // read within a bounded time and memory, never throw, and either the value is still found or the file is named as not
 // fully audited: never a silent pass on a part the reader gave up on (fuzz.testing.ts's rule). Seeded draws (seed in
 // the title). Nearest real-world variant: a zarr chunk, an installer or a scan copied half-way into an image (a full
@@ -53,5 +53,20 @@ makensis -V1 s.nsi > /dev/null`,
     // end is byte for byte NSIS's own stub: nothing to read, nothing to name).
     const region = (k: number): [number, number] => (k % 3 ? [first + 1, Math.min(file.length, first + 64)] : [first + 1, file.length]);
     expectEachReadOrNamed('nsis.ts', 'nsis', damagedCopies(file, seeded(SEED), 40, region), MARKER);
+  });
+  it.runIf(has('cjb2') && has('djvused'))('a DjVu document (annotations in ANTz): 40 damaged copies each read or named', () => {
+    const file = tool(
+      'sh',
+      [
+        '-c',
+        `printf 'P1\\n8 8\\n%s\\n' "$(printf '0 %.0s' $(seq 1 64))" > p.pbm && cjb2 p.pbm doc.djvu
+printf '(metadata (Keywords "api_token=${MARKER}"))\\n' > x.txt && djvused doc.djvu -e "select 1; set-ant x.txt" -s`,
+      ],
+      {},
+      'doc.djvu',
+    );
+    // Past the 16-byte header (AT&TFORM, a length, DJVU: damaged, no DjVu document to tell), in the chunk headers.
+    const region = (): [number, number] => [16, file.length];
+    expectEachReadOrNamed('djvu.ts', 'djvu', damagedCopies(file, seeded(SEED), 40, region), MARKER);
   });
 });
