@@ -72,3 +72,16 @@ describe('fetchDockerCredentials', () => {
     await expect(fetchDockerCredentials('ghcr.io', sources('{not json'))).rejects.toBeInstanceOf(CredentialError);
   });
 });
+
+// Property: a Docker config that cannot be read is an error naming the setting and the fix. Nearest
+// real-world variant: DOCKER_CONFIG set to the file (~/.docker/config.json), as REGISTRY_AUTH_FILE
+// is for podman — it was a bare "ENOTDIR: not a directory, open …/config.json/config.json".
+describe('a Docker config that cannot be read', () => {
+  it('DOCKER_CONFIG naming the file: the setting and the directory to give', async () => {
+    const notDir = Object.assign(new Error('ENOTDIR: not a directory'), { code: 'ENOTDIR' });
+    const sources = { env: { DOCKER_CONFIG: '/home/ci/.docker/config.json' }, readFile: () => Promise.reject(notDir), runHelper: () => Promise.resolve('') };
+    await expect(fetchDockerCredentials('ghcr.io', sources)).rejects.toThrow(
+      'DOCKER_CONFIG=/home/ci/.docker/config.json names a file: it is the directory that holds config.json — set DOCKER_CONFIG=/home/ci/.docker',
+    );
+  });
+});

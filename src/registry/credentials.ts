@@ -4,7 +4,7 @@
  * helpers it names (`credHelpers` per registry, `credsStore` for all). Inputs win over these; this
  * module is only asked for registries `registry-auth` does not name.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DOCKER_HUB, isDockerHub } from '../core/reference.js';
 import { Credentials } from './auth.js';
 
@@ -86,7 +86,21 @@ export async function fetchDockerCredentials(registry: string, sources: Credenti
   const found = dockerConfigPath(sources.env);
   if (!found) return undefined;
   const path: string = found;
-  const text = await sources.readFile(path);
+  let text: string | undefined;
+  try {
+    text = await sources.readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // DOCKER_CONFIG is the directory that holds config.json; set to the file itself (a common slip,
+    // as REGISTRY_AUTH_FILE is a file) it gave a bare "ENOTDIR: not a directory, open …/config.json/config.json".
+    if (code === 'ENOTDIR' && sources.env.DOCKER_CONFIG)
+      throw new CredentialError(
+        `DOCKER_CONFIG=${sources.env.DOCKER_CONFIG} names a file: it is the directory that holds config.json — set DOCKER_CONFIG=${dirname(sources.env.DOCKER_CONFIG)}`,
+      );
+    throw new CredentialError(
+      `${path} (the Docker config) cannot be read (${code ?? (e as Error).message}): fix its permissions, or point DOCKER_CONFIG elsewhere`,
+    );
+  }
   if (text === undefined) return undefined;
   let config: DockerConfigFile;
   try {

@@ -72,4 +72,18 @@ describe("a Basic-auth registry and the Docker config's login for it", () => {
     expect(r.stderr).toContain(message);
     expect(r.stderr.match(/add it to/g)).toHaveLength(1);
   });
+
+  // DOCKER_CONFIG is the directory holding config.json; set to the file itself (as podman's
+  // REGISTRY_AUTH_FILE is) it was a bare "ENOTDIR: not a directory, open …/config.json/config.json".
+  it('DOCKER_CONFIG naming config.json itself: the setting named with the directory to give', async () => {
+    const { tls } = lab().registries;
+    const { dir, config } = await configWith({ auth: Buffer.from(`${tls.username}:${password(tls.passwordFile)}`).toString('base64') }, (h) => h);
+    const r = await hoist(['tags', 'list', `${tls.host}/lab/busybox`, '--registry-ca', `${tls.host}=${tls.ca}`, '--retries', '0'], {
+      cwd: dir,
+      env: { DOCKER_CONFIG: config },
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`DOCKER_CONFIG=${config} names a file: it is the directory that holds config.json — set DOCKER_CONFIG=${dir}`);
+    expect(r.stderr).not.toContain('ENOTDIR');
+  });
 });
