@@ -1,7 +1,7 @@
 /**
  * Every decoder the audit knows, in the order content is offered to them: containers and streams
  * with a magic number at their first byte, then the formats told by their first line (hex dumps,
- * Intel HEX and S-records, HTTP messages, UTF-16 text) or by name (brotli), then those told by their structure alone (Hadoop's snappy blocks, Blosc buffers, pickle's protocol 0,
+ * Intel HEX and S-records, HTTP messages, UTF-16 text) or by name (brotli), then those told by their structure alone (Hadoop's snappy blocks, Blosc buffers, packed Cap'n Proto, pickle's protocol 0,
  * headerless deflate that inflates to text). Content none claims is plain: the router still looks inside it for streams that
  * start anywhere (`embedded.ts`), encoded runs in text (`runs.ts`) and a brotli stream (`trial.ts`).
  */
@@ -12,6 +12,7 @@ import { blosc } from './blosc.js';
 import { pkcs7Ber } from './ber-octets.js';
 import { bzip2 } from './bzip2.js';
 import { cab } from './cab.js';
+import { capnpPacked } from './capnp.js';
 import { chromeCacheEntry } from './chrome-cache.js';
 import { compress } from './compress.js';
 import { cpio } from './cpio.js';
@@ -168,6 +169,7 @@ export const DECODERS: readonly Decoder[] = [
   lzmaAlone,
   hadoopSnappy,
   blosc,
+  capnpPacked,
   pickle0,
   dump,
   hexRecords,
@@ -187,7 +189,7 @@ export const DECODERS: readonly Decoder[] = [
  * brotli's uncompressed meta-block gives the stream's deflate body, which raw deflate then reads —
  * the stream found twice, once under a path of chances (14 first bytes in 256).
  */
-const STRUCTURE_ONLY: ReadonlySet<Decoder> = new Set([hadoopSnappy, blosc, pickle0, deflateRaw]);
+const STRUCTURE_ONLY: ReadonlySet<Decoder> = new Set([hadoopSnappy, blosc, capnpPacked, pickle0, deflateRaw]);
 
 /** Whether `decoder` claims by structure alone: its content is opened as a trial's, a failure that gave little taken for a chance match. */
 export const claimsByStructure = (decoder: Decoder): boolean => STRUCTURE_ONLY.has(decoder);
