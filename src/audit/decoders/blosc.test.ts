@@ -2,7 +2,7 @@
 // its codec (BloscLZ, LZ4, LZ4HC, zlib, zstd) and its filter (none, a byte shuffle, a bit shuffle), for element sizes 1
 // to 8, fed in random chunk sizes (seed named): the buffer decodes to exactly what was compressed; in a layer the value
 // is found at `file!` and the clean twin gives no finding; HDF5 datasets PyTables writes through the Blosc filter
-// (32001) and the LZO one (305) are read the same way. Random heads and this machine's files are not claimed.
+// (32001), the LZO one (305) and PyTables' bzip2 (307) are read the same way. Random heads and this machine's files are not claimed.
 // Fails with blosc unregistered and hdf5.ts before it: the zarr chunks pass in silence, the HDF5 datasets are named
 // (round 17's zarr-* and h5-blosc artifacts, missed by the bundle of 66e13b4). Nearest real-world variant: a zarr store
 // (numcodecs' default Blosc(lz4, shuffle)) or a PyTables/pandas HDFStore file with complib='blosc' in a data image.
@@ -103,7 +103,7 @@ z[:] = np.array(rows, dtype='S64')`,
   });
 });
 
-describe.runIf(can('tables'))('HDF5 datasets PyTables writes through Blosc and LZO', { timeout: 60_000 }, () => {
+describe.runIf(can('tables'))('HDF5 datasets PyTables writes through Blosc, LZO and bzip2', { timeout: 60_000 }, () => {
   const h5 = (v: string, complib: string) =>
     tool(
       PY,
@@ -120,13 +120,16 @@ f.close()`,
       { secret: v },
       'data.h5',
     );
-  it.each([['blosc'], ['blosc:zstd'], ['blosc:lz4'], ['lzo']])('complib=%s: every chunk read, the value found; the clean twin passes', async (lib) => {
-    const file = h5(SECRET, lib);
-    const { out, limits } = await decodeWith(hdf5, file);
-    expect(limits).toEqual([]);
-    expect(out.includes(`{"api_token":"${SECRET}"}`)).toBe(true);
-    expect(await auditFiles({ 'srv/data.h5': h5(OTHER, lib) })).toEqual([]);
-  });
+  it.each([['blosc'], ['blosc:zstd'], ['blosc:lz4'], ['lzo'], ['bzip2']])(
+    'complib=%s: every chunk read, the value found; the clean twin passes',
+    async (lib) => {
+      const file = h5(SECRET, lib);
+      const { out, limits } = await decodeWith(hdf5, file);
+      expect(limits).toEqual([]);
+      expect(out.includes(`{"api_token":"${SECRET}"}`)).toBe(true);
+      expect(await auditFiles({ 'srv/data.h5': h5(OTHER, lib) })).toEqual([]);
+    },
+  );
 });
 
 describe('Blosc sniff and bit shuffle', () => {

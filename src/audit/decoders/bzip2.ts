@@ -21,6 +21,38 @@ const load = () =>
     bits: ((i as { default?: unknown }).default ?? i) as (next: () => Uint8Array | undefined) => BitReader,
   })));
 
+let ready: Awaited<ReturnType<typeof load>> | undefined;
+
+/** Loads the block decoder, so that `bunzip2Sync` may run (hdf5.ts, before reading a file whose chunks are bzip2'd). */
+export const loadBzip2 = async (): Promise<void> => {
+  ready ??= await load();
+};
+
+/**
+ * One whole bzip2 stream (PyTables' bzip2 filter: a chunk is one `BZ2_bzBuffToBuffCompress`) decoded at once, at most
+ * `max` bytes: undefined when it does not decode, when it would give more, or before `loadBzip2` finished.
+ */
+export function bunzip2Sync(data: Uint8Array, max: number): Uint8Array | undefined {
+  if (!ready || !isBzip2(data)) return undefined;
+  const { lib, bits } = ready;
+  let given = false;
+  const reader = bits(() => (given ? undefined : ((given = true), data)));
+  const out = new Uint8Array(max);
+  let o = 0;
+  const byte = (b: number) => {
+    if (o >= max) throw STOP;
+    out[o++] = b;
+  };
+  try {
+    const level = lib.header(reader);
+    const table = new Int32Array(100000 * level);
+    for (let crc: number | null = 0; crc !== null;) crc = lib.decompress(reader, byte, table, 100000 * level, crc);
+  } catch {
+    return undefined;
+  }
+  return out.subarray(0, o);
+}
+
 /** 'BZh', a level 1–9, the first block's magic (or the end-of-stream one). */
 export const isBzip2 = (h: Uint8Array, at = 0) =>
   startsWith(h, [0x42, 0x5a, 0x68], at) &&

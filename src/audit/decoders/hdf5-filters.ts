@@ -1,9 +1,10 @@
 /**
- * HDF5 filters registered by other libraries whose chunks hdf5.ts reads besides the built-in ones: PyTables' LZO (305)
- * and the LZ4 filter (32004); Blosc (32001) is blosc.ts's buffer, zstd (32015) one zstd frame.
+ * HDF5 filters registered by other libraries whose chunks hdf5.ts reads besides the built-in ones: PyTables' LZO (305) and
+ * bzip2 (307), the LZ4 filter (32004); Blosc (32001) is blosc.ts's buffer, zstd (32015) one zstd frame.
  */
 import { zstdDecompressSync } from 'node:zlib';
 import { unblosc } from './blosc.js';
+import { bunzip2Sync } from './bzip2.js';
 import { lz4Block } from './lz4.js';
 import { lzo1x } from './lzop.js';
 import { trial } from './types.js';
@@ -81,6 +82,9 @@ export function registered(id: number, data: Uint8Array, size: number, unread: s
   switch (id) {
     case 305:
       return lzoChunk(data, size);
+    case 307:
+      // PyTables' bzip2: one bzip2 stream a chunk (the decoder loaded by hdf5.ts's read first).
+      return bunzip2Sync(data, size);
     case 32001:
       // PyTables, pandas' HDFStore, hdf5plugin: each chunk one Blosc buffer (blosc.ts).
       return got(trial(() => unblosc(data)));

@@ -7,12 +7,13 @@
  * object headers found (version 1: their prefix and messages checked to fill the header exactly; version 2: `OHDR`),
  * and each chunked dataset with a filter pipeline read: its chunks listed by the version-1 B-tree (layout versions
  * 1–3), the single chunk, the fixed array or the extensible array (their pages and super blocks too) of layout version 4 (h5py's `libver='latest'` or `'v110'`), each chunk unfiltered in reverse order (the chunk's filter mask skipping
- * those not applied: deflate, shuffle, Fletcher-32, LZF; and the registered filters of hdf5-filters.ts — PyTables' LZO and
+ * those not applied: deflate, shuffle, Fletcher-32, LZF; and the registered filters of hdf5-filters.ts — PyTables' LZO, bzip2 and
  * Blosc, as PyTables and pandas' HDFStore write them, LZ4, zstd) and the dataset's chunks written in order at
- * `file.h5!(dataset@N)`. A filter or chunk index not read (szip, n-bit, scale-offset, PyTables' bzip2, bitshuffle;
+ * `file.h5!(dataset@N)`. A filter or chunk index not read (szip, n-bit, scale-offset, bitshuffle;
  * version-2 B-trees, for datasets of more than one unlimited dimension) is named as not fully audited, at the dataset.
  */
 import { inflateSync } from 'node:zlib';
+import { loadBzip2 } from './bzip2.js';
 import { FILTER_NAMES, registered, unshuffle } from './hdf5-filters.js';
 import { gathered, within } from './gathered.js';
 import { lzfDecompress } from './redis-rdb.js';
@@ -463,6 +464,7 @@ function* filteredDatasets(f: File): Generator<[number, Layout, Filter[]]> {
 async function read(env: DecodeEnv, b: Buffer): Promise<void> {
   const f = superblock(b);
   if (!f) return env.limit('an HDF5 file whose superblock does not read');
+  await loadBzip2();
   // Cut short (a full disk, an interrupted copy): chunks past the cut are gone, and a header cut away leaves no dataset to name.
   if (f.eof > b.length) env.limit(`an HDF5 file cut short (${b.length} of ${f.eof < Number.MAX_SAFE_INTEGER ? f.eof : 'more'} bytes)`);
   for (const [at, lay, pipeline] of filteredDatasets(f)) {
