@@ -20,6 +20,7 @@ const KEEP = 24;
 
 const ARROW = Buffer.from('=>');
 const PY_OPEN = Buffer.from('{0: ');
+const hasTrigger = (bytes: Buffer) => bytes.indexOf(ARROW) >= 0 || bytes.indexOf(PY_OPEN) >= 0;
 
 /**
  * One entry from its separator before it (`, `, a line break and indentation) through its value: the index (bracketed
@@ -55,8 +56,9 @@ export class KeyedLists {
 
   async push(chunk: Uint8Array): Promise<void> {
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    // A chunk with no `>`, `:` nor `{`, and no list open: only its end is kept (a native search, no text made).
-    if (!this.#open && bytes.indexOf(0x3e) < 0 && bytes.indexOf(0x3a) < 0) {
+    // No list open and no trigger in the chunk nor across its start: only its end is kept — native searches, nothing
+    // joined nor made (joining every chunk to the kept end copied the whole text, a plain row's 512 MiB of it).
+    if (!this.#open && !hasTrigger(bytes) && !hasTrigger(Buffer.concat([this.#held.subarray(-3), bytes.subarray(0, 3)]))) {
       this.#keep(bytes, this.#from + this.#held.length);
       return;
     }
