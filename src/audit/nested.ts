@@ -464,10 +464,12 @@ export class ContentRouter {
         // A format let expand past the audit's ratio (deflate's 1032) is held to it past BOMB_AFTER (`bomb.ts`): judged
         // here by the input pushed so far; the inflate engines, which know what they consumed, tell it sooner.
         // Less what the bombs it named at its members made (`nameBomb`): those are named, and no longer count.
-        const made = (quiet ? out : this.#out) - bombsMade(self);
-        if (bound > limits.ratio && made > BOMB_AFTER && made > limits.ratio * (quiet ? this.#in + 1024 : this.#in)) {
-          stop(bombText(made));
-          return false;
+        if (bound > limits.ratio && (quiet ? out : this.#out) > BOMB_AFTER) {
+          const made = (quiet ? out : this.#out) - bombsMade(self);
+          if (made > BOMB_AFTER && made > limits.ratio * (quiet ? this.#in + 1024 : this.#in)) {
+            stop(bombText(made));
+            return false;
+          }
         }
         return !stopped;
       },
