@@ -5,6 +5,7 @@
 // with offsets too (`od -t a`). Nearest real-world variant: a CI step's `od -A n -d env.txt` (round 16,
 // variant16-text.ts: od -A n, -d, -t d2, -t u4, -x, -c and -t a of an env file were silent). Audited, the value is found
 // under the dump; the clean twin gives nothing; a table of numbers or indented text is not taken for one.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../test/support/random.js';
 import { auditFiles, has, SECRET } from './decoders/testing.js';
@@ -72,5 +73,32 @@ describe.skipIf(!has('od'))(`od -A n dumps (seed ${rand.seed})`, () => {
       ' 2024 2025 2026 2027 2028 2029 2030 2031\n', // a row of years: 8 four-digit fields, but no hex letter
     ])
       expect(sniffDump(Buffer.from(text)) ?? 'none', text).not.toMatch(/words|chars/i);
+  });
+});
+
+describe.skipIf(!has('python3'))('a bracketed list wrapped onto lines of bare decimal is no dump (round 17)', () => {
+  // numpy's print of a uint8 array wraps `[ 72 120 195 …` at 75 columns; its second line is od -An -tu1's shape. The dump
+  // sniff looks past a first line (session 55) and took the list for a dump from its second line, its first line lost:
+  // the value in a numpy print of a key's bytes was missed in silence (fails on 66e13b4's hexdump.ts).
+  const print = (v: string) =>
+    execFileSync('python3', ['-c', 'import sys, numpy; print(numpy.frombuffer(sys.stdin.buffer.read(), dtype=numpy.uint8))'], {
+      input: Buffer.from(`key: ${v} é€😀`),
+    });
+  const numpy = (() => {
+    try {
+      execFileSync('python3', ['-c', 'import numpy']);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  it.skipIf(!numpy)('not sniffed as a dump; audited, found under the byte list, the clean twin gives nothing', async () => {
+    const leaky = print(SECRET);
+    expect(leaky.toString().split('\n').length).toBeGreaterThan(2);
+    expect(sniffDump(leaky)).toBeUndefined();
+    expect((await auditFiles({ 'var/log/debug.log': leaky })).map((f) => `${f.severity} ${f.path}`)).toEqual([
+      expect.stringMatching(/^leak var\/log\/debug\.log!\(byte list at \d+\)$/),
+    ]);
+    expect(await auditFiles({ 'var/log/debug.log': print('x'.repeat(SECRET.length)) })).toEqual([]);
   });
 });

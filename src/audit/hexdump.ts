@@ -90,9 +90,13 @@ export function sniffDump(head: Uint8Array): DumpFormat | undefined {
   // a shorter dump's line).
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const whole = nl < 0 ? 1 : Math.min(SNIFF_LINES, lines.length - 1); // the piece after the last line break: cut, or empty
+  let open = 0;
   for (let k = 0; k < whole; k++) {
-    const format = sniffLine(lines[k]!, lines[k + 1] ?? '');
+    // Not inside a bracket the lines before opened: numpy's print of a uint8 array wraps `[ 72 120 195 …` onto lines of
+    // bare decimal, which od -An -tu1's are (the list was claimed as a dump from its second line, its first lost).
+    const format = open > 0 ? undefined : sniffLine(lines[k]!, lines[k + 1] ?? '');
     if (format) return format;
+    for (const c of lines[k]!) open += c === '[' ? 1 : c === ']' ? -1 : 0;
   }
   return undefined;
 }
