@@ -316,6 +316,14 @@ export class Families {
    * (`key=value`, `$HOME`: on source text most stops were these).
    */
   readonly sequence = new Uint8Array(65536);
+  /**
+   * By stop byte × next byte: 1 where every family reading from the stop byte begins nothing or, by its quick look,
+   * makes the next byte as it is, first (a shell quote, opening or closing, before a byte no mode after it reads
+   * otherwise), and none takes part in rounds there: the stop is over where that byte goes on with no pattern from the
+   * state it is read in, and the automaton does not tell it (`Automaton.scanner`'s `readsOn`). On source text most
+   * stops were a quote inside a pattern begun (`"module")`).
+   */
+  readonly readsOn = new Uint8Array(65536);
   readonly #tryers: Decoder[][];
   /** Per family (by its index in `list`), the bytes after which its modes read differently. */
   readonly #modal: Uint8Array[];
@@ -345,6 +353,23 @@ export class Families {
       }
     // A next byte that begins escapes only of families this byte's begins too (`==`, `&&`: JavaScript's operators) begins no
     // other family's inside it: `EscapeScan.#within` is over there at once, and the stop with it where `pairs` is 0.
+    for (let b = 0; b < 256; b++) {
+      if (!this.stops[b] || this.inner[b]!.length) continue;
+      for (let n = 0; n < 256; n++) {
+        const pair = Uint8Array.of(b, n);
+        let makes = false;
+        let other = false;
+        for (const f of this.at[b]!) {
+          for (const state of [0, STATE_BEGUN]) {
+            const modes = f.modes(b, n, state);
+            if (!modes) continue;
+            for (const mode of modes) if (f.quick?.(pair, 0, mode) === n) makes = true;
+            if (!modes.every((mode) => f.quick?.(pair, 0, mode) === n)) other = true;
+          }
+        }
+        this.readsOn[b * 256 + n] = makes && !other ? 1 : 0;
+      }
+    }
     for (let b = 0; b < 256; b++)
       for (let n = 0; n < 256; n++)
         this.worth[b * 256 + n] =

@@ -8,7 +8,8 @@ import { EscapeScan, type EscapedMatch } from './escapes.js';
 // Property: the shell family's quick look at a quote (`Family.quick`: the byte the reading makes next, the quote
 // removed) is the byte its decoder makes, in every mode a quote is read in and before every next byte, or says it
 // cannot tell; so a stop at a quote followed by a byte that goes on with no pattern is over before the place is tried
-// (and before the island's walk) — `"module")` on source text — and no finding changes: shell-quoted spellings of
+// (and before the island's walk), and the automaton does not tell it (`Families.readsOn`, with cmd's caret and
+// PowerShell's backtick before a byte they make as it is) — `"module")` on source text — and no finding changes: shell-quoted spellings of
 // values holding quotes, `$` and backslashes, beside quoted words, in random chunks, find the same as with no quick
 // look at quotes (the scan before). The nearest real-world variant: bash's own `printf %q` and `${v@Q}` of the values.
 
@@ -23,15 +24,17 @@ type Tag = { kind: string; name?: string };
 
 const shellOf = (families: Families) => families.list.find((f) => f.kinds.includes('shell-quoted'))!;
 
-/** The families as they are, but the shell family's quick look at a quote taken away (the scan before it). */
+/** The families as they are, but the shell family's quick look at a quote taken away and every stop told (the scan before). */
 function withoutQuoteLook(): Families {
-  return new Families(
+  const families = new Families(
     escapeFamilies(false).map((f): Family => {
       const quick = f.quick;
       if (!f.kinds.includes('shell-quoted') || !quick) return f;
       return { ...f, quick: (chunk, i, mode) => (chunk[i] === 0x22 || chunk[i] === 0x27 ? -1 : quick(chunk, i, mode)) };
     }),
   );
+  families.readsOn.fill(0);
+  return families;
 }
 
 function matches(families: Families, text: Buffer, cuts: readonly number[]): string[] {
@@ -53,15 +56,17 @@ function shellWord(random: ReturnType<typeof seeded>, value: string): string {
   let out = '';
   for (let at = 0; at < value.length;) {
     const piece = value.slice(at, (at += random.int(1, 6)));
-    const how = random.int(3);
-    if (how === 0 && !piece.includes("'")) out += `'${piece}'`;
+    const how = random.int(5);
+    if (how === 3) out += piece.replace(/[\^&<>|"%()!]/g, '^$&');
+    else if (how === 4) out += piece.replace(/[`$"']/g, '`$&');
+    else if (how === 0 && !piece.includes("'")) out += `'${piece}'`;
     else if (how === 1) out += `"${piece.replace(/[\\"$`]/g, '\\$&')}"`;
     else out += piece.replace(/[\\"'$`]/g, '\\$&');
   }
   return out;
 }
 
-const WORDS = ['require("module")', "f('x')", '"a" "b"', '""', "''", '"\\n"', '"$HOME"', "'\\'", ' ', '\n'];
+const WORDS = ['require("module")', "f('x')", '"a" "b"', '""', "''", '"\\n"', '"$HOME"', "'\\'", ' ', '\n', 'echo a^&b', '^"', '`$x', '`"', '^^'];
 
 describe("the shell family's quick look at a quote", () => {
   it('is the byte its decoder makes next, in every mode a quote is read in, before every byte', () => {
@@ -84,6 +89,10 @@ describe("the shell family's quick look at a quote", () => {
         }
     // Told for all but `\` `$` and the quotes, in both modes of each quote.
     expect(told).toBe(2 * 2 * 252);
+    // The automaton is spared the stops these end: a quote before a byte read as it is, not before one read otherwise.
+    const pair = (s: string) => families.readsOn[(s.charCodeAt(0) << 8) | s.charCodeAt(1)];
+    for (const p of ['")', '"]', "')", '"a', '^&']) expect(pair(p), p).toBe(1);
+    for (const p of ['"\\', '"$', '""', "''", '\\x', '%4', '&#']) expect(pair(p), p).toBe(0);
   });
 
   const seed = testSeed(0x5157);

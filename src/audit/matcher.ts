@@ -82,6 +82,22 @@ function rootSkips(
   return skip;
 }
 
+/**
+ * Whether the stop byte at `i`, read in state `r`, is told (`Automaton.scanner`'s `worth` and `readsOn`): the chunk's
+ * last byte always; else where `worth` says the next byte may go on with an escape, unless `readsOn` says the reading
+ * makes that byte as it is and it goes on with no pattern from `r`.
+ */
+function stopTold(rows: Int32Array, cls: Uint8Array, d: Deep, worth?: Uint8Array, readsOn?: Uint8Array) {
+  return (chunk: Uint8Array, i: number, r: number): boolean => {
+    if (worth === undefined || i === chunk.length - 1) return true;
+    const pair = (chunk[i]! << 8) | chunk[i + 1]!;
+    if ((worth[pair]! & (r === 0 ? 1 : 2)) === 0) return false;
+    if (readsOn === undefined || readsOn[pair] === 0) return true;
+    const c = cls[chunk[i + 1]!]!;
+    return (((r & DEEP) === 0 ? rows[r + c]! : deepStep(d, r, c)) & (MATCH | STATE)) !== 0;
+  };
+}
+
 /** The `worth` of a scanner told of no stop. */
 const NO_STOPS_TOLD = new Uint8Array(65536);
 
@@ -406,9 +422,11 @@ export class Automaton<T> {
    * stop byte before it is read: its index in the chunk written and the state it is read in.
    * `worth` (by byte × next byte: 1 where it is worth telling at the root, 2 where a pattern has
    * begun) spares the call where the byte after a stop byte already says nothing begins there; a
-   * stop byte that ends a chunk is always told.
+   * stop byte that ends a chunk is always told. `readsOn` (by byte × next byte: 1 where a reading from the stop byte
+   * makes the next byte as it is, first — a quote removed) spares it where that byte would go on with no pattern from
+   * the state the stop is read in (`EscapeScan.#stop` ends there by the family's quick look).
    */
-  scanner(onMatch: (m: Match<T>) => void, onStop?: (index: number, state: number) => void, worth?: Uint8Array): Scanner {
+  scanner(onMatch: (m: Match<T>) => void, onStop?: (index: number, state: number) => void, worth?: Uint8Array, readsOn?: Uint8Array): Scanner {
     const rows = this.#rows;
     const cls = this.#class;
     const out = this.#out;
@@ -420,13 +438,13 @@ export class Automaton<T> {
     let places = new Int32Array(0);
     let row = 0;
     let offset = 0;
+    const told = stopTold(rows, cls, d, worth, readsOn);
     /**
      * From `row`, a deep state, the bytes of [i, to) stepped through while the state is deep (a few
      * hundred a MiB of text: past the patterns' first bytes the walk seldom goes on): where the next
      * byte is, `row` left at the state then.
      */
     const deepRun = (chunk: Uint8Array, i: number, to: number): number => {
-      const last = chunk.length - 1;
       let r = row;
       for (; i < to; i++) {
         const b = chunk[i]!;
@@ -434,7 +452,7 @@ export class Automaton<T> {
         const j = (r - denseEnd) >> 3;
         const v = (kid[j]! & 511) === c ? link[2 * j + 1]! | stopBit[c]! : deepStep(d, r, c);
         if ((v & 3) !== 0) {
-          if ((v & STOP) !== 0 && onStop && (worth === undefined || i === last || (worth[(b << 8) | chunk[i + 1]!]! & 2) !== 0)) onStop(i, r);
+          if ((v & STOP) !== 0 && onStop && told(chunk, i, r)) onStop(i, r);
           if ((v & MATCH) !== 0) for (const p of out.get(v & STATE)!) onMatch({ tag: p.tag, end: offset + i + 1 });
         }
         r = v & STATE;
@@ -454,8 +472,7 @@ export class Automaton<T> {
      * Where the next byte is, less one; `row` left at the state then.
      */
     const flagged = (chunk: Uint8Array, v: number, i: number, r: number, to: number): number => {
-      if ((v & STOP) !== 0 && onStop && (worth === undefined || i === chunk.length - 1 || (worth[(chunk[i]! << 8) | chunk[i + 1]!]! & (r === 0 ? 1 : 2)) !== 0))
-        onStop(i, r);
+      if ((v & STOP) !== 0 && onStop && told(chunk, i, r)) onStop(i, r);
       if ((v & MATCH) !== 0) for (const p of out.get(v & STATE)!) onMatch({ tag: p.tag, end: offset + i + 1 });
       row = v & STATE;
       return (v & DEEP) !== 0 ? deepRun(chunk, i + 1, to) - 1 : i;
