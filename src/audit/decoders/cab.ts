@@ -116,8 +116,9 @@ class CabDecoding implements Decoding {
   #opened = -1;
   #gave = 0;
   #done = false;
-  /** The last folder whose end was checked (`#checkEnded`). */
+  /** The last folder whose end was checked (`#checkEnded`); whether bytes no file names were met (named once). */
   #ended = -1;
+  #orphan = false;
 
   constructor(readonly env: DecodeEnv) {
     this.#members = new Members(env);
@@ -264,8 +265,12 @@ class CabDecoding implements Decoding {
       const abs = this.#pos + o;
       while (this.#file < files.length && files[this.#file]!.end <= abs) this.#file++;
       const f = files[this.#file];
-      if (!f) break;
-      if (abs < f.start) {
+      if (!f || abs < f.start) {
+        // Bytes no file names (a gap, or past the last file): the file table damaged, those bytes not written.
+        if (!this.#orphan && !this.env.stopped)
+          this.env.limit(`a cabinet folder (${folder.index}) whose data holds bytes no file names (its file table damaged?): not fully audited`);
+        this.#orphan = true;
+        if (!f) break;
         o += Math.min(f.start - abs, out.length - o);
         continue;
       }

@@ -8,7 +8,7 @@
  * one-page file's stream is still found there. Images with the extended block pointer flag (a page
  * stored or at another offset, mkfs.cramfs -X) are read too where a pointer says no such thing.
  */
-import { inflateSync } from 'node:zlib';
+import { crc32, inflateSync } from 'node:zlib';
 import { heldImage } from './held-image.js';
 import { trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
 
@@ -91,6 +91,20 @@ export function* multiPageFiles(img: Buffer): Generator<[string, Buffer | undefi
   }
 }
 
+/**
+ * Whether the image's CRC holds where mkfs.cramfs wrote one (flag FSID_VERSION_2): a CRC-32 of the image's `size` bytes
+ * with the CRC's own field as zeros. Any damage, and any cut, fails it — where a damaged inode or directory otherwise
+ * only ends the walk, its files never met.
+ */
+export function cramfsCrcHolds(img: Buffer): boolean {
+  if (img.length < SUPER || !(img.readUInt32LE(8) & 1)) return true;
+  const size = img.readUInt32LE(4);
+  if (size > img.length || size < SUPER) return false;
+  const zeroed = Buffer.alloc(4);
+  const crc = crc32(img.subarray(36, size), crc32(zeroed, crc32(img.subarray(0, 32))));
+  return crc === img.readUInt32LE(32);
+}
+
 export const cramfs: Decoder = {
   name: 'cramfs image',
   sniff: isCramfs,
@@ -100,6 +114,9 @@ export const cramfs: Decoder = {
       max: MAX_IMAGE,
       tooLarge: `a cramfs image over ${MAX_IMAGE >> 20} MiB: files across its pages are not joined`,
       unreadable: 'a cramfs file whose pages cannot be read: it is not joined',
-      files: multiPageFiles,
+      files(img) {
+        if (!cramfsCrcHolds(img)) env.limit('a cramfs image whose CRC does not hold (damaged or cut): its files may not all be read');
+        return multiPageFiles(img);
+      },
     }),
 };

@@ -347,3 +347,22 @@ export function near(file: Buffer, twin: Buffer): [number, number] {
   while (last > first && file[last] === twin[last]) last--;
   return [Math.max(0, first - 4096), Math.min(file.length, last + 4097)];
 }
+
+/**
+ * Copies of `file` each with one 32-bit word of [from, to) (4-byte aligned) set, little- or big-endian, to 2^32 - 1
+ * (a count or a length of 4 GiB), 2^31 (past any signed check) or the word's own offset (an offset pointing back at
+ * its own table: a cycle) — the crafted classes a header or table walk meets — keeping those `keep` accepts (its
+ * decoder's sniff still claims it).
+ */
+export function wordCopies(file: Buffer, from: number, to: number, keep: (copy: Buffer) => boolean = () => true): Array<[string, Buffer]> {
+  const copies: Array<[string, Buffer]> = [];
+  for (let at = from & ~3; at + 4 <= Math.min(to, file.length); at += 4)
+    for (const value of [0xffffffff, 0x80000000, at])
+      for (const le of [true, false]) {
+        const copy = Buffer.from(file);
+        if (le) copy.writeUInt32LE(value >>> 0, at);
+        else copy.writeUInt32BE(value >>> 0, at);
+        if (!copy.equals(file) && keep(copy)) copies.push([`the word at ${at} set to ${value} (${le ? 'LE' : 'BE'})`, copy]);
+      }
+  return copies;
+}

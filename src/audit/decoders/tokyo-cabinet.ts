@@ -112,8 +112,15 @@ export const tokyoCabinet: Decoder = {
         if (!d) return env.limit(`a Tokyo Cabinet database over ${MAX_FILE >> 20} MiB: its compressed records are not decoded`);
         if (d.length < 256) return env.limit('a Tokyo Cabinet database cut short: its compressed records are not decoded');
         const opts = d[36]!;
-        const size = Math.min(d.length, Number(d.readBigUInt64BE(56)));
+        const declared = Number(d.readBigUInt64BE(56));
+        const size = Math.min(d.length, declared);
         const first = Number(d.readBigUInt64BE(64));
+        // The header's file size is the file's (tchmgr writes it so): one that differs is a cut file or a damaged header,
+        // and records past it, or before a first record past the end, would not be read.
+        if (declared !== d.length || first >= size)
+          env.limit(
+            `a Tokyo Cabinet database whose header says ${declared} bytes, records from ${first}, in a file of ${d.length} (cut or damaged): not fully audited`,
+          );
         const decode = (value: Buffer) => (opts & TCBS ? tcbsDecode(value, MAX_VALUE) : trial(() => inflateRawSync(value, { maxOutputLength: MAX_VALUE })));
         const failed = await writeRecords(env, 'a Tokyo Cabinet database', records(d, first, size, Boolean(opts & LARGE)), decode, (e) => e instanceof Bad);
         if (failed) env.limit(`a Tokyo Cabinet database with ${failed} records that do not decode`);

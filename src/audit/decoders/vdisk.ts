@@ -26,6 +26,8 @@ const MAGIC_ZSTD = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 /** The guest's view: its clusters by guest offset (each decoded when written: a disk's clusters are not all held decoded), and its size. */
 interface Guest {
   size: number;
+  /** Why the disk is not all read where its clusters were still found (a stream that ends without its end marker). */
+  note?: string;
   /** Where each starts in the guest, its length there, and its bytes (a string: why they cannot be had). */
   clusters: Map<number, { length: number; bytes: () => Buffer | string }>;
 }
@@ -68,7 +70,11 @@ function qcow2(img: Buffer): Read {
     for (let j = 0; j < perL2; j++) {
       const e = img.readBigUInt64BE(l2 + j * 8);
       const guest = (i * perL2 + j) * cluster;
-      if (guest >= size) break;
+      if (guest >= size) {
+        // A cluster past the disk's size: the size (or the table) damaged; the cluster would not be read.
+        if (e & 0x00fffffffffffe00n) return 'a qcow2 cluster past the disk’s size (a damaged header or table)';
+        continue;
+      }
       if (e & (1n << 62n)) {
         const at = Number(e & offsetMask);
         if (twice(at)) return 'a qcow2 compressed cluster named twice (a damaged table)';
@@ -115,14 +121,20 @@ function vmdk(img: Buffer): Read {
   const flags = img.readUInt32LE(8);
   const size = Number(img.readBigUInt64LE(12)) * 512;
   const overhead = Number(img.readBigUInt64LE(64)) * 512;
-  if (!(flags & 0x10000) || img.readUInt16LE(77) !== 1) return ''; // not compressed: its sectors are plain (the search inside reads them)
+  if (!(flags & 0x10000) || img.readUInt16LE(77) !== 1)
+    // Not compressed: its sectors are plain (the search inside reads them) — unless its descriptor says otherwise.
+    return img.subarray(0, 65536).includes('createType="streamOptimized"')
+      ? 'a streamOptimized VMDK whose header does not say its grains are deflated (damaged)'
+      : '';
   const clusters: Guest['clusters'] = new Map();
   const grain = Number(img.readBigUInt64LE(20)) * 512;
+  let early = false;
   for (let at = overhead; at + 16 <= img.length;) {
     const lba = Number(img.readBigUInt64LE(at));
     const length = img.readUInt32LE(at + 8);
     if (length) {
       if (at + 12 + length > img.length) return 'a VMDK grain past the file';
+      if (lba * 512 >= size) return 'a VMDK grain past the disk’s capacity (a damaged header or marker)';
       const from = at;
       const bytes = () => {
         const out = trial(() => inflateSync(img.subarray(from + 12, from + 12 + length), { maxOutputLength: Math.max(grain, 512) }));
@@ -133,14 +145,23 @@ function vmdk(img: Buffer): Read {
       continue;
     }
     const type = img.readUInt32LE(at + 12);
-    if (type === 0) break; // end of stream
+    if (type === 0) {
+      // The end of stream, among the file's last sectors (a footer after it at most): one met long before the file's
+      // end is a walk gone astray (from a damaged offset, into zeros).
+      early = img.length - at > 65536;
+      break;
+    }
     at += 512 + lba * 512; // a grain table, directory or footer: `lba` sectors of it follow the marker
   }
-  return { size, clusters };
+  // No grain met in a file with room for many (an offset past it, or into zeros), or the end marker met long before the
+  // file's end: the walk gone astray from a damaged offset, the grains not met.
+  const astray = early || (!clusters.size && img.length - Math.min(overhead, img.length) > 65536) || overhead >= img.length;
+  return { size, clusters, ...(astray ? { note: 'a VMDK stream whose grains were not all met (a damaged offset)' } : {}) };
 }
 
 /** Writes the guest's disk: clusters in order, holes as zeros, up to its size or MAX_HOLE past its last cluster. */
 async function writeGuest(env: DecodeEnv, g: Guest): Promise<void> {
+  if (g.note) env.limit(`${g.note}: the guest's bytes there are not all read`);
   const offsets = [...g.clusters.keys()].sort((a, b) => a - b);
   const last = offsets.length ? offsets.at(-1)! + g.clusters.get(offsets.at(-1)!)!.length : 0;
   const end = Math.min(g.size, last + MAX_HOLE);
