@@ -1,14 +1,15 @@
 // The audit on the seventeenth round's binary variants (rounds 1–16 are audit-variants*.test.ts): values in the stores
-// of data and document libraries whose bytes pass through a coder no earlier round made — zarr chunks and a
-// python-blosc buffer (Blosc: BloscLZ, LZ4, zstd; a byte or bit shuffle), HDF5 files PyTables writes through the Blosc
-// and LZO filters, MATLAB v7.3-style .mat files (HDF5 after a 512-byte user block) and WiredTiger tables (MongoDB's
-// engine: snappy and zlib pages, the value across byte 64 of its page) — each made by the real tool
-// (test/support/corpus/variant17-binary.ts). All run through the bundle that ships (`node dist/cli.js audit ./LAYOUT
-// --audit-values-file F --json`, or HOIST_TEST_CLI), the image made and its cases asserted by
+// of data and document libraries and in installers whose bytes pass through a coder no earlier round made — zarr
+// chunks and a python-blosc buffer (Blosc: BloscLZ, LZ4, zstd; a byte or bit shuffle), HDF5 files PyTables writes
+// through the Blosc, LZO and bzip2 filters, MATLAB v7.3-style .mat files (HDF5 after a 512-byte user block), WiredTiger
+// tables (MongoDB's engine: snappy and zlib pages, the value across byte 64 of its page) and NSIS installers (zlib,
+// LZMA, solid LZMA); DjVu documents whose metadata or text layer is BZZ-compressed, to be named — each made by the real
+// tool (test/support/corpus/variant17-binary.ts). All run through the bundle that ships (`node dist/cli.js audit
+// ./LAYOUT --audit-values-file F --json`, or HOIST_TEST_CLI), the image made and its cases asserted by
 // test/support/corpus/variant-round.ts; the values are drawn from the seed the summary line names (HOIST_TEST_SEED
 // replays a run).
-// Through a private bundle of the tree at the round's start (66e13b4) all 11 artifacts were missed — 8 in silence (the
-// Blosc buffers, the .mat files, the WiredTiger tables), the 3 PyTables files named as not read, leaky and clean alike.
+// Through a private bundle of the tree at the round's start (66e13b4) 24 of 38 cases fail — all 15 artifacts missed (11 in silence,
+// the 4 PyTables files named leaky and clean), the 4 DjVu cases silent, the clean image not clean.
 // Property: every variant's value is found, the path named; every clean twin gives no finding; a stream the audit does
 // not read is named as not fully audited, leaky or clean — never a silent pass.
 import { describeNamed, variantRound } from '../support/corpus/variant-round.js';

@@ -1,12 +1,14 @@
 /**
- * The seventeenth round's binary artifacts: values in the stores of data and document libraries whose bytes pass
- * through a coder no earlier round made — zarr arrays (numcodecs' Blosc: its default LZ4 after a byte shuffle,
- * BloscLZ, zstd after a bit shuffle) and a python-blosc buffer, HDF5 files PyTables and pandas' HDFStore write through
- * the Blosc and LZO filters, MATLAB v7.3-style .mat files (HDF5 after a 512-byte user block, shuffled and deflated or
- * LZF'd), and WiredTiger tables (MongoDB's storage engine, snappy and zlib pages, the value across byte 64 of its
- * page, where the page's uncompressed head ends). Each is made by the real tool (numcodecs/zarr and python-blosc over
- * c-blosc 1.21, PyTables, h5py over libhdf5, the `wt` tool over libwiredtiger); the value is placed as a data
- * pipeline's export, a notebook's saved state or a service's store places it.
+ * The seventeenth round's binary artifacts: values in the stores of data and document libraries and in installers whose
+ * bytes pass through a coder no earlier round made — zarr arrays (numcodecs' Blosc: its default LZ4 after a byte
+ * shuffle, BloscLZ, zstd after a bit shuffle) and a python-blosc buffer, HDF5 files PyTables and pandas' HDFStore write
+ * through the Blosc, LZO and bzip2 filters, MATLAB v7.3-style .mat files (HDF5 after a 512-byte user block, shuffled
+ * and deflated or LZF'd), WiredTiger tables (MongoDB's storage engine, snappy and zlib pages, the value across byte 64
+ * of its page, where the page's uncompressed head ends) and NSIS installers (zlib blocks, LZMA blocks, one solid LZMA
+ * stream); and, to be named, DjVu documents whose metadata or hidden text is BZZ-compressed. Each is made by the real
+ * tool (numcodecs/zarr and python-blosc over c-blosc 1.21, PyTables, h5py over libhdf5, the `wt` tool over
+ * libwiredtiger, makensis, djvulibre); the value is placed as a data pipeline's export, a notebook's saved state, a
+ * service's store or a release build places it.
  */
 import { pyValue } from './variant-round.js';
 import type { Variant } from './variant-text.js';
@@ -120,6 +122,14 @@ open(os.path.join(OUT, 'cache.blosc'), 'wb').write(blosc.compress(data, typesize
     where: /pytables-lzo\/data\.h5!\(dataset@\d+\)/,
   },
   {
+    id: 'pytables-bzip2',
+    name: "PyTables Filters(complib='bzip2'): each chunk one bzip2 stream, through PyTables' filter 307",
+    realWorld: "a PyTables/HDFStore file written with complib='bzip2' (the library's best-ratio setting) kept in an archive image",
+    kind: 'token',
+    script: pytables('bzip2'),
+    where: /pytables-bzip2\/data\.h5!\(dataset@\d+\)/,
+  },
+  {
     id: 'mat73-shuffle-gzip',
     name: "h5py File(userblock_size=512), compression='gzip', shuffle=True: HDF5 after a 512-byte user block, as MATLAB's -v7.3 .mat files are laid out",
     realWorld: "a MATLAB -v7.3 .mat (or a Python-written one) with a model's settings, shipped in a scientific or MATLAB Runtime image",
@@ -179,11 +189,11 @@ open(os.path.join(OUT, 'cache.blosc'), 'wb').write(blosc.compress(data, typesize
 ];
 
 /**
- * The round's findings at its start (the bundle of 66e13b4, built privately): all 11 artifacts were missed — the 4
- * Blosc buffers (zarr chunks, python-blosc), the 2 MATLAB-style files and the 2 WiredTiger tables in silence, the 3
- * PyTables files named (a chunk filtered by blosc or filter 305, not read); the 3 NSIS installers (added after the
- * round's first readers) in silence too. Read since: blosc.ts (Blosc buffers, told by structure), hdf5-filters.ts
- * (filters 32001, 305, 32004, 32015), hdf5.ts after a user block, wiredtiger.ts, nsis.ts.
+ * The round's findings at its start (the bundle of 66e13b4, built privately): all 15 artifacts were missed — the 4
+ * Blosc buffers (zarr chunks, python-blosc), the 2 MATLAB-style files, the 2 WiredTiger tables and the 3 NSIS
+ * installers in silence, the 4 PyTables files named, leaky and clean (a chunk filtered by blosc, filter 305 or bzip2,
+ * not read); the 2 DjVu documents passed in silence. Read since: blosc.ts (Blosc buffers, told by structure), hdf5-filters.ts
+ * (filters 32001, 305, 307, 32004, 32015), hdf5.ts after a user block, wiredtiger.ts, nsis.ts.
  */
 const GAPS = new Set<string>([]);
 
