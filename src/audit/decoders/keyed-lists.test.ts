@@ -59,6 +59,7 @@ const cases: Array<[string, string, string[], string]> = [
     ['-c', 'print("bits", " ".join(format(b, "b") for b in open("v", "rb").read()))'],
     'byte list',
   ],
+  ['hexdump -e \'1/1 "%03o "\' (octal between blanks)', 'hexdump', ['-v', '-e', '1/1 "%03o "', 'v'], 'byte list'],
 ];
 
 const TCL = 'set f [open v rb]; set s [read $f]; binary scan $s c* l; puts $l\n';
@@ -89,16 +90,16 @@ describe('round 17: keyed lists and byte lists in more radixes', () => {
     expect(await auditFiles({ [path]: run(command, args, OTHER) })).toEqual([]);
   });
 
-  it("Go's %b, %o and %v of a []byte and %v of a []rune", async () => {
+  it("Go's %b, %o and %v of a []byte and %v and %x of a []rune", async () => {
     if (!has('go')) return;
     const src = `package main
 import ("fmt"; "os")
-func main() { b, _ := os.ReadFile("v"); fmt.Printf("bin %b\\noct %o\\nrunes %v\\n", b, b, []rune(string(b))) }
+func main() { b, _ := os.ReadFile("v"); fmt.Printf("bin %b\\noct %o\\nrunes %v\\nhex runes %x\\n", b, b, []rune(string(b)), []rune(string(b))) }
 `;
     const out = (v: string) => tool('sh', ['-c', 'GOCACHE="$PWD/.c" GOPATH="$PWD/.p" GOTOOLCHAIN=local GO111MODULE=off go run m.go'], { v, 'm.go': src });
     const text = out(value);
     const lines = text.toString('latin1').split('\n');
-    for (const line of lines.slice(0, 3)) {
+    for (const line of lines.slice(0, 4)) {
       const lists = await listsOf(Buffer.from(line, 'latin1'), 5);
       expect(
         lists.some((l) => l.bytes.toString('utf8').includes(value)),
