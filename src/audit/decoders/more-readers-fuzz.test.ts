@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
-import { damagedSparing, isolated, near, readOrNamedFailures } from './fuzz.testing.js';
+import { damagedSparing, isolated, near, readOrNamedFailures, wordCopies } from './fuzz.testing.js';
 import { h2MvStore } from './h2-mvstore.js';
 import { innodb } from './innodb.js';
 import { mysqlArchive } from './mysql-archive.js';
@@ -98,6 +98,8 @@ async function expectCopiesReadOrNamed(what: string, file: Buffer, twin: Buffer,
   const head = (k: number): [number, number] => (k % 3 === 2 ? near(file, twin) : [0, k % 3 === 0 ? file.length : Math.min(file.length, 65536)]);
   const claimed = (copy: Buffer) => decoder.sniff(copy.subarray(0, decoder.head ?? 512), 'x');
   const copies = damagedSparing(file, twin, seeded(SEED), COPIES, head, claimed);
+  // And each word of the first 256 bytes (header, tables) set to 2^32 - 1, 2^31 or its own offset.
+  copies.push(...wordCopies(file, 0, 256, claimed));
   const failures = await readOrNamedFailures(module, name, copies, MARKER);
   if (process.env.FUZZ_REPORT) console.log(`${what}: ${failures.length} of ${copies.length}\n  ${failures.join('\n  ')}`);
   expect(failures).toEqual([]);
