@@ -1,5 +1,6 @@
 // Property (issue 28): a database written by its real tool — sqlite3 (a row across overflow pages), db5.3_load (an item
-// across Berkeley DB overflow pages), kchashmgr/kctreemgr -tc and tchmgr -td (deflated records) — then damaged (cut, or
+// across Berkeley DB overflow pages), kchashmgr/kctreemgr -tc and tchmgr -td (deflated records), ldb's write-ahead log
+// (a record across a 32 KiB block) — then damaged (cut, or
 // 1-8 bytes set to 00, 80 or FF in its first pages, within 4 KiB of the value's page, or anywhere), its value's own bytes spared, is read within 5 s and
 // 400 MiB in a child process, never throws nor hangs, and either its value is still found or the database is named as
 // not fully audited: never a silent pass.
@@ -13,13 +14,16 @@
 // 6.8 s (n²/2 hops). Passes after: chains walked once, a break named.
 // With each word of the first 256 bytes set to 2^32 - 1, 2^31 or its own offset (LE and BE) too, on d6ffd52's readers
 // 6 of 9 cases fail: besides the above, tchmgr 12 of 392 copies silent (the header's file size or first record
-// damaged: the records walk ended at once, nothing said). 9/9 after.
+// damaged: the records walk ended at once, nothing said). 9/9 after. The RocksDB/LevelDB log (ldb put of a 40 KB
+// value, its record in FIRST and LAST fragments across the log's first 32 KiB block): 410 of 410 copies silent on
+// d6ffd52's leveldb-log.ts (any byte damaged breaks the record's CRC, and the record was dropped unsaid), 0 after.
 // Seeded: HOIST_TEST_SEED replaces 0x6d06; the copies are the same each run.
 import { describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
 import { damagedSparing, isolated, near, readOrNamedFailures, wordCopies } from './fuzz.testing.js';
 import { berkeleyDb } from './bdb.js';
 import { kyotoCabinet } from './kyoto-cabinet.js';
+import { levelDbLog } from './leveldb-log.js';
 import { sqlite } from './sqlite.js';
 import { has, tool } from './testing.js';
 import { tokyoCabinet } from './tokyo-cabinet.js';
@@ -70,6 +74,16 @@ const MAKERS: Record<string, [string, (value: string) => Buffer]> = {
     'kctreemgr',
     (v) => tool('sh', ['-c', 'kctreemgr create -tc -bnum 1000 c.kct && kctreemgr import c.kct load.tsv'], { 'load.tsv': rows(v, 3000) }, 'c.kct'),
   ],
+  'ldb put: a 40 KB value in a RocksDB/LevelDB log, across its first block': [
+    'ldb',
+    (v) =>
+      tool(
+        'sh',
+        ['-c', 'ldb --db=db --create_if_missing put cfg "$(cat val.txt)" > /dev/null && cp db/000004.log out.log'],
+        { 'val.txt': `{"notes":"${'x'.repeat(32712)}","token":"${v}","more":"${'y'.repeat(8000)}"}` },
+        'out.log',
+      ),
+  ],
   'tchmgr create -td (1,000 buckets)': [
     'tchmgr',
     (v) => tool('sh', ['-c', 'tchmgr create -td c.tch 1000 > /dev/null && tchmgr importtsv c.tch load.tsv'], { 'load.tsv': rows(v, 300) }, 'c.tch'),
@@ -82,6 +96,7 @@ const MODULES: Record<string, [string, string, Decoder]> = {
   kchashmgr: ['kyoto-cabinet.ts', 'kyotoCabinet', kyotoCabinet],
   kctreemgr: ['kyoto-cabinet.ts', 'kyotoCabinet', kyotoCabinet],
   tchmgr: ['tokyo-cabinet.ts', 'tokyoCabinet', tokyoCabinet],
+  ldb: ['leveldb-log.ts', 'levelDbLog', levelDbLog],
 };
 
 describe(`damaged databases made by their tools (seed ${SEED})`, { timeout: 120_000 }, () => {
@@ -93,7 +108,7 @@ describe(`damaged databases made by their tools (seed ${SEED})`, { timeout: 120_
     const head = (k: number): [number, number] => (k % 3 === 2 ? near(file, twin) : [0, k % 3 === 0 ? file.length : Math.min(file.length, 4096)]);
     const [module, name, decoder] = MODULES[command]!;
     // A copy its sniff no longer claims is read by the router as some other content: not this reader's input.
-    const claimed = (copy: Buffer) => decoder.sniff(copy.subarray(0, decoder.head ?? 512), 'x');
+    const claimed = (copy: Buffer) => decoder.sniff(copy.subarray(0, decoder.head ?? 512), '000004.log');
     const copies = damagedSparing(file, twin, seeded(SEED), COPIES, head, claimed);
     // And each word of the first 256 bytes (header, tables) set to 2^32 - 1, 2^31 or its own offset.
     copies.push(...wordCopies(file, 0, 256, claimed));

@@ -53,7 +53,7 @@ export function sniffLevelDbLog(h: Uint8Array, path: string): boolean {
 }
 
 /** Each record of the log whose fragments join and whose CRCs hold. */
-export function* logRecords(b: Buffer): Generator<Buffer> {
+export function* logRecords(b: Buffer, broken: (why: string) => void = () => undefined): Generator<Buffer> {
   let parts: Buffer[] = [];
   for (let at = 0; at + HEADER <= b.length;) {
     const left = BLOCK - (at % BLOCK);
@@ -69,21 +69,25 @@ export function* logRecords(b: Buffer): Generator<Buffer> {
       continue;
     }
     if (type < 1 || type > 4 || HEADER + length > left || data.length < length || masked(crc32c([b.subarray(at + 6, at + 7), data])) !== b.readUInt32LE(at)) {
+      broken(data.length < length ? 'a record cut by the log’s end' : 'a record whose header or CRC does not hold');
       parts = [];
       at += left; // a damaged record: read on from the next block
       continue;
     }
     at += HEADER + length;
     if (type === 1) yield data;
-    else if (type === 2) parts = [data];
-    else if (parts.length) {
+    else if (type === 2) {
+      if (parts.length) broken('a record’s first fragment with no last one');
+      parts = [data];
+    } else if (parts.length) {
       parts.push(data);
       if (type === 4) {
         yield Buffer.concat(parts);
         parts = [];
       }
-    }
+    } else broken('a record’s middle or last fragment with no first one');
   }
+  if (parts.length) broken('a record whose fragments end with the log (cut short)');
 }
 
 export const levelDbLog: Decoder = {
@@ -98,11 +102,15 @@ export const levelDbLog: Decoder = {
         if (env.stopped) return;
         if (!b) return env.limit(`a LevelDB log over ${MAX_LOG >> 20} MiB: records across its blocks are not joined`);
         const sink = env.open();
-        for (const r of logRecords(b)) {
+        let broken = 0;
+        let why = '';
+        for (const r of logRecords(b, (w) => void (broken++ || (why = w)))) {
           if (!env.allow(r.length + 1)) break;
           await sink.write(Buffer.concat([r, Buffer.from('\n')]));
         }
         await sink.end();
+        // A log's tail torn by a crash is damage too: what it held is not all joined.
+        if (broken && !env.stopped) env.limit(`a LevelDB log with ${broken} record${broken > 1 ? 's' : ''} not read (the first: ${why}): not fully audited`);
       },
     };
   },
