@@ -1,6 +1,7 @@
 // Property: the round-17 readers on damaged input — a Blosc buffer (python-blosc: its block-start table and each
 // block's stream lengths; its 16-byte header spared, as without it nothing tells a Blosc buffer), an NSIS installer (makensis: its first header and each block's length) and a DjVu document
-// (djvulibre: its chunk headers, the BZZ chunk named) — cut at any length, or 1-8 bytes set in the part the reader walks or anywhere, are
+// (djvulibre: its chunk headers, the BZZ chunk named) and an ARJ archive (arj: its headers' CRC-32s, sizes and the
+// members' Huffman blocks) — cut at any length, or 1-8 bytes set in the part the reader walks or anywhere, are
 // read within a bounded time and memory, never throw, and either the value is still found or the file is named as not
 // fully audited: never a silent pass on a part the reader gave up on (fuzz.testing.ts's rule). Seeded draws (seed in
 // the title). Nearest real-world variant: a zarr chunk, an installer or a scan copied half-way into an image (a full
@@ -68,5 +69,20 @@ printf '(metadata (Keywords "api_token=${MARKER}"))\\n' > x.txt && djvused doc.d
     // Past the 16-byte header (AT&TFORM, a length, DJVU: damaged, no DjVu document to tell), in the chunk headers.
     const region = (): [number, number] => [16, file.length];
     expectEachReadOrNamed('djvu.ts', 'djvu', damagedCopies(file, seeded(SEED), 40, region), MARKER);
+  });
+  it.runIf(has('arj'))('an ARJ archive (arj a, default method 1, 3 members): 40 damaged copies each read or named', () => {
+    const file = tool(
+      'sh',
+      [
+        '-c',
+        `for m in a b; do seq 1 2000 | sed "s/^/ROW_$m/" > $m.txt; done; printf 'API_TOKEN=${MARKER}\\n' > c.env; seq 1 2000 >> c.env
+arj a -y out.arj a.txt b.txt c.env > /dev/null`,
+      ],
+      {},
+      'out.arj',
+    );
+    // Two of three in the headers (the main header and the first member's, their CRC-32s and sizes), one anywhere.
+    const region = (k: number): [number, number] => [0, k % 3 ? Math.min(file.length, 160) : file.length];
+    expectEachReadOrNamed('arj.ts', 'arj', damagedCopies(file, seeded(SEED), 40, region), MARKER);
   });
 });

@@ -6,6 +6,7 @@
  * start anywhere (`embedded.ts`), encoded runs in text (`runs.ts`) and a brotli stream (`trial.ts`).
  */
 import { ar } from './ar.js';
+import { arj } from './arj.js';
 import { avro } from './avro.js';
 import { berkeleyDb } from './bdb.js';
 import { blosc } from './blosc.js';
@@ -76,7 +77,7 @@ import { tokyoCabinet } from './tokyo-cabinet.js';
 import { uImage } from './uimage.js';
 import { ubifs } from './ubifs.js';
 import type { Decoder } from './types.js';
-import { arj, bzip3 } from './unread.js';
+import { bzip3 } from './unread.js';
 import { utf16 } from './utf16.js';
 import { utf32 } from './utf32.js';
 import { qcow2Disk, vmdkDisk } from './vdisk.js';

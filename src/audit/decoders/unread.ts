@@ -1,7 +1,8 @@
 /**
  * Archives and compressors the audit does not decode, named rather than passed in silence: a
  * bzip3 file (`BZ3v1`: LZP, RLE, a Burrows–Wheeler transform and context mixing per block) and an
- * ARJ archive whose members are compressed (methods 1–4: LZ77 with Huffman codes). Their bytes as
+ * ARJ archive whose members are compressed (methods 1–4: LZ77 with Huffman codes) — this file's `arj`
+ * is no longer registered: arj.ts decodes methods 1–3 and names 4; `isArjHeader` is shared. Their bytes as
  * they are are scanned like every file's — a value in an ARJ member stored with `-m0`, or in a
  * literal the compressor kept, is still found — and the content is reported as not fully audited.
  * ARJ is told by its header's CRC-32; its headers are walked (each member's compressed size skips
