@@ -11,7 +11,7 @@ import { RegistryError } from '../registry/errors.js';
 import type { EngineOptions, PushTarget, RegistryReport } from './types.js';
 import { convergeFloating } from './floating.js';
 import type { Presence } from './presence.js';
-import { checkReleaseTags, revisionOfGraph } from './release-tags.js';
+import { checkReleaseTags, ProtectedTagError, revisionOfGraph } from './release-tags.js';
 
 export interface TagContext extends Pick<EngineOptions, 'log' | 'releaseTags' | 'settleMs' | 'settleRounds'> {
   client: RegistryClient;
@@ -48,17 +48,30 @@ export async function tagRepositories(c: TagContext, repos: readonly PushTarget[
   const placed = repos.map(() => new Set<string>());
   /** Per repository: whether this run wrote one of its fixed tags (the version tag the floating ones follow). */
   const wrote = repos.map(() => false);
+  /** Per repository: the release tags this run wrote (moved or created), read again once the others have had time to land. */
+  const wroteRelease = repos.map(() => [] as string[]);
+  const protect = (c.releaseTags ?? 'protect') === 'protect';
   try {
     for (const [i, target] of repos.entries()) {
       const floating = new Set(target.floating?.tags.map((t) => t.tag));
+      const release = new Set(target.releaseTags ?? []);
       // A repository's fixed tags at once (each written and read back); the first failure is reported.
       const moves = tagsOf[i]!.filter((t) => !floating.has(t)).map(async (tag) => {
-        if (await moveTag(c, target, tag, checked[i]!)) wrote[i] = true;
+        if (await moveTag(c, target, tag, checked[i]!)) {
+          wrote[i] = true;
+          if (protect && release.has(tag)) wroteRelease[i]!.push(tag);
+        }
         placed[i]!.add(tag);
       });
       const failed = (await Promise.allSettled(moves)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
     }
+    // Registries have no compare-and-swap: another run releasing the same version from another
+    // commit may have read the tag as free too, and written it after this run's read-back. Its
+    // write is seen by reading again a settle time later (the floating tags' settle phase runs
+    // meanwhile, and follows whatever the version tag holds).
+    const settleMs = c.settleMs ?? 1000;
+    const recheckAt = wroteRelease.some((r) => r.length) ? c.sleep(settleMs) : undefined;
     for (const [i, target] of repos.entries()) {
       const plan = target.floating;
       const allowed = tagsOf[i]!.filter((t) => plan?.tags.some((p) => p.tag === t));
@@ -72,6 +85,27 @@ export async function tagRepositories(c: TagContext, repos: readonly PushTarget[
         allowed,
       );
       for (const tag of ours) placed[i]!.add(tag);
+    }
+    if (recheckAt) {
+      await recheckAt;
+      const revision = await revisionOfGraph(graph, c.source);
+      for (const [i, target] of repos.entries()) {
+        if (!wroteRelease[i]!.length) continue;
+        const name = formatReference(target.repository);
+        try {
+          await checkReleaseTags(
+            { client: c.client, host: c.host, repository: target.repository.path, name, digest: graph.root.digest, revision, limit: c.limit },
+            wroteRelease[i]!,
+          );
+        } catch (e) {
+          if (!(e instanceof ProtectedTagError)) throw e;
+          for (const tag of wroteRelease[i]!) placed[i]!.delete(tag);
+          throw new ProtectedTagError(
+            `${e.message.replace(/: not moved\. .*$/s, '')} — another run wrote it after this run had (two runs released the same version from different commits at once): ${formatReference(target.repository, wroteRelease[i]![0])} is not this image. Release this commit under a new version`,
+            { registry: c.host, repository: target.repository.path, code: 'RELEASE_TAG_PROTECTED', retryable: false, cause: e },
+          );
+        }
+      }
     }
   } finally {
     // In the order the tags were planned, whichever phase placed them (also when a later one failed).
