@@ -63,6 +63,40 @@ export function lzfDecompress(input: Uint8Array, size: number): Uint8Array | und
   return op === size ? out : undefined;
 }
 
+/** Redis's CRC-64 (Jones, reflected: crc64.c), as two 32-bit halves: a table of the low and of the high words. */
+const [CRC_LO, CRC_HI] = (() => {
+  const lo = new Uint32Array(256);
+  const hi = new Uint32Array(256);
+  const [pl, ph] = [0xac4bc9b5, 0x95ac9329]; // 0xad93d23594c935a9 reflected
+  for (let n = 0; n < 256; n++) {
+    let [l, h] = [n, 0];
+    for (let k = 0; k < 8; k++) {
+      const odd = l & 1;
+      l = ((l >>> 1) | (h << 31)) >>> 0;
+      h >>>= 1;
+      if (odd) [l, h] = [(l ^ pl) >>> 0, (h ^ ph) >>> 0];
+    }
+    [lo[n], hi[n]] = [l, h];
+  }
+  return [lo, hi];
+})();
+
+/** A running CRC-64 of Redis's. */
+export class Crc64 {
+  lo = 0;
+  hi = 0;
+
+  update(b: Uint8Array): void {
+    let [lo, hi] = [this.lo, this.hi];
+    for (let i = 0; i < b.length; i++) {
+      const x = (lo ^ b[i]!) & 0xff;
+      lo = (((lo >>> 8) | (hi << 24)) ^ CRC_LO[x]!) >>> 0;
+      hi = ((hi >>> 8) ^ CRC_HI[x]!) >>> 0;
+    }
+    [this.lo, this.hi] = [lo, hi];
+  }
+}
+
 /** `REDIS` and four digits, a version from 0001 to 0099. */
 export const isRdb = (h: Uint8Array) =>
   startsWith(h, [0x52, 0x45, 0x44, 0x49, 0x53]) && h.length >= 9 && [5, 6, 7, 8].every((i) => h[i]! >= 0x30 && h[i]! <= 0x39) && h[5] === 0x30 && h[6] === 0x30;
@@ -81,6 +115,7 @@ class RdbStrings implements Decoding {
 
   async push(bytes: Uint8Array): Promise<void> {
     if (this.env.stopped) return;
+    this.#check(bytes);
     this.#buf = this.#pos < this.#buf.length ? Buffer.concat([this.#buf.subarray(this.#pos), bytes]) : Buffer.from(bytes);
     this.#pos = 0;
     this.#scan();
@@ -127,9 +162,28 @@ class RdbStrings implements Decoding {
     this.env.limit(`a Redis dump holding ${what}: it is not decoded`);
   }
 
+  /** The dump's CRC-64 over all but its last 8 bytes (held back: they are the checksum, from version 5 on). */
+  readonly #crc = new Crc64();
+  #tail = Buffer.alloc(0);
+  #version = -1;
+
+  #check(bytes: Uint8Array): void {
+    const all = Buffer.concat([this.#tail, bytes]);
+    if (this.#version < 0 && all.length >= 9) this.#version = Number(all.toString('latin1', 5, 9));
+    const keep = Math.max(0, all.length - 8);
+    this.#crc.update(all.subarray(0, keep));
+    this.#tail = all.subarray(keep);
+  }
+
   async end(): Promise<void> {
     await this.#queue;
     await this.#sink.end();
+    // From version 5 the dump ends with a CRC-64 of what comes before (0: written with rdbchecksum off). One that does
+    // not hold is a dump damaged or cut: a compressed string in it may not have decoded, and nothing else would say so.
+    const stored = this.#tail.length === 8 ? [this.#tail.readUInt32LE(0), this.#tail.readUInt32LE(4)] : undefined;
+    const off = stored && stored[0] === 0 && stored[1] === 0;
+    if (this.#version >= 5 && !off && !(stored && stored[0] === this.#crc.lo && stored[1] === this.#crc.hi) && !this.env.stopped)
+      this.env.limit('a Redis dump whose checksum does not hold (damaged or cut): its strings may not all be decoded');
   }
 }
 
