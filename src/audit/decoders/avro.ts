@@ -85,8 +85,22 @@ export const avro: Decoder = {
         if (!file) return env.limit(`an Avro file over ${MAX_FILE >> 20} MiB: its compressed blocks are not decoded`);
         const h = header(file);
         if (!h) return env.limit('an Avro file whose header cannot be read: its blocks are not decoded');
-        if (h.codec === 'null') return;
-        const decode = CODECS[h.codec];
+        let codec = h.codec;
+        if (codec === 'null') {
+          // No codec (its blocks plain, read as the file's own bytes) — unless its first block deflates: the header's
+          // codec entry damaged. Then read as deflate, and named.
+          const count = long(file, h.end);
+          const size = count && long(file, count[1]);
+          if (h.end >= file.length) return;
+          // Nor a first block followed by the header's sync marker: the header itself damaged (its map's count).
+          if (!size || size[0] < 0 || !file.subarray(size[1] + size[0], size[1] + size[0] + 16).equals(h.sync))
+            return env.limit('an Avro file whose first block does not follow its header (a damaged header): its blocks are not decoded');
+          const first = size[0] > 0 ? trial(() => inflateRawSync(file.subarray(size[1], size[1] + size[0]), { maxOutputLength: MAX_BLOCK })) : undefined;
+          if (!(first instanceof Buffer) || first.length <= size[0]) return;
+          env.limit('an Avro file whose header names no codec but whose blocks deflate (a damaged header): read as deflate');
+          codec = 'deflate';
+        }
+        const decode = CODECS[codec];
         if (!decode) return env.limit(`an Avro file of codec ${JSON.stringify(h.codec.slice(0, 32))}: its blocks are not decoded`);
         const sink = env.open();
         for (let at = h.end; at < file.length;) {
@@ -97,7 +111,7 @@ export const avro: Decoder = {
             break;
           }
           const out = trial(() => decode(file.subarray(size[1], size[1] + size[0])));
-          if (!(out instanceof Buffer)) env.limit(`an Avro ${h.codec} block that does not decode (at ${size[1]})`);
+          if (!(out instanceof Buffer)) env.limit(`an Avro ${codec} block that does not decode (at ${size[1]})`);
           else if (!env.allow(out.length)) break;
           else await sink.write(out);
           at = size[1] + size[0] + 16;
