@@ -4,10 +4,10 @@
  * shuffle, BloscLZ, zstd after a bit shuffle) and a python-blosc buffer, HDF5 files PyTables and pandas' HDFStore write
  * through the Blosc, LZO and bzip2 filters, MATLAB v7.3-style .mat files (HDF5 after a 512-byte user block, shuffled
  * and deflated or LZF'd), WiredTiger tables (MongoDB's storage engine, snappy and zlib pages, the value across byte 64
- * of its page, where the page's uncompressed head ends) and NSIS installers (zlib blocks, LZMA blocks, one solid LZMA
- * stream); and, to be named, DjVu documents whose metadata or hidden text is BZZ-compressed. Each is made by the real
+ * of its page, where the page's uncompressed head ends), NSIS installers (zlib blocks, LZMA blocks, one solid LZMA
+ * stream) and an ARJ archive (its default method 1); and, to be named, DjVu documents whose metadata or hidden text is BZZ-compressed. Each is made by the real
  * tool (numcodecs/zarr and python-blosc over c-blosc 1.21, PyTables, h5py over libhdf5, the `wt` tool over
- * libwiredtiger, makensis, djvulibre); the value is placed as a data pipeline's export, a notebook's saved state, a
+ * libwiredtiger, makensis, arj, djvulibre); the value is placed as a data pipeline's export, a notebook's saved state, a
  * service's store or a release build places it.
  */
 import { pyValue } from './variant-round.js';
@@ -162,6 +162,15 @@ open(os.path.join(OUT, 'cache.blosc'), 'wb').write(blosc.compress(data, typesize
     where: /wiredtiger-zlib\/db\/cfg\.wt/,
   },
   {
+    id: 'arj-default',
+    name: "arj a with ARJ's default method 1: LZ77 under static Huffman codes in blocks (LHA's -lh7- coding), the value inside a member",
+    realWorld: "a legacy archive (a DOS-era tool bundle, a vendor's firmware or data drop in ARJ) unpacked or kept in an image",
+    kind: 'token',
+    script: `mkdir -p etc && printf 'API_TOKEN=%s\\n' "$S" > etc/app.env && seq 1 3000 | sed 's/^/LINE_/' >> etc/app.env
+arj a -y "$OUT/etc.arj" etc/app.env > /dev/null && ! grep -F "$S" "$OUT/etc.arj" > /dev/null`,
+    where: /arj-default\/etc\.arj!\/etc\/app\.env/,
+  },
+  {
     id: 'nsis-zlib',
     name: "makensis with NSIS's default SetCompressor zlib: the installed files in raw-deflate blocks after the PE stub, each behind its length",
     realWorld:
@@ -189,11 +198,11 @@ open(os.path.join(OUT, 'cache.blosc'), 'wb').write(blosc.compress(data, typesize
 ];
 
 /**
- * The round's findings at its start (the bundle of 66e13b4, built privately): all 15 artifacts were missed — the 4
+ * The round's findings at its start (the bundle of 66e13b4, built privately): all 16 artifacts were missed — the 4
  * Blosc buffers (zarr chunks, python-blosc), the 2 MATLAB-style files, the 2 WiredTiger tables and the 3 NSIS
  * installers in silence, the 4 PyTables files named, leaky and clean (a chunk filtered by blosc, filter 305 or bzip2,
- * not read); the 2 DjVu documents passed in silence. Read since: blosc.ts (Blosc buffers, told by structure), hdf5-filters.ts
- * (filters 32001, 305, 307, 32004, 32015), hdf5.ts after a user block, wiredtiger.ts, nsis.ts.
+ * not read), the ARJ archive named (method 1 not decoded), leaky and clean; the 2 DjVu documents passed in silence. Read since: blosc.ts (Blosc buffers, told by structure), hdf5-filters.ts
+ * (filters 32001, 305, 307, 32004, 32015), hdf5.ts after a user block, wiredtiger.ts, nsis.ts, arj.ts.
  */
 const GAPS = new Set<string>([]);
 
