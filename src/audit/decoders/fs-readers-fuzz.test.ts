@@ -18,6 +18,8 @@
 // 8 of 10 cases fail: besides the above, cramfs 38 of 394 copies silent (a damaged inode or directory ended the walk:
 // now the image's CRC is checked and named), qcow2 2 of 418 (a size cut below its clusters), VMDK 23 of 416 (flags,
 // capacity or the grains' offset damaged: read as plain, or walked into zeros). 10/10 after.
+// Deep nesting: a config 1,000 directories down (mkfs.cramfs, mke2fs -d) read in bounded time and memory, nothing
+// named — passes on the old readers too (the walks are iterative, not recursive): it stands guard.
 // Seeded: HOIST_TEST_SEED replaces 0xf5f5; the copies are the same each run.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -203,5 +205,30 @@ describe('a node header near the value damaged (its magic): the node is not step
       }
     expect(copies.length).toBeGreaterThan(1);
     expect(await readOrNamedFailures(module, name, copies, MARKER)).toEqual([]);
+  });
+});
+
+describe('deep nesting: a file 1,000 directories down', { timeout: 120_000 }, () => {
+  const deep = (make: string) =>
+    tool(
+      'bash',
+      [
+        '-c',
+        `set -e; p=root/$(printf 'd/%.0s' $(seq 1 1000)); mkdir -p "$p"; cp app.conf "$p"
+${make} > /dev/null 2>&1`,
+      ],
+      { 'app.conf': conf(MARKER, 4096, 12000) },
+      'out.img',
+    );
+  it.each([
+    ['mkfs.cramfs', 'cramfs.ts', 'cramfs', 'mkfs.cramfs root out.img'],
+    ['mke2fs', 'ext.ts', 'ext', 'mke2fs -q -t ext4 -b 1024 -d root out.img 8M'],
+  ])('%s: the value read, in 5 s and 400 MiB', async (command, module, name, make) => {
+    if (!has(command)) return;
+    const img = deep(make);
+    const got = isolated(module, name, img, [MARKER]);
+    expect([got.hung, got.crashed, got.found[0], got.limits]).toEqual([false, undefined, true, []]);
+    expect(got.ms).toBeLessThan(5_000);
+    expect(got.peakMiB).toBeLessThan(400);
   });
 });
