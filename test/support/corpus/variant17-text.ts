@@ -8,7 +8,9 @@
  * groups (Python's format(b, '08b'), JavaScript's toString(2).padStart(8)), hex
  * groups between dashes or colons (Python's bytes.hex('-', 4), hex(':', 2), hex('-')), quoted numbers (Python's
  * [hex(b)] and [bin(b)], Ruby's and Node's prints of hex strings), unpadded binary between blanks (Java's
- * toBinaryString), PHP's json_encode of unpack('C*') (indices from 1) and print_r of hex pairs —; and xxd -e with 8- and 2-byte
+ * toBinaryString), three-digit octal (hexdump '%03o '), Go's %x of a []rune, PHP's json_encode of unpack('C*') (indices
+ * from 1) and print_r of hex pairs, numpy's wrapped print of a uint8 array (taken for an od dump from its second line
+ * since session 55) —; and xxd -e with 8- and 2-byte
  * groups (`-g8`, `-g2`). Each written by the real tool on Debian.
  *
  * Probed and read already through a bundle of 66e13b4 (not made): Erlang ~w/~p of a binary, Go '% #x', gpg --store
@@ -244,6 +246,27 @@ public class Gen {
 JAVA
 java j/Gen.java`,
     where: /java-binary-strings\/trace\.log/,
+  },
+  python('numpy-uint8', 'import numpy; print(numpy.frombuffer(open("secret", "rb").read(), dtype=numpy.uint8))', {
+    name: 'numpy print of a uint8 array: [ 72 120 195 …] wrapped at 75 columns onto lines od -An -tu1 also writes',
+    realWorld: 'a data-science notebook’s print of a key’s bytes, saved as a log',
+    kind: 'unicode',
+  }),
+  {
+    id: 'go-x-runes',
+    name: 'Go fmt %x of a []rune: [74 6f 20ac 1f600 …] (hex code points between blanks)',
+    realWorld: 'a Go service’s log of a password’s runes in hex',
+    kind: 'unicode',
+    script: goPrint('runes=%x'),
+    where: /go-x-runes\/debug\.log/,
+  },
+  {
+    id: 'hexdump-octal',
+    name: 'hexdump -v -e \'1/1 "%03o "\': three-digit octal bytes between blanks, no offsets',
+    realWorld: 'an octal byte dump of an env file in a CI log',
+    kind: 'specials',
+    script: envDump(`hexdump -v -e '1/1 "%03o "'`, 'env.oct'),
+    where: /hexdump-octal\/env\.oct/,
   },
   {
     id: 'xxd-e-g8',
