@@ -3,7 +3,8 @@
 // as the audit drives them, ByteLists in 64 KiB chunks), and no text takes more than 20 s. The texts: a keyed list
 // begun again at every entry (`[0] => 1`), one keyed list 16 MiB long (held up to 1 MiB, read again only when it has
 // doubled), triggers without values (`0 =>0 =>`), nested Python dicts (`{0: {0: `), one dotted run of millions of
-// numbers, bits and dashes, colons between hex groups, and a seeded mix of all their characters (seed named below).
+// numbers, bits and dashes, colons between hex groups, quoted hex strings, octal triples, hex code points after `[`,
+// and a seeded mix of all their characters (seed named below).
 // Nearest real-world variant: a PHP var_dump of a large array, a Perl %vd of a long buffer, a log of MAC addresses.
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
@@ -43,6 +44,9 @@ describe(`round 17's list readers on adversarial text (seed ${rand.seed})`, () =
     ['bits and blanks', (i) => (i % 9 === 8 ? ' ' : String(i & 1))],
     ['dashed hex pairs', () => 'ab-'],
     ['colon hex groups', () => 'abcd:'],
+    ['quoted hex strings', (i) => `'0x${(i % 256).toString(16).padStart(2, '0')}', `],
+    ['octal triples', (i) => `${(i % 512).toString(8).padStart(3, '0')} `],
+    ['hex code points after a bracket', (i) => (i % 1000 ? `${(i * 97).toString(16)} ` : '[')],
     ['a seeded mix', () => rand.chars(alphabet, 64)],
   ];
   it.each(texts)(
