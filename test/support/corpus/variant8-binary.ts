@@ -195,11 +195,20 @@ a = lzma.compress(body, format=lzma.FORMAT_ALONE, preset=9)
 open(OUT + '/app.swf', 'wb').write(b'ZWS' + bytes([13]) + struct.pack('<II', 8 + len(body), len(a) - 13) + a[:5] + a[13:])`),
     where: /swf-zws\/app\.swf/,
   },
+  {
+    id: 'arj',
+    name: 'arj a: an ARJ archive with its default method 1 (LZ77 + Huffman)',
+    realWorld: 'a legacy DOS-era firmware or tool bundle unpacked in a build (ARJ archives)',
+    kind: 'token',
+    script: `printf 'API_TOKEN=%s\\n' "$S" > app.env && seq 1 3000 >> app.env && arj a -y "$OUT/conf.arj" app.env > /dev/null`,
+    // Named (unread.ts) until session 56; decoded since (arj.ts: methods 1-3).
+    where: /arj\/conf\.arj!\/app\.env/,
+  },
 ];
 
 /**
  * Streams the audit cannot read — without something not in the image (a zstd dictionary, brotli's
- * large window), or in a format it does not decode (bzip3, ARJ's methods): the right answer is a
+ * large window), or in a format it does not decode (bzip3): the right answer is a
  * limit finding naming them, leaky or clean (or the value found in their bytes as they are).
  */
 export const variant8Named: Variant[] = [
@@ -210,14 +219,6 @@ export const variant8Named: Variant[] = [
     kind: 'token',
     script: `printf 'API_TOKEN=%s\\n' "$S" > app.env && seq 1 3000 >> app.env && bzip3 -c app.env > "$OUT/app.env.bz3"`,
     where: /bzip3\/app\.env\.bz3/,
-  },
-  {
-    id: 'arj',
-    name: 'arj a: an ARJ archive with its default method 1 (LZ77 + Huffman)',
-    realWorld: 'a legacy DOS-era firmware or tool bundle unpacked in a build (ARJ archives)',
-    kind: 'token',
-    script: `printf 'API_TOKEN=%s\\n' "$S" > app.env && seq 1 3000 >> app.env && arj a -y "$OUT/conf.arj" app.env > /dev/null`,
-    where: /arj\/conf\.arj/,
   },
   {
     id: 'zstd-dict',
@@ -245,8 +246,8 @@ printf '{"id":0,"service":"billing","region":"eu-west-1","level":"info","api_tok
  * Found since the round began: ext2/3/4 (ext.ts: block maps, extent trees and inline data followed),
  * FAT (fat.ts), cramfs pages (cramfs.ts), Redis RDB LZF (redis-rdb.ts), xz delta (delta.ts),
  * WOFF2 (woff2.ts), LZMA SWF (swf.ts), zisofs files joined (zisofs.ts), squashfs files read from their block lists
- * (squashfs.ts), a WAL's rows joined across its frames (sqlite-wal.ts); bzip3 and compressed ARJ named (unread.ts: in
- * variant8Named).
+ * (squashfs.ts), a WAL's rows joined across its frames (sqlite-wal.ts); bzip3 named (unread.ts: in variant8Named); ARJ's method 1
+ * (arj.ts, session 56: moved from variant8Named, where it was named, leaky and clean).
  */
 const GAPS = new Set<string>([]);
 
