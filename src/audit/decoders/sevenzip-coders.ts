@@ -4,9 +4,9 @@
  * Copy, LZMA (`lzma.ts`), LZMA2 (`lzma2.ts`), Deflate and BZip2 (the registry's own decoders, driven
  * with an environment whose sink is the next stage), BCJ x86, ARM, ARM64, PowerPC and SPARC (`bcj.ts`), Delta (`delta.ts`). Every stage ends at its
  * coder's unpacked size; only the folder's output is counted against the bounds (by its sink). Or BCJ2's graph
- * (`bcj2.ts`): its four inputs — pack streams, or one coder from one — decoded whole (each up to BCJ2_MAX), then BCJ2.
+ * (`bcj2.ts`): its four inputs — pack streams, or one coder from one — gathered as far as its output may be read, then BCJ2.
  */
-import { bcj2Decode } from './bcj2.js';
+import { decodeBcj2Block, type Bcj2Source } from './bcj2.js';
 import { BcjArm, BcjArm64, BcjArmThumb, BcjIa64, BcjPpc, BcjRiscv, BcjSparc, BcjX86, type BranchFilter } from './bcj.js';
 import { Deflate64Error, inflate64 } from './deflate64.js';
 import { xzDeltaFilter } from './delta.js';
@@ -114,8 +114,6 @@ function chain(f: Folder): number[] | undefined {
 
 /** What one BCJ2 input is read from: a pack stream as it is, or one coder (one in, one out) from a pack stream. */
 type Bcj2Input = { pack: number; coder?: number };
-/** The most a BCJ2 input or output is gathered (its folder's sizes say what each is): a larger block is named, as the gathering decoders do past 64 MiB. */
-const BCJ2_MAX = 64 << 20;
 
 const base = (f: Folder, k: number, side: 'ins' | 'outs') => f.coders.slice(0, k).reduce((s, c) => s + c[side], 0);
 
@@ -215,29 +213,34 @@ export async function decodeFolder(
   for (const s of stages) await s.end();
 }
 
-/** One BCJ2 input gathered whole: its pack stream, or that stream through its coder; undefined when it fails or passes BCJ2_MAX. */
-async function bcj2Input(f: Folder, x: Bcj2Input, packs: Array<() => Iterable<Uint8Array>>, env: DecodeEnv): Promise<Uint8Array | undefined> {
-  const parts: Uint8Array[] = [];
-  let held = 0;
-  let failed = false;
-  const keep: Emit = async (b) => {
-    held += b.length;
-    if (held > BCJ2_MAX) failed = true;
-    else parts.push(b.slice());
-    return !failed && !env.stopped;
-  };
+/** One BCJ2 input: its pack stream as it is, or that stream through its coder. */
+function bcj2Source(f: Folder, x: Bcj2Input, packs: Array<() => Iterable<Uint8Array>>, env: DecodeEnv): Bcj2Source {
   const pack = packs[x.pack];
-  if (!pack) return undefined;
-  if (x.coder === undefined) for (const piece of pack()) await keep(piece);
-  else {
-    const c = f.coders[x.coder]!;
-    const one: Folder = { coders: [c], binds: [], packed: [0], sizes: [f.sizes[base(f, x.coder, 'outs')] ?? 0] };
-    await decodeFolder(one, [pack], keep, env, () => void (failed = true));
-  }
-  return failed ? undefined : Buffer.concat(parts);
+  const bytes = (p: () => Iterable<Uint8Array>) => [...p()].reduce((n, b) => n + b.length, 0);
+  if (x.coder === undefined)
+    return {
+      size: pack ? bytes(pack) : 0,
+      read: async (keep) => {
+        if (!pack) return false;
+        for (const piece of pack()) if (!(await keep(piece))) break;
+        return true;
+      },
+    };
+  const c = f.coders[x.coder]!;
+  const size = f.sizes[base(f, x.coder, 'outs')] ?? 0;
+  return {
+    size,
+    read: async (keep) => {
+      if (!pack) return false;
+      let failed = false;
+      const one: Folder = { coders: [c], binds: [], packed: [0], sizes: [size] };
+      await decodeFolder(one, [pack], keep, env, () => void (failed = true));
+      return !failed;
+    },
+  };
 }
 
-/** A BCJ2 folder: its four inputs gathered, then BCJ2's output written to `emit` in slices. */
+/** A BCJ2 folder: its four inputs gathered (as far as its output may be read: `decodeBcj2Block`), then BCJ2's output written to `emit` in slices. */
 async function decodeBcj2(
   f: Folder,
   graph: Bcj2Input[],
@@ -246,15 +249,7 @@ async function decodeBcj2(
   env: DecodeEnv,
   fail: (why: string) => void,
 ): Promise<void> {
-  const size = f.sizes[mainOut(f)] ?? 0;
-  if (size > BCJ2_MAX) return fail(`a BCJ2 block of ${size} bytes, more than the ${BCJ2_MAX} gathered`);
-  const inputs: Uint8Array[] = [];
-  for (const x of graph) {
-    const got = env.stopped ? undefined : await bcj2Input(f, x, packs, env);
-    if (!got) return env.stopped ? undefined : fail('a BCJ2 input that does not decode');
-    inputs.push(got);
-  }
-  const out = bcj2Decode(inputs[0]!, inputs[1]!, inputs[2]!, inputs[3]!, size);
-  if (!out) return fail('BCJ2 streams that do not decode');
-  for (let i = 0; i < out.length; i += SLICE) if (!(await emit(out.subarray(i, i + SLICE)))) return;
+  const packed = packs.reduce((n, p) => n + [...p()].reduce((m, b) => m + b.length, 0), 0);
+  const sources = graph.map((x) => bcj2Source(f, x, packs, env));
+  await decodeBcj2Block(sources, f.sizes[mainOut(f)] ?? 0, packed, env, emit, fail, SLICE);
 }
