@@ -7,6 +7,7 @@
  * that start none: zeros, a signature, junk — is the router's, which searches it for gzip members as
  * before; the members read here it passes over (`concatenated.ts`).
  */
+import { nameBomb } from './bomb.js';
 import { Joined } from './concatenated.js';
 import { DEFLATE_MAX_RATIO, startsWith, type DecodeEnv, type Decoding, type Sink } from './types.js';
 import { inflateAtOnce, RawInflateStream } from './zip-inflate.js';
@@ -106,7 +107,13 @@ export class GzipMembers implements Decoding {
           [rest, restAt, this.#phase] = [rest.subarray(whole.used), restAt + whole.used, 'trailer'];
           continue;
         }
-        this.#inflate ??= new RawInflateStream((chunk) => this.#write(chunk));
+        this.#inflate ??= new RawInflateStream(
+          (chunk) => this.#write(chunk),
+          (made) => {
+            this.#stopped = true;
+            nameBomb(this.env, made);
+          },
+        );
         const took = await this.#inflate.feed(rest);
         if (!this.#inflate!.ended) return;
         if (!(await this.#memberEnded())) return;
