@@ -21,6 +21,8 @@ describe.skipIf(!has('objcopy'))('hex records (Intel HEX, S-records)', () => {
   it.each([
     ['ihex', 'Intel HEX', 'config.hex'],
     ['srec', 'S-records', 'config.srec'],
+    // Round 17: Tektronix extended hex, silent before (a gap of variant17-text.ts).
+    ['tekhex', 'Tektronix hex', 'config.tek'],
   ])('objcopy -O %s of a config blob: found under the file, the clean twin passes', async (format, kind, name) => {
     const leaky = objcopy(format, config(SECRET));
     expect(leaky.includes(SECRET)).toBe(false);
@@ -29,15 +31,18 @@ describe.skipIf(!has('objcopy'))('hex records (Intel HEX, S-records)', () => {
     expect(await auditFiles({ [`opt/fw/${name}`]: objcopy(format, config('clean-value-nothing-here')) })).toEqual([]);
   });
 
-  it.each(['ihex', 'srec'])('%s: 2 KB of random bytes at an address, S3/extended records: the image back, in chunks of 1, 7, 43 and whole', async (format) => {
-    const blob = Buffer.from(Array.from({ length: 2048 }, () => Math.floor(rand() * 256)));
-    const records = objcopy(format, blob, ['--change-addresses=0x12340000']);
-    for (const chunk of [1, 7, 43, records.length]) {
-      const { out, limits } = await decodeWith(hexRecords, records, { chunk });
-      expect(limits).toEqual([]);
-      expect(out.subarray(out.length - blob.length).equals(blob), `seed ${SEED}, chunk ${chunk}`).toBe(true);
-    }
-  });
+  it.each(['ihex', 'srec', 'tekhex'])(
+    '%s: 2 KB of random bytes at an address, S3/extended records: the image back, in chunks of 1, 7, 43 and whole',
+    async (format) => {
+      const blob = Buffer.from(Array.from({ length: 2048 }, () => Math.floor(rand() * 256)));
+      const records = objcopy(format, blob, ['--change-addresses=0x12340000']);
+      for (const chunk of [1, 7, 43, records.length]) {
+        const { out, limits } = await decodeWith(hexRecords, records, { chunk });
+        expect(limits).toEqual([]);
+        expect(out.subarray(out.length - blob.length).equals(blob), `seed ${SEED}, chunk ${chunk}`).toBe(true);
+      }
+    },
+  );
 
   it.skipIf(!has('gcc'))('a gcc-built ELF as Intel HEX (sections at their addresses, a gap between them): its string constant found', async () => {
     const hex = tool('sh', ['-c', 'gcc -O1 -o a a.c && objcopy -O ihex a a.hex && cat a.hex'], {

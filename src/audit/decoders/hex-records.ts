@@ -5,12 +5,14 @@
  * automotive flashers). Each line holds up to 255 bytes between an address and a checksum, so a
  * value longer than a record (16 or 32 bytes as the tools write them) is cut by the next line's
  * header: the data of consecutive records is written as one content, `config.hex (as Intel HEX)`,
+ * and Tektronix extended hex (`%LLTCCNA…`, objcopy -O tekhex: a length, type 6 for data, a checksum of the
+ * characters' hex values, the address's digit count and the address before the data; round 17, silent before),
  * a line break where the next record's address does not follow on. Told by its first two records,
  * each checksum right; a line that is not a record (a comment, damage) is passed over.
  */
 import type { Decoder } from './types.js';
 
-type Kind = 'Intel HEX' | 'S-records';
+type Kind = 'Intel HEX' | 'S-records' | 'Tektronix hex';
 
 /** The bytes of hex digits `s`, or undefined when it is not an even run of them. */
 function hexBytes(s: string): Buffer | undefined {
@@ -53,7 +55,29 @@ function sRecord(line: string): Record | undefined {
   return { data: Buffer.alloc(0) };
 }
 
-const PARSE: Readonly<{ [k in Kind]: (line: string) => Record | undefined }> = { 'Intel HEX': intelRecord, 'S-records': sRecord };
+/**
+ * One Tektronix extended hex record: `%`, its length (the characters after `%`), type (6 data, 3 symbols, 8 the end), a
+ * checksum (the sum of every other character's hex value, mod 256), the address's digit count (0 for 16), the address,
+ * then data. Symbol records hold names (not hex): taken as records, carrying nothing.
+ */
+function tekRecord(line: string): Record | undefined {
+  const m = /^%([0-9A-F]{2})([368])([0-9A-F]{2})([0-9A-F])(.*)$/.exec(line);
+  if (!m || parseInt(m[1]!, 16) !== line.length - 1) return undefined;
+  if (m[2] !== '6') return m[2] === '8' || m[2] === '3' ? { data: Buffer.alloc(0) } : undefined;
+  const digits = parseInt(m[4]!, 16) || 16;
+  const rest = m[5]!;
+  let sum = 0;
+  for (const c of m[1]! + m[2]! + m[4]! + rest) sum += parseInt(c, 16);
+  const data = hexBytes(rest.slice(digits));
+  if (sum % 256 !== parseInt(m[3]!, 16) || rest.length < digits || !data) return undefined;
+  return { address: parseInt(rest.slice(0, digits), 16), data };
+}
+
+const PARSE: Readonly<{ [k in Kind]: (line: string) => Record | undefined }> = {
+  'Intel HEX': intelRecord,
+  'S-records': sRecord,
+  'Tektronix hex': tekRecord,
+};
 
 /** The kind of records `head` starts with: its first two lines (one when it ends there) are records of one kind. */
 export function sniffHexRecords(head: Uint8Array): Kind | undefined {
@@ -98,7 +122,7 @@ export const hexRecords: Decoder = {
       if (held >= GATHER) flush();
     };
     const line = (l: string) => {
-      const k: Kind = l[0] === ':' ? 'Intel HEX' : 'S-records';
+      const k: Kind = l[0] === ':' ? 'Intel HEX' : l[0] === '%' ? 'Tektronix hex' : 'S-records';
       const r = PARSE[k](l.replace(/\r$/, ''));
       if (!r) return;
       kind ??= k;
