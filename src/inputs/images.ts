@@ -57,12 +57,21 @@ export function parseImages(scope: InputScope, fromTags: readonly string[] = [])
 /**
  * A login written into a reference's first part (`https://bob:ghp_…@ghcr.io/acme/app`,
  * `bob:token@registry.acme/app` — a git remote's habit): the scheme and what follows the login.
- * A digest's `@` (`ghcr.io/acme/app@sha256:…`) comes after the first `/` and is none.
+ * The login runs to the last `@` before the name: a password may hold `/` or `@` (a base64 token,
+ * `p@ss`), a user `@` (an Artifactory e-mail). A digest's `@` (`…/app@sha256:…`, after the last
+ * `/`) is none.
  */
 function loginIn(name: string): { scheme: string; rest: string } | undefined {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@([^/@]*(?:\/.*)?)$/i.exec(name);
-  // `app@sha256:…` is a name and a digest.
-  return m && !/^[a-z0-9]+:[a-f0-9]+$/i.test(m[2]!) ? { scheme: m[1] ?? '', rest: m[2]! } : undefined;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(name)?.[0] ?? '';
+  const digestAt = /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/i.exec(name);
+  const digest = digestAt && digestAt.index > name.lastIndexOf('/') ? digestAt[0] : '';
+  const body = name.slice(scheme.length, name.length - digest.length);
+  const at = body.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const rest = body.slice(at + 1) + digest;
+  // `app@sha256:abc` (a digest cut short) is a name and a digest, not a login.
+  if (!body.slice(0, at).includes(':') && /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]*$/i.test(rest)) return undefined;
+  return { scheme, rest };
 }
 
 /**

@@ -327,6 +327,10 @@ describe('parseConfig', () => {
     ],
     ['bob:ghp_S3cretToken0123@ghcr.io/acme/app', "'***@ghcr.io/acme/app': a reference holds no login (give it in registry-auth) — write ghcr.io/acme/app"],
     ['bob:ghp_S3cretToken0123@ghcr.io', "'***@ghcr.io': a reference holds no login (give it in registry-auth) — write ghcr.io"],
+    // A base64 password (ECR's, Azure's) holds '/', a password '@', an Artifactory user is an e-mail (echoed before H7's fix).
+    ['https://AWS:ab/S3cretToken0123+x=@1234.dkr.ecr.us-east-1.amazonaws.com/app', "'https://***@1234.dkr.ecr.us-east-1.amazonaws.com/app'"],
+    ['bob:p@S3cretToken0123@ghcr.io/acme/app', "'***@ghcr.io/acme/app': a reference holds no login"],
+    ['https://bob@acme.com:S3cretToken0123@artifactory.acme/app', "'https://***@artifactory.acme/app': a reference holds no login"],
     ['https://bob:ghp_S3cretToken0123@ghcr.io/acme/app visibility=loud', "'https://***@ghcr.io/acme/app': unknown setting 'visibility=loud'"],
   ])('never echoes the login in %s', async (given, message) => {
     const issues = await issuesOf({ images: given, tags: 'x' });
