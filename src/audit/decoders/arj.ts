@@ -6,6 +6,7 @@
  * basic header whose CRC-32 holds (`isArjHeader`, unread.ts), its extended headers, then the member's data —; its own
  * bytes are read as plain beside (the first header's `60 EA` blanked). Headers that stop walking are named.
  */
+import { BOMB_AFTER, nameBomb } from './bomb.js';
 import { gathered, within } from './gathered.js';
 import { lhDecode } from './lha-huffman.js';
 import { trial, type Decoder, type DecodeEnv } from './types.js';
@@ -49,11 +50,16 @@ async function read(env: DecodeEnv, b: Buffer): Promise<void> {
     if (b[h + 4]! & GARBLED) say('an ARJ archive with garbled (password-scrambled) members, which the audit does not read');
     else if (method === 4) say('an ARJ archive with members compressed by method 4, which the audit does not decode');
     else if (method >= 1 && method <= 3) {
-      const out = trial(() => lhDecode(data, 16, original));
+      // The header's original size is the archive's word, not a size to allocate: a member is decoded only as far as
+      // bomb.ts lets a stream run (its first BOMB_AFTER bytes, past them the audit's ratio to its packed bytes), the rest
+      // named a bomb (a 5 KB arj -m1 of 768 MiB of zeros was decoded whole into one buffer: 824 MiB peak RSS).
+      const cap = Math.min(original, Math.max(BOMB_AFTER, env.ratio * packed));
+      const out = trial(() => lhDecode(data, 16, cap));
       if (!(out instanceof Buffer)) {
         say(`an ARJ archive whose member ${name} does not decode`);
         continue;
       }
+      if (cap < original) nameBomb(env, out.length, within(env.path, `/${name}`));
       if (!env.allow(out.length)) return;
       const sink = env.openAt(within(env.path, `/${name}`));
       await sink.write(out);

@@ -80,3 +80,16 @@ describe.runIf(has('arj') && has('bzip3'))(`formats not decoded, named (seed ${r
     ]);
   });
 });
+
+describe.runIf(has('arj'))('an ARJ member that expands past the bound (H7 review)', { timeout: 120_000 }, () => {
+  // Property: a member's header-stated size is not a buffer to allocate: an arj -m1 of 96 MiB of zeros (about 6 KB) is
+  // decoded only as far as bomb.ts lets a stream run (64 MiB, past it the audit's ratio) and named a bomb at its path.
+  // Before: decoded whole into one buffer of its stated size (768 MiB of zeros: 824 MiB peak RSS), nothing named.
+  it('arj -m1 of 96 MiB of zeros: named a bomb, at most 64 MiB decoded', async () => {
+    const archive = tool('sh', ['-c', 'head -c 100663296 /dev/zero > z && arj a -y -m1 z.arj z > /dev/null'], {}, 'z.arj');
+    expect(archive.length).toBeLessThan(100_000);
+    const { out, limits } = await decodeWith(arj, archive);
+    expect(limits).toEqual([expect.stringMatching(/^a decompression bomb \(64 MiB made/)]);
+    expect(out.length).toBeLessThanOrEqual(archive.length + (64 << 20));
+  });
+});
