@@ -74,3 +74,39 @@ describe("packed Cap'n Proto sniff", () => {
     expect(isCapnpPacked(Buffer.from(' 0 padded text\n'.repeat(10)))).toBe(false);
   });
 });
+
+describe("packed Cap'n Proto past the unpacking bound", () => {
+  // Property: a packed file that unpacks past the bound (64 MiB) is named, never passed in silence: its Text fields are
+  // cut by tag bytes, not in its plain read. The variant: nine messages of one segment of 2^20 - 1 words each (as
+  // `capnp encode --packed` lays a message out: a segment table, a root struct pointer at offset 0, the rest), mostly
+  // zeros (a tag 0 and a count per 256 words: 74 KB packed), the last holding the value. Before (H7's review): nothing
+  // said, the value missed.
+  const W = (1 << 20) - 1;
+  /** One message of W words, `text` at word 100, packed. */
+  const packed = (text: string): Buffer => {
+    const plain = Buffer.alloc(W * 8 + 8);
+    plain.writeUInt32LE(W, 4);
+    plain.writeUInt16LE(1, 12);
+    Buffer.from(text).copy(plain, 8 * 100);
+    const out: number[] = [];
+    for (let i = 0; i < plain.length;) {
+      const w = plain.subarray(i, (i += 8));
+      let tag = 0;
+      for (let b = 0; b < 8; b++) if (w[b]) tag |= 1 << b;
+      out.push(tag, ...w.filter((x) => x !== 0));
+      if (tag === 0) {
+        let n = 0;
+        for (; n < 255 && i < plain.length && plain.subarray(i, i + 8).every((x) => x === 0); n++) i += 8;
+        out.push(n);
+      } else if (tag === 0xff) out.push(0);
+    }
+    return Buffer.from(out);
+  };
+  it('nine 8 MiB messages, the value in the last: named', async () => {
+    const last = packed(`api_token=${SECRET}`);
+    expect(isCapnpPacked(last.subarray(0, 64))).toBe(true);
+    expect((await decodeWith(capnpPacked, last)).out.includes(SECRET)).toBe(true);
+    const file = Buffer.concat([...Array.from({ length: 8 }, () => packed('nothing here')), last]);
+    expect((await decodeWith(capnpPacked, file)).limits).toEqual([expect.stringMatching(/^a packed Cap'n Proto file that unpacks past/)]);
+  });
+});

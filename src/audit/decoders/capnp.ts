@@ -15,11 +15,12 @@ import type { Decoder } from './types.js';
 const MAX_WORDS = 1 << 20;
 
 /** Unpacks packed words from `src` (up to `maxWords`): the bytes, and whether the input ended exactly after a word. */
-function unpack(src: Uint8Array, maxWords: number): { out: Uint8Array; whole: boolean } {
+function unpack(src: Uint8Array, maxWords: number): { out: Uint8Array; whole: boolean; full?: boolean } {
   let out = new Uint8Array(Math.min(maxWords * 8, Math.max(64, src.length * 2)));
   let i = 0;
   let o = 0;
   const cut = () => ({ out: out.subarray(0, o), whole: false });
+  const full = () => ({ out: out.subarray(0, o), whole: false, full: true });
   /** Room for `n` more bytes (the buffer doubled as needed), false past `maxWords`. */
   const room = (n: number) => {
     if (o + n > maxWords * 8) return false;
@@ -32,7 +33,7 @@ function unpack(src: Uint8Array, maxWords: number): { out: Uint8Array; whole: bo
   };
   while (i < src.length) {
     const tag = src[i++]!;
-    if (!room(8)) return cut();
+    if (!room(8)) return full();
     for (let b = 0; b < 8; b++) {
       if (!(tag & (1 << b))) out[o + b] = 0;
       else if (i < src.length) out[o + b] = src[i++]!;
@@ -42,7 +43,7 @@ function unpack(src: Uint8Array, maxWords: number): { out: Uint8Array; whole: bo
     if (tag !== 0 && tag !== 0xff) continue;
     if (i >= src.length) return cut();
     const n = src[i++]!;
-    if (!room(n * 8)) return cut();
+    if (!room(n * 8)) return full();
     if (tag === 0) out.fill(0, o, o + n * 8);
     else {
       if (i + n * 8 > src.length) return cut();
@@ -98,9 +99,12 @@ export const capnpPacked: Decoder = {
   open: (env) =>
     gathered(env, {
       skip: 1,
-      over: () => {},
+      // A file the sniff claimed (a segment table and a root pointer that fits it) too large to gather: said, as a
+      // message that unpacks past the bound is — its Text fields are cut by tag bytes, not in its plain read as one run.
+      over: (e, max) => e.limit(`a packed Cap'n Proto message over ${max} bytes, which the audit does not gather`),
       read: async (file) => {
-        const { out, whole } = unpack(file, 8 * MAX_WORDS);
+        const { out, whole, full } = unpack(file, 8 * MAX_WORDS);
+        if (full) return env.limit(`a packed Cap'n Proto file that unpacks past ${64 * MAX_WORDS} bytes, which the audit does not read`);
         if (!whole) return;
         // Every word accounted for by the messages' segment tables, or a chance claim: nothing said.
         for (let at = 0; at < out.length;) {
