@@ -72,6 +72,19 @@ describe.runIf(can('blosc'))(`Blosc buffers made by c-blosc (seed ${rng.seed})`,
   });
 });
 
+describe.runIf(can('blosc'))('a Blosc buffer past the expansion bound (H7 review)', { timeout: 60_000 }, () => {
+  // Property: a buffer's stated size is held to bomb.ts's bound before it is allocated: python3-blosc's zstd of 256 MiB
+  // of zeros (a few KB) is named a bomb, not decoded into 256 MiB (with a block and a shuffle buffer beside: 848 MiB of
+  // memory for a 1 MiB LZ4 buffer of the same, nothing named, before).
+  it('zstd of 256 MiB of zeros: named, not decoded', async () => {
+    const b = tool(PY, ['-c', "import blosc, sys; sys.stdout.buffer.write(blosc.compress(bytes(256 << 20), typesize=1, cname='zstd'))"], {});
+    expect(b.length).toBeLessThan(4 << 20);
+    const { out, limits } = await decodeWith(blosc, b);
+    expect(limits).toEqual([expect.stringMatching(/^a Blosc buffer saying it holds 268435456 bytes, more than 200 times/)]);
+    expect(out.length).toBe(b.length);
+  });
+});
+
 describe.runIf(can('zarr'))('zarr chunks (numcodecs Blosc)', { timeout: 60_000 }, () => {
   /** A zarr array of 3,000 64-byte rows in 512-row chunks, the value in row 1,500, compressed by `comp`; chunk 2 returned. */
   const chunk = (v: string, comp: string) =>

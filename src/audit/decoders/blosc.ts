@@ -10,6 +10,7 @@
  * size, or the claim was a chance. The buffer is gathered (at most 64 MiB), its plain read written on beside.
  */
 import { inflateSync, zstdDecompressSync } from 'node:zlib';
+import { BOMB_AFTER } from './bomb.js';
 import { gathered } from './gathered.js';
 import { lz4Block } from './lz4.js';
 import { unsnappy } from './snappy.js';
@@ -225,6 +226,16 @@ export const blosc: Decoder = {
         // A header whose sizes agree and whose first block starts after its table (the claim), and a length past the
         // content's: a buffer cut short (a zarr chunk copied half-way), its blocks past the cut gone.
         if (hd.cbytes > file.length) return env.limit(`a Blosc buffer cut short (${file.length} of ${hd.cbytes} bytes)`);
+        // Its header's size is allocated whole (and again per block, and for the shuffle): held to bomb.ts's bound — a
+        // 1 MiB buffer saying 256 MiB of LZ4'd zeros took 848 MiB of memory, nothing named. Named as a failure to decode
+        // is: when the buffer is the whole content (shorter, a chance claim of other bytes).
+        if (hd.nbytes > Math.max(BOMB_AFTER, env.ratio * hd.cbytes)) {
+          if (hd.cbytes === file.length)
+            env.limit(
+              `a Blosc buffer saying it holds ${hd.nbytes} bytes, more than ${env.ratio} times its own ${hd.cbytes} (a decompression bomb): not decoded`,
+            );
+          return;
+        }
         const out = unblosc(file);
         if (!out) {
           // Its own length the content's: a buffer that does not decode (damage), named. Shorter: a chance claim of
