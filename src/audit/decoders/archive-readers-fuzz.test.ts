@@ -13,10 +13,10 @@
 // silent on d6ffd52's cab.ts (a file count or a file's folder damaged: the folder's bytes no file names dropped); 3/3
 // after.
 // Seeded: HOIST_TEST_SEED replaces 0xa7c4; the copies are the same each run.
-import { describe, expect, it } from 'vitest';
-import { seeded, testSeed } from '../../../test/support/random.js';
+import { describe, it } from 'vitest';
+import { testSeed } from '../../../test/support/random.js';
 import { cab } from './cab.js';
-import { damagedSparing, isolated, near, readOrNamedFailures, wordCopies } from './fuzz.testing.js';
+import { expectDamagedReadOrNamed } from './fuzz.testing.js';
 import { lha } from './lha.js';
 import { has, tool } from './testing.js';
 import type { Decoder } from './types.js';
@@ -72,18 +72,17 @@ const ARCHIVES: Array<[string, string, Decoder, string, string, (value: string) 
 describe(`damaged archives made by their tools (seed ${SEED})`, { timeout: 120_000 }, () => {
   it.each(ARCHIVES)('%s: each damaged copy read or named, in 5 s and 400 MiB', async (what, command, decoder, module, name, make) => {
     if (!has(command)) return;
-    const file = make(MARKER);
-    const twin = make(TWIN);
-    expect(file.includes(MARKER), `${what}: the value is not in the archive as it is`).toBe(false);
-    const clean = isolated(module, name, file, [MARKER]);
-    expect([clean.found[0], clean.limits]).toEqual([true, []]);
-    const head = (k: number): [number, number] => (k % 3 === 2 ? near(file, twin) : [0, k % 3 === 0 ? file.length : Math.min(file.length, 4096)]);
-    const claimed = (copy: Buffer) => decoder.sniff(copy.subarray(0, decoder.head ?? 512), 'x');
-    const copies = damagedSparing(file, twin, seeded(SEED), COPIES, head, claimed);
-    // And each word of the first 256 bytes (header, tables) set to 2^32 - 1, 2^31 or its own offset.
-    copies.push(...wordCopies(file, 0, 256, claimed));
-    const failures = await readOrNamedFailures(module, name, copies, MARKER);
-    if (process.env.FUZZ_REPORT) console.log(`${what}: ${failures.length} of ${copies.length}\n  ${failures.join('\n  ')}`);
-    expect(failures).toEqual([]);
+    await expectDamagedReadOrNamed({
+      what,
+      decoder,
+      module,
+      name,
+      file: make(MARKER),
+      twin: make(TWIN),
+      marker: MARKER,
+      seed: SEED,
+      copies: COPIES,
+      headBytes: 4096,
+    });
   });
 });

@@ -19,8 +19,8 @@
 // d6ffd52's leveldb-log.ts (any byte damaged breaks the record's CRC, and the record was dropped unsaid), 0 after.
 // Seeded: HOIST_TEST_SEED replaces 0x6d06; the copies are the same each run.
 import { describe, expect, it } from 'vitest';
-import { seeded, testSeed } from '../../../test/support/random.js';
-import { damagedSparing, isolated, near, readOrNamedFailures, wordCopies } from './fuzz.testing.js';
+import { testSeed } from '../../../test/support/random.js';
+import { expectDamagedReadOrNamed, readOrNamedFailures } from './fuzz.testing.js';
 import { berkeleyDb } from './bdb.js';
 import { kyotoCabinet } from './kyoto-cabinet.js';
 import { levelDbLog } from './leveldb-log.js';
@@ -103,21 +103,21 @@ describe(`damaged databases made by their tools (seed ${SEED})`, { timeout: 120_
   it.each(Object.keys(MAKERS))('%s: each damaged copy read or named, in 5 s and 400 MiB', async (what) => {
     const [command, make] = MAKERS[what]!;
     if (!has(command)) return;
-    const file = make(MARKER);
-    const twin = make(TWIN);
-    const head = (k: number): [number, number] => (k % 3 === 2 ? near(file, twin) : [0, k % 3 === 0 ? file.length : Math.min(file.length, 4096)]);
     const [module, name, decoder] = MODULES[command]!;
-    // A copy its sniff no longer claims is read by the router as some other content: not this reader's input.
-    const claimed = (copy: Buffer) => decoder.sniff(copy.subarray(0, decoder.head ?? 512), '000004.log');
-    const copies = damagedSparing(file, twin, seeded(SEED), COPIES, head, claimed);
-    // And each word of the first 256 bytes (header, tables) set to 2^32 - 1, 2^31 or its own offset.
-    copies.push(...wordCopies(file, 0, 256, claimed));
-    const failures = await readOrNamedFailures(module, name, copies, MARKER);
-    // The file as made: its value found, nothing named (a reader that names everything would pass the copies).
-    const clean = isolated(module, name, file, [MARKER]);
-    expect([clean.found[0], clean.limits]).toEqual([true, []]);
-    if (process.env.FUZZ_REPORT) console.log(`${what}: ${failures.length} of ${copies.length}\n  ${failures.join('\n  ')}`);
-    expect(failures).toEqual([]);
+    await expectDamagedReadOrNamed({
+      what,
+      decoder,
+      module,
+      name,
+      file: make(MARKER),
+      twin: make(TWIN),
+      path: '000004.log',
+      mayBePlain: true,
+      marker: MARKER,
+      seed: SEED,
+      copies: COPIES,
+      headBytes: 4096,
+    });
   });
 });
 

@@ -26,10 +26,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seeded, testSeed } from '../../../test/support/random.js';
+import { testSeed } from '../../../test/support/random.js';
 import { cramfs } from './cramfs.js';
 import { fat } from './fat.js';
-import { damagedSparing, isolated, near, readOrNamedFailures, wordCopies } from './fuzz.testing.js';
+import { expectDamagedReadOrNamed, isolated, near, readOrNamedFailures } from './fuzz.testing.js';
 import { jffs2 } from './jffs2.js';
 import { has, tool } from './testing.js';
 import type { Decoder } from './types.js';
@@ -117,21 +117,18 @@ const IMAGES: Array<[string, string, Decoder, string, string, (value: string) =>
 describe(`damaged images made by their tools (seed ${SEED})`, { timeout: 120_000 }, () => {
   it.each(IMAGES)('%s: each damaged copy read or named, in 5 s and 400 MiB', async (what, command, decoder, module, name, make) => {
     if (!has(command)) return;
-    const file = make(MARKER);
-    const twin = make(TWIN);
-    expect(file.includes(MARKER), `${what}: the value is not in the image as it is`).toBe(false);
-    // The image as made: its value found, nothing named (a reader that names everything would pass the copies).
-    const clean = isolated(module, name, file, [MARKER]);
-    expect([clean.found[0], clean.limits]).toEqual([true, []]);
-    const head = (k: number): [number, number] => (k % 3 === 2 ? near(file, twin) : [0, k % 3 === 0 ? file.length : Math.min(file.length, 65536)]);
-    // A copy its sniff no longer claims is read by the router as some other content: not this reader's input.
-    const claimed = (copy: Buffer) => decoder.sniff(copy.subarray(0, decoder.head ?? 512), 'x');
-    const copies = damagedSparing(file, twin, seeded(SEED), COPIES, head, claimed);
-    // And each word of the first 256 bytes (header, tables) set to 2^32 - 1, 2^31 or its own offset.
-    copies.push(...wordCopies(file, 0, 256, claimed));
-    const failures = await readOrNamedFailures(module, name, copies, MARKER);
-    if (process.env.FUZZ_REPORT) console.log(`${what}: ${failures.length} of ${copies.length}\n  ${failures.join('\n  ')}`);
-    expect(failures).toEqual([]);
+    await expectDamagedReadOrNamed({
+      what,
+      decoder,
+      module,
+      name,
+      file: make(MARKER),
+      twin: make(TWIN),
+      marker: MARKER,
+      seed: SEED,
+      copies: COPIES,
+      headBytes: 65536,
+    });
   });
 });
 

@@ -9,7 +9,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
-import type { Seeded } from '../../../test/support/random.js';
+import type { Decoder } from './types.js';
+import { seeded as seededOf, type Seeded } from '../../../test/support/random.js';
 
 export interface Isolated {
   /** Killed at the deadline: the reader did not end. */
@@ -365,4 +366,44 @@ export function wordCopies(file: Buffer, from: number, to: number, keep: (copy: 
         if (!copy.equals(file) && keep(copy)) copies.push([`the word at ${at} set to ${value} (${le ? 'LE' : 'BE'})`, copy]);
       }
   return copies;
+}
+
+/** What `expectDamagedReadOrNamed` holds a reader's real file to. */
+export interface DamagedFile {
+  /** The file's name in the report. */
+  what: string;
+  /** The file as its tool made it, holding `marker`; `twin` the same made with a value of the same length. */
+  file: Buffer;
+  twin: Buffer;
+  decoder: Pick<Decoder, 'sniff' | 'head'>;
+  /** The decoder's module (in src/audit/decoders/) and export. */
+  module: string;
+  name: string;
+  marker: string;
+  seed: number;
+  copies: number;
+  /** How far the header and tables reach: a third of the copies are damaged there. */
+  headBytes: number;
+  /** The path the sniff is told (a reader claiming by name). */
+  path?: string;
+  /** The value may stand in the file as it is (a database's row): not asserted hidden. */
+  mayBePlain?: boolean;
+}
+
+/**
+ * The rule for a reader's real file: as made, its value found and nothing named (a reader that names everything would
+ * pass the copies); then `copies` damaged copies sparing the value (a third anywhere, a third in the first `headBytes`,
+ * a third near the value) and each word of the first 256 bytes set to 2^32 - 1, 2^31 or its own offset — those the
+ * sniff still claims — each read or named, in 5 s and 400 MiB (a failure lists every copy that breaks the rule).
+ */
+export async function expectDamagedReadOrNamed(f: DamagedFile): Promise<void> {
+  expect(f.file.includes(f.marker) && !f.mayBePlain, `${f.what}: the value is not in the file as it is`).toBe(false);
+  const clean = isolated(f.module, f.name, f.file, [f.marker]);
+  expect([clean.found[0], clean.limits]).toEqual([true, []]);
+  const head = (k: number): [number, number] => (k % 3 === 2 ? near(f.file, f.twin) : [0, k % 3 === 0 ? f.file.length : Math.min(f.file.length, f.headBytes)]);
+  const claimed = (copy: Buffer) => f.decoder.sniff(copy.subarray(0, f.decoder.head ?? 512), f.path ?? 'x');
+  const copies = damagedSparing(f.file, f.twin, seededOf(f.seed), f.copies, head, claimed);
+  copies.push(...wordCopies(f.file, 0, 256, claimed));
+  const failures = await readOrNamedFailures(f.module, f.name, copies, f.marker);
+  expect(failures, `${f.what}: ${failures.length} of ${copies.length} copies break the rule`).toEqual([]);
 }

@@ -21,8 +21,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seeded, testSeed } from '../../../test/support/random.js';
-import { damagedSparing, isolated, near, readOrNamedFailures, wordCopies } from './fuzz.testing.js';
+import { testSeed } from '../../../test/support/random.js';
+import { expectDamagedReadOrNamed, readOrNamedFailures } from './fuzz.testing.js';
 import { h2MvStore } from './h2-mvstore.js';
 import { innodb } from './innodb.js';
 import { mysqlArchive } from './mysql-archive.js';
@@ -91,19 +91,9 @@ java -cp ${H2_JAR} org.h2.tools.RunScript -url "jdbc:h2:$PWD/app;COMPRESS=TRUE" 
     ['app.mv.db'],
   )['app.mv.db']!;
 
-async function expectCopiesReadOrNamed(what: string, file: Buffer, twin: Buffer, decoder: Decoder, module: string, name: string): Promise<void> {
-  expect(file.includes(MARKER), `${what}: the value is not in the file as it is`).toBe(false);
-  const clean = isolated(module, name, file, [MARKER]);
-  expect([clean.found[0], clean.limits]).toEqual([true, []]);
-  const head = (k: number): [number, number] => (k % 3 === 2 ? near(file, twin) : [0, k % 3 === 0 ? file.length : Math.min(file.length, 65536)]);
-  const claimed = (copy: Buffer) => decoder.sniff(copy.subarray(0, decoder.head ?? 512), 'x');
-  const copies = damagedSparing(file, twin, seeded(SEED), COPIES, head, claimed);
-  // And each word of the first 256 bytes (header, tables) set to 2^32 - 1, 2^31 or its own offset.
-  copies.push(...wordCopies(file, 0, 256, claimed));
-  const failures = await readOrNamedFailures(module, name, copies, MARKER);
-  if (process.env.FUZZ_REPORT) console.log(`${what}: ${failures.length} of ${copies.length}\n  ${failures.join('\n  ')}`);
-  expect(failures).toEqual([]);
-}
+/** `file` (holding MARKER) and its twin: the reader holds fuzz.testing's rule (tables within the first 64 KiB). */
+const expectCopiesReadOrNamed = (what: string, file: Buffer, twin: Buffer, decoder: Decoder, module: string, name: string) =>
+  expectDamagedReadOrNamed({ what, file, twin, decoder, module, name, marker: MARKER, seed: SEED, copies: COPIES, headBytes: 65536 });
 
 describe.runIf(has('mariadbd') && has('mariadb-install-db') && process.getuid?.() === 0)(
   `damaged MariaDB tablespaces and ARCHIVE tables (seed ${SEED})`,
