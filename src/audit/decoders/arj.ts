@@ -1,11 +1,13 @@
 /**
  * ARJ archives (`arj a`: methods 1–3, LZ77 under static Huffman codes in blocks, the -lh7- coding of LHA with a 26 KiB
  * window; method 4, its fast variable-length code; 0 stored): each member's data decoded with lha-huffman.ts's
- * decoder (dictionary of 2^16: ARJ's NP of 17 and PBIT of 5) and written at `file.arj!/name`. Method 4 and garbled
- * (password-scrambled) members are named. The archive is gathered (at most 64 MiB) and its headers walked — each a
+ * decoder (dictionary of 2^16: ARJ's NP of 17 and PBIT of 5) or, method 4, arj-fast.ts's, and written at
+ * `file.arj!/name`. Garbled (password-scrambled) members are named. The archive is gathered (at most 64 MiB) and its headers walked — each a
  * basic header whose CRC-32 holds (`isArjHeader`, unread.ts), its extended headers, then the member's data —; its own
  * bytes are read as plain beside (the first header's `60 EA` blanked). Headers that stop walking are named.
  */
+import { crc32 } from 'node:zlib';
+import { arjFastDecode } from './arj-fast.js';
 import { BOMB_AFTER, nameBomb } from './bomb.js';
 import { gathered, within } from './gathered.js';
 import { lhDecode } from './lha-huffman.js';
@@ -48,18 +50,20 @@ async function read(env: DecodeEnv, b: Buffer): Promise<void> {
     const data = b.subarray(p, p + packed);
     at = p + packed;
     if (b[h + 4]! & GARBLED) say('an ARJ archive with garbled (password-scrambled) members, which the audit does not read');
-    else if (method === 4) say('an ARJ archive with members compressed by method 4, which the audit does not decode');
-    else if (method >= 1 && method <= 3) {
+    else if (method >= 1 && method <= 4) {
       // The header's original size is the archive's word, not a size to allocate: a member is decoded only as far as
       // bomb.ts lets a stream run (its first BOMB_AFTER bytes, past them the audit's ratio to its packed bytes), the rest
       // named a bomb (a 5 KB arj -m1 of 768 MiB of zeros was decoded whole into one buffer: 824 MiB peak RSS).
       const cap = Math.min(original, Math.max(BOMB_AFTER, env.ratio * packed));
-      const out = trial(() => lhDecode(data, 16, cap));
+      const out = trial(() => (method === 4 ? arjFastDecode(data, cap) : lhDecode(data, 16, cap)));
       if (!(out instanceof Buffer)) {
         say(`an ARJ archive whose member ${name} does not decode`);
         continue;
       }
       if (cap < original) nameBomb(env, out.length, within(env.path, `/${name}`));
+      // Read on either way (a value before the damage is still there); the header's CRC-32 of the original tells a
+      // member whose data was damaged yet decoded to its size — its bytes garbled past the damage, unsaid otherwise.
+      else if (out.length !== original || crc32(out) !== u32(b, h + 20)) say(`an ARJ archive whose member ${name} fails its CRC-32 (damaged)`);
       if (!env.allow(out.length)) return;
       const sink = env.openAt(within(env.path, `/${name}`));
       await sink.write(out);
