@@ -55,6 +55,15 @@ export interface Referrer {
 
 const INDEX = 'application/vnd.oci.image.index.v1+json';
 
+/** The most pages of a tag listing read (10 million tags at 1000 a page). */
+const MAX_TAG_PAGES = 10_000;
+
+/** A URL's path and query, for a message (no host, no login). */
+const pathAndQuery = (url: string) => {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`.slice(0, 200);
+};
+
 export const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -318,24 +327,42 @@ export class RegistryClient {
     return { digest, mediaType, size: bytes.length, bytes };
   }
 
-  /** Every tag of a repository, following `Link` pagination (`n` per page). */
+  /**
+   * Every tag of a repository, following `Link` pagination (`n` per page). A listing that does not
+   * end is named, not followed for ever: a `Link` back to a page already read (a registry or proxy
+   * that drops `last`), a page that adds no tag not already listed, or more than `MAX_TAG_PAGES`.
+   */
   async listTags(repository: string, pageSize = 1000, o: Operation = {}): Promise<string[]> {
-    const tags: string[] = [];
+    const tags = new Set<string>();
+    const read = new Set<string>();
     let url: string | undefined = `/v2/${repository}/tags/list?n=${pageSize}`;
-    for (let pages = 0; url; pages++) {
-      if (pages > 10_000) throw this.#error('tag listing did not end after 10000 pages', { repository, retryable: false });
+    for (let pages = 1; url; pages++) {
+      if (pages > MAX_TAG_PAGES) throw this.#endless(`it did not end after ${MAX_TAG_PAGES} pages (${tags.size} tags)`, repository);
+      read.add(new URL(url, this.#t.base).href);
       const r = await this.#send({ method: 'GET', url, repository, actions: ['pull'], expect: [200, 404], signal: o.signal });
       if (r.status === 404) {
         const { code } = parseErrorBody(await errorText(r.body));
-        if (code === 'NAME_UNKNOWN' || code === undefined) return tags; // a repository not pushed yet has no tags
+        if (code === 'NAME_UNKNOWN' || code === undefined) return [...tags]; // a repository not pushed yet has no tags
         throw this.#error(`listing tags answered 404 ${code}`, { repository, status: 404, code, retryable: false });
       }
-      tags.push(...this.#tagPage(await this.#read(r.body, BODY_LIMITS.listing, 'a page of tags', repository), repository));
+      const before = tags.size;
+      for (const t of this.#tagPage(await this.#read(r.body, BODY_LIMITS.listing, 'a page of tags', repository), repository)) tags.add(t);
       const link = header(r, 'link');
       const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
       url = next ? new URL(next, this.#t.base).href : undefined;
+      if (url && read.has(url)) throw this.#endless(`page ${pages}'s Link header sends it back to a page already read (${pathAndQuery(url)})`, repository);
+      if (url && tags.size === before)
+        throw this.#endless(`page ${pages} added no tag not already listed, and its Link header asks for another (${pathAndQuery(url)})`, repository);
     }
-    return tags;
+    return [...tags];
+  }
+
+  /** The error for a tag listing that does not end: the registry's or a proxy's pagination is broken. */
+  #endless(why: string, repository: string): RegistryError {
+    return this.#error(
+      `the tag listing does not end: ${why} — the registry (or a proxy in the way) ignores the listing's 'last' parameter; check the registry, HTTPS_PROXY and NO_PROXY`,
+      { repository, retryable: false, code: 'TAGS_ENDLESS' },
+    );
   }
 
   /**
