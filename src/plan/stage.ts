@@ -7,6 +7,8 @@ import { ConfigError, FindingError, type ConfigIssue } from '../core/errors.js';
 import { formatRepository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
+import { machineTrust } from '../registry/machine-trust.js';
+import { noProxyIssues } from '../registry/transport/proxy.js';
 import { DockerfileError, imageUses } from './dockerfile.js';
 import { checkBaseImages } from './policy.js';
 import type { ImageTarget } from './release.js';
@@ -18,9 +20,9 @@ export interface PlannedUnit {
 }
 
 /** Checks what the pure inputs cannot: that the files they name exist. */
-export async function checkFiles(fx: Pick<Effects, 'files'>, inputs: BuildInputs): Promise<void> {
+export async function checkFiles(fx: Pick<Effects, 'files'> & Partial<Pick<Effects, 'platform'>>, inputs: BuildInputs): Promise<void> {
   const { files } = fx;
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = await environmentIssues(fx.platform?.context.env ?? {});
   const { context, file } = inputs.source;
   if (!(await files.isDirectory(context))) issues.push({ input: 'context', message: `${context} is not a directory` });
   else if (!(await files.readable(file))) issues.push({ input: 'file', message: `no Dockerfile at ${file}: set file to the Dockerfile's path` });
@@ -47,6 +49,20 @@ export async function checkFiles(fx: Pick<Effects, 'files'>, inputs: BuildInputs
       });
   }
   if (issues.length) throw new ConfigError(issues);
+}
+
+/**
+ * The environment the registry connections read, checked before the build as the inputs are: a
+ * NO_PROXY entry nothing can match, an SSL_CERT_FILE or SSL_CERT_DIR that cannot be read. They
+ * failed the push only after the whole build (or, for NO_PROXY, went through the proxy unsaid).
+ */
+async function environmentIssues(env: Readonly<Record<string, string | undefined>>): Promise<ConfigIssue[]> {
+  const issues: ConfigIssue[] = noProxyIssues(env).map(({ variable, message }) => ({ input: variable, message }));
+  await machineTrust(env).catch((e: unknown) => {
+    if (!(e instanceof ConfigError)) throw e;
+    issues.push(...e.issues);
+  });
+  return issues;
 }
 
 /**

@@ -14,8 +14,9 @@ import type { SecretCatalog } from '../secrets/catalog.js';
 import type { Credentials } from './auth.js';
 import { USER_AGENT, type ClientOptions, type RegistryClient } from './client.js';
 import { fetchDockerCredentials } from './credentials.js';
+import { machineTrust } from './machine-trust.js';
 import { resolveCredentials } from './resolve.js';
-import { proxySettings } from './transport/proxy.js';
+import { noProxyIssues, proxySettings } from './transport/proxy.js';
 import { TIMEOUT_ENV } from './transport/transport.js';
 
 /** The longest idle timeout taken: a day. */
@@ -68,11 +69,15 @@ async function readCa(fx: Pick<ConnectEffects, 'files'>, host: string, path: str
 
 /** A client's settings for a host: plain HTTP only when named, the CA bundle the user gave. */
 export async function clientOptions(fx: Pick<ConnectEffects, 'files' | 'platform'>, transfer: TransferSettings, host: string): Promise<ClientOptions> {
+  const noProxy = noProxyIssues(fx.platform.context.env);
+  if (noProxy.length) throw new ConfigError(noProxy.map(({ variable, message }) => ({ input: variable, message })));
   const settings = transfer.registries.get(host);
+  const given = settings?.caFile ? await readCa(fx, host, settings.caFile) : undefined;
+  const machine = await machineTrust(fx.platform.context.env);
   return {
     host,
     insecure: settings?.insecure ?? false,
-    ca: settings?.caFile ? await readCa(fx, host, settings.caFile) : undefined,
+    ca: given && machine ? `${given}\n${machine}` : (given ?? machine),
     retries: transfer.retries,
     userAgent: USER_AGENT,
     proxy: proxySettings(fx.platform.context.env),

@@ -50,7 +50,17 @@ export function tlsOptions(ca: string | undefined): { rejectUnauthorized: true; 
   if (!ca) return { rejectUnauthorized: true };
   const secureContext = contextFor(ca);
   // A CA that does not parse keeps failing where it did: on connecting, with TLS's own message.
-  return { rejectUnauthorized: true, ...(secureContext ? { secureContext } : { ca: [...rootCertificates, ca] }) };
+  return { rejectUnauthorized: true, ...(secureContext ? { secureContext } : { ca: [...defaultRoots(), ca] }) };
+}
+
+/**
+ * The roots a connection trusts without a CA of its own: Node's bundled ones and NODE_EXTRA_CA_CERTS
+ * (and the system's under --use-system-ca). `rootCertificates` alone holds only the bundled ones: a
+ * registry-ca given for one registry dropped the NODE_EXTRA_CA_CERTS every other connection trusted.
+ */
+function defaultRoots(): readonly string[] {
+  const all = (tls as { getCACertificates?: (type?: string) => string[] }).getCACertificates;
+  return typeof all === 'function' ? all('default') : rootCertificates;
 }
 
 /**
@@ -62,7 +72,7 @@ const contexts = new Map<string, SecureContext | undefined>();
 function contextFor(ca: string): SecureContext | undefined {
   if (!contexts.has(ca)) {
     try {
-      contexts.set(ca, createSecureContext({ ca: [...rootCertificates, ca] }));
+      contexts.set(ca, createSecureContext({ ca: [...defaultRoots(), ca] }));
     } catch {
       contexts.set(ca, undefined);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeProxy, proxyFor, proxySettings } from './proxy.js';
+import { describeProxy, noProxyIssues, proxyFor, proxySettings } from './proxy.js';
 
 describe('proxy conventions', () => {
   it('reads lower case first, and https falls back to http_proxy', () => {
@@ -61,5 +61,26 @@ describe('a proxy given without a scheme', () => {
   ])('%s → %s', (given, used) => {
     expect(proxySettings({ HTTPS_PROXY: given })).toEqual({ https: used });
     expect(describeProxy(proxySettings({ HTTPS_PROXY: given }).https!)).not.toContain('pass');
+  });
+});
+
+// Property: a NO_PROXY entry no reader can match is named with its fix, never taken as a host name
+// that matches nothing (Go's httpproxy and curl do that: the registry meant to go direct went
+// through the proxy, unsaid). Nearest real variants: a prefix past the family's (`/33`, `/129`), a
+// range missing an octet, IPv6 in brackets, a URL pasted for a host; valid entries are no issue.
+describe('NO_PROXY entries that cannot match', () => {
+  it.each([
+    ['10.0.0.0/33', /"10\.0\.0\.0\/33": an IPv4 prefix length is 0 to 32/],
+    ['fd00::/129', /"fd00::\/129": an IPv6 prefix length is 0 to 128/],
+    ['10.0.0/8', /"10\.0\.0\/8" is not a CIDR range/],
+    ['[fd00::]/8', /is not a CIDR range: .*without brackets/],
+    ['https://registry.acme:5000', /"https:\/\/registry\.acme:5000" is a URL: give the host alone \(registry\.acme:5000/],
+  ])('%s is named', (entry, message) => {
+    expect(noProxyIssues({ NO_PROXY: `localhost,${entry},.svc` })).toEqual([{ variable: 'NO_PROXY', message: expect.stringMatching(message) }]);
+  });
+
+  it('valid entries are none, and a login in a URL entry is never echoed', () => {
+    expect(noProxyIssues({ no_proxy: '10.0.0.0/8, fd00::/8, ::1, [::1]:5000, *.acme, .svc, 127.0.0.1:5100, *' })).toEqual([]);
+    expect(JSON.stringify(noProxyIssues({ NO_PROXY: 'https://user:s3cret@registry.acme' }))).not.toContain('s3cret');
   });
 });

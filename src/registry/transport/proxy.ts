@@ -67,6 +67,43 @@ function noProxyEntry(raw: string): { port?: number; matches: (host: string) => 
   return { ...(port === undefined ? {} : { port }), matches: (host) => !isIP(host) && (host === domain || host.endsWith(`.${domain}`)) };
 }
 
+const hostOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).host || undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The NO_PROXY entries no reader can match, each with its fix: a CIDR range whose prefix is longer
+ * than its family's (`10.0.0.0/33`), an address/bits that is no range (`10.0.0/8`), a URL where a
+ * host belongs (`https://registry.acme`). Go's httpproxy and curl take such an entry as a host name
+ * that matches nothing: the registry it was meant to exempt went through the proxy, unsaid.
+ */
+export function noProxyIssues(env: Readonly<Record<string, string | undefined>>): Array<{ variable: string; message: string }> {
+  const variable = ['no_proxy', 'NO_PROXY'].find((n) => env[n]?.trim());
+  if (!variable) return [];
+  const issues: Array<{ variable: string; message: string }> = [];
+  for (const raw of env[variable]!.split(/[,\s]+/).filter(Boolean)) {
+    // A login written into an entry (a URL's habit) is never echoed.
+    const entry = JSON.stringify(raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, '$1***@').slice(0, 80));
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+      issues.push({ variable, message: `${entry} is a URL: give the host alone (${hostOf(raw) ?? 'registry.acme'}, or host:port)` });
+      continue;
+    }
+    if (!raw.includes('/')) continue;
+    const cidr = /^([^/]+)\/(\d{1,3})$/.exec(raw);
+    const family = cidr ? isIP(cidr[1]!) : 0;
+    const max = family === 4 ? 32 : 128;
+    if (family === 0)
+      issues.push({ variable, message: `${entry} is not a CIDR range: write an address and its prefix length, without brackets (10.0.0.0/8, fd00::/8)` });
+    else if (Number(cidr![2]) > max)
+      issues.push({ variable, message: `${entry}: an IPv${family} prefix length is 0 to ${max} (e.g. ${cidr![1]}/${family === 4 ? 8 : 64})` });
+  }
+  return issues;
+}
+
 /** The proxy URL for a request, or undefined to go direct. */
 export function proxyFor(url: string, p: ProxySettings): string | undefined {
   const u = new URL(url);
