@@ -78,14 +78,42 @@ export function parseHelperAnswer(stdout: string, origin: string): Credentials |
 }
 
 /**
- * The credentials the Docker config holds for `registry` (as users write it: `docker.io`,
- * `ghcr.io`, `127.0.0.1:5000`), or undefined. A helper that has nothing for the registry is not
- * an error; a helper that cannot run, or a config file that is not JSON, is.
+ * The login files a machine holds, in the order they are read: REGISTRY_AUTH_FILE when set (podman's,
+ * buildah's and skopeo's auth file, which `podman login` writes), the Docker config, then the
+ * containers tools' default auth files (`$XDG_RUNTIME_DIR/containers/auth.json`,
+ * `~/.config/containers/auth.json`). All share the `auths`/`credHelpers` form. Before, only the
+ * Docker config was read: a `podman login` or `skopeo login` on the runner was not seen, and the
+ * push went without a login ("the registry requires a login").
+ */
+export function loginFiles(env: Record<string, string | undefined>): Array<{ path: string; docker: boolean; named?: string }> {
+  const files: Array<{ path: string; docker: boolean; named?: string }> = [];
+  const authFile = env.REGISTRY_AUTH_FILE?.trim();
+  if (authFile) files.push({ path: authFile, docker: false, named: 'REGISTRY_AUTH_FILE' });
+  const docker = dockerConfigPath(env);
+  if (docker) files.push({ path: docker, docker: true });
+  if (!authFile) {
+    if (env.XDG_RUNTIME_DIR) files.push({ path: join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'), docker: false });
+    if (env.HOME) files.push({ path: join(env.HOME, '.config', 'containers', 'auth.json'), docker: false });
+  }
+  return files;
+}
+
+/**
+ * The credentials the machine's login files hold for `registry` (as users write it: `docker.io`,
+ * `ghcr.io`, `127.0.0.1:5000`), the first file that has them, or undefined. A helper that has nothing
+ * for the registry is not an error; a helper that cannot run, or a login file that cannot be read or
+ * is not JSON, is.
  */
 export async function fetchDockerCredentials(registry: string, sources: CredentialSources): Promise<Credentials | undefined> {
-  const found = dockerConfigPath(sources.env);
-  if (!found) return undefined;
-  const path: string = found;
+  for (const file of loginFiles(sources.env)) {
+    const found = await fromLoginFile(registry, file, sources);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+async function readLoginFile(file: { path: string; docker: boolean; named?: string }, sources: CredentialSources): Promise<DockerConfigFile | undefined> {
+  const { path } = file;
   let text: string | undefined;
   try {
     text = await sources.readFile(path);
@@ -93,21 +121,34 @@ export async function fetchDockerCredentials(registry: string, sources: Credenti
     const code = (e as NodeJS.ErrnoException).code;
     // DOCKER_CONFIG is the directory that holds config.json; set to the file itself (a common slip,
     // as REGISTRY_AUTH_FILE is a file) it gave a bare "ENOTDIR: not a directory, open …/config.json/config.json".
-    if (code === 'ENOTDIR' && sources.env.DOCKER_CONFIG)
+    if (file.docker && code === 'ENOTDIR' && sources.env.DOCKER_CONFIG)
       throw new CredentialError(
         `DOCKER_CONFIG=${sources.env.DOCKER_CONFIG} names a file: it is the directory that holds config.json — set DOCKER_CONFIG=${dirname(sources.env.DOCKER_CONFIG)}`,
       );
+    const what = file.named ? `${file.named}=${path}` : `${path} (${file.docker ? 'the Docker config' : "the containers tools' auth file"})`;
     throw new CredentialError(
-      `${path} (the Docker config) cannot be read (${code ?? (e as Error).message}): fix its permissions, or point DOCKER_CONFIG elsewhere`,
+      `${what} cannot be read (${code ?? (e as Error).message}): fix its permissions, or point ${file.named ?? (file.docker ? 'DOCKER_CONFIG' : 'REGISTRY_AUTH_FILE')} elsewhere`,
     );
   }
+  // No file (REGISTRY_AUTH_FILE's too, as podman and skopeo take it: set before the first login) holds no login.
   if (text === undefined) return undefined;
-  let config: DockerConfigFile;
   try {
-    config = JSON.parse(text) as DockerConfigFile;
+    const config = JSON.parse(text) as unknown;
+    if (!config || typeof config !== 'object' || Array.isArray(config)) throw new Error('not an object');
+    return config as DockerConfigFile;
   } catch {
-    throw new CredentialError(`${path} is not valid JSON: fix or remove it`);
+    throw new CredentialError(`${file.named ? `${file.named}=${path}` : path} is not valid JSON: fix or remove it`);
   }
+}
+
+async function fromLoginFile(
+  registry: string,
+  file: { path: string; docker: boolean; named?: string },
+  sources: CredentialSources,
+): Promise<Credentials | undefined> {
+  const config = await readLoginFile(file, sources);
+  if (!config) return undefined;
+  const { path } = file;
   const wanted = isDockerHub(registry) ? DOCKER_HUB.index : registry.toLowerCase();
   const matches = (key: string) => {
     const k = normaliseKey(key);
@@ -115,7 +156,8 @@ export async function fetchDockerCredentials(registry: string, sources: Credenti
   };
 
   const helperEntry = Object.entries(config.credHelpers ?? {}).find(([key]) => matches(key));
-  const helper = helperEntry?.[1] ?? config.credsStore;
+  // containers-auth.json has no credsStore: only a Docker config's default store is asked.
+  const helper = helperEntry?.[1] ?? (file.docker ? config.credsStore : undefined);
   if (helper) {
     const origin = `docker-credential-${helper} (${path})`;
     let stdout: string;
@@ -132,7 +174,7 @@ export async function fetchDockerCredentials(registry: string, sources: Credenti
   return fromAuths();
 
   function fromAuths(): Credentials | undefined {
-    const entry = Object.entries(config.auths ?? {}).find(([key]) => matches(key));
+    const entry = Object.entries(config!.auths ?? {}).find(([key]) => matches(key));
     return entry ? parseAuthEntry(entry[1], path) : undefined;
   }
 }
