@@ -50,6 +50,23 @@ describe('the release tag of a commit that several tags point at', () => {
     }
   });
 
+  // Property: with version-pattern, the release is the tag at HEAD the pattern reads a version from,
+  // whatever git describe would pick. Nearest real variant: release-please / changesets tagging two
+  // components of a monorepo at one commit (app/v1.2.3 and lib/v2.0.0), the CLI run in a Jenkins job.
+  it('with version-pattern, is the tag the pattern reads — not git describe’s other component', async () => {
+    git('tag', 'lib/v2.0.0');
+    git('tag', 'app/v1.2.3');
+    git('tag', '-a', '-m', 'web', 'web/v0.9.0');
+    try {
+      expect(git('describe', '--tags', '--exact-match', 'HEAD')).toBe('web/v0.9.0');
+      expect((await cliFacts(exec, base, dir, {}, '^lib/v(.+)$')).git.tag).toBe('lib/v2.0.0');
+      expect((await cliFacts(exec, base, dir, {}, '^app/v(?<version>.+)$')).git.tag).toBe('app/v1.2.3');
+      expect(releaseTagOf(['app/v1.2.3', 'app/v1.3.0-rc.1', 'v9.0.0'], '^app/v(.+)$')).toBe('app/v1.3.0-rc.1');
+    } finally {
+      git('tag', '-d', 'lib/v2.0.0', 'app/v1.2.3', 'web/v0.9.0');
+    }
+  });
+
   it('is git describe’s when no tag there is a version (version-pattern reads it); none when untagged', async () => {
     git('tag', 'app-2.1.0');
     try {

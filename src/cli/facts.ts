@@ -46,9 +46,32 @@ function ciVariables(env: Env): { tag?: string; branch?: string; pr?: string; sh
  * `git describe` took an annotated marker over a lightweight release tag, or the lower of two
  * versions. Without any version tag, git describe's choice, as before (version-pattern reads it).
  */
-export function releaseTagOf(tags: readonly string[]): string | undefined {
-  const versions = tags.filter((t) => versionOfTag(t));
-  return versions.sort((a, b) => semver.rcompare(versionOfTag(a)!, versionOfTag(b)!))[0];
+export function releaseTagOf(tags: readonly string[], pattern?: string): string | undefined {
+  const read = versionReader(pattern);
+  const versions = tags.filter((t) => read(t));
+  return versions.sort((a, b) => semver.rcompare(read(a)!, read(b)!))[0];
+}
+
+/**
+ * How a tag at HEAD gives a version: with version-pattern, its group (a monorepo's `app/v1.2.3` for
+ * `^app/v(.+)$`) — a commit released as two components (`app/v1.2.3` and `lib/v2.0.0`, as
+ * release-please and changesets tag them) was given git describe's choice, the other component's
+ * tag, and the run failed ('does not match'); else the tag itself (`v2.1.0`).
+ */
+function versionReader(pattern: string | undefined): (tag: string) => semver.SemVer | undefined {
+  let re: RegExp | undefined;
+  try {
+    re = pattern?.trim() ? new RegExp(pattern.trim()) : undefined;
+  } catch {
+    re = undefined; // the plan names a pattern that is no regular expression
+  }
+  if (!re) return (tag) => versionOfTag(tag);
+  const by = re;
+  return (tag) => {
+    const m = by.exec(tag);
+    const captured = m?.groups?.version ?? m?.[1];
+    return captured === undefined ? undefined : versionOfTag(captured);
+  };
 }
 
 /** The context flags checked before anything starts (a process, the pipeline's modules): a refused line stays quick. */
@@ -57,7 +80,14 @@ export function checkContextFlags(flags: Partial<Record<ContextFlag, string>>): 
     throw new UsageError(`--pull-request: '${flags['pull-request']}' is not a pull request number`, 'build');
 }
 
-export async function cliFacts(exec: Exec, env: Env, cwd: string, flags: Partial<Record<ContextFlag, string>>): Promise<RunFacts> {
+export async function cliFacts(
+  exec: Exec,
+  env: Env,
+  cwd: string,
+  flags: Partial<Record<ContextFlag, string>>,
+  /** The version-pattern input: which of several tags at HEAD is this release. */
+  versionPattern?: string,
+): Promise<RunFacts> {
   const git = async (...args: string[]) => (await exec.run('git', args, { env, cwd }).catch(() => undefined))?.stdout.trim() || undefined;
   const ci = ciVariables(env);
   checkContextFlags(flags);
@@ -78,6 +108,7 @@ export async function cliFacts(exec: Exec, env: Env, cwd: string, flags: Partial
     flags['git-tag'] ??
       fromEnv(env, 'TAG_NAME', 'BUILDKITE_TAG', 'CIRCLE_TAG', 'CI_COMMIT_TAG') ??
       ci.tag ??
+      (versionPattern?.trim() ? releaseTagOf(tagsAtHead, versionPattern) : undefined) ??
       releaseTagOf(tagsAtHead) ??
       // No version among them: git describe's choice, as before (version-pattern reads it).
       (tagsAtHead.length ? git('describe', '--tags', '--exact-match', 'HEAD') : undefined),

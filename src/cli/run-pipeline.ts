@@ -35,7 +35,7 @@ export async function runPipeline(line: CommandLine, ctx: RunContext, load: () =
   // The pipeline's modules load while git is asked for the run's facts: neither waits for the other.
   const pipeline = load();
   pipeline.catch(() => undefined); // awaited below
-  const facts = await cliFacts(exec, env, process.cwd(), line.context);
+  const facts = await cliFacts(exec, env, process.cwd(), line.context, line.inputs.get('version-pattern'));
   const platform = redacting(
     createCliPlatform({ inputs: line.inputs, facts, env, redactor, out: streams.stderr, cwd: process.cwd(), quiet, dialect: cliDialect }),
     redactor,

@@ -36,6 +36,18 @@ describe('resolveVersion', () => {
     expect(() => resolveVersion({ ...none, gitTag: 'release-two' })).toThrow(/the git tag 'release-two'/);
   });
 
+  // Property: a git tag that is a version after a prefix (a monorepo component's) names the input
+  // that reads it, version-pattern, with a pattern for that tag — it said only 'not a semantic version'.
+  it.each([
+    ['app/v1.2.3', '^app/v(.+)$'],
+    ['release-2.1.106', '^release-(.+)$'],
+    ['charts/my.app-0.3.0-rc.1', '^charts/my\\.app-(.+)$'],
+  ])('the git tag %s names version-pattern and suggests %s', (gitTag, pattern) => {
+    const message = `the git tag '${gitTag}' is a version after a prefix: set version-pattern to read it, e.g. ${pattern}`;
+    expect(() => resolveVersion({ ...none, gitTag })).toThrow(expect.objectContaining({ input: 'version-pattern', message }));
+    expect(resolveVersion({ ...none, gitTag, pattern })?.version).toBe(gitTag.replace(/^.*?(\d+\.\d+\.\d+.*)$/, '$1'));
+  });
+
   it.each([
     [{ pattern: '^app-(.+)$', gitTag: 'lib-1.0.0' }, /'lib-1.0.0' does not match \^app-\(\.\+\)\$/],
     [{ pattern: '^app-.+$', gitTag: 'app-1.0.0' }, /needs a group around the version/],

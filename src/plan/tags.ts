@@ -40,6 +40,13 @@ export function resolveVersion(o: VersionOptions): ResolvedVersion | undefined {
   const tag = o.gitTag?.trim();
   if (!tag) return undefined;
   if (!o.pattern.trim()) {
+    // A component's tag in a monorepo (app/v1.2.3, release-2.1.106): the pattern that reads it is named.
+    const prefixed = /^(.*?[^0-9.])(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/.exec(tag);
+    if (prefixed && !/^v$/i.test(prefixed[1]!) && semver.valid(prefixed[2]!))
+      throw new TagError(
+        `the git tag '${tag}' is a version after a prefix: set version-pattern to read it, e.g. ^${prefixed[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(.+)$`,
+        'version-pattern',
+      );
     return { version: parseSemver(tag, 'version', `the git tag '${tag}' (no version input was given)`), source: `git tag ${tag}` };
   }
   let re: RegExp;
