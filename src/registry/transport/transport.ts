@@ -72,6 +72,22 @@ const saidPlain = new Set<string>();
 const PLAIN_ANSWER = /WRONG_VERSION_NUMBER|wrong version number|packet length too long|http request/i;
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The longest wait a registry's Retry-After is honoured for; a longer one fails at once, naming it. */
+const MAX_RETRY_AFTER_MS = 120_000;
+
+/**
+ * Retry-After in either of HTTP's forms: seconds (`120`) or a date (`Wed, 21 Oct 2026 07:28:00 GMT`,
+ * what CDNs and gateways in front of registries send) — the date form was not read, and the attempts
+ * went at once by backoff, each answered 429 again.
+ */
+export function retryAfterOf(value: string | undefined, now = Date.now()): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+(?:\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isFinite(at) && /[a-z]/i.test(text) ? Math.max(0, at - now) : undefined;
+}
 const pathOf = (url: string) => (url.startsWith('http') ? new URL(url).pathname : url.split('?')[0]!);
 
 /** What one request's attempts have learnt: whether a cached token went with the last, whether one got no answer in time. */
@@ -123,7 +139,9 @@ export class Transport {
   /** Waits before attempt `attempt + 1`: the registry's Retry-After, else jittered exponential backoff; a cancelled request stops waiting. */
   async wait(attempt: number, retryAfterMs: number | undefined, spec?: Pick<RequestSpec, 'signal' | 'method' | 'url' | 'repository'>): Promise<void> {
     const ms =
-      retryAfterMs !== undefined ? Math.min(30_000, Math.max(0, retryAfterMs)) : Math.min(10_000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+      retryAfterMs !== undefined
+        ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, retryAfterMs))
+        : Math.min(10_000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
     await this.#unlessAborted((this.#options.sleep ?? defaultSleep)(ms), spec);
   }
 
@@ -264,8 +282,7 @@ export class Transport {
   /** The error for an unexpected answer, with the registry's own code and message. */
   #answerError(res: Response, spec: RequestSpec, text: string, url: string): RegistryError {
     const { code, message } = parseErrorBody(text);
-    const retryAfter = header(res, 'retry-after');
-    const retryAfterMs = retryAfter && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) * 1000 : undefined;
+    const retryAfterMs = retryAfterOf(header(res, 'retry-after'));
     const credentials = this.#auth.credentials;
     const hint =
       res.status === 401 || res.status === 403
@@ -355,6 +372,14 @@ export class Transport {
         );
       }
       const err = this.#answerError(res, spec, text, url);
+      if (err.retryable && (err.retryAfter ?? 0) > MAX_RETRY_AFTER_MS) {
+        // Waiting 30 s and asking again (the cap it had) only spent the attempts on more 429s.
+        const seconds = Math.ceil(err.retryAfter! / 1000);
+        throw this.error(
+          `${err.message.slice(err.message.indexOf(': ') + 2)} — the registry asks to wait ${seconds} s before asking again (Retry-After), longer than Hoist waits (${MAX_RETRY_AFTER_MS / 1000} s): re-run the job after that`,
+          { repository: spec.repository, status: err.status, code: err.code, retryable: false, retryAfter: err.retryAfter },
+        );
+      }
       if (!err.retryable || attempt >= attempts) throw err;
       await this.wait(attempt, err.retryAfter, spec);
     }
