@@ -13,6 +13,9 @@
  * its index in quotes (`{"0":112,"1":97}`), is read on its own (`IndexedBytes`: its opening searched natively).
  */
 import { KeyedLists } from './keyed-lists.js';
+import { WordLists } from './runs-bytes-words.js';
+import { SpacedChars } from './spaced-chars.js';
+import { PunycodeLabels } from './punycode-labels.js';
 import { IndexedBytes } from './runs-bytes-indexed.js';
 import { charCodes, dashedGroups, dotted, groupedHex, quotedList } from './runs-bytes-decode.js';
 import { isText, MIN_BYTES } from './runs-bytes-text.js';
@@ -263,15 +266,26 @@ export class ByteLists {
   readonly #indexed: IndexedBytes;
   /** Each byte or character after its index: PHP's print_r and var_dump, Python's and Ruby's dicts (`keyed-lists.ts`). */
   readonly #keyed: KeyedLists;
+  /** Numbers of two bytes or more: words (unpack('n*'), array('H')) and big numbers (`runs-bytes-words.ts`). */
+  readonly #words: WordLists;
+  /** A value's characters between blanks or a character a line (`spaced-chars.ts`), IDNA's `xn--` labels (`punycode-labels.ts`). */
+  readonly #spaced: SpacedChars;
+  readonly #punycode: PunycodeLabels;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {
     this.#indexed = new IndexedBytes(open);
     this.#keyed = new KeyedLists(open);
+    this.#words = new WordLists(open);
+    this.#spaced = new SpacedChars(open);
+    this.#punycode = new PunycodeLabels(open);
   }
 
   async push(chunk: Uint8Array): Promise<void> {
     await this.#indexed.push(chunk);
     await this.#keyed.push(chunk);
+    await this.#words.push(chunk);
+    await this.#spaced.push(chunk);
+    await this.#punycode.push(chunk);
     let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const prev = this.#prev;
     if (chunk.length) this.#prev = chunk[chunk.length - 1]!;
@@ -345,6 +359,9 @@ export class ByteLists {
   async end(): Promise<void> {
     await this.#indexed.end();
     await this.#keyed.end();
+    await this.#words.end();
+    await this.#spaced.end();
+    await this.#punycode.end();
     if (this.#carried) await this.#flush(false);
     await this.#dumpEnd();
     await this.#gdbEnd();

@@ -1,0 +1,192 @@
+/**
+ * Number lists in text whose numbers are no bytes: a value's bytes taken two, four or eight at a time (words, big- or
+ * little-endian, signed or not) — PHP's and Perl's unpack('n*'), ('N*'), ('v*'), ('V*'), Ruby's unpack('n*'), Python's
+ * array('H') and struct.unpack('>…H'), Node's Uint16Array, Java's short[] of a ByteBuffer, Tcl's binary scan S*,
+ * hexdump -e '8/2 "%6u "' — or all at once (one big number: Python's int.from_bytes in decimal, bin() and oct(), Java's
+ * BigInteger); and Python's octal lists (`['0o164', …]`, `0o` no byte list's form reads). A byte list's numbers are
+ * below 256 (`runs-bytes.ts` reads those); a word list's need two or more bytes each, so no byte list reader saw one.
+ *
+ * Found as the byte lists are: a table of the characters such a list is made of (digits, hex letters, the `0x`, `0o`,
+ * `0b` prefixes' letters, quotes, `,` `;` `-` `+`, whitespace), looked at every SAMPLE-th byte; a stretch of them at
+ * least MIN_STRETCH long is cut into numbers, and the numbers between separators (`, `, blanks, a line break, quotes)
+ * into lists. A list is read in the narrowest width its numbers fit (2, 4 or 8 bytes), both byte orders, and routed
+ * (`word list`) where that makes text (`isText`). A number of 19 digits or more alone is read as a big number —
+ * decimal, octal where its digits allow, binary of 57 digits or more padded to whole bytes on the left (bin() drops a
+ * first byte's leading zeros) — both byte orders, routed as `big number` where text. A stretch open at a chunk's end is
+ * carried (up to MAX_CARRY) and read with the next: a list cut by the chunk's end is read whole.
+ */
+import { isText, MIN_BYTES } from './runs-bytes-text.js';
+import type { Sink } from './types.js';
+
+/** A stretch of list characters looked at once every SAMPLE bytes: a list shorter than 2·SAMPLE may be missed, none is shorter than MIN_STRETCH. */
+const SAMPLE = 8;
+/** `28532,25963,28271,26997` (four 16-bit words: 8 bytes) is 23 characters; a 19-digit big number 19. */
+const MIN_STRETCH = 17;
+const MAX_CARRY = 1 << 20;
+/** The fewest digits of a big number of MIN_BYTES text bytes (0x2020…20 is 2.3e18). */
+const BIG_DIGITS = 19;
+/** A longer run of digits is no value's number (a digit table, a dump): its cost is kept linear. */
+const MAX_BIG = 4096;
+
+const TABLE = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEFxXoO\'" \t\r\n,;-+') TABLE[c.charCodeAt(0)] = 1;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/** One number of a stretch standing alone: a sign, a radix prefix and its digits, or decimal digits; quoted or not. */
+const NUMBER = /(?<![0-9A-Za-z.])([-+]?)(?:0([xXoObB])([0-9a-fA-F]+)|(\d+))(?![0-9A-Za-z.])/g;
+/** What stands between two numbers of one list: quotes, blanks, one comma or semicolon, line breaks. */
+const SEPARATOR = /^['"]?[ \t]*[,;]?\s*['"]?$/;
+
+interface Token {
+  negative: boolean;
+  radix: number;
+  digits: string;
+}
+
+const RADIX: Record<string, number> = { x: 16, o: 8, b: 2 };
+
+/** The bytes of `n` (≥ 0) in `width` bytes (0: as few as it needs), big-endian. */
+function bigBytes(n: bigint, width = 0): Buffer {
+  let hex = n.toString(16);
+  if (hex.length % 2) hex = '0' + hex;
+  const b = Buffer.from(hex, 'hex');
+  if (!width || b.length === width) return b;
+  const out = Buffer.alloc(width);
+  b.copy(out, width - b.length);
+  return out;
+}
+
+/** The candidates a list of numbers makes: its words in the narrowest width they fit, both byte orders (none for bytes, unless `0o`). */
+export function wordCandidates(tokens: readonly Token[]): Buffer[] {
+  let values: bigint[];
+  try {
+    values = tokens.map((t) => {
+      const v = t.radix === 10 ? BigInt(t.digits) : BigInt(`0${t.radix === 16 ? 'x' : t.radix === 8 ? 'o' : 'b'}${t.digits}`);
+      return t.negative ? -v : v;
+    });
+  } catch {
+    return [];
+  }
+  const signed = values.some((v) => v < 0n);
+  for (const width of [1, 2, 4, 8]) {
+    const bits = BigInt(width * 8);
+    const top = signed ? 1n << (bits - 1n) : 1n << bits;
+    if (!values.every((v) => (signed ? v >= -top && v < top : v < top))) continue;
+    if (width === 1 && !tokens.some((t) => t.radix === 8)) return [];
+    if (values.length * width < MIN_BYTES) return [];
+    const be = Buffer.concat(values.map((v) => bigBytes(v < 0n ? v + (1n << bits) : v, width)));
+    if (width === 1) return [be];
+    const le = Buffer.alloc(be.length);
+    for (let i = 0; i < be.length; i += width) for (let k = 0; k < width; k++) le[i + k] = be[i + width - 1 - k]!;
+    return [be, le];
+  }
+  return [];
+}
+
+/** The candidates one long number makes: decimal (and octal, binary where its digits allow) read big- and little-endian. */
+export function bigCandidates(t: Token): Buffer[] {
+  if (t.negative || t.digits.length < BIG_DIGITS || t.digits.length > MAX_BIG) return [];
+  const reads: bigint[] = [];
+  if (t.radix !== 10) reads.push(BigInt(`0${t.radix === 16 ? 'x' : t.radix === 8 ? 'o' : 'b'}${t.digits}`));
+  else {
+    reads.push(BigInt(t.digits));
+    if (/^[0-7]+$/.test(t.digits)) reads.push(BigInt(`0o${t.digits}`));
+    if (t.digits.length >= 57 && /^[01]+$/.test(t.digits)) reads.push(BigInt(`0b${t.digits}`));
+  }
+  const out: Buffer[] = [];
+  for (const n of reads) {
+    const be = bigBytes(n);
+    out.push(be, Buffer.from(be).reverse());
+  }
+  return out;
+}
+
+/** The lists of a stretch of list characters: runs of numbers between separators, each read as words and as big numbers. */
+export function readStretch(text: string): Array<{ index: number; label: string; bytes: Buffer }> {
+  const found: Array<{ index: number; label: string; bytes: Buffer }> = [];
+  let list: Token[] = [];
+  let listAt = 0;
+  let lastEnd = -1;
+  const close = () => {
+    if (list.length >= 2) for (const bytes of wordCandidates(list)) if (isText(bytes)) found.push({ index: listAt, label: 'word list', bytes });
+    list = [];
+  };
+  for (const m of text.matchAll(NUMBER)) {
+    const token: Token = { negative: m[1] === '-', radix: m[2] ? RADIX[m[2].toLowerCase()]! : 10, digits: m[3] ?? m[4]! };
+    for (const bytes of bigCandidates(token)) if (isText(bytes)) found.push({ index: m.index, label: 'big number', bytes });
+    if (lastEnd < 0 || !SEPARATOR.test(text.slice(lastEnd, m.index))) {
+      close();
+      listAt = m.index;
+    }
+    list.push(token);
+    lastEnd = m.index + m[0].length;
+  }
+  close();
+  return found;
+}
+
+export class WordLists {
+  #carry: Buffer[] = [];
+  #carried = 0;
+  #from = 0;
+  #offset = 0;
+
+  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
+
+  async push(chunk: Uint8Array): Promise<void> {
+    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    let base = this.#offset;
+    this.#offset += bytes.length;
+    if (this.#carried) {
+      let j = 0;
+      while (j < bytes.length && TABLE[bytes[j]!]) j++;
+      this.#carry.push(Buffer.from(bytes.subarray(0, j)));
+      this.#carried += j;
+      if (j === bytes.length && this.#carried < MAX_CARRY) return;
+      await this.#flush();
+      base += j;
+      bytes = bytes.subarray(j);
+    }
+    const n = bytes.length;
+    for (let p = SAMPLE - 1; p < n + SAMPLE - 1; p += SAMPLE) {
+      const q = Math.min(p, n - 1);
+      if (!TABLE[bytes[q]!]) continue;
+      let start = q;
+      while (start > 0 && TABLE[bytes[start - 1]!]) start--;
+      let end = q + 1;
+      while (end < n && TABLE[bytes[end]!]) end++;
+      if (end === n) {
+        this.#carry = [Buffer.from(bytes.subarray(start))];
+        this.#carried = n - start;
+        this.#from = base + start;
+        return;
+      }
+      if (end - start >= MIN_STRETCH) await this.#read(bytes.subarray(start, end), base + start);
+      p = end;
+    }
+  }
+
+  async end(): Promise<void> {
+    if (this.#carried) await this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    const stretch = this.#carry.length === 1 ? this.#carry[0]! : Buffer.concat(this.#carry);
+    this.#carry = [];
+    this.#carried = 0;
+    if (stretch.length >= MIN_STRETCH) await this.#read(stretch, this.#from);
+  }
+
+  async #read(stretch: Buffer, at: number): Promise<void> {
+    // Two digits at least, else no number of a word list nor a big one.
+    let digits = 0;
+    for (let i = 0; i < stretch.length && digits < 4; i++) if (isDigit(stretch[i]!)) digits++;
+    if (digits < 4) return;
+    for (const { index, label, bytes } of readStretch(stretch.toString('latin1'))) {
+      const sink = this.open(at + index, label);
+      if (!sink) continue;
+      await sink.write(bytes);
+      await sink.end();
+    }
+  }
+}
