@@ -160,7 +160,7 @@ export function createAgent(o: AgentOptions): Dispatcher {
 export function createProxyAgent(proxy: string, o: AgentOptions): Dispatcher {
   const via = new URL(proxy);
   const tunnel = (options: ClientRequestArgs, done: (e: Error | null, s?: Duplex) => void, secure: boolean) =>
-    openTunnel(via, options, secure ? tlsOptions(o.ca) : undefined, done);
+    openTunnel(via, options, secure ? tlsOptions(o.ca) : undefined, done, tlsOptions(o.ca));
   class Plain extends http.Agent {
     override createConnection(options: ClientRequestArgs, done: (e: Error | null, s: Duplex) => void): undefined {
       tunnel(options, done as (e: Error | null, s?: Duplex) => void, false);
@@ -178,6 +178,24 @@ export function createProxyAgent(proxy: string, o: AgentOptions): Dispatcher {
   return new Pools(new Plain(poolOptions(o)), new Secure({ ...poolOptions(o), defaultPort: 443, protocol: 'https:' }), o.timeoutMs, o.connections);
 }
 
+/** Said of a proxy's 407 (transport.ts reads it as final): what the proxy asks for, and the fix. */
+export const PROXY_LOGIN = 'the proxy asks for a login';
+
+/**
+ * A proxy's 407 (Proxy Authentication Required) as the user fixes it: no login given — where to give
+ * one; a login given — that the proxy refused it; a proxy that offers only NTLM or Negotiate (a
+ * Windows domain's) — that Hoist speaks Basic only. It was "the proxy refused: check its rules".
+ */
+function proxyLoginMessage(challenge: string | string[] | undefined, given: boolean): string {
+  const schemes = [...new Set([challenge ?? []].flat().flatMap((c) => [...c.matchAll(/(?:^|,)\s*([A-Za-z][\w-]*)(?=\s|,|$)/g)].map((m) => m[1]!)))];
+  const offered = schemes.length ? `; it offers ${schemes.join(', ')}` : '';
+  if (schemes.length && !schemes.some((s) => /^basic$/i.test(s)))
+    return `${PROXY_LOGIN} (407${offered}), and Hoist logs in to a proxy with Basic only: run a local proxy that speaks the proxy's scheme (cntlm, px) and point HTTPS_PROXY at it`;
+  if (given)
+    return `${PROXY_LOGIN} (407${offered}) and refused the one in HTTPS_PROXY/HTTP_PROXY: check the user and password there (each % @ : / in them percent-encoded)`;
+  return `${PROXY_LOGIN} (407${offered}): give it in HTTPS_PROXY/HTTP_PROXY as http://USER:PASSWORD@proxy:port (each % @ : / in them percent-encoded)`;
+}
+
 /**
  * A connection to `options.host:port` through the proxy: CONNECT, then — for an https URL — TLS to
  * the registry over the tunnel. A proxy that answers other than 200 fails the request with its
@@ -188,6 +206,8 @@ function openTunnel(
   options: ClientRequestArgs,
   secure: ReturnType<typeof tlsOptions> | undefined,
   done: (e: Error | null, s?: Duplex) => void,
+  /** TLS to an https:// proxy: checked against the same trust (a company proxy's CA in SSL_CERT_FILE or registry-ca). */
+  toProxyTls: ReturnType<typeof tlsOptions> = { rejectUnauthorized: true },
 ): void {
   const host = String(options.host ?? 'localhost');
   const target = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? (secure ? 443 : 80)}`;
@@ -212,13 +232,19 @@ function openTunnel(
     agent: false,
     ...(options.timeout ? { timeout: options.timeout } : {}),
   } as const;
-  const req = proxy.protocol === 'https:' ? https.request({ ...toProxy, rejectUnauthorized: true }) : http.request(toProxy);
+  const req = proxy.protocol === 'https:' ? https.request({ ...toProxy, ...toProxyTls }) : http.request(toProxy);
   let answered = false;
   req.once('connect', (res, socket, head) => {
     answered = true;
     if (res.statusCode !== 200) {
       socket.destroy();
-      done(new Error(`Proxy response (${res.statusCode}) !== 200 when HTTP Tunneling`));
+      done(
+        new Error(
+          res.statusCode === 407
+            ? proxyLoginMessage(res.headers['proxy-authenticate'], Boolean(headers['proxy-authorization']))
+            : `Proxy response (${res.statusCode}) !== 200 when HTTP Tunneling`,
+        ),
+      );
       return;
     }
     if (head.length) socket.unshift(head);

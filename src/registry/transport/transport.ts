@@ -8,6 +8,7 @@ import { parseChallenges, repositoryScope, scopeCovered, type Credentials } from
 import { isRetryableStatus, parseErrorBody, RegistryError } from '../errors.js';
 import { Authenticator } from './authenticator.js';
 import { createAgent, createProxyAgent, errorText, exchange, header, isIdleTimeout, type Dispatcher, type HttpMethod, type Response } from './http.js';
+import { PROXY_LOGIN } from './agents.js';
 import { describeProxy, proxyFor, type ProxySettings } from './proxy.js';
 
 export type Action = 'pull' | 'push' | 'delete';
@@ -244,8 +245,8 @@ export class Transport {
       const via = proxy ? ` through the proxy ${describeProxy(proxy)}${refused ? ' (the proxy refused: check its rules, HTTPS_PROXY and NO_PROXY)' : ''}` : '';
       throw this.error(`${spec.method} ${new URL(url).pathname} failed${via}: ${message}${tlsHint}`, {
         repository: spec.repository,
-        // A proxy login that cannot be read fails every attempt alike.
-        retryable: !tlsHint && !refused && !/not percent-encoded/.test(message),
+        // A proxy login that cannot be read, or that the proxy asks for, fails every attempt alike.
+        retryable: !tlsHint && !refused && !/not percent-encoded/.test(message) && !message.startsWith(PROXY_LOGIN),
         cause,
       });
     }
