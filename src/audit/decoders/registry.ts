@@ -35,6 +35,7 @@ import { jffs2 } from './jffs2.js';
 import { levelDbLog } from './leveldb-log.js';
 import { llvmBitcode } from './llvm-bitcode.js';
 import { httpMessage } from './http-message.js';
+import { warc } from './warc.js';
 import { lz4 } from './lz4.js';
 import { lha } from './lha.js';
 import { lrzip } from './lrzip.js';
@@ -174,6 +175,7 @@ export const DECODERS: readonly Decoder[] = [
   pickle0,
   dump,
   hexRecords,
+  warc,
   httpMessage,
   folded,
   utf32,
