@@ -17,7 +17,6 @@ import { hoist, lab, leaks } from './lab.js';
 const PROXY_PASSWORD = 'pr0xy-S3cret-%-word';
 let cert: SelfSigned;
 const servers: Server[] = [];
-let asks = { basic: 0, ntlm: 0, tls: 0 };
 let ports = { basic: 0, ntlm: 0, tls: 0 };
 let connects = 0;
 
@@ -62,7 +61,6 @@ beforeAll(async () => {
     tunnel('Basic realm="x"', () => true),
   );
   ports = { basic: await listen(basic), ntlm: await listen(ntlm), tls: await listen(tls) };
-  asks = { basic: 0, ntlm: 0, tls: 0 };
 });
 afterAll(async () => {
   for (const s of servers) await new Promise<void>((done) => s.close(() => done()));
