@@ -10,6 +10,7 @@
  * more of numbers. (JSON's `{"0":112,…}`, quoted indices, is `runs-bytes.ts`'s IndexedBytes.)
  */
 import { isText, MIN_BYTES } from './runs-bytes-text.js';
+import { wordsOf } from './runs-bytes-words.js';
 import type { Sink } from './types.js';
 
 const LONG = 64;
@@ -61,7 +62,7 @@ function triggerAcross(held: Buffer, bytes: Buffer): boolean {
  * blank, up to the line's end). A value of 1–4 characters: one character's UTF-8 bytes, read as Latin-1.
  */
 const ENTRY =
-  /[\s,]*(?:\[(\d{1,9})\]|(\d{1,9}))[ \t]*(?:=>|:)(?:\s*(?:int\((-?\d{1,3})\)|string\(\d\) "([^]{1,4}?)"(?=\r?\n)|'((?:\\[^]|[^'\\]){1,4})'|"((?:\\[^]|[^"\\]){1,4})"|(-?\d{1,3})(?![\w.]))| ([^\n]{1,4})(?=\r?\n))/y;
+  /[\s,]*(?:\[(\d{1,9})\]|(\d{1,9}))[ \t]*(?:=>|:)(?:\s*(?:int\((-?\d{1,10})\)|string\(\d\) "([^]{1,4}?)"(?=\r?\n)|'((?:\\[^]|[^'\\]){1,4})'|"((?:\\[^]|[^"\\]){1,4})"|(-?\d{1,10})(?![\w.]))| ([^\n]{1,4})(?=\r?\n))/y;
 
 /** One byte (str_split cuts a character's UTF-8 into its bytes) or one character's UTF-8 bytes, read as Latin-1. */
 const ONE_CHAR = /^(?:[^]|[\xc0-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf7][\x80-\xbf]{3})$/;
@@ -204,6 +205,8 @@ function indexBefore(bytes: Buffer, arrow: number): number {
  */
 function readList(text: string, start: number): { end: number; bytes?: Buffer; open: boolean } | undefined {
   const numbers: number[] = [];
+  /** The numbers as written (unpack('n*') and ('N*'): words, read by `wordsOf`). */
+  const raw: bigint[] = [];
   let chars = '';
   let numeric = true;
   let stringy = true;
@@ -230,6 +233,7 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
       const n = Number(number);
       numeric &&= n >= -128 && n <= 255;
       numbers.push(n & 0xff);
+      raw.push(BigInt(number));
       // print_r's bare value that is a digit is a character too (str_split of a value with digits).
       stringy &&= m[7] !== undefined && number.length === 1 && /^ \d$/.test(text.slice(p - 2, p));
       chars += number;
@@ -245,9 +249,15 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
   if (expect < 0) return undefined;
   // Open: the last entry read ends within an entry's length of the text's end (the next may be cut there).
   const open = text.length - p < 64;
-  if (count < MIN_BYTES) return { end: p, open };
+  // Two words of four bytes make a value's 8 (unpack('N*')): fewer entries are read where their numbers are words.
+  if (count < MIN_BYTES && (numeric || raw.length !== count || count < 2)) return { end: p, open };
   const candidates: Buffer[] = [];
   if (numeric) candidates.push(Buffer.from(numbers));
+  else if (raw.length === count) {
+    // Words in both byte orders (and code points): each that is text, one after the other.
+    const words = wordsOf(raw, false).filter(isText);
+    if (words.length) candidates.push(Buffer.concat(words.flatMap((w, i) => (i ? [Buffer.from('\n'), w] : [w]))));
+  }
   if (stringy) candidates.push(Buffer.from(chars, 'latin1'));
   if (hexy) candidates.push(Buffer.from(hex, 'hex'));
   for (const bytes of candidates)

@@ -56,29 +56,42 @@ function bigBytes(n: bigint, width = 0): Buffer {
   return out;
 }
 
+const valueOf = (t: Token) => {
+  const v = t.radix === 10 ? BigInt(t.digits) : BigInt(`0${t.radix === 16 ? 'x' : t.radix === 8 ? 'o' : 'b'}${t.digits}`);
+  return t.negative ? -v : v;
+};
+
 /** The candidates a list of numbers makes: its words in the narrowest width they fit, both byte orders (none for bytes, unless `0o`). */
-export function wordCandidates(tokens: readonly Token[]): Buffer[] {
+export function wordCandidates(tokens: readonly Token[], bytesToo = false): Buffer[] {
   let values: bigint[];
   try {
-    values = tokens.map((t) => {
-      const v = t.radix === 10 ? BigInt(t.digits) : BigInt(`0${t.radix === 16 ? 'x' : t.radix === 8 ? 'o' : 'b'}${t.digits}`);
-      return t.negative ? -v : v;
-    });
+    values = tokens.map(valueOf);
   } catch {
     return [];
   }
+  return wordsOf(values, bytesToo || tokens.some((t) => t.radix === 8));
+}
+
+/**
+ * The candidates of `values`: their words in the narrowest width of 2, 4 or 8 bytes they fit (1 where `bytesToo`),
+ * both byte orders, and the code points they are where some is beyond a byte (utf8ToInt, Lisp's char-code lists).
+ */
+export function wordsOf(values: readonly bigint[], bytesToo: boolean): Buffer[] {
   const signed = values.some((v) => v < 0n);
   for (const width of [1, 2, 4, 8]) {
     const bits = BigInt(width * 8);
     const top = signed ? 1n << (bits - 1n) : 1n << bits;
     if (!values.every((v) => (signed ? v >= -top && v < top : v < top))) continue;
-    if (width === 1 && !tokens.some((t) => t.radix === 8)) return [];
-    if (values.length * width < MIN_BYTES) return [];
+    if (width === 1 && !bytesToo) return [];
+    if (values.length * width < MIN_BYTES && values.length < MIN_BYTES) return [];
     const be = Buffer.concat(values.map((v) => bigBytes(v < 0n ? v + (1n << bits) : v, width)));
     if (width === 1) return [be];
     const le = Buffer.alloc(be.length);
     for (let i = 0; i < be.length; i += width) for (let k = 0; k < width; k++) le[i + k] = be[i + width - 1 - k]!;
-    return [be, le];
+    const out = values.length * width >= MIN_BYTES ? [be, le] : [];
+    if (!signed && values.length >= MIN_BYTES && values.every((v) => v <= 0x10ffffn && (v < 0xd800n || v > 0xdfffn)))
+      out.push(Buffer.from(String.fromCodePoint(...values.map(Number)), 'utf8'));
+    return out;
   }
   return [];
 }
@@ -102,13 +115,13 @@ export function bigCandidates(t: Token): Buffer[] {
 }
 
 /** The lists of a stretch of list characters: runs of numbers between separators, each read as words and as big numbers. */
-export function readStretch(text: string): Array<{ index: number; label: string; bytes: Buffer }> {
+export function readStretch(text: string, bytesToo = false): Array<{ index: number; label: string; bytes: Buffer }> {
   const found: Array<{ index: number; label: string; bytes: Buffer }> = [];
   let list: Token[] = [];
   let listAt = 0;
   let lastEnd = -1;
   const close = () => {
-    if (list.length >= 2) for (const bytes of wordCandidates(list)) if (isText(bytes)) found.push({ index: listAt, label: 'word list', bytes });
+    if (list.length >= 2) for (const bytes of wordCandidates(list, bytesToo)) if (isText(bytes)) found.push({ index: listAt, label: 'word list', bytes });
     list = [];
   };
   for (const m of text.matchAll(NUMBER)) {
@@ -130,6 +143,9 @@ export class WordLists {
   #carried = 0;
   #from = 0;
   #offset = 0;
+  /** The byte before the carried stretch, and the last byte of the chunk before. */
+  #before = 0x0a;
+  #prev = 0x0a;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
 
@@ -137,6 +153,8 @@ export class WordLists {
     let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     let base = this.#offset;
     this.#offset += bytes.length;
+    const prev = this.#prev;
+    if (bytes.length) this.#prev = bytes[bytes.length - 1]!;
     if (this.#carried) {
       let j = 0;
       while (j < bytes.length && TABLE[bytes[j]!]) j++;
@@ -156,12 +174,13 @@ export class WordLists {
       let end = q + 1;
       while (end < n && TABLE[bytes[end]!]) end++;
       if (end === n) {
+        this.#before = start > 0 ? bytes[start - 1]! : prev;
         this.#carry = [Buffer.from(bytes.subarray(start))];
         this.#carried = n - start;
         this.#from = base + start;
         return;
       }
-      if (end - start >= MIN_STRETCH) await this.#read(bytes.subarray(start, end), base + start);
+      if (end - start >= MIN_STRETCH) await this.#read(bytes.subarray(start, end), base + start, start > 0 ? bytes[start - 1]! : prev);
       p = end;
     }
   }
@@ -174,15 +193,16 @@ export class WordLists {
     const stretch = this.#carry.length === 1 ? this.#carry[0]! : Buffer.concat(this.#carry);
     this.#carry = [];
     this.#carried = 0;
-    if (stretch.length >= MIN_STRETCH) await this.#read(stretch, this.#from);
+    if (stretch.length >= MIN_STRETCH) await this.#read(stretch, this.#from, this.#before);
   }
 
-  async #read(stretch: Buffer, at: number): Promise<void> {
+  /** Reads a stretch; one after `(` is a Lisp list (`#(116 111 …)`, `(116 111 …)`): its bytes are read too. */
+  async #read(stretch: Buffer, at: number, before: number): Promise<void> {
     // Two digits at least, else no number of a word list nor a big one.
     let digits = 0;
     for (let i = 0; i < stretch.length && digits < 4; i++) if (isDigit(stretch[i]!)) digits++;
     if (digits < 4) return;
-    for (const { index, label, bytes } of readStretch(stretch.toString('latin1'))) {
+    for (const { index, label, bytes } of readStretch(stretch.toString('latin1'), before === 0x28)) {
       const sink = this.open(at + index, label);
       if (!sink) continue;
       await sink.write(bytes);

@@ -16,6 +16,7 @@ import { KeyedLists } from './keyed-lists.js';
 import { WordLists } from './runs-bytes-words.js';
 import { SpacedChars } from './spaced-chars.js';
 import { PunycodeLabels } from './punycode-labels.js';
+import { VectorPrints } from './r-vectors.js';
 import { IndexedBytes } from './runs-bytes-indexed.js';
 import { charCodes, dashedGroups, dotted, groupedHex, quotedList } from './runs-bytes-decode.js';
 import { isText, MIN_BYTES } from './runs-bytes-text.js';
@@ -271,6 +272,8 @@ export class ByteLists {
   /** A value's characters between blanks or a character a line (`spaced-chars.ts`), IDNA's `xn--` labels (`punycode-labels.ts`). */
   readonly #spaced: SpacedChars;
   readonly #punycode: PunycodeLabels;
+  /** R's print of a vector, each line after its first element's index (`r-vectors.ts`). */
+  readonly #vectors: VectorPrints;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {
     this.#indexed = new IndexedBytes(open);
@@ -278,6 +281,7 @@ export class ByteLists {
     this.#words = new WordLists(open);
     this.#spaced = new SpacedChars(open);
     this.#punycode = new PunycodeLabels(open);
+    this.#vectors = new VectorPrints(open);
   }
 
   async push(chunk: Uint8Array): Promise<void> {
@@ -286,6 +290,7 @@ export class ByteLists {
     await this.#words.push(chunk);
     await this.#spaced.push(chunk);
     await this.#punycode.push(chunk);
+    await this.#vectors.push(chunk);
     let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const prev = this.#prev;
     if (chunk.length) this.#prev = chunk[chunk.length - 1]!;
@@ -362,6 +367,7 @@ export class ByteLists {
     await this.#words.end();
     await this.#spaced.end();
     await this.#punycode.end();
+    await this.#vectors.end();
     if (this.#carried) await this.#flush(false);
     await this.#dumpEnd();
     await this.#gdbEnd();

@@ -20,35 +20,71 @@ const KEEP = 32;
 
 const SPACE = 0x20;
 const LF = 0x0a;
+const TAB = 0x09;
+const COMMA = 0x2c;
+/** A carriage return stands for CRLF, a separator of two bytes. */
+const CR = 0x0d;
+const SEPARATORS = [SPACE, LF, TAB, COMMA, CR];
+/** Lisp's characters, `#\x` (`#\Space`, `#\Newline`, `#\Tab` by name). */
+const LISP = Buffer.from('#\\');
+const NAMED: ReadonlyArray<[Buffer, number]> = [
+  ['Space', 0x20],
+  ['space', 0x20],
+  ['Newline', 0x0a],
+  ['newline', 0x0a],
+  ['Tab', 0x09],
+  ['tab', 0x09],
+].map(([n, c]) => [Buffer.from(n as string), c as number]);
 
-/** The length of the character (an element of the run) at `i`, or 0: one UTF-8 character, `\X` or `{X}` (Tcl's quoting). */
-function elementAt(b: Uint8Array, i: number, sep: number): number {
+/** The separator's length at `p` (CRLF: 2; a blank's, a line break and one blank: Lisp's wrapped lists), or 0. */
+const sepAt = (b: Uint8Array, p: number, sep: number) =>
+  b[p] !== sep ? (sep === SPACE && b[p] === LF && b[p + 1] === SPACE ? 2 : 0) : sep === CR ? (b[p + 1] === LF ? 2 : 0) : 1;
+/** The separator's length ending just before `p`, or 0. */
+const sepBefore = (b: Uint8Array, p: number, sep: number) =>
+  sepAt(b, p - 1, sep) === 1 ? (sep === SPACE && b[p - 2] === LF ? 2 : 1) : sepAt(b, p - 2, sep) === 2 ? 2 : 0;
+
+/** The element at `i`: its length and the character's bytes, or undefined — a UTF-8 character, `\X` or `{X}` (Tcl), `#\X` (Lisp). */
+function elementAt(b: Uint8Array, i: number, sep: number): { n: number; bytes: number[] } | undefined {
   const c = b[i];
-  if (c === undefined || c < 0x20 || c === 0x7f) return 0;
-  if (c === 0x5c && b[i + 1] !== undefined && b[i + 1]! > 0x20 && b[i + 1]! < 0x7f && b[i + 2] === sep) return 2;
-  if (c === 0x7b && b[i + 2] === 0x7d && b[i + 1] !== undefined && b[i + 1]! >= 0x20 && b[i + 3] === sep) return 3;
-  if (c < 0x80) return 1;
+  if (c === undefined || c < 0x20 || c === 0x7f) return undefined;
+  if (c === 0x23 && b[i + 1] === 0x5c) {
+    for (const [name, code] of NAMED)
+      if (name.every((x, k) => b[i + 2 + k] === x) && sepOrEnd(b, i + 2 + name.length, sep)) return { n: 2 + name.length, bytes: [code] };
+    const inner = elementAt(b, i + 2, -1);
+    return inner && inner.n === inner.bytes.length && sepOrEnd(b, i + 2 + inner.n, sep) ? { n: 2 + inner.n, bytes: inner.bytes } : undefined;
+  }
+  if (c === 0x5c && b[i + 1] !== undefined && b[i + 1]! > 0x20 && b[i + 1]! < 0x7f && sepAt(b, i + 2, sep)) return { n: 2, bytes: [b[i + 1]!] };
+  if (c === 0x7b && b[i + 2] === 0x7d && b[i + 1] !== undefined && b[i + 1]! >= 0x20 && b[i + 1]! < 0x7f && sepAt(b, i + 3, sep))
+    return { n: 3, bytes: [b[i + 1]!] };
+  if (c < 0x80) return c === sep && sep !== SPACE ? undefined : { n: 1, bytes: [c] };
   const n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-  for (let k = 1; k < n; k++) if (b[i + k] === undefined || (b[i + k]! & 0xc0) !== 0x80) return 0;
-  return n;
+  if (!n) return undefined;
+  for (let k = 1; k < n; k++) if (b[i + k] === undefined || (b[i + k]! & 0xc0) !== 0x80) return undefined;
+  return { n, bytes: Array.from(b.subarray(i, i + n)) };
 }
 
-/** Where the element ending just before the separator at `sepAt` starts, or -1. */
-function elementBefore(b: Uint8Array, sepAt: number, sep: number): number {
-  const last = b[sepAt - 1];
-  if (last === undefined) return -1;
-  if (last === 0x7d && b[sepAt - 3] === 0x7b && elementAt(b, sepAt - 3, sep) === 3) return sepAt - 3;
-  if (last < 0x80) return elementAt(b, sepAt - 1, sep) === 1 ? sepAt - 1 : -1;
-  for (let k = 2; k <= 4; k++) if (sepAt - k >= 0 && elementAt(b, sepAt - k, sep) === k) return sepAt - k;
+/** A separator, or a list's end (a Lisp list's `)`), at `p`. */
+const sepOrEnd = (b: Uint8Array, p: number, sep: number) => sep < 0 || sepAt(b, p, sep) > 0 || b[p] === 0x29 || b[p] === undefined;
+
+/** Where the element ending just before the separator at `at` starts, or -1. */
+function elementBefore(b: Uint8Array, at: number, sep: number): number {
+  for (let k = 1; k <= 9 && at - k >= 0; k++) {
+    const e = elementAt(b, at - k, sep);
+    if (e && e.n === k && (k === 1 || b[at - k] === 0x23 || b[at - k] === 0x5c || b[at - k] === 0x7b || b[at - k]! >= 0xc2)) return at - k;
+  }
   return -1;
 }
 
-/** Whether four separators stand two bytes apart at `i` (from i − 2 to i + 4), a character between each. */
+/** The separator's length (1, or 2 for CRLF). */
+const sepLength = (sep: number) => (sep === CR ? 2 : 1);
+
+/** Whether four separators stand a character apart at `i` (from two places before to four after), a character between each. */
 function alternates(b: Uint8Array, i: number, sep: number): boolean {
-  for (let k = -2; k <= 4; k += 2) if (b[i + k] !== sep) return false;
-  for (let k = -1; k <= 3; k += 2) {
-    const c = b[i + k];
-    if (c === undefined || c <= 0x20 || c === 0x7f) return false;
+  const step = 1 + sepLength(sep);
+  for (let k = -1; k <= 2; k++) if (!sepAt(b, i + k * step, sep)) return false;
+  for (let k = -1; k <= 1; k++) {
+    const c = b[i + k * step + sepLength(sep)];
+    if (c === undefined || c <= 0x20 || c === 0x7f || c === COMMA) return false;
   }
   return true;
 }
@@ -56,8 +92,8 @@ function alternates(b: Uint8Array, i: number, sep: number): boolean {
 /** The run around the separator at `i`: where it starts and ends in `b`, its characters joined; undefined when short. */
 export function runAt(b: Uint8Array, i: number, sep: number): { start: number; end: number; chars: Buffer } | undefined {
   let start = elementBefore(b, i, sep);
-  for (let guard = 0; start > 0 && b[start - 1] === sep && guard < MAX_HELD; guard++) {
-    const before = elementBefore(b, start - 1, sep);
+  for (let guard = 0, len = 0; start > 0 && (len = sepBefore(b, start, sep)) && guard < MAX_HELD; guard++) {
+    const before = elementBefore(b, start - len, sep);
     if (before < 0) break;
     start = before;
   }
@@ -66,14 +102,14 @@ export function runAt(b: Uint8Array, i: number, sep: number): { start: number; e
   let p = start;
   let count = 0;
   for (;;) {
-    const n = elementAt(b, p, sep);
-    if (!n) break;
-    if (n === 1 || (n > 1 && b[p]! >= 0x80)) for (let k = 0; k < n; k++) parts.push(b[p + k]!);
-    else parts.push(b[p + 1]!);
+    const e = elementAt(b, p, sep);
+    if (!e) break;
+    parts.push(...e.bytes);
     count++;
-    p += n;
-    if (b[p] !== sep) break;
-    p++;
+    p += e.n;
+    const s = sepAt(b, p, sep);
+    if (!s) break;
+    p += s;
   }
   return count >= MIN_CHARS ? { start, end: p, chars: Buffer.from(parts) } : undefined;
 }
@@ -98,13 +134,25 @@ export class SpacedChars {
     this.#held = Buffer.alloc(0);
   }
 
+  /** The separators after Lisp characters that open a list (`(#\\x `): their runs are read whatever the samples meet. */
+  #lisp(b: Buffer): number[] {
+    const places: number[] = [];
+    for (let at = b.indexOf(LISP); at >= 0; at = b.indexOf(LISP, at + 2)) {
+      if (b[at - 1] !== 0x28) continue;
+      const e = elementAt(b, at, SPACE);
+      if (e) places.push(at + e.n);
+    }
+    return places;
+  }
+
   async #scan(b: Buffer, base: number, last: boolean): Promise<void> {
     const n = b.length;
     let keepFrom = Math.max(0, n - KEEP);
+    const places = this.#lisp(b);
     for (let q = 0; q < n; q += SAMPLE) {
-      for (const i of [q, q + 1])
-        for (const sep of [SPACE, LF]) {
-          if (b[i] !== sep || !alternates(b, i, sep)) continue;
+      for (const i of places.length && q === 0 ? [...places, q, q + 1] : [q, q + 1])
+        for (const sep of SEPARATORS) {
+          if (!sepAt(b, i, sep) || (!alternates(b, i, sep) && !places.includes(i))) continue;
           const run = runAt(b, i, sep);
           if (!run || base + run.start < this.#done) continue;
           if (run.end >= n - 4 && !last && n - run.start < MAX_HELD) {
