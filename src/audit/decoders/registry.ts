@@ -15,6 +15,7 @@ import { bzip2 } from './bzip2.js';
 import { cab } from './cab.js';
 import { capnpPacked } from './capnp.js';
 import { chromeCacheEntry } from './chrome-cache.js';
+import { nginxCache } from './nginx-cache.js';
 import { compress } from './compress.js';
 import { cpio } from './cpio.js';
 import { cramfs } from './cramfs.js';
@@ -135,6 +136,7 @@ export const DECODERS: readonly Decoder[] = [
   vmdkDisk,
   pkcs7Ber,
   chromeCacheEntry,
+  nginxCache,
   levelDbLog,
   berkeleyDb,
   sstTable,
