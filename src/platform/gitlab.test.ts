@@ -110,3 +110,27 @@ describe('dotenvLines', () => {
     expect(dotenvLines(new Map([['signatures', 'r/a:sha256-1.sig\nr/a:sha256-2.sig']]))).toEqual(['IMAGE_SIGNATURES=r/a:sha256-1.sig,r/a:sha256-2.sig']);
   });
 });
+
+// Property: the runner's CI_SERVER_TLS_CA_FILE (a self-managed instance's private CA) trusts
+// $CI_REGISTRY unless registry_ca names that registry; a file that holds no certificate adds nothing.
+describe('registry-ca and the runner’s CI_SERVER_TLS_CA_FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hoist-glca-'));
+  const ca = join(dir, 'CI_SERVER_TLS_CA_FILE');
+  writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  const env = { CI_REGISTRY: 'registry.acme.internal:5050', CI_SERVER_TLS_CA_FILE: ca };
+
+  it.each([
+    ['no registry_ca', '', `registry.acme.internal:5050=${ca}`],
+    ['registry_ca for another registry', 'harbor.acme.internal=/ca.pem', `harbor.acme.internal=/ca.pem\nregistry.acme.internal:5050=${ca}`],
+    ['registry_ca naming $CI_REGISTRY itself', 'REGISTRY.acme.internal:5050=/own.pem', 'REGISTRY.acme.internal:5050=/own.pem'],
+  ])('%s', (_what, given, expected) => {
+    expect(gitlabInput({ ...env, INPUT_REGISTRY_CA: given }, 'registry-ca')).toBe(expected);
+  });
+
+  it('a CA file that is missing or holds no certificate adds nothing', () => {
+    const empty = join(dir, 'empty');
+    writeFileSync(empty, '');
+    expect(gitlabInput({ ...env, CI_SERVER_TLS_CA_FILE: empty }, 'registry-ca')).toBe('');
+    expect(gitlabInput({ ...env, CI_SERVER_TLS_CA_FILE: join(dir, 'none') }, 'registry-ca')).toBe('');
+  });
+});

@@ -7,7 +7,7 @@
  * printed at all (the Redactor sees every line that could carry one). There is no post step: the
  * template's `after_script` runs the entry again with `HOIST_PHASE=post`, state in a private file.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileVariableText } from '../secrets/file-variable.js';
@@ -47,6 +47,7 @@ export function gitlabInput(env: Env, name: string): string {
   // A File-type variable's file is read in its place (then, for registry-auth, the job's own login added as to any value).
   const value = (FILE_INPUTS.has(name) ? fileVariableText(given, name) : undefined) ?? given;
   if (name === 'images' && !value.trim() && env.CI_REGISTRY_IMAGE) return env.CI_REGISTRY_IMAGE;
+  if (name === 'registry-ca') return withServerCa(env, value);
   if (name === 'registry-auth' && env.CI_REGISTRY && env.CI_REGISTRY_USER && env.CI_REGISTRY_PASSWORD) {
     // The project's own registry, unless the user names it: the job's credentials log in to it —
     // after the user's lines, or as one more entry of a docker/login-action YAML list (it was left
@@ -61,6 +62,26 @@ export function gitlabInput(env: Env, name: string): string {
     return [value.trim(), `${env.CI_REGISTRY}=${env.CI_REGISTRY_USER}:${env.CI_REGISTRY_PASSWORD}`].filter(Boolean).join('\n');
   }
   return value;
+}
+
+/**
+ * The CA a self-managed GitLab's runner hands every job (`CI_SERVER_TLS_CA_FILE`: its tls-ca-file,
+ * the instance's private CA) trusts the project's registry (`CI_REGISTRY`, the instance's own name or
+ * a subdomain under the same CA), unless registry_ca names that registry itself — as the job's login
+ * logs in to it. The push to $CI_REGISTRY_IMAGE failed TLS ('unable to get local issuer
+ * certificate') unless the user found the variable and wrote the registry_ca line.
+ */
+function withServerCa(env: Env, value: string): string {
+  const file = env.CI_SERVER_TLS_CA_FILE?.trim();
+  if (!file || !env.CI_REGISTRY || namesRegistry(value, env.CI_REGISTRY)) return value;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return value; // the runner's own variable, not the user's: an input that names a file does fail when it is missing
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) return value;
+  return [value.trim(), `${hostOf(env.CI_REGISTRY)}=${file}`].filter(Boolean).join('\n');
 }
 
 /** A registry as registry-auth's reader matches it: without scheme or path, in lower case. */
