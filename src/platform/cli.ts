@@ -39,12 +39,23 @@ export function progressBar(p: { host: string; done: number; total: number; sent
   return `${p.host}  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%  ${(p.done / MiB).toFixed(1)}/${(p.total / MiB).toFixed(1)} MiB  ${rate.toFixed(1)} MiB/s`;
 }
 
+/**
+ * Whether messages are coloured: on a terminal unless NO_COLOR (https://no-color.org: any non-empty
+ * value); FORCE_COLOR, as Node, chalk and most CLIs read it, decides over both — `0`/`false` off
+ * even on a terminal, ``/`1`/`2`/`3`/`true` on in a CI log that renders colours (no bars or cursor
+ * moves there). FORCE_COLOR=0 was not read: a terminal's output stayed coloured.
+ */
+export function wantsColour(tty: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return ['', '1', '2', '3', 'true'].includes(force.trim().toLowerCase());
+  return tty && !env.NO_COLOR;
+}
+
 export function createCliPlatform(o: CliPlatformOptions): CliPlatform {
   const outputs = new Map<string, string>();
   const state = new Map<string, string>();
   const tty = o.out.isTTY === true && o.env.TERM !== 'dumb';
-  // https://no-color.org: any non-empty NO_COLOR turns colour off; bars and cursor moves stay on a terminal.
-  const colours = tty && !o.env.NO_COLOR;
+  const colours = wantsColour(tty, o.env);
   const spell = o.dialect ?? ((m: string) => m);
   const bars = new Map<string, string>();
   let drawn = 0;
