@@ -1,0 +1,116 @@
+/**
+ * The eighteenth round's binary artifacts: HTTP answers kept by the tools that record or cache them, whose bodies a scan
+ * of the file does not see — the answer's framing (`Transfer-Encoding: chunked`: a size line every chunk, through a
+ * value) and its encoding (brotli, with no magic number; gzip or deflate cut by those size lines) stay as the server
+ * sent them. WARC files written by `wget --warc-file` (`.warc.gz`, one gzip member a record, or
+ * `--no-warc-compression`), and nginx's proxy cache files (the upstream's head, then its body de-chunked but still
+ * brotli'd). Each is made by the real tool (wget 1.21, nginx 1.22) against a Node server (the machine's `node`, as a
+ * tool) answering a JSON document of 2,000 rows and the value, written 1,000 bytes a `res.write`.
+ */
+import type { Variant } from './variant-text.js';
+
+/** The JSON answer's bytes in `out`, encoded `enc` (br, gzip, deflate — zlib's — or identity); the value in `s`. */
+const answer = (
+  enc: string,
+) => `const body = Buffer.from(JSON.stringify({ rows: Array.from({ length: 2000 }, (_, i) => ({ id: i, role: 'reader' })), api_token: s }));
+const out = '${enc}' === 'br' ? zlib.brotliCompressSync(body) : '${enc}' === 'gzip' ? zlib.gzipSync(body) : '${enc}' === 'deflate' ? zlib.deflateSync(body) : body;
+const head = { 'content-type': 'application/json', 'cache-control': 'max-age=3600', ...('${enc}' === 'identity' ? {} : { 'content-encoding': '${enc}' }) };`;
+/** 1,000 bytes a write (chunked); `across`: two writes, the first ending 9 bytes into the value. */
+const PIECES = 'for (let i = 0; i < out.length; i += 1000) res.write(out.subarray(i, i + 1000));';
+const ACROSS = 'const at = out.indexOf(s) + 9; res.write(out.subarray(0, at)); res.write(out.subarray(at));';
+
+/** A Node server on a free port (./port) answering `requests` GETs with the answer, then closing. */
+const server = (enc: string, write: string, requests = 1) => `cat > srv.js <<'JSEOF'
+const fs = require('fs'), zlib = require('zlib'), http = require('http');
+const s = fs.readFileSync('secret', 'utf8');
+${answer(enc)}
+let n = 0;
+const srv = http.createServer((req, res) => { if (++n >= ${requests}) srv.close(); res.writeHead(200, head); ${write} res.end(); });
+srv.listen(0, '127.0.0.1', () => { fs.writeFileSync('port.tmp', String(srv.address().port)); fs.renameSync('port.tmp', 'port'); });
+setTimeout(() => srv.close(), 20000).unref();
+JSEOF
+node srv.js & for i in $(seq 1 100); do [ -s port ] && break; sleep 0.1; done`;
+
+/** wget --warc-file of `paths` (the last answer holding the value… every answer does) into $OUT/crawl.warc[.gz]. */
+const warc = (enc: string, write: string, flags: string, paths = ['/api/config']) => `${server(enc, write, paths.length)}
+wget -q ${enc === 'identity' ? '' : `--header="Accept-Encoding: ${enc}"`} ${flags} --warc-file="$OUT/crawl" ${paths.map((p) => `"http://127.0.0.1:$(cat port)${p}"`).join(' ')} -O /dev/null; wait
+! grep -rF "$S" "$OUT" > /dev/null && ! zcat -f "$OUT"/crawl.warc* | grep -F "$S" > /dev/null`;
+
+/**
+ * One GET through nginx (proxy_cache, `proxy_http_version` `http`) to the Node server answering in brotli: the cache
+ * file copied to $OUT/cache/… (nginx's workers run as root here, so they write the scratch directory).
+ */
+const nginxCache = (http: string) => `${server('br', PIECES)}
+F=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")
+printf 'user root; daemon off; pid %s/nginx.pid; error_log %s/error.log; events {}\\nhttp { access_log off; proxy_cache_path %s/cache levels=1:2 keys_zone=c:1m; client_body_temp_path %s/t1; proxy_temp_path %s/t2;\\nserver { listen 127.0.0.1:%s; location / { proxy_pass http://127.0.0.1:%s; proxy_cache c; proxy_http_version ${http}; } } }\\n' "$PWD" "$PWD" "$PWD" "$PWD" "$PWD" "$F" "$(cat port)" > nginx.conf
+nginx -c "$PWD/nginx.conf" -p "$PWD" & NG=$!
+for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$F/api/config" && break; sleep 0.1; done
+sleep 0.5; kill $NG; wait $NG || true; wait
+cp -r cache "$OUT/cache" && [ -n "$(find "$OUT/cache" -type f)" ] && ! grep -rF "$S" "$OUT" > /dev/null`;
+
+export const r18Binary: Variant[] = [
+  {
+    id: 'warc-gz-br-chunked',
+    name: 'wget --warc-file (.warc.gz) of an API answering in brotli, chunked: the body cut by size lines, compressed with no magic number',
+    realWorld: "a site or API snapshot (wget --mirror --warc-file, a web-archiving job) kept in an image, the API's config answer holding a token",
+    kind: 'token',
+    script: warc('br', PIECES, ''),
+    where: /warc-gz-br-chunked\/crawl\.warc\.gz!.*record 3 \(response http:\/\/127\.0\.0\.1:\d+\/api\/config\) \(as HTTP body\)/,
+  },
+  {
+    id: 'warc-br-chunked',
+    name: 'wget --warc-file --no-warc-compression: the same record in an uncompressed WARC',
+    realWorld: 'a WARC written uncompressed (for later indexing) by a crawl job baked into an archive or replay image',
+    kind: 'token',
+    script: warc('br', PIECES, '--no-warc-compression'),
+    where: /warc-br-chunked\/crawl\.warc!.*record 3 \(response http:\/\/127\.0\.0\.1:\d+\/api\/config\) \(as HTTP body\)/,
+  },
+  {
+    id: 'warc-gz-identity-across',
+    name: 'wget --warc-file of a plain JSON answer, chunked, a chunk ending 9 bytes into the value (a size line through it)',
+    realWorld: "a crawl of a Node/Express API (chunked by default) whose answer's value fell across a write",
+    kind: 'token',
+    script: warc('identity', ACROSS, ''),
+    where: /warc-gz-identity-across\/crawl\.warc\.gz!.*record 3 \(response [^)]*\) \(as HTTP body\)/,
+  },
+  {
+    id: 'warc-gz-gzip-chunked',
+    name: 'wget --warc-file of a gzip answer, chunked: the gzip stream cut by a size line every 1,000 bytes',
+    realWorld: 'a crawl of a server with gzip on (nginx, Express compression) kept as a .warc.gz',
+    kind: 'token',
+    script: warc('gzip', PIECES, ''),
+    where: /warc-gz-gzip-chunked\/crawl\.warc\.gz!.*record 3 \(response [^)]*\) \(as HTTP body\)/,
+  },
+  {
+    id: 'warc-deflate-chunked',
+    name: 'wget --warc-file --no-warc-compression of a deflate (zlib) answer, chunked',
+    realWorld: "a recording of an older server's Content-Encoding: deflate answers in an uncompressed WARC",
+    kind: 'token',
+    script: warc('deflate', PIECES, '--no-warc-compression'),
+    where: /warc-deflate-chunked\/crawl\.warc!.*record 3 \(response [^)]*\) \(as HTTP body\)/,
+  },
+  {
+    id: 'warc-gz-br-second',
+    name: 'wget --warc-file of two URLs, both brotli and chunked: the value in the second response record (record 5)',
+    realWorld: 'a multi-page crawl (wget -i urls.txt --warc-file) whose later record holds the token',
+    kind: 'token',
+    script: warc('br', PIECES, '', ['/api/health', '/api/config']),
+    where: /warc-gz-br-second\/crawl\.warc\.gz!.*record 5 \(response http:\/\/127\.0\.0\.1:\d+\/api\/config\) \(as HTTP body\)/,
+  },
+  {
+    id: 'nginx-cache-br',
+    name: "nginx proxy_cache (proxy_http_version 1.1) of a brotli answer: the cache file's body de-chunked, still brotli",
+    realWorld: 'an image whose build ran nginx as a caching proxy in front of an API, /var/cache/nginx left in a layer',
+    kind: 'token',
+    script: nginxCache('1.1'),
+    where: /nginx-cache-br\/cache\/[0-9a-f]\/[0-9a-f]{2}\/[0-9a-f]{32} \(as HTTP body\)/,
+  },
+  {
+    id: 'nginx-cache-br-http10',
+    name: "nginx proxy_cache with nginx's default proxy_http_version 1.0: the upstream's brotli answer unchunked, to its close",
+    realWorld: 'an nginx reverse-proxy cache (default settings) of a brotli-compressing upstream, kept in an image',
+    kind: 'token',
+    script: nginxCache('1.0'),
+    where: /nginx-cache-br-http10\/cache\/[0-9a-f]\/[0-9a-f]{2}\/[0-9a-f]{32} \(as HTTP body\)/,
+  },
+];
