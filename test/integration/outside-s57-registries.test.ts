@@ -4,7 +4,8 @@
 // - a login `podman login` / `skopeo login` left in REGISTRY_AUTH_FILE is used;
 // - a NO_PROXY entry nothing can match (10.0.0.0/33) is an input error, not the proxy unsaid;
 // - a tag listing whose Link never ends is named after a few requests, not 10,000;
-// - a 429 whose Retry-After is an HTTP date is waited for.
+// - a 429 whose Retry-After is an HTTP date is waited for;
+// - plain HTTP sent to a TLS registry (put in insecure-registries) names registry-ca.
 // Secrets (the TLS registry's password) are never in argv (HOIST_REGISTRY_AUTH, an auth file) nor output.
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -60,6 +61,24 @@ describe('a CA named by SSL_CERT_FILE or SSL_CERT_DIR', () => {
       env: { ...login(), SSL_CERT_FILE: join(dir, 'none.pem') },
     });
     expect({ code: r.code, named: r.stderr.includes(`SSL_CERT_FILE: ${join(dir, 'none.pem')}: ENOENT`) }).toEqual({ code: 2, named: true });
+  }, 60_000);
+});
+
+describe('a TLS registry put in insecure-registries', () => {
+  /**
+   * Property: plain HTTP sent to a TLS registry is named with the fix (out of insecure-registries,
+   * its CA in registry-ca), not the registry's bare 400. Nearest real variant: Docker's docs' advice
+   * for a self-signed registry (insecure-registries), carried over to Hoist.
+   */
+  it('names the way: registry-ca, not insecure-registries', async () => {
+    const dir = await workdir();
+    const r = await hoist(['tags', 'list', `${tls().host}/lab/busybox`, '--insecure-registries', tls().host, '--retries', '0'], { cwd: dir, env: login() });
+    expect({
+      code: r.code,
+      said: r.stderr.includes(
+        `the registry speaks HTTPS, and insecure-registries sent it plain HTTP — take ${tls().host} out of insecure-registries and trust its CA with --registry-ca`,
+      ),
+    }).toEqual({ code: 3, said: true });
   }, 60_000);
 });
 

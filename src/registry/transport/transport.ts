@@ -69,6 +69,9 @@ export function isLoopback(host: string): boolean {
 /** Loopback hosts already said to answer in plain HTTP (a run makes several clients per host). */
 const saidPlain = new Set<string>();
 
+/** What a TLS server answers a plain HTTP request with (Go's net/http, nginx). */
+const TLS_PORT_ANSWER = /HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i;
+
 /** What TLS says when the other end answered in plain HTTP (OpenSSL's "wrong version number", a too-long record). */
 const PLAIN_ANSWER = /WRONG_VERSION_NUMBER|wrong version number|packet length too long|http request/i;
 
@@ -285,6 +288,13 @@ export class Transport {
     const { code, message } = parseErrorBody(text);
     const retryAfterMs = retryAfterOf(header(res, 'retry-after'));
     const credentials = this.#auth.credentials;
+    // Go's and nginx's answer to plain HTTP on a TLS port: the registry was put in
+    // insecure-registries as Docker's docs say for a self-signed one (Docker then skips the check).
+    if (res.status === 400 && url.startsWith('http://') && TLS_PORT_ANSWER.test(text))
+      return this.error(
+        `${spec.method} ${new URL(url).pathname}: the registry speaks HTTPS, and insecure-registries sent it plain HTTP — take ${this.host} out of insecure-registries and trust its CA with registry-ca (${this.host}=PATH of the CA's PEM file); Hoist never turns TLS checks off`,
+        { repository: spec.repository, status: 400, code: 'TLS_REGISTRY', retryable: false },
+      );
     const hint =
       res.status === 401 || res.status === 403
         ? ` — ${credentials ? `check the access of the credentials from ${credentials.origin}` : 'add the registry to registry-auth'}`
