@@ -255,7 +255,10 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
   if (numeric) candidates.push(Buffer.from(numbers));
   else if (raw.length === count) {
     // Words in both byte orders (and code points): each that is text, one after the other.
-    const words = wordsOf(raw, false).filter(isText);
+    // Their padding NULs dropped (isText allows them only at the end).
+    const words = wordsOf(raw, false)
+      .filter(isText)
+      .map((w) => w.subarray(0, w.length - (w.length - w.findLastIndex((c) => c !== 0) - 1)));
     if (words.length) candidates.push(Buffer.concat(words.flatMap((w, i) => (i ? [Buffer.from('\n'), w] : [w]))));
   }
   if (stringy) candidates.push(Buffer.from(chars, 'latin1'));

@@ -15,7 +15,9 @@ const NEEDLES = [Buffer.from('xn--'), Buffer.from('XN--')];
 const MAX_LABEL = 1024;
 const KEEP = MAX_LABEL + 4;
 
-const isLabel = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d;
+/** A word's byte: printable ASCII but quotes, brackets and `,` `;` (a label's end in a list, an attribute, a URL). */
+const isWord = (c: number) =>
+  c > 0x20 && c < 0x7f && c !== 0x22 && c !== 0x27 && c !== 0x3c && c !== 0x3e && c !== 0x2c && c !== 0x3b && c !== 0x29 && c !== 0x5d;
 
 function digitOf(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 22;
@@ -95,16 +97,24 @@ export class PunycodeLabels {
   async #scan(b: Buffer, base: number, last: boolean): Promise<void> {
     for (const needle of NEEDLES)
       for (let at = b.indexOf(needle); at >= 0; at = b.indexOf(needle, at + 4)) {
+        // The word after `xn--` (a codec's basic characters may be any ASCII), then its deltas after its last `-`.
         let end = at + 4;
-        while (end < b.length && end - at < MAX_LABEL && isLabel(b[end]!)) end++;
+        while (end < b.length && end - at < MAX_LABEL && isWord(b[end]!)) end++;
         if (base + at < this.#done || (end === b.length && !last)) continue;
         this.#done = Math.max(this.#done, base + end);
-        const decoded = punycodeDecode(b.toString('latin1', at + 4, end));
-        if (decoded === undefined || !/[^\0-\x7f]/.test(decoded)) continue;
-        const sink = this.open(base + at, 'punycode');
-        if (!sink) continue;
-        await sink.write(Buffer.from(decoded, 'utf8'));
-        await sink.end();
+        const word = b.toString('latin1', at + 4, end);
+        const dash = word.lastIndexOf('-');
+        const deltas = /^[A-Za-z0-9]*/.exec(word.slice(dash + 1))![0];
+        // The label as IDNA writes it (up to a `.`), and the word up to its deltas' end (Python's punycode codec).
+        const reads = new Set([word.split('.')[0]!, word.slice(0, dash + 1 + deltas.length)]);
+        for (const input of reads) {
+          const decoded = punycodeDecode(input);
+          if (decoded === undefined || !/[^\0-\x7f]/.test(decoded)) continue;
+          const sink = this.open(base + at, 'punycode');
+          if (!sink) continue;
+          await sink.write(Buffer.from(decoded, 'utf8'));
+          await sink.end();
+        }
       }
     if (!last) {
       const kept = Math.min(KEEP, b.length);

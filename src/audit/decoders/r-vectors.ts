@@ -59,13 +59,15 @@ export class VectorPrints {
   #from = 0;
   /** Prints starting before this were read. */
   #done = 0;
+  /** Whether #held is a print open at the last chunk's end (read again whole with the next), not a kept end. */
+  #open = false;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
 
   async push(chunk: Uint8Array): Promise<void> {
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const across = this.#held.length ? Buffer.concat([this.#held.subarray(-3), bytes.subarray(0, 3)]) : undefined;
-    if (bytes.indexOf(NEEDLE) < 0 && !(across && across.indexOf(NEEDLE) >= 0) && this.#held.length <= KEEP) {
+    if (bytes.indexOf(NEEDLE) < 0 && !(across && across.indexOf(NEEDLE) >= 0) && !this.#open) {
       const at = this.#from + this.#held.length;
       const tail = bytes.length >= KEEP ? bytes.subarray(-KEEP) : Buffer.concat([this.#held, bytes]).subarray(-KEEP);
       this.#held = Buffer.from(tail);
@@ -82,6 +84,7 @@ export class VectorPrints {
 
   async #scan(b: Buffer, base: number, last: boolean): Promise<void> {
     let keepFrom = Math.max(0, b.length - KEEP);
+    this.#open = false;
     let text: string | undefined;
     for (let at = b.indexOf(NEEDLE); at >= 0; at = b.indexOf(NEEDLE, at + 4)) {
       let line = at;
@@ -91,6 +94,7 @@ export class VectorPrints {
       const print = readPrint(text, line);
       if (print.open && !last && b.length - line < MAX_HELD) {
         keepFrom = Math.min(keepFrom, line);
+        this.#open = true;
         break;
       }
       this.#done = base + print.end;

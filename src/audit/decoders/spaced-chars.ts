@@ -90,7 +90,7 @@ function alternates(b: Uint8Array, i: number, sep: number): boolean {
 }
 
 /** The run around the separator at `i`: where it starts and ends in `b`, its characters joined; undefined when short. */
-export function runAt(b: Uint8Array, i: number, sep: number): { start: number; end: number; chars: Buffer } | undefined {
+export function runAt(b: Uint8Array, i: number, sep: number): { start: number; end: number; chars: Buffer; count: number } | undefined {
   let start = elementBefore(b, i, sep);
   for (let guard = 0, len = 0; start > 0 && (len = sepBefore(b, start, sep)) && guard < MAX_HELD; guard++) {
     const before = elementBefore(b, start - len, sep);
@@ -111,7 +111,7 @@ export function runAt(b: Uint8Array, i: number, sep: number): { start: number; e
     if (!s) break;
     p += s;
   }
-  return count >= MIN_CHARS ? { start, end: p, chars: Buffer.from(parts) } : undefined;
+  return { start, end: p, chars: Buffer.from(parts), count };
 }
 
 export class SpacedChars {
@@ -155,11 +155,13 @@ export class SpacedChars {
           if (!sepAt(b, i, sep) || (!alternates(b, i, sep) && !places.includes(i))) continue;
           const run = runAt(b, i, sep);
           if (!run || base + run.start < this.#done) continue;
+          // A run reaching the end is held whole (from before its `(`), however short yet: the next chunk may go on with it.
           if (run.end >= n - 4 && !last && n - run.start < MAX_HELD) {
-            keepFrom = Math.min(keepFrom, run.start);
+            keepFrom = Math.min(keepFrom, Math.max(0, run.start - 4));
             q = n;
             break;
           }
+          if (run.count < MIN_CHARS) continue;
           this.#done = base + run.end;
           q = Math.max(q, run.end - SAMPLE);
           const sink = this.open(base + run.start, 'spaced chars');
