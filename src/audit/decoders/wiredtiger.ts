@@ -25,8 +25,29 @@ const PAGE_ENCRYPTED = 0x08;
 /** The descriptor block's magic and major version 1. */
 export const isWiredTiger = (h: Uint8Array) => startsWith(h, MAGIC) && h.length >= 8 && h[4] === 1 && h[5] === 0 && h[7] === 0;
 
-/** A page's header at `at` of `b`, if it reads as one: its type, flags, image size and size on disk. */
-function page(b: Uint8Array, at: number): { flags: number; mem: number; disk: number } | undefined {
+/** CRC-32C (Castagnoli), WiredTiger's block checksum. */
+const CRC32C = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+/**
+ * Whether the block of `disk` bytes at `at` holds its checksum: CRC-32C of its first 64 bytes (or, its block flag
+ * WT_BLOCK_DATA_CKSUM set, of the whole block), the checksum's own 4 bytes taken as 0.
+ */
+function checksumHolds(b: Uint8Array, at: number, disk: number): boolean {
+  const end = at + (b[at + PAGE_HEADER + 8]! & 1 ? disk : SKIP);
+  let c = 0xffffffff;
+  for (let i = at; i < end; i++) c = CRC32C[(c ^ (i >= at + 32 && i < at + 36 ? 0 : b[i]!)) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0 === new DataView(b.buffer, b.byteOffset + at + 32, 4).getUint32(0, true);
+}
+
+/**
+ * A page's header at `at` of `b`, if it reads as one: its type, flags, image size and size on disk — `damaged` when
+ * all but its type byte read (a size on disk in whole units and an image size in bounds: no free unit's chance).
+ */
+function page(b: Uint8Array, at: number): { flags: number; mem: number; disk: number; damaged?: true } | undefined {
   if (at + SKIP > b.length) return undefined;
   const dv = new DataView(b.buffer, b.byteOffset + at, SKIP);
   const mem = dv.getUint32(16, true);
@@ -35,8 +56,8 @@ function page(b: Uint8Array, at: number): { flags: number; mem: number; disk: nu
   const disk = dv.getUint32(PAGE_HEADER, true);
   // Page types 1-7 (WT_PAGE_BLOCK_MANAGER … WT_PAGE_ROW_LEAF); a size on disk in whole allocation units; an image at
   // least its header (an extent list's or an empty leaf's is 46-51 bytes).
-  if (type < 1 || type > 7 || disk < ALLOC || disk % ALLOC || disk > MAX_BLOCK || mem < PAGE_HEADER || mem > MAX_BLOCK) return undefined;
-  return { flags, mem, disk };
+  if (disk < ALLOC || disk % ALLOC || disk > MAX_BLOCK || mem < PAGE_HEADER || mem > MAX_BLOCK) return undefined;
+  return type < 1 || type > 7 ? { flags, mem, disk, damaged: true } : { flags, mem, disk };
 }
 
 /** The compressed part of a page (`src`, after its 64 bytes) decoded to `size` bytes by whichever compressor gives exactly that. */
@@ -98,6 +119,15 @@ export const wiredTiger: Decoder = {
         if (p && size > pending.length) {
           if (!last) return;
           return name('a page cut short');
+        }
+        if (p && size <= pending.length && (p.damaged || !checksumHolds(pending, at, p.disk))) {
+          // Read on (a value in its 64 bytes may still be there) but named: a page type or checksum damaged.
+          name('a page whose type or checksum does not hold (damaged)');
+          if (p.damaged) {
+            pending = pending.subarray(size);
+            offset += size;
+            continue;
+          }
         }
         if (p && p.flags & PAGE_ENCRYPTED) name('encrypted pages');
         else if (p && p.flags & PAGE_COMPRESSED) {
