@@ -49,7 +49,9 @@ export async function readSecretInputs(
     if (fromEnv !== undefined) line.inputs.set(name, fromEnv);
     if (file === undefined) continue;
     try {
-      line.inputs.set(name, (await readText(file)).replace(/\r?\n$/, ''));
+      // A byte order mark (Windows Notepad's UTF-8) is no part of a value: a YAML login list
+      // beginning with one did not parse, a password file's first password began with U+FEFF.
+      line.inputs.set(name, (await readText(file)).replace(/^\uFEFF/, '').replace(/\r?\n$/, ''));
     } catch (e) {
       throw new UsageError(`--${name}-file: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, line.command);
     }

@@ -52,7 +52,9 @@ function parseYamlLogins(raw: string, issues: ConfigIssue[], parseYaml: YamlPars
 }
 
 /** `registry-auth`: `REGISTRY=USERNAME:PASSWORD` lines, or (with `parseYaml`) the YAML list docker/login-action takes. */
-export function parseRegistryAuth(raw: string, issues: ConfigIssue[], parseYaml?: YamlParse): RegistryLogin[] {
+export function parseRegistryAuth(given: string, issues: ConfigIssue[], parseYaml?: YamlParse): RegistryLogin[] {
+  // A byte order mark (a file saved by Windows Notepad) is no part of it: a YAML list did not parse.
+  const raw = given.replace(/^\uFEFF/, '');
   if (isYamlList(raw)) {
     if (parseYaml) return parseYamlLogins(raw, issues, parseYaml);
     issues.push({ input: 'registry-auth', message: 'is a YAML list, which this reader does not take: give REGISTRY=USERNAME:PASSWORD lines' });

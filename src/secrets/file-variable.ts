@@ -24,7 +24,8 @@ export function fileVariableText(value: string, input: string): string | undefin
   }
   if (!regular) return undefined;
   try {
-    return readFileSync(path, 'utf8');
+    // A byte order mark (a file saved by Windows Notepad) is no part of the value.
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? 'an error';
     throw new ConfigError([
