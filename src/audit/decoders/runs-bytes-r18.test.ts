@@ -8,28 +8,11 @@
 // clean twin (another value of the same length) gives nothing. Nearest real-world variant: a debugging print of a key's
 // bytes left in a log or a CI job's output, in the language the service is written in.
 import { describe, expect, it } from 'vitest';
-import { ByteLists } from './runs-bytes.js';
+import { listsOf } from './runs-bytes-r18.testing.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 
 const OTHER = 'x'.repeat(SECRET.length);
 const paths = (findings: Awaited<ReturnType<typeof auditFiles>>) => findings.map((f) => `${f.severity} ${f.path}`);
-
-export async function listsOf(text: Buffer, sizes: number | (() => number)): Promise<Array<{ alphabet: string; bytes: Buffer }>> {
-  const out: Array<{ alphabet: string; parts: Buffer[] }> = [];
-  const lists = new ByteLists((_at, alphabet) => {
-    const run = { alphabet, parts: [] as Buffer[] };
-    out.push(run);
-    return { write: (b) => void run.parts.push(Buffer.from(b)), end: () => undefined };
-  });
-  const next = typeof sizes === 'number' ? () => sizes : sizes;
-  for (let i = 0; i < text.length;) {
-    const n = Math.max(1, next());
-    await lists.push(text.subarray(i, i + n));
-    i += n;
-  }
-  await lists.end();
-  return out.map((r) => ({ alphabet: r.alphabet, bytes: Buffer.concat(r.parts) }));
-}
 
 const py = (code: string): [string, string[]] => ['python3', ['-c', `import sys, os\nb = open("v", "rb").read()\ns = b.decode()\n${code}`]];
 const perl = (code: string): [string, string[]] => ['perl', ['-e', `open F, "<:raw", "v"; local $/; $s = <F>; ${code}`]];

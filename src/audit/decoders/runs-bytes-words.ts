@@ -74,7 +74,7 @@ export function wordCandidates(tokens: readonly Token[], bytesToo = false): Buff
 
 /**
  * The candidates of `values`: their words in the narrowest width of 2, 4 or 8 bytes they fit (1 where `bytesToo`),
- * both byte orders, and the code points they are where some is beyond a byte (utf8ToInt, Lisp's char-code lists).
+ * both byte orders; where `bytesToo` (a Lisp list) also the code points they are (SBCL's char-code lists).
  */
 export function wordsOf(values: readonly bigint[], bytesToo: boolean): Buffer[] {
   const signed = values.some((v) => v < 0n);
@@ -89,7 +89,7 @@ export function wordsOf(values: readonly bigint[], bytesToo: boolean): Buffer[] 
     const le = Buffer.alloc(be.length);
     for (let i = 0; i < be.length; i += width) for (let k = 0; k < width; k++) le[i + k] = be[i + width - 1 - k]!;
     const out = values.length * width >= MIN_BYTES ? [be, le] : [];
-    if (!signed && values.length >= MIN_BYTES && values.every((v) => v <= 0x10ffffn && (v < 0xd800n || v > 0xdfffn)))
+    if (bytesToo && !signed && values.length >= MIN_BYTES && values.every((v) => v <= 0x10ffffn && (v < 0xd800n || v > 0xdfffn)))
       out.push(Buffer.from(String.fromCodePoint(...values.map(Number)), 'utf8'));
     return out;
   }
@@ -120,17 +120,22 @@ export function readStretch(text: string, bytesToo = false): Array<{ index: numb
   let list: Token[] = [];
   let listAt = 0;
   let lastEnd = -1;
+  /** Whether a separator of the list holds a comma (a Lisp list's are blanks: only those are read as bytes and code points). */
+  let commas = false;
   const close = () => {
-    if (list.length >= 2) for (const bytes of wordCandidates(list, bytesToo)) if (isText(bytes)) found.push({ index: listAt, label: 'word list', bytes });
+    if (list.length >= 2)
+      for (const bytes of wordCandidates(list, bytesToo && !commas)) if (isText(bytes)) found.push({ index: listAt, label: 'word list', bytes });
     list = [];
   };
   for (const m of text.matchAll(NUMBER)) {
     const token: Token = { negative: m[1] === '-', radix: m[2] ? RADIX[m[2].toLowerCase()]! : 10, digits: m[3] ?? m[4]! };
     for (const bytes of bigCandidates(token)) if (isText(bytes)) found.push({ index: m.index, label: 'big number', bytes });
-    if (lastEnd < 0 || !SEPARATOR.test(text.slice(lastEnd, m.index))) {
+    const between = lastEnd < 0 ? '' : text.slice(lastEnd, m.index);
+    if (lastEnd < 0 || !SEPARATOR.test(between)) {
       close();
       listAt = m.index;
-    }
+      commas = false;
+    } else commas ||= between.includes(',');
     list.push(token);
     lastEnd = m.index + m[0].length;
   }
