@@ -31,6 +31,7 @@ const MAX_BIG = 4096;
 const TABLE = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEFxXoO\'" \t\r\n,;-+') TABLE[c.charCodeAt(0)] = 1;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const alnums = (b: Buffer) => b.reduce((n, c) => n + (isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) ? 1 : 0), 0);
 
 /** One number of a stretch standing alone: a sign, a radix prefix and its digits, or decimal digits; quoted or not. */
 const NUMBER = /(?<![0-9A-Za-z.])([-+]?)(?:0([xXoObB])([0-9a-fA-F]+)|(\d+))(?![0-9A-Za-z.])/g;
@@ -129,7 +130,8 @@ export function readStretch(text: string, bytesToo = false): Array<{ index: numb
   };
   for (const m of text.matchAll(NUMBER)) {
     const token: Token = { negative: m[1] === '-', radix: m[2] ? RADIX[m[2].toLowerCase()]! : 10, digits: m[3] ?? m[4]! };
-    for (const bytes of bigCandidates(token)) if (isText(bytes)) found.push({ index: m.index, label: 'big number', bytes });
+    // A limit's all-ones (2⁶⁴ − 1: `ÿÿÿÿÿÿÿÿ` in Latin-1) is text too: a value's bytes hold some letters or digits.
+    for (const bytes of bigCandidates(token)) if (isText(bytes) && alnums(bytes) >= 4) found.push({ index: m.index, label: 'big number', bytes });
     const between = lastEnd < 0 ? '' : text.slice(lastEnd, m.index);
     if (lastEnd < 0 || !SEPARATOR.test(between)) {
       close();
