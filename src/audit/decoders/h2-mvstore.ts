@@ -55,59 +55,89 @@ function varint(b: Uint8Array, at: number): [number, number] | undefined {
   return undefined;
 }
 
-/** A page's keys and values decoded: undefined when it is not compressed or does not decode exactly. */
-export function pageContent(b: Uint8Array, at: number, length: number, format: number): Uint8Array | undefined {
+/** What a page gives: its keys and values decoded; 'plain' (not compressed); or 'broken' (compressed, does not decode exactly). */
+export type PageContent = Uint8Array | 'plain' | 'broken';
+
+/** H2's check of a page's place (DataUtils.getCheckValue): its chunk, its offset in the chunk and its length, folded to 16 bits. */
+const checkValue = (x: number) => ((x >>> 16) ^ x) & 0xffff;
+export const pageCheck = (chunk: number, offset: number, length: number) => checkValue(chunk) ^ checkValue(offset) ^ checkValue(length);
+
+/** LZF's most: a back reference of 264 bytes from 3 bytes. A page claiming more than that of its bytes is damaged. */
+const LZF_MOST = 88;
+
+/** A page's keys and values decoded: 'plain' when it is not compressed, 'broken' when it does not decode exactly. */
+export function pageContent(b: Uint8Array, at: number, length: number, format: number): PageContent {
   const end = at + length;
   let p = at + 6;
   const n: number[] = [];
   for (let i = 0; i < (format === 2 ? 3 : 2); i++) {
     const r = varint(b, p);
-    if (!r || r[1] >= end) return undefined;
+    if (!r || r[1] >= end) return 'broken';
     n.push(r[0]);
     p = r[1];
   }
   const keys = n.at(-1)!;
   const type = b[p++]!;
-  if (!(type & 2) || type & 0xf0) return undefined;
+  if (type & 0xf0) return 'broken';
+  if (!(type & 2)) return 'plain';
   if (type & 1) {
     // a node: its children's positions, then their counts
     p += (keys + 1) * 8;
     for (let i = 0; i <= keys && p < end; i++) {
       const r = varint(b, p);
-      if (!r) return undefined;
+      if (!r) return 'broken';
       p = r[1];
     }
   }
   const gained = varint(b, p);
-  if (!gained || gained[1] >= end) return undefined;
+  if (!gained || gained[1] >= end) return 'broken';
   const packed = b.subarray(gained[1], end);
   const size = packed.length + gained[0];
-  if (!(type & 4)) return lzfDecompress(packed, size);
+  // The size is the page's word, not a buffer to allocate: past what LZF or Deflate can make of the bytes, damaged.
+  if (size > packed.length * (type & 4 ? 1032 : LZF_MOST) + 64) return 'broken';
+  if (!(type & 4)) return lzfDecompress(packed, size) ?? 'broken';
   const out = trial(() => (packed[0] === 0x78 ? inflateSync : inflateRawSync)(packed, { maxOutputLength: size }));
-  return out === undefined || out === TOO_LARGE || out.length !== size ? undefined : out;
+  return out === undefined || out === TOO_LARGE || out.length !== size ? 'broken' : out;
 }
 
-/** Each compressed page of each chunk of a store, decoded. */
-export function* mvStorePages(file: Uint8Array, format: number): Generator<Uint8Array> {
+/**
+ * Each compressed page of each chunk of a store, decoded; what stops the walk or does not decode named through `say`:
+ * a chunk cut short, a page whose length leaves its chunk or whose check (its chunk, offset and length) does not hold —
+ * the pages after it in the chunk not read —, a compressed page that does not decode, the chunk the file header names
+ * (the newest) not found.
+ */
+export function* mvStorePages(file: Uint8Array, format: number, say: (what: string) => void = () => undefined): Generator<Uint8Array> {
+  const header = fields(Buffer.from(file.subarray(0, Math.max(0, file.indexOf(0x0a)))).toString('latin1'));
+  const newest = parseInt(header.get('block') ?? '', 16);
+  let seen = false;
   for (let block = 2 * BLOCK; block + 6 <= file.length; block += BLOCK) {
     if (Buffer.from(file.subarray(block, block + 6)).toString('latin1') !== 'chunk:') continue;
     const nl = file.indexOf(0x0a, block);
     if (nl < 0 || nl - block > 1024) continue;
     const f = fields(Buffer.from(file.subarray(block, nl)).toString('latin1'));
-    const len = parseInt(f.get('len') ?? '', 16);
-    const pages = parseInt(f.get('pages') ?? '', 16);
-    if (!(len > 0) || !(pages > 0)) continue;
+    const [id, len, pages] = ['chunk', 'len', 'pages'].map((k) => parseInt(f.get(k) ?? '', 16)) as [number, number, number];
+    if (!(len > 0) || !(pages > 0) || !(id >= 0)) {
+      say('an H2 database with a chunk header that does not read: its pages not read');
+      continue;
+    }
+    seen ||= newest * BLOCK >= block && newest * BLOCK < block + len * BLOCK;
+    if (block + len * BLOCK > file.length) say('an H2 database cut short (a chunk past its end): its pages past there not read');
     const chunkEnd = Math.min(file.length, block + len * BLOCK);
     let at = nl + 1;
-    for (let i = 0; i < pages && at + 7 <= chunkEnd; i++) {
-      const length = u32be(file, at);
-      if (length < 7 || at + length > chunkEnd) break;
+    for (let i = 0; i < pages; i++) {
+      const length = at + 7 <= chunkEnd ? u32be(file, at) : 0;
+      if (length < 7 || at + length > chunkEnd || ((file[at + 4]! << 8) | file[at + 5]!) !== pageCheck(id, at - block, length)) {
+        say('an H2 database with a page whose length or check does not hold (damaged): the pages after it in its chunk not read');
+        break;
+      }
       const content = pageContent(file, at, length, format);
-      if (content) yield content;
+      if (content === 'broken') say('an H2 database with a compressed page that does not decode (damaged)');
+      else if (content !== 'plain') yield content;
       at += length;
     }
     block += (len - 1) * BLOCK;
   }
+  if (!seen) say('an H2 database whose newest chunk (named by its file header) is not found: its pages not read');
 }
 
 export const h2MvStore: Decoder = {
@@ -120,7 +150,9 @@ export const h2MvStore: Decoder = {
       over: (e, max) => e.limit(`an H2 database over ${max} bytes, whose compressed pages the audit does not gather`),
       async read(file) {
         const out = env.openAt(`${env.path.endsWith('!') ? env.path : `${env.path}!`}(pages)`);
-        for (const page of mvStorePages(file, mvStoreFormat(file) ?? 2)) {
+        const named = new Set<string>();
+        const say = (what: string) => void (named.has(what) || (named.add(what), env.limit(what)));
+        for (const page of mvStorePages(file, mvStoreFormat(file) ?? 2, say)) {
           if (env.stopped || !env.allow(page.length + 1)) break;
           await out.write(Buffer.concat([page, NL]));
         }
