@@ -57,6 +57,9 @@ function bigBytes(n: bigint, width = 0): Buffer {
   return out;
 }
 
+/** Whether a token's digits are digits of its radix (`0b4982` is hex text, not binary: BigInt would throw). */
+const fitsRadix = (t: Token) => (t.radix === 2 ? /^[01]+$/.test(t.digits) : t.radix === 8 ? /^[0-7]+$/.test(t.digits) : true);
+
 const valueOf = (t: Token) => {
   const v = t.radix === 10 ? BigInt(t.digits) : BigInt(`0${t.radix === 16 ? 'x' : t.radix === 8 ? 'o' : 'b'}${t.digits}`);
   return t.negative ? -v : v;
@@ -130,6 +133,8 @@ export function readStretch(text: string, bytesToo = false): Array<{ index: numb
   };
   for (const m of text.matchAll(NUMBER)) {
     const token: Token = { negative: m[1] === '-', radix: m[2] ? RADIX[m[2].toLowerCase()]! : 10, digits: m[3] ?? m[4]! };
+    // Hex after `0b` or `0o` (a digest, `sha256:0b4982…`) is no number of that radix: passed over, the list closed by it.
+    if (!fitsRadix(token)) continue;
     // A limit's all-ones (2⁶⁴ − 1: `ÿÿÿÿÿÿÿÿ` in Latin-1) is text too: a value's bytes hold some letters or digits.
     for (const bytes of bigCandidates(token)) if (isText(bytes) && alnums(bytes) >= 4) found.push({ index: m.index, label: 'big number', bytes });
     const between = lastEnd < 0 ? '' : text.slice(lastEnd, m.index);
