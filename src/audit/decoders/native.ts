@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { isBomb, nameBomb } from './bomb.js';
+import { brotliWindowed } from './brotli-window.js';
 import { NOTHING, readAlready } from './concatenated.js';
 import { GzipMembers, gzipHeaderLength, isGzip } from './gzip-members.js';
 import { zlibTrials } from './trial-engine.js';
@@ -212,7 +213,15 @@ export const zstd: Decoder = {
 /** Raw deflate, where a container says a member is one. */
 export const rawDeflate = (env: DecodeEnv) => transformDecoding(env, 'deflate', zlib.createInflateRaw(STREAM));
 
-export const brotliStream = (env: DecodeEnv) => transformDecoding(env, 'brotli', zlib.createBrotliDecompress(STREAM));
+/** Brotli, standard or large-window (`brotli-window.ts`: the first two bytes say which). */
+export const brotliStream = (env: DecodeEnv): Decoding =>
+  brotliWindowed(env, (large) =>
+    transformDecoding(
+      env,
+      'brotli',
+      zlib.createBrotliDecompress(large ? { ...STREAM, params: { [zlib.constants.BROTLI_DECODER_PARAM_LARGE_WINDOW]: 1 } } : STREAM),
+    ),
+  );
 
 /** Brotli has no magic number: claimed by its name (`app.js.br`). Content nothing claims is tried too (`trial.ts`). */
 export const brotli: Decoder = {
