@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { mulberry32, testSeed } from '../../../test/support/random.js';
 import { decodeWith } from './decode.testing.js';
+import { expectDamagedReadOrNamed } from './fuzz.testing.js';
 import { isNginxCache, nginxCache } from './nginx-cache.js';
 import { auditFiles, has, SECRET } from './testing.js';
 
@@ -82,6 +83,24 @@ describe.skipIf(!has('nginx') || !has('node'))(`nginx proxy_cache files (seed ${
       expect.stringMatching(/^a damaged nginx cache file \(it ends before its body/),
     ]);
     expect((await decodeWith(nginxCache, file.subarray(0, bodyStart + 40))).limits).toEqual([expect.stringMatching(/damaged brotli/)]);
+  });
+});
+
+describe.skipIf(!has('nginx') || !has('node'))(`damaged nginx cache files (seed ${SEED})`, { timeout: 180_000 }, () => {
+  it('each damaged copy of a cached brotli answer read or named, in 5 s and 400 MiB', async () => {
+    const marker = 'tok-h1-ngxfuzz-5b7d9f1a3c';
+    await expectDamagedReadOrNamed({
+      what: 'nginx cache file',
+      file: cached('br', marker),
+      twin: cached('br', 'not-h1-ngxfuzz-0000000000'),
+      decoder: nginxCache,
+      module: 'nginx-cache.ts',
+      name: 'nginxCache',
+      marker,
+      seed: SEED,
+      copies: 40,
+      headBytes: 0x230,
+    });
   });
 });
 

@@ -7,7 +7,8 @@
  * The body is written as content of its own (`f64b…e6ab (as HTTP body)`), brotli undone, the rest claimed or scanned as
  * any content is; a file cut before its body, or whose body start is not after its head's, is named.
  */
-import { brotliStream } from './native.js';
+import { brotliStream, isZlibHeader } from './native.js';
+import { looksText } from './trial.js';
 import { startsWith, type Decoder, type DecodeEnv, type Decoding, type Sink } from './types.js';
 
 /** The header's size in version 5 (8-byte fields on a 64-bit build, then ETag, Vary and the variant's MD5, aligned). */
@@ -25,11 +26,60 @@ export function isNginxCache(h: Uint8Array): boolean {
   return headerStart > HEADER + KEY.length && bodyStart > headerStart;
 }
 
+interface Body {
+  write(b: Uint8Array): unknown;
+  end(): unknown;
+}
+
+/** A brotli decoding of what is written, into `sink`; a trial's failure that gave nothing more than it took is quiet. */
+function brotliInto(env: DecodeEnv, sink: Sink, trial: boolean): Body {
+  const inner = Object.create(env, { open: { value: () => sink }, trial: { value: trial || env.trial } }) as DecodeEnv;
+  const d = brotliStream(inner);
+  return { write: (b) => d.push(b), end: () => d.end() };
+}
+
+/** The body written as it is, and — when its first 16 bytes are not text and start no stream — tried as brotli too. */
+class BrotliTrialTee implements Body {
+  #first: Buffer[] = [];
+  #held = 0;
+  #trial: Body | undefined;
+  #decided = false;
+
+  constructor(
+    readonly env: DecodeEnv,
+    readonly plain: Body,
+  ) {}
+
+  async write(b: Uint8Array): Promise<void> {
+    await this.plain.write(b);
+    if (this.#decided) return void (await this.#trial?.write(b));
+    this.#first.push(Buffer.from(b));
+    this.#held += b.length;
+    if (this.#held >= 16) await this.#decide();
+  }
+
+  async #decide(): Promise<void> {
+    this.#decided = true;
+    const first = Buffer.concat(this.#first);
+    this.#first = [];
+    const stream = startsWith(first, [0x1f, 0x8b]) || startsWith(first, [0x28, 0xb5, 0x2f, 0xfd]) || isZlibHeader(first);
+    if (looksText(first) || stream) return;
+    this.#trial = brotliInto(this.env, this.env.openAt(`${this.env.path} (as HTTP body, brotli)`), true);
+    await this.#trial.write(first);
+  }
+
+  async end(): Promise<void> {
+    if (!this.#decided && this.#held) await this.#decide();
+    await this.#trial?.end();
+    await this.plain.end();
+  }
+}
+
 class NginxCacheFile implements Decoding {
   #at = 0;
   #head: Buffer[] = [];
   #bodyStart = 0;
-  #body: { write(b: Uint8Array): unknown; end(): unknown } | undefined;
+  #body: Body | undefined;
 
   constructor(readonly env: DecodeEnv) {}
 
@@ -53,16 +103,18 @@ class NginxCacheFile implements Decoding {
     await this.#body.write(bytes);
   }
 
-  #open(head: Buffer): { write(b: Uint8Array): unknown; end(): unknown } {
-    const upstream = head.toString('latin1', head.readUInt16LE(AT.headerStart));
+  /**
+   * The body's reader, by the upstream's Content-Encoding: brotli undone (`br`); any other written as it is (gzip, zstd
+   * and zlib claimed at its start). With no encoding the head names (none, or a damaged header), a body that is not
+   * text and starts no stream is also tried as brotli, quietly (`brotliTrial`).
+   */
+  #open(head: Buffer): Body {
+    const upstream = head.toString('latin1', Math.min(head.length, head.readUInt16LE(AT.headerStart)));
     const encoding = /^content-encoding:[ \t]*([^\r\n]*?)[ \t]*\r?$/im.exec(upstream)?.[1]?.toLowerCase();
     const sink: Sink = this.env.openAt(`${this.env.path} (as HTTP body)`);
-    if (encoding === 'br') {
-      const inner = Object.create(this.env, { open: { value: () => sink } }) as DecodeEnv;
-      const d = brotliStream(inner);
-      return { write: (b) => d.push(b), end: () => d.end() };
-    }
-    return { write: (b) => (this.env.allow(b.length) ? sink.write(b) : undefined), end: () => sink.end() };
+    if (encoding === 'br') return brotliInto(this.env, sink, false);
+    const plain: Body = { write: (b) => (this.env.allow(b.length) ? sink.write(b) : undefined), end: () => sink.end() };
+    return encoding && encoding !== 'identity' ? plain : new BrotliTrialTee(this.env, plain);
   }
 
   async end(): Promise<void> {

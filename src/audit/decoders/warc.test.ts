@@ -2,7 +2,8 @@
 // by record, each block a member of its own, so a response's HTTP message is read by the HTTP reader — chunk size lines
 // taken out, brotli undone — and a value cut by the framing or compressed with no magic number is found, in any
 // chunking of the file; the clean twin passes; a record cut short, a Content-Length missing and bytes between records
-// that start none are named; text that only mentions WARC is not claimed. Nearest real-world variant: a crawl or a
+// that start none are named; text that only mentions WARC is not claimed. (fuzz.testing.ts's damaged-copies rule does
+// not fit: the value comes out only through the HTTP reader the router hands each block to, not from this reader alone.) Nearest real-world variant: a crawl or a
 // site snapshot (wget --mirror --warc-file, a web-archiving job) of an API that answered in brotli, chunked, kept in an
 // image. Through the bundle of the session's start these passed in silence (wget WARCs of brotli, gzip, deflate and
 // identity bodies, chunked).
