@@ -16,3 +16,6 @@ for (const stream of [process.stdout, process.stderr])
   });
 exitOnSignals();
 process.exitCode = await cli(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr });
+// The command is done: a handle left open past it (a credential helper's child still holding the
+// helper's pipe after the helper was stopped at its time limit) no longer keeps it from exiting.
+setTimeout(() => process.exit(), 2_000).unref();

@@ -19,6 +19,9 @@ import { resolveCredentials } from './resolve.js';
 import { noProxyIssues, proxySettings } from './transport/proxy.js';
 import { TIMEOUT_ENV } from './transport/transport.js';
 
+/** How long a credential helper may take to answer `get` (HOIST_REGISTRY_TIMEOUT when set). */
+const HELPER_TIMEOUT_MS = 60_000;
+
 /** The longest idle timeout taken: a day. */
 const MAX_TIMEOUT_SECONDS = 86_400;
 
@@ -97,8 +100,27 @@ export function machineCredentials(
       env,
       readFile: (path) => fx.files.readTextIfExists(path),
       // A helper gets its cloud's own variables (ecr-login: AWS_*, gcr: CLOUDSDK_*/GOOGLE_*), nothing of the step's inputs.
-      runHelper: async (helper, serverUrl) =>
-        (await fx.exec.run(`docker-credential-${helper}`, ['get'], { env, input: serverUrl, allowEnv: HELPER_ENV })).stdout,
+      // Bounded: a helper waiting on a prompt no job can answer (pass's gpg pinentry, secretservice's
+      // keyring unlock) held the run for ever. HOIST_REGISTRY_TIMEOUT raises the bound, as for a registry.
+      runHelper: async (helper, serverUrl) => {
+        const timeoutMs = timeoutFromEnv(env) ?? HELPER_TIMEOUT_MS;
+        const run = fx.exec.run(`docker-credential-${helper}`, ['get'], { env, input: serverUrl, allowEnv: HELPER_ENV, timeoutMs });
+        // The helper is stopped at the limit, but a child of it (a shell script's) may hold its
+        // output open, and the run would wait on that: the answer is not waited for past the limit.
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs + 1_000)));
+        try {
+          return (await Promise.race([run, late])).stdout;
+        } catch (e) {
+          run.catch(() => undefined);
+          if (!/timed out/i.test(e instanceof Error ? e.message : String(e))) throw e;
+          throw new Error(
+            `docker-credential-${helper} gave no answer within ${timeoutMs / 1000} s (a helper waiting on a password prompt or a locked keyring, which a job cannot answer): log in with registry-auth, or take the helper out of the Docker config; if it is only slow, raise the limit with ${TIMEOUT_ENV}=SECONDS`,
+          );
+        } finally {
+          clearTimeout(timer);
+        }
+      },
     });
     if (found) catalog?.add(`the ${registry} credentials from ${found.origin}`, found.revealForRedaction());
     return found;

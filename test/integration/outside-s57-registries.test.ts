@@ -5,7 +5,8 @@
 // - a NO_PROXY entry nothing can match (10.0.0.0/33) is an input error, not the proxy unsaid;
 // - a tag listing whose Link never ends is named after a few requests, not 10,000;
 // - a 429 whose Retry-After is an HTTP date is waited for;
-// - plain HTTP sent to a TLS registry (put in insecure-registries) names registry-ca.
+// - plain HTTP sent to a TLS registry (put in insecure-registries) names registry-ca;
+// - a credential helper that never answers is stopped and named, the command ends.
 // Secrets (the TLS registry's password) are never in argv (HOIST_REGISTRY_AUTH, an auth file) nor output.
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hoist, lab, leaks, password } from './lab.js';
+import { CLI, hoist, lab, leaks, password } from './lab.js';
 
 const execFileAsync = promisify(execFile);
 const tls = () => lab().registries.tls;
@@ -110,6 +111,48 @@ describe('REGISTRY_AUTH_FILE', () => {
       tags: expect.arrayContaining(['1.36']),
       from: true,
       leaked: false,
+    });
+  }, 60_000);
+});
+
+describe('a credential helper that never answers', () => {
+  /**
+   * Property: a helper that does not answer is stopped at the registry time limit and named with
+   * the fix; the command ends. It held the run for ever. Nearest real variant: credsStore "pass" on
+   * a runner, its gpg pinentry waiting for a passphrase no job can type; "secretservice" with a
+   * locked keyring.
+   */
+  it('credsStore whose helper waits on a prompt: named within seconds (HOIST_REGISTRY_TIMEOUT=3), exit 3', async () => {
+    const dir = await workdir();
+    const plain = lab().registries.plain.host;
+    await execFileAsync('mkdir', ['-p', join(dir, 'bin'), join(dir, 'docker')]);
+    const helper = join(dir, 'bin/docker-credential-pass');
+    // A shell helper whose child holds its output open, as a prompt waiting in a child does; its pid kept to end it.
+    await writeFile(
+      helper,
+      `#!/bin/sh
+sleep 45 &
+echo $! > ${join(dir, 'prompt.pid')}
+wait
+`,
+      { mode: 0o755 },
+    );
+    await writeFile(join(dir, 'docker/config.json'), JSON.stringify({ credsStore: 'pass' }));
+    const started = Date.now();
+    const r = await execFileAsync(process.execPath, [CLI, 'tags', 'list', `${plain}/lab/busybox`, '--insecure-registries', plain, '--retries', '0'], {
+      cwd: dir,
+      env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, HOME: dir, DOCKER_CONFIG: join(dir, 'docker'), HOIST_REGISTRY_TIMEOUT: '3' },
+      timeout: 30_000,
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code?: number | string; stderr?: string; killed?: boolean }) => ({ code: e.killed ? 'hung' : e.code, stderr: e.stderr ?? '' }),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    await execFileAsync('sh', ['-c', `kill $(cat ${join(dir, 'prompt.pid')}) 2>/dev/null; true`]);
+    expect({ code: r.code, quick: seconds < 20, named: r.stderr.includes('docker-credential-pass gave no answer within 3 s') }).toEqual({
+      code: 3,
+      quick: true,
+      named: true,
     });
   }, 60_000);
 });
