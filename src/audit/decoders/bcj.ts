@@ -7,6 +7,7 @@
  * x86 filter (`xz-walk.ts` reports them) and 7z folders with the BCJ coder.
  */
 import { xzDeltaFilter } from './delta.js';
+import { filterChain } from './filter-chain.js';
 
 const ALLOWED = [true, true, true, false, true, false, false, false];
 const BIT = [0, 1, 2, 2, 3, 3, 3, 3];
@@ -323,10 +324,14 @@ interface BlockFilter {
 export class XzBlockFilters {
   readonly #blocks: Array<{ bcj: BranchFilter | undefined; size?: number; out: number }> = [];
 
+  /** A block's filters, all of them (`xz --x86 --delta --lzma2`: a chain, `filter-chain.ts`); one not known passes its bytes as they are. */
   start(filters: BlockFilter[]): void {
-    const only = filters.length === 1 ? filters[0]! : undefined;
-    const offset = only?.props.length === 4 ? new DataView(only.props.buffer, only.props.byteOffset, 4).getUint32(0, true) : 0;
-    this.#blocks.push({ bcj: only?.id === 3 ? xzDeltaFilter(only.props) : only ? xzBranchFilter(only.id, offset) : undefined, out: 0 });
+    const made = filters.map((f) =>
+      f.id === 3
+        ? xzDeltaFilter(f.props)
+        : xzBranchFilter(f.id, f.props.length === 4 ? new DataView(f.props.buffer, f.props.byteOffset, 4).getUint32(0, true) : 0),
+    );
+    this.#blocks.push({ bcj: filterChain(made.filter((f) => f !== undefined)), out: 0 });
   }
 
   end(size: number): void {

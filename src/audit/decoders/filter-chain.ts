@@ -4,7 +4,11 @@
  * first — delta restored, then the branch operands. What a filter holds back at the end goes on through the ones before
  * it. One filter is itself.
  */
-import type { BranchFilter } from './bcj.js';
+/** A reversing filter as bcj.ts makes them (its `BranchFilter`; named here, not imported: bcj.ts imports this file). */
+interface BranchFilter {
+  push(bytes: Uint8Array): Uint8Array;
+  end(): Uint8Array;
+}
 
 export function filterChain(filters: readonly BranchFilter[]): BranchFilter | undefined {
   if (filters.length <= 1) return filters[0];
