@@ -37,6 +37,7 @@ import { levelDbLog } from './leveldb-log.js';
 import { llvmBitcode } from './llvm-bitcode.js';
 import { httpMessage } from './http-message.js';
 import { warc } from './warc.js';
+import { curlTrace } from './curl-trace.js';
 import { lz4 } from './lz4.js';
 import { lha } from './lha.js';
 import { lrzip } from './lrzip.js';
@@ -175,6 +176,8 @@ export const DECODERS: readonly Decoder[] = [
   blosc,
   capnpPacked,
   pickle0,
+  // before the hex dumps: a trace's lines are hex dumps of the pieces sent and received, read as one stream each here
+  curlTrace,
   dump,
   hexRecords,
   warc,
