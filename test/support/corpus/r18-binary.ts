@@ -4,7 +4,7 @@
  * value) and its encoding (brotli, with no magic number; gzip or deflate cut by those size lines) stay as the server
  * sent them. WARC files written by `wget --warc-file` (`.warc.gz`, one gzip member a record, or
  * `--no-warc-compression`), and nginx's proxy cache files (the upstream's head, then its body de-chunked but still
- * brotli'd). Each is made by the real tool (wget 1.21, nginx 1.22) against a Node server (the machine's `node`, as a
+ * brotli'd), and curl's --trace files (the bytes received as hex lines). Each is made by the real tool (wget 1.21, nginx 1.22, curl 7.88) against a Node server (the machine's `node`, as a
  * tool) answering a JSON document of 2,000 rows and the value, written 1,000 bytes a `res.write`.
  */
 import type { Variant } from './variant-text.js';
@@ -47,6 +47,11 @@ nginx -c "$PWD/nginx.conf" -p "$PWD" & NG=$!
 for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$F/api/config" && break; sleep 0.1; done
 sleep 0.5; kill $NG; wait $NG || true; wait
 cp -r cache "$OUT/cache" && [ -n "$(find "$OUT/cache" -type f)" ] && ! grep -rF "$S" "$OUT" > /dev/null`;
+
+/** curl `flags` FILE against the Node server answering in `enc`, $OUT/trace.txt the trace. */
+const curlTrace = (enc: string, write: string, flags: string) => `${server(enc, write)}
+curl -s ${enc === 'identity' ? '' : `-H 'Accept-Encoding: ${enc}'`} ${flags} "$OUT/trace.txt" "http://127.0.0.1:$(cat port)/api/config" -o /dev/null; wait
+! grep -F "$S" "$OUT/trace.txt" > /dev/null`;
 
 export const r18Binary: Variant[] = [
   {
@@ -112,5 +117,33 @@ export const r18Binary: Variant[] = [
     kind: 'token',
     script: nginxCache('1.0'),
     where: /nginx-cache-br-http10\/cache\/[0-9a-f]\/[0-9a-f]{2}\/[0-9a-f]{32} \(as HTTP body\)/,
+  },
+  {
+    id: 'curl-trace-br',
+    name: 'curl --trace of a brotli answer, chunked: the bytes received as hex lines, 16 a line, size lines and brotli inside',
+    realWorld: "a CI job's `curl --trace trace.log` of a deploy API call (debugging), the log left in the image",
+    kind: 'token',
+    script: curlTrace('br', PIECES, '--trace'),
+    where: /curl-trace-br\/trace\.txt \(received\) \(as HTTP body\)/,
+  },
+  {
+    id: 'curl-trace-gzip',
+    name: 'curl --trace of a gzip answer, chunked: a gzip stream in hex lines, cut by size lines',
+    realWorld: 'a curl trace of a call to a server with gzip on',
+    kind: 'token',
+    script: curlTrace('gzip', PIECES, '--trace'),
+    where: /curl-trace-gzip\/trace\.txt \(received\) \(as HTTP body\)/,
+  },
+];
+
+/** A --trace-ascii trace of a brotli answer: its bytes shown as dots, not to be read back — named, leaky and clean. */
+export const r18Named: Variant[] = [
+  {
+    id: 'curl-trace-ascii-br',
+    name: 'curl --trace-ascii of a brotli answer: the body shown as text, its bytes as dots',
+    realWorld: 'a curl --trace-ascii debug log of an API that compressed its answer',
+    kind: 'token',
+    script: curlTrace('br', PIECES, '--trace-ascii'),
+    where: /curl-trace-ascii-br\/trace\.txt/,
   },
 ];
