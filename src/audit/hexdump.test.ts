@@ -118,7 +118,7 @@ describe.skipIf(!has('curl') || !has('python3'))('curl --trace-ascii', () => {
 
   it('audited, the value is found in the trace read back; a trace of another value gives nothing', async () => {
     const found = await auditFiles({ 'var/log/ci/curl-trace.log': trace(SECRET) });
-    expect(found.filter((f) => f.severity === 'leak').map((f) => f.path)).toContain('var/log/ci/curl-trace.log (as a hex dump)');
+    expect(found.filter((f) => f.severity === 'leak').map((f) => f.path)).toContain('var/log/ci/curl-trace.log (sent)');
     expect(await auditFiles({ 'var/log/ci/curl-trace.log': trace(SECRET.replace('7f3a', 'a3f7')) })).toEqual([]);
   });
 
