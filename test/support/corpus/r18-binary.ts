@@ -5,7 +5,8 @@
  * sent them. WARC files written by `wget --warc-file` (`.warc.gz`, one gzip member a record, or
  * `--no-warc-compression`), and nginx's proxy cache files (the upstream's head, then its body de-chunked but still
  * brotli'd), and curl's --trace files (the bytes received as hex lines). Each is made by the real tool (wget 1.21, nginx 1.22, curl 7.88) against a Node server (the machine's `node`, as a
- * tool) answering a JSON document of 2,000 rows and the value, written 1,000 bytes a `res.write`.
+ * tool) answering a JSON document of 2,000 rows and the value, written 1,000 bytes a `res.write`. And two coders'
+ * settings a standard reading missed: brotli --large_window, xz --x86 --delta (a filter chain).
  */
 import type { Variant } from './variant-text.js';
 
@@ -52,6 +53,9 @@ cp -r cache "$OUT/cache" && [ -n "$(find "$OUT/cache" -type f)" ] && ! grep -rF 
 const curlTrace = (enc: string, write: string, flags: string) => `${server(enc, write)}
 curl -s ${enc === 'identity' ? '' : `-H 'Accept-Encoding: ${enc}'`} ${flags} "$OUT/trace.txt" "http://127.0.0.1:$(cat port)/api/config" -o /dev/null; wait
 ! grep -F "$S" "$OUT/trace.txt" > /dev/null`;
+
+/** app.env: the value on its first line, then 3,000 numbered lines. */
+const APP_ENV = `printf 'API_TOKEN=%s\\n' "$S" > app.env && seq 1 3000 | sed 's/^/LINE_/' >> app.env`;
 
 export const r18Binary: Variant[] = [
   {
@@ -133,6 +137,22 @@ export const r18Binary: Variant[] = [
     kind: 'token',
     script: curlTrace('gzip', PIECES, '--trace'),
     where: /curl-trace-gzip\/trace\.txt \(received\) \(as HTTP body\)/,
+  },
+  {
+    id: 'brotli-large-window',
+    name: 'brotli --large_window=26 -q 11: a large-window stream (first byte 0x11), which a standard decoder calls damaged',
+    realWorld: "a release asset or bundle compressed by a build step's `brotli --large_window` for size, kept as .br",
+    kind: 'token',
+    script: `${APP_ENV} && brotli -q 11 --large_window=26 -o "$OUT/app.env.br" app.env && ! grep -F "$S" "$OUT/app.env.br" > /dev/null`,
+    where: /brotli-large-window\/app\.env\.br!/,
+  },
+  {
+    id: 'xz-x86-delta',
+    name: 'xz --x86 --delta=dist=4 --lzma2: a block whose filter chain has a branch filter and a delta filter before LZMA2',
+    realWorld: 'a firmware or release tarball compressed with a tuned xz filter chain (x86 code, then 4-byte deltas)',
+    kind: 'token',
+    script: `${APP_ENV} && xz -c --x86 --delta=dist=4 --lzma2 app.env > "$OUT/app.env.xz" && ! grep -F "$S" "$OUT/app.env.xz" > /dev/null`,
+    where: /xz-x86-delta\/app\.env\.xz!/,
   },
 ];
 
