@@ -18,7 +18,8 @@ import { testSeed } from '../../../test/support/random.js';
 import { cab } from './cab.js';
 import { expectDamagedReadOrNamed } from './fuzz.testing.js';
 import { lha } from './lha.js';
-import { has, tool } from './testing.js';
+import { has } from './testing.js';
+import { steadyTool as tool } from './steady.testing.js';
 import type { Decoder } from './types.js';
 
 const MARKER = 'tok-h6-arcfuzz-6a8c0e2b4d';

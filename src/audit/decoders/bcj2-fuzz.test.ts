@@ -14,7 +14,8 @@ import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
 import { damagedCopies, expectEachReadOrNamed, isolated } from './fuzz.testing.js';
-import { has, tool } from './testing.js';
+import { has } from './testing.js';
+import { steadyTool as tool } from './steady.testing.js';
 
 const MARKER = 'tok-h7-bcj2-fuzz-0b1c2d3e';
 const NEEDLE = Buffer.from(MARKER, 'utf16le');

@@ -25,7 +25,8 @@ import { berkeleyDb } from './bdb.js';
 import { kyotoCabinet } from './kyoto-cabinet.js';
 import { levelDbLog } from './leveldb-log.js';
 import { sqlite } from './sqlite.js';
-import { has, tool } from './testing.js';
+import { has } from './testing.js';
+import { steadyTool as tool } from './steady.testing.js';
 import { tokyoCabinet } from './tokyo-cabinet.js';
 import type { Decoder } from './types.js';
 

@@ -22,16 +22,18 @@
 // named — passes on the old readers too (the walks are iterative, not recursive): it stands guard.
 // Seeded: HOIST_TEST_SEED replaces 0xf5f5; the copies are the same each run.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { testSeed } from '../../../test/support/random.js';
 import { cramfs } from './cramfs.js';
 import { fat } from './fat.js';
 import { expectDamagedReadOrNamed, isolated, near, readOrNamedFailures } from './fuzz.testing.js';
 import { jffs2 } from './jffs2.js';
-import { has, tool } from './testing.js';
+import { has } from './testing.js';
+import { EPOCH, steadyEnv, steadyTool as tool } from './steady.testing.js';
 import type { Decoder } from './types.js';
 import { ubifs } from './ubifs.js';
 import { qcow2Disk, vmdkDisk } from './vdisk.js';
@@ -51,7 +53,7 @@ const conf = (value: string, across: number, size: number) => {
 /** mkfs.vfat -F 12 (a 1440 KiB floppy of 512-byte clusters) and mtools: the config copied into the hole its 2-cluster predecessor left, so it runs on past c.bin. */
 function fatImage(value: string): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'hoist-fsfuzz-'));
-  const env = { ...process.env, MTOOLS_SKIP_CHECK: '1' };
+  const env = { ...steadyEnv(), MTOOLS_SKIP_CHECK: '1' };
   const run = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     run('mkfs.vfat', '-C', '-F', '12', '-i', '12345678', '-s', '1', 'esp.img', '1440');
@@ -59,9 +61,11 @@ function fatImage(value: string): Buffer {
     writeFileSync(join(dir, 'a.bin'), Buffer.alloc(3000, 0x61));
     writeFileSync(join(dir, 'old.cfg'), Buffer.alloc(4096, 0x62));
     writeFileSync(join(dir, 'c.bin'), Buffer.alloc(5000, 0x63));
+    for (const f of ['a.bin', 'old.cfg', 'c.bin']) utimesSync(join(dir, f), EPOCH, EPOCH);
     for (const f of ['a.bin', 'old.cfg', 'c.bin']) run('mcopy', '-m', '-i', 'esp.img', f, `::/EFI/app/${f === 'old.cfg' ? 'app.cfg' : f}`);
     run('mdel', '-i', 'esp.img', '::/EFI/app/app.cfg');
     writeFileSync(join(dir, 'app.cfg'), conf(value, 4096, 9000));
+    utimesSync(join(dir, 'app.cfg'), EPOCH, EPOCH);
     run('mcopy', '-m', '-i', 'esp.img', 'app.cfg', '::/EFI/app/app.cfg');
     return readFileSync(join(dir, 'esp.img'));
   } finally {
@@ -69,13 +73,30 @@ function fatImage(value: string): Buffer {
   }
 }
 
+/**
+ * The random ids the tools draw on each run, set to fixed ones (as mkfs.vfat -i fixes a volume id) so the image is
+ * the same on every run: mkfs.ubifs's superblock UUID (bytes 108-123 of its first node, whose CRC-32 — zlib's, less
+ * its final inversion — is taken again) and qemu-img's VMDK content id (`CID=` in its descriptor).
+ */
+function fixedIds(img: Buffer): Buffer {
+  if (img.readUInt32LE(0) === 0x06101831 && img[20] === 6) {
+    img.fill(0x5a, 108, 124);
+    img.writeUInt32LE((crc32(img.subarray(8, img.readUInt32LE(16))) ^ 0xffffffff) >>> 0, 4);
+  }
+  const text = img.toString('latin1');
+  for (const m of text.matchAll(/(?<!parent)CID=[0-9a-f]{8}/g)) img.write('CID=5ca1ab1e', m.index, 'latin1');
+  return img;
+}
+
 /** A raw disk of 1 MiB holding the config across its first 64 KiB cluster's end, converted by qemu-img. */
 const disk = (value: string, args: string) =>
-  tool(
-    'sh',
-    ['-c', `qemu-img convert -f raw ${args} raw.img out.img`],
-    { 'raw.img': Buffer.concat([conf(value, 65536, 200_000), Buffer.alloc(848_576)]) },
-    'out.img',
+  fixedIds(
+    tool(
+      'sh',
+      ['-c', `qemu-img convert -f raw ${args} raw.img out.img`],
+      { 'raw.img': Buffer.concat([conf(value, 65536, 200_000), Buffer.alloc(848_576)]) },
+      'out.img',
+    ),
   );
 
 const IMAGES: Array<[string, string, Decoder, string, string, (value: string) => Buffer]> = [
@@ -103,11 +124,13 @@ const IMAGES: Array<[string, string, Decoder, string, string, (value: string) =>
     'ubifs.ts',
     'ubifs',
     (v) =>
-      tool(
-        'sh',
-        ['-c', 'mkfs.ubifs -x lzo -r root -m 512 -e 15360 -c 64 -o out.img'],
-        { 'root/etc/app.conf': conf(v, 4096, 12000), 'root/a.txt': 'a\n' },
-        'out.img',
+      fixedIds(
+        tool(
+          'sh',
+          ['-c', 'mkfs.ubifs -x lzo -r root -m 512 -e 15360 -c 64 -o out.img'],
+          { 'root/etc/app.conf': conf(v, 4096, 12000), 'root/a.txt': 'a\n' },
+          'out.img',
+        ),
       ),
   ],
   ['qemu-img convert -c -O qcow2', 'qemu-img', qcow2Disk, 'vdisk.ts', 'qcow2Disk', (v) => disk(v, '-c -O qcow2')],

@@ -5,7 +5,8 @@
  * build tool) with decode.testing.ts's `decodeWith`; the child reads the bytes from stdin and prints what the run gave.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
@@ -26,6 +27,20 @@ export interface Isolated {
 }
 
 const bundles = new Map<string, string>();
+
+/**
+ * HOIST_FUZZ_RECORD=<dir>: what each test made and each copy's verdict (found, named, silent, threw, hung...) written
+ * there, a file a test, so that two runs (another day, another machine) can be compared: a draw whose verdict changes
+ * with the clock or a random id is a flake in waiting.
+ */
+function record(line: object): void {
+  const dir = process.env['HOIST_FUZZ_RECORD'];
+  if (!dir) return;
+  const test = (expect.getState().currentTestName ?? 'outside a test').replace(/[^\w.-]+/g, '_').slice(0, 150);
+  appendFileSync(join(dir, `${test}.jsonl`), JSON.stringify(line) + '\n');
+}
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex').slice(0, 16);
 
 /** The child's input read, its peak memory and the streamed run (below the imports of `bundle`'s entry). */
 const CHILD = `// Read as a stream, not by readFileSync(0): on a pipe that keeps a 64 KiB buffer for each read however short (a 32 MiB
@@ -225,6 +240,12 @@ export function expectEachReadOrNamed(module: string, name: string, copies: Arra
     expect(got.peakMiB, what).toBeLessThan(400);
     if (!got.found[0] && got.limits.length === 0) silent.push(what);
   });
+  record({
+    module,
+    name,
+    inputs: sha(Buffer.concat(copies.map(([, c]) => c))),
+    verdicts: results.map((got, k) => `${copies[k]![0]}: ${got.found[0] ? 'found' : got.limits.length > 0 ? 'named' : 'silent'}`),
+  });
   expect(results.length).toBe(copies.length);
   expect(silent).toEqual([]);
 }
@@ -251,6 +272,7 @@ export async function readOrNamedFailures(
   const node = resolve(import.meta.dirname, '../../../node_modules/.bin/node');
   const needles = JSON.stringify([typeof needle === 'string' ? Buffer.from(needle) : Buffer.from(needle)].map((n) => n.toString('base64')));
   const failures: string[] = [];
+  const verdicts: string[] = [];
   for (let from = 0; from < copies.length;) {
     // At most 32 MiB of copies to a child (at least one): the child holds its whole input, counted in its peak memory.
     let upto = from + 1;
@@ -292,14 +314,17 @@ export async function readOrNamedFailures(
     });
     lines.forEach((got, k) => {
       const what = rest[k]![0];
+      verdicts.push(`${what}: ${got.crashed !== undefined ? 'threw' : got.found[0] ? 'found' : got.limits.length > 0 ? 'named' : 'silent'}`);
       if (got.crashed !== undefined) failures.push(`${what}: threw ${got.crashed.split('\n').filter(Boolean).slice(0, 3).join(' | ')}`);
       else if (got.ms >= RULE.ms) failures.push(`${what}: ${got.ms.toFixed(0)} ms`);
       else if (got.peakMiB >= RULE.MiB) failures.push(`${what}: ${got.peakMiB.toFixed(0)} MiB`);
       else if (!got.found[0] && got.limits.length === 0) failures.push(`${what}: silent (nothing found, nothing named)`);
     });
     if (outcome === 'hung') failures.push(`${rest[lines.length]![0]}: hung (killed after ${perInputMs / 1000} s)`);
+    if (outcome === 'hung') verdicts.push(`${rest[lines.length]![0]}: hung`);
     from += lines.length + (outcome === 'hung' ? 1 : 0);
   }
+  record({ module, name, inputs: sha(Buffer.concat(copies.map(([, c]) => c))), verdicts });
   return failures;
 }
 
@@ -398,6 +423,7 @@ export interface DamagedFile {
  */
 export async function expectDamagedReadOrNamed(f: DamagedFile): Promise<void> {
   expect(f.file.includes(f.marker) && !f.mayBePlain, `${f.what}: the value is not in the file as it is`).toBe(false);
+  record({ what: f.what, file: sha(f.file), twin: sha(f.twin), length: f.file.length });
   const clean = isolated(f.module, f.name, f.file, [f.marker]);
   expect([clean.found[0], clean.limits]).toEqual([true, []]);
   const head = (k: number): [number, number] => (k % 3 === 2 ? near(f.file, f.twin) : [0, k % 3 === 0 ? f.file.length : Math.min(f.file.length, f.headBytes)]);

@@ -9,7 +9,8 @@
 import { describe, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
 import { damagedCopies, expectEachReadOrNamed } from './fuzz.testing.js';
-import { has, tool } from './testing.js';
+import { has } from './testing.js';
+import { steadyTool as tool } from './steady.testing.js';
 
 const MARKER = 'tok-h1-fuzz-3b9e7c1a5d';
 const SEED = testSeed(0xf17);
@@ -44,7 +45,7 @@ sys.stdout.buffer.write(blosc.compress(data, typesize=8, cname='lz4', shuffle=1)
         '-c',
         `printf 'API_TOKEN=${MARKER}\\n' > app.env; seq 1 3000 | sed 's/^/LINE_/' >> app.env
 printf 'SetCompressor zlib\\nOutFile "setup.exe"\\nSection\\nSetOutPath $INSTDIR\\nFile app.env\\nSectionEnd\\n' > s.nsi
-makensis -V1 s.nsi > /dev/null`,
+touch -d @$SOURCE_DATE_EPOCH app.env s.nsi && makensis -V1 s.nsi > /dev/null`,
       ],
       {},
       'setup.exe',
@@ -76,7 +77,7 @@ printf '(metadata (Keywords "api_token=${MARKER}"))\\n' > x.txt && djvused doc.d
       [
         '-c',
         `for m in a b; do seq 1 2000 | sed "s/^/ROW_$m/" > $m.txt; done; printf 'API_TOKEN=${MARKER}\\n' > c.env; seq 1 2000 >> c.env
-arj a -y out.arj a.txt b.txt c.env > /dev/null`,
+touch -d @$SOURCE_DATE_EPOCH a.txt b.txt c.env && arj a -y out.arj a.txt b.txt c.env > /dev/null`,
       ],
       {},
       'out.arj',

@@ -15,7 +15,8 @@
 import { describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
 import { damagedCopies, expectEachReadOrNamed, isolated } from './fuzz.testing.js';
-import { has, tool } from './testing.js';
+import { has } from './testing.js';
+import { steadyTool as tool } from './steady.testing.js';
 
 const MARKER = 'tok-h7-fuzz-5e1f0a9c3d';
 const SEED = testSeed(0x4d5f);

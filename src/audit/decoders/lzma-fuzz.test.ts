@@ -8,11 +8,12 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lzma2Run } from './lzma2.js';
-import { auditFiles, has, SECRET, tool } from './testing.js';
+import { auditFiles, has, SECRET } from './testing.js';
+import { steadyEnv, steadyTool as tool } from './steady.testing.js';
 
 const env = Buffer.from(`# credentials\nDB_PASSWORD=${SECRET}\n`.repeat(40) + 'x'.repeat(3000));
-const lzma = execFileSync('xz', ['--format=lzma', '-c'], { input: env });
-const lzma2 = execFileSync('xz', ['--format=raw', '--lzma2=dict=64KiB', '-c'], { input: env });
+const lzma = execFileSync('xz', ['--format=lzma', '-c'], { input: env, env: steadyEnv() });
+const lzma2 = execFileSync('xz', ['--format=raw', '--lzma2=dict=64KiB', '-c'], { input: env, env: steadyEnv() });
 const sevenZ = has('7zz') ? tool('7zz', ['a', '-bd', '-bso0', 'out.7z', 'conf'], { 'conf/.env': env }, 'out.7z') : undefined;
 
 /** `bytes` with each [offset, bit] flipped. */

@@ -7,8 +7,11 @@
 // audited: never a silent pass.
 // Nearest real-world variant: a database directory baked into an image (a MariaDB datadir, a PostgreSQL cluster) by an
 // interrupted copy, or bit-rotted in a cache layer.
-// Not here: an H2 MVStore with COMPRESS=TRUE — 4 bytes set to 0 inside an LZF page before the value garbled it in
-// silence (1 of 274 copies in one draw; H2's files differ run to run), the page's check value not verified: a known gap.
+// An H2 MVStore with COMPRESS=TRUE (LZF pages), back since session 57: made the same each run (SHUTDOWN COMPACT, the
+// clock frozen: steady.testing.ts) — in session 56 H2's files differed run to run and a clean clone's draw set 4 bytes
+// to 0 inside an LZF page in silence; now each page's length and check (chunk, offset, length) are held, a walk that
+// stops named. Known limit: LZF has no checksum, so a literal byte garbled inside a page that still decodes to its size
+// can pass unsaid (none in these draws).
 // Crafted too: a tablespace of 16,384 first BLOB pages each chained on to the last.
 // Fails on innodb.ts and postgres.ts as at d6ffd52: 4 of 7 cases — the TOAST table with a chunk damaged, lost or cut
 // passes in silence (29 of 40: the joined chunks no longer decode and were passed on as they were, nothing said);
@@ -19,23 +22,26 @@
 // compressed datum and do not decode, named.
 // Seeded: HOIST_TEST_SEED replaces 0x3b3b; the copies are the same each run.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testSeed } from '../../../test/support/random.js';
 import { expectDamagedReadOrNamed, readOrNamedFailures } from './fuzz.testing.js';
+import { h2MvStore } from './h2-mvstore.js';
 import { innodb } from './innodb.js';
 import { mysqlArchive } from './mysql-archive.js';
 import { makeCluster, postgresBin } from '../../../test/support/postgres.js';
 import { postgres } from './postgres.js';
 import { has } from './testing.js';
+import { steady } from './steady.testing.js';
 import type { Decoder } from './types.js';
 
 const MARKER = 'tok-h6-morefuzz-5b7d9f1a3c';
 const TWIN = 'not-h6-morefuzz-0000000000';
 const SEED = testSeed(0x3b3b);
 const COPIES = 40;
+const H2_JAR = '/usr/share/java/h2.jar';
 
 /** Runs `script` (bash) in a scratch directory; the files named in `outputs` as they are after it. */
 function made(script: string, outputs: string[]): Record<string, Buffer> {
@@ -79,6 +85,24 @@ for db in leaky twin; do for f in ${files.join(' ')}; do cp "$D/data/$db/$f" "$d
   );
 }
 
+/**
+ * An H2 database (RunScript of 3,000 rows and a config row holding `value`), COMPRESS=TRUE, closed by SHUTDOWN COMPACT:
+ * one chunk, written at once — without it H2's background writer cut the rows into as many chunks as the machine's
+ * speed let it (135 KB or 73 KB files from one script), and its header's creation time and each chunk's age moved the
+ * bytes; with the clock frozen (steady.testing.ts) two runs give the same file.
+ */
+const h2 = (value: string) =>
+  made(
+    `cat > load.sql <<'SQL'
+CREATE TABLE settings (id INT PRIMARY KEY, k VARCHAR(64), v VARCHAR(4000));
+INSERT INTO settings SELECT X, 'user:' || X, '{"id":' || X || ',"role":"reader"}' FROM SYSTEM_RANGE(1, 3000);
+INSERT INTO settings VALUES (0, 'config', '{"api_token":"${value}"}');
+SHUTDOWN COMPACT;
+SQL
+java -cp ${H2_JAR} org.h2.tools.RunScript -url "jdbc:h2:$PWD/app;COMPRESS=TRUE" -script load.sql`,
+    ['app.mv.db'],
+  )['app.mv.db']!;
+
 /** `file` (holding MARKER) and its twin: the reader holds fuzz.testing's rule (tables within the first 64 KiB). */
 const expectCopiesReadOrNamed = (what: string, file: Buffer, twin: Buffer, decoder: Decoder, module: string, name: string) =>
   expectDamagedReadOrNamed({ what, file, twin, decoder, module, name, marker: MARKER, seed: SEED, copies: COPIES, headBytes: 65536 });
@@ -89,7 +113,7 @@ describe.runIf(has('mariadbd') && has('mariadb-install-db') && process.getuid?.(
   () => {
     let t: Record<string, Buffer> = {};
     beforeAll(() => {
-      t = mariaTables();
+      t = steady(mariaTables, 'real');
     }, 120_000);
     it.each([
       ['settings.ibd', innodb, 'innodb.ts', 'innodb'],
@@ -100,6 +124,36 @@ describe.runIf(has('mariadbd') && has('mariadb-install-db') && process.getuid?.(
     });
   },
 );
+
+describe.runIf(has('java') && existsSync(H2_JAR))(`damaged H2 MVStore files (seed ${SEED})`, { timeout: 180_000 }, () => {
+  let file: Buffer = Buffer.alloc(0);
+  let twin: Buffer = Buffer.alloc(0);
+  beforeAll(() => void ([file, twin] = steady(() => [h2(MARKER), h2(TWIN)]) as [Buffer, Buffer]), 120_000);
+  it('COMPRESS=TRUE: each damaged copy read or named, in 5 s and 400 MiB', async () => {
+    await expectCopiesReadOrNamed('app.mv.db', file, twin, h2MvStore, 'h2-mvstore.ts', 'h2MvStore');
+  });
+  // Each page of the chunk (its length and check, H2's DataUtils.getCheckValue of chunk, offset and length): its
+  // length set to 3 or past the chunk, its check flipped, or the file cut at its start — a walk that stops there
+  // must say so. Fails on h2-mvstore.ts before session 57 (the walk stopped, or the cut dropped the pages, unsaid).
+  it('COMPRESS=TRUE: each page’s length or check damaged, or the file cut at it: read or named', async () => {
+    const block = 2 * 4096;
+    const nl = file.indexOf(0x0a, block);
+    const pages = parseInt(/pages:([0-9a-f]+)/.exec(file.toString('latin1', block, nl))![1]!, 16);
+    const copies: Array<[string, Buffer]> = [];
+    for (let i = 0, at = nl + 1; i < pages; i++, at += file.readUInt32BE(at)) {
+      const set = (what: string, edit: (c: Buffer) => void) => {
+        const c = Buffer.from(file);
+        edit(c);
+        copies.push([`page ${i} at ${at}: ${what}`, c]);
+      };
+      set('length 3', (c) => c.writeUInt32BE(3, at));
+      set('length past the chunk', (c) => c.writeUInt32BE(file.length, at));
+      set('check flipped', (c) => c.writeUInt16BE(c.readUInt16BE(at + 4) ^ 0xffff, at + 4));
+      copies.push([`cut at page ${i} (${at})`, file.subarray(0, at)]);
+    }
+    expect(await readOrNamedFailures('h2-mvstore.ts', 'h2MvStore', copies, MARKER)).toEqual([]);
+  });
+});
 
 /** A compressed tablespace of 1 KiB pages (KEY_BLOCK_SIZE=1), `pages` of them, each from 1 on a first BLOB page whose chain runs to the last: n²/2 hops walked one chain at a time. */
 function innodbChains(pages: number): Buffer {
@@ -138,7 +192,7 @@ describe.runIf(postgresBin() !== undefined)(`damaged PostgreSQL relation files (
   const relations = { cfg: "'cfg'::regclass", cfgToast: "(SELECT reltoastrelid FROM pg_class WHERE relname = 'cfg')" };
   let files: Record<string, [Buffer, Buffer]> = {};
   beforeAll(() => {
-    const [leaky, twin] = [MARKER, TWIN].map((v) => makeCluster(postgresBin()!, pgRows(v), relations));
+    const [leaky, twin] = steady(() => [MARKER, TWIN].map((v) => makeCluster(postgresBin()!, pgRows(v), relations)), 'real');
     try {
       files = Object.fromEntries(
         Object.keys(relations).map((r) => [r, [readFileSync(join(leaky!.data, leaky!.files[r]!)), readFileSync(join(twin!.data, twin!.files[r]!))]]),

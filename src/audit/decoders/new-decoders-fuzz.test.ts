@@ -21,7 +21,8 @@ import { oggFlac } from './ogg.testing.js';
 import { ostreeFilez } from './ostree.js';
 import { sqliteWal } from './sqlite-wal.js';
 import { squashfs } from './squashfs.js';
-import { auditFiles, has, SECRET, tool } from './testing.js';
+import { auditFiles, has, SECRET } from './testing.js';
+import { steady, steadyTool as tool } from './steady.testing.js';
 import { rewritten } from './text-rewrite.testing.js';
 import type { Decoder } from './types.js';
 import { zisofs } from './zisofs.js';
@@ -278,7 +279,7 @@ const bound = (size: number) => Math.max(2000, (10_000 * size) / MiB);
 
 describe(`new decoders under damaged input (seed ${FUZZ_SEED}, ${ROUNDS} rounds each)`, { timeout: 600_000 }, () => {
   const rng = seeded(FUZZ_SEED);
-  const all = artifacts(rng);
+  const all = steady(() => artifacts(rng));
   for (const a of all)
     it(`${a.name} (${a.bytes.length} bytes): no throw, in time, RSS bounded, never silent when the value is in it`, async () => {
       const clean = await run(a, 'as made', a.bytes, 65536);

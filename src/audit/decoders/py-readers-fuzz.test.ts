@@ -19,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
 import { avro } from './avro.js';
 import { damagedSparing, isolated, near, readOrNamedFailures, wordCopies } from './fuzz.testing.js';
-import { tool } from './testing.js';
+import { steadyTool as tool } from './steady.testing.js';
 import { woff2 } from './woff2.js';
 import { xapianGlass } from './xapian-glass.js';
 

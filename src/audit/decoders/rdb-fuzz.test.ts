@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
 import { damagedSparing, isolated, near, readOrNamedFailures, wordCopies } from './fuzz.testing.js';
 import { redisRdb } from './redis-rdb.js';
-import { has, tool } from './testing.js';
+import { has } from './testing.js';
+import { steadyTool as tool } from './steady.testing.js';
 
 const MARKER = 'tok-h6-rdbfuzz-2f4a6c8e0b';
 const TWIN = 'not-h6-rdbfuzz-0000000000';
@@ -36,6 +37,7 @@ redis-cli -s s SHUTDOWN NOSAVE > /dev/null 2>&1 || true`,
     ],
     { 'cfg.json': `{"notes":"${'note of the config '.repeat(600)}","token":"${value}","more":"${'after '.repeat(200)}"}` },
     'dump.rdb',
+    'real',
   );
 
 describe.runIf(has('redis-server') && has('redis-cli'))(`damaged Redis dumps (seed ${SEED})`, { timeout: 120_000 }, () => {

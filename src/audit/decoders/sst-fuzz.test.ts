@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
 import { damagedCopies, expectEachReadOrNamed } from './fuzz.testing.js';
 import { has } from './testing.js';
+import { steadyEnv } from './steady.testing.js';
 
 const MARKER = 'tok-h7-sst-fuzz-7a6b5c4d';
 const SEED = testSeed(0x55f2);
@@ -27,7 +28,10 @@ function rocksdb(compression: string): Buffer {
     const lines = Array.from({ length: 3000 }, (_, i) => `user:${String(i).padStart(5, '0')} ==> {"id":${i},"name":"user-${i}"}`);
     writeFileSync(join(d, 'load.txt'), `${lines.join('\n')}\nconfig:api ==> {"api_token":"${MARKER}"}\n`);
     const opts = `--compression_type=${compression} --compression_max_dict_bytes=16384`;
-    execFileSync('sh', ['-c', `ldb --db=db --create_if_missing ${opts} load < load.txt > /dev/null && ldb --db=db ${opts} compact > /dev/null`], { cwd: d });
+    execFileSync('sh', ['-c', `ldb --db=db --create_if_missing ${opts} load < load.txt > /dev/null && ldb --db=db ${opts} compact > /dev/null`], {
+      env: steadyEnv(),
+      cwd: d,
+    });
     const sst = readdirSync(join(d, 'db')).filter((f) => f.endsWith('.sst'));
     expect(sst).toHaveLength(1);
     return readFileSync(join(d, 'db', sst[0]!));
