@@ -8,6 +8,7 @@ import type { Exec } from '../effects/exec.js';
 import { createBuildahBuilder } from './buildah.js';
 import { createBuildctlBuilder, createBuildxBuilder } from './buildkit.js';
 import { createDockerBuilder } from './docker.js';
+import { dockerEngineSocket } from './docker-api.js';
 import type { Builder, BuilderDeps, BuilderName, BuilderProbe, Choice } from '../core/builder.js';
 
 export class BuilderError extends Error {
@@ -158,7 +159,7 @@ export async function probeBuilders(exec: Exec, env: Readonly<Record<string, str
 export function createBuilder(choice: Choice, d: BuilderDeps): Builder {
   switch (choice.name) {
     case 'docker':
-      return createDockerBuilder(d.exec, d.env, d.readFile, choice.dockerCli);
+      return createDockerBuilder(d.exec, d.env, d.readFile, choice.dockerCli, dockerEngineSocket(d.env));
     case 'buildah':
       return createBuildahBuilder(d.exec, d.env, d.workdir, d.insecureRegistries, d.readFile, d.certDir);
     case 'buildx':
