@@ -15,7 +15,7 @@ const NEEDLES = [Buffer.from('xn--'), Buffer.from('XN--')];
 const MAX_LABEL = 1024;
 const KEEP = MAX_LABEL + 4;
 
-/** A word's byte: printable ASCII but quotes, brackets and `,` `;` (a label's end in a list, an attribute, a URL). */
+/** A word's byte: printable ASCII (a codec's basic characters may be any). */
 const isWord = (c: number) =>
   c > 0x20 && c < 0x7f && c !== 0x22 && c !== 0x27 && c !== 0x3c && c !== 0x3e && c !== 0x2c && c !== 0x3b && c !== 0x29 && c !== 0x5d;
 
@@ -106,7 +106,9 @@ export class PunycodeLabels {
         const dash = word.lastIndexOf('-');
         const deltas = /^[A-Za-z0-9]*/.exec(word.slice(dash + 1))![0];
         // The label as IDNA writes it (up to a `.`), and the word up to its deltas' end (Python's punycode codec).
-        const reads = new Set([word.split('.')[0]!, word.slice(0, dash + 1 + deltas.length)]);
+        // A codec's basic characters may hold quotes: the word to its first quote or bracket is read too.
+        const cut = /^[^"'<>()[\],;]*/.exec(word)![0];
+        const reads = new Set([word.split('.')[0]!, word.slice(0, dash + 1 + deltas.length), cut.split('.')[0]!]);
         for (const input of reads) {
           const decoded = punycodeDecode(input);
           if (decoded === undefined || !/[^\0-\x7f]/.test(decoded)) continue;

@@ -180,7 +180,9 @@ export class WordLists {
     const n = bytes.length;
     for (let p = SAMPLE - 1; p < n + SAMPLE - 1; p += SAMPLE) {
       const q = Math.min(p, n - 1);
-      if (!TABLE[bytes[q]!]) continue;
+      // A digit at the look (a list's numbers are most of its characters; text's digits are few), or a list
+      // character at the chunk's last byte (a stretch it ends is carried): else no stretch.
+      if (q === n - 1 ? !TABLE[bytes[q]!] : !isDigit(bytes[q]!)) continue;
       let start = q;
       while (start > 0 && TABLE[bytes[start - 1]!]) start--;
       let end = q + 1;

@@ -26,7 +26,8 @@ const COMMA = 0x2c;
 const CR = 0x0d;
 const SEPARATORS = [SPACE, LF, TAB, COMMA, CR];
 /** Lisp's characters, `#\x` (`#\Space`, `#\Newline`, `#\Tab` by name). */
-const LISP = Buffer.from('#\\');
+/** Searched with the `(` that opens the list: `#\\` alone stops at every `#` (a shell script's comments). */
+const LISP = Buffer.from('(#\\');
 const NAMED: ReadonlyArray<[Buffer, number]> = [
   ['Space', 0x20],
   ['space', 0x20],
@@ -137,8 +138,8 @@ export class SpacedChars {
   /** The separators after Lisp characters that open a list (`(#\\x `): their runs are read whatever the samples meet. */
   #lisp(b: Buffer): number[] {
     const places: number[] = [];
-    for (let at = b.indexOf(LISP); at >= 0; at = b.indexOf(LISP, at + 2)) {
-      if (b[at - 1] !== 0x28) continue;
+    for (let open = b.indexOf(LISP); open >= 0; open = b.indexOf(LISP, open + 3)) {
+      const at = open + 1;
       const e = elementAt(b, at, SPACE);
       if (e) places.push(at + e.n);
     }
