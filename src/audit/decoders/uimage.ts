@@ -7,7 +7,8 @@
  * offset 64; the payload is given as a content of its own (`uInitrd!/initrd`), which the router claims by its first
  * bytes (LZMA-alone, gzip, a cpio, a kernel) as it claims any file. A multi-file image (type 4) gives each of its
  * parts (a table of sizes ended by a zero, each part padded to 4 bytes). Claimed by the magic and the header's CRC;
- * the payload streams, never held. A payload cut short is named.
+ * the payload streams, never held. A payload cut short, or whose CRC-32 (the header's data CRC) does not hold, is
+ * named: damage that leaves the payload unclaimed (its gzip magic set) or garbled passed in silence before.
  */
 import { crc32 } from 'node:zlib';
 import { Members, startsWith, type Decoder, type DecodeEnv, type Decoding } from './types.js';
@@ -57,6 +58,9 @@ export const uImage: Decoder = {
     let done = false;
     let multi: { name: string } | undefined;
     let table: Buffer = Buffer.alloc(0);
+    /** The payload's CRC-32 as it streams, over the header's data size. */
+    let crc = 0;
+    let counted = 0;
 
     const next = () => {
       const part = parts!.shift();
@@ -87,6 +91,8 @@ export const uImage: Decoder = {
             next();
           }
         }
+        const sum = Math.min(chunk.length, head.readUInt32BE(12) - counted);
+        if (sum > 0) [crc, counted] = [crc32(chunk.subarray(0, sum), crc), counted + sum];
         if (multi) {
           table = Buffer.concat([table, chunk]);
           const sizes = sizeTable(table);
@@ -101,16 +107,12 @@ export const uImage: Decoder = {
           next();
         }
         while (chunk.length && !done && !env.stopped) {
-          if (left > 0) {
-            const take = Math.min(left, chunk.length);
-            members.data(chunk.subarray(0, take));
-            left -= take;
-            chunk = chunk.subarray(take);
-            continue;
-          }
-          if (pad > 0) {
-            const take = Math.min(pad, chunk.length);
-            pad -= take;
+          if (left > 0 || pad > 0) {
+            // The part's bytes to its member, then the padding after it passed over.
+            const take = Math.min(left > 0 ? left : pad, chunk.length);
+            if (left > 0) members.data(chunk.subarray(0, take));
+            if (left > 0) left -= take;
+            else pad -= take;
             chunk = chunk.subarray(take);
             continue;
           }
@@ -124,6 +126,8 @@ export const uImage: Decoder = {
       },
       async end() {
         if (!done && !env.stopped && (left > 0 || multi || !parts || parts.length)) env.limit('a U-Boot image cut short: its payload is not all there');
+        else if (head.length >= HEADER && counted === head.readUInt32BE(12) && crc !== head.readUInt32BE(24) && !env.stopped)
+          env.limit('a U-Boot image whose payload fails its CRC-32 (damaged): what it gave may be garbled or unread');
         members.close();
         await members.settled;
       },
