@@ -123,8 +123,17 @@ export const variant18Text: Variant[] = [
     realWorld: 'the same, from a Windows agent',
     kind: 'token',
   }),
-  py('py-punycode', "print('host=xn--' + s.encode('punycode').decode() + '.example.org')", {
-    name: 'Python’s punycode codec written as an IDNA label (xn--)',
+  rs('r-strsplit', 'print(strsplit(s, "")[[1]])', { name: 'R print(strsplit(s, "")[[1]]): quoted characters', realWorld: 'an R job’s output', kind: 'spaces' }),
+  py('objc-nsdata', "h = b.hex(); print('<' + ' '.join(h[i:i + 8] for i in range(0, len(h), 8)) + '>')", {
+    name: "Objective-C NSData's description: <746f6b65 6e5f…>",
+    realWorld: 'an iOS app’s log',
+    kind: 'token',
+  }),
+];
+
+export const variant18TextGaps: Variant[] = [
+  py('gap-punycode-quotes', "print('host=xn--' + s.encode('punycode').decode() + '.example.org')", {
+    name: 'Python’s punycode codec after xn-- of a value with quotes, a backslash and an emoji (unit tests read é and €; this shape still missed)',
     realWorld: 'a tenant’s value used as a host name label, in a proxy’s config',
     kind: 'unicode',
   }),
@@ -215,15 +224,6 @@ func main() { b, _ := os.ReadFile("../secret"); f, _ := os.Create(os.Getenv("OUT
   }),
   rs('r-asint', 'print(as.integer(charToRaw(s)))', { name: 'R print(as.integer(charToRaw(s)))', realWorld: 'an R job’s output', kind: 'token' }),
   rs('r-utf8toint', 'print(utf8ToInt(s))', { name: 'R print(utf8ToInt(s)): code points', realWorld: 'an R job’s output', kind: 'unicode' }),
-  rs('r-strsplit', 'print(strsplit(s, "")[[1]])', { name: 'R print(strsplit(s, "")[[1]]): quoted characters', realWorld: 'an R job’s output', kind: 'spaces' }),
-  py('objc-nsdata', "h = b.hex(); print('<' + ' '.join(h[i:i + 8] for i in range(0, len(h), 8)) + '>')", {
-    name: "Objective-C NSData's description: <746f6b65 6e5f…>",
-    realWorld: 'an iOS app’s log',
-    kind: 'token',
-  }),
-];
-
-export const variant18TextGaps: Variant[] = [
   py('gap-punycode-bare', "print('label=' + s.encode('punycode').decode())", { name: 'Python’s punycode codec without xn--', realWorld: LOG, kind: 'unicode' }),
   py('gap-raw-unicode-escape', "sys.stdout.buffer.write(s.encode('raw_unicode_escape') + b'\\n')", {
     name: "Python's raw_unicode_escape: Latin-1 bytes between \\u escapes",
