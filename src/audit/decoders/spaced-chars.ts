@@ -17,6 +17,8 @@ const MIN_CHARS = 8;
 const MAX_HELD = 64 * 1024;
 /** Bytes kept from a chunk's end (no run open): a run cut there is met again whole with the next chunk. */
 const KEEP = 32;
+/** A run too long to hold is read up to a chunk's end, and its last OVERLAP bytes again with the next: a value across the cut is read whole. */
+const OVERLAP = 4096;
 
 const SPACE = 0x20;
 const LF = 0x0a;
@@ -25,6 +27,12 @@ const COMMA = 0x2c;
 /** A carriage return stands for CRLF, a separator of two bytes. */
 const CR = 0x0d;
 const SEPARATORS = [SPACE, LF, TAB, COMMA, CR];
+/** 1 at a separator's first byte (`sepAt` is 0 at any other). */
+const IS_SEPARATOR = new Uint8Array(256);
+for (const s of SEPARATORS) IS_SEPARATOR[s] = 1;
+/** The separators a byte may begin, in SEPARATORS' order: itself; a line break also a blank's (`\n ` in Lisp's wrapped lists). */
+const ONLY: ReadonlyArray<readonly number[] | undefined> = Array.from({ length: 256 }, (_, c) => (IS_SEPARATOR[c] ? [c] : undefined));
+const LF_SEPARATORS = [SPACE, LF];
 /** Lisp's characters, `#\x` (`#\Space`, `#\Newline`, `#\Tab` by name). */
 /** Searched with the `(` that opens the list: `#\\` alone stops at every `#` (a shell script's comments). */
 const LISP = Buffer.from('(#\\');
@@ -91,7 +99,7 @@ function alternates(b: Uint8Array, i: number, sep: number): boolean {
 }
 
 /** The run around the separator at `i`: where it starts and ends in `b`, its characters joined; undefined when short. */
-export function runAt(b: Uint8Array, i: number, sep: number): { start: number; end: number; chars: Buffer; count: number } | undefined {
+export function runAt(b: Uint8Array, i: number, sep: number): { start: number; end: number; chars: Buffer; count: number; tail: number } | undefined {
   let start = elementBefore(b, i, sep);
   for (let guard = 0, len = 0; start > 0 && (len = sepBefore(b, start, sep)) && guard < MAX_HELD; guard++) {
     const before = elementBefore(b, start - len, sep);
@@ -102,9 +110,11 @@ export function runAt(b: Uint8Array, i: number, sep: number): { start: number; e
   const parts: number[] = [];
   let p = start;
   let count = 0;
+  const starts: number[] = [];
   for (;;) {
     const e = elementAt(b, p, sep);
     if (!e) break;
+    starts.push(p);
     parts.push(...e.bytes);
     count++;
     p += e.n;
@@ -112,8 +122,13 @@ export function runAt(b: Uint8Array, i: number, sep: number): { start: number; e
     if (!s) break;
     p += s;
   }
-  return { start, end: p, chars: Buffer.from(parts), count };
+  // The first element of the run's last OVERLAP bytes: where a run read up to a chunk's end is read again from.
+  const tail = starts.find((s) => s >= p - OVERLAP) ?? start;
+  return { start, end: p, chars: Buffer.from(parts), count, tail };
 }
+
+/** The buffer a chunk is joined to the kept end in (`SpacedChars.push`), `busy` while a scan reads it. */
+const SCRATCH = { busy: false, buffer: Buffer.alloc(0) };
 
 export class SpacedChars {
   /** The kept end of the chunks before, or a run held open. */
@@ -126,8 +141,21 @@ export class SpacedChars {
 
   async push(chunk: Uint8Array): Promise<void> {
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const whole = this.#held.length ? Buffer.concat([this.#held, bytes]) : bytes;
-    await this.#scan(whole, this.#from, false);
+    if (!this.#held.length) return this.#scan(bytes, this.#from, false);
+    // The kept end and the chunk joined in the one scratch buffer of every reader (a Buffer.concat copied each chunk into
+    // a buffer of its own: a plain layer's every byte, garbage the collector then paid for); its own copy where a
+    // reading under way (a run's sink, read by a reader of its own) holds it.
+    const n = this.#held.length + bytes.length;
+    const scratch = SCRATCH.busy ? Buffer.allocUnsafe(n) : SCRATCH.buffer.length >= n ? SCRATCH.buffer : (SCRATCH.buffer = Buffer.allocUnsafe(n));
+    const shared = scratch === SCRATCH.buffer;
+    this.#held.copy(scratch, 0);
+    bytes.copy(scratch, this.#held.length);
+    if (shared) SCRATCH.busy = true;
+    try {
+      await this.#scan(scratch.subarray(0, n), this.#from, false);
+    } finally {
+      if (shared) SCRATCH.busy = false;
+    }
   }
 
   async end(): Promise<void> {
@@ -151,11 +179,27 @@ export class SpacedChars {
     let keepFrom = Math.max(0, n - KEEP);
     const places = this.#lisp(b);
     for (let q = 0; q < n; q += SAMPLE) {
-      for (const i of places.length && q === 0 ? [...places, q, q + 1] : [q, q + 1])
-        for (const sep of SEPARATORS) {
+      // The places looked at from q (q itself and the next; Lisp's places too at the chunk's start), no array made but
+      // there; at each, only the separators its byte may begin (`sepAt` is 0 for the others): most bytes begin none.
+      const list = places.length && q === 0 ? [...places, q, q + 1] : undefined;
+      const from = q;
+      for (let k = 0, m = list ? list.length : 2; k < m; k++) {
+        const i = list ? list[k]! : from + k;
+        const c = b[i]!;
+        if (IS_SEPARATOR[c] !== 1) continue;
+        // Indexed, not for…of: in this async loop each for…of made an iterator and a result per step (300 MiB a layer).
+        const seps = c === LF ? LF_SEPARATORS : ONLY[c]!;
+        for (let s = 0; s < seps.length; s++) {
+          const sep = seps[s]!;
           if (!sepAt(b, i, sep) || (!alternates(b, i, sep) && !places.includes(i))) continue;
           const run = runAt(b, i, sep);
-          if (!run || base + run.start < this.#done) continue;
+          if (!run) continue;
+          // A run read before (up to a chunk's end) is met again at every sample it spans: passed over whole, else each
+          // look walked it to its end again (a line of 128 KiB of `0 1 0 1 …`, a P1 bitmap's, took minutes).
+          if (base + run.start < this.#done) {
+            q = Math.max(q, run.end - SAMPLE);
+            continue;
+          }
           // A run reaching the end is held whole (from before its `(`), however short yet: the next chunk may go on with it.
           if (run.end >= n - 4 && !last && n - run.start < MAX_HELD) {
             keepFrom = Math.min(keepFrom, Math.max(0, run.start - 4));
@@ -165,12 +209,18 @@ export class SpacedChars {
           if (run.count < MIN_CHARS) continue;
           this.#done = base + run.end;
           q = Math.max(q, run.end - SAMPLE);
+          // Too long to hold, it is read up to here; its last bytes are kept and read again with what follows.
+          if (run.end >= n - 4 && !last) {
+            keepFrom = Math.min(keepFrom, run.tail);
+            this.#done = base + run.tail;
+          }
           const sink = this.open(base + run.start, 'spaced chars');
           if (sink) {
             await sink.write(run.chars);
             await sink.end();
           }
         }
+      }
     }
     if (last) return;
     this.#held = Buffer.from(b.subarray(keepFrom));
