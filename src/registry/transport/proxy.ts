@@ -86,8 +86,8 @@ export function noProxyIssues(env: Readonly<Record<string, string | undefined>>)
   if (!variable) return [];
   const issues: Array<{ variable: string; message: string }> = [];
   for (const raw of env[variable]!.split(/[,\s]+/).filter(Boolean)) {
-    // A login written into an entry (a URL's habit) is never echoed.
-    const entry = JSON.stringify(raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, '$1***@').slice(0, 80));
+    // A login written into an entry (a URL's habit) is never echoed: up to its last `@`, a password's `/` and `@` too.
+    const entry = JSON.stringify(raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1***@').slice(0, 80));
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
       issues.push({ variable, message: `${entry} is a URL: give the host alone (${hostOf(raw) ?? 'registry.acme'}, or host:port)` });
       continue;
