@@ -71,7 +71,11 @@ describe(`streams after the first (seed ${SEED})`, () => {
 
 describe(`OpenPGP compressed data (seed ${SEED})`, () => {
   it('old- and new-format packets, raw deflate in one piece or in partial lengths, are read', async () => {
-    const body = Buffer.concat([Buffer.from([1]), deflateRawSync(Buffer.from(`${words(400)} api_key=${SECRET}\n`))]);
+    // Inside, as GnuPG writes it: a literal data packet (new format, a five-octet length; binary, no name, no date).
+    const text = Buffer.from(`${words(400)} api_key=${SECRET}\n`);
+    const literalHead = Buffer.from([0xcb, 0xff, 0, 0, 0, 0, 0x62, 0, 0, 0, 0, 0]);
+    literalHead.writeUInt32BE(text.length + 6, 2);
+    const body = Buffer.concat([Buffer.from([1]), deflateRawSync(Buffer.concat([literalHead, text]))]);
     const old = Buffer.concat([Buffer.from([0xa3]), body]);
     const rest = Buffer.alloc(5, 0xff);
     rest.writeUInt32BE(body.length - 512, 1);
