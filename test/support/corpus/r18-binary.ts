@@ -9,6 +9,7 @@
  * settings a standard reading missed: brotli --large_window, xz --x86 --delta (a filter chain).
  */
 import type { Variant } from './variant-text.js';
+import { awaitReady } from './waits.js';
 
 /** The JSON answer's bytes in `out`, encoded `enc` (br, gzip, deflate — zlib's — or identity); the value in `s`. */
 const answer = (
@@ -30,7 +31,8 @@ const srv = http.createServer((req, res) => { if (++n >= ${requests}) srv.close(
 srv.listen(0, '127.0.0.1', () => { fs.writeFileSync('port.tmp', String(srv.address().port)); fs.renameSync('port.tmp', 'port'); });
 setTimeout(() => srv.close(), 20000).unref();
 JSEOF
-node srv.js & for i in $(seq 1 100); do [ -s port ] && break; sleep 0.1; done`;
+node srv.js & SRV=$!
+${awaitReady('[ -s port ]', '$SRV', 'the Node server')}`;
 
 /** wget --warc-file of `paths` (the last answer holding the value… every answer does) into $OUT/crawl.warc[.gz]. */
 const warc = (enc: string, write: string, flags: string, paths = ['/api/config']) => `${server(enc, write, paths.length)}
@@ -45,8 +47,9 @@ const nginxCache = (http: string) => `${server('br', PIECES)}
 F=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")
 printf 'user root; daemon off; pid %s/nginx.pid; error_log %s/error.log; events {}\\nhttp { access_log off; proxy_cache_path %s/cache levels=1:2 keys_zone=c:1m; client_body_temp_path %s/t1; proxy_temp_path %s/t2;\\nserver { listen 127.0.0.1:%s; location / { proxy_pass http://127.0.0.1:%s; proxy_cache c; proxy_http_version ${http}; } } }\\n' "$PWD" "$PWD" "$PWD" "$PWD" "$PWD" "$F" "$(cat port)" > nginx.conf
 nginx -c "$PWD/nginx.conf" -p "$PWD" & NG=$!
-for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$F/api/config" && break; sleep 0.1; done
-sleep 0.5; kill $NG; wait $NG || true; wait
+${awaitReady('curl -s -o /dev/null "http://127.0.0.1:$F/api/config"', '$NG', 'nginx')}
+${awaitReady('[ -n "$(find cache -type f 2> /dev/null)" ]', '$NG', "nginx's cache file")}
+kill $NG; wait $NG || true; wait
 cp -r cache "$OUT/cache" && [ -n "$(find "$OUT/cache" -type f)" ] && ! grep -rF "$S" "$OUT" > /dev/null`;
 
 /** curl `flags` FILE against the Node server answering in `enc`, $OUT/trace.txt the trace. */
