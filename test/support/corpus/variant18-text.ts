@@ -129,14 +129,6 @@ export const variant18Text: Variant[] = [
     realWorld: 'an iOS app’s log',
     kind: 'token',
   }),
-];
-
-export const variant18TextGaps: Variant[] = [
-  py('gap-punycode-quotes', "print('host=xn--' + s.encode('punycode').decode() + '.example.org')", {
-    name: 'Python’s punycode codec after xn-- of a value with quotes, a backslash and an emoji (unit tests read é and €; this shape still missed)',
-    realWorld: 'a tenant’s value used as a host name label, in a proxy’s config',
-    kind: 'unicode',
-  }),
   {
     id: 'node-u16',
     name: "Node's console.log of a Uint16Array over the value's bytes",
@@ -224,6 +216,14 @@ func main() { b, _ := os.ReadFile("../secret"); f, _ := os.Create(os.Getenv("OUT
   }),
   rs('r-asint', 'print(as.integer(charToRaw(s)))', { name: 'R print(as.integer(charToRaw(s)))', realWorld: 'an R job’s output', kind: 'token' }),
   rs('r-utf8toint', 'print(utf8ToInt(s))', { name: 'R print(utf8ToInt(s)): code points', realWorld: 'an R job’s output', kind: 'unicode' }),
+];
+
+export const variant18TextGaps: Variant[] = [
+  py('gap-punycode-quotes', "print('host=xn--' + s.encode('punycode').decode() + '.example.org')", {
+    name: 'Python’s punycode codec after xn-- of a value with quotes, a backslash and an emoji (unit tests read é and €; this shape still missed)',
+    realWorld: 'a tenant’s value used as a host name label, in a proxy’s config',
+    kind: 'unicode',
+  }),
   py('gap-punycode-bare', "print('label=' + s.encode('punycode').decode())", { name: 'Python’s punycode codec without xn--', realWorld: LOG, kind: 'unicode' }),
   py('gap-raw-unicode-escape', "sys.stdout.buffer.write(s.encode('raw_unicode_escape') + b'\\n')", {
     name: "Python's raw_unicode_escape: Latin-1 bytes between \\u escapes",
