@@ -252,8 +252,9 @@ ${awaitReady('[ -S "$D/sock" ]', '$R', 'redis-server')}
 C="redis-cli -s $D/sock"
 for n in $(seq 1 40); do $C hset app:config opt$n "value-value-value-$n" > /dev/null; done
 printf '%s' "$S" | $C -x hset app:config api_token > /dev/null
+# Redis 7 writes appendonly.aof.1.base.rdb at start: the rewrite's own base is the second (.2.base.rdb).
 $C bgrewriteaof > /dev/null
-${awaitReady(`[ "$($C info persistence | grep -c 'aof_rewrite_in_progress:0')" = 1 ] && ls "$D/appendonlydir/"*.base.rdb > /dev/null 2>&1`, '$R', 'the AOF rewrite')}
+${awaitReady(`[ "$($C info persistence | grep -c 'aof_rewrite_in_progress:0')" = 1 ] && ls "$D/appendonlydir/"*.2.base.rdb > /dev/null 2>&1`, '$R', 'the AOF rewrite')}
 $C shutdown nosave > /dev/null 2>&1 || true; wait $R || true
 cp -a "$D/appendonlydir" "$OUT/" && ! grep -rF "$S" "$OUT" > /dev/null`,
     where: /redis-aof-preamble\/appendonlydir\/appendonly\.aof\.\d+\.base\.rdb/,
