@@ -16,6 +16,7 @@ import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labBase } from '../support/lab-node-base.js';
 import { lab, leaks, ROOT, run, skopeoDigest, toolEnv, uniqueRepo } from './lab.js';
+import { runShellPipeline } from '../support/gitlab-ci-local.js';
 
 const execFileAsync = promisify(execFile);
 const SECRET = `catalog-token-${Math.random().toString(36).slice(2)}-value`;
@@ -60,22 +61,7 @@ describe('the component project’s own pipeline', () => {
       HOIST_TEST_SSH_KEY: { type: 'file', values: { '*': await readFile(lab().ssh.privateKeyFile, 'utf8') } },
     };
     await writeFile(join(dir, '.gitlab-ci-local-variables.yml'), stringify(variables), { mode: 0o600 });
-    try {
-      const r = await execFileAsync(
-        process.execPath,
-        [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--force-shell-executor', '--ignore-schema-paths', '#/definitions/tags/minItems'],
-        {
-          cwd: dir,
-          env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host },
-          maxBuffer: 64 << 20,
-          timeout: 420_000,
-        },
-      );
-      result = { code: 0, out: r.stdout + r.stderr };
-    } catch (e) {
-      const err = e as { code?: number; stdout?: string; stderr?: string };
-      result = { code: typeof err.code === 'number' ? err.code : 1, out: (err.stdout ?? '') + (err.stderr ?? '') };
-    }
+    result = await runShellPipeline(dir, { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host }, 420_000);
   }, 480_000);
 
   it('runs every job: the runtime image, then each component tested from the same commit; no release without a tag', () => {

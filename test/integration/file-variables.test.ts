@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { CLI, hoist, lab, leaks, localLayout, password, ROOT, skopeoDigest, uniqueRepo } from './lab.js';
+import { runShellPipeline } from '../support/gitlab-ci-local.js';
 
 const execFileAsync = promisify(execFile);
 const plain = () => lab().registries.plain.host;
@@ -109,23 +110,9 @@ describe('secret inputs as File-type variables', () => {
     await git('init', '-q', '-b', 'main');
     await git('add', '-A');
     await git('commit', '-qm', 'pipeline');
-    let out = '';
-    try {
-      const r = await execFileAsync(
-        node,
-        [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--force-shell-executor', '--ignore-schema-paths', '#/definitions/tags/minItems'],
-        {
-          cwd: dir,
-          env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host },
-          maxBuffer: 64 << 20,
-          timeout: 240_000,
-        },
-      );
-      out = r.stdout + r.stderr;
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string };
-      out = (err.stdout ?? '') + (err.stderr ?? '');
-    }
+    const out = (
+      await runShellPipeline(dir, { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host }, 240_000)
+    ).out;
     expect(out).toMatch(/FAIL\s+hoist-build/);
     expect(out).toMatch(/root\/\.deploy-token/);
     expect(await skopeoDigest(`${image}:1.2.3`)).toBeUndefined();

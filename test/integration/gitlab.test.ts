@@ -14,6 +14,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { opensslKey, opensslSign, pushSignatures, simpleSigning } from '../support/openssl-cosign.js';
 import { lab, leaks, password, ROOT, skopeoDigest, uniqueRepo } from './lab.js';
+import { runShellPipeline } from '../support/gitlab-ci-local.js';
 
 const execFileAsync = promisify(execFile);
 const TOKEN = `gl-token-${Math.random().toString(36).slice(2)}-value`;
@@ -46,22 +47,7 @@ async function pipeline(
   await git('add', '-A');
   await git('commit', '-qm', 'pipeline');
   await git('tag', 'v4.5.6');
-  try {
-    const r = await execFileAsync(
-      join(ROOT, 'node_modules/.bin/node'),
-      [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--force-shell-executor', '--ignore-schema-paths', '#/definitions/tags/minItems'],
-      {
-        cwd: dir,
-        env: { PATH, HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host },
-        maxBuffer: 64 << 20,
-        timeout: 240_000,
-      },
-    );
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : 1, out: (err.stdout ?? '') + (err.stderr ?? '') };
-  }
+  return await runShellPipeline(dir, { PATH, HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host }, 240_000);
 }
 
 describe('the GitLab component under gitlab-ci-local', () => {

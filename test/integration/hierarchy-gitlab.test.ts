@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { lab, ROOT, run, skopeoDigest, uniqueRepo } from './lab.js';
+import { runShellPipeline } from '../support/gitlab-ci-local.js';
 
 const execFileAsync = promisify(execFile);
 const COMPONENT = 'gitlab.example.com/platform/hoist/build@1.2.3';
@@ -23,22 +24,7 @@ async function gitlabCiLocal(dir: string, pipeline: unknown): Promise<{ code: nu
   const git = (...args: string[]) => execFileAsync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir });
   await git('add', '-A');
   await git('commit', '-qm', 'pipeline', '--allow-empty');
-  try {
-    const r = await execFileAsync(
-      join(ROOT, 'node_modules/.bin/node'),
-      [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--force-shell-executor', '--ignore-schema-paths', '#/definitions/tags/minItems'],
-      {
-        cwd: dir,
-        env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host },
-        maxBuffer: 64 << 20,
-        timeout: 300_000,
-      },
-    );
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : 1, out: (err.stdout ?? '') + (err.stderr ?? '') };
-  }
+  return await runShellPipeline(dir, { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host }, 300_000);
 }
 
 describe('a hierarchy as a GitLab child pipeline', () => {

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { CLI, lab, leaks, password, ROOT, skopeoDigest, uniqueRepo } from './lab.js';
+import { runShellPipeline } from '../support/gitlab-ci-local.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -31,22 +32,8 @@ async function pipeline(inputs: Record<string, string>, variables: Record<string
   await git('init', '-q', '-b', 'main');
   await git('add', '-A');
   await git('commit', '-qm', 'pipeline');
-  try {
-    const r = await execFileAsync(
-      node,
-      [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--force-shell-executor', '--ignore-schema-paths', '#/definitions/tags/minItems'],
-      {
-        cwd: dir,
-        env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host },
-        maxBuffer: 64 << 20,
-        timeout: 240_000,
-      },
-    );
-    return r.stdout + r.stderr;
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string };
-    return (err.stdout ?? '') + (err.stderr ?? '');
-  }
+  return (await runShellPipeline(dir, { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host }, 240_000))
+    .out;
 }
 
 describe("the runner's CI_SERVER_TLS_CA_FILE", () => {
