@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `hoist` command (dist/cli.js): everything else can be imported by a test without side effects.
 import { tuneMalloc } from '../core/malloc.js';
+import { exitWhenDrained } from './drained-exit.js';
 
 // A verb that audits starts Node again first with glibc's malloc set to give back what it frees (core/malloc.ts):
 // before the rest of the bundle is loaded, which is why it is imported below, not above.
@@ -17,5 +18,6 @@ for (const stream of [process.stdout, process.stderr])
 exitOnSignals();
 process.exitCode = await cli(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr });
 // The command is done: a handle left open past it (a credential helper's child still holding the
-// helper's pipe after the helper was stopped at its time limit) no longer keeps it from exiting.
-setTimeout(() => process.exit(), 2_000).unref();
+// helper's pipe after the helper was stopped at its time limit) no longer keeps it from exiting,
+// once what it printed has reached a slow reader (cli/drained-exit.ts).
+exitWhenDrained();

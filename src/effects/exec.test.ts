@@ -1,4 +1,7 @@
 // Real processes: what a tool Hoist runs can see of the step's environment.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../secrets/redact.js';
 import { childEnvironment, createExec } from './exec.js';
@@ -89,6 +92,30 @@ describe('processes', () => {
     const t = Date.now();
     await expect(exec.run('sleep', ['5'], { env, timeoutMs: 200 })).rejects.toThrow(/timed out$/);
     expect(Date.now() - t).toBeLessThan(4000);
+  });
+
+  /**
+   * Property: what a bounded process started is stopped with it at the limit, and the run does not wait
+   * on the output it held. Nearest real variant: `credsStore: pass`, whose gpg pinentry (a child of the
+   * helper) waits for a passphrase; the shell helper's child outlived the run (session 57).
+   */
+  it('stops the children of a process past its timeout too (its process group)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hoist-exec-group-'));
+    const t = Date.now();
+    const script = `sleep 30 & echo $! > ${dir}/child.pid; wait`;
+    await expect(exec.run('/bin/sh', ['-c', script], { env, timeoutMs: 300 })).rejects.toThrow(/timed out$/);
+    const child = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
+    await new Promise((r) => setTimeout(r, 100));
+    // Gone, or a zombie (a container's PID 1 may reap no orphan): either way it no longer runs.
+    const alive = (() => {
+      try {
+        return readFileSync(`/proc/${child}/stat`, 'utf8').split(' ')[2] !== 'Z';
+      } catch {
+        return false;
+      }
+    })();
+    if (alive) process.kill(child, 'SIGKILL');
+    expect({ alive, quick: Date.now() - t < 5000 }).toEqual({ alive: false, quick: true });
   });
 
   it('streams stdout; a failed stream rejects with its stderr', async () => {

@@ -68,6 +68,39 @@ export function childEnvironment(env: Readonly<Record<string, string | undefined
   return out;
 }
 
+/** The processes started as leaders of their own process group (a bounded run). */
+const GROUP_LEADERS = new WeakSet<ResultPromise>();
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone already
+  }
+}
+
+/**
+ * At the limit execa stops the process itself; what it started, holding its output open, would outlive
+ * the run (a credential helper's child waiting on a prompt). The whole group is killed then: when execa
+ * gives up on the process (timed out), or at the limit should execa still wait on the output it holds.
+ */
+function stopGroupAtLimit(child: ResultPromise, timeoutMs: number): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  GROUP_LEADERS.add(child);
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    signalGroup(pid, 'SIGKILL');
+  }, timeoutMs);
+  timer.unref();
+  const settle = (outcome: unknown) => {
+    clearTimeout(timer);
+    if (late || (outcome as { timedOut?: boolean } | undefined)?.timedOut) signalGroup(pid, 'SIGKILL');
+  };
+  child.then(settle, settle);
+}
+
 let execaModule: Promise<{ execa: typeof Execa }> | undefined;
 /** execa and what it brings load with the first process: a run that ends at its inputs, or the post step, never pays for them. */
 const loadExeca = () => (execaModule ??= import('execa'));
@@ -106,6 +139,7 @@ class ProcessRunner implements Exec {
   async run(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const stdin = options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input };
     const execa = await this.#execa(file, args);
+    const bounded = options.timeoutMs !== undefined;
     const child: ResultPromise = this.#track(
       execa(file, args, {
         env: childEnvironment(options.env, options.allowEnv),
@@ -115,9 +149,13 @@ class ProcessRunner implements Exec {
         reject: true,
         stripFinalNewline: true,
         timeout: options.timeoutMs,
+        // A process that could wait on a prompt leads a process group of its own, so that what it
+        // started (a shell helper's `read`, gpg's pinentry) is stopped with it at the limit.
+        detached: bounded,
         ...stdin,
       }),
     );
+    if (bounded) stopGroupAtLimit(child, options.timeoutMs!);
     if (options.onLine) {
       const emit = (line: string) => options.onLine?.(this.#redactor.redact(line));
       child.stdout?.on('data', splitLines(emit));
@@ -191,7 +229,10 @@ class ProcessRunner implements Exec {
 
   stopAll(): void {
     this.#stopped = true;
-    for (const child of this.#running) child.kill('SIGTERM');
+    for (const child of this.#running) {
+      child.kill('SIGTERM');
+      if (child.pid !== undefined && GROUP_LEADERS.has(child)) signalGroup(child.pid, 'SIGTERM');
+    }
   }
 }
 
