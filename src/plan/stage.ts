@@ -8,7 +8,7 @@ import { formatRepository } from '../core/reference.js';
 import type { Effects } from '../effects/effects.js';
 import type { BuildInputs } from '../inputs/index.js';
 import { machineTrust } from '../registry/machine-trust.js';
-import { noProxyIssues } from '../registry/transport/proxy.js';
+import { noProxyIssues, proxySchemeIssues } from '../registry/transport/proxy.js';
 import { DockerfileError, imageUses } from './dockerfile.js';
 import { checkBaseImages } from './policy.js';
 import type { ImageTarget } from './release.js';
@@ -57,7 +57,7 @@ export async function checkFiles(fx: Pick<Effects, 'files'> & Partial<Pick<Effec
  * failed the push only after the whole build (or, for NO_PROXY, went through the proxy unsaid).
  */
 async function environmentIssues(env: Readonly<Record<string, string | undefined>>): Promise<ConfigIssue[]> {
-  const issues: ConfigIssue[] = noProxyIssues(env).map(({ variable, message }) => ({ input: variable, message }));
+  const issues: ConfigIssue[] = [...proxySchemeIssues(env), ...noProxyIssues(env)].map(({ variable, message }) => ({ input: variable, message }));
   await machineTrust(env).catch((e: unknown) => {
     if (!(e instanceof ConfigError)) throw e;
     issues.push(...e.issues);

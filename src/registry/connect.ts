@@ -16,7 +16,7 @@ import { USER_AGENT, type ClientOptions, type RegistryClient } from './client.js
 import { fetchDockerCredentials } from './credentials.js';
 import { machineTrust } from './machine-trust.js';
 import { resolveCredentials } from './resolve.js';
-import { noProxyIssues, proxySettings } from './transport/proxy.js';
+import { noProxyIssues, proxySchemeIssues, proxySettings } from './transport/proxy.js';
 import { TIMEOUT_ENV } from './transport/transport.js';
 
 /** How long a credential helper may take to answer `get` (HOIST_REGISTRY_TIMEOUT when set). */
@@ -72,11 +72,11 @@ async function readCa(fx: Pick<ConnectEffects, 'files'>, host: string, path: str
 
 /** A client's settings for a host: plain HTTP only when named, the CA bundle the user gave. */
 export async function clientOptions(fx: Pick<ConnectEffects, 'files' | 'platform'>, transfer: TransferSettings, host: string): Promise<ClientOptions> {
-  const noProxy = noProxyIssues(fx.platform.context.env);
+  const noProxy = [...proxySchemeIssues(fx.platform.context.env), ...noProxyIssues(fx.platform.context.env)];
   if (noProxy.length) throw new ConfigError(noProxy.map(({ variable, message }) => ({ input: variable, message })));
   const settings = transfer.registries.get(host);
   const given = settings?.caFile ? await readCa(fx, host, settings.caFile) : undefined;
-  const machine = await machineTrust(fx.platform.context.env);
+  const machine = await machineTrust(fx.platform.context.env, (message) => fx.platform.warning(message));
   return {
     host,
     insecure: settings?.insecure ?? false,

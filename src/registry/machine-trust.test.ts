@@ -67,11 +67,28 @@ describe('SSL_CERT_FILE and SSL_CERT_DIR', () => {
   it.each([
     ['SSL_CERT_FILE', { SSL_CERT_FILE: '/nonexistent/ca.pem' }, /^SSL_CERT_FILE: \/nonexistent\/ca\.pem: ENOENT — give the path of a PEM bundle/],
     ['SSL_CERT_FILE', { SSL_CERT_FILE: '/etc/hostname' }, /^SSL_CERT_FILE: \/etc\/hostname: no PEM certificate in it/],
-    ['SSL_CERT_DIR', { SSL_CERT_DIR: '/nonexistent/certs' }, /^SSL_CERT_DIR: \/nonexistent\/certs: not a directory — give directories of PEM files/],
   ])('%s naming what cannot be read is named: %j', async (_v, env, message) => {
     const e = await machineTrust(env).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ConfigError);
     expect((e as Error).message).toMatch(message);
+  });
+
+  /**
+   * Property: an SSL_CERT_DIR entry that is no directory is passed over with a warning, as OpenSSL and Go
+   * pass it over; the other entries still count. Nearest real variant: a runner image's
+   * SSL_CERT_DIR=/etc/ssl/certs:/usr/local/share/ca-certificates/company before the company CA was added.
+   */
+  it('an SSL_CERT_DIR entry that does not exist: a warning naming it, once; the others trusted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hoist-certdir-'));
+    symlinkSync(cert.certFile, join(dir, '5e1a2b3c.0'));
+    const warnings: string[] = [];
+    const env = { SSL_CERT_DIR: `/nonexistent/s58-certs:${dir}` };
+    const trust = await machineTrust(env, (m) => warnings.push(m));
+    await machineTrust(env, (m) => warnings.push(m));
+    expect({ reached: await reaches(trust), warnings }).toEqual({
+      reached: 'reached',
+      warnings: [expect.stringMatching(/^SSL_CERT_DIR: \/nonexistent\/s58-certs is not a directory: passed over, as OpenSSL/)],
+    });
   });
 
   it('neither set: nothing added', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeProxy, noProxyIssues, proxyFor, proxySettings } from './proxy.js';
+import { describeProxy, noProxyIssues, proxyFor, proxySchemeIssues, proxySettings } from './proxy.js';
 
 describe('proxy conventions', () => {
   it('reads lower case first, and https falls back to http_proxy', () => {
@@ -82,5 +82,47 @@ describe('NO_PROXY entries that cannot match', () => {
   it('valid entries are none, and a login in a URL entry is never echoed', () => {
     expect(noProxyIssues({ no_proxy: '10.0.0.0/8, fd00::/8, ::1, [::1]:5000, *.acme, .svc, 127.0.0.1:5100, *' })).toEqual([]);
     expect(JSON.stringify(noProxyIssues({ NO_PROXY: 'https://user:s3cret@registry.acme' }))).not.toContain('s3cret');
+  });
+});
+
+describe('ALL_PROXY, and proxies Hoist cannot speak to', () => {
+  /**
+   * Property: ALL_PROXY is the fallback of both schemes, below their own variables, as curl reads it.
+   * Nearest real variant: a runner whose /etc/environment sets only ALL_PROXY=http://proxy.corp:3128.
+   */
+  it.each([
+    [{ ALL_PROXY: 'http://all:3128' }, { http: 'http://all:3128', https: 'http://all:3128' }],
+    [
+      { all_proxy: 'all:3128', ALL_PROXY: 'http://upper:1' },
+      { http: 'http://all:3128', https: 'http://all:3128' },
+    ],
+    [
+      { ALL_PROXY: 'http://all:1', HTTPS_PROXY: 'http://s:1' },
+      { http: 'http://all:1', https: 'http://s:1' },
+    ],
+    [
+      { ALL_PROXY: 'http://all:1', HTTP_PROXY: 'http://h:1' },
+      { http: 'http://h:1', https: 'http://h:1' },
+    ],
+  ])('%j → %j', (env, expected) => {
+    expect(proxySettings(env)).toEqual(expected);
+  });
+
+  /**
+   * Property: a SOCKS (or any non-HTTP) proxy in use is an input error naming its variable and the way
+   * out; its password never shown. Nearest real variant: ALL_PROXY=socks5h://user:pw@bastion:1080 set for curl.
+   */
+  it.each([
+    [{ ALL_PROXY: 'socks5h://u:pw-s3cret@bastion:1080' }, [['ALL_PROXY', /^socks5h:\/\/bastion:1080 is a SOCKS proxy: Hoist speaks to HTTP proxies only/]]],
+    [{ HTTPS_PROXY: 'socks5://b:1080' }, [['HTTPS_PROXY', /SOCKS proxy/]]],
+    [{ HTTP_PROXY: 'ftp://p:21', HTTPS_PROXY: 'http://p:3128' }, [['HTTP_PROXY', /^ftp:\/\/p is no HTTP proxy \(ftp:\/\/\)/]]],
+  ])('%j is named', (env, expected) => {
+    const issues = proxySchemeIssues(env);
+    expect(issues.map((i) => [i.variable, i.message])).toEqual(expected.map(([v, m]) => [v, expect.stringMatching(m as RegExp)]));
+    expect(JSON.stringify(issues)).not.toContain('s3cret');
+  });
+
+  it('an HTTP ALL_PROXY, or a SOCKS one that HTTP(S)_PROXY both override, is no issue', () => {
+    expect([...proxySchemeIssues({ ALL_PROXY: 'http://p:1' }), ...proxySchemeIssues({ ALL_PROXY: 'socks5://b:1', HTTP_PROXY: 'http://p:1' })]).toEqual([]);
   });
 });

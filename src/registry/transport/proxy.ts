@@ -1,6 +1,7 @@
 /**
  * Which proxy a request goes through, by the conventions curl, Go and undici share: `https_proxy`
  * / `HTTPS_PROXY` for https URLs, `http_proxy` / `HTTP_PROXY` for http ones (lower case first),
+ * `all_proxy` / `ALL_PROXY` for either when its own is not set (curl's fallback),
  * `no_proxy` / `NO_PROXY` a list of hosts (a domain also covers its subdomains; a leading `.` or
  * `*.` is the same; an IP address only itself; a CIDR range every address in it; `host:port` only
  * that port; `*` every host) that go direct.
@@ -22,16 +23,46 @@ function withScheme(proxy: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
 }
 
-export function proxySettings(env: Readonly<Record<string, string | undefined>>): ProxySettings {
-  const pick = (...names: string[]) => names.map((n) => env[n]?.trim()).find(Boolean);
-  const proxy = (...names: string[]) => {
-    const value = pick(...names);
-    return value === undefined ? undefined : withScheme(value);
+/** The variable that sets each scheme's proxy (lower case first; ALL_PROXY the last fallback, as curl reads it), and its value. */
+function proxySources(env: Readonly<Record<string, string | undefined>>): { http?: [string, string]; https?: [string, string] } {
+  const pick = (...names: string[]): [string, string] | undefined => {
+    const name = names.find((n) => env[n]?.trim());
+    return name === undefined ? undefined : [name, env[name]!.trim()];
   };
-  const http = proxy('http_proxy', 'HTTP_PROXY');
-  const https = proxy('https_proxy', 'HTTPS_PROXY') ?? http;
-  const no = pick('no_proxy', 'NO_PROXY');
-  return { ...(http ? { http } : {}), ...(https ? { https } : {}), ...(no ? { no } : {}) };
+  const all = pick('all_proxy', 'ALL_PROXY');
+  const http = pick('http_proxy', 'HTTP_PROXY') ?? all;
+  const https = pick('https_proxy', 'HTTPS_PROXY') ?? pick('http_proxy', 'HTTP_PROXY') ?? all;
+  return { ...(http ? { http } : {}), ...(https ? { https } : {}) };
+}
+
+/**
+ * The step's proxies. ALL_PROXY (all_proxy) is the fallback for both schemes, as curl reads it: a runner
+ * whose only proxy setting is ALL_PROXY=http://proxy:3128 reached its registries with curl and Docker's
+ * client, and Hoist went direct (a firewall's timeout).
+ */
+export function proxySettings(env: Readonly<Record<string, string | undefined>>): ProxySettings {
+  const { http, https } = proxySources(env);
+  const no = ['no_proxy', 'NO_PROXY'].map((n) => env[n]?.trim()).find(Boolean);
+  return { ...(http ? { http: withScheme(http[1]) } : {}), ...(https ? { https: withScheme(https[1]) } : {}), ...(no ? { no } : {}) };
+}
+
+/**
+ * The proxies Hoist cannot speak to: a SOCKS proxy (`socks5h://` in ALL_PROXY, curl's habit) or any scheme
+ * but http(s). Each was taken as an HTTP proxy and failed with a bare protocol error (or, as ALL_PROXY,
+ * went unread); now an input error naming the variable and the way out, before anything is built.
+ */
+export function proxySchemeIssues(env: Readonly<Record<string, string | undefined>>): Array<{ variable: string; message: string }> {
+  const issues = new Map<string, string>();
+  for (const [variable, value] of Object.values(proxySources(env))) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1]?.toLowerCase();
+    if (scheme === undefined || scheme === 'http' || scheme === 'https' || issues.has(variable)) continue;
+    const kind = scheme.startsWith('socks') ? 'a SOCKS proxy' : `no HTTP proxy (${scheme}://)`;
+    issues.set(
+      variable,
+      `${describeProxy(withScheme(value))} is ${kind}: Hoist speaks to HTTP proxies only (http:// or https://): give an HTTP proxy in HTTPS_PROXY/HTTP_PROXY, or name the registries in NO_PROXY to go direct`,
+    );
+  }
+  return [...issues].map(([variable, message]) => ({ variable, message }));
 }
 
 const DEFAULT_PORT: Record<string, number> = { 'http:': 80, 'https:': 443 };
@@ -126,6 +157,6 @@ export function describeProxy(proxy: string): string {
     const u = new URL(proxy);
     return `${u.protocol}//${u.host}`;
   } catch {
-    return 'the proxy set in HTTPS_PROXY/HTTP_PROXY (not a URL)';
+    return 'the proxy set in HTTPS_PROXY/HTTP_PROXY/ALL_PROXY (not a URL)';
   }
 }
