@@ -3,6 +3,7 @@
  * the exit codes of exit.ts; results on stdout, everything else on stderr, in the CLI's dialect.
  * Every verb is a row of the table in verbs/: parsed by args.ts, run by its own `run`.
  */
+import { wantsColour } from '../platform/cli.js';
 import { logText } from '../platform/log-safe.js';
 import { Redactor } from '../secrets/redact.js';
 import { parseCommandLine, UsageError } from './args.js';
@@ -40,8 +41,12 @@ export async function cli(given: readonly string[], env: NodeJS.ProcessEnv, stre
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const verb = error.command ?? (argv[0] !== undefined && verbNamed(argv[0]) ? argv[0] : undefined);
+    // Red as every other error line is, under the same rule (a terminal, NO_COLOR, FORCE_COLOR over both):
+    // a usage error alone stayed plain, even with FORCE_COLOR=1 in a CI log that shows the others red.
+    const tty = (streams.stderr as { isTTY?: boolean }).isTTY === true && env.TERM !== 'dumb';
+    const [on, off] = wantsColour(tty, env) ? ['\u001b[31m', '\u001b[0m'] : ['', ''];
     streams.stderr.write(
-      `hoist: ${logText(redactor.redact(cliDialect(withSuggestion(error.message, verb))))}\n${verb ? `Run 'hoist help ${verb}' for its flags and examples.` : "Run 'hoist --help' for the commands."}\n`,
+      `${on}hoist: ${logText(redactor.redact(cliDialect(withSuggestion(error.message, verb))))}${off}\n${verb ? `Run 'hoist help ${verb}' for its flags and examples.` : "Run 'hoist --help' for the commands."}\n`,
     );
     return 2;
   }
