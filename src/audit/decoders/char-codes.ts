@@ -10,20 +10,31 @@
  */
 import { textAround, type Notation } from './text-rewrite.js';
 
+/** One code point: `U+XXXX`, and Go's `%#U` gives its character after it quoted (`U+0041 'A'`, `U+0027 '''`). */
+const POINT = String.raw`U\+[0-9A-Fa-f]{4,6}(?: '(?:'|[^'\n]{1,4})')?`;
 /** `U+XXXX` codes a blank or a comma apart. */
-const POINTS = /U\+[0-9A-Fa-f]{4,6}(?:(?:, ?| )U\+[0-9A-Fa-f]{4,6})+/g;
+const POINTS = new RegExp(`${POINT}(?:(?:, ?| )${POINT})+`, 'g');
+/** A character's code: decimal, C's `0x61`, VBA's `&H61`. */
+const CODE = String.raw`(?:0x[0-9a-f]{1,6}|&h[0-9a-f]{1,6}|\d{1,7})`;
 /**
- * One call: `Chr(97)`, `ChrW(8364)`, VBA's `Chr$(97)` and `ChrW$(…)`, `CHAR(97)`, `chr(0x61)`, VBA's `Chr(&H61)`; or
- * PowerShell's cast `[char]97` (`[char]0x61`: the hex form tried first, a cast's number having no `)` to end it).
+ * One call: `Chr(97)`, `ChrW(8364)`, VBA's `Chr$(97)` and `ChrW$(…)`, `CHAR(97)`, Lua's `string.char(97)`, `chr(0x61)`,
+ * VBA's `Chr(&H61)`, JavaScript's `String.fromCharCode(97)` (a qualifier before the name: `string.`, `Strings.`); a cast — PowerShell's `[char]97` (`[char]0x61`: the hex
+ * form tried first, a cast's number having no `)` to end it), C#'s and Java's `(char)97` and `(char) 0x61`; or a method
+ * of the number — Ruby's `97.chr`, Kotlin's `97.toChar()`.
  */
-const CALL = String.raw`(?:(?:chr|char)w?\$?\(\s*(?:0x[0-9a-f]{1,6}|&h[0-9a-f]{1,6}|\d{1,7})\s*\)|\[char\]\s*(?:0x[0-9a-f]{1,6}|\d{1,7}))`;
-/** What joins two calls: `&`, `+`, `.`, `||`, `,` (Python's `''.join([chr(80), chr(97)])`), then VBA's ` _` and a line break. */
-const JOIN = String.raw`\s*(?:&|\+|\.|\|\||,)\s*(?:_[ \t]*\r?\n\s*)?`;
+const CALL = String.raw`(?:(?:[a-z_]\w{0,15}\.)?(?:chr|char|fromcharcode)w?\$?\(\s*${CODE}\s*\)|(?:\[char\]|\(char\))\s*${CODE}|(?:0x[0-9a-f]{1,6}|\d{1,7})\.(?:chr\b|tochar\(\)))`;
+/**
+ * What joins two calls: `&`, `+`, `.`, `||`, `,` (Python's `''.join([chr(80), chr(97)])`), Lua's `..`, then VBA's ` _`
+ * and a line break.
+ */
+const JOIN = String.raw`\s*(?:&|\+|\.\.|\.|\|\||,)\s*(?:_[ \t]*\r?\n\s*)?`;
 const CALLS = new RegExp(`${CALL}(?:${JOIN}${CALL})+`, 'gi');
 const AT_CALLS = new RegExp(`^${CALL}${JOIN}${CALL}`, 'i');
-const AT_POINTS = /^U\+[0-9A-Fa-f]{4,6}(?:, ?| )U\+[0-9A-Fa-f]{4,6}/;
-/** A call's number, after its `(` or the cast's `]`. */
-const NUMBER = /[(\]]\s*(0x[0-9a-f]+|&h[0-9a-f]+|\d+)/gi;
+const AT_POINTS = new RegExp(`^${POINT}(?:, ?| )U\\+[0-9A-Fa-f]{4,6}`);
+/** A call's number, after its `(` or the cast's `]` or `)`, or before a method's `.chr` and `.toChar`. */
+const NUMBER = /[(\])]\s*(0x[0-9a-f]+|&h[0-9a-f]+|\d+)|(0x[0-9a-f]+|\d+)\.(?:chr|tochar)/gi;
+/** A point's code in a run of them (not the quoted character after it: `'A'`, `'B'` are no code). */
+const POINT_CODE = /U\+([0-9A-Fa-f]{4,6})/g;
 
 /** The characters of a list of codes (UTF-16 units or code points), as latin1 of their UTF-8; undefined when one is none. */
 function charsOf(codes: number[]): string | undefined {
@@ -48,24 +59,58 @@ const isLetter = (c: number) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
 /** The first bytes a place may be read from: up to a call's and a join's length. */
 const LOOK = 96;
 
+/** Whether `b` holds `word` (lower case letters, `(`, `)`) at `at`, its letters in either case. */
+function holds(b: Uint8Array, at: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (((b[at + i] ?? 0) | (c >= 0x61 ? 0x20 : 0)) !== c) return false;
+  }
+  return true;
+}
+
+const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
+
 /**
  * Whether the `(` or `]` at `at` may be a char-code call's, told by bytes alone (no string made): most calls in text are
- * no char code's (`handler(`, `require(`, `for(`; `$(` a shell's, `a[i]` an index). The name's last byte before it — r
- * (chr, char, [char]), w (chrw, charw) or VBA's $ (Chr$, ChrW$) — the letter before that (chr, char: h or a; chrw,
- * charw: r; before `$`: r or w; the cast's `[char]`: a), two letters before the last, and the argument's first byte
- * after blanks (a digit, 0x…, VBA's &H…).
+ * no char code's (`handler(`, `require(`, `for(`; `$(` a shell's, `a[i]` an index). A cast's `(` is `(char)` (C#, Java);
+ * a method's `.` (`.chr`, `.toChar()`) has a digit before it. Else the name's last byte before it — r (chr, char,
+ * [char]), w (chrw, charw), VBA's $ (Chr$, ChrW$) or e (fromCharCode) — the letter before that (chr, char: h or a;
+ * chrw, charw: r; before `$`: r or w; fromCharCode: d; the cast's `[char]`: a), two letters before the last, and the
+ * argument's first byte after blanks (a digit, 0x…, VBA's &H…).
  */
 export function mayCall(b: Uint8Array, at: number): boolean {
+  if (b[at] === 0x2e) return isHex(b[at - 1]);
+  if (b[at] === 0x28 && holds(b, at + 1, 'char)')) return true;
   const name = at - 1;
   const last = (b[name] ?? 0) | 0x20;
-  if (b[at] === 0x5d ? last !== 0x72 : last !== 0x72 && last !== 0x77 && last !== 0x24) return false;
+  if (b[at] === 0x5d ? last !== 0x72 : last !== 0x72 && last !== 0x77 && last !== 0x24 && last !== 0x65) return false;
   const before = (b[name - 1] ?? 0) | 0x20;
-  if (last === 0x77 ? before !== 0x72 : last === 0x24 ? before !== 0x72 && before !== 0x77 : before !== 0x68 && before !== 0x61) return false;
-  if (b[at] === 0x5d && before !== 0x61) return false;
+  const want =
+    last === 0x77 ? before === 0x72 : last === 0x24 ? before === 0x72 || before === 0x77 : last === 0x65 ? before === 0x64 : before === 0x68 || before === 0x61;
+  if (!want || (b[at] === 0x5d && before !== 0x61)) return false;
   let arg = at + 1;
   while (arg < b.length && (b[arg] === 0x20 || b[arg] === 0x09 || b[arg] === 0x0a || b[arg] === 0x0d)) arg++;
-  if (arg < b.length && (b[arg]! < 0x30 || b[arg]! > 0x39) && b[arg] !== 0x26) return false;
-  return isLetter(b[name - 1] ?? 0) && isLetter(b[name - 2] ?? 0);
+  if (arg < b.length && !isDigit(b[arg]) && b[arg] !== 0x26) return false;
+  return isLetter(b[name - 1] ?? 0) && isLetter(b[name - 2] ?? 0) && (last !== 0x65 || holds(b, name - 11, 'fromcharcode'));
+}
+
+const isHex = (c: number | undefined) => c !== undefined && (isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66));
+
+/** Where the call at `at` (a needle's place `mayCall` took) may start: the first of the bytes each start is tried from. */
+function starts(b: Uint8Array, at: number): number[] {
+  // A method's number: its digits (or 0x and hex digits) before the `.`.
+  if (b[at] === 0x2e) {
+    let p = at;
+    while (p > 0 && at - p < 9 && (isHex(b[p - 1]) || (b[p - 1] | 0x20) === 0x78)) p--;
+    return [p];
+  }
+  if (b[at] === 0x28 && holds(b, at + 1, 'char)')) return [at];
+  // The call starts two to five bytes before its name's last byte (`Chr(`, `char(`, `ChrW(`, `CharW$(`, `[char]`), or
+  // eleven (`fromCharCode(`): no further, where a call before it would start.
+  if ((b[at - 1]! | 0x20) === 0x65) return [at - 12];
+  const out: number[] = [];
+  for (let k = 2; k <= Math.min(at - 1, 5); k++) out.push(at - 1 - k);
+  return out;
 }
 
 export const CHAR_CODES: Notation = {
@@ -76,17 +121,14 @@ export const CHAR_CODES: Notation = {
   // code: 1.1-1.5 ns a byte of any text, 0.6-1.0 now (bench/audit.ts's JS, Debian's C headers, Python, JS, docs; the
   // search and the checks of its hits). The joins (`) & Chr`, `).chr(`) are no cheaper trigger that misses none: `.` and
   // `,` join calls, and blanks of any length stand around a join.
-  needles: ['U+', '(', ']'].map((s) => Buffer.from(s)),
+  // Ruby's `.chr` and Kotlin's `.toChar()` after a number: their own needles (a `.` is too common), rare in text.
+  needles: ['U+', '(', ']', '.chr', '.toChar()'].map((s) => Buffer.from(s)),
   // Told before a place is listed: `at` refuses every call's `(` (three a line of the bench's JavaScript) at `mayCall`.
   may: (b, at) => b[at] === 0x55 || mayCall(b, at),
   at(b, at) {
     if (b[at] === 0x55) return AT_POINTS.test(b.toString('latin1', at, Math.min(b.length, at + LOOK))) && textAround(b, at, false);
     if (!mayCall(b, at)) return false;
-    // The call starts two to five bytes before its name's last byte (`Chr(`, `char(`, `ChrW(`, `CharW$(`, `[char]`): tried from each.
-    const name = at - 1;
-    const head = b.toString('latin1', Math.max(0, name - 5), Math.min(b.length, name + LOOK));
-    const back = Math.min(name, 5);
-    for (let k = 2; k <= back; k++) if (AT_CALLS.test(head.slice(back - k))) return textAround(b, name, false);
+    for (const start of starts(b, at)) if (AT_CALLS.test(b.toString('latin1', start, Math.min(b.length, start + LOOK)))) return textAround(b, at, false);
     return false;
   },
   rewrite(w) {
@@ -94,13 +136,13 @@ export const CHAR_CODES: Notation = {
     const text = w
       .toString('latin1')
       .replace(POINTS, (run) => {
-        const chars = charsOf(run.match(/[0-9A-Fa-f]{4,6}/g)!.map((h) => parseInt(h, 16)));
+        const chars = charsOf([...run.matchAll(POINT_CODE)].map((m) => parseInt(m[1]!, 16)));
         if (chars === undefined) return run;
         changed = true;
         return chars;
       })
       .replace(CALLS, (run) => {
-        const chars = charsOf([...run.matchAll(NUMBER)].map((m) => numberOf(m[1]!)));
+        const chars = charsOf([...run.matchAll(NUMBER)].map((m) => numberOf(m[1] ?? m[2]!)));
         if (chars === undefined) return run;
         changed = true;
         return chars;

@@ -7,7 +7,10 @@
  * and for `{0: `, taken only where the entry before it has the index 0 or 1, then read entry by entry while the indices
  * follow on (0, 1, 2, …); a list of MIN_BYTES entries or more is routed as `keyed list` when its values make text —
  * numbers as bytes, strings (quoted, or print_r's bare character up to its line's end) joined —, or are 64 bytes or
- * more of numbers. (JSON's `{"0":112,…}`, quoted indices, is `runs-bytes.ts`'s IndexedBytes.)
+ * more of numbers. Quoted indices after a `{` too: Node's console.log of an object made of a string's characters
+ * (`{ '0': 't', '1': 'o' }`, `{⏎  '0': 't',`), JSON of one (`{"0":"t","1":"o"}`), and PHP's serialize of a string
+ * split (`a:30:{i:0;s:1:"t";i:1;s:1:"o";…}`: the index and the value's length before it, no escapes). (JSON's
+ * `{"0":112,…}`, numbers after quoted indices, is `runs-bytes.ts`'s IndexedBytes too.)
  */
 import { isText, MIN_BYTES } from './runs-bytes-text.js';
 import { wordsOf } from './runs-bytes-words.js';
@@ -20,13 +23,17 @@ const MAX_HELD = 1 << 20;
 const KEEP = 24;
 
 const ARROW = Buffer.from('=>');
-const PY_OPEN = Buffer.from('{0: ');
 /**
- * Whether `bytes` hold a trigger (`=>` after an index 0 or 1, or `{0: `). `=>` is searched only after a memchr of its `>` finds one: a native search of `=>`
+ * A list's first entry after its `{`: Python's `{0: `, Node's `{ '0': ` and `{⏎  '0': `, JSON's `{"0":`, PHP serialize's
+ * `{i:0;`. Each a native search that stops only at a `{` (none at the commoner quotes).
+ */
+const OPENS = ['{0: ', "{ '0': ", "{\n  '0': ", '{"0":', '{i:0;'].map((s) => Buffer.from(s));
+/**
+ * Whether `bytes` hold a trigger (`=>` after an index 0 or 1, or an OPENS). `=>` is searched only after a memchr of its `>` finds one: a native search of `=>`
  * stops at every `=` (the bench's JavaScript line has two and no `>`), a memchr with nothing to find does not stop.
  */
 function hasTrigger(bytes: Buffer): boolean {
-  if (bytes.indexOf(PY_OPEN) >= 0) return true;
+  if (bytes.indexOf(0x7b) >= 0) for (const open of OPENS) if (bytes.indexOf(open) >= 0) return true;
   if (bytes.indexOf(0x3e, 1) < 0) return false;
   // A `=>` is a trigger only after an index 0 or 1 (random bytes hold one a 64 KiB chunk, JavaScript's arrows many):
   // one near the chunk's start may have its index in the kept end.
@@ -45,13 +52,14 @@ function mayIndex(bytes: Buffer, arrow: number): boolean {
 function triggerAcross(held: Buffer, bytes: Buffer): boolean {
   const h = held.length;
   if (h && bytes.length && held[h - 1] === 0x3d && bytes[0] === 0x3e) return true;
-  // `{0: ` cut after its first 1, 2 or 3 bytes.
-  for (let k = 1; k <= 3; k++) {
-    if (h < k || bytes.length < 4 - k) continue;
-    let whole = true;
-    for (let j = 0; j < 4 && whole; j++) whole = (j < k ? held[h - k + j] : bytes[j - k]) === PY_OPEN[j];
-    if (whole) return true;
-  }
+  // An OPENS cut after its first bytes.
+  for (const open of OPENS)
+    for (let k = 1; k < open.length; k++) {
+      if (h < k || bytes.length < open.length - k) continue;
+      let whole = true;
+      for (let j = 0; j < open.length && whole; j++) whole = (j < k ? held[h - k + j] : bytes[j - k]) === open[j];
+      if (whole) return true;
+    }
   return false;
 }
 
@@ -62,7 +70,7 @@ function triggerAcross(held: Buffer, bytes: Buffer): boolean {
  * blank, up to the line's end). A value of 1–4 characters: one character's UTF-8 bytes, read as Latin-1.
  */
 const ENTRY =
-  /[\s,]*(?:\[(\d{1,9})\]|(\d{1,9}))[ \t]*(?:=>|:)(?:\s*(?:int\((-?\d{1,10})\)|string\(\d\) "([^]{1,4}?)"(?=\r?\n)|'((?:\\[^]|[^'\\]){1,4})'|"((?:\\[^]|[^"\\]){1,4})"|(-?\d{1,10})(?![\w.]))| ([^\n]{1,4})(?=\r?\n))/y;
+  /[\s,]*(?:(?:\[(\d{1,9})\]|(\d{1,9})|'(\d{1,9})'|"(\d{1,9})")[ \t]*(?:=>|:)(?:\s*(?:int\((-?\d{1,10})\)|string\(\d\) "([^]{1,4}?)"(?=\r?\n)|'((?:\\[^]|[^'\\]){1,4})'|"((?:\\[^]|[^"\\]){1,4})"|(-?\d{1,10})(?![\w.]))| ([^\n]{1,4})(?=\r?\n))|i:(\d{1,9});s:\d:"([^]{1,4}?)";(?=i:|\}))/y;
 
 /** One byte (str_split cuts a character's UTF-8 into its bytes) or one character's UTF-8 bytes, read as Latin-1. */
 const ONE_CHAR = /^(?:[^]|[\xc0-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf7][\x80-\xbf]{3})$/;
@@ -127,13 +135,18 @@ export class KeyedLists {
     // Each trigger's next place, searched again only once passed (searching both at every hit was quadratic in a
     // chunk of PHP with no `{0: `).
     let arrow = -2;
-    let py = -2;
+    const opens = OPENS.map(() => -2);
     for (;;) {
       if (arrow !== -1 && arrow < from) arrow = buf.indexOf(ARROW, from);
-      if (py !== -1 && py < from) py = buf.indexOf(PY_OPEN, from);
+      let py = -1;
+      let length = 0;
+      for (let i = 0; i < OPENS.length; i++) {
+        if (opens[i] !== -1 && opens[i]! < from) opens[i] = buf.indexOf(OPENS[i]!, from);
+        if (opens[i]! >= 0 && (py < 0 || opens[i]! < py)) [py, length] = [opens[i]!, OPENS[i]!.length];
+      }
       const hit = arrow < 0 ? py : py < 0 ? arrow : Math.min(arrow, py);
       if (hit < 0) break;
-      const trigger = hit === py ? PY_OPEN.length : ARROW.length;
+      const trigger = hit === py ? length : ARROW.length;
       from = hit + 1;
       if (base + hit + trigger <= this.#done) continue;
       const start = hit === py ? hit + 1 : indexBefore(buf, hit);
@@ -220,13 +233,13 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
     ENTRY.lastIndex = p;
     const m = ENTRY.exec(text);
     if (!m) break;
-    const index = Number(m[1] ?? m[2]);
+    const index = Number(m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[11]);
     if (expect < 0 ? index > 1 : index !== expect) break;
     expect = index + 1;
     count++;
     p = ENTRY.lastIndex;
-    const number = m[3] ?? m[7];
-    const string = m[4] ?? ((m[5] ?? m[6] !== undefined) ? unquote(m[5] ?? m[6]!) : m[8]);
+    const number = m[5] ?? m[9];
+    const string = m[6] ?? m[12] ?? ((m[7] ?? m[8] !== undefined) ? unquote(m[7] ?? m[8]!) : m[10]);
     if (number !== undefined) {
       hex += number.padStart(2, '0');
       hexy &&= number.length === 2 && number[0] !== '-';
@@ -235,7 +248,7 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
       numbers.push(n & 0xff);
       raw.push(BigInt(number));
       // print_r's bare value that is a digit is a character too (str_split of a value with digits).
-      stringy &&= m[7] !== undefined && number.length === 1 && /^ \d$/.test(text.slice(p - 2, p));
+      stringy &&= m[9] !== undefined && number.length === 1 && /^ \d$/.test(text.slice(p - 2, p));
       chars += number;
     } else {
       numeric = false;
