@@ -61,6 +61,9 @@ export function parseImages(scope: InputScope, fromTags: readonly string[] = [])
  * `p@ss`), a user `@` (an Artifactory e-mail). A digest's `@` (`…/app@sha256:…`, after the last
  * `/`) is none.
  */
+/** `host:port/path…`: a registry with its port and a repository path, as no `user:password` reads. */
+const REPOSITORY_WITH_PORT = /^[a-z0-9.-]+:\d{1,5}(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/;
+
 function loginIn(name: string): { scheme: string; rest: string } | undefined {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(name)?.[0] ?? '';
   const digestAt = /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/i.exec(name);
@@ -69,8 +72,11 @@ function loginIn(name: string): { scheme: string; rest: string } | undefined {
   const at = body.lastIndexOf('@');
   if (at < 0) return undefined;
   const rest = body.slice(at + 1) + digest;
-  // `app@sha256:abc` (a digest cut short) is a name and a digest, not a login.
-  if (!body.slice(0, at).includes(':') && /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]*$/i.test(rest)) return undefined;
+  // `app@sha256:abc` (a digest cut short) is a name and a digest, not a login; so is
+  // `127.0.0.1:5000/team/app@sha256:abc` — a registry's port is no password, its path no user.
+  const before = body.slice(0, at);
+  const digestLike = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]*$/i.test(rest);
+  if (digestLike && (!before.includes(':') || REPOSITORY_WITH_PORT.test(before))) return undefined;
   return { scheme, rest };
 }
 

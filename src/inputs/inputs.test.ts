@@ -338,6 +338,16 @@ describe('parseConfig', () => {
     expect(JSON.stringify(issues)).not.toContain('S3cretToken');
   });
 
+  // Property: a digest after a registry with a port is a digest, not a login: the message names the
+  // digest, not '***@sha256:…'. Nearest real variant: `localhost:5000/app@sha256:…` copied from `docker images --digests`.
+  it.each([
+    ['127.0.0.1:5100/team/app@sha256:abc', /^'127\.0\.0\.1:5100\/team\/app@sha256:abc': /],
+    ['localhost:5000/app@sha256:0123', /^'localhost:5000\/app@sha256:0123': /],
+  ])('a registry with a port and a digest, %s, is no login', async (given, message) => {
+    const issues = await issuesOf({ images: given, tags: 'x' });
+    expect(issues.map((i) => [i.input, i.message, i.message.includes('holds no login')])).toEqual([['images', expect.stringMatching(message), false]]);
+  });
+
   it.each([
     [{ 'ssh-key': 'ghp_notakey' }, 'ssh-key', /does not hold a private key/],
     [{ 'ssh-key-passphrase': 'x' }, 'ssh-key-passphrase', /ssh-key is not/],
