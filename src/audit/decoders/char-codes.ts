@@ -9,6 +9,7 @@
  * one) and routed (`(char codes at N)`, `text-rewrite.ts`).
  */
 import { textAround, type Notation } from './text-rewrite.js';
+import { atName, mayName, rewriteNames } from './unicode-names.js';
 
 /** One code point: `U+XXXX`, and Go's `%#U` gives its character after it quoted (`U+0041 'A'`, `U+0027 '''`). */
 const POINT = String.raw`U\+[0-9A-Fa-f]{4,6}(?: '(?:'|[^'\n]{1,4})')?`;
@@ -121,12 +122,14 @@ export const CHAR_CODES: Notation = {
   // code: 1.1-1.5 ns a byte of any text, 0.6-1.0 now (bench/audit.ts's JS, Debian's C headers, Python, JS, docs; the
   // search and the checks of its hits). The joins (`) & Chr`, `).chr(`) are no cheaper trigger that misses none: `.` and
   // `,` join calls, and blanks of any length stand around a join.
-  // Ruby's `.chr` and Kotlin's `.toChar()` after a number: their own needles (a `.` is too common), rare in text.
-  needles: ['U+', '(', ']', '.chr', '.toChar()'].map((s) => Buffer.from(s)),
+  // Ruby's `.chr` and Kotlin's `.toChar()` after a number: their own needles (a `.` is too common), rare in text. The
+  // characters' names (`unicode-names.ts`): Python's and Perl's `\N{`, SBCL's `#\`.
+  needles: ['U+', '(', ']', '.chr', '.toChar()', '\\N{', '#\\'].map((s) => Buffer.from(s)),
   // Told before a place is listed: `at` refuses every call's `(` (three a line of the bench's JavaScript) at `mayCall`.
-  may: (b, at) => b[at] === 0x55 || mayCall(b, at),
+  may: (b, at) => b[at] === 0x55 || (b[at] === 0x5c || b[at] === 0x23 ? mayName(b, at) : mayCall(b, at)),
   at(b, at) {
     if (b[at] === 0x55) return AT_POINTS.test(b.toString('latin1', at, Math.min(b.length, at + LOOK))) && textAround(b, at, false);
+    if (b[at] === 0x5c || b[at] === 0x23) return mayName(b, at) && atName(b, at) && textAround(b, at, false);
     if (!mayCall(b, at)) return false;
     for (const start of starts(b, at)) if (AT_CALLS.test(b.toString('latin1', start, Math.min(b.length, start + LOOK)))) return textAround(b, at, false);
     return false;
@@ -147,6 +150,7 @@ export const CHAR_CODES: Notation = {
         changed = true;
         return chars;
       });
-    return changed ? Buffer.from(text, 'latin1') : undefined;
+    const named = rewriteNames(text);
+    return changed || named !== undefined ? Buffer.from(named ?? text, 'latin1') : undefined;
   },
 };
