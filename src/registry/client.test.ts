@@ -281,6 +281,35 @@ describe('RegistryClient against the memory registry', () => {
     await r.close();
   });
 
+  /**
+   * Property: a HEAD refused as unauthorised (401 or 403, no reason: HEAD has no body) where GET is served
+   * is asked by GET, as crane does; a tag that is not there is still undefined. Nearest real variant: an
+   * access proxy (a Nexus or Artifactory rule, a CDN's) that checks HEAD against a rule GET passes. The
+   * push failed: 'HEAD … answered 401 — add the registry to HOIST_REGISTRY_AUTH'.
+   */
+  it.each([401, 403])('a HEAD answered %i where GET is served: asked by GET', async (status) => {
+    await using reg = await MemoryRegistry.start({
+      fault: (r) => (r.method === 'HEAD' && r.path.includes('/manifests/') ? { status } : undefined),
+    });
+    const c = clientOf(reg);
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { digest: reg.seedBlob('a/b', Buffer.from('{}')), size: 2, mediaType: 'application/vnd.oci.image.config.v1+json' },
+        layers: [],
+      }),
+    );
+    await c.putManifest('a/b', 'v1', manifest, 'application/vnd.oci.image.manifest.v1+json');
+    const found = await c.headManifest('a/b', 'v1').catch((e: unknown) => String(e));
+    const missing = await c.headManifest('a/b', 'v2').catch((e: unknown) => String(e));
+    await c.close();
+    expect({ found, missing }).toEqual({
+      found: { digest: sha(manifest), mediaType: 'application/vnd.oci.image.manifest.v1+json', size: manifest.length },
+      missing: undefined,
+    });
+  });
+
   it('lists the referrers of a manifest (attestations pointing at it by subject)', async () => {
     await using reg = await MemoryRegistry.start();
     const c = clientOf(reg);
