@@ -1,7 +1,8 @@
 /**
  * R's print of a vector: its elements between blanks, each line after the index of its first element in brackets
  * (`[1] 74 6f 6b …` then `[20] 2d 58 …`) — print(charToRaw(s)) (hex pairs), print(as.integer(charToRaw(s))) and
- * print(utf8ToInt(s)) (decimal: bytes, code points), print(strsplit(s, "")[[1]]) (quoted characters); Julia's and
+ * print(utf8ToInt(s)) (decimal: bytes, code points), print(strsplit(s, "")[[1]]) (quoted characters), print(as.hexmode(
+ * utf8ToInt(s))) (quoted hex code points), print(rawToBits(charToRaw(s))) (bits as 00 and 01, each byte's lowest first); Julia's and
  * Octave's column prints are other readers'. The index at each line's start cuts every list: no byte list's or
  * character list's reader sees the value.
  *
@@ -45,7 +46,18 @@ export function printCandidates(elements: ReadonlyArray<{ quoted: boolean; value
   if (elements.length < MIN_BYTES) return [];
   const out: Buffer[] = [];
   if (elements.every((e) => e.quoted && [...e.value].length === 1)) out.push(Buffer.from(elements.map((e) => e.value).join(''), 'utf8'));
-  if (elements.every((e) => !e.quoted && /^[0-9a-f]{2}$/.test(e.value))) out.push(Buffer.from(elements.map((e) => e.value).join(''), 'hex'));
+  if (elements.every((e) => /^[0-9a-f]{2}$/.test(e.value))) out.push(Buffer.from(elements.map((e) => e.value).join(''), 'hex'));
+  // as.hexmode(utf8ToInt(s)): code points in hex, quoted, padded to one width.
+  if (elements.every((e) => e.quoted && /^[0-9a-f]{2,6}$/.test(e.value))) {
+    const codes = elements.map((e) => parseInt(e.value, 16));
+    if (codes.every((c) => c <= 0x10ffff && (c < 0xd800 || c > 0xdfff))) out.push(Buffer.from(String.fromCodePoint(...codes), 'utf8'));
+  }
+  // rawToBits(charToRaw(s)): each byte's eight bits as raw 00 and 01, the lowest first.
+  if (elements.length % 8 === 0 && elements.every((e) => !e.quoted && (e.value === '00' || e.value === '01'))) {
+    const bytes = Buffer.alloc(elements.length / 8);
+    for (let i = 0; i < elements.length; i++) if (elements[i]!.value === '01') bytes[i >> 3]! |= 1 << (i & 7);
+    out.push(bytes);
+  }
   if (elements.every((e) => !e.quoted && /^\d{1,7}$/.test(e.value))) {
     const codes = elements.map((e) => Number(e.value));
     if (codes.every((c) => c < 256)) out.push(Buffer.from(codes));
