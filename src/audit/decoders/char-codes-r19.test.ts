@@ -20,6 +20,7 @@ const value = (wide: boolean) =>
   `k${rand.chars(LETTERS, 5)}+/=${rand.chars(LETTERS, 3)}&<>%"\\${rand.chars(LETTERS, 4)}${wide ? rand.pick([...'é€ßñ😀']) : 'q'}${rand.chars(LETTERS, 4)}Z`;
 
 const JS = `const s = require("fs").readFileSync("v", "utf8"); console.log("var k = " + [...s].map((c) => "String.fromCharCode(" + c.codePointAt(0) + ")").join(" + ") + ";")`;
+const JS_POINT = `const s = require("fs").readFileSync("v", "utf8"); console.log("k = " + [...s].map((c) => "String.fromCodePoint(" + c.codePointAt(0) + ")").join("+"))`;
 const LUA = `local f = io.open("v", "rb"); local s = f:read("a"); local t = {} for i = 1, #s do t[#t + 1] = "string.char(" .. s:byte(i) .. ")" end print("local k = " .. table.concat(t, " .. "))`;
 const RUBY = `s = File.read("v", encoding: "UTF-8"); puts "k = " + s.each_char.map { |c| "#{c.ord}.chr(Encoding::UTF_8)" }.join(" + ")`;
 const RUBY_PLAIN = `s = File.binread("v"); puts "k = " + s.bytes.map { |b| "#{b}.chr" }.join(" + ")`;
@@ -35,6 +36,7 @@ const SBCL = `(with-open-file (f "v" :external-format :utf-8) (print (coerce (re
 /** [name, command, args, files besides v, the value's kind: bytes (ASCII only: a byte a call) or wide]. */
 const cases: Array<[string, string, string[], Record<string, string>, boolean]> = [
   ['JavaScript String.fromCharCode(N) + … (node)', 'node', ['-e', JS], {}, true],
+  ['JavaScript String.fromCodePoint(N)+… (node)', 'node', ['-e', JS_POINT], {}, true],
   ['Lua string.char(N) .. … (lua5.4)', 'lua5.4', ['-e', LUA], {}, false],
   ['Ruby N.chr(Encoding::UTF_8) + … (ruby)', 'ruby', ['-e', RUBY], {}, true],
   ['Ruby N.chr + … of bytes (ruby)', 'ruby', ['-e', RUBY_PLAIN], {}, false],

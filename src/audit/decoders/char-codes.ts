@@ -19,11 +19,11 @@ const POINTS = new RegExp(`${POINT}(?:(?:, ?| )${POINT})+`, 'g');
 const CODE = String.raw`(?:0x[0-9a-f]{1,6}|&h[0-9a-f]{1,6}|\d{1,7})`;
 /**
  * One call: `Chr(97)`, `ChrW(8364)`, VBA's `Chr$(97)` and `ChrW$(…)`, `CHAR(97)`, Lua's `string.char(97)`, `chr(0x61)`,
- * VBA's `Chr(&H61)`, JavaScript's `String.fromCharCode(97)` (a qualifier before the name: `string.`, `Strings.`); a cast — PowerShell's `[char]97` (`[char]0x61`: the hex
+ * VBA's `Chr(&H61)`, JavaScript's `String.fromCharCode(97)` and `String.fromCodePoint(128512)`, .NET's `Convert.ToChar(97)` (a qualifier before the name: `string.`, `Strings.`); a cast — PowerShell's `[char]97` (`[char]0x61`: the hex
  * form tried first, a cast's number having no `)` to end it), C#'s and Java's `(char)97` and `(char) 0x61`; or a method
  * of the number — Ruby's `97.chr` and `8364.chr(Encoding::UTF_8)`, Kotlin's `97.toChar()`.
  */
-const CALL = String.raw`(?:(?:[a-z_]\w{0,15}\.)?(?:chr|char|fromcharcode)w?\$?\(\s*${CODE}\s*\)|(?:\[char\]|\(char\))\s*${CODE}|(?:0x[0-9a-f]{1,6}|\d{1,7})\.(?:chr\b(?:\(\s*(?:Encoding::UTF_8|'UTF-8'|"UTF-8")\s*\))?|tochar\(\)))`;
+const CALL = String.raw`(?:(?:[a-z_]\w{0,15}\.)?(?:chr|char|fromcharcode|fromcodepoint|tochar)w?\$?\(\s*${CODE}\s*\)|(?:\[char\]|\(char\))\s*${CODE}|(?:0x[0-9a-f]{1,6}|\d{1,7})\.(?:chr\b(?:\(\s*(?:Encoding::UTF_8|'UTF-8'|"UTF-8")\s*\))?|tochar\(\)))`;
 /**
  * What joins two calls: `&`, `+`, `.`, `||`, `,` (Python's `''.join([chr(80), chr(97)])`), Lua's `..`, then VBA's ` _`
  * and a line break.
@@ -75,8 +75,8 @@ const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 
  * Whether the `(` or `]` at `at` may be a char-code call's, told by bytes alone (no string made): most calls in text are
  * no char code's (`handler(`, `require(`, `for(`; `$(` a shell's, `a[i]` an index). A cast's `(` is `(char)` (C#, Java);
  * a method's `.` (`.chr`, `.toChar()`) has a digit before it. Else the name's last byte before it — r (chr, char,
- * [char]), w (chrw, charw), VBA's $ (Chr$, ChrW$) or e (fromCharCode) — the letter before that (chr, char: h or a;
- * chrw, charw: r; before `$`: r or w; fromCharCode: d; the cast's `[char]`: a), two letters before the last, and the
+ * [char], ToChar), w (chrw, charw), VBA's $ (Chr$, ChrW$), e (fromCharCode) or t (fromCodePoint) — the letter before
+ * that (chr, char: h or a; chrw, charw: r; before `$`: r or w; fromCharCode: d; fromCodePoint: n; the cast's `[char]`: a), two letters before the last, and the
  * argument's first byte after blanks (a digit, 0x…, VBA's &H…).
  */
 export function mayCall(b: Uint8Array, at: number): boolean {
@@ -84,15 +84,25 @@ export function mayCall(b: Uint8Array, at: number): boolean {
   if (b[at] === 0x28 && holds(b, at + 1, 'char)')) return true;
   const name = at - 1;
   const last = (b[name] ?? 0) | 0x20;
-  if (b[at] === 0x5d ? last !== 0x72 : last !== 0x72 && last !== 0x77 && last !== 0x24 && last !== 0x65) return false;
+  if (b[at] === 0x5d ? last !== 0x72 : last !== 0x72 && last !== 0x77 && last !== 0x24 && last !== 0x65 && last !== 0x74) return false;
   const before = (b[name - 1] ?? 0) | 0x20;
   const want =
-    last === 0x77 ? before === 0x72 : last === 0x24 ? before === 0x72 || before === 0x77 : last === 0x65 ? before === 0x64 : before === 0x68 || before === 0x61;
+    last === 0x77
+      ? before === 0x72
+      : last === 0x24
+        ? before === 0x72 || before === 0x77
+        : last === 0x65
+          ? before === 0x64
+          : last === 0x74
+            ? before === 0x6e
+            : before === 0x68 || before === 0x61;
   if (!want || (b[at] === 0x5d && before !== 0x61)) return false;
   let arg = at + 1;
   while (arg < b.length && (b[arg] === 0x20 || b[arg] === 0x09 || b[arg] === 0x0a || b[arg] === 0x0d)) arg++;
   if (arg < b.length && !isDigit(b[arg]) && b[arg] !== 0x26) return false;
-  return isLetter(b[name - 1] ?? 0) && isLetter(b[name - 2] ?? 0) && (last !== 0x65 || holds(b, name - 11, 'fromcharcode'));
+  if (last === 0x65) return holds(b, name - 11, 'fromcharcode');
+  if (last === 0x74) return holds(b, name - 12, 'fromcodepoint');
+  return isLetter(b[name - 1] ?? 0) && isLetter(b[name - 2] ?? 0);
 }
 
 const isHex = (c: number | undefined) => c !== undefined && (isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66));
@@ -107,8 +117,9 @@ function starts(b: Uint8Array, at: number): number[] {
   }
   if (b[at] === 0x28 && holds(b, at + 1, 'char)')) return [at];
   // The call starts two to five bytes before its name's last byte (`Chr(`, `char(`, `ChrW(`, `CharW$(`, `[char]`), or
-  // eleven (`fromCharCode(`): no further, where a call before it would start.
+  // eleven or twelve (`fromCharCode(`, `fromCodePoint(`): no further, where a call before it would start.
   if ((b[at - 1]! | 0x20) === 0x65) return [at - 12];
+  if ((b[at - 1]! | 0x20) === 0x74) return [at - 13];
   const out: number[] = [];
   for (let k = 2; k <= Math.min(at - 1, 5); k++) out.push(at - 1 - k);
   return out;
