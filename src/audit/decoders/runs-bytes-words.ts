@@ -16,6 +16,7 @@
  * carried (up to MAX_CARRY) and read with the next: a list cut by the chunk's end is read whole.
  */
 import { isText, MIN_BYTES } from './runs-bytes-text.js';
+import { Marks, MIN_MARKED } from './runs-bytes-looks.js';
 import type { Sink } from './types.js';
 
 /** A stretch of list characters looked at once every SAMPLE bytes: a list shorter than 2·SAMPLE may be missed, none is shorter than MIN_STRETCH. */
@@ -32,6 +33,26 @@ const TABLE = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEFxXoO\'" \t\r\n,;-+') TABLE[c.charCodeAt(0)] = 1;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const alnums = (b: Buffer) => b.reduce((n, c) => n + (isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) ? 1 : 0), 0);
+
+/**
+ * The first look from `p` (p, p + SAMPLE, …; the last at the chunk's last byte) that may begin a stretch, or one past
+ * the last look: a digit at the look (a list's numbers are most of its characters; text's digits are few), or a list
+ * character at the chunk's last byte (a stretch it ends is carried). A plain function, the samples compared in a loop
+ * of their own: in the async push, the look at every eighth byte of a layer's text cost more than reading its lists.
+ */
+function nextLook(b: Uint8Array, p: number, n: number, marks: Marks | undefined): number {
+  if (!marks) for (; p < n - 1; p += SAMPLE) if (isDigit(b[p]!)) return p;
+  // The digits marked a window at a time (`runs-bytes-looks.ts`): the first a look lands on.
+  while (marks && p < n - 1) {
+    if (!marks.holds(p) && !marks.fill(b, p)) return nextLook(b, p, n, undefined);
+    const d = marks.next(p, SAMPLE);
+    if (d < 0) p += Math.ceil((marks.to - p) / SAMPLE) * SAMPLE;
+    else if (d < n - 1) return d;
+    // A digit at the chunk's last byte: looked at as the end's look is (a digit is a list character).
+    else p = d;
+  }
+  return p < n + SAMPLE - 1 && TABLE[b[n - 1]!] ? p : n + SAMPLE - 1;
+}
 
 /** One number of a stretch standing alone: a sign, a radix prefix and its digits, or decimal digits; quoted or not. */
 const NUMBER = /(?<![0-9A-Za-z.])([-+]?)(?:0([xXoObB])([0-9a-fA-F]+)|(\d+))(?![0-9A-Za-z.])/g;
@@ -158,6 +179,8 @@ export class WordLists {
   /** The byte before the carried stretch, and the last byte of the chunk before. */
   #before = 0x0a;
   #prev = 0x0a;
+  /** The chunk's digits, a window at a time (`runs-bytes-looks.ts`). */
+  #marks: Marks | undefined;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
 
@@ -178,11 +201,10 @@ export class WordLists {
       bytes = bytes.subarray(j);
     }
     const n = bytes.length;
-    for (let p = SAMPLE - 1; p < n + SAMPLE - 1; p += SAMPLE) {
+    const marks = n >= MIN_MARKED ? (this.#marks ??= new Marks('digits')) : undefined;
+    marks?.reset();
+    for (let p = nextLook(bytes, SAMPLE - 1, n, marks); p < n + SAMPLE - 1; p = nextLook(bytes, p + SAMPLE, n, marks)) {
       const q = Math.min(p, n - 1);
-      // A digit at the look (a list's numbers are most of its characters; text's digits are few), or a list
-      // character at the chunk's last byte (a stretch it ends is carried): else no stretch.
-      if (q === n - 1 ? !TABLE[bytes[q]!] : !isDigit(bytes[q]!)) continue;
       let start = q;
       while (start > 0 && TABLE[bytes[start - 1]!]) start--;
       let end = q + 1;

@@ -10,6 +10,7 @@
  * `spaced chars`, its characters joined. A run that reaches a chunk's end is held (up to MAX_HELD) and read with the
  * next; the last bytes of a chunk are kept so that a run cut by its end is seen whole.
  */
+import { Marks, MIN_MARKED } from './runs-bytes-looks.js';
 import type { Sink } from './types.js';
 
 const SAMPLE = 7;
@@ -127,6 +128,54 @@ export function runAt(b: Uint8Array, i: number, sep: number): { start: number; e
   return { start, end: p, chars: Buffer.from(parts), count, tail };
 }
 
+/** 1 at a separator one byte long (a blank, a line break, a tab, a comma): a run's are two bytes apart. */
+const STEP_TWO = new Uint8Array(256);
+for (const s of [SPACE, LF, TAB, COMMA]) STEP_TWO[s] = 1;
+
+/**
+ * Whether a look at `i` may find a run (`alternates`, or a Lisp place): the same separator two bytes before and after
+ * it (CRLF's carriage return three). A blank's `\n ` is no separator there (a blank follows it where a character must).
+ */
+const mayAlternate = (b: Uint8Array, i: number) => {
+  const c = b[i]!;
+  return STEP_TWO[c] === 1 ? b[i - 2] === c && b[i + 2] === c : c === CR && b[i - 3] === CR && b[i + 3] === CR;
+};
+
+/**
+ * The first sample from `q` (q, q + SAMPLE, …) whose look at q or q + 1 may find a run or is at one of `places`, or
+ * `n`. The samples' loop went through every sample of a chunk in an async function (a plain layer's text: 2.3 s of a
+ * 1 GiB bench's CPU); this one skips those where it did nothing: by the places `mayAlternate` holds at, marked a window
+ * at a time (`runs-bytes-looks.ts`), or where those cannot be marked (a short buffer, no WebAssembly) by `mayAlternate`.
+ */
+function nextLook(b: Uint8Array, q: number, n: number, places: readonly number[], marks: Marks | undefined): number {
+  let end = n;
+  for (const p of places) {
+    if (p < q) continue;
+    const sample = q + Math.floor((p - q) / SAMPLE) * SAMPLE;
+    if (p - sample <= 1) {
+      end = Math.min(end, sample);
+      break;
+    }
+  }
+  if (!marks || n < MIN_MARKED) {
+    for (; q < end; q += SAMPLE) if (mayAlternate(b, q) || mayAlternate(b, q + 1)) return q;
+    return end;
+  }
+  // The first place marked that a sample's look meets.
+  for (let at = q; at < end;) {
+    if (!marks.holds(at) && !marks.fill(b, at)) return nextLook(b, q, n, places, undefined);
+    const c = marks.next(at);
+    if (c < 0) {
+      at = marks.to;
+      continue;
+    }
+    const sample = q + Math.floor((c - q) / SAMPLE) * SAMPLE;
+    if (c - sample <= 1) return Math.min(sample, end);
+    at = c + 1;
+  }
+  return end;
+}
+
 /** The buffer a chunk is joined to the kept end in (`SpacedChars.push`), `busy` while a scan reads it. */
 const SCRATCH = { busy: false, buffer: Buffer.alloc(0) };
 
@@ -134,8 +183,15 @@ export class SpacedChars {
   /** The kept end of the chunks before, or a run held open. */
   #held: Buffer = Buffer.alloc(0);
   #from = 0;
-  /** Runs starting before this (in the content) were read. */
-  #done = 0;
+  /**
+   * By separator, the last run read (where it starts and ends in the content): a run met again within it is passed over.
+   * A run that only began before the end of one read (`runs starting before this were read`, for every separator) was
+   * passed over too: a value spaced by line breaks right after a blank-spaced run (`a b c d e f g h t\no\nk…`), or a
+   * run after another of the same separator sharing its last element (a blank, `j  a`), was missed.
+   */
+  readonly #done = new Map<number, { start: number; end: number }>();
+  /** Where looks may find a run, a window of the buffer scanned at a time (`runs-bytes-looks.ts`). */
+  #marks: Marks | undefined;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
 
@@ -178,7 +234,10 @@ export class SpacedChars {
     const n = b.length;
     let keepFrom = Math.max(0, n - KEEP);
     const places = this.#lisp(b);
-    for (let q = 0; q < n; q += SAMPLE) {
+    // Only the samples where a look may find something are visited (`nextLook`): at the others, the loop did nothing.
+    const marks = n >= MIN_MARKED ? (this.#marks ??= new Marks('spaced')) : undefined;
+    marks?.reset();
+    for (let q = places.length ? 0 : nextLook(b, 0, n, places, marks); q < n; q = nextLook(b, q + SAMPLE, n, places, marks)) {
       // The places looked at from q (q itself and the next; Lisp's places too at the chunk's start), no array made but
       // there; at each, only the separators its byte may begin (`sepAt` is 0 for the others): most bytes begin none.
       const list = places.length && q === 0 ? [...places, q, q + 1] : undefined;
@@ -196,7 +255,8 @@ export class SpacedChars {
           if (!run) continue;
           // A run read before (up to a chunk's end) is met again at every sample it spans: passed over whole, else each
           // look walked it to its end again (a line of 128 KiB of `0 1 0 1 …`, a P1 bitmap's, took minutes).
-          if (base + run.start < this.#done) {
+          const read = this.#done.get(sep);
+          if (read && base + run.start >= read.start && base + run.end <= read.end) {
             q = Math.max(q, run.end - SAMPLE);
             continue;
           }
@@ -207,13 +267,10 @@ export class SpacedChars {
             break;
           }
           if (run.count < MIN_CHARS) continue;
-          this.#done = base + run.end;
+          this.#done.set(sep, { start: base + run.start, end: base + run.end });
           q = Math.max(q, run.end - SAMPLE);
           // Too long to hold, it is read up to here; its last bytes are kept and read again with what follows.
-          if (run.end >= n - 4 && !last) {
-            keepFrom = Math.min(keepFrom, run.tail);
-            this.#done = base + run.tail;
-          }
+          if (run.end >= n - 4 && !last) keepFrom = Math.min(keepFrom, run.tail);
           const sink = this.open(base + run.start, 'spaced chars');
           if (sink) {
             await sink.write(run.chars);
