@@ -50,9 +50,11 @@ function phases(m: Measured): Array<[string, number]> {
   const at = (re: RegExp) => m.stderrLines.find((l) => re.test(l.line))?.ms ?? NaN;
   const build = at(/^==> Build/);
   const built = at(/^OCI layout: /);
-  const save = Number(/^docker save → OCI layout: [\d.]+ MiB in ([\d.]+) s/m.exec(m.stderr)?.[1] ?? NaN) * 1000;
+  const saveLine = /^docker (save|push) → OCI layout: [\d.]+ MiB (?:sent by the daemon )?in ([\d.]+) s/m.exec(m.stderr);
+  const save = Number(saveLine?.[2] ?? NaN) * 1000;
+  const how = saveLine?.[1] === 'push' ? "docker push to Hoist's loopback registry → OCI layout" : 'docker save → OCI layout';
   // The run tag's removal: what of it is left once the conversion has said its time (0 when it ended first).
-  const removedAfter = Math.max(0, at(/^removed its run's own tag /) - at(/^docker save → OCI layout: [\d.]+ MiB in /) || 0);
+  const removedAfter = Math.max(0, at(/^removed its run's own tag /) - at(/^docker (save|push) → OCI layout: [\d.]+ MiB (sent by the daemon )?in /) || 0);
   const audit = at(/^==> Audit/);
   const audited = at(/^audit: .* checked for /);
   const pushing = at(/^==> Push/);
@@ -62,7 +64,7 @@ function phases(m: Measured): Array<[string, number]> {
     : [
         ['of which docker build', (built - build - save - removedAfter) / 1000],
         // A bundle that audits layers as docker save streams them (audit/streamed.ts) spends the audit here.
-        [`of which docker save → OCI layout${/audited as (it|they) streamed/.test(m.stderr) ? ', audited as it streams' : ''}`, save / 1000],
+        [`of which ${how}${/audited as (it|they) streamed/.test(m.stderr) ? ', audited as it streams' : ''}`, save / 1000],
         ["of which the run tag's removal after the conversion", removedAfter / 1000],
       ];
   return [
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
       // BENCH_HOIST_ARGS: more of Hoist's flags, split at spaces (e.g. `--audit off`: what the save costs without the audit).
       ...(process.env.BENCH_HOIST_ARGS?.split(' ').filter(Boolean) ?? []),
     ],
-    { ...env, TMPDIR: BENCH_DIR },
+    { ...env, TMPDIR: BENCH_DIR, ...(process.env.HOIST_DOCKER_TRANSFER ? { HOIST_DOCKER_TRANSFER: process.env.HOIST_DOCKER_TRANSFER } : {}) },
     300,
     hoistCtx, // the workspace: Hoist refuses a context outside it
   );

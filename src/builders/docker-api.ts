@@ -63,3 +63,50 @@ export function removeImage(socket: string, name: string, timeoutMs = 60_000): P
     req.end();
   });
 }
+
+/**
+ * `docker push NAME:TAG` on the socket, without credentials (X-Registry-Auth of none: the sink on loopback asks for
+ * none). Resolves once the daemon said the push is done; rejects with the daemon's own error from its progress stream,
+ * or with `EngineUnreachable`.
+ */
+export function pushImage(socket: string, name: string, tag: string, timeoutMs = 600_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const path = `/images/${name}/push?tag=${encodeURIComponent(tag)}`;
+    const auth = Buffer.from('{}').toString('base64url');
+    const req = request({ socketPath: socket, method: 'POST', path, headers: { Host: 'docker', 'X-Registry-Auth': auth }, timeout: timeoutMs }, (res) => {
+      let rest = '';
+      let error: string | undefined;
+      let message: string | undefined; // a refusal before the push started: {"message": …}
+      const lines = (text: string) => {
+        for (const line of text.split('\n')) {
+          if (!line.trim()) continue;
+          try {
+            const event = JSON.parse(line) as { error?: string; errorDetail?: { message?: string }; message?: string };
+            error ??= event.errorDetail?.message ?? event.error;
+            message ??= event.message;
+          } catch {
+            /* a progress line cut short: the next chunk holds its end */
+          }
+        }
+      };
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        const text = rest + c;
+        const cut = text.lastIndexOf('\n');
+        rest = cut < 0 ? text : text.slice(cut + 1);
+        if (cut >= 0) lines(text.slice(0, cut));
+      });
+      res.on('error', reject);
+      res.on('end', () => {
+        lines(rest);
+        if (res.statusCode !== 200) return reject(new Error(`Error response from daemon: ${error ?? message ?? `HTTP ${res.statusCode}`}`));
+        return error === undefined ? resolve() : reject(new Error(error));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`the Docker daemon did not finish pushing ${name}:${tag} within ${timeoutMs / 1000} s`)));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code && ['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTSOCK', 'EPERM'].includes(e.code) ? new EngineUnreachable(`${socket}: ${e.code}`) : e),
+    );
+    req.end();
+  });
+}

@@ -9,7 +9,32 @@ import { convertDockerSave, type ConvertedImage } from '../oci/docker-save.js';
 import { mib, progressInterval, startTicker } from '../platform/ticker.js';
 import type { Builder, BuildPlan, LayerAudit } from '../core/builder.js';
 import { cacheFromRefs, commonBuildFlags } from './plan.js';
-import { EngineUnreachable, removeImage } from './docker-api.js';
+import { EngineUnreachable, pushImage, removeImage } from './docker-api.js';
+import { buildByPush, type PushRun } from './docker-push.js';
+
+/**
+ * How the image leaves the daemon: `save` (docker save, converted), or `push` — the daemon's own push to Hoist's
+ * registry on loopback (docker-push.ts), where the daemon is on this machine's socket and the build is not
+ * reproducible (Hoist clamps times only in the layers it writes itself). HOIST_DOCKER_TRANSFER chooses; save unless set.
+ */
+export function dockerTransfer(
+  env: Readonly<Record<string, string | undefined>>,
+  socket: string | undefined,
+  plan: Pick<BuildPlan, 'epoch'>,
+): { socket: string } | { why: string } | undefined {
+  const mode = env.HOIST_DOCKER_TRANSFER?.trim() || 'save';
+  if (mode === 'save') return undefined;
+  if (mode !== 'push') throw new Error(`HOIST_DOCKER_TRANSFER is '${mode}': set push (the daemon pushes the image to Hoist on loopback) or save (docker save)`);
+  if (!socket) {
+    const where = env.DOCKER_HOST ? `DOCKER_HOST=${env.DOCKER_HOST}` : `the docker CLI's context ${env.DOCKER_CONTEXT ?? ''}`.trim();
+    return {
+      why: `HOIST_DOCKER_TRANSFER=push: the Docker daemon is not on a socket of this machine (${where}), so it cannot reach Hoist on loopback: the image comes through docker save`,
+    };
+  }
+  if (plan.epoch !== undefined)
+    return { why: 'HOIST_DOCKER_TRANSFER=push: reproducible builds clamp file times in the layers Hoist writes itself: the image comes through docker save' };
+  return { socket };
+}
 
 /** `docker build` arguments for a plan. No secret value is ever part of argv: only file paths. */
 export function renderDockerBuildArgs(plan: BuildPlan): string[] {
@@ -121,6 +146,40 @@ async function runDockerBuild(exec: Exec, cli: string, args: string[], env: Reco
   }
 }
 
+function imageIdOf(text: string, iidFile: string): string {
+  const id = text.trim();
+  if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${iidFile}`);
+  return id;
+}
+
+interface PushDeps {
+  exec: Exec;
+  cli: string;
+  dockerEnv: Record<string, string | undefined>;
+  engineSocket: string | undefined;
+  readIidFile: (path: string) => Promise<string>;
+  exportLayout: (imageId: string, layoutDir: string, plan: BuildPlan, log: (line: string) => void, saved?: () => void) => Promise<void>;
+}
+
+/** The image from the daemon's push to Hoist's registry on loopback (docker-push.ts), its save if that fails. */
+function byPush(d: PushDeps, socket: string, plan: BuildPlan, layoutDir: string, log: (line: string) => void): Promise<string> {
+  let removing: Promise<void> | undefined;
+  const remove = (tag: string) => (removing ??= removeRunTag(d.exec, d.cli, d.dockerEnv, tag, plan.keepLocalTags === true, log, d.engineSocket));
+  const run: PushRun = {
+    socket,
+    audit: countedAudit(plan),
+    build: async (runTag) => {
+      const tagged = { ...plan, localTags: [...(plan.keepLocalTags ? plan.localTags : []), runTag] };
+      await runDockerBuild(d.exec, d.cli, renderDockerBuildArgs(tagged), d.dockerEnv, log);
+      return imageIdOf(await d.readIidFile(plan.iidFile), plan.iidFile);
+    },
+    removeRunTag: remove,
+    save: (id, runTag) => d.exportLayout(id, layoutDir, plan, log, () => void remove(runTag)),
+    push: pushImage,
+  };
+  return buildByPush(run, layoutDir, plan.baseBlobs?.() ?? Promise.resolve(undefined), log);
+}
+
 /** Builds with the daemon's BuildKit, then converts `docker save` into the OCI layout at `layoutDir`. */
 export function createDockerBuilder(
   exec: Exec,
@@ -180,14 +239,17 @@ export function createDockerBuilder(
   return {
     name: 'docker',
     async build(plan, layoutDir, log) {
+      const transfer = dockerTransfer(env, engineSocket, plan);
+      if (transfer && 'why' in transfer) log(transfer.why);
+      if (transfer && 'socket' in transfer)
+        return byPush({ exec, cli, dockerEnv, engineSocket, readIidFile, exportLayout }, transfer.socket, plan, layoutDir, log);
       const runTag = `hoist-build:run-${randomBytes(8).toString('hex')}`;
       const tagged = { ...plan, localTags: [...(plan.keepLocalTags ? plan.localTags : []), runTag] };
       let removing: Promise<void> | undefined;
       const remove = () => (removing ??= removeRunTag(exec, cli, dockerEnv, runTag, plan.keepLocalTags === true, log, engineSocket));
       await runDockerBuild(exec, cli, renderDockerBuildArgs(tagged), dockerEnv, log);
       try {
-        const id = (await readIidFile(plan.iidFile)).trim();
-        if (!/^sha256:[a-f0-9]{64}$/.test(id)) throw new Error(`docker build wrote no image id to ${plan.iidFile}`);
+        const id = imageIdOf(await readIidFile(plan.iidFile), plan.iidFile);
         await exportLayout(id, layoutDir, plan, log, remove);
         return id;
       } finally {

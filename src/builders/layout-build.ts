@@ -16,6 +16,7 @@ import { clampLayoutTimes } from '../oci/reproducible.js';
 import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../oci/platform.js';
 import { runLines } from '../plan/dockerfile.js';
 import type { BaseFinder } from './bases.js';
+import { baseBlobsOf } from './base-blobs.js';
 import { CacheWatch } from './cache-watch.js';
 import type { Builder, BuilderName, BuildPlan } from '../core/builder.js';
 
@@ -81,7 +82,8 @@ async function buildOne(
     const layers = (await learning)?.layers;
     return new Set(diffIds.filter((d) => layers?.has(d)));
   };
-  const result = await buildWatched(fx, builder, { ...plan, keepUncompressed }, layoutDir, secretCache);
+  const baseBlobs = async () => baseBlobsOf(await learning);
+  const result = await buildWatched(fx, builder, { ...plan, keepUncompressed, baseBlobs }, layoutDir, secretCache);
   const learned = await learning;
   // buildah's --timestamp does not reach the layers it takes from its cache: Hoist clamps what buildah made.
   if (plan.epoch !== undefined && builder.name === 'buildah') {

@@ -58,6 +58,17 @@ export interface BuildPlan {
    * rather than written and read again. Called once per attempt at the layout (a rebuild starts anew).
    */
   auditLayers?: () => LayerAudit;
+  /**
+   * The docker path: the base's layers as its registry names them, and a reader of each blob there — fetched and
+   * audited while the daemon builds, so that its push to Hoist's loopback sink need not send them (builders/docker-push.ts).
+   */
+  baseBlobs?: () => Promise<BaseBlobs | undefined>;
+}
+
+/** A base image's layers by diff id (their registry descriptors), and their blobs from its registry. */
+export interface BaseBlobs {
+  layers: ReadonlyMap<string, { mediaType: string; digest: string; size: number }>;
+  open(digest: string, signal?: AbortSignal): Promise<AsyncIterable<Buffer>>;
 }
 
 /** The audit of layers as a builder streams them: each uncompressed layer tar once, named by its digest once it is written. */

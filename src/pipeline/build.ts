@@ -4,6 +4,7 @@
  * once something has gone wrong (a leak under `audit: fail`, a bad input, a failed build).
  */
 import { baseFinder, baseReference, buildPlatform } from '../builders/bases.js';
+import { withBlobs } from '../builders/base-blobs.js';
 import { withClonedContext } from '../builders/git-context.js';
 import { ConfigError } from '../core/errors.js';
 import type { Effects } from '../effects/effects.js';
@@ -152,7 +153,10 @@ async function buildAndDeliver(fx: Effects, s: Stages, run: Run): Promise<void> 
       planned,
       choice,
       work,
-      baseFinder((host) => clients.get(host), buildPlatform(inputs.builder.platforms)),
+      withBlobs(
+        baseFinder((host) => clients.get(host), buildPlatform(inputs.builder.platforms)),
+        (host) => clients.get(host),
+      ),
       // The docker path audits each layer as docker save streams it (audit/streamed.ts); the audit below reads what did not stream.
       s.streamedAudits(fx, inputs.audit.mode, catalog.all, inputs.audit.limits === 'strict'),
     );
