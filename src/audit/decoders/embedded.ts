@@ -30,6 +30,7 @@ import { isUbi, isUbifs, ubifs } from './ubifs.js';
 import { lha, lhaHeader } from './lha.js';
 import { squashfs, squashfsCompression } from './squashfs.js';
 import { cramfs, isCramfs } from './cramfs.js';
+import { httpMessage, sniffHttp } from './http-message.js';
 import { tripleCandidates, tripleTables } from './runs-classify.js';
 
 /** A UBIFS superblock node at `at`: its fixed fields (`isUbifs`) and its CRC-32, of the node after its first 8 bytes (4,096 bytes in all). */
@@ -92,6 +93,11 @@ export const KINDS: Kind[] = [
   // names; cramfs: its 16-byte signature). Found at its offset, a file cut across its blocks is joined.
   { needle: Buffer.from('hsqs'), back: 0, check: (b, at) => squashfsCompression(b.subarray(at)) !== undefined, decoder: squashfs },
   { needle: Buffer.from([0x45, 0x3d, 0xcd, 0x28]), back: 0, check: (b, at) => isCramfs(b.subarray(at)), decoder: cramfs },
+  // An HTTP/1.x response kept as it went over the wire after other bytes (`curl -i --raw` output in a log, a capture,
+  // a proxy's cache record): its chunked framing cuts a gzip body every chunk (a member found by its magic failed at the
+  // first size line, silent when that came within its first 4 KiB) and a brotli body has no magic. Its status line
+  // and a header line after it (`sniffHttp`).
+  { needle: Buffer.from('HTTP/1.'), back: 0, check: (b, at) => sniffHttp(b.subarray(at)), decoder: httpMessage },
 ];
 /** Archives found inside: while one is read, the headers inside it are its own (a pack's objects are zlib streams). */
 const ARCHIVES = new Map<Decoder, Decoder[]>([
@@ -103,6 +109,8 @@ const ARCHIVES = new Map<Decoder, Decoder[]>([
   [ubifs, [ubifs]],
   [lha, [lha]],
   [sevenZip, [sevenZip]],
+  // An HTTP message's body: its streams are its own (a chunked gzip body's member, found by its magic, would fail at the first size line).
+  [httpMessage, [zlibStream, gzipMember, zstd, httpMessage]],
 ]);
 // A held image (squashfs, cramfs) reads the rest of the content on as plain under its own path (`held-image.ts`): the
 // streams in it (its blocks, what follows it) are found there, not again here.
