@@ -19,19 +19,23 @@ describe('a SOCKS ALL_PROXY that no request goes through', () => {
    * Nearest real variant: a runner's /etc/environment with ALL_PROXY=socks5h://bastion:1080 for ssh/curl and
    * NO_PROXY=registry.corp,127.0.0.1 for the company registry.
    */
-  it.each([['127.0.0.1'], ['*']])('NO_PROXY=%s: the plain registry listed, exit 0', async (noProxy) => {
-    const dir = await workdir();
-    const plain = lab().registries.plain.host;
-    const r = await hoist(['tags', 'list', `${plain}/lab/busybox`, '--insecure-registries', plain, '--retries', '0'], {
-      cwd: dir,
-      env: { DOCKER_CONFIG: dir, ALL_PROXY: SOCKS, NO_PROXY: noProxy },
-    });
-    expect({ code: r.code, listed: r.stdout.split('\n').includes('1.36'), leaked: leaks(r.stdout + r.stderr, 'pw-review-s58') }).toEqual({
-      code: 0,
-      listed: true,
-      leaked: false,
-    });
-  }, 60_000);
+  it.each([['127.0.0.1'], ['*']])(
+    'NO_PROXY=%s: the plain registry listed, exit 0',
+    async (noProxy) => {
+      const dir = await workdir();
+      const plain = lab().registries.plain.host;
+      const r = await hoist(['tags', 'list', `${plain}/lab/busybox`, '--insecure-registries', plain, '--retries', '0'], {
+        cwd: dir,
+        env: { DOCKER_CONFIG: dir, ALL_PROXY: SOCKS, NO_PROXY: noProxy },
+      });
+      expect({ code: r.code, listed: r.stdout.split('\n').includes('1.36'), leaked: leaks(r.stdout + r.stderr, 'pw-review-s58') }).toEqual({
+        code: 0,
+        listed: true,
+        leaked: false,
+      });
+    },
+    60_000,
+  );
 
   /**
    * Property: an https registry goes through HTTPS_PROXY (an HTTP proxy) — ALL_PROXY is only the fallback of a scheme
