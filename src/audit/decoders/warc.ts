@@ -10,12 +10,15 @@
  * is. A record's head over 64 KiB, a block cut short, or bytes between records that start none are named.
  */
 import { recordWalk } from './records.js';
+import { sniffHttp } from './http-message.js';
 import type { Decoder } from './types.js';
 
 /** `WARC/` and a version (1.0, 1.1; 0.17 and 0.18 from older crawlers), then the line's end. */
 const VERSION = /^WARC\/\d\.\d{1,2}\r?\n/;
 /** The most a record's head (version line and fields) may take. */
 const HEAD_MAX = 64 * 1024;
+/** The bytes of an application/http block told an HTTP message by (its start line and a header line). */
+const HTTP_SNIFF = 256;
 /** The CRLF CRLF that ends a record's head and follows its block. */
 const END = Buffer.from('\r\n\r\n');
 
@@ -41,6 +44,8 @@ export const warc: Decoder = {
   sniff: (h) => isWarc(h),
   open(env) {
     let records = 0;
+    /** The application/http records whose block's start is still being gathered (HTTP_SNIFF bytes). */
+    const http = new Map<object, Buffer>();
     return recordWalk(
       env,
       'WARC file',
@@ -63,7 +68,19 @@ export const warc: Decoder = {
         if (length === undefined || !/^\d{1,15}$/.test(length)) return 'a record without a Content-Length';
         records++;
         // Two CRLFs follow the block (ISO 28500 §4).
-        return { name: recordName(records, head), skip: 0, size: Number(length), pad: END.length };
+        const record = { name: recordName(records, head), skip: 0, size: Number(length), pad: END.length };
+        if (/^application\/http\b/i.test(field(head, 'Content-Type') ?? '') && record.size > 0) http.set(record, Buffer.alloc(0));
+        return record;
+      },
+      // A block its head says is an HTTP message (a response, a request) that does not start as one (a byte set in its
+      // start line): the HTTP reader does not claim it, and its body — brotli, chunked — would be scanned as it is.
+      (record, bytes) => {
+        const held = http.get(record);
+        if (!held) return;
+        const head = Buffer.concat([held, bytes.subarray(0, HTTP_SNIFF)]);
+        if (head.length < Math.min(HTTP_SNIFF, record.size)) return void http.set(record, head);
+        http.delete(record);
+        if (!sniffHttp(head)) env.limit(`a damaged WARC file (${record.name}: its block is no HTTP message, as its head says): it is not read as one`);
       },
     );
   },
