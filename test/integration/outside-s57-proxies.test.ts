@@ -1,11 +1,12 @@
 // Corporate proxies nobody had named, through the bundle (HOIST_TEST_CLI for a private one), in front
 // of the lab's plain registry — proxies written here, as the lab's tinyproxy cannot be them:
+// (each takes a plain-HTTP registry's requests whole, as curl's and Go's, and CONNECT for TLS ones)
 // - a proxy that asks for a login (407): told where the login goes, or that the one given was
 //   refused, or that it speaks only NTLM/Negotiate — not "the proxy refused: check its rules", retried;
 // - an https:// proxy whose certificate a company CA signed, the CA in SSL_CERT_FILE: trusted.
 // The proxy password is never printed.
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer as createHttp, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttp, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,22 @@ function tunnel(challenge: string, allowed: (req: IncomingMessage) => boolean) {
   };
 }
 
+/** A plain-HTTP request whole (absolute form, as curl and Go send it): forwarded when `allowed` says so; else 407. */
+function forward(challenge: string, allowed: (req: IncomingMessage) => boolean) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    connects++;
+    if (!allowed(req)) return void res.writeHead(407, { 'proxy-authenticate': challenge, 'content-length': '0' }).end();
+    const headers = { ...req.headers };
+    delete headers['proxy-authorization'];
+    const up = request(req.url ?? '', { method: req.method, headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  };
+}
+
 const listen = async (server: Server): Promise<number> => {
   servers.push(server);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -45,17 +62,20 @@ const listen = async (server: Server): Promise<number> => {
 beforeAll(async () => {
   cert = selfSignedCertificate({ altName: 'IP:127.0.0.1', commonName: 'proxy.acme.internal' });
   const login = `Basic ${Buffer.from(`bob:${PROXY_PASSWORD}`).toString('base64')}`;
-  const basic = createHttp();
+  const basic = createHttp(forward('Basic realm="acme proxy"', (req) => req.headers['proxy-authorization'] === login));
   basic.on(
     'connect',
     tunnel('Basic realm="acme proxy"', (req) => req.headers['proxy-authorization'] === login),
   );
-  const ntlm = createHttp();
+  const ntlm = createHttp(forward('NTLM, Negotiate', () => false));
   ntlm.on(
     'connect',
     tunnel('NTLM, Negotiate', () => false),
   );
-  const tls = createHttps({ key: cert.key, cert: cert.cert });
+  const tls = createHttps(
+    { key: cert.key, cert: cert.cert },
+    forward('Basic realm="x"', () => true),
+  );
   tls.on(
     'connect',
     tunnel('Basic realm="x"', () => true),

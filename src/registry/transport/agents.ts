@@ -4,7 +4,7 @@
  * connection a CONNECT tunnel to the registry, TLS to the registry inside it checked as for a
  * direct one.
  */
-import type { Agent as HttpAgent, ClientRequestArgs } from 'node:http';
+import type { Agent as HttpAgent, ClientRequest, ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 
@@ -156,15 +156,42 @@ export function createAgent(o: AgentOptions): Dispatcher {
   return new Pools(new http.Agent(poolOptions(o)), new https.Agent({ ...poolOptions(o), ...tlsOptions(o.ca) }), o.timeoutMs);
 }
 
-/** Requests through a proxy (a CONNECT tunnel), TLS to the registry checked as for a direct one. */
+/**
+ * Requests through a proxy: to an https registry through a CONNECT tunnel, TLS to the registry checked as
+ * for a direct one; to a plain-HTTP registry (or token service) as curl, Go (so Docker) and pip send them —
+ * the request itself to the proxy, its URL whole (absolute form, `GET http://registry:5000/v2/ HTTP/1.1`).
+ * A CONNECT to a port other than 443 is what a proxy's default rules refuse (squid's `deny CONNECT
+ * !SSL_ports`, tinyproxy's `ConnectPort 443`): a plain-HTTP registry on :5000 failed through the proxy
+ * that served every other tool of the job.
+ */
 export function createProxyAgent(proxy: string, o: AgentOptions): Dispatcher {
   const via = new URL(proxy);
   const tunnel = (options: ClientRequestArgs, done: (e: Error | null, s?: Duplex) => void, secure: boolean) =>
     openTunnel(via, options, secure ? tlsOptions(o.ca) : undefined, done, tlsOptions(o.ca));
+  const login = proxyLogin(via);
+  const proxyHost = via.hostname.replace(/^\[|\]$/g, '');
+  const proxyPort = Number(via.port) || (via.protocol === 'https:' ? 443 : 80);
   class Plain extends http.Agent {
-    override createConnection(options: ClientRequestArgs, done: (e: Error | null, s: Duplex) => void): undefined {
-      tunnel(options, done as (e: Error | null, s?: Duplex) => void, false);
-      return undefined;
+    /** The request goes to the proxy, its path the whole URL and the proxy's login beside it (Node's Agent routes by these options). */
+    addRequest(req: ClientRequest, options: ClientRequestArgs): void {
+      const host = String(options.host ?? 'localhost');
+      req.path = `http://${host.includes(':') ? `[${host}]` : host}:${options.port ?? 80}${req.path}`;
+      if (typeof login === 'string') req.setHeader('proxy-authorization', login);
+      (http.Agent.prototype as unknown as { addRequest(r: ClientRequest, o: ClientRequestArgs): void }).addRequest.call(this, req, {
+        ...options,
+        host: proxyHost,
+        hostname: proxyHost,
+        port: proxyPort,
+      });
+    }
+
+    /** To the proxy: over TLS for an https:// proxy, checked against the same trust as the registries. */
+    override createConnection(_options: ClientRequestArgs, done: (e: Error | null, s: Duplex) => void): Duplex | undefined {
+      // A login that cannot be read fails the request, as a tunnel's does (a request never given a socket would never settle).
+      if (login instanceof Error) return void process.nextTick(() => done(login, undefined as unknown as Duplex));
+      if (via.protocol !== 'https:') return net.connect({ host: proxyHost, port: proxyPort });
+      const servername = net.isIP(proxyHost) ? undefined : proxyHost;
+      return tls.connect({ ...tlsOptions(o.ca), host: proxyHost, port: proxyPort, ...(servername ? { servername } : {}), ALPNProtocols: ['http/1.1'] });
     }
   }
   class Secure extends http.Agent {
@@ -175,7 +202,11 @@ export function createProxyAgent(proxy: string, o: AgentOptions): Dispatcher {
   }
   // The pools name their connections by the registry's host and port: each is a tunnel to it.
   // A tunnel is counted by Node's Agent only once it is made: a burst of requests would each open one.
-  return new Pools(new Plain(poolOptions(o)), new Secure({ ...poolOptions(o), defaultPort: 443, protocol: 'https:' }), o.timeoutMs, o.connections);
+  // A plain request's connection to the proxy is not kept: a proxy may serve one request a connection
+  // (tinyproxy does, while its answer passes the registry's keep-alive on), and the next request sent on
+  // it met a closed socket ("socket hang up").
+  const plain = new Plain({ ...poolOptions(o), keepAlive: false });
+  return new Pools(plain, new Secure({ ...poolOptions(o), defaultPort: 443, protocol: 'https:' }), o.timeoutMs, o.connections);
 }
 
 /** Said of a proxy's 407 (transport.ts reads it as final): what the proxy asks for, and the fix. */
@@ -196,6 +227,29 @@ function proxyLoginMessage(challenge: string | string[] | undefined, given: bool
   return `${PROXY_LOGIN} (407${offered}): give it in HTTPS_PROXY/HTTP_PROXY as http://USER:PASSWORD@proxy:port (each % @ : / in them percent-encoded)`;
 }
 
+/** The Proxy-Authorization the proxy URL's login makes (Basic), none, or the error naming a login that is not percent-encoded. */
+function proxyLogin(proxy: URL): string | Error | undefined {
+  if (!proxy.username && !proxy.password) return undefined;
+  try {
+    return `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
+  } catch {
+    // A bare "URI malformed" named neither the setting nor the fix; the login itself is never printed.
+    return new Error('the user or password in HTTPS_PROXY/HTTP_PROXY is not percent-encoded: write each % in it as %25 (and @ : / as %40 %3A %2F)');
+  }
+}
+
+/**
+ * A plain-HTTP request's answer from the proxy itself, not the registry, as the error a tunnel's refusal
+ * gives (the transport names the proxy): its 407, or a refusal (403) as a web page — a registry answers
+ * in JSON. Undefined for every other answer.
+ */
+export function proxyOwnAnswer(status: number, headers: Record<string, string | string[] | undefined>, loginGiven: boolean): Error | undefined {
+  if (status === 407) return new Error(proxyLoginMessage(headers['proxy-authenticate'], loginGiven));
+  if (status === 403 && /text\/html/i.test(String(headers['content-type'] ?? '')))
+    return new Error(`Proxy response (${status}): the proxy refused the request`);
+  return undefined;
+}
+
 /**
  * A connection to `options.host:port` through the proxy: CONNECT, then — for an https URL — TLS to
  * the registry over the tunnel. A proxy that answers other than 200 fails the request with its
@@ -212,17 +266,9 @@ function openTunnel(
   const host = String(options.host ?? 'localhost');
   const target = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? (secure ? 443 : 80)}`;
   const headers: Record<string, string> = { host: target };
-  if (proxy.username || proxy.password) {
-    let login: string;
-    try {
-      login = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-    } catch {
-      // A bare "URI malformed" named neither the setting nor the fix; the login itself is never printed.
-      done(new Error('the user or password in HTTPS_PROXY/HTTP_PROXY is not percent-encoded: write each % in it as %25 (and @ : / as %40 %3A %2F)'));
-      return;
-    }
-    headers['proxy-authorization'] = `Basic ${Buffer.from(login).toString('base64')}`;
-  }
+  const login = proxyLogin(proxy);
+  if (login instanceof Error) return done(login);
+  if (login) headers['proxy-authorization'] = login;
   const toProxy = {
     host: proxy.hostname.replace(/^\[|\]$/g, ''),
     port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),

@@ -6,6 +6,7 @@
 import { isRetryableStatus, parseErrorBody, type RegistryError } from '../errors.js';
 import { scopeCovered, TokenCache, type Challenge, type Credentials, type TokenResponse } from '../auth.js';
 import { BODY_LIMITS, exchange, readLimited, type Dispatcher } from './http.js';
+import { PROXY_LOGIN } from './agents.js';
 
 export type ErrorFactory = (
   message: string,
@@ -96,6 +97,12 @@ export class Authenticator {
         throw this.#fail((e as Error).message, { repository, retryable: false, cause: e });
       })
     ).toString('utf8');
+    // A plain-HTTP token service is asked through the proxy in absolute form (agents.ts): the proxy's own 407 is an answer.
+    if (r.status === 407)
+      throw this.#fail(
+        `the token service ${url.origin} could not be reached: ${PROXY_LOGIN} (407): give it in HTTPS_PROXY/HTTP_PROXY as http://USER:PASSWORD@proxy:port, or check the one there (each % @ : / in it percent-encoded)`,
+        { repository, retryable: false },
+      );
     if (r.status !== 200) {
       const detail = parseErrorBody(text).message ?? `HTTP ${r.status}`;
       const who = credentials

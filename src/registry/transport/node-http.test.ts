@@ -2,7 +2,7 @@
 // registry over TLS with a CA of its own, reached direct and through a CONNECT proxy (each
 // connection a tunnel, kept alive), a proxy that refuses, NODE_TLS_REJECT_UNAUTHORIZED=0 that must
 // not turn verification off, the `connections` bound, and a body cut before its end.
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,7 +49,24 @@ async function tlsRegistry() {
 
 /** A CONNECT proxy: counts its tunnels; `refuse` answers 403 to every one. */
 async function connectProxy(refuse = false) {
-  const server = createHttpServer();
+  const forwarded: string[] = [];
+  /** The most requests the proxy was forwarding at once. */
+  let connections = 0;
+  let inFlight = 0;
+  // A plain-HTTP request comes whole (absolute form), as curl and Go send it: forwarded as it is.
+  const server = createHttpServer((req, res) => {
+    forwarded.push(`${req.method} ${req.url}`);
+    connections = Math.max(connections, ++inFlight);
+    res.once('finish', () => inFlight--);
+    if (refuse) return void res.writeHead(403, { 'content-type': 'text/html' }).end('<html>Access denied</html>');
+    const upstream = httpRequest(req.url ?? '', { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+
   const tunnels: string[] = [];
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     tunnels.push(req.url ?? '');
@@ -64,7 +81,7 @@ async function connectProxy(refuse = false) {
     client.on('error', () => upstream.destroy());
   });
   const port = await listen(server);
-  return { url: `http://127.0.0.1:${port}`, tunnels };
+  return { url: `http://127.0.0.1:${port}`, tunnels, forwarded, mostAtOnce: () => connections };
 }
 
 function client(o: Partial<ClientOptions> & { host: string }): RegistryClient {
@@ -131,7 +148,11 @@ describe('connections', () => {
   it('bounds the connections open to a host: eight reads at once over two', async () => {
     const server = createHttpServer(registryAnswer(50));
     let connections = 0;
-    server.on('connection', () => connections++);
+    let open = 0;
+    server.on('connection', (socket: Socket) => {
+      connections = Math.max(connections, ++open);
+      socket.on('close', () => open--);
+    });
     const host = `127.0.0.1:${await listen(server)}`;
     const c = client({ host, insecure: true, connections: 2 });
     const tags = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
@@ -142,13 +163,45 @@ describe('connections', () => {
 
 describe('connections, through a proxy', () => {
   it('bounds the tunnels too: eight reads at once over two', async () => {
+    const r = await tlsRegistry();
+    const proxy = await connectProxy();
+    const c = client({ host: r.host, ca: r.ca, connections: 2, proxy: { https: proxy.url } });
+    const tags = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    expect(await Promise.all(tags.map((t) => c.headManifest('acme/app', t)))).toEqual(tags.map(() => undefined));
+    expect(proxy.tunnels.length).toBeLessThanOrEqual(2);
+  });
+
+  /**
+   * Property: a plain-HTTP registry is asked through the proxy as curl and Go ask it — the request whole
+   * (absolute form), no CONNECT, which a proxy's default rules refuse to any port but 443 — and over at
+   * most `connections` connections. Nearest real variant: squid's `http_access deny CONNECT !SSL_ports`
+   * in front of a plain-HTTP registry on :5000.
+   */
+  it('a plain-HTTP registry: absolute-form requests, no tunnel, eight reads at once over two connections at most', async () => {
     const server = createHttpServer(registryAnswer(50));
     const host = `127.0.0.1:${await listen(server)}`;
     const proxy = await connectProxy();
     const c = client({ host, insecure: true, connections: 2, proxy: { http: proxy.url } });
     const tags = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
     expect(await Promise.all(tags.map((t) => c.headManifest('acme/app', t)))).toEqual(tags.map(() => undefined));
-    expect(proxy.tunnels).toHaveLength(2);
+    expect({ tunnels: proxy.tunnels, forwarded: proxy.forwarded.length, first: proxy.forwarded[0], connections: proxy.mostAtOnce() <= 2 }).toEqual({
+      tunnels: [],
+      forwarded: 8,
+      first: expect.stringMatching(new RegExp(`^HEAD http://${host}/v2/acme/app/manifests/[a-h]$`)),
+      connections: true,
+    });
+  });
+
+  /** Property: the proxy's own refusal of a plain-HTTP request (its web page) is named as the proxy's, not retried. */
+  it("a proxy's refusal of a plain-HTTP request is named as the proxy's", async () => {
+    const server = createHttpServer(registryAnswer(0));
+    const host = `127.0.0.1:${await listen(server)}`;
+    const proxy = await connectProxy(true);
+    const e = await failure(client({ host, insecure: true, retries: 3, proxy: { http: proxy.url } }).ping());
+    expect({ message: e?.message, asked: proxy.forwarded.length }).toEqual({
+      message: expect.stringContaining(`through the proxy ${proxy.url} (the proxy refused: check its rules, HTTPS_PROXY and NO_PROXY)`),
+      asked: 1,
+    });
   });
 });
 

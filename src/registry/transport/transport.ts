@@ -8,7 +8,7 @@ import { parseChallenges, repositoryScope, scopeCovered, type Credentials } from
 import { isRetryableStatus, parseErrorBody, RegistryError } from '../errors.js';
 import { Authenticator } from './authenticator.js';
 import { createAgent, createProxyAgent, errorText, exchange, header, isIdleTimeout, type Dispatcher, type HttpMethod, type Response } from './http.js';
-import { PROXY_LOGIN } from './agents.js';
+import { PROXY_LOGIN, proxyOwnAnswer } from './agents.js';
 import { describeProxy, proxyFor, type ProxySettings } from './proxy.js';
 
 export type Action = 'pull' | 'push' | 'delete';
@@ -214,7 +214,14 @@ export class Transport {
     }
     const proxy = this.#options.proxy && proxyFor(url, this.#options.proxy);
     try {
-      return await exchange(this.#dispatcherFor(url), url, spec.method, headers, await spec.body?.(), { signal: spec.signal });
+      const answer = await exchange(this.#dispatcherFor(url), url, spec.method, headers, await spec.body?.(), { signal: spec.signal });
+      // A plain-HTTP request goes to the proxy whole (agents.ts): the proxy's own refusal comes back as an answer.
+      const own = proxy && url.startsWith('http:') ? proxyOwnAnswer(answer.status, answer.headers, /^[a-z]+:\/\/[^/]*@/i.test(proxy)) : undefined;
+      if (own) {
+        await answer.body.dump();
+        throw own;
+      }
+      return answer;
     } catch (cause) {
       if (cause instanceof RegistryError) throw cause;
       if (spec.signal?.aborted) throw this.#aborted(spec);
