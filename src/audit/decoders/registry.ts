@@ -32,6 +32,7 @@ import { hexRecords } from './hex-records.js';
 import { javaKeystore } from './java-keystore.js';
 import { kyotoCabinet } from './kyoto-cabinet.js';
 import { kyotoDirRecord } from './kyoto-dir.js';
+import { serializedDeflate } from './serialized-deflate.js';
 import { jffs2 } from './jffs2.js';
 import { levelDbLog } from './leveldb-log.js';
 import { llvmBitcode } from './llvm-bitcode.js';
@@ -186,6 +187,8 @@ export const DECODERS: readonly Decoder[] = [
   utf32,
   utf16,
   brotli,
+  // a pickle, Marshal, V8, Java or PHP serialization: gathered and read for raw deflate values, its bytes read on as plain
+  serializedDeflate,
   // claimed by a hex name and a trial inflate of its head: after every decoder a magic number claims by
   kyotoDirRecord,
   deflateRaw,
