@@ -28,7 +28,7 @@ describe('a proxy given as host:port, without http://', () => {
       env: { HTTPS_PROXY: proxy, HTTP_PROXY: proxy, DOCKER_CONFIG: dir },
     });
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0, stderr: expect.stringContaining('no tags') });
-    expect((await readFile(lab().proxy.log, 'utf8')).slice(before)).toContain(`CONNECT ${host}`);
+    expect((await readFile(lab().proxy.log, 'utf8')).slice(before)).toContain(`GET http://${host}/v2/`);
     expect(r.stderr).not.toContain('pr0xy-s3cret');
   });
 
