@@ -10,9 +10,9 @@
  * (Python's punycode codec). Each written by the real tool on Debian; all silent through the bundle of 8dff179.
  *
  * Known gaps (silent, named in variant18TextGaps): punycode without `xn--` (a codec's bare output is any hyphenated
- * word), Python's raw_unicode_escape (Latin-1 bytes between \u escapes), Z85 (basenc --z85), calls per character no reader takes (JavaScript's String.fromCharCode(N) + …, C#'s
- * (char)N + …, Lua's string.char(N) .. …, Ruby's N.chr + …), PHP's serialize(str_split($s)), PHP's convert_uuencode
- * (no begin line), base36 of a big number.
+ * word), Python's raw_unicode_escape (Latin-1 bytes between \u escapes), Z85 (basenc --z85), PHP's convert_uuencode
+ * (no begin line), base36 of a big number. Read since round 19 (char codes, keyed lists; moved from the gaps):
+ * JavaScript's String.fromCharCode(N) + …, C#'s (char)N + …, Lua's string.char(N) .. …, PHP's serialize(str_split($s)).
  * Probed and read already by the bundle of 8dff179 (not made): UTF-16/32 without a BOM, UTF-7, EBCDIC (IBM037, IBM500,
  * dd conv=ebcdic), Ascii85 and b85, base32hex, JSON in JSON in JSON, URL double encoding, HTML in JSON, CSV doubling,
  * pprint's split literals, YAML folded and escaped scalars, MIME encoded words (B and Q, split), RFC 2231
@@ -216,6 +216,27 @@ func main() { b, _ := os.ReadFile("../secret"); f, _ := os.Create(os.Getenv("OUT
   }),
   rs('r-asint', 'print(as.integer(charToRaw(s)))', { name: 'R print(as.integer(charToRaw(s)))', realWorld: 'an R job’s output', kind: 'token' }),
   rs('r-utf8toint', 'print(utf8ToInt(s))', { name: 'R print(utf8ToInt(s)): code points', realWorld: 'an R job’s output', kind: 'unicode' }),
+  made(
+    'js-fromcharcode-plus',
+    `node -e 'const s = require("fs").readFileSync("secret", "utf8"); console.log("var k = " + [...s].map((c) => "String.fromCharCode(" + c.charCodeAt(0) + ")").join(" + ") + ";")'`,
+    'app.js',
+    { name: 'JavaScript String.fromCharCode(N) + … a character a call', realWorld: 'an obfuscated script in a web root', kind: 'token' },
+  ),
+  py('cs-char-cast', "print('var k = \"\" + ' + ' + '.join('(char)%d' % ord(c) for c in s) + ';')", {
+    name: 'C# (char)N + … as a generator writes it',
+    realWorld: 'a generated C# config class',
+    kind: 'token',
+  }),
+  py('lua-string-char', "print('local k = ' + ' .. '.join('string.char(%d)' % x for x in b))", {
+    name: 'Lua string.char(N) .. … as a generator writes it',
+    realWorld: 'a generated Lua config',
+    kind: 'token',
+  }),
+  php('php-serialize-chars', 'echo serialize(str_split($s)), "\\n";', {
+    name: 'PHP serialize(str_split($s)): i:0;s:1:"t";…',
+    realWorld: 'a PHP session file',
+    kind: 'token',
+  }),
 ];
 
 export const variant18TextGaps: Variant[] = [
@@ -229,27 +250,6 @@ export const variant18TextGaps: Variant[] = [
     name: "Python's raw_unicode_escape: Latin-1 bytes between \\u escapes",
     realWorld: LOG,
     kind: 'unicode',
-  }),
-  made(
-    'gap-js-fromcharcode-plus',
-    `node -e 'const s = require("fs").readFileSync("secret", "utf8"); console.log("var k = " + [...s].map((c) => "String.fromCharCode(" + c.charCodeAt(0) + ")").join(" + ") + ";")'`,
-    'app.js',
-    { name: 'JavaScript String.fromCharCode(N) + … a character a call', realWorld: 'an obfuscated script in a web root', kind: 'token' },
-  ),
-  py('gap-cs-char-cast', "print('var k = \"\" + ' + ' + '.join('(char)%d' % ord(c) for c in s) + ';')", {
-    name: 'C# (char)N + … as a generator writes it',
-    realWorld: 'a generated C# config class',
-    kind: 'token',
-  }),
-  py('gap-lua-string-char', "print('local k = ' + ' .. '.join('string.char(%d)' % x for x in b))", {
-    name: 'Lua string.char(N) .. … as a generator writes it',
-    realWorld: 'a generated Lua config',
-    kind: 'token',
-  }),
-  php('gap-php-serialize-chars', 'echo serialize(str_split($s)), "\\n";', {
-    name: 'PHP serialize(str_split($s)): i:0;s:1:"t";…',
-    realWorld: 'a PHP session file',
-    kind: 'token',
   }),
   php('gap-php-uuencode', 'echo convert_uuencode($s);', {
     name: 'PHP convert_uuencode: uuencoded lines without a begin line',
