@@ -241,6 +241,12 @@ class Sink {
     const method = req.method ?? 'GET';
     let m: RegExpExecArray | null;
     if (path === '/v2/' || path === '/v2') return json(res, 200, {}, {});
+    // Only the run's own repository: another's push (a stale port, another run, another job on this loopback) is
+    // neither taken as the image nor told the base's blobs are here.
+    if (!path.startsWith(`/v2/${this.repository}/`)) {
+      req.resume();
+      return refuse(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
+    }
     if ((m = /^\/v2\/.+\/blobs\/(sha256:[a-f0-9]{64})$/.exec(path)) && (method === 'HEAD' || method === 'GET')) return this.#head(res, m[1]!, method);
     if (/^\/v2\/.+\/blobs\/uploads\/?$/.test(path) && method === 'POST') {
       const { id, into } = this.#start();
