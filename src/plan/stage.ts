@@ -22,7 +22,9 @@ export interface PlannedUnit {
 /** Checks what the pure inputs cannot: that the files they name exist. */
 export async function checkFiles(fx: Pick<Effects, 'files'> & Partial<Pick<Effects, 'platform'>>, inputs: BuildInputs): Promise<void> {
   const { files } = fx;
-  const issues: ConfigIssue[] = await environmentIssues(fx.platform?.context.env ?? {});
+  const hosts = [...new Set(inputs.release.images.map((i) => i.repository.host))];
+  const urls = hosts.flatMap((h) => [`https://${h}/v2/`, ...(inputs.transfer.registries.get(h)?.insecure ? [`http://${h}/v2/`] : [])]);
+  const issues: ConfigIssue[] = await environmentIssues(fx.platform?.context.env ?? {}, urls);
   const { context, file } = inputs.source;
   if (!(await files.isDirectory(context))) issues.push({ input: 'context', message: `${context} is not a directory` });
   else if (!(await files.readable(file))) issues.push({ input: 'file', message: `no Dockerfile at ${file}: set file to the Dockerfile's path` });
@@ -56,8 +58,8 @@ export async function checkFiles(fx: Pick<Effects, 'files'> & Partial<Pick<Effec
  * NO_PROXY entry nothing can match, an SSL_CERT_FILE or SSL_CERT_DIR that cannot be read. They
  * failed the push only after the whole build (or, for NO_PROXY, went through the proxy unsaid).
  */
-async function environmentIssues(env: Readonly<Record<string, string | undefined>>): Promise<ConfigIssue[]> {
-  const issues: ConfigIssue[] = [...proxySchemeIssues(env), ...noProxyIssues(env)].map(({ variable, message }) => ({ input: variable, message }));
+async function environmentIssues(env: Readonly<Record<string, string | undefined>>, urls: readonly string[]): Promise<ConfigIssue[]> {
+  const issues: ConfigIssue[] = [...proxySchemeIssues(env, urls), ...noProxyIssues(env)].map(({ variable, message }) => ({ input: variable, message }));
   await machineTrust(env).catch((e: unknown) => {
     if (!(e instanceof ConfigError)) throw e;
     issues.push(...e.issues);

@@ -72,9 +72,12 @@ async function readCa(fx: Pick<ConnectEffects, 'files'>, host: string, path: str
 
 /** A client's settings for a host: plain HTTP only when named, the CA bundle the user gave. */
 export async function clientOptions(fx: Pick<ConnectEffects, 'files' | 'platform'>, transfer: TransferSettings, host: string): Promise<ClientOptions> {
-  const noProxy = [...proxySchemeIssues(fx.platform.context.env), ...noProxyIssues(fx.platform.context.env)];
-  if (noProxy.length) throw new ConfigError(noProxy.map(({ variable, message }) => ({ input: variable, message })));
   const settings = transfer.registries.get(host);
+  // The proxy this host's requests go through (https, and http where the registry is insecure): a SOCKS ALL_PROXY that
+  // NO_PROXY or HTTPS_PROXY keeps this host from is not in use.
+  const urls = [`https://${host}/v2/`, ...(settings?.insecure ? [`http://${host}/v2/`] : [])];
+  const noProxy = [...proxySchemeIssues(fx.platform.context.env, urls), ...noProxyIssues(fx.platform.context.env)];
+  if (noProxy.length) throw new ConfigError(noProxy.map(({ variable, message }) => ({ input: variable, message })));
   const given = settings?.caFile ? await readCa(fx, host, settings.caFile) : undefined;
   const machine = await machineTrust(fx.platform.context.env, (message) => fx.platform.warning(message));
   return {

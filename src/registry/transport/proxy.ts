@@ -51,9 +51,16 @@ export function proxySettings(env: Readonly<Record<string, string | undefined>>)
  * but http(s). Each was taken as an HTTP proxy and failed with a bare protocol error (or, as ALL_PROXY,
  * went unread); now an input error naming the variable and the way out, before anything is built.
  */
-export function proxySchemeIssues(env: Readonly<Record<string, string | undefined>>): Array<{ variable: string; message: string }> {
+export function proxySchemeIssues(
+  env: Readonly<Record<string, string | undefined>>,
+  /** The URLs the run asks (`https://HOST/v2/`): a proxy none of them goes through (NO_PROXY, another scheme's) is no issue; unset: every proxy set. */
+  urls?: readonly string[],
+): Array<{ variable: string; message: string }> {
   const issues = new Map<string, string>();
-  for (const [variable, value] of Object.values(proxySources(env))) {
+  const sources = proxySources(env);
+  const settings = proxySettings(env);
+  const used = (scheme: 'http' | 'https') => urls === undefined || urls.some((u) => u.startsWith(`${scheme}:`) && proxyFor(u, settings) !== undefined);
+  for (const [variable, value] of [...(sources.http && used('http') ? [sources.http] : []), ...(sources.https && used('https') ? [sources.https] : [])]) {
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1]?.toLowerCase();
     if (scheme === undefined || scheme === 'http' || scheme === 'https' || issues.has(variable)) continue;
     const kind = scheme.startsWith('socks') ? 'a SOCKS proxy' : `no HTTP proxy (${scheme}://)`;
