@@ -1,4 +1,5 @@
 // Property: the looks' masks (WebAssembly, a window at a time) mark exactly the bytes the readers' own tests hold at —
+// byte lists: fifteen list characters in a row start there;
 // spaced characters: a blank, line break, tab or comma equal to the bytes two before and after it, a carriage return
 // equal to those three before and after; word lists: a digit — so a reader that goes from mark to mark meets every place
 // its byte-by-byte loop did something at. And the readers find the same runs whether a text comes in one chunk (marked)
@@ -19,6 +20,13 @@ const spacedAt = (b: Uint8Array, i: number) => {
   return SEPARATORS.includes(c) && b[i - 2] === c && b[i + 2] === c;
 };
 const digitAt = (b: Uint8Array, i: number) => b[i]! >= 0x30 && b[i]! <= 0x39;
+/** The byte lists' table (runs-bytes.ts): fifteen of its bytes in a row start or continue a stretch it reads. */
+const TABLE = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEFxX,:-.\'" \t\r\n') TABLE[c.charCodeAt(0)] = 1;
+const stretchAt = (b: Uint8Array, i: number) => {
+  for (let k = 0; k < 15; k++) if (i + k >= b.length || !TABLE[b[i + k]!]) return false;
+  return true;
+};
 
 /** Text of separators, digits, letters and runs (`a b c`, CRLF's), some bytes beyond ASCII. */
 function textOf(n: number): Buffer {
@@ -26,6 +34,9 @@ function textOf(n: number): Buffer {
   let size = 0;
   while (size < n) {
     const part = rng.pick([
+      '0x74, 0x6f, 0x6b, 0x65, 0x6e',
+      '74:6f:6b:65',
+      'de ad be ef 12 34',
       'a b c d e f g h',
       'x\r\ny\r\nz\r\nw\r\n',
       '1,2,3,4,5',
@@ -52,8 +63,9 @@ describe('the looks marked a window at a time', () => {
       for (const [kind, at] of [
         ['spaced', spacedAt],
         ['digits', digitAt],
+        ['members', stretchAt],
       ] as const) {
-        const marks = new Marks(kind);
+        const marks = kind === 'members' ? new Marks(kind, TABLE, 15) : new Marks(kind);
         const from = rng.pick([0, 1, 2, 3, rng.int(b.length), Math.max(0, b.length - 5)]);
         expect(marks.fill(b, from)).toBe(true);
         expect(marks.to).toBe(Math.min(b.length, from + WINDOW));

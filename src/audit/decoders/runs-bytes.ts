@@ -21,6 +21,7 @@ import { IndexedBytes } from './runs-bytes-indexed.js';
 import { charCodes, dashedGroups, dotted, groupedHex, quotedList } from './runs-bytes-decode.js';
 import { isText, MIN_BYTES } from './runs-bytes-text.js';
 import { GDB_LINE, gdbTab, gdbUnits } from './runs-bytes-gdb.js';
+import { Marks, MIN_MARKED } from './runs-bytes-looks.js';
 import type { Sink } from './types.js';
 
 export { MIN_BYTES };
@@ -274,6 +275,8 @@ export class ByteLists {
   readonly #punycode: PunycodeLabels;
   /** R's print of a vector, each line after its first element's index (`r-vectors.ts`). */
   readonly #vectors: VectorPrints;
+  /** Where stretches of list characters start, a window of the chunk at a time (`runs-bytes-looks.ts`). */
+  #marks: Marks | undefined;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {
     this.#indexed = new IndexedBytes(open);
@@ -307,6 +310,9 @@ export class ByteLists {
       bytes = bytes.subarray(j);
     }
     const n = bytes.length;
+    const marks = n >= MIN_MARKED ? (this.#marks ??= new Marks('members', TABLE, MIN_SEGMENT)) : undefined;
+    marks?.reset();
+    if (marks?.fill(bytes, 0)) return this.#stretches(bytes, base, prev, marks);
     for (let p = MIN_SEGMENT - 1; p < n + MIN_SEGMENT - 1; p += MIN_SEGMENT) {
       const q = Math.min(p, n - 1);
       if (!TABLE[bytes[q]!]) continue;
@@ -319,6 +325,34 @@ export class ByteLists {
       if (end - start >= MIN_SEGMENT) await this.#read(bytes.subarray(start, end), base + start, before, isWord(bytes[end]!));
       p = end;
     }
+  }
+
+  /**
+   * The stretches of list characters of a chunk, from mark to mark (`runs-bytes-looks.ts`: where MIN_SEGMENT of them in
+   * a row start): what the looks every MIN_SEGMENT-th byte read — every stretch that long, the one at the chunk's end
+   * however short (carried) — without a look at the others (half the bytes of text are list characters: each look walked
+   * a word both ways).
+   */
+  async #stretches(bytes: Buffer, base: number, prev: number, marks: Marks): Promise<void> {
+    const n = bytes.length;
+    for (let p = 0; p < n;) {
+      if (!marks.holds(p)) marks.fill(bytes, p);
+      const start = marks.next(p);
+      if (start < 0) {
+        p = marks.to;
+        continue;
+      }
+      let end = start + MIN_SEGMENT;
+      while (end < n && TABLE[bytes[end]!]) end++;
+      const before = start > 0 ? bytes[start - 1]! : prev;
+      if (end === n) return this.#hold(bytes.subarray(start), base + start, before);
+      await this.#read(bytes.subarray(start, end), base + start, before, isWord(bytes[end]!));
+      p = end;
+    }
+    if (!n || !TABLE[bytes[n - 1]!]) return;
+    let start = n - 1;
+    while (start > 0 && TABLE[bytes[start - 1]!]) start--;
+    this.#hold(bytes.subarray(start), base + start, start > 0 ? bytes[start - 1]! : prev);
   }
 
   /**
