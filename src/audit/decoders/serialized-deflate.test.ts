@@ -6,6 +6,8 @@
 // of other formats and random heads are not claimed. Fails before serialized-deflate.ts: every one of these files passes
 // in silence (the bundle of the session's start: 0 of 7 found). Nearest real-world variant: PHP sessions or a Rails /
 // Node cache directory baked into an image, holding an API token the app cached compressed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
 import { decodeWith } from './decode.testing.js';
@@ -149,5 +151,20 @@ describe('what is not claimed', () => {
     );
     const got = await decodeWith(serializedDeflate, pickle);
     expect({ limits: got.limits, bytes: got.out.length }).toEqual({ limits: [], bytes: pickle.length });
+  });
+
+  const BABEL = '/usr/share/python-babel-localedata/locale-data';
+  it.runIf(existsSync(BABEL))("this machine's pickles (python-babel's locale data, 60 files): claimed, no value found, nothing named", async () => {
+    const files = readdirSync(BABEL)
+      .filter((n) => n.endsWith('.dat'))
+      .sort()
+      .slice(0, 60);
+    const got = await Promise.all(files.map((n) => decodeWith(serializedDeflate, readFileSync(join(BABEL, n)))));
+    const claimed = files.filter((n) => serializedFormat(readFileSync(join(BABEL, n)).subarray(0, 512)) !== undefined);
+    expect({
+      claimed: claimed.length,
+      extra: got.filter((g, i) => g.out.length !== readFileSync(join(BABEL, files[i]!)).length).length,
+      limits: got.flatMap((g) => g.limits),
+    }).toEqual({ claimed: files.length, extra: 0, limits: [] });
   });
 });
