@@ -9,7 +9,7 @@
  * bound is reported as not fully audited, never passed in silence.
  */
 import { coalescing } from './coalesce.js';
-import { BOMB_AFTER, bombsMade, bombText, isBombText } from './decoders/bomb.js';
+import { BOMB_AFTER, bombsMade, bombText, isBombText, zeroBytes, ZEROS_FREE } from './decoders/bomb.js';
 import { compress, Lzw } from './decoders/compress.js';
 import { EmbeddedStreams } from './decoders/embedded.js';
 import { isGzip } from './decoders/gzip-members.js';
@@ -424,6 +424,24 @@ export class ContentRouter {
       if (path === this.path && isBombText(what)) this.#bombed = true;
       if (!silent && (!quiet || out >= QUIET_FAILURE)) this.layer.cx.limit(what, at);
     };
+    // Whole 4 KiB pieces of zeros written (a sparse disk image's free blocks) given back to every count `allow` made,
+    // up to ZEROS_FREE (`bomb.ts`): they are neither a bomb's measure nor the file's bytes. Told as they are written,
+    // after their `allow`: one write late.
+    let zeros = 0;
+    const sparse = (sink: Sink): Sink => ({
+      write: (b) => {
+        const z = zeros < ZEROS_FREE ? Math.min(zeroBytes(b), ZEROS_FREE - zeros) : 0;
+        if (z) {
+          zeros += z;
+          out -= z;
+          this.#out -= z;
+          this.file.bytes -= z;
+          this.layer.used -= z;
+        }
+        return sink.write(b);
+      },
+      end: () => sink.end(),
+    });
     const self: DecodeEnv = {
       path,
       trial: quiet,
@@ -433,10 +451,12 @@ export class ContentRouter {
         return stopped || file.stopped || layer.exceeded;
       },
       open: (name) =>
-        name === undefined
-          ? this.layer.sink(`${path}!`, this.depth + 1, this.file, false, [], copied)
-          : this.layer.sink(inside(path, name), this.depth + 1, this.file),
-      openAt: (p) => this.layer.sink(p, this.depth + 1, this.file),
+        sparse(
+          name === undefined
+            ? this.layer.sink(`${path}!`, this.depth + 1, this.file, false, [], copied)
+            : this.layer.sink(inside(path, name), this.depth + 1, this.file),
+        ),
+      openAt: (p) => sparse(this.layer.sink(p, this.depth + 1, this.file)),
       limit: (what, at) => (at && at !== path ? this.layer.cx.limit(what, at) : stop(what)),
       allow: (n) => {
         out += n;

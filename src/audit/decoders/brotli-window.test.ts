@@ -1,6 +1,9 @@
 // Property: a large-window brotli stream (brotli --large_window=N, the real tool) is decoded, at any chunking, when its
 // window is at most 2^27; one over it is named, nothing decoded; a standard stream decodes as before. Nearest
 // real-world variant: an asset or artifact compressed by a build's `brotli --large_window` step, kept as .br.
+// Memory (session 58): a window over 2^26 is read while its output stays under 48 MiB (its decoder's ring buffer then
+// within 64 MiB; a 2^27 window over 160 MB peaked at 226 MiB against 142 for a standard window), then cut and named;
+// a 2^26 window of the same file is read whole.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { decodeWith } from './decode.testing.js';
@@ -33,5 +36,14 @@ describe.runIf(has('brotli'))('large-window brotli (brotli --large_window)', () 
     expect(largeWindowBits(standard)).toBeUndefined();
     expect((await decodeWith(brotli, standard, { chunk: 1 })).out.toString()).toBe(text);
     expect(execFileSync('brotli', ['-d', '-c'], { input: file }).length).toBe(Buffer.byteLength(text));
+  });
+
+  it('a 2^27 window over 64 MB: its first 48 MiB read, then named; the same at 2^26 read whole', { timeout: 120_000 }, async () => {
+    const big = (w: number) => tool('sh', ['-c', `(cat a.txt; seq 1 9000000; cat a.txt) | brotli -q 3 --large_window=${w} -c`], { 'a.txt': text });
+    const cut = await decodeWith(brotli, big(27), { chunk: 65536 });
+    expect(cut.limits).toEqual([expect.stringMatching(/^a large-window brotli stream \(a 2\^27-byte window\): only its first 48 MiB read/)]);
+    expect([cut.out.includes(SECRET), cut.out.length <= 48 * 2 ** 20]).toEqual([true, true]);
+    const whole = await decodeWith(brotli, big(26), { chunk: 65536 });
+    expect([whole.limits, whole.out.lastIndexOf(SECRET) > 50_000_000]).toEqual([[], true]);
   });
 });

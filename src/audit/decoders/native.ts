@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { isBomb, nameBomb } from './bomb.js';
+import { isBomb, nameBomb, zeroBytes } from './bomb.js';
 import { brotliWindowed } from './brotli-window.js';
 import { NOTHING, readAlready } from './concatenated.js';
 import { GzipMembers, gzipHeaderLength, isGzip } from './gzip-members.js';
@@ -36,6 +36,8 @@ const ZSTD_WINDOW_BOUND = 2 ** 23;
 export function transformDecoding(env: DecodeEnv, name: string, stream: Transform, benign: (e: Error, out: number) => boolean = () => false): Decoding {
   const sink = env.open();
   let out = 0;
+  /** Its output's whole 4 KiB pieces of zeros (`zeroBytes`): not a bomb's measure. */
+  let zeros = 0;
   let fed = 0;
   let failure: Error | undefined;
   let done = false;
@@ -47,7 +49,8 @@ export function transformDecoding(env: DecodeEnv, name: string, stream: Transfor
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         // A bomb (`bomb.ts`: the output against the input the engine took) named and stopped, its rest not counted.
-        if (isBomb(out + chunk.length, (stream as { bytesWritten?: number }).bytesWritten ?? fed)) {
+        zeros += zeroBytes(chunk);
+        if (isBomb(out + chunk.length, (stream as { bytesWritten?: number }).bytesWritten ?? fed, undefined, zeros)) {
           nameBomb(env, out);
           break;
         }
@@ -215,9 +218,9 @@ export const rawDeflate = (env: DecodeEnv) => transformDecoding(env, 'deflate', 
 
 /** Brotli, standard or large-window (`brotli-window.ts`: the first two bytes say which). */
 export const brotliStream = (env: DecodeEnv): Decoding =>
-  brotliWindowed(env, (large) =>
+  brotliWindowed(env, (large, bounded) =>
     transformDecoding(
-      env,
+      bounded,
       'brotli',
       zlib.createBrotliDecompress(large ? { ...STREAM, params: { [zlib.constants.BROTLI_DECODER_PARAM_LARGE_WINDOW]: 1 } } : STREAM),
     ),

@@ -9,7 +9,7 @@
  * Nothing scans the compressed bytes for a signature, which they may hold by chance.
  */
 import * as zlib from 'node:zlib';
-import { bombText, isBomb, nameBomb } from './bomb.js';
+import { bombText, isBomb, nameBomb, zeroBytes } from './bomb.js';
 import type { MemberOutput } from './zip-member.js';
 import type { Lease } from './zip-output-pool.js';
 
@@ -281,6 +281,8 @@ export class RawInflateStream {
   #fed = 0;
 
   #out = 0;
+  /** Its output's whole 4 KiB pieces of zeros (`zeroBytes`): not a bomb's measure. */
+  #zeros = 0;
   #bomb = false;
 
   constructor(onData: (chunk: Buffer) => Promise<void>, onBomb?: (made: number) => void) {
@@ -289,7 +291,8 @@ export class RawInflateStream {
       try {
         for await (const chunk of this.#inflate as AsyncIterable<Buffer>) {
           this.#out += chunk.length;
-          if (!this.#bomb && isBomb(this.#out, this.#inflate.bytesWritten)) {
+          this.#zeros += zeroBytes(chunk);
+          if (!this.#bomb && isBomb(this.#out, this.#inflate.bytesWritten, undefined, this.#zeros)) {
             this.#bomb = true;
             if (!onBomb) {
               this.#failure ??= bombText(this.#out);
