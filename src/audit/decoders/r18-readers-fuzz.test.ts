@@ -45,6 +45,13 @@ async function silentThroughAudit(copies: Array<[string, Buffer]>, ext: string):
 }
 
 describe(`damaged round-18 readers' input (seed ${SEED})`, { timeout: 240_000 }, () => {
+  it.runIf(has('xz'))("an xz stream through --x86 --delta=dist=4: 40 damaged copies and the head's words each read or named", async () => {
+    const file = steadyTool('sh', ['-c', 'xz --x86 --delta=dist=4 --lzma2=preset=6 -c a.txt'], { 'a.txt': lines(MARKER) });
+    const region = (k: number): [number, number] => [0, k % 3 ? Math.min(file.length, 96) : file.length];
+    const copies = [...damagedCopies(file, seeded(SEED), 40, region), ...wordCopies(file, 0, 64)];
+    expect(await readOrNamedFailures('xz.ts', 'xz', copies, MARKER)).toEqual([]);
+  });
+
   it.runIf(has('brotli'))('a --large_window=27 brotli stream: each cut named, each copy in bounds', async () => {
     const file = steadyTool('sh', ['-c', 'brotli -q 5 --large_window=27 -c a.txt'], { 'a.txt': lines(MARKER) });
     const copies = damagedCopies(file, seeded(SEED + 1), 60, () => [0, file.length]);

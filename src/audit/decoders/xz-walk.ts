@@ -152,6 +152,17 @@ export class XzWalk {
     this.#state = { at: 'done' };
   }
 
+  /**
+   * The index's CRC-32 and the footer's magic: a block header's size byte damaged to 0 reads as an index (the stream's
+   * blocks then never read), which only this tells from an empty stream's.
+   */
+  #indexChecks(data: Buffer, i: number, end: number): boolean {
+    if (data.readUInt32LE(end - 16) === crc32(data.subarray(i, end - 16)) && data.toString('latin1', end - 2, end) === 'YZ') return true;
+    this.#state = { at: 'done' };
+    this.fail('an index or footer that does not check (a damaged block header, or a damaged index)');
+    return false;
+  }
+
   /** Walks `input`; returns how many of its bytes belonged to the stream. */
   push(input: Uint8Array): number {
     const data: Buffer = this.#pending.length ? Buffer.concat([this.#pending, input]) : Buffer.from(input.buffer, input.byteOffset, input.length);
@@ -221,6 +232,7 @@ export class XzWalk {
           if (!need(data.length - i + 1)) break;
           continue;
         }
+        if (!this.#indexChecks(data, i, end)) break;
         i = end;
         if (this.joined) this.#state = { at: 'between', zeros: 0, told: false };
         else {
