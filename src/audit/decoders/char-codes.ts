@@ -112,7 +112,7 @@ function starts(b: Uint8Array, at: number): number[] {
   // A method's number: its digits (or 0x and hex digits) before the `.`.
   if (b[at] === 0x2e) {
     let p = at;
-    while (p > 0 && at - p < 9 && (isHex(b[p - 1]) || (b[p - 1] | 0x20) === 0x78)) p--;
+    while (p > 0 && at - p < 9 && (isHex(b[p - 1]) || ((b[p - 1] ?? 0) | 0x20) === 0x78)) p--;
     return [p];
   }
   if (b[at] === 0x28 && holds(b, at + 1, 'char)')) return [at];
