@@ -1,5 +1,7 @@
 // The end of a run: the exit waits for stdout and stderr to hand over what they hold (Hoist's own seams faked:
 // the streams' counters, the timer, the exit).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitWhenDrained } from './drained-exit.js';
 
@@ -58,5 +60,33 @@ describe('exitWhenDrained', () => {
     exitWhenDrained({ streams: [{ writableLength: 10, destroyed: true }], exit: () => exits.push(1), later: c.later });
     c.advance(2000);
     expect(exits).toEqual([1]);
+  });
+});
+
+describe('a run whose work never finished', () => {
+  // Node ends a process with nothing left to wait on even while the run's promise is pending; the version guard's
+  // dynamic import hides Node's exit 13, so the step passed having done nothing. The real Node runs the module, a
+  // promise that never settles standing for a request that never got a socket.
+  const run = (body: string, env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ['-e', `import(${JSON.stringify(join(import.meta.dirname, 'drained-exit.ts'))}).then((m) => { ${body} })`], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    });
+
+  it('exits 70 and says so, not 0', () => {
+    const r = run("m.unfinishedFails('hoist', process.env); return new Promise(() => {});");
+    expect(r.status).toBe(70);
+    expect(r.stderr).toMatch(/^hoist: ended before its work was done .*a defect of hoist/);
+  });
+
+  it('on a GitHub runner, as an error annotation', () => {
+    const r = run("m.unfinishedFails('Hoist', process.env); return new Promise(() => {});", { GITHUB_ACTIONS: 'true' });
+    expect(r.status).toBe(70);
+    expect(r.stderr).toMatch(/^::error::Hoist: ended before its work was done/);
+  });
+
+  it('a finished run keeps its own exit code, 0 or not', () => {
+    expect(run("m.unfinishedFails('hoist', process.env)();")).toMatchObject({ status: 0, stderr: '' });
+    expect(run("m.unfinishedFails('hoist', process.env)(); process.exitCode = 3;")).toMatchObject({ status: 3, stderr: '' });
   });
 });

@@ -35,3 +35,23 @@ export function exitWhenDrained(o: DrainedExitOptions = {}): void {
   };
   later(attempt, o.graceMs ?? 2_000);
 }
+
+/**
+ * A run whose work never finished must not pass. Node ends a process once nothing is left to wait on, even while
+ * the run's promise is still pending — a request that never got a socket, a child whose close never came — and the
+ * version guard's dynamic import (scripts/guard.mjs) hides Node's exit 13 for an unsettled top-level await: the step
+ * exited 0 having pushed, tagged or audited nothing. Until the returned `finished` is called, an exit that would be
+ * 0 is 70 (EX_SOFTWARE), with a line that says so (`::error::` on a GitHub runner, for the step's annotations).
+ */
+export function unfinishedFails(name: string, env: NodeJS.ProcessEnv = process.env, write = (line: string) => void process.stderr.write(line)): () => void {
+  let done = false;
+  process.on('exit', (code) => {
+    if (done || code !== 0) return;
+    const line = `${name}: ended before its work was done (a request or a child process that never answered): nothing after it ran — a defect of ${name}, please report it`;
+    write(env.GITHUB_ACTIONS === 'true' ? `::error::${line}\n` : `${line}\n`);
+    process.exitCode = 70;
+  });
+  return () => {
+    done = true;
+  };
+}
