@@ -246,6 +246,8 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
   let hex = '';
   let expect = -1;
   let count = 0;
+  /** The first index double-quoted: JSON, whose numbers are IndexedBytes' (runs-bytes.ts) — one list, one finding. */
+  let json = false;
   let p = start;
   for (;;) {
     ENTRY.lastIndex = p;
@@ -254,6 +256,7 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
     const index = Number(m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[11]);
     if (expect < 0 ? index > 1 : index !== expect) break;
     expect = index + 1;
+    if (!count) json = m[4] !== undefined;
     count++;
     p = ENTRY.lastIndex;
     const number = m[5] ?? m[9];
@@ -280,6 +283,7 @@ function readList(text: string, start: number): { end: number; bytes?: Buffer; o
   if (expect < 0) return undefined;
   // Open: the last entry read ends within an entry's length of the text's end (the next may be cut there).
   const open = text.length - p < 64;
+  if (json && raw.length === count) return { end: p, open };
   // Two words of four bytes make a value's 8 (unpack('N*')): fewer entries are read where their numbers are words.
   if (count < MIN_BYTES && (numeric || raw.length !== count || count < 2)) return { end: p, open };
   const candidates: Buffer[] = [];
