@@ -1,6 +1,0 @@
-import { createRequire as __hoistCreateRequire } from 'node:module';
-const require = __hoistCreateRequire(import.meta.url);
-import{a as f}from"./chunk-4CDLFZ6W.js";import{readdir as c,readFile as d,stat as u}from"node:fs/promises";import{join as g}from"node:path";var E=/-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g,s=new Map;function p(e){let i=e.SSL_CERT_FILE?.trim()||void 0,n=(e.SSL_CERT_DIR??"").split(":").map(o=>o.trim()).filter(Boolean);if(!i&&n.length===0)return Promise.resolve(void 0);let r=JSON.stringify([i,n]),t=s.get(r);return t||(t=m(i,n),s.set(r,t),t.catch(()=>s.delete(r))),t}async function m(e,i){let n=new Set,r=t=>{for(let o of t.matchAll(E))n.add(o[0].replace(/\r\n/g,`
-`))};if(e){let t;try{t=await d(e,"utf8")}catch(o){throw a("SSL_CERT_FILE",e,o.code??"unreadable","the path of a PEM bundle of CA certificates")}if(r(t),n.size===0)throw a("SSL_CERT_FILE",e,"no PEM certificate in it","the path of a PEM bundle of CA certificates")}for(let t of i){if(!(await u(t).catch(()=>{}))?.isDirectory())throw a("SSL_CERT_DIR",t,"not a directory",'directories of PEM files, separated by ":"');for(let o of(await c(t)).sort())r(await d(g(t,o),"utf8").catch(()=>""))}return n.size?[...n].join(`
-`)+`
-`:void 0}function a(e,i,n,r){return new f([{input:e,message:`${i}: ${n} \u2014 give ${r}, or unset ${e}`}])}export{p as a};
