@@ -10,7 +10,7 @@
  * tools the tests start read), removed when the file ends: the workspaces, runner directories and
  * artifacts the tests make hold test secrets, and no file of them outlives its test file.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -21,6 +21,9 @@ fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: testSeed(1) });
 
 const outer = process.env.TMPDIR;
 const own = mkdtempSync(join(tmpdir(), 'hoist-test-'));
+// Open as /tmp is (sticky, anyone may write): tools a test starts as another user — nginx's workers run as nobody —
+// write under it as they did under /tmp.
+chmodSync(own, 0o1777);
 process.env.TMPDIR = own;
 afterAll(() => {
   if (outer === undefined) delete process.env.TMPDIR;
