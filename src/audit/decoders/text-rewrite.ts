@@ -432,10 +432,18 @@ const GIT85 = new Set('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
  * stream at `(Texinfo escapes at 0)!(git binary patch at 442)`, a clean uuencoded .tgz as a damaged tar at
  * `(joined literals at 0)!(uuencode at 18)!`). No line of text, no URL, has that shape and length.
  */
+/** The longest line either shape makes: git's 1 + 65 characters, uuencode's 1 + 84 (and a CR). */
+const ENCODED_LINE = 87;
+
 export function encodedLine(b: Buffer, at: number): boolean {
-  const end = b.indexOf(0x0a, at);
-  if (end < 0) return false;
-  const line = b.toString('latin1', b.lastIndexOf(0x0a, at) + 1, b[end - 1] === 0x0d ? end - 1 : end);
+  // Only the bytes an encoded line can span are looked at: a long line (minified code) is none, and its places are many.
+  const ahead = b.subarray(at, at + ENCODED_LINE + 1).indexOf(0x0a);
+  if (ahead < 0) return false;
+  const end = at + ahead;
+  const from = Math.max(0, at - ENCODED_LINE - 1);
+  const start = from + b.subarray(from, at).lastIndexOf(0x0a) + 1;
+  if ((start === from && from > 0) || end - start > ENCODED_LINE) return false;
+  const line = b.toString('latin1', start, b[end - 1] === 0x0d ? end - 1 : end);
   const [lead, body] = [line.charCodeAt(0), line.slice(1)];
   const bytes = lead >= 0x41 && lead <= 0x5a ? lead - 0x40 : lead >= 0x61 && lead <= 0x7a ? lead - 0x60 + 26 : 0;
   if (bytes && body.length === 5 * Math.ceil(bytes / 4) && [...body].every((c) => GIT85.has(c))) return true;
