@@ -3,7 +3,8 @@
 // the yaml chunk; the hierarchy's plan and one entry's job), promote, merge, stale, tags list/prune,
 // audit, inspect (also with --key), push of a layout built without pushing, and the signature
 // checks' refusals of an unsigned image (verify, promote --require-signature, a signing build's
-// --base-signers), a keyless build, its keyless verify and promote (sign-keyless.test.ts, run here under the recorder); the Action's build with its
+// --base-signers), a keyless build, its keyless verify and promote (sign-keyless.test.ts, run here under the recorder), the docker
+// path's push transfer (docker-push-transfer.test.ts, likewise); the Action's build with its
 // post step and a pull request comment (Octokit, against a GitHub API stand-in), the GitLab
 // component's build with a merge request note (GitLab API stand-in), the prune sub-action — each
 // process recording the dist/ files it loads (scripts/import-recorder.mjs, an --import hook).
@@ -91,6 +92,20 @@ describe('every file of dist/ is loaded by a test run', () => {
       (e: { stdout?: string; stderr?: string; code?: number }) => ({ code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
     );
     expect(r.out, 'sign-keyless.test.ts failed').toBe('');
+    expect(r.code).toBe(0);
+  }, 300_000);
+
+  // The docker path's opt-in push transfer loads the loopback registry (its own chunk) only then.
+  it('the docker push transfer, through test/integration/docker-push-transfer.test.ts under the same recorder', async () => {
+    const r = await execFileAsync(
+      process.execPath,
+      [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'integration', 'test/integration/docker-push-transfer.test.ts'],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', HOIST_IMPORT_LOG: log }, maxBuffer: 64 << 20 },
+    ).then(
+      () => ({ code: 0, out: '' }),
+      (e: { stdout?: string; stderr?: string; code?: number }) => ({ code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
+    );
+    expect(r.out, 'docker-push-transfer.test.ts failed').toBe('');
     expect(r.code).toBe(0);
   }, 300_000);
 

@@ -1,0 +1,76 @@
+// The docker path's opt-in push transfer (HOIST_DOCKER_TRANSFER=push): the daemon pushes the built image to a
+// registry Hoist runs on loopback instead of Hoist reading `docker save`; the base's layers are fetched from the
+// base's own registry and audited while the daemon builds, and the daemon is told they are held. The audit still
+// reads every byte of every layer: a secret in a base layer (one the daemon never sends) fails the build naming the
+// base's blob, nothing is pushed; the clean twin pushes, the registry holds the digest Hoist reported, every blob
+// intact. Nearest real-world variant: a company base that once baked a deploy token into a layer, built on a runner
+// whose dockerd has no containerd image store (no OCI export), where `docker save` is the slow part.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hoist, lab, leaks, run, skopeoDigest, skopeoPullsIntact, uniqueRepo } from './lab.js';
+
+const TOKEN = `deploy-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}-token`;
+const OTHER = `unrelated-${Math.random().toString(36).slice(2)}-value`;
+
+describe('docker builder: the image by the daemon’s push to Hoist on loopback', () => {
+  const { host } = lab().registries.plain;
+  const base = `${host}/${uniqueRepo('push-transfer/base')}:1`;
+  let baseLayers: string[] = [];
+
+  beforeAll(async () => {
+    const ctx = await mkdtemp(join(tmpdir(), 'hoist-push-transfer-base-'));
+    await writeFile(join(ctx, 'token'), TOKEN);
+    await writeFile(
+      join(ctx, 'Dockerfile'),
+      `FROM ${host}/lab/busybox:1.36\nCOPY token /tmp/token\nRUN head -c 4000000 /dev/urandom > /big && cat /tmp/token >> /big && head -c 4000000 /dev/urandom >> /big && rm /tmp/token\n`,
+    );
+    await run('docker', ['build', '-q', '-t', base, ctx]);
+    await run('docker', ['push', '--quiet', base]);
+    const manifest = JSON.parse(await run('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${base}`])) as { layers: Array<{ digest: string }> };
+    baseLayers = manifest.layers.map((l) => l.digest);
+  }, 180_000);
+
+  async function app(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-push-transfer-'));
+    await writeFile(join(dir, 'Dockerfile'), `FROM ${base}\nRUN echo ${Math.random()} > /n\n`);
+    return dir;
+  }
+  const build = (dir: string, repo: string, secret: string) =>
+    hoist(['build', '--builder', 'docker', '--images', repo, '--version', '1.0.0', '--insecure-registries', host, '--json'], {
+      cwd: dir,
+      env: { HOIST_SECRETS: `deploy-token=${secret}`, HOIST_DOCKER_TRANSFER: 'push' },
+    });
+
+  it('a secret in a base layer the daemon never sends is found: the build fails naming the base blob, nothing is pushed', async () => {
+    const repo = `${host}/${uniqueRepo('push-transfer/leak')}`;
+    const r = await build(await app(), repo, TOKEN);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(
+      /docker push → OCI layout: .* 1 layer from the daemon, 3 of the base's not sent: 3 fetched from its registry \([\d.]+ MiB\) and audited/,
+    );
+    expect(r.stderr).toContain('the audit found');
+    const named = [...r.stderr.matchAll(/secret 'deploy-token'[^\n]* in layer (sha256:[a-f0-9]{64}) \(/g)].map((m) => m[1]);
+    expect(named.length, r.stderr).toBeGreaterThan(0);
+    for (const d of named) expect(baseLayers).toContain(d);
+    expect(leaks(r.stdout + r.stderr, TOKEN)).toBe(false);
+    expect(await skopeoDigest(`${repo}:1.0.0`)).toBeUndefined();
+  }, 180_000);
+
+  it('its clean twin pushes: the registry holds the digest Hoist reported, the base by its own blobs, every blob intact', async () => {
+    const repo = `${host}/${uniqueRepo('push-transfer/clean')}`;
+    const r = await build(await app(), repo, OTHER);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/docker push → OCI layout: /);
+    expect(r.stderr).not.toMatch(/docker save → OCI layout/);
+    expect(r.stderr).toMatch(/audit: 4 layers \([\d.]+ MiB decompressed\), config and annotations checked for \d+ values: none found/);
+    const digest = (JSON.parse(r.stdout) as { outputs: { digest: string } }).outputs.digest;
+    expect(await skopeoDigest(`${repo}:1.0.0`)).toBe(digest);
+    const manifest = JSON.parse(await run('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${repo}@${digest}`])) as {
+      layers: Array<{ digest: string }>;
+    };
+    expect(manifest.layers.slice(0, baseLayers.length).map((l) => l.digest)).toEqual(baseLayers);
+    expect(await skopeoPullsIntact(`${repo}@${digest}`)).toBe(true);
+  }, 180_000);
+});
