@@ -63,48 +63,34 @@ describe('every file of dist/ is loaded by a test run', () => {
     else process.env.HOIST_IMPORT_LOG = previous;
   });
 
-  // First: audit-dist.test.ts rebuilds dist/ (scripts/build.mjs), and the runs after it must load that dist/.
-  it('the audit’s decoders, through test/integration/audit-dist.test.ts under the same recorder', async () => {
-    const r = await execFileAsync(
-      process.execPath,
-      [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'integration', 'test/integration/audit-dist.test.ts'],
-      {
-        cwd: ROOT,
-        env: { ...process.env, NO_COLOR: '1', HOIST_IMPORT_LOG: log, NODE_OPTIONS: `--import=${join(ROOT, 'scripts/import-recorder.mjs')}` },
-        maxBuffer: 64 << 20,
-      },
-    ).then(
+  /** Another integration file run by vitest with the recorder's log (its output only when it failed). */
+  const vitestRun = (file: string, env: Record<string, string> = {}) =>
+    execFileAsync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'integration', file], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', HOIST_IMPORT_LOG: log, ...env },
+      maxBuffer: 64 << 20,
+    }).then(
       () => ({ code: 0, out: '' }),
       (e: { stdout?: string; stderr?: string; code?: number }) => ({ code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
     );
+
+  // First: audit-dist.test.ts rebuilds dist/ (scripts/build.mjs), and the runs after it must load that dist/.
+  it('the audit’s decoders, through test/integration/audit-dist.test.ts under the same recorder', async () => {
+    const r = await vitestRun('test/integration/audit-dist.test.ts', { NODE_OPTIONS: `--import=${join(ROOT, 'scripts/import-recorder.mjs')}` });
     expect(r.out, 'audit-dist.test.ts failed').toBe('');
     expect(r.code).toBe(0);
   }, 600_000);
 
   // sign: keyless loads the Sigstore client (its own chunks) only then: the keyless build on the stand-ins.
   it('sign: keyless, through test/integration/sign-keyless.test.ts under the same recorder', async () => {
-    const r = await execFileAsync(
-      process.execPath,
-      [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'integration', 'test/integration/sign-keyless.test.ts'],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', HOIST_IMPORT_LOG: log }, maxBuffer: 64 << 20 },
-    ).then(
-      () => ({ code: 0, out: '' }),
-      (e: { stdout?: string; stderr?: string; code?: number }) => ({ code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
-    );
+    const r = await vitestRun('test/integration/sign-keyless.test.ts');
     expect(r.out, 'sign-keyless.test.ts failed').toBe('');
     expect(r.code).toBe(0);
   }, 300_000);
 
   // The docker path's opt-in push transfer loads the loopback registry (its own chunk) only then.
   it('the docker push transfer, through test/integration/docker-push-transfer.test.ts under the same recorder', async () => {
-    const r = await execFileAsync(
-      process.execPath,
-      [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'integration', 'test/integration/docker-push-transfer.test.ts'],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', HOIST_IMPORT_LOG: log }, maxBuffer: 64 << 20 },
-    ).then(
-      () => ({ code: 0, out: '' }),
-      (e: { stdout?: string; stderr?: string; code?: number }) => ({ code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
-    );
+    const r = await vitestRun('test/integration/docker-push-transfer.test.ts');
     expect(r.out, 'docker-push-transfer.test.ts failed').toBe('');
     expect(r.code).toBe(0);
   }, 300_000);
