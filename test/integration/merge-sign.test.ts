@@ -18,18 +18,11 @@ import { pushGraph } from '../../src/push/engine.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { testImage } from '../support/images.js';
 import { hoist, lab, leaks, run, skopeoDigest, uniqueRepo } from './lab.js';
+import { pkcs8Pair } from '../support/pkcs8-pair.js';
 
 const { plain } = lab().registries;
 const insecure = ['--insecure-registries', plain.host];
 let dir: string;
-
-async function opensslPair(name: string): Promise<{ key: string; pub: string }> {
-  const key = join(dir, `${name}.pem`);
-  const pub = join(dir, `${name}.pub`);
-  await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
-  await run('openssl', ['pkey', '-in', key, '-pubout', '-out', pub]);
-  return { key, pub };
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hoist-merge-sign-'));
@@ -57,7 +50,7 @@ async function pushedByDigest(path: string, arch: string): Promise<string> {
 
 describe('hoist merge --sign key (dist)', () => {
   it('signs the merged index and each platform manifest: hoist verify --key exits 0 for each, 1 with another key', async () => {
-    const [signer, stranger] = [await opensslPair('signer'), await opensslPair('stranger')];
+    const [signer, stranger] = [await pkcs8Pair(dir, 'signer'), await pkcs8Pair(dir, 'stranger')];
     const parts = uniqueRepo('merge-sign/parts');
     const repo = `${plain.host}/${uniqueRepo('merge-sign/app')}`;
     const amd = await pushedByDigest(parts, 'amd64');
@@ -100,7 +93,7 @@ describe('hoist merge --sign key (dist)', () => {
   // signing-key-password, nothing tagged, neither password nor key printed.
   // Nearest real-world variant: COSIGN_PASSWORD rotated in the CI settings, the old cosign.key kept.
   it('a wrong signing-key-password: exit 2 naming it, nothing pushed', async () => {
-    const signer = await opensslPair('encrypted');
+    const signer = await pkcs8Pair(dir, 'encrypted');
     const encrypted = join(dir, 'encrypted.key');
     await run('openssl', ['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-in', signer.key, '-out', encrypted, '-passout', 'pass:the-right-one']);
     await writeFile(join(dir, 'password'), 'a-wrong-one\n', { mode: 0o600 });

@@ -30,6 +30,7 @@ import { parseSigningKey } from '../../src/sign/keys.js';
 import { keyBundleSigner } from '../../src/sign/referrer-stage.js';
 import { attachBundle } from '../../src/sign/referrer.js';
 import { hoist, lab, password, run, skopeoDigest, uniqueRepo, type SkopeoAccess } from './lab.js';
+import { pkcs8Pair } from '../support/pkcs8-pair.js';
 
 const { plain, tls, token } = lab().registries;
 const BUNDLE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
@@ -44,18 +45,10 @@ const auth = () => ({
   HOIST_REGISTRY_AUTH: `${tls.host}=${tls.username}:${password(tls.passwordFile)}\n${token.host}=${token.username}:${password(token.passwordFile)}`,
 });
 
-async function opensslPair(name: string): Promise<{ key: string; pub: string }> {
-  const key = join(dir, `${name}.pem`);
-  const pub = join(dir, `${name}.pub`);
-  await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
-  await run('openssl', ['pkey', '-in', key, '-pubout', '-out', pub]);
-  return { key, pub };
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hoist-sign-referrers-'));
-  signer = await opensslPair('signer');
-  strangerPub = (await opensslPair('stranger')).pub;
+  signer = await pkcs8Pair(dir, 'signer');
+  strangerPub = (await pkcs8Pair(dir, 'stranger')).pub;
 });
 
 afterAll(async () => {

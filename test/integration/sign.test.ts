@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosignKeyPair } from '../support/cosign-key.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { hoist, lab, leaks, password, run, runAction, skopeoDigest, toolEnv, uniqueRepo, type SkopeoAccess } from './lab.js';
+import { pkcs8Pair } from '../support/pkcs8-pair.js';
 
 const { plain, tls, token } = lab().registries;
 let dir: string;
@@ -33,18 +34,10 @@ const auth = () => ({
   HOIST_REGISTRY_AUTH: `${tls.host}=${tls.username}:${password(tls.passwordFile)}\n${token.host}=${token.username}:${password(token.passwordFile)}`,
 });
 
-async function opensslPair(name: string): Promise<{ key: string; pub: string }> {
-  const key = join(dir, `${name}.pem`);
-  const pub = join(dir, `${name}.pub`);
-  await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
-  await run('openssl', ['pkey', '-in', key, '-pubout', '-out', pub]);
-  return { key, pub };
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hoist-sign-'));
-  pkcs8 = await opensslPair('signer');
-  strangerPub = (await opensslPair('stranger')).pub;
+  pkcs8 = await pkcs8Pair(dir, 'signer');
+  strangerPub = (await pkcs8Pair(dir, 'stranger')).pub;
   const pair = cosignKeyPair('correct horse battery');
   await writeFile(join(dir, 'cosign.key'), pair.key, { mode: 0o600 });
   await writeFile(join(dir, 'cosign.pub'), pair.pub);
