@@ -137,7 +137,10 @@ export async function layoutFromPush(layoutDir: string, sink: PushSink, preaudit
   }
   await sink.layers();
   for (const d of sink.vouched) await preaudit.done(d);
-  if (!sink.uploaded.has(docker.config.digest)) throw new Error(`the Docker daemon did not send the image config ${docker.config.digest}`);
+  const sentConfig = sink.uploaded.get(docker.config.digest);
+  if (!sentConfig) throw new Error(`the Docker daemon did not send the image config ${docker.config.digest}`);
+  if (sentConfig.size !== docker.config.size)
+    throw new Error(`the Docker daemon's manifest names the config with ${docker.config.size} bytes, its blob has ${sentConfig.size}`);
   const config = JSON.parse(await readFile(blobPath(layoutDir, docker.config.digest), 'utf8')) as { rootfs?: { diff_ids?: string[] } };
   const diffIds = config.rootfs?.diff_ids ?? [];
   if (diffIds.length !== docker.layers.length) throw new Error(`the image config names ${diffIds.length} layers, the manifest ${docker.layers.length}`);
@@ -146,6 +149,8 @@ export async function layoutFromPush(layoutDir: string, sink: PushSink, preaudit
     if (!GZIP_TYPES.has(layer.mediaType)) throw new Error(`layer ${layer.digest} is a ${layer.mediaType}`);
     const own = sink.uploaded.get(layer.digest);
     if (!own && !sink.vouched.has(layer.digest)) throw new Error(`the Docker daemon did not send layer ${layer.digest}`);
+    const size = own?.size ?? (await preaudit.present()).get(layer.digest);
+    if (size !== layer.size) throw new Error(`the Docker daemon's manifest names layer ${layer.digest} with ${layer.size} bytes, its blob has ${size}`);
     const content = own?.diffId && (await own.diffId);
     if (content && content !== diffIds[i]) throw new Error(`layer ${layer.digest} inflates to ${content}, the config says ${diffIds[i]}`);
     layers.push({ mediaType: MediaType.ociLayerGzip, digest: layer.digest, size: layer.size });

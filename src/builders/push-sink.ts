@@ -61,7 +61,15 @@ export interface PushSink {
 /** An upload's bytes: hashed, to its temporary file, and (a gzip blob, `onLayer` set) inflated for the audit. */
 class UploadStream extends Writable {
   readonly hash: Hash = createHash('sha256');
+  /** Bytes hashed and written so far. */
   size = 0;
+  /**
+   * Bytes the requests carried into it so far, some maybe still queued behind the audit: what a PATCH's Range says.
+   * dockerd takes a layer's size in the manifest from that Range (distribution's blob writer), so a Range of the bytes
+   * taken so far named a layer shorter than its blob whenever the audit held the upload back (load 17: the push of
+   * the layout then read a prefix of the blob, whose digest was another).
+   */
+  received = 0;
   readonly #file: WriteStream;
   #inflate: PassThrough | undefined;
   #decided = false;
@@ -173,6 +181,7 @@ class Sink {
     return new Promise<void>((resolve, reject) => {
       req.once('error', reject);
       into.once('error', reject);
+      req.on('data', (chunk: Buffer) => void (into.received += chunk.length));
       req.on('end', () => resolve());
       req.pipe(into, { end: false });
     });
@@ -211,14 +220,14 @@ class Sink {
   async #session(req: IncomingMessage, res: ServerResponse, id: string, method: string, digest: string | null): Promise<void> {
     const into = this.uploads.get(id);
     if (!into) return refuse(res, 404, 'BLOB_UPLOAD_UNKNOWN', id);
-    if (method === 'PATCH') return this.#receive(req, into).then(() => this.#upload(res, id, into.size));
+    if (method === 'PATCH') return this.#receive(req, into).then(() => this.#upload(res, id, into.received));
     if (method === 'PUT') return this.#receive(req, into).then(() => this.#finish(res, id, into, digest));
     if (method === 'DELETE') {
       this.uploads.delete(id);
       into.destroy(new Error('upload cancelled'));
       return json(res, 204);
     }
-    return this.#upload(res, id, into.size);
+    return this.#upload(res, id, into.received);
   }
 
   async #putManifest(req: IncomingMessage, res: ServerResponse): Promise<void> {
