@@ -140,6 +140,37 @@ describe('parseConfig', () => {
     expect(c.source.git).toEqual(git);
   });
 
+  /**
+   * Property: BuildKit's query form (`?ref=`, `?tag=`, `?branch=`, `?subdir=`, `?commit=`) and Docker's
+   * `github.com/owner/repo` are read as the ref and subdirectory `#ref:subdir` gives. Nearest real
+   * variant: `docker buildx build 'https://github.com/user/myrepo.git?ref=main&subdir=docker'`.
+   */
+  it.each([
+    ['https://github.com/acme/app.git?ref=main&subdir=docker', { url: 'https://github.com/acme/app.git', ref: 'main', subdir: 'docker' }],
+    ['https://github.com/acme/app.git?branch=dev', { url: 'https://github.com/acme/app.git', ref: 'refs/heads/dev' }],
+    ['git@github.com:acme/app.git?tag=v1.2.0#refs/tags/v1.2.0:a/b', { url: 'git@github.com:acme/app.git', ref: 'refs/tags/v1.2.0', subdir: 'a/b' }],
+    ['https://github.com/acme/app.git?submodules=true&keep-git-dir', { url: 'https://github.com/acme/app.git' }],
+    ['github.com/acme/app#main:docker', { url: 'https://github.com/acme/app', ref: 'main', subdir: 'docker' }],
+  ])('reads the git context %s (BuildKit query form, github.com/ shorthand)', async (context, git) => {
+    const c = await parseConfig(reader({ images: 'a/b', tags: 't', context }), ctx);
+    expect(c.source.git).toEqual(git);
+  });
+
+  /** Property: a query BuildKit refuses, or one Hoist's clone cannot honour, is an input error naming context. */
+  it.each([
+    ['?reff=main', "'reff' is not one BuildKit reads"],
+    ['?ref=a&ref=b', "'ref' is given more than once"],
+    ['?ref=main#dev', "the refs 'dev' and 'main' disagree"],
+    ['?subdir=a#main:b', "the subdirectories 'b' and 'a' disagree"],
+    ['?commit=abc123', "'abc123' is not a full commit id"],
+    [`?ref=main&commit=${'a'.repeat(40)}`, 'a commit and a ref (main) together'],
+    ['?submodules=false', 'always fetches the submodules'],
+    ['?subdir=', "'subdir' has no value"],
+  ])('refuses the query %s naming context', async (query, message) => {
+    const issues = await issuesOf({ images: 'a/b', tags: 't', context: `https://github.com/acme/app.git${query}` });
+    expect(issues.map((i) => [i.input, i.message.includes(message)])).toEqual([['context', true]]);
+  });
+
   it('refuses a URL context that is no git repository, and a subdirectory outside it', async () => {
     expect(await issuesOf({ images: 'a/b', tags: 't', context: 'https://example.com/ctx.tar.gz' })).toEqual([
       { input: 'context', message: expect.stringMatching(/is a URL but not a git repository/) },

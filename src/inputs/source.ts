@@ -34,6 +34,64 @@ export interface SourceSettings {
 
 const GIT_URL = /^((?:https?|ssh|git):\/\/[^#\s]+|[\w.-]+@[\w.-]+:[^#\s]+)(?:#([^:\s]*)(?::(\S+))?)?$/;
 
+/** `https://host/repo.git?ref=main&subdir=docker` → the URL and its query (BuildKit's second spelling of `#ref:subdir`). */
+function splitQuery(url: string): [string, string | undefined] {
+  const at = url.indexOf('?');
+  return at < 0 ? [url, undefined] : [url.slice(0, at), url.slice(at + 1)];
+}
+
+const QUERY_KEYS = ['ref', 'tag', 'branch', 'subdir', 'checksum', 'commit', 'submodules', 'keep-git-dir'];
+
+/**
+ * BuildKit's query form of a git context (`?ref=`, `?tag=`, `?branch=`, `?subdir=`, `?checksum=`
+ * or `?commit=`, `?submodules=`, `?keep-git-dir=`), merged with the `#ref:subdir` fragment: a key
+ * BuildKit would not read, a key given twice, or two refs that disagree are input errors, as
+ * BuildKit makes them. Hoist's clone fetches submodules and keeps `.git`, so only `true` is taken
+ * for those two; a commit is fetched as the ref (with a ref beside it, Hoist cannot check both).
+ */
+function gitQuery(scope: InputScope, query: string | undefined, fragmentRef: string | undefined, fragmentSubdir: string | undefined) {
+  let ref = fragmentRef;
+  let subdir = fragmentSubdir;
+  if (query === undefined) return { ref, subdir };
+  const issue = (message: string) => scope.issues.push({ input: 'context', message: `the query ?${query}: ${message}` });
+  const params = new URLSearchParams(query);
+  const seen = new Map<string, string>();
+  for (const [key, value] of params) {
+    if (!QUERY_KEYS.includes(key)) issue(`'${key}' is not one BuildKit reads (${QUERY_KEYS.join(', ')})`);
+    else if (seen.has(key)) issue(`'${key}' is given more than once`);
+    else if (!value && key !== 'submodules' && key !== 'keep-git-dir') issue(`'${key}' has no value`);
+    else seen.set(key, value);
+  }
+  const setRef = (value: string) => {
+    if (ref !== undefined && ref !== value) issue(`the refs '${ref}' and '${value}' disagree: give one`);
+    ref = value;
+  };
+  const plain = (v: string | undefined, prefix: string) => (v === undefined ? undefined : v.startsWith(prefix) ? v : `${prefix}${v}`);
+  const tag = plain(seen.get('tag'), 'refs/tags/');
+  const branch = plain(seen.get('branch'), 'refs/heads/');
+  if (seen.has('ref')) setRef(seen.get('ref')!);
+  if (tag && branch) issue('give a tag or a branch, not both');
+  if (tag ?? branch) setRef((tag ?? branch)!);
+  const commit = seen.get('checksum') ?? seen.get('commit');
+  if (commit !== undefined) {
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(commit)) issue(`'${commit}' is not a full commit id (40 hexadecimal digits): give the whole commit`);
+    else if (ref !== undefined) issue(`a commit and a ref (${ref}) together: give the commit alone (Hoist fetches exactly it)`);
+    ref = commit;
+  }
+  if (seen.has('subdir')) {
+    if (subdir !== undefined && subdir !== seen.get('subdir')) issue(`the subdirectories '${subdir}' and '${seen.get('subdir')}' disagree: give one`);
+    subdir = seen.get('subdir');
+  }
+  for (const key of ['submodules', 'keep-git-dir'])
+    if (seen.has(key) && !['', '1', 't', 'true', 'TRUE', 'True'].includes(seen.get(key)!))
+      issue(
+        key === 'submodules'
+          ? `submodules=${seen.get(key)}: Hoist's clone always fetches the submodules; leave it out`
+          : `keep-git-dir=${seen.get(key)}: Hoist's clone keeps .git (exclude it with .dockerignore); leave it out`,
+      );
+  return { ref, subdir };
+}
+
 /** A git context, when `context` is one; a remote URL that is not a git repository is an input error. */
 function gitContext(scope: InputScope, given: string, file: string | undefined): GitContext | undefined {
   if (!GIT_URL.test(given)) return undefined;
@@ -55,7 +113,8 @@ function gitContext(scope: InputScope, given: string, file: string | undefined):
       if (value.length >= 4) scope.sensitive.push({ name: 'the credentials in the context URL', value });
   }
   const raw = userinfo ? `${userinfo[1]}${given.slice(userinfo[0].length)}` : given;
-  const [, url, ref, subdir] = GIT_URL.exec(raw)!;
+  const [, withQuery, fragmentRef, fragmentSubdir] = GIT_URL.exec(raw)!;
+  const [url, query] = splitQuery(withQuery!);
   const isGit =
     !/^https?:/.test(url!) || /\.git$/.test(url!) || raw.includes('#') || /^https:\/\/(github\.com|gitlab\.com|bitbucket\.org)\/[^/]+\/[^/]+\/?$/.test(url!);
   if (!isGit) {
@@ -65,6 +124,7 @@ function gitContext(scope: InputScope, given: string, file: string | undefined):
     });
     return undefined;
   }
+  const { ref, subdir } = gitQuery(scope, query, fragmentRef || undefined, fragmentSubdir);
   if (subdir && (subdir.startsWith('/') || subdir.split('/').includes('..'))) {
     scope.issues.push({ input: 'context', message: `'${subdir}' must be a directory inside the repository` });
   }
@@ -95,7 +155,9 @@ function defaultContext(scope: InputScope, input: string, raw: string): string {
 }
 
 export function parseSource(scope: InputScope): SourceSettings {
-  const raw = defaultContext(scope, 'context', scope.read('context').trim());
+  const given = defaultContext(scope, 'context', scope.read('context').trim());
+  // `github.com/acme/app` is a git repository to docker build and BuildKit (their older spelling), not a directory.
+  const raw = /^github\.com\/[^/\s]+\/[^/\s#?]+/.test(given) ? `https://${given}` : given;
   const file = optional(scope, 'file');
   const git = gitContext(scope, raw, file);
   const context = git ? '' : scope.abs(raw || '.');
