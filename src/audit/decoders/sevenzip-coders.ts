@@ -1,7 +1,7 @@
 /**
  * A 7z folder decoded through its coders: the chain from its packed stream to its output (each
  * coder one in and one out stream), each stage streaming into the next —
- * Copy, LZMA (`lzma.ts`), LZMA2 (`lzma2.ts`), Deflate and BZip2 (the registry's own decoders, driven
+ * Copy, LZMA (`lzma.ts`), LZMA2 (`lzma2.ts`), PPMd (`ppmd-h.ts`), Deflate and BZip2 (the registry's own decoders, driven
  * with an environment whose sink is the next stage), BCJ x86, ARM, ARM64, PowerPC and SPARC (`bcj.ts`), Delta (`delta.ts`). Every stage ends at its
  * coder's unpacked size; only the folder's output is counted against the bounds (by its sink). Or BCJ2's graph
  * (`bcj2.ts`): its four inputs — pack streams, or one coder from one — gathered as far as its output may be read, then BCJ2.
@@ -12,6 +12,7 @@ import { Deflate64Error, inflate64 } from './deflate64.js';
 import { xzDeltaFilter } from './delta.js';
 import { bzip2 } from './bzip2.js';
 import { parseProps } from './lzma-core.js';
+import { ppmdRun } from './ppmd-h.js';
 import { lzmaRun, type Emit } from './lzma.js';
 import { lzma2Run } from './lzma2.js';
 import { rawDeflate } from './native.js';
@@ -40,6 +41,7 @@ const NAMES: Record<string, string> = {
 };
 const READ = new Set([
   '00',
+  '030401',
   '030101',
   '21',
   '040108',
@@ -175,6 +177,7 @@ function stage(c: Coder, size: number, emit: Emit, env: DecodeEnv, fail: (why: s
     };
     return c.id === '040108' ? rawDeflate(inner) : bzip2.open(inner);
   } else if (c.id === '040109') return deflate64Run(size, emit, fail);
+  else if (c.id === '030401') return ppmdRun(c.props, size, emit, fail);
   else if (c.id === '00') return { push: async (b) => void (await emit(b)), end: () => undefined };
   return { push: () => undefined, end: () => undefined };
 }

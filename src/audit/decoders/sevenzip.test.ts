@@ -1,12 +1,12 @@
 // Property: a 7z archive made by the real 7-Zip (7zz) is read whatever its settings — default
 // (LZMA2, solid, LZMA-compressed header), -mx=1…9, non-solid, LZMA, Deflate, BZip2, Copy, a plain
 // header (-mhc=off), the BCJ x86 filter on an executable — and a value in a member is found at
-// `a.7z!/path`; each clean twin passes; a coder the audit does not have (PPMd) and an encrypted
+// `a.7z!/path`; each clean twin passes (PPMd: ppmd-h.test.ts); a coder the audit does not have and an encrypted
 // archive are named as not audited, with the coder; a cut archive is named, never a throw.
 // Nearest real-world variants: `7z a backup.7z ./config` in a Dockerfile, a release shipped as .7z,
 // a .7z inside a .tar.gz, a jar/zip inside a .7z, installers that are BCJ-filtered executables.
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { crc32, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tarOf } from '../../../test/support/tar.js';
 import { decodeFolder } from './sevenzip-coders.js';
@@ -69,11 +69,17 @@ describe.skipIf(!has('7zz'))('7z archives made by 7-Zip', { timeout: 60_000 }, (
     },
   );
 
-  it('PPMd (-m0=PPMd) is named as not audited, with the coder', async () => {
-    expect(await auditFiles({ 'srv/backup.7z': sevenZip(['-m0=PPMd'], files(SECRET)) })).toEqual([
+  it("a coder the audit does not have (PPMd's id changed to 030409, the header CRCs made right) is named, with the coder", async () => {
+    const archive = Buffer.from(sevenZip(['-m0=PPMd', '-mhc=off'], files(SECRET)));
+    const at = 32 + Number(archive.readBigUInt64LE(12));
+    const coder = archive.indexOf(Buffer.from([0x23, 0x03, 0x04, 0x01, 0x05]), at);
+    archive[coder + 3] = 0x09;
+    archive.writeUInt32LE(crc32(archive.subarray(at, at + Number(archive.readBigUInt64LE(20)))), 28);
+    archive.writeUInt32LE(crc32(archive.subarray(12, 32)), 8);
+    expect(await auditFiles({ 'srv/backup.7z': archive })).toEqual([
       {
         severity: 'limit',
-        what: 'not fully audited: a 7z entry compressed with PPMd (coder 030401), which the audit does not read (and 1 more files of its block)',
+        what: 'not fully audited: a 7z entry compressed with an unknown method (coder 030409), which the audit does not read (and 1 more files of its block)',
         path: 'srv/backup.7z!/app/README.md',
       },
     ]);

@@ -4,9 +4,9 @@
  * MAX_ARCHIVE bytes: a larger one is named as not audited) until the end the signature header
  * gives; then the header — plain, or encoded (kEncodedHeader: itself a folder to decode, usually
  * LZMA) — is read (`sevenzip-header.ts`) and each folder decoded through its chain of coders
- * (`sevenzip-coders.ts`: Copy, LZMA, LZMA2, Deflate, BZip2, BCJ x86…, or BCJ2's graph of four inputs,
+ * (`sevenzip-coders.ts`: Copy, LZMA, LZMA2, PPMd, Deflate, BZip2, BCJ x86…, or BCJ2's graph of four inputs,
  * `bcj2.ts`), its output divided among its files by their sizes: `a.7z!/path/in/archive`. An
- * encrypted folder (AES) or a coder the audit does not have (PPMd) is named as not audited, with
+ * encrypted folder (AES) or a coder the audit does not have is named as not audited, with
  * the coder, at its first file.
  */
 import { crc32 } from 'node:zlib';
