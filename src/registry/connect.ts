@@ -96,35 +96,39 @@ export async function clientOptions(fx: Pick<ConnectEffects, 'files' | 'platform
 export function machineCredentials(
   fx: Pick<ConnectEffects, 'files' | 'exec' | 'platform'>,
   catalog?: SecretCatalog,
-): (registry: string) => Promise<Credentials | undefined> {
+): (registry: string, repository?: string) => Promise<Credentials | undefined> {
   const env = fx.platform.context.env;
-  return async (registry) => {
-    const found = await fetchDockerCredentials(registry, {
-      env,
-      readFile: (path) => fx.files.readTextIfExists(path),
-      // A helper gets its cloud's own variables (ecr-login: AWS_*, gcr: CLOUDSDK_*/GOOGLE_*), nothing of the step's inputs.
-      // Bounded: a helper waiting on a prompt no job can answer (pass's gpg pinentry, secretservice's
-      // keyring unlock) held the run for ever. HOIST_REGISTRY_TIMEOUT raises the bound, as for a registry.
-      runHelper: async (helper, serverUrl) => {
-        const timeoutMs = timeoutFromEnv(env) ?? HELPER_TIMEOUT_MS;
-        const run = fx.exec.run(`docker-credential-${helper}`, ['get'], { env, input: serverUrl, allowEnv: HELPER_ENV, timeoutMs });
-        // The helper is stopped at the limit, but a child of it (a shell script's) may hold its
-        // output open, and the run would wait on that: the answer is not waited for past the limit.
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs + 1_000)));
-        try {
-          return (await Promise.race([run, late])).stdout;
-        } catch (e) {
-          run.catch(() => undefined);
-          if (!/timed out/i.test(e instanceof Error ? e.message : String(e))) throw e;
-          throw new Error(
-            `docker-credential-${helper} gave no answer within ${timeoutMs / 1000} s (a helper waiting on a password prompt or a locked keyring, which a job cannot answer): log in with registry-auth, or take the helper out of the Docker config; if it is only slow, raise the limit with ${TIMEOUT_ENV}=SECONDS`,
-          );
-        } finally {
-          clearTimeout(timer);
-        }
+  return async (registry, repository) => {
+    const found = await fetchDockerCredentials(
+      registry,
+      {
+        env,
+        readFile: (path) => fx.files.readTextIfExists(path),
+        // A helper gets its cloud's own variables (ecr-login: AWS_*, gcr: CLOUDSDK_*/GOOGLE_*), nothing of the step's inputs.
+        // Bounded: a helper waiting on a prompt no job can answer (pass's gpg pinentry, secretservice's
+        // keyring unlock) held the run for ever. HOIST_REGISTRY_TIMEOUT raises the bound, as for a registry.
+        runHelper: async (helper, serverUrl) => {
+          const timeoutMs = timeoutFromEnv(env) ?? HELPER_TIMEOUT_MS;
+          const run = fx.exec.run(`docker-credential-${helper}`, ['get'], { env, input: serverUrl, allowEnv: HELPER_ENV, timeoutMs });
+          // The helper is stopped at the limit, but a child of it (a shell script's) may hold its
+          // output open, and the run would wait on that: the answer is not waited for past the limit.
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs + 1_000)));
+          try {
+            return (await Promise.race([run, late])).stdout;
+          } catch (e) {
+            run.catch(() => undefined);
+            if (!/timed out/i.test(e instanceof Error ? e.message : String(e))) throw e;
+            throw new Error(
+              `docker-credential-${helper} gave no answer within ${timeoutMs / 1000} s (a helper waiting on a password prompt or a locked keyring, which a job cannot answer): log in with registry-auth, or take the helper out of the Docker config; if it is only slow, raise the limit with ${TIMEOUT_ENV}=SECONDS`,
+            );
+          } finally {
+            clearTimeout(timer);
+          }
+        },
       },
-    });
+      repository,
+    );
     if (found) catalog?.add(`the ${registry} credentials from ${found.origin}`, found.revealForRedaction());
     return found;
   };
@@ -138,7 +142,14 @@ async function credentialsFor(
   githubToken: string | undefined,
 ): Promise<Credentials | undefined> {
   const env = fx.platform.context.env;
-  const chosen = await resolveCredentials(image.registry, { transfer, machine: machineCredentials(fx, catalog), githubToken, actor: env.GITHUB_ACTOR });
+  const machine = machineCredentials(fx, catalog);
+  // The repository too: a containers auth file may hold a login per namespace (podman login quay.io/team-a).
+  const chosen = await resolveCredentials(image.registry, {
+    transfer,
+    machine: (registry) => machine(registry, image.path),
+    githubToken,
+    actor: env.GITHUB_ACTOR,
+  });
   if (chosen?.source === 'machine')
     fx.platform.info(`${image.registry}: using the credentials of ${chosen.credentials.username || 'a token'} from ${chosen.credentials.origin}`);
   if (chosen?.source === 'github-token') fx.platform.info("ghcr.io: using the step's github-token");

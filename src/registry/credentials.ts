@@ -104,9 +104,9 @@ export function loginFiles(env: Record<string, string | undefined>): Array<{ pat
  * for the registry is not an error; a helper that cannot run, or a login file that cannot be read or
  * is not JSON, is.
  */
-export async function fetchDockerCredentials(registry: string, sources: CredentialSources): Promise<Credentials | undefined> {
+export async function fetchDockerCredentials(registry: string, sources: CredentialSources, repository?: string): Promise<Credentials | undefined> {
   for (const file of loginFiles(sources.env)) {
-    const found = await fromLoginFile(registry, file, sources);
+    const found = await fromLoginFile(registry, file, sources, repository);
     if (found) return found;
   }
   return undefined;
@@ -145,6 +145,7 @@ async function fromLoginFile(
   registry: string,
   file: { path: string; docker: boolean; named?: string },
   sources: CredentialSources,
+  repository?: string,
 ): Promise<Credentials | undefined> {
   const config = await readLoginFile(file, sources);
   if (!config) return undefined;
@@ -154,8 +155,9 @@ async function fromLoginFile(
     const k = normaliseKey(key);
     return k === wanted || (isDockerHub(wanted) && isDockerHub(k));
   };
+  const pick = <T>(entries: Record<string, T> | undefined) => bestEntry(Object.entries(entries ?? {}), file.docker, matches, repository);
 
-  const helperEntry = Object.entries(config.credHelpers ?? {}).find(([key]) => matches(key));
+  const helperEntry = pick(config.credHelpers);
   // containers-auth.json has no credsStore: only a Docker config's default store is asked.
   const helper = helperEntry?.[1] ?? (file.docker ? config.credsStore : undefined);
   if (helper) {
@@ -174,7 +176,31 @@ async function fromLoginFile(
   return fromAuths();
 
   function fromAuths(): Credentials | undefined {
-    const entry = Object.entries(config!.auths ?? {}).find(([key]) => matches(key));
+    const entry = pick(config!.auths);
     return entry ? parseAuthEntry(entry[1], path) : undefined;
   }
+}
+
+/**
+ * The entry for a registry, and in the containers tools' auth files for a repository: there a key
+ * may name a namespace (`podman login quay.io/team-a` writes `quay.io/team-a`), and the most
+ * specific key that holds the repository wins, the registry's own key after it; a namespace key
+ * that does not hold the repository is not its login. The Docker config keys by registry only
+ * (Docker drops a key's path, `https://index.docker.io/v1/` among them); without a repository, the
+ * first key of the registry serves, as before.
+ */
+function bestEntry<T>(
+  entries: Array<[string, T]>,
+  docker: boolean,
+  matches: (key: string) => boolean,
+  repository: string | undefined,
+): [string, T] | undefined {
+  if (docker || repository === undefined) return entries.find(([key]) => matches(key));
+  const namespaced = (key: string) => !/^[a-z]+:\/\//i.test(key) && key.replace(/\/+$/, '').includes('/');
+  const holds = (key: string) => {
+    const ns = key.replace(/\/+$/, '').slice(key.indexOf('/') + 1);
+    return repository !== undefined && (repository === ns || repository.startsWith(`${ns}/`));
+  };
+  const scoped = entries.filter(([key]) => namespaced(key) && matches(key) && holds(key)).sort(([a], [b]) => b.length - a.length);
+  return scoped[0] ?? entries.find(([key]) => matches(key) && !namespaced(key));
 }

@@ -50,6 +50,39 @@ describe('the containers tools’ login files', () => {
     expect(found?.basic()).toBe(new Credentials('ci', 'p0dman-pass').basic());
   });
 
+  /**
+   * Property: in a containers auth file the most specific key that holds the repository is its login
+   * (containers-auth.json(5)); a namespace key that does not hold it is not. Nearest real variant:
+   * `podman login quay.io/team-a` and `podman login quay.io/team-b` with each team's robot account.
+   */
+  it.each([
+    ['team-b/app', 'robot-b'],
+    ['team-a/app', 'robot-a'],
+    ['team-a/sub/app', 'robot-a-sub'],
+    ['other/app', 'registry-wide'],
+  ])('a login per namespace: %s gets %s', async (repository, user) => {
+    const auths = {
+      'quay.example/team-a': { auth: b64('robot-a:pa') },
+      'quay.example/team-b': { auth: b64('robot-b:pb') },
+      'quay.example/team-a/sub': { auth: b64('robot-a-sub:ps') },
+      'quay.example': { auth: b64('registry-wide:pw') },
+    };
+    const s = machine({ 'job/auth.json': { auths } }, { REGISTRY_AUTH_FILE: '@/job/auth.json' });
+    expect((await fetchDockerCredentials('quay.example', s, repository))?.username).toBe(user);
+  });
+
+  it('a namespace key that does not hold the repository is not its login; the Docker config keys by registry only', async () => {
+    const files = {
+      'job/auth.json': { auths: { 'quay.example/team-a': { auth: b64('robot-a:pa') } } },
+      'docker/config.json': { auths: { 'https://quay.example/v1/': { auth: b64('docker-user:pd') } } },
+    };
+    const s = machine(files, { REGISTRY_AUTH_FILE: '@/job/auth.json', DOCKER_CONFIG: '@/docker' });
+    expect([
+      (await fetchDockerCredentials('quay.example', s, 'team-b/app'))?.username,
+      (await fetchDockerCredentials('quay.example', s, 'team-a/app'))?.username,
+    ]).toEqual(['docker-user', 'robot-a']);
+  });
+
   it('REGISTRY_AUTH_FILE comes before the Docker config, as skopeo reads them; the Docker config serves what it lacks', async () => {
     const files = {
       'job/auth.json': podman,
