@@ -4,17 +4,13 @@
 // audit_values, were taken as the path itself: the audit looked for the path, passed, and pushed an
 // image holding the tokens in the file; the login line was a file name. Through the shipped bundle
 // (HOIST_TEST_CLI for a private one), against the lab's registries and gitlab-ci-local.
-import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { CLI, hoist, lab, leaks, localLayout, password, ROOT, skopeoDigest, uniqueRepo } from './lab.js';
-import { runShellPipeline } from '../support/gitlab-ci-local.js';
+import { commitComponentProject, runShellPipeline } from '../support/gitlab-ci-local.js';
 
-const execFileAsync = promisify(execFile);
 const plain = () => lab().registries.plain.host;
 const TOKEN = `deploy-token-${Math.random().toString(36).slice(2)}-file`;
 
@@ -85,10 +81,6 @@ describe('secret inputs as File-type variables', () => {
    */
   it('the GitLab build component fails on a token of audit_values: $TOKENS (a File-type variable), nothing pushed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hoist-gl-filevar-'));
-    await mkdir(join(dir, 'templates'));
-    await cp(join(ROOT, 'gitlab/templates/build.yml'), join(dir, 'templates/build.yml'));
-    await mkdir(join(dir, 'app'));
-    await writeFile(join(dir, 'app/Dockerfile'), `FROM ${plain()}/lab/busybox:1.36\nRUN echo ${TOKEN} > /root/.deploy-token\n`);
     const image = `${plain()}/${uniqueRepo('filevar/gitlab')}`;
     const node = join(ROOT, 'node_modules/.bin/node');
     const inputs = {
@@ -99,17 +91,12 @@ describe('secret inputs as File-type variables', () => {
       insecure_registries: plain(),
       audit_values: '$DEPLOY_TOKENS',
     };
-    await writeFile(join(dir, '.gitlab-ci.yml'), stringify({ stages: ['build'], include: [{ local: 'templates/build.yml', inputs }] }));
-    await writeFile(
-      join(dir, '.gitlab-ci-local-variables.yml'),
-      stringify({ DEPLOY_TOKENS: { type: 'file', values: { '*': `${TOKEN}\nanother-token-of-the-team-0123\n` } } }),
-      { mode: 0o600 },
-    );
-    await writeFile(join(dir, '.gitignore'), '.gitlab-ci-local-variables.yml\n.gitlab-ci-local/\n');
-    const git = (...args: string[]) => execFileAsync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir });
-    await git('init', '-q', '-b', 'main');
-    await git('add', '-A');
-    await git('commit', '-qm', 'pipeline');
+    await commitComponentProject(dir, {
+      templates: ['build'],
+      files: { 'app/Dockerfile': `FROM ${plain()}/lab/busybox:1.36\nRUN echo ${TOKEN} > /root/.deploy-token\n` },
+      ci: { stages: ['build'], include: [{ local: 'templates/build.yml', inputs }] },
+      variables: { DEPLOY_TOKENS: { type: 'file', values: { '*': `${TOKEN}\nanother-token-of-the-team-0123\n` } } },
+    });
     const out = (
       await runShellPipeline(dir, { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host }, 240_000)
     ).out;

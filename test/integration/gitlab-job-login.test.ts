@@ -8,33 +8,23 @@
 //   login was added after it and won, the deploy token silently unused — the push refused.
 // Against the lab: the TLS htpasswd registry stands for $CI_REGISTRY, the token registry for the
 // other one; the pipeline runs under gitlab-ci-local with the component's template.
-import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { CLI, lab, leaks, password, ROOT, skopeoDigest, uniqueRepo } from './lab.js';
-import { runShellPipeline } from '../support/gitlab-ci-local.js';
-
-const execFileAsync = promisify(execFile);
+import { commitComponentProject, runShellPipeline } from '../support/gitlab-ci-local.js';
 
 async function pipeline(inputs: Record<string, string>, variables: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'hoist-gl-login-'));
-  await mkdir(join(dir, 'templates'));
-  await cp(join(ROOT, 'gitlab/templates/build.yml'), join(dir, 'templates/build.yml'));
-  await mkdir(join(dir, 'app'));
-  await writeFile(join(dir, 'app/Dockerfile'), `FROM ${lab().registries.plain.host}/lab/busybox:1.36\nRUN echo ${Math.random()} > /n\n`);
   const node = join(ROOT, 'node_modules/.bin/node');
   const all = { hoist_command: `${node} ${join(dirname(CLI), 'index.js')}`, context: 'app', version: '1.0.0', ...inputs };
-  await writeFile(join(dir, '.gitlab-ci.yml'), stringify({ stages: ['build'], include: [{ local: 'templates/build.yml', inputs: all }] }));
-  await writeFile(join(dir, '.gitlab-ci-local-variables.yml'), stringify(variables), { mode: 0o600 });
-  await writeFile(join(dir, '.gitignore'), '.gitlab-ci-local-variables.yml\n.gitlab-ci-local/\n');
-  const git = (...args: string[]) => execFileAsync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir });
-  await git('init', '-q', '-b', 'main');
-  await git('add', '-A');
-  await git('commit', '-qm', 'pipeline');
+  await commitComponentProject(dir, {
+    templates: ['build'],
+    files: { 'app/Dockerfile': `FROM ${lab().registries.plain.host}/lab/busybox:1.36\nRUN echo ${Math.random()} > /n\n` },
+    ci: { stages: ['build'], include: [{ local: 'templates/build.yml', inputs: all }] },
+    variables,
+  });
   return (await runShellPipeline(dir, { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host }, 240_000))
     .out;
 }

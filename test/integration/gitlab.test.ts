@@ -6,15 +6,14 @@
 // component pushes that layout (the same digest). Bad inputs: rejected by the spec's types, or by
 // Hoist naming the input; a failed job's HOIST_RESULT reaches a later `when: always` job.
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { opensslKey, opensslSign, pushSignatures, simpleSigning } from '../support/openssl-cosign.js';
 import { lab, leaks, password, ROOT, skopeoDigest, uniqueRepo } from './lab.js';
-import { runShellPipeline } from '../support/gitlab-ci-local.js';
+import { commitComponentProject, runShellPipeline } from '../support/gitlab-ci-local.js';
 
 const execFileAsync = promisify(execFile);
 const TOKEN = `gl-token-${Math.random().toString(36).slice(2)}-value`;
@@ -29,24 +28,16 @@ async function pipeline(
   others: Partial<Record<'promote' | 'merge' | 'push', Record<string, unknown>>> = {},
 ): Promise<{ code: number; out: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'hoist-gl-'));
-  await mkdir(join(dir, 'templates'));
-  for (const t of ['build', 'promote', 'merge', 'push']) await cp(join(ROOT, `gitlab/templates/${t}.yml`), join(dir, `templates/${t}.yml`));
-  await mkdir(join(dir, 'app'));
-  await writeFile(join(dir, 'app/Dockerfile'), dockerfile);
   const inputs = { hoist_command: `${join(ROOT, 'node_modules/.bin/node')} ${join(ROOT, 'dist/index.js')}`, context: 'app', ...include };
   const command = inputs.hoist_command;
   const more = Object.entries(others).map(([t, given]) => ({ local: `templates/${t}.yml`, inputs: { hoist_command: command, ...given } }));
-  await writeFile(
-    join(dir, '.gitlab-ci.yml'),
-    stringify({ stages: ['build', 'deploy', 'check'], include: [{ local: 'templates/build.yml', inputs }, ...more], ...jobs }),
-  );
-  await writeFile(join(dir, '.gitlab-ci-local-variables.yml'), stringify(variables), { mode: 0o600 });
-  await writeFile(join(dir, '.gitignore'), '.gitlab-ci-local-variables.yml\n.gitlab-ci-local/\n');
-  const git = (...args: string[]) => execFileAsync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir });
-  await git('init', '-q', '-b', 'main');
-  await git('add', '-A');
-  await git('commit', '-qm', 'pipeline');
-  await git('tag', 'v4.5.6');
+  await commitComponentProject(dir, {
+    templates: ['build', 'promote', 'merge', 'push'],
+    files: { 'app/Dockerfile': dockerfile },
+    ci: { stages: ['build', 'deploy', 'check'], include: [{ local: 'templates/build.yml', inputs }, ...more], ...jobs },
+    variables,
+    tags: ['v4.5.6'],
+  });
   return await runShellPipeline(dir, { PATH, HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host }, 240_000);
 }
 

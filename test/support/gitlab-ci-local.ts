@@ -4,9 +4,10 @@
 // them when the job ends. The run here does the same for the directories it created, so no test
 // secret outlives the test.
 import { execFile } from 'node:child_process';
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { stringify } from 'yaml';
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
@@ -39,4 +40,36 @@ export async function runShellPipeline(dir: string, env: NodeJS.ProcessEnv, time
       if (!before.has(name)) await rm(join('/tmp', name), { recursive: true, force: true });
     }
   }
+}
+
+/** A project as a GitLab pipeline sees it: the component's templates, files, the pipeline, its variables. */
+export interface ComponentProject {
+  /** Templates of gitlab/templates/ copied into templates/ (as a project's own copy of the component). */
+  templates: string[];
+  /** Files by path in the project (directories made as needed). */
+  files: Record<string, string>;
+  /** The .gitlab-ci.yml, as an object. */
+  ci: Record<string, unknown>;
+  /** .gitlab-ci-local-variables.yml (written 0600 and git-ignored: it holds the test's secrets). */
+  variables?: Record<string, unknown>;
+  /** Git tags on the commit. */
+  tags?: string[];
+}
+
+/** Writes the project into `dir` and commits it (gitlab-ci-local reads the committed tree). */
+export async function commitComponentProject(dir: string, project: ComponentProject): Promise<void> {
+  await mkdir(join(dir, 'templates'), { recursive: true });
+  for (const t of project.templates) await cp(join(ROOT, `gitlab/templates/${t}.yml`), join(dir, `templates/${t}.yml`));
+  for (const [path, text] of Object.entries(project.files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  await writeFile(join(dir, '.gitlab-ci.yml'), stringify(project.ci));
+  if (project.variables) await writeFile(join(dir, '.gitlab-ci-local-variables.yml'), stringify(project.variables), { mode: 0o600 });
+  await writeFile(join(dir, '.gitignore'), '.gitlab-ci-local-variables.yml\n.gitlab-ci-local/\n');
+  const git = (...args: string[]) => execFileAsync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir });
+  await git('init', '-q', '-b', 'main');
+  await git('add', '-A');
+  await git('commit', '-qm', 'pipeline');
+  for (const tag of project.tags ?? []) await git('tag', tag);
 }
