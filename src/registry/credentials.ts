@@ -85,10 +85,20 @@ export function parseHelperAnswer(stdout: string, origin: string): Credentials |
  * Docker config was read: a `podman login` or `skopeo login` on the runner was not seen, and the
  * push went without a login ("the registry requires a login").
  */
-export function loginFiles(env: Record<string, string | undefined>): Array<{ path: string; docker: boolean; named?: string }> {
-  const files: Array<{ path: string; docker: boolean; named?: string }> = [];
+export function loginFiles(env: Record<string, string | undefined>): LoginFile[] {
+  const files: LoginFile[] = [];
   const authFile = env.REGISTRY_AUTH_FILE?.trim();
   if (authFile) files.push({ path: authFile, docker: false, named: 'REGISTRY_AUTH_FILE' });
+  // GitLab's DOCKER_AUTH_CONFIG (the runner pulls the job's images with it): a Docker config as the
+  // variable's text, or as a File variable's path. It was not read: a job whose bases or registry
+  // need the login it holds went without one ("the registry requires a login").
+  const inline = env.DOCKER_AUTH_CONFIG?.trim();
+  if (inline)
+    files.push(
+      inline.startsWith('{')
+        ? { path: 'DOCKER_AUTH_CONFIG', docker: true, named: 'DOCKER_AUTH_CONFIG', text: inline }
+        : { path: inline, docker: true, named: 'DOCKER_AUTH_CONFIG', required: true },
+    );
   const docker = dockerConfigPath(env);
   if (docker) files.push({ path: docker, docker: true });
   if (!authFile) {
@@ -104,6 +114,16 @@ export function loginFiles(env: Record<string, string | undefined>): Array<{ pat
  * for the registry is not an error; a helper that cannot run, or a login file that cannot be read or
  * is not JSON, is.
  */
+/** A login file: a path, or (DOCKER_AUTH_CONFIG) the text itself; `named` is the variable that gave it. */
+export interface LoginFile {
+  path: string;
+  docker: boolean;
+  named?: string;
+  text?: string;
+  /** A file that must be there (a File variable's path): missing, it is named, not passed over. */
+  required?: boolean;
+}
+
 export async function fetchDockerCredentials(registry: string, sources: CredentialSources, repository?: string): Promise<Credentials | undefined> {
   for (const file of loginFiles(sources.env)) {
     const found = await fromLoginFile(registry, file, sources, repository);
@@ -112,16 +132,16 @@ export async function fetchDockerCredentials(registry: string, sources: Credenti
   return undefined;
 }
 
-async function readLoginFile(file: { path: string; docker: boolean; named?: string }, sources: CredentialSources): Promise<DockerConfigFile | undefined> {
+async function readLoginFile(file: LoginFile, sources: CredentialSources): Promise<DockerConfigFile | undefined> {
   const { path } = file;
-  let text: string | undefined;
+  let text: string | undefined = file.text;
   try {
-    text = await sources.readFile(path);
+    text ??= await sources.readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     // DOCKER_CONFIG is the directory that holds config.json; set to the file itself (a common slip,
     // as REGISTRY_AUTH_FILE is a file) it gave a bare "ENOTDIR: not a directory, open …/config.json/config.json".
-    if (file.docker && code === 'ENOTDIR' && sources.env.DOCKER_CONFIG)
+    if (file.docker && !file.named && code === 'ENOTDIR' && sources.env.DOCKER_CONFIG)
       throw new CredentialError(
         `DOCKER_CONFIG=${sources.env.DOCKER_CONFIG} names a file: it is the directory that holds config.json — set DOCKER_CONFIG=${dirname(sources.env.DOCKER_CONFIG)}`,
       );
@@ -131,22 +151,23 @@ async function readLoginFile(file: { path: string; docker: boolean; named?: stri
     );
   }
   // No file (REGISTRY_AUTH_FILE's too, as podman and skopeo take it: set before the first login) holds no login.
+  if (text === undefined && file.required)
+    // The value is not printed: a variable meant to hold the JSON may hold a bare token.
+    throw new CredentialError(
+      `${file.named} is neither a Docker config (JSON starting with '{') nor the path of a file that is there: set it to the JSON, or make it a File variable`,
+    );
   if (text === undefined) return undefined;
   try {
     const config = JSON.parse(text) as unknown;
     if (!config || typeof config !== 'object' || Array.isArray(config)) throw new Error('not an object');
     return config as DockerConfigFile;
   } catch {
-    throw new CredentialError(`${file.named ? `${file.named}=${path}` : path} is not valid JSON: fix or remove it`);
+    const what = file.text !== undefined ? file.named : file.named ? `${file.named}=${path}` : path;
+    throw new CredentialError(`${what} is not valid JSON: fix or remove it`);
   }
 }
 
-async function fromLoginFile(
-  registry: string,
-  file: { path: string; docker: boolean; named?: string },
-  sources: CredentialSources,
-  repository?: string,
-): Promise<Credentials | undefined> {
+async function fromLoginFile(registry: string, file: LoginFile, sources: CredentialSources, repository?: string): Promise<Credentials | undefined> {
   const config = await readLoginFile(file, sources);
   if (!config) return undefined;
   const { path } = file;

@@ -83,6 +83,34 @@ describe('the containers tools’ login files', () => {
     ]).toEqual(['docker-user', 'robot-a']);
   });
 
+  /**
+   * Property: GitLab's DOCKER_AUTH_CONFIG (a Docker config as the variable's text, or a File variable's
+   * path) is a login source, before the runner's Docker config; a value that is neither is named,
+   * never printed. Nearest real variant: the CI/CD variable GitLab documents for private job images,
+   * `{"auths":{"registry.acme:5000":{"auth":"<base64 user:password>"}}}`.
+   */
+  it.each([
+    ['as text', {}, JSON.stringify(podman)],
+    ['as a File variable', { 'vars/DOCKER_AUTH_CONFIG': podman }, '@/vars/DOCKER_AUTH_CONFIG'],
+  ])('DOCKER_AUTH_CONFIG %s is read, before the Docker config', async (_how, files, value) => {
+    const all = { ...files, 'docker/config.json': { auths: { 'registry.acme.internal:5000': { auth: b64('old:docker') } } } };
+    const s = machine(all, { DOCKER_AUTH_CONFIG: value, DOCKER_CONFIG: '@/docker' });
+    const found = await fetchDockerCredentials('registry.acme.internal:5000', s);
+    expect([found?.username, found?.origin]).toEqual(['ci', value.startsWith('{') ? 'DOCKER_AUTH_CONFIG' : expect.stringContaining('vars/DOCKER_AUTH_CONFIG')]);
+  });
+
+  it.each([
+    ['JSON that is not', '{"auths": {"registry.acme.internal:5000": {"auth": "Y2k6c2VjcmV0LXZhbHVl"}', 'DOCKER_AUTH_CONFIG is not valid JSON'],
+    ['a bare token', 'glpat-secretvalue0123', 'DOCKER_AUTH_CONFIG is neither a Docker config'],
+  ])('DOCKER_AUTH_CONFIG holding %s is named, its value never in the message', async (_what, value, message) => {
+    const error = await fetchDockerCredentials('registry.acme.internal:5000', machine({}, { DOCKER_AUTH_CONFIG: value })).catch((e: unknown) => e);
+    expect([error instanceof CredentialError, (error as Error).message.startsWith(message), (error as Error).message.includes('secret')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
+
   it('REGISTRY_AUTH_FILE comes before the Docker config, as skopeo reads them; the Docker config serves what it lacks', async () => {
     const files = {
       'job/auth.json': podman,
