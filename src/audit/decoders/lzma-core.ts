@@ -125,6 +125,16 @@ export class LzmaCore {
     this._rep0 = this._rep1 = this._rep2 = this._rep3 = 0;
   }
 
+  /** As new, its properties and window kept: a trial's decoder used again (making one costs ~0.1 ms, most of a failed trial). */
+  restart(): void {
+    this.resetState();
+    this.resetDict();
+    this.drop();
+    this._pending = 0;
+    this._short = false;
+    this.marked = false;
+  }
+
   /** The window emptied (LZMA2's dictionary reset); the caller must have taken its output. */
   resetDict(): void {
     this.total = 0;

@@ -57,11 +57,17 @@ async function chunk(core: LzmaCore, c: number, body: Uint8Array, propsByte: num
 }
 
 /** One LZMA2 stream of up to `size` decoded bytes (when known), fed in chunks, to its end chunk. */
-export function lzma2Run(dictByte: number, size: number | undefined, emit: Emit, fail: (why: string) => void): Decoding & { readonly finished: boolean } {
+export function lzma2Run(
+  dictByte: number,
+  size: number | undefined,
+  emit: Emit,
+  fail: (why: string) => void,
+): Decoding & { readonly finished: boolean; readonly consumed: number } {
   const dict = lzma2Dict(dictByte);
   let core: LzmaCore | undefined;
   let pending = new Uint8Array(0);
   let done = false;
+  let fed = 0;
   const st: ChunkState = {
     reset: false,
     propsSet: false,
@@ -110,8 +116,13 @@ export function lzma2Run(dictByte: number, size: number | undefined, emit: Emit,
     get finished() {
       return done;
     },
+    /** The bytes the stream took, its end chunk's byte included: once finished, where what follows it begins. */
+    get consumed() {
+      return fed - pending.length;
+    },
     async push(bytes) {
       if (done || st.stopped) return;
+      fed += bytes.length;
       const joined = new Uint8Array(pending.length + bytes.length);
       joined.set(pending);
       joined.set(bytes, pending.length);

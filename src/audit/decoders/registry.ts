@@ -45,6 +45,8 @@ import { lrzip } from './lrzip.js';
 import { lz4Legacy } from './lz4-legacy.js';
 import { lzip } from './lzip.js';
 import { lzmaAlone } from './lzma.js';
+import { lzmaRawDecoder } from './lzma-raw.js';
+import { rLazyLoad } from './r-lazyload.js';
 import { lzop } from './lzop.js';
 import { brotli, gzip, zlibStream, zstd } from './native.js';
 import { ogg } from './ogg.js';
@@ -94,6 +96,9 @@ import { zipSplit } from './zip-split.js';
 import { zlibDict } from './zlib-dict.js';
 import { zisofs } from './zisofs.js';
 import { zpaq } from './zpaq.js';
+
+/** Raw LZMA: its trial's output counts when it starts a format claimed by its magic (this file's, hence made here). */
+const lzmaRaw = lzmaRawDecoder((out) => claimByMagic(out) !== undefined);
 
 export const DECODERS: readonly Decoder[] = [
   gzip,
@@ -173,6 +178,8 @@ export const DECODERS: readonly Decoder[] = [
   swfLzma,
   woff2,
   lzmaAlone,
+  // R's lazy-load databases: a length, a type byte and its body; a raw LZMA2 `Z` entry first, or named .rdb
+  rLazyLoad,
   hadoopSnappy,
   blosc,
   capnpPacked,
@@ -192,6 +199,8 @@ export const DECODERS: readonly Decoder[] = [
   // claimed by a hex name and a trial inflate of its head: after every decoder a magic number claims by
   kyotoDirRecord,
   deflateRaw,
+  // raw LZMA2 (a first chunk's shape and a clean decode) and raw LZMA1 (a decode to text): no magic number, tried last
+  lzmaRaw,
 ];
 
 /**
@@ -200,7 +209,7 @@ export const DECODERS: readonly Decoder[] = [
  * brotli's uncompressed meta-block gives the stream's deflate body, which raw deflate then reads —
  * the stream found twice, once under a path of chances (14 first bytes in 256).
  */
-const STRUCTURE_ONLY: ReadonlySet<Decoder> = new Set([hadoopSnappy, blosc, capnpPacked, pickle0, deflateRaw]);
+const STRUCTURE_ONLY: ReadonlySet<Decoder> = new Set([hadoopSnappy, blosc, capnpPacked, pickle0, deflateRaw, lzmaRaw]);
 
 /** Whether `decoder` claims by structure alone: its content is opened as a trial's, a failure that gave little taken for a chance match. */
 export const claimsByStructure = (decoder: Decoder): boolean => STRUCTURE_ONLY.has(decoder);
