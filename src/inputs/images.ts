@@ -37,7 +37,7 @@ export function parseImages(scope: InputScope, fromTags: readonly string[] = [])
       else
         issues.push({ input: 'images', message: `'${shownReference(name)}': unknown setting '${setting}' (known: visibility=public|private, target=STAGE)` });
     }
-    const alone = registryAlone(name);
+    const alone = webPage(name) ?? registryAlone(name);
     if (alone) {
       issues.push({ input: 'images', message: alone });
       continue;
@@ -86,6 +86,8 @@ function loginIn(name: string): { scheme: string; rest: string } | undefined {
  * login alone — the parser's words may quote the login's parts.
  */
 export function referenceError(name: string, e: unknown): string {
+  const page = webPage(name);
+  if (page) return page;
   const login = loginIn(name);
   if (login) return `'${shownReference(name)}': a reference holds no login (give it in registry-auth) — write ${login.rest}`;
   return `'${name}': ${(e as Error).message}${referenceHint(name)}`;
@@ -125,4 +127,34 @@ export function registryAlone(name: string): string | undefined {
   const host = name.split(':')[0]!;
   if (!host.includes('.') && host !== 'localhost') return undefined;
   return `'${name}' is a registry, not a repository: give REGISTRY/REPOSITORY, e.g. ${name}/team/app`;
+}
+
+/** A registry's web page and the repository it shows: [page pattern, the reference it stands for]. */
+const WEB_PAGES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/^hub\.docker\.com\/(?:r|repository\/docker|layers)\/([^/]+)\/([^/]+)/, (m) => `docker.io/${m[1]}/${m[2]}`],
+  [/^hub\.docker\.com\/_\/([^/]+)/, (m) => `docker.io/library/${m[1]}`],
+  [/^github\.com\/([^/]+)\/[^/]+\/pkgs\/container\/([^/]+)/, (m) => `ghcr.io/${m[1]}/${m[2]}`],
+  [/^github\.com\/(?:orgs|users)\/([^/]+)\/packages\/container\/(?:package\/)?([^/]+)/, (m) => `ghcr.io/${m[1]}/${m[2]}`],
+  [/^gitlab\.com\/(.+?)\/(?:-\/)?container_registry(?:\/|$)/, (m) => `registry.gitlab.com/${m[1]}`],
+  [/^quay\.io\/repository\/([^/]+)\/([^/]+)/, (m) => `quay.io/${m[1]}/${m[2]}`],
+];
+
+/**
+ * The message for a registry's web page given as a repository, as people copy it from the browser
+ * (`https://hub.docker.com/r/acme/app`, `github.com/acme/app/pkgs/container/app`, Quay's and GitLab's
+ * pages): read as a reference it named a registry at the web site's host, and the push or lookup
+ * failed far from the cause. Undefined for anything else.
+ */
+export function webPage(name: string): string | undefined {
+  const page = name
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/^www\./i, '')
+    .replace(/[?#].*$/, '');
+  for (const [pattern, reference] of WEB_PAGES) {
+    const m = pattern.exec(page);
+    if (m) return `'${shownReference(name)}' is the registry's web page, not an image reference: write ${reference(m).toLowerCase()}`;
+  }
+  if (/^hub\.docker\.com(\/|$)/i.test(page))
+    return `'${shownReference(name)}' is Docker Hub's web site, not its registry: write docker.io/NAMESPACE/REPOSITORY`;
+  return undefined;
 }

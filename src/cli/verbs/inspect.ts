@@ -7,7 +7,7 @@
  * reading and describing load when the verb runs.
  */
 import { parseReference, type Reference } from '../../core/reference.js';
-import { referenceError } from '../../inputs/images.js';
+import { referenceError, webPage } from '../../inputs/images.js';
 import { nodeFiles, type Files } from '../../effects/files.js';
 import type { Inspected, TaggedEntry } from '../../maintain/inspect.js';
 import type { RegistryClient } from '../../registry/client.js';
@@ -115,6 +115,8 @@ function parse(values: Values, positionals: string[]): InspectCommand {
   const platform = values.platform as string | undefined;
   if (platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform))
     throw new UsageError(`--platform: '${platform}' is not OS/ARCH (linux/arm64)`);
+  const page = webPage(positionals[0]!);
+  if (page) throw new UsageError(`inspect: ${page}`);
   let ref: Reference;
   try {
     ref = parseReference(positionals[0]!);

@@ -3,7 +3,7 @@
  * runs: a `tags list` loads the registry client, the tag reading and deleting, and little else.
  */
 import { parseReference, parseRepository, type Repository } from '../../core/reference.js';
-import { referenceError } from '../../inputs/images.js';
+import { referenceError, webPage } from '../../inputs/images.js';
 import { UNPROTECTABLE, type Unprotectable } from '../../maintain/prune.js';
 import { UsageError } from '../usage.js';
 import { registryVerb } from './registry.js';
@@ -14,6 +14,8 @@ const SUBCOMMANDS = ['list', 'delete', 'prune'] as const;
 
 const repo = (text: string | undefined, what: string): Repository => {
   if (!text) throw new UsageError(`${what}: give a repository, e.g. registry.acme/team/app`);
+  const page = webPage(text);
+  if (page) throw new UsageError(`${what}: ${page}`);
   // A registry alone (`127.0.0.1:5100`, `registry.acme`) read as a Docker Hub name would be 'names a tag'.
   if (!text.includes('/') && /[.:]|^localhost$/.test(text))
     throw new UsageError(`${what}: '${text}' is a registry, not a repository: give REGISTRY/REPOSITORY, e.g. ${text}/team/app`);
@@ -25,6 +27,8 @@ const repo = (text: string | undefined, what: string): Repository => {
 };
 
 function target(p: string): { repository: Repository; tag: string } {
+  const page = webPage(p);
+  if (page) throw new UsageError(`tags delete: ${page}`);
   const ref = (() => {
     try {
       return parseReference(p);
