@@ -9,7 +9,7 @@
  * streamed layer again.
  */
 import { readFile } from 'node:fs/promises';
-import type { LayerAudit } from '../core/builder.js';
+import type { LayerAudit, LayerHint } from '../core/builder.js';
 import { keepHeapSmall } from '../core/heap.js';
 import type { Effects } from '../effects/effects.js';
 import type { Adopted } from '../oci/adopt.js';
@@ -18,6 +18,7 @@ import { blobPath, type Descriptor } from '../oci/layout.js';
 import type { NamedSecret } from '../secrets/catalog.js';
 import { looksLikePrivateKey } from '../secrets/private-key.js';
 import { LayoutAudit, mostPrecise, type AuditOptions, type AuditResult } from './audit.js';
+import { openAuditedCache, type AuditedCache } from './audited-cache.js';
 import { keyIdentity } from './keys.js';
 
 /** The stand-in label of the n-th streamed layer: no real label starts with a NUL. */
@@ -52,6 +53,14 @@ export class StreamedAudit implements LayerAudit {
   /** The secrets compiled, as the catalog held them: one added later means the layers must be read again. */
   readonly #secrets: readonly NamedSecret[];
   readonly #layers: Array<Promise<void>> = [];
+  /** Layers audited clean before (audited-cache.ts), when the cache is on. */
+  readonly #cache: Promise<AuditedCache | undefined>;
+  /** The base's contents the cache holds, by their tar's size (`expect`): a saved layer of that size may be one. */
+  #bySize: Promise<Map<number, Set<string>>> = Promise.resolve(new Map());
+  /** Contents read whole and clean by this audit (recorded in the cache). */
+  readonly #clean = new Set<string>();
+  /** Layers the cache stood for, not read. */
+  fromCache = 0;
   #next = 0;
   #finished = false;
 
@@ -59,23 +68,94 @@ export class StreamedAudit implements LayerAudit {
     readonly layoutDir: string,
     secrets: readonly NamedSecret[],
     options: Omit<AuditOptions, 'secrets' | 'adopted'>,
+    cache: Promise<AuditedCache | undefined> = Promise.resolve(undefined),
   ) {
     keepHeapSmall(); // layers about to stream: V8's young generation stays at the size it has (core/heap.ts)
     this.#secrets = [...secrets];
     this.#options = { ...options, secrets: this.#secrets };
     this.#audit = new SkippingStreamed(layoutDir, this.#options);
+    this.#cache = cache.catch(() => undefined);
   }
 
-  /** Scans one uncompressed layer tar as it streams (the caller's pace: one chunk at a time); `digest` names it once written. */
-  layer(tar: AsyncIterable<Buffer>, digest: Promise<string>): Promise<void> {
+  #streamed(content: string, label: string): void {
+    this.#audit.streamed.set(content, [...(this.#audit.streamed.get(content) ?? []), label]);
+  }
+
+  /**
+   * Scans one uncompressed layer tar as it streams (the caller's pace: one chunk at a time); `digest` names it once
+   * written. A content the cache holds as clean (`hint.content`, or a base's of the tar's `hint.size`) is not scanned,
+   * only drained: it counts as audited once `digest` — the caller's hash of these very bytes — is that content; if it
+   * is another, `finish` reads it from the layout. A content scanned with nothing found is recorded in the cache.
+   */
+  layer(tar: AsyncIterable<Buffer>, digest: Promise<string>, hint: LayerHint = {}): Promise<void> {
     const label = standIn(this.#next++);
     const scanned = (async () => {
-      await this.#audit.scanStream(tar, { mediaType: 'application/vnd.oci.image.layer.v1.tar', size: 0 }, label);
+      const cache = await this.#cache;
+      const known = cache && (await this.#known(cache, hint));
+      if (known?.size) {
+        for await (const _ of tar) void _;
+        const content = await digest;
+        if (known.has(content)) this.#fromCache(content, label);
+        return;
+      }
+      const before = this.#audit.result.findings.length;
+      let size = 0;
+      const counted = (async function* () {
+        for await (const chunk of tar) yield ((size += chunk.length), chunk);
+      })();
+      await this.#audit.scanStream(cache ? counted : tar, { mediaType: 'application/vnd.oci.image.layer.v1.tar', size: 0 }, label);
       const content = await digest;
-      this.#audit.streamed.set(content, [...(this.#audit.streamed.get(content) ?? []), label]);
+      this.#streamed(content, label);
+      // Only a whole read with nothing found — no leak, key or limit, here or (being strict) in a layer read meanwhile.
+      if (cache && this.#audit.result.findings.length === before) {
+        await cache.recordContent(content, size).catch(() => undefined); // a cache not written is read again next time
+        this.#clean.add(content);
+      }
     })();
     this.#layers.push(scanned.catch(() => undefined)); // the caller awaits it; `finish` only waits for it
     return scanned;
+  }
+
+  /** The contents this layer may be that the cache holds clean. */
+  async #known(cache: AuditedCache, hint: LayerHint): Promise<Set<string> | undefined> {
+    if (hint.content) return (await cache.cleanContent(hint.content)) === undefined ? undefined : new Set([hint.content]);
+    return hint.size === undefined ? undefined : (await this.#bySize).get(hint.size);
+  }
+
+  /** The base's diff ids, ahead of a stream that names each layer only once hashed (docker save): their entries read now. */
+  expect(diffIds: Promise<readonly string[]>): void {
+    this.#bySize = (async () => {
+      const cache = await this.#cache;
+      const bySize = new Map<number, Set<string>>();
+      for (const d of cache ? await diffIds : []) {
+        const size = await cache!.cleanContent(d);
+        if (size !== undefined) bySize.set(size, new Set([...(bySize.get(size) ?? []), d]));
+      }
+      return bySize;
+    })().catch(() => new Map());
+  }
+
+  /** Whether blob `blob` holding `content` was audited clean before: then the caller verifies its digest as it streams and calls `fromCacheVerified`. */
+  async cachedBlob(blob: string, content: string): Promise<boolean> {
+    const cache = await this.#cache;
+    return !!cache && (await cache.cleanBlob(blob)) === content;
+  }
+
+  /** Blob `blob` (its digest verified by the caller) inflated to `content`: recorded when this audit read that content clean. */
+  async blobVerified(blob: string, content: string): Promise<void> {
+    const cache = await this.#cache;
+    if (cache && this.#clean.has(content)) await cache.recordBlob(blob, content).catch(() => undefined);
+  }
+
+  /** Content of a blob the cache stood for (`cachedBlob`), its digest verified by the caller: counted as audited. */
+  fromCacheVerified(content: string): void {
+    this.#fromCache(content, standIn(this.#next++));
+  }
+
+  #fromCache(content: string, label: string): void {
+    this.#streamed(content, label);
+    this.fromCache++;
+    this.#audit.result.layers++;
   }
 
   /**
@@ -143,11 +223,26 @@ export function handedKeysOf(secrets: readonly NamedSecret[]): Map<string, strin
  * under `audit: off`. The secrets are the catalog's as it stands: `covers` says whether it grew since.
  */
 export function streamedAudits(
-  fx: Pick<Effects, 'redactor'>,
+  fx: Pick<Effects, 'redactor'> & { platform?: Pick<Effects['platform'], 'context' | 'warning'> },
   mode: 'fail' | 'warn' | 'off',
   secrets: readonly NamedSecret[],
   strictLimits: boolean,
 ): ((layoutDir: string) => StreamedAudit) | undefined {
   if (mode === 'off') return undefined;
-  return (layoutDir) => new StreamedAudit(layoutDir, secrets, { handedKeys: handedKeysOf(secrets), redact: (t) => fx.redactor.redact(t), strictLimits });
+  // The cache of audited layers, opened once for the run's secrets as they stand (a secret added later: `covers`).
+  const platform = fx.platform;
+  let cache: Promise<AuditedCache | undefined> | undefined;
+  const opened = () =>
+    (cache ??= platform
+      ? openAuditedCache(
+          platform.context.env,
+          secrets.map((s) => auditBytes(s)),
+          (m) => platform.warning(m),
+        )
+      : Promise.resolve(undefined));
+  return (layoutDir) =>
+    new StreamedAudit(layoutDir, secrets, { handedKeys: handedKeysOf(secrets), redact: (t) => fx.redactor.redact(t), strictLimits }, opened());
 }
+
+/** A secret's exact bytes, as the audit looks for them. */
+const auditBytes = (s: NamedSecret): Buffer => s.bytes ?? Buffer.from(s.value, 'utf8');

@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { layoutFromPush, type BasePreaudit } from './docker-push.js';
+import { Readable } from 'node:stream';
+import { tarOf } from '../../test/support/tar.js';
+import { openAuditedCache } from '../audit/audited-cache.js';
+import { StreamedAudit } from '../audit/streamed.js';
+import type { BaseBlobs } from '../core/builder.js';
+import { layoutFromPush, preauditBase, type BasePreaudit } from './docker-push.js';
 import { startPushSink, type PushSink } from './push-sink.js';
 
 let sink: PushSink | undefined;
@@ -62,5 +67,45 @@ describe("the daemon's manifest against the blobs it sent", () => {
   it('a layer named shorter than its blob: refused, naming both sizes', async () => {
     const { layout, s } = await pushed((n) => n - 4096);
     await expect(layoutFromPush(layout, s, noBase)).rejects.toThrow(/names layer sha256:[0-9a-f]{64} with \d+ bytes, its blob has \d+/);
+  });
+});
+
+// The base's pre-audit over the cache of audited layers (audit/audited-cache.ts). Property: a base blob read clean once is
+// only fetched and its digest checked the next time (not inflated, not audited), and counted as audited; a registry
+// that then serves other bytes under that digest fails the fetch by name — the cache never stands for bytes it did not
+// see. Nearest real variant: the second build of the day on a self-hosted runner from the same node:22 base; a
+// registry's storage corrupted (or a proxy rewriting) between the two.
+describe("the base's pre-audit over the cache of audited layers", () => {
+  const TOKEN = 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z';
+  async function preaudit(cacheDir: string, served: Buffer, layer: Buffer, tar: Buffer) {
+    const layout = join(dir!, `layout-${randomBytes(4).toString('hex')}`);
+    const secrets = [{ name: 'token', value: TOKEN }];
+    const cache = openAuditedCache({ HOIST_AUDIT_CACHE: cacheDir }, [Buffer.from(TOKEN)], () => undefined, 'build-1');
+    const audit = new StreamedAudit(layout, secrets, { handedKeys: new Map(), redact: (t) => t }, cache);
+    const bases: BaseBlobs = {
+      layers: new Map([[sha256(tar), { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(layer), size: layer.length }]]),
+      open: async () => Readable.from([served]),
+    };
+    const p = preauditBase(layout, Promise.resolve(bases), audit);
+    await p.present();
+    const done = await p.done(sha256(layer)).then(
+      () => 'done',
+      (e: Error) => e.message.replace(/sha256:\w+/g, 'D'),
+    );
+    return { done, fromCache: audit.fromCache };
+  }
+
+  it('read clean once: fetched and checked only, counted as audited; other bytes under its digest: refused', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hoist-docker-push-'));
+    const tar = await tarOf({ 'etc/app.conf': 'token=none\n', 'bin/app': randomBytes(200_000) });
+    const layer = gzipSync(tar);
+    const other = gzipSync(await tarOf({ 'etc/app.conf': `token=${TOKEN}\n`, 'bin/app': randomBytes(200_000) }));
+    const cacheDir = join(dir, 'cache');
+    const runs = [await preaudit(cacheDir, layer, layer, tar), await preaudit(cacheDir, layer, layer, tar), await preaudit(cacheDir, other, layer, tar)];
+    expect(runs).toEqual([
+      { done: 'done', fromCache: 0 },
+      { done: 'done', fromCache: 1 },
+      { done: "the base's blob D holds D", fromCache: 0 },
+    ]);
   });
 });

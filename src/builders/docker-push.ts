@@ -57,7 +57,9 @@ async function fetchOne(layoutDir: string, bases: BaseBlobs, diffId: string, dig
   writing.catch(() => undefined); // awaited below
   let audited: Promise<void> = Promise.resolve();
   let inflatedDigest: Promise<string> = Promise.resolve(diffId);
-  if (audit) {
+  // Audited clean before (audit/audited-cache.ts): the blob is only fetched and its digest checked as it streams.
+  const cached = audit?.cachedBlob && (await audit.cachedBlob(digest, diffId));
+  if (audit && !cached) {
     const input = new PassThrough({ highWaterMark: MiB });
     const inflated = hashing();
     compressed.pipe(input);
@@ -67,7 +69,7 @@ async function fetchOne(layoutDir: string, bases: BaseBlobs, diffId: string, dig
       inflated.on('error', reject);
     });
     inflatedDigest.catch(() => undefined);
-    audited = Promise.all([audit.layer(inflated, inflatedDigest), inflating]).then(() => undefined);
+    audited = Promise.all([audit.layer(inflated, inflatedDigest, { content: diffId }), inflating]).then(() => undefined);
   }
   try {
     await Promise.all([pipeline(await bases.open(digest, signal), compressed, { signal }).then(() => writing), audited]);
@@ -76,6 +78,8 @@ async function fetchOne(layoutDir: string, bases: BaseBlobs, diffId: string, dig
     const content = await inflatedDigest;
     if (content !== diffId) throw new Error(`the base's blob ${digest} inflates to ${content}, its config says ${diffId}`);
     await rename(tmp, blobPath(layoutDir, digest));
+    if (cached) audit!.fromCacheVerified!(diffId);
+    else await audit?.blobVerified?.(digest, diffId);
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
@@ -169,10 +173,19 @@ export async function layoutFromPush(layoutDir: string, sink: PushSink, preaudit
   return { manifest, configDigest: docker.config.digest, sent, vouched: sink.vouched.size };
 }
 
+export type CountedAudit = LayerAudit & { count: number; cached: () => number };
+
+/** `, N audited as they streamed` (and how many of them the cache of audited layers stood for). */
+export function auditedWords(audit: CountedAudit | undefined): string {
+  if (!audit?.count) return '';
+  const cached = audit.cached();
+  return `, ${audit.count} audited as ${audit.count === 1 ? 'it' : 'they'} streamed${cached ? ` (${cached} of them by the cache of audited layers: read clean before)` : ''}`;
+}
+
 /** What the push path needs of the docker builder. */
 export interface PushRun {
   socket: string;
-  audit: (LayerAudit & { count: number }) | undefined;
+  audit: CountedAudit | undefined;
   build: (runTag: string) => Promise<string>;
   removeRunTag: (runTag: string) => Promise<void>;
   /** The save path, when the daemon could not push to the sink: the image still under its run tag. */
@@ -204,7 +217,7 @@ export async function buildByPush(run: PushRun, layoutDir: string, bases: Promis
           (pushed.vouched
             ? `, ${pushed.vouched} of the base's not sent: ${base.layers} fetched from its registry (${mib(base.bytes)})${run.audit ? ' and audited' : ''} while it built`
             : '') +
-          (run.audit ? `, ${run.audit.count} audited as ${run.audit.count === 1 ? 'it' : 'they'} streamed` : ''),
+          auditedWords(run.audit),
       );
       removed = true;
       await run.removeRunTag(runTag);

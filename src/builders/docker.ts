@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { convertDockerSave, type ConvertedImage } from '../oci/docker-save.js';
 import { mib, progressInterval, startTicker } from '../platform/ticker.js';
-import type { Builder, BuildPlan, LayerAudit } from '../core/builder.js';
+import type { Builder, BuildPlan } from '../core/builder.js';
 import { cacheFromRefs, commonBuildFlags } from './plan.js';
 import { EngineUnreachable, pushImage, removeImage } from './docker-api.js';
-import { buildByPush, type PushRun } from './docker-push.js';
+import { auditedWords, buildByPush, type CountedAudit, type PushRun } from './docker-push.js';
 
 /**
  * How the image leaves the daemon: `save` (docker save, converted), or `push` — the daemon's own push to Hoist's
@@ -53,20 +53,28 @@ export function renderDockerBuildArgs(plan: BuildPlan): string[] {
 }
 
 /** The audit that reads each uncompressed layer as docker save streams it (core/builder.ts LayerAudit), counting them for the log. */
-function countedAudit(plan: BuildPlan): (LayerAudit & { count: number }) | undefined {
+function countedAudit(plan: BuildPlan): CountedAudit | undefined {
   const audit = plan.auditLayers?.();
   if (!audit) return undefined;
-  const counted = { count: 0, layer: (tar: AsyncIterable<Buffer>, digest: Promise<string>) => (counted.count++, audit.layer(tar, digest)) };
+  const counted: CountedAudit = {
+    count: 0,
+    cached: () => (audit as { fromCache?: number }).fromCache ?? 0,
+    layer: (tar, digest, hint) => (counted.count++, audit.layer(tar, digest, hint)),
+    ...(audit.expect ? { expect: (d) => audit.expect!(d) } : {}),
+    ...(audit.cachedBlob ? { cachedBlob: (b, c) => audit.cachedBlob!(b, c) } : {}),
+    ...(audit.fromCacheVerified ? { fromCacheVerified: (c) => (counted.count++, audit.fromCacheVerified!(c)) } : {}),
+    ...(audit.blobVerified ? { blobVerified: (b, c) => audit.blobVerified!(b, c) } : {}),
+  };
   return counted;
 }
 
 /** The log line of a converted docker save: how much and how long, what was compressed, kept, audited, clamped. */
-function savedLine(took: string, converted: ConvertedImage, audited: number, epoch: number | undefined): string {
+function savedLine(took: string, converted: ConvertedImage, audited: CountedAudit | undefined, epoch: number | undefined): string {
   const kept = converted.manifest.layers.length - converted.compressed;
   return (
     `docker save → OCI layout: ${took}, ${converted.compressed} layer${converted.compressed === 1 ? '' : 's'} compressed` +
     (kept ? `, ${kept} left for the base's own blob${kept === 1 ? '' : 's'}` : '') +
-    (audited ? `, ${audited} audited as ${audited === 1 ? 'it' : 'they'} streamed` : '') +
+    auditedWords(audited) +
     (epoch === undefined ? '' : `, ${converted.clamped} file times clamped to ${new Date(epoch * 1000).toISOString()}`)
   );
 }
@@ -209,6 +217,8 @@ export function createDockerBuilder(
     );
     save.stdout.on('error', (e) => counted.destroy(e));
     const auditing = countedAudit(plan);
+    // The base's layers the cache of audited layers may hold: told ahead, as a saved layer is named only once hashed.
+    auditing?.expect?.((plan.baseBlobs?.() ?? Promise.resolve(undefined)).then((b) => [...(b?.layers.keys() ?? [])]));
     // The archive is read as fast as the audit reads it: the bytes so far are the audit's progress too.
     const stop = startTicker(log, 'docker save → OCI layout', () => `${mib(read)} read${auditing ? ' and audited' : ''}`, progressInterval(env));
     const started = Date.now();
@@ -219,7 +229,7 @@ export function createDockerBuilder(
         ),
         save.done,
       ]);
-      log(savedLine(`${mib(read)} in ${((Date.now() - started) / 1000).toFixed(2)} s`, converted, auditing?.count ?? 0, plan.epoch));
+      log(savedLine(`${mib(read)} in ${((Date.now() - started) / 1000).toFixed(2)} s`, converted, auditing, plan.epoch));
     } catch (e) {
       stop();
       // When docker save itself failed (the image went from the daemon), its own error says why;

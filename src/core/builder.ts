@@ -71,9 +71,25 @@ export interface BaseBlobs {
   open(digest: string, signal?: AbortSignal): Promise<AsyncIterable<Buffer>>;
 }
 
+/** What a builder knows of a layer before it streams (the cache of audited layers uses it: audit/audited-cache.ts). */
+export interface LayerHint {
+  /** The content digest the caller checks these bytes against (a base blob's diff id from its config). */
+  content?: string;
+  /** The tar's size, known ahead (a docker save entry's). */
+  size?: number;
+}
+
 /** The audit of layers as a builder streams them: each uncompressed layer tar once, named by its digest once it is written. */
 export interface LayerAudit {
-  layer(tar: AsyncIterable<Buffer>, digest: Promise<string>): Promise<void>;
+  layer(tar: AsyncIterable<Buffer>, digest: Promise<string>, hint?: LayerHint): Promise<void>;
+  /** The base's diff ids, ahead of a stream that names each layer only once it is hashed (docker save). */
+  expect?(diffIds: Promise<readonly string[]>): void;
+  /** Whether blob `blob` holding `content` was audited clean before: then it need not be inflated, only its digest verified. */
+  cachedBlob?(blob: string, content: string): Promise<boolean>;
+  /** Content of a blob `cachedBlob` stood for, its digest verified as it streamed: counted as audited. */
+  fromCacheVerified?(content: string): void;
+  /** Blob `blob`, its digest verified by the caller, inflated to `content`: recorded in the cache if that content was read clean. */
+  blobVerified?(blob: string, content: string): Promise<void>;
 }
 
 /** A builder: runs the plan and leaves the image as an OCI layout at `layoutDir`. */

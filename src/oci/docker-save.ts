@@ -135,7 +135,7 @@ async function readArchive(archive: Readable, layoutDir: string, onLayer: (layer
       json.set(name, Buffer.concat(chunks));
     } else if (kind === 'tar' || kind === 'gzip' || kind === 'zstd') {
       // Hashed and written as it streams by; an uncompressed layer audited on the way.
-      const blob = kind === 'tar' && audit ? await streamAuditedLayer(all, layoutDir, audit) : await streamBlob(all, layoutDir);
+      const blob = kind === 'tar' && audit ? await streamAuditedLayer(all, layoutDir, audit, header.size) : await streamBlob(all, layoutDir);
       const layer = { kind, ...blob, diffId: kind === 'tar' ? blob.digest : await diffIdOf(layoutDir, blob.digest, kind) };
       layers.set(name, layer);
       onLayer(layer);

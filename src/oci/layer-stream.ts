@@ -253,14 +253,19 @@ export function streamBlob(source: AsyncIterable<Buffer>, layoutDir: string): Pr
  * An uncompressed layer hashed, written and audited as it streams. Each side's failure fails the
  * other; the one that failed first says why (a full disk, a truncated archive; the scanner's error).
  */
-export async function streamAuditedLayer(source: AsyncIterable<Buffer>, layoutDir: string, audit: LayerAudit): Promise<{ digest: string; size: number }> {
+export async function streamAuditedLayer(
+  source: AsyncIterable<Buffer>,
+  layoutDir: string,
+  audit: LayerAudit,
+  size?: number, // the tar's size when the archive says it ahead: the cache of audited layers may know a base's of that size
+): Promise<{ digest: string; size: number }> {
   const room = new Signal();
   const queue = new AuditQueue(room);
   let named!: (digest: string) => void;
   let unnamed!: (e: unknown) => void;
   const digest = new Promise<string>((resolve, reject) => ((named = resolve), (unnamed = reject)));
   digest.catch(() => undefined); // the audit awaits it only once it has read the whole layer
-  const audited = audit.layer(queue, digest);
+  const audited = audit.layer(queue, digest, size === undefined ? {} : { size });
   audited.catch(() => queue.stop()); // an audit that failed without reading to the end leaves the archive unread for it
   const written = writeBlob(source, layoutDir, room, queue).then(
     (blob) => (named(blob.digest), blob),

@@ -18,8 +18,10 @@ describe('docker builder: the image by the daemon’s push to Hoist on loopback'
   const { host } = lab().registries.plain;
   const base = `${host}/${uniqueRepo('push-transfer/base')}:1`;
   let baseLayers: string[] = [];
+  let cacheDir = '';
 
   beforeAll(async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'hoist-push-transfer-cache-'));
     const ctx = await mkdtemp(join(tmpdir(), 'hoist-push-transfer-base-'));
     await writeFile(join(ctx, 'token'), TOKEN);
     await writeFile(
@@ -37,10 +39,10 @@ describe('docker builder: the image by the daemon’s push to Hoist on loopback'
     await writeFile(join(dir, 'Dockerfile'), `FROM ${base}\nRUN echo ${Math.random()} > /n\n`);
     return dir;
   }
-  const build = (dir: string, repo: string, secret: string) =>
+  const build = (dir: string, repo: string, secret: string, env: Record<string, string> = { HOIST_DOCKER_TRANSFER: 'push' }) =>
     hoist(['build', '--builder', 'docker', '--images', repo, '--version', '1.0.0', '--insecure-registries', host, '--json'], {
       cwd: dir,
-      env: { HOIST_SECRETS: `deploy-token=${secret}`, HOIST_DOCKER_TRANSFER: 'push' },
+      env: { HOIST_SECRETS: `deploy-token=${secret}`, HOIST_AUDIT_CACHE: cacheDir, ...env },
     });
 
   it('a secret in a base layer the daemon never sends is found: the build fails naming the base blob, nothing is pushed', async () => {
@@ -73,4 +75,24 @@ describe('docker builder: the image by the daemon’s push to Hoist on loopback'
     expect(manifest.layers.slice(0, baseLayers.length).map((l) => l.digest)).toEqual(baseLayers);
     expect(await skopeoPullsIntact(`${repo}@${digest}`)).toBe(true);
   }, 180_000);
+
+  // The cache of audited layers (audit/audited-cache.ts), on both transfers (this file's runs share one, HOIST_AUDIT_CACHE).
+  // Property: the base read clean once (by the clean twin above, through push) is not read again by the same bundle for
+  // the same secret values, by either transfer — said in the log — and a value that becomes a secret is found in it all
+  // the same: the cache is keyed on the values, never stands for a leak. Nearest real variant: two builds of a day on one
+  // self-hosted runner from the same base, a deploy token added to the job's secrets between them.
+  it('the base read clean once is taken from the cache by push and save alike; a token become secret is found all the same', async () => {
+    const warmPush = await build(await app(), `${host}/${uniqueRepo('push-transfer/cache-push')}`, OTHER);
+    const warmSave = await build(await app(), `${host}/${uniqueRepo('push-transfer/cache-save')}`, OTHER, {});
+    const repo = `${host}/${uniqueRepo('push-transfer/cache-leak')}`;
+    const rotated = await build(await app(), repo, TOKEN, {});
+    const cached = (r: { stderr: string }) => Number(/\((\d+) of them by the cache of audited layers: read clean before\)/.exec(r.stderr)?.[1] ?? 0);
+    expect({ codes: [warmPush.code, warmSave.code, rotated.code], cached: [warmPush, warmSave].map(cached) }, warmSave.stderr).toEqual({
+      codes: [0, 0, 1],
+      cached: [3, 3],
+    });
+    expect(rotated.stderr).toMatch(/secret 'deploy-token'[^\n]* in layer sha256:[a-f0-9]{64} \(/);
+    expect(leaks(rotated.stdout + rotated.stderr, TOKEN)).toBe(false);
+    expect(await skopeoDigest(`${repo}:1.0.0`)).toBeUndefined();
+  }, 240_000);
 });
