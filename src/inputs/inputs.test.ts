@@ -201,6 +201,26 @@ describe('parseConfig', () => {
     expect(await issuesOf({ images: 'a/b' }, noCommit)).toEqual([{ input: 'tags', message: expect.stringMatching(/a\/b gets no tag/) }]);
   });
 
+  /** Property: the rules' reason is in the message when they make no tag. Nearest real variant: value=1.2.3.4 (a four-part version). */
+  it('says why the tags rules made no tag', async () => {
+    expect(await issuesOf({ images: 'a/b', tags: 'type=semver,pattern={{version}},value=1.2.3.4' })).toEqual([
+      { input: 'tags', message: expect.stringMatching(/^docker\.io\/a\/b gets no tag \(1\.2\.3\.4 is not a valid semver .*\): set version/) },
+    ]);
+  });
+
+  /**
+   * Property: a tags line that is an expression alone is a raw rule (metadata-action reads a line
+   * without type= as type=raw). Nearest real variant: `{{branch}}`, `{{branch}}-{{sha}}`, `v{{date 'YYYYMMDD'}}`.
+   */
+  it.each([
+    ['{{branch}}', ['main']],
+    ['{{branch}}-{{sha}}\ntype=ref,event=branch', ['main', 'main-abcdef0']], // type=ref's priority (600) before raw's (200)
+    ["nightly-{{date 'YYYY'}}", [`nightly-${new Date().getUTCFullYear()}`]],
+  ])('the tags line %j is rendered', async (tags, expected) => {
+    const c = await parseConfig(reader({ images: 'ghcr.io/acme/app', tags }), ctx);
+    expect(c.release.images[0]!.tags.map((t) => t.tag)).toEqual(expected);
+  });
+
   it('reads multi-line and JSON secrets in double quotes, as build-push-action users write them', async () => {
     const pem = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
     const c = await parseConfig(

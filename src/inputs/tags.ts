@@ -80,8 +80,12 @@ export function parseTagInputs(scope: InputScope): TagSettings {
   };
 }
 
-/** A `tags` line is one of metadata-action's rules when it holds `=` (a tag or reference never does). */
-const isRule = (line: string) => line.includes('=');
+/**
+ * A `tags` line is one of metadata-action's rules when it holds `=` (a tag or reference never does),
+ * or an expression (`{{branch}}`, `v{{sha}}`): metadata-action reads a line without `type=` as
+ * `type=raw`, and a tag cannot hold braces. Such a line was taken as a tag and refused.
+ */
+const isRule = (line: string) => line.includes('=') || line.includes('{{');
 
 /**
  * `tags`: metadata-action's rules one per line (commas inside stay), and Hoist's own bare tags or

@@ -100,7 +100,12 @@ export function planRelease(images: readonly ImageSpec[], tags: TagSettings, cre
   const { resolved, targets, failed, main } = planImageTags(images, tags, facts, run.now, issues, warnings);
   if (!failed)
     for (const t of targets)
-      if (t.tags.length === 0) issues.push({ input: 'tags', message: `${formatRepository(t.repository)} gets no tag: set version, tags, or run on a commit` });
+      if (t.tags.length === 0)
+        issues.push({
+          input: 'tags',
+          // The rules' own reasons (a value that is no version) are the cause: said here, where the run stops.
+          message: `${formatRepository(t.repository)} gets no tag${warnings.length ? ` (${warnings.join('; ')})` : ''}: set version, tags, or run on a commit`,
+        });
   let created = { created: '', from: '' };
   try {
     created = resolveCreated(createdInput, run.sourceDateEpoch, run.facts.commitTime, run.now, run.facts.commitTimeFrom);
