@@ -21,7 +21,9 @@ export const RAW_DICT_PROP = 22;
 export const LZMA1_DEFAULTS: LzmaProps = { lc: 3, lp: 0, pb: 2, dictSize: MAX_DICT };
 /** The least output an LZMA1 trial must give, all of it text or the start of a known format. */
 const LZMA1_MIN = 64;
-/** The most output a trial decodes. */
+/** The output an LZMA1 trial decodes: enough to tell text, little for a random head (~0.1 ms for 1 KiB). */
+const LZMA1_TRIAL = 1024;
+/** The most output an LZMA2 trial decodes from a chunk cut by the head. */
 const TRIAL_OUT = 1024;
 
 /** An LZMA2 chunk's header at `at`: control, output and packed sizes, properties (LZMA chunks from 0xC0 on). */
@@ -84,23 +86,20 @@ let trialCore: LzmaCore | undefined;
 
 /**
  * Whether `h` starts a raw LZMA1 stream with liblzma's default properties whose first bytes decode to text or a known
- * format: its first LZMA1_MIN bytes decoded first (random heads fail there: a trial of all TRIAL_OUT cost ~0.2 ms), the
- * rest only when those were text.
+ * format: LZMA1_TRIAL bytes decoded in one go (a limit cuts a match short, and the stream cannot go on from there).
  */
 export function lzma1Trial(h: Uint8Array, known: Known): boolean {
   // The first symbol is a literal: its is-match bit, at probability one half, is 0 only below the range's midpoint.
   if (h.length < 16 || h[0] !== 0 || h[1]! >= 0x80 || (h[1] === 0 && h[2] === 0 && h[3] === 0 && h[4] === 0)) return false;
   try {
-    const core = (trialCore ??= new LzmaCore(LZMA1_DEFAULTS, TRIAL_OUT));
+    const core = (trialCore ??= new LzmaCore(LZMA1_DEFAULTS, LZMA1_TRIAL));
     core.restart();
     core.feed(h);
     core.startRange();
-    core.decode(LZMA1_MIN, false);
-    const first = core.take().slice();
-    if (first.length < (core.marked ? 16 : LZMA1_MIN)) return false;
-    if (!looksText(first)) return known(first);
-    core.decode(TRIAL_OUT, false);
-    return looksText(Buffer.concat([first, core.take()]));
+    core.decode(LZMA1_TRIAL, false);
+    const out = core.take();
+    if (out.length < (core.marked ? 16 : LZMA1_MIN)) return false;
+    return looksText(out) || known(out);
   } catch (e) {
     if (e instanceof LzmaError || e instanceof RangeError) return false;
     throw e;
