@@ -118,6 +118,79 @@ async function saveAndSink(docker: string, dockerRef: string, env: NodeJS.Proces
   }
 }
 
+interface RunContext {
+  env: NodeJS.ProcessEnv;
+  proxy: FaultProxy;
+  id: string;
+  out: (s: string) => void;
+  app: (name: string) => Promise<string>;
+}
+
+/** One Hoist run (build, audit, push of the app image), its row and where its time went; `extra`: its own environment. */
+async function hoistRun(label: string, extra: Record<string, string>, floor: number, c: RunContext): Promise<void> {
+  const { env, proxy, id, out } = c;
+  const name = `hoist-${label.replace(/[^a-z]+/g, '-')}`;
+  const hoistCtx = await c.app(name);
+  await must('git', ['-C', hoistCtx, 'init', '-q'], env);
+  const before = proxy.bodyBytes;
+  const cli = join(process.env.BENCH_DIST ?? join(ROOT, 'dist'), 'cli.js'); // BENCH_DIST: another build of dist/, side by side
+  const h = await timed(
+    process.execPath,
+    [
+      // BENCH_CPU_PROF=DIR: Hoist's run writes a V8 CPU profile there (bench/profile.ts sums it by function and file).
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      cli,
+      'build',
+      '--context',
+      hoistCtx,
+      '--file',
+      join(hoistCtx, 'Dockerfile'),
+      '--images',
+      `${proxy.host}/bench/app-${name}-${id}`,
+      '--tags',
+      '1',
+      '--builder',
+      'docker',
+      '--insecure-registries',
+      proxy.host,
+      '--json',
+      // BENCH_HOIST_ARGS: more of Hoist's flags, split at spaces (e.g. `--audit off`: what the save costs without the audit).
+      ...(process.env.BENCH_HOIST_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
+    { ...env, TMPDIR: BENCH_DIR, ...extra },
+    300,
+    hoistCtx, // the workspace: Hoist refuses a context outside it
+  );
+  const hoistSent = proxy.bodyBytes - before;
+  // BENCH_LOG=FILE: Hoist's log lines, each with the ms it arrived at (where the time went, line by line); one file per run.
+  if (process.env.BENCH_LOG)
+    await writeFile(`${process.env.BENCH_LOG}.${name}`, h.stderrLines.map((l) => `${String(l.ms).padStart(6)} ${l.line}`).join('\n') + '\n');
+  let pushMs = NaN;
+  try {
+    const { outputs } = JSON.parse(h.stdout) as { outputs: { metadata?: string | object } };
+    // --json types its outputs (metadata an object); an older bundle gave a string of JSON.
+    const metadata = (typeof outputs.metadata === 'string' ? JSON.parse(outputs.metadata) : (outputs.metadata ?? {})) as {
+      images?: Array<{ transfer?: { durationMs: number } }>;
+    };
+    pushMs = metadata.images?.[0]?.transfer?.durationMs ?? NaN;
+  } catch {
+    /* the figure stays unknown, and says so */
+  }
+  const cached = /\((\d+) of them by the cache of audited layers/.exec(h.stderr)?.[1];
+  out(
+    row(
+      `hoist build (${label})`,
+      h,
+      `${(hoistSent / MiB).toFixed(1)} MiB sent, ${h.cpuSeconds.toFixed(2)} s CPU${cached ? `, ${cached} layers by the cache` : ''}`,
+    ),
+  );
+  for (const [what, seconds] of phases(h)) out(`  ${`  ${what}`.padEnd(58)} ${Number.isNaN(seconds) ? '   (unknown)' : `${seconds.toFixed(2).padStart(7)} s`}`);
+  out(`  ${'  of which the push (its transfer)'.padEnd(58)} ${Number.isNaN(pushMs) ? '   (unknown)' : `${(pushMs / 1000).toFixed(2).padStart(7)} s`}`);
+  out(`  hoist (${label}) / (docker build + docker push): ${(h.seconds / floor).toFixed(2)}× (goal ≤ 3×)`);
+  if (!h.ok) out(`  hoist failed: ${h.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+}
+
 async function main(): Promise<void> {
   const baseMiB = Number(process.env.BENCH_BASE_MIB ?? 200);
   const appMiB = Number(process.env.BENCH_APP_MIB ?? 5);
@@ -147,6 +220,7 @@ async function main(): Promise<void> {
     console.log(s);
   };
   const sent = (before: number) => `${((proxy.bodyBytes - before) / MiB).toFixed(1)} MiB sent`;
+  const ctx = { env, proxy, id, out };
 
   const load = () =>
     loadavg()
@@ -159,63 +233,26 @@ async function main(): Promise<void> {
   const dockerRef = `${proxy.host}/bench/app-docker-${id}:1`;
   const build = await timed(docker, ['build', '-q', '-t', dockerRef, dockerCtx], env);
   out(row('docker build', build));
-  let before = proxy.bodyBytes;
+  const before = proxy.bodyBytes;
   const push = await timed(docker, ['push', '--quiet', dockerRef], env);
   out(row('docker push', push, sent(before)));
 
-  // Hoist: build with the daemon's BuildKit, docker save converted, audited and pushed, in one run.
-  const hoistCtx = await app('hoist');
-  await must('git', ['-C', hoistCtx, 'init', '-q'], env);
-  before = proxy.bodyBytes;
-  const cli = join(process.env.BENCH_DIST ?? join(ROOT, 'dist'), 'cli.js'); // BENCH_DIST: another build of dist/, side by side
-  const h = await timed(
-    process.execPath,
-    [
-      // BENCH_CPU_PROF=DIR: Hoist's run writes a V8 CPU profile there (bench/profile.ts sums it by function and file).
-      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      cli,
-      'build',
-      '--context',
-      hoistCtx,
-      '--file',
-      join(hoistCtx, 'Dockerfile'),
-      '--images',
-      `${proxy.host}/bench/app-hoist-${id}`,
-      '--tags',
-      '1',
-      '--builder',
-      'docker',
-      '--insecure-registries',
-      proxy.host,
-      '--json',
-      // BENCH_HOIST_ARGS: more of Hoist's flags, split at spaces (e.g. `--audit off`: what the save costs without the audit).
-      ...(process.env.BENCH_HOIST_ARGS?.split(' ').filter(Boolean) ?? []),
-    ],
-    { ...env, TMPDIR: BENCH_DIR, ...(process.env.HOIST_DOCKER_TRANSFER ? { HOIST_DOCKER_TRANSFER: process.env.HOIST_DOCKER_TRANSFER } : {}) },
-    300,
-    hoistCtx, // the workspace: Hoist refuses a context outside it
-  );
-  const hoistSent = proxy.bodyBytes - before;
-  // BENCH_LOG=FILE: Hoist's log lines, each with the ms it arrived at (where the time went, line by line).
-  if (process.env.BENCH_LOG) await writeFile(process.env.BENCH_LOG, h.stderrLines.map((l) => `${String(l.ms).padStart(6)} ${l.line}`).join('\n') + '\n');
-  let pushMs = NaN;
-  try {
-    const { outputs } = JSON.parse(h.stdout) as { outputs: { metadata?: string | object } };
-    // --json types its outputs (metadata an object); an older bundle gave a string of JSON.
-    const metadata = (typeof outputs.metadata === 'string' ? JSON.parse(outputs.metadata) : (outputs.metadata ?? {})) as {
-      images?: Array<{ transfer?: { durationMs: number } }>;
-    };
-    pushMs = metadata.images?.[0]?.transfer?.durationMs ?? NaN;
-  } catch {
-    /* the figure stays unknown, and says so */
-  }
-  out(row('hoist build (docker builder: build, save, audit, push)', h, `${(hoistSent / MiB).toFixed(1)} MiB sent, ${h.cpuSeconds.toFixed(2)} s CPU`));
-  for (const [what, seconds] of phases(h)) out(`  ${`  ${what}`.padEnd(58)} ${Number.isNaN(seconds) ? '   (unknown)' : `${seconds.toFixed(2).padStart(7)} s`}`);
-  out(`  ${'  of which the push (its transfer)'.padEnd(58)} ${Number.isNaN(pushMs) ? '   (unknown)' : `${(pushMs / 1000).toFixed(2).padStart(7)} s`}`);
+  // Hoist: build with the daemon's BuildKit, the image out by docker save or by the daemon's push to Hoist (HOIST_DOCKER_TRANSFER),
+  // audited and pushed, in one run; each transfer with the cache of audited layers cold (a directory of its own, empty), then warm.
+  // BENCH_TRANSFERS: which (default "save push"); BENCH_AUDIT_CACHE=off: no cache (one run each).
   const floor = build.seconds + push.seconds;
-  out(`  hoist / (docker build + docker push): ${(h.seconds / floor).toFixed(2)}× (goal ≤ 3×)`);
-  if (!h.ok) out(`  hoist failed: ${h.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const transfers = (process.env.BENCH_TRANSFERS ?? process.env.HOIST_DOCKER_TRANSFER ?? 'save push').split(' ').filter(Boolean);
+  const cacheOff = process.env.BENCH_AUDIT_CACHE === 'off';
+  for (const transfer of transfers) {
+    const cache = await mkdtemp(join(BENCH_DIR, `audit-cache-${transfer}-`));
+    for (const state of cacheOff ? ['off'] : ['cold', 'warm']) {
+      out(`  load average ${load()}`);
+      await hoistRun(`${transfer}, cache ${state}`, { HOIST_DOCKER_TRANSFER: transfer, HOIST_AUDIT_CACHE: state === 'off' ? 'off' : cache }, floor, {
+        ...ctx,
+        app,
+      });
+    }
+  }
   out(`  the application layer is ${appMiB} MiB; without the base's own blobs Hoist would send ${baseMiB + appMiB} MiB`);
   // What the save path costs the daemon alone: the same kind of image saved to nowhere; and its push to a registry on loopback.
   await saveAndSink(docker, dockerRef, env, await baseLayers(l.registries.plain.host, `bench/base-${id}`, '1'), floor, out);

@@ -95,7 +95,10 @@ export class StreamedAudit implements LayerAudit {
       if (known?.size) {
         for await (const _ of tar) void _;
         const content = await digest;
-        if (known.has(content)) this.#fromCache(content, label);
+        if (known.has(content)) {
+          this.#fromCache(content, label);
+          this.#clean.add(content); // its blob, once verified, may be recorded too (`blobVerified`)
+        }
         return;
       }
       const before = this.#audit.result.findings.length;

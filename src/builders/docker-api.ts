@@ -110,3 +110,25 @@ export function pushImage(socket: string, name: string, tag: string, timeoutMs =
     req.end();
   });
 }
+
+/**
+ * `docker pull NAME:TAG` on the socket, to see where the daemon's requests go, not to get an image: resolves once the
+ * daemon answered, whatever it said (the sink answers the probe's manifest with 404); rejects only with
+ * `EngineUnreachable` or a timeout.
+ */
+export function pullProbe(socket: string, name: string, tag: string, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const path = `/images/create?fromImage=${encodeURIComponent(name)}&tag=${encodeURIComponent(tag)}`;
+    const auth = Buffer.from('{}').toString('base64url');
+    const req = request({ socketPath: socket, method: 'POST', path, headers: { Host: 'docker', 'X-Registry-Auth': auth }, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('error', () => resolve());
+      res.on('end', () => resolve());
+    });
+    req.on('timeout', () => req.destroy(new Error(`the Docker daemon did not answer a pull of ${name}:${tag} within ${timeoutMs / 1000} s`)));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code && ['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTSOCK', 'EPERM'].includes(e.code) ? new EngineUnreachable(`${socket}: ${e.code}`) : e),
+    );
+    req.end();
+  });
+}

@@ -14,7 +14,7 @@ import { tarOf } from '../../test/support/tar.js';
 import { openAuditedCache } from '../audit/audited-cache.js';
 import { StreamedAudit } from '../audit/streamed.js';
 import type { BaseBlobs } from '../core/builder.js';
-import { layoutFromPush, preauditBase, type BasePreaudit } from './docker-push.js';
+import { buildByPush, layoutFromPush, preauditBase, type BasePreaudit, type PushRun } from './docker-push.js';
 import { startPushSink, type PushSink } from './push-sink.js';
 
 let sink: PushSink | undefined;
@@ -107,5 +107,42 @@ describe("the base's pre-audit over the cache of audited layers", () => {
       { done: 'done', fromCache: 1 },
       { done: "the base's blob D holds D", fromCache: 0 },
     ]);
+  });
+});
+
+// The push transfer only where the daemon's 127.0.0.1 is Hoist's. Property: the image is pushed to the sink only after
+// the daemon's probe pull arrived there; a daemon whose requests go elsewhere (another network namespace: the host's
+// socket mounted into a job container, a rootless dockerd) gets no push — whatever listens on that port of its loopback
+// would receive the image before the audit — and the image comes through docker save, said. Nearest real variant: a
+// GitLab docker executor with /var/run/docker.sock bound into the job, something on the host listening on that port.
+describe("the daemon's probe pull before the push", () => {
+  async function byPush(reach: boolean) {
+    dir = await mkdtemp(join(tmpdir(), 'hoist-docker-push-'));
+    const calls: string[] = [];
+    const lines: string[] = [];
+    const run: PushRun = {
+      socket: '/nonexistent.sock',
+      audit: undefined,
+      build: async () => `sha256:${'1'.repeat(64)}`,
+      removeRunTag: async () => undefined,
+      save: async () => void calls.push('save'),
+      push: async () => void calls.push('push'),
+      probe: async (_socket, name, tag) => {
+        if (!reach) return; // the daemon's pull went to another loopback
+        const [host, ...path] = name.split('/');
+        await fetch(`http://${host}/v2/${path.join('/')}/manifests/${tag}`);
+      },
+    };
+    await buildByPush(run, join(dir, 'layout'), Promise.resolve(undefined), (l) => lines.push(l));
+    return { calls, said: lines.some((l) => /probe pull never reached it: the daemon has another 127\.0\.0\.1 .*: it comes through docker save/.test(l)) };
+  }
+
+  it('the probe never reached the sink: nothing pushed to it, the image through docker save, said', async () => {
+    expect(await byPush(false)).toEqual({ calls: ['save'], said: true });
+  });
+
+  it('the probe reached the sink: the daemon pushes', async () => {
+    const r = await byPush(true);
+    expect(r.calls[0]).toBe('push');
   });
 });

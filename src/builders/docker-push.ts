@@ -10,7 +10,7 @@
  * for a 207 MiB image, 1.8–4.3 s, against 0.3–1.0 s for the daemon's push of it to a loopback registry holding the
  * base (bench/run.sh base). Where the daemon cannot reach Hoist's loopback, the builder keeps the save (docker.ts).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { PassThrough, Transform } from 'node:stream';
@@ -191,6 +191,21 @@ export interface PushRun {
   /** The save path, when the daemon could not push to the sink: the image still under its run tag. */
   save: (imageId: string, runTag: string) => Promise<void>;
   push: (socket: string, name: string, tag: string) => Promise<void>;
+  /** The daemon asked to pull `name:tag` (from the sink): whether its requests reach Hoist's loopback at all. */
+  probe?: (socket: string, name: string, tag: string) => Promise<void>;
+}
+
+/**
+ * Whether the daemon's requests to 127.0.0.1 reach this process's sink: its pull of a random tag from the sink must
+ * arrive there. A daemon in another network namespace (the host's socket mounted into a job's container, a rootless
+ * dockerd) has another 127.0.0.1, where whatever listens on that port would receive the image before the audit — so
+ * the image is pushed only after the probe arrived; otherwise it comes through docker save.
+ */
+async function reaches(run: PushRun, sink: PushSink): Promise<boolean> {
+  if (!run.probe) return true;
+  const tag = `probe-${randomBytes(8).toString('hex')}`;
+  await run.probe(run.socket, `${sink.host}/${sink.repository}`, tag).catch(() => undefined);
+  return sink.asked(tag);
 }
 
 const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
@@ -204,10 +219,15 @@ export async function buildByPush(run: PushRun, layoutDir: string, bases: Promis
   const tag = `run-${sink.repository.slice('hoist-run-'.length)}`;
   const runTag = `${sink.host}/${sink.repository}:${tag}`;
   let removed = false;
+  const reached = reaches(run, sink); // while the daemon builds
   try {
     const imageId = await run.build(runTag);
     const started = Date.now();
     try {
+      if (!(await reached))
+        throw new Error(
+          "the daemon's probe pull never reached it: the daemon has another 127.0.0.1 (a socket mounted into a container, a rootless dockerd), and nothing is pushed there",
+        );
       await run.push(run.socket, `${sink.host}/${sink.repository}`, tag);
       const pushed = await layoutFromPush(layoutDir, sink, preaudit);
       const seconds = ((Date.now() - started) / 1000).toFixed(2);

@@ -9,7 +9,7 @@ import { convertDockerSave, type ConvertedImage } from '../oci/docker-save.js';
 import { mib, progressInterval, startTicker } from '../platform/ticker.js';
 import type { Builder, BuildPlan } from '../core/builder.js';
 import { cacheFromRefs, commonBuildFlags } from './plan.js';
-import { EngineUnreachable, pushImage, removeImage } from './docker-api.js';
+import { EngineUnreachable, pullProbe, pushImage, removeImage } from './docker-api.js';
 import { auditedWords, buildByPush, type CountedAudit, type PushRun } from './docker-push.js';
 
 /**
@@ -184,6 +184,7 @@ function byPush(d: PushDeps, socket: string, plan: BuildPlan, layoutDir: string,
     removeRunTag: remove,
     save: (id, runTag) => d.exportLayout(id, layoutDir, plan, log, () => void remove(runTag)),
     push: pushImage,
+    probe: pullProbe,
   };
   return buildByPush(run, layoutDir, plan.baseBlobs?.() ?? Promise.resolve(undefined), log);
 }

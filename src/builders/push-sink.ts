@@ -53,6 +53,8 @@ export interface PushSink {
   manifest(): { bytes: Buffer; digest: string } | undefined;
   /** The first failure on the sink's side (a digest that did not match, a layer the audit could not read), if any. */
   failure(): Error | undefined;
+  /** Whether a request for manifest `tag` of the run's repository arrived (the daemon's probe pull: it reaches this sink). */
+  asked(tag: string): boolean;
   /** The audits of the uploaded layers, settled. */
   layers(): Promise<void>;
   close(): Promise<void>;
@@ -164,6 +166,8 @@ class Sink {
   readonly audits: Array<Promise<void>> = [];
   manifest: { bytes: Buffer; digest: string } | undefined;
   failure: Error | undefined;
+  /** Manifests asked for (GET, HEAD) in the run's repository. */
+  readonly asked = new Set<string>();
   #present: Promise<ReadonlyMap<string, number>> | undefined;
 
   constructor(private readonly options: SinkOptions) {}
@@ -270,6 +274,7 @@ class Sink {
     if ((m = /^\/v2\/.+\/blobs\/uploads\/([a-f0-9]+)$/.exec(path))) return this.#session(req, res, m[1]!, method, url.searchParams.get('digest'));
     if ((m = /^\/v2\/.+\/manifests\/([^/]+)$/.exec(path))) {
       if (method === 'PUT') return this.#putManifest(req, res);
+      this.asked.add(m[1]!);
       return refuse(res, 404, 'MANIFEST_UNKNOWN', m[1]!);
     }
     req.resume();
@@ -307,6 +312,7 @@ export async function startPushSink(options: SinkOptions): Promise<PushSink> {
     vouched: sink.vouched,
     manifest: () => sink.manifest,
     failure: () => sink.failure,
+    asked: (tag) => sink.asked.has(tag),
     layers: async () => void (await Promise.all(sink.audits)),
     close: () => sink.close(server),
   };
