@@ -264,6 +264,18 @@ describe('parseConfig', () => {
     expect(await issuesOf({ images: 'a/b', ...inputs })).toEqual([{ input: 'build-args', message: expect.stringMatching(message) }]);
   });
 
+  /**
+   * Property: a secret file's path may hold spaces; it is then never printed (it may be a secret's text).
+   * Nearest real variant: a macOS runner's `/Users/runner/work/My Project/My Project/certs/ca.pem`.
+   */
+  it('reads a secret-files path with spaces, marked not to be printed', async () => {
+    const c = await parseConfig(reader({ images: 'a/b', tags: 't', 'secret-files': 'cert=My Project/certs/ca cert.pem\nplain=certs/ca.pem' }), ctx);
+    expect(c.secrets.secrets).toEqual([
+      { kind: 'file', id: 'cert', path: '/ws/My Project/certs/ca cert.pem', input: 'secret-files', unshown: true },
+      { kind: 'file', id: 'plain', path: '/ws/certs/ca.pem', input: 'secret-files' },
+    ]);
+  });
+
   it.each([
     ['secret-files', 'npm=//registry.npmjs.org/:_authToken=npm_0123456789abcdef'],
     ['secret-envs', 'npm=npm_0123456789abcdef'],

@@ -10,7 +10,9 @@ import { ENV_KEY, parseLines, parsePairs, SECRET_ID, type InputScope } from './r
 
 /** A secret handed to the build through `RUN --mount=type=secret,id=…`. */
 export type SecretSource =
-  { kind: 'value'; id: string; value: string; input: 'secrets' | 'secret-envs' } | { kind: 'file'; id: string; path: string; input: 'secret-files' };
+  | { kind: 'value'; id: string; value: string; input: 'secrets' | 'secret-envs' }
+  /** `unshown`: a path with spaces, which may be a secret's text given in its place — never printed. */
+  | { kind: 'file'; id: string; path: string; input: 'secret-files'; unshown?: true };
 
 export interface SecretSettings {
   secrets: SecretSource[];
@@ -99,13 +101,17 @@ function parseSecretSources(scope: InputScope, without: string): SecretSource[] 
         'secret-files',
         `secret '${id}': the value given is not a file path (on GitLab, make the variable a File-type variable); it is not printed`,
       );
-    } else add({ kind: 'file', id, path: scope.abs(path.trim()), input: 'secret-files' });
+    } else add({ kind: 'file', id, path: scope.abs(path.trim()), input: 'secret-files', ...(/\s/.test(path.trim()) ? { unshown: true as const } : {}) });
   }
   return secrets;
 }
 
-/** A path as a user writes one: no whitespace, no `:` or `=` (which a token or a key line holds). */
-const looksLikePath = (value: string) => value.length <= 4096 && !/[\s:=]/.test(value);
+/**
+ * A path as a user writes one: no line breaks or tabs, no `:` or `=` (which a token or a key line
+ * holds). Spaces are a path's (`My Project/certs/ca.pem`, a macOS runner's work directory): such a
+ * path was refused as "not a file path"; it is taken, and never printed (a passphrase has spaces too).
+ */
+const looksLikePath = (value: string) => value.length <= 4096 && !/[\t\n\r\v\f:=]/.test(value);
 
 /**
  * An input that holds secret material where it should name a path or a variable: the whole input

@@ -29,7 +29,13 @@ export async function checkFiles(fx: Pick<Effects, 'files'> & Partial<Pick<Effec
   if (!(await files.isDirectory(context))) issues.push({ input: 'context', message: `${context} is not a directory` });
   else if (!(await files.readable(file))) issues.push({ input: 'file', message: `no Dockerfile at ${file}: set file to the Dockerfile's path` });
   for (const s of inputs.secrets.secrets) {
-    if (s.kind === 'file' && !(await files.readable(s.path))) issues.push({ input: 'secret-files', message: `secret '${s.id}': cannot read ${s.path}` });
+    if (s.kind === 'file' && !(await files.readable(s.path)))
+      issues.push({
+        input: 'secret-files',
+        message: s.unshown
+          ? `secret '${s.id}': the value given is no file that can be read (a path relative to the workspace; on GitLab, a File-type variable); it is not printed, as it may be the secret itself`
+          : `secret '${s.id}': cannot read ${s.path}`,
+      });
   }
   for (const s of inputs.secrets.ssh)
     for (const p of s.paths) if (!(await files.readable(p))) issues.push({ input: 'ssh', message: `ssh '${s.id}': cannot read ${p}` });
