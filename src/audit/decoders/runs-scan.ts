@@ -135,6 +135,46 @@ function quotedIn(bytes: Uint8Array, start: number, end: number, table: Uint8Arr
   return undefined;
 }
 
+/**
+ * A digest its writer labels by its algorithm: Subresource Integrity's `sha512-` + base64 (package-lock.json, yarn.lock,
+ * pnpm-lock.yaml, an HTML `integrity=`), the label inside the run (`-` is base64url's); an OCI digest or pip's `--hash`,
+ * `sha256:` + hex, the label before it. Its bytes are a hash's output, no value's encoding: a 32 MiB package-lock.json
+ * holds 130,000 of them, each decoded and routed as content of its own (~0.3 ms each), past the per-file time bound.
+ * Only a run of exactly the digest's length is one (the base64 without its `=` padding).
+ */
+const DIGESTS: ReadonlyArray<{ label: Buffer; inside: boolean; length: number }> = [
+  ...[
+    ['sha256-', 43],
+    ['sha384-', 64],
+    ['sha512-', 86],
+  ].map(([l, n]) => ({ label: Buffer.from(l as string), inside: true, length: n as number })),
+  ...[
+    ['sha1:', 40],
+    ['sha256:', 64],
+    ['sha384:', 96],
+    ['sha512:', 128],
+  ].map(([l, n]) => ({ label: Buffer.from(l as string), inside: false, length: n as number })),
+];
+const HEX_DIGIT = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
+
+/** Whether the run `bytes[start, end)` is a digest labelled by its algorithm (DIGESTS): passed over where it ends inside a chunk. */
+export function labelledDigest(bytes: Uint8Array, start: number, end: number): boolean {
+  if (bytes[start] !== 0x73 && bytes[start - 1] !== 0x3a) return false; // `s` of `sha…-`, `:` of `sha…:`
+  for (const { label, inside, length } of DIGESTS) {
+    const at = inside ? start : start - label.length;
+    if (at < 0 || end - at !== label.length + length) continue;
+    let same = true;
+    for (let k = 0; k < label.length && same; k++) same = bytes[at + k] === label[k];
+    if (!same) continue;
+    if (inside) return true;
+    let hex = true;
+    for (let k = start; k < end && hex; k++) hex = HEX_DIGIT[bytes[k]!] === 1;
+    return hex;
+  }
+  return false;
+}
+
 /** The most characters of a run kept to read it again when a short last line may or may not be its own (16 KiB). */
 const KEEP = 16384;
 /** How a short line after a run is read (`RunScanner#lastLine`): not joined, joined, or both. */
@@ -264,8 +304,7 @@ export class RunScanner {
         this.#tail = Buffer.from(bytes.subarray(start));
         break;
       }
-      const joined = gap.any;
-      const newline = gap.newline;
+      const { any: joined, newline } = gap;
       this.#newGap();
       if (this.#open) {
         // Straight on from the chunk before, or the next line of a wrapped run.
@@ -284,6 +323,7 @@ export class RunScanner {
         }
         await this.#close();
       }
+      if (i - start >= minRun && !atEnd && this.delimited && labelledDigest(bytes, start, i)) continue;
       if (i - start >= minRun) {
         const head = bytes.toString('latin1', start, Math.min(i, start + 64));
         const lanes: Lane[] = [];
