@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConfigError } from '../core/errors.js';
 import type { CiContext } from '../platform/platform.js';
@@ -154,6 +157,14 @@ describe('parseConfig', () => {
   ])('reads the git context %s (BuildKit query form, github.com/ shorthand)', async (context, git) => {
     const c = await parseConfig(reader({ images: 'a/b', tags: 't', context }), ctx);
     expect(c.source.git).toEqual(git);
+  });
+
+  /** Property: a directory named github.com/owner/repo in the workspace is the context, as docker build takes a local directory first. */
+  it('github.com/acme/app is the directory of that name when the workspace has one', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'hoist-gopath-'));
+    mkdirSync(join(workspace, 'github.com', 'acme', 'app'), { recursive: true });
+    const c = await parseConfig(reader({ images: 'a/b', tags: 't', context: 'github.com/acme/app' }), { ...ctx, workspace });
+    expect([c.source.git, c.source.context]).toEqual([undefined, join(workspace, 'github.com', 'acme', 'app')]);
   });
 
   /** Property: a query BuildKit refuses, or one Hoist's clone cannot honour, is an input error naming context. */

@@ -1,4 +1,5 @@
 /** What is built: the context, the Dockerfile, the stage, build arguments and named contexts. */
+import { existsSync } from 'node:fs';
 import { ENV_KEY, optional, parseBool, parsePairs, type InputScope } from './read.js';
 
 /** A git repository as the build context, BuildKit's way: `URL#ref:subdir`. */
@@ -156,8 +157,9 @@ function defaultContext(scope: InputScope, input: string, raw: string): string {
 
 export function parseSource(scope: InputScope): SourceSettings {
   const given = defaultContext(scope, 'context', scope.read('context').trim());
-  // `github.com/acme/app` is a git repository to docker build and BuildKit (their older spelling), not a directory.
-  const raw = /^github\.com\/[^/\s]+\/[^/\s#?]+/.test(given) ? `https://${given}` : given;
+  // `github.com/acme/app` is a git repository to docker build and BuildKit (their older spelling) —
+  // after a directory of that name, which docker build takes first (a GOPATH-style src/github.com/… tree).
+  const raw = /^github\.com\/[^/\s]+\/[^/\s#?]+/.test(given) && !existsSync(scope.abs(given)) ? `https://${given}` : given;
   const file = optional(scope, 'file');
   const git = gitContext(scope, raw, file);
   const context = git ? '' : scope.abs(raw || '.');
