@@ -6,8 +6,14 @@
 // cut object of up to 64 KiB packed gave no finding and no limit (8 of 8 cuts silent). Nearest real-world variant: an
 // installed package's `R/sysdata.rdb` (`tools:::makeLazyLoadDB(compress = 3)`, `LazyDataCompression: xz`) cut by a
 // full disk or a broken layer, the object holding the key being the one cut.
+// Second property: such a database damaged anywhere but in the value's own bytes (cut, bytes set to 00/80/FF, the
+// head's words set to 2^32 - 1, 2^31 or their offset — fuzz.testing.ts's rule) is read or named: a damaged head of the
+// object after a whole one (its length, `Z`, chunk header) was passed in silence (17 of 424 copies, the fix above applied
+// but for that).
 import { describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
+import { expectDamagedReadOrNamed } from './fuzz.testing.js';
+import { rLazyLoad } from './r-lazyload.js';
 import { auditFiles, has, SECRET, tool } from './testing.js';
 
 const SEED = testSeed(0x59e7);
@@ -37,5 +43,25 @@ describe.runIf(has('Rscript'))(`a cut R lazy-load database (seed ${SEED})`, { ti
     const silent: number[] = [];
     for (const cut of cuts) if ((await auditFiles({ 'srv/pkg/R/sysdata.rdb': db.subarray(0, cut) })).length === 0) silent.push(cut);
     expect({ length: db.length, silent }).toEqual({ length: db.length, silent: [] });
+  });
+});
+
+describe.runIf(has('Rscript'))(`a damaged R lazy-load database (seed ${SEED})`, { timeout: 300_000 }, () => {
+  it('makeLazyLoadDB(compress = 3), the value in the third of four objects: 60 damaged copies and the head words read or named', async () => {
+    const marker = 'tok-h7-review-1a2b3c4d5e6f';
+    const db = (v: string) => rDb(v, 3, 4, 300);
+    await expectDamagedReadOrNamed({
+      what: 'makeLazyLoadDB(compress = 3)',
+      file: db(marker),
+      twin: db('tok-h7-review-xxxxxxxxxxxx'),
+      decoder: rLazyLoad,
+      module: 'r-lazyload.ts',
+      name: 'rLazyLoad',
+      marker,
+      seed: SEED,
+      copies: 60,
+      headBytes: 64,
+      path: 'R/sysdata.rdb',
+    });
   });
 });
