@@ -118,6 +118,28 @@ describe('processes', () => {
     expect({ alive, quick: Date.now() - t < 5000 }).toEqual({ alive: false, quick: true });
   });
 
+  /**
+   * Property: what a bounded process started in a session of its own (`setsid`, a daemonising helper)
+   * is stopped at the limit too — the group kill cannot reach it. Nearest real variant: a credential
+   * helper script that starts its agent with setsid (s58: the agent's `sleep` outlived `hoist`).
+   */
+  it('stops a setsid child of a process past its timeout (outside its group)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hoist-exec-setsid-'));
+    const script = `setsid sleep 30 & echo $! > ${dir}/child.pid; wait`;
+    await expect(exec.run('/bin/sh', ['-c', script], { env, timeoutMs: 300 })).rejects.toThrow(/timed out$/);
+    const child = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
+    await new Promise((r) => setTimeout(r, 200));
+    const alive = (() => {
+      try {
+        return readFileSync(`/proc/${child}/stat`, 'utf8').split(' ')[2] !== 'Z';
+      } catch {
+        return false;
+      }
+    })();
+    if (alive) process.kill(child, 'SIGKILL');
+    expect(alive).toBe(false);
+  });
+
   it('streams stdout; a failed stream rejects with its stderr', async () => {
     const s = exec.stream('/bin/sh', ['-c', 'head -c 300000 /dev/zero; echo "No such image: x" >&2; exit 1'], { env });
     let bytes = 0;

@@ -3,6 +3,8 @@
  * that a tool echoes never reaches a log or an error message.
  */
 import type { execa as Execa, ResultPromise } from 'execa';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Exec, ExecOptions, ExecResult, StreamingProcess } from '../core/exec.js';
@@ -57,7 +59,7 @@ function commandFailure(redactor: Redactor, file: string, args: readonly string[
 const ALLOWED_ENV =
   /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|TZ|TERM|TMPDIR|TMP|TEMP|HOSTNAME|DISPLAY|SOURCE_DATE_EPOCH|SSL_CERT_FILE|SSL_CERT_DIR|SSH_AUTH_SOCK|SSH_ASKPASS|SSH_ASKPASS_REQUIRE|HOIST_SSH_PASSPHRASE|HOIST_ASKPASS_USED|REGISTRY_AUTH_FILE|STORAGE_DRIVER|STORAGE_OPTS|BUILDKIT_HOST|BUILDKIT_PROGRESS|LC_\w+|XDG_\w+|DOCKER_\w+|BUILDX_\w+|BUILDAH_\w+|CONTAINERS_\w+|_BUILDAH_\w+|_CONTAINERS_\w+|(?:HTTP|HTTPS|ALL|NO)_PROXY|(?:http|https|all|no)_proxy)$/;
 const CREDENTIAL_NAME = /PASSWORD|PASSWD|TOKEN|SECRET|CREDENTIAL|AUTH_CONFIG/i;
-const HOIST_OWN = new Set(['HOIST_SSH_PASSPHRASE', 'HOIST_ASKPASS_USED']);
+const HOIST_OWN = new Set(['HOIST_SSH_PASSPHRASE', 'HOIST_ASKPASS_USED', 'HOIST_PROCESS_MARK']);
 
 export function childEnvironment(env: Readonly<Record<string, string | undefined>> | undefined, allow?: RegExp): Record<string, string> {
   const out: Record<string, string> = {};
@@ -68,8 +70,8 @@ export function childEnvironment(env: Readonly<Record<string, string | undefined
   return out;
 }
 
-/** The processes started as leaders of their own process group (a bounded run). */
-const GROUP_LEADERS = new WeakSet<ResultPromise>();
+/** The processes started as leaders of their own process group (a bounded run), with the mark in their environment. */
+const GROUP_LEADERS = new WeakMap<ResultPromise, string>();
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -79,24 +81,53 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+const MARK = 'HOIST_PROCESS_MARK';
+
+/**
+ * Every process still running with `mark` in its environment — a bounded process's descendants,
+ * those that left its group too (`setsid`, a daemonising helper) — killed. Linux's /proc only; the
+ * same-user processes it can read (what Hoist started). Jenkins's ProcessTreeKiller finds a build's
+ * strays the same way. Best effort: a process that is gone or unreadable is passed over.
+ */
+function killMarked(mark: string): void {
+  const wanted = Buffer.from(`${MARK}=${mark}\0`);
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return;
+  }
+  for (const pid of entries) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`).includes(wanted)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone, or another user's
+    }
+  }
+}
+
 /**
  * At the limit execa stops the process itself; what it started, holding its output open, would outlive
  * the run (a credential helper's child waiting on a prompt). The whole group is killed then: when execa
  * gives up on the process (timed out), or at the limit should execa still wait on the output it holds.
  */
-function stopGroupAtLimit(child: ResultPromise, timeoutMs: number): void {
+function stopGroupAtLimit(child: ResultPromise, timeoutMs: number, mark: string): void {
   const pid = child.pid;
   if (pid === undefined) return;
-  GROUP_LEADERS.add(child);
+  GROUP_LEADERS.set(child, mark);
   let late = false;
+  const stop = () => {
+    signalGroup(pid, 'SIGKILL');
+    killMarked(mark);
+  };
   const timer = setTimeout(() => {
     late = true;
-    signalGroup(pid, 'SIGKILL');
+    stop();
   }, timeoutMs);
   timer.unref();
   const settle = (outcome: unknown) => {
     clearTimeout(timer);
-    if (late || (outcome as { timedOut?: boolean } | undefined)?.timedOut) signalGroup(pid, 'SIGKILL');
+    if (late || (outcome as { timedOut?: boolean } | undefined)?.timedOut) stop();
   };
   child.then(settle, settle);
 }
@@ -140,9 +171,11 @@ class ProcessRunner implements Exec {
     const stdin = options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input };
     const execa = await this.#execa(file, args);
     const bounded = options.timeoutMs !== undefined;
+    // A bounded process and all it starts carry a mark of their own, by which strays are found at the limit.
+    const mark = bounded ? randomUUID() : '';
     const child: ResultPromise = this.#track(
       execa(file, args, {
-        env: childEnvironment(options.env, options.allowEnv),
+        env: { ...childEnvironment(options.env, options.allowEnv), ...(bounded ? { [MARK]: mark } : {}) },
         extendEnv: false,
         cwd: options.cwd,
         all: true,
@@ -155,7 +188,7 @@ class ProcessRunner implements Exec {
         ...stdin,
       }),
     );
-    if (bounded) stopGroupAtLimit(child, options.timeoutMs!);
+    if (bounded) stopGroupAtLimit(child, options.timeoutMs!, mark);
     if (options.onLine) {
       const emit = (line: string) => options.onLine?.(this.#redactor.redact(line));
       child.stdout?.on('data', splitLines(emit));
@@ -231,7 +264,11 @@ class ProcessRunner implements Exec {
     this.#stopped = true;
     for (const child of this.#running) {
       child.kill('SIGTERM');
-      if (child.pid !== undefined && GROUP_LEADERS.has(child)) signalGroup(child.pid, 'SIGTERM');
+      const mark = GROUP_LEADERS.get(child);
+      if (child.pid !== undefined && mark !== undefined) {
+        signalGroup(child.pid, 'SIGTERM');
+        killMarked(mark);
+      }
     }
   }
 }
