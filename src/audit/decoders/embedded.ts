@@ -30,7 +30,7 @@ import { isUbi, isUbifs, ubifs } from './ubifs.js';
 import { lha, lhaHeader } from './lha.js';
 import { squashfs, squashfsCompression } from './squashfs.js';
 import { cramfs, isCramfs } from './cramfs.js';
-import { httpMessage, sniffHttp } from './http-message.js';
+import { chunkedBody, chunkLineAt, httpMessage, sniffHttp } from './http-message.js';
 import { tripleCandidates, tripleTables } from './runs-classify.js';
 
 /** A UBIFS superblock node at `at`: its fixed fields (`isUbifs`) and its CRC-32, of the node after its first 8 bytes (4,096 bytes in all). */
@@ -98,6 +98,19 @@ export const KINDS: Kind[] = [
   // first size line, silent when that came within its first 4 KiB) and a brotli body has no magic. Its status line
   // and a header line after it (`sniffHttp`).
   { needle: Buffer.from('HTTP/1.'), back: 0, check: (b, at) => sniffHttp(b.subarray(at)), decoder: httpMessage },
+  // Its chunked body when its head is not read (damaged, or saved alone): a size line (1-6 hex digits) right before a
+  // gzip or zstd magic.
+  ...[
+    [0x1f, 0x8b, 0x08],
+    [0x28, 0xb5, 0x2f, 0xfd],
+  ].flatMap((magic) =>
+    [3, 4, 5, 6, 7, 8].map((back) => ({
+      needle: Buffer.from(magic),
+      back,
+      check: (b: Uint8Array, at: number) => chunkLineAt(b, at, back),
+      decoder: chunkedBody,
+    })),
+  ),
 ];
 /** Archives found inside: while one is read, the headers inside it are its own (a pack's objects are zlib streams). */
 const ARCHIVES = new Map<Decoder, Decoder[]>([
@@ -110,7 +123,8 @@ const ARCHIVES = new Map<Decoder, Decoder[]>([
   [lha, [lha]],
   [sevenZip, [sevenZip]],
   // An HTTP message's body: its streams are its own (a chunked gzip body's member, found by its magic, would fail at the first size line).
-  [httpMessage, [zlibStream, gzipMember, zstd, httpMessage]],
+  [httpMessage, [zlibStream, gzipMember, zstd, httpMessage, chunkedBody]],
+  [chunkedBody, [zlibStream, gzipMember, zstd, httpMessage, chunkedBody]],
 ]);
 // A held image (squashfs, cramfs) reads the rest of the content on as plain under its own path (`held-image.ts`): the
 // streams in it (its blocks, what follows it) are found there, not again here.

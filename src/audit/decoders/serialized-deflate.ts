@@ -26,6 +26,8 @@ const MAX_VALUE = 64 << 20;
 const HEAD = 1024;
 /** The least text a trial must give to be taken for a deflated value. */
 const MIN_TEXT = 32;
+/** The least text a damaged value must give first (a chance stream at a mark gives a few bytes of text, then fails). */
+const DAMAGED_TEXT = 256;
 /** The first symbols of a fixed-code block that must be text literals (`fixedOpensText`). */
 const FIRST_TEXT = 8;
 
@@ -57,6 +59,13 @@ function isText(out: Uint8Array): boolean {
 
 /** What a deflated value must give: text, or a serialization read here (a Marshal dump deflated inside another). */
 const shows = (out: Uint8Array) => isText(out) || serializedFormat(out) !== undefined;
+
+/** How many bytes `out` begins with that are text (no control byte but tab and line breaks): a damaged stream's good part. */
+function textPrefix(out: Uint8Array): number {
+  let n = 0;
+  while (n < out.length && ((out[n]! >= 0x20 && out[n] !== 0x7f) || out[n] === 9 || out[n] === 10 || out[n] === 13)) n++;
+  return n;
+}
 
 /**
  * Whether a fixed-code block at `at` opens with text: its first symbols (up to FIRST_TEXT) literals of text bytes, or a
@@ -90,7 +99,7 @@ function startsText(b: Buffer, at: number): boolean {
   if (type === 1 && fixedBlockFails(b, at, end)) return false;
   const head = b.subarray(at, end);
   const part = trial(() => inflateRawSync(head, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1 << 16, chunkSize: TRIAL_CHUNK }));
-  return part instanceof Buffer && part.length >= MIN_TEXT && shows(part.subarray(0, Math.min(part.length - 4, 4096)));
+  return part instanceof Buffer && part.length >= MIN_TEXT && (shows(part.subarray(0, Math.min(part.length - 4, 4096))) || textPrefix(part) >= DAMAGED_TEXT);
 }
 
 /** The whole stream at `at`: what it gives and the bytes it took, when it reaches its end mark and gives text. */
@@ -167,16 +176,63 @@ async function write(env: DecodeEnv, at: number, out: Buffer): Promise<boolean> 
   return true;
 }
 
-/** The value at `at`: a declared length its stream fills exactly (`took`), or one past the file's end (`cut`). */
-function valueAt(b: Buffer, at: number): { out: Buffer; took: number } | { cut: Buffer } | undefined {
+/** PHP's `s:…:"` before `at` with its digits garbled (a byte set): a mark whose length cannot be read. */
+const phpMarkBefore = (b: Buffer, at: number): boolean =>
+  at >= 4 && b[at - 1] === 0x22 && b[at - 2] === 0x3a && /s:[^:";]{1,9}:"$/.test(b.subarray(Math.max(0, at - 14), at).toString('latin1'));
+
+/**
+ * What inflates at `at` up to where the stream fails (the longest prefix of `b` from there that inflates with no error,
+ * by halving), when it is text of DAMAGED_TEXT bytes or more.
+ */
+function damagedStream(b: Buffer, at: number, need: number): { out: Buffer; took: number } | undefined {
+  const inflated = (end: number) => trial(() => inflateRawSync(b.subarray(at, end), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: MAX_VALUE }));
+  let [lo, hi] = [at, b.length];
+  while (hi - lo > 16) {
+    const mid = (lo + hi) >>> 1;
+    if (inflated(mid) instanceof Buffer) lo = mid;
+    else hi = mid;
+  }
+  const out = inflated(lo);
+  return out instanceof Buffer && textPrefix(out) >= need ? { out, took: lo - at } : undefined;
+}
+
+/** Pickle opcodes that follow a bytes value: MEMOIZE, BINPUT, LONG_BINPUT, STOP, SETITEM(S), APPEND(S), TUPLE1–3. */
+const AFTER_PICKLED = new Set([0x94, 0x71, 0x72, 0x2e, 0x73, 0x75, 0x65, 0x61, 0x85, 0x86, 0x87]);
+
+/** V8 serializer tags that follow a value in an object or array: a one- or two-byte string key, an object's or array's end, a small integer. */
+const AFTER_V8 = new Set([0x22, 0x63, 0x7b, 0x24, 0x40, 0x49, 0x55]);
+
+/** Whether `e` is where the format's next item begins: PHP's `";`, a pickle opcode or a V8 tag that follows a value. */
+const endsItem = (b: Buffer, e: number, format: string): boolean => {
+  if (e >= b.length) return false;
+  if (format === 'a PHP serialization') return b[e] === 0x22 && b[e + 1] === 0x3b;
+  return (format === 'a Python pickle' ? AFTER_PICKLED : format === "V8's serializer" ? AFTER_V8 : new Set<number>()).has(b[e]!);
+};
+
+type Value = { out: Buffer; took: number; damaged?: boolean } | { cut: Buffer };
+
+/**
+ * The value at `at`: a declared length its stream fills exactly (`took`), or one past the file's end (`cut`); or, the
+ * stream or its mark damaged (a length byte set, PHP's digits garbled, a byte set inside the stream), the text its
+ * stream gives up to its end or its failure, when that is DAMAGED_TEXT bytes or more (`damaged`).
+ */
+function valueAt(b: Buffer, at: number, format: string): Value | undefined {
   const lengths = lengthsBefore(b, at);
-  if (!lengths.length || !startsText(b, at)) return undefined;
+  if (!(lengths.length || phpMarkBefore(b, at)) || !startsText(b, at)) return undefined;
   for (const n of lengths.filter((l) => at + l <= b.length)) {
     const value = wholeStream(b.subarray(0, at + n), at);
     if (value && value.took === n) return value;
   }
-  // Cut: a declared length past the end, but not far past it (a file cut short, not a chance number); 64 bytes left at least.
+  // A mark whose length ends where the format's next item begins is the value's own: MIN_TEXT of text is enough there.
+  const need = lengths.some((n) => endsItem(b, at + n, format)) ? MIN_TEXT : DAMAGED_TEXT;
+  const whole = wholeStream(b, at);
+  if (whole && whole.out.length >= need) return { ...whole, damaged: true };
   const rest = b.length - at;
+  if (!whole && !(rest >= 64 && lengths.some((l) => l > rest && l <= rest * 16))) {
+    const part = damagedStream(b, at, need);
+    return part && { ...part, damaged: true };
+  }
+  // Cut: a declared length past the end, but not far past it (a file cut short, not a chance number); 64 bytes left at least.
   if (rest < 64 || !lengths.some((l) => l > rest && l <= rest * 16)) return undefined;
   const cut = partStream(b, at);
   return cut && { cut };
@@ -190,13 +246,14 @@ function valueAt(b: Buffer, at: number): { out: Buffer; took: number } | { cut: 
 export async function readValues(env: DecodeEnv, file: Buffer, from: number, format: string): Promise<number> {
   let found = 0;
   for (let at = from; at + 8 <= file.length && !env.stopped; at++) {
-    const value = valueAt(file, at);
+    const value = valueAt(file, at, format);
     if (!value) continue;
     if ('cut' in value) {
       if (await write(env, at, value.cut)) env.limit(`a raw deflate value at byte ${at} of ${format} cut by the file's end: read up to there`);
       return found + 1;
     }
     if (!(await write(env, at, value.out))) break;
+    if (value.damaged) env.limit(`a damaged raw deflate value at byte ${at} of ${format} (its stream or its length mark): read as far as it inflates`);
     found++;
     at += value.took - 1;
   }

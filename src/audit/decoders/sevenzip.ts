@@ -150,6 +150,10 @@ export const sevenZip: Decoder = {
           const start = data.bytes(0, 32);
           if (!startsWith(start, SIGNATURE)) return void (over = true);
           const view = new DataView(start.buffer, start.byteOffset, 32);
+          if (crc32(start.subarray(12, 32)) !== view.getUint32(8, true)) {
+            over = true;
+            return env.limit('a damaged 7z archive (its start header does not match its CRC): not audited');
+          }
           const e = 32 + Number(view.getBigUint64(12, true)) + Number(view.getBigUint64(20, true));
           if (!Number.isSafeInteger(e) || e > MAX_ARCHIVE) {
             over = true;
