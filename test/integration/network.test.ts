@@ -42,6 +42,36 @@ describe.each(['docker', 'buildah'])('builder %s: a golden base behind a passwor
   }, 240_000);
 });
 
+/**
+ * Property: a login Hoist's own requests find in any of the machine's login files reaches the builder
+ * too (it pulls the base itself). Nearest real variants: a GitLab job given the base registry's login
+ * in DOCKER_AUTH_CONFIG (docker), a runner where `podman login` wrote REGISTRY_AUTH_FILE (buildah).
+ * Before, Hoist's base lookup logged in and the builder's pull went without a login (exit 3).
+ */
+describe.each([
+  ['docker', 'DOCKER_AUTH_CONFIG'],
+  ['buildah', 'REGISTRY_AUTH_FILE'],
+])('builder %s: a golden base whose login is in %s alone', (builder, source) => {
+  it('pulls it with that login, and leaves nothing of the password', async () => {
+    const { plain, token } = lab().registries;
+    const secret = password(token.passwordFile);
+    const ws = await workspace(`FROM ${token.host}/golden/busybox:1.36\nRUN echo ${Math.random()} > /marker\n`);
+    const image = `${plain.host}/${uniqueRepo(`network/${builder}-login-file`)}`;
+    const logins = JSON.stringify({ auths: { [token.host]: { auth: Buffer.from(`${token.username}:${secret}`).toString('base64') } } });
+    const env = await noLogin();
+    const file = join(env.DOCKER_CONFIG, 'auth.json');
+    await writeFile(file, logins, { mode: 0o600 });
+    const r = await runAction({
+      workspace: ws,
+      env: { ...env, ...(source === 'DOCKER_AUTH_CONFIG' ? { DOCKER_AUTH_CONFIG: logins } : { REGISTRY_AUTH_FILE: file }) },
+      inputs: { images: image, version: '1.0.0', builder, pull: 'true', 'insecure-registries': `${plain.host}, ${token.host}` },
+    });
+    expect(r.errors).toEqual([]);
+    expect(await skopeoDigest(`${image}:1.0.0`)).toBe(r.outputs.digest);
+    expect(leaks(r.log + JSON.stringify(r.outputs) + r.summary, secret)).toBe(false);
+  }, 240_000);
+});
+
 describe('a golden base in a TLS registry of the company’s own CA, behind a password', () => {
   it('buildah pulls it with registry-auth and registry-ca alone; the docker builder is told where its daemon wants the CA', async () => {
     const { plain, tls } = lab().registries;
