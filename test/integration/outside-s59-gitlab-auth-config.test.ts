@@ -39,12 +39,12 @@ describe('DOCKER_AUTH_CONFIG in a GitLab job', () => {
       variables: { DOCKER_AUTH_CONFIG: JSON.stringify({ auths: { [tls.host]: { auth } } }) },
     });
     const env = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: lab().docker.host };
-    const { out } = await runShellPipeline(dir, env, 55_000);
+    const { out } = await runShellPipeline(dir, env, 150_000); // ~35 s on a quiet machine; room for a loaded one
     const pushed = await skopeoDigest(`${tls.host}/${repo}:1.0.0`, { certDir: tls.certDir, username: tls.username, passwordFile: tls.passwordFile });
     expect({ passed: /PASS\s+hoist-build/.test(out), pushed: pushed?.startsWith('sha256:') ?? false, leaked: leaks(out, secret) }, out.slice(-1500)).toEqual({
       passed: true,
       pushed: true,
       leaked: false,
     });
-  }, 60_000);
+  }, 180_000);
 });
