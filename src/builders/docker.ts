@@ -3,6 +3,7 @@
  * `docker save` converted into an OCI layout. The argv is rendered by a pure function.
  */
 import { CommandError, type Exec } from '../effects/exec.js';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { convertDockerSave, type ConvertedImage } from '../oci/docker-save.js';
@@ -120,6 +121,16 @@ async function removeRunTag(
 }
 
 /**
+ * The run tag removed if the step is cancelled before its removal started (Ctrl-C, a cancelled job): the process exits
+ * right after, so synchronously, through the CLI (a built image named 127.0.0.1:PORT/hoist-run-… stayed in the daemon).
+ */
+function removeOnCancel(plan: BuildPlan, cli: string, env: Record<string, string | undefined>, tag: string, started: () => boolean): void {
+  plan.onCancel?.(() => {
+    if (!started()) spawnSync(cli, ['image', 'rm', tag], { env: env as NodeJS.ProcessEnv, stdio: 'ignore', timeout: 10_000 });
+  });
+}
+
+/**
  * dockerd loses an image a build has just written when another client removes the same image at that
  * moment: BuildKit's export finds the image id already stored (a cached build of the same content),
  * the other client's `docker image rm` of its last tag then deletes it, and this build names and reads
@@ -177,6 +188,7 @@ function byPush(d: PushDeps, socket: string, plan: BuildPlan, layoutDir: string,
     socket,
     audit: countedAudit(plan),
     build: async (runTag) => {
+      removeOnCancel(plan, d.cli, d.dockerEnv, runTag, () => removing !== undefined);
       const tagged = { ...plan, localTags: [...(plan.keepLocalTags ? plan.localTags : []), runTag] };
       await runDockerBuild(d.exec, d.cli, renderDockerBuildArgs(tagged), d.dockerEnv, log);
       return imageIdOf(await d.readIidFile(plan.iidFile), plan.iidFile);
@@ -258,6 +270,7 @@ export function createDockerBuilder(
       const tagged = { ...plan, localTags: [...(plan.keepLocalTags ? plan.localTags : []), runTag] };
       let removing: Promise<void> | undefined;
       const remove = () => (removing ??= removeRunTag(exec, cli, dockerEnv, runTag, plan.keepLocalTags === true, log, engineSocket));
+      removeOnCancel(plan, cli, dockerEnv, runTag, () => removing !== undefined);
       await runDockerBuild(exec, cli, renderDockerBuildArgs(tagged), dockerEnv, log);
       try {
         const id = imageIdOf(await readIidFile(plan.iidFile), plan.iidFile);

@@ -237,7 +237,14 @@ export async function runBuilds(
     // the last one audited the layout that stays. Several platforms go through layouts of their own.
     let streamedAudit: LayerAudit | undefined;
     const streaming = auditLayers && inputs.builder.platforms.length < 2 ? { auditLayers: () => (streamedAudit = auditLayers(layoutDir)) } : {};
-    const plan = { ...planFor(inputs, unit, meta.labels), ssh, secretFiles, iidFile: join(work.dir, `iid-${i}`), ...streaming };
+    const plan = {
+      ...planFor(inputs, unit, meta.labels),
+      ssh,
+      secretFiles,
+      iidFile: join(work.dir, `iid-${i}`),
+      onCancel: (stop: () => void) => work.onEnd(stop),
+      ...streaming,
+    };
     const name = planned.length > 1 ? ` ${unit.target ?? 'default'} for ${unit.images.map((x) => formatRepository(x.repository)).join(', ')}` : '';
     const {
       imageId,

@@ -63,6 +63,8 @@ export interface BuildPlan {
    * audited while the daemon builds, so that its push to Hoist's loopback sink need not send them (builders/docker-push.ts).
    */
   baseBlobs?: () => Promise<BaseBlobs | undefined>;
+  /** A synchronous step run if the step is cancelled (SIGINT, SIGTERM) — and at its end: it must do nothing once not needed. */
+  onCancel?: (stop: () => void) => void;
 }
 
 /** A base image's layers by diff id (their registry descriptors), and their blobs from its registry. */
