@@ -145,6 +145,11 @@ async function readLoginFile(file: LoginFile, sources: CredentialSources): Promi
       throw new CredentialError(
         `DOCKER_CONFIG=${sources.env.DOCKER_CONFIG} names a file: it is the directory that holds config.json — set DOCKER_CONFIG=${dirname(sources.env.DOCKER_CONFIG)}`,
       );
+    // DOCKER_AUTH_CONFIG's value may be no path at all (a base64'd config, a token): read as one it failed, and is not printed.
+    if (file.required)
+      throw new CredentialError(
+        `${file.named} is neither a Docker config (JSON starting with '{') nor the path of a file that can be read (${code ?? 'unreadable'}): set it to the JSON, or make it a File variable`,
+      );
     const what = file.named ? `${file.named}=${path}` : `${path} (${file.docker ? 'the Docker config' : "the containers tools' auth file"})`;
     throw new CredentialError(
       `${what} cannot be read (${code ?? (e as Error).message}): fix its permissions, or point ${file.named ?? (file.docker ? 'DOCKER_CONFIG' : 'REGISTRY_AUTH_FILE')} elsewhere`,
