@@ -41,7 +41,7 @@ describe('paths with spaces', () => {
   it('secret-files tok=certs dir/tok en.txt: mounted (the RUN step counts its bytes), the layout written', async () => {
     const dir = await project();
     const r = await build(dir, 'tok=certs dir/tok en.txt', 'out dir/image layout');
-    const written = await readdir(join(dir, 'out dir', 'image layout')).catch(() => []);
+    const written = await readdir(join(dir, 'out dir', 'image layout')).catch((): string[] => []);
     expect({
       code: r.code,
       mounted: r.stderr.includes(`${secret.length} /run/secrets/tok`),
