@@ -5,7 +5,7 @@ import type { CiContext } from '../platform/platform.js';
 import { mentionsPrivateKey } from '../secrets/private-key.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import { identityNames, parseKeylessSigner, type KeylessSignerInputs } from './keyless-signer.js';
-import { referenceError, registryAlone } from './images.js';
+import { referenceError, registryAlone, webPage } from './images.js';
 import { inputScope, parseBool, parseChoice, parseList, type InputReader, type InputScope } from './read.js';
 import { catalogRegistryPasswords, parseTransfer, yamlFor, type TransferSettings } from './registries.js';
 
@@ -67,6 +67,8 @@ export function parseMountHint(line: string): MountHint {
 function parseSource(read: InputReader): { source?: Reference; message?: string } {
   const raw = read('source').trim();
   if (!raw) return { message: 'no source given: the image to promote, e.g. registry.acme/staging/app@sha256:…' };
+  const page = webPage(raw);
+  if (page) return { message: page };
   try {
     const source = parseReference(raw);
     if (!source.tag && !source.digest) return { message: `'${raw}' names neither a tag nor a digest: promote a release by its tag or digest` };
@@ -118,7 +120,7 @@ export async function readPromoteInputs(read: InputReader, ctx: CiContext, catal
   const destinations: Repository[] = [];
   const lines = parseList(read('destinations'));
   for (const line of lines) {
-    const alone = registryAlone(line);
+    const alone = webPage(line) ?? registryAlone(line);
     if (alone) {
       issues.push({ input: 'destinations', message: alone });
       continue;

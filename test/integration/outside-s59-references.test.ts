@@ -23,6 +23,8 @@ describe("a registry's web page as a reference", () => {
     [['inspect', 'https://hub.docker.com/_/busybox'], 'docker.io/library/busybox'],
     [['tags', 'list', 'https://github.com/acme/app/pkgs/container/app'], 'ghcr.io/acme/app'],
     [['inspect', 'https://quay.io/repository/prometheus/node-exporter?tab=tags'], 'quay.io/prometheus/node-exporter'],
+    [['promote', '--source', 'hub.docker.com/r/acme/app:1.0', '--destinations', '127.0.0.1:5100/s59/refs'], 'docker.io/acme/app:1.0'],
+    [['audit', 'github.com/acme/app/pkgs/container/app:1.0', '--audit-values-file', '/dev/null'], 'ghcr.io/acme/app:1.0'],
   ])(
     'hoist %j: exit 2, write %s',
     async (args, reference) => {

@@ -4,7 +4,7 @@
  * `hoist tags list` (scripted, timed against skopeo) must not pay for them.
  */
 import { parseReference, type Reference } from '../../core/reference.js';
-import { referenceError } from '../../inputs/images.js';
+import { referenceError, webPage } from '../../inputs/images.js';
 import { UsageError } from '../usage.js';
 import { registryVerb, type RegistryJob } from './registry.js';
 import type { Values } from './verb.js';
@@ -33,6 +33,8 @@ function parse(values: Values, positionals: string[]): AuditTask {
   if (target.startsWith('.') || target.startsWith('/') || existsSync(join(target, 'oci-layout')) || existsSync(join(target, 'index.json')))
     source = { layout: target };
   else {
+    const page = webPage(target);
+    if (page) throw new UsageError(`audit: ${page}`);
     try {
       source = { ref: parseReference(target) };
     } catch (e) {

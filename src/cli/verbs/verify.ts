@@ -13,7 +13,7 @@
  * registry could not be read. Keys and the trusted root are read before any request.
  */
 import { formatFull, formatRepository, parseReference, type Reference } from '../../core/reference.js';
-import { referenceError } from '../../inputs/images.js';
+import { referenceError, webPage } from '../../inputs/images.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Files } from '../../effects/files.js';
 import type { RegistryClient } from '../../registry/client.js';
@@ -101,6 +101,8 @@ function parse(values: Values, positionals: string[]): VerifyCommand {
     throw new UsageError(
       'verify: give the public key to verify with: --key cosign.pub (repeat for several), or a keyless signer: --certificate-identity, --certificate-oidc-issuer and --trusted-root',
     );
+  const page = webPage(positionals[0]!);
+  if (page) throw new UsageError(`verify: ${page}`);
   let ref: Reference;
   try {
     ref = parseReference(positionals[0]!);
