@@ -72,7 +72,7 @@ export function quickBackslash(chunk: Uint8Array, i: number): number {
 
 /**
  * Backslash escapes as JSON, JavaScript, C, Python, Java properties, YAML and TOML double-quoted
- * strings write them: `\uXXXX` (any case; surrogate pairs joined), `\u{X…}`, `\UXXXXXXXX`, `\xXX`, Perl's `\x{X…}`,
+ * strings write them: `\uXXXX` (any case; surrogate pairs joined), `\u{X…}`, `\UXXXXXXXX` (and Apple's `\UXXXX`), `\xXX`, Perl's `\x{X…}`,
  * octal `\0`–`\377`, `\n` and the other letters, a line continued with `\` (the next line's
  * indentation left out, as YAML and TOML read it), and any other character after `\` as itself.
  * `\x` and octal make a byte; `\u` and `\x{…}` (Data::Dumper's spelling beyond ASCII) a character, as UTF-8.
@@ -140,6 +140,11 @@ export class BackslashDecoder implements Decoder {
           this.#hold(b);
           this.#acc = this.#acc * 16 + h;
           if (++this.#count === this.#need) this.#finish(sink);
+          // Four digits past 0x0010 begin no 8-digit `\U` (U+10FFFF at most): Apple's `\Ude00` then a digit is two characters.
+          else if (this.#need === 8 && this.#count === 4 && this.#acc > 0x10) {
+            this.#need = 4;
+            this.#finish(sink);
+          }
           return;
         }
         if (b === 0x7b && this.#count === 0 && (this.#need === 4 || this.#kind === X)) {
@@ -149,7 +154,11 @@ export class BackslashDecoder implements Decoder {
           return;
         }
         if (this.#kind === X && this.#count > 0) this.#finish(sink);
-        else this.#giveBack(sink);
+        else if (this.#need === 8 && this.#count === 4) {
+          // NeXTSTEP's old-style plists and Apple's .strings: `\U00e9`, a surrogate pair `\Ud83d\Ude00` (4 digits, not 8).
+          this.#need = 4;
+          this.#finish(sink);
+        } else this.#giveBack(sink);
         return this.push(b, sink);
       }
       case 3: {

@@ -4,6 +4,7 @@
  */
 import { CssDecoder, HexPairDecoder, POWERSHELL_SPECIALS, PrefixDecoder } from './escape-chars.js';
 import { BACKSLASH_KINDS, BackslashDecoder, EntityDecoder, HEX, isAlpha, isHex, quickBackslash, type Decoder } from './escape-decoders.js';
+import { DECIMAL_ESCAPES, RAW_UNICODE_ESCAPE } from './escape-raw.js';
 import { JsEscapeDecoder, PercentDecoder, QuotedPrintableDecoder, quickHexPair, quickJsEscape } from './escape-percent.js';
 import { DoubledDecoder, FoldDecoder, ShellDecoder, ShellMode, StackedDecoder, YamlSingleDecoder } from './escape-quotes.js';
 
@@ -285,6 +286,8 @@ export function escapeFamilies(patternsHaveSpace: boolean): Family[] {
     BACKSLASH_BYTES,
     BACKTICK,
     CARET,
+    DECIMAL_ESCAPES,
+    RAW_UNICODE_ESCAPE,
   ];
   if (patternsHaveSpace) families.push(...SPACE_FAMILIES);
   return families;

@@ -28,6 +28,10 @@ export class Islands {
 
   constructor(patternBytes: Uint8Array, shortest: number) {
     for (let b = 0; b < 256; b++) this.#member[b] = (b >= 0x20 && b < 0x7f) || (b >= 0x09 && b <= 0x0d) || patternBytes[b] ? 1 : 0;
+    // raw_unicode_escape (`escape-raw.ts`) spells a character under U+0100 as its Latin-1 byte: a pattern holding UTF-8's
+    // C2 or C3 lead may be spelled with the Latin-1 bytes that lead stands for (0x80–0xBF, 0xC0–0xFF).
+    if (patternBytes[0xc2]) this.#member.fill(1, 0x80, 0xc0);
+    if (patternBytes[0xc3]) this.#member.fill(1, 0xc0, 0x100);
     this.#need = Math.floor(shortest / 2);
   }
 

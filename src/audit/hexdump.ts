@@ -35,7 +35,8 @@ const BYTES = /^(?:[0-7]{7,}|[0-9a-f]{6,}|) [0-9a-f]{2}(?: [0-9a-f]{2}){3,}(?:\s
 const BYTES_WIDE = /^(?:[0-7]{7,}|[0-9a-f]{6,}|)(?: {2}[0-9a-f]{2}){4,16}\s*$/;
 /** A line of od -c cells under a line of bytes (its offset blank). */
 const CHAR_LINE = /^(?: {7}| {6}|)(?: {3}[^ ]| {2}(?:\\[0abfnrtv]|\*\*)| [0-7]{3}| {4}| {1,3}[\x80-\xff]{2,4}){1,16}$/;
-const BITS = /^[0-9a-f]{4,16}: [01]{8}(?: [01]{8}){1,}(?: {2}|$)/;
+/** xxd -b's first line: two or more bytes of 8 bits, or one and its character (`xxd -b -c1`; `xxd -g4`'s 4 bytes have 4). */
+const BITS = /^[0-9a-f]{4,16}: [01]{8}(?:(?: [01]{8})+(?: {2}|$)| {2}.$)/;
 const OCTAL = /^(?:[0-7]{7,}|[0-9a-f]{6,}|) [0-7]{3}(?: [0-7]{3}){3,}\s*$/;
 const DECIMAL = /^(?:[0-7]{7,}|[0-9a-f]{6,}|)(?: {1,4}-?\d{1,3}){4,}\s*$/;
 /** xxd -e's first line: groups of one width — 4 bytes, or 2 or 8 (`-g2`, `-g8`) —, two blanks, the text column. */

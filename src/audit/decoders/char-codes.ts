@@ -19,11 +19,11 @@ const POINTS = new RegExp(`${POINT}(?:(?:, ?| )${POINT})+`, 'g');
 const CODE = String.raw`(?:0x[0-9a-f]{1,6}|&h[0-9a-f]{1,6}|\d{1,7})`;
 /**
  * One call: `Chr(97)`, `ChrW(8364)`, VBA's `Chr$(97)` and `ChrW$(…)`, `CHAR(97)`, Lua's `string.char(97)`, `chr(0x61)`,
- * VBA's `Chr(&H61)`, JavaScript's `String.fromCharCode(97)` and `String.fromCodePoint(128512)`, .NET's `Convert.ToChar(97)` (a qualifier before the name: `string.`, `Strings.`); a cast — PowerShell's `[char]97` (`[char]0x61`: the hex
+ * VBA's `Chr(&H61)`, SQL Server's `NCHAR(97)`, Python 2's `unichr(233)`, PHP's `mb_chr(8364)`, JavaScript's `String.fromCharCode(97)` and `String.fromCodePoint(128512)`, .NET's `Convert.ToChar(97)` (a qualifier before the name: `string.`, `Strings.`); a cast — PowerShell's `[char]97` (`[char]0x61`: the hex
  * form tried first, a cast's number having no `)` to end it), C#'s and Java's `(char)97` and `(char) 0x61`; or a method
  * of the number — Ruby's `97.chr` and `8364.chr(Encoding::UTF_8)`, Kotlin's `97.toChar()`.
  */
-const CALL = String.raw`(?:(?:[a-z_]\w{0,15}\.)?(?:chr|char|fromcharcode|fromcodepoint|tochar)w?\$?\(\s*${CODE}\s*\)|(?:\[char\]|\(char\))\s*${CODE}|(?:0x[0-9a-f]{1,6}|\d{1,7})\.(?:chr\b(?:\(\s*(?:Encoding::UTF_8|'UTF-8'|"UTF-8")\s*\))?|tochar\(\)))`;
+const CALL = String.raw`(?:(?:[a-z_]\w{0,15}\.)?(?:(?:uni|mb_)?chr|n?char|fromcharcode|fromcodepoint|tochar)w?\$?\(\s*${CODE}\s*\)|(?:\[char\]|\(char\))\s*${CODE}|(?:0x[0-9a-f]{1,6}|\d{1,7})\.(?:chr\b(?:\(\s*(?:Encoding::UTF_8|'UTF-8'|"UTF-8")\s*\))?|tochar\(\)))`;
 /**
  * What joins two calls: `&`, `+`, `.`, `||`, `,` (Python's `''.join([chr(80), chr(97)])`), Lua's `..`, then VBA's ` _`
  * and a line break.

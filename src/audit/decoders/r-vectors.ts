@@ -10,7 +10,10 @@
  * that follows on; the elements are read as bytes (hex pairs, or numbers below 256), code points, or characters (quoted,
  * one each) and routed as `vector print` where that makes text. A print that reaches a chunk's end is held (up to
  * MAX_HELD) and read with the next; a chunk's last bytes are kept, so that a `[1] ` cut by its end is met whole.
+ * The same text is read for constructors of one-character strings and of R's integers — `dput`'s `c("t", …)` and
+ * `c(116L, …)`, Go's `[]string{…}`, JSON arrays of characters — by `r-vectors-dput.ts`.
  */
+import { ConstructorLists } from './r-vectors-dput.js';
 import { isText, MIN_BYTES } from './runs-bytes-text.js';
 import type { Sink } from './types.js';
 
@@ -74,9 +77,14 @@ export class VectorPrints {
   /** Whether #held is a print open at the last chunk's end (read again whole with the next), not a kept end. */
   #open = false;
 
-  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
+  readonly #lists: ConstructorLists;
+
+  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {
+    this.#lists = new ConstructorLists(open);
+  }
 
   async push(chunk: Uint8Array): Promise<void> {
+    await this.#lists.push(chunk);
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const across = this.#held.length ? Buffer.concat([this.#held.subarray(-3), bytes.subarray(0, 3)]) : undefined;
     if (bytes.indexOf(NEEDLE) < 0 && !(across && across.indexOf(NEEDLE) >= 0) && !this.#open) {
@@ -90,6 +98,7 @@ export class VectorPrints {
   }
 
   async end(): Promise<void> {
+    await this.#lists.end();
     await this.#scan(this.#held, this.#from, true);
     this.#held = Buffer.alloc(0);
   }
