@@ -146,10 +146,12 @@ export async function openAuditedCache(
   /** The code's identity (tests stand in another build); `codeIdentity()` unless given. */
   code?: string,
 ): Promise<AuditedCache | undefined> {
-  const dir = auditCacheDir(env);
-  if (!dir) return undefined;
+  let dir: string | undefined;
   let key: Buffer;
   try {
+    // A value it cannot use (a relative path) is said, as a directory not this user's is: never dropped in silence.
+    dir = auditCacheDir(env);
+    if (!dir) return undefined;
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const why = await notPrivate(dir, 'directory');
     if (why) throw new Error(`${dir} is ${why}`);

@@ -84,13 +84,18 @@ describe.runIf(has('xz'))(`generated databases: any object, any preset (seed ${S
     expect(await auditFiles({ 'srv/R/pkg.rdb': generated(cases[0]!.objects) })).toEqual([]);
   });
 
-  it('random bytes named .rdb, and random heads shaped as a `Z` entry: no finding, no limit', async () => {
+  it('random bytes named .rdb, and random heads shaped as a `Z` entry: no finding, no limit (named: a damaged first object)', async () => {
     const noise = rnd.bytes(1 << 20);
     for (let i = 0; i < 64; i++)
       noise.set([0, 0, 1, 0, 0x5a, 0xe0 | rnd.int(32), rnd.int(256), rnd.int(256), rnd.int(4), rnd.int(256), 0x5d, 0], rnd.int(noise.length - 16));
     noise.set([0, 0, 1, 0, 0x5a, 0xe0, 0, 0x40, 0, 0x30, 0x5d, 0]);
     expect(zEntryAt(noise, 4)).toBe(true);
     expect(await decodeWith(rLazyLoad, noise)).toMatchObject({ limits: [] });
-    expect(await auditFiles({ 'srv/R/noise.rdb': noise })).toEqual([]);
+    expect(await auditFiles({ 'srv/R/noise.rdb': noise.subarray(1) })).toEqual([]);
+    expect(await auditFiles({ 'srv/R/noise': noise })).toEqual([]);
+    // Named .rdb, its first object's head whole and its body not LZMA2: a damaged database, said (review s59).
+    expect(await auditFiles({ 'srv/R/noise.rdb': noise })).toEqual([
+      { severity: 'limit', what: expect.stringContaining('damaged raw LZMA2'), path: 'srv/R/noise.rdb@5' },
+    ]);
   });
 });

@@ -14,6 +14,7 @@ import { lzma2HeadHolds, rawLzma2 } from './lzma-raw.js';
 import type { Decoder, DecodeEnv, Decoding } from './types.js';
 
 const Z = 0x5a;
+const RDB = /\.rdb$/i;
 /** The bytes a `Z` entry's check reads: the length before it, the type byte, the first chunk's header and range byte. */
 const BEFORE = 4;
 const AFTER = 12;
@@ -32,6 +33,17 @@ export function zEntryAt(b: Uint8Array, at: number): boolean {
   return chunk !== undefined && length > 0 && length <= MAX_LENGTH && chunk.unpacked <= length;
 }
 
+/**
+ * Whether an object R writes begins at `b[at]`: a length, then a `Z` entry (its first LZMA2 chunk an LZMA one, or a
+ * stored one with the dictionary reset: liblzma's for bytes that do not shrink) or the type byte of a zlib, bzip2 or stored one.
+ */
+function objectAt(b: Uint8Array, at: number): boolean {
+  const length = be32(b, at);
+  const type = b[at + BEFORE]!;
+  const zStored = type === Z && b[at + BEFORE + 1] === 1;
+  return length > 0 && length <= MAX_LENGTH && (zEntryAt(b, at + BEFORE) || zStored || [0x30, 0x31, 0x32].includes(type));
+}
+
 /** The type an entry at byte 0 has: a type byte R writes, or a zlib header right after the length. */
 function firstEntry(h: Uint8Array): 'Z' | 'other' | undefined {
   if (h.length < 8) return undefined;
@@ -46,8 +58,12 @@ function firstEntry(h: Uint8Array): 'Z' | 'other' | undefined {
 /** What a `Z` entry whose stream fails must have given to be named: less is a chance shape, not an entry. */
 const QUIET = 4096;
 
-/** The env of the `Z` entry at byte `at`: its output to `FILE@AT!`, its failure named only past QUIET bytes. */
-function entryEnv(env: DecodeEnv, at: number, failed: () => void): DecodeEnv {
+/**
+ * The env of the `Z` entry at byte `at`: its output to `FILE@AT!`, its failure named past QUIET bytes — or always when
+ * `vouched` (the first entry of a file named `.rdb`, or one beginning where a whole entry ended: LZMA2 hands out
+ * nothing of a chunk it does not have whole, so a cut object gives no bytes at all).
+ */
+function entryEnv(env: DecodeEnv, at: number, vouched: boolean, failed: () => void): DecodeEnv {
   let out = 0;
   const path = `${env.path}@${at}`;
   return {
@@ -62,7 +78,7 @@ function entryEnv(env: DecodeEnv, at: number, failed: () => void): DecodeEnv {
     openAt: (p) => env.openAt(p),
     limit: (what, p) => {
       failed();
-      if (out >= QUIET) env.limit(what, p ?? path);
+      if (vouched || out >= QUIET) env.limit(what, p ?? path);
     },
     allow: (n) => ((out += n), env.allow(n)),
   };
@@ -75,12 +91,23 @@ function open(env: DecodeEnv): Decoding {
   /** The last bytes seen, kept for a `Z` entry's check across pushes; every place before `checked` was looked at. */
   let tail: Uint8Array = new Uint8Array(0);
   let checked = BEFORE;
-  let runs: { run: Decoding & { readonly finished: boolean }; over: boolean }[] = [];
+  let runs: { run: Decoding & { readonly finished: boolean; readonly consumed: number }; over: boolean; start: number }[] = [];
   let crowded = false;
+  /** Where the entries that ended whole ended: the next entry's length begins there (R writes them one after another). */
+  const ends = new Set<number>();
+  /** Those ends whose next object is not yet seen whole enough to check (`objectAt`). */
+  let awaiting: number[] = [];
+  const broken = (at: number) => env.limit(`a damaged R lazy-load database: no object where the one before it ended (byte ${at})`);
   /** The entries that ended (their end chunk) or failed: closed, and no longer open. */
   const prune = async () => {
     const over = runs.filter((r) => r.over || r.run.finished);
-    for (const r of over) await r.run.end();
+    for (const r of over) {
+      if (r.run.finished && !r.over) {
+        ends.add(r.start + r.run.consumed);
+        awaiting.push(r.start + r.run.consumed);
+      }
+      await r.run.end();
+    }
     if (over.length) runs = runs.filter((r) => !over.includes(r));
   };
   return {
@@ -100,8 +127,9 @@ function open(env: DecodeEnv): Decoding {
           crowded = true;
           continue;
         }
-        const r = { run: undefined as unknown as Decoding & { readonly finished: boolean }, over: false };
-        r.run = rawLzma2(entryEnv(env, base + i + 1, () => void (r.over = true)));
+        const start = base + i + 1;
+        const r = { run: undefined as unknown as Decoding & { readonly finished: boolean; readonly consumed: number }, over: false, start };
+        r.run = rawLzma2(entryEnv(env, start, (start === BEFORE + 1 && RDB.test(env.path)) || ends.has(start - 1 - BEFORE), () => void (r.over = true)));
         runs.push(r);
         await r.run.push(joined.subarray(i + 1));
       }
@@ -109,10 +137,17 @@ function open(env: DecodeEnv): Decoding {
       seen += bytes.length;
       tail = joined.subarray(Math.max(0, joined.length - (BEFORE + AFTER)));
       await prune();
+      awaiting = awaiting.filter((e) => {
+        if (e - base + BEFORE + AFTER > joined.length) return true;
+        if (e >= base && !objectAt(joined, e - base)) broken(e);
+        return false;
+      });
     },
     async end() {
       await plain.end();
       for (const r of runs) await r.run.end();
+      // An object cut inside its own head (its length, type byte and first chunk's header).
+      for (const e of awaiting) if (seen > e && !env.stopped) broken(e);
     },
   };
 }
@@ -121,7 +156,7 @@ export const rLazyLoad: Decoder = {
   name: 'R lazy-load database',
   sniff: (h, path) => {
     const first = firstEntry(h);
-    return first === 'Z' || (first === 'other' && /\.rdb$/i.test(path));
+    return first === 'Z' || (first === 'other' && RDB.test(path));
   },
   open,
 };
