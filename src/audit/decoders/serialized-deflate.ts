@@ -15,6 +15,7 @@
 import { isUtf8 } from 'node:buffer';
 import { constants, inflateRawSync } from 'node:zlib';
 import { gathered } from './gathered.js';
+import { mayHoldStream, otherValue } from './value-streams.js';
 import { deflateHeaderHolds, fixedBlockFails } from './native.js';
 import { DEFLATE_MAX_RATIO, TRIAL_CHUNK, startsWith, trial, type DecodeEnv, type Decoder } from './types.js';
 
@@ -238,6 +239,20 @@ function valueAt(b: Buffer, at: number, format: string): Value | undefined {
   return cut && { cut };
 }
 
+/** A byte string at `at` holding raw LZMA2 or brotli that fills a length declared before it exactly; undefined, not awaited, where none may. */
+function otherAt(b: Buffer, at: number): Promise<{ out: Buffer; took: number } | undefined> | undefined {
+  if (!mayHoldStream(b, at)) return undefined;
+  const lengths = lengthsBefore(b, at).filter((n) => n >= 8 && at + n <= b.length);
+  if (!lengths.length) return undefined;
+  return (async () => {
+    for (const n of lengths) {
+      const out = await otherValue(b, at, n, shows);
+      if (out) return { out, took: n };
+    }
+    return undefined;
+  })();
+}
+
 /**
  * The deflated values of `file` (its first `from` bytes the header), each written to `PATH@OFFSET!`; a value cut by the
  * file's end (its head inflating to text, its stream running to the end with no error) is written as far as it inflates
@@ -246,7 +261,10 @@ function valueAt(b: Buffer, at: number, format: string): Value | undefined {
 export async function readValues(env: DecodeEnv, file: Buffer, from: number, format: string): Promise<number> {
   let found = 0;
   for (let at = from; at + 8 <= file.length && !env.stopped; at++) {
-    const value = valueAt(file, at, format);
+    let value: ReturnType<typeof valueAt> = valueAt(file, at, format);
+    // Raw LZMA2 or brotli filling a declared length (value-streams.ts): awaited only where one may start and a length is marked.
+    const other = value ? undefined : otherAt(file, at);
+    if (other) value = await other;
     if (!value) continue;
     if ('cut' in value) {
       if (await write(env, at, value.cut)) env.limit(`a raw deflate value at byte ${at} of ${format} cut by the file's end: read up to there`);
