@@ -25,6 +25,8 @@ export function isWords(head: string): boolean {
   for (let i = 0; i <= head.length; i++) {
     if (i < head.length && isLower(head.charCodeAt(i))) lowers++;
     else {
+      // snake_case, kebab-case, a path: `_`, `-` or `/` beside a lower-case letter separates words, in words too.
+      if (i < head.length && SEPARATOR.has(head.charCodeAt(i)) && (isLower(head.charCodeAt(i - 1)) || isLower(head.charCodeAt(i + 1)))) inWords++;
       if (lowers >= 3) inWords += lowers;
       lowers = 0;
     }
@@ -32,6 +34,8 @@ export function isWords(head: string): boolean {
   return inWords * 10 >= head.length * 7;
 }
 
+/** `_`, `-` and `/`: the separators of snake_case and kebab-case names and of paths. */
+const SEPARATOR: ReadonlySet<number> = new Set([0x5f, 0x2d, 0x2f]);
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const isLower = (c: number) => c >= 0x61 && c <= 0x7a;
 const isIdentifier = (c: number) => isDigit(c) || isLower(c) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
