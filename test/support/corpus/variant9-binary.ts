@@ -206,24 +206,24 @@ xz --arm64 --lzma2 -c app.env > "$OUT/app.env.xz"`,
 gcc -O0 -o tool tool.c && 7zz a -bd -mf=BCJ2 "$OUT/tools.7z" tool > /dev/null`,
     where: /7z-bcj2\/tools\.7z/,
   },
-];
-
-/**
- * Streams the audit cannot read — without something not in the image (a zlib preset dictionary, a zstd window past
- * the memory bound, a keystore's password) or in a coder it does not decode (PPMd in 7z and in zip; 7z's BCJ2 was one, read since session 55 and moved to
- * the artifacts): the right answer is a limit
- * finding naming them, leaky or clean (or the value found as well: a zlib stream's own literals are read).
- */
-export const variant9Named: Variant[] = [
   {
     id: '7z-ppmd',
-    name: '7zz a -m0=PPMd: a 7z archive of a config compressed with PPMd (H, order 6)',
+    name: '7zz a -m0=PPMd: a 7z archive of a config compressed with PPMd (H, order 6; read since session 59, ppmd-h.ts)',
     realWorld: 'a text-heavy bundle (logs, configs) packed with 7-Zip PPMd for its ratio',
     kind: 'specials',
     script: `${config('app.env')}
 7zz a -bd -m0=PPMd "$OUT/conf.7z" app.env > /dev/null`,
     where: /7z-ppmd\/conf\.7z/,
   },
+];
+
+/**
+ * Streams the audit cannot read — without something not in the image (a zlib preset dictionary, a zstd window past
+ * the memory bound, a keystore's password) or in a coder it does not decode (PPMd in zip; 7z's BCJ2 and 7z's PPMd were
+ * ones, read since sessions 55 and 59 and moved to the artifacts): the right answer is a limit
+ * finding naming them, leaky or clean (or the value found as well: a zlib stream's own literals are read).
+ */
+export const variant9Named: Variant[] = [
   {
     id: 'zip-ppmd',
     name: '7zz a -tzip -mm=PPMd: a zip member with method 98 (PPMd I, rev 1)',
