@@ -10,10 +10,10 @@ import { ConfigError } from '../core/errors.js';
 import type { Effects } from '../effects/effects.js';
 import type { Files } from '../effects/files.js';
 import { adoptBaseLayers, type Adopted } from '../oci/adopt.js';
-import { assembleIndex } from '../oci/assemble.js';
+import { assembleIndex, madePlatform } from '../oci/assemble.js';
 import { toolDiskFull } from '../oci/disk.js';
 import { clampLayoutTimes } from '../oci/reproducible.js';
-import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../oci/platform.js';
+import { formatPlatform, hostPlatform, parsePlatform, samePlatform, type Platform } from '../oci/platform.js';
 import { runLines } from '../plan/dockerfile.js';
 import type { BaseFinder } from './bases.js';
 import { baseBlobsOf } from './base-blobs.js';
@@ -98,6 +98,32 @@ async function buildOne(
   return { ...result, adopted, baseDigest: matched === learned.layers.size ? learned.digest : undefined };
 }
 
+/**
+ * One platform of several. buildah's layer cache (1.28) keys a step by its base and instructions, not
+ * the platform: where both platforms have the same base (FROM scratch, a one-platform base) the second
+ * platform's build is the first one's image from the cache. Built again without the cache then, said;
+ * assembleIndex still refuses an image for another platform whatever made it.
+ */
+async function buildPlatform(
+  fx: Fx,
+  builder: Builder,
+  plan: BuildPlan,
+  dir: string,
+  secretCache: 'warn' | 'rebuild' | 'fail',
+  learn: () => ReturnType<BaseFinder>,
+  asked: Platform,
+): Promise<Omit<LayoutBuild, 'platforms'>> {
+  const built = await buildOne(fx, builder, plan, dir, secretCache, learn);
+  if (builder.name !== 'buildah' || plan.noCache) return built;
+  const { made } = await madePlatform(dir, asked);
+  if (samePlatform(made, asked)) return built;
+  fx.platform.info(
+    `buildah's layer cache gave the ${formatPlatform(asked)} build an image for ${formatPlatform(made)} (its cache does not key on the platform): building ${formatPlatform(asked)} again without the cache`,
+  );
+  await fx.files.remove(dir);
+  return buildOne(fx, builder, { ...plan, noCache: true }, dir, secretCache, learn);
+}
+
 /** Builds a unit into `layoutDir`: at once, or (one-platform builders, several platforms) platform by platform, then the index. */
 export async function buildLayout(
   fx: Fx,
@@ -136,7 +162,7 @@ async function buildLayoutOnce(
     fx.platform.info(`Platform ${name} (${i + 1} of ${platforms.length})`);
     // Local names belong to one image: a daemon's tag cannot hold an index, so the platforms' images stay unnamed.
     const one = { ...plan, platforms: [name], localTags: [], iidFile: `${plan.iidFile}-${i}` };
-    builds.push(await buildOne(fx, builder, one, dir, secretCache, learn(p)));
+    builds.push(await buildPlatform(fx, builder, one, dir, secretCache, learn(p), p));
     parts.push({ dir, platform: p });
   }
   const index = await assembleIndex(layoutDir, parts);

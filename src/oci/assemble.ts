@@ -24,6 +24,17 @@ async function linkBlob(from: string, to: string): Promise<void> {
   }
 }
 
+/** The platform a one-platform layout's image is for (its config's os, architecture, variant), and its root. */
+export async function madePlatform(dir: string, asked: Platform): Promise<{ root: Awaited<ReturnType<typeof readLayoutRoot>>; made: Platform }> {
+  const root = await readLayoutRoot(dir);
+  if (root.descriptor.mediaType !== MediaType.ociManifest && root.descriptor.mediaType !== MediaType.dockerManifest) {
+    throw new Error(`${dir}: the ${formatPlatform(asked)} build made ${root.descriptor.mediaType}, not one image manifest`);
+  }
+  const manifest = JSON.parse(root.bytes.toString('utf8')) as { config: Descriptor };
+  const config = JSON.parse(await readFile(blobPath(dir, manifest.config.digest), 'utf8')) as Partial<Platform>;
+  return { root, made: { os: config.os ?? '?', architecture: config.architecture ?? '?', ...(config.variant ? { variant: config.variant } : {}) } };
+}
+
 /** Writes the index of `parts` (one image manifest each, in order) into a new layout at `into`; returns its descriptor. */
 export async function assembleIndex(into: string, parts: readonly PlatformPart[]): Promise<Descriptor> {
   for (const [i, a] of parts.entries()) {
@@ -33,13 +44,7 @@ export async function assembleIndex(into: string, parts: readonly PlatformPart[]
   await initLayout(into);
   const manifests: Descriptor[] = [];
   for (const part of parts) {
-    const root = await readLayoutRoot(part.dir);
-    if (root.descriptor.mediaType !== MediaType.ociManifest && root.descriptor.mediaType !== MediaType.dockerManifest) {
-      throw new Error(`${part.dir}: the ${formatPlatform(part.platform)} build made ${root.descriptor.mediaType}, not one image manifest`);
-    }
-    const manifest = JSON.parse(root.bytes.toString('utf8')) as { config: Descriptor };
-    const config = JSON.parse(await readFile(blobPath(part.dir, manifest.config.digest), 'utf8')) as Partial<Platform>;
-    const made = { os: config.os ?? '?', architecture: config.architecture ?? '?', ...(config.variant ? { variant: config.variant } : {}) };
+    const { root, made } = await madePlatform(part.dir, part.platform);
     if (!samePlatform(made, part.platform)) throw new Error(`the ${formatPlatform(part.platform)} build made an image for ${formatPlatform(made)}`);
     const blobs = join(part.dir, 'blobs', 'sha256');
     for (const hex of await readdir(blobs)) if (!hex.startsWith('.')) await linkBlob(join(blobs, hex), join(into, 'blobs', 'sha256', hex));

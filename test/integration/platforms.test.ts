@@ -82,6 +82,23 @@ describe('multi-platform images', () => {
     expect(platformsOf(await raw(`${image}:copy`))).toEqual(['linux/amd64', 'linux/s390x']);
   }, 300_000);
 
+  /**
+   * Property: each platform of a one-platform-at-a-time build is an image for that platform. Nearest
+   * real variant: a Go service's FROM scratch image built for amd64 and arm64 with buildah, whose layer
+   * cache (it does not key on the platform) handed the arm64 build the amd64 image.
+   */
+  it('buildah, FROM scratch, two platforms: an index of both, each image for its own platform', async () => {
+    const image = `${plain.host}/${group}/buildah-scratch`;
+    const ws = await workspace(`FROM scratch\nCOPY app.txt /app.txt\n`);
+    const inputs = { images: image, tags: 'scratch', builder: 'buildah', platforms: 'linux/amd64,linux/arm64', 'insecure-registries': plain.host };
+    // Twice: the second run finds both platforms' steps in buildah's cache.
+    for (const _ of [1, 2]) {
+      const r = await runAction({ workspace: ws, inputs });
+      expect(r.errors).toEqual([]);
+      expect(platformsOf(await raw(`${image}:scratch`))).toEqual(['linux/amd64', 'linux/arm64']);
+    }
+  }, 300_000);
+
   describe('several runners, one image', () => {
     const parts = `${plain.host}/${group}/parts`;
     const app = `${plain.host}/${group}/app`;
