@@ -1,4 +1,5 @@
 /** The forms a secret value is looked for in (`compile` in audit.ts makes its patterns of them). */
+import { notationForms } from './notation-forms.js';
 import { legacyTextForms } from './text-forms.js';
 
 /** Values shorter than this are not looked for: they would match by chance. */
@@ -7,7 +8,8 @@ export const MIN_SECRET_LENGTH = 8;
 /**
  * The forms a value is looked for in: plain, base64 and base64url (at each of the three byte
  * alignments it can have inside a longer encoded text), hex, UTF-16, modified UTF-8 and Latin-1
- * where they differ from UTF-8 (`text-forms.ts`). Escaped characters (JSON,
+ * where they differ from UTF-8 (`text-forms.ts`), and the forms no reader can undo from the text alone — base36/58/62,
+ * rot13/rot47, NFD/NFC (`notation-forms.ts`). Escaped characters (JSON,
  * URL, XML, shell, …) are not forms here: the scan reads through them (`escapes.ts`).
  *
  * `reach`: only the first `reach` bytes of each form are wanted (`compile`, MAX_PATTERN). A longer value's forms are
@@ -39,7 +41,7 @@ export function encodings(value: string, raw?: Buffer, reach = Infinity): Array<
   // one that starts with the text's first byte (a pattern starting with 0 would make every zero
   // byte of a binary file a place to look).
   const utf16 = Buffer.from(text, 'utf16le').subarray(0, -1);
-  const textForms = raw ? [] : ([[utf16, 'UTF-16'], ...legacyTextForms(text, value)] as const);
+  const textForms = raw ? [] : ([[utf16, 'UTF-16'], ...legacyTextForms(text, value), ...notationForms(text, value)] as const);
   const hex = bytes.toString('hex');
   for (const [form, name] of [[hex, 'hex'], [hex.toUpperCase(), 'hex'], ...textForms] as const) {
     if (!forms.has(form)) forms.set(form, name);
