@@ -12,6 +12,8 @@ import { DoubledDecoder, FoldDecoder, ShellDecoder, ShellMode, StackedDecoder, Y
 export interface Family {
   /** The names of its kinds of escape (index 0 unused), most telling first: a finding names the first it used. */
   kinds: readonly string[];
+  /** A kind that alone names no finding of this family (raw_unicode_escape's Latin-1 bytes: the value's Latin-1 form finds them). */
+  quiet?: number;
   /** The bytes an escape of this family can begin with, anywhere. */
   triggers: string;
   /** Bytes that only remove (a quote): they matter only inside a match, so they are stopped at only where a pattern has begun. */

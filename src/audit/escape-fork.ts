@@ -332,7 +332,7 @@ export class Fork<T> implements Sink, Round {
   /** The name of the escapes inside the match of `length` bytes that ends here, or undefined if none is. */
   #madeBy(length: number): string | undefined {
     const best = this.#kindSince(this.#decoded - length);
-    if (!best) return undefined;
+    if (!best || best === this.family.quiet) return undefined;
     const name = this.family.kinds[best]!;
     return this.outer ? `${name}, ${this.outer.family.kinds[this.outer.#kindSince(-Infinity) || 1]}` : name;
   }

@@ -14,7 +14,9 @@ import { Islands } from './escape-islands.js';
 const STOPS = new Set([...'\\&%=\'"$`^'].map((c) => c.charCodeAt(0)));
 const PATTERN = new Uint8Array(256);
 for (const b of Buffer.from('pässwörd€\0')) PATTERN[b] = 1; // UTF-8 and UTF-16's NUL: island bytes though not text
-const member = (b: number) => (b >= 0x20 && b < 0x7f) || (b >= 0x09 && b <= 0x0d) || PATTERN[b] === 1;
+// A pattern's UTF-8 lead C2/C3 makes the Latin-1 bytes it stands for island bytes too (raw_unicode_escape, escape-raw.ts).
+const latin1 = (b: number) => (PATTERN[0xc2] === 1 && b >= 0x80 && b < 0xc0) || (PATTERN[0xc3] === 1 && b >= 0xc0);
+const member = (b: number) => (b >= 0x20 && b < 0x7f) || (b >= 0x09 && b <= 0x0d) || PATTERN[b] === 1 || latin1(b);
 
 /** The answer by a walk of the whole run around `i` in `chunk`. */
 function oracle(chunk: Uint8Array, i: number, need: number): boolean {

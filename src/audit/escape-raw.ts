@@ -100,6 +100,9 @@ function octalUtf8(b: Uint8Array, i: number): boolean {
   return octalAt(b, i, 0x32) && octalAt(b, i - 4, -1);
 }
 
+/** The kind of a Latin-1 byte read as its character (quiet: alone, it names no finding of this family). */
+const LATIN1 = 3;
+
 /** The bytes above 0x7F, each a Latin-1 character in raw_unicode_escape. */
 const HIGH = Array.from({ length: 128 }, (_, i) => String.fromCharCode(0x80 + i)).join('');
 
@@ -110,6 +113,8 @@ const HIGH = Array.from({ length: 128 }, (_, i) => String.fromCharCode(0x80 + i)
 export class RawUnicodeDecoder implements Decoder {
   /** 0 text, 1 after `\`, 2 hex digits. */
   #st = 0;
+  /** A Latin-1 byte was read: the escapes after it are this codec's, not JSON's. */
+  #latin = false;
   #held: number[] = [];
   #need = 0;
   #acc = 0;
@@ -120,6 +125,7 @@ export class RawUnicodeDecoder implements Decoder {
 
   reset(): void {
     this.#st = 0;
+    this.#latin = false;
   }
 
   push(b: number, sink: Sink): void {
@@ -129,11 +135,16 @@ export class RawUnicodeDecoder implements Decoder {
         this.#acc = this.#acc * 16 + HEX[b]!;
         if (this.#held.length - 2 < this.#need) return;
         this.#st = 0;
-        // Named as the JSON family names it: a match only `\u` escapes made is that family's finding too, one finding.
-        return this.#acc <= 0x10ffff ? utf8(this.#acc, 2, sink) : this.#giveBack(sink);
+        // Named as the JSON family names it when no Latin-1 byte came before: that family's finding too, one finding.
+        return this.#acc <= 0x10ffff ? utf8(this.#acc, this.#latin ? 1 : 2, sink) : this.#giveBack(sink);
       }
       this.#giveBack(sink);
     } else if (this.#st === 1) {
+      // An even run of backslashes escapes nothing (CPython reads `\\u` only after an odd number of them): a pair is text.
+      if (b === 0x5c) {
+        this.#held.push(b);
+        return this.#giveBack(sink);
+      }
       if (b === 0x75 || b === 0x55) {
         this.#st = 2;
         this.#held.push(b);
@@ -146,8 +157,10 @@ export class RawUnicodeDecoder implements Decoder {
     if (b === 0x5c) {
       this.#st = 1;
       this.#held = [b];
-    } else if (b >= 0x80) utf8(b, 1, sink);
-    else sink.out(b, 0);
+    } else if (b >= 0x80) {
+      this.#latin = true;
+      utf8(b, LATIN1, sink);
+    } else sink.out(b, 0);
   }
 
   /** Not an escape after all: the bytes held, as they were (a backslash before anything but u or U is itself). */
@@ -159,11 +172,14 @@ export class RawUnicodeDecoder implements Decoder {
 
 /** raw_unicode_escape: begun inside a match at a byte above 0x7F, read as its Latin-1 character. */
 export const RAW_UNICODE_ESCAPE = {
-  kinds: ['', 'raw_unicode_escape (Latin-1 bytes)', 'JSON \\u-escaped'],
-  triggers: '\\',
+  kinds: ['', 'raw_unicode_escape (Latin-1 bytes)', 'JSON \\u-escaped', 'Latin-1'],
+  // Latin-1 bytes alone are the value's Latin-1 form, which its pattern finds (forms.ts): one finding, not two.
+  quiet: LATIN1,
+  // Begun only at a Latin-1 byte inside a match: a value's `\\u` escapes alone are the JSON family's reading (a
+  // reading begun at a backslash here read `\\\\u0041` as CPython does not, and stood in for JSON's two readings of it).
+  triggers: '',
   inside: HIGH,
-  modes: (b: number, next: number, state: number) =>
-    b === 0x5c ? (next < 0 || next === 0x75 || next === 0x55 ? ONE : undefined) : state !== 0 && b >= 0x80 ? ONE : undefined,
+  modes: (b: number, _next: number, state: number) => (state !== 0 && b >= 0x80 ? ONE : undefined),
   decoder: () => new RawUnicodeDecoder(),
   quick: quickRaw,
 };
@@ -174,6 +190,10 @@ export const RAW_UNICODE_ESCAPE = {
  */
 function quickRaw(chunk: Uint8Array, i: number): number {
   if (chunk[i] !== 0x5c) return -1;
+  // The second of a pair of backslashes begins no escape (an even run of them is text, as CPython reads it).
+  let before = 0;
+  while (i - before - 1 >= 0 && chunk[i - before - 1] === 0x5c) before++;
+  if (before % 2 === 1) return -2;
   const need = chunk[i + 1] === 0x75 ? 4 : chunk[i + 1] === 0x55 ? 8 : 0;
   if (!need) return i + 1 < chunk.length ? -2 : -1;
   if (i + 2 + need > chunk.length) return -1;
