@@ -1,3 +1,0 @@
-import { createRequire as __hoistCreateRequire } from 'node:module';
-const require = __hoistCreateRequire(import.meta.url);
-import{b as a,c as b,d as c,e as d,f as e,g as f}from"./chunk-I2YCWAHC.js";import"./chunk-NATAP4KL.js";import"./chunk-CDAFY25E.js";import"./chunk-V275VKJ6.js";import"./chunk-6MVC7NG5.js";import"./chunk-RUQC4LZH.js";import"./chunk-ROVJTQ42.js";import"./chunk-HKR7KIMT.js";import"./chunk-FUVBQD55.js";import"./chunk-R5SUDVLG.js";import"./chunk-WSLCKM7U.js";export{a as BuilderError,d as buildxDriver,b as chooseBuilder,c as cliHasBuildKit,f as createBuilder,e as probeBuilders};

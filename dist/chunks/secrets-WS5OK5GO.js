@@ -1,3 +1,0 @@
-import { createRequire as __hoistCreateRequire } from 'node:module';
-const require = __hoistCreateRequire(import.meta.url);
-import{a,b}from"./chunk-JTIWWRB7.js";import"./chunk-FKKIB6FF.js";import"./chunk-R5SUDVLG.js";import"./chunk-WSLCKM7U.js";export{a as parseSecretEntries,b as parseSecretInputs};
