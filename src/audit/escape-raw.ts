@@ -140,11 +140,6 @@ export class RawUnicodeDecoder implements Decoder {
       }
       this.#giveBack(sink);
     } else if (this.#st === 1) {
-      // An even run of backslashes escapes nothing (CPython reads `\\u` only after an odd number of them): a pair is text.
-      if (b === 0x5c) {
-        this.#held.push(b);
-        return this.#giveBack(sink);
-      }
       if (b === 0x75 || b === 0x55) {
         this.#st = 2;
         this.#held.push(b);
@@ -175,11 +170,13 @@ export const RAW_UNICODE_ESCAPE = {
   kinds: ['', 'raw_unicode_escape (Latin-1 bytes)', 'JSON \\u-escaped', 'Latin-1'],
   // Latin-1 bytes alone are the value's Latin-1 form, which its pattern finds (forms.ts): one finding, not two.
   quiet: LATIN1,
-  // Begun only at a Latin-1 byte inside a match: a value's `\\u` escapes alone are the JSON family's reading (a
-  // reading begun at a backslash here read `\\\\u0041` as CPython does not, and stood in for JSON's two readings of it).
-  triggers: '',
+  // Begun only inside a match, at a Latin-1 byte or a `\\u`: a value whose `\\u` escapes come before its match begins is the
+  // JSON family's reading (one begun at any backslash stood in for JSON's two readings of `\\\\u0041`). A backslash of the
+  // value itself is written raw, so `\\\\u20ac` may be a backslash and a `€`: no parity rule.
+  triggers: '\\',
   inside: HIGH,
-  modes: (b: number, _next: number, state: number) => (state !== 0 && b >= 0x80 ? ONE : undefined),
+  modes: (b: number, next: number, state: number) =>
+    state === 0 ? undefined : b === 0x5c ? (next < 0 || next === 0x75 || next === 0x55 ? ONE : undefined) : b >= 0x80 ? ONE : undefined,
   decoder: () => new RawUnicodeDecoder(),
   quick: quickRaw,
 };
@@ -190,10 +187,6 @@ export const RAW_UNICODE_ESCAPE = {
  */
 function quickRaw(chunk: Uint8Array, i: number): number {
   if (chunk[i] !== 0x5c) return -1;
-  // The second of a pair of backslashes begins no escape (an even run of them is text, as CPython reads it).
-  let before = 0;
-  while (i - before - 1 >= 0 && chunk[i - before - 1] === 0x5c) before++;
-  if (before % 2 === 1) return -2;
   const need = chunk[i + 1] === 0x75 ? 4 : chunk[i + 1] === 0x55 ? 8 : 0;
   if (!need) return i + 1 < chunk.length ? -2 : -1;
   if (i + 2 + need > chunk.length) return -1;

@@ -237,6 +237,11 @@ func main() { b, _ := os.ReadFile("../secret"); f, _ := os.Create(os.Getenv("OUT
     realWorld: 'a PHP session file',
     kind: 'token',
   }),
+  py('raw-unicode-escape', "sys.stdout.buffer.write(s.encode('raw_unicode_escape') + b'\\n')", {
+    name: "Python's raw_unicode_escape: Latin-1 bytes between \\u escapes (read since session 59: escape-raw.ts)",
+    realWorld: LOG,
+    kind: 'unicode',
+  }),
 ];
 
 export const variant18TextGaps: Variant[] = [
@@ -246,11 +251,6 @@ export const variant18TextGaps: Variant[] = [
     kind: 'unicode',
   }),
   py('gap-punycode-bare', "print('label=' + s.encode('punycode').decode())", { name: 'Python’s punycode codec without xn--', realWorld: LOG, kind: 'unicode' }),
-  py('gap-raw-unicode-escape', "sys.stdout.buffer.write(s.encode('raw_unicode_escape') + b'\\n')", {
-    name: "Python's raw_unicode_escape: Latin-1 bytes between \\u escapes",
-    realWorld: LOG,
-    kind: 'unicode',
-  }),
   php('gap-php-uuencode', 'echo convert_uuencode($s);', {
     name: 'PHP convert_uuencode: uuencoded lines without a begin line',
     realWorld: 'a PHP cache',
