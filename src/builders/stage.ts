@@ -197,23 +197,9 @@ async function plainLoopbackBases(fx: Effects, inputs: BuildInputs, targets: Rea
   return plain;
 }
 
-export async function runBuilds(
-  fx: Effects,
-  inputs: BuildInputs,
-  planned: readonly PlannedUnit[],
-  choice: Choice,
-  work: Workdir,
-  findBase: BaseFinder = async () => undefined,
-  auditLayers?: (layoutDir: string) => LayerAudit,
-): Promise<Built[]> {
+/** The build's SSH forwards: the given ones, and ssh-key loaded into Hoist's own agent (stopped with the step) as default. */
+async function buildAgent(fx: Effects, inputs: BuildInputs, work: Workdir) {
   const { platform, exec } = fx;
-  // The young generation stays at the size it has from here (core/heap.ts): a builder's layers and
-  // the audit that reads them as they stream (the docker path) come next, and by the first layer
-  // it had doubled to 8-16 MiB a semi-space (peak RSS of the docker path, 200 MiB base: 128 -> 106 MiB).
-  keepHeapSmall();
-  await checkEmulation(fx.files, choice.name, inputs.builder.platforms, await fx.files.readText(inputs.source.file));
-  const secretsDir = await fx.files.makePrivateDir(work.dir, 'secrets-');
-  const secretFiles = await writeSecretFiles(fx, inputs, secretsDir);
   const ssh = [...inputs.secrets.ssh];
   const { sshKey, sshKeyPassphrase } = inputs.secrets;
   const agent = sshKey ? await startAgent(exec, work.dir, platform.context.env, sshKey, sshKeyPassphrase, BUILD_KEY_LIFETIME_S) : undefined;
@@ -223,6 +209,27 @@ export async function runBuilds(
     ssh.push({ id: 'default', paths: [agent.socket] });
     platform.info("ssh-key loaded into Hoist's own ssh-agent, forwarded to the build as default");
   }
+  return { ssh, agent };
+}
+
+export async function runBuilds(
+  fx: Effects,
+  inputs: BuildInputs,
+  planned: readonly PlannedUnit[],
+  choice: Choice,
+  work: Workdir,
+  findBase: BaseFinder = async () => undefined,
+  auditLayers?: (layoutDir: string) => LayerAudit,
+): Promise<Built[]> {
+  const { platform } = fx;
+  // The young generation stays at the size it has from here (core/heap.ts): a builder's layers and
+  // the audit that reads them as they stream (the docker path) come next, and by the first layer
+  // it had doubled to 8-16 MiB a semi-space (peak RSS of the docker path, 200 MiB base: 128 -> 106 MiB).
+  keepHeapSmall();
+  await checkEmulation(fx.files, choice.name, inputs.builder.platforms, await fx.files.readText(inputs.source.file));
+  const secretsDir = await fx.files.makePrivateDir(work.dir, 'secrets-');
+  const secretFiles = await writeSecretFiles(fx, inputs, secretsDir);
+  const { ssh, agent } = await buildAgent(fx, inputs, work);
   const builder = await builderFor(
     fx,
     inputs,
