@@ -168,7 +168,7 @@ export async function openAuditedCache(
     .digest();
   const mac = (...parts: Array<string | number>) => createHmac('sha256', scope).update(parts.join('\0')).digest('hex');
   const pathOf = (kind: Entry['kind'], subject: string) => join(dir, mac('name', kind, subject));
-  const read = async (kind: Entry['kind'], subject: string): Promise<Entry | undefined> => {
+  const readEntry = async (kind: Entry['kind'], subject: string): Promise<Entry | undefined> => {
     const path = pathOf(kind, subject);
     let text: string;
     try {
@@ -209,10 +209,10 @@ export async function openAuditedCache(
   };
   return {
     dir,
-    cleanContent: async (content) => (await read('content', content))?.size,
+    cleanContent: async (content) => (await readEntry('content', content))?.size,
     cleanBlob: async (blob) => {
-      const b = await read('blob', blob);
-      return b && (await read('content', b.content)) ? b.content : undefined;
+      const b = await readEntry('blob', blob);
+      return b && (await readEntry('content', b.content)) ? b.content : undefined;
     },
     recordContent: (content, size) => write('content', content, content, size),
     recordBlob: (blob, content) => write('blob', blob, content, 0),

@@ -11,8 +11,8 @@
  * - its Unicode normalizations beside the one given: NFD (macOS file names on HFS+/APFS, `é` as `e` + U+0301) and NFC
  *   (a value given decomposed, stored composed).
  *
- * Each only where it differs from the value, and only for the whole value (`text === whole`): none of these forms'
- * starts is the start of a longer value's form. Base-N forms only for values up to `RADIX_MAX` bytes (a big number of
+ * Each only where it differs from the value. A value cut to the reach looked for gets its rotations and normalizations
+ * of the cut start (as the other text forms); base-N forms only for the whole value. Base-N forms only for values up to `RADIX_MAX` bytes (a big number of
  * more is no notation anyone prints).
  */
 
@@ -60,18 +60,36 @@ export const rot13 = (s: string): string =>
 /** rot47: each printable ASCII character but the space 47 on among the 94. */
 export const rot47 = (s: string): string => s.replace(/[!-~]/g, (c) => String.fromCharCode(33 + ((c.charCodeAt(0) - 33 + 47) % 94)));
 
-/** The value's notation forms (see the file's comment), each different from `text`; none when `text` is cut from `whole`. */
-export function notationForms(text: string, whole: string = text): Array<[string, string]> {
-  if (text !== whole) return [];
-  const forms: Array<[string, string]> = [];
-  const add = (form: string, name: string) => {
-    if (form !== text && form.length > 0 && !forms.some(([f]) => f === form)) forms.push([form, name]);
+/** A value longer than this decides its normalizations by its cut start: a megabyte value's whole NFD copy is not made. */
+const NORMALIZE_WHOLE_MAX = 1 << 20;
+
+/**
+ * The value's notation forms (see the file's comment). As `legacyTextForms`: whether a form is made is decided by the
+ * whole value, its bytes are those of `text` — the whole, or its start cut to the reach looked for —, so a cut value's
+ * forms are the starts of the whole one's. Buffers, as the other text forms: a form whose start equals another's is kept.
+ */
+export function notationForms(text: string, whole: string = text): Array<[Buffer, string]> {
+  const forms: Array<[Buffer, string]> = [];
+  const add = (differs: boolean, form: () => string, name: string) => {
+    if (differs) forms.push([Buffer.from(form()), name]);
   };
-  add(rot13(text), 'rot13');
-  add(rot47(text), 'rot47');
-  add(text.normalize('NFD'), 'Unicode NFD');
-  add(text.normalize('NFC'), 'Unicode NFC');
-  const bytes = Buffer.from(text);
-  if (bytes.length <= RADIX_MAX) for (const r of RADIXES) add(radixDigits(bytes, r.alphabet, r.zero), r.name);
+  // A rotation changes a value with a letter (rot13) or a printable character but the space (rot47).
+  add(/[A-Za-z]/.test(whole), () => rot13(text), 'rot13');
+  add(/[!-~]/.test(whole), () => rot47(text), 'rot47');
+  const decides = whole.length <= NORMALIZE_WHOLE_MAX ? whole : text;
+  const nfd = decides.normalize('NFD');
+  add(nfd !== decides, () => (decides === text ? nfd : text.normalize('NFD')), 'Unicode NFD');
+  const nfc = decides.normalize('NFC');
+  add(nfc !== decides && nfc !== nfd, () => (decides === text ? nfc : text.normalize('NFC')), 'Unicode NFC');
+  // Base-N forms only for a whole value: a big number's digits begin nothing of a longer number's.
+  const bytes = Buffer.from(whole);
+  if (text === whole && bytes.length <= RADIX_MAX) {
+    const made = new Set<string>();
+    for (const r of RADIXES) {
+      const digits = radixDigits(bytes, r.alphabet, r.zero);
+      add(!made.has(digits) && digits !== whole && digits.length > 0, () => digits, r.name);
+      made.add(digits);
+    }
+  }
   return forms;
 }
