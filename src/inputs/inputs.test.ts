@@ -182,6 +182,15 @@ describe('parseConfig', () => {
     expect(issues.map((i) => [i.input, i.message.includes(message)])).toEqual([['context', true]]);
   });
 
+  /** Property: a query key BuildKit does not read is named without its value: it may be a token. */
+  it('names ?access_token=… without the token', async () => {
+    const token = 'ghp_0123456789abcdefABCDEF0123456789abcd';
+    const issues = await issuesOf({ images: 'a/b', tags: 't', context: `https://github.com/acme/app.git?ref=main&access_token=${token}` });
+    expect(issues.map((i) => [i.input, i.message.includes("'access_token' is not one BuildKit reads"), i.message.includes(token)])).toEqual([
+      ['context', true, false],
+    ]);
+  });
+
   it('refuses a URL context that is no git repository, and a subdirectory outside it', async () => {
     expect(await issuesOf({ images: 'a/b', tags: 't', context: 'https://example.com/ctx.tar.gz' })).toEqual([
       { input: 'context', message: expect.stringMatching(/is a URL but not a git repository/) },

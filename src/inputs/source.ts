@@ -54,8 +54,10 @@ function gitQuery(scope: InputScope, query: string | undefined, fragmentRef: str
   let ref = fragmentRef;
   let subdir = fragmentSubdir;
   if (query === undefined) return { ref, subdir };
-  const issue = (message: string) => scope.issues.push({ input: 'context', message: `the query ?${query}: ${message}` });
   const params = new URLSearchParams(query);
+  // A key BuildKit does not read may carry a token (`?access_token=…`): its value is never printed.
+  const shown = [...params].map(([k, v]) => (QUERY_KEYS.includes(k) ? `${k}=${v}` : `${k}=…`)).join('&');
+  const issue = (message: string) => scope.issues.push({ input: 'context', message: `the query ?${shown}: ${message}` });
   const seen = new Map<string, string>();
   for (const [key, value] of params) {
     if (!QUERY_KEYS.includes(key)) issue(`'${key}' is not one BuildKit reads (${QUERY_KEYS.join(', ')})`);
