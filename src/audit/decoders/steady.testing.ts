@@ -7,7 +7,7 @@
  * faketime), SOURCE_DATE_EPOCH, TZ and the locale fixed, its input files' mtimes set to that time.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -30,6 +30,41 @@ export const FAKETIME_LIB = [
  */
 export type Clock = 'frozen' | 'ticking' | 'real';
 
+/**
+ * The semaphore and shared memory every frozen-clock process is handed (FAKETIME_SHARED), made once and never removed.
+ * Left to itself, libfaketime 0.9.10 makes a pair per process tree, named by its root's pid, and the root removes it at
+ * exit — and so does each subshell a shell forks from it (a fork is the root again): a child started while a sibling
+ * subshell exits finds the pair gone between two opens and exits 1 ("sem_open failed and recreation attempts failed":
+ * the CI's `mkfs.cramfs` under `bash -c '…$(printf … $(seq …))…'`, session 59; 9 of ~600 processes of a script forking
+ * subshells in a loop). A process handed a pair it did not make never removes it. A frozen clock reads nothing from the
+ * shared memory (it holds the ticks and start time of the clocks that move), so one pair serves every tool of every run:
+ * glibc's named semaphore of value 1 (its 32 bytes as sem_open writes them) and libfaketime's ft_shared_s of 80 bytes
+ * with its start times unset (tv_nsec −1), as ft_shm_create writes it.
+ */
+let frozenShared: string | undefined | null = null;
+function sharedPair(): string | undefined {
+  if (frozenShared !== null) return frozenShared;
+  const sem = Buffer.alloc(32);
+  sem.writeUInt32LE(1, 0);
+  sem.writeInt32LE(0x80, 8);
+  const shm = Buffer.alloc(80);
+  for (const at of [24, 40, 56]) shm.writeBigInt64LE(-1n, at);
+  const put = (path: string, bytes: Buffer) => {
+    if (statSync(path, { throwIfNoEntry: false })?.size === bytes.length) return;
+    const part = `${path}.${process.pid}.part`;
+    writeFileSync(part, bytes, { mode: 0o600 });
+    renameSync(part, path);
+  };
+  try {
+    put('/dev/shm/sem.hoist_steady_sem', sem);
+    put('/dev/shm/hoist_steady_shm', shm);
+    frozenShared = '/hoist_steady_sem /hoist_steady_shm';
+  } catch {
+    frozenShared = undefined; // no /dev/shm: each tree makes its own, as before
+  }
+  return frozenShared;
+}
+
 export function steadyEnv(clock: Clock = 'frozen'): NodeJS.ProcessEnv {
   const at = new Date(EPOCH * 1000).toISOString().slice(0, 19).replace('T', ' ');
   return {
@@ -41,6 +76,7 @@ export function steadyEnv(clock: Clock = 'frozen'): NodeJS.ProcessEnv {
       clock !== 'real' && {
         LD_PRELOAD: [FAKETIME_LIB, process.env['LD_PRELOAD']].filter(Boolean).join(':'),
         FAKETIME: clock === 'frozen' ? at : `@${at}`,
+        ...(clock === 'frozen' && sharedPair() !== undefined && { FAKETIME_SHARED: sharedPair() }),
         // Timeouts and sleeps measured on the monotonic clock still pass: a server started under it still stops.
         FAKETIME_DONT_FAKE_MONOTONIC: '1',
       }),
