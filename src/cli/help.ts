@@ -4,6 +4,7 @@
  * (the nearest by edit distance, among the flags the verb declares).
  */
 import { helpText } from './args.js';
+import { habitOf } from './habits.js';
 import { VERB_TABLE, verbNamed } from './verbs/index.js';
 import { flagsOf } from './verbs/verb.js';
 
@@ -56,9 +57,11 @@ export function topHelp(version: string): string {
   ].join('\n');
 }
 
-/** `--imagez: no such flag` → the same, and the verb's nearest flag. */
+/** `--imagez: no such flag` → the same, and the verb's nearest flag; another tool's flag (`-t`, `--tls-verify`) → Hoist's way. */
 export function withSuggestion(message: string, verb: string | undefined): string {
   const flag = /^(--?[a-z0-9-]+): no such flag$/.exec(message)?.[1];
+  const habit = flag === undefined ? undefined : habitOf(verb, flag);
+  if (habit) return `${message}: ${habit}`;
   const known = verb === undefined ? undefined : verbNamed(verb);
   if (!flag || !known) return message;
   const near = didYouMean(flag, flagsOf(known));

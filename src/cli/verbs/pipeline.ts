@@ -9,6 +9,7 @@ import { SECRET_INPUTS } from '../../secrets/inputs.js';
 import { BUILD_FLAGS, MERGE_FLAGS, PROMOTE_FLAGS, STALE_FLAGS, type FlagSpec } from '../inputs.generated.js';
 import { CONTEXT_FLAGS, type CommandLine, type ContextFlag, type Pipeline } from '../command-line.js';
 import { envName } from '../secret-env.js';
+import { strayArgument } from '../habits.js';
 import { UsageError } from '../usage.js';
 import { defineVerb, type Options, type Values, type Verb } from './verb.js';
 
@@ -107,7 +108,7 @@ function parseInputs(spec: PipelineSpec, names: ReadonlySet<string>, values: Val
   if (spec.positional) {
     if (positionals.length !== 1) throw new UsageError(spec.positional.error, command);
     inputs.set(spec.positional.input, positionals[0]!);
-  } else if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}': every input is a flag (--name value)`, command);
+  } else if (positionals.length) throw new UsageError(strayArgument(command, positionals[0]!), command);
   const secretFiles = new Map<string, string>();
   for (const name of names) {
     const given = values[name] as string[] | undefined;
