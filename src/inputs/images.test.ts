@@ -4,7 +4,8 @@
 // github.com/acme/app/pkgs/container/app, github.com/orgs/acme/packages/container/package/app,
 // gitlab.com/acme/app/container_registry, quay.io/repository/prometheus/node-exporter?tab=tags.
 import { describe, expect, it } from 'vitest';
-import { webPage } from './images.js';
+import { parseImages, webPage } from './images.js';
+import { inputScope } from './read.js';
 
 describe('webPage', () => {
   it.each([
@@ -27,6 +28,30 @@ describe('webPage', () => {
       undefined,
       undefined,
       undefined,
+    ]);
+  });
+});
+
+// Property: two repositories on one line (space-separated, as a shell variable or a GitLab input
+// string holds a list) are named as such, with the fix — not "unknown setting" with the known
+// settings. Nearest real variant: `images: $CI_REGISTRY_IMAGE docker.io/acme/app`.
+describe('parseImages: a space-separated list', () => {
+  const issuesOf = (images: string) => {
+    const scope = inputScope((name) => (name === 'images' ? images : ''), '/w', {});
+    parseImages(scope);
+    return scope.issues.map((i) => i.message);
+  };
+  it.each([
+    ['registry.gitlab.com/acme/app docker.io/acme/app', "'registry.gitlab.com/acme/app' and 'docker.io/acme/app' are on one line"],
+    ['ghcr.io/acme/app  localhost:5000/app visibility=public', "'ghcr.io/acme/app' and 'localhost:5000/app' are on one line"],
+    ['ghcr.io/acme/app https://bob:pw@registry.acme/app', "'ghcr.io/acme/app' and 'https://***@registry.acme/app' are on one line"],
+  ])('%s', (images, said) => {
+    expect(issuesOf(images)).toEqual([`${said}: give one repository per line, or separate them with commas`]);
+  });
+  it('a real setting still passes, a wrong one is still named', () => {
+    expect([issuesOf('ghcr.io/acme/app visibility=public target=web'), issuesOf('ghcr.io/acme/app public')]).toEqual([
+      [],
+      ["'ghcr.io/acme/app': unknown setting 'public' (known: visibility=public|private, target=STAGE)"],
     ]);
   });
 });

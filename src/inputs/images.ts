@@ -34,6 +34,12 @@ export function parseImages(scope: InputScope, fromTags: readonly string[] = [])
       const t = /^target=([A-Za-z0-9_.-]+)$/.exec(setting);
       if (v) visibility = v[1] as Visibility;
       else if (t) target = t[1];
+      else if (!setting.includes('=') && /[/.:]/.test(setting))
+        // `images: ghcr.io/acme/app docker.io/acme/app` — a space-separated list, as a shell variable holds one
+        issues.push({
+          input: 'images',
+          message: `'${shownReference(name)}' and '${shownReference(setting)}' are on one line: give one repository per line, or separate them with commas`,
+        });
       else
         issues.push({ input: 'images', message: `'${shownReference(name)}': unknown setting '${setting}' (known: visibility=public|private, target=STAGE)` });
     }
