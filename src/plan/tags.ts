@@ -13,6 +13,7 @@ import semver, { type SemVer } from 'semver';
 import type { GitFacts } from '../core/facts.js';
 import { TagError } from '../core/errors.js';
 import { TAG_PATTERN } from '../core/reference.js';
+import { versionHint } from './version-hint.js';
 import type { AutoTag, FloatingMode, PlannedTag, TagLatest, TagRule, Variant, VersionLevel } from '../core/release.js';
 
 /** The planned tag and the tag options are the release's contract (core/); planned here. */
@@ -72,7 +73,8 @@ function parseSemver(raw: string, input: string, what: string): string {
   // semver drops build metadata when it reads a version: said before the check that would hide it.
   if (parsed && text.includes('+')) throw new TagError(`${what} has build metadata (+…), which a tag cannot hold: leave it out of the version`, input);
   if (!parsed || text !== parsed) {
-    throw new TagError(`${what} is not a semantic version: expected major.minor.patch such as 2.1.106 or v2.2.0-rc.1`, input);
+    const hint = versionHint(text);
+    throw new TagError(`${what} is not a semantic version${hint ? `: ${hint}` : ': expected major.minor.patch such as 2.1.106 or v2.2.0-rc.1'}`, input);
   }
   return parsed;
 }

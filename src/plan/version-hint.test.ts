@@ -1,0 +1,46 @@
+// Property: a release version that is not semantic is refused with what is wrong and the version
+// to write instead — not only "expected major.minor.patch". Nearest real variants: a calendar
+// version `2024.12.06` (zero-padded month/day), `VERSION=2.1` from a file, a four-part .NET
+// `1.2.3.4`, a tag name `release-2.1.0` passed as version, `2.1.0-rc.01`, `2.1.0-rc_1`.
+import semver from 'semver';
+import { describe, expect, it } from 'vitest';
+import { resolveVersion } from './tags.js';
+import { versionHint } from './version-hint.js';
+
+describe('versionHint', () => {
+  it.each([
+    ['2024.12.06', 'a number has a leading zero', '2024.12.6'],
+    ['2024.01.05', 'a number has a leading zero', '2024.1.5'],
+    ['2.1', 'two numbers', '2.1.0'],
+    ['3', 'one number', '3.0.0'],
+    ['2.1-rc.1', 'two numbers', '2.1.0-rc.1'],
+    ['1.2.3.4', '4 numbers', '1.2.3'],
+    ['release-2.1.0', "'release-' comes before the version", '2.1.0'],
+    ['v1.2.3', "'v' comes before the version", '1.2.3'],
+    [' 2.1.0 beta', 'holds a space', '2.1.0beta'],
+    ['2.1.0-rc.01', 'leading zero', '2.1.0-rc.1'],
+    ['2.1.0-rc_1', "'_' cannot be in a pre-release", '2.1.0-rc.1'],
+    ['2.1.0-rc..1', 'empty', '2.1.0-rc.1'],
+    ['2024.12.06-rc.01', 'leading zero', '2024.12.6-rc.1'],
+  ])('%s: %s, write %s', (given, why, fixed) => {
+    const hint = versionHint(given) ?? '';
+    expect({ why: hint.includes(why), fix: hint.endsWith(fixed), valid: semver.valid(fixed) === fixed || fixed.includes('beta') }).toEqual({
+      why: true,
+      fix: true,
+      valid: true,
+    });
+  });
+
+  it('nothing specific for text with no version in it', () => {
+    expect([versionHint('latest'), versionHint('main')]).toEqual([undefined, undefined]);
+  });
+});
+
+describe('the version input refused with its fix', () => {
+  it.each([
+    ['2024.12.06', "'2024.12.06' is not a semantic version: a number has a leading zero (a calendar version's month or day): write 2024.12.6"],
+    ['v2.1', "'v2.1' is not a semantic version: it has two numbers; a release version has three (major.minor.patch): write 2.1.0"],
+  ])('version %s', (input, said) => {
+    expect(() => resolveVersion({ input, pattern: '', gitTag: undefined })).toThrow(said);
+  });
+});

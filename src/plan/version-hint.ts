@@ -1,0 +1,54 @@
+/**
+ * Why a release version is not semantic, and the version that would be, for the message that
+ * refuses it: `2024.12.06` (a calendar version's zero-padded month or day), `2.1` (two numbers),
+ * `1.2.3.4` (four), `release-2.1.0` (a prefix), `v 2.1.0` (a space), `2.1.0-rc.01`, `2.1.0-rc_1`.
+ * Each was refused with the same "expected major.minor.patch", which did not say what to change.
+ */
+
+const CORE = /^(\d+(?:\.\d+)*)(-.*)?$/;
+
+/** Numbers without their leading zeros (`06` → `6`, `007` → `7`, `0` stays). */
+const unpadded = (n: string) => n.replace(/^0+(?=\d)/, '');
+
+/** A pre-release (after its `-`) as semver takes it: other characters as dots, no empty part, numbers unpadded. */
+function fixedPre(pre: string): string {
+  if (!pre) return '';
+  const parts = pre
+    .slice(1)
+    .replace(/[^0-9A-Za-z.-]+/g, '.')
+    .split('.')
+    .filter(Boolean);
+  return parts.length ? `-${parts.map((p) => (/^\d+$/.test(p) ? unpadded(p) : p)).join('.')}` : '';
+}
+
+/** The fault in a pre-release part (after the `-`), or undefined. */
+function preReleaseFault(pre: string): string | undefined {
+  const body = pre.slice(1);
+  const bad = /[^0-9A-Za-z.-]/.exec(body)?.[0];
+  if (bad !== undefined) return `'${bad}' cannot be in a pre-release (letters, digits, '.' and '-' only)`;
+  if (body.split('.').some((p) => p === '')) return 'a pre-release part is empty (two dots, or a dot at an end)';
+  if (body.split('.').some((p) => /^0\d+$/.test(p))) return 'a number in the pre-release has a leading zero';
+  return undefined;
+}
+
+/** What is wrong with `text` (the version, its `v` taken off) and how to write it; undefined when nothing specific is found. */
+export function versionHint(text: string): string | undefined {
+  if (/\s/.test(text.trim())) return `it holds a space: write ${text.replace(/\s+/g, '')}`;
+  const prefixed = /^(.*?[^0-9.])(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/.exec(text);
+  if (prefixed && !/\d/.test(prefixed[1]!))
+    return `'${prefixed[1]}' comes before the version (a git tag's prefix is read by version-pattern): give ${prefixed[2]}`;
+  const m = CORE.exec(text);
+  if (!m) return undefined;
+  const numbers = m[1]!.split('.');
+  const pre = fixedPre(m[2] ?? '');
+  if (numbers.length < 3) {
+    const full = [...numbers.map(unpadded), '0', '0'].slice(0, 3).join('.');
+    return `it has ${numbers.length === 1 ? 'one number' : 'two numbers'}; a release version has three (major.minor.patch): write ${full}${pre}`;
+  }
+  if (numbers.length > 3)
+    return `it has ${numbers.length} numbers; a semantic version has three (major.minor.patch): give ${numbers.slice(0, 3).map(unpadded).join('.')}${pre}`;
+  const core = numbers.map(unpadded).join('.');
+  if (numbers.some((n) => /^0\d/.test(n))) return `a number has a leading zero (a calendar version's month or day): write ${core}${pre}`;
+  const fault = m[2] ? preReleaseFault(m[2]) : undefined;
+  return fault ? `${fault}: write ${core}${pre}` : undefined;
+}
