@@ -85,6 +85,31 @@ describe('gitlabInput', () => {
     ])
       expect(gitlabInput({ ...env, INPUT_REGISTRY_AUTH: given }, 'registry-auth')).toBe(given);
   });
+
+  // Property: the group dependency proxy's login the runner hands every job (CI_DEPENDENCY_PROXY_*)
+  // reaches registry-auth, so the build pulls `FROM ${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/…`
+  // (gitlab.acme:443/…) and its DIRECT form (gitlab.acme/…) with it; a login the user gives for
+  // that host wins. Nearest real variant: GitLab's docs' `docker login -u $CI_DEPENDENCY_PROXY_USER
+  // -p $CI_DEPENDENCY_PROXY_PASSWORD $CI_DEPENDENCY_PROXY_SERVER` before a docker build.
+  it('adds the dependency proxy login, under host:443 and the host alone, after the registry login', async () => {
+    const env = {
+      CI_REGISTRY: 'registry.gitlab.com',
+      CI_REGISTRY_USER: 'gitlab-ci-token',
+      CI_REGISTRY_PASSWORD: 'job-token-1',
+      CI_DEPENDENCY_PROXY_SERVER: 'gitlab.com:443',
+      CI_DEPENDENCY_PROXY_USER: 'gitlab-ci-token',
+      CI_DEPENDENCY_PROXY_PASSWORD: 'job-token-1',
+    };
+    const { parse } = await import('yaml');
+    const plain = gitlabInput(env, 'registry-auth');
+    const list = gitlabInput({ ...env, INPUT_REGISTRY_AUTH: '- registry: ghcr.io\n  username: u\n  password: p' }, 'registry-auth');
+    const own = gitlabInput({ ...env, INPUT_REGISTRY_AUTH: 'gitlab.com:443=deploy:tok\ngitlab.com=deploy:tok' }, 'registry-auth');
+    expect({ plain, list: (parse(list) as Array<{ registry: string }>).map((l) => l.registry), own }).toEqual({
+      plain: 'registry.gitlab.com=gitlab-ci-token:job-token-1\ngitlab.com:443=gitlab-ci-token:job-token-1\ngitlab.com=gitlab-ci-token:job-token-1',
+      list: ['ghcr.io', 'registry.gitlab.com', 'gitlab.com:443', 'gitlab.com'],
+      own: 'gitlab.com:443=deploy:tok\ngitlab.com=deploy:tok\nregistry.gitlab.com=gitlab-ci-token:job-token-1',
+    });
+  });
 });
 
 describe('dotenvLines', () => {

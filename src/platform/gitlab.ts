@@ -48,20 +48,52 @@ export function gitlabInput(env: Env, name: string): string {
   const value = (FILE_INPUTS.has(name) ? fileVariableText(given, name) : undefined) ?? given;
   if (name === 'images' && !value.trim() && env.CI_REGISTRY_IMAGE) return env.CI_REGISTRY_IMAGE;
   if (name === 'registry-ca') return withServerCa(env, value);
-  if (name === 'registry-auth' && env.CI_REGISTRY && env.CI_REGISTRY_USER && env.CI_REGISTRY_PASSWORD) {
-    // The project's own registry, unless the user names it: the job's credentials log in to it —
-    // after the user's lines, or as one more entry of a docker/login-action YAML list (it was left
-    // out of a list, and the push to $CI_REGISTRY_IMAGE went without a login).
-    if (namesRegistry(value, env.CI_REGISTRY)) return value;
-    const list = /^([ \t]*)-\s/m.exec(value);
-    if (list) {
-      const at = list[1];
-      const q = JSON.stringify; // a JSON string is a YAML double-quoted scalar: any password as it is
-      return `${value.replace(/\s+$/, '')}\n${at}- registry: ${q(env.CI_REGISTRY)}\n${at}  username: ${q(env.CI_REGISTRY_USER)}\n${at}  password: ${q(env.CI_REGISTRY_PASSWORD)}\n`;
-    }
-    return [value.trim(), `${env.CI_REGISTRY}=${env.CI_REGISTRY_USER}:${env.CI_REGISTRY_PASSWORD}`].filter(Boolean).join('\n');
-  }
+  if (name === 'registry-auth') return withJobLogins(value, jobLogins(env));
   return value;
+}
+
+interface JobLogin {
+  registry: string;
+  username: string;
+  password: string;
+}
+
+/**
+ * The logins the runner hands every job: the project's registry (`CI_REGISTRY`), and the group's
+ * dependency proxy (`CI_DEPENDENCY_PROXY_SERVER`, the GitLab host with its port, `gitlab.acme:443`)
+ * that `FROM ${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/node:22` pulls through — also under the host
+ * alone, as `CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX` writes it. Without the proxy's login the
+ * build's pull of such a base was refused (GitLab's docs have the job run docker login first).
+ */
+function jobLogins(env: Env): JobLogin[] {
+  const logins: JobLogin[] = [];
+  if (env.CI_REGISTRY && env.CI_REGISTRY_USER && env.CI_REGISTRY_PASSWORD)
+    logins.push({ registry: env.CI_REGISTRY, username: env.CI_REGISTRY_USER, password: env.CI_REGISTRY_PASSWORD });
+  const proxy = env.CI_DEPENDENCY_PROXY_SERVER?.trim();
+  if (proxy && env.CI_DEPENDENCY_PROXY_USER && env.CI_DEPENDENCY_PROXY_PASSWORD) {
+    const login = { username: env.CI_DEPENDENCY_PROXY_USER, password: env.CI_DEPENDENCY_PROXY_PASSWORD };
+    for (const registry of new Set([proxy, proxy.replace(/:443$/, '')])) logins.push({ registry, ...login });
+  }
+  return logins;
+}
+
+/**
+ * registry-auth with the job's logins for the registries it does not name: after the user's lines,
+ * or as more entries of a docker/login-action YAML list (left out of a list, the push to
+ * $CI_REGISTRY_IMAGE went without a login). A registry the user names keeps the user's login — a
+ * deploy token is never replaced by the job's token.
+ */
+function withJobLogins(value: string, logins: readonly JobLogin[]): string {
+  const added = logins.filter((l) => !namesRegistry(value, l.registry));
+  if (!added.length) return value;
+  const list = /^([ \t]*)-\s/m.exec(value);
+  if (list) {
+    const at = list[1];
+    const q = JSON.stringify; // a JSON string is a YAML double-quoted scalar: any password as it is
+    const entries = added.map((l) => `${at}- registry: ${q(l.registry)}\n${at}  username: ${q(l.username)}\n${at}  password: ${q(l.password)}\n`);
+    return `${value.replace(/\s+$/, '')}\n${entries.join('')}`;
+  }
+  return [value.trim(), ...added.map((l) => `${l.registry}=${l.username}:${l.password}`)].filter(Boolean).join('\n');
 }
 
 /**
