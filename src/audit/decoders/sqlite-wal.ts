@@ -14,7 +14,8 @@
  * read as plain bytes only. Above MAX_WAL the rows are not joined: the log is named; so is a log cut inside a frame.
  */
 import { createHash } from 'node:crypto';
-import { geometry, overflowingCells, recordValues, type Pages } from './sqlite.js';
+import { geometry, localCells, overflowingCells, recordFields, recordValues, type Pages } from './sqlite.js';
+import { valuesOnward, type HeldValue } from './value-streams.js';
 import { heldPlain } from './held-image.js';
 import type { Decoder, DecodeEnv, Decoding } from './types.js';
 
@@ -71,6 +72,24 @@ export function* walRows(wal: Buffer): Generator<Buffer> {
   }
 }
 
+/**
+ * Every TEXT and BLOB value of the log's table rows: those each frame's leaf page holds (every frame, older versions
+ * too), at their offset in the log, and those of the rows `walRows` joins across overflow pages.
+ */
+export function* walValues(wal: Buffer): Generator<HeldValue> {
+  const h = walHeader(wal);
+  if (!h) return;
+  const frames = Math.floor((wal.length - HEADER) / (FRAME + h.size));
+  for (let f = 0; f < frames; f++) {
+    const o = HEADER + f * (FRAME + h.size);
+    const n = wal.readUInt32BE(o);
+    const image = wal.subarray(o + FRAME, o + FRAME + h.size);
+    const pages: Pages = { size: h.size, usable: h.size, count: n, page: (k) => (k === n ? image : undefined) };
+    for (const payload of localCells(pages, n)) for (const v of recordFields(payload) ?? []) yield { bytes: v, at: v.byteOffset - wal.byteOffset };
+  }
+  for (const row of walRows(wal)) for (const v of recordFields(row) ?? []) yield { bytes: v };
+}
+
 const pageAt = (wal: Buffer, o: number | undefined, size: number) => (o === undefined ? undefined : wal.subarray(o, o + size));
 
 export const sqliteWal: Decoder = {
@@ -96,6 +115,8 @@ export const sqliteWal: Decoder = {
           await rows.write(values);
         }
         await rows.end();
+        // A BLOB or TEXT value that is a magicless stream (brotli, raw deflate, raw LZMA2): decoded at its offset.
+        if (wal && !env.stopped) await valuesOnward(env, walValues(wal));
       },
     };
   },

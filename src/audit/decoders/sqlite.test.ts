@@ -6,6 +6,7 @@
 // Nearest real-world variants: an app's settings table holding a large JSON blob with a credential,
 // a browser-style cookie or token store, rpmdb.sqlite.
 import { execFileSync } from 'node:child_process';
+import * as zlib from 'node:zlib';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,5 +74,36 @@ describe.skipIf(!has('sqlite3'))('SQLite rows across overflow pages', () => {
       expect(() => [...overflowingRows(cut)]).not.toThrow();
       expect((await decodeWith(sqlite, cut, { chunk: 3000 })).limits).toEqual([]);
     }
+  });
+});
+
+// Property: a BLOB whose whole value is a magicless stream — brotli at any window an encoder picks (the brotli CLI: 10–24
+// by the input's size), raw deflate — is decoded at its offset (`app.db@N!`) on its page and joined across overflow
+// pages (`app.db!(value N)`); a BLOB of random bytes, and one with a byte more than its stream, give nothing. Fails
+// before valuesOnward (sqlite.ts): these BLOBs were read as plain bytes only (round 21's sqlite-blob artifacts, silent
+// through the session-start bundle). Nearest real-world variant: an app's settings cache compressing each payload.
+const settings = (rows: number) => Buffer.from(`token=${SECRET}\n${Array.from({ length: rows }, (_, i) => i).join(' ')}`);
+const blobs = (values: Buffer[]) =>
+  db(`create table cache (k text, v blob);\n${values.map((v, i) => `insert into cache values ('k${i}', X'${v.toString('hex')}');`).join('\n')}`);
+
+describe.skipIf(!has('sqlite3'))('SQLite BLOBs holding a magicless stream', () => {
+  it.each([10, 16, 22, 24])('brotli at window %i, on its page and overflowing it: decoded', async (lgwin) => {
+    for (const rows of [60, 3000]) {
+      const brotli = zlib.brotliCompressSync(settings(rows), { params: { [zlib.constants.BROTLI_PARAM_LGWIN]: lgwin } });
+      const file = blobs([rand.bytes(40), brotli, rand.bytes(3000)]);
+      expect(file.includes(`token=${SECRET}`)).toBe(false);
+      const { out, limits } = await decodeWith(sqlite, file);
+      expect({ rows, found: out.includes(`token=${SECRET}`), limits }).toEqual({ rows, found: true, limits: [] });
+    }
+  });
+
+  it('raw deflate through the audit: found at app.db@N!; random BLOBs and a stream with a byte more give nothing', async () => {
+    const deflated = zlib.deflateRawSync(settings(60));
+    expect(await auditFiles({ 'var/lib/app/app.db': blobs([deflated]) })).toEqual([
+      { severity: 'leak', what: 'token', path: expect.stringMatching(/^var\/lib\/app\/app\.db@\d+!$/) },
+    ]);
+    const clean = blobs([rand.bytes(50), rand.bytes(5000), Buffer.concat([deflated, Buffer.from([7])])]);
+    const { out, limits } = await decodeWith(sqlite, clean);
+    expect({ decoded: out.includes(`token=${SECRET}`), limits }).toEqual({ decoded: false, limits: [] });
   });
 });

@@ -13,6 +13,7 @@
 import { startsWith, type Decoder, type DecodeEnv } from './types.js';
 import { chromeDecrypt, mayHoldChromeValues } from './chrome-crypt.js';
 import { heldPlain } from './held-image.js';
+import { valuesOnward, type HeldValue } from './value-streams.js';
 
 const MAGIC = [...Buffer.from('SQLite format 3\0')];
 /** What is held to join rows: most databases in an image (an app's, rpmdb) are well below it. */
@@ -160,6 +161,22 @@ export function geometry(sizeField: number, reserved: number): { size: number; u
   return { size, usable: size - reserved };
 }
 
+/**
+ * Every TEXT and BLOB value of the database's table rows, each with its offset in the file where it lies there whole (a
+ * row on its page, or the part of an overflowing row its page keeps): what `valuesOnward` tries as a magicless stream.
+ */
+export function* rowValues(db: Buffer): Generator<HeldValue> {
+  const g = geometry(db.readUInt16BE(16), db[20]!);
+  if (!g) return;
+  const count = Math.floor(db.length / g.size);
+  const pages: Pages = { ...g, count, page: (n) => db.subarray((n - 1) * g.size, n * g.size) };
+  const chains = { used: new Set<number>(), broken: () => undefined };
+  const within = (v: Buffer) => v.buffer === db.buffer && v.byteOffset >= db.byteOffset && v.byteOffset + v.length <= db.byteOffset + db.length;
+  for (let p = 1; p <= count; p++)
+    for (const payload of [...localCells(pages, p), ...overflowingCells(pages, p, chains)])
+      for (const v of recordFields(payload) ?? []) yield { bytes: v, at: within(v) ? v.byteOffset - db.byteOffset : undefined };
+}
+
 /** Every payload of the database `db` that goes on in overflow pages, joined across its chain; `broken` told of each chain that could not be followed. */
 export function* overflowingRows(db: Buffer, broken: (why: string) => void = () => undefined): Generator<Buffer> {
   const g = geometry(db.readUInt16BE(16), db[20]!);
@@ -197,6 +214,8 @@ export const sqlite: Decoder = {
             if (!env.allow(plain.length + 1)) break;
             await rows.write(Buffer.concat([plain, Buffer.from('\n')]));
           }
+          // A BLOB or TEXT value that is a magicless stream (brotli, raw deflate, raw LZMA2): decoded at its offset.
+          await valuesOnward(env, rowValues(db));
         }
         await rows.end();
       },

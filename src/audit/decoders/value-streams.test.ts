@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { seeded, testSeed } from '../../../test/support/random.js';
 import { lengthsBefore } from './serialized-deflate.js';
 import { has, SECRET, tool } from './testing.js';
-import { otherValue } from './value-streams.js';
+import * as zlib from 'node:zlib';
+import { magiclessValue, otherValue } from './value-streams.js';
 
 const SEED = testSeed(0x2022);
 const rnd = seeded(SEED);
@@ -83,3 +84,34 @@ describe(`raw LZMA2 and brotli byte strings inside serializations (seed ${SEED})
 });
 
 const lzmaAt = (b: Buffer, i: number) => b[i]! >= 0xe0 && b[i + 5] === 0x5d && b[i + 6] === 0;
+
+// Property: a structured container's whole value (valuesOnward's trial) is decoded when raw deflate, raw LZMA2 or brotli
+// — at any window — fills it exactly and gives text; a value of text, of random bytes, a stream with a byte more or a
+// byte less, or a stream of binary content gives nothing. Fails before magiclessValue (no whole-value trial: SQLite,
+// msgpack, LMDB, CBOR and BSON values were read as plain bytes only). Nearest real-world variant: an app's database
+// row or cache record it compressed with brotli or raw deflate before storing it.
+describe(`the whole-value trial a structured container's value gets (seed ${SEED})`, () => {
+  const text = Buffer.from(payload);
+  const lzma = MAKERS[0]!;
+  it.each([
+    ['raw deflate', zlib.deflateRawSync(text)] as const,
+    ...[10, 16, 18, 22, 24].map((w) => [`brotli, window ${w}`, zlib.brotliCompressSync(text, { params: { [zlib.constants.BROTLI_PARAM_LGWIN]: w } })] as const),
+  ] as (readonly [string, Buffer])[])('%s: decoded whole; a byte more or less: nothing', async (_, stream) => {
+    expect((await magiclessValue(stream))?.toString()).toBe(payload);
+    expect([await magiclessValue(stream.subarray(0, -1)), await magiclessValue(Buffer.concat([stream, Buffer.from([0])]))]).toEqual([undefined, undefined]);
+  });
+
+  it.runIf(has(lzma.tool))('raw LZMA2 (a pickle’s value, lzma.FORMAT_RAW): decoded whole', async () => {
+    const file = lzma.make();
+    const at = [...Array(file.length).keys()].find((i) => lengthsBefore(file, i).length && lzmaAt(file, i))!;
+    const n = lengthsBefore(file, at).find((l) => at + l <= file.length)!;
+    expect((await magiclessValue(file.subarray(at, at + n)))?.toString()).toBe(payload);
+  });
+
+  it('text, random values of every length to 4 KiB, and a stream of random bytes: nothing', async () => {
+    const taken = [];
+    for (let n = 8; n < 4096; n += 7) if (await magiclessValue(rnd.bytes(n))) taken.push(n);
+    expect(taken).toEqual([]);
+    expect([await magiclessValue(text), await magiclessValue(zlib.brotliCompressSync(rnd.bytes(2000)))]).toEqual([undefined, undefined]);
+  });
+});

@@ -6,12 +6,14 @@
  * and gives text (or what `shows` accepts): raw LZMA2 first told by its first chunk's shape (`lzma2HeadHolds`), brotli by
  * its first meta-block's header (`brotliHeadHolds`) — a chance byte string passes neither the shape and an exact end.
  */
+import { isUtf8 } from 'node:buffer';
 import * as zlib from 'node:zlib';
 import { lzma2HeadHolds, RAW_DICT_PROP } from './lzma-raw.js';
+import { deflateHeaderHolds, fixedBlockFails } from './native.js';
 import { lzma2Run } from './lzma2.js';
 import { brotliHeadHolds } from './trial.js';
 import { brotliTrials } from './trial-engine.js';
-import { TRIAL_CHUNK, trial } from './types.js';
+import { TRIAL_CHUNK, trial, type DecodeEnv } from './types.js';
 
 /** The most one value may give (the bounds still count every byte where it is written). */
 const MAX_VALUE = 64 << 20;
@@ -45,8 +47,8 @@ async function lzma2Value(bytes: Uint8Array): Promise<Buffer | undefined> {
  * default writes, and its first 128 bytes tried first on the shared trial engine: a failed trial replaces the engine
  * (~0.3 ms), and a serialization of random bytes has a length mark every hundred bytes or so.
  */
-function brotliValue(bytes: Uint8Array, shows: (out: Uint8Array) => boolean): Buffer | undefined {
-  if (bytes.length < 8 || !defaultWindow(bytes[0]!) || !brotliHeadHolds(bytes)) return undefined;
+function brotliValue(bytes: Uint8Array, shows: (out: Uint8Array) => boolean, anyWindow = false): Buffer | undefined {
+  if (bytes.length < 8 || !(anyWindow || defaultWindow(bytes[0]!)) || !brotliHeadHolds(bytes)) return undefined;
   const head = brotliTrials.run(bytes.subarray(0, 128), zlib.constants.BROTLI_OPERATION_FLUSH, 1 << 16, TRIAL_CHUNK);
   if (!(head instanceof Buffer) || head.length < MIN_OUT || !shows(head.subarray(0, 4096))) return undefined;
   const got = trial(
@@ -83,4 +85,67 @@ export async function otherValue(b: Uint8Array, at: number, n: number, shows: (o
   const bytes = b.subarray(at, at + n);
   const out = (await lzma2Value(bytes)) ?? brotliValue(bytes, shows);
   return out && out.length >= MIN_OUT && shows(out.subarray(0, 4096)) ? out : undefined;
+}
+
+/** Text with no control byte but tab and line breaks, and UTF-8 (a sequence cut at the end aside). */
+export function isText(out: Uint8Array): boolean {
+  for (const b of out) if ((b < 0x20 && b !== 9 && b !== 10 && b !== 13) || b === 0x7f) return false;
+  for (let cut = 0; cut <= 3 && cut < out.length; cut++) if (isUtf8(out.subarray(0, out.length - cut))) return true;
+  return false;
+}
+
+/** A raw deflate stream filling `bytes` exactly whose output `shows`: a first block whose header holds, a head inflating to it, then the whole. */
+function deflateValue(bytes: Uint8Array, shows: (out: Uint8Array) => boolean): Buffer | undefined {
+  if (!deflateHeaderHolds(bytes, 0) || (((bytes[0]! >> 1) & 3) === 1 && fixedBlockFails(bytes, 0, Math.min(bytes.length, 1024)))) return undefined;
+  const head = trial(() =>
+    zlib.inflateRawSync(bytes.subarray(0, 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 1 << 16, chunkSize: TRIAL_CHUNK }),
+  );
+  if (!(head instanceof Buffer) || head.length < MIN_OUT || !shows(head.subarray(0, Math.min(head.length - 4, 4096)))) return undefined;
+  const got = trial(
+    () => zlib.inflateRawSync(bytes, { info: true, maxOutputLength: MAX_VALUE }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } },
+  );
+  if (!got || typeof got !== 'object' || !('buffer' in got) || got.engine.bytesWritten !== bytes.length) return undefined;
+  return got.buffer;
+}
+
+/**
+ * What a whole value of a structured container (an SQLite BLOB, a msgpack `bin`, an LMDB value) decodes to when a
+ * magicless stream — raw deflate, raw LZMA2 or brotli — fills it exactly and gives what `shows` (text by default): the
+ * cheap trial a value nothing else claims gets. A value of text, or one no stream may start, costs a few byte compares.
+ * Brotli of any window here (the brotli CLI picks 10–24 by the input's size): the value's own bounds, filled exactly,
+ * are the evidence a length mark found at any offset is not.
+ */
+export async function magiclessValue(bytes: Uint8Array, shows: (out: Uint8Array) => boolean = isText): Promise<Buffer | undefined> {
+  if (bytes.length < 8 || isText(bytes.subarray(0, 256))) return undefined;
+  const out = deflateValue(bytes, shows) ?? (bytes[0]! >= 0xe0 ? await lzma2Value(bytes) : undefined) ?? brotliValue(bytes, shows, true);
+  return out && out.length >= MIN_OUT && shows(out.subarray(0, 4096)) ? out : undefined;
+}
+
+/** One value of a structured container: its bytes, and its offset in the file where it lies there whole (not joined from pieces). */
+export interface HeldValue {
+  bytes: Uint8Array;
+  at?: number;
+}
+
+/**
+ * Each value of a structured container handed on to the magicless-stream trial (`magiclessValue`); what one decodes to
+ * written as content of its own — `FILE@OFFSET!` where the value lies whole in the file, else `FILE!(value N)` — so that
+ * it is read on as any content is. The number of values decoded.
+ */
+export async function valuesOnward(env: DecodeEnv, values: Iterable<HeldValue>): Promise<number> {
+  let found = 0;
+  let n = 0;
+  for (const v of values) {
+    if (env.stopped) break;
+    n++;
+    const out = await magiclessValue(v.bytes);
+    if (!out) continue;
+    if (!env.allow(out.length)) break;
+    const base = env.path.endsWith('!') ? env.path.slice(0, -1) : env.path;
+    const sink = env.openAt(v.at === undefined ? `${base}!(value ${n})` : `${base}@${v.at}!`);
+    await sink.write(out);
+    await sink.end();
+    found++;
+  }
+  return found;
 }
