@@ -60,19 +60,54 @@ export function parseRegistryAuth(given: string, issues: ConfigIssue[], parseYam
     issues.push({ input: 'registry-auth', message: 'is a YAML list, which this reader does not take: give REGISTRY=USERNAME:PASSWORD lines' });
     return [];
   }
+  const whole = otherForm(raw);
+  if (whole) {
+    issues.push({ input: 'registry-auth', message: whole });
+    return [];
+  }
   const entries: RegistryLogin[] = [];
   parseLines(raw).forEach((line, i) => {
     const eq = line.indexOf('=');
     const colon = line.indexOf(':', eq + 1);
     if (eq <= 0 || colon <= eq + 1) {
-      issues.push({ input: 'registry-auth', message: `line ${i + 1} is not REGISTRY=USERNAME:PASSWORD (or give a YAML list of registry/username/password)` });
+      issues.push({ input: 'registry-auth', message: `line ${i + 1} ${lineForm(line)}` });
       return;
     }
+    // `ghcr.io = bob:…`, aligned as people align a list: the spaces are no part of the registry or the user.
+    const registry = line.slice(0, eq).trim();
     const password = line.slice(colon + 1);
-    if (!password) issues.push({ input: 'registry-auth', message: `line ${i + 1}: the password for ${line.slice(0, eq)} is empty` });
-    else entries.push({ registry: line.slice(0, eq), username: line.slice(eq + 1, colon), password });
+    if (!password) issues.push({ input: 'registry-auth', message: `line ${i + 1}: the password for ${registry} is empty` });
+    else entries.push({ registry, username: line.slice(eq + 1, colon).trim(), password });
   });
   return entries;
+}
+
+/**
+ * A whole registry-auth written in another tool's form, named with the way to give it (never
+ * quoted: it holds passwords): a Docker config's JSON (GitLab's DOCKER_AUTH_CONFIG habit), or
+ * docker/login-action's `with:` keys as one YAML mapping rather than a list. Each was refused
+ * line by line as "not REGISTRY=USERNAME:PASSWORD", its own form unnamed.
+ */
+function otherForm(raw: string): string | undefined {
+  const first =
+    raw
+      .split(/\r?\n/)
+      .find((l) => l.trim() && !l.trim().startsWith('#'))
+      ?.trim() ?? '';
+  if (first.startsWith('{'))
+    return 'is a Docker config (JSON), which registry-auth does not take: give it as DOCKER_AUTH_CONFIG (or config.json in DOCKER_CONFIG), which Hoist reads as it is, or write REGISTRY=USERNAME:PASSWORD lines';
+  if (/^(registry|username|password):(\s|$)/.test(first))
+    return "is one YAML mapping (docker/login-action's with: keys): make it a list entry — '- registry: …' with username: and password: indented under it";
+  return undefined;
+}
+
+/** What a line that is not REGISTRY=USERNAME:PASSWORD is instead (the line itself is never shown). */
+function lineForm(line: string): string {
+  const t = line.trim();
+  if (/^(docker|podman|buildah|skopeo|crane|helm registry)\s+login\b/.test(t))
+    return 'is a login command: write the registry, user and password as REGISTRY=USERNAME:PASSWORD';
+  if (!t.includes('=') && /^[^:@\s]+:[^@\s]*@[a-z0-9.-]+(:\d+)?\/?$/i.test(t)) return 'is USERNAME:PASSWORD@REGISTRY: write REGISTRY=USERNAME:PASSWORD';
+  return 'is not REGISTRY=USERNAME:PASSWORD (or give a YAML list of registry/username/password)';
 }
 
 /** The yaml package, loaded only for a YAML `registry-auth`, told to throw errors, never to print warnings (they quote the text). */

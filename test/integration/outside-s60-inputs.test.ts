@@ -6,12 +6,12 @@
 // - images space-separated (a shell variable's list): "unknown setting" with the known settings.
 // - a calendar version 2024.12.06, a two-number 2.1: only "expected major.minor.patch".
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hoist, lab, run, uniqueRepo } from './lab.js';
+import { hoist, lab, leaks, password, run, uniqueRepo } from './lab.js';
 
 const plain = () => lab().registries.plain.host;
 let dir = '';
@@ -55,6 +55,39 @@ describe('flags and values from other tools', () => {
       said: true,
       a: 'none',
       b: 'none',
+    });
+  }, 30_000);
+});
+
+describe("registry-auth aligned, or in another tool's form", () => {
+  /**
+   * Property: `REGISTRY = USER:PASSWORD` aligned with spaces logs in; a Docker config's JSON is named
+   * with where it goes (DOCKER_AUTH_CONFIG), the password printed nowhere. Nearest real variants: a
+   * `registry_auth: |` block aligned by hand; `registry_auth: $DOCKER_AUTH_CONFIG`. Before, the
+   * aligned user ' token-user' was refused (exit 3), the JSON "line 1 is not REGISTRY=…".
+   */
+  it('aligned lines list the token registry; a Docker config JSON is exit 2 naming DOCKER_AUTH_CONFIG', async () => {
+    const { token } = lab().registries;
+    const secret = password(token.passwordFile);
+    const env = { HOME: dir, DOCKER_CONFIG: dir };
+    const list = async (text: string) => {
+      await writeFile(join(dir, 'auth'), text, { mode: 0o600 });
+      const r = await hoist(['tags', 'list', `${token.host}/golden/busybox`, '--insecure-registries', token.host, '--registry-auth-file', 'auth'], {
+        cwd: dir,
+        env,
+      });
+      return {
+        code: r.code,
+        listed: r.stdout.split('\n').includes('1.36'),
+        json: r.stderr.includes('is a Docker config (JSON)'),
+        leaked: leaks(r.stdout + r.stderr, secret),
+      };
+    };
+    const aligned = await list(`${token.host}   =   ${token.username}:${secret}\n`);
+    const json = await list(JSON.stringify({ auths: { [token.host]: { auth: Buffer.from(`${token.username}:${secret}`).toString('base64') } } }));
+    expect({ aligned, json }).toEqual({
+      aligned: { code: 0, listed: true, json: false, leaked: false },
+      json: { code: 2, listed: false, json: true, leaked: false },
     });
   }, 30_000);
 });
