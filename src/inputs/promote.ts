@@ -128,7 +128,9 @@ export async function readPromoteInputs(read: InputReader, ctx: CiContext, catal
     try {
       destinations.push(parseRepository(line));
     } catch (e) {
-      issues.push({ input: 'destinations', message: referenceError(line, e) });
+      // skopeo copy's `DEST:TAG`: promote has no version input, every destination gets the tags input's tags.
+      const message = referenceError(line, e).replace('(tags come from version/tags)', '(every destination gets the tags in tags, else the source tag)');
+      issues.push({ input: 'destinations', message });
     }
   }
   if (!lines.length) issues.push({ input: 'destinations', message: 'no destination given: list the repositories to promote to' });
