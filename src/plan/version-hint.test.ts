@@ -31,8 +31,14 @@ describe('versionHint', () => {
     });
   });
 
-  it('nothing specific for text with no version in it', () => {
-    expect([versionHint('latest'), versionHint('main')]).toEqual([undefined, undefined]);
+  it('a branch name (version: ${{ github.ref_name }} on a branch run): leave version empty', () => {
+    expect(
+      [versionHint('main'), versionHint('feature/login')].map((h) => h?.startsWith('it holds no version number (a branch name?): leave version empty')),
+    ).toEqual([true, true]);
+  });
+
+  it('nothing specific for a number in no version shape', () => {
+    expect([versionHint('build-42x'), versionHint('1..2')]).toEqual([undefined, undefined]);
   });
 });
 

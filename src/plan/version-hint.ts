@@ -33,6 +33,9 @@ function preReleaseFault(pre: string): string | undefined {
 
 /** What is wrong with `text` (the version, its `v` taken off) and how to write it; undefined when nothing specific is found. */
 export function versionHint(text: string): string | undefined {
+  // `version: ${{ github.ref_name }}` (or $CI_COMMIT_REF_NAME) on a branch run: `main`, `feature/x`.
+  if (!/\d/.test(text))
+    return 'it holds no version number (a branch name?): leave version empty — a tag run gets its version from the git tag, a branch run its sha- and branch tags';
   if (/\s/.test(text.trim())) return `it holds a space: write ${text.replace(/\s+/g, '')}`;
   const prefixed = /^(.*?[^0-9.])(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/.exec(text);
   if (prefixed && !/\d/.test(prefixed[1]!))

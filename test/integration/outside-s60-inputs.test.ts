@@ -35,6 +35,7 @@ describe('flags and values from other tools', () => {
     [['--secret', 'id=npm,src=.npmrc'], '--secret: no such flag: a secret for RUN --mount=type=secret is --secret-files ID=PATH or --secret-envs ID=VARIABLE'],
     [['--tls-verify=false'], '--tls-verify: no such flag: name the registry instead: --insecure-registries HOST'],
     [['--version', '2024.12.06'], "'2024.12.06' is not a semantic version: a number has a leading zero (a calendar version's month or day): write 2024.12.6"],
+    [['--version', 'main'], "'main' is not a semantic version: it holds no version number (a branch name?): leave version empty"],
     [['--version', 'v2.1'], "'v2.1' is not a semantic version: it has two numbers; a release version has three (major.minor.patch): write 2.1.0"],
   ])(
     '%j: exit 2 with the fix, nothing pushed',
