@@ -62,6 +62,9 @@ describe('parseCommandLine', () => {
       /^tags list: '127\.0\.0\.1:5100' is a registry, not a repository: give REGISTRY\/REPOSITORY, e\.g\. 127\.0\.0\.1:5100\/team\/app$/,
     ],
     [['tags', 'prune', 'registry.acme', '--keep', '3'], /^tags prune: 'registry\.acme' is a registry, not a repository/],
+    // REPO:TAG (skopeo list-tags' habit): the repository to write, not "(tags come from version/tags)".
+    [['tags', 'list', '127.0.0.1:5100/lab/busybox:1.36'], /^tags list: .* names a tag; give the repository only: write 127\.0\.0\.1:5100\/lab\/busybox$/],
+    [['tags', 'prune', 'registry.acme/app:edge', '--keep', '3'], /^tags prune: .* names a tag; give the repository only: write registry\.acme\/app$/],
     // Given, but not a count: said as such (was "is required").
     [['tags', 'prune', 'r.acme/a/b', '--keep', 'abc'], /^tags prune: --keep: 'abc' is not a whole number of tags to keep/],
     [['tags', 'prune', 'r.acme/a/b', '--keep=-1'], /^tags prune: --keep: '-1' is not a whole number/],

@@ -22,7 +22,10 @@ const repo = (text: string | undefined, what: string): Repository => {
   try {
     return parseRepository(text);
   } catch (e) {
-    throw new UsageError(`${what}: ${referenceError(text, e)}`);
+    // `hoist tags list registry.acme/app:1.4` (skopeo list-tags' habit): the repository is what it lists or prunes.
+    const alone = /^(.*\/[^/:@]+):[\w][\w.-]{0,127}$/.exec(text)?.[1];
+    const message = referenceError(text, e).replace(/ \(tags come from version\/tags\)$/, alone ? `: write ${alone}` : '');
+    throw new UsageError(`${what}: ${message}`);
   }
 };
 
