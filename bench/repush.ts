@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { row, timed, type Measured } from './measure.js';
 import type { ChildResult, ChildSpec } from './push-child.js';
 
@@ -68,7 +68,7 @@ export async function repushOnly(b: Bench): Promise<void> {
   const inside = child.map((m) => m.result?.pushSeconds ?? NaN).sort((x, y) => x - y)[Math.floor(runs / 2)]!;
   const c = medianOf(child);
   console.log(row('hoist  re-push (push engine process, as the full bench)', c, `${c.spread}; ${inside.toFixed(2)} s in the push; ${loadAverage()}`));
-  const cli = join(process.cwd(), process.env.BENCH_DIST ?? 'dist', 'cli.js');
+  const cli = resolve(process.env.BENCH_DIST ?? 'dist', 'cli.js'); // BENCH_DIST absolute or relative to the checkout
   const auth = [tls, token].map((r) => `${r.host}=${r.username}:${readFileSync(r.passwordFile!, 'utf8').trim()}`).join('\n');
   const env = { ...process.env, HOIST_REGISTRY_AUTH: auth };
   const args = [cli, 'push', layout, ...targets.flatMap((t) => ['--images', t.ref]), '--version', '1.2.3', '--audit', 'off'];

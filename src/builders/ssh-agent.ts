@@ -18,6 +18,11 @@ export interface SshAgent {
 
 /** The saved state naming the git context's agent, for the post step. */
 export const GIT_AGENT_STATE = 'git_ssh_agent_pid';
+/**
+ * The saved state naming the build's agent (builders/stage.ts), for the post step. Here, not in stage.ts: the post step
+ * reads both names from this small module, and importing stage.ts would load every builder with it (issue 36).
+ */
+export const AGENT_STATE = 'ssh_agent_pid';
 
 export function stopAgent(pid: number): void {
   try {

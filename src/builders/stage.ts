@@ -24,11 +24,11 @@ import { githubTokenLogin, writeBuilderAccess, type BuilderRegistryAccess } from
 import { unsupported } from './plan.js';
 import { baseReference, type BaseFinder } from './bases.js';
 import { buildLayout, checkEmulation } from './layout-build.js';
-import { startAgent } from './ssh-agent.js';
+import { AGENT_STATE, startAgent } from './ssh-agent.js';
 import { plainLoopbackRegistries } from './loopback.js';
 import { imageUses } from '../plan/dockerfile.js';
 
-export const AGENT_STATE = 'ssh_agent_pid';
+export { AGENT_STATE };
 /** The build's agent keeps ssh-key this long: the longest a job may run (GitHub's limit, 6 hours). */
 const BUILD_KEY_LIFETIME_S = 6 * 3600;
 
