@@ -73,7 +73,7 @@ function parseSemver(raw: string, input: string, what: string): string {
   // semver drops build metadata when it reads a version: said before the check that would hide it.
   if (parsed && text.includes('+')) throw new TagError(`${what} has build metadata (+…), which a tag cannot hold: leave it out of the version`, input);
   if (!parsed || text !== parsed) {
-    const hint = versionHint(text);
+    const hint = versionHint(text, what.includes("the git tag '"));
     throw new TagError(`${what} is not a semantic version${hint ? `: ${hint}` : ': expected major.minor.patch such as 2.1.106 or v2.2.0-rc.1'}`, input);
   }
   return parsed;

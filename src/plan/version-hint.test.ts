@@ -49,4 +49,18 @@ describe('the version input refused with its fix', () => {
   ])('version %s', (input, said) => {
     expect(() => resolveVersion({ input, pattern: '', gitTag: undefined })).toThrow(said);
   });
+
+  // The run's git tag, no version input: the fix is the version input or another tag, not "leave version empty".
+  it.each([
+    [
+      'deploy-prod',
+      "the git tag 'deploy-prod' (no version input was given) is not a semantic version: it holds no version number: give version, or set auto-tags: sha,branch",
+    ],
+    [
+      'v1.2',
+      "the git tag 'v1.2' (no version input was given) is not a semantic version: it has two numbers; a release version has three (major.minor.patch): give version 1.2.0 (or tag the release 1.2.0)",
+    ],
+  ])('git tag %s', (gitTag, said) => {
+    expect(() => resolveVersion({ input: '', pattern: '', gitTag })).toThrow(said);
+  });
 });

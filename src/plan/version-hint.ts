@@ -31,11 +31,24 @@ function preReleaseFault(pre: string): string | undefined {
   return undefined;
 }
 
-/** What is wrong with `text` (the version, its `v` taken off) and how to write it; undefined when nothing specific is found. */
-export function versionHint(text: string): string | undefined {
-  // `version: ${{ github.ref_name }}` (or $CI_COMMIT_REF_NAME) on a branch run: `main`, `feature/x`.
+/**
+ * What is wrong with `text` (the version, its `v` taken off) and how to write it; undefined when
+ * nothing specific is found. `fromTag`: it is the run's git tag (no version input was given), so
+ * the fix is a version input or another tag, never "leave version empty".
+ */
+export function versionHint(text: string, fromTag = false): string | undefined {
   if (!/\d/.test(text))
-    return 'it holds no version number (a branch name?): leave version empty — a tag run gets its version from the git tag, a branch run its sha- and branch tags';
+    return fromTag
+      ? // a git tag that is no release (`deploy-prod`, `stable`) on the commit
+        'it holds no version number: give version, or set auto-tags: sha,branch (no version tags: the run gets its sha- tag and tags lines)'
+      : // `version: ${{ github.ref_name }}` (or $CI_COMMIT_REF_NAME) on a branch run: `main`, `feature/x`
+        'it holds no version number (a branch name?): leave version empty — a tag run gets its version from the git tag, a branch run its sha- and branch tags';
+  const hint = shapeHint(text);
+  // The git tag cannot be rewritten by the run: the version it meant goes in the version input.
+  return fromTag && hint ? hint.replace(/: (?:write|give) (\S+)$/, ': give version $1 (or tag the release $1)') : hint;
+}
+
+function shapeHint(text: string): string | undefined {
   if (/\s/.test(text.trim())) return `it holds a space: write ${text.replace(/\s+/g, '')}`;
   const prefixed = /^(.*?[^0-9.])(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/.exec(text);
   if (prefixed && !/\d/.test(prefixed[1]!))
