@@ -114,7 +114,7 @@ describe('planTags', () => {
   });
 
   it.each([
-    [{ explicit: ['no spaces'] }, 'tags', /'no spaces' \(made by a tags line\)/],
+    [{ explicit: ['no spaces'] }, 'tags', /'no spaces' holds 2 tags on one line: give one per line, or separate them with commas/],
     [{ explicit: ['127.0.0.1:5000/app'] }, 'tags', /names no tag/],
     [{ explicit: ['-dash'] }, 'tags', /not starting with/],
   ])('rejects %j naming the rule', (o, input, message) => {

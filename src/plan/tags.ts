@@ -137,6 +137,10 @@ export function planTags(o: TagOptions): PlannedTag[] {
   const variant = o.variant ?? NO_VARIANT;
   const add = (bare: string, rule: TagRule, floating: boolean, repository?: string) => {
     const tag = rule === 'tags' ? bare : inVariant(bare, rule, variant);
+    // `tags: v1 v2` (a shell variable's list): two tags on one line, named as such.
+    const words = rule === 'tags' ? tag.trim().split(/\s+/) : [];
+    if (words.length > 1 && words.every((w) => TAG_PATTERN.test(w)))
+      throw new TagError(`'${tag}' holds ${words.length} tags on one line: give one per line, or separate them with commas`, 'tags');
     if (!TAG_PATTERN.test(tag)) {
       // A tag the variant's prefix or suffix made too long is theirs to fix, not the version's.
       const byVariant = rule !== 'tags' && TAG_PATTERN.test(bare);

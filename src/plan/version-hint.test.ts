@@ -4,7 +4,7 @@
 // `1.2.3.4`, a tag name `release-2.1.0` passed as version, `2.1.0-rc.01`, `2.1.0-rc_1`.
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { resolveVersion } from './tags.js';
+import { planTags, resolveVersion } from './tags.js';
 import { versionHint } from './version-hint.js';
 
 describe('versionHint', () => {
@@ -62,5 +62,14 @@ describe('the version input refused with its fix', () => {
     ],
   ])('git tag %s', (gitTag, said) => {
     expect(() => resolveVersion({ input: '', pattern: '', gitTag })).toThrow(said);
+  });
+});
+
+// Property: two tags on one tags line (space-separated, as a shell variable holds a list) are named
+// as such with the fix. Nearest real variant: `tags: $EXTRA_TAGS` with EXTRA_TAGS="edge nightly".
+describe('tags: a space-separated list', () => {
+  it('edge nightly: two tags on one line', () => {
+    const plan = () => planTags({ version: undefined, facts: {}, auto: [], explicit: ['edge nightly'] } as unknown as Parameters<typeof planTags>[0]);
+    expect(plan).toThrow("'edge nightly' holds 2 tags on one line: give one per line, or separate them with commas");
   });
 });
