@@ -351,6 +351,9 @@ export class Transport {
         await this.wait(attempt, undefined, spec);
         continue;
       }
+      // A loopback registry found to answer plain HTTP inside the attempt: this request's URL follows it, so its
+      // 401 is the registry's own and gets its challenge answered (a token registry on 127.0.0.1 was refused).
+      if (this.base === `http://${this.host}` && url.startsWith(`https://${this.host}/`)) url = `http://${url.slice('https://'.length)}`;
       if (res.status !== 401) onAnswer?.();
       if (spec.expect.includes(res.status)) return res;
       if (spec.followRedirects && REDIRECTS.includes(res.status) && header(res, 'location')) {
