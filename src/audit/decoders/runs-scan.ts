@@ -43,6 +43,11 @@ export interface Family {
   readonly textFrom?: number;
   /** Whether a long run starting `head`, read from `skip`, is routed (all are when absent). */
   accept?(head: string, alphabet: string, skip: number): boolean;
+  /**
+   * Where a long run none of whose readings was accepted is judged again, its characters before that passed over (0 or
+   * none: nowhere): after the first separator of base64 values that text joins (`runs-base85.ts` joinedAt).
+   */
+  resume?(head: string): number;
 }
 
 /**
@@ -326,14 +331,12 @@ export class RunScanner {
       if (i - start >= minRun && !atEnd && this.delimited && labelledDigest(bytes, start, i)) continue;
       if (i - start >= minRun) {
         const head = bytes.toString('latin1', start, Math.min(i, start + 64));
-        const lanes: Lane[] = [];
-        for (const alphabet of this.family.alphabets(head, this.delimited)) {
-          const skips = this.#skips(alphabet);
-          for (let skip = 0; skip < skips; skip++) {
-            if (this.family.accept && !this.family.accept(head, alphabet, skip)) continue;
-            const sink = this.open(base + start + skip, alphabet);
-            if (sink) lanes.push({ sink, alphabet, skip, rest: '', offset: base + start + skip, from: skip });
-          }
+        const lanes = this.#lanes(head, base + start);
+        // Values of another encoding joined by text's separators: judged again from the next value, which may be this one's.
+        const again = lanes.length ? 0 : (this.family.resume?.(head) ?? 0);
+        if (again > 0 && again < i - start) {
+          i = start + again;
+          continue;
         }
         // Not accepted as encoded bytes: still routed if it decodes to text (base85 of a password looks less random).
         if (!lanes.length && i - start <= MAX_TEXT) {
@@ -353,6 +356,20 @@ export class RunScanner {
         if (quoting) await quoting;
       }
     }
+  }
+
+  /** The readings of a long run starting `head` at `offset` the family accepts, each opened: one per alphabet and alignment. */
+  #lanes(head: string, offset: number): Lane[] {
+    const lanes: Lane[] = [];
+    for (const alphabet of this.family.alphabets(head, this.delimited)) {
+      const skips = this.#skips(alphabet);
+      for (let skip = 0; skip < skips; skip++) {
+        if (this.family.accept && !this.family.accept(head, alphabet, skip)) continue;
+        const sink = this.open(offset + skip, alphabet);
+        if (sink) lanes.push({ sink, alphabet, skip, rest: '', offset: offset + skip, from: skip });
+      }
+    }
+    return lanes;
   }
 
   /** nextRun from `from` in `bytes`: by the classify pass's masks when they can be had, else byte by byte. */
