@@ -4,7 +4,7 @@
 # default 1024). `bash bench/run.sh [push|audit]` runs one; without an argument, both. Sets up what
 # it needs (the lab, GNU time, node_modules), bundles each with esbuild, runs it on Node 24.
 # `bash bench/run.sh bundle` measures dist/ itself: bytes loaded at start and cold start vs bare node.
-# `bash bench/run.sh cold-start`: the Action's cold start split: compile cache off/cold/warm, without the second start, the post step.
+# `bash bench/run.sh cold-start`: the Action's cold start split: without the second start, with Node's compile cache, the post step.
 # `bash bench/run.sh base`: an image on a 200 MiB base pushed to a registry holding the base, next to docker push.
 # `bash bench/run.sh hierarchy-jobs`: a 12-image family as CI jobs (4 at a time) vs one step, and a job's overhead.
 # `bash bench/run.sh scale`: cost vs count — a hierarchy of 5, 10, 20 images built in one step, and one image
