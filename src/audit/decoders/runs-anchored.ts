@@ -13,12 +13,15 @@
  */
 import { A85, B85, decode85 } from './runs-base85.js';
 import type { Sink } from './types.js';
+import { decodeLine, fullUuLine, shortUuLine, UU, XX } from './uuencode-lines.js';
 
 /**
  * `\nM`: a full uuencoded line with no `begin` before it (Perl's pack('u'), PHP's convert_uuencode, Python's
  * binascii.b2a_uu write the lines alone): `M` (45 bytes) and 60 characters of uuencode's alphabet, the line's whole.
+ * `` \n`\n ``: the line of one backquote convert_uuencode ends with, after a value shorter than 45 bytes has made one short
+ * line (`shortUuLine`).
  */
-const OPENINGS = ['GIT binary patch', '<~', 'begin ', '\nM'].map((s) => Buffer.from(s));
+const OPENINGS = ['GIT binary patch', '<~', 'begin ', '\nM', '\n`\n'].map((s) => Buffer.from(s));
 /**
  * What of each opening is searched for: at most its first 7 bytes, the rest compared where they are
  * found. Buffer.indexOf looks for a needle of 8 bytes or more by Boyer-Moore-Horspool, not by memchr
@@ -109,57 +112,6 @@ function gitPatch(open: (offset: number, alphabet: string) => Sink | undefined):
     },
     end: async () => void (await hunk?.end()),
   };
-}
-
-/** uuencode's characters (`` ` `` for 0) and xxencode's: the value of each, -1 when not one. */
-const UU = new Int8Array(256).fill(-1);
-for (let c = 0x20; c <= 0x60; c++) UU[c] = (c - 0x20) & 0x3f;
-const XX = new Int8Array(256).fill(-1);
-for (const [i, c] of [...'+-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'].entries()) XX[c.charCodeAt(0)] = i;
-
-/**
- * The bytes of one uuencoded or xxencoded line (its length character first), or undefined when it is not one (an empty
- * line too: the blank line a script prints after pack('u')'s lines; its length was NaN and Buffer.alloc threw).
- */
-function decodeLine(line: string, table: Int8Array): Buffer | undefined {
-  const length = line ? table[line.charCodeAt(0)]! : -1;
-  if (length < 0 || line.length < 1 + Math.ceil(length / 3) * 4) return undefined;
-  const out = Buffer.alloc(Math.ceil(length / 3) * 3);
-  for (let i = 0; i * 4 + 4 < line.length + 1 && i * 3 < length; i++) {
-    let v = 0;
-    for (let j = 1 + i * 4; j < 5 + i * 4; j++) {
-      const d = table[line.charCodeAt(j)]!;
-      if (d < 0) return undefined;
-      v = (v << 6) | d;
-    }
-    out[i * 3] = v >>> 16;
-    out[i * 3 + 1] = (v >>> 8) & 0xff;
-    out[i * 3 + 2] = v & 0xff;
-  }
-  return out.subarray(0, length);
-}
-
-/** A full uuencoded line's length: `M` and 60 characters (the line break after). */
-const UU_FULL = 61;
-
-/**
- * Whether a full uuencoded line starts at `at` (`M`, 60 characters of uuencode's alphabet, then CR or LF), with at least
- * 16 distinct characters, as 45 bytes of a value's encoding have and a rule of dashes or a banner in capitals has not;
- * undefined when `bytes` ends first.
- */
-function fullUuLine(bytes: Buffer, at: number): boolean | undefined {
-  if (at + UU_FULL >= bytes.length) return undefined;
-  const after = bytes[at + UU_FULL];
-  if (bytes[at] !== 0x4d || (after !== 0x0a && after !== 0x0d)) return false;
-  const seen = new Uint8Array(0x61);
-  let distinct = 0;
-  for (let j = at + 1; j < at + UU_FULL; j++) {
-    const c = bytes[j]!;
-    if (c < 0x20 || c > 0x60) return false;
-    if (!seen[c]) distinct++;
-    seen[c] = 1;
-  }
-  return distinct >= 16;
 }
 
 /** uuencode or xxencode, after its `begin` line (or from a full uuencoded line): the first data line tells which. */
@@ -375,6 +327,11 @@ export class AnchoredRuns {
           i = at + 2;
           continue;
         }
+        if (bytes[at] === 0x0a && bytes[at + 1] === 0x60) {
+          await this.#shortLine(bytes, at, base);
+          i = at + 2;
+          continue;
+        }
         if (bytes[at] === 0x0a) {
           // A line that may be uuencode's without its `begin`: read from that line on when it is one whole.
           const full = fullUuLine(bytes, at + 1);
@@ -391,6 +348,20 @@ export class AnchoredRuns {
         i = this.#reader ? eol + 1 : at + 1;
       }
     }
+  }
+
+  /**
+   * The line before a line of one backquote (PHP's convert_uuencode of a value under 45 bytes: one short line, then ``
+   * ` ``), read as uuencode where it is one exactly: its length character, then the characters that many bytes take.
+   */
+  async #shortLine(bytes: Buffer, at: number, base: number): Promise<void> {
+    const start = bytes.lastIndexOf(0x0a, at - 1) + 1;
+    if (start === 0 && base > 0) return;
+    const line = text(bytes.subarray(start, bytes[at - 1] === 0x0d ? at - 1 : at));
+    if (!shortUuLine(line)) return;
+    const reader = uuencoded(this.open, base + start);
+    await reader.line!(Buffer.from(line, 'latin1'), base + at);
+    await reader.end();
   }
 
   /**

@@ -18,6 +18,7 @@
 import { isText, MIN_BYTES } from './runs-bytes-text.js';
 import { Marks, MIN_MARKED } from './runs-bytes-looks.js';
 import type { Sink } from './types.js';
+import { bareRadix, fitsRadix, NUMBER, tokenOf, type Token } from './radix-tokens.js';
 
 /** A stretch of list characters looked at once every SAMPLE bytes: a list shorter than 2·SAMPLE may be missed, none is shorter than MIN_STRETCH. */
 const SAMPLE = 8;
@@ -30,7 +31,9 @@ const BIG_DIGITS = 19;
 const MAX_BIG = 4096;
 
 const TABLE = new Uint8Array(256);
-for (const c of '0123456789abcdefABCDEFxXoO\'" \t\r\n,;-+') TABLE[c.charCodeAt(0)] = 1;
+for (const c of '0123456789abcdefABCDEFxXoOhH#&$\'" \t\r\n,;-+') TABLE[c.charCodeAt(0)] = 1;
+/** Radix marks of lists whose period divides SAMPLE (a look may never land on their digits): searched for natively. */
+const ALIASED = [Buffer.from('#$'), Buffer.from('16#')];
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const alnums = (b: Buffer) => b.reduce((n, c) => n + (isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) ? 1 : 0), 0);
 
@@ -54,19 +57,6 @@ function nextLook(b: Uint8Array, p: number, n: number, marks: Marks | undefined)
   return p < n + SAMPLE - 1 && TABLE[b[n - 1]!] ? p : n + SAMPLE - 1;
 }
 
-/** One number of a stretch standing alone: a sign, a radix prefix and its digits, or decimal digits; quoted or not. */
-const NUMBER = /(?<![0-9A-Za-z.])([-+]?)(?:0([xXoObB])([0-9a-fA-F]+)|(\d+))(?![0-9A-Za-z.])/g;
-/** What stands between two numbers of one list: quotes, blanks, one comma or semicolon, line breaks. */
-const SEPARATOR = /^['"]?[ \t]*[,;]?\s*['"]?$/;
-
-interface Token {
-  negative: boolean;
-  radix: number;
-  digits: string;
-}
-
-const RADIX: Record<string, number> = { x: 16, o: 8, b: 2 };
-
 /** The bytes of `n` (≥ 0) in `width` bytes (0: as few as it needs), big-endian. */
 function bigBytes(n: bigint, width = 0): Buffer {
   let hex = n.toString(16);
@@ -78,8 +68,8 @@ function bigBytes(n: bigint, width = 0): Buffer {
   return out;
 }
 
-/** Whether a token's digits are digits of its radix (`0b4982` is hex text, not binary: BigInt would throw). */
-const fitsRadix = (t: Token) => (t.radix === 2 ? /^[01]+$/.test(t.digits) : t.radix === 8 ? /^[0-7]+$/.test(t.digits) : true);
+/** What stands between two numbers of one list: quotes, blanks, one comma or semicolon, line breaks. */
+const SEPARATOR = /^['"]?[ \t]*[,;]?\s*['"]?$/;
 
 const valueOf = (t: Token) => {
   const v = t.radix === 10 ? BigInt(t.digits) : BigInt(`0${t.radix === 16 ? 'x' : t.radix === 8 ? 'o' : 'b'}${t.digits}`);
@@ -94,7 +84,7 @@ export function wordCandidates(tokens: readonly Token[], bytesToo = false): Buff
   } catch {
     return [];
   }
-  return wordsOf(values, bytesToo || tokens.some((t) => t.radix === 8));
+  return wordsOf(values, bytesToo || tokens.some((t) => t.marked));
 }
 
 /**
@@ -149,13 +139,14 @@ export function readStretch(text: string, bytesToo = false): Array<{ index: numb
   let commas = false;
   const close = () => {
     if (list.length >= 2)
-      for (const bytes of wordCandidates(list, bytesToo && !commas)) if (isText(bytes)) found.push({ index: listAt, label: 'word list', bytes });
+      for (const bytes of wordCandidates(bareRadix(list) ?? list, bytesToo && !commas))
+        if (isText(bytes)) found.push({ index: listAt, label: 'word list', bytes });
     list = [];
   };
   for (const m of text.matchAll(NUMBER)) {
-    const token: Token = { negative: m[1] === '-', radix: m[2] ? RADIX[m[2].toLowerCase()]! : 10, digits: m[3] ?? m[4]! };
+    const token = tokenOf(m);
     // Hex after `0b` or `0o` (a digest, `sha256:0b4982…`) is no number of that radix: passed over, the list closed by it.
-    if (!fitsRadix(token)) continue;
+    if (!token || !fitsRadix(token)) continue;
     // A limit's all-ones (2⁶⁴ − 1: `ÿÿÿÿÿÿÿÿ` in Latin-1) is text too: a value's bytes hold some letters or digits.
     for (const bytes of bigCandidates(token)) if (isText(bytes) && alnums(bytes) >= 4) found.push({ index: m.index, label: 'big number', bytes });
     const between = lastEnd < 0 ? '' : text.slice(lastEnd, m.index);
@@ -203,6 +194,8 @@ export class WordLists {
     const n = bytes.length;
     const marks = n >= MIN_MARKED ? (this.#marks ??= new Marks('digits')) : undefined;
     marks?.reset();
+    /** Where the stretches looked at start: a radix mark's search (`#marked`) passes them over. */
+    const looked = new Set<number>();
     for (let p = nextLook(bytes, SAMPLE - 1, n, marks); p < n + SAMPLE - 1; p = nextLook(bytes, p + SAMPLE, n, marks)) {
       const q = Math.min(p, n - 1);
       let start = q;
@@ -210,6 +203,7 @@ export class WordLists {
       let end = q + 1;
       while (end < n && TABLE[bytes[end]!]) end++;
       if (end === n) {
+        await this.#marked(bytes.subarray(0, start), base, prev, looked);
         this.#before = start > 0 ? bytes[start - 1]! : prev;
         this.#carry = [Buffer.from(bytes.subarray(start))];
         this.#carried = n - start;
@@ -217,8 +211,29 @@ export class WordLists {
         return;
       }
       if (end - start >= MIN_STRETCH) await this.#read(bytes.subarray(start, end), base + start, start > 0 ? bytes[start - 1]! : prev);
+      looked.add(start);
       p = end;
     }
+    await this.#marked(bytes, base, prev, looked);
+  }
+
+  /**
+   * The stretches of a chunk holding a radix mark whose lists repeat every 4 or 8 bytes (Pascal's `#$74#$6F`, Ada's
+   * `16#74#, `): a look every SAMPLE bytes may land on their marks and separators only, never a digit. Found by a native
+   * search for the mark (rare in text); a stretch the looks met (`looked`), or one open at the chunk's end, is not read.
+   */
+  async #marked(bytes: Buffer, base: number, prev: number, looked: Set<number>): Promise<void> {
+    for (const mark of ALIASED)
+      for (let at = bytes.indexOf(mark); at >= 0; at = bytes.indexOf(mark, at + 1)) {
+        let start = at;
+        while (start > 0 && TABLE[bytes[start - 1]!]) start--;
+        let end = at + 1;
+        while (end < bytes.length && TABLE[bytes[end]!]) end++;
+        if (end === bytes.length) return;
+        if (!looked.has(start) && end - start >= MIN_STRETCH) await this.#read(bytes.subarray(start, end), base + start, start > 0 ? bytes[start - 1]! : prev);
+        looked.add(start);
+        at = end;
+      }
   }
 
   async end(): Promise<void> {

@@ -12,6 +12,7 @@
  */
 import { Marks, MIN_MARKED } from './runs-bytes-looks.js';
 import type { Sink } from './types.js';
+import { ListedChars } from './listed-chars.js';
 
 const SAMPLE = 7;
 const MIN_CHARS = 8;
@@ -193,9 +194,15 @@ export class SpacedChars {
   /** Where looks may find a run, a window of the buffer scanned at a time (`runs-bytes-looks.ts`). */
   #marks: Marks | undefined;
 
-  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
+  /** A character an item of a block list (`listed-chars.ts`: PyYAML's `- t`). */
+  readonly #listed: ListedChars;
+
+  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {
+    this.#listed = new ListedChars(open);
+  }
 
   async push(chunk: Uint8Array): Promise<void> {
+    await this.#listed.push(chunk);
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     if (!this.#held.length) return this.#scan(bytes, this.#from, false);
     // The kept end and the chunk joined in the one scratch buffer of every reader (a Buffer.concat copied each chunk into
@@ -215,6 +222,7 @@ export class SpacedChars {
   }
 
   async end(): Promise<void> {
+    await this.#listed.end();
     await this.#scan(this.#held, this.#from, true);
     this.#held = Buffer.alloc(0);
   }
