@@ -9,6 +9,7 @@
  * (`000003.log!`), a line each.
  */
 import { heldPlain } from './held-image.js';
+import { valuesOnward, type HeldValue } from './value-streams.js';
 import type { Decoder, DecodeEnv, Decoding } from './types.js';
 
 const BLOCK = 32768;
@@ -90,6 +91,31 @@ export function* logRecords(b: Buffer, broken: (why: string) => void = () => und
   if (parts.length) broken('a record whose fragments end with the log (cut short)');
 }
 
+/** A varint32 at `at`: its value and the offset after it, or undefined past the end. */
+function varint(b: Buffer, at: number): [number, number] | undefined {
+  let v = 0;
+  for (let i = 0; i < 5 && at + i < b.length; i++) {
+    v += (b[at + i]! & 0x7f) * 2 ** (7 * i);
+    if (b[at + i]! < 0x80) return [v, at + i + 1];
+  }
+  return undefined;
+}
+
+/** The keys and values a write batch puts (its 12-byte head, then a tag, a key and, for a put, a value each), as far as they parse. */
+export function* batchValues(record: Buffer): Generator<HeldValue> {
+  let at = 12;
+  while (at < record.length) {
+    const tag = record[at++];
+    if (tag !== 0 && tag !== 1) return;
+    for (let field = 0; field <= tag; field++) {
+      const len = varint(record, at);
+      if (!len || len[1] + len[0] > record.length) return;
+      yield { bytes: record.subarray(len[1], len[1] + len[0]) };
+      at = len[1] + len[0];
+    }
+  }
+}
+
 export const levelDbLog: Decoder = {
   name: 'LevelDB log',
   sniff: sniffLevelDbLog,
@@ -109,6 +135,14 @@ export const levelDbLog: Decoder = {
           await sink.write(Buffer.concat([r, Buffer.from('\n')]));
         }
         await sink.end();
+        // Each key and value put handed on to the magicless-stream trial (an app's value it compressed with brotli or raw deflate).
+        if (!env.stopped)
+          await valuesOnward(
+            env,
+            (function* () {
+              for (const r of logRecords(b, () => undefined)) yield* batchValues(r);
+            })(),
+          );
         // A log's tail torn by a crash is damage too: what it held is not all joined.
         if (broken && !env.stopped) env.limit(`a LevelDB log with ${broken} record${broken > 1 ? 's' : ''} not read (the first: ${why}): not fully audited`);
       },

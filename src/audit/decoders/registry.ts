@@ -36,6 +36,10 @@ import { serializedDeflate } from './serialized-deflate.js';
 import { jffs2 } from './jffs2.js';
 import { levelDbLog } from './leveldb-log.js';
 import { llvmBitcode } from './llvm-bitcode.js';
+import { lmdb } from './lmdb.js';
+import { msgpack } from './msgpack.js';
+import { cbor } from './cbor.js';
+import { bson } from './bson.js';
 import { httpMessage } from './http-message.js';
 import { warc } from './warc.js';
 import { curlTrace } from './curl-trace.js';
@@ -150,6 +154,7 @@ export const DECODERS: readonly Decoder[] = [
   tokyoCabinet,
   kyotoCabinet,
   wiredTiger,
+  lmdb,
   nsis,
   djvu,
   uImage,
@@ -196,6 +201,11 @@ export const DECODERS: readonly Decoder[] = [
   brotli,
   // a pickle, Marshal, V8, Java or PHP serialization: gathered and read for raw deflate values, its bytes read on as plain
   serializedDeflate,
+  // documents told by their structure (a map of str keys; BSON's lengths): each string and byte value tried as a
+  // magicless stream (value-streams.ts), their bytes read on as plain
+  msgpack,
+  cbor,
+  bson,
   // claimed by a hex name and a trial inflate of its head: after every decoder a magic number claims by
   kyotoDirRecord,
   deflateRaw,
@@ -209,7 +219,7 @@ export const DECODERS: readonly Decoder[] = [
  * brotli's uncompressed meta-block gives the stream's deflate body, which raw deflate then reads —
  * the stream found twice, once under a path of chances (14 first bytes in 256).
  */
-const STRUCTURE_ONLY: ReadonlySet<Decoder> = new Set([hadoopSnappy, blosc, capnpPacked, pickle0, deflateRaw, lzmaRaw]);
+const STRUCTURE_ONLY: ReadonlySet<Decoder> = new Set([hadoopSnappy, blosc, capnpPacked, pickle0, msgpack, cbor, bson, deflateRaw, lzmaRaw]);
 
 /** Whether `decoder` claims by structure alone: its content is opened as a trial's, a failure that gave little taken for a chance match. */
 export const claimsByStructure = (decoder: Decoder): boolean => STRUCTURE_ONLY.has(decoder);

@@ -18,6 +18,7 @@ import { heldPlain } from './held-image.js';
 import { lz4Block } from './lz4.js';
 import { unsnappy } from './snappy.js';
 import { trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
+import { valuesOnward, type HeldValue } from './value-streams.js';
 
 const MAX_FILE = 64 << 20;
 /** What one block may decode to (RocksDB's blocks are 4 KiB by default; a few MiB at most in practice). */
@@ -123,6 +124,26 @@ function blockSync(file: Buffer, h: Handle, version: number, dictionary?: Buffer
   throw new Bad(`a block of compression type ${type}`);
 }
 
+/**
+ * The values of a data block's entries (each a shared and an unshared key length, a value length, the key's new part and
+ * the value), as far as they parse: what `valuesOnward` tries as a magicless stream (an app's value it compressed).
+ */
+export function* blockValues(block: Buffer): Generator<HeldValue> {
+  if (block.length < 4) return;
+  const end = block.length - 4 - 4 * (block.readUInt32LE(block.length - 4) & 0x7fffffff);
+  for (let at = 0; at < end;) {
+    const parsed = trial(() => {
+      const [, a] = varint(block, at);
+      const [unshared, b] = varint(block, a);
+      const [length, c] = varint(block, b);
+      return [c + unshared, length] as const;
+    });
+    if (!parsed || typeof parsed === 'symbol' || parsed[0] + parsed[1] > end) return;
+    yield { bytes: block.subarray(parsed[0], parsed[0] + parsed[1]) };
+    at = parsed[0] + parsed[1];
+  }
+}
+
 /** The data blocks' handles in the index block's entries. */
 function dataHandles(index: Buffer, version: number): Handle[] {
   if (index.length < 4) throw new Bad();
@@ -224,6 +245,8 @@ export const sstTable: Decoder = {
           }
           if (!env.allow(bytes.length)) break;
           await sink.write(bytes);
+          // Each value handed on to the magicless-stream trial (value-streams.ts): brotli, raw deflate, raw LZMA2 an app stored.
+          await valuesOnward(env, blockValues(bytes));
         }
         await sink.end();
       },

@@ -196,6 +196,30 @@ with open(os.path.join(OUT, 'settings.bson'), 'wb') as f:
 open(os.path.join(OUT, 'doc.bson'), 'wb').write(bson.encode({'name': 'settings', 'data': bson.Binary(lzma_raw(text)), 'n': 1.5}))`).concat(hidden('doc.bson')),
     where: /bson-binary-lzma-raw\/doc\.bson@\d+!/,
   },
+  {
+    id: 'leveldb-deflate-raw',
+    name: 'a LevelDB value of raw deflate (plyvel; in the write-ahead .log)',
+    realWorld: "an app's LevelDB (Chrome's Local Storage, a node app's level store) holding a raw-deflated value",
+    kind: 'token',
+    script: pyValue(`${streams(3000)}import plyvel
+db = plyvel.DB(os.path.join(OUT, 'ldb'), create_if_missing=True)
+db.put(b'settings', deflate_raw(text))
+db.close()`).concat(hidden('ldb')),
+    where: /leveldb-deflate-raw\/ldb\/\d{6}\.log!\(value \d+\)/,
+  },
+  {
+    id: 'leveldb-compacted-brotli',
+    name: 'a LevelDB value of brotli, compacted into a table (plyvel compact_range: a snappy data block of a .ldb)',
+    realWorld: 'the same store after compaction (a Chrome or Electron profile, a node level store)',
+    kind: 'token',
+    script: pyValue(`${streams(3000)}import plyvel
+db = plyvel.DB(os.path.join(OUT, 'ldb'), create_if_missing=True)
+db.put(b'settings', brotli.compress(text))
+for i in range(2000): db.put(b'k%d' % i, os.urandom(40))
+db.compact_range()
+db.close()`).concat(hidden('ldb')),
+    where: /leveldb-compacted-brotli\/ldb\/\d{6}\.ldb!\(value \d+\)/,
+  },
 ];
 
 /**
@@ -224,17 +248,6 @@ w = avro.datafile.DataFileWriter(open(os.path.join(OUT, 'd.avro'), 'wb'), avro.i
 w.append({'k': 'settings', 'v': brotli.compress(text)})
 w.close()`).concat(hidden('d.avro')),
     where: /avro-bytes-brotli\/d\.avro/,
-  },
-  {
-    id: 'leveldb-deflate-raw',
-    name: 'a LevelDB value of raw deflate (plyvel; in the write-ahead .log)',
-    realWorld: "an app's LevelDB (Chrome's Local Storage, a node app's level store) holding a raw-deflated value",
-    kind: 'token',
-    script: pyValue(`${streams(3000)}import plyvel
-db = plyvel.DB(os.path.join(OUT, 'ldb'), create_if_missing=True)
-db.put(b'settings', deflate_raw(text))
-db.close()`).concat(hidden('ldb')),
-    where: /leveldb-deflate-raw\/ldb/,
   },
   {
     id: 'shelve-brotli',
