@@ -9,7 +9,10 @@
  * routed only when what it decodes to is text (`stacked`).
  */
 import { classifierOf, type Classifier, nextRunClassified, release, type Masks } from './runs-classify.js';
+import { cryptHashEnd, labelledDigest } from './runs-scan-hashes.js';
 import type { Sink } from './types.js';
+
+export { cryptHashEnd, labelledDigest } from './runs-scan-hashes.js';
 
 /** One family of encodings whose runs share a table of characters. */
 export interface Family {
@@ -138,46 +141,6 @@ function quotedIn(bytes: Uint8Array, start: number, end: number, table: Uint8Arr
   if ((quote !== 0x22 && quote !== 0x27) || !table[quote]) return undefined;
   for (let j = Math.min(close, start + OPENING) - 1; j >= start; j--) if (bytes[j] === quote) return close - j - 1 >= min ? [j + 1, close] : undefined;
   return undefined;
-}
-
-/**
- * A digest its writer labels by its algorithm: Subresource Integrity's `sha512-` + base64 (package-lock.json, yarn.lock,
- * pnpm-lock.yaml, an HTML `integrity=`), the label inside the run (`-` is base64url's); an OCI digest or pip's `--hash`,
- * `sha256:` + hex, the label before it. Its bytes are a hash's output, no value's encoding: a 32 MiB package-lock.json
- * holds 130,000 of them, each decoded and routed as content of its own (~0.3 ms each), past the per-file time bound.
- * Only a run of exactly the digest's length is one (the base64 without its `=` padding).
- */
-const DIGESTS: ReadonlyArray<{ label: Buffer; inside: boolean; length: number }> = [
-  ...[
-    ['sha256-', 43],
-    ['sha384-', 64],
-    ['sha512-', 86],
-  ].map(([l, n]) => ({ label: Buffer.from(l as string), inside: true, length: n as number })),
-  ...[
-    ['sha1:', 40],
-    ['sha256:', 64],
-    ['sha384:', 96],
-    ['sha512:', 128],
-  ].map(([l, n]) => ({ label: Buffer.from(l as string), inside: false, length: n as number })),
-];
-const HEX_DIGIT = new Uint8Array(256);
-for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
-
-/** Whether the run `bytes[start, end)` is a digest labelled by its algorithm (DIGESTS): passed over where it ends inside a chunk. */
-export function labelledDigest(bytes: Uint8Array, start: number, end: number): boolean {
-  if (bytes[start] !== 0x73 && bytes[start - 1] !== 0x3a) return false; // `s` of `sha…-`, `:` of `sha…:`
-  for (const { label, inside, length } of DIGESTS) {
-    const at = inside ? start : start - label.length;
-    if (at < 0 || end - at !== label.length + length) continue;
-    let same = true;
-    for (let k = 0; k < label.length && same; k++) same = bytes[at + k] === label[k];
-    if (!same) continue;
-    if (inside) return true;
-    let hex = true;
-    for (let k = start; k < end && hex; k++) hex = HEX_DIGIT[bytes[k]!] === 1;
-    return hex;
-  }
-  return false;
 }
 
 /** The most characters of a run kept to read it again when a short last line may or may not be its own (16 KiB). */
@@ -328,7 +291,11 @@ export class RunScanner {
         }
         await this.#close();
       }
-      if (i - start >= minRun && !atEnd && this.delimited && labelledDigest(bytes, start, i)) continue;
+      const past = this.#hashEnd(bytes, start, i, atEnd);
+      if (past > 0) {
+        i = past; // passed over, and what follows a password hash read on its own
+        continue;
+      }
       if (i - start >= minRun) {
         const head = bytes.toString('latin1', start, Math.min(i, start + 64));
         const lanes = this.#lanes(head, base + start);
@@ -350,12 +317,24 @@ export class RunScanner {
       } else if (atEnd)
         this.#tail = Buffer.from(bytes.subarray(start)); // it may start a run: looked at again with the next chunk
       else if (i - start >= minShort) {
-        const routing = this.#short(bytes, start, i, base + start);
+        const routing = this.#shortRun(bytes, start, i, base);
         if (routing) await routing;
-        const quoting = this.#quoted(bytes, start, i, base, false);
-        if (quoting) await quoting;
       }
     }
+  }
+
+  /** A run shorter than minRun: its text readings (`#short`), then its value between quotes (`#quoted`); a promise only when one routes. */
+  #shortRun(bytes: Buffer, start: number, end: number, base: number): Promise<void> | undefined {
+    const routing = this.#short(bytes, start, end, base + start);
+    if (routing) return routing.then(() => this.#quoted(bytes, start, end, base, false));
+    return this.#quoted(bytes, start, end, base, false);
+  }
+
+  /** Where the hash the run `bytes[start, end)` begins with ends, when it is a labelled digest or a password hash (0: none). */
+  #hashEnd(bytes: Buffer, start: number, end: number, atEnd: boolean): number {
+    if (!this.delimited) return 0;
+    if (end - start >= this.family.minRun && !atEnd && labelledDigest(bytes, start, end)) return end;
+    return Math.max(0, cryptHashEnd(bytes, start));
   }
 
   /** The readings of a long run starting `head` at `offset` the family accepts, each opened: one per alphabet and alignment. */
