@@ -4,8 +4,8 @@
  */
 import { lstat } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
-import { AGENT_STATE } from '../builders/stage.js';
-import { GIT_AGENT_STATE, stopAgent } from '../builders/ssh-agent.js';
+// Both agents' names from ssh-agent.ts: stage.ts would load every builder into the post step (issue 36's cold start).
+import { AGENT_STATE, GIT_AGENT_STATE, stopAgent } from '../builders/ssh-agent.js';
 import type { Effects } from '../effects/effects.js';
 import { MARK_FILE, WORKDIR_MARK_STATE, WORKDIR_STATE } from './workdir.js';
 
