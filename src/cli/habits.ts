@@ -59,7 +59,17 @@ const REGISTRY: Readonly<Record<string, string>> = {
   '--cacert': 'a private CA is --registry-ca REGISTRY=PATH (the PEM file), one per line',
 };
 
-const BY_VERB: Readonly<Record<string, Readonly<Record<string, string>>>> = { build: BUILD, push: BUILD, promote: PROMOTE };
+/** push takes an image built earlier: a build's own flags are named as hoist build's, not as flags push lacks. */
+const BUILT_EARLIER = 'push takes an image built earlier (an OCI layout or a docker archive): build it with hoist build';
+const PUSH: Readonly<Record<string, string>> = {
+  ...BUILD,
+  '-f': `${BUILT_EARLIER} --file PATH`,
+  '-o': `${BUILT_EARLIER} --outputs (type=oci,dest=out/layout), then push that`,
+  '--output': `${BUILT_EARLIER} --outputs (type=oci,dest=out/layout), then push that`,
+  '--build-arg-file': `${BUILT_EARLIER} --build-args NAME=VALUE`,
+};
+
+const BY_VERB: Readonly<Record<string, Readonly<Record<string, string>>>> = { build: BUILD, push: PUSH, promote: PROMOTE };
 
 /** What `flag` (`--tag`, `-t`, `--tls-verify`), which `verb` does not declare, is in Hoist's words; undefined for none. */
 export function habitOf(verb: string | undefined, flag: string): string | undefined {

@@ -69,12 +69,14 @@ export function parseRegistryAuth(given: string, issues: ConfigIssue[], parseYam
   parseLines(raw).forEach((line, i) => {
     const eq = line.indexOf('=');
     const colon = line.indexOf(':', eq + 1);
-    if (eq <= 0 || colon <= eq + 1) {
+    // `ghcr.io = bob:…`, aligned as people align a list: the spaces are no part of the registry or the user.
+    const registry = line.slice(0, eq).trim();
+    // What is before the first '=' is a registry (a host, a port, a scheme or path as Docker's config keys have them),
+    // not a user and half a base64 password (`bob:c2Vj…=@host`) nor a login command (`docker login --password=…`).
+    if (eq <= 0 || colon <= eq + 1 || !REGISTRY_KEY.test(registry)) {
       issues.push({ input: 'registry-auth', message: `line ${i + 1} ${lineForm(line)}` });
       return;
     }
-    // `ghcr.io = bob:…`, aligned as people align a list: the spaces are no part of the registry or the user.
-    const registry = line.slice(0, eq).trim();
     const password = line.slice(colon + 1);
     if (!password) issues.push({ input: 'registry-auth', message: `line ${i + 1}: the password for ${registry} is empty` });
     else entries.push({ registry, username: line.slice(eq + 1, colon).trim(), password });
@@ -101,12 +103,15 @@ function otherForm(raw: string): string | undefined {
   return undefined;
 }
 
+/** A registry as a line names it: `ghcr.io`, `registry.acme:5000`, `[::1]:5000`, `https://index.docker.io/v1/`. */
+const REGISTRY_KEY = /^([a-z][a-z0-9+.-]*:\/\/)?(\[[0-9a-f:.]+\]|[^\s@:/[\]]+)(:\d+)?(\/\S*)?$/i;
+
 /** What a line that is not REGISTRY=USERNAME:PASSWORD is instead (the line itself is never shown). */
 function lineForm(line: string): string {
   const t = line.trim();
   if (/^(docker|podman|buildah|skopeo|crane|helm registry)\s+login\b/.test(t))
     return 'is a login command: write the registry, user and password as REGISTRY=USERNAME:PASSWORD';
-  if (!t.includes('=') && /^[^:@\s]+:[^@\s]*@[a-z0-9.-]+(:\d+)?\/?$/i.test(t)) return 'is USERNAME:PASSWORD@REGISTRY: write REGISTRY=USERNAME:PASSWORD';
+  if (/^([a-z]+:\/\/)?[^:@\s/]+:\S*@[a-z0-9.-]+(:\d+)?\/?$/i.test(t)) return 'is USERNAME:PASSWORD@REGISTRY: write REGISTRY=USERNAME:PASSWORD';
   return 'is not REGISTRY=USERNAME:PASSWORD (or give a YAML list of registry/username/password)';
 }
 
