@@ -21,6 +21,12 @@ export interface Token {
 export const NUMBER =
   /(?<![0-9A-Za-z.])(2|8|16)#([0-9a-fA-F]+)#?(?![0-9A-Za-z.])|(?<![0-9A-Za-z.])([-+]?)0([xXoObB])([0-9a-fA-F]+)(?![0-9A-Za-z.])|(?<![0-9A-Za-z.])(\d[0-9a-fA-F]*)[hH](?![0-9A-Za-z.])|(?<![.])([#&])([xXoObBhH$]?)([0-9a-fA-F]+)(?![0-9A-Za-z.])|(?<![0-9A-Za-z.])([-+]?)(\d+)(?![0-9A-Za-z.])/g;
 
+/** NUMBER's plain forms alone (C's prefixes and decimal, its groups where NUMBER has them): a stretch with no other mark. */
+const PLAIN = /(?!)()()|(?<![0-9A-Za-z.])([-+]?)0([xXoObB])([0-9a-fA-F]+)(?![0-9A-Za-z.])|(?!)()()()()|(?<![0-9A-Za-z.])([-+]?)(\d+)(?![0-9A-Za-z.])/g;
+
+/** The numbers of a stretch: with NUMBER where it holds a mark only NUMBER's other forms read (`#`, `&`, an `h`). */
+export const numbersOf = (text: string) => text.matchAll(/[#&hH]/.test(text) ? NUMBER : PLAIN);
+
 const PREFIX: Record<string, number> = { x: 16, h: 16, $: 16, o: 8, b: 2 };
 
 /** The token a match of NUMBER is, or undefined where its mark and digits do not make a number (`#abc`, `&Zz`). */

@@ -18,7 +18,7 @@
 import { isText, MIN_BYTES } from './runs-bytes-text.js';
 import { Marks, MIN_MARKED } from './runs-bytes-looks.js';
 import type { Sink } from './types.js';
-import { bareRadix, fitsRadix, NUMBER, tokenOf, type Token } from './radix-tokens.js';
+import { bareRadix, fitsRadix, numbersOf, tokenOf, type Token } from './radix-tokens.js';
 
 /** A stretch of list characters looked at once every SAMPLE bytes: a list shorter than 2·SAMPLE may be missed, none is shorter than MIN_STRETCH. */
 const SAMPLE = 8;
@@ -143,7 +143,7 @@ export function readStretch(text: string, bytesToo = false): Array<{ index: numb
         if (isText(bytes)) found.push({ index: listAt, label: 'word list', bytes });
     list = [];
   };
-  for (const m of text.matchAll(NUMBER)) {
+  for (const m of numbersOf(text)) {
     const token = tokenOf(m);
     // Hex after `0b` or `0o` (a digest, `sha256:0b4982…`) is no number of that radix: passed over, the list closed by it.
     if (!token || !fitsRadix(token)) continue;
@@ -195,7 +195,7 @@ export class WordLists {
     const marks = n >= MIN_MARKED ? (this.#marks ??= new Marks('digits')) : undefined;
     marks?.reset();
     /** Where the stretches looked at start: a radix mark's search (`#marked`) passes them over. */
-    const looked = new Set<number>();
+    const looked = ALIASED.some((mark) => bytes.includes(mark)) ? new Set<number>() : undefined;
     for (let p = nextLook(bytes, SAMPLE - 1, n, marks); p < n + SAMPLE - 1; p = nextLook(bytes, p + SAMPLE, n, marks)) {
       const q = Math.min(p, n - 1);
       let start = q;
@@ -203,7 +203,7 @@ export class WordLists {
       let end = q + 1;
       while (end < n && TABLE[bytes[end]!]) end++;
       if (end === n) {
-        await this.#marked(bytes.subarray(0, start), base, prev, looked);
+        if (looked) await this.#marked(bytes.subarray(0, start), base, prev, looked);
         this.#before = start > 0 ? bytes[start - 1]! : prev;
         this.#carry = [Buffer.from(bytes.subarray(start))];
         this.#carried = n - start;
@@ -211,10 +211,10 @@ export class WordLists {
         return;
       }
       if (end - start >= MIN_STRETCH) await this.#read(bytes.subarray(start, end), base + start, start > 0 ? bytes[start - 1]! : prev);
-      looked.add(start);
+      looked?.add(start);
       p = end;
     }
-    await this.#marked(bytes, base, prev, looked);
+    if (looked) await this.#marked(bytes, base, prev, looked);
   }
 
   /**
