@@ -48,11 +48,18 @@ export function versionHint(text: string, fromTag = false): string | undefined {
   return fromTag && hint ? hint.replace(/: (?:write|give) (\S+)$/, ': give version $1 (or tag the release $1)') : hint;
 }
 
+/** `text` with its three numbers unpadded and its pre-release as semver takes it (`2024.12.06` → `2024.12.6`): the version a hint names is one the check accepts. */
+function repaired(text: string): string {
+  const v = /^v?/i.exec(text)![0];
+  const m = CORE.exec(text.slice(v.length));
+  return m && m[1]!.split('.').length === 3 ? `${v}${m[1]!.split('.').map(unpadded).join('.')}${fixedPre(m[2] ?? '')}` : text;
+}
+
 function shapeHint(text: string): string | undefined {
-  if (/\s/.test(text.trim())) return `it holds a space: write ${text.replace(/\s+/g, '')}`;
+  if (/\s/.test(text.trim())) return `it holds a space: write ${repaired(text.replace(/\s+/g, ''))}`;
   const prefixed = /^(.*?[^0-9.])(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/.exec(text);
   if (prefixed && !/\d/.test(prefixed[1]!))
-    return `'${prefixed[1]}' comes before the version (a git tag's prefix is read by version-pattern): give ${prefixed[2]}`;
+    return `'${prefixed[1]}' comes before the version (a git tag's prefix is read by version-pattern): give ${repaired(prefixed[2]!)}`;
   const m = CORE.exec(text);
   if (!m) return undefined;
   const numbers = m[1]!.split('.');

@@ -70,6 +70,9 @@ for (const c of '=\r\n \t') GAP[c.charCodeAt(0)] = 1;
 const MIN_LINE = 16;
 /** The longest run a family did not accept that is still decoded whole to see whether it is text. */
 const MAX_TEXT = 1024;
+/** What closes a value in text (`"…",`, `'…')`): left out of a run judged again (Family.resume) when it is read as text. */
+const CLOSING = new Uint8Array(256);
+for (const c of `'"),;:`) CLOSING[c.charCodeAt(0)] = 1;
 
 /** Where nextRun found a segment: its start and end (both `n` when there is none). */
 const found = { start: 0, end: 0 };
@@ -302,6 +305,7 @@ export class RunScanner {
         // Values of another encoding joined by text's separators: judged again from the next value, which may be this one's.
         const again = lanes.length ? 0 : (this.family.resume?.(head) ?? 0);
         if (again > 0 && again < i - start) {
+          await this.#textFirst(bytes, start, i, again, base); // a microtask only where a run is judged again
           i = start + again;
           continue;
         }
@@ -335,6 +339,16 @@ export class RunScanner {
     if (!this.delimited) return 0;
     if (end - start >= this.family.minRun && !atEnd && labelledDigest(bytes, start, end)) return end;
     return Math.max(0, cryptHashEnd(bytes, start));
+  }
+
+  /**
+   * A run judged again from `again` (Family.resume) is first read whole as text, without the quote or comma that closes
+   * it (`"…",`): a password's ASCII85 holding only text's separators among the characters base64 lacks was missed.
+   */
+  #textFirst(bytes: Buffer, start: number, end: number, again: number, base: number): Promise<void> | undefined {
+    let to = end;
+    while (to - start > again && CLOSING[bytes[to - 1]!] === 1) to--;
+    return to - start <= MAX_TEXT ? this.#short(bytes, start, to, base + start) : undefined;
   }
 
   /** The readings of a long run starting `head` at `offset` the family accepts, each opened: one per alphabet and alignment. */

@@ -242,6 +242,11 @@ func main() { b, _ := os.ReadFile("../secret"); f, _ := os.Create(os.Getenv("OUT
     realWorld: LOG,
     kind: 'unicode',
   }),
+  php('php-uuencode', 'echo convert_uuencode($s);', {
+    name: 'PHP convert_uuencode: uuencoded lines without a begin line (read since session 60: uuencode-lines.ts)',
+    realWorld: 'a PHP cache',
+    kind: 'token',
+  }),
 ];
 
 export const variant18TextGaps: Variant[] = [
@@ -251,9 +256,4 @@ export const variant18TextGaps: Variant[] = [
     kind: 'unicode',
   }),
   py('gap-punycode-bare', "print('label=' + s.encode('punycode').decode())", { name: 'Python’s punycode codec without xn--', realWorld: LOG, kind: 'unicode' }),
-  php('gap-php-uuencode', 'echo convert_uuencode($s);', {
-    name: 'PHP convert_uuencode: uuencoded lines without a begin line',
-    realWorld: 'a PHP cache',
-    kind: 'token',
-  }),
 ];
