@@ -117,7 +117,7 @@ export class EscapeScan<T> implements Scanner, ForkHost<T> {
     /** The escape readings of this file passed their budget: escaped values in the rest may be missed. */
     readonly onLimit?: (what: string) => void,
   ) {
-    this.#raw = automaton.scanner(onMatch, (i, state) => this.#stop(i, state), families.worth, families.readsOn);
+    this.#raw = automaton.scanner(onMatch, (i, state) => this.#stop(i, state), families.worth, families.readsOn, families.leads);
     this.before = new Before(families, span);
     this.#memo = TriedPlaces.of(automaton, families);
     this.#islands = new Islands(automaton.patternBytes, automaton.shortest);

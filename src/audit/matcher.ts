@@ -87,14 +87,20 @@ function rootSkips(
  * last byte always; else where `worth` says the next byte may go on with an escape, unless `readsOn` says the reading
  * makes that byte as it is and it goes on with no pattern from `r`.
  */
-function stopTold(rows: Int32Array, cls: Uint8Array, d: Deep, worth?: Uint8Array, readsOn?: Uint8Array) {
+function stopTold(rows: Int32Array, cls: Uint8Array, d: Deep, worth?: Uint8Array, readsOn?: Uint8Array, leads?: Int16Array) {
+  const goesOn = (r: number, b: number) => {
+    const c = cls[b]!;
+    return (((r & DEEP) === 0 ? rows[r + c]! : deepStep(d, r, c)) & (MATCH | STATE)) !== 0;
+  };
   return (chunk: Uint8Array, i: number, r: number): boolean => {
     if (worth === undefined || i === chunk.length - 1) return true;
     const pair = (chunk[i]! << 8) | chunk[i + 1]!;
     if ((worth[pair]! & (r === 0 ? 1 : 2)) === 0) return false;
+    // Every reading from here makes `lead` first: over where it goes on with no pattern from `r`.
+    const lead = leads === undefined ? -1 : leads[chunk[i]!]!;
+    if (lead >= 0 && !goesOn(r, lead)) return false;
     if (readsOn === undefined || readsOn[pair] === 0) return true;
-    const c = cls[chunk[i + 1]!]!;
-    return (((r & DEEP) === 0 ? rows[r + c]! : deepStep(d, r, c)) & (MATCH | STATE)) !== 0;
+    return goesOn(r, chunk[i + 1]!);
   };
 }
 
@@ -426,7 +432,13 @@ export class Automaton<T> {
    * makes the next byte as it is, first — a quote removed) spares it where that byte would go on with no pattern from
    * the state the stop is read in (`EscapeScan.#stop` ends there by the family's quick look).
    */
-  scanner(onMatch: (m: Match<T>) => void, onStop?: (index: number, state: number) => void, worth?: Uint8Array, readsOn?: Uint8Array): Scanner {
+  scanner(
+    onMatch: (m: Match<T>) => void,
+    onStop?: (index: number, state: number) => void,
+    worth?: Uint8Array,
+    readsOn?: Uint8Array,
+    leads?: Int16Array,
+  ): Scanner {
     const rows = this.#rows;
     const cls = this.#class;
     const out = this.#out;
@@ -438,7 +450,7 @@ export class Automaton<T> {
     let places = new Int32Array(0);
     let row = 0;
     let offset = 0;
-    const told = stopTold(rows, cls, d, worth, readsOn);
+    const told = stopTold(rows, cls, d, worth, readsOn, leads);
     /**
      * From `row`, a deep state, the bytes of [i, to) stepped through while the state is deep (a few
      * hundred a MiB of text: past the patterns' first bytes the walk seldom goes on): where the next
