@@ -82,6 +82,9 @@ function rootSkips(
   return skip;
 }
 
+/** Told of a stop byte at `index`, read in `state`. */
+type OnStop = (index: number, state: number) => void;
+
 /**
  * Whether the stop byte at `i`, read in state `r`, is told (`Automaton.scanner`'s `worth` and `readsOn`): the chunk's
  * last byte always; else where `worth` says the next byte may go on with an escape, unless `readsOn` says the reading
@@ -432,13 +435,7 @@ export class Automaton<T> {
    * makes the next byte as it is, first — a quote removed) spares it where that byte would go on with no pattern from
    * the state the stop is read in (`EscapeScan.#stop` ends there by the family's quick look).
    */
-  scanner(
-    onMatch: (m: Match<T>) => void,
-    onStop?: (index: number, state: number) => void,
-    worth?: Uint8Array,
-    readsOn?: Uint8Array,
-    leads?: Int16Array,
-  ): Scanner {
+  scanner(onMatch: (m: Match<T>) => void, onStop?: OnStop, worth?: Uint8Array, readsOn?: Uint8Array, leads?: Int16Array): Scanner {
     const rows = this.#rows;
     const cls = this.#class;
     const out = this.#out;
