@@ -14,30 +14,11 @@
 // Clean twins: the same texts with words instead of the value open no reading.
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
-import { b85encode, readRuns } from './base85.testing.js';
-import { A85_ALPHABET, Z85_ALPHABET } from './runs-base85.js';
+import { a85encode, b85encode, readRuns } from './base85.testing.js';
+import { Z85_ALPHABET } from './runs-base85.js';
 import { has, tool } from './testing.js';
 
 const rand = seededPerTest(50088);
-
-/** Python's base64.a85encode (no framing, `z` for four zero bytes, a last group of n bytes as n + 1 characters). */
-function a85encode(data: Buffer): string {
-  let out = '';
-  for (let i = 0; i < data.length; i += 4) {
-    const group = Buffer.alloc(4);
-    data.copy(group, 0, i, i + 4);
-    let v = group.readUInt32BE(0);
-    const n = Math.min(4, data.length - i);
-    if (v === 0 && n === 4) {
-      out += 'z';
-      continue;
-    }
-    let digits = '';
-    for (let k = 0; k < 5; k++, v = Math.floor(v / 85)) digits = A85_ALPHABET[v % 85] + digits;
-    out += digits.slice(0, n + 1);
-  }
-  return out;
-}
 
 /** ZeroMQ's Z85 (whole groups of four bytes only). */
 function z85encode(data: Buffer): string {
