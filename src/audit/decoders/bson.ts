@@ -7,8 +7,7 @@
  * before); held up to MAX_FILE, it is parsed whole and each Binary and string handed on to the magicless-stream trial
  * (value-streams.ts `valuesOnward`), decoded at its offset (`users.bson@OFFSET!`). A file that stops parsing is named.
  */
-import { gathered } from './gathered.js';
-import { valuesOnward, type HeldValue } from './value-streams.js';
+import { parsedWhole, type HeldValue } from './value-streams.js';
 import type { Decoder } from './types.js';
 
 /** What is held to parse values; past it the file is read as plain only. */
@@ -104,18 +103,5 @@ export function sniffBson(h: Uint8Array): boolean {
 export const bson: Decoder = {
   name: 'BSON',
   sniff: sniffBson,
-  open(env) {
-    return gathered(env, {
-      skip: 4,
-      max: MAX_FILE,
-      over: () => undefined,
-      read: async (file) => {
-        const { end, whole, values } = parseBson(file);
-        await valuesOnward(env, values);
-        // Named only after a whole document: a file that matched the sniff by chance and never parsed is plain bytes.
-        if (end < file.length && whole > 0 && !env.stopped)
-          env.limit(`BSON that stops parsing at byte ${end} of ${file.length} (cut or damaged): the values after it read as plain only`);
-      },
-    });
-  },
+  open: (env) => parsedWhole(env, 'BSON', 4, MAX_FILE, parseBson, true),
 };

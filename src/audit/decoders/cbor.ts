@@ -7,8 +7,7 @@
  * byte and text string (each chunk of an indefinite one) handed on to the magicless-stream trial (value-streams.ts
  * `valuesOnward`), decoded at its offset (`cfg.cbor@OFFSET!`). A file that stops parsing (cut or damaged) is named.
  */
-import { gathered } from './gathered.js';
-import { valuesOnward, type HeldValue } from './value-streams.js';
+import { parsedWhole, type HeldValue } from './value-streams.js';
 import type { Decoder } from './types.js';
 
 export const MAX_FILE = 16 << 20;
@@ -108,17 +107,5 @@ export function sniffCbor(h: Uint8Array): boolean {
 export const cbor: Decoder = {
   name: 'CBOR',
   sniff: sniffCbor,
-  open(env) {
-    return gathered(env, {
-      skip: 1,
-      max: MAX_FILE,
-      over: () => undefined,
-      read: async (file) => {
-        const { end, values } = parseCbor(file);
-        await valuesOnward(env, values);
-        if (end < file.length && !env.stopped)
-          env.limit(`CBOR that stops parsing at byte ${end} of ${file.length} (cut or damaged): the values after it read as plain only`);
-      },
-    });
-  },
+  open: (env) => parsedWhole(env, 'CBOR', 1, MAX_FILE, (file) => parseCbor(file)),
 };

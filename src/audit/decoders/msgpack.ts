@@ -7,8 +7,7 @@
  * whole and each str and bin value handed on to the magicless-stream trial (value-streams.ts `valuesOnward`), decoded
  * at its offset (`cache.msgpack@OFFSET!`). A file that stops parsing (cut, or damaged) is named.
  */
-import { gathered } from './gathered.js';
-import { valuesOnward, type HeldValue } from './value-streams.js';
+import { parsedWhole, type HeldValue } from './value-streams.js';
 import type { Decoder } from './types.js';
 
 /** What is held to parse values: caches and buffer chunks are small; past it the file is read as plain only. */
@@ -119,17 +118,5 @@ export function sniffMsgpack(h: Uint8Array): boolean {
 export const msgpack: Decoder = {
   name: 'MessagePack',
   sniff: sniffMsgpack,
-  open(env) {
-    return gathered(env, {
-      skip: 1,
-      max: MAX_FILE,
-      over: () => undefined,
-      read: async (file) => {
-        const { end, values } = parseMsgpack(file);
-        await valuesOnward(env, values);
-        if (end < file.length && !env.stopped)
-          env.limit(`MessagePack that stops parsing at byte ${end} of ${file.length} (cut or damaged): the values after it read as plain only`);
-      },
-    });
-  },
+  open: (env) => parsedWhole(env, 'MessagePack', 1, MAX_FILE, (file) => parseMsgpack(file)),
 };

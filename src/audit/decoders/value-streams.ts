@@ -13,7 +13,8 @@ import { deflateHeaderHolds, fixedBlockFails } from './native.js';
 import { lzma2Run } from './lzma2.js';
 import { brotliHeadHolds } from './trial.js';
 import { brotliTrials } from './trial-engine.js';
-import { TRIAL_CHUNK, trial, type DecodeEnv } from './types.js';
+import { gathered } from './gathered.js';
+import { TRIAL_CHUNK, trial, type DecodeEnv, type Decoding } from './types.js';
 
 /** The most one value may give (the bounds still count every byte where it is written). */
 const MAX_VALUE = 64 << 20;
@@ -148,4 +149,30 @@ export async function valuesOnward(env: DecodeEnv, values: Iterable<HeldValue>):
     found++;
   }
   return found;
+}
+
+/** A document format's parse of a whole file: where it stopped, the end of its last whole document, its values. */
+export interface ParsedWhole {
+  end: number;
+  whole: number;
+  values: Iterable<HeldValue>;
+}
+
+/**
+ * The open of a document format parsed whole (msgpack, CBOR, BSON): the file held up to `max` (its bytes read as plain
+ * too, `gathered`), parsed, each value handed on (`valuesOnward`); a parse that stops before the file's end is named —
+ * with `afterWhole`, only once a whole document was read (a file that matched the sniff by chance is plain bytes).
+ */
+export function parsedWhole(env: DecodeEnv, format: string, skip: number, max: number, parse: (file: Buffer) => ParsedWhole, afterWhole = false): Decoding {
+  return gathered(env, {
+    skip,
+    max,
+    over: () => undefined,
+    read: async (file) => {
+      const { end, whole, values } = parse(file);
+      await valuesOnward(env, values);
+      if (end < file.length && (!afterWhole || whole > 0) && !env.stopped)
+        env.limit(`${format} that stops parsing at byte ${end} of ${file.length} (cut or damaged): the values after it read as plain only`);
+    },
+  });
 }
