@@ -33,12 +33,12 @@ export interface Family {
    */
   quick?(chunk: Uint8Array, i: number, mode: number): number;
   /**
-   * The first byte a reading from stop byte `b` makes, whatever follows it (-1: it depends on what follows) — a Latin-1
-   * byte of raw_unicode_escape makes its character's UTF-8 lead byte, 0xC2 or 0xC3. Where every family stopping at `b`
-   * knows it, the stop is told only where that byte goes on with a pattern from the state it is read in
+   * The first bytes a reading from stop byte `b` makes, whatever follows it (none: it depends on what follows) — a Latin-1
+   * byte of raw_unicode_escape makes its character's UTF-8, 0xC2/0xC3 and a continuation byte. Where every family stopping
+   * at `b` makes the same, the stop is told only where those bytes go on with a pattern from the state it is read in
    * (`Families.leads`).
    */
-  lead?(b: number): number;
+  lead?(b: number): readonly number[] | undefined;
   /**
    * Whether it takes part in second rounds (an escape of one family making the byte that begins
    * an escape of another, as `\u0025` makes `%`): character escapes do; quoting (shell, YAML) does not.
@@ -337,11 +337,13 @@ export class Families {
    */
   readonly readsOn = new Uint8Array(65536);
   /**
-   * By stop byte: the first byte every family reading from it makes (`Family.lead`), -1 where one does not know it. On
-   * binary content half the bytes are above 0x7F and a quarter of the places are inside a pattern begun (the first bytes of
-   * twenty values' forms): each told raw_unicode_escape's stop, 2.2× the audit's CPU on plain layers (session 60's bench).
+   * By stop byte: the first byte every family reading from it makes (`Family.lead`), and at 256 + the byte the second;
+   * -1 where one does not know it. On binary content half the bytes are above 0x7F and a quarter of the places are inside
+   * a pattern begun (the first bytes of twenty values' forms): each told raw_unicode_escape's stop, 2.2× the audit's CPU
+   * on plain layers (session 60's bench). One lead byte was not enough where a form begins with 0xC2 or 0xC3 (EBCDIC's
+   * `B`, `C`): half the stops were still told; two leave those whose character the pattern holds.
    */
-  readonly leads = new Int16Array(256).fill(-1);
+  readonly leads = new Int16Array(512).fill(-1);
   readonly #tryers: Decoder[][];
   /** Per family (by its index in `list`), the bytes after which its modes read differently. */
   readonly #modal: Uint8Array[];
@@ -389,8 +391,11 @@ export class Families {
       }
     }
     for (let b = 0; b < 256; b++) {
-      const leads = this.at[b]!.map((f) => f.lead?.(b) ?? -1);
-      if (leads.length && leads.every((l) => l >= 0 && l === leads[0])) this.leads[b] = leads[0]!;
+      const leads = this.at[b]!.map((f) => f.lead?.(b));
+      const first = leads[0];
+      if (!first?.length || leads.some((l) => l?.length !== first.length || l.some((x, k) => x !== first[k]))) continue;
+      this.leads[b] = first[0]!;
+      if (first.length > 1) this.leads[256 + b] = first[1]!;
     }
     for (let b = 0; b < 256; b++)
       for (let n = 0; n < 256; n++)

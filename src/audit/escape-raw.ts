@@ -179,7 +179,7 @@ export const RAW_UNICODE_ESCAPE = {
     state === 0 ? undefined : b === 0x5c ? (next < 0 || next === 0x75 || next === 0x55 ? ONE : undefined) : b >= 0x80 ? ONE : undefined,
   decoder: () => new RawUnicodeDecoder(),
   quick: quickRaw,
-  lead: (b: number) => (b >= 0xc0 ? 0xc3 : b >= 0x80 ? 0xc2 : -1),
+  lead: (b: number) => (b >= 0x80 ? [0xc0 | (b >> 6), 0x80 | (b & 0x3f)] : undefined),
 };
 
 /**

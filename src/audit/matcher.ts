@@ -91,17 +91,23 @@ type OnStop = (index: number, state: number) => void;
  * makes that byte as it is and it goes on with no pattern from `r`.
  */
 function stopTold(rows: Int32Array, cls: Uint8Array, d: Deep, worth?: Uint8Array, readsOn?: Uint8Array, leads?: Int16Array) {
-  const goesOn = (r: number, b: number) => {
+  const step = (r: number, b: number) => {
     const c = cls[b]!;
-    return (((r & DEEP) === 0 ? rows[r + c]! : deepStep(d, r, c)) & (MATCH | STATE)) !== 0;
+    return (r & DEEP) === 0 ? rows[r + c]! : deepStep(d, r, c);
   };
+  const goesOn = (r: number, b: number) => (step(r, b) & (MATCH | STATE)) !== 0;
   return (chunk: Uint8Array, i: number, r: number): boolean => {
     if (worth === undefined || i === chunk.length - 1) return true;
     const pair = (chunk[i]! << 8) | chunk[i + 1]!;
     if ((worth[pair]! & (r === 0 ? 1 : 2)) === 0) return false;
-    // Every reading from here makes `lead` first: over where it goes on with no pattern from `r`.
+    // Every reading from here makes `lead` (and `then`) first: over where they go on with no pattern from `r`.
     const lead = leads === undefined ? -1 : leads[chunk[i]!]!;
-    if (lead >= 0 && !goesOn(r, lead)) return false;
+    if (lead >= 0) {
+      const v = step(r, lead);
+      if ((v & (MATCH | STATE)) === 0) return false;
+      const then = leads![256 + chunk[i]!]!;
+      if (then >= 0 && (v & MATCH) === 0 && !goesOn(v & STATE, then)) return false;
+    }
     if (readsOn === undefined || readsOn[pair] === 0) return true;
     return goesOn(r, chunk[i + 1]!);
   };
