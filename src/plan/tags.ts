@@ -14,6 +14,7 @@ import type { GitFacts } from '../core/facts.js';
 import { TagError } from '../core/errors.js';
 import { TAG_PATTERN } from '../core/reference.js';
 import { versionHint } from './version-hint.js';
+import { compareRelease, leaderOf, lineReleases, versionOfTag as variantVersionOfTag, whyHigher } from './tag-lines.js';
 import type { AutoTag, FloatingMode, PlannedTag, TagLatest, TagRule, Variant, VersionLevel } from '../core/release.js';
 
 /** The planned tag and the tag options are the release's contract (core/); planned here. */
@@ -200,12 +201,7 @@ function channelOf(v: SemVer): string | undefined {
  * A version tag already in a repository (`2.1.0`, `v2.1.0`; of a variant, `2.1.0-alpine`), or
  * undefined for any other tag — of the variant: another variant's releases are another line.
  */
-export function versionOfTag(tag: string, variant: Variant = NO_VARIANT): SemVer | undefined {
-  const { prefix, suffix } = variant;
-  if (!tag.startsWith(prefix) || !tag.endsWith(suffix) || tag.length <= prefix.length + suffix.length) return undefined;
-  const text = tag.slice(prefix.length, tag.length - suffix.length).replace(/^v/, '');
-  return semver.valid(text) === text ? (semver.parse(text) ?? undefined) : undefined;
-}
+export const versionOfTag = (tag: string, variant: Variant = NO_VARIANT): SemVer | undefined => variantVersionOfTag(tag, variant);
 
 export interface TagDecision {
   tag: string;
@@ -227,38 +223,38 @@ export function decideTags(
   variant: Variant = NO_VARIANT,
 ): TagDecision[] {
   const v = version ? semver.parse(version) : null;
-  const versions = existing.map((t) => versionOfTag(t, variant)).filter((x): x is SemVer => x !== undefined);
+  const own = { v: v!, plain: !variant.prefix && !variant.suffix };
   return planned.map((p): TagDecision => {
     if (!p.floating) return { tag: p.tag, rule: p.rule, push: true };
     if (mode === 'always') return { tag: p.tag, rule: p.rule, push: true, reason: 'floating-tags: always' };
     if (!v) return { tag: p.tag, rule: p.rule, push: true };
-    const rivals = versions.filter((x) => sameLine(p.rule, x, v));
-    const highest = rivals.reduce<SemVer | undefined>((h, x) => (!h || semver.gt(x, h) ? x : h), undefined);
+    const highest = leaderOf(lineReleases(p.rule, existing, variant).filter((x) => sameLine(p.rule, x.v, v)));
     const scope = describeLine(p.rule, v);
     if (!highest) return { tag: p.tag, rule: p.rule, push: true, reason: `first ${scope}` };
-    if (semver.gte(v, highest)) return { tag: p.tag, rule: p.rule, push: true, reason: `${v.version} ≥ ${highest.version}, the highest ${scope} there` };
-    return { tag: p.tag, rule: p.rule, push: false, reason: `${highest.version} is there, higher than ${v.version}: ${p.tag} stays on it` };
+    if (compareRelease(own, highest) >= 0)
+      return { tag: p.tag, rule: p.rule, push: true, reason: `${v.version} ≥ ${highest.v.version}, the highest ${scope} there` };
+    return { tag: p.tag, rule: p.rule, push: false, reason: `${highest.tag} is there, ${whyHigher(highest, v.version)}: ${p.tag} stays on it` };
   });
 }
 
 /**
  * The highest release of the line a floating tag follows (`2.1` → the highest `2.1.x`), read from
  * the tag names a repository has, with the version tag that names it; undefined when none is there.
+ * `order`: 1 when it ranks above this release (by version, then plain before variant: tag-lines.ts),
+ * 0 when level with it, -1 below; `why` says why, for the log.
  */
 export function lineLeader(
   rule: TagRule,
   version: string,
   existing: readonly string[],
   variant: Variant = NO_VARIANT,
-): { tag: string; version: string } | undefined {
+): { tag: string; version: string; order: number; why: string } | undefined {
   const v = semver.parse(version);
   if (!v) return undefined;
-  let best: { tag: string; v: SemVer } | undefined;
-  for (const tag of existing) {
-    const x = versionOfTag(tag, variant);
-    if (x && sameLine(rule, x, v) && (!best || semver.gt(x, best.v) || (semver.eq(x, best.v) && tag < best.tag))) best = { tag, v: x };
-  }
-  return best && { tag: best.tag, version: best.v.version };
+  const best = leaderOf(lineReleases(rule, existing, variant).filter((x) => sameLine(rule, x.v, v)));
+  if (!best) return undefined;
+  const order = Math.sign(compareRelease(best, { v, plain: !variant.prefix && !variant.suffix }));
+  return { tag: best.tag, version: best.v.version, order, why: order > 0 ? whyHigher(best, v.version) : 'the same version as another image' };
 }
 
 function sameLine(rule: TagRule, x: SemVer, v: SemVer): boolean {

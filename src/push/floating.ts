@@ -33,11 +33,15 @@
  * eventually consistent registry), is still caught, so it is kept for every run that wrote. A run
  * that wrote nothing has no write to re-check, and its version tag predates the run: a lower
  * release whose listing missed it was covered by the settle phase of the run that wrote it.
+ * A tag a variant shares with the plain image (`latest` without onlatest) orders its line by version,
+ * then plain before variant (plan/tag-lines.ts): the proof above holds with that order in place of
+ * the version's, as every writer reads the same order from the same listing.
  * Limits: the settle phase runs at most `rounds` times (reaching that is logged), and a line's leader
  * is read from full version tags, so a release whose `version-tags` leave out `full` cannot be seen
- * by the others.
+ * by the others, and a plain run reads another variant's release only once that variant's minor or
+ * major tag is listed (what tells `2.1.0-alpine` from a pre-release), so a variant whose
+ * `version-tags` are `full` alone never holds a shared `latest` against a lower plain release.
  */
-import semver from 'semver';
 import type { ManifestNode } from '../oci/graph.js';
 import { lineLeader, type TagRule, type Variant } from '../plan/tags.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -93,8 +97,8 @@ export async function convergeFloating(ctx: FloatingContext, plan: FloatingPlan,
   /** The line's leader and the digest the tag should hold: the leader's image, or this one while it leads. */
   const targetOf = async (tag: string, names: readonly string[]) => {
     const leader = lineLeader(ruleOf.get(tag)!, v, names, plan.variant);
-    const higher = leader !== undefined && semver.gt(leader.version, v);
-    if (!leader || semver.lt(leader.version, v)) return { leader, higher, digest: root.digest };
+    const higher = leader !== undefined && leader.order > 0;
+    if (!leader || leader.order < 0) return { leader, higher, digest: root.digest };
     let at = leaders.get(leader.tag);
     if (!at) leaders.set(leader.tag, (at = limit(() => client.headManifest(repository, leader.tag)).then((m) => m?.digest)));
     return { leader, higher, digest: (await at) ?? root.digest };
@@ -109,7 +113,7 @@ export async function convergeFloating(ctx: FloatingContext, plan: FloatingPlan,
       const { leader, higher, digest } = await targetOf(tag, names);
       const at = await limit(() => client.headManifest(repository, tag));
       if (higher || digest !== root.digest) {
-        const reason = `${leader!.tag} is there (${digest}), ${higher ? `higher than ${v}` : `the same version as another image`}: ${tag} stays at ${at?.digest ?? 'nothing'}`;
+        const reason = `${leader!.tag} is there (${digest}), ${leader!.why}: ${tag} stays at ${at?.digest ?? 'nothing'}`;
         log(`${name}:${tag} not moved — re-read before writing: ${reason}`);
         plan.onLeft?.(tag, reason);
         return { tag, ours: false, wrote: false };
