@@ -30,8 +30,8 @@ export interface BasePreaudit {
   present(): Promise<ReadonlyMap<string, number>>;
   /** Resolves once the blob is in the layout, its digest and diff id checked and its content audited. */
   done(digest: string): Promise<void>;
-  /** How many were fetched, and their bytes. */
-  fetched(): { layers: number; bytes: number };
+  /** How many were fetched, and their bytes; how many were left in the base's registry (the cache read them clean before). */
+  fetched(): { layers: number; bytes: number; left: number };
   stop(): void;
 }
 
@@ -49,17 +49,25 @@ function hashing(): Transform & { digest(): string } {
   return t;
 }
 
-/** One base blob from its registry into the layout: its digest checked; inflated into the audit, its diff id checked. */
+/**
+ * One base blob from its registry into the layout: its digest checked; inflated into the audit, its diff id checked.
+ * A blob the cache of audited layers read clean before (audit/audited-cache.ts: that digest inflated to that diff id,
+ * verified then) is not fetched at all: it stays in the base's registry, which the target holds it from or mounts it
+ * from, and whose bytes a push that must send it reads there, the target checking them against the digest
+ * (oci/adopt.ts: an absent layer). Returns whether it was fetched.
+ */
 async function fetchOne(layoutDir: string, bases: BaseBlobs, diffId: string, digest: string, audit: LayerAudit | undefined, signal: AbortSignal) {
+  if (audit?.cachedBlob && audit.fromCacheVerified && (await audit.cachedBlob(digest, diffId))) {
+    audit.fromCacheVerified(diffId);
+    return false;
+  }
   const tmp = `${blobPath(layoutDir, digest)}.base-${process.pid}`;
   const compressed = hashing();
   const writing = pipeline(compressed, createWriteStream(tmp), { signal });
   writing.catch(() => undefined); // awaited below
   let audited: Promise<void> = Promise.resolve();
   let inflatedDigest: Promise<string> = Promise.resolve(diffId);
-  // Audited clean before (audit/audited-cache.ts): the blob is only fetched and its digest checked as it streams.
-  const cached = audit?.cachedBlob && (await audit.cachedBlob(digest, diffId));
-  if (audit && !cached) {
+  if (audit) {
     const input = new PassThrough({ highWaterMark: MiB });
     const inflated = hashing();
     compressed.pipe(input);
@@ -78,8 +86,8 @@ async function fetchOne(layoutDir: string, bases: BaseBlobs, diffId: string, dig
     const content = await inflatedDigest;
     if (content !== diffId) throw new Error(`the base's blob ${digest} inflates to ${content}, its config says ${diffId}`);
     await rename(tmp, blobPath(layoutDir, digest));
-    if (cached) audit!.fromCacheVerified!(diffId);
-    else await audit?.blobVerified?.(digest, diffId);
+    await audit?.blobVerified?.(digest, diffId);
+    return true;
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
@@ -92,6 +100,8 @@ export function preauditBase(layoutDir: string, bases: Promise<BaseBlobs | undef
   const limit = pLimit(2);
   const jobs = new Map<string, Promise<void>>();
   let bytes = 0;
+  let fetched = 0;
+  let left = 0;
   const started = bases.then(
     async (b) => {
       if (!b || controller.signal.aborted) return new Map<string, number>();
@@ -99,7 +109,11 @@ export function preauditBase(layoutDir: string, bases: Promise<BaseBlobs | undef
       const present = new Map<string, number>();
       for (const [diffId, d] of b.layers) {
         if (!GZIP_TYPES.has(d.mediaType) || jobs.has(d.digest)) continue;
-        const job = limit(() => fetchOne(layoutDir, b, diffId, d.digest, audit, controller.signal)).then(() => void (bytes += d.size));
+        const job = limit(() => fetchOne(layoutDir, b, diffId, d.digest, audit, controller.signal)).then((got) => {
+          if (!got) return void left++;
+          fetched++;
+          bytes += d.size;
+        });
         job.catch(() => undefined); // awaited by `done`
         jobs.set(d.digest, job);
         present.set(d.digest, d.size);
@@ -116,7 +130,7 @@ export function preauditBase(layoutDir: string, bases: Promise<BaseBlobs | undef
       if (!job) throw new Error(`${digest} was not fetched from the base's registry`);
       await job;
     },
-    fetched: () => ({ layers: [...jobs.keys()].length, bytes }),
+    fetched: () => ({ layers: fetched, bytes, left }),
     stop: () => controller.abort(),
   };
 }
@@ -235,7 +249,9 @@ export async function buildByPush(run: PushRun, layoutDir: string, bases: Promis
       log(
         `docker push → OCI layout: ${mib(pushed.sent)} sent by the daemon in ${seconds} s, ${pushed.manifest.layers.length - pushed.vouched} layer${pushed.manifest.layers.length - pushed.vouched === 1 ? '' : 's'} from the daemon` +
           (pushed.vouched
-            ? `, ${pushed.vouched} of the base's not sent: ${base.layers} fetched from its registry (${mib(base.bytes)})${run.audit ? ' and audited' : ''} while it built`
+            ? `, ${pushed.vouched} of the base's not sent` +
+              (base.layers ? `: ${base.layers} fetched from its registry (${mib(base.bytes)})${run.audit ? ' and audited' : ''} while it built` : '') +
+              (base.left ? `${base.layers ? ',' : ':'} ${base.left} left in its registry (read clean before: the cache of audited layers)` : '')
             : '') +
           auditedWords(run.audit),
       );

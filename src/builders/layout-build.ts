@@ -9,7 +9,7 @@ import { formatReference } from '../core/reference.js';
 import { ConfigError } from '../core/errors.js';
 import type { Effects } from '../effects/effects.js';
 import type { Files } from '../effects/files.js';
-import { adoptBaseLayers, type Adopted } from '../oci/adopt.js';
+import { absentBaseLayers, adoptBaseLayers, type Adopted } from '../oci/adopt.js';
 import { assembleIndex, madePlatform } from '../oci/assemble.js';
 import { toolDiskFull } from '../oci/disk.js';
 import { clampLayoutTimes } from '../oci/reproducible.js';
@@ -92,8 +92,11 @@ async function buildOne(
   }
   if (!learned) return { ...result, adopted: new Map(), baseDigest: undefined };
   platform.info(`Base ${formatReference(learned.reference, learned.reference.tag, learned.reference.digest)}: ${learned.note}`);
-  const { adopted, matched } = await adoptBaseLayers(layoutDir, learned.layers);
-  if (adopted.size) platform.info(`${adopted.size} base layer${adopted.size === 1 ? '' : 's'} named by the base's own blobs, not the builder's recompression`);
+  const { adopted: recompressed, matched } = await adoptBaseLayers(layoutDir, learned.layers);
+  if (recompressed.size)
+    platform.info(`${recompressed.size} base layer${recompressed.size === 1 ? '' : 's'} named by the base's own blobs, not the builder's recompression`);
+  // The docker path's base blobs left in the base's registry (read clean before: not fetched into the layout).
+  const adopted = new Map([...recompressed, ...(await absentBaseLayers(layoutDir, learned.layers))]);
   // The base's digest only when the image holds every layer of it (a daemon's older cached base does not).
   return { ...result, adopted, baseDigest: matched === learned.layers.size ? learned.digest : undefined };
 }

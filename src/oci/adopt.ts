@@ -7,7 +7,7 @@
  * the builder wrote as its stand-in (the audit reads it; the push sends the base's blob, from the
  * base's registry, only where the target lacks it).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Repository } from '../core/reference.js';
 import type { RegistryClient } from '../registry/client.js';
 import { registrySource, type BlobSource } from './graph.js';
@@ -22,10 +22,16 @@ export interface BaseLayer {
 /** A base image's layers by diff id. */
 export type BaseLayers = ReadonlyMap<string, BaseLayer>;
 
-/** A layer the manifest names by the base's blob: the layout's own copy of its content, and where the blob is. */
+/**
+ * A layer the manifest names by the base's blob: the layout's own copy of its content, and where the blob is. An
+ * `absent` one has no copy in the layout (its stand-in is the base's descriptor itself): the docker path left it in
+ * the base's registry, the cache of audited layers having read that blob clean before (builders/docker-push.ts) — the
+ * push mounts it or reads it there, and an output that hands out the layout fetches it first (push/local.ts).
+ */
 export interface AdoptedLayer {
   standIn: Descriptor;
   origin: Pick<Repository, 'host' | 'path'>;
+  absent?: true;
 }
 
 /** Adopted layers by the digest the manifest names. */
@@ -67,6 +73,27 @@ export async function adoptBaseLayers(layoutDir: string, bases: BaseLayers): Pro
   const descriptor: Descriptor = { ...root.descriptor, digest: written.digest, size: written.size };
   await writeIndex(layoutDir, [descriptor]);
   return { root: { descriptor, bytes }, adopted, matched };
+}
+
+/**
+ * The base's layers the image names by their registry digest whose blob the layout does not hold (left in the base's
+ * registry: builders/docker-push.ts), adopted as absent; none where the root is no image manifest.
+ */
+export async function absentBaseLayers(layoutDir: string, bases: BaseLayers): Promise<Adopted> {
+  const absent = new Map<string, AdoptedLayer>();
+  const root = await readLayoutRoot(layoutDir);
+  if (!bases.size || (root.descriptor.mediaType !== MediaType.ociManifest && root.descriptor.mediaType !== MediaType.dockerManifest)) return absent;
+  const byDigest = new Map([...bases.values()].map((b) => [b.descriptor.digest, b]));
+  for (const layer of (JSON.parse(root.bytes.toString('utf8')) as ImageManifest).layers) {
+    const base = byDigest.get(layer.digest);
+    if (!base || absent.has(layer.digest)) continue;
+    const held = await stat(blobPath(layoutDir, layer.digest)).then(
+      () => true,
+      () => false,
+    );
+    if (!held) absent.set(layer.digest, { standIn: layer, origin: base.origin, absent: true });
+  }
+  return absent;
 }
 
 /** The layout's own blob for a descriptor the manifest names: the stand-in of an adopted layer, else itself. */
