@@ -35,7 +35,8 @@ export function exitCodeFor(error: unknown): number {
   const seen = new Set<unknown>();
   for (let e: unknown = error; e instanceof Error && !seen.has(e); e = e.cause) {
     seen.add(e);
-    if (USAGE.has(e.name)) return EXIT.usage;
+    // An error of the machine's setup as written (registry/credentials.ts: a login file, a helper not installed) is input too.
+    if (USAGE.has(e.name) || (e as { inputError?: unknown }).inputError === true) return EXIT.usage;
     if (FOUND.has(e.name) || FOUND_CODES.has(String((e as { code?: unknown }).code))) return EXIT.found;
     // Several registries failed: a finding only when every one of them was refused by the policy.
     if (e instanceof AggregateError && e.errors.length) return e.errors.every((x) => exitCodeFor(x) === EXIT.found) ? EXIT.found : EXIT.failed;

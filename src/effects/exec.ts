@@ -22,6 +22,8 @@ export class CommandError extends Error {
     readonly command: string,
     readonly exitCode: number | undefined,
     readonly outputTail: string,
+    /** The program is not installed (or not on PATH): the machine's setup, not the tool's answer. */
+    readonly notFound = false,
   ) {
     super(message);
   }
@@ -45,7 +47,7 @@ function commandFailure(redactor: Redactor, file: string, args: readonly string[
   const output = String(e.all ?? e.stderr ?? '');
   const tail = redactor.redact(output.split(/\r?\n/).filter(Boolean).slice(-TAIL_LINES).join('\n'));
   const command = redactor.redact([file, ...args].join(' '));
-  if (e.code === 'ENOENT') return new CommandError(`${file} was not found: install it or put it on PATH`, command, undefined, '');
+  if (e.code === 'ENOENT') return new CommandError(`${file} was not found: install it or put it on PATH`, command, undefined, '', true);
   const lastLine = e.timedOut ? 'timed out' : (tail.split('\n').filter(Boolean).pop() ?? redactor.redact(e.shortMessage ?? 'failed'));
   return new CommandError(`${command} exited with code ${e.exitCode ?? '?'}: ${lastLine}`, command, e.exitCode, tail);
 }

@@ -28,7 +28,7 @@ const atMost = (limit: number, what: string) => {
 
 /** A layout (and its graph) holding the image `ref` names, fetched into `dir`: no more bytes than its manifests declare, those within a limit. */
 async function fetchLayout(client: RegistryClient, ref: Reference, dir: string, limit = AUDIT_FETCH_LIMIT): Promise<ImageGraph> {
-  const graph = await fetchGraph(client, ref.path, ref.digest ?? ref.tag ?? 'latest', 'audit');
+  const graph = await fetchGraph(client, ref.path, ref.digest ?? ref.tag ?? 'latest', 'audit REF');
   const total = graph.blobs.reduce((n, b) => n + b.size, 0);
   if (total > limit) throw new Error(`${client.host}/${ref.path}: its blobs declare ${total} bytes, more than the ${limit} an audit fetches to disk: refused`);
   await initLayout(dir);

@@ -107,7 +107,7 @@ export async function readConfig(client: RegistryClient, repository: string, dig
 export async function rootManifest(client: RegistryClient, ref: Reference): Promise<Manifest> {
   const root = await client.getManifest(ref.path, ref.digest ?? ref.tag ?? 'latest');
   // The reference names nothing: the input's error (exit 2), not a registry failing.
-  if (!root) throw new ConfigError([{ input: 'inspect', message: `${formatFull(ref)}: no such image in its registry` }]);
+  if (!root) throw new ConfigError([{ input: 'inspect REF', message: `${formatFull(ref)}: no such image in its registry` }]);
   return root;
 }
 

@@ -8,11 +8,12 @@
  * tags, and any tag whose image a tag outside the match shares). Kept unless asked
  * (`pruneUnknownAge`): a tag whose image's age is not known. Pure: the caller lists the tags.
  */
+import { tagGlob } from './tag-glob.js';
 import type { TagInfo } from './tags.js';
 
 export interface PruneOptions {
   keep: number;
-  /** A glob over tags (`*`, `?`); absent: every tag but the protected ones. */
+  /** A glob over tags (`*`, `?`, `[…]`); absent: every tag but the protected ones. */
   match?: string;
   /** Only tags whose image is older than this many milliseconds are pruned. */
   olderThanMs?: number;
@@ -33,15 +34,8 @@ export interface PruneDecision {
   why: string;
 }
 
-/** A glob as a regular expression: `*` any run, `?` one character, the rest literal. */
-export function globToRegExp(glob: string): RegExp {
-  return new RegExp(
-    `^${glob
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-}
+/** A glob as a regular expression (tag-glob.ts: `*`, `?`, `[…]`); a glob no tag could match throws, naming it. */
+export const globToRegExp = (glob: string): RegExp => tagGlob(glob);
 
 const VERSION_TAG = /^v?\d+(\.\d+){0,2}([-+][\w.-]+)?$/;
 

@@ -11,6 +11,7 @@ import { inputScope, optional, parseBool, parseSubset } from '../inputs/read.js'
 import { catalogRegistryPasswords, parseTransfer, yamlFor } from '../inputs/registries.js';
 import { checkDeletes, planDeletes, runDeletes } from '../maintain/delete.js';
 import { parseDuration, planPrune, UNPROTECTABLE } from '../maintain/prune.js';
+import { tagGlob } from '../maintain/tag-glob.js';
 import { describeTags } from '../maintain/tags.js';
 import { closeAll, connectRegistries } from '../registry/connect.js';
 import { publish } from '../report/publish.js';
@@ -42,8 +43,15 @@ async function readPruneInputs(fx: Effects) {
   const unprotect = parseSubset(scope, 'unprotect', UNPROTECTABLE, []);
   const pruneUnknownAge = parseBool(scope, 'prune-unknown-age', false);
   const transfer = parseTransfer(scope, await yamlFor(read('registry-auth')));
+  const match = optional(scope, 'match');
+  if (match !== undefined)
+    try {
+      tagGlob(match);
+    } catch (e) {
+      scope.issues.push({ input: 'match', message: (e as Error).message });
+    }
   if (scope.issues.length || !repository) throw new ConfigError(scope.issues);
-  return { repository, keep, match: optional(scope, 'match'), olderThanMs, dryRun, transfer, unprotect, pruneUnknownAge };
+  return { repository, keep, match, olderThanMs, dryRun, transfer, unprotect, pruneUnknownAge };
 }
 
 export async function prune(fx: Effects): Promise<void> {

@@ -49,6 +49,17 @@ export function serverUrl(registry: string): string {
 
 export class CredentialError extends Error {
   override readonly name = 'CredentialError';
+  /**
+   * The machine's login setup is wrong as written (a login file that is not JSON or cannot be read,
+   * DOCKER_CONFIG naming a file, a helper the config names that is not installed): an input error
+   * (exit 2, cli/exit.ts), found before anything is sent. A helper that ran and failed is not.
+   */
+  constructor(
+    message: string,
+    readonly inputError = false,
+  ) {
+    super(message);
+  }
 }
 
 /** Credentials from one `auths` entry, or undefined when the entry holds none. */
@@ -144,15 +155,18 @@ async function readLoginFile(file: LoginFile, sources: CredentialSources): Promi
     if (file.docker && !file.named && code === 'ENOTDIR' && sources.env.DOCKER_CONFIG)
       throw new CredentialError(
         `DOCKER_CONFIG=${sources.env.DOCKER_CONFIG} names a file: it is the directory that holds config.json — set DOCKER_CONFIG=${dirname(sources.env.DOCKER_CONFIG)}`,
+        true,
       );
     // DOCKER_AUTH_CONFIG's value may be no path at all (a base64'd config, a token): read as one it failed, and is not printed.
     if (file.required)
       throw new CredentialError(
         `${file.named} is neither a Docker config (JSON starting with '{') nor the path of a file that can be read (${code ?? 'unreadable'}): set it to the JSON, or make it a File variable`,
+        true,
       );
     const what = file.named ? `${file.named}=${path}` : `${path} (${file.docker ? 'the Docker config' : "the containers tools' auth file"})`;
     throw new CredentialError(
       `${what} cannot be read (${code ?? (e as Error).message}): fix its permissions, or point ${file.named ?? (file.docker ? 'DOCKER_CONFIG' : 'REGISTRY_AUTH_FILE')} elsewhere`,
+      true,
     );
   }
   // No file (REGISTRY_AUTH_FILE's too, as podman and skopeo take it: set before the first login) holds no login.
@@ -160,6 +174,7 @@ async function readLoginFile(file: LoginFile, sources: CredentialSources): Promi
     // The value is not printed: a variable meant to hold the JSON may hold a bare token.
     throw new CredentialError(
       `${file.named} is neither a Docker config (JSON starting with '{') nor the path of a file that is there: set it to the JSON, or make it a File variable`,
+      true,
     );
   if (text === undefined) return undefined;
   try {
@@ -168,7 +183,7 @@ async function readLoginFile(file: LoginFile, sources: CredentialSources): Promi
     return config as DockerConfigFile;
   } catch {
     const what = file.text !== undefined ? file.named : file.named ? `${file.named}=${path}` : path;
-    throw new CredentialError(`${what} is not valid JSON: fix or remove it`);
+    throw new CredentialError(`${what} is not valid JSON: fix or remove it`, true);
   }
 }
 
@@ -195,7 +210,10 @@ async function fromLoginFile(registry: string, file: LoginFile, sources: Credent
       const message = e instanceof Error ? e.message : String(e);
       // Helpers say "credentials not found" (exit 1) when they have nothing for the server.
       if (/credentials not found|no credentials/i.test(message)) return fromAuths();
-      throw new CredentialError(`${origin} failed for ${registry}: ${message}`);
+      // Not installed: the config names a helper this machine lacks — its setup, not the registry's answer.
+      const missing = (e as { notFound?: unknown }).notFound === true;
+      const fix = missing ? ` (or take "${helper}" out of ${path}, or point DOCKER_CONFIG at a config without it)` : '';
+      throw new CredentialError(`${origin} failed for ${registry}: ${message}${fix}`, missing);
     }
     return parseHelperAnswer(stdout, origin) ?? fromAuths();
   }

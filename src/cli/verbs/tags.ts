@@ -5,6 +5,7 @@
 import { parseReference, parseRepository, type Repository } from '../../core/reference.js';
 import { referenceError, webPage } from '../../inputs/images.js';
 import { UNPROTECTABLE, type Unprotectable } from '../../maintain/prune.js';
+import { tagGlob } from '../../maintain/tag-glob.js';
 import { UsageError } from '../usage.js';
 import { registryVerb } from './registry.js';
 import type { TagsTask } from './tags-run.js';
@@ -58,11 +59,19 @@ function prune(values: Values, positionals: string[]): TagsTask {
     throw new UsageError(`tags prune: --keep: '${String(values.keep)}' is not a whole number of tags to keep (0 or more)`);
   const olderThan = values['older-than'] as string | undefined;
   if (olderThan !== undefined && !/^\d+[mhdw]$/.test(olderThan)) throw new UsageError(`--older-than: '${olderThan}' is not a duration (90m, 12h, 30d, 2w)`);
+  const match = values.match as string | undefined;
+  if (match !== undefined) {
+    try {
+      tagGlob(match);
+    } catch (e) {
+      throw new UsageError(`tags prune: --match: ${(e as Error).message}`);
+    }
+  }
   return {
     verb: 'prune',
     repository: repo(positionals[0], 'tags prune'),
     keep,
-    ...(values.match ? { match: values.match as string } : {}),
+    ...(match ? { match } : {}),
     ...(olderThan ? { olderThan } : {}),
     dryRun: values['dry-run'] === true,
     unprotect: unprotect as Unprotectable[],

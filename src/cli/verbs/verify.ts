@@ -51,7 +51,7 @@ export async function runVerify(client: RegistryClient, c: VerifyCommand, json: 
   // The digest is the hash of the manifest's bytes as served, never a header's word for it: a verdict
   // on a digest the tag does not serve would bless other bytes. (By digest, the client checks the bytes.)
   const digest = (await client.getManifest(c.ref.path, c.ref.digest ?? c.ref.tag ?? 'latest'))?.digest;
-  if (!digest) throw new ConfigError([{ input: 'verify', message: `${formatFull(c.ref)}: no such image in its registry` }]);
+  if (!digest) throw new ConfigError([{ input: 'verify REF', message: `${formatFull(c.ref)}: no such image in its registry` }]);
   const trust = { keys: keys.map((k) => k.key), ...(keyless ? { keyless } : {}) };
   const name = formatRepository(c.ref);
   const sourceOf = (keyId: string) => keys.find((k) => k.fingerprint === keyId)?.source ?? keyId;
