@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../test/support/random.js';
 import { tool } from './decoders/testing.js';
-import { notationForms, RADIX_MAX, rot13, rot47 } from './notation-forms.js';
+import { atbash, fullwidth, mathBold, notationForms, RADIX_MAX, rot13, rot47, tagged } from './notation-forms.js';
 
 const rand = seededPerTest(2022);
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -41,9 +41,42 @@ describe(`round 20: notation forms against the real tools (seed ${rand.seed})`, 
     expect(notationForms(v.slice(0, 20), v).map(([f, n]) => [f.toString(), n])).toEqual([
       [rot13(v).slice(0, 20), 'rot13'],
       [rot47(v).slice(0, 20), 'rot47'],
+      ...START_FORMS.map(([f, n]): [string, string] => [f(v.slice(0, 20)), n]),
     ]);
     expect(notationForms('12345678').map(([, n]) => n)).not.toContain('rot13');
-    expect(notationForms('x'.repeat(RADIX_MAX + 1)).map(([, n]) => n)).toEqual(['rot13', 'rot47']);
+    expect(notationForms('x'.repeat(RADIX_MAX + 1)).map(([, n]) => n)).toEqual(['rot13', 'rot47', ...START_FORMS.map(([, n]) => n)]);
+  });
+});
+
+/** Round 22's forms of a value's start (none equal to the value; `reversed` only of a whole value). */
+const START_FORMS: ReadonlyArray<[(s: string) => string, string]> = [
+  [atbash, 'Atbash'],
+  [fullwidth, 'fullwidth'],
+  [mathBold, 'mathematical bold'],
+  [tagged, 'Unicode tag characters'],
+  [(s) => [...s].join('\u200b'), 'zero-width spaces between'],
+  [(s) => [...s].join('\u200d'), 'zero-width joiners between'],
+];
+
+// Round 22's forms, against the real tools: `rev`, Atbash by `tr`, ICU's Halfwidth-Fullwidth (`uconv`), and Python's
+// unicodedata for the mathematical bold letters and NFKC folding every hiding form back to the value. Property: each form
+// is the tool's output exactly and named. Nearest real-world variant: a key pasted into a chat or a prompt through a
+// "fancy text" generator, a key hidden in a config by `rev`. All silent through /tmp/lead/dist-start.
+describe(`round 22: hiding forms against the real tools (seed ${rand.seed})`, () => {
+  it('each form is the tool’s output, named', { timeout: 60_000 }, () => {
+    const v = `${rand.chars(LETTERS, 12)}-${rand.chars(LETTERS, 12)}`;
+    const forms = new Map(notationForms(v).map(([f, n]) => [f.toString('utf8'), n]));
+    const nfkc = (f: (s: string) => string) =>
+      out(tool('python3', ['-c', `import unicodedata; print(unicodedata.normalize('NFKC', open('v', encoding='utf-8').read()))`], { v: f(v) }));
+    const expected: Array<[string, string]> = [
+      [out(tool('rev', ['v'], { v })), 'reversed'],
+      [rot('tr', ['a-zA-Z', 'zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA'], v), 'Atbash'],
+      [out(tool('uconv', ['-f', 'utf-8', '-t', 'utf-8', '-x', 'Halfwidth-Fullwidth', 'v'], { v })), 'fullwidth'],
+    ];
+    for (const [form, name] of expected) expect(forms.get(form), name).toBe(name);
+    expect([mathBold, fullwidth].map(nfkc)).toEqual([v, v]);
+    expect(forms.get(mathBold(v))).toBe('mathematical bold');
+    expect(out(tool('python3', ['-c', "print(''.join(chr(ord(c) - 0xE0000) for c in open('v', encoding='utf-8').read()))"], { v: tagged(v) }))).toBe(v);
   });
 });
 

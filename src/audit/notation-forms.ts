@@ -8,6 +8,9 @@
  *   number to find these; the value's own digits are one pattern each.
  * - its rotations: rot13 (`tr 'A-Za-z' 'N-ZA-Mn-za-m'`, PHP's `str_rot13`, Python's `codecs.encode(s, 'rot13')`) and
  *   rot47 (`tr '!-~' 'P-~!-O'`) — a key "hidden" from a grep.
+ * - Atbash (each letter mirrored), and the value reversed (`rev`; whole values only).
+ * - forms a reader does not see or tell apart from it: fullwidth (ICU's Halfwidth-Fullwidth), mathematical bold ("fancy
+ *   text"), Unicode tag characters (ASCII smuggling), a zero-width space or joiner between every two characters.
  * - its Unicode normalizations beside the one given: NFD (macOS file names on HFS+/APFS, `é` as `e` + U+0301) and NFC
  *   (a value given decomposed, stored composed).
  *
@@ -60,6 +63,28 @@ export const rot13 = (s: string): string =>
 /** rot47: each printable ASCII character but the space 47 on among the 94. */
 export const rot47 = (s: string): string => s.replace(/[!-~]/g, (c) => String.fromCharCode(33 + ((c.charCodeAt(0) - 33 + 47) % 94)));
 
+/** Atbash: each ASCII letter mirrored in its case (`tr 'a-zA-Z' 'zyx…a'`). */
+export const atbash = (s: string): string => s.replace(/[A-Za-z]/g, (c) => String.fromCharCode((c <= 'Z' ? 0x9b : 0xdb) - c.charCodeAt(0)));
+
+/** Fullwidth forms: each printable ASCII character but the space as U+FF01–U+FF5E (ICU's Halfwidth-Fullwidth). */
+export const fullwidth = (s: string): string => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+
+/** Mathematical bold letters and digits (U+1D400…, U+1D7CE…): "fancy text" generators; NFKC folds them back. */
+export const mathBold = (s: string): string =>
+  s.replace(/[A-Za-z0-9]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return String.fromCodePoint(n <= 0x39 ? 0x1d7ce + n - 0x30 : n <= 0x5a ? 0x1d400 + n - 0x41 : 0x1d41a + n - 0x61);
+  });
+
+/** Unicode tag characters (U+E0020–U+E007E) for printable ASCII: text hidden from a reader ("ASCII smuggling"). */
+export const tagged = (s: string): string => s.replace(/[ -~]/g, (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0)));
+
+/** The zero-width characters put between every two characters of a value to hide it from a search. */
+const INVISIBLE: ReadonlyArray<[string, string]> = [
+  ['\u200b', 'zero-width spaces between'],
+  ['\u200d', 'zero-width joiners between'],
+];
+
 /** A value longer than this decides its normalizations by its cut start: a megabyte value's whole NFD copy is not made. */
 const NORMALIZE_WHOLE_MAX = 1 << 20;
 
@@ -76,6 +101,12 @@ export function notationForms(text: string, whole: string = text): Array<[Buffer
   // A rotation changes a value with a letter (rot13) or a printable character but the space (rot47).
   add(/[A-Za-z]/.test(whole), () => rot13(text), 'rot13');
   add(/[!-~]/.test(whole), () => rot47(text), 'rot47');
+  add(/[A-Za-z]/.test(whole), () => atbash(text), 'Atbash');
+  // Forms a reader does not see or tell apart from the value: each only where it changes the value.
+  add(/[!-~]/.test(whole), () => fullwidth(text), 'fullwidth');
+  add(/[A-Za-z0-9]/.test(whole), () => mathBold(text), 'mathematical bold');
+  add(/^[ -~]+$/.test(whole), () => tagged(text), 'Unicode tag characters');
+  for (const [mark, name] of INVISIBLE) add([...whole].length > 1, () => [...text].join(mark), name);
   const decides = whole.length <= NORMALIZE_WHOLE_MAX ? whole : text;
   const nfd = decides.normalize('NFD');
   add(nfd !== decides, () => (decides === text ? nfd : text.normalize('NFD')), 'Unicode NFD');
@@ -83,6 +114,7 @@ export function notationForms(text: string, whole: string = text): Array<[Buffer
   add(nfc !== decides && nfc !== nfd, () => (decides === text ? nfc : text.normalize('NFC')), 'Unicode NFC');
   // Base-N forms only for a whole value: a big number's digits begin nothing of a longer number's.
   const bytes = Buffer.from(whole);
+  if (text === whole) add([...whole].length > 1 && [...whole].reverse().join('') !== whole, () => [...whole].reverse().join(''), 'reversed');
   if (text === whole && bytes.length <= RADIX_MAX) {
     const made = new Set<string>();
     for (const r of RADIXES) {

@@ -19,6 +19,7 @@ import { isText, MIN_BYTES } from './runs-bytes-text.js';
 import { Marks, MIN_MARKED } from './runs-bytes-looks.js';
 import type { Sink } from './types.js';
 import { bareRadix, fitsRadix, numbersOf, tokenOf, type Token } from './radix-tokens.js';
+import { framedRuns } from './framed-numbers.js';
 
 /** A stretch of list characters looked at once every SAMPLE bytes: a list shorter than 2·SAMPLE may be missed, none is shorter than MIN_STRETCH. */
 const SAMPLE = 8;
@@ -196,8 +197,10 @@ export class WordLists {
     marks?.reset();
     /** Where the stretches looked at start: a radix mark's search (`#marked`) passes them over. */
     const looked = ALIASED.some((mark) => bytes.includes(mark)) ? new Set<number>() : undefined;
+    let framedTo = 0;
     for (let p = nextLook(bytes, SAMPLE - 1, n, marks); p < n + SAMPLE - 1; p = nextLook(bytes, p + SAMPLE, n, marks)) {
       const q = Math.min(p, n - 1);
+      if (q >= framedTo) framedTo = await this.#framed(bytes, q, base);
       let start = q;
       while (start > 0 && TABLE[bytes[start - 1]!]) start--;
       let end = q + 1;
@@ -234,6 +237,20 @@ export class WordLists {
         looked.add(start);
         at = end;
       }
+  }
+
+  /** The runs of numbers in one frame around `q` (`framed-numbers.ts`), routed; where the looks may next try one. */
+  async #framed(bytes: Buffer, q: number, base: number): Promise<number> {
+    const found = framedRuns(bytes, q);
+    if (!found) return 0;
+    for (const run of found.runs)
+      for (const reading of run.readings) {
+        const sink = this.open(base + run.start, 'framed numbers');
+        if (!sink) continue;
+        await sink.write(reading);
+        await sink.end();
+      }
+    return found.window;
   }
 
   async end(): Promise<void> {

@@ -1,0 +1,196 @@
+/**
+ * Numbers framed one by one: a list whose numbers each stand inside the same text — a cast, a type's suffix, a call, an
+ * escape's lead — so that what stands between two numbers is the same all along the list: Java's `(byte) 0x74, (byte)
+ * 0x6F`, C#'s `(sbyte)116`, C's `(uint8_t)0x74`, C++'s `static_cast<char>(116)`, Rust's `0x74u8` and `116_u8`, F#'s
+ * `0x74uy;`, Nim's `0x74'u8`, Kotlin's `116.toByte()`, Go's `byte(116)`, Swift's `UInt8(0x74)`, D's `cast(ubyte)0x74`,
+ * Java's `0x74L`, Fortran's `achar(116)//`, Ada's `Character'Val(116) &`, PowerShell's `$([char]116)`, bits between
+ * dashes, `echo -e`'s `\0164`, PostgreSQL's `U&'\0074'` and `UESCAPE '!'`, TeX's `^^74`, Perl's `\o{164}`, 6502
+ * assemblers' `$74,`, Oberon's `74X +`. The byte-list readers (`runs-bytes.ts`, `runs-bytes-words.ts`) read lists whose
+ * separators are blanks, commas and quotes; a frame of letters and parentheses ends their stretches.
+ *
+ * A number is a run of hex digits with no letter or digit before it (or after C's `0x`/`0b`/`0o`, or a lone `x`, `u`,
+ * `o` lead: `\x74`, `\u0074`) and none after it but a type's suffix (`u8`, `uy`, `L`, `h`, `X`, …). A frame is what stands
+ * between two numbers, compared with its blanks folded (a list wrapped over lines) and its `+` dropped (PostgreSQL's
+ * `\+01F600` beside `\0074`). A run of MIN_NUMBERS numbers or more in one frame is read in every radix its numbers'
+ * marks and digits allow — bytes where all are below 256, code points (as UTF-8) where not — and each reading that is
+ * text routed. Frames the byte-list readers read already (a comma, a blank) are left to them.
+ */
+import { isText, MIN_BYTES } from './runs-bytes-text.js';
+
+/** The fewest numbers of a run: a value's 8 bytes. */
+const MIN_NUMBERS = MIN_BYTES;
+/** The longest frame: `static_cast<char>(` … `), ` is 21 bytes; `Character'Val(` … `) & ` 18. */
+const MAX_FRAME = 40;
+/** The longest number: a code point's 6 hex digits, a byte's 8 bits, with a prefix. */
+const MAX_DIGITS = 8;
+/** How far back a run is looked for from the number a look landed on. */
+const BACK = 4096;
+/** How far on a run is read from there. */
+const AHEAD = 16384;
+
+const ALNUM = new Uint8Array(256);
+for (let c = 0; c < 256; c++) ALNUM[c] = /[0-9A-Za-z_]/.test(String.fromCharCode(c)) ? 1 : 0;
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+
+/** A type's suffix after a number (Rust, F#, Java, C, the assemblers' `h`, Oberon's `X`), then no letter or digit. */
+const SUFFIX = /^(?:_?[ui](?:8|16|32)|uy|y|[uU]?[lL]{1,2}|[uU]|[hH]|X)(?![0-9A-Za-z_])/;
+/** One number: a mark, its digits, a suffix. */
+const NUMBER =
+  /(?<![0-9A-Za-z_])(0[xXbBoO]|[xXuUoO](?=[0-9A-Fa-f]{2}))?([0-9A-Fa-f]{1,8})((?:_?[ui](?:8|16|32)|uy|y|[uU]?[lL]{1,2}|[uU]|[hH]|X)?)(?![0-9A-Za-z_])/g;
+
+interface Num {
+  at: number;
+  end: number;
+  mark: string;
+  digits: string;
+  suffix: string;
+}
+
+export interface FramedRun {
+  /** Offsets of the run's first number and one past its last, in the buffer searched. */
+  start: number;
+  end: number;
+  /** Its readings that are text, each a radix's. */
+  readings: Buffer[];
+}
+
+const frameKey = (s: string) => s.replace(/\s+/g, ' ').replaceAll('+', '');
+/** Frames the byte-list readers read already (with C's `0x` before the next number, and no suffix after one). */
+const PLAIN_FRAME = /^(?: ?, ?| |\t)$/;
+
+/** The number whose digits hold `q`, by bytes alone: a quick look before any text is made. */
+function numberAround(b: Uint8Array, q: number): [number, number] | undefined {
+  if (!HEX[b[q]!]) return undefined;
+  let s = q;
+  while (s > 0 && HEX[b[s - 1]!] && q - s < MAX_DIGITS + 2) s--;
+  let e = q + 1;
+  while (e < b.length && HEX[b[e]!] && e - q < MAX_DIGITS + 2) e++;
+  return [s, e];
+}
+
+/** One past a number's digits and suffix from `f` (its digits' start), or -1 where a letter or digit goes on after them. */
+function numberEnd(b: Uint8Array, f: number): number {
+  let e = f;
+  // C's `0x`/`0b` before the digits: a run of up to MAX_DIGITS + 2.
+  while (e < b.length && HEX[b[e]!] && e - f <= MAX_DIGITS + 2) e++;
+  if (e >= b.length || !ALNUM[b[e]!]) return e;
+  const m = SUFFIX.exec(Buffer.from(b.subarray(e, e + 5)).toString('latin1') + ' ');
+  return m ? e + m[0].length : -1;
+}
+
+/**
+ * Whether the bytes after the number at `q` hold three more numbers behind the same short frame: the cheap test a look
+ * makes before a run is read (most digits of text stand in no list).
+ */
+export function mayFrame(b: Uint8Array, q: number): boolean {
+  const around = numberAround(b, q);
+  if (!around) return false;
+  let p = numberEnd(b, around[0]);
+  if (p < 0) return false;
+  let first: string | undefined;
+  for (let k = 0; k < 3; k++) {
+    let f = p;
+    let e = -1;
+    for (; f < b.length && f - p <= MAX_FRAME + 2; f++) if (HEX[b[f]!] && startsNumber(b, f) && (e = numberEnd(b, f)) >= 0) break;
+    if (e < 0 || f - p > MAX_FRAME + 2) return false;
+    const frame = frameKey(Buffer.from(b.subarray(p, f)).toString('latin1'));
+    if (first === undefined) first = frame;
+    else if (frame !== first) return false;
+    p = e;
+  }
+  return true;
+}
+
+/** Whether a number's digits begin at `f`: no letter or digit before it, or a lone `x`/`u`/`o` lead or C's `0x` there. */
+function startsNumber(b: Uint8Array, f: number): boolean {
+  const before = f > 0 ? b[f - 1]! : 0x20;
+  if (!ALNUM[before]) return b[f]! <= 0x39 || (f + 1 < b.length && HEX[b[f + 1]!] === 1);
+  const lead = before | 0x20;
+  const two = f > 1 ? b[f - 2]! : 0x20;
+  if ((lead === 0x78 || lead === 0x75 || lead === 0x6f) && !ALNUM[two]) return f + 1 < b.length && HEX[b[f + 1]!] === 1;
+  return (lead === 0x78 || lead === 0x62 || lead === 0x6f) && two === 0x30 && !(f > 2 && ALNUM[b[f - 3]!]);
+}
+
+const fitsRadix = (radix: number, d: string) => (radix === 2 ? /^[01]+$/ : radix === 8 ? /^[0-7]+$/ : radix === 10 ? /^\d+$/ : /^[0-9a-f]+$/i).test(d);
+
+/** The radixes a run may be read in: its marks' where they name one, else every one its digits fit. */
+function radixesOf(run: Num[]): number[] {
+  const mark = (n: Num) => n.mark.toLowerCase().replace(/^0/, '');
+  const marks = new Set(run.map(mark));
+  const suffixes = new Set(run.map((n) => n.suffix.toLowerCase()));
+  if (marks.size === 1 && !marks.has('')) {
+    const m = [...marks][0]!;
+    return [m === 'b' ? 2 : m === 'o' ? 8 : 16];
+  }
+  if (suffixes.has('h') || suffixes.has('x')) return [16];
+  if (marks.size > 1) return [];
+  const all = (radix: number) => run.every((n) => fitsRadix(radix, n.digits));
+  const out: number[] = [];
+  if (run.every((n) => /^[01]{8}$/.test(n.digits))) out.push(2);
+  if (all(8)) out.push(8);
+  if (all(10)) out.push(10);
+  out.push(16);
+  return out;
+}
+
+/** The bytes of codes: themselves where all are bytes, else code points as UTF-8; undefined where one is none. */
+function bytesOf(codes: number[]): Buffer | undefined {
+  if (codes.every((c) => c < 256)) return Buffer.from(codes);
+  if (codes.some((c) => c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))) return undefined;
+  return Buffer.from(String.fromCodePoint(...codes), 'utf8');
+}
+
+/** A run's readings that are text; of a run in a plain frame (`plain`), only hex ones holding a code beyond a byte. */
+function readingsOf(run: Num[], plain: boolean): Buffer[] {
+  const out: Buffer[] = [];
+  for (const radix of radixesOf(run)) {
+    if (!run.every((n) => fitsRadix(radix, n.digits))) continue;
+    const codes = run.map((n) => parseInt(n.digits, radix));
+    if (plain && (radix !== 16 || codes.every((c) => c < 256))) continue;
+    const bytes = bytesOf(codes);
+    if (bytes && bytes.length >= MIN_BYTES && isText(bytes)) out.push(bytes);
+  }
+  return out;
+}
+
+/** The numbers of a text, in order. */
+function numbersIn(text: string): Num[] {
+  const out: Num[] = [];
+  for (const m of text.matchAll(NUMBER)) {
+    if (m[3] && !SUFFIX.test(m[3] + text.charAt(m.index + m[0].length))) continue;
+    // A hex letter alone is a word's (`b'…'`, `a`), not a number.
+    if (!m[1] && m[2]!.length === 1 && !/\d/.test(m[2]!)) continue;
+    out.push({ at: m.index + (m[1]?.length ?? 0), end: m.index + m[0].length, mark: m[1] ?? '', digits: m[2]!, suffix: m[3] ?? '' });
+  }
+  return out;
+}
+
+/**
+ * The framed runs around the number a look landed on (`q` in `b`): the text from BACK before it to AHEAD after, its
+ * numbers, and their runs of one frame, with the window's end (the looks before it need not try again). Undefined where
+ * `mayFrame` finds no frame repeated there.
+ */
+export function framedRuns(b: Buffer, q: number): { runs: FramedRun[]; window: number } | undefined {
+  if (!mayFrame(b, q)) return undefined;
+  const from = Math.max(0, q - BACK);
+  const to = Math.min(b.length, q + AHEAD);
+  const text = b.toString('latin1', from, to);
+  const nums = numbersIn(text);
+  const runs: FramedRun[] = [];
+  let i = 0;
+  while (i < nums.length - 1) {
+    const frame = frameKey(text.slice(nums[i]!.end, nums[i + 1]!.at));
+    let j = i + 1;
+    while (j < nums.length - 1 && frameKey(text.slice(nums[j]!.end, nums[j + 1]!.at)) === frame) j++;
+    const run = nums.slice(i, j + 1);
+    const raw = text.slice(nums[i]!.end, nums[i + 1]!.at);
+    const plain = PLAIN_FRAME.test(raw.replace(/0[xX]$/, '')) && !run.some((n) => n.suffix);
+    if (run.length >= MIN_NUMBERS && raw.length <= MAX_FRAME) {
+      const readings = readingsOf(run, plain);
+      if (readings.length) runs.push({ start: from + run[0]!.at, end: from + run.at(-1)!.end, readings });
+    }
+    i = j;
+  }
+  return { runs, window: to };
+}
