@@ -62,8 +62,23 @@ function onGlibc(): boolean {
 }
 
 /**
+ * Whether this Node already runs as the started-again one would, so that starting it again would change nothing: its
+ * GLIBC_TUNABLES (as glibc read it at start, the last setting of a tunable winning) sets each of MALLOC_TUNABLES' to
+ * Hoist's value, and its node flags (NODE_OPTIONS, or node's own arguments) give each of NODE_FLAGS (a value the user
+ * chose wins, as below). A job that runs Hoist's CLI several times can set both once for its steps, e.g.
+ * `GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=131072 NODE_OPTIONS=--max-semi-space-size=1`,
+ * and spares each run one Node start (bench/cold-start.ts: 'tunables already given').
+ */
+export function alreadyTuned(env: NodeJS.ProcessEnv, execArgv: readonly string[] = process.execArgv): boolean {
+  const set = new Map((env.GLIBC_TUNABLES ?? '').split(':').map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)]));
+  if (!MALLOC_TUNABLES.split(':').every((t) => set.get(t.slice(0, t.indexOf('='))) === t.slice(t.indexOf('=') + 1))) return false;
+  const given = [...(env.NODE_OPTIONS ?? '').split(/\s+/), ...execArgv].map((a) => a.replace(/_/g, '-'));
+  return NODE_FLAGS.every((f) => given.some((a) => a.startsWith(f.slice(0, f.indexOf('=') + 1))));
+}
+
+/**
  * Starts this Node again with MALLOC_TUNABLES and NODE_FLAGS when it should (Linux, glibc, `process.execve`, not opted out, not
- * already done); returns only when it did not. In the re-executed process, puts the user's GLIBC_TUNABLES back.
+ * already done, not already so tuned: `alreadyTuned`); returns only when it did not. In the re-executed process, puts the user's GLIBC_TUNABLES back.
  * Call it first thing, before the bundle's modules load: what ran before is run again.
  */
 export function tuneMalloc(env: NodeJS.ProcessEnv = process.env): void {
@@ -74,7 +89,7 @@ export function tuneMalloc(env: NodeJS.ProcessEnv = process.env): void {
     else delete env.GLIBC_TUNABLES;
     return;
   }
-  if (process.platform !== 'linux' || typeof process.execve !== 'function' || env.HOIST_MALLOC === 'default' || !onGlibc()) return;
+  if (process.platform !== 'linux' || typeof process.execve !== 'function' || env.HOIST_MALLOC === 'default' || alreadyTuned(env) || !onGlibc()) return;
   const was = env.GLIBC_TUNABLES ?? '';
   // The user's own settings after Hoist's: where both set one, theirs holds.
   const tunables = was ? `${MALLOC_TUNABLES}:${was}` : MALLOC_TUNABLES;
