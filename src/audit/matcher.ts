@@ -88,28 +88,32 @@ type OnStop = (index: number, state: number) => void;
 /**
  * Whether the stop byte at `i`, read in state `r`, is told (`Automaton.scanner`'s `worth` and `readsOn`): the chunk's
  * last byte always; else where `worth` says the next byte may go on with an escape, unless `readsOn` says the reading
- * makes that byte as it is and it goes on with no pattern from `r`.
+ * makes that byte as it is and it goes on with no pattern begun before it from `r` (`deepens`).
  */
-function stopTold(rows: Int32Array, cls: Uint8Array, d: Deep, worth?: Uint8Array, readsOn?: Uint8Array, leads?: Int16Array) {
+function stopTold(rows: Int32Array, cls: Uint8Array, d: Deep, depth: (state: number) => number, worth?: Uint8Array, readsOn?: Uint8Array, leads?: Int16Array) {
   const step = (r: number, b: number) => {
     const c = cls[b]!;
     return (r & DEEP) === 0 ? rows[r + c]! : deepStep(d, r, c);
   };
   const goesOn = (r: number, b: number) => (step(r, b) & (MATCH | STATE)) !== 0;
+  // The byte as it is, read in `r`, goes on with a pattern begun before it: a state of depth 1 (a pattern that begins with the
+  // byte, `)` of an ASCII85 form) is the one the automaton reaches there itself, reading the byte after the stop byte.
+  const deepens = (r: number, b: number) => depth(step(r, b) & STATE) >= 2;
   return (chunk: Uint8Array, i: number, r: number): boolean => {
     if (worth === undefined || i === chunk.length - 1) return true;
     const pair = (chunk[i]! << 8) | chunk[i + 1]!;
     if ((worth[pair]! & (r === 0 ? 1 : 2)) === 0) return false;
-    // Every reading from here makes `lead` (and `then`) first: over where they go on with no pattern from `r`.
+    // Every reading from here makes `lead` (and `then`) first: over where they go on with no pattern from `r` — `then` the
+    // stop byte as it is (Latin-1 0x80-0xBF: C2 and the byte), with none that holds `lead` (`deepens`).
     const lead = leads === undefined ? -1 : leads[chunk[i]!]!;
     if (lead >= 0) {
       const v = step(r, lead);
       if ((v & (MATCH | STATE)) === 0) return false;
       const then = leads![256 + chunk[i]!]!;
-      if (then >= 0 && (v & MATCH) === 0 && !goesOn(v & STATE, then)) return false;
+      if (then >= 0 && (v & MATCH) === 0 && !(then === chunk[i] ? deepens(v & STATE, then) : goesOn(v & STATE, then))) return false;
     }
     if (readsOn === undefined || readsOn[pair] === 0) return true;
-    return goesOn(r, chunk[i + 1]!);
+    return deepens(r, chunk[i + 1]!);
   };
 }
 
@@ -453,7 +457,7 @@ export class Automaton<T> {
     let places = new Int32Array(0);
     let row = 0;
     let offset = 0;
-    const told = stopTold(rows, cls, d, worth, readsOn, leads);
+    const told = stopTold(rows, cls, d, (s) => this.depth(s), worth, readsOn, leads);
     /**
      * From `row`, a deep state, the bytes of [i, to) stepped through while the state is deep (a few
      * hundred a MiB of text: past the patterns' first bytes the walk seldom goes on): where the next
