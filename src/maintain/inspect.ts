@@ -9,6 +9,7 @@
 import { ConfigError } from '../core/errors.js';
 import { formatFull, type Reference } from '../core/reference.js';
 import { isIndex } from '../oci/graph.js';
+import { parsePlatform, samePlatform } from '../oci/platform.js';
 import type { Manifest, Referrer, RegistryClient } from '../registry/client.js';
 import { BODY_LIMITS, readLimited } from '../registry/transport/http.js';
 import { findTagged, layersOf } from '../trust/artefacts.js';
@@ -115,7 +116,12 @@ export async function rootManifest(client: RegistryClient, ref: Reference): Prom
 export async function platformManifest(client: RegistryClient, ref: Reference, root: Manifest, platform?: string): Promise<Manifest | undefined> {
   if (!isIndex(root.mediaType)) return root;
   const entries = (body(root).manifests ?? []).filter((m) => platformName(m.platform) !== 'unknown/unknown' && m.platform?.architecture !== 'unknown');
-  const chosen = platform ? entries.find((m) => platformName(m.platform) === platform) : entries[0];
+  // As docker and containerd match: the exact name first, then one a variant only one side names
+  // tells apart (--platform linux/arm64/v8 takes BuildKit's linux/arm64, and linux/arm64 an arm64/v8).
+  const wanted = platform ? parsePlatform(platform) : undefined;
+  const chosen = wanted
+    ? (entries.find((m) => platformName(m.platform) === platform) ?? entries.find((m) => samePlatform(parsePlatform(platformName(m.platform)), wanted)))
+    : entries[0];
   if (platform && !chosen)
     throw new ConfigError([
       {
@@ -152,7 +158,7 @@ export async function inspectImage(client: RegistryClient, ref: Reference, platf
     const c = config.config ?? {};
     const name = platformName(config);
     // An image of one platform has only that one: --platform naming another names nothing (as under an index).
-    if (platform && !isIndex(root.mediaType) && name !== platform && !name.startsWith(`${platform}/`))
+    if (platform && !isIndex(root.mediaType) && !samePlatform(parsePlatform(name), parsePlatform(platform)))
       throw new ConfigError([{ input: '--platform', message: `${formatFull(ref)} has no ${platform} image: it is one image, of ${name}` }]);
     if (!out.platforms.length) out.platforms = [{ platform: name, digest: image.digest, size: image.bytes.length }];
     out.labels = c.Labels ?? {};

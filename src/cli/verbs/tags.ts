@@ -2,7 +2,7 @@
  * `hoist tags list|delete|prune`: the tags of a repository. Its run (tags-run.ts) loads when the verb
  * runs: a `tags list` loads the registry client, the tag reading and deleting, and little else.
  */
-import { parseReference, parseRepository, type Repository } from '../../core/reference.js';
+import { formatReference, parseReference, parseRepository, type Repository } from '../../core/reference.js';
 import { referenceError, webPage } from '../../inputs/images.js';
 import { UNPROTECTABLE, type Unprotectable } from '../../maintain/prune.js';
 import { tagGlob } from '../../maintain/tag-glob.js';
@@ -40,7 +40,17 @@ function target(p: string): { repository: Repository; tag: string } {
       throw new UsageError(`tags delete: ${referenceError(p, e)}`);
     }
   })();
-  if (!ref.tag || ref.digest) throw new UsageError(`tags delete: '${p}' names no tag: give REPO:TAG`);
+  // A digest-pinned reference (crane's and cosign's habit, `app:1.2@sha256:…`) names a tag and an image:
+  // it was told "names no tag". tags delete removes tag names only; the image stays for its other tags.
+  if (ref.digest) {
+    const plainRef = formatReference(ref, ref.tag);
+    throw new UsageError(
+      ref.tag
+        ? `tags delete: '${p}' pins a digest: tags delete removes a tag by its name, whatever image it is on — give ${plainRef}`
+        : `tags delete: '${p}' names an image by digest, no tag: tags delete removes tags (give REPO:TAG; hoist tags list ${plainRef} --digest shows the tags on each image)`,
+    );
+  }
+  if (!ref.tag) throw new UsageError(`tags delete: '${p}' names no tag: give REPO:TAG`);
   return { repository: { registry: ref.registry, host: ref.host, path: ref.path }, tag: ref.tag };
 }
 

@@ -387,8 +387,12 @@ export class Transport {
         }
       }
       if (renewedAt !== undefined && res.status === 401) {
+        // No login at all: the token service's anonymous token reads (a public pull) but this asks more (a push).
+        const why = this.#auth.credentials
+          ? `the registry refuses tokens its service issues: check the access of the credentials from ${this.#auth.credentials.origin} and the clocks of registry and token service`
+          : `no login was found for ${this.host}, and the anonymous token its service gives does not allow this (a push): add it to registry-auth (${this.host}=USERNAME:PASSWORD), or run docker login ${this.host}`;
         throw this.error(
-          `${spec.method} ${new URL(url).pathname} answered 401 to a cached token and again to a new one from ${renewedAt} (${parseErrorBody(text).message ?? 'unauthorized'}) — the registry refuses tokens its service issues: check the access of the credentials${this.#auth.credentials ? ` from ${this.#auth.credentials.origin}` : ''} and the clocks of registry and token service`,
+          `${spec.method} ${new URL(url).pathname} answered 401 to a cached token and again to a new one from ${renewedAt} (${parseErrorBody(text).message ?? 'unauthorized'}) — ${why}`,
           { repository: spec.repository, status: 401, code: parseErrorBody(text).code ?? 'UNAUTHORIZED', retryable: false },
         );
       }
