@@ -186,3 +186,21 @@ describe('GitHub Actions and GitLab CI variables, for hoist in a job script', ()
     expect(f.git.tag).toBe('v6.0.0');
   });
 });
+
+// Property: `hoist` in a scheduled job's script is a scheduled run, as the Action and the components
+// are (nightly tags); the same variables with other values are not. Nearest real-world variant: a
+// GitHub workflow `on: schedule` whose step runs `npx hoist-cli build …` instead of the Action.
+describe('a scheduled run, from the CI systems that say so', () => {
+  it.each([
+    [{ GITHUB_EVENT_NAME: 'schedule' }, true],
+    [{ CI_PIPELINE_SOURCE: 'schedule' }, true],
+    [{ BUILDKITE_SOURCE: 'schedule' }, true],
+    [{ DRONE_BUILD_EVENT: 'cron' }, true],
+    [{ CI_PIPELINE_EVENT: 'cron' }, true],
+    [{ GITHUB_EVENT_NAME: 'workflow_dispatch' }, false],
+    [{ CI_PIPELINE_SOURCE: 'push' }, false],
+    [{}, false],
+  ])('%o: scheduled %s', async (env, scheduled) => {
+    expect((await facts(env)).git.scheduled).toBe(scheduled);
+  });
+});

@@ -41,6 +41,22 @@ function ciVariables(env: Env): { tag?: string; branch?: string; pr?: string; sh
 }
 
 /**
+ * Whether the CI system started this run on its schedule — GitHub's `schedule` event, GitLab's
+ * scheduled pipeline, Buildkite's scheduled build, Drone's and Woodpecker's cron: `hoist` in such a
+ * job's script got no nightly tags (the Action and the components did), as if run by hand.
+ */
+function scheduledRun(env: Env): boolean {
+  const is = (name: string, ...values: string[]) => values.includes(env[name]?.trim() ?? '');
+  return (
+    is('GITHUB_EVENT_NAME', 'schedule') ||
+    is('CI_PIPELINE_SOURCE', 'schedule') ||
+    is('BUILDKITE_SOURCE', 'schedule') ||
+    is('DRONE_BUILD_EVENT', 'cron') ||
+    is('CI_PIPELINE_EVENT', 'cron')
+  );
+}
+
+/**
  * The tag of a checkout's commit. Several may point at it (v2.0.0-rc.1 promoted to v2.0.0, or a
  * deployment marker beside the release tag): the highest version among them is the release, where
  * `git describe` took an annotated marker over a lightweight release tag, or the lower of two
@@ -127,7 +143,7 @@ export async function cliFacts(
       ...(branch ? { branch: branch.replace(/^origin\//, '') } : {}),
       ...(pullRequest ? { pullRequest } : {}),
       ...(sha ? { sha } : {}),
-      scheduled: false,
+      scheduled: scheduledRun(env),
     },
     ...(commitTime ? { commitTime } : {}),
     // HEAD's time as the checkout gave it (none: no commit, or no checkout), so the pipeline does not ask git again.

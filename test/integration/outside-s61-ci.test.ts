@@ -1,0 +1,41 @@
+// `hoist` in a CI job's script reads the run from the CI system's variables, as the Action and the
+// GitLab components do, through the CLI bundle (HOIST_TEST_CLI for a private one) pushing an OCI
+// layout to the lab's plain registry; skopeo reads back the tags.
+// Property: a scheduled run (GitHub `on: schedule`, a GitLab pipeline schedule) gets the nightly tags
+// the Action gives it; a manual run (workflow_dispatch) does not. It got none: the command line's
+// facts said every run was unscheduled. Nearest real-world variant: a nightly workflow whose step is
+// `npx hoist-cli push out/layout --images ghcr.io/acme/app` instead of the Action.
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hoist, lab, run, uniqueRepo } from './lab.js';
+
+const plain = () => lab().registries.plain.host;
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+let dir = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hoist-s61-ci-'));
+  await run('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${plain()}/lab/busybox:1.36`, `oci:${join(dir, 'layout')}`]);
+}, 60_000);
+
+const tagsOf = async (repo: string) =>
+  ((JSON.parse((await promisify(execFile)('skopeo', ['list-tags', '--tls-verify=false', `docker://${repo}`])).stdout) as { Tags: string[] }).Tags ?? []).sort();
+
+describe('a CI job script’s run, as the CI system says', () => {
+  const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+  it.each([
+    ['GitHub on: schedule', { GITHUB_ACTIONS: 'true', GITHUB_SHA: SHA, GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'schedule' }, true],
+    ['a GitLab pipeline schedule', { GITLAB_CI: 'true', CI_COMMIT_SHA: SHA, CI_COMMIT_BRANCH: 'main', CI_PIPELINE_SOURCE: 'schedule' }, true],
+    ['GitHub workflow_dispatch', { GITHUB_ACTIONS: 'true', GITHUB_SHA: SHA, GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'workflow_dispatch' }, false],
+  ])('%s: nightly tags only when the run is scheduled', async (_what, env, nightly) => {
+    const repo = `${plain()}/${uniqueRepo('outside-s61/ci')}`;
+    const r = await hoist(['push', join(dir, 'layout'), '--images', repo, '--audit', 'off'], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    const nightlyTags = nightly ? ['nightly', `nightly-${today}`] : [];
+    expect(await tagsOf(repo)).toEqual(['main', ...nightlyTags, 'sha-0123456'].sort());
+  });
+});
