@@ -6,7 +6,10 @@
 //   told "names no tag", which it does.
 // - a push with no login to a registry whose token service gives anonymous pull tokens: blamed
 //   "the registry refuses tokens its service issues … check the clocks", where there was no login.
-import { mkdtemp } from 'node:fs/promises';
+// - a loopback plain-HTTP registry behind HTTPS_PROXY (the lab's tinyproxy), with no
+//   insecure-registries: Docker's loopback rule held only without a proxy; behind one it was a bare
+//   "write EPROTO … wrong version number" (exit 3).
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -65,5 +68,23 @@ describe('a push with no login to a registry with anonymous pull tokens', () => 
       named: r.stderr.includes(`no login was found for ${token}, and the anonymous token its service gives does not allow this (a push)`),
       clocks: r.stderr.includes('clocks'),
     }).toEqual({ code: 3, named: true, clocks: false });
+  });
+});
+
+describe('a loopback plain-HTTP registry behind an HTTP proxy', () => {
+  it('is used over plain HTTP as without the proxy, through the proxy, said once', async () => {
+    const proxy = lab().proxy.url;
+    const repo = `${plain()}/${uniqueRepo('outside-s61/proxied')}`;
+    const r = await hoist(['push', join(dir, 'layout'), '--images', repo, '--version', '1.0.0', '--audit', 'off'], {
+      cwd: dir,
+      env: { HTTPS_PROXY: proxy, HTTP_PROXY: proxy },
+    });
+    const log = await readFile(lab().proxy.log, 'utf8');
+    expect({
+      code: r.code,
+      said: r.stderr.includes(`${plain()}: a loopback registry that answers in plain HTTP: using HTTP, as Docker does`),
+      proxied: log.includes(`http://${repo.replace(plain(), `${plain()}/v2`)}/manifests/1.0.0`),
+      pushed: await skopeoDigest(`${repo}:1.0.0`),
+    }).toEqual({ code: 0, said: true, proxied: true, pushed: expect.stringMatching(/^sha256:/) });
   });
 });

@@ -228,8 +228,13 @@ export class Transport {
       // Retried once (a connection silently dropped on the way); a second silence is the registry's.
       if (isIdleTimeout(cause)) throw this.idle(`${spec.method} ${new URL(url).pathname}`, { repository: spec.repository, again: sent.timedOut, cause });
       const message = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message} (${cause.cause.message})` : cause.message) : String(cause);
+      // Through an http:// proxy's tunnel (CONNECT answered), TLS is spoken with the registry alone, so its
+      // plain answer is the registry's too: it was a bare "write EPROTO … wrong version number" behind
+      // HTTPS_PROXY. Through an https:// proxy the TLS that failed may be the proxy's own.
       const plainAnswer =
-        !proxy && url.startsWith(`https://${this.host}/`) && PLAIN_ANSWER.test(`${message} ${(cause as { cause?: { code?: string } })?.cause?.code ?? ''}`);
+        (!proxy || /^http:/i.test(proxy)) &&
+        url.startsWith(`https://${this.host}/`) &&
+        PLAIN_ANSWER.test(`${message} ${(cause as { cause?: { code?: string } })?.cause?.code ?? ''}`);
       if (plainAnswer && isLoopback(this.host)) {
         // As Docker does for 127.0.0.0/8 and localhost: the same request again over plain HTTP, and every later one.
         this.base = `http://${this.host}`;
