@@ -9,7 +9,7 @@
  *   bash bench/run.sh audit      (BENCH_AUDIT_MIB sets the size; default 1024)
  *
  * BENCH_AUDIT_RUNS sets the runs of each (default 3); BENCH_AUDIT_PARTS which parts run (default
- * `plain,archives,sizes,memory`; `large-zstd` runs those members as one `+zstd` layer; `large` runs the large members' row alone, beside the audit of a layer of one tiny
+ * `plain,archives,sizes,memory,dumps`; `large-zstd` runs those members as one `+zstd` layer; `dumps` the API and SQL dumps' row (BENCH_AUDIT_DUMP_MIB), `large` runs the large members' row alone, beside the audit of a layer of one tiny
  * file: Node, the bundle and the compiled values doing nothing, with the 20 values, 1 and 100). A layout made before for the same size is reused (its
  * layers hold no secret, so the values may change): making 1 GiB of gzip'd layers takes longer than auditing it.
  * Each row says the best wall time and its spread, the CPU time (user + system, threadpool included)
@@ -26,7 +26,7 @@ import { gzipSync, zipSync } from 'fflate';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { blobPath, Digester, initLayout, MediaType, writeBlobBytes, writeIndex } from '../src/oci/layout.js';
-import { largeMembersLayout, largeMembersZstdLayout, tinyLayout } from './large-members.js';
+import { dumpLayout, largeMembersLayout, largeMembersZstdLayout, tinyLayout } from './large-members.js';
 import { timed, type Measured } from './measure.js';
 
 const MiB = 1024 * 1024;
@@ -131,6 +131,8 @@ async function makeLayout(dir: string, layers: number, layerBytes: number, archi
 const CLI = process.env.BENCH_AUDIT_CLI ?? join(process.cwd(), 'dist', 'cli.js');
 const SAMPLER = join(process.cwd(), 'bench', 'memory-sampler.mjs');
 const VALUES = join(BENCH_DIR, 'audit-values.txt');
+/** The dumps' size (BENCH_AUDIT_DUMP_MIB): 8 MiB, a quarter of the 32 MiB cut at a file's 20 s bound, so the row times the cost, not the cut. */
+const DUMP_MIB = Number(process.env.BENCH_AUDIT_DUMP_MIB ?? 8);
 
 /** The shipped audit on a layout; with `sample`, the memory sampler writes where the memory was at the peak. */
 async function audit(layout: string, sample?: string, values = VALUES): Promise<Measured> {
@@ -257,7 +259,7 @@ async function peakRuns(layout: string, runs: number): Promise<void> {
 async function main(): Promise<void> {
   const sizeMiB = Number(process.env.BENCH_AUDIT_MIB ?? 1024);
   const runs = Number(process.env.BENCH_AUDIT_RUNS ?? 3);
-  const parts = new Set((process.env.BENCH_AUDIT_PARTS ?? 'plain,archives,sizes,memory').split(','));
+  const parts = new Set((process.env.BENCH_AUDIT_PARTS ?? 'plain,archives,sizes,memory,dumps').split(','));
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build dist/ first (node scripts/build.mjs)`);
   await mkdir(BENCH_DIR, { recursive: true });
   await writeFile(VALUES, `${SECRETS.map((s) => s.value).join('\n')}\n`, { mode: 0o600 });
@@ -325,6 +327,18 @@ async function main(): Promise<void> {
     );
     await peakRuns(large, runs);
     console.log(await breakdown(large));
+  }
+  if (parts.has('dumps')) {
+    // Text whose every record is opened (encoded runs): the cost of a content opened, which cut 32 MiB of each at 20 s.
+    console.log(`\nDumps of ${DUMP_MIB} MiB, one a layer: each record's runs opened and scanned (a GitHub API dump, a mysqldump --hex-blob)`);
+    for (const kind of ['api', 'sql'] as const) {
+      const before = load();
+      const m = await audit(await dumpLayout(join(BENCH_DIR, `audit-dump-${kind}-${DUMP_MIB}`), kind, DUMP_MIB));
+      const cut = /took more than[^"]*/.exec(m.stdout)?.[0];
+      console.log(
+        `  ${kind}: CPU ${m.cpuSeconds.toFixed(2)} s (${(m.cpuSeconds / DUMP_MIB).toFixed(2)} s a MiB), wall ${m.seconds.toFixed(2)} s, ${m.rssMiB.toFixed(0)} MiB RSS; ${cut ? `cut: ${cut}` : 'fully audited'}; load ${before}`,
+      );
+    }
   }
   if (parts.has('large-zstd')) {
     // The same members as one `+zstd` layer: the zstd layer path (zstd-frames.ts) against the same goal.

@@ -119,6 +119,44 @@ export async function largeMembersZstdLayout(dir: string, gzipLayout: string): P
   return dir;
 }
 
+const WORDS = 'the fix for build cache when push retries a layer and the tag moves forward on main with release notes'.split(' ');
+const words = (n: number) => Array.from({ length: n }, (_, i) => WORDS[(i * 7 + n) % WORDS.length]).join(' ');
+const b64 = (n: number) => randomBytes(n).toString('base64');
+
+/**
+ * Text whose every record holds encoded runs the audit must open (issue 28: 32 MiB of each was cut at the 20 s bound):
+ * a GitHub REST API dump (node ids, base64 of `04:User…`; commit SHAs in fields and URLs; PGP signatures joined by
+ * `\n`) or a mysqldump --hex-blob (base64 session payloads, 0x… blobs, bcrypt hashes).
+ */
+function dumpText(kind: 'api' | 'sql', bytes: number): Buffer {
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const sha = randomBytes(20).toString('hex');
+    const part =
+      kind === 'api'
+        ? `${JSON.stringify({
+            node_id: Buffer.from(`04:User${1000 + i}`).toString('base64'),
+            login: `user${i}`,
+            sha,
+            url: `https://api.github.com/repos/acme/app/commits/${sha}`,
+            message: words(12),
+            verification: { verified: true, signature: `-----BEGIN PGP SIGNATURE-----\n\n${b64(48)}\n${b64(48)}\n${b64(21)}\n-----END PGP SIGNATURE-----\n` },
+          })},\n`
+        : `(${i},'${b64(60 + (i % 120))}',0x${randomBytes(16 + (i % 64)).toString('hex')},'$2y$10$${b64(40).replace(/[+=]/g, '.').slice(0, 53)}','${words(4)}','2026-12-0${1 + (i % 9)} 10:00:00')${i % 50 === 49 ? ';\nINSERT INTO `sessions` VALUES ' : ','}`;
+    parts.push(part);
+    size += part.length;
+  }
+  return Buffer.from(parts.join('')).subarray(0, bytes);
+}
+
+/** One dump of `mib` MiB (`dumpText`) in a layer of its own under `dir`; made once per recipe. */
+export const dumpLayout = (dir: string, kind: 'api' | 'sql', mib: number) =>
+  layoutOf(dir, { kind: `dump-${kind}`, mib, version: 1 }, async (root) => {
+    await mkdir(join(root, 'srv'), { recursive: true });
+    await writeFile(join(root, 'srv', kind === 'api' ? 'commits.json' : 'dump.sql'), dumpText(kind, mib * MiB));
+  });
+
 /** A layout of one tiny file: what the audit costs doing nothing. */
 export const tinyLayout = (dir: string) =>
   layoutOf(dir, { kind: 'tiny', version: 1 }, async (root) => {

@@ -7,7 +7,7 @@
  * before); held up to MAX_FILE, it is parsed whole and each Binary and string handed on to the magicless-stream trial
  * (value-streams.ts `valuesOnward`), decoded at its offset (`users.bson@OFFSET!`). A file that stops parsing is named.
  */
-import { parsedWhole, type HeldValue } from './value-streams.js';
+import { MIN_VALUE, parsedWhole, type HeldValue } from './value-streams.js';
 import type { Decoder } from './types.js';
 
 /** What is held to parse values; past it the file is read as plain only. */
@@ -79,8 +79,8 @@ export function parseBson(b: Buffer): { end: number; whole: number; values: Held
     }
     const size = valueSize(b, type, name);
     if (size < 0 || name + size > end) break;
-    if (type === 0x02) values.push({ bytes: b.subarray(name + 4, name + size - 1), at: name + 4 });
-    if (type === 0x05) values.push({ bytes: b.subarray(name + 5, name + size), at: name + 5 });
+    if (type === 0x02 && size - 5 >= MIN_VALUE) values.push({ bytes: b.subarray(name + 4, name + size - 1), at: name + 4 });
+    if (type === 0x05 && size - 5 >= MIN_VALUE) values.push({ bytes: b.subarray(name + 5, name + size), at: name + 5 });
     at = name + size;
   }
   return { end: ends.length ? good : at, whole: good, values };

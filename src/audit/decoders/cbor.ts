@@ -7,7 +7,7 @@
  * byte and text string (each chunk of an indefinite one) handed on to the magicless-stream trial (value-streams.ts
  * `valuesOnward`), decoded at its offset (`cfg.cbor@OFFSET!`). A file that stops parsing (cut or damaged) is named.
  */
-import { parsedWhole, type HeldValue } from './value-streams.js';
+import { MIN_VALUE, parsedWhole, type HeldValue } from './value-streams.js';
 import type { Decoder } from './types.js';
 
 export const MAX_FILE = 16 << 20;
@@ -52,7 +52,7 @@ export function parseCbor(b: Uint8Array, from = 0, one = false): { end: number; 
       if (h.major === 6) continue; // a tag: the item after it stands in its place
       if ((h.major === 2 || h.major === 3) && h.arg !== OPEN) {
         if (at + h.arg > b.length) break;
-        if (h.arg) values.push({ bytes: b.subarray(at, at + h.arg), at });
+        if (h.arg >= MIN_VALUE) values.push({ bytes: b.subarray(at, at + h.arg), at });
         at += h.arg;
       }
       const top = left.at(-1);

@@ -7,7 +7,7 @@
  * whole and each str and bin value handed on to the magicless-stream trial (value-streams.ts `valuesOnward`), decoded
  * at its offset (`cache.msgpack@OFFSET!`). A file that stops parsing (cut, or damaged) is named.
  */
-import { parsedWhole, type HeldValue } from './value-streams.js';
+import { MIN_VALUE, parsedWhole, type HeldValue } from './value-streams.js';
 import type { Decoder } from './types.js';
 
 /** What is held to parse values: caches and buffer chunks are small; past it the file is read as plain only. */
@@ -58,7 +58,7 @@ export function parseMsgpack(b: Uint8Array): { end: number; whole: number; value
   while (at < b.length) {
     const h = head(b, at);
     if (!h || at + h.size + h.bytes > b.length) break;
-    if (h.raw && h.bytes) values.push({ bytes: b.subarray(at + h.size, at + h.size + h.bytes), at: at + h.size });
+    if (h.raw && h.bytes >= MIN_VALUE) values.push({ bytes: b.subarray(at + h.size, at + h.size + h.bytes), at: at + h.size });
     at += h.size + h.bytes;
     if (left.length) left[left.length - 1]!--;
     if (h.items) {

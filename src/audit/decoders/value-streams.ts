@@ -4,14 +4,14 @@
  * other than raw deflate: raw LZMA2 (Python's `lzma.compress(format=FORMAT_RAW)`) or brotli (Node's
  * `zlib.brotliCompressSync`, Python's `brotli.compress`). Taken only where the stream fills the declared length exactly
  * and gives text (or what `shows` accepts): raw LZMA2 first told by its first chunk's shape (`lzma2HeadHolds`), brotli by
- * its first meta-block's header (`brotliHeadHolds`) — a chance byte string passes neither the shape and an exact end.
+ * its first meta-block's whole header inside the value (`brotliValueHeadHolds`) — a chance byte string passes neither the shape and an exact end.
  */
 import { isUtf8 } from 'node:buffer';
 import * as zlib from 'node:zlib';
 import { lzma2HeadHolds, RAW_DICT_PROP } from './lzma-raw.js';
-import { deflateHeaderHolds, fixedBlockFails } from './native.js';
+import { deflateValueHeadHolds } from './deflate-value.js';
 import { lzma2Run } from './lzma2.js';
-import { brotliHeadHolds } from './trial.js';
+import { brotliValueHeadHolds } from './brotli-value.js';
 import { brotliTrials } from './trial-engine.js';
 import { gathered } from './gathered.js';
 import { TRIAL_CHUNK, trial, type DecodeEnv, type Decoding } from './types.js';
@@ -20,6 +20,13 @@ import { TRIAL_CHUNK, trial, type DecodeEnv, type Decoding } from './types.js';
 const MAX_VALUE = 64 << 20;
 /** The least a value must give to be taken for one. */
 const MIN_OUT = 16;
+/** The shortest value tried (parsers need not hand on shorter ones). */
+export const MIN_VALUE = 8;
+/**
+ * The most values of one container tried on a native engine (their first bytes passed the JS reads of
+ * `mayBeStream`); the rest are named. A value of random bytes passes those reads a few times in ten thousand.
+ */
+export const MAX_TRIALS = 20_000;
 
 /** A raw LZMA2 stream filling `bytes` exactly: its output, or undefined. */
 async function lzma2Value(bytes: Uint8Array): Promise<Buffer | undefined> {
@@ -49,7 +56,7 @@ async function lzma2Value(bytes: Uint8Array): Promise<Buffer | undefined> {
  * (~0.3 ms), and a serialization of random bytes has a length mark every hundred bytes or so.
  */
 function brotliValue(bytes: Uint8Array, shows: (out: Uint8Array) => boolean, anyWindow = false): Buffer | undefined {
-  if (bytes.length < 8 || !(anyWindow || defaultWindow(bytes[0]!)) || !brotliHeadHolds(bytes)) return undefined;
+  if (bytes.length < 8 || !(anyWindow || defaultWindow(bytes[0]!)) || !brotliValueHeadHolds(bytes)) return undefined;
   const head = brotliTrials.run(bytes.subarray(0, 128), zlib.constants.BROTLI_OPERATION_FLUSH, 1 << 16, TRIAL_CHUNK);
   if (!(head instanceof Buffer) || head.length < MIN_OUT || !shows(head.subarray(0, 4096))) return undefined;
   const got = trial(
@@ -95,9 +102,9 @@ export function isText(out: Uint8Array): boolean {
   return false;
 }
 
-/** A raw deflate stream filling `bytes` exactly whose output `shows`: a first block whose header holds, a head inflating to it, then the whole. */
+/** A raw deflate stream filling `bytes` exactly whose output `shows`: its blocks read in JS as far as `deflateValueHeadHolds` reads, a head inflating to it, then the whole. */
 function deflateValue(bytes: Uint8Array, shows: (out: Uint8Array) => boolean): Buffer | undefined {
-  if (!deflateHeaderHolds(bytes, 0) || (((bytes[0]! >> 1) & 3) === 1 && fixedBlockFails(bytes, 0, Math.min(bytes.length, 1024)))) return undefined;
+  if (!deflateValueHeadHolds(bytes)) return undefined;
   const head = trial(() =>
     zlib.inflateRawSync(bytes.subarray(0, 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 1 << 16, chunkSize: TRIAL_CHUNK }),
   );
@@ -112,14 +119,24 @@ function deflateValue(bytes: Uint8Array, shows: (out: Uint8Array) => boolean): B
 /**
  * What a whole value of a structured container (an SQLite BLOB, a msgpack `bin`, an LMDB value) decodes to when a
  * magicless stream — raw deflate, raw LZMA2 or brotli — fills it exactly and gives what `shows` (text by default): the
- * cheap trial a value nothing else claims gets. A value of text, or one no stream may start, costs a few byte compares.
+ * cheap trial a value nothing else claims gets. A value of text, or one whose first bytes no stream's header reads as
+ * (`mayBeStream`), costs a few microseconds and no native engine.
  * Brotli of any window here (the brotli CLI picks 10–24 by the input's size): the value's own bounds, filled exactly,
  * are the evidence a length mark found at any offset is not.
  */
 export async function magiclessValue(bytes: Uint8Array, shows: (out: Uint8Array) => boolean = isText): Promise<Buffer | undefined> {
-  if (bytes.length < 8 || isText(bytes.subarray(0, 256))) return undefined;
+  if (!mayBeStream(bytes)) return undefined;
   const out = deflateValue(bytes, shows) ?? (bytes[0]! >= 0xe0 ? await lzma2Value(bytes) : undefined) ?? brotliValue(bytes, shows, true);
   return out && out.length >= MIN_OUT && shows(out.subarray(0, 4096)) ? out : undefined;
+}
+
+/**
+ * Whether a magicless stream may fill `bytes`: not text, and one of the three read in JS as far as their headers go
+ * (`deflateValueHeadHolds`, `lzma2HeadHolds`, `brotliValueHeadHolds`) — no engine touched, nothing awaited.
+ */
+export function mayBeStream(bytes: Uint8Array): boolean {
+  if (bytes.length < MIN_VALUE || isText(bytes.subarray(0, 256))) return false;
+  return deflateValueHeadHolds(bytes) || (bytes[0]! >= 0xe0 && lzma2HeadHolds(bytes) !== undefined) || brotliValueHeadHolds(bytes);
 }
 
 /** One value of a structured container: its bytes, and its offset in the file where it lies there whole (not joined from pieces). */
@@ -136,9 +153,11 @@ export interface HeldValue {
 export async function valuesOnward(env: DecodeEnv, values: Iterable<HeldValue>): Promise<number> {
   let found = 0;
   let n = 0;
+  let trials = 0;
   for (const v of values) {
     if (env.stopped) break;
     n++;
+    if (!mayBeStream(v.bytes) || ++trials > MAX_TRIALS) continue;
     const out = await magiclessValue(v.bytes);
     if (!out) continue;
     if (!env.allow(out.length)) break;
@@ -148,6 +167,10 @@ export async function valuesOnward(env: DecodeEnv, values: Iterable<HeldValue>):
     await sink.end();
     found++;
   }
+  if (trials > MAX_TRIALS && !env.stopped)
+    env.limit(
+      `${trials - MAX_TRIALS} values that may start a compressed stream (raw deflate, raw LZMA2, brotli) past the first ${MAX_TRIALS} of one container: not decoded, read as plain only`,
+    );
   return found;
 }
 
