@@ -6,12 +6,16 @@
  * snappy block then its CRC-32; `zstandard` a zstd frame. The file's own bytes are read on as plain
  * (its magic as zeros: the schema, a `null` codec's records, snappy's literals), the file held up to
  * MAX_FILE and at its end the blocks are decoded in order into one stream (`events.avro!`). A codec
- * not read here (bzip2, xz) and a block that does not decode are named.
+ * not read here (bzip2, xz) and a block that does not decode are named. Each block's records are read by the writer
+ * schema (avro-records.ts) and their bytes, string and fixed values handed on to the whole-value trial
+ * (value-streams.ts `valuesOnward`): `d.avro@OFFSET!` in a null codec's block, `d.avro!(value N)` in a decoded one.
  */
 import { inflateRawSync, zstdDecompressSync } from 'node:zlib';
+import { avroRecords, avroSchema } from './avro-records.js';
 import { heldPlain } from './held-image.js';
 import { unsnappy } from './snappy.js';
 import { startsWith, trial, type Decoder, type DecodeEnv, type Decoding } from './types.js';
+import { valuesOnward, type HeldValue } from './value-streams.js';
 
 const MAGIC = [0x4f, 0x62, 0x6a, 0x01];
 const MAX_FILE = 64 << 20;
@@ -31,6 +35,8 @@ function long(b: Buffer, at: number): [number, number] | undefined {
 
 interface Header {
   codec: string;
+  /** The writer schema (`avro.schema`), as JSON text. */
+  schema: string;
   sync: Buffer;
   /** Where the first block starts. */
   end: number;
@@ -63,7 +69,12 @@ function header(b: Buffer): Header | undefined {
     }
   }
   if (at + 16 > b.length) return undefined;
-  return { codec: meta.get('avro.codec')?.toString('utf8') || 'null', sync: b.subarray(at, at + 16), end: at + 16 };
+  return {
+    codec: meta.get('avro.codec')?.toString('utf8') || 'null',
+    schema: meta.get('avro.schema')?.toString('utf8') ?? '',
+    sync: b.subarray(at, at + 16),
+    end: at + 16,
+  };
 }
 
 const CODECS: Record<string, (block: Buffer) => Buffer> = {
@@ -96,13 +107,18 @@ export const avro: Decoder = {
           if (!size || size[0] < 0 || !file.subarray(size[1] + size[0], size[1] + size[0] + 16).equals(h.sync))
             return env.limit('an Avro file whose first block does not follow its header (a damaged header): its blocks are not decoded');
           const first = size[0] > 0 ? trial(() => inflateRawSync(file.subarray(size[1], size[1] + size[0]), { maxOutputLength: MAX_BLOCK })) : undefined;
-          if (!(first instanceof Buffer) || first.length <= size[0]) return;
-          env.limit('an Avro file whose header names no codec but whose blocks deflate (a damaged header): read as deflate');
-          codec = 'deflate';
+          if (first instanceof Buffer && first.length > size[0]) {
+            env.limit('an Avro file whose header names no codec but whose blocks deflate (a damaged header): read as deflate');
+            codec = 'deflate';
+          }
         }
-        const decode = CODECS[codec];
+        const decode = codec === 'null' ? (b: Buffer) => b : CODECS[codec];
         if (!decode) return env.limit(`an Avro file of codec ${JSON.stringify(h.codec.slice(0, 32))}: its blocks are not decoded`);
-        const sink = env.open();
+        const schema = avroSchema(h.schema);
+        const values: HeldValue[] = [];
+        let stopped = !schema;
+        // The null codec's blocks are the file's own bytes, read as plain already: only their values are handed on.
+        const sink = codec === 'null' ? undefined : env.open();
         for (let at = h.end; at < file.length;) {
           const count = long(file, at);
           const size = count && long(file, count[1]);
@@ -112,11 +128,18 @@ export const avro: Decoder = {
           }
           const out = trial(() => decode(file.subarray(size[1], size[1] + size[0])));
           if (!(out instanceof Buffer)) env.limit(`an Avro ${codec} block that does not decode (at ${size[1]})`);
-          else if (!env.allow(out.length)) break;
-          else await sink.write(out);
+          else if (sink && !env.allow(out.length)) break;
+          else {
+            await sink?.write(out);
+            const r = schema && avroRecords(out, count[0], schema, sink ? undefined : size[1]);
+            for (const v of r ? r.values : []) values.push(v);
+            stopped ||= !r || r.stopped;
+          }
           at = size[1] + size[0] + 16;
         }
-        await sink.end();
+        await sink?.end();
+        await valuesOnward(env, values);
+        if (stopped && !env.stopped) env.limit('an Avro file whose records do not follow its schema: their values after that read as plain only');
       },
     };
   },
