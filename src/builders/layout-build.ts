@@ -96,7 +96,7 @@ async function buildOne(
   if (recompressed.size)
     platform.info(`${recompressed.size} base layer${recompressed.size === 1 ? '' : 's'} named by the base's own blobs, not the builder's recompression`);
   // The docker path's base blobs left in the base's registry (read clean before: not fetched into the layout).
-  const adopted = new Map([...recompressed, ...(await absentBaseLayers(layoutDir, learned.layers))]);
+  const adopted = new Map([...recompressed, ...(await absentBaseLayers(layoutDir, learned.layers, recompressed))]);
   // The base's digest only when the image holds every layer of it (a daemon's older cached base does not).
   return { ...result, adopted, baseDigest: matched === learned.layers.size ? learned.digest : undefined };
 }

@@ -13,7 +13,7 @@ import { buildPlatform, learnBase } from '../builders/bases.js';
 import { parseReference, parseRepository } from '../core/reference.js';
 import { pushGraph } from '../push/engine.js';
 import { RegistryClient } from '../registry/client.js';
-import { adoptBaseLayers, adoptingSource, localBlob, mountHints } from './adopt.js';
+import { absentBaseLayers, adoptBaseLayers, adoptingSource, localBlob, mountHints } from './adopt.js';
 import { convertDockerSave } from './docker-save.js';
 import { layoutGraph, layoutSource } from './graph.js';
 import { readLayoutRoot } from './layout.js';
@@ -95,6 +95,8 @@ describe('base layers by their own blobs', () => {
     });
     expect(converted.compressed).toBe(1);
     const { root, adopted } = await adoptBaseLayers(dir, learned);
+    // Named by the base's digests, held as stand-ins: never taken for layers left in the base's registry (absent).
+    expect([...(await absentBaseLayers(dir, learned, adopted)).keys()]).toEqual([]);
     expect((await readLayoutRoot(dir)).descriptor.digest).toBe(root.descriptor.digest);
     const manifest = JSON.parse(root.bytes.toString('utf8')) as { layers: Array<{ digest: string; mediaType: string }> };
     expect(manifest.layers.slice(0, 2).map((l) => l.digest)).toEqual(baseBlobs.map(sha));
@@ -147,6 +149,8 @@ describe('base layers by their own blobs', () => {
     await convertDockerSave(Readable.from([await dockerSave([await layerTar('y', 'other')])]), dir);
     const before = await readLayoutRoot(dir);
     const { root, adopted } = await adoptBaseLayers(dir, learned);
+    // Named by the base's digests, held as stand-ins: never taken for layers left in the base's registry (absent).
+    expect([...(await absentBaseLayers(dir, learned, adopted)).keys()]).toEqual([]);
     expect(adopted.size).toBe(0);
     expect(root.descriptor.digest).toBe(before.descriptor.digest);
   });

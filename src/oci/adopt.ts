@@ -77,16 +77,18 @@ export async function adoptBaseLayers(layoutDir: string, bases: BaseLayers): Pro
 
 /**
  * The base's layers the image names by their registry digest whose blob the layout does not hold (left in the base's
- * registry: builders/docker-push.ts), adopted as absent; none where the root is no image manifest.
+ * registry: builders/docker-push.ts), adopted as absent — not those `standingIn` adopts with a stand-in the layout
+ * holds; none where the root is no image manifest.
  */
-export async function absentBaseLayers(layoutDir: string, bases: BaseLayers): Promise<Adopted> {
+export async function absentBaseLayers(layoutDir: string, bases: BaseLayers, standingIn: Adopted = new Map()): Promise<Adopted> {
   const absent = new Map<string, AdoptedLayer>();
   const root = await readLayoutRoot(layoutDir);
   if (!bases.size || (root.descriptor.mediaType !== MediaType.ociManifest && root.descriptor.mediaType !== MediaType.dockerManifest)) return absent;
   const byDigest = new Map([...bases.values()].map((b) => [b.descriptor.digest, b]));
   for (const layer of (JSON.parse(root.bytes.toString('utf8')) as ImageManifest).layers) {
     const base = byDigest.get(layer.digest);
-    if (!base || absent.has(layer.digest)) continue;
+    // A layer adopted with a stand-in (adoptBaseLayers: the builder's recompression) is named by the base's digest too.
+    if (!base || absent.has(layer.digest) || standingIn.has(layer.digest)) continue;
     const held = await stat(blobPath(layoutDir, layer.digest)).then(
       () => true,
       () => false,
