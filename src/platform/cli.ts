@@ -6,6 +6,7 @@
  */
 import { tmpdir } from 'node:os';
 import type { RunFacts } from '../core/facts.js';
+import { gitlabJobInput } from './gitlab-job.js';
 import { logText } from './log-safe.js';
 import type { Platform } from './platform.js';
 import type { Redactor } from '../secrets/redact.js';
@@ -82,7 +83,8 @@ export function createCliPlatform(o: CliPlatformOptions): CliPlatform {
     name: 'cli',
     isPost: false,
     outputs,
-    getInput: (name) => o.inputs.get(name) ?? '',
+    // In a GitLab job's script, the job's own defaults as the components have them (gitlab-job.ts).
+    getInput: (name) => (o.env.GITLAB_CI === 'true' ? gitlabJobInput(o.env, name, o.inputs.get(name) ?? '') : (o.inputs.get(name) ?? '')),
     setOutput: (name, value) => void outputs.set(name, value),
     mask: () => undefined, // nothing to mask in: every line is redacted before it is written
     debug: (message) => (o.env.HOIST_DEBUG === 'true' ? say(`debug: ${message}`) : undefined),

@@ -5,13 +5,18 @@
 // the Action gives it; a manual run (workflow_dispatch) does not. It got none: the command line's
 // facts said every run was unscheduled. Nearest real-world variant: a nightly workflow whose step is
 // `npx hoist-cli push out/layout --images ghcr.io/acme/app` instead of the Action.
+// Property: in a GitLab job's script, `hoist` has the job's defaults the components have — the
+// project's image (CI_REGISTRY_IMAGE) and the job's login to CI_REGISTRY — and never prints the
+// password. It said "no image given", and with --images the push went without a login (refused).
+// The lab's token registry stands for $CI_REGISTRY. Nearest real-world variant: GitLab's Docker
+// template with `docker build` replaced by `hoist build` and its `docker login` line dropped.
 import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hoist, lab, run, uniqueRepo } from './lab.js';
+import { hoist, lab, leaks, password, run, skopeoDigest, uniqueRepo } from './lab.js';
 
 const plain = () => lab().registries.plain.host;
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -37,5 +42,28 @@ describe('a CI job script’s run, as the CI system says', () => {
     expect(r.code, r.stderr).toBe(0);
     const nightlyTags = nightly ? ['nightly', `nightly-${today}`] : [];
     expect(await tagsOf(repo)).toEqual(['main', ...nightlyTags, 'sha-0123456'].sort());
+  });
+});
+
+describe('a GitLab job script: the job’s image and login, as the components have them', () => {
+  const job = (image: string) => {
+    const { host, username, passwordFile } = lab().registries.token;
+    return {
+      GITLAB_CI: 'true',
+      CI_COMMIT_SHA: SHA,
+      CI_COMMIT_TAG: 'v1.2.3',
+      CI_REGISTRY: host,
+      CI_REGISTRY_IMAGE: image,
+      CI_REGISTRY_USER: username,
+      CI_REGISTRY_PASSWORD: password(passwordFile),
+    };
+  };
+  const access = () => ({ username: lab().registries.token.username, passwordFile: lab().registries.token.passwordFile });
+
+  it('hoist push with no --images pushes to $CI_REGISTRY_IMAGE with the job’s login', async () => {
+    const image = `${lab().registries.token.host}/${uniqueRepo('outside-s61/gitlab-job')}`;
+    const r = await hoist(['push', join(dir, 'layout'), '--audit', 'off'], { cwd: dir, env: job(image) });
+    expect({ code: r.code, leaked: leaks(r.stdout + r.stderr, password(lab().registries.token.passwordFile)) }).toEqual({ code: 0, leaked: false });
+    expect(await skopeoDigest(`${image}:1.2.3`, access())).toMatch(/^sha256:/);
   });
 });
