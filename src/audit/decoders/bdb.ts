@@ -4,7 +4,9 @@
  * behind its own 26-byte header, so a value across two of them is split in the file. The database's
  * bytes are read on as plain content (its metadata page's magic as zeros, so that it is not claimed
  * again), the file held up to MAX_DB, and at its end each chain of overflow pages is written joined
- * (`app.db!(overflow)`), a line each. Either byte order (the magic says which).
+ * (`app.db!(overflow)`), a line each, and an item on one overflow page read as a content of its own at its offset
+ * (`cache.db@OFFSET!`: Python's shelve over dbm.ndbm keeps each pickle there, its own start for the readers to
+ * recognise). Either byte order (the magic says which).
  */
 import { heldPlain } from './held-image.js';
 import type { Decoder, DecodeEnv, Decoding } from './types.js';
@@ -34,7 +36,12 @@ export function sniffBdb(h: Uint8Array): { le: boolean; pageSize: number } | und
  * not an overflow page, a loop, a page cut by the file's end — and of overflow pages no chain reached (a chain's head
  * or a link damaged): an item across them is not joined, and the database is named.
  */
-export function* overflowItems(db: Buffer, le: boolean, pageSize: number, broken: (why: string) => void = () => undefined): Generator<Buffer> {
+export function* overflowItems(
+  db: Buffer,
+  le: boolean,
+  pageSize: number,
+  broken: (why: string) => void = () => undefined,
+): Generator<{ item: Buffer; at?: number }> {
   // A page cut by the file's end counts: its part of a chain is read as far as it goes.
   const count = Math.ceil(db.length / pageSize);
   const u32 = (at: number) => (le ? db.readUInt32LE(at) : db.readUInt32BE(at));
@@ -69,7 +76,8 @@ export function* overflowItems(db: Buffer, le: boolean, pageSize: number, broken
       }
       p = u32(o + 16);
     }
-    if (parts.length > 1) yield Buffer.concat(parts);
+    if (parts.length > 1) yield { item: Buffer.concat(parts) };
+    else if (parts.length === 1) yield { item: parts[0]!, at: page(n) + HEADER };
   }
   let lost = 0;
   for (let n = 1; n < count; n++) if (overflow(n) && !reached.has(n)) lost++;
@@ -101,9 +109,17 @@ export const berkeleyDb: Decoder = {
         if (!db) return env.limit(`a Berkeley DB over ${MAX_DB >> 20} MiB: items across its overflow pages are not joined`);
         const sink = env.openAt(`${env.path.endsWith('!') ? env.path : `${env.path}!`}(overflow)`);
         const broken: string[] = [];
-        for (const item of overflowItems(db, meta.le, meta.pageSize, (why) => void broken.push(why))) {
+        const base = env.path.endsWith('!') ? env.path.slice(0, -1) : env.path;
+        for (const { item, at } of overflowItems(db, meta.le, meta.pageSize, (why) => void broken.push(why))) {
           if (!env.allow(item.length + 1)) break;
-          await sink.write(Buffer.concat([item, Buffer.from('\n')]));
+          if (at === undefined) {
+            await sink.write(Buffer.concat([item, Buffer.from('\n')]));
+            continue;
+          }
+          // An item on one overflow page lies whole in the file: read as a content of its own (a shelve's pickle).
+          const one = env.openAt(`${base}@${at}!`);
+          await one.write(item);
+          await one.end();
         }
         await sink.end();
         if (broken.length && !env.stopped)

@@ -14,18 +14,19 @@
  */
 import { inflateSync } from 'node:zlib';
 import { loadBzip2 } from './bzip2.js';
+import { attributeValue, MSG_ATTRIBUTE } from './hdf5-attributes.js';
+import { headerV1, headerV2, MSG_FILTERS, MSG_LAYOUT, uint, type File } from './hdf5-headers.js';
 import { FILTER_NAMES, registered, unshuffle } from './hdf5-filters.js';
 import { gathered, within } from './gathered.js';
 import { lzfDecompress } from './redis-rdb.js';
 import { startsWith, trial, type Decoder, type DecodeEnv } from './types.js';
+import { valuesOnward } from './value-streams.js';
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 /** The most one chunk may hold unfiltered. */
 const MAX_CHUNK = 64 << 20;
-const MSG_LAYOUT = 0x08;
 /** The signatures of chunk indexes: a raw-data (type 1) B-tree node, a fixed array's and an extensible array's header. */
 const INDEXES = ['TREE\x01', 'FAHD\x00', 'EAHD\x00'].map((s) => Buffer.from(s, 'latin1'));
-const MSG_FILTERS = 0x0b;
 
 /** The signature and a superblock version from 0 to 3, at 0 or after a user block (`signatureAt`). */
 export const isHdf5 = (h: Uint8Array) => signatureAt(h) >= 0;
@@ -46,20 +47,6 @@ export function signatureAt(h: Uint8Array): number {
   return -1;
 }
 
-interface File {
-  b: Buffer;
-  /** The base address (the superblock's offset) and the sizes of addresses and lengths. */
-  base: number;
-  so: number;
-  sl: number;
-  /** The end-of-file address the superblock gives (-1 when undefined): a file shorter than it was cut. */
-  eof: number;
-  /** Messages parsed so far over all candidate object headers: past `b.length + 1M` (overlapping headers, crafted) the scan stops. */
-  work: number;
-  /** The chunk indexes (B-tree nodes, fixed and extensible array headers) a parsed object header led to. */
-  reached: Set<number>;
-}
-
 interface Filter {
   id: number;
   values: number[];
@@ -71,14 +58,6 @@ interface Chunk {
   mask: number;
 }
 
-/** An unsigned little-endian integer of `n` bytes (1, 2, 4 or 8) at `i`; -1 for the undefined address (all ones), -2 past 2^53 or the bytes' end. */
-function uint(b: Buffer, i: number, n: number): number {
-  if (i + n > b.length) return -2;
-  if (n < 8) return b.readUIntLE(i, n);
-  const v = b.readBigUInt64LE(i);
-  return v === 0xffffffffffffffffn ? -1 : v > BigInt(Number.MAX_SAFE_INTEGER) ? -2 : Number(v);
-}
-
 function superblock(b: Buffer): File | undefined {
   const base = signatureAt(b.subarray(0, 2048));
   if (base < 0) return undefined;
@@ -88,53 +67,7 @@ function superblock(b: Buffer): File | undefined {
   // The end-of-file address: after the base and free-space (v0/1) or extension (v2/3) addresses.
   const at = base + (v === 0 ? 24 : v === 1 ? 28 : 12) + 2 * so;
   const eof = at + so > b.length ? Number.MAX_SAFE_INTEGER : uint(b, at, so);
-  return { b, base, so, sl, eof, work: 0, reached: new Set() };
-}
-
-/** The layout and filter pipeline messages of a version-1 object header at `i` ([type, body]), or undefined when the bytes there are not one. */
-function headerV1(f: File, i: number): [number, Buffer][] | undefined {
-  const { b } = f;
-  if (b[i] !== 1 || b[i + 1] !== 0 || i + 16 > b.length) return undefined;
-  const count = b.readUInt16LE(i + 2);
-  const refs = b.readUInt32LE(i + 4);
-  const size = b.readUInt32LE(i + 8);
-  if (count === 0 || count > 4096 || refs === 0 || refs > 0xffff || size < 8 || size % 8 || i + 16 + size > b.length) return undefined;
-  const messages: [number, Buffer][] = [];
-  let n = 0;
-  let p = i + 16;
-  const end = p + size;
-  while (p < end) {
-    const type = b.readUInt16LE(p);
-    const length = b.readUInt16LE(p + 2);
-    if (type > 0x18 || length % 8 || p + 8 + length > end || (b[p + 5]! | b[p + 6]! | b[p + 7]!) !== 0) return undefined;
-    if (++n > count || f.work++ > b.length + (1 << 20)) return undefined;
-    // Only the two messages read are kept: a header of 2^20 empty messages made as many buffers (collected at length).
-    if (type === MSG_LAYOUT || type === MSG_FILTERS) messages.push([type, b.subarray(p + 8, p + 8 + length)]);
-    p += 8 + length;
-  }
-  return messages;
-}
-
-/** The layout and filter pipeline messages of a version-2 object header (`OHDR`) at `i`, its first chunk only. */
-function headerV2(f: File, i: number): [number, Buffer][] | undefined {
-  const { b } = f;
-  if (b[i + 4] !== 2 || i + 8 > b.length) return undefined;
-  const flags = b[i + 5]!;
-  let p = i + 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
-  const width = 1 << (flags & 3);
-  const size = uint(b, p, width);
-  p += width;
-  const end = p + size;
-  if (size < 0 || end + 4 > b.length) return undefined;
-  const messages: [number, Buffer][] = [];
-  const head = flags & 0x04 ? 6 : 4;
-  while (p + head <= end) {
-    const length = b.readUInt16LE(p + 1);
-    if (p + head + length > end || f.work++ > b.length + (1 << 20)) return undefined;
-    if (b[p] === MSG_LAYOUT || b[p] === MSG_FILTERS) messages.push([b[p]!, b.subarray(p + head, p + head + length)]);
-    p += head + length;
-  }
-  return messages;
+  return { b, base, so, sl, eof, work: 0, reached: new Set(), attributes: new Map() };
 }
 
 /** The filters of a pipeline message (versions 1 and 2), in the order they were applied. */
@@ -441,6 +374,7 @@ function* filteredDatasets(f: File): Generator<[number, Layout, Filter[]]> {
     if (c !== 1 && c !== 0x4f) continue;
     const messages = c === 1 ? headerV1(f, i) : startsWith(b, [0x4f, 0x48, 0x44, 0x52], i) ? headerV2(f, i) : undefined;
     if (!messages) continue;
+    for (const [t, body] of messages) if (t === MSG_ATTRIBUTE) f.attributes.set(body.byteOffset - b.byteOffset, body);
     const pipe = messages.find(([t]) => t === MSG_FILTERS);
     const lay = messages.find(([t]) => t === MSG_LAYOUT);
     const chunked = lay && layout(f, lay[1]);
@@ -471,6 +405,11 @@ async function read(env: DecodeEnv, b: Buffer): Promise<void> {
     if (env.stopped) return;
     await dataset(env, f, at, lay, pipeline);
   }
+  // Each attribute's value handed on to the whole-value trial (`model.h5@OFFSET!`).
+  await valuesOnward(
+    env,
+    [...f.attributes].flatMap(([at, body]) => attributeValue(body, at) ?? []),
+  );
   if (f.work > b.length + (1 << 20)) return env.limit('an HDF5 file whose overlapping object headers the audit stopped parsing');
   // A chunk index no object header that read led to: its dataset's header is damaged, its (filtered) chunks unread.
   for (const sig of INDEXES)
