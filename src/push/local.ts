@@ -15,12 +15,14 @@ import type { RegistryClient } from '../registry/client.js';
 
 /**
  * An OCI layout handed out must be complete: adopted base layers are fetched from the base's
- * registry into it (digest-checked), and their stand-ins left out.
+ * registry into it (digest-checked), and their stand-ins left out. An absent one (oci/adopt.ts: the
+ * docker path left it in the base's registry) has no stand-in: fetched, it is the layout's own blob.
  */
-async function completeLayout(b: Built, clientFor: (host: string) => RegistryClient | undefined): Promise<(path: string) => boolean> {
+async function completeLayout(b: Built, clientFor: (host: string) => RegistryClient | undefined, absentOnly = false): Promise<(path: string) => boolean> {
   const standIns = new Set<string>();
   for (const [digest, layer] of b.adopted) {
-    standIns.add(blobPath(b.layoutDir, layer.standIn.digest));
+    if (absentOnly && !layer.absent) continue;
+    if (!layer.absent) standIns.add(blobPath(b.layoutDir, layer.standIn.digest));
     if (await exists(blobPath(b.layoutDir, digest))) continue;
     const client = clientFor(layer.origin.host);
     if (!client) throw new Error(`outputs: the base layer ${digest} is in ${layer.origin.host}/${layer.origin.path}, which Hoist has no client for`);
@@ -48,12 +50,14 @@ export async function deliverLocally(
   const names = b.localTags;
   if (delivery.load && builder === 'docker') platform.info(`load: the image is in the Docker daemon already, as ${names.join(', ')}`);
   else if (delivery.load) {
+    await completeLayout(b, clientFor, true); // a Docker archive reads an absent base layer from the layout too
     const load = exec.sink('docker', ['load'], { env: platform.context.env });
     await Promise.all([writeDockerArchive(b.layoutDir, b.graph, names, load.stdin, b.adopted), load.done]);
     platform.info(`load: loaded into the Docker daemon as ${names.join(', ')}`);
   }
   for (const spec of delivery.outputs) {
     if (spec.type === 'docker') {
+      await completeLayout(b, clientFor, true);
       await makeDirs(dirname(spec.dest));
       await onDiskFull(dirname(spec.dest), `the Docker archive ${spec.dest}`, () =>
         writeDockerArchive(b.layoutDir, b.graph, names, createWriteStream(spec.dest, { mode: 0o644 }), b.adopted),
