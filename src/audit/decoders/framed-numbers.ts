@@ -15,8 +15,12 @@
  * marks and digits allow — bytes where all are below 256, code points (as UTF-8) where not — and each reading that is
  * text routed. Frames the byte-list readers read already (a comma, a blank) are left to them.
  */
+import { isUtf8 } from 'node:buffer';
 import { isText, MIN_BYTES } from './runs-bytes-text.js';
+import type { Sink } from './types.js';
 
+/** A look every SAMPLE bytes (as the word lists' looks): a run of 8 numbers or more holds a digit one lands on. */
+const SAMPLE = 8;
 /** The fewest numbers of a run: a value's 8 bytes. */
 const MIN_NUMBERS = MIN_BYTES;
 /** The longest frame: `static_cast<char>(` … `), ` is 21 bytes; `Character'Val(` … `) & ` 18. */
@@ -30,6 +34,12 @@ const AHEAD = 16384;
 
 const ALNUM = new Uint8Array(256);
 for (let c = 0; c < 256; c++) ALNUM[c] = /[0-9A-Za-z_]/.test(String.fromCharCode(c)) ? 1 : 0;
+/** What a frame's comparison passes over: blanks and `+`. */
+const SKIP = new Uint8Array(256);
+for (const c of ' \t\r\n\f\v\xa0+') SKIP[c.charCodeAt(0)] = 1;
+/** The bytes a type's suffix begins with. */
+const SUFFIX_LEAD = new Uint8Array(256);
+for (const c of '_uUiylLhHX') SUFFIX_LEAD[c.charCodeAt(0)] = 1;
 const HEX = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 
@@ -55,9 +65,17 @@ export interface FramedRun {
   readings: Buffer[];
 }
 
-const frameKey = (s: string) => s.replace(/\s+/g, ' ').replaceAll('+', '');
+const frameKey = (s: string) => s.replace(/[\s+]+/g, '');
 /** Frames the byte-list readers read already (with C's `0x` before the next number, and no suffix after one). */
 const PLAIN_FRAME = /^(?: ?, ?| |\t)$/;
+/**
+ * Whether a frame (C's `0x` after it aside) is one the byte-list readers read already: a comma, a blank; a colon or a
+ * dash between hex pairs (OpenSSL, .NET's BitConverter), a dot between decimal bytes (Perl's `%vd`).
+ */
+function plainFrame(raw: string, digits: number): boolean {
+  const frame = raw.replace(/0[xX]$/, '');
+  return PLAIN_FRAME.test(frame) || ((frame === ':' || frame === '-') && digits <= 2) || (frame === '.' && digits <= 3);
+}
 
 /** The number whose digits hold `q`, by bytes alone: a quick look before any text is made. */
 function numberAround(b: Uint8Array, q: number): [number, number] | undefined {
@@ -75,7 +93,8 @@ function numberEnd(b: Uint8Array, f: number): number {
   // C's `0x`/`0b` before the digits: a run of up to MAX_DIGITS + 2.
   while (e < b.length && HEX[b[e]!] && e - f <= MAX_DIGITS + 2) e++;
   if (e >= b.length || !ALNUM[b[e]!]) return e;
-  const m = SUFFIX.exec(Buffer.from(b.subarray(e, e + 5)).toString('latin1') + ' ');
+  if (!SUFFIX_LEAD[b[e]!]) return -1;
+  const m = SUFFIX.exec(String.fromCharCode(...b.subarray(e, e + 5)) + ' ');
   return m ? e + m[0].length : -1;
 }
 
@@ -88,18 +107,35 @@ export function mayFrame(b: Uint8Array, q: number): boolean {
   if (!around) return false;
   let p = numberEnd(b, around[0]);
   if (p < 0) return false;
-  let first: string | undefined;
+  let first = -1;
+  let firstEnd = -1;
+  // What a plain frame's reading needs: a hex letter (code points) or a suffix.
+  let beyond = p > around[1];
+  let digits = 0;
   for (let k = 0; k < 3; k++) {
     let f = p;
     let e = -1;
     for (; f < b.length && f - p <= MAX_FRAME + 2; f++) if (HEX[b[f]!] && startsNumber(b, f) && (e = numberEnd(b, f)) >= 0) break;
     if (e < 0 || f - p > MAX_FRAME + 2) return false;
-    const frame = frameKey(Buffer.from(b.subarray(p, f)).toString('latin1'));
-    if (first === undefined) first = frame;
-    else if (frame !== first) return false;
+    if (first < 0) {
+      first = p;
+      firstEnd = f;
+    } else if (!sameFrame(b, first, firstEnd, p, f)) return false;
+    for (let d = f; d < e && !beyond; d++) beyond = b[d]! > 0x39;
+    digits = Math.max(digits, e - f);
     p = e;
   }
-  return true;
+  return beyond || !plainFrame(String.fromCharCode(...b.subarray(first, firstEnd)), digits);
+}
+
+/** Whether two frames of `b` are one (`frameKey`'s: blanks and `+` passed over), compared in place. */
+function sameFrame(b: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
+  for (;;) {
+    while (s1 < e1 && SKIP[b[s1]!]) s1++;
+    while (s2 < e2 && SKIP[b[s2]!]) s2++;
+    if (s1 === e1 || s2 === e2) return s1 === e1 && s2 === e2;
+    if (b[s1++] !== b[s2++]) return false;
+  }
 }
 
 /** Whether a number's digits begin at `f`: no letter or digit before it, or a lone `x`/`u`/`o` lead or C's `0x` there. */
@@ -134,11 +170,16 @@ function radixesOf(run: Num[]): number[] {
   return out;
 }
 
-/** The bytes of codes: themselves where all are bytes, else code points as UTF-8; undefined where one is none. */
-function bytesOf(codes: number[]): Buffer | undefined {
-  if (codes.every((c) => c < 256)) return Buffer.from(codes);
-  if (codes.some((c) => c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))) return undefined;
-  return Buffer.from(String.fromCodePoint(...codes), 'utf8');
+/**
+ * The bytes codes may stand for: themselves where all are bytes — and, where those are no UTF-8, the codes as code points
+ * (PostgreSQL's `U&'\00E9'`, a Latin-1 character's code) —, else code points as UTF-8; none where one is no code point.
+ */
+function bytesOf(codes: number[]): Buffer[] {
+  if (codes.some((c) => c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))) return [];
+  const points = Buffer.from(String.fromCodePoint(...codes), 'utf8');
+  if (!codes.every((c) => c < 256)) return [points];
+  const bytes = Buffer.from(codes);
+  return isUtf8(bytes) ? [bytes] : [bytes, points];
 }
 
 /** A run's readings that are text; of a run in a plain frame (`plain`), only hex ones holding a code beyond a byte. */
@@ -147,9 +188,9 @@ function readingsOf(run: Num[], plain: boolean): Buffer[] {
   for (const radix of radixesOf(run)) {
     if (!run.every((n) => fitsRadix(radix, n.digits))) continue;
     const codes = run.map((n) => parseInt(n.digits, radix));
-    if (plain && (radix !== 16 || codes.every((c) => c < 256))) continue;
-    const bytes = bytesOf(codes);
-    if (bytes && bytes.length >= MIN_BYTES && isText(bytes)) out.push(bytes);
+    // A plain frame's code points: hex ones with a hex letter (Ruby's `\u{74 6f}`), not a table of modes (`0644 0755`).
+    if (plain && (radix !== 16 || codes.every((c) => c < 256) || !run.some((n) => /[a-f]/i.test(n.digits)))) continue;
+    for (const bytes of bytesOf(codes)) if (bytes.length >= MIN_BYTES && isText(bytes)) out.push(bytes);
   }
   return out;
 }
@@ -185,7 +226,7 @@ export function framedRuns(b: Buffer, q: number): { runs: FramedRun[]; window: n
     while (j < nums.length - 1 && frameKey(text.slice(nums[j]!.end, nums[j + 1]!.at)) === frame) j++;
     const run = nums.slice(i, j + 1);
     const raw = text.slice(nums[i]!.end, nums[i + 1]!.at);
-    const plain = PLAIN_FRAME.test(raw.replace(/0[xX]$/, '')) && !run.some((n) => n.suffix);
+    const plain = plainFrame(raw, Math.max(...run.map((n) => n.digits.length))) && !run.some((n) => n.suffix);
     if (run.length >= MIN_NUMBERS && raw.length <= MAX_FRAME) {
       const readings = readingsOf(run, plain);
       if (readings.length) runs.push({ start: from + run[0]!.at, end: from + run.at(-1)!.end, readings });
@@ -193,4 +234,65 @@ export function framedRuns(b: Buffer, q: number): { runs: FramedRun[]; window: n
     i = j;
   }
   return { runs, window: to };
+}
+
+/** Text gathered before its looks are made: a run is read whole whatever the chunks it came in. */
+const WINDOW = 1 << 16;
+/** The bytes kept after the looks made: those a later look reads back (BACK) and ahead (AHEAD). */
+const GUARD = AHEAD + MAX_FRAME;
+
+/**
+ * The framed runs of a text, read from looks every SAMPLE-th byte of the whole text (by offset, so the same whatever its
+ * chunks) that land on a digit; the text gathered into windows of WINDOW bytes, with BACK bytes kept before and GUARD
+ * after each window's looks so a run crossing a window's end is read whole from the window where its looks began. Each
+ * run routed once (`framed numbers`).
+ */
+export class FramedLooks {
+  #held: Buffer[] = [];
+  #heldBytes = 0;
+  /** The offset of the held text's first byte, the next look's, where the last window read ended, the last run routed's end. */
+  #base = 0;
+  #look = SAMPLE - 1;
+  #readTo = 0;
+  #routedTo = 0;
+
+  constructor(readonly open: (offset: number, label: string) => Sink | undefined) {}
+
+  async push(chunk: Uint8Array): Promise<void> {
+    if (!chunk.length) return;
+    this.#held.push(Buffer.from(chunk));
+    this.#heldBytes += chunk.length;
+    if (this.#heldBytes >= BACK + WINDOW + GUARD) await this.#looks(false);
+  }
+
+  async end(): Promise<void> {
+    if (this.#heldBytes) await this.#looks(true);
+  }
+
+  async #looks(last: boolean): Promise<void> {
+    const text = this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held);
+    const until = this.#base + (last ? text.length : text.length - GUARD);
+    for (; this.#look < until; this.#look += SAMPLE) {
+      const q = this.#look - this.#base;
+      if (this.#look < this.#readTo || !(text[q]! >= 0x30 && text[q]! <= 0x39)) continue;
+      const found = framedRuns(text, q);
+      if (!found) continue;
+      this.#readTo = this.#base + found.window - GUARD / 2;
+      for (const run of found.runs) if (this.#base + run.start >= this.#routedTo) await this.#route(run);
+    }
+    const keep = last ? 0 : Math.min(text.length, BACK + GUARD);
+    this.#held = keep ? [Buffer.from(text.subarray(text.length - keep))] : [];
+    this.#base += text.length - keep;
+    this.#heldBytes = keep;
+  }
+
+  async #route(run: FramedRun): Promise<void> {
+    this.#routedTo = this.#base + run.end;
+    for (const reading of run.readings) {
+      const sink = this.open(this.#base + run.start, 'framed numbers');
+      if (!sink) continue;
+      await sink.write(reading);
+      await sink.end();
+    }
+  }
 }

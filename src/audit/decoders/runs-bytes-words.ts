@@ -19,7 +19,7 @@ import { isText, MIN_BYTES } from './runs-bytes-text.js';
 import { Marks, MIN_MARKED } from './runs-bytes-looks.js';
 import type { Sink } from './types.js';
 import { bareRadix, fitsRadix, numbersOf, tokenOf, type Token } from './radix-tokens.js';
-import { framedRuns } from './framed-numbers.js';
+import { FramedLooks } from './framed-numbers.js';
 
 /** A stretch of list characters looked at once every SAMPLE bytes: a list shorter than 2·SAMPLE may be missed, none is shorter than MIN_STRETCH. */
 const SAMPLE = 8;
@@ -174,9 +174,15 @@ export class WordLists {
   /** The chunk's digits, a window at a time (`runs-bytes-looks.ts`). */
   #marks: Marks | undefined;
 
-  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
+  /** Numbers in one frame (`framed-numbers.ts`): read from looks of their own, over the text gathered a window at a time. */
+  readonly #framed: FramedLooks;
+
+  constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {
+    this.#framed = new FramedLooks(open);
+  }
 
   async push(chunk: Uint8Array): Promise<void> {
+    await this.#framed.push(chunk);
     let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     let base = this.#offset;
     this.#offset += bytes.length;
@@ -197,10 +203,8 @@ export class WordLists {
     marks?.reset();
     /** Where the stretches looked at start: a radix mark's search (`#marked`) passes them over. */
     const looked = ALIASED.some((mark) => bytes.includes(mark)) ? new Set<number>() : undefined;
-    let framedTo = 0;
     for (let p = nextLook(bytes, SAMPLE - 1, n, marks); p < n + SAMPLE - 1; p = nextLook(bytes, p + SAMPLE, n, marks)) {
       const q = Math.min(p, n - 1);
-      if (q >= framedTo) framedTo = await this.#framed(bytes, q, base);
       let start = q;
       while (start > 0 && TABLE[bytes[start - 1]!]) start--;
       let end = q + 1;
@@ -239,21 +243,8 @@ export class WordLists {
       }
   }
 
-  /** The runs of numbers in one frame around `q` (`framed-numbers.ts`), routed; where the looks may next try one. */
-  async #framed(bytes: Buffer, q: number, base: number): Promise<number> {
-    const found = framedRuns(bytes, q);
-    if (!found) return 0;
-    for (const run of found.runs)
-      for (const reading of run.readings) {
-        const sink = this.open(base + run.start, 'framed numbers');
-        if (!sink) continue;
-        await sink.write(reading);
-        await sink.end();
-      }
-    return found.window;
-  }
-
   async end(): Promise<void> {
+    await this.#framed.end();
     if (this.#carried) await this.#flush();
   }
 
