@@ -5,7 +5,7 @@
 // base's blob, nothing is pushed; the clean twin pushes, the registry holds the digest Hoist reported, every blob
 // intact. Nearest real-world variant: a company base that once baked a deploy token into a layer, built on a runner
 // whose dockerd has no containerd image store (no OCI export), where `docker save` is the slow part.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -99,5 +99,42 @@ describe('docker builder: the image by the daemon’s push to Hoist on loopback'
     expect(rotated.stderr).toMatch(/secret 'deploy-token'[^\n]* in layer sha256:[a-f0-9]{64} \(/);
     expect(leaks(rotated.stdout + rotated.stderr, TOKEN)).toBe(false);
     expect(await skopeoDigest(`${repo}:1.0.0`)).toBeUndefined();
+  }, 240_000);
+
+  // Property: a base layer the warm push transfer left in the base's registry (never fetched) is still whole in every
+  // file output of the same build — an OCI layout holds each blob its manifest names, a Docker archive loads in the
+  // daemon. Nearest real variant: a release job that pushes and also keeps `type=oci` and `type=docker` copies as CI
+  // artifacts, on a runner whose cache of audited layers already read the base.
+  it('with the base left in its registry, the OCI layout and the Docker archive outputs hold every blob all the same', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'hoist-push-transfer-out-'));
+    const dir = await app();
+    await build(dir, `${host}/${uniqueRepo('push-transfer/out-warm')}`, OTHER);
+    const r = await hoist(
+      [
+        'build',
+        '--builder',
+        'docker',
+        '--images',
+        `${host}/${uniqueRepo('push-transfer/out')}`,
+        '--version',
+        '1.0.0',
+        '--insecure-registries',
+        host,
+        '--json',
+        '--outputs',
+        `type=oci,dest=${join(out, 'layout')}\ntype=docker,dest=${join(out, 'image.tar')}`,
+      ],
+      { cwd: dir, env: { HOIST_SECRETS: `deploy-token=${OTHER}`, HOIST_AUDIT_CACHE: cacheDir, HOIST_DOCKER_TRANSFER: 'push' } },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/3 of the base's not sent: 3 left in its registry \(read clean before/);
+    const index = JSON.parse(await readFile(join(out, 'layout', 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+    const blob = (d: string) => join(out, 'layout', 'blobs', ...d.split(':'));
+    const manifest = JSON.parse(await readFile(blob(index.manifests[0]!.digest), 'utf8')) as { layers: Array<{ digest: string; size: number }> };
+    const sizes = await Promise.all(manifest.layers.map(async (l) => (await stat(blob(l.digest))).size));
+    expect(sizes).toEqual(manifest.layers.map((l) => l.size));
+    expect(manifest.layers.slice(0, baseLayers.length).map((l) => l.digest)).toEqual(baseLayers);
+    const loaded = await run('docker', ['load', '-i', join(out, 'image.tar')]);
+    expect(loaded).toMatch(/Loaded image/);
   }, 240_000);
 });
