@@ -6,7 +6,12 @@
  * Ada's `Character'Val(116) &`, PowerShell's `$([char]116)` —, bits between dashes, `echo -e`'s `\0NNN`, PostgreSQL's
  * `U&'…'` with and without `UESCAPE`, PHP's addcslashes. Each written by the real tool on Debian where it is installed
  * (a generator printing as the tool does where it is not: named so). All silent through the bundle of the session's
- * start (/tmp/lead/dist-start). The other notations of the round: variant22-text-more.ts.
+ * start (/tmp/lead/dist-start); read since session 61 by `framed-numbers.ts` (numbers in one frame) and
+ * `notation-forms.ts` (hiding forms). The other notations of the round, and its known misses: variant22-text-more.ts.
+ * Hunted and found already by the session's start bundle (so not in the round): PHP's addcslashes of an ASCII value,
+ * Lua's `\116` escapes and `string.char(116,…)`, ES2015's `\u{74}`, quoted-printable of every byte, SBCL's `(#\t …)`,
+ * SQLite's `char(116, …)`, Tcl's `binary format c* {116 …}`, awk's `printf "%c…", 116, …`, PowerShell's
+ * `GetString([byte[]](116,…))`.
  */
 import type { Variant } from './variant-text.js';
 import { made, py, type Spec } from './variant20-text.js';
