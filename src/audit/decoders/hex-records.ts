@@ -81,6 +81,8 @@ const PARSE: Readonly<{ [k in Kind]: (line: string) => Record | undefined }> = {
 
 /** The kind of records `head` starts with: its first two lines (one when it ends there) are records of one kind. */
 export function sniffHexRecords(head: Uint8Array): Kind | undefined {
+  // Every kind's record begins with its mark (`:`, `S`, `%`): any other first byte is none, told before a string is made.
+  if (head[0] !== 0x3a && head[0] !== 0x53 && head[0] !== 0x25) return undefined;
   const text = Buffer.from(head.subarray(0, 1100)).toString('latin1');
   const lines = text.split('\n');
   const whole = lines.length > 1 ? lines.slice(0, -1) : head.length < 512 ? lines : [];
