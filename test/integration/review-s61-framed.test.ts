@@ -1,9 +1,10 @@
 // Review s61 (H6). Property: a key written as numbers each framed by a cast, a type's suffix or a call (round 22's
 // framed-numbers.ts) is found whatever the language's near spelling — negative decimals, no blanks, upper-case hex, a
 // list wrapped over lines, one item a line, at offset 0 with no line end, after 70 KB of other text, Kotlin's
-// `0x74.toByte()` — through the bundle that ships (HOIST_TEST_CLI or dist/). Kotlin's hex form was missed: its items are
-// 15 bytes, and the looks (every 8 bytes, on the first digit) landed on each item's `0` of `0x`, which the reader took
-// for no number. Nearest real-world variant: a generated Kotlin/Android source holding a key as a byteArrayOf(...).
+// `0x74.toByte()` and C#'s `(byte)0X74` — through the bundle that ships (HOIST_TEST_CLI or dist/). Looks land every 8th
+// byte on a digit; a look on the `0` of a `0x`/`0X` lead was taken for no number, so a list whose item length shares
+// the stride's factors (Kotlin's 15-byte items at 2a1e4ab; C#'s 12-byte `(byte)0X5A, ` at a11ed3b) had no look that
+// read it. Nearest real-world variant: a generated Kotlin/Android or C# source holding a key as a byte array.
 // Fix: /work/notes/s61/H6-framed-lead.diff. Two more near spellings stay missed (asserted: C++'s
 // static_cast<uint8_t>(0x74) and Rust's upper-case 0x6Fu8) — see /work/notes/s61/H6-report.md.
 import { execFileSync } from 'node:child_process';
