@@ -18,6 +18,8 @@ import { TRIAL_CHUNK, trial, type DecodeEnv, type Decoding } from './types.js';
 
 /** The most one value may give (the bounds still count every byte where it is written). */
 const MAX_VALUE = 64 << 20;
+/** The bytes of a brotli value decoded first, to see whether it gives text. */
+const BROTLI_HEAD = 4096;
 /** The least a value must give to be taken for one. */
 const MIN_OUT = 16;
 /** The shortest value tried (parsers need not hand on shorter ones). */
@@ -57,7 +59,9 @@ async function lzma2Value(bytes: Uint8Array): Promise<Buffer | undefined> {
  */
 function brotliValue(bytes: Uint8Array, shows: (out: Uint8Array) => boolean, anyWindow = false): Buffer | undefined {
   if (bytes.length < 8 || !(anyWindow || defaultWindow(bytes[0]!)) || !brotliValueHeadHolds(bytes)) return undefined;
-  const head = brotliTrials.run(bytes.subarray(0, 128), zlib.constants.BROTLI_OPERATION_FLUSH, 1 << 16, TRIAL_CHUNK);
+  // The head reaches past the first meta-block's header (a quality 5-11 encoder's context maps and prefix codes take
+  // hundreds of bytes before the first literal): the JS read above already failed almost every chance value.
+  const head = brotliTrials.run(bytes.subarray(0, BROTLI_HEAD), zlib.constants.BROTLI_OPERATION_FLUSH, 1 << 20, TRIAL_CHUNK);
   if (!(head instanceof Buffer) || head.length < MIN_OUT || !shows(head.subarray(0, 4096))) return undefined;
   const got = trial(
     () =>
