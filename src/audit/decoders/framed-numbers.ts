@@ -40,6 +40,9 @@ for (const c of ' \t\r\n\f\v\xa0+') SKIP[c.charCodeAt(0)] = 1;
 /** The bytes a type's suffix begins with. */
 const SUFFIX_LEAD = new Uint8Array(256);
 for (const c of '_uUiylLhHX') SUFFIX_LEAD[c.charCodeAt(0)] = 1;
+/** C's number leads after a `0`. */
+const LEAD = new Uint8Array(256);
+for (const c of 'xXbBoO') LEAD[c.charCodeAt(0)] = 1;
 const HEX = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 
@@ -79,6 +82,9 @@ function plainFrame(raw: string, digits: number): boolean {
 
 /** The number whose digits hold `q`, by bytes alone: a quick look before any text is made. */
 function numberAround(b: Uint8Array, q: number): [number, number] | undefined {
+  // A look on C's `0x`/`0b`/`0o` lead: the number is the digits after it (a list whose items are as long as the looks'
+  // stride, or a multiple of it — Kotlin's `0x74.toByte(), ` — lands every look on the lead's `0`).
+  if (b[q] === 0x30 && LEAD[b[q + 1]!] && HEX[b[q + 2]!]) q += 2;
   if (!HEX[b[q]!]) return undefined;
   let s = q;
   while (s > 0 && HEX[b[s - 1]!] && q - s < MAX_DIGITS + 2) s--;
@@ -109,8 +115,9 @@ export function mayFrame(b: Uint8Array, q: number): boolean {
   if (p < 0) return false;
   let first = -1;
   let firstEnd = -1;
-  // What a plain frame's reading needs: a hex letter (code points) or a suffix.
-  let beyond = p > around[1];
+  // What a plain frame's reading needs: a suffix, or a hex letter between blanks (Ruby's `\u{74 6f}`).
+  let suffix = p > around[1];
+  let letters = false;
   let digits = 0;
   for (let k = 0; k < 3; k++) {
     let f = p;
@@ -121,11 +128,15 @@ export function mayFrame(b: Uint8Array, q: number): boolean {
       first = p;
       firstEnd = f;
     } else if (!sameFrame(b, first, firstEnd, p, f)) return false;
-    for (let d = f; d < e && !beyond; d++) beyond = b[d]! > 0x39;
-    digits = Math.max(digits, e - f);
+    for (let d = f; d < e && !letters; d++) letters = b[d]! > 0x39;
+    let h = f;
+    while (h < e && HEX[b[h]!]) h++;
+    suffix ||= h < e;
+    digits = Math.max(digits, h - f);
     p = e;
   }
-  return beyond || !plainFrame(String.fromCharCode(...b.subarray(first, firstEnd)), digits);
+  const frame = String.fromCharCode(...b.subarray(first, firstEnd));
+  return !plainFrame(frame, digits) || suffix || (frame === ' ' && letters);
 }
 
 /** Whether two frames of `b` are one (`frameKey`'s: blanks and `+` passed over), compared in place. */
@@ -182,14 +193,14 @@ function bytesOf(codes: number[]): Buffer[] {
   return isUtf8(bytes) ? [bytes] : [bytes, points];
 }
 
-/** A run's readings that are text; of a run in a plain frame (`plain`), only hex ones holding a code beyond a byte. */
-function readingsOf(run: Num[], plain: boolean): Buffer[] {
+/** A run's readings that are text; of a run in a plain frame (`plain`), only hex code points between blanks (`blank`). */
+function readingsOf(run: Num[], plain: boolean, blank: boolean): Buffer[] {
   const out: Buffer[] = [];
   for (const radix of radixesOf(run)) {
     if (!run.every((n) => fitsRadix(radix, n.digits))) continue;
     const codes = run.map((n) => parseInt(n.digits, radix));
     // A plain frame's code points: hex ones with a hex letter (Ruby's `\u{74 6f}`), not a table of modes (`0644 0755`).
-    if (plain && (radix !== 16 || codes.every((c) => c < 256) || !run.some((n) => /[a-f]/i.test(n.digits)))) continue;
+    if (plain && (!blank || radix !== 16 || codes.every((c) => c < 256) || !run.some((n) => /[a-f]/i.test(n.digits)))) continue;
     for (const bytes of bytesOf(codes)) if (bytes.length >= MIN_BYTES && isText(bytes)) out.push(bytes);
   }
   return out;
@@ -228,7 +239,7 @@ export function framedRuns(b: Buffer, q: number): { runs: FramedRun[]; window: n
     const raw = text.slice(nums[i]!.end, nums[i + 1]!.at);
     const plain = plainFrame(raw, Math.max(...run.map((n) => n.digits.length))) && !run.some((n) => n.suffix);
     if (run.length >= MIN_NUMBERS && raw.length <= MAX_FRAME) {
-      const readings = readingsOf(run, plain);
+      const readings = readingsOf(run, plain, raw === ' ' && run.every((n) => !n.mark));
       if (readings.length) runs.push({ start: from + run[0]!.at, end: from + run.at(-1)!.end, readings });
     }
     i = j;
