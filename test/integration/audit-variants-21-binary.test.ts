@@ -17,9 +17,9 @@
 // FILE!(value N) (a row joined across overflow pages); every clean twin gives no finding; the clean image passes;
 // the known gaps below are still missed (asserted, so that reading one moves it to the artifacts).
 //
-// Known gaps of this round (made by the real libraries, asserted still missed): a protobuf bytes field (no structure
-// to tell a message by), an Avro bytes field (avro.ts reads blocks, not records), a shelve (Berkeley DB) value of a
-// pickle, an HDF5 attribute — each holding brotli.
+// Known gap of this round (made by the real library, asserted still missed): a protobuf bytes field holding brotli (no
+// structure to tell a message by). Round 21's other gaps — an Avro bytes field, a shelve (Berkeley DB) value of a pickle,
+// an HDF5 attribute — are read since round 22 (avro-records.ts, bdb.ts's overflow items, hdf5-attributes.ts).
 // Hunted and found before already (no work needed): pickle / Ruby Marshal / v8.serialize / PHP serialize values, dbm.dumb,
 // Berkeley DB overflow and Redis RDB values holding a magicless stream; netCDF4 zlib variables; .pyc, .class, .jar, .mo,
 // ELF with -gz=zlib; npz; zarr; Prometheus TSDB index labels; lz4 blocks and raw snappy in SQLite BLOBs.
