@@ -223,7 +223,7 @@ function numbersIn(text: string): Num[] {
  * numbers, and their runs of one frame, with the window's end (the looks before it need not try again). Undefined where
  * `mayFrame` finds no frame repeated there.
  */
-export function framedRuns(b: Buffer, q: number): { runs: FramedRun[]; window: number } | undefined {
+export function framedRuns(b: Buffer, q: number): { runs: FramedRun[]; window: number; readTo: number } | undefined {
   if (!mayFrame(b, q)) return undefined;
   const from = Math.max(0, q - BACK);
   const to = Math.min(b.length, q + AHEAD);
@@ -231,7 +231,9 @@ export function framedRuns(b: Buffer, q: number): { runs: FramedRun[]; window: n
   const nums = numbersIn(text);
   const runs: FramedRun[] = [];
   let i = 0;
+  let group = 0;
   while (i < nums.length - 1) {
+    group = i;
     const frame = frameKey(text.slice(nums[i]!.end, nums[i + 1]!.at));
     let j = i + 1;
     while (j < nums.length - 1 && frameKey(text.slice(nums[j]!.end, nums[j + 1]!.at)) === frame) j++;
@@ -244,7 +246,18 @@ export function framedRuns(b: Buffer, q: number): { runs: FramedRun[]; window: n
     }
     i = j;
   }
-  return { runs, window: to };
+  return { runs, window: to, readTo: readOn(nums, from, to, group) };
+}
+
+/**
+ * Where the looks after this window begin again: at its end where no number ends near it (a run goes on only across
+ * MAX_FRAME bytes), else at the last group's first number (a look landing in it reads it whole, its BACK covers that
+ * start) — but never before half the window ahead, so a run longer than the window is read in steps, not at every look.
+ */
+function readOn(nums: readonly { at: number; end: number }[], from: number, to: number, last: number): number {
+  const end = nums.at(-1)?.end;
+  if (end === undefined || to - (from + end) > MAX_FRAME + MAX_DIGITS) return to;
+  return Math.max(from + nums[last]!.at, to - GUARD / 2);
 }
 
 /** Text gathered before its looks are made: a run is read whole whatever the chunks it came in. */
@@ -288,7 +301,7 @@ export class FramedLooks {
       if (this.#look < this.#readTo || !(text[q]! >= 0x30 && text[q]! <= 0x39)) continue;
       const found = framedRuns(text, q);
       if (!found) continue;
-      this.#readTo = this.#base + found.window - GUARD / 2;
+      this.#readTo = this.#base + found.readTo;
       for (const run of found.runs) if (this.#base + run.start >= this.#routedTo) await this.#route(run);
     }
     const keep = last ? 0 : Math.min(text.length, BACK + GUARD);
