@@ -1,0 +1,3 @@
+import { createRequire as __hoistCreateRequire } from 'node:module';
+const require = __hoistCreateRequire(import.meta.url);
+import{b as a,c as b,d as c,e as d,f as e,g as f}from"./chunk-RJVJ6JSB.js";import"./chunk-ZZB42I7V.js";import"./chunk-XV3YYQIY.js";import"./chunk-V275VKJ6.js";import"./chunk-FKNZDTBL.js";import"./chunk-RUQC4LZH.js";import"./chunk-ROVJTQ42.js";import"./chunk-HKR7KIMT.js";import"./chunk-FUVBQD55.js";import"./chunk-R5SUDVLG.js";import"./chunk-WSLCKM7U.js";export{a as BuilderError,d as buildxDriver,b as chooseBuilder,c as cliHasBuildKit,f as createBuilder,e as probeBuilders};
