@@ -42,13 +42,15 @@ describe(`round 20: notation forms against the real tools (seed ${rand.seed})`, 
       [rot13(v).slice(0, 20), 'rot13'],
       [rot47(v).slice(0, 20), 'rot47'],
       ...START_FORMS.map(([f, n]): [string, string] => [f(v.slice(0, 20)), n]),
+      // Reversed: the start of the whole value's reversal (its last characters), as compile-reach's cut reach requires.
+      [[...v].reverse().join('').slice(0, 20), 'reversed'],
     ]);
     expect(notationForms('12345678').map(([, n]) => n)).not.toContain('rot13');
     expect(notationForms('x'.repeat(RADIX_MAX + 1)).map(([, n]) => n)).toEqual(['rot13', 'rot47', ...START_FORMS.map(([, n]) => n)]);
   });
 });
 
-/** Round 22's forms of a value's start (none equal to the value; `reversed` only of a whole value). */
+/** Round 22's forms of a value's start (none equal to the value; `reversed` made apart: of a cut value, the whole's end). */
 const START_FORMS: ReadonlyArray<[(s: string) => string, string]> = [
   [atbash, 'Atbash'],
   [fullwidth, 'fullwidth'],

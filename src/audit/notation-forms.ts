@@ -8,7 +8,7 @@
  *   number to find these; the value's own digits are one pattern each.
  * - its rotations: rot13 (`tr 'A-Za-z' 'N-ZA-Mn-za-m'`, PHP's `str_rot13`, Python's `codecs.encode(s, 'rot13')`) and
  *   rot47 (`tr '!-~' 'P-~!-O'`) — a key "hidden" from a grep.
- * - Atbash (each letter mirrored), and the value reversed (`rev`; whole values only).
+ * - Atbash (each letter mirrored), and the value reversed (`rev`; of a value cut to the reach, its last characters reversed).
  * - forms a reader does not see or tell apart from it: fullwidth (ICU's Halfwidth-Fullwidth), mathematical bold ("fancy
  *   text"), Unicode tag characters (ASCII smuggling), a zero-width space or joiner between every two characters.
  * - its Unicode normalizations beside the one given: NFD (macOS file names on HFS+/APFS, `é` as `e` + U+0301) and NFC
@@ -79,6 +79,9 @@ export const mathBold = (s: string): string =>
 /** Unicode tag characters (U+E0020–U+E007E) for printable ASCII: text hidden from a reader ("ASCII smuggling"). */
 export const tagged = (s: string): string => s.replace(/[ -~]/g, (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0)));
 
+/** The last `n` code points of `s` (a surrogate pair whole), without spreading the whole of a long value. */
+const lastPoints = (s: string, n: number): string[] => [...s.slice(-2 * n)].slice(-n);
+
 /** The zero-width characters put between every two characters of a value to hide it from a search. */
 const INVISIBLE: ReadonlyArray<[string, string]> = [
   ['\u200b', 'zero-width spaces between'],
@@ -114,7 +117,14 @@ export function notationForms(text: string, whole: string = text): Array<[Buffer
   add(nfc !== decides && nfc !== nfd, () => (decides === text ? nfc : text.normalize('NFC')), 'Unicode NFC');
   // Base-N forms only for a whole value: a big number's digits begin nothing of a longer number's.
   const bytes = Buffer.from(whole);
-  if (text === whole) add([...whole].length > 1 && [...whole].reverse().join('') !== whole, () => [...whole].reverse().join(''), 'reversed');
+  // Reversed, a cut value's form is the start of the whole one's: its last characters, reversed.
+  const reversed =
+    text === whole
+      ? [...whole].reverse().join('')
+      : lastPoints(whole, [...text].length)
+          .reverse()
+          .join('');
+  add([...whole].length > 1 && reversed !== text, () => reversed, 'reversed');
   if (text === whole && bytes.length <= RADIX_MAX) {
     const made = new Set<string>();
     for (const r of RADIXES) {

@@ -80,6 +80,13 @@ function plainFrame(raw: string, digits: number): boolean {
   return PLAIN_FRAME.test(frame) || ((frame === ':' || frame === '-') && digits <= 2) || (frame === '.' && digits <= 3);
 }
 
+/** An IPv6 address (`2001:0db8:…:7334`): at most 8 colon-separated groups of hex, one of 4 digits or with a letter. */
+const ipv6 = (raw: string, run: readonly Num[]) =>
+  raw === ':' &&
+  run.length <= 8 &&
+  run.every((n) => !n.mark && !n.suffix && n.digits.length <= 4) &&
+  run.some((n) => n.digits.length === 4 || /[a-f]/i.test(n.digits));
+
 /** The number whose digits hold `q`, by bytes alone: a quick look before any text is made. */
 function numberAround(b: Uint8Array, q: number): [number, number] | undefined {
   // A look on C's `0x`/`0b`/`0o` lead: the number is the digits after it (a list whose items are as long as the looks'
@@ -190,13 +197,17 @@ function bytesOf(codes: number[]): Buffer[] {
   const points = Buffer.from(String.fromCodePoint(...codes), 'utf8');
   if (!codes.every((c) => c < 256)) return [points];
   const bytes = Buffer.from(codes);
-  return isUtf8(bytes) ? [bytes] : [bytes, points];
+  if (isUtf8(bytes)) return [bytes];
+  // Latin-1 of a value is mostly ASCII: hex labels (`'A1', 'A2', …`, `'C1', … 'C9'`) make bytes all beyond it, no value.
+  return codes.filter((c) => c < 0x80).length * 2 >= codes.length ? [bytes, points] : [];
 }
 
-/** A run's readings that are text; of a run in a plain frame (`plain`), only hex code points between blanks (`blank`). */
-function readingsOf(run: Num[], plain: boolean, blank: boolean): Buffer[] {
+/** A run's readings that are text; of a run in a plain frame (`plain`), only hex code points between blanks (`blank`); no hex after `#` (`hashLed`). */
+function readingsOf(run: Num[], plain: boolean, blank: boolean, hashLed: boolean): Buffer[] {
   const out: Buffer[] = [];
   for (const radix of radixesOf(run)) {
+    // `#` before each number: Delphi's decimal `#116#111`, CSS colours in hex (`#123 #0ab`) — no notation's characters.
+    if (hashLed && radix === 16) continue;
     if (!run.every((n) => fitsRadix(radix, n.digits))) continue;
     const codes = run.map((n) => parseInt(n.digits, radix));
     // A plain frame's code points: hex ones with a hex letter (Ruby's `\u{74 6f}`), not a table of modes (`0644 0755`).
@@ -240,8 +251,8 @@ export function framedRuns(b: Buffer, q: number): { runs: FramedRun[]; window: n
     const run = nums.slice(i, j + 1);
     const raw = text.slice(nums[i]!.end, nums[i + 1]!.at);
     const plain = plainFrame(raw, Math.max(...run.map((n) => n.digits.length))) && !run.some((n) => n.suffix);
-    if (run.length >= MIN_NUMBERS && raw.length <= MAX_FRAME) {
-      const readings = readingsOf(run, plain, raw === ' ' && run.every((n) => !n.mark));
+    if (run.length >= MIN_NUMBERS && raw.length <= MAX_FRAME && !ipv6(raw, run)) {
+      const readings = readingsOf(run, plain, raw === ' ' && run.every((n) => !n.mark), /#$/.test(raw));
       if (readings.length) runs.push({ start: from + run[0]!.at, end: from + run.at(-1)!.end, readings });
     }
     i = j;
