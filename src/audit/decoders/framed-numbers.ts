@@ -87,6 +87,9 @@ const ipv6 = (raw: string, run: readonly Num[]) =>
   run.every((n) => !n.mark && !n.suffix && n.digits.length <= 4) &&
   run.some((n) => n.digits.length === 4 || /[a-f]/i.test(n.digits));
 
+/** JSON's and C's `\u0074\u006f`, `\x74\x6f`: the matcher's escape families read them where they lie (the file's own path). */
+const escaped = (raw: string, run: readonly Num[]) => /^\\[uUxX]$/.test(raw) && run.every((n) => /^[uUxX]$/.test(n.mark));
+
 /** The number whose digits hold `q`, by bytes alone: a quick look before any text is made. */
 function numberAround(b: Uint8Array, q: number): [number, number] | undefined {
   // A look on C's `0x`/`0b`/`0o` lead: the number is the digits after it (a list whose items are as long as the looks'
@@ -251,7 +254,7 @@ export function framedRuns(b: Buffer, q: number): { runs: FramedRun[]; window: n
     const run = nums.slice(i, j + 1);
     const raw = text.slice(nums[i]!.end, nums[i + 1]!.at);
     const plain = plainFrame(raw, Math.max(...run.map((n) => n.digits.length))) && !run.some((n) => n.suffix);
-    if (run.length >= MIN_NUMBERS && raw.length <= MAX_FRAME && !ipv6(raw, run)) {
+    if (run.length >= MIN_NUMBERS && raw.length <= MAX_FRAME && !ipv6(raw, run) && !escaped(raw, run)) {
       const readings = readingsOf(run, plain, raw === ' ' && run.every((n) => !n.mark), /#$/.test(raw));
       if (readings.length) runs.push({ start: from + run[0]!.at, end: from + run.at(-1)!.end, readings });
     }
