@@ -80,7 +80,7 @@ export const mathBold = (s: string): string =>
 export const tagged = (s: string): string => s.replace(/[ -~]/g, (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0)));
 
 /** The last `n` code points of `s` (a surrogate pair whole), without spreading the whole of a long value. */
-const lastPoints = (s: string, n: number): string[] => [...s.slice(-2 * n)].slice(-n);
+const lastPoints = (s: string, n: number): string[] => Array.from(s.slice(-2 * n)).slice(-n);
 
 /** The zero-width characters put between every two characters of a value to hide it from a search. */
 const INVISIBLE: ReadonlyArray<[string, string]> = [
