@@ -2,41 +2,12 @@
 // `hoist push` processes racing, of DIFFERENT versions and flavours — the class next to outside-s61-variant-latest's
 // same-version race: a plain run reads another variant's release only once that variant's minor or major tag is listed,
 // which a racing variant may not have written yet. Through the CLI that ships (HOIST_TEST_CLI), lab registry, skopeo.
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { tarOf } from '../support/tar.js';
+import { flavourLayout as layout } from '../support/flavour-layout.js';
 import { hoist, lab, skopeoDigest, uniqueRepo, type CliRun } from './lab.js';
-
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** An OCI layout of a one-layer image holding `/flavour` (its own digest per `mark`). */
-async function layout(dir: string, mark: string): Promise<string> {
-  const root = join(dir, mark);
-  await mkdir(join(root, 'blobs/sha256'), { recursive: true });
-  const tar = await tarOf({ flavour: `${mark}\n` });
-  const layer = gzipSync(tar);
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [`sha256:${sha(tar)}`] } }));
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${sha(config)}`, size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${sha(layer)}`, size: layer.length }],
-    }),
-  );
-  for (const b of [layer, config, manifest]) await writeFile(join(root, 'blobs/sha256', sha(b)), b);
-  await writeFile(join(root, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  const index = {
-    schemaVersion: 2,
-    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${sha(manifest)}`, size: manifest.length }],
-  };
-  await writeFile(join(root, 'index.json'), JSON.stringify(index));
-  return root;
-}
 
 describe('review s61: a shared latest under races of different versions, plain and variant (hoist push, lab registry)', () => {
   const host = () => lab().registries.plain.host;
