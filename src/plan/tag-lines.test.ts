@@ -5,25 +5,15 @@
 import fc from 'fast-check';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { decideTags, lineLeader, planTags, VERSION_LEVELS, type Variant } from './tags.js';
+import { releaseTags } from '../../test/support/releases.js';
+import { decideTags, lineLeader, type Variant } from './tags.js';
 
 const alpine: Variant = { prefix: '', suffix: '-alpine', prefixOnLatest: false, suffixOnLatest: false };
 const slim: Variant = { prefix: '', suffix: '-slim', prefixOnLatest: false, suffixOnLatest: false };
 
 /** One release's tags pushed the way the early decision allows, into a map of tag → `version variant`. */
 function release(registry: Map<string, string>, version: string, variant?: Variant) {
-  const planned = planTags({
-    version,
-    facts: { scheduled: false },
-    auto: ['version'],
-    levels: VERSION_LEVELS,
-    tagLatest: 'auto',
-    majorZero: false,
-    channel: true,
-    explicit: [],
-    now: new Date(0),
-    ...(variant ? { variant } : {}),
-  });
+  const planned = releaseTags(version, variant);
   const decided = decideTags(planned, version, [...registry.keys()], 'forward', variant);
   for (const d of decided) if (d.push) registry.set(d.tag, `${version}${variant?.suffix ?? ''}`);
   return decided;

@@ -49,9 +49,9 @@ export function releaseImage(version: string, revision: string, layerSize = 2048
   return { graph, blobs, source: memorySource(blobs) };
 }
 
-/** The push target a build of `version` makes (version, minor, major, latest, channel; forward-only), as `push/stage.ts` does. */
-export function releaseTarget(repository: Repository, version: string, decisions = new Map<string, TagDecision[]>(), variant?: Variant): PushTarget {
-  const tags = planTags({
+/** The tags a release of `version` plans (version, minor, major, latest, channel), of `variant` if given. */
+export function releaseTags(version: string, variant?: Variant) {
+  return planTags({
     version,
     facts: { scheduled: false },
     auto: ['version'],
@@ -63,6 +63,11 @@ export function releaseTarget(repository: Repository, version: string, decisions
     now: new Date(0),
     ...(variant ? { variant } : {}),
   });
+}
+
+/** The push target a build of `version` makes (version, minor, major, latest, channel; forward-only), as `push/stage.ts` does. */
+export function releaseTarget(repository: Repository, version: string, decisions = new Map<string, TagDecision[]>(), variant?: Variant): PushTarget {
+  const tags = releaseTags(version, variant);
   return pushTargets([{ repository, visibility: 'private', tags }], version, 'forward', decisions, variant)[0]!;
 }
 
