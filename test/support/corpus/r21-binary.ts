@@ -10,10 +10,10 @@ import { pyValue } from './variant-round.js';
 import type { Variant } from './variant-text.js';
 
 /** The file's bytes must not hold the value (it is compressed), and the file must be there. */
-const hidden = (file: string) => `\ntest -s "$OUT/${file}" && ! grep -rF "$S" "$OUT/${file}" > /dev/null`;
+export const hidden = (file: string) => `\ntest -s "$OUT/${file}" && ! grep -rF "$S" "$OUT/${file}" > /dev/null`;
 
 /** Python defining `text` (the value behind `token=`, then `rows` numbers) and the three magicless compressors. */
-const streams = (rows: number) => `import brotli, lzma, zlib
+export const streams = (rows: number) => `import brotli, lzma, zlib
 text = ('token=' + s + '\\n' + ' '.join(map(str, range(${rows})))).encode()
 def deflate_raw(b):
     c = zlib.compressobj(9, zlib.DEFLATED, -15)

@@ -6,20 +6,9 @@
  * continuation block), a pickle in Python's shelve (dbm.ndbm: a Berkeley DB hash, the pickle on an overflow page of its
  * own). Each made by the real library (python3 of the distribution). `r22Gaps`: made alike and still silent.
  */
+import { hidden, streams } from './r21-binary.js';
 import { pyValue } from './variant-round.js';
 import type { Variant } from './variant-text.js';
-
-const hidden = (file: string) => `\ntest -s "$OUT/${file}" && ! grep -rF "$S" "$OUT/${file}" > /dev/null`;
-
-/** Python defining `text` (the value behind `token=`, then `rows` numbers) and the magicless compressors. */
-const streams = (rows: number) => `import brotli, lzma, zlib
-text = ('token=' + s + '\\n' + ' '.join(map(str, range(${rows})))).encode()
-def deflate_raw(b):
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    return c.compress(b) + c.flush()
-def lzma_raw(b):
-    return lzma.compress(b, format=lzma.FORMAT_RAW, filters=[{'id': lzma.FILTER_LZMA2}])
-`;
 
 const SCHEMA = `{"type":"record","name":"Event","namespace":"app","fields":[{"name":"id","type":{"type":"fixed","name":"Id","size":16}},{"name":"k","type":"string"},{"name":"attrs","type":{"type":"map","values":"bytes"}},{"name":"v","type":["null","bytes"]}]}`;
 
