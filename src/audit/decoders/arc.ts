@@ -13,6 +13,7 @@
 import { Lzw, LzwError } from './compress.js';
 import { gathered } from './gathered.js';
 import type { Decoder, DecodeEnv } from './types.js';
+import { dosTime } from './zip-records.js';
 
 const MAX_IN = 64 << 20;
 const MAX_OUT = 64 << 20;
@@ -46,11 +47,8 @@ export function arcMember(b: Uint8Array, at: number): Member | undefined {
   const packed = u32(b, at + 15);
   const size = method === 1 ? packed : u32(b, at + 25);
   const date = u16(b, at + 19);
-  // a DOS date: month 1–12, day 1–31
-  const time = u16(b, at + 21);
-  if (((date >> 5) & 15) < 1 || ((date >> 5) & 15) > 12 || (date & 31) < 1) return undefined;
-  // a DOS time: hours below 24, minutes below 60, two-second steps below 30
-  if (time >> 11 > 23 || ((time >> 5) & 63) > 59 || (time & 31) > 29) return undefined;
+  // a DOS date and time as zip's are checked (month 1–12, day 1–31, hours below 24, minutes below 60), not both zero
+  if (date === 0 || !dosTime(u16(b, at + 21), date)) return undefined;
   // arc keeps a method's output only when it is no larger than the file (else it stores it)
   if ((method <= 2 && packed !== size) || packed > size || size > 0x7fffffff) return undefined;
   return { method, name: Buffer.from(b.subarray(at + 2, at + 2 + n)).toString('latin1'), packed, size, data: at + head };

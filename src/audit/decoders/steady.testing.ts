@@ -65,11 +65,12 @@ function sharedPair(): string | undefined {
   return frozenShared;
 }
 
-export function steadyEnv(clock: Clock = 'frozen'): NodeJS.ProcessEnv {
-  const at = new Date(EPOCH * 1000).toISOString().slice(0, 19).replace('T', ' ');
+/** The environment of a steady tool, whose clock reads `seconds` (EPOCH unless a test needs a time of its own). */
+export function steadyEnv(clock: Clock = 'frozen', seconds = EPOCH): NodeJS.ProcessEnv {
+  const at = new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
   return {
     ...process.env,
-    SOURCE_DATE_EPOCH: String(EPOCH),
+    SOURCE_DATE_EPOCH: String(seconds),
     TZ: 'UTC',
     LC_ALL: 'C',
     ...(FAKETIME_LIB &&

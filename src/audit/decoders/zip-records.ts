@@ -119,12 +119,17 @@ export function isZipLocal(h: Uint8Array, at = 0): boolean {
   return extraHolds(h, at + 30 + nameLength, u16(h, at + 28));
 }
 
-/** A DOS time and date (2-second seconds, hours < 24, month 1-12, day 1-31), or both zero. */
-function dosTime(time: number, date: number): boolean {
+/**
+ * A DOS time and date (hours < 24, minutes < 60, month 1-12, day 1-31), or both zero. The seconds field is any of
+ * its 5 bits: APPNOTE's two-second steps stop at 29, but Erlang's zip module (every escript, rebar3's archives) packs
+ * the seconds themselves into it, truncated — a member written at :30 or :31 has 30 or 31 there (the escript case
+ * missed once in 30 CI runs, session 62).
+ */
+export function dosTime(time: number, date: number): boolean {
   if (time === 0 && date === 0) return true;
-  const [s, m, h] = [time & 31, (time >> 5) & 63, time >> 11];
+  const [m, h] = [(time >> 5) & 63, time >> 11];
   const [day, month] = [date & 31, (date >> 5) & 15];
-  return s < 30 && m < 60 && h < 24 && day >= 1 && month >= 1 && month <= 12;
+  return m < 60 && h < 24 && day >= 1 && month >= 1 && month <= 12;
 }
 
 /** An extra field of `length` at `at` is whole blocks (id, size, data) ending at its end, then perhaps zeros (padding). */
