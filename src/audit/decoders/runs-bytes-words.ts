@@ -20,6 +20,7 @@ import { Marks, MIN_MARKED } from './runs-bytes-looks.js';
 import type { Sink } from './types.js';
 import { bareRadix, fitsRadix, numbersOf, tokenOf, type Token } from './radix-tokens.js';
 import { FramedLooks } from './framed-numbers.js';
+import { MarkedChars } from './marked-chars.js';
 
 /** A stretch of list characters looked at once every SAMPLE bytes: a list shorter than 2·SAMPLE may be missed, none is shorter than MIN_STRETCH. */
 const SAMPLE = 8;
@@ -176,13 +177,17 @@ export class WordLists {
 
   /** Numbers in one frame (`framed-numbers.ts`): read from looks of their own, over the text gathered a window at a time. */
   readonly #framed: FramedLooks;
+  /** Character literals a mark leads (`marked-chars.ts`: Erlang's `$t`, Emacs Lisp's `?t`): no digit for the looks. */
+  readonly #chars: MarkedChars;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {
     this.#framed = new FramedLooks(open);
+    this.#chars = new MarkedChars(open);
   }
 
   async push(chunk: Uint8Array): Promise<void> {
     await this.#framed.push(chunk);
+    await this.#chars.push(chunk);
     let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     let base = this.#offset;
     this.#offset += bytes.length;
@@ -245,6 +250,7 @@ export class WordLists {
 
   async end(): Promise<void> {
     await this.#framed.end();
+    await this.#chars.end();
     if (this.#carried) await this.#flush();
   }
 
