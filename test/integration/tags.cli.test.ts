@@ -28,6 +28,21 @@ async function pushImage(repo: string, tags: string[], content = Math.random().t
   return (JSON.parse(r.stdout) as { outputs: { digest: string } }).outputs.digest;
 }
 
+/**
+ * Tags `tags` of a new image (its own random layer, so its own digest) made at `created` (Unix
+ * seconds) in `repo`, pushed by Hoist's push engine without a build: its config carries the
+ * created label as Hoist's builds write it (plan/labels.ts). Retention reads only tags, digests
+ * and that label; a build per commit cost ~3.5 s each (the prune cases each keep one real build).
+ */
+async function pushMade(repo: string, tags: string[], created: number): Promise<void> {
+  const repository = parseRepository(repo);
+  const at = new Date(created * 1000).toISOString().replace(/\.000Z$/, 'Z');
+  const image = releaseImage(tags[0]!, `r${created}`, 2048, { 'org.opencontainers.image.created': at });
+  const c = new RegistryClient({ host: repository.host, insecure: true, retries: 0, userAgent: 't' });
+  await pushGraph(image.graph, image.source, [{ repository, tags }], { clientFor: () => c, concurrency: 4, perHost: 4 });
+  await c.close();
+}
+
 describe('hoist tags', () => {
   // Property: listing names costs one request per page of the registry's listing, whatever the
   // number of tags; digests (one HEAD per tag) only with --digest. Nearest real-world variant: a
@@ -108,10 +123,12 @@ describe('hoist tags', () => {
     for (let i = 0; i < 12; i++) {
       const tag = `sha-${String(i).padStart(2, '0')}${Math.random().toString(16).slice(2, 7)}`;
       const tags = i === 1 ? [tag, '1.0.0'] : [tag]; // the release 1.0.0 is this old commit's image
-      await pushImage(repo, tags, undefined, ['--created', String(1_764_000_000 + i * 3600)]); // an hour apart
+      const created = 1_764_000_000 + i * 3600; // an hour apart
+      // The newest commit is a real `hoist build --created`: retention orders it by what a build writes.
+      await (i === 11 ? pushImage(repo, tags, undefined, ['--created', String(created)]) : pushMade(repo, tags, created));
       commits.push(tag);
     }
-    await pushImage(repo, ['2.0.0'], undefined, ['--created', String(1_764_000_000 + 12 * 3600)]);
+    await pushMade(repo, ['2.0.0'], 1_764_000_000 + 12 * 3600);
     const cwd = tmpdir();
     const dry = await hoist(['tags', 'prune', repo, '--keep', '3', '--match', 'sha-*', '--dry-run', ...plainArgs()], { cwd });
     expect(dry.code, dry.stderr).toBe(0);
@@ -124,7 +141,11 @@ describe('hoist tags', () => {
 
   it('runs as the prune sub-action (prune/action.yml): outputs what went and what stayed', async () => {
     const repo = `${lab().registries.plain.host}/${uniqueRepo('tags/action')}`;
-    for (let i = 0; i < 4; i++) await pushImage(repo, i === 1 ? [`sha-${i}`, '3.0.0'] : [`sha-${i}`], undefined, ['--created', String(1_764_000_000 + i * 60)]);
+    for (let i = 0; i < 4; i++) {
+      const tags = i === 1 ? [`sha-${i}`, '3.0.0'] : [`sha-${i}`];
+      const created = 1_764_000_000 + i * 60;
+      await (i === 3 ? pushImage(repo, tags, undefined, ['--created', String(created)]) : pushMade(repo, tags, created)); // the newest: a real build
+    }
     const r = await runAction({
       workspace: tmpdir(),
       actionFile: join(ROOT, 'prune/action.yml'),

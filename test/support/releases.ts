@@ -29,17 +29,20 @@ export function randomVersions(random: () => number, n: number): string[] {
 
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-/** A one-layer image whose config records `version` and `revision` (labels), so each release has its own digest. */
-export function releaseImage(version: string, revision: string, layerSize = 2048): TestImage {
+/**
+ * A one-layer image whose config records `version` and `revision` (labels), so each release has its own digest;
+ * `labels` adds to them (e.g. `org.opencontainers.image.created`, as Hoist's builds write it).
+ */
+export function releaseImage(version: string, revision: string, layerSize = 2048, labels: Record<string, string> = {}): TestImage {
   const blobs = new Map<string, Buffer>();
   const put = (bytes: Buffer, mediaType: string) => {
     const digest = sha256(bytes);
     blobs.set(digest, bytes);
     return { mediaType, digest, size: bytes.length };
   };
-  const labels = { 'org.opencontainers.image.version': version, 'org.opencontainers.image.revision': revision };
+  const all = { 'org.opencontainers.image.version': version, 'org.opencontainers.image.revision': revision, ...labels };
   const config = put(
-    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: labels }, rootfs: { type: 'layers', diff_ids: [] } })),
+    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: all }, rootfs: { type: 'layers', diff_ids: [] } })),
     'application/vnd.oci.image.config.v1+json',
   );
   const layer = put(randomBytes(layerSize), 'application/vnd.oci.image.layer.v1.tar+gzip');
