@@ -139,6 +139,45 @@ export class RegistryClient {
     return r.status === 200;
   }
 
+  /** Where the login in use came from (`registry-auth`, a Docker config, …), or undefined when there is none. */
+  get loginOrigin(): string | undefined {
+    return this.#t.loginOrigin;
+  }
+
+  /**
+   * Proves the login may push to `repository` and leaves nothing behind: the upload session a push
+   * opens first (POST, `pull,push` scope) is opened and at once cancelled (spec: DELETE of its URL).
+   * A registry that keeps cancelled sessions lets them expire; the DELETE's own failure is no answer
+   * about the rights, so it is not an error.
+   */
+  async checkPush(repository: string, o: Operation = {}): Promise<void> {
+    const r = await this.#send({
+      method: 'POST',
+      url: `/v2/${repository}/blobs/uploads/`,
+      repository,
+      actions: ['pull', 'push'],
+      expect: [202],
+      signal: o.signal,
+    });
+    await r.body.dump();
+    const session = header(r, 'location');
+    if (!session) return;
+    try {
+      const d = await this.#send({
+        method: 'DELETE',
+        url: new URL(session, r.url).href,
+        repository,
+        actions: ['pull', 'push'],
+        attempts: 1,
+        expect: [200, 202, 204, 404],
+        signal: o.signal,
+      });
+      await d.body.dump();
+    } catch {
+      // the session expires on its own
+    }
+  }
+
   /**
    * Asks the registry to link a blob it holds in `from` into `repository` (no bytes sent).
    * Returns `mounted`, or the upload session the registry opened instead (spec: 202).

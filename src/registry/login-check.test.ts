@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createHttpsServer } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
+import { exitCodeFor } from '../cli/exit.js';
 import type { Repository } from '../core/reference.js';
 import type { TransferSettings } from '../core/transfer.js';
 import { MemoryRegistry } from '../../test/support/memory-registry.js';
@@ -90,7 +91,44 @@ describe('checkLogins', () => {
     // One request: no new challenge, no new token.
     expect(reg.requests.slice(before).map((r) => r.path)).toEqual([`/v2/acme/app/blobs/sha256:${'a'.repeat(64)}`]);
     const tokens = reg.requests.filter((r) => r.path === '/token').map((r) => r.query.getAll('scope'));
-    expect(tokens).toEqual(scheme === 'bearer' ? [['repository:acme/app:pull,push']] : []);
+    // The push check's upload is cancelled with a DELETE, which asks for `delete` as distribution does.
+    expect(tokens).toEqual(scheme === 'bearer' ? [['repository:acme/app:pull,push'], ['repository:acme/app:pull,push', 'repository:acme/app:delete']] : []);
+  });
+
+  // Property: push rights are proven before the build and the proof leaves nothing behind: the upload
+  // the check opens is cancelled. Nearest real-world variant: a registry's _uploads folder after a CI
+  // job's check (distribution keeps an uncancelled session for 7 days).
+  it.each(['basic', 'bearer'] as const)('%s: the push check opens an upload and cancels it; nothing is left', async (scheme) => {
+    const reg = await registry(scheme);
+    const { error } = await check(new Map([[reg.host, client(reg.host, PASSWORD)]]), [target(reg.host)], transfer(reg.host));
+    expect(error).toBeUndefined();
+    const writes = reg.requests.filter((r) => !['GET', 'HEAD'].includes(r.method) && r.path !== '/token');
+    const started = writes.filter((r) => r.method === 'POST' && r.path === '/v2/acme/app/blobs/uploads/');
+    const cancelled = writes.filter((r) => r.method === 'DELETE' && r.path.startsWith('/v2/acme/app/blobs/uploads/'));
+    expect([started.length > 0, cancelled.length > 0, writes.every((r) => r.method === 'POST' || r.method === 'DELETE')]).toEqual([true, true, true]);
+    const status = await fetch(`http://${reg.host}${cancelled.at(-1)!.path}`, {
+      headers: { authorization: `Basic ${Buffer.from(`ci:${PASSWORD}`).toString('base64')}` },
+    });
+    expect([401, 404]).toContain(status.status);
+  });
+
+  // Property: a login that may pull but not push fails before the build, naming the registry and
+  // how to log in. Nearest real-world variant: a token registry (Docker Hub, GHCR, GitLab) whose
+  // anonymous token reads a public repository — the check's HEAD passed, the push failed after the build.
+  it('bearer: no login, and the anonymous token may only pull: registry-auth named before the build', async () => {
+    const r = await MemoryRegistry.start({ auth: { scheme: 'bearer', username: 'ci', password: PASSWORD, anonymousPull: true } });
+    closing.push(() => r.close());
+    const { error, warnings } = await check(new Map([[r.host, client(r.host)]]), [target(r.host)], transfer());
+    expect(warnings).toEqual([]);
+    expect(error).toBeInstanceOf(ConfigError);
+    const issue = (error as ConfigError).issues[0]!;
+    expect(issue.input).toBe('registry-auth');
+    expect(issue.message).toMatch(
+      new RegExp(
+        `^${r.host}/acme/app: no login was found for ${r.host}, and anonymous access may not push there \\(checked before the build: [^)]*401[^)]*\\)\\): add it to registry-auth \\(${r.host}=USERNAME:PASSWORD\\), or run docker login ${r.host}$`,
+      ),
+    );
+    expect(exitCodeFor(error)).toBe(2);
   });
 
   it('an anonymous push to a registry without auth passes', async () => {
@@ -163,17 +201,42 @@ describe('checkLogins', () => {
     expect(warnings).toEqual([`${host}/acme/app: no answer to the login check within 0.3 s: building anyway; its push may fail`]);
   });
 
-  it('a registry that refuses connections is a warning naming it', async () => {
-    const closed: Server = createTcpServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const host = `127.0.0.1:${(closed.address() as AddressInfo).port}`;
-    await new Promise<void>((r) => closed.close(() => r()));
+  // Property: when no push target can be reached, nothing is built (exit 3, naming each and the
+  // cause); one target down among reachable ones is a warning and the build goes on for the others.
+  // Nearest real-world variant: a registry host typed with the wrong port, or a registry not started yet.
+  it('the only registry refuses connections: exit 3 before the build, naming it and ECONNREFUSED', async () => {
+    const host = await closedPort();
     const { error, warnings } = await check(new Map([[host, client(host, PASSWORD)]]), [target(host)], transfer(host));
+    expect(warnings).toEqual([]);
+    expect(exitCodeFor(error)).toBe(3);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^${host}/acme/app \\(ECONNREFUSED: [^)]*\\): the push target could not be reached before the build, so nothing was built: check that the registry runs`,
+      ),
+    );
+  });
+
+  it('one registry of two refuses connections: a warning naming it, and the build goes on for the other', async () => {
+    const host = await closedPort();
+    const good = await registry('basic');
+    const clients = new Map([
+      [host, client(host, PASSWORD)],
+      [good.host, client(good.host, PASSWORD)],
+    ]);
+    const { error, warnings } = await check(clients, [target(host), target(good.host)], transfer(host, good.host));
     expect(error).toBeUndefined();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(new RegExp(`^${host}/acme/app: the login could not be checked before the build \\(.*ECONNREFUSED.*\\): building anyway`));
   });
 });
+
+async function closedPort(): Promise<string> {
+  const closed: Server = createTcpServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const host = `127.0.0.1:${(closed.address() as AddressInfo).port}`;
+  await new Promise<void>((r) => closed.close(() => r()));
+  return host;
+}
 
 describe('connectTargets', () => {
   it('cancels the check that got no answer, so the push and closing the clients after a failure do not wait behind it', async () => {

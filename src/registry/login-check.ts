@@ -34,7 +34,24 @@ export interface LoginCheckOptions {
   timeoutMs?: number;
 }
 
-type Outcome = { ok: true } | { ok: false; issue?: ConfigIssue; warning?: string };
+/** `unreachable`: the registry refused the connection or its name does not resolve (not a slow answer). */
+type Outcome = { ok: true } | { ok: false; issue?: ConfigIssue; warning?: string; unreachable?: string };
+
+/** Network failures that are an answer: nothing listens there, or the name or the route does not exist. */
+const UNREACHABLE = /\b(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_NONAME)\b/;
+
+function networkCode(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE.test(code)) return code;
+    const errors = (e as { errors?: unknown }).errors;
+    if (Array.isArray(errors))
+      for (const x of errors) if (UNREACHABLE.test(String((x as { code?: unknown })?.code))) return String((x as { code: unknown }).code);
+  }
+  return error instanceof Error ? UNREACHABLE.exec(error.message)?.[1] : undefined;
+}
 
 /** The input the user fixes for a refused login, and how the message names it. */
 function loginInput(host: string, o: LoginCheckOptions): { input: string; fix: string } {
@@ -48,7 +65,7 @@ function said(target: Repository, text: string): string {
   return (
     text
       .replace(`${target.host}/${target.path}: `, '')
-      .replace(/^HEAD \S+ (failed: )?/, '')
+      .replace(/^(HEAD|POST) \S+ (failed: )?/, '')
       .replace(/ — .*$/s, '')
       // The client's own fix ("the registry requires a login: add it to registry-auth …") gives way to the check's.
       .replace(/: (add it to|log in with a password there) .*$/s, '')
@@ -60,7 +77,7 @@ function said(target: Repository, text: string): string {
 function judge(target: Repository, error: unknown, o: LoginCheckOptions): Outcome {
   const name = formatRepository(target);
   const text = error instanceof Error ? error.message : String(error);
-  if (error instanceof RegistryError && (error.status === 401 || error.status === 403 || error.code === 'UNAUTHORIZED' || error.code === 'DENIED')) {
+  if (isRefusal(error)) {
     const { input, fix } = loginInput(target.host, o);
     return { ok: false, issue: { input, message: `${name}: the login was refused before the build (${said(target, text)}): ${fix}` } };
   }
@@ -80,19 +97,52 @@ function judge(target: Repository, error: unknown, o: LoginCheckOptions): Outcom
         message: `${name}: the registry's TLS certificate is not trusted (${said(target, text)}): trust its CA with registry-ca (${target.host}=PATH of the CA's PEM file)`,
       },
     };
-  return { ok: false, warning: `${name}: the login could not be checked before the build (${said(target, text)}): building anyway; its push may fail` };
+  const warning = `${name}: the login could not be checked before the build (${said(target, text)}): building anyway; its push may fail`;
+  const code = networkCode(error);
+  return { ok: false, warning, ...(code ? { unreachable: `${name} (${code}: ${said(target, text)})` } : {}) };
 }
+
+/** The login works but may not push (a pull-only token, a read-only account): who asked, and the fix. */
+function pushRefused(client: RegistryClient, target: Repository, error: unknown, o: LoginCheckOptions): Outcome {
+  const name = formatRepository(target);
+  const text = said(target, error instanceof Error ? error.message : String(error));
+  const origin = client.loginOrigin;
+  if (origin === undefined)
+    return {
+      ok: false,
+      issue: {
+        input: 'registry-auth',
+        message: `${name}: no login was found for ${target.host}, and anonymous access may not push there (checked before the build: ${text}): add it to registry-auth (${target.host}=USERNAME:PASSWORD), or run docker login ${target.host}`,
+      },
+    };
+  const { input, fix } = loginInput(target.host, o);
+  const rights = `give that login push rights on ${target.path}, or ${fix}`;
+  return {
+    ok: false,
+    issue: {
+      input,
+      message: `${name}: the login from ${origin} may pull but not push there (checked before the build: ${text}): ${input === 'github-token' ? fix : rights}`,
+    },
+  };
+}
+
+const isRefusal = (e: unknown): boolean =>
+  e instanceof RegistryError && (e.status === 401 || e.status === 403 || e.code === 'UNAUTHORIZED' || e.code === 'DENIED');
 
 async function checkOne(client: RegistryClient, target: Repository, o: LoginCheckOptions): Promise<Outcome> {
   const timeoutMs = o.timeoutMs ?? LOGIN_CHECK_TIMEOUT_MS;
   // Cancelled at the deadline: the client holds no request nobody answers, for the push or for closing it.
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  let asked: 'login' | 'push' = 'login';
   try {
     await client.hasBlob(target.path, PROBE_DIGEST, { signal: deadline.signal });
+    // The login holds; whether it may push is what the push asks first: an upload opened, then cancelled.
+    asked = 'push';
+    await client.checkPush(target.path, { signal: deadline.signal });
     return { ok: true };
   } catch (e) {
-    if (!deadline.signal.aborted) return judge(target, e, o);
+    if (!deadline.signal.aborted) return asked === 'push' && isRefusal(e) ? pushRefused(client, target, e, o) : judge(target, e, o);
     return {
       ok: false,
       warning: `${formatRepository(target)}: no answer to the login check within ${timeoutMs / 1000} s: building anyway; its push may fail`,
@@ -115,12 +165,21 @@ export async function checkLogins(clients: ReadonlyMap<string, RegistryClient>, 
     }),
   );
   const issues: ConfigIssue[] = [];
+  const unreachable: string[] = [];
   for (const { outcome } of outcomes) {
     if (outcome.ok) continue;
     if (outcome.issue) issues.push(outcome.issue);
-    if (outcome.warning) o.warn(outcome.warning);
+    if (outcome.unreachable) unreachable.push(outcome.unreachable);
   }
+  // Not one target can be reached: a build now would be pushed nowhere. One of several down still builds for the others.
+  const noneReached = unreachable.length > 0 && unreachable.length === outcomes.length;
+  if (!noneReached) for (const { outcome } of outcomes) if (!outcome.ok && outcome.warning) o.warn(outcome.warning);
   if (issues.length) throw new ConfigError(issues);
+  if (noneReached)
+    throw new RegistryError(
+      `${unreachable.join('; ')}: ${unreachable.length > 1 ? 'no push target could be reached' : 'the push target could not be reached'} before the build, so nothing was built: check that the registry runs there and that the host and port are right (behind a proxy: HTTPS_PROXY, NO_PROXY)`,
+      { registry: unique[0]!.host, retryable: false, code: 'UNREACHABLE' },
+    );
 }
 
 /** Closes clients without waiting more than a moment for one that holds a request nobody answers. */

@@ -121,6 +121,11 @@ export class Transport {
   #firstAnswer: Promise<void> | undefined;
   #answered = false;
 
+  /** Where the login in use came from (`registry-auth`, a Docker config, …), or undefined for none (anonymous). */
+  get loginOrigin(): string | undefined {
+    return this.#auth.credentials?.origin;
+  }
+
   constructor(options: TransportOptions) {
     this.host = options.host;
     this.retries = options.retries;
