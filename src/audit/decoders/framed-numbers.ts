@@ -42,7 +42,12 @@ const SUFFIX_LEAD = new Uint8Array(256);
 for (const c of '_uUiylLhHX') SUFFIX_LEAD[c.charCodeAt(0)] = 1;
 /** C's number leads after a `0`. */
 const LEAD = new Uint8Array(256);
-for (const c of 'xXbBoO') LEAD[c.charCodeAt(0)] = 1;
+for (const [c, bit] of [
+  ['x', 1],
+  ['b', 2],
+  ['o', 4],
+] as const)
+  LEAD[c.charCodeAt(0)] = LEAD[c.toUpperCase().charCodeAt(0)] = bit;
 const HEX = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 
@@ -50,7 +55,7 @@ for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 const SUFFIX = /^(?:_?[ui](?:8|16|32)|uy|y|[uU]?[lL]{1,2}|[uU]|[hH]|X)(?![0-9A-Za-z_])/;
 /** One number: a mark, its digits, a suffix. */
 const NUMBER =
-  /(?<![0-9A-Za-z_])(0[xXbBoO]|[xXuUoO](?=[0-9A-Fa-f]{2}))?([0-9A-Fa-f]{1,8})((?:_?[ui](?:8|16|32)|uy|y|[uU]?[lL]{1,2}|[uU]|[hH]|X)?)(?![0-9A-Za-z_])/g;
+  /(?<![0-9A-Za-z_])(0[xXbBoO]|[xXuUoO](?=[0-9A-Fa-f]{2}))?([0-9A-Fa-f]{1,8}(?:_[0-9A-Fa-f]{1,8}){0,3})((?:_?[ui](?:8|16|32)|uy|y|[uU]?[lL]{1,2}|[uU]|[hH]|X)?)(?![0-9A-Za-z_])/g;
 
 interface Num {
   at: number;
@@ -68,7 +73,8 @@ export interface FramedRun {
   readings: Buffer[];
 }
 
-const frameKey = (s: string) => s.replace(/[\s+]+/g, '');
+/** A frame compared: blanks and `+` dropped, and C's mark before the next number (a list may mix `0x` and `0b`). */
+const frameKey = (s: string) => s.replace(/[\s+]+/g, '').replace(/(?<![0-9A-Za-z_])0[xXbBoO]$/, '');
 /** Frames the byte-list readers read already (with C's `0x` before the next number, and no suffix after one). */
 const PLAIN_FRAME = /^(?: ?, ?| |\t)$/;
 /**
@@ -90,6 +96,9 @@ const ipv6 = (raw: string, run: readonly Num[]) =>
 /** JSON's and C's `\u0074\u006f`, `\x74\x6f`: the matcher's escape families read them where they lie (the file's own path). */
 const escaped = (raw: string, run: readonly Num[]) => /^\\[uUxX]$/.test(raw) && run.every((n) => /^[uUxX]$/.test(n.mark));
 
+/** Whether `b[i]` is a hex digit, or a `_` between two (a digit group's: `0b0111_0100`). */
+const digitAt = (b: Uint8Array, i: number): boolean => HEX[b[i]!] === 1 || (b[i] === 0x5f && HEX[b[i - 1]!] === 1 && HEX[b[i + 1]!] === 1);
+
 /** The number whose digits hold `q`, by bytes alone: a quick look before any text is made. */
 function numberAround(b: Uint8Array, q: number): [number, number] | undefined {
   // A look on C's `0x`/`0b`/`0o` lead: the number is the digits after it (a list whose items are as long as the looks'
@@ -97,9 +106,9 @@ function numberAround(b: Uint8Array, q: number): [number, number] | undefined {
   if (b[q] === 0x30 && LEAD[b[q + 1]!] && HEX[b[q + 2]!]) q += 2;
   if (!HEX[b[q]!]) return undefined;
   let s = q;
-  while (s > 0 && HEX[b[s - 1]!] && q - s < MAX_DIGITS + 2) s--;
+  while (s > 0 && digitAt(b, s - 1) && q - s < MAX_DIGITS + 5) s--;
   let e = q + 1;
-  while (e < b.length && HEX[b[e]!] && e - q < MAX_DIGITS + 2) e++;
+  while (e < b.length && digitAt(b, e) && e - q < MAX_DIGITS + 5) e++;
   return [s, e];
 }
 
@@ -107,7 +116,7 @@ function numberAround(b: Uint8Array, q: number): [number, number] | undefined {
 function numberEnd(b: Uint8Array, f: number): number {
   let e = f;
   // C's `0x`/`0b` before the digits: a run of up to MAX_DIGITS + 2.
-  while (e < b.length && HEX[b[e]!] && e - f <= MAX_DIGITS + 2) e++;
+  while (e < b.length && digitAt(b, e) && e - f <= MAX_DIGITS + 5) e++;
   if (e >= b.length || !ALNUM[b[e]!]) return e;
   if (!SUFFIX_LEAD[b[e]!]) return -1;
   const m = SUFFIX.exec(String.fromCharCode(...b.subarray(e, e + 5)) + ' ');
@@ -129,6 +138,8 @@ export function mayFrame(b: Uint8Array, q: number): boolean {
   let suffix = p > around[1];
   let letters = false;
   let digits = 0;
+  /** C's marks before the numbers (`x`, `b`, `o`): two kinds make a list no byte-list reader reads. */
+  let marks = 0;
   for (let k = 0; k < 3; k++) {
     let f = p;
     let e = -1;
@@ -139,6 +150,7 @@ export function mayFrame(b: Uint8Array, q: number): boolean {
       firstEnd = f;
     } else if (!sameFrame(b, first, firstEnd, p, f)) return false;
     for (let d = f; d < e && !letters; d++) letters = b[d]! > 0x39;
+    if (f >= 2 && b[f - 2] === 0x30 && LEAD[b[f - 1]!]) marks |= LEAD[b[f - 1]!]!;
     let h = f;
     while (h < e && HEX[b[h]!]) h++;
     suffix ||= h < e;
@@ -146,17 +158,24 @@ export function mayFrame(b: Uint8Array, q: number): boolean {
     p = e;
   }
   const frame = String.fromCharCode(...b.subarray(first, firstEnd));
-  return !plainFrame(frame, digits) || suffix || (frame === ' ' && letters);
+  return !plainFrame(frame, digits) || suffix || (frame === ' ' && letters) || (marks & (marks - 1)) !== 0;
 }
 
-/** Whether two frames of `b` are one (`frameKey`'s: blanks and `+` passed over), compared in place. */
+/** Whether two frames of `b` are one (`frameKey`'s: blanks and `+` passed over, C's mark at the end), compared in place. */
 function sameFrame(b: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
+  e1 = unmarked(b, s1, e1);
+  e2 = unmarked(b, s2, e2);
   for (;;) {
     while (s1 < e1 && SKIP[b[s1]!]) s1++;
     while (s2 < e2 && SKIP[b[s2]!]) s2++;
     if (s1 === e1 || s2 === e2) return s1 === e1 && s2 === e2;
     if (b[s1++] !== b[s2++]) return false;
   }
+}
+
+/** A frame's end before C's `0x`/`0b`/`0o` mark ending it. */
+function unmarked(b: Uint8Array, s: number, e: number): number {
+  return e - s >= 2 && b[e - 2] === 0x30 && LEAD[b[e - 1]!] && !(e - 3 >= s && ALNUM[b[e - 3]!]) ? e - 2 : e;
 }
 
 /** Whether a number's digits begin at `f`: no letter or digit before it, or a lone `x`/`u`/`o` lead or C's `0x` there. */
@@ -171,15 +190,19 @@ function startsNumber(b: Uint8Array, f: number): boolean {
 
 const fitsRadix = (radix: number, d: string) => (radix === 2 ? /^[01]+$/ : radix === 8 ? /^[0-7]+$/ : radix === 10 ? /^\d+$/ : /^[0-9a-f]+$/i).test(d);
 
+const MARK_RADIX: Record<string, number> = { b: 2, o: 8, x: 16 };
+/** A run's numbers each read in the radix its own mark names. */
+const OWN = 0;
+const markRadix = (n: Num) => MARK_RADIX[n.mark.toLowerCase().replace(/^0/, '')] ?? 16;
+
 /** The radixes a run may be read in: its marks' where they name one, else every one its digits fit. */
 function radixesOf(run: Num[]): number[] {
   const mark = (n: Num) => n.mark.toLowerCase().replace(/^0/, '');
   const marks = new Set(run.map(mark));
   const suffixes = new Set(run.map((n) => n.suffix.toLowerCase()));
-  if (marks.size === 1 && !marks.has('')) {
-    const m = [...marks][0]!;
-    return [m === 'b' ? 2 : m === 'o' ? 8 : 16];
-  }
+  if (marks.size === 1 && !marks.has('')) return [MARK_RADIX[[...marks][0]!] ?? 16];
+  // Every number marked, the marks differing (Java's `(byte) 0b01110100, (byte) 0x6f`): each read in its own mark's radix.
+  if (marks.size > 1 && !marks.has('') && [...marks].every((m) => MARK_RADIX[m])) return [OWN];
   if (suffixes.has('h') || suffixes.has('x')) return [16];
   if (marks.size > 1) return [];
   const all = (radix: number) => run.every((n) => fitsRadix(radix, n.digits));
@@ -211,10 +234,11 @@ function readingsOf(run: Num[], plain: boolean, blank: boolean, hashLed: boolean
   for (const radix of radixesOf(run)) {
     // `#` before each number: Delphi's decimal `#116#111`, CSS colours in hex (`#123 #0ab`) — no notation's characters.
     if (hashLed && radix === 16) continue;
-    if (!run.every((n) => fitsRadix(radix, n.digits))) continue;
-    const codes = run.map((n) => parseInt(n.digits, radix));
+    const radixOf = (n: Num) => (radix === OWN ? markRadix(n) : radix);
+    if (!run.every((n) => fitsRadix(radixOf(n), n.digits))) continue;
+    const codes = run.map((n) => parseInt(n.digits, radixOf(n)));
     // A plain frame's code points: hex ones with a hex letter (Ruby's `\u{74 6f}`), not a table of modes (`0644 0755`).
-    if (plain && (!blank || radix !== 16 || codes.every((c) => c < 256) || !run.some((n) => /[a-f]/i.test(n.digits)))) continue;
+    if (plain && radix !== OWN && (!blank || radixOf(run[0]!) !== 16 || codes.every((c) => c < 256) || !run.some((n) => /[a-f]/i.test(n.digits)))) continue;
     for (const bytes of bytesOf(codes)) if (bytes.length >= MIN_BYTES && isText(bytes)) out.push(bytes);
   }
   return out;
@@ -227,7 +251,10 @@ function numbersIn(text: string): Num[] {
     if (m[3] && !SUFFIX.test(m[3] + text.charAt(m.index + m[0].length))) continue;
     // A hex letter alone is a word's (`b'…'`, `a`), not a number.
     if (!m[1] && m[2]!.length === 1 && !/\d/.test(m[2]!)) continue;
-    out.push({ at: m.index + (m[1]?.length ?? 0), end: m.index + m[0].length, mark: m[1] ?? '', digits: m[2]!, suffix: m[3] ?? '' });
+    // Digit groups (`0b0111_0100`, Java's, C#'s, Rust's, Python's, Kotlin's and Swift's `_`) are one number.
+    const digits = m[2]!.replaceAll('_', '');
+    if (digits.length > MAX_DIGITS) continue;
+    out.push({ at: m.index + (m[1]?.length ?? 0), end: m.index + m[0].length, mark: m[1] ?? '', digits, suffix: m[3] ?? '' });
   }
   return out;
 }
@@ -274,14 +301,24 @@ function readOn(nums: readonly { at: number; end: number }[], from: number, to: 
   return Math.max(from + nums[last]!.at, to - GUARD / 2);
 }
 
+/**
+ * Where in its slot of SAMPLE bytes each look lands, by the slot's number (mod 13). A look at one place of every slot
+ * phase-locked onto a list whose items are 4, 8, 12, 16… bytes long (F#'s `0x74uy; `, C#'s `(byte)0X74, `), landing on
+ * its leads and separators, never a digit; a turn of 8 places locked onto items of 64 bytes and missed items of 13, one
+ * of 7 items of 28 (C++'s `static_cast<uint8_t>(0x74), `). These 13 places were chosen, by trying random turns, for the
+ * fewest start offsets of an 8-item list with two digit places (items 4–64 bytes long) that no look reaches. The slots'
+ * numbers are the content's offsets, so the looks are the same whatever its chunks.
+ */
+const JITTER = [1, 7, 5, 1, 4, 6, 7, 3, 7, 4, 4, 1, 2];
+
 /** Text gathered before its looks are made: a run is read whole whatever the chunks it came in. */
 const WINDOW = 1 << 16;
 /** The bytes kept after the looks made: those a later look reads back (BACK) and ahead (AHEAD). */
 const GUARD = AHEAD + MAX_FRAME;
 
 /**
- * The framed runs of a text, read from looks every SAMPLE-th byte of the whole text (by offset, so the same whatever its
- * chunks) that land on a digit; the text gathered into windows of WINDOW bytes, with BACK bytes kept before and GUARD
+ * The framed runs of a text, read from looks one in every SAMPLE bytes of the whole text (by offset, so the same whatever
+ * its chunks; at a place in each slot that JITTER turns) that land on a digit; the text gathered into windows of WINDOW bytes, with BACK bytes kept before and GUARD
  * after each window's looks so a run crossing a window's end is read whole from the window where its looks began. Each
  * run routed once (`framed numbers`).
  */
@@ -290,7 +327,8 @@ export class FramedLooks {
   #heldBytes = 0;
   /** The offset of the held text's first byte, the next look's, where the last window read ended, the last run routed's end. */
   #base = 0;
-  #look = SAMPLE - 1;
+  /** The first byte of the next look's slot (SAMPLE bytes; the look is at its JITTER). */
+  #look = 0;
   #readTo = 0;
   #routedTo = 0;
 
@@ -310,9 +348,11 @@ export class FramedLooks {
   async #looks(last: boolean): Promise<void> {
     const text = this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held);
     const until = this.#base + (last ? text.length : text.length - GUARD);
-    for (; this.#look < until; this.#look += SAMPLE) {
-      const q = this.#look - this.#base;
-      if (this.#look < this.#readTo || !(text[q]! >= 0x30 && text[q]! <= 0x39)) continue;
+    for (; this.#look + SAMPLE - 1 < until; this.#look += SAMPLE) {
+      const look = this.#look + JITTER[(this.#look / SAMPLE) % JITTER.length]!;
+      const q = look - this.#base;
+      if (look >= until) break;
+      if (look < this.#readTo || !(text[q]! >= 0x30 && text[q]! <= 0x39)) continue;
       const found = framedRuns(text, q);
       if (!found) continue;
       this.#readTo = this.#base + found.readTo;
