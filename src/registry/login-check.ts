@@ -4,12 +4,18 @@
  * service) with `pull,push` scope on the target repository — so that a wrong password fails in
  * seconds, naming the registry and the input to fix, instead of after the build and the audit.
  *
+ * Then the right to push: the upload session a push opens first is opened and at once cancelled
+ * (`RegistryClient.checkPush`), so a login — or an anonymous token — that may pull but not push is
+ * found here too (a HEAD passes with a pull-only token).
+ *
  * It speaks through the push's own clients: the token it gets stays in the client's cache and
- * serves the push, so the check costs one HEAD per repository, not a second login.
+ * serves the push, so the check costs a HEAD, a POST and a DELETE per repository, not a second login.
  *
  * Only the registry's definite refusals fail the run (401/403, a CA it is not trusted with, plain
- * HTTP where TLS was expected): a registry that is down or slow now is said and the build goes on —
- * one registry down must not cost the others their push, and it may be back when the push starts.
+ * HTTP where TLS was expected), and so does a run none of whose push targets can be reached at all
+ * (connection refused, a name that does not resolve: exit 3, nothing built). One registry down among
+ * several, or slow now, is said and the build goes on — it must not cost the others their push, and
+ * it may be back when the push starts.
  */
 import { ConfigError, type ConfigIssue } from '../core/errors.js';
 import { formatRepository, type Repository } from '../core/reference.js';
