@@ -2,10 +2,11 @@
  * Raw deflate inside a serialized value: a language's own serialization holding bytes that were deflated with no
  * header — PHP's `gzdeflate` in a session or a cache entry (`s:N:"…"`), Ruby's `Zlib::Deflate.new(level, -15)` in a
  * `Marshal.dump`, Node's `zlib.deflateRawSync` in a `v8.serialize`, Python's `zlib.compressobj(wbits=-15)` in a
- * pickle, Java's `Deflater(level, true)` in an `ObjectOutputStream`'s byte[]. A zlib or gzip stream there is found by
+ * pickle, Java's `Deflater(level, true)` in an `ObjectOutputStream`'s byte[], a bytes constant of a Python module compiled to `.pyc`
+ * (or `marshal.dump`). A zlib or gzip stream there is found by
  * its magic (embedded.ts); raw deflate has none, and whole-content raw deflate (deflate-raw.ts) reads only a stream at
  * a file's first byte. These files are told by their own header (pickle protocol 2–5, Marshal 4.8, V8's serializer,
- * Java's 0xACED, a PHP session or serialized value), gathered (at most MAX_FILE), their bytes read on as plain, and
+ * Java's 0xACED, a PHP session or serialized value; a Python `.pyc` or `marshal.dump`, serialized-marshal.ts), gathered (at most MAX_FILE), their bytes read on as plain, and
  * every offset after the header tried where the bytes before it declare a length (`lengthsBefore`): a first deflate block whose header holds (`deflateHeaderHolds`), no code a
  * fixed block cannot have (`fixedBlockFails`), a head that inflates to 32 bytes of text or more, then the whole stream
  * from there, which must end exactly where the length says and give text — written to `FILE@OFFSET!`, as a stream found inside is
@@ -15,7 +16,8 @@
 import { isUtf8 } from 'node:buffer';
 import { constants, inflateRawSync } from 'node:zlib';
 import { gathered } from './gathered.js';
-import { mayHoldStream, otherValue } from './value-streams.js';
+import { mayHoldStream, otherValue, valuesOnward } from './value-streams.js';
+import { marshalValues, pythonMarshal } from './serialized-marshal.js';
 import { deflateHeaderHolds, fixedBlockFails } from './native.js';
 import { DEFLATE_MAX_RATIO, TRIAL_CHUNK, startsWith, trial, type DecodeEnv, type Decoder } from './types.js';
 
@@ -46,6 +48,7 @@ export function serializedFormat(h: Uint8Array): string | undefined {
   if (h[0] === 0x04 && h[1] === 0x08 && h[2]! >= 0x22 && h[2]! <= 0x7d) return 'a Ruby Marshal dump';
   if (h[0] === 0xff && h[1]! >= 0x0d && h[1]! <= 0x0f && (h[2] === 0x6f || h[2] === 0x5c || h[2] === 0x41 || h[2] === 0x42)) return "V8's serializer";
   if (startsWith(h, [0xac, 0xed, 0x00, 0x05])) return 'a Java serialization stream';
+  if (pythonMarshal(h)) return 'a Python marshal';
   const text = Buffer.from(h.subarray(0, 96)).toString('latin1');
   if (PHP_SESSION.test(text) || PHP_VALUE.test(text)) return 'a PHP serialization';
   return undefined;
@@ -294,7 +297,8 @@ export const serializedDeflate: Decoder = {
       // Past it the file is still read as plain (a zlib or gzip value found by its magic); a pickled model of many MiB is
       // not named for raw deflate it almost never holds.
       over: () => undefined,
-      read: async (file) => void (await readValues(env, file, 2, format)),
+      // Python's marshal: each bytes value handed on whole (serialized-marshal.ts), not scanned at every offset.
+      read: async (file) => void (format === 'a Python marshal' ? await valuesOnward(env, marshalValues(file)) : await readValues(env, file, 2, format)),
     });
   },
 };

@@ -14,6 +14,7 @@ import { lzma2Run } from './lzma2.js';
 import { brotliValueHeadHolds } from './brotli-value.js';
 import { brotliTrials } from './trial-engine.js';
 import { gathered } from './gathered.js';
+import { blockKinds, blockValue } from './value-streams-blocks.js';
 import { TRIAL_CHUNK, trial, type DecodeEnv, type Decoding } from './types.js';
 
 /** The most one value may give (the bounds still count every byte where it is written). */
@@ -122,7 +123,7 @@ function deflateValue(bytes: Uint8Array, shows: (out: Uint8Array) => boolean): B
 
 /**
  * What a whole value of a structured container (an SQLite BLOB, a msgpack `bin`, an LMDB value) decodes to when a
- * magicless stream — raw deflate, raw LZMA2 or brotli — fills it exactly and gives what `shows` (text by default): the
+ * magicless stream — raw deflate, raw LZMA2, brotli, or a raw snappy or LZ4 block — fills it exactly and gives what `shows` (text by default): the
  * cheap trial a value nothing else claims gets. A value of text, or one whose first bytes no stream's header reads as
  * (`mayBeStream`), costs a few microseconds and no native engine.
  * Brotli of any window here (the brotli CLI picks 10–24 by the input's size): the value's own bounds, filled exactly,
@@ -130,17 +131,21 @@ function deflateValue(bytes: Uint8Array, shows: (out: Uint8Array) => boolean): B
  */
 export async function magiclessValue(bytes: Uint8Array, shows: (out: Uint8Array) => boolean = isText): Promise<Buffer | undefined> {
   if (!mayBeStream(bytes)) return undefined;
-  const out = deflateValue(bytes, shows) ?? (bytes[0]! >= 0xe0 ? await lzma2Value(bytes) : undefined) ?? brotliValue(bytes, shows, true);
+  const out =
+    deflateValue(bytes, shows) ?? (bytes[0]! >= 0xe0 ? await lzma2Value(bytes) : undefined) ?? brotliValue(bytes, shows, true) ?? blockValue(bytes, shows);
   return out && out.length >= MIN_OUT && shows(out.subarray(0, 4096)) ? out : undefined;
 }
 
 /**
  * Whether a magicless stream may fill `bytes`: not text, and one of the three read in JS as far as their headers go
- * (`deflateValueHeadHolds`, `lzma2HeadHolds`, `brotliValueHeadHolds`) — no engine touched, nothing awaited.
+ * (`deflateValueHeadHolds`, `lzma2HeadHolds`, `brotliValueHeadHolds`), or a raw snappy or LZ4 block's first elements
+ * (value-streams-blocks.ts `blockKinds`) — no engine touched, nothing awaited.
  */
 export function mayBeStream(bytes: Uint8Array): boolean {
   if (bytes.length < MIN_VALUE || isText(bytes.subarray(0, 256))) return false;
-  return deflateValueHeadHolds(bytes) || (bytes[0]! >= 0xe0 && lzma2HeadHolds(bytes) !== undefined) || brotliValueHeadHolds(bytes);
+  return (
+    deflateValueHeadHolds(bytes) || (bytes[0]! >= 0xe0 && lzma2HeadHolds(bytes) !== undefined) || brotliValueHeadHolds(bytes) || blockKinds(bytes).length > 0
+  );
 }
 
 /** One value of a structured container: its bytes, and its offset in the file where it lies there whole (not joined from pieces). */
