@@ -10,15 +10,20 @@
 import type { HeldValue } from './value-streams.js';
 import { MIN_VALUE } from './value-streams.js';
 
+/** Python 3.7's first magic (PEP 552): from it a .pyc has 4 bytes of flags after the magic; before, the source's mtime. */
+const PEP552 = 3392;
+
 /**
- * A compiled module (a magic number of Python 2.7 or 3.x ending in CR LF, flags 0–3, then the code object `c` at byte
- * 8, 12 or 16 by the version) or `marshal.dump` of a dict whose first key is a short ASCII str (`z`/`Z`, its length,
- * then that many printable bytes).
+ * A compiled module (a magic number of Python 2.7 or 3.x ending in CR LF, then the code object `c` at byte 8, 12 or 16
+ * by the version: 3.7 on, flags 0–3 at byte 4; before, bytes 4–7 are the source's mtime — any value the clock gave, so
+ * not checked: a 2.7 or 3.6 .pyc whose source was written after 1970-01-01 00:00:03 was refused) or `marshal.dump` of a
+ * dict whose first key is a short ASCII str (`z`/`Z`, its length, then that many printable bytes).
  */
 export function pythonMarshal(h: Uint8Array): boolean {
   const magic = h[0]! | (h[1]! << 8);
-  if (h[2] === 0x0d && h[3] === 0x0a && ((magic >= 3000 && magic < 4000) || magic === 62211) && h[5] === 0 && h[6] === 0 && h[7] === 0 && h[4]! <= 3)
-    return [8, 12, 16].some((at) => (h[at]! & 0x7f) === 0x63);
+  const code = (at: number) => (h[at]! & 0x7f) === 0x63;
+  if (h[2] === 0x0d && h[3] === 0x0a && magic >= PEP552 && magic < 4000 && h[5] === 0 && h[6] === 0 && h[7] === 0 && h[4]! <= 3) return code(16);
+  if (h[2] === 0x0d && h[3] === 0x0a && ((magic >= 3000 && magic < PEP552) || magic === 62211)) return code(8) || code(12);
   if ((h[0] !== 0x7b && h[0] !== 0xfb) || (h[1] !== 0x7a && h[1] !== 0xfa && h[1] !== 0x5a && h[1] !== 0xda)) return false;
   const len = h[2]!;
   if (len < 1 || len > 64 || h.length < 3 + len) return false;
