@@ -81,12 +81,12 @@ export function forms(): Variant[] {
 
 export function lists(): Variant[] {
   return [
-    made('objcopy-ihex', `objcopy -I binary -O ihex secret "$OUT/key.hex"; true`, 'key.hex', {
+    made('objcopy-ihex', `objcopy -I binary -O ihex secret k.hex && cat k.hex`, 'key.hex', {
       name: 'Intel HEX (objcopy -O ihex)',
       realWorld: 'firmware built with a key',
       kind: 'token',
     }),
-    made('objcopy-srec', `objcopy -I binary -O srec secret "$OUT/key.srec"; true`, 'key.srec', {
+    made('objcopy-srec', `objcopy -I binary -O srec secret k.srec && cat k.srec`, 'key.srec', {
       name: 'Motorola S-records (objcopy -O srec)',
       realWorld: 'firmware built with a key',
       kind: 'token',
@@ -98,25 +98,15 @@ export function lists(): Variant[] {
 }
 
 /**
- * Made and audited as the artifacts are; still missed, asserted so. F#'s `0x74uy; ` repeats every 8 bytes, the period
- * of the framed numbers' looks (one every 8th byte): they land on one column of the list, a digit in 2 of 8 placings.
- * Mixed forms in one list (Go's `'t', 0x6f, 107`, Java's casts of hex and binary by turns) and Python's `0b0111_0100`
- * (a `_` inside the number) are no one frame. Erlang's `$t` and Emacs Lisp's `?t` lists are characters, not numbers:
- * nothing the looks (digits) land on. Punycode's bare output has no mark to begin a reading at (a notation form would
- * do: not made). Intel HEX and S-records are record formats with addresses and checksums around each line's bytes: a
- * reader of their own (the decoder registry), not written this session.
+ * Made and audited as the artifacts are; still missed, asserted so. Go's `'t', 0x6f, 107` mixes a character literal
+ * with numbers: no one frame. Punycode's bare output has no mark to begin a reading at (a notation form would do: not
+ * made). Read since session 62 (once gaps): F#'s `0x74uy; ` (the framed reader's looks turn their place in each slot,
+ * `framed-numbers.ts`), Java's casts of hex and binary by turns and Python's `0b0111_0100` (each number its own mark's
+ * radix; digit groups), Erlang's `$t` and Emacs Lisp's `?t` lists (`marked-chars.ts`). Intel HEX and S-records were
+ * read all along (`hex-records.ts`, since round 7): the artifacts were empty — `made` redirects the command's output,
+ * and `objcopy …; true > key.hex` wrote nothing —, now made through a file and `cat`.
  */
-const GAPS = new Set<string>([
-  'fsharp-uy',
-  'go-mixed-bytes',
-  'java-binary-casts-hex-mixed',
-  'bits-underscore',
-  'erlang-dollar-chars',
-  'elisp-chars',
-  'punycode',
-  'objcopy-ihex',
-  'objcopy-srec',
-]);
+const GAPS = new Set<string>(['go-mixed-bytes', 'punycode']);
 const all = (): Variant[] => [...marked(), ...r21Classes(), ...escapes(), ...forms(), ...lists()];
 export const variant22Text: Variant[] = all().filter((v) => !GAPS.has(v.id));
 export const variant22TextGaps: Variant[] = all().filter((v) => GAPS.has(v.id));
