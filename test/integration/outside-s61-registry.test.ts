@@ -63,11 +63,12 @@ describe('a push with no login to a registry with anonymous pull tokens', () => 
   it('says no login was found and how to give one, not the clocks', async () => {
     const token = lab().registries.token.host;
     const r = await cli(['push', join(dir, 'layout'), '--images', `${token}/${uniqueRepo('outside-s61/anon')}`, '--version', '1.0.0', '--audit', 'off']);
+    // Since session 62 the push right is checked before anything is converted (an upload opened and cancelled): exit 2.
     expect({
       code: r.code,
-      named: r.stderr.includes(`no login was found for ${token}, and the anonymous token its service gives does not allow this (a push)`),
+      named: r.stderr.includes(`no login was found for ${token}, and anonymous access may not push there`),
       clocks: r.stderr.includes('clocks'),
-    }).toEqual({ code: 3, named: true, clocks: false });
+    }).toEqual({ code: 2, named: true, clocks: false });
   });
 });
 
