@@ -287,7 +287,7 @@ export function framedRuns(b: Buffer, q: number): { runs: FramedRun[]; window: n
     }
     i = j;
   }
-  return { runs, window: to, readTo: readOn(nums, from, to, group) };
+  return { runs, window: to, readTo: readOn(nums, from, to, group, b.length) };
 }
 
 /**
@@ -295,9 +295,12 @@ export function framedRuns(b: Buffer, q: number): { runs: FramedRun[]; window: n
  * MAX_FRAME bytes), else at the last group's first number (a look landing in it reads it whole, its BACK covers that
  * start) — but never before half the window ahead, so a run longer than the window is read in steps, not at every look.
  */
-function readOn(nums: readonly { at: number; end: number }[], from: number, to: number, last: number): number {
+function readOn(nums: readonly { at: number; end: number }[], from: number, to: number, last: number, textEnd: number): number {
   const end = nums.at(-1)?.end;
-  if (end === undefined || to - (from + end) > MAX_FRAME + MAX_DIGITS) return to;
+  // A window that reached the text's end read its last group whole: the looks' text is held GUARD past them until the
+  // content ends, so only the content's end stops a window short of AHEAD. (Half the window back from there was a fixed
+  // point: every later look in a text shorter than a window read all of it again — Perl's Unicode tables, 40× slower.)
+  if (end === undefined || to === textEnd || to - (from + end) > MAX_FRAME + MAX_DIGITS) return to;
   return Math.max(from + nums[last]!.at, to - GUARD / 2);
 }
 
@@ -331,6 +334,8 @@ export class FramedLooks {
   #look = 0;
   #readTo = 0;
   #routedTo = 0;
+  /** The bytes of the windows read so far: the looks' work, which a text's length bounds (a few times over). */
+  windowBytes = 0;
 
   constructor(readonly open: (offset: number, label: string) => Sink | undefined) {}
 
@@ -355,6 +360,7 @@ export class FramedLooks {
       if (look < this.#readTo || !(text[q]! >= 0x30 && text[q]! <= 0x39)) continue;
       const found = framedRuns(text, q);
       if (!found) continue;
+      this.windowBytes += found.window - Math.max(0, q - BACK);
       this.#readTo = this.#base + found.readTo;
       for (const run of found.runs) if (this.#base + run.start >= this.#routedTo) await this.#route(run);
     }
