@@ -31,12 +31,141 @@ export function pythonMarshal(h: Uint8Array): boolean {
   return true;
 }
 
-/** Every `s` mark of `b` whose length fits in the file, with its bytes (a chance mark's value is tried and fails). */
+/**
+ * The bytes values of a marshal (`s`): those its objects hold as data — a module's constants, a dumped dict's values —
+ * found by walking its objects (`walk`), not a code object's bytecode, line table or exception table, which are most of a
+ * .pyc's `s` marks and never a value an app wrote. Where the walk does not end at the file's end (a type it does not know,
+ * a version's code object it reads wrong, a cut file), every `s` mark whose length fits is tried, as before the walk.
+ */
 export function* marshalValues(b: Uint8Array): Generator<HeldValue> {
+  const walked = walk(b);
+  if (walked) {
+    yield* walked;
+    return;
+  }
   const view = Buffer.from(b.buffer, b.byteOffset, b.length);
   for (let at = 0; at + 5 + MIN_VALUE <= b.length; at++) {
     if ((b[at]! & 0x7f) !== 0x73) continue;
     const n = view.readUInt32LE(at + 1);
     if (n >= MIN_VALUE && at + 5 + n <= b.length) yield { bytes: b.subarray(at + 5, at + 5 + n), at: at + 5 };
   }
+}
+
+/** How deep objects may nest before the walk gives way to the marks (CPython's own marshal refuses past 2000). */
+const MAX_DEPTH = 2000;
+
+/**
+ * A code object's layout by the .pyc's magic: the 32-bit integers after its `c` (argument counts, locals, stack size,
+ * flags: 4 in 2.7, 5 in 3.0–3.7, 6 in 3.8–3.10 with positional-only arguments, 5 from 3.11), then 8 objects (bytecode,
+ * constants, names, …), the first line's integer, and 1 table (2 from 3.11: locations and exceptions).
+ */
+function codeLayout(magic: number): { ints: number; tables: number } {
+  if (magic === 62211) return { ints: 4, tables: 1 };
+  if (magic < 3400) return { ints: 5, tables: 1 };
+  if (magic < 3450) return { ints: 6, tables: 1 };
+  return { ints: 5, tables: 2 };
+}
+
+/** The first object of a .pyc (after its header, by its magic) or of a `marshal.dump` file (byte 0). */
+function firstObject(b: Uint8Array): { at: number; magic: number } {
+  const magic = b[0]! | (b[1]! << 8);
+  if (b[2] !== 0x0d || b[3] !== 0x0a) return { at: 0, magic: 3495 };
+  return { at: magic === 62211 || magic < 3230 ? 8 : magic < PEP552 ? 12 : 16, magic };
+}
+
+/** The data values of marshal `b` by a walk of its objects, or undefined where the walk does not end at its end. */
+export function walk(b: Uint8Array): HeldValue[] | undefined {
+  const { at: start, magic } = firstObject(b);
+  const layout = codeLayout(magic);
+  const view = Buffer.from(b.buffer, b.byteOffset, b.length);
+  const u32 = (at: number) => (at + 4 <= b.length ? view.readUInt32LE(at) : -1);
+  const out: HeldValue[] = [];
+  /** One past the object at `at`, or -1; `data`: a bytes object here is a value (not a code object's bytecode or table). */
+  const object = (at: number, data: boolean, depth: number): number => {
+    if (at >= b.length || depth > MAX_DEPTH) return -1;
+    const type = b[at]! & 0x7f;
+    switch (type) {
+      case 0x4e: // N None
+      case 0x46: // F False
+      case 0x54: // T True
+      case 0x53: // S StopIteration
+      case 0x2e: // . Ellipsis
+        return at + 1;
+      case 0x69: // i int32
+      case 0x72: // r a reference
+      case 0x52: // R Python 2's interned string reference
+        return at + 5;
+      case 0x49: // I int64 (old)
+      case 0x67: // g binary float
+        return at + 9;
+      case 0x79: // y binary complex
+        return at + 17;
+      case 0x6c: {
+        // l a long: a signed count of 15-bit digits, 2 bytes each
+        const n = u32(at + 1);
+        return n < 0 ? -1 : at + 5 + 2 * Math.abs(n | 0);
+      }
+      case 0x66: // f a float as text: a byte's length
+        return at + 2 + (b[at + 1] ?? b.length);
+      case 0x78: {
+        // x a complex as text: two
+        const re = at + 2 + (b[at + 1] ?? b.length);
+        return re + 1 + (b[re] ?? b.length);
+      }
+      case 0x73: {
+        // s bytes
+        const n = u32(at + 1);
+        if (n < 0) return -1;
+        if (data && n >= MIN_VALUE && at + 5 + n <= b.length) out.push({ bytes: b.subarray(at + 5, at + 5 + n), at: at + 5 });
+        return at + 5 + n;
+      }
+      case 0x74: // t interned str
+      case 0x75: // u str
+      case 0x61: // a ASCII
+      case 0x41: {
+        // A interned ASCII
+        const n = u32(at + 1);
+        return n < 0 ? -1 : at + 5 + n;
+      }
+      case 0x7a: // z short ASCII
+      case 0x5a: // Z short interned ASCII
+        return at + 2 + (b[at + 1] ?? b.length);
+      case 0x29: // ) small tuple: a byte's count
+        return items(at + 2, b[at + 1] ?? -1, data, depth);
+      case 0x28: // ( tuple
+      case 0x5b: // [ list
+      case 0x3c: // < set
+      case 0x3e: // > frozenset
+        return items(at + 5, u32(at + 1), data, depth);
+      case 0x7b: {
+        // { dict: keys and values until NULL (0)
+        let p = at + 1;
+        while (p < b.length && b[p] !== 0x30) {
+          p = object(p, false, depth + 1);
+          if (p < 0) return -1;
+          p = object(p, data, depth + 1);
+          if (p < 0) return -1;
+        }
+        return p < b.length ? p + 1 : -1;
+      }
+      case 0x63: {
+        // c code: integers, bytecode, constants (data), names and other tuples, the first line, tables
+        let p = at + 1 + 4 * layout.ints;
+        for (let k = 0; k < 8 && p >= 0; k++) p = object(p, k === 1, depth + 1);
+        if (p < 0) return -1;
+        p += 4;
+        for (let k = 0; k < layout.tables && p >= 0; k++) p = object(p, false, depth + 1);
+        return p;
+      }
+      default:
+        return -1;
+    }
+  };
+  const items = (at: number, n: number, data: boolean, depth: number): number => {
+    if (n < 0 || n > b.length) return -1;
+    let p = at;
+    for (let k = 0; k < n && p >= 0; k++) p = object(p, data, depth + 1);
+    return p;
+  };
+  return object(start, true, 0) === b.length ? out : undefined;
 }
