@@ -88,8 +88,9 @@ describe('main(): the result output', () => {
 
   it('failed: a registry nothing answers on', async () => {
     const p = await runPush({ images: '127.0.0.1:1/acme/app', 'insecure-registries': '127.0.0.1:1' });
-    // The login check finds no push target reachable: the run stops before anything is converted, audited or pushed.
-    expect(p.log()).toMatch(/error: 127\.0\.0\.1:1\/acme\/app \(ECONNREFUSED[^]*could not be reached before the build/);
+    // The login check finds no push target reachable: the run stops before anything is converted, audited or pushed
+    // (a push of a layout: the check's words name the push, not a build).
+    expect(p.log()).toMatch(/error: 127\.0\.0\.1:1\/acme\/app \(ECONNREFUSED[^]*could not be reached before the push, so nothing was pushed/);
     expect([p.outputs.get('result'), process.exitCode]).toEqual(['failed', 1]);
   });
 

@@ -78,7 +78,7 @@ export async function pushArtefact(fx: Effects): Promise<void> {
     // Clients and the login check first: a wrong password fails before a docker archive is converted
     // and the image audited, and credentials found on the machine are looked for by the audit too.
     const targets = inputs.release.images.map((i) => i.repository);
-    const clients = await connectTargets(fx, inputs.transfer, targets, catalog, inputs.delivery.githubToken);
+    const clients = await connectTargets(fx, inputs.transfer, targets, catalog, inputs.delivery.githubToken, undefined, 'push');
     try {
       await pushLayout(fx, { given, artefact, work: work.dir, inputs, catalog, signer, clients });
     } finally {

@@ -51,9 +51,9 @@ function transfer(...withPassword: string[]): TransferSettings {
   return { registries: new Map(withPassword.map((h) => [h, { username: 'ci', password: 'x', insecure: true }])), retries: 0, concurrency: 4 };
 }
 
-async function check(clients: Map<string, RegistryClient>, targets: Repository[], t: TransferSettings, timeoutMs = 5_000) {
+async function check(clients: Map<string, RegistryClient>, targets: Repository[], t: TransferSettings, timeoutMs = 5_000, step?: 'push') {
   const warnings: string[] = [];
-  const error = await checkLogins(clients, targets, { transfer: t, warn: (m) => warnings.push(m), timeoutMs }).then(
+  const error = await checkLogins(clients, targets, { transfer: t, warn: (m) => warnings.push(m), timeoutMs, ...(step ? { step } : {}) }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -227,6 +227,27 @@ describe('checkLogins', () => {
     expect(error).toBeUndefined();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(new RegExp(`^${host}/acme/app: the login could not be checked before the build \\(.*ECONNREFUSED.*\\): building anyway`));
+  });
+
+  // Property: the check's words name the step it comes before — `hoist push LAYOUT` builds nothing, so its messages say
+  // "before the push", "pushing anyway", "nothing was pushed" — for each of the check's outcomes. Nearest real-world
+  // variant: a layout from `skopeo copy … oci:DIR` pushed to a registry typed with the wrong port, or with a stale password.
+  it('before a push of a layout (no build): each outcome says "push", never "build"', async () => {
+    const down = await closedPort();
+    const only = await check(new Map([[down, client(down, PASSWORD)]]), [target(down)], transfer(down), 5_000, 'push');
+    expect(exitCodeFor(only.error)).toBe(3);
+    expect((only.error as Error).message).toMatch(/could not be reached before the push, so nothing was pushed: check that the registry runs/);
+    const good = await registry('basic');
+    const both = new Map([
+      [down, client(down, PASSWORD)],
+      [good.host, client(good.host, PASSWORD)],
+    ]);
+    const one = await check(both, [target(down), target(good.host)], transfer(down, good.host), 5_000, 'push');
+    expect(one.error).toBeUndefined();
+    expect(one.warnings[0]).toMatch(/the login could not be checked before the push \(.*ECONNREFUSED.*\): pushing anyway; its push may fail$/);
+    const wrong = await check(new Map([[good.host, client(good.host, WRONG)]]), [target(good.host)], transfer(good.host), 5_000, 'push');
+    expect((wrong.error as ConfigError).issues[0]!.message).toMatch(/: the login was refused before the push \(answered 401/);
+    for (const said of [(only.error as Error).message, ...one.warnings, (wrong.error as ConfigError).issues[0]!.message]) expect(said).not.toMatch(/build/);
   });
 });
 

@@ -38,7 +38,13 @@ export interface LoginCheckOptions {
   /** Said for a registry the check could not reach: the build goes on. */
   warn: (message: string) => void;
   timeoutMs?: number;
+  /** What the check comes before: a build (`hoist build`, the Action) or only a push (`hoist push LAYOUT`). Its words. */
+  step?: 'build' | 'push';
 }
+
+/** What the messages say of the step the check comes before, and of going on without it. */
+const before = (o: LoginCheckOptions) => (o.step === 'push' ? 'before the push' : 'before the build');
+const anyway = (o: LoginCheckOptions) => (o.step === 'push' ? 'pushing anyway' : 'building anyway');
 
 /** `unreachable`: the registry refused the connection or its name does not resolve (not a slow answer). */
 type Outcome = { ok: true } | { ok: false; issue?: ConfigIssue; warning?: string; unreachable?: string };
@@ -85,7 +91,7 @@ function judge(target: Repository, error: unknown, o: LoginCheckOptions): Outcom
   const text = error instanceof Error ? error.message : String(error);
   if (isRefusal(error)) {
     const { input, fix } = loginInput(target.host, o);
-    return { ok: false, issue: { input, message: `${name}: the login was refused before the build (${said(target, text)}): ${fix}` } };
+    return { ok: false, issue: { input, message: `${name}: the login was refused ${before(o)} (${said(target, text)}): ${fix}` } };
   }
   if (error instanceof RegistryError && error.code === 'PLAIN_HTTP')
     return {
@@ -103,7 +109,7 @@ function judge(target: Repository, error: unknown, o: LoginCheckOptions): Outcom
         message: `${name}: the registry's TLS certificate is not trusted (${said(target, text)}): trust its CA with registry-ca (${target.host}=PATH of the CA's PEM file)`,
       },
     };
-  const warning = `${name}: the login could not be checked before the build (${said(target, text)}): building anyway; its push may fail`;
+  const warning = `${name}: the login could not be checked ${before(o)} (${said(target, text)}): ${anyway(o)}; its push may fail`;
   const code = networkCode(error);
   return { ok: false, warning, ...(code ? { unreachable: `${name} (${code}: ${said(target, text)})` } : {}) };
 }
@@ -118,7 +124,7 @@ function pushRefused(client: RegistryClient, target: Repository, error: unknown,
       ok: false,
       issue: {
         input: 'registry-auth',
-        message: `${name}: no login was found for ${target.host}, and anonymous access may not push there (checked before the build: ${text}): add it to registry-auth (${target.host}=USERNAME:PASSWORD), or run docker login ${target.host}`,
+        message: `${name}: no login was found for ${target.host}, and anonymous access may not push there (checked ${before(o)}: ${text}): add it to registry-auth (${target.host}=USERNAME:PASSWORD), or run docker login ${target.host}`,
       },
     };
   const { input, fix } = loginInput(target.host, o);
@@ -127,7 +133,7 @@ function pushRefused(client: RegistryClient, target: Repository, error: unknown,
     ok: false,
     issue: {
       input,
-      message: `${name}: the login from ${origin} may pull but not push there (checked before the build: ${text}): ${input === 'github-token' ? fix : rights}`,
+      message: `${name}: the login from ${origin} may pull but not push there (checked ${before(o)}: ${text}): ${input === 'github-token' ? fix : rights}`,
     },
   };
 }
@@ -151,7 +157,7 @@ async function checkOne(client: RegistryClient, target: Repository, o: LoginChec
     if (!deadline.signal.aborted) return asked === 'push' && isRefusal(e) ? pushRefused(client, target, e, o) : judge(target, e, o);
     return {
       ok: false,
-      warning: `${formatRepository(target)}: no answer to the login check within ${timeoutMs / 1000} s: building anyway; its push may fail`,
+      warning: `${formatRepository(target)}: no answer to the login check within ${timeoutMs / 1000} s: ${anyway(o)}; its push may fail`,
     };
   } finally {
     clearTimeout(timer);
@@ -183,7 +189,7 @@ export async function checkLogins(clients: ReadonlyMap<string, RegistryClient>, 
   if (issues.length) throw new ConfigError(issues);
   if (noneReached)
     throw new RegistryError(
-      `${unreachable.join('; ')}: ${unreachable.length > 1 ? 'no push target could be reached' : 'the push target could not be reached'} before the build, so nothing was built: check that the registry runs there and that the host and port are right (behind a proxy: HTTPS_PROXY, NO_PROXY)`,
+      `${unreachable.join('; ')}: ${unreachable.length > 1 ? 'no push target could be reached' : 'the push target could not be reached'} ${before(o)}, so nothing was ${o.step === 'push' ? 'pushed' : 'built'}: check that the registry runs there and that the host and port are right (behind a proxy: HTTPS_PROXY, NO_PROXY)`,
       { registry: unique[0]!.host, retryable: false, code: 'UNREACHABLE' },
     );
 }
@@ -207,10 +213,11 @@ export async function connectTargets(
   catalog: SecretCatalog,
   githubToken?: string,
   timeoutMs?: number,
+  step: 'build' | 'push' = 'build',
 ): Promise<Map<string, RegistryClient>> {
   const clients = await connectRegistries(fx, transfer, targets, catalog, githubToken);
   try {
-    await checkLogins(clients, targets, { transfer, githubToken, warn: (m) => fx.platform.warning(m), timeoutMs });
+    await checkLogins(clients, targets, { transfer, githubToken, warn: (m) => fx.platform.warning(m), timeoutMs, step });
   } catch (e) {
     await closeSoon(clients.values());
     throw e;

@@ -8,7 +8,7 @@ import { readdir, readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hoist, lab, password, skopeoDigest, uniqueRepo } from './lab.js';
+import { hoist, lab, localLayout, password, skopeoDigest, uniqueRepo } from './lab.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -120,6 +120,22 @@ describe('push rights before the build (docker path)', () => {
     );
     expect(r.stderr).not.toContain(marker);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  // `hoist push LAYOUT` builds nothing: the same check's words name the push. Nearest real-world variant: a layout from
+  // `skopeo copy … oci:DIR` (here the bundle's own `--outputs type=oci`) pushed to a registry typed with the wrong port.
+  it('hoist push LAYOUT to a target nobody listens on: exit 3 before the push, "nothing was pushed", no word of a build', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hoist-rights-'));
+    dirs.push(dir);
+    const { layout } = await localLayout(dir, 'echo layout > /v');
+    const down = '127.0.0.1:9';
+    const repo = `${down}/${uniqueRepo('rights/layout-down')}`;
+    const r = await hoist(['push', layout, '--images', repo, '--version', '1.0.0', '--retries', '0', '--insecure-registries', down], { cwd: dir });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(
+      new RegExp(`^error: ${repo} \\(ECONNREFUSED: [^)]*\\): the push target could not be reached before the push, so nothing was pushed: check`, 'm'),
+    );
+    expect(r.stderr).not.toMatch(/build|\n\s+at /);
   }, 60_000);
 
   // Nearest real-world variant: a registry's _uploads folder filling with a session per CI job
