@@ -127,7 +127,7 @@ describe('push rights before the build (docker path)', () => {
   it('hoist push LAYOUT to a target nobody listens on: exit 3 before the push, "nothing was pushed", no word of a build', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hoist-rights-'));
     dirs.push(dir);
-    const { layout } = await localLayout(dir, 'echo layout > /v');
+    const { layout } = await localLayout(dir, 'echo layout > /v', ['--version', '1.0.0']);
     const down = '127.0.0.1:9';
     const repo = `${down}/${uniqueRepo('rights/layout-down')}`;
     const r = await hoist(['push', layout, '--images', repo, '--version', '1.0.0', '--retries', '0', '--insecure-registries', down], { cwd: dir });
