@@ -12,9 +12,13 @@ import { MIN_VALUE } from './value-streams.js';
 
 /** Python 3.7's first magic (PEP 552): from it a .pyc has 4 bytes of flags after the magic; before, the source's mtime. */
 const PEP552 = 3392;
+/** Python 3.3's magic that added the source's size to the header (a 12-byte header until 3.7). */
+const SIZED = 3210;
+/** Python 2's magics: 2.4, 2.5, 2.6, 2.7 (one code layout; CentOS 6's and 7's, old python:2 images' .pyc). */
+const PY2 = new Set([62061, 62131, 62161, 62211]);
 
 /**
- * A compiled module (a magic number of Python 2.7 or 3.x ending in CR LF, then the code object `c` at byte 8, 12 or 16
+ * A compiled module (a magic number of Python 2.4–2.7 or 3.x ending in CR LF, then the code object `c` at byte 8, 12 or 16
  * by the version: 3.7 on, flags 0–3 at byte 4; before, bytes 4–7 are the source's mtime — any value the clock gave, so
  * not checked: a 2.7 or 3.6 .pyc whose source was written after 1970-01-01 00:00:03 was refused) or `marshal.dump` of a
  * dict whose first key is a short ASCII str (`z`/`Z`, its length, then that many printable bytes).
@@ -23,7 +27,7 @@ export function pythonMarshal(h: Uint8Array): boolean {
   const magic = h[0]! | (h[1]! << 8);
   const code = (at: number) => (h[at]! & 0x7f) === 0x63;
   if (h[2] === 0x0d && h[3] === 0x0a && magic >= PEP552 && magic < 4000 && h[5] === 0 && h[6] === 0 && h[7] === 0 && h[4]! <= 3) return code(16);
-  if (h[2] === 0x0d && h[3] === 0x0a && ((magic >= 3000 && magic < PEP552) || magic === 62211)) return code(8) || code(12);
+  if (h[2] === 0x0d && h[3] === 0x0a && ((magic >= 3000 && magic < PEP552) || PY2.has(magic))) return code(8) || code(12);
   if ((h[0] !== 0x7b && h[0] !== 0xfb) || (h[1] !== 0x7a && h[1] !== 0xfa && h[1] !== 0x5a && h[1] !== 0xda)) return false;
   const len = h[2]!;
   if (len < 1 || len > 64 || h.length < 3 + len) return false;
@@ -56,11 +60,11 @@ const MAX_DEPTH = 2000;
 
 /**
  * A code object's layout by the .pyc's magic: the 32-bit integers after its `c` (argument counts, locals, stack size,
- * flags: 4 in 2.7, 5 in 3.0–3.7, 6 in 3.8–3.10 with positional-only arguments, 5 from 3.11), then 8 objects (bytecode,
+ * flags: 4 in 2.x, 5 in 3.0–3.7, 6 in 3.8–3.10 with positional-only arguments, 5 from 3.11), then 8 objects (bytecode,
  * constants, names, …), the first line's integer, and 1 table (2 from 3.11: locations and exceptions).
  */
 function codeLayout(magic: number): { ints: number; tables: number } {
-  if (magic === 62211) return { ints: 4, tables: 1 };
+  if (PY2.has(magic)) return { ints: 4, tables: 1 };
   if (magic < 3400) return { ints: 5, tables: 1 };
   if (magic < 3450) return { ints: 6, tables: 1 };
   return { ints: 5, tables: 2 };
@@ -70,7 +74,7 @@ function codeLayout(magic: number): { ints: number; tables: number } {
 function firstObject(b: Uint8Array): { at: number; magic: number } {
   const magic = b[0]! | (b[1]! << 8);
   if (b[2] !== 0x0d || b[3] !== 0x0a) return { at: 0, magic: 3495 };
-  return { at: magic === 62211 || magic < 3230 ? 8 : magic < PEP552 ? 12 : 16, magic };
+  return { at: PY2.has(magic) || magic < SIZED ? 8 : magic < PEP552 ? 12 : 16, magic };
 }
 
 /** The data values of marshal `b` by a walk of its objects, or undefined where the walk does not end at its end. */
