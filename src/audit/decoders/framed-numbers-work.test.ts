@@ -38,8 +38,7 @@ function text(size: number): Buffer {
   let length = 0;
   while (length < size) {
     n = shape === 0 ? n + rng.int(1, 400) : rng.int(0, 0x10ffff);
-    const item =
-      shape === 2 ? `${n.toString(radix)}, ` : shape === 3 ? `word ${n % 1000} and ${rng.int(0, 99)} more\n` : `${n.toString(radix)}\n`;
+    const item = shape === 2 ? `${n.toString(radix)}, ` : shape === 3 ? `word ${n % 1000} and ${rng.int(0, 99)} more\n` : `${n.toString(radix)}\n`;
     parts.push(item);
     length += item.length;
   }
@@ -69,9 +68,10 @@ describe("framed numbers: the looks' work is bounded by the text", () => {
     }
   });
 
-  const unicore = ['/usr/share/perl/5.36.0/unicore', ...(existsSync('/usr/share/perl') ? readdirSync('/usr/share/perl').map((v) => `/usr/share/perl/${v}/unicore`) : [])].find(
-    (d) => existsSync(join(d, 'lib')),
-  );
+  const unicore = [
+    '/usr/share/perl/5.36.0/unicore',
+    ...(existsSync('/usr/share/perl') ? readdirSync('/usr/share/perl').map((v) => `/usr/share/perl/${v}/unicore`) : []),
+  ].find((d) => existsSync(join(d, 'lib')));
   it.skipIf(!unicore)("Perl's own Unicode tables (real files, the perl-modules package): each file's windows ≤ 3 × it + 2 windows", async () => {
     const files: string[] = [];
     const walk = (d: string) => {

@@ -77,6 +77,52 @@ function firstObject(b: Uint8Array): { at: number; magic: number } {
   return { at: PY2.has(magic) || magic < SIZED ? 8 : magic < PEP552 ? 12 : 16, magic };
 }
 
+/** One past the leaf object (no objects inside) of type `type` at `at`, -1 where cut; undefined for a type that holds others or is unknown. */
+function leafEnd(b: Uint8Array, u32: (at: number) => number, at: number, type: number): number | undefined {
+  switch (type) {
+    case 0x4e: // N None
+    case 0x46: // F False
+    case 0x54: // T True
+    case 0x53: // S StopIteration
+    case 0x2e: // . Ellipsis
+      return at + 1;
+    case 0x69: // i int32
+    case 0x72: // r a reference
+    case 0x52: // R Python 2's interned string reference
+      return at + 5;
+    case 0x49: // I int64 (old)
+    case 0x67: // g binary float
+      return at + 9;
+    case 0x79: // y binary complex
+      return at + 17;
+    case 0x6c: {
+      // l a long: a signed count of 15-bit digits, 2 bytes each
+      const n = u32(at + 1);
+      return n < 0 ? -1 : at + 5 + 2 * Math.abs(n | 0);
+    }
+    case 0x66: // f a float as text: a byte's length
+      return at + 2 + (b[at + 1] ?? b.length);
+    case 0x78: {
+      // x a complex as text: two
+      const re = at + 2 + (b[at + 1] ?? b.length);
+      return re + 1 + (b[re] ?? b.length);
+    }
+    case 0x74: // t interned str
+    case 0x75: // u str
+    case 0x61: // a ASCII
+    case 0x41: {
+      // A interned ASCII
+      const n = u32(at + 1);
+      return n < 0 ? -1 : at + 5 + n;
+    }
+    case 0x7a: // z short ASCII
+    case 0x5a: // Z short interned ASCII
+      return at + 2 + (b[at + 1] ?? b.length);
+    default:
+      return undefined;
+  }
+}
+
 /** The data values of marshal `b` by a walk of its objects, or undefined where the walk does not end at its end. */
 export function walk(b: Uint8Array): HeldValue[] | undefined {
   const { at: start, magic } = firstObject(b);
@@ -86,36 +132,11 @@ export function walk(b: Uint8Array): HeldValue[] | undefined {
   const out: HeldValue[] = [];
   /** One past the object at `at`, or -1; `data`: a bytes object here is a value (not a code object's bytecode or table). */
   const object = (at: number, data: boolean, depth: number): number => {
-    if (at >= b.length || depth > MAX_DEPTH) return -1;
+    if (at < 0 || at >= b.length || depth > MAX_DEPTH) return -1;
     const type = b[at]! & 0x7f;
+    const leaf = leafEnd(b, u32, at, type);
+    if (leaf !== undefined) return leaf;
     switch (type) {
-      case 0x4e: // N None
-      case 0x46: // F False
-      case 0x54: // T True
-      case 0x53: // S StopIteration
-      case 0x2e: // . Ellipsis
-        return at + 1;
-      case 0x69: // i int32
-      case 0x72: // r a reference
-      case 0x52: // R Python 2's interned string reference
-        return at + 5;
-      case 0x49: // I int64 (old)
-      case 0x67: // g binary float
-        return at + 9;
-      case 0x79: // y binary complex
-        return at + 17;
-      case 0x6c: {
-        // l a long: a signed count of 15-bit digits, 2 bytes each
-        const n = u32(at + 1);
-        return n < 0 ? -1 : at + 5 + 2 * Math.abs(n | 0);
-      }
-      case 0x66: // f a float as text: a byte's length
-        return at + 2 + (b[at + 1] ?? b.length);
-      case 0x78: {
-        // x a complex as text: two
-        const re = at + 2 + (b[at + 1] ?? b.length);
-        return re + 1 + (b[re] ?? b.length);
-      }
       case 0x73: {
         // s bytes
         const n = u32(at + 1);
@@ -123,17 +144,6 @@ export function walk(b: Uint8Array): HeldValue[] | undefined {
         if (data && n >= MIN_VALUE && at + 5 + n <= b.length) out.push({ bytes: b.subarray(at + 5, at + 5 + n), at: at + 5 });
         return at + 5 + n;
       }
-      case 0x74: // t interned str
-      case 0x75: // u str
-      case 0x61: // a ASCII
-      case 0x41: {
-        // A interned ASCII
-        const n = u32(at + 1);
-        return n < 0 ? -1 : at + 5 + n;
-      }
-      case 0x7a: // z short ASCII
-      case 0x5a: // Z short interned ASCII
-        return at + 2 + (b[at + 1] ?? b.length);
       case 0x29: // ) small tuple: a byte's count
         return items(at + 2, b[at + 1] ?? -1, data, depth);
       case 0x28: // ( tuple
@@ -144,13 +154,8 @@ export function walk(b: Uint8Array): HeldValue[] | undefined {
       case 0x7b: {
         // { dict: keys and values until NULL (0)
         let p = at + 1;
-        while (p < b.length && b[p] !== 0x30) {
-          p = object(p, false, depth + 1);
-          if (p < 0) return -1;
-          p = object(p, data, depth + 1);
-          if (p < 0) return -1;
-        }
-        return p < b.length ? p + 1 : -1;
+        while (p >= 0 && p < b.length && b[p] !== 0x30) p = object(object(p, false, depth + 1), data, depth + 1);
+        return p >= 0 && p < b.length ? p + 1 : -1;
       }
       case 0x63: {
         // c code: integers, bytecode, constants (data), names and other tuples, the first line, tables
