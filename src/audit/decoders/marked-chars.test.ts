@@ -2,7 +2,7 @@
 // after a list's opener, with any separator of commas, blanks and line breaks, are read back — for any value (ASCII with every printable
 // special, Latin-1 and emoji as UTF-8) and any chunking; text whose `$` and `?` lead variables, prompts or operators
 // gives nothing. Nearest real-world variants: Erlang's `[$t, $o, …]` (io_lib:write_char, made below by erl itself),
-// Emacs Lisp's `'(?t ?o …)`, Ruby's `[?t, ?o, …]`. All silent through the bundle of the session's start
+// Emacs Lisp's `'(?t ?o …)` and `(string ?t ?o …)`, Ruby's `[?t, ?o, …]`. All silent through the bundle of the session's start
 // (/tmp/lead/dist-start): round 22's asserted gaps erlang-dollar-chars and elisp-chars.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,12 +48,30 @@ describe('marked character literals', () => {
     }
   });
 
+  // Emacs Lisp makes a string of characters by a call: `(string ?t ?o …)`, `(concat (list ?t …))`, `(vector ?t …)` — the
+  // items follow the function's symbol, not the `(` itself (round 23's gap: read only after an opener).
+  it('generated Emacs Lisp calls (a function symbol, then ?items) × chunkings: the value read back', async () => {
+    for (let i = 0; i < 120; i++) {
+      const fn = rng.pick(['string', 'list', 'vector', 'concat', `my-${rng.chars('abcdefghij', rng.int(1, 12))}`, "apply #'string"]);
+      const sep = rng.pick([' ', '  ', '\n   ', '\t']);
+      const v = rng.pick([() => rng.chars(ALNUM, rng.int(12, 40)), () => `${rng.chars(ALNUM, 6)}${rng.chars(SPECIALS, 4)} ${rng.chars(ALNUM, 6)}`])();
+      const call = `(${fn}${rng.pick([' ', '\n  '])}${[...v].map((c) => `?${/[()[\]\\;"' ]/.test(c) ? `\\${c === ' ' ? 's' : c}` : c}`).join(sep)})`;
+      const text = Buffer.from(`${rng.chars(ALNUM, rng.int(0, 300))}\n(defvar my-key ${call})\n`, 'utf8');
+      const want = fn === "apply #'string" ? [] : [v];
+      expect(
+        (await read(text, rng.pick([1, 3, 7, 64, text.length]))).filter((r) => r === v),
+        `${fn}: ${text.toString('utf8')}`,
+      ).toEqual(want);
+    }
+  });
+
   it('shell, Perl, Makefiles and prose with many $ and ?: nothing read', async () => {
     const texts = [
       'for f in $a $b $c $d; do echo "$f $1 $2 $3 $4 $5 $6 $7 $8 $9" > $@; done # are you sure? yes? no?',
       'my ($self, $args, $opts, $x1, $y1) = @_; print "$ENV{HOME}/$dir/$file\\n" if $verbose && $x =~ /a?b?c?/;',
       'SELECT * FROM t WHERE a = ? AND b = ? AND c = ? AND d = ?; -- what? why? how?',
       'all: $(OBJS) ; $(CC) $(CFLAGS) -o $@ $^ $< $? $* $$HOME',
+      '(message "are you sure ?y ?n ?q ?a ?b") (if (y-or-n-p "really? ") (why ? not) (x ?a) (y ?b)) (what ?)',
     ];
     for (const t of texts) expect(await read(Buffer.from(t), 5), t).toEqual([]);
   });

@@ -3,7 +3,8 @@
  * $k]`, io_lib:write_char), Emacs Lisp's and Ruby's `?t` (`'(?t ?o ?k)`, `[?t, ?o]`), each item the mark and one
  * character — or the mark, a backslash and one (`$\s`, `?\(`, `$\\`) — with a separator between items (commas, blanks,
  * a line break and its indentation). No digit is in such a list, so the number readers' looks never meet one. A run of
- * MIN_ITEMS items right after a list's opener (`[`, `(`, `{`, `<`) is routed as `marked chars`, its characters joined (`$\s` a space, `$\n` a line break, as Erlang and
+ * MIN_ITEMS items right after a list's opener (`[`, `(`, `{`, `<`) — or, `?` items, after a Lisp call's head (`(string ?t
+ * ?o …)`, Emacs Lisp's way to make a string of characters) — is routed as `marked chars`, its characters joined (`$\s` a space, `$\n` a line break, as Erlang and
  * Emacs read them). Found by a native search for each mark; a `$` or `?` that leads no item followed by a separator
  * (`$x1`, `$HOME`, `?:`) costs a few byte reads. A run that reaches a chunk's end is held (up to MAX_HELD) and read
  * with the next.
@@ -27,6 +28,34 @@ for (const c of ', \t\r\n])};>') AFTER[c.charCodeAt(0)] = 1;
 /** What opens a list: its first item follows one (a shell's `$a $b`, a Makefile's `$@ $^` follow a word or a quote). */
 const OPENS = new Uint8Array(256);
 for (const c of '[({<') OPENS[c.charCodeAt(0)] = 1;
+/** A Lisp symbol's bytes: the function a call's items follow (Emacs Lisp's `(string ?t ?o …)`, `(list …)`, `(vector …)`). */
+const SYMBOL = new Uint8Array(256);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-*+/:<>=!_') SYMBOL[c.charCodeAt(0)] = 1;
+/** The longest call head: `(` and a symbol before the first item (`(apply #'string` is not one). */
+const MAX_HEAD = 40;
+const QUESTION = 0x3f;
+
+/**
+ * Whether the item at `at` opens a list: right after an opener, or — `?` items, Emacs Lisp's — after a call's head, `(`
+ * and a function's symbol and blanks (`(string ?t ?o …)`; a shell's `$a $b` and a Makefile's `$@ $^` follow no `(`).
+ */
+function opensAt(b: Uint8Array, at: number, mark: number): boolean {
+  if (OPENS[b[at - 1]!]) return true;
+  if (mark !== QUESTION) return false;
+  let p = at - 1;
+  while (p > 0 && at - p < MAX_HEAD && SEP[b[p]!] && b[p] !== 0x2c) p--;
+  if (p === at - 1) return false;
+  const end = p;
+  while (p > 0 && at - p < MAX_HEAD && SYMBOL[b[p]!]) p--;
+  return p < end && b[p] === 0x28;
+}
+
+/** Where a call's head that may open a list ends the buffer (`(string ` and the first item in the next chunk), or -1. */
+function headAtEnd(b: Uint8Array): number {
+  let p = b.length - 1;
+  while (p >= 0 && b.length - p < MAX_HEAD && (SYMBOL[b[p]!] || (SEP[b[p]!] && b[p] !== 0x2c))) p--;
+  return p >= 0 && b[p] === 0x28 && p < b.length - 1 ? p : -1;
+}
 
 /** The UTF-8 length of the character led by byte `c` (1 for ASCII), or 0 for none a character starts with. */
 function charLength(c: number): number {
@@ -92,14 +121,15 @@ export class MarkedChars {
   /** Reads `b`'s runs; returns where to hold from: the first run the buffer's end cut (from its opener). */
   async #read(b: Buffer, base: number, last: boolean): Promise<number> {
     // An opener as the last byte: the next chunk may begin its list.
-    let hold = !last && OPENS[b[b.length - 1]!] ? b.length - 1 : b.length;
+    const head = last ? -1 : headAtEnd(b);
+    let hold = !last && OPENS[b[b.length - 1]!] ? b.length - 1 : head >= 0 ? head : b.length;
     for (const mark of MARKS)
       for (let at = b.indexOf(mark, 1); at >= 0 && at < hold; at = b.indexOf(mark, at + 1)) {
-        if (!OPENS[b[at - 1]!]) continue;
+        if (!opensAt(b, at, mark)) continue;
         const run = runFrom(b, at, mark);
         if (run.open && !last && b.length - at < MAX_HELD) {
-          // The opener kept with it, for the next read's check.
-          hold = at - 1;
+          // The opener (or the call's head) kept with it, for the next read's check.
+          hold = OPENS[b[at - 1]!] ? at - 1 : Math.max(0, at - MAX_HEAD);
           break;
         }
         if (run.chars.length >= MIN_ITEMS) {
