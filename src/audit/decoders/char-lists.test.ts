@@ -108,3 +108,59 @@ describe(`Java's Arrays.toString of a char[] (seed ${rand.seed})`, () => {
     expect(CHAR_LISTS.rewrite(Buffer.from(text))).toBeUndefined();
   });
 });
+
+// Property: a value written in source code as character literals with a prefix — Rust's byte literals `b'a'`, C's and
+// C++'s `L'a'`, `u'a'`, `U'a'`, `u8'a'` — or as character literals and byte numbers by turns (Go's `[]byte{'t', 0x6f,
+// 107}`, C's `{'t', 0x6f, 0153}`: hex, octal, decimal), any separator, any ASCII value with quotes and backslashes
+// escaped, is read back; numbers alone (the byte lists' reader's), numbers beyond a byte and lists of words are no
+// rewrite. Nearest real-world variants: a key pasted into Go or Rust source as a byte array, checked by the real gofmt
+// where it is installed (the Go source parses as Go). Silent through the bundle of the session's start
+// (/tmp/lead/dist-start): the list reader took only bare quoted characters.
+describe(`character literals with a prefix, and bytes as numbers among them (seed ${rand.seed})`, () => {
+  const ascii = () => {
+    let v = 'k';
+    for (let n = rand.int(10, 30); n > 0; n--) v += rand.int(3) ? rand.chars(LETTERS, 1) : rand.pick([...'\'"\\&+/=_-']);
+    return `${v}Z`;
+  };
+  const quoted = (c: string, prefix: string) => `${prefix}'${c === "'" || c === '\\' ? `\\${c}` : c}'`;
+  const number = (c: string) => {
+    const n = c.charCodeAt(0);
+    return rand.pick([`0x${n.toString(16)}`, `0X${n.toString(16).toUpperCase()}`, String(n), `0${n.toString(8)}`]);
+  };
+  const forms: Array<[string, (v: string) => string]> = [
+    ["Rust b'a'", (v) => `const KEY: [u8; ${v.length}] = [${[...v].map((c) => quoted(c, 'b')).join(rand.pick([', ', ',\n    ']))}];\n`],
+    ["C++ L'a'", (v) => `static const wchar_t k[] = {${[...v].map((c) => quoted(c, 'L')).join(', ')}, 0};\n`],
+    ["C++ u8'a'", (v) => `constexpr char8_t k[] = {${[...v].map((c) => quoted(c, 'u8')).join(', ')}};\n`],
+    ["C++ U'a' and u'a'", (v) => `char32_t k[] = {${[...v].map((c, i) => quoted(c, i % 2 ? 'U' : 'u')).join(', ')}};\n`],
+    ['Go chars and numbers by turns', (v) => `var key = []byte{${[...v].map((c, i) => (i % 3 === 0 ? quoted(c, '') : number(c))).join(', ')}}\n`],
+    [
+      'C chars and numbers at random',
+      (v) => `static const unsigned char k[] = {\n    ${[...v].map((c, i) => (i === 0 || rand.int(1) ? quoted(c, '') : number(c))).join(',\n    ')}\n};\n`,
+    ],
+  ];
+  it.each(forms)('%s: the value read back whole', (_name, form) => {
+    for (let i = 0; i < 30; i++) {
+      const v = ascii();
+      const text = Buffer.from(`// generated\n${form(v)}`);
+      expect(text.toString()).not.toContain(v);
+      expect(read(text), text.toString()).toContain(v);
+    }
+  });
+
+  it.skipIf(!has('gofmt'))('the Go source is Go (gofmt reads it), and read back after gofmt wrote it', () => {
+    const v = ascii();
+    const src = `package main\n\n${forms[4]![1](v)}`;
+    const formatted = tool('gofmt', [], src);
+    expect(read(formatted)).toContain(v);
+  });
+
+  it('numbers alone, numbers beyond a byte, and words are no rewrite', () => {
+    const text = [
+      'int a[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};\n',
+      "x = ['a', 300, 400, 500, 600, 700, 800, 900, 1000]\n",
+      "names = ['alpha', 1, 'beta', 2, 'gamma', 3, 'delta', 4]\n",
+      'var b = []byte{0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08}\n',
+    ].join('');
+    expect(CHAR_LISTS.rewrite(Buffer.from(text))).toBeUndefined();
+  });
+});

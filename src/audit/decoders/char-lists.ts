@@ -25,11 +25,16 @@ const MIN = 8;
 const ESC = String.raw`\\(?:[\\'"ntr0]|x[0-9a-fA-F]{2}|x\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\})`;
 /** One UTF-8 character beyond ASCII, as latin1 of its bytes. */
 const U8 = String.raw`[\xc2-\xf4][\x80-\xbf]{1,3}`;
-const ELEMENT = `(?:'(?:${ESC}|[^'\\\\\\x00-\\x1f\\x7f-\\xff]|${U8})'|"(?:${ESC}|[^"\\\\\\x00-\\x1f\\x7f-\\xff]|${U8})")`;
+const QUOTED = `(?:'(?:${ESC}|[^'\\\\\\x00-\\x1f\\x7f-\\xff]|${U8})'|"(?:${ESC}|[^"\\\\\\x00-\\x1f\\x7f-\\xff]|${U8})")`;
+/** A character literal's prefix: Rust's byte `b'a'`, C's and C++'s `L'a'`, `u'a'`, `U'a'`, `u8'a'`. */
+const PREFIX = `(?:b|L|u8|u|U)(?=')`;
+/** A byte as a number among quoted characters (Go's `[]byte{'t', 0x6f, 107}`, C's `{'t', 0x6f, 0153}`): hex, octal, decimal. */
+const BYTE = String.raw`(?<![\w'"])(?:0[xX][0-9a-fA-F]{1,2}|0[oO]?[0-7]{1,3}|[1-9]\d{0,2}|0)(?![\w.]| =>)`;
+const ELEMENT = `(?:${PREFIX})?${QUOTED}|${BYTE}`;
 /** What stands between two elements: a comma, blanks (Node pads its columns), a line break and indentation, PHP's index. */
 const SEP = String.raw`,[ \t]*(?:\r?\n[ \t]*)?(?:\d{1,4} => )?`;
-const RUN = new RegExp(`(?<![\\w'"])${ELEMENT}(?:${SEP}${ELEMENT}){${MIN - 1},}`, 'g');
-const ONE = new RegExp(ELEMENT, 'g');
+const RUN = new RegExp(`(?<![\\w'"])(?:${ELEMENT})(?:${SEP}(?:${ELEMENT})){${MIN - 1},}`, 'g');
+const ONE = new RegExp(`${QUOTED}|${BYTE}`, 'g');
 
 const isQuote = (c: number | undefined) => c === 0x27 || c === 0x22;
 const isBlank = (c: number | undefined) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -51,8 +56,19 @@ function oneCharBefore(b: Buffer, at: number): boolean {
 /** The latin1 of the UTF-8 of code point `c`. */
 const utf8 = (c: number) => Buffer.from(String.fromCodePoint(c), 'utf8').toString('latin1');
 
-/** An element's character (latin1 of its UTF-8), its quotes and escape taken off. */
+/** A byte element's value (`0x6f`, `0153`, `0o153`, `107`), or -1 beyond a byte. */
+function byteOf(element: string): number {
+  const n = /^0[xX]/.test(element)
+    ? parseInt(element.slice(2), 16)
+    : /^0/.test(element) && element.length > 1
+      ? parseInt(element.replace(/^0[oO]?/, ''), 8)
+      : Number(element);
+  return n <= 0xff ? n : -1;
+}
+
+/** An element's character (latin1 of its UTF-8), its quotes and escape taken off; a byte element's byte. */
 function unescape(element: string): string {
+  if (!isQuote(element.charCodeAt(0))) return String.fromCharCode(Math.max(0, byteOf(element)));
   const body = element.slice(1, -1);
   if (body[0] !== '\\') return body;
   const e = body[1]!;
@@ -145,12 +161,23 @@ export const CHAR_LISTS: Notation = {
     if (b[at + 1] === 0x09 || !oneCharBefore(b, at)) return false;
     let next = at + 2;
     while (next < b.length && isBlank(b[next])) next++;
-    // PHP's var_export of a list: the next element's index before it.
     if (b[next]! >= 0x30 && b[next]! <= 0x39) {
-      while (b[next]! >= 0x30 && b[next]! <= 0x39) next++;
+      const digits = next;
+      while (
+        (b[next]! >= 0x30 && b[next]! <= 0x39) ||
+        ((b[next]! | 0x20) >= 0x61 && (b[next]! | 0x20) <= 0x66) ||
+        (b[next]! | 0x20) === 0x78 ||
+        (b[next]! | 0x20) === 0x6f
+      )
+        next++;
+      // A byte as a number after a quoted character (Go's `{'t', 0x6f, 107}`): a comma or the list's end after it.
+      if (b[next] === 0x2c || b[next] === 0x7d || b[next] === 0x5d) return next - digits <= 5 && textAround(b, at, false);
+      // PHP's var_export of a list: the next element's index before it.
       if (b[next] !== 0x20 || b[next + 1] !== 0x3d || b[next + 2] !== 0x3e || b[next + 3] !== 0x20) return false;
       next += 4;
     }
+    // Rust's `b'a'`, C's `L'a'`, `u8'a'`: the prefix before the next element's quote.
+    if (b[next] === 0x62 || b[next] === 0x4c || b[next] === 0x55 || b[next] === 0x75) next += b[next + 1] === 0x38 ? 2 : 1;
     return isQuote(b[next]) && textAround(b, at, false);
   },
   rewrite(w) {
@@ -162,8 +189,11 @@ export const CHAR_LISTS: Notation = {
         return gdbChars(run);
       })
       .replace(RUN, (run) => {
+        const elements = run.match(ONE)!;
+        // Numbers alone are the byte lists' (runs-bytes.ts); a byte beyond 255 is no character of a byte list.
+        if (!elements.some((e) => isQuote(e.charCodeAt(0))) || elements.some((e) => !isQuote(e.charCodeAt(0)) && byteOf(e) < 0)) return run;
         changed = true;
-        return run.match(ONE)!.map(unescape).join('');
+        return elements.map(unescape).join('');
       })
       .replace(JAVA_RUN, (_run, body: string) => {
         changed = true;
