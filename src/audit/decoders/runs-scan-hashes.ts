@@ -6,39 +6,60 @@
 /**
  * A digest its writer labels by its algorithm: Subresource Integrity's `sha512-` + base64 (package-lock.json, yarn.lock,
  * pnpm-lock.yaml, an HTML `integrity=`), the label inside the run (`-` is base64url's); an OCI digest or pip's `--hash`,
- * `sha256:` + hex, the label before it. Its bytes are a hash's output, no value's encoding: a 32 MiB package-lock.json
- * holds 130,000 of them, each decoded and routed as content of its own (~0.3 ms each), past the per-file time bound.
- * Only a run of exactly the digest's length is one (the base64 without its `=` padding).
+ * `sha256:` + hex, the label before it; the package managers' own files, the label before it too: Debian's package lists
+ * and control files (`SHA256: ` + hex, `MD5sum: `, `SHA1: `, `SHA512: `, `Description-md5: ` — /var/lib/apt/lists of
+ * every image that ran `apt-get update`, 2 a package), Go's go.sum (`h1:` + base64 of SHA-256), a wheel's RECORD
+ * (`sha256=` + base64url without padding, or hex as Debian's python3 packages write it). Their bytes are a hash's output,
+ * no value's encoding: a 32 MiB package-lock.json holds 130,000 of them, a 50 MB Packages list 68,000, each decoded and
+ * routed as content of its own (~0.3–0.7 ms each), past the per-file time bound. Only a run of exactly the digest's
+ * length is one (the base64 without its `=` padding), in the label's alphabet.
  */
-const DIGESTS: ReadonlyArray<{ label: Buffer; inside: boolean; length: number }> = [
+type Body = 'hex' | 'base64';
+const DIGESTS: ReadonlyArray<{ label: Buffer; inside: boolean; length: number; body: Body }> = [
   ...[
     ['sha256-', 43],
     ['sha384-', 64],
     ['sha512-', 86],
-  ].map(([l, n]) => ({ label: Buffer.from(l as string), inside: true, length: n as number })),
+  ].map(([l, n]) => ({ label: Buffer.from(l as string), inside: true, length: n as number, body: 'base64' as const })),
   ...[
     ['sha1:', 40],
     ['sha256:', 64],
     ['sha384:', 96],
     ['sha512:', 128],
-  ].map(([l, n]) => ({ label: Buffer.from(l as string), inside: false, length: n as number })),
+    ['SHA256: ', 64],
+    ['SHA1: ', 40],
+    ['SHA512: ', 128],
+    ['MD5sum: ', 32],
+    ['Description-md5: ', 32],
+    ['sha256=', 64],
+  ].map(([l, n]) => ({ label: Buffer.from(l as string), inside: false, length: n as number, body: 'hex' as const })),
+  ...[
+    ['h1:', 43],
+    ['sha256=', 43],
+  ].map(([l, n]) => ({ label: Buffer.from(l as string), inside: false, length: n as number, body: 'base64' as const })),
 ];
 const HEX_DIGIT = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
+/** base64's and base64url's characters (a digest's, without padding). */
+const BASE64_DIGIT = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_') BASE64_DIGIT[c.charCodeAt(0)] = 1;
 
 /** Whether the run `bytes[start, end)` is a digest labelled by its algorithm (DIGESTS): passed over where it ends inside a chunk. */
 export function labelledDigest(bytes: Uint8Array, start: number, end: number): boolean {
-  if (bytes[start] !== 0x73 && bytes[start - 1] !== 0x3a) return false; // `s` of `sha…-`, `:` of `sha…:`
-  for (const { label, inside, length } of DIGESTS) {
+  // `s` of `sha…-`; the last byte of a label before the run: `sha…:`, `h1:`, `SHA256: `, `sha256=`.
+  const before = bytes[start - 1];
+  if (bytes[start] !== 0x73 && before !== 0x3a && before !== 0x20 && before !== 0x3d) return false;
+  for (const { label, inside, length, body } of DIGESTS) {
     const at = inside ? start : start - label.length;
     if (at < 0 || end - at !== label.length + length) continue;
     let same = true;
     for (let k = 0; k < label.length && same; k++) same = bytes[at + k] === label[k];
     if (!same) continue;
     if (inside) return true;
-    let hex = true;
-    for (let k = start; k < end && hex; k++) hex = HEX_DIGIT[bytes[k]!] === 1;
-    return hex;
+    const digit = body === 'hex' ? HEX_DIGIT : BASE64_DIGIT;
+    let ok = true;
+    for (let k = start; k < end && ok; k++) ok = digit[bytes[k]!] === 1;
+    if (ok) return true;
   }
   return false;
 }
