@@ -5,9 +5,12 @@ import { legacyTextForms } from './text-forms.js';
 /** Values shorter than this are not looked for: they would match by chance. */
 export const MIN_SECRET_LENGTH = 8;
 
+/** `s` with each ASCII letter's case swapped. */
+const swapCase = (s: string) => s.replace(/[A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) ^ 0x20));
+
 /**
  * The forms a value is looked for in: plain, base64 and base64url (at each of the three byte
- * alignments it can have inside a longer encoded text), hex, UTF-16, modified UTF-8 and Latin-1
+ * alignments it can have inside a longer encoded text; and base64 with its letters' case swapped, javascript-obfuscator's), hex, UTF-16, modified UTF-8 and Latin-1
  * where they differ from UTF-8 (`text-forms.ts`), and the forms no reader can undo from the text alone — base36/58/62,
  * rot13/rot47, NFD/NFC (`notation-forms.ts`). Escaped characters (JSON,
  * URL, XML, shell, …) are not forms here: the scan reads through them (`escapes.ts`).
@@ -34,6 +37,10 @@ export function encodings(value: string, raw?: Buffer, reach = Infinity): Array<
       if (!forms.has(stable)) forms.set(stable, 'base64');
       const url = stable.replaceAll('+', '-').replaceAll('/', '_');
       if (!forms.has(url)) forms.set(url, 'base64url');
+      // javascript-obfuscator's string array (`stringArrayEncoding: ['base64']`): base64 in its own alphabet, lowercase
+      // letters first — the standard form with each letter's case swapped. No reader can tell it from base64.
+      const swapped = swapCase(stable);
+      if (!forms.has(swapped)) forms.set(swapped, 'base64 (letters in swapped case)');
     }
   }
   // A binary value (a keystore, a DER key) has no URL, JSON or UTF-16 text form.

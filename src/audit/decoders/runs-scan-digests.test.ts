@@ -98,7 +98,7 @@ describe(`labelled digests (seed ${rand.seed})`, () => {
         .slice(0, 4000);
       expect(lines.length).toBeGreaterThan(20);
       const joined = `${lines.join('\n')}\n`;
-    expect(await base64Runs(joined, joined.length)).toEqual([]);
+      expect(await base64Runs(joined, joined.length)).toEqual([]);
     },
   );
 
