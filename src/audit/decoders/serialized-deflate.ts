@@ -64,6 +64,18 @@ function isText(out: Uint8Array): boolean {
 /** What a deflated value must give: text, or a serialization read here (a Marshal dump deflated inside another). */
 const shows = (out: Uint8Array) => isText(out) || serializedFormat(out) !== undefined;
 
+/**
+ * Whether a damaged stream's text is more than one back-reference repeated: 16 different bytes at least. A chance mark's
+ * trial inside text often decodes a distance-1 match — `FBGGGG…`, 258 of one letter at a time — past DAMAGED_TEXT before
+ * it fails (4 of Babel's 6 largest locale files, pickles of a thousand names, each named "not fully audited").
+ */
+function varied(out: Uint8Array, n: number): boolean {
+  const seen = new Uint8Array(256);
+  let kinds = 0;
+  for (let i = 0; i < n && kinds < 16; i++) if (!seen[out[i]!]++) kinds++;
+  return kinds >= 16;
+}
+
 /** How many bytes `out` begins with that are text (no control byte but tab and line breaks): a damaged stream's good part. */
 function textPrefix(out: Uint8Array): number {
   let n = 0;
@@ -197,7 +209,9 @@ function damagedStream(b: Buffer, at: number, need: number): { out: Buffer; took
     else hi = mid;
   }
   const out = inflated(lo);
-  return out instanceof Buffer && textPrefix(out) >= need ? { out, took: lo - at } : undefined;
+  if (!(out instanceof Buffer)) return undefined;
+  const text = textPrefix(out);
+  return text >= need && varied(out, text) ? { out, took: lo - at } : undefined;
 }
 
 /** Pickle opcodes that follow a bytes value: MEMOIZE, BINPUT, LONG_BINPUT, STOP, SETITEM(S), APPEND(S), TUPLE1–3. */
@@ -230,7 +244,7 @@ function valueAt(b: Buffer, at: number, format: string): Value | undefined {
   // A mark whose length ends where the format's next item begins is the value's own: MIN_TEXT of text is enough there.
   const need = lengths.some((n) => endsItem(b, at + n, format)) ? MIN_TEXT : DAMAGED_TEXT;
   const whole = wholeStream(b, at);
-  if (whole && whole.out.length >= need) return { ...whole, damaged: true };
+  if (whole && whole.out.length >= need && varied(whole.out, Math.min(whole.out.length, 4096))) return { ...whole, damaged: true };
   const rest = b.length - at;
   if (!whole && !(rest >= 64 && lengths.some((l) => l > rest && l <= rest * 16))) {
     const part = damagedStream(b, at, need);
