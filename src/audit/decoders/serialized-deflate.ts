@@ -72,7 +72,11 @@ const shows = (out: Uint8Array) => isText(out) || serializedFormat(out) !== unde
 function varied(out: Uint8Array, n: number): boolean {
   const seen = new Uint8Array(256);
   let kinds = 0;
-  for (let i = 0; i < n && kinds < 16; i++) if (!seen[out[i]!]++) kinds++;
+  for (let i = 0; i < n && kinds < 16; i++) {
+    if (seen[out[i]!]) continue;
+    seen[out[i]!] = 1;
+    kinds++;
+  }
   return kinds >= 16;
 }
 
