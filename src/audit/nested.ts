@@ -29,13 +29,27 @@ export interface Limits {
   bytes: number;
   /** Decoded bytes from one file of a layer, everything inside it included. */
   fileBytes: number;
-  /** Milliseconds spent decoding one file of a layer (the less of wall-clock and process CPU time: `since`). */
+  /** Milliseconds spent decoding one file of a layer (the less of wall-clock and process CPU time: `since`) … */
   fileMs: number;
+  /**
+   * … and this many more for each MiB it holds (its own bytes and what was decoded from it): the bound is on a file read
+   * slower than 1 MiB in this many ms, not on a large one read at an ordinary pace — JDK's lib/src.zip (51 MB, 185 MiB
+   * decoded at ~8 MB/s) and a Debian package list (50 MB of text) were cut at 20 s in every image holding them.
+   */
+  fileMsPerMiB: number;
   /** Streams tried inside one file (found by their magic anywhere in it). */
   streams: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { depth: 6, ratio: 200, bytes: 8 * 1024 ** 3, fileBytes: 1024 ** 3, fileMs: 20_000, streams: 20_000 };
+export const DEFAULT_LIMITS: Limits = {
+  depth: 6,
+  ratio: 200,
+  bytes: 8 * 1024 ** 3,
+  fileBytes: 1024 ** 3,
+  fileMs: 20_000,
+  fileMsPerMiB: 2_000,
+  streams: 20_000,
+};
 
 /** What a layer gives its routers: where decoded content goes and where limits are said. */
 export interface RouteContext {
@@ -314,8 +328,14 @@ export class ContentRouter {
     const past = Number.isNaN(started.cpu) ? Math.max(0, this.file.wall - Math.max(before, free)) : 0;
     this.file.ms += Number.isNaN(started.cpu) ? (past > 0 && started.earlier ? Math.min(past, spent().cpu - started.earlier.cpu) : past) : since(started);
     if (this.file.ms > this.#limits.fileMs && !this.file.stopped) {
+      const mib = (this.file.bytes + this.#in) / (1 << 20);
+      const bound = this.#limits.fileMs + mib * this.#limits.fileMsPerMiB;
+      if (this.file.ms <= bound) return;
       this.file.stopped = true;
-      this.layer.cx.limit(`decoding what it holds took more than ${this.#limits.fileMs / 1000} s: the rest is not audited`, this.path);
+      const said = this.#limits.fileMsPerMiB
+        ? `${Math.round(bound / 1000)} s (${this.#limits.fileMs / 1000} s and ${this.#limits.fileMsPerMiB / 1000} s for each of its ${mib.toFixed(1)} MiB)`
+        : `${this.#limits.fileMs / 1000} s`;
+      this.layer.cx.limit(`decoding what it holds took more than ${said}: the rest is not audited`, this.path);
     }
   }
 
