@@ -13,6 +13,7 @@ import { AnchoredRuns } from './runs-anchored.js';
 import { BASE85_FAMILIES } from './runs-base85.js';
 import { ByteLists } from './runs-bytes.js';
 import { JavaArrays } from './java-bytecode.js';
+import { CythonTables } from './cython-lzss.js';
 import { RunScanner, type Family } from './runs-scan.js';
 import { EncodedWords } from './rfc2047.js';
 import { Utf7Text } from './utf7.js';
@@ -269,6 +270,8 @@ export class EncodedRuns {
   readonly #text: Array<ByteLists | EncodedWords | Utf7Text | RewrittenText>;
   /** Binary or text: Java array initializers in bytecode (`java-bytecode.ts`: a class file, a jar's member). */
   readonly #java: JavaArrays;
+  /** Binary: Cython's LZSS-compressed string tables (`cython-lzss.ts`: an extension module's constants). */
+  readonly #cython: CythonTables;
   #offset = 0;
   /** The end of the chunk before, from a byte that may begin an escape it cut. */
   #cut: Buffer = Buffer.alloc(0);
@@ -293,6 +296,7 @@ export class EncodedRuns {
     const rewritten = () => new RewrittenText(notations(), open, chain);
     this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];
     this.#java = new JavaArrays(open);
+    this.#cython = new CythonTables(open);
   }
 
   /** A chunk of the content: base64's runs after their escapes are read, the others as the bytes are. */
@@ -303,6 +307,7 @@ export class EncodedRuns {
     for (const scanner of this.#base85) await scanner.push(masked);
     for (const reader of this.#text) await reader.push(data);
     await this.#java.push(data);
+    await this.#cython.push(data);
   }
 
   /**
@@ -365,5 +370,6 @@ export class EncodedRuns {
     for (const scanner of this.#base85) await scanner.end();
     for (const reader of this.#text) await reader.end();
     await this.#java.end();
+    await this.#cython.end();
   }
 }
