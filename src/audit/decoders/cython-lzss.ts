@@ -14,12 +14,14 @@
  * the match's end to the output's end.
  *
  * Found where a table can begin: no reference can come before 3 literals, and the table's first
- * strings are text, so a flag byte of 0xff (8 literals) followed by 8 printable bytes. Decoded from
- * there while every literal is text (printable, tab or line ends, or a UTF-8 byte) and every
- * reference points inside the output — a reference copies output, text already. Decoded text of at
- * least MIN_TABLE bytes is routed as content of its own (`(Cython compressed strings at N)`); the
- * search goes on after the table's last byte read. Nothing else in a binary decodes to that much
- * text: 0 tables in the 1,000 other `.so` files of a Debian machine (measured in cython-lzss.test).
+ * strings are text, so a flag byte of 0xff (8 literals) followed by 8 bytes of text (the first two
+ * ASCII). Decoded from there while every literal is text (printable, tab or line ends, or a UTF-8
+ * byte) and every reference points inside the output — a reference copies output, text already.
+ * Decoded text of at least MIN_TABLE bytes and MIN_LITERALS literals is routed as content of its own
+ * (`(Cython compressed strings at N)`). A table whose first 8 items are not all literals is read from
+ * a flag byte further in, and its head from the start before it that reads to it in step (`#head`).
+ * Nothing else in a binary decodes to that much text: no table in the first 600 `.so` files of this
+ * machine's /usr/lib/x86_64-linux-gnu (942 MiB; cython-lzss.test reads 400 of them).
  */
 import { tripleCandidates } from './runs-classify.js';
 import type { Sink } from './types.js';
@@ -45,7 +47,7 @@ const WINDOW = 0x80 + (1 << 14) + 258;
 const FLUSH = 64 * 1024;
 /** A table's decoded text is at most this: Cython's tables are a module's constants (kilobytes). */
 const MAX_OUTPUT = 64 * 1024 * 1024;
-/** The bytes a candidate's flag byte must be followed by: printable ASCII. */
+/** The bytes of text a candidate's flag byte must be followed by (`leads`). */
 const LEAD = 8;
 
 /**
@@ -69,10 +71,10 @@ function leads(bytes: Uint8Array, at: number, n = LEAD): boolean {
       p++;
       continue;
     }
-    const n = b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
-    if (n < 0) return false;
-    for (let q = 1; q <= n && p + q < end; q++) if ((bytes[p + q]! & 0xc0) !== 0x80) return false;
-    p += n + 1;
+    const more = b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    if (more < 0) return false;
+    for (let q = 1; q <= more && p + q < end; q++) if ((bytes[p + q]! & 0xc0) !== 0x80) return false;
+    p += more + 1;
   }
   return true;
 }
@@ -384,7 +386,7 @@ export class CythonTables {
     return undefined;
   }
 
-  /** The places from `from` where 0xff is followed by two printable bytes (a superset: each is checked after). */
+  /** The places from `from` where 0xff is followed by an ASCII byte and a text byte (a superset: each is checked after). */
   #places(bytes: Buffer, from = 0): number[] {
     const places: number[] = [];
     // Text holds no 0xff (UTF-8 has none): one native search, not the pass (0.3 ms a MiB).
