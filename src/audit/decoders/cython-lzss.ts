@@ -257,8 +257,6 @@ export class CythonTables {
    */
   #last = { start: -1, end: -1, flags: new Set<number>() };
   #offset = 0;
-  /** Tables routed (tests). */
-  routed = 0;
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
 
@@ -354,7 +352,6 @@ export class CythonTables {
     if (!table) return;
     this.#last = { start: table.offset, end, flags: new Set(table.flagsAt) };
     await this.#write(table, true);
-    this.routed++;
     await this.#sink?.end();
     this.#sink = undefined;
   }
@@ -381,20 +378,18 @@ export class CythonTables {
     for (const s of starts) {
       const table = new Table(base - h + s);
       const e = table.feed(all, s);
-      if (e === all.length && !table.broken && e - h >= end) return { table, at: end };
+      if (e === all.length && !table.broken) return { table, at: end };
     }
     return undefined;
   }
 
-  /** The places from `from` where 0xff is followed by an ASCII byte and a text byte (a superset: each is checked after). */
-  #places(bytes: Buffer, from = 0): number[] {
+  /** The places where 0xff is followed by an ASCII byte and a text byte (a superset: each is checked after). */
+  #places(bytes: Buffer): number[] {
     const places: number[] = [];
     // Text holds no 0xff (UTF-8 has none): one native search, not the pass (0.3 ms a MiB).
-    if (bytes.indexOf(0xff, from) < 0) return places;
-    const view = from ? bytes.subarray(from) : bytes;
-    if (tripleCandidates(TRIPLE, view, places)) return from ? places.map((p) => p + from) : places;
+    if (bytes.indexOf(0xff) < 0 || tripleCandidates(TRIPLE, bytes, places)) return places;
     // Where WebAssembly is not: each 0xff.
-    for (let at = view.indexOf(0xff); at >= 0; at = view.indexOf(0xff, at + 1)) places.push(at + from);
+    for (let at = bytes.indexOf(0xff); at >= 0; at = bytes.indexOf(0xff, at + 1)) places.push(at);
     return places;
   }
 }
