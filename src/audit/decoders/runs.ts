@@ -14,6 +14,7 @@ import { BASE85_FAMILIES } from './runs-base85.js';
 import { ByteLists } from './runs-bytes.js';
 import { JavaArrays } from './java-bytecode.js';
 import { CythonTables } from './cython-lzss.js';
+import { CodeImmediates } from './x86-immediates.js';
 import { RunScanner, type Family } from './runs-scan.js';
 import { EncodedWords } from './rfc2047.js';
 import { Utf7Text } from './utf7.js';
@@ -272,6 +273,8 @@ export class EncodedRuns {
   readonly #java: JavaArrays;
   /** Binary: Cython's LZSS-compressed string tables (`cython-lzss.ts`: an extension module's constants). */
   readonly #cython: CythonTables;
+  /** x86-64 code: short strings a compiler cut into instructions' immediates (`x86-immediates.ts`). */
+  readonly #immediates: CodeImmediates;
   #offset = 0;
   /** The end of the chunk before, from a byte that may begin an escape it cut. */
   #cut: Buffer = Buffer.alloc(0);
@@ -297,6 +300,7 @@ export class EncodedRuns {
     this.#text = delimited ? [new ByteLists(open), new EncodedWords(open), new Utf7Text(open), rewritten()] : [];
     this.#java = new JavaArrays(open);
     this.#cython = new CythonTables(open);
+    this.#immediates = new CodeImmediates(open);
   }
 
   /** A chunk of the content: base64's runs after their escapes are read, the others as the bytes are. */
@@ -308,6 +312,7 @@ export class EncodedRuns {
     for (const reader of this.#text) await reader.push(data);
     await this.#java.push(data);
     await this.#cython.push(data);
+    await this.#immediates.push(data);
   }
 
   /**
@@ -371,5 +376,6 @@ export class EncodedRuns {
     for (const reader of this.#text) await reader.end();
     await this.#java.end();
     await this.#cython.end();
+    await this.#immediates.end();
   }
 }
