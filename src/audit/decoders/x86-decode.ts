@@ -188,54 +188,10 @@ export function decode(c: Uint8Array, p: number, end: number, ins: Instruction):
   ins.map = map;
   ins.op = op;
   ins.modrm = modrm;
-  ins.mod = 3;
-  ins.reg = 0;
-  ins.rm = 0;
-  ins.base = -1;
-  ins.index = -1;
-  ins.scale = 0;
-  ins.disp = 0;
-  ins.rip = false;
+  noOperand(ins);
   if (modrm) {
-    if (p >= end) return 0;
-    const m = c[p++]!;
-    const mod = m >> 6;
-    const rm = m & 7;
-    ins.mod = mod;
-    ins.reg = ((m >> 3) & 7) | ((rex & 4) << 1);
-    ins.rm = rm | ((rex & 1) << 3);
-    if (mod !== 3) {
-      let base = rm | ((rex & 1) << 3);
-      if (rm === 4) {
-        if (p >= end) return 0;
-        const sib = c[p++]!;
-        const index = ((sib >> 3) & 7) | ((rex & 2) << 2);
-        ins.scale = sib >> 6;
-        ins.index = index === 4 ? -1 : index;
-        base = (sib & 7) | ((rex & 1) << 3);
-        if ((sib & 7) === 5 && mod === 0) {
-          base = -1;
-          if (p + 4 > end) return 0;
-          ins.disp = int32(c, p);
-          p += 4;
-        }
-      } else if (rm === 5 && mod === 0) {
-        base = -1;
-        ins.rip = true;
-        if (p + 4 > end) return 0;
-        ins.disp = int32(c, p);
-        p += 4;
-      }
-      ins.base = base;
-      if (mod === 1) {
-        if (p >= end) return 0;
-        ins.disp = (c[p++]! << 24) >> 24;
-      } else if (mod === 2) {
-        if (p + 4 > end) return 0;
-        ins.disp = int32(c, p);
-        p += 4;
-      }
-    }
+    p = operand(c, p, end, ins);
+    if (p === 0) return 0;
     // F6/F7: only TEST (/0, /1) has an immediate.
     if (map === 0 && (op === 0xf6 || op === 0xf7)) imm = (ins.reg & 7) > 1 ? 0 : op === 0xf6 ? 1 : IMM_Z;
   }
@@ -249,4 +205,59 @@ export function decode(c: Uint8Array, p: number, end: number, ins: Instruction):
   if (p > end) return 0;
   ins.length = p - start;
   return ins.length;
+}
+
+function noOperand(ins: Instruction): void {
+  ins.mod = 3;
+  ins.reg = 0;
+  ins.rm = 0;
+  ins.base = -1;
+  ins.index = -1;
+  ins.scale = 0;
+  ins.disp = 0;
+  ins.rip = false;
+}
+
+/** The ModRM byte at `p` and the SIB byte and displacement after it into `ins` (REX from `ins.rex`): where they end, 0 if past `end`. */
+function operand(c: Uint8Array, p: number, end: number, ins: Instruction): number {
+  if (p >= end) return 0;
+  const rex = ins.rex;
+  const m = c[p++]!;
+  const mod = m >> 6;
+  const rm = m & 7;
+  ins.mod = mod;
+  ins.reg = ((m >> 3) & 7) | ((rex & 4) << 1);
+  ins.rm = rm | ((rex & 1) << 3);
+  if (mod === 3) return p;
+  let base = rm | ((rex & 1) << 3);
+  if (rm === 4) {
+    if (p >= end) return 0;
+    const sib = c[p++]!;
+    const index = ((sib >> 3) & 7) | ((rex & 2) << 2);
+    ins.scale = sib >> 6;
+    ins.index = index === 4 ? -1 : index;
+    base = (sib & 7) | ((rex & 1) << 3);
+    if ((sib & 7) === 5 && mod === 0) {
+      base = -1;
+      if (p + 4 > end) return 0;
+      ins.disp = int32(c, p);
+      p += 4;
+    }
+  } else if (rm === 5 && mod === 0) {
+    base = -1;
+    ins.rip = true;
+    if (p + 4 > end) return 0;
+    ins.disp = int32(c, p);
+    p += 4;
+  }
+  ins.base = base;
+  if (mod === 1) {
+    if (p >= end) return 0;
+    ins.disp = (c[p++]! << 24) >> 24;
+  } else if (mod === 2) {
+    if (p + 4 > end) return 0;
+    ins.disp = int32(c, p);
+    p += 4;
+  }
+  return p;
 }

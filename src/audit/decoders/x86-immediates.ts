@@ -106,9 +106,9 @@ class Window {
   readonly runs: Uint8Array[] = [];
   readonly #ins: Instruction = instruction();
   /** Registers holding an immediate. */
-  readonly #held: Array<Held | undefined> = new Array(16);
+  readonly #held: Array<Held | undefined> = Array.from({ length: 16 }, () => undefined);
   /** Registers loaded from memory. */
-  readonly #loaded: Array<Loaded | undefined> = new Array(16);
+  readonly #loaded: Array<Loaded | undefined> = Array.from({ length: 16 }, () => undefined);
   readonly #canvases = new Map<string, Canvas>();
 
   /** Decodes `c` from `start`: where it stopped, or -1 if it needed bytes past `c`'s end (`last`: none come). */
@@ -163,8 +163,9 @@ class Window {
         this.#forget(ins.rm);
         if (ins.rex & 8) this.#held[ins.rm] = { bytes: imm(), at: p };
       }
-    } else if ((op === 0x81 || op === 0x80) && (slash === 7 || slash === 6)) {
-      // cmp or xor with an immediate: placed at the memory operand, or where the register compared was loaded from.
+    } else if ((op === 0x81 || op === 0x80 || op === 0x83) && (slash === 7 || slash === 6)) {
+      // cmp or xor with an immediate: placed at the memory operand, or where the register compared was loaded from
+      // (rustc: `movzbl 8(%r14),%ecx; xor $0x63,%rcx` for a value's 9th byte). 83's imm8 is sign-extended: its byte.
       if (mod !== 3) this.#place(this.#key(), this.#disp(p), imm(), p);
       else this.#placeLoaded(this.#loaded[ins.rm], imm(), p);
     } else if (op === 0x3d || op === 0x35 || op === 0x3c || op === 0x34) {
