@@ -7,9 +7,10 @@
  * value is then in the code, cut into immediates of 8, 4, 2 and 1 bytes between opcodes, and in no other byte of the
  * file.
  *
- * Read where such code begins: a movabs (REX.W B8+r) whose 8 bytes are text (printable ASCII, or at least 3 of it then
- * NULs: a string's end). From there the instructions are decoded (`x86-decode.ts`) for as long as another such movabs
- * comes within SPAN bytes, and each immediate is placed where it goes in memory: an immediate stored to, compared with
+ * Read where such code is: a movabs (REX.W B8+r) whose 8 bytes are text (printable ASCII, or at least 3 of it then
+ * NULs: a string's end), or a `pcmpeqb` with a RIP-relative constant. The instructions are decoded (`x86-decode.ts`,
+ * `x86-window.ts`) from up to BEFORE bytes before it (the first start that decodes in step to it) for as long as another
+ * such instruction comes within SPAN bytes, and each immediate is placed where it goes in memory: an immediate stored to, compared with
  * or XORed into `disp(base,index,scale)` at that displacement of that operand's canvas; a register that holds an
  * immediate (movabs, `mov $imm32,%r32`) likewise when it is stored to, compared or XORed with memory; an immediate
  * compared or XORed with a register loaded from memory (`mov 8(%r14),%ecx; xor $imm32,%rcx`) where that register was
@@ -20,58 +21,75 @@
  *
  * Only in content that is x86-64 code: an ELF file of machine x86-64 (executables, shared objects, `.o` members of an
  * `.a`), a PE file of machine AMD64, a 64-bit Mach-O file of x86-64 (its magic and header read from its first bytes).
- * Not read: a string loaded from 16-byte constants (`movdqa .LC0(%rip),%xmm0`, Rust's `pcmpeqb` with .rodata.cst16
- * constants: the bytes are in the data, cut into 16-byte entries not always in order), one built with arithmetic or by
- * a loop, pieces more than 128 code bytes apart, AVX forms, aarch64's movz/movk, 32-bit x86.
+ * In an ELF file, 16-byte constants an SSE instruction loads by a RIP-relative address are placed too, as the file's
+ * bytes they are (its program headers map the address): gcc builds `char pw[] = "Hk4#Tz9!pQ2@wE7&mN5_rx"` with a
+ * `movdqa` of the first 16 bytes from .rodata and a movabs of the rest; rustc compares a 20-byte `&str` with two
+ * `pcmpeqb` of entries of .rodata.cst16 that are not next to each other. A run holding such bytes is written when the
+ * content has held them all (before the code, within the chunk; or after it, up to PENDING runs waiting).
+ * Not read: a string built with arithmetic or by a loop, pieces more than 128 code bytes apart, AVX forms, aarch64's
+ * movz/movk, 32-bit x86, the constants of PE and Mach-O files.
  */
 import { decode, instruction, type Instruction } from './x86-decode.js';
+import { type Layout, movabsOfText, SPAN, Window } from './x86-window.js';
+import { giveBack, lease } from './join-pool.js';
 import { tripleCandidates } from './runs-classify.js';
 import type { Sink } from './types.js';
 
-/** Runs shorter than this are not written: the values the audit looks for are longer (and a shorter run is most code). */
-export const MIN_RUN = 8;
-/** The decoding goes on this many bytes past the last movabs of text it met. */
-const SPAN = 192;
-/** A canvas or a register's value unused for this many code bytes is done. */
-const STALE = 128;
-/** No decoding from one movabs goes past this many bytes (what a chunk's end carries stays small). */
-const MOST = 16 * 1024;
-/** The content's first bytes read for its header (ELF's machine at 18; PE's header where e_lfanew says). */
+/** The decoding of a place starts up to this many bytes before it (the loads before a compare, the stores before a movabs). */
+const BEFORE = 64;
+/** The content's first bytes read for its header (ELF's machine at 18 and program headers; PE's where e_lfanew says). */
 const HEADER = 4096;
 /** Runs kept to write each once per content (a binary holds each of its strings once or a few times). */
 const SEEN = 8192;
+/** Runs waiting for file bytes after the code (`.rodata` after `.text`). */
+const PENDING = 4096;
 
 /**
- * `tripleCandidates`' tables: REX.W (0x48–0x4f), B8+r (0xb8–0xbf), then a byte 0x20–0x7f (the immediate's first).
+ * `tripleCandidates`' tables, three classes: REX.W (0x48–0x4f), B8+r (0xb8–0xbf), then a byte 0x20–0x7f (the movabs'
+ * first immediate byte); 0F 74 then a ModRM byte of a RIP-relative operand (mod 0, rm 5: pcmpeqb, 66 before it); and
+ * 0F 6F, 0F 28 or 0F 10 with such a ModRM byte (movdqa/movdqu, movaps, movups of a constant: checked for a store after).
  */
-const MOVABS = (() => {
+const PLACES = (() => {
   const t = new Uint8Array(96);
-  for (let x = 8; x < 16; x++) t[x] = t[32 + x] = 1;
-  t[16 + 4] = 1;
-  t[32 + 16 + 0xb] = 1;
-  for (let x = 0; x < 16; x++) t[64 + x] = 1;
-  for (let h = 2; h < 8; h++) t[64 + 16 + h] = 1;
+  const or = (bit: number, ...at: number[]) => {
+    for (const i of at) t[i] = t[i]! | bit;
+  };
+  or(1, 0x8, 0x9, 0xa, 0xb, 0xc, 0xd, 0xe, 0xf, 16 + 4);
+  or(1, 32 + 8, 32 + 9, 32 + 10, 32 + 11, 32 + 12, 32 + 13, 32 + 14, 32 + 15, 48 + 0xb);
+  or(1, ...Array.from({ length: 16 }, (_, x) => 64 + x), 80 + 2, 80 + 3, 80 + 4, 80 + 5, 80 + 6, 80 + 7);
+  for (const bit of [2, 4]) or(bit, 0xf, 16 + 0, 64 + 5, 64 + 0xd, 80 + 0, 80 + 1, 80 + 2, 80 + 3);
+  or(2, 32 + 4, 48 + 7);
+  or(4, 32 + 0xf, 32 + 8, 32 + 0, 48 + 6, 48 + 2, 48 + 1);
   return t;
 })();
 
-/** rax, rcx, rdx, rsi, rdi, r8–r11: what a call may change (System V; Windows' x64 keeps rsi and rdi: lost all the same). */
-const CALLER_SAVED = [0, 1, 2, 6, 7, 8, 9, 10, 11];
+/** How far after a load of a constant then a store its decoding goes: the next few stores (gcc's local char arrays). */
+const STORES = 48;
 
-const printable = (b: number) => b >= 0x20 && b < 0x7f;
-
-/** A movabs of text at `p`: REX.W B8+r and 8 bytes of printable ASCII, or at least 3 of it then NULs. */
-function movabsOfText(c: Uint8Array, p: number): boolean {
-  if ((c[p]! & 0xf8) !== 0x48 || (c[p + 1]! & 0xf8) !== 0xb8) return false;
-  let k = 0;
-  while (k < 8 && printable(c[p + 2 + k]!)) k++;
-  if (k === 8) return true;
-  if (k < 3) return false;
-  for (; k < 8; k++) if (c[p + 2 + k] !== 0) return false;
-  return true;
+/**
+ * The place at `p`: where its first instruction begins (a movabs at `p`; a pcmpeqb's or load's 66, F3 or REX before
+ * its 0F), how far after it to decode and how far before; undefined if it is none. A load of a constant is a place
+ * only with a store of that register right after it.
+ */
+function placeAt(c: Uint8Array, p: number, ins: Instruction): { at: number; span: number; before: number } | undefined {
+  if (c[p] !== 0x0f) return movabsOfText(c, p) ? { at: p, span: SPAN, before: BEFORE } : undefined;
+  const op = c[p + 1];
+  if ((c[p + 2]! & 0xc7) !== 0x05 || (op !== 0x74 && op !== 0x6f && op !== 0x28 && op !== 0x10)) return undefined;
+  let at = p;
+  if ((c[at - 1]! & 0xf0) === 0x40) at--;
+  if (c[at - 1] === 0x66 || c[at - 1] === 0xf3) at--;
+  if (op === 0x74) return c[at] === 0x66 ? { at, span: SPAN, before: BEFORE } : undefined;
+  const length = decode(c, at, c.length, ins);
+  if (length === 0 || ins.map !== 1 || ins.op !== op) return undefined;
+  const reg = ins.reg;
+  if (decode(c, at + length, c.length, ins) === 0 || ins.map !== 1 || ins.mod === 3 || ins.reg !== reg) return undefined;
+  const store: number = ins.op;
+  return store === 0x29 || store === 0x11 || store === 0x7f ? { at, span: STORES, before: 0 } : undefined;
 }
 
 const u16 = (c: Uint8Array, p: number) => c[p]! | (c[p + 1]! << 8);
 const u32 = (c: Uint8Array, p: number) => (u16(c, p) | (u16(c, p + 2) << 16)) >>> 0;
+const u64 = (c: Uint8Array, p: number) => u32(c, p) + u32(c, p + 4) * 2 ** 32;
 
 /** Whether content beginning with `head` is x86-64 code: ELF of EM_X86_64, PE of AMD64, Mach-O of x86-64. */
 export function x86Code(head: Uint8Array): boolean {
@@ -84,223 +102,114 @@ export function x86Code(head: Uint8Array): boolean {
   return false;
 }
 
-interface Held {
-  bytes: Uint8Array;
-  at: number;
+/**
+ * An ELF file's loaded segments (PT_LOAD: offset, address, size in the file), from its program headers in `head`, and
+ * where its first executable segment begins in the file (`code`).
+ */
+export function elfLayout(head: Uint8Array): (Layout & { code: number }) | undefined {
+  if (head.length < 64 || u32(head, 0) !== 0x464c457f || head[4] !== 2) return undefined;
+  const at = u64(head, 32);
+  const size = u16(head, 54);
+  const count = u16(head, 56);
+  const loads: Array<{ offset: number; address: number; size: number }> = [];
+  let code = Infinity;
+  for (let k = 0; k < count && at + (k + 1) * size <= head.length; k++) {
+    const h = at + k * size;
+    if (u32(head, h) !== 1) continue;
+    loads.push({ offset: u64(head, h + 8), address: u64(head, h + 16), size: u64(head, h + 32) });
+    if (u32(head, h + 4) & 1) code = Math.min(code, u64(head, h + 8));
+  }
+  if (!loads.length) return undefined;
+  return {
+    code,
+    address: (offset) => {
+      for (const l of loads) if (offset >= l.offset && offset < l.offset + l.size) return l.address + (offset - l.offset);
+      return -1;
+    },
+    offset: (address) => {
+      for (const l of loads) if (address >= l.address && address + 16 <= l.address + l.size) return l.offset + (address - l.address);
+      return -1;
+    },
+  };
 }
-interface Loaded {
-  key: string;
-  disp: number;
-  width: number;
-  at: number;
+
+/**
+ * The earliest start from `from` that decodes in step to `to` (x86 falls in step within a few instructions), else `to`:
+ * each place before `to` decoded once, from the last back — a place is in step if its instruction ends at `to` or at
+ * a place in step.
+ */
+function inStep(c: Uint8Array, from: number, to: number): number {
+  if (from >= to) return to;
+  const ins = instruction();
+  const steps = new Uint8Array(to - from);
+  let earliest = to;
+  for (let q = to - 1; q >= from; q--) {
+    const next = q + (decode(c, q, c.length, ins) || 1);
+    if (next === to || (next < to && steps[next - from])) {
+      steps[q - from] = 1;
+      earliest = q;
+    }
+  }
+  return earliest;
 }
-/** Bytes placed at displacements of one memory operand (`base,index,scale`), each with the instruction it came from. */
-interface Canvas {
-  bytes: Map<number, number>;
-  piece: Map<number, number>;
-  last: number;
-}
 
-/** One decoding from a movabs of text: the runs it wrote and where it stopped. */
-class Window {
-  readonly runs: Uint8Array[] = [];
-  readonly #ins: Instruction = instruction();
-  /** Registers holding an immediate. */
-  readonly #held: Array<Held | undefined> = Array.from({ length: 16 }, () => undefined);
-  /** Registers loaded from memory. */
-  readonly #loaded: Array<Loaded | undefined> = Array.from({ length: 16 }, () => undefined);
-  readonly #canvases = new Map<string, Canvas>();
+/** The 16-byte blocks kept before the code: this many at most (1 MiB). */
+const BLOCKS = 65536;
 
-  /** Decodes `c` from `start`: where it stopped, or -1 if it needed bytes past `c`'s end (`last`: none come). */
-  read(c: Uint8Array, start: number, last: boolean): number {
-    const ins = this.#ins;
-    let until = start + SPAN;
-    let p = start;
-    let steps = 0;
-    while (p < until && p - start < MOST) {
-      if (p >= c.length) {
-        if (!last) return -1;
-        break;
-      }
-      const length = decode(c, p, c.length, ins);
-      if (length === 0) {
-        if (!last && p + 16 > c.length) return -1;
-        p++;
-        continue;
-      }
-      if (++steps % 16 === 0) this.#expire(p, false);
-      if (ins.map === 0 && length === 10 && movabsOfText(c, p)) until = Math.max(until, p + SPAN);
-      if (ins.map === 0) this.#one(c, p);
-      else if (ins.map === 1 && (ins.op === 0xb6 || ins.op === 0xb7 || ins.op === 0xbe || ins.op === 0xbf)) {
-        // movzx/movsx from memory: where the register's value came from.
-        this.#forget(ins.reg);
-        if (ins.mod !== 3) this.#loaded[ins.reg] = { key: this.#key(), disp: this.#disp(p), width: ins.op & 1 ? 2 : 1, at: p };
-      }
-      p += length;
-    }
-    this.#expire(p, true);
-    return p;
-  }
+/**
+ * Blocks of 16 bytes (at file offsets that are multiples of 16, as `.rodata.cst16`'s entries are) of the data before an
+ * ELF file's code (rustc's and lld's layout: `.rodata` first) that may be a piece of a string: printable ASCII, or
+ * printable then NULs (a string's last entry, `hOtN` then 12 NULs) — by its first and last bytes. The first BLOCKS of
+ * them, offsets ascending.
+ */
+class Constants {
+  #offsets = new Float64Array(1024);
+  #bytes = Buffer.alloc(1024 * 16);
+  #count = 0;
 
-  /** One-byte map instructions. */
-  #one(c: Uint8Array, p: number): void {
-    const ins = this.#ins;
-    const { op, mod } = ins;
-    const imm = (): Uint8Array => c.subarray(ins.immAt, ins.immAt + ins.immLength);
-    const slash = ins.reg & 7;
-    if (op === 0xc3 || op === 0xc2 || op === 0xcc || op === 0xe9 || op === 0xeb) {
-      this.#expire(p, true);
-    } else if (op === 0xe8 || (op === 0xff && mod !== 3 && slash === 2)) {
-      // A call: the caller-saved registers are lost; memory is not.
-      for (const r of CALLER_SAVED) this.#held[r] = this.#loaded[r] = undefined;
-    } else if (op >= 0xb8 && op <= 0xbf) {
-      const r = (op & 7) | ((ins.rex & 1) << 3);
-      this.#forget(r);
-      if (ins.immLength >= 4) this.#held[r] = { bytes: imm(), at: p };
-    } else if ((op === 0xc7 || op === 0xc6) && slash === 0) {
-      if (mod !== 3) this.#place(this.#key(), this.#disp(p), imm(), p);
-      else {
-        this.#forget(ins.rm);
-        if (ins.rex & 8) this.#held[ins.rm] = { bytes: imm(), at: p };
-      }
-    } else if ((op === 0x81 || op === 0x80 || op === 0x83) && (slash === 7 || slash === 6)) {
-      // cmp or xor with an immediate: placed at the memory operand, or where the register compared was loaded from
-      // (rustc: `movzbl 8(%r14),%ecx; xor $0x63,%rcx` for a value's 9th byte). 83's imm8 is sign-extended: its byte.
-      if (mod !== 3) this.#place(this.#key(), this.#disp(p), imm(), p);
-      else this.#placeLoaded(this.#loaded[ins.rm], imm(), p);
-    } else if (op === 0x3d || op === 0x35 || op === 0x3c || op === 0x34) {
-      this.#placeLoaded(this.#loaded[0], imm(), p);
-    } else if (op === 0x39 || op === 0x3b || op === 0x31 || op === 0x33 || op === 0x89) {
-      this.#registers(p);
-    } else if (op === 0x8b) {
-      const from = ins.mod === 3 ? ins.rm : -1;
-      const held = from >= 0 ? this.#held[from] : undefined;
-      const loaded = from >= 0 ? this.#loaded[from] : { key: this.#key(), disp: this.#disp(p), width: this.#width(), at: p };
-      this.#forget(ins.reg);
-      this.#held[ins.reg] = held;
-      this.#loaded[ins.reg] = loaded;
-    } else if (op === 0x8d) {
-      this.#forget(ins.reg);
-    } else if (ins.modrm && mod === 3 && op < 0x40) {
-      // Other ALU operations between registers write their destination.
-      if ((op & 7) === 3) this.#forget(ins.reg);
-      else if ((op & 7) === 1 && (op & 0x38) !== 0x38) this.#forget(ins.rm);
+  /** The content offset of the next block to look at. */
+  next = 0;
+
+  /** The blocks of `bytes` (at `base` in the content, holding the next block's first byte) that end by `to`. */
+  keep(bytes: Uint8Array, base: number, to: number): void {
+    for (; this.next + 16 <= to && this.#count < BLOCKS; this.next += 16) {
+      const o = this.next;
+      // Its first byte and its last (two looks a block: a library's .dynstr is before its code, all text): a block kept
+      // that is neither is only memory, and a constant is read only where code points.
+      const p = o - base;
+      const first = bytes[p]!;
+      const end = bytes[p + 15]!;
+      if (first < 0x20 || first >= 0x7f || (end !== 0 && (end < 0x20 || end >= 0x7f))) continue;
+      if (this.#count === this.#offsets.length) this.#grow();
+      this.#offsets[this.#count] = o;
+      const into = this.#count * 16;
+      for (let k = 0; k < 16; k++) this.#bytes[into + k] = bytes[p + k]!;
+      this.#count++;
     }
   }
 
-  /** cmp, xor, mov between a register and memory or two registers (39, 3B, 31, 33, 89). */
-  #registers(p: number): void {
-    const ins = this.#ins;
-    const { op } = ins;
-    const width = this.#width();
-    if (ins.mod !== 3) {
-      const held = this.#held[ins.reg];
-      if (held) this.#place(this.#key(), this.#disp(p), held.bytes.subarray(0, width), p);
-      if (op === 0x33) this.#forget(ins.reg);
-      return;
+  /** The byte at content offset `o` if a block kept holds it, else -1. */
+  byte(o: number): number {
+    const block = o - (o % 16);
+    let lo = 0;
+    let hi = this.#count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.#offsets[mid]!;
+      if (at === block) return this.#bytes[mid * 16 + (o - block)]!;
+      if (at < block) lo = mid + 1;
+      else hi = mid - 1;
     }
-    const a = ins.reg;
-    const b = ins.rm;
-    if (op === 0x89) {
-      const held = this.#held[a];
-      const loaded = this.#loaded[a];
-      this.#forget(b);
-      this.#held[b] = held;
-      this.#loaded[b] = loaded;
-      return;
-    }
-    // A register holding an immediate against one loaded from memory: the immediate is placed where that was loaded.
-    const ha = this.#held[a];
-    const hb = this.#held[b];
-    if (ha && this.#loaded[b]) this.#placeLoaded(this.#loaded[b], ha.bytes.subarray(0, width), p);
-    else if (hb && this.#loaded[a]) this.#placeLoaded(this.#loaded[a], hb.bytes.subarray(0, width), p);
-    if (op === 0x31) this.#forget(b);
-    else if (op === 0x33) this.#forget(a);
+    return -1;
   }
 
-  #placeLoaded(loaded: Loaded | undefined, bytes: Uint8Array, p: number): void {
-    if (loaded) this.#place(loaded.key, loaded.disp, bytes.subarray(0, Math.min(bytes.length, loaded.width)), p);
-  }
-
-  /** The operand's width: 8 with REX.W, 2 with 0x66, else 4. */
-  #width(): number {
-    return this.#ins.rex & 8 ? 8 : this.#ins.p66 ? 2 : 4;
-  }
-
-  /** The memory operand's canvas: its base, index and scale (RIP-relative and absolute operands share one). */
-  #key(): string {
-    const ins = this.#ins;
-    return ins.rip || (ins.base < 0 && ins.index < 0) ? 'abs' : `${ins.base},${ins.index},${ins.scale}`;
-  }
-
-  /** Its displacement; a RIP-relative operand's is where it points in the content. */
-  #disp(p: number): number {
-    const ins = this.#ins;
-    return ins.rip ? p + ins.length + ins.disp : ins.disp;
-  }
-
-  /** Register `r` is written: its value and source are gone, and canvases based on it are done. */
-  #forget(r: number): void {
-    this.#held[r] = this.#loaded[r] = undefined;
-    for (const [key, canvas] of this.#canvases)
-      if (key.startsWith(`${r},`)) {
-        this.#flush(canvas);
-        this.#canvases.delete(key);
-      }
-  }
-
-  #place(key: string, disp: number, bytes: Uint8Array, p: number): void {
-    let canvas = this.#canvases.get(key);
-    if (canvas) {
-      for (let k = 0; k < bytes.length; k++) {
-        const was = canvas.bytes.get(disp + k);
-        if (was !== undefined && was !== bytes[k]) {
-          this.#flush(canvas);
-          canvas = undefined;
-          break;
-        }
-      }
-    }
-    if (!canvas) {
-      canvas = { bytes: new Map(), piece: new Map(), last: p };
-      this.#canvases.set(key, canvas);
-    }
-    for (let k = 0; k < bytes.length; k++) {
-      if (!canvas.bytes.has(disp + k)) canvas.piece.set(disp + k, p);
-      canvas.bytes.set(disp + k, bytes[k]!);
-    }
-    canvas.last = p;
-  }
-
-  /** Each run of MIN_RUN bytes or more in a row on `canvas`, of two pieces or more. */
-  #flush(canvas: Canvas): void {
-    const at = [...canvas.bytes.keys()].sort((x, y) => x - y);
-    for (let i = 0; i < at.length;) {
-      let j = i;
-      while (j + 1 < at.length && at[j + 1] === at[j]! + 1) j++;
-      if (j - i + 1 >= MIN_RUN) {
-        const pieces = new Set<number>();
-        for (let k = i; k <= j; k++) pieces.add(canvas.piece.get(at[k]!)!);
-        if (pieces.size >= 2) {
-          const run = new Uint8Array(j - i + 1);
-          for (let k = i; k <= j; k++) run[k - i] = canvas.bytes.get(at[k]!)!;
-          this.runs.push(run);
-        }
-      }
-      i = j + 1;
-    }
-  }
-
-  #expire(p: number, all: boolean): void {
-    for (const [key, canvas] of this.#canvases)
-      if (all || p - canvas.last > STALE) {
-        this.#flush(canvas);
-        this.#canvases.delete(key);
-      }
-    for (let r = 0; r < 16; r++) {
-      if (all || (this.#held[r] && p - this.#held[r]!.at > STALE)) this.#held[r] = undefined;
-      if (all || (this.#loaded[r] && p - this.#loaded[r]!.at > STALE)) this.#loaded[r] = undefined;
-    }
+  #grow(): void {
+    const offsets = new Float64Array(this.#offsets.length * 2);
+    offsets.set(this.#offsets);
+    this.#offsets = offsets;
+    const bytes = Buffer.alloc(this.#bytes.length * 2);
+    this.#bytes.copy(bytes);
+    this.#bytes = bytes;
   }
 }
 
@@ -308,13 +217,22 @@ class Window {
 export class CodeImmediates {
   /** Undecided until HEADER bytes (or the end) are in; then whether the content is x86-64 code. */
   #code: boolean | undefined;
+  #layout: (Layout & { code: number }) | undefined;
+  /** The 16-byte blocks of text before the code (`Constants`): what a RIP-relative constant there was. */
+  readonly #constants = new Constants();
   #head: Buffer[] = [];
   #headLength = 0;
-  /** The chunk's bytes from a decoding it cut: decoded again with the next. */
-  #tail: Buffer = Buffer.alloc(0);
+  /** Bytes before the next chunk: BEFORE bytes of context, and from a place a chunk's end cut (decoded with the next). */
+  #keep: Buffer = Buffer.alloc(0);
   #offset = 0;
-  /** Where the last decoding stopped, in the content: a movabs before it was decoded in it. */
+  /** Places before this content offset were looked at. */
+  #searched = 0;
+  /** Where the last decoding stopped: a place before it was decoded in it. */
   #done = 0;
+  /** Runs whose references are to bytes after the chunk: their offset, then the run. */
+  #pending: Array<{ at: number; run: number[] }> = [];
+  /** The first byte a pending run waits for: until a chunk holds it, none is looked at. */
+  #need = Infinity;
   #sink: Sink | undefined;
   readonly #seen = new Set<string>();
 
@@ -334,6 +252,7 @@ export class CodeImmediates {
   async end(): Promise<void> {
     if (this.#code === undefined) await this.#decide(true);
     else if (this.#code) await this.#chunk(new Uint8Array(0), true);
+    this.#pending = [];
     await this.#sink?.end();
     this.#sink = undefined;
   }
@@ -342,46 +261,88 @@ export class CodeImmediates {
     const head = Buffer.concat(this.#head);
     this.#head = [];
     this.#code = x86Code(head);
+    this.#layout = this.#code ? elfLayout(head) : undefined;
     if (this.#code) await this.#chunk(head, last);
   }
 
   async #chunk(chunk: Uint8Array, last: boolean): Promise<void> {
-    const tail = this.#tail;
-    const bytes = tail.length ? Buffer.concat([tail, chunk]) : chunk;
-    const base = this.#offset - tail.length;
-    this.#offset += chunk.length;
-    this.#tail = Buffer.alloc(0);
-    const places: number[] = [];
-    if (!tripleCandidates(MOVABS, bytes, places))
-      for (let p = 0; p + 1 < bytes.length; p++) if ((bytes[p]! & 0xf8) === 0x48 && (bytes[p + 1]! & 0xf8) === 0xb8) places.push(p);
-    for (const p of places) {
-      if (base + p < this.#done) continue;
-      if (p + 10 > bytes.length) {
-        if (!last) this.#tail = Buffer.from(bytes.subarray(p));
-        return;
+    const keep = this.#keep;
+    // Joined in a buffer leased for the push (`join-pool.ts`): a new one each chunk was a sixth of this reader's time.
+    const joined = keep.length ? lease(keep.length + chunk.length) : undefined;
+    try {
+      let bytes = chunk;
+      if (joined) {
+        keep.copy(joined, 0);
+        joined.set(chunk, keep.length);
+        bytes = joined.subarray(0, keep.length + chunk.length);
       }
-      if (!movabsOfText(bytes, p)) continue;
-      const window = new Window();
-      const end = window.read(bytes, p, last);
-      if (end < 0) {
-        this.#tail = Buffer.from(bytes.subarray(p));
-        return;
-      }
-      this.#done = base + end;
-      for (const run of window.runs) await this.#write(run, base + p);
-    }
-    // A movabs the chunk's end cut (the pass reads zeros past it): kept for the next chunk.
-    if (!last && !this.#tail.length) {
-      const from = Math.max(0, bytes.length - 9, this.#done - base);
-      for (let p = from; p < bytes.length; p++)
-        if ((bytes[p]! & 0xf8) === 0x48 && (p + 1 === bytes.length || (bytes[p + 1]! & 0xf8) === 0xb8)) {
-          this.#tail = Buffer.from(bytes.subarray(p));
-          break;
-        }
+      await this.#search(bytes, this.#offset - keep.length, last);
+      this.#offset += chunk.length;
+    } finally {
+      if (joined) giveBack(joined);
     }
   }
 
-  async #write(run: Uint8Array, at: number): Promise<void> {
+  /** The places of `bytes` (at `base` in the content) decoded. */
+  async #search(bytes: Uint8Array, base: number, last: boolean): Promise<void> {
+    if (this.#pending.length && base + bytes.length > this.#need) await this.#resolve(bytes, base);
+    if (this.#layout && this.#constants.next < this.#layout.code) this.#constants.keep(bytes, base, Math.min(base + bytes.length, this.#layout.code));
+    const places: number[] = [];
+    const ins = instruction();
+    if (!tripleCandidates(PLACES, bytes, places)) for (let p = 0; p + 2 < bytes.length; p++) if (placeAt(bytes, p, ins)) places.push(p);
+    // Places from here on are looked at with the next chunk (a movabs or a decoding it cuts; a load, its store).
+    let cut = last ? bytes.length : Math.max(0, bytes.length - 24);
+    for (const p of places) {
+      if (base + p < this.#searched || base + p < this.#done) continue;
+      if (p >= cut) break;
+      const place = placeAt(bytes, p, ins);
+      if (!place || base + place.at < this.#done) continue;
+      const window = new Window(this.#layout);
+      const start = inStep(bytes, Math.max(0, place.at - place.before, this.#done - base), place.at);
+      const end = window.read(bytes, base, start, place.at, place.span, last);
+      if (end < 0) {
+        cut = p;
+        break;
+      }
+      this.#done = base + end;
+      for (const run of window.runs) await this.#run(run, bytes, base, base + place.at);
+    }
+    this.#searched = base + cut;
+    this.#keep = last ? Buffer.alloc(0) : Buffer.from(bytes.subarray(Math.max(0, cut - BEFORE)));
+  }
+
+  /** A run's references read from `bytes` (at `base` in the content): written, kept for bytes to come, or let go. */
+  async #run(run: number[], bytes: Uint8Array, base: number, at: number): Promise<void> {
+    let later = false;
+    for (let k = 0; k < run.length; k++) {
+      const v = run[k]!;
+      if (v >= 0) continue;
+      const o = -1 - v;
+      if (o >= base + bytes.length) later = true;
+      else if (o >= base) run[k] = bytes[o - base]!;
+      else {
+        const b = this.#constants.byte(o);
+        if (b < 0) return;
+        run[k] = b;
+      }
+    }
+    if (!later) await this.#write(run, at);
+    else if (this.#pending.length < PENDING) {
+      this.#pending.push({ at, run });
+      for (const v of run) if (v < 0) this.#need = Math.min(this.#need, -1 - v);
+    }
+  }
+
+  /** The pending runs' references that `bytes` (at `base`) hold, and those now whole written. */
+  async #resolve(bytes: Uint8Array, base: number): Promise<void> {
+    if (!this.#pending.length) return;
+    const pending = this.#pending;
+    this.#pending = [];
+    this.#need = Infinity;
+    for (const { at, run } of pending) await this.#run(run, bytes, base, at);
+  }
+
+  async #write(run: number[], at: number): Promise<void> {
     const text = Buffer.from(run).toString('latin1');
     if (this.#seen.has(text)) return;
     if (this.#seen.size < SEEN) this.#seen.add(text);
