@@ -91,6 +91,13 @@ const u16 = (c: Uint8Array, p: number) => c[p]! | (c[p + 1]! << 8);
 const u32 = (c: Uint8Array, p: number) => (u16(c, p) | (u16(c, p + 2) << 16)) >>> 0;
 const u64 = (c: Uint8Array, p: number) => u32(c, p) + u32(c, p + 4) * 2 ** 32;
 
+/** Whether `head` may begin an ELF, PE or 64-bit Mach-O file (true while fewer than 4 bytes are in). */
+function x86Magic(head: Uint8Array): boolean {
+  if (head.length < 4) return true;
+  const magic = u32(head, 0);
+  return magic === 0x464c457f || magic === 0xfeedfacf || (head[0] === 0x4d && head[1] === 0x5a);
+}
+
 /** Whether content beginning with `head` is x86-64 code: ELF of EM_X86_64, PE of AMD64, Mach-O of x86-64. */
 export function x86Code(head: Uint8Array): boolean {
   if (head.length >= 20 && u32(head, 0) === 0x464c457f) return head[4] === 2 && head[5] === 1 && u16(head, 18) === 62;
@@ -163,8 +170,9 @@ const BLOCKS = 65536;
  * them, offsets ascending.
  */
 class Constants {
-  #offsets = new Float64Array(1024);
-  #bytes = Buffer.alloc(1024 * 16);
+  // Made at the first block kept: every content's runs reader has one.
+  #offsets = new Float64Array(0);
+  #bytes = Buffer.alloc(0);
   #count = 0;
 
   /** The content offset of the next block to look at. */
@@ -204,10 +212,10 @@ class Constants {
   }
 
   #grow(): void {
-    const offsets = new Float64Array(this.#offsets.length * 2);
+    const offsets = new Float64Array(Math.max(1024, this.#offsets.length * 2));
     offsets.set(this.#offsets);
     this.#offsets = offsets;
-    const bytes = Buffer.alloc(this.#bytes.length * 2);
+    const bytes = Buffer.alloc(offsets.length * 16);
     this.#bytes.copy(bytes);
     this.#bytes = bytes;
   }
@@ -240,6 +248,13 @@ export class CodeImmediates {
 
   async push(chunk: Uint8Array): Promise<void> {
     if (this.#code === undefined) {
+      // Most contents say at once that they are none (their first bytes), or are whole in a first chunk: no copy.
+      if (!this.#headLength && (chunk.length >= HEADER || !x86Magic(chunk))) {
+        this.#code = x86Magic(chunk) && x86Code(chunk);
+        this.#layout = this.#code ? elfLayout(chunk) : undefined;
+        if (this.#code) await this.#chunk(chunk, false);
+        return;
+      }
       this.#head.push(Buffer.from(chunk));
       this.#headLength += chunk.length;
       if (this.#headLength < HEADER) return;
@@ -308,7 +323,8 @@ export class CodeImmediates {
       for (const run of window.runs) await this.#run(run, bytes, base, base + place.at);
     }
     this.#searched = base + cut;
-    this.#keep = last ? Buffer.alloc(0) : Buffer.from(bytes.subarray(Math.max(0, cut - BEFORE)));
+    // From BEFORE bytes before the cut, and the prefixes of the place there.
+    this.#keep = last ? Buffer.alloc(0) : Buffer.from(bytes.subarray(Math.max(0, cut - BEFORE - 2)));
   }
 
   /** A run's references read from `bytes` (at `base` in the content): written, kept for bytes to come, or let go. */
