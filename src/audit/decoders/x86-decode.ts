@@ -34,6 +34,8 @@ export interface Instruction {
   rip: boolean;
   immAt: number;
   immLength: number;
+  /** VEX.L: a 256-bit operation. */
+  wide: boolean;
 }
 
 export function instruction(): Instruction {
@@ -55,6 +57,7 @@ export function instruction(): Instruction {
     rip: false,
     immAt: 0,
     immLength: 0,
+    wide: false,
   };
 }
 
@@ -132,6 +135,7 @@ export function decode(c: Uint8Array, p: number, end: number, ins: Instruction):
   let rep = 0;
   let rex = 0;
   let a67 = false;
+  let wide = false;
   while (p < end && PREFIX[c[p]!]) {
     const b = c[p]!;
     if (b === 0x66) p66 = true;
@@ -163,16 +167,14 @@ export function decode(c: Uint8Array, p: number, end: number, ins: Instruction):
     const size = op === 0xc5 ? 1 : op === 0xc4 ? 2 : 3;
     if (p + size + 1 > end) return 0;
     const b1 = c[p]!;
-    if (op === 0xc5) {
-      rex = 0x40 | ((~b1 >> 5) & 4);
-      p66 = (b1 & 3) === 1;
-      map = 1;
-    } else {
-      const b2 = c[p + 1]!;
-      map = op === 0xc4 ? b1 & 0x1f : b1 & 7;
-      rex = 0x40 | ((~b1 >> 5) & 7) | ((b2 >> 4) & 8);
-      p66 = (b2 & 3) === 1;
-    }
+    // The byte holding pp (66, F3, F2 implied) and L (256 bits).
+    const last = op === 0xc5 ? b1 : c[p + 1]!;
+    // C5 holds R only (X, B and W are 0; the map is 0F); C4 and 62 hold R X B, then W in the next byte.
+    map = op === 0xc5 ? 1 : op === 0xc4 ? b1 & 0x1f : b1 & 7;
+    rex = 0x40 | ((~b1 >> 5) & (op === 0xc5 ? 4 : 7)) | (op === 0xc5 ? 0 : (last >> 4) & 8);
+    p66 = (last & 3) === 1;
+    rep = (last & 3) === 2 ? 0xf3 : (last & 3) === 3 ? 0xf2 : 0;
+    wide = op !== 0x62 && (last & 4) !== 0;
     p += size;
     op = c[p++]!;
     modrm = !(map === 1 && op === 0x77);
@@ -183,6 +185,7 @@ export function decode(c: Uint8Array, p: number, end: number, ins: Instruction):
     imm = IMM1[op]!;
   }
   ins.p66 = p66;
+  ins.wide = wide;
   ins.rep = rep;
   ins.rex = rex;
   ins.map = map;

@@ -45,9 +45,10 @@ const SEEN = 8192;
 const PENDING = 4096;
 
 /**
- * `tripleCandidates`' tables, three classes: REX.W (0x48–0x4f), B8+r (0xb8–0xbf), then a byte 0x20–0x7f (the movabs'
+ * `tripleCandidates`' tables, four classes: REX.W (0x48–0x4f), B8+r (0xb8–0xbf), then a byte 0x20–0x7f (the movabs'
  * first immediate byte); 0F 74 then a ModRM byte of a RIP-relative operand (mod 0, rm 5: pcmpeqb, 66 before it); and
- * 0F 6F, 0F 28 or 0F 10 with such a ModRM byte (movdqa/movdqu, movaps, movups of a constant: checked for a store after).
+ * 0F 6F, 0F 28 or 0F 10 with such a ModRM byte (movdqa/movdqu, movaps, movups of a constant: checked for a store after);
+ * and their VEX forms (`-march=x86-64-v3`).
  */
 const PLACES = (() => {
   const t = new Uint8Array(96);
@@ -60,11 +61,18 @@ const PLACES = (() => {
   for (const bit of [2, 4]) or(bit, 0xf, 16 + 0, 64 + 5, 64 + 0xd, 80 + 0, 80 + 1, 80 + 2, 80 + 3);
   or(2, 32 + 4, 48 + 7);
   or(4, 32 + 0xf, 32 + 8, 32 + 0, 48 + 6, 48 + 2, 48 + 1);
+  // VEX's two-byte form (C5, then R vvvv=1111 L pp, then 6F, 28 or 10): vmovdqa/vmovdqu, vmovaps, vmovups.
+  or(8, 0x5, 16 + 0xc, 32 + 8, 32 + 9, 32 + 0xa, 32 + 0xc, 32 + 0xd, 32 + 0xe, 48 + 0xf, 48 + 7);
+  or(8, 64 + 0xf, 64 + 8, 64 + 0, 80 + 6, 80 + 2, 80 + 1);
   return t;
 })();
 
 /** How far after a load of a constant then a store its decoding goes: the next few stores (gcc's local char arrays). */
-const STORES = 48;
+const STORES = 64;
+/** The instructions after a load of a constant its store may be among. */
+const LOOK = 6;
+/** The bytes a place is looked at with after it (a load and LOOK instructions of 15 bytes at most): nearer a chunk's end, it waits for the next. */
+const AHEAD = 128;
 
 /**
  * The place at `p`: where its first instruction begins (a movabs at `p`; a pcmpeqb's or load's 66, F3 or REX before
@@ -72,19 +80,29 @@ const STORES = 48;
  * only with a store of that register right after it.
  */
 function placeAt(c: Uint8Array, p: number, ins: Instruction): { at: number; span: number; before: number } | undefined {
-  if (c[p] !== 0x0f) return movabsOfText(c, p) ? { at: p, span: SPAN, before: BEFORE } : undefined;
-  const op = c[p + 1];
-  if ((c[p + 2]! & 0xc7) !== 0x05 || (op !== 0x74 && op !== 0x6f && op !== 0x28 && op !== 0x10)) return undefined;
+  const vex = c[p] === 0xc5;
+  if (c[p] !== 0x0f && !vex) return movabsOfText(c, p) ? { at: p, span: SPAN, before: BEFORE } : undefined;
+  const op = c[vex ? p + 2 : p + 1];
+  if ((c[vex ? p + 3 : p + 2]! & 0xc7) !== 0x05 || (op !== 0x74 && op !== 0x6f && op !== 0x28 && op !== 0x10)) return undefined;
   let at = p;
-  if ((c[at - 1]! & 0xf0) === 0x40) at--;
-  if (c[at - 1] === 0x66 || c[at - 1] === 0xf3) at--;
-  if (op === 0x74) return c[at] === 0x66 ? { at, span: SPAN, before: BEFORE } : undefined;
+  if (!vex && (c[at - 1]! & 0xf0) === 0x40) at--;
+  if (!vex && (c[at - 1] === 0x66 || c[at - 1] === 0xf3)) at--;
+  if (op === 0x74) return !vex && c[at] === 0x66 ? { at, span: SPAN, before: BEFORE } : undefined;
+  const map = vex ? 0x11 : 1;
   const length = decode(c, at, c.length, ins);
-  if (length === 0 || ins.map !== 1 || ins.op !== op) return undefined;
+  if (length === 0 || ins.map !== map || ins.op !== op) return undefined;
   const reg = ins.reg;
-  if (decode(c, at + length, c.length, ins) === 0 || ins.map !== 1 || ins.mod === 3 || ins.reg !== reg) return undefined;
-  const store: number = ins.op;
-  return store === 0x29 || store === 0x11 || store === 0x7f ? { at, span: STORES, before: 0 } : undefined;
+  // Its store within the next few instructions (g++ puts a heap string's pointer and length between), the register
+  // not written before it.
+  for (let q = at + length, k = 0; k < LOOK; k++) {
+    const n = decode(c, q, c.length, ins);
+    if (n === 0) return undefined;
+    const store: number = ins.op;
+    if (ins.map === map && ins.mod !== 3 && ins.reg === reg && (store === 0x29 || store === 0x11 || store === 0x7f)) return { at, span: STORES, before: 0 };
+    if ((ins.map === 1 || ins.map === 0x11) && ins.reg === reg) return undefined;
+    q += n;
+  }
+  return undefined;
 }
 
 const u16 = (c: Uint8Array, p: number) => c[p]! | (c[p + 1]! << 8);
@@ -306,7 +324,7 @@ export class CodeImmediates {
     const ins = instruction();
     if (!tripleCandidates(PLACES, bytes, places)) for (let p = 0; p + 2 < bytes.length; p++) if (placeAt(bytes, p, ins)) places.push(p);
     // Places from here on are looked at with the next chunk (a movabs or a decoding it cuts; a load, its store).
-    let cut = last ? bytes.length : Math.max(0, bytes.length - 24);
+    let cut = last ? bytes.length : Math.max(0, bytes.length - AHEAD);
     for (const p of places) {
       if (base + p < this.#searched || base + p < this.#done) continue;
       if (p >= cut) break;
@@ -335,8 +353,9 @@ export class CodeImmediates {
       if (v >= 0) continue;
       const o = -1 - v;
       if (o >= base + bytes.length) later = true;
-      else if (o >= base) run[k] = bytes[o - base]!;
+      else if (o >= base && o >= (this.#layout?.code ?? 0)) run[k] = bytes[o - base]!;
       else {
+        // Before the code, only the blocks kept — however the content was cut into chunks, the same strings.
         const b = this.#constants.byte(o);
         if (b < 0) return;
         run[k] = b;

@@ -108,8 +108,8 @@ export class Window {
       if (++steps % 16 === 0) this.#expire(p, false);
       if (ins.map === 0 && length === 10 && movabsOfText(c, p)) until = Math.max(until, p + SPAN);
       if (ins.map === 0) this.#one(c, p);
-      else if (ins.map === 1) {
-        if (ins.op === 0x74 && ins.p66 && ins.rip) until = Math.max(until, p + SPAN);
+      else if (ins.map === 1 || ins.map === 0x11) {
+        if (ins.map === 1 && ins.op === 0x74 && ins.p66 && ins.rip) until = Math.max(until, p + SPAN);
         this.#two(p);
       }
       p += length;
@@ -124,7 +124,8 @@ export class Window {
     const { op, mod } = ins;
     const imm = (): Uint8Array => c.subarray(ins.immAt, ins.immAt + ins.immLength);
     const slash = ins.reg & 7;
-    if (op === 0xc3 || op === 0xc2 || op === 0xcc || op === 0xe9 || op === 0xeb) {
+    if (op === 0xc3 || op === 0xc2 || op === 0xcc) {
+      // A return ends what the function built; a jump does not (Go's debug builds: `je +5; jmp fail` between pieces).
       this.#expire(p, true);
     } else if (op === 0xe8 || (op === 0xff && mod !== 3 && slash === 2)) {
       // A call: the caller-saved registers are lost; memory is not.
@@ -153,8 +154,8 @@ export class Window {
     } else if (op === 0x8b) {
       const from = ins.mod === 3 ? ins.rm : -1;
       const held = from >= 0 ? this.#held[from] : undefined;
-      const loaded = from >= 0 ? this.#loaded[from] : { key: this.#key(), disp: this.#disp(p), width: this.#width(), at: p };
-      this.#forget(ins.reg);
+      const loaded = from >= 0 ? this.#loaded[from] : this.#reload(ins.reg, this.#width(), p);
+      if (from >= 0) this.#forget(ins.reg);
       this.#held[ins.reg] = held;
       this.#loaded[ins.reg] = loaded;
     } else if (op === 0x8d) {
@@ -173,14 +174,14 @@ export class Window {
     const x = ins.reg;
     if (op === 0xb6 || op === 0xb7 || op === 0xbe || op === 0xbf) {
       // movzx/movsx from memory: where the register's value came from.
-      this.#forget(x);
-      if (mod !== 3) this.#loaded[x] = { key: this.#key(), disp: this.#disp(p), width: op & 1 ? 2 : 1, at: p };
+      if (mod !== 3) this.#loaded[x] = this.#reload(x, op & 1 ? 2 : 1, p);
+      else this.#forget(x);
       return;
     }
     const load16 = ((op === 0x6f && (p66 || rep === 0xf3)) || op === 0x28 || op === 0x10) && rep !== 0xf2;
     const loadMovq = op === 0x7e && rep === 0xf3;
     if (load16 || loadMovq || (op === 0x6e && p66) || (op === 0xf0 && rep === 0xf2)) {
-      const width = loadMovq ? 8 : op === 0x6e ? (ins.rex & 8 ? 8 : 4) : op === 0x10 && rep === 0xf3 ? 4 : 16;
+      const width = loadMovq ? 8 : op === 0x6e ? (ins.rex & 8 ? 8 : 4) : op === 0x10 && rep === 0xf3 ? 4 : ins.wide ? 32 : 16;
       const held = op === 0x6e && mod === 3 ? this.#held[ins.rm] : undefined;
       const copied = mod === 3 && op !== 0x6e ? this.#vector[ins.rm] : undefined;
       const vloaded = mod === 3 && op !== 0x6e ? this.#vloaded[ins.rm] : undefined;
@@ -196,11 +197,11 @@ export class Window {
     const store16 = ((op === 0x7f && (p66 || rep === 0xf3)) || op === 0x29 || op === 0x11) && rep !== 0xf2;
     if (store16 || (op === 0xd6 && p66) || (op === 0x7e && p66 && !rep)) {
       const vector = this.#vector[x];
-      const width = op === 0xd6 ? 8 : op === 0x7e ? (ins.rex & 8 ? 8 : 4) : op === 0x11 && rep === 0xf3 ? 4 : 16;
+      const width = op === 0xd6 ? 8 : op === 0x7e ? (ins.rex & 8 ? 8 : 4) : op === 0x11 && rep === 0xf3 ? 4 : ins.wide ? 32 : 16;
       if (mod !== 3 && vector) this.#placeValues(this.#key(), this.#disp(p), vector.bytes.slice(0, width), p);
       return;
     }
-    if (op === 0x74 && p66) {
+    if (op === 0x74 && p66 && ins.map === 1) {
       // pcmpeqb: bytes loaded from memory compared with a constant — the constant is what was there.
       if (mod !== 3) {
         const loaded = this.#vloaded[x];
@@ -283,6 +284,28 @@ export class Window {
   #disp(p: number): number {
     const ins = this.#ins;
     return ins.rip ? p + ins.length + ins.disp : ins.disp;
+  }
+
+  /**
+   * Register `r` loaded from the memory operand (`width` bytes): where it was loaded from. Canvases based on `r` go on
+   * under names of their own when `r` is the operand's own base (rustc's `xor (%rax),%rcx; mov 8(%rax),%eax; xor
+   * $imm,%rax`: the bytes loaded are still theirs); else they are done, as for any write.
+   */
+  #reload(r: number, width: number, p: number): Loaded {
+    let key = this.#key();
+    const disp = this.#disp(p);
+    if (this.#ins.base !== r || this.#ins.rip) {
+      this.#forget(r);
+      return { key, disp, width, at: p };
+    }
+    this.#held[r] = this.#loaded[r] = undefined;
+    for (const [name, canvas] of Array.from(this.#canvases))
+      if (name.startsWith(`${r},`)) {
+        this.#canvases.delete(name);
+        this.#canvases.set(`${name}@${p}`, canvas);
+        if (name === key) key = `${name}@${p}`;
+      }
+    return { key, disp, width, at: p };
   }
 
   /** Register `r` is written: its value and source are gone, and canvases based on it are done. */
