@@ -107,6 +107,15 @@ const SHAPES: Array<{ name: string; lengths: number[]; language: Language; flags
       `fn main() { let k = std::env::var("API_KEY").unwrap_or_default(); if k == ${literal(v)} { println!("admin"); } else { std::process::exit(1); } }\n`,
   },
   {
+    // Keys compared at the same place one after another: a 5-byte key's pieces, a 13-byte key's, then the value's
+    // (immediates, or two constants at 0 and 6 for 22 bytes), then a 26-byte key's constants.
+    name: "rustc's match over keys",
+    lengths: [11, 22],
+    language: 'rust',
+    source: (v) =>
+      `fn main() { let k = std::env::var("K").unwrap_or_default(); let r = match k.as_str() { "alpha" => 1, ${literal(v)} => 2, "bravo-charlie" => 3, "a-much-longer-key-of-words" => 4, _ => 0 }; println!("{}", r); std::process::exit(r) }\n`,
+  },
+  {
     // VEX: vmovdqa of .rodata, vmovdqu stores.
     name: "gcc's local char array (-O2 -march=x86-64-v3)",
     lengths: [20, 28],

@@ -264,6 +264,9 @@ export class CodeImmediates {
 
   constructor(readonly open: (offset: number, alphabet: string) => Sink | undefined) {}
 
+  /** A constant's byte known at once: before the code, in the blocks kept (read before any code, whatever the chunks). */
+  readonly #known = (offset: number): number => (offset < (this.#layout?.code ?? 0) ? this.#constants.byte(offset) : -1);
+
   async push(chunk: Uint8Array): Promise<void> {
     if (this.#code === undefined) {
       // Most contents say at once that they are none (their first bytes), or are whole in a first chunk: no copy.
@@ -330,7 +333,7 @@ export class CodeImmediates {
       if (p >= cut) break;
       const place = placeAt(bytes, p, ins);
       if (!place || base + place.at < this.#done) continue;
-      const window = new Window(this.#layout);
+      const window = new Window(this.#layout, this.#known);
       const start = inStep(bytes, Math.max(0, place.at - place.before, this.#done - base), place.at);
       const end = window.read(bytes, base, start, place.at, place.span, last);
       if (end < 0) {

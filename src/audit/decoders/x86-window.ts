@@ -82,7 +82,14 @@ export class Window {
   /** The content offset of `c`'s first byte. */
   #base = 0;
 
-  constructor(readonly layout?: Layout) {}
+  /**
+   * `known`: the file's byte at a content offset where it is known now, else -1 (`x86-immediates.ts`: the blocks kept
+   * before the code) — a constant known is values, compared exactly with what else is placed where it goes.
+   */
+  constructor(
+    readonly layout?: Layout,
+    readonly known: (offset: number) => number = () => -1,
+  ) {}
 
   /**
    * Decodes `c` (at `base` in the content) from `start` to `span` bytes past `from` and to SPAN past each movabs of text
@@ -232,7 +239,12 @@ export class Window {
     if (address < 0) return undefined;
     const offset = layout.offset(address + this.#ins.length + this.#ins.disp);
     if (offset < 0) return undefined;
-    return { bytes: Array.from({ length: width }, (_, k) => -1 - (offset + k)), at: p };
+    const bytes: number[] = [];
+    for (let k = 0; k < width; k++) {
+      const b = this.known(offset + k);
+      bytes.push(b >= 0 ? b : -1 - (offset + k));
+    }
+    return { bytes, at: p };
   }
 
   /** cmp, xor, mov between a register and memory or two registers (39, 3B, 31, 33, 89). */
@@ -322,17 +334,30 @@ export class Window {
     this.#placeValues(key, disp, bytes, p);
   }
 
-  /** Bytes (values or references) placed at `disp` on `key`'s canvas: one that differs from a value there starts it afresh. */
+  /**
+   * Bytes (values or references) placed at `disp` on `key`'s canvas. Where a value differs from a value there, the
+   * canvas is done and a new one begun with the pieces of it that agree with them (rustc's `match`: a 5-byte key's
+   * pieces at 0 and 4, then a 22-byte key's constants at 6 and at 0 — the one at 6 is the new key's too). A reference (a
+   * constant's byte after the code, unknown yet) differs from nothing: a string's constants overlap.
+   */
   #placeValues(key: string, disp: number, bytes: ArrayLike<number>, p: number): void {
     let canvas = this.#canvases.get(key);
     if (canvas) {
+      const differ = new Set<number>();
       for (let k = 0; k < bytes.length; k++) {
         const was = canvas.bytes.get(disp + k);
-        if (was !== undefined && was >= 0 && bytes[k]! >= 0 && was !== bytes[k]) {
-          this.#flush(canvas);
-          canvas = undefined;
-          break;
-        }
+        if (was !== undefined && was >= 0 && bytes[k]! >= 0 && was !== bytes[k]) differ.add(canvas.piece.get(disp + k)!);
+      }
+      if (differ.size) {
+        this.#flush(canvas);
+        const kept: Canvas = { bytes: new Map(), piece: new Map(), last: p };
+        for (const [at, piece] of canvas.piece)
+          if (!differ.has(piece)) {
+            kept.bytes.set(at, canvas.bytes.get(at)!);
+            kept.piece.set(at, piece);
+          }
+        canvas = kept;
+        this.#canvases.set(key, canvas);
       }
     }
     if (!canvas) {
@@ -340,7 +365,11 @@ export class Window {
       this.#canvases.set(key, canvas);
     }
     for (let k = 0; k < bytes.length; k++) {
-      if (!canvas.bytes.has(disp + k)) canvas.piece.set(disp + k, p);
+      const was = canvas.bytes.get(disp + k);
+      if (was === undefined) canvas.piece.set(disp + k, p);
+      // A value known is kept where a reference comes (Rust's `match`: a 26-byte key's constants compared at 10 and 0
+      // after an 11-byte key's immediates, the last of which is at 10).
+      else if (was >= 0 && bytes[k]! < 0) continue;
       canvas.bytes.set(disp + k, bytes[k]!);
     }
     canvas.last = p;
