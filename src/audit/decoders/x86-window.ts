@@ -336,17 +336,22 @@ export class Window {
 
   /**
    * Bytes (values or references) placed at `disp` on `key`'s canvas. Where a value differs from a value there, the
-   * canvas is done and a new one begun with the pieces of it that agree with them (rustc's `match`: a 5-byte key's
-   * pieces at 0 and 4, then a 22-byte key's constants at 6 and at 0 — the one at 6 is the new key's too). A reference (a
-   * constant's byte after the code, unknown yet) differs from nothing: a string's constants overlap.
+   * canvas is done and a new one begun with its pieces that agree (rustc's `match`: a 5-byte key's pieces at 0 and 4,
+   * then a 22-byte key's constants at 6 and at 0 — the one at 6 is the new key's too). Where a reference (a constant's
+   * byte after the code, unknown yet) meets a value, both may be so: the canvas is written as it is, then goes on with
+   * the new bytes over the old (gcc's movabs over the last byte of a 16-byte constant; rustc 1.63's `match`, its
+   * `.rodata` after the code, a 22-byte key's constants over a 5-byte key's immediates).
    */
   #placeValues(key: string, disp: number, bytes: ArrayLike<number>, p: number): void {
     let canvas = this.#canvases.get(key);
     if (canvas) {
       const differ = new Set<number>();
+      let unsure = false;
       for (let k = 0; k < bytes.length; k++) {
         const was = canvas.bytes.get(disp + k);
-        if (was !== undefined && was >= 0 && bytes[k]! >= 0 && was !== bytes[k]) differ.add(canvas.piece.get(disp + k)!);
+        if (was === undefined || was === bytes[k]) continue;
+        if (was >= 0 && bytes[k]! >= 0) differ.add(canvas.piece.get(disp + k)!);
+        else if (was >= 0 || bytes[k]! >= 0) unsure = true;
       }
       if (differ.size) {
         this.#flush(canvas);
@@ -358,18 +363,14 @@ export class Window {
           }
         canvas = kept;
         this.#canvases.set(key, canvas);
-      }
+      } else if (unsure) this.#flush(canvas);
     }
     if (!canvas) {
       canvas = { bytes: new Map(), piece: new Map(), last: p };
       this.#canvases.set(key, canvas);
     }
     for (let k = 0; k < bytes.length; k++) {
-      const was = canvas.bytes.get(disp + k);
-      if (was === undefined) canvas.piece.set(disp + k, p);
-      // A value known is kept where a reference comes (Rust's `match`: a 26-byte key's constants compared at 10 and 0
-      // after an 11-byte key's immediates, the last of which is at 10).
-      else if (was >= 0 && bytes[k]! < 0) continue;
+      if (!canvas.bytes.has(disp + k)) canvas.piece.set(disp + k, p);
       canvas.bytes.set(disp + k, bytes[k]!);
     }
     canvas.last = p;
