@@ -17,7 +17,7 @@
  * loaded from. A byte placed where another already is, different, starts the canvas afresh (a `switch` over strings
  * compares each case at the same displacements). A canvas 128 code bytes unused, or whose base register is written,
  * or any at a `ret` or `jmp`, is done: each run of at least MIN_RUN bytes in a row on it made of two pieces or more
- * (one piece is contiguous in the file already) is written, one a line, to the content's `(x86 immediates at N)`.
+ * (one piece is contiguous in the file already) is written, each ended by a NUL, to the content's `(x86 immediates at N)`.
  *
  * Only in content that is x86-64 code: an ELF file of machine x86-64 (executables, shared objects, `.o` members of an
  * `.a`), a PE file of machine AMD64, a 64-bit Mach-O file of x86-64 (its magic and header read from its first bytes).
@@ -385,6 +385,8 @@ export class CodeImmediates {
     if (this.#seen.has(text)) return;
     if (this.#seen.size < SEEN) this.#seen.add(text);
     this.#sink ??= this.open(at, 'x86 immediates');
-    await this.#sink?.write(Buffer.from(`${text}\n`, 'latin1'));
+    // Each ended by a NUL, as C strings sit in .rodata: written a line each, OpenSSH's `-----BEGIN OPENSSH PRIVATE
+    // KEY-----` (built in its code) and the strings after it read as a private key's block.
+    await this.#sink?.write(Buffer.from(`${text}\0`, 'latin1'));
   }
 }
