@@ -26,12 +26,14 @@
  * `movdqa` of the first 16 bytes from .rodata and a movabs of the rest; rustc compares a 20-byte `&str` with two
  * `pcmpeqb` of entries of .rodata.cst16 that are not next to each other. A run holding such bytes is written when the
  * content has held them all (before the code, within the chunk; or after it, up to PENDING runs waiting).
- * Not read: a string built with arithmetic or by a loop, pieces more than 128 code bytes apart, AVX forms, aarch64's
- * movz/movk, 32-bit x86, the constants of PE and Mach-O files.
+ * Not read: a string built with arithmetic or by a loop, pieces more than 128 code bytes apart, AVX compares, 32-bit
+ * x86, the constants of PE and Mach-O files. AArch64 code (an ELF, PE or Mach-O file of that machine) is read by
+ * `arm64-immediates.ts` instead, its runs written to `(arm64 immediates at N)`.
  */
 import { decode, instruction, type Instruction } from './x86-decode.js';
 import { type Layout, movabsOfText, SPAN, Window } from './x86-window.js';
 import { giveBack, lease } from './join-pool.js';
+import { arm64Code, Arm64Places } from './arm64-immediates.js';
 import { tripleCandidates } from './runs-classify.js';
 import type { Sink } from './types.js';
 
@@ -244,6 +246,8 @@ export class CodeImmediates {
   /** Undecided until HEADER bytes (or the end) are in; then whether the content is x86-64 code. */
   #code: boolean | undefined;
   #layout: (Layout & { code: number }) | undefined;
+  /** AArch64 code's reader, where the content is that (`arm64-immediates.ts`). */
+  #arm: Arm64Places | undefined;
   /** The 16-byte blocks of text before the code (`Constants`): what a RIP-relative constant there was. */
   readonly #constants = new Constants();
   #head: Buffer[] = [];
@@ -271,8 +275,7 @@ export class CodeImmediates {
     if (this.#code === undefined) {
       // Most contents say at once that they are none (their first bytes), or are whole in a first chunk: no copy.
       if (!this.#headLength && (chunk.length >= HEADER || !x86Magic(chunk))) {
-        this.#code = x86Magic(chunk) && x86Code(chunk);
-        this.#layout = this.#code ? elfLayout(chunk) : undefined;
+        this.#code = this.#decideOn(chunk);
         if (this.#code) await this.#chunk(chunk, false);
         return;
       }
@@ -296,9 +299,20 @@ export class CodeImmediates {
   async #decide(last: boolean): Promise<void> {
     const head = Buffer.concat(this.#head);
     this.#head = [];
-    this.#code = x86Code(head);
-    this.#layout = this.#code ? elfLayout(head) : undefined;
+    this.#code = this.#decideOn(head);
     if (this.#code) await this.#chunk(head, last);
+  }
+
+  /** Whether content beginning with `head` is code read here: x86-64 (its layout kept), or AArch64 (`#arm`). */
+  #decideOn(head: Uint8Array): boolean {
+    if (!x86Magic(head)) return false;
+    if (x86Code(head)) {
+      this.#layout = elfLayout(head);
+      return true;
+    }
+    const arm = arm64Code(head);
+    if (arm) this.#arm = new Arm64Places(arm);
+    return arm !== undefined;
   }
 
   async #chunk(chunk: Uint8Array, last: boolean): Promise<void> {
@@ -312,7 +326,8 @@ export class CodeImmediates {
         joined.set(chunk, keep.length);
         bytes = joined.subarray(0, keep.length + chunk.length);
       }
-      await this.#search(bytes, this.#offset - keep.length, last);
+      if (this.#arm) await this.#searchArm(this.#arm, bytes, this.#offset - keep.length, last);
+      else await this.#search(bytes, this.#offset - keep.length, last);
       this.#offset += chunk.length;
     } finally {
       if (joined) giveBack(joined);
@@ -346,6 +361,14 @@ export class CodeImmediates {
     this.#searched = base + cut;
     // From BEFORE bytes before the cut, and the prefixes of the place there.
     this.#keep = last ? Buffer.alloc(0) : Buffer.from(bytes.subarray(Math.max(0, cut - BEFORE - 2)));
+  }
+
+  /** The windows of AArch64 code in `bytes` (at `base`) decoded, their runs written. */
+  async #searchArm(arm: Arm64Places, bytes: Uint8Array, base: number, last: boolean): Promise<void> {
+    const runs: Array<{ run: number[]; at: number }> = [];
+    const keep = arm.search(bytes, base, last, (run, at) => runs.push({ run, at }));
+    this.#keep = last ? Buffer.alloc(0) : Buffer.from(bytes.subarray(keep));
+    for (const { run, at } of runs) await this.#write(run, at);
   }
 
   /** A run's references read from `bytes` (at `base` in the content): written, kept for bytes to come, or let go. */
@@ -384,7 +407,7 @@ export class CodeImmediates {
     const text = Buffer.from(run).toString('latin1');
     if (this.#seen.has(text)) return;
     if (this.#seen.size < SEEN) this.#seen.add(text);
-    this.#sink ??= this.open(at, 'x86 immediates');
+    this.#sink ??= this.open(at, this.#arm ? 'arm64 immediates' : 'x86 immediates');
     // Each ended by a NUL, as C strings sit in .rodata: written a line each, OpenSSH's `-----BEGIN OPENSSH PRIVATE
     // KEY-----` (built in its code) and the strings after it read as a private key's block.
     await this.#sink?.write(Buffer.from(`${text}\0`, 'latin1'));
