@@ -5,7 +5,8 @@
 // that is not AArch64 code routes nothing (x86-64 code under an AArch64 header included). Nearest real-world variant:
 // the programs themselves, built by this machine's Go for linux/arm64 (the lab installs golang-go; an image built for
 // arm64 with qemu-user-static holds such binaries), for darwin/arm64 (Mach-O) and windows/arm64 (PE), optimised and
-// as debug builds, through the reader and through the shipped bundle; ORR's bitmask immediates against llvm-mc.
+// as debug builds, through the reader and through the shipped bundle; rustc's compares as LLVM builds them for aarch64
+// (Debian's rustc emits the IR, the lab's llc compiles it for aarch64); ORR's bitmask immediates against llvm-mc.
 // Missed before (session 65's hunt, through the bundle): arm64 Go `==` of 12 and 16 bytes, a `switch` case of 14.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,10 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
-import { layoutOf } from './testing.js';
+import { immediatesRouted, layoutOf } from './testing.js';
 import { bitmask } from './arm64-window.js';
 import { arm64Code } from './arm64-immediates.js';
-import { CodeImmediates } from './x86-immediates.js';
 
 const rand = seededPerTest(0xa64);
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -84,24 +84,7 @@ function build(source: string, os = 'linux', flags: string[] = []): Buffer {
   return readFileSync(join(dir, 'app'));
 }
 
-/** The strings `content` routes, fed in chunks of `sizes` (cycled), and the names of the contents. */
-async function routed(content: Uint8Array, sizes: number[]): Promise<{ names: string[]; lines: string[] }> {
-  const names: string[] = [];
-  const parts: Buffer[] = [];
-  const reader = new CodeImmediates((_, name) => {
-    names.push(name);
-    return { write: (b) => void parts.push(Buffer.from(b)), end: () => undefined };
-  });
-  for (let i = 0, k = 0; i < content.length; k++) {
-    const size = sizes[k % sizes.length]!;
-    await reader.push(content.subarray(i, i + size));
-    i += size;
-  }
-  await reader.end();
-  const lines = Buffer.concat(parts).toString('latin1').split('\0');
-  lines.pop();
-  return { names, lines };
-}
+const routed = immediatesRouted;
 
 const found = (lines: string[], value: string) => lines.some((l) => l.includes(value));
 const values = () => SHAPES.map((s) => rand.chars(VALUE, s.length));
@@ -159,6 +142,37 @@ describe('strings cut into AArch64 immediates', () => {
     expect((await bundleAudit(files, secrets)).map(([severity, where]) => [severity, where!.replace(/ at \d+\)$/, ')')])).toEqual(expected.sort());
   }, 600_000);
 
+  it("rustc's compares as LLVM builds them for aarch64 (Debian's rustc's IR, llc for aarch64: an object file): read back, the twin clean", async () => {
+    // LLVM's shape: movz/movk into registers between the loads, EOR with the loaded words, ORR, one CMP with 0.
+    const object = (v: string[]) => {
+      const dir = join(WORK, `r${serial++}`);
+      spawnSync('mkdir', ['-p', dir]);
+      const fns = v.map((x, k) => `#[no_mangle]\npub fn f${k}(k: &str) -> u32 { match k { "alpha" => 1, ${literal(x)} => 2, "bravo-charlie" => 3, _ => 0 } }`);
+      writeFileSync(join(dir, 'lib.rs'), `${fns.join('\n')}\n`);
+      const ir = spawnSync('/usr/bin/rustc', ['-O', '--crate-type=lib', '--emit=llvm-ir', '-o', 'lib.ll', 'lib.rs'], { cwd: dir, encoding: 'utf8' });
+      if (ir.status !== 0) throw new Error(`rustc: ${ir.stderr}`);
+      const text = readFileSync(join(dir, 'lib.ll'), 'utf8')
+        .replace(/^target datalayout = .*$/m, 'target datalayout = "e-m:e-i8:8:32-i16:16:32-i64:64-i128:128-n32:64-S128"')
+        .replace(/^target triple = .*$/m, 'target triple = "aarch64-unknown-linux-gnu"')
+        .replace(/"target-(cpu|features)"="[^"]*"/g, '');
+      writeFileSync(join(dir, 'lib.ll'), text);
+      const llc = spawnSync('llc', ['-O2', '-mtriple=aarch64-linux-gnu', '-filetype=obj', '-o', 'lib.o', 'lib.ll'], { cwd: dir, encoding: 'utf8' });
+      if (llc.status !== 0) throw new Error(`llc: ${llc.stderr}`);
+      return readFileSync(join(dir, 'lib.o'));
+    };
+    const lengths = [9, 14, 20, 24, 32];
+    const ours = lengths.map((n) => rand.chars(VALUE, n));
+    const theirs = lengths.map((n) => rand.chars(VALUE, n));
+    const binary = object(ours);
+    // A relocatable object: every word read. (Its .rodata keeps the IR's constants, which a linker would drop: what is
+    // routed is what is checked.)
+    expect(arm64Code(binary)).toEqual([]);
+    const lines = (await routed(binary, [rand.int(1, 64), 4096])).lines;
+    expect(ours.filter((v) => !found(lines, v))).toEqual([]);
+    const twin = (await routed(object(theirs), [65536])).lines;
+    expect(ours.filter((v) => found(twin, v))).toEqual([]);
+  }, 300_000);
+
   it('content that is not AArch64 code routes nothing: x86-64 code under an AArch64 header, the arm64 program under another machine, headerless', async () => {
     const ours = values();
     const binary = build(program(ours));
@@ -170,6 +184,17 @@ describe('strings cut into AArch64 immediates', () => {
       expect((await routed(content, [65536])).lines).toEqual([]);
     expect(found((await routed(binary, [65536])).lines, ours[3]!)).toBe(true);
   }, 600_000);
+
+  it("Go's own gofmt built for arm64: what is routed stays under 2 KiB a MiB (the runtime's and libraries' strings)", async () => {
+    const out = join(WORK, 'gofmt');
+    const env = { ...process.env, GOCACHE: join(WORK, 'gocache'), GOOS: 'linux', GOARCH: 'arm64', CGO_ENABLED: '0' };
+    const r = spawnSync('go', ['build', '-ldflags=-s -w', '-o', out, 'cmd/gofmt'], { cwd: WORK, env, encoding: 'utf8', timeout: 240_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const binary = readFileSync(out);
+    const lines = (await routed(binary, [65536])).lines;
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.reduce((n, l) => n + l.length + 1, 0) / (binary.length / 1048576)).toBeLessThan(2048);
+  }, 300_000);
 
   it("ORR's bitmask immediates are the values llvm-mc disassembles (random N:immr:imms, both widths)", () => {
     const words: number[] = [];

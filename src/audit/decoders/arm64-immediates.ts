@@ -9,7 +9,7 @@
  * Read where such code is: a MOVZ of two printable characters with a MOVK of two more into the same register within
  * LOOK words after it, or a MOVZ of one character stored by STRB with a STRB to the next offset of the same base
  * after it. The code around it — BEFORE bytes before, SPAN bytes after the last place met — is decoded word by word
- * (`arm64-window.ts`); each run of MIN_RUN bytes or more it builds of two pieces or more is written, ended by a NUL,
+ * (`arm64-window.ts`); each run of 8 bytes or more it builds of two pieces or more (or of one, all printable) is written, ended by a NUL,
  * to the content's `(arm64 immediates at N)`.
  *
  * Only in content that is AArch64 code: an ELF file of machine AArch64 (183; its executable PT_LOAD segments, or
@@ -125,7 +125,11 @@ export class Arm64Places {
         end = Math.max(end, p + SPAN);
         continue;
       }
-      if (from >= 0) finish();
+      if (from >= 0) {
+        // A window cut for its length ends at this place, which begins the next.
+        end = Math.min(end, p);
+        finish();
+      }
       from = Math.max(0, p - BEFORE, this.#done - base, Math.max(0, this.#codeStart(base + p) - base + 3) & ~3);
       end = p + SPAN;
     }

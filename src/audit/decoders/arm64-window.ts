@@ -8,14 +8,14 @@
  * (LDR/LDRH/LDRB/LDUR, a pair of LDP) remembers where. A held register compared (CMP, CCMP) or XORed (EOR) with a
  * loaded one, or a loaded one of 1 or 2 bytes compared with an immediate, places the constant's bytes at the load's
  * offset of its base's canvas; a held register stored (STR/STRH/STRB/STUR, STP) places them at the store's. Each
- * instruction that places is a piece; a canvas's runs of MIN_RUN bytes or more made of two pieces or more, or of one
+ * instruction that places is a piece; a canvas's runs of 8 bytes or more made of two pieces or more, or of one
  * if all printable (8 bytes built 16 bits a word: an 8-byte value is one compare), are its output.
  * A byte placed where a different one is writes the canvas and goes on with the pieces that agree and lie wholly before
  * the new one (a `switch` compares each case at the same offsets, in order of offset). A compare followed by a B.cond
  * that is not EQ or NE orders (`c >= 'A'`): nothing placed.
  */
+import { canvasRuns } from './x86-window.js';
 
-export const MIN_RUN = 8;
 /** A canvas, or a register's value, unused for this many code bytes is done. */
 const STALE = 320;
 
@@ -114,7 +114,8 @@ export class Arm64Window {
       const pointer = this.#pointer[(w >>> 16) & 31]!;
       this.#forget(rd);
       if (rd === 31) return;
-      if (held) this.#held[rd] = { bytes: held.bytes.slice(), at: p };
+      // A 32-bit MOV zeroes the upper half.
+      if (held) this.#held[rd] = { bytes: w < 0 ? held.bytes.slice() : Uint8Array.of(...held.bytes.subarray(0, 4), 0, 0, 0, 0), at: p };
       if (loaded) this.#loaded[rd] = loaded;
       this.#pointer[rd] = pointer;
       return;
@@ -353,22 +354,10 @@ export class Arm64Window {
     return kept;
   }
 
-  /** The canvas's runs of MIN_RUN bytes or more in a row, made of two pieces or more or all printable. */
+  /** The canvas's runs of 8 bytes or more in a row (x86-window's MIN_RUN), made of two pieces or more or all printable. */
   #flush(canvas: Canvas): void {
-    const at = [...canvas.bytes.keys()].sort((x, y) => x - y);
-    for (let i = 0; i < at.length;) {
-      let j = i;
-      while (j + 1 < at.length && at[j + 1] === at[j]! + 1) j++;
-      if (j - i + 1 >= MIN_RUN) {
-        const first = canvas.piece.get(at[i]!);
-        let pieces = 1;
-        for (let k = i + 1; k <= j && pieces < 2; k++) if (canvas.piece.get(at[k]!) !== first) pieces++;
-        const run = at.slice(i, j + 1).map((o) => canvas.bytes.get(o)!);
-        // One piece is a register's constant, made by 16 bits a word: never in the file's bytes either (an 8-byte key).
-        if (pieces >= 2 || run.every((b) => b >= 0x20 && b < 0x7f)) this.runs.push(run);
-      }
-      i = j + 1;
-    }
+    // One piece is a register's constant, made by 16 bits a word: never in the file's bytes either (an 8-byte key).
+    for (const { run, pieces } of canvasRuns(canvas)) if (pieces >= 2 || run.every((b) => b >= 0x20 && b < 0x7f)) this.runs.push(run);
   }
 
   #expire(p: number, all: boolean): void {

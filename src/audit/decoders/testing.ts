@@ -12,6 +12,7 @@ import { layoutGraph } from '../../oci/graph.js';
 import { initLayout, MediaType, readLayoutRoot, writeBlobBytes, writeIndex } from '../../oci/layout.js';
 import { auditLayout, type Finding } from '../audit.js';
 import type { Limits } from '../nested.js';
+import { CodeImmediates } from './x86-immediates.js';
 
 export const SECRET = 'tok-decoders-7f3a9c2e5b1d+/=value';
 
@@ -90,4 +91,28 @@ export function executableWith(value: string, count: number): Buffer {
       i += Math.floor(elf.length / (count + 2));
     }
   return elf;
+}
+
+/**
+ * The strings `content`'s code routes (`x86-immediates.ts`' CodeImmediates: x86-64 or AArch64), fed in chunks of
+ * `sizes` (cycled): each content's offset and name, and the NUL-ended strings.
+ */
+export async function immediatesRouted(content: Uint8Array, sizes: number[]): Promise<{ at: number[]; names: string[]; lines: string[] }> {
+  const at: number[] = [];
+  const names: string[] = [];
+  const parts: Buffer[] = [];
+  const reader = new CodeImmediates((offset, name) => {
+    at.push(offset);
+    names.push(name);
+    return { write: (b) => void parts.push(Buffer.from(b)), end: () => undefined };
+  });
+  for (let i = 0, k = 0; i < content.length; k++) {
+    const size = sizes[k % sizes.length]!;
+    await reader.push(content.subarray(i, i + size));
+    i += size;
+  }
+  await reader.end();
+  const lines = Buffer.concat(parts).toString('latin1').split('\0');
+  lines.pop();
+  return { at, names, lines };
 }

@@ -36,6 +36,8 @@ export interface Instruction {
   immLength: number;
   /** VEX.L: a 256-bit operation. */
   wide: boolean;
+  /** VEX's and EVEX's vvvv: the first source register of a three-operand form (-1: none). */
+  vvvv: number;
 }
 
 export function instruction(): Instruction {
@@ -58,6 +60,7 @@ export function instruction(): Instruction {
     immAt: 0,
     immLength: 0,
     wide: false,
+    vvvv: -1,
   };
 }
 
@@ -136,6 +139,7 @@ export function decode(c: Uint8Array, p: number, end: number, ins: Instruction):
   let rex = 0;
   let a67 = false;
   let wide = false;
+  let vvvv = -1;
   while (p < end && PREFIX[c[p]!]) {
     const b = c[p]!;
     if (b === 0x66) p66 = true;
@@ -175,6 +179,7 @@ export function decode(c: Uint8Array, p: number, end: number, ins: Instruction):
     p66 = (last & 3) === 1;
     rep = (last & 3) === 2 ? 0xf3 : (last & 3) === 3 ? 0xf2 : 0;
     wide = op !== 0x62 && (last & 4) !== 0;
+    vvvv = (~last >> 3) & 15;
     p += size;
     op = c[p++]!;
     modrm = !(map === 1 && op === 0x77);
@@ -186,6 +191,7 @@ export function decode(c: Uint8Array, p: number, end: number, ins: Instruction):
   }
   ins.p66 = p66;
   ins.wide = wide;
+  ins.vvvv = vvvv;
   ins.rep = rep;
   ins.rex = rex;
   ins.map = map;

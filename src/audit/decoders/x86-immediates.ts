@@ -8,7 +8,7 @@
  * file.
  *
  * Read where such code is: a movabs (REX.W B8+r) whose 8 bytes are text (printable ASCII, or at least 3 of it then
- * NULs: a string's end), or a `pcmpeqb` with a RIP-relative constant. The instructions are decoded (`x86-decode.ts`,
+ * NULs: a string's end), or a `pcmpeqb` (or AVX's `vpcmpeqb`, `vpxor`) with a RIP-relative constant. The instructions are decoded (`x86-decode.ts`,
  * `x86-window.ts`) from up to BEFORE bytes before it (the first start that decodes in step to it) for as long as another
  * such instruction comes within SPAN bytes, and each immediate is placed where it goes in memory: an immediate stored to, compared with
  * or XORed into `disp(base,index,scale)` at that displacement of that operand's canvas; a register that holds an
@@ -26,7 +26,7 @@
  * `movdqa` of the first 16 bytes from .rodata and a movabs of the rest; rustc compares a 20-byte `&str` with two
  * `pcmpeqb` of entries of .rodata.cst16 that are not next to each other. A run holding such bytes is written when the
  * content has held them all (before the code, within the chunk; or after it, up to PENDING runs waiting).
- * Not read: a string built with arithmetic or by a loop, pieces more than 128 code bytes apart, AVX compares, 32-bit
+ * Not read: a string built with arithmetic or by a loop, pieces more than 128 code bytes apart, C4-VEX compares, 32-bit
  * x86, the constants of PE and Mach-O files. AArch64 code (an ELF, PE or Mach-O file of that machine) is read by
  * `arm64-immediates.ts` instead, its runs written to `(arm64 immediates at N)`.
  */
@@ -47,10 +47,11 @@ const SEEN = 8192;
 const PENDING = 4096;
 
 /**
- * `tripleCandidates`' tables, four classes: REX.W (0x48–0x4f), B8+r (0xb8–0xbf), then a byte 0x20–0x7f (the movabs'
+ * `tripleCandidates`' tables, five classes: REX.W (0x48–0x4f), B8+r (0xb8–0xbf), then a byte 0x20–0x7f (the movabs'
  * first immediate byte); 0F 74 then a ModRM byte of a RIP-relative operand (mod 0, rm 5: pcmpeqb, 66 before it); and
  * 0F 6F, 0F 28 or 0F 10 with such a ModRM byte (movdqa/movdqu, movaps, movups of a constant: checked for a store after);
- * and their VEX forms (`-march=x86-64-v3`).
+ * and their VEX forms (`-march=x86-64-v3`); VEX's vpxor and vpcmpeqb (C5, pp 66, then EF or 74) of a RIP-relative
+ * constant.
  */
 const PLACES = (() => {
   const t = new Uint8Array(96);
@@ -66,6 +67,8 @@ const PLACES = (() => {
   // VEX's two-byte form (C5, then R vvvv=1111 L pp, then 6F, 28 or 10): vmovdqa/vmovdqu, vmovaps, vmovups.
   or(8, 0x5, 16 + 0xc, 32 + 8, 32 + 9, 32 + 0xa, 32 + 0xc, 32 + 0xd, 32 + 0xe, 48 + 0xf, 48 + 7);
   or(8, 64 + 0xf, 64 + 8, 64 + 0, 80 + 6, 80 + 2, 80 + 1);
+  // VEX's two-byte form with pp 66 and any vvvv, then EF or 74 (vpxor, vpcmpeqb: rustc's compares with AVX).
+  or(16, 0x5, 16 + 0xc, 32 + 1, 32 + 5, 32 + 9, 32 + 0xd, ...Array.from({ length: 16 }, (_, x) => 48 + x), 64 + 0xf, 64 + 4, 80 + 0xe, 80 + 7);
   return t;
 })();
 
@@ -85,10 +88,11 @@ function placeAt(c: Uint8Array, p: number, ins: Instruction): { at: number; span
   const vex = c[p] === 0xc5;
   if (c[p] !== 0x0f && !vex) return movabsOfText(c, p) ? { at: p, span: SPAN, before: BEFORE } : undefined;
   const op = c[vex ? p + 2 : p + 1];
-  if ((c[vex ? p + 3 : p + 2]! & 0xc7) !== 0x05 || (op !== 0x74 && op !== 0x6f && op !== 0x28 && op !== 0x10)) return undefined;
+  if ((c[vex ? p + 3 : p + 2]! & 0xc7) !== 0x05 || (op !== 0x74 && op !== 0x6f && op !== 0x28 && op !== 0x10 && !(vex && op === 0xef))) return undefined;
   let at = p;
   if (!vex && (c[at - 1]! & 0xf0) === 0x40) at--;
   if (!vex && (c[at - 1] === 0x66 || c[at - 1] === 0xf3)) at--;
+  if (vex && (op === 0x74 || op === 0xef) && (c[p + 1]! & 3) === 1) return { at, span: SPAN, before: BEFORE };
   if (op === 0x74) return !vex && c[at] === 0x66 ? { at, span: SPAN, before: BEFORE } : undefined;
   const map = vex ? 0x11 : 1;
   const length = decode(c, at, c.length, ins);

@@ -36,6 +36,27 @@ export function movabsOfText(c: Uint8Array, p: number): boolean {
 }
 
 /** Where a RIP-relative operand points in the file: the content offset of the byte at `va` (-1: not in it). */
+/**
+ * The runs of MIN_RUN bytes or more in a row on a canvas (its bytes and the piece that placed each, by offset), each
+ * with how many pieces made it: 1, or 2 for two or more.
+ */
+export function canvasRuns(canvas: { readonly bytes: Map<number, number>; readonly piece: Map<number, number> }): Array<{ run: number[]; pieces: number }> {
+  const runs: Array<{ run: number[]; pieces: number }> = [];
+  const at = [...canvas.bytes.keys()].sort((x, y) => x - y);
+  for (let i = 0; i < at.length;) {
+    let j = i;
+    while (j + 1 < at.length && at[j + 1] === at[j]! + 1) j++;
+    if (j - i + 1 >= MIN_RUN) {
+      const first = canvas.piece.get(at[i]!);
+      let pieces = 1;
+      for (let k = i + 1; k <= j && pieces < 2; k++) if (canvas.piece.get(at[k]!) !== first) pieces++;
+      runs.push({ run: at.slice(i, j + 1).map((o) => canvas.bytes.get(o)!), pieces });
+    }
+    i = j + 1;
+  }
+  return runs;
+}
+
 export interface Layout {
   /** The address the byte at content offset `offset` is loaded at (-1: none). */
   address(offset: number): number;
@@ -116,7 +137,8 @@ export class Window {
       if (ins.map === 0 && length === 10 && movabsOfText(c, p)) until = Math.max(until, p + SPAN);
       if (ins.map === 0) this.#one(c, p);
       else if (ins.map === 1 || ins.map === 0x11) {
-        if (ins.map === 1 && ins.op === 0x74 && ins.p66 && ins.rip) until = Math.max(until, p + SPAN);
+        if (((ins.map === 1 && ins.op === 0x74) || (ins.map === 0x11 && (ins.op === 0x74 || ins.op === 0xef))) && ins.p66 && ins.rip)
+          until = Math.max(until, p + SPAN);
         this.#two(p);
       }
       p += length;
@@ -226,6 +248,13 @@ export class Window {
         if (va && lb) this.#placeValues(lb.key, lb.disp, va.bytes.slice(0, lb.width), p);
         else if (vb && la) this.#placeValues(la.key, la.disp, vb.bytes.slice(0, la.width), p);
       }
+    }
+    if ((op === 0x74 || op === 0xef) && p66 && ins.map === 0x11 && ins.rip) {
+      // vpcmpeqb, vpxor (rustc with AVX: `vpxor .rodata(%rip),%xmm1,%xmm1` of bytes loaded into xmm1, then vpor and
+      // vptest): the first source (vvvv) loaded from memory, the constant what was there.
+      const loaded = this.#vloaded[ins.vvvv];
+      const constant = loaded && this.#constant(p, 16);
+      if (loaded && constant) this.#placeValues(loaded.key, loaded.disp, constant.bytes.slice(0, loaded.width), p);
     }
     // Any other: its destination (the reg field) holds something else now.
     if (x < 16) this.#vector[x] = this.#vloaded[x] = undefined;
@@ -378,21 +407,7 @@ export class Window {
 
   /** Each run of MIN_RUN bytes or more in a row on `canvas`, of two pieces or more. */
   #flush(canvas: Canvas): void {
-    const at = [...canvas.bytes.keys()].sort((x, y) => x - y);
-    for (let i = 0; i < at.length;) {
-      let j = i;
-      while (j + 1 < at.length && at[j + 1] === at[j]! + 1) j++;
-      if (j - i + 1 >= MIN_RUN) {
-        const pieces = new Set<number>();
-        for (let k = i; k <= j; k++) pieces.add(canvas.piece.get(at[k]!)!);
-        if (pieces.size >= 2) {
-          const run: number[] = [];
-          for (let k = i; k <= j; k++) run.push(canvas.bytes.get(at[k]!)!);
-          this.runs.push(run);
-        }
-      }
-      i = j + 1;
-    }
+    for (const { run, pieces } of canvasRuns(canvas)) if (pieces >= 2) this.runs.push(run);
   }
 
   #expire(p: number, all: boolean): void {
