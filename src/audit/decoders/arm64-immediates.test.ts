@@ -7,7 +7,9 @@
 // arm64 with qemu-user-static holds such binaries), for darwin/arm64 (Mach-O) and windows/arm64 (PE), optimised and
 // as debug builds, through the reader and through the shipped bundle; rustc's compares as LLVM builds them for aarch64
 // (Debian's rustc emits the IR, the lab's llc compiles it for aarch64); ORR's bitmask immediates against llvm-mc.
-// Missed before (session 65's hunt, through the bundle): arm64 Go `==` of 12 and 16 bytes, a `switch` case of 14.
+// Missed before (session 65's hunt, through the bundle): arm64 Go `==` of 12 and 16 bytes, a `switch` case of 14; after
+// the first version (session 66's hunt, 20 of 120 values): if-chains and switches of one length, substrings at a
+// register offset.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +58,28 @@ const SHAPES: Array<{ name: string; length: number; source: (v: string, f: strin
     length,
     source: (v: string, f: string) => `func ${f}(k string) bool { a := [${v.length}]byte{${runes(v)}}; a[0] ^= byte(len(k)); use(a[:]); return false }`,
   })),
+  // The string's first 8 bytes loaded once for compares of one length, compared again after a RET or a jump (the code
+  // there is reached by a branch); and a substring at a register offset (`ldr x1,[x0,x2]`, the tail at `[x0+x2, #8]`).
+  {
+    name: 'if-chain of one length, return between (12)',
+    length: 12,
+    source: (v, f) => `func ${f}(k string) int { if k == "filler-words" { return 1 }; if k == ${literal(v)} { return 2 }; return 0 }`,
+  },
+  {
+    name: 'else-if of one length, no return (14)',
+    length: 14,
+    source: (v, f) => `func ${f}(k string) int { x := 0; if k == "filler-words-x" { x = 1 } else if k == ${literal(v)} { x = 2 }; return x }`,
+  },
+  {
+    name: 'k[i:i+N] == (13)',
+    length: 13,
+    source: (v, f) => `func ${f}(k string) bool { i := len(k) % 3; return len(k) >= i+13 && k[i:i+13] == ${literal(v)} }`,
+  },
+  {
+    name: 'string(b[1:]) == (12)',
+    length: 12,
+    source: (v, f) => `func ${f}(k string) bool { b := []byte(k); return len(b) > 0 && string(b[1:]) == ${literal(v)} }`,
+  },
   {
     name: 'struct with a [N]byte (16)',
     length: 16,

@@ -28,6 +28,12 @@ interface Canvas {
   readonly origin: number;
 }
 
+/** A constant a register holds: its 8 bytes, little-endian, and where it was made. */
+interface Held {
+  readonly bytes: Uint8Array;
+  readonly at: number;
+}
+
 interface Loaded {
   readonly key: number;
   readonly disp: number;
@@ -68,18 +74,24 @@ export const word = (c: Uint8Array, p: number): number => c[p]! | (c[p + 1]! << 
 export class Arm64Window {
   /** The runs written, each its bytes. */
   readonly runs: number[][] = [];
-  readonly #held: Array<{ bytes: Uint8Array; at: number } | undefined> = Array.from({ length: 32 }, () => undefined);
-  readonly #loaded: Array<Loaded | undefined> = Array.from({ length: 32 }, () => undefined);
+  #held: Array<Held | undefined> = Array.from({ length: 32 }, () => undefined);
+  #loaded: Array<Loaded | undefined> = Array.from({ length: 32 }, () => undefined);
   readonly #canvases = new Map<number, Canvas>();
   /**
    * Each register's canvas key: the register plus 32 times the times it was written (a load from a place its old value
    * pointed to still places there).
    */
-  readonly #key = Int32Array.from({ length: 32 }, (_, r) => r);
+  #key: number[] = Array.from({ length: 32 }, (_, r) => r);
   /** A register holding 8 bytes loaded from a place: that place's canvas key (negative; 0: none). */
-  readonly #pointer = new Int32Array(32);
-  /** The places pointers were loaded from (`key:offset`), each's key. */
+  #pointer: number[] = Array.from({ length: 32 }, () => 0);
+  /** The places pointers were loaded from (`key:offset`), and sums of two registers (`+key:key`), each's key. */
   readonly #slots = new Map<string, number>();
+  /**
+   * The registers at the last conditional branch: the code after a RET or a B is reached by a branch, and a string's
+   * first 8 bytes loaded before the first compare are compared again there (an if-chain or a switch over strings of one
+   * length, `return` between).
+   */
+  #branched: { held: Array<Held | undefined>; loaded: Array<Loaded | undefined>; key: number[]; pointer: number[] } | undefined;
 
   /** The words of `c` from `from` to `to` (byte offsets, 4-aligned in the content) decoded, every canvas written. */
   read(c: Uint8Array, from: number, to: number): void {
@@ -121,6 +133,13 @@ export class Arm64Window {
       return;
     }
     if ((w & 0x7fe00000) === 0x2a000000 && this.#joined(w, p)) return;
+    // ADD Xd, Xn, Xm (no shift): Xd points to the place Xn + Xm.
+    if ((w & 0xffe0fc00) === (0x8b000000 | 0)) {
+      const sum = this.#sum((w >>> 5) & 31, (w >>> 16) & 31, 0);
+      this.#forget(w & 31);
+      if ((w & 31) !== 31) this.#pointer[w & 31] = sum;
+      return;
+    }
     // UBFM Rd, Rn, #0, #(8n - 1) (UBFX, UXTB, UXTH): the low n bytes of a loaded register.
     if ((w & 0x7f800000) === 0x53000000 && !((w >>> 16) & 63) && ((w >>> 10) & 63 & 7) === 7) {
       const loaded = this.#loaded[(w >>> 5) & 31];
@@ -131,10 +150,18 @@ export class Arm64Window {
     }
     if (this.#compare(w, p)) return;
     if ((w & 0x0a000000) === 0x08000000) return this.#memory(w, p);
-    if ((w & WORD_RET) === RET) return this.#expire(p, true);
+    if ((w & WORD_RET) === RET) {
+      this.#expire(p, true);
+      return this.#resume();
+    }
     if ((w & WORD_BL) === BL || (w & WORD_RET) === BLR) return this.#call();
-    // B, B.cond, CBZ/CBNZ, TBZ/TBNZ write no register; a jump does not end what is built (a switch's cases).
-    if ((w & 0x7c000000) === 0x14000000 || (w & 0xff000010) === 0x54000000 || (w & 0x7c000000) === 0x34000000) return;
+    // B.cond, CBZ/CBNZ, TBZ/TBNZ write no register: their state kept for what comes after the next RET or B.
+    if ((w & 0xff000010) === 0x54000000 || (w & 0x7c000000) === 0x34000000) {
+      this.#branched = { held: this.#held.slice(), loaded: this.#loaded.slice(), key: this.#key.slice(), pointer: this.#pointer.slice() };
+      return;
+    }
+    // B: a jump does not end what is built (a switch's cases); what follows is reached by a branch.
+    if ((w & 0xfc000000) === 0x14000000) return this.#resume();
     // Data processing, immediate and register: Rd written (ZR for CMP, CMN, TST: nothing).
     if ((w & 0x1c000000) === 0x10000000 || (w & 0x0e000000) === 0x0a000000) return this.#forget(w & 31);
     // SIMD to a general register (UMOV, FMOV): Rd written; other SIMD/FP and system words keep the general registers.
@@ -153,9 +180,11 @@ export class Arm64Window {
       this.#forgetCanvases(rd);
       this.#loaded[rd] = undefined;
       if (!held) return;
-      held.bytes[2 * hw] = imm & 0xff;
-      held.bytes[2 * hw + 1] = imm >>> 8;
-      held.at = p;
+      // A new value (a branch's state kept may hold the old one).
+      const bytes = held.bytes.slice();
+      bytes[2 * hw] = imm & 0xff;
+      bytes[2 * hw + 1] = imm >>> 8;
+      this.#held[rd] = { bytes, at: p };
       return;
     }
     this.#forget(rd);
@@ -215,6 +244,16 @@ export class Arm64Window {
     return true;
   }
 
+  /** The registers as they were at the last conditional branch (none kept: as they are). */
+  #resume(): void {
+    const state = this.#branched;
+    if (!state) return;
+    this.#held = state.held.slice();
+    this.#loaded = state.loaded.slice();
+    this.#key = state.key.slice();
+    this.#pointer = state.pointer.slice();
+  }
+
   /** Loads and stores of general registers: unsigned offset, LDUR/STUR, LDP/STP signed offset; other forms forget. */
   #memory(w: number, p: number): void {
     if (w & 0x04000000) return; // SIMD/FP registers
@@ -224,6 +263,9 @@ export class Arm64Window {
     const size = w >>> 30;
     if ((w & 0x3b000000) === 0x39000000) return this.#access(opc, size, rn, rt, ((w >>> 10) & 0xfff) << size, p);
     if ((w & 0x3f200c00) === 0x38000000) return this.#access(opc, size, rn, rt, (((w >>> 12) & 0x1ff) << 23) >> 23, p);
+    // Register offset, [Xn, Xm{, LSL #size}]: the place Xn + Xm (Go's `k[i:i+N]`, `b[1:]`: its later pieces at
+    // `[Xd, #off]` with Xd = Xn + Xm).
+    if ((w & 0x3b200c00) === 0x38200800) return this.#access(opc, size, rn, rt, 0, p, this.#sum(rn, (w >>> 16) & 31, (w >>> 12) & 1 ? size : 0));
     const pair = w & 0x3fc00000;
     if (pair === 0x29000000 || pair === 0x29400000) {
       const scale = w < 0 ? 3 : 2;
@@ -245,10 +287,8 @@ export class Arm64Window {
   }
 
   /** A load (opc 01, 10, 11) or store (00) of 1 << size bytes at [rn, #off]. */
-  #access(opc: number, size: number, rn: number, rt: number, off: number, p: number): void {
+  #access(opc: number, size: number, rn: number, rt: number, off: number, p: number, key = this.#base(rn)): void {
     const width = 1 << size;
-    // The base's canvas: where the pointer it holds was loaded from, else the register's own.
-    const key = this.#pointer[rn] || this.#key[rn]!;
     if (opc === 0) {
       // The place's 8 bytes are another pointer now.
       if (width === 8) this.#slots.delete(`${key}:${off}`);
@@ -273,6 +313,20 @@ export class Arm64Window {
       if (id === undefined) this.#slots.set(slot, (id = -1 - this.#slots.size));
       this.#pointer[rt] = id;
     }
+  }
+
+  /** The canvas of what register `r` points to: where the pointer it holds was loaded from or summed, else its own. */
+  #base(r: number): number {
+    return this.#pointer[r] || this.#key[r]!;
+  }
+
+  /** The canvas key of the place `a` + (`b` << `shift`) (either order). */
+  #sum(a: number, b: number, shift: number): number {
+    const [x, y] = [this.#base(a), this.#base(b)].sort((i, j) => i - j);
+    const slot = `+${x}:${y}:${shift}`;
+    let id = this.#slots.get(slot);
+    if (id === undefined) this.#slots.set(slot, (id = -1 - this.#slots.size));
+    return id;
   }
 
   #forgetPair(w: number): void {
