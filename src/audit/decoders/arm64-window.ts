@@ -86,6 +86,8 @@ export class Arm64Window {
   #pointer: number[] = Array.from({ length: 32 }, () => 0);
   /** The places pointers were loaded from (`key:offset`), and sums of two registers (`+key:key`), each's key. */
   readonly #slots = new Map<string, number>();
+  /** The next key of a place (ids are never given twice: a store drops a place's entry, not its key). */
+  #nextSlot = -1;
   /**
    * The registers at the last conditional branch: the code after a RET or a B is reached by a branch, and a string's
    * first 8 bytes loaded before the first compare are compared again there (an if-chain or a switch over strings of one
@@ -162,6 +164,8 @@ export class Arm64Window {
     }
     // B: a jump does not end what is built (a switch's cases); what follows is reached by a branch.
     if ((w & 0xfc000000) === 0x14000000) return this.#resume();
+    // Conditional compares (CCMN; CCMP placed above) write flags only: bits 3:0 are nzcv, not a register.
+    if ((w & 0x1fe00000) === 0x1a400000) return;
     // Data processing, immediate and register: Rd written (ZR for CMP, CMN, TST: nothing).
     if ((w & 0x1c000000) === 0x10000000 || (w & 0x0e000000) === 0x0a000000) return this.#forget(w & 31);
     // SIMD to a general register (UMOV, FMOV): Rd written; other SIMD/FP and system words keep the general registers.
@@ -184,6 +188,8 @@ export class Arm64Window {
       const bytes = held.bytes.slice();
       bytes[2 * hw] = imm & 0xff;
       bytes[2 * hw + 1] = imm >>> 8;
+      // A W register's write zeroes the upper half.
+      if (w >= 0) bytes.fill(0, 4);
       this.#held[rd] = { bytes, at: p };
       return;
     }
@@ -256,7 +262,7 @@ export class Arm64Window {
 
   /** Loads and stores of general registers: unsigned offset, LDUR/STUR, LDP/STP signed offset; other forms forget. */
   #memory(w: number, p: number): void {
-    if (w & 0x04000000) return; // SIMD/FP registers
+    if (w & 0x04000000) return this.#vectorMemory(w);
     const rt = w & 31;
     const rn = (w >>> 5) & 31;
     const opc = (w >>> 22) & 3;
@@ -272,18 +278,49 @@ export class Arm64Window {
       if ((w >>> 30) & 1) return this.#forgetPair(w);
       const off = ((((w >>> 15) & 0x7f) << 25) >> 25) << scale;
       const load = (w >>> 22) & 1;
-      this.#access(load, scale, rn, rt, off, p);
-      this.#access(load, scale, rn, (w >>> 10) & 31, off + (1 << scale), p);
+      // Both from the base as it was (`ldp x0, x1, [x0]`: x1 from the old x0's place).
+      const key = this.#base(rn);
+      this.#access(load, scale, rn, rt, off, p, key);
+      this.#access(load, scale, rn, (w >>> 10) & 31, off + (1 << scale), p, key);
       return;
     }
-    const load = (w >>> 22) & 1;
-    if (load) this.#forget(rt);
-    // Pre- and post-index write their base back.
-    if ((w & 0x3b200000) === 0x38000000 && (w >>> 10) & 1) this.#forget(rn);
+    this.#otherMemory(w);
+  }
+
+  /** The other general-register forms: the registers they write forgotten. */
+  #otherMemory(w: number): void {
+    const rt = w & 31;
+    const rn = (w >>> 5) & 31;
+    // LDR (literal), LDRSW (literal): Rt loaded (PRFM, opc 11, none).
+    if ((w & 0x3b000000) === 0x18000000) return w >>> 30 === 3 ? undefined : this.#forget(rt);
+    // Exclusives and CAS: Rs written (a status, CAS's old value), and a load's Rt and Rt2.
+    if ((w & 0x3f000000) === 0x08000000) {
+      this.#forget((w >>> 16) & 31);
+      if ((w >>> 22) & 1) this.#forgetPair(w);
+      return;
+    }
+    if ((w & 0x3b000000) === 0x38000000) {
+      // Atomics and LDRAA/LDRAB (bit 21) write Rt; the other forms load where opc is not 00 (sign-extending: 10, 11).
+      if (w & 0x00200000 || ((w >>> 22) & 3) !== 0) this.#forget(rt);
+      // Pre- and post-index write their base back.
+      if (!(w & 0x00200000) && (w >>> 10) & 1) this.#forget(rn);
+      return;
+    }
     if ((w & 0x3a000000) === 0x28000000) {
-      if (load) this.#forget((w >>> 10) & 31);
+      if ((w >>> 22) & 1) this.#forget((w >>> 10) & 31);
+      if ((w >>> 22) & 1) this.#forget(rt);
       if ((w >>> 23) & 1) this.#forget(rn);
     }
+  }
+
+  /** SIMD/FP loads and stores: their general registers are only a base that pre- and post-index forms move. */
+  #vectorMemory(w: number): void {
+    const rn = (w >>> 5) & 31;
+    const single = (w & 0x3b200000) === 0x38000000 && (w >>> 10) & 1;
+    const pair = (w & 0x3a800000) === 0x28800000;
+    // LD1–LD4/ST1–ST4 and their single-lane forms, post-indexed.
+    const structures = (w & 0xbf800000) === 0x0c800000 || (w & 0xbf800000) === 0x0d800000;
+    if (single || pair || structures) this.#forget(rn);
   }
 
   /** A load (opc 01, 10, 11) or store (00) of 1 << size bytes at [rn, #off]. */
@@ -310,7 +347,7 @@ export class Arm64Window {
       // its bytes are one canvas however many registers it is loaded into.
       const slot = `${key}:${off}`;
       let id = this.#slots.get(slot);
-      if (id === undefined) this.#slots.set(slot, (id = -1 - this.#slots.size));
+      if (id === undefined) this.#slots.set(slot, (id = this.#nextSlot--));
       this.#pointer[rt] = id;
     }
   }
@@ -325,7 +362,7 @@ export class Arm64Window {
     const [x, y] = [this.#base(a), this.#base(b)].sort((i, j) => i - j);
     const slot = `+${x}:${y}:${shift}`;
     let id = this.#slots.get(slot);
-    if (id === undefined) this.#slots.set(slot, (id = -1 - this.#slots.size));
+    if (id === undefined) this.#slots.set(slot, (id = this.#nextSlot--));
     return id;
   }
 
