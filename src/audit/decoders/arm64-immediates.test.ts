@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
-import { immediatesRouted, layoutOf } from './testing.js';
+import { immediatesRouted as routed, layoutOf } from './testing.js';
 import { Arm64Window, bitmask } from './arm64-window.js';
 import { arm64Code } from './arm64-immediates.js';
 
@@ -107,8 +107,6 @@ function build(source: string, os = 'linux', flags: string[] = []): Buffer {
   if (r.status !== 0) throw new Error(`go build: ${r.stderr || r.error}`);
   return readFileSync(join(dir, 'app'));
 }
-
-const routed = immediatesRouted;
 
 const found = (lines: string[], value: string) => lines.some((l) => l.includes(value));
 const values = () => SHAPES.map((s) => rand.chars(VALUE, s.length));

@@ -20,6 +20,7 @@
  * rustc's `ldr q`/`cmeq`, untested: no aarch64 C or Rust toolchain in the lab), big-endian code.
  */
 import { Arm64Window, word } from './arm64-window.js';
+import { codeMachine, elfSegments } from './code-header.js';
 
 /** The decoding starts this many bytes before a place: the loads before the first MOVZ (a debug build loads a string byte by byte, 7 words a byte: 62 words before for 8 bytes). */
 const BEFORE = 288;
@@ -60,34 +61,15 @@ function isPlace(c: Uint8Array, p: number, end: number): boolean {
   return false;
 }
 
-const u16 = (c: Uint8Array, p: number) => c[p]! | (c[p + 1]! << 8);
-const u32 = (c: Uint8Array, p: number) => (u16(c, p) | (u16(c, p + 2) << 16)) >>> 0;
-
-/** An ELF file's executable PT_LOAD segments (file offsets, from and to), from its program headers in `head`. */
-function executable(head: Uint8Array): Array<[number, number]> {
-  const u64 = (p: number) => u32(head, p) + u32(head, p + 4) * 2 ** 32;
-  const at = u64(32);
-  const size = u16(head, 54);
-  const ranges: Array<[number, number]> = [];
-  for (let k = 0; k < u16(head, 56) && at + (k + 1) * size <= head.length; k++) {
-    const h = at + k * size;
-    if (u32(head, h) === 1 && u32(head, h + 4) & 1) ranges.push([u64(h + 8), u64(h + 8) + u64(h + 32)]);
-  }
-  return ranges;
-}
-
 /**
  * Whether content beginning with `head` is AArch64 code, and where: an ELF file's executable PT_LOAD segments (file
- * offsets), or the whole content (none: a relocatable ELF, PE, Mach-O). Undefined if it is none.
+ * offsets, from and to), or the whole content (none: a relocatable ELF, PE, Mach-O). Undefined if it is none.
  */
 export function arm64Code(head: Uint8Array): Array<[number, number]> | undefined {
-  if (head.length >= 64 && u32(head, 0) === 0x464c457f) return head[4] === 2 && head[5] === 1 && u16(head, 18) === 183 ? executable(head) : undefined;
-  if (head.length >= 8 && u32(head, 0) === 0xfeedfacf) return u32(head, 4) === 0x0100000c ? [] : undefined;
-  if (head.length >= 0x40 && head[0] === 0x4d && head[1] === 0x5a) {
-    const pe = u32(head, 0x3c);
-    return pe + 6 <= head.length && u32(head, pe) === 0x4550 && u16(head, pe + 4) === 0xaa64 ? [] : undefined;
-  }
-  return undefined;
+  if (codeMachine(head) !== 'aarch64') return undefined;
+  return elfSegments(head)
+    .filter((s) => s.executable)
+    .map((s): [number, number] => [s.offset, s.offset + s.size]);
 }
 
 /** The strings of a content's AArch64 code, chunk by chunk (`x86-immediates.ts`'s CodeImmediates joins the chunks). */
@@ -110,7 +92,7 @@ export class Arm64Places {
     let from = -1;
     let end = -1;
     const finish = () => {
-      const stop = Math.min(end, length, this.#codeEnd(base + from) - base) & ~3;
+      const stop = Math.min(end, length, this.#range(base + from)![1] - base) & ~3;
       const window = new Arm64Window();
       window.read(bytes, from, stop);
       this.#done = base + stop;
@@ -119,7 +101,7 @@ export class Arm64Places {
     };
     for (let p = Math.max(0, this.#searched - base, this.#done - base); p < limit; p += 4) {
       // One byte a word first: bits 23–30 of a MOVZ (either width) are 0xa5.
-      if ((bytes[p + 3]! & 0x7f) !== 0x52 || !(bytes[p + 2]! & 0x80) || !this.#inCode(base + p)) continue;
+      if ((bytes[p + 3]! & 0x7f) !== 0x52 || !(bytes[p + 2]! & 0x80) || !this.#range(base + p)) continue;
       if (!isPlace(bytes, p, length)) continue;
       if (from >= 0 && p - BEFORE <= end && end - from < LONGEST) {
         end = Math.max(end, p + SPAN);
@@ -130,7 +112,7 @@ export class Arm64Places {
         end = Math.min(end, p);
         finish();
       }
-      from = Math.max(0, p - BEFORE, this.#done - base, Math.max(0, this.#codeStart(base + p) - base + 3) & ~3);
+      from = Math.max(0, p - BEFORE, this.#done - base, Math.max(0, this.#range(base + p)![0] - base + 3) & ~3);
       end = p + SPAN;
     }
     if (from >= 0 && (last || end + BEFORE < limit || end - from >= LONGEST)) finish();
@@ -140,19 +122,10 @@ export class Arm64Places {
     return keep;
   }
 
-  #inCode(o: number): boolean {
-    if (!this.code.length) return true;
-    for (const [a, b] of this.code) if (o >= a && o < b) return true;
-    return false;
-  }
-
-  #codeStart(o: number): number {
-    for (const [a, b] of this.code) if (o >= a && o < b) return a;
-    return 0;
-  }
-
-  #codeEnd(o: number): number {
-    for (const [a, b] of this.code) if (o >= a && o < b) return b;
-    return Infinity;
+  /** The code range holding content offset `o` (the whole content where none is named), or undefined. */
+  #range(o: number): readonly [number, number] | undefined {
+    if (!this.code.length) return [0, Infinity];
+    for (const range of this.code) if (o >= range[0] && o < range[1]) return range;
+    return undefined;
   }
 }

@@ -307,8 +307,7 @@ export class Arm64Window {
       return;
     }
     if ((w & 0x3a000000) === 0x28000000) {
-      if ((w >>> 22) & 1) this.#forget((w >>> 10) & 31);
-      if ((w >>> 22) & 1) this.#forget(rt);
+      this.#forgetPair(w);
       if ((w >>> 23) & 1) this.#forget(rn);
     }
   }

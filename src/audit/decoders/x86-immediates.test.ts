@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededPerTest } from '../../../test/support/random.js';
-import { immediatesRouted, layoutOf } from './testing.js';
+import { immediatesRouted as routed, layoutOf } from './testing.js';
 import { decode, instruction } from './x86-decode.js';
 import { x86Code } from './x86-immediates.js';
 
@@ -143,8 +143,6 @@ const SHAPES: Array<{ name: string; lengths: number[]; language: Language; flags
       `#include <stdio.h>\n#include <string.h>\n#include <stdlib.h>\nstruct cred { char user[16]; char pass[48]; int port; };\n__attribute__((noinline)) int use(const struct cred*c,const char*k){ return strcmp(c->pass,k)==0 && c->port==5432; }\nint main(void){ struct cred c = { "admin", ${literal(v)}, 5432 }; const char*k=getenv("K"); if(!k) return 2; if(use(&c,k)){puts("ok");return 0;} puts("no"); return 1;}\n`,
   },
 ];
-
-const routed = immediatesRouted;
 
 const found = (lines: string[], value: string) => lines.some((l) => l.includes(value));
 

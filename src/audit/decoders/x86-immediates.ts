@@ -34,6 +34,7 @@ import { decode, instruction, type Instruction } from './x86-decode.js';
 import { type Layout, movabsOfText, SPAN, Window } from './x86-window.js';
 import { giveBack, lease } from './join-pool.js';
 import { arm64Code, Arm64Places } from './arm64-immediates.js';
+import { codeMachine, codeMagic, elfSegments } from './code-header.js';
 import { tripleCandidates } from './runs-classify.js';
 import type { Sink } from './types.js';
 
@@ -111,26 +112,9 @@ function placeAt(c: Uint8Array, p: number, ins: Instruction): { at: number; span
   return undefined;
 }
 
-const u16 = (c: Uint8Array, p: number) => c[p]! | (c[p + 1]! << 8);
-const u32 = (c: Uint8Array, p: number) => (u16(c, p) | (u16(c, p + 2) << 16)) >>> 0;
-const u64 = (c: Uint8Array, p: number) => u32(c, p) + u32(c, p + 4) * 2 ** 32;
-
-/** Whether `head` may begin an ELF, PE or 64-bit Mach-O file (true while fewer than 4 bytes are in). */
-function x86Magic(head: Uint8Array): boolean {
-  if (head.length < 4) return true;
-  const magic = u32(head, 0);
-  return magic === 0x464c457f || magic === 0xfeedfacf || (head[0] === 0x4d && head[1] === 0x5a);
-}
-
 /** Whether content beginning with `head` is x86-64 code: ELF of EM_X86_64, PE of AMD64, Mach-O of x86-64. */
 export function x86Code(head: Uint8Array): boolean {
-  if (head.length >= 20 && u32(head, 0) === 0x464c457f) return head[4] === 2 && head[5] === 1 && u16(head, 18) === 62;
-  if (head.length >= 8 && u32(head, 0) === 0xfeedfacf) return u32(head, 4) === 0x01000007;
-  if (head.length >= 0x40 && head[0] === 0x4d && head[1] === 0x5a) {
-    const pe = u32(head, 0x3c);
-    return pe + 6 <= head.length && u32(head, pe) === 0x4550 && u16(head, pe + 4) === 0x8664;
-  }
-  return false;
+  return codeMachine(head) === 'x86-64';
 }
 
 /**
@@ -138,19 +122,10 @@ export function x86Code(head: Uint8Array): boolean {
  * where its first executable segment begins in the file (`code`).
  */
 export function elfLayout(head: Uint8Array): (Layout & { code: number }) | undefined {
-  if (head.length < 64 || u32(head, 0) !== 0x464c457f || head[4] !== 2) return undefined;
-  const at = u64(head, 32);
-  const size = u16(head, 54);
-  const count = u16(head, 56);
-  const loads: Array<{ offset: number; address: number; size: number }> = [];
-  let code = Infinity;
-  for (let k = 0; k < count && at + (k + 1) * size <= head.length; k++) {
-    const h = at + k * size;
-    if (u32(head, h) !== 1) continue;
-    loads.push({ offset: u64(head, h + 8), address: u64(head, h + 16), size: u64(head, h + 32) });
-    if (u32(head, h + 4) & 1) code = Math.min(code, u64(head, h + 8));
-  }
+  const loads = elfSegments(head);
   if (!loads.length) return undefined;
+  let code = Infinity;
+  for (const l of loads) if (l.executable) code = Math.min(code, l.offset);
   return {
     code,
     address: (offset) => {
@@ -247,7 +222,7 @@ class Constants {
 
 /** The strings of a content's x86-64 code, fed chunk by chunk (`runs.ts`'s EncodedRuns). */
 export class CodeImmediates {
-  /** Undecided until HEADER bytes (or the end) are in; then whether the content is x86-64 code. */
+  /** Undecided until HEADER bytes (or the end) are in; then whether the content is code read here (x86-64, AArch64). */
   #code: boolean | undefined;
   #layout: (Layout & { code: number }) | undefined;
   /** AArch64 code's reader, where the content is that (`arm64-immediates.ts`). */
@@ -278,7 +253,7 @@ export class CodeImmediates {
   async push(chunk: Uint8Array): Promise<void> {
     if (this.#code === undefined) {
       // Most contents say at once that they are none (their first bytes), or are whole in a first chunk: no copy.
-      if (!this.#headLength && (chunk.length >= HEADER || !x86Magic(chunk))) {
+      if (!this.#headLength && (chunk.length >= HEADER || !codeMagic(chunk))) {
         this.#code = this.#decideOn(chunk);
         if (this.#code) await this.#chunk(chunk, false);
         return;
@@ -309,14 +284,10 @@ export class CodeImmediates {
 
   /** Whether content beginning with `head` is code read here: x86-64 (its layout kept), or AArch64 (`#arm`). */
   #decideOn(head: Uint8Array): boolean {
-    if (!x86Magic(head)) return false;
-    if (x86Code(head)) {
-      this.#layout = elfLayout(head);
-      return true;
-    }
-    const arm = arm64Code(head);
-    if (arm) this.#arm = new Arm64Places(arm);
-    return arm !== undefined;
+    const machine = codeMagic(head) ? codeMachine(head) : undefined;
+    if (machine === 'x86-64') this.#layout = elfLayout(head);
+    if (machine === 'aarch64') this.#arm = new Arm64Places(arm64Code(head)!);
+    return machine !== undefined;
   }
 
   async #chunk(chunk: Uint8Array, last: boolean): Promise<void> {

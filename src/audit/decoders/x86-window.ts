@@ -35,7 +35,6 @@ export function movabsOfText(c: Uint8Array, p: number): boolean {
   return true;
 }
 
-/** Where a RIP-relative operand points in the file: the content offset of the byte at `va` (-1: not in it). */
 /**
  * The runs of MIN_RUN bytes or more in a row on a canvas (its bytes and the piece that placed each, by offset), each
  * with how many pieces made it: 1, or 2 for two or more.
@@ -57,6 +56,7 @@ export function canvasRuns(canvas: { readonly bytes: Map<number, number>; readon
   return runs;
 }
 
+/** Where a RIP-relative operand points in the file: the content offset of the byte at `va` (-1: not in it). */
 export interface Layout {
   /** The address the byte at content offset `offset` is loaded at (-1: none). */
   address(offset: number): number;
@@ -233,12 +233,9 @@ export class Window {
     if (op === 0x74 && p66 && ins.map === 1) {
       // pcmpeqb: bytes loaded from memory compared with a constant — the constant is what was there.
       if (mod !== 3) {
-        const loaded = this.#vloaded[x];
         const vector = this.#vector[x];
-        if (ins.rip && loaded) {
-          const constant = this.#constant(p, 16);
-          if (constant) this.#placeValues(loaded.key, loaded.disp, constant.bytes.slice(0, loaded.width), p);
-        } else if (!ins.rip && vector) this.#placeValues(this.#key(), this.#disp(p), vector.bytes, p);
+        if (ins.rip) this.#constantAgainst(x, p);
+        else if (vector) this.#placeValues(this.#key(), this.#disp(p), vector.bytes, p);
       } else {
         const [a, b] = [x, ins.rm];
         const va = this.#vector[a];
@@ -249,15 +246,18 @@ export class Window {
         else if (vb && la) this.#placeValues(la.key, la.disp, vb.bytes.slice(0, la.width), p);
       }
     }
-    if ((op === 0x74 || op === 0xef) && p66 && ins.map === 0x11 && ins.rip) {
-      // vpcmpeqb, vpxor (rustc with AVX: `vpxor .rodata(%rip),%xmm1,%xmm1` of bytes loaded into xmm1, then vpor and
-      // vptest): the first source (vvvv) loaded from memory, the constant what was there.
-      const loaded = this.#vloaded[ins.vvvv];
-      const constant = loaded && this.#constant(p, 16);
-      if (loaded && constant) this.#placeValues(loaded.key, loaded.disp, constant.bytes.slice(0, loaded.width), p);
-    }
+    // vpcmpeqb, vpxor (rustc with AVX: `vpxor .rodata(%rip),%xmm1,%xmm1` of bytes loaded into xmm1, then vpor and
+    // vptest): the first source (vvvv) loaded from memory.
+    if ((op === 0x74 || op === 0xef) && p66 && ins.map === 0x11 && ins.rip) this.#constantAgainst(ins.vvvv, p);
     // Any other: its destination (the reg field) holds something else now.
     if (x < 16) this.#vector[x] = this.#vloaded[x] = undefined;
+  }
+
+  /** A RIP-relative constant compared with (or XORed into) what XMM register `r` was loaded with: what was there. */
+  #constantAgainst(r: number, p: number): void {
+    const loaded = this.#vloaded[r];
+    const constant = loaded && this.#constant(p, 16);
+    if (loaded && constant) this.#placeValues(loaded.key, loaded.disp, constant.bytes.slice(0, loaded.width), p);
   }
 
   /** The `width` bytes of the file a RIP-relative operand points to, as references (undefined: not in the file). */
