@@ -333,8 +333,8 @@ async function main(): Promise<void> {
   }
   if (parts.has('dumps')) {
     // Text whose every record is opened (encoded runs): the cost of a content opened, which cut 32 MiB of each at 20 s.
-    console.log(`\nDumps of ${DUMP_MIB} MiB, one a layer: each record's runs opened and scanned (a GitHub API dump, a mysqldump --hex-blob)`);
-    for (const kind of ['api', 'sql'] as const) {
+    console.log(`\nDumps of ${DUMP_MIB} MiB, one a layer: each record's runs opened and scanned (a GitHub API dump, a mysqldump --hex-blob, checksum lists)`);
+    for (const kind of ['api', 'sql', 'sums'] as const) {
       const before = load();
       const m = await audit(await dumpLayout(join(BENCH_DIR, `audit-dump-${kind}-${DUMP_MIB}`), kind, DUMP_MIB));
       const cut = /took more than[^"]*/.exec(m.stdout)?.[0];

@@ -123,27 +123,43 @@ const WORDS = 'the fix for build cache when push retries a layer and the tag mov
 const words = (n: number) => Array.from({ length: n }, (_, i) => WORDS[(i * 7 + n) % WORDS.length]).join(' ');
 const b64 = (n: number) => randomBytes(n).toString('base64');
 
+/** A line of a checksum list as coreutils (`sha256sum`, `sha1sum`, `md5sum`: dpkg's md5sums) or BSD's `sha512 -r`/`shasum --tag` write it. */
+function sumLine(i: number): string {
+  const path = `usr/lib/x86_64-linux-gnu/${words(2).replace(/ /g, '-')}-${i}.so.${i % 7}`;
+  const [digest, style] = [
+    [32, 0],
+    [20, 0],
+    [16, 0],
+    [64, 1],
+  ][i % 4]!;
+  const hex = randomBytes(digest!).toString('hex');
+  return style ? `SHA512 (${path}) = ${hex}\n` : `${hex}  ${path}\n`;
+}
+
 /**
  * Text whose every record holds encoded runs the audit must open (issue 28: 32 MiB of each was cut at the 20 s bound):
  * a GitHub REST API dump (node ids, base64 of `04:User…`; commit SHAs in fields and URLs; PGP signatures joined by
- * `\n`) or a mysqldump --hex-blob (base64 session payloads, 0x… blobs, bcrypt hashes).
+ * `\n`), a mysqldump --hex-blob (base64 session payloads, 0x… blobs, bcrypt hashes), or checksum lists (`sumLine`:
+ * each digest's hex a run opened, its bytes a content of their own — issue 28's per-content cost).
  */
-function dumpText(kind: 'api' | 'sql', bytes: number): Buffer {
+function dumpText(kind: DumpKind, bytes: number): Buffer {
   const parts: string[] = [];
   let size = 0;
   for (let i = 0; size < bytes; i++) {
     const sha = randomBytes(20).toString('hex');
     const part =
-      kind === 'api'
-        ? `${JSON.stringify({
-            node_id: Buffer.from(`04:User${1000 + i}`).toString('base64'),
-            login: `user${i}`,
-            sha,
-            url: `https://api.github.com/repos/acme/app/commits/${sha}`,
-            message: words(12),
-            verification: { verified: true, signature: `-----BEGIN PGP SIGNATURE-----\n\n${b64(48)}\n${b64(48)}\n${b64(21)}\n-----END PGP SIGNATURE-----\n` },
-          })},\n`
-        : `(${i},'${b64(60 + (i % 120))}',0x${randomBytes(16 + (i % 64)).toString('hex')},'$2y$10$${b64(40).replace(/[+=]/g, '.').slice(0, 53)}','${words(4)}','2026-12-0${1 + (i % 9)} 10:00:00')${i % 50 === 49 ? ';\nINSERT INTO `sessions` VALUES ' : ','}`;
+      kind === 'sums'
+        ? sumLine(i)
+        : kind === 'api'
+          ? `${JSON.stringify({
+              node_id: Buffer.from(`04:User${1000 + i}`).toString('base64'),
+              login: `user${i}`,
+              sha,
+              url: `https://api.github.com/repos/acme/app/commits/${sha}`,
+              message: words(12),
+              verification: { verified: true, signature: `-----BEGIN PGP SIGNATURE-----\n\n${b64(48)}\n${b64(48)}\n${b64(21)}\n-----END PGP SIGNATURE-----\n` },
+            })},\n`
+          : `(${i},'${b64(60 + (i % 120))}',0x${randomBytes(16 + (i % 64)).toString('hex')},'$2y$10$${b64(40).replace(/[+=]/g, '.').slice(0, 53)}','${words(4)}','2026-12-0${1 + (i % 9)} 10:00:00')${i % 50 === 49 ? ';\nINSERT INTO `sessions` VALUES ' : ','}`;
     parts.push(part);
     size += part.length;
   }
@@ -151,10 +167,11 @@ function dumpText(kind: 'api' | 'sql', bytes: number): Buffer {
 }
 
 /** One dump of `mib` MiB (`dumpText`) in a layer of its own under `dir`; made once per recipe. */
-export const dumpLayout = (dir: string, kind: 'api' | 'sql', mib: number) =>
+export type DumpKind = 'api' | 'sql' | 'sums';
+export const dumpLayout = (dir: string, kind: DumpKind, mib: number) =>
   layoutOf(dir, { kind: `dump-${kind}`, mib, version: 1 }, async (root) => {
     await mkdir(join(root, 'srv'), { recursive: true });
-    await writeFile(join(root, 'srv', kind === 'api' ? 'commits.json' : 'dump.sql'), dumpText(kind, mib * MiB));
+    await writeFile(join(root, 'srv', { api: 'commits.json', sql: 'dump.sql', sums: 'SHA256SUMS' }[kind]), dumpText(kind, mib * MiB));
   });
 
 /** A layout of one tiny file: what the audit costs doing nothing. */

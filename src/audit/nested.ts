@@ -15,7 +15,7 @@ import { EmbeddedStreams } from './decoders/embedded.js';
 import { isGzip } from './decoders/gzip-members.js';
 import { brotliStream, gzip, zlibFoundInside, zlibStream } from './decoders/native.js';
 import { claim, claimByMagic, claimsByStructure, LONG_HEAD, SNIFF } from './decoders/registry.js';
-import { EncodedRuns, NOTATION_LABELS } from './decoders/runs.js';
+import { EncodedRuns, NOTATION_LABELS, nothingToRead } from './decoders/runs.js';
 import { looksBinary, looksText, tryBrotli } from './decoders/trial.js';
 import { isRegularFile, type TarEntry, type TarPart } from './tar.js';
 import { errorText, inside, type DecodeEnv, type Decoder, type Decoding, type Sink } from './decoders/types.js';
@@ -293,7 +293,7 @@ export class ContentRouter {
 
   async end(): Promise<void> {
     const started = this.depth === 1 ? this.#begin() : ZERO;
-    if (!this.#decoding && !this.#plain && this.#headSize && !this.#stopped && !this.file.stopped) await this.#start();
+    if (!this.#decoding && !this.#plain && this.#headSize && !this.#stopped && !this.file.stopped) await this.#start(true);
     // Each part ended whatever the one before did: a part left unended may still read the content's bytes (a zlib
     // Transform with input queued), which a decoder gives back for another content once this one has ended
     // (`zip-output-pool.ts`), and what it held was not audited.
@@ -356,13 +356,14 @@ export class ContentRouter {
     this.layer.cx.limit(what, path);
   }
 
-  #start(): Promise<void> {
+  /** The content's head decided on: `whole`, the content ended with it. */
+  #start(whole = false): Promise<void> {
     const head = Buffer.concat(this.#head);
     this.#head = [];
-    return this.#decide(head);
+    return this.#decide(head, whole);
   }
 
-  async #decide(head: Uint8Array): Promise<void> {
+  async #decide(head: Uint8Array, whole = false): Promise<void> {
     let decoder = claim(head.length > LONG_HEAD ? head.subarray(0, LONG_HEAD) : head, this.path);
     // A run's claim by a two-byte magic holds only with the header its writers write (RUN_CLAIMS): else it is plain bytes.
     if (decoder && this.run && RUN_CLAIMS.get(decoder)?.(head) === false) decoder = undefined;
@@ -383,9 +384,9 @@ export class ContentRouter {
       // Brotli by trial, without a name to say so: the content is read as plain as well (a few random bytes before
       // text often read as a brotli uncompressed meta-block, whose stream then fails), and the stream is a trial (quiet).
       this.#decoding = brotliStream(this.env(this.path, true));
-      this.#plain = { streams: this.#embedded(this.copied?.again ? 0 : this.copied?.length), runs: this.#runs(!looksBinary(head)) };
+      this.#plain = { streams: this.#embedded(this.copied?.again ? 0 : this.copied?.length), runs: this.#runs(head, whole) };
     } else if (deep) return void (this.#stopped = true);
-    else this.#plain = { streams: this.#embedded(this.copied?.again ? 0 : this.copied?.length), runs: this.#runs(!looksBinary(head)) };
+    else this.#plain = { streams: this.#embedded(this.copied?.again ? 0 : this.copied?.length), runs: this.#runs(head, whole) };
     await this.#feed(head);
   }
 
@@ -427,7 +428,10 @@ export class ContentRouter {
     this.layer.cx.limit(`more than ${this.#limits.streams} compressed streams start inside it: the rest were not opened`, this.path);
   }
 
-  #runs(delimited: boolean): EncodedRuns {
+  /** The readers of encoded runs for a content that begins with `head` (`whole`: is all of it), none where they can find nothing. */
+  #runs(head: Uint8Array, whole: boolean): EncodedRuns | undefined {
+    if (whole && nothingToRead(head)) return undefined;
+    const delimited = !looksBinary(head);
     // A git binary patch's hunk is a zlib stream by its format (`runs-anchored.ts`), not by a chance first two bytes.
     const open = (offset: number, alphabet: string) =>
       this.layer.sink(

@@ -15,6 +15,7 @@ import { ByteLists } from './runs-bytes.js';
 import { JavaArrays } from './java-bytecode.js';
 import { CythonTables } from './cython-lzss.js';
 import { CodeImmediates } from './x86-immediates.js';
+import { codeMagic } from './code-header.js';
 import { RunScanner, type Family } from './runs-scan.js';
 import { EncodedWords } from './rfc2047.js';
 import { Utf7Text } from './utf7.js';
@@ -258,6 +259,53 @@ export const notations = () => [
 ];
 /** The labels of their copies (`!(wrapped text at N)`): a copy of text, not a decoding of it. */
 export const NOTATION_LABELS: ReadonlySet<string> = new Set(notations().map((n) => n.label));
+
+/** The shortest text, in characters, in which any reader of EncodedRuns finds a value (`nothingToRead`). */
+const SHORTEST_TEXT = 8;
+
+/**
+ * Whether EncodedRuns can route nothing from a content whose every byte is `whole`: it holds no text of SHORTEST_TEXT
+ * characters (here any ASCII byte but NUL — the text notations' control bytes, overstrike's backspace and ANSI colours'
+ * escape, among them — or a well-formed UTF-8 sequence), no Java initializer's opening (`dup`, `iconst_0`) and no
+ * executable's magic. Every reader needs one of them: base64's and base85's runs and the anchored encodings are text (the
+ * audit's values are at least 8 characters, 10 in base85, 16 in the shortest run decoded); the text notations rewrite
+ * text, each character of a copy made of one or more of the text's (a copy of such a content holds no such text either,
+ * runs-nothing.test); Cython's tables begin with 8 literals after a flag byte; the immediates are read in code an
+ * executable's header announces. So a short content is passed over for what it cannot hold: a digest decoded from a
+ * checksum list's hex (20 random bytes) built some forty readers, a quarter of a millisecond each (issue 28's
+ * per-content cost: `sha1sum` lines audited at 0.1 MB/s). Its bytes are still matched, claimed and searched for streams.
+ */
+export function nothingToRead(whole: Uint8Array): boolean {
+  if (whole.length >= 4 && codeMagic(whole)) return false;
+  let chars = 0;
+  for (let i = 0; i < whole.length;) {
+    const b = whole[i]!;
+    if (b === 0x59 && whole[i + 1] === 0x03) return false;
+    const size = b < 0x80 ? Math.sign(b) : utf8Size(whole, i);
+    if (size === 0) {
+      chars = 0;
+      i++;
+    } else if (++chars >= SHORTEST_TEXT) return false;
+    else i += size;
+  }
+  return true;
+}
+
+/** The length of the well-formed UTF-8 sequence of two to four bytes at `i` (RFC 3629's table), 0 when there is none. */
+function utf8Size(b: Uint8Array, i: number): number {
+  const lead = b[i]!;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => b[i + k] !== undefined && b[i + k]! >= lo && b[i + k]! <= hi;
+  if (lead >= 0xc2 && lead <= 0xdf) return cont(1) ? 2 : 0;
+  if (lead >= 0xe0 && lead <= 0xef) {
+    const second = cont(1, lead === 0xe0 ? 0xa0 : 0x80, lead === 0xed ? 0x9f : 0xbf);
+    return second && cont(2) ? 3 : 0;
+  }
+  if (lead >= 0xf0 && lead <= 0xf4) {
+    const second = cont(1, lead === 0xf0 ? 0x90 : 0x80, lead === 0xf4 ? 0x8f : 0xbf);
+    return second && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
 
 export class EncodedRuns {
   readonly #base64: RunScanner;
