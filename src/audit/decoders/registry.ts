@@ -8,6 +8,7 @@
 import { ar } from './ar.js';
 import { arj } from './arj.js';
 import { avro } from './avro.js';
+import { orc, parquet } from './columnar.js';
 import { berkeleyDb } from './bdb.js';
 import { blosc } from './blosc.js';
 import { pkcs7Ber } from './ber-octets.js';
@@ -142,6 +143,8 @@ export const DECODERS: readonly Decoder[] = [
   redisRdb,
   pgDumpCustom,
   avro,
+  parquet,
+  orc,
   phar,
   qcow2Disk,
   vmdkDisk,
