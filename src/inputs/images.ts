@@ -81,7 +81,8 @@ function loginIn(name: string): { scheme: string; rest: string } | undefined {
   // `app@sha256:abc` (a digest cut short) is a name and a digest, not a login; so is
   // `127.0.0.1:5000/team/app@sha256:abc` — a registry's port is no password, its path no user.
   const before = body.slice(0, at);
-  const digestLike = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]*$/i.test(rest);
+  // A digest mistyped (`@sha256:zz`, a stray character after its hex) is a digest still: the parser names it.
+  const digestLike = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[^/@:]*$/i.test(rest);
   if (digestLike && (!before.includes(':') || REPOSITORY_WITH_PORT.test(before))) return undefined;
   return { scheme, rest };
 }

@@ -426,6 +426,10 @@ describe('parseConfig', () => {
   it.each([
     ['127.0.0.1:5100/team/app@sha256:abc', /^'127\.0\.0\.1:5100\/team\/app@sha256:abc': /],
     ['localhost:5000/app@sha256:0123', /^'localhost:5000\/app@sha256:0123': /],
+    // Mistyped: not hex, or a stray character after it (a hunt's finding: both were named a login, the digest masked).
+    ['127.0.0.1:5100/team/app@sha256:zz', /^'127\.0\.0\.1:5100\/team\/app@sha256:zz': .*sha256:zz/],
+    [`127.0.0.1:5100/team/app@sha256:${'a'.repeat(64)}x`, /^'127\.0\.0\.1:5100\/team\/app@sha256:a{64}x': /],
+    ['ghcr.io/acme/app@sha256:0123g', /^'ghcr\.io\/acme\/app@sha256:0123g': /],
   ])('a registry with a port and a digest, %s, is no login', async (given, message) => {
     const issues = await issuesOf({ images: given, tags: 'x' });
     expect(issues.map((i) => [i.input, i.message, i.message.includes('holds no login')])).toEqual([['images', expect.stringMatching(message), false]]);

@@ -14,6 +14,12 @@
  * the listing only when that variant's minor or major tag (`2.1-alpine`, `2-alpine`) is there too —
  * what tells it from a pre-release, which has no such tags — and not when `latest-alpine` is (that
  * variant keeps its own latest).
+ *
+ * `v2.1.0` is the plain image's release written with a `v` (a tag of git's, pushed by another tool)
+ * unless it is the release of a `v` variant (`tag-prefix: v`, metadata-action's `prefix=v`): that
+ * variant's minor or major tag (`v2.1`, `v2`) is there too, which the plain image never writes. Read
+ * as the plain image's, a `v` variant's 2.5.0 kept the plain `2` and `latest` on 2.0.0 for good, and
+ * its own run refused `latest` to itself.
  */
 import semver, { type SemVer } from 'semver';
 import type { TagRule, Variant } from '../core/release.js';
@@ -41,6 +47,12 @@ export function compareRelease(a: Pick<LineRelease, 'v' | 'plain'>, b: Pick<Line
 /** `2.1.0-alpine` → prefix '', version 2.1.0, suffix '-alpine'; a prefix ends in `-`/`_` (then an optional `v`), a suffix starts with one. */
 const AFFIXED = /^((?:.*[-_])?v?)(\d+\.\d+\.\d+)((?:[-_].*)?)$/;
 
+/** Whether `tag` is a release of a `v` variant (`v2.1.0` with `v2.1` or `v2` in `names`), not the plain image's `v2.1.0`. */
+function ofVariantV(tag: string, names: ReadonlySet<string>): boolean {
+  const v = tag.startsWith('v') ? semver.parse(tag.slice(1)) : null;
+  return !!v && v.version === tag.slice(1) && (names.has(`v${v.major}.${v.minor}`) || names.has(`v${v.major}`));
+}
+
 /** Other variants' releases in a listing (see the module's note), each a release version with its affixes. */
 function variantReleases(existing: readonly string[], own: Variant): LineRelease[] {
   const names = new Set(existing);
@@ -50,18 +62,25 @@ function variantReleases(existing: readonly string[], own: Variant): LineRelease
     if (!m) continue;
     const [, prefix, text, suffix] = m as unknown as [string, string, string, string];
     const bare = prefix.replace(/v$/, '');
-    if (!suffix && !bare) continue; // a plain version tag
-    if ((prefix === own.prefix || bare === own.prefix) && suffix === own.suffix) continue; // this run's own variant, read directly
+    const variantV = !suffix && prefix === 'v' && ofVariantV(tag, names);
+    if (!suffix && !bare && !variantV) continue; // a plain version tag
+    if (variantV ? own.prefix === 'v' && !own.suffix : (prefix === own.prefix || bare === own.prefix) && suffix === own.suffix) continue; // this run's own variant, read directly
     const v = semver.parse(text);
     if (!v || v.version !== text) continue;
     const line = [`${v.major}.${v.minor}`, `${v.major}`].some((l) => names.has(`${bare}${l}${suffix}`) || names.has(`${prefix}${l}${suffix}`));
-    if (line && !names.has(`${bare}latest${suffix}`)) out.push({ tag, v, plain: false });
+    // The variant's own latest, when it keeps one: `latest-alpine`, `app-latest`; a `v` variant's is `vlatest`.
+    const ownLatest = variantV ? 'vlatest' : `${bare}latest${suffix}`;
+    if (line && !names.has(ownLatest)) out.push({ tag, v, plain: false });
   }
   return out;
 }
 
-/** A version tag of the variant (`2.1.0`, `v2.1.0`; of a variant, `2.1.0-alpine`), or undefined. */
-export function versionOfTag(tag: string, variant: Variant): SemVer | undefined {
+/**
+ * A version tag of the variant (`2.1.0`, `v2.1.0`; of a variant, `2.1.0-alpine`), or undefined. `names`, the listing:
+ * for the plain image, a `v` variant's release is none of its own (`ofVariantV`).
+ */
+export function versionOfTag(tag: string, variant: Variant, names?: ReadonlySet<string>): SemVer | undefined {
+  if (names && isPlain(variant) && ofVariantV(tag, names)) return undefined;
   const { prefix, suffix } = variant;
   if (!tag.startsWith(prefix) || !tag.endsWith(suffix) || tag.length <= prefix.length + suffix.length) return undefined;
   const text = tag.slice(prefix.length, tag.length - suffix.length).replace(/^v/, '');
@@ -70,15 +89,16 @@ export function versionOfTag(tag: string, variant: Variant): SemVer | undefined 
 
 /** Every release in the listing that the floating tag of `rule` follows, whether of its line or not (`inLine` filters). */
 export function lineReleases(rule: TagRule, existing: readonly string[], variant: Variant): LineRelease[] {
+  const names = new Set(existing);
   const own = existing.flatMap((tag) => {
-    const v = versionOfTag(tag, variant);
+    const v = versionOfTag(tag, variant, names);
     return v ? [{ tag, v, plain: isPlain(variant) }] : [];
   });
   if (rule !== 'latest' || !sharedWithPlain(rule, variant)) return own;
   const plain: LineRelease[] = isPlain(variant)
     ? []
     : existing.flatMap((tag) => {
-        const v = versionOfTag(tag, { prefix: '', suffix: '', prefixOnLatest: false, suffixOnLatest: false });
+        const v = versionOfTag(tag, { prefix: '', suffix: '', prefixOnLatest: false, suffixOnLatest: false }, names);
         return v ? [{ tag, v, plain: true }] : [];
       });
   return [...own, ...plain, ...variantReleases(existing, variant)];

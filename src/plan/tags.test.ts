@@ -83,6 +83,8 @@ describe('planTags', () => {
     ['2.2.0-rc.1', { channel: true }, ['2.2.0-rc.1', 'rc*']],
     ['3.0.0-beta.2', { channel: true, tagLatest: 'always' }, ['3.0.0-beta.2', 'beta*', 'latest']],
     ['3.0.0-1', { channel: true }, ['3.0.0-1']],
+    ['3.0.0-nightlyish.1', { channel: true }, ['3.0.0-nightlyish.1', 'nightlyish*']],
+    ['3.0.0-latest.1', {}, ['3.0.0-latest.1']],
   ] as const)('%s with %j', (version, o, tags) => {
     expect(tagsOf({ version, auto: ['version'], ...o })).toEqual(tags);
   });
@@ -117,6 +119,12 @@ describe('planTags', () => {
     [{ explicit: ['no spaces'] }, 'tags', /'no spaces' holds 2 tags on one line: give one per line, or separate them with commas/],
     [{ explicit: ['127.0.0.1:5000/app'] }, 'tags', /names no tag/],
     [{ explicit: ['-dash'] }, 'tags', /not starting with/],
+    // A channel that is another rule's tag (a hunt's finding: 2.3.0-latest moved `latest` onto a pre-release, and
+    // 2.4.0-sha-1234567 wrote a commit's tag). Next to them, the channels that stay: rc, beta, nightlyish.
+    [{ version: '2.3.0-latest', auto: ['version' as const], channel: true }, 'version', /channel 'latest' is a tag Hoist gives otherwise.*2\.3\.0-rc\.1/],
+    [{ version: '2.4.0-sha-1234567', auto: ['version' as const], channel: true }, 'version', /channel 'sha-1234567'/],
+    [{ version: '2.4.0-pr-12', auto: ['version' as const], channel: true }, 'version', /channel 'pr-12'/],
+    [{ version: '2.4.0-Nightly.3', auto: ['version' as const], channel: true }, 'version', /channel 'nightly'/],
   ])('rejects %j naming the rule', (o, input, message) => {
     expect(() => planTags(options(o))).toThrow(expect.objectContaining({ input, message: expect.stringMatching(message) }));
   });

@@ -164,6 +164,11 @@ export function planTags(o: TagOptions): PlannedTag[] {
       if (o.tagLatest !== 'never') add('latest', 'latest', o.tagLatest === 'auto');
     } else {
       const channel = channelOf(v);
+      if (o.channel && channel && RESERVED_CHANNEL.test(channel))
+        throw new TagError(
+          `'${o.version}': its channel '${channel}' is a tag Hoist gives otherwise (latest, nightly, sha-…, pr-…), which tag-channel would move to a pre-release: name the channel another word (${v.major}.${v.minor}.${v.patch}-rc.1, -beta.1), or leave tag-channel off`,
+          'version',
+        );
       if (o.channel && channel) add(channel, 'channel', true);
       if (o.tagLatest === 'always') add('latest', 'latest', false);
     }
@@ -190,6 +195,12 @@ export function planTags(o: TagOptions): PlannedTag[] {
   }
   return planned;
 }
+
+/**
+ * Channels that are another rule's tag: `latest` (pre-releases never get it), the schedule's `nightly`, a commit's `sha-…`,
+ * a pull request's `pr-…`. A pre-release `2.3.0-latest` with tag-channel moved `latest` from 1.5.0 onto it.
+ */
+const RESERVED_CHANNEL = /^(?:latest|nightly(?:-\d+)?|sha-[0-9a-f]+|pr-\d+)$/i;
 
 /** The channel of a pre-release: its first identifier when that is a word (`rc`, `beta`). */
 function channelOf(v: SemVer): string | undefined {

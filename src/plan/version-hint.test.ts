@@ -31,6 +31,12 @@ describe('versionHint', () => {
     });
   });
 
+  // `version: $(git tag --points-at HEAD)` with two tags on the commit: two versions, not one with a space to remove
+  // (a hunt's finding: "it holds a space: write 2.1.52.1.6").
+  it.each(['2.1.5\n2.1.6', 'v2.1.5\nv2.1.6\n', '2.1.5 2.1.6-rc.1'])('%j: two versions, give one', (given) => {
+    expect(versionHint(given)).toMatch(/^it holds 2 versions \(.+; two git tags on one commit\?\): give one$/);
+  });
+
   it('a branch name (version: ${{ github.ref_name }} on a branch run): leave version empty', () => {
     expect(
       [versionHint('main'), versionHint('feature/login')].map((h) => h?.startsWith('it holds no version number (a branch name?): leave version empty')),

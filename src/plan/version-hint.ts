@@ -56,6 +56,10 @@ function repaired(text: string): string {
 }
 
 function shapeHint(text: string): string | undefined {
+  // Two versions, a line each or side by side: `$(git tag --points-at HEAD)` when two tags name the commit.
+  const words = text.trim().split(/\s+/);
+  if (words.length > 1 && words.every((w) => CORE.test(w.replace(/^v/i, ''))))
+    return `it holds ${words.length} versions (${words.join(', ')}; two git tags on one commit?): give one`;
   if (/\s/.test(text.trim())) return `it holds a space: write ${repaired(text.replace(/\s+/g, ''))}`;
   const prefixed = /^(.*?[^0-9.])(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/.exec(text);
   if (prefixed && !/\d/.test(prefixed[1]!))

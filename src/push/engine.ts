@@ -11,7 +11,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { formatReference } from '../core/reference.js';
 import type { Referrer, RegistryClient } from '../registry/client.js';
-import { RegistryError } from '../registry/errors.js';
+import { REACH_FIX, RegistryError, UNREACHABLE } from '../registry/errors.js';
 import { graphSize, referrerEntry, type BlobSource, type ImageGraph } from '../oci/graph.js';
 import type { EngineOptions, PushTarget, RegistryReport } from './types.js';
 import { Presence } from './presence.js';
@@ -386,7 +386,8 @@ async function settleAll(tasks: Array<Promise<void>>): Promise<void> {
 /** One line per registry for logs and error messages. */
 export function describeReport(r: RegistryReport): string {
   const where = r.repositories.map((p) => `${r.registry}/${p}`).join(', ');
-  if (r.error) return `${where}: FAILED — ${r.error.message}`;
+  // One of several registries down: the push to the others goes on, and this line says what to check.
+  if (r.error) return `${where}: FAILED — ${r.error.message}${UNREACHABLE.test(r.error.message) ? `: ${REACH_FIX}` : ''}`;
   const seconds = (r.durationMs / 1000).toFixed(1);
   return (
     `${where}@${r.digest}: ${r.blobsUploaded} uploaded (${mib(r.bytesUploaded)}; ${mib(r.bytesSent)} sent), ${r.blobsMounted} mounted, ${r.blobsSkipped} already there, ${r.references.length} tags, ${seconds} s` +

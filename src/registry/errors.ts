@@ -51,3 +51,9 @@ export function parseErrorBody(body: string): { code?: string; message?: string 
   const text = body.trim().split('\n')[0]?.slice(0, 200);
   return text ? { message: text } : {};
 }
+
+/** Network failures that are an answer: nothing listens there, or the name or the route does not exist (not a slow answer). */
+export const UNREACHABLE = /\b(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_NONAME)\b/;
+
+/** What to check when a registry could not be reached (UNREACHABLE), before the push or during it. */
+export const REACH_FIX = 'check that the registry runs there and that the host and port are right (behind a proxy: HTTPS_PROXY, NO_PROXY)';

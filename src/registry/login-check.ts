@@ -23,7 +23,7 @@ import type { TransferSettings } from '../core/transfer.js';
 import type { SecretCatalog } from '../secrets/catalog.js';
 import type { RegistryClient } from './client.js';
 import { connectRegistries, type ConnectEffects } from './connect.js';
-import { RegistryError } from './errors.js';
+import { REACH_FIX, RegistryError, UNREACHABLE } from './errors.js';
 
 /** How long a registry has to answer the check before the build goes on without it. */
 export const LOGIN_CHECK_TIMEOUT_MS = 15_000;
@@ -48,9 +48,6 @@ const anyway = (o: LoginCheckOptions) => (o.step === 'push' ? 'pushing anyway' :
 
 /** `unreachable`: the registry refused the connection or its name does not resolve (not a slow answer). */
 type Outcome = { ok: true } | { ok: false; issue?: ConfigIssue; warning?: string; unreachable?: string };
-
-/** Network failures that are an answer: nothing listens there, or the name or the route does not exist. */
-const UNREACHABLE = /\b(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_NONAME)\b/;
 
 function networkCode(error: unknown): string | undefined {
   const seen = new Set<unknown>();
@@ -189,7 +186,7 @@ export async function checkLogins(clients: ReadonlyMap<string, RegistryClient>, 
   if (issues.length) throw new ConfigError(issues);
   if (noneReached)
     throw new RegistryError(
-      `${unreachable.join('; ')}: ${unreachable.length > 1 ? 'no push target could be reached' : 'the push target could not be reached'} ${before(o)}, so nothing was ${o.step === 'push' ? 'pushed' : 'built'}: check that the registry runs there and that the host and port are right (behind a proxy: HTTPS_PROXY, NO_PROXY)`,
+      `${unreachable.join('; ')}: ${unreachable.length > 1 ? 'no push target could be reached' : 'the push target could not be reached'} ${before(o)}, so nothing was ${o.step === 'push' ? 'pushed' : 'built'}: ${REACH_FIX}`,
       { registry: unique[0]!.host, retryable: false, code: 'UNREACHABLE' },
     );
 }
