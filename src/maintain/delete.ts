@@ -4,8 +4,9 @@
  * So a tag whose digest another tag keeps (or an index lists) is first moved to a small manifest of
  * Hoist's own, which is then deleted by its digest — regctl's way; the last tag of a digest
  * deletes the manifest itself. Before anything is changed, Hoist checks that the registry deletes
- * at all (a throwaway manifest pushed and deleted by digest), so a registry that refuses deletes
- * is refused whole: nothing is half-deleted.
+ * at all (checkDeletes: a delete of no manifest, then a throwaway manifest pushed and deleted by
+ * digest), so a registry that refuses deletes is refused whole: nothing is half-deleted. A dry run
+ * asks the first question too, and is refused as the real run is.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -13,6 +14,7 @@ import { isIndex } from '../oci/graph.js';
 import { MediaType } from '../oci/layout.js';
 import { ConfigError } from '../core/errors.js';
 import type { RegistryClient } from '../registry/client.js';
+import { RegistryError } from '../registry/errors.js';
 import type { TagInfo } from './tags.js';
 
 /** The OCI empty descriptor's content: `{}`. */
@@ -67,13 +69,44 @@ function throwaway(tag: string): { bytes: Buffer; digest: string } {
   return { bytes, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}` };
 }
 
-/** Checks that the registry deletes manifests, changing nothing the user has: a throwaway pushed by digest and deleted. */
-export async function checkDeletes(client: RegistryClient, repository: string): Promise<void> {
+/**
+ * Asks, changing nothing, whether the registry refuses deletes: a DELETE of a manifest no one has
+ * (a random digest). The OCI distribution spec has a registry with deletes off answer 400 or 405
+ * (distribution: 405 UNSUPPORTED, whatever the digest), and an unknown manifest 404
+ * (MANIFEST_UNKNOWN). The client turns a refusal into its "does not allow deleting manifests"
+ * error, thrown here as the real delete would throw it. Returns the status otherwise: 404 says
+ * deletes were not refused, yet a registry that looks the digest up before its setting answers 404
+ * either way; any other status (401, 403, a 400 with another code) tells nothing.
+ */
+async function askDeletes(client: RegistryClient, repository: string): Promise<number | undefined> {
+  try {
+    await client.deleteManifest(repository, `sha256:${randomBytes(32).toString('hex')}`);
+    return 202;
+  } catch (e) {
+    if (!(e instanceof RegistryError) || e.status === undefined || e.status === 405 || e.code === 'UNSUPPORTED') throw e;
+    return e.status;
+  }
+}
+
+/**
+ * Checks that the registry deletes manifests, changing nothing the user has. A refusal the
+ * read-only question finds is thrown (a dry run says what the real run would); when it finds none,
+ * a real run still pushes a throwaway and deletes it by digest — the only sure answer, written
+ * only once the registry has not refused outright, so a refusing registry keeps no probe. A dry
+ * run writes nothing: it returns what was left unknown, for the caller to say.
+ */
+export async function checkDeletes(client: RegistryClient, repository: string, o: { dryRun?: boolean } = {}): Promise<string | undefined> {
+  const status = await askDeletes(client, repository);
+  if (o.dryRun)
+    return status === 404 || status === 202
+      ? undefined
+      : `a dry run cannot tell whether the registry deletes manifests (a delete of no manifest answered ${status}): the real run checks before it changes anything`;
   if (!(await client.hasBlob(repository, EMPTY_DIGEST)))
     await client.uploadBlob(repository, { digest: EMPTY_DIGEST, size: EMPTY.length }, () => Readable.from([EMPTY]));
   const probe = throwaway('(probe)');
   await client.putManifest(repository, probe.digest, probe.bytes, MediaType.ociManifest);
   await client.deleteManifest(repository, probe.digest);
+  return undefined;
 }
 
 /** Carries out the plans, in order; returns the tags deleted. */

@@ -1,5 +1,6 @@
 // Retention: what prune may delete, and the kinds of tag it never deletes.
 import { describe, expect, it } from 'vitest';
+import { seeded, testSeeds } from '../../test/support/random.js';
 import { globToRegExp, parseDuration, planPrune } from './prune.js';
 import { artefactOf, type TagInfo } from './tags.js';
 
@@ -78,6 +79,94 @@ describe('planPrune', () => {
     }
     // The class does not swallow ordinary tags that merely start alike.
     expect(pruned({ keep: 0, match: 'sha*', now }, [...members, tag('sha-e', 'd9', 1)])).toEqual(['sha-e']);
+  });
+});
+
+// Property: among images of one created time (or of none), the tags kept are the highest by the
+// tags' own order — semver precedence between versions, digit runs as numbers otherwise — whatever
+// order the registry lists them in. Real-world variants: a CI job tagging pr-8 … pr-11 of one
+// commit in seconds, ko/bazel/nix images all made at 1970 (build-N, pruned only when asked), release
+// candidates 2.2.0-rc.N, nightly dates 20261207, sha-<hex> commits.
+describe('planPrune: the order of tags made at one time', () => {
+  const pruned = (list: readonly TagInfo[], o: Parameters<typeof planPrune>[1]) =>
+    planPrune(list, o)
+      .filter((d) => d.prune)
+      .map((d) => d.tag);
+  const sameTime = (names: readonly string[], hour?: number) => names.map((n, i) => tag(n, `d${i}`, hour));
+  const series = (make: (n: number) => string, numbers: readonly number[]) => numbers.map(make);
+
+  it.each([
+    ['pr-N, pushed within one second', series((n) => `pr-${n}`, [8, 9, 10, 11]), 'pr-*', 2, {}, ['pr-8', 'pr-9']],
+    ['build-N of 1970 (reproducible builds)', series((n) => `build-${n}`, [8, 9, 10, 11]), 'build-*', 2, { pruneUnknownAge: true }, ['build-8', 'build-9']],
+    [
+      'release candidates',
+      series((n) => `2.2.0-rc.${n}`, [1, 2, 3, 10]),
+      '2.2.0-*',
+      1,
+      { unprotect: ['releases' as const] },
+      ['2.2.0-rc.1', '2.2.0-rc.2', '2.2.0-rc.3'],
+    ],
+    [
+      'a release after its candidates',
+      ['2.2.0-rc.3', '2.2.0-rc.10', '2.2.0'],
+      '2.2.0*',
+      1,
+      { unprotect: ['releases' as const] },
+      ['2.2.0-rc.10', '2.2.0-rc.3'],
+    ],
+    ['nightly dates', ['20261130', '20261207', '20261201', '2026120'], '2026*', 2, { unprotect: ['releases' as const] }, ['2026120', '20261130']],
+    ['v-prefixed versions', ['v1.9.0', 'v1.10.0', 'v1.10.1'], 'v1.*', 2, { unprotect: ['releases' as const] }, ['v1.9.0']],
+  ])('%s: keeps the highest', (_what, names, match, keep, extra, expected) => {
+    for (const hour of [5, undefined]) {
+      const o = { keep, match, now, pruneUnknownAge: true, ...extra };
+      expect({ hour, pruned: pruned(sameTime(names, hour), o) }).toEqual({ hour, pruned: [...expected].sort() });
+    }
+  });
+
+  it.each(testSeeds([1, 2, 3, 4, 5, 6, 7, 8]))('generated sets, shuffled, keep the highest of each family (seed %i)', (seed) => {
+    const r = seeded(seed);
+    const families: Array<(n: number) => string> = [
+      (n) => `pr-${n}`,
+      (n) => `build-${n}`,
+      (n) => `3.1.0-rc.${n}`,
+      (n) => `nightly-${20260000 + n}`,
+      (n) => `v${n}.0.${n % 7}`,
+      (n) => `1.${n}.0`,
+    ];
+    for (let round = 0; round < 50; round++) {
+      const make = r.pick(families);
+      const numbers = [...new Set(Array.from({ length: r.int(2, 16) }, () => r.int(0, r.pick([10, 100, 100_000]))))];
+      const keep = r.int(0, numbers.length + 1);
+      const kept = [...numbers].sort((a, b) => b - a).slice(0, keep);
+      const expected = numbers.filter((n) => !kept.includes(n)).map(make);
+      const shuffled = [...numbers].sort(() => r.next() - 0.5).map(make);
+      const o = { keep, now, pruneUnknownAge: true, unprotect: ['releases' as const] };
+      const hour = r.pick([3, undefined]);
+      expect({ round, pruned: pruned(sameTime(shuffled, hour), o) }).toEqual({ round, pruned: expected.sort() });
+    }
+  });
+
+  it.each(testSeeds([11, 12, 13]))('any tags made at one time: the listing order does not change what goes (seed %i)', (seed) => {
+    const r = seeded(seed);
+    const alphabet = 'abcdef0123456789.-_';
+    for (let round = 0; round < 50; round++) {
+      const names = [
+        ...new Set(
+          Array.from({ length: r.int(2, 12) }, () =>
+            r.pick([
+              () => `sha-${r.chars('0123456789abcdef', 7)}`,
+              () => r.chars(alphabet, r.int(1, 8)),
+              () => `${r.int(0, 3)}.${r.int(0, 12)}.0${r.pick(['', '-rc.1', '-rc.10', '+b'])}`,
+            ])(),
+          ),
+        ),
+      ].filter((n) => /^\w/.test(n));
+      const o = { keep: r.int(0, 4), now, pruneUnknownAge: true, unprotect: ['releases' as const, 'latest' as const] };
+      const once = pruned(sameTime(names), o);
+      const reversed = pruned(sameTime([...names].reverse()), o);
+      const shuffled = pruned(sameTime([...names].sort(() => r.next() - 0.5)), o);
+      expect({ round, names, reversed, shuffled }).toEqual({ round, names, reversed: once, shuffled: once });
+    }
   });
 });
 

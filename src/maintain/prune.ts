@@ -8,6 +8,8 @@
  * tags, and any tag whose image a tag outside the match shares). Kept unless asked
  * (`pruneUnknownAge`): a tag whose image's age is not known. Pure: the caller lists the tags.
  */
+import type { Variant } from '../core/release.js';
+import { compareRelease, versionOfTag } from '../plan/tag-lines.js';
 import { tagGlob } from './tag-glob.js';
 import type { TagInfo } from './tags.js';
 
@@ -52,6 +54,36 @@ export function parseDuration(text: string): number | undefined {
  */
 export const SIGNATURE_TAG = /^sha(256|384|512)-[a-f0-9]{64,128}([.-].*)?$/;
 
+const PLAIN: Variant = { prefix: '', suffix: '', prefixOnLatest: false, suffixOnLatest: false };
+
+/** Digit runs as numbers (`pr-9` before `pr-10`), the rest by code point; `01` before `1`, so only equal texts tie. */
+function naturalOrder(a: string, b: string): number {
+  const as = a.match(/\d+|\D+/g) ?? [];
+  const bs = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+    const [x, y] = [as[i]!, bs[i]!];
+    if (x === y) continue;
+    if (/^\d/.test(x) && /^\d/.test(y)) {
+      const [nx, ny] = [x.replace(/^0+(?=\d)/, ''), y.replace(/^0+(?=\d)/, '')];
+      if (nx !== ny) return nx.length - ny.length || (nx < ny ? -1 : 1);
+    }
+    return x < y ? -1 : 1;
+  }
+  return as.length - bs.length;
+}
+
+/**
+ * The tag's order among images of one created time (or none), later = newer: two versions by
+ * semver precedence, as the release planning ranks them (`2.2.0-rc.10` after `rc.3`), any other
+ * two naturally (`build-11` after `build-9`). A version ranks after any other tag: mixing the two
+ * rules pairwise would not be a total order, and the sort would then depend on the listing's order.
+ */
+export function tagOrder(a: string, b: string): number {
+  const [va, vb] = [versionOfTag(a, PLAIN), versionOfTag(b, PLAIN)];
+  if (va && vb) return compareRelease({ v: va, plain: true }, { v: vb, plain: true }) || naturalOrder(a, b);
+  return Number(Boolean(va)) - Number(Boolean(vb)) || naturalOrder(a, b);
+}
+
 const KEEP_ALWAYS = 'a signature, attestation, SBOM or referrer: never pruned';
 
 export function planPrune(tags: readonly TagInfo[], o: PruneOptions): PruneDecision[] {
@@ -74,8 +106,8 @@ export function planPrune(tags: readonly TagInfo[], o: PruneOptions): PruneDecis
   // An image also tagged outside the candidates (a release, latest, an unmatched tag) stays.
   const outside = new Set(tags.filter((t) => !candidates.includes(t) && !artefact(t)).map((t) => t.digest));
   const time = (t: TagInfo) => (t.created && !Number.isNaN(Date.parse(t.created)) ? Date.parse(t.created) : undefined);
-  // Newest first: by created time, tags without one after those with, then by tag order (later is newer).
-  const ordered = candidates.sort((a, b) => (time(b) ?? -Infinity) - (time(a) ?? -Infinity) || b.tag.localeCompare(a.tag));
+  // Newest first: by created time, tags without one after those with, then by tag order (tagOrder: later is newer).
+  const ordered = candidates.sort((a, b) => (time(b) ?? -Infinity) - (time(a) ?? -Infinity) || tagOrder(b.tag, a.tag));
   ordered.forEach((t, i) => {
     const created = time(t);
     let why = '';

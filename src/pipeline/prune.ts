@@ -74,9 +74,11 @@ export async function prune(fx: Effects): Promise<void> {
     });
     for (const d of decisions) platform.info(`${d.prune ? (dryRun ? 'would prune' : 'prune') : 'keep'} ${d.tag}: ${d.why}`);
     const going = decisions.filter((d) => d.prune).map((d) => d.tag);
-    if (going.length && !dryRun) {
-      const plans = await planDeletes(client, repository.path, tags, going);
-      await checkDeletes(client, repository.path); // refused whole when the registry does not delete
+    if (going.length) {
+      // Refused whole when the registry does not delete, a dry run as the real run is (maintain/delete.ts).
+      const plans = dryRun ? [] : await planDeletes(client, repository.path, tags, going);
+      const unknown = await checkDeletes(client, repository.path, { dryRun });
+      if (unknown) platform.warning(unknown);
       await runDeletes(client, repository.path, plans);
     }
     await publish(fx, pruneReport({ repository, dryRun, decisions, tags: tags.length }));

@@ -26,10 +26,10 @@ export type TagsTask =
 async function deleteTags(fx: Effects, client: RegistryClient, repository: Repository, names: string[], dryRun: boolean) {
   const all = await describeTags(client, repository.path, { labels: false, concurrency: 8 });
   const plans = await planDeletes(client, repository.path, all, names);
-  if (!dryRun) {
-    await checkDeletes(client, repository.path); // a registry that refuses deletes is refused before any tag moves
-    await runDeletes(client, repository.path, plans);
-  }
+  // A registry that refuses deletes is refused before any tag moves, and a dry run is refused alike.
+  const unknown = await checkDeletes(client, repository.path, { dryRun });
+  if (unknown) fx.platform.warning(`${formatRepository(repository)}: ${unknown}`);
+  if (!dryRun) await runDeletes(client, repository.path, plans);
   for (const p of plans) {
     const how = p.how === 'manifest' ? `the manifest ${p.digest} with it (no other tag had it)` : `only the tag; ${p.digest} stays for ${p.keptBy.join(', ')}`;
     fx.platform.info(`${formatRepository(repository)}:${p.tag}: ${dryRun ? 'would delete' : 'deleted'} ${how}`);

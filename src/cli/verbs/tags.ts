@@ -54,22 +54,37 @@ function target(p: string): { repository: Repository; tag: string } {
   return { repository: { registry: ref.registry, host: ref.host, path: ref.path }, tag: ref.tag };
 }
 
+/**
+ * A single-value flag's one value. parseArgs keeps the last of a repeated one silently
+ * (`--match 'sha-*' --match 'pr-*'` pruned pr-* alone): like push, it is refused, nothing deleted.
+ */
+function single(values: Values, name: string): string | undefined {
+  const given = values[name] as string[] | undefined;
+  if (given && given.length > 1) throw new UsageError(`tags prune: --${name} is given ${given.length} times: it takes one value${HINTS[name] ?? ''}`);
+  return given?.[0];
+}
+
+const HINTS: Readonly<Record<string, string>> = { match: ' (one glob: run tags prune once for each)' };
+
 function prune(values: Values, positionals: string[]): TagsTask {
   if (positionals.length !== 1) throw new UsageError('tags prune takes one repository');
-  const unprotect = ((values.unprotect as string | undefined) ?? '')
+  // A list flag: `--unprotect latest --unprotect releases` names both, as `--unprotect latest,releases`.
+  const unprotect = ((values.unprotect as string[] | undefined) ?? [])
+    .join(',')
     .split(',')
     .map((u) => u.trim())
     .filter(Boolean);
   const unknown = unprotect.filter((u) => !(UNPROTECTABLE as readonly string[]).includes(u));
   if (unknown.length) throw new UsageError(`--unprotect: '${unknown.join(',')}' is not one of ${UNPROTECTABLE.join(', ')}`);
-  const keep = Number(values.keep);
-  if (values.keep === undefined) throw new UsageError('tags prune: --keep N (a whole number, the tags to keep) is required');
+  const given = single(values, 'keep');
+  const keep = Number(given);
+  if (given === undefined) throw new UsageError('tags prune: --keep N (a whole number, the tags to keep) is required');
   // Given but not a count: said as such, not as missing.
-  if (!/^\d+$/.test(String(values.keep).trim()) || !Number.isSafeInteger(keep))
-    throw new UsageError(`tags prune: --keep: '${String(values.keep)}' is not a whole number of tags to keep (0 or more)`);
-  const olderThan = values['older-than'] as string | undefined;
+  if (!/^\d+$/.test(given.trim()) || !Number.isSafeInteger(keep))
+    throw new UsageError(`tags prune: --keep: '${given}' is not a whole number of tags to keep (0 or more)`);
+  const olderThan = single(values, 'older-than');
   if (olderThan !== undefined && !/^\d+[mhdw]$/.test(olderThan)) throw new UsageError(`--older-than: '${olderThan}' is not a duration (90m, 12h, 30d, 2w)`);
-  const match = values.match as string | undefined;
+  const match = single(values, 'match');
   if (match !== undefined) {
     try {
       tagGlob(match);
@@ -125,11 +140,12 @@ export const tags = registryVerb<TagsTask>({
       : sub === 'delete'
         ? { 'dry-run': { type: 'boolean' } }
         : {
-            keep: { type: 'string' },
-            match: { type: 'string' },
-            'older-than': { type: 'string' },
+            // Each taken as many times as given, so that a repeated one is refused (single), not the last kept.
+            keep: { type: 'string', multiple: true },
+            match: { type: 'string', multiple: true },
+            'older-than': { type: 'string', multiple: true },
             'dry-run': { type: 'boolean' },
-            unprotect: { type: 'string' },
+            unprotect: { type: 'string', multiple: true },
             'prune-unknown-age': { type: 'boolean' },
           },
   parse,
