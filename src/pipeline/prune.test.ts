@@ -90,7 +90,9 @@ describe('prune pipeline', () => {
     await repository(reg);
     const h = await harness({ repository: `${reg.host}/acme/app`, keep: '1', match: 'sha-*', 'dry-run': 'true', 'insecure-registries': reg.host });
     await prune(h.fx);
-    expect(deletes(reg)).toEqual([]);
+    // Its one DELETE asks whether the registry deletes at all, of a manifest no one has (maintain/delete.ts checkDeletes).
+    const asked = deletes(reg).map((r) => r.path.replace(/[0-9a-f]{64}$/, 'X'));
+    expect(asked).toEqual(['/v2/acme/app/manifests/sha256:X']);
     expect(tagsOf(reg)).toHaveLength(6);
     expect(h.platform.outputs.get('pruned')).toBe('sha-1\nsha-3');
     expect(h.platform.summaries).toEqual([`### Hoist prune: \`${reg.host}/acme/app\`\n\nWould prune 2 of 6 tags: \`sha-1\`, \`sha-3\`.\n`]);
@@ -118,6 +120,24 @@ describe('prune pipeline', () => {
     expect(e?.message).toMatch(/delet/i);
     expect(reg.repos.get('acme/app')!.tags).toEqual(before);
     expect([h.platform.outputs.size, h.platform.summaries]).toEqual([0, []]);
+  });
+
+  // A dry run on such a registry is refused as the real run is (it said "Would prune", and the real run then failed).
+  it('a dry run on a registry that refuses deletes fails as the real run does, every tag where it was', async () => {
+    const reg = await start({ refuseDeletes: true });
+    await repository(reg);
+    const before = new Map(reg.repos.get('acme/app')!.tags);
+    const h = await harness({
+      repository: `${reg.host}/acme/app`,
+      keep: '1',
+      match: 'sha-*',
+      'dry-run': 'true',
+      'insecure-registries': reg.host,
+      retries: '0',
+    });
+    const e = await failure(prune(h.fx));
+    expect(e?.message).toMatch(/delet/i);
+    expect(reg.repos.get('acme/app')!.tags).toEqual(before);
   });
 
   // Property: bad inputs are one ConfigError naming each, before any request.

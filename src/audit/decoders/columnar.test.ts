@@ -187,6 +187,11 @@ describe('columnar files: Parquet pages and ORC chunks decoded where their heade
     }
   });
 
+  it('claims no text that begins with their magic: a value right after `ORC` or `PAR1` is found where it stands', async () => {
+    const found = await auditFiles({ 'orc.txt': `ORC${SECRET}\nmore text\n`, 'par.txt': `PAR1${SECRET}\n` });
+    expect(found.map((f) => `${f.severity} ${f.path}`).sort()).toEqual(['leak orc.txt', 'leak par.txt']);
+  });
+
   it('never throws on damaged or cut files: bytes set at random, cut anywhere', async () => {
     for (let i = 0; i < 200; i++) {
       const file = Buffer.from(generated(SECRET).file);

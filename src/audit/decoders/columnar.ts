@@ -217,6 +217,7 @@ export const parquet: Decoder = {
 
 export const orc: Decoder = {
   name: 'ORC file',
-  sniff: (h) => startsWith(h, [0x4f, 0x52, 0x43]) && h.length > 6,
+  // `ORC` then a chunk's header, whose third byte is under 8 (a chunk under 1 MiB): no text begins so ("ORCHESTRA=…").
+  sniff: (h) => startsWith(h, [0x4f, 0x52, 0x43]) && h.length > 6 && h[5]! < 8,
   open: (env) => walked(env, 'ORC', 3, orcChunk),
 };
