@@ -80,7 +80,9 @@ function generated(value: string): { file: Buffer; bodies: Buffer[] } {
     const plain = Buffer.concat(values.flatMap((v) => [Buffer.from(Uint32Array.of(v.length).buffer), Buffer.from(v)]));
     const v2 = rand.int(2) === 1;
     const levels = v2 ? rand.bytes(rand.int(0, 12)) : Buffer.alloc(0);
-    const compressed = Buffer.concat([levels, codec(plain)]);
+    // One page in five stored as it is (codec UNCOMPRESSED): passed over, the pages after it still read.
+    const stored = rand.int(5) === 0;
+    const compressed = Buffer.concat([levels, stored ? plain : codec(plain)]);
     const detail: Field = v2
       ? [
           8,
@@ -105,7 +107,7 @@ function generated(value: string): { file: Buffer; bodies: Buffer[] } {
         ];
     parts.push(Buffer.from(struct([[1, v2 ? 3 : 0], [2, levels.length + plain.length], [3, compressed.length], detail])), compressed);
     // A snappy block of literals alone holds its page as it is: read by the plain read, not decoded.
-    if (codec !== snappy || !compressed.includes(plain)) bodies.push(plain);
+    if (!stored && (codec !== snappy || !compressed.includes(plain))) bodies.push(plain);
     // A column's metadata after its pages (arrow-rs, polars): a struct that is no page header.
     if (rand.int(4) === 0)
       parts.push(
@@ -190,6 +192,22 @@ describe('columnar files: Parquet pages and ORC chunks decoded where their heade
   it('claims no text that begins with their magic: a value right after `ORC` or `PAR1` is found where it stands', async () => {
     const found = await auditFiles({ 'orc.txt': `ORC${SECRET}\nmore text\n`, 'par.txt': `PAR1${SECRET}\n` });
     expect(found.map((f) => `${f.severity} ${f.path}`).sort()).toEqual(['leak orc.txt', 'leak par.txt']);
+  });
+
+  it('names a compressed page over 16 MiB, which it would hold whole, and reads the file as plain', async () => {
+    const size = 20 << 20;
+    const file = Buffer.concat([
+      Buffer.from('PAR1'),
+      Buffer.from(
+        struct([
+          [1, 0],
+          [2, 2 * size],
+          [3, size],
+        ]),
+      ),
+      Buffer.alloc(size, 0x41),
+    ]);
+    expect(await walked(file, 1 << 18)).toEqual({ outs: [], limits: [expect.stringMatching(/^a compressed Parquet page of \d+ bytes, over 16 MiB/)] });
   });
 
   it('never throws on damaged or cut files: bytes set at random, cut anywhere', async () => {

@@ -21,8 +21,11 @@
 import { magiclessValue } from './value-streams.js';
 import { startsWith, type DecodeEnv, type Decoder, type Decoding } from './types.js';
 
-/** A page or chunk larger than this is not one (pyarrow's pages are 1 MiB, ORC's blocks 256 KiB): the walk ends there, named. */
-const MAX_PAGE = 64 << 20;
+/**
+ * A compressed page or chunk larger than this is not decoded (pyarrow's and Spark's pages are 1 MiB, ORC's blocks 256
+ * KiB): it is held whole to be decoded, so the walk ends there, named. A page stored as it is is passed over unheld.
+ */
+const MAX_PAGE = 16 << 20;
 /** A page header larger than this is not one (its statistics hold a column's min and max values). */
 const MAX_HEADER = 1 << 20;
 
@@ -123,11 +126,11 @@ function parquetPage(b: Uint8Array, at: number): Step {
   }
   // A struct that is no page header: arrow-rs and polars write each column's ColumnMetaData after its pages.
   if (h.raw < 0 || h.size < 0) return { next: c.at, other: true };
-  if (h.type < 0 || h.type > 3 || h.size > MAX_PAGE || h.raw > MAX_PAGE || h.levels > h.size) return 'end';
+  if (h.type < 0 || h.type > 3 || h.levels > h.size) return 'end';
   const next = c.at + h.size;
-  if (next > b.length) return { need: next - at };
-  // Stored as it is (codec UNCOMPRESSED, a v2 page not compressed): read by the plain read.
+  // Stored as it is (codec UNCOMPRESSED, a v2 page not compressed): read by the plain read, passed over as it comes.
   if (h.raw === h.size || !h.compressed) return { next };
+  if (next > b.length) return { need: next - at };
   return { next, body: { from: c.at + h.levels, to: next, size: h.raw - h.levels } };
 }
 
@@ -136,10 +139,11 @@ function orcChunk(b: Uint8Array, at: number): Step {
   if (at + 3 > b.length) return { need: 3 };
   const header = b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16);
   const size = header >>> 1;
-  if (size === 0 || size > MAX_PAGE) return 'end';
+  if (size === 0) return 'end';
   const next = at + 3 + size;
+  if (header & 1) return { next };
   if (next > b.length) return { need: 3 + size };
-  return header & 1 ? { next } : { next, body: { from: at + 3, to: next } };
+  return { next, body: { from: at + 3, to: next } };
 }
 
 /**
@@ -175,7 +179,7 @@ function walked(env: DecodeEnv, format: string, first: number, step: (b: Uint8Ar
         need = at + s.need;
         if (s.need <= MAX_PAGE + MAX_HEADER) return;
         done = true;
-        env.limit(`a ${format} page of ${s.need} bytes, over ${MAX_PAGE >> 20} MiB: it and the pages after it read as plain only`);
+        env.limit(`a compressed ${format} page of ${s.need} bytes, over ${MAX_PAGE >> 20} MiB: it and the pages after it read as plain only`);
       } else if (s.other && other) done = true;
       else {
         // Two structs that are no page header in a row: the footer (FileMetaData, then its length and `PAR1`).
@@ -193,7 +197,8 @@ function walked(env: DecodeEnv, format: string, first: number, step: (b: Uint8Ar
       seen += bytes.length;
       if (env.allow(bytes.length)) await plain.write(blank ? Buffer.concat([Buffer.alloc(blank, 0x20), bytes.subarray(blank)]) : bytes);
       if (done) return;
-      // The pages walked are dropped: only the one not yet whole is held, with what follows it.
+      // The pages walked are dropped (`at` past the bytes held: a stored page still coming, passed over as it comes);
+      // only a compressed page not yet whole is held, with what follows it.
       const kept = Math.min(at, held.length);
       held = Buffer.concat([held.subarray(kept), bytes]);
       offset += kept;
