@@ -8,6 +8,7 @@
  * tags, and any tag whose image a tag outside the match shares). Kept unless asked
  * (`pruneUnknownAge`): a tag whose image's age is not known. Pure: the caller lists the tags.
  */
+import type { SemVer } from 'semver';
 import type { Variant } from '../core/release.js';
 import { compareRelease, versionOfTag } from '../plan/tag-lines.js';
 import { tagGlob } from './tag-glob.js';
@@ -78,8 +79,8 @@ function naturalOrder(a: string, b: string): number {
  * two naturally (`build-11` after `build-9`). A version ranks after any other tag: mixing the two
  * rules pairwise would not be a total order, and the sort would then depend on the listing's order.
  */
-export function tagOrder(a: string, b: string): number {
-  const [va, vb] = [versionOfTag(a, PLAIN), versionOfTag(b, PLAIN)];
+export function tagOrder(a: string, b: string, version: (tag: string) => SemVer | undefined = (t) => versionOfTag(t, PLAIN)): number {
+  const [va, vb] = [version(a), version(b)];
   if (va && vb) return compareRelease({ v: va, plain: true }, { v: vb, plain: true }) || naturalOrder(a, b);
   return Number(Boolean(va)) - Number(Boolean(vb)) || naturalOrder(a, b);
 }
@@ -107,7 +108,9 @@ export function planPrune(tags: readonly TagInfo[], o: PruneOptions): PruneDecis
   const outside = new Set(tags.filter((t) => !candidates.includes(t) && !artefact(t)).map((t) => t.digest));
   const time = (t: TagInfo) => (t.created && !Number.isNaN(Date.parse(t.created)) ? Date.parse(t.created) : undefined);
   // Newest first: by created time, tags without one after those with, then by tag order (tagOrder: later is newer).
-  const ordered = candidates.sort((a, b) => (time(b) ?? -Infinity) - (time(a) ?? -Infinity) || tagOrder(b.tag, a.tag));
+  // Each tag's version read once, not at every comparison: 10,000 tags of one time took 0.5 s of parsing.
+  const versions = new Map(candidates.map((t) => [t.tag, versionOfTag(t.tag, PLAIN)]));
+  const ordered = candidates.sort((a, b) => (time(b) ?? -Infinity) - (time(a) ?? -Infinity) || tagOrder(b.tag, a.tag, (t) => versions.get(t)));
   ordered.forEach((t, i) => {
     const created = time(t);
     let why = '';

@@ -54,8 +54,7 @@ function ofVariantV(tag: string, names: ReadonlySet<string>): boolean {
 }
 
 /** Other variants' releases in a listing (see the module's note), each a release version with its affixes. */
-function variantReleases(existing: readonly string[], own: Variant): LineRelease[] {
-  const names = new Set(existing);
+function variantReleases(existing: readonly string[], own: Variant, names: ReadonlySet<string>): LineRelease[] {
   const out: LineRelease[] = [];
   for (const tag of existing) {
     const m = AFFIXED.exec(tag);
@@ -101,7 +100,7 @@ export function lineReleases(rule: TagRule, existing: readonly string[], variant
         const v = versionOfTag(tag, { prefix: '', suffix: '', prefixOnLatest: false, suffixOnLatest: false }, names);
         return v ? [{ tag, v, plain: true }] : [];
       });
-  return [...own, ...plain, ...variantReleases(existing, variant)];
+  return [...own, ...plain, ...variantReleases(existing, variant, names)];
 }
 
 /** The leader of a list of releases: the highest, the first tag by name among equals. */
